@@ -1,0 +1,144 @@
+"""A model configuration: checked, complete, and built from plain data or a Hydra config.
+
+:func:`model_config` takes the sections ``councils``, ``partnership``, ``dynamics``,
+``exogenous``, ``mechanisms`` and ``levers`` (as YAML, a dict or an OmegaConf node),
+fills in every default, and reports *all* problems at once, one line each, naming the
+field, the value and the allowed range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from sim import levers as lever_table
+from sim.distributions import check_dist, check_number, is_dist
+from sim.mechanisms import MECHANISMS
+from sim.mechanisms.base import MechanismParams
+from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams, Spec
+
+MIN_COUNCILS, MAX_COUNCILS = 2, 8
+SECTIONS = ("councils", "partnership", "dynamics", "exogenous", "mechanisms", "levers")
+
+
+class ConfigError(ValueError):
+    """A configuration with problems; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class ModelConfig:
+    """Everything the model needs to know about one scenario and policy."""
+
+    councils: list[CouncilParams]
+    partnership: PartnershipParams = field(default_factory=PartnershipParams)
+    dynamics: DynamicsParams = field(default_factory=DynamicsParams)
+    exogenous: ExogenousParams = field(default_factory=ExogenousParams)
+    mechanisms: dict[str, MechanismParams] = field(default_factory=lambda: {m.NAME: m.Params() for m in MECHANISMS})
+    levers: dict[str, LeverParams] = field(default_factory=lambda: {lv.name: default_lever(lv.name) for lv in lever_table.LEVERS})
+
+    @property
+    def n_councils(self) -> int:
+        """Number of councils K."""
+        return len(self.councils)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for provenance and round trips through :func:`model_config`)."""
+        return asdict(self)
+
+
+def default_lever(name: str) -> LeverParams:
+    """A lever switched off, with its default costs from :data:`sim.levers.LEVERS`."""
+    lever = next(lv for lv in lever_table.LEVERS if lv.name == name)
+    return LeverParams(cost_upfront=lever.cost_upfront, cost_per_year=lever.cost_per_year)
+
+
+def _plain(value: Any) -> Any:
+    """OmegaConf nodes to plain containers; anything else unchanged."""
+    try:
+        from omegaconf import DictConfig, ListConfig, OmegaConf
+    except ImportError:  # pragma: no cover - omegaconf comes with hydra-core
+        return value
+    if isinstance(value, (DictConfig, ListConfig)):
+        return OmegaConf.to_container(value, resolve=True)
+    return value
+
+
+def _check_value(path: str, value: Any, spec: Spec) -> list[str]:
+    if is_dist(value):
+        if not spec.distributable:
+            return [f"{path} must be a fixed value, not a distribution"]
+        return check_dist(path, value, spec)
+    if spec.unit == "flag":
+        return [] if isinstance(value, bool) else [f"{path} = {value!r} must be true or false"]
+    if spec.unit == "text":
+        return [] if isinstance(value, str) else [f"{path} = {value!r} must be text"]
+    if spec.choices:
+        return [] if value in spec.choices else [f"{path} = {value!r} is not one of {', '.join(spec.choices)}"]
+    return check_number(path, value, spec)
+
+
+def _build(cls: type, raw: Any, path: str, problems: list[str], base: Any = None) -> Any:
+    """An instance of dataclass ``cls`` from mapping ``raw`` over ``base`` (or defaults)."""
+    obj = base if base is not None else cls()
+    if raw is None:
+        return obj
+    if not isinstance(raw, Mapping):
+        problems.append(f"{path} must be a mapping of parameters, got {raw!r}")
+        return obj
+    names = {f.name: f for f in fields(cls)}
+    for key, value in raw.items():
+        if key not in names:
+            problems.append(f"{path}.{key} is not a parameter (known: {', '.join(names)})")
+            continue
+        found = _check_value(f"{path}.{key}", value, names[key].metadata["spec"])
+        problems.extend(found)
+        if not found:
+            setattr(obj, key, int(value) if names[key].metadata["spec"].integer and not is_dist(value) else value)
+    return obj
+
+
+def _named_section(raw: Any, path: str, known: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    out = dict(known)
+    if raw is None:
+        return out
+    if not isinstance(raw, Mapping):
+        problems.append(f"{path} must be a mapping, got {raw!r}")
+        return out
+    for name, value in raw.items():
+        if name not in known:
+            problems.append(f"{path}.{name} is not known (known: {', '.join(known)})")
+            continue
+        out[name] = _build(type(known[name]), value, f"{path}.{name}", problems, base=known[name])
+    return out
+
+
+def model_config(raw: Mapping[str, Any]) -> ModelConfig:
+    """A checked :class:`ModelConfig` from plain data; raises :class:`ConfigError` listing every problem."""
+    raw = {key: _plain(value) for key, value in _plain(raw).items()}
+    problems: list[str] = []
+    councils_raw = raw.get("councils")
+    councils: list[CouncilParams] = []
+    if not isinstance(councils_raw, list):
+        problems.append(f"councils must be a list of {MIN_COUNCILS} to {MAX_COUNCILS} councils, got {type(councils_raw).__name__}")
+    elif not MIN_COUNCILS <= len(councils_raw) <= MAX_COUNCILS:
+        problems.append(f"councils has {len(councils_raw)} councils; allowed: {MIN_COUNCILS} to {MAX_COUNCILS}")
+    else:
+        councils = [_build(CouncilParams, c, f"councils[{i}]", problems) for i, c in enumerate(councils_raw)]
+    cfg = ModelConfig(
+        councils=councils,
+        partnership=_build(PartnershipParams, raw.get("partnership"), "partnership", problems),
+        dynamics=_build(DynamicsParams, raw.get("dynamics"), "dynamics", problems),
+        exogenous=_build(ExogenousParams, raw.get("exogenous"), "exogenous", problems),
+    )
+    cfg.mechanisms = _named_section(raw.get("mechanisms"), "mechanisms", cfg.mechanisms, problems)
+    cfg.levers = _named_section(raw.get("levers"), "levers", cfg.levers, problems)
+    if councils and isinstance(cfg.partnership.min_partners, int) and cfg.partnership.min_partners > len(councils):
+        problems.append(f"partnership.min_partners = {cfg.partnership.min_partners} is outside [1, {len(councils)}] (the number of councils)")
+    if problems:
+        raise ConfigError(problems)
+    return cfg

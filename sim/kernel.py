@@ -1,0 +1,258 @@
+"""The month's order: one implementation of the model, shared by the ensemble and the Mesa model.
+
+Each month, for all replications at once:
+
+1. draw every random stream (whatever the state, so policies share their shocks);
+2. levers in force; their own processes (IT catch-up);
+3. exogenous change (elections, chief executives, budget shocks, reorganisation);
+4. scheduled transitions (integration ends, sharing deepens);
+5. every enabled mechanism, in registry order, against the same state;
+6. savings: planned, realised, and the rest booked by cause;
+7. commitment and trust: losses booked by cause, then recovery;
+8. exits (costs shared out again among those who stay), collapse, shelving, insolvency;
+9. at the horizon, survivors are classed as sustained or underperforming.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim import causes, exogenous, levers, rng, savings
+from sim.mechanisms import MECHANISMS
+from sim.mechanisms.base import Arrays, Effect, Month, lifted, pair_mask
+from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State
+
+STREAMS: tuple[str, ...] = exogenous.STREAMS + tuple(s for m in MECHANISMS for s in m.STREAMS)
+
+
+@dataclass
+class Event:
+    """One entry of the event log."""
+
+    rep: int
+    month: int
+    council: int
+    cause: str
+    case: str
+    what: str
+    size: float
+
+
+def init_state(P: Arrays, reps: np.ndarray) -> State:
+    """The state at month 0 for replications ``reps``."""
+    reps = np.asarray(reps, np.int64)
+    n, k = P.council.size.shape
+    pp = P.partnership
+    active = np.ones((n, k), bool)
+    trust = np.where(pair_mask(active), pp.initial_trust[:, None, None], 0.0)
+    return State(
+        month=0,
+        reps=reps,
+        active=active,
+        commitment=np.repeat(pp.initial_commitment[:, None], k, axis=1).astype(float),
+        trust=trust,
+        it_maturity=P.council.it_maturity.copy(),
+        orientation=P.council.orientation.copy(),
+        sovereignty=P.council.sovereignty_concern.copy(),
+        phase=np.full(n, PROPOSAL, np.int64),
+        launch_month=np.full(n, -1, np.int64),
+        approval_due=pp.approval_months.copy(),
+        scope=np.zeros(n, np.int64),
+        harmonisation=np.zeros(n),
+        maturity=np.zeros(n),
+        outcome=np.full(n, RUNNING, np.int64),
+        end_month=np.full(n, -1, np.int64),
+        end_cause=np.full(n, causes.NONE, np.int64),
+        exit_month=np.full((n, k), -1, np.int64),
+        exit_cause=np.full((n, k), causes.NONE, np.int64),
+        commitment_lost=np.zeros((n, k, len(causes.LABELS))),
+        savings_lost=np.zeros((n, len(causes.LABELS))),
+        savings_month=np.zeros(n),
+        planned_month=np.zeros(n),
+        realised_savings=np.zeros(n),
+        business_case=np.zeros(n),
+        investment_cost=np.zeros(n),
+        lever_cost=np.zeros(n),
+        other_cost=np.zeros(n),
+        notice=np.zeros((n, k), np.int64),
+        mech={m.NAME: m.init(P, n, k) for m in MECHANISMS},
+    )
+
+
+def _apply_shared(s: State, shared: dict[str, np.ndarray]) -> None:
+    for name, value in shared.items():
+        setattr(s, name, value)
+
+
+def _log(log: list[Event] | None, s: State, cause: str, effect: Effect, running: np.ndarray) -> None:
+    if log is None:
+        return
+    case = causes.CAUSES[causes.INDEX[cause]].case
+    for ev in effect.events:
+        rows, cols = np.nonzero(ev.mask & running[:, None])
+        log.extend(Event(int(s.reps[r]), s.month + 1, int(k), cause, case, ev.what, float(ev.size[r, k])) for r, k in zip(rows, cols, strict=True))
+
+
+def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None:
+    """Advance every replication by one month, in place; append fired events to ``log``."""
+    t = s.month
+    n, k = s.active.shape
+    running = s.running
+    draws = {name: rng.uniform(seed, s.reps, t, k, name) for name in STREAMS}
+    strengths = levers.in_force(P, t)
+    _apply_shared(s, levers.step(s, strengths).shared)
+
+    exo_effects, changed, exo_shared = exogenous.step(s, P, t, draws)
+    _apply_shared(s, exo_shared)
+    month = Month(t, draws, changed, strengths)
+
+    since = s.months_since_launch
+    s.phase = np.where((s.phase == INTEGRATION) & (since >= P.partnership.integration_months), OPERATING, s.phase)
+    deepen = s.launched & (P.partnership.expansion_month >= 0) & (since == P.partnership.expansion_month)
+    s.scope = np.where(deepen, 1, s.scope)
+    s.phase = np.where(deepen, EXPANSION, s.phase)
+
+    effects = [(None, cause, effect) for cause, effect in exo_effects.items()]
+    effects += [(mech.NAME, mech.CAUSE, mech.step(s, P, month)) for mech in MECHANISMS]
+
+    loss = np.zeros((n, k, len(causes.LABELS)))
+    trust_loss = np.zeros_like(s.trust)
+    shares = np.zeros((n, len(causes.LABELS)))
+    extra_cost = np.zeros(n)
+    launch = np.zeros(n, bool)
+    insolvent = np.zeros(n, bool)
+    pairs = pair_mask(s.active)
+    partners = np.maximum(pairs.sum(axis=2), 1)
+    for owner, cause, effect in effects:
+        c = causes.INDEX[cause]
+        if effect.commitment is not None:
+            loss[:, :, c] += effect.commitment
+        if effect.trust is not None:
+            lost_trust = np.minimum(np.where(pairs, effect.trust, 0.0), s.trust)
+            trust_loss += lost_trust
+            loss[:, :, c] += P.dynamics.trust_to_commitment[:, None] * lost_trust.sum(axis=2) / partners
+        if effect.savings is not None:
+            shares[:, c] = np.clip(effect.savings, 0.0, 1.0)
+        if effect.cost is not None:
+            extra_cost += effect.cost
+            s.savings_lost[:, c] += np.where(running, effect.cost, 0.0)
+        if effect.launch is not None:
+            launch |= effect.launch
+        if effect.insolvent is not None:
+            insolvent |= effect.insolvent
+        if owner is not None:
+            s.mech[owner].update(effect.own)
+        _apply_shared(s, effect.shared)
+        _log(log, s, cause, effect, running)
+
+    plan, realised, lost = savings.account(s, P, t, shares)
+    s.planned_month = np.where(running, plan, 0.0)
+    s.savings_month = realised
+    s.business_case += s.planned_month
+    s.realised_savings += realised
+    s.savings_lost += lost
+    shortfall = np.clip(1.0 - np.divide(realised, plan, out=np.ones_like(plan), where=plan > 0), 0.0, 1.0)
+    lost_total = lost.sum(axis=1, keepdims=True)
+    by_cause = np.divide(lost, lost_total, out=np.zeros_like(lost), where=lost_total > 0)
+    felt = np.where(s.phase == INTEGRATION, 0.0, P.dynamics.disappointment * shortfall)
+    loss += felt[:, None, None] * by_cause[:, None, :]
+
+    invest = s.launched & (since >= 0) & (since < P.partnership.integration_months)
+    s.investment_cost += np.where(invest & running, P.partnership.upfront_investment / P.partnership.integration_months, 0.0)
+    s.lever_cost += levers.cost(P, t, running)
+    s.other_cost += np.where(running, extra_cost, 0.0)
+
+    _update_commitment_and_trust(s, P, loss, trust_loss, running, strengths)
+    _update_harmonisation_and_maturity(s, P, t, strengths, running)
+    s.phase = np.where(launch & running & (s.phase == PROPOSAL), INTEGRATION, s.phase)
+    s.launch_month = np.where(launch & running & (s.launch_month < 0), t, s.launch_month)
+    _exits_and_endings(s, P, insolvent & running, running)
+    s.month = t + 1
+    _finish_at_horizon(s, P)
+
+
+def _update_commitment_and_trust(s: State, P: Arrays, loss: np.ndarray, trust_loss: np.ndarray, running: np.ndarray, strengths: dict[str, np.ndarray]) -> None:
+    live = s.active & running[:, None]
+    loss *= live[:, :, None]
+    total = loss.sum(axis=2)
+    scale = np.divide(s.commitment, total, out=np.ones_like(total), where=total > s.commitment)
+    loss *= np.minimum(scale, 1.0)[:, :, None]
+    s.commitment_lost += loss
+    s.commitment = s.commitment - loss.sum(axis=2)
+
+    pairs = pair_mask(s.active) & running[:, None, None]
+    d = P.dynamics
+    comms = lifted(P.partnership.communications, strengths["communications_plan"])
+    recover = (d.trust_recovery * (0.5 + comms))[:, None, None] * np.maximum(P.partnership.initial_trust[:, None, None] - s.trust, 0.0)
+    s.trust = np.where(pairs, np.clip(s.trust - trust_loss + recover, 0.0, 1.0), s.trust)
+    n_partners = np.maximum(pairs.sum(axis=2), 1)
+    target = d.resting_base[:, None] + d.resting_trust[:, None] * np.where(pairs, s.trust, 0.0).sum(axis=2) / n_partners
+    s.commitment = np.where(live, s.commitment + d.commitment_recovery[:, None] * np.maximum(target - s.commitment, 0.0), s.commitment)
+
+
+def _update_harmonisation_and_maturity(s: State, P: Arrays, month: int, strengths: dict[str, np.ndarray], running: np.ndarray) -> None:
+    live = s.launched & running
+    rate = savings.harmonisation_rate(s, P, month, strengths)
+    s.harmonisation = np.where(live, np.minimum(s.harmonisation + rate * (1.0 - s.harmonisation), 1.0), s.harmonisation)
+    s.maturity = np.where(live, s.maturity + (1.0 - s.maturity) / P.dynamics.maturity_months, s.maturity)
+
+
+def _dominant(loss: np.ndarray) -> np.ndarray:
+    """Index of the largest loss along the last axis, or NONE where nothing was lost."""
+    return np.where(loss.max(axis=-1) > 0, loss.argmax(axis=-1), causes.NONE)
+
+
+def _exits_and_endings(s: State, P: Arrays, insolvent: np.ndarray, running: np.ndarray) -> None:
+    t = s.month
+    leaving = s.active & running[:, None] & (s.commitment < P.council.exit_threshold)
+    if leaving.any():
+        cause = _dominant(s.commitment_lost)
+        s.exit_month = np.where(leaving, t + 1, s.exit_month)
+        s.exit_cause = np.where(leaving, cause, s.exit_cause)
+        size = P.council.size
+        before = np.where(s.active, size, 0.0).sum(axis=1)
+        s.active = s.active & ~leaving
+        gone_share = np.divide(np.where(leaving, size, 0.0), before[:, None], out=np.zeros_like(size), where=before[:, None] > 0)
+        reshare = P.dynamics.cost_resharing[:, None] * gone_share
+        for j in np.unique(np.nonzero(leaving)[1]):
+            hit = s.active & leaving[:, j : j + 1] & (cause[:, j : j + 1] >= 0)
+            amount = np.where(hit, np.minimum(reshare[:, j : j + 1], s.commitment), 0.0)
+            rows, cols = np.nonzero(hit)
+            s.commitment_lost[rows, cols, cause[rows, j]] += amount[rows, cols]
+            s.commitment = s.commitment - amount
+
+    too_few = running & (s.active.sum(axis=1) < P.partnership.min_partners)
+    ending = too_few | insolvent
+    if not ending.any():
+        return
+    ended_by = np.where(leaving[:, :, None], s.commitment_lost, 0.0).sum(axis=1)
+    s.end_cause = np.where(too_few, _dominant(ended_by), s.end_cause)
+    s.end_cause = np.where(insolvent & ~too_few, causes.INSOLVENCY, s.end_cause)
+    s.outcome = np.where(ending, np.where(s.phase == PROPOSAL, SHELVED, COLLAPSED), s.outcome)
+    s.end_month = np.where(ending, t + 1, s.end_month)
+    s.phase = np.where(ending, ENDED, s.phase)
+
+
+def _finish_at_horizon(s: State, P: Arrays) -> None:
+    """Class partnerships still running at their horizon."""
+    done = s.running & (s.month >= P.partnership.horizon_months)
+    if not done.any():
+        return
+    in_proposal = s.phase == PROPOSAL
+    short = s.realised_savings < P.dynamics.underperformance_ratio * s.business_case
+    s.outcome = np.where(done, np.where(in_proposal, SHELVED, np.where(short, UNDERPERFORMING, SUSTAINED)), s.outcome)
+    s.end_cause = np.where(done & in_proposal, causes.DELAY, s.end_cause)
+    s.end_cause = np.where(done & ~in_proposal & short, _dominant(s.savings_lost), s.end_cause)
+    s.end_month = np.where(done, s.month, s.end_month)
+    s.phase = np.where(done, ENDED, s.phase)
+
+
+def run(P: Arrays, reps: np.ndarray, seed: int, log: list[Event] | None = None) -> State:
+    """Run replications ``reps`` to their horizons and return the final state."""
+    s = init_state(P, reps)
+    horizon = int(P.partnership.horizon_months.max())
+    while s.month < horizon and s.running.any():
+        step(s, P, seed, log)
+    return s

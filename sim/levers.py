@@ -1,0 +1,148 @@
+"""Policy levers: one per key learning of Guide 08, and three from *Getting IT right*.
+
+Each lever has a cost, a start month and a strength (:class:`sim.params.LeverParams`).
+A lever changes the state its learning targets; the mechanism or process that reads
+that state is named in :data:`LEVERS`. This module turns lever parameters into the
+strengths in force each month, their costs, and the levers' own monthly processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.mechanisms.base import Arrays, Effect
+from sim.state import State
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A lever: what it does, where it comes from and its default costs."""
+
+    name: str
+    source: str
+    learning: str
+    targets: str
+    cost_upfront: float
+    cost_per_year: float
+
+
+LEVERS: tuple[Lever, ...] = (
+    Lever(
+        "continuity_plan",
+        "Guide 08 case 01",
+        "assess the risk of dependence on key people and plan for their loss",
+        "case 01: keeps part of the trust a departing champion takes and shortens the vacancy",
+        0.02,
+        0.01,
+    ),
+    Lever(
+        "agreed_decision_process",
+        "Guide 08 case 02",
+        "agree the decision process (timescale, approval level) in advance; watch for warning signals",
+        "case 02: decision-process clarity (fewer, shorter iterations; concerns voiced early); a decision brought forward before a decision-maker changes",
+        0.01,
+        0.0,
+    ),
+    Lever(
+        "open_motivations",
+        "Guide 08 case 03",
+        "be open about motivations, drivers and no-go areas from the start",
+        "case 03: how far a change hits a misaligned partner and how much potential is lost",
+        0.01,
+        0.0,
+    ),
+    Lever(
+        "commercial_capability",
+        "Guide 08 case 04",
+        "a trading company needs to trade: commercial model, leadership, business capability",
+        "cases 04 and 05: commercial capability of the service",
+        0.1,
+        0.15,
+    ),
+    Lever(
+        "market_testing",
+        "Guide 08 case 05",
+        "market testing and due diligence of the commercial model before going commercial",
+        "case 05: a longer volume guarantee and faster growth of outside business",
+        0.05,
+        0.0,
+    ),
+    Lever(
+        "staged_scope",
+        "Guide 08 case 06",
+        "agree target service priorities in advance; make each stage sustainable on its own",
+        "case 06: the smaller partner's fear is resolved in advance; deeper sharing halts instead of breaking the IT sharing",
+        0.02,
+        0.0,
+    ),
+    Lever(
+        "reputation_first",
+        "Guide 08 case 07",
+        "build reputation through good service first; rebrand only when mature",
+        "case 07: the rebrand waits for the service to mature",
+        0.0,
+        0.0,
+    ),
+    Lever(
+        "it_harmonisation_first",
+        "Getting IT right (audit, standardise, single IT strategy, strong IT lead early)",
+        "audit licences, hardware and contracts, agree a single IT strategy, involve a strong IT lead early",
+        "laggards' IT maturity catches up with the leader; harmonisation runs faster (case 04 gaps close)",
+        0.15,
+        0.05,
+    ),
+    Lever(
+        "neutral_cloud_platform",
+        "Getting IT right (use the cloud)",
+        "a neutral, scalable cloud platform avoids the battle over whose systems to use",
+        "legacy IT and outsourcing lock-in slow harmonisation less",
+        0.1,
+        0.08,
+    ),
+    Lever(
+        "communications_plan",
+        "Guide 08 problem 14",
+        "communicate with staff and users so that worries do not grow",
+        "communications quality: smaller goodwill shocks (case 07) and faster trust recovery",
+        0.01,
+        0.02,
+    ),
+)
+
+NAMES: tuple[str, ...] = tuple(lever.name for lever in LEVERS)
+CATCH_UP_RATE = 0.03  # share of the gap to the leader a laggard closes per month under a full lever (assumption)
+
+
+def in_force(P: Arrays, month: int) -> dict[str, np.ndarray]:
+    """Strength ``(R,)`` of every lever in force at ``month`` (0 where off or not started)."""
+    return {
+        name: np.where(getattr(P.lever, name).enabled & (month >= getattr(P.lever, name).start_month), getattr(P.lever, name).strength, 0.0) for name in NAMES
+    }
+
+
+def cost(P: Arrays, month: int, running: np.ndarray) -> np.ndarray:
+    """Cost (GBP m) of all enabled levers in ``month`` for running partnerships, ``(R,)``."""
+    total = np.zeros(running.shape)
+    for name in NAMES:
+        lever = getattr(P.lever, name)
+        on = lever.enabled & running & (month >= lever.start_month)
+        total += np.where(on, lever.cost_per_year / 12.0 + np.where(month == lever.start_month, lever.cost_upfront, 0.0), 0.0)
+    return total
+
+
+def catch_up(s: State, strength: np.ndarray) -> np.ndarray:
+    """New IT maturity ``(R, K)`` after laggards close part of their gap to the most mature partner.
+
+    The ``it_harmonisation_first`` lever's own process (*Getting IT right*: audit,
+    standardise, a single IT strategy): it changes IT maturity, the state case 04 reads.
+    """
+    leader = np.where(s.active, s.it_maturity, 0.0).max(axis=1, keepdims=True)
+    rise = CATCH_UP_RATE * strength[:, None] * np.maximum(leader - s.it_maturity, 0.0)
+    return np.where(s.active & s.launched[:, None], s.it_maturity + rise, s.it_maturity)
+
+
+def step(s: State, strengths: dict[str, np.ndarray]) -> Effect:
+    """The levers' own monthly processes, as an effect on shared state."""
+    return Effect(shared={"it_maturity": catch_up(s, strengths["it_harmonisation_first"])})

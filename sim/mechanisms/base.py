@@ -1,0 +1,112 @@
+"""What every failure mechanism shares: its parameters' base, its monthly context and its effect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+
+from sim.params import Spec
+
+
+@dataclass
+class MechanismParams:
+    """Parameters every mechanism has: a switch for ablation studies."""
+
+    enabled: bool = field(
+        default=True, metadata={"spec": Spec("flag", None, None, "DESIGN.md (ablation)", "switch the mechanism off to see what it contributes")}
+    )
+
+
+@dataclass
+class Events:
+    """One kind of event that fired this month.
+
+    ``mask[r, k]`` marks the councils it touched and ``size[r, k]`` its main effect size.
+    """
+
+    what: str
+    mask: np.ndarray
+    size: np.ndarray
+
+
+@dataclass
+class Month:
+    """What a mechanism sees of the current month besides state and parameters.
+
+    Attributes
+    ----------
+    t
+        Month index, from 0.
+    draws
+        Uniform draws ``(R, K)`` by stream name, drawn every month whatever the state.
+    changed
+        ``(R, K)``: an exogenous change (election with a change of control, a new chief
+        executive, a budget shock, a reorganisation) hit the council this month.
+    levers
+        ``(R,)`` strength of each lever in force this month (0 where it is off or not yet started).
+    """
+
+    t: int
+    draws: dict[str, np.ndarray]
+    changed: np.ndarray
+    levers: dict[str, np.ndarray]
+
+
+@dataclass
+class Effect:
+    """What a mechanism (or exogenous event) does in one month, booked to itself.
+
+    Attributes
+    ----------
+    commitment
+        ``(R, K)`` commitment lost by each council (>= 0).
+    trust
+        ``(R, K, K)`` trust lost by council k in council j (>= 0).
+    savings
+        ``(R,)`` share of this month's potential savings lost (0 .. 1).
+    cost
+        ``(R,)`` extra cost this month (GBP m).
+    own
+        New values for the mechanism's own arrays.
+    shared
+        New values for shared state fields (e.g. ``scope``, ``approval_due``).
+    launch
+        ``(R,)`` proposals approved this month.
+    insolvent
+        ``(R,)`` partnerships that became financially unsustainable this month.
+    events
+        The events that fired, for the event log.
+    """
+
+    commitment: np.ndarray | None = None
+    trust: np.ndarray | None = None
+    savings: np.ndarray | None = None
+    cost: np.ndarray | None = None
+    own: dict[str, np.ndarray] = field(default_factory=dict)
+    shared: dict[str, np.ndarray] = field(default_factory=dict)
+    launch: np.ndarray | None = None
+    insolvent: np.ndarray | None = None
+    events: list[Events] = field(default_factory=list)
+
+
+Arrays = SimpleNamespace
+"""Parameters compiled to arrays: ``(R,)`` per partnership, ``(R, K)`` per council."""
+
+
+def size_weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted mean over the last axis; 0 where all weights are 0."""
+    total = weights.sum(axis=-1)
+    return np.divide((values * weights).sum(axis=-1), total, out=np.zeros_like(total), where=total > 0)
+
+
+def pair_mask(active: np.ndarray) -> np.ndarray:
+    """``(R, K, K)``: both councils active and distinct."""
+    k = active.shape[1]
+    return active[:, :, None] & active[:, None, :] & ~np.eye(k, dtype=bool)[None]
+
+
+def lifted(base: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """A 0..1 quality raised by a lever of the given strength: ``base + strength * (1 - base)``."""
+    return base + strength * (1.0 - base)

@@ -1,0 +1,81 @@
+"""The simulation state: arrays over replications (R), councils (K) and causes (C)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+PROPOSAL, INTEGRATION, OPERATING, EXPANSION, ENDED = 0, 1, 2, 3, 4
+PHASES = ("proposal", "integration", "operating", "expansion", "ended")
+RUNNING, SHELVED, COLLAPSED, UNDERPERFORMING, SUSTAINED = 0, 1, 2, 3, 4
+OUTCOMES = ("running", "shelved", "collapsed", "underperforming", "sustained")
+
+
+@dataclass
+class State:
+    """Everything that changes during a run.
+
+    Shapes: ``(R,)`` per partnership, ``(R, K)`` per council, ``(R, K, K)`` per ordered pair
+    (``trust[r, k, j]`` is council k's trust in council j), ``(R, K, C)`` and ``(R, C)`` for
+    losses booked to each cause. ``mech[name]`` holds each mechanism's own arrays.
+    """
+
+    month: int
+    reps: np.ndarray
+    active: np.ndarray
+    commitment: np.ndarray
+    trust: np.ndarray
+    it_maturity: np.ndarray
+    orientation: np.ndarray
+    sovereignty: np.ndarray
+    phase: np.ndarray
+    launch_month: np.ndarray
+    approval_due: np.ndarray
+    scope: np.ndarray
+    harmonisation: np.ndarray
+    maturity: np.ndarray
+    outcome: np.ndarray
+    end_month: np.ndarray
+    end_cause: np.ndarray
+    exit_month: np.ndarray
+    exit_cause: np.ndarray
+    commitment_lost: np.ndarray
+    savings_lost: np.ndarray
+    savings_month: np.ndarray
+    planned_month: np.ndarray
+    realised_savings: np.ndarray
+    business_case: np.ndarray
+    investment_cost: np.ndarray
+    lever_cost: np.ndarray
+    other_cost: np.ndarray
+    notice: np.ndarray
+    mech: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    @property
+    def running(self) -> np.ndarray:
+        """Partnerships still going, ``(R,)``."""
+        return self.outcome == RUNNING
+
+    @property
+    def launched(self) -> np.ndarray:
+        """Partnerships past approval and still going, ``(R,)``."""
+        return (self.phase >= INTEGRATION) & (self.phase < ENDED)
+
+    @property
+    def months_since_launch(self) -> np.ndarray:
+        """Months since approval (-1 before it), ``(R,)``."""
+        return np.where(self.launch_month >= 0, self.month - self.launch_month, -1)
+
+    def take(self, rows: np.ndarray) -> State:
+        """A copy holding only replications ``rows``."""
+        out = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if name == "month":
+                out[name] = value
+            elif name == "mech":
+                out[name] = {m: {k: v[rows] for k, v in d.items()} for m, d in value.items()}
+            else:
+                out[name] = value[rows]
+        return State(**out)
