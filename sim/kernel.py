@@ -21,7 +21,7 @@ import numpy as np
 
 from sim import causes, exogenous, levers, rng, savings
 from sim.mechanisms import MECHANISMS
-from sim.mechanisms.base import Arrays, Effect, Month, lifted, pair_mask
+from sim.mechanisms.base import Arrays, Effect, Month, lifted, pair_mask, sum_k
 from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State
 
 STREAMS: tuple[str, ...] = exogenous.STREAMS + tuple(s for m in MECHANISMS for s in m.STREAMS)
@@ -46,11 +46,13 @@ def init_state(P: Arrays, reps: np.ndarray) -> State:
     n, k = P.council.size.shape
     pp = P.partnership
     active = np.ones((n, k), bool)
-    trust = np.where(pair_mask(active), pp.initial_trust[:, None, None], 0.0)
+    pairs = pair_mask(active)
+    trust = np.where(pairs, pp.initial_trust[:, None, None], 0.0)
     return State(
         month=0,
         reps=reps,
         active=active,
+        pairs=pairs,
         commitment=np.repeat(pp.initial_commitment[:, None], k, axis=1).astype(float),
         trust=trust,
         it_maturity=P.council.it_maturity.copy(),
@@ -67,8 +69,8 @@ def init_state(P: Arrays, reps: np.ndarray) -> State:
         end_cause=np.full(n, causes.NONE, np.int64),
         exit_month=np.full((n, k), -1, np.int64),
         exit_cause=np.full((n, k), causes.NONE, np.int64),
-        commitment_lost=np.zeros((n, k, len(causes.LABELS))),
-        savings_lost=np.zeros((n, len(causes.LABELS))),
+        commitment_lost=np.zeros((len(causes.LABELS), n, k)),
+        savings_lost=np.zeros((len(causes.LABELS), n)),
         savings_month=np.zeros(n),
         planned_month=np.zeros(n),
         realised_savings=np.zeros(n),
@@ -117,27 +119,27 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
     effects = [(None, cause, effect) for cause, effect in exo_effects.items()]
     effects += [(mech.NAME, mech.CAUSE, mech.step(s, P, month)) for mech in MECHANISMS]
 
-    loss = np.zeros((n, k, len(causes.LABELS)))
+    n_causes = len(causes.LABELS)
+    loss = np.zeros((n_causes, n, k))
     trust_loss = np.zeros_like(s.trust)
-    shares = np.zeros((n, len(causes.LABELS)))
+    shares = np.zeros((n_causes, n))
     extra_cost = np.zeros(n)
     launch = np.zeros(n, bool)
     insolvent = np.zeros(n, bool)
-    pairs = pair_mask(s.active)
-    partners = np.maximum(pairs.sum(axis=2), 1)
+    trust_weight = P.dynamics.trust_to_commitment[:, None] / np.maximum(sum_k(s.pairs), 1)
     for owner, cause, effect in effects:
         c = causes.INDEX[cause]
         if effect.commitment is not None:
-            loss[:, :, c] += effect.commitment
+            loss[c] += effect.commitment
         if effect.trust is not None:
-            lost_trust = np.minimum(np.where(pairs, effect.trust, 0.0), s.trust)
+            lost_trust = np.minimum(effect.trust * s.pairs, s.trust)
             trust_loss += lost_trust
-            loss[:, :, c] += P.dynamics.trust_to_commitment[:, None] * lost_trust.sum(axis=2) / partners
+            loss[c] += trust_weight * sum_k(lost_trust)
         if effect.savings is not None:
-            shares[:, c] = np.clip(effect.savings, 0.0, 1.0)
+            shares[c] = np.clip(effect.savings, 0.0, 1.0)
         if effect.cost is not None:
             extra_cost += effect.cost
-            s.savings_lost[:, c] += np.where(running, effect.cost, 0.0)
+            s.savings_lost[c] += effect.cost * running
         if effect.launch is not None:
             launch |= effect.launch
         if effect.insolvent is not None:
@@ -154,10 +156,9 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
     s.realised_savings += realised
     s.savings_lost += lost
     shortfall = np.clip(1.0 - np.divide(realised, plan, out=np.ones_like(plan), where=plan > 0), 0.0, 1.0)
-    lost_total = lost.sum(axis=1, keepdims=True)
-    by_cause = np.divide(lost, lost_total, out=np.zeros_like(lost), where=lost_total > 0)
-    felt = np.where(s.phase == INTEGRATION, 0.0, P.dynamics.disappointment * shortfall)
-    loss += felt[:, None, None] * by_cause[:, None, :]
+    lost_total = lost.sum(axis=0)
+    felt = np.where((s.phase == INTEGRATION) | (lost_total <= 0), 0.0, P.dynamics.disappointment * shortfall / np.maximum(lost_total, 1e-300))
+    loss += (lost * felt)[:, :, None]
 
     invest = s.launched & (since >= 0) & (since < P.partnership.integration_months)
     s.investment_cost += np.where(invest & running, P.partnership.upfront_investment / P.partnership.integration_months, 0.0)
@@ -175,20 +176,20 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
 
 def _update_commitment_and_trust(s: State, P: Arrays, loss: np.ndarray, trust_loss: np.ndarray, running: np.ndarray, strengths: dict[str, np.ndarray]) -> None:
     live = s.active & running[:, None]
-    loss *= live[:, :, None]
-    total = loss.sum(axis=2)
+    loss *= live
+    total = loss.sum(axis=0)
     scale = np.divide(s.commitment, total, out=np.ones_like(total), where=total > s.commitment)
-    loss *= np.minimum(scale, 1.0)[:, :, None]
+    loss *= scale
     s.commitment_lost += loss
-    s.commitment = s.commitment - loss.sum(axis=2)
+    s.commitment = s.commitment - total * scale
 
-    pairs = pair_mask(s.active) & running[:, None, None]
+    pairs = s.pairs & running[:, None, None]
     d = P.dynamics
     comms = lifted(P.partnership.communications, strengths["communications_plan"])
     recover = (d.trust_recovery * (0.5 + comms))[:, None, None] * np.maximum(P.partnership.initial_trust[:, None, None] - s.trust, 0.0)
     s.trust = np.where(pairs, np.clip(s.trust - trust_loss + recover, 0.0, 1.0), s.trust)
-    n_partners = np.maximum(pairs.sum(axis=2), 1)
-    target = d.resting_base[:, None] + d.resting_trust[:, None] * np.where(pairs, s.trust, 0.0).sum(axis=2) / n_partners
+    n_partners = np.maximum(sum_k(pairs), 1)
+    target = d.resting_base[:, None] + d.resting_trust[:, None] * sum_k(s.trust * pairs) / n_partners
     s.commitment = np.where(live, s.commitment + d.commitment_recovery[:, None] * np.maximum(target - s.commitment, 0.0), s.commitment)
 
 
@@ -200,34 +201,36 @@ def _update_harmonisation_and_maturity(s: State, P: Arrays, month: int, strength
 
 
 def _dominant(loss: np.ndarray) -> np.ndarray:
-    """Index of the largest loss along the last axis, or NONE where nothing was lost."""
-    return np.where(loss.max(axis=-1) > 0, loss.argmax(axis=-1), causes.NONE)
+    """Index of the largest loss along the first (cause) axis, or NONE where nothing was lost."""
+    return np.where(loss.max(axis=0) > 0, loss.argmax(axis=0), causes.NONE)
 
 
 def _exits_and_endings(s: State, P: Arrays, insolvent: np.ndarray, running: np.ndarray) -> None:
     t = s.month
     leaving = s.active & running[:, None] & (s.commitment < P.council.exit_threshold)
     if leaving.any():
-        cause = _dominant(s.commitment_lost)
-        s.exit_month = np.where(leaving, t + 1, s.exit_month)
-        s.exit_cause = np.where(leaving, cause, s.exit_cause)
+        rows, cols = np.nonzero(leaving)
+        s.exit_month[rows, cols] = t + 1
+        s.exit_cause[rows, cols] = _dominant(s.commitment_lost[:, rows, cols])
         size = P.council.size
-        before = np.where(s.active, size, 0.0).sum(axis=1)
+        before = sum_k(size * s.active)
         s.active = s.active & ~leaving
-        gone_share = np.divide(np.where(leaving, size, 0.0), before[:, None], out=np.zeros_like(size), where=before[:, None] > 0)
-        reshare = P.dynamics.cost_resharing[:, None] * gone_share
-        for j in np.unique(np.nonzero(leaving)[1]):
-            hit = s.active & leaving[:, j : j + 1] & (cause[:, j : j + 1] >= 0)
-            amount = np.where(hit, np.minimum(reshare[:, j : j + 1], s.commitment), 0.0)
-            rows, cols = np.nonzero(hit)
-            s.commitment_lost[rows, cols, cause[rows, j]] += amount[rows, cols]
-            s.commitment = s.commitment - amount
+        s.pairs = pair_mask(s.active)
+        reshare = P.dynamics.cost_resharing[rows] * size[rows, cols] / before[rows]
+        for r, j, amount in zip(rows, cols, reshare, strict=True):
+            cause = s.exit_cause[r, j]
+            if cause == causes.NONE:
+                continue
+            stay = np.nonzero(s.active[r])[0]
+            taken = np.minimum(amount, s.commitment[r, stay])
+            s.commitment_lost[cause, r, stay] += taken
+            s.commitment[r, stay] -= taken
 
-    too_few = running & (s.active.sum(axis=1) < P.partnership.min_partners)
+    too_few = running & (sum_k(s.active) < P.partnership.min_partners)
     ending = too_few | insolvent
     if not ending.any():
         return
-    ended_by = np.where(leaving[:, :, None], s.commitment_lost, 0.0).sum(axis=1)
+    ended_by = sum_k(s.commitment_lost * leaving)
     s.end_cause = np.where(too_few, _dominant(ended_by), s.end_cause)
     s.end_cause = np.where(insolvent & ~too_few, causes.INSOLVENCY, s.end_cause)
     s.outcome = np.where(ending, np.where(s.phase == PROPOSAL, SHELVED, COLLAPSED), s.outcome)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect
+from sim.mechanisms.base import Arrays, Effect, max_k
 from sim.state import State
 
 
@@ -138,7 +138,7 @@ def catch_up(s: State, strength: np.ndarray) -> np.ndarray:
     The ``it_harmonisation_first`` lever's own process (*Getting IT right*: audit,
     standardise, a single IT strategy): it changes IT maturity, the state case 04 reads.
     """
-    leader = np.where(s.active, s.it_maturity, 0.0).max(axis=1, keepdims=True)
+    leader = max_k(s.it_maturity * s.active)[:, None]
     rise = CATCH_UP_RATE * strength[:, None] * np.maximum(leader - s.it_maturity, 0.0)
     return np.where(s.active & s.launched[:, None], s.it_maturity + rise, s.it_maturity)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import causes
-from sim.mechanisms.base import Arrays, lifted, size_weighted_mean
+from sim.mechanisms.base import Arrays, lifted, size_weighted_mean, sum_k
 from sim.state import State
 
 
@@ -68,12 +68,12 @@ def account(s: State, P: Arrays, month: int, shares: np.ndarray) -> tuple[np.nda
     Parameters
     ----------
     shares
-        ``(R, C)`` share of potential savings each cause took this month.
+        ``(C, R)`` share of potential savings each cause took this month.
 
     Returns
     -------
     planned_now, realised, lost
-        ``(R,)``, ``(R,)`` and ``(R, C)`` in GBP m.
+        ``(R,)``, ``(R,)`` and ``(C, R)`` in GBP m.
     """
     pp = P.partnership
     per_month = pp.promised_savings / 12.0
@@ -84,21 +84,20 @@ def account(s: State, P: Arrays, month: int, shares: np.ndarray) -> tuple[np.nda
     expected_deeper = (pp.expansion_month >= 0) & (since >= pp.expansion_month)
     scope_expected = scope_factor(P, since, expected_deeper)
     scope_now = scope_factor(P, since, s.scope == 1)
-    lost = np.zeros((len(plan), len(causes.LABELS)))
-    lost[:, causes.DELAY] = np.where(s.running, np.maximum(plan - per_month * ideal * scope_expected, 0.0), 0.0)
-    lost[:, causes.SCOPE] = np.where(live, per_month * ideal * np.maximum(scope_expected - scope_now, 0.0), 0.0)
+    lost = np.zeros((len(causes.LABELS), len(plan)))
+    lost[causes.DELAY] = np.where(s.running, np.maximum(plan - per_month * ideal * scope_expected, 0.0), 0.0)
+    lost[causes.SCOPE] = np.where(live, per_month * ideal * np.maximum(scope_expected - scope_now, 0.0), 0.0)
 
     size = P.council.size
-    gone = np.where(~s.active & live[:, None], size, 0.0) / size.sum(axis=1, keepdims=True)
+    gone = size * (~s.active & live[:, None]) / sum_k(size)[:, None]
     base = per_month * ideal * scope_now * live
     booked = (gone > 0) & (s.exit_cause >= 0)
-    np.add.at(lost, (np.nonzero(booked)[0], s.exit_cause[booked]), (base[:, None] * gone)[booked])
-    share_in = 1.0 - gone.sum(axis=1)
+    np.add.at(lost, (s.exit_cause[booked], np.nonzero(booked)[0]), (base[:, None] * gone)[booked])
+    share_in = 1.0 - sum_k(gone)
     potential = per_month * s.harmonisation * scope_now * share_in * live
-    lost[:, causes.LEGACY] = np.maximum(base * share_in - potential, 0.0)
+    lost[causes.LEGACY] = np.maximum(base * share_in - potential, 0.0)
 
-    kept = np.prod(1.0 - shares, axis=1)
-    taken = shares.sum(axis=1)
-    mech_lost = potential * (1.0 - kept)
-    lost += np.divide(shares * mech_lost[:, None], taken[:, None], out=np.zeros_like(shares), where=taken[:, None] > 0)
+    kept = np.prod(1.0 - shares, axis=0)
+    taken = shares.sum(axis=0)
+    lost += shares * np.divide(potential * (1.0 - kept), taken, out=np.zeros_like(taken), where=taken > 0)
     return plan, potential * kept, lost

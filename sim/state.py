@@ -17,13 +17,14 @@ class State:
     """Everything that changes during a run.
 
     Shapes: ``(R,)`` per partnership, ``(R, K)`` per council, ``(R, K, K)`` per ordered pair
-    (``trust[r, k, j]`` is council k's trust in council j), ``(R, K, C)`` and ``(R, C)`` for
-    losses booked to each cause. ``mech[name]`` holds each mechanism's own arrays.
+    (``trust[r, k, j]`` is council k's trust in council j; ``pairs`` marks pairs of distinct
+    active councils), ``(C, R, K)`` and ``(C, R)`` for losses booked to each of the C causes. ``mech[name]`` holds each mechanism's own arrays.
     """
 
     month: int
     reps: np.ndarray
     active: np.ndarray
+    pairs: np.ndarray
     commitment: np.ndarray
     trust: np.ndarray
     it_maturity: np.ndarray

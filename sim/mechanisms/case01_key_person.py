@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, pair_mask
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month
 from sim.params import ASSUMPTION, G08, param
 from sim.state import State
 
@@ -74,7 +74,7 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
 
     leaves = live & own["present"] & (m.draws["case01.leave"] < q.leave_hazard[:, None])
     drop = np.where(leaves, q.trust_drop[:, None] * exposure * (1.0 - q.continuity_trust_kept[:, None] * plan), 0.0)
-    pairs = pair_mask(s.active)
+    pairs = s.pairs
     trust = np.where(pairs, drop[:, :, None] + drop[:, None, :], 0.0)
 
     vacant = live & ~own["present"]

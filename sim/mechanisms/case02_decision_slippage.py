@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, any_k
 from sim.params import ASSUMPTION, G08, param
 from sim.state import PROPOSAL, State
 
@@ -82,7 +82,7 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     hidden = np.maximum(s.sovereignty, 1.0 - P.council.inhouse_confidence) * (1.0 - c[:, None])
     p_approve = 1.0 - q.refusal[:, None] * (1.0 - c[:, None]) - q.concern_weight[:, None] * hidden * own["surfaced"]
     agreed = own["approved"] | (deciding[:, None] & (m.draws["case02.approve"] < p_approve) & ~pending)
-    approved = deciding & np.all(agreed | ~s.active, axis=1)
+    approved = deciding & ~any_k(~agreed & s.active)
     slipped = deciding & ~approved
 
     slip_cols = slipped[:, None] & s.active & ~agreed

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, pair_mask, size_weighted_mean
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, size_weighted_mean
 from sim.params import G08, param
 from sim.state import State
 
@@ -51,7 +51,7 @@ def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
 
 def misalignment(s: State, P: Arrays) -> np.ndarray:
     """``(R, K)``: size-weighted mean distance of each council's aims from its partners'."""
-    pairs = pair_mask(s.active)
+    pairs = s.pairs
     distance = np.abs(s.orientation[:, :, None] - s.orientation[:, None, :])
     weights = np.where(pairs, P.council.size[:, None, :], 0.0)
     return size_weighted_mean(distance, weights)

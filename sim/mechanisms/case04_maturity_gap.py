@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, pair_mask
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, max_k, sum_k
 from sim.params import ASSUMPTION, G08, GIR, GOVERNANCE, param
 from sim.state import State
 
@@ -84,7 +84,7 @@ def gaps(s: State, P: Arrays, q: Arrays) -> np.ndarray:
     ahead = np.maximum(s.it_maturity[:, :, None] - s.it_maturity[:, None, :], 0.0)
     risk_gap = np.abs(P.council.risk_appetite[:, :, None] - P.council.risk_appetite[:, None, :])
     widen = 1.0 - q.risk_gap_weight[:, None, None] * (1.0 - risk_gap)
-    return np.where(pair_mask(s.active), ahead * widen, 0.0)
+    return np.where(s.pairs, ahead * widen, 0.0)
 
 
 def step(s: State, P: Arrays, m: Month) -> Effect:
@@ -98,11 +98,11 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     unharmonised = np.where(live, 1.0 - s.harmonisation, 0.0)
     g = gaps(s, P, q)
     trust = q.frustration[:, None, None] * g * unharmonised[:, None, None]
-    widest = g.max(axis=(1, 2))
+    widest = max_k(max_k(g))
     gap_share = q.gap_savings_loss * widest * unharmonised
     trading = live & (P.partnership.governance == TRADING_COMPANY)
     ramp = np.clip(s.months_since_launch / q.stagnation_months, 0.0, 1.0)
     stagnant = np.where(trading, q.stagnation * (1.0 - commercial_capability(P, m)) * ramp, 0.0)
     savings = 1.0 - (1.0 - gap_share) * (1.0 - stagnant)
-    held_back = trust.sum(axis=2)
+    held_back = sum_k(trust)
     return Effect(trust=trust, savings=savings, events=[Events("felt held back by a less mature partner", held_back > 0.01, held_back)])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, sum_k
 from sim.params import ASSUMPTION, G08, GOVERNANCE, param
 from sim.state import State
 
@@ -52,7 +52,7 @@ def revenue(s: State, P: Arrays, m: Month, market: np.ndarray) -> np.ndarray:
     q = P.mech.case05
     pp = P.partnership
     testing = m.levers["market_testing"]
-    share = np.where(s.active, P.council.size, 0.0).sum(axis=1) / P.council.size.sum(axis=1)
+    share = sum_k(P.council.size * s.active) / sum_k(P.council.size)
     guaranteed = s.months_since_launch < pp.guarantee_months + np.rint(testing * q.extra_guarantee_months)
     kept = np.where(guaranteed, 1.0, q.retention * (1.0 - pp.customer_concentration))
     return pp.guaranteed_volume * share * kept + market

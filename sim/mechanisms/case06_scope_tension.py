@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, pair_mask
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, any_k, max_k
 from sim.params import G08, param
 from sim.state import State
 
@@ -65,7 +65,7 @@ def asymmetry(s: State, P: Arrays) -> np.ndarray:
     """``(R, K, K)``: how much larger council j is than council k (0 when not larger), in [0, 1)."""
     size = P.council.size
     larger = np.maximum(1.0 - size[:, :, None] / size[:, None, :], 0.0)
-    return np.where(pair_mask(s.active), larger, 0.0)
+    return np.where(s.pairs, larger, 0.0)
 
 
 def step(s: State, P: Arrays, m: Month) -> Effect:
@@ -79,12 +79,12 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     deeper = s.running & (s.scope == 1) & q.enabled
     a = asymmetry(s, P)
     unresolved = (1.0 - staged)[:, None]
-    fear = np.where(deeper[:, None] & s.active, s.sovereignty * a.max(axis=2) * unresolved, 0.0)
+    fear = np.where(deeper[:, None] & s.active, s.sovereignty * max_k(a) * unresolved, 0.0)
     commitment = q.tension[:, None] * fear
     trust_k = q.trust_loss[:, None, None] * fear[:, :, None] * np.where(a > 0, 1.0, 0.0)
     trust = trust_k + trust_k.transpose(0, 2, 1)
     margin = P.council.exit_threshold + q.halt_margin[:, None]
-    halt = deeper & (staged > 0) & np.any(s.active & (s.commitment - commitment < margin), axis=1)
+    halt = deeper & (staged > 0) & any_k(s.active & (s.commitment - commitment < margin))
     return Effect(
         commitment=commitment,
         trust=trust,

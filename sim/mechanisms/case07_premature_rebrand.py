@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, lifted, pair_mask
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, lifted, sum_k
 from sim.params import ASSUMPTION, G08, param
 from sim.state import State
 
@@ -66,10 +66,10 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     comms = lifted(P.partnership.communications, m.levers["communications_plan"])
     immaturity = np.clip(1.0 - s.maturity / q.maturity_needed, 0.0, 1.0)
     shock = np.where(rebrand, q.goodwill_shock * immaturity * (1.0 - 0.5 * comms), 0.0)
-    quality = np.where(s.active, P.council.service_quality, 0.0).sum(axis=1) / np.maximum(s.active.sum(axis=1), 1)
+    quality = sum_k(P.council.service_quality * s.active) / np.maximum(sum_k(s.active), 1)
     deficit = np.where(live, own["deficit"] * (1.0 - q.goodwill_recovery * quality), own["deficit"])
     deficit = np.minimum(deficit + shock, 1.0)
-    pairs = pair_mask(s.active)
+    pairs = s.pairs
     trust = np.where(pairs & live[:, None, None], (q.trust_erosion * deficit)[:, None, None], 0.0)
     savings = np.where(live, q.effectiveness_loss * deficit, 0.0)
     return Effect(
