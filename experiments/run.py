@@ -13,8 +13,9 @@ import hydra
 from omegaconf import DictConfig
 
 from sim import schema
-from sim.config import SECTIONS, ConfigError, model_config
+from sim.config import ConfigError
 from sim.ensemble import run_ensemble
+from sim.scenarios import model_sections
 from sim.summary import render, summarise
 
 schema.register()
@@ -24,7 +25,7 @@ schema.register()
 def app(cfg: DictConfig) -> None:
     """Check the configuration, run the ensemble and print its summary."""
     try:
-        config = model_config({key: cfg[key] for key in SECTIONS})
+        config = model_sections(cfg)
     except ConfigError as err:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
