@@ -21,6 +21,7 @@ CAUSES: tuple[Cause, ...] = (
     *(Cause(m.CAUSE, m.CASE, m.TITLE) for m in MECHANISMS),
     *(Cause(label, "exogenous", title) for label, title in exogenous.CAUSES.items()),
     Cause("legacy_it", "Getting IT right", "Legacy IT and outsourcing lock-in slowed harmonisation"),
+    Cause("unclear_business_case", "Guide 08 problem 01", "An unclear business case promised more than sharing could deliver"),
 )
 LABELS: tuple[str, ...] = tuple(c.label for c in CAUSES)
 INDEX: dict[str, int] = {label: i for i, label in enumerate(LABELS)}
@@ -28,7 +29,7 @@ NONE = -1
 DELAY = INDEX["case02_decision_slippage"]
 SCOPE = INDEX["case06_scope_tension"]
 LEGACY = INDEX["legacy_it"]
-INSOLVENCY = INDEX["case05_commercial_venture"]
+BUSINESS_CASE = INDEX["unclear_business_case"]
 
 
 def label(index: int) -> str:

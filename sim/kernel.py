@@ -125,7 +125,7 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
     shares = np.zeros((n_causes, n))
     extra_cost = np.zeros(n)
     launch = np.zeros(n, bool)
-    insolvent = np.zeros(n, bool)
+    ended_by = np.full(n, causes.NONE)
     trust_weight = P.dynamics.trust_to_commitment[:, None] / np.maximum(sum_k(s.pairs), 1)
     for owner, cause, effect in effects:
         c = causes.INDEX[cause]
@@ -142,8 +142,8 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
             s.savings_lost[c] += effect.cost * running
         if effect.launch is not None:
             launch |= effect.launch
-        if effect.insolvent is not None:
-            insolvent |= effect.insolvent
+        if effect.ends is not None:
+            ended_by = np.where(effect.ends & (ended_by == causes.NONE), c, ended_by)
         if owner is not None:
             s.mech[owner].update(effect.own)
         _apply_shared(s, effect.shared)
@@ -169,7 +169,7 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
     _update_harmonisation_and_maturity(s, P, t, strengths, running)
     s.phase = np.where(launch & running & (s.phase == PROPOSAL), INTEGRATION, s.phase)
     s.launch_month = np.where(launch & running & (s.launch_month < 0), t, s.launch_month)
-    _exits_and_endings(s, P, insolvent & running, running)
+    _exits_and_endings(s, P, np.where(running, ended_by, causes.NONE), running)
     s.month = t + 1
     _finish_at_horizon(s, P)
 
@@ -205,7 +205,11 @@ def _dominant(loss: np.ndarray) -> np.ndarray:
     return np.where(loss.max(axis=0) > 0, loss.argmax(axis=0), causes.NONE)
 
 
-def _exits_and_endings(s: State, P: Arrays, insolvent: np.ndarray, running: np.ndarray) -> None:
+def _exits_and_endings(s: State, P: Arrays, ended_by: np.ndarray, running: np.ndarray) -> None:
+    """Councils below their exit threshold leave; the partnership ends when too few remain or a mechanism ends it.
+
+    ``ended_by`` holds, per replication, the cause of a mechanism that ends it outright this month (or NONE).
+    """
     t = s.month
     leaving = s.active & running[:, None] & (s.commitment < P.council.exit_threshold)
     if leaving.any():
@@ -227,12 +231,12 @@ def _exits_and_endings(s: State, P: Arrays, insolvent: np.ndarray, running: np.n
             s.commitment[r, stay] -= taken
 
     too_few = running & (sum_k(s.active) < P.partnership.min_partners)
-    ending = too_few | insolvent
+    outright = ended_by != causes.NONE
+    ending = too_few | outright
     if not ending.any():
         return
-    ended_by = sum_k(s.commitment_lost * leaving)
-    s.end_cause = np.where(too_few, _dominant(ended_by), s.end_cause)
-    s.end_cause = np.where(insolvent & ~too_few, causes.INSOLVENCY, s.end_cause)
+    by_exits = _dominant(sum_k(s.commitment_lost * leaving))
+    s.end_cause = np.where(outright, ended_by, np.where(too_few, by_exits, s.end_cause))
     s.outcome = np.where(ending, np.where(s.phase == PROPOSAL, SHELVED, COLLAPSED), s.outcome)
     s.end_month = np.where(ending, t + 1, s.end_month)
     s.phase = np.where(ending, ENDED, s.phase)

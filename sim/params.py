@@ -362,6 +362,14 @@ class DynamicsParams:
     )
     legacy_drag: Any = param(0.4, 0, 1, "share", f"{GIR} (legacy IT makes integration hard)", "how much a full legacy burden slows harmonisation")
     skills_drag: Any = param(0.3, 0, 1, "share", f"{G08} problem 11; {GIR} (retain IT skills)", "how much missing ICT skills slow harmonisation")
+    optimism_bias: Any = param(
+        0.5,
+        0,
+        1,
+        "share of promised savings",
+        f"{G08} problem 01; {GIR} (many fail to deliver the promised benefits)",
+        "share of promised savings a wholly unclear business case can never deliver",
+    )
     underperformance_ratio: Any = param(
         0.5,
         0,

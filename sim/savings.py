@@ -5,8 +5,9 @@ the IT stage gives its share of the value (*Getting IT right*: about half of mer
 is IT synergies, a private-sector figure) and deeper sharing the rest. The business case
 assumes approval on the planned date and harmonisation unhindered by legacy IT. Every
 pound short of it is booked to a cause: a late approval (case 02), a halted deeper stage
-(case 06), partners who left (the cause of their exit), legacy IT and lock-in, and the
-shares of potential each mechanism took this month.
+(case 06), partners who left (the cause of their exit), legacy IT and lock-in, an unclear
+business case that promised more than sharing could deliver (Guide 08 problem 01), and
+the shares of potential each mechanism took this month.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ def account(s: State, P: Arrays, month: int, shares: np.ndarray) -> tuple[np.nda
     share_in = 1.0 - sum_k(gone)
     potential = per_month * s.harmonisation * scope_now * share_in * live
     lost[causes.LEGACY] = np.maximum(base * share_in - potential, 0.0)
+    optimism = P.dynamics.optimism_bias * (1.0 - pp.business_case_clarity)
+    lost[causes.BUSINESS_CASE] = potential * optimism
+    potential = potential * (1.0 - optimism)
 
     kept = np.prod(1.0 - shares, axis=0)
     taken = shares.sum(axis=0)

@@ -74,8 +74,9 @@ class Effect:
         New values for shared state fields (e.g. ``scope``, ``approval_due``).
     launch
         ``(R,)`` proposals approved this month.
-    insolvent
-        ``(R,)`` partnerships that became financially unsustainable this month.
+    ends
+        ``(R,)`` partnerships this mechanism ends outright this month (a venture's
+        insolvency, a proposal shelved after too many slips); the ending is booked to it.
     events
         The events that fired, for the event log.
     """
@@ -87,7 +88,7 @@ class Effect:
     own: dict[str, np.ndarray] = field(default_factory=dict)
     shared: dict[str, np.ndarray] = field(default_factory=dict)
     launch: np.ndarray | None = None
-    insolvent: np.ndarray | None = None
+    ends: np.ndarray | None = None
     events: list[Events] = field(default_factory=list)
 
 
@@ -138,3 +139,8 @@ def pair_mask(active: np.ndarray) -> np.ndarray:
 def lifted(base: np.ndarray, strength: np.ndarray) -> np.ndarray:
     """A 0..1 quality raised by a lever of the given strength: ``base + strength * (1 - base)``."""
     return base + strength * (1.0 - base)
+
+
+def commercial_capability(P: Arrays, m: Month) -> np.ndarray:
+    """Commercial capability of the service with the ``commercial_capability`` lever applied, ``(R,)`` (cases 04 and 05)."""
+    return lifted(P.partnership.commercial_capability, m.levers["commercial_capability"])

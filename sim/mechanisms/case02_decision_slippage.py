@@ -4,8 +4,8 @@ At each decision point every council that has not yet approved decides; the prop
 goes ahead once all have approved. A council whose chief executive is about to change
 defers; concerns that were not voiced early (loss of sovereignty, doubt
 that the in-house team can lead the change) surface after the first slip and lower the
-chance of approval. Each slip costs the councils' patience, more for a fast-paced one,
-until the proposal is shelved. Key learning: agree the decision process (timescale and
+chance of approval. Each slip costs the councils' patience, more for a fast-paced one;
+after too many slips the proposal is shelved. Key learning: agree the decision process (timescale and
 approval level) in advance and watch for warning signals such as a change of
 decision-maker or repeated slippage (lever ``agreed_decision_process``).
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, any_k
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, any_k, lifted
 from sim.params import ASSUMPTION, G08, param
 from sim.state import PROPOSAL, State
 
@@ -53,6 +53,15 @@ class Params(MechanismParams):
         f"{G08} case 02 (after many months the ideas were shelved)",
         "commitment a council of middling pace loses at each slip",
     )
+    max_slips: float = param(
+        6,
+        1,
+        100,
+        "slips",
+        f"{G08} case 02 (after many months of preparation the ideas were shelved)",
+        "slips after which the proposal is shelved",
+        integer=True,
+    )
     fatigue_growth: float = param(0.25, 0, 2, "share per slip", f"{G08} problem 04 (frustration)", "how much each further slip adds to the fatigue")
 
 
@@ -63,8 +72,7 @@ def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
 
 def clarity(P: Arrays, m: Month) -> np.ndarray:
     """Decision-process clarity with the ``agreed_decision_process`` lever applied, ``(R,)``."""
-    base = P.partnership.decision_clarity
-    return base + m.levers["agreed_decision_process"] * (1.0 - base)
+    return lifted(P.partnership.decision_clarity, m.levers["agreed_decision_process"])
 
 
 def step(s: State, P: Arrays, m: Month) -> Effect:
@@ -94,6 +102,7 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     return Effect(
         commitment=loss,
         launch=launch,
+        ends=slipped & (own["slips"] + slipped >= q.max_slips),
         own={"slips": own["slips"] + slipped, "surfaced": own["surfaced"] | slip_cols, "approved": agreed},
         shared={"approval_due": np.where(slipped, m.t + step_months, s.approval_due)},
         events=[

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, max_k, sum_k
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, commercial_capability, max_k, sum_k
 from sim.params import ASSUMPTION, G08, GIR, GOVERNANCE, param
 from sim.state import State
 
@@ -71,12 +71,6 @@ class Params(MechanismParams):
 def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     """Case 04 keeps no state of its own."""
     return {}
-
-
-def commercial_capability(P: Arrays, m: Month) -> np.ndarray:
-    """Commercial capability with the ``commercial_capability`` lever applied, ``(R,)``."""
-    base = P.partnership.commercial_capability
-    return base + m.levers["commercial_capability"] * (1.0 - base)
 
 
 def gaps(s: State, P: Arrays, q: Arrays) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, sum_k
+from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, commercial_capability, sum_k
 from sim.params import ASSUMPTION, G08, GOVERNANCE, param
 from sim.state import State
 
@@ -67,9 +67,7 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     q = P.mech.case05
     own = s.mech[NAME]
     live = s.running & s.launched & q.enabled & (P.partnership.governance == VENTURE)
-    base_capability = P.partnership.commercial_capability
-    capability = base_capability + m.levers["commercial_capability"] * (1.0 - base_capability)
-    growth = q.market_growth * capability * (1.0 - P.partnership.customer_concentration) * (1.0 + m.levers["market_testing"])
+    growth = q.market_growth * commercial_capability(P, m) * (1.0 - P.partnership.customer_concentration) * (1.0 + m.levers["market_testing"])
     market = np.where(live, np.minimum(own["market"] + growth, q.market_cap), own["market"])
     deficit = np.where(live, np.clip(1.0 - revenue(s, P, m, market), 0.0, 1.0), 0.0)
     below = np.where(live & (deficit > 0), own["below"] + 1, 0)
@@ -78,7 +76,7 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     return Effect(
         commitment=loss,
         savings=np.minimum(q.deficit_cost * deficit, 1.0),
-        insolvent=insolvent,
+        ends=insolvent,
         own={"market": market, "below": below},
         events=[Events("the venture is unsustainable below break-even", insolvent[:, None] & s.active, np.broadcast_to(deficit[:, None], s.active.shape))],
     )
