@@ -1,0 +1,226 @@
+"""Generate ``docs/parameters.md`` from the parameter declarations.
+
+Every parameter is declared once, with a :class:`~sim.params.Spec` in its field's
+metadata; this module turns those declarations (councils, partnership, dynamics,
+exogenous change, every registered mechanism and every lever) into one Markdown
+reference. Run ``python -m sim.paramdocs`` to write the file, or
+``python -m sim.paramdocs --check`` to fail when it is out of date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import MISSING, Field, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from sim import levers as lever_table
+from sim.mechanisms import MECHANISMS
+from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams, Spec
+
+OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "parameters.md"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of parameters: a dataclass and how its fields are addressed in a config."""
+
+    title: str
+    prefix: str
+    cls: type
+    intro: str
+
+
+def sections() -> list[Section]:
+    """The parameter sections in document order, mechanisms taken from the registry."""
+    out = [
+        Section("Councils", "councils[k].", CouncilParams, "One entry per council (K = 2 to 8) under `councils:`; `k` counts from 0."),
+        Section("Partnership", "partnership.", PartnershipParams, "The partnership as a whole: governance, business case, plans and horizon."),
+        Section("Dynamics", "dynamics.", DynamicsParams, "How commitment, trust, IT harmonisation and savings evolve between shocks."),
+        Section("Exogenous change", "exogenous.", ExogenousParams, "Elections, chief executives, budget shocks and reorganisation (`sim/exogenous.py`)."),
+    ]
+    for m in MECHANISMS:
+        intro = f"Guide 08 case {m.CASE}; module `{m.__name__}`; losses booked to cause `{m.CAUSE}`."
+        out.append(Section(f"Mechanism `{m.NAME}`: {m.TITLE}", f"mechanisms.{m.NAME}.", m.Params, intro))
+    out.append(
+        Section(
+            "Levers",
+            "levers.<name>.",
+            LeverParams,
+            "Every lever has these five parameters; `<name>` is one of the levers listed below, whose default costs differ per lever.",
+        )
+    )
+    return out
+
+
+def parameter_paths() -> list[str]:
+    """Every parameter's path as written in this document (e.g. ``councils[k].it_maturity``)."""
+    return [s.prefix + f.name for s in sections() for f in fields(s.cls)]
+
+
+def _number(x: Any) -> str:
+    """A number written compactly; ``1/n`` for reciprocals of whole numbers."""
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, float) and 0 < x < 1 and abs(x - round(x, 4)) > 1e-12:
+        n = round(1 / x)
+        if abs(1 / x - n) < 1e-9:
+            return f"1/{n} (≈ {x:.3g})"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def render_value(value: Any) -> str:
+    """A default value, fixed or a distribution node, in words."""
+    if not (isinstance(value, Mapping) and "dist" in value):
+        if isinstance(value, str):
+            return f"`{value}`"
+        return _number(value)
+    family = value["dist"]
+    if family == "beta":
+        a, b = value["a"], value["b"]
+        return f"beta(a={_number(a)}, b={_number(b)}), mean {a / (a + b):.2g}"
+    if family == "uniform":
+        return f"uniform on [{_number(value['low'])}, {_number(value['high'])}]"
+    if family == "triangular":
+        return f"triangular: low {_number(value['low'])}, mode {_number(value['mode'])}, high {_number(value['high'])}"
+    if family == "normal":
+        return f"normal(mean {_number(value['mean'])}, sd {_number(value['sd'])}), clipped to the range"
+    if family == "randint":
+        return f"randint from {_number(value['low'])} to {_number(value['high'])}, both included"
+    values = list(value["values"])
+    p = list(value.get("p", [1 / len(values)] * len(values)))
+    return "choice of " + ", ".join(f"{render_value(v)} (p {_number(q)})" for v, q in zip(values, p, strict=True))
+
+
+def render_range(spec: Spec) -> str:
+    """The values a parameter admits."""
+    if spec.unit == "flag":
+        return "true / false"
+    if spec.unit == "text":
+        return "text"
+    if spec.choices:
+        return ", ".join(f"`{c}`" for c in spec.choices)
+    kind = "whole number in " if spec.integer else ""
+    return f"{kind}[{_number(spec.lo)}, {_number(spec.hi)}]"
+
+
+def _default(f: Field) -> Any:
+    return f.default_factory() if f.default is MISSING else f.default
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(section: Section) -> Iterator[str]:
+    yield "| parameter | meaning | unit | range | default | may be a distribution | source of the default |"
+    yield "| --- | --- | --- | --- | --- | --- | --- |"
+    for f in fields(section.cls):
+        spec: Spec = f.metadata["spec"]
+        default = "per lever (below)" if section.cls is LeverParams and f.name.startswith("cost_") else render_value(_default(f))
+        row = (
+            f"`{section.prefix}{f.name}`",
+            spec.doc,
+            spec.unit,
+            render_range(spec),
+            default,
+            "yes" if spec.distributable else "no",
+            spec.source,
+        )
+        yield "| " + " | ".join(_cell(c) for c in row) + " |"
+
+
+def _lever_table() -> Iterator[str]:
+    yield "| lever | from | key learning | state it acts on | `cost_upfront` default (GBP m) | `cost_per_year` default (GBP m per year) |"
+    yield "| --- | --- | --- | --- | --- | --- |"
+    for lv in lever_table.LEVERS:
+        row = (f"`{lv.name}`", lv.source, lv.learning, lv.targets, _number(lv.cost_upfront), _number(lv.cost_per_year))
+        yield "| " + " | ".join(_cell(c) for c in row) + " |"
+
+
+HEADER = """\
+# Parameters
+
+<!-- Generated by `python -m sim.paramdocs` from the declarations in `sim/params.py`,
+`sim/mechanisms/case0*.py` and `sim/levers.py`. Do not edit by hand: change the
+declaration and regenerate (`make docs`); `tests/test_paramdocs.py` keeps the two in step. -->
+
+Every parameter of the model, with its meaning, unit, allowed range, default and where the
+default comes from: a passage of the two source documents (*Guide 08*: Socitm, *ICT shared
+services: reasons why shared services fail*; *Getting IT right*: Eduserv, *Shared services:
+getting IT right*), a published figure, or "assumption". Values are still being calibrated;
+refer to parameters by name rather than copying their defaults. How each parameter is used
+is described in [ODD.md](ODD.md).
+
+Parameters are addressed as in a config file: `councils[k].it_maturity` is the
+`it_maturity` of council `k` (from 0) in the `councils:` list; `mechanisms.case01.leave_hazard`
+and `levers.<name>.strength` sit under `mechanisms:` and `levers:`. Bad values are refused
+before any run, all at once, one line per problem naming the field, the value and the allowed
+range (`sim/config.py`).
+
+## Fixed values and distributions
+
+A parameter marked "may be a distribution" takes either a fixed value or a distribution node;
+each replication then draws its own value (council attributes: one draw per council) from
+counter-based uniforms, so a replication draws the same partnership alone or in any batch.
+
+| node | draws | notes |
+| --- | --- | --- |
+| `{dist: beta, a: 2, b: 5}` | beta with shapes `a`, `b` > 0 | only for parameters whose range is [0, 1] |
+| `{dist: uniform, low: 0.6, high: 1.4}` | uniform between `low` and `high` | `low <= high`, both inside the range |
+| `{dist: triangular, low: 0.6, mode: 1.0, high: 6.0}` | triangular | `low <= mode <= high` |
+| `{dist: normal, mean: 0.5, sd: 0.1}` | normal | clipped to the parameter's range; `sd >= 0` |
+| `{dist: randint, low: 0, high: 36}` | a whole number | both ends included |
+| `{dist: choice, values: [all_out, thirds], p: [0.6, 0.4]}` | one of `values` | `p` optional (default: equal), sums to 1; categories or numbers |
+
+## Command-line overrides
+
+Any parameter can be overridden on the command line of the main job (`sim-run` or
+`python -m experiments.run`) or in `sim.scenarios.load(..., overrides=[...])`, with a dot in
+place of the brackets: a plain number means a fixed value, a node (quoted for the shell)
+means a distribution.
+
+```
+sim-run councils.0.it_maturity=0.3
+sim-run 'councils.0.it_maturity={dist: beta, a: 2, b: 5}'
+sim-run mechanisms.case04.enabled=false levers.continuity_plan.enabled=true levers.continuity_plan.start_month=12
+```
+
+The run settings `seed`, `replications`, `block_size` and `engine` are not model parameters;
+see `configs/config.yaml`.
+"""
+
+
+def render() -> str:
+    """The whole of ``docs/parameters.md``."""
+    lines = [HEADER]
+    for section in sections():
+        lines += [f"## {section.title}", "", section.intro, "", *_table(section), ""]
+        if section.cls is LeverParams:
+            lines += ["### The levers and their default costs", "", *_lever_table(), ""]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the file, or with ``--check`` report whether it is up to date (exit status 1 if not)."""
+    parser = argparse.ArgumentParser(prog="python -m sim.paramdocs", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit non-zero if the file differs from what would be generated")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help=f"file to write or check (default: {OUTPUT})")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else None
+        if current != text:
+            print(f"{args.output} is out of date: run `python -m sim.paramdocs`", file=sys.stderr)
+            return 1
+        return 0
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
