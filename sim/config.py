@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from sim import levers as lever_table
-from sim.distributions import check_dist, check_number, is_dist
+from sim.distributions import as_node, check_dist, check_number, is_dist
 from sim.mechanisms import MECHANISMS
 from sim.mechanisms.base import MechanismParams
 from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams, Spec
@@ -92,6 +92,9 @@ def _build(cls: type, raw: Any, path: str, problems: list[str], base: Any = None
         return obj
     names = {f.name: f for f in fields(cls)}
     for key, value in raw.items():
+        value = as_node(value)
+        if value is None:
+            continue
         if key not in names:
             problems.append(f"{path}.{key} is not a parameter (known: {', '.join(names)})")
             continue

@@ -3,10 +3,16 @@
 Draws use the inverse CDF of counter-based uniforms, so a council's attributes depend
 only on ``(seed, replication)``. ``randint`` includes both ends; ``normal`` is clipped
 to the parameter's range; ``choice`` takes ``values`` and optional ``p``.
+
+A distribution may also be written as a string, handy on the command line:
+``beta(2, 5)``, ``uniform(0.2, 0.6)``, ``triangular(0.5, 1, 6)``, ``normal(0.5, 0.1)``,
+``randint(0, 36)`` (arguments in the order of :data:`sim.params.DISTRIBUTIONS`) or
+``choice(district, county)`` (equal chances).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,10 +21,34 @@ from scipy import stats
 
 from sim.params import DISTRIBUTIONS, Spec
 
+_CALL = re.compile(r"^\s*([a-z_]+)\s*\((.*)\)\s*$")
+
 
 def is_dist(value: Any) -> bool:
     """True if ``value`` is a distribution node."""
     return isinstance(value, Mapping) and "dist" in value
+
+
+def _scalar(text: str) -> Any:
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def as_node(value: Any) -> Any:
+    """A distribution written as a string (``"beta(2, 5)"``) as a node; anything else unchanged."""
+    match = _CALL.match(value) if isinstance(value, str) else None
+    if match is None or match.group(1) not in DISTRIBUTIONS:
+        return value
+    args = [_scalar(a.strip()) for a in match.group(2).split(",") if a.strip()]
+    if match.group(1) == "choice":
+        return {"dist": "choice", "values": args}
+    keys = DISTRIBUTIONS[match.group(1)]
+    if len(args) != len(keys):
+        return {"dist": match.group(1), **dict(zip(keys, args, strict=False))}
+    return {"dist": match.group(1), **dict(zip(keys, args, strict=True))}
 
 
 def _fmt(x: Any) -> str:

@@ -1,38 +1,35 @@
 """The Hydra schema, generated from the parameter dataclasses so that parameters are declared once.
 
-Every model parameter appears in the schema with its default, typed ``Any`` so that a
-council attribute can be a number or a ``{dist: ...}`` node; the checking (ranges,
-distributions, all problems at once) is :func:`sim.config.model_config`'s job. Because
-every key exists, ``councils.0.it_maturity=0.3`` and ``mechanisms.case04.enabled=false``
-work on the command line, and a misspelt key is refused by Hydra before any run.
+Every model parameter appears in the schema, typed ``Any`` and defaulting to ``None``
+("not given: use the declared default"), so that a council attribute can be a number or a
+``{dist: ...}`` node and a scenario's node never merges with a default node. The checking
+(ranges, distributions, all problems at once) and the defaults are
+:func:`sim.config.model_config`'s job. Because every key exists,
+``councils.0.it_maturity=0.3`` and ``mechanisms.case04.enabled=false`` work on the
+command line, and a misspelt key is refused by Hydra before any run.
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, field, fields, make_dataclass
+from dataclasses import field, fields, make_dataclass
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
-from sim import levers as lever_table
-from sim.config import default_lever
+from sim.levers import NAMES as LEVER_NAMES
 from sim.mechanisms import MECHANISMS
-from sim.params import CouncilParams, DynamicsParams, ExogenousParams, PartnershipParams
+from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
 SCHEMA_NAME = "run_schema"
 
 
-def _default(f: Any) -> Any:
-    return f.default_factory() if f.default is MISSING else f.default
+def _untyped(cls: type) -> type:
+    """A dataclass with the fields of ``cls``, typed ``Any``, defaulting to ``None``."""
+    return make_dataclass(f"{cls.__name__}Schema", [(f.name, Any, field(default=None)) for f in fields(cls)])
 
 
-def _untyped(cls: type, instance: Any = None) -> type:
-    """A dataclass with the fields of ``cls``, typed ``Any``, defaulting to ``instance``'s values."""
-    specs = []
-    for f in fields(cls):
-        value = getattr(instance, f.name) if instance is not None else _default(f)
-        specs.append((f.name, Any, field(default_factory=lambda v=value: v)))
-    return make_dataclass(f"{cls.__name__}Schema", specs)
+def _group(name: str, members: dict[str, type]) -> type:
+    return make_dataclass(name, [(key, cls, field(default_factory=cls)) for key, cls in members.items()])
 
 
 CouncilSchema = _untyped(CouncilParams)
@@ -40,14 +37,13 @@ CouncilSchema = _untyped(CouncilParams)
 
 def run_schema() -> type:
     """The schema of the main job's config: run settings plus every model parameter."""
-    mech = _group("MechanismsSchema", {m.NAME: _untyped(m.Params) for m in MECHANISMS})
-    levers = _group("LeversSchema", {name: _untyped(type(default_lever(name)), default_lever(name)) for name in lever_table.NAMES})
+    lever = _untyped(LeverParams)
     sections = {
         "partnership": _untyped(PartnershipParams),
         "dynamics": _untyped(DynamicsParams),
         "exogenous": _untyped(ExogenousParams),
-        "mechanisms": mech,
-        "levers": levers,
+        "mechanisms": _group("MechanismsSchema", {m.NAME: _untyped(m.Params) for m in MECHANISMS}),
+        "levers": _group("LeversSchema", dict.fromkeys(LEVER_NAMES, lever)),
     }
     return make_dataclass(
         "RunSchema",
@@ -60,10 +56,6 @@ def run_schema() -> type:
             *((name, cls, field(default_factory=cls)) for name, cls in sections.items()),
         ],
     )
-
-
-def _group(name: str, members: dict[str, type]) -> type:
-    return make_dataclass(name, [(key, cls, field(default_factory=cls)) for key, cls in members.items()])
 
 
 def register() -> None:

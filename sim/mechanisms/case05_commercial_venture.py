@@ -2,12 +2,13 @@
 
 A shared service set up as a commercial venture needs enough guaranteed business for
 long enough to get established. Revenue (as a share of break-even) is the partners'
-guaranteed volume while the guarantee lasts, then what they keep buying (less when the
-business was all in one basket), plus outside business that grows slowly and less for a
-concentrated venture that cannot scale. Below break-even for too long, the venture is
+guaranteed volume while the guarantee lasts, then the share of it they keep buying, plus
+outside business that grows slowly, and more slowly still for a venture whose business
+is concentrated on one customer (it cannot scale or grow). Below break-even for too long, the venture is
 unsustainable: the partnership collapses by insolvency. Key learning: do not move
 quickly to a commercial model without market testing and due diligence (lever
-``market_testing``: volume guarantees and a tested commercial model).
+``market_testing``: a longer and larger volume guarantee, a diversified customer base and
+a tested commercial model that grows faster).
 """
 
 from __future__ import annotations
@@ -36,10 +37,18 @@ class Params(MechanismParams):
         0.012, 0, 1, "share of break-even per month", ASSUMPTION, "monthly growth of outside business at full commercial capability and no concentration"
     )
     market_cap: float = param(1.5, 0, 5, "share of break-even", ASSUMPTION, "most outside business the venture can win")
-    retention: float = param(0.6, 0, 1, "share", f"{G08} case 05", "share of guaranteed volume partners keep buying after the guarantee, before concentration")
+    retention: float = param(
+        0.75, 0, 1, "share", f"{G08} case 05 (not enough business for long enough)", "share of guaranteed volume partners keep buying after the guarantee ends"
+    )
     deficit_cost: float = param(0.8, 0, 2, "share of savings per unit of deficit", ASSUMPTION, "savings the partners lose covering the venture's deficit")
     anxiety: float = param(0.01, 0, 1, "commitment per month", ASSUMPTION, "commitment lost each month at a full deficit")
-    extra_guarantee_months: float = param(24, 0, 240, "months", f"{G08} case 05 key learning", "months a full market-testing lever adds to the guarantee")
+    extra_guarantee_months: float = param(36, 0, 240, "months", f"{G08} case 05 key learning", "months a full market-testing lever adds to the guarantee")
+    extra_guaranteed_volume: float = param(
+        0.25, 0, 2, "share", f"{G08} case 05 key learning", "relative rise in guaranteed volume a full market-testing lever secures"
+    )
+    diversification: float = param(
+        0.5, 0, 1, "share", f"{G08} case 05 key learning (not all eggs in one basket)", "share of customer concentration a full market-testing lever removes"
+    )
 
 
 def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
@@ -54,8 +63,8 @@ def revenue(s: State, P: Arrays, m: Month, market: np.ndarray) -> np.ndarray:
     testing = m.levers["market_testing"]
     share = sum_k(P.council.size * s.active) / sum_k(P.council.size)
     guaranteed = s.months_since_launch < pp.guarantee_months + np.rint(testing * q.extra_guarantee_months)
-    kept = np.where(guaranteed, 1.0, q.retention * (1.0 - pp.customer_concentration))
-    return pp.guaranteed_volume * share * kept + market
+    kept = np.where(guaranteed, 1.0, q.retention)
+    return pp.guaranteed_volume * (1.0 + q.extra_guaranteed_volume * testing) * share * kept + market
 
 
 def step(s: State, P: Arrays, m: Month) -> Effect:
@@ -67,7 +76,9 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     q = P.mech.case05
     own = s.mech[NAME]
     live = s.running & s.launched & q.enabled & (P.partnership.governance == VENTURE)
-    growth = q.market_growth * commercial_capability(P, m) * (1.0 - P.partnership.customer_concentration) * (1.0 + m.levers["market_testing"])
+    testing = m.levers["market_testing"]
+    concentration = P.partnership.customer_concentration * (1.0 - q.diversification * testing)
+    growth = q.market_growth * commercial_capability(P, m) * (1.0 - concentration) * (1.0 + testing)
     market = np.where(live, np.minimum(own["market"] + growth, q.market_cap), own["market"])
     deficit = np.where(live, np.clip(1.0 - revenue(s, P, m, market), 0.0, 1.0), 0.0)
     below = np.where(live & (deficit > 0), own["below"] + 1, 0)

@@ -35,10 +35,10 @@ class Params(MechanismParams):
         0.8, 0, 1, "goodwill", f"{G08} case 07 (treated as an untrusted supplier)", "goodwill lost by rebranding a brand-new service, before communications"
     )
     trust_erosion: float = param(
-        0.03, 0, 1, "trust per month", f"{G08} case 07 (cultural difficulties)", "trust lost between every pair of partners each month with no goodwill left"
+        0.04, 0, 1, "trust per month", f"{G08} case 07 (cultural difficulties)", "trust lost between every pair of partners each month with no goodwill left"
     )
     effectiveness_loss: float = param(
-        0.5, 0, 1, "share of savings", f"{G08} case 07 (the service's effectiveness reduced)", "share of savings lost with no goodwill left"
+        0.7, 0, 1, "share of savings", f"{G08} case 07 (the service's effectiveness reduced)", "share of savings lost with no goodwill left"
     )
     goodwill_recovery: float = param(
         0.02, 0, 1, "share per month", ASSUMPTION, "monthly recovery of lost goodwill through good service, at full service quality"
