@@ -1,0 +1,155 @@
+"""The event log of one partnership in plain language: a table, timeline lines and a Markdown handout.
+
+Each entry is one thing that happened to one council (or to the partnership as a whole) in
+one month: what happened, the cause it is booked to, the case it comes from and its main
+effect size, e.g. ``Month 14 - Northdale DC - its champion left (case 01) - trust with
+partners -0.18``. The timeline puts councils hit by the same event in the same month on
+one line, and merges a loss that repeats month after month into one line with its total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from sim import causes
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How an event's effect size reads: a format ``template`` (``None``: nothing to show) and whether monthly sizes add up."""
+
+    template: str | None
+    adds_up: bool = True
+
+
+#: How each kind of event reads; kinds not listed read as a loss of commitment.
+READINGS: dict[str, Reading] = {
+    "its champion left": Reading("trust with partners -{:.2f}"),
+    "a new champion took up post": Reading(None),
+    "its chief executive announced their departure": Reading(None),
+    "felt held back by a less mature partner": Reading("trust in partners -{:.2f}"),
+    "the venture is unsustainable below break-even": Reading("revenue {:.0%} short of break-even", adds_up=False),
+    "deeper sharing halted; the IT sharing carries on alone": Reading(None),
+    "the service was rebranded; users began to treat it as an outside supplier": Reading("goodwill -{:.2f}"),
+}
+COMMITMENT_LOSS = Reading("commitment -{:.2f}")
+PARTNERSHIP = "the partnership"
+COLUMNS = ("month", "council", "cause", "case", "what", "size", "text")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event: ``council`` is a council's name, or empty for the partnership as a whole.
+
+    ``cause`` is a cause label of :mod:`sim.causes` (empty for a milestone such as the
+    launch), ``case`` the case or source it comes from, ``size`` the main effect size
+    (commitment, trust or goodwill lost, a share, or 0).
+    """
+
+    month: int
+    council: str
+    cause: str
+    case: str
+    what: str
+    size: float = 0.0
+
+    @property
+    def text(self) -> str:
+        """The entry as one line of the timeline."""
+        return line(self.month, self.month, [self.council], self, self.size)
+
+
+@dataclass
+class _Run:
+    """Consecutive months of one event for the same councils."""
+
+    first: int
+    last: int
+    councils: tuple[str, ...]
+    entry: Entry
+    total: float
+
+
+def reading(what: str) -> Reading:
+    """How the effect size of an event of kind ``what`` reads."""
+    return READINGS.get(what, COMMITMENT_LOSS)
+
+
+def case_of(cause: str) -> str:
+    """The case or source a cause label comes from (empty for no cause)."""
+    return causes.CAUSES[causes.INDEX[cause]].case if cause in causes.INDEX else ""
+
+
+def explain(cause: str) -> str:
+    """A cause label in words with its source, e.g. ``Over-dependency on key personnel (case 01)``; empty for no cause."""
+    if cause not in causes.INDEX:
+        return ""
+    c = causes.CAUSES[causes.INDEX[cause]]
+    return f"{c.title} {source(c.case)}"
+
+
+def source(case: str) -> str:
+    """The case in brackets: ``(case 01)``, ``(outside change)`` or ``(Getting IT right)``."""
+    if not case:
+        return ""
+    if case.isdigit():
+        return f"(case {case})"
+    return "(outside change)" if case == "exogenous" else f"({case})"
+
+
+def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float) -> str:
+    """One line of the timeline: ``entry`` over months ``first`` to ``last`` for ``councils``, with effect ``size``."""
+    when = f"Month {first}" if first == last else f"Months {first}-{last}"
+    who = ", ".join(c for c in councils if c) or PARTNERSHIP
+    what = " ".join(part for part in (entry.what, source(entry.case)) if part)
+    template = reading(entry.what).template
+    shown = "" if template is None or size == 0 else template.format(size) + (" in all" if first != last else "")
+    return " - ".join(part for part in (when, who, what, shown) if part)
+
+
+class EventLog:
+    """The events of one run, in the order they happened."""
+
+    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+        self.entries: list[Entry] = list(entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def add(self, month: int, council: str, what: str, cause: str = "", size: float = 0.0) -> None:
+        """Log an event; its case is looked up from its cause."""
+        self.entries.append(Entry(month, council, cause, case_of(cause), what, size))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per entry: ``month``, ``council``, ``cause``, ``case``, ``what``, ``size`` and ``text``."""
+        return pd.DataFrame([{**asdict(e), "text": e.text} for e in self.entries], columns=list(COLUMNS))
+
+    def lines(self) -> list[str]:
+        """The timeline, one line per event, councils hit alike in one month together, monthly repeats merged."""
+        groups: dict[tuple[int, str, str, float], list[Entry]] = {}
+        for e in self.entries:
+            groups.setdefault((e.month, e.cause, e.what, e.size), []).append(e)
+        runs: list[_Run] = []
+        open_runs: dict[tuple[str, str, tuple[str, ...]], _Run] = {}
+        for (month, cause, what, size), entries in groups.items():
+            councils = tuple(e.council for e in entries)
+            run = open_runs.get((cause, what, councils))
+            if run is not None and run.last == month - 1 and size > 0 and reading(what).adds_up:
+                run.last, run.total = month, run.total + size
+                continue
+            run = _Run(month, month, councils, entries[0], size)
+            runs.append(run)
+            open_runs[(cause, what, councils)] = run
+        return [line(r.first, r.last, r.councils, r.entry, r.total) for r in runs]
+
+    def to_markdown(self, title: str = "What happened", summary: Sequence[str] = ()) -> str:
+        """A trainer's handout: a title, summary lines, then the timeline as a list."""
+        parts = [f"# {title}", "", *summary, *([""] if summary else []), "## Timeline", ""]
+        parts += [f"- {text}" for text in self.lines()] or ["- nothing happened"]
+        return "\n".join(parts) + "\n"
