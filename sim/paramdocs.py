@@ -18,7 +18,7 @@ from typing import Any
 
 from sim import levers as lever_table
 from sim.mechanisms import MECHANISMS
-from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams, Spec
+from sim.params import DISTRIBUTIONS, CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams, Spec
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "parameters.md"
 
@@ -140,6 +140,26 @@ def _lever_table() -> Iterator[str]:
         yield "| " + " | ".join(_cell(c) for c in row) + " |"
 
 
+#: An example node and the rules of each distribution family.
+DIST_NOTES: dict[str, tuple[str, str]] = {
+    "beta": ("{dist: beta, a: 2, b: 5}", "shapes `a`, `b` > 0; only for parameters whose range is [0, 1]"),
+    "uniform": ("{dist: uniform, low: 0.6, high: 1.4}", "`low <= high`, both inside the range"),
+    "triangular": ("{dist: triangular, low: 0.6, mode: 1.0, high: 6.0}", "`low <= mode <= high`, all inside the range"),
+    "normal": ("{dist: normal, mean: 0.5, sd: 0.1}", "clipped to the parameter's range; `sd >= 0`"),
+    "randint": ("{dist: randint, low: 0, high: 36}", "a whole number; both ends included"),
+    "choice": ("{dist: choice, values: [all_out, thirds], p: [0.6, 0.4]}", "one of `values` (categories or numbers); `p` optional (default equal), sums to 1"),
+}
+
+
+def _dist_table() -> Iterator[str]:
+    yield "| family | node | string | rules |"
+    yield "| --- | --- | --- | --- |"
+    for family, keys in DISTRIBUTIONS.items():
+        node, rules = DIST_NOTES.get(family, ("{dist: " + family + ", " + ", ".join(f"{k}: ..." for k in keys) + "}", ""))
+        string = f"{family}(v1, v2, ...)" if family == "choice" else f"{family}({', '.join(keys)})"
+        yield "| " + " | ".join(_cell(c) for c in (family, f"`{node}`", f"`{string}`", rules)) + " |"
+
+
 HEADER = """\
 # Parameters
 
@@ -162,29 +182,24 @@ range (`sim/config.py`).
 
 ## Fixed values and distributions
 
-A parameter marked "may be a distribution" takes either a fixed value or a distribution node;
+A parameter marked "may be a distribution" takes either a fixed value or a distribution;
 each replication then draws its own value (council attributes: one draw per council) from
 counter-based uniforms, so a replication draws the same partnership alone or in any batch.
+A distribution is written as a node (in YAML files) or as a string whose arguments come in
+the order shown (handy on the command line; a `choice` string gives equal chances).
+"""
 
-| node | draws | notes |
-| --- | --- | --- |
-| `{dist: beta, a: 2, b: 5}` | beta with shapes `a`, `b` > 0 | only for parameters whose range is [0, 1] |
-| `{dist: uniform, low: 0.6, high: 1.4}` | uniform between `low` and `high` | `low <= high`, both inside the range |
-| `{dist: triangular, low: 0.6, mode: 1.0, high: 6.0}` | triangular | `low <= mode <= high` |
-| `{dist: normal, mean: 0.5, sd: 0.1}` | normal | clipped to the parameter's range; `sd >= 0` |
-| `{dist: randint, low: 0, high: 36}` | a whole number | both ends included |
-| `{dist: choice, values: [all_out, thirds], p: [0.6, 0.4]}` | one of `values` | `p` optional (default: equal), sums to 1; categories or numbers |
-
-## Command-line overrides
+OVERRIDES = """## Command-line overrides
 
 Any parameter can be overridden on the command line of the main job (`sim-run` or
 `python -m experiments.run`) or in `sim.scenarios.load(..., overrides=[...])`, with a dot in
-place of the brackets: a plain number means a fixed value, a node (quoted for the shell)
-means a distribution.
+place of the brackets. A plain number means a fixed value; a node or a string (quoted for the
+shell, and a string quoted again for Hydra) means a distribution.
 
 ```
 sim-run councils.0.it_maturity=0.3
 sim-run 'councils.0.it_maturity={dist: beta, a: 2, b: 5}'
+sim-run "councils.0.it_maturity='beta(2, 5)'"
 sim-run mechanisms.case04.enabled=false levers.continuity_plan.enabled=true levers.continuity_plan.start_month=12
 ```
 
@@ -195,7 +210,7 @@ see `configs/config.yaml`.
 
 def render() -> str:
     """The whole of ``docs/parameters.md``."""
-    lines = [HEADER]
+    lines = [HEADER, *_dist_table(), "", OVERRIDES]
     for section in sections():
         lines += [f"## {section.title}", "", section.intro, "", *_table(section), ""]
         if section.cls is LeverParams:

@@ -8,7 +8,7 @@ import pytest
 
 from sim import levers, paramdocs
 from sim.mechanisms import MECHANISMS
-from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.params import DISTRIBUTIONS, CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,12 @@ def test_every_lever_has_its_default_costs(committed: str, lever: levers.Lever) 
 )
 def test_defaults_are_rendered_readably(value: object, text: str) -> None:
     assert paramdocs.render_value(value) == text
+
+
+@pytest.mark.parametrize("family", DISTRIBUTIONS)
+def test_every_distribution_family_is_documented(committed: str, family: str) -> None:
+    assert f"| {family} | `{{dist: {family}," in committed
+    assert family in paramdocs.DIST_NOTES
 
 
 def test_syntax_sections_are_present(committed: str) -> None:
