@@ -155,7 +155,7 @@ def _dist_table() -> Iterator[str]:
     yield "| family | node | string | rules |"
     yield "| --- | --- | --- | --- |"
     for family, keys in DISTRIBUTIONS.items():
-        node, rules = DIST_NOTES.get(family, ("{dist: " + family + ", " + ", ".join(f"{k}: ..." for k in keys) + "}", ""))
+        node, rules = DIST_NOTES[family]
         string = f"{family}(v1, v2, ...)" if family == "choice" else f"{family}({', '.join(keys)})"
         yield "| " + " | ".join(_cell(c) for c in (family, f"`{node}`", f"`{string}`", rules)) + " |"
 
