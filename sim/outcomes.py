@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import numpy as np
 import pandas as pd
 
 from sim import causes
@@ -19,9 +20,12 @@ def replication_table(s: State, P: Arrays) -> pd.DataFrame:
 
     Columns: ``rep``, ``outcome``, ``end_month`` (month the partnership was shelved or
     collapsed, or its horizon), ``cause`` and ``case`` (see ``docs/ODD.md`` for the rules),
-    ``realised_savings``, ``business_case``, ``investment_cost``, ``lever_cost``,
-    ``other_cost``, ``net_savings`` (GBP m), ``exits``, and per council ``c{k}_exit_month``,
-    ``c{k}_exit_cause`` and the attributes drawn (``c{k}_<attribute>``).
+    ``launch_month`` (month of approval, -1 if never), ``realised_savings``,
+    ``business_case``, ``investment_cost``, ``lever_cost``, ``other_cost``, ``net_savings``
+    (GBP m), ``exits``; per cause ``savings_lost_<cause>`` (GBP m) and
+    ``commitment_lost_<cause>`` (summed over councils); and per council
+    ``c{k}_exit_month``, ``c{k}_exit_cause`` and the attributes drawn (``c{k}_<attribute>``).
+    Months count from 1.
     """
     cause_case = {c.label: c.case for c in causes.CAUSES} | {"none": ""}
     cause = [causes.label(int(c)) for c in s.end_cause]
@@ -31,6 +35,7 @@ def replication_table(s: State, P: Arrays) -> pd.DataFrame:
         "end_month": s.end_month,
         "cause": cause,
         "case": [cause_case[c] for c in cause],
+        "launch_month": np.where(s.launch_month >= 0, s.launch_month + 1, -1),
         "realised_savings": s.realised_savings,
         "business_case": s.business_case,
         "investment_cost": s.investment_cost,
@@ -39,6 +44,10 @@ def replication_table(s: State, P: Arrays) -> pd.DataFrame:
         "net_savings": s.realised_savings - s.investment_cost - s.lever_cost - s.other_cost,
         "exits": (~s.active).sum(axis=1),
     }
+    for c, label in enumerate(causes.LABELS):
+        table[f"savings_lost_{label}"] = s.savings_lost[c]
+    for c, label in enumerate(causes.LABELS):
+        table[f"commitment_lost_{label}"] = s.commitment_lost[c].sum(axis=1)
     for k in range(s.active.shape[1]):
         table[f"c{k}_exit_month"] = s.exit_month[:, k]
         table[f"c{k}_exit_cause"] = [causes.label(int(c)) for c in s.exit_cause[:, k]]
