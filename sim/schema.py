@@ -6,12 +6,16 @@ Every model parameter appears in the schema, typed ``Any`` and defaulting to ``N
 (ranges, distributions, all problems at once) and the defaults are
 :func:`sim.config.model_config`'s job. Because every key exists,
 ``councils.0.it_maturity=0.3`` and ``mechanisms.case04.enabled=false`` work on the
-command line, and a misspelt key is refused by Hydra before any run.
+command line, and a misspelt key is refused by Hydra before any run. The commands'
+settings (:mod:`sim.settings`) are typed ``Any`` too, with their defaults, so that a value
+such as ``seed=abc`` gets the same one-line message as a bad parameter.
 """
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import field, fields, make_dataclass
+from functools import partial
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
@@ -19,8 +23,10 @@ from hydra.core.config_store import ConfigStore
 from sim.levers import NAMES as LEVER_NAMES
 from sim.mechanisms import MECHANISMS
 from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.settings import CompareSettings, RunSettings
 
 SCHEMA_NAME = "run_schema"
+COMPARE_SCHEMA_NAME = "compare_schema"
 
 
 def _untyped(cls: type) -> type:
@@ -35,8 +41,14 @@ def _group(name: str, members: dict[str, type]) -> type:
 CouncilSchema = _untyped(CouncilParams)
 
 
-def run_schema() -> type:
-    """The schema of the main job's config: run settings plus every model parameter."""
+def _settings(cls: type) -> list[tuple[str, Any, Any]]:
+    """The fields of a settings dataclass, typed ``Any`` (checked by :mod:`sim.settings`), with their defaults."""
+    defaults = cls()
+    return [(f.name, Any, field(default_factory=partial(deepcopy, getattr(defaults, f.name)))) for f in fields(cls)]
+
+
+def run_schema(settings: type = RunSettings, schema_name: str = "RunSchema") -> type:
+    """The schema of a command's config: its settings plus every model parameter."""
     lever = _untyped(LeverParams)
     sections = {
         "partnership": _untyped(PartnershipParams),
@@ -46,12 +58,9 @@ def run_schema() -> type:
         "levers": _group("LeversSchema", dict.fromkeys(LEVER_NAMES, lever)),
     }
     return make_dataclass(
-        "RunSchema",
+        schema_name,
         [
-            ("seed", int, field(default=0)),
-            ("replications", int, field(default=4000)),
-            ("block_size", int, field(default=10000)),
-            ("engine", str, field(default="ensemble")),
+            *_settings(settings),
             ("councils", list[CouncilSchema], field(default_factory=list)),
             *((name, cls, field(default_factory=cls)) for name, cls in sections.items()),
         ],
@@ -59,5 +68,6 @@ def run_schema() -> type:
 
 
 def register() -> None:
-    """Store the schema in Hydra's ConfigStore as ``run_schema``."""
+    """Store the schemas in Hydra's ConfigStore as ``run_schema`` (``sim-run``) and ``compare_schema`` (``sim-compare``)."""
     ConfigStore.instance().store(name=SCHEMA_NAME, node=run_schema())
+    ConfigStore.instance().store(name=COMPARE_SCHEMA_NAME, node=run_schema(CompareSettings, "CompareSchema"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 
@@ -63,3 +64,128 @@ def paired_difference(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) ->
     z = stats.norm.ppf(0.5 + confidence / 2)
     half = z * np.sqrt(var)
     return Estimate(diff, diff - half, diff + half)
+
+
+def clopper_pearson(successes: int, n: int, confidence: float = 0.95) -> Estimate:
+    """Exact (Clopper-Pearson) interval for a binomial proportion.
+
+    Conservative: its coverage is at least ``confidence`` for every true proportion.
+
+    Parameters
+    ----------
+    successes, n
+        Count of events and trials (``0 <= successes <= n``, ``n >= 1``).
+    confidence
+        Two-sided confidence level.
+    """
+    if n < 1 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n and n >= 1, got successes={successes}, n={n}")
+    ci = stats.binomtest(successes, n).proportion_ci(confidence, method="exact")
+    return Estimate(successes / n, float(ci.low), float(ci.high))
+
+
+@dataclass(frozen=True)
+class Share:
+    """How often one label occurs among ``n``: its count and its share with an interval."""
+
+    label: str
+    count: int
+    share: Estimate
+
+
+def shares(labels: ArrayLike, confidence: float = 0.95) -> list[Share]:
+    """Share of each distinct label with a Wilson interval, most frequent first (ties by label).
+
+    The intervals are marginal (one label at a time), not simultaneous. Empty input gives
+    an empty list.
+    """
+    values, counts = np.unique(np.asarray(labels, dtype=str), return_counts=True)
+    n = int(counts.sum())
+    return [Share(str(values[i]), int(counts[i]), wilson(int(counts[i]), n, confidence)) for i in np.lexsort((values, -counts))]
+
+
+def mean_interval(x: ArrayLike, confidence: float = 0.95) -> Estimate:
+    """Mean with a Student t interval (bounds are nan for fewer than two values)."""
+    x = np.asarray(x, float)
+    if x.size == 0:
+        raise ValueError("need at least one value")
+    mean = float(x.mean())
+    if x.size < 2:
+        return Estimate(mean, np.nan, np.nan)
+    half = stats.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
+    return Estimate(mean, mean - half, mean + half)
+
+
+def ratio_of_means(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> Estimate:
+    """Ratio ``mean(x) / mean(y)`` of paired values with a delta-method (linearised) interval.
+
+    Used for realised savings over the business case: the ratio of totals, not the mean
+    of per-replication ratios. Bounds are nan for fewer than two values.
+    """
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    if x.shape != y.shape or x.size == 0 or y.mean() == 0:
+        raise ValueError("need paired values of equal shape with a non-zero mean denominator")
+    ratio = float(x.mean() / y.mean())
+    spread = mean_interval((x - ratio * y) / y.mean(), confidence)
+    return Estimate(ratio, ratio + spread.low, ratio + spread.high)
+
+
+def unpaired_difference(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Estimate:
+    """Difference of two proportions ``mean(b) - mean(a)`` treating the samples as independent (Wald).
+
+    The same formula family as :func:`paired_difference` without the covariance term, so
+    the two widths compare like with like.
+    """
+    a = np.asarray(a, bool)
+    b = np.asarray(b, bool)
+    if a.size < 2 or b.size < 2:
+        raise ValueError("each sample needs at least two replications")
+    pa, pb = a.mean(), b.mean()
+    diff = float(pb - pa)
+    half = stats.norm.ppf(0.5 + confidence / 2) * np.sqrt(pa * (1 - pa) / a.size + pb * (1 - pb) / b.size)
+    return Estimate(diff, diff - half, diff + half)
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """Two policies' proportions compared on the same replications (common random numbers).
+
+    Attributes
+    ----------
+    paired
+        ``mean(b) - mean(a)`` with the paired (McNemar-type) interval.
+    unpaired
+        The same difference with the interval two independent runs of the same size would give.
+    only_a, only_b
+        Discordant replications: the event under ``a`` only, under ``b`` only.
+    p_value
+        Exact McNemar test of no difference (binomial test on the discordant pairs).
+    """
+
+    paired: Estimate
+    unpaired: Estimate
+    only_a: int
+    only_b: int
+    p_value: float
+
+    @property
+    def width_ratio(self) -> float:
+        """Paired interval width over unpaired width (below 1: pairing helped; nan if both are 0)."""
+        unpaired = self.unpaired.high - self.unpaired.low
+        return (self.paired.high - self.paired.low) / unpaired if unpaired > 0 else np.nan
+
+    @property
+    def efficiency(self) -> float:
+        """Replications an unpaired comparison would need per paired one for the same width."""
+        return self.width_ratio**-2 if self.width_ratio > 0 else np.inf
+
+
+def compare_paired(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> PairedComparison:
+    """Compare boolean outcomes ``a`` and ``b`` of the same replications under two policies."""
+    a = np.asarray(a, bool)
+    b = np.asarray(b, bool)
+    only_a = int(np.sum(a & ~b))
+    only_b = int(np.sum(~a & b))
+    p_value = float(stats.binomtest(only_b, only_a + only_b).pvalue) if only_a + only_b else 1.0
+    return PairedComparison(paired_difference(a, b, confidence), unpaired_difference(a, b, confidence), only_a, only_b, p_value)

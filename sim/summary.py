@@ -1,4 +1,11 @@
-"""Summaries of a replication table: outcome shares with intervals, timing and leading causes."""
+"""Summaries of a replication table: outcome shares, timing of collapse, causes and savings.
+
+:func:`summarise` gives plain data (for ``summary.json``), :func:`render` the compact
+table ``sim-run`` prints. Every interval is two-sided at the summary's confidence level:
+Wilson for shares, Kaplan-Meier with a log-log band for timing (see :mod:`sim.survival`
+for how shelved partnerships enter it), Student t for mean money figures and the delta
+method for realised savings over the business case.
+"""
 
 from __future__ import annotations
 
@@ -9,49 +16,132 @@ import pandas as pd
 
 from sim.causes import CAUSES
 from sim.state import OUTCOMES
-from sim.stats import wilson
+from sim.stats import Estimate, mean_interval, ratio_of_means, shares, wilson
+from sim.survival import SurvivalCurve, collapse_curve
 
 FAILURES = ("shelved", "collapsed", "underperforming")
+YEARS = (2, 5, 10)
+MONEY = {
+    "business_case": "business case",
+    "realised_savings": "realised savings",
+    "investment_cost": "investment",
+    "lever_cost": "lever costs",
+    "other_cost": "other costs",
+    "net_savings": "net savings",
+}
+CASE_OF = {c.label: c.case for c in CAUSES} | {"none": ""}
 
 
-def median_months_to_collapse(table: pd.DataFrame) -> float | None:
-    """Month by which half the partnerships had collapsed, or None if fewer than half ever did."""
-    months = np.sort(table.loc[table["outcome"] == "collapsed", "end_month"].to_numpy())
-    half = (len(table) + 1) // 2
-    return float(months[half - 1]) if len(months) >= half else None
+def _interval(e: Estimate) -> dict[str, float]:
+    return {"value": e.value, "low": e.low, "high": e.high}
 
 
-def summarise(table: pd.DataFrame, top: int = 5) -> dict[str, Any]:
-    """Outcome shares with 95% Wilson intervals, median months to collapse and leading causes."""
+def _horizon(table: pd.DataFrame, horizon: int | None) -> int:
+    """The horizon given, or the latest end month (exact for the curve up to the last collapse)."""
+    return int(table["end_month"].max()) if horizon is None else int(horizon)
+
+
+def _causes(labels: pd.Series, confidence: float) -> list[dict[str, Any]]:
+    return [{"cause": s.label, "case": CASE_OF.get(s.label, ""), "count": s.count, **_interval(s.share)} for s in shares(labels.to_numpy(str), confidence)]
+
+
+def summarise(table: pd.DataFrame, horizon: int | None = None, confidence: float = 0.95) -> dict[str, Any]:
+    """Every figure of a run's summary as plain data.
+
+    Parameters
+    ----------
+    table
+        Replication table (:func:`sim.outcomes.replication_table`), at least the columns
+        ``outcome``, ``end_month``, ``cause`` and the money columns in :data:`MONEY`.
+    horizon
+        Months simulated; defaults to the latest end month.
+    confidence
+        Level of every interval.
+
+    Returns
+    -------
+    dict
+        ``replications``, ``confidence``, ``horizon_months``, ``outcomes`` (count and share
+        with interval), ``collapse_within`` (by years; None beyond the horizon),
+        ``median_months_to_collapse``, ``causes_of_failure`` and ``causes_of_collapse``
+        (count and share with interval, most frequent first), ``savings`` (mean GBP m per
+        partnership over the horizon, and realised over business case) and
+        ``survival_curve`` (months, survival, low, high).
+    """
     n = len(table)
+    horizon = _horizon(table, horizon)
     counts = table["outcome"].value_counts()
-    shares = {o: wilson(int(counts.get(o, 0)), n) for o in OUTCOMES[1:]}
-    failed = table[table["outcome"].isin(FAILURES)]
-    case_of = {c.label: c.case for c in CAUSES}
-    leading = [
-        {"cause": cause, "case": case_of.get(cause, ""), "share_of_failures": count / len(failed), "count": int(count)}
-        for cause, count in failed["cause"].value_counts().head(top).items()
-    ]
+    outcomes = {o: {"count": int(counts.get(o, 0)), **_interval(wilson(int(counts.get(o, 0)), n, confidence))} for o in OUTCOMES[1:]}
+    curve = collapse_curve(table, horizon, confidence)
+    within = {}
+    for years in YEARS:
+        e = curve.failure_by(12 * years) if 12 * years <= horizon else None
+        within[f"{years} years"] = None if e is None else {"month": 12 * years, **_interval(e)}
+    median = curve.median()
+    failed = table["outcome"].isin(FAILURES)
+    savings = {name: _interval(mean_interval(table[name], confidence)) for name in MONEY}
+    if table["business_case"].mean() > 0:
+        savings["realised_over_business_case"] = _interval(ratio_of_means(table["realised_savings"], table["business_case"], confidence))
     return {
         "replications": n,
-        "shares": {o: vars(e) for o, e in shares.items()},
-        "median_months_to_collapse": median_months_to_collapse(table),
-        "leading_causes": leading,
-        "realised_over_business_case": float(table["realised_savings"].sum() / max(table["business_case"].sum(), 1e-12)),
-        "mean_net_savings": float(table["net_savings"].mean()),
+        "confidence": confidence,
+        "horizon_months": horizon,
+        "outcomes": outcomes,
+        "collapse_within": within,
+        "median_months_to_collapse": {"value": median.value, "low": median.low, "high": median.high},
+        "causes_of_failure": _causes(table.loc[failed, "cause"], confidence),
+        "causes_of_collapse": _causes(table.loc[table["outcome"] == "collapsed", "cause"], confidence),
+        "savings": savings,
+        "survival_curve": _curve(curve),
     }
 
 
-def render(summary: dict[str, Any]) -> str:
-    """The summary as plain text for a terminal."""
-    lines = [f"Outcomes over {summary['replications']} replications (95% Wilson intervals):"]
-    for outcome, e in summary["shares"].items():
-        lines.append(f"  {outcome:<16} {e['value']:6.1%}  [{e['low']:6.1%}, {e['high']:6.1%}]")
-    median = summary["median_months_to_collapse"]
-    lines.append(f"Median months to collapse: {'not reached' if median is None else f'{median:.0f}'}")
-    lines.append("Leading causes of failure (shelved, collapsed or underperforming):")
-    for c in summary["leading_causes"]:
-        case = f"case {c['case']}" if c["case"].isdigit() else c["case"]
-        lines.append(f"  {c['cause']:<32} {c['share_of_failures']:6.1%}  ({case})")
-    lines.append(f"Realised savings / business case: {summary['realised_over_business_case']:.2f}; mean net savings GBP {summary['mean_net_savings']:.2f}m")
+def _curve(curve: SurvivalCurve) -> dict[str, list[float]]:
+    return {"months": curve.months.tolist(), "survival": curve.survival.tolist(), "low": curve.low.tolist(), "high": curve.high.tolist()}
+
+
+LABEL = 32
+FIGURES = 30
+
+
+def _row(label: str, d: dict[str, Any] | None = None, count: int | None = None, source: str = "") -> str:
+    """One line of the table: label, share, interval, count and source in fixed columns."""
+    figures = "beyond the horizon" if d is None else f"{d['value']:6.1%}  [{d['low']:6.1%}, {d['high']:6.1%}]"
+    return f"  {label:<{LABEL}}{figures:<{FIGURES}}{'' if count is None else count:>6}  {source}".rstrip()
+
+
+def _heading(title: str, interval: str, counted: bool = True, source: bool = False) -> str:
+    return f"{title:<{LABEL + 2}} {interval:<{FIGURES - 1}}{'count' if counted else '':>6}  {'source' if source else ''}".rstrip()
+
+
+def case_label(case: str) -> str:
+    """``"01"`` as ``"case 01"``; other sources (``exogenous``, ``Getting IT right``) as they are."""
+    return f"case {case}" if case.isdigit() else case
+
+
+def _money(d: dict[str, float]) -> str:
+    if np.isnan(d["low"]):
+        return f"{d['value']:6.2f}"
+    return f"{d['value']:6.2f}  [{d['low']:6.2f}, {d['high']:6.2f}]"
+
+
+def render(summary: dict[str, Any], top: int = 5) -> str:
+    """The summary as a compact plain-text table for a terminal."""
+    level = f"{summary['confidence']:.0%}"
+    horizon = summary["horizon_months"]
+    lines = [_heading(f"Outcome of {summary['replications']} partnerships", f"share  {level} CI (Wilson)")]
+    lines += [_row(outcome, d, d["count"]) for outcome, d in summary["outcomes"].items()]
+    lines.append(_heading("Collapse within", f"prob.  {level} CI (Kaplan-Meier)", counted=False))
+    lines += [_row(label, d) for label, d in summary["collapse_within"].items()]
+    m = summary["median_months_to_collapse"]
+    if m["value"] is None:
+        lines.append(f"Median months to collapse: not reached (fewer than half collapse within {horizon} months)")
+    else:
+        lines.append(f"Median months to collapse: {m['value']}  [{m['low']}, {'not reached' if m['high'] is None else m['high']}]")
+    failures = sum(summary["outcomes"][o]["count"] for o in FAILURES)
+    lines.append(_heading(f"Leading causes of {failures} failures", f"share  {level} CI (Wilson)", source=True))
+    lines += [_row(c["cause"], c, c["count"], case_label(c["case"])) for c in summary["causes_of_failure"][:top]]
+    lines.append(f"Money per partnership over {horizon} months (GBP m, mean and {level} CI)")
+    money = {**MONEY, "realised_over_business_case": "realised / business case"}
+    lines += [f"  {label:<{LABEL}}{_money(summary['savings'][name])}" for name, label in money.items() if name in summary["savings"]]
     return "\n".join(lines)

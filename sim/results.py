@@ -1,0 +1,136 @@
+"""Results files written atomically: a temporary name in the same folder, then a rename.
+
+An interrupted run never leaves a half-written file under a result's name: either the
+whole file is there or none is (``os.replace`` is atomic within one file system). Parquet
+tables can be streamed block by block (:class:`ParquetStream`), one row group per block,
+so memory stays bounded however many replications a run has.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from matplotlib.figure import Figure
+
+METADATA_KEY = b"partnership_sim"
+
+
+@contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """A temporary path next to ``target``, renamed to ``target`` if the block succeeds, removed otherwise."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready data: numpy scalars and arrays to Python, non-finite floats to None."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_json(path: str | Path, data: Mapping[str, Any]) -> None:
+    """Write ``data`` as indented JSON (strict: no NaN), atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(plain(data), indent=2, allow_nan=False) + "\n", encoding="utf-8")
+
+
+def _with_metadata(schema: pa.Schema, metadata: Mapping[str, Any] | None) -> pa.Schema:
+    if not metadata:
+        return schema
+    return schema.with_metadata({**(schema.metadata or {}), METADATA_KEY: json.dumps(plain(metadata)).encode()})
+
+
+def write_table(path: str | Path, table: pd.DataFrame, metadata: Mapping[str, Any] | None = None) -> None:
+    """Write a DataFrame as Parquet, atomically, with ``metadata`` under :data:`METADATA_KEY`."""
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    with atomic_path(path) as tmp:
+        pq.write_table(arrow.replace_schema_metadata(_with_metadata(arrow.schema, metadata).metadata), tmp)
+
+
+def read_metadata(path: str | Path) -> dict[str, Any]:
+    """The metadata a results Parquet file was written with (empty if none)."""
+    raw = (pq.read_schema(path).metadata or {}).get(METADATA_KEY)
+    return json.loads(raw) if raw else {}
+
+
+def save_figure(path: str | Path, figure: Figure) -> None:
+    """Save a matplotlib figure, atomically (format from the suffix)."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format=path.suffix.lstrip("."), dpi=150, bbox_inches="tight")
+
+
+class ParquetStream:
+    """A Parquet file written block by block and renamed into place only when complete.
+
+    Use as a context manager; :meth:`write` appends one row group. Leaving the block by an
+    exception (Ctrl-C included) removes the temporary file.
+
+    Parameters
+    ----------
+    path
+        Final name of the file.
+    schema
+        Arrow schema; needed only to write a file that may get no rows (otherwise taken
+        from the first block).
+    metadata
+        Written with the file under :data:`METADATA_KEY`.
+    """
+
+    def __init__(self, path: str | Path, schema: pa.Schema | None = None, metadata: Mapping[str, Any] | None = None):
+        self.path = Path(path)
+        self.schema = schema
+        self.metadata = metadata
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._context = atomic_path(self.path)
+        self._tmp: Path | None = None
+
+    def __enter__(self) -> ParquetStream:
+        self._tmp = self._context.__enter__()
+        return self
+
+    def write(self, table: pd.DataFrame) -> None:
+        """Append ``table`` as one row group (its columns must match the first block's)."""
+        arrow = pa.Table.from_pandas(table, schema=self.schema, preserve_index=False)
+        if self._writer is None:
+            self.schema = arrow.schema
+            self._writer = pq.ParquetWriter(self._tmp, _with_metadata(arrow.schema, self.metadata))
+        self._writer.write_table(arrow.replace_schema_metadata(self._writer.schema.metadata))
+        self.rows += len(table)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> bool | None:
+        if kind is None and self._writer is None and self.schema is not None:
+            self._writer = pq.ParquetWriter(self._tmp, _with_metadata(self.schema, self.metadata))
+        if self._writer is not None:
+            self._writer.close()
+        if kind is None and self._writer is None:
+            problem = ValueError(f"{self.path.name}: nothing written and no schema given")
+            self._context.__exit__(ValueError, problem, None)
+            raise problem
+        return self._context.__exit__(kind, error, trace)
