@@ -49,6 +49,8 @@ class RunSettings(EnsembleSettings):
 class CompareSettings(EnsembleSettings):
     """Settings of ``sim-compare``: the policies compared, the first being the reference (names are checked by the command)."""
 
+    replications: Any = param(4000, 2, 100_000_000, "replications", RUN, "replications per policy (the same for each)", integer=True)
+
     policies: Any = field(default_factory=lambda: ["none", "all_levers"], metadata={"spec": Spec("policies", None, None, RUN, "policies to compare")})
 
 
