@@ -2,8 +2,8 @@
 
 Every parameter is declared once, with a :class:`~sim.params.Spec` in its field's
 metadata; this module turns those declarations (councils, partnership, dynamics,
-exogenous change, every registered mechanism and every lever) into one Markdown
-reference. Run ``python -m sim.paramdocs`` to write the file, or
+exogenous change, every registered mechanism, every lever, and the commands' settings) into one
+Markdown reference. Run ``python -m sim.paramdocs`` to write the file, or
 ``python -m sim.paramdocs --check`` to fail when it is out of date.
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 from sim import levers as lever_table
 from sim.mechanisms import MECHANISMS
 from sim.params import DISTRIBUTIONS, CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams, Spec
+from sim.settings import CompareSettings, RunSettings
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "parameters.md"
 
@@ -52,6 +53,10 @@ def sections() -> list[Section]:
             "Every lever has these five parameters; `<name>` is one of the levers listed below, whose default costs differ per lever.",
         )
     )
+    out += [
+        Section("Settings of `sim-run`", "", RunSettings, "Top-level settings of the main job (`sim-run`, `python -m experiments.run`); not model parameters."),
+        Section("Settings of `sim-compare`", "", CompareSettings, "Top-level settings of the paired comparison of policies on common random numbers."),
+    ]
     return out
 
 
@@ -73,6 +78,10 @@ def _number(x: Any) -> str:
 
 def render_value(value: Any) -> str:
     """A default value, fixed or a distribution node, in words."""
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(render_value(v) for v in value)
     if not (isinstance(value, Mapping) and "dist" in value):
         if isinstance(value, str):
             return f"`{value}`"
@@ -102,6 +111,8 @@ def render_range(spec: Spec) -> str:
         return "text"
     if spec.choices:
         return ", ".join(f"`{c}`" for c in spec.choices)
+    if spec.lo is None or spec.hi is None:
+        return "see meaning"
     kind = "whole number in " if spec.integer else ""
     return f"{kind}[{_number(spec.lo)}, {_number(spec.hi)}]"
 
@@ -203,8 +214,7 @@ sim-run "councils.0.it_maturity='beta(2, 5)'"
 sim-run mechanisms.case04.enabled=false levers.continuity_plan.enabled=true levers.continuity_plan.start_month=12
 ```
 
-The run settings `seed`, `replications`, `block_size` and `engine` are not model parameters;
-see `configs/config.yaml`.
+The settings of the commands themselves (`seed`, `replications`, ...) are listed at the end.
 """
 
 

@@ -9,6 +9,7 @@ import pytest
 from sim import levers, paramdocs
 from sim.mechanisms import MECHANISMS
 from sim.params import DISTRIBUTIONS, CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.settings import CompareSettings, RunSettings
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,8 @@ def expected_paths() -> list[str]:
         ("exogenous.", ExogenousParams),
         *((f"mechanisms.{m.NAME}.", m.Params) for m in MECHANISMS),
         ("levers.<name>.", LeverParams),
+        ("", RunSettings),
+        ("", CompareSettings),
     ]
     return [prefix + f.name for prefix, cls in groups for f in fields(cls)]
 
