@@ -235,8 +235,9 @@ def _exits_and_endings(s: State, P: Arrays, ended_by: np.ndarray, running: np.nd
     ending = too_few | outright
     if not ending.any():
         return
-    by_exits = _dominant(sum_k(s.commitment_lost * leaving))
-    s.end_cause = np.where(outright, ended_by, np.where(too_few, by_exits, s.end_cause))
+    rows = np.nonzero(too_few & ~outright)[0]
+    s.end_cause[rows] = _dominant(sum_k(s.commitment_lost[:, rows] * leaving[rows]))
+    s.end_cause = np.where(outright, ended_by, s.end_cause)
     s.outcome = np.where(ending, np.where(s.phase == PROPOSAL, SHELVED, COLLAPSED), s.outcome)
     s.end_month = np.where(ending, t + 1, s.end_month)
     s.phase = np.where(ending, ENDED, s.phase)

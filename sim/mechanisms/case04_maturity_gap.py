@@ -69,16 +69,15 @@ class Params(MechanismParams):
 
 
 def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
-    """Case 04 keeps no state of its own."""
-    return {}
+    """How much each pair's risk-appetite gap widens the effect of their IT gap (fixed for the run)."""
+    risk_gap = np.abs(P.council.risk_appetite[:, :, None] - P.council.risk_appetite[:, None, :])
+    return {"widen": 1.0 - P.mech.case04.risk_gap_weight[:, None, None] * (1.0 - risk_gap)}
 
 
 def gaps(s: State, P: Arrays, q: Arrays) -> np.ndarray:
     """``(R, K, K)``: how far council k is ahead of council j, widened by their risk-appetite gap."""
     ahead = np.maximum(s.it_maturity[:, :, None] - s.it_maturity[:, None, :], 0.0)
-    risk_gap = np.abs(P.council.risk_appetite[:, :, None] - P.council.risk_appetite[:, None, :])
-    widen = 1.0 - q.risk_gap_weight[:, None, None] * (1.0 - risk_gap)
-    return np.where(s.pairs, ahead * widen, 0.0)
+    return ahead * s.mech[NAME]["widen"] * s.pairs
 
 
 def step(s: State, P: Arrays, m: Month) -> Effect:

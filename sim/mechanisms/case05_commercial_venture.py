@@ -76,12 +76,14 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     q = P.mech.case05
     own = s.mech[NAME]
     live = s.running & s.launched & q.enabled & (P.partnership.governance == VENTURE)
+    if not live.any():
+        return Effect()
     testing = m.levers["market_testing"]
     concentration = P.partnership.customer_concentration * (1.0 - q.diversification * testing)
     growth = q.market_growth * commercial_capability(P, m) * (1.0 - concentration) * (1.0 + testing)
     market = np.where(live, np.minimum(own["market"] + growth, q.market_cap), own["market"])
     deficit = np.where(live, np.clip(1.0 - revenue(s, P, m, market), 0.0, 1.0), 0.0)
-    below = np.where(live & (deficit > 0), own["below"] + 1, 0)
+    below = np.where(live, np.where(deficit > 0, own["below"] + 1, 0), own["below"])
     insolvent = live & (below >= P.partnership.break_even_months)
     loss = np.where(s.active, (q.anxiety * deficit)[:, None], 0.0)
     return Effect(

@@ -57,15 +57,14 @@ class Params(MechanismParams):
 
 
 def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
-    """Case 06 keeps no state of its own."""
-    return {}
+    """How much larger council j is than council k (fixed for the run)."""
+    size = P.council.size
+    return {"larger": np.maximum(1.0 - size[:, :, None] / size[:, None, :], 0.0)}
 
 
 def asymmetry(s: State, P: Arrays) -> np.ndarray:
-    """``(R, K, K)``: how much larger council j is than council k (0 when not larger), in [0, 1)."""
-    size = P.council.size
-    larger = np.maximum(1.0 - size[:, :, None] / size[:, None, :], 0.0)
-    return np.where(s.pairs, larger, 0.0)
+    """``(R, K, K)``: how much larger council j is than council k (0 when not larger or gone), in [0, 1)."""
+    return s.mech[NAME]["larger"] * s.pairs
 
 
 def step(s: State, P: Arrays, m: Month) -> Effect:
@@ -77,11 +76,13 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     q = P.mech.case06
     staged = m.levers["staged_scope"]
     deeper = s.running & (s.scope == 1) & q.enabled
+    if not deeper.any():
+        return Effect()
     a = asymmetry(s, P)
     unresolved = (1.0 - staged)[:, None]
     fear = np.where(deeper[:, None] & s.active, s.sovereignty * max_k(a) * unresolved, 0.0)
     commitment = q.tension[:, None] * fear
-    trust_k = q.trust_loss[:, None, None] * fear[:, :, None] * np.where(a > 0, 1.0, 0.0)
+    trust_k = q.trust_loss[:, None, None] * fear[:, :, None] * (a > 0)
     trust = trust_k + trust_k.transpose(0, 2, 1)
     margin = P.council.exit_threshold + q.halt_margin[:, None]
     halt = deeper & (staged > 0) & any_k(s.active & (s.commitment - commitment < margin))

@@ -63,8 +63,10 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     planned = P.partnership.rebrand_month
     ready = s.maturity >= m.levers["reputation_first"] * q.maturity_needed
     rebrand = live & ~own["rebranded"] & (planned >= 0) & (s.months_since_launch >= planned) & ready
+    if not (rebrand.any() or own["deficit"].any()):
+        return Effect()
     comms = lifted(P.partnership.communications, m.levers["communications_plan"])
-    immaturity = np.clip(1.0 - s.maturity / q.maturity_needed, 0.0, 1.0)
+    immaturity = np.clip(1.0 - np.divide(s.maturity, q.maturity_needed, out=np.ones_like(s.maturity), where=q.maturity_needed > s.maturity), 0.0, 1.0)
     shock = np.where(rebrand, q.goodwill_shock * immaturity * (1.0 - 0.5 * comms), 0.0)
     quality = sum_k(P.council.service_quality * s.active) / np.maximum(sum_k(s.active), 1)
     deficit = np.where(live, own["deficit"] * (1.0 - q.goodwill_recovery * quality), own["deficit"])
