@@ -122,8 +122,8 @@ class Council(mesa.Agent):
 
     @property
     def partners(self) -> list[Council]:
-        """The other councils still in the partnership."""
-        return [c for c in self.model.councils if c is not self and c.active]
+        """The other councils still in the partnership (none once this council has left)."""
+        return [c for c in self.model.councils if c is not self and c.active] if self.active else []
 
     @property
     def trust(self) -> dict[str, float]:

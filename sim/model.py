@@ -18,6 +18,8 @@ import copy
 import functools
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import mesa
 import numpy as np
@@ -28,9 +30,11 @@ from sim.agents import Council
 from sim.config import ModelConfig
 from sim.narrative import EventLog, explain
 from sim.outcomes import replication_table
-from sim.state import EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PHASES, PROPOSAL
+from sim.state import EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PHASES, PROPOSAL, State
 
 MAX_SEED = 2**63
+#: Rows of the model's kernel arrays: its replication and a shadow (see :class:`PartnershipModel`).
+ROWS = 2
 #: Model-level series the DataCollector records each month (attribute names of the model).
 MODEL_SERIES = (
     "month",
@@ -47,6 +51,7 @@ MODEL_SERIES = (
     "outcome",
     "cause",
 )
+LEFT = "left the partnership"
 ENDINGS = {
     "shelved": "the proposal was shelved",
     "collapsed": "the partnership collapsed",
@@ -58,6 +63,20 @@ ENDINGS = {
 @functools.lru_cache(maxsize=64)
 def _composed(scenario_name: str, policy_name: str, overrides: tuple[str, ...], config_dir: str | None) -> ModelConfig:
     return scenarios.load(scenario_name, policy_name, overrides, config_dir)
+
+
+def _row0(x: Any) -> Any:
+    """Row 0 (the model's replication) of kernel arrays, in a namespace or dict tree; other leaves unchanged.
+
+    Replications run along the first axis, or the second in cause-major ``(C, R, ...)`` arrays.
+    """
+    if isinstance(x, SimpleNamespace):
+        return SimpleNamespace(**_row0(vars(x)))
+    if isinstance(x, dict):
+        return {key: _row0(value) for key, value in x.items()}
+    if isinstance(x, np.ndarray):
+        return x[:1] if x.shape[0] == ROWS else x[:, :1]
+    return x
 
 
 def resolve_seed(seed: int | None, rng: int | None) -> int:
@@ -100,8 +119,10 @@ class PartnershipModel(mesa.Model):
     Attributes
     ----------
     config, P, state
-        The configuration, its parameter arrays for replication ``[replication]`` and the
-        kernel state (arrays with one row).
+        The configuration, its parameter arrays and the kernel state. Row 0 is replication
+        ``replication``; row 1 is a shadow replication (``replication ^ 1``) that rides
+        along only so that the kernel takes the same numpy code paths as in a batch: numpy
+        sums over the cause axis pairwise for a lone replication but in order for two or more.
     councils
         Every council in index order, including those that left (``agents`` holds the
         current partners only).
@@ -134,7 +155,7 @@ class PartnershipModel(mesa.Model):
         if config is None:
             config = copy.deepcopy(_composed(scenario_name, policy_name, self.overrides, None if config_dir is None else str(config_dir)))
         self.config = config
-        reps = np.array([self.replication], np.int64)
+        reps = np.array([self.replication, self.replication ^ 1], np.int64)
         self.P = population.build(config, self.seed, reps)
         self.state = kernel.init_state(self.P, reps)
         self.events = EventLog()
@@ -154,7 +175,7 @@ class PartnershipModel(mesa.Model):
         log: list[kernel.Event] = []
         kernel.step(s, self.P, self.seed, log)
         self._log_milestones(phase, scope)
-        for e in log:
+        for e in (e for e in log if e.rep == self.replication):
             self.events.add(e.month, self.P.names[e.council], e.what, e.cause, e.size)
         self._log_exits_and_end()
         self.running = bool(s.running[0])
@@ -178,7 +199,7 @@ class PartnershipModel(mesa.Model):
         s, month = self.state, self.state.month
         for council in self.councils:
             if council.exit_month == month:
-                what = f"left the partnership: its commitment fell to {council.commitment:.2f}, below {council.exit_threshold:.2f}"
+                what = f"{LEFT}: its commitment fell to {council.commitment:.2f}, below {council.exit_threshold:.2f}"
                 self.events.add(month, council.name, what, council.exit_cause)
         if not s.running[0]:
             self.events.add(month, "", ENDINGS[self.outcome], "" if self.cause == "none" else self.cause)
@@ -206,25 +227,30 @@ class PartnershipModel(mesa.Model):
     @property
     def partners(self) -> int:
         """Councils still in the partnership."""
-        return int(self.state.active[0].sum())
+        return sum(self.state.active[0].tolist())
+
+    def _of_partners(self) -> list[float]:
+        """Commitment of each current partner (plain Python: numpy is slow on four numbers)."""
+        s = self.state
+        return [c for c, active in zip(s.commitment[0].tolist(), s.active[0].tolist(), strict=True) if active]
 
     @property
     def mean_commitment(self) -> float:
         """Mean commitment of the current partners (NaN when none is left)."""
-        active = self.state.active[0]
-        return float(self.state.commitment[0, active].mean()) if active.any() else float("nan")
+        values = self._of_partners()
+        return sum(values) / len(values) if values else float("nan")
 
     @property
     def min_commitment(self) -> float:
         """Lowest commitment among the current partners (NaN when none is left)."""
-        active = self.state.active[0]
-        return float(self.state.commitment[0, active].min()) if active.any() else float("nan")
+        return min(self._of_partners(), default=float("nan"))
 
     @property
     def mean_trust(self) -> float:
         """Mean trust over ordered pairs of current partners (NaN with fewer than two)."""
-        pairs = self.state.pairs[0]
-        return float(self.state.trust[0][pairs].mean()) if pairs.any() else float("nan")
+        s = self.state
+        values = [t for t, pair in zip(s.trust[0].ravel().tolist(), s.pairs[0].ravel().tolist(), strict=True) if pair]
+        return sum(values) / len(values) if values else float("nan")
 
     @property
     def savings_month(self) -> float:
@@ -254,7 +280,9 @@ class PartnershipModel(mesa.Model):
 
     def replication_table(self) -> pd.DataFrame:
         """The run's one-row outcome table, as :func:`sim.outcomes.replication_table` gives for the ensemble."""
-        return replication_table(self.state, self.P)
+        s = self.state
+        row = State(**{name: _row0(getattr(s, name)) for name in s.__dataclass_fields__ if name not in ("month", "mech")}, month=s.month, mech=_row0(s.mech))
+        return replication_table(row, _row0(self.P))
 
     def handout(self) -> str:
         """The run as a Markdown handout for trainers: its outcome, its councils and its timeline."""

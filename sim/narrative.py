@@ -25,17 +25,27 @@ class Reading:
     adds_up: bool = True
 
 
-#: How each kind of event reads; kinds not listed read as a loss of commitment.
+LOST_COMMITMENT = Reading("commitment -{:.2f}")
+NO_SIZE = Reading(None)
+#: How each kind of event the kernel logs reads; a kind not listed shows its bare size.
 READINGS: dict[str, Reading] = {
+    "an election changed political control": LOST_COMMITMENT,
+    "its chief executive announced their departure": NO_SIZE,
+    "a new chief executive arrived": LOST_COMMITMENT,
+    "a budget shock hit": LOST_COMMITMENT,
+    "local government reorganisation": LOST_COMMITMENT,
     "its champion left": Reading("trust with partners -{:.2f}"),
-    "a new champion took up post": Reading(None),
-    "its chief executive announced their departure": Reading(None),
+    "a new champion took up post": NO_SIZE,
+    "the business case slipped again": LOST_COMMITMENT,
+    "deferred the decision until its new chief executive arrives": LOST_COMMITMENT,
+    "a change exposed aims that differ from its partners'": LOST_COMMITMENT,
     "felt held back by a less mature partner": Reading("trust in partners -{:.2f}"),
     "the venture is unsustainable below break-even": Reading("revenue {:.0%} short of break-even", adds_up=False),
-    "deeper sharing halted; the IT sharing carries on alone": Reading(None),
+    "feared being subsumed by a larger partner": LOST_COMMITMENT,
+    "deeper sharing halted; the IT sharing carries on alone": NO_SIZE,
     "the service was rebranded; users began to treat it as an outside supplier": Reading("goodwill -{:.2f}"),
 }
-COMMITMENT_LOSS = Reading("commitment -{:.2f}")
+UNKNOWN = Reading("size {:.2f}", adds_up=False)
 PARTNERSHIP = "the partnership"
 COLUMNS = ("month", "council", "cause", "case", "what", "size", "text")
 
@@ -74,8 +84,8 @@ class _Run:
 
 
 def reading(what: str) -> Reading:
-    """How the effect size of an event of kind ``what`` reads."""
-    return READINGS.get(what, COMMITMENT_LOSS)
+    """How the effect size of an event of kind ``what`` reads (milestones logged by the front-end show none)."""
+    return READINGS.get(what, UNKNOWN)
 
 
 def case_of(cause: str) -> str:
@@ -133,7 +143,7 @@ class EventLog:
     def lines(self) -> list[str]:
         """The timeline, one line per event, councils hit alike in one month together, monthly repeats merged."""
         groups: dict[tuple[int, str, str, float], list[Entry]] = {}
-        for e in self.entries:
+        for e in sorted(self.entries, key=lambda e: e.month):
             groups.setdefault((e.month, e.cause, e.what, e.size), []).append(e)
         runs: list[_Run] = []
         open_runs: dict[tuple[str, str, tuple[str, ...]], _Run] = {}
