@@ -117,9 +117,12 @@ CATCH_UP_RATE = 0.03  # share of the gap to the leader a laggard closes per mont
 
 def in_force(P: Arrays, month: int) -> dict[str, np.ndarray]:
     """Strength ``(R,)`` of every lever in force at ``month`` (0 where off or not started)."""
-    return {
-        name: np.where(getattr(P.lever, name).enabled & (month >= getattr(P.lever, name).start_month), getattr(P.lever, name).strength, 0.0) for name in NAMES
-    }
+    off = np.zeros(len(P.partnership.horizon_months))
+    out = {}
+    for name in NAMES:
+        lever = getattr(P.lever, name)
+        out[name] = np.where(lever.enabled & (month >= lever.start_month), lever.strength, 0.0) if lever.enabled.any() else off
+    return out
 
 
 def cost(P: Arrays, month: int, running: np.ndarray) -> np.ndarray:
@@ -127,6 +130,8 @@ def cost(P: Arrays, month: int, running: np.ndarray) -> np.ndarray:
     total = np.zeros(running.shape)
     for name in NAMES:
         lever = getattr(P.lever, name)
+        if not lever.enabled.any():
+            continue
         on = lever.enabled & running & (month >= lever.start_month)
         total += np.where(on, lever.cost_per_year / 12.0 + np.where(month == lever.start_month, lever.cost_upfront, 0.0), 0.0)
     return total
