@@ -94,9 +94,10 @@ def generate(cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _differences(path: str, old: Any, new: Any) -> list[str]:
+def differences(path: str, old: Any, new: Any) -> list[str]:
+    """Lines naming every figure that differs between ``old`` and ``new`` (floats within :data:`REL_TOL`)."""
     if isinstance(old, dict) and isinstance(new, dict):
-        return [line for key in sorted(set(old) | set(new)) for line in _differences(f"{path}.{key}", old.get(key), new.get(key))]
+        return [line for key in sorted(set(old) | set(new)) for line in differences(f"{path}.{key}", old.get(key), new.get(key))]
     if isinstance(old, float) and isinstance(new, float) and math.isclose(old, new, rel_tol=REL_TOL, abs_tol=1e-12):
         return []
     return [] if old == new else [f"{path}: {old!r} -> {new!r}"]
@@ -111,7 +112,7 @@ def check(path: Path = BASELINE) -> list[str]:
         if case["scenario"] not in available("scenario"):
             problems.append(f"{case_name(case)}: scenario {case['scenario']!r} no longer exists")
             continue
-        problems += _differences(case_name(case), entry["figures"], figures(case))
+        problems += differences(case_name(case), entry["figures"], figures(case))
     return problems
 
 
@@ -130,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.file.exists() and not args.force:
         recorded = json.loads(args.file.read_text(encoding="utf-8"))
         kept = {case_name(e["case"]): e["figures"] for e in fresh["cases"]}
-        changed = [line for e in recorded["cases"] for line in _differences(case_name(e["case"]), e["figures"], kept.get(case_name(e["case"])))]
+        changed = [line for e in recorded["cases"] for line in differences(case_name(e["case"]), e["figures"], kept.get(case_name(e["case"])))]
         if changed and recorded["model_version"] == fresh["model_version"]:
             print("\n".join(changed), file=sys.stderr)
             print(f"error: figures changed but the model version is still {__version__}: bump sim.__version__, note it in CHANGELOG.md", file=sys.stderr)
