@@ -88,6 +88,8 @@ def app(cfg: DictConfig) -> None:
 
 def main() -> None:
     """Console entry point ``sim-compare``."""
+    if any(arg.partition("=")[0] == "policy" for arg in sys.argv[1:]):
+        fail(["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"])
     check_names(sys.argv[1:], ("scenario",))
     app()
 

@@ -81,6 +81,7 @@ def test_model_overrides_apply_to_every_policy(tmp_path):
     [
         ("policies=[none,nope]", "policies[1] = 'nope' is not known (available: "),
         ("policies=[none]", "policies = ['none'] must be a list of at least two policy names"),
+        ("policy=continuity_plan", "policy is a sim-run setting: sim-compare takes a list"),
         ("scenario=nope", "scenario = 'nope' is not known (available: baseline"),
         ("replications=1", "replications = 1 is outside [2, 100000000]"),
         ("seed=abc", "seed = 'abc' is not a number (allowed: [0, 9223372036854775807])"),

@@ -111,3 +111,12 @@ def test_interrupted_run_leaves_no_results_file(tmp_path):
     proc.communicate(timeout=120)
     assert proc.returncode != 0
     assert not [p for p in tmp_path.iterdir() if p.name in RESULTS or p.suffix == ".tmp"]
+
+
+def test_mesa_engine_writes_the_ensemble_rows(tmp_path):
+    args = ("replications=6", "seed=8", "partnership.horizon_months=24")
+    done = run(tmp_path / "mesa", *args, "engine=mesa")
+    assert done.returncode == 0, done.stderr
+    assert run(tmp_path / "ensemble", *args).returncode == 0
+    mesa, ensemble = (pd.read_parquet(tmp_path / engine / "replications.parquet") for engine in ("mesa", "ensemble"))
+    pd.testing.assert_frame_equal(mesa, ensemble)

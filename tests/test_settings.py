@@ -1,0 +1,50 @@
+"""Command settings: defaults through Hydra, one line per bad value naming its range."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim import settings
+from sim.config import ConfigError
+from sim.scenarios import compose_run
+from sim.settings import CompareSettings, RunSettings, compare_settings, run_settings
+
+
+def test_defaults_reach_the_composed_config():
+    cfg = compose_run("baseline", "none")
+    assert run_settings(cfg) == RunSettings()
+    assert cfg.precision is None and cfg.save_events is False
+
+
+def test_whole_numbers_given_as_floats_are_accepted():
+    assert run_settings({"seed": 7.0, "replications": 1e4}).replications == 10_000
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(ConfigError) as err:
+        run_settings({"seed": "abc", "replications": 0, "block_size": 2.5, "precision": 0.0, "save_trajectories": 1})
+    assert err.value.problems == [
+        "seed = 'abc' is not a number (allowed: [0, 9223372036854775807])",
+        "replications = 0 is outside [1, 100000000]",
+        "block_size = 2.5 is not a whole number (allowed: [1, 1000000])",
+        "precision = 0 is outside [0.001, 0.5]",
+        "save_trajectories = 1 must be true or false",
+    ]
+
+
+def test_mesa_engine_needs_the_mesa_front_end(monkeypatch):
+    monkeypatch.setattr(settings, "mesa_available", lambda: False)
+    with pytest.raises(ConfigError) as err:
+        run_settings({"engine": "mesa"})
+    assert err.value.problems == ["engine = 'mesa' needs sim.model.PartnershipModel, which cannot be imported here (allowed now: ensemble)"]
+
+
+def test_compare_needs_two_policies_and_two_replications():
+    assert compare_settings({}) == CompareSettings()
+    assert compare_settings({"policies": ("none", "continuity_plan")}).policies == ["none", "continuity_plan"]
+    with pytest.raises(ConfigError) as err:
+        compare_settings({"policies": "none", "replications": 1})
+    assert err.value.problems == [
+        "replications = 1 is outside [2, 100000000]",
+        "policies = 'none' must be a list of at least two policy names, e.g. [none,continuity_plan]",
+    ]
