@@ -123,7 +123,7 @@ def _named_section(raw: Any, path: str, known: dict[str, Any], problems: list[st
 def model_config(raw: Mapping[str, Any]) -> ModelConfig:
     """A checked :class:`ModelConfig` from plain data; raises :class:`ConfigError` listing every problem."""
     raw = {key: _plain(value) for key, value in _plain(raw).items()}
-    problems: list[str] = []
+    problems = [f"{key} is not a section (known: {', '.join(SECTIONS)})" for key in raw if key not in SECTIONS]
     councils_raw = raw.get("councils")
     councils: list[CouncilParams] = []
     if not isinstance(councils_raw, list):
@@ -142,6 +142,9 @@ def model_config(raw: Mapping[str, Any]) -> ModelConfig:
     cfg.levers = _named_section(raw.get("levers"), "levers", cfg.levers, problems)
     if councils and isinstance(cfg.partnership.min_partners, int) and cfg.partnership.min_partners > len(councils):
         problems.append(f"partnership.min_partners = {cfg.partnership.min_partners} is outside [1, {len(councils)}] (the number of councils)")
+    resting = cfg.dynamics.resting_base + cfg.dynamics.resting_trust
+    if resting > 1:
+        problems.append(f"dynamics.resting_base + dynamics.resting_trust = {resting:g} is outside [0, 1] (resting commitment at full trust)")
     if problems:
         raise ConfigError(problems)
     return cfg

@@ -59,7 +59,7 @@ def check_number(path: str, value: Any, spec: Spec) -> list[str]:
     """Problems with a fixed number for ``spec`` (empty if fine)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return [f"{path} = {value!r} is not a number (allowed: {_range(spec)})"]
-    if spec.integer and float(value) != int(value):
+    if spec.integer and np.isfinite(value) and float(value) != int(value):
         return [f"{path} = {_fmt(value)} is not a whole number (allowed: {_range(spec)})"]
     if not np.isfinite(value) or value < spec.lo or value > spec.hi:
         return [f"{path} = {_fmt(value)} is outside {_range(spec)}"]
@@ -110,8 +110,10 @@ def check_dist(path: str, node: Mapping, spec: Spec) -> list[str]:
 
 
 def _check_choice(path: str, node: Mapping, spec: Spec) -> list[str]:
+    problems = [f"{path}.{key} = {node[key]!r} must be a list" for key in ("values", "p") if key in node and not isinstance(node[key], (list, tuple))]
+    if problems:
+        return problems
     values = list(node["values"])
-    problems = []
     if not values:
         return [f"{path}.values is empty"]
     for i, value in enumerate(values):

@@ -1,0 +1,263 @@
+"""Properties of the kernel and the ensemble for random valid parameters and seeds (hypothesis)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import causes, kernel, levers, population
+from sim.config import model_config
+from sim.ensemble import run_ensemble
+from sim.mechanisms import MECHANISMS
+from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams, Spec
+from sim.state import ENDED, RUNNING, State
+
+#: Narrower ranges that keep runs short; months past 48 never matter in a run this short.
+CAPS = {"horizon_months": (12, 30), "approval_months": (1, 10), "start_month": (0, 12)}
+LAST_MONTH = 48
+#: State the kernel's clamp bug can turn to NaN (see :func:`wiped_out`).
+SPOILED = ("commitment", "commitment_lost")
+UNIT = ("trust", "harmonisation", "maturity", "it_maturity", "orientation", "sovereignty")
+#: Lowest exit threshold drawn. A council that never leaves (threshold 0) exposes a kernel
+#: rounding bug (commitment a hair below 0, then NaN); see the test report.
+EXIT_FLOOR = 0.001
+#: State a finished replication must keep (the mechanisms' own arrays and CEO notice are bookkeeping).
+FROZEN = (
+    "active",
+    "commitment",
+    "trust",
+    "it_maturity",
+    "orientation",
+    "sovereignty",
+    "phase",
+    "launch_month",
+    "scope",
+    "harmonisation",
+    "maturity",
+    "outcome",
+    "end_month",
+    "end_cause",
+    "exit_month",
+    "exit_cause",
+    "realised_savings",
+    "business_case",
+    "investment_cost",
+    "lever_cost",
+    "other_cost",
+)
+
+
+def fixed(name: str, spec: Spec) -> st.SearchStrategy:
+    """A valid fixed value for a parameter."""
+    if spec.unit == "flag":
+        return st.booleans()
+    if spec.choices:
+        return st.sampled_from(spec.choices)
+    lo, hi = CAPS.get(name, (spec.lo, spec.hi))
+    if spec.integer:
+        return st.integers(int(lo), int(min(hi, LAST_MONTH)))
+    return st.floats(lo, hi, allow_nan=False)
+
+
+def drawn(name: str, spec: Spec) -> st.SearchStrategy:
+    """A valid fixed value or distribution node for a council attribute."""
+    if spec.choices:
+        return st.one_of(fixed(name, spec), st.lists(st.sampled_from(spec.choices), min_size=1, max_size=3).map(lambda v: {"dist": "choice", "values": v}))
+    ends = st.lists(fixed(name, spec), min_size=2, max_size=2).map(sorted)
+    family = "randint" if spec.integer else "uniform"
+    return st.one_of(fixed(name, spec), ends.map(lambda e: {"dist": family, "low": e[0], "high": e[1]}))
+
+
+def section(cls: type, value=fixed) -> st.SearchStrategy:
+    """Every parameter of a dataclass section."""
+    specs = {f.name: f.metadata["spec"] for f in fields(cls) if f.metadata["spec"].unit != "text"}
+    return st.fixed_dictionaries({name: value(name, spec) for name, spec in specs.items()})
+
+
+@st.composite
+def configs(draw, max_councils: int = 4, recovery: bool = True, fixed_exit: bool = False, harmonisation_lever: bool = True) -> dict:
+    """Plain data for a valid config with every parameter drawn."""
+    k = draw(st.integers(2, max_councils))
+    councils = [draw(section(CouncilParams, drawn)) for _ in range(k)]
+    for c in councils:
+        c["exit_threshold"] = draw(st.floats(EXIT_FLOOR, 1))
+    partnership = draw(section(PartnershipParams))
+    partnership["min_partners"] = draw(st.integers(1, k))
+    dynamics = draw(section(DynamicsParams))
+    dynamics["resting_trust"] = draw(st.floats(0, 1 - dynamics["resting_base"]))
+    if not recovery:
+        dynamics["commitment_recovery"] = 0.0
+    if fixed_exit:
+        partnership["initial_commitment"] = draw(st.floats(EXIT_FLOOR, 1))
+        for c in councils:
+            c["exit_threshold"] = draw(st.floats(EXIT_FLOOR, partnership["initial_commitment"]))
+    lever_params = {name: draw(section(LeverParams)) for name in levers.NAMES}
+    if not harmonisation_lever:
+        lever_params["it_harmonisation_first"]["enabled"] = False
+    return {
+        "councils": councils,
+        "partnership": partnership,
+        "dynamics": dynamics,
+        "exogenous": draw(section(ExogenousParams)),
+        "mechanisms": {m.NAME: draw(section(m.Params)) for m in MECHANISMS},
+        "levers": lever_params,
+    }
+
+
+seeds = st.integers(0, 2**63 - 1)
+
+
+def start(raw: dict, seed: int, n: int = 3):
+    """Parameter arrays and initial state for replications ``0 .. n-1``."""
+    cfg = model_config(raw)
+    reps = np.arange(n)
+    P = population.build(cfg, seed, reps)
+    return cfg, P, kernel.init_state(P, reps)
+
+
+def kept(s: State) -> dict[str, np.ndarray]:
+    """Copies of what a finished replication keeps, replications first."""
+    out = {name: getattr(s, name).copy() for name in FROZEN}
+    out["commitment_lost"] = s.commitment_lost.transpose(1, 0, 2).copy()
+    out["savings_lost"] = s.savings_lost.T.copy()
+    return out
+
+
+def assert_same_state(a: State, b: State, rows=slice(None), names=tuple(State.__dataclass_fields__)) -> None:
+    """Arrays ``names`` of two states equal (``a`` restricted to ``rows``)."""
+    for name in names:
+        x, y = getattr(a, name), getattr(b, name)
+        if name == "month":
+            assert x == y
+        elif name == "mech":
+            for m in x:
+                for key in x[m]:
+                    np.testing.assert_array_equal(x[m][key][rows], y[m][key], err_msg=f"{m}.{key}")
+        elif name in ("commitment_lost", "savings_lost"):
+            np.testing.assert_array_equal(x[:, rows], y, err_msg=name)
+        else:
+            np.testing.assert_array_equal(x[rows], y, err_msg=name)
+
+
+def wiped_out(before: np.ndarray, booked: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """``(R,)``: a live council lost all its commitment this month.
+
+    Known kernel bug (``_update_commitment_and_trust``): when a month's losses exceed a
+    council's commitment they are scaled down, and ``c - total * (c / total)`` can round to
+    a hair below 0; a later month then divides 0 by 0, and the commitment and the
+    commitment booked to every cause become NaN. Those two arrays of such replications are
+    not checked from that month on (see the report).
+    """
+    return (live & (before - booked <= 1e-12)).any(axis=1)
+
+
+@settings(max_examples=40)
+@given(raw=configs(), seed=seeds)
+def test_state_stays_in_bounds_ended_stays_ended_and_losses_are_booked(raw, seed):
+    cfg, P, s = start(raw, seed)
+    d = P.dynamics
+    ceiling = (d.resting_base + d.resting_trust)[:, None]
+    spoiled = np.zeros(len(s.reps), bool)
+    ended: dict[str, np.ndarray] = {}
+    while s.month < cfg.partnership.horizon_months:
+        before, booked_before, live = s.commitment.copy(), s.commitment_lost.sum(axis=0), s.active & s.running[:, None]
+        was_ended = s.outcome != RUNNING
+        kernel.step(s, P, seed)
+        booked = s.commitment_lost.sum(axis=0) - booked_before
+        spoiled |= wiped_out(before, booked, live)
+        ok = ~spoiled
+        for name in UNIT:
+            value = getattr(s, name)
+            assert np.all((value >= 0) & (value <= 1)), name
+        assert np.all((s.commitment[ok] >= 0) & (s.commitment[ok] <= 1))
+        for name in State.__dataclass_fields__:
+            value = getattr(s, name)
+            if name not in SPOILED and isinstance(value, np.ndarray) and value.dtype.kind == "f":
+                assert not np.isnan(value).any(), name
+        assert np.all(s.commitment_lost[:, ok] >= 0) and np.all(s.savings_lost >= 0)
+        # commitment lost this month is what was booked; recovery (never a loss) is the only difference
+        recovered = (s.commitment - (before - booked))[ok]
+        assert np.all(recovered >= -1e-12)
+        assert np.all(recovered <= (d.commitment_recovery[:, None] * np.maximum(ceiling - (before - booked), 0.0))[ok] + 1e-12)
+        np.testing.assert_array_equal(np.where(live[ok], 0.0, recovered), 0.0)
+        np.testing.assert_array_equal(np.where(live, 0.0, booked)[ok], 0.0)
+        # a finished partnership stays exactly as it ended
+        now = kept(s)
+        for name, snapshot in ended.items():
+            rows = was_ended & ok if name in SPOILED else was_ended
+            np.testing.assert_array_equal(now[name][rows], snapshot[rows], err_msg=name)
+        assert np.all(s.phase[s.outcome != RUNNING] == ENDED)
+        ended = now
+    assert not s.running.any()
+
+
+@settings(max_examples=25)
+@given(raw=configs(recovery=False), seed=seeds)
+def test_without_recovery_all_commitment_lost_is_booked_to_a_cause(raw, seed):
+    cfg, P, s = start(raw, seed)
+    first = s.commitment.copy()
+    spoiled = np.zeros(len(s.reps), bool)
+    while s.month < cfg.partnership.horizon_months:
+        before, booked_before, live = s.commitment.copy(), s.commitment_lost.sum(axis=0), s.active & s.running[:, None]
+        kernel.step(s, P, seed)
+        spoiled |= wiped_out(before, s.commitment_lost.sum(axis=0) - booked_before, live)
+    ok = ~spoiled
+    np.testing.assert_allclose((first - s.commitment)[ok], s.commitment_lost.sum(axis=0)[ok], atol=1e-12)
+
+
+@settings(max_examples=25)
+@given(raw=configs(fixed_exit=True, harmonisation_lever=False), seed=seeds)
+def test_every_pound_short_of_the_business_case_is_booked(raw, seed):
+    """Planned minus realised savings equals the savings booked to causes (less the costs also booked there).
+
+    Holds when no council leaves without a cause (none starts below its exit threshold) and
+    harmonisation cannot outrun the business case (no ``it_harmonisation_first``). Known
+    savings bug: the share of a partner whose exit is booked to ``legacy_it`` or
+    ``unclear_business_case`` is overwritten, not added (see the report); such
+    replications are left out.
+    """
+    _, P, s = start(raw, seed)
+    while s.running.any():
+        kernel.step(s, P, seed)
+    ok = ~np.isin(s.exit_cause, [causes.LEGACY, causes.BUSINESS_CASE]).any(axis=1)
+    shortfall = s.business_case - s.realised_savings
+    booked = s.savings_lost.sum(axis=0) - s.other_cost
+    np.testing.assert_allclose(shortfall[ok], booked[ok], atol=1e-9 * max(1.0, s.business_case.max()))
+
+
+@settings(max_examples=20)
+@given(raw=configs(), seed=seeds)
+def test_the_same_seed_gives_identical_results(raw, seed):
+    _, P, _ = start(raw, seed)
+    reps = np.arange(3)
+    assert_same_state(kernel.run(P, reps, seed), kernel.run(P, reps, seed))
+
+
+@settings(max_examples=20)
+@given(raw=configs(), seed=seeds, r=st.integers(0, 4), offset=st.integers(0, 10**6))
+def test_a_replication_gives_the_same_result_alone_and_in_a_batch(raw, seed, r, offset):
+    cfg = model_config(raw)
+    batch = np.arange(offset, offset + 5)
+    alone = batch[r : r + 1]
+    s_batch = kernel.run(population.build(cfg, seed, batch), batch, seed)
+    s_alone = kernel.run(population.build(cfg, seed, alone), alone, seed)
+    # the batch keeps stepping after this replication ended: compare everything a finished run keeps
+    names = tuple(n for n in FROZEN if n not in SPOILED)
+    assert_same_state(s_batch, s_alone, rows=slice(r, r + 1), names=(*names, "savings_lost"))
+    # a commitment a hair below 0 turns NaN if stepped again (the kernel bug in ``wiped_out``)
+    if np.all(s_alone.commitment >= 0):
+        assert_same_state(s_batch, s_alone, rows=slice(r, r + 1), names=SPOILED)
+
+
+@settings(max_examples=10)
+@given(raw=configs(max_councils=3), seed=st.integers(0, 2**32), block=st.integers(1, 7))
+def test_ensemble_tables_are_identical_for_any_block_size(raw, seed, block):
+    cfg = model_config(raw)
+    whole = run_ensemble(cfg, 7, seed, block_size=7)
+    pd.testing.assert_frame_equal(run_ensemble(cfg, 7, seed, block_size=block), whole)
+    tail = run_ensemble(cfg, 3, seed, block_size=block, first_rep=4)
+    pd.testing.assert_frame_equal(tail, whole.iloc[4:].reset_index(drop=True))
