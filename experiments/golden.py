@@ -31,6 +31,7 @@ import pandas as pd
 
 from sim import __version__
 from sim.comparison import compare_policies
+from sim.config import ConfigError
 from sim.ensemble import run_ensemble
 from sim.results import write_json
 from sim.scenarios import available, load
@@ -127,7 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems = check(args.file)
         print("\n".join(problems) if problems else f"{args.file}: all figures unchanged")
         return 1 if problems else 0
-    fresh = generate(default_cases())
+    try:
+        fresh = generate(default_cases())
+    except ConfigError as err:
+        print("\n".join(f"error: {problem}" for problem in err.problems), file=sys.stderr)
+        return 1
     if args.file.exists() and not args.force:
         recorded = json.loads(args.file.read_text(encoding="utf-8"))
         kept = {case_name(e["case"]): e["figures"] for e in fresh["cases"]}
