@@ -1,0 +1,171 @@
+"""Levers: strength in force, costs, and each lever changing the state its learning targets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import kernel, levers, savings
+from sim.mechanisms import case01_key_person as case01
+from sim.mechanisms import case02_decision_slippage as case02
+from sim.mechanisms import case03_misaligned_aspirations as case03
+from sim.mechanisms import case04_maturity_gap as case04
+from sim.mechanisms import case05_commercial_venture as case05
+from sim.mechanisms import case06_scope_tension as case06
+from sim.mechanisms import case07_premature_rebrand as case07
+from sim.mechanisms.base import pair_mask
+from sim.scenarios import load
+from sim.state import EXPANSION, SUSTAINED
+
+OFF = {name: {"enabled": False} for name in ("case01", "case02", "case03", "case04", "case05", "case06", "case07")}
+
+
+def lever_on(name: str, **params) -> dict:
+    return {name: {"enabled": True, **params}}
+
+
+def test_a_lever_is_in_force_from_its_start_month_at_its_strength(bench):
+    b = bench(levers=lever_on("continuity_plan", start_month=6, strength=0.4))
+    assert levers.in_force(b.P, 5)["continuity_plan"][0] == 0.0
+    assert levers.in_force(b.P, 6)["continuity_plan"][0] == 0.4
+    assert levers.in_force(b.P, 60)["continuity_plan"][0] == 0.4
+    assert all(levers.in_force(b.P, 60)[name][0] == 0.0 for name in levers.NAMES if name != "continuity_plan")
+
+
+def test_a_lever_costs_its_upfront_sum_at_its_start_then_a_monthly_share_while_running(bench):
+    b = bench(levers=lever_on("market_testing", start_month=6, cost_upfront=0.05, cost_per_year=0.12))
+    running = np.array([True])
+    assert levers.cost(b.P, 5, running)[0] == 0.0
+    assert levers.cost(b.P, 6, running)[0] == pytest.approx(0.06)
+    assert levers.cost(b.P, 7, running)[0] == pytest.approx(0.01)
+    assert levers.cost(b.P, 7, np.array([False]))[0] == 0.0
+
+
+def test_lever_costs_add_up_over_a_run(bench):
+    on = {**lever_on("continuity_plan", start_month=6, cost_upfront=0.05, cost_per_year=0.12), **lever_on("staged_scope", cost_upfront=0.1, cost_per_year=0.0)}
+    b = bench(mechanisms=OFF, levers=on, partnership={"horizon_months": 24})
+    s = kernel.run(b.P, b.s.reps, b.seed)
+    assert s.outcome[0] == SUSTAINED
+    assert s.lever_cost[0] == pytest.approx(0.05 + 0.01 * 18 + 0.1)
+
+
+def test_every_lever_has_a_default_cost_and_a_policy(bench):
+    for lever in levers.LEVERS:
+        assert lever.cost_upfront >= 0 and lever.cost_per_year >= 0 and lever.targets and lever.source
+        cfg = load("baseline", lever.name)
+        assert cfg.levers[lever.name].enabled
+        assert (cfg.levers[lever.name].cost_upfront, cfg.levers[lever.name].cost_per_year) == (lever.cost_upfront, lever.cost_per_year)
+
+
+def test_it_harmonisation_first_raises_laggards_towards_the_leader(bench, launched):
+    b = bench(k=3, columns={"it_maturity": [0.8, 0.3, 0.5]})
+    np.testing.assert_array_equal(levers.catch_up(b.s, np.array([1.0])), b.s.it_maturity)  # not launched yet
+    launched(b, 3)
+    np.testing.assert_allclose(levers.catch_up(b.s, np.array([1.0])), [[0.8, 0.3 + 0.03 * 0.5, 0.5 + 0.03 * 0.3]])
+    np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.5])), [[0.8, 0.3 + 0.015 * 0.5, 0.5 + 0.015 * 0.3]])
+    b.s.active[:] = [[False, True, True]]
+    np.testing.assert_allclose(levers.catch_up(b.s, np.array([1.0])), [[0.8, 0.3 + 0.03 * 0.2, 0.5]])
+    np.testing.assert_array_equal(levers.step(b.s, {"it_harmonisation_first": np.array([0.0])}).shared["it_maturity"], b.s.it_maturity)
+
+
+def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...]:
+    """The harm lever ``name`` targets, at a given strength: each component should fall as it rises."""
+    lever = {name: strength}
+    if name == "continuity_plan":
+        b = bench(columns={"key_person_dependency": [1.0, 1.0]})
+        e = case01.step(b.s, b.P, month(b, draws={"case01.leave": [[0.0, 0.999]]}, lever=lever))
+        return e.trust.sum(), e.own["vacancy"].sum()
+    if name == "agreed_decision_process":
+        b = bench(partnership={"approval_months": 3}, columns={"sovereignty_concern": [0.5, 0.5]}, state={"month": 3})
+        b.s.notice[:] = [[2, 0]]
+        e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.7, "case02.forewarned": 0.3}, lever=lever))
+        return (float(not e.launch[0]),)
+    if name == "open_motivations":
+        b = bench(columns={"orientation": [0.1, 0.9]})
+        launched(b, 6)
+        e = case03.step(b.s, b.P, month(b, changed=True, lever=lever))
+        return e.commitment.sum(), e.savings.sum()
+    if name == "commercial_capability":
+        trading = bench(partnership={"governance": "trading_company"})
+        launched(trading, 30)
+        venture = bench(partnership={"governance": "commercial_venture"})
+        launched(venture, 3)
+        stagnation = case04.step(trading.s, trading.P, month(trading, lever=lever)).savings.sum()
+        deficit = case05.step(venture.s, venture.P, month(venture, lever=lever)).savings.sum()
+        return stagnation, deficit
+    if name == "market_testing":
+        b = bench(partnership={"governance": "commercial_venture"})
+        launched(b, 30)
+        return (case05.step(b.s, b.P, month(b, lever=lever)).savings.sum(),)
+    if name == "staged_scope":
+        b = bench(columns={"size": [1.0, 4.0], "sovereignty_concern": [0.8, 0.8]}, state={"scope": 1})
+        launched(b, 40, EXPANSION)
+        e = case06.step(b.s, b.P, month(b, lever=lever))
+        return e.commitment.sum(), e.trust.sum()
+    if name == "reputation_first":
+        b = bench(partnership={"rebrand_month": 0}, state={"maturity": 0.3})
+        launched(b, 3)
+        e = case07.step(b.s, b.P, month(b, lever=lever))
+        return e.own["deficit"].sum() if "deficit" in e.own else 0.0, e.cost.sum() if e.cost is not None else 0.0
+    if name == "it_harmonisation_first":
+        b = bench(columns={"it_maturity": [0.9, 0.2], "legacy_it": [0.5, 0.5]})
+        launched(b, 3)
+        gap = np.ptp(levers.catch_up(b.s, np.array([strength])))
+        rate = savings.harmonisation_rate(b.s, b.P, b.s.month, {**month(b, lever=lever).levers})
+        return gap, -rate.sum()
+    if name == "neutral_cloud_platform":
+        b = bench(columns={"legacy_it": [0.8, 0.4], "contract_end_month": [100, 0]})
+        launched(b, 3)
+        return (-savings.harmonisation_rate(b.s, b.P, b.s.month, month(b, lever=lever).levers).sum(),)
+    assert name == "communications_plan"
+    b = bench(partnership={"rebrand_month": 0}, state={"maturity": 0.1})
+    launched(b, 3)
+    shock = case07.step(b.s, b.P, month(b, lever=lever)).own["deficit"].sum()
+    quiet = bench(mechanisms=OFF, dynamics={"trust_recovery": 0.03})
+    quiet.s.trust = np.where(quiet.s.pairs, 0.5, 0.0)
+    quiet.P.lever.communications_plan.enabled[:] = strength > 0
+    quiet.P.lever.communications_plan.strength[:] = strength
+    kernel.step(quiet.s, quiet.P, quiet.seed)
+    return shock, -quiet.s.trust.sum()
+
+
+@pytest.mark.parametrize("name", levers.NAMES)
+@pytest.mark.parametrize("strength", [0.5, 1.0])
+def test_each_lever_reduces_the_harm_its_learning_targets(name, strength, bench, month, launched):
+    off = harm(name, 0.0, bench, month, launched)
+    on = harm(name, strength, bench, month, launched)
+    for before, after in zip(off, on, strict=True):
+        assert after < before
+
+
+def test_communications_plan_speeds_trust_recovery_by_hand(bench):
+    b = bench(mechanisms=OFF, dynamics={"trust_recovery": 0.03}, levers=lever_on("communications_plan", strength=1.0))
+    b.s.trust = np.where(b.s.pairs, 0.5, 0.0)
+    kernel.step(b.s, b.P, b.seed)
+    # 0.5 + 0.03 * (0.5 + 1.0) * (0.7 - 0.5), against 0.5 + 0.03 * (0.5 + 0.5) * 0.2 without the lever
+    np.testing.assert_allclose(b.s.trust[0], [[0.0, 0.509], [0.509, 0.0]])
+
+
+def test_a_lever_does_not_change_the_shocks(bench):
+    """Common random numbers: with and without a lever, a partnership meets the same exogenous events."""
+    exo = {"turnover_hazard": 0.05, "budget_shock_hazard": 0.05, "control_change_all_out": 0.5, "control_change_shock": 0.0, "budget_shock_size": 0.0}
+    mechanisms = {**OFF, "case01": {"enabled": True, "leave_hazard": 0.05}}
+    runs = []
+    for on in (False, True):
+        plan = lever_on("continuity_plan", strength=1.0) if on else {}
+        b = bench(k=3, reps=8, exogenous={**exo, "reorganisation_hazard": 0.0}, mechanisms=mechanisms, levers=plan, partnership={"horizon_months": 36})
+        log: list[kernel.Event] = []
+        s = kernel.run(b.P, b.s.reps, b.seed, log)
+        assert (s.outcome == SUSTAINED).all()
+        runs.append((s.commitment, sorted((ev.rep, ev.month, ev.council, ev.what) for ev in log if ev.cause != "case01_key_person")))
+    (without, shocks), (with_plan, same_shocks) = runs
+    assert not np.array_equal(without, with_plan)
+    assert shocks and shocks == same_shocks
+
+
+def test_inactive_partners_are_not_caught_up(bench, launched):
+    b = bench(columns={"it_maturity": [0.9, 0.2]})
+    launched(b, 3)
+    b.s.active[:] = [[True, False]]
+    b.s.pairs = pair_mask(b.s.active)
+    np.testing.assert_array_equal(levers.catch_up(b.s, np.array([1.0])), b.s.it_maturity)
