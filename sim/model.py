@@ -9,7 +9,7 @@ bit, and the same state every month.
 
 >>> model = PartnershipModel(scenario_name="baseline", seed=7, replication=3)  # doctest: +SKIP
 >>> model.run_model()                                                          # doctest: +SKIP
->>> print(model.events.to_markdown())                                          # doctest: +SKIP
+>>> print(model.handout())                                                     # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -106,13 +106,14 @@ class PartnershipModel(mesa.Model):
     seed
         Seed of the counter-based random numbers (also seeds Mesa's ``rng``). ``None``
         draws a fresh one, kept in ``model.seed``. ``mesa.batch_run(..., rng=[...])``
-        passes its seeds here.
+        passes its seeds here (and overwrites a ``seed`` given in its ``parameters``).
     replication
         Replication index ``r``: the run equals row ``r`` of the ensemble for ``seed``.
     rng
         Mesa's name for the seed; an integer equal to ``seed`` if both are given.
     config
-        A checked configuration to use instead of composing scenario, policy and overrides.
+        A checked configuration to use instead of composing scenario, policy and overrides
+        (which then only label the run).
     config_dir
         A folder of the user's own scenarios and policies (see :func:`sim.scenarios.load`).
 

@@ -102,11 +102,11 @@ def check_agreement(scenario: str, policy: str, seed: int, first: int, n: int) -
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_mesa_equals_ensemble_quick(scenario: str) -> None:
-    check_agreement(scenario, "none", 5, 40, 6)
+    check_agreement(scenario, "none", 5, 40, 4)
 
 
 def test_mesa_equals_ensemble_with_levers() -> None:
-    check_agreement("baseline", "all_levers", 9, 0, 6)
+    check_agreement("baseline", "all_levers", 9, 0, 4)
 
 
 @pytest.mark.slow
@@ -116,7 +116,22 @@ def test_mesa_equals_ensemble_200_pairs_per_scenario(scenario: str, seed: int, f
     check_agreement(scenario, "none", seed, first, PAIRS_PER_SEED)
 
 
-@settings(max_examples=10)
+@pytest.mark.xfail(strict=True, reason="the kernel sums over causes pairwise for one replication, in order for more: why the model has a shadow row")
+def test_a_lone_replication_equals_its_row_in_a_batch() -> None:
+    reps = np.arange(12, dtype=np.int64)
+    expected, _ = batch_states("baseline", "none", 5, reps)
+    snaps = []
+    for r in reps:
+        P = population.build(load(), 5, reps[[r]])
+        s = kernel.init_state(P, reps[[r]])
+        snaps.append(snapshot(s, ROW))
+        while s.running.any():
+            kernel.step(s, P, 5)
+            snaps.append(snapshot(s, ROW))
+    pd.testing.assert_frame_equal(frame(snaps), expected, check_exact=True)
+
+
+@settings(max_examples=5)
 @given(seed=st.integers(0, 2**63 - 1), replication=st.integers(0, 2**40))
 def test_any_seed_and_replication(seed: int, replication: int) -> None:
     model = PartnershipModel(seed=seed, replication=replication)
@@ -166,7 +181,7 @@ def ensemble_outcomes(seeds: list[int], replications: int) -> pd.DataFrame:
 
 def test_batch_run_agrees_with_the_ensemble(start_method: None) -> None:
     seeds = [3, 2**40 + 1]
-    pd.testing.assert_frame_equal(batch_run_outcomes(1, seeds, 5), ensemble_outcomes(seeds, 5), check_exact=True)
+    pd.testing.assert_frame_equal(batch_run_outcomes(1, seeds, 3), ensemble_outcomes(seeds, 3), check_exact=True)
 
 
 @pytest.mark.slow

@@ -81,7 +81,7 @@ def test_table_and_handout() -> None:
 
 @pytest.mark.parametrize("scenario", scenarios.available("scenario"))
 def test_every_kind_of_kernel_event_has_a_reading(scenario: str) -> None:
-    reps = np.arange(300)
+    reps = np.arange(120)
     P = population.build(scenarios.load(scenario), 1, reps)
     log: list[kernel.Event] = []
     kernel.run(P, reps, 1, log)
