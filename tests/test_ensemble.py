@@ -30,9 +30,9 @@ def test_blocks_cover_the_replications_once():
     assert [b.tolist() for b in got] == [[3, 4, 5, 6], [7, 8, 9, 10], [11, 12]]
 
 
-@pytest.mark.parametrize("block_size", [1, 7, 16, 1000])
+@pytest.mark.parametrize("block_size", [1, 5, 16, 1000])
 def test_the_table_is_the_same_for_any_block_size(baseline, table, block_size):
-    pd.testing.assert_frame_equal(run_ensemble(baseline, 40, 5, block_size=block_size), table)
+    pd.testing.assert_frame_equal(run_ensemble(baseline, 12, 5, block_size=block_size), table.iloc[:12])
 
 
 @pytest.mark.parametrize("r", [0, 13, 39])

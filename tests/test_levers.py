@@ -14,7 +14,7 @@ from sim.mechanisms import case05_commercial_venture as case05
 from sim.mechanisms import case06_scope_tension as case06
 from sim.mechanisms import case07_premature_rebrand as case07
 from sim.mechanisms.base import pair_mask
-from sim.scenarios import load
+from sim.scenarios import available
 from sim.state import EXPANSION, SUSTAINED
 
 OFF = {name: {"enabled": False} for name in ("case01", "case02", "case03", "case04", "case05", "case06", "case07")}
@@ -49,12 +49,13 @@ def test_lever_costs_add_up_over_a_run(bench):
     assert s.lever_cost[0] == pytest.approx(0.05 + 0.01 * 18 + 0.1)
 
 
-def test_every_lever_has_a_default_cost_and_a_policy(bench):
+def test_every_lever_has_a_default_cost_a_source_and_a_policy(config):
+    assert set(levers.NAMES) <= set(available("policy"))
+    cfg = config()
     for lever in levers.LEVERS:
         assert lever.cost_upfront >= 0 and lever.cost_per_year >= 0 and lever.targets and lever.source
-        cfg = load("baseline", lever.name)
-        assert cfg.levers[lever.name].enabled
-        assert (cfg.levers[lever.name].cost_upfront, cfg.levers[lever.name].cost_per_year) == (lever.cost_upfront, lever.cost_per_year)
+        params = cfg.levers[lever.name]
+        assert not params.enabled and (params.cost_upfront, params.cost_per_year) == (lever.cost_upfront, lever.cost_per_year)
 
 
 def test_it_harmonisation_first_raises_laggards_towards_the_leader(bench, launched):
