@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim import causes, exogenous, levers, rng, savings
+from sim import causes, exogenous, levers, population, rng, savings
 from sim.mechanisms import MECHANISMS
 from sim.mechanisms.base import Arrays, Effect, Month, lifted, pair_mask, sum_k
 from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State
@@ -257,10 +257,25 @@ def _finish_at_horizon(s: State, P: Arrays) -> None:
     s.phase = np.where(done, ENDED, s.phase)
 
 
+COMPACT_BELOW = 0.75  # drop ended replications from the arrays once fewer than this share still run
+
+
 def run(P: Arrays, reps: np.ndarray, seed: int, log: list[Event] | None = None) -> State:
-    """Run replications ``reps`` to their horizons and return the final state."""
+    """Run replications ``reps`` to their horizons and return the final state.
+
+    Replications that have ended are set aside once they are a quarter of the arrays, so
+    the months that remain are spent on partnerships still running; each replication's
+    numbers are the same either way.
+    """
     s = init_state(P, reps)
+    n_reps = len(s.reps)
     horizon = int(P.partnership.horizon_months.max())
+    position = np.arange(n_reps)
+    finished: list[tuple[np.ndarray, State]] = []
     while s.month < horizon and s.running.any():
         step(s, P, seed, log)
-    return s
+        going = s.running
+        if going.mean() < COMPACT_BELOW:
+            finished.append((position[~going], s.take(~going)))
+            s, P, position = s.take(going), population.take(P, going), position[going]
+    return State.gather([*finished, (position, s)], n_reps) if finished else s

@@ -104,3 +104,16 @@ def build(points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarr
         mech=SimpleNamespace(**{m.NAME: _section([c.mechanisms[m.NAME] for c in points], m.Params, *args, f"mech.{m.NAME}") for m in MECHANISMS}),
         lever=SimpleNamespace(**{name: _section([c.levers[name] for c in points], LeverParams, *args, f"lever.{name}") for name in lever_table.NAMES}),
     )
+
+
+def take(P: Arrays, rows: np.ndarray) -> Arrays:
+    """Parameter arrays for replications ``rows`` only (a boolean mask or indices)."""
+    out = {}
+    for name, value in vars(P).items():
+        if isinstance(value, SimpleNamespace):
+            out[name] = take(value, rows)
+        elif isinstance(value, np.ndarray):
+            out[name] = value[rows]
+        else:
+            out[name] = value
+    return SimpleNamespace(**out)

@@ -10,6 +10,7 @@ PROPOSAL, INTEGRATION, OPERATING, EXPANSION, ENDED = 0, 1, 2, 3, 4
 PHASES = ("proposal", "integration", "operating", "expansion", "ended")
 RUNNING, SHELVED, COLLAPSED, UNDERPERFORMING, SUSTAINED = 0, 1, 2, 3, 4
 OUTCOMES = ("running", "shelved", "collapsed", "underperforming", "sustained")
+CAUSE_MAJOR = ("commitment_lost", "savings_lost")
 
 
 @dataclass
@@ -69,14 +70,33 @@ class State:
         return np.where(self.launch_month >= 0, self.month - self.launch_month, -1)
 
     def take(self, rows: np.ndarray) -> State:
-        """A copy holding only replications ``rows``."""
-        out = {}
+        """A copy holding only replications ``rows`` (a boolean mask or indices)."""
+        out: dict = {"month": self.month, "mech": {m: {k: v[rows] for k, v in d.items()} for m, d in self.mech.items()}}
         for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            if name == "month":
-                out[name] = value
-            elif name == "mech":
-                out[name] = {m: {k: v[rows] for k, v in d.items()} for m, d in value.items()}
-            else:
-                out[name] = value[rows]
+            if name not in out:
+                value = getattr(self, name)
+                out[name] = value[:, rows] if name in CAUSE_MAJOR else value[rows]
         return State(**out)
+
+    @staticmethod
+    def gather(parts: list[tuple[np.ndarray, State]], n_reps: int) -> State:
+        """One state of ``n_reps`` replications from parts ``(positions, state)`` that cover them all."""
+
+        def assemble(arrays: list[np.ndarray], axis: int) -> np.ndarray:
+            shape = list(arrays[0].shape)
+            shape[axis] = n_reps
+            out = np.empty(shape, arrays[0].dtype)
+            for (where, _), array in zip(parts, arrays, strict=True):
+                if axis:
+                    out[:, where] = array
+                else:
+                    out[where] = array
+            return out
+
+        states = [state for _, state in parts]
+        fields = {"month": max(state.month for state in states)}
+        fields["mech"] = {m: {k: assemble([st.mech[m][k] for st in states], 0) for k in d} for m, d in states[0].mech.items()}
+        for name in State.__dataclass_fields__:
+            if name not in fields:
+                fields[name] = assemble([getattr(st, name) for st in states], 1 if name in CAUSE_MAJOR else 0)
+        return State(**fields)
