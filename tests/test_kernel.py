@@ -168,7 +168,7 @@ def test_shelving_only_before_launch_and_collapse_only_after(baseline_run):
     _, _, s, _ = baseline_run
     assert np.all(s.launch_month[s.outcome == SHELVED] == -1)
     assert np.all(s.launch_month[np.isin(s.outcome, [COLLAPSED, UNDERPERFORMING, SUSTAINED])] >= 0)
-    assert np.all(s.launch_month < s.end_month)
+    assert np.all(s.launch_month <= s.end_month)
 
 
 def test_exit_months_and_causes_are_recorded(baseline_run):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import causes, savings
+from sim import causes, kernel, savings
 from sim.mechanisms.base import pair_mask
-from sim.state import COLLAPSED, EXPANSION
+from sim.state import COLLAPSED, EXPANSION, OPERATING
 
 C = causes.INDEX
 NO_LEVERS = {"neutral_cloud_platform": np.zeros(1), "it_harmonisation_first": np.zeros(1)}
@@ -28,13 +28,20 @@ def test_scope_gives_the_it_share_until_sharing_deepens(bench):
     assert savings.scope_factor(flat.P, since, np.array([False]))[0] == 1.0
 
 
-def test_the_plan_assumes_approval_on_time_and_deeper_sharing_when_planned(bench):
-    b = bench(
-        partnership={"promised_savings": 1.2, "approval_months": 9, "expansion_month": 3, "it_share_of_savings": 0.5}, dynamics={"harmonisation_months": 18}
-    )
-    assert savings.planned(b.P, 9)[0] == 0.0
-    assert savings.planned(b.P, 10)[0] == pytest.approx(0.1 * (1 / 18) * 0.5)
-    assert savings.planned(b.P, 12)[0] == pytest.approx(0.1 * (1 - (17 / 18) ** 3) * 1.0)
+@pytest.fixture
+def on_time(bench) -> int:
+    """``launch_month`` of a proposal approved on its planned date (month 9), as the kernel sets it."""
+    b = bench(mechanisms={name: {"enabled": False} for name in ("case01", "case02", "case03", "case04", "case05", "case06", "case07")})
+    while b.s.launch_month[0] < 0:
+        kernel.step(b.s, b.P, b.seed)
+    return int(b.s.launch_month[0])
+
+
+def test_the_plan_assumes_approval_on_time_and_deeper_sharing_when_planned(bench, on_time):
+    b = bench(partnership={"promised_savings": 1.2, "expansion_month": 3, "it_share_of_savings": 0.5}, dynamics={"harmonisation_months": 18})
+    assert savings.planned(b.P, on_time - 1)[0] == 0.0
+    assert savings.planned(b.P, on_time + 1)[0] == pytest.approx(0.1 * (1 / 18) * 0.5)
+    assert savings.planned(b.P, on_time + 3)[0] == pytest.approx(0.1 * (1 - (17 / 18) ** 3) * 1.0)
 
 
 @pytest.mark.parametrize(
@@ -63,14 +70,19 @@ def test_partners_who_left_weigh_nothing_in_the_rate(bench):
     assert savings.harmonisation_rate(b.s, b.P, 10, NO_LEVERS)[0] == pytest.approx(1 / 18)
 
 
-@pytest.fixture
-def operating(bench, launched):
-    """Savings of GBP 1.2m a year, launched on time ten months ago, harmonisation at 0.3."""
+SINCE = 10
 
-    def make(**kwargs):
-        partnership = {"promised_savings": 1.2, "approval_months": 9, "expansion_month": -1, "business_case_clarity": 1.0, **kwargs.pop("partnership", {})}
+
+@pytest.fixture
+def operating(bench, on_time):
+    """Savings of GBP 1.2m a year, approved on time ten months ago, harmonisation at 0.3."""
+
+    def make(late: int = 0, **kwargs):
+        partnership = {"promised_savings": 1.2, "expansion_month": -1, "business_case_clarity": 1.0, **kwargs.pop("partnership", {})}
         b = bench(partnership=partnership, dynamics={"harmonisation_months": 18, "optimism_bias": 0.5}, state={"harmonisation": 0.3}, **kwargs)
-        launched(b, 10)
+        b.s.launch_month[:] = on_time + late
+        b.s.month = on_time + late + SINCE
+        b.s.phase[:] = OPERATING
         return b
 
     return make
@@ -85,7 +97,7 @@ def shares(**by_cause: float) -> np.ndarray:
 
 def test_a_month_by_hand_every_pound_short_booked(operating):
     b = operating()
-    plan, realised, lost = savings.account(b.s, b.P, 19, shares(case03_misaligned_aspirations=0.2, case07_premature_rebrand=0.5))
+    plan, realised, lost = savings.account(b.s, b.P, b.s.month, shares(case03_misaligned_aspirations=0.2, case07_premature_rebrand=0.5))
     ideal = 1 - (17 / 18) ** 10
     potential = 0.1 * 0.3
     kept = 0.8 * 0.5
@@ -100,8 +112,8 @@ def test_a_month_by_hand_every_pound_short_booked(operating):
 
 
 def test_a_late_approval_is_booked_to_case02(operating):
-    b = operating()
-    plan, _, lost = savings.account(b.s, b.P, 25, shares())
+    b = operating(late=6)
+    plan, _, lost = savings.account(b.s, b.P, b.s.month, shares())
     # planned 16 months after approval, launched 10: the difference is delay
     assert lost[C["case02_decision_slippage"], 0] == pytest.approx(0.1 * ((1 - (17 / 18) ** 16) - (1 - (17 / 18) ** 10)))
     assert plan[0] == pytest.approx(0.1 * (1 - (17 / 18) ** 16))
@@ -109,7 +121,7 @@ def test_a_late_approval_is_booked_to_case02(operating):
 
 def test_an_unclear_business_case_promises_more_than_sharing_delivers(operating):
     b = operating(partnership={"business_case_clarity": 0.6})
-    _, realised, lost = savings.account(b.s, b.P, 19, shares())
+    _, realised, lost = savings.account(b.s, b.P, b.s.month, shares())
     assert lost[C["unclear_business_case"], 0] == pytest.approx(0.03 * 0.5 * 0.4)
     assert realised[0] == pytest.approx(0.03 * (1 - 0.2))
 
@@ -119,7 +131,7 @@ def test_a_leaver_takes_its_size_share_booked_to_its_exit_cause(operating):
     b.s.active[:] = [[True, False]]
     b.s.pairs = pair_mask(b.s.active)
     b.s.exit_cause[0, 1] = C["case03_misaligned_aspirations"]
-    plan, realised, lost = savings.account(b.s, b.P, 19, shares())
+    plan, realised, lost = savings.account(b.s, b.P, b.s.month, shares())
     base = 0.1 * (1 - (17 / 18) ** 10)
     assert lost[C["case03_misaligned_aspirations"], 0] == pytest.approx(base * 0.75)
     assert realised[0] == pytest.approx(0.1 * 0.3 * 0.25)
@@ -129,12 +141,12 @@ def test_a_leaver_takes_its_size_share_booked_to_its_exit_cause(operating):
 def test_a_halted_deeper_stage_is_booked_to_case06(operating):
     b = operating(partnership={"expansion_month": 5, "it_share_of_savings": 0.5})
     b.s.phase[:] = EXPANSION
-    _, _, lost = savings.account(b.s, b.P, 19, shares())
+    _, _, lost = savings.account(b.s, b.P, b.s.month, shares())
     assert lost[C["case06_scope_tension"], 0] == pytest.approx(0.1 * (1 - (17 / 18) ** 10) * 0.5)
 
 
 def test_nothing_is_booked_for_a_partnership_that_has_ended(operating):
     b = operating()
     b.s.outcome[:] = COLLAPSED
-    _, realised, lost = savings.account(b.s, b.P, 19, shares(case03_misaligned_aspirations=0.5))
+    _, realised, lost = savings.account(b.s, b.P, b.s.month, shares(case03_misaligned_aspirations=0.5))
     assert realised[0] == 0 and not lost.any()
