@@ -6,8 +6,9 @@
 
 A partnership-month is one month of one partnership that is still running (a partnership
 that ends in month 37 counts 37). The Mesa rate counts ``model.step()`` with everything
-on (kernel, agents, DataCollector, event log), not building the model. Each measurement
-is repeated and the fastest kept, since other work on the machine only slows it down.
+on (kernel, agents, DataCollector, event log), not building the model. Times are this
+process's CPU time, pinned to one core; each measurement is repeated and the fastest
+kept, since other work on the machine only slows it down.
 """
 
 from __future__ import annotations
@@ -29,16 +30,20 @@ from sim.model import PartnershipModel
 FLOOR = 5_000
 
 
-def best(measure: Callable[[], tuple[float, int]], repeat: int) -> tuple[float, int]:
-    """The shortest time of ``repeat`` runs of ``measure`` (returning seconds and months), with its months."""
-    return min(measure() for _ in range(repeat))
+def fastest(measures: dict[str, Callable[[], tuple[float, int]]], repeat: int) -> dict[str, tuple[float, int]]:
+    """Each measure's shortest (seconds, months) over ``repeat`` rounds; a round runs every measure once, so load drifts hit all alike."""
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name in measures}
+    for _ in range(repeat):
+        for name, measure in measures.items():
+            results[name].append(measure())
+    return {name: min(runs) for name, runs in results.items()}
 
 
 def ensemble_run(config: ModelConfig, replications: int, seed: int) -> tuple[float, int]:
     """Seconds and partnership-months of one :func:`run_ensemble`."""
-    start = time.perf_counter()
+    start = time.process_time()
     table = run_ensemble(config, replications, seed)
-    return time.perf_counter() - start, int(table.end_month.sum())
+    return time.process_time() - start, int(table.end_month.sum())
 
 
 def mesa_run(scenario: str, models: int, seed: int) -> tuple[float, int]:
@@ -46,9 +51,9 @@ def mesa_run(scenario: str, models: int, seed: int) -> tuple[float, int]:
     months, elapsed = 0, 0.0
     for r in range(models):
         model = PartnershipModel(scenario_name=scenario, seed=seed, replication=r)
-        start = time.perf_counter()
+        start = time.process_time()
         model.run_model()
-        elapsed += time.perf_counter() - start
+        elapsed += time.process_time() - start
         months += model.month
     return elapsed, months
 
@@ -61,31 +66,23 @@ def kernel_run(config: ModelConfig, models: int, seed: int, rows: Callable[[int]
         P = population.build(config, seed, reps)
         s = kernel.init_state(P, reps)
         events: list[kernel.Event] | None = [] if log else None
-        start = time.perf_counter()
+        start = time.process_time()
         while s.running[0]:
             kernel.step(s, P, seed, events)
             months += 1
-        elapsed += time.perf_counter() - start
+        elapsed += time.process_time() - start
     return elapsed, months
 
 
-def breakdown(config: ModelConfig, models: int, seed: int, repeat: int, mesa_us: float) -> None:
-    """Print the cost of a month, layer by layer."""
-
-    def per_month(rows: Callable[[int], list[int]], log: bool) -> float:
-        elapsed, months = best(lambda: kernel_run(config, models, seed, rows, log), repeat)
-        return elapsed / months * 1e6
-
-    alone = per_month(lambda r: [r], log=False)
-    logged = per_month(lambda r: [r], log=True)
-    shadow = per_month(lambda r: [r, r ^ 1], log=True)
-    print("\ncost of one month, microseconds (best of each)")
-    print(f"  kernel.step, one replication, no event log   {alone:8.0f}")
-    print(f"  + the kernel's event log                     {logged - alone:+8.0f}")
-    print(f"  + the shadow replication (two rows)          {shadow - logged:+8.0f}")
-    print(f"  + Mesa: event queue, DataCollector, agents,  {mesa_us - shadow:+8.0f}")
+def breakdown(us: dict[str, float]) -> None:
+    """Print the cost of a month, layer by layer, from microseconds per month of each measure."""
+    print("\ncost of one month, microseconds (fastest round of each)")
+    print(f"  kernel.step, one replication, no event log   {us['alone']:8.0f}")
+    print(f"  + the kernel's event log                     {us['logged'] - us['alone']:+8.0f}")
+    print(f"  + the shadow replication (two rows)          {us['shadow'] - us['logged']:+8.0f}")
+    print(f"  + Mesa: event queue, DataCollector, agents,  {us['mesa'] - us['shadow']:+8.0f}")
     print("    narrative, exits")
-    print(f"  = PartnershipModel.step                      {mesa_us:8.0f}")
+    print(f"  = PartnershipModel.step                      {us['mesa']:8.0f}")
 
 
 def profile(config: ModelConfig, models: int, seed: int) -> None:
@@ -117,19 +114,29 @@ def main() -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     config = scenarios.load(args.scenario)
     PartnershipModel(scenario_name=args.scenario, seed=args.seed)
-
-    mesa_s, mesa_months = best(lambda: mesa_run(args.scenario, args.models, args.seed), args.repeat)
-    ensemble_s, ensemble_months = best(lambda: ensemble_run(config, args.replications, args.seed), args.repeat)
+    models, seed = args.models, args.seed
+    measures = {
+        "mesa": lambda: mesa_run(args.scenario, models, seed),
+        "ensemble": lambda: ensemble_run(config, args.replications, seed),
+    }
+    if args.breakdown:
+        measures |= {
+            "alone": lambda: kernel_run(config, models, seed, lambda r: [r], log=False),
+            "logged": lambda: kernel_run(config, models, seed, lambda r: [r], log=True),
+            "shadow": lambda: kernel_run(config, models, seed, lambda r: [r, r ^ 1], log=True),
+        }
+    result = fastest(measures, args.repeat)
+    (mesa_s, mesa_months), (ensemble_s, ensemble_months) = result["mesa"], result["ensemble"]
     mesa, ensemble = mesa_months / mesa_s, ensemble_months / ensemble_s
-    print(f"scenario {args.scenario}, K = {config.n_councils} councils, seed {args.seed}, one core, best of {args.repeat}")
-    print(f"  Mesa front-end   {mesa:12,.0f} partnership-months/s   ({args.models} models, {mesa_months:,} months)")
+    print(f"scenario {args.scenario}, K = {config.n_councils} councils, seed {seed}, one core, fastest of {args.repeat} rounds")
+    print(f"  Mesa front-end   {mesa:12,.0f} partnership-months/s   ({models} models, {mesa_months:,} months)")
     print(f"  ensemble         {ensemble:12,.0f} partnership-months/s   ({args.replications:,} replications, {ensemble_months:,} months)")
     print(f"  ensemble / Mesa  {ensemble / mesa:12,.0f} x")
     print(f"  floor            {FLOOR:12,} partnership-months/s for the Mesa front-end: {'met' if mesa >= FLOOR else 'NOT met'}")
     if args.breakdown:
-        breakdown(config, args.models, args.seed, args.repeat, mesa_s / mesa_months * 1e6)
+        breakdown({name: elapsed / months * 1e6 for name, (elapsed, months) in result.items()})
     if args.profile:
-        profile(config, args.models, args.seed)
+        profile(config, models, seed)
 
 
 if __name__ == "__main__":

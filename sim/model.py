@@ -188,7 +188,7 @@ class PartnershipModel(mesa.Model):
         """Log the launch, full operation and deeper sharing (before the month's other events)."""
         s, month = self.state, self.state.month
         now = int(s.phase[0])
-        if phase == PROPOSAL and s.launch_month[0] == month - 1:
+        if phase == PROPOSAL and s.launch_month[0] == month:
             self.events.add(month, "", "the business case was approved; integration begins")
         if phase == INTEGRATION and now == OPERATING:
             self.events.add(month, "", "integration is complete; the shared service is fully operating")
