@@ -20,7 +20,7 @@ class Cause:
 CAUSES: tuple[Cause, ...] = (
     *(Cause(m.CAUSE, m.CASE, m.TITLE) for m in MECHANISMS),
     *(Cause(label, "exogenous", title) for label, title in exogenous.CAUSES.items()),
-    Cause("legacy_it", "Getting IT right", "Legacy IT and outsourcing lock-in slowed harmonisation"),
+    Cause("legacy_it", "Getting IT right", "Legacy IT, outsourcing lock-in, missing ICT skills or a partner's poor services slowed harmonisation"),
     Cause("unclear_business_case", "Guide 08 problem 01", "An unclear business case promised more than sharing could deliver"),
 )
 LABELS: tuple[str, ...] = tuple(c.label for c in CAUSES)

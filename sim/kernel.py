@@ -21,7 +21,7 @@ import numpy as np
 
 from sim import causes, exogenous, levers, population, rng, savings
 from sim.mechanisms import MECHANISMS
-from sim.mechanisms.base import Arrays, Effect, Month, lifted, pair_mask, sum_k
+from sim.mechanisms.base import Arrays, Effect, Month, lifted, pair_mask, sum_c, sum_k
 from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State
 
 STREAMS: tuple[str, ...] = exogenous.STREAMS + tuple(s for m in MECHANISMS for s in m.STREAMS)
@@ -112,7 +112,7 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
 
     since = s.months_since_launch
     s.phase = np.where((s.phase == INTEGRATION) & (since >= P.partnership.integration_months), OPERATING, s.phase)
-    deepen = s.launched & (P.partnership.expansion_month >= 0) & (since == P.partnership.expansion_month)
+    deepen = s.launched & (P.partnership.expansion_month >= 0) & (since == P.partnership.expansion_month) & (s.scope == 0)
     s.scope = np.where(deepen, 1, s.scope)
     s.phase = np.where(deepen, EXPANSION, s.phase)
 
@@ -156,7 +156,7 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
     s.realised_savings += realised
     s.savings_lost += lost
     shortfall = np.clip(1.0 - np.divide(realised, plan, out=np.ones_like(plan), where=plan > 0), 0.0, 1.0)
-    lost_total = lost.sum(axis=0)
+    lost_total = sum_c(lost)
     felt = np.where((s.phase == INTEGRATION) | (lost_total <= 0), 0.0, P.dynamics.disappointment * shortfall / np.maximum(lost_total, 1e-300))
     loss += (lost * felt)[:, :, None]
 
@@ -168,7 +168,7 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
     _update_commitment_and_trust(s, P, loss, trust_loss, running, strengths)
     _update_harmonisation_and_maturity(s, P, t, strengths, running)
     s.phase = np.where(launch & running & (s.phase == PROPOSAL), INTEGRATION, s.phase)
-    s.launch_month = np.where(launch & running & (s.launch_month < 0), t, s.launch_month)
+    s.launch_month = np.where(launch & running & (s.launch_month < 0), t + 1, s.launch_month)
     _exits_and_endings(s, P, np.where(running, ended_by, causes.NONE), running)
     s.month = t + 1
     _finish_at_horizon(s, P)
@@ -177,7 +177,7 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
 def _update_commitment_and_trust(s: State, P: Arrays, loss: np.ndarray, trust_loss: np.ndarray, running: np.ndarray, strengths: dict[str, np.ndarray]) -> None:
     live = s.active & running[:, None]
     loss *= live
-    total = loss.sum(axis=0)
+    total = sum_c(loss)
     scale = np.divide(s.commitment, total, out=np.ones_like(total), where=total > s.commitment)
     loss *= scale
     s.commitment_lost += loss

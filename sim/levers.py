@@ -1,4 +1,4 @@
-"""Policy levers: one per key learning of Guide 08, and three from *Getting IT right*.
+"""Policy levers: one per key learning of Guide 08, two from *Getting IT right* and a communications plan (Guide 08 problem 14).
 
 Each lever has a cost, a start month and a strength (:class:`sim.params.LeverParams`).
 A lever changes the state its learning targets; the mechanism or process that reads
@@ -41,7 +41,8 @@ LEVERS: tuple[Lever, ...] = (
         "agreed_decision_process",
         "Guide 08 case 02",
         "agree the decision process (timescale, approval level) in advance; watch for warning signals",
-        "case 02: decision-process clarity (fewer, shorter iterations; concerns voiced early); a decision brought forward before a decision-maker changes",
+        "case 02: decision-process clarity (fewer, shorter iterations; concerns voiced early);"
+        " a council forewarned of a change of decision-maker decides instead of deferring",
         0.01,
         0.0,
     ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-import numpy as np
 import pandas as pd
 
 from sim import causes
@@ -35,7 +34,7 @@ def replication_table(s: State, P: Arrays) -> pd.DataFrame:
         "end_month": s.end_month,
         "cause": cause,
         "case": [cause_case[c] for c in cause],
-        "launch_month": np.where(s.launch_month >= 0, s.launch_month + 1, -1),
+        "launch_month": s.launch_month,
         "realised_savings": s.realised_savings,
         "business_case": s.business_case,
         "investment_cost": s.investment_cost,

@@ -217,7 +217,7 @@ class PartnershipParams:
         distributable=True,
     )
     guaranteed_volume: Any = param(
-        0.6, 0, 2, "share of break-even revenue", f"{G08} case 05", "business the partners guarantee a commercial venture", distributable=True
+        1.0, 0, 2, "share of break-even revenue", f"{G08} case 05", "business the partners guarantee a commercial venture", distributable=True
     )
     guarantee_months: Any = param(
         24, 0, 600, "months after launch", f"{G08} case 05 (not long enough)", "how long the guarantee lasts", integer=True, distributable=True
@@ -225,7 +225,7 @@ class PartnershipParams:
     customer_concentration: Any = param(
         0.6, 0, 1, "share", f"{G08} case 05 (all eggs in one basket)", "share of a venture's revenue from its largest customer", distributable=True
     )
-    market_volume: Any = param(0.2, 0, 2, "share of break-even revenue", ASSUMPTION, "outside business a venture wins at launch", distributable=True)
+    market_volume: Any = param(0.3, 0, 2, "share of break-even revenue", ASSUMPTION, "outside business a venture wins at launch", distributable=True)
     break_even_months: Any = param(
         18, 1, 240, "months", ASSUMPTION, "months a venture can run below break-even before it is unsustainable", integer=True, distributable=True
     )
@@ -301,7 +301,7 @@ class ExogenousParams:
     budget_shock_hazard: Any = param(
         1 / 96, 0, 1, "per month", "assumption (a severe in-year budget pressure about every eight years)", "monthly chance a council meets a budget shock"
     )
-    budget_shock_size: Any = param(0.06, 0, 1, "commitment", ASSUMPTION, "commitment lost to a budget shock, more for a council whose savings lag")
+    budget_shock_size: Any = param(0.06, 0, 1, "commitment", ASSUMPTION, "commitment lost to a budget shock, more when the partnership's savings lag its plan")
     reorganisation_hazard: Any = param(
         1 / 1200,
         0,
@@ -369,6 +369,14 @@ class DynamicsParams:
         "share of promised savings",
         f"{G08} problem 01; {GIR} (many fail to deliver the promised benefits)",
         "share of promised savings a wholly unclear business case can never deliver",
+    )
+    service_drag: Any = param(
+        0.3,
+        0,
+        1,
+        "share",
+        f"{G08} problem 10 (poor services in one partner make integration hard)",
+        "how much the poorest partner's service quality, at its worst, slows harmonisation",
     )
     underperformance_ratio: Any = param(
         0.5,

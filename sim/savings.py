@@ -15,12 +15,16 @@ from __future__ import annotations
 import numpy as np
 
 from sim import causes
-from sim.mechanisms.base import Arrays, lifted, size_weighted_mean, sum_k
+from sim.mechanisms.base import Arrays, lifted, max_k, prod_c, size_weighted_mean, sum_c, sum_k
 from sim.state import State
 
 
 def ramp(months_since_launch: np.ndarray, time_constant: np.ndarray) -> np.ndarray:
-    """Harmonisation reached after ``n`` months with nothing in the way: ``1 - (1 - 1/T)**n`` (0 before launch)."""
+    """Harmonisation reached after ``n`` full months with nothing in the way: ``1 - (1 - 1/T)**n`` (0 before launch).
+
+    Month ``n = 0`` is the first month after approval; harmonisation advances at the end
+    of each month, so it is 0 during that first month.
+    """
     n = np.maximum(months_since_launch, 0)
     return np.where(months_since_launch >= 0, 1.0 - (1.0 - 1.0 / np.maximum(time_constant, 1.0)) ** n, 0.0)
 
@@ -35,17 +39,19 @@ def scope_factor(P: Arrays, months_since_launch: np.ndarray, deeper: np.ndarray)
 def planned(P: Arrays, month: int) -> np.ndarray:
     """Savings (GBP m) the business case plans for ``month``, ``(R,)``."""
     pp = P.partnership
-    since = month - pp.approval_months
+    since = month - (pp.approval_months + 1)
     deeper = (pp.expansion_month >= 0) & (since >= pp.expansion_month)
     return pp.promised_savings / 12.0 * ramp(since, P.dynamics.harmonisation_months) * scope_factor(P, since, deeper)
 
 
 def harmonisation_rate(s: State, P: Arrays, month: int, strengths: dict[str, np.ndarray]) -> np.ndarray:
-    """Monthly harmonisation rate ``(R,)``, slowed by legacy IT, missing ICT skills and lock-in.
+    """Monthly harmonisation rate ``(R,)``, slowed by legacy IT, missing ICT skills, lock-in and poor services.
 
     *Getting IT right*: legacy IT makes integration hard; outsourcing locks councils in
-    until their contracts end; IT skills must be retained. A neutral cloud platform
-    eases legacy and lock-in; harmonising IT first (audit, single strategy) speeds it up.
+    until their contracts end; IT skills must be retained. Guide 08 (problem 10): poor
+    services in one partner make integration hard, so the poorest partner's service
+    quality counts. A neutral cloud platform eases legacy and lock-in; harmonising IT
+    first (audit, single strategy) speeds it up.
     """
     c, d = P.council, P.dynamics
     weights = np.where(s.active, c.size, 0.0)
@@ -54,9 +60,11 @@ def harmonisation_rate(s: State, P: Arrays, month: int, strengths: dict[str, np.
     skills = size_weighted_mean(c.ict_skills, weights)
     unlocked = size_weighted_mean((month >= c.contract_end_month).astype(float), weights)
     unlocked = lifted(unlocked, 0.5 * cloud)
+    poorest = 1.0 - max_k((1.0 - c.service_quality) * s.active)
     return (
         (1.0 - d.legacy_drag * legacy)
         * (1.0 - d.skills_drag * (1.0 - skills))
+        * (1.0 - d.service_drag * (1.0 - poorest))
         * unlocked
         * (1.0 + strengths["it_harmonisation_first"])
         / d.harmonisation_months
@@ -101,7 +109,7 @@ def account(s: State, P: Arrays, month: int, shares: np.ndarray) -> tuple[np.nda
     lost[causes.BUSINESS_CASE] = potential * optimism
     potential = potential * (1.0 - optimism)
 
-    kept = np.prod(1.0 - shares, axis=0)
-    taken = shares.sum(axis=0)
+    kept = prod_c(1.0 - shares)
+    taken = sum_c(shares)
     lost += shares * np.divide(potential * (1.0 - kept), taken, out=np.zeros_like(taken), where=taken > 0)
     return plan, potential * kept, lost

@@ -19,7 +19,9 @@ class State:
 
     Shapes: ``(R,)`` per partnership, ``(R, K)`` per council, ``(R, K, K)`` per ordered pair
     (``trust[r, k, j]`` is council k's trust in council j; ``pairs`` marks pairs of distinct
-    active councils), ``(C, R, K)`` and ``(C, R)`` for losses booked to each of the C causes. ``mech[name]`` holds each mechanism's own arrays.
+    active councils), ``(C, R, K)`` and ``(C, R)`` for losses booked to each of the C causes.
+    ``mech[name]`` holds each mechanism's own arrays. ``launch_month`` is the index of the
+    first month after approval (so also the 1-based number of the approval month), -1 before.
     """
 
     month: int
@@ -66,7 +68,7 @@ class State:
 
     @property
     def months_since_launch(self) -> np.ndarray:
-        """Months since approval (-1 before it), ``(R,)``."""
+        """Full months since launch, ``(R,)``: 0 in the first month after approval, -1 before it."""
         return np.where(self.launch_month >= 0, self.month - self.launch_month, -1)
 
     def take(self, rows: np.ndarray) -> State:

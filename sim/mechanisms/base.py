@@ -108,6 +108,27 @@ def sum_k(x: np.ndarray) -> np.ndarray:
     return out
 
 
+def sum_c(x: np.ndarray) -> np.ndarray:
+    """Sum over the first (cause) axis, adding causes in order.
+
+    numpy sums a short axis pairwise when little else is in the array and row by row when
+    much is, which rounds differently; adding in order gives the same bits for one
+    replication as for any batch.
+    """
+    out = x[0].copy()
+    for c in range(1, x.shape[0]):
+        out += x[c]
+    return out
+
+
+def prod_c(x: np.ndarray) -> np.ndarray:
+    """Product over the first (cause) axis, in order (see :func:`sum_c`)."""
+    out = x[0].copy()
+    for c in range(1, x.shape[0]):
+        out *= x[c]
+    return out
+
+
 def max_k(x: np.ndarray) -> np.ndarray:
     """Maximum over the last (council) axis (see :func:`sum_k`)."""
     out = np.array(x[..., 0], dtype=float)

@@ -1,8 +1,8 @@
 """Case 01, over-dependency on key personnel (Guide 08).
 
 A champion (a political or executive sponsor, or a specialist in technology, contracts or
-negotiation) can leave at any time. The trust built between individuals then drops and
-keeps eroding while the post is empty; a mature, bedded-in arrangement is usually
+negotiation) can leave at any time. The trust built between individuals then drops, and
+the council's commitment keeps eroding while the post is empty; a mature, bedded-in arrangement is usually
 resilient, so the blow shrinks as the partnership matures. Key learning: assess the
 risk and keep a continuity plan for the loss of key people (lever ``continuity_plan``).
 """

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, any_k, max_k
 from sim.params import G08, param
-from sim.state import State
+from sim.state import OPERATING, State
 
 NAME = "case06"
 CAUSE = "case06_scope_tension"
@@ -89,7 +89,7 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     return Effect(
         commitment=commitment,
         trust=trust,
-        shared={"scope": np.where(halt, 0, s.scope)},
+        shared={"scope": np.where(halt, 0, s.scope), "phase": np.where(halt, OPERATING, s.phase)},
         events=[
             Events("feared being subsumed by a larger partner", fear > 0.05, commitment),
             Events("deeper sharing halted; the IT sharing carries on alone", halt[:, None] & s.active, np.zeros_like(commitment)),
