@@ -56,8 +56,9 @@ def step(s: State, P: Arrays, month: int, draws: dict[str, np.ndarray]) -> tuple
 
     p_change = np.where(P.council.election_cycle == THIRDS, x.control_change_thirds[:, None], x.control_change_all_out[:, None])
     flips = live & election_due(P, month) & (draws["exo.election"] < p_change)
-    orientation = np.where(flips, 0.5 * s.orientation + 0.5 * draws["exo.new_orientation"], s.orientation)
-    sovereignty = np.where(flips, s.sovereignty + 0.5 * draws["exo.new_concern"] * (1.0 - s.sovereignty), s.sovereignty)
+    swing = x.control_change_swing[:, None]
+    orientation = np.where(flips, (1.0 - swing) * s.orientation + swing * draws["exo.new_orientation"], s.orientation)
+    sovereignty = np.where(flips, s.sovereignty + x.control_change_concern[:, None] * draws["exo.new_concern"] * (1.0 - s.sovereignty), s.sovereignty)
     election_loss = np.where(flips, x.control_change_shock[:, None] * (0.5 + sovereignty), 0.0)
 
     announced = live & (s.notice == 0) & (draws["exo.turnover"] < x.turnover_hazard[:, None])

@@ -104,7 +104,7 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
     running = s.running
     draws = {name: rng.uniform(seed, s.reps, t, k, name) for name in STREAMS}
     strengths = levers.in_force(P, t)
-    _apply_shared(s, levers.step(s, strengths).shared)
+    _apply_shared(s, levers.step(s, P, strengths).shared)
 
     exo_effects, changed, exo_shared = exogenous.step(s, P, t, draws)
     _apply_shared(s, exo_shared)

@@ -113,7 +113,6 @@ LEVERS: tuple[Lever, ...] = (
 )
 
 NAMES: tuple[str, ...] = tuple(lever.name for lever in LEVERS)
-CATCH_UP_RATE = 0.03  # share of the gap to the leader a laggard closes per month under a full lever (assumption)
 
 
 def in_force(P: Arrays, month: int) -> dict[str, np.ndarray]:
@@ -138,17 +137,17 @@ def cost(P: Arrays, month: int, running: np.ndarray) -> np.ndarray:
     return total
 
 
-def catch_up(s: State, strength: np.ndarray) -> np.ndarray:
+def catch_up(s: State, rate: np.ndarray, strength: np.ndarray) -> np.ndarray:
     """New IT maturity ``(R, K)`` after laggards close part of their gap to the most mature partner.
 
     The ``it_harmonisation_first`` lever's own process (*Getting IT right*: audit,
     standardise, a single IT strategy): it changes IT maturity, the state case 04 reads.
     """
     leader = max_k(s.it_maturity * s.active)[:, None]
-    rise = CATCH_UP_RATE * strength[:, None] * np.maximum(leader - s.it_maturity, 0.0)
+    rise = (rate * strength)[:, None] * np.maximum(leader - s.it_maturity, 0.0)
     return np.where(s.active & s.launched[:, None], s.it_maturity + rise, s.it_maturity)
 
 
-def step(s: State, strengths: dict[str, np.ndarray]) -> Effect:
+def step(s: State, P: Arrays, strengths: dict[str, np.ndarray]) -> Effect:
     """The levers' own monthly processes, as an effect on shared state."""
-    return Effect(shared={"it_maturity": catch_up(s, strengths["it_harmonisation_first"])})
+    return Effect(shared={"it_maturity": catch_up(s, P.dynamics.catch_up_rate, strengths["it_harmonisation_first"])})

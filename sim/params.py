@@ -278,6 +278,22 @@ class ExogenousParams:
         "assumption (elections by thirds change control less often)",
         "chance an election by thirds changes political control",
     )
+    control_change_swing: Any = param(
+        0.5,
+        0,
+        1,
+        "share",
+        "assumption (a new administration brings its own aims)",
+        "how far a change of control moves a council's aims towards a new, random orientation",
+    )
+    control_change_concern: Any = param(
+        0.5,
+        0,
+        1,
+        "share",
+        f"{G08} problem 07 (sovereignty and power)",
+        "most a change of control can raise sovereignty concern towards 1 (times a random draw)",
+    )
     control_change_shock: Any = param(
         0.2,
         0,
@@ -369,6 +385,22 @@ class DynamicsParams:
         "share of promised savings",
         f"{G08} problem 01; {GIR} (many fail to deliver the promised benefits)",
         "share of promised savings a wholly unclear business case can never deliver",
+    )
+    catch_up_rate: Any = param(
+        0.03,
+        0,
+        1,
+        "share per month",
+        f"{GIR} (audit, standardise, a single IT strategy)",
+        "share of its gap to the most mature partner a laggard closes each month under a full it_harmonisation_first lever",
+    )
+    cloud_relief: Any = param(
+        0.5,
+        0,
+        1,
+        "share",
+        f"{GIR} (use the cloud: neutral, temporary or transitional)",
+        "share of the legacy burden and of outsourcing lock-in a full neutral cloud platform removes",
     )
     service_drag: Any = param(
         0.3,

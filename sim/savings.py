@@ -56,10 +56,10 @@ def harmonisation_rate(s: State, P: Arrays, month: int, strengths: dict[str, np.
     c, d = P.council, P.dynamics
     weights = np.where(s.active, c.size, 0.0)
     cloud = strengths["neutral_cloud_platform"]
-    legacy = size_weighted_mean(c.legacy_it, weights) * (1.0 - 0.5 * cloud)
+    legacy = size_weighted_mean(c.legacy_it, weights) * (1.0 - d.cloud_relief * cloud)
     skills = size_weighted_mean(c.ict_skills, weights)
     unlocked = size_weighted_mean((month >= c.contract_end_month).astype(float), weights)
-    unlocked = lifted(unlocked, 0.5 * cloud)
+    unlocked = lifted(unlocked, d.cloud_relief * cloud)
     poorest = 1.0 - max_k((1.0 - c.service_quality) * s.active)
     return (
         (1.0 - d.legacy_drag * legacy)

@@ -60,13 +60,13 @@ def test_every_lever_has_a_default_cost_a_source_and_a_policy(config):
 
 def test_it_harmonisation_first_raises_laggards_towards_the_leader(bench, launched):
     b = bench(k=3, columns={"it_maturity": [0.8, 0.3, 0.5]})
-    np.testing.assert_array_equal(levers.catch_up(b.s, np.array([1.0])), b.s.it_maturity)  # not launched yet
+    np.testing.assert_array_equal(levers.catch_up(b.s, np.array([0.03]), np.array([1.0])), b.s.it_maturity)  # not launched yet
     launched(b, 3)
-    np.testing.assert_allclose(levers.catch_up(b.s, np.array([1.0])), [[0.8, 0.3 + 0.03 * 0.5, 0.5 + 0.03 * 0.3]])
-    np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.5])), [[0.8, 0.3 + 0.015 * 0.5, 0.5 + 0.015 * 0.3]])
+    np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.03]), np.array([1.0])), [[0.8, 0.3 + 0.03 * 0.5, 0.5 + 0.03 * 0.3]])
+    np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.03]), np.array([0.5])), [[0.8, 0.3 + 0.015 * 0.5, 0.5 + 0.015 * 0.3]])
     b.s.active[:] = [[False, True, True]]
-    np.testing.assert_allclose(levers.catch_up(b.s, np.array([1.0])), [[0.8, 0.3 + 0.03 * 0.2, 0.5]])
-    np.testing.assert_array_equal(levers.step(b.s, {"it_harmonisation_first": np.array([0.0])}).shared["it_maturity"], b.s.it_maturity)
+    np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.03]), np.array([1.0])), [[0.8, 0.3 + 0.03 * 0.2, 0.5]])
+    np.testing.assert_array_equal(levers.step(b.s, b.P, {"it_harmonisation_first": np.array([0.0])}).shared["it_maturity"], b.s.it_maturity)
 
 
 def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...]:
@@ -111,7 +111,7 @@ def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...
     if name == "it_harmonisation_first":
         b = bench(columns={"it_maturity": [0.9, 0.2], "legacy_it": [0.5, 0.5]})
         launched(b, 3)
-        gap = np.ptp(levers.catch_up(b.s, np.array([strength])))
+        gap = np.ptp(levers.catch_up(b.s, np.array([0.03]), np.array([strength])))
         rate = savings.harmonisation_rate(b.s, b.P, b.s.month, {**month(b, lever=lever).levers})
         return gap, -rate.sum()
     if name == "neutral_cloud_platform":
@@ -169,4 +169,4 @@ def test_inactive_partners_are_not_caught_up(bench, launched):
     launched(b, 3)
     b.s.active[:] = [[True, False]]
     b.s.pairs = pair_mask(b.s.active)
-    np.testing.assert_array_equal(levers.catch_up(b.s, np.array([1.0])), b.s.it_maturity)
+    np.testing.assert_array_equal(levers.catch_up(b.s, np.array([0.03]), np.array([1.0])), b.s.it_maturity)

@@ -53,6 +53,9 @@ class Params(MechanismParams):
         f"{G08} case 02 (after many months the ideas were shelved)",
         "commitment a council of middling pace loses at each slip",
     )
+    clarity_speedup: float = param(
+        0.5, 0, 1, "share", f"{G08} case 02 key learning (agree the timescale)", "share of an iteration's length a fully agreed decision process saves"
+    )
     max_slips: float = param(
         6,
         1,
@@ -96,7 +99,7 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
     slip_cols = slipped[:, None] & s.active & ~agreed
     fatigue = q.fatigue[:, None] * (0.5 + P.council.pace) * (1.0 + q.fatigue_growth[:, None] * own["slips"][:, None])
     loss = np.where(slip_cols, fatigue, 0.0)
-    step_months = np.maximum(1, np.rint(q.iteration_months * (1.0 - 0.5 * c))).astype(np.int64)
+    step_months = np.maximum(1, np.rint(q.iteration_months * (1.0 - q.clarity_speedup * c))).astype(np.int64)
     # When the process is switched off, approval comes on the planned date.
     launch = approved | (s.running & (s.phase == PROPOSAL) & (m.t >= s.approval_due) & ~q.enabled)
     return Effect(

@@ -34,6 +34,9 @@ class Params(MechanismParams):
     goodwill_shock: float = param(
         0.8, 0, 1, "goodwill", f"{G08} case 07 (treated as an untrusted supplier)", "goodwill lost by rebranding a brand-new service, before communications"
     )
+    communications_relief: float = param(
+        0.5, 0, 1, "share", f"{G08} problem 14 (weak communications)", "share of the goodwill shock that full-strength communications prevent"
+    )
     trust_erosion: float = param(
         0.04, 0, 1, "trust per month", f"{G08} case 07 (cultural difficulties)", "trust lost between every pair of partners each month with no goodwill left"
     )
@@ -67,7 +70,7 @@ def step(s: State, P: Arrays, m: Month) -> Effect:
         return Effect()
     comms = lifted(P.partnership.communications, m.levers["communications_plan"])
     immaturity = np.clip(1.0 - np.divide(s.maturity, q.maturity_needed, out=np.ones_like(s.maturity), where=q.maturity_needed > s.maturity), 0.0, 1.0)
-    shock = np.where(rebrand, q.goodwill_shock * immaturity * (1.0 - 0.5 * comms), 0.0)
+    shock = np.where(rebrand, q.goodwill_shock * immaturity * (1.0 - q.communications_relief * comms), 0.0)
     quality = sum_k(P.council.service_quality * s.active) / np.maximum(sum_k(s.active), 1)
     deficit = np.where(live, own["deficit"] * (1.0 - q.goodwill_recovery * quality), own["deficit"])
     deficit = np.minimum(deficit + shock, 1.0)
