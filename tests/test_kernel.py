@@ -230,3 +230,18 @@ def test_a_run_stops_at_the_horizon(bench):
     s = kernel.run(b.P, b.s.reps, b.seed)
     assert s.month == 12 and s.outcome[0] != RUNNING and s.phase[0] == ENDED
     assert PROPOSAL < ENDED
+
+
+@pytest.mark.parametrize("months", [1, 2, 18])
+def test_the_upfront_investment_is_charged_in_full_during_integration(bench, months):
+    b = bench(mechanisms=only(), partnership={"upfront_investment": 1.5, "integration_months": months, "approval_months": 3, "horizon_months": 36})
+    s = kernel.run(b.P, b.s.reps, b.seed)
+    assert s.investment_cost[0] == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("expansion", [0, 1, 5])
+def test_sharing_deepens_at_its_planned_month(bench, expansion):
+    b = bench(mechanisms=only(), partnership={"expansion_month": expansion, "approval_months": 3, "horizon_months": 24})
+    s = kernel.run(b.P, b.s.reps, b.seed)
+    assert s.scope[0] == 1
+    assert s.savings_lost[C["case06_scope_tension"], 0] == 0.0
