@@ -77,13 +77,22 @@ MECHANISMS: dict[str, dict[str, Any]] = {
         "continuity_trust_kept": 0.7,
         "continuity_vacancy_cut": 0.6,
     },
-    "case02": {"iteration_months": 3, "refusal": 0.5, "concern_weight": 0.8, "fatigue": 0.04, "fatigue_growth": 0.25, "max_slips": 6},
+    "case02": {"iteration_months": 3, "refusal": 0.5, "concern_weight": 0.8, "fatigue": 0.04, "fatigue_growth": 0.25, "max_slips": 6, "clarity_speedup": 0.5},
     "case03": {"change_sensitivity": 0.4, "potential_loss": 0.5, "openness_relief": 0.7},
     "case04": {"frustration": 0.03, "gap_savings_loss": 0.6, "risk_gap_weight": 0.5, "stagnation": 0.45, "stagnation_months": 36},
     "case05": {"market_growth": 0.012, "market_cap": 1.5, "retention": 0.6, "deficit_cost": 0.8, "anxiety": 0.01, "extra_guarantee_months": 24},
     "case06": {"tension": 0.03, "trust_loss": 0.03, "halt_margin": 0.1},
-    "case07": {"maturity_needed": 0.7, "goodwill_shock": 0.8, "trust_erosion": 0.03, "effectiveness_loss": 0.5, "goodwill_recovery": 0.02, "rebrand_cost": 0.1},
+    "case07": {
+        "maturity_needed": 0.7,
+        "goodwill_shock": 0.8,
+        "trust_erosion": 0.03,
+        "effectiveness_loss": 0.5,
+        "goodwill_recovery": 0.02,
+        "rebrand_cost": 0.1,
+        "communications_relief": 0.5,
+    },
 }
+DYNAMICS: dict[str, Any] = {"harmonisation_months": 18, "legacy_drag": 0.4, "skills_drag": 0.3, "catch_up_rate": 0.03, "cloud_relief": 0.5}
 
 #: Exogenous change switched off (every hazard and chance 0).
 QUIET: dict[str, float] = {
@@ -131,6 +140,7 @@ def make_config(k: int = 2, council: Any = None, quiet: bool = True, **sections:
         "councils": council_list(k, council, **columns),
         **sections,
         "partnership": {**PARTNERSHIP, **sections.get("partnership", {})},
+        "dynamics": {**DYNAMICS, **sections.get("dynamics", {})},
         "mechanisms": {name: {**pinned, **mechanisms.get(name, {})} for name, pinned in MECHANISMS.items()},
     }
     if quiet:

@@ -12,6 +12,8 @@ from sim.state import COLLAPSED
 ALL_ON = {
     "control_change_all_out": 0.5,
     "control_change_thirds": 0.2,
+    "control_change_swing": 0.5,
+    "control_change_concern": 0.5,
     "control_change_shock": 0.2,
     "turnover_hazard": 0.1,
     "turnover_notice_months": 3,
