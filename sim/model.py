@@ -18,8 +18,6 @@ import copy
 import functools
 from collections.abc import Sequence
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import mesa
 import numpy as np
@@ -30,11 +28,9 @@ from sim.agents import Council
 from sim.config import ModelConfig
 from sim.narrative import EventLog, explain
 from sim.outcomes import replication_table
-from sim.state import EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PHASES, PROPOSAL, State
+from sim.state import EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PHASES, PROPOSAL
 
 MAX_SEED = 2**63
-#: Rows of the model's kernel arrays: its replication and a shadow (see :class:`PartnershipModel`).
-ROWS = 2
 #: Model-level series the DataCollector records each month (attribute names of the model).
 MODEL_SERIES = (
     "month",
@@ -63,20 +59,6 @@ ENDINGS = {
 @functools.lru_cache(maxsize=64)
 def _composed(scenario_name: str, policy_name: str, overrides: tuple[str, ...], config_dir: str | None) -> ModelConfig:
     return scenarios.load(scenario_name, policy_name, overrides, config_dir)
-
-
-def _row0(x: Any) -> Any:
-    """Row 0 (the model's replication) of kernel arrays, in a namespace or dict tree; other leaves unchanged.
-
-    Replications run along the first axis, or the second in cause-major ``(C, R, ...)`` arrays.
-    """
-    if isinstance(x, SimpleNamespace):
-        return SimpleNamespace(**_row0(vars(x)))
-    if isinstance(x, dict):
-        return {key: _row0(value) for key, value in x.items()}
-    if isinstance(x, np.ndarray):
-        return x[:1] if x.shape[0] == ROWS else x[:, :1]
-    return x
 
 
 def resolve_seed(seed: int | None, rng: int | None) -> int:
@@ -120,10 +102,8 @@ class PartnershipModel(mesa.Model):
     Attributes
     ----------
     config, P, state
-        The configuration, its parameter arrays and the kernel state. Row 0 is replication
-        ``replication``; row 1 is a shadow replication (``replication ^ 1``) that rides
-        along only so that the kernel takes the same numpy code paths as in a batch: numpy
-        sums over the cause axis pairwise for a lone replication but in order for two or more.
+        The configuration, its parameter arrays for the one replication ``[replication]``
+        and the kernel state (arrays with one row).
     councils
         Every council in index order, including those that left (``agents`` holds the
         current partners only).
@@ -156,7 +136,7 @@ class PartnershipModel(mesa.Model):
         if config is None:
             config = copy.deepcopy(_composed(scenario_name, policy_name, self.overrides, None if config_dir is None else str(config_dir)))
         self.config = config
-        reps = np.array([self.replication, self.replication ^ 1], np.int64)
+        reps = np.array([self.replication], np.int64)
         self.P = population.build(config, self.seed, reps)
         self.state = kernel.init_state(self.P, reps)
         self.events = EventLog()
@@ -176,7 +156,7 @@ class PartnershipModel(mesa.Model):
         log: list[kernel.Event] = []
         kernel.step(s, self.P, self.seed, log)
         self._log_milestones(phase, scope)
-        for e in (e for e in log if e.rep == self.replication):
+        for e in log:
             self.events.add(e.month, self.P.names[e.council], e.what, e.cause, e.size)
         self._log_exits_and_end()
         self.running = bool(s.running[0])
@@ -281,9 +261,7 @@ class PartnershipModel(mesa.Model):
 
     def replication_table(self) -> pd.DataFrame:
         """The run's one-row outcome table, as :func:`sim.outcomes.replication_table` gives for the ensemble."""
-        s = self.state
-        row = State(**{name: _row0(getattr(s, name)) for name in s.__dataclass_fields__ if name not in ("month", "mech")}, month=s.month, mech=_row0(s.mech))
-        return replication_table(row, _row0(self.P))
+        return replication_table(self.state, self.P)
 
     def handout(self) -> str:
         """The run as a Markdown handout for trainers: its outcome, its councils and its timeline."""
