@@ -145,6 +145,10 @@ def model_config(raw: Mapping[str, Any]) -> ModelConfig:
     resting = cfg.dynamics.resting_base + cfg.dynamics.resting_trust
     if resting > 1:
         problems.append(f"dynamics.resting_base + dynamics.resting_trust = {resting:g} is outside [0, 1] (resting commitment at full trust)")
+    start = cfg.partnership.initial_commitment
+    for i, council in enumerate(councils):
+        if not (is_dist(council.exit_threshold) or is_dist(start)) and council.exit_threshold > start:
+            problems.append(f"councils[{i}].exit_threshold = {council.exit_threshold:g} is outside [0, {start:g}] (at most partnership.initial_commitment)")
     if problems:
         raise ConfigError(problems)
     return cfg

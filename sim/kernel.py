@@ -178,10 +178,10 @@ def _update_commitment_and_trust(s: State, P: Arrays, loss: np.ndarray, trust_lo
     live = s.active & running[:, None]
     loss *= live
     total = sum_c(loss)
-    scale = np.divide(s.commitment, total, out=np.ones_like(total), where=total > s.commitment)
-    loss *= scale
+    over = total > s.commitment
+    loss *= np.divide(s.commitment, total, out=np.ones_like(total), where=over)
     s.commitment_lost += loss
-    s.commitment = s.commitment - total * scale
+    s.commitment = np.where(over, 0.0, s.commitment - total)
 
     pairs = s.pairs & running[:, None, None]
     d = P.dynamics

@@ -104,9 +104,9 @@ def account(s: State, P: Arrays, month: int, shares: np.ndarray) -> tuple[np.nda
     np.add.at(lost, (s.exit_cause[booked], np.nonzero(booked)[0]), (base[:, None] * gone)[booked])
     share_in = 1.0 - sum_k(gone)
     potential = per_month * s.harmonisation * scope_now * share_in * live
-    lost[causes.LEGACY] = np.maximum(base * share_in - potential, 0.0)
+    lost[causes.LEGACY] += np.maximum(base * share_in - potential, 0.0)
     optimism = P.dynamics.optimism_bias * (1.0 - pp.business_case_clarity)
-    lost[causes.BUSINESS_CASE] = potential * optimism
+    lost[causes.BUSINESS_CASE] += potential * optimism
     potential = potential * (1.0 - optimism)
 
     kept = prod_c(1.0 - shares)
