@@ -120,3 +120,17 @@ def test_mesa_engine_writes_the_ensemble_rows(tmp_path):
     assert run(tmp_path / "ensemble", *args).returncode == 0
     mesa, ensemble = (pd.read_parquet(tmp_path / engine / "replications.parquet") for engine in ("mesa", "ensemble"))
     pd.testing.assert_frame_equal(mesa, ensemble)
+
+
+def test_a_users_own_scenario_folder_on_the_command_line(tmp_path):
+    folder = tmp_path / "ours"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "scenario" / "pair.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - baseline\n  - _self_\n"
+        "councils:\n  - {name: Our District, it_maturity: 0.8}\n  - {name: Their County, tier: county, size: 5.0}\n"
+    )
+    out = tmp_path / "out"
+    done = run(out, "--config-dir", str(folder), "scenario=pair", *SMALL)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_parquet(out / "replications.parquet")
+    assert set(table["c1_size"]) == {5.0} and "c2_size" not in table
