@@ -102,7 +102,7 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
     t = s.month
     n, k = s.active.shape
     running = s.running
-    draws = {name: rng.uniform(seed, s.reps, t, k, name) for name in STREAMS}
+    draws = rng.uniform_streams(seed, s.reps, t, k, STREAMS)
     strengths = levers.in_force(P, t)
     _apply_shared(s, levers.step(s, P, strengths).shared)
 
@@ -257,13 +257,13 @@ def _finish_at_horizon(s: State, P: Arrays) -> None:
     s.phase = np.where(done, ENDED, s.phase)
 
 
-COMPACT_BELOW = 0.75  # drop ended replications from the arrays once fewer than this share still run
+COMPACT_BELOW = 0.95  # drop ended replications from the arrays once fewer than this share still run
 
 
 def run(P: Arrays, reps: np.ndarray, seed: int, log: list[Event] | None = None) -> State:
     """Run replications ``reps`` to their horizons and return the final state.
 
-    Replications that have ended are set aside once they are a quarter of the arrays, so
+    Replications that have ended are set aside once they are a twentieth of the arrays, so
     the months that remain are spent on partnerships still running; each replication's
     numbers are the same either way.
     """

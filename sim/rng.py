@@ -47,6 +47,14 @@ def _uniform(seed: np.uint64, reps: np.ndarray, month: np.uint64, n_councils: in
     return out
 
 
+@numba.njit(cache=True)
+def _uniform_streams(seed: np.uint64, reps: np.ndarray, month: np.uint64, n_councils: int, streams: np.ndarray) -> np.ndarray:
+    out = np.empty((streams.shape[0], reps.shape[0], n_councils))
+    for s in range(streams.shape[0]):
+        out[s] = _uniform(seed, reps, month, n_councils, streams[s])
+    return out
+
+
 def stream_id(name: str) -> int:
     """Stable 32-bit id of a named stream."""
     return zlib.crc32(name.encode())
@@ -75,3 +83,10 @@ def uniform(seed: int, reps: np.ndarray, month: int, n_councils: int, stream: st
         n_councils,
         np.uint64(stream_id(stream)),
     )
+
+
+def uniform_streams(seed: int, reps: np.ndarray, month: int, n_councils: int, streams: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """:func:`uniform` for several streams in one call: stream name -> ``(len(reps), n_councils)`` draws."""
+    ids = np.array([stream_id(name) for name in streams], dtype=np.uint64)
+    block = _uniform_streams(np.uint64(seed), np.ascontiguousarray(reps, dtype=np.int64), np.uint64(month - SETUP_MONTH), n_councils, ids)
+    return dict(zip(streams, block, strict=True))
