@@ -31,13 +31,19 @@ def wilson(successes: int, n: int, confidence: float = 0.95) -> Estimate:
     confidence
         Two-sided confidence level.
     """
-    if n < 1 or not 0 <= successes <= n:
-        raise ValueError(f"need 0 <= successes <= n and n >= 1, got successes={successes}, n={n}")
+    _check_counts(successes, n)
     z = stats.norm.ppf(0.5 + confidence / 2)
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half))
+    low = 0.0 if successes == 0 else max(0.0, float(centre - half))
+    high = 1.0 if successes == n else min(1.0, float(centre + half))
+    return Estimate(p, low, high)
+
+
+def _check_counts(successes: int, n: int) -> None:
+    if n < 1 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n and n >= 1, got successes={successes}, n={n}")
 
 
 def paired_difference(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> Estimate:
@@ -78,8 +84,7 @@ def clopper_pearson(successes: int, n: int, confidence: float = 0.95) -> Estimat
     confidence
         Two-sided confidence level.
     """
-    if n < 1 or not 0 <= successes <= n:
-        raise ValueError(f"need 0 <= successes <= n and n >= 1, got successes={successes}, n={n}")
+    _check_counts(successes, n)
     ci = stats.binomtest(successes, n).proportion_ci(confidence, method="exact")
     return Estimate(successes / n, float(ci.low), float(ci.high))
 
