@@ -37,6 +37,25 @@ def _unit(name: str, value: float) -> float:
     return float(value)
 
 
+class _Live:
+    """A council's cell of a ``(R, K)`` state array in 0 .. 1, read and written live."""
+
+    def __init__(self, field: str, doc: str) -> None:
+        self.field = field
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, council: Council | None, owner: type | None = None) -> float | _Live:
+        if council is None:
+            return self
+        return float(getattr(council.model.state, self.field)[0, council.index])
+
+    def __set__(self, council: Council, value: float) -> None:
+        getattr(council.model.state, self.field)[0, council.index] = _unit(self.name, value)
+
+
 class Council(mesa.Agent):
     """One council of a :class:`~sim.model.PartnershipModel`.
 
@@ -69,41 +88,10 @@ class Council(mesa.Agent):
         """Still a partner."""
         return bool(self.model.state.active[0, self.index])
 
-    @property
-    def commitment(self) -> float:
-        """Commitment to the partnership, 0 .. 1; the council leaves below its ``exit_threshold``."""
-        return float(self.model.state.commitment[0, self.index])
-
-    @commitment.setter
-    def commitment(self, value: float) -> None:
-        self.model.state.commitment[0, self.index] = _unit("commitment", value)
-
-    @property
-    def it_maturity(self) -> float:
-        """Maturity of the council's IT estate and practices, 0 .. 1."""
-        return float(self.model.state.it_maturity[0, self.index])
-
-    @it_maturity.setter
-    def it_maturity(self, value: float) -> None:
-        self.model.state.it_maturity[0, self.index] = _unit("it_maturity", value)
-
-    @property
-    def orientation(self) -> float:
-        """Strategic aim of sharing, 0 a leaner council .. 1 a commercial one."""
-        return float(self.model.state.orientation[0, self.index])
-
-    @orientation.setter
-    def orientation(self, value: float) -> None:
-        self.model.state.orientation[0, self.index] = _unit("orientation", value)
-
-    @property
-    def sovereignty_concern(self) -> float:
-        """Fear of losing sovereignty and identity, 0 .. 1."""
-        return float(self.model.state.sovereignty[0, self.index])
-
-    @sovereignty_concern.setter
-    def sovereignty_concern(self, value: float) -> None:
-        self.model.state.sovereignty[0, self.index] = _unit("sovereignty_concern", value)
+    commitment = _Live("commitment", "Commitment to the partnership, 0 .. 1; the council leaves below its ``exit_threshold``.")
+    it_maturity = _Live("it_maturity", "Maturity of the council's IT estate and practices, 0 .. 1.")
+    orientation = _Live("orientation", "Strategic aim of sharing, 0 a leaner council .. 1 a commercial one.")
+    sovereignty_concern = _Live("sovereignty", "Fear of losing sovereignty and identity, 0 .. 1.")
 
     @property
     def key_person_present(self) -> bool:

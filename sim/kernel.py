@@ -15,6 +15,7 @@ Each month, for all replications at once:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,7 +105,7 @@ def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None
     running = s.running
     draws = rng.uniform_streams(seed, s.reps, t, k, STREAMS)
     strengths = levers.in_force(P, t)
-    _apply_shared(s, levers.step(s, P, strengths).shared)
+    s.it_maturity = levers.catch_up(s, P.dynamics.catch_up_rate, strengths["it_harmonisation_first"])
 
     exo_effects, changed, exo_shared = exogenous.step(s, P, t, draws)
     _apply_shared(s, exo_shared)
@@ -260,9 +261,11 @@ def _finish_at_horizon(s: State, P: Arrays) -> None:
 COMPACT_BELOW = 0.95  # drop ended replications from the arrays once fewer than this share still run
 
 
-def run(P: Arrays, reps: np.ndarray, seed: int, log: list[Event] | None = None) -> State:
+def run(P: Arrays, reps: np.ndarray, seed: int, log: list[Event] | None = None, observe: Callable[[State, np.ndarray], None] | None = None) -> State:
     """Run replications ``reps`` to their horizons and return the final state.
 
+    ``observe(state, rows)``, if given, sees the initial state and the state after every
+    month, with ``rows`` marking the replications that were running during it.
     Replications that have ended are set aside once they are a twentieth of the arrays, so
     the months that remain are spent on partnerships still running; each replication's
     numbers are the same either way.
@@ -272,8 +275,13 @@ def run(P: Arrays, reps: np.ndarray, seed: int, log: list[Event] | None = None) 
     horizon = int(P.partnership.horizon_months.max())
     position = np.arange(n_reps)
     finished: list[tuple[np.ndarray, State]] = []
+    if observe is not None:
+        observe(s, s.running)
     while s.month < horizon and s.running.any():
+        was_running = s.running
         step(s, P, seed, log)
+        if observe is not None:
+            observe(s, was_running)
         going = s.running
         if going.mean() < COMPACT_BELOW:
             finished.append((position[~going], s.take(~going)))

@@ -3,7 +3,8 @@
 Each lever has a cost, a start month and a strength (:class:`sim.params.LeverParams`).
 A lever changes the state its learning targets; the mechanism or process that reads
 that state is named in :data:`LEVERS`. This module turns lever parameters into the
-strengths in force each month, their costs, and the levers' own monthly processes.
+strengths in force each month, their costs, and the one lever with a process of its own
+(:func:`catch_up`, which the kernel runs each month).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, max_k
+from sim.mechanisms.base import Arrays, max_k
 from sim.state import State
 
 
@@ -146,8 +147,3 @@ def catch_up(s: State, rate: np.ndarray, strength: np.ndarray) -> np.ndarray:
     leader = max_k(s.it_maturity * s.active)[:, None]
     rise = (rate * strength)[:, None] * np.maximum(leader - s.it_maturity, 0.0)
     return np.where(s.active & s.launched[:, None], s.it_maturity + rise, s.it_maturity)
-
-
-def step(s: State, P: Arrays, strengths: dict[str, np.ndarray]) -> Effect:
-    """The levers' own monthly processes, as an effect on shared state."""
-    return Effect(shared={"it_maturity": catch_up(s, P.dynamics.catch_up_rate, strengths["it_harmonisation_first"])})

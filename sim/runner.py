@@ -25,10 +25,8 @@ from scipy import stats
 
 from sim import kernel, population
 from sim.config import ModelConfig
-from sim.mechanisms.base import Arrays
 from sim.outcomes import replication_table
 from sim.results import ParquetStream
-from sim.state import State
 from sim.stats import Estimate, wilson
 from sim.summary import MONEY
 from sim.trajectories import TrajectoryRecorder
@@ -68,24 +66,12 @@ class Study:
     collapse: Estimate
 
 
-def _run_recording(P: Arrays, reps: np.ndarray, seed: int, log: list[kernel.Event] | None, recorder: TrajectoryRecorder) -> State:
-    """:func:`sim.kernel.run`, month by month, recording the state after each month."""
-    s = kernel.init_state(P, reps)
-    recorder.record(s, s.running)
-    horizon = int(P.partnership.horizon_months.max())
-    while s.month < horizon and s.running.any():
-        running = s.running
-        kernel.step(s, P, seed, log)
-        recorder.record(s, running)
-    return s
-
-
 def simulate(
     config: ModelConfig, reps: np.ndarray, seed: int, log: list[kernel.Event] | None = None, recorder: TrajectoryRecorder | None = None
 ) -> pd.DataFrame:
     """Replication table of replications ``reps`` (appending to the event ``log`` and ``recorder`` if given)."""
     P = population.build(config, seed, reps)
-    s = kernel.run(P, reps, seed, log) if recorder is None else _run_recording(P, reps, seed, log, recorder)
+    s = kernel.run(P, reps, seed, log, None if recorder is None else recorder.record)
     return replication_table(s, P)
 
 
@@ -102,11 +88,10 @@ def simulate_mesa(
     rows = []
     for r in reps:
         model = PartnershipModel(config=config, seed=seed, replication=int(r))
-        first = np.arange(len(model.state.reps)) == 0
         if recorder is not None:
-            recorder.record(model.state, first)
+            recorder.record(model.state, model.state.running)
         while model.running:
-            running = first & model.state.running
+            running = model.state.running
             model.step()
             if recorder is not None:
                 recorder.record(model.state, running)

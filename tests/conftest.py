@@ -203,3 +203,8 @@ def month():
 def launched():
     """Function ``launched(bench, since, phase=None)`` (see :func:`launch`)."""
     return launch
+
+
+def silent(value) -> bool:
+    """A mechanism's effect field that does nothing: absent (None) or all zeros."""
+    return value is None or not np.any(value)

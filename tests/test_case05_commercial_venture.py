@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import silent
 
 from sim.mechanisms import case05_commercial_venture as case05
 from sim.mechanisms.base import pair_mask
-
-
-def silent(value) -> bool:
-    """A mechanism's effect field that does nothing: absent (None) or all zeros."""
-    return value is None or not np.any(value)
-
 
 GROWTH = 0.012 * 0.3 * (1 - 0.6)  # market_growth * capability * (1 - concentration)
 

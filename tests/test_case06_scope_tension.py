@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import silent
 
 from sim.mechanisms import case06_scope_tension as case06
 from sim.state import EXPANSION
-
-
-def silent(value) -> bool:
-    """A mechanism's effect field that does nothing: absent (None) or all zeros."""
-    return value is None or not np.any(value)
 
 
 @pytest.fixture

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import silent
 
 from sim.mechanisms import case07_premature_rebrand as case07
-
-
-def silent(value) -> bool:
-    """A mechanism's effect field that does nothing: absent (None) or all zeros."""
-    return value is None or not np.any(value)
 
 
 @pytest.fixture

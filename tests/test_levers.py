@@ -66,7 +66,7 @@ def test_it_harmonisation_first_raises_laggards_towards_the_leader(bench, launch
     np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.03]), np.array([0.5])), [[0.8, 0.3 + 0.015 * 0.5, 0.5 + 0.015 * 0.3]])
     b.s.active[:] = [[False, True, True]]
     np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.03]), np.array([1.0])), [[0.8, 0.3 + 0.03 * 0.2, 0.5]])
-    np.testing.assert_array_equal(levers.step(b.s, b.P, {"it_harmonisation_first": np.array([0.0])}).shared["it_maturity"], b.s.it_maturity)
+    np.testing.assert_array_equal(levers.catch_up(b.s, b.P.dynamics.catch_up_rate, np.array([0.0])), b.s.it_maturity)
 
 
 def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...]:
