@@ -13,10 +13,13 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
 from sim.config import ConfigError, ModelConfig
+from sim.params import DISTRIBUTIONS
 from sim.scenarios import available, model_sections
 
 EXIT_BAD_INPUT = 2
 _NAMES = re.compile(r"[\w.-]+(,[\w.-]+)*")
+#: A distribution written unquoted, which Hydra would read as one of its own functions.
+_UNQUOTED_DIST = re.compile(rf"({'|'.join(f for f in DISTRIBUTIONS if f != 'choice')})\(.*\)")
 
 
 def fail(problems: Sequence[str]) -> NoReturn:
@@ -40,6 +43,20 @@ def check_names(argv: Sequence[str], groups: Sequence[str]) -> None:
         if sep and key in groups and _NAMES.fullmatch(value):
             known = available(key)
             problems += [f"{key} = {name!r} is not known (available: {', '.join(known)})" for name in value.split(",") if name not in known]
+    if problems:
+        fail(problems)
+
+
+def check_quoting(argv: Sequence[str]) -> None:
+    """Refuse a distribution given unquoted on the command line, which Hydra would take for a function of its own.
+
+    (``choice(...)`` is left to Hydra: in a multirun it is a sweep.)
+    """
+    problems = []
+    for arg in argv:
+        key, sep, value = arg.partition("=")
+        if sep and _UNQUOTED_DIST.fullmatch(value.strip()):
+            problems.append(f"{key} = {value} must be quoted for Hydra: \"{key}='{value}'\"")
     if problems:
         fail(problems)
 

@@ -20,7 +20,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.cli import check_names, checked, fail, output_dir, progress_bar, versions_line
+from experiments.cli import check_names, check_quoting, checked, fail, output_dir, progress_bar, versions_line
 from sim import provenance, schema
 from sim.comparison import compare_policies, render
 from sim.config import ConfigError
@@ -90,6 +90,7 @@ def main() -> None:
     """Console entry point ``sim-compare``."""
     if any(arg.partition("=")[0] == "policy" for arg in sys.argv[1:]):
         fail(["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"])
+    check_quoting(sys.argv[1:])
     check_names(sys.argv[1:], ("scenario",))
     app()
 

@@ -24,7 +24,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.cli import advance, check_names, checked, output_dir, progress_bar, versions_line
+from experiments.cli import advance, check_names, check_quoting, checked, output_dir, progress_bar, versions_line
 from sim import provenance, schema
 from sim.plots import causes_figure, survival_figure
 from sim.results import ParquetStream, save_figure, write_json, write_table
@@ -110,6 +110,7 @@ def app(cfg: DictConfig) -> None:
 
 def main() -> None:
     """Console entry point ``sim-run``."""
+    check_quoting(sys.argv[1:])
     check_names(sys.argv[1:], ("scenario", "policy"))
     app()
 

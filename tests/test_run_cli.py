@@ -89,6 +89,7 @@ def test_precision_reports_how_many_replications_it_took(tmp_path):
         ("precision=2", "precision = 2 is outside [0.001, 0.5]"),
         ("engine=warp", "engine = 'warp' is not one of ensemble, mesa"),
         ("save_events=maybe", "save_events = 'maybe' must be true or false"),
+        ("councils.0.size=beta(2,5)", "councils.0.size = beta(2,5) must be quoted for Hydra: \"councils.0.size='beta(2,5)'\""),
     ],
 )
 def test_bad_input_exits_with_one_line_naming_the_range_and_no_results(tmp_path, arg, message):
