@@ -1,12 +1,13 @@
 """The month's order: one implementation of the model, shared by the ensemble and the Mesa model.
 
-Each month, for all replications at once:
+Each month, for each replication still running (compiled with numba, one replication at
+a time, so a replication's numbers never depend on the batch it runs in):
 
-1. draw every random stream (whatever the state, so policies share their shocks);
+1. draw every random stream (counter-based, so policies share their shocks);
 2. levers in force; their own processes (IT catch-up);
 3. exogenous change (elections, chief executives, budget shocks, reorganisation);
 4. scheduled transitions (integration ends, sharing deepens);
-5. every enabled mechanism, in registry order, against the same state;
+5. every mechanism, in registry order, against the same state;
 6. savings: planned, realised, and the rest booked by cause;
 7. commitment and trust: losses booked by cause, then recovery;
 8. exits (costs shared out again among those who stay), collapse, shelving, insolvency;
@@ -15,17 +16,62 @@ Each month, for all replications at once:
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sim import causes, exogenous, levers, population, rng, savings
+from sim import causes, exogenous, levers, rng, savings
+from sim.arrays import ParamArrays
 from sim.mechanisms import MECHANISMS
-from sim.mechanisms.base import Arrays, Effect, Month, lifted, pair_mask, sum_c, sum_k
-from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State
+from sim.mechanisms import case01_key_person as case01
+from sim.mechanisms import case02_decision_slippage as case02
+from sim.mechanisms import case03_misaligned_aspirations as case03
+from sim.mechanisms import case04_maturity_gap as case04
+from sim.mechanisms import case05_commercial_venture as case05
+from sim.mechanisms import case06_scope_tension as case06
+from sim.mechanisms import case07_premature_rebrand as case07
+from sim.mechanisms.base import Effect, Month, clear, compiled, empty_effect, lifted
+from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State, as_arrays
 
 STREAMS: tuple[str, ...] = exogenous.STREAMS + tuple(s for m in MECHANISMS for s in m.STREAMS)
+STREAM_IDS = rng.stream_ids(STREAMS)
+
+
+def _span(names: tuple[str, ...], before: int) -> tuple[int, int]:
+    return before, before + len(names)
+
+
+# Where each mechanism's draws, events and cause sit (the kernel calls the mechanisms by name, in registry order).
+_S01 = _span(case01.STREAMS, len(exogenous.STREAMS))
+_S02 = _span(case02.STREAMS, _S01[1])
+_S03 = _span(case03.STREAMS, _S02[1])
+_S04 = _span(case04.STREAMS, _S03[1])
+_S05 = _span(case05.STREAMS, _S04[1])
+_S06 = _span(case06.STREAMS, _S05[1])
+_S07 = _span(case07.STREAMS, _S06[1])
+_E01 = _span(case01.EVENTS, len(exogenous.EVENTS))
+_E02 = _span(case02.EVENTS, _E01[1])
+_E03 = _span(case03.EVENTS, _E02[1])
+_E04 = _span(case04.EVENTS, _E03[1])
+_E05 = _span(case05.EVENTS, _E04[1])
+_E06 = _span(case06.EVENTS, _E05[1])
+_E07 = _span(case07.EVENTS, _E06[1])
+_C01, _C02, _C03, _C04, _C05, _C06, _C07 = (causes.INDEX[m.CAUSE] for m in (case01, case02, case03, case04, case05, case06, case07))
+_EXO_CAUSES = np.array([causes.INDEX[name] for name in exogenous.CAUSES], np.int64)
+_EXO_EVENT_CAUSES = np.array([_EXO_CAUSES[c] for _, c in exogenous.EVENTS], np.int64)
+N_CAUSES = len(causes.LABELS)
+NONE = causes.NONE
+MOST_EVENTS = max(len(exogenous.EVENTS), *(len(m.EVENTS) for m in MECHANISMS))
+
+#: Every kind of event, in the order the log lists them: ``(cause, what)``.
+EVENT_KINDS: tuple[tuple[str, str], ...] = (
+    *((list(exogenous.CAUSES)[c], what) for what, c in exogenous.EVENTS),
+    *((m.CAUSE, what) for m in MECHANISMS for what in m.EVENTS),
+)
+assert (case01, case02, case03, case04, case05, case06, case07) == MECHANISMS, "the kernel calls the mechanisms in registry order"
 
 
 @dataclass
@@ -41,13 +87,13 @@ class Event:
     size: float
 
 
-def init_state(P: Arrays, reps: np.ndarray) -> State:
+def init_state(P: ParamArrays, reps: np.ndarray) -> State:
     """The state at month 0 for replications ``reps``."""
     reps = np.asarray(reps, np.int64)
     n, k = P.council.size.shape
     pp = P.partnership
     active = np.ones((n, k), bool)
-    pairs = pair_mask(active)
+    pairs = active[:, :, None] & active[:, None, :] & ~np.eye(k, dtype=bool)[None]
     trust = np.where(pairs, pp.initial_trust[:, None, None], 0.0)
     return State(
         month=0,
@@ -84,197 +130,351 @@ def init_state(P: Arrays, reps: np.ndarray) -> State:
     )
 
 
-def _apply_shared(s: State, shared: dict[str, np.ndarray]) -> None:
-    for name, value in shared.items():
-        setattr(s, name, value)
+@compiled
+def _book(s: Any, i: int, c: int, fx: Effect, result: tuple[float, float, bool, bool], w: Any, events: Any, kinds: tuple[int, int]) -> None:
+    """Add one cause's effect to the month's books; record its events as kinds ``kinds[0]`` up to ``kinds[1]``."""
+    loss, trust_loss, shares, totals, flags, trust_weight = w.loss, w.trust_loss, w.shares, w.totals, w.flags, w.trust_weight
+    savings_share, cost, launch, ends = result
+    n = fx.commitment.shape[0]
+    for k in range(n):
+        loss[c, k] += fx.commitment[k]
+        lost = 0.0
+        for j in range(n):
+            taken = min(fx.trust[k, j] * s.pairs[i, k, j], s.trust[i, k, j])
+            trust_loss[k, j] += taken
+            lost = taken if j == 0 else lost + taken
+        loss[c, k] += trust_weight[k] * lost
+    shares[c] = min(max(savings_share, 0.0), 1.0)
+    totals[0] += cost
+    s.savings_lost[c, i] += cost
+    if launch:
+        flags[0] = 1
+    if ends and flags[1] == NONE:
+        flags[1] = c
+    _record(events, i, fx, kinds)
 
 
-def _log(log: list[Event] | None, s: State, cause: str, effect: Effect, running: np.ndarray) -> None:
-    if log is None:
+@compiled
+def _record(events: Any, i: int, fx: Effect, kinds: tuple[int, int]) -> None:
+    """Copy the events in ``fx`` to the month's log (when it is kept) as kinds ``kinds[0]`` up to ``kinds[1]``."""
+    mask, size = events
+    if mask.shape[1] == 0:
         return
-    case = causes.CAUSES[causes.INDEX[cause]].case
-    for ev in effect.events:
-        rows, cols = np.nonzero(ev.mask & running[:, None])
-        log.extend(Event(int(s.reps[r]), s.month + 1, int(k), cause, case, ev.what, float(ev.size[r, k])) for r, k in zip(rows, cols, strict=True))
+    for e in range(kinds[1] - kinds[0]):
+        for k in range(fx.event_mask.shape[1]):
+            mask[kinds[0] + e, i, k] = fx.event_mask[e, k]
+            size[kinds[0] + e, i, k] = fx.event_size[e, k]
 
 
-def step(s: State, P: Arrays, seed: int, log: list[Event] | None = None) -> None:
-    """Advance every replication by one month, in place; append fired events to ``log``."""
-    t = s.month
-    n, k = s.active.shape
-    running = s.running
-    draws = rng.uniform_streams(seed, s.reps, t, k, STREAMS)
-    strengths = levers.in_force(P, t)
-    s.it_maturity = levers.catch_up(s, P.dynamics.catch_up_rate, strengths["it_harmonisation_first"])
-
-    exo_effects, changed, exo_shared = exogenous.step(s, P, t, draws)
-    _apply_shared(s, exo_shared)
-    month = Month(t, draws, changed, strengths)
-
-    since = s.months_since_launch
-    s.phase = np.where((s.phase == INTEGRATION) & (since >= P.partnership.integration_months), OPERATING, s.phase)
-    deepen = s.launched & (P.partnership.expansion_month >= 0) & (since == P.partnership.expansion_month) & (s.scope == 0)
-    s.scope = np.where(deepen, 1, s.scope)
-    s.phase = np.where(deepen, EXPANSION, s.phase)
-
-    effects = [(None, cause, effect) for cause, effect in exo_effects.items()]
-    effects += [(mech.NAME, mech.CAUSE, mech.step(s, P, month)) for mech in MECHANISMS]
-
-    n_causes = len(causes.LABELS)
-    loss = np.zeros((n_causes, n, k))
-    trust_loss = np.zeros_like(s.trust)
-    shares = np.zeros((n_causes, n))
-    extra_cost = np.zeros(n)
-    launch = np.zeros(n, bool)
-    ended_by = np.full(n, causes.NONE)
-    trust_weight = P.dynamics.trust_to_commitment[:, None] / np.maximum(sum_k(s.pairs), 1)
-    for owner, cause, effect in effects:
-        c = causes.INDEX[cause]
-        if effect.commitment is not None:
-            loss[c] += effect.commitment
-        if effect.trust is not None:
-            lost_trust = np.minimum(effect.trust * s.pairs, s.trust)
-            trust_loss += lost_trust
-            loss[c] += trust_weight * sum_k(lost_trust)
-        if effect.savings is not None:
-            shares[c] = np.clip(effect.savings, 0.0, 1.0)
-        if effect.cost is not None:
-            extra_cost += effect.cost
-            s.savings_lost[c] += effect.cost * running
-        if effect.launch is not None:
-            launch |= effect.launch
-        if effect.ends is not None:
-            ended_by = np.where(effect.ends & (ended_by == causes.NONE), c, ended_by)
-        if owner is not None:
-            s.mech[owner].update(effect.own)
-        _apply_shared(s, effect.shared)
-        _log(log, s, cause, effect, running)
-
-    plan, realised, lost = savings.account(s, P, t, shares)
-    s.planned_month = np.where(running, plan, 0.0)
-    s.savings_month = realised
-    s.business_case += s.planned_month
-    s.realised_savings += realised
-    s.savings_lost += lost
-    shortfall = np.clip(1.0 - np.divide(realised, plan, out=np.ones_like(plan), where=plan > 0), 0.0, 1.0)
-    lost_total = sum_c(lost)
-    felt = np.where((s.phase == INTEGRATION) | (lost_total <= 0), 0.0, P.dynamics.disappointment * shortfall / np.maximum(lost_total, 1e-300))
-    loss += (lost * felt)[:, :, None]
-
-    invest = s.launched & (since >= 0) & (since < P.partnership.integration_months)
-    s.investment_cost += np.where(invest & running, P.partnership.upfront_investment / P.partnership.integration_months, 0.0)
-    s.lever_cost += levers.cost(P, t, running)
-    s.other_cost += np.where(running, extra_cost, 0.0)
-
-    _update_commitment_and_trust(s, P, loss, trust_loss, running, strengths)
-    _update_harmonisation_and_maturity(s, P, t, strengths, running)
-    s.phase = np.where(launch & running & (s.phase == PROPOSAL), INTEGRATION, s.phase)
-    s.launch_month = np.where(launch & running & (s.launch_month < 0), t + 1, s.launch_month)
-    _exits_and_endings(s, P, np.where(running, ended_by, causes.NONE), running)
-    s.month = t + 1
-    _finish_at_horizon(s, P)
+Scratch = namedtuple("Scratch", ["draws", "strengths", "changed", "fx", "exo_loss", "loss", "trust_loss", "shares", "lost", "trust_weight", "totals", "flags"])
+Scratch.__doc__ = "Work arrays for one replication's month, allocated once per month and reused row after row."
 
 
-def _update_commitment_and_trust(s: State, P: Arrays, loss: np.ndarray, trust_loss: np.ndarray, running: np.ndarray, strengths: dict[str, np.ndarray]) -> None:
-    live = s.active & running[:, None]
-    loss *= live
-    total = sum_c(loss)
-    over = total > s.commitment
-    loss *= np.divide(s.commitment, total, out=np.ones_like(total), where=over)
-    s.commitment_lost += loss
-    s.commitment = np.where(over, 0.0, s.commitment - total)
+def _scratch(n_councils: int) -> Scratch:
+    """Work arrays for a month of K councils."""
+    return Scratch(
+        np.empty((len(STREAMS), n_councils)),
+        np.empty(len(levers.NAMES)),
+        np.zeros(n_councils, np.bool_),
+        empty_effect(n_councils, MOST_EVENTS),
+        np.zeros((len(_EXO_CAUSES), n_councils)),
+        np.zeros((N_CAUSES, n_councils)),
+        np.zeros((n_councils, n_councils)),
+        np.zeros(N_CAUSES),
+        np.zeros(N_CAUSES),
+        np.zeros(n_councils),
+        np.zeros(1),
+        np.zeros(2, np.int64),
+    )
 
-    pairs = s.pairs & running[:, None, None]
+
+@compiled
+def _month(s: Any, own: tuple, P: Any, t: int, keys: np.ndarray, reps: np.ndarray, events: Any, w: Scratch) -> None:
+    """Advance every running replication by one month, in place; fired events go to ``events`` if it has rows."""
+    for i in range(s.active.shape[0]):
+        if s.outcome[i] == RUNNING:
+            _replication_month(s, own, P, i, t, keys, reps[i], events, w)
+
+
+@compiled
+def _replication_month(s: Any, own: tuple, P: Any, i: int, t: int, keys: np.ndarray, rep: int, events: Any, w: Scratch) -> None:
+    """One month of the replication in row ``i`` (which must still be running), in the order the module docstring gives."""
+    n = s.active.shape[1]
+    draws, strengths, changed, fx = w.draws, w.strengths, w.changed, w.fx
+    rng.fill(keys, rep, draws)
+    levers.in_force(P, i, t, strengths)
+    if INTEGRATION <= s.phase[i] < ENDED:
+        levers.catch_up(s, i, P.dynamics.catch_up_rate[i], strengths[levers.IT_HARMONISATION_FIRST])
+
+    changed[:] = False
+    w.exo_loss[:] = 0.0
+    clear(fx)
+    exogenous.step(s, P, Month(i, t, draws[: len(exogenous.STREAMS)], strengths, changed), w.exo_loss, fx)
+    since = _scheduled_transitions(s, P, i, t)
+
+    w.loss[:] = 0.0
+    w.trust_loss[:] = 0.0
+    w.shares[:] = 0.0
+    w.totals[:] = 0.0
+    w.flags[0] = 0
+    w.flags[1] = NONE
+    for k in range(n):
+        partners = 0.0
+        for j in range(n):
+            partners += s.pairs[i, k, j]
+        w.trust_weight[k] = P.dynamics.trust_to_commitment[i] / max(partners, 1.0)
+    for c in range(len(_EXO_CAUSES)):
+        for k in range(n):
+            w.loss[_EXO_CAUSES[c], k] += w.exo_loss[c, k]
+    _record(events, i, fx, (0, len(exogenous.EVENTS)))
+
+    clear(fx)
+    result = case01.step(s, own[0], P, P.mech.case01, Month(i, t, draws[_S01[0] : _S01[1]], strengths, changed), fx)
+    _book(s, i, _C01, fx, result, w, events, _E01)
+    clear(fx)
+    result = case02.step(s, own[1], P, P.mech.case02, Month(i, t, draws[_S02[0] : _S02[1]], strengths, changed), fx)
+    _book(s, i, _C02, fx, result, w, events, _E02)
+    clear(fx)
+    result = case03.step(s, own[2], P, P.mech.case03, Month(i, t, draws[_S03[0] : _S03[1]], strengths, changed), fx)
+    _book(s, i, _C03, fx, result, w, events, _E03)
+    clear(fx)
+    result = case04.step(s, own[3], P, P.mech.case04, Month(i, t, draws[_S04[0] : _S04[1]], strengths, changed), fx)
+    _book(s, i, _C04, fx, result, w, events, _E04)
+    clear(fx)
+    result = case05.step(s, own[4], P, P.mech.case05, Month(i, t, draws[_S05[0] : _S05[1]], strengths, changed), fx)
+    _book(s, i, _C05, fx, result, w, events, _E05)
+    clear(fx)
+    result = case06.step(s, own[5], P, P.mech.case06, Month(i, t, draws[_S06[0] : _S06[1]], strengths, changed), fx)
+    _book(s, i, _C06, fx, result, w, events, _E06)
+    clear(fx)
+    result = case07.step(s, own[6], P, P.mech.case07, Month(i, t, draws[_S07[0] : _S07[1]], strengths, changed), fx)
+    _book(s, i, _C07, fx, result, w, events, _E07)
+
+    w.lost[:] = 0.0
+    _account_savings(s, P, i, t, since, w.shares, w.lost, w.loss)
+    s.lever_cost[i] += levers.cost(P, i, t)
+    s.other_cost[i] += w.totals[0]
+    _update_commitment_and_trust(s, P, i, w.loss, w.trust_loss, strengths)
+    if INTEGRATION <= s.phase[i] < ENDED:
+        _update_harmonisation_and_maturity(s, P, i, t, strengths)
+    if w.flags[0] and s.phase[i] == PROPOSAL:
+        s.phase[i] = INTEGRATION
+    if w.flags[0] and s.launch_month[i] < 0:
+        s.launch_month[i] = t + 1
+    _exits_and_endings(s, P, i, t, w.flags[1])
+    _finish_at_horizon(s, P, i, t + 1)
+
+
+@compiled
+def _scheduled_transitions(s: Any, P: Any, i: int, t: int) -> int:
+    """Integration ends and sharing deepens when planned; returns the full months since launch (-1 before)."""
+    pp = P.partnership
+    since = t - s.launch_month[i] if s.launch_month[i] >= 0 else -1
+    if s.phase[i] == INTEGRATION and since >= pp.integration_months[i]:
+        s.phase[i] = OPERATING
+    if INTEGRATION <= s.phase[i] < ENDED and pp.expansion_month[i] >= 0 and since == pp.expansion_month[i] and s.scope[i] == 0:
+        s.scope[i] = 1
+        s.phase[i] = EXPANSION
+    return since
+
+
+@compiled
+def _account_savings(s: Any, P: Any, i: int, t: int, since: int, shares: np.ndarray, lost: np.ndarray, loss: np.ndarray) -> None:
+    """Book the month's savings, the upfront investment, and the disappointment at a shortfall (felt by every council)."""
+    plan, realised = savings.account(s, P, i, t, shares, lost)
+    s.planned_month[i] = plan
+    s.savings_month[i] = realised
+    s.business_case[i] += plan
+    s.realised_savings[i] += realised
+    total = lost[0]
+    s.savings_lost[0, i] += lost[0]
+    for c in range(1, lost.shape[0]):
+        s.savings_lost[c, i] += lost[c]
+        total += lost[c]
+    shortfall = min(max(1.0 - (realised / plan if plan > 0 else 1.0), 0.0), 1.0)
+    if s.phase[i] != INTEGRATION and total > 0:
+        felt = P.dynamics.disappointment[i] * shortfall / max(total, 1e-300)
+        for c in range(lost.shape[0]):
+            for k in range(loss.shape[1]):
+                loss[c, k] += lost[c] * felt
+    pp = P.partnership
+    if INTEGRATION <= s.phase[i] < ENDED and 0 <= since < pp.integration_months[i]:
+        s.investment_cost[i] += pp.upfront_investment[i] / pp.integration_months[i]
+
+
+@compiled
+def _update_commitment_and_trust(s: Any, P: Any, i: int, loss: np.ndarray, trust_loss: np.ndarray, strengths: np.ndarray) -> None:
+    """Apply the month's losses (booked by cause, never below zero), then trust and commitment recover."""
+    n = s.active.shape[1]
     d = P.dynamics
-    comms = lifted(P.partnership.communications, strengths["communications_plan"])
-    recover = (d.trust_recovery * (0.5 + comms))[:, None, None] * np.maximum(P.partnership.initial_trust[:, None, None] - s.trust, 0.0)
-    s.trust = np.where(pairs, np.clip(s.trust - trust_loss + recover, 0.0, 1.0), s.trust)
-    n_partners = np.maximum(sum_k(pairs), 1)
-    target = d.resting_base[:, None] + d.resting_trust[:, None] * sum_k(s.trust * pairs) / n_partners
-    s.commitment = np.where(live, s.commitment + d.commitment_recovery[:, None] * np.maximum(target - s.commitment, 0.0), s.commitment)
+    for k in range(n):
+        if not s.active[i, k]:
+            continue
+        total = loss[0, k]
+        for c in range(1, loss.shape[0]):
+            total += loss[c, k]
+        over = total > s.commitment[i, k]
+        scale = s.commitment[i, k] / total if over else 1.0
+        for c in range(loss.shape[0]):
+            s.commitment_lost[c, i, k] += loss[c, k] * scale if over else loss[c, k]
+        s.commitment[i, k] = 0.0 if over else s.commitment[i, k] - total
+
+    comms = lifted(P.partnership.communications[i], strengths[levers.COMMUNICATIONS_PLAN])
+    rate = d.trust_recovery[i] * (0.5 + comms)
+    for k in range(n):
+        for j in range(n):
+            if s.pairs[i, k, j]:
+                recover = rate * max(P.partnership.initial_trust[i] - s.trust[i, k, j], 0.0)
+                s.trust[i, k, j] = min(max(s.trust[i, k, j] - trust_loss[k, j] + recover, 0.0), 1.0)
+    for k in range(n):
+        if not s.active[i, k]:
+            continue
+        partners = 0.0
+        held = 0.0
+        for j in range(n):
+            partners += s.pairs[i, k, j]
+            held = s.trust[i, k, j] * s.pairs[i, k, j] if j == 0 else held + s.trust[i, k, j] * s.pairs[i, k, j]
+        target = d.resting_base[i] + d.resting_trust[i] * held / max(partners, 1.0)
+        s.commitment[i, k] = s.commitment[i, k] + d.commitment_recovery[i] * max(target - s.commitment[i, k], 0.0)
 
 
-def _update_harmonisation_and_maturity(s: State, P: Arrays, month: int, strengths: dict[str, np.ndarray], running: np.ndarray) -> None:
-    live = s.launched & running
-    rate = savings.harmonisation_rate(s, P, month, strengths)
-    s.harmonisation = np.where(live, np.minimum(s.harmonisation + rate * (1.0 - s.harmonisation), 1.0), s.harmonisation)
-    s.maturity = np.where(live, s.maturity + (1.0 - s.maturity) / P.dynamics.maturity_months, s.maturity)
+@compiled
+def _update_harmonisation_and_maturity(s: Any, P: Any, i: int, t: int, strengths: np.ndarray) -> None:
+    """IT harmonisation and the arrangement's maturity advance (launched partnerships)."""
+    rate = savings.harmonisation_rate(s, P, i, t, strengths)
+    s.harmonisation[i] = min(s.harmonisation[i] + rate * (1.0 - s.harmonisation[i]), 1.0)
+    s.maturity[i] = s.maturity[i] + (1.0 - s.maturity[i]) / P.dynamics.maturity_months[i]
 
 
-def _dominant(loss: np.ndarray) -> np.ndarray:
-    """Index of the largest loss along the first (cause) axis, or NONE where nothing was lost."""
-    return np.where(loss.max(axis=0) > 0, loss.argmax(axis=0), causes.NONE)
+@compiled
+def _dominant_loss(s: Any, i: int, k: int) -> int:
+    """The cause that took most of council k's commitment (the first on a tie), or NONE."""
+    best = 0
+    for c in range(1, s.commitment_lost.shape[0]):
+        if s.commitment_lost[c, i, k] > s.commitment_lost[best, i, k]:
+            best = c
+    return best if s.commitment_lost[best, i, k] > 0 else NONE
 
 
-def _exits_and_endings(s: State, P: Arrays, ended_by: np.ndarray, running: np.ndarray) -> None:
+@compiled
+def _dominant_shortfall(s: Any, i: int) -> int:
+    """The cause that took most of the savings of row ``i`` (the first on a tie), or NONE."""
+    best = 0
+    for c in range(1, s.savings_lost.shape[0]):
+        if s.savings_lost[c, i] > s.savings_lost[best, i]:
+            best = c
+    return best if s.savings_lost[best, i] > 0 else NONE
+
+
+@compiled
+def _dominant_among_leavers(s: Any, i: int, month: int) -> int:
+    """The cause that took most commitment from the councils that left in ``month``, or NONE."""
+    best, most = NONE, 0.0
+    for c in range(s.commitment_lost.shape[0]):
+        total = 0.0
+        for k in range(s.active.shape[1]):
+            total += s.commitment_lost[c, i, k] * (s.exit_month[i, k] == month)
+        if total > most:
+            best, most = c, total
+    return best
+
+
+@compiled
+def _exits_and_endings(s: Any, P: Any, i: int, t: int, ended_by: int) -> None:
     """Councils below their exit threshold leave; the partnership ends when too few remain or a mechanism ends it.
 
-    ``ended_by`` holds, per replication, the cause of a mechanism that ends it outright this month (or NONE).
+    ``ended_by`` is the cause of a mechanism that ends it outright this month, or NONE.
+    A council that leaves has its costs shared out again among those who stay, booked to
+    the cause of its exit.
     """
-    t = s.month
-    leaving = s.active & running[:, None] & (s.commitment < P.council.exit_threshold)
-    if leaving.any():
-        rows, cols = np.nonzero(leaving)
-        s.exit_month[rows, cols] = t + 1
-        s.exit_cause[rows, cols] = _dominant(s.commitment_lost[:, rows, cols])
-        size = P.council.size
-        before = sum_k(size * s.active)
-        s.active = s.active & ~leaving
-        s.pairs = pair_mask(s.active)
-        reshare = P.dynamics.cost_resharing[rows] * size[rows, cols] / before[rows]
-        for r, j, amount in zip(rows, cols, reshare, strict=True):
-            cause = s.exit_cause[r, j]
-            if cause == causes.NONE:
+    n = s.active.shape[1]
+    size = P.council.size
+    before = 0.0
+    leavers = 0
+    for k in range(n):
+        before += size[i, k] * s.active[i, k]
+        if s.active[i, k] and s.commitment[i, k] < P.council.exit_threshold[i, k]:
+            s.exit_month[i, k] = t + 1
+            s.exit_cause[i, k] = _dominant_loss(s, i, k)
+            leavers += 1
+    if leavers:
+        for k in range(n):
+            if s.exit_month[i, k] == t + 1:
+                s.active[i, k] = False
+        for k in range(n):
+            for j in range(n):
+                s.pairs[i, k, j] = s.active[i, k] and s.active[i, j] and k != j
+        for k in range(n):
+            cause = s.exit_cause[i, k]
+            if s.exit_month[i, k] != t + 1 or cause == NONE:
                 continue
-            stay = np.nonzero(s.active[r])[0]
-            taken = np.minimum(amount, s.commitment[r, stay])
-            s.commitment_lost[cause, r, stay] += taken
-            s.commitment[r, stay] -= taken
+            amount = P.dynamics.cost_resharing[i] * size[i, k] / before
+            for j in range(n):
+                if s.active[i, j]:
+                    taken = min(amount, s.commitment[i, j])
+                    s.commitment_lost[cause, i, j] += taken
+                    s.commitment[i, j] -= taken
 
-    too_few = running & (sum_k(s.active) < P.partnership.min_partners)
-    outright = ended_by != causes.NONE
-    ending = too_few | outright
-    if not ending.any():
+    remaining = 0
+    for k in range(n):
+        remaining += s.active[i, k]
+    if remaining >= P.partnership.min_partners[i] and ended_by == NONE:
         return
-    rows = np.nonzero(too_few & ~outright)[0]
-    s.end_cause[rows] = _dominant(sum_k(s.commitment_lost[:, rows] * leaving[rows]))
-    s.end_cause = np.where(outright, ended_by, s.end_cause)
-    s.outcome = np.where(ending, np.where(s.phase == PROPOSAL, SHELVED, COLLAPSED), s.outcome)
-    s.end_month = np.where(ending, t + 1, s.end_month)
-    s.phase = np.where(ending, ENDED, s.phase)
+    s.end_cause[i] = ended_by if ended_by != NONE else _dominant_among_leavers(s, i, t + 1)
+    s.outcome[i] = SHELVED if s.phase[i] == PROPOSAL else COLLAPSED
+    s.end_month[i] = t + 1
+    s.phase[i] = ENDED
 
 
-def _finish_at_horizon(s: State, P: Arrays) -> None:
-    """Class partnerships still running at their horizon."""
-    done = s.running & (s.month >= P.partnership.horizon_months)
-    if not done.any():
+@compiled
+def _finish_at_horizon(s: Any, P: Any, i: int, month: int) -> None:
+    """Class a partnership still running at its horizon."""
+    if s.outcome[i] != RUNNING or month < P.partnership.horizon_months[i]:
         return
-    in_proposal = s.phase == PROPOSAL
-    short = s.realised_savings < P.dynamics.underperformance_ratio * s.business_case
-    s.outcome = np.where(done, np.where(in_proposal, SHELVED, np.where(short, UNDERPERFORMING, SUSTAINED)), s.outcome)
-    s.end_cause = np.where(done & in_proposal, causes.DELAY, s.end_cause)
-    s.end_cause = np.where(done & ~in_proposal & short, _dominant(s.savings_lost), s.end_cause)
-    s.end_month = np.where(done, s.month, s.end_month)
-    s.phase = np.where(done, ENDED, s.phase)
+    if s.phase[i] == PROPOSAL:
+        s.outcome[i] = SHELVED
+        s.end_cause[i] = causes.DELAY
+    elif s.realised_savings[i] < P.dynamics.underperformance_ratio[i] * s.business_case[i]:
+        s.outcome[i] = UNDERPERFORMING
+        s.end_cause[i] = _dominant_shortfall(s, i)
+    else:
+        s.outcome[i] = SUSTAINED
+    s.end_month[i] = month
+    s.phase[i] = ENDED
 
 
-COMPACT_BELOW = 0.95  # drop ended replications from the arrays once fewer than this share still run
+def _own(s: State) -> tuple:
+    return tuple(m.Own(**s.mech[m.NAME]) for m in MECHANISMS)
 
 
-def run(P: Arrays, reps: np.ndarray, seed: int, log: list[Event] | None = None, observe: Callable[[State, np.ndarray], None] | None = None) -> State:
+def step(s: State, P: ParamArrays, seed: int, log: list[Event] | None = None) -> None:
+    """Advance every replication by one month, in place; append fired events to ``log``."""
+    n, k = s.active.shape
+    shape = (len(EVENT_KINDS), n if log is not None else 0, k)
+    events = (np.zeros(shape, np.bool_), np.zeros(shape))
+    keys = rng.month_keys(np.uint64(seed), s.month, STREAM_IDS)
+    _month(as_arrays(s), _own(s), P, s.month, keys, s.reps, events, _scratch(k))
+    s.month += 1
+    if log is not None:
+        _log(log, s, events)
+
+
+def _log(log: list[Event], s: State, events: tuple[np.ndarray, np.ndarray]) -> None:
+    mask, size = events
+    for e, (cause, what) in enumerate(EVENT_KINDS):
+        case = causes.CAUSES[causes.INDEX[cause]].case
+        rows, cols = np.nonzero(mask[e])
+        log.extend(Event(int(s.reps[r]), s.month, int(k), cause, case, what, float(size[e, r, k])) for r, k in zip(rows, cols, strict=True))
+
+
+def run(P: ParamArrays, reps: np.ndarray, seed: int, log: list[Event] | None = None, observe: Callable[[State, np.ndarray], None] | None = None) -> State:
     """Run replications ``reps`` to their horizons and return the final state.
 
     ``observe(state, rows)``, if given, sees the initial state and the state after every
     month, with ``rows`` marking the replications that were running during it.
-    Replications that have ended are set aside once they are a twentieth of the arrays, so
-    the months that remain are spent on partnerships still running; each replication's
-    numbers are the same either way.
     """
     s = init_state(P, reps)
-    n_reps = len(s.reps)
     horizon = int(P.partnership.horizon_months.max())
-    position = np.arange(n_reps)
-    finished: list[tuple[np.ndarray, State]] = []
     if observe is not None:
         observe(s, s.running)
     while s.month < horizon and s.running.any():
@@ -282,8 +482,4 @@ def run(P: Arrays, reps: np.ndarray, seed: int, log: list[Event] | None = None, 
         step(s, P, seed, log)
         if observe is not None:
             observe(s, was_running)
-        going = s.running
-        if going.mean() < COMPACT_BELOW:
-            finished.append((position[~going], s.take(~going)))
-            s, P, position = s.take(going), population.take(P, going), position[going]
-    return State.gather([*finished, (position, s)], n_reps) if finished else s
+    return s

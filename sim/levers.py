@@ -10,11 +10,11 @@ strengths in force each month, their costs, and the one lever with a process of 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, max_k
-from sim.state import State
+from sim.jit import compiled
 
 
 @dataclass(frozen=True)
@@ -116,34 +116,49 @@ LEVERS: tuple[Lever, ...] = (
 NAMES: tuple[str, ...] = tuple(lever.name for lever in LEVERS)
 
 
-def in_force(P: Arrays, month: int) -> dict[str, np.ndarray]:
-    """Strength ``(R,)`` of every lever in force at ``month`` (0 where off or not started)."""
-    off = np.zeros(len(P.partnership.horizon_months))
-    out = {}
-    for name in NAMES:
-        lever = getattr(P.lever, name)
-        out[name] = np.where(lever.enabled & (month >= lever.start_month), lever.strength, 0.0) if lever.enabled.any() else off
-    return out
+# Index of each lever in :data:`NAMES` (and in the strengths the compiled kernel passes around).
+CONTINUITY_PLAN = NAMES.index("continuity_plan")
+AGREED_DECISION_PROCESS = NAMES.index("agreed_decision_process")
+OPEN_MOTIVATIONS = NAMES.index("open_motivations")
+COMMERCIAL_CAPABILITY = NAMES.index("commercial_capability")
+MARKET_TESTING = NAMES.index("market_testing")
+STAGED_SCOPE = NAMES.index("staged_scope")
+REPUTATION_FIRST = NAMES.index("reputation_first")
+IT_HARMONISATION_FIRST = NAMES.index("it_harmonisation_first")
+NEUTRAL_CLOUD_PLATFORM = NAMES.index("neutral_cloud_platform")
+COMMUNICATIONS_PLAN = NAMES.index("communications_plan")
 
 
-def cost(P: Arrays, month: int, running: np.ndarray) -> np.ndarray:
-    """Cost (GBP m) of all enabled levers in ``month`` for running partnerships, ``(R,)``."""
-    total = np.zeros(running.shape)
-    for name in NAMES:
-        lever = getattr(P.lever, name)
-        if not lever.enabled.any():
-            continue
-        on = lever.enabled & running & (month >= lever.start_month)
-        total += np.where(on, lever.cost_per_year / 12.0 + np.where(month == lever.start_month, lever.cost_upfront, 0.0), 0.0)
+@compiled
+def in_force(P: Any, i: int, month: int, out: np.ndarray) -> None:
+    """Strength ``out[l]`` of every lever in force at ``month`` in row ``i`` (0 where off or not started)."""
+    p = P.lever
+    for lever in range(out.shape[0]):
+        out[lever] = p.strength[i, lever] if p.enabled[i, lever] and month >= p.start_month[i, lever] else 0.0
+
+
+@compiled
+def cost(P: Any, i: int, month: int) -> float:
+    """Cost (GBP m) of all enabled levers in ``month`` in row ``i``."""
+    total = 0.0
+    p = P.lever
+    for lever in range(p.enabled.shape[1]):
+        if p.enabled[i, lever] and month >= p.start_month[i, lever]:
+            total += p.cost_per_year[i, lever] / 12.0 + (p.cost_upfront[i, lever] if month == p.start_month[i, lever] else 0.0)
     return total
 
 
-def catch_up(s: State, rate: np.ndarray, strength: np.ndarray) -> np.ndarray:
-    """New IT maturity ``(R, K)`` after laggards close part of their gap to the most mature partner.
+@compiled
+def catch_up(s: Any, i: int, rate: float, strength: float) -> None:
+    """Laggards close part of their IT-maturity gap to the most mature partner (row ``i``, launched).
 
     The ``it_harmonisation_first`` lever's own process (*Getting IT right*: audit,
     standardise, a single IT strategy): it changes IT maturity, the state case 04 reads.
     """
-    leader = max_k(s.it_maturity * s.active)[:, None]
-    rise = (rate * strength)[:, None] * np.maximum(leader - s.it_maturity, 0.0)
-    return np.where(s.active & s.launched[:, None], s.it_maturity + rise, s.it_maturity)
+    n = s.active.shape[1]
+    leader = s.it_maturity[i, 0] * s.active[i, 0]
+    for k in range(1, n):
+        leader = max(leader, s.it_maturity[i, k] * s.active[i, k])
+    for k in range(n):
+        if s.active[i, k]:
+            s.it_maturity[i, k] = s.it_maturity[i, k] + (rate * strength) * max(leader - s.it_maturity[i, k], 0.0)

@@ -7,14 +7,14 @@ from dataclasses import fields
 import pandas as pd
 
 from sim import causes
-from sim.mechanisms.base import Arrays
+from sim.arrays import ParamArrays
 from sim.params import CouncilParams
 from sim.state import OUTCOMES, State
 
 COUNCIL_COLUMNS = tuple(f.name for f in fields(CouncilParams) if f.metadata["spec"].unit != "text")
 
 
-def replication_table(s: State, P: Arrays) -> pd.DataFrame:
+def replication_table(s: State, P: ParamArrays) -> pd.DataFrame:
     """One row per replication of a finished run.
 
     Columns: ``rep``, ``outcome``, ``end_month`` (month the partnership was shelved or

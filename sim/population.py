@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields
-from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
 from sim import levers as lever_table
 from sim import rng
+from sim.arrays import SECTIONS, LeverArrays, Mechanisms, ParamArrays
 from sim.config import ModelConfig
 from sim.distributions import is_dist, sample
 from sim.mechanisms import MECHANISMS
-from sim.mechanisms.base import Arrays
 from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams, Spec
 
 
@@ -27,7 +27,7 @@ def _code(value: object, spec: Spec) -> float:
     return float(spec.choices.index(value)) if spec.choices else float(value)
 
 
-def _section(objs: Sequence[object], cls: type, point_of_rep: np.ndarray, seed: int, reps: np.ndarray, stream: str) -> Arrays:
+def _section(objs: Sequence[object], cls: type, point_of_rep: np.ndarray, seed: int, reps: np.ndarray, stream: str) -> Any:
     """``(R,)`` arrays for a section given per point (drawing distribution nodes)."""
     out = {}
     n = len(reps)
@@ -45,10 +45,10 @@ def _section(objs: Sequence[object], cls: type, point_of_rep: np.ndarray, seed: 
             rows = point_of_rep == p
             column[rows] = sample(value, u[rows], spec) if is_dist(value) else _code(value, spec)
         out[f.name] = column.astype(np.int64) if spec.integer or spec.choices else column
-    return SimpleNamespace(**out)
+    return SECTIONS[cls](**out)
 
 
-def _councils(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, reps: np.ndarray) -> Arrays:
+def _councils(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, reps: np.ndarray) -> Any:
     """``(R, K)`` arrays of council attributes."""
     n_councils = points[0].n_councils
     out = {}
@@ -65,10 +65,10 @@ def _councils(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int
                 value = getattr(council, f.name)
                 column[rows, k] = sample(value, u[rows, k], spec) if is_dist(value) else _code(value, spec)
         out[f.name] = column.astype(np.int64) if spec.integer or spec.choices else column
-    return SimpleNamespace(**out)
+    return SECTIONS[CouncilParams](**out)
 
 
-def build(points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarray, point_of_rep: np.ndarray | None = None) -> Arrays:
+def build(points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarray, point_of_rep: np.ndarray | None = None) -> ParamArrays:
     """Parameter arrays for replications ``reps``.
 
     Parameters
@@ -84,10 +84,10 @@ def build(points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarr
 
     Returns
     -------
-    Arrays
+    ParamArrays
         ``council`` (``(R, K)`` arrays), ``partnership``, ``dynamics``, ``exogenous``
-        (``(R,)`` arrays), ``mech.<name>`` and ``lever.<name>`` (``(R,)`` arrays), and
-        ``names`` (council names of the first point).
+        (``(R,)`` arrays), ``mech.<name>`` (``(R,)`` arrays) and ``lever`` (``(R, L)``
+        arrays, one column per lever in the order of :data:`sim.levers.NAMES`).
     """
     points = [points] if isinstance(points, ModelConfig) else list(points)
     reps = np.asarray(reps, np.int64)
@@ -95,25 +95,17 @@ def build(points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarr
     if len({cfg.n_councils for cfg in points}) != 1:
         raise ValueError("all parameter points of one batch need the same number of councils")
     args = (point_of_rep, seed, reps)
-    return SimpleNamespace(
-        names=[c.name for c in points[0].councils],
+    return ParamArrays(
         council=_councils(points, *args),
         partnership=_section([c.partnership for c in points], PartnershipParams, *args, "partnership"),
         dynamics=_section([c.dynamics for c in points], DynamicsParams, *args, "dynamics"),
         exogenous=_section([c.exogenous for c in points], ExogenousParams, *args, "exogenous"),
-        mech=SimpleNamespace(**{m.NAME: _section([c.mechanisms[m.NAME] for c in points], m.Params, *args, f"mech.{m.NAME}") for m in MECHANISMS}),
-        lever=SimpleNamespace(**{name: _section([c.levers[name] for c in points], LeverParams, *args, f"lever.{name}") for name in lever_table.NAMES}),
+        mech=Mechanisms(*(_section([c.mechanisms[m.NAME] for c in points], m.Params, *args, f"mech.{m.NAME}") for m in MECHANISMS)),
+        lever=_levers(points, *args),
     )
 
 
-def take(P: Arrays, rows: np.ndarray) -> Arrays:
-    """Parameter arrays for replications ``rows`` only (a boolean mask or indices)."""
-    out = {}
-    for name, value in vars(P).items():
-        if isinstance(value, SimpleNamespace):
-            out[name] = take(value, rows)
-        elif isinstance(value, np.ndarray):
-            out[name] = value[rows]
-        else:
-            out[name] = value
-    return SimpleNamespace(**out)
+def _levers(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, reps: np.ndarray) -> LeverArrays:
+    """``(R, L)`` arrays of lever parameters, one column per lever in the order of :data:`sim.levers.NAMES`."""
+    each = [_section([c.levers[name] for c in points], LeverParams, point_of_rep, seed, reps, f"lever.{name}") for name in lever_table.NAMES]
+    return LeverArrays(*(np.stack(column, axis=1) for column in zip(*each, strict=True)))

@@ -15,6 +15,8 @@ import zlib
 import numba
 import numpy as np
 
+from sim.jit import compiled
+
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -48,16 +50,33 @@ def _uniform(seed: np.uint64, reps: np.ndarray, month: np.uint64, n_councils: in
 
 
 @numba.njit(cache=True)
-def _uniform_streams(seed: np.uint64, reps: np.ndarray, month: np.uint64, n_councils: int, streams: np.ndarray) -> np.ndarray:
-    out = np.empty((streams.shape[0], reps.shape[0], n_councils))
+def month_keys(seed: np.uint64, month: int, streams: np.ndarray) -> np.ndarray:
+    """Keys of one month's draws, one per stream (the part of the hash every replication shares)."""
+    out = np.empty(streams.shape[0], np.uint64)
+    m = _mix(np.uint64(month - SETUP_MONTH))
     for s in range(streams.shape[0]):
-        out[s] = _uniform(seed, reps, month, n_councils, streams[s])
+        out[s] = _mix(seed * _GOLDEN + _mix(streams[s] + m))
     return out
+
+
+@compiled
+def fill(keys: np.ndarray, rep: int, out: np.ndarray) -> None:
+    """Draws ``out[s, k]`` of replication ``rep`` for every stream key and council: :func:`uniform`'s numbers."""
+    r = np.uint64(rep) * _GOLDEN
+    for s in range(keys.shape[0]):
+        rkey = _mix(keys[s] ^ r)
+        for k in range(out.shape[1]):
+            out[s, k] = np.float64(_mix(rkey + np.uint64(k + 1) * _GOLDEN) >> _S11) * _TO_UNIT
 
 
 def stream_id(name: str) -> int:
     """Stable 32-bit id of a named stream."""
     return zlib.crc32(name.encode())
+
+
+def stream_ids(names: tuple[str, ...]) -> np.ndarray:
+    """Ids of named streams, as the compiled kernel takes them."""
+    return np.array([stream_id(name) for name in names], dtype=np.uint64)
 
 
 def uniform(seed: int, reps: np.ndarray, month: int, n_councils: int, stream: str) -> np.ndarray:
@@ -83,10 +102,3 @@ def uniform(seed: int, reps: np.ndarray, month: int, n_councils: int, stream: st
         n_councils,
         np.uint64(stream_id(stream)),
     )
-
-
-def uniform_streams(seed: int, reps: np.ndarray, month: int, n_councils: int, streams: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """:func:`uniform` for several streams in one call: stream name -> ``(len(reps), n_councils)`` draws."""
-    ids = np.array([stream_id(name) for name in streams], dtype=np.uint64)
-    block = _uniform_streams(np.uint64(seed), np.ascontiguousarray(reps, dtype=np.int64), np.uint64(month - SETUP_MONTH), n_councils, ids)
-    return dict(zip(streams, block, strict=True))

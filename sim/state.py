@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -102,3 +103,13 @@ class State:
             if name not in fields:
                 fields[name] = assemble([getattr(st, name) for st in states], 1 if name in CAUSE_MAJOR else 0)
         return State(**fields)
+
+
+#: The state's arrays as a named tuple the compiled kernel reads and writes (every field of
+#: :class:`State` except ``month``, ``reps`` and ``mech``).
+StateArrays = namedtuple("StateArrays", [f.name for f in fields(State) if f.name not in ("month", "reps", "mech")])
+
+
+def as_arrays(s: State, copy: bool = False) -> StateArrays:
+    """The arrays of ``s`` (shared, so the kernel's changes land in ``s``; or copies)."""
+    return StateArrays(*(getattr(s, name).copy() if copy else getattr(s, name) for name in StateArrays._fields))

@@ -1,12 +1,24 @@
-"""What every failure mechanism shares: its parameters' base, its monthly context and its effect."""
+"""What every failure mechanism shares: its parameters' base, its monthly context and its effect.
+
+A mechanism is a function compiled with numba that works on one replication (row ``i``)
+of the state: it reads the state, the parameters and the month's draws, updates its own
+arrays, and writes what it does into an :class:`Effect` (commitment and trust lost,
+events). It returns the share of the month's potential savings it takes, any extra cost,
+and whether it launches or ends the partnership. The kernel books all of that to the
+mechanism's cause. :func:`evaluate` runs a mechanism over a whole batch outside the
+kernel, for tests and exploration.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from types import SimpleNamespace
+from collections import namedtuple
+from dataclasses import dataclass, field, fields
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
+from sim.jit import compiled
 from sim.params import Spec
 
 
@@ -19,33 +31,101 @@ class MechanismParams:
     )
 
 
+def field_names(cls: type) -> list[str]:
+    """Names of a parameter dataclass's fields that become arrays (all but free text)."""
+    return [f.name for f in fields(cls) if f.metadata["spec"].unit != "text"]
+
+
+Month = namedtuple("Month", ["i", "t", "draws", "levers", "changed"])
+Month.__doc__ = """What a mechanism sees of the current month for replication row ``i``.
+
+Attributes
+----------
+i
+    Row of the replication in the state and parameter arrays.
+t
+    Month index, from 0.
+draws
+    ``(S, K)`` uniform draws of the mechanism's streams (in the order of its ``STREAMS``).
+levers
+    ``(L,)`` strength of each lever in force this month (0 where it is off or not yet started).
+changed
+    ``(K,)``: an exogenous change (election with a change of control, a new chief
+    executive, a budget shock, a reorganisation) hit the council this month.
+"""
+
+Effect = namedtuple("Effect", ["commitment", "trust", "event_mask", "event_size"])
+Effect.__doc__ = """What a mechanism does to one replication in one month, booked to its cause (buffers it fills).
+
+Attributes
+----------
+commitment
+    ``(K,)`` commitment lost by each council (>= 0).
+trust
+    ``(K, K)`` trust lost by council k in council j (>= 0).
+event_mask, event_size
+    ``(E, K)``: which councils each of the mechanism's ``EVENTS`` touched, and its main size.
+
+A mechanism also returns ``(savings, cost, launch, ends)``: the share of this month's
+potential savings it takes (0 .. 1), an extra cost (GBP m), whether it approves the
+proposal, and whether it ends the partnership outright (a venture's insolvency, a
+proposal shelved after too many slips).
+"""
+
+
+def empty_effect(n_councils: int, n_events: int) -> Effect:
+    """Zeroed effect buffers for K councils and E kinds of event."""
+    return Effect(np.zeros(n_councils), np.zeros((n_councils, n_councils)), np.zeros((n_events, n_councils), np.bool_), np.zeros((n_events, n_councils)))
+
+
+@compiled
+def clear(fx: Effect) -> None:
+    """Zero effect buffers for the next mechanism."""
+    fx.commitment[:] = 0.0
+    fx.trust[:] = 0.0
+    fx.event_mask[:] = False
+    fx.event_size[:] = 0.0
+
+
+@compiled
+def note(fx: Effect, event: int, k: int, size: float) -> None:
+    """Record that event ``event`` (index into the mechanism's ``EVENTS``) touched council ``k``."""
+    fx.event_mask[event, k] = True
+    fx.event_size[event, k] = size
+
+
+@compiled
+def lifted(base: float, strength: float) -> float:
+    """A 0..1 quality raised by a lever of the given strength: ``base + strength * (1 - base)``."""
+    return base + strength * (1.0 - base)
+
+
+@compiled
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    """Mean of ``values`` weighted by ``weights``, adding councils in order; 0 where all weights are 0."""
+    total = weights[0]
+    acc = values[0] * weights[0]
+    for j in range(1, values.shape[0]):
+        total += weights[j]
+        acc += values[j] * weights[j]
+    return acc / total if total > 0 else 0.0
+
+
+@compiled
+def live_councils(s: Any, i: int) -> int:
+    """Number of councils still in the partnership of row ``i``."""
+    n = 0
+    for k in range(s.active.shape[1]):
+        n += s.active[i, k]
+    return n
+
+
 @dataclass
-class Events:
-    """One kind of event that fired this month.
+class Inputs:
+    """What a mechanism sees of a month for every replication of a batch (see :func:`evaluate`).
 
-    ``mask[r, k]`` marks the councils it touched and ``size[r, k]`` its main effect size.
-    """
-
-    what: str
-    mask: np.ndarray
-    size: np.ndarray
-
-
-@dataclass
-class Month:
-    """What a mechanism sees of the current month besides state and parameters.
-
-    Attributes
-    ----------
-    t
-        Month index, from 0.
-    draws
-        Uniform draws ``(R, K)`` by stream name, drawn every month whatever the state.
-    changed
-        ``(R, K)``: an exogenous change (election with a change of control, a new chief
-        executive, a budget shock, a reorganisation) hit the council this month.
-    levers
-        ``(R,)`` strength of each lever in force this month (0 where it is off or not yet started).
+    ``draws`` maps stream names to ``(R, K)`` uniforms, ``changed`` is ``(R, K)`` and
+    ``levers`` maps lever names to ``(R,)`` strengths.
     """
 
     t: int
@@ -55,113 +135,70 @@ class Month:
 
 
 @dataclass
-class Effect:
-    """What a mechanism (or exogenous event) does in one month, booked to itself.
+class Events:
+    """One kind of event over a batch: ``mask[r, k]`` marks the councils it touched, ``size[r, k]`` its main size."""
 
-    Attributes
+    what: str
+    mask: np.ndarray
+    size: np.ndarray
+
+
+@dataclass
+class BatchEffect:
+    """A mechanism's effect on every replication of a batch, from :func:`evaluate`.
+
+    ``commitment`` ``(R, K)``, ``trust`` ``(R, K, K)``, ``savings``, ``cost``, ``launch`` and
+    ``ends`` ``(R,)``; ``own`` and ``shared`` the new values of the mechanism's own arrays
+    and of the shared state it writes; ``events`` one :class:`Events` per kind.
+    """
+
+    commitment: np.ndarray
+    trust: np.ndarray
+    savings: np.ndarray
+    cost: np.ndarray
+    launch: np.ndarray
+    ends: np.ndarray
+    own: dict[str, np.ndarray]
+    shared: dict[str, np.ndarray]
+    events: list[Events]
+
+
+def evaluate(mechanism: ModuleType, s: Any, P: Any, m: Inputs) -> BatchEffect:
+    """Run ``mechanism.step`` on every row of state ``s`` without changing ``s``.
+
+    Parameters
     ----------
-    commitment
-        ``(R, K)`` commitment lost by each council (>= 0).
-    trust
-        ``(R, K, K)`` trust lost by council k in council j (>= 0).
-    savings
-        ``(R,)`` share of this month's potential savings lost (0 .. 1).
-    cost
-        ``(R,)`` extra cost this month (GBP m).
-    own
-        New values for the mechanism's own arrays.
-    shared
-        New values for shared state fields (e.g. ``scope``, ``approval_due``).
-    launch
-        ``(R,)`` proposals approved this month.
-    ends
-        ``(R,)`` partnerships this mechanism ends outright this month (a venture's
-        insolvency, a proposal shelved after too many slips); the ending is booked to it.
-    events
-        The events that fired, for the event log.
+    mechanism
+        A mechanism module (see :mod:`sim.mechanisms`).
+    s
+        A :class:`sim.state.State`.
+    P
+        Parameter arrays from :func:`sim.population.build`.
+    m
+        The month's draws, changes and lever strengths for the batch.
     """
+    from sim import levers as lever_table
+    from sim.state import as_arrays
 
-    commitment: np.ndarray | None = None
-    trust: np.ndarray | None = None
-    savings: np.ndarray | None = None
-    cost: np.ndarray | None = None
-    own: dict[str, np.ndarray] = field(default_factory=dict)
-    shared: dict[str, np.ndarray] = field(default_factory=dict)
-    launch: np.ndarray | None = None
-    ends: np.ndarray | None = None
-    events: list[Events] = field(default_factory=list)
-
-
-Arrays = SimpleNamespace
-"""Parameters compiled to arrays: ``(R,)`` per partnership, ``(R, K)`` per council."""
-
-
-def sum_k(x: np.ndarray) -> np.ndarray:
-    """Sum over the last (council) axis, adding councils in order.
-
-    numpy's reductions over a short last axis are slow; adding slices is several times
-    faster and gives the same bits for any number of replications.
-    """
-    out = np.array(x[..., 0], dtype=float)
-    for j in range(1, x.shape[-1]):
-        out += x[..., j]
+    n, k = s.active.shape
+    state = as_arrays(s, copy=True)
+    own = {name: value.copy() for name, value in s.mech[mechanism.NAME].items()}
+    own_arrays = mechanism.Own(**own)
+    draws = np.stack([m.draws[name] for name in mechanism.STREAMS]) if mechanism.STREAMS else np.zeros((0, n, k))
+    strengths = np.stack([m.levers[name] for name in lever_table.NAMES], axis=1)
+    q = getattr(P.mech, mechanism.NAME)
+    out = BatchEffect(
+        np.zeros((n, k)), np.zeros((n, k, k)), np.zeros(n), np.zeros(n), np.zeros(n, bool), np.zeros(n, bool), {}, {},
+        [Events(what, np.zeros((n, k), bool), np.zeros((n, k))) for what in mechanism.EVENTS],
+    )  # fmt: skip
+    fx = empty_effect(k, len(mechanism.EVENTS))
+    for i in range(n):
+        clear(fx)
+        month = Month(i, m.t, np.ascontiguousarray(draws[:, i]), np.ascontiguousarray(strengths[i]), np.ascontiguousarray(m.changed[i]))
+        out.savings[i], out.cost[i], out.launch[i], out.ends[i] = mechanism.step(state, own_arrays, P, q, month, fx)
+        out.commitment[i], out.trust[i] = fx.commitment, fx.trust
+        for e, events in enumerate(out.events):
+            events.mask[i], events.size[i] = fx.event_mask[e], fx.event_size[e]
+    out.own = own
+    out.shared = {name: getattr(state, name) for name in mechanism.SHARED}
     return out
-
-
-def sum_c(x: np.ndarray) -> np.ndarray:
-    """Sum over the first (cause) axis, adding causes in order.
-
-    numpy sums a short axis pairwise when little else is in the array and row by row when
-    much is, which rounds differently; adding in order gives the same bits for one
-    replication as for any batch.
-    """
-    out = x[0].copy()
-    for c in range(1, x.shape[0]):
-        out += x[c]
-    return out
-
-
-def prod_c(x: np.ndarray) -> np.ndarray:
-    """Product over the first (cause) axis, in order (see :func:`sum_c`)."""
-    out = x[0].copy()
-    for c in range(1, x.shape[0]):
-        out *= x[c]
-    return out
-
-
-def max_k(x: np.ndarray) -> np.ndarray:
-    """Maximum over the last (council) axis (see :func:`sum_k`)."""
-    out = np.array(x[..., 0], dtype=float)
-    for j in range(1, x.shape[-1]):
-        np.maximum(out, x[..., j], out=out)
-    return out
-
-
-def any_k(x: np.ndarray) -> np.ndarray:
-    """Logical or over the last (council) axis (see :func:`sum_k`)."""
-    out = np.array(x[..., 0], dtype=bool)
-    for j in range(1, x.shape[-1]):
-        out |= x[..., j]
-    return out
-
-
-def size_weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted mean over the last axis; 0 where all weights are 0."""
-    total = sum_k(weights)
-    return np.divide(sum_k(values * weights), total, out=np.zeros_like(total), where=total > 0)
-
-
-def pair_mask(active: np.ndarray) -> np.ndarray:
-    """``(R, K, K)``: both councils active and distinct."""
-    k = active.shape[1]
-    return active[:, :, None] & active[:, None, :] & ~np.eye(k, dtype=bool)[None]
-
-
-def lifted(base: np.ndarray, strength: np.ndarray) -> np.ndarray:
-    """A 0..1 quality raised by a lever of the given strength: ``base + strength * (1 - base)``."""
-    return base + strength * (1.0 - base)
-
-
-def commercial_capability(P: Arrays, m: Month) -> np.ndarray:
-    """Commercial capability of the service with the ``commercial_capability`` lever applied, ``(R,)`` (cases 04 and 05)."""
-    return lifted(P.partnership.commercial_capability, m.levers["commercial_capability"])

@@ -9,19 +9,24 @@ risk and keep a continuity plan for the loss of key people (lever ``continuity_p
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month
+from sim.jit import compiled
+from sim.levers import CONTINUITY_PLAN
+from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, note
 from sim.params import ASSUMPTION, G08, param
-from sim.state import State
 
 NAME = "case01"
 CAUSE = "case01_key_person"
 CASE = "01"
 TITLE = "Over-dependency on key personnel"
 STREAMS = ("case01.leave",)
+EVENTS = ("its champion left", "a new champion took up post")
+SHARED: tuple[str, ...] = ()
 
 
 @dataclass
@@ -55,37 +60,46 @@ class Params(MechanismParams):
     continuity_vacancy_cut: float = param(0.6, 0, 1, "share", f"{G08} case 01 key learning", "share of the vacancy a full continuity plan removes")
 
 
-def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
+ParamArrays = namedtuple("ParamArrays", field_names(Params))
+Own = namedtuple("Own", ["present", "vacancy"])
+
+
+def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     """Every council starts with its champion in post and no vacancy."""
     return {"present": np.ones((n_reps, n_councils), bool), "vacancy": np.zeros((n_reps, n_councils), np.int64)}
 
 
-def step(s: State, P: Arrays, m: Month) -> Effect:
+@compiled
+def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tuple[float, float, bool, bool]:
     """A champion leaves; trust drops and commitment erodes until a successor arrives.
 
     Reads key-person dependency, pairwise trust, the arrangement's maturity and the
     continuity plan; changes trust, commitment and the council's vacancy.
     """
-    q = P.mech.case01
-    own = s.mech[NAME]
-    live = (s.active & s.running[:, None]) & q.enabled[:, None]
-    plan = m.levers["continuity_plan"][:, None]
-    exposure = P.council.key_person_dependency * (1.0 - q.resilience[:, None] * s.maturity[:, None])
-
-    leaves = live & own["present"] & (m.draws["case01.leave"] < q.leave_hazard[:, None])
-    drop = np.where(leaves, q.trust_drop[:, None] * exposure * (1.0 - q.continuity_trust_kept[:, None] * plan), 0.0)
-    pairs = s.pairs
-    trust = np.where(pairs, drop[:, :, None] + drop[:, None, :], 0.0)
-
-    vacant = live & ~own["present"]
-    erosion = np.where(vacant, q.erosion[:, None] * exposure, 0.0)
-    vacancy_length = np.rint(q.vacancy_months[:, None] * (1.0 - q.continuity_vacancy_cut[:, None] * plan)).astype(np.int64)
-    vacancy = np.where(leaves, vacancy_length, np.where(vacant, own["vacancy"] - 1, own["vacancy"]))
-    arrives = vacant & (vacancy <= 0)
-    present = (own["present"] & ~leaves) | arrives
-    return Effect(
-        commitment=erosion,
-        trust=trust,
-        own={"present": present, "vacancy": np.maximum(vacancy, 0)},
-        events=[Events("its champion left", leaves, drop), Events("a new champion took up post", arrives, np.zeros_like(drop))],
-    )
+    i = m.i
+    n = s.active.shape[1]
+    if not q.enabled[i]:
+        return 0.0, 0.0, False, False
+    plan = m.levers[CONTINUITY_PLAN]
+    for k in range(n):
+        if not s.active[i, k]:
+            continue
+        exposure = P.council.key_person_dependency[i, k] * (1.0 - q.resilience[i] * s.maturity[i])
+        present = own.present[i, k]
+        if present and m.draws[0, k] < q.leave_hazard[i]:
+            drop = q.trust_drop[i] * exposure * (1.0 - q.continuity_trust_kept[i] * plan)
+            for j in range(n):
+                if s.pairs[i, k, j]:  # trust breaks down both ways
+                    fx.trust[k, j] += drop
+                    fx.trust[j, k] += drop
+            own.present[i, k] = False
+            own.vacancy[i, k] = max(np.int64(np.rint(q.vacancy_months[i] * (1.0 - q.continuity_vacancy_cut[i] * plan))), 0)
+            note(fx, 0, k, drop)
+        elif not present:
+            fx.commitment[k] = q.erosion[i] * exposure
+            vacancy = own.vacancy[i, k] - 1
+            if vacancy <= 0:
+                own.present[i, k] = True
+                note(fx, 1, k, 0.0)
+            own.vacancy[i, k] = max(vacancy, 0)
+    return 0.0, 0.0, False, False

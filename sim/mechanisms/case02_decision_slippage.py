@@ -12,19 +12,25 @@ decision-maker or repeated slippage (lever ``agreed_decision_process``).
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, any_k, lifted
+from sim.jit import compiled
+from sim.levers import AGREED_DECISION_PROCESS
+from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, param
-from sim.state import PROPOSAL, State
+from sim.state import PROPOSAL
 
 NAME = "case02"
 CAUSE = "case02_decision_slippage"
 CASE = "02"
 TITLE = "Decision slippage: two neighbouring district councils"
 STREAMS = ("case02.approve", "case02.forewarned")
+EVENTS = ("the business case slipped again", "deferred the decision until its new chief executive arrives")
+SHARED = ("approval_due",)
 
 
 @dataclass
@@ -68,48 +74,57 @@ class Params(MechanismParams):
     fatigue_growth: float = param(0.25, 0, 2, "share per slip", f"{G08} problem 04 (frustration)", "how much each further slip adds to the fatigue")
 
 
-def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
+ParamArrays = namedtuple("ParamArrays", field_names(Params))
+Own = namedtuple("Own", ["slips", "surfaced", "approved"])
+
+
+def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     """No slips yet and no concern has surfaced."""
     return {"slips": np.zeros(n_reps, np.int64), "surfaced": np.zeros((n_reps, n_councils), bool), "approved": np.zeros((n_reps, n_councils), bool)}
 
 
-def clarity(P: Arrays, m: Month) -> np.ndarray:
-    """Decision-process clarity with the ``agreed_decision_process`` lever applied, ``(R,)``."""
-    return lifted(P.partnership.decision_clarity, m.levers["agreed_decision_process"])
+@compiled
+def clarity(P: Any, i: int, strength: float) -> float:
+    """Decision-process clarity of row ``i`` with the ``agreed_decision_process`` lever at ``strength``."""
+    return lifted(P.partnership.decision_clarity[i], strength)
 
 
-def step(s: State, P: Arrays, m: Month) -> Effect:
+@compiled
+def pending(s: Any, m: Month, i: int, k: int, watched: float) -> bool:
+    """Council k defers: its chief executive is about to change and it was not forewarned to decide anyway."""
+    return s.notice[i, k] > 0 and not m.draws[1, k] < watched
+
+
+@compiled
+def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tuple[float, float, bool, bool]:
     """Decide at each decision point: approve (launch) or slip, with fatigue booked here.
 
     Reads decision-process clarity, sovereignty concern, confidence in the in-house team,
     pace and a pending change of chief executive; changes the approval date and commitment.
     """
-    q = P.mech.case02
-    own = s.mech[NAME]
-    deciding = s.running & (s.phase == PROPOSAL) & (m.t >= s.approval_due) & q.enabled
-    c = clarity(P, m)
-    watched = m.levers["agreed_decision_process"][:, None]
-    pending = (s.notice > 0) & ~(m.draws["case02.forewarned"] < watched)
-    hidden = np.maximum(s.sovereignty, 1.0 - P.council.inhouse_confidence) * (1.0 - c[:, None])
-    p_approve = 1.0 - q.refusal[:, None] * (1.0 - c[:, None]) - q.concern_weight[:, None] * hidden * own["surfaced"]
-    agreed = own["approved"] | (deciding[:, None] & (m.draws["case02.approve"] < p_approve) & ~pending)
-    approved = deciding & ~any_k(~agreed & s.active)
-    slipped = deciding & ~approved
-
-    slip_cols = slipped[:, None] & s.active & ~agreed
-    fatigue = q.fatigue[:, None] * (0.5 + P.council.pace) * (1.0 + q.fatigue_growth[:, None] * own["slips"][:, None])
-    loss = np.where(slip_cols, fatigue, 0.0)
-    step_months = np.maximum(1, np.rint(q.iteration_months * (1.0 - q.clarity_speedup * c))).astype(np.int64)
-    # When the process is switched off, approval comes on the planned date.
-    launch = approved | (s.running & (s.phase == PROPOSAL) & (m.t >= s.approval_due) & ~q.enabled)
-    return Effect(
-        commitment=loss,
-        launch=launch,
-        ends=slipped & (own["slips"] + slipped >= q.max_slips),
-        own={"slips": own["slips"] + slipped, "surfaced": own["surfaced"] | slip_cols, "approved": agreed},
-        shared={"approval_due": np.where(slipped, m.t + step_months, s.approval_due)},
-        events=[
-            Events("the business case slipped again", slip_cols & ~(pending & slip_cols), loss),
-            Events("deferred the decision until its new chief executive arrives", slip_cols & pending, loss),
-        ],
-    )
+    i, t = m.i, m.t
+    n = s.active.shape[1]
+    due = s.phase[i] == PROPOSAL and t >= s.approval_due[i]
+    if not due:
+        return 0.0, 0.0, False, False
+    if not q.enabled[i]:
+        return 0.0, 0.0, True, False  # with the process switched off, approval comes on the planned date
+    watched = m.levers[AGREED_DECISION_PROCESS]
+    c = clarity(P, i, watched)
+    approved = True
+    for k in range(n):
+        hidden = max(s.sovereignty[i, k], 1.0 - P.council.inhouse_confidence[i, k]) * (1.0 - c)
+        p_approve = 1.0 - q.refusal[i] * (1.0 - c) - q.concern_weight[i] * hidden * own.surfaced[i, k]
+        own.approved[i, k] = own.approved[i, k] or (m.draws[0, k] < p_approve and not pending(s, m, i, k, watched))
+        approved = approved and (own.approved[i, k] or not s.active[i, k])
+    if approved:
+        return 0.0, 0.0, True, False
+    for k in range(n):
+        if s.active[i, k] and not own.approved[i, k]:
+            fx.commitment[k] = q.fatigue[i] * (0.5 + P.council.pace[i, k]) * (1.0 + q.fatigue_growth[i] * own.slips[i])
+            own.surfaced[i, k] = True
+            note(fx, 1 if pending(s, m, i, k, watched) else 0, k, fx.commitment[k])
+    step_months = max(1, np.int64(np.rint(q.iteration_months[i] * (1.0 - q.clarity_speedup[i] * c))))
+    s.approval_due[i] = t + step_months
+    own.slips[i] += 1
+    return 0.0, 0.0, False, own.slips[i] >= q.max_slips[i]

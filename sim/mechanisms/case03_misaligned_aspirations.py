@@ -11,19 +11,25 @@ motivations and "no-go" areas from the start; a big mismatch calls for caution
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, size_weighted_mean
+from sim.jit import compiled
+from sim.levers import OPEN_MOTIVATIONS
+from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, note
 from sim.params import G08, param
-from sim.state import State
+from sim.state import INTEGRATION
 
 NAME = "case03"
 CAUSE = "case03_misaligned_aspirations"
 CASE = "03"
 TITLE = "Misaligned aspirations"
 STREAMS: tuple[str, ...] = ()
+EVENTS = ("a change exposed aims that differ from its partners'",)
+SHARED: tuple[str, ...] = ()
 
 
 @dataclass
@@ -44,31 +50,48 @@ class Params(MechanismParams):
     openness_relief: float = param(0.7, 0, 1, "share", f"{G08} case 03 key learning", "share of the harm that full openness about motivations prevents")
 
 
-def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
+ParamArrays = namedtuple("ParamArrays", field_names(Params))
+Own = namedtuple("Own", [])
+
+
+def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     """Case 03 keeps no state of its own."""
     return {}
 
 
-def misalignment(s: State, P: Arrays) -> np.ndarray:
-    """``(R, K)``: size-weighted mean distance of each council's aims from its partners'."""
-    pairs = s.pairs
-    distance = np.abs(s.orientation[:, :, None] - s.orientation[:, None, :])
-    weights = np.where(pairs, P.council.size[:, None, :], 0.0)
-    return size_weighted_mean(distance, weights)
+@compiled
+def misalignment(s: Any, P: Any, i: int, k: int) -> float:
+    """Size-weighted mean distance of council k's aims from its partners' in row ``i``."""
+    distance, weights = 0.0, 0.0
+    for j in range(s.active.shape[1]):
+        if s.pairs[i, k, j]:
+            distance += abs(s.orientation[i, k] - s.orientation[i, j]) * P.council.size[i, j]
+            weights += P.council.size[i, j]
+    return distance / weights if weights > 0 else 0.0
 
 
-def step(s: State, P: Arrays, m: Month) -> Effect:
+@compiled
+def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tuple[float, float, bool, bool]:
     """A change hits a misaligned partner's commitment; misalignment caps the savings.
 
     Reads strategic orientation (moved by elections), sizes, this month's exogenous
     changes and openness about motivations; changes commitment and savings.
     """
-    q = P.mech.case03
-    live = s.running & q.enabled
-    openness = 1.0 - q.openness_relief * m.levers["open_motivations"]
-    mis = misalignment(s, P)
-    hit = m.changed & s.active & live[:, None]
-    loss = np.where(hit, q.change_sensitivity[:, None] * mis * openness[:, None], 0.0)
-    overall = size_weighted_mean(mis, np.where(s.active, P.council.size, 0.0))
-    savings = np.where(live & s.launched, q.potential_loss * overall * openness, 0.0)
-    return Effect(commitment=loss, savings=savings, events=[Events("a change exposed aims that differ from its partners'", hit & (loss > 0), loss)])
+    i = m.i
+    if not q.enabled[i]:
+        return 0.0, 0.0, False, False
+    openness = 1.0 - q.openness_relief[i] * m.levers[OPEN_MOTIVATIONS]
+    overall, weights = 0.0, 0.0
+    for k in range(s.active.shape[1]):
+        if not s.active[i, k]:
+            continue
+        mis = misalignment(s, P, i, k)
+        overall += mis * P.council.size[i, k]
+        weights += P.council.size[i, k]
+        if m.changed[k]:
+            fx.commitment[k] = q.change_sensitivity[i] * mis * openness
+            if fx.commitment[k] > 0:
+                note(fx, 0, k, fx.commitment[k])
+    if s.phase[i] < INTEGRATION:
+        return 0.0, 0.0, False, False
+    return q.potential_loss[i] * (overall / weights if weights > 0 else 0.0) * openness, 0.0, False, False

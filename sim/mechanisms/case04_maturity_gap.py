@@ -13,19 +13,25 @@ first (lever ``it_harmonisation_first``).
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, commercial_capability, max_k, sum_k
+from sim.jit import compiled
+from sim.levers import COMMERCIAL_CAPABILITY
+from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, GIR, GOVERNANCE, param
-from sim.state import State
+from sim.state import INTEGRATION
 
 NAME = "case04"
 CAUSE = "case04_maturity_gap"
 CASE = "04"
 TITLE = "Local authority trading company: maturity gap and no commercial edge"
 STREAMS: tuple[str, ...] = ()
+EVENTS = ("felt held back by a less mature partner",)
+SHARED: tuple[str, ...] = ()
 TRADING_COMPANY = GOVERNANCE.index("trading_company")
 
 
@@ -68,34 +74,47 @@ class Params(MechanismParams):
     stagnation_months: float = param(36, 1, 240, "months", ASSUMPTION, "months after launch for a trading company to stagnate fully", integer=True)
 
 
-def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
+ParamArrays = namedtuple("ParamArrays", field_names(Params))
+Own = namedtuple("Own", ["widen"])
+
+
+def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     """How much each pair's risk-appetite gap widens the effect of their IT gap (fixed for the run)."""
     risk_gap = np.abs(P.council.risk_appetite[:, :, None] - P.council.risk_appetite[:, None, :])
     return {"widen": 1.0 - P.mech.case04.risk_gap_weight[:, None, None] * (1.0 - risk_gap)}
 
 
-def gaps(s: State, P: Arrays, q: Arrays) -> np.ndarray:
-    """``(R, K, K)``: how far council k is ahead of council j, widened by their risk-appetite gap."""
-    ahead = np.maximum(s.it_maturity[:, :, None] - s.it_maturity[:, None, :], 0.0)
-    return ahead * s.mech[NAME]["widen"] * s.pairs
+@compiled
+def gap(s: Any, own: Own, i: int, k: int, j: int) -> float:
+    """How far council k is ahead of council j in row ``i``, widened by their risk-appetite gap (0 unless both are in)."""
+    return max(s.it_maturity[i, k] - s.it_maturity[i, j], 0.0) * own.widen[i, k, j] * s.pairs[i, k, j]
 
 
-def step(s: State, P: Arrays, m: Month) -> Effect:
+@compiled
+def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tuple[float, float, bool, bool]:
     """The leader's trust in laggards erodes and savings leak while the estate is unharmonised.
 
     Reads pairwise IT-maturity and risk-appetite gaps, harmonisation progress, governance
     form and commercial capability; changes trust and savings.
     """
-    q = P.mech.case04
-    live = s.running & s.launched & q.enabled
-    unharmonised = np.where(live, 1.0 - s.harmonisation, 0.0)
-    g = gaps(s, P, q)
-    trust = q.frustration[:, None, None] * g * unharmonised[:, None, None]
-    widest = max_k(max_k(g))
-    gap_share = q.gap_savings_loss * widest * unharmonised
-    trading = live & (P.partnership.governance == TRADING_COMPANY)
-    ramp = np.clip(s.months_since_launch / q.stagnation_months, 0.0, 1.0)
-    stagnant = np.where(trading, q.stagnation * (1.0 - commercial_capability(P, m)) * ramp, 0.0)
-    savings = 1.0 - (1.0 - gap_share) * (1.0 - stagnant)
-    held_back = sum_k(trust)
-    return Effect(trust=trust, savings=savings, events=[Events("felt held back by a less mature partner", held_back > 0.01, held_back)])
+    i, t = m.i, m.t
+    n = s.active.shape[1]
+    if not (q.enabled[i] and s.phase[i] >= INTEGRATION):
+        return 0.0, 0.0, False, False
+    unharmonised = 1.0 - s.harmonisation[i]
+    widest = 0.0
+    for k in range(n):
+        held_back = 0.0
+        for j in range(n):
+            g = gap(s, own, i, k, j)
+            widest = max(widest, g)
+            fx.trust[k, j] = q.frustration[i] * g * unharmonised
+            held_back = fx.trust[k, j] if j == 0 else held_back + fx.trust[k, j]
+        if held_back > 0.01:
+            note(fx, 0, k, held_back)
+    gap_share = q.gap_savings_loss[i] * widest * unharmonised
+    stagnant = 0.0
+    if P.partnership.governance[i] == TRADING_COMPANY:
+        ramp = min(max((t - s.launch_month[i]) / q.stagnation_months[i], 0.0), 1.0)
+        stagnant = q.stagnation[i] * (1.0 - lifted(P.partnership.commercial_capability[i], m.levers[COMMERCIAL_CAPABILITY])) * ramp
+    return 1.0 - (1.0 - gap_share) * (1.0 - stagnant), 0.0, False, False

@@ -13,19 +13,25 @@ a tested commercial model that grows faster).
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, commercial_capability, sum_k
+from sim.jit import compiled
+from sim.levers import COMMERCIAL_CAPABILITY, MARKET_TESTING
+from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, GOVERNANCE, param
-from sim.state import State
+from sim.state import INTEGRATION
 
 NAME = "case05"
 CAUSE = "case05_commercial_venture"
 CASE = "05"
 TITLE = "A commercial experiment without enough guaranteed business"
 STREAMS: tuple[str, ...] = ()
+EVENTS = ("the venture is unsustainable below break-even",)
+SHARED: tuple[str, ...] = ()
 VENTURE = GOVERNANCE.index("commercial_venture")
 
 
@@ -51,45 +57,52 @@ class Params(MechanismParams):
     )
 
 
-def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
+ParamArrays = namedtuple("ParamArrays", field_names(Params))
+Own = namedtuple("Own", ["market", "below"])
+
+
+def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     """Outside business starts at the partnership's market volume; no months below break-even."""
     return {"market": P.partnership.market_volume.astype(float).copy(), "below": np.zeros(n_reps, np.int64)}
 
 
-def revenue(s: State, P: Arrays, m: Month, market: np.ndarray) -> np.ndarray:
-    """Revenue as a share of break-even, ``(R,)``."""
-    q = P.mech.case05
+@compiled
+def revenue(s: Any, P: Any, q: ParamArrays, m: Month, market: float) -> float:
+    """Revenue of row ``m.i`` as a share of break-even."""
+    i = m.i
     pp = P.partnership
-    testing = m.levers["market_testing"]
-    share = sum_k(P.council.size * s.active) / sum_k(P.council.size)
-    guaranteed = s.months_since_launch < pp.guarantee_months + np.rint(testing * q.extra_guarantee_months)
-    kept = np.where(guaranteed, 1.0, q.retention)
-    return pp.guaranteed_volume * (1.0 + q.extra_guaranteed_volume * testing) * share * kept + market
+    testing = m.levers[MARKET_TESTING]
+    inside = P.council.size[i, 0] * s.active[i, 0]
+    total = P.council.size[i, 0]
+    for k in range(1, s.active.shape[1]):
+        inside += P.council.size[i, k] * s.active[i, k]
+        total += P.council.size[i, k]
+    guaranteed = m.t - s.launch_month[i] < pp.guarantee_months[i] + np.rint(testing * q.extra_guarantee_months[i])
+    kept = 1.0 if guaranteed else q.retention[i]
+    return pp.guaranteed_volume[i] * (1.0 + q.extra_guaranteed_volume[i] * testing) * (inside / total) * kept + market
 
 
-def step(s: State, P: Arrays, m: Month) -> Effect:
+@compiled
+def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tuple[float, float, bool, bool]:
     """Grow outside business, count months below break-even and declare insolvency.
 
     Reads governance form, guaranteed volume and its duration, customer concentration,
     commercial capability and break-even; changes commitment, savings and solvency.
     """
-    q = P.mech.case05
-    own = s.mech[NAME]
-    live = s.running & s.launched & q.enabled & (P.partnership.governance == VENTURE)
-    if not live.any():
-        return Effect()
-    testing = m.levers["market_testing"]
-    concentration = P.partnership.customer_concentration * (1.0 - q.diversification * testing)
-    growth = q.market_growth * commercial_capability(P, m) * (1.0 - concentration) * (1.0 + testing)
-    market = np.where(live, np.minimum(own["market"] + growth, q.market_cap), own["market"])
-    deficit = np.where(live, np.clip(1.0 - revenue(s, P, m, market), 0.0, 1.0), 0.0)
-    below = np.where(live, np.where(deficit > 0, own["below"] + 1, 0), own["below"])
-    insolvent = live & (below >= P.partnership.break_even_months)
-    loss = np.where(s.active, (q.anxiety * deficit)[:, None], 0.0)
-    return Effect(
-        commitment=loss,
-        savings=np.minimum(q.deficit_cost * deficit, 1.0),
-        ends=insolvent,
-        own={"market": market, "below": below},
-        events=[Events("the venture is unsustainable below break-even", insolvent[:, None] & s.active, np.broadcast_to(deficit[:, None], s.active.shape))],
-    )
+    i = m.i
+    if not (q.enabled[i] and s.phase[i] >= INTEGRATION and P.partnership.governance[i] == VENTURE):
+        return 0.0, 0.0, False, False
+    testing = m.levers[MARKET_TESTING]
+    capability = lifted(P.partnership.commercial_capability[i], m.levers[COMMERCIAL_CAPABILITY])
+    concentration = P.partnership.customer_concentration[i] * (1.0 - q.diversification[i] * testing)
+    growth = q.market_growth[i] * capability * (1.0 - concentration) * (1.0 + testing)
+    own.market[i] = min(own.market[i] + growth, q.market_cap[i])
+    deficit = min(max(1.0 - revenue(s, P, q, m, own.market[i]), 0.0), 1.0)
+    own.below[i] = own.below[i] + 1 if deficit > 0 else 0
+    insolvent = own.below[i] >= P.partnership.break_even_months[i]
+    for k in range(s.active.shape[1]):
+        if s.active[i, k]:
+            fx.commitment[k] = q.anxiety[i] * deficit
+            if insolvent:
+                note(fx, 0, k, deficit)
+    return min(q.deficit_cost[i] * deficit, 1.0), 0.0, False, insolvent

@@ -11,19 +11,25 @@ on its own so the journey can halt without breaking what works (lever ``staged_s
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, any_k, max_k
+from sim.jit import compiled
+from sim.levers import STAGED_SCOPE
+from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, note
 from sim.params import G08, param
-from sim.state import OPERATING, State
+from sim.state import OPERATING
 
 NAME = "case06"
 CAUSE = "case06_scope_tension"
 CASE = "06"
 TITLE = "District and county: deeper sharing unpicks the IT sharing"
 STREAMS: tuple[str, ...] = ()
+EVENTS = ("feared being subsumed by a larger partner", "deeper sharing halted; the IT sharing carries on alone")
+SHARED = ("scope", "phase")
 
 
 @dataclass
@@ -56,42 +62,48 @@ class Params(MechanismParams):
     )
 
 
-def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
+ParamArrays = namedtuple("ParamArrays", field_names(Params))
+Own = namedtuple("Own", ["larger"])
+
+
+def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     """How much larger council j is than council k (fixed for the run)."""
     size = P.council.size
     return {"larger": np.maximum(1.0 - size[:, :, None] / size[:, None, :], 0.0)}
 
 
-def asymmetry(s: State, P: Arrays) -> np.ndarray:
-    """``(R, K, K)``: how much larger council j is than council k (0 when not larger or gone), in [0, 1)."""
-    return s.mech[NAME]["larger"] * s.pairs
-
-
-def step(s: State, P: Arrays, m: Month) -> Effect:
+@compiled
+def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tuple[float, float, bool, bool]:
     """During deeper sharing the smaller partner's fear of being subsumed costs commitment and trust.
 
     Reads size asymmetry, sovereignty concern, scope stage and agreed priorities; changes
     commitment, trust and (with staged scope) halts the deeper stage.
     """
-    q = P.mech.case06
-    staged = m.levers["staged_scope"]
-    deeper = s.running & (s.scope == 1) & q.enabled
-    if not deeper.any():
-        return Effect()
-    a = asymmetry(s, P)
-    unresolved = (1.0 - staged)[:, None]
-    fear = np.where(deeper[:, None] & s.active, s.sovereignty * max_k(a) * unresolved, 0.0)
-    commitment = q.tension[:, None] * fear
-    trust_k = q.trust_loss[:, None, None] * fear[:, :, None] * (a > 0)
-    trust = trust_k + trust_k.transpose(0, 2, 1)
-    margin = P.council.exit_threshold + q.halt_margin[:, None]
-    halt = deeper & (staged > 0) & any_k(s.active & (s.commitment - commitment < margin))
-    return Effect(
-        commitment=commitment,
-        trust=trust,
-        shared={"scope": np.where(halt, 0, s.scope), "phase": np.where(halt, OPERATING, s.phase)},
-        events=[
-            Events("feared being subsumed by a larger partner", fear > 0.05, commitment),
-            Events("deeper sharing halted; the IT sharing carries on alone", halt[:, None] & s.active, np.zeros_like(commitment)),
-        ],
-    )
+    i = m.i
+    n = s.active.shape[1]
+    if not (q.enabled[i] and s.scope[i] == 1):
+        return 0.0, 0.0, False, False
+    staged = m.levers[STAGED_SCOPE]
+    halt = False
+    for k in range(n):
+        if not s.active[i, k]:
+            continue
+        larger = own.larger[i, k, 0] * s.pairs[i, k, 0]
+        for j in range(1, n):
+            larger = max(larger, own.larger[i, k, j] * s.pairs[i, k, j])
+        fear = s.sovereignty[i, k] * larger * (1.0 - staged)
+        fx.commitment[k] = q.tension[i] * fear
+        for j in range(n):
+            if own.larger[i, k, j] * s.pairs[i, k, j] > 0:  # felt towards a larger partner, and shared by it
+                fx.trust[k, j] += q.trust_loss[i] * fear
+                fx.trust[j, k] += q.trust_loss[i] * fear
+        if fear > 0.05:
+            note(fx, 0, k, fx.commitment[k])
+        halt = halt or s.commitment[i, k] - fx.commitment[k] < P.council.exit_threshold[i, k] + q.halt_margin[i]
+    if halt and staged > 0:
+        s.scope[i] = 0
+        s.phase[i] = OPERATING
+        for k in range(n):
+            if s.active[i, k]:
+                note(fx, 1, k, 0.0)
+    return 0.0, 0.0, False, False

@@ -11,19 +11,25 @@ good service first and rebrand only when mature (lever ``reputation_first``).
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.base import Arrays, Effect, Events, MechanismParams, Month, lifted, sum_k
+from sim.jit import compiled
+from sim.levers import COMMUNICATIONS_PLAN, REPUTATION_FIRST
+from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, param
-from sim.state import State
+from sim.state import INTEGRATION
 
 NAME = "case07"
 CAUSE = "case07_premature_rebrand"
 CASE = "07"
 TITLE = "A marketing mistake: a premature rebrand"
 STREAMS: tuple[str, ...] = ()
+EVENTS = ("the service was rebranded; users began to treat it as an outside supplier",)
+SHARED: tuple[str, ...] = ()
 
 
 @dataclass
@@ -49,44 +55,46 @@ class Params(MechanismParams):
     rebrand_cost: float = param(0.1, 0, 10, "GBP m", f"{G08} case 07 (a distraction)", "cost of the branding effort")
 
 
-def init(P: Arrays, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
+ParamArrays = namedtuple("ParamArrays", field_names(Params))
+Own = namedtuple("Own", ["rebranded", "deficit"])
+
+
+def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     """No rebrand yet and no goodwill lost."""
     return {"rebranded": np.zeros(n_reps, bool), "deficit": np.zeros(n_reps)}
 
 
-def step(s: State, P: Arrays, m: Month) -> Effect:
+@compiled
+def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tuple[float, float, bool, bool]:
     """Rebrand when planned (after maturity, with the lever) and pay for lost goodwill.
 
     Reads the planned rebrand month, the service's maturity, service quality and
     communications; changes goodwill, trust, savings and costs.
     """
-    q = P.mech.case07
-    own = s.mech[NAME]
-    live = s.running & s.launched & q.enabled
-    planned = P.partnership.rebrand_month
-    ready = s.maturity >= m.levers["reputation_first"] * q.maturity_needed
-    rebrand = live & ~own["rebranded"] & (planned >= 0) & (s.months_since_launch >= planned) & ready
-    if not (rebrand.any() or own["deficit"].any()):
-        return Effect()
-    comms = lifted(P.partnership.communications, m.levers["communications_plan"])
-    immaturity = np.clip(1.0 - np.divide(s.maturity, q.maturity_needed, out=np.ones_like(s.maturity), where=q.maturity_needed > s.maturity), 0.0, 1.0)
-    shock = np.where(rebrand, q.goodwill_shock * immaturity * (1.0 - q.communications_relief * comms), 0.0)
-    quality = sum_k(P.council.service_quality * s.active) / np.maximum(sum_k(s.active), 1)
-    deficit = np.where(live, own["deficit"] * (1.0 - q.goodwill_recovery * quality), own["deficit"])
-    deficit = np.minimum(deficit + shock, 1.0)
-    pairs = s.pairs
-    trust = np.where(pairs & live[:, None, None], (q.trust_erosion * deficit)[:, None, None], 0.0)
-    savings = np.where(live, q.effectiveness_loss * deficit, 0.0)
-    return Effect(
-        trust=trust,
-        savings=savings,
-        cost=np.where(rebrand, q.rebrand_cost, 0.0),
-        own={"rebranded": own["rebranded"] | rebrand, "deficit": deficit},
-        events=[
-            Events(
-                "the service was rebranded; users began to treat it as an outside supplier",
-                rebrand[:, None] & s.active,
-                np.broadcast_to(shock[:, None], s.active.shape),
-            )
-        ],
-    )
+    i, t = m.i, m.t
+    n = s.active.shape[1]
+    if not (q.enabled[i] and s.phase[i] >= INTEGRATION):
+        return 0.0, 0.0, False, False
+    planned = P.partnership.rebrand_month[i]
+    maturity, needed = s.maturity[i], q.maturity_needed[i]
+    rebrand = not own.rebranded[i] and planned >= 0 and t - s.launch_month[i] >= planned and maturity >= m.levers[REPUTATION_FIRST] * needed
+    shock = 0.0
+    if rebrand:
+        comms = lifted(P.partnership.communications[i], m.levers[COMMUNICATIONS_PLAN])
+        immaturity = min(max(1.0 - (maturity / needed if needed > maturity else 1.0), 0.0), 1.0)
+        shock = q.goodwill_shock[i] * immaturity * (1.0 - q.communications_relief[i] * comms)
+        own.rebranded[i] = True
+    total = P.council.service_quality[i, 0] * s.active[i, 0]
+    partners = 1.0 if s.active[i, 0] else 0.0
+    for k in range(1, n):
+        total += P.council.service_quality[i, k] * s.active[i, k]
+        partners += 1.0 if s.active[i, k] else 0.0
+    quality = total / max(partners, 1.0)
+    own.deficit[i] = min(own.deficit[i] * (1.0 - q.goodwill_recovery[i] * quality) + shock, 1.0)
+    for k in range(n):
+        if rebrand and s.active[i, k]:
+            note(fx, 0, k, shock)
+        for j in range(n):
+            if s.pairs[i, k, j]:
+                fx.trust[k, j] = q.trust_erosion[i] * own.deficit[i]
+    return q.effectiveness_loss[i] * own.deficit[i], (q.rebrand_cost[i] if rebrand else 0.0), False, False
