@@ -12,4 +12,4 @@ from __future__ import annotations
 
 import numba
 
-compiled = numba.njit(cache=True, _nrt=False)
+compiled = numba.njit(cache=True, _nrt=False, forceinline=True)

@@ -197,6 +197,21 @@ def _month(s: Any, own: tuple, P: Any, t: int, keys: np.ndarray, reps: np.ndarra
 
 
 @compiled
+def _whole_runs(s: Any, own: tuple, P: Any, keys: np.ndarray, reps: np.ndarray, events: Any, w: Scratch) -> None:
+    """Run every replication from month 0 to its end, one replication at a time.
+
+    ``keys[t]`` holds month t's stream keys. Each replication's arrays stay in the
+    processor's cache for all its months, which makes this several times faster than
+    advancing all of them month by month; the numbers are the same.
+    """
+    for i in range(s.active.shape[0]):
+        for t in range(keys.shape[0]):
+            if s.outcome[i] != RUNNING:
+                break
+            _replication_month(s, own, P, i, t, keys[t], reps[i], events, w)
+
+
+@compiled
 def _replication_month(s: Any, own: tuple, P: Any, i: int, t: int, keys: np.ndarray, rep: int, events: Any, w: Scratch) -> None:
     """One month of the replication in row ``i`` (which must still be running), in the order the module docstring gives."""
     n = s.active.shape[1]
@@ -450,13 +465,18 @@ def _own(s: State) -> tuple:
 def step(s: State, P: ParamArrays, seed: int, log: list[Event] | None = None) -> None:
     """Advance every replication by one month, in place; append fired events to ``log``."""
     n, k = s.active.shape
-    shape = (len(EVENT_KINDS), n if log is not None else 0, k)
-    events = (np.zeros(shape, np.bool_), np.zeros(shape))
+    events = (np.zeros((len(EVENT_KINDS), n, k), np.bool_), np.zeros((len(EVENT_KINDS), n, k))) if log is not None else _no_events(s)
     keys = rng.month_keys(np.uint64(seed), s.month, STREAM_IDS)
     _month(as_arrays(s), _own(s), P, s.month, keys, s.reps, events, _scratch(k))
     s.month += 1
     if log is not None:
         _log(log, s, events)
+
+
+def _no_events(s: State) -> tuple[np.ndarray, np.ndarray]:
+    """Event arrays with no rows: the compiled month then keeps no log."""
+    shape = (len(EVENT_KINDS), 0, s.active.shape[1])
+    return np.zeros(shape, np.bool_), np.zeros(shape)
 
 
 def _log(log: list[Event], s: State, events: tuple[np.ndarray, np.ndarray]) -> None:
@@ -475,6 +495,11 @@ def run(P: ParamArrays, reps: np.ndarray, seed: int, log: list[Event] | None = N
     """
     s = init_state(P, reps)
     horizon = int(P.partnership.horizon_months.max())
+    if log is None and observe is None:
+        keys = np.stack([rng.month_keys(np.uint64(seed), t, STREAM_IDS) for t in range(horizon)])
+        _whole_runs(as_arrays(s), _own(s), P, keys, s.reps, _no_events(s), _scratch(s.active.shape[1]))
+        s.month = int(s.end_month.max()) if len(s.reps) else 0
+        return s
     if observe is not None:
         observe(s, s.running)
     while s.month < horizon and s.running.any():
