@@ -11,6 +11,14 @@ from pathlib import Path
 __version__ = "0.1.0"
 
 
+#: Modules no compiled code depends on: editing them keeps the compiled code.
+_NOT_COMPILED = frozenset(
+    """agents.py cases.py comparison.py config.py distributions.py ensemble.py model.py narrative.py outcomes.py paramdocs.py
+    plots.py population.py problems.py provenance.py results.py runner.py scenarios.py schema.py settings.py stats.py
+    summary.py survival.py trajectories.py validation.py""".split()
+)
+
+
 def _numba_cache_dir() -> None:
     """Keep numba's compiled code in a folder named for this exact source tree.
 
@@ -25,7 +33,8 @@ def _numba_cache_dir() -> None:
 
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
+        if path.name not in _NOT_COMPILED:
+            digest.update(path.read_bytes())
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "partnership-sim" / "numba" / digest.hexdigest()[:16]
     try:
         root.mkdir(parents=True, exist_ok=True)

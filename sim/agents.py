@@ -75,7 +75,7 @@ class Council(mesa.Agent):
     def __init__(self, model: PartnershipModel, index: int) -> None:
         super().__init__(model)
         self.index = index
-        self.name: str = model.P.names[index]
+        self.name: str = model.names[index]
         for name, choices in DRAWN.items():
             value = getattr(model.P.council, name)[0, index]
             setattr(self, name, choices[value] if choices else value.item())

@@ -16,6 +16,7 @@ a time, so a replication's numbers never depend on the batch it runs in):
 
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ EVENT_KINDS: tuple[tuple[str, str], ...] = (
     *((list(exogenous.CAUSES)[c], what) for what, c in exogenous.EVENTS),
     *((m.CAUSE, what) for m in MECHANISMS for what in m.EVENTS),
 )
+_CASE_OF = {c.label: c.case for c in causes.CAUSES}
 assert (case01, case02, case03, case04, case05, case06, case07) == MECHANISMS, "the kernel calls the mechanisms in registry order"
 
 
@@ -170,8 +172,9 @@ Scratch = namedtuple("Scratch", ["draws", "strengths", "changed", "fx", "exo_los
 Scratch.__doc__ = "Work arrays for one replication's month, allocated once per month and reused row after row."
 
 
+@functools.cache
 def _scratch(n_councils: int) -> Scratch:
-    """Work arrays for a month of K councils."""
+    """Work arrays for a month of K councils (made once per K: each replication's month resets what it uses)."""
     return Scratch(
         np.empty((len(STREAMS), n_councils)),
         np.empty(len(levers.NAMES)),
@@ -481,10 +484,9 @@ def _no_events(s: State) -> tuple[np.ndarray, np.ndarray]:
 
 def _log(log: list[Event], s: State, events: tuple[np.ndarray, np.ndarray]) -> None:
     mask, size = events
-    for e, (cause, what) in enumerate(EVENT_KINDS):
-        case = causes.CAUSES[causes.INDEX[cause]].case
-        rows, cols = np.nonzero(mask[e])
-        log.extend(Event(int(s.reps[r]), s.month, int(k), cause, case, what, float(size[e, r, k])) for r, k in zip(rows, cols, strict=True))
+    for e, r, k in zip(*np.nonzero(mask), strict=True):
+        cause, what = EVENT_KINDS[e]
+        log.append(Event(int(s.reps[r]), s.month, int(k), cause, _CASE_OF[cause], what, float(size[e, r, k])))
 
 
 def run(P: ParamArrays, reps: np.ndarray, seed: int, log: list[Event] | None = None, observe: Callable[[State, np.ndarray], None] | None = None) -> State:

@@ -138,6 +138,7 @@ class PartnershipModel(mesa.Model):
         self.config = config
         reps = np.array([self.replication], np.int64)
         self.P = population.build(config, self.seed, reps)
+        self.names = [c.name for c in config.councils]
         self.state = kernel.init_state(self.P, reps)
         self.events = EventLog()
         self.councils = [Council(self, k) for k in range(config.n_councils)]
@@ -157,7 +158,7 @@ class PartnershipModel(mesa.Model):
         kernel.step(s, self.P, self.seed, log)
         self._log_milestones(phase, scope)
         for e in log:
-            self.events.add(e.month, self.P.names[e.council], e.what, e.cause, e.size)
+            self.events.add(e.month, self.names[e.council], e.what, e.cause, e.size)
         self._log_exits_and_end()
         self.running = bool(s.running[0])
         self.datacollector.collect(self)

@@ -97,7 +97,7 @@ def simulate_mesa(
                 recorder.record(model.state, running)
         rows.append(model.replication_table())
         if log is not None:
-            index = {name: k for k, name in enumerate(model.P.names)}
+            index = {name: k for k, name in enumerate(model.names)}
             log.extend(kernel.Event(int(r), e.month, index.get(e.council, -1), e.cause, e.case, e.what, e.size) for e in model.events)
     return pd.concat(rows, ignore_index=True)
 
