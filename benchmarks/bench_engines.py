@@ -2,6 +2,7 @@
 
     python benchmarks/bench_engines.py                 # K = 2, 4, 8 x 1e3, 1e4, 1e5 replications
     python benchmarks/bench_engines.py --quick         # a smaller grid
+    python benchmarks/bench_engines.py --markdown benchmarks/results.md   # also write the figures there
 
 Prints partnership-months per second (parameters drawn and kernel run, block by block) and
 the peak traced memory of one block for each size, and the Mesa
@@ -13,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import platform
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 
+import sim
 from sim import kernel, population
 from sim.config import ModelConfig
 from sim.scenarios import load
@@ -73,17 +77,30 @@ def mesa_rate(config_name: str, runs: int = 20) -> float | None:
     return months / (time.perf_counter() - start)
 
 
+def machine() -> str:
+    """One line naming the machine and the versions that matter for speed."""
+    import numba
+
+    return (
+        f"{platform.machine()} {platform.processor() or 'cpu'}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+        f"numpy {np.__version__}, numba {numba.__version__}, partnership-sim {sim.__version__}"
+    )
+
+
 def main() -> None:
-    """Run the grid and print the figures."""
+    """Run the grid, print the figures and optionally write them as Markdown."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="K = 4 only, 1e3 and 1e4 replications")
+    parser.add_argument("--markdown", metavar="PATH", help="also write the figures to this Markdown file")
     args = parser.parse_args()
     baseline = load("baseline")
     sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)
     councils = (4,) if args.quick else (2, 4, 8)
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}; Python {platform.python_version()}; numpy {np.__version__}")
+    lines = [f"machine: {machine()}", ""]
+    print(lines[0])
     warm = with_councils(baseline, 4)
     ensemble_rate(warm, 200)
+    lines += ["| K | replications | partnership-months/s | peak MB (one block) |", "| ---: | ---: | ---: | ---: |"]
     print(f"{'K':>3} {'replications':>12} {'partnership-months/s':>22} {'peak MB (one block)':>20}")
     rate_k4 = None
     for k in councils:
@@ -92,15 +109,31 @@ def main() -> None:
             rate = ensemble_rate(config, n)
             if k == 4 and n == 10_000:
                 rate_k4 = rate
-            print(f"{k:>3} {n:>12,} {rate:>22,.0f} {peak_memory(config, min(n, 10_000)):>20.0f}")
+            peak = peak_memory(config, min(n, 10_000))
+            print(f"{k:>3} {n:>12,} {rate:>22,.0f} {peak:>20.0f}")
+            lines.append(f"| {k} | {n:,} | {rate:,.0f} | {peak:.0f} |")
+    lines.append("")
     mesa = mesa_rate("baseline")
     if mesa is None:
-        print("Mesa front-end: not available (sim.model missing)")
+        lines.append("Mesa front-end: not available (sim.model missing)")
     else:
         ensemble_now = ensemble_rate(warm, 10_000)
-        print(f"Mesa front-end (K=4): {mesa:,.0f} partnership-months/s; ensemble {ensemble_now:,.0f}/s; ratio {ensemble_now / mesa:,.0f}x")
+        lines.append(f"Mesa front-end (K=4): {mesa:,.0f} partnership-months/s; ensemble {ensemble_now:,.0f}/s; ratio {ensemble_now / mesa:,.0f}x")
+    print(lines[-1])
     if rate_k4 is not None:
-        print(f"target: ensemble at K=4 >= 1,000,000 partnership-months/s on one core (floor 500,000): measured {rate_k4:,.0f}")
+        lines.append(f"target: ensemble at K=4 >= 1,000,000 partnership-months/s on one core (floor 500,000): measured {rate_k4:,.0f}")
+        print(lines[-1])
+    if args.markdown:
+        header = [
+            "# Benchmark results",
+            "",
+            f"Written by `python benchmarks/bench_engines.py{' --quick' if args.quick else ''} --markdown {args.markdown}`"
+            f" on {time.strftime('%Y-%m-%d')}. Partnership-months per second include drawing each",
+            "replication's councils; a partnership-month counts only while the partnership lasts.",
+            "Figures from one run on a shared machine: compare ratios, not numbers across runs.",
+            "",
+        ]
+        Path(args.markdown).write_text("\n".join(header + lines) + "\n")
 
 
 if __name__ == "__main__":

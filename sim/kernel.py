@@ -35,7 +35,7 @@ from sim.mechanisms import case05_commercial_venture as case05
 from sim.mechanisms import case06_scope_tension as case06
 from sim.mechanisms import case07_premature_rebrand as case07
 from sim.mechanisms.base import Effect, Month, clear, compiled, empty_effect, lifted
-from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State, as_arrays
+from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State, as_arrays, pair_mask
 
 STREAMS: tuple[str, ...] = exogenous.STREAMS + tuple(s for m in MECHANISMS for s in m.STREAMS)
 STREAM_IDS = rng.stream_ids(STREAMS)
@@ -95,7 +95,7 @@ def init_state(P: ParamArrays, reps: np.ndarray) -> State:
     n, k = P.council.size.shape
     pp = P.partnership
     active = np.ones((n, k), bool)
-    pairs = active[:, :, None] & active[:, None, :] & ~np.eye(k, dtype=bool)[None]
+    pairs = pair_mask(active)
     trust = np.where(pairs, pp.initial_trust[:, None, None], 0.0)
     return State(
         month=0,

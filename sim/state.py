@@ -72,37 +72,11 @@ class State:
         """Full months since launch, ``(R,)``: 0 in the first month after approval, -1 before it."""
         return np.where(self.launch_month >= 0, self.month - self.launch_month, -1)
 
-    def take(self, rows: np.ndarray) -> State:
-        """A copy holding only replications ``rows`` (a boolean mask or indices)."""
-        out: dict = {"month": self.month, "mech": {m: {k: v[rows] for k, v in d.items()} for m, d in self.mech.items()}}
-        for name in self.__dataclass_fields__:
-            if name not in out:
-                value = getattr(self, name)
-                out[name] = value[:, rows] if name in CAUSE_MAJOR else value[rows]
-        return State(**out)
 
-    @staticmethod
-    def gather(parts: list[tuple[np.ndarray, State]], n_reps: int) -> State:
-        """One state of ``n_reps`` replications from parts ``(positions, state)`` that cover them all."""
-
-        def assemble(arrays: list[np.ndarray], axis: int) -> np.ndarray:
-            shape = list(arrays[0].shape)
-            shape[axis] = n_reps
-            out = np.empty(shape, arrays[0].dtype)
-            for (where, _), array in zip(parts, arrays, strict=True):
-                if axis:
-                    out[:, where] = array
-                else:
-                    out[where] = array
-            return out
-
-        states = [state for _, state in parts]
-        fields = {"month": max(state.month for state in states)}
-        fields["mech"] = {m: {k: assemble([st.mech[m][k] for st in states], 0) for k in d} for m, d in states[0].mech.items()}
-        for name in State.__dataclass_fields__:
-            if name not in fields:
-                fields[name] = assemble([getattr(st, name) for st in states], 1 if name in CAUSE_MAJOR else 0)
-        return State(**fields)
+def pair_mask(active: np.ndarray) -> np.ndarray:
+    """``(R, K, K)``: both councils active and distinct."""
+    k = active.shape[1]
+    return active[:, :, None] & active[:, None, :] & ~np.eye(k, dtype=bool)[None]
 
 
 #: The state's arrays as a named tuple the compiled kernel reads and writes (every field of

@@ -2,7 +2,7 @@
 
 ``bench(...)`` builds a checked config with fixed (not drawn) council attributes, its
 parameter arrays ``P`` for R replications and the initial ``State``; ``month(...)``
-builds the :class:`~sim.mechanisms.base.Month` a mechanism sees, with chosen draws,
+builds the :class:`~sim.mechanisms.base.Inputs` a mechanism sees, with chosen draws,
 exogenous changes and lever strengths. Together they let a test exercise one mechanism
 alone on numbers it can check by hand.
 """
@@ -20,7 +20,7 @@ from hypothesis import settings
 
 from sim import kernel, levers, population
 from sim.config import ModelConfig, model_config
-from sim.mechanisms.base import Month
+from sim.mechanisms.base import Inputs
 from sim.state import INTEGRATION, State
 
 settings.register_profile("default", deadline=None)
@@ -162,7 +162,9 @@ def make_bench(k: int = 2, reps: int = 1, seed: int = 0, state: Mapping[str, Any
     return Bench(cfg, P, s, seed)
 
 
-def make_month(b: Bench, t: int | None = None, draws: Mapping[str, Any] | None = None, changed: Any = False, lever: Mapping[str, float] | None = None) -> Month:
+def make_month(
+    b: Bench, t: int | None = None, draws: Mapping[str, Any] | None = None, changed: Any = False, lever: Mapping[str, float] | None = None
+) -> Inputs:
     """The month a mechanism sees: every stream drawn at 0.999 unless given, no change, levers off unless given."""
     n, k = b.s.active.shape
     full = {name: np.full((n, k), 0.999) for name in kernel.STREAMS}
@@ -171,7 +173,7 @@ def make_month(b: Bench, t: int | None = None, draws: Mapping[str, Any] | None =
     strengths = {name: np.zeros(n) for name in levers.NAMES}
     for name, value in (lever or {}).items():
         strengths[name] = np.full(n, float(value))
-    return Month(b.s.month if t is None else t, full, np.broadcast_to(np.asarray(changed, bool), (n, k)).copy(), strengths)
+    return Inputs(b.s.month if t is None else t, full, np.broadcast_to(np.asarray(changed, bool), (n, k)).copy(), strengths)
 
 
 def launch(b: Bench, since: int, phase: int | None = None) -> None:
@@ -205,6 +207,6 @@ def launched():
     return launch
 
 
-def silent(value) -> bool:
-    """A mechanism's effect field that does nothing: absent (None) or all zeros."""
-    return value is None or not np.any(value)
+def silent(value: np.ndarray) -> bool:
+    """A mechanism's effect field that does nothing: all zeros (``evaluate`` fills every field)."""
+    return value is not None and not np.any(value)

@@ -38,7 +38,7 @@ def test_every_council_is_an_agent_at_the_start() -> None:
     model = PartnershipModel(seed=SEED, replication=1)
     assert len(model.agents) == model.config.n_councils == len(model.councils)
     assert all(isinstance(a, Council) for a in model.agents)
-    assert [c.name for c in model.councils] == model.P.names == [c.name for c in model.config.councils]
+    assert [c.name for c in model.councils] == model.names == [c.name for c in model.config.councils]
     assert [c.index for c in model.councils] == list(range(model.config.n_councils))
 
 

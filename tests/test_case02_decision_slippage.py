@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sim.mechanisms import case02_decision_slippage as case02
+from sim.mechanisms.base import evaluate
 from sim.state import INTEGRATION
 
 
@@ -21,7 +22,7 @@ def deciding(bench):
 
 def test_one_refusal_slips_the_proposal_and_costs_the_refuser(deciding, month):
     b = deciding
-    e = case02.step(b.s, b.P, month(b, draws={"case02.approve": [[0.7, 0.8]]}))
+    e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": [[0.7, 0.8]]}))
     # p_approve = 1 - 0.5 * (1 - 0.5) = 0.75: council 0 agrees (0.7), council 1 does not (0.8)
     assert not e.launch[0]
     np.testing.assert_allclose(e.commitment, [[0.0, 0.04 * (0.5 + 0.5)]])
@@ -38,23 +39,23 @@ def test_a_surfaced_concern_lowers_approval_and_fatigue_grows(deciding, month):
     b.s.approval_due[:] = 5
     b.s.mech["case02"].update(slips=np.array([1]), surfaced=np.array([[False, True]]), approved=np.array([[True, False]]))
     # p_approve = 0.75 - 0.8 * max(0.4, 1 - 0.8) * (1 - 0.5) = 0.59
-    refused = case02.step(b.s, b.P, month(b, draws={"case02.approve": [[0.999, 0.6]]}))
+    refused = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": [[0.999, 0.6]]}))
     assert not refused.launch[0]
     np.testing.assert_allclose(refused.commitment, [[0.0, 0.04 * 1.0 * (1 + 0.25 * 1)]])
-    approved = case02.step(b.s, b.P, month(b, draws={"case02.approve": [[0.999, 0.58]]}))
+    approved = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": [[0.999, 0.58]]}))
     assert approved.launch[0]
     np.testing.assert_array_equal(approved.commitment, 0.0)
 
 
 def test_a_fast_paced_council_tires_faster(bench, month):
     b = bench(partnership={"approval_months": 3, "decision_clarity": 0.5}, columns={"pace": [1.0, 0.0]}, state={"month": 3})
-    e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.9}))
+    e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.9}))
     np.testing.assert_allclose(e.commitment, [[0.04 * 1.5, 0.04 * 0.5]])
 
 
 def test_all_agreeing_launches_without_loss(deciding, month):
     b = deciding
-    e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.1}))
+    e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.1}))
     assert e.launch[0]
     np.testing.assert_array_equal(e.commitment, 0.0)
     np.testing.assert_array_equal(e.shared["approval_due"], [3])
@@ -67,7 +68,7 @@ def test_nothing_happens_outside_a_decision_point(deciding, month, case):
         b.s.month = 2
     else:
         b.s.phase[:] = INTEGRATION
-    e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.9}))
+    e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.9}))
     assert not e.launch.any()
     np.testing.assert_array_equal(e.commitment, 0.0)
     np.testing.assert_array_equal(e.own["slips"], [0])
@@ -76,7 +77,7 @@ def test_nothing_happens_outside_a_decision_point(deciding, month, case):
 def test_a_council_awaiting_its_new_chief_executive_defers(deciding, month):
     b = deciding
     b.s.notice[:] = [[2, 0]]
-    e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.0}))
+    e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.0}))
     assert not e.launch[0]
     np.testing.assert_allclose(e.commitment, [[0.04, 0.0]])
     assert e.events[1].mask[0, 0] and not e.events[0].mask[0, 0]
@@ -85,9 +86,9 @@ def test_a_council_awaiting_its_new_chief_executive_defers(deciding, month):
 def test_an_agreed_process_brings_the_decision_forward_and_raises_approval(deciding, month):
     b = deciding
     b.s.notice[:] = [[2, 0]]
-    e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.999}, lever={"agreed_decision_process": 1.0}))
+    e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.999}, lever={"agreed_decision_process": 1.0}))
     assert e.launch[0]
-    partial = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.8, "case02.forewarned": 0.4}, lever={"agreed_decision_process": 0.5}))
+    partial = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.8, "case02.forewarned": 0.4}, lever={"agreed_decision_process": 0.5}))
     # clarity 0.5 + 0.5 * 0.5 = 0.75: p_approve = 1 - 0.5 * 0.25 = 0.875 > 0.8; forewarned since 0.4 < 0.5
     assert partial.launch[0]
 
@@ -95,7 +96,7 @@ def test_an_agreed_process_brings_the_decision_forward_and_raises_approval(decid
 @pytest.mark.parametrize(("strength", "months"), [(0.0, 8), (0.5, 6), (0.75, 5)])
 def test_an_agreed_process_shortens_iterations(bench, month, strength, months):
     b = bench(partnership={"approval_months": 3, "decision_clarity": 0.0}, mechanisms={"case02": {"iteration_months": 8}}, state={"month": 3})
-    e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.9999}, lever={"agreed_decision_process": strength}))
+    e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.9999}, lever={"agreed_decision_process": strength}))
     # clarity = strength; next decision after rint(8 * (1 - 0.5 * strength)) months
     assert not e.launch[0]
     assert e.shared["approval_due"][0] == 3 + months
@@ -103,7 +104,7 @@ def test_an_agreed_process_shortens_iterations(bench, month, strength, months):
 
 def test_switched_off_it_approves_on_the_planned_date_without_loss(bench, month):
     b = bench(partnership={"approval_months": 3}, mechanisms={"case02": {"enabled": False}}, state={"month": 3})
-    e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.999}))
+    e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.999}))
     assert e.launch[0]
     np.testing.assert_array_equal(e.commitment, 0.0)
     np.testing.assert_array_equal(e.shared["approval_due"], [3])
@@ -113,8 +114,8 @@ def test_switched_off_it_approves_on_the_planned_date_without_loss(bench, month)
 def test_too_many_slips_shelve_the_proposal(deciding, month, slips, ends):
     b = deciding
     b.s.mech["case02"]["slips"][:] = slips
-    e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.9}))
+    e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.9}))
     # max_slips 6: the sixth slip ends it, booked to case 02
     assert bool(e.ends[0]) is ends
-    approved = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.1}))
+    approved = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.1}))
     assert not approved.ends[0]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pytest
+from conftest import Bench
 
-from sim import causes, exogenous, kernel, population
-from sim.mechanisms.base import pair_mask
-from sim.state import COLLAPSED
+from sim import causes, exogenous, kernel, levers, population
+from sim.mechanisms.base import Month, empty_effect
+from sim.state import COLLAPSED, as_arrays, pair_mask
 
 ALL_ON = {
     "control_change_all_out": 0.5,
@@ -28,7 +31,7 @@ CALM = {name: 0.999 for name in exogenous.STREAMS}
 
 def due_months(bench, cycle: str, first: int) -> list[int]:
     b = bench(columns={"election_cycle": [cycle, cycle], "first_election_month": [first, first]})
-    return [m for m in range(120) if exogenous.election_due(b.P, m)[0, 0]]
+    return [m for m in range(120) if exogenous.election_due(b.P, 0, 0, m)]
 
 
 def test_all_out_councils_elect_every_four_years(bench):
@@ -39,73 +42,103 @@ def test_councils_electing_by_thirds_elect_three_years_in_four(bench):
     assert due_months(bench, "thirds", 5) == [5, 17, 29, 53, 65, 77, 101, 113]
 
 
-def step(b, draws=None):
-    return exogenous.step(b.s, b.P, b.s.month, {**{k: np.full(b.s.active.shape, v) for k, v in CALM.items()}, **(draws or {})})
+class Exo(NamedTuple):
+    """One month of exogenous change in replication 0, per council ``(K,)``: commitment lost by cause, councils hit, new shared state."""
+
+    losses: dict[str, np.ndarray]
+    changed: np.ndarray
+    shared: dict[str, np.ndarray]
+
+
+def step(b: Bench, draws: dict[str, np.ndarray] | None = None) -> Exo:
+    """Exogenous change in replication 0 this month, on a copy of the state (``b.s`` is left as it was).
+
+    ``draws`` maps streams to ``(K,)`` uniforms (0.999 unless given); no lever is in force.
+    """
+    n = b.s.active.shape[1]
+    u = {**{name: np.full(n, value) for name, value in CALM.items()}, **(draws or {})}
+    s = as_arrays(b.s, copy=True)
+    changed = np.zeros(n, np.bool_)
+    losses = np.zeros((len(exogenous.CAUSES), n))
+    m = Month(0, b.s.month, np.stack([np.asarray(u[name], float) for name in exogenous.STREAMS]), np.zeros(len(levers.NAMES)), changed)
+    exogenous.step(s, b.P, m, losses, empty_effect(n, len(exogenous.EVENTS)))
+    shared = {"orientation": s.orientation[0], "sovereignty": s.sovereignty[0], "notice": s.notice[0]}
+    return Exo(dict(zip(exogenous.CAUSES, losses, strict=True)), changed, shared)
 
 
 def test_no_draw_below_a_hazard_means_no_change(bench):
     b = bench(exogenous=ALL_ON)
-    effects, changed, shared = step(b)
+    losses, changed, shared = step(b)
     assert not changed.any()
-    for effect in effects.values():
-        np.testing.assert_array_equal(effect.commitment, 0.0)
-    np.testing.assert_array_equal(shared["orientation"], b.s.orientation)
-    np.testing.assert_array_equal(shared["sovereignty"], b.s.sovereignty)
+    for loss in losses.values():
+        np.testing.assert_array_equal(loss, 0.0)
+    np.testing.assert_array_equal(shared["orientation"], b.s.orientation[0])
+    np.testing.assert_array_equal(shared["sovereignty"], b.s.sovereignty[0])
 
 
 def test_a_change_of_control_moves_aims_and_concern_and_costs_commitment(bench):
     b = bench(exogenous=ALL_ON, columns={"orientation": [0.2, 0.2], "sovereignty_concern": [0.4, 0.4], "election_cycle": ["all_out", "thirds"]})
-    draws = {"exo.election": np.array([[0.3, 0.3]]), "exo.new_orientation": np.full((1, 2), 0.8), "exo.new_concern": np.full((1, 2), 0.5)}
-    effects, changed, shared = step(b, draws)
+    draws = {"exo.election": np.array([0.3, 0.3]), "exo.new_orientation": np.full(2, 0.8), "exo.new_concern": np.full(2, 0.5)}
+    losses, changed, shared = step(b, draws)
     # council 0 (all out, chance 0.5) flips; council 1 (by thirds, chance 0.2) does not
-    np.testing.assert_array_equal(changed, [[True, False]])
-    np.testing.assert_allclose(shared["orientation"], [[0.5, 0.2]])
-    np.testing.assert_allclose(shared["sovereignty"], [[0.4 + 0.5 * 0.5 * 0.6, 0.4]])
-    np.testing.assert_allclose(effects["election"].commitment, [[0.2 * (0.5 + 0.55), 0.0]])
+    np.testing.assert_array_equal(changed, [True, False])
+    np.testing.assert_allclose(shared["orientation"], [0.5, 0.2])
+    np.testing.assert_allclose(shared["sovereignty"], [0.4 + 0.5 * 0.5 * 0.6, 0.4])
+    np.testing.assert_allclose(losses["election"], [0.2 * (0.5 + 0.55), 0.0])
 
 
 def test_a_new_chief_executive_is_announced_then_arrives(bench):
     b = bench(exogenous=ALL_ON)
-    effects, changed, shared = step(b, {"exo.turnover": np.array([[0.05, 0.5]])})
-    np.testing.assert_array_equal(shared["notice"], [[3, 0]])
-    assert not changed.any() and not effects["leadership_turnover"].commitment.any()
-    b.s.notice = shared["notice"]
-    for expected in ([[2, 0]], [[1, 0]]):
-        _, changed, shared = step(b, {"exo.turnover": np.array([[0.0, 0.5]])})
+    losses, changed, shared = step(b, {"exo.turnover": np.array([0.05, 0.5])})
+    np.testing.assert_array_equal(shared["notice"], [3, 0])
+    assert not changed.any() and not losses["leadership_turnover"].any()
+    b.s.notice[0] = shared["notice"]
+    for expected in ([2, 0], [1, 0]):
+        _, changed, shared = step(b, {"exo.turnover": np.array([0.0, 0.5])})
         np.testing.assert_array_equal(shared["notice"], expected)
-        b.s.notice = shared["notice"]
-    effects, changed, shared = step(b)
-    np.testing.assert_array_equal(changed, [[True, False]])
-    np.testing.assert_allclose(effects["leadership_turnover"].commitment, [[0.05, 0.0]])
-    np.testing.assert_array_equal(shared["notice"], [[0, 0]])
+        b.s.notice[0] = shared["notice"]
+    losses, changed, shared = step(b)
+    np.testing.assert_array_equal(changed, [True, False])
+    np.testing.assert_allclose(losses["leadership_turnover"], [0.05, 0.0])
+    np.testing.assert_array_equal(shared["notice"], [0, 0])
 
 
 def test_a_budget_shock_hurts_more_when_savings_lag(bench):
     b = bench(exogenous=ALL_ON)
     b.s.business_case[:], b.s.realised_savings[:] = 1.0, 0.25
-    effects, changed, _ = step(b, {"exo.budget": np.array([[0.05, 0.5]])})
-    np.testing.assert_array_equal(changed, [[True, False]])
-    np.testing.assert_allclose(effects["budget_shock"].commitment, [[0.06 * (0.5 + 0.75), 0.0]])
+    losses, changed, _ = step(b, {"exo.budget": np.array([0.05, 0.5])})
+    np.testing.assert_array_equal(changed, [True, False])
+    np.testing.assert_allclose(losses["budget_shock"], [0.06 * (0.5 + 0.75), 0.0])
 
 
 def test_a_reorganisation_hits_every_council_at_once(bench):
     b = bench(k=3, exogenous=ALL_ON)
-    effects, changed, _ = step(b, {"exo.reorganisation": np.array([[0.005, 0.9, 0.9]])})
+    losses, changed, _ = step(b, {"exo.reorganisation": np.array([0.005, 0.9, 0.9])})
     assert changed.all()
-    np.testing.assert_allclose(effects["reorganisation"].commitment, 0.3)
+    np.testing.assert_allclose(losses["reorganisation"], 0.3)
 
 
 def test_departed_councils_and_ended_partnerships_are_untouched(bench):
     b = bench(exogenous=ALL_ON)
     b.s.active[:] = [[True, False]]
     b.s.pairs = pair_mask(b.s.active)
-    zero = {k: np.zeros((1, 2)) for k in exogenous.STREAMS}
-    effects, changed, _ = step(b, zero)
-    np.testing.assert_array_equal(changed, [[True, False]])
-    b.s.outcome[:] = COLLAPSED
-    effects, changed, _ = step(b, zero)
-    assert not changed.any()
-    assert all(not e.commitment.any() for e in effects.values())
+    b.s.notice[:] = [[0, 2]]
+    zero = {k: np.zeros(2) for k in exogenous.STREAMS}
+    losses, changed, shared = step(b, zero)
+    np.testing.assert_array_equal(changed, [True, False])
+    assert not any(loss[1] for loss in losses.values())
+    assert shared["notice"][1] == 0 and shared["orientation"][1] == b.s.orientation[0, 1]
+    # the kernel leaves an ended partnership alone (exogenous.step assumes a running one): every hazard certain
+    certain = {**ALL_ON, "control_change_all_out": 1.0, "turnover_hazard": 1.0, "budget_shock_hazard": 1.0, "reorganisation_hazard": 1.0}
+    running, ended = bench(exogenous=certain), bench(exogenous=certain)
+    ended.s.outcome[:] = COLLAPSED
+    for e in (running, ended):
+        kernel.step(e.s, e.P, e.seed)
+    assert all(running.s.commitment_lost[causes.INDEX[cause]].all() for cause in ("election", "budget_shock", "reorganisation"))
+    assert running.s.notice.all()
+    assert not ended.s.commitment_lost.any() and not ended.s.notice.any()
+    np.testing.assert_array_equal(ended.s.orientation, ended.P.council.orientation)
+    np.testing.assert_array_equal(ended.s.sovereignty, ended.P.council.sovereignty_concern)
 
 
 @pytest.mark.parametrize("cause", sorted(exogenous.CAUSES))

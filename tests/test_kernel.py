@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from sim import causes, kernel, population
-from sim.mechanisms.base import pair_mask
 from sim.scenarios import load
-from sim.state import COLLAPSED, ENDED, OPERATING, OUTCOMES, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING
+from sim.state import COLLAPSED, ENDED, OPERATING, OUTCOMES, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, pair_mask
 
 OFF = {name: {"enabled": False} for name in ("case01", "case02", "case03", "case04", "case05", "case06", "case07")}
 DYNAMICS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import Bench
 
 from sim import kernel, levers, savings
 from sim.mechanisms import case01_key_person as case01
@@ -13,9 +14,9 @@ from sim.mechanisms import case04_maturity_gap as case04
 from sim.mechanisms import case05_commercial_venture as case05
 from sim.mechanisms import case06_scope_tension as case06
 from sim.mechanisms import case07_premature_rebrand as case07
-from sim.mechanisms.base import pair_mask
+from sim.mechanisms.base import evaluate
 from sim.scenarios import available
-from sim.state import EXPANSION, SUSTAINED
+from sim.state import COLLAPSED, EXPANSION, SUSTAINED, as_arrays, pair_mask
 
 OFF = {name: {"enabled": False} for name in ("case01", "case02", "case03", "case04", "case05", "case06", "case07")}
 
@@ -24,21 +25,46 @@ def lever_on(name: str, **params) -> dict:
     return {name: {"enabled": True, **params}}
 
 
+def in_force(b: Bench, month: int) -> dict[str, float]:
+    """Strength of every lever in force at ``month`` in replication 0, by name."""
+    out = np.zeros(len(levers.NAMES))
+    levers.in_force(b.P, 0, month, out)
+    return dict(zip(levers.NAMES, out, strict=True))
+
+
+def strengths(lever: dict[str, float]) -> np.ndarray:
+    """``(L,)`` lever strengths in the order of :data:`sim.levers.NAMES` (0 unless given)."""
+    return np.array([float(lever.get(name, 0.0)) for name in levers.NAMES])
+
+
+def caught_up(b: Bench, rate: float, strength: float) -> np.ndarray:
+    """IT maturity ``(R, K)`` after one IT catch-up of replication 0 (on a copy: ``b.s`` is left as it was)."""
+    s = as_arrays(b.s, copy=True)
+    levers.catch_up(s, 0, rate, strength)
+    return s.it_maturity
+
+
 def test_a_lever_is_in_force_from_its_start_month_at_its_strength(bench):
     b = bench(levers=lever_on("continuity_plan", start_month=6, strength=0.4))
-    assert levers.in_force(b.P, 5)["continuity_plan"][0] == 0.0
-    assert levers.in_force(b.P, 6)["continuity_plan"][0] == 0.4
-    assert levers.in_force(b.P, 60)["continuity_plan"][0] == 0.4
-    assert all(levers.in_force(b.P, 60)[name][0] == 0.0 for name in levers.NAMES if name != "continuity_plan")
+    assert in_force(b, 5)["continuity_plan"] == 0.0
+    assert in_force(b, 6)["continuity_plan"] == 0.4
+    assert in_force(b, 60)["continuity_plan"] == 0.4
+    assert all(in_force(b, 60)[name] == 0.0 for name in levers.NAMES if name != "continuity_plan")
 
 
 def test_a_lever_costs_its_upfront_sum_at_its_start_then_a_monthly_share_while_running(bench):
-    b = bench(levers=lever_on("market_testing", start_month=6, cost_upfront=0.05, cost_per_year=0.12))
-    running = np.array([True])
-    assert levers.cost(b.P, 5, running)[0] == 0.0
-    assert levers.cost(b.P, 6, running)[0] == pytest.approx(0.06)
-    assert levers.cost(b.P, 7, running)[0] == pytest.approx(0.01)
-    assert levers.cost(b.P, 7, np.array([False]))[0] == 0.0
+    testing = lever_on("market_testing", start_month=6, cost_upfront=0.05, cost_per_year=0.12)
+    b = bench(levers=testing)
+    assert levers.cost(b.P, 0, 5) == 0.0
+    assert levers.cost(b.P, 0, 6) == pytest.approx(0.06)
+    assert levers.cost(b.P, 0, 7) == pytest.approx(0.01)
+    # the kernel charges running partnerships only
+    running, ended = (bench(mechanisms=OFF, levers=testing, state={"month": 7}) for _ in range(2))
+    ended.s.outcome[:] = COLLAPSED
+    for e in (running, ended):
+        kernel.step(e.s, e.P, e.seed)
+    assert running.s.lever_cost[0] == pytest.approx(0.01)
+    assert ended.s.lever_cost[0] == 0.0
 
 
 def test_lever_costs_add_up_over_a_run(bench):
@@ -59,14 +85,20 @@ def test_every_lever_has_a_default_cost_a_source_and_a_policy(config):
 
 
 def test_it_harmonisation_first_raises_laggards_towards_the_leader(bench, launched):
-    b = bench(k=3, columns={"it_maturity": [0.8, 0.3, 0.5]})
-    np.testing.assert_array_equal(levers.catch_up(b.s, np.array([0.03]), np.array([1.0])), b.s.it_maturity)  # not launched yet
+    # the kernel runs the catch-up (at the pinned rate 0.03) for launched partnerships only
+    b = bench(k=3, columns={"it_maturity": [0.8, 0.3, 0.5]}, mechanisms=OFF, levers=lever_on("it_harmonisation_first", strength=1.0))
+    kernel.step(b.s, b.P, b.seed)
+    np.testing.assert_array_equal(b.s.it_maturity, [[0.8, 0.3, 0.5]])  # not launched yet
     launched(b, 3)
-    np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.03]), np.array([1.0])), [[0.8, 0.3 + 0.03 * 0.5, 0.5 + 0.03 * 0.3]])
-    np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.03]), np.array([0.5])), [[0.8, 0.3 + 0.015 * 0.5, 0.5 + 0.015 * 0.3]])
+    kernel.step(b.s, b.P, b.seed)
+    np.testing.assert_allclose(b.s.it_maturity, [[0.8, 0.3 + 0.03 * 0.5, 0.5 + 0.03 * 0.3]])
+    b = bench(k=3, columns={"it_maturity": [0.8, 0.3, 0.5]})
+    launched(b, 3)
+    np.testing.assert_allclose(caught_up(b, 0.03, 1.0), [[0.8, 0.3 + 0.03 * 0.5, 0.5 + 0.03 * 0.3]])
+    np.testing.assert_allclose(caught_up(b, 0.03, 0.5), [[0.8, 0.3 + 0.015 * 0.5, 0.5 + 0.015 * 0.3]])
     b.s.active[:] = [[False, True, True]]
-    np.testing.assert_allclose(levers.catch_up(b.s, np.array([0.03]), np.array([1.0])), [[0.8, 0.3 + 0.03 * 0.2, 0.5]])
-    np.testing.assert_array_equal(levers.catch_up(b.s, b.P.dynamics.catch_up_rate, np.array([0.0])), b.s.it_maturity)
+    np.testing.assert_allclose(caught_up(b, 0.03, 1.0), [[0.8, 0.3 + 0.03 * 0.2, 0.5]])
+    np.testing.assert_array_equal(caught_up(b, float(b.P.dynamics.catch_up_rate[0]), 0.0), b.s.it_maturity)
 
 
 def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...]:
@@ -74,58 +106,58 @@ def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...
     lever = {name: strength}
     if name == "continuity_plan":
         b = bench(columns={"key_person_dependency": [1.0, 1.0]})
-        e = case01.step(b.s, b.P, month(b, draws={"case01.leave": [[0.0, 0.999]]}, lever=lever))
+        e = evaluate(case01, b.s, b.P, month(b, draws={"case01.leave": [[0.0, 0.999]]}, lever=lever))
         return e.trust.sum(), e.own["vacancy"].sum()
     if name == "agreed_decision_process":
         b = bench(partnership={"approval_months": 3}, columns={"sovereignty_concern": [0.5, 0.5]}, state={"month": 3})
         b.s.notice[:] = [[2, 0]]
-        e = case02.step(b.s, b.P, month(b, draws={"case02.approve": 0.7, "case02.forewarned": 0.3}, lever=lever))
+        e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.7, "case02.forewarned": 0.3}, lever=lever))
         return (float(not e.launch[0]),)
     if name == "open_motivations":
         b = bench(columns={"orientation": [0.1, 0.9]})
         launched(b, 6)
-        e = case03.step(b.s, b.P, month(b, changed=True, lever=lever))
+        e = evaluate(case03, b.s, b.P, month(b, changed=True, lever=lever))
         return e.commitment.sum(), e.savings.sum()
     if name == "commercial_capability":
         trading = bench(partnership={"governance": "trading_company"})
         launched(trading, 30)
         venture = bench(partnership={"governance": "commercial_venture"})
         launched(venture, 3)
-        stagnation = case04.step(trading.s, trading.P, month(trading, lever=lever)).savings.sum()
-        deficit = case05.step(venture.s, venture.P, month(venture, lever=lever)).savings.sum()
+        stagnation = evaluate(case04, trading.s, trading.P, month(trading, lever=lever)).savings.sum()
+        deficit = evaluate(case05, venture.s, venture.P, month(venture, lever=lever)).savings.sum()
         return stagnation, deficit
     if name == "market_testing":
         b = bench(partnership={"governance": "commercial_venture"})
         launched(b, 30)
-        return (case05.step(b.s, b.P, month(b, lever=lever)).savings.sum(),)
+        return (evaluate(case05, b.s, b.P, month(b, lever=lever)).savings.sum(),)
     if name == "staged_scope":
         b = bench(columns={"size": [1.0, 4.0], "sovereignty_concern": [0.8, 0.8]}, state={"scope": 1})
         launched(b, 40, EXPANSION)
-        e = case06.step(b.s, b.P, month(b, lever=lever))
+        e = evaluate(case06, b.s, b.P, month(b, lever=lever))
         return e.commitment.sum(), e.trust.sum()
     if name == "reputation_first":
         b = bench(partnership={"rebrand_month": 0}, state={"maturity": 0.3})
         launched(b, 3)
-        e = case07.step(b.s, b.P, month(b, lever=lever))
+        e = evaluate(case07, b.s, b.P, month(b, lever=lever))
         return e.own["deficit"].sum() if "deficit" in e.own else 0.0, e.cost.sum() if e.cost is not None else 0.0
     if name == "it_harmonisation_first":
         b = bench(columns={"it_maturity": [0.9, 0.2], "legacy_it": [0.5, 0.5]})
         launched(b, 3)
-        gap = np.ptp(levers.catch_up(b.s, np.array([0.03]), np.array([strength])))
-        rate = savings.harmonisation_rate(b.s, b.P, b.s.month, {**month(b, lever=lever).levers})
-        return gap, -rate.sum()
+        gap = np.ptp(caught_up(b, 0.03, strength))
+        rate = savings.harmonisation_rate(as_arrays(b.s), b.P, 0, b.s.month, strengths(lever))
+        return gap, -rate
     if name == "neutral_cloud_platform":
         b = bench(columns={"legacy_it": [0.8, 0.4], "contract_end_month": [100, 0]})
         launched(b, 3)
-        return (-savings.harmonisation_rate(b.s, b.P, b.s.month, month(b, lever=lever).levers).sum(),)
+        return (-savings.harmonisation_rate(as_arrays(b.s), b.P, 0, b.s.month, strengths(lever)),)
     assert name == "communications_plan"
     b = bench(partnership={"rebrand_month": 0}, state={"maturity": 0.1})
     launched(b, 3)
-    shock = case07.step(b.s, b.P, month(b, lever=lever)).own["deficit"].sum()
+    shock = evaluate(case07, b.s, b.P, month(b, lever=lever)).own["deficit"].sum()
     quiet = bench(mechanisms=OFF, dynamics={"trust_recovery": 0.03})
     quiet.s.trust = np.where(quiet.s.pairs, 0.5, 0.0)
-    quiet.P.lever.communications_plan.enabled[:] = strength > 0
-    quiet.P.lever.communications_plan.strength[:] = strength
+    quiet.P.lever.enabled[:, levers.COMMUNICATIONS_PLAN] = strength > 0
+    quiet.P.lever.strength[:, levers.COMMUNICATIONS_PLAN] = strength
     kernel.step(quiet.s, quiet.P, quiet.seed)
     return shock, -quiet.s.trust.sum()
 
@@ -169,4 +201,4 @@ def test_inactive_partners_are_not_caught_up(bench, launched):
     launched(b, 3)
     b.s.active[:] = [[True, False]]
     b.s.pairs = pair_mask(b.s.active)
-    np.testing.assert_array_equal(levers.catch_up(b.s, np.array([0.03]), np.array([1.0])), b.s.it_maturity)
+    np.testing.assert_array_equal(caught_up(b, 0.03, 1.0), b.s.it_maturity)

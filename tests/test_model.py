@@ -93,7 +93,7 @@ def check_agreement(scenario: str, policy: str, seed: int, first: int, n: int) -
     tables = pd.concat([m.replication_table() for m in models], ignore_index=True)
     pd.testing.assert_frame_equal(tables, ensemble, check_exact=True)
 
-    names = models[0].P.names
+    names = models[0].names
     for model in models:
         expected = [(e.month, names[e.council], e.cause, e.what, e.size) for e in log if e.rep == model.replication]
         assert kernel_entries(model) == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import population
+from sim import levers, population
 from sim.params import ELECTION_CYCLES, GOVERNANCE, TIERS
 
 
@@ -19,8 +19,18 @@ def test_fixed_values_become_arrays_and_categories_codes(config):
     assert (P.council.election_cycle == ELECTION_CYCLES.index("all_out")).all()
     np.testing.assert_array_equal(P.council.size, [[1.0, 4.0, 2.0]] * 5)
     assert P.mech.case04.enabled.dtype == bool and P.mech.case04.enabled.all()
-    assert not P.lever.continuity_plan.enabled.any()
-    assert P.names == ["C0", "C1", "C2"]
+    assert P.lever.enabled.shape == (5, len(levers.NAMES)) and P.lever.enabled.dtype == bool
+    assert not P.lever.enabled[:, levers.CONTINUITY_PLAN].any()
+
+
+def test_each_lever_has_its_column_in_the_order_of_the_lever_table(config):
+    cfg = config(levers={"market_testing": {"enabled": True, "strength": 0.4, "start_month": 6}})
+    P = population.build(cfg, 0, np.arange(2))
+    on = np.zeros((2, len(levers.NAMES)), bool)
+    on[:, levers.MARKET_TESTING] = True
+    np.testing.assert_array_equal(P.lever.enabled, on)
+    assert (P.lever.strength[:, levers.MARKET_TESTING] == 0.4).all() and (P.lever.start_month[:, levers.MARKET_TESTING] == 6).all()
+    np.testing.assert_array_equal(P.lever.cost_upfront[0], [lever.cost_upfront for lever in levers.LEVERS])
 
 
 @pytest.fixture

@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import Bench
 
-from sim import causes, kernel, savings
-from sim.mechanisms.base import pair_mask
-from sim.state import COLLAPSED, EXPANSION, OPERATING
+from sim import causes, kernel, levers, savings
+from sim.state import COLLAPSED, EXPANSION, OPERATING, as_arrays, pair_mask
 
 C = causes.INDEX
-NO_LEVERS = {"neutral_cloud_platform": np.zeros(1), "it_harmonisation_first": np.zeros(1)}
+
+
+def strengths(**by_name: float) -> np.ndarray:
+    """``(L,)`` lever strengths in the order of :data:`sim.levers.NAMES` (0 unless given)."""
+    out = np.zeros(len(levers.NAMES))
+    for name, value in by_name.items():
+        out[levers.NAMES.index(name)] = value
+    return out
+
+
+def rate(b: Bench, month: int, **by_name: float) -> float:
+    """Harmonisation rate of replication 0 in ``month`` with the given lever strengths."""
+    return savings.harmonisation_rate(as_arrays(b.s), b.P, 0, month, strengths(**by_name))
 
 
 def test_the_ramp_by_hand():
-    np.testing.assert_allclose(savings.ramp(np.array([-1, 0, 1, 2]), np.array([18.0] * 4)), [0, 0, 1 / 18, 1 - (17 / 18) ** 2])
-    np.testing.assert_allclose(savings.ramp(np.array([1, 5]), np.array([1.0, 1.0])), [1.0, 1.0])
+    np.testing.assert_allclose([savings.ramp(n, 18.0) for n in (-1, 0, 1, 2)], [0, 0, 1 / 18, 1 - (17 / 18) ** 2])
+    np.testing.assert_allclose([savings.ramp(n, 1.0) for n in (1, 5)], [1.0, 1.0])
 
 
 def test_scope_gives_the_it_share_until_sharing_deepens(bench):
     b = bench(partnership={"expansion_month": 12, "it_share_of_savings": 0.4})
-    since = np.array([5])
-    assert savings.scope_factor(b.P, since, np.array([False]))[0] == 0.4
-    assert savings.scope_factor(b.P, since, np.array([True]))[0] == 1.0
-    assert savings.scope_factor(b.P, np.array([-1]), np.array([False]))[0] == 0.0
+    assert savings.scope_factor(b.P, 0, 5, False) == 0.4
+    assert savings.scope_factor(b.P, 0, 5, True) == 1.0
+    assert savings.scope_factor(b.P, 0, -1, False) == 0.0
     flat = bench(partnership={"expansion_month": -1, "it_share_of_savings": 0.4})
-    assert savings.scope_factor(flat.P, since, np.array([False]))[0] == 1.0
+    assert savings.scope_factor(flat.P, 0, 5, False) == 1.0
 
 
 @pytest.fixture
@@ -39,13 +50,13 @@ def on_time(bench) -> int:
 
 def test_the_plan_assumes_approval_on_time_and_deeper_sharing_when_planned(bench, on_time):
     b = bench(partnership={"promised_savings": 1.2, "expansion_month": 3, "it_share_of_savings": 0.5}, dynamics={"harmonisation_months": 18})
-    assert savings.planned(b.P, on_time - 1)[0] == 0.0
-    assert savings.planned(b.P, on_time + 1)[0] == pytest.approx(0.1 * (1 / 18) * 0.5)
-    assert savings.planned(b.P, on_time + 3)[0] == pytest.approx(0.1 * (1 - (17 / 18) ** 3) * 1.0)
+    assert savings.planned(b.P, 0, on_time - 1) == 0.0
+    assert savings.planned(b.P, 0, on_time + 1) == pytest.approx(0.1 * (1 / 18) * 0.5)
+    assert savings.planned(b.P, 0, on_time + 3) == pytest.approx(0.1 * (1 - (17 / 18) ** 3) * 1.0)
 
 
 @pytest.mark.parametrize(
-    ("columns", "strengths", "month", "rate"),
+    ("columns", "lever", "month", "expected"),
     [
         ({"legacy_it": [0.5, 0.5]}, {}, 10, 0.8 / 18),
         ({"legacy_it": [1.0, 0.0], "size": [1.0, 3.0]}, {}, 10, (1 - 0.4 * 0.25) / 18),
@@ -58,16 +69,15 @@ def test_the_plan_assumes_approval_on_time_and_deeper_sharing_when_planned(bench
         ({"legacy_it": [0.5, 0.5]}, {"it_harmonisation_first": 1.0}, 10, 2 * 0.8 / 18),
     ],
 )
-def test_harmonisation_rate_by_hand(bench, columns, strengths, month, rate):
+def test_harmonisation_rate_by_hand(bench, columns, lever, month, expected):
     b = bench(columns=columns, dynamics={"harmonisation_months": 18, "legacy_drag": 0.4, "skills_drag": 0.3})
-    got = savings.harmonisation_rate(b.s, b.P, month, {**NO_LEVERS, **{k: np.array([v]) for k, v in strengths.items()}})
-    assert got[0] == pytest.approx(rate)
+    assert rate(b, month, **lever) == pytest.approx(expected)
 
 
 def test_partners_who_left_weigh_nothing_in_the_rate(bench):
     b = bench(columns={"legacy_it": [1.0, 0.0]}, dynamics={"harmonisation_months": 18, "legacy_drag": 0.4})
     b.s.active[:] = [[False, True]]
-    assert savings.harmonisation_rate(b.s, b.P, 10, NO_LEVERS)[0] == pytest.approx(1 / 18)
+    assert rate(b, 10) == pytest.approx(1 / 18)
 
 
 SINCE = 10
@@ -89,41 +99,49 @@ def operating(bench, on_time):
 
 
 def shares(**by_cause: float) -> np.ndarray:
-    out = np.zeros((len(causes.LABELS), 1))
+    """``(C,)`` share of potential savings each cause takes (0 unless given)."""
+    out = np.zeros(len(causes.LABELS))
     for label, value in by_cause.items():
         out[C[label]] = value
     return out
 
 
+def account(b: Bench, taken: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """Planned and realised savings of replication 0 this month, and the ``(C,)`` savings lost by cause."""
+    lost = np.zeros(len(causes.LABELS))
+    plan, realised = savings.account(as_arrays(b.s), b.P, 0, b.s.month, taken, lost)
+    return plan, realised, lost
+
+
 def test_a_month_by_hand_every_pound_short_booked(operating):
     b = operating()
-    plan, realised, lost = savings.account(b.s, b.P, b.s.month, shares(case03_misaligned_aspirations=0.2, case07_premature_rebrand=0.5))
+    plan, realised, lost = account(b, shares(case03_misaligned_aspirations=0.2, case07_premature_rebrand=0.5))
     ideal = 1 - (17 / 18) ** 10
     potential = 0.1 * 0.3
     kept = 0.8 * 0.5
-    assert plan[0] == pytest.approx(0.1 * ideal)
-    assert realised[0] == pytest.approx(potential * kept)
-    assert lost[C["legacy_it"], 0] == pytest.approx(0.1 * ideal - potential)
+    assert plan == pytest.approx(0.1 * ideal)
+    assert realised == pytest.approx(potential * kept)
+    assert lost[C["legacy_it"]] == pytest.approx(0.1 * ideal - potential)
     # the mechanisms split what they took in proportion to their shares
     taken = potential * (1 - kept)
-    assert lost[C["case03_misaligned_aspirations"], 0] == pytest.approx(taken * 0.2 / 0.7)
-    assert lost[C["case07_premature_rebrand"], 0] == pytest.approx(taken * 0.5 / 0.7)
-    assert plan[0] - realised[0] == pytest.approx(lost.sum())
+    assert lost[C["case03_misaligned_aspirations"]] == pytest.approx(taken * 0.2 / 0.7)
+    assert lost[C["case07_premature_rebrand"]] == pytest.approx(taken * 0.5 / 0.7)
+    assert plan - realised == pytest.approx(lost.sum())
 
 
 def test_a_late_approval_is_booked_to_case02(operating):
     b = operating(late=6)
-    plan, _, lost = savings.account(b.s, b.P, b.s.month, shares())
+    plan, _, lost = account(b, shares())
     # planned 16 months after approval, launched 10: the difference is delay
-    assert lost[C["case02_decision_slippage"], 0] == pytest.approx(0.1 * ((1 - (17 / 18) ** 16) - (1 - (17 / 18) ** 10)))
-    assert plan[0] == pytest.approx(0.1 * (1 - (17 / 18) ** 16))
+    assert lost[C["case02_decision_slippage"]] == pytest.approx(0.1 * ((1 - (17 / 18) ** 16) - (1 - (17 / 18) ** 10)))
+    assert plan == pytest.approx(0.1 * (1 - (17 / 18) ** 16))
 
 
 def test_an_unclear_business_case_promises_more_than_sharing_delivers(operating):
     b = operating(partnership={"business_case_clarity": 0.6})
-    _, realised, lost = savings.account(b.s, b.P, b.s.month, shares())
-    assert lost[C["unclear_business_case"], 0] == pytest.approx(0.03 * 0.5 * 0.4)
-    assert realised[0] == pytest.approx(0.03 * (1 - 0.2))
+    _, realised, lost = account(b, shares())
+    assert lost[C["unclear_business_case"]] == pytest.approx(0.03 * 0.5 * 0.4)
+    assert realised == pytest.approx(0.03 * (1 - 0.2))
 
 
 def test_a_leaver_takes_its_size_share_booked_to_its_exit_cause(operating):
@@ -131,22 +149,25 @@ def test_a_leaver_takes_its_size_share_booked_to_its_exit_cause(operating):
     b.s.active[:] = [[True, False]]
     b.s.pairs = pair_mask(b.s.active)
     b.s.exit_cause[0, 1] = C["case03_misaligned_aspirations"]
-    plan, realised, lost = savings.account(b.s, b.P, b.s.month, shares())
+    plan, realised, lost = account(b, shares())
     base = 0.1 * (1 - (17 / 18) ** 10)
-    assert lost[C["case03_misaligned_aspirations"], 0] == pytest.approx(base * 0.75)
-    assert realised[0] == pytest.approx(0.1 * 0.3 * 0.25)
-    assert plan[0] - realised[0] == pytest.approx(lost.sum())
+    assert lost[C["case03_misaligned_aspirations"]] == pytest.approx(base * 0.75)
+    assert realised == pytest.approx(0.1 * 0.3 * 0.25)
+    assert plan - realised == pytest.approx(lost.sum())
 
 
 def test_a_halted_deeper_stage_is_booked_to_case06(operating):
     b = operating(partnership={"expansion_month": 5, "it_share_of_savings": 0.5})
     b.s.phase[:] = EXPANSION
-    _, _, lost = savings.account(b.s, b.P, b.s.month, shares())
-    assert lost[C["case06_scope_tension"], 0] == pytest.approx(0.1 * (1 - (17 / 18) ** 10) * 0.5)
+    _, _, lost = account(b, shares())
+    assert lost[C["case06_scope_tension"]] == pytest.approx(0.1 * (1 - (17 / 18) ** 10) * 0.5)
 
 
 def test_nothing_is_booked_for_a_partnership_that_has_ended(operating):
-    b = operating()
-    b.s.outcome[:] = COLLAPSED
-    _, realised, lost = savings.account(b.s, b.P, b.s.month, shares(case03_misaligned_aspirations=0.5))
-    assert realised[0] == 0 and not lost.any()
+    """The kernel books a month's savings for running partnerships only (``account`` assumes one)."""
+    running, ended = operating(), operating()
+    ended.s.outcome[:] = COLLAPSED
+    for b in (running, ended):
+        kernel.step(b.s, b.P, b.seed)
+    assert running.s.realised_savings[0] > 0 and running.s.savings_lost.any()
+    assert ended.s.realised_savings[0] == 0 and ended.s.business_case[0] == 0 and not ended.s.savings_lost.any()

@@ -2,11 +2,15 @@
 
 Every mechanism module defines ``NAME`` (its key under ``mechanisms:`` in a config),
 ``CAUSE`` (its cause label), ``CASE`` (Guide 08 case number), ``TITLE``, ``STREAMS``
-(names of the random streams it reads), a ``Params`` dataclass (subclass of
-:class:`~sim.mechanisms.base.MechanismParams`), ``init(P, R, K)`` returning its own
-arrays and ``step(state, P, month)`` returning an :class:`~sim.mechanisms.base.Effect`.
-To add an eighth mechanism, write such a module and append it to :data:`MECHANISMS`;
-configs, validation, cause labels, streams and the docs pick it up from here.
+(names of the random streams it reads), ``EVENTS`` (the kinds of event it records),
+``SHARED`` (state fields besides its own it may write), a ``Params`` dataclass (subclass
+of :class:`~sim.mechanisms.base.MechanismParams`) and its ``ParamArrays`` named tuple, an
+``Own`` named tuple, ``init(P, R, K)`` returning its own arrays, and a compiled
+``step(s, own, P, q, m, fx)`` for one replication that fills the
+:class:`~sim.mechanisms.base.Effect` buffers ``fx`` and returns ``(savings, cost, launch,
+ends)``. To add an eighth mechanism, write such a module, append it to :data:`MECHANISMS`
+and add its call to :func:`sim.kernel._replication_month`; configs, validation, cause
+labels, streams and the docs pick it up from here.
 """
 
 from __future__ import annotations

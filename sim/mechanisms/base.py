@@ -100,26 +100,6 @@ def lifted(base: float, strength: float) -> float:
     return base + strength * (1.0 - base)
 
 
-@compiled
-def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
-    """Mean of ``values`` weighted by ``weights``, adding councils in order; 0 where all weights are 0."""
-    total = weights[0]
-    acc = values[0] * weights[0]
-    for j in range(1, values.shape[0]):
-        total += weights[j]
-        acc += values[j] * weights[j]
-    return acc / total if total > 0 else 0.0
-
-
-@compiled
-def live_councils(s: Any, i: int) -> int:
-    """Number of councils still in the partnership of row ``i``."""
-    n = 0
-    for k in range(s.active.shape[1]):
-        n += s.active[i, k]
-    return n
-
-
 @dataclass
 class Inputs:
     """What a mechanism sees of a month for every replication of a batch (see :func:`evaluate`).
@@ -164,7 +144,7 @@ class BatchEffect:
 
 
 def evaluate(mechanism: ModuleType, s: Any, P: Any, m: Inputs) -> BatchEffect:
-    """Run ``mechanism.step`` on every row of state ``s`` without changing ``s``.
+    """Run ``mechanism.step`` on every running row of state ``s`` without changing ``s`` (ended rows get zeros).
 
     Parameters
     ----------
@@ -178,7 +158,7 @@ def evaluate(mechanism: ModuleType, s: Any, P: Any, m: Inputs) -> BatchEffect:
         The month's draws, changes and lever strengths for the batch.
     """
     from sim import levers as lever_table
-    from sim.state import as_arrays
+    from sim.state import RUNNING, as_arrays
 
     n, k = s.active.shape
     state = as_arrays(s, copy=True)
@@ -193,6 +173,8 @@ def evaluate(mechanism: ModuleType, s: Any, P: Any, m: Inputs) -> BatchEffect:
     )  # fmt: skip
     fx = empty_effect(k, len(mechanism.EVENTS))
     for i in range(n):
+        if s.outcome[i] != RUNNING:  # the kernel leaves ended partnerships alone
+            continue
         clear(fx)
         month = Month(i, m.t, np.ascontiguousarray(draws[:, i]), np.ascontiguousarray(strengths[i]), np.ascontiguousarray(m.changed[i]))
         out.savings[i], out.cost[i], out.launch[i], out.ends[i] = mechanism.step(state, own_arrays, P, q, month, fx)
