@@ -26,6 +26,7 @@ import numpy as np
 
 from sim import causes, exogenous, levers, rng, savings
 from sim.arrays import ParamArrays
+from sim.jit import compiled
 from sim.mechanisms import MECHANISMS
 from sim.mechanisms import case01_key_person as case01
 from sim.mechanisms import case02_decision_slippage as case02
@@ -34,7 +35,7 @@ from sim.mechanisms import case04_maturity_gap as case04
 from sim.mechanisms import case05_commercial_venture as case05
 from sim.mechanisms import case06_scope_tension as case06
 from sim.mechanisms import case07_premature_rebrand as case07
-from sim.mechanisms.base import Effect, Month, clear, compiled, empty_effect, lifted
+from sim.mechanisms.base import Effect, Month, empty_effect, lifted
 from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State, as_arrays, pair_mask
 
 STREAMS: tuple[str, ...] = exogenous.STREAMS + tuple(s for m in MECHANISMS for s in m.STREAMS)
@@ -133,19 +134,27 @@ def init_state(P: ParamArrays, reps: np.ndarray) -> State:
 
 
 @compiled
-def _book(s: Any, i: int, c: int, fx: Effect, result: tuple[float, float, bool, bool], w: Any, events: Any, kinds: tuple[int, int]) -> None:
-    """Add one cause's effect to the month's books; record its events as kinds ``kinds[0]`` up to ``kinds[1]``."""
+def _book(s: Any, i: int, c: int, fx: Effect, result: tuple[float, float, bool, bool], w: Any, events: Any, kinds: tuple[int, int], takes_trust: bool) -> None:
+    """Add one cause's effect to the month's books and empty its buffers; record its events as kinds ``kinds[0]`` up to ``kinds[1]``.
+
+    Trust lost is clipped to the trust there is and also costs commitment, booked to the
+    same cause. ``takes_trust`` is false for mechanisms that never touch trust (their
+    trust buffer stays zero, so it is not read).
+    """
     loss, trust_loss, shares, totals, flags, trust_weight = w.loss, w.trust_loss, w.shares, w.totals, w.flags, w.trust_weight
     savings_share, cost, launch, ends = result
     n = fx.commitment.shape[0]
     for k in range(n):
         loss[c, k] += fx.commitment[k]
-        lost = 0.0
-        for j in range(n):
-            taken = min(fx.trust[k, j] * s.pairs[i, k, j], s.trust[i, k, j])
-            trust_loss[k, j] += taken
-            lost = taken if j == 0 else lost + taken
-        loss[c, k] += trust_weight[k] * lost
+        fx.commitment[k] = 0.0
+        if takes_trust:
+            lost = 0.0
+            for j in range(n):
+                taken = min(fx.trust[k, j] * s.pairs[i, k, j], s.trust[i, k, j])
+                fx.trust[k, j] = 0.0
+                trust_loss[k, j] += taken
+                lost += taken
+            loss[c, k] += trust_weight[k] * lost
     shares[c] = min(max(savings_share, 0.0), 1.0)
     totals[0] += cost
     s.savings_lost[c, i] += cost
@@ -158,7 +167,7 @@ def _book(s: Any, i: int, c: int, fx: Effect, result: tuple[float, float, bool, 
 
 @compiled
 def _record(events: Any, i: int, fx: Effect, kinds: tuple[int, int]) -> None:
-    """Copy the events in ``fx`` to the month's log (when it is kept) as kinds ``kinds[0]`` up to ``kinds[1]``."""
+    """Move the events in ``fx`` to the month's log as kinds ``kinds[0]`` up to ``kinds[1]`` (when a log is kept)."""
     mask, size = events
     if mask.shape[1] == 0:
         return
@@ -166,10 +175,12 @@ def _record(events: Any, i: int, fx: Effect, kinds: tuple[int, int]) -> None:
         for k in range(fx.event_mask.shape[1]):
             mask[kinds[0] + e, i, k] = fx.event_mask[e, k]
             size[kinds[0] + e, i, k] = fx.event_size[e, k]
+            fx.event_mask[e, k] = False
+            fx.event_size[e, k] = 0.0
 
 
 Scratch = namedtuple("Scratch", ["draws", "strengths", "changed", "fx", "exo_loss", "loss", "trust_loss", "shares", "lost", "trust_weight", "totals", "flags"])
-Scratch.__doc__ = "Work arrays for one replication's month, allocated once per month and reused row after row."
+Scratch.__doc__ = "Work arrays for one replication's month, made once per number of councils and reused row after row."
 
 
 @functools.cache
@@ -226,7 +237,6 @@ def _replication_month(s: Any, own: tuple, P: Any, i: int, t: int, keys: np.ndar
 
     changed[:] = False
     w.exo_loss[:] = 0.0
-    clear(fx)
     exogenous.step(s, P, Month(i, t, draws[: len(exogenous.STREAMS)], strengths, changed), w.exo_loss, fx)
     since = _scheduled_transitions(s, P, i, t)
 
@@ -246,27 +256,20 @@ def _replication_month(s: Any, own: tuple, P: Any, i: int, t: int, keys: np.ndar
             w.loss[_EXO_CAUSES[c], k] += w.exo_loss[c, k]
     _record(events, i, fx, (0, len(exogenous.EVENTS)))
 
-    clear(fx)
     result = case01.step(s, own[0], P, P.mech.case01, Month(i, t, draws[_S01[0] : _S01[1]], strengths, changed), fx)
-    _book(s, i, _C01, fx, result, w, events, _E01)
-    clear(fx)
+    _book(s, i, _C01, fx, result, w, events, _E01, case01.TAKES_TRUST)
     result = case02.step(s, own[1], P, P.mech.case02, Month(i, t, draws[_S02[0] : _S02[1]], strengths, changed), fx)
-    _book(s, i, _C02, fx, result, w, events, _E02)
-    clear(fx)
+    _book(s, i, _C02, fx, result, w, events, _E02, case02.TAKES_TRUST)
     result = case03.step(s, own[2], P, P.mech.case03, Month(i, t, draws[_S03[0] : _S03[1]], strengths, changed), fx)
-    _book(s, i, _C03, fx, result, w, events, _E03)
-    clear(fx)
+    _book(s, i, _C03, fx, result, w, events, _E03, case03.TAKES_TRUST)
     result = case04.step(s, own[3], P, P.mech.case04, Month(i, t, draws[_S04[0] : _S04[1]], strengths, changed), fx)
-    _book(s, i, _C04, fx, result, w, events, _E04)
-    clear(fx)
+    _book(s, i, _C04, fx, result, w, events, _E04, case04.TAKES_TRUST)
     result = case05.step(s, own[4], P, P.mech.case05, Month(i, t, draws[_S05[0] : _S05[1]], strengths, changed), fx)
-    _book(s, i, _C05, fx, result, w, events, _E05)
-    clear(fx)
+    _book(s, i, _C05, fx, result, w, events, _E05, case05.TAKES_TRUST)
     result = case06.step(s, own[5], P, P.mech.case06, Month(i, t, draws[_S06[0] : _S06[1]], strengths, changed), fx)
-    _book(s, i, _C06, fx, result, w, events, _E06)
-    clear(fx)
+    _book(s, i, _C06, fx, result, w, events, _E06, case06.TAKES_TRUST)
     result = case07.step(s, own[6], P, P.mech.case07, Month(i, t, draws[_S07[0] : _S07[1]], strengths, changed), fx)
-    _book(s, i, _C07, fx, result, w, events, _E07)
+    _book(s, i, _C07, fx, result, w, events, _E07, case07.TAKES_TRUST)
 
     w.lost[:] = 0.0
     _account_savings(s, P, i, t, since, w.shares, w.lost, w.loss)
@@ -470,7 +473,11 @@ def step(s: State, P: ParamArrays, seed: int, log: list[Event] | None = None) ->
     n, k = s.active.shape
     events = (np.zeros((len(EVENT_KINDS), n, k), np.bool_), np.zeros((len(EVENT_KINDS), n, k))) if log is not None else _no_events(s)
     keys = rng.month_keys(np.uint64(seed), s.month, STREAM_IDS)
-    _month(as_arrays(s), _own(s), P, s.month, keys, s.reps, events, _scratch(k))
+    w = _scratch(k)
+    if log is not None:  # events a run without a log left in the shared buffers
+        w.fx.event_mask[:] = False
+        w.fx.event_size[:] = 0.0
+    _month(as_arrays(s), _own(s), P, s.month, keys, s.reps, events, w)
     s.month += 1
     if log is not None:
         _log(log, s, events)

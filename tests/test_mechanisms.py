@@ -172,6 +172,7 @@ def test_each_firing_case_does_something(name, bench, month, launched):
     e = evaluate(BY_NAME[name], b.s, b.P, m)
     touched = [np.any(e.commitment), np.any(e.trust), np.any(e.savings), np.any(e.cost), np.any(e.launch), np.any(e.ends)]
     assert any(touched)
+    assert BY_NAME[name].TAKES_TRUST or not np.any(e.trust), "the kernel does not read the trust of a mechanism declared not to take any"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -2,7 +2,8 @@
 
 Every mechanism module defines ``NAME`` (its key under ``mechanisms:`` in a config),
 ``CAUSE`` (its cause label), ``CASE`` (Guide 08 case number), ``TITLE``, ``STREAMS``
-(names of the random streams it reads), ``EVENTS`` (the kinds of event it records),
+(names of the random streams it reads), ``TAKES_TRUST`` (whether it ever takes trust),
+``EVENTS`` (the kinds of event it records),
 ``SHARED`` (state fields besides its own it may write), a ``Params`` dataclass (subclass
 of :class:`~sim.mechanisms.base.MechanismParams`) and its ``ParamArrays`` named tuple, an
 ``Own`` named tuple, ``init(P, R, K)`` returning its own arrays, and a compiled

@@ -25,6 +25,7 @@ CAUSE = "case01_key_person"
 CASE = "01"
 TITLE = "Over-dependency on key personnel"
 STREAMS = ("case01.leave",)
+TAKES_TRUST = True
 EVENTS = ("its champion left", "a new champion took up post")
 SHARED: tuple[str, ...] = ()
 

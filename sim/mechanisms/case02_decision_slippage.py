@@ -29,6 +29,7 @@ CAUSE = "case02_decision_slippage"
 CASE = "02"
 TITLE = "Decision slippage: two neighbouring district councils"
 STREAMS = ("case02.approve", "case02.forewarned")
+TAKES_TRUST = False
 EVENTS = ("the business case slipped again", "deferred the decision until its new chief executive arrives")
 SHARED = ("approval_due",)
 

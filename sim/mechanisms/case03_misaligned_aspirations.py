@@ -28,6 +28,7 @@ CAUSE = "case03_misaligned_aspirations"
 CASE = "03"
 TITLE = "Misaligned aspirations"
 STREAMS: tuple[str, ...] = ()
+TAKES_TRUST = False
 EVENTS = ("a change exposed aims that differ from its partners'",)
 SHARED: tuple[str, ...] = ()
 

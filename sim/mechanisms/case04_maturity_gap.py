@@ -30,6 +30,7 @@ CAUSE = "case04_maturity_gap"
 CASE = "04"
 TITLE = "Local authority trading company: maturity gap and no commercial edge"
 STREAMS: tuple[str, ...] = ()
+TAKES_TRUST = True
 EVENTS = ("felt held back by a less mature partner",)
 SHARED: tuple[str, ...] = ()
 TRADING_COMPANY = GOVERNANCE.index("trading_company")

@@ -30,6 +30,7 @@ CAUSE = "case05_commercial_venture"
 CASE = "05"
 TITLE = "A commercial experiment without enough guaranteed business"
 STREAMS: tuple[str, ...] = ()
+TAKES_TRUST = False
 EVENTS = ("the venture is unsustainable below break-even",)
 SHARED: tuple[str, ...] = ()
 VENTURE = GOVERNANCE.index("commercial_venture")

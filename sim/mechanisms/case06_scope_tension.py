@@ -28,6 +28,7 @@ CAUSE = "case06_scope_tension"
 CASE = "06"
 TITLE = "District and county: deeper sharing unpicks the IT sharing"
 STREAMS: tuple[str, ...] = ()
+TAKES_TRUST = True
 EVENTS = ("feared being subsumed by a larger partner", "deeper sharing halted; the IT sharing carries on alone")
 SHARED = ("scope", "phase")
 

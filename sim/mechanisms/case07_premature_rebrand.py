@@ -28,6 +28,7 @@ CAUSE = "case07_premature_rebrand"
 CASE = "07"
 TITLE = "A marketing mistake: a premature rebrand"
 STREAMS: tuple[str, ...] = ()
+TAKES_TRUST = True
 EVENTS = ("the service was rebranded; users began to treat it as an outside supplier",)
 SHARED: tuple[str, ...] = ()
 
