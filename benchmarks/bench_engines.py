@@ -5,8 +5,8 @@
     python benchmarks/bench_engines.py --markdown benchmarks/results.md   # also write the figures there
 
 Prints partnership-months per second (parameters drawn and kernel run, block by block) and
-the peak traced memory of one block for each size, and the Mesa
-front-end's rate and the ensemble/Mesa ratio measured in the same run. The figures are
+the peak traced memory of one block for each size, and the Mesa front-end's rate (measured
+as in ``bench_mesa.py``) and the ensemble/Mesa ratio measured in the same run. The figures are
 noisy (shared machines): compare ratios from one run, not numbers across runs.
 """
 
@@ -21,6 +21,7 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from bench_mesa import mesa_run  # run as a script, this folder is on the path
 
 import sim
 from sim import kernel, population
@@ -61,20 +62,10 @@ def peak_memory(config: ModelConfig, replications: int, seed: int = 1) -> float:
     return peak
 
 
-def mesa_rate(config_name: str, runs: int = 20) -> float | None:
-    """Partnership-months per second of the Mesa front-end, or None if it is not installed."""
-    try:
-        from sim.model import PartnershipModel
-    except ImportError:
-        return None
-    months = 0
-    start = time.perf_counter()
-    for r in range(runs):
-        model = PartnershipModel(scenario_name=config_name, seed=1, replication=r)
-        while model.running:
-            model.step()
-            months += 1
-    return months / (time.perf_counter() - start)
+def mesa_rate(scenario: str, models: int = 40) -> float:
+    """Partnership-months per second of ``PartnershipModel.step`` (as ``bench_mesa.py`` measures it)."""
+    elapsed, months = mesa_run(scenario, models, seed=1)
+    return months / elapsed
 
 
 def machine() -> str:
@@ -113,12 +104,8 @@ def main() -> None:
             print(f"{k:>3} {n:>12,} {rate:>22,.0f} {peak:>20.0f}")
             lines.append(f"| {k} | {n:,} | {rate:,.0f} | {peak:.0f} |")
     lines.append("")
-    mesa = mesa_rate("baseline")
-    if mesa is None:
-        lines.append("Mesa front-end: not available (sim.model missing)")
-    else:
-        ensemble_now = ensemble_rate(warm, 10_000)
-        lines.append(f"Mesa front-end (K=4): {mesa:,.0f} partnership-months/s; ensemble {ensemble_now:,.0f}/s; ratio {ensemble_now / mesa:,.0f}x")
+    mesa, ensemble_now = mesa_rate("baseline"), ensemble_rate(warm, 10_000)
+    lines.append(f"Mesa front-end (K=4): {mesa:,.0f} partnership-months/s; ensemble {ensemble_now:,.0f}/s; ratio {ensemble_now / mesa:,.0f}x")
     print(lines[-1])
     if rate_k4 is not None:
         lines.append(f"target: ensemble at K=4 >= 1,000,000 partnership-months/s on one core (floor 500,000): measured {rate_k4:,.0f}")
