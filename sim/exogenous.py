@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.jit import compiled, inlined
+from sim.jit import compiled
 from sim.mechanisms.base import Effect, Month, note
 from sim.params import ELECTION_CYCLES
 
@@ -37,7 +37,7 @@ THIRDS = ELECTION_CYCLES.index("thirds")
 CYCLE_MONTHS = 48
 
 
-@inlined
+@compiled
 def election_due(P: Any, i: int, k: int, month: int) -> bool:
     """Council k of row ``i`` holds an election this month.
 

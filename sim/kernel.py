@@ -26,7 +26,7 @@ import numpy as np
 
 from sim import causes, exogenous, levers, rng, savings
 from sim.arrays import ParamArrays
-from sim.jit import compiled, inlined
+from sim.jit import compiled
 from sim.mechanisms import MECHANISMS
 from sim.mechanisms import case01_key_person as case01
 from sim.mechanisms import case02_decision_slippage as case02
@@ -165,7 +165,7 @@ def _book(s: Any, i: int, c: int, fx: Effect, result: tuple[float, float, bool, 
     _record(events, i, fx, kinds)
 
 
-@inlined
+@compiled
 def _record(events: Any, i: int, fx: Effect, kinds: tuple[int, int]) -> None:
     """Move the events in ``fx`` to the month's log as kinds ``kinds[0]`` up to ``kinds[1]`` (when a log is kept)."""
     mask, size = events
@@ -286,7 +286,7 @@ def _replication_month(s: Any, own: tuple, P: Any, i: int, t: int, keys: np.ndar
     _finish_at_horizon(s, P, i, t + 1)
 
 
-@inlined
+@compiled
 def _scheduled_transitions(s: Any, P: Any, i: int, t: int) -> int:
     """Integration ends and sharing deepens when planned; returns the full months since launch (-1 before)."""
     pp = P.partnership
@@ -367,7 +367,7 @@ def _update_harmonisation_and_maturity(s: Any, P: Any, i: int, t: int, strengths
     s.maturity[i] = s.maturity[i] + (1.0 - s.maturity[i]) / P.dynamics.maturity_months[i]
 
 
-@inlined
+@compiled
 def _dominant_loss(s: Any, i: int, k: int) -> int:
     """The cause that took most of council k's commitment (the first on a tie), or NONE."""
     best = 0
@@ -377,7 +377,7 @@ def _dominant_loss(s: Any, i: int, k: int) -> int:
     return best if s.commitment_lost[best, i, k] > 0 else NONE
 
 
-@inlined
+@compiled
 def _dominant_shortfall(s: Any, i: int) -> int:
     """The cause that took most of the savings of row ``i`` (the first on a tie), or NONE."""
     best = 0
@@ -387,7 +387,7 @@ def _dominant_shortfall(s: Any, i: int) -> int:
     return best if s.savings_lost[best, i] > 0 else NONE
 
 
-@inlined
+@compiled
 def _dominant_among_leavers(s: Any, i: int, month: int) -> int:
     """The cause that took most commitment from the councils that left in ``month``, or NONE."""
     best, most = NONE, 0.0
@@ -447,7 +447,7 @@ def _exits_and_endings(s: Any, P: Any, i: int, t: int, ended_by: int) -> None:
     s.phase[i] = ENDED
 
 
-@inlined
+@compiled
 def _finish_at_horizon(s: Any, P: Any, i: int, month: int) -> None:
     """Class a partnership still running at its horizon."""
     if s.outcome[i] != RUNNING or month < P.partnership.horizon_months[i]:

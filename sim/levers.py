@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.jit import inlined
+from sim.jit import compiled
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ NEUTRAL_CLOUD_PLATFORM = NAMES.index("neutral_cloud_platform")
 COMMUNICATIONS_PLAN = NAMES.index("communications_plan")
 
 
-@inlined
+@compiled
 def in_force(P: Any, i: int, month: int, out: np.ndarray) -> None:
     """Strength ``out[l]`` of every lever in force at ``month`` in row ``i`` (0 where off or not started)."""
     p = P.lever
@@ -137,7 +137,7 @@ def in_force(P: Any, i: int, month: int, out: np.ndarray) -> None:
         out[lever] = p.strength[i, lever] if p.enabled[i, lever] and month >= p.start_month[i, lever] else 0.0
 
 
-@inlined
+@compiled
 def cost(P: Any, i: int, month: int) -> float:
     """Cost (GBP m) of all enabled levers in ``month`` in row ``i``."""
     total = 0.0
@@ -148,7 +148,7 @@ def cost(P: Any, i: int, month: int) -> float:
     return total
 
 
-@inlined
+@compiled
 def catch_up(s: Any, i: int, rate: float, strength: float) -> None:
     """Laggards close part of their IT-maturity gap to the most mature partner (row ``i``, launched).
 

@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 
 from sim.causes import BUSINESS_CASE, DELAY, LEGACY, SCOPE
-from sim.jit import compiled, inlined
+from sim.jit import compiled
 from sim.levers import IT_HARMONISATION_FIRST, NEUTRAL_CLOUD_PLATFORM
 from sim.mechanisms.base import lifted
 from sim.state import INTEGRATION
 
 
-@inlined
+@compiled
 def ramp(months_since_launch: int, time_constant: float) -> float:
     """Harmonisation reached after ``n`` full months with nothing in the way: ``1 - (1 - 1/T)**n`` (0 before launch).
 
@@ -35,7 +35,7 @@ def ramp(months_since_launch: int, time_constant: float) -> float:
     return 1.0 - (1.0 - 1.0 / max(time_constant, 1.0)) ** float(months_since_launch)
 
 
-@inlined
+@compiled
 def scope_factor(P: Any, i: int, months_since_launch: int, deeper: bool) -> float:
     """Share of promised savings within the current scope: the IT share until sharing deepens (0 before launch)."""
     if months_since_launch < 0:
@@ -44,7 +44,7 @@ def scope_factor(P: Any, i: int, months_since_launch: int, deeper: bool) -> floa
     return pp.it_share_of_savings[i] if pp.expansion_month[i] >= 0 and not deeper else 1.0
 
 
-@inlined
+@compiled
 def planned(P: Any, i: int, month: int) -> float:
     """Savings (GBP m) the business case of row ``i`` plans for ``month``."""
     pp = P.partnership

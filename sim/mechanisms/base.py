@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.jit import compiled, inlined
+from sim.jit import compiled
 from sim.params import Spec
 
 
@@ -87,14 +87,14 @@ def clear(fx: Effect) -> None:
     fx.event_size[:] = 0.0
 
 
-@inlined
+@compiled
 def note(fx: Effect, event: int, k: int, size: float) -> None:
     """Record that event ``event`` (index into the mechanism's ``EVENTS``) touched council ``k``."""
     fx.event_mask[event, k] = True
     fx.event_size[event, k] = size
 
 
-@inlined
+@compiled
 def lifted(base: float, strength: float) -> float:
     """A 0..1 quality raised by a lever of the given strength: ``base + strength * (1 - base)``."""
     return base + strength * (1.0 - base)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.jit import compiled, inlined
+from sim.jit import compiled
 from sim.levers import AGREED_DECISION_PROCESS
 from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, param
@@ -84,13 +84,13 @@ def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     return {"slips": np.zeros(n_reps, np.int64), "surfaced": np.zeros((n_reps, n_councils), bool), "approved": np.zeros((n_reps, n_councils), bool)}
 
 
-@inlined
+@compiled
 def clarity(P: Any, i: int, strength: float) -> float:
     """Decision-process clarity of row ``i`` with the ``agreed_decision_process`` lever at ``strength``."""
     return lifted(P.partnership.decision_clarity[i], strength)
 
 
-@inlined
+@compiled
 def pending(s: Any, m: Month, i: int, k: int, watched: float) -> bool:
     """Council k defers: its chief executive is about to change and it was not forewarned to decide anyway."""
     return s.notice[i, k] > 0 and not m.draws[1, k] < watched

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.jit import compiled, inlined
+from sim.jit import compiled
 from sim.levers import OPEN_MOTIVATIONS
 from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, note
 from sim.params import G08, param
@@ -60,7 +60,7 @@ def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     return {}
 
 
-@inlined
+@compiled
 def misalignment(s: Any, P: Any, i: int, k: int) -> float:
     """Size-weighted mean distance of council k's aims from its partners' in row ``i``."""
     distance, weights = 0.0, 0.0

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.jit import compiled, inlined
+from sim.jit import compiled
 from sim.levers import COMMERCIAL_CAPABILITY
 from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, GIR, GOVERNANCE, param
@@ -85,7 +85,7 @@ def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     return {"widen": 1.0 - P.mech.case04.risk_gap_weight[:, None, None] * (1.0 - risk_gap)}
 
 
-@inlined
+@compiled
 def gap(s: Any, own: Own, i: int, k: int, j: int) -> float:
     """How far council k is ahead of council j in row ``i``, widened by their risk-appetite gap (0 unless both are in)."""
     return max(s.it_maturity[i, k] - s.it_maturity[i, j], 0.0) * own.widen[i, k, j] * s.pairs[i, k, j]

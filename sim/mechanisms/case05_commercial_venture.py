@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.jit import compiled, inlined
+from sim.jit import compiled
 from sim.levers import COMMERCIAL_CAPABILITY, MARKET_TESTING
 from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, GOVERNANCE, param
@@ -67,7 +67,7 @@ def init(P: Any, n_reps: int, n_councils: int) -> dict[str, np.ndarray]:
     return {"market": P.partnership.market_volume.astype(float).copy(), "below": np.zeros(n_reps, np.int64)}
 
 
-@inlined
+@compiled
 def revenue(s: Any, P: Any, q: ParamArrays, m: Month, market: float) -> float:
     """Revenue of row ``m.i`` as a share of break-even."""
     i = m.i
