@@ -88,6 +88,7 @@ class Event:
     case: str
     what: str
     size: float
+    partner: int = -1
 
 
 def init_state(P: ParamArrays, reps: np.ndarray) -> State:
@@ -168,15 +169,17 @@ def _book(s: Any, i: int, c: int, fx: Effect, result: tuple[float, float, bool, 
 @compiled
 def _record(events: Any, i: int, fx: Effect, kinds: tuple[int, int]) -> None:
     """Move the events in ``fx`` to the month's log as kinds ``kinds[0]`` up to ``kinds[1]`` (when a log is kept)."""
-    mask, size = events
+    mask, size, partner = events
     if mask.shape[1] == 0:
         return
     for e in range(kinds[1] - kinds[0]):
         for k in range(fx.event_mask.shape[1]):
             mask[kinds[0] + e, i, k] = fx.event_mask[e, k]
             size[kinds[0] + e, i, k] = fx.event_size[e, k]
+            partner[kinds[0] + e, i, k] = fx.event_partner[e, k]
             fx.event_mask[e, k] = False
             fx.event_size[e, k] = 0.0
+            fx.event_partner[e, k] = -1
 
 
 Scratch = namedtuple("Scratch", ["draws", "strengths", "changed", "fx", "exo_loss", "loss", "trust_loss", "shares", "lost", "trust_weight", "totals", "flags"])
@@ -470,30 +473,30 @@ def _own(s: State) -> tuple:
 
 def step(s: State, P: ParamArrays, seed: int, log: list[Event] | None = None) -> None:
     """Advance every replication by one month, in place; append fired events to ``log``."""
-    n, k = s.active.shape
-    events = (np.zeros((len(EVENT_KINDS), n, k), np.bool_), np.zeros((len(EVENT_KINDS), n, k))) if log is not None else _no_events(s)
+    events = _events(s, s.active.shape[0] if log is not None else 0)
     keys = rng.month_keys(np.uint64(seed), s.month, STREAM_IDS)
-    w = _scratch(k)
+    w = _scratch(s.active.shape[1])
     if log is not None:  # events a run without a log left in the shared buffers
         w.fx.event_mask[:] = False
         w.fx.event_size[:] = 0.0
+        w.fx.event_partner[:] = -1
     _month(as_arrays(s), _own(s), P, s.month, keys, s.reps, events, w)
     s.month += 1
     if log is not None:
         _log(log, s, events)
 
 
-def _no_events(s: State) -> tuple[np.ndarray, np.ndarray]:
-    """Event arrays with no rows: the compiled month then keeps no log."""
-    shape = (len(EVENT_KINDS), 0, s.active.shape[1])
-    return np.zeros(shape, np.bool_), np.zeros(shape)
+def _events(s: State, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A month's event arrays (fired, size, partner) for ``rows`` replications; with no rows the compiled month keeps no log."""
+    shape = (len(EVENT_KINDS), rows, s.active.shape[1])
+    return np.zeros(shape, np.bool_), np.zeros(shape), np.full(shape, -1, np.int64)
 
 
-def _log(log: list[Event], s: State, events: tuple[np.ndarray, np.ndarray]) -> None:
-    mask, size = events
+def _log(log: list[Event], s: State, events: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    mask, size, partner = events
     for e, r, k in zip(*np.nonzero(mask), strict=True):
         cause, what = EVENT_KINDS[e]
-        log.append(Event(int(s.reps[r]), s.month, int(k), cause, _CASE_OF[cause], what, float(size[e, r, k])))
+        log.append(Event(int(s.reps[r]), s.month, int(k), cause, _CASE_OF[cause], what, float(size[e, r, k]), int(partner[e, r, k])))
 
 
 def run(P: ParamArrays, reps: np.ndarray, seed: int, log: list[Event] | None = None, observe: Callable[[State, np.ndarray], None] | None = None) -> State:
@@ -506,7 +509,7 @@ def run(P: ParamArrays, reps: np.ndarray, seed: int, log: list[Event] | None = N
     horizon = int(P.partnership.horizon_months.max())
     if log is None and observe is None:
         keys = np.stack([rng.month_keys(np.uint64(seed), t, STREAM_IDS) for t in range(horizon)])
-        _whole_runs(as_arrays(s), _own(s), P, keys, s.reps, _no_events(s), _scratch(s.active.shape[1]))
+        _whole_runs(as_arrays(s), _own(s), P, keys, s.reps, _events(s, 0), _scratch(s.active.shape[1]))
         s.month = int(s.end_month.max()) if len(s.reps) else 0
         return s
     if observe is not None:

@@ -158,7 +158,7 @@ class PartnershipModel(mesa.Model):
         kernel.step(s, self.P, self.seed, log)
         self._log_milestones(phase, scope)
         for e in log:
-            self.events.add(e.month, self.names[e.council], e.what, e.cause, e.size)
+            self.events.add(e.month, self.names[e.council], e.what, e.cause, e.size, self.names[e.partner] if e.partner >= 0 else "")
         self._log_exits_and_end()
         self.running = bool(s.running[0])
         self.datacollector.collect(self)

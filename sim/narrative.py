@@ -1,9 +1,9 @@
 """The event log of one partnership in plain language: a table, timeline lines and a Markdown handout.
 
 Each entry is one thing that happened to one council (or to the partnership as a whole) in
-one month: what happened, the cause it is booked to, the case it comes from and its main
-effect size, e.g. ``Month 14 - Northdale DC - its champion left (case 01) - trust with
-partners -0.18``. The timeline puts councils hit by the same event in the same month on
+one month: what happened, the cause it is booked to, the case it comes from, its main
+effect size and, where one partner is concerned, that partner, e.g. ``Month 14 - Northdale
+DC - felt held back by a less mature partner (case 04) - trust in Eastshire CC -0.18``. The timeline puts councils hit by the same event in the same month on
 one line, and merges a loss that repeats month after month into one line with its total.
 """
 
@@ -19,13 +19,19 @@ from sim import causes
 
 @dataclass(frozen=True)
 class Reading:
-    """How an event's effect size reads: a format ``template`` (``None``: nothing to show) and whether monthly sizes add up."""
+    """How an event's effect size reads.
+
+    ``template`` formats ``size`` (``None``: nothing to show); ``naming`` formats ``size``
+    and ``partner`` when the event names the one partner it concerns; ``adds_up`` says
+    whether monthly sizes add up.
+    """
 
     template: str | None
     adds_up: bool = True
+    naming: str | None = None
 
 
-LOST_COMMITMENT = Reading("commitment -{:.2f}")
+LOST_COMMITMENT = Reading("commitment -{size:.2f}")
 NO_SIZE = Reading(None)
 #: How each kind of event the kernel logs reads; a kind not listed shows its bare size.
 READINGS: dict[str, Reading] = {
@@ -34,20 +40,20 @@ READINGS: dict[str, Reading] = {
     "a new chief executive arrived": LOST_COMMITMENT,
     "a budget shock hit": LOST_COMMITMENT,
     "local government reorganisation": LOST_COMMITMENT,
-    "its champion left": Reading("trust with partners -{:.2f}"),
+    "its champion left": Reading("trust with partners -{size:.2f}"),
     "a new champion took up post": NO_SIZE,
     "the business case slipped again": LOST_COMMITMENT,
     "deferred the decision until its new chief executive arrives": LOST_COMMITMENT,
     "a change exposed aims that differ from its partners'": LOST_COMMITMENT,
-    "felt held back by a less mature partner": Reading("trust in partners -{:.2f}"),
-    "the venture is unsustainable below break-even": Reading("revenue {:.0%} short of break-even", adds_up=False),
-    "feared being subsumed by a larger partner": LOST_COMMITMENT,
+    "felt held back by a less mature partner": Reading("trust in partners -{size:.2f}", naming="trust in {partner} -{size:.2f}"),
+    "the venture is unsustainable below break-even": Reading("revenue {size:.0%} short of break-even", adds_up=False),
+    "feared being subsumed by a larger partner": Reading("commitment -{size:.2f}", naming="fearing {partner}: commitment -{size:.2f}"),
     "deeper sharing halted; the IT sharing carries on alone": NO_SIZE,
-    "the service was rebranded; users began to treat it as an outside supplier": Reading("goodwill -{:.2f}"),
+    "the service was rebranded; users began to treat it as an outside supplier": Reading("goodwill -{size:.2f}"),
 }
-UNKNOWN = Reading("size {:.2f}", adds_up=False)
+UNKNOWN = Reading("size {size:.2f}", adds_up=False)
 PARTNERSHIP = "the partnership"
-COLUMNS = ("month", "council", "cause", "case", "what", "size", "text")
+COLUMNS = ("month", "council", "cause", "case", "what", "size", "partner", "text")
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,8 @@ class Entry:
 
     ``cause`` is a cause label of :mod:`sim.causes` (empty for a milestone such as the
     launch), ``case`` the case or source it comes from, ``size`` the main effect size
-    (commitment, trust or goodwill lost, a share, or 0).
+    (commitment, trust or goodwill lost, a share, or 0), ``partner`` the name of the one
+    partner the event concerns (empty if none in particular).
     """
 
     month: int
@@ -65,6 +72,7 @@ class Entry:
     case: str
     what: str
     size: float = 0.0
+    partner: str = ""
 
     @property
     def text(self) -> str:
@@ -115,8 +123,9 @@ def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
     when = f"Month {first}" if first == last else f"Months {first}-{last}"
     who = ", ".join(c for c in councils if c) or PARTNERSHIP
     what = " ".join(part for part in (entry.what, source(entry.case)) if part)
-    template = reading(entry.what).template
-    shown = "" if template is None or size == 0 else template.format(size) + (" in all" if first != last else "")
+    how = reading(entry.what)
+    template = how.naming if entry.partner and how.naming else how.template
+    shown = "" if template is None or size == 0 else template.format(size=size, partner=entry.partner) + (" in all" if first != last else "")
     return " - ".join(part for part in (when, who, what, shown) if part)
 
 
@@ -132,30 +141,30 @@ class EventLog:
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
-    def add(self, month: int, council: str, what: str, cause: str = "", size: float = 0.0) -> None:
+    def add(self, month: int, council: str, what: str, cause: str = "", size: float = 0.0, partner: str = "") -> None:
         """Log an event; its case is looked up from its cause."""
-        self.entries.append(Entry(month, council, cause, case_of(cause), what, size))
+        self.entries.append(Entry(month, council, cause, case_of(cause), what, size, partner))
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per entry: ``month``, ``council``, ``cause``, ``case``, ``what``, ``size`` and ``text``."""
+        """One row per entry: ``month``, ``council``, ``cause``, ``case``, ``what``, ``size``, ``partner`` and ``text``."""
         return pd.DataFrame([{**asdict(e), "text": e.text} for e in self.entries], columns=list(COLUMNS))
 
     def lines(self) -> list[str]:
         """The timeline, one line per event, councils hit alike in one month together, monthly repeats merged."""
-        groups: dict[tuple[int, str, str, float], list[Entry]] = {}
+        groups: dict[tuple[int, str, str, float, str], list[Entry]] = {}
         for e in sorted(self.entries, key=lambda e: e.month):
-            groups.setdefault((e.month, e.cause, e.what, e.size), []).append(e)
+            groups.setdefault((e.month, e.cause, e.what, e.size, e.partner), []).append(e)
         runs: list[_Run] = []
-        open_runs: dict[tuple[str, str, tuple[str, ...]], _Run] = {}
-        for (month, cause, what, size), entries in groups.items():
+        open_runs: dict[tuple[str, str, str, tuple[str, ...]], _Run] = {}
+        for (month, cause, what, size, partner), entries in groups.items():
             councils = tuple(e.council for e in entries)
-            run = open_runs.get((cause, what, councils))
+            run = open_runs.get((cause, what, partner, councils))
             if run is not None and run.last == month - 1 and size > 0 and reading(what).adds_up:
                 run.last, run.total = month, run.total + size
                 continue
             run = _Run(month, month, councils, entries[0], size)
             runs.append(run)
-            open_runs[(cause, what, councils)] = run
+            open_runs[(cause, what, partner, councils)] = run
         return [line(r.first, r.last, r.councils, r.entry, r.total) for r in runs]
 
     def to_markdown(self, title: str = "What happened", summary: Sequence[str] = ()) -> str:

@@ -44,6 +44,8 @@ EVENT_SCHEMA = pa.schema(
         ("case", pa.string()),
         ("what", pa.string()),
         ("size", pa.float64()),
+        ("partner", pa.int64()),
+        ("partner_name", pa.string()),
     ]
 )
 
@@ -98,7 +100,7 @@ def simulate_mesa(
         rows.append(model.replication_table())
         if log is not None:
             index = {name: k for k, name in enumerate(model.names)}
-            log.extend(kernel.Event(int(r), e.month, index.get(e.council, -1), e.cause, e.case, e.what, e.size) for e in model.events)
+            log.extend(kernel.Event(int(r), e.month, index.get(e.council, -1), e.cause, e.case, e.what, e.size, index.get(e.partner, -1)) for e in model.events)
     return pd.concat(rows, ignore_index=True)
 
 
@@ -107,8 +109,9 @@ ENGINES = {"ensemble": simulate, "mesa": simulate_mesa}
 
 def events_frame(log: list[kernel.Event], names: list[str]) -> pd.DataFrame:
     """The event log as a table with :data:`EVENT_SCHEMA`'s columns, council names included."""
-    frame = pd.DataFrame([vars(e) for e in log], columns=["rep", "month", "council", "cause", "case", "what", "size"])
+    frame = pd.DataFrame([vars(e) for e in log], columns=["rep", "month", "council", "cause", "case", "what", "size", "partner"])
     frame.insert(3, "council_name", [names[k] if k >= 0 else "" for k in frame["council"]])
+    frame["partner_name"] = [names[k] if k >= 0 else "" for k in frame["partner"]]
     return frame
 
 

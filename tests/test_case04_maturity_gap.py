@@ -80,3 +80,12 @@ def test_commercial_capability_lever_prevents_stagnation(gap, month, strength, s
     b = gap(governance="trading_company", maturity=(0.6, 0.6))
     e = evaluate(case04, b.s, b.P, month(b, lever={"commercial_capability": strength}))
     np.testing.assert_allclose(e.savings, [stagnant], atol=1e-15)
+
+
+def test_the_event_names_the_partner_holding_the_leader_back_most(bench, launched, month):
+    b = bench(k=3, columns={"it_maturity": [1.0, 0.8, 0.0], "risk_appetite": [0.5, 0.5, 0.5]}, state={"harmonisation": 0.0})
+    launched(b, 18)
+    held_back = evaluate(case04, b.s, b.P, month(b)).events[0]
+    # council 0 is held back by both partners, most by council 2; council 1 only by council 2
+    np.testing.assert_array_equal(held_back.mask, [[True, True, False]])
+    np.testing.assert_array_equal(held_back.partner, [[2, 2, -1]])

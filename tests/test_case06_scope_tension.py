@@ -39,6 +39,9 @@ def test_each_council_fears_its_largest_partner(deeper, month):
     np.testing.assert_allclose(e.commitment, [[0.03 * 0.75, 0.03 * 0.5, 0.0]])
     expected = 0.03 * np.array([[0.0, 0.75, 0.75], [0.75, 0.0, 0.5], [0.75, 0.5, 0.0]])
     np.testing.assert_allclose(e.trust[0], expected)
+    feared = e.events[0]
+    np.testing.assert_array_equal(feared.mask, [[True, True, False]])
+    np.testing.assert_array_equal(feared.partner, [[2, 2, -1]])  # both fear the county, the largest partner
 
 
 @pytest.mark.parametrize("case", ["it_only", "equal_sizes", "no_concern"])

@@ -17,6 +17,19 @@ def test_an_entry_reads_as_one_line() -> None:
     assert champion_left().text == "Month 14 - Northdale DC - its champion left (case 01) - trust with partners -0.18"
 
 
+def test_an_event_concerning_one_partner_names_it() -> None:
+    log = EventLog()
+    log.add(14, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.02, "Eastshire CC")
+    log.add(15, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.02, "Westmere DC")
+    log.add(16, "Southby DC", "feared being subsumed by a larger partner", "case06_scope_tension", 0.04, "Eastshire CC")
+    assert log.lines() == [
+        "Month 14 - Northdale DC - felt held back by a less mature partner (case 04) - trust in Eastshire CC -0.02",
+        "Month 15 - Northdale DC - felt held back by a less mature partner (case 04) - trust in Westmere DC -0.02",
+        "Month 16 - Southby DC - feared being subsumed by a larger partner (case 06) - fearing Eastshire CC: commitment -0.04",
+    ]
+    assert list(log.to_frame()["partner"]) == ["Eastshire CC", "Westmere DC", "Eastshire CC"]
+
+
 def test_sources_and_sizes() -> None:
     log = EventLog()
     log.add(3, "Westmere DC", "a budget shock hit", "budget_shock", 0.061)

@@ -54,7 +54,7 @@ changed
     executive, a budget shock, a reorganisation) hit the council this month.
 """
 
-Effect = namedtuple("Effect", ["commitment", "trust", "event_mask", "event_size"])
+Effect = namedtuple("Effect", ["commitment", "trust", "event_mask", "event_size", "event_partner"])
 Effect.__doc__ = """What a mechanism does to one replication in one month, booked to its cause (buffers it fills).
 
 Attributes
@@ -63,8 +63,9 @@ commitment
     ``(K,)`` commitment lost by each council (>= 0).
 trust
     ``(K, K)`` trust lost by council k in council j (>= 0).
-event_mask, event_size
-    ``(E, K)``: which councils each of the mechanism's ``EVENTS`` touched, and its main size.
+event_mask, event_size, event_partner
+    ``(E, K)``: which councils each of the mechanism's ``EVENTS`` touched, its main size, and
+    the one partner it concerns (-1: none in particular).
 
 A mechanism also returns ``(savings, cost, launch, ends)``: the share of this month's
 potential savings it takes (0 .. 1), an extra cost (GBP m), whether it approves the
@@ -75,7 +76,8 @@ proposal shelved after too many slips).
 
 def empty_effect(n_councils: int, n_events: int) -> Effect:
     """Zeroed effect buffers for K councils and E kinds of event."""
-    return Effect(np.zeros(n_councils), np.zeros((n_councils, n_councils)), np.zeros((n_events, n_councils), np.bool_), np.zeros((n_events, n_councils)))
+    shape = (n_events, n_councils)
+    return Effect(np.zeros(n_councils), np.zeros((n_councils, n_councils)), np.zeros(shape, np.bool_), np.zeros(shape), np.full(shape, -1, np.int64))
 
 
 @compiled
@@ -85,13 +87,15 @@ def clear(fx: Effect) -> None:
     fx.trust[:] = 0.0
     fx.event_mask[:] = False
     fx.event_size[:] = 0.0
+    fx.event_partner[:] = -1
 
 
 @compiled
-def note(fx: Effect, event: int, k: int, size: float) -> None:
-    """Record that event ``event`` (index into the mechanism's ``EVENTS``) touched council ``k``."""
+def note(fx: Effect, event: int, k: int, size: float, partner: int = -1) -> None:
+    """Record that event ``event`` (index into the mechanism's ``EVENTS``) touched council ``k``, with its size and the partner it concerns."""
     fx.event_mask[event, k] = True
     fx.event_size[event, k] = size
+    fx.event_partner[event, k] = partner
 
 
 @compiled
@@ -116,11 +120,16 @@ class Inputs:
 
 @dataclass
 class Events:
-    """One kind of event over a batch: ``mask[r, k]`` marks the councils it touched, ``size[r, k]`` its main size."""
+    """One kind of event over a batch.
+
+    ``mask[r, k]`` marks the councils it touched, ``size[r, k]`` its main size and
+    ``partner[r, k]`` the one partner it concerns (-1: none in particular).
+    """
 
     what: str
     mask: np.ndarray
     size: np.ndarray
+    partner: np.ndarray
 
 
 @dataclass
@@ -169,7 +178,7 @@ def evaluate(mechanism: ModuleType, s: Any, P: Any, m: Inputs) -> BatchEffect:
     q = getattr(P.mech, mechanism.NAME)
     out = BatchEffect(
         np.zeros((n, k)), np.zeros((n, k, k)), np.zeros(n), np.zeros(n), np.zeros(n, bool), np.zeros(n, bool), {}, {},
-        [Events(what, np.zeros((n, k), bool), np.zeros((n, k))) for what in mechanism.EVENTS],
+        [Events(what, np.zeros((n, k), bool), np.zeros((n, k)), np.full((n, k), -1, np.int64)) for what in mechanism.EVENTS],
     )  # fmt: skip
     fx = empty_effect(k, len(mechanism.EVENTS))
     for i in range(n):
@@ -180,7 +189,7 @@ def evaluate(mechanism: ModuleType, s: Any, P: Any, m: Inputs) -> BatchEffect:
         out.savings[i], out.cost[i], out.launch[i], out.ends[i] = mechanism.step(state, own_arrays, P, q, month, fx)
         out.commitment[i], out.trust[i] = fx.commitment, fx.trust
         for e, events in enumerate(out.events):
-            events.mask[i], events.size[i] = fx.event_mask[e], fx.event_size[e]
+            events.mask[i], events.size[i], events.partner[i] = fx.event_mask[e], fx.event_size[e], fx.event_partner[e]
     out.own = own
     out.shared = {name: getattr(state, name) for name in mechanism.SHARED}
     return out

@@ -105,14 +105,16 @@ def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tupl
     unharmonised = 1.0 - s.harmonisation[i]
     widest = 0.0
     for k in range(n):
-        held_back = 0.0
+        held_back, laggard = 0.0, -1
         for j in range(n):
             g = gap(s, own, i, k, j)
+            if g > 0 and (laggard < 0 or g > gap(s, own, i, k, laggard)):
+                laggard = j  # the partner holding council k back most
             widest = max(widest, g)
             fx.trust[k, j] = q.frustration[i] * g * unharmonised
             held_back = fx.trust[k, j] if j == 0 else held_back + fx.trust[k, j]
         if held_back > 0.01:
-            note(fx, 0, k, held_back)
+            note(fx, 0, k, held_back, laggard)
     gap_share = q.gap_savings_loss[i] * widest * unharmonised
     stagnant = 0.0
     if P.partnership.governance[i] == TRADING_COMPANY:

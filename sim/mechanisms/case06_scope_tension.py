@@ -89,9 +89,10 @@ def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tupl
     for k in range(n):
         if not s.active[i, k]:
             continue
-        larger = own.larger[i, k, 0] * s.pairs[i, k, 0]
+        larger, largest = own.larger[i, k, 0] * s.pairs[i, k, 0], 0
         for j in range(1, n):
-            larger = max(larger, own.larger[i, k, j] * s.pairs[i, k, j])
+            if own.larger[i, k, j] * s.pairs[i, k, j] > larger:
+                larger, largest = own.larger[i, k, j] * s.pairs[i, k, j], j
         fear = s.sovereignty[i, k] * larger * (1.0 - staged)
         fx.commitment[k] = q.tension[i] * fear
         for j in range(n):
@@ -99,7 +100,7 @@ def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tupl
                 fx.trust[k, j] += q.trust_loss[i] * fear
                 fx.trust[j, k] += q.trust_loss[i] * fear
         if fear > 0.05:
-            note(fx, 0, k, fx.commitment[k])
+            note(fx, 0, k, fx.commitment[k], largest)  # the partner it fears being subsumed by
         halt = halt or s.commitment[i, k] - fx.commitment[k] < P.council.exit_threshold[i, k] + q.halt_margin[i]
     if halt and staged > 0:
         s.scope[i] = 0
