@@ -12,6 +12,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
+from sim import compiled_code_cached
 from sim.config import ConfigError, ModelConfig
 from sim.params import DISTRIBUTIONS
 from sim.scenarios import available, model_sections
@@ -84,7 +85,12 @@ def output_dir() -> Path:
 
 
 def progress_bar(total: int | None, what: str) -> tqdm:
-    """A progress bar in replications on stderr, shown after two seconds and only on a terminal (``total`` None: not known yet)."""
+    """A progress bar in replications on stderr, shown after two seconds and only on a terminal (``total`` None: not known yet).
+
+    Before the first run of a version of the model, one line on stderr says that it is being compiled.
+    """
+    if not compiled_code_cached():
+        print("Compiling the model with numba: a minute or two, once per version of the code.", file=sys.stderr, flush=True)
     return tqdm(total=total, desc=what, unit="rep", unit_scale=True, delay=2, disable=None, file=sys.stderr, leave=False, dynamic_ncols=True)
 
 

@@ -43,4 +43,12 @@ def _numba_cache_dir() -> None:
     numba.config.CACHE_DIR = str(root)
 
 
+def compiled_code_cached() -> bool:
+    """Whether this version's compiled month is already cached (if not, the first run compiles it: a minute or two)."""
+    import numba
+
+    folder = numba.config.CACHE_DIR
+    return not folder or any(Path(folder).rglob("kernel._whole_runs*.nbi"))
+
+
 _numba_cache_dir()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 
+import sim
 from sim import causes, kernel, population
 from sim.scenarios import load
 from sim.state import COLLAPSED, ENDED, OPERATING, OUTCOMES, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, pair_mask
@@ -244,3 +246,11 @@ def test_sharing_deepens_at_its_planned_month(bench, expansion):
     s = kernel.run(b.P, b.s.reps, b.seed)
     assert s.scope[0] == 1
     assert s.savings_lost[C["case06_scope_tension"], 0] == 0.0
+
+
+def test_whether_the_compiled_month_is_cached_is_known(bench, monkeypatch, tmp_path):
+    b = bench()
+    kernel.run(b.P, b.s.reps, b.seed)
+    assert sim.compiled_code_cached()
+    monkeypatch.setattr(numba.config, "CACHE_DIR", str(tmp_path))  # an empty cache: the next run compiles first
+    assert not sim.compiled_code_cached()
