@@ -63,7 +63,6 @@ _E06 = _span(case06.EVENTS, _E05[1])
 _E07 = _span(case07.EVENTS, _E06[1])
 _C01, _C02, _C03, _C04, _C05, _C06, _C07 = (causes.INDEX[m.CAUSE] for m in (case01, case02, case03, case04, case05, case06, case07))
 _EXO_CAUSES = np.array([causes.INDEX[name] for name in exogenous.CAUSES], np.int64)
-_EXO_EVENT_CAUSES = np.array([_EXO_CAUSES[c] for _, c in exogenous.EVENTS], np.int64)
 N_CAUSES = len(causes.LABELS)
 NONE = causes.NONE
 MOST_EVENTS = max(len(exogenous.EVENTS), *(len(m.EVENTS) for m in MECHANISMS))
@@ -74,7 +73,8 @@ EVENT_KINDS: tuple[tuple[str, str], ...] = (
     *((m.CAUSE, what) for m in MECHANISMS for what in m.EVENTS),
 )
 _CASE_OF = {c.label: c.case for c in causes.CAUSES}
-assert (case01, case02, case03, case04, case05, case06, case07) == MECHANISMS, "the kernel calls the mechanisms in registry order"
+if (case01, case02, case03, case04, case05, case06, case07) != MECHANISMS:
+    raise ImportError("sim.kernel calls the mechanisms by name: add a new one to _replication_month as well as to MECHANISMS")
 
 
 @dataclass
