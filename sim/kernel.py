@@ -36,7 +36,23 @@ from sim.mechanisms import case05_commercial_venture as case05
 from sim.mechanisms import case06_scope_tension as case06
 from sim.mechanisms import case07_premature_rebrand as case07
 from sim.mechanisms.base import Effect, Month, empty_effect, lifted
-from sim.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, State, as_arrays, pair_mask
+from sim.state import (
+    COLLAPSED,
+    ENDED,
+    EXPANSION,
+    INTEGRATION,
+    OPERATING,
+    PROPOSAL,
+    RUNNING,
+    SHELVED,
+    SUSTAINED,
+    UNDERPERFORMING,
+    State,
+    as_arrays,
+    launched,
+    months_since_launch,
+    pair_mask,
+)
 
 STREAMS: tuple[str, ...] = exogenous.STREAMS + tuple(s for m in MECHANISMS for s in m.STREAMS)
 STREAM_IDS = rng.stream_ids(STREAMS)
@@ -235,7 +251,7 @@ def _replication_month(s: Any, own: tuple, P: Any, i: int, t: int, keys: np.ndar
     draws, strengths, changed, fx = w.draws, w.strengths, w.changed, w.fx
     rng.fill(keys, rep, draws)
     levers.in_force(P, i, t, strengths)
-    if INTEGRATION <= s.phase[i] < ENDED:
+    if launched(s, i):
         levers.catch_up(s, i, P.dynamics.catch_up_rate[i], strengths[levers.IT_HARMONISATION_FIRST])
 
     changed[:] = False
@@ -279,7 +295,7 @@ def _replication_month(s: Any, own: tuple, P: Any, i: int, t: int, keys: np.ndar
     s.lever_cost[i] += levers.cost(P, i, t)
     s.other_cost[i] += w.totals[0]
     _update_commitment_and_trust(s, P, i, w.loss, w.trust_loss, strengths)
-    if INTEGRATION <= s.phase[i] < ENDED:
+    if launched(s, i):
         _update_harmonisation_and_maturity(s, P, i, t, strengths)
     if w.flags[0] and s.phase[i] == PROPOSAL:
         s.phase[i] = INTEGRATION
@@ -293,10 +309,10 @@ def _replication_month(s: Any, own: tuple, P: Any, i: int, t: int, keys: np.ndar
 def _scheduled_transitions(s: Any, P: Any, i: int, t: int) -> int:
     """Integration ends and sharing deepens when planned; returns the full months since launch (-1 before)."""
     pp = P.partnership
-    since = t - s.launch_month[i] if s.launch_month[i] >= 0 else -1
+    since = months_since_launch(s, i, t)
     if s.phase[i] == INTEGRATION and since >= pp.integration_months[i]:
         s.phase[i] = OPERATING
-    if INTEGRATION <= s.phase[i] < ENDED and pp.expansion_month[i] >= 0 and since == pp.expansion_month[i] and s.scope[i] == 0:
+    if launched(s, i) and pp.expansion_month[i] >= 0 and since == pp.expansion_month[i] and s.scope[i] == 0:
         s.scope[i] = 1
         s.phase[i] = EXPANSION
     return since
@@ -322,7 +338,7 @@ def _account_savings(s: Any, P: Any, i: int, t: int, since: int, shares: np.ndar
             for k in range(loss.shape[1]):
                 loss[c, k] += lost[c] * felt
     pp = P.partnership
-    if INTEGRATION <= s.phase[i] < ENDED and 0 <= since < pp.integration_months[i]:
+    if launched(s, i) and 0 <= since < pp.integration_months[i]:
         s.investment_cost[i] += pp.upfront_investment[i] / pp.integration_months[i]
 
 

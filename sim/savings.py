@@ -20,7 +20,7 @@ from sim.causes import BUSINESS_CASE, DELAY, LEGACY, SCOPE
 from sim.jit import compiled
 from sim.levers import IT_HARMONISATION_FIRST, NEUTRAL_CLOUD_PLATFORM
 from sim.mechanisms.base import lifted
-from sim.state import INTEGRATION
+from sim.state import launched, months_since_launch
 
 
 @compiled
@@ -107,8 +107,8 @@ def account(s: Any, P: Any, i: int, month: int, shares: np.ndarray, lost: np.nda
     pp = P.partnership
     n = s.active.shape[1]
     per_month = pp.promised_savings[i] / 12.0
-    since = month - s.launch_month[i] if s.launch_month[i] >= 0 else -1
-    live = s.phase[i] >= INTEGRATION
+    since = months_since_launch(s, i, month)
+    live = launched(s, i)
     plan = planned(P, i, month)
     ideal = ramp(since, P.dynamics.harmonisation_months[i])
     scope_expected = scope_factor(P, i, since, pp.expansion_month[i] >= 0 and since >= pp.expansion_month[i])

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from sim.jit import compiled
+
 PROPOSAL, INTEGRATION, OPERATING, EXPANSION, ENDED = 0, 1, 2, 3, 4
 PHASES = ("proposal", "integration", "operating", "expansion", "ended")
 RUNNING, SHELVED, COLLAPSED, UNDERPERFORMING, SUSTAINED = 0, 1, 2, 3, 4
@@ -62,21 +64,23 @@ class State:
         """Partnerships still going, ``(R,)``."""
         return self.outcome == RUNNING
 
-    @property
-    def launched(self) -> np.ndarray:
-        """Partnerships past approval and still going, ``(R,)``."""
-        return (self.phase >= INTEGRATION) & (self.phase < ENDED)
-
-    @property
-    def months_since_launch(self) -> np.ndarray:
-        """Full months since launch, ``(R,)``: 0 in the first month after approval, -1 before it."""
-        return np.where(self.launch_month >= 0, self.month - self.launch_month, -1)
-
 
 def pair_mask(active: np.ndarray) -> np.ndarray:
     """``(R, K, K)``: both councils active and distinct."""
     k = active.shape[1]
     return active[:, :, None] & active[:, None, :] & ~np.eye(k, dtype=bool)[None]
+
+
+@compiled
+def launched(s: StateArrays, i: int) -> bool:
+    """The partnership in row ``i`` is past approval and still going."""
+    return INTEGRATION <= s.phase[i] < ENDED
+
+
+@compiled
+def months_since_launch(s: StateArrays, i: int, month: int) -> int:
+    """Full months since launch in row ``i`` at ``month``: 0 in the first month after approval, -1 before it."""
+    return month - s.launch_month[i] if s.launch_month[i] >= 0 else -1
 
 
 #: The state's arrays as a named tuple the compiled kernel reads and writes (every field of

@@ -207,6 +207,14 @@ def launched():
     return launch
 
 
+def lever_strengths(**by_name: float) -> np.ndarray:
+    """``(L,)`` lever strengths in the order of :data:`sim.levers.NAMES` (0 unless given), as compiled code takes them."""
+    out = np.zeros(len(levers.NAMES))
+    for name, value in by_name.items():
+        out[levers.NAMES.index(name)] = value
+    return out
+
+
 def silent(value: np.ndarray) -> bool:
     """A mechanism's effect field that does nothing: all zeros (``evaluate`` fills every field)."""
     return value is not None and not np.any(value)

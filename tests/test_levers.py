@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import Bench
+from conftest import Bench, lever_strengths
 
 from sim import kernel, levers, savings
 from sim.mechanisms import case01_key_person as case01
@@ -30,11 +30,6 @@ def in_force(b: Bench, month: int) -> dict[str, float]:
     out = np.zeros(len(levers.NAMES))
     levers.in_force(b.P, 0, month, out)
     return dict(zip(levers.NAMES, out, strict=True))
-
-
-def strengths(lever: dict[str, float]) -> np.ndarray:
-    """``(L,)`` lever strengths in the order of :data:`sim.levers.NAMES` (0 unless given)."""
-    return np.array([float(lever.get(name, 0.0)) for name in levers.NAMES])
 
 
 def caught_up(b: Bench, rate: float, strength: float) -> np.ndarray:
@@ -144,12 +139,12 @@ def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...
         b = bench(columns={"it_maturity": [0.9, 0.2], "legacy_it": [0.5, 0.5]})
         launched(b, 3)
         gap = np.ptp(caught_up(b, 0.03, strength))
-        rate = savings.harmonisation_rate(as_arrays(b.s), b.P, 0, b.s.month, strengths(lever))
+        rate = savings.harmonisation_rate(as_arrays(b.s), b.P, 0, b.s.month, lever_strengths(**lever))
         return gap, -rate
     if name == "neutral_cloud_platform":
         b = bench(columns={"legacy_it": [0.8, 0.4], "contract_end_month": [100, 0]})
         launched(b, 3)
-        return (-savings.harmonisation_rate(as_arrays(b.s), b.P, 0, b.s.month, strengths(lever)),)
+        return (-savings.harmonisation_rate(as_arrays(b.s), b.P, 0, b.s.month, lever_strengths(**lever)),)
     assert name == "communications_plan"
     b = bench(partnership={"rebrand_month": 0}, state={"maturity": 0.1})
     launched(b, 3)

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import Bench
+from conftest import Bench, lever_strengths
 
-from sim import causes, kernel, levers, savings
+from sim import causes, kernel, savings
 from sim.state import COLLAPSED, EXPANSION, OPERATING, as_arrays, pair_mask
 
 C = causes.INDEX
 
 
-def strengths(**by_name: float) -> np.ndarray:
-    """``(L,)`` lever strengths in the order of :data:`sim.levers.NAMES` (0 unless given)."""
-    out = np.zeros(len(levers.NAMES))
-    for name, value in by_name.items():
-        out[levers.NAMES.index(name)] = value
-    return out
-
-
 def rate(b: Bench, month: int, **by_name: float) -> float:
     """Harmonisation rate of replication 0 in ``month`` with the given lever strengths."""
-    return savings.harmonisation_rate(as_arrays(b.s), b.P, 0, month, strengths(**by_name))
+    return savings.harmonisation_rate(as_arrays(b.s), b.P, 0, month, lever_strengths(**by_name))
 
 
 def test_the_ramp_by_hand():

@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from sim import levers as lever_table
 from sim.jit import compiled
 from sim.params import Spec
+from sim.state import RUNNING, as_arrays
 
 
 @dataclass
@@ -166,9 +168,6 @@ def evaluate(mechanism: ModuleType, s: Any, P: Any, m: Inputs) -> BatchEffect:
     m
         The month's draws, changes and lever strengths for the batch.
     """
-    from sim import levers as lever_table
-    from sim.state import RUNNING, as_arrays
-
     n, k = s.active.shape
     state = as_arrays(s, copy=True)
     own = {name: value.copy() for name, value in s.mech[mechanism.NAME].items()}

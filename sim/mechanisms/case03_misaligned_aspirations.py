@@ -21,7 +21,7 @@ from sim.jit import compiled
 from sim.levers import OPEN_MOTIVATIONS
 from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, note
 from sim.params import G08, param
-from sim.state import INTEGRATION
+from sim.state import launched
 
 NAME = "case03"
 CAUSE = "case03_misaligned_aspirations"
@@ -93,6 +93,6 @@ def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tupl
             fx.commitment[k] = q.change_sensitivity[i] * mis * openness
             if fx.commitment[k] > 0:
                 note(fx, 0, k, fx.commitment[k])
-    if s.phase[i] < INTEGRATION:
+    if not launched(s, i):
         return 0.0, 0.0, False, False
     return q.potential_loss[i] * (overall / weights if weights > 0 else 0.0) * openness, 0.0, False, False

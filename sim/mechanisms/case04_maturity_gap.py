@@ -23,7 +23,7 @@ from sim.jit import compiled
 from sim.levers import COMMERCIAL_CAPABILITY
 from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, GIR, GOVERNANCE, param
-from sim.state import INTEGRATION
+from sim.state import launched, months_since_launch
 
 NAME = "case04"
 CAUSE = "case04_maturity_gap"
@@ -100,7 +100,7 @@ def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tupl
     """
     i, t = m.i, m.t
     n = s.active.shape[1]
-    if not (q.enabled[i] and s.phase[i] >= INTEGRATION):
+    if not (q.enabled[i] and launched(s, i)):
         return 0.0, 0.0, False, False
     unharmonised = 1.0 - s.harmonisation[i]
     widest = 0.0
@@ -118,6 +118,6 @@ def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tupl
     gap_share = q.gap_savings_loss[i] * widest * unharmonised
     stagnant = 0.0
     if P.partnership.governance[i] == TRADING_COMPANY:
-        ramp = min(max((t - s.launch_month[i]) / q.stagnation_months[i], 0.0), 1.0)
+        ramp = min(max(months_since_launch(s, i, t) / q.stagnation_months[i], 0.0), 1.0)
         stagnant = q.stagnation[i] * (1.0 - lifted(P.partnership.commercial_capability[i], m.levers[COMMERCIAL_CAPABILITY])) * ramp
     return 1.0 - (1.0 - gap_share) * (1.0 - stagnant), 0.0, False, False

@@ -23,7 +23,7 @@ from sim.jit import compiled
 from sim.levers import COMMERCIAL_CAPABILITY, MARKET_TESTING
 from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, GOVERNANCE, param
-from sim.state import INTEGRATION
+from sim.state import launched, months_since_launch
 
 NAME = "case05"
 CAUSE = "case05_commercial_venture"
@@ -78,7 +78,7 @@ def revenue(s: Any, P: Any, q: ParamArrays, m: Month, market: float) -> float:
     for k in range(1, s.active.shape[1]):
         inside += P.council.size[i, k] * s.active[i, k]
         total += P.council.size[i, k]
-    guaranteed = m.t - s.launch_month[i] < pp.guarantee_months[i] + np.rint(testing * q.extra_guarantee_months[i])
+    guaranteed = months_since_launch(s, i, m.t) < pp.guarantee_months[i] + np.rint(testing * q.extra_guarantee_months[i])
     kept = 1.0 if guaranteed else q.retention[i]
     return pp.guaranteed_volume[i] * (1.0 + q.extra_guaranteed_volume[i] * testing) * (inside / total) * kept + market
 
@@ -91,7 +91,7 @@ def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tupl
     commercial capability and break-even; changes commitment, savings and solvency.
     """
     i = m.i
-    if not (q.enabled[i] and s.phase[i] >= INTEGRATION and P.partnership.governance[i] == VENTURE):
+    if not (q.enabled[i] and launched(s, i) and P.partnership.governance[i] == VENTURE):
         return 0.0, 0.0, False, False
     testing = m.levers[MARKET_TESTING]
     capability = lifted(P.partnership.commercial_capability[i], m.levers[COMMERCIAL_CAPABILITY])

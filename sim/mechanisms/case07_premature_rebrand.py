@@ -21,7 +21,7 @@ from sim.jit import compiled
 from sim.levers import COMMUNICATIONS_PLAN, REPUTATION_FIRST
 from sim.mechanisms.base import Effect, MechanismParams, Month, field_names, lifted, note
 from sim.params import ASSUMPTION, G08, param
-from sim.state import INTEGRATION
+from sim.state import launched, months_since_launch
 
 NAME = "case07"
 CAUSE = "case07_premature_rebrand"
@@ -74,11 +74,11 @@ def step(s: Any, own: Own, P: Any, q: ParamArrays, m: Month, fx: Effect) -> tupl
     """
     i, t = m.i, m.t
     n = s.active.shape[1]
-    if not (q.enabled[i] and s.phase[i] >= INTEGRATION):
+    if not (q.enabled[i] and launched(s, i)):
         return 0.0, 0.0, False, False
     planned = P.partnership.rebrand_month[i]
     maturity, needed = s.maturity[i], q.maturity_needed[i]
-    rebrand = not own.rebranded[i] and planned >= 0 and t - s.launch_month[i] >= planned and maturity >= m.levers[REPUTATION_FIRST] * needed
+    rebrand = not own.rebranded[i] and planned >= 0 and months_since_launch(s, i, t) >= planned and maturity >= m.levers[REPUTATION_FIRST] * needed
     shock = 0.0
     if rebrand:
         comms = lifted(P.partnership.communications[i], m.levers[COMMUNICATIONS_PLAN])
