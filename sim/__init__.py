@@ -1,54 +1,57 @@
-"""partnership-sim: an agent-based model of shared-service partnerships between councils."""
+"""partnership-sim: an agent-based model of shared-service partnerships between councils.
+
+The facade, imported lazily so that ``import sim`` stays quick (it imports neither Mesa,
+Hydra, matplotlib nor scipy.stats until a function needs them)::
+
+    import sim
+
+    config = sim.load("baseline", "none", ["councils.0.it_maturity=0.3"])
+    table = sim.run_ensemble(config, replications=4000, seed=1)
+    print(sim.render(sim.summarise(table)))
+    sim.compare("baseline", ["none", "continuity_plan"], replications=4000, seed=1)
+    model = sim.PartnershipModel(scenario_name="case01_key_person", seed=3, replication=7)
+
+The layers, from the bottom: :mod:`sim.core` (the compiled month) ->
+:mod:`sim.config` (configurations) -> :mod:`sim.population` -> :mod:`sim.frontends`
+(ensemble, runner, Mesa) -> :mod:`sim.analysis` -> :mod:`sim.results` -> :mod:`sim.cli`
+(``docs/architecture.md``).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import os
-from pathlib import Path
+import importlib
+from typing import Any
 
-#: The model version (also the package version). Bump it whenever results change on
-#: purpose, and regenerate ``tests/baseline.json`` (``python -m experiments.golden``).
-__version__ = "0.1.0"
+from sim import _compat
+from sim.core.version import __version__
 
+_compat.install()
 
-#: Modules no compiled code depends on: editing them keeps the compiled code.
-_NOT_COMPILED = frozenset(
-    """agents.py cases.py comparison.py config.py distributions.py ensemble.py model.py narrative.py outcomes.py paramdocs.py
-    plots.py population.py problems.py provenance.py results.py runner.py scenarios.py schema.py settings.py stats.py
-    summary.py survival.py trajectories.py validation.py""".split()
-)
+#: Public name -> (module, attribute), imported on first use.
+_LAZY: dict[str, tuple[str, str]] = {
+    "load": ("sim.config.scenarios", "load"),
+    "available": ("sim.config.scenarios", "available"),
+    "ModelConfig": ("sim.config.model", "ModelConfig"),
+    "ConfigError": ("sim.config.checks", "ConfigError"),
+    "run_ensemble": ("sim.frontends.ensemble", "run_ensemble"),
+    "run": ("sim.api", "run"),
+    "summarise": ("sim.analysis.summary", "summarise"),
+    "render": ("sim.analysis.summary", "render"),
+    "compare": ("sim.api", "compare"),
+    "PartnershipModel": ("sim.frontends.model", "PartnershipModel"),
+}
 
-
-def _numba_cache_dir() -> None:
-    """Keep numba's compiled code in a folder named for this exact source tree.
-
-    numba notices a change to the file of the function it compiled, but not to the files
-    of the functions, named tuples and constants that function uses, so machine code
-    cached for one version of the model must never be loaded by another. Set
-    ``NUMBA_CACHE_DIR`` to choose the folder yourself.
-    """
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        return
-    import numba
-
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        if path.name not in _NOT_COMPILED:
-            digest.update(path.read_bytes())
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "partnership-sim" / "numba" / digest.hexdigest()[:16]
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return
-    numba.config.CACHE_DIR = str(root)
+__all__ = ["__version__", *_LAZY]
 
 
-def compiled_code_cached() -> bool:
-    """Whether this version's compiled month is already cached (if not, the first run compiles it: a minute or two)."""
-    import numba
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
-    folder = numba.config.CACHE_DIR
-    return not folder or any(Path(folder).rglob("kernel._whole_runs*.nbi"))
 
-
-_numba_cache_dir()
+def __dir__() -> list[str]:
+    return sorted(__all__)

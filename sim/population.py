@@ -1,57 +1,70 @@
-"""Parameters as arrays, one row per replication: drawing each replication's councils.
+"""Parameters as record arrays, one record per replication: drawing each replication's partnership.
 
-A scenario may describe a population of partnerships (council attributes given as
+A scenario may describe a population of partnerships (attributes given as
 distributions); each replication draws its own partnership from counter-based uniforms,
-so replication r has the same councils alone or in any batch. Several parameter points
-can share one batch: ``point_of_rep`` says which point each replication uses.
+so replication r has the same councils alone or in any batch. Several parameter points can
+share one batch: ``point_of_rep`` says which point each replication uses.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
 import numpy as np
 
-from sim import levers as lever_table
-from sim import rng
-from sim.arrays import SECTIONS, LeverArrays, Mechanisms, ParamArrays
-from sim.config import ModelConfig
-from sim.distributions import is_dist, sample
-from sim.mechanisms import MECHANISMS
-from sim.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams, Spec
+from sim.config.distributions import is_dist, sample
+from sim.config.model import ModelConfig, checked
+from sim.core import levers as lever_table
+from sim.core import rng
+from sim.core.declare import Spec
+from sim.core.layout import Layout, layout
+from sim.core.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.core.records import dtype_of
+
+ParamArrays = namedtuple("ParamArrays", ["council", "partnership", "dynamics", "exogenous", "lever", "mech"])
+ParamArrays.__doc__ = """Every parameter as record arrays, one record per replication (see :func:`build`).
+
+``council`` ``(R, K)``; ``partnership``, ``dynamics``, ``exogenous`` ``(R,)``; ``lever``
+``(R, L)``, one column per lever in the order of :data:`sim.core.levers.NAMES`; ``mech`` a
+tuple of ``(R,)`` arrays, one per mechanism of the registry, in run order.
+"""
 
 
 def _code(value: object, spec: Spec) -> float:
     return float(spec.choices.index(value)) if spec.choices else float(value)
 
 
-def _section(objs: Sequence[object], cls: type, point_of_rep: np.ndarray, seed: int, reps: np.ndarray, stream: str) -> Any:
-    """``(R,)`` arrays for a section given per point (drawing distribution nodes)."""
-    out = {}
-    n = len(reps)
+def _fill(records: np.ndarray, objs: Sequence[object], cls: type, point_of_rep: np.ndarray, seed: int, reps: np.ndarray, stream: str) -> None:
+    """Fill ``(R,)`` records with a section given per point (drawing distribution nodes)."""
     for f in fields(cls):
         spec = f.metadata["spec"]
         if spec.unit == "text":
             continue
         values = [getattr(o, f.name) for o in objs]
         if spec.unit == "flag":
-            out[f.name] = np.asarray(values, bool)[point_of_rep]
+            records[f.name] = np.asarray(values, bool)[point_of_rep]
             continue
-        column = np.empty(n)
+        column = np.empty(len(reps))
         u = rng.uniform(seed, reps, rng.SETUP_MONTH, 1, f"{stream}.{f.name}")[:, 0] if any(is_dist(v) for v in values) else None
         for p, value in enumerate(values):
             rows = point_of_rep == p
             column[rows] = sample(value, u[rows], spec) if is_dist(value) else _code(value, spec)
-        out[f.name] = column.astype(np.int64) if spec.integer or spec.choices else column
-    return SECTIONS[cls](**out)
+        records[f.name] = column
 
 
-def _councils(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, reps: np.ndarray) -> Any:
-    """``(R, K)`` arrays of council attributes."""
+def _section(objs: Sequence[object], cls: type, point_of_rep: np.ndarray, seed: int, reps: np.ndarray, stream: str) -> np.ndarray:
+    records = np.zeros(len(reps), dtype_of(cls))
+    _fill(records, objs, cls, point_of_rep, seed, reps, stream)
+    return records
+
+
+def _councils(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, reps: np.ndarray) -> np.ndarray:
+    """``(R, K)`` records of council attributes."""
     n_councils = points[0].n_councils
-    out = {}
+    records = np.zeros((len(reps), n_councils), dtype_of(CouncilParams))
     for f in fields(CouncilParams):
         spec = f.metadata["spec"]
         if spec.unit == "text":
@@ -64,48 +77,56 @@ def _councils(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int
             for k, council in enumerate(cfg.councils):
                 value = getattr(council, f.name)
                 column[rows, k] = sample(value, u[rows, k], spec) if is_dist(value) else _code(value, spec)
-        out[f.name] = column.astype(np.int64) if spec.integer or spec.choices else column
-    return SECTIONS[CouncilParams](**out)
+        records[f.name] = column
+    return records
 
 
-def build(points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarray, point_of_rep: np.ndarray | None = None) -> ParamArrays:
+def _levers(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, reps: np.ndarray) -> np.ndarray:
+    """``(R, L)`` records of lever parameters, one column per lever in the order of :data:`sim.core.levers.NAMES`."""
+    records = np.zeros((len(reps), len(lever_table.NAMES)), dtype_of(LeverParams))
+    for column, name in enumerate(lever_table.NAMES):
+        records[:, column] = _section([c.levers[name] for c in points], LeverParams, point_of_rep, seed, reps, f"lever.{name}")
+    return records
+
+
+def build(
+    points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarray, point_of_rep: np.ndarray | None = None, plan: Layout | None = None
+) -> ParamArrays:
     """Parameter arrays for replications ``reps``.
 
     Parameters
     ----------
     points
-        One configuration, or several with the same number of councils.
+        One configuration, or several with the same number of councils (each is checked).
     seed
         The run's seed.
     reps
         Global replication indices, ``(R,)``.
     point_of_rep
         Index into ``points`` for each replication (all 0 for a single configuration).
-
-    Returns
-    -------
-    ParamArrays
-        ``council`` (``(R, K)`` arrays), ``partnership``, ``dynamics``, ``exogenous``
-        (``(R,)`` arrays), ``mech.<name>`` (``(R,)`` arrays) and ``lever`` (``(R, L)``
-        arrays, one column per lever in the order of :data:`sim.levers.NAMES`).
+    plan
+        The layout of the registry to build for (default: the current registry).
     """
     points = [points] if isinstance(points, ModelConfig) else list(points)
+    points = [checked(cfg) for cfg in points]
+    plan = plan or layout()
     reps = np.asarray(reps, np.int64)
     point_of_rep = np.zeros(len(reps), np.int64) if point_of_rep is None else np.asarray(point_of_rep, np.int64)
     if len({cfg.n_councils for cfg in points}) != 1:
         raise ValueError("all parameter points of one batch need the same number of councils")
     args = (point_of_rep, seed, reps)
+    mech = tuple(_section([c.mechanisms[m.name] for c in points], m.params, *args, f"mech.{m.name}") for m in plan.mechanisms)
     return ParamArrays(
         council=_councils(points, *args),
         partnership=_section([c.partnership for c in points], PartnershipParams, *args, "partnership"),
         dynamics=_section([c.dynamics for c in points], DynamicsParams, *args, "dynamics"),
         exogenous=_section([c.exogenous for c in points], ExogenousParams, *args, "exogenous"),
-        mech=Mechanisms(*(_section([c.mechanisms[m.NAME] for c in points], m.Params, *args, f"mech.{m.NAME}") for m in MECHANISMS)),
         lever=_levers(points, *args),
+        mech=mech,
     )
 
 
-def _levers(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, reps: np.ndarray) -> LeverArrays:
-    """``(R, L)`` arrays of lever parameters, one column per lever in the order of :data:`sim.levers.NAMES`."""
-    each = [_section([c.levers[name] for c in points], LeverParams, point_of_rep, seed, reps, f"lever.{name}") for name in lever_table.NAMES]
-    return LeverArrays(*(np.stack(column, axis=1) for column in zip(*each, strict=True)))
+def labels(P: ParamArrays, section: str, name: str) -> Any:
+    """The labels of a categorical parameter's codes (empty tuple for numbers)."""
+    cls = {"council": CouncilParams, "partnership": PartnershipParams, "dynamics": DynamicsParams, "exogenous": ExogenousParams}[section]
+    return next(f.metadata["spec"].choices for f in fields(cls) if f.name == name)

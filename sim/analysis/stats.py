@@ -1,0 +1,239 @@
+"""Statistics for ensemble results: intervals for shares and paired comparisons on common seeds."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with a confidence interval."""
+
+    value: float
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}]"
+
+
+def wilson(successes: int, n: int, confidence: float = 0.95) -> Estimate:
+    """Wilson score interval for a binomial proportion.
+
+    Parameters
+    ----------
+    successes, n
+        Count of events and trials (``0 <= successes <= n``, ``n >= 1``).
+    confidence
+        Two-sided confidence level.
+    """
+    _check_counts(successes, n)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    low = 0.0 if successes == 0 else max(0.0, float(centre - half))
+    high = 1.0 if successes == n else min(1.0, float(centre + half))
+    return Estimate(p, low, high)
+
+
+def _check_counts(successes: int, n: int) -> None:
+    if n < 1 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n and n >= 1, got successes={successes}, n={n}")
+
+
+def paired_difference(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> Estimate:
+    """Difference of two proportions ``mean(b) - mean(a)`` measured on the same replications.
+
+    Uses the variance of the paired differences (only discordant pairs contribute), so
+    the interval is narrower than an unpaired one whenever common random numbers make the
+    two runs agree on most replications.
+
+    Parameters
+    ----------
+    a, b
+        Boolean outcomes of the same replications under two policies.
+    """
+    a = np.asarray(a, bool)
+    b = np.asarray(b, bool)
+    if a.shape != b.shape or a.size < 2:
+        raise ValueError("paired outcomes need equal shapes and at least two replications")
+    n = a.size
+    n01 = int(np.sum(~a & b))
+    n10 = int(np.sum(a & ~b))
+    diff = (n01 - n10) / n
+    var = max((n01 + n10) / n - diff * diff, 0.0) / n
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    half = z * np.sqrt(var)
+    return Estimate(diff, diff - half, diff + half)
+
+
+def clopper_pearson(successes: int, n: int, confidence: float = 0.95) -> Estimate:
+    """Exact (Clopper-Pearson) interval for a binomial proportion.
+
+    Conservative: its coverage is at least ``confidence`` for every true proportion.
+
+    Parameters
+    ----------
+    successes, n
+        Count of events and trials (``0 <= successes <= n``, ``n >= 1``).
+    confidence
+        Two-sided confidence level.
+    """
+    _check_counts(successes, n)
+    ci = stats.binomtest(successes, n).proportion_ci(confidence, method="exact")
+    return Estimate(successes / n, float(ci.low), float(ci.high))
+
+
+@dataclass(frozen=True)
+class Share:
+    """How often one label occurs among ``n``: its count and its share with an interval."""
+
+    label: str
+    count: int
+    share: Estimate
+
+
+def shares(labels: ArrayLike, confidence: float = 0.95) -> list[Share]:
+    """Share of each distinct label with a Wilson interval, most frequent first (ties by label).
+
+    The intervals are marginal (one label at a time), not simultaneous. Empty input gives
+    an empty list.
+    """
+    values, counts = np.unique(np.asarray(labels, dtype=str), return_counts=True)
+    n = int(counts.sum())
+    return [Share(str(values[i]), int(counts[i]), wilson(int(counts[i]), n, confidence)) for i in np.lexsort((values, -counts))]
+
+
+def mean_interval(x: ArrayLike, confidence: float = 0.95) -> Estimate:
+    """Mean with a Student t interval (bounds are nan for fewer than two values)."""
+    x = np.asarray(x, float)
+    if x.size == 0:
+        raise ValueError("need at least one value")
+    mean = float(x.mean())
+    if x.size < 2:
+        return Estimate(mean, np.nan, np.nan)
+    half = stats.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
+    return Estimate(mean, mean - half, mean + half)
+
+
+def ratio_of_means(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> Estimate:
+    """Ratio ``mean(x) / mean(y)`` of paired values with a delta-method (linearised) interval.
+
+    Used for realised savings over the business case: the ratio of totals, not the mean
+    of per-replication ratios. Bounds are nan for fewer than two values.
+    """
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    if x.shape != y.shape or x.size == 0 or y.mean() == 0:
+        raise ValueError("need paired values of equal shape with a non-zero mean denominator")
+    ratio = float(x.mean() / y.mean())
+    spread = mean_interval((x - ratio * y) / y.mean(), confidence)
+    return Estimate(ratio, ratio + spread.low, ratio + spread.high)
+
+
+def unpaired_difference(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Estimate:
+    """Difference of two proportions ``mean(b) - mean(a)`` treating the samples as independent (Wald).
+
+    The same formula family as :func:`paired_difference` without the covariance term, so
+    the two widths compare like with like.
+    """
+    a = np.asarray(a, bool)
+    b = np.asarray(b, bool)
+    if a.size < 2 or b.size < 2:
+        raise ValueError("each sample needs at least two replications")
+    pa, pb = a.mean(), b.mean()
+    diff = float(pb - pa)
+    half = stats.norm.ppf(0.5 + confidence / 2) * np.sqrt(pa * (1 - pa) / a.size + pb * (1 - pb) / b.size)
+    return Estimate(diff, diff - half, diff + half)
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """Two policies' proportions compared on the same replications (common random numbers).
+
+    Attributes
+    ----------
+    paired
+        ``mean(b) - mean(a)`` with the paired (McNemar-type) interval.
+    unpaired
+        The same difference with the interval two independent runs of the same size would give.
+    only_a, only_b
+        Discordant replications: the event under ``a`` only, under ``b`` only.
+    p_value
+        Exact McNemar test of no difference (binomial test on the discordant pairs).
+    """
+
+    paired: Estimate
+    unpaired: Estimate
+    only_a: int
+    only_b: int
+    p_value: float
+
+    @property
+    def width_ratio(self) -> float:
+        """Paired interval width over unpaired width (below 1: pairing helped; nan if both are 0)."""
+        unpaired = self.unpaired.high - self.unpaired.low
+        return (self.paired.high - self.paired.low) / unpaired if unpaired > 0 else np.nan
+
+    @property
+    def efficiency(self) -> float:
+        """Replications an unpaired comparison would need per paired one for the same width."""
+        return self.width_ratio**-2 if self.width_ratio > 0 else np.inf
+
+
+def compare_paired(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> PairedComparison:
+    """Compare boolean outcomes ``a`` and ``b`` of the same replications under two policies."""
+    a = np.asarray(a, bool)
+    b = np.asarray(b, bool)
+    only_a = int(np.sum(a & ~b))
+    only_b = int(np.sum(~a & b))
+    p_value = float(stats.binomtest(only_b, only_a + only_b).pvalue) if only_a + only_b else 1.0
+    return PairedComparison(paired_difference(a, b, confidence), unpaired_difference(a, b, confidence), only_a, only_b, p_value)
+
+
+#: Replications of the first block of a precision-targeted run.
+PILOT = 1_000
+#: Later blocks are multiples of this.
+STEP = 100
+
+
+def half_width(e: Estimate) -> float:
+    """Half the width of an interval."""
+    return (e.high - e.low) / 2
+
+
+def next_block(done: int, collapsed: int, precision: float, block_size: int, confidence: float = 0.95) -> int:
+    """Size of the next block of a precision-targeted run.
+
+    The pilot block first, then the replications the normal approximation says are still
+    missing (with the estimate shrunk towards 1/2 so that an early zero count does not stop
+    the growth), rounded up to a multiple of :data:`STEP`, between :data:`STEP` and ``block_size``.
+    """
+    if done == 0:
+        return min(block_size, PILOT)
+    p = (collapsed + 2) / (done + 4)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    missing = z * z * p * (1 - p) / precision**2 - done
+    return int(min(block_size, max(STEP, STEP * math.ceil(missing / STEP))))
+
+
+def precision_plan(precision: float, block_size: int, confidence: float = 0.95) -> Callable[[int, int], int]:
+    """A block plan (see :func:`sim.frontends.runner.run_blocks`) that stops once the collapse probability's Wilson interval has half-width <= ``precision``.
+
+    The stopping point depends only on the seed, the target and ``block_size``; stopping on
+    an estimate leaves the interval's coverage close to nominal once the pilot is this large.
+    """
+
+    def plan(done: int, collapsed: int) -> int:
+        if done and half_width(wilson(collapsed, done, confidence)) <= precision:
+            return 0
+        return next_block(done, collapsed, precision, block_size, confidence)
+
+    return plan

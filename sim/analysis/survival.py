@@ -1,0 +1,135 @@
+"""Kaplan-Meier survival of partnerships: how soon they collapse, right-censored at the horizon.
+
+Time is whole months since the start of the run (the proposal), as in the replication
+table's ``end_month``. A collapse is an event at its month; partnerships still going at
+the horizon (underperforming or sustained) are right-censored there.
+
+Shelved partnerships never launched, so they can never collapse. They stay in the risk
+set to the horizon and are censored there, as if followed to the end without collapsing.
+``1 - S(t)`` is then the probability that a proposed partnership has collapsed by month
+``t``: the same population as the outcome shares, so ``1 - S(horizon)`` equals the
+collapsed share. (Censoring them at the month they were shelved would instead estimate
+the collapse risk of a world in which shelved proposals had gone ahead, treating shelving
+as independent censoring, which it is not.)
+
+The estimate and its pointwise band come from :func:`scipy.stats.ecdf` on
+:class:`scipy.stats.CensoredData` (Greenwood variance, log-log transform). Where that band
+is undefined (no event yet, ``S = 1``, or none left, ``S = 0``) the exact binomial bound
+for the partnerships at risk is used instead, so "no collapse in 24 months" still comes
+with an honest upper bound on the risk.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from sim.analysis.stats import Estimate
+
+
+@dataclass(frozen=True)
+class MedianTime:
+    """Median time to the event with a confidence interval; ``None`` where not reached."""
+
+    value: int | None
+    low: int | None
+    high: int | None
+
+
+@dataclass(frozen=True)
+class SurvivalCurve:
+    """Kaplan-Meier estimate of ``S(t)`` at months ``0 .. last`` with a pointwise band.
+
+    ``at_risk[t]`` counts observations with time ``>= t``, ``events[t]`` those with an event at ``t``.
+    """
+
+    months: np.ndarray
+    survival: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    at_risk: np.ndarray
+    events: np.ndarray
+    confidence: float
+
+    def at(self, month: int) -> Estimate | None:
+        """``S(month)`` with its band, or ``None`` beyond the follow-up."""
+        if not 0 <= month < len(self.months):
+            return None
+        return Estimate(float(self.survival[month]), float(self.low[month]), float(self.high[month]))
+
+    def failure_by(self, month: int) -> Estimate | None:
+        """Probability of the event by ``month`` (``1 - S``) with its band, or ``None`` beyond the follow-up."""
+        s = self.at(month)
+        return None if s is None else Estimate(1.0 - s.value, 1.0 - s.high, 1.0 - s.low)
+
+    def median(self) -> MedianTime:
+        """First month with ``S <= 0.5``; its interval inverts the band (Brookmeyer-Crowley style)."""
+
+        def first(curve: np.ndarray) -> int | None:
+            below = np.flatnonzero(curve <= 0.5)
+            return int(self.months[below[0]]) if below.size else None
+
+        return MedianTime(first(self.survival), first(self.low), first(self.high))
+
+
+def kaplan_meier(times: ArrayLike, observed: ArrayLike, confidence: float = 0.95) -> SurvivalCurve:
+    """Kaplan-Meier survival curve of right-censored whole-month times.
+
+    Parameters
+    ----------
+    times
+        Month of the event or of censoring, integers ``>= 0``.
+    observed
+        True where the event happened at ``times``, False where the observation was censored
+        there (an event and a censoring in the same month: the censored one counts as at risk).
+    confidence
+        Level of the pointwise band.
+    """
+    times = np.asarray(times)
+    observed = np.asarray(observed, bool)
+    if times.size == 0 or times.shape != observed.shape:
+        raise ValueError("need at least one time and one observed flag per time")
+    if not np.issubdtype(times.dtype, np.integer) or times.min() < 0:
+        raise ValueError("times must be whole months >= 0")
+    months = np.arange(int(times.max()) + 1)
+    at_risk = np.cumsum(np.bincount(times, minlength=len(months))[::-1])[::-1]
+    events = np.bincount(times[observed], minlength=len(months))
+    result = stats.ecdf(stats.CensoredData(uncensored=times[observed], right=times[~observed]))
+    survival = result.sf.evaluate(months)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The confidence interval is undefined", RuntimeWarning)
+        band = result.sf.confidence_interval(confidence, method="log-log")
+    low, high = band.low.evaluate(months), band.high.evaluate(months)
+    exact = ((1 - confidence) / 2) ** (1.0 / np.maximum(at_risk, 1))
+    low = np.where(survival >= 1.0, exact, np.where(survival <= 0.0, 0.0, low))
+    high = np.where(survival >= 1.0, 1.0, np.where(survival <= 0.0, 1.0 - exact, high))
+    return SurvivalCurve(months, survival, low, high, at_risk, events, confidence)
+
+
+def collapse_times(outcome: ArrayLike, end_month: ArrayLike, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Times and event flags for the survival of collapse (see the module note on shelved partnerships).
+
+    Parameters
+    ----------
+    outcome
+        Outcome labels (``shelved``, ``collapsed``, ``underperforming``, ``sustained``).
+    end_month
+        Month each partnership ended (its horizon if it lasted).
+    horizon
+        Months simulated; every partnership that did not collapse is censored here.
+    """
+    collapsed = np.asarray(outcome, dtype=object) == "collapsed"
+    end_month = np.asarray(end_month, np.int64)
+    if collapsed.any() and end_month[collapsed].max() > horizon:
+        raise ValueError(f"a collapse after the horizon ({horizon} months)")
+    return np.where(collapsed, end_month, horizon), collapsed
+
+
+def collapse_curve(table: pd.DataFrame, horizon: int, confidence: float = 0.95) -> SurvivalCurve:
+    """Kaplan-Meier curve of partnerships not yet collapsed, from a replication table."""
+    return kaplan_meier(*collapse_times(table["outcome"], table["end_month"], horizon), confidence)

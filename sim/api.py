@@ -1,0 +1,58 @@
+"""The facade's own functions: a run summarised, and policies compared, in one call each.
+
+:func:`run` is what ``sim-run`` does, in Python: a configuration run in blocks, by count or
+to a precision, its summary returned. :func:`compare` is what ``sim-compare`` does: every
+policy run on the same replications and seed, each compared with the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sim.analysis.comparison import compare_policies
+from sim.analysis.stats import precision_plan
+from sim.analysis.summary import Collector, summarise
+from sim.config.model import ModelConfig
+from sim.config.scenarios import load
+from sim.config.settings import available_cores
+from sim.frontends.ensemble import check_run
+from sim.frontends.runner import Sinks, fixed, run_blocks
+
+
+def run(
+    config: ModelConfig, seed: int = 0, *, replications: int | None = 4000, precision: float | None = None, block_size: int = 10_000, workers: int | None = None
+) -> dict[str, Any]:
+    """Run ``config`` and return its summary (:func:`sim.analysis.summary.summarise`).
+
+    Give ``precision`` (a target half-width of the collapse probability's 95% interval)
+    instead of a count to add replications until it is reached.
+    """
+    check_run(replications or 1, seed, block_size, 0, workers)
+    plan = fixed(int(replications or 0), block_size) if precision is None else precision_plan(precision, block_size)
+    collector = Collector()
+    run_blocks(config, seed, plan, Sinks(tables=(collector,)), workers=available_cores() if workers is None else workers)
+    return summarise(collector.frame(), int(config.partnership.horizon_months))
+
+
+def compare(
+    scenario: str,
+    policies: Sequence[str],
+    replications: int = 4000,
+    seed: int = 0,
+    overrides: Sequence[str] = (),
+    config_dir: str | Path | None = None,
+    workers: int | None = None,
+) -> Any:
+    """Run every policy of ``policies`` on the same replications and seed; compare each with the first (a pandas DataFrame)."""
+    if len(policies) < 2:
+        raise ValueError(f"policies = {list(policies)!r} must name at least two policies, the first being the reference")
+    check_run(replications, seed, 10_000, 0, workers)
+    tables = {}
+    for policy in policies:
+        collector = Collector()
+        config = load(scenario, policy, overrides, config_dir)
+        run_blocks(config, seed, fixed(replications, 10_000), Sinks(tables=(collector,)), workers=available_cores() if workers is None else workers)
+        tables[policy] = collector.frame()
+    return compare_policies(tables)

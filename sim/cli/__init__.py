@@ -1,0 +1,1 @@
+"""The commands: ``sim-run``, ``sim-compare``, ``sim-validate`` and the parameter docs (``python -m sim.cli.paramdocs``)."""

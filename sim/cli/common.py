@@ -1,0 +1,118 @@
+"""What the commands share: bad input as one line per problem, the run folder, provenance lines and a progress bar."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+from tqdm import tqdm
+
+from sim.config.checks import ConfigError
+from sim.config.model import ModelConfig
+from sim.config.scenarios import available, model_sections
+from sim.config.settings import available_cores
+from sim.core.declare import DISTRIBUTIONS
+
+EXIT_BAD_INPUT = 2
+_NAMES = re.compile(r"[\w.-]+(,[\w.-]+)*")
+#: A distribution written unquoted, which Hydra would read as one of its own functions.
+_UNQUOTED_DIST = re.compile(rf"({'|'.join(f for f in DISTRIBUTIONS if f != 'choice')})\(.*\)")
+
+
+def fail(problems: Sequence[str]) -> NoReturn:
+    """Print one ``error:`` line per problem on stderr and exit with :data:`EXIT_BAD_INPUT`."""
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def check_names(argv: Sequence[str], groups: Sequence[str]) -> None:
+    """Refuse unknown ``group=name`` choices (also comma-separated sweeps) before Hydra starts.
+
+    Hydra's own message lists its whole search path over many lines; this one names the
+    choice and the names available. Skipped when the user adds config folders of their own.
+    """
+    if any("searchpath" in arg or arg.startswith(("--config-dir", "-cd", "--config-path", "-cp")) for arg in argv):
+        return
+    problems = []
+    for arg in argv:
+        key, sep, value = arg.partition("=")
+        if sep and key in groups and _NAMES.fullmatch(value):
+            known = available(key)
+            problems += [f"{key} = {name!r} is not known (available: {', '.join(known)})" for name in value.split(",") if name not in known]
+    if problems:
+        fail(problems)
+
+
+def check_quoting(argv: Sequence[str]) -> None:
+    """Refuse a distribution given unquoted on the command line, which Hydra would take for a function of its own.
+
+    (``choice(...)`` is left to Hydra: in a multirun it is a sweep.)
+    """
+    problems = []
+    for arg in argv:
+        key, sep, value = arg.partition("=")
+        if sep and _UNQUOTED_DIST.fullmatch(value.strip()):
+            problems.append(f"{key} = {value} must be quoted for Hydra: \"{key}='{value}'\"")
+    if problems:
+        fail(problems)
+
+
+def checked(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tuple[Any, ModelConfig]:
+    """The command's checked settings and model configuration; exits with every problem found."""
+    problems: list[str] = []
+    settings = config = None
+    try:
+        settings = settings_of(OmegaConf.to_container(cfg, resolve=True))
+    except ConfigError as err:
+        problems += err.problems
+    try:
+        config = model_sections(cfg)
+    except ConfigError as err:
+        problems += err.problems
+    if problems:
+        fail(problems)
+    return settings, config
+
+
+def output_dir() -> Path:
+    """The Hydra run directory of this job."""
+    return Path(HydraConfig.get().runtime.output_dir)
+
+
+def progress_bar(total: int | None, what: str) -> tqdm:
+    """A progress bar in replications on stderr, shown after two seconds and only on a terminal (``total`` None: not known yet)."""
+    return tqdm(total=total, desc=what, unit="rep", unit_scale=True, delay=2, disable=None, file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+def advance(bar: tqdm) -> Callable[[int, int], None]:
+    """An ``on_block`` callback moving ``bar`` to the replications done, out of the expected total."""
+
+    def update(done: int, expected: int) -> None:
+        bar.total = expected
+        bar.update(done - bar.n)
+
+    return update
+
+
+def versions_line(prov: dict[str, Any]) -> str:
+    """Model and code version for the printed footer."""
+    return f"model {prov['model_version']}, code {prov['code_version']}"
+
+
+def threads(workers: int | None) -> int:
+    """Threads for a run: ``workers`` if given; else every core this process may use, or 1 inside a parallel Hydra launcher (its jobs already share the cores)."""
+    if workers is not None:
+        return int(workers)
+    try:
+        launcher = str(HydraConfig.get().launcher.get("_target_", ""))
+    except ValueError:
+        launcher = ""
+    if launcher and "BasicLauncher" not in launcher:
+        return 1
+    return available_cores()

@@ -1,0 +1,150 @@
+"""Distribution nodes (``{dist: beta, a: 2, b: 5}``): checking them and drawing from them.
+
+Draws use the inverse CDF of counter-based uniforms, so a council's attributes depend
+only on ``(seed, replication)``. ``randint`` includes both ends; ``normal`` is clipped
+to the parameter's range; ``choice`` takes ``values`` and optional ``p``.
+
+A distribution may also be written as a string, handy on the command line:
+``beta(2, 5)``, ``uniform(0.2, 0.6)``, ``triangular(0.5, 1, 6)``, ``normal(0.5, 0.1)``,
+``randint(0, 36)`` (arguments in the order of :data:`sim.params.DISTRIBUTIONS`) or
+``choice(district, county)`` (equal chances).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from sim.config.checks import allowed, check_number, fmt
+from sim.core.declare import DISTRIBUTIONS, Spec
+
+_CALL = re.compile(r"^\s*([a-z_]+)\s*\((.*)\)\s*$")
+#: Key of a node written as a string with the wrong number of arguments (reported by :func:`check_dist`).
+ARGUMENTS = "arguments"
+
+
+def is_dist(value: Any) -> bool:
+    """True if ``value`` is a distribution node."""
+    return isinstance(value, Mapping) and "dist" in value
+
+
+def _scalar(text: str) -> Any:
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def as_node(value: Any) -> Any:
+    """A distribution written as a string (``"beta(2, 5)"``) as a node; anything else unchanged."""
+    match = _CALL.match(value) if isinstance(value, str) else None
+    if match is None or match.group(1) not in DISTRIBUTIONS:
+        return value
+    args = [_scalar(a.strip()) for a in match.group(2).split(",") if a.strip()]
+    if match.group(1) == "choice":
+        return {"dist": "choice", "values": args}
+    keys = DISTRIBUTIONS[match.group(1)]
+    if len(args) != len(keys):
+        return {"dist": match.group(1), ARGUMENTS: args}
+    return {"dist": match.group(1), **dict(zip(keys, args, strict=True))}
+
+
+def check_dist(path: str, node: Mapping, spec: Spec) -> list[str]:
+    """Problems with a distribution node for ``spec`` (empty if fine)."""
+    family = node.get("dist")
+    if family not in DISTRIBUTIONS:
+        return [f"{path}.dist = {family!r} is not a distribution (allowed: {', '.join(DISTRIBUTIONS)})"]
+    if ARGUMENTS in node:
+        given = node[ARGUMENTS]
+        return [
+            f"{path} = {family}({', '.join(map(fmt, given))}) takes {len(DISTRIBUTIONS[family])} arguments ({', '.join(DISTRIBUTIONS[family])}), got {len(given)}"
+        ]
+    needed = set(DISTRIBUTIONS[family])
+    keys = needed | ({"p"} if family == "choice" else set()) | {"dist"}
+    problems = [f"{path}.{key} is not a parameter of {family} (allowed: {', '.join(sorted(keys - {'dist'}))})" for key in node if key not in keys]
+    problems += [f"{path}.{key} is missing ({family} needs {', '.join(DISTRIBUTIONS[family])})" for key in sorted(needed) if key not in node]
+    if problems:
+        return problems
+    if family == "choice":
+        return _check_choice(path, node, spec)
+    if spec.choices:
+        return [f"{path}.dist = {family} cannot draw a category (use choice with values from {', '.join(spec.choices)})"]
+    for key in DISTRIBUTIONS[family]:
+        value = node[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append(f"{path}.{key} = {value!r} is not a number")
+    if problems:
+        return problems
+    if family == "beta":
+        problems += [f"{path}.{k} = {fmt(node[k])} must be > 0" for k in ("a", "b") if node[k] <= 0]
+        if (spec.lo, spec.hi) != (0, 1):
+            problems.append(f"{path}: beta draws lie in [0, 1] but the allowed range is {allowed(spec)}")
+    elif family == "loguniform":
+        problems += [f"{path}.{k} = {fmt(node[k])} must be > 0" for k in ("low", "high") if node[k] <= 0]
+        problems += [p for k in ("low", "high") for p in check_number(f"{path}.{k}", node[k], spec)]
+        if not problems and node["low"] > node["high"]:
+            problems.append(f"{path}: needs low <= high, got {fmt(node['low'])}, {fmt(node['high'])}")
+    elif family == "normal":
+        problems += check_number(f"{path}.mean", node["mean"], Spec(spec.unit, spec.lo, spec.hi, "", ""))
+        if node["sd"] < 0:
+            problems.append(f"{path}.sd = {fmt(node['sd'])} must be >= 0")
+    else:
+        ends = [k for k in ("low", "mode", "high") if k in node]
+        for key in ends:
+            problems += check_number(f"{path}.{key}", node[key], spec)
+        values = [node[k] for k in ends]
+        if not problems and values != sorted(values):
+            problems.append(f"{path}: needs {' <= '.join(ends)}, got {', '.join(fmt(v) for v in values)}")
+    return problems
+
+
+def _check_choice(path: str, node: Mapping, spec: Spec) -> list[str]:
+    problems = [f"{path}.{key} = {node[key]!r} must be a list" for key in ("values", "p") if key in node and not isinstance(node[key], (list, tuple))]
+    if problems:
+        return problems
+    values = list(node["values"])
+    if not values:
+        return [f"{path}.values is empty"]
+    for i, value in enumerate(values):
+        if spec.choices:
+            if value not in spec.choices:
+                problems.append(f"{path}.values[{i}] = {value!r} is not one of {', '.join(spec.choices)}")
+        else:
+            problems += check_number(f"{path}.values[{i}]", value, spec)
+    if "p" in node:
+        p = list(node["p"])
+        if len(p) != len(values):
+            problems.append(f"{path}.p has {len(p)} entries for {len(values)} values")
+        elif any(isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0 for x in p) or abs(sum(p) - 1.0) > 1e-6:
+            problems.append(f"{path}.p = {p} must be non-negative and sum to 1")
+    return problems
+
+
+def sample(node: Mapping, u: np.ndarray, spec: Spec) -> np.ndarray:
+    """Values of a checked distribution node at uniforms ``u`` (codes for categories)."""
+    family = node["dist"]
+    if family == "choice":
+        values = list(node["values"])
+        p = np.asarray(node.get("p", [1.0 / len(values)] * len(values)), float)
+        index = np.minimum(np.searchsorted(np.cumsum(p) / p.sum(), u, side="right"), len(values) - 1)
+        table = np.array([spec.choices.index(v) for v in values] if spec.choices else values, float)
+        return table[index]
+    if family == "beta":
+        return stats.beta.ppf(u, node["a"], node["b"])
+    if family == "uniform":
+        return node["low"] + u * (node["high"] - node["low"])
+    if family == "loguniform":
+        return np.exp(np.log(node["low"]) + u * (np.log(node["high"]) - np.log(node["low"])))
+    if family == "randint":
+        return np.minimum(np.floor(node["low"] + u * (node["high"] - node["low"] + 1)), node["high"])
+    if family == "triangular":
+        width = node["high"] - node["low"]
+        if width == 0:
+            return np.full(u.shape, float(node["low"]))
+        return stats.triang.ppf(u, (node["mode"] - node["low"]) / width, loc=node["low"], scale=width)
+    return np.clip(stats.norm.ppf(u, node["mean"], node["sd"]) if node["sd"] > 0 else np.full(u.shape, float(node["mean"])), spec.lo, spec.hi)

@@ -1,0 +1,67 @@
+"""Named scenarios and policies: compose them with Hydra and check them.
+
+The same composition serves the command line, the Mesa model and notebooks:
+
+>>> cfg = load("baseline", "none", ["councils.0.it_maturity=0.3"])   # doctest: +SKIP
+
+Users may keep their own scenario and policy files in a folder of theirs, laid out like
+the package's ``configs/`` (``scenario/NAME.yaml``, ``policy/NAME.yaml``), and pass it
+as ``config_dir``; their files are found before the package's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from omegaconf import DictConfig
+
+from sim.config import schema
+from sim.config.model import SECTIONS, ModelConfig, model_config
+
+PACKAGE_CONFIGS = "sim.configs"
+
+
+def config_root() -> Path:
+    """Folder of the package's own configs (``configs/`` in the repository)."""
+    return Path(str(resources.files(PACKAGE_CONFIGS)))
+
+
+def available(group: str, config_dir: str | Path | None = None) -> list[str]:
+    """Names of the configs in ``group`` (``"scenario"`` or ``"policy"``)."""
+    folders = [config_root()] + ([Path(config_dir)] if config_dir else [])
+    return sorted({p.stem for folder in folders for p in (folder / group).glob("*.yaml")})
+
+
+def compose_run(scenario: str = "baseline", policy: str = "none", overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> DictConfig:
+    """The composed run config for a scenario, a policy and command-line style overrides.
+
+    Raises
+    ------
+    ValueError
+        For an unknown scenario or policy, naming the ones available.
+    """
+    for group, name in (("scenario", scenario), ("policy", policy)):
+        if name not in available(group, config_dir):
+            raise ValueError(f"{group} = {name!r} is not known (available: {', '.join(available(group, config_dir))})")
+    schema.register()
+    extra = [f"hydra.searchpath=[file://{Path(config_dir).resolve()}]"] if config_dir else []
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(config_root()), version_base="1.3"):
+            return compose("config", overrides=[f"scenario={scenario}", f"policy={policy}", *overrides, *extra])
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def model_sections(cfg: DictConfig) -> ModelConfig:
+    """The checked model configuration inside a composed run config."""
+    return model_config({key: cfg[key] for key in SECTIONS})
+
+
+def load(scenario: str = "baseline", policy: str = "none", overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> ModelConfig:
+    """A checked :class:`~sim.config.ModelConfig` for a named scenario and policy."""
+    return model_sections(compose_run(scenario, policy, overrides, config_dir))

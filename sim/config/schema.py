@@ -1,0 +1,73 @@
+"""The Hydra schema, generated from the parameter dataclasses so that parameters are declared once.
+
+Every model parameter appears in the schema, typed ``Any`` and defaulting to ``None``
+("not given: use the declared default"), so that a council attribute can be a number or a
+``{dist: ...}`` node and a scenario's node never merges with a default node. The checking
+(ranges, distributions, all problems at once) and the defaults are
+:func:`sim.config.model.model_config`'s job. Because every key exists,
+``councils.0.it_maturity=0.3`` and ``mechanisms.case04.enabled=false`` work on the
+command line, and a misspelt key is refused by Hydra before any run. The commands'
+settings (:mod:`sim.config.settings`) are typed ``Any`` too, with their defaults, so that a value
+such as ``seed=abc`` gets the same one-line message as a bad parameter.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import field, fields, make_dataclass
+from functools import partial
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+
+from sim.config.settings import CompareSettings, RunSettings
+from sim.core.levers import NAMES as LEVER_NAMES
+from sim.core.mechanisms import mechanisms
+from sim.core.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+
+SCHEMA_NAME = "run_schema"
+COMPARE_SCHEMA_NAME = "compare_schema"
+
+
+def _untyped(cls: type) -> type:
+    """A dataclass with the fields of ``cls``, typed ``Any``, defaulting to ``None``."""
+    return make_dataclass(f"{cls.__name__}Schema", [(f.name, Any, field(default=None)) for f in fields(cls)])
+
+
+def _group(name: str, members: dict[str, type]) -> type:
+    return make_dataclass(name, [(key, cls, field(default_factory=cls)) for key, cls in members.items()])
+
+
+CouncilSchema = _untyped(CouncilParams)
+
+
+def _settings(cls: type) -> list[tuple[str, Any, Any]]:
+    """The fields of a settings dataclass, typed ``Any`` (checked by :mod:`sim.settings`), with their defaults."""
+    defaults = cls()
+    return [(f.name, Any, field(default_factory=partial(deepcopy, getattr(defaults, f.name)))) for f in fields(cls)]
+
+
+def run_schema(settings: type = RunSettings, schema_name: str = "RunSchema") -> type:
+    """The schema of a command's config: its settings plus every model parameter."""
+    lever = _untyped(LeverParams)
+    sections = {
+        "partnership": _untyped(PartnershipParams),
+        "dynamics": _untyped(DynamicsParams),
+        "exogenous": _untyped(ExogenousParams),
+        "mechanisms": _group("MechanismsSchema", {m.name: _untyped(m.params) for m in mechanisms()}),
+        "levers": _group("LeversSchema", dict.fromkeys(LEVER_NAMES, lever)),
+    }
+    return make_dataclass(
+        schema_name,
+        [
+            *_settings(settings),
+            ("councils", list[CouncilSchema], field(default_factory=list)),
+            *((name, cls, field(default_factory=cls)) for name, cls in sections.items()),
+        ],
+    )
+
+
+def register() -> None:
+    """Store the schemas in Hydra's ConfigStore as ``run_schema`` (``sim-run``) and ``compare_schema`` (``sim-compare``)."""
+    ConfigStore.instance().store(name=SCHEMA_NAME, node=run_schema())
+    ConfigStore.instance().store(name=COMPARE_SCHEMA_NAME, node=run_schema(CompareSettings, "CompareSchema"))

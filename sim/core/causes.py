@@ -1,0 +1,51 @@
+"""The causes that losses, exits and outcomes are booked to: one table, built from the registry.
+
+Each mechanism is a cause (its contract's ``cause``), in registry order; then each kind of
+exogenous change; then the savings model's own causes: legacy IT and an unclear business
+case. :func:`table` gives the causes of a registry; their order is the order in which
+losses are summed and ties broken, so it never changes for a given registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sim.core import exogenous
+from sim.core.contract import Mechanism
+
+NONE = -1
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A cause label with the case or source it comes from and its title in words."""
+
+    label: str
+    case: str
+    title: str
+
+    @property
+    def source(self) -> str:
+        """The case in words: ``case 01``, ``outside change`` or the source it comes from."""
+        if self.case.isdigit():
+            return f"case {self.case}"
+        return "outside change" if self.case == "exogenous" else self.case
+
+    @property
+    def words(self) -> str:
+        """Its title with its source in brackets, e.g. ``Misaligned aspirations (case 03)``."""
+        return f"{self.title} ({self.source})"
+
+
+#: The savings model's own causes (see :mod:`sim.core.savings`).
+SAVINGS: tuple[Cause, ...] = (
+    Cause("legacy_it", "Getting IT right", "Legacy IT, outsourcing lock-in, missing ICT skills or a partner's poor services slowed harmonisation"),
+    Cause("unclear_business_case", "Guide 08 problem 01", "An unclear business case promised more than sharing could deliver"),
+)
+EXOGENOUS: tuple[Cause, ...] = tuple(Cause(label, "exogenous", title) for label, title in exogenous.CAUSES.values())
+
+
+def table(mechanisms: Sequence[Mechanism]) -> tuple[Cause, ...]:
+    """Every cause of a registry, in booking order."""
+    return (*(Cause(m.cause, m.case, m.title) for m in mechanisms), *EXOGENOUS, *SAVINGS)

@@ -1,0 +1,263 @@
+"""What a failure mechanism is: its contract, declared once, and what it sees and does each month.
+
+A mechanism is one module of :mod:`sim.core.mechanisms` that ends with one
+:class:`Mechanism`: its name, cause label, case and title, its parameters, its random
+streams and its events (named by ``IntEnum`` members, never by position), the council
+attributes it reads, whether it takes trust, the shared state it writes, its own state,
+and its compiled ``step``. The kernel lays out streams, events and causes from the
+registry, the contract tests check every registered mechanism against its contract, and
+the narrative and the parameter docs read their words from it.
+
+Each month, for one replication (row ``i``), ``step(s, P, m, q, own, fx)`` reads the
+state ``s`` (:class:`~sim.core.state.StateArrays`), the parameters ``P``, the month ``m``
+(:data:`Month`), its own parameters ``q`` (the record of row ``i``) and its own state
+``own`` (:data:`Own`), and writes what it does into the effect buffers ``fx``
+(:data:`Effect`): commitment and trust lost, events, and through :func:`take_savings`,
+:func:`charge`, :func:`approve` and :func:`end_partnership` the share of the month's
+savings it takes, any cost, and whether it approves or ends the partnership. The kernel
+books all of that to the mechanism's cause.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+
+from sim.core.declare import flag
+from sim.core.jit import Compiled, compiled
+
+Month = namedtuple("Month", ["i", "t", "draws", "levers", "changed"])
+Month.__doc__ = """What a mechanism sees of the current month for replication row ``i``.
+
+Attributes
+----------
+i
+    Row of the replication in the state and parameter arrays.
+t
+    Month index, from 0.
+draws
+    ``(S, K)`` uniform draws of the mechanism's streams (index them with its ``Stream`` members).
+levers
+    ``(L,)`` strength of each lever in force this month (0 where it is off or not yet started).
+changed
+    ``(K,)``: an exogenous change (election with a change of control, a new chief
+    executive, a budget shock, a reorganisation) hit the council this month.
+"""
+
+Effect = namedtuple("Effect", ["commitment", "trust", "event_mask", "event_size", "event_partner", "result"])
+Effect.__doc__ = """What a mechanism does to one replication in one month (buffers it fills; the kernel books them to its cause).
+
+Attributes
+----------
+commitment
+    ``(K,)`` commitment lost by each council (>= 0).
+trust
+    ``(K, K)`` trust lost by council k in council j (>= 0).
+event_mask, event_size, event_partner
+    ``(E, K)``: which councils each of the mechanism's events touched, its main size, and
+    the one partner it concerns (-1: none in particular). Write them with :func:`note`.
+result
+    One record (:data:`RESULT`): the share of this month's potential savings the mechanism
+    takes, any extra cost (GBP m), whether it approves the proposal and whether it ends the
+    partnership outright. Write it with :func:`take_savings`, :func:`charge`,
+    :func:`approve` and :func:`end_partnership`.
+"""
+
+RESULT = np.dtype([("savings", np.float64), ("cost", np.float64), ("launch", np.bool_), ("ends", np.bool_)], align=True)
+
+Own = namedtuple("Own", ["partnership", "council"])
+Own.__doc__ = """A mechanism's own state: record arrays ``(R,)`` per partnership and ``(R, K)`` per council (fields from its :class:`OwnState`)."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How an event's effect size reads in the narrated log.
+
+    ``template`` formats ``size`` (``None``: nothing to show); ``naming`` formats ``size``
+    and ``partner`` when the event names the one partner it concerns; ``adds_up`` says
+    whether monthly sizes add up when the event repeats month after month.
+    """
+
+    template: str | None = None
+    adds_up: bool = True
+    naming: str | None = None
+
+
+LOST_COMMITMENT = Reading("commitment -{size:.2f}")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A kind of event a mechanism records: a plain-language sentence and how its size reads."""
+
+    what: str
+    reading: Reading = Reading()
+
+
+@dataclass(frozen=True)
+class OwnState:
+    """A mechanism's own state: fields per partnership and per council, each ``name: (type, initial value)``.
+
+    ``start(P, own)``, if given, sets initial values that depend on the parameters.
+    """
+
+    partnership: Mapping[str, tuple[type, Any]] = field(default_factory=dict)
+    council: Mapping[str, tuple[type, Any]] = field(default_factory=dict)
+    start: Callable[[Any, Own], None] | None = None
+
+    def dtypes(self) -> tuple[np.dtype, np.dtype]:
+        """Record dtypes of the partnership and council fields."""
+        return tuple(np.dtype([(name, np.dtype(kind)) for name, (kind, _) in part.items()], align=True) for part in (self.partnership, self.council))  # type: ignore[return-value]
+
+    def initial(self, P: Any, n_reps: int, n_councils: int) -> Own:
+        """The state at month 0 for ``n_reps`` replications of ``n_councils`` councils."""
+        part_dtype, council_dtype = self.dtypes()
+        own = Own(np.zeros(n_reps, part_dtype), np.zeros((n_reps, n_councils), council_dtype))
+        for records, fields_ in ((own.partnership, self.partnership), (own.council, self.council)):
+            for name, (_, value) in fields_.items():
+                records[name] = value
+        if self.start is not None:
+            self.start(P, own)
+        return own
+
+
+@dataclass(frozen=True, eq=False)
+class Mechanism:
+    """The contract of one failure mechanism, declared once in its module.
+
+    Attributes
+    ----------
+    name
+        Its key under ``mechanisms:`` in a configuration.
+    cause
+        The cause label its losses are booked to.
+    case
+        Its Guide 08 case number (``"01"`` .. ``"07"``), or another source.
+    title
+        A short title in plain language.
+    params
+        Its parameter dataclass (a subclass of :class:`MechanismParams`).
+    step
+        Its compiled step (see the module docstring).
+    streams
+        The ``IntEnum`` of its random streams (members 0, 1, ...); ``None`` if it draws none.
+        A stream's full name is ``"<name>.<member in lower case>"``.
+    events
+        Its kinds of event, keyed by the members of an ``IntEnum`` (0, 1, ...), each with its
+        plain-language sentence and reading.
+    reads
+        The council attributes (parameters or state) it reads.
+    takes_trust
+        Whether it ever takes trust (the kernel reads its trust buffer only then).
+    shares
+        Fields of the shared state, besides losses, it may write.
+    own
+        Its own state.
+    """
+
+    name: str
+    cause: str
+    case: str
+    title: str
+    params: type
+    step: Compiled
+    streams: type[IntEnum] | None = None
+    events: Mapping[IntEnum, Event] = field(default_factory=dict)
+    reads: tuple[str, ...] = ()
+    takes_trust: bool = False
+    shares: tuple[str, ...] = ()
+    own: OwnState = OwnState()
+
+    @property
+    def stream_names(self) -> tuple[str, ...]:
+        """Full names of its random streams, in member order."""
+        return tuple(f"{self.name}.{member.name.lower()}" for member in self.streams) if self.streams else ()
+
+    @property
+    def event_list(self) -> tuple[Event, ...]:
+        """Its events in member order."""
+        return tuple(self.events[key] for key in sorted(self.events))
+
+    @property
+    def module(self) -> str:
+        """The module it is declared in."""
+        return self.step.__module__
+
+
+@dataclass
+class MechanismParams:
+    """Parameters every mechanism has: a switch for ablation studies."""
+
+    enabled: bool = flag(True, "switch the mechanism off to see what it contributes", concept="DESIGN.md (ablation)", value="")
+
+
+def empty_effect(n_councils: int, n_events: int) -> Effect:
+    """Zeroed effect buffers for K councils and E kinds of event."""
+    shape = (n_events, n_councils)
+    return Effect(
+        np.zeros(n_councils), np.zeros((n_councils, n_councils)), np.zeros(shape, np.bool_), np.zeros(shape), np.full(shape, -1, np.int64), np.zeros(1, RESULT)
+    )
+
+
+@compiled
+def clear(fx: Effect) -> None:
+    """Zero the effect buffers for the next mechanism."""
+    fx.commitment[:] = 0.0
+    fx.trust[:] = 0.0
+    fx.event_mask[:] = False
+    fx.event_size[:] = 0.0
+    fx.event_partner[:] = -1
+    clear_result(fx)
+
+
+@compiled
+def clear_result(fx: Effect) -> None:
+    """Zero the savings share, cost and flags of ``fx``."""
+    r = fx.result[0]
+    r.savings = 0.0
+    r.cost = 0.0
+    r.launch = False
+    r.ends = False
+
+
+@compiled
+def note(fx: Effect, event: int, k: int, size: float, partner: int = -1) -> None:
+    """Record that ``event`` (a member of the mechanism's events) touched council ``k``, with its size and the partner it concerns."""
+    fx.event_mask[event, k] = True
+    fx.event_size[event, k] = size
+    fx.event_partner[event, k] = partner
+
+
+@compiled
+def take_savings(fx: Effect, share: float) -> None:
+    """The mechanism takes ``share`` (0 .. 1) of this month's potential savings."""
+    fx.result[0].savings = share
+
+
+@compiled
+def charge(fx: Effect, cost: float) -> None:
+    """The mechanism costs ``cost`` GBP m this month."""
+    fx.result[0].cost += cost
+
+
+@compiled
+def approve(fx: Effect) -> None:
+    """The proposal is approved this month: the partnership launches."""
+    fx.result[0].launch = True
+
+
+@compiled
+def end_partnership(fx: Effect) -> None:
+    """The mechanism ends the partnership outright this month (a venture's insolvency, a proposal shelved)."""
+    fx.result[0].ends = True
+
+
+@compiled
+def lifted(base: float, strength: float) -> float:
+    """A 0..1 quality raised by a lever of the given strength: ``base + strength * (1 - base)``."""
+    return base + strength * (1.0 - base)

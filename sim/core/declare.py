@@ -1,0 +1,143 @@
+"""How a parameter is declared: once, with its unit, range, meaning and where it comes from.
+
+A parameter is a dataclass field made with :func:`param` (numbers), :func:`choice`
+(categories) or :func:`flag` (switches). Its :class:`Spec` is the single source for
+checking values (:mod:`sim.config`), the Hydra schema, the compiled record layouts
+(:mod:`sim.core.records`), the Mesa model, the generated ``docs/parameters.md`` and the
+notebooks. Provenance has two parts, kept apart on purpose:
+
+- the **concept**: what the parameter stands for and the passage of a seed document
+  (Guide 08, *Getting IT right*) or publication it represents;
+- the **value**: where the default number comes from: a published figure with its
+  citation, or :data:`ASSUMPTION`. For an assumption, ``prior`` gives the plausible range
+  (a distribution node such as ``{"dist": "uniform", "low": 0.05, "high": 0.2}``) and
+  ``reason`` a one-line reason for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+#: Distribution families accepted in a ``{dist: ...}`` node and the keys each needs.
+DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "beta": ("a", "b"),
+    "uniform": ("low", "high"),
+    "loguniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "normal": ("mean", "sd"),
+    "randint": ("low", "high"),
+    "choice": ("values",),
+}
+
+ASSUMPTION = "assumption"
+G08 = "Guide 08"
+GIR = "Getting IT right"
+SETTING = "run setting"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a parameter means, which values it admits and where it comes from.
+
+    Attributes
+    ----------
+    unit
+        Unit of a number; ``"category"``, ``"flag"`` or ``"text"`` otherwise.
+    lo, hi
+        Allowed range of a number (inclusive).
+    doc
+        What it is, in a line.
+    concept
+        What it represents and the passage it comes from (empty for settings).
+    value
+        Where the default value comes from: a citation, or :data:`ASSUMPTION` (with a reason in brackets).
+    integer
+        Whole numbers only.
+    choices
+        Allowed labels of a category.
+    distributable
+        May be a distribution node, drawn per replication.
+    prior
+        For an assumption: its plausible range as a distribution node (None: not yet given).
+    reason
+        One line on why that range.
+    """
+
+    unit: str
+    lo: float | None
+    hi: float | None
+    doc: str
+    concept: str = ""
+    value: str = ASSUMPTION
+    integer: bool = False
+    choices: tuple[str, ...] = ()
+    distributable: bool = False
+    prior: Mapping[str, Any] | None = None
+    reason: str = ""
+
+    @property
+    def is_assumption(self) -> bool:
+        """The default value is an assumption rather than a published figure."""
+        return self.value.startswith(ASSUMPTION)
+
+
+def _field(default: Any, spec: Spec) -> Any:
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata={"spec": spec})
+    return field(default=default, metadata={"spec": spec})
+
+
+def param(
+    default: Any,
+    lo: float,
+    hi: float,
+    unit: str,
+    doc: str,
+    *,
+    concept: str = "",
+    value: str = ASSUMPTION,
+    integer: bool = False,
+    distributable: bool = False,
+    prior: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> Any:
+    """Declare a numeric parameter with range ``[lo, hi]``."""
+    return _field(default, Spec(unit, lo, hi, doc, concept, value, integer, (), distributable, prior, reason))
+
+
+def choice(default: Any, choices: tuple[str, ...], doc: str, *, concept: str = "", value: str = ASSUMPTION, distributable: bool = False) -> Any:
+    """Declare a categorical parameter taking one of ``choices``."""
+    return _field(default, Spec("category", None, None, doc, concept, value, choices=choices, distributable=distributable))
+
+
+def flag(default: bool, doc: str, *, concept: str = "", value: str = ASSUMPTION) -> Any:
+    """Declare a switch."""
+    return field(default=default, metadata={"spec": Spec("flag", None, None, doc, concept, value)})
+
+
+def text(default: str, doc: str) -> Any:
+    """Declare free text (a display name)."""
+    return field(default=default, metadata={"spec": Spec("text", None, None, doc, value="")})
+
+
+def spec_of(cls: type, name: str) -> Spec:
+    """The :class:`Spec` of field ``name`` of dataclass ``cls``."""
+    for f in fields(cls):
+        if f.name == name:
+            return f.metadata["spec"]
+    raise KeyError(name)
+
+
+def default_of(cls: type, name: str) -> Any:
+    """The default value of field ``name`` of dataclass ``cls``."""
+    for f in fields(cls):
+        if f.name == name:
+            return f.default_factory() if f.default is MISSING else f.default
+    raise KeyError(name)
+
+
+def specs(cls: type) -> dict[str, Spec]:
+    """Every field of a parameter dataclass with its :class:`Spec`, in declaration order."""
+    return {f.name: f.metadata["spec"] for f in fields(cls)}

@@ -1,0 +1,193 @@
+"""How the model's code is compiled: with numba, on first use, cached on disk for this exact source.
+
+:func:`compiled` marks a function of the month (a mechanism's step, a helper, the
+kernel's loop) for compilation with numba. Nothing is compiled, and numba is not even
+imported, until the month first runs: declaring a mechanism, its parameters and its
+contract costs nothing, so checking a configuration or printing ``--help`` stays quick.
+
+Compiled code never counts references (``_nrt=False``): the state and the parameters
+travel as a handful of record arrays, and compiled code never allocates; the kernel hands
+it work arrays made in Python. LLVM inlines each function where it is called
+(``forceinline``). Machine code is cached in a folder named for a hash of every source
+file of :mod:`sim.core` (``~/.cache/partnership-sim/numba/<hash>``, or
+``$NUMBA_CACHE_DIR/<hash>``): numba notices edits to the file of the function it compiled
+but not to the files of the functions and constants that function uses, so code cached
+for one version of the model is never loaded by another. When that folder cannot be
+written, a temporary one is used and a notice says so; nothing is ever written into the
+source tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+CORE = Path(__file__).resolve().parent
+#: numba options of every compiled function (``parallel`` is added where a loop runs on every core).
+OPTIONS: dict[str, Any] = {"cache": True, "_nrt": False, "forceinline": True}
+#: Set by :func:`activate`: the folder holding this version's machine code.
+_cache_dir: Path | None = None
+_functions: list[Compiled] = []
+
+
+def source_hash() -> str:
+    """A short hash of every Python file of :mod:`sim.core` (the compiled month), in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(CORE.rglob("*.py")):
+        digest.update(path.relative_to(CORE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_root() -> Path:
+    """Where compiled code is cached: ``$NUMBA_CACHE_DIR`` or ``$XDG_CACHE_HOME/partnership-sim/numba`` (default ``~/.cache/...``)."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return Path(os.environ["NUMBA_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "partnership-sim" / "numba"
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def cache_dir() -> Path:
+    """The folder of this version's machine code (chosen, and made, on first call)."""
+    global _cache_dir
+    if _cache_dir is None:
+        folder = cache_root() / source_hash()
+        if not _writable(folder):
+            fallback = Path(tempfile.gettempdir()) / f"partnership-sim-numba-{os.getuid()}" / source_hash()
+            print(
+                f"notice: the compiled-code cache {folder} cannot be written; using {fallback} "
+                "(set NUMBA_CACHE_DIR to a writable folder to keep compiled code between sessions)",
+                file=sys.stderr,
+            )
+            fallback.mkdir(parents=True, exist_ok=True)
+            folder = fallback
+        _cache_dir = folder
+    return _cache_dir
+
+
+def activate() -> None:
+    """Import numba, point its cache at :func:`cache_dir` and teach it to call :class:`Compiled` functions."""
+    if "numba" in sys.modules and getattr(activate, "done", False):
+        return
+    import numba
+    from numba.core import types
+    from numba.extending import typeof_impl
+
+    numba.config.CACHE_DIR = str(cache_dir())
+
+    @typeof_impl.register(Compiled)
+    def _typeof_compiled(value: Compiled, context: Any) -> Any:
+        return types.Dispatcher(value.dispatcher())
+
+    activate.done = True  # type: ignore[attr-defined]
+
+
+class Compiled:
+    """A function compiled with numba the first time it (or compiled code calling it) runs.
+
+    Calling it from Python runs the compiled code; compiled code calls it directly. The
+    plain Python function stays available as ``py_func`` (and ``__wrapped__``).
+    """
+
+    def __init__(self, fn: Callable[..., Any], **options: Any) -> None:
+        self.py_func = fn
+        self.options = {**OPTIONS, **options}
+        self.__wrapped__ = fn
+        self.__name__ = fn.__name__
+        self.__qualname__ = fn.__qualname__
+        self.__module__ = fn.__module__
+        self.__doc__ = fn.__doc__
+        self._dispatcher: Any = None
+        _functions.append(self)
+
+    def dispatcher(self) -> Any:
+        """The numba dispatcher (made on first use)."""
+        if self._dispatcher is None:
+            activate()
+            import numba
+
+            self._dispatcher = numba.njit(**self.options)(self.py_func)
+        return self._dispatcher
+
+    def __call__(self, *args: Any) -> Any:
+        return self.dispatcher()(*args)
+
+    def __repr__(self) -> str:
+        return f"<compiled {self.__module__}.{self.__qualname__}>"
+
+
+def compiled(fn: Callable[..., Any] | None = None, **options: Any) -> Any:
+    """Mark ``fn`` for compilation with numba on first use (``@compiled`` or ``@compiled(parallel=True)``)."""
+    if fn is None:
+        return lambda f: Compiled(f, **options)
+    return Compiled(fn, **options)
+
+
+def is_cached(name: str) -> bool:
+    """Whether machine code of the compiled function ``name`` (``module.function``) is in this version's cache."""
+    module, _, function = name.rpartition(".")
+    return any(cache_dir().rglob(f"{module.rpartition('.')[2]}.{function}-*.nbi"))
+
+
+class CompileNotice:
+    """Says on stderr, once, that the model is being compiled, and which function it is on.
+
+    numba reports each function it compiles (its ``numba:compile`` event); on a terminal
+    the notice shows the function and the seconds elapsed on one line updated in place.
+    """
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.started = 0.0
+        self.count = 0
+        self._listener: Any = None
+
+    def __enter__(self) -> CompileNotice:
+        from numba.core import event
+
+        notice = self
+
+        class Listener(event.Listener):
+            def on_start(self, ev: Any) -> None:
+                notice.update(getattr(getattr(ev.data.get("dispatcher"), "py_func", None), "__qualname__", "?"))
+
+            def on_end(self, ev: Any) -> None:
+                pass
+
+        self.started = time.perf_counter()
+        print("Compiling the model with numba (once per version of the code; about half a minute)...", file=self.stream, flush=True)
+        self._listener = Listener()
+        event.register("numba:compile", self._listener)
+        return self
+
+    def _tty(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def update(self, name: str) -> None:
+        """Show that ``name`` is being compiled."""
+        self.count += 1
+        if self._tty():
+            elapsed = time.perf_counter() - self.started
+            print(f"\r  {elapsed:5.1f} s  {self.count:3d} functions  {name[:60]:<60}", end="", file=self.stream, flush=True)
+
+    def __exit__(self, *exc: object) -> None:
+        from numba.core import event
+
+        event.unregister("numba:compile", self._listener)
+        print(f"{chr(10) if self._tty() else ''}Compiled in {time.perf_counter() - self.started:.0f} s.", file=self.stream, flush=True)

@@ -1,0 +1,543 @@
+"""The month's order: one implementation of the model, shared by the ensemble and the Mesa model.
+
+Each month, for each replication still running (compiled with numba, one replication at a
+time, so a replication's numbers never depend on the batch or the worker it runs in):
+
+1. draw every random stream (counter-based, so policies share their shocks);
+2. levers in force; their own process (IT catch-up), because it changes the state the
+   mechanisms read this month;
+3. exogenous change (elections, chief executives, budget shocks, reorganisation), before
+   the mechanisms, because they react to it in the same month (case 03 reads ``changed``);
+4. scheduled transitions (integration ends, sharing deepens);
+5. every mechanism, in registry order, against the same state, each booked to its cause
+   (:func:`sim.core.schedule.each_mechanism`);
+6. savings: planned, realised, and the rest booked by cause; the disappointment a
+   shortfall brings;
+7. commitment and trust: losses booked by cause, then recovery;
+8. exits (costs shared out again among those who stay), collapse, shelving, insolvency;
+9. at the horizon, survivors are classed as sustained or underperforming.
+
+:func:`run` takes a block of replications through all their months, shared out between
+worker threads; :func:`step` advances them by one month (the Mesa model, event logs, observers).
+Both apply the same compiled month.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import namedtuple
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.core import exogenous, levers, rng, savings
+from sim.core.causes import NONE
+from sim.core.contract import Month, empty_effect, lifted
+from sim.core.jit import compiled
+from sim.core.layout import Layout, layout
+from sim.core.schedule import each_mechanism, record, schedule
+from sim.core.state import (
+    COLLAPSED,
+    COUNCIL,
+    ENDED,
+    EXPANSION,
+    INTEGRATION,
+    OPERATING,
+    PARTNERSHIP,
+    PROPOSAL,
+    RUNNING,
+    SHELVED,
+    SUSTAINED,
+    UNDERPERFORMING,
+    State,
+    StateArrays,
+    launched,
+    months_since_launch,
+    pair_mask,
+)
+
+N_EXO_STREAMS = len(exogenous.STREAM_NAMES)
+N_EXO_EVENTS = len(exogenous.EVENTS)
+#: The month's running totals besides losses: costs beyond levers, whether a mechanism
+#: approved the proposal, and the cause of a mechanism that ended the partnership (or -1).
+TOTALS = np.dtype([("cost", np.float64), ("launch", np.bool_), ("ended_by", np.int64)], align=True)
+
+Scratch = namedtuple(
+    "Scratch", ["draws", "strengths", "changed", "fx", "exo_loss", "exo_causes", "loss", "trust_loss", "shares", "lost", "trust_weight", "totals", "index"]
+)
+Scratch.__doc__ = """Work arrays for one replication's month, reused row after row (one set per worker thread).
+
+``draws`` ``(S, K)``, ``strengths`` ``(L,)``, ``changed`` ``(K,)``, ``fx`` the effect
+buffers, ``exo_loss`` ``(4, K)`` and ``exo_causes`` (cause index of each exogenous cause),
+``loss`` ``(C, K)`` commitment lost by cause, ``trust_loss`` ``(K, K)``, ``shares`` and
+``lost`` ``(C,)`` savings shares and amounts by cause, ``trust_weight`` ``(K,)``,
+``totals`` one :data:`TOTALS` record, ``index`` one :data:`sim.core.savings.CAUSE_INDEX` record (each an array of one).
+"""
+
+
+@dataclass
+class Event:
+    """One entry of the event log: replication, month (from 1), council, cause label, case, words, size and partner."""
+
+    rep: int
+    month: int
+    council: int
+    cause: str
+    case: str
+    what: str
+    size: float
+    partner: int = -1
+
+
+def init_state(P: Any, reps: np.ndarray, plan: Layout | None = None) -> State:
+    """The state at month 0 for replications ``reps`` of parameter arrays ``P``."""
+    plan = plan or layout()
+    reps = np.asarray(reps, np.int64)
+    n, k = P.council.shape
+    part = np.zeros(n, PARTNERSHIP)
+    part["phase"] = PROPOSAL
+    part["outcome"] = RUNNING
+    part["launch_month"] = -1
+    part["approval_due"] = P.partnership["approval_months"]
+    part["end_month"] = -1
+    part["end_cause"] = NONE
+    council = np.zeros((n, k), COUNCIL)
+    council["active"] = True
+    council["commitment"] = P.partnership["initial_commitment"][:, None]
+    council["it_maturity"] = P.council["it_maturity"]
+    council["orientation"] = P.council["orientation"]
+    council["sovereignty"] = P.council["sovereignty_concern"]
+    council["exit_month"] = -1
+    council["exit_cause"] = NONE
+    pairs = pair_mask(council["active"])
+    n_causes = len(plan.causes)
+    return State(
+        month=0,
+        reps=reps,
+        partnership=part,
+        council=council,
+        trust=np.where(pairs, P.partnership["initial_trust"][:, None, None], 0.0),
+        pairs=pairs,
+        commitment_lost=np.zeros((n_causes, n, k)),
+        savings_lost=np.zeros((n_causes, n)),
+        own={m.name: m.own.initial(P, n, k) for m in plan.mechanisms},
+    )
+
+
+def _scratch(plan: Layout, n_councils: int, workers: int = 1) -> Scratch:
+    """Work arrays for a month of K councils, with a leading dimension of one set per worker."""
+    n_causes = len(plan.causes)
+    fx = empty_effect(n_councils, plan.most_events)
+    index = np.zeros(1, savings.CAUSE_INDEX)
+    where = plan.cause_index
+    index[0] = (where["case02_decision_slippage"], where["case06_scope_tension"], where["legacy_it"], where["unclear_business_case"])
+
+    def each(array: np.ndarray) -> np.ndarray:
+        return np.repeat(array[None], workers, axis=0)
+
+    return Scratch(
+        each(np.empty((len(plan.streams), n_councils))),
+        each(np.empty(len(levers.NAMES))),
+        each(np.zeros(n_councils, np.bool_)),
+        type(fx)(*(each(a) for a in fx)),
+        each(np.zeros((len(exogenous.CAUSES), n_councils))),
+        plan.exogenous_causes,
+        each(np.zeros((n_causes, n_councils))),
+        each(np.zeros((n_councils, n_councils))),
+        each(np.zeros(n_causes)),
+        each(np.zeros(n_causes)),
+        each(np.zeros(n_councils)),
+        each(np.zeros(1, TOTALS)),
+        index,
+    )
+
+
+@compiled
+def _worker(w: Scratch, c: int) -> Scratch:
+    """Worker ``c``'s set of work arrays."""
+    fx = w.fx
+    return Scratch(
+        w.draws[c],
+        w.strengths[c],
+        w.changed[c],
+        type(fx)(fx.commitment[c], fx.trust[c], fx.event_mask[c], fx.event_size[c], fx.event_partner[c], fx.result[c]),
+        w.exo_loss[c],
+        w.exo_causes,
+        w.loss[c],
+        w.trust_loss[c],
+        w.shares[c],
+        w.lost[c],
+        w.trust_weight[c],
+        w.totals[c],
+        w.index,
+    )
+
+
+@compiled
+def _month(plan: Any, s: StateArrays, owns: tuple, P: Any, t: int, keys: np.ndarray, reps: np.ndarray, events: Any, scratch: Scratch) -> None:
+    """Advance every running replication by one month, in place; fired events go to ``events`` if it has rows."""
+    w = _worker(scratch, 0)
+    for i in range(s.partnership.shape[0]):
+        if s.partnership[i].outcome == RUNNING:
+            _replication_month(plan, s, owns, P, i, t, keys, reps[i], events, w)
+
+
+@compiled(nogil=True)
+def _whole_runs(
+    plan: Any, s: StateArrays, owns: tuple, P: Any, keys: np.ndarray, reps: np.ndarray, events: Any, scratch: Scratch, worker: int, workers: int
+) -> None:
+    """Run rows ``worker``, ``worker + workers``, ... from month 0 to their end, one replication at a time.
+
+    ``keys[t]`` holds month t's stream keys. Each worker thread runs this on its own rows
+    with its own work arrays (the GIL is released); a replication's arrays stay in the
+    processor's cache for all its months, and its numbers are the same whichever worker
+    runs it.
+    """
+    w = _worker(scratch, worker)
+    for i in range(worker, s.partnership.shape[0], workers):
+        for t in range(keys.shape[0]):
+            if s.partnership[i].outcome != RUNNING:
+                break
+            _replication_month(plan, s, owns, P, i, t, keys[t], reps[i], events, w)
+
+
+@compiled
+def _replication_month(plan: Any, s: StateArrays, owns: tuple, P: Any, i: int, t: int, keys: np.ndarray, rep: int, events: Any, w: Scratch) -> None:
+    """One month of the replication in row ``i`` (which must still be running), in the order the module docstring gives."""
+    rng.fill(keys, rep, w.draws)  # 1.
+    levers.in_force(P, i, t, w.strengths)  # 2.
+    if launched(s, i):
+        levers.catch_up(s, i, P.dynamics[i].catch_up_rate, w.strengths[levers.IT_HARMONISATION_FIRST])
+    w.changed[:] = False
+    w.exo_loss[:] = 0.0
+    exogenous.step(s, P, Month(i, t, w.draws[:N_EXO_STREAMS], w.strengths, w.changed), w.exo_loss, w.fx)  # 3.
+    since = _scheduled_transitions(s, P, i, t)  # 4.
+    _open_books(s, P, i, w)
+    record(events, i, w.fx, 0, N_EXO_EVENTS)
+    each_mechanism(plan, s, P, i, t, owns, w, events)  # 5.
+    _account_savings(s, P, i, t, since, w)  # 6.
+    s.partnership[i].lever_cost += levers.cost(P, i, t)
+    totals = w.totals[0]
+    s.partnership[i].other_cost += totals.cost
+    _update_commitment_and_trust(s, P, i, w.loss, w.trust_loss, w.strengths)  # 7.
+    if launched(s, i):
+        _update_harmonisation_and_maturity(s, P, i, t, w.strengths)
+    p = s.partnership[i]
+    if totals.launch and p.phase == PROPOSAL:
+        p.phase = INTEGRATION
+    if totals.launch and p.launch_month < 0:
+        p.launch_month = t + 1
+    _exits_and_endings(s, P, i, t, totals.ended_by)  # 8.
+    _finish_at_horizon(s, P, i, t + 1, w.index[0].delay)  # 9.
+
+
+@compiled
+def _open_books(s: StateArrays, P: Any, i: int, w: Scratch) -> None:
+    """Empty the month's books, weigh trust against commitment, and book exogenous change's losses to their causes."""
+    n = s.council.shape[1]
+    w.loss[:] = 0.0
+    w.trust_loss[:] = 0.0
+    w.shares[:] = 0.0
+    totals = w.totals[0]
+    totals.cost = 0.0
+    totals.launch = False
+    totals.ended_by = NONE
+    for k in range(n):
+        partners = 0.0
+        for j in range(n):
+            partners += s.pairs[i, k, j]
+        w.trust_weight[k] = P.dynamics[i].trust_to_commitment / max(partners, 1.0)
+    for c in range(w.exo_causes.shape[0]):
+        for k in range(n):
+            w.loss[w.exo_causes[c], k] += w.exo_loss[c, k]
+
+
+@compiled
+def _scheduled_transitions(s: StateArrays, P: Any, i: int, t: int) -> int:
+    """Integration ends and sharing deepens when planned; returns the full months since launch (-1 before)."""
+    pp, p = P.partnership[i], s.partnership[i]
+    since = months_since_launch(s, i, t)
+    if p.phase == INTEGRATION and since >= pp.integration_months:
+        p.phase = OPERATING
+    if launched(s, i) and pp.expansion_month >= 0 and since == pp.expansion_month and p.scope == 0:
+        p.scope = 1
+        p.phase = EXPANSION
+    return since
+
+
+@compiled
+def _account_savings(s: StateArrays, P: Any, i: int, t: int, since: int, w: Scratch) -> None:
+    """Book the month's savings, the upfront investment, and the disappointment at a shortfall (felt by every council)."""
+    lost, loss = w.lost, w.loss
+    lost[:] = 0.0
+    plan, realised = savings.account(s, P, i, t, w.shares, lost, w.index[0])
+    p, pp = s.partnership[i], P.partnership[i]
+    p.planned_month = plan
+    p.savings_month = realised
+    p.business_case += plan
+    p.realised_savings += realised
+    total = 0.0
+    for c in range(lost.shape[0]):
+        s.savings_lost[c, i] += lost[c]
+        total += lost[c]
+    shortfall = min(max(1.0 - (realised / plan if plan > 0 else 1.0), 0.0), 1.0)
+    if p.phase != INTEGRATION and total > 0:
+        felt = P.dynamics[i].disappointment * shortfall / max(total, 1e-300)
+        for c in range(lost.shape[0]):
+            for k in range(loss.shape[1]):
+                loss[c, k] += lost[c] * felt
+    if launched(s, i) and 0 <= since < pp.integration_months:
+        p.investment_cost += pp.upfront_investment / pp.integration_months
+
+
+@compiled
+def _update_commitment_and_trust(s: StateArrays, P: Any, i: int, loss: np.ndarray, trust_loss: np.ndarray, strengths: np.ndarray) -> None:
+    """Apply the month's losses (booked by cause, never below zero), then trust and commitment recover."""
+    n = s.council.shape[1]
+    d, pp = P.dynamics[i], P.partnership[i]
+    for k in range(n):
+        c = s.council[i, k]
+        if not c.active:
+            continue
+        total = 0.0
+        for cause in range(loss.shape[0]):
+            total += loss[cause, k]
+        over = total > c.commitment
+        scale = c.commitment / total if over else 1.0
+        for cause in range(loss.shape[0]):
+            s.commitment_lost[cause, i, k] += loss[cause, k] * scale if over else loss[cause, k]
+        c.commitment = 0.0 if over else c.commitment - total
+
+    comms = lifted(pp.communications, strengths[levers.COMMUNICATIONS_PLAN])
+    rate = d.trust_recovery * (0.5 + comms)
+    for k in range(n):
+        for j in range(n):
+            if s.pairs[i, k, j]:
+                recover = rate * max(pp.initial_trust - s.trust[i, k, j], 0.0)
+                s.trust[i, k, j] = min(max(s.trust[i, k, j] - trust_loss[k, j] + recover, 0.0), 1.0)
+    for k in range(n):
+        c = s.council[i, k]
+        if not c.active:
+            continue
+        partners = 0.0
+        held = 0.0
+        for j in range(n):
+            partners += s.pairs[i, k, j]
+            held += s.trust[i, k, j] * s.pairs[i, k, j]
+        target = d.resting_base + d.resting_trust * held / max(partners, 1.0)
+        c.commitment = c.commitment + d.commitment_recovery * max(target - c.commitment, 0.0)
+
+
+@compiled
+def _update_harmonisation_and_maturity(s: StateArrays, P: Any, i: int, t: int, strengths: np.ndarray) -> None:
+    """IT harmonisation and the arrangement's maturity advance (launched partnerships)."""
+    rate = savings.harmonisation_rate(s, P, i, t, strengths)
+    p = s.partnership[i]
+    p.harmonisation = min(p.harmonisation + rate * (1.0 - p.harmonisation), 1.0)
+    p.maturity = p.maturity + (1.0 - p.maturity) / P.dynamics[i].maturity_months
+
+
+@compiled
+def _dominant_loss(s: StateArrays, i: int, k: int) -> int:
+    """The cause that took most of council k's commitment (the first on a tie), or NONE."""
+    best = 0
+    for c in range(1, s.commitment_lost.shape[0]):
+        if s.commitment_lost[c, i, k] > s.commitment_lost[best, i, k]:
+            best = c
+    return best if s.commitment_lost[best, i, k] > 0 else NONE
+
+
+@compiled
+def _dominant_shortfall(s: StateArrays, i: int) -> int:
+    """The cause that took most of the savings of row ``i`` (the first on a tie), or NONE."""
+    best = 0
+    for c in range(1, s.savings_lost.shape[0]):
+        if s.savings_lost[c, i] > s.savings_lost[best, i]:
+            best = c
+    return best if s.savings_lost[best, i] > 0 else NONE
+
+
+@compiled
+def _dominant_among_leavers(s: StateArrays, i: int, month: int) -> int:
+    """The cause that took most commitment from the councils that left in ``month``, or NONE."""
+    best, most = NONE, 0.0
+    for c in range(s.commitment_lost.shape[0]):
+        total = 0.0
+        for k in range(s.council.shape[1]):
+            total += s.commitment_lost[c, i, k] * (s.council[i, k].exit_month == month)
+        if total > most:
+            best, most = c, total
+    return best
+
+
+@compiled
+def _exits_and_endings(s: StateArrays, P: Any, i: int, t: int, ended_by: int) -> None:
+    """Councils below their exit threshold leave; the partnership ends when too few remain or a mechanism ends it.
+
+    ``ended_by`` is the cause of a mechanism that ends it outright this month, or NONE. A
+    council that leaves has its costs shared out again among those who stay, booked to the
+    cause of its exit.
+    """
+    n = s.council.shape[1]
+    before = 0.0
+    leavers = 0
+    for k in range(n):
+        c = s.council[i, k]
+        before += P.council[i, k].size * c.active
+        if c.active and c.commitment < P.council[i, k].exit_threshold:
+            c.exit_month = t + 1
+            c.exit_cause = _dominant_loss(s, i, k)
+            leavers += 1
+    if leavers:
+        for k in range(n):
+            if s.council[i, k].exit_month == t + 1:
+                s.council[i, k].active = False
+        for k in range(n):
+            for j in range(n):
+                s.pairs[i, k, j] = s.council[i, k].active and s.council[i, j].active and k != j
+        for k in range(n):
+            cause = s.council[i, k].exit_cause
+            if s.council[i, k].exit_month != t + 1 or cause == NONE:
+                continue
+            amount = P.dynamics[i].cost_resharing * P.council[i, k].size / before
+            for j in range(n):
+                stays = s.council[i, j]
+                if stays.active:
+                    taken = min(amount, stays.commitment)
+                    s.commitment_lost[cause, i, j] += taken
+                    stays.commitment -= taken
+
+    remaining = 0
+    for k in range(n):
+        remaining += s.council[i, k].active
+    if remaining >= P.partnership[i].min_partners and ended_by == NONE:
+        return
+    p = s.partnership[i]
+    p.end_cause = ended_by if ended_by != NONE else _dominant_among_leavers(s, i, t + 1)
+    p.outcome = SHELVED if p.phase == PROPOSAL else COLLAPSED
+    p.end_month = t + 1
+    p.phase = ENDED
+
+
+@compiled
+def _finish_at_horizon(s: StateArrays, P: Any, i: int, month: int, delay: int) -> None:
+    """Class a partnership still running at its horizon (a proposal never approved is booked to ``delay``, case 02's cause)."""
+    p = s.partnership[i]
+    if p.outcome != RUNNING or month < P.partnership[i].horizon_months:
+        return
+    if p.phase == PROPOSAL:
+        p.outcome = SHELVED
+        p.end_cause = delay
+    elif p.realised_savings < P.dynamics[i].underperformance_ratio * p.business_case:
+        p.outcome = UNDERPERFORMING
+        p.end_cause = _dominant_shortfall(s, i)
+    else:
+        p.outcome = SUSTAINED
+    p.end_month = month
+    p.phase = ENDED
+
+
+def _owns(s: State, plan: Layout) -> tuple:
+    return tuple(s.own[m.name] for m in plan.mechanisms)
+
+
+@functools.cache
+def _cached_scratch(plan: Layout, n_councils: int, workers: int) -> Scratch:
+    return _scratch(plan, n_councils, workers)
+
+
+def _events(plan: Layout, rows: int, n_councils: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A month's event arrays (fired, size, partner) for ``rows`` replications; with no rows the compiled month keeps no log."""
+    shape = (len(plan.events), rows, n_councils)
+    return np.zeros(shape, np.bool_), np.zeros(shape), np.full(shape, -1, np.int64)
+
+
+def _log(log: list[Event], s: State, plan: Layout, events: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    mask, size, partner = events
+    case = {c.label: c.case for c in plan.causes}
+    for e, r, k in zip(*np.nonzero(mask), strict=True):
+        kind = plan.events[e]
+        log.append(Event(int(s.reps[r]), s.month, int(k), kind.cause, case[kind.cause], kind.event.what, float(size[e, r, k]), int(partner[e, r, k])))
+
+
+def step(s: State, P: Any, seed: int, log: list[Event] | None = None, plan: Layout | None = None) -> None:
+    """Advance every replication of ``s`` by one month, in place; append the events fired to ``log``."""
+    plan = plan or layout()
+    n_councils = s.council.shape[1]
+    events = _events(plan, s.partnership.shape[0] if log is not None else 0, n_councils)
+    keys = rng.month_keys(np.uint64(seed), s.month, plan.stream_ids)
+    w = _cached_scratch(plan, n_councils, 1)
+    if log is not None:  # events a run without a log left in the shared buffers
+        w.fx.event_mask[:] = False
+        w.fx.event_size[:] = 0.0
+        w.fx.event_partner[:] = -1
+    _month(schedule(plan), s.arrays, _owns(s, plan), P, s.month, keys, s.reps, events, w)
+    s.month += 1
+    if log is not None:
+        _log(log, s, plan, events)
+
+
+def run(
+    P: Any,
+    reps: np.ndarray,
+    seed: int,
+    log: list[Event] | None = None,
+    observe: Callable[[State, np.ndarray], None] | None = None,
+    workers: int = 1,
+    plan: Layout | None = None,
+) -> State:
+    """Run replications ``reps`` to their horizons and return the final state.
+
+    Parameters
+    ----------
+    P
+        Parameter arrays (:func:`sim.population.build`) of the replications.
+    reps
+        Their global indices.
+    seed
+        The run's seed.
+    log
+        If given, the events fired are appended to it (the run then goes month by month).
+    observe
+        ``observe(state, rows)``, if given, sees the initial state and the state after every
+        month, with ``rows`` marking the replications that were running during it.
+    workers
+        Threads sharing the replications (a run without log or observer); the numbers do
+        not depend on it.
+    plan
+        The layout of the registry to run (default: the current registry).
+    """
+    plan = plan or layout()
+    s = init_state(P, reps, plan)
+    horizon = int(P.partnership["horizon_months"].max()) if len(s.reps) else 0
+    if log is None and observe is None:
+        keys = np.zeros((horizon, len(plan.streams)), np.uint64)
+        for t in range(horizon):
+            keys[t] = rng.month_keys(np.uint64(seed), t, plan.stream_ids)
+        workers = max(1, min(workers, len(s.reps)))
+        n_councils = s.council.shape[1]
+        args = (schedule(plan), s.arrays, _owns(s, plan), P, keys, s.reps, _events(plan, 0, n_councils), _scratch(plan, n_councils, workers))
+        if workers == 1:
+            _whole_runs(*args, 0, 1)
+        else:
+            for done in [_pool().submit(_whole_runs, *args, c, workers) for c in range(workers)]:
+                done.result()
+        s.month = int(s.partnership["end_month"].max()) if len(s.reps) else 0
+        return s
+    if observe is not None:
+        observe(s, s.running)
+    while s.month < horizon and s.running.any():
+        was_running = s.running
+        step(s, P, seed, log, plan)
+        if observe is not None:
+            observe(s, was_running)
+    return s
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    """The threads that share a block's replications (the compiled loop releases the GIL)."""
+    return ThreadPoolExecutor(max_workers=1024, thread_name_prefix="sim-worker")

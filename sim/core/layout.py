@@ -1,0 +1,93 @@
+"""Where every mechanism's streams, events and cause sit, built from the registry.
+
+The month draws exogenous change's streams first, then each mechanism's in registry
+order; events and causes are laid out the same way (causes: mechanisms first, then
+exogenous change, then the savings model's own, see :mod:`sim.core.causes`). Exogenous
+change has a fixed place before the mechanisms because the mechanisms react to it in
+the same month (case 03 reads ``changed``).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.core import causes, exogenous, rng
+from sim.core.contract import Event, Mechanism
+from sim.core.mechanisms import mechanisms as registry
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """A kind of event in the month's log: the cause it is booked to and its words."""
+
+    cause: str
+    event: Event
+
+
+@dataclass(frozen=True, eq=False)
+class Slot:
+    """Where one mechanism's draws, events and cause sit."""
+
+    mechanism: Mechanism
+    streams: tuple[int, int]
+    events: tuple[int, int]
+    cause: int
+
+
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """The month's layout for a registry of mechanisms (one object per registry: compared by identity)."""
+
+    mechanisms: tuple[Mechanism, ...]
+    slots: tuple[Slot, ...]
+    streams: tuple[str, ...]
+    stream_ids: np.ndarray
+    events: tuple[EventKind, ...]
+    causes: tuple[causes.Cause, ...]
+
+    @property
+    def cause_index(self) -> dict[str, int]:
+        """Index of each cause label."""
+        return {c.label: i for i, c in enumerate(self.causes)}
+
+    @property
+    def exogenous_causes(self) -> np.ndarray:
+        """Index of each exogenous cause (in :class:`sim.core.exogenous.Cause` order)."""
+        index = self.cause_index
+        return np.array([index[c.label] for c in causes.EXOGENOUS], np.int64)
+
+    @property
+    def most_events(self) -> int:
+        """The largest number of kinds of event one mechanism (or exogenous change) records."""
+        return max(len(exogenous.EVENTS), *(len(m.events) for m in self.mechanisms))
+
+    def cause(self, index: int) -> causes.Cause | None:
+        """The cause of an index (None for :data:`sim.core.causes.NONE`)."""
+        return self.causes[index] if index >= 0 else None
+
+    def label(self, index: int) -> str:
+        """The cause label of an index (``"none"`` for :data:`sim.core.causes.NONE`)."""
+        return self.causes[index].label if index >= 0 else "none"
+
+
+@functools.cache
+def _layout(mechanisms: tuple[Mechanism, ...]) -> Layout:
+    table = causes.table(mechanisms)
+    index = {c.label: i for i, c in enumerate(table)}
+    streams: list[str] = list(exogenous.STREAM_NAMES)
+    events = [EventKind(table[index[causes.EXOGENOUS[cause].label]].label, event) for event, cause in exogenous.EVENTS.values()]
+    slots = []
+    for m in mechanisms:
+        first_stream, first_event = len(streams), len(events)
+        streams += m.stream_names
+        events += [EventKind(m.cause, e) for e in m.event_list]
+        slots.append(Slot(m, (first_stream, len(streams)), (first_event, len(events)), index[m.cause]))
+    return Layout(mechanisms, tuple(slots), tuple(streams), rng.stream_ids(tuple(streams)), tuple(events), table)
+
+
+def layout(mechanisms: tuple[Mechanism, ...] | None = None) -> Layout:
+    """The layout of a registry (default: the current one, :func:`sim.core.mechanisms.mechanisms`)."""
+    return _layout(registry() if mechanisms is None else tuple(mechanisms))

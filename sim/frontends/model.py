@@ -1,0 +1,292 @@
+"""The Mesa front-end: one partnership, month by month, over the same kernel as the ensemble.
+
+:class:`PartnershipModel` builds the parameter arrays of one replication with
+:func:`sim.population.build` and advances them with :func:`sim.kernel.step`, the very
+function the ensemble runs on many replications at once; every mechanism exists once.
+So ``PartnershipModel(seed=s, replication=r)`` tells exactly the story of row ``r`` of
+``run_ensemble(config, ..., seed=s)``: same outcome, month, cause and savings, bit for
+bit, and the same state every month.
+
+>>> model = PartnershipModel(scenario_name="baseline", seed=7, replication=3)  # doctest: +SKIP
+>>> model.run_model()                                                          # doctest: +SKIP
+>>> print(model.handout())                                                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import population
+from sim.config import scenarios
+from sim.config.model import ModelConfig
+from sim.core import kernel
+from sim.core.layout import layout
+from sim.core.state import EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PHASES, PROPOSAL
+from sim.frontends.agents import Council
+from sim.frontends.compiling import ensure_compiled
+from sim.frontends.narrative import EventLog, explain
+from sim.frontends.table import Table, replication_table
+
+MAX_SEED = 2**63
+#: Model-level series the DataCollector records each month (attribute names of the model).
+MODEL_SERIES = (
+    "month",
+    "phase",
+    "partners",
+    "mean_commitment",
+    "min_commitment",
+    "mean_trust",
+    "savings_month",
+    "planned_month",
+    "realised_savings",
+    "business_case",
+    "cost",
+    "outcome",
+    "cause",
+)
+LEFT = "left the partnership"
+ENDINGS = {
+    "shelved": "the proposal was shelved",
+    "collapsed": "the partnership collapsed",
+    "underperforming": "the horizon is reached: the partnership survives but underperforms",
+    "sustained": "the horizon is reached: the partnership is sustained",
+}
+
+
+@functools.lru_cache(maxsize=64)
+def _composed(scenario_name: str, policy_name: str, overrides: tuple[str, ...], config_dir: str | None) -> ModelConfig:
+    return scenarios.load(scenario_name, policy_name, overrides, config_dir)
+
+
+def resolve_seed(seed: int | None, rng: int | None) -> int:
+    """The kernel's seed from ``seed`` or Mesa's ``rng`` (they must agree); a fresh one from the OS when both are None."""
+    if seed is not None and rng is not None and seed != rng:
+        raise ValueError(f"seed = {seed!r} and rng = {rng!r} disagree: give one of them")
+    value = seed if seed is not None else rng
+    if value is None:
+        return int(np.random.SeedSequence().entropy % MAX_SEED)
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"seed = {value!r} must be an integer: the kernel's counter-based random numbers need one")
+    if not 0 <= value < MAX_SEED:
+        raise ValueError(f"seed = {value} is outside [0, 2**63)")
+    return int(value)
+
+
+class PartnershipModel(mesa.Model):
+    """One partnership between councils, one step a month, until it ends.
+
+    Parameters
+    ----------
+    scenario_name, policy_name
+        Named scenario and policy (``configs/scenario/*.yaml``, ``configs/policy/*.yaml``).
+        Not called ``scenario``: Mesa 3.5 keeps its own ``Model.scenario``.
+    overrides
+        Hydra-style overrides, e.g. ``("councils.0.it_maturity=0.3",)``.
+    seed
+        Seed of the counter-based random numbers (also seeds Mesa's ``rng``). ``None``
+        draws a fresh one, kept in ``model.seed``. ``mesa.batch_run(..., rng=[...])``
+        passes its seeds here (and overwrites a ``seed`` given in its ``parameters``).
+    replication
+        Replication index ``r``: the run equals row ``r`` of the ensemble for ``seed``.
+    rng
+        Mesa's name for the seed; an integer equal to ``seed`` if both are given.
+    config
+        A checked configuration to use instead of composing scenario, policy and overrides
+        (which then only label the run).
+    config_dir
+        A folder of the user's own scenarios and policies (see :func:`sim.scenarios.load`).
+
+    Attributes
+    ----------
+    config, P, state
+        The configuration, its parameter arrays for the one replication ``[replication]``
+        and the kernel state (arrays with one row).
+    councils
+        Every council in index order, including those that left (``agents`` holds the
+        current partners only).
+    events
+        The :class:`~sim.narrative.EventLog` of the run.
+    datacollector
+        Model series :data:`MODEL_SERIES`; agent series ``name``, ``commitment``,
+        ``it_maturity``, ``key_person_present``, ``trust_c{j}`` (trust in council j), and
+        ``exit_month``, ``exit_cause`` (a council's last row is its month of exit).
+    """
+
+    def __init__(
+        self,
+        scenario_name: str = "baseline",
+        policy_name: str = "none",
+        overrides: Sequence[str] = (),
+        seed: int | None = None,
+        replication: int = 0,
+        rng: int | None = None,
+        config: ModelConfig | None = None,
+        config_dir: str | Path | None = None,
+    ) -> None:
+        self.seed = resolve_seed(seed, rng)
+        super().__init__(rng=self.seed)
+        if replication < 0:
+            raise ValueError(f"replication = {replication} is outside [0, inf)")
+        self.scenario_name, self.policy_name = scenario_name, policy_name
+        self.overrides = (overrides,) if isinstance(overrides, str) else tuple(overrides)
+        self.replication = int(replication)
+        if config is None:
+            config = copy.deepcopy(_composed(scenario_name, policy_name, self.overrides, None if config_dir is None else str(config_dir)))
+        self.config = config
+        reps = np.array([self.replication], np.int64)
+        self.plan = layout()
+        ensure_compiled(self.plan)
+        self.P = population.build(config, self.seed, reps, plan=self.plan)
+        self.names = [c.name for c in config.councils]
+        self.state = kernel.init_state(self.P, reps, self.plan)
+        self.events = EventLog()
+        self.councils = [Council(self, k) for k in range(config.n_councils)]
+        agent_series: dict[str, object] = {name: name for name in ("name", "commitment", "it_maturity", "key_person_present")}
+        agent_series |= {f"trust_c{j}": functools.partial(Council.trust_in, other=j) for j in range(config.n_councils)}
+        agent_series |= {"exit_month": "exit_month", "exit_cause": "exit_cause"}
+        self.datacollector = mesa.DataCollector(model_reporters={name: name for name in MODEL_SERIES}, agent_reporters=agent_series)
+        self.datacollector.collect(self)
+
+    def step(self) -> None:
+        """Advance one month; councils that left are removed; ``running`` turns false when the partnership ends."""
+        if not self.running:
+            return
+        s = self.state
+        phase, scope = int(s.partnership["phase"][0]), int(s.partnership["scope"][0])
+        log: list[kernel.Event] = []
+        kernel.step(s, self.P, self.seed, log, self.plan)
+        self._log_milestones(phase, scope)
+        for e in log:
+            self.events.add(e.month, self.names[e.council], e.what, e.cause, e.size, self.names[e.partner] if e.partner >= 0 else "")
+        self._log_exits_and_end()
+        self.running = bool(s.running[0])
+        self.datacollector.collect(self)
+        for k in np.flatnonzero(s.council["exit_month"][0] == s.month):
+            self.councils[k].remove()
+
+    def _log_milestones(self, phase: int, scope: int) -> None:
+        """Log the launch, full operation and deeper sharing (before the month's other events)."""
+        p, month = self.state.partnership[0], self.state.month
+        now = int(p["phase"])
+        if phase == PROPOSAL and p["launch_month"] == month:
+            self.events.add(month, "", "the business case was approved; integration begins")
+        if phase == INTEGRATION and now == OPERATING:
+            self.events.add(month, "", "integration is complete; the shared service is fully operating")
+        if scope == 0 and p["scope"] == 1 and now == EXPANSION:
+            self.events.add(month, "", "sharing deepened beyond IT into other services")
+
+    def _log_exits_and_end(self) -> None:
+        """Log the councils that left this month and the end of the partnership."""
+        s, month = self.state, self.state.month
+        for council in self.councils:
+            if council.exit_month == month:
+                what = f"{LEFT}: its commitment fell to {council.commitment:.2f}, below {council.exit_threshold:.2f}"
+                self.events.add(month, council.name, what, council.exit_cause)
+        if not s.running[0]:
+            self.events.add(month, "", ENDINGS[self.outcome], "" if self.cause == "none" else self.cause)
+
+    @property
+    def month(self) -> int:
+        """Months simulated so far."""
+        return self.state.month
+
+    @property
+    def phase(self) -> str:
+        """``proposal``, ``integration``, ``operating``, ``expansion`` or ``ended``."""
+        return PHASES[int(self.state.partnership["phase"][0])]
+
+    @property
+    def outcome(self) -> str:
+        """``running``, or how it ended: ``shelved``, ``collapsed``, ``underperforming``, ``sustained``."""
+        return OUTCOMES[int(self.state.partnership["outcome"][0])]
+
+    @property
+    def cause(self) -> str:
+        """Cause label of the outcome (``"none"`` while running or when sustained)."""
+        return self.plan.label(int(self.state.partnership["end_cause"][0]))
+
+    @property
+    def partners(self) -> int:
+        """Councils still in the partnership."""
+        return sum(self.state.active[0].tolist())
+
+    def _of_partners(self) -> list[float]:
+        """Commitment of each current partner (plain Python: numpy is slow on four numbers)."""
+        s = self.state
+        return [c for c, active in zip(s.council["commitment"][0].tolist(), s.active[0].tolist(), strict=True) if active]
+
+    @property
+    def mean_commitment(self) -> float:
+        """Mean commitment of the current partners (NaN when none is left)."""
+        values = self._of_partners()
+        return sum(values) / len(values) if values else float("nan")
+
+    @property
+    def min_commitment(self) -> float:
+        """Lowest commitment among the current partners (NaN when none is left)."""
+        return min(self._of_partners(), default=float("nan"))
+
+    @property
+    def mean_trust(self) -> float:
+        """Mean trust over ordered pairs of current partners (NaN with fewer than two)."""
+        s = self.state
+        values = [t for t, pair in zip(s.trust[0].ravel().tolist(), s.pairs[0].ravel().tolist(), strict=True) if pair]
+        return sum(values) / len(values) if values else float("nan")
+
+    @property
+    def savings_month(self) -> float:
+        """Savings realised this month (GBP m)."""
+        return float(self.state.partnership["savings_month"][0])
+
+    @property
+    def planned_month(self) -> float:
+        """Savings the business case promised for this month (GBP m)."""
+        return float(self.state.partnership["planned_month"][0])
+
+    @property
+    def realised_savings(self) -> float:
+        """Savings realised so far (GBP m)."""
+        return float(self.state.partnership["realised_savings"][0])
+
+    @property
+    def business_case(self) -> float:
+        """Savings the business case promised so far (GBP m)."""
+        return float(self.state.partnership["business_case"][0])
+
+    @property
+    def cost(self) -> float:
+        """Investment, lever and other costs so far (GBP m)."""
+        p = self.state.partnership[0]
+        return float(p["investment_cost"] + p["lever_cost"] + p["other_cost"])
+
+    def replication_table(self) -> pd.DataFrame:
+        """The run's one-row outcome table, as :func:`sim.frontends.ensemble.run_ensemble` gives for the ensemble."""
+        return self.table().to_pandas()
+
+    def table(self) -> Table:
+        """The run's one-row outcome table as numpy columns (:func:`sim.frontends.table.replication_table`)."""
+        return replication_table(self.state, self.P, self.plan)
+
+    def handout(self) -> str:
+        """The run as a Markdown handout for trainers: its outcome, its councils and its timeline."""
+        title = f"Scenario {self.scenario_name}, policy {self.policy_name} (seed {self.seed}, replication {self.replication})"
+        ending = f"**Outcome:** {self.outcome} after {self.month} months"
+        summary = [
+            ending + (f"; main cause: {explain(self.cause)}" if explain(self.cause) else ""),
+            f"**Savings:** GBP {self.realised_savings:.2f}m realised of GBP {self.business_case:.2f}m promised; costs GBP {self.cost:.2f}m",
+            "",
+            "| council | tier | size | IT maturity | pace | left in month | why |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        summary += [
+            f"| {c.name} | {c.tier} | {c.size:.2f} | {c.it_maturity:.2f} | {c.pace:.2f} | {max(c.exit_month, 0) or ''} | {explain(c.exit_cause)} |"
+            for c in self.councils
+        ]
+        return self.events.to_markdown(title, summary)

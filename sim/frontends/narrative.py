@@ -1,0 +1,148 @@
+"""The event log of one partnership in plain language: a table, timeline lines and a Markdown handout.
+
+Each entry is one thing that happened to one council (or to the partnership as a whole) in
+one month: what happened, the cause it is booked to, the case it comes from, its main
+effect size and, where one partner is concerned, that partner, e.g. ``Month 14 - Northdale
+DC - felt held back by a less mature partner (case 04) - trust in Eastshire CC -0.18``. The timeline puts councils hit by the same event in the same month on
+one line, and merges a loss that repeats month after month into one line with its total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sim.core.contract import Reading
+from sim.core.layout import layout
+
+UNKNOWN = Reading("size {size:.2f}", adds_up=False)
+PARTNERSHIP = "the partnership"
+COLUMNS = ("month", "council", "cause", "case", "what", "size", "partner", "text")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event: ``council`` is a council's name, or empty for the partnership as a whole.
+
+    ``cause`` is a cause label of :mod:`sim.causes` (empty for a milestone such as the
+    launch), ``case`` the case or source it comes from, ``size`` the main effect size
+    (commitment, trust or goodwill lost, a share, or 0), ``partner`` the name of the one
+    partner the event concerns (empty if none in particular).
+    """
+
+    month: int
+    council: str
+    cause: str
+    case: str
+    what: str
+    size: float = 0.0
+    partner: str = ""
+
+    @property
+    def text(self) -> str:
+        """The entry as one line of the timeline."""
+        return line(self.month, self.month, [self.council], self, self.size)
+
+
+@dataclass
+class _Run:
+    """Consecutive months of one event for the same councils."""
+
+    first: int
+    last: int
+    councils: tuple[str, ...]
+    entry: Entry
+    total: float
+
+
+def readings() -> dict[str, Reading]:
+    """How each kind of event of the registry reads, by its sentence (from the mechanisms' contracts)."""
+    return {kind.event.what: kind.event.reading for kind in layout().events}
+
+
+def reading(what: str) -> Reading:
+    """How the effect size of an event of kind ``what`` reads (milestones logged by the front-end show none)."""
+    return readings().get(what, UNKNOWN)
+
+
+def case_of(cause: str) -> str:
+    """The case or source a cause label comes from (empty for no cause)."""
+    plan = layout()
+    return plan.causes[plan.cause_index[cause]].case if cause in plan.cause_index else ""
+
+
+def explain(cause: str) -> str:
+    """A cause label in words with its source, e.g. ``Over-dependency on key personnel (case 01)``; empty for no cause."""
+    plan = layout()
+    if cause not in plan.cause_index:
+        return ""
+    c = plan.causes[plan.cause_index[cause]]
+    return f"{c.title} {source(c.case)}"
+
+
+def source(case: str) -> str:
+    """The case in brackets: ``(case 01)``, ``(outside change)`` or ``(Getting IT right)``."""
+    if not case:
+        return ""
+    if case.isdigit():
+        return f"(case {case})"
+    return "(outside change)" if case == "exogenous" else f"({case})"
+
+
+def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float) -> str:
+    """One line of the timeline: ``entry`` over months ``first`` to ``last`` for ``councils``, with effect ``size``."""
+    when = f"Month {first}" if first == last else f"Months {first}-{last}"
+    who = ", ".join(c for c in councils if c) or PARTNERSHIP
+    what = " ".join(part for part in (entry.what, source(entry.case)) if part)
+    how = reading(entry.what)
+    template = how.naming if entry.partner and how.naming else how.template
+    shown = "" if template is None or size == 0 else template.format(size=size, partner=entry.partner) + (" in all" if first != last else "")
+    return " - ".join(part for part in (when, who, what, shown) if part)
+
+
+class EventLog:
+    """The events of one run, in the order they happened."""
+
+    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+        self.entries: list[Entry] = list(entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def add(self, month: int, council: str, what: str, cause: str = "", size: float = 0.0, partner: str = "") -> None:
+        """Log an event; its case is looked up from its cause."""
+        self.entries.append(Entry(month, council, cause, case_of(cause), what, size, partner))
+
+    def to_frame(self) -> Any:
+        """One row per entry: ``month``, ``council``, ``cause``, ``case``, ``what``, ``size``, ``partner`` and ``text``."""
+        import pandas as pd
+
+        return pd.DataFrame([{**asdict(e), "text": e.text} for e in self.entries], columns=list(COLUMNS))
+
+    def lines(self) -> list[str]:
+        """The timeline, one line per event, councils hit alike in one month together, monthly repeats merged."""
+        groups: dict[tuple[int, str, str, float, str], list[Entry]] = {}
+        for e in sorted(self.entries, key=lambda e: e.month):
+            groups.setdefault((e.month, e.cause, e.what, e.size, e.partner), []).append(e)
+        runs: list[_Run] = []
+        open_runs: dict[tuple[str, str, str, tuple[str, ...]], _Run] = {}
+        for (month, cause, what, size, partner), entries in groups.items():
+            councils = tuple(e.council for e in entries)
+            run = open_runs.get((cause, what, partner, councils))
+            if run is not None and run.last == month - 1 and size > 0 and reading(what).adds_up:
+                run.last, run.total = month, run.total + size
+                continue
+            run = _Run(month, month, councils, entries[0], size)
+            runs.append(run)
+            open_runs[(cause, what, partner, councils)] = run
+        return [line(r.first, r.last, r.councils, r.entry, r.total) for r in runs]
+
+    def to_markdown(self, title: str = "What happened", summary: Sequence[str] = ()) -> str:
+        """A trainer's handout: a title, summary lines, then the timeline as a list."""
+        parts = [f"# {title}", "", *summary, *([""] if summary else []), "## Timeline", ""]
+        parts += [f"- {text}" for text in self.lines()] or ["- nothing happened"]
+        return "\n".join(parts) + "\n"

@@ -1,0 +1,1 @@
+"""Results files: written atomically, with provenance."""

@@ -1,0 +1,169 @@
+"""Results files written atomically: a temporary name in the same folder, then a rename.
+
+An interrupted run never leaves a half-written file under a result's name: either the
+whole file is there or none is (``os.replace`` is atomic within one file system). Parquet
+tables can be streamed block by block (:class:`ParquetStream`), one row group per block,
+so memory stays bounded however many replications a run has.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.frontends.table import Table
+
+METADATA_KEY = b"partnership_sim"
+#: Columns of ``events.parquet`` (see :func:`sim.frontends.runner.events_table`).
+EVENT_SCHEMA = pa.schema(
+    [
+        ("rep", pa.int64()),
+        ("month", pa.int64()),
+        ("council", pa.int64()),
+        ("council_name", pa.string()),
+        ("cause", pa.string()),
+        ("case", pa.string()),
+        ("what", pa.string()),
+        ("size", pa.float64()),
+        ("partner", pa.int64()),
+        ("partner_name", pa.string()),
+    ]
+)
+
+
+@contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """A temporary path next to ``target``, renamed to ``target`` if the block succeeds, removed otherwise."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready data: numpy scalars and arrays to Python, non-finite floats to None."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_json(path: str | Path, data: Mapping[str, Any]) -> None:
+    """Write ``data`` as indented JSON (strict: no NaN), atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(plain(data), indent=2, allow_nan=False) + "\n", encoding="utf-8")
+
+
+def _with_metadata(schema: pa.Schema, metadata: Mapping[str, Any] | None) -> pa.Schema:
+    if not metadata:
+        return schema
+    return schema.with_metadata({**(schema.metadata or {}), METADATA_KEY: json.dumps(plain(metadata)).encode()})
+
+
+def to_arrow(table: Any) -> pa.Table:
+    """A :class:`~sim.frontends.table.Table` (categorical columns dictionary-encoded) or a pandas DataFrame as an Arrow table."""
+    if not isinstance(table, Table):
+        return pa.Table.from_pandas(table, preserve_index=False)
+    arrays = {}
+    for name, column in table.columns.items():
+        if name in table.labels:
+            codes = pa.array(column, pa.int32(), mask=column < 0)
+            arrays[name] = pa.DictionaryArray.from_arrays(codes, pa.array(table.labels[name], pa.string()))
+        elif column.dtype == object:
+            arrays[name] = pa.array(column.tolist(), pa.string())
+        else:
+            arrays[name] = pa.array(column)
+    return pa.table(arrays)
+
+
+def write_table(path: str | Path, table: Any, metadata: Mapping[str, Any] | None = None) -> None:
+    """Write a table (:class:`~sim.frontends.table.Table` or DataFrame) as Parquet, atomically, with ``metadata`` under :data:`METADATA_KEY`."""
+    arrow = to_arrow(table)
+    with atomic_path(path) as tmp:
+        pq.write_table(arrow.replace_schema_metadata(_with_metadata(arrow.schema, metadata).metadata), tmp)
+
+
+def read_metadata(path: str | Path) -> dict[str, Any]:
+    """The metadata a results Parquet file was written with (empty if none)."""
+    raw = (pq.read_schema(path).metadata or {}).get(METADATA_KEY)
+    return json.loads(raw) if raw else {}
+
+
+def save_figure(path: str | Path, figure: Any) -> None:
+    """Save a matplotlib figure, atomically (format from the suffix)."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format=path.suffix.lstrip("."), dpi=150, bbox_inches="tight")
+
+
+class ParquetStream:
+    """A Parquet file written block by block and renamed into place only when complete.
+
+    Use as a context manager; :meth:`write` appends one row group. Leaving the block by an
+    exception (Ctrl-C included) removes the temporary file.
+
+    Parameters
+    ----------
+    path
+        Final name of the file.
+    schema
+        Arrow schema; needed only to write a file that may get no rows (otherwise taken
+        from the first block).
+    metadata
+        Written with the file under :data:`METADATA_KEY`.
+    """
+
+    def __init__(self, path: str | Path, schema: pa.Schema | None = None, metadata: Mapping[str, Any] | None = None):
+        self.path = Path(path)
+        self.schema = schema
+        self.metadata = metadata
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._context = atomic_path(self.path)
+        self._tmp: Path | None = None
+
+    def __enter__(self) -> ParquetStream:
+        self._tmp = self._context.__enter__()
+        return self
+
+    def write(self, table: Any) -> None:
+        """Append ``table`` as one row group (its columns must match the first block's)."""
+        arrow = to_arrow(table)
+        if self.schema is not None and self._writer is None and len(arrow) == 0:
+            arrow = arrow.cast(self.schema)
+        if self._writer is None:
+            self.schema = arrow.schema
+            self._writer = pq.ParquetWriter(self._tmp, _with_metadata(arrow.schema, self.metadata))
+        self._writer.write_table(arrow.replace_schema_metadata(self._writer.schema.metadata))
+        self.rows += len(table)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> bool | None:
+        if kind is None and self._writer is None and self.schema is not None:
+            self._writer = pq.ParquetWriter(self._tmp, _with_metadata(self.schema, self.metadata))
+        if self._writer is not None:
+            self._writer.close()
+        if kind is None and self._writer is None:
+            problem = ValueError(f"{self.path.name}: nothing written and no schema given")
+            self._context.__exit__(ValueError, problem, None)
+            raise problem
+        return self._context.__exit__(kind, error, trace)

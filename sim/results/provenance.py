@@ -1,0 +1,76 @@
+"""Provenance of a results file: model and code versions, package versions, machine and command.
+
+The model version is the package version (:data:`sim.__version__`); the code version is
+the git commit of the working tree the package was imported from, marked ``-dirty``
+when tracked files have uncommitted changes, or ``unknown`` outside a git checkout.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sim.core.version import __version__
+
+PACKAGES = ("numpy", "scipy", "pandas", "pyarrow", "numba", "hydra-core", "omegaconf", "matplotlib", "mesa", "tqdm")
+UNKNOWN = "unknown"
+
+
+def model_version() -> str:
+    """The model (package) version."""
+    return __version__
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def git_commit() -> tuple[str | None, bool | None]:
+    """Commit of the checkout holding the package and whether tracked files differ from it (None, None outside git)."""
+    commit = _git("rev-parse", "HEAD")
+    if commit is None:
+        return None, None
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return commit, None if status is None else bool(status)
+
+
+def code_version(commit: str | None, dirty: bool | None) -> str:
+    """Short form of a commit, e.g. ``1a2b3c4d5e6f-dirty``."""
+    if commit is None:
+        return UNKNOWN
+    return commit[:12] + ("-dirty" if dirty else "")
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of Python and the packages results depend on."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def collect() -> dict[str, Any]:
+    """Everything about the code and machine behind a result (the run's own settings are added by the caller)."""
+    commit, dirty = git_commit()
+    return {
+        "model_version": model_version(),
+        "code_version": code_version(commit, dirty),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "packages": package_versions(),
+        "machine": {"platform": platform.platform(), "processor": platform.machine(), "python_executable": sys.executable},
+        "command": sys.argv,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
