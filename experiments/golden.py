@@ -1,11 +1,11 @@
 """Golden numbers: key figures of every named scenario for fixed seeds, kept in ``tests/baseline.json``.
 
-python -m experiments.golden            # regenerate after an intended change of results
-python -m experiments.golden --check    # compare with the file; exit 1 listing what changed
-python -m experiments.golden --force    # regenerate although the model version is unchanged
+python experiments/golden.py            # regenerate after an intended change of results
+python experiments/golden.py --check    # compare with the file; exit 1 listing what changed
+python experiments/golden.py --force    # regenerate although the model version is unchanged
 
 ``tests/test_golden.py`` fails when any figure changes. When a change of results is
-intended: bump :data:`sim.__version__`, note it in ``CHANGELOG.md`` and regenerate.
+intended: bump the model version (``sim/core/version.py``), note it in ``CHANGELOG.md`` and regenerate.
 Regenerating refuses to overwrite changed figures under an unchanged model version
 unless ``--force`` is given (for calibration before a release); adding a scenario
 is not a change.
@@ -30,12 +30,12 @@ from typing import Any
 import pandas as pd
 
 from sim import __version__
-from sim.comparison import compare_policies
-from sim.config import ConfigError
-from sim.ensemble import run_ensemble
-from sim.results import write_json
-from sim.scenarios import available, load
-from sim.summary import summarise
+from sim.analysis.comparison import compare_policies
+from sim.analysis.summary import summarise
+from sim.config.checks import ConfigError
+from sim.config.scenarios import available, load
+from sim.frontends.ensemble import run_ensemble
+from sim.results.files import write_json
 
 BASELINE = Path(__file__).resolve().parent.parent / "tests" / "baseline.json"
 SEED = 20261122
@@ -90,7 +90,7 @@ def generate(cases: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The baseline document: model version, how to regenerate, and each case with its figures."""
     return {
         "model_version": __version__,
-        "regenerate": "python -m experiments.golden (bump sim.__version__ and note it in CHANGELOG.md first)",
+        "regenerate": "python experiments/golden.py (bump sim/core/version.py and note it in CHANGELOG.md first)",
         "cases": [{"case": dict(case), "figures": figures(case)} for case in cases],
     }
 
@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         changed = [line for e in recorded["cases"] for line in differences(case_name(e["case"]), e["figures"], kept.get(case_name(e["case"])))]
         if changed and recorded["model_version"] == fresh["model_version"]:
             print("\n".join(changed), file=sys.stderr)
-            print(f"error: figures changed but the model version is still {__version__}: bump sim.__version__, note it in CHANGELOG.md", file=sys.stderr)
+            print(f"error: figures changed but the model version is still {__version__}: bump sim/core/version.py, note it in CHANGELOG.md", file=sys.stderr)
             print("       and run again (or pass --force while calibrating before a release)", file=sys.stderr)
             return 1
     write_json(args.file, fresh)

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.analysis.comparison import compare_policies
+from sim.analysis.comparison import run_comparison
 from sim.analysis.stats import precision_plan
-from sim.analysis.summary import Collector, summarise
+from sim.analysis.summary import Tally
 from sim.config.model import ModelConfig
 from sim.config.scenarios import load
 from sim.config.settings import available_cores
@@ -31,9 +31,9 @@ def run(
     """
     check_run(replications or 1, seed, block_size, 0, workers)
     plan = fixed(int(replications or 0), block_size) if precision is None else precision_plan(precision, block_size)
-    collector = Collector()
-    run_blocks(config, seed, plan, Sinks(tables=(collector,)), workers=available_cores() if workers is None else workers)
-    return summarise(collector.frame(), int(config.partnership.horizon_months))
+    tally = Tally(int(config.partnership.horizon_months))
+    run_blocks(config, seed, plan, Sinks(tables=(tally,)), workers=available_cores() if workers is None else workers)
+    return tally.summary()
 
 
 def compare(
@@ -49,10 +49,5 @@ def compare(
     if len(policies) < 2:
         raise ValueError(f"policies = {list(policies)!r} must name at least two policies, the first being the reference")
     check_run(replications, seed, 10_000, 0, workers)
-    tables = {}
-    for policy in policies:
-        collector = Collector()
-        config = load(scenario, policy, overrides, config_dir)
-        run_blocks(config, seed, fixed(replications, 10_000), Sinks(tables=(collector,)), workers=available_cores() if workers is None else workers)
-        tables[policy] = collector.frame()
-    return compare_policies(tables)
+    configs = {policy: load(scenario, policy, overrides, config_dir) for policy in policies}
+    return run_comparison(configs, seed, replications, workers=available_cores() if workers is None else workers).frame()

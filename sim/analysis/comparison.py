@@ -14,14 +14,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from sim.analysis.stats import Estimate, compare_paired, mean_interval, wilson
+from sim.analysis.stats import Estimate, Moments, PairedComparison, mcnemar_p, paired_counts, unpaired_counts, wilson
 from sim.analysis.summary import FAILURES
+from sim.config.model import ModelConfig
+from sim.frontends.ensemble import blocks, simulate
+from sim.frontends.table import Table
 
-MEASURES: dict[str, Callable[[pd.DataFrame], np.ndarray]] = {
-    "collapse": lambda t: (t["outcome"] == "collapsed").to_numpy(),
-    "failure": lambda t: t["outcome"].isin(FAILURES).to_numpy(),
+MEASURES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "collapse": lambda outcome: outcome == "collapsed",
+    "failure": lambda outcome: np.isin(outcome, FAILURES),
 }
 MONEY = ("lever_cost", "net_savings")
 
@@ -30,7 +32,79 @@ def _put(row: dict[str, Any], name: str, e: Estimate | None) -> None:
     row[name], row[f"{name}_low"], row[f"{name}_high"] = (np.nan,) * 3 if e is None else (e.value, e.low, e.high)
 
 
-def compare_policies(tables: Mapping[str, pd.DataFrame], confidence: float = 0.95) -> pd.DataFrame:
+def _columns(table: Any) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Replication indices, outcome labels and money columns of a Table or a DataFrame."""
+    if isinstance(table, Table):
+        return table.columns["rep"], table.values("outcome").astype(str), {m: table.columns[m] for m in MONEY}
+    return table["rep"].to_numpy(), table["outcome"].astype(str).to_numpy(), {m: table[m].to_numpy(float) for m in MONEY}
+
+
+class PairedTally:
+    """Policies run on the same replications, compared with the first, accumulated block by block.
+
+    Keeps per policy the count of each measure, the discordant counts against the
+    reference, and the moments of the money figures and of the paired difference in net
+    savings: memory does not depend on the number of replications.
+    """
+
+    def __init__(self, policies: list[str]) -> None:
+        self.policies = list(policies)
+        self.n = 0
+        self.count = {p: dict.fromkeys(MEASURES, 0) for p in self.policies}
+        self.only_reference = {p: dict.fromkeys(MEASURES, 0) for p in self.policies}
+        self.only_policy = {p: dict.fromkeys(MEASURES, 0) for p in self.policies}
+        self.money = {p: {m: Moments() for m in MONEY} for p in self.policies}
+        self.difference = {p: Moments() for p in self.policies}
+
+    def add(self, tables: Mapping[str, Any]) -> None:
+        """Add one block: each policy's table of the same replications."""
+        reference = self.policies[0]
+        ref_reps, ref_outcome, ref_money = _columns(tables[reference])
+        for policy in self.policies:
+            reps, outcome, money = _columns(tables[policy])
+            if not np.array_equal(reps, ref_reps):
+                raise ValueError(f"policy {policy!r} was not run on the same replications as {reference!r}")
+            for measure, event in MEASURES.items():
+                a, b = event(ref_outcome), event(outcome)
+                self.count[policy][measure] += int(b.sum())
+                self.only_reference[policy][measure] += int((a & ~b).sum())
+                self.only_policy[policy][measure] += int((~a & b).sum())
+            for m in MONEY:
+                self.money[policy][m] += Moments.of(money[m])
+            self.difference[policy] += Moments.of(money["net_savings"] - ref_money["net_savings"])
+        self.n += len(ref_reps)
+
+    def comparison(self, policy: str, measure: str, confidence: float = 0.95) -> PairedComparison:
+        """The paired comparison of ``policy`` with the reference on ``measure``."""
+        n, only_a, only_b = self.n, self.only_reference[policy][measure], self.only_policy[policy][measure]
+        unpaired = unpaired_counts(self.count[self.policies[0]][measure], n, self.count[policy][measure], n, confidence)
+        return PairedComparison(paired_counts(n, only_a, only_b, confidence), unpaired, only_a, only_b, mcnemar_p(only_a, only_b))
+
+    def frame(self, confidence: float = 0.95) -> Any:
+        """One row per policy, as :func:`compare_policies` describes (a pandas DataFrame)."""
+        import pandas as pd
+
+        rows = []
+        for i, policy in enumerate(self.policies):
+            row: dict[str, Any] = {"policy": policy, "replications": self.n}
+            for measure in MEASURES:
+                _put(row, measure, wilson(self.count[policy][measure], self.n, confidence))
+                c = None if i == 0 else self.comparison(policy, measure, confidence)
+                _put(row, f"{measure}_difference", None if c is None else c.paired)
+                row[f"{measure}_unpaired_low"], row[f"{measure}_unpaired_high"] = (np.nan, np.nan) if c is None else (c.unpaired.low, c.unpaired.high)
+                row[f"{measure}_narrower"] = np.nan if c is None else 1.0 - c.width_ratio
+                row[f"{measure}_efficiency"] = np.nan if c is None else c.efficiency
+                row[f"{measure}_only_reference"] = 0 if c is None else c.only_a
+                row[f"{measure}_only_policy"] = 0 if c is None else c.only_b
+                row[f"{measure}_p_value"] = np.nan if c is None else c.p_value
+            for m in MONEY:
+                _put(row, m, self.money[policy][m].interval(confidence))
+            _put(row, "net_savings_difference", None if i == 0 else self.difference[policy].interval(confidence))
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def compare_policies(tables: Mapping[str, Any], confidence: float = 0.95) -> Any:
     """One row per policy comparing it with the first on the same replications.
 
     Parameters
@@ -55,37 +129,38 @@ def compare_policies(tables: Mapping[str, pd.DataFrame], confidence: float = 0.9
         partnership) ``lever_cost``, ``net_savings`` and ``net_savings_difference``, each
         with ``_low`` and ``_high``. Difference columns are nan on the reference's row.
     """
-    names = list(tables)
-    reference = tables[names[0]]
-    rows = []
-    for name, table in tables.items():
-        if not np.array_equal(table["rep"].to_numpy(), reference["rep"].to_numpy()):
-            raise ValueError(f"policy {name!r} was not run on the same replications as {names[0]!r}")
-        row: dict[str, Any] = {"policy": name, "replications": len(table)}
-        for measure, event in MEASURES.items():
-            a, b = event(reference), event(table)
-            _put(row, measure, wilson(int(b.sum()), len(b), confidence))
-            c = None if name == names[0] else compare_paired(a, b, confidence)
-            _put(row, f"{measure}_difference", None if c is None else c.paired)
-            row[f"{measure}_unpaired_low"], row[f"{measure}_unpaired_high"] = (np.nan, np.nan) if c is None else (c.unpaired.low, c.unpaired.high)
-            row[f"{measure}_narrower"] = np.nan if c is None else 1.0 - c.width_ratio
-            row[f"{measure}_efficiency"] = np.nan if c is None else c.efficiency
-            row[f"{measure}_only_reference"] = 0 if c is None else c.only_a
-            row[f"{measure}_only_policy"] = 0 if c is None else c.only_b
-            row[f"{measure}_p_value"] = np.nan if c is None else c.p_value
-        for column in MONEY:
-            _put(row, column, mean_interval(table[column], confidence))
-        difference = table["net_savings"].to_numpy() - reference["net_savings"].to_numpy()
-        _put(row, "net_savings_difference", None if name == names[0] else mean_interval(difference, confidence))
-        rows.append(row)
-    return pd.DataFrame(rows)
+    tally = PairedTally(list(tables))
+    tally.add(tables)
+    return tally.frame(confidence)
+
+
+def run_comparison(
+    configs: Mapping[str, ModelConfig],
+    seed: int,
+    replications: int,
+    block_size: int = 10_000,
+    workers: int = 1,
+    on_block: Callable[[int], None] | None = None,
+    engine: Callable[..., Table] | None = None,
+) -> PairedTally:
+    """Run every configuration on the same replications and seed, block by block, and compare each with the first."""
+    tally = PairedTally(list(configs))
+    for reps in blocks(replications, block_size):
+        if engine is None:
+            tables = {name: simulate(config, reps, seed, workers=workers) for name, config in configs.items()}
+        else:
+            tables = {name: engine(config, reps, seed) for name, config in configs.items()}
+        tally.add(tables)
+        if on_block is not None:
+            on_block(int(reps[-1]) + 1)
+    return tally
 
 
 def _points(value: float, low: float, high: float) -> str:
     return f"{100 * value:+6.1f} pts [{100 * low:+6.1f}, {100 * high:+6.1f}]"
 
 
-def render(comparison: pd.DataFrame, confidence: float = 0.95) -> str:
+def render(comparison: Any, confidence: float = 0.95) -> str:
     """The comparison as plain text: one block per measure, then money."""
     level = f"{confidence:.0%}"
     reference = comparison["policy"].iloc[0]

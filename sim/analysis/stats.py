@@ -1,14 +1,19 @@
-"""Statistics for ensemble results: intervals for shares and paired comparisons on common seeds."""
+"""Statistics for ensemble results: intervals for shares and means, and paired comparisons on common seeds.
+
+Only numpy and the standard library at import (SciPy costs over a second to import and a
+run's summary does not need it): normal quantiles come from :class:`statistics.NormalDist`;
+the exact tests (Clopper-Pearson, McNemar) import SciPy when called.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,11 @@ class Estimate:
         return f"{self.value:.3f} [{self.low:.3f}, {self.high:.3f}]"
 
 
+def z_value(confidence: float) -> float:
+    """The two-sided standard normal quantile of a confidence level (1.96 for 0.95)."""
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
 def wilson(successes: int, n: int, confidence: float = 0.95) -> Estimate:
     """Wilson score interval for a binomial proportion.
 
@@ -34,7 +44,7 @@ def wilson(successes: int, n: int, confidence: float = 0.95) -> Estimate:
         Two-sided confidence level.
     """
     _check_counts(successes, n)
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = z_value(confidence)
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -64,13 +74,14 @@ def paired_difference(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) ->
     b = np.asarray(b, bool)
     if a.shape != b.shape or a.size < 2:
         raise ValueError("paired outcomes need equal shapes and at least two replications")
-    n = a.size
-    n01 = int(np.sum(~a & b))
-    n10 = int(np.sum(a & ~b))
-    diff = (n01 - n10) / n
-    var = max((n01 + n10) / n - diff * diff, 0.0) / n
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    half = z * np.sqrt(var)
+    return paired_counts(a.size, int(np.sum(a & ~b)), int(np.sum(~a & b)), confidence)
+
+
+def paired_counts(n: int, only_a: int, only_b: int, confidence: float = 0.95) -> Estimate:
+    """:func:`paired_difference` from the number of pairs and the discordant counts (event under ``a`` only, under ``b`` only)."""
+    diff = (only_b - only_a) / n
+    var = max((only_a + only_b) / n - diff * diff, 0.0) / n
+    half = z_value(confidence) * np.sqrt(var)
     return Estimate(diff, diff - half, diff + half)
 
 
@@ -86,6 +97,8 @@ def clopper_pearson(successes: int, n: int, confidence: float = 0.95) -> Estimat
     confidence
         Two-sided confidence level.
     """
+    from scipy import stats
+
     _check_counts(successes, n)
     ci = stats.binomtest(successes, n).proportion_ci(confidence, method="exact")
     return Estimate(successes / n, float(ci.low), float(ci.high))
@@ -112,15 +125,11 @@ def shares(labels: ArrayLike, confidence: float = 0.95) -> list[Share]:
 
 
 def mean_interval(x: ArrayLike, confidence: float = 0.95) -> Estimate:
-    """Mean with a Student t interval (bounds are nan for fewer than two values)."""
+    """Mean with a normal-approximation interval (bounds are nan for fewer than two values)."""
     x = np.asarray(x, float)
     if x.size == 0:
         raise ValueError("need at least one value")
-    mean = float(x.mean())
-    if x.size < 2:
-        return Estimate(mean, np.nan, np.nan)
-    half = stats.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
-    return Estimate(mean, mean - half, mean + half)
+    return Moments.of(x).interval(confidence)
 
 
 def ratio_of_means(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> Estimate:
@@ -133,9 +142,7 @@ def ratio_of_means(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> Esti
     y = np.asarray(y, float)
     if x.shape != y.shape or x.size == 0 or y.mean() == 0:
         raise ValueError("need paired values of equal shape with a non-zero mean denominator")
-    ratio = float(x.mean() / y.mean())
-    spread = mean_interval((x - ratio * y) / y.mean(), confidence)
-    return Estimate(ratio, ratio + spread.low, ratio + spread.high)
+    return CoMoments.of(x, y).ratio(confidence)
 
 
 def unpaired_difference(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Estimate:
@@ -148,9 +155,14 @@ def unpaired_difference(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) ->
     b = np.asarray(b, bool)
     if a.size < 2 or b.size < 2:
         raise ValueError("each sample needs at least two replications")
-    pa, pb = a.mean(), b.mean()
+    return unpaired_counts(int(a.sum()), a.size, int(b.sum()), b.size, confidence)
+
+
+def unpaired_counts(events_a: int, n_a: int, events_b: int, n_b: int, confidence: float = 0.95) -> Estimate:
+    """:func:`unpaired_difference` from the event counts and sizes of the two samples."""
+    pa, pb = events_a / n_a, events_b / n_b
     diff = float(pb - pa)
-    half = stats.norm.ppf(0.5 + confidence / 2) * np.sqrt(pa * (1 - pa) / a.size + pb * (1 - pb) / b.size)
+    half = z_value(confidence) * np.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
     return Estimate(diff, diff - half, diff + half)
 
 
@@ -194,7 +206,7 @@ def compare_paired(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Pair
     b = np.asarray(b, bool)
     only_a = int(np.sum(a & ~b))
     only_b = int(np.sum(~a & b))
-    p_value = float(stats.binomtest(only_b, only_a + only_b).pvalue) if only_a + only_b else 1.0
+    p_value = mcnemar_p(only_a, only_b)
     return PairedComparison(paired_difference(a, b, confidence), unpaired_difference(a, b, confidence), only_a, only_b, p_value)
 
 
@@ -219,7 +231,7 @@ def next_block(done: int, collapsed: int, precision: float, block_size: int, con
     if done == 0:
         return min(block_size, PILOT)
     p = (collapsed + 2) / (done + 4)
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = z_value(confidence)
     missing = z * z * p * (1 - p) / precision**2 - done
     return int(min(block_size, max(STEP, STEP * math.ceil(missing / STEP))))
 
@@ -237,3 +249,87 @@ def precision_plan(precision: float, block_size: int, confidence: float = 0.95) 
         return next_block(done, collapsed, precision, block_size, confidence)
 
     return plan
+
+
+def mcnemar_p(only_a: int, only_b: int) -> float:
+    """Exact McNemar p-value of no difference from the discordant counts (a two-sided binomial test)."""
+    if only_a + only_b == 0:
+        return 1.0
+    from scipy import stats
+
+    return float(stats.binomtest(only_b, only_a + only_b).pvalue)
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Count, mean and sum of squared deviations of a sample, mergeable block by block (Chan's formula)."""
+
+    n: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+
+    @staticmethod
+    def of(x: ArrayLike) -> Moments:
+        """The moments of one sample."""
+        x = np.asarray(x, float)
+        if x.size == 0:
+            return Moments()
+        mean = float(x.mean())
+        return Moments(int(x.size), mean, float(((x - mean) ** 2).sum()))
+
+    def __add__(self, other: Moments) -> Moments:
+        if other.n == 0:
+            return self
+        if self.n == 0:
+            return other
+        n = self.n + other.n
+        delta = other.mean - self.mean
+        return Moments(n, self.mean + delta * other.n / n, self.m2 + other.m2 + delta * delta * self.n * other.n / n)
+
+    @property
+    def variance(self) -> float:
+        """Sample variance (nan for fewer than two values)."""
+        return self.m2 / (self.n - 1) if self.n > 1 else np.nan
+
+    def interval(self, confidence: float = 0.95) -> Estimate:
+        """The mean with a normal-approximation interval (bounds nan for fewer than two values)."""
+        if self.n < 2:
+            return Estimate(self.mean, np.nan, np.nan)
+        half = z_value(confidence) * np.sqrt(self.variance / self.n)
+        return Estimate(self.mean, self.mean - half, self.mean + half)
+
+
+@dataclass(frozen=True)
+class CoMoments:
+    """Two paired samples' moments and co-moment, mergeable block by block: for a ratio of means."""
+
+    x: Moments = Moments()
+    y: Moments = Moments()
+    cxy: float = 0.0
+
+    @staticmethod
+    def of(x: ArrayLike, y: ArrayLike) -> CoMoments:
+        """The moments of one pair of samples."""
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        mx, my = Moments.of(x), Moments.of(y)
+        return CoMoments(mx, my, float(((x - mx.mean) * (y - my.mean)).sum()) if x.size else 0.0)
+
+    def __add__(self, other: CoMoments) -> CoMoments:
+        if other.x.n == 0:
+            return self
+        if self.x.n == 0:
+            return other
+        n = self.x.n + other.x.n
+        dx, dy = other.x.mean - self.x.mean, other.y.mean - self.y.mean
+        return CoMoments(self.x + other.x, self.y + other.y, self.cxy + other.cxy + dx * dy * self.x.n * other.x.n / n)
+
+    def ratio(self, confidence: float = 0.95) -> Estimate:
+        """``mean(x) / mean(y)`` with a delta-method (linearised) interval (bounds nan for fewer than two values)."""
+        if self.x.n == 0 or self.y.mean == 0:
+            raise ValueError("need paired values with a non-zero mean denominator")
+        r = self.x.mean / self.y.mean
+        if self.x.n < 2:
+            return Estimate(r, np.nan, np.nan)
+        variance = (self.x.m2 + r * r * self.y.m2 - 2 * r * self.cxy) / (self.x.n - 1) / self.y.mean**2
+        half = z_value(confidence) * np.sqrt(max(variance, 0.0) / self.x.n)
+        return Estimate(r, r - half, r + half)

@@ -1,10 +1,15 @@
-"""Summaries of a replication table: outcome shares, timing of collapse, causes and savings.
+"""Summaries of a run: outcome shares, timing of collapse, causes and savings, accumulated block by block.
 
-:func:`summarise` gives plain data (for ``summary.json``), :func:`render` the compact
-table ``sim-run`` prints. Every interval is two-sided at the summary's confidence level:
-Wilson for shares, Kaplan-Meier with a log-log band for timing (see :mod:`sim.survival`
-for how shelved partnerships enter it), Student t for mean money figures and the delta
-method for realised savings over the business case.
+A :class:`Tally` takes the replication table block by block (it is a sink of
+:func:`sim.frontends.runner.run_blocks`) and keeps only counts and moments: outcome counts,
+collapses per month, causes per outcome, and the moments of each money figure. Its memory
+does not depend on the number of replications, and the summary is the same however the
+replications were split into blocks. :func:`summarise` gives plain data (for
+``summary.json``), :func:`render` the compact table ``sim-run`` prints. Every interval is
+two-sided at the summary's confidence level: Wilson for shares, Kaplan-Meier with a log-log
+band for timing (see :mod:`sim.analysis.survival` for how shelved partnerships enter it),
+normal-approximation intervals for mean money figures and the delta method for realised
+savings over the business case.
 """
 
 from __future__ import annotations
@@ -12,10 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from sim.analysis.stats import Estimate, mean_interval, ratio_of_means, shares, wilson
-from sim.analysis.survival import SurvivalCurve, collapse_curve
+from sim.analysis.stats import CoMoments, Estimate, Moments, wilson
+from sim.analysis.survival import SurvivalCurve, kaplan_meier_counts
 from sim.core.layout import layout
 from sim.core.state import OUTCOMES
 from sim.frontends.table import Table
@@ -30,30 +34,128 @@ MONEY = {
     "other_cost": "other costs",
     "net_savings": "net savings",
 }
+#: Columns of the replication table the summary reads.
+SUMMARY_COLUMNS = ("outcome", "end_month", "cause", *MONEY)
 
 
 def _interval(e: Estimate) -> dict[str, float]:
     return {"value": e.value, "low": e.low, "high": e.high}
 
 
-def _horizon(table: pd.DataFrame, horizon: int | None) -> int:
-    """The horizon given, or the latest end month (exact for the curve up to the last collapse)."""
-    return int(table["end_month"].max()) if horizon is None else int(horizon)
+def _as_table(table: Any) -> Table:
+    """A :class:`~sim.frontends.table.Table` of the summary's columns, from a Table or a pandas DataFrame."""
+    if isinstance(table, Table):
+        return table
+    columns, labels = {}, {}
+    for name in SUMMARY_COLUMNS:
+        column = table[name]
+        if hasattr(column, "cat"):
+            labels[name] = tuple(str(c) for c in column.cat.categories)
+            columns[name] = column.cat.codes.to_numpy(np.int64)
+        elif column.dtype == object:
+            labels[name] = tuple(sorted(set(column.astype(str))))
+            columns[name] = np.array([labels[name].index(v) for v in column.astype(str)], np.int64)
+        else:
+            columns[name] = column.to_numpy()
+    return Table(columns, labels)
 
 
-def _causes(labels: pd.Series, confidence: float) -> list[dict[str, Any]]:
+class Tally:
+    """What a summary needs, accumulated block by block (a sink of the block runner).
+
+    Parameters
+    ----------
+    horizon
+        Months simulated (collapses later than this are refused).
+    """
+
+    def __init__(self, horizon: int) -> None:
+        self.horizon = int(horizon)
+        self.n = 0
+        self.outcomes = dict.fromkeys(OUTCOMES[1:], 0)
+        self.collapses = np.zeros(self.horizon + 1, np.int64)
+        self.causes: dict[str, dict[str, int]] = {o: {} for o in OUTCOMES[1:]}
+        self.money = {name: Moments() for name in MONEY}
+        self.ratio = CoMoments()
+
+    def write(self, table: Any) -> None:
+        """Add one block of the replication table (a :class:`~sim.frontends.table.Table` or a DataFrame)."""
+        table = _as_table(table)
+        if not len(table):
+            return
+        outcome = table.values("outcome").astype(str)
+        end = np.asarray(table.columns["end_month"], np.int64)
+        collapsed = outcome == "collapsed"
+        if collapsed.any() and end[collapsed].max() > self.horizon:
+            raise ValueError(f"a collapse after the horizon ({self.horizon} months)")
+        self.n += len(outcome)
+        for o in self.outcomes:
+            self.outcomes[o] += int((outcome == o).sum())
+        self.collapses += np.bincount(end[collapsed], minlength=self.horizon + 1)[: self.horizon + 1]
+        cause = table.values("cause").astype(str)
+        for o in self.causes:
+            labels, counts = np.unique(cause[outcome == o], return_counts=True)
+            for label, count in zip(labels, counts, strict=True):
+                self.causes[o][str(label)] = self.causes[o].get(str(label), 0) + int(count)
+        for name in MONEY:
+            self.money[name] += Moments.of(table.columns[name])
+        self.ratio += CoMoments.of(table.columns["realised_savings"], table.columns["business_case"])
+
+    def curve(self, confidence: float = 0.95) -> SurvivalCurve:
+        """The Kaplan-Meier curve of partnerships not yet collapsed (all others censored at the horizon)."""
+        censored = np.zeros(self.horizon + 1, np.int64)
+        censored[self.horizon] = self.n - int(self.collapses.sum())
+        return kaplan_meier_counts(self.collapses, censored, confidence)
+
+    def summary(self, confidence: float = 0.95) -> dict[str, Any]:
+        """Every figure of the run's summary as plain data (see :func:`summarise`)."""
+        if self.n == 0:
+            raise ValueError("nothing to summarise: no replications")
+        n, horizon = self.n, self.horizon
+        outcomes = {o: {"count": c, **_interval(wilson(c, n, confidence))} for o, c in self.outcomes.items()}
+        curve = self.curve(confidence)
+        within = {}
+        for years in YEARS:
+            e = curve.failure_by(12 * years) if 12 * years <= horizon else None
+            within[f"{years} years"] = None if e is None else {"month": 12 * years, **_interval(e)}
+        median = curve.median()
+        savings = {name: _interval(m.interval(confidence)) for name, m in self.money.items()}
+        if self.ratio.y.mean > 0:
+            savings["realised_over_business_case"] = _interval(self.ratio.ratio(confidence))
+        failed: dict[str, int] = {}
+        for o in FAILURES:
+            for label, count in self.causes[o].items():
+                failed[label] = failed.get(label, 0) + count
+        return {
+            "replications": n,
+            "confidence": confidence,
+            "horizon_months": horizon,
+            "outcomes": outcomes,
+            "collapse_within": within,
+            "median_months_to_collapse": {"value": median.value, "low": median.low, "high": median.high},
+            "causes_of_failure": _causes(failed, confidence),
+            "causes_of_collapse": _causes(self.causes["collapsed"], confidence),
+            "savings": savings,
+            "survival_curve": _curve(curve),
+        }
+
+
+def _causes(counts: dict[str, int], confidence: float) -> list[dict[str, Any]]:
+    """Each cause's count and share with a Wilson interval, most frequent first (ties by label)."""
     case = {c.label: c.case for c in layout().causes}
-    return [{"cause": s.label, "case": case.get(s.label, ""), "count": s.count, **_interval(s.share)} for s in shares(labels.to_numpy(str), confidence)]
+    total = sum(counts.values())
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [{"cause": label, "case": case.get(label, ""), "count": count, **_interval(wilson(count, total, confidence))} for label, count in ordered]
 
 
-def summarise(table: pd.DataFrame, horizon: int | None = None, confidence: float = 0.95) -> dict[str, Any]:
+def summarise(table: Any, horizon: int | None = None, confidence: float = 0.95) -> dict[str, Any]:
     """Every figure of a run's summary as plain data.
 
     Parameters
     ----------
     table
-        Replication table (:func:`sim.outcomes.replication_table`), at least the columns
-        ``outcome``, ``end_month``, ``cause`` and the money columns in :data:`MONEY`.
+        Replication table (a pandas DataFrame from :func:`sim.run_ensemble`, or a
+        :class:`~sim.frontends.table.Table`), with at least :data:`SUMMARY_COLUMNS`.
     horizon
         Months simulated; defaults to the latest end month.
     confidence
@@ -69,32 +171,9 @@ def summarise(table: pd.DataFrame, horizon: int | None = None, confidence: float
         partnership over the horizon, and realised over business case) and
         ``survival_curve`` (months, survival, low, high).
     """
-    n = len(table)
-    horizon = _horizon(table, horizon)
-    counts = table["outcome"].value_counts()
-    outcomes = {o: {"count": int(counts.get(o, 0)), **_interval(wilson(int(counts.get(o, 0)), n, confidence))} for o in OUTCOMES[1:]}
-    curve = collapse_curve(table, horizon, confidence)
-    within = {}
-    for years in YEARS:
-        e = curve.failure_by(12 * years) if 12 * years <= horizon else None
-        within[f"{years} years"] = None if e is None else {"month": 12 * years, **_interval(e)}
-    median = curve.median()
-    failed = table["outcome"].isin(FAILURES)
-    savings = {name: _interval(mean_interval(table[name], confidence)) for name in MONEY}
-    if table["business_case"].mean() > 0:
-        savings["realised_over_business_case"] = _interval(ratio_of_means(table["realised_savings"], table["business_case"], confidence))
-    return {
-        "replications": n,
-        "confidence": confidence,
-        "horizon_months": horizon,
-        "outcomes": outcomes,
-        "collapse_within": within,
-        "median_months_to_collapse": {"value": median.value, "low": median.low, "high": median.high},
-        "causes_of_failure": _causes(table.loc[failed, "cause"], confidence),
-        "causes_of_collapse": _causes(table.loc[table["outcome"] == "collapsed", "cause"], confidence),
-        "savings": savings,
-        "survival_curve": _curve(curve),
-    }
+    tally = Tally(int(np.max(np.asarray(table["end_month"] if not isinstance(table, Table) else table.columns["end_month"]))) if horizon is None else horizon)
+    tally.write(table)
+    return tally.summary(confidence)
 
 
 def _curve(curve: SurvivalCurve) -> dict[str, list[float]]:
@@ -146,22 +225,3 @@ def render(summary: dict[str, Any], top: int = 5) -> str:
     money = {**MONEY, "realised_over_business_case": "realised / business case"}
     lines += [f"  {label:<{LABEL}}{_money(summary['savings'][name])}" for name, label in money.items() if name in summary["savings"]]
     return "\n".join(lines)
-
-
-#: Columns of the replication table the summary reads.
-SUMMARY_COLUMNS = ("rep", "outcome", "end_month", "cause", "case", *MONEY)
-
-
-class Collector:
-    """A sink keeping the columns the summary reads, block after block."""
-
-    def __init__(self) -> None:
-        self.parts: list[Table] = []
-
-    def write(self, table: Table) -> None:
-        """Keep the summary columns of one block."""
-        self.parts.append(table.select(SUMMARY_COLUMNS))
-
-    def frame(self) -> pd.DataFrame:
-        """The kept columns of every block as one DataFrame."""
-        return Table.concat(self.parts).to_pandas()

@@ -1,35 +1,33 @@
 """Kaplan-Meier survival of partnerships: how soon they collapse, right-censored at the horizon.
 
 Time is whole months since the start of the run (the proposal), as in the replication
-table's ``end_month``. A collapse is an event at its month; partnerships still going at
-the horizon (underperforming or sustained) are right-censored there.
+table's ``end_month``. A collapse is an event at its month; partnerships still going at the
+horizon (underperforming or sustained) are right-censored there.
 
-Shelved partnerships never launched, so they can never collapse. They stay in the risk
-set to the horizon and are censored there, as if followed to the end without collapsing.
+Shelved partnerships never launched, so they can never collapse. They stay in the risk set
+to the horizon and are censored there, as if followed to the end without collapsing.
 ``1 - S(t)`` is then the probability that a proposed partnership has collapsed by month
 ``t``: the same population as the outcome shares, so ``1 - S(horizon)`` equals the
-collapsed share. (Censoring them at the month they were shelved would instead estimate
-the collapse risk of a world in which shelved proposals had gone ahead, treating shelving
-as independent censoring, which it is not.)
+collapsed share. (Censoring them at the month they were shelved would instead estimate the
+collapse risk of a world in which shelved proposals had gone ahead, treating shelving as
+independent censoring, which it is not.)
 
-The estimate and its pointwise band come from :func:`scipy.stats.ecdf` on
-:class:`scipy.stats.CensoredData` (Greenwood variance, log-log transform). Where that band
-is undefined (no event yet, ``S = 1``, or none left, ``S = 0``) the exact binomial bound
-for the partnerships at risk is used instead, so "no collapse in 24 months" still comes
-with an honest upper bound on the risk.
+The curve is computed from counts per month (:func:`kaplan_meier_counts`), so it can be
+accumulated block by block. Its pointwise band is Greenwood's variance on the log-log scale
+(as :func:`scipy.stats.ecdf` gives it; a test checks the two agree). Where that band is
+undefined (no event yet, ``S = 1``, or none left, ``S = 0``) the exact binomial bound for
+the partnerships at risk is used instead, so "no collapse in 24 months" still comes with an
+honest upper bound on the risk.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
 
-from sim.analysis.stats import Estimate
+from sim.analysis.stats import Estimate, z_value
 
 
 @dataclass(frozen=True)
@@ -77,6 +75,41 @@ class SurvivalCurve:
         return MedianTime(first(self.survival), first(self.low), first(self.high))
 
 
+def kaplan_meier_counts(events: ArrayLike, censored: ArrayLike, confidence: float = 0.95) -> SurvivalCurve:
+    """Kaplan-Meier curve from counts per whole month.
+
+    Parameters
+    ----------
+    events
+        ``events[t]``: observations with the event at month ``t``.
+    censored
+        ``censored[t]``: observations censored at month ``t`` (an event and a censoring in
+        the same month: the censored one counts as at risk).
+    confidence
+        Level of the pointwise band.
+    """
+    events = np.asarray(events, np.int64)
+    censored = np.asarray(censored, np.int64)
+    if events.shape != censored.shape or events.ndim != 1 or (events < 0).any() or (censored < 0).any() or events.sum() + censored.sum() == 0:
+        raise ValueError("need counts of events and of censored observations per month, not all zero")
+    months = np.arange(len(events))
+    at_risk = np.cumsum((events + censored)[::-1])[::-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(at_risk > 0, 1.0 - events / np.maximum(at_risk, 1), 1.0)
+        survival = np.cumprod(factor)
+        terms = np.where((at_risk > events) & (events > 0), events / (at_risk * (at_risk - events).astype(float)), 0.0)
+        greenwood = np.cumsum(terms)
+        log_s = np.log(survival)
+        se = np.sqrt(greenwood) / np.abs(log_s)
+        z = z_value(confidence)
+        low = survival ** np.exp(z * se)
+        high = survival ** np.exp(-z * se)
+    exact = ((1 - confidence) / 2) ** (1.0 / np.maximum(at_risk, 1))
+    low = np.where(survival >= 1.0, exact, np.where(survival <= 0.0, 0.0, low))
+    high = np.where(survival >= 1.0, 1.0, np.where(survival <= 0.0, 1.0 - exact, high))
+    return SurvivalCurve(months, survival, low, high, at_risk, events, confidence)
+
+
 def kaplan_meier(times: ArrayLike, observed: ArrayLike, confidence: float = 0.95) -> SurvivalCurve:
     """Kaplan-Meier survival curve of right-censored whole-month times.
 
@@ -86,7 +119,7 @@ def kaplan_meier(times: ArrayLike, observed: ArrayLike, confidence: float = 0.95
         Month of the event or of censoring, integers ``>= 0``.
     observed
         True where the event happened at ``times``, False where the observation was censored
-        there (an event and a censoring in the same month: the censored one counts as at risk).
+        there.
     confidence
         Level of the pointwise band.
     """
@@ -96,19 +129,8 @@ def kaplan_meier(times: ArrayLike, observed: ArrayLike, confidence: float = 0.95
         raise ValueError("need at least one time and one observed flag per time")
     if not np.issubdtype(times.dtype, np.integer) or times.min() < 0:
         raise ValueError("times must be whole months >= 0")
-    months = np.arange(int(times.max()) + 1)
-    at_risk = np.cumsum(np.bincount(times, minlength=len(months))[::-1])[::-1]
-    events = np.bincount(times[observed], minlength=len(months))
-    result = stats.ecdf(stats.CensoredData(uncensored=times[observed], right=times[~observed]))
-    survival = result.sf.evaluate(months)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "The confidence interval is undefined", RuntimeWarning)
-        band = result.sf.confidence_interval(confidence, method="log-log")
-    low, high = band.low.evaluate(months), band.high.evaluate(months)
-    exact = ((1 - confidence) / 2) ** (1.0 / np.maximum(at_risk, 1))
-    low = np.where(survival >= 1.0, exact, np.where(survival <= 0.0, 0.0, low))
-    high = np.where(survival >= 1.0, 1.0, np.where(survival <= 0.0, 1.0 - exact, high))
-    return SurvivalCurve(months, survival, low, high, at_risk, events, confidence)
+    length = int(times.max()) + 1
+    return kaplan_meier_counts(np.bincount(times[observed], minlength=length), np.bincount(times[~observed], minlength=length), confidence)
 
 
 def collapse_times(outcome: ArrayLike, end_month: ArrayLike, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -130,6 +152,6 @@ def collapse_times(outcome: ArrayLike, end_month: ArrayLike, horizon: int) -> tu
     return np.where(collapsed, end_month, horizon), collapsed
 
 
-def collapse_curve(table: pd.DataFrame, horizon: int, confidence: float = 0.95) -> SurvivalCurve:
-    """Kaplan-Meier curve of partnerships not yet collapsed, from a replication table."""
-    return kaplan_meier(*collapse_times(table["outcome"], table["end_month"], horizon), confidence)
+def collapse_curve(table: object, horizon: int, confidence: float = 0.95) -> SurvivalCurve:
+    """Kaplan-Meier curve of partnerships not yet collapsed, from a replication table (with ``outcome`` and ``end_month``)."""
+    return kaplan_meier(*collapse_times(table["outcome"], table["end_month"], horizon), confidence)  # type: ignore[index]

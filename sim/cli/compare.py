@@ -20,14 +20,12 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
-from sim.analysis.comparison import compare_policies, render
-from sim.analysis.summary import Collector
+from sim.analysis.comparison import render, run_comparison
 from sim.cli.common import check_names, check_quoting, checked, fail, output_dir, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.scenarios import available, model_sections
 from sim.config.settings import compare_settings
-from sim.frontends.runner import Sinks, fixed, run_blocks
 from sim.results import provenance
 from sim.results.files import write_json, write_table
 
@@ -60,21 +58,23 @@ def app(cfg: DictConfig) -> None:
     configs = _policy_configs(scenario, settings.policies)
     out = output_dir()
     prov = provenance.collect()
-    tables = {}
     with progress_bar(settings.replications * len(configs), f"{scenario}: {len(configs)} policies") as bar:
-        for i, (policy, config) in enumerate(configs.items()):
-            collector = Collector()
-            run_blocks(
-                config,
-                settings.seed,
-                fixed(settings.replications, settings.block_size),
-                Sinks(tables=(collector,)),
-                workers=threads(settings.workers),
-                engine=settings.engine,
-                on_block=lambda done, _, base=i * settings.replications: bar.update(base + done - bar.n),
-            )
-            tables[policy] = collector.frame()
-    comparison = compare_policies(tables)
+        if settings.engine == "mesa":
+            from sim.frontends.runner import simulate_mesa
+
+            engine = simulate_mesa
+        else:
+            engine = None
+        tally = run_comparison(
+            configs,
+            settings.seed,
+            settings.replications,
+            settings.block_size,
+            threads(settings.workers),
+            lambda done: bar.update(done * len(configs) - bar.n),
+            engine,
+        )
+    comparison = tally.frame()
     stamp = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}
     stamp |= {key: prov[key] for key in ("model_version", "code_version")}
     write_table(out / "comparison.parquet", comparison, stamp)

@@ -7,8 +7,8 @@
 
 Writes into the Hydra run directory (``outputs/DATE/TIME`` unless ``hydra.run.dir=...``),
 each file atomically: ``replications.parquet`` (one row per replication, streamed block by
-block), ``survival.png``, ``causes.png``, on request ``events.parquet`` and
-``trajectories.parquet``, and last ``summary.json`` (every printed figure, the run's
+block), on request ``events.parquet``, ``trajectories.parquet``, ``survival.png`` and
+``causes.png`` (``figures=true``), and last ``summary.json`` (every printed figure, the run's
 settings and provenance). Bad input exits with status 2 and one line per problem.
 """
 
@@ -24,7 +24,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.stats import precision_plan
-from sim.analysis.summary import Collector, render, summarise
+from sim.analysis.summary import Tally, render
 from sim.cli.common import advance, check_names, check_quoting, checked, output_dir, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
@@ -40,8 +40,8 @@ FILES = {
     "replications.parquet": lambda s: True,
     "events.parquet": lambda s: s.save_events,
     "trajectories.parquet": lambda s: s.save_trajectories,
-    "survival.png": lambda s: True,
-    "causes.png": lambda s: True,
+    "survival.png": lambda s: s.figures,
+    "causes.png": lambda s: s.figures,
     "summary.json": lambda s: True,
 }
 
@@ -56,8 +56,6 @@ def _run_line(settings: RunSettings, run: dict[str, Any]) -> str:
 @hydra.main(config_path="pkg://sim.configs", config_name="config", version_base="1.3")
 def app(cfg: DictConfig) -> None:
     """Check the configuration, run the study in blocks, write the results and print the summary."""
-    from sim.analysis.plots import causes_figure, survival_figure
-
     started = time.perf_counter()
     settings, config = checked(cfg, run_settings)
     choices = HydraConfig.get().runtime.choices
@@ -67,7 +65,7 @@ def app(cfg: DictConfig) -> None:
     stamp = {"scenario": scenario, "policy": policy, "seed": settings.seed, "model_version": prov["model_version"], "code_version": prov["code_version"]}
     horizon = int(config.partnership.horizon_months)
     recorder = TrajectoryRecorder(horizon) if settings.save_trajectories else None
-    collector = Collector()
+    tally = Tally(horizon)
     if settings.precision is None:
         plan = fixed(settings.replications, settings.block_size)
     else:
@@ -75,7 +73,7 @@ def app(cfg: DictConfig) -> None:
     with ExitStack() as stack:
         stream = stack.enter_context(ParquetStream(out / "replications.parquet", metadata=stamp))
         sinks = Sinks(
-            tables=(stream, collector),
+            tables=(stream, tally),
             events=stack.enter_context(ParquetStream(out / "events.parquet", EVENT_SCHEMA, stamp)) if settings.save_events else None,
             trajectories=recorder,
         )
@@ -83,11 +81,13 @@ def app(cfg: DictConfig) -> None:
         run = run_blocks(config, settings.seed, plan, sinks, workers=threads(settings.workers), engine=settings.engine, on_block=advance(bar))
     if recorder is not None:
         write_table(out / "trajectories.parquet", recorder.table(), stamp)
-    table = collector.frame()
-    summary = summarise(table, horizon)
-    title = f"scenario {scenario}, policy {policy} ({len(table)} replications, seed {settings.seed})"
-    save_figure(out / "survival.png", survival_figure(summary, title))
-    save_figure(out / "causes.png", causes_figure(summary, title))
+    summary = tally.summary()
+    if settings.figures:
+        from sim.analysis.plots import causes_figure, survival_figure  # matplotlib, only when asked for
+
+        title = f"scenario {scenario}, policy {policy} ({run.replications} replications, seed {settings.seed})"
+        save_figure(out / "survival.png", survival_figure(summary, title))
+        save_figure(out / "causes.png", causes_figure(summary, title))
     reached = summary["outcomes"]["collapsed"]
     info = {
         **stamp,

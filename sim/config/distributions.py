@@ -1,7 +1,7 @@
 """Distribution nodes (``{dist: beta, a: 2, b: 5}``): checking them and drawing from them.
 
-Draws use the inverse CDF of counter-based uniforms, so a council's attributes depend
-only on ``(seed, replication)``. ``randint`` includes both ends; ``normal`` is clipped
+Draws use the inverse CDF of counter-based uniforms (:mod:`sim.core.quantiles`), so a
+council's attributes depend only on ``(seed, replication)``. ``randint`` includes both ends; ``normal`` is clipped
 to the parameter's range; ``choice`` takes ``values`` and optional ``p``.
 
 A distribution may also be written as a string, handy on the command line:
@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from sim.config.checks import allowed, check_number, fmt
+from sim.core import quantiles
 from sim.core.declare import DISTRIBUTIONS, Spec
 
 _CALL = re.compile(r"^\s*([a-z_]+)\s*\((.*)\)\s*$")
@@ -135,7 +135,7 @@ def sample(node: Mapping, u: np.ndarray, spec: Spec) -> np.ndarray:
         table = np.array([spec.choices.index(v) for v in values] if spec.choices else values, float)
         return table[index]
     if family == "beta":
-        return stats.beta.ppf(u, node["a"], node["b"])
+        return quantiles.beta_quantile(u, node["a"], node["b"])
     if family == "uniform":
         return node["low"] + u * (node["high"] - node["low"])
     if family == "loguniform":
@@ -143,8 +143,6 @@ def sample(node: Mapping, u: np.ndarray, spec: Spec) -> np.ndarray:
     if family == "randint":
         return np.minimum(np.floor(node["low"] + u * (node["high"] - node["low"] + 1)), node["high"])
     if family == "triangular":
-        width = node["high"] - node["low"]
-        if width == 0:
-            return np.full(u.shape, float(node["low"]))
-        return stats.triang.ppf(u, (node["mode"] - node["low"]) / width, loc=node["low"], scale=width)
-    return np.clip(stats.norm.ppf(u, node["mean"], node["sd"]) if node["sd"] > 0 else np.full(u.shape, float(node["mean"])), spec.lo, spec.hi)
+        return quantiles.triangular_quantile(u, node["low"], node["mode"], node["high"])
+    drawn = node["mean"] + node["sd"] * quantiles.normal_quantile(u) if node["sd"] > 0 else np.full(u.shape, float(node["mean"]))
+    return np.clip(drawn, spec.lo, spec.hi)

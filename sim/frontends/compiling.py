@@ -42,6 +42,4 @@ def ensure_compiled(plan: Layout | None = None) -> None:
     if cold and plan is layout():
         with CompileNotice():
             warm_up()
-    else:
-        warm_up()
     _ready.add(plan)

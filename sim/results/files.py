@@ -80,20 +80,48 @@ def _with_metadata(schema: pa.Schema, metadata: Mapping[str, Any] | None) -> pa.
     return schema.with_metadata({**(schema.metadata or {}), METADATA_KEY: json.dumps(plain(metadata)).encode()})
 
 
+def _validity(mask: np.ndarray) -> pa.Buffer | None:
+    """An Arrow validity bitmap (1 = present) from a boolean mask of missing values, or None when none is missing."""
+    return None if not mask.any() else pa.py_buffer(np.packbits(~mask, bitorder="little"))
+
+
+def _strings(values: Any) -> pa.Array:
+    """A string array from Python strings (built from buffers: ``pa.array`` would import pandas)."""
+    data = [str(v).encode() for v in values]
+    offsets = np.zeros(len(data) + 1, np.int32)
+    offsets[1:] = np.cumsum([len(d) for d in data], dtype=np.int64)
+    return pa.Array.from_buffers(pa.string(), len(data), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))])
+
+
+def _array(column: np.ndarray) -> pa.Array:
+    """An Arrow array from a numpy column, without going through pandas."""
+    if column.dtype == object:
+        return _strings(column)
+    if column.dtype == np.bool_:
+        return pa.Array.from_buffers(pa.bool_(), len(column), [None, pa.py_buffer(np.packbits(column, bitorder="little"))])
+    column = np.ascontiguousarray(column)
+    kind = {"i": pa.int64(), "u": pa.uint64(), "f": pa.float64()}[column.dtype.kind]
+    column = column.astype({"i": np.int64, "u": np.uint64, "f": np.float64}[column.dtype.kind], copy=False)
+    return pa.Array.from_buffers(kind, len(column), [None, pa.py_buffer(column)])
+
+
 def to_arrow(table: Any) -> pa.Table:
-    """A :class:`~sim.frontends.table.Table` (categorical columns dictionary-encoded) or a pandas DataFrame as an Arrow table."""
+    """A :class:`~sim.frontends.table.Table` (categorical columns dictionary-encoded) or a pandas DataFrame as an Arrow table.
+
+    A Table is converted from its buffers, so writing results never imports pandas.
+    """
     if not isinstance(table, Table):
         return pa.Table.from_pandas(table, preserve_index=False)
-    arrays = {}
+    arrays = []
     for name, column in table.columns.items():
         if name in table.labels:
-            codes = pa.array(column, pa.int32(), mask=column < 0)
-            arrays[name] = pa.DictionaryArray.from_arrays(codes, pa.array(table.labels[name], pa.string()))
-        elif column.dtype == object:
-            arrays[name] = pa.array(column.tolist(), pa.string())
+            codes = np.asarray(column, np.int32)
+            missing = codes < 0
+            indices = pa.Array.from_buffers(pa.int32(), len(codes), [_validity(missing), pa.py_buffer(np.where(missing, 0, codes).astype(np.int32))])
+            arrays.append(pa.DictionaryArray.from_arrays(indices, _strings(table.labels[name])))
         else:
-            arrays[name] = pa.array(column)
-    return pa.table(arrays)
+            arrays.append(_array(np.asarray(column)))
+    return pa.Table.from_arrays(arrays, names=list(table.columns))
 
 
 def write_table(path: str | Path, table: Any, metadata: Mapping[str, Any] | None = None) -> None:
