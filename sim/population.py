@@ -21,13 +21,13 @@ from sim.core import levers as lever_table
 from sim.core import rng
 from sim.core.declare import Spec
 from sim.core.layout import Layout, layout
-from sim.core.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 from sim.core.records import dtype_of
 
-ParamArrays = namedtuple("ParamArrays", ["council", "partnership", "dynamics", "exogenous", "lever", "mech"])
+ParamArrays = namedtuple("ParamArrays", ["council", "partnership", "dynamics", "decisions", "exogenous", "lever", "mech"])
 ParamArrays.__doc__ = """Every parameter as record arrays, one record per replication (see :func:`build`).
 
-``council`` ``(R, K)``; ``partnership``, ``dynamics``, ``exogenous`` ``(R,)``; ``lever``
+``council`` ``(R, K)``; ``partnership``, ``dynamics``, ``decisions``, ``exogenous`` ``(R,)``; ``lever``
 ``(R, L)``, one column per lever in the order of :data:`sim.core.levers.NAMES`; ``mech`` a
 tuple of ``(R,)`` arrays, one per mechanism of the registry, in run order.
 """
@@ -120,6 +120,7 @@ def build(
         council=_councils(points, *args),
         partnership=_section([c.partnership for c in points], PartnershipParams, *args, "partnership"),
         dynamics=_section([c.dynamics for c in points], DynamicsParams, *args, "dynamics"),
+        decisions=_section([c.decisions for c in points], DecisionParams, *args, "decisions"),
         exogenous=_section([c.exogenous for c in points], ExogenousParams, *args, "exogenous"),
         lever=_levers(points, *args),
         mech=mech,
@@ -128,5 +129,7 @@ def build(
 
 def labels(P: ParamArrays, section: str, name: str) -> Any:
     """The labels of a categorical parameter's codes (empty tuple for numbers)."""
-    cls = {"council": CouncilParams, "partnership": PartnershipParams, "dynamics": DynamicsParams, "exogenous": ExogenousParams}[section]
+    cls = {"council": CouncilParams, "partnership": PartnershipParams, "dynamics": DynamicsParams, "decisions": DecisionParams, "exogenous": ExogenousParams}[
+        section
+    ]
     return next(f.metadata["spec"].choices for f in fields(cls) if f.name == name)

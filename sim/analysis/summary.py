@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.analysis.stats import CoMoments, Estimate, Moments, wilson
 from sim.analysis.survival import SurvivalCurve, kaplan_meier_counts
+from sim.core import triggers
 from sim.core.layout import layout
 from sim.core.state import OUTCOMES
 from sim.frontends.table import Table
@@ -35,7 +36,16 @@ MONEY = {
     "net_savings": "net savings",
 }
 #: Columns of the replication table the summary reads.
-SUMMARY_COLUMNS = ("outcome", "end_month", "cause", *MONEY)
+SUMMARY_COLUMNS = ("outcome", "end_month", "cause", "trigger", "launch_month", "exits", *MONEY)
+#: What each outcome means, in a line each (printed with every summary).
+DEFINITIONS = {
+    "shelved": "the councils never approved the proposal",
+    "collapsed": "launched, then ended: too few councils remained, or the venture became unsustainable",
+    "underperforming": "still going at the horizon, but realised savings below the underperformance line of the business case",
+    "sustained": "still going at the horizon and delivering at least that share of the business case",
+}
+#: Bins of realised savings over the business case (launched partnerships), for the distribution.
+RATIO_BINS = np.linspace(0.0, 2.0, 41)
 
 
 def _interval(e: Estimate) -> dict[str, float]:
@@ -75,8 +85,12 @@ class Tally:
         self.outcomes = dict.fromkeys(OUTCOMES[1:], 0)
         self.collapses = np.zeros(self.horizon + 1, np.int64)
         self.causes: dict[str, dict[str, int]] = {o: {} for o in OUTCOMES[1:]}
+        self.triggers: dict[str, dict[str, int]] = {o: {} for o in OUTCOMES[1:]}
         self.money = {name: Moments() for name in MONEY}
         self.ratio = CoMoments()
+        self.launched = 0
+        self.with_exit = 0
+        self.ratios = np.zeros(len(RATIO_BINS) + 1, np.int64)
 
     def write(self, table: Any) -> None:
         """Add one block of the replication table (a :class:`~sim.frontends.table.Table` or a DataFrame)."""
@@ -92,11 +106,18 @@ class Tally:
         for o in self.outcomes:
             self.outcomes[o] += int((outcome == o).sum())
         self.collapses += np.bincount(end[collapsed], minlength=self.horizon + 1)[: self.horizon + 1]
-        cause = table.values("cause").astype(str)
-        for o in self.causes:
-            labels, counts = np.unique(cause[outcome == o], return_counts=True)
-            for label, count in zip(labels, counts, strict=True):
-                self.causes[o][str(label)] = self.causes[o].get(str(label), 0) + int(count)
+        for name, tally in (("cause", self.causes), ("trigger", self.triggers)):
+            values = table.values(name).astype(str)
+            for o in tally:
+                labels, counts = np.unique(values[outcome == o], return_counts=True)
+                for label, count in zip(labels, counts, strict=True):
+                    tally[o][str(label)] = tally[o].get(str(label), 0) + int(count)
+        launched = np.asarray(table.columns["launch_month"]) >= 0
+        self.launched += int(launched.sum())
+        self.with_exit += int((launched & (np.asarray(table.columns["exits"]) > 0)).sum())
+        plan = np.asarray(table.columns["business_case"], float)[launched]
+        ratio = np.divide(np.asarray(table.columns["realised_savings"], float)[launched], plan, out=np.zeros(len(plan)), where=plan > 0)
+        self.ratios += np.bincount(np.searchsorted(RATIO_BINS, ratio, side="right"), minlength=len(RATIO_BINS) + 1)[: len(RATIO_BINS) + 1]
         for name in MONEY:
             self.money[name] += Moments.of(table.columns[name])
         self.ratio += CoMoments.of(table.columns["realised_savings"], table.columns["business_case"])
@@ -123,9 +144,13 @@ class Tally:
         if self.ratio.y.mean > 0:
             savings["realised_over_business_case"] = _interval(self.ratio.ratio(confidence))
         failed: dict[str, int] = {}
+        failed_triggers: dict[str, int] = {}
         for o in FAILURES:
             for label, count in self.causes[o].items():
                 failed[label] = failed.get(label, 0) + count
+            for label, count in self.triggers[o].items():
+                failed_triggers[label] = failed_triggers.get(label, 0) + count
+        launched = max(self.launched, 1)
         return {
             "replications": n,
             "confidence": confidence,
@@ -133,19 +158,53 @@ class Tally:
             "outcomes": outcomes,
             "collapse_within": within,
             "median_months_to_collapse": {"value": median.value, "low": median.low, "high": median.high},
+            "definitions": DEFINITIONS,
             "causes_of_failure": _causes(failed, confidence),
             "causes_of_collapse": _causes(self.causes["collapsed"], confidence),
+            "triggers_of_failure": _triggers(failed_triggers, confidence),
+            "triggers_of_collapse": _triggers(self.triggers["collapsed"], confidence),
+            "council_left": {"launched": self.launched, "count": self.with_exit, **_interval(wilson(self.with_exit, launched, confidence))},
             "savings": savings,
+            "realised_over_plan_distribution": _distribution(self.ratios, self.launched),
             "survival_curve": _curve(curve),
         }
 
 
 def _causes(counts: dict[str, int], confidence: float) -> list[dict[str, Any]]:
-    """Each cause's count and share with a Wilson interval, most frequent first (ties by label)."""
-    case = {c.label: c.case for c in layout().causes}
+    """Each cause's count and share with a Wilson interval, most frequent first (ties by label), with its title and source."""
+    plan = layout()
+    index = plan.cause_index
     total = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [{"cause": label, "case": case.get(label, ""), "count": count, **_interval(wilson(count, total, confidence))} for label, count in ordered]
+    out = []
+    for label, count in ordered:
+        cause = plan.causes[index[label]] if label in index else None
+        words = cause.words if cause else "No cause (nothing took value or savings)"
+        out.append({"cause": label, "case": cause.case if cause else "", "title": words, "count": count, **_interval(wilson(count, total, confidence))})
+    return out
+
+
+def _triggers(counts: dict[str, int], confidence: float) -> list[dict[str, Any]]:
+    """Each trigger's count and share with a Wilson interval, most frequent first, with its words."""
+    total = sum(counts.values())
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    words = {label: triggers.words(i).capitalize() for i, label in enumerate(triggers.LABELS)}
+    words["none"] = "No decision (the horizon, or a shortfall of savings)"
+    return [{"trigger": label, "title": words.get(label, label), "count": count, **_interval(wilson(count, total, confidence))} for label, count in ordered]
+
+
+def _distribution(counts: np.ndarray, n: int) -> dict[str, Any]:
+    """Quantiles and shares below lines of realised savings over the business case (launched partnerships), from bin counts."""
+    if n == 0:
+        return {"launched": 0}
+    cumulative = np.cumsum(counts) / n
+    edges = np.append(RATIO_BINS, np.inf)
+
+    def quantile(q: float) -> float:
+        return float(edges[min(int(np.searchsorted(cumulative, q)), len(edges) - 1)])
+
+    below = {f"{line:.2f}": float(cumulative[int(np.searchsorted(RATIO_BINS, line, side="right")) - 1]) for line in (0.25, 0.5, 0.75, 1.0)}
+    return {"launched": n, "quantiles": {f"q{round(100 * q):02d}": quantile(q) for q in (0.1, 0.25, 0.5, 0.75, 0.9)}, "share_below": below, "bin_width": 0.05}
 
 
 def summarise(table: Any, horizon: int | None = None, confidence: float = 0.95) -> dict[str, Any]:
@@ -184,14 +243,14 @@ LABEL = 32
 FIGURES = 30
 
 
-def _row(label: str, d: dict[str, Any] | None = None, count: int | None = None, source: str = "") -> str:
-    """One line of the table: label, share, interval, count and source in fixed columns."""
+def _row(label: str, d: dict[str, Any] | None = None, count: int | None = None, width: int = LABEL) -> str:
+    """One line of a table: label, share, interval and count in fixed columns."""
     figures = "beyond the horizon" if d is None else f"{d['value']:6.1%}  [{d['low']:6.1%}, {d['high']:6.1%}]"
-    return f"  {label:<{LABEL}}{figures:<{FIGURES}}{'' if count is None else count:>6}  {source}".rstrip()
+    return f"  {label:<{width}}{figures:<{FIGURES}}{'' if count is None else count:>6}".rstrip()
 
 
-def _heading(title: str, interval: str, counted: bool = True, source: bool = False) -> str:
-    return f"{title:<{LABEL + 2}} {interval:<{FIGURES - 1}}{'count' if counted else '':>6}  {'source' if source else ''}".rstrip()
+def _heading(title: str, interval: str, counted: bool = True, width: int = LABEL) -> str:
+    return f"{title:<{width + 2}}{interval:<{FIGURES}}{'count' if counted else '':>6}".rstrip()
 
 
 def case_label(case: str) -> str:
@@ -205,23 +264,46 @@ def _money(d: dict[str, float]) -> str:
     return f"{d['value']:6.2f}  [{d['low']:6.2f}, {d['high']:6.2f}]"
 
 
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def render(summary: dict[str, Any], top: int = 5) -> str:
-    """The summary as a compact plain-text table for a terminal."""
+    """The summary as plain text for a terminal: outcomes defined, shares with intervals, timing, causes and triggers, money."""
     level = f"{summary['confidence']:.0%}"
     horizon = summary["horizon_months"]
-    lines = [_heading(f"Outcome of {summary['replications']} partnerships", f"share  {level} CI (Wilson)")]
+    lines = ["What the outcomes mean:"]
+    lines += [f"  {name:<16}{meaning}" for name, meaning in summary.get("definitions", DEFINITIONS).items()]
+    lines.append(_heading(f"Outcome of {summary['replications']:,} partnerships", f"share  {level} interval"))
     lines += [_row(outcome, d, d["count"]) for outcome, d in summary["outcomes"].items()]
-    lines.append(_heading("Collapse within", f"prob.  {level} CI (Kaplan-Meier)", counted=False))
+    left = summary.get("council_left")
+    if left and left["launched"]:
+        lines.append(_row("a council left (of launched)", left, left["count"]))
+    lines.append(_heading("Collapse within", f"prob.  {level} interval", counted=False))
     lines += [_row(label, d) for label, d in summary["collapse_within"].items()]
     m = summary["median_months_to_collapse"]
     if m["value"] is None:
         lines.append(f"Median months to collapse: not reached (fewer than half collapse within {horizon} months)")
     else:
         lines.append(f"Median months to collapse: {m['value']}  [{m['low']}, {'not reached' if m['high'] is None else m['high']}]")
+    collapses = summary["outcomes"]["collapsed"]["count"]
+    wide = 64
     failures = sum(summary["outcomes"][o]["count"] for o in FAILURES)
-    lines.append(_heading(f"Leading causes of {failures} failures", f"share  {level} CI (Wilson)", source=True))
-    lines += [_row(c["cause"], c, c["count"], case_label(c["case"])) for c in summary["causes_of_failure"][:top]]
-    lines.append(f"Money per partnership over {horizon} months (GBP m, mean and {level} CI)")
+    for key, heading in (
+        ("causes_of_collapse", f"Cause of the {collapses:,} collapses (what most lowered the value councils saw)"),
+        ("triggers_of_collapse", f"Trigger of the {collapses:,} collapses (what opened the decision that ended them)"),
+        ("causes_of_failure", f"Cause of all {failures:,} failures (shelved, collapsed or underperforming)"),
+    ):
+        lines.append(_heading(heading, f"share  {level} interval", width=wide))
+        lines += [_row(_short(item["title"], wide - 1), item, item["count"], width=wide) for item in summary.get(key, [])[:top]]
+    lines.append(f"Money per partnership over {horizon} months (GBP m, mean and {level} interval)")
     money = {**MONEY, "realised_over_business_case": "realised / business case"}
     lines += [f"  {label:<{LABEL}}{_money(summary['savings'][name])}" for name, label in money.items() if name in summary["savings"]]
+    dist = summary.get("realised_over_plan_distribution", {})
+    if dist.get("launched"):
+        q = dist["quantiles"]
+        lines.append(
+            f"Realised savings over the business case, launched partnerships: median {q['q50']:.2f} (10% below {q['q10']:.2f}, 10% above {q['q90']:.2f});"
+            f" below half the plan: {dist['share_below']['0.50']:.0%}"
+        )
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers as lever_table
 from sim.core.declare import DISTRIBUTIONS, Spec
 from sim.core.mechanisms import mechanisms
-from sim.core.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
 OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "parameters.md"
 
@@ -40,7 +40,10 @@ def sections() -> list[Section]:
     out = [
         Section("Councils", "councils[k].", CouncilParams, "One entry per council (K = 2 to 8) under `councils:`; `k` counts from 0."),
         Section("Partnership", "partnership.", PartnershipParams, "The partnership as a whole: governance, business case, plans and horizon."),
-        Section("Dynamics", "dynamics.", DynamicsParams, "How commitment, trust, IT harmonisation and savings evolve between shocks."),
+        Section("Dynamics", "dynamics.", DynamicsParams, "How trust, IT harmonisation, maturity and savings evolve between events."),
+        Section(
+            "Decisions", "decisions.", DecisionParams, "How councils weigh the partnership against going alone, and when they decide (`sim/core/decisions.py`)."
+        ),
         Section("Exogenous change", "exogenous.", ExogenousParams, "Elections, chief executives, budget shocks and reorganisation (`sim/core/exogenous.py`)."),
     ]
     for m in mechanisms():

@@ -23,6 +23,8 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from sim.analysis.attribution import Attribution
+from sim.analysis.attribution import render as render_attribution
 from sim.analysis.stats import precision_plan
 from sim.analysis.summary import Tally, render
 from sim.cli.common import advance, check_names, check_quoting, checked, output_dir, progress_bar, threads, versions_line
@@ -70,18 +72,23 @@ def app(cfg: DictConfig) -> None:
         plan = fixed(settings.replications, settings.block_size)
     else:
         plan = precision_plan(settings.precision, settings.block_size)
+    workers = threads(settings.workers)
+    attribution = Attribution(config, settings.seed, workers) if settings.attribution == "counterfactual" else None
     with ExitStack() as stack:
         stream = stack.enter_context(ParquetStream(out / "replications.parquet", metadata=stamp))
         sinks = Sinks(
             tables=(stream, tally),
             events=stack.enter_context(ParquetStream(out / "events.parquet", EVENT_SCHEMA, stamp)) if settings.save_events else None,
             trajectories=recorder,
+            states=(attribution.add,) if attribution is not None else (),
         )
         bar = stack.enter_context(progress_bar(settings.replications if settings.precision is None else None, f"{scenario}/{policy}"))
-        run = run_blocks(config, settings.seed, plan, sinks, workers=threads(settings.workers), engine=settings.engine, on_block=advance(bar))
+        run = run_blocks(config, settings.seed, plan, sinks, workers=workers, engine=settings.engine, on_block=advance(bar))
     if recorder is not None:
         write_table(out / "trajectories.parquet", recorder.table(), stamp)
     summary = tally.summary()
+    if attribution is not None:
+        summary["attribution"] = attribution.report()
     if settings.figures:
         from sim.analysis.plots import causes_figure, survival_figure  # matplotlib, only when asked for
 
@@ -105,6 +112,8 @@ def app(cfg: DictConfig) -> None:
     write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}})
     print(f"Scenario {scenario}, policy {policy}")
     print(render(summary))
+    if attribution is not None:
+        print(render_attribution(summary["attribution"]))
     print(f"{_run_line(settings, info)}; {versions_line(prov)}")
     print(f"Results in {out}")
 

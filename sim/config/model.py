@@ -1,6 +1,6 @@
 """A model configuration: checked, complete, and built from plain data or a Hydra config.
 
-:func:`model_config` takes the sections ``councils``, ``partnership``, ``dynamics``,
+:func:`model_config` takes the sections ``councils``, ``partnership``, ``dynamics``, ``decisions``,
 ``exogenous``, ``mechanisms`` and ``levers`` (as YAML, a dict or an OmegaConf node),
 fills in every default, and reports *all* problems at once, one line each, naming the
 field, the value and the allowed range.
@@ -18,10 +18,10 @@ from sim.core import levers as lever_table
 from sim.core.contract import MechanismParams
 from sim.core.declare import Spec
 from sim.core.mechanisms import mechanisms
-from sim.core.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
 MIN_COUNCILS, MAX_COUNCILS = 2, 8
-SECTIONS = ("councils", "partnership", "dynamics", "exogenous", "mechanisms", "levers")
+SECTIONS = ("councils", "partnership", "dynamics", "decisions", "exogenous", "mechanisms", "levers")
 
 
 @dataclass
@@ -31,6 +31,7 @@ class ModelConfig:
     councils: list[CouncilParams]
     partnership: PartnershipParams = field(default_factory=PartnershipParams)
     dynamics: DynamicsParams = field(default_factory=DynamicsParams)
+    decisions: DecisionParams = field(default_factory=DecisionParams)
     exogenous: ExogenousParams = field(default_factory=ExogenousParams)
     mechanisms: dict[str, MechanismParams] = field(default_factory=lambda: {m.name: m.params() for m in mechanisms()})
     levers: dict[str, LeverParams] = field(default_factory=lambda: {lv.name: default_lever(lv.name) for lv in lever_table.LEVERS})
@@ -124,19 +125,18 @@ def model_config(raw: Mapping[str, Any]) -> ModelConfig:
         councils=councils,
         partnership=_build(PartnershipParams, raw.get("partnership"), "partnership", problems),
         dynamics=_build(DynamicsParams, raw.get("dynamics"), "dynamics", problems),
+        decisions=_build(DecisionParams, raw.get("decisions"), "decisions", problems),
         exogenous=_build(ExogenousParams, raw.get("exogenous"), "exogenous", problems),
     )
     cfg.mechanisms = _named_section(raw.get("mechanisms"), "mechanisms", cfg.mechanisms, problems)
     cfg.levers = _named_section(raw.get("levers"), "levers", cfg.levers, problems)
     if councils and isinstance(cfg.partnership.min_partners, int) and cfg.partnership.min_partners > len(councils):
         problems.append(f"partnership.min_partners = {cfg.partnership.min_partners} is outside [1, {len(councils)}] (the number of councils)")
-    resting = cfg.dynamics.resting_base + cfg.dynamics.resting_trust
-    if resting > 1:
-        problems.append(f"dynamics.resting_base + dynamics.resting_trust = {resting:g} is outside [0, 1] (resting commitment at full trust)")
-    start = cfg.partnership.initial_commitment
-    for i, council in enumerate(councils):
-        if not (is_dist(council.exit_threshold) or is_dist(start)) and council.exit_threshold > start:
-            problems.append(f"councils[{i}].exit_threshold = {council.exit_threshold:g} is outside [0, {start:g}] (at most partnership.initial_commitment)")
+    weights = [cfg.decisions.weight_savings, cfg.decisions.weight_service, cfg.decisions.weight_fit, cfg.decisions.weight_trust]
+    if all(isinstance(w, (int, float)) for w in weights) and abs(sum(weights) - 1.0) > 1e-6:
+        problems.append(
+            f"decisions.weight_savings + weight_service + weight_fit + weight_trust = {sum(weights):g} must be 1 (they share out the value a council sees)"
+        )
     if problems:
         raise ConfigError(problems)
     return cfg

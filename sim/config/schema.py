@@ -23,7 +23,7 @@ from hydra.core.config_store import ConfigStore
 from sim.config.settings import CompareSettings, RunSettings
 from sim.core.levers import NAMES as LEVER_NAMES
 from sim.core.mechanisms import mechanisms
-from sim.core.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
 SCHEMA_NAME = "run_schema"
 COMPARE_SCHEMA_NAME = "compare_schema"
@@ -53,6 +53,7 @@ def run_schema(settings: type = RunSettings, schema_name: str = "RunSchema") -> 
     sections = {
         "partnership": _untyped(PartnershipParams),
         "dynamics": _untyped(DynamicsParams),
+        "decisions": _untyped(DecisionParams),
         "exogenous": _untyped(ExogenousParams),
         "mechanisms": _group("MechanismsSchema", {m.name: _untyped(m.params) for m in mechanisms()}),
         "levers": _group("LeversSchema", dict.fromkeys(LEVER_NAMES, lever)),

@@ -17,6 +17,8 @@ from sim.config.checks import ConfigError, check_fixed
 from sim.core.declare import SETTING, Spec, choice, flag, param
 
 ENGINES = ("ensemble", "mesa")
+ATTRIBUTIONS = ("none", "counterfactual")
+ATTRIBUTIONS = ("none", "counterfactual")
 MAX_SEED = 2**63 - 1
 MAX_WORKERS = 1024
 
@@ -44,6 +46,12 @@ class EnsembleSettings:
         None, 1, MAX_WORKERS, "threads", "threads sharing the replications (default: every core this process may use); never changes results", integer=True
     )
     engine: Any = choice("ensemble", ENGINES, "front-end: the compiled ensemble, or the Mesa model one replication at a time (same results)", value=SETTING)
+    attribution: Any = choice(
+        "none",
+        ATTRIBUTIONS,
+        "counterfactual: run each failure again with each mechanism and outside process switched off, and report what each was necessary for",
+        value=SETTING,
+    )
 
 
 @dataclass

@@ -12,10 +12,12 @@ Each month, for one replication (row ``i``), ``step(s, P, m, q, own, fx)`` reads
 state ``s`` (:class:`~sim.core.state.StateArrays`), the parameters ``P``, the month ``m``
 (:data:`Month`), its own parameters ``q`` (the record of row ``i``) and its own state
 ``own`` (:data:`Own`), and writes what it does into the effect buffers ``fx``
-(:data:`Effect`): commitment and trust lost, events, and through :func:`take_savings`,
+(:data:`Effect`): the value each council sees that it takes this month, trust lost, the
+decisions it opens (:func:`open_decision`), events, and through :func:`take_savings`,
 :func:`charge`, :func:`approve` and :func:`end_partnership` the share of the month's
-savings it takes, any cost, and whether it approves or ends the partnership. The kernel
-books all of that to the mechanism's cause.
+savings it takes, any cost, and whether it approves or ends the partnership. The kernel books all of that to the
+mechanism's cause; councils weigh the value they see at their decision points
+(:mod:`sim.core.decisions`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import numpy as np
 from sim.core.declare import flag
 from sim.core.jit import Compiled, compiled
 
-Month = namedtuple("Month", ["i", "t", "draws", "levers", "changed"])
+Month = namedtuple("Month", ["i", "t", "draws", "levers", "signals"])
 Month.__doc__ = """What a mechanism sees of the current month for replication row ``i``.
 
 Attributes
@@ -44,31 +46,36 @@ draws
     ``(S, K)`` uniform draws of the mechanism's streams (index them with its ``Stream`` members).
 levers
     ``(L,)`` strength of each lever in force this month (0 where it is off or not yet started).
-changed
-    ``(K,)``: an exogenous change (election with a change of control, a new chief
-    executive, a budget shock, a reorganisation) hit the council this month.
+signals
+    ``(K,)`` what happened to each council from outside this month, a sum of
+    :class:`sim.core.exogenous.Signal` flags (test with ``m.signals[k] & Signal.X``).
 """
 
-Effect = namedtuple("Effect", ["commitment", "trust", "event_mask", "event_size", "event_partner", "result"])
+Effect = namedtuple("Effect", ["value", "trust", "opens", "event_mask", "event_size", "event_partner", "result"])
 Effect.__doc__ = """What a mechanism does to one replication in one month (buffers it fills; the kernel books them to its cause).
 
 Attributes
 ----------
-commitment
-    ``(K,)`` commitment lost by each council (>= 0).
+value
+    ``(K,)`` the value each council sees that the mechanism takes this month (>= 0, in units
+    of the value the partnership promised): the fit and service it spoils now. (Savings
+    it takes are booked through :func:`take_savings`, trust through ``trust``.)
 trust
     ``(K, K)`` trust lost by council k in council j (>= 0).
+opens
+    ``(K,)`` a :class:`sim.core.triggers.Trigger` for each council whose decision the
+    mechanism opens this month (-1: none); write it with :func:`open_decision`.
 event_mask, event_size, event_partner
     ``(E, K)``: which councils each of the mechanism's events touched, its main size, and
     the one partner it concerns (-1: none in particular). Write them with :func:`note`.
 result
     One record (:data:`RESULT`): the share of this month's potential savings the mechanism
-    takes, any extra cost (GBP m), whether it approves the proposal and whether it ends the
-    partnership outright. Write it with :func:`take_savings`, :func:`charge`,
-    :func:`approve` and :func:`end_partnership`.
+    takes, any extra cost (GBP m), whether it approves the proposal, and whether it ends the
+    partnership outright, with the trigger that started it. Write it with
+    :func:`take_savings`, :func:`charge`, :func:`approve` and :func:`end_partnership`.
 """
 
-RESULT = np.dtype([("savings", np.float64), ("cost", np.float64), ("launch", np.bool_), ("ends", np.bool_)], align=True)
+RESULT = np.dtype([("savings", np.float64), ("cost", np.float64), ("launch", np.bool_), ("ends", np.bool_), ("trigger", np.int64)], align=True)
 
 Own = namedtuple("Own", ["partnership", "council"])
 Own.__doc__ = """A mechanism's own state: record arrays ``(R,)`` per partnership and ``(R, K)`` per council (fields from its :class:`OwnState`)."""
@@ -88,7 +95,7 @@ class Reading:
     naming: str | None = None
 
 
-LOST_COMMITMENT = Reading("commitment -{size:.2f}")
+LOST_VALUE = Reading("value seen -{size:.2f}")
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,10 @@ class Mechanism:
         Its parameter dataclass (a subclass of :class:`MechanismParams`).
     step
         Its compiled step (see the module docstring).
+    value
+        In words: how it lowers the value councils see (savings, service, fit, trust).
+    opens
+        The decision points it opens (:class:`sim.core.triggers.Trigger` members).
     streams
         The ``IntEnum`` of its random streams (members 0, 1, ...); ``None`` if it draws none.
         A stream's full name is ``"<name>.<member in lower case>"``.
@@ -166,6 +177,8 @@ class Mechanism:
     title: str
     params: type
     step: Compiled
+    value: str = ""
+    opens: tuple[IntEnum, ...] = ()
     streams: type[IntEnum] | None = None
     events: Mapping[IntEnum, Event] = field(default_factory=dict)
     reads: tuple[str, ...] = ()
@@ -199,16 +212,25 @@ class MechanismParams:
 def empty_effect(n_councils: int, n_events: int) -> Effect:
     """Zeroed effect buffers for K councils and E kinds of event."""
     shape = (n_events, n_councils)
+    result = np.zeros(1, RESULT)
+    result["trigger"] = -1
     return Effect(
-        np.zeros(n_councils), np.zeros((n_councils, n_councils)), np.zeros(shape, np.bool_), np.zeros(shape), np.full(shape, -1, np.int64), np.zeros(1, RESULT)
+        np.zeros(n_councils),
+        np.zeros((n_councils, n_councils)),
+        np.full(n_councils, -1, np.int64),
+        np.zeros(shape, np.bool_),
+        np.zeros(shape),
+        np.full(shape, -1, np.int64),
+        result,
     )
 
 
 @compiled
 def clear(fx: Effect) -> None:
     """Zero the effect buffers for the next mechanism."""
-    fx.commitment[:] = 0.0
+    fx.value[:] = 0.0
     fx.trust[:] = 0.0
+    fx.opens[:] = -1
     fx.event_mask[:] = False
     fx.event_size[:] = 0.0
     fx.event_partner[:] = -1
@@ -223,6 +245,7 @@ def clear_result(fx: Effect) -> None:
     r.cost = 0.0
     r.launch = False
     r.ends = False
+    r.trigger = -1
 
 
 @compiled
@@ -252,9 +275,16 @@ def approve(fx: Effect) -> None:
 
 
 @compiled
-def end_partnership(fx: Effect) -> None:
-    """The mechanism ends the partnership outright this month (a venture's insolvency, a proposal shelved)."""
+def end_partnership(fx: Effect, trigger: int) -> None:
+    """The mechanism ends the partnership outright this month (a venture's insolvency, a proposal shelved), started by ``trigger``."""
     fx.result[0].ends = True
+    fx.result[0].trigger = trigger
+
+
+@compiled
+def open_decision(fx: Effect, k: int, trigger: int) -> None:
+    """Council ``k`` weighs the partnership this month because of ``trigger`` (a :class:`sim.core.triggers.Trigger`)."""
+    fx.opens[k] = trigger
 
 
 @compiled

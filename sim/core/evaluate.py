@@ -22,13 +22,13 @@ from sim.core.state import RUNNING
 class Inputs:
     """What a mechanism sees of a month for every replication of a batch (see :func:`evaluate`).
 
-    ``draws`` maps stream names to ``(R, K)`` uniforms, ``changed`` is ``(R, K)`` and
-    ``levers`` maps lever names to ``(R,)`` strengths.
+    ``draws`` maps stream names to ``(R, K)`` uniforms, ``signals`` is ``(R, K)`` (sums of
+    :class:`sim.core.exogenous.Signal` flags) and ``levers`` maps lever names to ``(R,)`` strengths.
     """
 
     t: int
     draws: dict[str, np.ndarray]
-    changed: np.ndarray
+    signals: np.ndarray
     levers: dict[str, np.ndarray]
 
 
@@ -46,17 +46,19 @@ class Events:
 class BatchEffect:
     """A mechanism's effect on every replication of a batch, from :func:`evaluate`.
 
-    ``commitment`` ``(R, K)``, ``trust`` ``(R, K, K)``, ``savings``, ``cost``, ``launch`` and
-    ``ends`` ``(R,)``; ``own`` the new values of the mechanism's own state by field and
+    ``value`` ``(R, K)``, ``trust`` ``(R, K, K)``, ``opens`` ``(R, K)``, ``savings``, ``cost``,
+    ``launch``, ``ends`` and ``trigger`` ``(R,)``; ``own`` the new values of the mechanism's own state by field and
     ``shared`` those of the shared state it writes; ``events`` one :class:`Events` per kind.
     """
 
-    commitment: np.ndarray
+    value: np.ndarray
     trust: np.ndarray
+    opens: np.ndarray
     savings: np.ndarray
     cost: np.ndarray
     launch: np.ndarray
     ends: np.ndarray
+    trigger: np.ndarray
     own: dict[str, np.ndarray]
     shared: dict[str, np.ndarray]
     events: list[Events]
@@ -84,20 +86,36 @@ def evaluate(mechanism: Mechanism, s: Any, P: Any, m: Inputs) -> BatchEffect:
     q = P.mech[[x.name for x in layout().mechanisms].index(mechanism.name)]
     events = mechanism.event_list
     out = BatchEffect(
-        np.zeros((n, k)), np.zeros((n, k, k)), np.zeros(n), np.zeros(n), np.zeros(n, bool), np.zeros(n, bool), {}, {},
+        np.zeros((n, k)),
+        np.zeros((n, k, k)),
+        np.full((n, k), -1, np.int64),
+        np.zeros(n),
+        np.zeros(n),
+        np.zeros(n, bool),
+        np.zeros(n, bool),
+        np.full(n, -1, np.int64),
+        {},
+        {},
         [Events(e.what, np.zeros((n, k), bool), np.zeros((n, k)), np.full((n, k), -1, np.int64)) for e in events],
-    )  # fmt: skip
+    )
     fx = empty_effect(k, len(events))
     arrays = state.arrays
     for i in range(n):
         if s.partnership[i]["outcome"] != RUNNING:  # the kernel leaves ended partnerships alone
             continue
         clear(fx)
-        month = Month(i, m.t, np.ascontiguousarray(draws[:, i]), np.ascontiguousarray(strengths[i]), np.ascontiguousarray(m.changed[i]))
+        signals = np.ascontiguousarray(m.signals[i], dtype=np.int64)
+        month = Month(i, m.t, np.ascontiguousarray(draws[:, i]), np.ascontiguousarray(strengths[i]), signals)
         mechanism.step(arrays, P, month, q[i], own, fx)
         result = fx.result[0]
-        out.savings[i], out.cost[i], out.launch[i], out.ends[i] = result["savings"], result["cost"], result["launch"], result["ends"]
-        out.commitment[i], out.trust[i] = fx.commitment, fx.trust
+        out.savings[i], out.cost[i], out.launch[i], out.ends[i], out.trigger[i] = (
+            result["savings"],
+            result["cost"],
+            result["launch"],
+            result["ends"],
+            result["trigger"],
+        )
+        out.value[i], out.trust[i], out.opens[i] = fx.value, fx.trust, fx.opens
         for e, kind in enumerate(out.events):
             kind.mask[i], kind.size[i], kind.partner[i] = fx.event_mask[e], fx.event_size[e], fx.event_partner[e]
     out.own = {field: records[field] for records in own for field in records.dtype.names or ()}

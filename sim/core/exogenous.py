@@ -1,11 +1,15 @@
-"""Change from outside the partnership: elections, new chief executives, budget shocks, reorganisation.
+"""Change from outside the partnership: elections, chief executives, budget shocks, reorganisation.
 
-The cases keep returning to change from outside: "when changes inevitably happen"
-(case 03), a chief executive soon to retire (case 02), a regional government restructure
-(case 05). Each kind of change is booked to its own cause, and marks the councils it hit
-in ``changed`` so that mechanisms (case 03) can react to it. Rates are assumptions,
-labelled in :class:`sim.core.params.ExogenousParams`. Exogenous change runs before the
-mechanisms in every month (see :mod:`sim.core.kernel`).
+The cases keep returning to change from outside: "when changes inevitably happen" (case
+03), a chief executive soon to retire (case 02), the departure of a chief executive (case
+01), a regional government restructure (case 05). Each kind of change opens the affected
+council's decision (:mod:`sim.core.triggers`) and tells the mechanisms what happened
+through ``signals`` (:class:`Signal`): case 01 loses a champion who was the chief executive
+or the political leader, case 03 feels a change of aims. Its own causes are few: a new
+administration's doctrine on sharing (political dogma, Guide 08 problem 12) and a successor
+council's lower regard for a partnership it did not choose (reorganisation). Exogenous
+change runs before the mechanisms every month (see :mod:`sim.core.kernel`). Rates are
+labelled in :class:`sim.core.params.ExogenousParams`; each kind can be switched off.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from sim.core.contract import LOST_COMMITMENT, Effect, Event, Month, note
+from sim.core.contract import Effect, Event, Month, Reading, note
 from sim.core.jit import compiled
 from sim.core.params import ELECTION_CYCLES
 from sim.core.state import StateArrays
+from sim.core.triggers import Trigger
 
 NAME = "exo"
 
@@ -32,23 +37,30 @@ class Stream(IntEnum):
     TURNOVER = 3
     BUDGET = 4
     REORGANISATION = 5
+    NEW_STANCE = 6
+    DELAY = 7
+
+
+class Signal(IntEnum):
+    """What happened to a council from outside this month (flags, added up in ``Month.signals``)."""
+
+    CONTROL_CHANGED = 1
+    CHIEF_EXECUTIVE_LEFT = 2
+    BUDGET_SHOCK = 4
+    REORGANISED = 8
 
 
 class Cause(IntEnum):
     """The causes exogenous change is booked to (in the order of :data:`CAUSES`)."""
 
-    ELECTION = 0
-    LEADERSHIP_TURNOVER = 1
-    BUDGET_SHOCK = 2
-    REORGANISATION = 3
+    POLITICAL_CONTROL = 0
+    REORGANISATION = 1
 
 
 #: Cause label and title of each :class:`Cause`.
 CAUSES: dict[Cause, tuple[str, str]] = {
-    Cause.ELECTION: ("election", "An election changed political control"),
-    Cause.LEADERSHIP_TURNOVER: ("leadership_turnover", "A chief executive left and a successor arrived"),
-    Cause.BUDGET_SHOCK: ("budget_shock", "A budget shock"),
-    Cause.REORGANISATION: ("reorganisation", "Local government reorganisation"),
+    Cause.POLITICAL_CONTROL: ("political_control", "A new administration's doctrine on sharing (political dogma)"),
+    Cause.REORGANISATION: ("reorganisation", "Local government reorganisation: a successor council with its own priorities"),
 }
 
 
@@ -59,20 +71,33 @@ class Ev(IntEnum):
     CEO_ANNOUNCED = 1
     CEO_ARRIVED = 2
     BUDGET_SHOCK = 3
-    REORGANISATION = 4
+    REORGANISED = 4
 
 
-#: Each kind of event with its sentence and reading, and the cause it is booked to.
-EVENTS: dict[Ev, tuple[Event, Cause]] = {
-    Ev.CONTROL_CHANGED: (Event("an election changed political control", LOST_COMMITMENT), Cause.ELECTION),
-    Ev.CEO_ANNOUNCED: (Event("its chief executive announced their departure"), Cause.LEADERSHIP_TURNOVER),
-    Ev.CEO_ARRIVED: (Event("a new chief executive arrived", LOST_COMMITMENT), Cause.LEADERSHIP_TURNOVER),
-    Ev.BUDGET_SHOCK: (Event("a budget shock hit", LOST_COMMITMENT), Cause.BUDGET_SHOCK),
-    Ev.REORGANISATION: (Event("local government reorganisation", LOST_COMMITMENT), Cause.REORGANISATION),
+#: Each kind of event with its sentence and reading, the cause it is booked to (None: it takes no value
+#: itself) and the trigger it is (None: it opens no decision).
+EVENTS: dict[Ev, tuple[Event, Cause | None, Trigger | None]] = {
+    Ev.CONTROL_CHANGED: (
+        Event("an election changed political control", Reading("its doctrine on sharing takes {size:+.2f} of the value")),
+        Cause.POLITICAL_CONTROL,
+        Trigger.ELECTION,
+    ),
+    Ev.CEO_ANNOUNCED: (Event("its chief executive announced their departure"), None, Trigger.CHIEF_EXECUTIVE_LEAVING),
+    Ev.CEO_ARRIVED: (Event("a new chief executive took up post"), None, Trigger.NEW_CHIEF_EXECUTIVE),
+    Ev.BUDGET_SHOCK: (Event("a budget shock hit", Reading("savings weigh {size:.0%} more", adds_up=False)), None, Trigger.BUDGET_SHOCK),
+    Ev.REORGANISED: (
+        Event("the council was reorganised into a successor council", Reading("value seen -{size:.2f}")),
+        Cause.REORGANISATION,
+        Trigger.REORGANISATION,
+    ),
 }
 STREAM_NAMES: tuple[str, ...] = tuple(f"{NAME}.{member.name.lower()}" for member in Stream)
+#: The flag ``felt`` keeps for a chief executive's announced departure (not a signal: nothing has changed yet).
+ANNOUNCED = 16
 THIRDS = ELECTION_CYCLES.index("thirds")
 CYCLE_MONTHS = 48
+#: Months over which a budget shock's pressure on savings fades (time constant).
+PRESSURE_MONTHS = 24.0
 
 
 @compiled
@@ -92,50 +117,68 @@ def election_due(P: Any, i: int, k: int, month: int) -> bool:
 
 
 @compiled
-def step(s: StateArrays, P: Any, m: Month, losses: np.ndarray, fx: Effect) -> None:
+def open_decision(s: StateArrays, i: int, k: int, trigger: int, due: int) -> None:
+    """Council k will weigh the partnership in month ``due`` because of ``trigger`` (an earlier pending decision stands)."""
+    c = s.council[i, k]
+    if c.decision_due < 0 or due < c.decision_due:
+        c.decision_due = due
+        c.decision_trigger = trigger
+
+
+@compiled
+def step(s: StateArrays, P: Any, m: Month, jolts: np.ndarray, fx: Effect) -> None:
     """This month's exogenous changes in row ``m.i``.
 
-    Writes the commitment each council loses to each :class:`Cause` into ``losses``
-    ``(4, K)``, marks the councils hit in ``m.changed``, records the :data:`EVENTS` in
-    ``fx``, and updates orientation, sovereignty concern and the notice a departing chief
-    executive has given.
+    Sets each council's ``m.signals``, opens the decisions they trigger, writes a
+    successor council's lower regard into ``jolts`` ``(2, K)`` (by :class:`Cause`),
+    records the :data:`EVENTS` in ``fx``, and updates orientation, sovereignty concern,
+    doctrine on sharing, budget pressure and the notice of a departing chief executive.
     """
     i, t, u = m.i, m.t, m.draws
     x = P.exogenous[i]
-    p = s.partnership[i]
-    realised, planned = p.realised_savings, p.business_case
-    lag = min(max(1.0 - (realised / planned if planned > 0 else 1.0), 0.0), 1.0)
+    settle = P.decisions[i].settle_months
     for k in range(s.council.shape[1]):
         c = s.council[i, k]
+        m.signals[k] = 0
         if not c.active:
-            c.notice = 0
+            c.ceo_notice = 0
             continue
+        delay = np.int64(u[Stream.DELAY, k] * (settle + 1))
         p_change = x.control_change_thirds if P.council[i, k].election_cycle == THIRDS else x.control_change_all_out
-        if election_due(P, i, k, t) and u[Stream.ELECTION, k] < p_change:
-            swing = x.control_change_swing
-            c.orientation = (1.0 - swing) * c.orientation + swing * u[Stream.NEW_ORIENTATION, k]
-            c.sovereignty = c.sovereignty + x.control_change_concern * u[Stream.NEW_CONCERN, k] * (1.0 - c.sovereignty)
-            losses[Cause.ELECTION, k] = x.control_change_shock * (0.5 + c.sovereignty)
-            m.changed[k] = True
-            note(fx, Ev.CONTROL_CHANGED, k, losses[Cause.ELECTION, k])
+        if x.elections and election_due(P, i, k, t) and u[Stream.ELECTION, k] < p_change:
+            c.orientation = (1.0 - x.control_change_swing) * c.orientation + x.control_change_swing * u[Stream.NEW_ORIENTATION, k]
+            c.sovereignty = c.sovereignty + x.control_change_concern * (u[Stream.NEW_CONCERN, k] - c.sovereignty)
+            c.stance = x.stance * (2.0 * u[Stream.NEW_STANCE, k] - 1.0)
+            m.signals[k] += Signal.CONTROL_CHANGED
+            open_decision(s, i, k, Trigger.ELECTION, t + delay)
+            note(fx, Ev.CONTROL_CHANGED, k, c.stance)
 
-        notice = c.notice
-        if notice == 0 and u[Stream.TURNOVER, k] < x.turnover_hazard:
-            c.notice = max(x.turnover_notice_months, 1)
+        notice = c.ceo_notice
+        if x.chief_executives and notice == 0 and u[Stream.TURNOVER, k] < x.turnover_hazard:
+            c.ceo_notice = max(x.turnover_notice_months, 1)
+            c.felt |= ANNOUNCED
             note(fx, Ev.CEO_ANNOUNCED, k, 0.0)
         else:
-            c.notice = max(notice - 1, 0)
+            c.ceo_notice = max(notice - 1, 0)
         if notice == 1:
-            losses[Cause.LEADERSHIP_TURNOVER, k] = x.turnover_shock
-            m.changed[k] = True
-            note(fx, Ev.CEO_ARRIVED, k, losses[Cause.LEADERSHIP_TURNOVER, k])
+            m.signals[k] += Signal.CHIEF_EXECUTIVE_LEFT
+            open_decision(s, i, k, Trigger.NEW_CHIEF_EXECUTIVE, t + delay)
+            note(fx, Ev.CEO_ARRIVED, k, 0.0)
 
-        if u[Stream.BUDGET, k] < x.budget_shock_hazard:
-            losses[Cause.BUDGET_SHOCK, k] = x.budget_shock_size * (0.5 + lag)
-            m.changed[k] = True
-            note(fx, Ev.BUDGET_SHOCK, k, losses[Cause.BUDGET_SHOCK, k])
+        c.pressure = c.pressure * (1.0 - 1.0 / PRESSURE_MONTHS)
+        if x.budget_shocks and u[Stream.BUDGET, k] < x.budget_shock_hazard:
+            c.pressure += x.budget_pressure
+            m.signals[k] += Signal.BUDGET_SHOCK
+            open_decision(s, i, k, Trigger.BUDGET_SHOCK, t)
+            note(fx, Ev.BUDGET_SHOCK, k, x.budget_pressure)
 
-        if u[Stream.REORGANISATION, 0] < x.reorganisation_hazard:
-            losses[Cause.REORGANISATION, k] = x.reorganisation_shock
-            m.changed[k] = True
-            note(fx, Ev.REORGANISATION, k, losses[Cause.REORGANISATION, k])
+        if x.reorganisation and u[Stream.REORGANISATION, k] < x.reorganisation_hazard:
+            c.orientation = u[Stream.NEW_ORIENTATION, k]
+            c.sovereignty = u[Stream.NEW_CONCERN, k]
+            c.stance = x.stance * (2.0 * u[Stream.NEW_STANCE, k] - 1.0)
+            c.ceo_notice = 0
+            jolts[Cause.REORGANISATION, k] = x.successor_stay
+            m.signals[k] += Signal.REORGANISED + (Signal.CHIEF_EXECUTIVE_LEFT if not m.signals[k] & Signal.CHIEF_EXECUTIVE_LEFT else 0)
+            open_decision(s, i, k, Trigger.REORGANISATION, t)
+            note(fx, Ev.REORGANISED, k, x.successor_stay)
+        c.felt |= m.signals[k]

@@ -6,20 +6,25 @@ time, so a replication's numbers never depend on the batch or the worker it runs
 1. draw every random stream (counter-based, so policies share their shocks);
 2. levers in force; their own process (IT catch-up), because it changes the state the
    mechanisms read this month;
-3. exogenous change (elections, chief executives, budget shocks, reorganisation), before
-   the mechanisms, because they react to it in the same month (case 03 reads ``changed``);
-4. scheduled transitions (integration ends, sharing deepens);
+3. change from outside (elections, chief executives, budget shocks, reorganisation), before
+   the mechanisms, because they react to it in the same month (``signals``); it opens the
+   decisions it triggers;
+4. integration ends when planned;
 5. every mechanism, in registry order, against the same state, each booked to its cause
-   (:func:`sim.core.schedule.each_mechanism`);
-6. savings: planned, realised, and the rest booked by cause; the disappointment a
-   shortfall brings;
-7. commitment and trust: losses booked by cause, then recovery;
-8. exits (costs shared out again among those who stay), collapse, shelving, insolvency;
-9. at the horizon, survivors are classed as sustained or underperforming.
+   (:func:`sim.core.schedule.each_mechanism`): the value councils see that it takes, trust,
+   savings, costs, the decisions it opens;
+6. savings: planned, realised, and the rest booked by cause; a shortfall takes value
+   (more under budget pressure);
+7. trust: losses booked by cause, then recovery; what is missing takes value;
+8. each council's view of the value moves towards this month's experience, by cause;
+9. councils with a decision point weigh staying against leaving (:mod:`sim.core.decisions`);
+10. notices run down; councils whose notice ends leave; the partnership collapses when too
+    few remain, or ends when a mechanism ends it (insolvency, a shelved proposal);
+11. at the horizon, survivors are classed as sustained or underperforming.
 
 :func:`run` takes a block of replications through all their months, shared out between
-worker threads; :func:`step` advances them by one month (the Mesa model, event logs, observers).
-Both apply the same compiled month.
+worker threads; :func:`step` advances them by one month (the Mesa model, event logs,
+observers). Both apply the same compiled month.
 """
 
 from __future__ import annotations
@@ -33,17 +38,17 @@ from typing import Any
 
 import numpy as np
 
-from sim.core import exogenous, levers, rng, savings
+from sim.core import decisions, exogenous, levers, rng, savings, triggers
 from sim.core.causes import NONE
 from sim.core.contract import Month, empty_effect, lifted
 from sim.core.jit import compiled
 from sim.core.layout import Layout, layout
-from sim.core.schedule import each_mechanism, record, schedule
+from sim.core.schedule import each_mechanism, record
+from sim.core.schedule import schedule as schedule_of
 from sim.core.state import (
     COLLAPSED,
     COUNCIL,
     ENDED,
-    EXPANSION,
     INTEGRATION,
     OPERATING,
     PARTNERSHIP,
@@ -58,29 +63,35 @@ from sim.core.state import (
     months_since_launch,
     pair_mask,
 )
+from sim.core.triggers import Trigger
 
 N_EXO_STREAMS = len(exogenous.STREAM_NAMES)
 N_EXO_EVENTS = len(exogenous.EVENTS)
+#: Where the councils' choices draw (after exogenous change's streams) and log (after its events).
+DECIDE_STREAMS = (N_EXO_STREAMS, N_EXO_STREAMS + len(decisions.STREAM_NAMES))
+DECIDE_EVENTS = N_EXO_EVENTS
 #: The month's running totals besides losses: costs beyond levers, whether a mechanism
-#: approved the proposal, and the cause of a mechanism that ended the partnership (or -1).
-TOTALS = np.dtype([("cost", np.float64), ("launch", np.bool_), ("ended_by", np.int64)], align=True)
+#: approved the proposal, and the cause and trigger of a mechanism that ended the partnership (or -1).
+TOTALS = np.dtype([("cost", np.float64), ("launch", np.bool_), ("ended_by", np.int64), ("ended_trigger", np.int64)], align=True)
 
 Scratch = namedtuple(
-    "Scratch", ["draws", "strengths", "changed", "fx", "exo_loss", "exo_causes", "loss", "trust_loss", "shares", "lost", "trust_weight", "totals", "index"]
+    "Scratch",
+    ["draws", "strengths", "signals", "fx", "jolts", "exo_causes", "loss", "trust_loss", "shares", "lost", "trust_weight", "totals", "index"],
 )
 Scratch.__doc__ = """Work arrays for one replication's month, reused row after row (one set per worker thread).
 
-``draws`` ``(S, K)``, ``strengths`` ``(L,)``, ``changed`` ``(K,)``, ``fx`` the effect
-buffers, ``exo_loss`` ``(4, K)`` and ``exo_causes`` (cause index of each exogenous cause),
-``loss`` ``(C, K)`` commitment lost by cause, ``trust_loss`` ``(K, K)``, ``shares`` and
-``lost`` ``(C,)`` savings shares and amounts by cause, ``trust_weight`` ``(K,)``,
-``totals`` one :data:`TOTALS` record, ``index`` one :data:`sim.core.savings.CAUSE_INDEX` record (each an array of one).
+``draws`` ``(S, K)``, ``strengths`` ``(L,)``, ``signals`` ``(K,)``, ``fx`` the effect
+buffers, ``jolts`` ``(2, K)`` and ``exo_causes`` (cause index of each exogenous cause),
+``loss`` ``(C, K)`` the month's experienced shortfall by cause, ``trust_loss`` ``(C, K, K)``
+trust taken by cause, ``shares`` and ``lost`` ``(C,)`` savings shares and amounts by cause,
+``trust_weight`` ``(K,)`` (unused slot kept for the layout), ``totals`` one :data:`TOTALS`
+record, ``index`` one :data:`sim.core.savings.CAUSE_INDEX` record (each an array of one).
 """
 
 
 @dataclass
 class Event:
-    """One entry of the event log: replication, month (from 1), council, cause label, case, words, size and partner."""
+    """One entry of the event log: replication, month (from 1), council, cause label, case, words, size, partner and trigger label."""
 
     rep: int
     month: int
@@ -90,6 +101,7 @@ class Event:
     what: str
     size: float
     partner: int = -1
+    trigger: str = ""
 
 
 def init_state(P: Any, reps: np.ndarray, plan: Layout | None = None) -> State:
@@ -102,16 +114,19 @@ def init_state(P: Any, reps: np.ndarray, plan: Layout | None = None) -> State:
     part["outcome"] = RUNNING
     part["launch_month"] = -1
     part["approval_due"] = P.partnership["approval_months"]
+    part["review_due"] = -1
     part["end_month"] = -1
     part["end_cause"] = NONE
+    part["end_trigger"] = NONE
     council = np.zeros((n, k), COUNCIL)
     council["active"] = True
-    council["commitment"] = P.partnership["initial_commitment"][:, None]
     council["it_maturity"] = P.council["it_maturity"]
     council["orientation"] = P.council["orientation"]
     council["sovereignty"] = P.council["sovereignty_concern"]
-    council["exit_month"] = -1
-    council["exit_cause"] = NONE
+    council["ceo_notice"] = P.council["ceo_leaving_in"]
+    council["felt"] = np.where(council["ceo_notice"] > 0, exogenous.ANNOUNCED, 0)
+    for name in ("exit_month", "exit_cause", "exit_trigger", "notice_cause", "notice_trigger", "decision_due", "decision_trigger"):
+        council[name] = -1
     pairs = pair_mask(council["active"])
     n_causes = len(plan.causes)
     return State(
@@ -121,7 +136,8 @@ def init_state(P: Any, reps: np.ndarray, plan: Layout | None = None) -> State:
         council=council,
         trust=np.where(pairs, P.partnership["initial_trust"][:, None, None], 0.0),
         pairs=pairs,
-        commitment_lost=np.zeros((n_causes, n, k)),
+        value_lost=np.zeros((n_causes, n, k)),
+        trust_lost=np.zeros((n_causes, n, k)),
         savings_lost=np.zeros((n_causes, n)),
         own={m.name: m.own.initial(P, n, k) for m in plan.mechanisms},
     )
@@ -134,6 +150,7 @@ def _scratch(plan: Layout, n_councils: int, workers: int = 1) -> Scratch:
     index = np.zeros(1, savings.CAUSE_INDEX)
     where = plan.cause_index
     index[0] = (where["case02_decision_slippage"], where["case06_scope_tension"], where["legacy_it"], where["unclear_business_case"])
+    totals = np.zeros(1, TOTALS)
 
     def each(array: np.ndarray) -> np.ndarray:
         return np.repeat(array[None], workers, axis=0)
@@ -141,16 +158,16 @@ def _scratch(plan: Layout, n_councils: int, workers: int = 1) -> Scratch:
     return Scratch(
         each(np.empty((len(plan.streams), n_councils))),
         each(np.empty(len(levers.NAMES))),
-        each(np.zeros(n_councils, np.bool_)),
+        each(np.zeros(n_councils, np.int64)),
         type(fx)(*(each(a) for a in fx)),
         each(np.zeros((len(exogenous.CAUSES), n_councils))),
         plan.exogenous_causes,
         each(np.zeros((n_causes, n_councils))),
-        each(np.zeros((n_councils, n_councils))),
+        each(np.zeros((n_causes, n_councils, n_councils))),
         each(np.zeros(n_causes)),
         each(np.zeros(n_causes)),
         each(np.zeros(n_councils)),
-        each(np.zeros(1, TOTALS)),
+        each(totals),
         index,
     )
 
@@ -162,9 +179,9 @@ def _worker(w: Scratch, c: int) -> Scratch:
     return Scratch(
         w.draws[c],
         w.strengths[c],
-        w.changed[c],
-        type(fx)(fx.commitment[c], fx.trust[c], fx.event_mask[c], fx.event_size[c], fx.event_partner[c], fx.result[c]),
-        w.exo_loss[c],
+        w.signals[c],
+        type(fx)(fx.value[c], fx.trust[c], fx.opens[c], fx.event_mask[c], fx.event_size[c], fx.event_partner[c], fx.result[c]),
+        w.jolts[c],
         w.exo_causes,
         w.loss[c],
         w.trust_loss[c],
@@ -211,33 +228,34 @@ def _replication_month(plan: Any, s: StateArrays, owns: tuple, P: Any, i: int, t
     levers.in_force(P, i, t, w.strengths)  # 2.
     if launched(s, i):
         levers.catch_up(s, i, P.dynamics[i].catch_up_rate, w.strengths[levers.IT_HARMONISATION_FIRST])
-    w.changed[:] = False
-    w.exo_loss[:] = 0.0
-    exogenous.step(s, P, Month(i, t, w.draws[:N_EXO_STREAMS], w.strengths, w.changed), w.exo_loss, w.fx)  # 3.
-    since = _scheduled_transitions(s, P, i, t)  # 4.
-    _open_books(s, P, i, w)
+    w.jolts[:] = 0.0
+    exogenous.step(s, P, Month(i, t, w.draws[:N_EXO_STREAMS], w.strengths, w.signals), w.jolts, w.fx)  # 3.
+    since = _integration(s, P, i, t)  # 4.
+    _open_books(s, i, w)
     record(events, i, w.fx, 0, N_EXO_EVENTS)
     each_mechanism(plan, s, P, i, t, owns, w, events)  # 5.
     _account_savings(s, P, i, t, since, w)  # 6.
-    s.partnership[i].lever_cost += levers.cost(P, i, t)
     totals = w.totals[0]
+    s.partnership[i].lever_cost += levers.cost(P, i, t)
     s.partnership[i].other_cost += totals.cost
-    _update_commitment_and_trust(s, P, i, w.loss, w.trust_loss, w.strengths)  # 7.
+    _update_trust(s, P, i, w)  # 7.
+    _update_view(s, P, i, w)  # 8.
     if launched(s, i):
         _update_harmonisation_and_maturity(s, P, i, t, w.strengths)
     p = s.partnership[i]
     if totals.launch and p.phase == PROPOSAL:
         p.phase = INTEGRATION
-    if totals.launch and p.launch_month < 0:
         p.launch_month = t + 1
-    _exits_and_endings(s, P, i, t, totals.ended_by)  # 8.
-    _finish_at_horizon(s, P, i, t + 1, w.index[0].delay)  # 9.
+        p.review_due = t + 1 + P.partnership[i].review_months
+    else:
+        decisions.weigh(s, P, i, t, w.draws[DECIDE_STREAMS[0] : DECIDE_STREAMS[1]], DECIDE_EVENTS, events)  # 9.
+    _exits_and_endings(s, P, i, t, totals.ended_by, totals.ended_trigger, events)  # 10.
+    _finish_at_horizon(s, P, i, t + 1, w.index[0].delay)  # 11.
 
 
 @compiled
-def _open_books(s: StateArrays, P: Any, i: int, w: Scratch) -> None:
-    """Empty the month's books, weigh trust against commitment, and book exogenous change's losses to their causes."""
-    n = s.council.shape[1]
+def _open_books(s: StateArrays, i: int, w: Scratch) -> None:
+    """Empty the month's books."""
     w.loss[:] = 0.0
     w.trust_loss[:] = 0.0
     w.shares[:] = 0.0
@@ -245,32 +263,22 @@ def _open_books(s: StateArrays, P: Any, i: int, w: Scratch) -> None:
     totals.cost = 0.0
     totals.launch = False
     totals.ended_by = NONE
-    for k in range(n):
-        partners = 0.0
-        for j in range(n):
-            partners += s.pairs[i, k, j]
-        w.trust_weight[k] = P.dynamics[i].trust_to_commitment / max(partners, 1.0)
-    for c in range(w.exo_causes.shape[0]):
-        for k in range(n):
-            w.loss[w.exo_causes[c], k] += w.exo_loss[c, k]
+    totals.ended_trigger = NONE
 
 
 @compiled
-def _scheduled_transitions(s: StateArrays, P: Any, i: int, t: int) -> int:
-    """Integration ends and sharing deepens when planned; returns the full months since launch (-1 before)."""
-    pp, p = P.partnership[i], s.partnership[i]
+def _integration(s: StateArrays, P: Any, i: int, t: int) -> int:
+    """Integration ends when planned; returns the full months since launch (-1 before)."""
+    p = s.partnership[i]
     since = months_since_launch(s, i, t)
-    if p.phase == INTEGRATION and since >= pp.integration_months:
+    if p.phase == INTEGRATION and since >= P.partnership[i].integration_months:
         p.phase = OPERATING
-    if launched(s, i) and pp.expansion_month >= 0 and since == pp.expansion_month and p.scope == 0:
-        p.scope = 1
-        p.phase = EXPANSION
     return since
 
 
 @compiled
 def _account_savings(s: StateArrays, P: Any, i: int, t: int, since: int, w: Scratch) -> None:
-    """Book the month's savings, the upfront investment, and the disappointment at a shortfall (felt by every council)."""
+    """Book the month's savings and the upfront investment; a shortfall against the plan takes value (more under budget pressure)."""
     lost, loss = w.lost, w.loss
     lost[:] = 0.0
     plan, realised = savings.account(s, P, i, t, w.shares, lost, w.index[0])
@@ -279,56 +287,75 @@ def _account_savings(s: StateArrays, P: Any, i: int, t: int, since: int, w: Scra
     p.savings_month = realised
     p.business_case += plan
     p.realised_savings += realised
-    total = 0.0
     for c in range(lost.shape[0]):
         s.savings_lost[c, i] += lost[c]
-        total += lost[c]
-    shortfall = min(max(1.0 - (realised / plan if plan > 0 else 1.0), 0.0), 1.0)
-    if p.phase != INTEGRATION and total > 0:
-        felt = P.dynamics[i].disappointment * shortfall / max(total, 1e-300)
-        for c in range(lost.shape[0]):
-            for k in range(loss.shape[1]):
+    if launched(s, i) and plan > 0:
+        weight = P.decisions[i].weight_savings
+        for k in range(loss.shape[1]):
+            felt = weight * (1.0 + s.council[i, k].pressure) / plan
+            for c in range(lost.shape[0]):
                 loss[c, k] += lost[c] * felt
     if launched(s, i) and 0 <= since < pp.integration_months:
         p.investment_cost += pp.upfront_investment / pp.integration_months
 
 
 @compiled
-def _update_commitment_and_trust(s: StateArrays, P: Any, i: int, loss: np.ndarray, trust_loss: np.ndarray, strengths: np.ndarray) -> None:
-    """Apply the month's losses (booked by cause, never below zero), then trust and commitment recover."""
-    n = s.council.shape[1]
-    d, pp = P.dynamics[i], P.partnership[i]
-    for k in range(n):
-        c = s.council[i, k]
-        if not c.active:
-            continue
-        total = 0.0
-        for cause in range(loss.shape[0]):
-            total += loss[cause, k]
-        over = total > c.commitment
-        scale = c.commitment / total if over else 1.0
-        for cause in range(loss.shape[0]):
-            s.commitment_lost[cause, i, k] += loss[cause, k] * scale if over else loss[cause, k]
-        c.commitment = 0.0 if over else c.commitment - total
+def _update_trust(s: StateArrays, P: Any, i: int, w: Scratch) -> None:
+    """Apply the month's trust losses (booked by cause), then trust recovers; what is missing takes value.
 
-    comms = lifted(pp.communications, strengths[levers.COMMUNICATIONS_PLAN])
+    ``trust_lost[c, k]`` keeps council k's loss of trust in its partners (their mean)
+    booked to cause c; as trust recovers, every cause's part shrinks alike.
+    """
+    n = s.council.shape[1]
+    pp, d = P.partnership[i], P.dynamics[i]
+    comms = lifted(pp.communications, w.strengths[levers.COMMUNICATIONS_PLAN])
     rate = d.trust_recovery * (0.5 + comms)
+    weight = P.decisions[i].weight_trust / max(pp.initial_trust, 1e-9)
     for k in range(n):
-        for j in range(n):
-            if s.pairs[i, k, j]:
-                recover = rate * max(pp.initial_trust - s.trust[i, k, j], 0.0)
-                s.trust[i, k, j] = min(max(s.trust[i, k, j] - trust_loss[k, j] + recover, 0.0), 1.0)
-    for k in range(n):
-        c = s.council[i, k]
-        if not c.active:
+        if not s.council[i, k].active:
             continue
         partners = 0.0
-        held = 0.0
         for j in range(n):
             partners += s.pairs[i, k, j]
-            held += s.trust[i, k, j] * s.pairs[i, k, j]
-        target = d.resting_base + d.resting_trust * held / max(partners, 1.0)
-        c.commitment = c.commitment + d.commitment_recovery * max(target - c.commitment, 0.0)
+        if partners == 0:
+            continue
+        for c in range(w.trust_loss.shape[0]):
+            taken = 0.0
+            for j in range(n):
+                taken += w.trust_loss[c, k, j]
+            s.trust_lost[c, i, k] += taken / partners
+        gap = 0.0
+        for j in range(n):
+            if s.pairs[i, k, j]:
+                lost = 0.0
+                for c in range(w.trust_loss.shape[0]):
+                    lost += w.trust_loss[c, k, j]
+                recover = rate * max(pp.initial_trust - s.trust[i, k, j], 0.0)
+                s.trust[i, k, j] = min(max(s.trust[i, k, j] - lost + recover, 0.0), 1.0)
+                gap += max(pp.initial_trust - s.trust[i, k, j], 0.0)
+        gap /= partners
+        booked = 0.0
+        for c in range(s.trust_lost.shape[0]):
+            booked += s.trust_lost[c, i, k]
+        scale = gap / booked if booked > 0 else 0.0
+        for c in range(s.trust_lost.shape[0]):
+            s.trust_lost[c, i, k] *= scale
+            w.loss[c, k] += weight * s.trust_lost[c, i, k]
+
+
+@compiled
+def _update_view(s: StateArrays, P: Any, i: int, w: Scratch) -> None:
+    """Each council's view of the value moves towards this month's experience, cause by cause; a new administration's doctrine and a successor's regard add theirs."""
+    memory = P.decisions[i].memory
+    politics, successor = w.exo_causes[exogenous.Cause.POLITICAL_CONTROL], w.exo_causes[exogenous.Cause.REORGANISATION]
+    for k in range(s.council.shape[1]):
+        c = s.council[i, k]
+        if not c.active:
+            continue
+        w.loss[politics, k] += c.stance
+        for cause in range(w.loss.shape[0]):
+            s.value_lost[cause, i, k] += memory * (w.loss[cause, k] - s.value_lost[cause, i, k])
+        s.value_lost[successor, i, k] += w.jolts[exogenous.Cause.REORGANISATION, k]
 
 
 @compiled
@@ -338,16 +365,6 @@ def _update_harmonisation_and_maturity(s: StateArrays, P: Any, i: int, t: int, s
     p = s.partnership[i]
     p.harmonisation = min(p.harmonisation + rate * (1.0 - p.harmonisation), 1.0)
     p.maturity = p.maturity + (1.0 - p.maturity) / P.dynamics[i].maturity_months
-
-
-@compiled
-def _dominant_loss(s: StateArrays, i: int, k: int) -> int:
-    """The cause that took most of council k's commitment (the first on a tie), or NONE."""
-    best = 0
-    for c in range(1, s.commitment_lost.shape[0]):
-        if s.commitment_lost[c, i, k] > s.commitment_lost[best, i, k]:
-            best = c
-    return best if s.commitment_lost[best, i, k] > 0 else NONE
 
 
 @compiled
@@ -361,62 +378,44 @@ def _dominant_shortfall(s: StateArrays, i: int) -> int:
 
 
 @compiled
-def _dominant_among_leavers(s: StateArrays, i: int, month: int) -> int:
-    """The cause that took most commitment from the councils that left in ``month``, or NONE."""
-    best, most = NONE, 0.0
-    for c in range(s.commitment_lost.shape[0]):
-        total = 0.0
-        for k in range(s.council.shape[1]):
-            total += s.commitment_lost[c, i, k] * (s.council[i, k].exit_month == month)
-        if total > most:
-            best, most = c, total
-    return best
+def _exits_and_endings(s: StateArrays, P: Any, i: int, t: int, ended_by: int, ended_trigger: int, events: Any) -> None:
+    """Notices run down and councils whose notice ends leave; the partnership ends when too few remain or a mechanism ends it.
 
-
-@compiled
-def _exits_and_endings(s: StateArrays, P: Any, i: int, t: int, ended_by: int) -> None:
-    """Councils below their exit threshold leave; the partnership ends when too few remain or a mechanism ends it.
-
-    ``ended_by`` is the cause of a mechanism that ends it outright this month, or NONE. A
-    council that leaves has its costs shared out again among those who stay, booked to the
-    cause of its exit.
+    ``ended_by`` is the cause of a mechanism that ends it outright this month (with
+    ``ended_trigger``), or NONE. A partnership that collapses because partners left takes
+    the cause and trigger of the first council to leave in its last month.
     """
     n = s.council.shape[1]
-    before = 0.0
-    leavers = 0
+    first = -1
     for k in range(n):
         c = s.council[i, k]
-        before += P.council[i, k].size * c.active
-        if c.active and c.commitment < P.council[i, k].exit_threshold:
+        if not c.active or c.notice == 0:
+            continue
+        c.notice -= 1
+        if c.notice == 0:
+            c.active = False
             c.exit_month = t + 1
-            c.exit_cause = _dominant_loss(s, i, k)
-            leavers += 1
-    if leavers:
-        for k in range(n):
-            if s.council[i, k].exit_month == t + 1:
-                s.council[i, k].active = False
+            c.exit_cause = c.notice_cause
+            c.exit_trigger = c.notice_trigger
+            first = k if first < 0 else first
+            decisions.record(events, DECIDE_EVENTS + decisions.Ev.LEFT, i, k, decisions.value_seen(s, P, i, k, t), c.exit_cause, c.exit_trigger)
+    if first >= 0:
         for k in range(n):
             for j in range(n):
                 s.pairs[i, k, j] = s.council[i, k].active and s.council[i, j].active and k != j
-        for k in range(n):
-            cause = s.council[i, k].exit_cause
-            if s.council[i, k].exit_month != t + 1 or cause == NONE:
-                continue
-            amount = P.dynamics[i].cost_resharing * P.council[i, k].size / before
-            for j in range(n):
-                stays = s.council[i, j]
-                if stays.active:
-                    taken = min(amount, stays.commitment)
-                    s.commitment_lost[cause, i, j] += taken
-                    stays.commitment -= taken
-
+        for k in range(n):  # the others weigh the partnership again without the partner who left
+            if s.council[i, k].active:
+                exogenous.open_decision(s, i, k, Trigger.PARTNER_LEFT, t + 1)
     remaining = 0
     for k in range(n):
         remaining += s.council[i, k].active
     if remaining >= P.partnership[i].min_partners and ended_by == NONE:
         return
     p = s.partnership[i]
-    p.end_cause = ended_by if ended_by != NONE else _dominant_among_leavers(s, i, t + 1)
+    if ended_by != NONE:
+        p.end_cause, p.end_trigger = ended_by, ended_trigger
+    elif first >= 0:
+        p.end_cause, p.end_trigger = s.council[i, first].exit_cause, s.council[i, first].exit_trigger
     p.outcome = SHELVED if p.phase == PROPOSAL else COLLAPSED
     p.end_month = t + 1
     p.phase = ENDED
@@ -431,6 +430,7 @@ def _finish_at_horizon(s: StateArrays, P: Any, i: int, month: int, delay: int) -
     if p.phase == PROPOSAL:
         p.outcome = SHELVED
         p.end_cause = delay
+        p.end_trigger = Trigger.REPEATED_SLIPPAGE
     elif p.realised_savings < P.dynamics[i].underperformance_ratio * p.business_case:
         p.outcome = UNDERPERFORMING
         p.end_cause = _dominant_shortfall(s, i)
@@ -449,18 +449,22 @@ def _cached_scratch(plan: Layout, n_councils: int, workers: int) -> Scratch:
     return _scratch(plan, n_councils, workers)
 
 
-def _events(plan: Layout, rows: int, n_councils: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A month's event arrays (fired, size, partner) for ``rows`` replications; with no rows the compiled month keeps no log."""
+def _events(plan: Layout, rows: int, n_councils: int) -> tuple[np.ndarray, ...]:
+    """A month's event arrays (fired, size, partner, cause, trigger) for ``rows`` replications; with no rows the compiled month keeps no log."""
     shape = (len(plan.events), rows, n_councils)
-    return np.zeros(shape, np.bool_), np.zeros(shape), np.full(shape, -1, np.int64)
+    return np.zeros(shape, np.bool_), np.zeros(shape), np.full(shape, -1, np.int64), np.full(shape, -1, np.int64), np.full(shape, -1, np.int64)
 
 
-def _log(log: list[Event], s: State, plan: Layout, events: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
-    mask, size, partner = events
-    case = {c.label: c.case for c in plan.causes}
+def _log(log: list[Event], s: State, plan: Layout, events: tuple[np.ndarray, ...]) -> None:
+    mask, size, partner, cause, trigger = events
     for e, r, k in zip(*np.nonzero(mask), strict=True):
         kind = plan.events[e]
-        log.append(Event(int(s.reps[r]), s.month, int(k), kind.cause, case[kind.cause], kind.event.what, float(size[e, r, k]), int(partner[e, r, k])))
+        label = plan.label(int(cause[e, r, k])) if cause[e, r, k] >= 0 else kind.cause
+        case = plan.causes[plan.cause_index[label]].case if label in plan.cause_index else ""
+        why = triggers.label(int(trigger[e, r, k])) if trigger[e, r, k] >= 0 else kind.trigger
+        log.append(
+            Event(int(s.reps[r]), s.month, int(k), label if label != "none" else "", case, kind.event.what, float(size[e, r, k]), int(partner[e, r, k]), why)
+        )
 
 
 def step(s: State, P: Any, seed: int, log: list[Event] | None = None, plan: Layout | None = None) -> None:
@@ -474,7 +478,8 @@ def step(s: State, P: Any, seed: int, log: list[Event] | None = None, plan: Layo
         w.fx.event_mask[:] = False
         w.fx.event_size[:] = 0.0
         w.fx.event_partner[:] = -1
-    _month(schedule(plan), s.arrays, _owns(s, plan), P, s.month, keys, s.reps, events, w)
+        w.fx.opens[:] = -1
+    _month(schedule_of(plan), s.arrays, _owns(s, plan), P, s.month, keys, s.reps, events, w)
     s.month += 1
     if log is not None:
         _log(log, s, plan, events)
@@ -519,7 +524,7 @@ def run(
             keys[t] = rng.month_keys(np.uint64(seed), t, plan.stream_ids)
         workers = max(1, min(workers, len(s.reps)))
         n_councils = s.council.shape[1]
-        args = (schedule(plan), s.arrays, _owns(s, plan), P, keys, s.reps, _events(plan, 0, n_councils), _scratch(plan, n_councils, workers))
+        args = (schedule_of(plan), s.arrays, _owns(s, plan), P, keys, s.reps, _events(plan, 0, n_councils), _scratch(plan, n_councils, workers))
         if workers == 1:
             _whole_runs(*args, 0, 1)
         else:

@@ -1,10 +1,10 @@
 """Where every mechanism's streams, events and cause sit, built from the registry.
 
-The month draws exogenous change's streams first, then each mechanism's in registry
-order; events and causes are laid out the same way (causes: mechanisms first, then
-exogenous change, then the savings model's own, see :mod:`sim.core.causes`). Exogenous
-change has a fixed place before the mechanisms because the mechanisms react to it in
-the same month (case 03 reads ``changed``).
+The month draws exogenous change's streams first, then the councils' choices', then each
+mechanism's in registry order; events are laid out the same way, and causes too
+(mechanisms first, then exogenous change, then the savings model's own, see
+:mod:`sim.core.causes`). Exogenous change has a fixed place before the mechanisms because
+the mechanisms react to it in the same month (they read ``signals``).
 """
 
 from __future__ import annotations
@@ -14,17 +14,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core import causes, exogenous, rng
+from sim.core import causes, decisions, exogenous, rng, triggers
 from sim.core.contract import Event, Mechanism
 from sim.core.mechanisms import mechanisms as registry
 
 
 @dataclass(frozen=True)
 class EventKind:
-    """A kind of event in the month's log: the cause it is booked to and its words."""
+    """A kind of event in the month's log: its words, the cause it is booked to and the trigger it is ("" when none, or when each event carries its own)."""
 
     cause: str
     event: Event
+    trigger: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,7 +63,7 @@ class Layout:
     @property
     def most_events(self) -> int:
         """The largest number of kinds of event one mechanism (or exogenous change) records."""
-        return max(len(exogenous.EVENTS), *(len(m.events) for m in self.mechanisms))
+        return max(len(exogenous.EVENTS), len(decisions.EVENTS), *(len(m.events) for m in self.mechanisms))
 
     def cause(self, index: int) -> causes.Cause | None:
         """The cause of an index (None for :data:`sim.core.causes.NONE`)."""
@@ -77,8 +78,12 @@ class Layout:
 def _layout(mechanisms: tuple[Mechanism, ...]) -> Layout:
     table = causes.table(mechanisms)
     index = {c.label: i for i, c in enumerate(table)}
-    streams: list[str] = list(exogenous.STREAM_NAMES)
-    events = [EventKind(table[index[causes.EXOGENOUS[cause].label]].label, event) for event, cause in exogenous.EVENTS.values()]
+    streams: list[str] = [*exogenous.STREAM_NAMES, *decisions.STREAM_NAMES]
+    events = [
+        EventKind("" if cause is None else causes.EXOGENOUS[cause].label, event, "" if trigger is None else triggers.label(trigger))
+        for event, cause, trigger in exogenous.EVENTS.values()
+    ]
+    events += [EventKind("", event) for event in decisions.EVENTS.values()]
     slots = []
     for m in mechanisms:
         first_stream, first_event = len(streams), len(events)

@@ -1,10 +1,12 @@
-"""The shared parameter sections of the model: councils, the partnership, dynamics, change from outside, levers.
+"""The shared parameter sections of the model: councils, the partnership, dynamics, decisions, change from outside, levers.
 
 Each mechanism declares its own parameters in its module (:mod:`sim.core.mechanisms`);
-these are the ones every part of the month reads. Council attributes may be a fixed value
-or a distribution node such as ``{dist: beta, a: 2, b: 5}``; each replication then draws
-its own council. A plain number means a fixed value. See :mod:`sim.core.declare` for what
-each declaration records.
+these are the ones every part of the month reads. Council and partnership attributes may
+be a fixed value or a distribution node such as ``{dist: beta, a: 2, b: 5}``; each
+replication then draws its own. A plain number means a fixed value. See
+:mod:`sim.core.declare` for what each declaration records: the concept (what it stands
+for, and the passage it comes from) and the value (a citation, or "assumption" with a
+plausible range).
 """
 
 from __future__ import annotations
@@ -12,11 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim.core.declare import ASSUMPTION, G08, GIR, choice, flag, param, text
+from sim.core.declare import G08, GIR, choice, flag, param, text
 
 TIERS = ("district", "county", "unitary", "metropolitan", "london_borough", "other_public_body")
 ELECTION_CYCLES = ("all_out", "thirds")
 GOVERNANCE = ("mou", "joint_committee", "lead_authority", "trading_company", "commercial_venture")
+CHAMPIONS = ("chief_executive", "political_leader", "specialist")
+ELSTON = "Elston, Rackwitz and Bel (2024), Going separate ways: ex-post interdependence and the dissolution of collaborative relations, International Public Management Journal 27(4)"
+UK_RECORD = "the UK record in data/uk_breakups.csv"
+
+
+def _u(low: float, high: float) -> dict[str, Any]:
+    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
@@ -73,8 +82,16 @@ class CouncilParams:
         0,
         1,
         "0 .. 1",
-        "how much the council's commitment rests on one champion",
+        "how much the council's part in the partnership rests on one champion",
         concept=f"{G08} case 01",
+        distributable=True,
+    )
+    champion: Any = choice(
+        {"dist": "choice", "values": list(CHAMPIONS), "p": [0.5, 0.3, 0.2]},
+        CHAMPIONS,
+        "who the council's champion is: its chief executive (leaves with them), its political leader (leaves with a change of control) or a specialist",
+        concept=f"{G08} case 01 (political or executive sponsors, or a specialist)",
+        value="assumption (shares)",
         distributable=True,
     )
     orientation: Any = param(
@@ -122,12 +139,23 @@ class CouncilParams:
         concept=f"{G08} problem 11; {GIR} (retain IT skills)",
         distributable=True,
     )
-    exit_threshold: Any = param(0.3, 0, 1, "commitment", "the council leaves when its commitment falls below this", value=ASSUMPTION, distributable=True)
+    ceo_leaving_in: Any = param(
+        0,
+        0,
+        120,
+        "months",
+        "months until the council's chief executive leaves, when a departure is already announced at the start (0: none)",
+        concept=f"{G08} case 02 (one of the chief executives was soon to retire)",
+        value="a setting of a scenario",
+        integer=True,
+        distributable=True,
+    )
     election_cycle: Any = choice(
         {"dist": "choice", "values": ["all_out", "thirds"], "p": [0.6, 0.4]},
         ELECTION_CYCLES,
         "election cycle",
-        concept="English local elections: all-out every four years or by thirds (assumption on shares)",
+        concept="English local elections: all-out every four years or by thirds",
+        value="assumption (shares)",
         distributable=True,
     )
     first_election_month: Any = param(
@@ -136,7 +164,37 @@ class CouncilParams:
         47,
         "month",
         "month of the first election after the start",
-        value=ASSUMPTION,
+        concept="English local elections",
+        integer=True,
+        distributable=True,
+    )
+    guarantee: Any = param(
+        {"dist": "uniform", "low": 0.3, "high": 1.1},
+        0,
+        2,
+        "share of its own volume",
+        "business the council guarantees to buy from a commercial venture (the guarantee is the council's own)",
+        concept=f"{G08} case 05 (one authority did not guarantee enough business for long enough)",
+        distributable=True,
+    )
+    guarantee_months: Any = param(
+        {"dist": "randint", "low": 12, "high": 48},
+        0,
+        600,
+        "months after launch",
+        "how long the council's guarantee lasts",
+        concept=f"{G08} case 05 (for long enough)",
+        integer=True,
+        distributable=True,
+    )
+    budget_month: Any = param(
+        {"dist": "randint", "low": 0, "high": 11},
+        0,
+        11,
+        "month of the year",
+        "month of the council's annual budget setting, counted from the start of the run",
+        concept="budget setting is a decision point (DESIGN.md, agents decide)",
+        value="assumption (councils' cycles fall in different months of a partnership's year)",
         integer=True,
         distributable=True,
     )
@@ -160,7 +218,18 @@ class PartnershipParams:
         0.6, 0, 1, "0 .. 1", "clarity of the business case and benefits-realisation plan", concept=f"{G08} problems 01 and 15", distributable=True
     )
     promised_savings: Any = param(
-        1.0, 0, 100, "GBP m per year", "annual savings the business case promises at full scope", value=ASSUMPTION, distributable=True
+        1.0, 0, 100, "GBP m per year", "annual savings the business case promises at full scope", concept=f"{G08} problem 01", distributable=True
+    )
+    delivery: Any = param(
+        {"dist": "triangular", "low": 0.6, "mode": 1.0, "high": 1.4},
+        0,
+        3,
+        "share of the promise",
+        "what sharing can really deliver against the promise with a perfectly clear business case (below 1: the promise was optimistic)",
+        concept=f"{G08} problem 01; {GIR} (many fail to deliver the promised benefits)",
+        distributable=True,
+        prior=_u(0.5, 1.2),
+        reason="meta-analyses of shared-service savings find wide variation and frequent shortfall (Bel and Sebő)",
     )
     upfront_investment: Any = param(
         1.0, 0, 200, "GBP m", "investment spent during integration", concept=f"{GIR} (programmes need upfront investment)", distributable=True
@@ -171,35 +240,32 @@ class PartnershipParams:
         1,
         "share",
         "share of promised savings that come from IT alone",
-        concept=f"{GIR}: about half of merger value is IT synergies (McKinsey, private sector)",
+        concept=f"{GIR} (IT as a strategic prerequisite)",
         value=f"{GIR}: about half of merger value is IT synergies (McKinsey, private sector)",
         distributable=True,
     )
-    guaranteed_volume: Any = param(
-        1.0, 0, 2, "share of break-even revenue", "business the partners guarantee a commercial venture", concept=f"{G08} case 05", distributable=True
+    market_volume: Any = param(
+        0.3, 0, 2, "share of break-even revenue", "outside business a commercial venture wins at launch", concept=f"{G08} case 05", distributable=True
     )
-    guarantee_months: Any = param(
-        24, 0, 600, "months after launch", "how long the guarantee lasts", concept=f"{G08} case 05 (not long enough)", integer=True, distributable=True
-    )
-    customer_concentration: Any = param(
-        0.6, 0, 1, "share", "share of a venture's revenue from its largest customer", concept=f"{G08} case 05 (all eggs in one basket)", distributable=True
-    )
-    market_volume: Any = param(0.3, 0, 2, "share of break-even revenue", "outside business a venture wins at launch", value=ASSUMPTION, distributable=True)
-    break_even_months: Any = param(
-        18, 1, 240, "months", "months a venture can run below break-even before it is unsustainable", value=ASSUMPTION, integer=True, distributable=True
-    )
-    expansion_month: Any = param(
+    deepening_month: Any = param(
         36,
         -1,
         600,
         "months after launch (-1 none)",
-        "when sharing deepens from IT into other services",
-        concept=f"{G08} case 06",
+        "when deeper sharing beyond IT is proposed to the councils (who then decide)",
+        concept=f"{G08} case 06 (wider ambitions of sharing other services)",
         integer=True,
         distributable=True,
     )
     rebrand_month: Any = param(
-        -1, -1, 600, "months after launch (-1 none)", "planned rebrand of the shared service", concept=f"{G08} case 07", integer=True, distributable=True
+        -1,
+        -1,
+        600,
+        "months after launch (-1 none)",
+        "when a rebrand of the shared service is proposed",
+        concept=f"{G08} case 07",
+        integer=True,
+        distributable=True,
     )
     decision_clarity: Any = param(
         0.5,
@@ -210,43 +276,340 @@ class PartnershipParams:
         concept=f"{G08} case 02 key learning",
         distributable=True,
     )
-    approval_months: Any = param(9, 1, 120, "months", "months the plan allows from start to approval", value=ASSUMPTION, integer=True, distributable=True)
+    approval_months: Any = param(
+        9, 1, 120, "months", "months the plan allows from start to the first decision meeting", concept=f"{G08} case 02", integer=True, distributable=True
+    )
     integration_months: Any = param(
-        18, 1, 120, "months", "months from approval to a fully operating service", value=ASSUMPTION, integer=True, distributable=True
+        18, 1, 120, "months", "months from approval to a fully operating service", concept=f"{GIR} (integration)", integer=True, distributable=True
+    )
+    review_months: Any = param(
+        {"dist": "randint", "low": 36, "high": 60},
+        6,
+        240,
+        "months",
+        "months between formal reviews of the agreement (each a decision point)",
+        concept="scheduled reviews of the agreement (DESIGN.md, agents decide)",
+        value="assumption (agreements are typically reviewed every three to five years)",
+        integer=True,
+        distributable=True,
     )
     initial_trust: Any = param(
         0.7, 0, 1, "0 .. 1", "trust between partners at the start", concept=f"{G08} case 01 (early success rests on trust)", distributable=True
     )
-    initial_commitment: Any = param(0.75, 0, 1, "0 .. 1", "commitment of each council at the start", value=ASSUMPTION, distributable=True)
+    enthusiasm: Any = param(
+        0.2,
+        0,
+        1,
+        "value",
+        "how much more than the promise the councils value the partnership at the start (early enthusiasm), fading over time",
+        concept=f"{G08} case 04 (initial enthusiasm and hopes)",
+        distributable=True,
+        prior=_u(0.0, 0.4),
+        reason="no source measures it",
+    )
     communications: Any = param(
         0.5, 0, 1, "0 weak .. 1 strong", "quality of communications with staff and users", concept=f"{G08} problem 14", distributable=True
     )
-    min_partners: Any = param(2, 1, 8, "councils", "the partnership collapses when fewer remain", value=ASSUMPTION, integer=True)
-    horizon_months: Any = param(120, 12, 600, "months", "months simulated", concept="DESIGN.md (ten years)", integer=True)
+    min_partners: Any = param(2, 1, 8, "councils", "the partnership collapses when fewer remain", concept="DESIGN.md (too few partners remain)", integer=True)
+    horizon_months: Any = param(120, 12, 600, "months", "months simulated", concept="DESIGN.md (ten years)", value="design choice", integer=True)
+
+
+@dataclass
+class DynamicsParams:
+    """How trust, IT harmonisation, maturity and savings evolve between events."""
+
+    trust_recovery: Any = param(
+        0.03,
+        0,
+        1,
+        "share per month",
+        "rebuilding of pairwise trust towards its initial level",
+        concept=f"{G08} case 01 (trust between individuals)",
+        prior=_u(0.01, 0.06),
+        reason="trust is rebuilt over months to a few years",
+    )
+    maturity_months: Any = param(
+        36,
+        1,
+        240,
+        "months",
+        "time constant for the arrangement to bed in after launch",
+        concept=f"{G08} case 01 (a mature arrangement is usually resilient)",
+        prior=_u(18, 60),
+        reason="bedding in takes one to five years",
+    )
+    harmonisation_months: Any = param(
+        18,
+        1,
+        240,
+        "months",
+        "time constant of IT harmonisation with no legacy IT",
+        concept=f"{GIR} (harmonise, simplify and standardise IT)",
+        prior=_u(12, 36),
+        reason="IT convergence programmes take one to three years",
+    )
+    legacy_drag: Any = param(
+        0.4, 0, 1, "share", "how much a full legacy burden slows harmonisation", concept=f"{GIR} (legacy IT makes integration hard)", prior=_u(0.2, 0.6)
+    )
+    skills_drag: Any = param(
+        0.3, 0, 1, "share", "how much missing ICT skills slow harmonisation", concept=f"{G08} problem 11; {GIR} (retain IT skills)", prior=_u(0.1, 0.5)
+    )
+    optimism_bias: Any = param(
+        0.5,
+        0,
+        1,
+        "share of promised savings",
+        "share of promised savings a wholly unclear business case can never deliver",
+        concept=f"{G08} problem 01; {GIR} (many fail to deliver the promised benefits)",
+        prior=_u(0.25, 0.75),
+        reason="VALIDITY.md section 4.2",
+    )
+    catch_up_rate: Any = param(
+        0.03,
+        0,
+        1,
+        "share per month",
+        "share of its gap to the most mature partner a laggard closes each month under a full it_harmonisation_first lever",
+        concept=f"{GIR} (audit, standardise, a single IT strategy)",
+        prior=_u(0.01, 0.06),
+    )
+    cloud_relief: Any = param(
+        0.5,
+        0,
+        1,
+        "share",
+        "share of the legacy burden and of outsourcing lock-in a full neutral cloud platform removes",
+        concept=f"{GIR} (use the cloud: neutral, temporary or transitional)",
+        prior=_u(0.2, 0.8),
+    )
+    service_drag: Any = param(
+        0.3,
+        0,
+        1,
+        "share",
+        "how much the poorest partner's service quality, at its worst, slows harmonisation",
+        concept=f"{G08} problem 10 (poor services in one partner make integration hard)",
+        prior=_u(0.1, 0.5),
+    )
+    underperformance_ratio: Any = param(
+        0.5,
+        0,
+        1,
+        "share of the business case",
+        "a surviving partnership whose realised savings fall below this share is counted as underperforming",
+        concept="DESIGN.md (far less than its business case)",
+        value="definition (a reporting line; the summary also gives the whole distribution)",
+    )
+
+
+@dataclass
+class DecisionParams:
+    """How councils weigh the partnership against going alone, and when they decide (see ``docs/ODD.md``, Decisions)."""
+
+    memory: Any = param(
+        0.08,
+        0.001,
+        1,
+        "share per month",
+        "how fast a council's view of the partnership's value follows what it experiences each month",
+        concept="councils judge the partnership on recent experience (DESIGN.md, agents decide)",
+        prior=_u(0.03, 0.2),
+        reason="a view formed over the last half year to three years",
+    )
+    enthusiasm_months: Any = param(
+        24, 1, 240, "months", "time constant over which early enthusiasm fades", concept=f"{G08} case 04 (initial enthusiasm)", prior=_u(12, 48)
+    )
+    weight_savings: Any = param(
+        0.4,
+        0,
+        1,
+        "share of value",
+        "weight of savings realised against the promise in the value a council sees",
+        concept=f"{G08} problem 01 and 15; case 02 (primary objective)",
+        prior=_u(0.25, 0.55),
+    )
+    weight_service: Any = param(
+        0.2, 0, 1, "share of value", "weight of the service the council receives", concept=f"{G08} cases 04 and 07 (effectiveness)", prior=_u(0.1, 0.3)
+    )
+    weight_fit: Any = param(
+        0.25,
+        0,
+        1,
+        "share of value",
+        "weight of how well the partnership fits the council's strategy and political control",
+        concept=f"{G08} case 03 and problems 06, 07, 12",
+        prior=_u(0.15, 0.35),
+    )
+    weight_trust: Any = param(
+        0.15,
+        0,
+        1,
+        "share of value",
+        "weight of the council's trust in its partners",
+        concept=f"{G08} case 01 (trust between individuals)",
+        prior=_u(0.05, 0.25),
+    )
+    outside_option: Any = param(
+        0.55,
+        0,
+        2,
+        "value",
+        "value of going alone or another arrangement, relative to the value the partnership promised (1)",
+        concept="the outside option of a council (VALIDITY.md 6.2; Elston and Dixon)",
+        prior=_u(0.4, 0.7),
+        reason="the main unknown of the model: calibrated to the UK record (docs/calibration.md)",
+    )
+    exit_cost_mou: Any = param(
+        0.02, 0, 1, "value", "cost of leaving a memorandum of understanding", concept="governance: an MOU is easy to leave", prior=_u(0.0, 0.05)
+    )
+    exit_cost_joint_committee: Any = param(
+        0.08, 0, 1, "value", "cost of leaving a joint committee", concept="governance: joint committee", prior=_u(0.03, 0.15)
+    )
+    exit_cost_lead_authority: Any = param(
+        0.1, 0, 1, "value", "cost of leaving a lead-authority arrangement", concept="governance: lead authority", prior=_u(0.05, 0.2)
+    )
+    exit_cost_company: Any = param(
+        0.15,
+        0,
+        1,
+        "value",
+        "cost of leaving a trading company or commercial venture (shares, contracts, staff transfer)",
+        concept="governance: a company is not easy to leave",
+        prior=_u(0.08, 0.3),
+    )
+    unpick_cost: Any = param(
+        0.15,
+        0,
+        1,
+        "value",
+        "extra cost of leaving a fully harmonised service (re-establishing its own systems and team)",
+        concept=f"{GIR} (investment already sunk; re-establishing a service)",
+        prior=_u(0.05, 0.3),
+    )
+    notice_mou: Any = param(3, 0, 60, "months", "notice before leaving an MOU", concept="governance", integer=True)
+    notice_committee: Any = param(
+        12,
+        0,
+        60,
+        "months",
+        "notice before leaving a joint committee or lead-authority arrangement",
+        concept="governance",
+        value=f"{UK_RECORD}: Tri-borough gave one year's notice, oneSource 15 months",
+        integer=True,
+    )
+    notice_company: Any = param(18, 0, 60, "months", "notice before leaving a trading company or commercial venture", concept="governance", integer=True)
+    noise: Any = param(
+        0.08,
+        0.001,
+        1,
+        "value",
+        "spread of a council's decision around its net value (the scale of the logistic choice)",
+        concept="decisions are probabilistic (DESIGN.md, no clockwork)",
+        prior=_u(0.04, 0.15),
+    )
+    inertia_routine: Any = param(
+        0.25,
+        0,
+        1,
+        "value",
+        "how much worse than going alone the partnership must look before a routine budget decision ends it",
+        concept="status-quo bias of routine decisions",
+        prior=_u(0.1, 0.4),
+    )
+    inertia_reopened: Any = param(
+        0.1,
+        0,
+        1,
+        "value",
+        "the same when an event reopens the question (an election, a new chief executive, a review, a proposal, a shock)",
+        concept="triggers reopen the question (DESIGN.md, agents decide)",
+        prior=_u(0.0, 0.2),
+    )
+    coordination_cost: Any = param(
+        0.03,
+        0,
+        1,
+        "value per partner",
+        "value lost to joint decisions, vetoes, compromises and delays per partner beyond the first, at IT-only scope",
+        concept=ELSTON,
+        prior=_u(0.01, 0.06),
+    )
+    deeper_coordination: Any = param(1.0, 0, 5, "share", "how much deeper sharing beyond IT raises coordination costs", concept=ELSTON, prior=_u(0.5, 2.0))
+    approval_base: Any = param(
+        1.0,
+        -10,
+        10,
+        "log-odds",
+        "log-odds that a council approves the proposal at a decision meeting with no business case to speak of and no concern",
+        concept=f"{G08} case 02 (members and chief executives behind the initiative in principle)",
+        prior=_u(0.0, 2.0),
+    )
+    approval_case: Any = param(
+        3.0,
+        0,
+        10,
+        "log-odds per unit",
+        "how much a compelling business case (strength 0 to 1) raises the log-odds of approval",
+        concept=f"{G08} case 02 (a compelling business case is not enough)",
+        prior=_u(1.5, 4.5),
+    )
+    approval_concern: Any = param(
+        3.0,
+        0,
+        10,
+        "log-odds per unit",
+        "how much a voiced concern (sovereignty, doubt in the in-house team) lowers the log-odds of approval",
+        concept=f"{G08} case 02 (political concerns not voiced early)",
+        prior=_u(1.5, 4.5),
+    )
+    reference_savings: Any = param(
+        1.5, 0.01, 100, "GBP m per year", "promised savings that make an average business case (strength 0.5 at full clarity)", concept=f"{G08} problem 01"
+    )
+    give_up: Any = param(
+        0.1,
+        0,
+        1,
+        "rate per slip",
+        "how fast the chance grows, with each slip after the first, that the proposal is withdrawn (1 - exp(-rate x (slips - 1)))",
+        concept=f"{G08} case 02 (after many months the ideas were shelved)",
+        prior=_u(0.05, 0.3),
+    )
+    settle_months: Any = param(
+        6,
+        0,
+        36,
+        "months",
+        "most months after an election or a new chief executive's arrival before the council reviews the partnership (drawn up to this)",
+        concept="decisions follow their triggers within months (DESIGN.md)",
+        integer=True,
+    )
 
 
 @dataclass
 class LeverParams:
     """A policy lever: when it starts, how strong it is and what it costs."""
 
-    enabled: bool = flag(False, "switch the lever on")
-    start_month: Any = param(0, 0, 600, "month", "month the lever takes effect", value=ASSUMPTION, integer=True)
-    strength: Any = param(0.6, 0, 1, "0 .. 1", "how fully the lever is carried out", value=ASSUMPTION)
-    cost_upfront: Any = param(0.05, 0, 50, "GBP m", "one-off cost at the start month", value=ASSUMPTION)
-    cost_per_year: Any = param(0.02, 0, 50, "GBP m per year", "running cost while the partnership lasts", value=ASSUMPTION)
+    enabled: bool = flag(False, "switch the lever on", value="")
+    start_month: Any = param(0, 0, 600, "month", "month the lever takes effect", value="choice of the user", integer=True)
+    strength: Any = param(0.6, 0, 1, "0 .. 1", "how fully the lever is carried out", prior=_u(0.3, 0.9), reason="levers are rarely carried out in full")
+    cost_upfront: Any = param(0.05, 0, 50, "GBP m", "one-off cost at the start month")
+    cost_per_year: Any = param(0.02, 0, 50, "GBP m per year", "running cost while the partnership lasts")
 
 
 @dataclass
 class ExogenousParams:
-    """Changes from outside the partnership that the cases keep referring to."""
+    """Change from outside the partnership: elections, chief executives, budget pressure, reorganisation."""
 
+    elections: Any = flag(True, "elections happen (switch off to see what they contribute)", concept="DESIGN.md (ablation)", value="")
     control_change_all_out: Any = param(
         0.25,
         0,
         1,
         "probability per election",
         "chance an all-out election changes political control",
+        concept="English local elections",
         value="assumption (order of magnitude of English all-out elections changing control)",
+        prior=_u(0.15, 0.35),
     )
     control_change_thirds: Any = param(
         0.08,
@@ -254,7 +617,9 @@ class ExogenousParams:
         1,
         "probability per election",
         "chance an election by thirds changes political control",
+        concept="English local elections",
         value="assumption (elections by thirds change control less often)",
+        prior=_u(0.04, 0.15),
     )
     control_change_swing: Any = param(
         0.5,
@@ -262,31 +627,37 @@ class ExogenousParams:
         1,
         "share",
         "how far a change of control moves a council's aims towards a new, random orientation",
-        value="assumption (a new administration brings its own aims)",
+        concept=f"{G08} case 03 (changes inevitably happen)",
+        prior=_u(0.25, 0.75),
     )
     control_change_concern: Any = param(
-        0.5,
+        0.3,
         0,
         1,
         "share",
-        "most a change of control can raise sovereignty concern towards 1 (times a random draw)",
+        "most a change of control moves sovereignty concern towards a new, random level",
         concept=f"{G08} problem 07 (sovereignty and power)",
+        prior=_u(0.1, 0.5),
     )
-    control_change_shock: Any = param(
-        0.2,
+    stance: Any = param(
+        0.15,
         0,
         1,
-        "commitment",
-        "commitment a new administration withdraws, scaled by its sovereignty concern",
-        concept=f"{G08} problem 12 (political dogma); case 03 (changes happen)",
+        "value",
+        "most a new administration's doctrine (in-house is best, or outsourcing is) moves the value it puts on going alone",
+        concept=f"{G08} problem 12 (political dogma)",
+        prior=_u(0.05, 0.3),
     )
+    chief_executives: Any = flag(True, "chief executives come and go (switch off to see what they contribute)", concept="DESIGN.md (ablation)", value="")
     turnover_hazard: Any = param(
         1 / 72,
         0,
         1,
         "per month",
-        "monthly chance the chief executive (key decision-maker) announces departure",
-        value="assumption (a chief executive serves about six years)",
+        "monthly chance a chief executive announces their departure",
+        concept=f"{G08} cases 01 and 02",
+        value="assumption (a council chief executive serves about six years)",
+        prior={"dist": "uniform", "low": 1 / 120, "high": 1 / 48},
     )
     turnover_notice_months: Any = param(
         6,
@@ -297,115 +668,47 @@ class ExogenousParams:
         concept=f"{G08} case 02 (a chief executive soon to retire)",
         integer=True,
     )
-    turnover_shock: Any = param(0.05, 0, 1, "commitment", "commitment lost when a new chief executive arrives", value=ASSUMPTION)
+    budget_shocks: Any = flag(True, "budget shocks happen (switch off to see what they contribute)", concept="DESIGN.md (ablation)", value="")
     budget_shock_hazard: Any = param(
         1 / 96,
         0,
         1,
         "per month",
-        "monthly chance a council meets a budget shock",
-        value="assumption (a severe in-year budget pressure about every eight years)",
+        "monthly chance a council meets a severe in-year budget shock",
+        concept="austerity in English local government",
+        prior={"dist": "uniform", "low": 1 / 180, "high": 1 / 48},
     )
-    budget_shock_size: Any = param(
-        0.06, 0, 1, "commitment", "commitment lost to a budget shock, more when the partnership's savings lag its plan", value=ASSUMPTION
+    budget_pressure: Any = param(
+        0.5,
+        0,
+        5,
+        "share",
+        "how much a budget shock raises the weight a council puts on savings (fading over two years)",
+        concept="austerity: savings matter more",
+        prior=_u(0.2, 1.0),
+    )
+    reorganisation: Any = flag(
+        True, "local government reorganisation happens (switch off to see what it contributes)", concept="DESIGN.md (ablation)", value=""
     )
     reorganisation_hazard: Any = param(
         1 / 1200,
         0,
         1,
-        "per month",
-        "monthly chance the partnership's area is reorganised",
-        value="assumption (a local government reorganisation touches an area about once a century)",
+        "per council per month",
+        "monthly chance a council is abolished or merged into a new unitary council",
+        concept="English local government reorganisation",
+        value=(
+            "assumption (order of magnitude of the programme since 2019: Dorset, Buckinghamshire, Northamptonshire, Cumbria, North Yorkshire and Somerset "
+            "replaced about 30 councils in five years; the programme announced in 2024 would replace most remaining districts)"
+        ),
+        prior={"dist": "loguniform", "low": 1 / 2400, "high": 1 / 120},
     )
-    reorganisation_shock: Any = param(
-        0.3, 0, 1, "commitment", "commitment every council loses in a reorganisation", concept=f"{G08} case 05 (after a regional government restructure)"
-    )
-
-
-@dataclass
-class DynamicsParams:
-    """How commitment, trust, harmonisation and savings evolve between shocks."""
-
-    commitment_recovery: Any = param(0.1, 0, 1, "share per month", "pull of commitment back towards its resting level", value=ASSUMPTION)
-    resting_base: Any = param(0.4, 0, 1, "commitment", "resting level of commitment of a council that trusts none of its partners", value=ASSUMPTION)
-    resting_trust: Any = param(
-        0.6,
+    successor_stay: Any = param(
+        0.25,
         0,
         1,
-        "commitment per unit of trust",
-        "how much the council's mean trust in its partners raises its resting commitment",
-        concept=f"{G08} case 01 (early success rests on trust between individuals)",
-    )
-    trust_recovery: Any = param(0.03, 0, 1, "share per month", "rebuilding of pairwise trust towards its initial level", value=ASSUMPTION)
-    trust_to_commitment: Any = param(
-        0.5,
-        0,
-        2,
-        "commitment per unit of trust",
-        "commitment a council loses per unit of trust it loses in its partners",
-        concept=f"{G08} case 01 (trust between individuals)",
-    )
-    disappointment: Any = param(
-        0.01,
-        0,
-        1,
-        "commitment per month",
-        "commitment lost per month when realised savings fall short of the plan, at a full shortfall (not felt during integration)",
-        concept=f"{G08} problems 01 and 15",
-    )
-    cost_resharing: Any = param(
-        0.2,
-        0,
-        2,
-        "commitment per share of size",
-        "commitment the remaining partners lose when a partner of a given size share leaves",
-        concept=f"{G08} case 05; DESIGN.md (costs shared out again)",
-    )
-    maturity_months: Any = param(
-        36, 1, 240, "months", "time constant for the arrangement to bed in after launch", concept=f"{G08} case 01 (a mature arrangement is usually resilient)"
-    )
-    harmonisation_months: Any = param(
-        18, 1, 240, "months", "time constant of IT harmonisation with no legacy IT", concept=f"{GIR} (harmonise, simplify and standardise IT)"
-    )
-    legacy_drag: Any = param(0.4, 0, 1, "share", "how much a full legacy burden slows harmonisation", concept=f"{GIR} (legacy IT makes integration hard)")
-    skills_drag: Any = param(0.3, 0, 1, "share", "how much missing ICT skills slow harmonisation", concept=f"{G08} problem 11; {GIR} (retain IT skills)")
-    optimism_bias: Any = param(
-        0.5,
-        0,
-        1,
-        "share of promised savings",
-        "share of promised savings a wholly unclear business case can never deliver",
-        concept=f"{G08} problem 01; {GIR} (many fail to deliver the promised benefits)",
-    )
-    catch_up_rate: Any = param(
-        0.03,
-        0,
-        1,
-        "share per month",
-        "share of its gap to the most mature partner a laggard closes each month under a full it_harmonisation_first lever",
-        concept=f"{GIR} (audit, standardise, a single IT strategy)",
-    )
-    cloud_relief: Any = param(
-        0.5,
-        0,
-        1,
-        "share",
-        "share of the legacy burden and of outsourcing lock-in a full neutral cloud platform removes",
-        concept=f"{GIR} (use the cloud: neutral, temporary or transitional)",
-    )
-    service_drag: Any = param(
-        0.3,
-        0,
-        1,
-        "share",
-        "how much the poorest partner's service quality, at its worst, slows harmonisation",
-        concept=f"{G08} problem 10 (poor services in one partner make integration hard)",
-    )
-    underperformance_ratio: Any = param(
-        0.5,
-        0,
-        1,
-        "share of the business case",
-        "a surviving partnership whose realised savings fall below this share is underperforming",
-        concept="DESIGN.md (far less than its business case)",
+        "value",
+        "how much the council that succeeds an abolished partner starts out valuing the partnership less (a new council with its own priorities)",
+        concept="English local government reorganisation",
+        prior=_u(0.1, 0.5),
     )

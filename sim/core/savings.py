@@ -1,13 +1,19 @@
 """The savings model: the business case, IT harmonisation, realised savings and who took the rest.
 
-Promised savings (GBP m a year at full scope) ramp up as IT is harmonised after launch:
-the IT stage gives its share of the value (*Getting IT right*: about half of merger value
-is IT synergies, a private-sector figure) and deeper sharing the rest. The business case
-assumes approval on the planned date and harmonisation unhindered by legacy IT. Every
-pound short of it is booked to a cause: a late approval (case 02), a halted deeper stage
-(case 06), partners who left (the cause of their exit), legacy IT and lock-in, an unclear
-business case that promised more than sharing could deliver (Guide 08 problem 01), and
-the shares of potential each mechanism took this month.
+Promised savings (GBP m a year at full scope) come in two parts. The IT part (*Getting IT
+right*: about half of merger value is IT synergies, a private-sector figure) ramps up as IT is
+harmonised; the rest (shared management, processes, other services) ramps up with
+integration, whatever the state of the IT. Where deeper sharing is planned, the rest waits
+for it: the IT stage comes first, and the other services only once the councils accept the
+deeper stage. The business case assumes approval on the planned date and a harmonisation
+that allows for the councils' known legacy IT, skills and services in proportion to its
+clarity (an unclear business case plans as if nothing were in the way). Every pound short
+of it is booked to a cause: a late approval (case 02), a halted deeper stage (case 06),
+partners who left (the cause of their exit), legacy IT and lock-in beyond what the plan
+allowed for, an unclear business case that promised more than sharing could deliver (Guide
+08 problem 01), and the shares of potential each mechanism took this month. What sharing can
+deliver is uncertain (``delivery``, drawn per partnership): realised savings can fall short
+of the plan or exceed it.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ CAUSE_INDEX = np.dtype([("delay", np.int64), ("scope", np.int64), ("legacy", np.
 
 @compiled
 def ramp(months_since_launch: int, time_constant: float) -> float:
-    """Harmonisation reached after ``n`` full months with nothing in the way: ``1 - (1 - 1/T)**n`` (0 before launch).
+    """Share reached after ``n`` full months with nothing in the way: ``1 - (1 - 1/T)**n`` (0 before launch).
 
     Month ``n = 0`` is the first month after approval; harmonisation advances at the end
     of each month, so it is 0 during that first month.
@@ -40,21 +46,62 @@ def ramp(months_since_launch: int, time_constant: float) -> float:
 
 
 @compiled
-def scope_factor(P: Any, i: int, months_since_launch: int, deeper: bool) -> float:
-    """Share of promised savings within the current scope: the IT share until sharing deepens (0 before launch)."""
-    if months_since_launch < 0:
-        return 0.0
-    pp = P.partnership[i]
-    return pp.it_share_of_savings if pp.expansion_month >= 0 and not deeper else 1.0
+def known_drag(P: Any, i: int) -> float:
+    """How much the councils' known legacy IT, ICT skills and service quality slow harmonisation (the factor on its rate, 0 .. 1)."""
+    c0, d = P.council[i], P.dynamics[i]
+    weights, legacy_it, skills, worst = 0.0, 0.0, 0.0, 0.0
+    for k in range(c0.shape[0]):
+        c = c0[k]
+        weights += c.size
+        legacy_it += c.legacy_it * c.size
+        skills += c.ict_skills * c.size
+        worst = max(worst, 1.0 - c.service_quality)
+    if weights <= 0:
+        return 1.0
+    return (1.0 - d.legacy_drag * legacy_it / weights) * (1.0 - d.skills_drag * (1.0 - skills / weights)) * (1.0 - d.service_drag * worst)
 
 
 @compiled
-def planned(P: Any, i: int, month: int) -> float:
+def plan_months(P: Any, i: int) -> float:
+    """Time constant of harmonisation the business case plans with: a clear business case allows for the known legacy IT, skills and services; an unclear one does not."""
+    clarity = P.partnership[i].business_case_clarity
+    return P.dynamics[i].harmonisation_months / (1.0 - clarity * (1.0 - known_drag(P, i)))
+
+
+@compiled
+def other_months(since: int, P: Any, i: int) -> int:
+    """Months the non-IT part of the savings has been coming in by ``since`` months after launch (-1 before it starts): from launch, or from the deeper stage's month where deeper sharing is planned."""
+    start = P.partnership[i].deepening_month
+    return since - max(start, 0) if since >= 0 else -1
+
+
+@compiled
+def other_share(s: StateArrays, P: Any, i: int, since: int, deeper: bool) -> float:
+    """The non-IT part of the promise reached by ``since`` months after launch, if that part is in scope (``deeper``, or no deeper stage planned)."""
+    pp = P.partnership[i]
+    if since < 0 or not (pp.deepening_month < 0 or deeper):
+        return 0.0
+    return (1.0 - pp.it_share_of_savings) * ramp(other_months(since, P, i), pp.integration_months)
+
+
+@compiled
+def deepening_planned(s: StateArrays, P: Any, i: int, since: int) -> bool:
+    """The business case counts on deeper sharing by now: the councils accepted it, and its planned month has come.
+
+    Deeper sharing enters the plan only once accepted (a proposal that falls costs nothing
+    against the plan); a deeper stage that halts later falls short of it.
+    """
+    pp = P.partnership[i]
+    return s.partnership[i].deepened and since >= pp.deepening_month
+
+
+@compiled
+def planned(s: StateArrays, P: Any, i: int, month: int) -> float:
     """Savings (GBP m) the business case of row ``i`` plans for ``month``."""
     pp = P.partnership[i]
     since = month - (pp.approval_months + 1)
-    deeper = pp.expansion_month >= 0 and since >= pp.expansion_month
-    return pp.promised_savings / 12.0 * ramp(since, P.dynamics[i].harmonisation_months) * scope_factor(P, i, since, deeper)
+    it = pp.it_share_of_savings * ramp(since, plan_months(P, i))
+    return pp.promised_savings / 12.0 * (it + other_share(s, P, i, since, deepening_planned(s, P, i, since)))
 
 
 @compiled
@@ -114,19 +161,19 @@ def account(s: StateArrays, P: Any, i: int, month: int, shares: np.ndarray, lost
     n = s.council.shape[1]
     per_month = pp.promised_savings / 12.0
     since = months_since_launch(s, i, month)
-    plan = planned(P, i, month)
-    ideal = ramp(since, P.dynamics[i].harmonisation_months)
-    scope_expected = scope_factor(P, i, since, pp.expansion_month >= 0 and since >= pp.expansion_month)
-    scope_now = scope_factor(P, i, since, s.partnership[i].scope == 1)
-    lost[index.delay] = max(plan - per_month * ideal * scope_expected, 0.0)
+    plan = planned(s, P, i, month)
+    it_ideal = pp.it_share_of_savings * ramp(since, plan_months(P, i))
+    other_expected = other_share(s, P, i, since, deepening_planned(s, P, i, since))
+    lost[index.delay] = max(plan - per_month * (it_ideal + other_expected), 0.0)
     if not launched(s, i):
         return plan, 0.0
-    lost[index.scope] = per_month * ideal * max(scope_expected - scope_now, 0.0)
+    other_now = other_share(s, P, i, since, s.partnership[i].scope == 1)
+    lost[index.scope] = per_month * max(other_expected - other_now, 0.0)
 
     total = 0.0
     for k in range(n):
         total += P.council[i, k].size
-    base = per_month * ideal * scope_now
+    base = per_month * (it_ideal + other_now)
     gone_total = 0.0
     for k in range(n):
         c = s.council[i, k]
@@ -135,11 +182,12 @@ def account(s: StateArrays, P: Any, i: int, month: int, shares: np.ndarray, lost
         if gone > 0 and c.exit_cause >= 0:
             lost[c.exit_cause] += base * gone
     share_in = 1.0 - gone_total
-    potential = per_month * s.partnership[i].harmonisation * scope_now * share_in
-    lost[index.legacy] += max(base * share_in - potential, 0.0)
-    optimism = P.dynamics[i].optimism_bias * (1.0 - pp.business_case_clarity)
-    lost[index.business_case] += potential * optimism
-    potential = potential * (1.0 - optimism)
+    it_now = pp.it_share_of_savings * s.partnership[i].harmonisation
+    lost[index.legacy] += per_month * max(it_ideal - it_now, 0.0) * share_in
+    potential = per_month * (min(it_now, it_ideal) + other_now) * share_in
+    achievable = (1.0 - P.dynamics[i].optimism_bias * (1.0 - pp.business_case_clarity)) * pp.delivery
+    lost[index.business_case] += potential * max(1.0 - achievable, 0.0)
+    potential = potential * achievable + per_month * max(it_now - it_ideal, 0.0) * share_in * achievable
 
     kept = 1.0 - shares[0]
     taken = shares[0]

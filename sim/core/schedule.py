@@ -21,6 +21,7 @@ from numba.core import types
 from numba.extending import NativeValue, models, overload, register_model, typeof_impl, unbox
 
 from sim.core.contract import Month, clear_result
+from sim.core.decisions import open_from
 from sim.core.jit import compiled
 from sim.core.layout import Layout, Slot
 from sim.core.state import StateArrays
@@ -76,27 +77,22 @@ def _unbox_schedule(typ: ScheduleType, obj: Any, c: Any) -> NativeValue:
 
 
 @compiled
-def book(s: StateArrays, i: int, c: int, w: Any, events: Any, first_event: int, last_event: int, takes_trust: bool) -> None:
-    """Add one cause's effect (``w.fx``) to the month's books and empty its buffers; move its events to the log.
+def book(s: StateArrays, i: int, t: int, c: int, w: Any, events: Any, first_event: int, last_event: int, takes_trust: bool) -> None:
+    """Add one cause's effect (``w.fx``) to the month's books and empty its buffers; open the decisions it asks for; move its events to the log.
 
-    Trust lost is clipped to the trust there is and also costs commitment, booked to the
-    same cause. ``takes_trust`` is false for mechanisms that never touch trust (their
-    trust buffer stays zero, so it is not read).
+    Trust lost is clipped to the trust there is. ``takes_trust`` is false for mechanisms
+    that never touch trust (their trust buffer stays zero, so it is not read).
     """
     fx = w.fx
-    loss, trust_loss, trust_weight = w.loss, w.trust_loss, w.trust_weight
-    n = fx.commitment.shape[0]
+    n = fx.value.shape[0]
     for k in range(n):
-        loss[c, k] += fx.commitment[k]
-        fx.commitment[k] = 0.0
+        w.loss[c, k] += fx.value[k]
+        fx.value[k] = 0.0
         if takes_trust:
-            lost = 0.0
             for j in range(n):
                 taken = min(fx.trust[k, j] * s.pairs[i, k, j], s.trust[i, k, j])
                 fx.trust[k, j] = 0.0
-                trust_loss[k, j] += taken
-                lost += taken
-            loss[c, k] += trust_weight[k] * lost
+                w.trust_loss[c, k, j] += taken
     result, totals = fx.result[0], w.totals[0]
     w.shares[c] = min(max(result.savings, 0.0), 1.0)
     totals.cost += result.cost
@@ -105,14 +101,16 @@ def book(s: StateArrays, i: int, c: int, w: Any, events: Any, first_event: int, 
         totals.launch = True
     if result.ends and totals.ended_by == NONE:
         totals.ended_by = c
+        totals.ended_trigger = result.trigger
     clear_result(fx)
+    open_from(s, i, t, fx.opens)
     record(events, i, fx, first_event, last_event)
 
 
 @compiled
 def record(events: Any, i: int, fx: Any, first: int, last: int) -> None:
     """Move the events in ``fx`` to the month's log as kinds ``first`` up to ``last`` (when a log is kept)."""
-    mask, size, partner = events
+    mask, size, partner, _, _ = events
     if mask.shape[1] == 0:
         return
     for e in range(last - first):
@@ -137,8 +135,8 @@ def _each_mechanism(plan, s, P, i, t, owns, w, events):  # type: ignore[no-untyp
     for j, slot in enumerate(plan.slots):
         names[f"step_{j}"] = slot.mechanism.step
         first, last = slot.streams
-        lines.append(f"    step_{j}(s, P, Month(i, t, w.draws[{first}:{last}], w.strengths, w.changed), P.mech[{j}][i], owns[{j}], w.fx)")
-        lines.append(f"    book(s, i, {slot.cause}, w, events, {slot.events[0]}, {slot.events[1]}, {slot.mechanism.takes_trust})")
+        lines.append(f"    step_{j}(s, P, Month(i, t, w.draws[{first}:{last}], w.strengths, w.signals), P.mech[{j}][i], owns[{j}], w.fx)")
+        lines.append(f"    book(s, i, t, {slot.cause}, w, events, {slot.events[0]}, {slot.events[1]}, {slot.mechanism.takes_trust})")
     if not plan.slots:
         lines.append("    return")
     exec("\n".join(lines), names)  # the calls written out from the registry: see the module docstring

@@ -3,9 +3,11 @@
 Per partnership, one record per replication (``(R,)``, :data:`PARTNERSHIP`); per council,
 one record per replication and council (``(R, K)``, :data:`COUNCIL`); per ordered pair of
 councils, ``trust[r, k, j]`` (council k's trust in council j) and ``pairs`` (both active
-and distinct); losses booked to each of the C causes, ``commitment_lost`` ``(C, R, K)`` and
-``savings_lost`` ``(C, R)`` (GBP m). Each mechanism keeps its own state
-(:class:`~sim.core.contract.Own`) in ``own``.
+and distinct); by each of the C causes, ``value_lost`` ``(C, R, K)`` (how much of the value
+each council sees each cause has taken: its view, following experience with a lag),
+``trust_lost`` ``(C, R, K)`` (each council's loss of trust in its partners, by the cause
+that took it) and ``savings_lost`` ``(C, R)`` (GBP m, cumulative). Each mechanism keeps its
+own state (:class:`~sim.core.contract.Own`) in ``own``.
 """
 
 from __future__ import annotations
@@ -24,16 +26,25 @@ RUNNING, SHELVED, COLLAPSED, UNDERPERFORMING, SUSTAINED = 0, 1, 2, 3, 4
 OUTCOMES = ("running", "shelved", "collapsed", "underperforming", "sustained")
 
 #: Per partnership. ``launch_month`` is the index of the first month after approval (so also
-#: the 1-based number of the approval month), -1 before; ``end_cause`` a cause index or -1.
+#: the 1-based number of the approval month), -1 before; ``approval_due`` the month of the next
+#: decision meeting before launch; ``review_due`` the month of the next review of the agreement;
+#: ``scope`` 1 while sharing is deepened beyond IT; ``deepened`` once the councils accepted deeper sharing;
+#: ``it_only`` when the partners agreed to share IT only;
+#: ``end_cause`` a cause index and ``end_trigger`` a :class:`~sim.core.triggers.Trigger`, or -1.
 PARTNERSHIP = np.dtype(
     [
         ("phase", np.int64),
         ("outcome", np.int64),
         ("launch_month", np.int64),
         ("approval_due", np.int64),
+        ("review_due", np.int64),
+        ("slips", np.int64),
         ("scope", np.int64),
+        ("it_only", np.bool_),
+        ("deepened", np.bool_),
         ("end_month", np.int64),
         ("end_cause", np.int64),
+        ("end_trigger", np.int64),
         ("harmonisation", np.float64),
         ("maturity", np.float64),
         ("savings_month", np.float64),
@@ -46,22 +57,39 @@ PARTNERSHIP = np.dtype(
     ],
     align=True,
 )
-#: Per council. ``notice`` counts the months until a departing chief executive's successor arrives.
+#: Per council. ``notice`` counts the months until the council leaves after giving notice (0:
+#: none), ``ceo_notice`` those until a departing chief executive's successor arrives;
+#: ``decision_due`` is the month of a decision an event opened (-1: none) and
+#: ``decision_trigger`` that event; ``approved`` whether it approved the proposal;
+#: ``stance`` the value a new administration's doctrine takes from sharing; ``pressure``
+#: the extra weight a budget shock puts on savings; ``felt`` every kind of outside change
+#: that has reached the council so far (the :class:`~sim.core.exogenous.Signal` flags, or-ed).
 COUNCIL = np.dtype(
     [
         ("active", np.bool_),
-        ("commitment", np.float64),
+        ("approved", np.bool_),
+        ("surfaced", np.bool_),
         ("it_maturity", np.float64),
         ("orientation", np.float64),
         ("sovereignty", np.float64),
+        ("stance", np.float64),
+        ("pressure", np.float64),
         ("exit_month", np.int64),
         ("exit_cause", np.int64),
+        ("exit_trigger", np.int64),
         ("notice", np.int64),
+        ("notice_cause", np.int64),
+        ("notice_trigger", np.int64),
+        ("ceo_notice", np.int64),
+        ("decision_due", np.int64),
+        ("decision_trigger", np.int64),
+        ("notices", np.int64),
+        ("felt", np.int64),
     ],
     align=True,
 )
 
-StateArrays = namedtuple("StateArrays", ["partnership", "council", "trust", "pairs", "commitment_lost", "savings_lost"])
+StateArrays = namedtuple("StateArrays", ["partnership", "council", "trust", "pairs", "value_lost", "trust_lost", "savings_lost"])
 StateArrays.__doc__ = "The state's arrays as compiled code takes them (see the module docstring)."
 
 
@@ -75,14 +103,15 @@ class State:
     council: np.ndarray
     trust: np.ndarray
     pairs: np.ndarray
-    commitment_lost: np.ndarray
+    value_lost: np.ndarray
+    trust_lost: np.ndarray
     savings_lost: np.ndarray
     own: dict[str, Own]
 
     @property
     def arrays(self) -> StateArrays:
         """The arrays compiled code reads and writes (shared with this state)."""
-        return StateArrays(self.partnership, self.council, self.trust, self.pairs, self.commitment_lost, self.savings_lost)
+        return StateArrays(self.partnership, self.council, self.trust, self.pairs, self.value_lost, self.trust_lost, self.savings_lost)
 
     @property
     def running(self) -> np.ndarray:

@@ -1,12 +1,15 @@
 """Councils as Mesa agents: live views of their column of a one-replication kernel state.
 
-A :class:`Council` holds no state of its own. Its changing attributes (commitment, IT
-maturity, orientation, sovereignty concern, trust, whether its champion is in post, when
-and why it left) read the model's kernel arrays, row 0, column ``index``; setting one
-writes the array, so the next month of the kernel sees it (a what-if: the run then no
+A :class:`Council` holds no state of its own. Its changing attributes (IT maturity,
+orientation, sovereignty concern, trust, the value it sees in the partnership and what has
+taken it, whether its champion is in post, whether it has given notice, when and why it
+left) read the model's kernel arrays, row 0, column ``index``; setting one of the writable
+ones writes the array, so the next month of the kernel sees it (a what-if: the run then no
 longer matches the ensemble). Its drawn attributes (size, risk appetite, pace, ...) are
-plain attributes fixed for the run. A council that leaves is removed from the model with
-:meth:`mesa.Agent.remove`.
+plain attributes fixed for the run; setting one is refused, because the kernel reads the
+parameters, not the agent. A council decides (:mod:`sim.core.decisions`):
+:meth:`Council.explain_exit` says, in words, how it would weigh the partnership now. A
+council that leaves is removed from the model with :meth:`mesa.Agent.remove`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim.core import decisions, triggers
 from sim.core.layout import layout
 from sim.core.params import CouncilParams
 
@@ -88,10 +92,60 @@ class Council(mesa.Agent):
         """Still a partner."""
         return bool(self.model.state.council["active"][0, self.index])
 
-    commitment = _Live("commitment", "Commitment to the partnership, 0 .. 1; the council leaves below its ``exit_threshold``.")
     it_maturity = _Live("it_maturity", "Maturity of the council's IT estate and practices, 0 .. 1.")
     orientation = _Live("orientation", "Strategic aim of sharing, 0 a leaner council .. 1 a commercial one.")
     sovereignty_concern = _Live("sovereignty", "Fear of losing sovereignty and identity, 0 .. 1.")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in DRAWN and name in self.__dict__:
+            raise AttributeError(f"{name} is drawn for the run and read by the kernel from the parameters: change it in the scenario, not on the agent")
+        super().__setattr__(name, value)
+
+    @property
+    def value_seen(self) -> float:
+        """The value the council sees in the partnership now, relative to the promise (1): enthusiasm added, every cause's take removed."""
+        m = self.model
+        return float(decisions.value_seen(m.state.arrays, m.P, 0, self.index, m.state.month))
+
+    @property
+    def outside_option(self) -> float:
+        """What leaving is worth to it now: going alone, less the cost of leaving this partnership."""
+        m = self.model
+        return float(decisions.outside(m.state.arrays, m.P, 0))
+
+    @property
+    def notice(self) -> int:
+        """Months until it leaves, having given notice (0: it has not)."""
+        return int(self.model.state.council["notice"][0, self.index])
+
+    @property
+    def taken(self) -> dict[str, float]:
+        """The value each cause has taken from what it sees, by cause label (largest first; causes that took none left out)."""
+        lost = self.model.state.value_lost[:, 0, self.index]
+        plan = layout()
+        return {plan.label(int(c)): float(lost[c]) for c in np.argsort(-lost) if lost[c] > 1e-9}
+
+    def explain_exit(self) -> str:
+        """Why it would leave, or stay, if it weighed the partnership now: in words, with the figures behind them."""
+        m = self.model
+        if not self.active:
+            return f"{self.name} left in month {self.exit_month}, after {triggers.words(m.state.council['exit_trigger'][0, self.index]) or 'a decision'}; {self._cause_words(self.exit_cause)}."
+        value, outside = self.value_seen, self.outside_option
+        chance = float(decisions.leave_probability(m.state.arrays, m.P, 0, self.index, m.state.month, triggers.Trigger.AGREEMENT_REVIEW))
+        taken = list(self.taken.items())[:3]
+        plan = layout()
+        mostly = "; ".join(f"{plan.causes[plan.cause_index[label]].words} {amount:.2f}" for label, amount in taken) or "nothing has taken any"
+        verdict = "would probably leave" if chance > 0.5 else "would probably stay"
+        notice = f" It has given notice and leaves in {self.notice} months unless it withdraws it." if self.notice else ""
+        return (
+            f"{self.name} sees the partnership as worth {value:.2f} of what it promised, against {outside:.2f} for going alone after the cost of leaving."
+            f" Taken so far: {mostly}. Weighing it at a review now, it {verdict} (chance of giving notice {chance:.0%}).{notice}"
+        )
+
+    @staticmethod
+    def _cause_words(label: str) -> str:
+        plan = layout()
+        return f"mostly {plan.causes[plan.cause_index[label]].words}" if label in plan.cause_index else "with no cause to speak of"
 
     @property
     def key_person_present(self) -> bool:
@@ -105,7 +159,7 @@ class Council(mesa.Agent):
 
     @property
     def exit_cause(self) -> str:
-        """Cause label of its exit (the cause that took most of its commitment), or ``"none"``."""
+        """Cause label of its exit (the cause that had taken most of the value it saw when it gave notice), or ``"none"``."""
         return layout().label(int(self.model.state.council["exit_cause"][0, self.index]))
 
     @property
@@ -132,7 +186,6 @@ class Council(mesa.Agent):
         self.model.state.trust[0, self.index, j] = _unit("trust", value)
 
     @property
-    def losses(self) -> dict[str, float]:
-        """Commitment it has lost so far, by cause label (causes that took nothing left out)."""
-        lost = self.model.state.commitment_lost[:, 0, self.index]
-        return {layout().label(int(c)): float(lost[c]) for c in np.flatnonzero(lost)}
+    def exit_trigger(self) -> str:
+        """What opened the decision that made it leave (a trigger label), or ``"none"``."""
+        return triggers.label(int(self.model.state.council["exit_trigger"][0, self.index]))

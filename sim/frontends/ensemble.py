@@ -31,8 +31,9 @@ def simulate(
     log: list[kernel.Event] | None = None,
     observe: Callable[[State, np.ndarray], None] | None = None,
     workers: int = 1,
+    finished: Callable[[State], None] | None = None,
 ) -> Table:
-    """Replication table of replications ``reps`` (appending their events to ``log`` and showing every month to ``observe``, if given).
+    """Replication table of replications ``reps`` (appending their events to ``log``, showing every month to ``observe`` and the final state to ``finished``, if given).
 
     ``points`` and ``point_of_rep`` run several parameter points as one batch (see
     :func:`sim.population.build`); the table then has a ``point`` column.
@@ -40,7 +41,10 @@ def simulate(
     plan = layout()
     ensure_compiled(plan)
     P = population.build(points, seed, reps, point_of_rep, plan)
-    table = replication_table(kernel.run(P, reps, seed, log, observe, workers, plan), P, plan)
+    state = kernel.run(P, reps, seed, log, observe, workers, plan)
+    if finished is not None:
+        finished(state)
+    table = replication_table(state, P, plan)
     if point_of_rep is not None:
         table.columns = {"rep": table.columns["rep"], "point": np.asarray(point_of_rep, np.int64), **{k: v for k, v in table.columns.items() if k != "rep"}}
     return table

@@ -26,7 +26,7 @@ import pandas as pd
 from sim import population
 from sim.config import scenarios
 from sim.config.model import ModelConfig
-from sim.core import kernel
+from sim.core import kernel, triggers
 from sim.core.layout import layout
 from sim.core.state import EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PHASES, PROPOSAL
 from sim.frontends.agents import Council
@@ -40,8 +40,9 @@ MODEL_SERIES = (
     "month",
     "phase",
     "partners",
-    "mean_commitment",
-    "min_commitment",
+    "mean_value_seen",
+    "min_value_seen",
+    "notices",
     "mean_trust",
     "savings_month",
     "planned_month",
@@ -51,7 +52,6 @@ MODEL_SERIES = (
     "outcome",
     "cause",
 )
-LEFT = "left the partnership"
 ENDINGS = {
     "shelved": "the proposal was shelved",
     "collapsed": "the partnership collapsed",
@@ -148,9 +148,9 @@ class PartnershipModel(mesa.Model):
         self.state = kernel.init_state(self.P, reps, self.plan)
         self.events = EventLog()
         self.councils = [Council(self, k) for k in range(config.n_councils)]
-        agent_series: dict[str, object] = {name: name for name in ("name", "commitment", "it_maturity", "key_person_present")}
+        agent_series: dict[str, object] = {name: name for name in ("name", "value_seen", "notice", "it_maturity", "key_person_present")}
         agent_series |= {f"trust_c{j}": functools.partial(Council.trust_in, other=j) for j in range(config.n_councils)}
-        agent_series |= {"exit_month": "exit_month", "exit_cause": "exit_cause"}
+        agent_series |= {"exit_month": "exit_month", "exit_cause": "exit_cause", "exit_trigger": "exit_trigger"}
         self.datacollector = mesa.DataCollector(model_reporters={name: name for name in MODEL_SERIES}, agent_reporters=agent_series)
         self.datacollector.collect(self)
 
@@ -164,8 +164,8 @@ class PartnershipModel(mesa.Model):
         kernel.step(s, self.P, self.seed, log, self.plan)
         self._log_milestones(phase, scope)
         for e in log:
-            self.events.add(e.month, self.names[e.council], e.what, e.cause, e.size, self.names[e.partner] if e.partner >= 0 else "")
-        self._log_exits_and_end()
+            self.events.add(e.month, self.names[e.council], e.what, e.cause, e.size, self.names[e.partner] if e.partner >= 0 else "", e.trigger)
+        self._log_end()
         self.running = bool(s.running[0])
         self.datacollector.collect(self)
         for k in np.flatnonzero(s.council["exit_month"][0] == s.month):
@@ -182,15 +182,13 @@ class PartnershipModel(mesa.Model):
         if scope == 0 and p["scope"] == 1 and now == EXPANSION:
             self.events.add(month, "", "sharing deepened beyond IT into other services")
 
-    def _log_exits_and_end(self) -> None:
-        """Log the councils that left this month and the end of the partnership."""
+    def _log_end(self) -> None:
+        """Log the end of the partnership, with its cause and trigger (councils' exits come from the kernel's log)."""
         s, month = self.state, self.state.month
-        for council in self.councils:
-            if council.exit_month == month:
-                what = f"{LEFT}: its commitment fell to {council.commitment:.2f}, below {council.exit_threshold:.2f}"
-                self.events.add(month, council.name, what, council.exit_cause)
         if not s.running[0]:
-            self.events.add(month, "", ENDINGS[self.outcome], "" if self.cause == "none" else self.cause)
+            self.events.add(
+                month, "", ENDINGS[self.outcome], "" if self.cause == "none" else self.cause, trigger="" if self.trigger == "none" else self.trigger
+            )
 
     @property
     def month(self) -> int:
@@ -218,20 +216,29 @@ class PartnershipModel(mesa.Model):
         return sum(self.state.active[0].tolist())
 
     def _of_partners(self) -> list[float]:
-        """Commitment of each current partner (plain Python: numpy is slow on four numbers)."""
-        s = self.state
-        return [c for c, active in zip(s.council["commitment"][0].tolist(), s.active[0].tolist(), strict=True) if active]
+        """The value each current partner sees."""
+        return [c.value_seen for c in self.councils if c.active]
 
     @property
-    def mean_commitment(self) -> float:
-        """Mean commitment of the current partners (NaN when none is left)."""
+    def mean_value_seen(self) -> float:
+        """Mean value the current partners see, relative to the promise (NaN when none is left)."""
         values = self._of_partners()
         return sum(values) / len(values) if values else float("nan")
 
     @property
-    def min_commitment(self) -> float:
-        """Lowest commitment among the current partners (NaN when none is left)."""
+    def min_value_seen(self) -> float:
+        """Lowest value a current partner sees (NaN when none is left)."""
         return min(self._of_partners(), default=float("nan"))
+
+    @property
+    def notices(self) -> int:
+        """Councils that have given notice and not yet left."""
+        return int((self.state.council["notice"][0] > 0).sum())
+
+    @property
+    def trigger(self) -> str:
+        """Trigger label of the outcome (``"none"`` while running, when sustained or underperforming)."""
+        return triggers.label(int(self.state.partnership["end_trigger"][0]))
 
     @property
     def mean_trust(self) -> float:

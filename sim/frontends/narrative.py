@@ -13,22 +13,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from sim.core import decisions, triggers
 from sim.core.contract import Reading
 from sim.core.layout import layout
 
 UNKNOWN = Reading("size {size:.2f}", adds_up=False)
 PARTNERSHIP = "the partnership"
-COLUMNS = ("month", "council", "cause", "case", "what", "size", "partner", "text")
+COLUMNS = ("month", "council", "cause", "case", "what", "size", "partner", "trigger", "text")
 
 
 @dataclass(frozen=True)
 class Entry:
     """One event: ``council`` is a council's name, or empty for the partnership as a whole.
 
-    ``cause`` is a cause label of :mod:`sim.causes` (empty for a milestone such as the
+    ``cause`` is a cause label of :mod:`sim.core.causes` (empty for a milestone such as the
     launch), ``case`` the case or source it comes from, ``size`` the main effect size
-    (commitment, trust or goodwill lost, a share, or 0), ``partner`` the name of the one
-    partner the event concerns (empty if none in particular).
+    (value, trust or goodwill lost, a share, or 0), ``partner`` the name of the one partner
+    the event concerns (empty if none in particular), ``trigger`` the label of the event
+    that opened the decision (a council's notice, exit, or the end), empty otherwise.
     """
 
     month: int
@@ -38,6 +40,7 @@ class Entry:
     what: str
     size: float = 0.0
     partner: str = ""
+    trigger: str = ""
 
     @property
     def text(self) -> str:
@@ -81,6 +84,15 @@ def explain(cause: str) -> str:
     return f"{c.title} {source(c.case)}"
 
 
+#: The sentences of the councils' decisions (said with their trigger and cause).
+DECISIONS = frozenset(event.what for event in decisions.EVENTS.values())
+
+
+def trigger_words(label: str) -> str:
+    """A trigger label in words (empty for none)."""
+    return triggers.words(triggers.LABELS.index(label)) if label in triggers.LABELS else ""
+
+
 def source(case: str) -> str:
     """The case in brackets: ``(case 01)``, ``(outside change)`` or ``(Getting IT right)``."""
     if not case:
@@ -91,10 +103,20 @@ def source(case: str) -> str:
 
 
 def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float) -> str:
-    """One line of the timeline: ``entry`` over months ``first`` to ``last`` for ``councils``, with effect ``size``."""
+    """One line of the timeline: ``entry`` over months ``first`` to ``last`` for ``councils``, with effect ``size``.
+
+    A decision (a notice, an exit, the end) says what opened it and what had taken most of
+    the value the council saw: "weighed the partnership and gave notice to leave, after an
+    election that changed political control; mostly Misaligned aspirations (case 03)".
+    """
     when = f"Month {first}" if first == last else f"Months {first}-{last}"
     who = ", ".join(c for c in councils if c) or PARTNERSHIP
-    what = " ".join(part for part in (entry.what, source(entry.case)) if part)
+    if entry.trigger and (entry.what in DECISIONS or not entry.council):
+        after = trigger_words(entry.trigger)
+        why = explain(entry.cause)
+        what = entry.what + (f", after {after}" if after else "") + (f"; mostly {why[0].lower() + why[1:]}" if why else "")
+    else:
+        what = " ".join(part for part in (entry.what, source(entry.case)) if part)
     how = reading(entry.what)
     template = how.naming if entry.partner and how.naming else how.template
     shown = "" if template is None or size == 0 else template.format(size=size, partner=entry.partner) + (" in all" if first != last else "")
@@ -113,9 +135,9 @@ class EventLog:
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
-    def add(self, month: int, council: str, what: str, cause: str = "", size: float = 0.0, partner: str = "") -> None:
+    def add(self, month: int, council: str, what: str, cause: str = "", size: float = 0.0, partner: str = "", trigger: str = "") -> None:
         """Log an event; its case is looked up from its cause."""
-        self.entries.append(Entry(month, council, cause, case_of(cause), what, size, partner))
+        self.entries.append(Entry(month, council, cause, case_of(cause), what, size, partner, trigger))
 
     def to_frame(self) -> Any:
         """One row per entry: ``month``, ``council``, ``cause``, ``case``, ``what``, ``size``, ``partner`` and ``text``."""
@@ -125,12 +147,12 @@ class EventLog:
 
     def lines(self) -> list[str]:
         """The timeline, one line per event, councils hit alike in one month together, monthly repeats merged."""
-        groups: dict[tuple[int, str, str, float, str], list[Entry]] = {}
+        groups: dict[tuple[int, str, str, float, str, str], list[Entry]] = {}
         for e in sorted(self.entries, key=lambda e: e.month):
-            groups.setdefault((e.month, e.cause, e.what, e.size, e.partner), []).append(e)
+            groups.setdefault((e.month, e.cause, e.what, e.size, e.partner, e.trigger), []).append(e)
         runs: list[_Run] = []
         open_runs: dict[tuple[str, str, str, tuple[str, ...]], _Run] = {}
-        for (month, cause, what, size, partner), entries in groups.items():
+        for (month, cause, what, size, partner, _), entries in groups.items():
             councils = tuple(e.council for e in entries)
             run = open_runs.get((cause, what, partner, councils))
             if run is not None and run.last == month - 1 and size > 0 and reading(what).adds_up:

@@ -37,11 +37,12 @@ class Sink(Protocol):
 
 @dataclass
 class Sinks:
-    """Where each block goes: tables (replications), the events, the trajectories (each optional)."""
+    """Where each block goes: tables (replications), the events, the trajectories, the final states (each optional)."""
 
     tables: Sequence[Sink] = ()
     events: Sink | None = None
     trajectories: TrajectoryRecorder | None = None
+    states: Sequence[Callable[[State], None]] = ()
 
 
 @dataclass
@@ -79,12 +80,15 @@ def simulate_mesa(config: ModelConfig, reps: np.ndarray, seed: int, log: list[ke
         rows.append(model.table())
         if log is not None:
             index = {name: k for k, name in enumerate(model.names)}
-            log.extend(kernel.Event(int(r), e.month, index.get(e.council, -1), e.cause, e.case, e.what, e.size, index.get(e.partner, -1)) for e in model.events)
+            log.extend(
+                kernel.Event(int(r), e.month, index.get(e.council, -1), e.cause, e.case, e.what, e.size, index.get(e.partner, -1), e.trigger)
+                for e in model.events
+            )
     return Table.concat(rows)
 
 
 def events_table(log: list[kernel.Event], names: list[str]) -> Table:
-    """The event log as a table: rep, month, council, council_name, cause, case, what, size, partner, partner_name."""
+    """The event log as a table: rep, month, council, council_name, cause, case, what, size, partner, partner_name, trigger."""
 
     def name(k: int) -> str:
         return names[k] if k >= 0 else ""
@@ -100,8 +104,20 @@ def events_table(log: list[kernel.Event], names: list[str]) -> Table:
         "size": np.array([e.size for e in log], float),
         "partner": np.array([e.partner for e in log], np.int64),
         "partner_name": np.array([name(e.partner) for e in log], object),
+        "trigger": np.array([e.trigger for e in log], object),
     }
     return Table(columns)
+
+
+def _each(callbacks: Sequence[Callable[[State], None]]) -> Callable[[State], None] | None:
+    if not callbacks:
+        return None
+
+    def call(state: State) -> None:
+        for callback in callbacks:
+            callback(state)
+
+    return call
 
 
 def run_blocks(
@@ -145,7 +161,7 @@ def run_blocks(
         if engine == "mesa":
             table = simulate_mesa(config, reps, seed, log, observe)
         else:
-            table = simulate(config, reps, seed, log=log, observe=observe, workers=workers)
+            table = simulate(config, reps, seed, log=log, observe=observe, workers=workers, finished=_each(sinks.states))
         for sink in sinks.tables:
             sink.write(table)
         if log and sinks.events is not None:

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from sim.core import triggers
 from sim.core.layout import Layout
-from sim.core.params import CouncilParams
+from sim.core.params import CouncilParams, PartnershipParams
 from sim.core.state import OUTCOMES, State
 
 #: Council attributes drawn for each replication (``c{k}_<name>`` columns).
@@ -63,25 +64,32 @@ class Table:
 
 
 def replication_table(s: State, P: Any, plan: Layout) -> Table:
-    """One row per replication of a finished run.
+    """One row per replication of a finished run (``docs/results.md`` documents every column).
 
     Columns: ``rep``, ``outcome``, ``end_month`` (month the partnership was shelved or
-    collapsed, or its horizon), ``cause`` and ``case`` (see ``docs/ODD.md`` for the rules),
-    ``launch_month`` (month of approval, -1 if never), ``realised_savings``,
-    ``business_case``, ``investment_cost``, ``lever_cost``, ``other_cost``, ``net_savings``
-    (GBP m), ``exits``; per cause ``savings_lost_<cause>`` (GBP m) and
-    ``commitment_lost_<cause>`` (summed over councils); and per council
-    ``c{k}_exit_month``, ``c{k}_exit_cause`` and the attributes drawn (``c{k}_<attribute>``,
-    categories as labels). Months count from 1.
+    collapsed, or its horizon), ``cause``, ``case`` and ``trigger`` of its end (see
+    ``docs/ODD.md`` for the rules), ``launch_month`` (month of approval, -1 if never),
+    ``realised_savings``, ``business_case``, ``investment_cost``, ``lever_cost``,
+    ``other_cost``, ``net_savings`` (GBP m), ``exits`` and ``notices`` (councils that left,
+    notices given); per cause ``savings_lost_<cause>`` (GBP m) and ``value_lost_<cause>``
+    (the value it had taken, in units of the promise, averaged over councils, at the end or
+    at each council's exit); the partnership's own parameters as drawn (``governance``,
+    ``deepening_month``, ...; categories as labels); and per council ``c{k}_exit_month``,
+    ``c{k}_exit_cause``, ``c{k}_exit_trigger``, ``c{k}_value_seen`` and the attributes
+    drawn (``c{k}_<attribute>``). Months count from 1.
     """
     part, council = s.partnership, s.council
     cause_labels = (*(c.label for c in plan.causes), "none")
     case_labels = tuple(dict.fromkeys((*(c.case for c in plan.causes), "")))
     case_code = np.array([case_labels.index(c.case) for c in plan.causes] + [case_labels.index("")], np.int64)
-    none = len(plan.causes)
+    trigger_labels = (*triggers.LABELS, "none")
+    none, no_trigger = len(plan.causes), len(triggers.LABELS)
 
     def cause_codes(index: np.ndarray) -> np.ndarray:
         return np.where(index < 0, none, index)
+
+    def trigger_codes(index: np.ndarray) -> np.ndarray:
+        return np.where(index < 0, no_trigger, index)
 
     end_cause = cause_codes(part["end_cause"])
     columns: dict[str, np.ndarray] = {
@@ -90,6 +98,7 @@ def replication_table(s: State, P: Any, plan: Layout) -> Table:
         "end_month": part["end_month"].copy(),
         "cause": end_cause,
         "case": case_code[end_cause],
+        "trigger": trigger_codes(part["end_trigger"]),
         "launch_month": part["launch_month"].copy(),
         "realised_savings": part["realised_savings"].copy(),
         "business_case": part["business_case"].copy(),
@@ -97,20 +106,41 @@ def replication_table(s: State, P: Any, plan: Layout) -> Table:
         "lever_cost": part["lever_cost"].copy(),
         "other_cost": part["other_cost"].copy(),
         "net_savings": part["realised_savings"] - part["investment_cost"] - part["lever_cost"] - part["other_cost"],
-        "exits": (~council["active"]).sum(axis=1),
+        "exits": (council["exit_month"] >= 0).sum(axis=1),
+        "notices": council["notices"].sum(axis=1),
     }
-    labels: dict[str, tuple[str, ...]] = {"outcome": OUTCOMES[1:], "cause": cause_labels, "case": case_labels}
+    labels: dict[str, tuple[str, ...]] = {"outcome": OUTCOMES[1:], "cause": cause_labels, "case": case_labels, "trigger": trigger_labels}
     for c, cause in enumerate(plan.causes):
         columns[f"savings_lost_{cause.label}"] = s.savings_lost[c].copy()
     for c, cause in enumerate(plan.causes):
-        columns[f"commitment_lost_{cause.label}"] = s.commitment_lost[c].sum(axis=1)
-    specs = {f.name: f.metadata["spec"] for f in fields(CouncilParams)}
+        columns[f"value_lost_{cause.label}"] = s.value_lost[c].mean(axis=1)
+    for name, spec in _specs(PartnershipParams).items():
+        if spec.unit not in ("text", "flag"):
+            columns[name] = P.partnership[name].copy()
+            if spec.choices:
+                labels[name] = spec.choices
+    seen = value_seen(s, P)
+    specs = _specs(CouncilParams)
     for k in range(council.shape[1]):
         columns[f"c{k}_exit_month"] = council["exit_month"][:, k].copy()
         columns[f"c{k}_exit_cause"] = cause_codes(council["exit_cause"][:, k])
+        columns[f"c{k}_exit_trigger"] = trigger_codes(council["exit_trigger"][:, k])
+        columns[f"c{k}_value_seen"] = seen[:, k]
         labels[f"c{k}_exit_cause"] = cause_labels
+        labels[f"c{k}_exit_trigger"] = trigger_labels
         for name in COUNCIL_COLUMNS:
             columns[f"c{k}_{name}"] = P.council[name][:, k].copy()
             if specs[name].choices:
                 labels[f"c{k}_{name}"] = specs[name].choices
     return Table(columns, labels)
+
+
+def value_seen(s: State, P: Any) -> np.ndarray:
+    """``(R, K)``: the value each council saw at the end (or when it left), relative to the promise (see :mod:`sim.core.decisions`)."""
+    months = np.where(s.council["exit_month"] >= 0, s.council["exit_month"] - 1, np.maximum(s.partnership["end_month"][:, None] - 1, 0))
+    fading = P.partnership["enthusiasm"][:, None] * np.exp(-months / P.decisions["enthusiasm_months"][:, None])
+    return 1.0 + fading - s.value_lost.sum(axis=0)
+
+
+def _specs(cls: type) -> dict[str, Any]:
+    return {f.name: f.metadata["spec"] for f in fields(cls)}

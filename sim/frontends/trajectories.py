@@ -61,7 +61,14 @@ class Variable:
 
 VARIABLES: tuple[Variable, ...] = (
     Variable("partners", "councils still in the partnership", 0.0, MAX_COUNCILS, MAX_COUNCILS, lambda s: s.active.sum(axis=1).astype(float)),
-    Variable("commitment", "mean commitment of the councils still in", 0.0, 1.0, STEPS, lambda s: _mean_over_active(s.council["commitment"], s.active)),
+    Variable(
+        "value_seen",
+        "mean value the councils still in see, relative to the promise (enthusiasm left out)",
+        -1.0,
+        2.0,
+        STEPS,
+        lambda s: _mean_over_active(1.0 - s.value_lost.sum(axis=0), s.active),
+    ),
     Variable("trust", "mean trust between the councils still in", 0.0, 1.0, STEPS, _mean_trust),
     Variable("harmonisation", "IT harmonisation reached", 0.0, 1.0, STEPS, lambda s: s.partnership["harmonisation"]),
     Variable("maturity", "maturity of the arrangement", 0.0, 1.0, STEPS, lambda s: s.partnership["maturity"]),

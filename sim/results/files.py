@@ -38,6 +38,7 @@ EVENT_SCHEMA = pa.schema(
         ("size", pa.float64()),
         ("partner", pa.int64()),
         ("partner_name", pa.string()),
+        ("trigger", pa.string()),
     ]
 )
 

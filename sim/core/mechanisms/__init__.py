@@ -1,4 +1,4 @@
-"""The failure mechanisms, one module per case of Guide 08, in the order they run each month.
+"""The failure mechanisms, one module per case of Guide 08 (and one for working together), in the order they run each month.
 
 Every module ends with one :class:`~sim.core.contract.Mechanism`, its contract. The
 registry below is the only list of them: the kernel lays out streams, events and causes
@@ -23,6 +23,7 @@ from sim.core.mechanisms import (
     case05_commercial_venture,
     case06_scope_tension,
     case07_premature_rebrand,
+    coordination,
 )
 
 #: The package's mechanisms in the order they run each month.
@@ -34,6 +35,7 @@ MECHANISMS: tuple[Mechanism, ...] = (
     case05_commercial_venture.MECHANISM,
     case06_scope_tension.MECHANISM,
     case07_premature_rebrand.MECHANISM,
+    coordination.MECHANISM,
 )
 
 _extra: list[Mechanism] = []

@@ -1,11 +1,18 @@
 """Case 01, over-dependency on key personnel (Guide 08).
 
-A champion (a political or executive sponsor, or a specialist in technology, contracts or
-negotiation) can leave at any time. The trust built between individuals then drops, and
-the council's commitment keeps eroding while the post is empty; a mature, bedded-in
-arrangement is usually resilient, so the blow shrinks as the partnership matures. Key
-learning: assess the risk and keep a continuity plan for the loss of key people (lever
-``continuity_plan``).
+Each council has a champion: its chief executive, its political leader, or a specialist
+(technology, contracts, negotiation), who advocates and drives the partnership. The
+champion goes when the chief executive leaves, when an election changes political control,
+when the council is reorganised, or (a specialist) when they move on. The trust built
+between individuals then drops; and while nobody takes their place the council's part in the
+partnership erodes, gradually: the champion's advocacy, which carried the more cautious
+colleagues, is missed, and effectiveness falls (savings and the service the council
+receives), a specialist's capability going with them. The case's example of a chief
+executive's departure leading to a gradual erosion and finally a collapse is one possible
+path (through the councils' decisions); a mature, bedded-in arrangement is usually
+resilient, so exposure shrinks as the partnership matures. A new champion emerges in time.
+Key learning: a champion is valuable, but assess the risk and keep a continuity plan for
+the loss of key people (lever ``continuity_plan``: less trust lost, a successor sooner).
 """
 
 from __future__ import annotations
@@ -16,50 +23,102 @@ from typing import Any
 
 import numpy as np
 
-from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, note
+from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, note, take_savings
 from sim.core.declare import G08, param
+from sim.core.exogenous import Signal
 from sim.core.jit import compiled
 from sim.core.levers import CONTINUITY_PLAN
-from sim.core.state import StateArrays
+from sim.core.params import CHAMPIONS
+from sim.core.state import StateArrays, launched
 
 CASE = f"{G08} case 01"
+CHIEF_EXECUTIVE, POLITICAL_LEADER, SPECIALIST = (CHAMPIONS.index(c) for c in ("chief_executive", "political_leader", "specialist"))
+
+
+def _u(low: float, high: float) -> dict[str, Any]:
+    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
 class Params(MechanismParams):
     """Case 01 parameters."""
 
-    leave_hazard: float = param(
-        1 / 72, 0, 1, "per month", "monthly chance a council's champion leaves", concept=CASE, value="assumption (a champion moves on after about six years)"
+    specialist_hazard: float = param(
+        1 / 60, 0, 1, "per month", "monthly chance a specialist champion moves on", concept=CASE, prior={"dist": "uniform", "low": 1 / 120, "high": 1 / 36}
+    )
+    succession: float = param(
+        1 / 24,
+        0,
+        1,
+        "per month",
+        "monthly chance a new champion takes up the role once the post is empty (trust between individuals takes time)",
+        concept=f"{CASE} (trust developed between individuals)",
+        prior=_u(1 / 48, 1 / 12),
     )
     trust_drop: float = param(
         0.3,
         0,
         1,
         "trust",
-        "trust lost between the council and each partner when its champion leaves, at full dependency",
+        "trust lost between the council and each partner when its champion leaves, at full exposure",
         concept=f"{CASE} (trust breaks down when they move on)",
+        prior=_u(0.1, 0.5),
     )
-    erosion: float = param(
-        0.01,
+    erosion_months: float = param(
+        12,
+        1,
+        120,
+        "months",
+        "time constant of the erosion of the council's part while nobody champions it",
+        concept=f"{CASE} (a gradual erosion)",
+        prior=_u(6, 24),
+    )
+    advocacy: float = param(
+        0.5,
         0,
         1,
-        "commitment per month",
-        "commitment eroded each month the post stays empty, at full dependency",
-        concept=f"{CASE} (gradual erosion after a chief executive left)",
+        "value",
+        "value the champion's advocacy adds for a council fully dependent on it (lost as the council's part erodes)",
+        concept=f"{CASE} (a catalyst for the faint-hearted or more cautious colleagues)",
+        prior=_u(0.25, 0.7),
     )
-    vacancy_months: float = param(12, 0, 120, "months", "months until a successor champion is in post", concept=CASE, integer=True)
+    effectiveness: float = param(
+        0.3,
+        0,
+        1,
+        "share",
+        "effectiveness lost at full exposure and full erosion (share of its savings and of the service it receives)",
+        concept=f"{CASE} (significantly reduced effectiveness)",
+        prior=_u(0.2, 0.6),
+    )
     resilience: float = param(
-        0.8, 0, 1, "share", "share of the blow a fully mature arrangement absorbs", concept=f"{CASE} (a successful model is usually resilient)"
+        0.8,
+        0,
+        1,
+        "share",
+        "share of the exposure a fully mature arrangement absorbs",
+        concept=f"{CASE} (a successful model is usually resilient)",
+        prior=_u(0.5, 0.95),
     )
-    continuity_trust_kept: float = param(0.7, 0, 1, "share", "share of the trust drop a full continuity plan prevents", concept=f"{CASE} key learning")
-    continuity_vacancy_cut: float = param(0.6, 0, 1, "share", "share of the vacancy a full continuity plan removes", concept=f"{CASE} key learning")
+    continuity_trust_kept: float = param(
+        0.5, 0, 1, "share", "share of the trust drop a full continuity plan prevents", concept=f"{CASE} key learning", prior=_u(0.2, 0.8)
+    )
+    continuity_succession: float = param(
+        2.0,
+        0,
+        10,
+        "share",
+        "how much a full continuity plan raises the monthly chance of a successor (1: doubles it)",
+        concept=f"{CASE} key learning",
+        prior=_u(0.5, 3.0),
+    )
 
 
 class Stream(IntEnum):
     """Random streams."""
 
     LEAVE = 0
+    SUCCEED = 1
 
 
 class Ev(IntEnum):
@@ -70,38 +129,68 @@ class Ev(IntEnum):
 
 
 @compiled
-def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
-    """A champion leaves; trust drops and commitment erodes until a successor arrives.
+def exposure(s: StateArrays, P: Any, q: Any, i: int, k: int) -> float:
+    """How exposed council k's part is to losing its champion: its dependency, less what the arrangement's maturity absorbs."""
+    return P.council[i, k].key_person_dependency * (1.0 - q.resilience * s.partnership[i].maturity)
 
-    Reads key-person dependency, pairwise trust, the arrangement's maturity and the
-    continuity plan; changes trust, commitment and the council's vacancy.
+
+@compiled
+def champion_goes(s: StateArrays, P: Any, m: Month, q: Any, k: int) -> bool:
+    """Council k's champion goes this month: with the chief executive, with a change of control, with a reorganisation, or (a specialist) by chance."""
+    kind = P.council[m.i, k].champion
+    signals = m.signals[k]
+    if signals & Signal.REORGANISED:
+        return True
+    if kind == CHIEF_EXECUTIVE:
+        return signals & Signal.CHIEF_EXECUTIVE_LEFT != 0
+    if kind == POLITICAL_LEADER:
+        return signals & Signal.CONTROL_CHANGED != 0
+    return m.draws[Stream.LEAVE, k] < q.specialist_hazard
+
+
+@compiled
+def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
+    """A champion goes; trust drops and the council's part erodes until a successor takes up the role.
+
+    Reads key-person dependency, who the champion is, pairwise trust, the arrangement's
+    maturity, this month's signals and the continuity plan; changes trust, the savings the
+    partnership realises, and the value (service) each council sees.
     """
     i = m.i
     n = s.council.shape[1]
     if not q.enabled:
         return
     plan = m.levers[CONTINUITY_PLAN]
+    weight = P.decisions[i].weight_service
+    lost, sizes = 0.0, 0.0
     for k in range(n):
         if not s.council[i, k].active:
             continue
-        exposure = P.council[i, k].key_person_dependency * (1.0 - q.resilience * s.partnership[i].maturity)
         mine = own.council[i, k]
-        if mine.present and m.draws[Stream.LEAVE, k] < q.leave_hazard:
-            drop = q.trust_drop * exposure * (1.0 - q.continuity_trust_kept * plan)
-            for j in range(n):
-                if s.pairs[i, k, j]:  # trust breaks down both ways
-                    fx.trust[k, j] += drop
-                    fx.trust[j, k] += drop
+        exposed = exposure(s, P, q, i, k)
+        if mine.present and champion_goes(s, P, m, q, k):
             mine.present = False
-            mine.vacancy = max(np.int64(np.rint(q.vacancy_months * (1.0 - q.continuity_vacancy_cut * plan))), 0)
-            note(fx, Ev.CHAMPION_LEFT, k, drop)
-        elif not mine.present:
-            fx.commitment[k] = q.erosion * exposure
-            vacancy = mine.vacancy - 1
-            if vacancy <= 0:
-                mine.present = True
-                note(fx, Ev.SUCCESSOR_ARRIVED, k, 0.0)
-            mine.vacancy = max(vacancy, 0)
+            if launched(s, i):
+                drop = q.trust_drop * exposed * (1.0 - q.continuity_trust_kept * plan)
+                for j in range(n):
+                    if s.pairs[i, k, j]:  # trust between individuals breaks down both ways
+                        fx.trust[k, j] += drop
+                        fx.trust[j, k] += drop
+                note(fx, Ev.CHAMPION_LEFT, k, drop)
+        elif not mine.present and m.draws[Stream.SUCCEED, k] < q.succession * (1.0 + q.continuity_succession * plan):
+            mine.present = True
+            note(fx, Ev.SUCCESSOR_ARRIVED, k, mine.erosion)
+        if mine.present:
+            mine.erosion -= mine.erosion / q.erosion_months
+        else:
+            mine.erosion += (exposed - mine.erosion) / q.erosion_months
+        if launched(s, i):
+            fx.value[k] = (q.advocacy + weight * q.effectiveness) * mine.erosion
+            size = P.council[i, k].size
+            lost += q.effectiveness * mine.erosion * size
+            sizes += size
+    if sizes > 0:
+        take_savings(fx, lost / sizes)
 
 
 MECHANISM = Mechanism(
@@ -111,12 +200,13 @@ MECHANISM = Mechanism(
     title="Over-dependency on key personnel",
     params=Params,
     step=step,
+    value="a champion's departure takes trust between individuals, then erodes effectiveness (savings and service) until a successor takes up the role",
     streams=Stream,
     events={
         Ev.CHAMPION_LEFT: Event("its champion left", Reading("trust with partners -{size:.2f}")),
-        Ev.SUCCESSOR_ARRIVED: Event("a new champion took up post"),
+        Ev.SUCCESSOR_ARRIVED: Event("a new champion took up the role", Reading("after an erosion of {size:.2f}", adds_up=False)),
     },
-    reads=("key_person_dependency",),
+    reads=("key_person_dependency", "champion", "size"),
     takes_trust=True,
-    own=OwnState(council={"present": (np.bool_, True), "vacancy": (np.int64, 0)}),
+    own=OwnState(council={"present": (np.bool_, True), "erosion": (np.float64, 0.0)}),
 )

@@ -1,30 +1,44 @@
-"""Case 02, two neighbouring district councils: the business case slips and is shelved (Guide 08).
+"""Case 02, two neighbouring district councils: the decision slips and the proposal is shelved (Guide 08).
 
-At each decision point every council that has not yet approved decides; the proposal
-goes ahead once all have approved. A council whose chief executive is about to change
-defers; concerns that were not voiced early (loss of sovereignty, doubt that the in-house
-team can lead the change) surface after the first slip and lower the chance of approval.
-Each slip costs the councils' patience, more for a fast-paced one; after too many slips
-the proposal is shelved. Key learning: agree the decision process (timescale and approval
-level) in advance and watch for warning signals such as a change of decision-maker or
-repeated slippage (lever ``agreed_decision_process``).
+Before launch, the councils decide at decision meetings. Each council that has not yet
+approved weighs the proposal (:func:`sim.core.decisions.approval_probability`): a compelling
+business case raises the chance of approval without being enough; political concerns that
+were not voiced early (loss of sovereignty, doubt that the in-house team can lead the
+change) surface at a meeting and weigh against it; a council whose chief executive is about
+to leave feels unable to decide and defers. When not every council approves, the decision
+slips to a later meeting, each slip wearing down the proposal's appeal, and after repeated
+slippage a council may withdraw: the proposal is shelved. Its trigger is what happened at
+that decisive meeting: a chief executive about to leave, a concern that surfaced, or
+repeated slippage. Key learning: agree the decision process (timescale, approval level) in
+advance, and watch for warning signals (lever ``agreed_decision_process``): concerns are
+voiced early and meetings come sooner; a council whose chief executive is leaving involves
+the successor instead of deferring, or the decision is re-timed to the successor's
+arrival rather than slipping; after repeated slippage the process escalates and the
+concerns are settled openly.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 import numpy as np
 
-from sim.core.contract import LOST_COMMITMENT, Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, approve, end_partnership, lifted, note
+from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, approve, end_partnership, lifted, note
+from sim.core.decisions import approval_probability
 from sim.core.declare import G08, param
 from sim.core.jit import compiled
 from sim.core.levers import AGREED_DECISION_PROCESS
 from sim.core.state import PROPOSAL, StateArrays
+from sim.core.triggers import Trigger
 
 CASE = f"{G08} case 02"
+
+
+def _u(low: float, high: float) -> dict[str, Any]:
+    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
@@ -34,45 +48,64 @@ class Params(MechanismParams):
     iteration_months: float = param(
         3, 1, 24, "months", "months one more iteration of the business case takes", concept=f"{CASE} (many iterations and refinements)", integer=True
     )
-    refusal: float = param(
+    surfacing: float = param(
+        0.25,
+        0,
+        1,
+        "probability per meeting",
+        "chance that a council's concern, not voiced early, surfaces at a decision meeting",
+        concept=f"{CASE} (political concerns, not voiced early on)",
+        prior=_u(0.15, 0.6),
+    )
+    fatigue: float = param(
+        0.25,
+        0,
+        5,
+        "log-odds per slip",
+        "how much each slip wears down the chance of approval",
+        concept=f"{CASE} (after many months of preparation)",
+        prior=_u(0.1, 0.5),
+    )
+    clarity_speedup: float = param(
         0.5,
         0,
         1,
-        "probability",
-        "chance a council does not approve at a decision point when nothing of the decision process is agreed and no concern has surfaced",
-        concept=CASE,
+        "share",
+        "share of an iteration's length a fully agreed decision process saves",
+        concept=f"{CASE} key learning (agree the timescale)",
+        prior=_u(0.2, 0.7),
     )
-    concern_weight: float = param(
-        0.8, 0, 1, "probability", "chance of approval lost to a fully surfaced, unvoiced concern", concept=f"{CASE} (political concerns not voiced early)"
-    )
-    fatigue: float = param(
-        0.04,
+    successor_involved: float = param(
+        0.8,
         0,
         1,
-        "commitment per slip",
-        "commitment a council of middling pace loses at each slip",
-        concept=f"{CASE} (after many months the ideas were shelved)",
+        "share",
+        "share of deferrals a watched process avoids by involving the successor of a departing chief executive",
+        concept=f"{CASE} key learning (a change in key decision-makers is a warning signal)",
+        prior=_u(0.5, 1.0),
     )
-    clarity_speedup: float = param(
-        0.5, 0, 1, "share", "share of an iteration's length a fully agreed decision process saves", concept=f"{CASE} key learning (agree the timescale)"
-    )
-    max_slips: float = param(
-        6,
+    escalate_after: float = param(
+        2,
         1,
-        100,
+        20,
         "slips",
-        "slips after which the proposal is shelved",
-        concept=f"{CASE} (after many months of preparation the ideas were shelved)",
+        "slips after which a watched process escalates and settles the concerns openly",
+        concept=f"{CASE} key learning (repeated slippage is a warning signal)",
         integer=True,
     )
-    fatigue_growth: float = param(0.25, 0, 2, "share per slip", "how much each further slip adds to the fatigue", concept=f"{G08} problem 04 (frustration)")
+    settled: float = param(
+        0.6, 0, 1, "share", "share of a concern's weight that escalating and settling it openly removes", concept=f"{CASE} key learning", prior=_u(0.3, 0.9)
+    )
 
 
 class Stream(IntEnum):
     """Random streams."""
 
     APPROVE = 0
-    FOREWARNED = 1
+    SURFACE = 1
+    WATCH = 2
+    GIVE_UP = 3
+    VOICE = 4
 
 
 class Ev(IntEnum):
@@ -80,57 +113,91 @@ class Ev(IntEnum):
 
     SLIPPED = 0
     DEFERRED = 1
+    SURFACED = 2
+    RETIMED = 3
+    APPROVED = 4
 
 
 @compiled
-def clarity(P: Any, i: int, strength: float) -> float:
-    """Decision-process clarity of row ``i`` with the ``agreed_decision_process`` lever at ``strength``."""
-    return lifted(P.partnership[i].decision_clarity, strength)
-
-
-@compiled
-def pending(s: StateArrays, m: Month, i: int, k: int, watched: float) -> bool:
-    """Council k defers: its chief executive is about to change and it was not forewarned to decide anyway."""
-    return s.council[i, k].notice > 0 and not m.draws[Stream.FOREWARNED, k] < watched
+def concern(s: StateArrays, P: Any, i: int, k: int) -> float:
+    """Council k's political concern, 0 .. 1: loss of sovereignty, or doubt that the in-house team can lead the change."""
+    return max(s.council[i, k].sovereignty, 1.0 - P.council[i, k].inhouse_confidence)
 
 
 @compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
-    """Decide at each decision point: approve (launch) or slip, with fatigue booked here.
+    """Hold a decision meeting when one is due: each council approves, defers or lets the decision slip; after repeated slippage a council may withdraw.
 
-    Reads decision-process clarity, sovereignty concern, confidence in the in-house team,
-    pace and a pending change of chief executive; changes the approval date and commitment.
+    Reads the business case, decision-process clarity, sovereignty concern, confidence in
+    the in-house team, a pending change of chief executive and the lever; changes the
+    date of the next meeting and whether the proposal is approved or shelved.
     """
     i, t = m.i, m.t
     n = s.council.shape[1]
-    if not (s.partnership[i].phase == PROPOSAL and t >= s.partnership[i].approval_due):
+    p = s.partnership[i]
+    if not (p.phase == PROPOSAL and t >= p.approval_due):
         return
     if not q.enabled:
         approve(fx)  # with the process switched off, approval comes on the planned date
         return
     watched = m.levers[AGREED_DECISION_PROCESS]
-    c = clarity(P, i, watched)
-    approved = True
-    slips = own.partnership[i].slips
+    clarity = lifted(P.partnership[i].decision_clarity, watched)
+    escalated = watched > 0 and p.slips >= q.escalate_after
+    everyone = True
+    retimed = False
     for k in range(n):
+        c = s.council[i, k]
         mine = own.council[i, k]
-        hidden = max(s.council[i, k].sovereignty, 1.0 - P.council[i, k].inhouse_confidence) * (1.0 - c)
-        p_approve = 1.0 - q.refusal * (1.0 - c) - q.concern_weight * hidden * mine.surfaced
-        mine.approved = mine.approved or (m.draws[Stream.APPROVE, k] < p_approve and not pending(s, m, i, k, watched))
-        approved = approved and (mine.approved or not s.council[i, k].active)
-    if approved:
+        mine.trigger = -1
+        if not c.active or c.approved:
+            continue
+        if c.ceo_notice > 0 and not m.draws[Stream.WATCH, k] < watched * q.successor_involved:
+            everyone = False
+            mine.trigger = Trigger.CHIEF_EXECUTIVE_LEAVING
+            if watched > 0:  # a watched process waits for the successor instead of letting the decision slip
+                retimed = True
+                note(fx, Ev.RETIMED, k, float(c.ceo_notice))
+            else:
+                note(fx, Ev.DEFERRED, k, float(c.ceo_notice))
+            continue
+        if p.slips == 0 and mine.trigger < 0 and not mine.voiced and m.draws[Stream.VOICE, k] < clarity:
+            mine.voiced = True  # an agreed process brings concerns out at the start, where they are settled openly
+        elif not c.surfaced and not mine.voiced and m.draws[Stream.SURFACE, k] < q.surfacing:
+            c.surfaced = True
+            mine.trigger = Trigger.CONCERN_SURFACED
+            note(fx, Ev.SURFACED, k, concern(s, P, i, k))
+        weight = (1.0 - q.settled) if mine.voiced or (c.surfaced and escalated) else (1.0 if c.surfaced else 0.0)
+        chance = approval_probability(
+            P, i, P.partnership[i].business_case_clarity, concern(s, P, i, k) * weight + q.fatigue * p.slips / P.decisions[i].approval_concern
+        )
+        if m.draws[Stream.APPROVE, k] < chance:
+            c.approved = True
+            note(fx, Ev.APPROVED, k, chance)
+        else:
+            everyone = False
+    if everyone:
         approve(fx)
         return
+    ceo_wait = 0
     for k in range(n):
-        mine = own.council[i, k]
-        if s.council[i, k].active and not mine.approved:
-            fx.commitment[k] = q.fatigue * (0.5 + P.council[i, k].pace) * (1.0 + q.fatigue_growth * slips)
-            mine.surfaced = True
-            note(fx, Ev.DEFERRED if pending(s, m, i, k, watched) else Ev.SLIPPED, k, fx.commitment[k])
-    s.partnership[i].approval_due = t + max(1, np.int64(np.rint(q.iteration_months * (1.0 - q.clarity_speedup * c))))
-    own.partnership[i].slips = slips + 1
-    if slips + 1 >= q.max_slips:
-        end_partnership(fx)
+        if s.council[i, k].active and s.council[i, k].ceo_notice > ceo_wait:
+            ceo_wait = s.council[i, k].ceo_notice
+    if retimed:
+        p.approval_due = t + ceo_wait + 1
+        return
+    p.slips += 1
+    p.approval_due = t + max(1, np.int64(np.rint(q.iteration_months * (1.0 - q.clarity_speedup * clarity))))
+    least, decisive = 2.0, -1
+    for k in range(n):
+        c = s.council[i, k]
+        if c.active and not c.approved:
+            note(fx, Ev.SLIPPED, k, float(p.slips))
+            chance = approval_probability(P, i, P.partnership[i].business_case_clarity, concern(s, P, i, k))
+            if chance < least:
+                least, decisive = chance, k
+    if decisive >= 0 and m.draws[Stream.GIVE_UP, 0] < 1.0 - math.exp(-P.decisions[i].give_up * (p.slips - 1)):
+        trigger = own.council[i, decisive].trigger
+        end_partnership(fx, trigger if trigger >= 0 else Trigger.REPEATED_SLIPPAGE)
 
 
 MECHANISM = Mechanism(
@@ -140,12 +207,19 @@ MECHANISM = Mechanism(
     title="Decision slippage: two neighbouring district councils",
     params=Params,
     step=step,
+    value="before launch only: concerns and slippage lower each council's chance of approving; repeated slippage can shelve the proposal",
+    opens=(),
     streams=Stream,
     events={
-        Ev.SLIPPED: Event("the business case slipped again", LOST_COMMITMENT),
-        Ev.DEFERRED: Event("deferred the decision until its new chief executive arrives", LOST_COMMITMENT),
+        Ev.SLIPPED: Event("the decision slipped to a later meeting", Reading("slip {size:.0f}", adds_up=False)),
+        Ev.DEFERRED: Event(
+            "deferred its decision: its chief executive is about to leave", Reading("{size:.0f} months before the successor arrives", adds_up=False)
+        ),
+        Ev.SURFACED: Event("a political concern not voiced early surfaced", Reading("concern {size:.2f}", adds_up=False)),
+        Ev.RETIMED: Event("the decision was re-timed to the new chief executive's arrival", Reading("in {size:.0f} months", adds_up=False)),
+        Ev.APPROVED: Event("approved the proposal", Reading("chance was {size:.0%}", adds_up=False)),
     },
-    reads=("sovereignty", "inhouse_confidence", "pace", "notice"),
-    shares=("approval_due",),
-    own=OwnState(partnership={"slips": (np.int64, 0)}, council={"surfaced": (np.bool_, False), "approved": (np.bool_, False)}),
+    reads=("sovereignty", "inhouse_confidence", "ceo_notice", "approved", "surfaced"),
+    shares=("approval_due", "slips", "approved", "surfaced"),
+    own=OwnState(council={"trigger": (np.int64, -1), "voiced": (np.bool_, False)}),
 )

@@ -1,14 +1,18 @@
 """Case 04, the local authority trading company (Guide 08).
 
-A gap in IT maturity and investment between partners, together with a different appetite
-for risk, makes rationalising the IT estate and agreeing a risk-and-reward model hard;
-the partner that is further ahead will not be held back by the one that under-invested,
-so its trust in that laggard erodes while the estate is not yet harmonised. A trading
-company staffed by a team without commercial skills or incentives stagnates: solutions
-grow unresponsive and expensive and the savings never come. Key learning: a trading
-company needs to trade, with a sound commercial model and leadership (lever
-``commercial_capability``); *Getting IT right* adds: harmonise IT first (lever
-``it_harmonisation_first``).
+A council's trading company is joined early on by a second council. Once the second
+council is in, the gap in IT maturity and investment between them, together with a
+different appetite for risk, makes rationalising the IT estate hard (savings leak while
+the estate is unharmonised) and the risk-and-reward model contested (both see a poorer fit);
+the council further ahead will not be held back by the one that under-invested (its trust in
+that laggard erodes, and the partnership fits it less). An immature estate, whoever owns it,
+delivers less. A trading company whose team lacks commercial skills or incentives
+stagnates: its IT grows unresponsive (the service each council receives suffers) and
+expensive (costs rise), and the savings do not come; and the new partners the company hoped
+to win, a chance that grows with its commercial success, never come, so the shareholders'
+hopes of growth go unmet. Key learning: a trading company needs to trade, with a sound
+commercial model and leadership (lever ``commercial_capability``); *Getting IT right* adds:
+harmonise IT first (lever ``it_harmonisation_first``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, Reading, lifted, note, take_savings
+import numpy as np
+
+from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, charge, lifted, note, take_savings
 from sim.core.declare import G08, GIR, param
 from sim.core.jit import compiled
 from sim.core.levers import COMMERCIAL_CAPABILITY
@@ -28,17 +34,49 @@ CASE = f"{G08} case 04"
 TRADING_COMPANY = GOVERNANCE.index("trading_company")
 
 
+def _u(low: float, high: float) -> dict[str, Any]:
+    return {"dist": "uniform", "low": low, "high": high}
+
+
 @dataclass
 class Params(MechanismParams):
     """Case 04 parameters."""
 
+    join_months: float = param(
+        6,
+        0,
+        120,
+        "months after launch",
+        "when the gap between the partners comes to light (a trading company's second council joins early on)",
+        concept=f"{CASE} (early on, a second neighbouring council joined)",
+        integer=True,
+    )
     frustration: float = param(
-        0.03,
+        0.6,
+        0,
+        2,
+        "share",
+        "fit the more mature council loses, per unit of maturity gap, while the estate is unharmonised",
+        concept=f"{CASE} (the council further ahead did not want to be held back)",
+        prior=_u(0.3, 1.0),
+    )
+    trust_erosion: float = param(
+        0.02,
         0,
         1,
         "trust per month",
-        "trust the leader loses each month in a laggard one full unit of maturity behind, estate unharmonised",
-        concept=f"{CASE} (the advanced partner did not want to be held back)",
+        "trust the more mature council loses each month in a laggard one full unit behind, estate unharmonised",
+        concept=f"{CASE} (held back by a council that had under-invested)",
+        prior=_u(0.01, 0.04),
+    )
+    contest: float = param(
+        0.4,
+        0,
+        2,
+        "share",
+        "fit each council loses per unit of gap in risk appetite while the risk-and-reward model is unsettled (estate unharmonised)",
+        concept=f"{CASE} (agreeing a suitable risk and reward model); problem 13",
+        prior=_u(0.2, 0.8),
     )
     gap_savings_loss: float = param(
         0.6,
@@ -47,6 +85,7 @@ class Params(MechanismParams):
         "share of savings",
         "share of savings lost to the widest gap while the estate is unharmonised",
         concept=f"{CASE}; {GIR} (harmonise, simplify, standardise)",
+        prior=_u(0.3, 0.9),
     )
     risk_gap_weight: float = param(
         0.5,
@@ -54,23 +93,71 @@ class Params(MechanismParams):
         1,
         "share",
         "how much a full gap in risk appetite widens the effect of the IT gap",
-        concept=f"{CASE} (a very different appetite for risk); problem 13",
+        concept=f"{CASE} (a very different appetite for risk)",
+        prior=_u(0.25, 0.75),
+    )
+    immaturity_loss: float = param(
+        0.3,
+        0,
+        1,
+        "share of savings",
+        "share of savings an entirely immature estate (maturity 0) cannot deliver while unharmonised",
+        concept=f"{CASE} (existing IT maturity and investment level); {GIR}",
+        prior=_u(0.1, 0.5),
     )
     stagnation: float = param(
         0.45,
         0,
         1,
-        "share of savings",
-        "share of savings a trading company with no commercial capability loses once stagnant",
+        "share",
+        "share of savings, and of the service's responsiveness, a trading company with no commercial capability loses once stagnant",
         concept=f"{CASE} (stagnation and complacency)",
+        prior=_u(0.25, 0.65),
     )
-    stagnation_months: float = param(36, 1, 240, "months", "months after launch for a trading company to stagnate fully", concept=CASE, integer=True)
+    stagnation_months: float = param(
+        36, 1, 240, "months", "months after launch for a trading company to stagnate fully", concept=CASE, integer=True, prior=_u(18, 60)
+    )
+    cost_rise: float = param(
+        0.2,
+        0,
+        2,
+        "share of promised savings",
+        "extra running cost of a fully stagnant company, as a share of the promised savings",
+        concept=f"{CASE} (IT solutions became unresponsive and expensive)",
+        prior=_u(0.05, 0.4),
+    )
+    win_rate: float = param(
+        0.02,
+        0,
+        1,
+        "per month",
+        "monthly chance a trading company with full commercial capability wins a new partner council",
+        concept=f"{CASE} (hopes of bringing many new partners into the fold)",
+        prior=_u(0.005, 0.05),
+    )
+    growth_hope: float = param(
+        0.3,
+        0,
+        2,
+        "share",
+        "fit a shareholder council loses when, three years on, the hoped-for new partners have not come",
+        concept=f"{CASE} (the initial enthusiasm and hopes were never fulfilled)",
+        prior=_u(0.1, 0.6),
+    )
+
+
+class Stream(IntEnum):
+    """Random streams."""
+
+    WIN = 0
 
 
 class Ev(IntEnum):
     """Kinds of event."""
 
     HELD_BACK = 0
+    GAP_FOUND = 1
+    WON_PARTNER = 2
 
 
 @compiled
@@ -82,34 +169,64 @@ def gap(s: StateArrays, P: Any, q: Any, i: int, k: int, j: int) -> float:
 
 @compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
-    """The leader's trust in laggards erodes and savings leak while the estate is unharmonised.
+    """Once the gap is known: the leader is held back, the risk-and-reward model is contested, savings leak; a trading company may stagnate, cost more and fail to grow.
 
-    Reads pairwise IT-maturity and risk-appetite gaps, harmonisation progress, governance
-    form and commercial capability; changes trust and savings.
+    Reads pairwise IT-maturity and risk-appetite gaps, IT maturity, harmonisation
+    progress, governance form and commercial capability; changes trust, savings, costs
+    and the value (fit and service) each council sees.
     """
     i, t = m.i, m.t
     n = s.council.shape[1]
     if not (q.enabled and launched(s, i)):
         return
+    since = months_since_launch(s, i, t)
+    mine = own.partnership[i]
+    if since < q.join_months:
+        return
     unharmonised = 1.0 - s.partnership[i].harmonisation
-    widest = 0.0
+    d = P.decisions[i]
+    if not mine.found:
+        mine.found = True
+        for k in range(n):
+            if s.council[i, k].active:
+                note(fx, Ev.GAP_FOUND, k, 0.0)
+    widest, maturity, count = 0.0, 0.0, 0.0
     for k in range(n):
-        held_back, laggard = 0.0, -1
+        c = s.council[i, k]
+        if not c.active:
+            continue
+        maturity += c.it_maturity
+        count += 1.0
+        held_back, laggard, behind, risk_gap = 0.0, -1, 0.0, 0.0
         for j in range(n):
             g = gap(s, P, q, i, k, j)
-            if g > 0 and (laggard < 0 or g > gap(s, P, q, i, k, laggard)):
-                laggard = j  # the partner holding council k back most
+            if g > behind:
+                laggard, behind = j, g  # the partner holding council k back most
             widest = max(widest, g)
-            fx.trust[k, j] = q.frustration * g * unharmonised
+            fx.trust[k, j] = q.trust_erosion * g * unharmonised
             held_back += fx.trust[k, j]
-        if held_back > 0.01:
+            if s.pairs[i, k, j]:
+                risk_gap = max(risk_gap, abs(P.council[i, k].risk_appetite - P.council[i, j].risk_appetite))
+        fx.value[k] = d.weight_fit * min((q.frustration * behind + q.contest * risk_gap) * unharmonised, 1.0)
+        if held_back > 0.005:
             note(fx, Ev.HELD_BACK, k, held_back, laggard)
-    gap_share = q.gap_savings_loss * widest * unharmonised
-    stagnant = 0.0
+    immature = 1.0 - (maturity / count if count > 0 else 1.0)
+    leak = 1.0 - (1.0 - q.gap_savings_loss * widest * unharmonised) * (1.0 - q.immaturity_loss * immature * unharmonised)
     if P.partnership[i].governance == TRADING_COMPANY:
-        ramp = min(max(months_since_launch(s, i, t) / q.stagnation_months, 0.0), 1.0)
-        stagnant = q.stagnation * (1.0 - lifted(P.partnership[i].commercial_capability, m.levers[COMMERCIAL_CAPABILITY])) * ramp
-    take_savings(fx, 1.0 - (1.0 - gap_share) * (1.0 - stagnant))
+        capability = lifted(P.partnership[i].commercial_capability, m.levers[COMMERCIAL_CAPABILITY])
+        stagnant = q.stagnation * (1.0 - capability) * min(max((since - q.join_months) / q.stagnation_months, 0.0), 1.0)
+        leak = 1.0 - (1.0 - leak) * (1.0 - stagnant)
+        charge(fx, q.cost_rise * stagnant * P.partnership[i].promised_savings / 12.0)
+        if not mine.won and m.draws[Stream.WIN, 0] < q.win_rate * capability * (1.0 - stagnant / max(q.stagnation, 1e-9)):
+            mine.won = True
+            for k in range(n):
+                if s.council[i, k].active:
+                    note(fx, Ev.WON_PARTNER, k, capability)
+        hope = 0.0 if mine.won else q.growth_hope * min((since - q.join_months) / 36.0, 1.0)
+        for k in range(n):
+            if s.council[i, k].active:
+                fx.value[k] += d.weight_service * stagnant + d.weight_fit * hope
+    take_savings(fx, leak)
 
 
 MECHANISM = Mechanism(
@@ -119,7 +236,14 @@ MECHANISM = Mechanism(
     title="Local authority trading company: maturity gap and no commercial edge",
     params=Params,
     step=step,
-    events={Ev.HELD_BACK: Event("felt held back by a less mature partner", Reading("trust in partners -{size:.2f}", naming="trust in {partner} -{size:.2f}"))},
+    value="a maturity gap holds the leader back and leaks savings; a contested risk-and-reward model and a stagnant company spoil fit and service and raise costs",
+    streams=Stream,
+    events={
+        Ev.HELD_BACK: Event("felt held back by a less mature partner", Reading("trust in partners -{size:.2f}", naming="trust in {partner} -{size:.2f}")),
+        Ev.GAP_FOUND: Event("a gap in IT maturity, investment and appetite for risk came to light"),
+        Ev.WON_PARTNER: Event("the trading company won a new partner council"),
+    },
     reads=("it_maturity", "risk_appetite"),
     takes_trust=True,
+    own=OwnState(partnership={"found": (np.bool_, False), "won": (np.bool_, False)}),
 )

@@ -1,14 +1,19 @@
 """Case 05, a commercial experiment (Guide 08).
 
 A shared service set up as a commercial venture needs enough guaranteed business for long
-enough to get established. Revenue (as a share of break-even) is the partners' guaranteed
-volume while the guarantee lasts, then the share of it they keep buying, plus outside
-business that grows slowly, and more slowly still for a venture whose business is
-concentrated on one customer (it cannot scale or grow). Below break-even for too long, the
-venture is unsustainable: the partnership collapses by insolvency. Key learning: do not
-move quickly to a commercial model without market testing and due diligence (lever
-``market_testing``: a longer and larger volume guarantee, a diversified customer base and
-a tested commercial model that grows faster).
+enough to get established. Each council guarantees some of its own business, for its own
+period (the guarantee belongs to the authority that gave it); after its guarantee ends it
+keeps buying only part of it. Outside business grows with the venture's commercial
+capability, more slowly the more its revenue depends on one customer ("all your eggs in one
+basket"), with demand that goes up and down; a venture that cannot scale stays small.
+Revenue below break-even eats the venture's reserves, and the partners cover part of the
+loss (their savings fall, and they worry); when the reserves are gone the venture is
+unsustainable and the partnership collapses. Its trigger is what started the losses: the end
+of a council's guarantee, or the loss of a customer. Key learning: do not move quickly to a
+commercial model without rigour in market testing and due diligence (lever
+``market_testing``): testing produces information, never customers; a tested venture whose
+guaranteed base cannot carry it does not go commercial, and one whose base falls short is
+sized to it.
 """
 
 from __future__ import annotations
@@ -19,94 +24,225 @@ from typing import Any
 
 import numpy as np
 
-from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, end_partnership, lifted, note, take_savings
+from sim.core.contract import (
+    Effect,
+    Event,
+    Mechanism,
+    MechanismParams,
+    Month,
+    Own,
+    OwnState,
+    Reading,
+    end_partnership,
+    lifted,
+    note,
+    open_decision,
+    take_savings,
+)
 from sim.core.declare import G08, param
 from sim.core.jit import compiled
 from sim.core.levers import COMMERCIAL_CAPABILITY, MARKET_TESTING
 from sim.core.params import GOVERNANCE
 from sim.core.state import StateArrays, launched, months_since_launch
+from sim.core.triggers import Trigger
 
 CASE = f"{G08} case 05"
 VENTURE = GOVERNANCE.index("commercial_venture")
+
+
+def _u(low: float, high: float) -> dict[str, Any]:
+    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
 class Params(MechanismParams):
     """Case 05 parameters."""
 
+    reserve_months: float = param(
+        12, 0, 120, "months of full deficit", "reserves the venture starts with, in months of running at no revenue at all", concept=CASE, prior=_u(6, 24)
+    )
     market_growth: float = param(
-        0.012, 0, 1, "share of break-even per month", "monthly growth of outside business at full commercial capability and no concentration", concept=CASE
+        0.012,
+        0,
+        1,
+        "share of break-even per month",
+        "monthly growth of outside business at full commercial capability and no concentration",
+        concept=f"{CASE} (the inability to grow)",
+        prior=_u(0.004, 0.02),
     )
-    market_cap: float = param(1.5, 0, 5, "share of break-even", "most outside business the venture can win", concept=CASE)
+    market_noise: float = param(
+        0.08, 0, 1, "share of break-even", "month-to-month spread of outside demand", concept=f"{CASE} (business risk)", prior=_u(0.03, 0.15)
+    )
+    market_cap: float = param(
+        1.5,
+        0,
+        5,
+        "share of break-even",
+        "most outside business a venture that can scale can win",
+        concept=f"{CASE} (the inability to scale)",
+        prior=_u(0.8, 2.0),
+    )
+    scale_chance: float = param(
+        0.5,
+        0,
+        1,
+        "probability",
+        "chance the venture can scale at all (else its outside business stays small)",
+        concept=f"{CASE} (the inability to scale)",
+        prior=_u(0.2, 0.8),
+    )
+    small_cap: float = param(
+        0.3,
+        0,
+        5,
+        "share of break-even",
+        "most outside business a venture that cannot scale wins",
+        concept=f"{CASE} (the inability to scale)",
+        prior=_u(0.1, 0.5),
+    )
     retention: float = param(
-        0.75, 0, 1, "share", "share of guaranteed volume partners keep buying after the guarantee ends", concept=f"{CASE} (not enough business for long enough)"
+        0.75,
+        0,
+        1,
+        "share",
+        "share of its guaranteed business a council keeps buying after its guarantee ends",
+        concept=f"{CASE} (not enough business for long enough)",
+        prior=_u(0.5, 0.95),
     )
-    deficit_cost: float = param(0.8, 0, 2, "share of savings per unit of deficit", "savings the partners lose covering the venture's deficit", concept=CASE)
-    anxiety: float = param(0.01, 0, 1, "commitment per month", "commitment lost each month at a full deficit", concept=CASE)
-    extra_guarantee_months: float = param(36, 0, 240, "months", "months a full market-testing lever adds to the guarantee", concept=f"{CASE} key learning")
-    extra_guaranteed_volume: float = param(
-        0.25, 0, 2, "share", "relative rise in guaranteed volume a full market-testing lever secures", concept=f"{CASE} key learning"
+    deficit_cost: float = param(
+        0.8, 0, 2, "share of savings per unit of deficit", "savings the partners lose covering the venture's deficit", concept=CASE, prior=_u(0.4, 1.0)
     )
-    diversification: float = param(
-        0.5, 0, 1, "share", "share of customer concentration a full market-testing lever removes", concept=f"{CASE} key learning (not all eggs in one basket)"
+    anxiety: float = param(0.5, 0, 2, "share", "fit the partners lose at a full deficit (worry about the venture)", concept=CASE, prior=_u(0.2, 1.0))
+    no_go: float = param(
+        0.6,
+        0,
+        2,
+        "share of break-even",
+        "expected revenue after the guarantees below which a tested venture does not go commercial",
+        concept=f"{CASE} key learning (market testing and due diligence)",
+        prior=_u(0.4, 0.8),
     )
+    sizing: float = param(
+        0.7,
+        0,
+        1,
+        "share",
+        "share of the shortfall of its expected revenue that a tested venture removes by sizing its costs to its guaranteed base",
+        concept=f"{CASE} key learning (due diligence of the commercial model)",
+        prior=_u(0.4, 0.9),
+    )
+
+
+class Stream(IntEnum):
+    """Random streams."""
+
+    DEMAND = 0
+    SCALE = 1
+    TEST = 2
 
 
 class Ev(IntEnum):
     """Kinds of event."""
 
-    UNSUSTAINABLE = 0
-
-
-def _start(P: Any, own: Own) -> None:
-    """Outside business starts at the partnership's market volume."""
-    own.partnership["market"] = P.partnership["market_volume"]
+    GUARANTEE_ENDED = 0
+    LOSSES = 1
+    UNSUSTAINABLE = 2
+    NOT_COMMERCIAL = 3
+    SIZED = 4
 
 
 @compiled
-def revenue(s: StateArrays, P: Any, q: Any, m: Month, market: float) -> float:
-    """Revenue of row ``m.i`` as a share of break-even."""
-    i = m.i
-    pp = P.partnership[i]
-    testing = m.levers[MARKET_TESTING]
-    inside = P.council[i, 0].size * s.council[i, 0].active
-    total = P.council[i, 0].size
-    for k in range(1, s.council.shape[1]):
-        inside += P.council[i, k].size * s.council[i, k].active
-        total += P.council[i, k].size
-    guaranteed = months_since_launch(s, i, m.t) < pp.guarantee_months + np.rint(testing * q.extra_guarantee_months)
-    kept = 1.0 if guaranteed else q.retention
-    return pp.guaranteed_volume * (1.0 + q.extra_guaranteed_volume * testing) * (inside / total) * kept + market
+def guaranteed(s: StateArrays, P: Any, q: Any, i: int, t: int) -> float:
+    """Revenue from the partners' own business this month, as a share of break-even: each council's guarantee while it lasts, then the share it keeps."""
+    since = months_since_launch(s, i, t)
+    revenue, total = 0.0, 0.0
+    for k in range(s.council.shape[1]):
+        c = P.council[i, k]
+        total += c.size
+        if s.council[i, k].active:
+            revenue += c.size * c.guarantee * (1.0 if since < c.guarantee_months else q.retention)
+    return revenue / total if total > 0 else 0.0
+
+
+@compiled
+def expected_after(s: StateArrays, P: Any, q: Any, i: int) -> float:
+    """What market testing shows: revenue once every guarantee has ended, with the outside business it can expect to win."""
+    revenue, total = 0.0, 0.0
+    for k in range(s.council.shape[1]):
+        c = P.council[i, k]
+        total += c.size
+        revenue += c.size * c.guarantee * q.retention
+    return (revenue / total if total > 0 else 0.0) + P.partnership[i].market_volume
 
 
 @compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
-    """Grow outside business, count months below break-even and declare insolvency.
+    """Test the model (with the lever), grow outside business, run down reserves below break-even, and declare the venture unsustainable when they are gone.
 
-    Reads governance form, guaranteed volume and its duration, customer concentration,
-    commercial capability and break-even; changes commitment, savings and solvency.
+    Reads governance form, each council's guarantee and its length, sizes, commercial
+    capability, outside demand and market testing; changes savings, the value (fit) the
+    partners see, the decisions the end of a guarantee opens, and solvency.
     """
-    i = m.i
+    i, t = m.i, m.t
+    n = s.council.shape[1]
     pp = P.partnership[i]
-    if not (q.enabled and launched(s, i) and pp.governance == VENTURE):
+    if not (q.enabled and pp.governance == VENTURE and launched(s, i)):
         return
     mine = own.partnership[i]
-    testing = m.levers[MARKET_TESTING]
+    since = months_since_launch(s, i, t)
+    if since == 0:
+        mine.commercial = True
+        mine.scale = 1.0
+        mine.reserve = q.reserve_months
+        mine.market = pp.market_volume
+        mine.scalable = m.draws[Stream.SCALE, 0] < q.scale_chance
+        testing = m.levers[MARKET_TESTING]
+        if m.draws[Stream.TEST, 0] < testing:
+            expected = expected_after(s, P, q, i)
+            if expected < q.no_go:
+                mine.commercial = False
+                for k in range(n):
+                    note(fx, Ev.NOT_COMMERCIAL, k, expected)
+            elif expected < 1.0:
+                mine.scale = 1.0 - q.sizing * (1.0 - expected)
+                for k in range(n):
+                    note(fx, Ev.SIZED, k, mine.scale)
+    if not mine.commercial:
+        return
+    for k in range(n):
+        if s.council[i, k].active and P.council[i, k].guarantee > 0 and since == P.council[i, k].guarantee_months:
+            note(fx, Ev.GUARANTEE_ENDED, k, P.council[i, k].guarantee)
+            open_decision(fx, k, Trigger.END_OF_GUARANTEE)
+            mine.recent = Trigger.END_OF_GUARANTEE
+        if not s.council[i, k].active and s.council[i, k].exit_month == t:
+            mine.recent = Trigger.LOSS_OF_CUSTOMER
     capability = lifted(pp.commercial_capability, m.levers[COMMERCIAL_CAPABILITY])
-    concentration = pp.customer_concentration * (1.0 - q.diversification * testing)
-    growth = q.market_growth * capability * (1.0 - concentration) * (1.0 + testing)
-    mine.market = min(mine.market + growth, q.market_cap)
-    deficit = min(max(1.0 - revenue(s, P, q, m, mine.market), 0.0), 1.0)
-    mine.below = mine.below + 1 if deficit > 0 else 0
-    insolvent = mine.below >= pp.break_even_months
-    for k in range(s.council.shape[1]):
+    inside = guaranteed(s, P, q, i, t)
+    concentration = inside / (inside + mine.market) if inside + mine.market > 0 else 1.0
+    cap = q.market_cap if mine.scalable else q.small_cap
+    shock = q.market_noise * (2.0 * m.draws[Stream.DEMAND, 0] - 1.0) * 1.7320508075688772  # uniform with this spread
+    mine.market = min(max(mine.market + q.market_growth * capability * (1.0 - concentration) + shock * 0.1, 0.0), cap)
+    revenue = inside + mine.market + shock
+    deficit = min(max(mine.scale - revenue, 0.0) / mine.scale, 1.0)
+    if deficit > 0 and not mine.losing:
+        mine.losing = True
+        mine.started = mine.recent if mine.recent >= 0 else Trigger.LOSS_OF_CUSTOMER
+        for k in range(n):
+            if s.council[i, k].active:
+                note(fx, Ev.LOSSES, k, deficit)
+    elif deficit == 0 and mine.losing and mine.reserve >= q.reserve_months:
+        mine.losing = False  # reserves fully rebuilt: later losses are a new episode
+    mine.reserve = min(mine.reserve - deficit + 0.5 * max(revenue - mine.scale, 0.0), q.reserve_months)
+    fit = P.decisions[i].weight_fit
+    for k in range(n):
         if s.council[i, k].active:
-            fx.commitment[k] = q.anxiety * deficit
-            if insolvent:
-                note(fx, Ev.UNSUSTAINABLE, k, deficit)
+            fx.value[k] = fit * q.anxiety * deficit
     take_savings(fx, min(q.deficit_cost * deficit, 1.0))
-    if insolvent:
-        end_partnership(fx)
+    if mine.reserve < 0:
+        for k in range(n):
+            if s.council[i, k].active:
+                note(fx, Ev.UNSUSTAINABLE, k, deficit)
+        end_partnership(fx, mine.started)
 
 
 MECHANISM = Mechanism(
@@ -116,7 +252,30 @@ MECHANISM = Mechanism(
     title="A commercial experiment without enough guaranteed business",
     params=Params,
     step=step,
-    events={Ev.UNSUSTAINABLE: Event("the venture is unsustainable below break-even", Reading("revenue {size:.0%} short of break-even", adds_up=False))},
-    reads=("size",),
-    own=OwnState(partnership={"market": (np.float64, 0.0), "below": (np.int64, 0)}, start=_start),
+    value="a venture below break-even takes the partners' savings and worries them; with its reserves gone it is unsustainable",
+    opens=(Trigger.END_OF_GUARANTEE,),
+    streams=Stream,
+    events={
+        Ev.GUARANTEE_ENDED: Event("its guarantee of business to the venture ended", Reading("it had guaranteed {size:.0%} of its business", adds_up=False)),
+        Ev.LOSSES: Event("the venture began to run below break-even", Reading("revenue {size:.0%} short", adds_up=False)),
+        Ev.UNSUSTAINABLE: Event("the venture's reserves ran out: it is unsustainable", Reading("revenue {size:.0%} short of break-even", adds_up=False)),
+        Ev.NOT_COMMERCIAL: Event(
+            "market testing showed the guaranteed base could not carry a venture: it did not go commercial",
+            Reading("expected revenue {size:.0%} of break-even", adds_up=False),
+        ),
+        Ev.SIZED: Event("market testing sized the venture to its guaranteed base", Reading("costs at {size:.0%} of the plan", adds_up=False)),
+    },
+    reads=("size", "guarantee", "guarantee_months"),
+    own=OwnState(
+        partnership={
+            "commercial": (np.bool_, False),
+            "scalable": (np.bool_, False),
+            "losing": (np.bool_, False),
+            "scale": (np.float64, 1.0),
+            "reserve": (np.float64, 0.0),
+            "market": (np.float64, 0.0),
+            "recent": (np.int64, -1),
+            "started": (np.int64, -1),
+        }
+    ),
 )

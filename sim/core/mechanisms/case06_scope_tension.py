@@ -1,12 +1,19 @@
 """Case 06, a district and a county council (Guide 08).
 
 Simple IT sharing, run by the heads of IT under an MOU and politically low-key, works.
-Deepening it into other services brings in non-IT service heads and members, and with them
-the smaller partner's fear that its identity and priorities will be subsumed by the larger
-one. From the month sharing deepens, that fear erodes the smaller partner's commitment and
-the trust between the two, and can unpick even the IT sharing. Key learning: agree target
-service priorities in advance, and make each stage sustainable on its own so the journey
-can halt without breaking what works (lever ``staged_scope``).
+Then deeper sharing beyond IT is proposed and each council decides. Deeper integration is
+more sensitive: it brings in members, executive officers and non-IT service heads on both
+sides, with their concerns about sovereignty and about whose service priorities prevail;
+the smaller partner fears its identity and priorities will be subsumed by the larger one,
+the larger one that its own priorities will be diluted. A council with strong concerns
+rejects the deepening (the proposal falls, and the IT sharing carries on). If both accept,
+the tensions between the teams take fit, service and trust on both sides for as long as
+the deeper stage lasts, and can unpick even the IT sharing (through the councils' decisions). Yet
+such an arrangement can work well when these issues are settled openly and in advance.
+Key learning: agree target service priorities in advance, and make each stage sustainable
+on its own, so the journey can halt without breaking what works (lever ``staged_scope``:
+concerns are settled before the stage begins; a council that comes to see the deeper
+stage as not worth it halts it instead of leaving).
 """
 
 from __future__ import annotations
@@ -15,90 +22,157 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, Reading, note
+from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, Reading, note, open_decision
+from sim.core.decisions import logistic, net_value
 from sim.core.declare import G08, param
 from sim.core.jit import compiled
 from sim.core.levers import STAGED_SCOPE
-from sim.core.state import OPERATING, StateArrays
+from sim.core.state import EXPANSION, OPERATING, StateArrays, launched, months_since_launch
+from sim.core.triggers import Trigger
 
 CASE = f"{G08} case 06"
+
+
+def _u(low: float, high: float) -> dict[str, Any]:
+    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
 class Params(MechanismParams):
     """Case 06 parameters."""
 
-    tension: float = param(
-        0.03,
+    acceptance: float = param(
+        1.5, -10, 10, "log-odds", "log-odds that a council with no concern accepts deeper sharing", concept=f"{CASE} (wider ambitions)", prior=_u(0.5, 2.5)
+    )
+    reluctance: float = param(
+        4.0,
         0,
-        1,
-        "commitment per month",
-        "commitment a fully fearful, much smaller partner loses each month of deeper sharing",
-        concept=f"{CASE} (members' and officers' concerns)",
+        20,
+        "log-odds per unit",
+        "how much a council's concern about deeper sharing lowers the log-odds of accepting it",
+        concept=f"{CASE} (members' and executive officers' concerns)",
+        prior=_u(2.0, 6.0),
+    )
+    tension: float = param(
+        1.5,
+        0,
+        5,
+        "share",
+        "fit and service a council loses per unit of concern while the deeper stage lasts (as a share of those components of value)",
+        concept=f"{CASE} (tensions between the county and district teams)",
+        prior=_u(0.75, 2.5),
     )
     trust_loss: float = param(
         0.03,
         0,
         1,
         "trust per month",
-        "trust lost each month between a fully fearful smaller partner and the larger one",
-        concept=f"{CASE} (tensions between county and district teams)",
+        "trust lost each month between two partners per unit of their concerns during the deeper stage",
+        concept=f"{CASE} (tensions between the teams)",
+        prior=_u(0.01, 0.05),
     )
-    halt_margin: float = param(
-        0.1,
+    settled: float = param(
+        0.7,
         0,
         1,
-        "commitment",
-        "with staged scope, deeper sharing halts when a partner's commitment comes this close to its exit threshold",
-        concept=f"{CASE} key learning (the journey may halt)",
+        "share",
+        "share of the concerns settled openly in advance by agreeing target service priorities (full lever)",
+        concept=f"{CASE} key learning (agree target service priorities in advance)",
+        prior=_u(0.4, 0.9),
     )
+
+
+class Stream(IntEnum):
+    """Random streams."""
+
+    ACCEPT = 0
 
 
 class Ev(IntEnum):
     """Kinds of event."""
 
-    FEARED = 0
-    HALTED = 1
+    PROPOSED = 0
+    REJECTED = 1
+    DEEPENED = 2
+    FEARED = 3
+    HALTED = 4
 
 
 @compiled
-def larger(P: Any, i: int, k: int, j: int) -> float:
-    """How much larger council j is than council k in row ``i`` (0 if it is not larger)."""
-    return max(1.0 - P.council[i, k].size / P.council[i, j].size, 0.0)
+def concern(s: StateArrays, P: Any, i: int, k: int) -> tuple[float, int]:
+    """Council k's concern about deeper sharing, 0 .. 1, and the partner it concerns most.
+
+    A smaller council fears being subsumed by a larger one (its sovereignty concern times how
+    much larger the partner is); a larger one that its own priorities will be diluted (its
+    sovereignty concern times how much smaller the partner is, half as strongly).
+    """
+    most, partner = 0.0, -1
+    own_size = P.council[i, k].size
+    for j in range(s.council.shape[1]):
+        if not s.pairs[i, k, j]:
+            continue
+        other = P.council[i, j].size
+        asymmetry = max(1.0 - own_size / other, 0.0) if other > own_size else 0.5 * max(1.0 - other / own_size, 0.0)
+        if asymmetry > most:
+            most, partner = asymmetry, j
+    return s.council[i, k].sovereignty * most, partner
 
 
 @compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
-    """During deeper sharing the smaller partner's fear of being subsumed costs commitment and trust.
+    """Propose deeper sharing when planned; each council accepts or rejects; during the deeper stage tensions take fit and trust; with staged scope it may halt.
 
-    Reads size asymmetry, sovereignty concern, scope stage and agreed priorities; changes
-    commitment, trust and (with staged scope) halts the deeper stage.
+    Reads the proposal month, size asymmetry, sovereignty concern, the partnership's
+    agreement to share IT only, and staged scope; changes the scope of sharing, trust, the
+    value (fit) each council sees and the decisions the proposal opens.
     """
-    i = m.i
+    i, t = m.i, m.t
     n = s.council.shape[1]
-    if not (q.enabled and s.partnership[i].scope == 1):
+    p = s.partnership[i]
+    if not (q.enabled and launched(s, i)):
         return
     staged = m.levers[STAGED_SCOPE]
+    since = months_since_launch(s, i, t)
+    planned = P.partnership[i].deepening_month
+    if planned >= 0 and since == planned and p.scope == 0 and not p.it_only:
+        accepted = True
+        for k in range(n):
+            if not s.council[i, k].active:
+                continue
+            worry, partner = concern(s, P, i, k)
+            worry *= 1.0 - q.settled * staged
+            note(fx, Ev.PROPOSED, k, worry, partner)
+            open_decision(fx, k, Trigger.DEEPENING_PROPOSAL)
+            if not m.draws[Stream.ACCEPT, k] < logistic(q.acceptance - q.reluctance * worry):
+                accepted = False
+                note(fx, Ev.REJECTED, k, worry, partner)
+        if accepted:
+            p.scope = 1
+            p.deepened = True
+            p.phase = EXPANSION
+            for k in range(n):
+                if s.council[i, k].active:
+                    note(fx, Ev.DEEPENED, k, 0.0)
+        return
+    if p.scope != 1:
+        return
+    spoilt = P.decisions[i].weight_fit + P.decisions[i].weight_service
     halt = False
     for k in range(n):
         if not s.council[i, k].active:
             continue
-        most, largest = larger(P, i, k, 0) * s.pairs[i, k, 0], 0
-        for j in range(1, n):
-            if larger(P, i, k, j) * s.pairs[i, k, j] > most:
-                most, largest = larger(P, i, k, j) * s.pairs[i, k, j], j
-        fear = s.council[i, k].sovereignty * most * (1.0 - staged)
-        fx.commitment[k] = q.tension * fear
+        worry, partner = concern(s, P, i, k)
+        worry *= 1.0 - q.settled * staged
+        fx.value[k] = spoilt * min(q.tension * worry, 1.0)
         for j in range(n):
-            if larger(P, i, k, j) * s.pairs[i, k, j] > 0:  # felt towards a larger partner, and shared by it
-                fx.trust[k, j] += q.trust_loss * fear
-                fx.trust[j, k] += q.trust_loss * fear
-        if fear > 0.05:
-            note(fx, Ev.FEARED, k, fx.commitment[k], largest)  # the partner it fears being subsumed by
-        halt = halt or s.council[i, k].commitment - fx.commitment[k] < P.council[i, k].exit_threshold + q.halt_margin
-    if halt and staged > 0:
-        s.partnership[i].scope = 0
-        s.partnership[i].phase = OPERATING
+            if s.pairs[i, k, j]:
+                fx.trust[k, j] += q.trust_loss * worry
+        if worry > 0.05:
+            note(fx, Ev.FEARED, k, fx.value[k], partner)
+        halt = halt or (staged > 0 and net_value(s, P, i, k, t) < 0.0)
+    if halt:  # the deeper stage halts; the IT sharing carries on in its own right
+        p.scope = 0
+        p.phase = OPERATING
         for k in range(n):
             if s.council[i, k].active:
                 note(fx, Ev.HALTED, k, 0.0)
@@ -111,11 +185,21 @@ MECHANISM = Mechanism(
     title="District and county: deeper sharing unpicks the IT sharing",
     params=Params,
     step=step,
+    value="during a deeper stage of sharing, tensions over sovereignty and service priorities take fit and trust on both sides",
+    opens=(Trigger.DEEPENING_PROPOSAL,),
+    streams=Stream,
     events={
-        Ev.FEARED: Event("feared being subsumed by a larger partner", Reading("commitment -{size:.2f}", naming="fearing {partner}: commitment -{size:.2f}")),
+        Ev.PROPOSED: Event(
+            "deeper sharing beyond IT was proposed", Reading("its concern {size:.2f}", naming="its concern {size:.2f} (about {partner})", adds_up=False)
+        ),
+        Ev.REJECTED: Event("rejected the deeper sharing; the IT sharing carries on", Reading("concern {size:.2f}", adds_up=False)),
+        Ev.DEEPENED: Event("sharing deepened beyond IT into other services"),
+        Ev.FEARED: Event(
+            "tensions over sovereignty and service priorities", Reading("fit -{size:.2f}", naming="with {partner}: fit -{size:.2f}", adds_up=False)
+        ),
         Ev.HALTED: Event("deeper sharing halted; the IT sharing carries on alone"),
     },
-    reads=("size", "sovereignty", "commitment", "exit_threshold"),
+    reads=("size", "sovereignty"),
     takes_trust=True,
-    shares=("scope", "phase"),
+    shares=("scope", "deepened", "phase"),
 )

@@ -1,12 +1,16 @@
 """Case 07, a marketing mistake (Guide 08).
 
-An immature shared service that runs on the goodwill of its staff and users is rebranded
-with a fresh identity. Internal customers start to treat it as an outsourced supplier,
-motivated by income rather than public service: goodwill falls, more the less mature the
-service, trust between the partners erodes while goodwill is missing, the service's
-effectiveness (its savings) drops, and the branding effort itself costs money and
-attention. Nothing happens without a rebrand. Key learning: build reputation through good
-service first and rebrand only when mature (lever ``reputation_first``).
+A shared service that is operating satisfactorily but is not yet mature, and depends on the
+goodwill of its staff and of the public-service users, is rebranded with a new, separate
+identity. Internal customers start to view and treat it as an outsourced company: an
+untrusted supplier, motivated by income rather than a public-service ethos. The damage is in
+that relationship between the service and its internal customers, not between the partner
+councils: goodwill falls (more the less mature the service, and the more the new identity
+says "outsourced company"), the service's effectiveness drops (savings) and the councils
+receive a worse service; the branding effort is a cost and a distraction. Goodwill comes
+back slowly through good service. Key learning: a brand can help, but it is a distraction
+and a risk if the wrong outcome is agreed (lever ``reputation_first``: build reputation
+through good service first, rebrand only once mature, and keep a public-service identity).
 """
 
 from __future__ import annotations
@@ -17,50 +21,96 @@ from typing import Any
 
 import numpy as np
 
-from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, charge, lifted, note, take_savings
+from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, charge, lifted, note, open_decision, take_savings
 from sim.core.declare import G08, param
 from sim.core.jit import compiled
 from sim.core.levers import COMMUNICATIONS_PLAN, REPUTATION_FIRST
 from sim.core.state import StateArrays, launched, months_since_launch
+from sim.core.triggers import Trigger
 
 CASE = f"{G08} case 07"
+
+
+def _u(low: float, high: float) -> dict[str, Any]:
+    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
 class Params(MechanismParams):
     """Case 07 parameters."""
 
-    maturity_needed: float = param(0.7, 0, 1, "maturity", "maturity at which a rebrand no longer costs goodwill", concept=f"{CASE} (it was not mature)")
+    identity: float = param(
+        {"dist": "beta", "a": 2, "b": 2},
+        0,
+        1,
+        "0 public service .. 1 separate company",
+        "how far the new identity signals an outsourced, income-motivated company rather than a public service",
+        concept=f"{CASE} (the wrong outcome agreed)",
+        distributable=True,
+        prior=_u(0.2, 0.8),
+    )
+    maturity_needed: float = param(
+        0.7, 0, 1, "maturity", "maturity at which a rebrand no longer costs goodwill", concept=f"{CASE} (it was not mature)", prior=_u(0.5, 0.9)
+    )
     goodwill_shock: float = param(
-        0.8, 0, 1, "goodwill", "goodwill lost by rebranding a brand-new service, before communications", concept=f"{CASE} (treated as an untrusted supplier)"
+        1.0,
+        0,
+        1,
+        "goodwill",
+        "goodwill lost by rebranding a brand-new service as a separate company, before communications",
+        concept=f"{CASE} (treated like an untrusted private sector supplier)",
+        prior=_u(0.6, 1.0),
     )
     communications_relief: float = param(
-        0.5, 0, 1, "share", "share of the goodwill shock that full-strength communications prevent", concept=f"{G08} problem 14 (weak communications)"
-    )
-    trust_erosion: float = param(
-        0.04, 0, 1, "trust per month", "trust lost between every pair of partners each month with no goodwill left", concept=f"{CASE} (cultural difficulties)"
+        0.4,
+        0,
+        1,
+        "share",
+        "share of the goodwill shock that full-strength communications prevent",
+        concept=f"{G08} problem 14 (weak communications)",
+        prior=_u(0.2, 0.6),
     )
     effectiveness_loss: float = param(
-        0.7, 0, 1, "share of savings", "share of savings lost with no goodwill left", concept=f"{CASE} (the service's effectiveness reduced)"
+        0.5,
+        0,
+        1,
+        "share of savings",
+        "share of savings lost with no goodwill left",
+        concept=f"{CASE} (the effectiveness of the service reduced)",
+        prior=_u(0.3, 0.7),
+    )
+    service_loss: float = param(
+        1.0, 0, 2, "share", "share of the service component of value lost with no goodwill left", concept=f"{CASE} (cultural difficulties)", prior=_u(0.5, 1.0)
     )
     goodwill_recovery: float = param(
-        0.02, 0, 1, "share per month", "monthly recovery of lost goodwill through good service, at full service quality", concept=CASE
+        0.03, 0, 1, "share per month", "monthly recovery of lost goodwill through good service, at full service quality", concept=CASE, prior=_u(0.01, 0.06)
     )
-    rebrand_cost: float = param(0.1, 0, 10, "GBP m", "cost of the branding effort", concept=f"{CASE} (a distraction)")
+    rebrand_cost: float = param(0.1, 0, 10, "GBP m", "cost of the branding effort", concept=f"{CASE} (a distraction)", prior=_u(0.05, 0.3))
+    public_identity: float = param(
+        0.7,
+        0,
+        1,
+        "share",
+        "share of the identity's 'outsourced company' signal a full reputation-first lever avoids (a public-service identity)",
+        concept=f"{CASE} key learning",
+        prior=_u(0.4, 0.9),
+    )
 
 
 class Ev(IntEnum):
     """Kinds of event."""
 
     REBRANDED = 0
+    WAITED = 1
 
 
 @compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
-    """Rebrand when planned (after maturity, with the lever) and pay for lost goodwill.
+    """Rebrand when proposed (once mature enough, with the lever), then pay for the goodwill lost with internal customers.
 
-    Reads the planned rebrand month, the service's maturity, service quality and
-    communications; changes goodwill, trust, savings and costs.
+    Reads the rebrand month, the identity chosen, the service's maturity, service quality
+    and communications; changes the service's goodwill, savings, costs, the value (service)
+    each council sees, and the decisions a rebrand opens.
     """
     i, t = m.i, m.t
     n = s.council.shape[1]
@@ -69,27 +119,38 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
     mine = own.partnership[i]
     planned = P.partnership[i].rebrand_month
     maturity, needed = s.partnership[i].maturity, q.maturity_needed
-    rebrand = not mine.rebranded and planned >= 0 and months_since_launch(s, i, t) >= planned and maturity >= m.levers[REPUTATION_FIRST] * needed
-    shock = 0.0
-    if rebrand:
+    wait = m.levers[REPUTATION_FIRST]
+    due = not mine.rebranded and planned >= 0 and months_since_launch(s, i, t) >= planned
+    if due and maturity < wait * needed:
+        if not mine.waited:
+            mine.waited = True
+            for k in range(n):
+                if s.council[i, k].active:
+                    note(fx, Ev.WAITED, k, maturity)
+        due = False
+    if due:
         comms = lifted(P.partnership[i].communications, m.levers[COMMUNICATIONS_PLAN])
-        immaturity = min(max(1.0 - (maturity / needed if needed > maturity else 1.0), 0.0), 1.0)
-        shock = q.goodwill_shock * immaturity * (1.0 - q.communications_relief * comms)
+        immaturity = min(max(1.0 - maturity / needed, 0.0), 1.0)
+        identity = q.identity * (1.0 - q.public_identity * wait)
+        shock = q.goodwill_shock * immaturity * identity * (1.0 - q.communications_relief * comms)
         mine.rebranded = True
+        mine.deficit = min(mine.deficit + shock, 1.0)
         charge(fx, q.rebrand_cost)
-    total = P.council[i, 0].service_quality * s.council[i, 0].active
-    partners = 1.0 if s.council[i, 0].active else 0.0
-    for k in range(1, n):
-        total += P.council[i, k].service_quality * s.council[i, k].active
-        partners += 1.0 if s.council[i, k].active else 0.0
-    quality = total / max(partners, 1.0)
-    mine.deficit = min(mine.deficit * (1.0 - q.goodwill_recovery * quality) + shock, 1.0)
+        for k in range(n):
+            if s.council[i, k].active:
+                note(fx, Ev.REBRANDED, k, shock)
+                open_decision(fx, k, Trigger.REBRAND)
+    total, partners = 0.0, 0.0
     for k in range(n):
-        if rebrand and s.council[i, k].active:
-            note(fx, Ev.REBRANDED, k, shock)
-        for j in range(n):
-            if s.pairs[i, k, j]:
-                fx.trust[k, j] = q.trust_erosion * mine.deficit
+        if s.council[i, k].active:
+            total += P.council[i, k].service_quality
+            partners += 1.0
+    quality = total / max(partners, 1.0)
+    mine.deficit = mine.deficit * (1.0 - q.goodwill_recovery * quality)
+    service = P.decisions[i].weight_service
+    for k in range(n):
+        if s.council[i, k].active:
+            fx.value[k] = service * min(q.service_loss * mine.deficit, 1.0)
     take_savings(fx, q.effectiveness_loss * mine.deficit)
 
 
@@ -100,8 +161,14 @@ MECHANISM = Mechanism(
     title="A marketing mistake: a premature rebrand",
     params=Params,
     step=step,
-    events={Ev.REBRANDED: Event("the service was rebranded; users began to treat it as an outside supplier", Reading("goodwill -{size:.2f}"))},
+    value="a premature rebrand costs the service its internal customers' goodwill: effectiveness (savings) and the service each council receives suffer",
+    opens=(Trigger.REBRAND,),
+    events={
+        Ev.REBRANDED: Event(
+            "the service was rebranded; internal customers began to treat it as an outside supplier", Reading("goodwill -{size:.2f}", adds_up=False)
+        ),
+        Ev.WAITED: Event("the rebrand waits until the service has built its reputation", Reading("maturity {size:.2f}", adds_up=False)),
+    },
     reads=("service_quality",),
-    takes_trust=True,
-    own=OwnState(partnership={"rebranded": (np.bool_, False), "deficit": (np.float64, 0.0)}),
+    own=OwnState(partnership={"rebranded": (np.bool_, False), "waited": (np.bool_, False), "deficit": (np.float64, 0.0)}),
 )
