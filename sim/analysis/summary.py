@@ -4,7 +4,8 @@ A :class:`Tally` takes the replication table block by block (it is a sink of
 :func:`sim.frontends.runner.run_blocks`) and keeps only counts and moments: outcome counts,
 collapses per month, causes per outcome, and the moments of each money figure. Its memory
 does not depend on the number of replications, and the summary is the same however the
-replications were split into blocks. :func:`summarise` gives plain data (for
+replications were split into blocks (counts, shares, survival and causes exactly; means of
+money figures up to floating-point rounding, about 1e-15 relative). :func:`summarise` gives plain data (for
 ``summary.json``), :func:`render` the compact table ``sim-run`` prints. Every interval is
 two-sided at the summary's confidence level: Wilson for shares, Kaplan-Meier with a log-log
 band for timing (see :mod:`sim.analysis.survival` for how shelved partnerships enter it),

@@ -108,6 +108,8 @@ def render_value(value: Any) -> str:
         return f"normal(mean {_number(value['mean'])}, sd {_number(value['sd'])}), clipped to the range"
     if family == "randint":
         return f"randint from {_number(value['low'])} to {_number(value['high'])}, both included"
+    if family == "sometimes":
+        return f"with probability {_number(value['p'])}: {render_value(value['value'])}; otherwise {render_value(value['otherwise'])}"
     values = list(value["values"])
     p = list(value.get("p", [1 / len(values)] * len(values)))
     return "choice of " + ", ".join(f"{render_value(v)} (p {_number(q)})" for v, q in zip(values, p, strict=True))
@@ -178,6 +180,10 @@ DIST_NOTES: dict[str, tuple[str, str]] = {
     "triangular": ("{dist: triangular, low: 0.6, mode: 1.0, high: 6.0}", "`low <= mode <= high`, all inside the range"),
     "normal": ("{dist: normal, mean: 0.5, sd: 0.1}", "clipped to the parameter's range; `sd >= 0`"),
     "randint": ("{dist: randint, low: 0, high: 36}", "a whole number; both ends included"),
+    "sometimes": (
+        "{dist: sometimes, p: 0.5, value: {dist: randint, low: 18, high: 72}, otherwise: -1}",
+        "`value` (a number or a distribution) with probability `p`, else `otherwise`; no string form",
+    ),
     "choice": ("{dist: choice, values: [all_out, thirds], p: [0.6, 0.4]}", "one of `values` (categories or numbers); `p` optional (default equal), sums to 1"),
 }
 

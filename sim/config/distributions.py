@@ -6,8 +6,11 @@ to the parameter's range; ``choice`` takes ``values`` and optional ``p``.
 
 A distribution may also be written as a string, handy on the command line:
 ``beta(2, 5)``, ``uniform(0.2, 0.6)``, ``triangular(0.5, 1, 6)``, ``normal(0.5, 0.1)``,
-``randint(0, 36)`` (arguments in the order of :data:`sim.params.DISTRIBUTIONS`) or
-``choice(district, county)`` (equal chances).
+``randint(0, 36)`` (arguments in the order of :data:`sim.core.declare.DISTRIBUTIONS`) or
+``choice(district, county)`` (equal chances). ``{dist: sometimes, p: 0.5, value: ...,
+otherwise: -1}`` takes ``value`` (a number or a distribution) in a share ``p`` of the
+replications and ``otherwise`` in the rest, from the same single uniform (so one draw
+decides both); it has no string form.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ def _scalar(text: str) -> Any:
 def as_node(value: Any) -> Any:
     """A distribution written as a string (``"beta(2, 5)"``) as a node; anything else unchanged."""
     match = _CALL.match(value) if isinstance(value, str) else None
-    if match is None or match.group(1) not in DISTRIBUTIONS:
+    if match is None or match.group(1) not in DISTRIBUTIONS or match.group(1) == "sometimes":
         return value
     args = [_scalar(a.strip()) for a in match.group(2).split(",") if a.strip()]
     if match.group(1) == "choice":
@@ -72,6 +75,8 @@ def check_dist(path: str, node: Mapping, spec: Spec) -> list[str]:
         return problems
     if family == "choice":
         return _check_choice(path, node, spec)
+    if family == "sometimes":
+        return _check_sometimes(path, node, spec)
     if spec.choices:
         return [f"{path}.dist = {family} cannot draw a category (use choice with values from {', '.join(spec.choices)})"]
     for key in DISTRIBUTIONS[family]:
@@ -103,6 +108,17 @@ def check_dist(path: str, node: Mapping, spec: Spec) -> list[str]:
     return problems
 
 
+def _check_sometimes(path: str, node: Mapping, spec: Spec) -> list[str]:
+    p = node["p"]
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        return [f"{path}.p = {p!r} must be a probability in [0, 1]"]
+    value = as_node(node["value"])
+    found = check_dist(f"{path}.value", value, spec) if is_dist(value) else check_number(f"{path}.value", value, spec)
+    if is_dist(value) and value.get("dist") == "sometimes":
+        found.append(f"{path}.value cannot itself be sometimes(...)")
+    return found + check_number(f"{path}.otherwise", node["otherwise"], spec)
+
+
 def _check_choice(path: str, node: Mapping, spec: Spec) -> list[str]:
     problems = [f"{path}.{key} = {node[key]!r} must be a list" for key in ("values", "p") if key in node and not isinstance(node[key], (list, tuple))]
     if problems:
@@ -128,6 +144,12 @@ def _check_choice(path: str, node: Mapping, spec: Spec) -> list[str]:
 def sample(node: Mapping, u: np.ndarray, spec: Spec) -> np.ndarray:
     """Values of a checked distribution node at uniforms ``u`` (codes for categories)."""
     family = node["dist"]
+    if family == "sometimes":
+        p = float(node["p"])
+        value = as_node(node["value"])
+        inner = np.clip(u / p, 0.0, np.nextafter(1.0, 0.0)) if p > 0 else u
+        drawn = sample(value, inner, spec) if is_dist(value) else np.full(u.shape, float(value))
+        return np.where(u < p, drawn, float(node["otherwise"]))
     if family == "choice":
         values = list(node["values"])
         p = np.asarray(node.get("p", [1.0 / len(values)] * len(values)), float)

@@ -248,7 +248,7 @@ def clear_result(fx: Effect) -> None:
     r.trigger = -1
 
 
-@compiled
+@compiled(cache=False)
 def note(fx: Effect, event: int, k: int, size: float, partner: int = -1) -> None:
     """Record that ``event`` (a member of the mechanism's events) touched council ``k``, with its size and the partner it concerns."""
     fx.event_mask[event, k] = True
@@ -256,32 +256,32 @@ def note(fx: Effect, event: int, k: int, size: float, partner: int = -1) -> None
     fx.event_partner[event, k] = partner
 
 
-@compiled
+@compiled(cache=False)
 def take_savings(fx: Effect, share: float) -> None:
     """The mechanism takes ``share`` (0 .. 1) of this month's potential savings."""
     fx.result[0].savings = share
 
 
-@compiled
+@compiled(cache=False)
 def charge(fx: Effect, cost: float) -> None:
     """The mechanism costs ``cost`` GBP m this month."""
     fx.result[0].cost += cost
 
 
-@compiled
+@compiled(cache=False)
 def approve(fx: Effect) -> None:
     """The proposal is approved this month: the partnership launches."""
     fx.result[0].launch = True
 
 
-@compiled
+@compiled(cache=False)
 def end_partnership(fx: Effect, trigger: int) -> None:
     """The mechanism ends the partnership outright this month (a venture's insolvency, a proposal shelved), started by ``trigger``."""
     fx.result[0].ends = True
     fx.result[0].trigger = trigger
 
 
-@compiled
+@compiled(cache=False)
 def open_decision(fx: Effect, k: int, trigger: int) -> None:
     """Council ``k`` weighs the partnership this month because of ``trigger`` (a :class:`sim.core.triggers.Trigger`)."""
     fx.opens[k] = trigger

@@ -18,8 +18,9 @@ harmonised service.
 its annual budget setting (a routine decision, with a status-quo bias), scheduled reviews of
 the agreement, and whenever an event reopens the question (:mod:`sim.core.triggers`). It
 gives notice with a logistic probability in the net value, so no scenario sits on a
-deterministic threshold; a council under notice may withdraw it at a later decision point,
-and leaves when the notice ends. Each notice records its trigger (the event that opened the
+deterministic threshold; the notice runs for between half and one and a half times the
+usual length for the governance form (drawn); a council under notice may withdraw it at a
+later decision point, and leaves when the notice ends. Each notice records its trigger (the event that opened the
 decision) and its cause (the cause that had taken most of the value the council saw).
 :func:`approval_probability` is the same kind of choice before launch (used by case 02's
 decision meetings).
@@ -49,6 +50,7 @@ class Stream(IntEnum):
     """Random streams of the councils' choices (full names ``decide.<member in lower case>``)."""
 
     CHOICE = 0
+    NOTICE = 1
 
 
 class Ev(IntEnum):
@@ -218,7 +220,8 @@ def weigh(s: StateArrays, P: Any, i: int, t: int, draws: np.ndarray, first_event
         u = draws[Stream.CHOICE, k]
         if c.notice == 0:
             if u < leave_probability(s, P, i, k, t, trigger):
-                c.notice = max(notice_months(P.decisions[i], governance), 1)
+                span = notice_months(P.decisions[i], governance) * (0.5 + draws[Stream.NOTICE, k])  # notices vary around the form's usual length
+                c.notice = max(np.int64(np.rint(span)), 1)
                 c.notice_cause = leading_cause(s, i, k)
                 c.notice_trigger = trigger
                 c.notices += 1

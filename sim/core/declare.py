@@ -29,6 +29,7 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "normal": ("mean", "sd"),
     "randint": ("low", "high"),
     "choice": ("values",),
+    "sometimes": ("p", "value", "otherwise"),
 }
 
 ASSUMPTION = "assumption"

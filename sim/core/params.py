@@ -486,18 +486,34 @@ class DecisionParams:
         concept=f"{GIR} (investment already sunk; re-establishing a service)",
         prior=_u(0.05, 0.3),
     )
-    notice_mou: Any = param(3, 0, 60, "months", "notice before leaving an MOU", concept="governance", integer=True)
+    notice_mou: Any = param(
+        3,
+        0,
+        60,
+        "months",
+        "usual notice before leaving an MOU (each notice is drawn between half and one and a half times it)",
+        concept="governance",
+        integer=True,
+    )
     notice_committee: Any = param(
         12,
         0,
         60,
         "months",
-        "notice before leaving a joint committee or lead-authority arrangement",
+        "usual notice before leaving a joint committee or lead-authority arrangement (each drawn between half and one and a half times it)",
         concept="governance",
         value=f"{UK_RECORD}: Tri-borough gave one year's notice, oneSource 15 months",
         integer=True,
     )
-    notice_company: Any = param(18, 0, 60, "months", "notice before leaving a trading company or commercial venture", concept="governance", integer=True)
+    notice_company: Any = param(
+        18,
+        0,
+        60,
+        "months",
+        "usual notice before leaving a trading company or commercial venture (each drawn between half and one and a half times it)",
+        concept="governance",
+        integer=True,
+    )
     noise: Any = param(
         0.08,
         0.001,

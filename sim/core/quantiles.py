@@ -168,6 +168,8 @@ def _normal_quantile(p: float) -> float:
         return -math.inf
     if p >= 1.0:
         return math.inf
+    if p > 0.5:  # the upper half by symmetry: refining near 1 would lose the digits 1 - p carries
+        return -_normal_quantile(1.0 - p)
     a1, a2, a3, a4, a5, a6 = (
         -3.969683028665376e01,
         2.209460984245205e02,

@@ -62,6 +62,26 @@ def known_drag(P: Any, i: int) -> float:
 
 
 @compiled
+def lock_months(P: Any, i: int) -> float:
+    """Size-weighted mean months, after the planned launch, that councils stay locked into outsourcing contracts (known when the business case is made)."""
+    c0 = P.council[i]
+    launch = P.partnership[i].approval_months + 1
+    weights, locked = 0.0, 0.0
+    for k in range(c0.shape[0]):
+        weights += c0[k].size
+        locked += max(c0[k].contract_end_month - launch, 0) * c0[k].size
+    return locked / weights if weights > 0 else 0.0
+
+
+@compiled
+def it_planned(P: Any, i: int, since: int) -> float:
+    """The IT part of the promise the business case plans ``since`` months after launch: a clear business case allows for known lock-in, legacy IT, skills and services."""
+    clarity = P.partnership[i].business_case_clarity
+    delayed = since - np.int64(np.rint(clarity * lock_months(P, i))) if since >= 0 else since
+    return P.partnership[i].it_share_of_savings * ramp(delayed, plan_months(P, i))
+
+
+@compiled
 def plan_months(P: Any, i: int) -> float:
     """Time constant of harmonisation the business case plans with: a clear business case allows for the known legacy IT, skills and services; an unclear one does not."""
     clarity = P.partnership[i].business_case_clarity
@@ -100,8 +120,7 @@ def planned(s: StateArrays, P: Any, i: int, month: int) -> float:
     """Savings (GBP m) the business case of row ``i`` plans for ``month``."""
     pp = P.partnership[i]
     since = month - (pp.approval_months + 1)
-    it = pp.it_share_of_savings * ramp(since, plan_months(P, i))
-    return pp.promised_savings / 12.0 * (it + other_share(s, P, i, since, deepening_planned(s, P, i, since)))
+    return pp.promised_savings / 12.0 * (it_planned(P, i, since) + other_share(s, P, i, since, deepening_planned(s, P, i, since)))
 
 
 @compiled
@@ -162,7 +181,7 @@ def account(s: StateArrays, P: Any, i: int, month: int, shares: np.ndarray, lost
     per_month = pp.promised_savings / 12.0
     since = months_since_launch(s, i, month)
     plan = planned(s, P, i, month)
-    it_ideal = pp.it_share_of_savings * ramp(since, plan_months(P, i))
+    it_ideal = it_planned(P, i, since)
     other_expected = other_share(s, P, i, since, deepening_planned(s, P, i, since))
     lost[index.delay] = max(plan - per_month * (it_ideal + other_expected), 0.0)
     if not launched(s, i):

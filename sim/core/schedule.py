@@ -56,11 +56,26 @@ def schedule(layout: Layout) -> Schedule:
 
 
 class ScheduleType(types.Opaque):
-    """numba's type of a :class:`Schedule`: it holds the mechanisms, so its value carries nothing at run time."""
+    """numba's type of a :class:`Schedule`: it holds the mechanisms, so its value carries nothing at run time.
 
-    def __init__(self, value: Schedule) -> None:
-        self.slots = value.slots
-        super().__init__(name=f"Schedule({value.key})")
+    In numba's on-disk cache a compiled function's signature is saved with this type by its
+    name alone (which names every mechanism and a hash of its module), never with the
+    mechanisms themselves: a process that cannot import a mechanism someone else registered
+    (a test's toy, a study's own) reads the cache without error, and simply finds no
+    machine code for that registry.
+    """
+
+    def __init__(self, value: Schedule | None, name: str | None = None) -> None:
+        self.slots = value.slots if value is not None else ()
+        super().__init__(name=name or f"Schedule({value.key})")  # type: ignore[union-attr]
+
+    def __reduce__(self) -> tuple:
+        return (_schedule_type, (self.name,))
+
+
+def _schedule_type(name: str) -> ScheduleType:
+    """A schedule type read back from the cache: known by its name only."""
+    return ScheduleType(None, name)
 
 
 register_model(ScheduleType)(models.OpaqueModel)

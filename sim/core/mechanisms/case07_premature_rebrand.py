@@ -83,7 +83,13 @@ class Params(MechanismParams):
         1.0, 0, 2, "share", "share of the service component of value lost with no goodwill left", concept=f"{CASE} (cultural difficulties)", prior=_u(0.5, 1.0)
     )
     goodwill_recovery: float = param(
-        0.03, 0, 1, "share per month", "monthly recovery of lost goodwill through good service, at full service quality", concept=CASE, prior=_u(0.01, 0.06)
+        0.015,
+        0,
+        1,
+        "share per month",
+        "monthly recovery of lost goodwill through good service, at full service quality (cultural difficulties are slow to mend)",
+        concept=f"{CASE} (unnecessary cultural difficulties)",
+        prior=_u(0.005, 0.04),
     )
     rebrand_cost: float = param(0.1, 0, 10, "GBP m", "cost of the branding effort", concept=f"{CASE} (a distraction)", prior=_u(0.05, 0.3))
     public_identity: float = param(
