@@ -6,11 +6,18 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
-from conftest import Bench
 
-from sim import causes, exogenous, kernel, levers, population
-from sim.mechanisms.base import Month, empty_effect
-from sim.state import COLLAPSED, as_arrays, pair_mask
+from conftest import OFF, Bench
+
+from sim import population
+from sim.core import exogenous, kernel, levers
+from sim.core.contract import Month, empty_effect
+from sim.core.layout import layout
+from sim.core.state import COLLAPSED, pair_mask
+
+C = layout().cause_index
+#: Exogenous cause labels in the order of :class:`sim.core.exogenous.Cause`.
+CAUSES = [label for label, _ in exogenous.CAUSES.values()]
 
 ALL_ON = {
     "control_change_all_out": 0.5,
@@ -26,7 +33,7 @@ ALL_ON = {
     "reorganisation_hazard": 0.01,
     "reorganisation_shock": 0.3,
 }
-CALM = {name: 0.999 for name in exogenous.STREAMS}
+CALM = {name: 0.999 for name in exogenous.STREAM_NAMES}
 
 
 def due_months(bench, cycle: str, first: int) -> list[int]:
@@ -57,13 +64,13 @@ def step(b: Bench, draws: dict[str, np.ndarray] | None = None) -> Exo:
     """
     n = b.s.active.shape[1]
     u = {**{name: np.full(n, value) for name, value in CALM.items()}, **(draws or {})}
-    s = as_arrays(b.s, copy=True)
+    s = b.s.copy()
     changed = np.zeros(n, np.bool_)
     losses = np.zeros((len(exogenous.CAUSES), n))
-    m = Month(0, b.s.month, np.stack([np.asarray(u[name], float) for name in exogenous.STREAMS]), np.zeros(len(levers.NAMES)), changed)
-    exogenous.step(s, b.P, m, losses, empty_effect(n, len(exogenous.EVENTS)))
-    shared = {"orientation": s.orientation[0], "sovereignty": s.sovereignty[0], "notice": s.notice[0]}
-    return Exo(dict(zip(exogenous.CAUSES, losses, strict=True)), changed, shared)
+    m = Month(0, b.s.month, np.stack([np.asarray(u[name], float) for name in exogenous.STREAM_NAMES]), np.zeros(len(levers.NAMES)), changed)
+    exogenous.step(s.arrays, b.P, m, losses, empty_effect(n, len(exogenous.EVENTS)))
+    shared = {"orientation": s.council["orientation"][0], "sovereignty": s.council["sovereignty"][0], "notice": s.council["notice"][0]}
+    return Exo(dict(zip(CAUSES, losses, strict=True)), changed, shared)
 
 
 def test_no_draw_below_a_hazard_means_no_change(bench):
@@ -72,8 +79,8 @@ def test_no_draw_below_a_hazard_means_no_change(bench):
     assert not changed.any()
     for loss in losses.values():
         np.testing.assert_array_equal(loss, 0.0)
-    np.testing.assert_array_equal(shared["orientation"], b.s.orientation[0])
-    np.testing.assert_array_equal(shared["sovereignty"], b.s.sovereignty[0])
+    np.testing.assert_array_equal(shared["orientation"], b.s.council["orientation"][0])
+    np.testing.assert_array_equal(shared["sovereignty"], b.s.council["sovereignty"][0])
 
 
 def test_a_change_of_control_moves_aims_and_concern_and_costs_commitment(bench):
@@ -92,11 +99,11 @@ def test_a_new_chief_executive_is_announced_then_arrives(bench):
     losses, changed, shared = step(b, {"exo.turnover": np.array([0.05, 0.5])})
     np.testing.assert_array_equal(shared["notice"], [3, 0])
     assert not changed.any() and not losses["leadership_turnover"].any()
-    b.s.notice[0] = shared["notice"]
+    b.s.council["notice"][0] = shared["notice"]
     for expected in ([2, 0], [1, 0]):
         _, changed, shared = step(b, {"exo.turnover": np.array([0.0, 0.5])})
         np.testing.assert_array_equal(shared["notice"], expected)
-        b.s.notice[0] = shared["notice"]
+        b.s.council["notice"][0] = shared["notice"]
     losses, changed, shared = step(b)
     np.testing.assert_array_equal(changed, [True, False])
     np.testing.assert_allclose(losses["leadership_turnover"], [0.05, 0.0])
@@ -105,7 +112,7 @@ def test_a_new_chief_executive_is_announced_then_arrives(bench):
 
 def test_a_budget_shock_hurts_more_when_savings_lag(bench):
     b = bench(exogenous=ALL_ON)
-    b.s.business_case[:], b.s.realised_savings[:] = 1.0, 0.25
+    b.s.partnership["business_case"][:], b.s.partnership["realised_savings"][:] = 1.0, 0.25
     losses, changed, _ = step(b, {"exo.budget": np.array([0.05, 0.5])})
     np.testing.assert_array_equal(changed, [True, False])
     np.testing.assert_allclose(losses["budget_shock"], [0.06 * (0.5 + 0.75), 0.0])
@@ -121,27 +128,27 @@ def test_a_reorganisation_hits_every_council_at_once(bench):
 def test_departed_councils_and_ended_partnerships_are_untouched(bench):
     b = bench(exogenous=ALL_ON)
     b.s.active[:] = [[True, False]]
-    b.s.pairs = pair_mask(b.s.active)
-    b.s.notice[:] = [[0, 2]]
-    zero = {k: np.zeros(2) for k in exogenous.STREAMS}
+    b.s.pairs[:] = pair_mask(b.s.active)
+    b.s.council["notice"][:] = [[0, 2]]
+    zero = {k: np.zeros(2) for k in exogenous.STREAM_NAMES}
     losses, changed, shared = step(b, zero)
     np.testing.assert_array_equal(changed, [True, False])
     assert not any(loss[1] for loss in losses.values())
-    assert shared["notice"][1] == 0 and shared["orientation"][1] == b.s.orientation[0, 1]
+    assert shared["notice"][1] == 0 and shared["orientation"][1] == b.s.council["orientation"][0, 1]
     # the kernel leaves an ended partnership alone (exogenous.step assumes a running one): every hazard certain
     certain = {**ALL_ON, "control_change_all_out": 1.0, "turnover_hazard": 1.0, "budget_shock_hazard": 1.0, "reorganisation_hazard": 1.0}
     running, ended = bench(exogenous=certain), bench(exogenous=certain)
-    ended.s.outcome[:] = COLLAPSED
+    ended.s.partnership["outcome"][:] = COLLAPSED
     for e in (running, ended):
         kernel.step(e.s, e.P, e.seed)
-    assert all(running.s.commitment_lost[causes.INDEX[cause]].all() for cause in ("election", "budget_shock", "reorganisation"))
-    assert running.s.notice.all()
-    assert not ended.s.commitment_lost.any() and not ended.s.notice.any()
-    np.testing.assert_array_equal(ended.s.orientation, ended.P.council.orientation)
-    np.testing.assert_array_equal(ended.s.sovereignty, ended.P.council.sovereignty_concern)
+    assert all(running.s.commitment_lost[C[cause]].all() for cause in ("election", "budget_shock", "reorganisation"))
+    assert running.s.council["notice"].all()
+    assert not ended.s.commitment_lost.any() and not ended.s.council["notice"].any()
+    np.testing.assert_array_equal(ended.s.council["orientation"], ended.P.council["orientation"])
+    np.testing.assert_array_equal(ended.s.council["sovereignty"], ended.P.council["sovereignty_concern"])
 
 
-@pytest.mark.parametrize("cause", sorted(exogenous.CAUSES))
+@pytest.mark.parametrize("cause", sorted(CAUSES))
 def test_each_kind_of_change_is_booked_to_its_own_cause(bench, cause):
     on = {
         "election": {"control_change_all_out": 1.0, "control_change_shock": 0.2},
@@ -149,12 +156,11 @@ def test_each_kind_of_change_is_booked_to_its_own_cause(bench, cause):
         "budget_shock": {"budget_shock_hazard": 1.0, "budget_shock_size": 0.06},
         "reorganisation": {"reorganisation_hazard": 1.0, "reorganisation_shock": 0.1},
     }[cause]
-    off = {name: {"enabled": False} for name in ("case01", "case02", "case03", "case04", "case05", "case06", "case07")}
-    b = bench(exogenous=on, mechanisms=off, dynamics={"disappointment": 0.0}, partnership={"horizon_months": 12})
+    b = bench(exogenous=on, mechanisms=OFF, dynamics={"disappointment": 0.0}, partnership={"horizon_months": 12})
     s = kernel.run(b.P, b.s.reps, b.seed)
     lost = s.commitment_lost.sum(axis=(1, 2))
-    assert lost[causes.INDEX[cause]] > 0
-    assert lost.sum() == pytest.approx(lost[causes.INDEX[cause]])
+    assert lost[C[cause]] > 0
+    assert lost.sum() == pytest.approx(lost[C[cause]])
 
 
 def test_no_exogenous_change_leaves_case03_commitment_untouched(config):
@@ -163,6 +169,6 @@ def test_no_exogenous_change_leaves_case03_commitment_untouched(config):
     cfg = config(k=3, columns={"orientation": [0.0, 0.5, 1.0]}, partnership={"approval_months": 1, "horizon_months": 36}, dynamics=dynamics)
     reps = np.arange(4)
     s = kernel.run(population.build(cfg, 0, reps), reps, 0)
-    c = causes.INDEX["case03_misaligned_aspirations"]
+    c = C["case03_misaligned_aspirations"]
     assert not s.commitment_lost[c].any()
     assert s.savings_lost[c].sum() > 0

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import Bench, lever_strengths
+from conftest import OFF, Bench, lever_strengths
 
-from sim import kernel, levers, savings
-from sim.mechanisms import case01_key_person as case01
-from sim.mechanisms import case02_decision_slippage as case02
-from sim.mechanisms import case03_misaligned_aspirations as case03
-from sim.mechanisms import case04_maturity_gap as case04
-from sim.mechanisms import case05_commercial_venture as case05
-from sim.mechanisms import case06_scope_tension as case06
-from sim.mechanisms import case07_premature_rebrand as case07
-from sim.mechanisms.base import evaluate
-from sim.scenarios import available
-from sim.state import COLLAPSED, EXPANSION, SUSTAINED, as_arrays, pair_mask
+from sim.config.scenarios import available
+from sim.core import kernel, levers, savings
+from sim.core.evaluate import evaluate
+from sim.core.mechanisms import by_name
+from sim.core.state import COLLAPSED, EXPANSION, SUSTAINED, pair_mask
 
-OFF = {name: {"enabled": False} for name in ("case01", "case02", "case03", "case04", "case05", "case06", "case07")}
+case01, case02, case03, case04, case05, case06, case07 = (by_name()[f"case0{i}"] for i in range(1, 8))
 
 
 def lever_on(name: str, **params) -> dict:
@@ -34,9 +28,9 @@ def in_force(b: Bench, month: int) -> dict[str, float]:
 
 def caught_up(b: Bench, rate: float, strength: float) -> np.ndarray:
     """IT maturity ``(R, K)`` after one IT catch-up of replication 0 (on a copy: ``b.s`` is left as it was)."""
-    s = as_arrays(b.s, copy=True)
-    levers.catch_up(s, 0, rate, strength)
-    return s.it_maturity
+    s = b.s.copy()
+    levers.catch_up(s.arrays, 0, rate, strength)
+    return s.council["it_maturity"]
 
 
 def test_a_lever_is_in_force_from_its_start_month_at_its_strength(bench):
@@ -55,19 +49,19 @@ def test_a_lever_costs_its_upfront_sum_at_its_start_then_a_monthly_share_while_r
     assert levers.cost(b.P, 0, 7) == pytest.approx(0.01)
     # the kernel charges running partnerships only
     running, ended = (bench(mechanisms=OFF, levers=testing, state={"month": 7}) for _ in range(2))
-    ended.s.outcome[:] = COLLAPSED
+    ended.s.partnership["outcome"][:] = COLLAPSED
     for e in (running, ended):
         kernel.step(e.s, e.P, e.seed)
-    assert running.s.lever_cost[0] == pytest.approx(0.01)
-    assert ended.s.lever_cost[0] == 0.0
+    assert running.s.partnership["lever_cost"][0] == pytest.approx(0.01)
+    assert ended.s.partnership["lever_cost"][0] == 0.0
 
 
 def test_lever_costs_add_up_over_a_run(bench):
     on = {**lever_on("continuity_plan", start_month=6, cost_upfront=0.05, cost_per_year=0.12), **lever_on("staged_scope", cost_upfront=0.1, cost_per_year=0.0)}
     b = bench(mechanisms=OFF, levers=on, partnership={"horizon_months": 24})
     s = kernel.run(b.P, b.s.reps, b.seed)
-    assert s.outcome[0] == SUSTAINED
-    assert s.lever_cost[0] == pytest.approx(0.05 + 0.01 * 18 + 0.1)
+    assert s.partnership["outcome"][0] == SUSTAINED
+    assert s.partnership["lever_cost"][0] == pytest.approx(0.05 + 0.01 * 18 + 0.1)
 
 
 def test_every_lever_has_a_default_cost_a_source_and_a_policy(config):
@@ -83,17 +77,17 @@ def test_it_harmonisation_first_raises_laggards_towards_the_leader(bench, launch
     # the kernel runs the catch-up (at the pinned rate 0.03) for launched partnerships only
     b = bench(k=3, columns={"it_maturity": [0.8, 0.3, 0.5]}, mechanisms=OFF, levers=lever_on("it_harmonisation_first", strength=1.0))
     kernel.step(b.s, b.P, b.seed)
-    np.testing.assert_array_equal(b.s.it_maturity, [[0.8, 0.3, 0.5]])  # not launched yet
+    np.testing.assert_array_equal(b.s.council["it_maturity"], [[0.8, 0.3, 0.5]])  # not launched yet
     launched(b, 3)
     kernel.step(b.s, b.P, b.seed)
-    np.testing.assert_allclose(b.s.it_maturity, [[0.8, 0.3 + 0.03 * 0.5, 0.5 + 0.03 * 0.3]])
+    np.testing.assert_allclose(b.s.council["it_maturity"], [[0.8, 0.3 + 0.03 * 0.5, 0.5 + 0.03 * 0.3]])
     b = bench(k=3, columns={"it_maturity": [0.8, 0.3, 0.5]})
     launched(b, 3)
     np.testing.assert_allclose(caught_up(b, 0.03, 1.0), [[0.8, 0.3 + 0.03 * 0.5, 0.5 + 0.03 * 0.3]])
     np.testing.assert_allclose(caught_up(b, 0.03, 0.5), [[0.8, 0.3 + 0.015 * 0.5, 0.5 + 0.015 * 0.3]])
     b.s.active[:] = [[False, True, True]]
     np.testing.assert_allclose(caught_up(b, 0.03, 1.0), [[0.8, 0.3 + 0.03 * 0.2, 0.5]])
-    np.testing.assert_array_equal(caught_up(b, float(b.P.dynamics.catch_up_rate[0]), 0.0), b.s.it_maturity)
+    np.testing.assert_array_equal(caught_up(b, float(b.P.dynamics["catch_up_rate"][0]), 0.0), b.s.council["it_maturity"])
 
 
 def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...]:
@@ -105,7 +99,7 @@ def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...
         return e.trust.sum(), e.own["vacancy"].sum()
     if name == "agreed_decision_process":
         b = bench(partnership={"approval_months": 3}, columns={"sovereignty_concern": [0.5, 0.5]}, state={"month": 3})
-        b.s.notice[:] = [[2, 0]]
+        b.s.council["notice"][:] = [[2, 0]]
         e = evaluate(case02, b.s, b.P, month(b, draws={"case02.approve": 0.7, "case02.forewarned": 0.3}, lever=lever))
         return (float(not e.launch[0]),)
     if name == "open_motivations":
@@ -139,20 +133,20 @@ def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...
         b = bench(columns={"it_maturity": [0.9, 0.2], "legacy_it": [0.5, 0.5]})
         launched(b, 3)
         gap = np.ptp(caught_up(b, 0.03, strength))
-        rate = savings.harmonisation_rate(as_arrays(b.s), b.P, 0, b.s.month, lever_strengths(**lever))
+        rate = savings.harmonisation_rate(b.s.arrays, b.P, 0, b.s.month, lever_strengths(**lever))
         return gap, -rate
     if name == "neutral_cloud_platform":
         b = bench(columns={"legacy_it": [0.8, 0.4], "contract_end_month": [100, 0]})
         launched(b, 3)
-        return (-savings.harmonisation_rate(as_arrays(b.s), b.P, 0, b.s.month, lever_strengths(**lever)),)
+        return (-savings.harmonisation_rate(b.s.arrays, b.P, 0, b.s.month, lever_strengths(**lever)),)
     assert name == "communications_plan"
     b = bench(partnership={"rebrand_month": 0}, state={"maturity": 0.1})
     launched(b, 3)
     shock = evaluate(case07, b.s, b.P, month(b, lever=lever)).own["deficit"].sum()
     quiet = bench(mechanisms=OFF, dynamics={"trust_recovery": 0.03})
-    quiet.s.trust = np.where(quiet.s.pairs, 0.5, 0.0)
-    quiet.P.lever.enabled[:, levers.COMMUNICATIONS_PLAN] = strength > 0
-    quiet.P.lever.strength[:, levers.COMMUNICATIONS_PLAN] = strength
+    quiet.s.trust[:] = np.where(quiet.s.pairs, 0.5, 0.0)
+    quiet.P.lever["enabled"][:, levers.COMMUNICATIONS_PLAN] = strength > 0
+    quiet.P.lever["strength"][:, levers.COMMUNICATIONS_PLAN] = strength
     kernel.step(quiet.s, quiet.P, quiet.seed)
     return shock, -quiet.s.trust.sum()
 
@@ -168,7 +162,7 @@ def test_each_lever_reduces_the_harm_its_learning_targets(name, strength, bench,
 
 def test_communications_plan_speeds_trust_recovery_by_hand(bench):
     b = bench(mechanisms=OFF, dynamics={"trust_recovery": 0.03}, levers=lever_on("communications_plan", strength=1.0))
-    b.s.trust = np.where(b.s.pairs, 0.5, 0.0)
+    b.s.trust[:] = np.where(b.s.pairs, 0.5, 0.0)
     kernel.step(b.s, b.P, b.seed)
     # 0.5 + 0.03 * (0.5 + 1.0) * (0.7 - 0.5), against 0.5 + 0.03 * (0.5 + 0.5) * 0.2 without the lever
     np.testing.assert_allclose(b.s.trust[0], [[0.0, 0.509], [0.509, 0.0]])
@@ -184,8 +178,8 @@ def test_a_lever_does_not_change_the_shocks(bench):
         b = bench(k=3, reps=8, exogenous={**exo, "reorganisation_hazard": 0.0}, mechanisms=mechanisms, levers=plan, partnership={"horizon_months": 36})
         log: list[kernel.Event] = []
         s = kernel.run(b.P, b.s.reps, b.seed, log)
-        assert (s.outcome == SUSTAINED).all()
-        runs.append((s.commitment, sorted((ev.rep, ev.month, ev.council, ev.what) for ev in log if ev.cause != "case01_key_person")))
+        assert (s.partnership["outcome"] == SUSTAINED).all()
+        runs.append((s.council["commitment"], sorted((ev.rep, ev.month, ev.council, ev.what) for ev in log if ev.cause != "case01_key_person")))
     (without, shocks), (with_plan, same_shocks) = runs
     assert not np.array_equal(without, with_plan)
     assert shocks and shocks == same_shocks
@@ -195,5 +189,5 @@ def test_inactive_partners_are_not_caught_up(bench, launched):
     b = bench(columns={"it_maturity": [0.9, 0.2]})
     launched(b, 3)
     b.s.active[:] = [[True, False]]
-    b.s.pairs = pair_mask(b.s.active)
-    np.testing.assert_array_equal(caught_up(b, 0.03, 1.0), b.s.it_maturity)
+    b.s.pairs[:] = pair_mask(b.s.active)
+    np.testing.assert_array_equal(caught_up(b, 0.03, 1.0), b.s.council["it_maturity"])

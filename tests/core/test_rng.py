@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim import rng
+from sim.core import rng
 
 
 def test_values_lie_in_the_unit_interval_with_the_requested_shape():

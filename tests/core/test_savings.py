@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import Bench, lever_strengths
+from conftest import OFF, Bench, lever_strengths
 
-from sim import causes, kernel, savings
-from sim.state import COLLAPSED, EXPANSION, OPERATING, as_arrays, pair_mask
+from sim.core import kernel, savings
+from sim.core.layout import layout
+from sim.core.state import COLLAPSED, EXPANSION, OPERATING, pair_mask
 
-C = causes.INDEX
+C = layout().cause_index
+N_CAUSES = len(layout().causes)
 
 
 def rate(b: Bench, month: int, **by_name: float) -> float:
     """Harmonisation rate of replication 0 in ``month`` with the given lever strengths."""
-    return savings.harmonisation_rate(as_arrays(b.s), b.P, 0, month, lever_strengths(**by_name))
+    return savings.harmonisation_rate(b.s.arrays, b.P, 0, month, lever_strengths(**by_name))
 
 
 def test_the_ramp_by_hand():
@@ -34,10 +36,10 @@ def test_scope_gives_the_it_share_until_sharing_deepens(bench):
 @pytest.fixture
 def on_time(bench) -> int:
     """``launch_month`` of a proposal approved on its planned date (month 9), as the kernel sets it."""
-    b = bench(mechanisms={name: {"enabled": False} for name in ("case01", "case02", "case03", "case04", "case05", "case06", "case07")})
-    while b.s.launch_month[0] < 0:
+    b = bench(mechanisms=OFF)
+    while b.s.partnership["launch_month"][0] < 0:
         kernel.step(b.s, b.P, b.seed)
-    return int(b.s.launch_month[0])
+    return int(b.s.partnership["launch_month"][0])
 
 
 def test_the_plan_assumes_approval_on_time_and_deeper_sharing_when_planned(bench, on_time):
@@ -82,9 +84,9 @@ def operating(bench, on_time):
     def make(late: int = 0, **kwargs):
         partnership = {"promised_savings": 1.2, "expansion_month": -1, "business_case_clarity": 1.0, **kwargs.pop("partnership", {})}
         b = bench(partnership=partnership, dynamics={"harmonisation_months": 18, "optimism_bias": 0.5}, state={"harmonisation": 0.3}, **kwargs)
-        b.s.launch_month[:] = on_time + late
+        b.s.partnership["launch_month"][:] = on_time + late
         b.s.month = on_time + late + SINCE
-        b.s.phase[:] = OPERATING
+        b.s.partnership["phase"][:] = OPERATING
         return b
 
     return make
@@ -92,7 +94,7 @@ def operating(bench, on_time):
 
 def shares(**by_cause: float) -> np.ndarray:
     """``(C,)`` share of potential savings each cause takes (0 unless given)."""
-    out = np.zeros(len(causes.LABELS))
+    out = np.zeros(N_CAUSES)
     for label, value in by_cause.items():
         out[C[label]] = value
     return out
@@ -100,8 +102,10 @@ def shares(**by_cause: float) -> np.ndarray:
 
 def account(b: Bench, taken: np.ndarray) -> tuple[float, float, np.ndarray]:
     """Planned and realised savings of replication 0 this month, and the ``(C,)`` savings lost by cause."""
-    lost = np.zeros(len(causes.LABELS))
-    plan, realised = savings.account(as_arrays(b.s), b.P, 0, b.s.month, taken, lost)
+    lost = np.zeros(N_CAUSES)
+    index = np.zeros(1, savings.CAUSE_INDEX)
+    index[0] = (C["case02_decision_slippage"], C["case06_scope_tension"], C["legacy_it"], C["unclear_business_case"])
+    plan, realised = savings.account(b.s.arrays, b.P, 0, b.s.month, taken, lost, index[0])
     return plan, realised, lost
 
 
@@ -139,8 +143,8 @@ def test_an_unclear_business_case_promises_more_than_sharing_delivers(operating)
 def test_a_leaver_takes_its_size_share_booked_to_its_exit_cause(operating):
     b = operating(columns={"size": [1.0, 3.0]})
     b.s.active[:] = [[True, False]]
-    b.s.pairs = pair_mask(b.s.active)
-    b.s.exit_cause[0, 1] = C["case03_misaligned_aspirations"]
+    b.s.pairs[:] = pair_mask(b.s.active)
+    b.s.council["exit_cause"][0, 1] = C["case03_misaligned_aspirations"]
     plan, realised, lost = account(b, shares())
     base = 0.1 * (1 - (17 / 18) ** 10)
     assert lost[C["case03_misaligned_aspirations"]] == pytest.approx(base * 0.75)
@@ -150,7 +154,7 @@ def test_a_leaver_takes_its_size_share_booked_to_its_exit_cause(operating):
 
 def test_a_halted_deeper_stage_is_booked_to_case06(operating):
     b = operating(partnership={"expansion_month": 5, "it_share_of_savings": 0.5})
-    b.s.phase[:] = EXPANSION
+    b.s.partnership["phase"][:] = EXPANSION
     _, _, lost = account(b, shares())
     assert lost[C["case06_scope_tension"]] == pytest.approx(0.1 * (1 - (17 / 18) ** 10) * 0.5)
 
@@ -158,8 +162,8 @@ def test_a_halted_deeper_stage_is_booked_to_case06(operating):
 def test_nothing_is_booked_for_a_partnership_that_has_ended(operating):
     """The kernel books a month's savings for running partnerships only (``account`` assumes one)."""
     running, ended = operating(), operating()
-    ended.s.outcome[:] = COLLAPSED
+    ended.s.partnership["outcome"][:] = COLLAPSED
     for b in (running, ended):
         kernel.step(b.s, b.P, b.seed)
-    assert running.s.realised_savings[0] > 0 and running.s.savings_lost.any()
-    assert ended.s.realised_savings[0] == 0 and ended.s.business_case[0] == 0 and not ended.s.savings_lost.any()
+    assert running.s.partnership["realised_savings"][0] > 0 and running.s.savings_lost.any()
+    assert ended.s.partnership["realised_savings"][0] == 0 and ended.s.partnership["business_case"][0] == 0 and not ended.s.savings_lost.any()
