@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 import yaml
 
-from sim.cases import BY_ID, CASES
-from sim.levers import NAMES as LEVERS
-from sim.mechanisms import BY_NAME
-from sim.scenarios import available, config_root, load
+from sim.config.cases import BY_ID, CASES
+from sim.config.scenarios import available, config_root, load
+from sim.core.levers import NAMES as LEVERS
+from sim.core.mechanisms import by_name
+
+BY_NAME = by_name()
 
 CITATION = re.compile(r"#.*(Guide 08|Getting IT right)")
 
@@ -47,11 +49,11 @@ def test_table_names_real_mechanisms_scenarios_and_levers() -> None:
     assert [c.id for c in CASES] == [f"0{i}" for i in range(1, 8)]
     for case in CASES:
         assert case.mechanism in BY_NAME
-        assert BY_NAME[case.mechanism].CASE == case.id
+        assert BY_NAME[case.mechanism].case == case.id
         assert case.scenario in available("scenario")
         assert set(case.levers) <= set(LEVERS)
         assert set(case.failure) <= {"shelved", "collapsed", "underperforming"}
-        assert case.cause == BY_NAME[case.mechanism].CAUSE
+        assert case.cause == BY_NAME[case.mechanism].cause
     assert BY_ID["05"].levers == ("market_testing",)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import rng
-from sim.distributions import as_node, check_dist, is_dist, sample
-from sim.params import CouncilParams, Spec, spec_of
+from sim.config.distributions import as_node, check_dist, is_dist, sample
+from sim.core import rng
+from sim.core.declare import Spec, spec_of
+from sim.core.params import CouncilParams
 
 N = 200_000
 U = rng.uniform(11, np.arange(N), rng.SETUP_MONTH, 1, "test.distributions")[:, 0]

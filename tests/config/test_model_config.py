@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config import MAX_COUNCILS, MIN_COUNCILS, ConfigError, ModelConfig, model_config
-from sim.params import default_of
+from sim.config.checks import ConfigError
+from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, SECTIONS, ModelConfig, checked, model_config
+from sim.core.declare import default_of
+from sim.core.mechanisms import mechanisms
 
 GOOD = [{}, {}]
 
@@ -160,3 +162,22 @@ def test_good_distribution_nodes_are_accepted():
 def test_integer_fields_become_integers():
     cfg = model_config({"councils": GOOD, "partnership": {"horizon_months": 24.0}})
     assert cfg.partnership.horizon_months == 24 and isinstance(cfg.partnership.horizon_months, int)
+
+
+def test_every_registered_mechanism_gets_its_default_parameters():
+    cfg = model_config({"councils": GOOD})
+    assert list(cfg.mechanisms) == [m.name for m in mechanisms()]
+    assert all(isinstance(cfg.mechanisms[m.name], m.params) for m in mechanisms())
+    assert set(cfg.to_dict()) == set(SECTIONS)
+
+
+def test_checked_checks_a_config_changed_after_it_was_built():
+    cfg = model_config({"councils": GOOD})
+    assert checked(cfg) == cfg and checked(cfg) is not cfg
+    cfg.councils[0].it_maturity = 1.7
+    cfg.partnership.horizon_months = 5
+    with pytest.raises(ConfigError) as info:
+        checked(cfg)
+    assert info.value.problems == ["councils[0].it_maturity = 1.7 is outside [0, 1]", "partnership.horizon_months = 5 is outside [12, 600]"]
+    with pytest.raises(TypeError, match="must be a ModelConfig"):
+        checked({"councils": GOOD})

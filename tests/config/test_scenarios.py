@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hydra.errors import ConfigCompositionException
 
-from sim.config import ConfigError
-from sim.scenarios import available, load
+from sim.config.checks import ConfigError
+from sim.config.scenarios import available, compose_run, config_root, load, model_sections
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +75,24 @@ def test_a_users_own_scenario_folder(tmp_path):
     cfg = load("pair", "none", config_dir=tmp_path)
     assert [c.name for c in cfg.councils] == ["A", "B"] and cfg.councils[1].it_maturity == 0.1
     assert "pair" in available("scenario", tmp_path)
+
+
+@pytest.mark.parametrize("scenario", available("scenario"))
+def test_every_named_scenario_loads(scenario):
+    cfg = load(scenario, "none")
+    assert 2 <= cfg.n_councils <= 8
+
+
+@pytest.mark.parametrize("policy", available("policy"))
+def test_every_named_policy_loads_and_switches_on_only_levers(policy):
+    cfg = load("baseline", policy)
+    on = {name for name, lever in cfg.levers.items() if lever.enabled}
+    assert (policy == "none") == (not on)
+    assert policy in on or policy in ("none", "all_levers")
+
+
+def test_the_composed_run_config_holds_settings_and_the_model_sections():
+    cfg = compose_run("baseline", "continuity_plan", ["seed=7"])
+    assert cfg.seed == 7 and cfg.replications == 4000 and cfg.workers is None
+    assert model_sections(cfg) == load("baseline", "continuity_plan")
+    assert (config_root() / "scenario" / "baseline.yaml").is_file()

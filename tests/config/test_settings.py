@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim import settings
-from sim.config import ConfigError
-from sim.scenarios import compose_run
-from sim.settings import CompareSettings, RunSettings, compare_settings, run_settings
+from sim.config.checks import ConfigError
+from sim.config.scenarios import compose_run
+from sim.config.settings import CompareSettings, RunSettings, available_cores, compare_settings, run_settings
 
 
 def test_defaults_reach_the_composed_config():
@@ -32,11 +31,18 @@ def test_every_problem_is_reported_at_once():
     ]
 
 
-def test_mesa_engine_needs_the_mesa_front_end(monkeypatch):
-    monkeypatch.setattr(settings, "mesa_available", lambda: False)
+def test_workers_default_to_every_core_and_are_checked():
+    assert run_settings({}).workers is None
+    assert run_settings({"workers": 2.0}).workers == 2
+    assert available_cores() >= 1
     with pytest.raises(ConfigError) as err:
-        run_settings({"engine": "mesa"})
-    assert err.value.problems == ["engine = 'mesa' needs sim.model.PartnershipModel, which cannot be imported here (allowed now: ensemble)"]
+        run_settings({"workers": 0, "engine": "warp"})
+    assert err.value.problems == ["workers = 0 is outside [1, 1024]", "engine = 'warp' is not one of ensemble, mesa"]
+
+
+def test_figures_are_drawn_only_on_request():
+    assert run_settings({}).figures is False
+    assert run_settings({"figures": True}).figures is True
 
 
 def test_compare_needs_two_policies_and_two_replications():
