@@ -1,23 +1,33 @@
-"""Studies in blocks: precision targets, streamed results files, events, trajectories and both engines."""
+"""Runs in blocks: fixed counts and precision targets, streamed results, events, and both engines giving the same rows."""
 
 from __future__ import annotations
-
-import json
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim import provenance
-from sim.ensemble import run_ensemble
-from sim.results import ParquetStream, atomic_path, read_metadata, write_json, write_table
-from sim.runner import EVENT_SCHEMA, PILOT, STEP, Sinks, half_width, next_block, run_study, simulate
-from sim.scenarios import load
-from sim.settings import mesa_available
-from sim.stats import wilson
-from sim.trajectories import TrajectoryRecorder, Variable
+from sim.analysis.stats import PILOT, STEP, half_width, precision_plan, wilson
+from sim.config.scenarios import load
+from sim.core import kernel
+from sim.frontends.ensemble import run_ensemble, simulate
+from sim.frontends.runner import Sinks, events_table, fixed, run_blocks, simulate_mesa
+from sim.frontends.table import Table
+from sim.results.files import EVENT_SCHEMA, ParquetStream, read_metadata
+
+
+class Collect:
+    """A table sink keeping every block."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Table] = []
+
+    def write(self, table: Table) -> None:
+        self.blocks.append(table)
+
+    @property
+    def table(self) -> Table:
+        return Table.concat(self.blocks)
 
 
 @pytest.fixture(scope="module")
@@ -25,109 +35,80 @@ def short():
     return load("baseline", "none", ["partnership.horizon_months=36"])
 
 
+def test_a_fixed_plan_runs_its_count_in_blocks():
+    plan = fixed(120, 50)
+    assert [plan(done, 0) for done in (0, 50, 100, 120)] == [50, 50, 20, 0]
+    assert fixed(0, 50)(0, 0) == 0
+
+
+def test_blocks_go_to_every_sink_in_order_and_on_block_reports_progress(short):
+    first, second, progress = Collect(), Collect(), []
+    run = run_blocks(short, 4, fixed(120, 50), Sinks(tables=(first, second)), on_block=lambda done, size: progress.append((done, size)))
+    assert run.replications == 120 and run.block_sizes == [50, 50, 20]
+    assert progress == [(50, 50), (100, 20), (120, 0)]
+    assert [len(b) for b in first.blocks] == [50, 50, 20] and first.blocks == second.blocks
+    whole = first.table
+    assert whole.columns["rep"].tolist() == list(range(120))
+    assert run.collapsed == int((whole.values("outcome") == "collapsed").sum())
+    pd.testing.assert_frame_equal(whole.to_pandas(), run_ensemble(short, 120, seed=4))
+
+
 def test_precision_adds_blocks_until_the_half_width_is_reached(short):
-    study = run_study(short, 3, precision=0.012, block_size=500)
-    assert len(study.block_sizes) >= 2
-    assert study.block_sizes[0] == min(500, PILOT)
-    assert all(size % STEP == 0 and size <= 500 for size in study.block_sizes)
-    assert half_width(study.collapse) <= 0.012
-    before = study.table.iloc[: -study.block_sizes[-1]]
-    assert half_width(wilson(int((before["outcome"] == "collapsed").sum()), len(before))) > 0.012
-    again = run_study(short, 3, precision=0.012, block_size=500)
-    pd.testing.assert_frame_equal(again.table, study.table)
+    rows = Collect()
+    run = run_blocks(short, 3, precision_plan(0.012, 500), Sinks(tables=(rows,)))
+    assert len(run.block_sizes) >= 2
+    assert run.block_sizes[0] == min(500, PILOT)
+    assert all(size % STEP == 0 and size <= 500 for size in run.block_sizes)
+    collapsed = rows.table.values("outcome") == "collapsed"
+    assert run.replications == len(collapsed) and run.collapsed == collapsed.sum()
+    assert half_width(wilson(int(collapsed.sum()), len(collapsed))) <= 0.012
+    before = collapsed[: -run.block_sizes[-1]]
+    assert half_width(wilson(int(before.sum()), len(before))) > 0.012
+    again = Collect()
+    assert run_blocks(short, 3, precision_plan(0.012, 500), Sinks(tables=(again,))).block_sizes == run.block_sizes
+    pd.testing.assert_frame_equal(again.table.to_pandas(), rows.table.to_pandas())
 
 
-def test_next_block_grows_towards_the_normal_approximation():
-    assert next_block(0, 0, 0.01, 10_000) == PILOT
-    assert next_block(0, 0, 0.01, 300) == 300
-    # p near 0.5 needs about 9,604 replications for +-0.01.
-    assert next_block(1_000, 500, 0.01, 100_000) == 8_700
-    assert next_block(1_000, 500, 0.01, 2_000) == 2_000
-    assert next_block(9_900, 4_950, 0.01, 10_000) == STEP
-
-
-def test_exactly_one_of_replications_and_precision(short):
-    with pytest.raises(ValueError):
-        run_study(short, 1)
-    with pytest.raises(ValueError):
-        run_study(short, 1, replications=10, precision=0.1)
-
-
-def test_streams_write_every_block_and_events_and_trajectories_do_not_change_rows(short, tmp_path):
+def test_streams_write_every_block_and_events_do_not_change_rows(short, tmp_path):
     plain = run_ensemble(short, 120, seed=4)
-    recorder = TrajectoryRecorder(36)
     with ParquetStream(tmp_path / "r.parquet", metadata={"seed": 4}) as reps, ParquetStream(tmp_path / "e.parquet", EVENT_SCHEMA) as events:
-        study = run_study(short, 4, replications=120, block_size=50, sinks=Sinks(reps, events, recorder))
+        run_blocks(short, 4, fixed(120, 50), Sinks(tables=(reps,), events=events))
     written = pd.read_parquet(tmp_path / "r.parquet")
-    pd.testing.assert_frame_equal(written, plain.drop(columns="point"), check_categorical=False)
+    pd.testing.assert_frame_equal(written, plain, check_categorical=False)
     assert pq.ParquetFile(tmp_path / "r.parquet").num_row_groups == 3
     assert read_metadata(tmp_path / "r.parquet") == {"seed": 4}
     ev = pd.read_parquet(tmp_path / "e.parquet")
     assert list(ev.columns) == EVENT_SCHEMA.names
     assert ev["rep"].between(0, 119).all() and ev["month"].between(1, 36).all()
     assert set(ev["council_name"]) <= {c.name for c in short.councils}
-    assert len(study.table) == 120
+    partners = ev["partner"] >= 0
+    assert (ev.loc[partners, "partner_name"] != "").all() and (ev.loc[~partners, "partner_name"] == "").all()
 
 
-def test_trajectories_are_the_same_for_any_block_size(short):
-    tables = []
-    for block_size in (200, 33):
-        recorder = TrajectoryRecorder(36)
-        run_study(short, 9, replications=200, block_size=block_size, sinks=Sinks(trajectories=recorder))
-        tables.append(recorder.table())
-    quantiles = [c for c in tables[0].columns if c.startswith("q")] + ["n"]
-    pd.testing.assert_frame_equal(tables[0][quantiles], tables[1][quantiles])
-    first = tables[0].set_index(["variable", "month"])
-    assert first.loc[("partners", 0), "q50"] == 4 and first.loc[("partners", 0), "n"] == 200
-    assert first.loc[("commitment", 0), "q05"] == pytest.approx(0.75)
+def test_the_event_table_names_councils_and_partners():
+    log = [kernel.Event(3, 7, 1, "case04_maturity_gap", "04", "felt held back", 0.2, 0), kernel.Event(3, 9, -1, "", "", "a milestone", 0.0)]
+    table = events_table(log, ["A", "B"])
+    assert list(table.columns) == EVENT_SCHEMA.names
+    assert table.columns["council_name"].tolist() == ["B", ""] and table.columns["partner_name"].tolist() == ["A", ""]
+    assert len(events_table([], ["A", "B"])) == 0
 
 
-def test_trajectory_quantiles_are_exact_on_the_grid():
-    values = np.array([0.0, 0.1, 0.1, 0.2, 0.5, 0.5, 0.7, 0.9, 1.0, 1.0])
-    var = Variable("x", "test", 0.0, 1.0, 10, lambda s: s.x)
-    recorder = TrajectoryRecorder(0, [var])
-    recorder.record(SimpleNamespace(month=0, x=values), np.ones(10, bool))
-    row = recorder.table(quantiles=(0.1, 0.25, 0.5, 0.9)).iloc[0]
-    # The lower empirical quantile: the smallest value with at least q of the values at or below it.
-    assert [row["q10"], row["q25"], row["q50"], row["q90"]] == pytest.approx([0.0, 0.1, 0.5, 1.0])
-    assert row["mean"] == pytest.approx(values.mean())
-
-
-def test_atomic_files_leave_nothing_behind_when_interrupted(tmp_path):
-    target = tmp_path / "x.json"
-    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
-        tmp.write_text("half")
-        raise RuntimeError("interrupted")
-    with pytest.raises(KeyboardInterrupt), ParquetStream(tmp_path / "r.parquet") as stream:
-        stream.write(pd.DataFrame({"a": [1, 2]}))
-        raise KeyboardInterrupt
-    assert list(tmp_path.iterdir()) == []
-    write_json(target, {"a": float("nan"), "b": np.int64(3)})
-    assert json.loads(target.read_text()) == {"a": None, "b": 3}
-    write_table(tmp_path / "t.parquet", pd.DataFrame({"a": [1.5]}), {"k": "v"})
-    assert read_metadata(tmp_path / "t.parquet") == {"k": "v"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.parquet", "x.json"]
-
-
-def test_an_empty_stream_needs_a_schema(tmp_path):
-    with ParquetStream(tmp_path / "e.parquet", EVENT_SCHEMA):
-        pass
-    assert pd.read_parquet(tmp_path / "e.parquet").empty
-    with pytest.raises(ValueError, match="no schema"), ParquetStream(tmp_path / "n.parquet"):
-        pass
-    assert not (tmp_path / "n.parquet").exists()
-
-
-def test_provenance_names_versions_and_commit():
-    prov = provenance.collect()
-    assert prov["model_version"] == provenance.model_version()
-    assert {"numpy", "scipy", "pandas", "hydra-core", "python"} <= set(prov["packages"])
-    assert provenance.code_version("0123456789abcdef", True) == "0123456789ab-dirty"
-    assert provenance.code_version(None, None) == "unknown"
-
-
-@pytest.mark.skipif(not mesa_available(), reason="the Mesa front-end is not available")
 def test_mesa_engine_gives_the_ensemble_rows(short):
-    ensemble = simulate(short, np.arange(5, dtype=np.int64), 6)
-    mesa = run_study(short, 6, replications=5, engine="mesa").table
-    pd.testing.assert_frame_equal(mesa.reset_index(drop=True), ensemble[list(mesa.columns)], check_categorical=False)
+    ensemble = simulate(short, np.arange(5, dtype=np.int64), 6).to_pandas()
+    rows = Collect()
+    run_blocks(short, 6, fixed(5, 3), Sinks(tables=(rows,)), engine="mesa")
+    mesa = rows.table.to_pandas()
+    assert list(mesa.columns) == list(ensemble.columns)
+    pd.testing.assert_frame_equal(mesa, ensemble)
+
+
+def test_mesa_engine_logs_the_kernels_events_and_its_milestones(short):
+    reps = np.arange(3, dtype=np.int64)
+    kernel_log: list[kernel.Event] = []
+    simulate(short, reps, 6, log=kernel_log)
+    mesa_log: list[kernel.Event] = []
+    simulate_mesa(short, reps, 6, log=mesa_log)
+    from_kernel = [e for e in mesa_log if e.council >= 0 and not e.what.startswith("left the partnership")]
+    key = lambda e: (e.rep, e.month, e.council, e.cause, e.what, e.size, e.partner)  # noqa: E731
+    assert sorted(map(key, from_kernel)) == sorted(map(key, kernel_log))
+    assert any(e.council == -1 for e in mesa_log)  # milestones and the ending concern the partnership as a whole
