@@ -7,11 +7,12 @@ import functools
 import numpy as np
 import pytest
 
-from sim import causes, scenarios
-from sim.agents import DRAWN, Council
-from sim.ensemble import run_ensemble
-from sim.model import PartnershipModel
-from sim.params import TIERS
+from sim.config import scenarios
+from sim.core.layout import layout
+from sim.core.params import TIERS
+from sim.frontends.agents import DRAWN, LIVE, Council
+from sim.frontends.ensemble import run_ensemble
+from sim.frontends.model import PartnershipModel
 
 SEED = 0
 
@@ -48,14 +49,14 @@ def test_live_attributes_read_the_kernel_state() -> None:
     s = model.state
     for c in model.councils:
         k = c.index
-        assert c.commitment == s.commitment[0, k]
-        assert c.it_maturity == s.it_maturity[0, k]
-        assert c.orientation == s.orientation[0, k]
-        assert c.sovereignty_concern == s.sovereignty[0, k]
-        assert c.key_person_present == s.mech["case01"]["present"][0, k]
+        assert c.commitment == s.council["commitment"][0, k]
+        assert c.it_maturity == s.council["it_maturity"][0, k]
+        assert c.orientation == s.council["orientation"][0, k]
+        assert c.sovereignty_concern == s.council["sovereignty"][0, k]
+        assert c.key_person_present == s.mech("case01")["present"][0, k]
         assert c.active == s.active[0, k]
-        assert c.exit_month == s.exit_month[0, k]
-        assert c.exit_cause == causes.label(int(s.exit_cause[0, k]))
+        assert c.exit_month == s.council["exit_month"][0, k]
+        assert c.exit_cause == layout().label(int(s.council["exit_cause"][0, k]))
         for other in model.councils:
             expected = s.trust[0, k, other.index] if s.pairs[0, k, other.index] else np.nan
             np.testing.assert_equal(c.trust_in(other), expected)
@@ -67,10 +68,11 @@ def test_drawn_attributes_are_the_councils_of_the_replication() -> None:
     model = PartnershipModel(seed=SEED, replication=4)
     for c in model.councils:
         for name, choices in DRAWN.items():
-            value = getattr(model.P.council, name)[0, c.index]
+            value = model.P.council[name][0, c.index]
             assert getattr(c, name) == (choices[value] if choices else value)
         assert c.tier in TIERS
     assert {"size", "risk_appetite", "pace", "exit_threshold"} <= set(DRAWN)
+    assert not set(LIVE) & set(DRAWN) and "name" not in DRAWN
 
 
 def test_writes_reach_the_kernel_and_change_the_next_month() -> None:
@@ -80,8 +82,8 @@ def test_writes_reach_the_kernel_and_change_the_next_month() -> None:
     council.commitment = 0.05
     council.it_maturity = 0.9
     council.set_trust_in(0, 0.1)
-    assert model.state.commitment[0, 1] == 0.05
-    assert model.state.it_maturity[0, 1] == 0.9
+    assert model.state.council["commitment"][0, 1] == 0.05
+    assert model.state.council["it_maturity"][0, 1] == 0.9
     assert model.state.trust[0, 1, 0] == 0.1
     month = model.month
     model.step()
@@ -127,7 +129,7 @@ def test_agentset_select_agg_groupby() -> None:
     run_to(model, 40)
     vacant = model.agents.select(lambda a: not a.key_person_present)
     s = model.state
-    assert {a.index for a in vacant} == set(np.flatnonzero(s.active[0] & ~s.mech["case01"]["present"][0]))
+    assert {a.index for a in vacant} == set(np.flatnonzero(s.active[0] & ~s.mech("case01")["present"][0]))
     assert model.agents.agg("commitment", min) == model.min_commitment
     assert model.agents.agg("commitment", np.mean) == pytest.approx(model.mean_commitment)
     by_tier = model.agents.groupby("tier")

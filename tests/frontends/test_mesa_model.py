@@ -13,11 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import kernel, population, scenarios
-from sim.config import ModelConfig
-from sim.ensemble import run_ensemble
-from sim.model import LEFT, MODEL_SERIES, PartnershipModel, resolve_seed
-from sim.state import CAUSE_MAJOR, State
+from conftest import flat_state
+
+from sim import population
+from sim.config import scenarios
+from sim.config.model import ModelConfig
+from sim.core import kernel
+from sim.core.state import State
+from sim.frontends.ensemble import run_ensemble
+from sim.frontends.model import LEFT, MODEL_SERIES, PartnershipModel, resolve_seed
 
 SCENARIOS = scenarios.available("scenario")
 #: (seed, first replication) of the 200 pairs checked per scenario: 4 seeds x 50 replications.
@@ -35,10 +39,8 @@ def load(scenario: str = "baseline", policy: str = "none") -> ModelConfig:
 def snapshot(s: State, rows: np.ndarray) -> dict[str, np.ndarray]:
     """Every state array at replications ``rows``, flattened to one row per replication, with ``rep`` and ``month``."""
     n = len(s.reps)
-    arrays = {name: getattr(s, name) for name in s.__dataclass_fields__ if name not in ("month", "reps", "mech")}
-    arrays |= {f"mech.{m}.{key}": value for m, own in s.mech.items() for key, value in own.items()}
     out = {"rep": s.reps[rows, None], "month": np.full((len(rows), 1), s.month)}
-    return out | {name: np.moveaxis(value, 1 if name in CAUSE_MAJOR else 0, 0).reshape(n, -1)[rows] for name, value in arrays.items()}
+    return out | {name: value.reshape(n, -1)[rows] for name, value in flat_state(s).items()}
 
 
 def frame(snapshots: list[dict[str, np.ndarray]]) -> pd.DataFrame:
@@ -76,7 +78,7 @@ def mesa_runs(scenario: str, policy: str, seed: int, reps: np.ndarray) -> Iterat
 
 def kernel_entries(model: PartnershipModel) -> list[tuple]:
     """The model's log entries that came from the kernel (not milestones or exits)."""
-    return [(e.month, e.council, e.cause, e.what, e.size) for e in model.events if e.council and not e.what.startswith(LEFT)]
+    return [(e.month, e.council, e.cause, e.what, e.size, e.partner) for e in model.events if e.council and not e.what.startswith(LEFT)]
 
 
 def check_agreement(scenario: str, policy: str, seed: int, first: int, n: int) -> None:
@@ -89,13 +91,13 @@ def check_agreement(scenario: str, policy: str, seed: int, first: int, n: int) -
         snaps += model_snaps
     pd.testing.assert_frame_equal(frame(snaps), expected_states, check_exact=True)
 
-    ensemble = run_ensemble(load(scenario, policy), n, seed, block_size=16, first_rep=first).drop(columns="point")
+    ensemble = run_ensemble(load(scenario, policy), n, seed, block_size=16, first_rep=first)
     tables = pd.concat([m.replication_table() for m in models], ignore_index=True)
     pd.testing.assert_frame_equal(tables, ensemble, check_exact=True)
 
     names = models[0].names
     for model in models:
-        expected = [(e.month, names[e.council], e.cause, e.what, e.size) for e in log if e.rep == model.replication]
+        expected = [(e.month, names[e.council], e.cause, e.what, e.size, names[e.partner] if e.partner >= 0 else "") for e in log if e.rep == model.replication]
         assert kernel_entries(model) == expected
 
 
@@ -135,7 +137,7 @@ def test_a_lone_replication_equals_its_row_in_a_batch() -> None:
 def test_any_seed_and_replication(seed: int, replication: int) -> None:
     model = PartnershipModel(seed=seed, replication=replication)
     model.run_model()
-    expected = run_ensemble(load(), 3, seed, first_rep=replication).drop(columns="point").iloc[[0]]
+    expected = run_ensemble(load(), 3, seed, first_rep=replication).iloc[[0]]
     pd.testing.assert_frame_equal(model.replication_table(), expected, check_exact=True)
 
 
@@ -144,8 +146,8 @@ def test_overrides_reach_the_model() -> None:
     model = PartnershipModel(overrides=overrides, seed=2, replication=7)
     model.run_model()
     assert model.month <= 24
-    assert model.P.council.it_maturity[0, 0] == 0.2
-    expected = run_ensemble(scenarios.load("baseline", "none", overrides), 8, 2).drop(columns="point").iloc[[7]].reset_index(drop=True)
+    assert model.P.council["it_maturity"][0, 0] == 0.2
+    expected = run_ensemble(scenarios.load("baseline", "none", overrides), 8, 2).iloc[[7]].reset_index(drop=True)
     pd.testing.assert_frame_equal(model.replication_table(), expected, check_exact=True)
 
 
@@ -169,13 +171,13 @@ def batch_run_outcomes(processes: int, seeds: list[int], replications: int) -> p
     runs = pd.DataFrame(results).drop_duplicates("RunId")
     columns = {"seed": "seed", "replication": "rep", "outcome": "outcome", "month": "end_month", "cause": "cause", "realised_savings": "realised_savings"}
     table = runs[list(columns)].rename(columns=columns).sort_values(["seed", "rep"]).reset_index(drop=True)
-    return table.astype({"seed": np.int64, "rep": np.int64, "end_month": np.int64})
+    return table.astype({"seed": np.int64, "rep": np.int64, "end_month": np.int64, "outcome": str, "cause": str})
 
 
 def ensemble_outcomes(seeds: list[int], replications: int) -> pd.DataFrame:
     tables = [run_ensemble(load(), replications, seed).assign(seed=seed) for seed in seeds]
     table = pd.concat(tables, ignore_index=True)[["seed", "rep", "outcome", "end_month", "cause", "realised_savings"]]
-    return table.astype({"seed": np.int64, "outcome": str}).sort_values(["seed", "rep"]).reset_index(drop=True)
+    return table.astype({"seed": np.int64, "outcome": str, "cause": str}).sort_values(["seed", "rep"]).reset_index(drop=True)
 
 
 def test_batch_run_agrees_with_the_ensemble(start_method: None) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import kernel, population, scenarios
-from sim.narrative import COLUMNS, READINGS, Entry, EventLog, case_of, explain, source
+from sim import population
+from sim.config import scenarios
+from sim.core import exogenous, kernel
+from sim.core.mechanisms import mechanisms
+from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, case_of, explain, reading, readings, source
 
 
 def champion_left(month: int = 14, council: str = "Northdale DC", size: float = 0.18) -> Entry:
@@ -98,4 +101,16 @@ def test_every_kind_of_kernel_event_has_a_reading(scenario: str) -> None:
     P = population.build(scenarios.load(scenario), 1, reps)
     log: list[kernel.Event] = []
     kernel.run(P, reps, 1, log)
-    assert {e.what for e in log} <= set(READINGS)
+    assert {e.what for e in log} <= set(readings())
+
+
+def test_readings_come_from_the_contracts_of_the_registry() -> None:
+    """The READINGS table is gone: every event of every registered mechanism and of exogenous change reads as declared."""
+    found = readings()
+    for m in mechanisms():
+        for event in m.events.values():
+            assert found[event.what] == event.reading
+    for event, _ in exogenous.EVENTS.values():
+        assert found[event.what] == event.reading
+    assert len(found) == len(exogenous.EVENTS) + sum(len(m.events) for m in mechanisms())
+    assert reading("a milestone the front-end logs") == UNKNOWN
