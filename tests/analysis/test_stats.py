@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import optimize, stats
 
-from sim.stats import paired_difference, wilson
+from sim.analysis.stats import PILOT, STEP, next_block, paired_difference, precision_plan, wilson, z_value
 
 Z95 = 1.959963984540054
 
@@ -80,3 +80,26 @@ def test_identical_outcomes_give_no_difference_and_no_width():
 def test_paired_difference_refuses_unpaired_input(a, b):
     with pytest.raises(ValueError):
         paired_difference(np.array(a), np.array(b))
+
+
+def test_z_value_is_the_two_sided_normal_quantile():
+    assert z_value(0.95) == pytest.approx(Z95, abs=1e-12)
+    for confidence in (0.5, 0.8, 0.9, 0.99, 0.999):
+        assert z_value(confidence) == pytest.approx(stats.norm.ppf(0.5 + confidence / 2), abs=1e-12)
+
+
+def test_next_block_grows_towards_the_normal_approximation():
+    assert next_block(0, 0, 0.01, 10_000) == PILOT
+    assert next_block(0, 0, 0.01, 300) == 300
+    # p near 0.5 needs about 9,604 replications for +-0.01.
+    assert next_block(1_000, 500, 0.01, 100_000) == 8_700
+    assert next_block(1_000, 500, 0.01, 2_000) == 2_000
+    assert next_block(9_900, 4_950, 0.01, 10_000) == STEP
+
+
+def test_a_precision_plan_stops_once_the_wilson_half_width_is_reached():
+    plan = precision_plan(0.01, 10_000)
+    assert plan(0, 0) == PILOT
+    assert plan(9_700, 4_850) == 0  # half-width 0.00995
+    assert plan(9_500, 4_750) == 2 * STEP  # half-width 0.01005: 1.96**2 / 4 / 0.01**2 - 9500 = 103.6 missing, rounded up to steps
+    assert plan(40_000, 0) == 0
