@@ -1,4 +1,4 @@
-"""The run summary: figures on a hand-built table, their rendering, and the same results in one block or many."""
+"""The run summary: figures on a hand-built table, their rendering, and the same summary whatever the blocks."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.ensemble import run_ensemble
-from sim.results import write_json
-from sim.runner import SUMMARY_COLUMNS, run_study
-from sim.scenarios import load
-from sim.stats import wilson
-from sim.summary import render, summarise
+from sim.analysis.stats import wilson
+from sim.analysis.summary import SUMMARY_COLUMNS, Tally, render, summarise
+from sim.config.scenarios import load
+from sim.frontends.ensemble import run_ensemble, simulate
+from sim.frontends.runner import Sinks, fixed, run_blocks
+from sim.frontends.table import Table
+from sim.results.files import write_json
 
 
 @pytest.fixture(scope="module")
@@ -100,12 +101,23 @@ def baseline():
     return load("baseline", "none", ["partnership.horizon_months=48"])
 
 
+class Collect:
+    """A table sink keeping every block."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Table] = []
+
+    def write(self, table: Table) -> None:
+        self.blocks.append(table)
+
+
 def test_same_seed_same_rows_in_one_block_or_many(baseline):
     whole = run_ensemble(baseline, 300, seed=5)[list(SUMMARY_COLUMNS)]
     for block_size in (300, 64, 7):
-        study = run_study(baseline, 5, replications=300, block_size=block_size)
-        pd.testing.assert_frame_equal(study.table, whole)
-        assert sum(study.block_sizes) == 300
+        rows = Collect()
+        run = run_blocks(baseline, 5, fixed(300, block_size), Sinks(tables=(rows,)))
+        pd.testing.assert_frame_equal(Table.concat(rows.blocks).select(SUMMARY_COLUMNS).to_pandas(), whole)
+        assert sum(run.block_sizes) == 300
 
 
 def test_summary_of_a_run_agrees_with_its_outcome_shares(baseline):
@@ -114,3 +126,76 @@ def test_summary_of_a_run_agrees_with_its_outcome_shares(baseline):
     assert s["collapse_within"]["2 years"]["value"] == pytest.approx(np.mean((table["outcome"] == "collapsed") & (table["end_month"] <= 24)))
     assert s["collapse_within"]["10 years"] is None
     assert s["replications"] == 400
+
+
+def tallies(config, seed: int, replications: int, block_sizes) -> dict[int, dict]:
+    """The summary of the same run by block size (the Tally as the block runner's sink)."""
+    out = {}
+    for block_size in block_sizes:
+        tally = Tally(int(config.partnership.horizon_months))
+        run_blocks(config, seed, fixed(replications, block_size), Sinks(tables=(tally,)))
+        out[block_size] = tally.summary()
+    return out
+
+
+def leaves(value, path=""):
+    """``path -> value`` for every number of a summary."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaves(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from leaves(item, f"{path}[{i}]")
+    else:
+        yield path, value
+
+
+@pytest.fixture(scope="module")
+def by_block(baseline):
+    return tallies(baseline, 5, 300, (300, 64, 7, 1))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="sim bug: Tally.write merges the money figures' Moments/CoMoments with Chan's formula, which is not associative in floating "
+    "point, so the mean money figures (and their intervals, realised over business case) differ in the last bits with the block size "
+    "(e.g. business_case 2.1787113010388857 vs ...886 at block_size 300 vs 64), against summary.py's 'the summary is the same however "
+    "the replications were split into blocks' and block_size's 'never changes results'",
+)
+def test_the_tally_summary_is_identical_whatever_the_block_split(by_block):
+    assert all(summary == by_block[300] for summary in by_block.values())
+
+
+def test_the_tally_counts_curve_and_causes_are_identical_whatever_the_block_split_and_money_agrees_closely(by_block):
+    reference = dict(leaves(by_block[300]))
+    for block_size, summary in by_block.items():
+        found = dict(leaves(summary))
+        assert found.keys() == reference.keys()
+        for path, value in reference.items():
+            if path.startswith(".savings."):
+                assert found[path] == pytest.approx(value, rel=1e-12, abs=1e-15), (block_size, path)
+            else:
+                assert found[path] == value or (value != value and found[path] != found[path]), (block_size, path)
+
+
+def test_the_tally_takes_tables_and_dataframes_alike(baseline, table):
+    reps = np.arange(200)
+    block = simulate(baseline, reps, 3)
+    from_table, from_frame = Tally(48), Tally(48)
+    from_table.write(block)
+    from_frame.write(block.to_pandas())
+    assert from_table.summary() == from_frame.summary() == summarise(block, horizon=48) == summarise(block.to_pandas(), horizon=48)
+    assert summarise(block)["horizon_months"] == int(block.columns["end_month"].max())
+    hand = Tally(120)
+    hand.write(table)
+    assert hand.summary() == summarise(table, horizon=120)
+
+
+def test_the_tally_refuses_nothing_to_summarise_and_collapses_after_the_horizon(table):
+    with pytest.raises(ValueError, match="no replications"):
+        Tally(120).summary()
+    empty = Tally(120)
+    empty.write(table.iloc[:0])
+    assert empty.n == 0
+    with pytest.raises(ValueError, match="horizon"):
+        Tally(60).write(table)

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.ensemble import run_ensemble
-from sim.mechanisms import MECHANISMS
-from sim.survival import collapse_curve, collapse_times, kaplan_meier
+from sim.analysis.survival import collapse_curve, collapse_times, kaplan_meier
+from sim.core.mechanisms import mechanisms
+from sim.frontends.ensemble import run_ensemble
 
 
 def test_hand_computed_curve_with_ties_and_censoring():
@@ -106,7 +106,7 @@ def test_model_with_one_constant_hazard_collapses_geometrically(config):
         partnership={"approval_months": 1, "horizon_months": horizon},
         dynamics={"disappointment": 0.0},
         exogenous={"reorganisation_hazard": h, "reorganisation_shock": 1.0},
-        mechanisms={m.NAME: {"enabled": False} for m in MECHANISMS},
+        mechanisms={m.name: {"enabled": False} for m in mechanisms()},
     )
     table = run_ensemble(cfg, n, seed=11)
     ended = table["outcome"].isin(["collapsed", "shelved"])
