@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from sim import __version__
-from sim.ensemble import run_ensemble
-from sim.scenarios import load
+from sim.config.scenarios import load
+from sim.frontends.ensemble import run_ensemble
 
 pytestmark = pytest.mark.slow
 

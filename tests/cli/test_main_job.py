@@ -1,4 +1,4 @@
-"""The main job end to end as a real subprocess: ``python -m experiments.run``."""
+"""The main job end to end as a real subprocess: ``python -m sim.cli.run`` (was ``python -m experiments.run``)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import sys
 
 import pytest
 
-from sim.state import OUTCOMES
+from sim.core.state import OUTCOMES
 
 pytestmark = pytest.mark.slow
 
 
 def main_job(tmp_path, *args: str) -> subprocess.CompletedProcess:
     """Run the main job in ``tmp_path`` (its Hydra run directory too)."""
-    command = [sys.executable, "-m", "experiments.run", *args, f"hydra.run.dir={tmp_path / 'run'}"]
+    command = [sys.executable, "-m", "sim.cli.run", *args, f"hydra.run.dir={tmp_path / 'run'}"]
     return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
 
 

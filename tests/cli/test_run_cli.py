@@ -19,7 +19,9 @@ pytestmark = pytest.mark.slow
 
 SIM_RUN = str(Path(sys.executable).with_name("sim-run"))
 SMALL = ["replications=300", "seed=3", "partnership.horizon_months=36"]
+#: Every results file sim-run may write; the figures only with figures=true.
 RESULTS = ("summary.json", "replications.parquet", "survival.png", "causes.png", "events.parquet", "trajectories.parquet")
+FIGURES = ("survival.png", "causes.png")
 
 
 def run(out: Path, *args: str, command: tuple[str, ...] = (SIM_RUN,)) -> subprocess.CompletedProcess:
@@ -42,13 +44,16 @@ def test_prints_the_compact_table(first):
     assert f"Seed 3, 300 replications, engine ensemble; model {__version__}, code " in done.stdout
 
 
-def test_writes_every_results_file_with_provenance(first):
+def test_writes_every_results_file_asked_for_with_provenance(first):
+    """Changed on purpose: the figures are drawn only with figures=true."""
     _, out = first
-    assert all((out / name).is_file() for name in RESULTS)
+    written = [name for name in RESULTS if name not in FIGURES]
+    assert all((out / name).is_file() for name in written)
+    assert not any((out / name).exists() for name in FIGURES)
     assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".hydra"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["run"]["replications"] == 300 and summary["run"]["seed"] == 3
-    assert sorted(summary["run"]["files"]) == sorted(RESULTS)
+    assert sorted(summary["run"]["files"]) == sorted(written)
     assert summary["survival_curve"]["months"][-1] == 36
     prov = summary["provenance"]
     assert prov["model_version"] == __version__
@@ -65,9 +70,16 @@ def test_writes_every_results_file_with_provenance(first):
 
 def test_same_seed_same_replications_in_one_block_or_many(first, tmp_path):
     _, out = first
-    done = run(tmp_path, *SMALL, "block_size=70", command=(sys.executable, "-m", "experiments.run"))
+    done = run(tmp_path, *SMALL, "block_size=70", "workers=2", command=(sys.executable, "-m", "sim.cli.run"))
     assert done.returncode == 0, done.stderr
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "replications.parquet"), pd.read_parquet(out / "replications.parquet"))
+
+
+def test_figures_on_request(tmp_path):
+    done = run(tmp_path, "replications=200", "seed=1", "partnership.horizon_months=36", "figures=true")
+    assert done.returncode == 0, done.stderr
+    assert all((tmp_path / name).stat().st_size > 1000 for name in FIGURES)
+    assert set(FIGURES) <= set(json.loads((tmp_path / "summary.json").read_text())["run"]["files"])
 
 
 def test_precision_reports_how_many_replications_it_took(tmp_path):
@@ -88,6 +100,8 @@ def test_precision_reports_how_many_replications_it_took(tmp_path):
         ("councils.0.it_maturity=1.7", "councils[0].it_maturity = 1.7 is outside [0, 1]"),
         ("precision=2", "precision = 2 is outside [0.001, 0.5]"),
         ("engine=warp", "engine = 'warp' is not one of ensemble, mesa"),
+        ("workers=0", "workers = 0 is outside [1, 1024]"),
+        ("figures=maybe", "figures = 'maybe' must be true or false"),
         ("save_events=maybe", "save_events = 'maybe' must be true or false"),
         ("councils.0.size=beta(2,5)", "councils.0.size = beta(2,5) must be quoted for Hydra: \"councils.0.size='beta(2,5)'\""),
     ],
