@@ -151,7 +151,12 @@ def test_every_module_belongs_to_a_layer():
 
 
 def test_layers_only_import_downward():
-    upward = [f"{name} ({LAYERS[layer(name)] if layer(name) < len(LAYERS) else 'facade'}) imports {target}" for name, targets in imports().items() for target in targets if layer(target) > layer(name)]
+    upward = [
+        f"{name} ({LAYERS[layer(name)] if layer(name) < len(LAYERS) else 'facade'}) imports {target}"
+        for name, targets in imports().items()
+        for target in targets
+        if layer(target) > layer(name)
+    ]
     assert not upward, "imports going up the layers:\n" + "\n".join(sorted(upward))
 
 

@@ -17,7 +17,9 @@ ROOT = Path(__file__).parents[2]
 def test_wheel_contains_every_config(tmp_path: Path) -> None:
     # from a clean copy: setuptools reuses a build/ folder and would ship stale modules left in it by an earlier build
     source = tmp_path / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "outputs", "multirun", ".*cache"))
+    shutil.copytree(
+        ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "outputs", "multirun", ".*cache")
+    )
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)], capture_output=True, text=True, timeout=600
     )

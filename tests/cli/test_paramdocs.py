@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import fields
 
 import pytest
-
-import subprocess
-import sys
 
 from sim.cli import paramdocs
 from sim.config.settings import CompareSettings, RunSettings
@@ -107,5 +106,7 @@ def test_it_runs_as_a_module(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-m", "sim.cli.paramdocs", "--output", str(target)], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert target.read_text(encoding="utf-8") == paramdocs.render()
-    check = subprocess.run([sys.executable, "-m", "sim.cli.paramdocs", "--check", "--output", str(tmp_path / "missing.md")], capture_output=True, text=True, timeout=120)
+    check = subprocess.run(
+        [sys.executable, "-m", "sim.cli.paramdocs", "--check", "--output", str(tmp_path / "missing.md")], capture_output=True, text=True, timeout=120
+    )
     assert check.returncode == 1 and "out of date" in check.stderr

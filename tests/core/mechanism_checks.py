@@ -245,7 +245,9 @@ def check_losses_are_never_negative(mechanism: Mechanism) -> None:
 def check_savings_share_and_cost(mechanism: Mechanism) -> None:
     """The share of savings taken lies in [0, 1] and any cost is not negative."""
     for case, e in effects(mechanism):
-        assert np.all((e.savings >= 0) & (e.savings <= 1)), _fail(mechanism, f"takes a share of savings outside [0, 1] ({e.savings.min():g} .. {e.savings.max():g})", case)
+        assert np.all((e.savings >= 0) & (e.savings <= 1)), _fail(
+            mechanism, f"takes a share of savings outside [0, 1] ({e.savings.min():g} .. {e.savings.max():g})", case
+        )
         assert np.all(e.cost >= 0), _fail(mechanism, "costs a negative amount", case)
 
 
@@ -291,7 +293,7 @@ def check_leaves_ended_partnerships_alone(mechanism: Mechanism) -> None:
 def check_does_something(mechanism: Mechanism) -> None:
     """On the random cases the mechanism does something somewhere (so that the checks above are not vacuous)."""
     acted = False
-    for case, e in effects(mechanism):
+    for _, e in effects(mechanism):
         acted = acted or any(np.any(getattr(e, name)) for name in ("commitment", "trust", "savings", "cost", "ends"))
         acted = acted or any(kind.mask.any() for kind in e.events)
     assert acted, _fail(mechanism, "does nothing on any random case: the cases do not exercise it")

@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pytest
-
 from conftest import OFF, Bench
 
 from sim import population

@@ -12,6 +12,7 @@ from sim.core import causes, jit, kernel
 from sim.core.layout import layout
 from sim.core.state import COLLAPSED, ENDED, OPERATING, OUTCOMES, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING, pair_mask
 from sim.frontends.compiling import compiled_code_cached
+
 DYNAMICS = {
     "commitment_recovery": 0.1,
     "resting_base": 0.4,
@@ -84,7 +85,9 @@ def test_a_collapse_is_booked_to_what_did_most_damage_to_the_councils_whose_exit
     kernel.step(s, leaving.P, leaving.seed)
     # council 0 leaves over case 01 (0.2), council 1 over case 03 (0.35 > 0.2); together case 01 did
     # most damage (0.4 > 0.35); council 3's earlier exit (case 07, 0.9) does not count
-    np.testing.assert_array_equal(s.council["exit_cause"], [[C["case01_key_person"], C["case03_misaligned_aspirations"], causes.NONE, C["case07_premature_rebrand"]]])
+    np.testing.assert_array_equal(
+        s.council["exit_cause"], [[C["case01_key_person"], C["case03_misaligned_aspirations"], causes.NONE, C["case07_premature_rebrand"]]]
+    )
     np.testing.assert_array_equal(s.council["exit_month"], [[31, 31, -1, 10]])
     assert (s.partnership["outcome"][0], s.partnership["end_month"][0], s.partnership["end_cause"][0]) == (COLLAPSED, 31, C["case01_key_person"])
 
@@ -119,7 +122,12 @@ def test_too_many_slips_shelve_the_proposal_booked_to_case02(bench):
 def test_a_proposal_still_undecided_at_the_horizon_is_shelved_by_delay(bench):
     b = bench(mechanisms=only("case02", refusal=1.0, fatigue=0.0, max_slips=100), partnership={"decision_clarity": 0.0, "horizon_months": 12})
     s = kernel.run(b.P, b.s.reps, b.seed)
-    assert (s.partnership["outcome"][0], s.partnership["end_cause"][0], s.partnership["end_month"][0], s.partnership["phase"][0]) == (SHELVED, C["case02_decision_slippage"], 12, ENDED)
+    assert (s.partnership["outcome"][0], s.partnership["end_cause"][0], s.partnership["end_month"][0], s.partnership["phase"][0]) == (
+        SHELVED,
+        C["case02_decision_slippage"],
+        12,
+        ENDED,
+    )
 
 
 @pytest.mark.parametrize(("ratio", "outcome"), [(0.0, SUSTAINED), (1.0, UNDERPERFORMING)])

@@ -6,10 +6,9 @@ from dataclasses import fields
 
 import numpy as np
 import pandas as pd
+from conftest import assert_same_state, flat_state
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import assert_same_state, flat_state
 
 from sim import population
 from sim.config.model import model_config

@@ -114,7 +114,7 @@ def test_the_configuration_accepts_it(toy):
 
 
 def test_unregistered_the_configuration_refuses_it():
-    with pytest.raises(ConfigError, match="mechanisms.toy is not known"):
+    with pytest.raises(ConfigError, match=r"mechanisms\.toy is not known"):
         model_config({"councils": [{}, {}], "mechanisms": {"toy": {"hazard": 0.5}}})
 
 

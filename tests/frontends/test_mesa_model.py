@@ -10,10 +10,9 @@ import mesa
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import flat_state
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import flat_state
 
 from sim import population
 from sim.config import scenarios
