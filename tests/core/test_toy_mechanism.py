@@ -9,6 +9,12 @@ configuration, and nothing in ``sim/`` knows about it.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -24,7 +30,7 @@ from sim.cli import paramdocs
 from sim.config.checks import ConfigError
 from sim.config.model import model_config
 from sim.config.scenarios import load
-from sim.core import kernel
+from sim.core import jit, kernel
 from sim.core.contract import LOST_COMMITMENT, Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, note
 from sim.core.declare import param
 from sim.core.jit import compiled
@@ -85,10 +91,33 @@ MECHANISM = Mechanism(
 )
 
 
+@contextmanager
+def toy_registered() -> Iterator[Mechanism]:
+    """The toy registered, with numba's on-disk cache switched off meanwhile.
+
+    Workaround for the bug shown by :func:`test_a_registry_with_a_mechanism_from_elsewhere_leaves_the_shared_cache_usable`:
+    code compiled for a registry holding this module's mechanism would be written into the
+    shared cache index of the month's entry points (and of ``contract.note``), and every
+    later process that cannot import this module (``sim-run`` in the CLI tests) would fail.
+    """
+    from numba.core.caching import NullCache
+
+    dispatchers = [f.dispatcher() for f in list(jit._functions)]
+    caches = [d._cache for d in dispatchers]
+    for d in dispatchers:
+        d._cache = NullCache()
+    try:
+        with registered(MECHANISM):
+            yield MECHANISM
+    finally:
+        for d, cache in zip(dispatchers, caches, strict=True):
+            d._cache = cache
+
+
 @pytest.fixture
 def toy():
     """The toy, registered while one test runs (tests without this fixture see the package's registry)."""
-    with registered(MECHANISM):
+    with toy_registered():
         yield MECHANISM
 
 
@@ -121,7 +150,7 @@ def test_unregistered_the_configuration_refuses_it():
 @pytest.fixture(scope="module")
 def run():
     """Forty replications of three councils with the toy (and every other mechanism), with the event log."""
-    with registered(MECHANISM):
+    with toy_registered():
         cfg = make_config(k=3, quiet=False, mechanisms={"toy": {"hazard": 0.2}}, partnership={"horizon_months": 60})
         reps = np.arange(40, dtype=np.int64)
         P = population.build(cfg, 7, reps)
@@ -189,3 +218,62 @@ def test_the_parameter_docs_list_it(toy):
         assert f"| `mechanisms.toy.{name}` |" in text
     assert "mechanisms.toy.hazard" in paramdocs.parameter_paths()
     assert "mechanisms.toy.hazard" not in text.split("## Mechanism `toy`")[0]
+
+
+STUDY = textwrap.dedent(
+    '''
+    """A study's own mechanism, in a module of its own (case toy)."""
+
+    from dataclasses import dataclass
+
+    from sim.core.contract import Mechanism, MechanismParams
+    from sim.core.jit import compiled
+
+
+    @dataclass
+    class Params(MechanismParams):
+        """Its parameters."""
+
+
+    @compiled
+    def step(s, P, m, q, own, fx):
+        """Does nothing."""
+        return
+
+
+    MECHANISM = Mechanism(name="study", cause="study", case="toy", title="A study", params=Params, step=step)
+    '''
+)
+MONTH = """
+import numpy as np
+from sim import population
+from sim.config.model import model_config
+from sim.core import kernel
+reps = np.arange(2)
+P = population.build(model_config({"councils": [{}, {}], "partnership": {"horizon_months": 12}}), 0, reps)
+kernel.step(kernel.init_state(P, reps), P, 0)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="sim bug (sim/core/schedule.py ScheduleType, and sim/core/contract.py note typed on each mechanism's own IntEnum): numba pickles "
+    "the types of every signature into one cache index per function, and ScheduleType keeps the Mechanism objects (their steps, from the "
+    "study's module) while note's event argument is typed by the mechanism's Ev class; after one process runs the month for a registry "
+    "holding a mechanism from a module others cannot import (registered() in a test, a notebook or a study script), the index files of "
+    "kernel._month, _whole_runs, _replication_month and contract.note in the shared cache cannot be unpickled, and every later run "
+    "(sim-run included) fails with ModuleNotFoundError until the cache folder is deleted. Fix: keep such signatures out of the shared "
+    "cache (compile without on-disk caching while a registry other than the package's is in use, or a cache folder per registry "
+    "key), make ScheduleType pickle by its key only, and pass events to note as plain ints",
+)
+def test_a_registry_with_a_mechanism_from_elsewhere_leaves_the_shared_cache_usable(tmp_path):
+    (tmp_path / "study").mkdir()
+    (tmp_path / "study" / "study_mechanism.py").write_text(STUDY, encoding="utf-8")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    study = f"import sys\nsys.path.insert(0, {str(tmp_path / 'study')!r})\nimport study_mechanism\nfrom sim.core.mechanisms import registered\n"
+    study += "with registered(study_mechanism.MECHANISM):\n" + textwrap.indent(MONTH, "    ")
+    first = subprocess.run([sys.executable, "-c", study], capture_output=True, text=True, timeout=900, env=env, check=False)
+    assert first.returncode == 0, first.stderr
+    later = subprocess.run([sys.executable, "-c", MONTH], capture_output=True, text=True, timeout=900, env=env, check=False, cwd=tmp_path)
+    assert later.returncode == 0, later.stderr[-2000:]
