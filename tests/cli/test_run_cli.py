@@ -119,9 +119,12 @@ def test_bad_input_exits_with_one_line_naming_the_range_and_no_results(tmp_path,
 def test_interrupted_run_leaves_no_results_file(tmp_path):
     proc = subprocess.Popen([SIM_RUN, "replications=2000000", "block_size=500", f"hydra.run.dir={tmp_path}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".replications.parquet.*.tmp")) and time.monotonic() < deadline:
+    while not list(tmp_path.glob(".replications.parquet.*.tmp")) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.2)
     time.sleep(1.0)
+    # the run must be under way, writing its results, when it is interrupted (not failed or finished by itself)
+    assert proc.poll() is None, proc.communicate()[1][-2000:]
+    assert list(tmp_path.glob(".replications.parquet.*.tmp")), "the run never started writing replications.parquet"
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=120)
     assert proc.returncode != 0
