@@ -1,10 +1,14 @@
 """Shared fixtures: small hand-built partnerships, their parameter arrays, state and month.
 
 ``bench(...)`` builds a checked config with fixed (not drawn) council attributes, its
-parameter arrays ``P`` for R replications and the initial ``State``; ``month(...)``
-builds the :class:`~sim.mechanisms.base.Inputs` a mechanism sees, with chosen draws,
-exogenous changes and lever strengths. Together they let a test exercise one mechanism
-alone on numbers it can check by hand.
+parameter arrays ``P`` (record arrays, :func:`sim.population.build`) for R replications
+and the initial :class:`~sim.core.state.State`; ``month(...)`` builds the
+:class:`~sim.core.evaluate.Inputs` a mechanism sees, with chosen draws, exogenous changes
+and lever strengths. Together they let a test exercise one mechanism alone
+(:func:`sim.core.evaluate.evaluate`) on numbers it can check by hand.
+
+The test folders mirror the package (``core``, ``config``, ``frontends``, ``analysis``,
+``results``, ``cli``); test modules have unique names, so no folder needs an ``__init__.py``.
 """
 
 from __future__ import annotations
@@ -18,17 +22,19 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from sim import kernel, levers, population
-from sim.config import ModelConfig, model_config
-from sim.mechanisms.base import Inputs
-from sim.state import INTEGRATION, State
+from sim import population
+from sim.config.model import ModelConfig, model_config
+from sim.core import kernel, levers
+from sim.core.evaluate import Inputs
+from sim.core.layout import layout
+from sim.core.state import COUNCIL, INTEGRATION, PARTNERSHIP, State, StateArrays
 
 settings.register_profile("default", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 #: Council attributes fixed at round values, so hand calculations stay simple.
-COUNCIL: dict[str, Any] = {
+COUNCIL_VALUES: dict[str, Any] = {
     "tier": "district",
     "size": 1.0,
     "risk_appetite": 0.5,
@@ -49,7 +55,7 @@ COUNCIL: dict[str, Any] = {
 
 #: Partnership and mechanism parameters the hand calculations use, pinned so that recalibrating
 #: a default does not silently change a test's arithmetic.
-PARTNERSHIP: dict[str, Any] = {
+PARTNERSHIP_VALUES: dict[str, Any] = {
     "governance": "joint_committee",
     "commercial_capability": 0.3,
     "business_case_clarity": 1.0,
@@ -92,7 +98,9 @@ MECHANISMS: dict[str, dict[str, Any]] = {
         "communications_relief": 0.5,
     },
 }
-DYNAMICS: dict[str, Any] = {"harmonisation_months": 18, "legacy_drag": 0.4, "skills_drag": 0.3, "catch_up_rate": 0.03, "cloud_relief": 0.5}
+#: Every mechanism of the package switched off.
+OFF: dict[str, dict[str, Any]] = {name: {"enabled": False} for name in MECHANISMS}
+DYNAMICS_VALUES: dict[str, Any] = {"harmonisation_months": 18, "legacy_drag": 0.4, "skills_drag": 0.3, "catch_up_rate": 0.03, "cloud_relief": 0.5}
 
 #: Exogenous change switched off (every hazard and chance 0).
 QUIET: dict[str, float] = {
@@ -115,9 +123,9 @@ class Bench:
 
 
 def council_list(k: int, council: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None, **per_council: Sequence[Any]) -> list[dict[str, Any]]:
-    """K council dicts: :data:`COUNCIL`, then ``council`` (shared or one per council), then per-council columns."""
+    """K council dicts: :data:`COUNCIL_VALUES`, then ``council`` (shared or one per council), then per-council columns."""
     shared = council if isinstance(council, Mapping) or council is None else {}
-    rows = [dict(COUNCIL, name=f"C{i}", **(shared or {})) for i in range(k)]
+    rows = [dict(COUNCIL_VALUES, name=f"C{i}", **(shared or {})) for i in range(k)]
     if council is not None and not isinstance(council, Mapping):
         for row, extra in zip(rows, council, strict=True):
             row.update(extra)
@@ -135,30 +143,44 @@ def make_config(k: int = 2, council: Any = None, quiet: bool = True, **sections:
     ``quiet`` switches exogenous change off.
     """
     columns = sections.pop("columns", {})
-    mechanisms = sections.pop("mechanisms", {})
+    mechanisms = dict(sections.pop("mechanisms", {}))
+    pinned = {name: {**values, **mechanisms.pop(name, {})} for name, values in MECHANISMS.items()}
     raw = {
         "councils": council_list(k, council, **columns),
         **sections,
-        "partnership": {**PARTNERSHIP, **sections.get("partnership", {})},
-        "dynamics": {**DYNAMICS, **sections.get("dynamics", {})},
-        "mechanisms": {name: {**pinned, **mechanisms.get(name, {})} for name, pinned in MECHANISMS.items()},
+        "partnership": {**PARTNERSHIP_VALUES, **sections.get("partnership", {})},
+        "dynamics": {**DYNAMICS_VALUES, **sections.get("dynamics", {})},
+        "mechanisms": {**pinned, **mechanisms},
     }
     if quiet:
         raw["exogenous"] = {**QUIET, **raw.get("exogenous", {})}
     return model_config(raw)
 
 
+def set_state(s: State, name: str, value: Any) -> None:
+    """Set a state field by name, broadcast to its shape: ``month``, a partnership or council record field, or an array."""
+    if name == "month":
+        s.month = int(value)
+        return
+    if name in (PARTNERSHIP.names or ()):
+        target = s.partnership[name]
+    elif name in (COUNCIL.names or ()):
+        target = s.council[name]
+    elif name in StateArrays._fields:
+        target = getattr(s, name)
+    else:
+        raise KeyError(f"{name} is not a state field")
+    target[...] = np.broadcast_to(np.asarray(value, dtype=target.dtype), target.shape)
+
+
 def make_bench(k: int = 2, reps: int = 1, seed: int = 0, state: Mapping[str, Any] | None = None, **kwargs: Any) -> Bench:
-    """Config, P and initial state for ``reps`` replications; ``state`` overrides state fields (broadcast)."""
+    """Config, P and initial state for ``reps`` replications; ``state`` overrides state fields (broadcast, see :func:`set_state`)."""
     cfg = make_config(k, **kwargs)
     rep_ids = np.arange(reps, dtype=np.int64)
     P = population.build(cfg, seed, rep_ids)
     s = kernel.init_state(P, rep_ids)
     for name, value in (state or {}).items():
-        current = getattr(s, name)
-        if isinstance(current, np.ndarray):
-            value = np.broadcast_to(np.asarray(value, dtype=current.dtype), current.shape).copy()
-        setattr(s, name, value)
+        set_state(s, name, value)
     return Bench(cfg, P, s, seed)
 
 
@@ -167,8 +189,10 @@ def make_month(
 ) -> Inputs:
     """The month a mechanism sees: every stream drawn at 0.999 unless given, no change, levers off unless given."""
     n, k = b.s.active.shape
-    full = {name: np.full((n, k), 0.999) for name in kernel.STREAMS}
+    full = {name: np.full((n, k), 0.999) for name in layout().streams}
     for name, value in (draws or {}).items():
+        if name not in full:
+            raise KeyError(f"{name} is not a stream (known: {', '.join(full)})")
         full[name] = np.broadcast_to(np.asarray(value, float), (n, k)).copy()
     strengths = {name: np.zeros(n) for name in levers.NAMES}
     for name, value in (lever or {}).items():
@@ -179,8 +203,26 @@ def make_month(
 def launch(b: Bench, since: int, phase: int | None = None) -> None:
     """Put every replication ``since`` months past approval (integration, or ``phase``)."""
     b.s.month = max(b.s.month, since)
-    b.s.launch_month[:] = b.s.month - since
-    b.s.phase[:] = INTEGRATION if phase is None else phase
+    b.s.partnership["launch_month"] = b.s.month - since
+    b.s.partnership["phase"] = INTEGRATION if phase is None else phase
+
+
+def flat_state(s: State) -> dict[str, np.ndarray]:
+    """Every array of a state by name, replications first: ``partnership.<field>``, ``council.<field>``,
+    ``trust``, ``pairs``, ``commitment_lost`` and ``savings_lost`` (causes second) and ``own.<mechanism>.<field>``."""
+    out = {f"partnership.{name}": s.partnership[name] for name in PARTNERSHIP.names or ()}
+    out |= {f"council.{name}": s.council[name] for name in COUNCIL.names or ()}
+    out |= {"trust": s.trust, "pairs": s.pairs, "commitment_lost": np.moveaxis(s.commitment_lost, 1, 0), "savings_lost": s.savings_lost.T}
+    out |= {f"own.{m}.{name}": value for m in s.own for name, value in s.mech(m).items()}
+    return out
+
+
+def assert_same_state(a: State, b: State, rows: Any = slice(None), names: Sequence[str] | None = None) -> None:
+    """The arrays ``names`` (default: all, see :func:`flat_state`) of state ``a`` at ``rows`` equal those of ``b``."""
+    x, y = flat_state(a), flat_state(b)
+    assert x.keys() == y.keys()
+    for name in names or x:
+        np.testing.assert_array_equal(x[name][rows], y[name], err_msg=name)
 
 
 @pytest.fixture(scope="session")
@@ -208,7 +250,7 @@ def launched():
 
 
 def lever_strengths(**by_name: float) -> np.ndarray:
-    """``(L,)`` lever strengths in the order of :data:`sim.levers.NAMES` (0 unless given), as compiled code takes them."""
+    """``(L,)`` lever strengths in the order of :data:`sim.core.levers.NAMES` (0 unless given), as compiled code takes them."""
     out = np.zeros(len(levers.NAMES))
     for name, value in by_name.items():
         out[levers.NAMES.index(name)] = value
@@ -218,3 +260,8 @@ def lever_strengths(**by_name: float) -> np.ndarray:
 def silent(value: np.ndarray) -> bool:
     """A mechanism's effect field that does nothing: all zeros (``evaluate`` fills every field)."""
     return value is not None and not np.any(value)
+
+
+def cause_index() -> dict[str, int]:
+    """Index of each cause label in the current registry's layout."""
+    return layout().cause_index

@@ -1,0 +1,105 @@
+"""Wilson interval against its definition and published values; paired difference of proportions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import optimize, stats
+
+from sim.analysis.stats import PILOT, STEP, next_block, paired_difference, precision_plan, wilson, z_value
+
+Z95 = 1.959963984540054
+
+
+def wilson_by_definition(x: int, n: int, z: float) -> tuple[float, float]:
+    """The proportions p whose score test does not reject: |p_hat - p| = z * sqrt(p (1 - p) / n)."""
+    p_hat = x / n
+
+    def score(p):
+        return abs(p_hat - p) - z * np.sqrt(p * (1 - p) / n)
+
+    low = 0.0 if x == 0 else optimize.brentq(score, 1e-15, min(p_hat, 1 - 1e-15), xtol=1e-14)
+    high = 1.0 if x == n else optimize.brentq(score, max(p_hat, 1e-15), 1 - 1e-15, xtol=1e-14)
+    return low, high
+
+
+@pytest.mark.parametrize(("x", "n"), [(0, 10), (10, 10), (1, 10), (10, 100), (37, 300), (2999, 3000)])
+@pytest.mark.parametrize("confidence", [0.9, 0.95, 0.99])
+def test_wilson_matches_its_definition(x, n, confidence):
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    e = wilson(x, n, confidence)
+    low, high = wilson_by_definition(x, n, z)
+    assert e.value == x / n
+    assert e.low == pytest.approx(low, abs=1e-9)
+    assert e.high == pytest.approx(high, abs=1e-9)
+
+
+def test_wilson_published_values():
+    # Newcombe (1998), Table I: 81/263 -> 0.2553 to 0.3662; 15/148 -> 0.0624 to 0.1605
+    e = wilson(81, 263)
+    assert (round(e.low, 4), round(e.high, 4)) == (0.2553, 0.3662)
+    e = wilson(15, 148)
+    assert (round(e.low, 4), round(e.high, 4)) == (0.0624, 0.1605)
+    # no successes in n: upper bound z^2 / (n + z^2)
+    assert wilson(0, 10).high == pytest.approx(Z95**2 / (10 + Z95**2))
+
+
+@pytest.mark.parametrize(("x", "n"), [(-1, 10), (11, 10), (0, 0)])
+def test_wilson_refuses_impossible_counts(x, n):
+    with pytest.raises(ValueError, match="successes"):
+        wilson(x, n)
+
+
+def test_paired_difference_by_hand():
+    a = np.array([True, True, False, False])
+    b = np.array([True, False, True, True])
+    e = paired_difference(a, b)
+    # discordant: 2 with b only, 1 with a only -> 1/4; variance ((3/4) - (1/4)^2) / 4
+    assert e.value == pytest.approx(0.25)
+    half = Z95 * np.sqrt((0.75 - 0.0625) / 4)
+    assert (e.low, e.high) == pytest.approx((0.25 - half, 0.25 + half))
+
+
+def test_paired_difference_uses_the_variance_of_the_differences():
+    r = np.random.default_rng(0)
+    a = r.random(500) < 0.4
+    b = a ^ (r.random(500) < 0.1)
+    e = paired_difference(a, b)
+    d = b.astype(float) - a
+    assert e.value == pytest.approx(d.mean())
+    assert e.high - e.value == pytest.approx(Z95 * d.std() / np.sqrt(d.size))
+
+
+def test_identical_outcomes_give_no_difference_and_no_width():
+    a = np.array([True, False, True])
+    e = paired_difference(a, a)
+    assert (e.value, e.low, e.high) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(("a", "b"), [([True], [False]), ([True, False], [True, False, True])])
+def test_paired_difference_refuses_unpaired_input(a, b):
+    with pytest.raises(ValueError):
+        paired_difference(np.array(a), np.array(b))
+
+
+def test_z_value_is_the_two_sided_normal_quantile():
+    assert z_value(0.95) == pytest.approx(Z95, abs=1e-12)
+    for confidence in (0.5, 0.8, 0.9, 0.99, 0.999):
+        assert z_value(confidence) == pytest.approx(stats.norm.ppf(0.5 + confidence / 2), abs=1e-12)
+
+
+def test_next_block_grows_towards_the_normal_approximation():
+    assert next_block(0, 0, 0.01, 10_000) == PILOT
+    assert next_block(0, 0, 0.01, 300) == 300
+    # p near 0.5 needs about 9,604 replications for +-0.01.
+    assert next_block(1_000, 500, 0.01, 100_000) == 8_700
+    assert next_block(1_000, 500, 0.01, 2_000) == 2_000
+    assert next_block(9_900, 4_950, 0.01, 10_000) == STEP
+
+
+def test_a_precision_plan_stops_once_the_wilson_half_width_is_reached():
+    plan = precision_plan(0.01, 10_000)
+    assert plan(0, 0) == PILOT
+    assert plan(9_700, 4_850) == 0  # half-width 0.00995
+    assert plan(9_500, 4_750) == 2 * STEP  # half-width 0.01005: 1.96**2 / 4 / 0.01**2 - 9500 = 103.6 missing, rounded up to steps
+    assert plan(40_000, 0) == 0

@@ -1,0 +1,98 @@
+"""``sim-compare`` end to end as a real subprocess: paired comparison, results files and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import __version__
+from sim.config.scenarios import load
+from sim.frontends.ensemble import run_ensemble
+
+pytestmark = pytest.mark.slow
+
+SIM_COMPARE = str(Path(sys.executable).with_name("sim-compare"))
+SMALL = ["replications=300", "seed=3", "partnership.horizon_months=48"]
+RESULTS = ("comparison.parquet", "summary.json")
+
+
+def compare(out: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    return subprocess.run([SIM_COMPARE, *args, f"hydra.run.dir={out}"], capture_output=True, text=True, timeout=600, env=env, check=False)
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path_factory.mktemp("compare")
+    return compare(out, "policies=[none,continuity_plan,all_levers]", *SMALL), out
+
+
+def test_prints_and_writes_the_paired_comparison(first):
+    done, out = first
+    assert done.returncode == 0, done.stderr
+    for part in ("P(collapse)", "P(failure)", "vs none, paired 95% CI", "unpaired 95% CI", "narrower", "(reference)", "lever cost", "net savings"):
+        assert part in done.stdout
+    assert f"model {__version__}" in done.stdout
+    table = pd.read_parquet(out / "comparison.parquet")
+    assert table["policy"].tolist() == ["none", "continuity_plan", "all_levers"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["run"]["policies"] == ["none", "continuity_plan", "all_levers"] and summary["run"]["seed"] == 3
+    assert summary["provenance"]["model_version"] == __version__
+    assert [row["policy"] for row in summary["comparison"]] == table["policy"].tolist()
+
+
+def test_common_seeds_make_the_paired_interval_narrower(first):
+    _, out = first
+    table = pd.read_parquet(out / "comparison.parquet").set_index("policy")
+    row = table.loc["continuity_plan"]
+    for measure in ("collapse", "failure"):
+        paired = row[f"{measure}_difference_high"] - row[f"{measure}_difference_low"]
+        unpaired = row[f"{measure}_unpaired_high"] - row[f"{measure}_unpaired_low"]
+        assert paired < unpaired
+        assert row[f"{measure}_narrower"] == pytest.approx(1 - paired / unpaired)
+        assert row[f"{measure}_difference"] == pytest.approx(row[measure] - table.loc["none", measure])
+    assert table.loc["all_levers", "lever_cost"] > table.loc["continuity_plan", "lever_cost"] > 0 == table.loc["none", "lever_cost"]
+
+
+def test_each_policy_runs_the_same_replications_as_sim_run_would(first):
+    _, out = first
+    table = pd.read_parquet(out / "comparison.parquet").set_index("policy")
+    for policy in ("none", "continuity_plan"):
+        runs = run_ensemble(load("baseline", policy, ["partnership.horizon_months=48"]), 300, seed=3)
+        assert table.loc[policy, "collapse"] == pytest.approx((runs["outcome"] == "collapsed").mean())
+        assert table.loc[policy, "net_savings"] == pytest.approx(runs["net_savings"].mean())
+
+
+def test_model_overrides_apply_to_every_policy(tmp_path):
+    done = compare(tmp_path, "policies=[none,continuity_plan]", "levers.continuity_plan.enabled=true", *SMALL)
+    assert done.returncode == 0, done.stderr
+    row = pd.read_parquet(tmp_path / "comparison.parquet").iloc[1]
+    assert row["collapse_difference"] == 0 and row["collapse_only_reference"] == row["collapse_only_policy"] == 0
+
+
+@pytest.mark.parametrize(
+    ("arg", "message"),
+    [
+        ("policies=[none,nope]", "policies[1] = 'nope' is not known (available: "),
+        ("policies=[none]", "policies = ['none'] must be a list of at least two policy names"),
+        ("policy=continuity_plan", "policy is a sim-run setting: sim-compare takes a list"),
+        ("scenario=nope", "scenario = 'nope' is not known (available: baseline"),
+        ("replications=1", "replications = 1 is outside [2, 100000000]"),
+        ("seed=abc", "seed = 'abc' is not a number (allowed: [0, 9223372036854775807])"),
+        ("councils.0.it_maturity=1.7", "councils[0].it_maturity = 1.7 is outside [0, 1]"),
+    ],
+)
+def test_bad_input_exits_with_one_line_and_no_results(tmp_path, arg, message):
+    done = compare(tmp_path, "replications=50", arg)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"error: {message}")
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert not [p for p in tmp_path.rglob("*") if p.name in RESULTS or p.suffix == ".tmp"]

@@ -1,0 +1,37 @@
+"""The package ships its configs: a plain (non-editable) install finds every scenario and policy."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.mark.slow
+def test_wheel_contains_every_config(tmp_path: Path) -> None:
+    # from a clean copy: setuptools reuses a build/ folder and would ship stale modules left in it by an earlier build
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "outputs", "multirun", ".*cache")
+    )
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)], capture_output=True, text=True, timeout=600
+    )
+    assert built.returncode == 0, built.stderr
+    wheel = next(tmp_path.glob("*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for path in (ROOT / "configs").rglob("*.yaml"):
+        assert f"sim/configs/{path.relative_to(ROOT / 'configs').as_posix()}" in names
+    # the commands live in the package now; experiments/ holds scripts and is not shipped
+    assert {"sim/cli/run.py", "sim/cli/compare.py", "sim/cli/validate.py", "sim/core/mechanisms/__init__.py"} <= names
+    assert not any(name.startswith(("experiments/", "tests/")) for name in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
+    for line in ("sim-run = sim.cli.run:main", "sim-compare = sim.cli.compare:main", "sim-validate = sim.cli.validate:main"):
+        assert line in scripts

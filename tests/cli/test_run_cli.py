@@ -1,0 +1,154 @@
+"""``sim-run`` end to end as a real subprocess: the printed table, the results files and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import __version__
+
+pytestmark = pytest.mark.slow
+
+SIM_RUN = str(Path(sys.executable).with_name("sim-run"))
+SMALL = ["replications=300", "seed=3", "partnership.horizon_months=36"]
+#: Every results file sim-run may write; the figures only with figures=true.
+RESULTS = ("summary.json", "replications.parquet", "survival.png", "causes.png", "events.parquet", "trajectories.parquet")
+FIGURES = ("survival.png", "causes.png")
+
+
+def run(out: Path, *args: str, command: tuple[str, ...] = (SIM_RUN,)) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    return subprocess.run([*command, *args, f"hydra.run.dir={out}"], capture_output=True, text=True, timeout=600, env=env, check=False)
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path_factory.mktemp("run")
+    return run(out, *SMALL, "save_events=true", "save_trajectories=true"), out
+
+
+def test_prints_the_compact_table(first):
+    done, _ = first
+    assert done.returncode == 0, done.stderr
+    for part in ("Outcome of 300 partnerships", "Collapse within", "2 years", "beyond the horizon", "Median months to collapse", "Leading causes of"):
+        assert part in done.stdout
+    assert "Money per partnership over 36 months" in done.stdout
+    assert f"Seed 3, 300 replications, engine ensemble; model {__version__}, code " in done.stdout
+
+
+def test_writes_every_results_file_asked_for_with_provenance(first):
+    """Changed on purpose: the figures are drawn only with figures=true."""
+    _, out = first
+    written = [name for name in RESULTS if name not in FIGURES]
+    assert all((out / name).is_file() for name in written)
+    assert not any((out / name).exists() for name in FIGURES)
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".hydra"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["run"]["replications"] == 300 and summary["run"]["seed"] == 3
+    assert sorted(summary["run"]["files"]) == sorted(written)
+    assert summary["survival_curve"]["months"][-1] == 36
+    prov = summary["provenance"]
+    assert prov["model_version"] == __version__
+    assert {"numpy", "scipy", "hydra-core"} <= set(prov["packages"])
+    assert prov["config"]["seed"] == 3 and prov["config"]["partnership"]["horizon_months"] == 36
+    assert summary["run"]["wall_time_s"] > 0
+    table = pd.read_parquet(out / "replications.parquet")
+    assert len(table) == 300 and table["rep"].tolist() == list(range(300))
+    assert summary["outcomes"]["collapsed"]["count"] == int((table["outcome"] == "collapsed").sum())
+    trajectories = pd.read_parquet(out / "trajectories.parquet")
+    assert set(trajectories["variable"]) >= {"partners", "commitment", "trust"} and trajectories["month"].max() == 36
+    assert set(pd.read_parquet(out / "events.parquet")["rep"]) <= set(range(300))
+
+
+def test_same_seed_same_replications_in_one_block_or_many(first, tmp_path):
+    _, out = first
+    done = run(tmp_path, *SMALL, "block_size=70", "workers=2", command=(sys.executable, "-m", "sim.cli.run"))
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "replications.parquet"), pd.read_parquet(out / "replications.parquet"))
+
+
+def test_figures_on_request(tmp_path):
+    done = run(tmp_path, "replications=200", "seed=1", "partnership.horizon_months=36", "figures=true")
+    assert done.returncode == 0, done.stderr
+    assert all((tmp_path / name).stat().st_size > 1000 for name in FIGURES)
+    assert set(FIGURES) <= set(json.loads((tmp_path / "summary.json").read_text())["run"]["files"])
+
+
+def test_precision_reports_how_many_replications_it_took(tmp_path):
+    done = run(tmp_path, "precision=0.03", "block_size=400", "partnership.horizon_months=36")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["run"]["precision_reached"] <= 0.03 and summary["run"]["precision"] == 0.03
+    assert f"{summary['run']['replications']} replications (precision 0.03" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("arg", "message"),
+    [
+        ("scenario=nope", "scenario = 'nope' is not known (available: baseline"),
+        ("policy=nope", "policy = 'nope' is not known (available: "),
+        ("replications=-5", "replications = -5 is outside [1, 100000000]"),
+        ("seed=abc", "seed = 'abc' is not a number (allowed: [0, 9223372036854775807])"),
+        ("councils.0.it_maturity=1.7", "councils[0].it_maturity = 1.7 is outside [0, 1]"),
+        ("precision=2", "precision = 2 is outside [0.001, 0.5]"),
+        ("engine=warp", "engine = 'warp' is not one of ensemble, mesa"),
+        ("workers=0", "workers = 0 is outside [1, 1024]"),
+        ("figures=maybe", "figures = 'maybe' must be true or false"),
+        ("save_events=maybe", "save_events = 'maybe' must be true or false"),
+        ("councils.0.size=beta(2,5)", "councils.0.size = beta(2,5) must be quoted for Hydra: \"councils.0.size='beta(2,5)'\""),
+    ],
+)
+def test_bad_input_exits_with_one_line_naming_the_range_and_no_results(tmp_path, arg, message):
+    done = run(tmp_path, "replications=50", arg)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"error: {message}")
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert not [p for p in tmp_path.rglob("*") if p.name in RESULTS or p.suffix == ".tmp"]
+
+
+def test_interrupted_run_leaves_no_results_file(tmp_path):
+    proc = subprocess.Popen([SIM_RUN, "replications=2000000", "block_size=500", f"hydra.run.dir={tmp_path}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".replications.parquet.*.tmp")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    # the run must be under way, writing its results, when it is interrupted (not failed or finished by itself)
+    assert proc.poll() is None, proc.communicate()[1][-2000:]
+    assert list(tmp_path.glob(".replications.parquet.*.tmp")), "the run never started writing replications.parquet"
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    assert proc.returncode != 0
+    assert not [p for p in tmp_path.iterdir() if p.name in RESULTS or p.suffix == ".tmp"]
+
+
+def test_mesa_engine_writes_the_ensemble_rows(tmp_path):
+    args = ("replications=6", "seed=8", "partnership.horizon_months=24")
+    done = run(tmp_path / "mesa", *args, "engine=mesa")
+    assert done.returncode == 0, done.stderr
+    assert run(tmp_path / "ensemble", *args).returncode == 0
+    mesa, ensemble = (pd.read_parquet(tmp_path / engine / "replications.parquet") for engine in ("mesa", "ensemble"))
+    pd.testing.assert_frame_equal(mesa, ensemble)
+
+
+def test_a_users_own_scenario_folder_on_the_command_line(tmp_path):
+    folder = tmp_path / "ours"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "scenario" / "pair.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - baseline\n  - _self_\n"
+        "councils:\n  - {name: Our District, it_maturity: 0.8}\n  - {name: Their County, tier: county, size: 5.0}\n"
+    )
+    out = tmp_path / "out"
+    done = run(out, "--config-dir", str(folder), "scenario=pair", *SMALL)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_parquet(out / "replications.parquet")
+    assert set(table["c1_size"]) == {5.0} and "c2_size" not in table

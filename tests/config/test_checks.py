@@ -1,0 +1,59 @@
+"""One checker for parameters and settings alike: one line per problem, naming the value and what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.config.checks import ConfigError, allowed, check_fixed, check_number, fmt
+from sim.core.declare import Spec
+
+UNIT = Spec("share", 0, 1, "a share")
+MONTHS = Spec("months", 1, 120, "months", integer=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "spec", "problems"),
+    [
+        (0.5, UNIT, []),
+        (1, UNIT, []),
+        (12, MONTHS, []),
+        (12.0, MONTHS, []),
+        (1.5, UNIT, ["x = 1.5 is outside [0, 1]"]),
+        (-0.1, UNIT, ["x = -0.1 is outside [0, 1]"]),
+        (float("nan"), UNIT, ["x = nan is outside [0, 1]"]),
+        (float("-inf"), UNIT, ["x = -inf is outside [0, 1]"]),
+        (True, UNIT, ["x = True is not a number (allowed: [0, 1])"]),
+        ("0.5", UNIT, ["x = '0.5' is not a number (allowed: [0, 1])"]),
+        (None, UNIT, ["x = None is not a number (allowed: [0, 1])"]),
+        (2.5, MONTHS, ["x = 2.5 is not a whole number (allowed: [1, 120])"]),
+        (0, MONTHS, ["x = 0 is outside [1, 120]"]),
+    ],
+)
+def test_check_number(value, spec, problems):
+    assert check_number("x", value, spec) == problems
+
+
+@pytest.mark.parametrize(
+    ("value", "spec", "problems"),
+    [
+        (True, Spec("flag", None, None, ""), []),
+        (1, Spec("flag", None, None, ""), ["x = 1 must be true or false"]),
+        ("A", Spec("text", None, None, ""), []),
+        (3, Spec("text", None, None, ""), ["x = 3 must be text"]),
+        ("b", Spec("category", None, None, "", choices=("a", "b")), []),
+        ("c", Spec("category", None, None, "", choices=("a", "b")), ["x = 'c' is not one of a, b"]),
+        (7, MONTHS, []),
+    ],
+)
+def test_check_fixed(value, spec, problems):
+    assert check_fixed("x", value, spec) == problems
+
+
+def test_a_config_error_is_its_problems_one_per_line():
+    err = ConfigError(["a is wrong", "b is wrong"])
+    assert isinstance(err, ValueError) and err.problems == ["a is wrong", "b is wrong"] and str(err) == "a is wrong\nb is wrong"
+
+
+def test_numbers_are_written_as_the_user_would():
+    assert (fmt(0.5), fmt(3), fmt(1e-7), fmt("a")) == ("0.5", "3", "1e-07", "a")
+    assert allowed(UNIT) == "[0, 1]"

@@ -1,0 +1,98 @@
+"""Named scenarios and policies composed with Hydra, command-line style overrides, checked."""
+
+from __future__ import annotations
+
+import pytest
+from hydra.errors import ConfigCompositionException
+
+from sim.config.checks import ConfigError
+from sim.config.scenarios import available, compose_run, config_root, load, model_sections
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load()
+
+
+def test_the_baseline_is_a_population_of_four_council_partnerships(baseline):
+    assert baseline.n_councils == 4
+    assert isinstance(baseline.councils[3].tier, dict) and baseline.councils[3].tier["dist"] == "choice"
+    assert all(m.enabled for m in baseline.mechanisms.values())
+    assert not any(lv.enabled for lv in baseline.levers.values())
+    assert {"baseline"} <= set(available("scenario")) and {"none"} <= set(available("policy"))
+
+
+def test_a_plain_number_on_the_command_line_is_a_fixed_value(baseline):
+    cfg = load("baseline", "none", ["councils.0.it_maturity=0.3"])
+    assert cfg.councils[0].it_maturity == 0.3
+    assert cfg.councils[1].it_maturity == baseline.councils[1].it_maturity
+
+
+def test_a_distribution_on_the_command_line(baseline):
+    cfg = load("baseline", "none", ["councils.0.it_maturity={dist: beta, a: 2, b: 5}", "councils.1.pace='beta(3, 4)'"])
+    assert cfg.councils[0].it_maturity == {"dist": "beta", "a": 2, "b": 5}
+    assert cfg.councils[1].pace == {"dist": "beta", "a": 3, "b": 4}
+
+
+def test_a_mechanism_can_be_switched_off(baseline):
+    cfg = load("baseline", "none", ["mechanisms.case04.enabled=false"])
+    assert cfg.mechanisms["case04"].enabled is False
+    assert all(m.enabled for name, m in cfg.mechanisms.items() if name != "case04")
+
+
+def test_a_policy_switches_its_levers_on():
+    cfg = load("baseline", "continuity_plan")
+    assert cfg.levers["continuity_plan"].enabled
+
+
+def test_a_bad_value_fails_with_its_one_line():
+    with pytest.raises(ConfigError) as info:
+        load("baseline", "none", ["councils.0.it_maturity=1.7", "partnership.horizon_months=5"])
+    assert info.value.problems == ["councils[0].it_maturity = 1.7 is outside [0, 1]", "partnership.horizon_months = 5 is outside [12, 600]"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nowhere", "none"), "scenario = 'nowhere' is not known (available: baseline, "),
+        (("baseline", "nothing"), "policy = 'nothing' is not known (available: "),
+    ],
+)
+def test_an_unknown_scenario_or_policy_names_those_available(args, message):
+    with pytest.raises(ValueError) as info:
+        load(*args)
+    assert str(info.value).startswith(message)
+
+
+def test_an_unknown_key_is_refused_by_hydra():
+    with pytest.raises(ConfigCompositionException):
+        load("baseline", "none", ["partnership.colour=red"])
+
+
+def test_a_users_own_scenario_folder(tmp_path):
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "pair.yaml").write_text("# @package _global_\ncouncils:\n  - {name: A, it_maturity: 0.9}\n  - {name: B, it_maturity: 0.1}\n")
+    cfg = load("pair", "none", config_dir=tmp_path)
+    assert [c.name for c in cfg.councils] == ["A", "B"] and cfg.councils[1].it_maturity == 0.1
+    assert "pair" in available("scenario", tmp_path)
+
+
+@pytest.mark.parametrize("scenario", available("scenario"))
+def test_every_named_scenario_loads(scenario):
+    cfg = load(scenario, "none")
+    assert 2 <= cfg.n_councils <= 8
+
+
+@pytest.mark.parametrize("policy", available("policy"))
+def test_every_named_policy_loads_and_switches_on_only_levers(policy):
+    cfg = load("baseline", policy)
+    on = {name for name, lever in cfg.levers.items() if lever.enabled}
+    assert (policy == "none") == (not on)
+    assert policy in on or policy in ("none", "all_levers")
+
+
+def test_the_composed_run_config_holds_settings_and_the_model_sections():
+    cfg = compose_run("baseline", "continuity_plan", ["seed=7"])
+    assert cfg.seed == 7 and cfg.replications == 4000 and cfg.workers is None
+    assert model_sections(cfg) == load("baseline", "continuity_plan")
+    assert (config_root() / "scenario" / "baseline.yaml").is_file()

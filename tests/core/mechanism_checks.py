@@ -1,0 +1,367 @@
+"""Contract checks for failure mechanisms, driven by the registry (like scikit-learn's estimator checks).
+
+Each ``check_*`` function takes one mechanism's contract (or the whole registry) and fails
+with a message naming the mechanism and the broken promise. ``tests/core/test_contracts.py``
+runs every check on every registered mechanism; a new mechanism (or a test's toy, see
+``tests/core/test_toy_mechanism.py``) gets the same checks by being registered.
+
+Checks that run a mechanism's step use :func:`cases`: states the kernel actually reaches
+(every named scenario, stepped for some months, with and without levers), each paired
+with a month of random inputs (draws, exogenous changes and lever strengths, with many
+draws at 0 so that rare events fire). Checks that run the kernel use the named scenarios.
+Everything is built for the registry current when it is called.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+from conftest import flat_state
+
+from sim import population
+from sim.config.model import ModelConfig, model_config
+from sim.config.scenarios import available, load
+from sim.core import kernel, levers
+from sim.core.causes import EXOGENOUS, NONE, SAVINGS
+from sim.core.contract import Event, Mechanism, MechanismParams, Month, Reading, clear, empty_effect
+from sim.core.evaluate import BatchEffect, Inputs, evaluate
+from sim.core.exogenous import EVENTS as EXOGENOUS_EVENTS
+from sim.core.jit import Compiled
+from sim.core.layout import Layout, layout
+from sim.core.mechanisms import mechanisms
+from sim.core.params import CouncilParams
+from sim.core.state import COLLAPSED, COUNCIL, PARTNERSHIP, PROPOSAL, RUNNING, SHELVED, State
+
+#: Months at which the kernel's states are taken.
+SNAPSHOTS = (0, 5, 11, 24, 47)
+#: Replications per scenario.
+REPLICATIONS = 24
+STEP_ARGUMENTS = ["s", "P", "m", "q", "own", "fx"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """A reachable state, its parameters and one month of random inputs."""
+
+    label: str
+    s: State
+    P: Any
+    m: Inputs
+
+
+def random_inputs(rng: np.random.Generator, s: State, plan: Layout) -> Inputs:
+    """A month of random inputs: uniforms with a third of them at 0 (hazards fire), a third of councils changed, levers at random strengths or off."""
+    n, k = s.council.shape
+    draws = {}
+    for name in plan.streams:
+        u = rng.random((n, k))
+        u[rng.random((n, k)) < 1 / 3] = 0.0
+        draws[name] = u
+    strengths = {name: np.where(rng.random(n) < 0.5, 0.0, rng.random(n)) for name in levers.NAMES}
+    return Inputs(s.month, draws, rng.random((n, k)) < 1 / 3, strengths)
+
+
+@functools.cache
+def _configs(plan: Layout) -> tuple[tuple[str, ModelConfig], ...]:
+    """Every named scenario, under no lever and under every lever, for a registry (composed with Hydra once per registry)."""
+    assert plan is layout(), "build the cases while the registry to check is current"
+    return tuple((f"{scenario}/{policy}", load(scenario, policy)) for scenario in available("scenario") for policy in ("none", "all_levers"))
+
+
+@functools.cache
+def _cases(plan: Layout, seed: int) -> tuple[Case, ...]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for label, config in _configs(plan):
+        reps = np.arange(REPLICATIONS, dtype=np.int64) + REPLICATIONS * len(out)
+        P = population.build(config, seed, reps, plan=plan)
+        s = kernel.init_state(P, reps, plan)
+        while True:
+            if s.month in SNAPSHOTS:
+                snapshot = s.copy()
+                out.append(Case(f"{label}@{s.month}", snapshot, P, random_inputs(rng, snapshot, plan)))
+            if s.month >= SNAPSHOTS[-1] or not s.running.any():
+                break
+            kernel.step(s, P, seed, plan=plan)
+    return tuple(out)
+
+
+def cases(seed: int = 0) -> tuple[Case, ...]:
+    """Reachable states with random inputs for the current registry (built once per registry and seed)."""
+    return _cases(layout(), seed)
+
+
+def position(mechanism: Mechanism) -> int:
+    """The mechanism's index in the current registry (its parameters are ``P.mech[position]``)."""
+    return [m.name for m in layout().mechanisms].index(mechanism.name)
+
+
+def disabled(P: Any, mechanism: Mechanism) -> Any:
+    """Parameter arrays with ``mechanism`` switched off."""
+    mech = list(P.mech)
+    j = position(mechanism)
+    mech[j] = mech[j].copy()
+    mech[j]["enabled"] = False
+    return P._replace(mech=tuple(mech))
+
+
+def stepped(mechanism: Mechanism, case: Case, P: Any = None) -> State:
+    """The state after ``mechanism``'s step on every running row of ``case`` (as :func:`evaluate` runs it, keeping the state it wrote)."""
+    P = case.P if P is None else P
+    s = case.s.copy()
+    n, k = s.council.shape
+    draws = np.stack([case.m.draws[name] for name in mechanism.stream_names]) if mechanism.streams else np.zeros((0, n, k))
+    strengths = np.stack([case.m.levers[name] for name in levers.NAMES], axis=1)
+    q = P.mech[position(mechanism)]
+    fx = empty_effect(k, len(mechanism.events))
+    arrays, own = s.arrays, s.own[mechanism.name]
+    for i in np.flatnonzero(s.partnership["outcome"] == RUNNING):
+        clear(fx)
+        month = Month(int(i), case.m.t, np.ascontiguousarray(draws[:, i]), np.ascontiguousarray(strengths[i]), np.ascontiguousarray(case.m.changed[i]))
+        mechanism.step(arrays, P, month, q[i], own, fx)
+    return s
+
+
+def effects(mechanism: Mechanism, P_of: Callable[[Case], Any] = lambda case: case.P) -> list[tuple[Case, BatchEffect]]:
+    """``evaluate`` of ``mechanism`` on every case."""
+    return [(case, evaluate(mechanism, case.s, P_of(case), case.m)) for case in cases()]
+
+
+def _fail(mechanism: Mechanism, promise: str, case: Case | None = None) -> str:
+    return f"mechanism {mechanism.name!r} ({mechanism.module}): {promise}" + (f" [case {case.label}]" if case else "")
+
+
+# Declarations ---------------------------------------------------------------------------
+
+
+def check_declaration(mechanism: Mechanism) -> None:
+    """Name, cause, case and title are given; parameters subclass MechanismParams, each declared; the step is compiled with the contract's signature."""
+    assert isinstance(mechanism, Mechanism)
+    assert mechanism.name.isidentifier(), _fail(mechanism, "its name must be a valid key under mechanisms:")
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", mechanism.cause), _fail(mechanism, f"cause {mechanism.cause!r} must be a lower-case label")
+    assert mechanism.case and mechanism.title.strip(), _fail(mechanism, "needs its case and a title")
+    assert issubclass(mechanism.params, MechanismParams), _fail(mechanism, "its parameters must subclass MechanismParams")
+    for f in fields(mechanism.params):
+        assert "spec" in f.metadata, _fail(mechanism, f"parameter {f.name} is not declared with param/choice/flag")
+    assert mechanism.params().enabled is True, _fail(mechanism, "must be switched on by default")
+    assert isinstance(mechanism.step, Compiled), _fail(mechanism, "its step must be marked @compiled")
+    assert list(inspect.signature(mechanism.step.py_func).parameters) == STEP_ARGUMENTS, _fail(mechanism, f"its step must take {STEP_ARGUMENTS}")
+    module = importlib.import_module(mechanism.module)
+    assert getattr(module, "MECHANISM", None) is mechanism, _fail(mechanism, "its module must end with MECHANISM = Mechanism(...)")
+
+
+def check_streams(mechanism: Mechanism) -> None:
+    """Streams are an IntEnum numbered 0 .. S-1 (or None), laid out in the month's draws under ``<name>.<member>``."""
+    if mechanism.streams is None:
+        assert mechanism.stream_names == ()
+        return
+    assert issubclass(mechanism.streams, IntEnum), _fail(mechanism, "streams must be an IntEnum")
+    values = [int(member) for member in mechanism.streams]
+    assert values == list(range(len(values))) and values, _fail(mechanism, f"streams must be numbered 0 .. S-1, got {values}")
+    assert all(name.startswith(f"{mechanism.name}.") for name in mechanism.stream_names)
+    slot = next(slot for slot in layout().slots if slot.mechanism is mechanism)
+    assert layout().streams[slot.streams[0] : slot.streams[1]] == mechanism.stream_names
+
+
+def check_events(mechanism: Mechanism) -> None:
+    """Events are keyed by the members of one IntEnum numbered 0 .. E-1, each with a non-empty sentence and a reading that formats."""
+    keys = list(mechanism.events)
+    if not keys:
+        return
+    kinds = {type(key) for key in keys}
+    assert len(kinds) == 1 and issubclass(kinds.pop(), IntEnum), _fail(mechanism, "events must be keyed by the members of one IntEnum")
+    assert sorted(int(key) for key in keys) == list(range(len(keys))), _fail(mechanism, "events must be numbered 0 .. E-1")
+    assert len(type(keys[0])) == len(keys), _fail(mechanism, "every member of its event IntEnum needs an Event")
+    for key, event in mechanism.events.items():
+        assert isinstance(event, Event) and isinstance(event.reading, Reading)
+        assert isinstance(event.what, str) and event.what.strip() == event.what and event.what, _fail(mechanism, f"event {key.name} needs a sentence")
+        if event.reading.template is not None:
+            assert event.reading.template.format(size=0.25)
+        if event.reading.naming is not None:
+            assert event.reading.naming.format(size=0.25, partner="Eastshire CC")
+
+
+def check_reads(mechanism: Mechanism) -> None:
+    """Every name in ``reads`` is a council parameter or a field of the council state."""
+    known = {f.name for f in fields(CouncilParams) if f.metadata["spec"].unit != "text"} | set(COUNCIL.names or ())
+    unknown = [name for name in mechanism.reads if name not in known]
+    assert not unknown, _fail(mechanism, f"reads unknown council attributes {unknown}")
+    assert len(set(mechanism.reads)) == len(mechanism.reads)
+
+
+def check_shares(mechanism: Mechanism) -> None:
+    """``shares`` lists only fields of the shared state (partnership or council records)."""
+    known = set(PARTNERSHIP.names or ()) | set(COUNCIL.names or ())
+    unknown = [name for name in mechanism.shares if name not in known]
+    assert not unknown, _fail(mechanism, f"shares {unknown}, which are not fields of the shared state")
+
+
+def check_docstring(mechanism: Mechanism) -> None:
+    """The module's docstring cites its case ("Guide 08 case NN" or "case NN"; a source that is not a case by name)."""
+    doc = importlib.import_module(mechanism.module).__doc__ or ""
+    cited = re.search(rf"\bcase {re.escape(mechanism.case)}\b", doc, re.IGNORECASE) if mechanism.case.isdigit() else mechanism.case in doc
+    assert cited, _fail(mechanism, f"its module docstring must cite case {mechanism.case}")
+    assert (mechanism.step.__doc__ or "").strip(), _fail(mechanism, "its step needs a docstring")
+
+
+def check_registry(registry: Sequence[Mechanism]) -> None:
+    """Names, causes and event sentences are unique across the registry (and clash with no other cause or event)."""
+    names = [m.name for m in registry]
+    assert len(set(names)) == len(names), f"mechanism names repeat: {names}"
+    causes = [m.cause for m in registry] + [c.label for c in (*EXOGENOUS, *SAVINGS)]
+    assert len(set(causes)) == len(causes), f"cause labels repeat: {causes}"
+    sentences = [e.what for m in registry for e in m.events.values()] + [e.what for e, _ in EXOGENOUS_EVENTS.values()]
+    assert len(set(sentences)) == len(sentences), "event sentences repeat (the narrative reads an event's size by its sentence)"
+    assert [slot.mechanism for slot in layout(tuple(registry)).slots] == list(registry)
+
+
+# Behaviour on random inputs ---------------------------------------------------------------
+
+
+def check_takes_no_trust_unless_declared(mechanism: Mechanism) -> None:
+    """A mechanism declared with ``takes_trust=False`` never writes trust (the kernel would not read it)."""
+    if mechanism.takes_trust:
+        return
+    for case, e in effects(mechanism):
+        assert not e.trust.any(), _fail(mechanism, "writes trust but declares takes_trust=False", case)
+
+
+def check_losses_are_never_negative(mechanism: Mechanism) -> None:
+    """Commitment and trust lost are never negative (nor NaN)."""
+    for case, e in effects(mechanism):
+        for name in ("commitment", "trust"):
+            value = getattr(e, name)
+            assert np.all(value >= 0), _fail(mechanism, f"{name} lost is negative ({value.min():g})", case)
+
+
+def check_savings_share_and_cost(mechanism: Mechanism) -> None:
+    """The share of savings taken lies in [0, 1] and any cost is not negative."""
+    for case, e in effects(mechanism):
+        assert np.all((e.savings >= 0) & (e.savings <= 1)), _fail(
+            mechanism, f"takes a share of savings outside [0, 1] ({e.savings.min():g} .. {e.savings.max():g})", case
+        )
+        assert np.all(e.cost >= 0), _fail(mechanism, "costs a negative amount", case)
+
+
+def check_disabled_does_nothing(mechanism: Mechanism) -> None:
+    """Switched off (``enabled=False``), it changes no state, loses nothing, costs nothing, ends nothing and records no event.
+
+    The one thing it may still do is approve a proposal that is due (phase proposal and
+    month >= approval_due): the approval process's mechanism, switched off, lets the
+    proposal launch on its planned date.
+    """
+    for case in cases():
+        P = disabled(case.P, mechanism)
+        e = evaluate(mechanism, case.s, P, case.m)
+        for name in ("commitment", "trust", "savings", "cost", "ends"):
+            assert not np.any(getattr(e, name)), _fail(mechanism, f"switched off, it still changes {name}", case)
+        assert not any(kind.mask.any() for kind in e.events), _fail(mechanism, "switched off, it still records events", case)
+        due = (case.s.partnership["phase"] == PROPOSAL) & (case.m.t >= case.s.partnership["approval_due"])
+        assert not np.any(e.launch & ~due), _fail(mechanism, "switched off, it approves a proposal that is not due", case)
+        after, before = flat_state(stepped(mechanism, case, P)), flat_state(case.s)
+        for name, value in before.items():
+            np.testing.assert_array_equal(after[name], value, err_msg=_fail(mechanism, f"switched off, it changes {name}", case))
+
+
+def check_writes_only_its_own_state_and_what_it_shares(mechanism: Mechanism) -> None:
+    """Its step writes only its own state and the shared fields it lists in ``shares``."""
+    shared = {f"{record}.{name}" for record in ("partnership", "council") for name in mechanism.shares}
+    for case in cases():
+        after, before = flat_state(stepped(mechanism, case)), flat_state(case.s)
+        for name, value in before.items():
+            if name in shared or name.startswith(f"own.{mechanism.name}."):
+                continue
+            np.testing.assert_array_equal(after[name], value, err_msg=_fail(mechanism, f"writes {name} without listing it in shares", case))
+
+
+def check_leaves_ended_partnerships_alone(mechanism: Mechanism) -> None:
+    """On the rows of ended partnerships ``evaluate`` (like the kernel) gives nothing at all."""
+    for case, e in effects(mechanism):
+        ended = case.s.partnership["outcome"] != RUNNING
+        for name in ("commitment", "trust", "savings", "cost", "launch", "ends"):
+            assert not np.any(getattr(e, name)[ended])
+
+
+def check_does_something(mechanism: Mechanism) -> None:
+    """On the random cases the mechanism does something somewhere (so that the checks above are not vacuous)."""
+    acted = False
+    for _, e in effects(mechanism):
+        acted = acted or any(np.any(getattr(e, name)) for name in ("commitment", "trust", "savings", "cost", "ends"))
+        acted = acted or any(kind.mask.any() for kind in e.events)
+    assert acted, _fail(mechanism, "does nothing on any random case: the cases do not exercise it")
+
+
+# In the kernel ---------------------------------------------------------------------------
+
+
+def _run(config: ModelConfig, mechanism_settings: dict[str, dict[str, Any]], seed: int, reps: int = 48, **sections: dict[str, Any]) -> State:
+    """Final state of ``reps`` replications of ``config`` with some mechanisms' parameters and other sections changed."""
+    raw = config.to_dict()
+    for name, values in mechanism_settings.items():
+        raw["mechanisms"][name].update(values)
+    for section, values in sections.items():
+        raw[section].update(values)
+    index = np.arange(reps, dtype=np.int64)
+    return kernel.run(population.build(model_config(raw), seed, index), index, seed)
+
+
+def kernel_configs() -> tuple[tuple[str, ModelConfig], ...]:
+    """The named scenarios, with no lever and with every lever (for the current registry)."""
+    return _configs(layout())
+
+
+def check_switched_off_leaves_no_trace_in_the_kernel(mechanism: Mechanism) -> None:
+    """Every other mechanism on, this one off: its cause is never booked, never an exit's and never an ending's."""
+    c = layout().cause_index[mechanism.cause]
+    for label, config in kernel_configs():
+        s = _run(config, {mechanism.name: {"enabled": False}}, seed=5)
+        assert not s.commitment_lost[c].any(), _fail(mechanism, "switched off, commitment is still booked to its cause") + f" [{label}]"
+        assert not s.savings_lost[c].any(), _fail(mechanism, "switched off, savings are still booked to its cause") + f" [{label}]"
+        assert not (s.council["exit_cause"] == c).any() and not (s.partnership["end_cause"] == c).any(), label
+        assert s.commitment_lost.sum() > 0, label
+
+
+def check_alone_books_only_to_itself_in_the_kernel(mechanism: Mechanism) -> None:
+    """Alone (other mechanisms off, no exogenous change, no disappointment), commitment is only ever lost to its cause."""
+    c = layout().cause_index[mechanism.cause]
+    mechanism_causes = {layout().cause_index[m.cause] for m in layout().mechanisms}
+    quiet = {"control_change_all_out": 0.0, "control_change_thirds": 0.0, "turnover_hazard": 0.0, "budget_shock_hazard": 0.0, "reorganisation_hazard": 0.0}
+    off = {m.name: {"enabled": m.name == mechanism.name} for m in layout().mechanisms}
+    for label, config in kernel_configs():
+        s = _run(config, off, seed=3, exogenous=quiet, dynamics={"disappointment": 0.0})
+        others = [i for i in range(len(layout().causes)) if i != c]
+        assert not s.commitment_lost[others].any(), _fail(mechanism, "alone, commitment is booked to another cause") + f" [{label}]"
+        np.testing.assert_array_equal(s.savings_lost[sorted(mechanism_causes - {c})], 0.0, err_msg=label)
+        assert set(np.unique(s.council["exit_cause"])) <= {NONE, c}, label
+        ended = np.isin(s.partnership["outcome"], [SHELVED, COLLAPSED])
+        assert set(np.unique(s.partnership["end_cause"][ended])) <= {NONE, c}, label
+
+
+#: Checks of one mechanism, in the order they are best read.
+DECLARATION_CHECKS = (check_declaration, check_streams, check_events, check_reads, check_shares, check_docstring)
+BEHAVIOUR_CHECKS = (
+    check_takes_no_trust_unless_declared,
+    check_losses_are_never_negative,
+    check_savings_share_and_cost,
+    check_disabled_does_nothing,
+    check_writes_only_its_own_state_and_what_it_shares,
+    check_leaves_ended_partnerships_alone,
+    check_does_something,
+)
+KERNEL_CHECKS = (check_switched_off_leaves_no_trace_in_the_kernel, check_alone_books_only_to_itself_in_the_kernel)
+CHECKS = (*DECLARATION_CHECKS, *BEHAVIOUR_CHECKS, *KERNEL_CHECKS)
+
+
+def check_all(mechanism: Mechanism) -> None:
+    """Every check of one mechanism (for a study's own mechanism: ``with registered(m): check_all(m)``)."""
+    check_registry(mechanisms())
+    for check in CHECKS:
+        check(mechanism)

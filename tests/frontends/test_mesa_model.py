@@ -1,0 +1,259 @@
+"""The Mesa front-end tells the ensemble's story to the bit: outcome, month, cause, savings, events and the state every month."""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+from collections.abc import Iterator
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import flat_state
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import population
+from sim.config import scenarios
+from sim.config.model import ModelConfig
+from sim.core import kernel
+from sim.core.state import State
+from sim.frontends.ensemble import run_ensemble
+from sim.frontends.model import LEFT, MODEL_SERIES, PartnershipModel, resolve_seed
+
+SCENARIOS = scenarios.available("scenario")
+#: (seed, first replication) of the 200 pairs checked per scenario: 4 seeds x 50 replications.
+SEEDS = ((0, 0), (1, 1_000), (2**32 + 7, 123_456), (2**62 + 3, 2**31 - 10))
+PAIRS_PER_SEED = 50
+ROW = np.array([0])
+
+
+@functools.cache
+def load(scenario: str = "baseline", policy: str = "none") -> ModelConfig:
+    """A scenario's checked configuration, composed once per test session."""
+    return scenarios.load(scenario, policy)
+
+
+def snapshot(s: State, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Every state array at replications ``rows``, flattened to one row per replication, with ``rep`` and ``month``."""
+    n = len(s.reps)
+    out = {"rep": s.reps[rows, None], "month": np.full((len(rows), 1), s.month)}
+    return out | {name: value.reshape(n, -1)[rows] for name, value in flat_state(s).items()}
+
+
+def frame(snapshots: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """Snapshots as one table, a column per array element, sorted by replication and month."""
+    columns = {}
+    for name in snapshots[0]:
+        block = np.concatenate([snap[name] for snap in snapshots])
+        columns |= {name: block[:, 0]} if name in ("rep", "month") else {f"{name}[{i}]": block[:, i] for i in range(block.shape[1])}
+    return pd.DataFrame(columns).sort_values(["rep", "month"], kind="stable").reset_index(drop=True)
+
+
+def batch_states(scenario: str, policy: str, seed: int, reps: np.ndarray) -> tuple[pd.DataFrame, list[kernel.Event]]:
+    """The state of replications ``reps`` run together, every month each is running, and the kernel's event log."""
+    P = population.build(load(scenario, policy), seed, reps)
+    s = kernel.init_state(P, reps)
+    log: list[kernel.Event] = []
+    snaps = [snapshot(s, np.arange(len(reps)))]
+    while s.running.any():
+        running = np.flatnonzero(s.running)
+        kernel.step(s, P, seed, log)
+        snaps.append(snapshot(s, running))
+    return frame(snaps), log
+
+
+def mesa_runs(scenario: str, policy: str, seed: int, reps: np.ndarray) -> Iterator[tuple[PartnershipModel, list[dict[str, np.ndarray]]]]:
+    """Each replication run alone as a Mesa model, with its state after every month."""
+    for r in reps:
+        model = PartnershipModel(scenario_name=scenario, policy_name=policy, seed=seed, replication=int(r))
+        snaps = [snapshot(model.state, ROW)]
+        while model.running:
+            model.step()
+            snaps.append(snapshot(model.state, ROW))
+        yield model, snaps
+
+
+def kernel_entries(model: PartnershipModel) -> list[tuple]:
+    """The model's log entries that came from the kernel (not milestones or exits)."""
+    return [(e.month, e.council, e.cause, e.what, e.size, e.partner) for e in model.events if e.council and not e.what.startswith(LEFT)]
+
+
+def check_agreement(scenario: str, policy: str, seed: int, first: int, n: int) -> None:
+    """Mesa runs of replications ``first .. first + n - 1`` equal the ensemble's rows and a batch kernel run month by month."""
+    reps = np.arange(first, first + n, dtype=np.int64)
+    expected_states, log = batch_states(scenario, policy, seed, reps)
+    models, snaps = [], []
+    for model, model_snaps in mesa_runs(scenario, policy, seed, reps):
+        models.append(model)
+        snaps += model_snaps
+    pd.testing.assert_frame_equal(frame(snaps), expected_states, check_exact=True)
+
+    ensemble = run_ensemble(load(scenario, policy), n, seed, block_size=16, first_rep=first)
+    tables = pd.concat([m.replication_table() for m in models], ignore_index=True)
+    pd.testing.assert_frame_equal(tables, ensemble, check_exact=True)
+
+    names = models[0].names
+    for model in models:
+        expected = [(e.month, names[e.council], e.cause, e.what, e.size, names[e.partner] if e.partner >= 0 else "") for e in log if e.rep == model.replication]
+        assert kernel_entries(model) == expected
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_mesa_equals_ensemble_quick(scenario: str) -> None:
+    check_agreement(scenario, "none", 5, 40, 4)
+
+
+def test_mesa_equals_ensemble_with_levers() -> None:
+    check_agreement("baseline", "all_levers", 9, 0, 4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("seed", "first"), SEEDS)
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_mesa_equals_ensemble_200_pairs_per_scenario(scenario: str, seed: int, first: int) -> None:
+    check_agreement(scenario, "none", seed, first, PAIRS_PER_SEED)
+
+
+def test_a_lone_replication_equals_its_row_in_a_batch() -> None:
+    """The kernel's own promise the model stands on (numpy sums a lone replication's causes pairwise unless told otherwise)."""
+    reps = np.arange(12, dtype=np.int64)
+    expected, _ = batch_states("baseline", "none", 5, reps)
+    snaps = []
+    for r in reps:
+        P = population.build(load(), 5, reps[[r]])
+        s = kernel.init_state(P, reps[[r]])
+        snaps.append(snapshot(s, ROW))
+        while s.running.any():
+            kernel.step(s, P, 5)
+            snaps.append(snapshot(s, ROW))
+    pd.testing.assert_frame_equal(frame(snaps), expected, check_exact=True)
+
+
+@settings(max_examples=5)
+@given(seed=st.integers(0, 2**63 - 1), replication=st.integers(0, 2**40))
+def test_any_seed_and_replication(seed: int, replication: int) -> None:
+    model = PartnershipModel(seed=seed, replication=replication)
+    model.run_model()
+    expected = run_ensemble(load(), 3, seed, first_rep=replication).iloc[[0]]
+    pd.testing.assert_frame_equal(model.replication_table(), expected, check_exact=True)
+
+
+def test_overrides_reach_the_model() -> None:
+    overrides = ("partnership.horizon_months=24", "councils.0.it_maturity=0.2")
+    model = PartnershipModel(overrides=overrides, seed=2, replication=7)
+    model.run_model()
+    assert model.month <= 24
+    assert model.P.council["it_maturity"][0, 0] == 0.2
+    expected = run_ensemble(scenarios.load("baseline", "none", overrides), 8, 2).iloc[[7]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(model.replication_table(), expected, check_exact=True)
+
+
+@pytest.fixture
+def start_method() -> Iterator[None]:
+    """Restore the multiprocessing start method that ``mesa.batch_run`` forces to "spawn"."""
+    before = multiprocessing.get_start_method(allow_none=True)
+    yield
+    multiprocessing.set_start_method(before, force=True)
+
+
+def batch_run_outcomes(processes: int, seeds: list[int], replications: int) -> pd.DataFrame:
+    results = mesa.batch_run(
+        PartnershipModel,
+        parameters={"scenario_name": "baseline", "replication": range(replications)},
+        rng=seeds,
+        number_processes=processes,
+        data_collection_period=-1,
+        display_progress=False,
+    )
+    runs = pd.DataFrame(results).drop_duplicates("RunId")
+    columns = {"seed": "seed", "replication": "rep", "outcome": "outcome", "month": "end_month", "cause": "cause", "realised_savings": "realised_savings"}
+    table = runs[list(columns)].rename(columns=columns).sort_values(["seed", "rep"]).reset_index(drop=True)
+    return table.astype({"seed": np.int64, "rep": np.int64, "end_month": np.int64, "outcome": str, "cause": str})
+
+
+def ensemble_outcomes(seeds: list[int], replications: int) -> pd.DataFrame:
+    tables = [run_ensemble(load(), replications, seed).assign(seed=seed) for seed in seeds]
+    table = pd.concat(tables, ignore_index=True)[["seed", "rep", "outcome", "end_month", "cause", "realised_savings"]]
+    return table.astype({"seed": np.int64, "outcome": str, "cause": str}).sort_values(["seed", "rep"]).reset_index(drop=True)
+
+
+def test_batch_run_agrees_with_the_ensemble(start_method: None) -> None:
+    seeds = [3, 2**40 + 1]
+    pd.testing.assert_frame_equal(batch_run_outcomes(1, seeds, 3), ensemble_outcomes(seeds, 3), check_exact=True)
+
+
+@pytest.mark.slow
+def test_batch_run_in_two_processes_agrees_with_the_ensemble(start_method: None) -> None:
+    seeds = [4, 5]
+    pd.testing.assert_frame_equal(batch_run_outcomes(2, seeds, 6), ensemble_outcomes(seeds, 6), check_exact=True)
+
+
+def test_one_step_is_one_month_until_the_end() -> None:
+    model = PartnershipModel(seed=1, replication=3)
+    for month in range(1, 4):
+        model.step()
+        assert model.month == month == model.steps
+    model.run_model()
+    assert not model.running
+    end = model.month
+    assert end == model.replication_table().end_month[0]
+    model.step()
+    assert model.month == end
+
+
+def test_datacollector_series() -> None:
+    model = PartnershipModel(seed=1, replication=3)
+    model.run_model()
+    series = model.datacollector.get_model_vars_dataframe()
+    assert list(series.columns) == list(MODEL_SERIES)
+    assert list(series.month) == list(range(model.month + 1))
+    assert series.phase.iloc[0] == "proposal" and series.phase.iloc[-1] == "ended"
+    assert series.realised_savings.iloc[-1] == model.replication_table().realised_savings[0]
+    assert np.isclose(series.savings_month.sum(), series.realised_savings.iloc[-1])
+    assert np.isclose(series.planned_month.sum(), series.business_case.iloc[-1])
+    assert (series.min_commitment <= series.mean_commitment).all()
+    assert series.outcome.iloc[-1] == model.outcome
+    agents = model.datacollector.get_agent_vars_dataframe()
+    k = model.config.n_councils
+    assert [f"trust_c{j}" for j in range(k)] == [c for c in agents.columns if c.startswith("trust_c")]
+    assert len(agents.loc[0.0]) == k
+
+
+def test_seed_and_rng() -> None:
+    assert PartnershipModel(rng=5).seed == 5
+    assert PartnershipModel(seed=np.int64(5), rng=5).seed == 5
+    with pytest.raises(ValueError, match="disagree"):
+        PartnershipModel(seed=5, rng=6)
+    with pytest.raises(TypeError, match="integer"):
+        PartnershipModel(seed=1.5)
+    with pytest.raises(ValueError, match="outside"):
+        PartnershipModel(seed=-1)
+    with pytest.raises(ValueError, match="replication"):
+        PartnershipModel(seed=1, replication=-1)
+    fresh = resolve_seed(None, None)
+    assert 0 <= fresh < 2**63
+
+
+def test_unseeded_run_can_be_replayed() -> None:
+    first = PartnershipModel(replication=2)
+    first.run_model()
+    again = PartnershipModel(seed=first.seed, replication=2)
+    again.run_model()
+    pd.testing.assert_frame_equal(first.replication_table(), again.replication_table(), check_exact=True)
+
+
+def test_unknown_scenario_is_named() -> None:
+    with pytest.raises(ValueError, match="not known"):
+        PartnershipModel(scenario_name="no_such_scenario", seed=0)
+
+
+def test_handout_tells_the_outcome() -> None:
+    model = PartnershipModel(seed=3, replication=5)
+    model.run_model()
+    text = model.handout()
+    assert text.startswith("# Scenario baseline, policy none (seed 3, replication 5)\n")
+    assert f"**Outcome:** {model.outcome} after {model.month} months" in text
+    assert all(c.name in text for c in model.councils)
+    assert "## Timeline" in text

@@ -1,0 +1,66 @@
+"""Monthly quantiles of the state (fan charts): streamed over blocks, the same for any block size or engine, exact on the grid."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.config.scenarios import load
+from sim.frontends.runner import Sinks, fixed, run_blocks
+from sim.frontends.table import Table
+from sim.frontends.trajectories import QUANTILES, VARIABLES, TrajectoryRecorder, Variable
+
+
+@pytest.fixture(scope="module")
+def short():
+    return load("baseline", "none", ["partnership.horizon_months=36"])
+
+
+def recorded(config, seed: int, replications: int, block_size: int, engine: str = "ensemble") -> pd.DataFrame:
+    recorder = TrajectoryRecorder(int(config.partnership.horizon_months))
+    run_blocks(config, seed, fixed(replications, block_size), Sinks(trajectories=recorder), engine=engine)
+    table = recorder.table()
+    assert isinstance(table, Table)
+    return table.to_pandas()
+
+
+def test_trajectories_are_the_same_for_any_block_size(short):
+    tables = [recorded(short, 9, 200, block_size) for block_size in (200, 33)]
+    columns = [f"q{round(100 * q):02d}" for q in QUANTILES] + ["n", "month", "variable"]
+    pd.testing.assert_frame_equal(tables[0][columns], tables[1][columns])
+    pd.testing.assert_series_equal(tables[0]["mean"], tables[1]["mean"], rtol=1e-12)
+    first = tables[0].set_index(["variable", "month"])
+    assert first.loc[("partners", 0), "q50"] == 4 and first.loc[("partners", 0), "n"] == 200
+    assert first.loc[("commitment", 0), "q05"] == pytest.approx(0.75)
+    assert list(tables[0]["variable"].cat.categories) == [v.name for v in VARIABLES]
+    assert tables[0]["month"].max() == 36
+
+
+def test_the_mesa_engine_records_the_same_trajectories(short):
+    ensemble, mesa = recorded(short, 2, 6, 6), recorded(short, 2, 6, 6, engine="mesa")
+    pd.testing.assert_frame_equal(mesa, ensemble)
+
+
+def test_trajectory_quantiles_are_exact_on_the_grid():
+    values = np.array([0.0, 0.1, 0.1, 0.2, 0.5, 0.5, 0.7, 0.9, 1.0, 1.0])
+    var = Variable("x", "test", 0.0, 1.0, 10, lambda s: s.x)
+    recorder = TrajectoryRecorder(0, [var])
+    recorder.record(SimpleNamespace(month=0, x=values), np.ones(10, bool))
+    row = recorder.table(quantiles=(0.1, 0.25, 0.5, 0.9)).to_pandas().iloc[0]
+    # The lower empirical quantile: the smallest value with at least q of the values at or below it.
+    assert [row["q10"], row["q25"], row["q50"], row["q90"]] == pytest.approx([0.0, 0.1, 0.5, 1.0])
+    assert row["mean"] == pytest.approx(values.mean())
+
+
+def test_undefined_values_are_left_out_and_months_without_any_are_nan():
+    var = Variable("x", "test", 0.0, 1.0, 10, lambda s: s.x)
+    recorder = TrajectoryRecorder(1, [var])
+    recorder.record(SimpleNamespace(month=0, x=np.array([np.nan, 0.3, 2.0])), np.ones(3, bool))
+    table = recorder.table(quantiles=(0.5,)).to_pandas()
+    assert table["n"].tolist() == [2, 0]
+    assert table["q50"].iloc[0] == pytest.approx(0.3) and np.isnan(table["q50"].iloc[1]) and np.isnan(table["mean"].iloc[1])
+    # a value outside the range counts at its end
+    assert recorder.counts["x"][0, -1] == 1

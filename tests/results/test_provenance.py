@@ -1,0 +1,24 @@
+"""Provenance of a result: model and code versions, package versions, machine and command."""
+
+from __future__ import annotations
+
+import sim
+from sim.results import provenance
+
+
+def test_provenance_names_versions_and_commit():
+    prov = provenance.collect()
+    assert prov["model_version"] == provenance.model_version() == sim.__version__
+    assert {"numpy", "scipy", "pandas", "hydra-core", "python", "numba"} <= set(prov["packages"])
+    assert {"model_version", "code_version", "git_commit", "git_dirty", "packages", "machine", "command", "created"} <= set(prov)
+    assert provenance.code_version("0123456789abcdef", True) == "0123456789ab-dirty"
+    assert provenance.code_version("0123456789abcdef", False) == "0123456789ab"
+    assert provenance.code_version(None, None) == "unknown"
+
+
+def test_the_code_version_is_this_checkout():
+    commit, dirty = provenance.git_commit()
+    if commit is None:  # not run from a git checkout
+        return
+    assert len(commit) == 40 and isinstance(dirty, bool)
+    assert provenance.collect()["code_version"] == provenance.code_version(commit, dirty)

@@ -1,0 +1,228 @@
+"""The package's layers: imports only go downward, never in a cycle; ``import sim`` stays light; the facade is what it says.
+
+The layers, from the bottom: ``sim.core`` (the compiled month) < ``sim.config`` <
+``sim.population`` < ``sim.frontends`` < ``sim.analysis`` < ``sim.results`` < ``sim.cli``,
+with the facade (``sim/__init__.py``, ``sim/_compat.py``, ``sim/api.py``) above them all.
+Imports are read from the source (module level and inside functions; ``if TYPE_CHECKING:``
+blocks are not run, so they do not count).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import sim
+
+PACKAGE = Path(sim.__file__).resolve().parent
+LAYERS = ("core", "config", "population", "frontends", "analysis", "results", "cli")
+FACADE = ("sim", "sim._compat", "sim.api")
+#: The facade's public names, as ``sim/__init__.py`` documents them.
+FACADE_NAMES = ("__version__", "load", "available", "ModelConfig", "ConfigError", "run_ensemble", "run", "summarise", "render", "compare", "PartnershipModel")
+HEAVY = ("mesa", "hydra", "matplotlib", "scipy.stats", "pandas", "numba")
+
+
+@cache
+def modules() -> dict[str, Path]:
+    """Every module of the package by dotted name (a package by its ``__init__.py``)."""
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out[".".join(parts)] = path
+    return out
+
+
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """Nodes inside ``if TYPE_CHECKING:`` blocks."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(inner) for child in node.body for inner in ast.walk(child)}
+    return skipped
+
+
+def _resolve(module: str, importer: str, level: int) -> str:
+    if not level:
+        return module
+    base = importer.split(".")
+    package = base if modules()[importer].name == "__init__.py" else base[:-1]
+    return ".".join(package[: len(package) - level + 1] + ([module] if module else []))
+
+
+@cache
+def imports() -> dict[str, frozenset[str]]:
+    """The modules of ``sim`` each module imports (``from sim.core import levers`` imports ``sim.core.levers``)."""
+    known = modules()
+    graph = {}
+    for name, path in known.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = _type_checking_only(tree)
+        found = set()
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "sim"}
+            elif isinstance(node, ast.ImportFrom):
+                source = _resolve(node.module or "", name, node.level)
+                if source.split(".")[0] != "sim":
+                    continue
+                for alias in node.names:
+                    found.add(f"{source}.{alias.name}" if f"{source}.{alias.name}" in known else source)
+        graph[name] = frozenset(found - {name})
+    return graph
+
+
+def layer(module: str) -> int:
+    """The layer of a module: its index in :data:`LAYERS`, the facade above them all."""
+    if module in FACADE:
+        return len(LAYERS)
+    return LAYERS.index(module.split(".")[1])
+
+
+def cycles(graph: dict[str, frozenset[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_import_graph_is_read_from_every_module():
+    graph = imports()
+    assert len(graph) == len(modules()) > 40
+    assert "sim.core.kernel" in graph["sim.frontends.ensemble"]
+    assert "sim.core.levers" in graph["sim.population"]  # from sim.core import levers
+    assert "sim.frontends.model" in graph["sim.frontends.runner"]  # imported inside a function
+    assert "sim.frontends.model" not in graph["sim.frontends.agents"]  # only under TYPE_CHECKING
+    for name, targets in graph.items():
+        assert targets <= set(modules()), f"{name} imports a module that does not exist: {sorted(targets - set(modules()))}"
+
+
+def test_cycle_detection_finds_a_cycle():
+    assert cycles({"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"}), "d": frozenset({"a"})}) == [["a", "b", "c"]]
+
+
+def test_no_import_cycle():
+    assert cycles(dict(imports())) == []
+
+
+def test_every_module_belongs_to_a_layer():
+    for name in modules():
+        if name not in FACADE:
+            assert name.split(".")[1] in LAYERS, f"{name} is in no layer"
+
+
+def test_layers_only_import_downward():
+    upward = [
+        f"{name} ({LAYERS[layer(name)] if layer(name) < len(LAYERS) else 'facade'}) imports {target}"
+        for name, targets in imports().items()
+        for target in targets
+        if layer(target) > layer(name)
+    ]
+    assert not upward, "imports going up the layers:\n" + "\n".join(sorted(upward))
+
+
+def test_only_the_facade_imports_the_facade():
+    for name, targets in imports().items():
+        if name not in FACADE:
+            assert not targets & {"sim._compat", "sim.api"}, name
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_every_module_imports_and_says_what_it_is(name):
+    module = importlib.import_module(name)
+    assert (module.__doc__ or "").strip(), f"{name} has no docstring"
+
+
+def loaded_after(code: str) -> dict[str, bool]:
+    """Which of :data:`HEAVY` a fresh interpreter has imported after running ``code``."""
+    probe = f"import sys, json\n{code}\nprint(json.dumps({{m: m in sys.modules for m in {list(HEAVY)!r}}}))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_import_sim_stays_light():
+    loaded = loaded_after("import sim")
+    assert not any(loaded.values()), f"import sim imports {[m for m, yes in loaded.items() if yes]}"
+
+
+@pytest.mark.parametrize("module", ["sim.config.scenarios", "sim.config.model", "sim.config.settings", "sim.core.mechanisms", "sim.core.layout"])
+def test_declaring_and_checking_configurations_does_not_import_numba(module):
+    assert not loaded_after(f"import {module}")["numba"]
+
+
+def test_the_facade_names_are_the_documented_ones_and_each_resolves():
+    assert tuple(sim.__all__) == FACADE_NAMES
+    assert sorted(dir(sim)) == sorted(FACADE_NAMES)
+    used = set(re.findall(r"\bsim\.(\w+)\(", sim.__doc__ or ""))
+    assert used and used <= set(FACADE_NAMES), f"the docstring uses {sorted(used - set(FACADE_NAMES))} outside the facade"
+    for name in FACADE_NAMES:
+        assert getattr(sim, name) is not None
+    assert sim.__version__ == importlib.import_module("sim.core.version").__version__
+    assert sim.load is importlib.import_module("sim.config.scenarios").load
+    assert sim.run_ensemble is importlib.import_module("sim.frontends.ensemble").run_ensemble
+    assert sim.PartnershipModel is importlib.import_module("sim.frontends.model").PartnershipModel
+    with pytest.raises(AttributeError, match="no attribute 'kernel'"):
+        sim.kernel  # noqa: B018
+
+
+def test_old_module_paths_still_import_with_a_deprecation_warning():
+    """The paths of version 0.1 are aliases of their new modules for one more release (sim/_compat.py)."""
+    from sim._compat import MOVED
+
+    probe = (
+        "import importlib, json, warnings\n"
+        f"moved = {MOVED!r}\n"
+        "out = {}\n"
+        "for old, new in moved.items():\n"
+        "    with warnings.catch_warnings(record=True) as caught:\n"
+        "        warnings.simplefilter('always')\n"
+        "        module = importlib.import_module(old)\n"
+        "    out[old] = [module is importlib.import_module(new), [str(w.message) for w in caught if w.category is DeprecationWarning]]\n"
+        "print(json.dumps(out))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    for old, (same, warned) in json.loads(done.stdout).items():
+        assert same, f"{old} is not an alias of {MOVED[old]}"
+        assert any(message.startswith(f"{old} is deprecated: import {MOVED[old]}") for message in warned), (old, warned)
+    assert set(MOVED.values()) <= set(modules())
