@@ -106,7 +106,10 @@ def versions_line(prov: dict[str, Any]) -> str:
 
 
 def threads(workers: int | None) -> int:
-    """Threads for a run: ``workers`` if given; else every core this process may use, or 1 inside a parallel Hydra launcher (its jobs already share the cores)."""
+    """Threads for a run: ``workers`` if given; else every core this process may use.
+
+    Inside a parallel Hydra launcher it is 1: the launcher's jobs already share the cores.
+    """
     if workers is not None:
         return int(workers)
     try:

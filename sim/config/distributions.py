@@ -65,7 +65,8 @@ def check_dist(path: str, node: Mapping, spec: Spec) -> list[str]:
     if ARGUMENTS in node:
         given = node[ARGUMENTS]
         return [
-            f"{path} = {family}({', '.join(map(fmt, given))}) takes {len(DISTRIBUTIONS[family])} arguments ({', '.join(DISTRIBUTIONS[family])}), got {len(given)}"
+            f"{path} = {family}({', '.join(map(fmt, given))}) takes {len(DISTRIBUTIONS[family])} arguments "
+            f"({', '.join(DISTRIBUTIONS[family])}), got {len(given)}"
         ]
     needed = set(DISTRIBUTIONS[family])
     keys = needed | ({"p"} if family == "choice" else set()) | {"dist"}

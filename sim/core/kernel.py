@@ -345,7 +345,10 @@ def _update_trust(s: StateArrays, P: Any, i: int, w: Scratch) -> None:
 
 @compiled
 def _update_view(s: StateArrays, P: Any, i: int, w: Scratch) -> None:
-    """Each council's view of the value moves towards this month's experience, cause by cause; a new administration's doctrine and a successor's regard add theirs."""
+    """Each council's view of the value moves towards this month's experience, cause by cause.
+
+    A new administration's doctrine and a successor's regard add theirs.
+    """
     memory = P.decisions[i].memory
     politics, successor = w.exo_causes[exogenous.Cause.POLITICAL_CONTROL], w.exo_causes[exogenous.Cause.REORGANISATION]
     for k in range(s.council.shape[1]):

@@ -67,7 +67,8 @@ LEVERS: tuple[Lever, ...] = (
         "market_testing",
         "Guide 08 case 05",
         "market testing and due diligence of the commercial model and its business risk before going commercial",
-        "case 05: information, not customers: a venture whose guaranteed base cannot carry it does not go commercial; one that falls short is sized to its base",
+        "case 05: information, not customers: a venture whose guaranteed base cannot carry it does not go commercial; "
+        "one that falls short is sized to its base",
         0.08,
         0.0,
     ),
@@ -75,7 +76,8 @@ LEVERS: tuple[Lever, ...] = (
         "staged_scope",
         "Guide 08 case 06",
         "agree target service priorities in advance; recognise that each stage may need to be sustainable on its own",
-        "case 06: concerns about deeper sharing are settled before the stage begins; a council that comes to see the deeper stage as not worth it halts it instead of leaving",
+        "case 06: concerns about deeper sharing are settled before the stage begins; a council that comes to see the "
+        "deeper stage as not worth it halts it instead of leaving",
         0.03,
         0.0,
     ),

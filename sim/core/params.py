@@ -20,7 +20,10 @@ TIERS = ("district", "county", "unitary", "metropolitan", "london_borough", "oth
 ELECTION_CYCLES = ("all_out", "thirds")
 GOVERNANCE = ("mou", "joint_committee", "lead_authority", "trading_company", "commercial_venture")
 CHAMPIONS = ("chief_executive", "political_leader", "specialist")
-ELSTON = "Elston, Rackwitz and Bel (2024), Going separate ways: ex-post interdependence and the dissolution of collaborative relations, International Public Management Journal 27(4)"
+ELSTON = (
+    "Elston, Rackwitz and Bel (2024), Going separate ways: ex-post interdependence and the dissolution of "
+    "collaborative relations, International Public Management Journal 27(4)"
+)
 UK_RECORD = "the UK record in data/uk_breakups.csv"
 
 

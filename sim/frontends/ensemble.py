@@ -33,7 +33,9 @@ def simulate(
     workers: int = 1,
     finished: Callable[[State], None] | None = None,
 ) -> Table:
-    """Replication table of replications ``reps`` (appending their events to ``log``, showing every month to ``observe`` and the final state to ``finished``, if given).
+    """Replication table of replications ``reps``.
+
+    If given, events are appended to ``log``, every month is shown to ``observe`` and the final state to ``finished``.
 
     ``points`` and ``point_of_rep`` run several parameter points as one batch (see
     :func:`sim.population.build`); the table then has a ``point`` column.
