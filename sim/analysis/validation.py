@@ -396,12 +396,9 @@ def render(evidence: Evidence, figures: dict[str, str] | None = None) -> str:
     net = b["all_levers_net_savings"]
     lines += [
         "",
-        "Every lever at once (`all_levers` against `none`): change in collapse "
-        + _pct(b["all_levers_collapse"])
-        + ", in any failure "
-        + _pct(b["all_levers_failure"]),
-        f"; net savings per partnership {net.value:+.2f} [{net.low:+.2f}, {net.high:+.2f}] GBP m",
-        f"after the levers' own cost of {b['all_levers_cost']:.2f} GBP m.",
+        f"Every lever at once (`all_levers` against `none`): change in collapse {_pct(b['all_levers_collapse'])}, "
+        f"in any failure {_pct(b['all_levers_failure'])}; net savings per partnership {net.value:+.2f} "
+        f"[{net.low:+.2f}, {net.high:+.2f}] GBP m after the levers' own cost of {b['all_levers_cost']:.2f} GBP m. "
         "These are conditional on the levers' assumed effect sizes (each declared with a plausible range).",
     ]
     for title, path in (figures or {}).items():
