@@ -39,6 +39,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "render": ("sim.analysis.summary", "render"),
     "compare": ("sim.api", "compare"),
     "PartnershipModel": ("sim.frontends.model", "PartnershipModel"),
+    "partnership": ("sim.config.partnership", "partnership"),
+    "council": ("sim.config.partnership", "council"),
 }
 
 __all__ = ["__version__", *_LAZY]
