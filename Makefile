@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "error: Python >= 3.12 is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.12")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e ".[dev,analysis]"
 	@touch $(STAMP)
 
 run: $(STAMP)  ## the main job on defaults: the baseline scenario, no lever

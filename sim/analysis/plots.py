@@ -495,7 +495,7 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     y = np.arange(len(rows))[::-1].astype(float)
     step = 0.6 / max(len(measures), 1)
     for k, measure in enumerate(measures):
-        offset = (k - (len(measures) - 1) / 2) * step
+        offset = ((len(measures) - 1) / 2 - k) * step
         colour = OKABE_ITO[k % len(OKABE_ITO)]
         value = 100 * rows[f"{measure}_difference"].to_numpy(float)
         lo, hi = 100 * rows[f"{measure}_difference_low"].to_numpy(float), 100 * rows[f"{measure}_difference_high"].to_numpy(float)
@@ -509,7 +509,8 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     forest.set_xlabel(f"difference from {reference.replace('_', ' ')} (percentage points)")
     forest.set_title("Paired difference in probability, 95% interval", loc="left")
     forest.grid(axis="x", alpha=0.3)
-    forest.legend(loc="upper left", bbox_to_anchor=(0, -0.18), ncols=min(3, len(measures)), frameon=False)
+    handles, labels = forest.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)), frameon=False)
     if "collapse" in measures:
         value = 100 * rows["collapse_difference"].to_numpy(float)
         lo, hi = 100 * rows["collapse_difference_low"].to_numpy(float), 100 * rows["collapse_difference_high"].to_numpy(float)
