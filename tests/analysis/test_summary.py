@@ -30,6 +30,9 @@ def table() -> pd.DataFrame:
             "end_month": [9, 15, 20, 30, 70, 120, 120, 120, 120, 120],
             "cause": cause,
             "case": ["02", "02", "03", "03", "exogenous", "Getting IT right", "", "", "", ""],
+            "trigger": ["repeated_slippage", "concern_surfaced", "budget_setting", "election", "election", *["none"] * 5],
+            "launch_month": [-1, -1, 10, 10, 10, 10, 10, 10, 10, 10],
+            "exits": [0, 0, 2, 2, 2, 0, 0, 0, 0, 1],
             "business_case": np.full(10, 10.0),
             "realised_savings": np.arange(10, dtype=float),
             "investment_cost": np.ones(10),
@@ -72,6 +75,9 @@ def test_short_horizon_and_reached_median():
             "outcome": ["collapsed"] * 3 + ["sustained"],
             "end_month": [5, 10, 20, 36],
             "cause": ["election"] * 3 + ["none"],
+            "trigger": ["election"] * 3 + ["none"],
+            "launch_month": [1, 1, 1, 1],
+            "exits": [2, 2, 2, 0],
             **{c: np.ones(4) for c in ("business_case", "realised_savings", "investment_cost", "lever_cost", "other_cost", "net_savings")},
         }
     )
@@ -85,7 +91,7 @@ def test_short_horizon_and_reached_median():
 
 def test_render_has_every_part_of_the_table(table):
     text = render(summarise(table, horizon=120))
-    for part in ("Outcome of 10 partnerships", "Collapse within", "2 years", "not reached", "Leading causes of 6 failures", "case 02", "Money per partnership"):
+    for part in ("Outcome of all 10 partnerships", "Collapse within", "2 years", "not reached", "Cause of all 6 failures", "case 02", "Money per partnership"):
         assert part in text
     assert "realised / business case" in text
 
