@@ -208,3 +208,18 @@ def test_each_report_opens_in_chromium_without_console_errors_and_is_not_blank(w
     pixels = np.asarray(Image.open(shot).convert("L"), float)
     assert pixels.shape == (800, 1280)
     assert pixels.std() > 10 and (pixels < 128).mean() > 0.005, "the screenshot is blank"
+
+
+def test_discover_on_a_sweep_searches_the_swept_columns(sweep_dir, tmp_path):
+    if importlib.util.find_spec("ema_workbench") is None:
+        if os.environ.get("CI"):
+            pytest.fail("ema_workbench is missing under CI: install the [analysis] extra")
+        pytest.skip("needs the [analysis] extra (ema_workbench)")
+    folder = tmp_path / "sweep"
+    shutil.copytree(sweep_dir, folder, ignore=shutil.ignore_patterns("figures", "report.html", "discovery.*"))
+    done = command("sim-analyse", "discover", str(folder), "--threshold", "0.0")
+    assert done.returncode == 0, done.stderr
+    found = json.loads((folder / "discovery.json").read_text())
+    assert found["cases"] == len(GRID) and found["inputs"] == ["partnership.decision_clarity", "partnership.market_volume"]
+    assert found["of_interest"] == len(GRID) and found["boxes"] == []  # every point is of interest: nothing to separate
+    assert "No box found" in done.stdout
