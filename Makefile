@@ -4,17 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint docs bench clean
+.PHONY: run demo test lint docs bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "error: Python >= 3.12 is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.12")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e ".[dev,viz]"
 	@touch $(STAMP)
 
 run: $(STAMP)  ## the main job on defaults: the baseline scenario, no lever
 	$(BIN)/sim-run
+
+demo: $(STAMP)  ## the trainer's browser app on http://127.0.0.1:8765 (offline)
+	$(BIN)/sim-demo
 
 test: $(STAMP)  ## the whole test suite, slow end-to-end tests included
 	$(BIN)/python -m pytest -n 2
