@@ -510,7 +510,11 @@ class Run:
             else:
                 continue
             taken = tuple((plan.causes[plan.cause_index[label]].words, amount) for label, amount in list(c.taken.items())[:3])
-            own = tuple(f"{item.when}: {item.text}" for item in timeline if c.name in item.who.split(", ") and item.tag == ending_tag)
+            own = tuple(
+                f"{item.when}: {item.text}"
+                for item in timeline
+                if c.name in item.who.split(", ") and item.tag == ending_tag and not item.text.startswith(tuple(DECISIONS))
+            )
             out.append(
                 Decision(
                     c.name,
