@@ -33,6 +33,7 @@ from typing import Any
 
 from sim.config import cases, scenarios
 from sim.core.version import __version__
+from sim.viz.adapter import NO_POLICY, lever_overrides
 
 #: Where the stories are stored (package data).
 STORIES_FILE = Path(__file__).with_name("stories.json")
@@ -46,7 +47,6 @@ REPLICATIONS = 400
 README_CASE = "01"
 README_START = "<!-- trainer-example: written by `python -m sim.viz.stories`; do not edit by hand -->"
 README_END = "<!-- /trainer-example -->"
-NO_POLICY = "none"
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,6 @@ class Story:
 def fails_for(case: cases.Case, outcome: str, cause: str) -> bool:
     """Whether a run that ended with ``outcome`` and ``cause`` failed for the case's reason."""
     return outcome in case.failure and cause == case.cause
-
-
-def _overrides(levers: Sequence[str]) -> tuple[str, ...]:
-    return tuple(f"levers.{name}.enabled=true" for name in levers)
 
 
 def find_story(
@@ -102,7 +98,7 @@ def find_story(
     if failed.empty:
         return None
     treated = run_ensemble(
-        scenarios.load(case.scenario, NO_POLICY, (*overrides, *_overrides(case.levers)), config_dir), replications, seed, first_rep=first_rep
+        scenarios.load(case.scenario, NO_POLICY, (*overrides, *lever_overrides(case.levers)), config_dir), replications, seed, first_rep=first_rep
     ).set_index("rep")
     lost = [column for column in base.columns if column.startswith("value_lost_")]
 
