@@ -47,7 +47,8 @@ def pdf(text: str) -> bytes:
                     rows.append(_cells(lines[k]))
                 k += 1
             doc.set_font("Helvetica", size=9)
-            with doc.table(first_row_as_headings=True, line_height=5) as table:
+            widths = tuple(max(6, min(40, max(len(r[c]) for r in rows if c < len(r)))) for c in range(len(rows[0])))
+            with doc.table(first_row_as_headings=True, line_height=5, col_widths=widths, text_align="LEFT") as table:
                 for cells in rows:
                     table.row(cells)
             doc.ln(3)
