@@ -153,3 +153,19 @@ def test_labels():
     assert app.scenario_label("case01_key_person") == "Case 01: Over-dependency on key personnel"
     assert app.scenario_label("well_run") == "Well run"
     assert app.policy_label("none") == "No levers" and app.policy_label("continuity_plan") == "Continuity plan"
+
+
+def test_a_config_dir_adds_its_scenarios_to_the_select(tmp_path, monkeypatch):
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "our_pair.yaml").write_text("# @package _global_\ndefaults:\n  - baseline\n  - _self_\n")
+    monkeypatch.setenv(app.CONFIG_DIR_ENV, str(tmp_path))
+    app.stage.set(None)
+    app.views.set(())
+    _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    try:
+        select = next(w for w in rc.find(v.Select).widgets if w.label == "Case or scenario")
+        assert "our_pair" in {i["value"] for i in select.items}
+        select.v_model = "our_pair"
+        assert app.views.value[0].scenario == "our_pair"
+    finally:
+        rc.close()
