@@ -21,11 +21,11 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.comparison import render, run_comparison
-from sim.cli.common import check_names, check_quoting, checked, fail, output_dir, progress_bar, threads, versions_line
+from sim.cli.common import check_names, check_quoting, checked, fail, maybe_help, output_dir, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.scenarios import available, model_sections
-from sim.config.settings import compare_settings
+from sim.config.settings import CompareSettings, compare_settings
 from sim.results import provenance
 from sim.results.files import write_json, write_table
 
@@ -92,6 +92,7 @@ def app(cfg: DictConfig) -> None:
 
 def main() -> None:
     """Console entry point ``sim-compare``."""
+    maybe_help("sim-compare", __doc__, CompareSettings, ("scenario",), sys.argv[1:])
     if any(arg.partition("=")[0] == "policy" for arg in sys.argv[1:]):
         fail(["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"])
     check_quoting(sys.argv[1:])

@@ -27,7 +27,7 @@ from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
 from sim.analysis.stats import precision_plan
 from sim.analysis.summary import Tally, render
-from sim.cli.common import advance, check_names, check_quoting, checked, output_dir, progress_bar, threads, versions_line
+from sim.cli.common import advance, check_names, check_quoting, checked, maybe_help, output_dir, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.frontends.runner import Sinks, fixed, run_blocks
@@ -120,6 +120,7 @@ def app(cfg: DictConfig) -> None:
 
 def main() -> None:
     """Console entry point ``sim-run``."""
+    maybe_help("sim-run", __doc__, RunSettings, ("scenario", "policy"), sys.argv[1:])
     check_quoting(sys.argv[1:])
     check_names(sys.argv[1:], ("scenario", "policy"))
     app()

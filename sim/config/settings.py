@@ -18,7 +18,6 @@ from sim.core.declare import SETTING, Spec, choice, flag, param
 
 ENGINES = ("ensemble", "mesa")
 ATTRIBUTIONS = ("none", "counterfactual")
-ATTRIBUTIONS = ("none", "counterfactual")
 MAX_SEED = 2**63 - 1
 MAX_WORKERS = 1024
 

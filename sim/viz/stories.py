@@ -149,18 +149,21 @@ def readme_example(story: Story) -> str:
         [
             README_START,
             "```python",
-            "from sim.frontends.model import PartnershipModel",
+            "import sim",
             "",
-            f'model = PartnershipModel(scenario_name="{story.scenario}", seed={story.seed}, replication={story.replication})',
+            f'model = sim.PartnershipModel(scenario_name="{story.scenario}", seed={story.seed}, replication={story.replication})',
             "while model.running:",
             "    model.step()  # one month",
             f'print(model.outcome, model.cause)  # "{story.outcome} {story.cause}": {ending}',
-            'print("\\n".join(model.events.lines()))  # the narrated timeline',
+            'print("\\n".join(model.events.lines()))  # the narrated timeline, each decision with what prompted it and why',
             "print(model.handout())  # a Markdown handout: outcome, councils, timeline",
             "```",
             "",
-            f"With {' and '.join(story.levers)} on, the same seed and replication end {turned}: "
-            f"in `sim-demo`, pick *Case {story.case}* under *Stories* (it loads this replication), press **To the end**, then **Replay with ...**.",
+            f"The same seed and replication with the case's key learning applied"
+            f' (`sim.PartnershipModel(scenario_name="{story.scenario}", policy_name="{story.levers[0]}", seed={story.seed}, replication={story.replication})`'
+            + (f" with {', '.join(story.levers[1:])} on as well" if len(story.levers) > 1 else "")
+            + f") meets the same shocks and ends {turned}. In `sim-demo`, *Case {story.case}* under *Stories* loads this replication:"
+            " press **To the end**, then **Replay with ...**.",
             README_END,
         ]
     )
