@@ -53,6 +53,9 @@ def test_the_readme_trainer_example_is_a_stored_story_that_fails():
     run.run_to_end()
     assert run.outcome in ("collapsed", "shelved", "underperforming") and stories.fails_for(cases.BY_ID[story.case], run.outcome, run.cause), HOW
     assert stories.readme_example(story) in stories.README.read_text(encoding="utf-8"), f"README's example text is stale; {HOW}"
+    with_policy = adapter.Run(scenario, policy=story.levers[0], seed=seed, replication=replication, levers=story.levers[1:])
+    with_policy.run_to_end()
+    assert with_policy.outcome == story.outcome_with_levers, f"the README's lever-on variant no longer ends {story.outcome_with_levers}; {HOW}"
 
 
 def test_find_story_finds_a_run_that_fails_for_the_reason_and_none_when_it_cannot():
