@@ -5,17 +5,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint docs bench clean
+.PHONY: run demo test lint docs bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or newer is needed (python3.12, python3.13 or python3); set PYTHON=/path/to/python3.12"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev,analysis]"
+	$(BIN)/python -m pip install -q -e ".[dev,analysis,viz]"
 	@touch $(STAMP)
 
 run: $(STAMP)  ## the main job on defaults: the baseline scenario, no lever
 	$(BIN)/sim-run
+
+demo: $(STAMP)  ## the trainer's browser app on http://127.0.0.1:8765 (offline)
+	$(BIN)/sim-demo
 
 test: $(STAMP)  ## the whole test suite, slow end-to-end tests included
 	$(BIN)/python -m pytest -n 2

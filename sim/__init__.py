@@ -13,7 +13,8 @@ Hydra, matplotlib nor scipy.stats until a function needs them)::
 
 The layers, from the bottom: :mod:`sim.core` (the compiled month) ->
 :mod:`sim.config` (configurations) -> :mod:`sim.population` -> :mod:`sim.frontends`
-(ensemble, runner, Mesa) -> :mod:`sim.analysis` -> :mod:`sim.results` -> :mod:`sim.cli`
+(ensemble, runner, Mesa) -> :mod:`sim.analysis` -> :mod:`sim.results` -> :mod:`sim.viz`
+(the trainer's app, ``sim-demo``) -> :mod:`sim.cli`
 (``docs/architecture.md``).
 """
 
