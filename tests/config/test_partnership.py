@@ -9,7 +9,7 @@ import sim
 from sim.config.checks import ConfigError
 from sim.config.distributions import is_dist
 from sim.config.partnership import Partnership, central
-from sim.config.scenarios import load
+from sim.config.scenarios import load, with_policy
 from sim.core.declare import spec_of
 from sim.core.params import CouncilParams
 
@@ -97,3 +97,18 @@ def test_the_mesa_model_runs_it() -> None:
         model.step()
     row = sim.run_ensemble(p, replications=6, seed=2).iloc[5]
     assert model.outcome == row["outcome"]
+
+
+def test_a_policy_applied_to_a_partnership_changes_what_its_file_changes_and_nothing_else() -> None:
+    p = ours()
+    under = with_policy(p, "continuity_plan")
+    assert under.levers["continuity_plan"].enabled and not p.levers["continuity_plan"].enabled
+    assert under.councils == p.councils and under.partnership == p.partnership
+    assert with_policy(load("case02_decision_slippage"), "all_levers").levers == load("case02_decision_slippage", "all_levers").levers
+
+
+def test_policies_compare_on_a_partnership() -> None:
+    frame = sim.compare(ours(), ["none", "continuity_plan"], replications=300, seed=2)
+    assert list(frame["policy"]) == ["none", "continuity_plan"]
+    with pytest.raises(ValueError, match="overrides apply to a scenario named by its name"):
+        sim.compare(ours(), ["none", "continuity_plan"], replications=300, overrides=["seed=1"])
