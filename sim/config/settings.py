@@ -64,6 +64,29 @@ class RunSettings(EnsembleSettings):
     save_events: Any = flag(False, "write events.parquet, the event log of every replication", value=SETTING)
     save_trajectories: Any = flag(False, "write trajectories.parquet, monthly quantiles of the main state variables", value=SETTING)
     figures: Any = flag(False, "also draw survival.png and causes.png now (sim-report DIR draws every figure later)", value=SETTING)
+    resume: Any = flag(
+        False,
+        "reuse results already in the run or sweep folder: skip each point whose results are complete and made with the same configuration",
+        value=SETTING,
+    )
+    crn: Any = flag(
+        True,
+        "common random numbers across sweep points: every point uses seed, so replication r meets the same shocks at each point"
+        " (false: each point's seed is derived from seed and its model configuration)",
+        value=SETTING,
+    )
+    design: Any = field(
+        default=None,
+        metadata={
+            "spec": Spec("text", None, None, "a design file (CSV or Parquet, one column per override path, one row per point) run as one batch", value=SETTING)
+        },
+    )
+    design_chunk: Any = field(
+        default=None,
+        metadata={
+            "spec": Spec("chunk", None, None, "run only chunk i of n of the design's points, written i/n (0 <= i < n), e.g. for a multirun", value=SETTING)
+        },
+    )
 
 
 @dataclass
@@ -77,7 +100,17 @@ class CompareSettings(EnsembleSettings):
     )
 
 
+def parse_chunk(value: Any) -> tuple[int, int] | None:
+    """``"i/n"`` as ``(i, n)`` with ``0 <= i < n``; None if malformed."""
+    i, sep, n = str(value).partition("/")
+    if not sep or not i.strip().isdigit() or not n.strip().isdigit() or not 0 <= int(i) < int(n):
+        return None
+    return int(i), int(n)
+
+
 def _check(name: str, value: Any, spec: Spec) -> list[str]:
+    if spec.unit == "chunk":
+        return [] if parse_chunk(value) is not None else [f"{name} = {value!r} must be i/n with 0 <= i < n, e.g. 0/4"]
     if spec.unit == "policies":
         if isinstance(value, str) or not isinstance(value, Sequence) or len(value) < 2 or not all(isinstance(p, str) for p in value):
             return [f"{name} = {value!r} must be a list of at least two policy names, e.g. [none,continuity_plan]"]
