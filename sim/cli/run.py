@@ -189,7 +189,7 @@ def main() -> None:
     After a multirun the sweep's table is collected (also when a job crashed); a sweep with failed points exits with status 3.
     """
     check_quoting(sys.argv[1:])
-    check_names(sys.argv[1:], ("scenario", "policy"))
+    check_names(sys.argv[1:], ("scenario", "policy", "sweep"))
     status = 0
     try:
         app()

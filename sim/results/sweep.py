@@ -46,7 +46,7 @@ PATTERNS = (POINT, f"*/{POINT}", f"points/*/{POINT}", f"*/points/*/{POINT}")
 #: Settings that never change a point's numbers (left out of its key).
 UNKEYED = frozenset({"workers", "engine", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "crn"})
 #: Overrides that are not part of a point (left out of its columns).
-NOT_POINT = frozenset({"workers", "engine", "block_size", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk"})
+NOT_POINT = frozenset({"workers", "engine", "block_size", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "sweep"})
 #: The table's own columns, before the swept values and the figures.
 META = ("point", "status", "error", "seed", "replications", "job_dir", "key")
 #: Columns that differ between two runs of the same sweep (when and where it ran).
