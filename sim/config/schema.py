@@ -27,13 +27,14 @@ from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
-from sim.config.settings import CompareSettings, RunSettings
+from sim.config.settings import CompareSettings, RunSettings, SearchSettings
 from sim.core.levers import NAMES as LEVER_NAMES
 from sim.core.mechanisms import mechanisms
 from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
 SCHEMA_NAME = "run_schema"
 COMPARE_SCHEMA_NAME = "compare_schema"
+SEARCH_SCHEMA_NAME = "search_schema"
 
 
 def _named(name: str, specs: list[tuple[str, Any, Any]]) -> type:
@@ -93,9 +94,11 @@ def run_schema(settings: type = RunSettings, schema_name: str = "RunSchema") -> 
 
 RunSchema = run_schema()
 CompareSchema = run_schema(CompareSettings, "CompareSchema")
+SearchSchema = run_schema(SearchSettings, "SearchSchema")
 
 
 def register() -> None:
     """Store the schemas in Hydra's ConfigStore as ``run_schema`` (``sim-run``) and ``compare_schema`` (``sim-compare``)."""
     ConfigStore.instance().store(name=SCHEMA_NAME, node=run_schema())
     ConfigStore.instance().store(name=COMPARE_SCHEMA_NAME, node=run_schema(CompareSettings, "CompareSchema"))
+    ConfigStore.instance().store(name=SEARCH_SCHEMA_NAME, node=run_schema(SearchSettings, "SearchSchema"))
