@@ -66,7 +66,8 @@ def render(result: Result, scenario: str) -> str:
     if w is None:
         best = min(result.confirmed, key=lambda e: e.risk.value) if result.confirmed else result.reference
         lines.append(
-            f"No package found meets the target; the lowest risk confirmed: {best.risk.value:.1%} [{best.risk.low:.1%}, {best.risk.high:.1%}] with {best.package}"
+            f"No package found meets the target; the lowest risk confirmed: {best.risk.value:.1%}"
+            f" [{best.risk.low:.1%}, {best.risk.high:.1%}] with {best.package}"
         )
     else:
         sure = (
