@@ -1,8 +1,11 @@
-"""Hydra sweeps through the project's launcher presets on real engines, with a toy job.
+"""Hydra sweeps through the project's launcher presets on real engines: a toy job, and the real ``sim-run``.
 
 The same 3-point multirun of ``tests/support/toy_app.py`` (no model code) runs through the
 basic launcher, joblib, Ray (against a private head, and a fresh local Ray) and submitit on a
-private one-node SLURM; every launcher must give the same per-point results.
+private one-node SLURM; every launcher must give the same per-point results. Then the real
+``sim-run`` sweep (2 points x 200 replications) runs through Ray and SLURM and its
+``sweep.parquet`` must hold the figures of the basic launcher's (wall times, folders and host
+names aside). Each sweep has a hard timeout and prints its time.
 
 Markers: ``ray``, ``slurm`` (``-m "not ray and not slurm"`` leaves them out). Missing engines
 skip on a user's machine and fail with ``CI=true``. Never two clusters at once: the fixtures
@@ -15,11 +18,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from support.clusters import (
     CONFIGS,
@@ -37,6 +43,8 @@ from support.clusters import (
 
 sys.path.insert(0, str(SUPPORT))
 import toy_app
+
+from sim.results.sweep import same_figures
 
 pytestmark = [pytest.mark.xdist_group("clusters")]
 
@@ -191,3 +199,55 @@ def test_the_cluster_lock_excludes_other_processes():
         holder.wait(timeout=10)
     with exclusive("selftest", timeout=5), exclusive("selftest", timeout=0):
         pass
+
+
+# --- the real sim-run sweep ----------------------------------------------------------------
+
+SIM_RUN = str(Path(sys.executable).with_name("sim-run"))
+#: 2 points x 200 replications.
+SIM_POINTS = ("scenario=case01_key_person", "policy=none,continuity_plan", "replications=200")
+#: Hard limit for one sim-run sweep: a fresh worker may have to compile the model (75-80 s cold).
+SIM_TIMEOUT = 900
+
+
+def sim_sweep(name: str, folder: Path, *overrides: str, env: dict | None = None, record_property=None) -> pd.DataFrame:
+    """``sim-run -m`` the two points into ``folder`` (extra environment ``env``); its sweep table. Prints the time."""
+    full = {**os.environ, "HYDRA_FULL_ERROR": "1", **(env or {})}
+    if not (env or {}).get("RAY_ADDRESS"):
+        full.pop("RAY_ADDRESS", None)
+    started = time.monotonic()
+    done = subprocess.run(
+        [SIM_RUN, "-m", *SIM_POINTS, f"hydra.sweep.dir={folder}", *overrides], capture_output=True, text=True, timeout=SIM_TIMEOUT, env=full, check=False
+    )
+    wall = time.monotonic() - started
+    say(f"[sim-run {name}] 2 points x 200 replications in {wall:.1f} s (exit {done.returncode})")
+    if record_property is not None:
+        record_property(f"sim_run_{name}_wall_s", round(wall, 2))
+    assert done.returncode == 0, f"sim-run through {name} failed ({done.returncode}):\n{(done.stdout + done.stderr)[-4000:]}"
+    table = pd.read_parquet(folder / "sweep.parquet")
+    assert len(table) == 2 and (table["status"].astype(str) == "ok").all()
+    return table
+
+
+@pytest.fixture(scope="module")
+def sim_reference(tmp_path_factory) -> pd.DataFrame:
+    """The sim-run sweep through Hydra's basic launcher (the reference)."""
+    return sim_sweep("basic", tmp_path_factory.mktemp("sim-basic") / "sweep")
+
+
+@pytest.mark.ray
+def test_sim_run_sweep_on_a_ray_cluster_gives_the_basic_figures(sim_reference, ray_head, tmp_path, record_property):
+    """Attached through RAY_ADDRESS; the workers import the installed package (the same interpreter on this machine)."""
+    table = sim_sweep("ray", tmp_path / "sweep", "hydra/launcher=ray", env={**ray_head.env, "RAY_ADDRESS": ray_head.address}, record_property=record_property)
+    assert same_figures(sim_reference, table)
+
+
+@pytest.mark.slurm
+def test_sim_run_sweep_on_slurm_gives_the_basic_figures(sim_reference, slurm_cluster, tmp_path, record_property):
+    """A job array on the private one-node SLURM; with cloudpickle 2.x too (the schema classes pickle by reference)."""
+    require_module("hydra_plugins.hydra_submitit_launcher", "slurm")
+    folder = tmp_path / "sweep"
+    overrides = ("hydra/launcher=slurm", f"hydra.launcher.partition={slurm_cluster.partition}", "hydra.launcher.mem_gb=1", "hydra.launcher.timeout_min=15")
+    table = sim_sweep("slurm", folder, *overrides, env=slurm_cluster.env, record_property=record_property)
+    assert same_figures(sim_reference, table)
+    assert len(list((folder / ".submitit").glob("*/*_log.out"))) == 2  # both points ran as SLURM jobs
