@@ -14,7 +14,8 @@
 #   [slurm]   hydra-submitit-launcher==1.2.0 (submitit 1.5.4)
 #   [ray]     hydra-ray-launcher==1.2.2, ray[default]==2.60.0; the launcher pins cloudpickle<3
 #             (pip resolves cloudpickle 2.2.1), fine with numpy 2.5.5, pandas 3.1.1, numba 0.68.1;
-#             but sim-run on submitit/SLURM needs cloudpickle>=3 (docs/clusters.md, Gotchas).
+#             sim's Hydra schema classes pickle by reference, so sim-run works with it on
+#             submitit/SLURM too (docs/clusters.md, Gotchas).
 set -euo pipefail
 
 PACKAGES=(slurm-wlm)
