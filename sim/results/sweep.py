@@ -327,22 +327,22 @@ def frame(collected: Collected) -> Any:
     columns = ["point", *[c for c in swept], *[c for c in meta if c != "point"], "wall_time_s", "host", *figures]
     df = pd.DataFrame(data, columns=columns)
     for name in df.columns:
-        values = [v for v in df[name] if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        values = [v for row in data if (v := row.get(name)) is not None and not (isinstance(v, float) and math.isnan(v))]
         if name in swept or name == "status":
             if values and all(isinstance(v, bool) for v in values):
                 df[name] = df[name].astype("boolean")
             elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-                df[name] = df[name].astype("Int64")
+                df[name] = pd.array([row.get(name) for row in data], dtype="Int64")
             elif values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
                 df[name] = df[name].astype("float64")
             else:
-                df[name] = pd.Categorical([None if v is None else value_label(v) for v in df[name]])
+                df[name] = pd.Categorical([None if (v := row.get(name)) is None else value_label(v) for row in data])
         elif name in ("error", "job_dir", "key", "host"):
             df[name] = df[name].astype("string")
         elif values and all(isinstance(v, bool) for v in values):
             df[name] = df[name].astype("boolean")
         elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            df[name] = df[name].astype("Int64")
+            df[name] = pd.array([row.get(name) for row in data], dtype="Int64")
         elif name not in ("point",):
             df[name] = pd.to_numeric(df[name], errors="coerce").astype("float64")
     df["point"] = df["point"].astype("int64")
