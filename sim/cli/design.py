@@ -180,8 +180,6 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
     for index, p in points.items():
         groups.setdefault((p["seed"], p["config"].n_councils), []).append(index)
     ran = 0
-    from sim.cli.run import PointColumns  # the same extra columns as a single run's replications.parquet
-
     with progress_bar(len(points) * settings.replications, f"design: {len(points)} points") as bar:
         for (seed, _), members in groups.items():
             for group, rep_blocks in design.batches(members, settings.replications, settings.block_size):
@@ -195,7 +193,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                         record.write(p["folder"])
                         p["record"] = record
                         stream = stack.enter_context(ParquetStream(p["folder"] / "replications.parquet", metadata={"point": p["point"], **stamp}))
-                        streams[index] = PointColumns(stream, p["point"])
+                        streams[index] = results.PointColumns(stream, p["point"])
                         tallies[index] = Tally(int(p["config"].partnership.horizon_months))
                     for reps in rep_blocks:
                         tables = design.simulate_points([points[i]["config"] for i in group], reps, seed, workers)

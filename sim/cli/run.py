@@ -20,7 +20,6 @@ from contextlib import ExitStack
 from typing import Any
 
 import hydra
-import numpy as np
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
@@ -34,7 +33,6 @@ from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, finish, host, 
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.frontends.runner import Sinks, fixed, run_blocks
-from sim.frontends.table import Table
 from sim.frontends.trajectories import TrajectoryRecorder
 from sim.results import provenance
 from sim.results import sweep as sweep_results
@@ -58,21 +56,6 @@ def _run_line(settings: RunSettings, run: dict[str, Any]) -> str:
     if settings.precision is not None:
         line += f" (precision {settings.precision}: collapse CI half-width {run['precision_reached']:.4f} after {run['blocks']} blocks)"
     return line + f", engine {settings.engine}"
-
-
-class PointColumns:
-    """A sink adding the point's values (scenario, policy, overrides) as constant categorical columns to each block before passing it on."""
-
-    def __init__(self, sink: Any, point: dict[str, Any]):
-        self.sink = sink
-        self.point = {name: sweep_results.value_label(value) for name, value in point.items()}
-
-    def write(self, table: Table) -> None:
-        n = len(table)
-        names = [name for name in self.point if name not in table.columns]
-        columns = {name: np.zeros(n, np.int64) for name in names}
-        labels = {name: (self.point[name],) for name in names}
-        self.sink.write(Table({**columns, **table.columns}, {**labels, **table.labels}))
 
 
 def _point(scenario: str, policy: str) -> dict[str, Any]:
@@ -137,7 +120,7 @@ def app(cfg: DictConfig) -> None:
     with ExitStack() as stack:
         stream = stack.enter_context(ParquetStream(out / "replications.parquet", metadata={**stamp, "point": point}))
         sinks = Sinks(
-            tables=(PointColumns(stream, point), tally),
+            tables=(sweep_results.PointColumns(stream, point), tally),
             events=stack.enter_context(ParquetStream(out / "events.parquet", EVENT_SCHEMA, stamp)) if settings.save_events else None,
             trajectories=recorder,
             states=(attribution.add,) if attribution is not None else (),

@@ -31,7 +31,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sim.core.version import __version__
+from sim.frontends.table import Table
 from sim.results.files import atomic_path, plain, write_json, write_table
 
 POINT = "point.json"
@@ -106,6 +109,21 @@ def value_label(value: Any) -> str:
     if isinstance(value, (list, dict)):
         return canonical(value)
     return str(value)
+
+
+class PointColumns:
+    """A sink adding the point's values (scenario, policy, overrides) as constant categorical columns to each block before passing it on."""
+
+    def __init__(self, sink: Any, point: dict[str, Any]):
+        self.sink = sink
+        self.point = {name: value_label(value) for name, value in point.items()}
+
+    def write(self, table: Table) -> None:
+        n = len(table)
+        names = [name for name in self.point if name not in table.columns]
+        columns = {name: np.zeros(n, np.int64) for name in names}
+        labels = {name: (self.point[name],) for name in names}
+        self.sink.write(Table({**columns, **table.columns}, {**labels, **table.labels}))
 
 
 # --- records -----------------------------------------------------------------------------
