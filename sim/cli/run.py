@@ -26,8 +26,8 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
 from sim.analysis.stats import precision_plan
-from sim.analysis.summary import Tally, render
-from sim.cli.common import advance, check_names, check_quoting, checked, output_dir, progress_bar, threads, versions_line
+from sim.analysis.summary import Tally, render, what_was_run
+from sim.cli.common import advance, check_names, check_quoting, checked, maybe_help, output_dir, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.frontends.runner import Sinks, fixed, run_blocks
@@ -106,12 +106,13 @@ def app(cfg: DictConfig) -> None:
         "blocks": len(run.block_sizes),
         "block_size": settings.block_size,
         "horizon_months": horizon,
+        "uncertainty": getattr(settings, "uncertainty", "none"),
         "files": [name for name, wanted in FILES.items() if wanted(settings)],
         "wall_time_s": time.perf_counter() - started,
     }
     write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}})
-    print(f"Scenario {scenario}, policy {policy}")
-    print(render(summary))
+    print(what_was_run(info))
+    print(render(summary, detail=settings.detail))
     if attribution is not None:
         print(render_attribution(summary["attribution"]))
     print(f"{_run_line(settings, info)}; {versions_line(prov)}")
@@ -120,6 +121,7 @@ def app(cfg: DictConfig) -> None:
 
 def main() -> None:
     """Console entry point ``sim-run``."""
+    maybe_help("sim-run", __doc__, RunSettings, ("scenario", "policy"), sys.argv[1:])
     check_quoting(sys.argv[1:])
     check_names(sys.argv[1:], ("scenario", "policy"))
     app()

@@ -18,7 +18,6 @@ from sim.core.declare import SETTING, Spec, choice, flag, param
 
 ENGINES = ("ensemble", "mesa")
 ATTRIBUTIONS = ("none", "counterfactual")
-ATTRIBUTIONS = ("none", "counterfactual")
 MAX_SEED = 2**63 - 1
 MAX_WORKERS = 1024
 
@@ -52,6 +51,9 @@ class EnsembleSettings:
         "counterfactual: run each failure again with each mechanism and outside process switched off, and report what each was necessary for",
         value=SETTING,
     )
+    detail: Any = flag(
+        False, "also print the statistical detail: every cause and trigger, test names, p-values and interval methods (always in summary.json)", value=SETTING
+    )
 
 
 @dataclass
@@ -75,6 +77,15 @@ class CompareSettings(EnsembleSettings):
         default_factory=lambda: ["none", "all_levers"],
         metadata={"spec": Spec("policies", None, None, "policies to compare, the first being the reference", value=SETTING)},
     )
+    precision: Any = _setting(
+        None,
+        0.001,
+        0.5,
+        "probability",
+        "instead of a fixed count: add replications until each policy's paired difference from the first"
+        " (chance of being shelved, of collapse, of failure) has a 95% CI half-width of at most this",
+    )
+    save_events: Any = flag(False, "write events.parquet, the event log of every replication under every policy (with a policy column)", value=SETTING)
 
 
 def _check(name: str, value: Any, spec: Spec) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import fields
 import pytest
 
 from sim.cli import paramdocs
+from sim.config.distributions import describe
 from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers
 from sim.core.declare import DISTRIBUTIONS
@@ -83,7 +84,7 @@ def test_every_lever_has_its_default_costs(rendered: str, lever: levers.Lever) -
     ],
 )
 def test_defaults_are_rendered_readably(value: object, text: str) -> None:
-    assert paramdocs.render_value(value) == text
+    assert describe(value) == text
 
 
 @pytest.mark.parametrize("family", DISTRIBUTIONS)

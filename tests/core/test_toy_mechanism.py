@@ -1,7 +1,7 @@
 """A toy mechanism, declared in this test only: registered for a while, it runs everywhere a mechanism of the package runs.
 
 The toy (case "toy"): each month, every council still in loses heart with a small hazard,
-scaled by its pace, and sees less value in the partnership for it. Inside ``with registered(toy):`` it is
+scaled by its pace, and sees some value taken with it. Inside ``with registered(toy):`` it is
 drawn, stepped and booked by the kernel, checked by the same contract checks as the
 package's mechanisms, narrated, documented in the parameter reference and accepted by the
 configuration, and nothing in ``sim/`` knows about it.
@@ -66,7 +66,7 @@ BLOW = 0.05
 
 @compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
-    """Every council still in loses heart with the toy hazard times its pace, and sees less value for it."""
+    """Every council still in loses heart with the toy hazard times its pace, and sees some value taken with it."""
     i = m.i
     if not q.enabled:
         return
