@@ -29,7 +29,7 @@ PACKAGE = ROOT / "sim"
 KERNEL = PACKAGE / "core" / "kernel.py"
 PAGE = ROOT / "docs" / "architecture.md"
 #: The package's layers, bottom first (as ``tests/test_architecture.py`` checks them); the facade sits above them all.
-LAYERS = ("core", "config", "population", "frontends", "analysis", "results", "cli")
+LAYERS = ("core", "config", "population", "frontends", "analysis", "results", "viz", "cli")
 #: The facade's modules, listed first.
 FACADE = ("__init__.py", "_compat.py", "api.py")
 HOW = "python experiments/architecture.py"
