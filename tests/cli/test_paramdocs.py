@@ -14,7 +14,7 @@ from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers
 from sim.core.declare import DISTRIBUTIONS
 from sim.core.mechanisms import mechanisms
-from sim.core.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,7 @@ def expected_paths() -> list[str]:
         ("councils[k].", CouncilParams),
         ("partnership.", PartnershipParams),
         ("dynamics.", DynamicsParams),
+        ("decisions.", DecisionParams),
         ("exogenous.", ExogenousParams),
         *((f"mechanisms.{m.name}.", m.params) for m in mechanisms()),
         ("levers.<name>.", LeverParams),
@@ -42,11 +43,6 @@ def expected_paths() -> list[str]:
     return [prefix + f.name for prefix, cls in groups for f in fields(cls)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/parameters.md is stale: it was generated before the restructuring (it still names sim/params.py, `python -m sim.paramdocs` "
-    "and experiments.run, and lacks the concept/value/plausible-range columns and loguniform); regenerate with `python -m sim.cli.paramdocs`",
-)
 def test_committed_file_is_what_the_generator_writes(committed: str, rendered: str) -> None:
     assert committed == rendered, "docs/parameters.md is stale: run `python -m sim.cli.paramdocs`"
 

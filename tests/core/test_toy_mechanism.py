@@ -30,7 +30,7 @@ from sim.cli import paramdocs
 from sim.config.checks import ConfigError
 from sim.config.model import model_config
 from sim.config.scenarios import load
-from sim.core import jit, kernel
+from sim.core import kernel
 from sim.core.contract import LOST_VALUE, Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, note
 from sim.core.declare import param
 from sim.core.jit import compiled
@@ -93,25 +93,13 @@ MECHANISM = Mechanism(
 
 @contextmanager
 def toy_registered() -> Iterator[Mechanism]:
-    """The toy registered, with numba's on-disk cache switched off meanwhile.
+    """The toy registered while the ``with`` block lasts, compiled into the shared on-disk cache like any study's mechanism.
 
-    Workaround for the bug shown by :func:`test_a_registry_with_a_mechanism_from_elsewhere_leaves_the_shared_cache_usable`:
-    code compiled for a registry holding this module's mechanism would be written into the
-    shared cache index of the month's entry points (and of ``contract.note``), and every
-    later process that cannot import this module (``sim-run`` in the CLI tests) would fail.
+    That this leaves the cache usable by processes that cannot import this module is what
+    :func:`test_a_registry_with_a_mechanism_from_elsewhere_leaves_the_shared_cache_usable` checks.
     """
-    from numba.core.caching import NullCache
-
-    dispatchers = [f.dispatcher() for f in list(jit._functions)]
-    caches = [d._cache for d in dispatchers]
-    for d in dispatchers:
-        d._cache = NullCache()
-    try:
-        with registered(MECHANISM):
-            yield MECHANISM
-    finally:
-        for d, cache in zip(dispatchers, caches, strict=True):
-            d._cache = cache
+    with registered(MECHANISM):
+        yield MECHANISM
 
 
 @pytest.fixture
@@ -139,6 +127,16 @@ def test_the_configuration_accepts_it(toy):
         model_config({"councils": [{}, {}], "mechanisms": {"toy": {"hazard": 2, "speed": 1}}})
     assert info.value.problems[0] == "mechanisms.toy.hazard = 2 is outside [0, 1]"
     assert info.value.problems[1].startswith("mechanisms.toy.speed is not a parameter")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="sim bug (sim/config/schema.py, _named): a schema class is reused when its field *names* match, so run_schema() called with "
+    "a mechanism registered returns the RunSchema built at import, whose 'mechanisms' field still defaults to the old MechanismsSchema "
+    "without the new mechanism; Hydra then refuses mechanisms.<new>.* ('Key 'toy' not in 'MechanismsSchema''). Fix: compare the field "
+    "types too (or key the cache on the registry), so a RunSchema/CompareSchema/SearchSchema is rebuilt when MechanismsSchema changes",
+)
+def test_hydra_accepts_its_parameters_on_the_command_line(toy):
     assert load("baseline", "none", ["mechanisms.toy.hazard=0.4", "mechanisms.toy.enabled=false"]).mechanisms["toy"] == ToyParams(enabled=False, hazard=0.4)
 
 
@@ -256,17 +254,6 @@ kernel.step(kernel.init_state(P, reps), P, 0)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim bug (sim/core/schedule.py ScheduleType, and sim/core/contract.py note typed on each mechanism's own IntEnum): numba pickles "
-    "the types of every signature into one cache index per function, and ScheduleType keeps the Mechanism objects (their steps, from the "
-    "study's module) while note's event argument is typed by the mechanism's Ev class; after one process runs the month for a registry "
-    "holding a mechanism from a module others cannot import (registered() in a test, a notebook or a study script), the index files of "
-    "kernel._month, _whole_runs, _replication_month and contract.note in the shared cache cannot be unpickled, and every later run "
-    "(sim-run included) fails with ModuleNotFoundError until the cache folder is deleted. Fix: keep such signatures out of the shared "
-    "cache (compile without on-disk caching while a registry other than the package's is in use, or a cache folder per registry "
-    "key), make ScheduleType pickle by its key only, and pass events to note as plain ints",
-)
 def test_a_registry_with_a_mechanism_from_elsewhere_leaves_the_shared_cache_usable(tmp_path):
     (tmp_path / "study").mkdir()
     (tmp_path / "study" / "study_mechanism.py").write_text(STUDY, encoding="utf-8")
