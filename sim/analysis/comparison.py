@@ -256,8 +256,8 @@ def _pts(x: float) -> str:
 
 
 def policy_words(policy: str) -> str:
-    """A policy's name in words: ``agreed_decision_process`` as ``Agreed decision process``."""
-    text = policy.replace("_", " ")
+    """A policy's name in words: ``agreed_decision_process`` as ``Agreed decision process``, ``it_harmonisation_first`` as ``IT harmonisation first``."""
+    text = " ".join("IT" if word == "it" else word for word in policy.split("_"))
     return text[:1].upper() + text[1:]
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.comparison import PairedTally, compare_policies, next_paired_block, percent, render, run_comparison, sentence
+from sim.analysis.comparison import PairedTally, compare_policies, next_paired_block, percent, policy_words, render, run_comparison, sentence
 from sim.analysis.stats import PILOT
 from sim.analysis.summary import Tally
 from sim.config.scenarios import load
@@ -54,6 +54,12 @@ def test_a_policy_that_changes_no_partnership_says_so(comparison):
     text = sentence(comparison, "nothing_new")
     assert "leaves the chance that the proposal is shelved unchanged in every simulated partnership" in text
     assert "costs GBP 0.02 m" in text and "does not measurably change net savings" in text
+
+
+def test_policy_names_in_words_keep_it_in_capitals():
+    assert policy_words("agreed_decision_process") == "Agreed decision process"
+    assert policy_words("it_harmonisation_first") == "IT harmonisation first"
+    assert policy_words("commercial_capability") == "Commercial capability"
 
 
 def test_percent_keeps_a_decimal_below_ten_percent():
