@@ -16,7 +16,9 @@ shelved, or failed); on a sweep, a point whose probability of collapse is at lea
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -140,13 +142,14 @@ def _limits(lims: Any, init: Any, x: Any) -> tuple[dict[str, tuple[Any, ...]], d
                 limits[column] = tuple(sorted(map(str, low)))
                 ranges[column] = tuple(sorted(map(str, full_low)))
         elif low > full_low or high < full_high:
-            limits[column] = (_number(low, x[column]), _number(high, x[column]))
-            ranges[column] = (_number(full_low, x[column]), _number(full_high, x[column]))
+            limits[column] = (_number(low, x[column], math.ceil), _number(high, x[column], math.floor))
+            ranges[column] = (_number(full_low, x[column], math.ceil), _number(full_high, x[column], math.floor))
     return limits, ranges
 
 
-def _number(value: Any, column: Any) -> float | int:
-    return int(value) if np.issubdtype(column.dtype, np.integer) else float(value)
+def _number(value: Any, column: Any, inward: Callable[[float], int]) -> float | int:
+    """A limit as a number of the column's kind: a whole number for a column of whole numbers (rounded ``inward``, into the box)."""
+    return inward(float(value)) if np.issubdtype(column.dtype, np.integer) else float(value)
 
 
 def choose(trajectory: Any, min_coverage: float) -> int:
@@ -183,7 +186,9 @@ def discover(x: Any, y: np.ndarray, outcome: str, boxes: int = 2, min_coverage: 
     prim = prim_module()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        algorithm = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
+        # PRIM pastes limits between whole numbers (30.5), which pandas will not write into an integer column: give it floats.
+        numbers = x.astype({c: float for c in x.columns if x[c].dtype.kind in "iu"})
+        algorithm = prim.Prim(numbers, y, peel_alpha=peel_alpha, mass_min=mass_min)
         for number in range(1, boxes + 1):
             box = algorithm.find_box()
             if box is None:

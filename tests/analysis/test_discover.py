@@ -45,6 +45,22 @@ def test_prim_finds_the_planted_box(planted):
     assert "Box 1:" in text and f"coverage {box.coverage:.1%}" in text and f"density {box.density:.1%}" in text
 
 
+def test_whole_number_inputs_get_whole_number_limits_inside_the_box():
+    """PRIM pastes limits between whole numbers (``30.5``): the search runs on floats and the limits are rounded into the box."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    x = pd.DataFrame({"month": rng.integers(0, 48, n), "a": rng.random(n)})
+    inside = (x["month"] >= 30) & (x["a"] > 0.5)
+    y = np.where(inside, rng.random(n) < 0.9, rng.random(n) < 0.03)
+    found = d.discover(x, y, "collapsed", boxes=1)
+    (box,) = found.boxes
+    low, high = box.limits["month"]
+    assert isinstance(low, int) and isinstance(high, int) and 28 <= low <= 32 and high == 47
+    assert box.ranges["month"] == (0, 47)
+    in_box = (x["month"] >= low) & (x["month"] <= high) & (x["a"] >= box.limits["a"][0]) & (x["a"] <= box.limits["a"][1])
+    assert box.inside == int(in_box.sum())
+
+
 def test_no_box_when_nothing_is_of_interest(planted):
     x, _, _ = planted
     found = d.discover(x, np.zeros(len(x), bool), "collapsed")
