@@ -1,13 +1,13 @@
 # Two commands do all the set-up: `make run` and `make test`.
 # Python 3.12 or newer: the first of python3.12, python3.13, python3 that runs and is new enough (or PYTHON=...).
 PYTHON ?= $(shell for p in python3.12 python3.13 python3; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
-# Extras installed into the venv; CI adds the launcher plugins and Optuna: `make test EXTRAS=dev,analysis,viz,clusters,search`.
-EXTRAS ?= dev,analysis,viz
+# Extras installed into the venv; CI adds the launcher plugins and Optuna: `make test EXTRAS=dev,analysis,viz,notebooks,clusters,search`.
+EXTRAS ?= dev,analysis,viz,notebooks
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint docs bench clean
+.PHONY: run demo notebooks test lint docs bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or newer is needed (python3.12, python3.13 or python3); set PYTHON=/path/to/python3.12"; exit 2; }
@@ -22,7 +22,10 @@ run: $(STAMP)  ## the main job on defaults: the baseline scenario, no lever
 demo: $(STAMP)  ## the trainer's browser app on http://127.0.0.1:8765 (offline)
 	$(BIN)/sim-demo
 
-test: $(STAMP)  ## the whole test suite, slow end-to-end tests included
+notebooks: $(STAMP)  ## JupyterLab on the notebooks (notebooks/*.ipynb)
+	$(BIN)/jupyter lab notebooks
+
+test: $(STAMP)  ## the whole test suite, slow end-to-end tests and every notebook (FAST=1) included
 	$(BIN)/python -m pytest -n 2 --dist loadfile  # loadfile: tests/test_clusters.py on one worker (docs/clusters.md)
 
 lint: $(STAMP)
