@@ -51,7 +51,7 @@ def test_all_problems_are_reported_at_once_in_order():
         "councils[1].tier = 'parish' is not one of district, county, unitary, metropolitan, london_borough, other_public_body",
         "partnership.horizon_months = 5 is outside [12, 600]",
         "mechanisms.case01.specialist_hazard = -0.1 is outside [0, 1]",
-        "mechanisms.case99 is not known (known: case01, case02, case03, case04, case05, case06, case07, coordination)",
+        f"mechanisms.case99 is not known (known: {', '.join(m.name for m in mechanisms())})",
         "levers.continuity_plan.strength = 2 is outside [0, 1]",
     ]
 
@@ -91,7 +91,10 @@ def test_a_bad_value_gives_one_line_naming_field_value_and_range(raw, line):
         ({"councils": [{"exit_threshold": 0.3}, {}]}, "councils[0].exit_threshold is not a parameter"),
         ({"mechanisms": {"case01": {"hazard": 0.1}}}, "mechanisms.case01.hazard is not a parameter"),
         ({"levers": {"magic": {"enabled": True}}}, "levers.magic is not known"),
-        ({"partnerships": {"horizon_months": 24}}, "partnerships is not a section (known: councils, partnership, dynamics, decisions, exogenous, mechanisms, levers)"),
+        (
+            {"partnerships": {"horizon_months": 24}},
+            "partnerships is not a section (known: councils, partnership, dynamics, decisions, exogenous, mechanisms, levers)",
+        ),
     ],
 )
 def test_unknown_keys_are_refused(raw, line):

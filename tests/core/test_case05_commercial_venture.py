@@ -183,3 +183,16 @@ def test_losses_that_no_customer_started_are_not_booked_to_the_loss_of_a_custome
     e = run(b, month)
     assert e.own["losing"][0] and (b.s.council["active"]).all()
     assert e.own["started"][0] != Trigger.LOSS_OF_CUSTOMER
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ZeroDivisionError,
+    reason="sim bug (sim/core/mechanisms/case05_commercial_venture.py:226, step: `/ mine.scale`): with sizing = 1 and an expected "
+    "revenue of 0 (no guarantees, no outside business) a tested venture is sized to scale 0 when no_go = 0 lets it go commercial, and "
+    "the deficit divides by zero; fix: a venture sized to nothing does not go commercial (scale <= 0 -> commercial = False), or floor the scale",
+)
+def test_a_venture_sized_to_nothing_does_not_go_commercial(venture, month):
+    b = venture(guarantee=(0.0, 0.0), partnership={"market_volume": 0.0}, mechanisms={"case05": {"no_go": 0.0, "sizing": 1.0}})
+    e = run(b, month, {"case05.test": 0.0}, lever={"market_testing": 1.0})
+    assert not e.own["commercial"][0] and not e.savings.any()
