@@ -1,4 +1,6 @@
-"""Case 05, a commercial experiment: guarantees per council, outside business, reserves drained below break-even, insolvency with the trigger that started the losses; market testing.
+"""Case 05, a commercial experiment: guarantees per council, outside business, reserves drained below break-even.
+
+Insolvency ends it with the trigger that started the losses; market testing stops or sizes it.
 
 The bench: a commercial venture of two councils of size 1, each guaranteeing its whole
 business (1.0) for 24 months and keeping retention 0.75 of it afterwards; outside business
@@ -136,7 +138,9 @@ def test_commercial_capability_grows_outside_business_faster(venture, month):
     assert fast - 0.3 == pytest.approx(0.012 * 1.0 * (1 - 1.0 / 1.3)) and fast > slow
 
 
-@pytest.mark.parametrize(("guarantee", "commercial", "scale", "event"), [(0.3, False, 1.0, Ev.NOT_COMMERCIAL), (0.8, True, 0.86, Ev.SIZED), (1.2, True, 1.0, None)])
+@pytest.mark.parametrize(
+    ("guarantee", "commercial", "scale", "event"), [(0.3, False, 1.0, Ev.NOT_COMMERCIAL), (0.8, True, 0.86, Ev.SIZED), (1.2, True, 1.0, None)]
+)
 def test_market_testing_stops_or_sizes_the_venture_and_never_adds_customers(venture, month, guarantee, commercial, scale, event):
     b = venture(guarantee=(guarantee, guarantee))
     tested = run(b, month, {"case05.test": 0.0, "case05.scale": 0.9}, lever={"market_testing": 0.5})

@@ -1,4 +1,7 @@
-"""Case 07, a premature rebrand: nothing without one; the goodwill shock scales with immaturity and the identity; reputation first delays it and softens the identity; the damage is to goodwill, service and savings, never to trust between councils.
+"""Case 07, a premature rebrand: nothing without one; the goodwill shock scales with immaturity and the identity.
+
+Reputation first delays it and softens the identity; the damage is to goodwill, service and
+savings, never to trust between councils.
 
 The bench: a rebrand proposed 3 months after launch, maturity 0.35 (half of the 0.7 at which
 a rebrand costs nothing: immaturity 0.5), identity 0.5, communications 0.5 (relief 0.4 at

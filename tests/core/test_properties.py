@@ -14,8 +14,8 @@ from sim import population
 from sim.config.model import model_config
 from sim.core import kernel, levers
 from sim.core.declare import Spec
-from sim.core.mechanisms import mechanisms
 from sim.core.layout import layout
+from sim.core.mechanisms import mechanisms
 from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 from sim.core.state import COLLAPSED, ENDED, RUNNING, SHELVED, State
 from sim.frontends.ensemble import run_ensemble
@@ -197,7 +197,10 @@ def test_every_pound_short_of_the_business_case_is_booked_to_a_cause(raw, seed):
 @settings(max_examples=15)
 @given(raw=configs(), seed=seeds)
 def test_savings_beyond_the_plan_are_never_booked_as_a_loss(raw, seed):
-    """With savings that can run ahead of the plan (delivery above the promise, harmonisation faster than planned), what is booked covers the shortfall and more."""
+    """What is booked covers the shortfall and more when savings can run ahead of the plan.
+
+    Delivery above the promise and harmonisation faster than planned are realised, never booked as a negative loss.
+    """
     shortfall, booked, tolerance = shortfall_and_booked(raw, seed)
     assert np.all(booked >= shortfall - tolerance)
 

@@ -1,4 +1,8 @@
-"""The savings model: ramp, the business case's plan (IT and the rest, deeper sharing, known legacy and lock-in), harmonisation rate, and each month's shortfall booked by cause."""
+"""The savings model: ramp, the business case's plan, harmonisation rate, and each month's shortfall booked by cause.
+
+The plan ramps the IT part and the rest separately, waits for accepted deeper sharing, and
+allows for known legacy and lock-in.
+"""
 
 from __future__ import annotations
 
