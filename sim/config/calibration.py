@@ -34,7 +34,7 @@ import numpy as np
 import yaml
 
 from sim.config.checks import ConfigError, check_fixed
-from sim.config.settings import EnsembleSettings
+from sim.config.settings import MAX_SEED, MAX_WORKERS
 from sim.core.declare import SETTING, Spec, param
 
 #: Model events a targets file can describe.
@@ -300,9 +300,11 @@ def _text(default: str | None, doc: str) -> Any:
 
 
 @dataclass
-class CalibrateSettings(EnsembleSettings):
+class CalibrateSettings:
     """Settings of ``sim-calibrate``."""
 
+    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the runs and of the designs", integer=True)
+    workers: Any = _setting(None, 1, MAX_WORKERS, "threads", "threads sharing each ensemble batch (default: every core this process may use); never changes results", integer=True)
     targets: Any = _text(SHIPPED, "a shipped targets set (uk_breakups) or the path of a targets YAML file")
     replications: Any = _setting(500, 20, 1_000_000, "replications", "replications per parameter point (all points share them: common random numbers)", integer=True)
     points: Any = _setting(1000, 10, 1_000_000, "points", "parameter points simulated in each wave of history matching", integer=True)
