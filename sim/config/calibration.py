@@ -205,10 +205,11 @@ def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
             problems.append(f"targets.window = {window!r} must be [first, last] (decimal years in which an ending could enter the record), or null")
             window = None
         else:
+            given = window
             ends = [_number(problems, "targets.window", w, 1800, 2200) for w in window]
             window = None if None in ends else (ends[0], ends[1])
             if window is not None and window[0] >= window[1]:
-                problems.append(f"targets.window = {list(window)} must run from an earlier to a later year")
+                problems.append(f"targets.window = {given} must run from an earlier to a later year")
                 window = None
     parameters = raw.get("parameters", [])
     if not isinstance(parameters, list) or not all(isinstance(p, str) for p in parameters):
