@@ -34,7 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     problems = [
         f"{name} = {value} is outside [{low}, {high}]"
-        for name, value, low, high in (("--points", args.points, 10, 10**6), ("--waves", args.waves, 1, 20), ("--replications", args.replications, 20, 10**6), ("--seed", args.seed, 0, 2**63 - 1))
+        for name, value, low, high in (
+            ("--points", args.points, 10, 10**6),
+            ("--waves", args.waves, 1, 20),
+            ("--replications", args.replications, 20, 10**6),
+            ("--seed", args.seed, 0, 2**63 - 1),
+        )
         if not low <= value <= high
     ]
     if args.workers is not None and args.workers < 1:

@@ -200,7 +200,7 @@ class Emulator:
         gram = X.T @ X
         self.inverse = np.linalg.inv(gram + ridge * np.trace(gram) / len(gram) * np.eye(len(gram)))
         self.coef = self.inverse @ X.T @ y
-        leverage = np.einsum("ij,jk,ik->i", X, self.inverse, X)
+        leverage = ((X @ self.inverse) * X).sum(axis=1)
         loo = (y - X @ self.coef) / (1.0 - np.minimum(leverage, 0.99))[:, None]
         self.residual_var = np.mean(loo**2, axis=0)
         total = np.var(y, axis=0)
@@ -221,7 +221,7 @@ class Emulator:
         """Mean and variance of each statistic at ``u`` (``(n, S)`` each; the variance includes a run's Monte Carlo noise)."""
         X = self.basis(u)
         mean = X @ self.coef
-        spread = np.einsum("ij,jk,ik->i", X, self.inverse, X)
+        spread = ((X @ self.inverse) * X).sum(axis=1)
         return mean, self.residual_var * (1.0 + spread[:, None])
 
 
@@ -537,7 +537,11 @@ def predictive_table(result: Calibration) -> pd.DataFrame:
     for stat in result.targets.statistics:
         column = f"stat.{stat.name}"
         rows.append(_predictive(stat.name, stat.observed, stat.sd, prior[column].to_numpy(), design[column].to_numpy(), w))
-    rows.append(_predictive(f"{result.targets.event}_within_{BREAKUP_YEARS:g}_years", math.nan, math.nan, prior["breakup_10y"].to_numpy(), design["breakup_10y"].to_numpy(), w))
+    rows.append(
+        _predictive(
+            f"{result.targets.event}_within_{BREAKUP_YEARS:g}_years", math.nan, math.nan, prior["breakup_10y"].to_numpy(), design["breakup_10y"].to_numpy(), w
+        )
+    )
     return pd.DataFrame(rows)
 
 
@@ -658,8 +662,12 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         "",
         f"Horizon {t.horizon_months} months (long enough for the longest record); "
         + (f"observation window {t.window[0]:g}–{t.window[1]:g}: " if t.window else "no observation window; ")
-        + ("each record's model counterpart is the share among the durations it could have had and still been seen "
-           "(an arrangement started in 2018 cannot appear with a ten-year duration). " if t.window and t.records else "")
+        + (
+            "each record's model counterpart is the share among the durations it could have had and still been seen "
+            "(an arrangement started in 2018 cannot appear with a ten-year duration). "
+            if t.window and t.records
+            else ""
+        )
         + f"Model discrepancy sd {t.discrepancy:g}.",
         "",
         "| statistic | observed | sd | how it is computed from runs |",
@@ -715,7 +723,7 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         f"{_fmt(breakup.posterior_low)}–{_fmt(breakup.posterior_high)} under the posterior: what narrowing there is comes from the "
         "timing (a parameter set whose break-ups all come early is also one with many break-ups), not from any count of "
         "survivors, and the prior carries the rest.",
-        f"- **Parameters the timing hardly informs** (narrowing below 0.2): "
+        "- **Parameters the timing hardly informs** (narrowing below 0.2): "
         + (", ".join(f"`{p}`" for p in loose["parameter"]) if len(loose) else "none")
         + ". Their posterior is close to their prior.",
         "- **Parameters it does inform** (narrowing 0.2 or more): "

@@ -49,7 +49,9 @@ def help_text() -> str:
         if spec.choices:
             allowed = " | ".join(spec.choices)
         elif spec.unit in ("text", "paths"):
-            allowed = {"targets": f"{', '.join(shipped())} or a YAML path", "out": "a folder", "parameters": "a list of assumed parameter paths"}.get(f.name, spec.unit)
+            allowed = {"targets": f"{', '.join(shipped())} or a YAML path", "out": "a folder", "parameters": "a list of assumed parameter paths"}.get(
+                f.name, spec.unit
+            )
         else:
             allowed = f"integer in [{int(spec.lo)}, {int(spec.hi)}]" if spec.integer else f"number in [{spec.lo:g}, {spec.hi:g}]"
         lines.append(f"  {f.name:<14} {allowed:<40} default {getattr(defaults, f.name)!r}: {spec.doc}")

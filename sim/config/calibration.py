@@ -23,6 +23,7 @@ Two kinds of statistic are known:
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -277,7 +278,7 @@ def duration_statistics(records: Sequence[Record], edges: Sequence[float], event
     """``duration_share`` statistics for the bins between ``edges`` (years), observed from ``records``, as a targets file writes them."""
     durations = np.array([r.years for r in records])
     out = []
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         count = int(((durations >= lo) & (durations < hi)).sum())
         out.append(
             {
@@ -286,7 +287,7 @@ def duration_statistics(records: Sequence[Record], edges: Sequence[float], event
                 "years": [float(lo), float(hi)],
                 "observed": round(count / len(records), 6),
                 "sd": round(share_sd(count, len(records)), 6),
-                "computed": f"share of {event}s, among {event}s after launch, that came {lo:g} to {hi:g} years after launch ({count} of {len(records)} records)",
+                "computed": f"share of {event}s, among {event}s after launch, that came {lo:g} to {hi:g} years after launch ({count} of {len(records)})",
             }
         )
     return out
@@ -305,16 +306,26 @@ class CalibrateSettings:
     """Settings of ``sim-calibrate``."""
 
     seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the runs and of the designs", integer=True)
-    workers: Any = _setting(None, 1, MAX_WORKERS, "threads", "threads sharing each ensemble batch (default: every core this process may use); never changes results", integer=True)
+    workers: Any = _setting(
+        None, 1, MAX_WORKERS, "threads", "threads sharing each ensemble batch (default: every core this process may use); never changes results", integer=True
+    )
     targets: Any = _text(SHIPPED, "a shipped targets set (uk_breakups) or the path of a targets YAML file")
-    replications: Any = _setting(500, 20, 1_000_000, "replications", "replications per parameter point (all points share them: common random numbers)", integer=True)
+    replications: Any = _setting(
+        500, 20, 1_000_000, "replications", "replications per parameter point (all points share them: common random numbers)", integer=True
+    )
     points: Any = _setting(1000, 10, 1_000_000, "points", "parameter points simulated in each wave of history matching", integer=True)
     waves: Any = _setting(3, 1, 20, "waves", "waves of history matching (each refits the emulators and narrows the plausible region)", integer=True)
     cutoff: Any = _setting(3.0, 1.0, 10.0, "sd", "implausibility cut-off: a point is ruled out when a statistic lies further than this from its target")
-    batch_points: Any = _setting(200, 1, 100_000, "points", "parameter points simulated as one ensemble batch; bounds memory, never changes results", integer=True)
+    batch_points: Any = _setting(
+        200, 1, 100_000, "points", "parameter points simulated as one ensemble batch; bounds memory, never changes results", integer=True
+    )
     parameters: Any = field(
         default=None,
-        metadata={"spec": Spec("paths", None, None, "parameters to calibrate, e.g. [decisions.memory,exogenous.stance] (default: the targets file's list)", value=SETTING)},
+        metadata={
+            "spec": Spec(
+                "paths", None, None, "parameters to calibrate, e.g. [decisions.memory,exogenous.stance] (default: the targets file's list)", value=SETTING
+            )
+        },
     )
     out: Any = _text(None, "folder for the results (default: the Hydra run folder)")
 

@@ -130,6 +130,6 @@ def test_calibrated_items_default_to_the_targets_list_and_refuse_unknown_paths()
     t = targets(parameters=["decisions.memory", "exogenous.stance"])
     assert [a.path for a in C.calibrated_items(cfg, None, t)] == ["decisions.memory", "exogenous.stance"]
     assert [a.path for a in C.calibrated_items(cfg, ["decisions.noise"], t)] == ["decisions.noise"]
-    with pytest.raises(KeyError, match="decisions.bogus"):
+    with pytest.raises(KeyError, match=r"decisions\.bogus"):
         C.calibrated_items(cfg, ["decisions.bogus"], t)
     assert all(not a.path.startswith("levers.") for a in C.calibrated_items(cfg, None, targets()))

@@ -32,7 +32,9 @@ def synthetic_targets(cfg, n: int) -> dict:
     stats = []
     for lo, hi in ((0, 2), (2, 4), (4, 6)):
         k = int(((durations >= lo) & (durations < hi)).sum())
-        stats.append({"name": f"share_{lo}_{hi}", "kind": "duration_share", "years": [lo, hi], "observed": k / len(durations), "sd": share_sd(k, len(durations))})
+        stats.append(
+            {"name": f"share_{lo}_{hi}", "kind": "duration_share", "years": [lo, hi], "observed": k / len(durations), "sd": share_sd(k, len(durations))}
+        )
     for years in (2, 5, 10):
         k = int((durations < years).sum())
         stats.append({"name": f"by_{years}", "kind": "breakup_by", "years": years, "observed": k / launched, "sd": share_sd(k, launched)})

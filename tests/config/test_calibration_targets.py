@@ -86,7 +86,7 @@ def test_duration_statistics_count_each_record_in_its_bin():
     records = [Record("a", 2000, 2001), Record("b", 2000, 2003.5), Record("c", 2000, 2003.9)]
     stats = duration_statistics(records, [0, 2, 4], "breakup")
     assert [s["observed"] for s in stats] == [pytest.approx(1 / 3, abs=1e-6), pytest.approx(2 / 3, abs=1e-6)]
-    assert stats[0]["sd"] > 0 and "1 of 3 records" in stats[0]["computed"]
+    assert stats[0]["sd"] > 0 and "(1 of 3)" in stats[0]["computed"]
 
 
 def test_calibrate_settings_defaults_and_one_line_per_bad_setting():

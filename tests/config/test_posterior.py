@@ -13,7 +13,9 @@ def test_the_shipped_posterior_was_made_for_this_model_version():
     path = posterior.shipped_path()
     assert path.is_file(), f"no posterior for model {__version__}: run python experiments/calibration.py (the model version changed)"
     made = posterior.provenance()
-    assert made["model_version"] == __version__, f"the posterior was made for model {made['model_version']}, not {__version__}: run python experiments/calibration.py"
+    assert made["model_version"] == __version__, (
+        f"the posterior was made for model {made['model_version']}, not {__version__}: run python experiments/calibration.py"
+    )
     assert made["targets"] and made["method"] and made["seed"] is not None and made["runtime_s"] > 0
 
 
