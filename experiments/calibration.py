@@ -1,12 +1,12 @@
 """The calibration study: fit the shipped targets, regenerate the shipped posterior and docs/calibration.md.
 
-    python experiments/calibration.py                          # 3 waves x 1,000 points x 500 replications (about 20-40 minutes on 2 cores)
+    python experiments/calibration.py                          # 3 waves x 1,000 points x 500 replications (about 17 minutes on 2 busy cores)
     python experiments/calibration.py --points 200 --waves 2 --replications 100 --out /tmp/calibration   # a quick look
 
 Writes (each file atomically) ``sim/config/posterior/<model version>.parquet`` and ``.json`` (the
-posterior sample ``uncertainty=posterior`` draws from, with its provenance), ``docs/calibration.md``
-with its figures in ``docs/calibration/``, and ``docs/calibration/design.parquet`` (every simulated
-point). With ``--out DIR`` everything goes to DIR instead and the package is left alone. Run it
+posterior sample ``uncertainty=posterior`` draws from, with its provenance) and ``docs/calibration.md``
+with its figures in ``docs/calibration/``. With ``--out DIR`` everything goes to DIR instead, with
+``design.parquet`` (every simulated point), and the package is left alone. Run it
 whenever the model version changes: a test fails while the shipped posterior is for another version.
 """
 
@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     docs = args.out or ROOT / "docs"
     posterior = (args.out / "posterior.parquet") if args.out else shipped_path()
     write_posterior(result, posterior, {"study": "experiments/calibration.py"})
-    write_table(docs / "calibration" / "design.parquet", result.design, result.info)
+    if args.out:
+        write_table(args.out / "design.parquet", result.design, result.info)
     write_report(result, docs / "calibration.md", docs / "calibration", command="python experiments/calibration.py")
     print(f"posterior: {posterior} ({len(result.posterior)} points, effective sample size {result.info['effective_sample_size']:.0f})")
     print(f"report: {docs / 'calibration.md'}; study took {(time.perf_counter() - started) / 60:.1f} minutes")

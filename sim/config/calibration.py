@@ -90,6 +90,7 @@ class Targets:
     discrepancy: float = 0.0
     description: str = ""
     source: str = ""
+    notes: str = ""
     path: str = ""
 
     @property
@@ -190,7 +191,7 @@ def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
     problems: list[str] = []
     if not isinstance(raw, Mapping):
         raise ConfigError([f"targets file {path or ''} must be a mapping (name, event, horizon_months, statistics, ...), got {type(raw).__name__}"])
-    known = {"name", "description", "source", "event", "horizon_months", "window", "discrepancy", "parameters", "records", "statistics"}
+    known = {"name", "description", "source", "notes", "event", "horizon_months", "window", "discrepancy", "parameters", "records", "statistics"}
     problems += [f"targets.{key} is not a field of a targets file (known: {', '.join(sorted(known))})" for key in sorted(set(raw) - known)]
     event = raw.get("event", "breakup")
     if event not in EVENTS:
@@ -251,6 +252,7 @@ def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
         discrepancy=float(discrepancy),
         description=str(raw.get("description", "")),
         source=str(raw.get("source", "")),
+        notes=str(raw.get("notes", "")).strip(),
         path=str(path),
     )
 
