@@ -71,3 +71,24 @@ def test_a_small_calibration_writes_the_posterior_its_provenance_and_the_report(
     assert "not identified" in report or "no denominator" in report
     assert (out / "calibration" / "prior_posterior.png").stat().st_size > 0 and (out / "design.parquet").is_file()
     assert not list(out.rglob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_users_calibrate_to_their_own_targets_file_with_one_command(tmp_path):
+    mine = tmp_path / "my_region.yaml"
+    mine.write_text(
+        "name: my_region\n"
+        "event: collapse\n"
+        "horizon_months: 120\n"
+        "parameters: [decisions.outside_option]\n"
+        "statistics:\n"
+        "  - {name: collapsed_by_5_years, kind: breakup_by, years: 5, observed: 0.2, sd: 0.05, computed: share of launched partnerships collapsed by year 5}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "cal"
+    done = run(out, f"targets={mine}", "points=20", "waves=1", "replications=20", f"out={out}")
+    assert done.returncode == 0, done.stderr
+    assert "to targets my_region (1 statistics)" in done.stdout
+    posterior = pq.read_table(out / "posterior.parquet").to_pandas()
+    assert list(posterior.columns) == ["decisions.outside_option", "weight"]
+    assert "collapsed_by_5_years" in (out / "calibration.md").read_text()
