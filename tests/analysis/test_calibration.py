@@ -133,3 +133,15 @@ def test_calibrated_items_default_to_the_targets_list_and_refuse_unknown_paths()
     with pytest.raises(KeyError, match=r"decisions\.bogus"):
         C.calibrated_items(cfg, ["decisions.bogus"], t)
     assert all(not a.path.startswith("levers.") for a in C.calibrated_items(cfg, None, targets()))
+
+
+def test_the_change_from_prior_to_posterior_sees_a_change_of_shape_and_knows_its_noise():
+    rng = np.random.default_rng(5)
+    prior = rng.random(4000)
+    same = C._total_variation(prior, prior, np.ones(len(prior)))
+    skewed = C._total_variation(prior, prior, 1.0 - prior)  # same range and nearly the same spread, another shape
+    apart = C._total_variation(prior, prior[prior < 0.3], np.ones(int((prior < 0.3).sum())))
+    assert same == 0.0 and 0.2 < skewed < 0.3 and apart > 0.6
+    assert C.change_noise(1000, 1000) < C.change_noise(100, 1000)
+    independent = C._total_variation(prior, rng.random(1000), np.ones(1000))
+    assert independent < 2 * C.change_noise(1000, 4000)
