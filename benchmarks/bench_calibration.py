@@ -3,8 +3,8 @@
     python benchmarks/bench_calibration.py              # 20 parameters; 200 points x 500 replications, batches of 1, 20 and 200 points
     python benchmarks/bench_calibration.py --quick      # 40 points x 100 replications
 
-Prints, for each batch size (points per ensemble batch): replications per second, the time to
-build the configurations and parameter arrays, and the projected time of the issue's target
+Prints, for few and many replications per point and for one or many points per ensemble batch:
+replications per second (building the configurations and parameter arrays included) and the projected time of the issue's target
 (20 parameters, 3,000 points x 500 replications on a 240-month horizon, every core), plus the
 time to fit and use the emulators of one wave. Figures are noisy on a shared machine: compare
 ratios from one run. ``experiments/calibration.py`` prints the real study's time per wave.
@@ -41,16 +41,17 @@ def main() -> None:
     load_now = os.getloadavg()[0]
     print(f"{len(items)} parameters, {points} points x {replications} replications, horizon {targets.horizon_months} months, {workers} threads")
     print(f"load average at the start: {load_now:.1f} (the machine is shared: figures scale with it)")
-    print(f"{'points/batch':>13} {'replications/s':>15} {'seconds':>9} {f'projected {TARGET_POINTS} x {TARGET_REPLICATIONS}':>24}")
+    print(f"{'replications/point':>19} {'points/batch':>13} {'replications/s':>15} {'seconds':>9} {f'projected {TARGET_POINTS} x {TARGET_REPLICATIONS}':>24}")
     rates = {}
-    for batch in (1, 20, points) if not args.quick else (1, points):
-        subset = u if batch > 1 else u[: max(4, points // 20)]
-        started = time.perf_counter()
-        runs = C.simulate_points(cfg, items, subset, event="breakup", seed=1, replications=replications, workers=workers, batch_points=batch)
-        seconds = time.perf_counter() - started
-        rate = len(subset) * replications / seconds
-        rates[batch] = rate
-        print(f"{batch:>13} {rate:>15,.0f} {seconds:>9.1f} {TARGET_POINTS * TARGET_REPLICATIONS / rate / 60:>20.1f} min")
+    for per_point in sorted({max(20, replications // 10), replications}):
+        for batch in (1, points):
+            subset = u if batch > 1 else u[: max(4, points // 10)]
+            started = time.perf_counter()
+            runs = C.simulate_points(cfg, items, subset, event="breakup", seed=1, replications=per_point, workers=workers, batch_points=batch)
+            seconds = time.perf_counter() - started
+            rate = len(subset) * per_point / seconds
+            rates[per_point, batch] = rate
+            print(f"{per_point:>19} {batch:>13} {rate:>15,.0f} {seconds:>9.1f} {TARGET_POINTS * TARGET_REPLICATIONS / rate / 60:>20.1f} min")
     values, _ = C.statistics(runs, targets)
     started = time.perf_counter()
     big = np.random.default_rng(2).random((1000, len(items)))
@@ -61,9 +62,12 @@ def main() -> None:
     screened = time.perf_counter() - started
     print(f"emulators of one wave (1000 points, {len(items)} parameters, {emulator.form}): fit {fitted:.2f} s")
     print(f"20,000 candidates through 3 waves' emulators: {screened:.2f} s")
-    best = max(rates.values())
-    projected = TARGET_POINTS * TARGET_REPLICATIONS / best / 60
-    print(f"batched ({points} points per batch) is {best / rates[1]:.1f}x one point per batch")
+    few = min(k[0] for k in rates)
+    print(
+        f"{points} points per batch against one: {rates[few, points] / rates[few, 1]:.1f}x at {few} replications per point, "
+        f"{rates[replications, points] / rates[replications, 1]:.1f}x at {replications}"
+    )
+    projected = TARGET_POINTS * TARGET_REPLICATIONS / rates[replications, points] / 60
     print(f"target: {TARGET_POINTS} x {TARGET_REPLICATIONS} in under 60 min: projected {projected:.1f} min")
 
 
