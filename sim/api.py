@@ -15,7 +15,7 @@ from sim.analysis.comparison import run_comparison
 from sim.analysis.stats import precision_plan
 from sim.analysis.summary import Tally
 from sim.config.model import ModelConfig
-from sim.config.scenarios import load
+from sim.config.scenarios import load, with_policy
 from sim.config.settings import available_cores
 from sim.frontends.ensemble import check_run
 from sim.frontends.runner import Sinks, fixed, run_blocks
@@ -37,7 +37,7 @@ def run(
 
 
 def compare(
-    scenario: str,
+    scenario: str | ModelConfig,
     policies: Sequence[str],
     replications: int = 4000,
     seed: int = 0,
@@ -45,9 +45,19 @@ def compare(
     config_dir: str | Path | None = None,
     workers: int | None = None,
 ) -> Any:
-    """Run every policy of ``policies`` on the same replications and seed; compare each with the first (a pandas DataFrame)."""
+    """Run every policy of ``policies`` on the same replications and seed; compare each with the first (a pandas DataFrame).
+
+    ``scenario`` is a scenario's name (with ``overrides`` in ``key=value`` form) or a
+    configuration made in Python, such as :func:`sim.partnership`'s, to which each policy's lever
+    settings are applied.
+    """
     if len(policies) < 2:
         raise ValueError(f"policies = {list(policies)!r} must name at least two policies, the first being the reference")
+    if isinstance(scenario, ModelConfig) and overrides:
+        raise ValueError("overrides apply to a scenario named by its name; set values on a configuration made in Python directly")
     check_run(replications, seed, 10_000, 0, workers)
-    configs = {policy: load(scenario, policy, overrides, config_dir) for policy in policies}
+    if isinstance(scenario, ModelConfig):
+        configs = {policy: with_policy(scenario, policy, config_dir) for policy in policies}
+    else:
+        configs = {policy: load(scenario, policy, overrides, config_dir) for policy in policies}
     return run_comparison(configs, seed, replications, workers=available_cores() if workers is None else workers).frame()

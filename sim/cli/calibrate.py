@@ -14,7 +14,6 @@ with status 2 and one line per problem. ``docs/calibration.md`` explains the met
 from __future__ import annotations
 
 import sys
-from dataclasses import fields
 from pathlib import Path
 
 import hydra
@@ -23,9 +22,9 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.calibration import calibrate, calibrated_items
-from sim.cli.common import check_names, check_quoting, fail, output_dir, progress_bar, threads, versions_line
+from sim.cli.common import check_names, check_quoting, fail, maybe_help, output_dir, progress_bar, threads, versions_line
 from sim.config import schema
-from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets, shipped
+from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets
 from sim.config.checks import ConfigError
 from sim.config.scenarios import model_sections
 from sim.results import provenance
@@ -38,29 +37,6 @@ def register() -> None:
     """Store the schemas in Hydra's ConfigStore (``calibrate_schema`` with every model parameter)."""
     schema.register()
     ConfigStore.instance().store(name=SCHEMA_NAME, node=schema.run_schema(CalibrateSettings, "CalibrateSchema"))
-
-
-def help_text() -> str:
-    """``--help``: what the command does and every setting with its default and allowed values."""
-    lines = [__doc__.strip(), "", "Settings (key=value):"]
-    defaults = CalibrateSettings()
-    for f in fields(CalibrateSettings):
-        spec = f.metadata["spec"]
-        if spec.choices:
-            allowed = " | ".join(spec.choices)
-        elif spec.unit in ("text", "paths"):
-            allowed = {"targets": f"{', '.join(shipped())} or a YAML path", "out": "a folder", "parameters": "a list of assumed parameter paths"}.get(
-                f.name, spec.unit
-            )
-        else:
-            allowed = f"integer in [{int(spec.lo)}, {int(spec.hi)}]" if spec.integer else f"number in [{spec.lo:g}, {spec.hi:g}]"
-        lines.append(f"  {f.name:<14} {allowed:<40} default {getattr(defaults, f.name)!r}: {spec.doc}")
-    lines += [
-        "",
-        "Also scenario=NAME (default baseline) and any model parameter, e.g. decisions.noise=0.1, as with sim-run.",
-        "Targets file format: sim/config/targets/uk_breakups.yaml and docs/calibration.md.",
-    ]
-    return "\n".join(lines)
 
 
 @hydra.main(config_path="pkg://sim.configs", config_name="calibrate", version_base="1.3")
@@ -120,9 +96,7 @@ def app(cfg: DictConfig) -> None:
 
 def main() -> None:
     """Console entry point ``sim-calibrate``."""
-    if any(arg in ("--help", "-h") for arg in sys.argv[1:]):
-        print(help_text())
-        return
+    maybe_help("sim-calibrate", __doc__, CalibrateSettings, ("scenario", "policy"), sys.argv[1:])
     check_quoting(sys.argv[1:])
     check_names(sys.argv[1:], ("scenario", "policy"))
     register()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -119,3 +120,46 @@ def threads(workers: int | None) -> int:
     if launcher and "BasicLauncher" not in launcher:
         return 1
     return available_cores()
+
+
+def help_text(prog: str, doc: str, settings: type, groups: Sequence[str]) -> str:
+    """``--help`` of a model command: what it does, its settings with their ranges and defaults, the groups and their options.
+
+    Parameters
+    ----------
+    prog
+        The command's name.
+    doc
+        The command module's docstring (its first paragraph and examples are shown).
+    settings
+        The settings dataclass whose declarations give names, ranges and meanings.
+    groups
+        Config groups the command takes (``scenario``, ``policy``), listed with their options.
+    """
+    from sim.cli.paramdocs import render_range
+
+    intro = doc.strip().split("\n\n")
+    lines = [f"usage: {prog} [key=value ...]", "", *intro[:2], "", "Settings (key=value):"]
+    for f in fields(settings):
+        spec = f.metadata["spec"]
+        default = f.default_factory() if f.default is MISSING else f.default
+        shown = "unset" if default is None else (f"[{','.join(map(str, default))}]" if isinstance(default, list) else str(default).lower())
+        lines.append(f"  {f.name:<18} {render_range(spec).replace('`', '')} (default {shown})")
+        lines.append(f"  {'':<18} {spec.doc}")
+    for group in groups:
+        lines += ["", f"{group}= one of: {', '.join(available(group))}"]
+    lines += [
+        "",
+        "Model parameters: any parameter by its path, e.g. councils.0.it_maturity=0.3, partnership.horizon_months=180,",
+        "mechanisms.case04.enabled=false, levers.continuity_plan.enabled=true; a distribution in quotes: \"councils.0.pace='beta(2, 5)'\".",
+        "Every parameter with its unit, range, default and sources: docs/parameters.md (python -m sim.cli.paramdocs).",
+        "--config-dir DIR adds scenario/ and policy/ files of your own; --hydra-help shows Hydra's own options.",
+    ]
+    return "\n".join(lines)
+
+
+def maybe_help(prog: str, doc: str, settings: type, groups: Sequence[str], argv: Sequence[str]) -> None:
+    """Print :func:`help_text` and exit 0 when ``argv`` asks for help (``--help`` or ``-h``)."""
+    if any(arg in ("--help", "-h") for arg in argv):
+        print(help_text(prog, doc, settings, groups))
+        sys.exit(0)

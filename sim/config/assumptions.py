@@ -8,8 +8,8 @@ and draws them: draw ``d`` is a pure function of ``(seed, d)`` (counter-based un
 stream per path), so any subset of draws is reproducible alone. Uncertainty modes, sensitivity
 analysis and calibration all start here.
 
-Paths are written as in a config: ``decisions.memory``, ``mechanisms.case01.succession_months``,
-``levers.agree_decision_process.strength``.
+Paths are written as in a config: ``decisions.memory``, ``mechanisms.case01.succession``,
+``levers.agreed_decision_process.strength``.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _owner(cfg: ModelConfig, path: str) -> tuple[Any, str]:
         return table[parts[1]], parts[2]
     if parts[0] in dict(_SECTIONS) and len(parts) == 2:
         return getattr(cfg, parts[0]), parts[1]
-    raise KeyError(f"{path} is not the path of a model parameter outside the councils (e.g. decisions.memory, mechanisms.case01.succession_months)")
+    raise KeyError(f"{path} is not the path of a model parameter outside the councils (e.g. decisions.memory, mechanisms.case01.succession)")
 
 
 def value(cfg: ModelConfig, path: str) -> Any:

@@ -47,7 +47,14 @@ class CouncilParams:
         distributable=True,
     )
     risk_appetite: Any = param(
-        {"dist": "beta", "a": 2, "b": 2}, 0, 1, "0 averse .. 1 seeking", "appetite for risk", concept=f"{G08} problem 13; case 04", distributable=True
+        {"dist": "beta", "a": 2, "b": 2},
+        0,
+        1,
+        "0 averse .. 1 seeking",
+        "appetite for risk",
+        concept=f"{G08} problem 13; case 04",
+        distributable=True,
+        practice="0.3: prefers proven approaches, wants guarantees and slow, staged change; 0.7: will try new models and accept risk for bigger gains",
     )
     it_maturity: Any = param(
         {"dist": "beta", "a": 3, "b": 3},
@@ -57,6 +64,7 @@ class CouncilParams:
         "maturity of the council's IT estate and practices",
         concept=f"{G08} case 04; {GIR} (single IT strategy)",
         distributable=True,
+        practice="0.3: ageing, fragmented systems, little standardisation, no IT strategy; 0.7: a standardised estate, an IT strategy, modern platforms",
     )
     legacy_it: Any = param(
         {"dist": "beta", "a": 2, "b": 3},
@@ -66,6 +74,7 @@ class CouncilParams:
         "burden of legacy systems that slow harmonisation",
         concept=f"{GIR} (why few IT services are shared: legacy IT)",
         distributable=True,
+        practice="0.3: a few old systems to migrate; 0.7: much of the estate is old, bespoke or hard to move",
     )
     contract_end_month: Any = param(
         {"dist": "randint", "low": 0, "high": 36},
@@ -78,7 +87,14 @@ class CouncilParams:
         distributable=True,
     )
     pace: Any = param(
-        {"dist": "beta", "a": 3, "b": 3}, 0, 1, "0 slow .. 1 fast", "energy and pace of change", concept=f"{G08} problems 04 and 08", distributable=True
+        {"dist": "beta", "a": 3, "b": 3},
+        0,
+        1,
+        "0 slow .. 1 fast",
+        "energy and pace of change",
+        concept=f"{G08} problems 04 and 08",
+        distributable=True,
+        practice="0.3: cautious, decides slowly, wants every detail agreed; 0.7: energetic, wants to move fast and is frustrated by delay",
     )
     key_person_dependency: Any = param(
         {"dist": "beta", "a": 2, "b": 3},
@@ -88,6 +104,7 @@ class CouncilParams:
         "how much the council's part in the partnership rests on one champion",
         concept=f"{G08} case 01",
         distributable=True,
+        practice="0.3: the programme is owned by a team and would survive a departure; 0.7: it rests on one person's drive and relationships",
     )
     champion: Any = choice(
         {"dist": "choice", "values": list(CHAMPIONS), "p": [0.5, 0.3, 0.2]},
@@ -105,6 +122,7 @@ class CouncilParams:
         "strategic aim of sharing: a leaner council or a commercial one",
         concept=f"{G08} case 03; problem 06",
         distributable=True,
+        practice="0.3: shares services mainly to cut its own costs; 0.7: wants to trade, sell services and grow income",
     )
     sovereignty_concern: Any = param(
         {"dist": "beta", "a": 2, "b": 4},
@@ -114,6 +132,7 @@ class CouncilParams:
         "fear of losing sovereignty and identity",
         concept=f"{G08} cases 02 and 06; problem 07; {GIR} (fear of losing control)",
         distributable=True,
+        practice="0.3: relaxed about joint arrangements; 0.7: members worry about losing control, identity and jobs to a partner",
     )
     inhouse_confidence: Any = param(
         {"dist": "beta", "a": 4, "b": 2},
@@ -123,6 +142,7 @@ class CouncilParams:
         "members' confidence that the in-house team can lead the change",
         concept=f"{G08} case 02",
         distributable=True,
+        practice="0.3: members doubt the in-house team can lead the change; 0.7: members trust the team to deliver it",
     )
     service_quality: Any = param(
         {"dist": "beta", "a": 4, "b": 2},
@@ -132,6 +152,7 @@ class CouncilParams:
         "quality of the council's own services before sharing",
         concept=f"{G08} problem 10",
         distributable=True,
+        practice="0.3: its own services have known problems that sharing would inherit; 0.7: good services a partner would be glad to adopt",
     )
     ict_skills: Any = param(
         {"dist": "beta", "a": 3, "b": 2},
@@ -141,6 +162,7 @@ class CouncilParams:
         "ICT skills and capacity available to the programme",
         concept=f"{G08} problem 11; {GIR} (retain IT skills)",
         distributable=True,
+        practice="0.3: stretched IT staff, gaps in architecture, contracts and project skills; 0.7: enough skilled people to run the programme",
     )
     ceo_leaving_in: Any = param(
         0,
@@ -216,9 +238,17 @@ class PartnershipParams:
         "commercial skills and incentives of the service",
         concept=f"{G08} case 04 (trading arm lacked commercial skills)",
         distributable=True,
+        practice="0.3: a public-service team with no sales, pricing or contract skills; 0.7: staff and incentives to win and keep customers",
     )
     business_case_clarity: Any = param(
-        0.6, 0, 1, "0 .. 1", "clarity of the business case and benefits-realisation plan", concept=f"{G08} problems 01 and 15", distributable=True
+        0.6,
+        0,
+        1,
+        "0 .. 1",
+        "clarity of the business case and benefits-realisation plan",
+        concept=f"{G08} problems 01 and 15",
+        distributable=True,
+        practice="0.3: savings asserted rather than worked out, risks not costed; 0.7: savings, costs, risks and timescales worked out and agreed",
     )
     promised_savings: Any = param(
         1.0, 0, 100, "GBP m per year", "annual savings the business case promises at full scope", concept=f"{G08} problem 01", distributable=True
@@ -278,6 +308,7 @@ class PartnershipParams:
         "how far the decision process (timescale, approval level) is agreed in advance",
         concept=f"{G08} case 02 key learning",
         distributable=True,
+        practice="0.3: no agreed route to a decision, papers go round again and again; 0.7: a timetable, decision-makers and criteria agreed in advance",
     )
     approval_months: Any = param(
         9, 1, 120, "months", "months the plan allows from start to the first decision meeting", concept=f"{G08} case 02", integer=True, distributable=True
@@ -297,7 +328,14 @@ class PartnershipParams:
         distributable=True,
     )
     initial_trust: Any = param(
-        0.7, 0, 1, "0 .. 1", "trust between partners at the start", concept=f"{G08} case 01 (early success rests on trust)", distributable=True
+        0.7,
+        0,
+        1,
+        "0 .. 1",
+        "trust between partners at the start",
+        concept=f"{G08} case 01 (early success rests on trust)",
+        distributable=True,
+        practice="0.3: partners who barely know each other or have fallen out before; 0.7: a track record of working well together",
     )
     enthusiasm: Any = param(
         0.2,
@@ -311,7 +349,14 @@ class PartnershipParams:
         reason="no source measures it",
     )
     communications: Any = param(
-        0.5, 0, 1, "0 weak .. 1 strong", "quality of communications with staff and users", concept=f"{G08} problem 14", distributable=True
+        0.5,
+        0,
+        1,
+        "0 weak .. 1 strong",
+        "quality of communications with staff and users",
+        concept=f"{G08} problem 14",
+        distributable=True,
+        practice="0.3: staff and users hear little and late; 0.7: a communications plan that explains the change early and often",
     )
     min_partners: Any = param(2, 1, 8, "councils", "the partnership collapses when fewer remain", concept="DESIGN.md (too few partners remain)", integer=True)
     horizon_months: Any = param(120, 12, 600, "months", "months simulated", concept="DESIGN.md (ten years)", value="design choice", integer=True)

@@ -26,14 +26,16 @@ def run(out: Path, *args: str) -> subprocess.CompletedProcess:
 def test_help_lists_every_setting_with_its_allowed_values():
     done = subprocess.run([SIM_CALIBRATE, "--help"], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: sim-calibrate")
     lines = done.stdout.splitlines()
     for f in fields(CalibrateSettings):
         line = next((line for line in lines if line.strip().startswith(f"{f.name} ")), None)
         assert line is not None, f"{f.name} missing from --help"
         spec = f.metadata["spec"]
+        assert "(default " in line, line
         if spec.unit not in ("text", "paths"):
-            assert f"[{int(spec.lo) if spec.integer else format(spec.lo, 'g')}, " in line, line
-    assert "uk_breakups" in done.stdout
+            assert f"[{spec.lo:g}, " in line, line
+    assert "uk_breakups" in done.stdout and "scenario= one of: baseline" in done.stdout
 
 
 def test_bad_input_gives_one_line_per_problem_exit_2_and_no_results(tmp_path):

@@ -33,6 +33,7 @@ from sim.core import kernel, levers
 from sim.core.causes import EXOGENOUS, NONE, SAVINGS
 from sim.core.contract import Event, Mechanism, MechanismParams, Month, Reading, clear, empty_effect
 from sim.core.evaluate import BatchEffect, Inputs, evaluate
+from sim.core.decisions import EVENTS as DECISION_EVENTS
 from sim.core.exogenous import EVENTS as EXOGENOUS_EVENTS
 from sim.core.exogenous import Signal
 from sim.core.jit import Compiled
@@ -208,9 +209,17 @@ def check_shares(mechanism: Mechanism) -> None:
 
 
 def check_docstring(mechanism: Mechanism) -> None:
-    """The module's docstring cites its case ("Guide 08 case NN" or "case NN"; a source that is not a case by name)."""
+    """The module's docstring cites its case ("Guide 08 case NN" or "case NN"; a source that is not a case by its author's name and year).
+
+    A source such as ``"Elston et al. 2024"`` is cited when its first author and its year
+    appear (the docstring may list every author).
+    """
     doc = importlib.import_module(mechanism.module).__doc__ or ""
-    cited = re.search(rf"\bcase {re.escape(mechanism.case)}\b", doc, re.IGNORECASE) if mechanism.case.isdigit() else mechanism.case in doc
+    if mechanism.case.isdigit():
+        cited = re.search(rf"\bcase {re.escape(mechanism.case)}\b", doc, re.IGNORECASE)
+    else:
+        words = mechanism.case.split()
+        cited = all(re.search(rf"\b{re.escape(word)}\b", doc) for word in (words[0], *(w for w in words if w.isdigit())))
     assert cited, _fail(mechanism, f"its module docstring must cite case {mechanism.case}")
     assert (mechanism.step.__doc__ or "").strip(), _fail(mechanism, "its step needs a docstring")
 
@@ -221,7 +230,8 @@ def check_registry(registry: Sequence[Mechanism]) -> None:
     assert len(set(names)) == len(names), f"mechanism names repeat: {names}"
     causes = [m.cause for m in registry] + [c.label for c in (*EXOGENOUS, *SAVINGS)]
     assert len(set(causes)) == len(causes), f"cause labels repeat: {causes}"
-    sentences = [e.what for m in registry for e in m.events.values()] + [e.what for e, _ in EXOGENOUS_EVENTS.values()]
+    sentences = [e.what for m in registry for e in m.events.values()] + [e.what for e, _, _ in EXOGENOUS_EVENTS.values()]
+    sentences += [e.what for e in DECISION_EVENTS.values()]
     assert len(set(sentences)) == len(sentences), "event sentences repeat (the narrative reads an event's size by its sentence)"
     assert [slot.mechanism for slot in layout(tuple(registry)).slots] == list(registry)
 
