@@ -1,6 +1,6 @@
 """The calibration study: fit the shipped targets, regenerate the shipped posterior and docs/calibration.md.
 
-    python experiments/calibration.py                          # 3 waves x 1,000 points x 500 replications (about 17 minutes on 2 busy cores)
+    python experiments/calibration.py                          # 3 waves x 1,000 points x 500 replications (9-17 minutes on 2 shared cores)
     python experiments/calibration.py --points 200 --waves 2 --replications 100 --out /tmp/calibration   # a quick look
 
 Writes (each file atomically) ``sim/config/posterior/<model version>.parquet`` and ``.json`` (the
