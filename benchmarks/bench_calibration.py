@@ -33,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     points, replications = (40, 100) if args.quick else (200, 500)
     targets = load_targets("uk_breakups")
-    cfg = C._with_horizon(load("baseline", "none"), targets.horizon_months)
+    cfg = C.with_horizon(load("baseline", "none"), targets.horizon_months)
     items = C.calibrated_items(cfg, None, targets)
     workers = available_cores()
     u = np.random.default_rng(1).random((points, len(items)))

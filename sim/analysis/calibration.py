@@ -363,7 +363,7 @@ def calibrate(
 
     started = time.perf_counter()
     items = tuple(items)
-    cfg = _with_horizon(cfg, targets.horizon_months)
+    cfg = with_horizon(cfg, targets.horizon_months)
     dims = len(items)
     rng = np.random.default_rng([seed, 0xCA1])
     emulators: list[Emulator] = []
@@ -450,7 +450,7 @@ def calibrate(
     return Calibration(targets, items, design, posterior, wave_rows, info)
 
 
-def _with_horizon(cfg: ModelConfig, months: int) -> ModelConfig:
+def with_horizon(cfg: ModelConfig, months: int) -> ModelConfig:
     """``cfg`` with its horizon set to ``months`` (checked)."""
     from sim.config.model import model_config
 

@@ -114,7 +114,7 @@ def test_weighted_quantiles_match_numpy_with_equal_weights_and_follow_the_weight
 
 
 def test_many_points_per_batch_give_the_same_durations_as_one_point_per_batch():
-    cfg = C._with_horizon(load("baseline", "none"), 60)
+    cfg = C.with_horizon(load("baseline", "none"), 60)
     items = [A.by_path()[p] for p in ("decisions.outside_option", "decisions.noise")]
     u = np.array([[0.1, 0.9], [0.9, 0.1], [0.5, 0.5]])
     together = C.simulate_points(cfg, items, u, event="breakup", seed=4, replications=40, workers=2, batch_points=3)

@@ -23,7 +23,7 @@ SEED = 11
 
 def synthetic_targets(cfg, n: int) -> dict:
     """Targets made from ``n`` replications of the planted point (replications the calibration never runs)."""
-    planted = C._with_horizon(A.with_values(cfg, PLANTED), HORIZON)
+    planted = C.with_horizon(A.with_values(cfg, PLANTED), HORIZON)
     items = [A.by_path()[p] for p in PLANTED]
     u = np.array([[0.5] * len(items)])
     runs = C.simulate_points(planted, [], u, event="breakup", seed=SEED + 1000, replications=n, workers=2)
