@@ -149,10 +149,21 @@ def draw(items: Collection[Assumption], seed: int, draws: np.ndarray) -> dict[st
     assumptions or draws leaves every other value unchanged. Integer parameters are rounded.
     """
     draws = np.asarray(draws, np.int64)
+    u = np.column_stack([rng.uniform(seed, draws, rng.SETUP_MONTH, 1, f"prior.{a.path}")[:, 0] for a in items]) if items else np.zeros((len(draws), 0))
+    return quantile(items, u)
+
+
+def quantile(items: Collection[Assumption], u: np.ndarray) -> dict[str, np.ndarray]:
+    """Values of ``items`` at prior quantiles ``u`` (``(D, len(items))`` uniforms in [0, 1)), ``{path: (D,) array}``.
+
+    Column ``j`` of ``u`` is mapped through the inverse CDF of the ``j``-th item's prior: a
+    design on the unit cube (a Latin hypercube, say) becomes a design on the prior. Integer
+    parameters are rounded; values are clipped to each parameter's range.
+    """
+    u = np.asarray(u, float)
     out = {}
-    for a in items:
-        u = rng.uniform(seed, draws, rng.SETUP_MONTH, 1, f"prior.{a.path}")[:, 0]
-        x = sample(a.prior, u, a.spec)
+    for j, a in enumerate(items):
+        x = sample(a.prior, u[:, j], a.spec)
         if a.spec.integer:
             x = np.round(x)
         out[a.path] = np.clip(x, a.spec.lo, a.spec.hi)
