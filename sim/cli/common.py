@@ -119,3 +119,46 @@ def threads(workers: int | None) -> int:
     if launcher and "BasicLauncher" not in launcher:
         return 1
     return available_cores()
+
+
+# --- parameter uncertainty (issue 15) --------------------------------------------------------------
+
+#: The first part of a model parameter's path in an override (``decisions.memory=0.2``); council attributes are never drawn.
+_PARAMETER_SECTIONS = ("partnership", "dynamics", "decisions", "exogenous", "mechanisms", "levers")
+
+
+def fixed_paths(overrides: Sequence[str] | None = None) -> list[str]:
+    """The model parameters the user set on the command line (``overrides``; default: this Hydra job's), which a run never draws.
+
+    An override or a value swept by a multirun fixes its parameter: with ``uncertainty=prior``
+    or ``posterior`` it wins over the drawn value.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    lines = list(HydraConfig.get().overrides.task) if overrides is None else list(overrides)
+    keys = [o.key_or_group for o in OverridesParser.create().parse_overrides(lines)]
+    return sorted({key for key in keys if key.split(".", 1)[0] in _PARAMETER_SECTIONS})
+
+
+def uncertainty_of(settings: Any, fixed: Sequence[str]) -> Any:
+    """The run's :class:`~sim.config.uncertainty.Uncertainty` from its settings (None for ``none``); exits with one line per problem.
+
+    With a fixed count, parameter draws need at least two draws of ``replications_per_draw``.
+    """
+    from sim.config.uncertainty import uncertainty
+
+    try:
+        drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
+    except ConfigError as err:
+        fail(err.problems)
+    m = settings.replications_per_draw
+    if drawn is not None and getattr(settings, "precision", None) is None and settings.replications < 2 * m:
+        fail(
+            [
+                f"replications = {settings.replications} gives fewer than two parameter draws of replications_per_draw = {m}:"
+                f" uncertainty={settings.uncertainty} needs replications >= {2 * m}"
+            ]
+        )
+    if drawn is not None and getattr(settings, "attribution", "none") != "none":
+        fail([f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)"])
+    return drawn

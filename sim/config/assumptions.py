@@ -59,9 +59,27 @@ class Assumption:
 
     @property
     def prior(self) -> Mapping[str, Any]:
-        """Its plausible range, as a distribution node."""
+        """Its plausible range, as a distribution node (a declared factor on the default made absolute: see :func:`absolute`)."""
         assert self.spec.prior is not None
-        return self.spec.prior
+        return absolute(self.spec.prior, self.default)
+
+
+#: Key of a prior declared as a factor on the default (``{"dist": "triangular", ..., TIMES: "default"}``): for a field
+#: shared by instances with different defaults, such as each lever's costs.
+TIMES = "times"
+
+
+def absolute(prior: Mapping[str, Any], default: Any) -> dict[str, Any]:
+    """``prior`` as an absolute distribution node: a prior declared with ``times: default`` has its ends multiplied by ``default``."""
+    if prior.get(TIMES) != "default":
+        return dict(prior)
+    scale = float(default)
+    return {key: (value * scale if key in ("low", "mode", "high", "mean", "sd") else value) for key, value in prior.items() if key != TIMES}
+
+
+def _varies(prior: Mapping[str, Any], default: Any) -> bool:
+    """False for a prior that is a factor on a default of 0 (nothing to draw)."""
+    return prior.get(TIMES) != "default" or float(default) != 0.0
 
 
 def _of(prefix: str, cls: type) -> list[Assumption]:
@@ -82,7 +100,7 @@ def assumptions() -> tuple[Assumption, ...]:
         out += _of(f"mechanisms.{m.name}", m.params)
     for name in lever_table.NAMES:
         out += [Assumption(a.path, a.spec, lever_default(name, a.path)) for a in _of(f"levers.{name}", LeverParams)]
-    return tuple(out)
+    return tuple(a for a in out if _varies(a.spec.prior or {}, a.default))
 
 
 def lever_default(name: str, path: str) -> Any:

@@ -18,7 +18,14 @@ from sim.core.declare import SETTING, Spec, choice, flag, param
 
 ENGINES = ("ensemble", "mesa")
 ATTRIBUTIONS = ("none", "counterfactual")
-ATTRIBUTIONS = ("none", "counterfactual")
+UNCERTAINTY_MODES = ("none", "prior", "posterior")
+#: The uncertainty mode of a run that does not choose one: the one place this default is decided, for the
+#: commands and the Python API alike. It stays ``none`` until a calibrated posterior ships with the package
+#: for the model version (``sim/config/posterior/<version>.parquet``), and then becomes ``posterior``
+#: (issue 15). Tests, golden numbers and the validation evidence give ``none`` explicitly.
+DEFAULT_UNCERTAINTY = "none"
+#: Replications run at each parameter draw (M) unless a run says otherwise; ``replications`` = D x M.
+DEFAULT_REPLICATIONS_PER_DRAW = 25
 MAX_SEED = 2**63 - 1
 MAX_WORKERS = 1024
 
@@ -52,6 +59,35 @@ class EnsembleSettings:
         "counterfactual: run each failure again with each mechanism and outside process switched off, and report what each was necessary for",
         value=SETTING,
     )
+    uncertainty: Any = choice(
+        DEFAULT_UNCERTAINTY,
+        UNCERTAINTY_MODES,
+        "none: the assumptions at their stated values (intervals are Monte Carlo noise only); prior: each parameter draw takes the assumptions"
+        " from their plausible ranges; posterior: from the calibrated sample (posterior=); with prior or posterior every figure gets a second,"
+        " total interval",
+        value=SETTING,
+    )
+    replications_per_draw: Any = _setting(
+        DEFAULT_REPLICATIONS_PER_DRAW,
+        2,
+        100_000_000,
+        "replications",
+        "with uncertainty=prior or posterior: replications run at each parameter draw (M); replication r uses draw r // M",
+        integer=True,
+    )
+    posterior: Any = field(
+        default=None,
+        metadata={
+            "spec": Spec(
+                "path",
+                None,
+                None,
+                "with uncertainty=posterior: a Parquet or CSV table, one column per parameter path plus optional weight"
+                " (default: the sample shipped for this model version)",
+                value=SETTING,
+            )
+        },
+    )
 
 
 @dataclass
@@ -59,7 +95,12 @@ class RunSettings(EnsembleSettings):
     """Settings of ``sim-run``."""
 
     precision: Any = _setting(
-        None, 0.001, 0.5, "probability", "instead of a fixed count: add replications until the collapse probability's 95% CI half-width is at most this"
+        None,
+        0.001,
+        0.5,
+        "probability",
+        "instead of a fixed count: add replications until the collapse probability's 95% CI half-width is at most this"
+        " (with uncertainty=prior or posterior: add parameter draws until both ends of its total interval are known to within this)",
     )
     save_events: Any = flag(False, "write events.parquet, the event log of every replication", value=SETTING)
     save_trajectories: Any = flag(False, "write trajectories.parquet, monthly quantiles of the main state variables", value=SETTING)
@@ -78,6 +119,8 @@ class CompareSettings(EnsembleSettings):
 
 
 def _check(name: str, value: Any, spec: Spec) -> list[str]:
+    if spec.unit == "path":
+        return [] if isinstance(value, str) and value else [f"{name} = {value!r} must be the path of a file"]
     if spec.unit == "policies":
         if isinstance(value, str) or not isinstance(value, Sequence) or len(value) < 2 or not all(isinstance(p, str) for p in value):
             return [f"{name} = {value!r} must be a list of at least two policy names, e.g. [none,continuity_plan]"]
