@@ -2,11 +2,15 @@
 
 sim-compare scenario=case01_key_person policies=[none,continuity_plan,all_levers] replications=20000 seed=7
 python -m sim.cli.compare policies=[none,agreed_decision_process] partnership.horizon_months=60
+sim-compare policies=[none,continuity_plan,open_motivations] uncertainty=prior replications_per_draw=200 replications=20000
 
 Every policy runs the same replications with the same seed; each is compared with the
 first. Writes ``comparison.parquet`` (one row per policy, see
 :func:`sim.comparison.compare_policies`) and ``summary.json`` (the comparison, settings and
 provenance) atomically into the Hydra run directory. Model overrides apply to every policy.
+With ``uncertainty=prior`` or ``posterior`` every policy runs the same parameter draws: each
+figure gets a total interval, each lever the distribution of its effect across draws, and
+``summary.json`` says how often the ranking of the levers changes from draw to draw.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
-from sim.analysis.comparison import render, run_comparison
-from sim.cli.common import check_names, check_quoting, checked, fail, output_dir, progress_bar, threads, versions_line
+from sim.analysis.comparison import MEASURES, render, render_uncertainty, run_comparison
+from sim.cli.common import check_names, check_quoting, checked, fail, fixed_paths, output_dir, progress_bar, threads, uncertainty_of, versions_line
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.scenarios import available, model_sections
@@ -56,6 +60,7 @@ def app(cfg: DictConfig) -> None:
     settings, _ = checked(cfg, compare_settings)
     scenario = HydraConfig.get().runtime.choices["scenario"]
     configs = _policy_configs(scenario, settings.policies)
+    drawn = uncertainty_of(settings, fixed_paths())
     out = output_dir()
     prov = provenance.collect()
     with progress_bar(settings.replications * len(configs), f"{scenario}: {len(configs)} policies") as bar:
@@ -73,8 +78,11 @@ def app(cfg: DictConfig) -> None:
             threads(settings.workers),
             lambda done: bar.update(done * len(configs) - bar.n),
             engine,
+            drawn,
         )
     comparison = tally.frame()
+    rankings = {measure: tally.ranking(measure) for measure in MEASURES} if drawn is not None else {}
+    uncertainty = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(configs[settings.policies[0]]), "ranking": rankings}
     stamp = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}
     stamp |= {key: prov[key] for key in ("model_version", "code_version")}
     write_table(out / "comparison.parquet", comparison, stamp)
@@ -82,10 +90,16 @@ def app(cfg: DictConfig) -> None:
     run["wall_time_s"] = time.perf_counter() - started
     write_json(
         out / "summary.json",
-        {"run": run, "comparison": comparison.to_dict(orient="records"), "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}},
+        {
+            "run": run,
+            "comparison": comparison.to_dict(orient="records"),
+            "uncertainty": uncertainty,
+            "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)},
+        },
     )
     print(f"Scenario {scenario}: {settings.replications} replications per policy on common random numbers; reference {settings.policies[0]}")
     print(render(comparison))
+    print(render_uncertainty(comparison, rankings, settings.uncertainty))
     print(f"Seed {settings.seed}, engine {settings.engine}; {versions_line(prov)}")
     print(f"Results in {out}")
 
