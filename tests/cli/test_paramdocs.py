@@ -41,11 +41,6 @@ def expected_paths() -> list[str]:
     return [prefix + f.name for prefix, cls in groups for f in fields(cls)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docs/parameters.md is stale: it was generated before the restructuring (it still names sim/params.py, `python -m sim.paramdocs` "
-    "and experiments.run, and lacks the concept/value/plausible-range columns and loguniform); regenerate with `python -m sim.cli.paramdocs`",
-)
 def test_committed_file_is_what_the_generator_writes(committed: str, rendered: str) -> None:
     assert committed == rendered, "docs/parameters.md is stale: run `python -m sim.cli.paramdocs`"
 
