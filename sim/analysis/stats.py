@@ -455,14 +455,22 @@ class TotalInterval:
     draws: int
 
 
+#: Standard errors by which the between-draw variance must exceed zero to count (the one-sided 95% normal quantile).
+DETECTION = 1.6448536269514722
+
+
 def between_draws(estimates: ArrayLike, noise: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """The variance of a figure across parameter draws corrected for the noise within draws, and the draws shrunk to it.
 
     By the law of total variance, the variance of the draws' estimates is the variance of the
     figure across parameter values plus the mean Monte Carlo variance of an estimate: the
-    between-draw variance is ``tau2 = max(0, var(estimates) - mean(noise))``, and each draw's
-    estimate is pulled towards their mean by ``sqrt(tau2 / var(estimates))`` so that the
-    shrunk estimates spread as the figure does (method of moments).
+    between-draw variance is ``tau2 = var(estimates) - mean(noise)`` (method of moments), and
+    each draw's estimate is pulled towards their mean by ``sqrt(tau2 / var(estimates))`` so
+    that the shrunk estimates spread as the figure does. ``tau2`` is the mean of the per-draw
+    terms ``(x_d - mean)^2 D / (D - 1) - noise_d``; where it is not above zero by more than
+    :data:`DETECTION` standard errors of that mean (a one-sided test at 5%), the draws cannot
+    tell the parameters' effect from Monte Carlo noise and ``tau2`` is 0: otherwise noise alone
+    would read as a spread across parameters about half the time.
 
     Parameters
     ----------
@@ -478,9 +486,13 @@ def between_draws(estimates: ArrayLike, noise: ArrayLike) -> tuple[np.ndarray, n
     """
     estimates = np.asarray(estimates, float)
     noise = np.asarray(noise, float)
+    d = estimates.shape[0]
     centre = estimates.mean(axis=0)
     spread = estimates.var(axis=0, ddof=1)
-    tau2 = np.maximum(spread - noise.mean(axis=0), 0.0)
+    terms = (estimates - centre) ** 2 * d / (d - 1) - noise
+    error = terms.std(axis=0, ddof=1) / np.sqrt(d)
+    tau2 = terms.mean(axis=0)
+    tau2 = np.where(tau2 > DETECTION * error, tau2, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(spread > 0, np.sqrt(tau2 / spread), 0.0)
     return tau2, centre + (estimates - centre) * factor
