@@ -162,3 +162,62 @@ def uncertainty_of(settings: Any, fixed: Sequence[str]) -> Any:
     if drawn is not None and getattr(settings, "attribution", "none") != "none":
         fail([f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)"])
     return drawn
+
+
+def split_arguments(args: Sequence[str], settings: Sequence[str]) -> tuple[dict[str, Any], str, str, list[str]]:
+    """Hydra-style ``key=value`` arguments of a command that composes its own configuration (``sim-analyse``).
+
+    Returns the command's settings (values read as YAML), the scenario, the policy and the
+    model overrides; exits with one line per argument that is not ``key=value``.
+    """
+    import yaml
+
+    raw: dict[str, Any] = {}
+    scenario, policy, overrides, problems = "baseline", "none", [], []
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if not sep or not key:
+            problems.append(f"{arg!r} is not key=value (e.g. replications=100 or decisions.memory=0.2)")
+        elif key == "scenario":
+            scenario = value
+        elif key == "policy":
+            policy = value
+        elif key in settings:
+            raw[key] = yaml.safe_load(value) if value else None
+        else:
+            overrides.append(arg)
+    if problems:
+        fail(problems)
+    return raw, scenario, policy, overrides
+
+
+def compose_model(scenario: str, policy: str, overrides: Sequence[str]) -> ModelConfig:
+    """The checked model configuration of a scenario, a policy and overrides; exits with one line per problem."""
+    from sim.config.scenarios import compose_run
+
+    check_quoting(overrides)
+    try:
+        return model_sections(compose_run(scenario, policy, overrides))
+    except ConfigError as err:
+        fail(err.problems)
+    except Exception as err:  # Hydra's composition errors (a misspelt key): one line
+        fail([str(err).strip().splitlines()[0]])
+
+
+def settings_help(command: str, what: str, settings: type) -> str:
+    """A command's ``--help``: what it does, then every setting with its default, range and meaning (from the declarations)."""
+    from dataclasses import MISSING, fields
+
+    from sim.config.checks import allowed as allowed_range
+
+    lines = [f"usage: {command} [scenario=NAME] [policy=NAME] [SETTING=VALUE ...] [PARAMETER=VALUE ...]", "", what, "", "settings:"]
+    for f in fields(settings):
+        spec = f.metadata["spec"]
+        default = f.default if f.default is not MISSING else None
+        if spec.unit in ("flag", "path"):
+            allowed = "true or false" if spec.unit == "flag" else "a path"
+        else:
+            allowed = f"{'whole number in ' if spec.integer else ''}{allowed_range(spec)}"
+        lines.append(f"  {f.name}={default}  ({allowed}): {spec.doc}")
+    lines += ["", "Any model parameter may be set as in sim-run (e.g. decisions.memory=0.2); a parameter set so is not analysed."]
+    return "\n".join(lines)

@@ -167,14 +167,41 @@ def draw(items: Collection[Assumption], seed: int, draws: np.ndarray) -> dict[st
     assumptions or draws leaves every other value unchanged. Integer parameters are rounded.
     """
     draws = np.asarray(draws, np.int64)
+    items = list(items)
+    if not items:
+        return {}
+    u = np.column_stack([rng.uniform(seed, draws, rng.SETUP_MONTH, 1, f"prior.{a.path}")[:, 0] for a in items])
+    return at_quantiles(items, u)
+
+
+def at_quantiles(items: Collection[Assumption], u: np.ndarray) -> dict[str, np.ndarray]:
+    """Values of ``items`` at quantiles ``u`` ``(N, len(items))`` of their plausible ranges, ``{path: (N,) array}``.
+
+    The inverse CDF of each prior (integers rounded, values kept inside the parameter's
+    range): how :func:`draw` turns uniforms into values, and how a design on the unit cube
+    (a Latin hypercube, Morris trajectories, Sobol sequences) becomes parameter values.
+    """
+    u = np.asarray(u, float)
     out = {}
-    for a in items:
-        u = rng.uniform(seed, draws, rng.SETUP_MONTH, 1, f"prior.{a.path}")[:, 0]
-        x = sample(a.prior, u, a.spec)
+    for j, a in enumerate(items):
+        x = sample(a.prior, np.clip(u[:, j], 0.0, 1.0), a.spec)
         if a.spec.integer:
             x = np.round(x)
         out[a.path] = np.clip(x, a.spec.lo, a.spec.hi)
     return out
+
+
+def acting(cfg: ModelConfig, items: Collection[Assumption]) -> tuple[Assumption, ...]:
+    """``items`` without the parameters of levers and mechanisms ``cfg`` switches off, which cannot change a run."""
+    out = []
+    for a in items:
+        parts = a.path.split(".")
+        if parts[0] == "levers" and not cfg.levers[parts[1]].enabled:
+            continue
+        if parts[0] == "mechanisms" and not cfg.mechanisms[parts[1]].enabled:
+            continue
+        out.append(a)
+    return tuple(out)
 
 
 def shared_out(cfg: ModelConfig, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

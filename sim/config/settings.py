@@ -153,3 +153,34 @@ def compare_settings(raw: Mapping[str, Any]) -> CompareSettings:
     settings = _settings(CompareSettings, raw)
     settings.policies = list(settings.policies)
     return settings
+
+
+# --- sim-analyse (issue 15) --------------------------------------------------------------------------
+
+
+@dataclass
+class SensitivitySettings:
+    """Settings of ``sim-analyse sensitivity``: Morris screening of every free assumption, then Sobol indices of the top ones."""
+
+    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the designs and of the simulations", integer=True)
+    replications: Any = _setting(200, 10, 1_000_000, "replications", "replications per design point (the same ones at every point)", integer=True)
+    trajectories: Any = _setting(10, 2, 1000, "trajectories", "Morris trajectories (each of factors + 1 design points)", integer=True)
+    top: Any = _setting(8, 2, 64, "factors", "factors given Sobol indices: the most influential in the Morris screening", integer=True)
+    sobol_n: Any = _setting(64, 8, 65_536, "points", "Saltelli base sample, a power of two (sobol_n x (top + 2) design points)", integer=True)
+    noise_points: Any = _setting(20, 2, 10_000, "points", "design points run again on independent random numbers to measure Monte Carlo noise", integer=True)
+    block_size: Any = _setting(10_000, 100, 1_000_000, "replications", "replications simulated at once (many design points per batch)", integer=True)
+    workers: Any = _setting(None, 1, MAX_WORKERS, "threads", "threads (default: every core this process may use)", integer=True)
+    out: Any = field(
+        default=None,
+        metadata={"spec": Spec("path", None, None, "results folder (default: outputs/sensitivity/DATE_TIME)", value=SETTING)},
+    )
+    figures: Any = flag(True, "draw morris.png and sobol.png", value=SETTING)
+
+
+def sensitivity_settings(raw: Mapping[str, Any]) -> SensitivitySettings:
+    """Checked ``sim-analyse sensitivity`` settings; raises :class:`~sim.config.checks.ConfigError` listing every problem (sobol_n: a power of two)."""
+    settings = _settings(SensitivitySettings, raw)
+    n = settings.sobol_n
+    if n & (n - 1):
+        raise ConfigError([f"sobol_n = {n} must be a power of two (e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})"])
+    return settings

@@ -15,7 +15,8 @@ Three modes (the setting ``uncertainty``; its default is decided once, in
 Draw ``d`` is a pure function of ``(seed, d)``, so replication ``r`` has the same parameters
 alone, in any batch, block or worker, and in the Mesa model. Only *free* assumptions are drawn
 (:func:`sim.config.assumptions.free`): a value the scenario or policy sets, and a value the
-user fixed (an override, a swept value: ``fixed``), wins over a drawn one.
+user fixed (an override, a swept value: ``fixed``), wins over a drawn one; the parameters of
+levers and mechanisms the configuration switches off are left alone (they cannot change a run).
 """
 
 from __future__ import annotations
@@ -131,8 +132,8 @@ class Uncertainty:
         return np.asarray(reps, np.int64) // self.replications_per_draw
 
     def free(self, cfg: ModelConfig) -> tuple[catalogue.Assumption, ...]:
-        """The assumptions drawn for ``cfg``: those it leaves at their default and the user did not fix."""
-        return catalogue.free(cfg, self.fixed)
+        """The assumptions drawn for ``cfg``: those it leaves at their default and the user did not fix, of levers and mechanisms it uses."""
+        return catalogue.acting(cfg, catalogue.free(cfg, self.fixed))
 
     def values(self, cfg: ModelConfig, seed: int, draws: np.ndarray) -> dict[str, np.ndarray]:
         """The drawn value of each free assumption at draws ``draws``: ``{path: (D,) array}``.

@@ -52,7 +52,8 @@ def test_replication_r_takes_draw_r_over_m_and_a_draw_depends_only_on_seed_and_i
     assert u.draw_of(np.array([0, 9, 10, 25])).tolist() == [0, 0, 1, 2]
     whole = u.values(baseline, 4, np.arange(12))
     part = u.values(baseline, 4, np.array([11, 3]))
-    assert whole.keys() == part.keys() and len(whole) == len(A.free(baseline))
+    assert whole.keys() == part.keys() and len(whole) == len(A.acting(baseline, A.free(baseline)))
+    assert not any(path.startswith("levers.") for path in whole), "no lever is on in the baseline"
     for path, column in part.items():
         assert np.array_equal(column, whole[path][[11, 3]])
     other = u.values(baseline, 5, np.arange(12))

@@ -1,0 +1,69 @@
+"""Sensitivity analysis: outputs read per design point, design points on common random numbers in batches, and a small Morris/Sobol run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("SALib", reason="the [analysis] extra (SALib) is not installed")
+
+from sim.analysis.sensitivity import OUTPUTS, analyse, outputs_of, render, run_points  # noqa: E402
+from sim.config import assumptions as A  # noqa: E402
+from sim.config.scenarios import load  # noqa: E402
+from sim.frontends.table import Table  # noqa: E402
+
+
+def test_outputs_are_read_per_point_from_the_replications():
+    table = Table(
+        {
+            "point": np.array([0, 0, 0, 1, 1]),
+            "outcome": np.array([1, 0, 2, 1, 1]),
+            "end_month": np.array([30, 60, 10, 20, 40]),
+            "launch_month": np.array([10, 0, -1, 5, 10]),
+            "realised_savings": np.array([1.0, 3.0, 0.0, 2.0, 2.0]),
+            "business_case": np.array([2.0, 4.0, 0.0, 4.0, 4.0]),
+        },
+        {"outcome": ("sustained", "collapsed", "shelved")},
+    )
+    out = outputs_of(table, 2, 60)
+    assert out["collapse"] == pytest.approx([1 / 3, 1.0])
+    assert out["months_to_collapse"] == pytest.approx([(20 + 60) / 2, (15 + 30) / 2])
+    assert out["realised_over_plan"] == pytest.approx([4 / 6, 0.5])
+    assert out["collapse_se"][0] == pytest.approx(np.sqrt(1 / 3 * 2 / 3 / 3))
+
+
+def test_design_points_share_random_numbers_and_batches_do_not_change_them():
+    cfg = load("baseline", overrides=["partnership.horizon_months=48"])
+    item = A.by_path()["partnership.delivery"]
+    points = A.points(cfg, A.at_quantiles([item], np.array([[0.1], [0.9], [0.1]])))
+    one_batch = run_points(points, 60, 3, block_size=10_000)
+    small_batches = run_points(points, 60, 3, block_size=60)
+    for name in OUTPUTS:
+        assert np.array_equal(one_batch[name], small_batches[name], equal_nan=True)
+    assert one_batch["collapse"][0] == one_batch["collapse"][2]
+    assert one_batch["realised_over_plan"][1] > one_batch["realised_over_plan"][0]
+    again = run_points(points[:1], 60, 3, first_rep=60)
+    assert again["realised_over_plan"][0] != one_batch["realised_over_plan"][0]
+
+
+@pytest.fixture(scope="module")
+def small():
+    cfg = load("baseline", overrides=["partnership.horizon_months=60"])
+    return analyse(cfg, fixed=["decisions.memory"], replications=30, trajectories=2, top=3, sobol_n=8, noise_points=4, seed=1, workers=2)
+
+
+def test_a_small_analysis_screens_every_free_assumption_and_reports_the_noise(small):
+    assert "decisions.memory" not in small.factors and "decisions.noise" in small.factors
+    assert not any(f.startswith("levers.") for f in small.factors), "no lever is on in the baseline"
+    assert set(small.morris["output"]) == set(OUTPUTS) and len(small.morris) == 3 * len(small.factors)
+    assert len(small.top) == 3 and set(small.sobol["factor"]) == set(small.top)
+    assert (small.noise["noise_sd"] >= 0).all() and small.noise["noise_sd"].max() > 0 and (small.noise["points_rerun"] == 4).all()
+    assert (small.morris["mu_star_noise"] >= 0).all()
+    stages = small.points["stage"].value_counts()
+    assert stages["morris"] == 2 * (len(small.factors) + 1) and stages["sobol"] == 8 * 5 and stages["noise"] == 4
+    assert "Sobol: factor" in render(small)
+
+
+def test_the_business_case_delivery_leads_realised_savings_over_plan(small):
+    m = small.morris[small.morris["output"] == "realised_over_plan"].sort_values("mu_star", ascending=False)
+    assert m["factor"].iloc[0] == "partnership.delivery"
