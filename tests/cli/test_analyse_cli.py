@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +66,7 @@ def test_bad_arguments_exit_2_naming_the_problem(tmp_path, args, words):
     assert not (tmp_path / "outputs").exists() and not (tmp_path / "points.csv").exists()
 
 
+@pytest.mark.skipif(importlib.util.find_spec("SALib") is None and not os.environ.get("CI"), reason="the [analysis] extra (SALib) is not installed")
 def test_sensitivity_writes_morris_and_sobol_tables_with_the_noise_beside_them(tmp_path):
     out = tmp_path / "sens"
     done = run("sensitivity", "replications=20", "trajectories=2", "top=3", "sobol_n=8", "noise_points=4", "figures=true", f"out={out}", "seed=4")
