@@ -42,9 +42,11 @@ def _column(values: Sequence[Any], spec: Spec, point_of_rep: np.ndarray, u: np.n
     """One parameter per replication from its value at each point: fixed values by index, each distinct distribution drawn once over its rows."""
     column = np.array([np.nan if is_dist(v) else _code(v, spec) for v in values])[point_of_rep]
     nodes: dict[str, tuple[Any, list[int]]] = {}
+    keys: dict[int, str] = {}
     for p, value in enumerate(values):
         if is_dist(value):
-            nodes.setdefault(json.dumps(value, sort_keys=True, default=str), (value, []))[1].append(p)
+            key = keys.get(id(value)) or keys.setdefault(id(value), json.dumps(value, sort_keys=True, default=str))
+            nodes.setdefault(key, (value, []))[1].append(p)
     for node, points in nodes.values():
         rows = point_of_rep == points[0] if len(points) == 1 else np.isin(point_of_rep, points)
         column[rows] = sample(node, u[rows], spec)
@@ -97,7 +99,12 @@ def _levers(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, 
 
 
 def build(
-    points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarray, point_of_rep: np.ndarray | None = None, plan: Layout | None = None
+    points: ModelConfig | Sequence[ModelConfig],
+    seed: int,
+    reps: np.ndarray,
+    point_of_rep: np.ndarray | None = None,
+    plan: Layout | None = None,
+    trusted: bool = False,
 ) -> ParamArrays:
     """Parameter arrays for replications ``reps``.
 
@@ -113,9 +120,12 @@ def build(
         Index into ``points`` for each replication (all 0 for a single configuration).
     plan
         The layout of the registry to build for (default: the current registry).
+    trusted
+        The points were checked when they were made (by :func:`sim.config.assumptions.with_values`,
+        as parameter draws and design points are) and are not checked again.
     """
     points = [points] if isinstance(points, ModelConfig) else list(points)
-    points = [checked(cfg) for cfg in points]
+    points = points if trusted else [checked(cfg) for cfg in points]
     plan = plan or layout()
     reps = np.asarray(reps, np.int64)
     point_of_rep = np.zeros(len(reps), np.int64) if point_of_rep is None else np.asarray(point_of_rep, np.int64)

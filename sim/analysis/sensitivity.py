@@ -109,11 +109,13 @@ def run_points(
     block_size: int = 10_000,
     workers: int = 1,
     on_batch: Callable[[int], None] | None = None,
+    trusted: bool = False,
 ) -> dict[str, np.ndarray]:
     """Run every design point on replications ``first_rep .. first_rep + R - 1`` (common random numbers), many points per batch.
 
     Returns :func:`outputs_of` over all points, in order. ``on_batch`` is called with the
-    number of points done after each batch.
+    number of points done after each batch; ``trusted``: the points were checked when made
+    (:func:`sim.config.assumptions.points` makes them so).
     """
     per_batch = max(1, block_size // replications)
     horizon = int(points[0].partnership.horizon_months)
@@ -122,7 +124,7 @@ def run_points(
         chunk = list(points[start : start + per_batch])
         reps = np.tile(np.arange(first_rep, first_rep + replications, dtype=np.int64), len(chunk))
         point_of_rep = np.repeat(np.arange(len(chunk), dtype=np.int64), replications)
-        table = simulate(chunk, reps, seed, point_of_rep=point_of_rep, workers=workers)
+        table = simulate(chunk, reps, seed, point_of_rep=point_of_rep, workers=workers, trusted=trusted)
         parts.append(outputs_of(table, len(chunk), horizon))
         if on_batch is not None:
             on_batch(start + len(chunk))
@@ -239,6 +241,7 @@ def analyse(
             block_size=block_size,
             workers=workers,
             on_batch=None if progress is None else (lambda k: progress(stage, k, len(points))),
+            trusted=True,
         )
         seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
         return done

@@ -14,17 +14,19 @@ Paths are written as in a config: ``decisions.memory``, ``mechanisms.case01.succ
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 
+from sim.config.checks import ConfigError
 from sim.config.distributions import sample
-from sim.config.model import ModelConfig, default_lever, model_config
+from sim.config.model import ModelConfig, across, check_value, default_lever
 from sim.core import levers as lever_table
 from sim.core import rng
-from sim.core.declare import Spec, default_of
+from sim.core.declare import Spec, default_of, spec_of
 from sim.core.mechanisms import mechanisms
 from sim.core.params import DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
@@ -144,20 +146,43 @@ def free(cfg: ModelConfig, fixed: Collection[str] = ()) -> tuple[Assumption, ...
 def with_values(cfg: ModelConfig, values: Mapping[str, Any]) -> ModelConfig:
     """A checked copy of ``cfg`` with the parameters at ``values`` (by path) set.
 
+    Only the values set are checked (with the checks between parameters), so a copy costs
+    far less than building a configuration from plain data: ``cfg`` must be checked already.
+
     Raises
     ------
     ConfigError
         Listing every value outside its parameter's range (or a path that is not a parameter).
     """
-    raw = cfg.to_dict()
+    out = replace(
+        cfg,
+        councils=[copy.copy(c) for c in cfg.councils],
+        partnership=copy.copy(cfg.partnership),
+        dynamics=copy.copy(cfg.dynamics),
+        decisions=copy.copy(cfg.decisions),
+        exogenous=copy.copy(cfg.exogenous),
+        mechanisms={name: copy.copy(m) for name, m in cfg.mechanisms.items()},
+        levers={name: copy.copy(lever) for name, lever in cfg.levers.items()},
+    )
+    problems = []
     for path, new in values.items():
-        _owner(cfg, path)
-        node = raw
-        *head, last = path.split(".")
-        for part in head:
-            node = node[part]
-        node[last] = new.item() if isinstance(new, np.generic) else new
-    return model_config(raw)
+        owner, name = _owner(out, path)
+        try:
+            spec = spec_of(type(owner), name)
+        except KeyError:
+            problems.append(f"{path} is not a parameter")
+            continue
+        new = new.item() if isinstance(new, np.generic) else new
+        if spec.integer and isinstance(new, float) and new.is_integer():
+            new = int(new)
+        found = check_value(path, new, spec)
+        problems += found
+        if not found:
+            setattr(owner, name, new)
+    problems += across(out)
+    if problems:
+        raise ConfigError(problems)
+    return out
 
 
 def draw(items: Collection[Assumption], seed: int, draws: np.ndarray) -> dict[str, np.ndarray]:

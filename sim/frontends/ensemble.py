@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from sim import population
-from sim.config.model import ModelConfig
+from sim.config.model import ModelConfig, checked
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, available_cores
 from sim.config.uncertainty import Uncertainty
 from sim.config.uncertainty import uncertainty as make_uncertainty
@@ -36,6 +36,7 @@ def simulate(
     workers: int = 1,
     finished: Callable[[State], None] | None = None,
     uncertainty: Uncertainty | None = None,
+    trusted: bool = False,
 ) -> Table:
     """Replication table of replications ``reps``.
 
@@ -45,6 +46,7 @@ def simulate(
     :func:`sim.population.build`); the table then has a ``point`` column. With
     ``uncertainty`` (one configuration), replication ``r`` runs parameter draw ``r // M`` of
     it, every draw of the block in one batch; the table then has a ``draw`` column.
+    ``trusted``: the points were checked when made (see :func:`sim.population.build`).
     """
     plan = layout()
     ensure_compiled(plan)
@@ -52,8 +54,9 @@ def simulate(
     if uncertainty is not None:
         if point_of_rep is not None or not isinstance(points, ModelConfig):
             raise ValueError("parameter draws are made from one configuration: give one ModelConfig and no point_of_rep")
-        points, point_of_rep, draw = uncertainty.batch(points, seed, reps)
-    P = population.build(points, seed, reps, point_of_rep, plan)
+        points, point_of_rep, draw = uncertainty.batch(checked(points), seed, reps)
+        trusted = True
+    P = population.build(points, seed, reps, point_of_rep, plan, trusted)
     state = kernel.run(P, reps, seed, log, observe, workers, plan)
     if finished is not None:
         finished(state)
