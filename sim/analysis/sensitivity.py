@@ -166,8 +166,21 @@ def _problem(names: Sequence[str]) -> dict[str, Any]:
     return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
 
 
-def _configs(cfg: ModelConfig, items: Sequence[catalogue.Assumption], u: np.ndarray) -> list[ModelConfig]:
-    return catalogue.points(cfg, catalogue.at_quantiles(items, u))
+def _configs(cfg: ModelConfig, items: Sequence[catalogue.Assumption], u: np.ndarray, free: Sequence[str]) -> list[ModelConfig]:
+    """Design points on the unit cube as configurations.
+
+    A factor in a group of weights that share out a whole (:data:`sim.config.assumptions.SHARES`)
+    is set with the free members of its group not in the design rescaled alongside it (they
+    enter at their stated values), so that it varies even when it is the only member of its
+    group in the design; members set by the scenario or the user keep their values.
+    """
+    values = catalogue.at_quantiles(items, u)
+    for group in catalogue.SHARES:
+        if any(path in values for path in group):
+            for path in group:
+                if path in free:
+                    values.setdefault(path, np.full(len(u), float(catalogue.value(cfg, path))))
+    return catalogue.points(cfg, values)
 
 
 def _noise(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[str, float]:
@@ -249,7 +262,7 @@ def analyse(
     started = time.perf_counter()
     problem = _problem(names)
     x_morris = morris_sample.sample(problem, trajectories, num_levels=LEVELS, seed=seed)
-    configs = _configs(cfg, items, x_morris)
+    configs = _configs(cfg, items, x_morris, names)
     seconds["morris points"] = time.perf_counter() - started
     y_morris = run("morris", configs)
     delta = LEVELS / (2.0 * (LEVELS - 1))
@@ -279,7 +292,7 @@ def analyse(
     started = time.perf_counter()
     sub = _problem(chosen)
     x_sobol = sobol_sample.sample(sub, sobol_n, calc_second_order=False, seed=seed)
-    sobol_configs = _configs(cfg, chosen_items, x_sobol)
+    sobol_configs = _configs(cfg, chosen_items, x_sobol, names)
     seconds["sobol points"] = time.perf_counter() - started
     y_sobol = run("sobol", sobol_configs)
 
@@ -398,7 +411,7 @@ def sobol_figure(sobol: Any) -> Any:
         ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], color="#E69F00", label="total ST")
         share = float(s["noise_share"].iloc[0]) if len(s) else np.nan
         if np.isfinite(share):
-            ax.axvline(share, color="#D55E00", linestyle="--", label=f"noise share {share:.0%}")
+            ax.axvline(share, color="#D55E00", linestyle="--", label=f"noise share {share:.1%}")
         ax.set_yticks(y, [f.split(".", 1)[1] if "." in f else f for f in s["factor"]], fontsize=11)
         ax.set_xlabel("share of the output's variance", fontsize=11)
         ax.set_title(textwrap.fill(meaning, 40), fontsize=12)

@@ -73,3 +73,16 @@ def test_a_small_analysis_screens_every_free_assumption_and_reports_the_noise(sm
 def test_the_business_case_delivery_leads_realised_savings_over_plan(small):
     m = small.morris[small.morris["output"] == "realised_over_plan"].sort_values("mu_star", ascending=False)
     assert m["factor"].iloc[0] == "partnership.delivery"
+
+
+def test_a_weight_alone_in_a_design_still_varies_and_a_fixed_weight_keeps_its_value():
+    from sim.analysis.sensitivity import _configs
+
+    cfg = load("baseline", overrides=["decisions.weight_fit=0.25"])
+    free = [a.path for a in A.free(cfg, ["decisions.weight_fit"])]
+    item = A.by_path()["decisions.weight_savings"]
+    points = _configs(cfg, [item], np.array([[0.0], [1.0]]), free)
+    low, high = (p.decisions for p in points)
+    assert low.weight_savings < high.weight_savings
+    assert low.weight_fit == high.weight_fit == 0.25
+    assert low.weight_service > high.weight_service
