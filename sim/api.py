@@ -15,7 +15,7 @@ from sim.analysis.comparison import MEASURES, run_comparison
 from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Tally
 from sim.config.model import ModelConfig
-from sim.config.scenarios import load
+from sim.config.scenarios import load, with_policy
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, available_cores
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.frontends.ensemble import check_run
@@ -66,7 +66,7 @@ def run(
 
 
 def compare(
-    scenario: str,
+    scenario: str | ModelConfig,
     policies: Sequence[str],
     replications: int = 4000,
     seed: int = 0,
@@ -76,22 +76,32 @@ def compare(
     *,
     uncertainty: str | None = None,
     replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
+    fixed: Collection[str] = (),
     posterior: str | Path | None = None,
 ) -> Any:
     """Run every policy of ``policies`` on the same replications and seed; compare each with the first (a pandas DataFrame).
 
+    ``scenario`` is a scenario's name (with ``overrides`` in ``key=value`` form) or a
+    configuration made in Python, such as :func:`sim.partnership`'s, to which each policy's lever
+    settings are applied.
+
     With ``uncertainty="prior"`` (or ``"posterior"``) every policy runs the same parameter
-    draws (the parameters named in ``overrides`` are never drawn): the frame gains each
-    figure's total interval and each lever's effect across draws, and ``frame.attrs["ranking"]``
-    says how often the ranking of the levers changes (see
+    draws (the parameters named in ``overrides`` or ``fixed`` are never drawn): the frame gains
+    each figure's total interval and each lever's effect across draws, and
+    ``frame.attrs["ranking"]`` says how often the ranking of the levers changes (see
     :meth:`sim.analysis.comparison.PairedTally.ranking`).
     """
     if len(policies) < 2:
         raise ValueError(f"policies = {list(policies)!r} must name at least two policies, the first being the reference")
+    if isinstance(scenario, ModelConfig) and overrides:
+        raise ValueError("overrides apply to a scenario named by its name; set values on a configuration made in Python directly")
     check_run(replications, seed, 10_000, 0, workers)
-    fixed = sorted({line.partition("=")[0].lstrip("+~") for line in overrides if not line.partition("=")[0].startswith("councils")})
+    fixed = sorted({*fixed, *(line.partition("=")[0].lstrip("+~") for line in overrides if not line.partition("=")[0].startswith("councils"))})
     drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
-    configs = {policy: load(scenario, policy, overrides, config_dir) for policy in policies}
+    if isinstance(scenario, ModelConfig):
+        configs = {policy: with_policy(scenario, policy, config_dir) for policy in policies}
+    else:
+        configs = {policy: load(scenario, policy, overrides, config_dir) for policy in policies}
     tally = run_comparison(configs, seed, replications, workers=available_cores() if workers is None else workers, uncertainty=drawn)
     frame = tally.frame()
     frame.attrs["uncertainty"] = "none" if drawn is None else drawn.mode

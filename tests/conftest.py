@@ -113,6 +113,7 @@ MECHANISMS: dict[str, dict[str, Any]] = {
         "erosion_months": 12,
         "advocacy": 0.5,
         "effectiveness": 0.3,
+        "reach": 0.5,
         "resilience": 0.8,
         "continuity_trust_kept": 0.5,
         "continuity_succession": 2.0,

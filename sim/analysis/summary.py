@@ -349,6 +349,21 @@ def _curve(curve: SurvivalCurve) -> dict[str, list[float]]:
 
 LABEL = 32
 FIGURES = 30
+#: Other words the summaries use, a line each (printed after :data:`DEFINITIONS`).
+TERMS = {
+    "failure": "shelved, collapsed or underperforming",
+    "cause": "what most lowered the value the councils saw (the mechanism that took most)",
+    "trigger": "the event that opened the decision that ended it (a budget, an election, a partner leaving...)",
+    "interval": "the range the true share is in, given the replications run, 95 times out of 100",
+}
+#: How each figure's interval is computed (printed with ``detail=true``).
+METHODS = (
+    "Shares (outcomes, causes, triggers, a council leaving): Wilson score intervals.",
+    "Collapse within 2, 5 and 10 years and the median: Kaplan-Meier with a pointwise Greenwood band on the log-log scale "
+    "(exact binomial bound where that is undefined); shelved proposals stay at risk to the horizon, censored there.",
+    "Money: normal-approximation intervals of the mean; realised over business case: ratio of means with the delta method.",
+    "Every interval is Monte Carlo only (simulation noise), unless an uncertainty mode adds the uncertainty of the assumptions.",
+)
 
 
 def _row(label: str, d: dict[str, Any] | None = None, count: int | None = None, width: int = LABEL) -> str:
@@ -357,8 +372,9 @@ def _row(label: str, d: dict[str, Any] | None = None, count: int | None = None, 
     return f"  {label:<{width}}{figures:<{FIGURES}}{'' if count is None else count:>6}".rstrip()
 
 
-def _heading(title: str, interval: str, counted: bool = True, width: int = LABEL) -> str:
-    return f"{title:<{width + 2}}{interval:<{FIGURES}}{'count' if counted else '':>6}".rstrip()
+def _columns(interval: str, counted: bool = True, width: int = LABEL) -> str:
+    """The column headings under a table's title."""
+    return f"  {'':<{width}}{interval:<{FIGURES}}{'count' if counted else '':>6}".rstrip()
 
 
 def case_label(case: str) -> str:
@@ -373,21 +389,69 @@ def _money(d: dict[str, float]) -> str:
 
 
 def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` cut to ``width`` characters, keeping a closing ``(case 03)`` or other source in brackets whole."""
+    if len(text) <= width:
+        return text
+    head, sep, source = text.rpartition(" (")
+    if sep and text.endswith(")") and len(source) + 3 < width // 2:
+        return head[: width - len(source) - 3] + "…" + sep + source
+    return text[: width - 1] + "…"
 
 
-def render(summary: dict[str, Any], top: int = 5) -> str:
-    """The summary as plain text for a terminal: outcomes defined, shares with intervals, timing, causes and triggers, money."""
+def what_was_run(run: dict[str, Any]) -> str:
+    """One line saying what was run: scenario, policy or policies, replications, seed and uncertainty mode.
+
+    ``run`` is the ``run`` section of ``summary.json`` (``scenario``, ``policy`` or
+    ``policies``, ``replications``, ``seed``; ``uncertainty`` when the run had a mode, else ``none``).
+    """
+    policy = f"policy {run['policy']}" if "policy" in run else f"policies {', '.join(run['policies'])} (compared with {run['policies'][0]})"
+    mode = run.get("uncertainty") or "none"
+    noise = " (intervals show simulation noise only, not doubt about the assumed values)" if mode == "none" else ""
+    each = " per policy" if "policies" in run else ""
+    count = f"{run['replications']:,} simulated partnerships{each}, seed {run['seed']}"
+    return f"What was run: scenario {run['scenario']}, {policy}; {count}; uncertainty: {mode}{noise}"
+
+
+def words(definitions: dict[str, str] | None = None) -> list[str]:
+    """The outcome words and the other terms, defined in a line each."""
+    return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in {**(definitions or DEFINITIONS), **TERMS}.items()]
+
+
+def plain_lines(summary: dict[str, Any]) -> list[str]:
+    """A few sentences built from the summary's numbers: how many collapsed, were shelved or fell short, and the leading cause and trigger."""
+    o = summary["outcomes"]
+    years = summary["horizon_months"] / 12
+    lines = [
+        f"Of {summary['replications']:,} proposed partnerships, {o['shelved']['value']:.0%} were shelved before launch and "
+        f"{o['collapsed']['value']:.0%} launched and then collapsed within {years:g} years "
+        f"(95% interval {o['collapsed']['low']:.1%} to {o['collapsed']['high']:.1%}); "
+        f"{o['underperforming']['value']:.0%} were still going but underperforming, and {o['sustained']['value']:.0%} sustained."
+    ]
+    for key, what, verb in (("causes_of_collapse", "collapses", "cause"), ("triggers_of_collapse", "collapses", "trigger")):
+        items = summary.get(key) or []
+        if items:
+            first = items[0]
+            lines.append(f"The most common {verb} of the {what}: {first['title']} ({first['value']:.0%} of them).")
+    return lines
+
+
+def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
+    """The summary as plain text for a terminal.
+
+    First the plain-language sentences and the words defined, then outcomes, timing, causes
+    and triggers (each table saying whether it counts collapses or all failures) and money.
+    With ``detail`` also every cause and trigger (not only the ``top``), the triggers of all
+    failures, and how each interval is computed.
+    """
     level = f"{summary['confidence']:.0%}"
     horizon = summary["horizon_months"]
-    lines = ["What the outcomes mean:"]
-    lines += [f"  {name:<16}{meaning}" for name, meaning in summary.get("definitions", DEFINITIONS).items()]
-    lines.append(_heading(f"Outcome of {summary['replications']:,} partnerships", f"share  {level} interval"))
+    lines = [*plain_lines(summary), *words(summary.get("definitions"))]
+    lines += [f"Outcome of all {summary['replications']:,} partnerships", _columns(f"share  {level} interval")]
     lines += [_row(outcome, d, d["count"]) for outcome, d in summary["outcomes"].items()]
     left = summary.get("council_left")
     if left and left["launched"]:
         lines.append(_row("a council left (of launched)", left, left["count"]))
-    lines.append(_heading("Collapse within", f"prob.  {level} interval", counted=False))
+    lines += ["Collapse within (all partnerships; counts collapses only)", _columns(f"prob.  {level} interval", counted=False)]
     lines += [_row(label, d) for label, d in summary["collapse_within"].items()]
     m = summary["median_months_to_collapse"]
     if m["value"] is None:
@@ -397,13 +461,17 @@ def render(summary: dict[str, Any], top: int = 5) -> str:
     collapses = summary["outcomes"]["collapsed"]["count"]
     wide = 64
     failures = sum(summary["outcomes"][o]["count"] for o in FAILURES)
-    for key, heading in (
-        ("causes_of_collapse", f"Cause of the {collapses:,} collapses (what most lowered the value councils saw)"),
-        ("triggers_of_collapse", f"Trigger of the {collapses:,} collapses (what opened the decision that ended them)"),
-        ("causes_of_failure", f"Cause of all {failures:,} failures (shelved, collapsed or underperforming)"),
-    ):
-        lines.append(_heading(heading, f"share  {level} interval", width=wide))
-        lines += [_row(_short(item["title"], wide - 1), item, item["count"], width=wide) for item in summary.get(key, [])[:top]]
+    tables = [
+        ("causes_of_collapse", f"Cause of the {collapses:,} collapses (counts collapses only)"),
+        ("triggers_of_collapse", f"Trigger of the {collapses:,} collapses (counts collapses only)"),
+        ("causes_of_failure", f"Cause of all {failures:,} failures (counts shelved, collapsed and underperforming)"),
+    ]
+    if detail:
+        tables.append(("triggers_of_failure", f"Trigger of all {failures:,} failures (counts shelved, collapsed and underperforming)"))
+    for key, heading in tables:
+        lines += [heading, _columns(f"share  {level} interval", width=wide)]
+        shown = summary.get(key, []) if detail else summary.get(key, [])[:top]
+        lines += [_row(_short(item["title"], wide - 1), item, item["count"], width=wide) for item in shown]
     lines.append(f"Money per partnership over {horizon} months (GBP m, mean and {level} interval)")
     money = {**MONEY, "realised_over_business_case": "realised / business case"}
     lines += [f"  {label:<{LABEL}}{_money(summary['savings'][name])}" for name, label in money.items() if name in summary["savings"]]
@@ -414,6 +482,8 @@ def render(summary: dict[str, Any], top: int = 5) -> str:
             f"Realised savings over the business case, launched partnerships: median {q['q50']:.2f} (10% below {q['q10']:.2f}, 10% above {q['q90']:.2f});"
             f" below half the plan: {dist['share_below']['0.50']:.0%}"
         )
+    if detail:
+        lines += ["How the intervals are computed:", *(f"  {line}" for line in METHODS)]
     return "\n".join(lines)
 
 

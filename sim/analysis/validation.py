@@ -158,6 +158,16 @@ class CaseEvidence:
         return self.leading_cause == self.case.cause
 
     @property
+    def necessary_leader(self) -> str:
+        """The mechanism (or outside process) necessary for most of the case's failures."""
+        return next(iter(self.necessary), "none")
+
+    @property
+    def own_necessary_leads(self) -> bool:
+        """The case's own mechanism is necessary for more of its failures than any other mechanism or process."""
+        return self.necessary_leader == self.case.mechanism
+
+    @property
     def matching(self) -> str:
         """The matching lever that lowers failure most."""
         return min(self.case.levers, key=lambda name: self.lever_effects[name].value)
@@ -189,12 +199,10 @@ def plausible_ends(section: str, name: str) -> tuple[float, float]:
 
 def necessary_shares(config: ModelConfig, run: Run, outcomes: Sequence[str], seed: int, workers: int) -> dict[str, float]:
     """For the failures ending in ``outcomes``: the share each mechanism and outside process was necessary for (counterfactual reruns)."""
-    attribution = Attribution(config, seed, workers)
+    attribution = Attribution(config, seed, workers, outcomes=tuple(OUTCOMES.index(o) for o in outcomes))
     attribution.add(run.state)
     report = attribution.report()
-    if tuple(outcomes) == ("collapsed",):
-        return {row["switch"]: row["collapses"] / max(report["collapses"], 1) for row in report["necessary"]}
-    return {row["switch"]: row["failures"] / max(report["failures"], 1) for row in report["necessary"]}
+    return dict(sorted(((row["switch"], row["failures"] / max(report["failures"], 1)) for row in report["necessary"]), key=lambda x: -x[1]))
 
 
 def case_evidence(case: Case, run: Runner, seed: int, workers: int, robust: Runner | None) -> CaseEvidence:
@@ -288,14 +296,17 @@ def render(evidence: Evidence, figures: dict[str, str] | None = None) -> str:
         "for its own reason is a check of the code's faithfulness to its case, not independent validation; the UK record of",
         "break-ups (`docs/calibration.md`) is the independent pattern. The *leading cause* is the cause that had taken most of",
         "the value a council saw when the decision that ended the partnership was taken (or most of the savings, for",
-        "underperformance); *necessary* is counterfactual: the share of the case's failures that no longer happen when the",
-        "case's mechanism is switched off (same random numbers).",
+        "underperformance); *necessary* is counterfactual: the share of the case's failures that no longer happen when a",
+        "mechanism (or an outside process) is switched off, on the same random numbers. The two answer different questions:",
+        "the first says which cause was biggest when the end came, the second which causes the end could not have happened",
+        "without; a steady cause present in every partnership (an optimistic business case) can be the biggest without",
+        "being necessary. Both are shown; the case's line is met only when its own cause leads by the first.",
         "",
         "## Each case: outcomes, causes, triggers and its key learning",
         "",
-        "| case | failure share | own cause's share (leads?) | leading cause | own mechanism necessary for "
-        "| top triggers | matching lever: change in failure | best lever |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| case | failure share | own cause's share (leads?) | leading cause | own mechanism necessary for (leads?) "
+        "| most often necessary | top triggers | matching lever: change in failure | best lever |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     unmet = []
     for ce in evidence.cases:
@@ -304,11 +315,18 @@ def render(evidence: Evidence, figures: dict[str, str] | None = None) -> str:
         lever = ce.matching
         lines.append(
             f"| {ce.case.id} {ce.case.title} | {_share(ce.failure)} | {ce.own_share:.0%} ({'yes' if ce.own_leads else '**no**'}) | {_title(ce.leading_cause)} "
-            f"({ce.causes.get(ce.leading_cause, 0):.0%}) | {necessary:.0%} | {triggers_} | `{lever}` {_pct(ce.lever_effects[lever])} | `{ce.best_lever}` |"
+            f"({ce.causes.get(ce.leading_cause, 0):.0%}) | {necessary:.0%} ({'yes' if ce.own_necessary_leads else '**no**'}) "
+            f"| {_switch_title(ce.necessary_leader)} ({ce.necessary.get(ce.necessary_leader, 0):.0%}) "
+            f"| {triggers_} | `{lever}` {_pct(ce.lever_effects[lever])} | `{ce.best_lever}` |"
         )
         if not ce.own_leads:
             leading = f"{_title(ce.leading_cause)} {ce.causes.get(ce.leading_cause, 0):.0%}"
-            unmet.append(f"case {ce.case.id}: its own cause is not the leading cause of its failures ({ce.own_share:.0%} against {leading})")
+            counterfactual = (
+                "; by the counterfactual it does lead"
+                if ce.own_necessary_leads
+                else f"; nor by the counterfactual: {_switch_title(ce.necessary_leader)} was necessary for {ce.necessary.get(ce.necessary_leader, 0):.0%}"
+            )
+            unmet.append(f"case {ce.case.id}: its own cause is not the leading cause of its failures ({ce.own_share:.0%} against {leading}){counterfactual}")
         if not ce.lever_effects[lever].high < 0:
             unmet.append(
                 f"case {ce.case.id}: the matching lever `{lever}` does not lower failure with an interval excluding zero ({_pct(ce.lever_effects[lever])})"

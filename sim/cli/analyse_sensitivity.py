@@ -22,14 +22,9 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
-from sim.cli.common import compose_model, fail, progress_bar, settings_help, split_arguments, versions_line
+from sim.cli.common import compose_model, fail, help_text, progress_bar, split_arguments, versions_line
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
-
-WHAT = (
-    "Morris screening of every free assumption, then Sobol indices (with intervals) of the top ones,"
-    " on P(collapse), months to collapse and realised savings over plan."
-)
 
 
 def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
@@ -58,7 +53,7 @@ def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
 def main(argv: Sequence[str]) -> int:
     """Run the analysis and write its results folder; exit status 2 with one line per bad argument."""
     if any(a in ("-h", "--help") for a in argv):
-        print(settings_help("sim-analyse sensitivity", WHAT, SensitivitySettings))
+        print(help_text("sim-analyse sensitivity", __doc__, SensitivitySettings, ("scenario", "policy")))
         return 0
     names = [f.name for f in fields(SensitivitySettings)]
     raw, scenario, policy, overrides = split_arguments(argv, names)

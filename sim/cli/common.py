@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -121,6 +122,49 @@ def threads(workers: int | None) -> int:
     return available_cores()
 
 
+def help_text(prog: str, doc: str, settings: type, groups: Sequence[str]) -> str:
+    """``--help`` of a model command: what it does, its settings with their ranges and defaults, the groups and their options.
+
+    Parameters
+    ----------
+    prog
+        The command's name.
+    doc
+        The command module's docstring (its first paragraph and examples are shown).
+    settings
+        The settings dataclass whose declarations give names, ranges and meanings.
+    groups
+        Config groups the command takes (``scenario``, ``policy``), listed with their options.
+    """
+    from sim.cli.paramdocs import render_range
+
+    intro = doc.strip().split("\n\n")
+    lines = [f"usage: {prog} [key=value ...]", "", *intro[:2], "", "Settings (key=value):"]
+    for f in fields(settings):
+        spec = f.metadata["spec"]
+        default = f.default_factory() if f.default is MISSING else f.default
+        shown = "unset" if default is None else (f"[{','.join(map(str, default))}]" if isinstance(default, list) else str(default).lower())
+        lines.append(f"  {f.name:<18} {render_range(spec).replace('`', '')} (default {shown})")
+        lines.append(f"  {'':<18} {spec.doc}")
+    for group in groups:
+        lines += ["", f"{group}= one of: {', '.join(available(group))}"]
+    lines += [
+        "",
+        "Model parameters: any parameter by its path, e.g. councils.0.it_maturity=0.3, partnership.horizon_months=180,",
+        "mechanisms.case04.enabled=false, levers.continuity_plan.enabled=true; a distribution in quotes: \"councils.0.pace='beta(2, 5)'\".",
+        "Every parameter with its unit, range, default and sources: docs/parameters.md (python -m sim.cli.paramdocs).",
+        "--config-dir DIR adds scenario/ and policy/ files of your own; --hydra-help shows Hydra's own options.",
+    ]
+    return "\n".join(lines)
+
+
+def maybe_help(prog: str, doc: str, settings: type, groups: Sequence[str], argv: Sequence[str]) -> None:
+    """Print :func:`help_text` and exit 0 when ``argv`` asks for help (``--help`` or ``-h``)."""
+    if any(arg in ("--help", "-h") for arg in argv):
+        print(help_text(prog, doc, settings, groups))
+        sys.exit(0)
+
+
 # --- parameter uncertainty (issue 15) --------------------------------------------------------------
 
 #: The first part of a model parameter's path in an override (``decisions.memory=0.2``); council attributes are never drawn.
@@ -140,27 +184,39 @@ def fixed_paths(overrides: Sequence[str] | None = None) -> list[str]:
     return sorted({key for key in keys if key.split(".", 1)[0] in _PARAMETER_SECTIONS})
 
 
-def uncertainty_of(settings: Any, fixed: Sequence[str]) -> Any:
-    """The run's :class:`~sim.config.uncertainty.Uncertainty` from its settings (None for ``none``); exits with one line per problem.
+def uncertainty_problems(settings: Any, fixed: Sequence[str]) -> tuple[Any, list[str]]:
+    """The run's :class:`~sim.config.uncertainty.Uncertainty` from its settings (None for ``none``) and the problems with it, one line each.
 
-    With a fixed count, parameter draws need at least two draws of ``replications_per_draw``.
+    With a fixed count, parameter draws need at least two draws of ``replications_per_draw``;
+    counterfactual attribution, and sim-compare's precision (a Monte Carlo target), run with
+    ``uncertainty=none`` only.
     """
     from sim.config.uncertainty import uncertainty
 
     try:
         drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
     except ConfigError as err:
-        fail(err.problems)
-    m = settings.replications_per_draw
-    if drawn is not None and getattr(settings, "precision", None) is None and settings.replications < 2 * m:
-        fail(
-            [
-                f"replications = {settings.replications} gives fewer than two parameter draws of replications_per_draw = {m}:"
-                f" uncertainty={settings.uncertainty} needs replications >= {2 * m}"
-            ]
+        return None, err.problems
+    if drawn is None:
+        return None, []
+    m, problems = settings.replications_per_draw, []
+    if getattr(settings, "precision", None) is None and settings.replications < 2 * m:
+        problems.append(
+            f"replications = {settings.replications} gives fewer than two parameter draws of replications_per_draw = {m}:"
+            f" uncertainty={settings.uncertainty} needs replications >= {2 * m}"
         )
-    if drawn is not None and getattr(settings, "attribution", "none") != "none":
-        fail([f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)"])
+    if getattr(settings, "precision", None) is not None and hasattr(settings, "policies"):
+        problems.append(f"precision = {settings.precision} targets Monte Carlo half-widths: with uncertainty={settings.uncertainty} give replications instead")
+    if getattr(settings, "attribution", "none") != "none":
+        problems.append(f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)")
+    return drawn, problems
+
+
+def uncertainty_of(settings: Any, fixed: Sequence[str]) -> Any:
+    """As :func:`uncertainty_problems`, exiting with one line per problem."""
+    drawn, problems = uncertainty_problems(settings, fixed)
+    if problems:
+        fail(problems)
     return drawn
 
 
@@ -202,22 +258,3 @@ def compose_model(scenario: str, policy: str, overrides: Sequence[str]) -> Model
         fail(err.problems)
     except Exception as err:  # Hydra's composition errors (a misspelt key): one line
         fail([str(err).strip().splitlines()[0]])
-
-
-def settings_help(command: str, what: str, settings: type) -> str:
-    """A command's ``--help``: what it does, then every setting with its default, range and meaning (from the declarations)."""
-    from dataclasses import MISSING, fields
-
-    from sim.config.checks import allowed as allowed_range
-
-    lines = [f"usage: {command} [scenario=NAME] [policy=NAME] [SETTING=VALUE ...] [PARAMETER=VALUE ...]", "", what, "", "settings:"]
-    for f in fields(settings):
-        spec = f.metadata["spec"]
-        default = f.default if f.default is not MISSING else None
-        if spec.unit in ("flag", "path"):
-            allowed = "true or false" if spec.unit == "flag" else "a path"
-        else:
-            allowed = f"{'whole number in ' if spec.integer else ''}{allowed_range(spec)}"
-        lines.append(f"  {f.name}={default}  ({allowed}): {spec.doc}")
-    lines += ["", "Any model parameter may be set as in sim-run (e.g. decisions.memory=0.2); a parameter set so is not analysed."]
-    return "\n".join(lines)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import MISSING, Field, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from sim.config.distributions import describe, is_dist, number_words
 from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers as lever_table
 from sim.core.declare import DISTRIBUTIONS, Spec
@@ -73,48 +74,6 @@ def parameter_paths() -> list[str]:
     return [s.prefix + f.name for s in sections() for f in fields(s.cls)]
 
 
-def _number(x: Any) -> str:
-    """A number written compactly; ``1/n`` for reciprocals of whole numbers."""
-    if isinstance(x, bool):
-        return str(x).lower()
-    if isinstance(x, float) and 0 < x < 1 and abs(x - round(x, 4)) > 1e-12:
-        n = round(1 / x)
-        if abs(1 / x - n) < 1e-9:
-            return f"1/{n} (≈ {x:.3g})"
-    return f"{x:g}" if isinstance(x, float) else str(x)
-
-
-def render_value(value: Any) -> str:
-    """A default value, fixed or a distribution node, in words."""
-    if value is None:
-        return "none"
-    if isinstance(value, list):
-        return ", ".join(render_value(v) for v in value)
-    if not (isinstance(value, Mapping) and "dist" in value):
-        if isinstance(value, str):
-            return f"`{value}`"
-        return _number(value)
-    family = value["dist"]
-    if family == "beta":
-        a, b = value["a"], value["b"]
-        return f"beta(a={_number(a)}, b={_number(b)}), mean {a / (a + b):.2g}"
-    if family == "uniform":
-        return f"uniform on [{_number(value['low'])}, {_number(value['high'])}]"
-    if family == "loguniform":
-        return f"log-uniform on [{_number(value['low'])}, {_number(value['high'])}]"
-    if family == "triangular":
-        return f"triangular: low {_number(value['low'])}, mode {_number(value['mode'])}, high {_number(value['high'])}"
-    if family == "normal":
-        return f"normal(mean {_number(value['mean'])}, sd {_number(value['sd'])}), clipped to the range"
-    if family == "randint":
-        return f"randint from {_number(value['low'])} to {_number(value['high'])}, both included"
-    if family == "sometimes":
-        return f"with probability {_number(value['p'])}: {render_value(value['value'])}; otherwise {render_value(value['otherwise'])}"
-    values = list(value["values"])
-    p = list(value.get("p", [1 / len(values)] * len(values)))
-    return "choice of " + ", ".join(f"{render_value(v)} (p {_number(q)})" for v, q in zip(values, p, strict=True))
-
-
 def render_range(spec: Spec) -> str:
     """The values a parameter admits."""
     if spec.unit == "flag":
@@ -126,7 +85,7 @@ def render_range(spec: Spec) -> str:
     if spec.lo is None or spec.hi is None:
         return "see meaning"
     kind = "whole number in " if spec.integer else ""
-    return f"{kind}[{_number(spec.lo)}, {_number(spec.hi)}]"
+    return f"{kind}[{number_words(spec.lo)}, {number_words(spec.hi)}]"
 
 
 def _default(f: Field) -> Any:
@@ -142,12 +101,12 @@ def render_prior(spec: Spec, default: Any = None) -> str:
     if spec.prior is None:
         if not spec.is_assumption:
             return ""
-        if isinstance(default, Mapping) and "dist" in default:
+        if is_dist(default):
             return "its default distribution: a population of partnerships, each replication drawing its own (not drawn again by uncertainty=prior)"
         return "not yet given"
     prior = {key: value for key, value in spec.prior.items() if key != "times"}
     scale = " times the default" if spec.prior.get("times") == "default" else ""
-    return render_value(prior) + scale + (f" ({spec.reason})" if spec.reason else "")
+    return describe(prior) + scale + (f" ({spec.reason})" if spec.reason else "")
 
 
 def _table(section: Section) -> Iterator[str]:
@@ -155,10 +114,10 @@ def _table(section: Section) -> Iterator[str]:
     yield "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     for f in fields(section.cls):
         spec: Spec = f.metadata["spec"]
-        default = "per lever (below)" if section.cls is LeverParams and f.name.startswith("cost_") else render_value(_default(f))
+        default = "per lever (below)" if section.cls is LeverParams and f.name.startswith("cost_") else describe(_default(f))
         row = (
             f"`{section.prefix}{f.name}`",
-            spec.doc,
+            spec.doc + (f". In practice: {spec.practice}" if spec.practice else ""),
             spec.unit,
             render_range(spec),
             default,
@@ -174,7 +133,7 @@ def _lever_table() -> Iterator[str]:
     yield "| lever | from | key learning | state it acts on | `cost_upfront` default (GBP m) | `cost_per_year` default (GBP m per year) |"
     yield "| --- | --- | --- | --- | --- | --- |"
     for lv in lever_table.LEVERS:
-        row = (f"`{lv.name}`", lv.source, lv.learning, lv.targets, _number(lv.cost_upfront), _number(lv.cost_per_year))
+        row = (f"`{lv.name}`", lv.source, lv.learning, lv.targets, number_words(lv.cost_upfront), number_words(lv.cost_per_year))
         yield "| " + " | ".join(_cell(c) for c in row) + " |"
 
 

@@ -24,19 +24,34 @@ from typing import Any
 import hydra
 import numpy as np
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
 from sim.analysis.stats import draw_precision_plan, precision_plan
-from sim.analysis.summary import Tally, render, render_uncertainty
-from sim.cli.common import advance, check_names, check_quoting, checked, fixed_paths, output_dir, progress_bar, threads, uncertainty_of, versions_line
+from sim.analysis.summary import Tally, render, render_uncertainty, what_was_run
+from sim.cli.common import (
+    advance,
+    check_names,
+    check_quoting,
+    fail,
+    fixed_paths,
+    maybe_help,
+    output_dir,
+    progress_bar,
+    threads,
+    uncertainty_problems,
+    versions_line,
+)
+from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, finish, host, job_overrides, problems_of
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.frontends.runner import Sinks, fixed, run_blocks
 from sim.frontends.table import Table
 from sim.frontends.trajectories import TrajectoryRecorder
 from sim.results import provenance
+from sim.results import sweep as sweep_results
 from sim.results.files import EVENT_SCHEMA, ParquetStream, save_figure, write_json, write_table
 
 schema.register()
@@ -54,27 +69,71 @@ FILES = {
 
 
 def _run_line(settings: RunSettings, run: dict[str, Any]) -> str:
-    line = f"Seed {settings.seed}, {run['replications']} replications"
+    line = f"Seed {run['seed']}, {run['replications']} replications"
     if settings.precision is not None:
         reached = "total interval's ends known to" if settings.uncertainty != "none" else "collapse CI half-width"
         line += f" (precision {settings.precision}: {reached} {run['precision_reached']:.4f} after {run['blocks']} blocks)"
     return line + f", engine {settings.engine}"
 
 
+def _point(scenario: str, policy: str) -> dict[str, Any]:
+    """The job's point: scenario, policy and its other overrides."""
+    return {"scenario": scenario, "policy": policy, **{k: v for k, v in job_overrides().items() if k not in ("scenario", "policy")}}
+
+
 @hydra.main(config_path="pkg://sim.configs", config_name="config", version_base="1.3")
 def app(cfg: DictConfig) -> None:
-    """Check the configuration, run the study in blocks, write the results and print the summary."""
+    """Check the configuration, run the study in blocks, write the results and print the summary.
+
+    In a multirun a job with bad input records its point as failed and returns (the sweep goes
+    on); alone, it exits with status 2. With ``resume=true`` a point whose results are complete
+    and made with the same configuration is skipped. ``design=FILE`` runs a design's points instead.
+    """
     started = time.perf_counter()
-    settings, config = checked(cfg, run_settings)
-    choices = HydraConfig.get().runtime.choices
+    began = time.time()
+    hc = HydraConfig.get()
+    multirun = hc.mode == RunMode.MULTIRUN
+    if cfg.get("design") is not None:
+        if cfg.get("uncertainty") not in (None, "none"):
+            fail([f"design = {cfg.get('design')!r} runs with uncertainty=none only: each design point is one parameter point"])
+        from sim.cli.design import run_design
+
+        run_design(cfg, multirun)
+        return
+    settings, config, problems = problems_of(cfg, run_settings)
+    drawn = None
+    if not problems:
+        drawn, problems = uncertainty_problems(settings, fixed_paths())
+    choices = hc.runtime.choices
     scenario, policy = choices["scenario"], choices["policy"]
     out = output_dir()
+    point = _point(scenario, policy)
+    index = int(hc.job.num) if multirun else 0
+    if problems:
+        if not multirun:
+            fail(problems)
+        for problem in problems:
+            print(f"error: point {index} ({' '.join(f'{k}={v}' for k, v in point.items())}): {problem}", file=sys.stderr)
+        sweep_results.PointRecord(index, "failed", point, error="; ".join(problems), started=began, finished=time.time(), host=host()).write(out)
+        return
+    seed = sweep_results.point_seed(settings.seed, config, settings.crn)
+    key = sweep_results.point_key(config, settings, seed)
+    wanted = [name for name, want in FILES.items() if want(settings)]
+    if settings.resume and sweep_results.complete(out, key, wanted):
+        done = sweep_results.read_summary(out)["run"]
+        record = sweep_results.PointRecord(index, "ok", point, key, seed, done["replications"], started=began, finished=time.time(), host=host(), resumed=True)
+        record.write(out)
+        print(f"Point {index} ({scenario}/{policy}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+        return
+    if multirun or settings.resume:
+        sweep_results.clear_results(out, FILES)
+    record = sweep_results.PointRecord(index, "running", point, key, seed, settings.replications, started=began, host=host())
+    record.write(out)
     prov = provenance.collect()
-    stamp = {"scenario": scenario, "policy": policy, "seed": settings.seed, "model_version": prov["model_version"], "code_version": prov["code_version"]}
+    stamp = {"scenario": scenario, "policy": policy, "seed": seed, "model_version": prov["model_version"], "code_version": prov["code_version"]}
     horizon = int(config.partnership.horizon_months)
     recorder = TrajectoryRecorder(horizon) if settings.save_trajectories else None
     tally = Tally(horizon)
-    drawn = uncertainty_of(settings, fixed_paths())
     if settings.precision is None:
         plan = fixed(settings.replications, settings.block_size)
     elif drawn is not None:
@@ -82,35 +141,38 @@ def app(cfg: DictConfig) -> None:
     else:
         plan = precision_plan(settings.precision, settings.block_size)
     workers = threads(settings.workers)
-    attribution = Attribution(config, settings.seed, workers) if settings.attribution == "counterfactual" else None
+    attribution = Attribution(config, seed, workers) if settings.attribution == "counterfactual" else None
     with ExitStack() as stack:
-        stream = stack.enter_context(ParquetStream(out / "replications.parquet", metadata=stamp))
+        stream = stack.enter_context(ParquetStream(out / "replications.parquet", metadata={**stamp, "point": point}))
         sinks = Sinks(
-            tables=(stream, tally),
+            tables=(sweep_results.PointColumns(stream, point), tally),
             events=stack.enter_context(ParquetStream(out / "events.parquet", EVENT_SCHEMA, stamp)) if settings.save_events else None,
             trajectories=recorder,
             states=(attribution.add,) if attribution is not None else (),
         )
         bar = stack.enter_context(progress_bar(settings.replications if settings.precision is None else None, f"{scenario}/{policy}"))
-        run = run_blocks(config, settings.seed, plan, sinks, workers=workers, engine=settings.engine, on_block=advance(bar), uncertainty=drawn)
+        run = run_blocks(config, seed, plan, sinks, workers=workers, engine=settings.engine, on_block=advance(bar), uncertainty=drawn)
     if recorder is not None:
         write_table(out / "trajectories.parquet", recorder.table(), stamp)
     summary = tally.summary()
     summary["uncertainty"] = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(config), **summary["uncertainty"]}
     if drawn is not None:
         draws = np.arange(-(-run.replications // drawn.replications_per_draw))
-        write_table(out / "draws.parquet", Table(drawn.columns(config, settings.seed, draws)), stamp)
+        write_table(out / "draws.parquet", Table(drawn.columns(config, seed, draws)), stamp)
     if attribution is not None:
         summary["attribution"] = attribution.report()
     if settings.figures:
         from sim.analysis.plots import causes_figure, survival_figure  # matplotlib, only when asked for
 
-        title = f"scenario {scenario}, policy {policy} ({run.replications} replications, seed {settings.seed})"
+        title = f"scenario {scenario}, policy {policy} ({run.replications} replications, seed {seed})"
         save_figure(out / "survival.png", survival_figure(summary, title))
         save_figure(out / "causes.png", causes_figure(summary, title))
     reached = summary["outcomes"]["collapsed"]
     info = {
         **stamp,
+        "point": index,
+        "overrides": point,
+        "key": key,
         "engine": settings.engine,
         "replications": run.replications,
         "requested_replications": None if settings.precision is not None else settings.replications,
@@ -119,24 +181,41 @@ def app(cfg: DictConfig) -> None:
         "blocks": len(run.block_sizes),
         "block_size": settings.block_size,
         "horizon_months": horizon,
-        "files": [name for name, wanted in FILES.items() if wanted(settings)],
+        "uncertainty": getattr(settings, "uncertainty", "none"),
+        "files": wanted,
         "wall_time_s": time.perf_counter() - started,
     }
     write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}})
-    print(f"Scenario {scenario}, policy {policy}")
-    print(render(summary))
+    record.status, record.replications, record.finished, record.wall_time_s = "ok", run.replications, time.time(), info["wall_time_s"]
+    record.write(out)
+    print(what_was_run(info))
+    print(render(summary, detail=settings.detail))
     print(render_uncertainty(summary))
     if attribution is not None:
         print(render_attribution(summary["attribution"]))
-    print(f"{_run_line(settings, info)}; {versions_line(prov)}")
+    print(f"{_run_line(settings, {**info, 'seed': seed})}; {versions_line(prov)}")
     print(f"Results in {out}")
 
 
 def main() -> None:
-    """Console entry point ``sim-run``."""
+    """Console entry point ``sim-run``.
+
+    After a multirun the sweep's table is collected (also when a job crashed); a sweep with failed points exits with status 3.
+    """
+    maybe_help("sim-run", __doc__, RunSettings, ("scenario", "policy"), sys.argv[1:])
     check_quoting(sys.argv[1:])
-    check_names(sys.argv[1:], ("scenario", "policy"))
-    app()
+    check_names(sys.argv[1:], ("scenario", "policy", "sweep"))
+    status = 0
+    try:
+        app()
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else 1
+    if STATE.sweep_dir is not None:
+        collected = finish(STATE.sweep_dir)
+        status = status or exit_status(collected)
+        if status == 0 and collected.failed:
+            status = EXIT_POINTS_FAILED
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,14 @@ class CouncilParams:
         distributable=True,
     )
     risk_appetite: Any = param(
-        {"dist": "beta", "a": 2, "b": 2}, 0, 1, "0 averse .. 1 seeking", "appetite for risk", concept=f"{G08} problem 13; case 04", distributable=True
+        {"dist": "beta", "a": 2, "b": 2},
+        0,
+        1,
+        "0 averse .. 1 seeking",
+        "appetite for risk",
+        concept=f"{G08} problem 13; case 04",
+        distributable=True,
+        practice="0.3: prefers proven approaches, wants guarantees and slow, staged change; 0.7: will try new models and accept risk for bigger gains",
     )
     it_maturity: Any = param(
         {"dist": "beta", "a": 3, "b": 3},
@@ -64,6 +71,7 @@ class CouncilParams:
         "maturity of the council's IT estate and practices",
         concept=f"{G08} case 04; {GIR} (single IT strategy)",
         distributable=True,
+        practice="0.3: ageing, fragmented systems, little standardisation, no IT strategy; 0.7: a standardised estate, an IT strategy, modern platforms",
     )
     legacy_it: Any = param(
         {"dist": "beta", "a": 2, "b": 3},
@@ -73,6 +81,7 @@ class CouncilParams:
         "burden of legacy systems that slow harmonisation",
         concept=f"{GIR} (why few IT services are shared: legacy IT)",
         distributable=True,
+        practice="0.3: a few old systems to migrate; 0.7: much of the estate is old, bespoke or hard to move",
     )
     contract_end_month: Any = param(
         {"dist": "randint", "low": 0, "high": 36},
@@ -85,7 +94,14 @@ class CouncilParams:
         distributable=True,
     )
     pace: Any = param(
-        {"dist": "beta", "a": 3, "b": 3}, 0, 1, "0 slow .. 1 fast", "energy and pace of change", concept=f"{G08} problems 04 and 08", distributable=True
+        {"dist": "beta", "a": 3, "b": 3},
+        0,
+        1,
+        "0 slow .. 1 fast",
+        "energy and pace of change",
+        concept=f"{G08} problems 04 and 08",
+        distributable=True,
+        practice="0.3: cautious, decides slowly, wants every detail agreed; 0.7: energetic, wants to move fast and is frustrated by delay",
     )
     key_person_dependency: Any = param(
         {"dist": "beta", "a": 2, "b": 3},
@@ -95,6 +111,7 @@ class CouncilParams:
         "how much the council's part in the partnership rests on one champion",
         concept=f"{G08} case 01",
         distributable=True,
+        practice="0.3: the programme is owned by a team and would survive a departure; 0.7: it rests on one person's drive and relationships",
     )
     champion: Any = choice(
         {"dist": "choice", "values": list(CHAMPIONS), "p": [0.5, 0.3, 0.2]},
@@ -112,6 +129,7 @@ class CouncilParams:
         "strategic aim of sharing: a leaner council or a commercial one",
         concept=f"{G08} case 03; problem 06",
         distributable=True,
+        practice="0.3: shares services mainly to cut its own costs; 0.7: wants to trade, sell services and grow income",
     )
     sovereignty_concern: Any = param(
         {"dist": "beta", "a": 2, "b": 4},
@@ -121,6 +139,7 @@ class CouncilParams:
         "fear of losing sovereignty and identity",
         concept=f"{G08} cases 02 and 06; problem 07; {GIR} (fear of losing control)",
         distributable=True,
+        practice="0.3: relaxed about joint arrangements; 0.7: members worry about losing control, identity and jobs to a partner",
     )
     inhouse_confidence: Any = param(
         {"dist": "beta", "a": 4, "b": 2},
@@ -130,6 +149,7 @@ class CouncilParams:
         "members' confidence that the in-house team can lead the change",
         concept=f"{G08} case 02",
         distributable=True,
+        practice="0.3: members doubt the in-house team can lead the change; 0.7: members trust the team to deliver it",
     )
     service_quality: Any = param(
         {"dist": "beta", "a": 4, "b": 2},
@@ -139,6 +159,7 @@ class CouncilParams:
         "quality of the council's own services before sharing",
         concept=f"{G08} problem 10",
         distributable=True,
+        practice="0.3: its own services have known problems that sharing would inherit; 0.7: good services a partner would be glad to adopt",
     )
     ict_skills: Any = param(
         {"dist": "beta", "a": 3, "b": 2},
@@ -148,6 +169,7 @@ class CouncilParams:
         "ICT skills and capacity available to the programme",
         concept=f"{G08} problem 11; {GIR} (retain IT skills)",
         distributable=True,
+        practice="0.3: stretched IT staff, gaps in architecture, contracts and project skills; 0.7: enough skilled people to run the programme",
     )
     ceo_leaving_in: Any = param(
         0,
@@ -227,6 +249,7 @@ class PartnershipParams:
         distributable=True,
         prior=_u(0.1, 0.6),
         reason="Guide 08 finds council trading arms short of commercial skills; how short varies",
+        practice="0.3: a public-service team with no sales, pricing or contract skills; 0.7: staff and incentives to win and keep customers",
     )
     business_case_clarity: Any = param(
         0.6,
@@ -238,6 +261,7 @@ class PartnershipParams:
         distributable=True,
         prior=_u(0.3, 0.9),
         reason="Guide 08 counts an unclear business case and no benefits-realisation plan among the common problems; clarity varies",
+        practice="0.3: savings asserted rather than worked out, risks not costed; 0.7: savings, costs, risks and timescales worked out and agreed",
     )
     promised_savings: Any = param(
         1.0,
@@ -326,6 +350,7 @@ class PartnershipParams:
         distributable=True,
         prior=_u(0.2, 0.8),
         reason="case 02: how far the process is agreed in advance varies widely between partnerships",
+        practice="0.3: no agreed route to a decision, papers go round again and again; 0.7: a timetable, decision-makers and criteria agreed in advance",
     )
     approval_months: Any = param(
         9,
@@ -372,6 +397,7 @@ class PartnershipParams:
         distributable=True,
         prior=_u(0.5, 0.9),
         reason="councils that choose to share usually start with fair to good trust",
+        practice="0.3: partners who barely know each other or have fallen out before; 0.7: a track record of working well together",
     )
     enthusiasm: Any = param(
         0.2,
@@ -394,6 +420,7 @@ class PartnershipParams:
         distributable=True,
         prior=_u(0.2, 0.8),
         reason="Guide 08 counts weak communications among the common problems; quality varies",
+        practice="0.3: staff and users hear little and late; 0.7: a communications plan that explains the change early and often",
     )
     min_partners: Any = param(
         2,

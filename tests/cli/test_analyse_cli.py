@@ -28,7 +28,7 @@ def test_the_dispatcher_lists_its_subcommands_and_refuses_an_unknown_one():
     done = run("--help")
     assert done.returncode == 0 and all(name in done.stdout for name in SUBCOMMANDS)
     wrong = run("sensitivty")
-    assert wrong.returncode == 2 and wrong.stderr.count("error:") == 1 and "available: sensitivity, design" in wrong.stderr
+    assert wrong.returncode == 2 and wrong.stderr.count("error:") == 1 and "available: discover, sensitivity, design" in wrong.stderr
 
 
 def test_design_writes_a_latin_hypercube_of_valid_override_rows(tmp_path):

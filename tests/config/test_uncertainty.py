@@ -34,7 +34,7 @@ def test_bad_modes_and_replications_per_draw_are_named():
     assert err.value.problems == [
         "uncertainty = 'maybe' is not one of none, prior, posterior",
         "replications_per_draw = 1 is outside [2, 100000000]",
-        "posterior = 3 must be the path of a file",
+        "posterior = 3 must be text",
     ]
 
 

@@ -3,7 +3,7 @@
 Each test runs the mechanism alone (:func:`sim.core.evaluate.evaluate`) on a small bench
 (two councils of size 1, key-person dependency 0.5, a chief executive as champion, an
 arrangement not yet mature) and checks what one step does against numbers worked by hand
-with the pinned parameters: trust_drop 0.3, erosion_months 12, advocacy 0.5,
+with the pinned parameters: trust_drop 0.3, erosion_months 12, advocacy 0.5, reach 0.5,
 effectiveness 0.3, resilience 0.8, succession 1/24, continuity plan keeping half the
 trust and trebling the chance of a successor; the service weight of value is 0.2.
 """
@@ -50,11 +50,24 @@ def test_a_chief_executive_champion_goes_with_the_chief_executive(operating, mon
     np.testing.assert_allclose(e.trust[0], [[0.0, 0.15], [0.15, 0.0]])
     np.testing.assert_array_equal(e.events[Ev.CHAMPION_LEFT].mask, [[True, False]])
     assert e.events[Ev.CHAMPION_LEFT].size[0, 0] == pytest.approx(0.15)
-    # erosion begins: (exposure - 0) / 12; the value taken is (advocacy + 0.2 * effectiveness) * erosion
+    # erosion begins: (exposure - 0) / 12; the value taken is (advocacy + 0.2 * effectiveness) * the erosion felt:
+    # its own for council 0, the champion's reach (0.5) times council 0's for its partner
     np.testing.assert_allclose(e.own["erosion"], [[0.5 / 12, 0.0]])
-    np.testing.assert_allclose(e.value, [[PER_EROSION * 0.5 / 12, 0.0]])
-    # savings: effectiveness * erosion, size-weighted over the councils in
-    assert e.savings[0] == pytest.approx(0.3 * (0.5 / 12) / 2)
+    np.testing.assert_allclose(e.value, [[PER_EROSION * 0.5 / 12, PER_EROSION * 0.5 * 0.5 / 12]])
+    # savings: effectiveness * erosion felt, size-weighted over the councils in
+    assert e.savings[0] == pytest.approx(0.3 * (0.5 / 12 + 0.5 * 0.5 / 12) / 2)
+
+
+@pytest.mark.parametrize("reach", [0.0, 0.3, 1.0])
+def test_partners_feel_a_missing_champion_as_far_as_its_reach(operating, month, reach):
+    b = operating(mechanisms={"case01": {"reach": reach}})
+    absent(b, [[0.4, 0.1]])
+    b.s.mech("case01")["present"][0, 1] = True
+    e = evaluate(M, b.s, b.P, month(b))
+    own = e.own["erosion"][0]
+    np.testing.assert_allclose(own, [0.4 + (0.5 - 0.4) / 12, 0.1 - 0.1 / 12])
+    felt = [own[0], max(own[1], reach * own[0])]
+    np.testing.assert_allclose(e.value[0], PER_EROSION * np.array(felt))
 
 
 @pytest.mark.parametrize(
@@ -118,8 +131,10 @@ def test_erosion_grows_while_nobody_champions_the_council_and_the_value_taken_fo
         expected = 0.5 * (1 - (11 / 12) ** n)
         assert own["erosion"][0, 0] == pytest.approx(expected)
         assert e.value[0, 0] == pytest.approx(PER_EROSION * expected)
-        assert e.savings[0] == pytest.approx(0.3 * expected / 2)
-    assert not e.trust.any() and own["erosion"][0, 1] == 0.0 and e.value[0, 1] == 0.0
+        # its partner keeps its champion and feels the reach (0.5) of the missing one
+        assert e.value[0, 1] == pytest.approx(PER_EROSION * 0.5 * expected)
+        assert e.savings[0] == pytest.approx(0.3 * (expected + 0.5 * expected) / 2)
+    assert not e.trust.any() and own["erosion"][0, 1] == 0.0
 
 
 def test_a_successor_takes_up_the_role_and_the_erosion_heals(operating, month):
