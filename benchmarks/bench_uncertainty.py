@@ -78,7 +78,7 @@ def main() -> None:
 
     items = list(catalogue.acting(config, catalogue.free(config)))
     design = np.random.default_rng(args.seed).random((200, len(items)))
-    build_s, configs = timed(lambda: catalogue.points(config, catalogue.at_quantiles(items, design)))
+    build_s, configs = timed(lambda: catalogue.points(config, catalogue.quantile(items, design)))
     run_s, _ = timed(lambda: run_points(configs, 200, args.seed, workers=workers))
     print(
         f"sensitivity: 200 design points x 200 replications: points built {build_s:.1f} s, run {run_s:.1f} s"

@@ -8,7 +8,6 @@ share one batch: ``point_of_rep`` says which point each replication uses.
 
 from __future__ import annotations
 
-import json
 from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import fields
@@ -38,21 +37,6 @@ def _code(value: object, spec: Spec) -> float:
     return float(spec.choices.index(value)) if spec.choices else float(value)
 
 
-def _column(values: Sequence[Any], spec: Spec, point_of_rep: np.ndarray, u: np.ndarray | None) -> np.ndarray:
-    """One parameter per replication from its value at each point: fixed values by index, each distinct distribution drawn once over its rows."""
-    column = np.array([np.nan if is_dist(v) else _code(v, spec) for v in values])[point_of_rep]
-    nodes: dict[str, tuple[Any, list[int]]] = {}
-    keys: dict[int, str] = {}
-    for p, value in enumerate(values):
-        if is_dist(value):
-            key = keys.get(id(value)) or keys.setdefault(id(value), json.dumps(value, sort_keys=True, default=str))
-            nodes.setdefault(key, (value, []))[1].append(p)
-    for node, points in nodes.values():
-        rows = point_of_rep == points[0] if len(points) == 1 else np.isin(point_of_rep, points)
-        column[rows] = sample(node, u[rows], spec)
-    return column
-
-
 def _fill(records: np.ndarray, objs: Sequence[object], cls: type, point_of_rep: np.ndarray, seed: int, reps: np.ndarray, stream: str) -> None:
     """Fill ``(R,)`` records with a section given per point (drawing distribution nodes)."""
     for f in fields(cls):
@@ -63,8 +47,27 @@ def _fill(records: np.ndarray, objs: Sequence[object], cls: type, point_of_rep: 
         if spec.unit == "flag":
             records[f.name] = np.asarray(values, bool)[point_of_rep]
             continue
-        u = rng.uniform(seed, reps, rng.SETUP_MONTH, 1, f"{stream}.{f.name}")[:, 0] if any(is_dist(v) for v in values) else None
-        records[f.name] = _column(values, spec, point_of_rep, u)
+        if not any(is_dist(v) for v in values):
+            records[f.name] = np.array([_code(v, spec) for v in values], float)[point_of_rep]
+            continue
+        column = np.empty(len(reps))
+        u = rng.uniform(seed, reps, rng.SETUP_MONTH, 1, f"{stream}.{f.name}")[:, 0]
+        for value, rows in _groups(values, point_of_rep):
+            column[rows] = sample(value, u[rows], spec) if is_dist(value) else _code(value, spec)
+        records[f.name] = column
+
+
+def _groups(values: Sequence[object], point_of_rep: np.ndarray) -> list[tuple[object, np.ndarray]]:
+    """Each distinct value among the points' ``values`` with the rows of the points that have it.
+
+    Points sharing a value are drawn together: a draw depends only on its row's uniform, so
+    the rows are the same as drawn point by point, and many points cost one draw.
+    """
+    keys = [repr(v) for v in values]
+    index = {key: i for i, key in reversed(list(enumerate(keys)))}
+    group_of_point = np.array([index[key] for key in keys], np.int64)
+    group_of_rep = group_of_point[point_of_rep]
+    return [(values[i], group_of_rep == i) for i in sorted(set(index.values()))]
 
 
 def _section(objs: Sequence[object], cls: type, point_of_rep: np.ndarray, seed: int, reps: np.ndarray, stream: str) -> np.ndarray:
@@ -85,7 +88,8 @@ def _councils(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int
         drawn = any(is_dist(getattr(c, f.name)) for cfg in points for c in cfg.councils)
         u = rng.uniform(seed, reps, rng.SETUP_MONTH, n_councils, f"council.{f.name}") if drawn else None
         for k in range(n_councils):
-            column[:, k] = _column([getattr(cfg.councils[k], f.name) for cfg in points], spec, point_of_rep, None if u is None else u[:, k])
+            for value, rows in _groups([getattr(cfg.councils[k], f.name) for cfg in points], point_of_rep):
+                column[rows, k] = sample(value, u[rows, k], spec) if is_dist(value) else _code(value, spec)
         records[f.name] = column
     return records
 

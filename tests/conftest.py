@@ -275,9 +275,7 @@ def make_bench(k: int = 2, reps: int = 1, seed: int = 0, state: Mapping[str, Any
     return Bench(cfg, P, s, seed)
 
 
-def make_month(
-    b: Bench, t: int | None = None, draws: Mapping[str, Any] | None = None, signals: Any = 0, lever: Mapping[str, float] | None = None
-) -> Inputs:
+def make_month(b: Bench, t: int | None = None, draws: Mapping[str, Any] | None = None, signals: Any = 0, lever: Mapping[str, float] | None = None) -> Inputs:
     """The month a mechanism sees: every stream drawn at 0.999 unless given, no outside change unless ``signals``
     (sums of :class:`sim.core.exogenous.Signal` flags, broadcast to ``(R, K)``), levers off unless given."""
     n, k = b.s.active.shape

@@ -31,7 +31,21 @@ LAYERS = ("core", "config", "population", "frontends", "analysis", "results", "v
 NEEDS_VIZ = ("sim.viz.app",)
 FACADE = ("sim", "sim._compat", "sim.api")
 #: The facade's public names, as ``sim/__init__.py`` documents them.
-FACADE_NAMES = ("__version__", "load", "available", "ModelConfig", "ConfigError", "run_ensemble", "run", "summarise", "render", "compare", "PartnershipModel")
+FACADE_NAMES = (
+    "__version__",
+    "load",
+    "available",
+    "ModelConfig",
+    "ConfigError",
+    "run_ensemble",
+    "run",
+    "summarise",
+    "render",
+    "compare",
+    "PartnershipModel",
+    "partnership",
+    "council",
+)
 HEAVY = ("mesa", "hydra", "matplotlib", "scipy.stats", "pandas", "numba")
 
 
@@ -210,6 +224,8 @@ def test_the_facade_names_are_the_documented_ones_and_each_resolves():
     assert sim.load is importlib.import_module("sim.config.scenarios").load
     assert sim.run_ensemble is importlib.import_module("sim.frontends.ensemble").run_ensemble
     assert sim.PartnershipModel is importlib.import_module("sim.frontends.model").PartnershipModel
+    assert sim.partnership is importlib.import_module("sim.config.partnership").partnership
+    assert sim.council is importlib.import_module("sim.config.partnership").council
     with pytest.raises(AttributeError, match="no attribute 'kernel'"):
         sim.kernel  # noqa: B018
 

@@ -2,7 +2,7 @@
 
 Every free assumption (:func:`sim.config.assumptions.free`, of the levers and mechanisms the
 configuration uses) is a factor on the unit interval, mapped to its plausible range by the
-prior's inverse CDF (:func:`sim.config.assumptions.at_quantiles`), so an effect is measured
+prior's inverse CDF (:func:`sim.config.assumptions.quantile`), so an effect is measured
 across the whole plausible range. Three outputs are read at each design point, from its
 replications:
 
@@ -174,7 +174,7 @@ def _configs(cfg: ModelConfig, items: Sequence[catalogue.Assumption], u: np.ndar
     enter at their stated values), so that it varies even when it is the only member of its
     group in the design; members set by the scenario or the user keep their values.
     """
-    values = catalogue.at_quantiles(items, u)
+    values = catalogue.quantile(items, u)
     for group in catalogue.SHARES:
         if any(path in values for path in group):
             for path in group:
@@ -342,7 +342,7 @@ def analyse(
     morris["rank"] = morris.groupby("output")["mu_star"].rank(ascending=False, method="first").astype(int)
 
     def table(stage: str, x: np.ndarray, values: dict[str, np.ndarray], drawn: list[catalogue.Assumption]) -> Any:
-        frame = pd.DataFrame(catalogue.at_quantiles(drawn, x))
+        frame = pd.DataFrame(catalogue.quantile(drawn, x))
         frame.insert(0, "stage", stage)
         return frame.assign(**values)
 

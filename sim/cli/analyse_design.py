@@ -6,7 +6,7 @@
 One column per free assumption, named by its override path (``decisions.memory``), one row
 per point: the design on the unit cube (a Latin hypercube, a scrambled Sobol sequence or plain
 random points, from :mod:`scipy.stats.qmc`) taken through each prior's inverse CDF
-(:func:`sim.config.assumptions.at_quantiles`), shared weights rescaled to sum to 1, so that every
+(:func:`sim.config.assumptions.quantile`), shared weights rescaled to sum to 1, so that every
 row is a valid set of overrides (for a sweep's ``design=points.csv``). Parameters the scenario,
 the policy or an override sets, and those of levers and mechanisms switched off, are left out.
 The file is written atomically; bad arguments exit with status 2 and one line.
@@ -50,7 +50,7 @@ def design(config: Any, n: int, method: str, seed: int, fixed: Sequence[str] = (
         u = qmc.Sobol(d=d, rng=np.random.default_rng(seed)).random(n)
     else:
         u = np.random.default_rng(seed).random((n, d))
-    values = catalogue.shared_out(config, catalogue.at_quantiles(items, u))
+    values = catalogue.shared_out(config, catalogue.quantile(items, u))
     return pd.DataFrame({a.path: values[a.path].astype(int) if a.spec.integer else values[a.path] for a in items})
 
 

@@ -8,8 +8,8 @@ and draws them: draw ``d`` is a pure function of ``(seed, d)`` (counter-based un
 stream per path), so any subset of draws is reproducible alone. Uncertainty modes, sensitivity
 analysis and calibration all start here.
 
-Paths are written as in a config: ``decisions.memory``, ``mechanisms.case01.succession_months``,
-``levers.agree_decision_process.strength``.
+Paths are written as in a config: ``decisions.memory``, ``mechanisms.case01.succession``,
+``levers.agreed_decision_process.strength``.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def _owner(cfg: ModelConfig, path: str) -> tuple[Any, str]:
         return table[parts[1]], parts[2]
     if parts[0] in dict(_SECTIONS) and len(parts) == 2:
         return getattr(cfg, parts[0]), parts[1]
-    raise KeyError(f"{path} is not the path of a model parameter outside the councils (e.g. decisions.memory, mechanisms.case01.succession_months)")
+    raise KeyError(f"{path} is not the path of a model parameter outside the councils (e.g. decisions.memory, mechanisms.case01.succession)")
 
 
 def value(cfg: ModelConfig, path: str) -> Any:
@@ -192,24 +192,21 @@ def draw(items: Collection[Assumption], seed: int, draws: np.ndarray) -> dict[st
     assumptions or draws leaves every other value unchanged. Integer parameters are rounded.
     """
     draws = np.asarray(draws, np.int64)
-    items = list(items)
-    if not items:
-        return {}
-    u = np.column_stack([rng.uniform(seed, draws, rng.SETUP_MONTH, 1, f"prior.{a.path}")[:, 0] for a in items])
-    return at_quantiles(items, u)
+    u = np.column_stack([rng.uniform(seed, draws, rng.SETUP_MONTH, 1, f"prior.{a.path}")[:, 0] for a in items]) if items else np.zeros((len(draws), 0))
+    return quantile(items, u)
 
 
-def at_quantiles(items: Collection[Assumption], u: np.ndarray) -> dict[str, np.ndarray]:
-    """Values of ``items`` at quantiles ``u`` ``(N, len(items))`` of their plausible ranges, ``{path: (N,) array}``.
+def quantile(items: Collection[Assumption], u: np.ndarray) -> dict[str, np.ndarray]:
+    """Values of ``items`` at prior quantiles ``u`` (``(D, len(items))`` uniforms in [0, 1)), ``{path: (D,) array}``.
 
-    The inverse CDF of each prior (integers rounded, values kept inside the parameter's
-    range): how :func:`draw` turns uniforms into values, and how a design on the unit cube
-    (a Latin hypercube, Morris trajectories, Sobol sequences) becomes parameter values.
+    Column ``j`` of ``u`` is mapped through the inverse CDF of the ``j``-th item's prior: a
+    design on the unit cube (a Latin hypercube, say) becomes a design on the prior. Integer
+    parameters are rounded; values are clipped to each parameter's range.
     """
     u = np.asarray(u, float)
     out = {}
     for j, a in enumerate(items):
-        x = sample(a.prior, np.clip(u[:, j], 0.0, 1.0), a.spec)
+        x = sample(a.prior, u[:, j], a.spec)
         if a.spec.integer:
             x = np.round(x)
         out[a.path] = np.clip(x, a.spec.lo, a.spec.hi)

@@ -47,7 +47,7 @@ class ModelConfig:
 
 
 def default_lever(name: str) -> LeverParams:
-    """A lever switched off, with its default costs from :data:`sim.levers.LEVERS`."""
+    """A lever switched off, with its default costs from :data:`sim.core.levers.LEVERS`."""
     lever = next(lv for lv in lever_table.LEVERS if lv.name == name)
     return LeverParams(cost_upfront=lever.cost_upfront, cost_per_year=lever.cost_per_year)
 

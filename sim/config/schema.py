@@ -38,9 +38,13 @@ SEARCH_SCHEMA_NAME = "search_schema"
 
 
 def _named(name: str, specs: list[tuple[str, Any, Any]]) -> type:
-    """A dataclass importable as ``sim.config.schema.<name>`` (made once: the same name gives the same class while its fields stay the same)."""
+    """A dataclass importable as ``sim.config.schema.<name>`` (made once: the same name gives the same class while its fields stay the same).
+
+    Fields are the same when their names and types are: a group whose member schema was rebuilt
+    (a mechanism registered for a while) is rebuilt too.
+    """
     known = globals().get(name)
-    if isinstance(known, type) and [f.name for f in fields(known)] == [s[0] for s in specs]:
+    if isinstance(known, type) and [(f.name, f.type) for f in fields(known)] == [(s[0], s[1]) for s in specs]:
         return known
     cls = make_dataclass(name, specs, module=__name__)
     cls.__qualname__ = name

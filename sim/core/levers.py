@@ -1,6 +1,6 @@
 """Policy levers: one per key learning of Guide 08, two from *Getting IT right* and a communications plan (Guide 08 problem 14).
 
-Each lever has a cost, a start month and a strength (:class:`sim.params.LeverParams`).
+Each lever has a cost, a start month and a strength (:class:`sim.core.params.LeverParams`).
 A lever changes the state its learning targets; the mechanism or process that reads
 that state is named in :data:`LEVERS`. This module turns lever parameters into the
 strengths in force each month, their costs, and the one lever with a process of its own

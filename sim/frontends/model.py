@@ -127,7 +127,7 @@ class PartnershipModel(mesa.Model):
     events
         The :class:`~sim.narrative.EventLog` of the run.
     datacollector
-        Model series :data:`MODEL_SERIES`; agent series ``name``, ``commitment``,
+        Model series :data:`MODEL_SERIES`; agent series ``name``, ``value_seen``, ``notice``,
         ``it_maturity``, ``key_person_present``, ``trust_c{j}`` (trust in council j), and
         ``exit_month``, ``exit_cause`` (a council's last row is its month of exit).
     """

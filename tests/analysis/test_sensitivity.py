@@ -39,7 +39,7 @@ def test_outputs_are_read_per_point_from_the_replications():
 def test_design_points_share_random_numbers_and_batches_do_not_change_them():
     cfg = load("baseline", overrides=["partnership.horizon_months=48"])
     item = A.by_path()["partnership.delivery"]
-    points = A.points(cfg, A.at_quantiles([item], np.array([[0.1], [0.9], [0.1]])))
+    points = A.points(cfg, A.quantile([item], np.array([[0.1], [0.9], [0.1]])))
     one_batch = run_points(points, 60, 3, block_size=10_000)
     small_batches = run_points(points, 60, 3, block_size=60)
     for name in OUTPUTS:

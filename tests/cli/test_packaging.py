@@ -36,3 +36,7 @@ def test_wheel_contains_every_config(tmp_path: Path) -> None:
     scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
     for line in ("sim-run = sim.cli.run:main", "sim-compare = sim.cli.compare:main", "sim-validate = sim.cli.validate:main", "sim-demo = sim.viz.cli:main"):
         assert line in scripts
+    # calibration: the targets files and the posterior of this model version ship as package data, sim-calibrate is a script
+    shipped = [*(ROOT / "sim" / "config").glob("targets/*.yaml"), *(ROOT / "sim" / "config").glob("posterior/*")]
+    assert shipped and all(f"sim/config/{p.relative_to(ROOT / 'sim' / 'config').as_posix()}" in names for p in shipped)
+    assert "sim-calibrate = sim.cli.calibrate:main" in scripts

@@ -32,8 +32,8 @@ from sim.config.scenarios import available, load
 from sim.core import kernel, levers
 from sim.core.causes import EXOGENOUS, NONE, SAVINGS
 from sim.core.contract import Event, Mechanism, MechanismParams, Month, Reading, clear, empty_effect
-from sim.core.evaluate import BatchEffect, Inputs, evaluate
 from sim.core.decisions import EVENTS as DECISION_EVENTS
+from sim.core.evaluate import BatchEffect, Inputs, evaluate
 from sim.core.exogenous import EVENTS as EXOGENOUS_EVENTS
 from sim.core.exogenous import Signal
 from sim.core.jit import Compiled
@@ -60,7 +60,10 @@ class Case:
 
 
 def random_inputs(rng: np.random.Generator, s: State, plan: Layout) -> Inputs:
-    """A month of random inputs: uniforms with a third of them at 0 (hazards fire), a third of councils hit by random outside changes, levers at random strengths or off."""
+    """A month of random inputs: uniforms with a third of them at 0 (hazards fire), a third of councils hit by random outside changes.
+
+    Levers are at random strengths or off.
+    """
     n, k = s.council.shape
     draws = {}
     for name in plan.streams:
@@ -129,7 +132,9 @@ def stepped(mechanism: Mechanism, case: Case, P: Any = None) -> State:
     arrays, own = s.arrays, s.own[mechanism.name]
     for i in np.flatnonzero(s.partnership["outcome"] == RUNNING):
         clear(fx)
-        month = Month(int(i), case.m.t, np.ascontiguousarray(draws[:, i]), np.ascontiguousarray(strengths[i]), np.ascontiguousarray(case.m.signals[i], dtype=np.int64))
+        month = Month(
+            int(i), case.m.t, np.ascontiguousarray(draws[:, i]), np.ascontiguousarray(strengths[i]), np.ascontiguousarray(case.m.signals[i], dtype=np.int64)
+        )
         mechanism.step(arrays, P, month, q[i], own, fx)
     return s
 

@@ -212,3 +212,17 @@ def test_the_kernel_launches_the_month_after_approval_and_schedules_the_first_re
     assert (p["phase"], p["launch_month"], p["review_due"]) == (INTEGRATION, DUE + 1, DUE + 1 + 48)
     before = bench()
     assert before.s.partnership["phase"][0] == PROPOSAL
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ZeroDivisionError,
+    reason="sim bug (sim/core/mechanisms/case02_decision_slippage.py:171, step: `q.fatigue * p.slips / P.decisions[i].approval_concern`): "
+    "decisions.approval_concern is declared in [0, 10], and at 0 every decision meeting raises ZeroDivisionError; fix: pass the fatigue "
+    "to approval_probability as its own log-odds term (approval_probability(P, i, clarity, concern, extra=-fatigue * slips)) instead of "
+    "dividing it into the concern",
+)
+def test_fatigue_wears_approval_down_whatever_the_weight_of_a_concern(due, month):
+    b = due(decisions={"approval_concern": 0.0}, state={"slips": 2})
+    draw = logistic(1.0 + 3.0 * STRENGTH - 0.25 * 2)
+    assert not evaluate(M, b.s, b.P, month(b, draws={"case02.approve": draw + 1e-9})).launch[0]

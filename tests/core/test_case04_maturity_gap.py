@@ -1,4 +1,6 @@
-"""Case 04, the trading company: nothing until the gap comes to light, then fit, trust and savings lost to the gap; stagnation, its costs and unmet hopes of growth for trading companies only.
+"""Case 04, the trading company: nothing until the gap comes to light, then fit, trust and savings lost to it.
+
+Stagnation, its costs and unmet hopes of growth come to trading companies only.
 
 The bench: two councils with IT maturity 0.8 and 0.2, equal appetite for risk (so the
 gap is widened by 1 - 0.5 x (1 - 0) = 0.5: an effective gap of 0.3), an unharmonised

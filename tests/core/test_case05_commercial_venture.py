@@ -1,4 +1,6 @@
-"""Case 05, a commercial experiment: guarantees per council, outside business, reserves drained below break-even, insolvency with the trigger that started the losses; market testing.
+"""Case 05, a commercial experiment: guarantees per council, outside business, reserves drained below break-even.
+
+Insolvency ends it with the trigger that started the losses; market testing stops or sizes it.
 
 The bench: a commercial venture of two councils of size 1, each guaranteeing its whole
 business (1.0) for 24 months and keeping retention 0.75 of it afterwards; outside business
@@ -136,7 +138,9 @@ def test_commercial_capability_grows_outside_business_faster(venture, month):
     assert fast - 0.3 == pytest.approx(0.012 * 1.0 * (1 - 1.0 / 1.3)) and fast > slow
 
 
-@pytest.mark.parametrize(("guarantee", "commercial", "scale", "event"), [(0.3, False, 1.0, Ev.NOT_COMMERCIAL), (0.8, True, 0.86, Ev.SIZED), (1.2, True, 1.0, None)])
+@pytest.mark.parametrize(
+    ("guarantee", "commercial", "scale", "event"), [(0.3, False, 1.0, Ev.NOT_COMMERCIAL), (0.8, True, 0.86, Ev.SIZED), (1.2, True, 1.0, None)]
+)
 def test_market_testing_stops_or_sizes_the_venture_and_never_adds_customers(venture, month, guarantee, commercial, scale, event):
     b = venture(guarantee=(guarantee, guarantee))
     tested = run(b, month, {"case05.test": 0.0, "case05.scale": 0.9}, lever={"market_testing": 0.5})
@@ -183,3 +187,16 @@ def test_losses_that_no_customer_started_are_not_booked_to_the_loss_of_a_custome
     e = run(b, month)
     assert e.own["losing"][0] and (b.s.council["active"]).all()
     assert e.own["started"][0] != Trigger.LOSS_OF_CUSTOMER
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ZeroDivisionError,
+    reason="sim bug (sim/core/mechanisms/case05_commercial_venture.py:226, step: `/ mine.scale`): with sizing = 1 and an expected "
+    "revenue of 0 (no guarantees, no outside business) a tested venture is sized to scale 0 when no_go = 0 lets it go commercial, and "
+    "the deficit divides by zero; fix: a venture sized to nothing does not go commercial (scale <= 0 -> commercial = False), or floor the scale",
+)
+def test_a_venture_sized_to_nothing_does_not_go_commercial(venture, month):
+    b = venture(guarantee=(0.0, 0.0), partnership={"market_volume": 0.0}, mechanisms={"case05": {"no_go": 0.0, "sizing": 1.0}})
+    e = run(b, month, {"case05.test": 0.0}, lever={"market_testing": 1.0})
+    assert not e.own["commercial"][0] and not e.savings.any()

@@ -1,4 +1,6 @@
-"""Case 06, district and county: deeper sharing proposed at its month opens each council's decision; rejected on strong concern; tensions during the deeper stage; staged scope halts it.
+"""Case 06, district and county: deeper sharing proposed at its month opens each council's decision.
+
+It is rejected on strong concern; tensions take value during the deeper stage; staged scope halts it.
 
 The bench: a district (size 1) and a county (size 4), both with sovereignty concern 0.8,
 deeper sharing proposed 36 months after launch. The district fears being subsumed:

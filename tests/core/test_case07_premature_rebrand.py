@@ -1,4 +1,7 @@
-"""Case 07, a premature rebrand: nothing without one; the goodwill shock scales with immaturity and the identity; reputation first delays it and softens the identity; the damage is to goodwill, service and savings, never to trust between councils.
+"""Case 07, a premature rebrand: nothing without one; the goodwill shock scales with immaturity and the identity.
+
+Reputation first delays it and softens the identity; the damage is to goodwill, service and
+savings, never to trust between councils.
 
 The bench: a rebrand proposed 3 months after launch, maturity 0.35 (half of the 0.7 at which
 a rebrand costs nothing: immaturity 0.5), identity 0.5, communications 0.5 (relief 0.4 at
@@ -153,3 +156,16 @@ def test_in_the_kernel_a_later_rebrand_of_a_mature_service_costs_less(config):
         s = kernel.run(population.build(cfg, 0, reps), reps, 0)
         lost.append(s.savings_lost[c].sum())
     assert lost[0] > lost[1] > 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ZeroDivisionError,
+    reason="sim bug (sim/core/mechanisms/case07_premature_rebrand.py:139, step: `maturity / needed`): maturity_needed is declared in "
+    "[0, 1], and at 0 the compiled step raises ZeroDivisionError (numba's Python error model) when the rebrand falls due, ending the "
+    "whole run; fix: declare its range from a small positive value, or treat needed <= 0 as 'no maturity needed' (immaturity 0)",
+)
+def test_a_rebrand_that_needs_no_maturity_costs_no_goodwill(service, month):
+    b = service(case07={"maturity_needed": 0.0})
+    e = evaluate(M, b.s, b.P, month(b))
+    assert e.own["rebranded"][0] and e.own["deficit"][0] == 0.0

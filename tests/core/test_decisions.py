@@ -410,3 +410,14 @@ def test_notices_are_sometimes_withdrawn(baseline):
     assert (s.council["notices"][left] > 0).all()  # councils leave only after notice
     withdrawn = s.council["active"] & (s.council["notice"] == 0) & (s.council["notices"] > 0)
     assert withdrawn.sum() > 0
+
+
+def test_a_decision_an_event_opened_before_launch_lapses_when_due_and_is_not_taken_after_launch(bench):
+    b = bench()
+    assert b.s.partnership["phase"][0] == 0  # a proposal
+    b.s.council["decision_due"][0] = [b.s.month, b.s.month + 3]
+    b.s.council["decision_trigger"][0] = [Trigger.ELECTION, Trigger.NEW_CHIEF_EXECUTIVE]
+    done = Weighed(b, choice=0.0)
+    assert list(done.council["decision_due"]) == [-1, b.s.month + 3]  # the one due lapses; the later one still stands
+    assert list(done.council["decision_trigger"]) == [-1, Trigger.NEW_CHIEF_EXECUTIVE]
+    assert not done.fired(Ev.GAVE_NOTICE).any() and (done.council["notice"] == 0).all()

@@ -47,7 +47,10 @@ def test_councils_electing_by_thirds_elect_three_years_in_four(bench):
 
 
 class Exo(NamedTuple):
-    """One month of exogenous change in replication 0: signals ``(K,)``, a successor's lower regard ``(2, K)`` by cause, events fired and the council records after it."""
+    """One month of exogenous change in replication 0.
+
+    Signals ``(K,)``, a successor's lower regard ``(2, K)`` by cause, the events fired and the council records after it.
+    """
 
     signals: np.ndarray
     jolts: np.ndarray

@@ -262,7 +262,7 @@ def test_events_are_logged_with_their_cause_case_trigger_and_council(baseline_ru
 
 
 def test_the_months_events_follow_the_logged_and_the_whole_runs_alike(baseline_run):
-    cfg, P, logged, _ = baseline_run
+    _, P, logged, _ = baseline_run
     whole = kernel.run(P, logged.reps, 1)
     assert_same_state(whole, logged)
 

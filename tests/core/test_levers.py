@@ -9,9 +9,9 @@ from conftest import OFF, Bench, lever_strengths
 from sim.config.scenarios import available
 from sim.core import kernel, levers, savings
 from sim.core.evaluate import evaluate
-from sim.core.mechanisms import by_name
 from sim.core.exogenous import EVENTS as EXOGENOUS_EVENTS
 from sim.core.exogenous import Signal
+from sim.core.mechanisms import by_name
 from sim.core.state import COLLAPSED, EXPANSION, OPERATING, SUSTAINED, pair_mask
 
 case01, case02, case03, case04, case05, case06, case07 = (by_name()[f"case0{i}"] for i in range(1, 8))

@@ -1,4 +1,8 @@
-"""The savings model: ramp, the business case's plan (IT and the rest, deeper sharing, known legacy and lock-in), harmonisation rate, and each month's shortfall booked by cause."""
+"""The savings model: ramp, the business case's plan, harmonisation rate, and each month's shortfall booked by cause.
+
+The plan ramps the IT part and the rest separately, waits for accepted deeper sharing, and
+allows for known legacy and lock-in.
+"""
 
 from __future__ import annotations
 
@@ -223,3 +227,17 @@ def test_nothing_is_booked_for_a_partnership_that_has_ended(operating):
         kernel.step(b.s, b.P, b.seed)
     assert running.s.partnership["realised_savings"][0] > 0 and running.s.savings_lost.any()
     assert ended.s.partnership["realised_savings"][0] == 0 and ended.s.partnership["business_case"][0] == 0 and not ended.s.savings_lost.any()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ZeroDivisionError,
+    reason="sim bug (sim/core/savings.py:94, plan_months: `harmonisation_months / (1 - clarity * (1 - known_drag))`): with a clear "
+    "business case (clarity 1) and a known drag of 0 (e.g. skills_drag = 1 and no ICT skills, both allowed) the plan's time constant "
+    "divides by zero, and every month of the run (savings.planned) raises ZeroDivisionError; fix: the plan's rate is "
+    "(1 - clarity * (1 - known_drag)) / harmonisation_months (0: the plan never expects the IT part), or floor the denominator",
+)
+def test_a_clear_business_case_for_an_estate_that_cannot_be_harmonised_plans_no_it_savings(bench):
+    b = bench(dynamics={"skills_drag": 1.0}, columns={"ict_skills": [0.0, 0.0]})
+    assert savings.known_drag(b.P, 0) == 0.0
+    assert savings.it_planned(b.P, 0, 30) == 0.0

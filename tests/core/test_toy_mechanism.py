@@ -129,13 +129,6 @@ def test_the_configuration_accepts_it(toy):
     assert info.value.problems[1].startswith("mechanisms.toy.speed is not a parameter")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim bug (sim/config/schema.py, _named): a schema class is reused when its field *names* match, so run_schema() called with "
-    "a mechanism registered returns the RunSchema built at import, whose 'mechanisms' field still defaults to the old MechanismsSchema "
-    "without the new mechanism; Hydra then refuses mechanisms.<new>.* ('Key 'toy' not in 'MechanismsSchema''). Fix: compare the field "
-    "types too (or key the cache on the registry), so a RunSchema/CompareSchema/SearchSchema is rebuilt when MechanismsSchema changes",
-)
 def test_hydra_accepts_its_parameters_on_the_command_line(toy):
     assert load("baseline", "none", ["mechanisms.toy.hazard=0.4", "mechanisms.toy.enabled=false"]).mechanisms["toy"] == ToyParams(enabled=False, hazard=0.4)
 

@@ -97,7 +97,9 @@ def check_agreement(scenario: str, policy: str, seed: int, first: int, n: int) -
     names = models[0].names
     for model in models:
         expected = [
-            (e.month, names[e.council], e.cause, e.what, e.size, names[e.partner] if e.partner >= 0 else "", e.trigger) for e in log if e.rep == model.replication
+            (e.month, names[e.council], e.cause, e.what, e.size, names[e.partner] if e.partner >= 0 else "", e.trigger)
+            for e in log
+            if e.rep == model.replication
         ]
         assert kernel_entries(model) == expected
 
@@ -263,4 +265,4 @@ def test_handout_tells_the_outcome() -> None:
     assert all(c.name in text for c in model.councils)
     assert "## Timeline" in text
     if model.outcome in ("shelved", "collapsed"):
-        assert model.trigger != "none" and model.cause in text or model.cause == "none"
+        assert model.trigger != "none"
