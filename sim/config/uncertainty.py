@@ -31,19 +31,10 @@ import numpy as np
 from sim.config import assumptions as catalogue
 from sim.config.checks import ConfigError, check_number
 from sim.config.model import ModelConfig
+from sim.config.posterior import WEIGHT, shipped_path
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, UNCERTAINTY_MODES
 from sim.core import rng
 from sim.core.version import __version__
-
-#: Folder of the posterior samples shipped with the package, one per model version.
-POSTERIOR_DIR = Path(__file__).resolve().parent / "posterior"
-#: Column of a posterior table holding each row's weight (optional; equal weights without it).
-WEIGHT = "weight"
-
-
-def packaged_posterior(version: str = __version__) -> Path:
-    """Where the posterior sample for model version ``version`` ships: ``sim/config/posterior/<version>.parquet``."""
-    return POSTERIOR_DIR / f"{version}.parquet"
 
 
 @dataclass(frozen=True)
@@ -213,7 +204,7 @@ def uncertainty(
     fixed
         Paths the user set explicitly (overrides, swept values): never drawn.
     posterior
-        The posterior sample for ``posterior`` mode (default: :func:`packaged_posterior`).
+        The posterior sample for ``posterior`` mode (default: :func:`sim.config.posterior.shipped_path`, the one shipped for this model version).
 
     Raises
     ------
@@ -232,12 +223,12 @@ def uncertainty(
         return None
     sample = None
     if mode == "posterior":
-        if posterior is None and not packaged_posterior().is_file():
+        if posterior is None and not shipped_path().is_file():
             raise ConfigError(
                 [
                     f"uncertainty = 'posterior' needs a posterior sample and none ships for model version {__version__} "
                     f"(sim/config/posterior/{__version__}.parquet): give posterior=PATH or use uncertainty=prior"
                 ]
             )
-        sample = read_posterior(packaged_posterior() if posterior is None else posterior)
+        sample = read_posterior(shipped_path() if posterior is None else posterior)
     return Uncertainty(mode, int(replications_per_draw), frozenset(fixed), sample)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.config.uncertainty import packaged_posterior
+from sim.config.posterior import shipped_path
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +74,7 @@ def test_bad_uncertainty_settings_exit_2_with_one_line(tmp_path, args, words):
     assert not (tmp_path / "summary.json").exists()
 
 
-@pytest.mark.skipif(packaged_posterior().is_file(), reason="a posterior ships for this model version")
+@pytest.mark.skipif(shipped_path().is_file(), reason="a posterior ships for this model version")
 def test_posterior_mode_without_a_shipped_posterior_refuses(tmp_path):
     done = run("sim-run", tmp_path, "uncertainty=posterior")
     assert done.returncode == 2 and done.stderr.count("error:") == 1 and "posterior=PATH" in done.stderr

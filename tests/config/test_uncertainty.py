@@ -8,9 +8,10 @@ import pytest
 
 from sim.config import assumptions as A
 from sim.config.checks import ConfigError
+from sim.config.posterior import shipped_path
 from sim.config.scenarios import load
 from sim.config.settings import DEFAULT_UNCERTAINTY, run_settings
-from sim.config.uncertainty import packaged_posterior, read_posterior, uncertainty
+from sim.config.uncertainty import read_posterior, uncertainty
 from sim.core.version import __version__
 
 
@@ -38,7 +39,7 @@ def test_bad_modes_and_replications_per_draw_are_named():
     ]
 
 
-@pytest.mark.skipif(packaged_posterior().is_file(), reason="a posterior ships for this model version")
+@pytest.mark.skipif(shipped_path().is_file(), reason="a posterior ships for this model version")
 def test_posterior_without_a_shipped_sample_refuses_in_one_line():
     with pytest.raises(ConfigError) as err:
         uncertainty("posterior")
