@@ -20,10 +20,10 @@ ENGINES = ("ensemble", "mesa")
 ATTRIBUTIONS = ("none", "counterfactual")
 UNCERTAINTY_MODES = ("none", "prior", "posterior")
 #: The uncertainty mode of a run that does not choose one: the one place this default is decided, for the
-#: commands and the Python API alike. It stays ``none`` until a calibrated posterior ships with the package
-#: for the model version (``sim/config/posterior/<version>.parquet``), and then becomes ``posterior``
-#: (issue 15). Tests, golden numbers and the validation evidence give ``none`` explicitly.
-DEFAULT_UNCERTAINTY = "none"
+#: commands and the Python API alike. A calibrated posterior ships with the package for this model version
+#: (``sim/config/posterior/<version>.parquet``; a test fails when the version changes without one), so the
+#: default is ``posterior`` (issue 15). Tests, golden numbers and the validation evidence give ``none`` explicitly.
+DEFAULT_UNCERTAINTY = "posterior"
 #: Replications run at each parameter draw (M) unless a run says otherwise; ``replications`` = D x M.
 DEFAULT_REPLICATIONS_PER_DRAW = 25
 MAX_SEED = 2**63 - 1
