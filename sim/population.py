@@ -103,7 +103,12 @@ def _levers(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, 
 
 
 def build(
-    points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarray, point_of_rep: np.ndarray | None = None, plan: Layout | None = None
+    points: ModelConfig | Sequence[ModelConfig],
+    seed: int,
+    reps: np.ndarray,
+    point_of_rep: np.ndarray | None = None,
+    plan: Layout | None = None,
+    trusted: bool = False,
 ) -> ParamArrays:
     """Parameter arrays for replications ``reps``.
 
@@ -119,9 +124,12 @@ def build(
         Index into ``points`` for each replication (all 0 for a single configuration).
     plan
         The layout of the registry to build for (default: the current registry).
+    trusted
+        The points were checked when they were made (by :func:`sim.config.assumptions.with_values`,
+        as parameter draws and design points are) and are not checked again.
     """
     points = [points] if isinstance(points, ModelConfig) else list(points)
-    points = [checked(cfg) for cfg in points]
+    points = points if trusted else [checked(cfg) for cfg in points]
     plan = plan or layout()
     reps = np.asarray(reps, np.int64)
     point_of_rep = np.zeros(len(reps), np.int64) if point_of_rep is None else np.asarray(point_of_rep, np.int64)

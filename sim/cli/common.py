@@ -163,3 +163,98 @@ def maybe_help(prog: str, doc: str, settings: type, groups: Sequence[str], argv:
     if any(arg in ("--help", "-h") for arg in argv):
         print(help_text(prog, doc, settings, groups))
         sys.exit(0)
+
+
+# --- parameter uncertainty (issue 15) --------------------------------------------------------------
+
+#: The first part of a model parameter's path in an override (``decisions.memory=0.2``); council attributes are never drawn.
+_PARAMETER_SECTIONS = ("partnership", "dynamics", "decisions", "exogenous", "mechanisms", "levers")
+
+
+def fixed_paths(overrides: Sequence[str] | None = None) -> list[str]:
+    """The model parameters the user set on the command line (``overrides``; default: this Hydra job's), which a run never draws.
+
+    An override or a value swept by a multirun fixes its parameter: with ``uncertainty=prior``
+    or ``posterior`` it wins over the drawn value.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    lines = list(HydraConfig.get().overrides.task) if overrides is None else list(overrides)
+    keys = [o.key_or_group for o in OverridesParser.create().parse_overrides(lines)]
+    return sorted({key for key in keys if key.split(".", 1)[0] in _PARAMETER_SECTIONS})
+
+
+def uncertainty_problems(settings: Any, fixed: Sequence[str]) -> tuple[Any, list[str]]:
+    """The run's :class:`~sim.config.uncertainty.Uncertainty` from its settings (None for ``none``) and the problems with it, one line each.
+
+    With a fixed count, parameter draws need at least two draws of ``replications_per_draw``;
+    counterfactual attribution, and sim-compare's precision (a Monte Carlo target), run with
+    ``uncertainty=none`` only.
+    """
+    from sim.config.uncertainty import uncertainty
+
+    try:
+        drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
+    except ConfigError as err:
+        return None, err.problems
+    if drawn is None:
+        return None, []
+    m, problems = settings.replications_per_draw, []
+    if getattr(settings, "precision", None) is None and settings.replications < 2 * m:
+        problems.append(
+            f"replications = {settings.replications} gives fewer than two parameter draws of replications_per_draw = {m}:"
+            f" uncertainty={settings.uncertainty} needs replications >= {2 * m}"
+        )
+    if getattr(settings, "precision", None) is not None and hasattr(settings, "policies"):
+        problems.append(f"precision = {settings.precision} targets Monte Carlo half-widths: with uncertainty={settings.uncertainty} give replications instead")
+    if getattr(settings, "attribution", "none") != "none":
+        problems.append(f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)")
+    return drawn, problems
+
+
+def uncertainty_of(settings: Any, fixed: Sequence[str]) -> Any:
+    """As :func:`uncertainty_problems`, exiting with one line per problem."""
+    drawn, problems = uncertainty_problems(settings, fixed)
+    if problems:
+        fail(problems)
+    return drawn
+
+
+def split_arguments(args: Sequence[str], settings: Sequence[str]) -> tuple[dict[str, Any], str, str, list[str]]:
+    """Hydra-style ``key=value`` arguments of a command that composes its own configuration (``sim-analyse``).
+
+    Returns the command's settings (values read as YAML), the scenario, the policy and the
+    model overrides; exits with one line per argument that is not ``key=value``.
+    """
+    import yaml
+
+    raw: dict[str, Any] = {}
+    scenario, policy, overrides, problems = "baseline", "none", [], []
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if not sep or not key:
+            problems.append(f"{arg!r} is not key=value (e.g. replications=100 or decisions.memory=0.2)")
+        elif key == "scenario":
+            scenario = value
+        elif key == "policy":
+            policy = value
+        elif key in settings:
+            raw[key] = yaml.safe_load(value) if value else None
+        else:
+            overrides.append(arg)
+    if problems:
+        fail(problems)
+    return raw, scenario, policy, overrides
+
+
+def compose_model(scenario: str, policy: str, overrides: Sequence[str]) -> ModelConfig:
+    """The checked model configuration of a scenario, a policy and overrides; exits with one line per problem."""
+    from sim.config.scenarios import compose_run
+
+    check_quoting(overrides)
+    try:
+        return model_sections(compose_run(scenario, policy, overrides))
+    except ConfigError as err:
+        fail(err.problems)
+    except Exception as err:  # Hydra's composition errors (a misspelt key): one line
+        fail([str(err).strip().splitlines()[0]])

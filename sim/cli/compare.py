@@ -3,6 +3,7 @@
 sim-compare scenario=case01_key_person policies=[none,continuity_plan,all_levers] replications=20000 seed=7
 sim-compare policies=[none,agreed_decision_process] precision=0.005     # replications until each paired half-width <= 0.005
 python -m sim.cli.compare policies=[none,agreed_decision_process] partnership.horizon_months=60 save_events=true
+sim-compare policies=[none,continuity_plan,open_motivations] uncertainty=prior replications_per_draw=200 replications=20000
 
 Every policy runs the same replications with the same seed; each is compared with the
 first. Prints a sentence per policy made from the numbers, the chances of each outcome and
@@ -11,7 +12,10 @@ the Hydra run directory ``comparison.parquet`` (one row per policy, see
 :func:`sim.analysis.comparison.compare_policies`), ``comparison.png`` (the forest plot against
 cost), on request ``events.parquet`` (with a ``policy`` column), and last ``summary.json``
 (the comparison, each policy's full summary, the sentences, attribution if asked for,
-settings and provenance). Model overrides apply to every policy.
+settings and provenance). Model overrides apply to every policy. With ``uncertainty=prior`` or
+``posterior`` every policy runs the same parameter draws: each figure gets a total interval, each
+lever the distribution of its effect across draws, and ``summary.json`` says how often the
+ranking of the levers changes from draw to draw.
 """
 
 from __future__ import annotations
@@ -31,9 +35,21 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
-from sim.analysis.comparison import render, run_comparison, sentence
+from sim.analysis.comparison import MEASURES, render, render_uncertainty, run_comparison, sentence
 from sim.analysis.summary import Tally, what_was_run
-from sim.cli.common import check_names, check_quoting, checked, fail, maybe_help, output_dir, progress_bar, threads, versions_line
+from sim.cli.common import (
+    check_names,
+    check_quoting,
+    checked,
+    fail,
+    fixed_paths,
+    maybe_help,
+    output_dir,
+    progress_bar,
+    threads,
+    uncertainty_of,
+    versions_line,
+)
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.scenarios import available, model_sections
@@ -81,6 +97,7 @@ def app(cfg: DictConfig) -> None:
     settings, _ = checked(cfg, compare_settings)
     scenario = HydraConfig.get().runtime.choices["scenario"]
     configs = _policy_configs(scenario, settings.policies)
+    drawn = uncertainty_of(settings, fixed_paths())
     out = output_dir()
     prov = provenance.collect()
     stamp: dict[str, Any] = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}
@@ -120,8 +137,11 @@ def app(cfg: DictConfig) -> None:
             engine,
             precision=settings.precision,
             sinks=sinks,
+            uncertainty=drawn,
         )
     comparison = tally.frame()
+    rankings = {measure: tally.ranking(measure) for measure in MEASURES} if drawn is not None else {}
+    uncertainty = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(configs[settings.policies[0]]), "ranking": rankings}
     write_table(out / "comparison.parquet", comparison, stamp)
     from sim.analysis.plots import forest_figure  # matplotlib, only once the runs are done
 
@@ -150,6 +170,7 @@ def app(cfg: DictConfig) -> None:
             "comparison": comparison.to_dict(orient="records"),
             "sentences": sentences,
             "policies": policies,
+            "uncertainty": uncertainty,
             "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)},
         },
     )
@@ -157,6 +178,7 @@ def app(cfg: DictConfig) -> None:
     if settings.precision is not None:
         print(f"Precision {settings.precision}: every paired half-width at most {run['precision_reached']:.4f} after {tally.n:,} replications per policy")
     print(render(comparison, detail=settings.detail))
+    print(render_uncertainty(comparison, rankings, settings.uncertainty))
     for name in attributions:
         print(f"Policy {name}: " + render_attribution(policies[name]["attribution"]))
     print(f"Seed {settings.seed}, engine {settings.engine}; {versions_line(prov)}")

@@ -16,7 +16,7 @@ from dataclasses import MISSING, Field, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from sim.config.distributions import describe, number_words
+from sim.config.distributions import describe, is_dist, number_words
 from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers as lever_table
 from sim.core.declare import DISTRIBUTIONS, Spec
@@ -97,11 +97,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_prior(spec: Spec) -> str:
-    """The plausible range of an assumption, with its reason; empty where none is declared."""
+def render_prior(spec: Spec, default: Any = None) -> str:
+    """The plausible range of an assumption, with its reason; for a default that is a distribution, that it describes the population."""
     if spec.prior is None:
-        return "not yet given" if spec.is_assumption else ""
-    return describe(spec.prior) + (f" ({spec.reason})" if spec.reason else "")
+        if not spec.is_assumption:
+            return ""
+        if is_dist(default):
+            return "its default distribution: a population of partnerships, each replication drawing its own (not drawn again by uncertainty=prior)"
+        return "not yet given"
+    prior = {key: value for key, value in spec.prior.items() if key != "times"}
+    scale = " times the default" if spec.prior.get("times") == "default" else ""
+    return describe(prior) + scale + (f" ({spec.reason})" if spec.reason else "")
 
 
 def _table(section: Section) -> Iterator[str]:
@@ -119,7 +125,7 @@ def _table(section: Section) -> Iterator[str]:
             "yes" if spec.distributable else "no",
             spec.concept or "-",
             spec.value or "-",
-            render_prior(spec) or "-",
+            render_prior(spec, _default(f)) or "-",
         )
         yield "| " + " | ".join(_cell(c) for c in row) + " |"
 

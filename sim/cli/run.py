@@ -4,11 +4,13 @@
     sim-run scenario=case01_key_person policy=continuity_plan replications=20000 seed=7
     sim-run precision=0.01                                   # replications until the collapse CI half-width <= 0.01
     sim-run save_events=true save_trajectories=true councils.0.it_maturity=0.3
+    sim-run uncertainty=prior replications=4000              # 160 parameter draws x 25 replications: two intervals per figure
 
 Writes into the Hydra run directory (``outputs/DATE/TIME`` unless ``hydra.run.dir=...``),
 each file atomically: ``replications.parquet`` (one row per replication, streamed block by
 block), on request ``events.parquet``, ``trajectories.parquet``, ``survival.png`` and
-``causes.png`` (``figures=true``), and last ``summary.json`` (every printed figure, the run's
+``causes.png`` (``figures=true``), with ``uncertainty=prior`` or ``posterior`` ``draws.parquet``
+(each parameter draw's drawn values), and last ``summary.json`` (every printed figure, the run's
 settings and provenance). Bad input exits with status 2 and one line per problem.
 """
 
@@ -20,19 +22,33 @@ from contextlib import ExitStack
 from typing import Any
 
 import hydra
+import numpy as np
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
-from sim.analysis.stats import precision_plan
-from sim.analysis.summary import Tally, render, what_was_run
-from sim.cli.common import advance, check_names, check_quoting, fail, maybe_help, output_dir, progress_bar, threads, versions_line
+from sim.analysis.stats import draw_precision_plan, precision_plan
+from sim.analysis.summary import Tally, render, render_uncertainty, what_was_run
+from sim.cli.common import (
+    advance,
+    check_names,
+    check_quoting,
+    fail,
+    fixed_paths,
+    maybe_help,
+    output_dir,
+    progress_bar,
+    threads,
+    uncertainty_problems,
+    versions_line,
+)
 from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, finish, host, job_overrides, problems_of
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.frontends.runner import Sinks, fixed, run_blocks
+from sim.frontends.table import Table
 from sim.frontends.trajectories import TrajectoryRecorder
 from sim.results import provenance
 from sim.results import sweep as sweep_results
@@ -47,6 +63,7 @@ FILES = {
     "trajectories.parquet": lambda s: s.save_trajectories,
     "survival.png": lambda s: s.figures,
     "causes.png": lambda s: s.figures,
+    "draws.parquet": lambda s: s.uncertainty != "none",
     "summary.json": lambda s: True,
 }
 
@@ -54,7 +71,8 @@ FILES = {
 def _run_line(settings: RunSettings, run: dict[str, Any]) -> str:
     line = f"Seed {run['seed']}, {run['replications']} replications"
     if settings.precision is not None:
-        line += f" (precision {settings.precision}: collapse CI half-width {run['precision_reached']:.4f} after {run['blocks']} blocks)"
+        reached = "total interval's ends known to" if settings.uncertainty != "none" else "collapse CI half-width"
+        line += f" (precision {settings.precision}: {reached} {run['precision_reached']:.4f} after {run['blocks']} blocks)"
     return line + f", engine {settings.engine}"
 
 
@@ -76,11 +94,16 @@ def app(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN
     if cfg.get("design") is not None:
+        if cfg.get("uncertainty") not in (None, "none"):
+            fail([f"design = {cfg.get('design')!r} runs with uncertainty=none only: each design point is one parameter point"])
         from sim.cli.design import run_design
 
         run_design(cfg, multirun)
         return
     settings, config, problems = problems_of(cfg, run_settings)
+    drawn = None
+    if not problems:
+        drawn, problems = uncertainty_problems(settings, fixed_paths())
     choices = hc.runtime.choices
     scenario, policy = choices["scenario"], choices["policy"]
     out = output_dir()
@@ -113,6 +136,8 @@ def app(cfg: DictConfig) -> None:
     tally = Tally(horizon)
     if settings.precision is None:
         plan = fixed(settings.replications, settings.block_size)
+    elif drawn is not None:
+        plan = draw_precision_plan(settings.precision, settings.block_size, drawn.replications_per_draw, tally.collapse_ends_error)
     else:
         plan = precision_plan(settings.precision, settings.block_size)
     workers = threads(settings.workers)
@@ -126,10 +151,14 @@ def app(cfg: DictConfig) -> None:
             states=(attribution.add,) if attribution is not None else (),
         )
         bar = stack.enter_context(progress_bar(settings.replications if settings.precision is None else None, f"{scenario}/{policy}"))
-        run = run_blocks(config, seed, plan, sinks, workers=workers, engine=settings.engine, on_block=advance(bar))
+        run = run_blocks(config, seed, plan, sinks, workers=workers, engine=settings.engine, on_block=advance(bar), uncertainty=drawn)
     if recorder is not None:
         write_table(out / "trajectories.parquet", recorder.table(), stamp)
     summary = tally.summary()
+    summary["uncertainty"] = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(config), **summary["uncertainty"]}
+    if drawn is not None:
+        draws = np.arange(-(-run.replications // drawn.replications_per_draw))
+        write_table(out / "draws.parquet", Table(drawn.columns(config, seed, draws)), stamp)
     if attribution is not None:
         summary["attribution"] = attribution.report()
     if settings.figures:
@@ -148,7 +177,7 @@ def app(cfg: DictConfig) -> None:
         "replications": run.replications,
         "requested_replications": None if settings.precision is not None else settings.replications,
         "precision": settings.precision,
-        "precision_reached": (reached["high"] - reached["low"]) / 2,
+        "precision_reached": (reached["high"] - reached["low"]) / 2 if drawn is None else summary["uncertainty"]["collapse_ends_error"],
         "blocks": len(run.block_sizes),
         "block_size": settings.block_size,
         "horizon_months": horizon,
@@ -161,6 +190,7 @@ def app(cfg: DictConfig) -> None:
     record.write(out)
     print(what_was_run(info))
     print(render(summary, detail=settings.detail))
+    print(render_uncertainty(summary))
     if attribution is not None:
         print(render_attribution(summary["attribution"]))
     print(f"{_run_line(settings, {**info, 'seed': seed})}; {versions_line(prov)}")

@@ -14,17 +14,19 @@ Paths are written as in a config: ``decisions.memory``, ``mechanisms.case01.succ
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 
+from sim.config.checks import ConfigError
 from sim.config.distributions import sample
-from sim.config.model import ModelConfig, default_lever, model_config
+from sim.config.model import ModelConfig, across, check_value, default_lever
 from sim.core import levers as lever_table
 from sim.core import rng
-from sim.core.declare import Spec, default_of
+from sim.core.declare import Spec, default_of, spec_of
 from sim.core.mechanisms import mechanisms
 from sim.core.params import DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
@@ -59,9 +61,27 @@ class Assumption:
 
     @property
     def prior(self) -> Mapping[str, Any]:
-        """Its plausible range, as a distribution node."""
+        """Its plausible range, as a distribution node (a declared factor on the default made absolute: see :func:`absolute`)."""
         assert self.spec.prior is not None
-        return self.spec.prior
+        return absolute(self.spec.prior, self.default)
+
+
+#: Key of a prior declared as a factor on the default (``{"dist": "triangular", ..., TIMES: "default"}``): for a field
+#: shared by instances with different defaults, such as each lever's costs.
+TIMES = "times"
+
+
+def absolute(prior: Mapping[str, Any], default: Any) -> dict[str, Any]:
+    """``prior`` as an absolute distribution node: a prior declared with ``times: default`` has its ends multiplied by ``default``."""
+    if prior.get(TIMES) != "default":
+        return dict(prior)
+    scale = float(default)
+    return {key: (value * scale if key in ("low", "mode", "high", "mean", "sd") else value) for key, value in prior.items() if key != TIMES}
+
+
+def _varies(prior: Mapping[str, Any], default: Any) -> bool:
+    """False for a prior that is a factor on a default of 0 (nothing to draw)."""
+    return prior.get(TIMES) != "default" or float(default) != 0.0
 
 
 def _of(prefix: str, cls: type) -> list[Assumption]:
@@ -82,7 +102,7 @@ def assumptions() -> tuple[Assumption, ...]:
         out += _of(f"mechanisms.{m.name}", m.params)
     for name in lever_table.NAMES:
         out += [Assumption(a.path, a.spec, lever_default(name, a.path)) for a in _of(f"levers.{name}", LeverParams)]
-    return tuple(out)
+    return tuple(a for a in out if _varies(a.spec.prior or {}, a.default))
 
 
 def lever_default(name: str, path: str) -> Any:
@@ -126,20 +146,43 @@ def free(cfg: ModelConfig, fixed: Collection[str] = ()) -> tuple[Assumption, ...
 def with_values(cfg: ModelConfig, values: Mapping[str, Any]) -> ModelConfig:
     """A checked copy of ``cfg`` with the parameters at ``values`` (by path) set.
 
+    Only the values set are checked (with the checks between parameters), so a copy costs
+    far less than building a configuration from plain data: ``cfg`` must be checked already.
+
     Raises
     ------
     ConfigError
         Listing every value outside its parameter's range (or a path that is not a parameter).
     """
-    raw = cfg.to_dict()
+    out = replace(
+        cfg,
+        councils=[copy.copy(c) for c in cfg.councils],
+        partnership=copy.copy(cfg.partnership),
+        dynamics=copy.copy(cfg.dynamics),
+        decisions=copy.copy(cfg.decisions),
+        exogenous=copy.copy(cfg.exogenous),
+        mechanisms={name: copy.copy(m) for name, m in cfg.mechanisms.items()},
+        levers={name: copy.copy(lever) for name, lever in cfg.levers.items()},
+    )
+    problems = []
     for path, new in values.items():
-        _owner(cfg, path)
-        node = raw
-        *head, last = path.split(".")
-        for part in head:
-            node = node[part]
-        node[last] = new.item() if isinstance(new, np.generic) else new
-    return model_config(raw)
+        owner, name = _owner(out, path)
+        try:
+            spec = spec_of(type(owner), name)
+        except KeyError:
+            problems.append(f"{path} is not a parameter")
+            continue
+        new = new.item() if isinstance(new, np.generic) else new
+        if spec.integer and isinstance(new, float) and new.is_integer():
+            new = int(new)
+        found = check_value(path, new, spec)
+        problems += found
+        if not found:
+            setattr(owner, name, new)
+    problems += across(out)
+    if problems:
+        raise ConfigError(problems)
+    return out
 
 
 def draw(items: Collection[Assumption], seed: int, draws: np.ndarray) -> dict[str, np.ndarray]:
@@ -168,6 +211,19 @@ def quantile(items: Collection[Assumption], u: np.ndarray) -> dict[str, np.ndarr
             x = np.round(x)
         out[a.path] = np.clip(x, a.spec.lo, a.spec.hi)
     return out
+
+
+def acting(cfg: ModelConfig, items: Collection[Assumption]) -> tuple[Assumption, ...]:
+    """``items`` without the parameters of levers and mechanisms ``cfg`` switches off, which cannot change a run."""
+    out = []
+    for a in items:
+        parts = a.path.split(".")
+        if parts[0] == "levers" and not cfg.levers[parts[1]].enabled:
+            continue
+        if parts[0] == "mechanisms" and not cfg.mechanisms[parts[1]].enabled:
+            continue
+        out.append(a)
+    return tuple(out)
 
 
 def shared_out(cfg: ModelConfig, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -18,6 +18,14 @@ from sim.core.declare import SETTING, Spec, choice, flag, param
 
 ENGINES = ("ensemble", "mesa")
 ATTRIBUTIONS = ("none", "counterfactual")
+UNCERTAINTY_MODES = ("none", "prior", "posterior")
+#: The uncertainty mode of a run that does not choose one: the one place this default is decided, for the
+#: commands and the Python API alike. A calibrated posterior ships with the package for this model version
+#: (``sim/config/posterior/<version>.parquet``; a test fails when the version changes without one), so the
+#: default is ``posterior`` (issue 15). Tests, golden numbers and the validation evidence give ``none`` explicitly.
+DEFAULT_UNCERTAINTY = "posterior"
+#: Replications run at each parameter draw (M) unless a run says otherwise; ``replications`` = D x M.
+DEFAULT_REPLICATIONS_PER_DRAW = 25
 MAX_SEED = 2**63 - 1
 MAX_WORKERS = 1024
 
@@ -32,6 +40,36 @@ def available_cores() -> int:
 
 def _setting(default: Any, lo: float, hi: float, unit: str, doc: str, *, integer: bool = False) -> Any:
     return param(default, lo, hi, unit, doc, value=SETTING, integer=integer)
+
+
+def _uncertainty() -> Any:
+    return choice(
+        DEFAULT_UNCERTAINTY,
+        UNCERTAINTY_MODES,
+        "none: the assumptions at their stated values (intervals are Monte Carlo noise only); prior: each parameter draw takes the assumptions"
+        " from their plausible ranges; posterior: from the calibrated sample (posterior=); with prior or posterior every figure gets a second,"
+        " total interval",
+        value=SETTING,
+    )
+
+
+def _replications_per_draw() -> Any:
+    return _setting(
+        DEFAULT_REPLICATIONS_PER_DRAW,
+        2,
+        100_000_000,
+        "replications",
+        "with uncertainty=prior or posterior: replications run at each parameter draw (M); replication r uses draw r // M",
+        integer=True,
+    )
+
+
+def _posterior() -> Any:
+    doc = (
+        "with uncertainty=posterior: a Parquet or CSV table, one column per parameter path plus optional weight"
+        " (default: the sample shipped for this model version)"
+    )
+    return field(default=None, metadata={"spec": Spec("text", None, None, doc, value=SETTING)})
 
 
 @dataclass
@@ -61,7 +99,12 @@ class RunSettings(EnsembleSettings):
     """Settings of ``sim-run``."""
 
     precision: Any = _setting(
-        None, 0.001, 0.5, "probability", "instead of a fixed count: add replications until the collapse probability's 95% CI half-width is at most this"
+        None,
+        0.001,
+        0.5,
+        "probability",
+        "instead of a fixed count: add replications until the collapse probability's 95% CI half-width is at most this"
+        " (with uncertainty=prior or posterior: add parameter draws until both ends of its total interval are known to within this)",
     )
     save_events: Any = flag(False, "write events.parquet, the event log of every replication", value=SETTING)
     save_trajectories: Any = flag(False, "write trajectories.parquet, monthly quantiles of the main state variables", value=SETTING)
@@ -89,6 +132,9 @@ class RunSettings(EnsembleSettings):
             "spec": Spec("chunk", None, None, "run only chunk i of n of the design's points, written i/n (0 <= i < n), e.g. for a multirun", value=SETTING)
         },
     )
+    uncertainty: Any = _uncertainty()
+    replications_per_draw: Any = _replications_per_draw()
+    posterior: Any = _posterior()
 
 
 @dataclass
@@ -109,6 +155,9 @@ class CompareSettings(EnsembleSettings):
         " (chance of being shelved, of collapse, of failure) has a 95% CI half-width of at most this",
     )
     save_events: Any = flag(False, "write events.parquet, the event log of every replication under every policy (with a policy column)", value=SETTING)
+    uncertainty: Any = _uncertainty()
+    replications_per_draw: Any = _replications_per_draw()
+    posterior: Any = _posterior()
 
 
 RISKS = ("collapse", "failure")
@@ -203,4 +252,35 @@ def compare_settings(raw: Mapping[str, Any]) -> CompareSettings:
     """Checked ``sim-compare`` settings from a config; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
     settings = _settings(CompareSettings, raw)
     settings.policies = list(settings.policies)
+    return settings
+
+
+# --- sim-analyse (issue 15) --------------------------------------------------------------------------
+
+
+@dataclass
+class SensitivitySettings:
+    """Settings of ``sim-analyse sensitivity``: Morris screening of every free assumption, then Sobol indices of the top ones."""
+
+    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the designs and of the simulations", integer=True)
+    replications: Any = _setting(200, 10, 1_000_000, "replications", "replications per design point (the same ones at every point)", integer=True)
+    trajectories: Any = _setting(10, 2, 1000, "trajectories", "Morris trajectories (each of factors + 1 design points)", integer=True)
+    top: Any = _setting(8, 2, 64, "factors", "factors given Sobol indices: the most influential in the Morris screening", integer=True)
+    sobol_n: Any = _setting(64, 8, 65_536, "points", "Saltelli base sample, a power of two (sobol_n x (top + 2) design points)", integer=True)
+    noise_points: Any = _setting(20, 2, 10_000, "points", "design points run again on independent random numbers to measure Monte Carlo noise", integer=True)
+    block_size: Any = _setting(10_000, 100, 1_000_000, "replications", "replications simulated at once (many design points per batch)", integer=True)
+    workers: Any = _setting(None, 1, MAX_WORKERS, "threads", "threads (default: every core this process may use)", integer=True)
+    out: Any = field(
+        default=None,
+        metadata={"spec": Spec("text", None, None, "results folder (default: outputs/sensitivity/DATE_TIME)", value=SETTING)},
+    )
+    figures: Any = flag(True, "draw morris.png and sobol.png", value=SETTING)
+
+
+def sensitivity_settings(raw: Mapping[str, Any]) -> SensitivitySettings:
+    """Checked ``sim-analyse sensitivity`` settings; raises :class:`~sim.config.checks.ConfigError` listing every problem (sobol_n: a power of two)."""
+    settings = _settings(SensitivitySettings, raw)
+    n = settings.sobol_n
+    if n & (n - 1):
+        raise ConfigError([f"sobol_n = {n} must be a power of two (e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})"])
     return settings

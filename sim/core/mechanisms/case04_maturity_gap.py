@@ -50,6 +50,8 @@ class Params(MechanismParams):
         "when the gap between the partners comes to light (a trading company's second council joins early on)",
         concept=f"{CASE} (early on, a second neighbouring council joined)",
         integer=True,
+        prior=_u(0, 18),
+        reason="the gap shows within the first year or so, once the partners try to rationalise their estates",
     )
     frustration: float = param(
         0.6,
