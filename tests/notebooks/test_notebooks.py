@@ -98,6 +98,16 @@ def test_opens_with_what_it_is_for_and_what_it_needs_and_one_fast_switch(name: s
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
+def test_says_which_uncertainty_its_figures_use_and_when_a_comparison_is_paired(name: str) -> None:
+    notebook = read(name)
+    opening = notebook.cells[0].source
+    assert re.search(r"uncertainty=\"?(posterior|prior|none)", opening), f"{name}: the opening does not name the uncertainty mode its figures use"
+    compares = any(call in cell.source for cell in code_cells(notebook) for call in ("sim.compare(", "compare_policies("))
+    if compares:
+        assert "paired" in opening, f"{name} compares levers but its opening does not say the comparison is paired"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_launches_no_process_pool(name: str) -> None:
     for cell in code_cells(read(name)):
         found = [start for start in PROCESS_POOLS if start in cell.source]
