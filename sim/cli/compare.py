@@ -7,12 +7,14 @@ Every policy runs the same replications with the same seed; each is compared wit
 first. Writes ``comparison.parquet`` (one row per policy, see
 :func:`sim.comparison.compare_policies`) and ``summary.json`` (the comparison, settings and
 provenance) atomically into the Hydra run directory. Model overrides apply to every policy.
+Bad input, faults and signals end as for ``sim-run`` (see :mod:`sim.cli.guard`).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 
 import hydra
 from hydra import compose
@@ -21,13 +23,14 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.comparison import render, run_comparison
-from sim.cli.common import check_names, check_quoting, checked, fail, output_dir, progress_bar, threads, versions_line
+from sim.cli import guard
+from sim.cli.common import argv_problems, checked, compare_check, compare_need, fail, output_dir, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.scenarios import available, model_sections
-from sim.config.settings import compare_settings
+from sim.config.settings import CompareSettings, compare_settings
 from sim.results import provenance
-from sim.results.files import write_json, write_table
+from sim.results.files import current_run_id, write_json, write_table
 
 schema.register()
 
@@ -50,6 +53,7 @@ def _policy_configs(scenario: str, policies: list[str]) -> dict:
 
 
 @hydra.main(config_path="pkg://sim.configs", config_name="compare", version_base="1.3")
+@guard.task(need=compare_need)
 def app(cfg: DictConfig) -> None:
     """Check the configuration, run every policy on the same replications and compare them with the first."""
     started = time.perf_counter()
@@ -80,6 +84,7 @@ def app(cfg: DictConfig) -> None:
     write_table(out / "comparison.parquet", comparison, stamp)
     run = {**stamp, "engine": settings.engine, "replications": settings.replications, "block_size": settings.block_size}
     run["wall_time_s"] = time.perf_counter() - started
+    run["run_id"] = current_run_id()
     write_json(
         out / "summary.json",
         {"run": run, "comparison": comparison.to_dict(orient="records"), "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}},
@@ -90,14 +95,17 @@ def app(cfg: DictConfig) -> None:
     print(f"Results in {out}")
 
 
-def main() -> None:
-    """Console entry point ``sim-compare``."""
-    if any(arg.partition("=")[0] == "policy" for arg in sys.argv[1:]):
-        fail(["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"])
-    check_quoting(sys.argv[1:])
-    check_names(sys.argv[1:], ("scenario",))
-    app()
+def _argv_problems(argv: Sequence[str]) -> list[str]:
+    if any(arg.partition("=")[0] == "policy" for arg in argv):
+        return ["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"]
+    return argv_problems(argv, ("scenario",))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point ``sim-compare``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    command = guard.Command("sim-compare", app, "compare", schema.run_schema(CompareSettings, "CompareSchema"), compare_check, compare_need, _argv_problems)
+    return guard.run_command(command, argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

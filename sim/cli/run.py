@@ -9,13 +9,17 @@ Writes into the Hydra run directory (``outputs/DATE/TIME`` unless ``hydra.run.di
 each file atomically: ``replications.parquet`` (one row per replication, streamed block by
 block), on request ``events.parquet``, ``trajectories.parquet``, ``survival.png`` and
 ``causes.png`` (``figures=true``), and last ``summary.json`` (every printed figure, the run's
-settings and provenance). Bad input exits with status 2 and one line per problem.
+settings and provenance). Bad input exits with status 2 and one line per problem, before
+anything is written; a fault of the environment (a full disk, a read-only folder) with status
+3 and one line; a signal with 128 + its number. The folder holds either no results or one
+run's complete set (see :mod:`sim.cli.guard` and ``docs/faults.md``).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import Any
 
@@ -27,13 +31,14 @@ from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
 from sim.analysis.stats import precision_plan
 from sim.analysis.summary import Tally, render
-from sim.cli.common import advance, check_names, check_quoting, checked, output_dir, progress_bar, threads, versions_line
+from sim.cli import guard
+from sim.cli.common import advance, argv_problems, checked, output_dir, progress_bar, run_check, run_need, threads, versions_line
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.frontends.runner import Sinks, fixed, run_blocks
 from sim.frontends.trajectories import TrajectoryRecorder
 from sim.results import provenance
-from sim.results.files import EVENT_SCHEMA, ParquetStream, save_figure, write_json, write_table
+from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, write_json, write_table
 
 schema.register()
 
@@ -56,6 +61,7 @@ def _run_line(settings: RunSettings, run: dict[str, Any]) -> str:
 
 
 @hydra.main(config_path="pkg://sim.configs", config_name="config", version_base="1.3")
+@guard.task(need=run_need)
 def app(cfg: DictConfig) -> None:
     """Check the configuration, run the study in blocks, write the results and print the summary."""
     started = time.perf_counter()
@@ -108,6 +114,7 @@ def app(cfg: DictConfig) -> None:
         "horizon_months": horizon,
         "files": [name for name, wanted in FILES.items() if wanted(settings)],
         "wall_time_s": time.perf_counter() - started,
+        "run_id": current_run_id(),
     }
     write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}})
     print(f"Scenario {scenario}, policy {policy}")
@@ -118,12 +125,12 @@ def app(cfg: DictConfig) -> None:
     print(f"Results in {out}")
 
 
-def main() -> None:
-    """Console entry point ``sim-run``."""
-    check_quoting(sys.argv[1:])
-    check_names(sys.argv[1:], ("scenario", "policy"))
-    app()
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point ``sim-run``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    return guard.run_command(
+        guard.Command("sim-run", app, "config", schema.run_schema(), run_check, run_need, lambda args: argv_problems(args, ("scenario", "policy"))), argv
+    )
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

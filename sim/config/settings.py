@@ -18,7 +18,6 @@ from sim.core.declare import SETTING, Spec, choice, flag, param
 
 ENGINES = ("ensemble", "mesa")
 ATTRIBUTIONS = ("none", "counterfactual")
-ATTRIBUTIONS = ("none", "counterfactual")
 MAX_SEED = 2**63 - 1
 MAX_WORKERS = 1024
 
@@ -77,11 +76,29 @@ class CompareSettings(EnsembleSettings):
     )
 
 
+def policy_list_problems(name: str, value: Any) -> list[str]:
+    """Problems with a list of policies to compare: at least two names, each once."""
+    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) < 2 or not all(isinstance(p, str) for p in value):
+        return [f"{name} = {value!r} must be a list of at least two policy names, e.g. [none,continuity_plan]"]
+    twice = sorted({p for p in value if list(value).count(p) > 1})
+    if twice:
+        return [f"{name} = [{','.join(value)}] names {', '.join(twice)} more than once: list each policy once (the first is the reference)"]
+    return []
+
+
+def both_problems(replications: Any, precision: Any) -> list[str]:
+    """A count and a precision target both given (the target decides the count, so the count would be ignored)."""
+    if replications is not None and precision is not None:
+        return [
+            f"replications={replications} and precision={precision} were both given: precision decides the number of replications, "
+            "so replications would be ignored; give only one"
+        ]
+    return []
+
+
 def _check(name: str, value: Any, spec: Spec) -> list[str]:
     if spec.unit == "policies":
-        if isinstance(value, str) or not isinstance(value, Sequence) or len(value) < 2 or not all(isinstance(p, str) for p in value):
-            return [f"{name} = {value!r} must be a list of at least two policy names, e.g. [none,continuity_plan]"]
-        return []
+        return policy_list_problems(name, value)
     return check_fixed(name, value, spec)
 
 
