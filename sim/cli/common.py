@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
-from sim.config.overrides import compose_checked, interpolation_problems
+from sim.config.overrides import compose_checked, interpolated, without
 from sim.config.scenarios import available, model_sections
 from sim.config.settings import available_cores, compare_settings, run_settings
 from sim.core.declare import DISTRIBUTIONS
@@ -89,20 +89,25 @@ def _values(cfg: DictConfig) -> dict[str, Any]:
 
 
 def problems_of(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tuple[Any, ModelConfig | None, list[str]]:
-    """The command's settings, model configuration and every problem found with them (values from the environment refused first)."""
-    problems = interpolation_problems(cfg)
-    if problems:
-        return None, None, problems
+    """The command's settings, model configuration and every problem found with them (values read from the environment refused, the rest still checked)."""
+    found = interpolated(cfg)
+    problems = [line for _, line in found]
+    if found:
+        cfg = without(cfg, [path for path, _ in found])
     settings = config = None
     try:
-        settings = settings_of(_values(cfg))
+        values = _values(cfg)
+        for path, _ in found:
+            if path in values and values[path] is None:
+                del values[path]  # a setting: checked as not given
+        settings = settings_of(values)
     except ConfigError as err:
         problems += err.problems
     try:
         config = model_sections(cfg)
     except ConfigError as err:
         problems += err.problems
-    return settings, config, problems
+    return (None, None, problems) if problems else (settings, config, problems)
 
 
 def checked(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tuple[Any, ModelConfig]:

@@ -307,24 +307,27 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     """Check everything before Hydra starts; return the prepared :class:`Job` (None: Hydra runs as it is, e.g. ``--help`` or ``-m``)."""
     from hydra._internal.utils import get_args_parser
 
-    from sim.config.overrides import compose_checked, override_problems, parse
+    from sim.config.overrides import compose_problems, override_problems, parse
 
     args = get_args_parser().parse_args(argv)
     if args.help or args.hydra_help or args.cfg or args.info or args.shell_completion or args.config_path:
         return None
-    problems = command.argv_check(argv)
-    if problems:
-        raise ConfigError(problems)
+    first = command.argv_check(argv)
     if args.multirun:
         parsed, problems = parse(args.overrides)
-        problems += override_problems(parsed)
+        problems = first + problems + override_problems(parsed)
         if problems:
             raise ConfigError(problems)
         return None
-    cfg = compose_checked(
+    # an override refused by the raw check (an unknown scenario, an unquoted distribution) is left out, so the rest is still checked
+    flagged = {o.partition("=")[0] for o in args.overrides if any(line.startswith(f"{o.partition('=')[0]} ") for line in first)}
+    args.overrides = [o for o in args.overrides if o.partition("=")[0] not in flagged]
+    cfg, problems, _ = compose_problems(
         args.config_name or command.config_name, args.overrides, args.config_dir, return_hydra_config=True, schema=command.schema, command=command.name
     )
-    problems = command.check(cfg, args)
+    problems = first + [line for line in problems if line not in first]
+    if cfg is not None:
+        problems += [line for line in command.check(cfg, args) if line not in problems]
     if problems:
         raise ConfigError(problems)
     try:
@@ -432,8 +435,11 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
             try:
                 lock, _, _ = take_folder(out, need(cfg))
                 started = True
-                with lock, Staging(out, RESULT_FILES):
-                    return body(cfg)
+                try:
+                    with Staging(out, RESULT_FILES):
+                        return body(cfg)
+                finally:
+                    lock.release()
             except BaseException as err:
                 refused = not started or (isinstance(err, SystemExit) and err.code == EXIT_BAD_INPUT)
                 if refused and out.is_dir() and _only_hydra_left(out):

@@ -140,27 +140,28 @@ def parse(overrides: Sequence[str]) -> tuple[list[Any], list[str]]:
     return parsed, problems
 
 
-def override_problems(parsed: Sequence[Any]) -> list[str]:
-    """Overrides that Hydra takes but that are refused here: ``null`` for a model parameter, an empty run folder, settings that exclude each other."""
+def _null_or_empty(override: Any) -> str | None:
+    """The line for an override Hydra takes but that is refused here: ``null`` for a model parameter, an empty run folder."""
+    if override.is_sweep_override() or override.is_delete():
+        return None
+    key, value = override.key_or_group, override.value()
+    if key in ("hydra.run.dir", "hydra.sweep.dir") and (value is None or str(value).strip() == ""):
+        return f"{key} = {value!r} is empty: give a folder for the results (or leave {key} out for outputs/DATE/TIME)"
+    if value is None and key.split(".")[0] in SECTIONS:
+        spec = spec_at(key)
+        what = f"allowed: {allowed(spec)}" if spec is not None and spec.lo is not None else "give a value"
+        if spec is not None and spec.choices:
+            what = f"allowed: {', '.join(spec.choices)}"
+        elif spec is not None and spec.unit == "flag":
+            what = "allowed: true or false"
+        return f"{key} = null is not a value ({what}); leave {key} out to keep the scenario's value"
+    return None
+
+
+def _exclusive(parsed: Sequence[Any]) -> list[str]:
+    """Settings given together that exclude each other (a count and a precision target)."""
+    given = {o.key_or_group: o for o in parsed}
     problems = []
-    given = {}
-    for override in parsed:
-        key = override.key_or_group
-        if override.is_sweep_override() or override.is_delete():
-            given[key] = override
-            continue
-        value = override.value()
-        given[key] = override
-        if key in ("hydra.run.dir", "hydra.sweep.dir") and (value is None or str(value).strip() == ""):
-            problems.append(f"{key} = {value!r} is empty: give a folder for the results (or leave {key} out for outputs/DATE/TIME)")
-        if value is None and key.split(".")[0] in SECTIONS:
-            spec = spec_at(key)
-            what = f"allowed: {allowed(spec)}" if spec is not None and spec.lo is not None else "give a value"
-            if spec is not None and spec.choices:
-                what = f"allowed: {', '.join(spec.choices)}"
-            elif spec is not None and spec.unit == "flag":
-                what = "allowed: true or false"
-            problems.append(f"{key} = null is not a value ({what}); leave {key} out to keep the scenario's value")
     for first, second in EXCLUSIVE:
         a, b = given.get(first), given.get(second)
         if a is None or b is None or a.is_delete() or b.is_delete():
@@ -173,6 +174,23 @@ def override_problems(parsed: Sequence[Any]) -> list[str]:
         if not any(check_fixed(name, value, specs[name]) for name, value in zip((first, second), values, strict=True) if value is not None):
             problems += both_problems(*values)  # (a value out of range gets its own line from the settings' check)
     return problems
+
+
+def override_problems(parsed: Sequence[Any]) -> list[str]:
+    """Overrides that Hydra takes but that are refused here: ``null`` for a model parameter, an empty run folder, settings that exclude each other."""
+    return [line for o in parsed if (line := _null_or_empty(o))] + _exclusive(parsed)
+
+
+def _unknown(override: Any, schema: Any, command: str) -> str | None:
+    """The line for an override of a key the schema does not have (None if known, or not known to be unknown)."""
+    key = override.key_or_group
+    if schema is None or override.is_delete() or key.startswith("hydra.") or key in ("scenario", "policy", "hydra") or "@" in key or "/" in key:
+        return None
+    parts = key.split(".")
+    known = known_keys(schema, parts[:-1]) if len(parts) > 1 else list(_fields_of(schema))
+    if known is None or parts[-1] in known:
+        return None
+    return unknown_key(key, schema, command)
 
 
 def _walk(node: Any, path: str) -> typing.Iterator[tuple[str, Any]]:
@@ -193,9 +211,9 @@ def _walk(node: Any, path: str) -> typing.Iterator[tuple[str, Any]]:
     yield path, node
 
 
-def interpolation_problems(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) -> list[str]:
-    """Values that read the environment or call a resolver (``${oc.env:HOME}``): refused, so results depend on the config alone."""
-    problems = []
+def interpolated(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) -> list[tuple[str, str]]:
+    """``(path, line)`` for every value that reads the environment or calls a resolver (``${oc.env:HOME}``)."""
+    found = []
     for key in cfg.keys() if isinstance(cfg, DictConfig) else ():
         if key in skip:
             continue
@@ -206,12 +224,29 @@ def interpolation_problems(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) ->
             for name, argument in _RESOLVER.findall(raw):
                 if name in ("oc.env", "env"):
                     variable = argument.split(",")[0].strip()
-                    problems.append(
-                        f"{path} = {raw} reads the environment variable {variable}: write the value itself (values from the environment are not allowed)"
-                    )
+                    line = f"{path} = {raw} reads the environment variable {variable}: write the value itself (values from the environment are not allowed)"
                 else:
-                    problems.append(f"{path} = {raw} calls the resolver {name}: write the value itself (resolvers are not allowed in settings or model values)")
-    return problems
+                    line = f"{path} = {raw} calls the resolver {name}: write the value itself (resolvers are not allowed in settings or model values)"
+                found.append((path, line))
+    return found
+
+
+def interpolation_problems(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) -> list[str]:
+    """Values that read the environment or call a resolver (``${oc.env:HOME}``): refused, so results depend on the config alone."""
+    return [line for _, line in interpolated(cfg, skip)]
+
+
+def without(cfg: DictConfig, paths: Sequence[str]) -> DictConfig:
+    """A copy of ``cfg`` with the values at ``paths`` set to None ("not given"), so the rest can still be checked."""
+    import copy
+
+    from omegaconf import OmegaConf, open_dict
+
+    cfg = copy.deepcopy(cfg)
+    with open_dict(cfg):
+        for path in paths:
+            OmegaConf.update(cfg, path, None, merge=False)
+    return cfg
 
 
 def extra_keys(cfg: DictConfig, schema: Any, command: str) -> list[str]:
@@ -297,6 +332,61 @@ def composition_problems(err: BaseException, overrides: Sequence[str], folders: 
     return [f"{text}{': ' + _first_line(cause) if cause is not None and _first_line(cause) else ''}"]
 
 
+def compose_problems(
+    config_name: str,
+    overrides: Sequence[str] = (),
+    config_dir: str | Path | None = None,
+    *,
+    return_hydra_config: bool = False,
+    schema: Any = None,
+    command: str = "the command",
+) -> tuple[DictConfig | None, list[str], bool]:
+    """The composed config and every problem found composing it: ``(cfg or None, problems, whether keys or the composition failed)``.
+
+    Overrides that cannot be read, name no setting or parameter (``+replicatons=10``), give
+    ``null`` for a parameter or an empty run folder are reported and left out, and the rest is
+    composed, so that the values' own problems can be reported with them (all at once).
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    from sim.config import schema as schemas
+    from sim.config.scenarios import config_root
+
+    overrides = list(overrides)
+    if config_dir is not None and not Path(config_dir).is_dir():
+        return None, [f"config folder {str(config_dir)!r} is not a folder (it should hold scenario/NAME.yaml and policy/NAME.yaml)"], True
+    parsed, problems = parse(overrides)
+    keys_failed = bool(problems)
+    usable = []
+    for override in parsed:
+        unknown = _unknown(override, schema, command)
+        refused = unknown or _null_or_empty(override)
+        keys_failed |= unknown is not None
+        if refused:
+            problems.append(refused)
+        else:
+            usable.append(override)
+    problems += _exclusive(usable)
+    folders = [Path(config_dir)] if config_dir else []
+    folders.append(config_root())
+    extra = [f"hydra.searchpath=[file://{Path(config_dir).resolve()}]"] if config_dir else []
+    schemas.register()
+    GlobalHydra.instance().clear()
+    lines = [o.input_line for o in usable]
+    try:
+        with initialize_config_dir(config_dir=str(config_root()), version_base="1.3"):
+            cfg = compose(config_name, overrides=[*lines, *extra], return_hydra_config=return_hydra_config)
+    except (HydraException, OmegaConfBaseException, RecursionError, ImportError, ValueError, OSError, __import__("yaml").YAMLError) as err:
+        return None, problems + composition_problems(err, lines, folders, schema, command), True
+    finally:
+        GlobalHydra.instance().clear()
+    extra_problems = extra_keys(cfg, schema, command) if schema is not None else []
+    return cfg, problems + extra_problems + interpolation_problems(cfg), keys_failed or bool(extra_problems)
+
+
 def compose_checked(
     config_name: str,
     overrides: Sequence[str] = (),
@@ -312,36 +402,10 @@ def compose_checked(
     misspelt key, a missing or broken YAML file, defaults that lead back to themselves), keys
     added that the schema lacks and values read from the environment. The values
     themselves are checked by :func:`sim.config.model.model_config` and the commands' settings.
+    A key or composition problem raises :data:`CompositionError` (also a Hydra
+    ``ConfigCompositionException``), any other a plain :class:`ConfigError`.
     """
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
-
-    from sim.config import schema as schemas
-    from sim.config.scenarios import config_root
-
-    overrides = list(overrides)
-    parsed, problems = parse(overrides)
-    problems += override_problems(parsed)
+    cfg, problems, failed = compose_problems(config_name, overrides, config_dir, return_hydra_config=return_hydra_config, schema=schema, command=command)
     if problems:
-        raise ConfigError(problems)
-    folders = [Path(config_dir)] if config_dir else []
-    folders.append(config_root())
-    if config_dir is not None and not Path(config_dir).is_dir():
-        raise ConfigError([f"config folder {str(config_dir)!r} is not a folder (it should hold scenario/NAME.yaml and policy/NAME.yaml)"])
-    extra = [f"hydra.searchpath=[file://{Path(config_dir).resolve()}]"] if config_dir else []
-    schemas.register()
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(config_root()), version_base="1.3"):
-            cfg = compose(config_name, overrides=[*overrides, *extra], return_hydra_config=return_hydra_config)
-    except (HydraException, OmegaConfBaseException, RecursionError, ImportError, ValueError, OSError, __import__("yaml").YAMLError) as err:
-        raise _composition_error()(composition_problems(err, overrides, folders, schema, command)) from None
-    finally:
-        GlobalHydra.instance().clear()
-    problems = extra_keys(cfg, schema, command) if schema is not None else []
-    problems += interpolation_problems(cfg)
-    if problems:
-        raise ConfigError(problems)
+        raise (_composition_error() if failed else ConfigError)(problems)
     return cfg
