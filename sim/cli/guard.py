@@ -174,7 +174,7 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
         return EXIT_FAULT
     if isinstance(err, (HydraException, OmegaConfBaseException, RecursionError)) or type(err).__module__.startswith("yaml"):
         from sim.config.overrides import composition_problems
-        from sim.config.scenarios import config_root
+        from sim.config.overrides import config_root
 
         for line in composition_problems(err, list(argv), [config_root()]):
             error(line)

@@ -29,6 +29,16 @@ from sim.config.model import SECTIONS
 from sim.config.settings import RunSettings, both_problems
 from sim.core.declare import Spec
 
+PACKAGE_CONFIGS = "sim.configs"
+
+
+def config_root() -> Path:
+    """Folder of the package's own configs (``configs/`` in the repository)."""
+    from importlib import resources
+
+    return Path(str(resources.files(PACKAGE_CONFIGS)))
+
+
 #: Settings that replace one another: given both, the second is ignored, so both are refused.
 EXCLUSIVE = (("replications", "precision"),)
 _RESOLVER = re.compile(r"\$\{\s*([\w.]+)\s*:\s*([^}]*)\}")
@@ -353,7 +363,6 @@ def compose_problems(
     from omegaconf.errors import OmegaConfBaseException
 
     from sim.config import schema as schemas
-    from sim.config.scenarios import config_root
 
     overrides = list(overrides)
     if config_dir is not None and not Path(config_dir).is_dir():

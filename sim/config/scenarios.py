@@ -12,7 +12,6 @@ as ``config_dir``; their files are found before the package's.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 from omegaconf import DictConfig
@@ -20,14 +19,7 @@ from omegaconf import DictConfig
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS, ModelConfig, model_config
-from sim.config.overrides import compose_checked, interpolation_problems
-
-PACKAGE_CONFIGS = "sim.configs"
-
-
-def config_root() -> Path:
-    """Folder of the package's own configs (``configs/`` in the repository)."""
-    return Path(str(resources.files(PACKAGE_CONFIGS)))
+from sim.config.overrides import PACKAGE_CONFIGS, compose_checked, config_root, interpolation_problems  # noqa: F401 - re-exported
 
 
 def available(group: str, config_dir: str | Path | None = None) -> list[str]:
