@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sim.config.checks import ConfigError
 from sim.results.files import RESULT_FILES, Staging, staging, temporary_name
@@ -150,7 +150,7 @@ def signals() -> Iterator[None]:
             signal.signal(signum, old if old is not None else signal.SIG_DFL)
 
 
-def report(err: BaseException, folder: Path | None = None, option: str = "hydra.run.dir=...", argv: Sequence[str] = ()) -> int:
+def report(err: BaseException, folder: Path | None = None, option: str = "hydra.run.dir=...", argv: Sequence[str] = (), command: str = "the command") -> int:
     """Print the line(s) for ``err`` and return the exit status."""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
@@ -173,10 +173,9 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
         error(str(err))
         return EXIT_FAULT
     if isinstance(err, (HydraException, OmegaConfBaseException, RecursionError)) or type(err).__module__.startswith("yaml"):
-        from sim.config.overrides import composition_problems
-        from sim.config.overrides import config_root
+        from sim.config.overrides import composition_problems, config_root
 
-        for line in composition_problems(err, list(argv), [config_root()]):
+        for line in composition_problems(err, list(argv), [config_root()], None, command):
             error(line)
         return EXIT_BAD_INPUT
     if isinstance(err, OSError):
@@ -309,7 +308,13 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
 
     from sim.config.overrides import compose_problems, override_problems, parse
 
-    args = get_args_parser().parse_args(argv)
+    parser = get_args_parser()
+
+    def one_line(message: str) -> NoReturn:
+        raise ConfigError([f"{message} (see {command.name} --help)"])
+
+    parser.error = one_line  # type: ignore[method-assign] # Hydra's own message is a usage block, then the error
+    args = parser.parse_args(argv)
     if args.help or args.hydra_help or args.cfg or args.info or args.shell_completion or args.config_path:
         return None
     first = command.argv_check(argv)
@@ -338,7 +343,21 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     if not folder.strip():
         raise ConfigError(["hydra.run.dir = '' is empty: give a folder for the results (or leave hydra.run.dir out for outputs/DATE/TIME)"])
     folder_path = Path(os.path.abspath(os.path.expanduser(folder)))
-    lock, made, existed = take_folder(folder_path, command.need(cfg))
+    given = any(o.lstrip("+").partition("=")[0] == "hydra.run.dir" for o in args.overrides)
+    need = command.need(cfg)
+    for attempt in range(1, 100):
+        # the default outputs/DATE/TIME of another run in the same second (running or done) is left to it: the next name is taken
+        taken = not given and folder_path.is_dir() and any(folder_path.iterdir())
+        try:
+            if not taken:
+                lock, made, existed = take_folder(folder_path, need)
+                break
+        except FolderBusy:
+            if given or attempt == 99:
+                raise
+        folder_path = Path(os.path.abspath(os.path.expanduser(folder)) + f"-{attempt + 1}")
+    else:
+        raise Fault(f"{folder} and the 98 names after it are all in use: choose a folder with hydra.run.dir=...")
     dirs = {}
     pinned = [f"hydra.run.dir={_quoted(folder_path)}"]
     if subdir is not None:
@@ -380,7 +399,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
             return 0
         except BaseException as err:  # every way out gets its line and status
             with _quiet_signals():
-                code = report(err, job.folder if job is not None else None, argv=argv)
+                code = report(err, job.folder if job is not None else None, argv=argv, command=command.name)
                 if job is not None and code != 0:
                     job.discard()
             return code

@@ -130,8 +130,15 @@ class Staging:
                     os.replace(final, old)
                     shutil.rmtree(old, ignore_errors=True)
                 os.replace(staged, final)
-        for target in sorted(self.pending, key=lambda p: p == mark):
-            os.replace(self.pending[target], target)
+        placed = []
+        try:
+            for target in sorted(self.pending, key=lambda p: p == mark):
+                os.replace(self.pending[target], target)
+                placed.append(target)
+        except BaseException:
+            for target in placed:  # interrupted half way (a signal): no results rather than part of a set
+                target.unlink(missing_ok=True)
+            raise
         self.pending.clear()
 
     def abort(self) -> None:

@@ -188,6 +188,16 @@ def test_two_runs_into_one_folder_never_mix(warm, tmp_path):
 
 
 @pytest.mark.slow
+def test_runs_started_together_into_the_default_folder_each_get_their_own(warm, tmp_path):
+    """Without hydra.run.dir, runs started in the same second would share outputs/DATE/TIME: each takes the next free name instead."""
+    procs = [subprocess.Popen([SIM_RUN, *QUICK, f"seed={s}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path) for s in (1, 2, 3)]
+    assert [p.wait(timeout=900) for p in procs] == [0, 0, 0], [p.communicate()[1] for p in procs]
+    folders = sorted(p.parent for p in tmp_path.glob("outputs/*/*/summary.json"))
+    assert len(folders) == 3
+    assert sorted(assert_complete(folder)["run"]["seed"] for folder in folders) == [1, 2, 3]
+
+
+@pytest.mark.slow
 def test_a_rerun_replaces_every_file_of_the_earlier_run(warm, tmp_path):
     folder = tmp_path / "again"
     assert sim(SIM_RUN, *QUICK, "seed=1", "save_events=true", "save_trajectories=true", out=folder).returncode == 0
@@ -242,6 +252,38 @@ def test_a_stale_lock_is_taken_over(tmp_path):
     with RunLock(tmp_path) as lock:
         assert json.loads(lock.path.read_text())["pid"] == os.getpid()
     assert not (tmp_path / LOCK_NAME).exists()
+
+
+def test_results_are_made_visible_together_or_not_at_all(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from sim.results import files
+
+    files.write_json(tmp_path / "summary.json", {"old": True})
+    files.write_table(tmp_path / "events.parquet", pd.DataFrame({"a": [1]}))
+    with pytest.raises(RuntimeError), files.Staging(tmp_path):  # a run that fails: the earlier set stays
+        files.write_table(tmp_path / "replications.parquet", pd.DataFrame({"a": [2]}))
+        raise RuntimeError("failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "summary.json"]
+    with files.Staging(tmp_path) as stage:  # a run that succeeds: its set replaces the earlier one, files it does not write included
+        files.write_table(tmp_path / "replications.parquet", pd.DataFrame({"a": [3]}))
+        files.write_json(tmp_path / "summary.json", {"run_id": files.current_run_id()})
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".tmp")) == ["events.parquet", "summary.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["replications.parquet", "summary.json"]
+    assert read_metadata(tmp_path / "replications.parquet")["run_id"] == stage.run_id == json.loads((tmp_path / "summary.json").read_text())["run_id"]
+    real = os.replace
+
+    def interrupted(src, dst):  # a signal between two renames
+        if Path(dst).name == "summary.json":
+            raise KeyboardInterrupt
+        real(src, dst)
+
+    with pytest.raises(KeyboardInterrupt), files.Staging(tmp_path):
+        files.write_table(tmp_path / "replications.parquet", pd.DataFrame({"a": [4]}))
+        files.write_json(tmp_path / "summary.json", {})
+        monkeypatch.setattr(os, "replace", interrupted)
+    monkeypatch.setattr(os, "replace", real)
+    assert list(tmp_path.iterdir()) == []  # no results rather than part of a set
 
 
 # ---------------------------------------------------------------------------------------
