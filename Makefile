@@ -1,29 +1,36 @@
 # Two commands do all the set-up: `make run` and `make test`.
-PYTHON ?= python3
+# Python 3.12 or newer: the first of python3.12, python3.13, python3 that runs and is new enough (or PYTHON=...).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+# Extras installed into the venv; CI adds the launcher plugins and Optuna: `make test EXTRAS=dev,analysis,viz,clusters,search`.
+EXTRAS ?= dev,analysis,viz
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint docs bench clean
+.PHONY: run demo test lint docs bench clean
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "error: Python >= 3.12 is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.12")'
+	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or newer is needed (python3.12, python3.13 or python3); set PYTHON=/path/to/python3.12"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e ".[$(EXTRAS)]"
 	@touch $(STAMP)
 
 run: $(STAMP)  ## the main job on defaults: the baseline scenario, no lever
 	$(BIN)/sim-run
 
+demo: $(STAMP)  ## the trainer's browser app on http://127.0.0.1:8765 (offline)
+	$(BIN)/sim-demo
+
 test: $(STAMP)  ## the whole test suite, slow end-to-end tests included
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadfile  # loadfile: tests/test_clusters.py on one worker (docs/clusters.md)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-docs: $(STAMP)  ## regenerate docs/parameters.md from the parameter declarations
-	$(BIN)/python -m sim.paramdocs
+docs: $(STAMP)  ## regenerate docs/parameters.md and docs/validation.md
+	$(BIN)/python -m sim.cli.paramdocs
+	$(BIN)/python experiments/validation.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engines.py

@@ -22,10 +22,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim import kernel, population, scenarios
-from sim.config import ModelConfig
-from sim.ensemble import run_ensemble
-from sim.model import PartnershipModel
+from sim import population
+from sim.config import scenarios
+from sim.config.model import ModelConfig
+from sim.core import kernel
+from sim.frontends.ensemble import run_ensemble
+from sim.frontends.model import PartnershipModel
 
 FLOOR = 5_000
 

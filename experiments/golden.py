@@ -70,11 +70,11 @@ def fingerprint(table: pd.DataFrame) -> str:
 def figures(case: dict[str, Any]) -> dict[str, Any]:
     """The key figures of one case."""
     if "policies" in case:
-        tables = {p: run_ensemble(load(case["scenario"], p), case["replications"], case["seed"]) for p in case["policies"]}
+        tables = {p: run_ensemble(load(case["scenario"], p), case["replications"], case["seed"], uncertainty="none") for p in case["policies"]}
         row = compare_policies(tables).iloc[-1]
         return {m: {"only_reference": int(row[f"{m}_only_reference"]), "only_policy": int(row[f"{m}_only_policy"])} for m in ("collapse", "failure")}
     config = load(case["scenario"], case["policy"])
-    table = run_ensemble(config, case["replications"], case["seed"])
+    table = run_ensemble(config, case["replications"], case["seed"], uncertainty="none")
     summary = summarise(table, int(config.partnership.horizon_months))
     return {
         "outcomes": {o: d["count"] for o, d in summary["outcomes"].items()},

@@ -13,7 +13,8 @@ Hydra, matplotlib nor scipy.stats until a function needs them)::
 
 The layers, from the bottom: :mod:`sim.core` (the compiled month) ->
 :mod:`sim.config` (configurations) -> :mod:`sim.population` -> :mod:`sim.frontends`
-(ensemble, runner, Mesa) -> :mod:`sim.analysis` -> :mod:`sim.results` -> :mod:`sim.cli`
+(ensemble, runner, Mesa) -> :mod:`sim.analysis` -> :mod:`sim.results` -> :mod:`sim.viz`
+(the trainer's app, ``sim-demo``) -> :mod:`sim.cli`
 (``docs/architecture.md``).
 """
 
@@ -39,6 +40,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "render": ("sim.analysis.summary", "render"),
     "compare": ("sim.api", "compare"),
     "PartnershipModel": ("sim.frontends.model", "PartnershipModel"),
+    "partnership": ("sim.config.partnership", "partnership"),
+    "council": ("sim.config.partnership", "council"),
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -7,29 +7,48 @@ policy run on the same replications and seed, each compared with the first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.analysis.comparison import run_comparison
-from sim.analysis.stats import precision_plan
+from sim.analysis.comparison import MEASURES, run_comparison
+from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Tally
 from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
-from sim.config.scenarios import load
-from sim.config.settings import available_cores, both_problems, policy_list_problems
+from sim.config.scenarios import load, with_policy
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, available_cores, both_problems, policy_list_problems
+from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.frontends.ensemble import check_run
-from sim.frontends.runner import Sinks, fixed, run_blocks
+from sim.frontends.runner import Sinks, run_blocks
+from sim.frontends.runner import fixed as fixed_plan
 
 
 def run(
-    config: ModelConfig, seed: int = 0, *, replications: int | None = None, precision: float | None = None, block_size: int = 10_000, workers: int | None = None
+    config: ModelConfig,
+    seed: int = 0,
+    *,
+    replications: int | None = None,
+    precision: float | None = None,
+    block_size: int = 10_000,
+    workers: int | None = None,
+    uncertainty: str | None = None,
+    replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
+    fixed: Collection[str] = (),
+    posterior: str | Path | None = None,
 ) -> dict[str, Any]:
     """Run ``config`` and return its summary (:func:`sim.analysis.summary.summarise`).
 
     ``replications`` defaults to 4,000. Give ``precision`` (a target half-width of the
     collapse probability's 95% interval) instead of a count to add replications until it is
     reached; giving both is refused (:class:`~sim.config.checks.ConfigError`).
+
+    With ``uncertainty="prior"`` (or ``"posterior"``), replication ``r`` runs parameter draw
+    ``r // replications_per_draw``: the assumptions not set by ``config`` nor named in ``fixed``
+    are drawn from their plausible ranges (or the posterior sample ``posterior``), every headline
+    figure gets ``monte_carlo`` and ``total`` intervals, and ``precision`` targets how precisely
+    the ends of the collapse probability's total interval are known. The default mode is
+    :data:`sim.config.settings.DEFAULT_UNCERTAINTY`.
     """
     problems = both_problems(replications, precision)
     if problems:
@@ -37,25 +56,64 @@ def run(
     if precision is None and replications is None:
         replications = 4000
     check_run(replications or 1, seed, block_size, 0, workers)
-    plan = fixed(int(replications or 0), block_size) if precision is None else precision_plan(precision, block_size)
+    drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
     tally = Tally(int(config.partnership.horizon_months))
-    run_blocks(config, seed, plan, Sinks(tables=(tally,)), workers=available_cores() if workers is None else workers)
-    return tally.summary()
+    if precision is None:
+        if drawn is not None and int(replications or 0) < 2 * drawn.replications_per_draw:
+            raise ValueError(f"replications = {replications} gives fewer than two parameter draws of replications_per_draw = {drawn.replications_per_draw}")
+        plan = fixed_plan(int(replications or 0), block_size)
+    elif drawn is not None:
+        plan = draw_precision_plan(precision, block_size, drawn.replications_per_draw, tally.collapse_ends_error)
+    else:
+        plan = precision_plan(precision, block_size)
+    run_blocks(config, seed, plan, Sinks(tables=(tally,)), workers=available_cores() if workers is None else workers, uncertainty=drawn)
+    summary = tally.summary()
+    summary["uncertainty"] = {"mode": "none"} if drawn is None else {**drawn.describe(config), **summary["uncertainty"]}
+    return summary
 
 
 def compare(
-    scenario: str,
+    scenario: str | ModelConfig,
     policies: Sequence[str],
     replications: int = 4000,
     seed: int = 0,
     overrides: Sequence[str] = (),
     config_dir: str | Path | None = None,
     workers: int | None = None,
+    *,
+    uncertainty: str | None = None,
+    replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
+    fixed: Collection[str] = (),
+    posterior: str | Path | None = None,
 ) -> Any:
-    """Run every policy of ``policies`` on the same replications and seed; compare each with the first (a pandas DataFrame)."""
+    """Run every policy of ``policies`` on the same replications and seed; compare each with the first (a pandas DataFrame).
+
+    ``scenario`` is a scenario's name (with ``overrides`` in ``key=value`` form) or a
+    configuration made in Python, such as :func:`sim.partnership`'s, to which each policy's lever
+    settings are applied. A policy list of fewer than two names, or naming one twice, is
+    refused (:class:`~sim.config.checks.ConfigError`).
+
+    With ``uncertainty="prior"`` (or ``"posterior"``) every policy runs the same parameter
+    draws (the parameters named in ``overrides`` or ``fixed`` are never drawn): the frame gains
+    each figure's total interval and each lever's effect across draws, and
+    ``frame.attrs["ranking"]`` says how often the ranking of the levers changes (see
+    :meth:`sim.analysis.comparison.PairedTally.ranking`).
+    """
     problems = policy_list_problems("policies", list(policies) if not isinstance(policies, str) else policies)
     if problems:
         raise ConfigError(problems)
+    if isinstance(scenario, ModelConfig) and overrides:
+        raise ValueError("overrides apply to a scenario named by its name; set values on a configuration made in Python directly")
     check_run(replications, seed, 10_000, 0, workers)
-    configs = {policy: load(scenario, policy, overrides, config_dir) for policy in policies}
-    return run_comparison(configs, seed, replications, workers=available_cores() if workers is None else workers).frame()
+    fixed = sorted({*fixed, *(line.partition("=")[0].lstrip("+~") for line in overrides if not line.partition("=")[0].startswith("councils"))})
+    drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
+    if isinstance(scenario, ModelConfig):
+        configs = {policy: with_policy(scenario, policy, config_dir) for policy in policies}
+    else:
+        configs = {policy: load(scenario, policy, overrides, config_dir) for policy in policies}
+    tally = run_comparison(configs, seed, replications, workers=available_cores() if workers is None else workers, uncertainty=drawn)
+    frame = tally.frame()
+    frame.attrs["uncertainty"] = "none" if drawn is None else drawn.mode
+    if drawn is not None:
+        frame.attrs["ranking"] = {measure: tally.ranking(measure) for measure in MEASURES}
+    return frame

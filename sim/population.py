@@ -47,12 +47,27 @@ def _fill(records: np.ndarray, objs: Sequence[object], cls: type, point_of_rep: 
         if spec.unit == "flag":
             records[f.name] = np.asarray(values, bool)[point_of_rep]
             continue
+        if not any(is_dist(v) for v in values):
+            records[f.name] = np.array([_code(v, spec) for v in values], float)[point_of_rep]
+            continue
         column = np.empty(len(reps))
-        u = rng.uniform(seed, reps, rng.SETUP_MONTH, 1, f"{stream}.{f.name}")[:, 0] if any(is_dist(v) for v in values) else None
-        for p, value in enumerate(values):
-            rows = point_of_rep == p
+        u = rng.uniform(seed, reps, rng.SETUP_MONTH, 1, f"{stream}.{f.name}")[:, 0]
+        for value, rows in _groups(values, point_of_rep):
             column[rows] = sample(value, u[rows], spec) if is_dist(value) else _code(value, spec)
         records[f.name] = column
+
+
+def _groups(values: Sequence[object], point_of_rep: np.ndarray) -> list[tuple[object, np.ndarray]]:
+    """Each distinct value among the points' ``values`` with the rows of the points that have it.
+
+    Points sharing a value are drawn together: a draw depends only on its row's uniform, so
+    the rows are the same as drawn point by point, and many points cost one draw.
+    """
+    keys = [repr(v) for v in values]
+    index = {key: i for i, key in reversed(list(enumerate(keys)))}
+    group_of_point = np.array([index[key] for key in keys], np.int64)
+    group_of_rep = group_of_point[point_of_rep]
+    return [(values[i], group_of_rep == i) for i in sorted(set(index.values()))]
 
 
 def _section(objs: Sequence[object], cls: type, point_of_rep: np.ndarray, seed: int, reps: np.ndarray, stream: str) -> np.ndarray:
@@ -72,10 +87,8 @@ def _councils(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int
         column = np.empty((len(reps), n_councils))
         drawn = any(is_dist(getattr(c, f.name)) for cfg in points for c in cfg.councils)
         u = rng.uniform(seed, reps, rng.SETUP_MONTH, n_councils, f"council.{f.name}") if drawn else None
-        for p, cfg in enumerate(points):
-            rows = point_of_rep == p
-            for k, council in enumerate(cfg.councils):
-                value = getattr(council, f.name)
+        for k in range(n_councils):
+            for value, rows in _groups([getattr(cfg.councils[k], f.name) for cfg in points], point_of_rep):
                 column[rows, k] = sample(value, u[rows, k], spec) if is_dist(value) else _code(value, spec)
         records[f.name] = column
     return records
@@ -90,7 +103,12 @@ def _levers(points: Sequence[ModelConfig], point_of_rep: np.ndarray, seed: int, 
 
 
 def build(
-    points: ModelConfig | Sequence[ModelConfig], seed: int, reps: np.ndarray, point_of_rep: np.ndarray | None = None, plan: Layout | None = None
+    points: ModelConfig | Sequence[ModelConfig],
+    seed: int,
+    reps: np.ndarray,
+    point_of_rep: np.ndarray | None = None,
+    plan: Layout | None = None,
+    trusted: bool = False,
 ) -> ParamArrays:
     """Parameter arrays for replications ``reps``.
 
@@ -106,9 +124,12 @@ def build(
         Index into ``points`` for each replication (all 0 for a single configuration).
     plan
         The layout of the registry to build for (default: the current registry).
+    trusted
+        The points were checked when they were made (by :func:`sim.config.assumptions.with_values`,
+        as parameter draws and design points are) and are not checked again.
     """
     points = [points] if isinstance(points, ModelConfig) else list(points)
-    points = [checked(cfg) for cfg in points]
+    points = points if trusted else [checked(cfg) for cfg in points]
     plan = plan or layout()
     reps = np.asarray(reps, np.int64)
     point_of_rep = np.zeros(len(reps), np.int64) if point_of_rep is None else np.asarray(point_of_rep, np.int64)

@@ -43,66 +43,155 @@ COUNCIL_VALUES: dict[str, Any] = {
     "contract_end_month": 0,
     "pace": 0.5,
     "key_person_dependency": 0.5,
+    "champion": "chief_executive",
     "orientation": 0.5,
     "sovereignty_concern": 0.0,
     "inhouse_confidence": 1.0,
     "service_quality": 1.0,
     "ict_skills": 1.0,
-    "exit_threshold": 0.3,
+    "ceo_leaving_in": 0,
     "election_cycle": "all_out",
     "first_election_month": 0,
+    "guarantee": 0.6,
+    "guarantee_months": 24,
+    "budget_month": 0,
 }
 
-#: Partnership and mechanism parameters the hand calculations use, pinned so that recalibrating
-#: a default does not silently change a test's arithmetic.
+#: Partnership, decision and mechanism parameters the hand calculations use, pinned so that
+#: recalibrating a default does not silently change a test's arithmetic.
 PARTNERSHIP_VALUES: dict[str, Any] = {
     "governance": "joint_committee",
     "commercial_capability": 0.3,
     "business_case_clarity": 1.0,
+    "promised_savings": 1.0,
+    "delivery": 1.0,
+    "it_share_of_savings": 0.5,
     "decision_clarity": 0.5,
     "approval_months": 9,
     "integration_months": 18,
-    "guaranteed_volume": 0.6,
-    "guarantee_months": 24,
-    "customer_concentration": 0.6,
+    "review_months": 48,
     "market_volume": 0.2,
-    "break_even_months": 18,
-    "expansion_month": -1,
+    "deepening_month": -1,
     "rebrand_month": -1,
     "communications": 0.5,
     "initial_trust": 0.7,
-    "initial_commitment": 0.75,
+    "enthusiasm": 0.2,
+}
+DECISION_VALUES: dict[str, Any] = {
+    "memory": 0.08,
+    "enthusiasm_months": 24,
+    "weight_savings": 0.4,
+    "weight_service": 0.2,
+    "weight_fit": 0.25,
+    "weight_trust": 0.15,
+    "outside_option": 0.55,
+    "exit_cost_mou": 0.02,
+    "exit_cost_joint_committee": 0.08,
+    "exit_cost_lead_authority": 0.1,
+    "exit_cost_company": 0.15,
+    "unpick_cost": 0.15,
+    "notice_mou": 3,
+    "notice_committee": 12,
+    "notice_company": 18,
+    "noise": 0.08,
+    "inertia_routine": 0.25,
+    "inertia_reopened": 0.1,
+    "coordination_cost": 0.03,
+    "deeper_coordination": 1.0,
+    "approval_base": 1.0,
+    "approval_case": 3.0,
+    "approval_concern": 3.0,
+    "reference_savings": 1.5,
+    "give_up": 0.1,
+    "settle_months": 6,
 }
 MECHANISMS: dict[str, dict[str, Any]] = {
     "case01": {
-        "leave_hazard": 1 / 72,
+        "specialist_hazard": 1 / 60,
+        "succession": 1 / 24,
         "trust_drop": 0.3,
-        "erosion": 0.01,
-        "vacancy_months": 12,
+        "erosion_months": 12,
+        "advocacy": 0.5,
+        "effectiveness": 0.3,
+        "reach": 0.5,
         "resilience": 0.8,
-        "continuity_trust_kept": 0.7,
-        "continuity_vacancy_cut": 0.6,
+        "continuity_trust_kept": 0.5,
+        "continuity_succession": 2.0,
     },
-    "case02": {"iteration_months": 3, "refusal": 0.5, "concern_weight": 0.8, "fatigue": 0.04, "fatigue_growth": 0.25, "max_slips": 6, "clarity_speedup": 0.5},
-    "case03": {"change_sensitivity": 0.4, "potential_loss": 0.5, "openness_relief": 0.7},
-    "case04": {"frustration": 0.03, "gap_savings_loss": 0.6, "risk_gap_weight": 0.5, "stagnation": 0.45, "stagnation_months": 36},
-    "case05": {"market_growth": 0.012, "market_cap": 1.5, "retention": 0.6, "deficit_cost": 0.8, "anxiety": 0.01, "extra_guarantee_months": 24},
-    "case06": {"tension": 0.03, "trust_loss": 0.03, "halt_margin": 0.1},
+    "case02": {
+        "iteration_months": 3,
+        "surfacing": 0.25,
+        "fatigue": 0.25,
+        "clarity_speedup": 0.5,
+        "successor_involved": 0.8,
+        "escalate_after": 2,
+        "settled": 0.6,
+    },
+    "case03": {
+        "potential_loss": 0.5,
+        "misfit": 0.5,
+        "change_sensitivity": 1.0,
+        "unsettled_months": 12,
+        "openness_effect": 0.5,
+        "caution_threshold": 0.3,
+        "caution_relief": 0.5,
+    },
+    "case04": {
+        "join_months": 6,
+        "frustration": 0.6,
+        "trust_erosion": 0.02,
+        "contest": 0.4,
+        "gap_savings_loss": 0.6,
+        "risk_gap_weight": 0.5,
+        "immaturity_loss": 0.3,
+        "stagnation": 0.45,
+        "stagnation_months": 36,
+        "cost_rise": 0.2,
+        "win_rate": 0.02,
+        "growth_hope": 0.3,
+    },
+    "case05": {
+        "reserve_months": 12,
+        "market_growth": 0.012,
+        "market_noise": 0.08,
+        "market_cap": 1.5,
+        "scale_chance": 0.5,
+        "small_cap": 0.3,
+        "retention": 0.75,
+        "deficit_cost": 0.8,
+        "anxiety": 0.5,
+        "no_go": 0.6,
+        "sizing": 0.7,
+    },
+    "case06": {"acceptance": 1.5, "reluctance": 4.0, "tension": 1.5, "trust_loss": 0.03, "settled": 0.7},
     "case07": {
+        "identity": 0.5,
         "maturity_needed": 0.7,
-        "goodwill_shock": 0.8,
-        "trust_erosion": 0.03,
+        "goodwill_shock": 1.0,
+        "communications_relief": 0.4,
         "effectiveness_loss": 0.5,
-        "goodwill_recovery": 0.02,
+        "service_loss": 1.0,
+        "goodwill_recovery": 0.015,
         "rebrand_cost": 0.1,
-        "communications_relief": 0.5,
+        "public_identity": 0.7,
     },
+    "coordination": {"disruption": 0.3, "disruption_relief": 0.5, "frustration": 0.5},
 }
 #: Every mechanism of the package switched off.
 OFF: dict[str, dict[str, Any]] = {name: {"enabled": False} for name in MECHANISMS}
-DYNAMICS_VALUES: dict[str, Any] = {"harmonisation_months": 18, "legacy_drag": 0.4, "skills_drag": 0.3, "catch_up_rate": 0.03, "cloud_relief": 0.5}
+DYNAMICS_VALUES: dict[str, Any] = {
+    "trust_recovery": 0.03,
+    "maturity_months": 36,
+    "harmonisation_months": 18,
+    "legacy_drag": 0.4,
+    "skills_drag": 0.3,
+    "optimism_bias": 0.5,
+    "catch_up_rate": 0.03,
+    "cloud_relief": 0.5,
+    "service_drag": 0.3,
+}
 
-#: Exogenous change switched off (every hazard and chance 0).
+#: Exogenous change switched off (every hazard and chance 0; the switches stay on).
 QUIET: dict[str, float] = {
     "control_change_all_out": 0.0,
     "control_change_thirds": 0.0,
@@ -138,8 +227,9 @@ def council_list(k: int, council: Mapping[str, Any] | Sequence[Mapping[str, Any]
 def make_config(k: int = 2, council: Any = None, quiet: bool = True, **sections: Any) -> ModelConfig:
     """A checked config of K fixed councils over the pinned parameters.
 
-    ``sections`` may hold ``partnership``, ``dynamics``, ``exogenous``, ``mechanisms`` and
-    ``levers`` (merged over the pinned values) and ``columns`` (one value per council).
+    ``sections`` may hold ``partnership``, ``dynamics``, ``decisions``, ``exogenous``,
+    ``mechanisms`` and ``levers`` (merged over the pinned values) and ``columns`` (one value
+    per council).
     ``quiet`` switches exogenous change off.
     """
     columns = sections.pop("columns", {})
@@ -150,6 +240,7 @@ def make_config(k: int = 2, council: Any = None, quiet: bool = True, **sections:
         **sections,
         "partnership": {**PARTNERSHIP_VALUES, **sections.get("partnership", {})},
         "dynamics": {**DYNAMICS_VALUES, **sections.get("dynamics", {})},
+        "decisions": {**DECISION_VALUES, **sections.get("decisions", {})},
         "mechanisms": {**pinned, **mechanisms},
     }
     if quiet:
@@ -184,10 +275,9 @@ def make_bench(k: int = 2, reps: int = 1, seed: int = 0, state: Mapping[str, Any
     return Bench(cfg, P, s, seed)
 
 
-def make_month(
-    b: Bench, t: int | None = None, draws: Mapping[str, Any] | None = None, changed: Any = False, lever: Mapping[str, float] | None = None
-) -> Inputs:
-    """The month a mechanism sees: every stream drawn at 0.999 unless given, no change, levers off unless given."""
+def make_month(b: Bench, t: int | None = None, draws: Mapping[str, Any] | None = None, signals: Any = 0, lever: Mapping[str, float] | None = None) -> Inputs:
+    """The month a mechanism sees: every stream drawn at 0.999 unless given, no outside change unless ``signals``
+    (sums of :class:`sim.core.exogenous.Signal` flags, broadcast to ``(R, K)``), levers off unless given."""
     n, k = b.s.active.shape
     full = {name: np.full((n, k), 0.999) for name in layout().streams}
     for name, value in (draws or {}).items():
@@ -197,22 +287,24 @@ def make_month(
     strengths = {name: np.zeros(n) for name in levers.NAMES}
     for name, value in (lever or {}).items():
         strengths[name] = np.full(n, float(value))
-    return Inputs(b.s.month if t is None else t, full, np.broadcast_to(np.asarray(changed, bool), (n, k)).copy(), strengths)
+    return Inputs(b.s.month if t is None else t, full, np.broadcast_to(np.asarray(signals, np.int64), (n, k)).copy(), strengths)
 
 
 def launch(b: Bench, since: int, phase: int | None = None) -> None:
-    """Put every replication ``since`` months past approval (integration, or ``phase``)."""
+    """Put every replication ``since`` months past approval (integration, or ``phase``), its next review scheduled as the kernel does."""
     b.s.month = max(b.s.month, since)
     b.s.partnership["launch_month"] = b.s.month - since
     b.s.partnership["phase"] = INTEGRATION if phase is None else phase
+    b.s.partnership["review_due"] = b.s.partnership["launch_month"] + b.P.partnership["review_months"]
 
 
 def flat_state(s: State) -> dict[str, np.ndarray]:
     """Every array of a state by name, replications first: ``partnership.<field>``, ``council.<field>``,
-    ``trust``, ``pairs``, ``commitment_lost`` and ``savings_lost`` (causes second) and ``own.<mechanism>.<field>``."""
+    ``trust``, ``pairs``, ``value_lost``, ``trust_lost`` and ``savings_lost`` (causes second) and ``own.<mechanism>.<field>``."""
     out = {f"partnership.{name}": s.partnership[name] for name in PARTNERSHIP.names or ()}
     out |= {f"council.{name}": s.council[name] for name in COUNCIL.names or ()}
-    out |= {"trust": s.trust, "pairs": s.pairs, "commitment_lost": np.moveaxis(s.commitment_lost, 1, 0), "savings_lost": s.savings_lost.T}
+    out |= {"trust": s.trust, "pairs": s.pairs, "value_lost": np.moveaxis(s.value_lost, 1, 0), "trust_lost": np.moveaxis(s.trust_lost, 1, 0)}
+    out |= {"savings_lost": s.savings_lost.T}
     out |= {f"own.{m}.{name}": value for m in s.own for name, value in s.mech(m).items()}
     return out
 
@@ -239,7 +331,7 @@ def bench():
 
 @pytest.fixture(scope="session")
 def month():
-    """Factory: ``month(bench, t=None, draws=..., changed=..., lever=...)`` (see :func:`make_month`)."""
+    """Factory: ``month(bench, t=None, draws=..., signals=..., lever=...)`` (see :func:`make_month`)."""
     return make_month
 
 

@@ -40,8 +40,8 @@ def test_each_lever_has_its_column_in_the_order_of_the_lever_table(config):
 
 def test_one_record_array_per_section_and_one_per_mechanism_in_registry_order(config):
     P = population.build(config(k=3), 0, np.arange(4))
-    assert P._fields == ("council", "partnership", "dynamics", "exogenous", "lever", "mech")
-    assert (P.dynamics.shape, P.exogenous.shape, P.lever.shape) == ((4,), (4,), (4, len(levers.NAMES)))
+    assert P._fields == ("council", "partnership", "dynamics", "decisions", "exogenous", "lever", "mech")
+    assert (P.dynamics.shape, P.decisions.shape, P.exogenous.shape, P.lever.shape) == ((4,), (4,), (4,), (4, len(levers.NAMES)))
     assert len(P.mech) == len(layout().mechanisms)
     for m, q in zip(layout().mechanisms, P.mech, strict=True):
         assert q.shape == (4,) and set(q.dtype.names) == {f for f in m.params.__dataclass_fields__}

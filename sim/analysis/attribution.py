@@ -41,11 +41,16 @@ FAILED = (SHELVED, COLLAPSED, UNDERPERFORMING)
 
 @dataclass
 class Attribution:
-    """Necessary-cause counts, accumulated block by block."""
+    """Necessary-cause counts, accumulated block by block.
+
+    ``outcomes`` are the outcome codes counted as failures (default: shelved, collapsed and
+    underperforming); a rerun that ends in another of them still counts as a failure.
+    """
 
     config: ModelConfig
     seed: int
     workers: int = 1
+    outcomes: tuple[int, ...] = FAILED
     failures: int = 0
     collapses: int = 0
     necessary: dict[str, int] = field(default_factory=dict)
@@ -81,7 +86,7 @@ class Attribution:
         """Run again the failed replications of one finished block, once per switch that could matter."""
         started = time.perf_counter()
         outcome = s.partnership["outcome"]
-        rows = np.flatnonzero(np.isin(outcome, FAILED))
+        rows = np.flatnonzero(np.isin(outcome, self.outcomes))
         self.failures += len(rows)
         self.collapses += int((outcome[rows] == COLLAPSED).sum())
         switches = self.switches()
@@ -97,7 +102,7 @@ class Attribution:
             where = np.concatenate(origin)
             P = population.build([self._off(sw) for sw in switches], self.seed, reps_all, point_of_rep)
             again = kernel.run(P, reps_all, self.seed, workers=self.workers)
-            still = np.isin(again.partnership["outcome"], FAILED)
+            still = np.isin(again.partnership["outcome"], self.outcomes)
             for p, switch in enumerate(switches):
                 mine = point_of_rep == p
                 saved = mine & ~still

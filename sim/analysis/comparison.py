@@ -2,30 +2,68 @@
 
 Every policy runs replications ``0 .. n-1`` with one seed, so replication ``r`` meets the
 same shocks under each policy and the outcomes are paired. Each policy's difference from
-the first (the reference) in the probability of collapse and of failure (shelved,
-collapsed or underperforming) gets the paired (McNemar-type) interval, next to the
+the first (the reference) in the probability of being shelved, of collapse and of failure
+(shelved, collapsed or underperforming) gets the paired (McNemar-type) interval, next to the
 interval two independent runs of the same size would give, how much narrower pairing
 made it, and the exact McNemar p-value; money figures get paired t intervals.
+:func:`sentence` says in words what each policy changed, from those numbers only;
+:func:`render` prints them first and the statistical detail only when asked.
+
+With parameter draws (``uncertainty=prior`` or ``posterior``: the tables have a ``draw``
+column), every policy runs the same draws, so each draw is a paired comparison of its own:
+the tally keeps each policy's outcomes and paired differences per half-draw (the
+replications of draw ``d`` with even and odd indices), which gives each figure its total
+interval (:func:`sim.analysis.stats.total_interval`), the distribution of each lever's effect
+across draws, and how often the ranking of the levers changes from draw to draw.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from sim.analysis.stats import Estimate, Moments, PairedComparison, mcnemar_p, paired_counts, unpaired_counts, wilson
+from sim.analysis.stats import (
+    PILOT,
+    STEP,
+    DrawMoments,
+    Estimate,
+    Moments,
+    PairedComparison,
+    between_draws,
+    mcnemar_p,
+    paired_counts,
+    total_interval,
+    unpaired_counts,
+    wilson,
+    z_value,
+)
 from sim.analysis.summary import FAILURES
 from sim.config.model import ModelConfig
-from sim.frontends.ensemble import blocks, simulate
+from sim.config.uncertainty import Uncertainty
+from sim.core import kernel
+from sim.frontends.ensemble import simulate
+from sim.frontends.runner import Sinks, events_table
 from sim.frontends.table import Table
 
 MEASURES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "shelved": lambda outcome: outcome == "shelved",
     "collapse": lambda outcome: outcome == "collapsed",
     "failure": lambda outcome: np.isin(outcome, FAILURES),
 }
+#: Each measure as the end of "the chance ...", for sentences.
+CHANCE_OF = {
+    "shelved": "that the proposal is shelved",
+    "collapse": "that the partnership collapses",
+    "failure": "of failure (shelved, collapsed or underperforming)",
+}
 MONEY = ("lever_cost", "net_savings")
+#: Per-replication quantities kept per half-draw for each policy: each measure's event and paired difference, net savings and its difference.
+DRAW_COLUMNS = (*MEASURES, *(f"{m}_difference" for m in MEASURES), "net_savings", "net_savings_difference")
+#: Quantiles of a lever's effect across parameter draws reported by the comparison.
+EFFECT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
 def _put(row: dict[str, Any], name: str, e: Estimate | None) -> None:
@@ -37,6 +75,13 @@ def _columns(table: Any) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]
     if isinstance(table, Table):
         return table.columns["rep"], table.values("outcome").astype(str), {m: table.columns[m] for m in MONEY}
     return table["rep"].to_numpy(), table["outcome"].astype(str).to_numpy(), {m: table[m].to_numpy(float) for m in MONEY}
+
+
+def _draws(table: Any) -> np.ndarray | None:
+    """The ``draw`` column of a Table or a DataFrame, None without one."""
+    if isinstance(table, Table):
+        return table.columns.get("draw")
+    return table["draw"].to_numpy(np.int64) if "draw" in table else None
 
 
 class PairedTally:
@@ -55,6 +100,8 @@ class PairedTally:
         self.only_policy = {p: dict.fromkeys(MEASURES, 0) for p in self.policies}
         self.money = {p: {m: Moments() for m in MONEY} for p in self.policies}
         self.difference = {p: Moments() for p in self.policies}
+        # per half-draw 2 d + (rep % 2), with parameter draws
+        self.by_draw: dict[str, DrawMoments] | None = None
 
     def add(self, tables: Mapping[str, Any]) -> None:
         """Add one block: each policy's table of the same replications."""
@@ -72,13 +119,110 @@ class PairedTally:
             for m in MONEY:
                 self.money[policy][m] += Moments.of(money[m])
             self.difference[policy] += Moments.of(money["net_savings"] - ref_money["net_savings"])
+        draw = _draws(tables[reference])
+        if draw is not None:
+            self._add_draws(np.asarray(draw, np.int64), ref_reps, ref_outcome, ref_money["net_savings"], tables)
+        elif self.by_draw is not None:
+            raise ValueError("a block without parameter draws after blocks with them")
         self.n += len(ref_reps)
+
+    def _add_draws(self, draw: np.ndarray, reps: np.ndarray, ref_outcome: np.ndarray, ref_net: np.ndarray, tables: Mapping[str, Any]) -> None:
+        """Accumulate a block per half-draw: each policy's events, paired differences and net savings."""
+        if self.by_draw is None:
+            if self.n:
+                raise ValueError("a block with parameter draws after blocks without them")
+            self.by_draw = {p: DrawMoments(len(DRAW_COLUMNS)) for p in self.policies}
+        key = 2 * draw + np.asarray(reps, np.int64) % 2
+        for policy in self.policies:
+            _, outcome, money = _columns(tables[policy])
+            columns = {}
+            for measure, event in MEASURES.items():
+                b = event(outcome).astype(float)
+                columns[measure] = b
+                columns[f"{measure}_difference"] = b - event(ref_outcome)
+            columns["net_savings"] = money["net_savings"]
+            columns["net_savings_difference"] = money["net_savings"] - ref_net
+            self.by_draw[policy].add(key, np.column_stack([columns[c] for c in DRAW_COLUMNS]))
+
+    def draws(self, policy: str, halves: bool = False) -> DrawMoments:
+        """A policy's per-draw moments of :data:`DRAW_COLUMNS` (``halves``: per half-draw ``2 d + rep % 2``)."""
+        if self.by_draw is None:
+            raise ValueError("no parameter draws: this comparison ran with uncertainty=none")
+        return self.by_draw[policy] if halves else self.by_draw[policy].grouped(2)
+
+    def _effects(self, measure: str, halves: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Draws (or half-draws) every policy ran at least twice, and each lever's paired effect on ``measure`` and its noise there ``(D, L)``.
+
+        The levers are every policy but the reference, in order.
+        """
+        levers = self.policies[1:]
+        moments = [self.draws(p, halves) for p in levers]
+        common = set(moments[0].used().tolist())
+        for m in moments[1:]:
+            common &= set(m.used().tolist())
+        rows = np.array(sorted(common), np.int64)
+        column = DRAW_COLUMNS.index(f"{measure}_difference")
+        effects = np.column_stack([m.mean[rows, column] for m in moments])
+        noise = np.column_stack([m.m2[rows, column] / (m.n[rows] * (m.n[rows] - 1.0)) for m in moments])
+        return rows, effects, noise
+
+    def ranking(self, measure: str) -> dict[str, Any] | None:
+        """How often the ranking of the levers by their effect on ``measure`` changes across parameter draws (None with fewer than two levers).
+
+        Returns
+        -------
+        dict
+            ``order``: the levers from the largest reduction to the smallest, over the whole
+            run; ``same_ranking``: share of draws ranking them the same way, each lever's
+            effect in a draw corrected for Monte Carlo noise (:func:`sim.analysis.stats.between_draws`);
+            ``best``: share of draws in which each lever ranks first (corrected likewise);
+            ``raw_same_ranking``: the share without the correction; ``halves_same_ranking``:
+            share of draws whose two halves (even and odd replications) rank them the same way,
+            the agreement Monte Carlo noise alone allows at half the replications; ``draws``.
+        """
+        if self.by_draw is None or len(self.policies) < 3:
+            return None
+        levers = self.policies[1:]
+        _, effects, noise = self._effects(measure)
+        pooled = np.array([(self.only_policy[p][measure] - self.only_reference[p][measure]) / self.n for p in levers])
+        order = np.argsort(pooled, kind="stable")
+        _, shrunk = between_draws(effects, noise)
+        corrected = np.argsort(shrunk, axis=1, kind="stable")
+        raw = np.argsort(effects, axis=1, kind="stable")
+        keys, halves, _ = self._effects(measure, halves=True)
+        even = np.flatnonzero((keys % 2 == 0) & np.isin(keys + 1, keys))
+        odd = np.searchsorted(keys, keys[even] + 1)
+        pairs = len(even)
+        agree = (np.argsort(halves[even], axis=1, kind="stable") == np.argsort(halves[odd], axis=1, kind="stable")).all(axis=1)
+        return {
+            "order": [levers[i] for i in order],
+            "draws": len(effects),
+            "same_ranking": float((corrected == order).all(axis=1).mean()),
+            "best": {lever: float((corrected[:, 0] == i).mean()) for i, lever in enumerate(levers)},
+            "raw_same_ranking": float((raw == order).all(axis=1).mean()),
+            "halves_same_ranking": float(agree.mean()) if pairs else np.nan,
+        }
 
     def comparison(self, policy: str, measure: str, confidence: float = 0.95) -> PairedComparison:
         """The paired comparison of ``policy`` with the reference on ``measure``."""
         n, only_a, only_b = self.n, self.only_reference[policy][measure], self.only_policy[policy][measure]
         unpaired = unpaired_counts(self.count[self.policies[0]][measure], n, self.count[policy][measure], n, confidence)
         return PairedComparison(paired_counts(n, only_a, only_b, confidence), unpaired, only_a, only_b, mcnemar_p(only_a, only_b))
+
+    def planning_half_width(self, confidence: float = 0.95) -> float:
+        """The largest conservative half-width of any policy's paired difference on any measure (0 with one policy).
+
+        For each policy and measure, ``z * sqrt(d / n)`` with ``d`` the share of discordant
+        pairs counted with one more (so that none seen yet does not read as perfect
+        precision); never smaller than the paired interval's own half-width.
+        """
+        z = z_value(confidence)
+        widest = 0.0
+        for policy in self.policies[1:]:
+            for measure in MEASURES:
+                discordant = (self.only_reference[policy][measure] + self.only_policy[policy][measure] + 1) / (self.n + 1)
+                widest = max(widest, z * math.sqrt(discordant / self.n))
+        return widest
 
     def frame(self, confidence: float = 0.95) -> Any:
         """One row per policy, as :func:`compare_policies` describes (a pandas DataFrame)."""
@@ -100,8 +244,47 @@ class PairedTally:
             for m in MONEY:
                 _put(row, m, self.money[policy][m].interval(confidence))
             _put(row, "net_savings_difference", None if i == 0 else self.difference[policy].interval(confidence))
+            if self.by_draw is not None:
+                self._totals(row, policy, i == 0, confidence)
             rows.append(row)
-        return pd.DataFrame(rows)
+        frame = pd.DataFrame(rows)
+        if self.by_draw is not None:
+            for measure in MEASURES:
+                ranking = self.ranking(measure)
+                best = {} if ranking is None else ranking["best"]
+                frame[f"{measure}_best_share"] = [best.get(p, np.nan) for p in self.policies]
+        return frame
+
+    def _totals(self, row: dict[str, Any], policy: str, reference: bool, confidence: float) -> None:
+        """Add to a policy's row the total intervals and, for a lever, its effect's distribution across parameter draws."""
+        moments = self.draws(policy)
+        means, noise = moments.estimates()
+        column = {name: i for i, name in enumerate(DRAW_COLUMNS)}
+
+        def total(name: str, mc: Estimate, bounds: tuple[float, float] = (-np.inf, np.inf)) -> None:
+            t = total_interval(means[:, column[name]], noise[:, column[name]], mc, confidence, bounds)
+            row[f"{name}_total_low"], row[f"{name}_total_high"], row[f"{name}_parameter_share"] = t.low, t.high, t.parameter_share
+
+        for measure in MEASURES:
+            total(measure, Estimate(row[measure], row[f"{measure}_low"], row[f"{measure}_high"]), (0.0, 1.0))
+            name = f"{measure}_difference"
+            if reference:
+                row.update({f"{name}_total_low": np.nan, f"{name}_total_high": np.nan, f"{name}_parameter_share": np.nan, f"{name}_helps": np.nan})
+                row.update({f"{name}_q{round(100 * q):02d}": np.nan for q in EFFECT_QUANTILES})
+                continue
+            total(name, Estimate(row[name], row[f"{name}_low"], row[f"{name}_high"]), (-1.0, 1.0))
+            _, shrunk = between_draws(means[:, column[name]], noise[:, column[name]])
+            row[f"{name}_helps"] = float((shrunk < 0).mean())
+            for q, value in zip(EFFECT_QUANTILES, np.quantile(shrunk, EFFECT_QUANTILES), strict=True):
+                row[f"{name}_q{round(100 * q):02d}"] = float(value)
+        if reference:
+            row.update(
+                {"net_savings_difference_total_low": np.nan, "net_savings_difference_total_high": np.nan, "net_savings_difference_parameter_share": np.nan}
+            )
+        else:
+            d = "net_savings_difference"
+            total(d, Estimate(row[d], row[f"{d}_low"], row[f"{d}_high"]))
+        row["draws"] = len(means)
 
 
 def compare_policies(tables: Mapping[str, Any], confidence: float = 0.95) -> Any:
@@ -134,6 +317,37 @@ def compare_policies(tables: Mapping[str, Any], confidence: float = 0.95) -> Any
     return tally.frame(confidence)
 
 
+def _calling(callbacks: Any) -> Callable[[Any], None] | None:
+    """One callback calling each of ``callbacks`` in turn (None if there are none)."""
+    if not callbacks:
+        return None
+
+    def call(state: Any) -> None:
+        for callback in callbacks:
+            callback(state)
+
+    return call
+
+
+def next_paired_block(tally: PairedTally, precision: float | None, replications: int, block_size: int, confidence: float = 0.95) -> int:
+    """Size of the next block of a comparison: a fixed count, or until :meth:`PairedTally.planning_half_width` is at most ``precision``.
+
+    With a precision target: a pilot block first, then the replications the square-root law
+    says are still missing, rounded up to a multiple of :data:`sim.analysis.stats.STEP`,
+    between that step and ``block_size``. Depends only on the counts, so the stopping point
+    is reproducible for a seed, a target and a block size.
+    """
+    if precision is None:
+        return min(block_size, replications - tally.n)
+    if tally.n == 0:
+        return min(block_size, PILOT)
+    widest = tally.planning_half_width(confidence)
+    if widest <= precision:
+        return 0
+    missing = tally.n * ((widest / precision) ** 2 - 1)
+    return int(min(block_size, max(STEP, STEP * math.ceil(missing / STEP))))
+
+
 def run_comparison(
     configs: Mapping[str, ModelConfig],
     seed: int,
@@ -142,51 +356,194 @@ def run_comparison(
     workers: int = 1,
     on_block: Callable[[int], None] | None = None,
     engine: Callable[..., Table] | None = None,
+    *,
+    precision: float | None = None,
+    sinks: Mapping[str, Sinks] | None = None,
+    uncertainty: Uncertainty | None = None,
 ) -> PairedTally:
-    """Run every configuration on the same replications and seed, block by block, and compare each with the first."""
+    """Run every configuration on the same replications and seed, block by block, and compare each with the first.
+
+    Parameters
+    ----------
+    configs
+        Model configurations by policy name, the reference first.
+    seed, replications, block_size, workers
+        As for ``sim-compare``; ``replications`` is ignored when ``precision`` is given.
+    on_block
+        Called after each block with the replications done per policy.
+    engine
+        ``engine(config, reps, seed, log)`` instead of the compiled ensemble (the Mesa front-end).
+    precision
+        Target of :meth:`PairedTally.planning_half_width` (see :func:`next_paired_block`).
+    sinks
+        Per policy, where its tables, events and final states go (a summary tally, an event
+        stream, a counterfactual attribution).
+    uncertainty
+        Parameter draws: replication ``r`` of every policy runs draw ``r // M`` (the same
+        drawn values wherever the policies share a parameter).
+    """
     tally = PairedTally(list(configs))
-    for reps in blocks(replications, block_size):
-        if engine is None:
-            tables = {name: simulate(config, reps, seed, workers=workers) for name, config in configs.items()}
-        else:
-            tables = {name: engine(config, reps, seed) for name, config in configs.items()}
+    sinks = sinks or {}
+    size = next_paired_block(tally, precision, replications, block_size)
+    while size > 0:
+        reps = np.arange(tally.n, tally.n + size, dtype=np.int64)
+        tables = {}
+        for name, config in configs.items():
+            policy_sinks = sinks.get(name, Sinks())
+            log: list[kernel.Event] | None = [] if policy_sinks.events is not None else None
+            if engine is None:
+                tables[name] = simulate(config, reps, seed, log=log, workers=workers, finished=_calling(policy_sinks.states), uncertainty=uncertainty)
+            elif uncertainty is None:
+                tables[name] = engine(config, reps, seed, log)
+            else:
+                tables[name] = engine(config, reps, seed, log, uncertainty=uncertainty)
+            for sink in policy_sinks.tables:
+                sink.write(tables[name])
+            if log and policy_sinks.events is not None:
+                policy_sinks.events.write(events_table(log, [c.name for c in config.councils]))
         tally.add(tables)
         if on_block is not None:
-            on_block(int(reps[-1]) + 1)
+            on_block(tally.n)
+        size = next_paired_block(tally, precision, replications, block_size)
     return tally
+
+
+def percent(p: float) -> str:
+    """A probability as a percentage, with a decimal below 10% (``16%``, ``0.4%``)."""
+    return f"{p:.0%}" if abs(p) >= 0.1 else f"{p:.1%}"
+
+
+def _pts(x: float) -> str:
+    return f"{100 * x:+.1f}"
+
+
+def policy_words(policy: str) -> str:
+    """A policy's name in words: ``agreed_decision_process`` as ``Agreed decision process``."""
+    text = policy.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = ("shelved", "collapse")) -> str:
+    """What a policy changed compared with the reference, in one sentence made from the comparison's numbers.
+
+    A measure whose paired interval excludes zero "lowers" or "raises" the chance, from the
+    reference's share to the policy's; a measure no replication changed is "unchanged";
+    otherwise the policy "does not measurably change" it, and the interval of the difference
+    is quoted. Then the lever cost and the change in net
+    savings (GBP m per partnership over the horizon).
+    """
+    table = comparison.set_index("policy")
+    reference = str(comparison["policy"].iloc[0])
+    row, ref = table.loc[policy], table.loc[reference]
+    clauses = []
+    for m in measures:
+        low, high = row[f"{m}_difference_low"], row[f"{m}_difference_high"]
+        if row[f"{m}_only_reference"] == row[f"{m}_only_policy"] == 0:
+            clauses.append(f"leaves the chance {CHANCE_OF[m]} unchanged in every simulated partnership ({percent(row[m])})")
+        elif low > 0 or high < 0:
+            verb = "lowers" if high < 0 else "raises"
+            clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {percent(ref[m])} to {percent(row[m])}")
+        else:
+            clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({percent(row[m])}; difference {_pts(low)} to {_pts(high)} points)")
+    cost = row["lever_cost"]
+    clauses.append("costs nothing" if cost == 0 else f"costs GBP {cost:.2f} m per partnership")
+    low, high, d = row["net_savings_difference_low"], row["net_savings_difference_high"], row["net_savings_difference"]
+    if low > 0 or high < 0:
+        clauses.append(f"{'raises' if d > 0 else 'lowers'} net savings by GBP {abs(d):.2f} m")
+    else:
+        clauses.append(f"does not measurably change net savings (difference GBP {low:+.2f} m to {high:+.2f} m)")
+    return f"{policy_words(policy)}, compared with {reference.replace('_', ' ')}, " + ", ".join(clauses[:-1]) + f" and {clauses[-1]}."
 
 
 def _points(value: float, low: float, high: float) -> str:
     return f"{100 * value:+6.1f} pts [{100 * low:+6.1f}, {100 * high:+6.1f}]"
 
 
-def render(comparison: Any, confidence: float = 0.95) -> str:
-    """The comparison as plain text: one block per measure, then money."""
+def _share(r: Mapping[str, Any], measure: str) -> str:
+    return f"{r[measure]:6.1%} [{r[measure + '_low']:6.1%}, {r[measure + '_high']:6.1%}]"
+
+
+def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> str:
+    """The comparison as plain text: a sentence per policy, the chances and their paired differences, money; with ``detail`` the tests too."""
     level = f"{confidence:.0%}"
     reference = comparison["policy"].iloc[0]
     width = max(24, int(comparison["policy"].str.len().max()) + 4)
-    lines = []
-    for measure in MEASURES:
-        lines.append(
-            f"{'P(' + measure + ')':<{width}}{'share  ' + level + ' CI':<26}{'vs ' + reference + ', paired ' + level + ' CI':<34}"
-            f"{'unpaired ' + level + ' CI':<22}narrower  p (McNemar)"
-        )
-        for row in comparison.itertuples(index=False):
-            r = row._asdict()
-            share = f"{r[measure]:6.1%} [{r[measure + '_low']:6.1%}, {r[measure + '_high']:6.1%}]"
-            if r["policy"] == reference:
-                lines.append(f"  {r['policy']:<{width - 2}}{share:<26}(reference)")
-                continue
-            difference = _points(r[f"{measure}_difference"], r[f"{measure}_difference_low"], r[f"{measure}_difference_high"])
-            unpaired = f"[{100 * r[measure + '_unpaired_low']:+6.1f}, {100 * r[measure + '_unpaired_high']:+6.1f}]"
-            narrower = f"{r[measure + '_narrower']:.0%}" if np.isfinite(r[measure + "_narrower"]) else "-"
-            lines.append(f"  {r['policy']:<{width - 2}}{share:<26}{difference:<34}{unpaired:<22}{narrower:>8}  {r[measure + '_p_value']:.3g}")
-    heading = f"{'GBP m per partnership':<{width}}{'lever cost':<12}{'net savings  ' + level + ' CI':<30}"
-    lines.append(f"{heading}net savings vs {reference}, paired {level} CI")
-    for row in comparison.itertuples(index=False):
-        r = row._asdict()
+    lines = [f"What each policy changed, compared with {reference} on the same simulated partnerships:"]
+    lines += [f"  {sentence(comparison, p)}" for p in comparison["policy"].iloc[1:]]
+    lines.append(f"Chance of each outcome (all partnerships; share and {level} interval)")
+    lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<26}" for m in MEASURES).rstrip())
+    for r in comparison.to_dict(orient="records"):
+        lines.append(f"  {r['policy']:<{width - 2}}" + "".join(f"{_share(r, m):<26}" for m in MEASURES).rstrip())
+    lines.append(f"Difference from {reference} (percentage points, paired {level} interval)")
+    lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<32}" for m in MEASURES).rstrip())
+    for r in comparison.iloc[1:].to_dict(orient="records"):
+        cells = "".join(f"{_points(r[f'{m}_difference'], r[f'{m}_difference_low'], r[f'{m}_difference_high']):<32}" for m in MEASURES)
+        lines.append(f"  {r['policy']:<{width - 2}}{cells}".rstrip())
+    heading = f"{'GBP m per partnership':<{width}}{'lever cost':<12}{'net savings  ' + level + ' interval':<30}"
+    lines.append(f"{heading}net savings vs {reference}, paired {level} interval")
+    for r in comparison.to_dict(orient="records"):
         net = f"{r['net_savings']:6.2f} [{r['net_savings_low']:6.2f}, {r['net_savings_high']:6.2f}]"
         d = (r["net_savings_difference"], r["net_savings_difference_low"], r["net_savings_difference_high"])
         diff = "(reference)" if r["policy"] == reference else f"{d[0]:+6.2f} [{d[1]:+6.2f}, {d[2]:+6.2f}]"
         lines.append(f"  {r['policy']:<{width - 2}}{r['lever_cost']:<12.2f}{net:<30}{diff}")
+    if detail:
+        lines += render_tests(comparison, confidence).splitlines()
+    return "\n".join(lines)
+
+
+def render_tests(comparison: Any, confidence: float = 0.95) -> str:
+    """The statistical detail: per measure the paired interval, the unpaired one, how much narrower pairing made it, and the exact McNemar p-value."""
+    level = f"{confidence:.0%}"
+    reference = comparison["policy"].iloc[0]
+    width = max(24, int(comparison["policy"].str.len().max()) + 4)
+    lines = [
+        "Statistical detail: paired differences use the discordant pairs (McNemar-type normal interval); the unpaired interval is what two"
+        " independent runs of the same size would give; p: exact McNemar test of no difference (two-sided binomial on the discordant pairs)."
+    ]
+    for measure in MEASURES:
+        lines.append(
+            f"{'P(' + measure + ')':<{width}}{'vs ' + reference + ', paired ' + level + ' CI':<34}{'unpaired ' + level + ' CI':<22}narrower  p (McNemar)"
+        )
+        for r in comparison.iloc[1:].to_dict(orient="records"):
+            difference = _points(r[f"{measure}_difference"], r[f"{measure}_difference_low"], r[f"{measure}_difference_high"])
+            unpaired = f"[{100 * r[measure + '_unpaired_low']:+6.1f}, {100 * r[measure + '_unpaired_high']:+6.1f}]"
+            narrower = f"{r[measure + '_narrower']:.0%}" if np.isfinite(r[measure + "_narrower"]) else "-"
+            lines.append(f"  {r['policy']:<{width - 2}}{difference:<34}{unpaired:<22}{narrower:>8}  {r[measure + '_p_value']:.3g}")
+    return "\n".join(lines)
+
+
+def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | None], mode: str, confidence: float = 0.95) -> str:
+    """Which uncertainty the comparison carries and, with parameter draws, each lever's paired effect across draws and how stable the ranking is."""
+    if mode == "none" or "draws" not in comparison:
+        return (
+            "Uncertainty: none. The assumptions are held at their stated values, so every interval above is Monte Carlo noise only;"
+            " uncertainty=prior shows how the effects and their ranking move across the assumptions' plausible ranges."
+        )
+    level = f"{confidence:.0%}"
+    reference = comparison["policy"].iloc[0]
+    width = max(24, int(comparison["policy"].str.len().max()) + 4)
+    draws = int(comparison["draws"].iloc[0])
+    lines = [f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences from {reference}."]
+    for measure in MEASURES:
+        name = f"{measure}_difference"
+        lines.append(
+            f"{'Effect on P(' + measure + ')':<{width}}{'effect':>10}  {'total ' + level:<18}{'middle half of draws':<22}"
+            f"{'helps in':>9}{'ranked first':>14}{'from parameters':>17}"
+        )
+        for row in comparison.iloc[1:].itertuples(index=False):
+            r = row._asdict()
+            total = f"[{100 * r[name + '_total_low']:+5.1f}, {100 * r[name + '_total_high']:+5.1f}]"
+            middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]"
+            best = f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "-"
+            lines.append(
+                f"  {r['policy']:<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{r[name + '_helps']:>9.0%}{best:>14}"
+                f"{r[name + '_parameter_share']:>17.0%}"
+            )
+        ranking = rankings.get(measure)
+        if ranking is not None:
+            lines.append(
+                f"  Ranking of the {len(ranking['order'])} levers by effect on {measure} (best first: {', '.join(ranking['order'])}):"
+                f" the same in {ranking['same_ranking']:.0%} of draws, corrected for Monte Carlo noise ({ranking['raw_same_ranking']:.0%} uncorrected);"
+                f" the two halves of one draw agree in {ranking['halves_same_ranking']:.0%} (Monte Carlo noise alone)."
+            )
     return "\n".join(lines)

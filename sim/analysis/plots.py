@@ -1,57 +1,531 @@
-"""Figures of a run: the survival curve of collapse with its band, and the causes of collapse.
+"""Figures of results: survival, timing of collapse, causes and triggers, fan charts, sweeps and policy comparisons.
 
-Figures are built on :class:`matplotlib.figure.Figure` directly (no pyplot state, no
-display needed) and saved by the caller (:func:`sim.results.save_figure`).
+Every function takes results as plain data (a run's summary dictionary, a replication,
+trajectory, comparison or sweep table as a pandas DataFrame) and returns a
+:class:`matplotlib.figure.Figure` built directly (no pyplot state, no display needed); the
+caller saves it (:func:`sim.results.files.save_figure`, PNG or SVG from the suffix).
+
+All figures share one style, meant for print and for a projector: text at least
+:data:`MIN_POINTS` points at the saved size (figures are drawn at the size they are saved),
+the Okabe-Ito colour-blind-safe palette (:data:`OKABE_ITO`) for categories and ``cividis``
+for a probability scale, axis labels with units, and probabilities on a fixed 0-100% scale so
+that figures of one study can be set side by side. ``docs/reports.md`` shows each one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from functools import wraps
 from typing import Any
 
 import numpy as np
+from cycler import cycler
+from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator, PercentFormatter
 
-from sim.analysis.summary import YEARS, case_label
+from sim.analysis.stats import wilson
+from sim.analysis.summary import YEARS
+from sim.frontends.trajectories import VARIABLES
+
+#: Okabe & Ito (2008) colour-blind-safe palette, ordered for lines on white (yellow last: weak on white).
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#F0E442")
+#: Colour of "everything else" in stacked bars.
+OTHER = "#BBBBBB"
+#: Smallest text in any figure, in points at the saved size.
+MIN_POINTS = 11
+STYLE = {
+    "font.size": MIN_POINTS,
+    "axes.titlesize": 13,
+    "axes.labelsize": MIN_POINTS + 1,
+    "xtick.labelsize": MIN_POINTS,
+    "ytick.labelsize": MIN_POINTS,
+    "legend.fontsize": MIN_POINTS,
+    "figure.titlesize": 14,
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO)),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "none",
+}
+#: What the survival figure's caption says about shelved proposals (see :mod:`sim.analysis.survival`).
+SHELVED_NOTE = (
+    "Shelved proposals never launch, so they can never collapse: they count as not collapsed to the end, "
+    "and the curve's end equals the share that did not collapse."
+)
+#: Trajectory variables drawn by :func:`fan_figure` by default, with the axis label (unit) of each.
+FAN_LABELS = {
+    "trust": "trust between partners (0 to 1)",
+    "value_seen": "value councils see (1 = as promised)",
+    "savings_to_date": "realised savings / business case",
+    "partners": "councils still in (count)",
+    "harmonisation": "IT harmonisation (0 to 1)",
+    "maturity": "maturity of the arrangement (0 to 1)",
+}
+FAN_DEFAULT = ("trust", "value_seen", "savings_to_date")
+#: Names of the sweep table's columns for the collapse probability (as ``sim-collect`` flattens ``summary.json``).
+SWEEP_ESTIMATE = ("outcomes.collapsed.value", "outcomes.collapsed.low", "outcomes.collapsed.high")
+#: Measures of a policy comparison, in words, as :mod:`sim.analysis.comparison` names them.
+MEASURE_WORDS = {"shelved": "shelved", "collapse": "collapse", "failure": "failure (shelved, collapsed or underperforming)"}
 
 
-def survival_figure(summary: Mapping[str, Any], title: str) -> Figure:
-    """Share of partnerships not (yet) collapsed by month (Kaplan-Meier) with its pointwise band.
+def styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Build a figure inside the house style and enforce the minimum text size on every axis."""
 
-    ``summary`` is :func:`sim.summary.summarise`'s result (its ``survival_curve`` and ``confidence``).
+    @wraps(build)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        with rc_context(STYLE):
+            fig = build(*args, **kwargs)
+            for ax in fig.axes:
+                ax.tick_params(labelsize=MIN_POINTS)
+            for text in fig.findobj(lambda artist: hasattr(artist, "get_fontsize") and hasattr(artist, "set_fontsize")):
+                if text.get_fontsize() < MIN_POINTS:
+                    text.set_fontsize(MIN_POINTS)
+        return fig
+
+    return wrapper
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _caption(fig: Figure, text: str, width: int = 100) -> None:
+    """A caption under the axes (kept inside the saved area by ``bbox_inches='tight'``)."""
+    fig.text(0.01, -0.01, _wrap(text, width), ha="left", va="top", fontsize=MIN_POINTS, gid="caption")
+
+
+def _as_mapping(data: Any, key: str, label: str) -> dict[str, Any]:
+    """``data`` as ``{label: item}``: one item (it has ``key``) becomes a mapping of one."""
+    if (isinstance(data, Mapping) or hasattr(data, "columns")) and key in data:
+        return {label: data}
+    return dict(data)
+
+
+def _month_axis(ax: Any, horizon: int, label: str) -> None:
+    """Months along x with a tick each year, and years on a secondary axis on top."""
+    ax.set_xlim(0, horizon)
+    ax.xaxis.set_major_locator(MultipleLocator(12 if horizon <= 120 else 24))
+    ax.set_xlabel(f"{label} (months)")
+    top = ax.secondary_xaxis("top", functions=(lambda m: m / 12, lambda y: y * 12))
+    top.set_xlabel("years")
+    top.xaxis.set_major_locator(MultipleLocator(1 if horizon <= 120 else 2))
+    top.tick_params(labelsize=MIN_POINTS)
+
+
+@styled
+def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
+    """Share of partnerships not (yet) collapsed, by month since the proposal, with pointwise bands, on a 0-100% scale.
+
+    Parameters
+    ----------
+    summaries
+        A run's summary (:func:`sim.analysis.summary.summarise`; its ``survival_curve`` and
+        ``confidence``), or several by label (scenarios, policies, sweep points), drawn on one axis.
+    title
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One step line (Kaplan-Meier estimate) and one band per summary, y from 0 to 100%, months
+        along x with years on top, and a caption saying how shelved proposals count.
     """
-    curve = {key: np.asarray(value, float) for key, value in summary["survival_curve"].items()}
-    months = curve["months"]
-    fig = Figure(figsize=(7, 4.2))
+    runs = _as_mapping(summaries, "survival_curve", "Kaplan-Meier estimate")
+    fig = Figure(figsize=(8, 5.2), layout="constrained")
     ax = fig.subplots()
-    ax.fill_between(months, curve["low"], curve["high"], step="post", alpha=0.3, linewidth=0, label=f"{summary['confidence']:.0%} band")
-    ax.step(months, curve["survival"], where="post", label="Kaplan-Meier estimate")
+    horizon, level = 0, 0.95
+    for i, (label, summary) in enumerate(runs.items()):
+        curve = {key: np.asarray(value, float) for key, value in summary["survival_curve"].items()}
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        level = summary.get("confidence", level)
+        ax.fill_between(curve["months"], curve["low"], curve["high"], step="post", alpha=0.25, linewidth=0, color=colour)
+        ax.step(curve["months"], curve["survival"], where="post", color=colour, linewidth=2, label=label)
+        horizon = max(horizon, int(curve["months"][-1]))
     for years in YEARS:
-        if 12 * years <= months[-1]:
-            ax.axvline(12 * years, color="grey", linewidth=0.5, linestyle=":")
-    ax.set(xlabel="months since the proposal", ylabel="share not collapsed", title=title, xlim=(0, months[-1]))
-    ax.set_ylim(max(0.0, np.floor(10 * float(np.nanmin(curve["low"])) - 0.2) / 10), 1.005)
-    ax.legend(loc="lower left")
+        if 12 * years <= horizon:
+            ax.axvline(12 * years, color="grey", linewidth=0.6, linestyle=":")
+    _month_axis(ax, horizon, "time since the proposal")
+    ax.set_ylim(0, 1.0)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel("partnerships not collapsed (%)")
     ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", title=f"shaded: {level:.0%} band")
+    if title:
+        ax.set_title(title)
+    _caption(fig, f"{SHELVED_NOTE} Bands: pointwise {level:.0%} intervals (Kaplan-Meier, log-log).")
     return fig
 
 
-def causes_figure(summary: Mapping[str, Any], title: str) -> Figure:
-    """Horizontal bars: each cause's share of the collapses with its interval (``summary["causes_of_collapse"]``)."""
-    causes = summary["causes_of_collapse"]
-    fig = Figure(figsize=(7, 0.45 * max(len(causes), 2) + 1.2))
-    ax = fig.subplots()
-    if not causes:
-        ax.text(0.5, 0.5, "no partnership collapsed", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
+def collapse_hazard(replications: Any, horizon: int, confidence: float = 0.95) -> Any:
+    """Chance of collapsing in each year of a launched partnership's life, given it had not collapsed by the year's start.
+
+    Parameters
+    ----------
+    replications
+        Replication table (DataFrame) with ``outcome``, ``end_month`` and ``launch_month``.
+    horizon
+        Months simulated: a partnership launched in month ``L`` is followed for ``horizon - L`` months.
+    confidence
+        Level of the Wilson interval of each year's rate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year`` (1 = first year after launch), ``at_risk`` (launched, not collapsed by the
+        year's start and followed into it; those followed for only part of the year count as
+        half, the actuarial life table), ``collapsed`` (in that year), ``hazard`` (collapsed over
+        at risk rounded to whole partnerships), ``low``, ``high``.
+    """
+    import pandas as pd
+
+    launched = np.asarray(replications["launch_month"]) >= 0
+    outcome = np.asarray(replications["outcome"]).astype(str)[launched]
+    start = np.asarray(replications["launch_month"])[launched]
+    collapsed = outcome == "collapsed"
+    life = np.where(collapsed, np.asarray(replications["end_month"])[launched] - start, horizon - start)
+    rows = []
+    for year in range(1, int(np.ceil(horizon / 12)) + 1):
+        lo, hi = 12 * (year - 1), 12 * year
+        entered = life >= lo
+        events = int((collapsed & entered & (life < hi)).sum())
+        censored_within = int((~collapsed & entered & (life < hi)).sum())
+        at_risk = int(entered.sum()) - censored_within / 2
+        if at_risk <= 0:
+            break
+        e = wilson(events, max(round(at_risk), events), confidence)
+        rows.append({"year": year, "at_risk": at_risk, "collapsed": events, "hazard": e.value, "low": e.low, "high": e.high})
+    return pd.DataFrame(rows, columns=["year", "at_risk", "collapsed", "hazard", "low", "high"])
+
+
+@styled
+def timing_figure(replications: Any, horizon: int, title: str = "") -> Figure:
+    """Time to collapse: a histogram of months from launch to collapse, and the collapse rate by year of life.
+
+    Parameters
+    ----------
+    replications
+        A replication table (DataFrame with ``outcome``, ``end_month``, ``launch_month``), or
+        several by label, drawn side by side.
+    horizon
+        Months simulated.
+    title
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: histogram (bars, 6-month bins) of collapses by months since launch. Right: each
+        year's collapse rate among partnerships still going (points with Wilson intervals),
+        on a percentage scale.
+    """
+    runs = _as_mapping(replications, "outcome", "collapses")
+    fig = Figure(figsize=(11, 4.8), layout="constrained")
+    hist, rate = fig.subplots(1, 2, width_ratios=(1.2, 1))
+    bins = np.arange(0, horizon + 6, 6)
+    width = 6 / (len(runs) + 0.5)
+    top = 0.0
+    for i, (label, table) in enumerate(runs.items()):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        collapsed = np.asarray(table["outcome"]).astype(str) == "collapsed"
+        months = (np.asarray(table["end_month"]) - np.asarray(table["launch_month"]))[collapsed]
+        counts, _ = np.histogram(months, bins=bins)
+        hist.bar(bins[:-1] + i * width, counts, width=width, align="edge", color=colour, label=f"{label} (n={int(collapsed.sum()):,})")
+        h = collapse_hazard(table, horizon)
+        if len(h):
+            x = h["year"].to_numpy() + (i - (len(runs) - 1) / 2) * 0.15
+            err = np.vstack([h["hazard"] - h["low"], h["high"] - h["hazard"]])
+            rate.errorbar(x, h["hazard"], yerr=err, fmt="o", color=colour, capsize=3, label=label)
+            top = max(top, float(h["high"].max()))
+    _month_axis(hist, horizon, "time from launch to collapse")
+    hist.set_ylabel("collapses (count)")
+    hist.legend(loc="upper right")
+    hist.grid(axis="y", alpha=0.3)
+    rate.set_xlabel("year of the partnership's life (since launch)")
+    rate.set_ylabel("collapse rate that year (%)")
+    rate.yaxis.set_major_formatter(PercentFormatter(1.0))
+    rate.set_ylim(0, max(0.05, top * 1.15))
+    rate.xaxis.set_major_locator(MultipleLocator(1))
+    rate.grid(alpha=0.3)
+    rate.set_title("Chance of collapsing in a year, if still going")
+    if title:
+        fig.suptitle(title)
+    _caption(fig, "Launched partnerships only (shelved proposals never launch). Rate: collapses in the year over partnerships still going "
+             "at its start (actuarial; those followed for part of the year count as half); whiskers: 95% Wilson intervals.", 130)  # fmt: skip
+    return fig
+
+
+def _stacks(items: Sequence[Sequence[Mapping[str, Any]]], key: str, top: int) -> tuple[list[str], dict[str, str], np.ndarray]:
+    """The labels shown (the ``top`` largest over every bar, then "other"), their titles and the shares per bar."""
+    totals: dict[str, float] = {}
+    titles: dict[str, str] = {}
+    for rows in items:
+        for row in rows:
+            totals[row[key]] = totals.get(row[key], 0.0) + row["value"]
+            titles[row[key]] = row["title"]
+    shown = sorted(totals, key=lambda label: (-totals[label], label))[:top]
+    shares = np.zeros((len(items), len(shown) + 1))
+    for b, rows in enumerate(items):
+        for row in rows:
+            column = shown.index(row[key]) if row[key] in shown else len(shown)
+            shares[b, column] += row["value"]
+    return shown, titles, shares
+
+
+def _stacked(ax: Any, bars: list[str], items: list[list[Mapping[str, Any]]], key: str, top: int, what: str) -> None:
+    shown, titles, shares = _stacks(items, key, top)
+    y = np.arange(len(bars))[::-1]
+    left = np.zeros(len(bars))
+    colours = [*OKABE_ITO[: len(shown)], OTHER]
+    names = [_wrap(titles[label], 48) for label in shown] + ["all others"]
+    for j in range(shares.shape[1]):
+        if j == len(shown) and not shares[:, j].any():
+            continue
+        ax.barh(y, shares[:, j], left=left, color=colours[j], edgecolor="white", linewidth=0.6, label=names[j], height=0.6)
+        left += shares[:, j]
+    ax.set_yticks(y, bars)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel(f"share of {what} (%)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+
+@styled
+def causes_figure(summaries: Mapping[str, Any], title: str = "", counts: str = "collapse", top: int = 7) -> Figure:
+    """Causes and triggers as stacked bars, titled in words with their case, saying whether they count collapses or all failures.
+
+    Parameters
+    ----------
+    summaries
+        One run's summary: two bars, its collapses and all its failures. Or several by label
+        (scenarios, policies, sweep points): one bar each, counting ``counts``.
+    title
+        Figure title.
+    counts
+        ``"collapse"`` (collapses only) or ``"failure"`` (shelved, collapsed or underperforming), for several summaries.
+    top
+        Causes (triggers) shown by colour, the largest over all bars; the rest are grey ("all others").
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Top: what most lowered the value councils saw (cause); bottom: what opened the decision
+        (trigger). Shares of each bar add to 100%; the count of each bar is in its label.
+    """
+    if counts not in ("collapse", "failure"):
+        raise ValueError(f"counts = {counts!r} must be 'collapse' or 'failure'")
+    runs = _as_mapping(summaries, "causes_of_collapse", "")
+    words = {"collapse": "collapses", "failure": "failures (shelved, collapsed or underperforming)"}
+
+    def n(rows: list[Mapping[str, Any]]) -> int:
+        return sum(int(r["count"]) for r in rows)
+
+    if len(runs) == 1 and "" in runs:
+        summary = runs[""]
+        specs = [("collapses", "causes_of_collapse", "triggers_of_collapse"), ("all failures", "causes_of_failure", "triggers_of_failure")]
+        bars_c = [(f"{name}\n(n={n(summary[c]):,})", summary[c]) for name, c, _ in specs]
+        bars_t = [(f"{name}\n(n={n(summary[t]):,})", summary[t]) for name, _, t in specs]
+        what = "collapses or of all failures, as labelled"
     else:
-        rows = list(reversed(causes))
-        y = np.arange(len(rows))
-        value = np.array([c["value"] for c in rows])
-        error = np.array([[c["value"] - c["low"] for c in rows], [c["high"] - c["value"] for c in rows]])
-        ax.barh(y, value, xerr=error, capsize=3, alpha=0.8)
-        ax.set_yticks(y, [f"{c['cause']} ({case_label(c['case'])}, n={c['count']})" for c in rows])
-        ax.set(xlabel="share of collapses", xlim=(0, min(1.0, float(max(c["high"] for c in rows)) * 1.1 + 0.02)))
-        ax.grid(axis="x", alpha=0.3)
-    ax.set_title(title)
+        c, t = f"causes_of_{counts}", f"triggers_of_{counts}"
+        bars_c = [(f"{label}\n(n={n(s[c]):,})", s[c]) for label, s in runs.items()]
+        bars_t = [(f"{label}\n(n={n(s[t]):,})", s[t]) for label, s in runs.items()]
+        what = words[counts]
+    height = 1.0 + 0.75 * len(bars_c)
+    fig = Figure(figsize=(12, 2 * height + 1.5), layout="constrained")
+    cause_ax, trigger_ax = fig.subplots(2, 1)
+    for ax, bars, key, heading in (
+        (cause_ax, bars_c, "cause", "Cause: what most lowered the value councils saw"),
+        (trigger_ax, bars_t, "trigger", "Trigger: what opened the decision that ended it"),
+    ):
+        if not any(rows for _, rows in bars):
+            ax.text(0.5, 0.5, f"no {words[counts] if len(runs) > 1 else 'failure'} to show", ha="center", va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            continue
+        _stacked(ax, [label for label, _ in bars], [list(rows) for _, rows in bars], key, top, what)
+        ax.set_title(heading, loc="left")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+@styled
+def fan_figure(trajectories: Any, variables: Sequence[str] = FAN_DEFAULT, title: str = "") -> Figure:
+    """Fan charts: month by month, the median and the middle 50% and 90% of partnerships still running.
+
+    Parameters
+    ----------
+    trajectories
+        ``trajectories.parquet`` as a DataFrame (``month``, ``variable``, ``n``, ``q05`` ... ``q95``;
+        see :class:`sim.frontends.trajectories.TrajectoryRecorder`).
+    variables
+        Which variables, one panel each (names in :data:`sim.frontends.trajectories.VARIABLES`).
+    title
+        Figure title.
+    """
+    known = {v.name: v for v in VARIABLES}
+    unknown = [v for v in variables if v not in known]
+    if unknown:
+        raise ValueError(f"variables {unknown} are not recorded (known: {', '.join(known)})")
+    fig = Figure(figsize=(4.2 * len(variables) + 0.6, 4.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(variables)))
+    table = trajectories.assign(variable=trajectories["variable"].astype(str))
+    for ax, name in zip(axes, variables, strict=True):
+        rows = table[(table["variable"] == name) & (table["n"] > 0)].sort_values("month")
+        month = rows["month"].to_numpy()
+        ax.fill_between(month, rows["q05"], rows["q95"], color=OKABE_ITO[0], alpha=0.2, linewidth=0, label="middle 90%")
+        ax.fill_between(month, rows["q25"], rows["q75"], color=OKABE_ITO[0], alpha=0.4, linewidth=0, label="middle 50%")
+        ax.plot(month, rows["q50"], color=OKABE_ITO[0], linewidth=2, label="median")
+        ax.set_xlim(0, int(table["month"].max()))
+        ax.xaxis.set_major_locator(MultipleLocator(24))
+        ax.set_xlabel("months since the proposal")
+        ax.set_ylabel(FAN_LABELS.get(name, known[name].doc))
+        ax.set_ylim(known[name].lo, known[name].hi)
+        ax.set_title(_wrap(known[name].doc, 40), fontsize=MIN_POINTS)
+        ax.grid(alpha=0.3)
+    axes[0].legend(loc="lower left")
+    if title:
+        fig.suptitle(title)
+    _caption(fig, "Partnerships still running in each month (those shelved or collapsed drop out).", 120)
+    return fig
+
+
+def _levels(values: Any) -> list[Any]:
+    """Distinct values of a swept column in order (numbers numerically)."""
+    distinct = list(dict.fromkeys(v for v in values if v is not None))
+    try:
+        return sorted(distinct, key=float)
+    except (TypeError, ValueError):
+        return sorted(distinct, key=str)
+
+
+@styled
+def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SWEEP_ESTIMATE, title: str = "", what: str = "probability of collapse") -> Figure:
+    """Heat map of a probability over two swept parameters, each cell showing its estimate and its interval's half-width.
+
+    Parameters
+    ----------
+    table
+        One row per point: the swept values in columns ``x`` and ``y`` (numbers or labels),
+        and the estimate with its interval in ``columns`` (estimate, low, high; by default
+        :data:`SWEEP_ESTIMATE`, the names ``sim-collect`` gives them). Every (x, y) pair must
+        appear at most once: select the points first if more was swept.
+    x, y
+        Swept columns along the horizontal and vertical axes.
+    columns
+        Names of the estimate, its lower and its upper bound.
+    title
+        Figure title.
+    what
+        The probability, in words, for the colour bar.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        An image on a fixed 0-100% colour scale (``cividis``), a colour bar, each cell labelled
+        "estimate ±half-width"; cells never run are left blank.
+    """
+    estimate, low, high = columns
+    duplicated = table.duplicated(subset=[x, y])
+    if duplicated.any():
+        varying = [c for c in table.columns if c not in (x, y, *columns) and table.loc[:, c].astype(str).nunique() > 1]
+        raise ValueError(f"several points share a value of ({x}, {y}); select one value of the other columns first (varying: {', '.join(varying[:8])})")
+    xs, ys = _levels(table[x].tolist()), _levels(table[y].tolist())
+    grid = np.full((len(ys), len(xs)), np.nan)
+    half = np.full_like(grid, np.nan)
+    for values in table.to_dict(orient="records"):
+        i, j = ys.index(values[y]), xs.index(values[x])
+        grid[i, j] = values[estimate]
+        half[i, j] = (values[high] - values[low]) / 2
+    fig = Figure(figsize=(max(6.5, 1.15 * len(xs) + 3), max(4.5, 0.75 * len(ys) + 2.2)), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(grid, origin="lower", cmap="cividis", vmin=0, vmax=1, aspect="auto")
+    for i in range(len(ys)):
+        for j in range(len(xs)):
+            if np.isfinite(grid[i, j]):
+                colour = "black" if grid[i, j] > 0.55 else "white"
+                ax.text(j, i, f"{grid[i, j]:.1%}\n±{half[i, j]:.1%}", ha="center", va="center", color=colour, fontsize=MIN_POINTS)
+    ax.set_xticks(range(len(xs)), [str(v) for v in xs])
+    ax.set_yticks(range(len(ys)), [str(v) for v in ys])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.spines[["top", "right"]].set_visible(True)
+    bar = fig.colorbar(image, ax=ax, format=PercentFormatter(1.0))
+    bar.set_label(f"{what} (%)")
+    if title:
+        ax.set_title(title)
+    _caption(fig, "Each cell: estimate, then ± the half-width of its 95% interval (Monte Carlo, from the point's replications).", 90)
+    return fig
+
+
+def _total(comparison: Any, measure: str) -> tuple[str, str] | None:
+    """Columns of the total interval (parameter uncertainty included) of a measure's difference, when the comparison has them."""
+    names = (f"{measure}_difference_total_low", f"{measure}_difference_total_high")
+    return names if all(n in comparison.columns for n in names) else None
+
+
+@styled
+def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collapse", "failure"), title: str = "") -> Figure:
+    """Each policy's paired difference from the reference with its interval, and its effect on collapse against its cost.
+
+    Parameters
+    ----------
+    comparison
+        ``comparison.parquet`` as a DataFrame (:func:`sim.analysis.comparison.compare_policies`),
+        the reference first. Columns ``<measure>_difference_total_low`` and ``_high``, when
+        present, add the total interval (Monte Carlo and parameter uncertainty) behind the
+        Monte Carlo one.
+    measures
+        The measures drawn (those the table has).
+    title
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: a forest plot, one row per policy, a marker and whisker per measure, in
+        percentage points, a line at no difference. Right: difference in the probability of
+        collapse against the lever cost (GBP m per partnership over the horizon).
+    """
+    measures = [m for m in measures if f"{m}_difference" in comparison.columns]
+    reference = str(comparison["policy"].iloc[0])
+    rows = comparison.iloc[1:]
+    fig = Figure(figsize=(12, 1.6 + 0.9 * max(len(rows), 2)), layout="constrained")
+    forest, cost = fig.subplots(1, 2, width_ratios=(1.4, 1))
+    y = np.arange(len(rows))[::-1].astype(float)
+    step = 0.6 / max(len(measures), 1)
+    for k, measure in enumerate(measures):
+        offset = ((len(measures) - 1) / 2 - k) * step
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
+        value = 100 * rows[f"{measure}_difference"].to_numpy(float)
+        lo, hi = 100 * rows[f"{measure}_difference_low"].to_numpy(float), 100 * rows[f"{measure}_difference_high"].to_numpy(float)
+        total = _total(comparison, measure)
+        if total is not None:
+            tl, th = 100 * rows[total[0]].to_numpy(float), 100 * rows[total[1]].to_numpy(float)
+            forest.hlines(y + offset, tl, th, color=colour, alpha=0.35, linewidth=7, label=f"{MEASURE_WORDS.get(measure, measure)}: total interval")
+        forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt="o", color=colour, capsize=3, label=MEASURE_WORDS.get(measure, measure))
+    forest.axvline(0, color="grey", linewidth=1)
+    forest.set_yticks(y, [str(p).replace("_", " ") for p in rows["policy"]])
+    forest.set_xlabel(f"difference from {reference.replace('_', ' ')} (percentage points)")
+    forest.set_title("Paired difference in probability, 95% interval", loc="left")
+    forest.grid(axis="x", alpha=0.3)
+    handles, labels = forest.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)), frameon=False)
+    if "collapse" in measures:
+        value = 100 * rows["collapse_difference"].to_numpy(float)
+        lo, hi = 100 * rows["collapse_difference_low"].to_numpy(float), 100 * rows["collapse_difference_high"].to_numpy(float)
+        spend = rows["lever_cost"].to_numpy(float)
+        cost.errorbar(spend, value, yerr=[value - lo, hi - value], fmt="o", color=OKABE_ITO[1], capsize=3)
+        for s, v, name in zip(spend, value, rows["policy"], strict=True):
+            cost.annotate(str(name).replace("_", " "), (s, v), textcoords="offset points", xytext=(6, 4), fontsize=MIN_POINTS)
+        cost.axhline(0, color="grey", linewidth=1)
+        cost.set_xlim(0, max(float(spend.max()) * 1.3, 0.01))
+        cost.set_xlabel("lever cost (GBP m per partnership)")
+        cost.set_ylabel("difference in P(collapse) (points)")
+        cost.set_title("Effect on collapse against cost", loc="left")
+        cost.grid(alpha=0.3)
+    else:
+        cost.set_axis_off()
+    if title:
+        fig.suptitle(title)
     return fig

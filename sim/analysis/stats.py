@@ -333,3 +333,251 @@ class CoMoments:
         variance = (self.x.m2 + r * r * self.y.m2 - 2 * r * self.cxy) / (self.x.n - 1) / self.y.mean**2
         half = z_value(confidence) * np.sqrt(max(variance, 0.0) / self.x.n)
         return Estimate(r, r - half, r + half)
+
+
+class DrawMoments:
+    """Count, means and sums of squared deviations of several per-replication quantities, kept separately for each parameter draw.
+
+    The per-draw accumulation behind the total intervals (:func:`total_interval`): blocks of
+    replications are added as they come (a draw may span blocks) and merged by Chan's formula,
+    draw by draw. Memory grows with the number of draws, ``8 (2 K + 1)`` bytes each for ``K``
+    quantities, never with the replications.
+
+    Parameters
+    ----------
+    columns
+        Number of quantities ``K``.
+    """
+
+    def __init__(self, columns: int) -> None:
+        self.n = np.zeros(0, np.int64)
+        self.mean = np.zeros((0, columns))
+        self.m2 = np.zeros((0, columns))
+
+    @property
+    def columns(self) -> int:
+        """Number of quantities kept."""
+        return self.mean.shape[1]
+
+    def _grow(self, size: int) -> None:
+        if size > len(self.n):
+            extra = size - len(self.n)
+            self.n = np.concatenate([self.n, np.zeros(extra, np.int64)])
+            self.mean = np.concatenate([self.mean, np.zeros((extra, self.columns))])
+            self.m2 = np.concatenate([self.m2, np.zeros((extra, self.columns))])
+
+    def add(self, draw: ArrayLike, values: ArrayLike) -> None:
+        """Add replications: ``draw`` ``(R,)`` non-negative draw indices, ``values`` ``(R, K)``."""
+        draw = np.asarray(draw, np.int64)
+        values = np.asarray(values, float).reshape(len(draw), self.columns)
+        if draw.size == 0:
+            return
+        if draw.min() < 0:
+            raise ValueError("draw indices must be >= 0")
+        size = int(draw.max()) + 1
+        self._grow(size)
+        nb = np.bincount(draw, minlength=size)
+        seen = np.flatnonzero(nb)
+        mean_b = np.zeros((size, self.columns))
+        m2_b = np.zeros((size, self.columns))
+        for k in range(self.columns):
+            mean_b[seen, k] = np.bincount(draw, values[:, k], minlength=size)[seen] / nb[seen]
+            deviation = values[:, k] - mean_b[draw, k]
+            m2_b[:, k] = np.bincount(draw, deviation * deviation, minlength=size)
+        self._merge(seen, nb[seen], mean_b[seen], m2_b[seen])
+
+    def _merge(self, index: np.ndarray, n: np.ndarray, mean: np.ndarray, m2: np.ndarray) -> None:
+        na = self.n[index][:, None].astype(float)
+        nb = n[:, None].astype(float)
+        total = na + nb
+        delta = mean - self.mean[index]
+        self.mean[index] += delta * nb / total
+        self.m2[index] += m2 + delta * delta * na * nb / total
+        self.n[index] += n
+
+    def grouped(self, size: int) -> DrawMoments:
+        """Consecutive keys merged ``size`` at a time (e.g. the two halves ``2d``, ``2d + 1`` of each draw into draw ``d``)."""
+        out = DrawMoments(self.columns)
+        for offset in range(size):
+            index = np.arange(offset, len(self.n), size)
+            keys = index // size
+            out._grow(int(keys.max()) + 1 if keys.size else 0)
+            kept = self.n[index] > 0
+            out._merge(keys[kept], self.n[index][kept], self.mean[index][kept], self.m2[index][kept])
+        return out
+
+    def used(self) -> np.ndarray:
+        """Indices of the draws with at least two replications (those whose noise can be estimated)."""
+        return np.flatnonzero(self.n >= 2)
+
+    def estimates(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each used draw's means ``(D, K)`` and the Monte Carlo variance of each mean ``(D, K)`` (sample variance over n)."""
+        used = self.used()
+        n = self.n[used][:, None].astype(float)
+        return self.mean[used], self.m2[used] / (n * (n - 1))
+
+    def ratio(self, x: int, y: int, both: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each used draw's ratio of means ``mean(x) / mean(y)`` and its delta-method variance (``both`` is the column of ``x + y``).
+
+        Draws whose ``y`` has a mean of 0 are left out.
+        """
+        used = self.used()
+        used = used[self.mean[used, y] != 0]
+        n = self.n[used].astype(float)
+        var = self.m2[used] / (n - 1)[:, None]
+        cov = (var[:, both] - var[:, x] - var[:, y]) / 2
+        mx, my = self.mean[used, x], self.mean[used, y]
+        r = mx / my
+        return r, np.maximum(var[:, x] + r * r * var[:, y] - 2 * r * cov, 0.0) / (n * my * my)
+
+
+@dataclass(frozen=True)
+class TotalInterval:
+    """A figure's total interval (parameters and Monte Carlo) next to its Monte Carlo interval.
+
+    Attributes
+    ----------
+    low, high
+        The total interval.
+    parameter_share
+        Share of the total interval's variance that comes from the parameters: the
+        between-draw variance over itself plus the Monte Carlo variance of the estimate.
+    parameter_sd
+        Standard deviation of the figure across parameter draws, corrected for the noise within draws.
+    draws
+        Parameter draws it rests on.
+    """
+
+    low: float
+    high: float
+    parameter_share: float
+    parameter_sd: float
+    draws: int
+
+
+#: Standard errors by which the between-draw variance must exceed zero to count (the one-sided 95% normal quantile).
+DETECTION = 1.6448536269514722
+
+
+def between_draws(estimates: ArrayLike, noise: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """The variance of a figure across parameter draws corrected for the noise within draws, and the draws shrunk to it.
+
+    By the law of total variance, the variance of the draws' estimates is the variance of the
+    figure across parameter values plus the mean Monte Carlo variance of an estimate: the
+    between-draw variance is ``tau2 = var(estimates) - mean(noise)`` (method of moments), and
+    each draw's estimate is pulled towards their mean by ``sqrt(tau2 / var(estimates))`` so
+    that the shrunk estimates spread as the figure does. ``tau2`` is the mean of the per-draw
+    terms ``(x_d - mean)^2 D / (D - 1) - noise_d``; where it is not above zero by more than
+    :data:`DETECTION` standard errors of that mean (a one-sided test at 5%), the draws cannot
+    tell the parameters' effect from Monte Carlo noise and ``tau2`` is 0: otherwise noise alone
+    would read as a spread across parameters about half the time.
+
+    Parameters
+    ----------
+    estimates
+        ``(D, ...)``: the figure in each draw.
+    noise
+        ``(D, ...)``: the Monte Carlo variance of each estimate.
+
+    Returns
+    -------
+    tau2, shrunk
+        ``(...)`` between-draw variances and ``(D, ...)`` shrunk estimates.
+    """
+    estimates = np.asarray(estimates, float)
+    noise = np.asarray(noise, float)
+    d = estimates.shape[0]
+    centre = estimates.mean(axis=0)
+    spread = estimates.var(axis=0, ddof=1)
+    terms = (estimates - centre) ** 2 * d / (d - 1) - noise
+    error = terms.std(axis=0, ddof=1) / np.sqrt(d)
+    tau2 = terms.mean(axis=0)
+    tau2 = np.where(tau2 > DETECTION * error, tau2, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(spread > 0, np.sqrt(tau2 / spread), 0.0)
+    return tau2, centre + (estimates - centre) * factor
+
+
+def total_interval(
+    estimates: ArrayLike,
+    noise: ArrayLike,
+    monte_carlo: Estimate,
+    confidence: float = 0.95,
+    bounds: tuple[float, float] = (-np.inf, np.inf),
+) -> TotalInterval:
+    """The total interval of a figure from its estimate in each parameter draw.
+
+    The parameter part is the central ``confidence`` range of the figure across parameter
+    values: the quantiles of the draws' estimates shrunk to the between-draw variance
+    (:func:`between_draws`), so that Monte Carlo noise within draws does not widen it. Each end
+    then adds the Monte Carlo half-width of the whole run's estimate in quadrature, so that the
+    total interval contains the Monte Carlo interval and equals it when the parameters do not
+    move the figure.
+
+    Parameters
+    ----------
+    estimates, noise
+        ``(D,)``: the figure in each draw and the Monte Carlo variance of each.
+    monte_carlo
+        The whole run's estimate with its Monte Carlo interval.
+    confidence
+        Level of the interval.
+    bounds
+        Where the figure can lie (``(0, 1)`` for a probability).
+    """
+    estimates = np.asarray(estimates, float)
+    if estimates.shape[0] < 2:
+        return TotalInterval(np.nan, np.nan, np.nan, np.nan, int(estimates.shape[0]))
+    tau2, shrunk = between_draws(estimates, noise)
+    alpha = 1.0 - confidence
+    q_low, q_high = np.quantile(shrunk, [alpha / 2, 1 - alpha / 2])
+    value = monte_carlo.value
+    low = value - float(np.hypot(max(value - q_low, 0.0), value - monte_carlo.low))
+    high = value + float(np.hypot(max(q_high - value, 0.0), monte_carlo.high - value))
+    mc_var = ((monte_carlo.high - monte_carlo.low) / (2 * z_value(confidence))) ** 2
+    share = float(tau2 / (tau2 + mc_var)) if tau2 + mc_var > 0 else 0.0
+    return TotalInterval(max(low, bounds[0]), min(high, bounds[1]), share, float(np.sqrt(tau2)), int(estimates.shape[0]))
+
+
+def ends_error(estimates: ArrayLike, noise: ArrayLike, confidence: float = 0.95, resamples: int = 200, seed: int = 0) -> float:
+    """How precisely the draws pin down the parameter part of a total interval: ``z`` times the larger bootstrap standard error of its two ends.
+
+    Draws are resampled with replacement (a fixed generator, so the answer depends only on
+    the draws); infinite with fewer than two draws.
+    """
+    estimates = np.asarray(estimates, float)
+    noise = np.asarray(noise, float)
+    d = estimates.shape[0]
+    if d < 2:
+        return np.inf
+    alpha = 1.0 - confidence
+    picks = np.random.default_rng(seed).integers(0, d, size=(resamples, d))
+    ends = np.empty((resamples, 2))
+    for b, pick in enumerate(picks):
+        _, shrunk = between_draws(estimates[pick], noise[pick])
+        ends[b] = np.quantile(shrunk, [alpha / 2, 1 - alpha / 2])
+    return float(z_value(confidence) * ends.std(axis=0, ddof=1).max())
+
+
+def draw_precision_plan(
+    precision: float, block_size: int, replications_per_draw: int, reached: Callable[[], float], pilot_draws: int = 40
+) -> Callable[[int, int], int]:
+    """A block plan that adds whole parameter draws until ``reached()`` (e.g. :func:`ends_error` of the collapse probability) is at most ``precision``.
+
+    The pilot is ``pilot_draws`` draws; later blocks are the draws the square-root law says
+    are still missing (at least ten), as many replications as fit in ``block_size`` (at least one draw).
+    """
+    per = int(replications_per_draw)
+    most = max(1, int(block_size) // per)
+
+    def plan(done: int, collapsed: int) -> int:
+        if done == 0:
+            return min(most, pilot_draws) * per
+        error = reached()
+        if error <= precision:
+            return 0
+        draws = done // per
+        missing = draws * (error / precision) ** 2 - draws if np.isfinite(error) else pilot_draws
+        return int(min(most, max(10, math.ceil(missing)))) * per
+
+    return plan

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.stats import CoMoments, Estimate, Moments, wilson
+from sim.analysis.stats import CoMoments, DrawMoments, Estimate, Moments, TotalInterval, ends_error, total_interval, wilson
 from sim.analysis.survival import SurvivalCurve, kaplan_meier_counts
 from sim.core import triggers
 from sim.core.layout import layout
@@ -36,6 +36,8 @@ MONEY = {
     "other_cost": "other costs",
     "net_savings": "net savings",
 }
+#: Per-replication quantities a :class:`Tally` keeps per parameter draw (with uncertainty=prior or posterior).
+DRAW_COLUMNS = (*OUTCOMES[1:], "failure", *MONEY, "realised_plus_plan")
 #: Columns of the replication table the summary reads.
 SUMMARY_COLUMNS = ("outcome", "end_month", "cause", "trigger", "launch_month", "exits", *MONEY)
 #: What each outcome means, in a line each (printed with every summary).
@@ -58,7 +60,7 @@ def _as_table(table: Any) -> Table:
     if isinstance(table, Table):
         return table
     columns, labels = {}, {}
-    for name in SUMMARY_COLUMNS:
+    for name in (*SUMMARY_COLUMNS, "draw") if "draw" in table else SUMMARY_COLUMNS:
         column = table[name]
         if hasattr(column, "cat"):
             labels[name] = tuple(str(c) for c in column.cat.categories)
@@ -92,6 +94,9 @@ class Tally:
         self.launched = 0
         self.with_exit = 0
         self.ratios = np.zeros(len(RATIO_BINS) + 1, np.int64)
+        # per parameter draw (tables with a ``draw`` column: uncertainty=prior or posterior)
+        self.by_draw: DrawMoments | None = None
+        self.collapses_by_draw = np.zeros((0, self.horizon + 1), np.int32)
 
     def write(self, table: Any) -> None:
         """Add one block of the replication table (a :class:`~sim.frontends.table.Table` or a DataFrame)."""
@@ -122,6 +127,26 @@ class Tally:
         for name in MONEY:
             self.money[name] += Moments.of(table.columns[name])
         self.ratio += CoMoments.of(table.columns["realised_savings"], table.columns["business_case"])
+        if "draw" in table.columns:
+            self._add_draws(np.asarray(table.columns["draw"], np.int64), outcome, end, table)
+        elif self.by_draw is not None:
+            raise ValueError("a block without parameter draws after blocks with them")
+
+    def _add_draws(self, draw: np.ndarray, outcome: np.ndarray, end: np.ndarray, table: Table) -> None:
+        """Accumulate a block per parameter draw: outcome indicators, money, and collapses by month."""
+        if self.by_draw is None:
+            if self.n > len(draw):
+                raise ValueError("a block with parameter draws after blocks without them")
+            self.by_draw = DrawMoments(len(DRAW_COLUMNS))
+        money = {name: np.asarray(table.columns[name], float) for name in MONEY}
+        columns = {o: outcome == o for o in self.outcomes} | {"failure": np.isin(outcome, FAILURES)} | money
+        columns["realised_plus_plan"] = money["realised_savings"] + money["business_case"]
+        self.by_draw.add(draw, np.column_stack([columns[name] for name in DRAW_COLUMNS]))
+        size = int(draw.max()) + 1
+        if size > len(self.collapses_by_draw):
+            self.collapses_by_draw = np.vstack([self.collapses_by_draw, np.zeros((size - len(self.collapses_by_draw), self.horizon + 1), np.int32)])
+        collapsed = outcome == "collapsed"
+        np.add.at(self.collapses_by_draw, (draw[collapsed], end[collapsed]), 1)
 
     def curve(self, confidence: float = 0.95) -> SurvivalCurve:
         """The Kaplan-Meier curve of partnerships not yet collapsed (all others censored at the horizon)."""
@@ -152,11 +177,13 @@ class Tally:
             for label, count in self.triggers[o].items():
                 failed_triggers[label] = failed_triggers.get(label, 0) + count
         launched = max(self.launched, 1)
-        return {
+        failures = sum(self.outcomes[o] for o in FAILURES)
+        summary = {
             "replications": n,
             "confidence": confidence,
             "horizon_months": horizon,
             "outcomes": outcomes,
+            "failure": {"count": failures, **_interval(wilson(failures, n, confidence))},
             "collapse_within": within,
             "median_months_to_collapse": {"value": median.value, "low": median.low, "high": median.high},
             "definitions": DEFINITIONS,
@@ -169,6 +196,86 @@ class Tally:
             "realised_over_plan_distribution": _distribution(self.ratios, self.launched),
             "survival_curve": _curve(curve),
         }
+        if self.by_draw is not None:
+            self._totals(summary, curve, confidence)
+        return summary
+
+    def _totals(self, summary: dict[str, Any], curve: SurvivalCurve, confidence: float) -> None:
+        """Add each headline figure's Monte Carlo and total intervals and its share of variance from the parameters (see :mod:`sim.analysis.stats`)."""
+        assert self.by_draw is not None
+        means, noise = self.by_draw.estimates()
+        column = {name: i for i, name in enumerate(DRAW_COLUMNS)}
+        for o, entry in summary["outcomes"].items():
+            _two(entry, total_interval(means[:, column[o]], noise[:, column[o]], _estimate(entry), confidence, (0.0, 1.0)))
+        failure = column["failure"]
+        _two(summary["failure"], total_interval(means[:, failure], noise[:, failure], _estimate(summary["failure"]), confidence, (0.0, 1.0)))
+        for name, entry in summary["savings"].items():
+            if name == "realised_over_business_case":
+                r, v = self.by_draw.ratio(column["realised_savings"], column["business_case"], column["realised_plus_plan"])
+                _two(entry, total_interval(r, v, _estimate(entry), confidence, (0.0, np.inf)))
+            else:
+                _two(entry, total_interval(means[:, column[name]], noise[:, column[name]], _estimate(entry), confidence))
+        by_month = self._collapsed_by(curve, confidence)
+        for entry in summary["collapse_within"].values():
+            if entry is not None:
+                _two(entry, by_month[entry["month"]])
+        median = summary["median_months_to_collapse"]
+        high = [t.high for t in by_month]
+        low = [t.low for t in by_month]
+        median["monte_carlo"] = {"low": median["low"], "high": median["high"]}
+        median["total"] = {"low": _first(high, 0.5), "high": _first(low, 0.5)}
+        median["parameter_share"] = None if median["value"] is None else by_month[median["value"]].parameter_share
+        survival = summary["survival_curve"]
+        survival["total_low"] = [1.0 - t.high for t in by_month]
+        survival["total_high"] = [1.0 - t.low for t in by_month]
+        used = self.by_draw.used()
+        collapse = summary["outcomes"]["collapsed"]
+        summary["uncertainty"] = {
+            "draws": len(used),
+            "replications_per_draw": int(self.by_draw.n.max()),
+            "collapse_ends_error": ends_error(means[:, column["collapsed"]], noise[:, column["collapsed"]], confidence, seed=len(used)),
+            "collapse_parameter_sd": collapse["parameter_sd"],
+        }
+
+    def collapse_ends_error(self, confidence: float = 0.95) -> float:
+        """How precisely the draws so far pin down the collapse probability's total interval (:func:`sim.analysis.stats.ends_error`)."""
+        if self.by_draw is None:
+            raise ValueError("no parameter draws: the run has no total interval")
+        means, noise = self.by_draw.estimates()
+        i = DRAW_COLUMNS.index("collapsed")
+        return ends_error(means[:, i], noise[:, i], confidence, seed=len(means))
+
+    def _collapsed_by(self, curve: SurvivalCurve, confidence: float) -> list[TotalInterval]:
+        """The total interval of the probability of collapse by each month ``0 .. horizon``."""
+        assert self.by_draw is not None
+        used = self.by_draw.used()
+        n = self.by_draw.n[used][:, None].astype(float)
+        share = np.cumsum(self.collapses_by_draw[used], axis=1) / n
+        noise = share * (1 - share) / (n - 1)
+        out = []
+        for month in range(self.horizon + 1):
+            e = curve.failure_by(month)
+            assert e is not None
+            out.append(total_interval(share[:, month], noise[:, month], e, confidence, (0.0, 1.0)))
+        return out
+
+
+def _estimate(entry: dict[str, Any]) -> Estimate:
+    return Estimate(entry["value"], entry["low"], entry["high"])
+
+
+def _two(entry: dict[str, Any], total: TotalInterval) -> None:
+    """Give a figure's entry both intervals: ``monte_carlo`` (its ``low``, ``high``) and ``total``, with the share of variance from the parameters."""
+    entry["monte_carlo"] = {"low": entry["low"], "high": entry["high"]}
+    entry["total"] = {"low": total.low, "high": total.high}
+    entry["parameter_share"] = total.parameter_share
+    entry["parameter_sd"] = total.parameter_sd
+
+
+def _first(probabilities: list[float], level: float) -> int | None:
+    """First month at which a probability of collapse by that month reaches ``level`` (None: never)."""
+    above = np.flatnonzero(np.asarray(probabilities) >= level)
+    return int(above[0]) if above.size else None
 
 
 def _causes(counts: dict[str, int], confidence: float) -> list[dict[str, Any]]:
@@ -242,6 +349,21 @@ def _curve(curve: SurvivalCurve) -> dict[str, list[float]]:
 
 LABEL = 32
 FIGURES = 30
+#: Other words the summaries use, a line each (printed after :data:`DEFINITIONS`).
+TERMS = {
+    "failure": "shelved, collapsed or underperforming",
+    "cause": "what most lowered the value the councils saw (the mechanism that took most)",
+    "trigger": "the event that opened the decision that ended it (a budget, an election, a partner leaving...)",
+    "interval": "the range the true share is in, given the replications run, 95 times out of 100",
+}
+#: How each figure's interval is computed (printed with ``detail=true``).
+METHODS = (
+    "Shares (outcomes, causes, triggers, a council leaving): Wilson score intervals.",
+    "Collapse within 2, 5 and 10 years and the median: Kaplan-Meier with a pointwise Greenwood band on the log-log scale "
+    "(exact binomial bound where that is undefined); shelved proposals stay at risk to the horizon, censored there.",
+    "Money: normal-approximation intervals of the mean; realised over business case: ratio of means with the delta method.",
+    "Every interval is Monte Carlo only (simulation noise), unless an uncertainty mode adds the uncertainty of the assumptions.",
+)
 
 
 def _row(label: str, d: dict[str, Any] | None = None, count: int | None = None, width: int = LABEL) -> str:
@@ -250,8 +372,9 @@ def _row(label: str, d: dict[str, Any] | None = None, count: int | None = None, 
     return f"  {label:<{width}}{figures:<{FIGURES}}{'' if count is None else count:>6}".rstrip()
 
 
-def _heading(title: str, interval: str, counted: bool = True, width: int = LABEL) -> str:
-    return f"{title:<{width + 2}}{interval:<{FIGURES}}{'count' if counted else '':>6}".rstrip()
+def _columns(interval: str, counted: bool = True, width: int = LABEL) -> str:
+    """The column headings under a table's title."""
+    return f"  {'':<{width}}{interval:<{FIGURES}}{'count' if counted else '':>6}".rstrip()
 
 
 def case_label(case: str) -> str:
@@ -266,21 +389,69 @@ def _money(d: dict[str, float]) -> str:
 
 
 def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` cut to ``width`` characters, keeping a closing ``(case 03)`` or other source in brackets whole."""
+    if len(text) <= width:
+        return text
+    head, sep, source = text.rpartition(" (")
+    if sep and text.endswith(")") and len(source) + 3 < width // 2:
+        return head[: width - len(source) - 3] + "…" + sep + source
+    return text[: width - 1] + "…"
 
 
-def render(summary: dict[str, Any], top: int = 5) -> str:
-    """The summary as plain text for a terminal: outcomes defined, shares with intervals, timing, causes and triggers, money."""
+def what_was_run(run: dict[str, Any]) -> str:
+    """One line saying what was run: scenario, policy or policies, replications, seed and uncertainty mode.
+
+    ``run`` is the ``run`` section of ``summary.json`` (``scenario``, ``policy`` or
+    ``policies``, ``replications``, ``seed``; ``uncertainty`` when the run had a mode, else ``none``).
+    """
+    policy = f"policy {run['policy']}" if "policy" in run else f"policies {', '.join(run['policies'])} (compared with {run['policies'][0]})"
+    mode = run.get("uncertainty") or "none"
+    noise = " (intervals show simulation noise only, not doubt about the assumed values)" if mode == "none" else ""
+    each = " per policy" if "policies" in run else ""
+    count = f"{run['replications']:,} simulated partnerships{each}, seed {run['seed']}"
+    return f"What was run: scenario {run['scenario']}, {policy}; {count}; uncertainty: {mode}{noise}"
+
+
+def words(definitions: dict[str, str] | None = None) -> list[str]:
+    """The outcome words and the other terms, defined in a line each."""
+    return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in {**(definitions or DEFINITIONS), **TERMS}.items()]
+
+
+def plain_lines(summary: dict[str, Any]) -> list[str]:
+    """A few sentences built from the summary's numbers: how many collapsed, were shelved or fell short, and the leading cause and trigger."""
+    o = summary["outcomes"]
+    years = summary["horizon_months"] / 12
+    lines = [
+        f"Of {summary['replications']:,} proposed partnerships, {o['shelved']['value']:.0%} were shelved before launch and "
+        f"{o['collapsed']['value']:.0%} launched and then collapsed within {years:g} years "
+        f"(95% interval {o['collapsed']['low']:.1%} to {o['collapsed']['high']:.1%}); "
+        f"{o['underperforming']['value']:.0%} were still going but underperforming, and {o['sustained']['value']:.0%} sustained."
+    ]
+    for key, what, verb in (("causes_of_collapse", "collapses", "cause"), ("triggers_of_collapse", "collapses", "trigger")):
+        items = summary.get(key) or []
+        if items:
+            first = items[0]
+            lines.append(f"The most common {verb} of the {what}: {first['title']} ({first['value']:.0%} of them).")
+    return lines
+
+
+def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
+    """The summary as plain text for a terminal.
+
+    First the plain-language sentences and the words defined, then outcomes, timing, causes
+    and triggers (each table saying whether it counts collapses or all failures) and money.
+    With ``detail`` also every cause and trigger (not only the ``top``), the triggers of all
+    failures, and how each interval is computed.
+    """
     level = f"{summary['confidence']:.0%}"
     horizon = summary["horizon_months"]
-    lines = ["What the outcomes mean:"]
-    lines += [f"  {name:<16}{meaning}" for name, meaning in summary.get("definitions", DEFINITIONS).items()]
-    lines.append(_heading(f"Outcome of {summary['replications']:,} partnerships", f"share  {level} interval"))
+    lines = [*plain_lines(summary), *words(summary.get("definitions"))]
+    lines += [f"Outcome of all {summary['replications']:,} partnerships", _columns(f"share  {level} interval")]
     lines += [_row(outcome, d, d["count"]) for outcome, d in summary["outcomes"].items()]
     left = summary.get("council_left")
     if left and left["launched"]:
         lines.append(_row("a council left (of launched)", left, left["count"]))
-    lines.append(_heading("Collapse within", f"prob.  {level} interval", counted=False))
+    lines += ["Collapse within (all partnerships; counts collapses only)", _columns(f"prob.  {level} interval", counted=False)]
     lines += [_row(label, d) for label, d in summary["collapse_within"].items()]
     m = summary["median_months_to_collapse"]
     if m["value"] is None:
@@ -290,13 +461,17 @@ def render(summary: dict[str, Any], top: int = 5) -> str:
     collapses = summary["outcomes"]["collapsed"]["count"]
     wide = 64
     failures = sum(summary["outcomes"][o]["count"] for o in FAILURES)
-    for key, heading in (
-        ("causes_of_collapse", f"Cause of the {collapses:,} collapses (what most lowered the value councils saw)"),
-        ("triggers_of_collapse", f"Trigger of the {collapses:,} collapses (what opened the decision that ended them)"),
-        ("causes_of_failure", f"Cause of all {failures:,} failures (shelved, collapsed or underperforming)"),
-    ):
-        lines.append(_heading(heading, f"share  {level} interval", width=wide))
-        lines += [_row(_short(item["title"], wide - 1), item, item["count"], width=wide) for item in summary.get(key, [])[:top]]
+    tables = [
+        ("causes_of_collapse", f"Cause of the {collapses:,} collapses (counts collapses only)"),
+        ("triggers_of_collapse", f"Trigger of the {collapses:,} collapses (counts collapses only)"),
+        ("causes_of_failure", f"Cause of all {failures:,} failures (counts shelved, collapsed and underperforming)"),
+    ]
+    if detail:
+        tables.append(("triggers_of_failure", f"Trigger of all {failures:,} failures (counts shelved, collapsed and underperforming)"))
+    for key, heading in tables:
+        lines += [heading, _columns(f"share  {level} interval", width=wide)]
+        shown = summary.get(key, []) if detail else summary.get(key, [])[:top]
+        lines += [_row(_short(item["title"], wide - 1), item, item["count"], width=wide) for item in shown]
     lines.append(f"Money per partnership over {horizon} months (GBP m, mean and {level} interval)")
     money = {**MONEY, "realised_over_business_case": "realised / business case"}
     lines += [f"  {label:<{LABEL}}{_money(summary['savings'][name])}" for name, label in money.items() if name in summary["savings"]]
@@ -307,4 +482,74 @@ def render(summary: dict[str, Any], top: int = 5) -> str:
             f"Realised savings over the business case, launched partnerships: median {q['q50']:.2f} (10% below {q['q10']:.2f}, 10% above {q['q90']:.2f});"
             f" below half the plan: {dist['share_below']['0.50']:.0%}"
         )
+    if detail:
+        lines += ["How the intervals are computed:", *(f"  {line}" for line in METHODS)]
+    return "\n".join(lines)
+
+
+#: The headline figures given two intervals, in the order :func:`render_uncertainty` prints them.
+HEADLINES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("outcomes", "collapsed"), "collapsed"),
+    (("failure",), "failed (shelved, collapsed or underperforming)"),
+    (("outcomes", "shelved"), "shelved"),
+    (("outcomes", "underperforming"), "underperforming"),
+    (("collapse_within", "2 years"), "collapsed within 2 years"),
+    (("collapse_within", "5 years"), "collapsed within 5 years"),
+    (("collapse_within", "10 years"), "collapsed within 10 years"),
+    (("savings", "realised_over_business_case"), "realised savings / business case"),
+    (("savings", "net_savings"), "net savings (GBP m)"),
+)
+
+
+def headline(summary: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
+    """A figure's entry by its path in the summary (e.g. ``("outcomes", "collapsed")``); None if the summary lacks it."""
+    node: Any = summary
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _pair(low: float, high: float, share: bool) -> str:
+    if share:
+        return f"[{low:6.1%}, {high:6.1%}]"
+    return f"[{low:6.2f}, {high:6.2f}]"
+
+
+def render_uncertainty(summary: dict[str, Any]) -> str:
+    """Which uncertainty the run carries and, with parameter draws, each headline figure with both intervals and the share of variance from the parameters."""
+    mode = summary.get("uncertainty", {}).get("mode", "none")
+    if mode == "none" or "total" not in summary["outcomes"]["collapsed"]:
+        return (
+            "Uncertainty: none. The assumptions are held at their stated values, so every interval above is Monte Carlo noise only;"
+            " uncertainty=prior shows how far the figures move across the assumptions' plausible ranges."
+        )
+    u = summary["uncertainty"]
+    level = f"{summary['confidence']:.0%}"
+    source = "their plausible ranges" if mode == "prior" else "the calibrated posterior (the rest from their plausible ranges)"
+    lines = [
+        f"Uncertainty: {mode}. {u['draws']:,} parameter draws of up to {u['replications_per_draw']:,} replications;"
+        f" {len(u.get('drawn', []))} assumptions drawn from {source}.",
+        f"  {'':<46}{'estimate':>9}  {'Monte Carlo ' + level:<18}  {'total ' + level + ' (parameters + MC)':<28}from parameters",
+    ]
+    for path, label in HEADLINES:
+        entry = headline(summary, path)
+        if entry is None or "total" not in entry:
+            continue
+        share = path[0] != "savings"
+        value = f"{entry['value']:.1%}" if share else f"{entry['value']:.2f}"
+        mc = _pair(entry["monte_carlo"]["low"], entry["monte_carlo"]["high"], share)
+        total = _pair(entry["total"]["low"], entry["total"]["high"], share)
+        lines.append(f"  {label:<46}{value:>9}  {mc:<18}  {total:<28}{entry['parameter_share']:.0%}")
+    m = summary["median_months_to_collapse"]
+    if "total" in m:
+        t = m["total"]
+        reach = "not reached" if m["value"] is None else str(m["value"])
+        lines.append(
+            f"  {'median months to collapse':<46}{reach:>9}  total {level}: [{'not reached' if t['low'] is None else t['low']},"
+            f" {'not reached' if t['high'] is None else t['high']}]"
+        )
+    lines.append(
+        f"  The total interval's ends are known to about ±{u['collapse_ends_error']:.1%} (collapse; more draws narrow this, see precision=)."
+        " The other intervals above are Monte Carlo only."
+    )
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -89,7 +90,11 @@ def _values(cfg: DictConfig) -> dict[str, Any]:
 
 
 def problems_of(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tuple[Any, ModelConfig | None, list[str]]:
-    """The command's settings, model configuration and every problem found with them (values read from the environment refused, the rest still checked)."""
+    """The command's settings, model configuration and every problem found with them.
+
+    Values read from the environment are refused and the rest still checked; a value Hydra
+    cannot resolve is one line too. Settings or configuration that could not be made are None.
+    """
     found = interpolated(cfg)
     problems = [line for _, line in found]
     if found:
@@ -103,11 +108,15 @@ def problems_of(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -
         settings = settings_of(values)
     except ConfigError as err:
         problems += err.problems
+    except Exception as err:  # an interpolation or value Hydra could not resolve
+        problems.append(f"{type(err).__name__}: {' '.join(str(err).split())}")
     try:
         config = model_sections(cfg)
     except ConfigError as err:
         problems += err.problems
-    return (None, None, problems) if problems else (settings, config, problems)
+    except Exception as err:
+        problems.append(f"{type(err).__name__}: {' '.join(str(err).split())}")
+    return settings, config, problems
 
 
 def checked(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tuple[Any, ModelConfig]:
@@ -119,8 +128,18 @@ def checked(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tu
 
 
 def run_check(cfg: DictConfig, args: Any) -> list[str]:
-    """Every problem with a ``sim-run`` config (its settings and model values)."""
-    return problems_of(cfg, run_settings)[2]
+    """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design)."""
+    settings, _, problems = problems_of(cfg, run_settings)
+    if problems or settings is None:
+        return problems
+    if settings.design is not None:
+        return [] if settings.uncertainty == "none" else [design_uncertainty_problem(settings.design)]
+    return uncertainty_problems(settings, fixed_paths(args.overrides))[1]
+
+
+def design_uncertainty_problem(design: Any) -> str:
+    """The line refusing a design run with parameter uncertainty."""
+    return f"design = {design!r} runs with uncertainty=none only: each design point is one parameter point"
 
 
 def compare_check(cfg: DictConfig, args: Any) -> list[str]:
@@ -132,6 +151,7 @@ def compare_check(cfg: DictConfig, args: Any) -> list[str]:
     unknown = [f"policies[{i}] = {p!r} is not known (available: {', '.join(known)})" for i, p in enumerate(settings.policies) if p not in known]
     if unknown:
         return unknown
+    problems += uncertainty_problems(settings, fixed_paths(args.overrides))[1]
     scenario = OmegaConf.select(cfg, "hydra.runtime.choices.scenario", default=None) or "baseline"
     overrides = [o for o in args.overrides if o.lstrip("+~").partition("=")[0].split(".")[0] not in ("policies", "scenario", "hydra")]
     for policy in settings.policies:
@@ -195,7 +215,10 @@ def versions_line(prov: dict[str, Any]) -> str:
 
 
 def threads(workers: int | None) -> int:
-    """Threads for a run: ``workers`` if given; else every core this process may use, or 1 inside a parallel Hydra launcher (its jobs already share the cores)."""
+    """Threads for a run: ``workers`` if given; else every core this process may use.
+
+    Inside a parallel Hydra launcher it is 1: the launcher's jobs already share the cores.
+    """
     if workers is not None:
         return int(workers)
     try:
@@ -205,3 +228,141 @@ def threads(workers: int | None) -> int:
     if launcher and "BasicLauncher" not in launcher:
         return 1
     return available_cores()
+
+
+def help_text(prog: str, doc: str, settings: type, groups: Sequence[str]) -> str:
+    """``--help`` of a model command: what it does, its settings with their ranges and defaults, the groups and their options.
+
+    Parameters
+    ----------
+    prog
+        The command's name.
+    doc
+        The command module's docstring (its first paragraph and examples are shown).
+    settings
+        The settings dataclass whose declarations give names, ranges and meanings.
+    groups
+        Config groups the command takes (``scenario``, ``policy``), listed with their options.
+    """
+    from sim.cli.paramdocs import render_range
+
+    intro = doc.strip().split("\n\n")
+    lines = [f"usage: {prog} [key=value ...]", "", *intro[:2], "", "Settings (key=value):"]
+    for f in fields(settings):
+        spec = f.metadata["spec"]
+        default = f.default_factory() if f.default is MISSING else f.default
+        shown = "unset" if default is None else (f"[{','.join(map(str, default))}]" if isinstance(default, list) else str(default).lower())
+        lines.append(f"  {f.name:<18} {render_range(spec).replace('`', '')} (default {shown})")
+        lines.append(f"  {'':<18} {spec.doc}")
+    for group in groups:
+        lines += ["", f"{group}= one of: {', '.join(available(group))}"]
+    lines += [
+        "",
+        "Model parameters: any parameter by its path, e.g. councils.0.it_maturity=0.3, partnership.horizon_months=180,",
+        "mechanisms.case04.enabled=false, levers.continuity_plan.enabled=true; a distribution in quotes: \"councils.0.pace='beta(2, 5)'\".",
+        "Every parameter with its unit, range, default and sources: docs/parameters.md (python -m sim.cli.paramdocs).",
+        "--config-dir DIR adds scenario/ and policy/ files of your own; --hydra-help shows Hydra's own options.",
+    ]
+    return "\n".join(lines)
+
+
+def maybe_help(prog: str, doc: str, settings: type, groups: Sequence[str], argv: Sequence[str]) -> None:
+    """Print :func:`help_text` and exit 0 when ``argv`` asks for help (``--help`` or ``-h``)."""
+    if any(arg in ("--help", "-h") for arg in argv):
+        print(help_text(prog, doc, settings, groups))
+        sys.exit(0)
+
+
+# --- parameter uncertainty (issue 15) --------------------------------------------------------------
+
+#: The first part of a model parameter's path in an override (``decisions.memory=0.2``); council attributes are never drawn.
+_PARAMETER_SECTIONS = ("partnership", "dynamics", "decisions", "exogenous", "mechanisms", "levers")
+
+
+def fixed_paths(overrides: Sequence[str] | None = None) -> list[str]:
+    """The model parameters the user set on the command line (``overrides``; default: this Hydra job's), which a run never draws.
+
+    An override or a value swept by a multirun fixes its parameter: with ``uncertainty=prior``
+    or ``posterior`` it wins over the drawn value.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    lines = list(HydraConfig.get().overrides.task) if overrides is None else list(overrides)
+    keys = [o.key_or_group for o in OverridesParser.create().parse_overrides(lines)]
+    return sorted({key for key in keys if key.split(".", 1)[0] in _PARAMETER_SECTIONS})
+
+
+def uncertainty_problems(settings: Any, fixed: Sequence[str]) -> tuple[Any, list[str]]:
+    """The run's :class:`~sim.config.uncertainty.Uncertainty` from its settings (None for ``none``) and the problems with it, one line each.
+
+    With a fixed count, parameter draws need at least two draws of ``replications_per_draw``;
+    counterfactual attribution, and sim-compare's precision (a Monte Carlo target), run with
+    ``uncertainty=none`` only.
+    """
+    from sim.config.uncertainty import uncertainty
+
+    try:
+        drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
+    except ConfigError as err:
+        return None, err.problems
+    if drawn is None:
+        return None, []
+    m, problems = settings.replications_per_draw, []
+    if getattr(settings, "precision", None) is None and settings.replications < 2 * m:
+        problems.append(
+            f"replications = {settings.replications} gives fewer than two parameter draws of replications_per_draw = {m}:"
+            f" uncertainty={settings.uncertainty} needs replications >= {2 * m}"
+        )
+    if getattr(settings, "precision", None) is not None and hasattr(settings, "policies"):
+        problems.append(f"precision = {settings.precision} targets Monte Carlo half-widths: with uncertainty={settings.uncertainty} give replications instead")
+    if getattr(settings, "attribution", "none") != "none":
+        problems.append(f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)")
+    return drawn, problems
+
+
+def uncertainty_of(settings: Any, fixed: Sequence[str]) -> Any:
+    """As :func:`uncertainty_problems`, exiting with one line per problem."""
+    drawn, problems = uncertainty_problems(settings, fixed)
+    if problems:
+        fail(problems)
+    return drawn
+
+
+def split_arguments(args: Sequence[str], settings: Sequence[str]) -> tuple[dict[str, Any], str, str, list[str]]:
+    """Hydra-style ``key=value`` arguments of a command that composes its own configuration (``sim-analyse``).
+
+    Returns the command's settings (values read as YAML), the scenario, the policy and the
+    model overrides; exits with one line per argument that is not ``key=value``.
+    """
+    import yaml
+
+    raw: dict[str, Any] = {}
+    scenario, policy, overrides, problems = "baseline", "none", [], []
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        if not sep or not key:
+            problems.append(f"{arg!r} is not key=value (e.g. replications=100 or decisions.memory=0.2)")
+        elif key == "scenario":
+            scenario = value
+        elif key == "policy":
+            policy = value
+        elif key in settings:
+            raw[key] = yaml.safe_load(value) if value else None
+        else:
+            overrides.append(arg)
+    if problems:
+        fail(problems)
+    return raw, scenario, policy, overrides
+
+
+def compose_model(scenario: str, policy: str, overrides: Sequence[str]) -> ModelConfig:
+    """The checked model configuration of a scenario, a policy and overrides; exits with one line per problem."""
+    from sim.config.scenarios import compose_run
+
+    check_quoting(overrides)
+    try:
+        return model_sections(compose_run(scenario, policy, overrides))
+    except ConfigError as err:
+        fail(err.problems)
+    except Exception as err:  # Hydra's composition errors (a misspelt key): one line
+        fail([str(err).strip().splitlines()[0]])

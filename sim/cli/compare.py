@@ -1,13 +1,22 @@
 """sim-compare: one scenario under several policies on common random numbers, compared pairwise.
 
 sim-compare scenario=case01_key_person policies=[none,continuity_plan,all_levers] replications=20000 seed=7
-python -m sim.cli.compare policies=[none,agreed_decision_process] partnership.horizon_months=60
+sim-compare policies=[none,agreed_decision_process] precision=0.005     # replications until each paired half-width <= 0.005
+python -m sim.cli.compare policies=[none,agreed_decision_process] partnership.horizon_months=60 save_events=true
+sim-compare policies=[none,continuity_plan,open_motivations] uncertainty=prior replications_per_draw=200 replications=20000
 
 Every policy runs the same replications with the same seed; each is compared with the
-first. Writes ``comparison.parquet`` (one row per policy, see
-:func:`sim.comparison.compare_policies`) and ``summary.json`` (the comparison, settings and
-provenance) atomically into the Hydra run directory. Model overrides apply to every policy.
-Bad input, faults and signals end as for ``sim-run`` (see :mod:`sim.cli.guard`).
+first. Prints a sentence per policy made from the numbers, the chances of each outcome and
+their paired differences, and money (``detail=true`` adds the tests). Writes atomically into
+the Hydra run directory ``comparison.parquet`` (one row per policy, see
+:func:`sim.analysis.comparison.compare_policies`), ``comparison.png`` (the forest plot against
+cost), on request ``events.parquet`` (with a ``policy`` column), and last ``summary.json``
+(the comparison, each policy's full summary, the sentences, attribution if asked for,
+settings and provenance). Model overrides apply to every policy. With ``uncertainty=prior`` or
+``posterior`` every policy runs the same parameter draws: each figure gets a total interval, each
+lever the distribution of its effect across draws, and ``summary.json`` says how often the
+ranking of the levers changes from draw to draw. Bad input, faults and signals end as for
+``sim-run`` (see :mod:`sim.cli.guard`).
 """
 
 from __future__ import annotations
@@ -15,24 +24,57 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
+from typing import Any
 
 import hydra
+import numpy as np
+import pyarrow as pa
 from hydra import compose
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig, OmegaConf
 
-from sim.analysis.comparison import render, run_comparison
+from sim.analysis.attribution import Attribution
+from sim.analysis.attribution import render as render_attribution
+from sim.analysis.comparison import MEASURES, render, render_uncertainty, run_comparison, sentence
+from sim.analysis.summary import Tally, what_was_run
 from sim.cli import guard
-from sim.cli.common import argv_problems, checked, compare_check, compare_need, fail, output_dir, progress_bar, threads, versions_line
+from sim.cli.common import (
+    argv_problems,
+    checked,
+    compare_check,
+    compare_need,
+    fail,
+    fixed_paths,
+    maybe_help,
+    output_dir,
+    progress_bar,
+    threads,
+    uncertainty_of,
+    versions_line,
+)
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.scenarios import available, model_sections
 from sim.config.settings import CompareSettings, compare_settings
+from sim.frontends.runner import Sinks
+from sim.frontends.table import Table
 from sim.results import provenance
-from sim.results.files import current_run_id, write_json, write_table
+from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, write_json, write_table
 
 schema.register()
+
+
+class PolicyEvents:
+    """A sink adding a ``policy`` column to each block of events before it goes to the shared ``events.parquet`` stream."""
+
+    def __init__(self, stream: ParquetStream, policy: str) -> None:
+        self.stream, self.policy = stream, policy
+
+    def write(self, table: Table) -> None:
+        """Pass on one block of events with the policy's name."""
+        self.stream.write(Table({**table.columns, "policy": np.full(len(table), self.policy, dtype=object)}))
 
 
 def _policy_configs(scenario: str, policies: list[str]) -> dict:
@@ -60,37 +102,91 @@ def app(cfg: DictConfig) -> None:
     settings, _ = checked(cfg, compare_settings)
     scenario = HydraConfig.get().runtime.choices["scenario"]
     configs = _policy_configs(scenario, settings.policies)
+    drawn = uncertainty_of(settings, fixed_paths())
     out = output_dir()
     prov = provenance.collect()
-    with progress_bar(settings.replications * len(configs), f"{scenario}: {len(configs)} policies") as bar:
-        if settings.engine == "mesa":
-            from sim.frontends.runner import simulate_mesa
+    stamp: dict[str, Any] = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}
+    stamp |= {key: prov[key] for key in ("model_version", "code_version")}
+    workers = threads(settings.workers)
+    engine = None
+    if settings.engine == "mesa":
+        from sim.frontends.runner import simulate_mesa
 
-            engine = simulate_mesa
-        else:
-            engine = None
+        engine = simulate_mesa
+    horizon = {name: int(config.partnership.horizon_months) for name, config in configs.items()}
+    tallies = {name: Tally(horizon[name]) for name in configs}
+    attributions = {name: Attribution(config, settings.seed, workers) for name, config in configs.items()} if settings.attribution == "counterfactual" else {}
+    with ExitStack() as stack:
+        events = (
+            stack.enter_context(ParquetStream(out / "events.parquet", EVENT_SCHEMA.append(pa.field("policy", pa.string())), stamp))
+            if settings.save_events
+            else None
+        )
+        sinks = {
+            name: Sinks(
+                tables=(tallies[name],),
+                events=None if events is None else PolicyEvents(events, name),
+                states=(attributions[name].add,) if name in attributions else (),
+            )
+            for name in configs
+        }
+        total = None if settings.precision is not None else settings.replications * len(configs)
+        bar = stack.enter_context(progress_bar(total, f"{scenario}: {len(configs)} policies"))
         tally = run_comparison(
             configs,
             settings.seed,
             settings.replications,
             settings.block_size,
-            threads(settings.workers),
+            workers,
             lambda done: bar.update(done * len(configs) - bar.n),
             engine,
+            precision=settings.precision,
+            sinks=sinks,
+            uncertainty=drawn,
         )
     comparison = tally.frame()
-    stamp = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}
-    stamp |= {key: prov[key] for key in ("model_version", "code_version")}
+    rankings = {measure: tally.ranking(measure) for measure in MEASURES} if drawn is not None else {}
+    uncertainty = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(configs[settings.policies[0]]), "ranking": rankings}
     write_table(out / "comparison.parquet", comparison, stamp)
-    run = {**stamp, "engine": settings.engine, "replications": settings.replications, "block_size": settings.block_size}
+    from sim.analysis.plots import forest_figure  # matplotlib, only once the runs are done
+
+    save_figure(out / "comparison.png", forest_figure(comparison, title=f"scenario {scenario}: each policy against {settings.policies[0]}"))
+    run = {
+        **stamp,
+        "engine": settings.engine,
+        "replications": tally.n,
+        "requested_replications": None if settings.precision is not None else settings.replications,
+        "precision": settings.precision,
+        "precision_reached": tally.planning_half_width(),
+        "block_size": settings.block_size,
+        "horizon_months": horizon[settings.policies[0]],
+        "uncertainty": getattr(settings, "uncertainty", "none"),
+        "files": ["comparison.parquet", "comparison.png", *(["events.parquet"] if settings.save_events else []), "summary.json"],
+    }
+    policies = {name: t.summary() for name, t in tallies.items()}
+    for name, a in attributions.items():
+        policies[name]["attribution"] = a.report()
+    sentences = {p: sentence(comparison, p) for p in settings.policies[1:]}
     run["wall_time_s"] = time.perf_counter() - started
     run["run_id"] = current_run_id()
     write_json(
         out / "summary.json",
-        {"run": run, "comparison": comparison.to_dict(orient="records"), "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}},
+        {
+            "run": run,
+            "comparison": comparison.to_dict(orient="records"),
+            "sentences": sentences,
+            "policies": policies,
+            "uncertainty": uncertainty,
+            "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)},
+        },
     )
-    print(f"Scenario {scenario}: {settings.replications} replications per policy on common random numbers; reference {settings.policies[0]}")
-    print(render(comparison))
+    print(what_was_run(run))
+    if settings.precision is not None:
+        print(f"Precision {settings.precision}: every paired half-width at most {run['precision_reached']:.4f} after {tally.n:,} replications per policy")
+    print(render(comparison, detail=settings.detail))
+    print(render_uncertainty(comparison, rankings, settings.uncertainty))
+    for name in attributions:
+        print(f"Policy {name}: " + render_attribution(policies[name]["attribution"]))
     print(f"Seed {settings.seed}, engine {settings.engine}; {versions_line(prov)}")
     print(f"Results in {out}")
 
@@ -103,6 +199,8 @@ def _argv_problems(argv: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point ``sim-compare``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    maybe_help("sim-compare", __doc__ or "", CompareSettings, ("scenario",), argv)
     command = guard.Command("sim-compare", app, "compare", schema.run_schema(CompareSettings, "CompareSchema"), compare_check, compare_need, _argv_problems)
     return guard.run_command(command, argv)
 

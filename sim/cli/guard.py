@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sim.config.checks import ConfigError
-from sim.results.files import RESULT_FILES, Staging, staging, temporary_name
+from sim.results.files import COMPLETE_MARKS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
 
 EXIT_BAD_INPUT = 2
@@ -212,12 +212,20 @@ class Job:
     argv: list[str]
     made: list[Path] = field(default_factory=list)
     existed: set[str] = field(default_factory=set)
+    #: The records (a point's ``point.json``) the folder held before the run, to put back if it fails.
+    records: dict[str, bytes] = field(default_factory=dict)
 
     def discard(self) -> None:
-        """After a refused or failed run: remove what this run made (its staged files, and the folder if it made it)."""
+        """After a refused or failed run: remove what this run made (its staged files, its records, and the folder if it made it)."""
         self.stage.abort()
         if not self.folder.is_dir():
             return
+        for name in RECORD_FILES:
+            if name in self.records:
+                with atomic_path(self.folder / name) as tmp:
+                    tmp.write_bytes(self.records[name])
+            else:
+                (self.folder / name).unlink(missing_ok=True)
         for path in self.folder.iterdir():
             if path.name in self.existed:
                 continue
@@ -246,8 +254,11 @@ def _first_file_on(path: Path) -> Path | None:
     return None
 
 
-def take_folder(folder: Path, need: int = 0) -> tuple[RunLock, list[Path], set[str]]:
-    """Make ``folder`` (recording what was made), take its lock, clean a killed run's leftovers and check the free space for ``need`` bytes."""
+def take_folder(folder: Path, need: int = 0, resume: bool = False) -> tuple[RunLock, list[Path], set[str]]:
+    """Make ``folder`` (recording what was made), take its lock, clean a killed run's leftovers and check the free space for ``need`` bytes.
+
+    ``resume``: the run keeps the earlier results if they were made with the same configuration (``resume=true``).
+    """
     made: list[Path] = []
     lock = None
     try:
@@ -258,12 +269,13 @@ def take_folder(folder: Path, need: int = 0) -> tuple[RunLock, list[Path], set[s
         folder.mkdir(parents=True, exist_ok=True)
         existed = {p.name for p in folder.iterdir()}
         lock = RunLock(folder).acquire()
-        removed = clean_leftovers(folder, RESULT_FILES)
+        removed = clean_leftovers(folder, RESULT_FILES, COMPLETE_MARKS)
         if removed:
             notice(f"removed what a stopped run left in {folder}: {', '.join(sorted(removed))}")
             existed -= set(removed)
-        if (folder / "summary.json").exists():
-            notice(f"{folder} holds an earlier run's results: they are replaced when this run has finished")
+        if any((folder / mark).exists() for mark in COMPLETE_MARKS):
+            fate = "kept if made with the same configuration, else replaced" if resume else "replaced"
+            notice(f"{folder} holds an earlier run's results: they are {fate} when this run has finished")
         if need:
             free = shutil.disk_usage(folder).free
             if need > free:
@@ -350,7 +362,7 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
         taken = not given and folder_path.is_dir() and any(folder_path.iterdir())
         try:
             if not taken:
-                lock, made, existed = take_folder(folder_path, need)
+                lock, made, existed = take_folder(folder_path, need, cfg.get("resume") is True)
                 break
         except FolderBusy:
             if given or attempt == 99:
@@ -365,7 +377,8 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
         dirs[str(subdir)] = staged
         pinned.append(f"hydra.output_subdir={_quoted(Path(staged.name))}")
     keep = [a for a in argv if a.lstrip("+").partition("=")[0] not in ("hydra.run.dir", "hydra.output_subdir")]
-    return Job(folder_path, lock, Staging(folder_path, RESULT_FILES, dirs), [*keep, *pinned], made, existed)
+    records = {name: (folder_path / name).read_bytes() for name in RECORD_FILES if (folder_path / name).is_file()}
+    return Job(folder_path, lock, Staging(folder_path, RESULT_FILES, dirs), [*keep, *pinned], made, existed, records)
 
 
 def _call_hydra(app: Callable[[], Any], prog: str, argv: list[str]) -> None:
@@ -452,7 +465,7 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
                 return body(cfg)
             started = False
             try:
-                lock, _, _ = take_folder(out, need(cfg))
+                lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True)
                 started = True
                 try:
                     with Staging(out, RESULT_FILES):

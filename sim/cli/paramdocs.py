@@ -1,21 +1,22 @@
 """Generate ``docs/parameters.md`` from the parameter declarations.
 
-Every parameter is declared once, with a :class:`~sim.params.Spec` in its field's
+Every parameter is declared once, with a :class:`~sim.core.declare.Spec` in its field's
 metadata; this module turns those declarations (councils, partnership, dynamics,
 exogenous change, every registered mechanism, every lever, and the commands' settings) into one
-Markdown reference. Run ``python -m sim.paramdocs`` to write the file, or
-``python -m sim.paramdocs --check`` to fail when it is out of date.
+Markdown reference. Run ``python -m sim.cli.paramdocs`` to write the file, or
+``python -m sim.cli.paramdocs --check`` to fail when it is out of date.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import MISSING, Field, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from sim.config.distributions import describe, is_dist, number_words
 from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers as lever_table
 from sim.core.declare import DISTRIBUTIONS, Spec
@@ -47,7 +48,8 @@ def sections() -> list[Section]:
         Section("Exogenous change", "exogenous.", ExogenousParams, "Elections, chief executives, budget shocks and reorganisation (`sim/core/exogenous.py`)."),
     ]
     for m in mechanisms():
-        intro = f"Guide 08 case {m.case}; module `{m.module}`; losses booked to cause `{m.cause}`."
+        source = f"Guide 08 case {m.case}" if m.case.isdigit() else m.case
+        intro = f"{source}; module `{m.module}`; losses booked to cause `{m.cause}`."
         out.append(Section(f"Mechanism `{m.name}`: {m.title}", f"mechanisms.{m.name}.", m.params, intro))
     out.append(
         Section(
@@ -73,48 +75,6 @@ def parameter_paths() -> list[str]:
     return [s.prefix + f.name for s in sections() for f in fields(s.cls)]
 
 
-def _number(x: Any) -> str:
-    """A number written compactly; ``1/n`` for reciprocals of whole numbers."""
-    if isinstance(x, bool):
-        return str(x).lower()
-    if isinstance(x, float) and 0 < x < 1 and abs(x - round(x, 4)) > 1e-12:
-        n = round(1 / x)
-        if abs(1 / x - n) < 1e-9:
-            return f"1/{n} (≈ {x:.3g})"
-    return f"{x:g}" if isinstance(x, float) else str(x)
-
-
-def render_value(value: Any) -> str:
-    """A default value, fixed or a distribution node, in words."""
-    if value is None:
-        return "none"
-    if isinstance(value, list):
-        return ", ".join(render_value(v) for v in value)
-    if not (isinstance(value, Mapping) and "dist" in value):
-        if isinstance(value, str):
-            return f"`{value}`"
-        return _number(value)
-    family = value["dist"]
-    if family == "beta":
-        a, b = value["a"], value["b"]
-        return f"beta(a={_number(a)}, b={_number(b)}), mean {a / (a + b):.2g}"
-    if family == "uniform":
-        return f"uniform on [{_number(value['low'])}, {_number(value['high'])}]"
-    if family == "loguniform":
-        return f"log-uniform on [{_number(value['low'])}, {_number(value['high'])}]"
-    if family == "triangular":
-        return f"triangular: low {_number(value['low'])}, mode {_number(value['mode'])}, high {_number(value['high'])}"
-    if family == "normal":
-        return f"normal(mean {_number(value['mean'])}, sd {_number(value['sd'])}), clipped to the range"
-    if family == "randint":
-        return f"randint from {_number(value['low'])} to {_number(value['high'])}, both included"
-    if family == "sometimes":
-        return f"with probability {_number(value['p'])}: {render_value(value['value'])}; otherwise {render_value(value['otherwise'])}"
-    values = list(value["values"])
-    p = list(value.get("p", [1 / len(values)] * len(values)))
-    return "choice of " + ", ".join(f"{render_value(v)} (p {_number(q)})" for v, q in zip(values, p, strict=True))
-
-
 def render_range(spec: Spec) -> str:
     """The values a parameter admits."""
     if spec.unit == "flag":
@@ -126,7 +86,7 @@ def render_range(spec: Spec) -> str:
     if spec.lo is None or spec.hi is None:
         return "see meaning"
     kind = "whole number in " if spec.integer else ""
-    return f"{kind}[{_number(spec.lo)}, {_number(spec.hi)}]"
+    return f"{kind}[{number_words(spec.lo)}, {number_words(spec.hi)}]"
 
 
 def _default(f: Field) -> Any:
@@ -137,11 +97,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_prior(spec: Spec) -> str:
-    """The plausible range of an assumption, with its reason; empty where none is declared."""
+def render_prior(spec: Spec, default: Any = None) -> str:
+    """The plausible range of an assumption, with its reason; for a default that is a distribution, that it describes the population."""
     if spec.prior is None:
-        return "not yet given" if spec.is_assumption else ""
-    return render_value(spec.prior) + (f" ({spec.reason})" if spec.reason else "")
+        if not spec.is_assumption:
+            return ""
+        if is_dist(default):
+            return "its default distribution: a population of partnerships, each replication drawing its own (not drawn again by uncertainty=prior)"
+        return "not yet given"
+    prior = {key: value for key, value in spec.prior.items() if key != "times"}
+    scale = " times the default" if spec.prior.get("times") == "default" else ""
+    return describe(prior) + scale + (f" ({spec.reason})" if spec.reason else "")
 
 
 def _table(section: Section) -> Iterator[str]:
@@ -149,17 +115,17 @@ def _table(section: Section) -> Iterator[str]:
     yield "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     for f in fields(section.cls):
         spec: Spec = f.metadata["spec"]
-        default = "per lever (below)" if section.cls is LeverParams and f.name.startswith("cost_") else render_value(_default(f))
+        default = "per lever (below)" if section.cls is LeverParams and f.name.startswith("cost_") else describe(_default(f))
         row = (
             f"`{section.prefix}{f.name}`",
-            spec.doc,
+            spec.doc + (f". In practice: {spec.practice}" if spec.practice else ""),
             spec.unit,
             render_range(spec),
             default,
             "yes" if spec.distributable else "no",
             spec.concept or "-",
             spec.value or "-",
-            render_prior(spec) or "-",
+            render_prior(spec, _default(f)) or "-",
         )
         yield "| " + " | ".join(_cell(c) for c in row) + " |"
 
@@ -168,7 +134,7 @@ def _lever_table() -> Iterator[str]:
     yield "| lever | from | key learning | state it acts on | `cost_upfront` default (GBP m) | `cost_per_year` default (GBP m per year) |"
     yield "| --- | --- | --- | --- | --- | --- |"
     for lv in lever_table.LEVERS:
-        row = (f"`{lv.name}`", lv.source, lv.learning, lv.targets, _number(lv.cost_upfront), _number(lv.cost_per_year))
+        row = (f"`{lv.name}`", lv.source, lv.learning, lv.targets, number_words(lv.cost_upfront), number_words(lv.cost_per_year))
         yield "| " + " | ".join(_cell(c) for c in row) + " |"
 
 
@@ -201,7 +167,7 @@ HEADER = """\
 # Parameters
 
 <!-- Generated by `python -m sim.cli.paramdocs` from the declarations in `sim/core/params.py`,
-`sim/core/mechanisms/case0*.py` and `sim/core/levers.py`. Do not edit by hand: change the
+`sim/core/mechanisms/*.py` and `sim/core/levers.py`. Do not edit by hand: change the
 declaration and regenerate (`make docs`); `tests/cli/test_paramdocs.py` keeps the two in step. -->
 
 Every parameter of the model, with its meaning, unit, allowed range and default, and two

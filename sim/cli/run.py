@@ -4,11 +4,13 @@
     sim-run scenario=case01_key_person policy=continuity_plan replications=20000 seed=7
     sim-run precision=0.01                                   # replications until the collapse CI half-width <= 0.01
     sim-run save_events=true save_trajectories=true councils.0.it_maturity=0.3
+    sim-run uncertainty=prior replications=4000              # 160 parameter draws x 25 replications: two intervals per figure
 
 Writes into the Hydra run directory (``outputs/DATE/TIME`` unless ``hydra.run.dir=...``),
 each file atomically: ``replications.parquet`` (one row per replication, streamed block by
 block), on request ``events.parquet``, ``trajectories.parquet``, ``survival.png`` and
-``causes.png`` (``figures=true``), and last ``summary.json`` (every printed figure, the run's
+``causes.png`` (``figures=true``), with ``uncertainty=prior`` or ``posterior`` ``draws.parquet``
+(each parameter draw's drawn values), and last ``summary.json`` (every printed figure, the run's
 settings and provenance). Bad input exits with status 2 and one line per problem, before
 anything is written; a fault of the environment (a full disk, a read-only folder) with status
 3 and one line; a signal with 128 + its number. The folder holds either no results or one
@@ -24,20 +26,40 @@ from contextlib import ExitStack
 from typing import Any
 
 import hydra
+import numpy as np
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
-from sim.analysis.stats import precision_plan
-from sim.analysis.summary import Tally, render
+from sim.analysis.stats import draw_precision_plan, precision_plan
+from sim.analysis.summary import Tally, render, render_uncertainty, what_was_run
 from sim.cli import guard
-from sim.cli.common import advance, argv_problems, checked, output_dir, progress_bar, run_check, run_need, threads, versions_line
+from sim.cli.common import (
+    advance,
+    argv_problems,
+    design_uncertainty_problem,
+    fail,
+    fixed_paths,
+    maybe_help,
+    output_dir,
+    problems_of,
+    progress_bar,
+    run_check,
+    run_need,
+    threads,
+    uncertainty_problems,
+    versions_line,
+)
+from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, finish, host, job_overrides
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.frontends.runner import Sinks, fixed, run_blocks
+from sim.frontends.table import Table
 from sim.frontends.trajectories import TrajectoryRecorder
 from sim.results import provenance
+from sim.results import sweep as sweep_results
 from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, write_json, write_table
 
 schema.register()
@@ -49,87 +71,161 @@ FILES = {
     "trajectories.parquet": lambda s: s.save_trajectories,
     "survival.png": lambda s: s.figures,
     "causes.png": lambda s: s.figures,
+    "draws.parquet": lambda s: s.uncertainty != "none",
     "summary.json": lambda s: True,
 }
 
 
 def _run_line(settings: RunSettings, run: dict[str, Any]) -> str:
-    line = f"Seed {settings.seed}, {run['replications']} replications"
+    line = f"Seed {run['seed']}, {run['replications']} replications"
     if settings.precision is not None:
-        line += f" (precision {settings.precision}: collapse CI half-width {run['precision_reached']:.4f} after {run['blocks']} blocks)"
+        reached = "total interval's ends known to" if settings.uncertainty != "none" else "collapse CI half-width"
+        line += f" (precision {settings.precision}: {reached} {run['precision_reached']:.4f} after {run['blocks']} blocks)"
     return line + f", engine {settings.engine}"
+
+
+def _point(scenario: str, policy: str) -> dict[str, Any]:
+    """The job's point: scenario, policy and its other overrides."""
+    return {"scenario": scenario, "policy": policy, **{k: v for k, v in job_overrides().items() if k not in ("scenario", "policy")}}
 
 
 @hydra.main(config_path="pkg://sim.configs", config_name="config", version_base="1.3")
 @guard.task(need=run_need)
 def app(cfg: DictConfig) -> None:
-    """Check the configuration, run the study in blocks, write the results and print the summary."""
+    """Check the configuration, run the study in blocks, write the results and print the summary.
+
+    In a multirun a job with bad input records its point as failed and returns (the sweep goes
+    on); alone, it exits with status 2. With ``resume=true`` a point whose results are complete
+    and made with the same configuration is skipped. ``design=FILE`` runs a design's points instead.
+    """
     started = time.perf_counter()
-    settings, config = checked(cfg, run_settings)
-    choices = HydraConfig.get().runtime.choices
+    began = time.time()
+    hc = HydraConfig.get()
+    multirun = hc.mode == RunMode.MULTIRUN
+    if cfg.get("design") is not None:
+        if cfg.get("uncertainty") not in (None, "none"):
+            fail([design_uncertainty_problem(cfg.get("design"))])
+        from sim.cli.design import run_design
+
+        run_design(cfg, multirun)
+        return
+    settings, config, problems = problems_of(cfg, run_settings)
+    drawn = None
+    if not problems:
+        drawn, problems = uncertainty_problems(settings, fixed_paths())
+    choices = hc.runtime.choices
     scenario, policy = choices["scenario"], choices["policy"]
     out = output_dir()
+    point = _point(scenario, policy)
+    index = int(hc.job.num) if multirun else 0
+    if problems:
+        if not multirun:
+            fail(problems)
+        for problem in problems:
+            print(f"error: point {index} ({' '.join(f'{k}={v}' for k, v in point.items())}): {problem}", file=sys.stderr)
+        sweep_results.PointRecord(index, "failed", point, error="; ".join(problems), started=began, finished=time.time(), host=host()).write(out)
+        return
+    seed = sweep_results.point_seed(settings.seed, config, settings.crn)
+    key = sweep_results.point_key(config, settings, seed)
+    wanted = [name for name, want in FILES.items() if want(settings)]
+    if settings.resume and sweep_results.complete(out, key, wanted):
+        done = sweep_results.read_summary(out)["run"]
+        record = sweep_results.PointRecord(index, "ok", point, key, seed, done["replications"], started=began, finished=time.time(), host=host(), resumed=True)
+        record.write(out)
+        print(f"Point {index} ({scenario}/{policy}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+        return
+    if multirun or settings.resume:
+        sweep_results.clear_results(out, FILES)
+    record = sweep_results.PointRecord(index, "running", point, key, seed, settings.replications, started=began, host=host())
+    record.write(out)
     prov = provenance.collect()
-    stamp = {"scenario": scenario, "policy": policy, "seed": settings.seed, "model_version": prov["model_version"], "code_version": prov["code_version"]}
+    stamp = {"scenario": scenario, "policy": policy, "seed": seed, "model_version": prov["model_version"], "code_version": prov["code_version"]}
     horizon = int(config.partnership.horizon_months)
     recorder = TrajectoryRecorder(horizon) if settings.save_trajectories else None
     tally = Tally(horizon)
     if settings.precision is None:
         plan = fixed(settings.replications, settings.block_size)
+    elif drawn is not None:
+        plan = draw_precision_plan(settings.precision, settings.block_size, drawn.replications_per_draw, tally.collapse_ends_error)
     else:
         plan = precision_plan(settings.precision, settings.block_size)
     workers = threads(settings.workers)
-    attribution = Attribution(config, settings.seed, workers) if settings.attribution == "counterfactual" else None
+    attribution = Attribution(config, seed, workers) if settings.attribution == "counterfactual" else None
     with ExitStack() as stack:
-        stream = stack.enter_context(ParquetStream(out / "replications.parquet", metadata=stamp))
+        stream = stack.enter_context(ParquetStream(out / "replications.parquet", metadata={**stamp, "point": point}))
         sinks = Sinks(
-            tables=(stream, tally),
+            tables=(sweep_results.PointColumns(stream, point), tally),
             events=stack.enter_context(ParquetStream(out / "events.parquet", EVENT_SCHEMA, stamp)) if settings.save_events else None,
             trajectories=recorder,
             states=(attribution.add,) if attribution is not None else (),
         )
         bar = stack.enter_context(progress_bar(settings.replications if settings.precision is None else None, f"{scenario}/{policy}"))
-        run = run_blocks(config, settings.seed, plan, sinks, workers=workers, engine=settings.engine, on_block=advance(bar))
+        run = run_blocks(config, seed, plan, sinks, workers=workers, engine=settings.engine, on_block=advance(bar), uncertainty=drawn)
     if recorder is not None:
         write_table(out / "trajectories.parquet", recorder.table(), stamp)
     summary = tally.summary()
+    summary["uncertainty"] = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(config), **summary["uncertainty"]}
+    if drawn is not None:
+        draws = np.arange(-(-run.replications // drawn.replications_per_draw))
+        write_table(out / "draws.parquet", Table(drawn.columns(config, seed, draws)), stamp)
     if attribution is not None:
         summary["attribution"] = attribution.report()
     if settings.figures:
         from sim.analysis.plots import causes_figure, survival_figure  # matplotlib, only when asked for
 
-        title = f"scenario {scenario}, policy {policy} ({run.replications} replications, seed {settings.seed})"
+        title = f"scenario {scenario}, policy {policy} ({run.replications} replications, seed {seed})"
         save_figure(out / "survival.png", survival_figure(summary, title))
         save_figure(out / "causes.png", causes_figure(summary, title))
     reached = summary["outcomes"]["collapsed"]
     info = {
         **stamp,
+        "point": index,
+        "overrides": point,
+        "key": key,
         "engine": settings.engine,
         "replications": run.replications,
         "requested_replications": None if settings.precision is not None else settings.replications,
         "precision": settings.precision,
-        "precision_reached": (reached["high"] - reached["low"]) / 2,
+        "precision_reached": (reached["high"] - reached["low"]) / 2 if drawn is None else summary["uncertainty"]["collapse_ends_error"],
         "blocks": len(run.block_sizes),
         "block_size": settings.block_size,
         "horizon_months": horizon,
-        "files": [name for name, wanted in FILES.items() if wanted(settings)],
+        "uncertainty": getattr(settings, "uncertainty", "none"),
+        "files": wanted,
         "wall_time_s": time.perf_counter() - started,
         "run_id": current_run_id(),
     }
     write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}})
-    print(f"Scenario {scenario}, policy {policy}")
-    print(render(summary))
+    record.status, record.replications, record.finished, record.wall_time_s = "ok", run.replications, time.time(), info["wall_time_s"]
+    record.write(out)
+    print(what_was_run(info))
+    print(render(summary, detail=settings.detail))
+    print(render_uncertainty(summary))
     if attribution is not None:
         print(render_attribution(summary["attribution"]))
-    print(f"{_run_line(settings, info)}; {versions_line(prov)}")
+    print(f"{_run_line(settings, {**info, 'seed': seed})}; {versions_line(prov)}")
     print(f"Results in {out}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Console entry point ``sim-run``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
-    return guard.run_command(
-        guard.Command("sim-run", app, "config", schema.run_schema(), run_check, run_need, lambda args: argv_problems(args, ("scenario", "policy"))), argv
+    """Console entry point ``sim-run``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status.
+
+    After a multirun the sweep's table is collected (also when a job crashed, not after a stop
+    signal); a sweep or design with failed points exits with status 3.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy"), argv)
+    STATE.sweep_dir, STATE.collected, STATE.status = None, None, 0
+    command = guard.Command(
+        "sim-run", app, "config", schema.run_schema(), run_check, run_need, lambda args: argv_problems(args, ("scenario", "policy", "sweep"))
     )
+    status = guard.run_command(command, argv) or STATE.status
+    if STATE.sweep_dir is not None and status < 128:
+        collected = finish(STATE.sweep_dir)
+        status = status or exit_status(collected)
+        if status == 0 and collected.failed:
+            status = EXIT_POINTS_FAILED
+    return status
 
 
 if __name__ == "__main__":

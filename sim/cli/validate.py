@@ -1,11 +1,15 @@
 """``sim-validate``: run the evidence that the model behaves as the cases say and write it to Markdown.
 
-sim-validate                          # 2,000 replications per run -> docs/validation.md
-sim-validate --replications 500 --out /tmp/validation.md
+sim-validate                          # 3,000 replications per run -> docs/validation.md
+sim-validate --replications 500 --robustness 0 --out /tmp/validation.md
 
-Bad arguments exit with status 2 and one line; a fault writing the output (a full disk, a
-read-only folder) with status 3 and one line; a signal with 128 + its number. The Markdown
-file is replaced only when it is complete.
+It runs every case scenario with and without each lever and with its own mechanism switched off
+(same random numbers), the baseline's patterns, and (unless ``--robustness 0``) the baseline at the
+low and high ends of each assumption's plausible range. Every check printed could have failed.
+
+Bad arguments exit with status 2 and one ``error:`` line each; a fault writing the output (a full
+disk, a read-only folder) with status 3 and one line; a signal with 128 + its number. The
+Markdown file is replaced only when it is complete.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from sim.cli import guard
-from sim.config.settings import MAX_SEED
+from sim.config.settings import MAX_SEED, MAX_WORKERS
 
 MIN_REPLICATIONS, MAX_REPLICATIONS = 100, 10_000_000
 
@@ -30,22 +34,49 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(guard.EXIT_BAD_INPUT)
 
 
+def _problems(args: argparse.Namespace) -> list[str]:
+    """One line per argument outside its range (all of them at once)."""
+    problems = [
+        f"--{name} = {value} is outside [{low}, {high}]"
+        for name, value, low, high in (
+            ("replications", args.replications, MIN_REPLICATIONS, MAX_REPLICATIONS),
+            ("robustness", args.robustness, 0, MAX_REPLICATIONS),
+            ("seed", args.seed, 0, MAX_SEED),
+        )
+        if not low <= value <= high
+    ]
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        problems.append(f"--workers = {args.workers} is outside [1, {MAX_WORKERS}]")
+    if args.out.is_dir():
+        problems.append(f"--out = {args.out} is a folder: give the Markdown file to write")
+    return problems
+
+
 def _run(argv: Sequence[str] | None) -> int:
     parser = _Parser(prog="sim-validate", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--replications", type=int, default=2000, help=f"replications per run ({MIN_REPLICATIONS} to {MAX_REPLICATIONS})")
-    parser.add_argument("--seed", type=int, default=1, help=f"seed (0 to {MAX_SEED})")
-    parser.add_argument("--out", type=Path, default=Path("docs/validation.md"), help="Markdown file to write")
+    parser.add_argument(
+        "--replications", type=int, default=3000, help=f"replications per run, integer in [{MIN_REPLICATIONS}, {MAX_REPLICATIONS}] (default 3000)"
+    )
+    parser.add_argument(
+        "--robustness",
+        type=int,
+        default=1500,
+        help=f"replications per run of the robustness table, integer in [0, {MAX_REPLICATIONS}]; 0 skips it (default 1500)",
+    )
+    parser.add_argument("--workers", type=int, default=None, help=f"threads, integer in [1, {MAX_WORKERS}] (default: every core)")
+    parser.add_argument("--seed", type=int, default=1, help=f"seed, integer in [0, {MAX_SEED}] (default 1)")
+    parser.add_argument("--out", type=Path, default=Path("docs/validation.md"), help="Markdown file to write (default docs/validation.md)")
     args = parser.parse_args(argv)
-    if not MIN_REPLICATIONS <= args.replications <= MAX_REPLICATIONS:
-        parser.error(f"--replications = {args.replications} is outside [{MIN_REPLICATIONS}, {MAX_REPLICATIONS}]")
-    if not 0 <= args.seed <= MAX_SEED:
-        parser.error(f"--seed = {args.seed} is outside [0, {MAX_SEED}]")
-    if args.out.is_dir():
-        parser.error(f"--out = {args.out} is a folder: give the Markdown file to write")
+    problems = _problems(args)
+    if problems:
+        for line in problems:
+            guard.error(line)
+        return guard.EXIT_BAD_INPUT
     from sim.analysis.validation import collect, plot, render  # the model and its figures: only when running
+    from sim.config.settings import available_cores
     from sim.results.files import atomic_path
 
-    evidence = collect(args.replications, args.seed)
+    evidence = collect(args.replications, args.seed, args.robustness, args.workers or available_cores())
     figures = plot(evidence, args.out.parent / "validation")
     with atomic_path(args.out) as tmp:
         tmp.write_text(render(evidence, figures), encoding="utf-8")

@@ -69,7 +69,8 @@ def check_dist(path: str, node: Mapping, spec: Spec) -> list[str]:
     if ARGUMENTS in node:
         given = node[ARGUMENTS]
         return [
-            f"{path} = {family}({', '.join(map(fmt, given))}) takes {len(DISTRIBUTIONS[family])} arguments ({', '.join(DISTRIBUTIONS[family])}), got {len(given)}"
+            f"{path} = {family}({', '.join(map(fmt, given))}) takes {len(DISTRIBUTIONS[family])} arguments "
+            f"({', '.join(DISTRIBUTIONS[family])}), got {len(given)}"
         ]
     needed = set(DISTRIBUTIONS[family])
     keys = needed | ({"p"} if family == "choice" else set()) | {"dist"}
@@ -179,3 +180,45 @@ def sample(node: Mapping, u: np.ndarray, spec: Spec) -> np.ndarray:
         return quantiles.triangular_quantile(u, node["low"], node["mode"], node["high"])
     drawn = node["mean"] + node["sd"] * quantiles.normal_quantile(u) if node["sd"] > 0 else np.full(u.shape, float(node["mean"]))
     return np.clip(drawn, spec.lo, spec.hi)
+
+
+def number_words(x: Any) -> str:
+    """A number written compactly; ``1/n`` for reciprocals of whole numbers."""
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, float) and 0 < x < 1 and abs(x - round(x, 4)) > 1e-12:
+        n = round(1 / x)
+        if abs(1 / x - n) < 1e-9:
+            return f"1/{n} (≈ {x:.3g})"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def describe(value: Any) -> str:
+    """A default value, fixed or a distribution node, in words."""
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(describe(v) for v in value)
+    if not (isinstance(value, Mapping) and "dist" in value):
+        if isinstance(value, str):
+            return f"`{value}`"
+        return number_words(value)
+    family = value["dist"]
+    if family == "beta":
+        a, b = value["a"], value["b"]
+        return f"beta(a={number_words(a)}, b={number_words(b)}), mean {a / (a + b):.2g}"
+    if family == "uniform":
+        return f"uniform on [{number_words(value['low'])}, {number_words(value['high'])}]"
+    if family == "loguniform":
+        return f"log-uniform on [{number_words(value['low'])}, {number_words(value['high'])}]"
+    if family == "triangular":
+        return f"triangular: low {number_words(value['low'])}, mode {number_words(value['mode'])}, high {number_words(value['high'])}"
+    if family == "normal":
+        return f"normal(mean {number_words(value['mean'])}, sd {number_words(value['sd'])}), clipped to the range"
+    if family == "randint":
+        return f"randint from {number_words(value['low'])} to {number_words(value['high'])}, both included"
+    if family == "sometimes":
+        return f"with probability {number_words(value['p'])}: {describe(value['value'])}; otherwise {describe(value['otherwise'])}"
+    values = list(value["values"])
+    p = list(value.get("p", [1 / len(values)] * len(values)))
+    return "choice of " + ", ".join(f"{describe(v)} (p {number_words(q)})" for v, q in zip(values, p, strict=True))

@@ -47,7 +47,7 @@ class ModelConfig:
 
 
 def default_lever(name: str) -> LeverParams:
-    """A lever switched off, with its default costs from :data:`sim.levers.LEVERS`."""
+    """A lever switched off, with its default costs from :data:`sim.core.levers.LEVERS`."""
     lever = next(lv for lv in lever_table.LEVERS if lv.name == name)
     return LeverParams(cost_upfront=lever.cost_upfront, cost_per_year=lever.cost_per_year)
 
@@ -130,6 +130,16 @@ def model_config(raw: Mapping[str, Any]) -> ModelConfig:
     )
     cfg.mechanisms = _named_section(raw.get("mechanisms"), "mechanisms", cfg.mechanisms, problems)
     cfg.levers = _named_section(raw.get("levers"), "levers", cfg.levers, problems)
+    problems += across(cfg)
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def across(cfg: ModelConfig) -> list[str]:
+    """Problems between parameters (each checked alone already): partners needed against councils, shared weights summing to 1."""
+    problems = []
+    councils = cfg.councils
     if councils and isinstance(cfg.partnership.min_partners, int) and cfg.partnership.min_partners > len(councils):
         problems.append(f"partnership.min_partners = {cfg.partnership.min_partners} is outside [1, {len(councils)}] (the number of councils)")
     weights = [cfg.decisions.weight_savings, cfg.decisions.weight_service, cfg.decisions.weight_fit, cfg.decisions.weight_trust]
@@ -137,9 +147,12 @@ def model_config(raw: Mapping[str, Any]) -> ModelConfig:
         problems.append(
             f"decisions.weight_savings + weight_service + weight_fit + weight_trust = {sum(weights):g} must be 1 (they share out the value a council sees)"
         )
-    if problems:
-        raise ConfigError(problems)
-    return cfg
+    return problems
+
+
+def check_value(path: str, value: Any, spec: Spec) -> list[str]:
+    """Problems with one value (fixed or a distribution node) for a parameter declared by ``spec``."""
+    return _check_value(path, as_node(value), spec)
 
 
 def checked(cfg: ModelConfig) -> ModelConfig:

@@ -194,7 +194,7 @@ def override_problems(parsed: Sequence[Any]) -> list[str]:
 def _unknown(override: Any, schema: Any, command: str) -> str | None:
     """The line for an override of a key the schema does not have (None if known, or not known to be unknown)."""
     key = override.key_or_group
-    if schema is None or override.is_delete() or key.startswith("hydra.") or key in ("scenario", "policy", "hydra") or "@" in key or "/" in key:
+    if schema is None or override.is_delete() or key.startswith("hydra.") or key in ("scenario", "policy", "sweep", "hydra") or "@" in key or "/" in key:
         return None
     parts = key.split(".")
     known = known_keys(schema, parts[:-1]) if len(parts) > 1 else list(_fields_of(schema))

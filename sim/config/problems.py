@@ -1,7 +1,7 @@
 """Guide 08's fifteen common problems: the parameter that carries each, and the effect it must have.
 
 Each modelled problem names a scenario, the parameter overrides for a low and a high
-level of the problem, and what is measured; ``tests/test_problems.py`` runs both levels
+level of the problem, and what is measured; ``tests/config/test_problems.py`` runs both levels
 on common seeds and checks that more of the problem does more harm. Problems the model
 does not represent say why.
 """
@@ -61,23 +61,34 @@ PROBLEMS: tuple[Problem, ...] = (
         less=("partnership.business_case_clarity=0.9",),
         more=("partnership.business_case_clarity=0.2",),
     ),
-    Problem(2, "everyone wants to be (or acts as) the seller", reason="one shared service and no notion of which partner provides it"),
-    Problem(3, "early disruption, or the fear of it, causes inertia", reason="integration has a fixed length and no disruption events"),
+    Problem(
+        2,
+        "everyone wants to be (or acts as) the seller",
+        reason=(
+            "the model has one shared service and no provider and client roles: which partner hosts it, and councils "
+            "competing to host it, would need a model of that choice, which neither source describes"
+        ),
+    ),
+    Problem(
+        3,
+        "early disruption, or the fear of it, causes inertia",
+        ("mechanisms.coordination.disruption", "mechanisms.coordination.disruption_relief"),
+        less=("mechanisms.coordination.disruption=0.1",),
+        more=("mechanisms.coordination.disruption=0.5",),
+        reason="partly: disruption during integration takes value from the service councils receive; the fear of it before launch is not a state",
+    ),
     Problem(
         4,
         "an imbalance of energy and pace between partners frustrates",
-        ("councils[k].pace", "mechanisms.case02.fatigue"),
-        scenario="case02_decision_slippage",
-        less=_all("pace", 0.1, 2),
-        more=_all("pace", 0.9, 2),
-        measure="commitment_lost_case02_decision_slippage",
-        reason="partly: a council's own pace makes each slip cost it more; the imbalance between partners is not represented",
+        ("councils[k].pace", "mechanisms.coordination.frustration"),
+        less=_all("pace", 0.5),
+        more=("councils.0.pace=0.9", "councils.1.pace=0.1", "councils.2.pace=0.9", "councils.3.pace=0.1"),
     ),
     Problem(5, "a different customer focus makes a cultural mismatch", reason="no attribute for customer focus or culture"),
     Problem(
         6,
         "strategic ambitions for sharing differ and compete",
-        ("councils[k].orientation", "mechanisms.case03.change_sensitivity", "mechanisms.case03.potential_loss"),
+        ("councils[k].orientation", "mechanisms.case03.misfit", "mechanisms.case03.potential_loss"),
         scenario="case03_misaligned_aspirations",
         less=("councils.0.orientation=0.45", "councils.1.orientation=0.55"),
         more=("councils.0.orientation=0.1", "councils.1.orientation=0.9"),
@@ -98,9 +109,16 @@ PROBLEMS: tuple[Problem, ...] = (
         scenario="case04_trading_company",
         less=("councils.0.it_maturity=0.55", "councils.1.it_maturity=0.55", "partnership.governance=joint_committee"),
         more=("councils.0.it_maturity=0.85", "councils.1.it_maturity=0.25", "partnership.governance=joint_committee"),
-        reason="through the IT-maturity gap of case 04 (the advanced partner held back by the laggard)",
+        reason="through the IT-maturity gap of case 04 (the advanced partner held back by the laggard) and the pace gap of problem 04",
     ),
-    Problem(9, "unwillingness to compromise on principles not shared", reason="no representation of principles or negotiation"),
+    Problem(
+        9,
+        "unwillingness to compromise on principles not shared",
+        reason=(
+            "councils do not negotiate terms in the model, so an unwillingness to compromise has nothing to act on; the "
+            "nearest effects are misaligned aims (problem 06) and political doctrine (problem 12)"
+        ),
+    ),
     Problem(
         10,
         "poor services in one partner make integration hard",
@@ -118,10 +136,10 @@ PROBLEMS: tuple[Problem, ...] = (
     Problem(
         12,
         "political dogma (outsourcing or insourcing is always best)",
-        ("exogenous.control_change_all_out", "exogenous.control_change_thirds", "exogenous.control_change_shock"),
-        less=("exogenous.control_change_shock=0.05",),
-        more=("exogenous.control_change_shock=0.5",),
-        reason="partly: a change of political control moves aims and costs commitment; dogma about sourcing is not represented",
+        ("exogenous.stance", "exogenous.control_change_all_out", "exogenous.control_change_thirds"),
+        less=("exogenous.stance=0.0",),
+        more=("exogenous.stance=0.4",),
+        reason="partly: a new administration's doctrine moves the value it puts on going alone; doctrine is drawn at each change of control",
     ),
     Problem(
         13,
@@ -130,7 +148,7 @@ PROBLEMS: tuple[Problem, ...] = (
         scenario="case04_trading_company",
         less=("councils.0.risk_appetite=0.5", "councils.1.risk_appetite=0.5", "partnership.governance=joint_committee"),
         more=("councils.0.risk_appetite=0.9", "councils.1.risk_appetite=0.1", "partnership.governance=joint_committee"),
-        measure="commitment_lost_case04_maturity_gap",
+        measure="value_lost_case04_maturity_gap",
         reason="partly: a risk-appetite gap widens the IT gap of case 04; freedom to act is not represented",
     ),
     Problem(
@@ -140,7 +158,7 @@ PROBLEMS: tuple[Problem, ...] = (
         scenario="case07_premature_rebrand",
         less=("partnership.communications=0.9",),
         more=("partnership.communications=0.1",),
-        reason="partly: communications speed the rebuilding of trust and soften case 07's goodwill shock; staff worries are not a state",
+        reason="partly: communications soften early disruption and case 07's goodwill shock; staff worries are not a state",
     ),
     Problem(
         15,

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from sim.config import schema
 from sim.config.checks import ConfigError
@@ -56,3 +57,30 @@ def model_sections(cfg: DictConfig) -> ModelConfig:
 def load(scenario: str = "baseline", policy: str = "none", overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> ModelConfig:
     """A checked :class:`~sim.config.ModelConfig` for a named scenario and policy (:class:`~sim.config.checks.ConfigError`, one line per problem, if not)."""
     return model_sections(compose_run(scenario, policy, overrides, config_dir))
+
+
+def _changes(before: Any, after: Any) -> Any:
+    """What ``after`` changes in ``before`` (nested mappings; None when nothing)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        out = {key: _changes(before.get(key), value) for key, value in after.items()}
+        out = {key: value for key, value in out.items() if value is not None}
+        return out or None
+    return None if before == after else after
+
+
+def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    for key, value in change.items():
+        base[key] = _merge(dict(base.get(key) or {}), value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return base
+
+
+def with_policy(config: ModelConfig, policy: str, config_dir: str | Path | None = None) -> ModelConfig:
+    """``config`` under ``policy``: the lever settings (and anything else) the policy's file changes, applied to it.
+
+    The change is what composing the policy over the baseline changes, so a policy file means the
+    same over any configuration, including one made in Python (:func:`sim.config.partnership.partnership`).
+    """
+    before = OmegaConf.to_container(compose_run("baseline", "none", (), config_dir), resolve=True)
+    after = OmegaConf.to_container(compose_run("baseline", policy, (), config_dir), resolve=True)
+    change = _changes({key: before[key] for key in SECTIONS}, {key: after[key] for key in SECTIONS}) or {}
+    return model_config(_merge(config.to_dict(), change))

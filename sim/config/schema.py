@@ -9,6 +9,13 @@ Every model parameter appears in the schema, typed ``Any`` and defaulting to ``N
 command line, and a misspelt key is refused by Hydra before any run. The commands'
 settings (:mod:`sim.config.settings`) are typed ``Any`` too, with their defaults, so that a value
 such as ``seed=abc`` gets the same one-line message as a bad parameter.
+
+Every generated class is a name of this module (``CouncilParamsSchema``, ``Case04MechanismSchema``,
+``RunSchema``...), with its ``__module__`` and ``__qualname__`` set, and built when the module is
+imported. A config travelling to another process (a submitit or Ray job) carries its
+schema class; pickled by reference, the worker imports it by name. Without this, cloudpickle
+2.x (pinned by hydra-ray-launcher) ships them by value and they arrive with no fields: every
+job then fails with "Key 'name' not in 'CouncilParamsSchema'".
 """
 
 from __future__ import annotations
@@ -20,22 +27,43 @@ from typing import Any
 
 from hydra.core.config_store import ConfigStore
 
-from sim.config.settings import CompareSettings, RunSettings
+from sim.config.settings import CompareSettings, RunSettings, SearchSettings
 from sim.core.levers import NAMES as LEVER_NAMES
 from sim.core.mechanisms import mechanisms
 from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
 SCHEMA_NAME = "run_schema"
 COMPARE_SCHEMA_NAME = "compare_schema"
+SEARCH_SCHEMA_NAME = "search_schema"
 
 
-def _untyped(cls: type) -> type:
+def _named(name: str, specs: list[tuple[str, Any, Any]]) -> type:
+    """A dataclass importable as ``sim.config.schema.<name>`` (made once: the same name gives the same class while its fields stay the same).
+
+    Fields are the same when their names and types are: a group whose member schema was rebuilt
+    (a mechanism registered for a while) is rebuilt too.
+    """
+    known = globals().get(name)
+    if isinstance(known, type) and [(f.name, f.type) for f in fields(known)] == [(s[0], s[1]) for s in specs]:
+        return known
+    cls = make_dataclass(name, specs, module=__name__)
+    cls.__qualname__ = name
+    globals()[name] = cls
+    return cls
+
+
+def _untyped(cls: type, name: str | None = None) -> type:
     """A dataclass with the fields of ``cls``, typed ``Any``, defaulting to ``None``."""
-    return make_dataclass(f"{cls.__name__}Schema", [(f.name, Any, field(default=None)) for f in fields(cls)])
+    return _named(name or f"{cls.__name__}Schema", [(f.name, Any, field(default=None)) for f in fields(cls)])
 
 
 def _group(name: str, members: dict[str, type]) -> type:
-    return make_dataclass(name, [(key, cls, field(default_factory=cls)) for key, cls in members.items()])
+    return _named(name, [(key, cls, field(default_factory=cls)) for key, cls in members.items()])
+
+
+def _mechanism_schema(name: str) -> str:
+    """``case04`` -> ``Case04MechanismSchema`` (every mechanism's parameter class is called ``Params``)."""
+    return "".join(part.capitalize() for part in name.split("_")) + "MechanismSchema"
 
 
 CouncilSchema = _untyped(CouncilParams)
@@ -55,10 +83,10 @@ def run_schema(settings: type = RunSettings, schema_name: str = "RunSchema") -> 
         "dynamics": _untyped(DynamicsParams),
         "decisions": _untyped(DecisionParams),
         "exogenous": _untyped(ExogenousParams),
-        "mechanisms": _group("MechanismsSchema", {m.name: _untyped(m.params) for m in mechanisms()}),
+        "mechanisms": _group("MechanismsSchema", {m.name: _untyped(m.params, _mechanism_schema(m.name)) for m in mechanisms()}),
         "levers": _group("LeversSchema", dict.fromkeys(LEVER_NAMES, lever)),
     }
-    return make_dataclass(
+    return _named(
         schema_name,
         [
             *_settings(settings),
@@ -68,7 +96,13 @@ def run_schema(settings: type = RunSettings, schema_name: str = "RunSchema") -> 
     )
 
 
+RunSchema = run_schema()
+CompareSchema = run_schema(CompareSettings, "CompareSchema")
+SearchSchema = run_schema(SearchSettings, "SearchSchema")
+
+
 def register() -> None:
     """Store the schemas in Hydra's ConfigStore as ``run_schema`` (``sim-run``) and ``compare_schema`` (``sim-compare``)."""
     ConfigStore.instance().store(name=SCHEMA_NAME, node=run_schema())
     ConfigStore.instance().store(name=COMPARE_SCHEMA_NAME, node=run_schema(CompareSettings, "CompareSchema"))
+    ConfigStore.instance().store(name=SEARCH_SCHEMA_NAME, node=run_schema(SearchSettings, "SearchSchema"))

@@ -18,6 +18,14 @@ from sim.core.declare import SETTING, Spec, choice, flag, param
 
 ENGINES = ("ensemble", "mesa")
 ATTRIBUTIONS = ("none", "counterfactual")
+UNCERTAINTY_MODES = ("none", "prior", "posterior")
+#: The uncertainty mode of a run that does not choose one: the one place this default is decided, for the
+#: commands and the Python API alike. A calibrated posterior ships with the package for this model version
+#: (``sim/config/posterior/<version>.parquet``; a test fails when the version changes without one), so the
+#: default is ``posterior`` (issue 15). Tests, golden numbers and the validation evidence give ``none`` explicitly.
+DEFAULT_UNCERTAINTY = "posterior"
+#: Replications run at each parameter draw (M) unless a run says otherwise; ``replications`` = D x M.
+DEFAULT_REPLICATIONS_PER_DRAW = 25
 MAX_SEED = 2**63 - 1
 MAX_WORKERS = 1024
 
@@ -32,6 +40,36 @@ def available_cores() -> int:
 
 def _setting(default: Any, lo: float, hi: float, unit: str, doc: str, *, integer: bool = False) -> Any:
     return param(default, lo, hi, unit, doc, value=SETTING, integer=integer)
+
+
+def _uncertainty() -> Any:
+    return choice(
+        DEFAULT_UNCERTAINTY,
+        UNCERTAINTY_MODES,
+        "none: the assumptions at their stated values (intervals are Monte Carlo noise only); prior: each parameter draw takes the assumptions"
+        " from their plausible ranges; posterior: from the calibrated sample (posterior=); with prior or posterior every figure gets a second,"
+        " total interval",
+        value=SETTING,
+    )
+
+
+def _replications_per_draw() -> Any:
+    return _setting(
+        DEFAULT_REPLICATIONS_PER_DRAW,
+        2,
+        100_000_000,
+        "replications",
+        "with uncertainty=prior or posterior: replications run at each parameter draw (M); replication r uses draw r // M",
+        integer=True,
+    )
+
+
+def _posterior() -> Any:
+    doc = (
+        "with uncertainty=posterior: a Parquet or CSV table, one column per parameter path plus optional weight"
+        " (default: the sample shipped for this model version)"
+    )
+    return field(default=None, metadata={"spec": Spec("text", None, None, doc, value=SETTING)})
 
 
 @dataclass
@@ -51,6 +89,9 @@ class EnsembleSettings:
         "counterfactual: run each failure again with each mechanism and outside process switched off, and report what each was necessary for",
         value=SETTING,
     )
+    detail: Any = flag(
+        False, "also print the statistical detail: every cause and trigger, test names, p-values and interval methods (always in summary.json)", value=SETTING
+    )
 
 
 @dataclass
@@ -58,11 +99,42 @@ class RunSettings(EnsembleSettings):
     """Settings of ``sim-run``."""
 
     precision: Any = _setting(
-        None, 0.001, 0.5, "probability", "instead of a fixed count: add replications until the collapse probability's 95% CI half-width is at most this"
+        None,
+        0.001,
+        0.5,
+        "probability",
+        "instead of a fixed count: add replications until the collapse probability's 95% CI half-width is at most this"
+        " (with uncertainty=prior or posterior: add parameter draws until both ends of its total interval are known to within this)",
     )
     save_events: Any = flag(False, "write events.parquet, the event log of every replication", value=SETTING)
     save_trajectories: Any = flag(False, "write trajectories.parquet, monthly quantiles of the main state variables", value=SETTING)
     figures: Any = flag(False, "also draw survival.png and causes.png now (sim-report DIR draws every figure later)", value=SETTING)
+    resume: Any = flag(
+        False,
+        "reuse results already in the run or sweep folder: skip each point whose results are complete and made with the same configuration",
+        value=SETTING,
+    )
+    crn: Any = flag(
+        True,
+        "common random numbers across sweep points: every point uses seed, so replication r meets the same shocks at each point"
+        " (false: each point's seed is derived from seed and its model configuration)",
+        value=SETTING,
+    )
+    design: Any = field(
+        default=None,
+        metadata={
+            "spec": Spec("text", None, None, "a design file (CSV or Parquet, one column per override path, one row per point) run as one batch", value=SETTING)
+        },
+    )
+    design_chunk: Any = field(
+        default=None,
+        metadata={
+            "spec": Spec("chunk", None, None, "run only chunk i of n of the design's points, written i/n (0 <= i < n), e.g. for a multirun", value=SETTING)
+        },
+    )
+    uncertainty: Any = _uncertainty()
+    replications_per_draw: Any = _replications_per_draw()
+    posterior: Any = _posterior()
 
 
 @dataclass
@@ -74,6 +146,64 @@ class CompareSettings(EnsembleSettings):
         default_factory=lambda: ["none", "all_levers"],
         metadata={"spec": Spec("policies", None, None, "policies to compare, the first being the reference", value=SETTING)},
     )
+    precision: Any = _setting(
+        None,
+        0.001,
+        0.5,
+        "probability",
+        "instead of a fixed count: add replications until each policy's paired difference from the first"
+        " (chance of being shelved, of collapse, of failure) has a 95% CI half-width of at most this",
+    )
+    save_events: Any = flag(False, "write events.parquet, the event log of every replication under every policy (with a policy column)", value=SETTING)
+    uncertainty: Any = _uncertainty()
+    replications_per_draw: Any = _replications_per_draw()
+    posterior: Any = _posterior()
+
+
+RISKS = ("collapse", "failure")
+
+
+def _lever_names() -> tuple[str, ...]:
+    from sim.core.levers import NAMES
+
+    return tuple(NAMES)
+
+
+@dataclass
+class SearchSettings(EnsembleSettings):
+    """Settings of ``sim-search``: the cheapest lever package keeping a risk under a target."""
+
+    target: Any = _setting(0.2, 0.001, 1, "probability", "the risk the package must keep below (at most this)")
+    risk: Any = choice(
+        "failure",
+        RISKS,
+        "collapse: collapse among launched partnerships; failure: shelved, collapsed or underperforming, among all",
+        value=SETTING,
+    )
+    pool: Any = field(
+        default_factory=lambda: list(_lever_names()),
+        metadata={"spec": Spec("lever names", None, None, "levers the package may use (default: all)", value=SETTING)},
+    )
+    max_levers: Any = _setting(3, 1, 10, "levers", "most levers in one package (the on/off combinations screened)", integer=True)
+    replications: Any = _setting(
+        1000, 50, 10_000_000, "replications", "replications per candidate while screening and tuning (paired: the same for each)", integer=True
+    )
+    confirm_replications: Any = _setting(8000, 100, 100_000_000, "replications", "fresh replications confirming the winner and runners-up", integer=True)
+    tune: Any = _setting(3, 0, 50, "packages", "cheapest packages meeting the target whose start months and strengths Optuna tunes (0: none)", integer=True)
+    trials: Any = _setting(32, 1, 10_000, "trials", "Optuna trials per tuned package", integer=True)
+    latest_start: Any = _setting(36, 0, 600, "month", "latest start month Optuna may choose", integer=True)
+    runners_up: Any = _setting(2, 0, 20, "packages", "runners-up confirmed and shown beside the winner", integer=True)
+    cost_scales_with_strength: Any = flag(
+        True, "a lever's costs scale with its strength (relative to the policy's strength); false: strength is free", value=SETTING
+    )
+
+
+def parse_chunk(value: Any) -> tuple[int, int] | None:
+    """``"i/n"`` as ``(i, n)`` with ``0 <= i < n``; None if malformed."""
+    i, sep, n = str(value).partition("/")
+    if not sep or not i.strip().isdigit() or not n.strip().isdigit() or not 0 <= int(i) < int(n):
+        return None
+    return int(i), int(n)
 
 
 def policy_list_problems(name: str, value: Any) -> list[str]:
@@ -97,6 +227,13 @@ def both_problems(replications: Any, precision: Any) -> list[str]:
 
 
 def _check(name: str, value: Any, spec: Spec) -> list[str]:
+    if spec.unit == "chunk":
+        return [] if parse_chunk(value) is not None else [f"{name} = {value!r} must be i/n with 0 <= i < n, e.g. 0/4"]
+    if spec.unit == "lever names":
+        known = _lever_names()
+        if isinstance(value, str) or not isinstance(value, Sequence) or not value or not all(isinstance(v, str) for v in value):
+            return [f"{name} = {value!r} must be a list of lever names, e.g. [continuity_plan,commercial_capability]"]
+        return [f"{name}: {v!r} is not a lever (known: {', '.join(known)})" for v in value if v not in known]
     if spec.unit == "policies":
         return policy_list_problems(name, value)
     return check_fixed(name, value, spec)
@@ -122,8 +259,46 @@ def run_settings(raw: Mapping[str, Any]) -> RunSettings:
     return _settings(RunSettings, raw)
 
 
+def search_settings(raw: Mapping[str, Any]) -> SearchSettings:
+    """Checked ``sim-search`` settings from a config; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
+    settings = _settings(SearchSettings, raw)
+    settings.pool = list(dict.fromkeys(settings.pool))
+    return settings
+
+
 def compare_settings(raw: Mapping[str, Any]) -> CompareSettings:
     """Checked ``sim-compare`` settings from a config; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
     settings = _settings(CompareSettings, raw)
     settings.policies = list(settings.policies)
+    return settings
+
+
+# --- sim-analyse (issue 15) --------------------------------------------------------------------------
+
+
+@dataclass
+class SensitivitySettings:
+    """Settings of ``sim-analyse sensitivity``: Morris screening of every free assumption, then Sobol indices of the top ones."""
+
+    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the designs and of the simulations", integer=True)
+    replications: Any = _setting(200, 10, 1_000_000, "replications", "replications per design point (the same ones at every point)", integer=True)
+    trajectories: Any = _setting(10, 2, 1000, "trajectories", "Morris trajectories (each of factors + 1 design points)", integer=True)
+    top: Any = _setting(8, 2, 64, "factors", "factors given Sobol indices: the most influential in the Morris screening", integer=True)
+    sobol_n: Any = _setting(64, 8, 65_536, "points", "Saltelli base sample, a power of two (sobol_n x (top + 2) design points)", integer=True)
+    noise_points: Any = _setting(20, 2, 10_000, "points", "design points run again on independent random numbers to measure Monte Carlo noise", integer=True)
+    block_size: Any = _setting(10_000, 100, 1_000_000, "replications", "replications simulated at once (many design points per batch)", integer=True)
+    workers: Any = _setting(None, 1, MAX_WORKERS, "threads", "threads (default: every core this process may use)", integer=True)
+    out: Any = field(
+        default=None,
+        metadata={"spec": Spec("text", None, None, "results folder (default: outputs/sensitivity/DATE_TIME)", value=SETTING)},
+    )
+    figures: Any = flag(True, "draw morris.png and sobol.png", value=SETTING)
+
+
+def sensitivity_settings(raw: Mapping[str, Any]) -> SensitivitySettings:
+    """Checked ``sim-analyse sensitivity`` settings; raises :class:`~sim.config.checks.ConfigError` listing every problem (sobol_n: a power of two)."""
+    settings = _settings(SensitivitySettings, raw)
+    n = settings.sobol_n
+    if n & (n - 1):
+        raise ConfigError([f"sobol_n = {n} must be a power of two (e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})"])
     return settings

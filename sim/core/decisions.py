@@ -190,12 +190,20 @@ def weigh(s: StateArrays, P: Any, i: int, t: int, draws: np.ndarray, first_event
     """Every council with a decision point this month weighs the partnership (launched partnerships).
 
     Decision points: an event's pending decision falling due, the council's budget month,
-    and the partnership's review of the agreement. A council in gives notice with
+    and the partnership's review of the agreement. Before launch there is nothing to leave: a
+    decision an event opened lapses when it falls due (the proposal's own decisions are case 02's). A council in gives notice with
     :func:`leave_probability`; a council under notice withdraws it with
     :func:`stay_probability`; notices count down and a council whose notice ends leaves
     (see :func:`sim.core.kernel._exits_and_endings`).
     """
-    if not launched(s, i) or (s.partnership[i].phase == INTEGRATION and t == s.partnership[i].launch_month):
+    if not launched(s, i):
+        for k in range(s.council.shape[1]):  # an event before launch prompts no decision to leave: it lapses when due
+            c = s.council[i, k]
+            if 0 <= c.decision_due <= t:
+                c.decision_due = NONE
+                c.decision_trigger = NONE
+        return
+    if s.partnership[i].phase == INTEGRATION and t == s.partnership[i].launch_month:
         return
     p = s.partnership[i]
     review = t == p.review_due

@@ -64,6 +64,8 @@ class Spec:
         For an assumption: its plausible range as a distribution node (None: not yet given).
     reason
         One line on why that range.
+    practice
+        What low and high values look like in practice, in words a policy officer uses (for 0..1 scales).
     """
 
     unit: str
@@ -77,6 +79,7 @@ class Spec:
     distributable: bool = False
     prior: Mapping[str, Any] | None = None
     reason: str = ""
+    practice: str = ""
 
     @property
     def is_assumption(self) -> bool:
@@ -103,9 +106,10 @@ def param(
     distributable: bool = False,
     prior: Mapping[str, Any] | None = None,
     reason: str = "",
+    practice: str = "",
 ) -> Any:
     """Declare a numeric parameter with range ``[lo, hi]``."""
-    return _field(default, Spec(unit, lo, hi, doc, concept, value, integer, (), distributable, prior, reason))
+    return _field(default, Spec(unit, lo, hi, doc, concept, value, integer, (), distributable, prior, reason, practice))
 
 
 def choice(default: Any, choices: tuple[str, ...], doc: str, *, concept: str = "", value: str = ASSUMPTION, distributable: bool = False) -> Any:

@@ -34,7 +34,11 @@ class Inputs:
 
 @dataclass
 class Events:
-    """One kind of event over a batch: ``mask[r, k]`` marks the councils it touched, ``size[r, k]`` its size, ``partner[r, k]`` the partner it concerns (-1: none)."""
+    """One kind of event over a batch.
+
+    ``mask[r, k]`` marks the councils it touched, ``size[r, k]`` its size and ``partner[r, k]`` the partner it
+    concerns (-1: none).
+    """
 
     what: str
     mask: np.ndarray

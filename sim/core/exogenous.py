@@ -75,7 +75,8 @@ class Ev(IntEnum):
 
 
 #: Each kind of event with its sentence and reading, the cause it is booked to (None: it takes no value
-#: itself) and the trigger it is (None: it opens no decision).
+#: itself) and the trigger it records (an announced departure opens no decision itself: case 02 and the
+#: decision meetings read it).
 EVENTS: dict[Ev, tuple[Event, Cause | None, Trigger | None]] = {
     Ev.CONTROL_CHANGED: (
         Event("an election changed political control", Reading("its doctrine on sharing takes {size:+.2f} of the value")),

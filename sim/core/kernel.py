@@ -10,7 +10,7 @@ time, so a replication's numbers never depend on the batch or the worker it runs
    the mechanisms, because they react to it in the same month (``signals``); it opens the
    decisions it triggers;
 4. integration ends when planned;
-5. every mechanism, in registry order, against the same state, each booked to its cause
+5. every mechanism, in registry order (a later one sees what an earlier one changed this month), each booked to its cause
    (:func:`sim.core.schedule.each_mechanism`): the value councils see that it takes, trust,
    savings, costs, the decisions it opens;
 6. savings: planned, realised, and the rest booked by cause; a shortfall takes value
@@ -76,7 +76,7 @@ TOTALS = np.dtype([("cost", np.float64), ("launch", np.bool_), ("ended_by", np.i
 
 Scratch = namedtuple(
     "Scratch",
-    ["draws", "strengths", "signals", "fx", "jolts", "exo_causes", "loss", "trust_loss", "shares", "lost", "trust_weight", "totals", "index"],
+    ["draws", "strengths", "signals", "fx", "jolts", "exo_causes", "loss", "trust_loss", "shares", "lost", "totals", "index"],
 )
 Scratch.__doc__ = """Work arrays for one replication's month, reused row after row (one set per worker thread).
 
@@ -84,7 +84,7 @@ Scratch.__doc__ = """Work arrays for one replication's month, reused row after r
 buffers, ``jolts`` ``(2, K)`` and ``exo_causes`` (cause index of each exogenous cause),
 ``loss`` ``(C, K)`` the month's experienced shortfall by cause, ``trust_loss`` ``(C, K, K)``
 trust taken by cause, ``shares`` and ``lost`` ``(C,)`` savings shares and amounts by cause,
-``trust_weight`` ``(K,)`` (unused slot kept for the layout), ``totals`` one :data:`TOTALS`
+``totals`` one :data:`TOTALS`
 record, ``index`` one :data:`sim.core.savings.CAUSE_INDEX` record (each an array of one).
 """
 
@@ -166,7 +166,6 @@ def _scratch(plan: Layout, n_councils: int, workers: int = 1) -> Scratch:
         each(np.zeros((n_causes, n_councils, n_councils))),
         each(np.zeros(n_causes)),
         each(np.zeros(n_causes)),
-        each(np.zeros(n_councils)),
         each(totals),
         index,
     )
@@ -187,7 +186,6 @@ def _worker(w: Scratch, c: int) -> Scratch:
         w.trust_loss[c],
         w.shares[c],
         w.lost[c],
-        w.trust_weight[c],
         w.totals[c],
         w.index,
     )
@@ -345,7 +343,10 @@ def _update_trust(s: StateArrays, P: Any, i: int, w: Scratch) -> None:
 
 @compiled
 def _update_view(s: StateArrays, P: Any, i: int, w: Scratch) -> None:
-    """Each council's view of the value moves towards this month's experience, cause by cause; a new administration's doctrine and a successor's regard add theirs."""
+    """Each council's view of the value moves towards this month's experience, cause by cause.
+
+    A new administration's doctrine and a successor's regard add theirs.
+    """
     memory = P.decisions[i].memory
     politics, successor = w.exo_causes[exogenous.Cause.POLITICAL_CONTROL], w.exo_causes[exogenous.Cause.REORGANISATION]
     for k in range(s.council.shape[1]):

@@ -1,6 +1,6 @@
 """Policy levers: one per key learning of Guide 08, two from *Getting IT right* and a communications plan (Guide 08 problem 14).
 
-Each lever has a cost, a start month and a strength (:class:`sim.params.LeverParams`).
+Each lever has a cost, a start month and a strength (:class:`sim.core.params.LeverParams`).
 A lever changes the state its learning targets; the mechanism or process that reads
 that state is named in :data:`LEVERS`. This module turns lever parameters into the
 strengths in force each month, their costs, and the one lever with a process of its own
@@ -67,7 +67,8 @@ LEVERS: tuple[Lever, ...] = (
         "market_testing",
         "Guide 08 case 05",
         "market testing and due diligence of the commercial model and its business risk before going commercial",
-        "case 05: information, not customers: a venture whose guaranteed base cannot carry it does not go commercial; one that falls short is sized to its base",
+        "case 05: information, not customers: a venture whose guaranteed base cannot carry it does not go commercial; "
+        "one that falls short is sized to its base",
         0.08,
         0.0,
     ),
@@ -75,7 +76,8 @@ LEVERS: tuple[Lever, ...] = (
         "staged_scope",
         "Guide 08 case 06",
         "agree target service priorities in advance; recognise that each stage may need to be sustainable on its own",
-        "case 06: concerns about deeper sharing are settled before the stage begins; a council that comes to see the deeper stage as not worth it halts it instead of leaving",
+        "case 06: concerns about deeper sharing are settled before the stage begins; a council that comes to see the "
+        "deeper stage as not worth it halts it instead of leaving",
         0.03,
         0.0,
     ),

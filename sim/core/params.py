@@ -20,7 +20,10 @@ TIERS = ("district", "county", "unitary", "metropolitan", "london_borough", "oth
 ELECTION_CYCLES = ("all_out", "thirds")
 GOVERNANCE = ("mou", "joint_committee", "lead_authority", "trading_company", "commercial_venture")
 CHAMPIONS = ("chief_executive", "political_leader", "specialist")
-ELSTON = "Elston, Rackwitz and Bel (2024), Going separate ways: ex-post interdependence and the dissolution of collaborative relations, International Public Management Journal 27(4)"
+ELSTON = (
+    "Elston, Rackwitz and Bel (2024), Going separate ways: ex-post interdependence and the dissolution of "
+    "collaborative relations, International Public Management Journal 27(4)"
+)
 UK_RECORD = "the UK record in data/uk_breakups.csv"
 
 
@@ -28,12 +31,18 @@ def _u(low: float, high: float) -> dict[str, Any]:
     return {"dist": "uniform", "low": low, "high": high}
 
 
+#: Plausible range of a lever's costs as a factor on that lever's own default (``times: default``; see :mod:`sim.config.assumptions`).
+LEVER_COST_PRIOR = {"dist": "triangular", "low": 0.8, "mode": 1.0, "high": 3.0, "times": "default"}
+
+
 @dataclass
 class CouncilParams:
     """One council (or other public body) in the partnership."""
 
     name: str = text("Council", "display name")
-    tier: Any = choice("district", TIERS, "tier of local government", concept=f"{G08} case 06 (district and county)", distributable=True)
+    tier: Any = choice(
+        "district", TIERS, "tier of local government", concept=f"{G08} case 06 (district and county)", value="a setting of a scenario", distributable=True
+    )
     size: Any = param(
         1.0,
         0.1,
@@ -41,10 +50,18 @@ class CouncilParams:
         "relative size (1 = a typical district)",
         "share of the partnership's volume and costs",
         concept=f"{G08} case 06 (scale of a county partner)",
+        value="a setting of a scenario",
         distributable=True,
     )
     risk_appetite: Any = param(
-        {"dist": "beta", "a": 2, "b": 2}, 0, 1, "0 averse .. 1 seeking", "appetite for risk", concept=f"{G08} problem 13; case 04", distributable=True
+        {"dist": "beta", "a": 2, "b": 2},
+        0,
+        1,
+        "0 averse .. 1 seeking",
+        "appetite for risk",
+        concept=f"{G08} problem 13; case 04",
+        distributable=True,
+        practice="0.3: prefers proven approaches, wants guarantees and slow, staged change; 0.7: will try new models and accept risk for bigger gains",
     )
     it_maturity: Any = param(
         {"dist": "beta", "a": 3, "b": 3},
@@ -54,6 +71,7 @@ class CouncilParams:
         "maturity of the council's IT estate and practices",
         concept=f"{G08} case 04; {GIR} (single IT strategy)",
         distributable=True,
+        practice="0.3: ageing, fragmented systems, little standardisation, no IT strategy; 0.7: a standardised estate, an IT strategy, modern platforms",
     )
     legacy_it: Any = param(
         {"dist": "beta", "a": 2, "b": 3},
@@ -63,6 +81,7 @@ class CouncilParams:
         "burden of legacy systems that slow harmonisation",
         concept=f"{GIR} (why few IT services are shared: legacy IT)",
         distributable=True,
+        practice="0.3: a few old systems to migrate; 0.7: much of the estate is old, bespoke or hard to move",
     )
     contract_end_month: Any = param(
         {"dist": "randint", "low": 0, "high": 36},
@@ -75,7 +94,14 @@ class CouncilParams:
         distributable=True,
     )
     pace: Any = param(
-        {"dist": "beta", "a": 3, "b": 3}, 0, 1, "0 slow .. 1 fast", "energy and pace of change", concept=f"{G08} problems 04 and 08", distributable=True
+        {"dist": "beta", "a": 3, "b": 3},
+        0,
+        1,
+        "0 slow .. 1 fast",
+        "energy and pace of change",
+        concept=f"{G08} problems 04 and 08",
+        distributable=True,
+        practice="0.3: cautious, decides slowly, wants every detail agreed; 0.7: energetic, wants to move fast and is frustrated by delay",
     )
     key_person_dependency: Any = param(
         {"dist": "beta", "a": 2, "b": 3},
@@ -85,6 +111,7 @@ class CouncilParams:
         "how much the council's part in the partnership rests on one champion",
         concept=f"{G08} case 01",
         distributable=True,
+        practice="0.3: the programme is owned by a team and would survive a departure; 0.7: it rests on one person's drive and relationships",
     )
     champion: Any = choice(
         {"dist": "choice", "values": list(CHAMPIONS), "p": [0.5, 0.3, 0.2]},
@@ -102,6 +129,7 @@ class CouncilParams:
         "strategic aim of sharing: a leaner council or a commercial one",
         concept=f"{G08} case 03; problem 06",
         distributable=True,
+        practice="0.3: shares services mainly to cut its own costs; 0.7: wants to trade, sell services and grow income",
     )
     sovereignty_concern: Any = param(
         {"dist": "beta", "a": 2, "b": 4},
@@ -111,6 +139,7 @@ class CouncilParams:
         "fear of losing sovereignty and identity",
         concept=f"{G08} cases 02 and 06; problem 07; {GIR} (fear of losing control)",
         distributable=True,
+        practice="0.3: relaxed about joint arrangements; 0.7: members worry about losing control, identity and jobs to a partner",
     )
     inhouse_confidence: Any = param(
         {"dist": "beta", "a": 4, "b": 2},
@@ -120,6 +149,7 @@ class CouncilParams:
         "members' confidence that the in-house team can lead the change",
         concept=f"{G08} case 02",
         distributable=True,
+        practice="0.3: members doubt the in-house team can lead the change; 0.7: members trust the team to deliver it",
     )
     service_quality: Any = param(
         {"dist": "beta", "a": 4, "b": 2},
@@ -129,6 +159,7 @@ class CouncilParams:
         "quality of the council's own services before sharing",
         concept=f"{G08} problem 10",
         distributable=True,
+        practice="0.3: its own services have known problems that sharing would inherit; 0.7: good services a partner would be glad to adopt",
     )
     ict_skills: Any = param(
         {"dist": "beta", "a": 3, "b": 2},
@@ -138,6 +169,7 @@ class CouncilParams:
         "ICT skills and capacity available to the programme",
         concept=f"{G08} problem 11; {GIR} (retain IT skills)",
         distributable=True,
+        practice="0.3: stretched IT staff, gaps in architecture, contracts and project skills; 0.7: enough skilled people to run the programme",
     )
     ceo_leaving_in: Any = param(
         0,
@@ -204,7 +236,9 @@ class CouncilParams:
 class PartnershipParams:
     """The partnership as a whole: governance, business case, plans and horizon."""
 
-    governance: Any = choice("joint_committee", GOVERNANCE, "legal form of the partnership", concept=f"{G08} cases 04, 05, 06", distributable=True)
+    governance: Any = choice(
+        "joint_committee", GOVERNANCE, "legal form of the partnership", concept=f"{G08} cases 04, 05, 06", value="a setting of a scenario", distributable=True
+    )
     commercial_capability: Any = param(
         0.3,
         0,
@@ -213,12 +247,32 @@ class PartnershipParams:
         "commercial skills and incentives of the service",
         concept=f"{G08} case 04 (trading arm lacked commercial skills)",
         distributable=True,
+        prior=_u(0.1, 0.6),
+        reason="Guide 08 finds council trading arms short of commercial skills; how short varies",
+        practice="0.3: a public-service team with no sales, pricing or contract skills; 0.7: staff and incentives to win and keep customers",
     )
     business_case_clarity: Any = param(
-        0.6, 0, 1, "0 .. 1", "clarity of the business case and benefits-realisation plan", concept=f"{G08} problems 01 and 15", distributable=True
+        0.6,
+        0,
+        1,
+        "0 .. 1",
+        "clarity of the business case and benefits-realisation plan",
+        concept=f"{G08} problems 01 and 15",
+        distributable=True,
+        prior=_u(0.3, 0.9),
+        reason="Guide 08 counts an unclear business case and no benefits-realisation plan among the common problems; clarity varies",
+        practice="0.3: savings asserted rather than worked out, risks not costed; 0.7: savings, costs, risks and timescales worked out and agreed",
     )
     promised_savings: Any = param(
-        1.0, 0, 100, "GBP m per year", "annual savings the business case promises at full scope", concept=f"{G08} problem 01", distributable=True
+        1.0,
+        0,
+        100,
+        "GBP m per year",
+        "annual savings the business case promises at full scope",
+        concept=f"{G08} problem 01",
+        distributable=True,
+        prior={"dist": "loguniform", "low": 0.5, "high": 2.0},
+        reason="the scale of a typical business case is not recorded in the sources; half to double",
     )
     delivery: Any = param(
         {"dist": "triangular", "low": 0.6, "mode": 1.0, "high": 1.4},
@@ -232,7 +286,15 @@ class PartnershipParams:
         reason="meta-analyses of shared-service savings find wide variation and frequent shortfall (Bel and Sebő)",
     )
     upfront_investment: Any = param(
-        1.0, 0, 200, "GBP m", "investment spent during integration", concept=f"{GIR} (programmes need upfront investment)", distributable=True
+        1.0,
+        0,
+        200,
+        "GBP m",
+        "investment spent during integration",
+        concept=f"{GIR} (programmes need upfront investment)",
+        distributable=True,
+        prior={"dist": "loguniform", "low": 0.5, "high": 2.0},
+        reason="of the order of a year's promised savings; half to double",
     )
     it_share_of_savings: Any = param(
         0.5,
@@ -245,7 +307,15 @@ class PartnershipParams:
         distributable=True,
     )
     market_volume: Any = param(
-        0.3, 0, 2, "share of break-even revenue", "outside business a commercial venture wins at launch", concept=f"{G08} case 05", distributable=True
+        0.3,
+        0,
+        2,
+        "share of break-even revenue",
+        "outside business a commercial venture wins at launch",
+        concept=f"{G08} case 05",
+        distributable=True,
+        prior=_u(0.1, 0.6),
+        reason="case 05: a new venture starts with little outside business, and how little is uncertain",
     )
     deepening_month: Any = param(
         36,
@@ -256,6 +326,8 @@ class PartnershipParams:
         concept=f"{G08} case 06 (wider ambitions of sharing other services)",
         integer=True,
         distributable=True,
+        prior=_u(24, 60),
+        reason="deeper sharing is proposed once the IT share has bedded in, two to five years after launch (case 06)",
     )
     rebrand_month: Any = param(
         -1,
@@ -264,6 +336,7 @@ class PartnershipParams:
         "months after launch (-1 none)",
         "when a rebrand of the shared service is proposed",
         concept=f"{G08} case 07",
+        value="a setting of a scenario (no rebrand unless the scenario proposes one, as case 07 does)",
         integer=True,
         distributable=True,
     )
@@ -275,12 +348,33 @@ class PartnershipParams:
         "how far the decision process (timescale, approval level) is agreed in advance",
         concept=f"{G08} case 02 key learning",
         distributable=True,
+        prior=_u(0.2, 0.8),
+        reason="case 02: how far the process is agreed in advance varies widely between partnerships",
+        practice="0.3: no agreed route to a decision, papers go round again and again; 0.7: a timetable, decision-makers and criteria agreed in advance",
     )
     approval_months: Any = param(
-        9, 1, 120, "months", "months the plan allows from start to the first decision meeting", concept=f"{G08} case 02", integer=True, distributable=True
+        9,
+        1,
+        120,
+        "months",
+        "months the plan allows from start to the first decision meeting",
+        concept=f"{G08} case 02",
+        integer=True,
+        distributable=True,
+        prior=_u(6, 18),
+        reason="a business case usually takes six months to a year and a half to reach the members who decide",
     )
     integration_months: Any = param(
-        18, 1, 120, "months", "months from approval to a fully operating service", concept=f"{GIR} (integration)", integer=True, distributable=True
+        18,
+        1,
+        120,
+        "months",
+        "months from approval to a fully operating service",
+        concept=f"{GIR} (integration)",
+        integer=True,
+        distributable=True,
+        prior=_u(12, 36),
+        reason="integrating councils' ICT takes one to three years",
     )
     review_months: Any = param(
         {"dist": "randint", "low": 36, "high": 60},
@@ -294,7 +388,16 @@ class PartnershipParams:
         distributable=True,
     )
     initial_trust: Any = param(
-        0.7, 0, 1, "0 .. 1", "trust between partners at the start", concept=f"{G08} case 01 (early success rests on trust)", distributable=True
+        0.7,
+        0,
+        1,
+        "0 .. 1",
+        "trust between partners at the start",
+        concept=f"{G08} case 01 (early success rests on trust)",
+        distributable=True,
+        prior=_u(0.5, 0.9),
+        reason="councils that choose to share usually start with fair to good trust",
+        practice="0.3: partners who barely know each other or have fallen out before; 0.7: a track record of working well together",
     )
     enthusiasm: Any = param(
         0.2,
@@ -308,9 +411,27 @@ class PartnershipParams:
         reason="no source measures it",
     )
     communications: Any = param(
-        0.5, 0, 1, "0 weak .. 1 strong", "quality of communications with staff and users", concept=f"{G08} problem 14", distributable=True
+        0.5,
+        0,
+        1,
+        "0 weak .. 1 strong",
+        "quality of communications with staff and users",
+        concept=f"{G08} problem 14",
+        distributable=True,
+        prior=_u(0.2, 0.8),
+        reason="Guide 08 counts weak communications among the common problems; quality varies",
+        practice="0.3: staff and users hear little and late; 0.7: a communications plan that explains the change early and often",
     )
-    min_partners: Any = param(2, 1, 8, "councils", "the partnership collapses when fewer remain", concept="DESIGN.md (too few partners remain)", integer=True)
+    min_partners: Any = param(
+        2,
+        1,
+        8,
+        "councils",
+        "the partnership collapses when fewer remain",
+        concept="DESIGN.md (too few partners remain)",
+        value="definition (two councils make a partnership)",
+        integer=True,
+    )
     horizon_months: Any = param(120, 12, 600, "months", "months simulated", concept="DESIGN.md (ten years)", value="design choice", integer=True)
 
 
@@ -494,6 +615,8 @@ class DecisionParams:
         "usual notice before leaving an MOU (each notice is drawn between half and one and a half times it)",
         concept="governance",
         integer=True,
+        prior=_u(1, 6),
+        reason="an MOU can usually be left on a few months' notice",
     )
     notice_committee: Any = param(
         12,
@@ -513,6 +636,8 @@ class DecisionParams:
         "usual notice before leaving a trading company or commercial venture (each drawn between half and one and a half times it)",
         concept="governance",
         integer=True,
+        prior=_u(12, 24),
+        reason="members of a company are tied by its articles and service contracts for a year or two",
     )
     noise: Any = param(
         0.08,
@@ -579,7 +704,14 @@ class DecisionParams:
         prior=_u(1.5, 4.5),
     )
     reference_savings: Any = param(
-        1.5, 0.01, 100, "GBP m per year", "promised savings that make an average business case (strength 0.5 at full clarity)", concept=f"{G08} problem 01"
+        1.5,
+        0.01,
+        100,
+        "GBP m per year",
+        "promised savings that make an average business case (strength 0.5 at full clarity)",
+        concept=f"{G08} problem 01",
+        prior={"dist": "loguniform", "low": 0.75, "high": 3.0},
+        reason="what members count as an average business case is not recorded; half to double",
     )
     give_up: Any = param(
         0.1,
@@ -598,6 +730,8 @@ class DecisionParams:
         "most months after an election or a new chief executive's arrival before the council reviews the partnership (drawn up to this)",
         concept="decisions follow their triggers within months (DESIGN.md)",
         integer=True,
+        prior=_u(3, 12),
+        reason="a new administration or chief executive reviews inherited commitments within months to a year",
     )
 
 
@@ -608,8 +742,27 @@ class LeverParams:
     enabled: bool = flag(False, "switch the lever on", value="")
     start_month: Any = param(0, 0, 600, "month", "month the lever takes effect", value="choice of the user", integer=True)
     strength: Any = param(0.6, 0, 1, "0 .. 1", "how fully the lever is carried out", prior=_u(0.3, 0.9), reason="levers are rarely carried out in full")
-    cost_upfront: Any = param(0.05, 0, 50, "GBP m", "one-off cost at the start month")
-    cost_per_year: Any = param(0.02, 0, 50, "GBP m per year", "running cost while the partnership lasts")
+    cost_upfront: Any = param(
+        0.05,
+        0,
+        50,
+        "GBP m",
+        "one-off cost at the start month",
+        prior=LEVER_COST_PRIOR,
+        reason=(
+            "a factor on the lever's default: cost estimates of change programmes run over, and HM Treasury's Green Book guidance on"
+            " optimism bias puts the upper bound for equipment and development capital costs at +200%"
+        ),
+    )
+    cost_per_year: Any = param(
+        0.02,
+        0,
+        50,
+        "GBP m per year",
+        "running cost while the partnership lasts",
+        prior=LEVER_COST_PRIOR,
+        reason="a factor on the lever's default: running costs are taken to be as uncertain as set-up costs",
+    )
 
 
 @dataclass
@@ -683,6 +836,8 @@ class ExogenousParams:
         "months between the announcement and the successor's arrival",
         concept=f"{G08} case 02 (a chief executive soon to retire)",
         integer=True,
+        prior=_u(3, 12),
+        reason="chief executives give three to six months' notice, and recruiting a successor can take longer",
     )
     budget_shocks: Any = flag(True, "budget shocks happen (switch off to see what they contribute)", concept="DESIGN.md (ablation)", value="")
     budget_shock_hazard: Any = param(

@@ -75,7 +75,10 @@ def lock_months(P: Any, i: int) -> float:
 
 @compiled
 def it_planned(P: Any, i: int, since: int) -> float:
-    """The IT part of the promise the business case plans ``since`` months after launch: a clear business case allows for known lock-in, legacy IT, skills and services."""
+    """The IT part of the promise the business case plans ``since`` months after launch.
+
+    A clear business case allows for known lock-in, legacy IT, skills and services.
+    """
     clarity = P.partnership[i].business_case_clarity
     delayed = since - np.int64(np.rint(clarity * lock_months(P, i))) if since >= 0 else since
     return P.partnership[i].it_share_of_savings * ramp(delayed, plan_months(P, i))
@@ -83,14 +86,20 @@ def it_planned(P: Any, i: int, since: int) -> float:
 
 @compiled
 def plan_months(P: Any, i: int) -> float:
-    """Time constant of harmonisation the business case plans with: a clear business case allows for the known legacy IT, skills and services; an unclear one does not."""
+    """Time constant of harmonisation the business case plans with.
+
+    A clear business case allows for the known legacy IT, skills and services; an unclear one does not.
+    """
     clarity = P.partnership[i].business_case_clarity
     return P.dynamics[i].harmonisation_months / (1.0 - clarity * (1.0 - known_drag(P, i)))
 
 
 @compiled
 def other_months(since: int, P: Any, i: int) -> int:
-    """Months the non-IT part of the savings has been coming in by ``since`` months after launch (-1 before it starts): from launch, or from the deeper stage's month where deeper sharing is planned."""
+    """Months the non-IT part of the savings has been coming in by ``since`` months after launch (-1 before it starts).
+
+    It comes in from launch, or from the deeper stage's month where deeper sharing is planned.
+    """
     start = P.partnership[i].deepening_month
     return since - max(start, 0) if since >= 0 else -1
 

@@ -129,7 +129,8 @@ class Council(mesa.Agent):
         """Why it would leave, or stay, if it weighed the partnership now: in words, with the figures behind them."""
         m = self.model
         if not self.active:
-            return f"{self.name} left in month {self.exit_month}, after {triggers.words(m.state.council['exit_trigger'][0, self.index]) or 'a decision'}; {self._cause_words(self.exit_cause)}."
+            after = triggers.words(m.state.council["exit_trigger"][0, self.index]) or "a decision"
+            return f"{self.name} left in month {self.exit_month}, after {after}; {self._cause_words(self.exit_cause)}."
         value, outside = self.value_seen, self.outside_option
         chance = float(decisions.leave_probability(m.state.arrays, m.P, 0, self.index, m.state.month, triggers.Trigger.AGREEMENT_REVIEW))
         taken = list(self.taken.items())[:3]

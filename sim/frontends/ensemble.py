@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sim import population
-from sim.config.model import ModelConfig
-from sim.config.settings import MAX_WORKERS, available_cores
+from sim.config.model import ModelConfig, checked
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, MAX_WORKERS, available_cores
+from sim.config.uncertainty import Uncertainty
+from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.core import kernel
 from sim.core.layout import layout
 from sim.core.state import State
@@ -32,21 +35,35 @@ def simulate(
     observe: Callable[[State, np.ndarray], None] | None = None,
     workers: int = 1,
     finished: Callable[[State], None] | None = None,
+    uncertainty: Uncertainty | None = None,
+    trusted: bool = False,
 ) -> Table:
-    """Replication table of replications ``reps`` (appending their events to ``log``, showing every month to ``observe`` and the final state to ``finished``, if given).
+    """Replication table of replications ``reps``.
+
+    If given, events are appended to ``log``, every month is shown to ``observe`` and the final state to ``finished``.
 
     ``points`` and ``point_of_rep`` run several parameter points as one batch (see
-    :func:`sim.population.build`); the table then has a ``point`` column.
+    :func:`sim.population.build`); the table then has a ``point`` column. With
+    ``uncertainty`` (one configuration), replication ``r`` runs parameter draw ``r // M`` of
+    it, every draw of the block in one batch; the table then has a ``draw`` column.
+    ``trusted``: the points were checked when made (see :func:`sim.population.build`).
     """
     plan = layout()
     ensure_compiled(plan)
-    P = population.build(points, seed, reps, point_of_rep, plan)
+    draw = None
+    if uncertainty is not None:
+        if point_of_rep is not None or not isinstance(points, ModelConfig):
+            raise ValueError("parameter draws are made from one configuration: give one ModelConfig and no point_of_rep")
+        points, point_of_rep, draw = uncertainty.batch(checked(points), seed, reps)
+        trusted = True
+    P = population.build(points, seed, reps, point_of_rep, plan, trusted)
     state = kernel.run(P, reps, seed, log, observe, workers, plan)
     if finished is not None:
         finished(state)
     table = replication_table(state, P, plan)
     if point_of_rep is not None:
-        table.columns = {"rep": table.columns["rep"], "point": np.asarray(point_of_rep, np.int64), **{k: v for k, v in table.columns.items() if k != "rep"}}
+        key, column = ("point", np.asarray(point_of_rep, np.int64)) if draw is None else ("draw", draw)
+        table.columns = {"rep": table.columns["rep"], key: column, **{k: v for k, v in table.columns.items() if k != "rep"}}
     return table
 
 
@@ -72,7 +89,19 @@ def check_run(replications: Any, seed: Any, block_size: Any, first_rep: Any = 0,
         raise ValueError(f"workers = {workers} is outside [1, {MAX_WORKERS}]")
 
 
-def run_ensemble(config: ModelConfig, replications: int, seed: int, block_size: int = 10_000, first_rep: int = 0, workers: int | None = None) -> Any:
+def run_ensemble(
+    config: ModelConfig,
+    replications: int,
+    seed: int,
+    block_size: int = 10_000,
+    first_rep: int = 0,
+    workers: int | None = None,
+    *,
+    uncertainty: str | None = None,
+    replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
+    fixed: Collection[str] = (),
+    posterior: str | Path | None = None,
+) -> Any:
     """Run ``replications`` replications of one configuration and return their table as a pandas DataFrame.
 
     Replication ``r`` depends only on ``(seed, r)``: the table is the same whatever the
@@ -92,6 +121,17 @@ def run_ensemble(config: ModelConfig, replications: int, seed: int, block_size: 
         Global index of the first replication (to extend an earlier run).
     workers
         Threads sharing each block (default: every core this process may use).
+    uncertainty
+        ``none``, ``prior`` or ``posterior`` (see :mod:`sim.config.uncertainty`; default
+        :data:`sim.config.settings.DEFAULT_UNCERTAINTY`). With ``prior`` or ``posterior``,
+        replication ``r`` runs parameter draw ``r // replications_per_draw`` and the table
+        has a ``draw`` column.
+    replications_per_draw
+        M, replications per parameter draw.
+    fixed
+        Parameter paths set on purpose (never drawn), e.g. ``["decisions.memory"]``.
+    posterior
+        A posterior sample for ``posterior`` mode (default: the one shipped for this model version).
 
     Returns
     -------
@@ -99,6 +139,7 @@ def run_ensemble(config: ModelConfig, replications: int, seed: int, block_size: 
         One row per replication; see :func:`sim.frontends.table.replication_table`.
     """
     check_run(replications, seed, block_size, first_rep, workers)
+    drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
     threads = available_cores() if workers is None else int(workers)
-    parts = [simulate(config, reps, int(seed), workers=threads) for reps in blocks(int(replications), int(block_size), int(first_rep))]
+    parts = [simulate(config, reps, int(seed), workers=threads, uncertainty=drawn) for reps in blocks(int(replications), int(block_size), int(first_rep))]
     return Table.concat(parts).to_pandas()

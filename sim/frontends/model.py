@@ -26,6 +26,9 @@ import pandas as pd
 from sim import population
 from sim.config import scenarios
 from sim.config.model import ModelConfig
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW
+from sim.config.uncertainty import Uncertainty
+from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.core import kernel, triggers
 from sim.core.layout import layout
 from sim.core.state import EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PHASES, PROPOSAL
@@ -102,19 +105,29 @@ class PartnershipModel(mesa.Model):
         (which then only label the run).
     config_dir
         A folder of the user's own scenarios and policies (see :func:`sim.scenarios.load`).
+    uncertainty
+        ``none``, ``prior`` or ``posterior`` (or an :class:`~sim.config.uncertainty.Uncertainty`):
+        with ``prior`` or ``posterior`` the model runs the parameter draw ``replication // M``
+        of its configuration, as row ``replication`` of an ensemble run in that mode does;
+        the parameters named in ``overrides`` are never drawn. Default:
+        :data:`sim.config.settings.DEFAULT_UNCERTAINTY`.
+    replications_per_draw
+        M, replications per parameter draw.
 
     Attributes
     ----------
     config, P, state
-        The configuration, its parameter arrays for the one replication ``[replication]``
-        and the kernel state (arrays with one row).
+        The configuration run (with ``uncertainty``: its parameter draw), its parameter
+        arrays for the one replication ``[replication]`` and the kernel state (arrays with one row).
+    base_config
+        The configuration before any parameter draw.
     councils
         Every council in index order, including those that left (``agents`` holds the
         current partners only).
     events
         The :class:`~sim.narrative.EventLog` of the run.
     datacollector
-        Model series :data:`MODEL_SERIES`; agent series ``name``, ``commitment``,
+        Model series :data:`MODEL_SERIES`; agent series ``name``, ``value_seen``, ``notice``,
         ``it_maturity``, ``key_person_present``, ``trust_c{j}`` (trust in council j), and
         ``exit_month``, ``exit_cause`` (a council's last row is its month of exit).
     """
@@ -129,6 +142,8 @@ class PartnershipModel(mesa.Model):
         rng: int | None = None,
         config: ModelConfig | None = None,
         config_dir: str | Path | None = None,
+        uncertainty: str | Uncertainty | None = None,
+        replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
     ) -> None:
         self.seed = resolve_seed(seed, rng)
         super().__init__(rng=self.seed)
@@ -139,6 +154,12 @@ class PartnershipModel(mesa.Model):
         self.replication = int(replication)
         if config is None:
             config = copy.deepcopy(_composed(scenario_name, policy_name, self.overrides, None if config_dir is None else str(config_dir)))
+        if not isinstance(uncertainty, Uncertainty):
+            uncertainty = make_uncertainty(uncertainty, replications_per_draw, fixed=[o.partition("=")[0].lstrip("+~") for o in self.overrides])
+        self.uncertainty = uncertainty
+        self.base_config = config
+        if uncertainty is not None:
+            config = uncertainty.point(config, self.seed, self.replication)
         self.config = config
         reps = np.array([self.replication], np.int64)
         self.plan = layout()

@@ -49,8 +49,8 @@ class Entry:
 
 
 @dataclass
-class _Run:
-    """Consecutive months of one event for the same councils."""
+class Stretch:
+    """Consecutive months of one event for the same councils: one line of the timeline (``total`` the summed effect size)."""
 
     first: int
     last: int
@@ -147,21 +147,25 @@ class EventLog:
 
     def lines(self) -> list[str]:
         """The timeline, one line per event, councils hit alike in one month together, monthly repeats merged."""
+        return [line(r.first, r.last, r.councils, r.entry, r.total) for r in self.stretches()]
+
+    def stretches(self) -> list[Stretch]:
+        """The timeline as :class:`Stretch` es, in order (what :meth:`lines` words): councils hit alike in one month together, monthly repeats merged."""
         groups: dict[tuple[int, str, str, float, str, str], list[Entry]] = {}
         for e in sorted(self.entries, key=lambda e: e.month):
             groups.setdefault((e.month, e.cause, e.what, e.size, e.partner, e.trigger), []).append(e)
-        runs: list[_Run] = []
-        open_runs: dict[tuple[str, str, str, tuple[str, ...]], _Run] = {}
+        runs: list[Stretch] = []
+        open_runs: dict[tuple[str, str, str, tuple[str, ...]], Stretch] = {}
         for (month, cause, what, size, partner, _), entries in groups.items():
             councils = tuple(e.council for e in entries)
             run = open_runs.get((cause, what, partner, councils))
             if run is not None and run.last == month - 1 and size > 0 and reading(what).adds_up:
                 run.last, run.total = month, run.total + size
                 continue
-            run = _Run(month, month, councils, entries[0], size)
+            run = Stretch(month, month, councils, entries[0], size)
             runs.append(run)
             open_runs[(cause, what, partner, councils)] = run
-        return [line(r.first, r.last, r.councils, r.entry, r.total) for r in runs]
+        return runs
 
     def to_markdown(self, title: str = "What happened", summary: Sequence[str] = ()) -> str:
         """A trainer's handout: a title, summary lines, then the timeline as a list."""

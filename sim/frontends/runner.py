@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.config.model import ModelConfig
+from sim.config.uncertainty import Uncertainty
 from sim.core import kernel
 from sim.core.state import COLLAPSED, State
 from sim.frontends.ensemble import simulate
@@ -59,17 +60,20 @@ def fixed(replications: int, block_size: int) -> BlockPlan:
     return lambda done, collapsed: min(block_size, replications - done)
 
 
-def simulate_mesa(config: ModelConfig, reps: np.ndarray, seed: int, log: list[kernel.Event] | None = None, observe: Any = None) -> Table:
+def simulate_mesa(
+    config: ModelConfig, reps: np.ndarray, seed: int, log: list[kernel.Event] | None = None, observe: Any = None, uncertainty: Uncertainty | None = None
+) -> Table:
     """As :func:`sim.frontends.ensemble.simulate`, with the Mesa front-end, one :class:`~sim.frontends.model.PartnershipModel` per replication.
 
-    The rows equal the ensemble's. The event log is the model's narrated log: it adds
-    milestones, exits and the ending, with council -1 for the partnership as a whole.
+    The rows equal the ensemble's (with ``uncertainty``, each replication runs its parameter
+    draw, and the table has the ``draw`` column). The event log is the model's narrated log:
+    it adds milestones, exits and the ending, with council -1 for the partnership as a whole.
     """
     from sim.frontends.model import PartnershipModel  # imports Mesa, so only when this engine is used
 
     rows = []
     for r in reps:
-        model = PartnershipModel(config=config, seed=seed, replication=int(r))
+        model = PartnershipModel(config=config, seed=seed, replication=int(r), uncertainty=uncertainty)
         if observe is not None:
             observe(model.state, model.state.running)
         while model.running:
@@ -84,7 +88,11 @@ def simulate_mesa(config: ModelConfig, reps: np.ndarray, seed: int, log: list[ke
                 kernel.Event(int(r), e.month, index.get(e.council, -1), e.cause, e.case, e.what, e.size, index.get(e.partner, -1), e.trigger)
                 for e in model.events
             )
-    return Table.concat(rows)
+    table = Table.concat(rows)
+    if uncertainty is not None:
+        rest = {k: v for k, v in table.columns.items() if k != "rep"}
+        table.columns = {"rep": table.columns["rep"], "draw": uncertainty.draw_of(table.columns["rep"]), **rest}
+    return table
 
 
 def events_table(log: list[kernel.Event], names: list[str]) -> Table:
@@ -129,6 +137,7 @@ def run_blocks(
     workers: int = 1,
     engine: str = "ensemble",
     on_block: Callable[[int, int], None] | None = None,
+    uncertainty: Uncertainty | None = None,
 ) -> Run:
     """Run replications ``0 ..`` of ``config`` in blocks sized by ``plan``, sending each block to ``sinks``.
 
@@ -149,6 +158,9 @@ def run_blocks(
         ``ensemble`` or ``mesa``; both give the same rows.
     on_block
         Called after each block with the replications done and the next block's size.
+    uncertainty
+        Parameter draws (:mod:`sim.config.uncertainty`): replication ``r`` runs draw ``r // M``;
+        the tables then have a ``draw`` column.
     """
     sinks = sinks or Sinks()
     names = [c.name for c in config.councils]
@@ -159,9 +171,9 @@ def run_blocks(
         log: list[kernel.Event] | None = [] if sinks.events is not None else None
         observe: Callable[[State, np.ndarray], None] | None = None if sinks.trajectories is None else sinks.trajectories.record
         if engine == "mesa":
-            table = simulate_mesa(config, reps, seed, log, observe)
+            table = simulate_mesa(config, reps, seed, log, observe, uncertainty)
         else:
-            table = simulate(config, reps, seed, log=log, observe=observe, workers=workers, finished=_each(sinks.states))
+            table = simulate(config, reps, seed, log=log, observe=observe, workers=workers, finished=_each(sinks.states), uncertainty=uncertainty)
         for sink in sinks.tables:
             sink.write(table)
         if log and sinks.events is not None:

@@ -7,7 +7,7 @@ so memory stays bounded however many replications a run has.
 
 Inside a :class:`Staging` (the commands run in one, see :mod:`sim.cli.guard`) the renames
 wait until the whole run has succeeded: :meth:`Staging.commit` then removes the results an
-earlier run left in the folder, renames every new file into place and ``summary.json`` last,
+earlier run left in the folder, renames every new file into place and ``summary.json`` (or a design's ``sweep.parquet``) last,
 so a folder holds either no results or one run's complete set, every file stamped with the
 same ``run_id``. If the run fails or is interrupted, its temporary files are removed and the
 folder is left as it was.
@@ -35,9 +35,24 @@ from sim.frontends.table import Table
 
 METADATA_KEY = b"partnership_sim"
 #: Every results file the commands write; a run's commit removes those an earlier run left beside its own.
-RESULT_FILES = ("replications.parquet", "events.parquet", "trajectories.parquet", "survival.png", "causes.png", "comparison.parquet", "summary.json")
-#: Written last: a folder whose results are complete has it.
-COMPLETE_MARK = "summary.json"
+RESULT_FILES = (
+    "replications.parquet",
+    "events.parquet",
+    "trajectories.parquet",
+    "draws.parquet",
+    "survival.png",
+    "causes.png",
+    "comparison.parquet",
+    "comparison.png",
+    "sweep.parquet",
+    "sweep.csv",
+    "failures.csv",
+    "summary.json",
+)
+#: Records of where a run stands (a sweep point's ``point.json``): written at once, never held back for the commit.
+RECORD_FILES = ("point.json",)
+#: Written last: a folder whose results are complete has one of them (a run's summary, a design's sweep table).
+COMPLETE_MARKS = ("sweep.parquet", "summary.json")
 #: Columns of ``events.parquet`` (see :func:`sim.frontends.runner.events_table`).
 EVENT_SCHEMA = pa.schema(
     [
@@ -92,19 +107,27 @@ class Staging:
     dirs
         Folders written under a temporary name by others (``{".hydra": staged path}``),
         renamed into place on commit.
+    records
+        Names of files that say where the run stands (:data:`RECORD_FILES`): written at once.
+
+    A run that wrote no results (a point skipped by ``resume=true``) leaves the earlier results
+    as they were.
     """
 
-    def __init__(self, folder: str | Path, results: Iterable[str] = RESULT_FILES, dirs: Mapping[str, Path] | None = None) -> None:
+    def __init__(
+        self, folder: str | Path, results: Iterable[str] = RESULT_FILES, dirs: Mapping[str, Path] | None = None, records: Iterable[str] = RECORD_FILES
+    ) -> None:
         self.folder = Path(folder).resolve()
         self.results = tuple(results)
         self.dirs = dict(dirs or {})
+        self.records = frozenset(records)
         self.run_id = secrets.token_hex(8)
         self.pending: dict[Path, Path] = {}
         self._token: Any = None
 
     def covers(self, target: Path) -> bool:
-        """Whether ``target`` is written in this run's folder."""
-        return target.parent.resolve() == self.folder
+        """Whether ``target`` is a file this run holds back until commit (written in its folder, not a record)."""
+        return target.parent.resolve() == self.folder and target.name not in self.records
 
     def add(self, tmp: Path, target: Path) -> None:
         """Keep the finished ``tmp`` until commit (a second write of one target replaces the first)."""
@@ -115,9 +138,13 @@ class Staging:
         self.pending[target] = tmp
 
     def commit(self) -> None:
-        """Remove the earlier run's results, then rename every new file into place, :data:`COMPLETE_MARK` last."""
-        mark = self.folder / COMPLETE_MARK
-        mark.unlink(missing_ok=True)
+        """Remove the earlier run's results, then rename every new file into place, :data:`COMPLETE_MARKS` last (nothing written: nothing changed)."""
+        if not self.pending:
+            self.abort()
+            return
+        marks = [self.folder / name for name in COMPLETE_MARKS]
+        for mark in marks:
+            mark.unlink(missing_ok=True)
         for name in self.results:
             path = self.folder / name
             if path not in self.pending:
@@ -132,7 +159,7 @@ class Staging:
                 os.replace(staged, final)
         placed = []
         try:
-            for target in sorted(self.pending, key=lambda p: p == mark):
+            for target in sorted(self.pending, key=lambda p: marks.index(p) + 1 if p in marks else 0):
                 os.replace(self.pending[target], target)
                 placed.append(target)
         except BaseException:

@@ -163,11 +163,12 @@ def stale_temporary_files(folder: str | Path) -> list[Path]:
     return found
 
 
-def clean_leftovers(folder: str | Path, results: Iterable[str], complete_mark: str = "summary.json") -> list[str]:
+def clean_leftovers(folder: str | Path, results: Iterable[str], complete_marks: Iterable[str] = ("summary.json",)) -> list[str]:
     """Remove what killed runs left in ``folder`` (hold its lock first); returns the names removed.
 
-    Removes the stale temporary files and, when ``complete_mark`` is missing, any of the
-    ``results`` files (a set a killed run left half renamed into place).
+    Removes the stale temporary files and, when every one of ``complete_marks`` is missing (the
+    files a complete set has, renamed into place last), any of the ``results`` files (a set a
+    killed run left half renamed into place).
     """
     folder = Path(folder)
     removed = []
@@ -177,7 +178,7 @@ def clean_leftovers(folder: str | Path, results: Iterable[str], complete_mark: s
         else:
             path.unlink(missing_ok=True)
         removed.append(path.name)
-    if not (folder / complete_mark).exists():
+    if not any((folder / mark).exists() for mark in complete_marks):
         for name in results:
             path = folder / name
             if path.is_file():

@@ -19,17 +19,21 @@ from sim.results.files import write_json
 
 @pytest.fixture(scope="module")
 def table() -> pd.DataFrame:
-    """Ten partnerships over 120 months: 2 shelved, 3 collapsed (months 20, 30, 70), 1 underperforming, 4 sustained."""
+    """Ten partnerships over 120 months: 2 shelved, 3 collapsed (months 20, 30, 70), 1 underperforming, 4 sustained; 8 launched, 5 of them lost a council."""
     outcome = ["shelved", "shelved", "collapsed", "collapsed", "collapsed", "underperforming", *["sustained"] * 4]
-    cause = ["case02_decision_slippage", "case02_decision_slippage", "case03_misaligned_aspirations", "case03_misaligned_aspirations", "election"]
+    cause = ["case02_decision_slippage", "case02_decision_slippage", "case03_misaligned_aspirations", "case03_misaligned_aspirations", "political_control"]
     cause += ["legacy_it", *["none"] * 4]
+    trigger = ["repeated_slippage", "concern_surfaced", "budget_setting", "partner_left", "election", *["none"] * 5]
     return pd.DataFrame(
         {
             "rep": np.arange(10),
             "outcome": pd.Categorical(outcome, categories=["shelved", "collapsed", "underperforming", "sustained"]),
             "end_month": [9, 15, 20, 30, 70, 120, 120, 120, 120, 120],
             "cause": cause,
+            "trigger": trigger,
             "case": ["02", "02", "03", "03", "exogenous", "Getting IT right", "", "", "", ""],
+            "launch_month": [-1, -1, *[10] * 8],
+            "exits": [0, 0, 2, 1, 2, 1, 0, 0, 0, 1],
             "business_case": np.full(10, 10.0),
             "realised_savings": np.arange(10, dtype=float),
             "investment_cost": np.ones(10),
@@ -57,6 +61,27 @@ def test_causes_with_counts_intervals_and_cases(table):
     assert sum(c["count"] for c in failures) == 6
     assert failures[0]["low"] == wilson(2, 6).low
     assert [c["count"] for c in s["causes_of_collapse"]] == [2, 1]
+    assert s["causes_of_collapse"][1]["case"] == "exogenous"
+
+
+def test_triggers_of_failure_and_collapse(table):
+    s = summarise(table, horizon=120)
+    collapse = s["triggers_of_collapse"]
+    assert [(c["trigger"], c["count"]) for c in collapse] == [("budget_setting", 1), ("election", 1), ("partner_left", 1)]
+    assert collapse[0]["title"] == "The annual budget setting" and collapse[0]["low"] == wilson(1, 3).low
+    failure = {c["trigger"]: c["count"] for c in s["triggers_of_failure"]}
+    assert failure == {"budget_setting": 1, "election": 1, "partner_left": 1, "repeated_slippage": 1, "concern_surfaced": 1, "none": 1}
+    assert next(c for c in s["triggers_of_failure"] if c["trigger"] == "none")["title"].startswith("No decision")
+
+
+def test_councils_that_left_and_realised_over_plan_among_launched_partnerships(table):
+    s = summarise(table, horizon=120)
+    left = s["council_left"]
+    assert (left["launched"], left["count"]) == (8, 5) and left["value"] == pytest.approx(5 / 8) and left["low"] == wilson(5, 8).low
+    dist = s["realised_over_plan_distribution"]
+    # launched partnerships realised 2 .. 9 of a business case of 10
+    assert dist["launched"] == 8 and dist["share_below"]["0.50"] == pytest.approx(3 / 8) and dist["share_below"]["1.00"] == 1.0
+    assert 0.5 <= dist["quantiles"]["q50"] <= 0.65 and dist["bin_width"] == 0.05
 
 
 def test_money_means_and_realised_over_business_case(table):
@@ -71,7 +96,10 @@ def test_short_horizon_and_reached_median():
         {
             "outcome": ["collapsed"] * 3 + ["sustained"],
             "end_month": [5, 10, 20, 36],
-            "cause": ["election"] * 3 + ["none"],
+            "cause": ["political_control"] * 3 + ["none"],
+            "trigger": ["election"] * 3 + ["none"],
+            "launch_month": [1] * 4,
+            "exits": [1, 1, 1, 0],
             **{c: np.ones(4) for c in ("business_case", "realised_savings", "investment_cost", "lever_cost", "other_cost", "net_savings")},
         }
     )
@@ -85,7 +113,7 @@ def test_short_horizon_and_reached_median():
 
 def test_render_has_every_part_of_the_table(table):
     text = render(summarise(table, horizon=120))
-    for part in ("Outcome of 10 partnerships", "Collapse within", "2 years", "not reached", "Leading causes of 6 failures", "case 02", "Money per partnership"):
+    for part in ("Outcome of all 10 partnerships", "Collapse within", "2 years", "not reached", "Cause of all 6 failures", "case 02", "Money per partnership"):
         assert part in text
     assert "realised / business case" in text
 

@@ -94,28 +94,35 @@ def test_collapse_after_the_horizon_is_refused():
 
 
 def test_model_with_one_constant_hazard_collapses_geometrically(config):
-    """Only reorganisation (monthly hazard h, shock 1) ends partnerships: every council leaves at once.
+    """Only the annual budget decision ends partnerships, each council leaving with the same chance p every year.
 
-    With approval in month 1 and no other mechanism, a reorganisation in the first month
-    shelves the proposal (probability h); afterwards it collapses the partnership, so
-    P(collapsed by month m) = (1 - h) - (1 - h)**m.
+    Nothing takes value (no mechanism, no change from outside, no savings promised, no
+    enthusiasm, no cost of unpicking), so the value each council sees stays 1 and its chance
+    of giving notice at its budget setting (month 12, 24, ... of the run) stays p; an MOU's
+    notice runs out the same month, and with two councils one leaving collapses the
+    partnership in month 12 j + 1. So P(collapsed by month m) = 1 - (1 - p)**(2 n), n the
+    budget settings with m >= 12 j + 1.
     """
-    h, horizon, n = 0.04, 36, 3000
+    horizon, n = 36, 3000
     cfg = config(
         k=2,
-        partnership={"approval_months": 1, "horizon_months": horizon},
-        dynamics={"disappointment": 0.0},
-        exogenous={"reorganisation_hazard": h, "reorganisation_shock": 1.0},
+        partnership={"approval_months": 1, "horizon_months": horizon, "governance": "mou", "promised_savings": 0.0, "enthusiasm": 0.0},
+        decisions={"outside_option": 1.16, "unpick_cost": 0.0, "notice_mou": 0},
         mechanisms={m.name: {"enabled": False} for m in mechanisms()},
     )
     table = run_ensemble(cfg, n, seed=11)
-    ended = table["outcome"].isin(["collapsed", "shelved"])
-    assert set(table.loc[ended, "cause"]) == {"reorganisation"}
-    assert set(table.loc[~ended, "outcome"]) <= {"sustained", "underperforming"}
-    shelved = (table["outcome"] == "shelved").mean()
-    assert shelved == pytest.approx(h, abs=4 * np.sqrt(h * (1 - h) / n))
+    p = 1 / (1 + np.exp(-(-(1 - (1.16 - 0.02)) - 0.25) / 0.08))
+    assert 0.1 < p < 0.3
+    collapsed = table["outcome"] == "collapsed"
+    assert set(table["outcome"]) <= {"collapsed", "sustained"}
+    assert set(table.loc[collapsed, "end_month"]) == {13, 25}
+    assert set(table.loc[collapsed, "trigger"]) == {"budget_setting"}
     curve = collapse_curve(table, horizon)
-    for month in (2, 6, 12, 24, 36):
-        true = (1 - h) - (1 - h) ** month
+    for month in (2, 12, 13, 24, 25, 36):
+        decisions_by = sum(month >= 12 * j + 1 for j in (1, 2, 3))
+        true = 1 - (1 - p) ** (2 * decisions_by)
         found = curve.failure_by(month)
-        assert found.low <= true <= found.high, (month, true, found)
+        if decisions_by == 0:
+            assert found.value == 0.0
+        else:
+            assert found.low <= true <= found.high, (month, true, found)

@@ -38,6 +38,8 @@ from sim.results.lock import LOCK_NAME, RunLock
 BIN = Path(sys.executable).parent
 SIM_RUN, SIM_COMPARE, SIM_VALIDATE = (str(BIN / name) for name in ("sim-run", "sim-compare", "sim-validate"))
 QUICK = ("replications=40", "partnership.horizon_months=24")
+#: The model commands run with parameter uncertainty off here (fixed numbers, no posterior read) unless a test names a mode.
+MODEL_COMMANDS = ("sim-run", "sim-compare")
 ON_CI = os.environ.get("CI", "").lower() == "true"
 BIG = "18446744073709551616"  # 2**64
 MAX_SEED = 2**63 - 1
@@ -47,9 +49,15 @@ MAX_SEED = 2**63 - 1
 # helpers
 
 
+def certain(command: str, args: Sequence[str]) -> list[str]:
+    """``args`` with ``uncertainty=none`` added for a model command that names no mode."""
+    plain = Path(command).name in MODEL_COMMANDS and not any(a.startswith("uncertainty=") for a in args)
+    return [*args, "uncertainty=none"] if plain else list(args)
+
+
 def sim(command: str, *args: str, out: Path | None = None, env: dict | None = None, cwd: Path | None = None, timeout: float = 1200) -> Any:
     """Run a command as a user would (``out``: its run folder)."""
-    full = [command, *args] + ([f"hydra.run.dir={out}"] if out is not None else [])
+    full = [command, *certain(command, args)] + ([f"hydra.run.dir={out}"] if out is not None else [])
     environment = {**os.environ, "HYDRA_FULL_ERROR": "", **(env or {})}
     return subprocess.run(full, capture_output=True, text=True, timeout=timeout, env=environment, cwd=cwd, check=False)
 
@@ -117,14 +125,14 @@ def tmpfs(path: Path, options: str) -> Iterator[Path]:
 
 def popen(*args: str) -> subprocess.Popen:
     """``sim-run args`` started in the background."""
-    return subprocess.Popen([SIM_RUN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([SIM_RUN, *certain(SIM_RUN, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def in_process(main, argv: Sequence[str]) -> tuple[int, str, str]:
     """Run a command's ``main(argv)`` in this process: (exit status, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
+        code = main(certain(f"sim-{main.__module__.rpartition('.')[2]}", argv))
     return code, out.getvalue(), err.getvalue()
 
 
@@ -190,7 +198,8 @@ def test_two_runs_into_one_folder_never_mix(warm, tmp_path):
 @pytest.mark.slow
 def test_runs_started_together_into_the_default_folder_each_get_their_own(warm, tmp_path):
     """Without hydra.run.dir, runs started in the same second would share outputs/DATE/TIME: each takes the next free name instead."""
-    procs = [subprocess.Popen([SIM_RUN, *QUICK, f"seed={s}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path) for s in (1, 2, 3)]
+    commands = [[SIM_RUN, *certain(SIM_RUN, [*QUICK, f"seed={s}"])] for s in (1, 2, 3)]
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path) for command in commands]
     assert [p.wait(timeout=900) for p in procs] == [0, 0, 0], [p.communicate()[1] for p in procs]
     folders = sorted(p.parent for p in tmp_path.glob("outputs/*/*/summary.json"))
     assert len(folders) == 3
@@ -232,7 +241,8 @@ def test_a_refused_or_stopped_rerun_keeps_the_earlier_results_untouched(warm, tm
 @pytest.mark.slow
 def test_what_a_killed_run_leaves_is_cleaned_at_the_next_start(warm, tmp_path):
     folder = tmp_path / "killed"
-    proc = subprocess.Popen([SIM_RUN, "replications=2000000", "block_size=500", f"hydra.run.dir={folder}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    command = [SIM_RUN, *certain(SIM_RUN, ["replications=2000000", "block_size=500"]), f"hydra.run.dir={folder}"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wait_for(lambda: writing(folder), proc=proc)
     proc.kill()  # SIGKILL: no chance to clean up
     proc.communicate(timeout=60)
@@ -597,17 +607,22 @@ def test_a_damaged_cache_is_moved_aside_and_the_tool_stays_usable(warm, tmp_path
 
 
 # ---------------------------------------------------------------------------------------
-# a refused job of a multirun removes the folder Hydra made for it
+# a bad point of a multirun fails alone: its line, its record, no results; the sweep exits 3
 
 
 @pytest.mark.slow
-def test_a_refused_multirun_job_leaves_no_folder(warm, tmp_path):
+def test_a_bad_multirun_point_fails_alone_with_one_line_and_no_results(warm, tmp_path):
     sweep = tmp_path / "sweep"
     done = sim(SIM_RUN, "-m", "seed=1,-1", *QUICK, f"hydra.sweep.dir={sweep}")
-    assert done.returncode == 2
-    assert errors(done.stderr)[-1] == "error: seed = -1 is outside [0, 9223372036854775807]"
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = [line for line in errors(done.stderr) if line.startswith("error:")]
+    assert len(lines) == 2, done.stderr
+    assert lines[0].startswith("error: point 1 (") and lines[0].endswith(": seed = -1 is outside [0, 9223372036854775807]")
+    assert lines[1] == f"error: 1 of 2 points failed (reasons in {sweep / 'failures.csv'})"
     assert_complete(sweep / "0")
-    assert not (sweep / "1").exists()
+    assert leftovers(sweep / "1") == []
+    assert json.loads((sweep / "1" / "point.json").read_text())["status"] == "failed"
 
 
 # ---------------------------------------------------------------------------------------
@@ -774,7 +789,7 @@ def test_overrides_through_the_command(warm, tmp_path, keys):
 
 def peak_rss(args: Sequence[str], out: Path) -> int:
     """Peak resident memory (bytes) of ``sim-run args`` run in a child process of its own."""
-    proc = subprocess.Popen([SIM_RUN, *args, f"hydra.run.dir={out}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([SIM_RUN, *certain(SIM_RUN, args), f"hydra.run.dir={out}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     assert proc.returncode == 0, proc.stderr.read().decode()[-2000:] if proc.stderr else ""

@@ -30,7 +30,7 @@ def test_prints_outcome_shares_that_add_up(tmp_path):
         assert low <= share <= high and share == pytest.approx(100 * count / 300, abs=0.05)
         shares[outcome] = count
     assert sum(shares.values()) == 300
-    assert "Median months to collapse" in done.stdout and "Leading causes" in done.stdout
+    assert "Median months to collapse" in done.stdout and "Cause of the" in done.stdout and "What was run" in done.stdout
     assert "Traceback" not in done.stderr
 
 
@@ -43,10 +43,10 @@ def test_a_bad_value_exits_non_zero_with_one_line_and_no_traceback(tmp_path):
 
 
 def test_all_problems_at_once(tmp_path):
-    done = main_job(tmp_path, "councils.0.it_maturity=1.7", "partnership.horizon_months=nan", "mechanisms.case01.leave_hazard=-1")
+    done = main_job(tmp_path, "councils.0.it_maturity=1.7", "partnership.horizon_months=nan", "mechanisms.case01.specialist_hazard=-1")
     assert done.returncode != 0
     assert done.stderr.strip().splitlines() == [
         "error: councils[0].it_maturity = 1.7 is outside [0, 1]",
         "error: partnership.horizon_months = nan is outside [12, 600]",
-        "error: mechanisms.case01.leave_hazard = -1 is outside [0, 1]",
+        "error: mechanisms.case01.specialist_hazard = -1 is outside [0, 1]",
     ]

@@ -30,8 +30,13 @@ def test_wheel_contains_every_config(tmp_path: Path) -> None:
         assert f"sim/configs/{path.relative_to(ROOT / 'configs').as_posix()}" in names
     # the commands live in the package now; experiments/ holds scripts and is not shipped
     assert {"sim/cli/run.py", "sim/cli/compare.py", "sim/cli/validate.py", "sim/core/mechanisms/__init__.py"} <= names
+    assert {"sim/viz/app.py", "sim/viz/adapter.py", "sim/viz/stories.py", "sim/viz/stories.json", "sim/viz/cli.py"} <= names
     assert not any(name.startswith(("experiments/", "tests/")) for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
-    for line in ("sim-run = sim.cli.run:main", "sim-compare = sim.cli.compare:main", "sim-validate = sim.cli.validate:main"):
+    for line in ("sim-run = sim.cli.run:main", "sim-compare = sim.cli.compare:main", "sim-validate = sim.cli.validate:main", "sim-demo = sim.viz.cli:main"):
         assert line in scripts
+    # calibration: the targets files and the posterior of this model version ship as package data, sim-calibrate is a script
+    shipped = [*(ROOT / "sim" / "config").glob("targets/*.yaml"), *(ROOT / "sim" / "config").glob("posterior/*")]
+    assert shipped and all(f"sim/config/{p.relative_to(ROOT / 'sim' / 'config').as_posix()}" in names for p in shipped)
+    assert "sim-calibrate = sim.cli.calibrate:main" in scripts

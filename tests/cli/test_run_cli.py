@@ -38,8 +38,10 @@ def first(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
 def test_prints_the_compact_table(first):
     done, _ = first
     assert done.returncode == 0, done.stderr
-    for part in ("Outcome of 300 partnerships", "Collapse within", "2 years", "beyond the horizon", "Median months to collapse", "Leading causes of"):
+    assert done.stdout.startswith("What was run: scenario baseline, policy none; 300 simulated partnerships, seed 3; uncertainty: none")
+    for part in ("Outcome of all 300 partnerships", "Collapse within", "2 years", "beyond the horizon", "Median months to collapse", "(counts collapses only)"):
         assert part in done.stdout
+    assert "Wilson" not in done.stdout
     assert "Money per partnership over 36 months" in done.stdout
     assert f"Seed 3, 300 replications, engine ensemble; model {__version__}, code " in done.stdout
 

@@ -42,7 +42,7 @@ def test_all_problems_are_reported_at_once_in_order():
     found = problems(
         councils=[{"size": 0}, {"it_maturity": 1.7, "tier": "parish"}],
         partnership={"horizon_months": 5},
-        mechanisms={"case01": {"leave_hazard": -0.1}, "case99": {}},
+        mechanisms={"case01": {"specialist_hazard": -0.1}, "case99": {}},
         levers={"continuity_plan": {"strength": 2}},
     )
     assert found == [
@@ -50,8 +50,8 @@ def test_all_problems_are_reported_at_once_in_order():
         "councils[1].it_maturity = 1.7 is outside [0, 1]",
         "councils[1].tier = 'parish' is not one of district, county, unitary, metropolitan, london_borough, other_public_body",
         "partnership.horizon_months = 5 is outside [12, 600]",
-        "mechanisms.case01.leave_hazard = -0.1 is outside [0, 1]",
-        "mechanisms.case99 is not known (known: case01, case02, case03, case04, case05, case06, case07)",
+        "mechanisms.case01.specialist_hazard = -0.1 is outside [0, 1]",
+        f"mechanisms.case99 is not known (known: {', '.join(m.name for m in mechanisms())})",
         "levers.continuity_plan.strength = 2 is outside [0, 1]",
     ]
 
@@ -70,9 +70,10 @@ def test_all_problems_are_reported_at_once_in_order():
         ({"exogenous": {"turnover_hazard": {"dist": "beta", "a": 1, "b": 50}}}, "exogenous.turnover_hazard must be a fixed value, not a distribution"),
         ({"partnership": {"min_partners": 3}}, "partnership.min_partners = 3 is outside [1, 2] (the number of councils)"),
         (
-            {"dynamics": {"resting_base": 0.6, "resting_trust": 0.6}},
-            "dynamics.resting_base + dynamics.resting_trust = 1.2 is outside [0, 1] (resting commitment at full trust)",
+            {"decisions": {"weight_savings": 0.5, "weight_service": 0.5}},
+            "decisions.weight_savings + weight_service + weight_fit + weight_trust = 1.4 must be 1 (they share out the value a council sees)",
         ),
+        ({"decisions": {"memory": 0.0}}, "decisions.memory = 0 is outside [0.001, 1]"),
         ({"councils": [3, {}]}, "councils[0] must be a mapping of parameters, got 3"),
     ],
 )
@@ -86,9 +87,14 @@ def test_a_bad_value_gives_one_line_naming_field_value_and_range(raw, line):
         ({"councils": [{"colour": "red"}, {}]}, "councils[0].colour is not a parameter"),
         ({"partnership": {"colour": "red"}}, "partnership.colour is not a parameter"),
         ({"dynamics": {"speed": 1}}, "dynamics.speed is not a parameter"),
+        ({"decisions": {"exit_threshold": 0.3}}, "decisions.exit_threshold is not a parameter"),
+        ({"councils": [{"exit_threshold": 0.3}, {}]}, "councils[0].exit_threshold is not a parameter"),
         ({"mechanisms": {"case01": {"hazard": 0.1}}}, "mechanisms.case01.hazard is not a parameter"),
         ({"levers": {"magic": {"enabled": True}}}, "levers.magic is not known"),
-        ({"partnerships": {"horizon_months": 24}}, "partnerships is not a section (known: councils, partnership, dynamics, exogenous, mechanisms, levers)"),
+        (
+            {"partnerships": {"horizon_months": 24}},
+            "partnerships is not a section (known: councils, partnership, dynamics, decisions, exogenous, mechanisms, levers)",
+        ),
     ],
 )
 def test_unknown_keys_are_refused(raw, line):

@@ -96,3 +96,13 @@ def test_the_composed_run_config_holds_settings_and_the_model_sections():
     assert cfg.seed == 7 and cfg.replications == 4000 and cfg.workers is None
     assert model_sections(cfg) == load("baseline", "continuity_plan")
     assert (config_root() / "scenario" / "baseline.yaml").is_file()
+
+
+def test_each_policy_file_says_what_its_lever_is_and_acts_on_as_the_lever_table_does() -> None:
+    from sim.config.scenarios import config_root
+    from sim.core.levers import LEVERS
+
+    for lever in LEVERS:
+        lines = (config_root() / "policy" / f"{lever.name}.yaml").read_text().splitlines()
+        assert lines[1] == f"# Lever {lever.name} ({lever.source}): {lever.learning}", lever.name
+        assert lines[2] == f"# Acts on: {lever.targets}", lever.name

@@ -14,28 +14,32 @@ from sim import population
 from sim.config.model import model_config
 from sim.core import kernel, levers
 from sim.core.declare import Spec
+from sim.core.layout import layout
 from sim.core.mechanisms import mechanisms
-from sim.core.params import CouncilParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
-from sim.core.state import ENDED, RUNNING, State
+from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
+from sim.core.state import COLLAPSED, ENDED, RUNNING, SHELVED, State
 from sim.frontends.ensemble import run_ensemble
 
 #: Narrower ranges that keep runs short; months past 48 never matter in a run this short.
 CAPS = {"horizon_months": (12, 24), "approval_months": (1, 10), "start_month": (0, 12)}
 LAST_MONTH = 48
-UNIT = ("trust", "partnership.harmonisation", "partnership.maturity", "council.it_maturity", "council.orientation", "council.sovereignty", "council.commitment")
-#: Lowest exit threshold drawn (0: a council that never leaves).
-EXIT_FLOOR = 0.0
-#: State a finished replication must keep (the mechanisms' own arrays, the CEO notice and the
-#: approval date are bookkeeping; ``savings_month`` and ``planned_month`` are the last month's).
+UNIT = ("trust", "partnership.harmonisation", "partnership.maturity", "council.it_maturity", "council.orientation", "council.sovereignty")
+#: State a finished replication must keep (the mechanisms' own arrays, the CEO notice, pending decisions, budget
+#: pressure, what the councils have felt and the approval and review dates are bookkeeping; ``savings_month`` and
+#: ``planned_month`` are the last month's).
 FROZEN = (
-    *(f"council.{name}" for name in ("active", "commitment", "it_maturity", "orientation", "sovereignty", "exit_month", "exit_cause")),
+    *(f"council.{name}" for name in ("active", "it_maturity", "orientation", "sovereignty", "stance", "exit_month", "exit_cause", "exit_trigger")),
+    *(f"council.{name}" for name in ("notice", "notice_cause", "notice_trigger", "notices", "approved", "surfaced")),
     "trust",
     "pairs",
-    *(f"partnership.{name}" for name in ("phase", "launch_month", "scope", "harmonisation", "maturity", "outcome", "end_month", "end_cause")),
+    *(f"partnership.{name}" for name in ("phase", "launch_month", "scope", "deepened", "it_only", "harmonisation", "maturity", "slips")),
+    *(f"partnership.{name}" for name in ("outcome", "end_month", "end_cause", "end_trigger")),
     *(f"partnership.{name}" for name in ("realised_savings", "business_case", "investment_cost", "lever_cost", "other_cost")),
-    "commitment_lost",
+    "value_lost",
+    "trust_lost",
     "savings_lost",
 )
+POLITICS = layout().cause_index["political_control"]
 
 
 def fixed(name: str, spec: Spec) -> st.SearchStrategy:
@@ -66,28 +70,47 @@ def section(cls: type, value=fixed) -> st.SearchStrategy:
 
 
 @st.composite
-def configs(draw, max_councils: int = 4, recovery: bool = True, harmonisation_lever: bool = True) -> dict:
-    """Plain data for a valid config with every parameter drawn (exit thresholds at most the initial commitment)."""
+def configs(draw, max_councils: int = 4, no_surplus: bool = False) -> dict:
+    """Plain data for a valid config with every parameter drawn (the decision weights share out 1).
+
+    ``no_surplus``: realised savings can never run ahead of the business case (delivery at
+    most the promise, councils alike in what slows harmonisation, no lock-in after the
+    planned launch, no lever that speeds harmonisation up).
+    """
     k = draw(st.integers(2, max_councils))
     councils = [draw(section(CouncilParams, drawn)) for _ in range(k)]
     partnership = draw(section(PartnershipParams))
-    partnership["initial_commitment"] = draw(st.floats(EXIT_FLOOR, 1))
-    for c in councils:
-        c["exit_threshold"] = draw(st.floats(EXIT_FLOOR, partnership["initial_commitment"]))
     partnership["min_partners"] = draw(st.integers(1, k))
-    dynamics = draw(section(DynamicsParams))
-    dynamics["resting_trust"] = draw(st.floats(0, 1 - dynamics["resting_base"]))
-    if not recovery:
-        dynamics["commitment_recovery"] = 0.0
+    decisions = draw(section(DecisionParams))
+    weights = draw(st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4))
+    for name, w in zip(("weight_savings", "weight_service", "weight_fit", "weight_trust"), weights, strict=True):
+        decisions[name] = w / sum(weights)
     lever_params = {name: draw(section(LeverParams)) for name in levers.NAMES}
-    if not harmonisation_lever:
-        lever_params["it_harmonisation_first"]["enabled"] = False
+    # keep clear of the divisions by zero the strict xfails in test_case02/05/07 and test_savings show (valid values the model cannot run)
+    decisions["approval_concern"] = max(decisions["approval_concern"], 0.01)
+    dynamics = draw(section(DynamicsParams))
+    for name in ("legacy_drag", "skills_drag", "service_drag"):
+        dynamics[name] = min(dynamics[name], 0.99)
+    mechanism_params = {m.name: draw(section(m.params)) for m in mechanisms()}
+    mechanism_params["case07"]["maturity_needed"] = max(mechanism_params["case07"]["maturity_needed"], 0.01)
+    mechanism_params["case05"]["sizing"] = min(mechanism_params["case05"]["sizing"], 0.99)
+    if no_surplus:
+        partnership["delivery"] = draw(st.floats(0, 1))
+        for name in ("legacy_it", "ict_skills", "service_quality"):
+            value = draw(st.floats(0, 1))
+            for c in councils:
+                c[name] = value
+        for c in councils:
+            c["contract_end_month"] = draw(st.integers(0, partnership["approval_months"] + 1))
+        for name in ("it_harmonisation_first", "neutral_cloud_platform"):
+            lever_params[name]["enabled"] = False
     return {
         "councils": councils,
         "partnership": partnership,
         "dynamics": dynamics,
+        "decisions": decisions,
         "exogenous": draw(section(ExogenousParams)),
-        "mechanisms": {m.name: draw(section(m.params)) for m in mechanisms()},
+        "mechanisms": mechanism_params,
         "levers": lever_params,
     }
 
@@ -109,31 +132,39 @@ def kept(s: State) -> dict[str, np.ndarray]:
     return {name: state[name].copy() for name in FROZEN}
 
 
+def trust_gap(s: State, P, pairs: np.ndarray) -> np.ndarray:
+    """``(R, K)``: each council's mean shortfall of trust in its partners (``pairs``) below the initial level (0 without partners)."""
+    initial = P.partnership["initial_trust"][:, None, None]
+    gap = np.where(pairs, np.maximum(initial - s.trust, 0.0), 0.0).sum(axis=2)
+    partners = pairs.sum(axis=2)
+    return np.divide(gap, partners, out=np.zeros_like(gap), where=partners > 0)
+
+
 @settings(max_examples=30)
 @given(raw=configs(), seed=seeds)
 def test_state_stays_in_bounds_ended_stays_ended_and_losses_are_booked(raw, seed):
     cfg, P, s = start(raw, seed)
-    d = P.dynamics
-    ceiling = (d["resting_base"] + d["resting_trust"])[:, None]
     ended: dict[str, np.ndarray] = {}
     while s.month < cfg.partnership.horizon_months:
-        before, booked_before, live = s.council["commitment"].copy(), s.commitment_lost.sum(axis=0), s.active & s.running[:, None]
         was_ended = s.partnership["outcome"] != RUNNING
+        pairs = s.pairs.copy()  # trust is booked among the partners at the start of the month (exits come after)
+        live = s.active & s.running[:, None] & (pairs.sum(axis=2) > 0)
         kernel.step(s, P, seed)
-        booked = s.commitment_lost.sum(axis=0) - booked_before
         state = flat_state(s)
         for name in UNIT:
             assert np.all((state[name] >= 0) & (state[name] <= 1)), name
         for name, value in state.items():
             if value.dtype.kind == "f":
                 assert not np.isnan(value).any(), name
-        assert np.all(s.commitment_lost >= 0) and np.all(s.savings_lost >= 0)
-        # commitment lost this month is what was booked; recovery (never a loss) is the only difference
-        recovered = s.council["commitment"] - (before - booked)
-        assert np.all(recovered >= -1e-12)
-        assert np.all(recovered <= d["commitment_recovery"][:, None] * np.maximum(ceiling - (before - booked), 0.0) + 1e-12)
-        np.testing.assert_array_equal(np.where(live, 0.0, recovered), 0.0)
-        np.testing.assert_array_equal(np.where(live, 0.0, booked), 0.0)
+        # only a new administration's doctrine can add value (a stance for sharing); nothing else takes a negative amount
+        assert np.all(np.delete(s.value_lost, POLITICS, axis=0) >= 0) and np.all(s.trust_lost >= 0) and np.all(s.savings_lost >= 0)
+        assert np.all(np.abs(s.council["stance"]) <= P.exogenous["stance"][:, None] + 1e-12)
+        assert np.all(s.council["pressure"] >= 0) and np.all(s.council["notice"] >= 0) and np.all(s.council["ceo_notice"] >= 0)
+        # every unit of trust missing is booked to a cause (the councils in this month, with partners)
+        np.testing.assert_allclose(np.where(live, s.trust_lost.sum(axis=0), 0.0), np.where(live, trust_gap(s, P, pairs), 0.0), atol=1e-9)
+        # a council that left keeps the exit month, cause and trigger of its notice
+        gone = ~s.active
+        assert np.all(s.council["exit_month"][gone] >= 1) and np.all(s.council["exit_trigger"][gone] >= 0)
         # a finished partnership stays exactly as it ended
         now = kept(s)
         for name, snapshot in ended.items():
@@ -141,32 +172,37 @@ def test_state_stays_in_bounds_ended_stays_ended_and_losses_are_booked(raw, seed
         assert np.all(s.partnership["phase"][s.partnership["outcome"] != RUNNING] == ENDED)
         ended = now
     assert not s.running.any()
+    failed = np.isin(s.partnership["outcome"], [SHELVED, COLLAPSED])
+    assert np.all(s.partnership["end_trigger"][failed] >= 0) and np.all(s.partnership["end_cause"][failed] >= 0)
 
 
-@settings(max_examples=15)
-@given(raw=configs(recovery=False), seed=seeds)
-def test_without_recovery_all_commitment_lost_is_booked_to_a_cause(raw, seed):
-    cfg, P, s = start(raw, seed)
-    first = s.council["commitment"].copy()
-    while s.month < cfg.partnership.horizon_months:
-        kernel.step(s, P, seed)
-    np.testing.assert_allclose(first - s.council["commitment"], s.commitment_lost.sum(axis=0), atol=1e-12)
-
-
-@settings(max_examples=15)
-@given(raw=configs(harmonisation_lever=False), seed=seeds)
-def test_every_pound_short_of_the_business_case_is_booked(raw, seed):
-    """Planned minus realised savings equals the savings booked to causes (less the costs also booked there).
-
-    Holds when no council leaves without a cause (none starts below its exit threshold) and
-    harmonisation cannot outrun the business case (no ``it_harmonisation_first``).
-    """
+def shortfall_and_booked(raw: dict, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
     _, P, s = start(raw, seed)
     while s.running.any():
         kernel.step(s, P, seed)
     shortfall = s.partnership["business_case"] - s.partnership["realised_savings"]
+    # a mechanism's costs are booked to its cause with the savings it took (and counted in other_cost)
     booked = s.savings_lost.sum(axis=0) - s.partnership["other_cost"]
-    np.testing.assert_allclose(shortfall, booked, atol=1e-9 * max(1.0, s.partnership["business_case"].max()))
+    return shortfall, booked, 1e-9 * max(1.0, s.partnership["business_case"].max(), s.partnership["other_cost"].max())
+
+
+@settings(max_examples=15)
+@given(raw=configs(no_surplus=True), seed=seeds)
+def test_every_pound_short_of_the_business_case_is_booked_to_a_cause(raw, seed):
+    """Planned minus realised savings equals the savings booked to causes, when nothing can be realised beyond the plan."""
+    shortfall, booked, tolerance = shortfall_and_booked(raw, seed)
+    np.testing.assert_allclose(shortfall, booked, atol=tolerance)
+
+
+@settings(max_examples=15)
+@given(raw=configs(), seed=seeds)
+def test_savings_beyond_the_plan_are_never_booked_as_a_loss(raw, seed):
+    """What is booked covers the shortfall and more when savings can run ahead of the plan.
+
+    Delivery above the promise and harmonisation faster than planned are realised, never booked as a negative loss.
+    """
+    shortfall, booked, tolerance = shortfall_and_booked(raw, seed)
+    assert np.all(booked >= shortfall - tolerance)
 
 
 @settings(max_examples=12)

@@ -85,13 +85,6 @@ def test_normal_quantile_is_within_1e_10_of_scipy_below_the_far_upper_tail():
     assert quantiles.normal_quantile(np.array([0.0, 0.5, 1.0])).tolist() == [-np.inf, 0.0, np.inf]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim bug (sim/core/quantiles.py:199, _normal_quantile): the Halley refinement's residual 0.5 * erfc(-x / sqrt(2)) - p cancels "
-    "catastrophically for p near 1, so above p = 1 - 7e-8 only Acklam's ~1e-9 relative accuracy is left (error up to 8.4e-9 at "
-    "p = 1 - 2.6e-14; the lower tail is within 3e-15); fix: for p > 0.5 return -_normal_quantile(1.0 - p) (1 - p is exact there), "
-    "which brings the upper tail within 3e-15 too",
-)
 def test_normal_quantile_is_within_1e_10_of_scipy_in_the_far_upper_tail():
     np.testing.assert_allclose(quantiles.normal_quantile(UPPER_TAIL), stats.norm.ppf(UPPER_TAIL), rtol=0, atol=1e-10)
 

@@ -1,7 +1,7 @@
 """A toy mechanism, declared in this test only: registered for a while, it runs everywhere a mechanism of the package runs.
 
 The toy (case "toy"): each month, every council still in loses heart with a small hazard,
-scaled by its pace, and some commitment with it. Inside ``with registered(toy):`` it is
+scaled by its pace, and sees some value taken with it. Inside ``with registered(toy):`` it is
 drawn, stepped and booked by the kernel, checked by the same contract checks as the
 package's mechanisms, narrated, documented in the parameter reference and accepted by the
 configuration, and nothing in ``sim/`` knows about it.
@@ -30,8 +30,8 @@ from sim.cli import paramdocs
 from sim.config.checks import ConfigError
 from sim.config.model import model_config
 from sim.config.scenarios import load
-from sim.core import jit, kernel
-from sim.core.contract import LOST_COMMITMENT, Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, note
+from sim.core import kernel
+from sim.core.contract import LOST_VALUE, Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, note
 from sim.core.declare import param
 from sim.core.jit import compiled
 from sim.core.layout import layout
@@ -66,13 +66,13 @@ BLOW = 0.05
 
 @compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
-    """Every council still in loses heart with the toy hazard times its pace, and some commitment with it."""
+    """Every council still in loses heart with the toy hazard times its pace, and sees some value taken with it."""
     i = m.i
     if not q.enabled:
         return
     for k in range(s.council.shape[1]):
         if s.council[i, k].active and m.draws[Stream.DOUBT, k] < q.hazard * P.council[i, k].pace:
-            fx.commitment[k] = BLOW
+            fx.value[k] = BLOW
             own.council[i, k].doubts += 1
             note(fx, Ev.LOST_HEART, k, BLOW)
 
@@ -85,7 +85,7 @@ MECHANISM = Mechanism(
     params=ToyParams,
     step=step,
     streams=Stream,
-    events={Ev.LOST_HEART: Event("lost heart (a toy)", LOST_COMMITMENT)},
+    events={Ev.LOST_HEART: Event("lost heart (a toy)", LOST_VALUE)},
     reads=("pace", "active"),
     own=OwnState(council={"doubts": (np.int64, 0)}),
 )
@@ -93,25 +93,13 @@ MECHANISM = Mechanism(
 
 @contextmanager
 def toy_registered() -> Iterator[Mechanism]:
-    """The toy registered, with numba's on-disk cache switched off meanwhile.
+    """The toy registered while the ``with`` block lasts, compiled into the shared on-disk cache like any study's mechanism.
 
-    Workaround for the bug shown by :func:`test_a_registry_with_a_mechanism_from_elsewhere_leaves_the_shared_cache_usable`:
-    code compiled for a registry holding this module's mechanism would be written into the
-    shared cache index of the month's entry points (and of ``contract.note``), and every
-    later process that cannot import this module (``sim-run`` in the CLI tests) would fail.
+    That this leaves the cache usable by processes that cannot import this module is what
+    :func:`test_a_registry_with_a_mechanism_from_elsewhere_leaves_the_shared_cache_usable` checks.
     """
-    from numba.core.caching import NullCache
-
-    dispatchers = [f.dispatcher() for f in list(jit._functions)]
-    caches = [d._cache for d in dispatchers]
-    for d in dispatchers:
-        d._cache = NullCache()
-    try:
-        with registered(MECHANISM):
-            yield MECHANISM
-    finally:
-        for d, cache in zip(dispatchers, caches, strict=True):
-            d._cache = cache
+    with registered(MECHANISM):
+        yield MECHANISM
 
 
 @pytest.fixture
@@ -139,6 +127,9 @@ def test_the_configuration_accepts_it(toy):
         model_config({"councils": [{}, {}], "mechanisms": {"toy": {"hazard": 2, "speed": 1}}})
     assert info.value.problems[0] == "mechanisms.toy.hazard = 2 is outside [0, 1]"
     assert info.value.problems[1].startswith("mechanisms.toy.speed is not a parameter")
+
+
+def test_hydra_accepts_its_parameters_on_the_command_line(toy):
     assert load("baseline", "none", ["mechanisms.toy.hazard=0.4", "mechanisms.toy.enabled=false"]).mechanisms["toy"] == ToyParams(enabled=False, hazard=0.4)
 
 
@@ -162,7 +153,7 @@ def test_it_runs_through_the_kernel(toy, run):
     _, P, s, log = run
     c = layout().cause_index["toy_doubt"]
     assert len(P.mech) == len(MECHANISMS) + 1 and P.mech[-1]["hazard"].tolist() == [0.2] * 40
-    assert s.commitment_lost[c].sum() > 0
+    assert s.value_lost[c].sum() > 0
     events = [e for e in log if e.cause == "toy_doubt"]
     assert events and {(e.case, e.what, e.size) for e in events} == {("toy", "lost heart (a toy)", BLOW)}
     doubts = s.mech("toy")["doubts"]
@@ -181,14 +172,14 @@ def test_switched_off_it_changes_nothing(toy, run):
     reps = np.arange(40, dtype=np.int64)
     off = model_config({**cfg.to_dict(), "mechanisms": {**cfg.to_dict()["mechanisms"], "toy": {"enabled": False}}})
     s = kernel.run(population.build(off, 7, reps), reps, 7)
-    assert not s.commitment_lost[layout().cause_index["toy_doubt"]].any() and not s.mech("toy")["doubts"].any()
+    assert not s.value_lost[layout().cause_index["toy_doubt"]].any() and not s.mech("toy")["doubts"].any()
 
 
 def test_its_cause_reaches_the_replication_table_and_the_mesa_model(toy, run):
     cfg, _, _, _ = run
     table = run_ensemble(cfg, 12, 7)
     assert "toy_doubt" in list(table["cause"].cat.categories)
-    assert table["commitment_lost_toy_doubt"].sum() > 0 and "savings_lost_toy_doubt" in table
+    assert table["value_lost_toy_doubt"].sum() > 0 and "savings_lost_toy_doubt" in table
     model = PartnershipModel(config=cfg, seed=7, replication=3)
     model.run_model()
     pd.testing.assert_frame_equal(model.replication_table(), table.iloc[[3]].reset_index(drop=True))
@@ -202,13 +193,13 @@ def test_it_keeps_the_contract(toy, check):
 
 
 def test_the_narrative_reads_its_events(toy):
-    assert narrative.readings()["lost heart (a toy)"] == LOST_COMMITMENT
+    assert narrative.readings()["lost heart (a toy)"] == LOST_VALUE
     assert narrative.case_of("toy_doubt") == "toy"
     assert narrative.explain("toy_doubt") == "A toy: councils lose heart (toy)"
     log = narrative.EventLog()
     log.add(3, "Northdale DC", "lost heart (a toy)", "toy_doubt", BLOW)
     log.add(4, "Northdale DC", "lost heart (a toy)", "toy_doubt", BLOW)
-    assert log.lines() == ["Months 3-4 - Northdale DC - lost heart (a toy) (toy) - commitment -0.10 in all"]
+    assert log.lines() == ["Months 3-4 - Northdale DC - lost heart (a toy) (toy) - value seen -0.10 in all"]
 
 
 def test_the_parameter_docs_list_it(toy):
@@ -256,17 +247,6 @@ kernel.step(kernel.init_state(P, reps), P, 0)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim bug (sim/core/schedule.py ScheduleType, and sim/core/contract.py note typed on each mechanism's own IntEnum): numba pickles "
-    "the types of every signature into one cache index per function, and ScheduleType keeps the Mechanism objects (their steps, from the "
-    "study's module) while note's event argument is typed by the mechanism's Ev class; after one process runs the month for a registry "
-    "holding a mechanism from a module others cannot import (registered() in a test, a notebook or a study script), the index files of "
-    "kernel._month, _whole_runs, _replication_month and contract.note in the shared cache cannot be unpickled, and every later run "
-    "(sim-run included) fails with ModuleNotFoundError until the cache folder is deleted. Fix: keep such signatures out of the shared "
-    "cache (compile without on-disk caching while a registry other than the package's is in use, or a cache folder per registry "
-    "key), make ScheduleType pickle by its key only, and pass events to note as plain ints",
-)
 def test_a_registry_with_a_mechanism_from_elsewhere_leaves_the_shared_cache_usable(tmp_path):
     (tmp_path / "study").mkdir()
     (tmp_path / "study" / "study_mechanism.py").write_text(STUDY, encoding="utf-8")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from sim.config import scenarios
+from sim.core import decisions, triggers
 from sim.core.layout import layout
 from sim.core.params import TIERS
 from sim.frontends.agents import DRAWN, LIVE, Council
@@ -49,19 +50,40 @@ def test_live_attributes_read_the_kernel_state() -> None:
     s = model.state
     for c in model.councils:
         k = c.index
-        assert c.commitment == s.council["commitment"][0, k]
         assert c.it_maturity == s.council["it_maturity"][0, k]
         assert c.orientation == s.council["orientation"][0, k]
         assert c.sovereignty_concern == s.council["sovereignty"][0, k]
         assert c.key_person_present == s.mech("case01")["present"][0, k]
         assert c.active == s.active[0, k]
+        assert c.notice == s.council["notice"][0, k]
         assert c.exit_month == s.council["exit_month"][0, k]
         assert c.exit_cause == layout().label(int(s.council["exit_cause"][0, k]))
+        assert c.exit_trigger == triggers.label(int(s.council["exit_trigger"][0, k]))
+        assert c.value_seen == pytest.approx(decisions.value_seen(s.arrays, model.P, 0, k, s.month))
+        assert c.value_seen == pytest.approx(1 + decisions.enthusiasm(model.P, 0, s.month) - s.value_lost[:, 0, k].sum())
+        assert c.outside_option == pytest.approx(decisions.outside(s.arrays, model.P, 0))
         for other in model.councils:
             expected = s.trust[0, k, other.index] if s.pairs[0, k, other.index] else np.nan
             np.testing.assert_equal(c.trust_in(other), expected)
         assert c.trust == {p.name: s.trust[0, k, p.index] for p in c.partners}
-        assert sum(c.losses.values()) == pytest.approx(s.commitment_lost[:, 0, k].sum())
+        lost = s.value_lost[:, 0, k]
+        assert sum(c.taken.values()) == pytest.approx(lost[lost > 1e-9].sum())
+        assert list(c.taken.values()) == sorted(c.taken.values(), reverse=True)
+
+
+def test_a_council_explains_how_it_would_weigh_the_partnership() -> None:
+    model = PartnershipModel(seed=SEED, replication=4)
+    run_to(model, 30)
+    council = next(c for c in model.councils if c.active)
+    text = council.explain_exit()
+    assert council.name in text and f"{council.value_seen:.2f}" in text and f"{council.outside_option:.2f}" in text
+    assert "would probably" in text and "chance of giving notice" in text
+    replication, k, month = with_an_exit()
+    gone = PartnershipModel(seed=SEED, replication=replication)
+    run_to(gone, month)
+    leaver = gone.councils[k]
+    assert not leaver.active and leaver.explain_exit().startswith(f"{leaver.name} left in month {month}, after ")
+    assert leaver.exit_trigger != "none" and triggers.WORDS[triggers.Trigger(triggers.LABELS.index(leaver.exit_trigger))][1] in leaver.explain_exit()
 
 
 def test_drawn_attributes_are_the_councils_of_the_replication() -> None:
@@ -71,20 +93,27 @@ def test_drawn_attributes_are_the_councils_of_the_replication() -> None:
             value = model.P.council[name][0, c.index]
             assert getattr(c, name) == (choices[value] if choices else value)
         assert c.tier in TIERS
-    assert {"size", "risk_appetite", "pace", "exit_threshold"} <= set(DRAWN)
+    assert {"size", "risk_appetite", "pace", "champion", "guarantee", "budget_month"} <= set(DRAWN)
     assert not set(LIVE) & set(DRAWN) and "name" not in DRAWN
+
+
+def test_drawn_attributes_refuse_assignment() -> None:
+    council = PartnershipModel(seed=SEED).councils[0]
+    with pytest.raises(AttributeError, match="drawn for the run"):
+        council.size = 3.0
+    with pytest.raises(AttributeError, match="drawn for the run"):
+        council.champion = "specialist"
 
 
 def test_writes_reach_the_kernel_and_change_the_next_month() -> None:
     model = PartnershipModel(seed=SEED, replication=4)
     run_to(model, 20)
     council = model.councils[1]
-    council.commitment = 0.05
     council.it_maturity = 0.9
     council.set_trust_in(0, 0.1)
-    assert model.state.council["commitment"][0, 1] == 0.05
     assert model.state.council["it_maturity"][0, 1] == 0.9
     assert model.state.trust[0, 1, 0] == 0.1
+    model.state.council["notice"][0, 1] = 1  # a what-if: the council has given notice, which runs out this month
     month = model.month
     model.step()
     assert council.exit_month == month + 1
@@ -97,7 +126,7 @@ def test_writes_reach_the_kernel_and_change_the_next_month() -> None:
 def test_writes_are_checked() -> None:
     council = PartnershipModel(seed=SEED).councils[0]
     with pytest.raises(ValueError, match="outside"):
-        council.commitment = 1.5
+        council.it_maturity = 1.5
     with pytest.raises(ValueError, match="outside"):
         council.sovereignty_concern = -0.1
     with pytest.raises(ValueError, match="not a current partner"):
@@ -115,7 +144,7 @@ def test_a_council_that_leaves_is_removed() -> None:
     assert council not in model.agents
     assert {a.index for a in model.agents} == set(np.flatnonzero(model.state.active[0]))
     assert len(model.agents) == model.partners
-    assert council.exit_month == month and council.exit_cause != "none"
+    assert council.exit_month == month and council.exit_cause != "none" and council.exit_trigger != "none"
     agents = model.datacollector.get_agent_vars_dataframe()
     rows = agents.xs(council.unique_id, level="AgentID")
     assert rows.index.max() == month
@@ -130,8 +159,9 @@ def test_agentset_select_agg_groupby() -> None:
     vacant = model.agents.select(lambda a: not a.key_person_present)
     s = model.state
     assert {a.index for a in vacant} == set(np.flatnonzero(s.active[0] & ~s.mech("case01")["present"][0]))
-    assert model.agents.agg("commitment", min) == model.min_commitment
-    assert model.agents.agg("commitment", np.mean) == pytest.approx(model.mean_commitment)
+    assert model.agents.agg("value_seen", min) == pytest.approx(model.min_value_seen)
+    assert model.agents.agg("value_seen", np.mean) == pytest.approx(model.mean_value_seen)
+    assert model.notices == sum(a.notice > 0 for a in model.agents)
     by_tier = model.agents.groupby("tier")
     assert sum(len(group) for _, group in by_tier) == len(model.agents)
     assert set(model.agents.get("name")) == {c.name for c in model.councils if c.active}

@@ -9,7 +9,7 @@ import pytest
 from sim import population
 from sim.config.model import model_config
 from sim.config.scenarios import load
-from sim.core import kernel
+from sim.core import decisions, kernel, triggers
 from sim.core.layout import layout
 from sim.core.state import OUTCOMES
 from sim.frontends.ensemble import blocks, check_run, run_ensemble, simulate
@@ -89,6 +89,20 @@ def test_the_table_agrees_with_the_final_state(baseline, table):
     np.testing.assert_array_equal(table["realised_savings"], s.partnership["realised_savings"])
     for c, label in enumerate(LABELS):
         np.testing.assert_array_equal(table[f"savings_lost_{label}"], s.savings_lost[c])
+        np.testing.assert_allclose(table[f"value_lost_{label}"], s.value_lost[c].mean(axis=1))
+    assert table["trigger"].tolist() == [triggers.label(int(x)) for x in s.partnership["end_trigger"]]
+    np.testing.assert_array_equal(table["notices"], s.council["notices"].sum(axis=1))
+    assert (table["notices"] >= table["exits"]).all()
+    P = population.build(baseline, 5, reps)
+    np.testing.assert_array_equal(table["deepening_month"], P.partnership["deepening_month"])
+    np.testing.assert_array_equal(table["delivery"], P.partnership["delivery"])
+    assert table["governance"].tolist() == [population.labels(P, "partnership", "governance")[int(g)] for g in P.partnership["governance"]]
+    for k in range(baseline.n_councils):
+        assert table[f"c{k}_exit_trigger"].tolist() == [triggers.label(int(x)) for x in s.council["exit_trigger"][:, k]]
+        # the value a council still in saw in the last month; one that left, in the month it left
+        month = np.where(s.council["exit_month"][:, k] >= 0, s.council["exit_month"][:, k] - 1, s.partnership["end_month"] - 1)
+        expected = [decisions.value_seen(s.arrays, P, r, k, int(month[r])) for r in range(len(reps))]
+        np.testing.assert_allclose(table[f"c{k}_value_seen"], expected)
 
 
 def test_several_parameter_points_run_as_one_batch(baseline):

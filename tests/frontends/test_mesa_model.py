@@ -20,7 +20,7 @@ from sim.config.model import ModelConfig
 from sim.core import kernel
 from sim.core.state import State
 from sim.frontends.ensemble import run_ensemble
-from sim.frontends.model import LEFT, MODEL_SERIES, PartnershipModel, resolve_seed
+from sim.frontends.model import MODEL_SERIES, PartnershipModel, resolve_seed
 
 SCENARIOS = scenarios.available("scenario")
 #: (seed, first replication) of the 200 pairs checked per scenario: 4 seeds x 50 replications.
@@ -76,8 +76,8 @@ def mesa_runs(scenario: str, policy: str, seed: int, reps: np.ndarray) -> Iterat
 
 
 def kernel_entries(model: PartnershipModel) -> list[tuple]:
-    """The model's log entries that came from the kernel (not milestones or exits)."""
-    return [(e.month, e.council, e.cause, e.what, e.size, e.partner) for e in model.events if e.council and not e.what.startswith(LEFT)]
+    """The model's log entries that came from the kernel (every entry of a council: exits too; milestones and the end are the partnership's)."""
+    return [(e.month, e.council, e.cause, e.what, e.size, e.partner, e.trigger) for e in model.events if e.council]
 
 
 def check_agreement(scenario: str, policy: str, seed: int, first: int, n: int) -> None:
@@ -96,7 +96,11 @@ def check_agreement(scenario: str, policy: str, seed: int, first: int, n: int) -
 
     names = models[0].names
     for model in models:
-        expected = [(e.month, names[e.council], e.cause, e.what, e.size, names[e.partner] if e.partner >= 0 else "") for e in log if e.rep == model.replication]
+        expected = [
+            (e.month, names[e.council], e.cause, e.what, e.size, names[e.partner] if e.partner >= 0 else "", e.trigger)
+            for e in log
+            if e.rep == model.replication
+        ]
         assert kernel_entries(model) == expected
 
 
@@ -213,7 +217,10 @@ def test_datacollector_series() -> None:
     assert series.realised_savings.iloc[-1] == model.replication_table().realised_savings[0]
     assert np.isclose(series.savings_month.sum(), series.realised_savings.iloc[-1])
     assert np.isclose(series.planned_month.sum(), series.business_case.iloc[-1])
-    assert (series.min_commitment <= series.mean_commitment).all()
+    partners = series.partners > 0
+    assert (series.min_value_seen[partners] <= series.mean_value_seen[partners] + 1e-12).all()
+    assert series.mean_value_seen[~partners].isna().all()
+    assert (series.notices >= 0).all() and (series.notices <= series.partners).all()
     assert series.outcome.iloc[-1] == model.outcome
     agents = model.datacollector.get_agent_vars_dataframe()
     k = model.config.n_councils
@@ -257,3 +264,5 @@ def test_handout_tells_the_outcome() -> None:
     assert f"**Outcome:** {model.outcome} after {model.month} months" in text
     assert all(c.name in text for c in model.councils)
     assert "## Timeline" in text
+    if model.outcome in ("shelved", "collapsed"):
+        assert model.trigger != "none"

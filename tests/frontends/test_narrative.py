@@ -7,7 +7,7 @@ import pytest
 
 from sim import population
 from sim.config import scenarios
-from sim.core import exogenous, kernel
+from sim.core import decisions, exogenous, kernel
 from sim.core.mechanisms import mechanisms
 from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, case_of, explain, reading, readings, source
 
@@ -24,58 +24,76 @@ def test_an_event_concerning_one_partner_names_it() -> None:
     log = EventLog()
     log.add(14, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.02, "Eastshire CC")
     log.add(15, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.02, "Westmere DC")
-    log.add(16, "Southby DC", "feared being subsumed by a larger partner", "case06_scope_tension", 0.04, "Eastshire CC")
+    log.add(16, "Southby DC", "tensions over sovereignty and service priorities", "case06_scope_tension", 0.04, "Eastshire CC")
     assert log.lines() == [
         "Month 14 - Northdale DC - felt held back by a less mature partner (case 04) - trust in Eastshire CC -0.02",
         "Month 15 - Northdale DC - felt held back by a less mature partner (case 04) - trust in Westmere DC -0.02",
-        "Month 16 - Southby DC - feared being subsumed by a larger partner (case 06) - fearing Eastshire CC: commitment -0.04",
+        "Month 16 - Southby DC - tensions over sovereignty and service priorities (case 06) - with Eastshire CC: fit -0.04",
     ]
     assert list(log.to_frame()["partner"]) == ["Eastshire CC", "Westmere DC", "Eastshire CC"]
 
 
 def test_sources_and_sizes() -> None:
     log = EventLog()
-    log.add(3, "Westmere DC", "a budget shock hit", "budget_shock", 0.061)
+    log.add(3, "Westmere DC", "a budget shock hit", "", 0.5)
     log.add(9, "", "the business case was approved; integration begins")
-    log.add(20, "Eastshire", "the venture is unsustainable below break-even", "case05_commercial_venture", 0.25)
-    log.add(21, "Southby DC", "a new champion took up post", "case01_key_person")
+    log.add(20, "Eastshire", "the venture's reserves ran out: it is unsustainable", "case05_commercial_venture", 0.25)
+    log.add(21, "Southby DC", "a new champion took up the role", "case01_key_person")
     log.add(22, "Southby DC", "something new", "legacy_it", 0.5)
+    log.add(23, "Westmere DC", "an election changed political control", "political_control", -0.06)
     assert log.lines() == [
-        "Month 3 - Westmere DC - a budget shock hit (outside change) - commitment -0.06",
+        "Month 3 - Westmere DC - a budget shock hit - savings weigh 50% more",
         "Month 9 - the partnership - the business case was approved; integration begins",
-        "Month 20 - Eastshire - the venture is unsustainable below break-even (case 05) - revenue 25% short of break-even",
-        "Month 21 - Southby DC - a new champion took up post (case 01)",
+        "Month 20 - Eastshire - the venture's reserves ran out: it is unsustainable (case 05) - revenue 25% short of break-even",
+        "Month 21 - Southby DC - a new champion took up the role (case 01)",
         "Month 22 - Southby DC - something new (Getting IT right) - size 0.50",
+        "Month 23 - Westmere DC - an election changed political control (outside change) - its doctrine on sharing takes -0.06 of the value",
     ]
-    assert case_of("budget_shock") == "exogenous" and case_of("") == ""
+    assert case_of("political_control") == "exogenous" and case_of("budget_shock") == "" and case_of("") == ""
     assert source("01") == "(case 01)" and source("") == ""
     assert explain("case01_key_person") == "Over-dependency on key personnel (case 01)"
     assert explain("none") == ""
 
 
-def test_councils_hit_alike_share_a_line() -> None:
-    log = EventLog([Entry(7, name, "reorganisation", "exogenous", "local government reorganisation", 0.3) for name in ("A", "B", "C")])
-    log.add(7, "D", "local government reorganisation", "reorganisation", 0.2)
+def test_a_decision_says_what_opened_it_and_what_had_taken_most_of_the_value() -> None:
+    notice = decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what
+    log = EventLog()
+    log.add(40, "Northdale DC", notice, "case03_misaligned_aspirations", 0.42, trigger="election")
+    log.add(52, "", "the partnership collapsed", "case03_misaligned_aspirations", trigger="partner_left")
+    log.add(53, "Southby DC", notice, "", 0.3, trigger="budget_setting")
     assert log.lines() == [
-        "Month 7 - A, B, C - local government reorganisation (outside change) - commitment -0.30",
-        "Month 7 - D - local government reorganisation (outside change) - commitment -0.20",
+        "Month 40 - Northdale DC - weighed the partnership and gave notice to leave, after an election that changed political control;"
+        " mostly misaligned aspirations (case 03) - the value it sees is 0.42 of the promise",
+        "Month 52 - the partnership - the partnership collapsed, after a partner leaving; mostly misaligned aspirations (case 03)",
+        "Month 53 - Southby DC - weighed the partnership and gave notice to leave, after the annual budget setting - the value it sees is 0.30 of the promise",
+    ]
+    assert list(log.to_frame()["trigger"]) == ["election", "partner_left", "budget_setting"]
+
+
+def test_councils_hit_alike_share_a_line() -> None:
+    what = "the council was reorganised into a successor council"
+    log = EventLog([Entry(7, name, "reorganisation", "exogenous", what, 0.3) for name in ("A", "B", "C")])
+    log.add(7, "D", what, "reorganisation", 0.2)
+    assert log.lines() == [
+        f"Month 7 - A, B, C - {what} (outside change) - value seen -0.30",
+        f"Month 7 - D - {what} (outside change) - value seen -0.20",
     ]
 
 
 def test_monthly_repeats_merge_with_their_total() -> None:
-    what = "feared being subsumed by a larger partner"
-    log = EventLog(Entry(m, "A", "case06_scope_tension", "06", what, 0.01 * m) for m in (50, 51, 52, 60))
-    log.add(51, "B", "a budget shock hit", "budget_shock", 0.05)
+    what = "a change exposed aims that differ from its partners'"
+    log = EventLog(Entry(m, "A", "case03_misaligned_aspirations", "03", what, 0.01 * m) for m in (50, 51, 52, 60))
+    log.add(51, "B", "a budget shock hit", "", 0.5)
     assert log.lines() == [
-        "Months 50-52 - A - feared being subsumed by a larger partner (case 06) - commitment -1.53 in all",
-        "Month 51 - B - a budget shock hit (outside change) - commitment -0.05",
-        "Month 60 - A - feared being subsumed by a larger partner (case 06) - commitment -0.60",
+        f"Months 50-52 - A - {what} (case 03) - fit -1.53 in all",
+        "Month 51 - B - a budget shock hit - savings weigh 50% more",
+        f"Month 60 - A - {what} (case 03) - fit -0.60",
     ]
 
 
 def test_levels_and_sizeless_events_do_not_merge() -> None:
-    levels = [Entry(m, "A", "case05_commercial_venture", "05", "the venture is unsustainable below break-even", 0.2) for m in (1, 2)]
-    log = EventLog(levels + [Entry(m, "A", "case01_key_person", "01", "a new champion took up post") for m in (3, 4)])
+    levels = [Entry(m, "A", "case05_commercial_venture", "05", "the venture's reserves ran out: it is unsustainable", 0.2) for m in (1, 2)]
+    log = EventLog(levels + [Entry(m, "A", "case01_key_person", "01", "a new champion took up the role") for m in (3, 4)])
     assert len(log.lines()) == 4
 
 
@@ -110,7 +128,9 @@ def test_readings_come_from_the_contracts_of_the_registry() -> None:
     for m in mechanisms():
         for event in m.events.values():
             assert found[event.what] == event.reading
-    for event, _ in exogenous.EVENTS.values():
+    for event, _, _ in exogenous.EVENTS.values():
         assert found[event.what] == event.reading
-    assert len(found) == len(exogenous.EVENTS) + sum(len(m.events) for m in mechanisms())
+    for event in decisions.EVENTS.values():
+        assert found[event.what] == event.reading
+    assert len(found) == len(exogenous.EVENTS) + len(decisions.EVENTS) + sum(len(m.events) for m in mechanisms())
     assert reading("a milestone the front-end logs") == UNKNOWN

@@ -5,7 +5,9 @@ Each council has a champion: its chief executive, its political leader, or a spe
 champion goes when the chief executive leaves, when an election changes political control,
 when the council is reorganised, or (a specialist) when they move on. The trust built
 between individuals then drops; and while nobody takes their place the council's part in the
-partnership erodes, gradually: the champion's advocacy, which carried the more cautious
+partnership erodes, gradually, and so, as far as the champion's reach went, does the part of
+partners whose colleagues leaned on them (the case's leader is at the heart of the shared
+programme, cajoling others): the champion's advocacy, which carried the more cautious
 colleagues, is missed, and effectiveness falls (savings and the service the council
 receives), a specialist's capability going with them. The case's example of a chief
 executive's departure leading to a gradual erosion and finally a collapse is one possible
@@ -91,6 +93,16 @@ class Params(MechanismParams):
         concept=f"{CASE} (significantly reduced effectiveness)",
         prior=_u(0.2, 0.6),
     )
+    reach: float = param(
+        0.5,
+        0,
+        1,
+        "share",
+        "how much of a champion's advocacy the partner councils' colleagues also lean on (0: only their own council's)",
+        concept=f"{CASE} (a leader at the heart of change, cajoling others; sponsors or managers of the shared service)",
+        prior=_u(0.2, 0.8),
+        reason="the case's champion drives the shared programme, not one council's part; how far partners lean on them is not stated",
+    )
     resilience: float = param(
         0.8,
         0,
@@ -149,6 +161,16 @@ def champion_goes(s: StateArrays, P: Any, m: Month, q: Any, k: int) -> bool:
 
 
 @compiled
+def felt_erosion(s: StateArrays, q: Any, own: Own, i: int, k: int) -> float:
+    """The erosion council k feels: its own, or the reach of a partner's missing champion, whichever is larger."""
+    felt = own.council[i, k].erosion
+    for j in range(s.council.shape[1]):
+        if j != k and s.council[i, j].active:
+            felt = max(felt, q.reach * own.council[i, j].erosion)
+    return felt
+
+
+@compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
     """A champion goes; trust drops and the council's part erodes until a successor takes up the role.
 
@@ -184,11 +206,16 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
             mine.erosion -= mine.erosion / q.erosion_months
         else:
             mine.erosion += (exposed - mine.erosion) / q.erosion_months
-        if launched(s, i):
-            fx.value[k] = (q.advocacy + weight * q.effectiveness) * mine.erosion
-            size = P.council[i, k].size
-            lost += q.effectiveness * mine.erosion * size
-            sizes += size
+    if not launched(s, i):
+        return
+    for k in range(n):
+        if not s.council[i, k].active:
+            continue
+        felt = felt_erosion(s, q, own, i, k)
+        fx.value[k] = (q.advocacy + weight * q.effectiveness) * felt
+        size = P.council[i, k].size
+        lost += q.effectiveness * felt * size
+        sizes += size
     if sizes > 0:
         take_savings(fx, lost / sizes)
 

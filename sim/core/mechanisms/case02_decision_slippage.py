@@ -46,7 +46,15 @@ class Params(MechanismParams):
     """Case 02 parameters."""
 
     iteration_months: float = param(
-        3, 1, 24, "months", "months one more iteration of the business case takes", concept=f"{CASE} (many iterations and refinements)", integer=True
+        3,
+        1,
+        24,
+        "months",
+        "months one more iteration of the business case takes",
+        concept=f"{CASE} (many iterations and refinements)",
+        integer=True,
+        prior=_u(2, 6),
+        reason="a revised business case returns to members after one or two committee cycles of one to three months",
     )
     surfacing: float = param(
         0.25,
@@ -92,6 +100,8 @@ class Params(MechanismParams):
         "slips after which a watched process escalates and settles the concerns openly",
         concept=f"{CASE} key learning (repeated slippage is a warning signal)",
         integer=True,
+        prior={"dist": "randint", "low": 1, "high": 4},
+        reason="a watchful process escalates after one to four slips",
     )
     settled: float = param(
         0.6, 0, 1, "share", "share of a concern's weight that escalating and settling it openly removes", concept=f"{CASE} key learning", prior=_u(0.3, 0.9)

@@ -50,6 +50,8 @@ class Params(MechanismParams):
         "when the gap between the partners comes to light (a trading company's second council joins early on)",
         concept=f"{CASE} (early on, a second neighbouring council joined)",
         integer=True,
+        prior=_u(0, 18),
+        reason="the gap shows within the first year or so, once the partners try to rationalise their estates",
     )
     frustration: float = param(
         0.6,
@@ -169,7 +171,9 @@ def gap(s: StateArrays, P: Any, q: Any, i: int, k: int, j: int) -> float:
 
 @compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
-    """Once the gap is known: the leader is held back, the risk-and-reward model is contested, savings leak; a trading company may stagnate, cost more and fail to grow.
+    """Once the gap is known: the leader is held back, the risk-and-reward model is contested, savings leak.
+
+    A trading company may stagnate, cost more and fail to grow.
 
     Reads pairwise IT-maturity and risk-appetite gaps, IT maturity, harmonisation
     progress, governance form and commercial capability; changes trust, savings, costs
@@ -236,7 +240,9 @@ MECHANISM = Mechanism(
     title="Local authority trading company: maturity gap and no commercial edge",
     params=Params,
     step=step,
-    value="a maturity gap holds the leader back and leaks savings; a contested risk-and-reward model and a stagnant company spoil fit and service and raise costs",
+    value=(
+        "a maturity gap holds the leader back and leaks savings; a contested risk-and-reward model and a stagnant company spoil fit and service and raise costs"
+    ),
     streams=Stream,
     events={
         Ev.HELD_BACK: Event("felt held back by a less mature partner", Reading("trust in partners -{size:.2f}", naming="trust in {partner} -{size:.2f}")),

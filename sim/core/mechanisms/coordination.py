@@ -98,7 +98,10 @@ MECHANISM = Mechanism(
     title="Working together: coordination costs, early disruption, imbalance of pace",
     params=Params,
     step=step,
-    value="joint decisions, vetoes and delays (more with more partners and deeper scope), early disruption and a partner held back by a slower one take value every month",
+    value=(
+        "joint decisions, vetoes and delays (more with more partners and deeper scope), early disruption and a "
+        "partner held back by a slower one take value every month"
+    ),
     events={Ev.FRUSTRATED: Event("felt held back by a slower partner", Reading("pace ahead by {size:.2f}", adds_up=False))},
     reads=("pace", "budget_month"),
 )

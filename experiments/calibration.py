@@ -1,0 +1,86 @@
+"""The calibration study: fit the shipped targets, regenerate the shipped posterior and docs/calibration.md.
+
+    python experiments/calibration.py                          # 3 waves x 1,000 points x 500 replications (9-17 minutes on 2 shared cores)
+    python experiments/calibration.py --points 200 --waves 2 --replications 100 --out /tmp/calibration   # a quick look
+
+Writes (each file atomically) ``sim/config/posterior/<model version>.parquet`` and ``.json`` (the
+posterior sample ``uncertainty=posterior`` draws from, with its provenance) and ``docs/calibration.md``
+with its figures in ``docs/calibration/``. With ``--out DIR`` everything goes to DIR instead, with
+``design.parquet`` (every simulated point), and the package is left alone. Run it
+whenever the model version changes: a test fails while the shipped posterior is for another version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the study; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="experiments/calibration.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--targets", default="uk_breakups", help="shipped targets name or YAML path (default uk_breakups)")
+    parser.add_argument("--scenario", default="baseline", help="scenario calibrated on (default baseline)")
+    parser.add_argument("--points", type=int, default=1000, help="points per wave, integer in [10, inf) (default 1000)")
+    parser.add_argument("--waves", type=int, default=3, help="waves, integer in [1, 20] (default 3)")
+    parser.add_argument("--replications", type=int, default=500, help="replications per point, integer in [20, inf) (default 500)")
+    parser.add_argument("--seed", type=int, default=2026, help="seed, integer in [0, inf) (default 2026)")
+    parser.add_argument("--workers", type=int, default=None, help="threads, integer in [1, inf) (default: every core)")
+    parser.add_argument("--out", type=Path, default=None, help="write everything into this folder instead of the package and docs/")
+    args = parser.parse_args(argv)
+    problems = [
+        f"{name} = {value} is outside [{low}, {high}]"
+        for name, value, low, high in (
+            ("--points", args.points, 10, 10**6),
+            ("--waves", args.waves, 1, 20),
+            ("--replications", args.replications, 20, 10**6),
+            ("--seed", args.seed, 0, 2**63 - 1),
+        )
+        if not low <= value <= high
+    ]
+    if args.workers is not None and args.workers < 1:
+        problems.append(f"--workers = {args.workers} is outside [1, inf)")
+    if problems:
+        print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
+        return 2
+    from sim.analysis.calibration import calibrate, calibrated_items
+    from sim.config.calibration import load_targets
+    from sim.config.posterior import shipped_path
+    from sim.config.scenarios import load
+    from sim.config.settings import available_cores
+    from sim.results.calibration import write_posterior, write_report
+    from sim.results.files import write_table
+
+    started = time.perf_counter()
+    targets = load_targets(args.targets)
+    cfg = load(args.scenario, "none")
+    items = calibrated_items(cfg, None, targets)
+    result = calibrate(
+        cfg,
+        targets,
+        items,
+        seed=args.seed,
+        replications=args.replications,
+        points=args.points,
+        waves=args.waves,
+        workers=args.workers or available_cores(),
+        report=print,
+    )
+    result.info["scenario"] = args.scenario
+    docs = args.out or ROOT / "docs"
+    posterior = (args.out / "posterior.parquet") if args.out else shipped_path()
+    write_posterior(result, posterior, {"study": "experiments/calibration.py"})
+    if args.out:
+        write_table(args.out / "design.parquet", result.design, result.info)
+    write_report(result, docs / "calibration.md", docs / "calibration", command="python experiments/calibration.py")
+    print(f"posterior: {posterior} ({len(result.posterior)} points, effective sample size {result.info['effective_sample_size']:.0f})")
+    print(f"report: {docs / 'calibration.md'}; study took {(time.perf_counter() - started) / 60:.1f} minutes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

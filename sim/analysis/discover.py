@@ -1,0 +1,266 @@
+"""Scenario discovery: which ranges of the inputs lead to collapse, found with PRIM from the EMA Workbench.
+
+PRIM (the patient rule induction method; Friedman and Fisher 1999, as used for scenario
+discovery by Bryant and Lempert 2010) peels the input space down to boxes where the outcome
+of interest is concentrated. For each box it reports **coverage** (the share of all cases of
+interest that fall inside it), **density** (the share of cases inside it that are of interest,
+to set against the base rate over all cases) and **mass** (the share of all cases inside it).
+The algorithm is the EMA Workbench's (``ema_workbench.analysis.prim``, the ``[analysis]`` extra);
+this module chooses the inputs, the point of each peeling trajectory and says the result in words.
+
+Inputs: on a run's ``replications.parquet``, the parameters drawn for each replication (the
+partnership's own and each council's ``c{k}_<attribute>``, :func:`drawn_inputs`), those that
+vary; on a sweep's table, the swept columns. Outcome: a replication that collapsed (or was
+shelved, or failed); on a sweep, a point whose probability of collapse is at least a threshold.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim.analysis.plots import MIN_POINTS, OKABE_ITO, styled
+from sim.analysis.summary import FAILURES
+from sim.core.params import PartnershipParams
+from sim.frontends.table import COUNCIL_COLUMNS
+
+#: Outcomes of interest on a replication table, by name.
+OUTCOMES = {
+    "collapsed": lambda outcome: outcome == "collapsed",
+    "shelved": lambda outcome: outcome == "shelved",
+    "failure": lambda outcome: np.isin(outcome, FAILURES),
+}
+#: The partnership's drawn parameters as they appear in the replication table (numbers and categories).
+PARTNERSHIP_INPUTS = tuple(f.name for f in dataclass_fields(PartnershipParams) if f.metadata["spec"].unit not in ("text", "flag"))
+
+
+def prim_module() -> Any:
+    """``ema_workbench.analysis.prim``, imported quietly (it warns about optional parts it does not need); ImportError without the extra."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+
+    return prim
+
+
+def workbench_version() -> str:
+    """The installed EMA Workbench's version."""
+    from importlib.metadata import version
+
+    return version("ema_workbench")
+
+
+def drawn_inputs(table: Any) -> list[str]:
+    """Columns of a replication table holding parameters drawn per replication that take more than one value."""
+    councils = [c for c in table.columns if c[:1] == "c" and "_" in c and c[1 : c.index("_")].isdigit() and c[c.index("_") + 1 :] in COUNCIL_COLUMNS]
+    candidates = [c for c in PARTNERSHIP_INPUTS if c in table.columns] + councils
+    return [c for c in candidates if table[c].nunique(dropna=False) > 1]
+
+
+@dataclass(frozen=True)
+class Box:
+    """One box: where it was chosen on its peeling trajectory, its statistics and the limits of the inputs it restricts.
+
+    ``limits`` maps each restricted input to ``(low, high)`` for a number or the tuple of
+    categories kept; ``ranges`` gives each restricted input's full range (or categories).
+    """
+
+    number: int
+    coverage: float
+    density: float
+    mass: float
+    inside: int
+    of_interest: int
+    limits: dict[str, tuple[Any, ...]]
+    ranges: dict[str, tuple[Any, ...]]
+    trajectory: Any
+    chosen: int
+
+
+@dataclass
+class Discovery:
+    """What PRIM found: the outcome, how common it is overall, the inputs searched and the boxes."""
+
+    outcome: str
+    cases: int
+    of_interest: int
+    inputs: list[str]
+    boxes: list[Box] = field(default_factory=list)
+    version: str = ""
+
+    @property
+    def base_rate(self) -> float:
+        """Share of all cases that are of interest."""
+        return self.of_interest / self.cases if self.cases else float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``discovery.json``."""
+
+        def plain_limits(box: Box) -> dict[str, Any]:
+            return {k: list(v) for k, v in box.limits.items()}
+
+        return {
+            "method": f"PRIM (ema_workbench {self.version})",
+            "outcome": self.outcome,
+            "cases": self.cases,
+            "of_interest": self.of_interest,
+            "base_rate": self.base_rate,
+            "inputs": self.inputs,
+            "boxes": [
+                {
+                    "box": b.number,
+                    "coverage": b.coverage,
+                    "density": b.density,
+                    "mass": b.mass,
+                    "inside": b.inside,
+                    "of_interest_inside": b.of_interest,
+                    "limits": plain_limits(b),
+                    "ranges": {k: list(v) for k, v in b.ranges.items()},
+                    "trajectory": b.trajectory[["coverage", "density", "mass", "res_dim"]].to_dict(orient="list"),
+                    "chosen": b.chosen,
+                }
+                for b in self.boxes
+            ],
+        }
+
+
+def _limits(lims: Any, init: Any, x: Any) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
+    """The restricted inputs of a box (its limits and their full ranges), from PRIM's two-row limit tables."""
+    limits, ranges = {}, {}
+    for column in lims.columns:
+        low, high = lims[column].iloc[0], lims[column].iloc[1]
+        full_low, full_high = init[column].iloc[0], init[column].iloc[1]
+        if isinstance(low, (set, frozenset)):
+            if set(low) != set(full_low):
+                limits[column] = tuple(sorted(map(str, low)))
+                ranges[column] = tuple(sorted(map(str, full_low)))
+        elif low > full_low or high < full_high:
+            limits[column] = (_number(low, x[column]), _number(high, x[column]))
+            ranges[column] = (_number(full_low, x[column]), _number(full_high, x[column]))
+    return limits, ranges
+
+
+def _number(value: Any, column: Any) -> float | int:
+    return int(value) if np.issubdtype(column.dtype, np.integer) else float(value)
+
+
+def choose(trajectory: Any, min_coverage: float) -> int:
+    """The point of a peeling trajectory to keep: the densest with coverage at least ``min_coverage`` (the widest of equals); else the first."""
+    eligible = trajectory[trajectory["coverage"] >= min_coverage]
+    if eligible.empty:
+        return 0
+    best = eligible.sort_values(["density", "coverage"], ascending=[False, False], kind="stable")
+    return int(best.index[0])
+
+
+def discover(x: Any, y: np.ndarray, outcome: str, boxes: int = 2, min_coverage: float = 0.5, peel_alpha: float = 0.05, mass_min: float = 0.05) -> Discovery:
+    """Find up to ``boxes`` boxes of the inputs ``x`` where the cases ``y`` (True: of interest) concentrate.
+
+    Parameters
+    ----------
+    x
+        Inputs, one row per case (a DataFrame of numbers and categories).
+    y
+        Whether each case is of interest.
+    outcome
+        The outcome of interest in words (for printing).
+    boxes
+        Most boxes to find; each next box is searched among the cases outside the earlier ones.
+    min_coverage
+        Each box is the densest point of its peeling trajectory with at least this coverage (:func:`choose`).
+    peel_alpha, mass_min
+        PRIM's share peeled off at each step, and the smallest mass a box may have.
+    """
+    y = np.asarray(y, bool)
+    found = Discovery(outcome, len(y), int(y.sum()), list(x.columns), version=workbench_version())
+    if not y.any() or y.all():
+        return found
+    prim = prim_module()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        algorithm = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
+        for number in range(1, boxes + 1):
+            box = algorithm.find_box()
+            if box is None:
+                break
+            trajectory = box.peeling_trajectory.reset_index(drop=True)
+            chosen = choose(trajectory, min_coverage)
+            box.select(chosen)
+            row = trajectory.iloc[chosen]
+            limits, ranges = _limits(box.box_lims[chosen], algorithm.box_init, x)
+            if not limits:
+                break
+            found.boxes.append(
+                Box(number, float(row["coverage"]), float(row["density"]), float(row["mass"]), int(row["n"]), int(row["k"]), limits, ranges, trajectory, chosen)
+            )
+    return found
+
+
+def _range(values: tuple[Any, ...]) -> str:
+    if values and isinstance(values[0], str):
+        return "{" + ", ".join(values) + "}"
+    low, high = values
+    return f"{low:.3g} to {high:.3g}"
+
+
+def render(found: Discovery) -> str:
+    """What PRIM found, in words: each box with its coverage and density against the base rate, and the inputs it restricts."""
+    lines = [
+        f"Scenario discovery with PRIM (EMA Workbench {found.version}): {found.cases:,} cases, {found.of_interest:,} {found.outcome}"
+        f" ({found.base_rate:.1%} overall); {len(found.inputs)} inputs searched",
+        "  coverage: share of all the cases of interest inside the box; density: share of the cases inside the box that are of interest",
+    ]
+    if not found.boxes:
+        lines.append("No box found: the outcome is not concentrated in any range of the inputs (or never, or always, happens).")
+    for b in found.boxes:
+        lines.append(
+            f"Box {b.number}: {b.inside:,} cases inside ({b.mass:.1%} of all), {b.of_interest:,} of them {found.outcome}: density {b.density:.1%}"
+            f" against {found.base_rate:.1%} overall; coverage {b.coverage:.1%}"
+        )
+        width = max(len(k) for k in b.limits)
+        lines += [f"  {name:<{width}}  {_range(b.limits[name]):<28} (all cases: {_range(b.ranges[name])})" for name in b.limits]
+    return "\n".join(lines)
+
+
+@styled
+def discovery_figure(found: Discovery) -> Figure:
+    """Each box's peeling trajectory (coverage against density, the chosen point marked) and its limits on each input it restricts, within its range."""
+    rows = max(len(found.boxes), 1)
+    fig = Figure(figsize=(12, 1.2 + 3.6 * rows), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(rows, 2, width_ratios=(1, 1.3), squeeze=False))
+    if not found.boxes:
+        for ax in axes.ravel():
+            ax.set_axis_off()
+        axes[0, 0].text(0, 0.5, "No box found", fontsize=MIN_POINTS + 2, transform=axes[0, 0].transAxes)
+        return fig
+    for (trade, limits), b in zip(axes, found.boxes, strict=True):
+        t = b.trajectory
+        trade.plot(t["coverage"], t["density"], "o-", color=OKABE_ITO[0], markersize=4, label="peeling trajectory")
+        trade.plot(t["coverage"].iloc[b.chosen], t["density"].iloc[b.chosen], "D", color=OKABE_ITO[3], markersize=10, label="chosen box")
+        trade.axhline(found.base_rate, color="grey", linestyle=":", label=f"overall rate {found.base_rate:.1%}")
+        trade.set(xlim=(0, 1.02), ylim=(0, 1.02), xlabel="coverage (share of cases of interest inside)", ylabel="density (share inside of interest)")
+        trade.set_title(f"Box {b.number}: {found.outcome}", loc="left")
+        trade.legend(loc="upper right")
+        trade.grid(alpha=0.3)
+        names = list(b.limits)
+        y = np.arange(len(names))[::-1]
+        for yi, name in zip(y, names, strict=True):
+            kept, full = b.limits[name], b.ranges[name]
+            if kept and isinstance(kept[0], str):
+                limits.barh(yi, 1, color=OKABE_ITO[4], alpha=0.25)
+                limits.text(0.02, yi, "kept: " + ", ".join(kept), va="center", fontsize=MIN_POINTS)
+                continue
+            span = (full[1] - full[0]) or 1.0
+            lo, hi = (kept[0] - full[0]) / span, (kept[1] - full[0]) / span
+            limits.barh(yi, hi - lo, left=lo, color=OKABE_ITO[2], alpha=0.45)
+            limits.text(min(lo + 0.02, 0.7), yi, f"{kept[0]:.3g} to {kept[1]:.3g}", va="center", fontsize=MIN_POINTS)
+        limits.set_yticks(y, names)
+        limits.set_xlim(0, 1)
+        limits.set_xlabel("position within each input's range (0 = lowest drawn, 1 = highest)")
+        limits.set_title(f"coverage {b.coverage:.0%}, density {b.density:.0%}", loc="left")
+    return fig

@@ -1,0 +1,278 @@
+"""The cheapest lever package that keeps a risk under a target: screened in one batch, tuned with Optuna, confirmed on fresh seeds.
+
+A *package* is a set of levers, each with a start month and a strength. Its *cost* is the mean
+``lever_cost`` of a partnership (GBP m over the horizon, as the model counts it: an upfront
+cost at the start month and a running cost while the partnership lasts); with
+``scale_cost`` a lever's costs grow with its strength (the model itself does not tie cost to
+strength, so without it Optuna would always choose full strength). Two risks:
+
+- ``collapse``: collapse among *launched* partnerships. What a package does for partnerships
+  that go ahead; a lever that made councils shelve more proposals would not look better.
+- ``failure``: any failure (shelved, collapsed or underperforming) among *all*. What the
+  councils get overall, counting proposals never approved and partnerships that survive but
+  fall short of their business case.
+
+The two can rank packages differently: a lever that keeps launched partnerships together but
+leaves them short of their savings lowers the first and not the second.
+
+Steps (:func:`search`): every on/off combination of the allowed levers (up to ``max_levers``)
+at the policy's start month and strength, all in one batch (:func:`sim.population.build`
+with many points); then Optuna (TPE, Optuna 5's ``trial.set_constraint``) tunes start months
+and strengths of the cheapest packages that met the target; every candidate so far on the same
+seed and replications (paired: differences between candidates are not noise of the draws). The
+cheapest candidates are then run again on a fresh seed and more replications, and the winner
+is the cheapest whose confirmed risk is at most the target. The shortlist holds the cheapest
+that met the target on the screening seed and the cheapest whose whole interval did: the
+cheapest of many candidates is often one that was lucky on those replications.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.analysis.stats import Estimate, Moments, wilson
+from sim.config.model import ModelConfig
+from sim.core.state import OUTCOMES
+from sim.frontends.design import batches, simulate_points
+from sim.frontends.table import Table
+
+RISKS = {
+    "collapse": "collapse among launched partnerships",
+    "failure": "any failure (shelved, collapsed or underperforming) among all partnerships",
+}
+_FAILED = tuple(OUTCOMES.index(o) - 1 for o in ("shelved", "collapsed", "underperforming"))
+_COLLAPSED = OUTCOMES.index("collapsed") - 1
+
+
+@dataclass(frozen=True)
+class Package:
+    """Levers switched on, each with its start month and strength."""
+
+    levers: tuple[tuple[str, int, float], ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _, _ in self.levers)
+
+    def __str__(self) -> str:
+        if not self.levers:
+            return "no lever"
+        return ", ".join(f"{name} (month {start}, strength {strength:.2f})" for name, start, strength in self.levers)
+
+
+@dataclass
+class Evaluation:
+    """A package's risk and cost on some replications."""
+
+    package: Package
+    risk: Estimate
+    cost: Estimate
+    replications: int
+    launched: int
+    stage: str
+    seed: int
+
+
+@dataclass
+class Result:
+    """What :func:`search` found."""
+
+    risk: str
+    target: float
+    winner: Evaluation | None
+    confirmed: list[Evaluation]
+    reference: Evaluation
+    screened: list[Evaluation] = field(default_factory=list)
+    tuned: list[Evaluation] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def configure(base: ModelConfig, package: Package, scale_cost: bool = True) -> ModelConfig:
+    """``base`` with exactly the package's levers switched on at their start months and strengths."""
+    cfg = copy.deepcopy(base)
+    chosen = {name: (start, strength) for name, start, strength in package.levers}
+    for name, lever in cfg.levers.items():
+        lever.enabled = name in chosen
+        if name not in chosen:
+            continue
+        start, strength = chosen[name]
+        base_strength = float(base.levers[name].strength)
+        lever.start_month, lever.strength = int(start), float(strength)
+        if scale_cost and base_strength > 0:
+            ratio = float(strength) / base_strength
+            lever.cost_upfront = float(base.levers[name].cost_upfront) * ratio
+            lever.cost_per_year = float(base.levers[name].cost_per_year) * ratio
+    return cfg
+
+
+def default_package(base: ModelConfig, names: Sequence[str]) -> Package:
+    """The levers ``names`` at the base configuration's start months and strengths."""
+    return Package(tuple((n, int(base.levers[n].start_month), float(base.levers[n].strength)) for n in names))
+
+
+def measure(table: Table, risk: str, confidence: float = 0.95) -> tuple[Estimate, Estimate, int]:
+    """Risk (Wilson interval), mean lever cost (normal interval) and launched count of one candidate's replications."""
+    outcome = np.asarray(table.columns["outcome"])
+    launched = np.asarray(table.columns["launch_month"]) >= 0
+    if risk == "collapse":
+        hits, n = int((outcome[launched] == _COLLAPSED).sum()), int(launched.sum())
+    else:
+        hits, n = int(np.isin(outcome, _FAILED).sum()), len(outcome)
+    estimate = wilson(hits, n, confidence) if n else Estimate(float("nan"), 0.0, 1.0)
+    return estimate, Moments.of(np.asarray(table.columns["lever_cost"], float)).interval(confidence), int(launched.sum())
+
+
+def evaluate(
+    base: ModelConfig,
+    packages: Sequence[Package],
+    *,
+    risk: str,
+    seed: int,
+    replications: int,
+    stage: str,
+    scale_cost: bool = True,
+    block_size: int = 100_000,
+    workers: int = 1,
+    on_batch: Callable[[int], None] | None = None,
+) -> list[Evaluation]:
+    """Every package on the same replications ``0 .. replications-1`` of ``seed`` (paired), as few batches as ``block_size`` allows."""
+    configs = [configure(base, p, scale_cost) for p in packages]
+    out: list[Evaluation | None] = [None] * len(packages)
+    for group, rep_blocks in batches(range(len(packages)), replications, block_size):
+        parts: list[list[Table]] = [[] for _ in group]
+        for reps in rep_blocks:
+            for j, table in enumerate(simulate_points([configs[i] for i in group], reps, seed, workers)):
+                parts[j].append(table)
+            if on_batch is not None:
+                on_batch(len(group) * len(reps))
+        for j, i in enumerate(group):
+            estimate, cost, launched = measure(Table.concat(parts[j]), risk)
+            out[i] = Evaluation(packages[i], estimate, cost, replications, launched, stage, seed)
+    return [e for e in out if e is not None]
+
+
+def combinations(pool: Sequence[str], max_levers: int) -> list[tuple[str, ...]]:
+    """Every set of at most ``max_levers`` levers from ``pool`` (the empty set first)."""
+    return [c for k in range(0, min(max_levers, len(pool)) + 1) for c in itertools.combinations(pool, k)]
+
+
+def _feasible(e: Evaluation, target: float) -> bool:
+    return e.risk.value <= target
+
+
+def tune(
+    base: ModelConfig,
+    names: tuple[str, ...],
+    *,
+    risk: str,
+    target: float,
+    seed: int,
+    replications: int,
+    trials: int,
+    latest_start: int,
+    scale_cost: bool = True,
+    block_size: int = 100_000,
+    workers: int = 1,
+    batch: int = 8,
+    on_batch: Callable[[int], None] | None = None,
+) -> list[Evaluation]:
+    """Optuna's trials of start months and strengths for the levers ``names``: minimise cost with ``risk - target <= 0`` as a constraint.
+
+    Trials are asked ``batch`` at a time and run as one batch of the ensemble (paired with
+    every other candidate: same seed and replications). Returns every trial's evaluation.
+    """
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.TPESampler(seed=seed % (2**32))
+    study = optuna.create_study(direction="minimize", sampler=sampler)
+    start = default_package(base, names)
+    study.enqueue_trial({**{f"{n}.start": s for n, s, _ in start.levers}, **{f"{n}.strength": min(max(v, 0.05), 1.0) for n, _, v in start.levers}})
+    evaluations = []
+    done = 0
+    while done < trials:
+        asked = [study.ask() for _ in range(min(batch, trials - done))]
+        packages = [
+            Package(tuple((n, t.suggest_int(f"{n}.start", 0, max(latest_start, 0)), round(t.suggest_float(f"{n}.strength", 0.05, 1.0), 3)) for n in names))
+            for t in asked
+        ]
+        results = evaluate(
+            base,
+            packages,
+            risk=risk,
+            seed=seed,
+            replications=replications,
+            stage="tuned",
+            scale_cost=scale_cost,
+            block_size=block_size,
+            workers=workers,
+            on_batch=on_batch,
+        )
+        for t, e in zip(asked, results, strict=True):
+            t.set_constraint("risk_over_target", e.risk.value - target)
+            study.tell(t, e.cost.value)
+        evaluations += results
+        done += len(asked)
+    return evaluations
+
+
+def search(
+    base: ModelConfig,
+    *,
+    pool: Sequence[str],
+    risk: str = "failure",
+    target: float = 0.2,
+    seed: int = 0,
+    replications: int = 1000,
+    confirm_replications: int = 8000,
+    max_levers: int = 3,
+    tune_packages: int = 3,
+    trials: int = 32,
+    latest_start: int = 36,
+    runners_up: int = 2,
+    scale_cost: bool = True,
+    block_size: int = 100_000,
+    workers: int = 1,
+    fresh_seed: int | None = None,
+    on_batch: Callable[[int], None] | None = None,
+    say: Callable[[str], None] = lambda line: None,
+) -> Result:
+    """Screen, tune and confirm (see the module's description)."""
+    if risk not in RISKS:
+        raise ValueError(f"risk = {risk!r} must be one of {', '.join(RISKS)}")
+    began = time.perf_counter()
+    common = {"risk": risk, "scale_cost": scale_cost, "block_size": block_size, "workers": workers, "on_batch": on_batch}
+    combos = combinations(list(pool), max_levers)
+    say(f"Screening {len(combos)} lever combinations (up to {max_levers} of {len(pool)} levers) on {replications:,} paired replications each")
+    screened = evaluate(base, [default_package(base, c) for c in combos], seed=seed, replications=replications, stage="screened", **common)
+    feasible = sorted((e for e in screened if _feasible(e, target)), key=lambda e: (e.cost.value, len(e.package.levers)))
+    tuned: list[Evaluation] = []
+    to_tune = [e.package.names for e in feasible if e.package.levers][:tune_packages]
+    if not feasible:
+        # Nothing meets the target at the policy's settings: tune the packages of lowest risk instead.
+        to_tune = [e.package.names for e in sorted(screened, key=lambda e: e.risk.value) if e.package.levers][:tune_packages]
+    for names in to_tune:
+        say(f"Tuning start months and strengths of {', '.join(names)} with Optuna ({trials} trials)")
+        tuned += tune(base, names, target=target, seed=seed, replications=replications, trials=trials, latest_start=latest_start, **common)
+    by_cost = sorted([*screened, *tuned], key=lambda e: (e.cost.value, len(e.package.levers)))
+    # The cheapest that met the target on the screening seed, and the cheapest whose whole interval
+    # did (a margin against the winner's curse: the cheapest of many is often lucky).
+    shortlist = list(dict.fromkeys(e.package for e in by_cost if _feasible(e, target)))[: 1 + runners_up]
+    shortlist += [p for p in dict.fromkeys(e.package for e in by_cost if e.risk.high <= target) if p not in shortlist][: 1 + runners_up]
+    if not shortlist:
+        shortlist = [e.package for e in sorted([*screened, *tuned], key=lambda e: e.risk.value)][: 1 + runners_up]
+    fresh = fresh_seed if fresh_seed is not None else (seed + 1_000_003) % (2**63 - 1)
+    say(f"Confirming {len(shortlist)} candidates and no lever on {confirm_replications:,} fresh replications (seed {fresh})")
+    confirmed = evaluate(base, [Package(), *shortlist], seed=fresh, replications=confirm_replications, stage="confirmed", **common)
+    reference, confirmed = confirmed[0], confirmed[1:]
+    confirmed.sort(key=lambda e: (e.cost.value, len(e.package.levers)))
+    winner = next((e for e in confirmed if _feasible(e, target)), None)
+    if reference.risk.value <= target and (winner is None or reference.cost.value <= winner.cost.value):
+        winner = reference
+    return Result(risk, target, winner, confirmed, reference, screened, tuned, time.perf_counter() - began)

@@ -1,0 +1,421 @@
+"""Global sensitivity analysis of the assumptions: Morris screening of every free assumption, then Sobol indices for the top ones.
+
+Every free assumption (:func:`sim.config.assumptions.free`, of the levers and mechanisms the
+configuration uses) is a factor on the unit interval, mapped to its plausible range by the
+prior's inverse CDF (:func:`sim.config.assumptions.quantile`), so an effect is measured
+across the whole plausible range. Three outputs are read at each design point, from its
+replications:
+
+- ``collapse``: the probability of collapse within the horizon;
+- ``months_to_collapse``: the restricted mean months from launch to collapse among launched
+  partnerships (one still going at the horizon counts the months it ran);
+- ``realised_over_plan``: realised savings over the business case (ratio of totals).
+
+Every design point runs the same replications ``0 .. R-1`` with the same seed (common random
+numbers): differences between points are the factors' effects with little noise, and many
+points run as one ensemble batch (:func:`sim.frontends.ensemble.simulate`). Under common random
+numbers a dummy factor reads exactly zero, so it cannot show the noise floor; instead some
+design points are run again on independent random numbers, and each output's Monte Carlo
+noise is reported beside the indices: its standard deviation at one point, the share of the
+output's variance over a design it makes up, and the ``mu*`` a factor with no effect would
+read from that noise alone.
+
+SALib (the ``[analysis]`` extra) draws the designs and computes the indices: Morris
+elementary effects (``mu*``, ``sigma``, with bootstrap intervals), then Saltelli's design
+and Sobol first-order and total indices with bootstrap intervals.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.config import assumptions as catalogue
+from sim.config.model import ModelConfig
+from sim.frontends.ensemble import simulate
+
+#: The outputs read at each design point, with what each means.
+OUTPUTS = {
+    "collapse": "probability of collapse within the horizon",
+    "months_to_collapse": "restricted mean months from launch to collapse, among launched partnerships",
+    "realised_over_plan": "realised savings over the business case",
+}
+#: Levels of the Morris grid on each factor's unit interval.
+LEVELS = 4
+
+
+def _salib() -> tuple[Any, Any, Any, Any]:
+    try:
+        from SALib.analyze import morris as morris_analyze
+        from SALib.analyze import sobol as sobol_analyze
+        from SALib.sample import morris as morris_sample
+        from SALib.sample import sobol as sobol_sample
+    except ImportError as err:  # pragma: no cover - depends on the installation
+        raise ImportError("sensitivity analysis needs SALib: pip install 'partnership-sim[analysis]'") from err
+    return morris_sample, morris_analyze, sobol_sample, sobol_analyze
+
+
+def outputs_of(table: Any, points: int, horizon: int) -> dict[str, np.ndarray]:
+    """Each output at each design point from a batch's replication table (with its ``point`` column), with its Monte Carlo standard error.
+
+    Returns
+    -------
+    dict
+        For each name in :data:`OUTPUTS` a ``(points,)`` array, and ``<name>_se``: the
+        standard error from the point's own replications (nan where undefined).
+    """
+    point = np.asarray(table.columns["point"], np.int64)
+    outcome = table.values("outcome").astype(str)
+    end = np.asarray(table.columns["end_month"], float)
+    launch = np.asarray(table.columns["launch_month"], float)
+    realised = np.asarray(table.columns["realised_savings"], float)
+    plan = np.asarray(table.columns["business_case"], float)
+    n = np.bincount(point, minlength=points).astype(float)
+    collapsed = (outcome == "collapsed").astype(float)
+    p = np.bincount(point, collapsed, minlength=points) / n
+    launched = launch >= 0
+    months = np.where(outcome == "collapsed", end, horizon) - launch
+    n_launched = np.bincount(point[launched], minlength=points).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_months = np.bincount(point[launched], months[launched], minlength=points) / n_launched
+        sq = np.bincount(point[launched], months[launched] ** 2, minlength=points) / n_launched
+        months_se = np.sqrt(np.maximum(sq - mean_months**2, 0.0) * n_launched / (n_launched - 1) / n_launched)
+        sum_x = np.bincount(point, realised, minlength=points)
+        sum_y = np.bincount(point, plan, minlength=points)
+        ratio = sum_x / sum_y
+        residual = realised - ratio[point] * plan
+        ratio_se = np.sqrt(np.bincount(point, residual**2, minlength=points) / (n - 1) / n) / (sum_y / n)
+    return {
+        "collapse": p,
+        "collapse_se": np.sqrt(p * (1 - p) / n),
+        "months_to_collapse": mean_months,
+        "months_to_collapse_se": months_se,
+        "realised_over_plan": ratio,
+        "realised_over_plan_se": ratio_se,
+    }
+
+
+def run_points(
+    points: Sequence[ModelConfig],
+    replications: int,
+    seed: int,
+    *,
+    first_rep: int = 0,
+    block_size: int = 10_000,
+    workers: int = 1,
+    on_batch: Callable[[int], None] | None = None,
+    trusted: bool = False,
+) -> dict[str, np.ndarray]:
+    """Run every design point on replications ``first_rep .. first_rep + R - 1`` (common random numbers), many points per batch.
+
+    Returns :func:`outputs_of` over all points, in order. ``on_batch`` is called with the
+    number of points done after each batch; ``trusted``: the points were checked when made
+    (:func:`sim.config.assumptions.points` makes them so).
+    """
+    per_batch = max(1, block_size // replications)
+    horizon = int(points[0].partnership.horizon_months)
+    parts: list[dict[str, np.ndarray]] = []
+    for start in range(0, len(points), per_batch):
+        chunk = list(points[start : start + per_batch])
+        reps = np.tile(np.arange(first_rep, first_rep + replications, dtype=np.int64), len(chunk))
+        point_of_rep = np.repeat(np.arange(len(chunk), dtype=np.int64), replications)
+        table = simulate(chunk, reps, seed, point_of_rep=point_of_rep, workers=workers, trusted=trusted)
+        parts.append(outputs_of(table, len(chunk), horizon))
+        if on_batch is not None:
+            on_batch(start + len(chunk))
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+@dataclass
+class Sensitivity:
+    """A sensitivity analysis' results: the factors, the design points with their outputs, and the index tables.
+
+    Attributes
+    ----------
+    factors
+        Every free assumption screened, by path.
+    top
+        The factors given Sobol indices.
+    points
+        One row per design point run: ``stage`` (``morris``, ``sobol`` or ``noise``), each
+        factor's value, each output and its standard error from the point's replications.
+    morris, sobol, noise
+        Tables (pandas DataFrames): Morris ``mu``, ``mu_star`` (with its interval), ``sigma``
+        per factor and output, with the noise floor ``mu_star_noise``; Sobol ``S1``, ``ST``
+        with intervals per top factor and output, with ``noise_share``; and per output the
+        Monte Carlo noise at one design point.
+    seconds
+        Wall time of each stage.
+    """
+
+    factors: list[str]
+    top: list[str]
+    points: Any
+    morris: Any
+    sobol: Any
+    noise: Any
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _problem(names: Sequence[str]) -> dict[str, Any]:
+    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def _configs(cfg: ModelConfig, items: Sequence[catalogue.Assumption], u: np.ndarray, free: Sequence[str]) -> list[ModelConfig]:
+    """Design points on the unit cube as configurations.
+
+    A factor in a group of weights that share out a whole (:data:`sim.config.assumptions.SHARES`)
+    is set with the free members of its group not in the design rescaled alongside it (they
+    enter at their stated values), so that it varies even when it is the only member of its
+    group in the design; members set by the scenario or the user keep their values.
+    """
+    values = catalogue.quantile(items, u)
+    for group in catalogue.SHARES:
+        if any(path in values for path in group):
+            for path in group:
+                if path in free:
+                    values.setdefault(path, np.full(len(u), float(catalogue.value(cfg, path))))
+    return catalogue.points(cfg, values)
+
+
+def _noise(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[str, float]:
+    """Each output's Monte Carlo variance at one design point from the same points run on independent random numbers."""
+    out = {}
+    for name in OUTPUTS:
+        d = first[name] - second[name]
+        d = d[np.isfinite(d)]
+        out[name] = float(np.mean(d * d) / 2) if d.size else np.nan
+    return out
+
+
+def analyse(
+    cfg: ModelConfig,
+    *,
+    fixed: Sequence[str] = (),
+    seed: int = 0,
+    replications: int = 200,
+    trajectories: int = 10,
+    top: int = 8,
+    sobol_n: int = 64,
+    noise_points: int = 20,
+    block_size: int = 10_000,
+    workers: int = 1,
+    confidence: float = 0.95,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Sensitivity:
+    """Morris screening of every free assumption of ``cfg``, then Sobol indices of the ``top`` most influential.
+
+    Parameters
+    ----------
+    cfg
+        The configuration (scenario and policy) whose assumptions are analysed.
+    fixed
+        Parameter paths the user set (not analysed).
+    seed
+        Seed of the designs and of the simulations.
+    replications
+        Replications per design point (common random numbers across points).
+    trajectories
+        Morris trajectories (``trajectories x (factors + 1)`` points).
+    top
+        Factors given Sobol indices: the largest ``mu*`` (scaled by the largest of each output) over the three outputs.
+    sobol_n
+        Saltelli base sample (a power of two; ``sobol_n x (top + 2)`` points).
+    noise_points
+        Design points run again on independent random numbers to measure the noise.
+    block_size, workers
+        Replications per ensemble batch, and threads.
+    confidence
+        Level of the indices' bootstrap intervals.
+    progress
+        Called with the stage, points done and points in the stage.
+    """
+    import pandas as pd
+
+    morris_sample, morris_analyze, sobol_sample, sobol_analyze = _salib()
+    items = list(catalogue.acting(cfg, catalogue.free(cfg, fixed)))
+    if len(items) < 2:
+        raise ValueError(f"only {len(items)} free assumption(s) to analyse: nothing to screen")
+    names = [a.path for a in items]
+    seconds: dict[str, float] = {}
+
+    def run(stage: str, points: list[ModelConfig], first_rep: int = 0) -> dict[str, np.ndarray]:
+        started = time.perf_counter()
+        done = run_points(
+            points,
+            replications,
+            seed,
+            first_rep=first_rep,
+            block_size=block_size,
+            workers=workers,
+            on_batch=None if progress is None else (lambda k: progress(stage, k, len(points))),
+            trusted=True,
+        )
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
+        return done
+
+    started = time.perf_counter()
+    problem = _problem(names)
+    x_morris = morris_sample.sample(problem, trajectories, num_levels=LEVELS, seed=seed)
+    configs = _configs(cfg, items, x_morris, names)
+    seconds["morris points"] = time.perf_counter() - started
+    y_morris = run("morris", configs)
+    delta = LEVELS / (2.0 * (LEVELS - 1))
+    rows = []
+    for name in OUTPUTS:
+        y = y_morris[name]
+        if not np.all(np.isfinite(y)):
+            y = np.where(np.isfinite(y), y, np.nanmean(y))
+        result = morris_analyze.analyze(problem, x_morris, y, num_resamples=1000, conf_level=confidence, num_levels=LEVELS, seed=seed)
+        for i, factor in enumerate(names):
+            rows.append(
+                {
+                    "factor": factor,
+                    "output": name,
+                    "mu": float(result["mu"][i]),
+                    "mu_star": float(result["mu_star"][i]),
+                    "mu_star_conf": float(result["mu_star_conf"][i]),
+                    "sigma": float(result["sigma"][i]),
+                }
+            )
+    morris = pd.DataFrame(rows)
+    scaled = morris.assign(scaled=morris["mu_star"] / morris.groupby("output")["mu_star"].transform("max"))
+    influence = scaled.groupby("factor")["scaled"].max().sort_values(ascending=False)
+    chosen = list(influence.index[: min(top, len(names))])
+    chosen_items = [items[names.index(f)] for f in chosen]
+
+    started = time.perf_counter()
+    sub = _problem(chosen)
+    x_sobol = sobol_sample.sample(sub, sobol_n, calc_second_order=False, seed=seed)
+    sobol_configs = _configs(cfg, chosen_items, x_sobol, names)
+    seconds["sobol points"] = time.perf_counter() - started
+    y_sobol = run("sobol", sobol_configs)
+
+    picks = np.unique(np.linspace(0, len(sobol_configs) - 1, min(noise_points, len(sobol_configs))).astype(int))
+    y_again = run("noise", [sobol_configs[i] for i in picks], first_rep=replications)
+    noise_var = _noise({k: v[picks] for k, v in y_sobol.items()}, y_again)
+
+    rows = []
+    for name in OUTPUTS:
+        y = y_sobol[name]
+        if not np.all(np.isfinite(y)):
+            y = np.where(np.isfinite(y), y, np.nanmean(y))
+        result = sobol_analyze.analyze(sub, y, calc_second_order=False, num_resamples=1000, conf_level=confidence, seed=seed)
+        share = noise_var[name] / float(np.var(y, ddof=1)) if np.var(y) > 0 else np.nan
+        for i, factor in enumerate(chosen):
+            rows.append(
+                {
+                    "factor": factor,
+                    "output": name,
+                    "S1": float(result["S1"][i]),
+                    "S1_conf": float(result["S1_conf"][i]),
+                    "ST": float(result["ST"][i]),
+                    "ST_conf": float(result["ST_conf"][i]),
+                    "noise_share": share,
+                }
+            )
+    sobol = pd.DataFrame(rows)
+
+    noise_rows = []
+    for name in OUTPUTS:
+        sd = float(np.sqrt(noise_var[name]))
+        floor = 2 * sd / np.sqrt(np.pi) / delta
+        morris.loc[morris["output"] == name, "mu_star_noise"] = floor
+        noise_rows.append(
+            {
+                "output": name,
+                "meaning": OUTPUTS[name],
+                "noise_sd": sd,
+                "mean_se_within_points": float(np.nanmean(y_sobol[f"{name}_se"])),
+                "noise_share_of_sobol_variance": float(noise_var[name] / np.nanvar(y_sobol[name], ddof=1)),
+                "noise_share_of_morris_variance": float(noise_var[name] / np.nanvar(y_morris[name], ddof=1)),
+                "mu_star_noise": floor,
+                "points_rerun": len(picks),
+            }
+        )
+    noise = pd.DataFrame(noise_rows)
+    morris["rank"] = morris.groupby("output")["mu_star"].rank(ascending=False, method="first").astype(int)
+
+    def table(stage: str, x: np.ndarray, values: dict[str, np.ndarray], drawn: list[catalogue.Assumption]) -> Any:
+        frame = pd.DataFrame(catalogue.quantile(drawn, x))
+        frame.insert(0, "stage", stage)
+        return frame.assign(**values)
+
+    points = pd.concat(
+        [
+            table("morris", x_morris, y_morris, items),
+            table("sobol", x_sobol, y_sobol, chosen_items),
+            table("noise", x_sobol[picks], y_again, chosen_items),
+        ],
+        ignore_index=True,
+    )
+    return Sensitivity(names, chosen, points, morris, sobol, noise, seconds)
+
+
+def render(result: Sensitivity, shown: int = 8) -> str:
+    """The analysis as plain text: per output the most influential factors by Morris ``mu*`` beside the noise floor, then the Sobol indices."""
+    lines = []
+    noise = result.noise.set_index("output")
+    for name, meaning in OUTPUTS.items():
+        n = noise.loc[name]
+        lines.append(
+            f"{meaning}: Monte Carlo noise at one design point sd {n['noise_sd']:.3g}"
+            f" ({n['noise_share_of_morris_variance']:.0%} of the variance over the Morris design,"
+            f" {n['noise_share_of_sobol_variance']:.0%} over the Sobol design)"
+        )
+        m = result.morris[result.morris["output"] == name].sort_values("mu_star", ascending=False).head(shown)
+        lines.append(f"  {'Morris: factor':<52}{'mu*':>10}{'± 95%':>10}{'sigma':>10}   (noise alone reads mu* up to about {n['mu_star_noise']:.3g})")
+        lines += [f"  {r.factor:<52}{r.mu_star:>10.3g}{r.mu_star_conf:>10.3g}{r.sigma:>10.3g}" for r in m.itertuples()]
+        s = result.sobol[result.sobol["output"] == name].sort_values("ST", ascending=False)
+        lines.append(f"  {'Sobol: factor':<52}{'S1':>8}{'± 95%':>8}{'ST':>8}{'± 95%':>8}")
+        lines += [f"  {r.factor:<52}{r.S1:>8.2f}{r.S1_conf:>8.2f}{r.ST:>8.2f}{r.ST_conf:>8.2f}" for r in s.itertuples()]
+    return "\n".join(lines)
+
+
+def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Any:
+    """Morris screening, one panel per output: ``mu*`` against ``sigma`` for every factor, the most influential labelled, the noise floor dashed."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(15, 5.2), layout="constrained")
+    floor = noise.set_index("output")["mu_star_noise"]
+    for ax, (name, meaning) in zip(axes, OUTPUTS.items(), strict=True):
+        m = morris[morris["output"] == name]
+        ax.scatter(m["mu_star"], m["sigma"], s=18, color="#0072B2", alpha=0.7)
+        for r in m.sort_values("mu_star", ascending=False).head(labelled).itertuples():
+            ax.annotate(
+                r.factor.split(".", 1)[1] if "." in r.factor else r.factor, (r.mu_star, r.sigma), fontsize=11, xytext=(3, 3), textcoords="offset points"
+            )
+        ax.axvline(floor[name], color="#D55E00", linestyle="--", label="noise floor")
+        ax.set_xlabel("mu* (mean |elementary effect| over the plausible range)", fontsize=11)
+        ax.set_ylabel("sigma (interaction or non-linearity)", fontsize=11)
+        ax.set_title(textwrap.fill(meaning, 40), fontsize=12)
+        ax.tick_params(labelsize=11)
+        ax.legend(fontsize=11, loc="upper left")
+    return fig
+
+
+def sobol_figure(sobol: Any) -> Any:
+    """Sobol indices, one panel per output: first-order and total index of each top factor with 95% intervals, and the output's noise share."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(15, 5.8), layout="constrained", sharey=True)
+    for ax, (name, meaning) in zip(axes, OUTPUTS.items(), strict=True):
+        s = sobol[sobol["output"] == name].reset_index(drop=True)
+        y = np.arange(len(s))
+        ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], color="#0072B2", label="first order S1")
+        ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], color="#E69F00", label="total ST")
+        share = float(s["noise_share"].iloc[0]) if len(s) else np.nan
+        if np.isfinite(share):
+            ax.axvline(share, color="#D55E00", linestyle="--", label=f"noise share {share:.1%}")
+        ax.set_yticks(y, [f.split(".", 1)[1] if "." in f else f for f in s["factor"]], fontsize=11)
+        ax.set_xlabel("share of the output's variance", fontsize=11)
+        ax.set_title(textwrap.fill(meaning, 40), fontsize=12)
+        ax.tick_params(labelsize=11)
+        ax.legend(fontsize=11, loc="lower right")
+    axes[0].invert_yaxis()
+    return fig

@@ -1,0 +1,105 @@
+"""sim-analyse discover: which ranges of the inputs lead to collapse, with PRIM from the EMA Workbench.
+
+    sim-analyse discover outputs/2026-12-02/10-00-00                   # a run: its replications.parquet
+    sim-analyse discover DIR --outcome failure --boxes 3 --min-coverage 0.4
+    sim-analyse discover multirun/2026-12-02/10-00-00 --threshold 0.2  # a sweep: points with P(collapse) >= 0.2
+
+Prints each box with its coverage and density against the overall rate and the input ranges
+it keeps, and writes ``discovery.json``, ``discovery.png`` and ``discovery.svg`` into the folder
+(atomically; ``sim-report`` embeds the figure). Needs the ``[analysis]`` extra
+(``pip install 'partnership-sim[analysis]'``). Bad input exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from sim.cli.common import EXIT_BAD_INPUT
+from sim.results.files import save_figure, write_json
+
+RESULTS = ("discovery.json", "discovery.png", "discovery.svg")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sim-analyse discover", description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="a sim-run folder (replications.parquet) or a sweep folder (sweep.parquet)")
+    parser.add_argument("--outcome", default="collapsed", help="on a run: collapsed (default), shelved or failure (shelved, collapsed or underperforming)")
+    parser.add_argument("--boxes", type=int, default=2, help="most boxes to find, 1 to 10 (default 2)")
+    parser.add_argument("--min-coverage", type=float, default=0.5, help="each box: the densest with at least this coverage, 0 to 1 (default 0.5)")
+    parser.add_argument("--peel-alpha", type=float, default=0.05, help="share peeled off at each PRIM step, 0.01 to 0.5 (default 0.05)")
+    parser.add_argument("--mass-min", type=float, default=0.05, help="smallest share of cases a box may hold, 0.001 to 0.5 (default 0.05)")
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="on a sweep: points with P(collapse) at least this, 0 to 1 (default: the upper quartile of the points)"
+    )
+    return parser
+
+
+def _problems(args: argparse.Namespace) -> list[str]:
+    from sim.analysis.discover import OUTCOMES
+
+    checks = [
+        ("outcome", args.outcome, args.outcome in OUTCOMES, f"one of {', '.join(OUTCOMES)}"),
+        ("boxes", args.boxes, 1 <= args.boxes <= 10, "a whole number from 1 to 10"),
+        ("min-coverage", args.min_coverage, 0 <= args.min_coverage <= 1, "from 0 to 1"),
+        ("peel-alpha", args.peel_alpha, 0.01 <= args.peel_alpha <= 0.5, "from 0.01 to 0.5"),
+        ("mass-min", args.mass_min, 0.001 <= args.mass_min <= 0.5, "from 0.001 to 0.5"),
+        ("threshold", args.threshold, args.threshold is None or 0 <= args.threshold <= 1, "from 0 to 1"),
+    ]
+    problems = [f"{name} = {value!r} is not allowed: {allowed}" for name, value, ok, allowed in checks if not ok]
+    if not args.folder.is_dir():
+        problems.append(f"folder = {str(args.folder)!r} is not a folder")
+    elif not (args.folder / "replications.parquet").is_file() and not (args.folder / "sweep.parquet").is_file():
+        problems.append(f"folder = {str(args.folder)!r} holds neither replications.parquet (a sim-run folder) nor sweep.parquet (a sweep)")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run PRIM on the folder's table, print the boxes and write the results files."""
+    args = _parser().parse_args(argv)
+    problems = _problems(args)
+    if problems:
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from sim.analysis import discover as d
+
+    try:
+        d.prim_module()
+    except ImportError:
+        print("error: sim-analyse discover needs the EMA Workbench: pip install 'partnership-sim[analysis]'", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    import pandas as pd
+
+    if (args.folder / "sweep.parquet").is_file():
+        from sim.analysis.plots import SWEEP_ESTIMATE
+        from sim.results.report import swept_columns
+
+        table = pd.read_parquet(args.folder / "sweep.parquet")
+        if "status" in table.columns:
+            table = table[table["status"].astype(str) == "ok"]
+        inputs = swept_columns(table)
+        estimate = table[SWEEP_ESTIMATE[0]].to_numpy(float)
+        threshold = float(np.quantile(estimate, 0.75)) if args.threshold is None else args.threshold
+        x = table[inputs].reset_index(drop=True)
+        what = f"points with P(collapse) >= {threshold:.1%}"
+        found = d.discover(x, estimate >= threshold, what, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min)
+    else:
+        table = pd.read_parquet(args.folder / "replications.parquet")
+        inputs = d.drawn_inputs(table)
+        y = d.OUTCOMES[args.outcome](table["outcome"].astype(str).to_numpy())
+        found = d.discover(table[inputs], y, args.outcome, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min)
+    print(d.render(found))
+    write_json(args.folder / RESULTS[0], found.to_dict())
+    figure = d.discovery_figure(found)
+    for name in RESULTS[1:]:
+        save_figure(args.folder / name, figure)
+    print(f"Results in {args.folder}: {', '.join(RESULTS)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""sim-calibrate: fit assumed parameters to target statistics (history matching), write the posterior and a report.
+
+    sim-calibrate                                                   # the shipped UK break-up record (uk_breakups)
+    sim-calibrate targets=my_region.yaml out=calibration/           # your own record, in the same YAML format
+    sim-calibrate points=300 waves=2 replications=200 parameters=[decisions.memory,decisions.outside_option]
+
+Writes into ``out`` (default: the Hydra run folder), each file atomically: ``posterior.parquet``
+(one column per calibrated parameter and ``weight``, the format ``uncertainty=posterior`` reads),
+``posterior.json`` (targets, method, seed, runtime, model version), ``design.parquet`` (every
+simulated point with its statistics) and ``calibration.md`` with its figures. Bad input exits
+with status 2 and one line per problem. ``docs/calibration.md`` explains the method.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.config_store import ConfigStore
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from sim.analysis.calibration import calibrate, calibrated_items
+from sim.cli.common import check_names, check_quoting, fail, maybe_help, output_dir, progress_bar, threads, versions_line
+from sim.config import schema
+from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets
+from sim.config.checks import ConfigError
+from sim.config.scenarios import model_sections
+from sim.results import provenance
+from sim.results.calibration import write_all
+
+SCHEMA_NAME = "calibrate_schema"
+
+
+def register() -> None:
+    """Store the schemas in Hydra's ConfigStore (``calibrate_schema`` with every model parameter)."""
+    schema.register()
+    ConfigStore.instance().store(name=SCHEMA_NAME, node=schema.run_schema(CalibrateSettings, "CalibrateSchema"))
+
+
+@hydra.main(config_path="pkg://sim.configs", config_name="calibrate", version_base="1.3")
+def app(cfg: DictConfig) -> None:
+    """Check the settings and the targets, calibrate, and write the results."""
+    problems: list[str] = []
+    settings = config = targets = items = None
+    try:
+        settings = calibrate_settings(OmegaConf.to_container(cfg, resolve=True))
+    except ConfigError as err:
+        problems += err.problems
+    try:
+        config = model_sections(cfg)
+    except ConfigError as err:
+        problems += err.problems
+    if isinstance(cfg.get("targets"), str):
+        try:
+            targets = load_targets(cfg.targets)
+        except ConfigError as err:
+            problems += err.problems
+    if targets is not None and config is not None:
+        try:
+            items = calibrated_items(config, settings.parameters if settings else None, targets)
+        except KeyError as err:
+            problems += str(err.args[0]).split("; ")
+    if problems:
+        fail(problems)
+    scenario = HydraConfig.get().runtime.choices["scenario"]
+    out = Path(settings.out) if settings.out else output_dir()
+    total = settings.points * settings.waves * settings.replications
+    with progress_bar(total, f"calibrating {len(items)} parameters") as bar:
+        result = calibrate(
+            config,
+            targets,
+            items,
+            seed=settings.seed,
+            replications=settings.replications,
+            points=settings.points,
+            waves=settings.waves,
+            cutoff=settings.cutoff,
+            workers=threads(settings.workers),
+            batch_points=settings.batch_points,
+            progress=bar.update,
+            report=lambda line: bar.write(line, file=sys.stderr),
+        )
+    result.info["scenario"] = scenario
+    files = write_all(result, out)
+    info = result.info
+    print(f"Calibrated {len(items)} parameters of scenario {scenario} to targets {targets.name} ({len(targets.statistics)} statistics)")
+    print(
+        f"{info['points_simulated']} points x {info['replications_per_point']} replications in {len(result.waves)} waves; "
+        f"{info['plausible_points']} plausible, effective sample size {info['effective_sample_size']:.0f}; {info['runtime_s']:.0f} s"
+    )
+    print(f"Seed {settings.seed}; {versions_line(provenance.collect())}")
+    print(f"Results in {out}: {', '.join(files)}")
+
+
+def main() -> None:
+    """Console entry point ``sim-calibrate``."""
+    maybe_help("sim-calibrate", __doc__, CalibrateSettings, ("scenario", "policy"), sys.argv[1:])
+    check_quoting(sys.argv[1:])
+    check_names(sys.argv[1:], ("scenario", "policy"))
+    register()
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""sim-collect: build a sweep's table from whatever points finished, and say where the sweep stands.
+
+    sim-collect multirun/2026-12-02/17-10-06        # writes sweep.parquet, sweep.csv (and failures.csv)
+    sim-collect DIR --report                         # only the progress line: points done, speed, time left
+
+The same table ``sim-run`` writes when a sweep ends (:mod:`sim.results.sweep`), built from the
+points' own records, so it works while a sweep runs (on a cluster, from any machine that sees
+the shared folder), after a job crashed (Hydra then skips its end-of-sweep step) and for a
+design's run folder. Exits with status 3 if any point failed, 2 if the folder holds no point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.results import sweep as results
+
+EXIT_NO_POINTS = 2
+EXIT_POINTS_FAILED = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point ``sim-collect``."""
+    parser = argparse.ArgumentParser(prog="sim-collect", description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="a sweep folder (multirun) or a design's run folder")
+    parser.add_argument("--report", action="store_true", help="print where the sweep stands; write nothing")
+    args = parser.parse_args(argv)
+    if not args.folder.is_dir():
+        print(f"error: {args.folder} is not a folder", file=sys.stderr)
+        return EXIT_NO_POINTS
+    collected = results.gather(args.folder) if args.report else results.collect(args.folder)
+    if not collected.rows:
+        print(f"error: no point records (point.json) under {args.folder}", file=sys.stderr)
+        return EXIT_NO_POINTS
+    print(f"{args.folder}: {collected.report()}")
+    if not args.report:
+        print(f"Sweep table: {args.folder / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})")
+    for row in collected.failed:
+        print(f"  point {row['point']} failed ({row['job_dir']}): {row['error']}")
+    if collected.failed:
+        print(
+            f"error: {len(collected.failed)} of {len(collected.rows)} points failed"
+            + ("" if args.report else f" (reasons in {args.folder / results.FAILURES})"),
+            file=sys.stderr,
+        )
+        return EXIT_POINTS_FAILED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

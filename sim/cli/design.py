@@ -1,0 +1,245 @@
+"""``sim-run design=points.csv``: every point of a design file run as batches, one folder per point, one sweep table.
+
+Writes into the run folder ``points/<row>/`` (``replications.parquet`` with the point's columns,
+``summary.json``, ``point.json``) for each row of the design, then ``sweep.parquet``,
+``sweep.csv`` and, if any point failed, ``failures.csv``: the same table as a multirun's. A row
+with bad values fails before anything runs for it and the others go on; the command then
+exits with status 3. ``resume=true`` skips the points already complete (same key);
+``design_chunk=i/n`` runs only chunk ``i`` of ``n`` (a multirun over the chunks shares the
+work out: ``sim-run -m design=points.csv design_chunk=0/4,1/4,2/4,3/4``; the multirun's table
+gathers every chunk's points).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from hydra import compose
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from sim.analysis.summary import Tally
+from sim.cli.common import fail, output_dir, problems_of, progress_bar, threads
+from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, host, job_overrides
+from sim.config.checks import ConfigError
+from sim.config.model import SECTIONS
+from sim.config.settings import parse_chunk, run_settings
+from sim.frontends import design
+from sim.results import provenance
+from sim.results import sweep as results
+from sim.results.files import ParquetStream, write_json
+
+POINTS = "points"
+DESIGN = "design.json"
+#: Settings a design does not take (each point would need its own run): the message says what to do instead.
+REFUSED = {
+    "precision": "precision needs a run per point: use replications (or a multirun)",
+    "attribution": "attribution=counterfactual reruns single points: use a multirun",
+    "engine": "engine=mesa runs one replication at a time: designs run on the ensemble",
+    "save_events": "save_events is not available with a design: rerun the points you need with sim-run",
+    "save_trajectories": "save_trajectories is not available with a design: rerun the points you need with sim-run",
+    "figures": "figures is not available with a design: draw them from sweep.parquet",
+}
+
+
+def _refused(settings: Any) -> list[str]:
+    defaults = {"precision": None, "attribution": "none", "engine": "ensemble", "save_events": False, "save_trajectories": False, "figures": False}
+    return [f"design: {REFUSED[name]}" for name, default in defaults.items() if getattr(settings, name) != default]
+
+
+def _sections(cfg: DictConfig) -> dict[str, Any]:
+    return {key: OmegaConf.to_container(cfg[key], resolve=True) if OmegaConf.is_config(cfg[key]) else cfg[key] for key in SECTIONS}
+
+
+def _fingerprint(path: Path, chunk: str | None) -> dict[str, Any]:
+    task = [line for line in HydraConfig.get().overrides.task if line.partition("=")[0].lstrip("+~") not in ("resume", "design", "hydra.run.dir")]
+    return {"design_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "chunk": chunk, "overrides": sorted(task)}
+
+
+class _Progress:
+    """Points done, replications per second and time left, printed at most every ``every`` seconds (and at the end)."""
+
+    def __init__(self, total_points: int, replications: int, every: float = 10.0):
+        self.total, self.replications, self.every = total_points, replications, every
+        self.started = self.last = time.monotonic()
+        self.done = self.ran = 0
+
+    def update(self, done: int, ran: int, final: bool = False) -> None:
+        self.done, self.ran = done, ran
+        now = time.monotonic()
+        if not final and now - self.last < self.every:
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-9)
+        line = f"design: {done}/{self.total} points done"
+        if ran:
+            line += f", {ran * self.replications / elapsed:,.0f} replications/s"
+            if self.total > done:
+                line += f", about {results.duration((self.total - done) * elapsed / ran)} left"
+        print(line, file=sys.stderr, flush=True)
+
+
+def run_design(cfg: DictConfig, multirun: bool) -> None:
+    """Run the design named by ``cfg.design`` (see the module's description)."""
+    hc = HydraConfig.get()
+    out = output_dir()
+    settings, _, problems = problems_of(cfg, run_settings)
+    if settings is not None:
+        problems += _refused(settings)
+    if problems:
+        _stop(problems, multirun)
+    path = Path(str(settings.design))
+    if not path.is_absolute():
+        path = Path(hc.runtime.cwd) / path
+    try:
+        df = design.read_design(path)
+    except design.DesignError as err:
+        _stop(err.problems, multirun)
+    indices = list(range(len(df)))
+    if settings.design_chunk is not None:
+        i, n = parse_chunk(settings.design_chunk)
+        indices = design.chunk(indices, i, n)
+    mark = _fingerprint(path, settings.design_chunk)
+    points_dir = out / POINTS
+    if results.holds_results(out):
+        if not settings.resume:
+            _stop([f"{out} already holds results: add resume=true to skip the points already done, or choose another hydra.run.dir"], multirun)
+        try:
+            import json
+
+            before = json.loads((out / DESIGN).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = None
+        if before is not None and before != mark:
+            _stop([f"resume=true must repeat the same design: {out} was made from another design file, chunk or overrides"], multirun)
+    points_dir.mkdir(parents=True, exist_ok=True)
+    write_json(out / DESIGN, mark)
+    run_design_points(cfg, settings, df, indices, out, multirun)
+
+
+def _stop(problems: list[str], multirun: bool) -> None:
+    if multirun:  # a chunk of a multirun: fail this job only (recorded by the sweep callback)
+        raise ValueError("; ".join(problems))
+    fail(problems)
+
+
+def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int], out: Path, multirun: bool) -> None:
+    """Build, check, run and record the points ``indices`` of design ``df``, then write the table."""
+    began = time.perf_counter()
+    choices = HydraConfig.get().runtime.choices
+    shared = {k: v for k, v in job_overrides().items() if k not in ("scenario", "policy")}
+    task = [line for line in HydraConfig.get().overrides.task if line.partition("=")[0].lstrip("+~").split(".")[0] not in ("scenario", "policy", "hydra")]
+    rows = design.rows(df)
+    bases: dict[tuple[str, str], Any] = {}
+    prov = provenance.collect()
+    points: dict[int, dict[str, Any]] = {}
+    failed = skipped = 0
+    for index in indices:
+        row = rows[index]
+        scenario, policy = str(row.get("scenario", choices["scenario"])), str(row.get("policy", choices["policy"]))
+        point = {"scenario": scenario, "policy": policy, **shared, **{k: v for k, v in row.items() if k not in ("scenario", "policy")}}
+        folder = out / POINTS / str(index)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            if (scenario, policy) not in bases:
+                if (scenario, policy) == (choices["scenario"], choices["policy"]):
+                    bases[scenario, policy] = _sections(cfg)
+                else:
+                    bases[scenario, policy] = _sections(compose("config", overrides=[f"scenario={scenario}", f"policy={policy}", *task]))
+            config = design.point_config(bases[scenario, policy], row)
+            seed_given = row.get("seed", settings.seed)
+            if isinstance(seed_given, bool) or not isinstance(seed_given, int) or not 0 <= seed_given < 2**63:
+                raise ConfigError([f"seed = {seed_given!r} must be a whole number in [0, 2**63)"])
+        except (ConfigError, ValueError, Exception) as err:
+            reason = "; ".join(err.problems) if isinstance(err, ConfigError) else " ".join(str(err).split())
+            print(f"error: point {index}: {reason}", file=sys.stderr)
+            results.clear_results(folder, ("replications.parquet",))
+            results.PointRecord(index, "failed", point, error=reason, finished=time.time(), host=host()).write(folder)
+            failed += 1
+            continue
+        seed = results.point_seed(seed_given, config, settings.crn)
+        key = results.point_key(config, settings, seed)
+        if settings.resume and results.complete(folder, key, ("replications.parquet",)):
+            results.PointRecord(index, "ok", point, key, seed, settings.replications, finished=time.time(), host=host(), resumed=True).write(folder)
+            skipped += 1
+            continue
+        results.clear_results(folder, ("replications.parquet",))
+        points[index] = {"config": config, "seed": seed, "key": key, "point": point, "folder": folder}
+    total = len(indices)
+    progress = _Progress(total, settings.replications)
+    done = failed + skipped
+    if skipped:
+        print(f"design: {skipped} points already done with the same configuration (resume=true): skipped", file=sys.stderr)
+    workers = threads(settings.workers)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for index, p in points.items():
+        groups.setdefault((p["seed"], p["config"].n_councils), []).append(index)
+    ran = 0
+    with progress_bar(len(points) * settings.replications, f"design: {len(points)} points") as bar:
+        for (seed, _), members in groups.items():
+            for group, rep_blocks in design.batches(members, settings.replications, settings.block_size):
+                started = time.perf_counter()
+                with ExitStack() as stack:
+                    streams, tallies = {}, {}
+                    for index in group:
+                        p = points[index]
+                        stamp = {**p["point"], "seed": p["seed"], "model_version": prov["model_version"], "code_version": prov["code_version"]}
+                        record = results.PointRecord(index, "running", p["point"], p["key"], p["seed"], settings.replications, started=time.time(), host=host())
+                        record.write(p["folder"])
+                        p["record"] = record
+                        stream = stack.enter_context(ParquetStream(p["folder"] / "replications.parquet", metadata={"point": p["point"], **stamp}))
+                        streams[index] = results.PointColumns(stream, p["point"])
+                        tallies[index] = Tally(int(p["config"].partnership.horizon_months))
+                    for reps in rep_blocks:
+                        tables = design.simulate_points([points[i]["config"] for i in group], reps, seed, workers)
+                        for index, table in zip(group, tables, strict=True):
+                            streams[index].write(table)
+                            tallies[index].write(table)
+                        bar.update(len(reps) * len(group))
+                seconds = (time.perf_counter() - started) / len(group)
+                for index in group:
+                    _finish_point(points[index], tallies[index], settings, prov, seconds)
+                ran += len(group)
+                done += len(group)
+                progress.update(done, ran)
+    progress.update(done + 0, ran, final=True)
+    collected = results.collect(out)
+    print(f"Design {settings.design}: {collected.report()}", file=sys.stderr)
+    print(f"Sweep table: {out / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV}); wall time {time.perf_counter() - began:.1f} s")
+    for row in collected.failed:
+        print(f"  point {row['point']} failed: {row['error']}", file=sys.stderr)
+    if not multirun and exit_status(collected):
+        STATE.status = EXIT_POINTS_FAILED  # not an exit: the design's table is committed with the points' results
+
+
+def _finish_point(p: dict[str, Any], tally: Tally, settings: Any, prov: dict[str, Any], seconds: float) -> None:
+    summary = tally.summary()
+    config = p["config"]
+    info = {
+        "scenario": p["point"]["scenario"],
+        "policy": p["point"]["policy"],
+        "seed": p["seed"],
+        "model_version": prov["model_version"],
+        "code_version": prov["code_version"],
+        "point": p["record"].point,
+        "overrides": p["point"],
+        "key": p["key"],
+        "engine": "ensemble",
+        "replications": tally.n,
+        "requested_replications": settings.replications,
+        "precision": None,
+        "block_size": settings.block_size,
+        "horizon_months": int(config.partnership.horizon_months),
+        "files": ["replications.parquet", "summary.json"],
+        "design": str(settings.design),
+        "wall_time_s": seconds,
+    }
+    write_json(p["folder"] / "summary.json", {"run": info, **summary, "provenance": {**prov, "model_config": config.to_dict()}})
+    record = p["record"]
+    record.status, record.replications, record.finished, record.wall_time_s = "ok", tally.n, time.time(), seconds
+    record.write(p["folder"])

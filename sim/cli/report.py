@@ -1,0 +1,38 @@
+"""sim-report: one self-contained HTML report of a results folder (a run, a comparison or a sweep).
+
+    sim-report outputs/2026-12-02/10-00-00                # writes report.html and figures/*.png, *.svg there
+    sim-report multirun/2026-12-02/10-00-00 --output sweep.html
+
+The report holds the plain-language summary, the figures (embedded, so the page needs no
+network and no other file), tables, any other figures and small tables the folder holds,
+the statistical detail, provenance from ``summary.json`` and the model's limitations
+(see :mod:`sim.results.report`). A folder that is not a results folder exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.cli.common import EXIT_BAD_INPUT
+from sim.results.report import REPORT, ReportError, write
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point ``sim-report``."""
+    parser = argparse.ArgumentParser(prog="sim-report", description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="a results folder: sim-run's (summary.json), sim-compare's (comparison.parquet) or a sweep's (sweep.parquet)")
+    parser.add_argument("--output", type=Path, default=None, help=f"where to write the page (default: FOLDER/{REPORT}); figures go to FOLDER/figures")
+    args = parser.parse_args(argv)
+    try:
+        path = write(args.folder, args.output)
+    except ReportError as err:
+        print(f"error: folder = {str(args.folder)!r}: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Report: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""sim-search: the cheapest lever package (which levers, when they start, how strong) keeping a risk under a target in a scenario.
+
+    sim-search scenario=case04_trading_company target=0.2
+    sim-search scenario=case01_key_person risk=failure target=0.35 pool=[continuity_plan,open_motivations] max_levers=2
+    sim-search scenario=case04_trading_company target=0.2 councils.1.it_maturity=0.3   # model overrides as in sim-run
+
+``risk=failure`` (default) is any failure (shelved, collapsed, underperforming) among all
+partnerships; ``risk=collapse`` is collapse among launched partnerships. They differ: see
+:mod:`sim.analysis.search` and ``docs/sweeps.md``. Every lever combination of ``pool`` up to
+``max_levers`` is screened in one batch; Optuna (the ``[search]`` extra) tunes start months and
+strengths; the winner and runners-up are confirmed on a fresh seed. Prints the answer with its
+interval and cost; writes ``search.json`` and ``candidates.parquet`` into the Hydra run folder.
+Exits 0 when a package meets the target, 1 when none does (the lowest risk found is shown).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
+
+from sim.analysis.search import RISKS, Evaluation, Result, search
+from sim.cli.common import check_names, check_quoting, checked, fail, output_dir, progress_bar, threads, versions_line
+from sim.config import schema
+from sim.config.settings import search_settings
+from sim.results import provenance
+from sim.results.files import write_json, write_table
+
+schema.register()
+
+EXIT_TARGET_MISSED = 1
+
+
+def _row(e: Evaluation) -> dict:
+    return {
+        "package": str(e.package),
+        "levers": ",".join(e.package.names),
+        "stage": e.stage,
+        "seed": e.seed,
+        "replications": e.replications,
+        "launched": e.launched,
+        "risk": e.risk.value,
+        "risk_low": e.risk.low,
+        "risk_high": e.risk.high,
+        "cost": e.cost.value,
+        "cost_low": e.cost.low,
+        "cost_high": e.cost.high,
+        **{f"{name}.start_month": start for name, start, _ in e.package.levers},
+        **{f"{name}.strength": strength for name, _, strength in e.package.levers},
+    }
+
+
+def _line(e: Evaluation, mark: str = "") -> str:
+    risk = f"{e.risk.value:6.1%} [{e.risk.low:6.1%}, {e.risk.high:6.1%}]"
+    cost = f"{e.cost.value:6.3f} [{e.cost.low:6.3f}, {e.cost.high:6.3f}]"
+    return f"  {risk}   {cost}   {e.package}{mark}"
+
+
+def render(result: Result, scenario: str) -> str:
+    """The answer as text: the winner with its interval and cost, the runners-up and no lever, on the fresh seed."""
+    lines = [f"Scenario {scenario}: the cheapest lever package keeping {RISKS[result.risk]} at most {result.target:.1%}"]
+    w = result.winner
+    if w is None:
+        best = min(result.confirmed, key=lambda e: e.risk.value) if result.confirmed else result.reference
+        lines.append(
+            f"No package found meets the target; the lowest risk confirmed: {best.risk.value:.1%}"
+            f" [{best.risk.low:.1%}, {best.risk.high:.1%}] with {best.package}"
+        )
+    else:
+        sure = (
+            "its whole interval is below the target"
+            if w.risk.high <= result.target
+            else "its interval still reaches above the target: confirm with more replications"
+        )
+        lines.append(f"Answer: {w.package}")
+        lines.append(
+            f"  risk {w.risk.value:.1%} [95% CI {w.risk.low:.1%}, {w.risk.high:.1%}] ({sure}); cost GBP {w.cost.value:.3f} m per partnership"
+            f" [{w.cost.low:.3f}, {w.cost.high:.3f}] over the horizon"
+        )
+    lines.append(
+        f"Confirmed on {result.reference.replications:,} fresh replications (seed {result.reference.seed}); risk [95% CI]   cost GBP m [95% CI]   package:"
+    )
+    for e in result.confirmed:
+        lines.append(_line(e, "   <- answer" if e is w else ("" if e.risk.value <= result.target else "   (misses the target)")))
+    lines.append(_line(result.reference, "   (reference)"))
+    lines.append(
+        f"Searched {len(result.screened)} lever combinations and {len(result.tuned)} Optuna trials on {result.screened[0].replications:,} paired replications"
+        f" (seed {result.screened[0].seed}) in {result.seconds:.0f} s"
+    )
+    return "\n".join(lines)
+
+
+@hydra.main(config_path="pkg://sim.configs", config_name="search", version_base="1.3")
+def app(cfg: DictConfig) -> None:
+    """Check the configuration, search, confirm, print and write the answer."""
+    settings, config = checked(cfg, search_settings)
+    if settings.tune and importlib.util.find_spec("optuna") is None:
+        fail(["tune > 0 needs Optuna: pip install -e '.[search]' (or tune=0: on/off combinations only)"])
+    scenario = HydraConfig.get().runtime.choices["scenario"]
+    out = output_dir()
+    workers = threads(settings.workers)
+    with progress_bar(None, f"search {scenario}") as bar:
+        result = search(
+            config,
+            pool=settings.pool,
+            risk=settings.risk,
+            target=settings.target,
+            seed=settings.seed,
+            replications=settings.replications,
+            confirm_replications=settings.confirm_replications,
+            max_levers=settings.max_levers,
+            tune_packages=settings.tune,
+            trials=settings.trials,
+            latest_start=settings.latest_start,
+            runners_up=settings.runners_up,
+            scale_cost=settings.cost_scales_with_strength,
+            block_size=max(settings.block_size, settings.replications),
+            workers=workers,
+            on_batch=bar.update,
+            say=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    import pandas as pd
+
+    rows = [_row(e) for e in [*result.screened, *result.tuned, *result.confirmed, result.reference]]
+    prov = provenance.collect()
+    write_table(out / "candidates.parquet", pd.DataFrame(rows), {"scenario": scenario, "risk": settings.risk, "target": settings.target})
+    answer = None if result.winner is None else _row(result.winner)
+    write_json(
+        out / "search.json",
+        {
+            "scenario": scenario,
+            "risk": settings.risk,
+            "risk_means": RISKS[settings.risk],
+            "target": settings.target,
+            "answer": answer,
+            "confirmed": [_row(e) for e in result.confirmed],
+            "reference": _row(result.reference),
+            "seconds": result.seconds,
+            "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)},
+        },
+    )
+    print(render(result, scenario))
+    print(f"{versions_line(prov)}; results in {out}")
+    if result.winner is None:
+        sys.exit(EXIT_TARGET_MISSED)
+
+
+def main() -> None:
+    """Console entry point ``sim-search``."""
+    check_quoting(sys.argv[1:])
+    check_names(sys.argv[1:], ("scenario", "policy"))
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Sweeps through Hydra: each job records its point, the sweep refuses to mix results, and its table is collected at the end.
+
+``configs/config.yaml`` installs :class:`SweepCallback` for ``sim-run``:
+
+- ``on_multirun_start`` (submitting process): refuses a sweep folder that already holds results
+  unless ``resume=true``, and a resume that is not the same sweep; writes ``sweep.json`` (what
+  is swept, how many points, when it started);
+- ``on_job_end`` (wherever the job ran: a joblib, Ray or SLURM worker too): records a job that
+  crashed (its ``point.json``, status ``failed``) and prints where the whole sweep stands;
+- ``on_multirun_end`` (submitting process): collects ``sweep.parquet``. Hydra does not call it
+  when a job raised, so ``sim-run`` collects after the sweep whatever happened, and
+  ``sim-collect`` does the same from the files alone (on a cluster, at any time).
+
+A job with bad input does not raise: it records its point as failed, with the reason, and
+returns, so the other points run under every launcher; ``sim-run`` then exits with
+:data:`EXIT_POINTS_FAILED` and says how many points failed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hydra.core.hydra_config import HydraConfig
+from hydra.core.utils import JobReturn, JobStatus
+from hydra.experimental.callback import Callback
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
+
+from sim.results import sweep as results
+from sim.results.files import write_json
+
+#: ``sim-run``'s exit status when some points of a sweep failed (the others completed).
+EXIT_POINTS_FAILED = 3
+#: Appended by each finished job (fixed-length lines: their count is the file's size over the length).
+PROGRESS = ".progress"
+_RECORD = 32
+
+
+@dataclass
+class _State:
+    """What the submitting process learns about the sweep it runs."""
+
+    sweep_dir: Path | None = None
+    collected: results.Collected | None = None
+    #: The exit status a run sets without stopping (a design with failed points, so that its table is still committed).
+    status: int = 0
+
+
+STATE = _State()
+
+
+def is_multirun() -> bool:
+    """Whether the current job is part of a multirun."""
+    try:
+        return HydraConfig.get().mode == RunMode.MULTIRUN
+    except ValueError:
+        return False
+
+
+def parsed_overrides(lines: list[str]) -> list[Any]:
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    return OverridesParser.create().parse_overrides(lines)
+
+
+def job_overrides() -> dict[str, Any]:
+    """The current job's point: its overrides (``scenario``, ``policy``, parameter paths, swept settings) as ``{key: value}``."""
+    try:
+        lines = list(HydraConfig.get().overrides.task)
+    except ValueError:
+        return {}
+    out = {}
+    for o in parsed_overrides(lines):
+        key = o.key_or_group
+        if key.startswith("hydra.") or key.split(".")[0] in results.NOT_POINT or o.is_delete():
+            continue
+        out[key] = OmegaConf.to_container(o.value()) if OmegaConf.is_config(o.value()) else o.value()
+    return out
+
+
+def host() -> str:
+    return socket.gethostname()
+
+
+# --- progress ----------------------------------------------------------------------------
+
+
+def _sweep_info(sweep_dir: Path) -> dict[str, Any]:
+    try:
+        import json
+
+        return json.loads((sweep_dir / results.SWEEP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def note_done(sweep_dir: Path, status: str, replications: int | None) -> str:
+    """Append this job to the sweep's progress log and say where the sweep stands (points done, speed, time left).
+
+    ``status`` ``ok``, ``failed`` or ``skipped`` (done before a resume: counted as done, not in the speed).
+    """
+    line = f"{status[:1]} {int(replications or 0)} {time.time():.3f}".ljust(_RECORD - 1)[: _RECORD - 1] + "\n"
+    path = sweep_dir / PROGRESS
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        os.write(fd, line.encode())
+    finally:
+        os.close(fd)
+    lines = [x.split() for x in path.read_text(encoding="ascii", errors="replace").splitlines()]
+    done = len(lines)
+    ran = [x for x in lines if x and x[0] != "s"]
+    info = _sweep_info(sweep_dir)
+    total, started = info.get("points"), info.get("started")
+    text = f"sweep: {done}{f'/{total}' if total else ''} points done"
+    failed = sum(1 for x in lines if x and x[0] == "f")
+    if failed:
+        text += f" ({failed} failed)"
+    if started and ran:
+        elapsed = max(time.time() - started, 1e-9)
+        text += f", {sum(int(x[1]) for x in ran if len(x) > 1) / elapsed:,.0f} replications/s"
+        if total and total > done:
+            text += f", about {results.duration((total - done) * elapsed / len(ran))} left"
+    return text
+
+
+def sweeper_params(cfg: DictConfig) -> dict[str, Any]:
+    """The sweeper's ``params`` (a sweep preset's swept values), as plain data."""
+    params = cfg.hydra.get("sweeper", {}).get("params") if "sweeper" in cfg.hydra else None
+    return OmegaConf.to_container(params, resolve=False) if OmegaConf.is_config(params) else dict(params or {})
+
+
+def sweep_size(cfg: DictConfig) -> int | None:
+    """How many jobs the basic sweeper makes of this multirun (None if it cannot tell, e.g. glob sweeps)."""
+    try:
+        lines = [f"{k}={v}" for k, v in sweeper_params(cfg).items()]
+        lines += list(OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False))
+        total = 1
+        for o in parsed_overrides(lines):
+            if o.is_sweep_override():
+                total *= len(list(o.sweep_iterator()))
+        return total
+    except Exception:
+        return None
+
+
+def fingerprint(cfg: DictConfig) -> dict[str, Any]:
+    """What makes a sweep the same sweep: its overrides (``resume`` aside) and its sweeper's parameters."""
+    task = [line for line in OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False) if line.partition("=")[0].lstrip("+~") != "resume"]
+    return {"overrides": sorted(task), "sweeper_params": sweeper_params(cfg)}
+
+
+def refuse(problems: list[str]) -> None:
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    sys.exit(2)
+
+
+class SweepCallback(Callback):
+    """Hydra callback of ``sim-run``: refuse mixed sweep folders, record crashed jobs, report progress, collect the table."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        sweep_dir = Path(str(config.hydra.sweep.dir)).absolute()
+        resume = bool(config.get("resume", False))
+        mark = fingerprint(config)
+        if results.holds_results(sweep_dir):
+            if resume is not True:
+                refuse([f"{sweep_dir} already holds results: add resume=true to skip the points already done, or choose another hydra.sweep.dir"])
+            before = _sweep_info(sweep_dir).get("fingerprint")
+            if before is not None and before != mark:
+                refuse(
+                    [
+                        f"resume=true must repeat the same sweep: {sweep_dir} holds"
+                        f" {' '.join(before['overrides'])} {before.get('sweeper_params') or ''}".rstrip(),
+                        f"this sweep is {' '.join(mark['overrides'])} {mark.get('sweeper_params') or ''}".rstrip(),
+                    ]
+                )
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        (sweep_dir / PROGRESS).unlink(missing_ok=True)
+        write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
+        STATE.sweep_dir, STATE.collected = sweep_dir, None
+
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        if not is_multirun():
+            return
+        hc = HydraConfig.get()
+        out = Path(hc.runtime.output_dir)
+        record = results.read_record(out)
+        if job_return.status == JobStatus.FAILED:
+            error = job_return._return_value
+            reason = " ".join(f"{type(error).__name__}: {error}".split())
+            record = results.PointRecord(
+                int(hc.job.num), "failed", job_overrides(), record.key if record else None, record.seed if record else None, error=reason, host=host()
+            )
+            record.finished = time.time()
+            record.write(out)
+        if record is not None and record.status != "running":
+            try:
+                status = "skipped" if record.resumed else record.status
+                print(note_done(Path(str(config.hydra.sweep.dir)).absolute(), status, record.replications), file=sys.stderr, flush=True)
+            except OSError:
+                pass
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        finish(Path(str(config.hydra.sweep.dir)).absolute())
+
+
+def finish(sweep_dir: Path) -> results.Collected:
+    """Collect the sweep's table and say how it went (once per sweep)."""
+    if STATE.collected is not None and STATE.sweep_dir == sweep_dir:
+        return STATE.collected
+    collected = results.collect(sweep_dir)
+    STATE.sweep_dir, STATE.collected = sweep_dir, collected
+    print(f"Sweep: {collected.report()}", file=sys.stderr)
+    if collected.rows:
+        print(f"Sweep table: {sweep_dir / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})", file=sys.stderr)
+    for row in collected.failed:
+        print(f"  point {row['point']} failed ({row['job_dir']}): {row['error']}", file=sys.stderr)
+    return collected
+
+
+def exit_status(collected: results.Collected | None) -> int:
+    """0, or :data:`EXIT_POINTS_FAILED` with a line saying how many points failed."""
+    if collected is None or not collected.failed:
+        return 0
+    failures = collected.root / results.FAILURES
+    print(f"error: {len(collected.failed)} of {len(collected.rows)} points failed (reasons in {failures})", file=sys.stderr)
+    return EXIT_POINTS_FAILED
+
+
+def finite(x: Any) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)

@@ -1,0 +1,357 @@
+"""Calibration targets and the settings of ``sim-calibrate``: declared once, checked like parameters.
+
+A *targets file* (YAML) says what the model is fitted to: each statistic with its observed value,
+its uncertainty and how it is computed from runs, the model event the records describe, the
+horizon long enough to contain them, the window in which an ending could enter the record, and
+the parameters the statistics can inform. The package ships ``uk_breakups`` (``sim/config/targets/``,
+built from ``data/uk_breakups.csv``); users bring their own file in the same format.
+
+Two kinds of statistic are known:
+
+``duration_share``
+    the share of break-ups that came between ``years[0]`` and ``years[1]`` years after launch,
+    among break-ups (the distribution of time to break-up, no denominator needed). With
+    ``records`` and a ``window``, the model's share is computed as the record's would have been:
+    record *i* (started in ``start``) could only enter a record of endings seen between
+    ``window[0]`` and ``window[1]`` if it lasted between ``window[0] - start`` and
+    ``window[1] - start`` years, so its model counterpart is the share conditional on that range,
+    averaged over the records.
+``breakup_by``
+    the share of launched partnerships that had broken up ``years`` years after launch (needs a
+    register with a denominator, which the UK record does not have).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from sim.config.checks import ConfigError, check_fixed
+from sim.config.settings import MAX_SEED, MAX_WORKERS
+from sim.core.declare import SETTING, Spec, param
+
+#: Model events a targets file can describe.
+EVENTS = {
+    "breakup": "the first founding council to leave after launch, or the partnership's collapse, whichever comes first",
+    "collapse": "the partnership's collapse only",
+}
+KINDS = ("duration_share", "breakup_by")
+#: Package folder of the shipped targets files.
+PACKAGE_TARGETS = "sim.config"
+SHIPPED = "uk_breakups"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One arrangement of the record: its name, form, and start and end (decimal years)."""
+
+    name: str
+    start: float
+    end: float
+    form: str = ""
+
+    @property
+    def years(self) -> float:
+        """How long it lasted, in years."""
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """One target statistic: what it is, its observed value and standard deviation, and how it is computed from runs."""
+
+    name: str
+    kind: str
+    years: tuple[float, ...]
+    observed: float
+    sd: float
+    computed: str = ""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """A checked targets file (see the module docstring)."""
+
+    name: str
+    event: str
+    horizon_months: int
+    statistics: tuple[Statistic, ...]
+    parameters: tuple[str, ...] = ()
+    records: tuple[Record, ...] = ()
+    window: tuple[float, float] | None = None
+    discrepancy: float = 0.0
+    description: str = ""
+    source: str = ""
+    notes: str = ""
+    path: str = ""
+
+    @property
+    def observed(self) -> np.ndarray:
+        """Observed values, one per statistic."""
+        return np.array([s.observed for s in self.statistics])
+
+    @property
+    def variance(self) -> np.ndarray:
+        """Variance of each observed value plus the model discrepancy's."""
+        return np.array([s.sd**2 for s in self.statistics]) + self.discrepancy**2
+
+    def limits(self) -> np.ndarray:
+        """``(n, 2)`` durations (years) each record could have had and still entered the record: ``[0, horizon]`` without a window."""
+        horizon = self.horizon_months / 12.0
+        if not self.records or self.window is None:
+            return np.array([[0.0, horizon]])
+        lo = np.array([max(0.0, self.window[0] - r.start) for r in self.records])
+        hi = np.array([min(horizon, self.window[1] - r.start) for r in self.records])
+        return np.column_stack([lo, hi])
+
+
+def shipped_path(name: str = SHIPPED) -> Path:
+    """Path of a targets file shipped with the package (``sim/config/targets/NAME.yaml``)."""
+    return Path(str(resources.files(PACKAGE_TARGETS))) / "targets" / f"{name}.yaml"
+
+
+def shipped() -> list[str]:
+    """Names of the targets files shipped with the package."""
+    return sorted(p.stem for p in shipped_path().parent.glob("*.yaml"))
+
+
+def _number(problems: list[str], where: str, value: Any, lo: float, hi: float, *, open_hi: bool = False) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        problems.append(f"{where} = {value!r} must be a number in [{lo:g}, {hi:g}{')' if open_hi else ']'}")
+        return None
+    if value < lo or value > hi or (open_hi and value >= hi):
+        problems.append(f"{where} = {value!r} is outside [{lo:g}, {hi:g}{')' if open_hi else ']'}")
+        return None
+    return float(value)
+
+
+def _records(raw: Any, problems: list[str]) -> tuple[Record, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append(f"records must be a list of {{name, start, end}}, got {type(raw).__name__}")
+        return ()
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping) or not {"start", "end"} <= set(item):
+            problems.append(f"records[{i}] = {item!r} must be a mapping with start and end (decimal years), and optionally name and form")
+            continue
+        start = _number(problems, f"records[{i}].start", item["start"], 1800, 2200)
+        end = _number(problems, f"records[{i}].end", item["end"], 1800, 2200)
+        if start is not None and end is not None:
+            if end < start:
+                problems.append(f"records[{i}].end = {end:g} is before its start {start:g}")
+                continue
+            out.append(Record(str(item.get("name", f"record {i}")), start, end, str(item.get("form", ""))))
+    return tuple(out)
+
+
+def _statistic(i: int, item: Any, problems: list[str]) -> Statistic | None:
+    where = f"statistics[{i}]"
+    if not isinstance(item, Mapping):
+        problems.append(f"{where} = {item!r} must be a mapping with name, kind, years, observed and sd")
+        return None
+    unknown = set(item) - {"name", "kind", "years", "observed", "sd", "computed"}
+    problems += [f"{where}.{key} is not a field of a statistic (known: name, kind, years, observed, sd, computed)" for key in sorted(unknown)]
+    kind = item.get("kind")
+    if kind not in KINDS:
+        problems.append(f"{where}.kind = {kind!r} is not known (allowed: {', '.join(KINDS)})")
+        return None
+    years = item.get("years")
+    years = [years] if isinstance(years, int | float) and not isinstance(years, bool) else years
+    size = 2 if kind == "duration_share" else 1
+    if not isinstance(years, list) or len(years) != size:
+        shape = "[from, to] (years after launch)" if size == 2 else "one number (years after launch)"
+        problems.append(f"{where}.years = {item.get('years')!r} must be {shape}")
+        return None
+    ends = [_number(problems, f"{where}.years", y, 0, 50) for y in years]
+    if None in ends:
+        return None
+    if size == 2 and ends[0] >= ends[1]:
+        problems.append(f"{where}.years = {years} must run from an earlier to a later time")
+        return None
+    observed = _number(problems, f"{where}.observed", item.get("observed"), 0, 1)
+    sd = _number(problems, f"{where}.sd", item.get("sd"), 1e-6, 1)
+    if observed is None or sd is None:
+        return None
+    name = str(item.get("name", f"{kind}_{'_'.join(f'{y:g}' for y in ends)}"))
+    return Statistic(name, kind, tuple(ends), observed, sd, str(item.get("computed", "")))
+
+
+def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
+    """Checked targets from plain data; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
+    problems: list[str] = []
+    if not isinstance(raw, Mapping):
+        raise ConfigError([f"targets file {path or ''} must be a mapping (name, event, horizon_months, statistics, ...), got {type(raw).__name__}"])
+    known = {"name", "description", "source", "notes", "event", "horizon_months", "window", "discrepancy", "parameters", "records", "statistics"}
+    problems += [f"targets.{key} is not a field of a targets file (known: {', '.join(sorted(known))})" for key in sorted(set(raw) - known)]
+    event = raw.get("event", "breakup")
+    if event not in EVENTS:
+        problems.append(f"targets.event = {event!r} is not known (allowed: {', '.join(EVENTS)})")
+    horizon = raw.get("horizon_months", 120)
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 12 <= horizon <= 600:
+        problems.append(f"targets.horizon_months = {horizon!r} must be a whole number in [12, 600]")
+        horizon = 120
+    discrepancy = _number(problems, "targets.discrepancy", raw.get("discrepancy", 0.0), 0, 1) or 0.0
+    window = raw.get("window")
+    if window is not None:
+        if not isinstance(window, list) or len(window) != 2:
+            problems.append(f"targets.window = {window!r} must be [first, last] (decimal years in which an ending could enter the record), or null")
+            window = None
+        else:
+            given = window
+            ends = [_number(problems, "targets.window", w, 1800, 2200) for w in window]
+            window = None if None in ends else (ends[0], ends[1])
+            if window is not None and window[0] >= window[1]:
+                problems.append(f"targets.window = {given} must run from an earlier to a later year")
+                window = None
+    parameters = raw.get("parameters", [])
+    if not isinstance(parameters, list) or not all(isinstance(p, str) for p in parameters):
+        problems.append(f"targets.parameters = {parameters!r} must be a list of parameter paths, e.g. [decisions.memory, exogenous.stance]")
+        parameters = []
+    records = _records(raw.get("records"), problems)
+    stats_raw = raw.get("statistics")
+    statistics: list[Statistic] = []
+    if not isinstance(stats_raw, list) or not stats_raw:
+        problems.append("targets.statistics must be a non-empty list of statistics (name, kind, years, observed, sd, computed)")
+    else:
+        statistics = [s for i, item in enumerate(stats_raw) if (s := _statistic(i, item, problems)) is not None]
+    names = [s.name for s in statistics]
+    problems += [f"targets.statistics: name {n!r} is used more than once" for n in sorted({n for n in names if names.count(n) > 1})]
+    for i, s in enumerate(statistics):
+        if max(s.years) > horizon / 12.0 and not (s.kind == "duration_share" and math.isinf(s.years[1])):
+            problems.append(f"statistics[{i}].years = {list(s.years)} reaches beyond the horizon ({horizon} months): raise targets.horizon_months")
+    if records:
+        durations = np.array([r.years for r in records])
+        longest = records[int(np.argmax(durations))]
+        if durations.max() > horizon / 12.0:
+            problems.append(f"targets.horizon_months = {horizon} is shorter than the longest record ({longest.name}: {longest.years:.2f} years)")
+        for i, s in enumerate(statistics):
+            if s.kind == "duration_share":
+                share = float(np.mean((durations >= s.years[0]) & (durations < s.years[1])))
+                if abs(share - s.observed) > 5e-4:
+                    problems.append(f"statistics[{i}].observed = {s.observed:g} differs from the records' share {share:.4f} (years {list(s.years)})")
+    if problems:
+        raise ConfigError(problems)
+    return Targets(
+        name=str(raw.get("name", Path(path).stem if path else "targets")),
+        event=event,
+        horizon_months=int(horizon),
+        statistics=tuple(statistics),
+        parameters=tuple(parameters),
+        records=records,
+        window=window,
+        discrepancy=float(discrepancy),
+        description=str(raw.get("description", "")),
+        source=str(raw.get("source", "")),
+        notes=str(raw.get("notes", "")).strip(),
+        path=str(path),
+    )
+
+
+def load_targets(name_or_path: str | Path) -> Targets:
+    """Targets from a shipped name (``uk_breakups``) or a YAML file; raises :class:`~sim.config.checks.ConfigError` naming the problem."""
+    text = str(name_or_path)
+    path = shipped_path(text) if text in shipped() else Path(text).expanduser()
+    if not path.is_file():
+        raise ConfigError([f"targets = {text!r} is neither a shipped targets set (available: {', '.join(shipped())}) nor a readable YAML file"])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise ConfigError([f"targets = {text!r}: not valid YAML ({str(err).splitlines()[0]})"]) from None
+    return targets_from(raw, str(path))
+
+
+def share_sd(count: int, n: int) -> float:
+    """Standard deviation of an observed share ``count / n`` (binomial, with half a count added each way so an empty bin is not certain)."""
+    p = (count + 0.5) / (n + 1.0)
+    return math.sqrt(p * (1.0 - p) / n)
+
+
+def duration_statistics(records: Sequence[Record], edges: Sequence[float], event: str) -> list[dict[str, Any]]:
+    """``duration_share`` statistics for the bins between ``edges`` (years), observed from ``records``, as a targets file writes them."""
+    durations = np.array([r.years for r in records])
+    out = []
+    for lo, hi in itertools.pairwise(edges):
+        count = int(((durations >= lo) & (durations < hi)).sum())
+        out.append(
+            {
+                "name": f"{event}_after_{lo:g}_to_{hi:g}_years",
+                "kind": "duration_share",
+                "years": [float(lo), float(hi)],
+                "observed": round(count / len(records), 6),
+                "sd": round(share_sd(count, len(records)), 6),
+                "computed": f"share of {event}s, among {event}s after launch, that came {lo:g} to {hi:g} years after launch ({count} of {len(records)})",
+            }
+        )
+    return out
+
+
+def _setting(default: Any, lo: float, hi: float, unit: str, doc: str, *, integer: bool = False) -> Any:
+    return param(default, lo, hi, unit, doc, value=SETTING, integer=integer)
+
+
+def _text(default: str | None, doc: str) -> Any:
+    return field(default=default, metadata={"spec": Spec("text", None, None, doc, value=SETTING)})
+
+
+@dataclass
+class CalibrateSettings:
+    """Settings of ``sim-calibrate``."""
+
+    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the runs and of the designs", integer=True)
+    workers: Any = _setting(
+        None, 1, MAX_WORKERS, "threads", "threads sharing each ensemble batch (default: every core this process may use); never changes results", integer=True
+    )
+    targets: Any = _text(SHIPPED, "a shipped targets set (uk_breakups) or the path of a targets YAML file")
+    replications: Any = _setting(
+        500, 20, 1_000_000, "replications", "replications per parameter point (all points share them: common random numbers)", integer=True
+    )
+    points: Any = _setting(1000, 10, 1_000_000, "points", "parameter points simulated in each wave of history matching", integer=True)
+    waves: Any = _setting(3, 1, 20, "waves", "waves of history matching (each refits the emulators and narrows the plausible region)", integer=True)
+    cutoff: Any = _setting(3.0, 1.0, 10.0, "sd", "implausibility cut-off: a point is ruled out when a statistic lies further than this from its target")
+    batch_points: Any = _setting(
+        200, 1, 100_000, "points", "parameter points simulated as one ensemble batch; bounds memory, never changes results", integer=True
+    )
+    parameters: Any = field(
+        default=None,
+        metadata={
+            "spec": Spec(
+                "paths", None, None, "parameters to calibrate, e.g. [decisions.memory,exogenous.stance] (default: the targets file's list)", value=SETTING
+            )
+        },
+    )
+    out: Any = _text(None, "folder for the results (default: the Hydra run folder)")
+
+
+def calibrate_settings(raw: Mapping[str, Any]) -> CalibrateSettings:
+    """Checked ``sim-calibrate`` settings from a config; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
+    problems: list[str] = []
+    values = {}
+    defaults = CalibrateSettings()
+    for f in fields(CalibrateSettings):
+        spec = f.metadata["spec"]
+        value = raw.get(f.name, getattr(defaults, f.name))
+        if value is None and getattr(defaults, f.name) is None:
+            found = []
+        elif spec.unit == "paths":
+            ok = isinstance(value, list | tuple) and value and all(isinstance(p, str) for p in value)
+            found = [] if ok else [f"{f.name} = {value!r} must be a list of parameter paths, e.g. [decisions.memory,exogenous.stance]"]
+        else:
+            found = check_fixed(f.name, value, spec)
+        problems += found
+        values[f.name] = int(value) if spec.integer and value is not None and not found else value
+    if problems:
+        raise ConfigError(problems)
+    settings = CalibrateSettings(**values)
+    settings.parameters = None if settings.parameters is None else list(settings.parameters)
+    settings.cutoff = float(settings.cutoff)
+    return settings

@@ -1,0 +1,228 @@
+"""Describe "our partnership" in plain Python: what you state is fixed, the rest comes from a scenario and is listed.
+
+    import sim
+
+    ours = sim.partnership(
+        councils=[
+            sim.council("Our District", tier="district", it_maturity=0.8, pace=0.6),
+            sim.council("Their County", tier="county", size=5.0, it_maturity=0.4),
+        ],
+        governance="joint_committee",
+        promised_savings=1.5,
+    )
+    print(ours.describe())          # what is fixed, and what is still drawn and from which distribution
+    sim.run_ensemble(ours, replications=4000, seed=1)
+    sim.compare(ours, ["none", "continuity_plan"])
+    ours.save("my_scenarios/scenario/ours.yaml")   # sim-run --config-dir my_scenarios scenario=ours
+
+Every value you state is fixed. Every value you do not state comes from a named scenario
+(``baseline`` unless you say otherwise) and may be a distribution: each replication then draws
+its own, so the result describes partnerships *like* yours. ``fixed=True`` fixes those too, at
+the scenario's central values (the median of a number's distribution, the most likely of a
+category), to describe one partnership. What each 0..1 attribute means in practice is in
+``sim.council``'s help and in ``docs/parameters.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from sim.config.checks import ConfigError
+from sim.config.distributions import describe, is_dist, sample
+from sim.config.model import ModelConfig, model_config
+from sim.config.scenarios import load
+from sim.core.declare import Spec
+from sim.core.params import CouncilParams, PartnershipParams
+
+_COUNCIL = {f.name: f.metadata["spec"] for f in fields(CouncilParams)}
+_PARTNERSHIP = {f.name: f.metadata["spec"] for f in fields(PartnershipParams)}
+
+
+def _practice_lines(specs: Mapping[str, Spec]) -> str:
+    return "\n".join(f"    {name}: {spec.doc}" + (f"\n        in practice: {spec.practice}" if spec.practice else "") for name, spec in specs.items())
+
+
+@dataclass(frozen=True)
+class Council:
+    """One council as stated by the user: its name and the attributes given (see :func:`council`)."""
+
+    name: str
+    values: Mapping[str, Any]
+
+
+def council(name: str, **values: Any) -> Council:
+    """One council of your partnership: its name and any attributes you know (the rest come from the scenario)."""
+    unknown = [key for key in values if key not in _COUNCIL or key == "name"]
+    if unknown:
+        raise ConfigError([f"council {name!r}: {key} is not a council attribute (known: {', '.join(k for k in _COUNCIL if k != 'name')})" for key in unknown])
+    return Council(name, dict(values))
+
+
+council.__doc__ = (
+    (council.__doc__ or "")
+    + "\n\nAttributes (a number, or a distribution such as 'beta(2, 5)'):\n\n"
+    + _practice_lines({k: v for k, v in _COUNCIL.items() if k != "name"})
+)
+
+
+def central(value: Any, spec: Spec) -> Any:
+    """A distribution's central value: the median of a number, the most likely category; a fixed value unchanged."""
+    if not is_dist(value):
+        return value
+    if value["dist"] == "choice":
+        values = list(value["values"])
+        p = list(value.get("p", [1.0] * len(values)))
+        return values[int(np.argmax(p))]
+    x = float(sample(value, np.array([0.5]), spec)[0])
+    if spec.choices:
+        return spec.choices[round(x)]
+    return round(x) if spec.integer else x
+
+
+class Partnership(ModelConfig):
+    """A model configuration made by :func:`partnership`, which remembers what was stated and where the rest came from.
+
+    It runs wherever a :class:`~sim.config.model.ModelConfig` does (``sim.run_ensemble``,
+    ``sim.compare``, ``sim.PartnershipModel(config=...)``); :meth:`describe` lists what is
+    fixed and what is drawn, :meth:`save` writes it as a scenario file.
+    """
+
+    scenario: str
+    stated: tuple[str, ...]
+    fixed_from_scenario: tuple[str, ...]
+
+    def drawn(self) -> dict[str, Any]:
+        """Every attribute still drawn per replication, by path, with its distribution."""
+        out: dict[str, Any] = {}
+        for k, c in enumerate(self.councils):
+            for name in _COUNCIL:
+                if is_dist(getattr(c, name)):
+                    out[f"councils[{k}].{name}"] = getattr(c, name)
+        for name in _PARTNERSHIP:
+            if is_dist(getattr(self.partnership, name)):
+                out[f"partnership.{name}"] = getattr(self.partnership, name)
+        return out
+
+    def describe(self) -> str:
+        """What is fixed (stated by you, or fixed at the scenario's central values) and what is drawn, and from which distribution."""
+        lines = [f"A partnership of {self.n_councils} councils ({', '.join(c.name for c in self.councils)}); unstated values from scenario {self.scenario!r}."]
+        lines.append("Fixed because you stated them:")
+        lines += [f"  {path} = {describe(_at(self, path)).strip('`')}" for path in self.stated] or ["  (nothing)"]
+        if self.fixed_from_scenario:
+            lines.append("Fixed at the scenario's central values (fixed=True):")
+            lines += [f"  {path} = {describe(_at(self, path)).strip('`')}" for path in self.fixed_from_scenario]
+        drawn = self.drawn()
+        if drawn:
+            lines.append("Still drawn for each replication (so results describe partnerships like this one), from the scenario:")
+            lines += [f"  {path} ~ {describe(node)}" for path, node in drawn.items()]
+        else:
+            lines.append("Nothing is drawn: every replication is this one partnership (only events from outside and chance differ).")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + self.describe() + "\n```"
+
+    def save(self, path: str | Path) -> Path:
+        """Write this partnership as a scenario file (``DIR/scenario/NAME.yaml``) that ``sim-run --config-dir DIR scenario=NAME`` runs.
+
+        The file states every section in full, so it does not depend on the scenario it
+        came from; it is written atomically.
+        """
+        path = Path(path)
+        header = (
+            "# @package _global_\n"
+            f"# A partnership described with sim.partnership (unstated values from scenario {self.scenario!r}).\n"
+            f"# Stated: {', '.join(self.stated) or 'nothing'}.\n"
+        )
+        body = yaml.safe_dump(_plain_data(self.to_dict()), sort_keys=False, allow_unicode=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8") as handle:
+            handle.write(header + body)
+        os.replace(handle.name, path)
+        return path
+
+
+def _plain_data(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _plain_data(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_data(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _at(cfg: ModelConfig, path: str) -> Any:
+    head, _, name = path.partition(".")
+    if head.startswith("councils["):
+        return getattr(cfg.councils[int(head[9:-1])], name)
+    return getattr(getattr(cfg, head), name)
+
+
+def partnership(
+    councils: Sequence[Council],
+    *,
+    scenario: str = "baseline",
+    fixed: bool = False,
+    config_dir: str | Path | None = None,
+    **values: Any,
+) -> Partnership:
+    """Your partnership: the councils and partnership attributes you state are fixed; the rest come from ``scenario``.
+
+    Parameters
+    ----------
+    councils
+        Two to eight councils made with :func:`council`. Attributes not given come from the
+        scenario's council in the same position (or its last council, for extra ones).
+    scenario
+        The scenario the unstated values come from (a name in ``configs/scenario/`` or ``config_dir``).
+    fixed
+        Fix the unstated values too, at the scenario's central values (one partnership rather than a population).
+    config_dir
+        A folder of your own scenarios (laid out like ``configs/``).
+    **values
+        Partnership attributes (``governance``, ``promised_savings``, ``business_case_clarity``, ...).
+
+    Raises
+    ------
+    ConfigError
+        Listing every unknown attribute and every value outside its range, one line each.
+    """
+    unknown = [key for key in values if key not in _PARTNERSHIP]
+    problems = [f"{key} is not a partnership attribute (known: {', '.join(_PARTNERSHIP)})" for key in unknown]
+    if not all(isinstance(c, Council) for c in councils):
+        problems.append("councils must be made with sim.council(name, ...)")
+    if problems:
+        raise ConfigError(problems)
+    base = load(scenario, config_dir=config_dir)
+    raw = base.to_dict()
+    template = raw["councils"]
+    raw["councils"] = [{**dict(template[min(k, len(template) - 1)]), "name": c.name, **c.values} for k, c in enumerate(councils)]
+    raw["partnership"] = {**raw["partnership"], **values}
+    stated = [f"councils[{k}].{name}" for k, c in enumerate(councils) for name in c.values] + [f"partnership.{name}" for name in values]
+    pinned: list[str] = []
+    if fixed:
+        for k, c in enumerate(raw["councils"]):
+            for name, spec in _COUNCIL.items():
+                if name not in councils[k].values and is_dist(c[name]):
+                    c[name] = central(c[name], spec)
+                    pinned.append(f"councils[{k}].{name}")
+        for name, spec in _PARTNERSHIP.items():
+            if name not in values and is_dist(raw["partnership"][name]):
+                raw["partnership"][name] = central(raw["partnership"][name], spec)
+                pinned.append(f"partnership.{name}")
+    cfg = model_config(raw)
+    out = Partnership(**{f.name: getattr(cfg, f.name) for f in fields(ModelConfig)})
+    out.scenario, out.stated, out.fixed_from_scenario = scenario, tuple(stated), tuple(pinned)
+    return out

@@ -1,0 +1,234 @@
+"""Parameter uncertainty in a run: the parameter values each replication uses.
+
+Three modes (the setting ``uncertainty``; its default is decided once, in
+:data:`sim.config.settings.DEFAULT_UNCERTAINTY`):
+
+- ``none``: every replication uses the configuration as given, assumptions at their stated
+  values; a run's intervals are Monte Carlo noise only.
+- ``prior``: the run is D parameter draws of M replications each (``replications`` = D x M,
+  M = ``replications_per_draw``); replication ``r`` uses draw ``r // M``, whose assumptions are
+  drawn from their plausible ranges (:mod:`sim.config.assumptions`).
+- ``posterior``: as ``prior``, but the calibrated assumptions come from a row of a posterior
+  sample (a table with one column per parameter path, plus an optional ``weight``); the
+  assumptions it has no column for still come from their plausible ranges.
+
+Draw ``d`` is a pure function of ``(seed, d)``, so replication ``r`` has the same parameters
+alone, in any batch, block or worker, and in the Mesa model. Only *free* assumptions are drawn
+(:func:`sim.config.assumptions.free`): a value the scenario or policy sets, and a value the
+user fixed (an override, a swept value: ``fixed``), wins over a drawn one; the parameters of
+levers and mechanisms the configuration switches off are left alone (they cannot change a run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.config import assumptions as catalogue
+from sim.config.checks import ConfigError, check_number
+from sim.config.model import ModelConfig
+from sim.config.posterior import WEIGHT, shipped_path
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, UNCERTAINTY_MODES
+from sim.core import rng
+from sim.core.version import __version__
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """A posterior sample of assumed parameters: one row per sample, one column per parameter path, with weights.
+
+    Attributes
+    ----------
+    source
+        The file it was read from.
+    values
+        ``{path: (N,) array}``, each value inside its parameter's range.
+    weights
+        ``(N,)`` weights summing to 1.
+    """
+
+    source: str
+    values: Mapping[str, np.ndarray]
+    weights: np.ndarray
+
+    def rows(self, seed: int, draws: np.ndarray) -> np.ndarray:
+        """The row each draw takes (with probability its weight): a pure function of ``(seed, draw)``."""
+        u = rng.uniform(seed, np.asarray(draws, np.int64), rng.SETUP_MONTH, 1, "posterior.row")[:, 0]
+        return np.minimum(np.searchsorted(np.cumsum(self.weights), u, side="right"), len(self.weights) - 1)
+
+
+def read_posterior(path: str | Path) -> Posterior:
+    """Read and check a posterior sample (``.parquet`` or ``.csv``).
+
+    Raises
+    ------
+    ConfigError
+        One line per problem: a missing or unreadable file, a column that is not an assumed
+        parameter's path, a value outside its parameter's range, bad weights.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    where = f"posterior = {str(path)!r}"
+    if not path.is_file():
+        raise ConfigError([f"{where} is not a file (a Parquet or CSV table, one column per parameter path plus optional {WEIGHT})"])
+    try:
+        table = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
+    except Exception as err:  # any reader error is bad input, reported in one line
+        raise ConfigError([f"{where} cannot be read as {'CSV' if path.suffix.lower() == '.csv' else 'Parquet'}: {str(err).splitlines()[0]}"]) from None
+    known = catalogue.by_path()
+    unknown = [name for name in table.columns if name != WEIGHT and name not in known]
+    problems = [f"{where}: column {name!r} is not the path of an assumed parameter (e.g. decisions.memory)" for name in unknown]
+    if len(table) == 0:
+        problems.append(f"{where} has no rows")
+    values = {}
+    for name in table.columns:
+        if name == WEIGHT or name not in known:
+            continue
+        column = pd.to_numeric(table[name], errors="coerce").to_numpy(float)
+        found = next(((i, p) for i, x in enumerate(column) for p in check_number(name, float(x), known[name].spec)), None)
+        if found is not None:
+            problems.append(f"{where}, row {found[0]}: {found[1]}")
+        values[name] = column
+    weights = np.ones(len(table))
+    if WEIGHT in table.columns:
+        weights = pd.to_numeric(table[WEIGHT], errors="coerce").to_numpy(float)
+        if not np.all(np.isfinite(weights)) or (weights < 0).any() or weights.sum() <= 0:
+            problems.append(f"{where}: {WEIGHT} must be finite, non-negative and not all zero")
+    if not values and len(table):
+        problems.append(f"{where} has no parameter columns")
+    if problems:
+        raise ConfigError(problems)
+    return Posterior(str(path), values, weights / weights.sum())
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """How a run draws its assumptions: the mode, replications per draw, the paths fixed by the user and the posterior.
+
+    Build it with :func:`uncertainty`, which checks it.
+    """
+
+    mode: str
+    replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW
+    fixed: frozenset[str] = field(default_factory=frozenset)
+    posterior: Posterior | None = None
+
+    def draw_of(self, reps: np.ndarray) -> np.ndarray:
+        """The parameter draw of each replication: ``r // M``."""
+        return np.asarray(reps, np.int64) // self.replications_per_draw
+
+    def free(self, cfg: ModelConfig) -> tuple[catalogue.Assumption, ...]:
+        """The assumptions drawn for ``cfg``: those it leaves at their default and the user did not fix, of levers and mechanisms it uses."""
+        return catalogue.acting(cfg, catalogue.free(cfg, self.fixed))
+
+    def values(self, cfg: ModelConfig, seed: int, draws: np.ndarray) -> dict[str, np.ndarray]:
+        """The drawn value of each free assumption at draws ``draws``: ``{path: (D,) array}``.
+
+        Prior draws come from :func:`sim.config.assumptions.draw`; with a posterior, the
+        columns it has replace them by the values of the row each draw takes.
+        """
+        draws = np.asarray(draws, np.int64)
+        items = self.free(cfg)
+        out = catalogue.draw(items, seed, draws)
+        if self.mode == "posterior" and self.posterior is not None:
+            rows = self.posterior.rows(seed, draws)
+            for a in items:
+                if a.path in self.posterior.values:
+                    column = self.posterior.values[a.path][rows]
+                    out[a.path] = np.round(column) if a.spec.integer else column
+        return out
+
+    def points(self, cfg: ModelConfig, seed: int, draws: np.ndarray) -> list[ModelConfig]:
+        """One checked configuration per draw (shared weights kept summing to 1)."""
+        values = self.values(cfg, seed, draws)
+        if not values:
+            return [cfg] * len(np.asarray(draws))
+        return catalogue.points(cfg, values)
+
+    def point(self, cfg: ModelConfig, seed: int, replication: int) -> ModelConfig:
+        """The configuration replication ``replication`` runs."""
+        return self.points(cfg, seed, self.draw_of(np.array([replication])))[0]
+
+    def batch(self, cfg: ModelConfig, seed: int, reps: np.ndarray) -> tuple[list[ModelConfig], np.ndarray, np.ndarray]:
+        """The configurations of the draws replications ``reps`` use, which one each replication uses, and each replication's draw.
+
+        Returns
+        -------
+        points, point_of_rep, draw
+            For :func:`sim.population.build`: one configuration per distinct draw, the index
+            into ``points`` of each replication, and each replication's global draw index.
+        """
+        draw = self.draw_of(reps)
+        distinct, point_of_rep = np.unique(draw, return_inverse=True)
+        return self.points(cfg, seed, distinct), point_of_rep.astype(np.int64), draw
+
+    def columns(self, cfg: ModelConfig, seed: int, draws: np.ndarray) -> dict[str, np.ndarray]:
+        """A table of the draws, column by column: ``draw``, the posterior row taken (posterior mode) and each drawn parameter's value as run."""
+        draws = np.asarray(draws, np.int64)
+        out = {"draw": draws}
+        if self.posterior is not None:
+            out["posterior_row"] = self.posterior.rows(seed, draws).astype(np.int64)
+        return out | catalogue.shared_out(cfg, self.values(cfg, seed, draws))
+
+    def describe(self, cfg: ModelConfig) -> dict[str, Any]:
+        """Plain data for ``summary.json``: the mode, M, the paths drawn and fixed, and the posterior's file."""
+        return {
+            "mode": self.mode,
+            "replications_per_draw": self.replications_per_draw,
+            "drawn": [a.path for a in self.free(cfg)],
+            "fixed": sorted(self.fixed),
+            "posterior": None if self.posterior is None else self.posterior.source,
+            "posterior_columns": [] if self.posterior is None else sorted(self.posterior.values),
+        }
+
+
+def uncertainty(
+    mode: str | None = None,
+    replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
+    fixed: Collection[str] = (),
+    posterior: str | Path | None = None,
+) -> Uncertainty | None:
+    """A checked :class:`Uncertainty`, or ``None`` for mode ``none``.
+
+    Parameters
+    ----------
+    mode
+        ``none``, ``prior`` or ``posterior`` (None: :data:`~sim.config.settings.DEFAULT_UNCERTAINTY`).
+    replications_per_draw
+        M, replications per parameter draw (>= 2: the noise within a draw is estimated from them).
+    fixed
+        Paths the user set explicitly (overrides, swept values): never drawn.
+    posterior
+        The posterior sample for ``posterior`` mode (default: :func:`sim.config.posterior.shipped_path`, the one shipped for this model version).
+
+    Raises
+    ------
+    ConfigError
+        One line per problem, e.g. ``posterior`` mode with no posterior sample.
+    """
+    mode = DEFAULT_UNCERTAINTY if mode is None else mode
+    problems = []
+    if mode not in UNCERTAINTY_MODES:
+        problems.append(f"uncertainty = {mode!r} is not one of {', '.join(UNCERTAINTY_MODES)}")
+    if isinstance(replications_per_draw, bool) or not isinstance(replications_per_draw, int | np.integer) or replications_per_draw < 2:
+        problems.append(f"replications_per_draw = {replications_per_draw!r} must be a whole number >= 2")
+    if problems:
+        raise ConfigError(problems)
+    if mode == "none":
+        return None
+    sample = None
+    if mode == "posterior":
+        if posterior is None and not shipped_path().is_file():
+            raise ConfigError(
+                [
+                    f"uncertainty = 'posterior' needs a posterior sample and none ships for model version {__version__} "
+                    f"(sim/config/posterior/{__version__}.parquet): give posterior=PATH or use uncertainty=prior"
+                ]
+            )
+        sample = read_posterior(shipped_path() if posterior is None else posterior)
+    return Uncertainty(mode, int(replications_per_draw), frozenset(fixed), sample)

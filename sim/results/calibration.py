@@ -1,0 +1,45 @@
+"""A calibration's results files, each written atomically.
+
+``posterior.parquet`` (one column per parameter path and ``weight``: the format
+:mod:`sim.config.posterior` reads), ``posterior.json`` (provenance), ``design.parquet`` (every
+simulated point with its statistics, plausibility and weight), ``calibration.md`` and its figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sim.analysis.calibration import Calibration, predictive_figure, prior_posterior_figure, render
+from sim.results import provenance
+from sim.results.files import atomic_path, save_figure, write_json, write_table
+
+
+def write_posterior(result: Calibration, parquet: str | Path, extra: dict[str, Any] | None = None) -> None:
+    """The posterior sample at ``parquet`` and its provenance JSON beside it (targets, method, seed, runtime, model and code version)."""
+    parquet = Path(parquet)
+    prov = provenance.collect()
+    stamp = {**result.info, "code_version": prov["code_version"], **(extra or {})}
+    write_table(parquet, result.posterior, stamp)
+    write_json(parquet.with_suffix(".json"), {**stamp, "columns": list(result.posterior.columns), "rows": len(result.posterior)})
+
+
+def write_report(result: Calibration, markdown: str | Path, figures_dir: str | Path, *, command: str = "sim-calibrate") -> None:
+    """``calibration.md`` and its two figures (prior against posterior; posterior predictive check)."""
+    markdown, figures_dir = Path(markdown), Path(figures_dir)
+    paths = {"prior_posterior": figures_dir / "prior_posterior.png", "predictive": figures_dir / "predictive.png"}
+    save_figure(paths["prior_posterior"], prior_posterior_figure(result))
+    save_figure(paths["predictive"], predictive_figure(result))
+    relative = {key: str(p.relative_to(markdown.parent)) if p.is_relative_to(markdown.parent) else str(p) for key, p in paths.items()}
+    text = render(result, relative, command=command)
+    with atomic_path(markdown) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_all(result: Calibration, folder: str | Path, *, command: str = "sim-calibrate") -> list[str]:
+    """Every results file of a calibration into ``folder``; returns their names."""
+    folder = Path(folder)
+    write_table(folder / "design.parquet", result.design, result.info)
+    write_posterior(result, folder / "posterior.parquet")
+    write_report(result, folder / "calibration.md", folder / "calibration", command=command)
+    return ["design.parquet", "posterior.parquet", "posterior.json", "calibration.md", "calibration/prior_posterior.png", "calibration/predictive.png"]

@@ -1,0 +1,529 @@
+"""One self-contained HTML report of a results folder: a run (``sim-run``), a comparison (``sim-compare``) or a sweep.
+
+:func:`write` reads the folder, draws the figures of :mod:`sim.analysis.plots` it has the data
+for, saves each as PNG and SVG under ``figures/``, and writes ``report.html``: the
+plain-language summary, the figures embedded as ``data:`` URIs, tables, any other figure or
+small table the folder holds (sensitivity results, for instance), the statistical detail
+behind a fold, provenance from ``summary.json`` and the limitations paragraph
+(``docs/limitations.md``, shipped in the package as ``sim.docs``). The page loads nothing
+from a network and runs no script.
+
+What it reads, by kind (:func:`kind`):
+
+- run: ``summary.json`` (required), ``replications.parquet`` (timing of collapse),
+  ``trajectories.parquet`` (fan charts);
+- comparison: ``comparison.parquet`` and ``summary.json`` (each policy's summary under
+  ``policies``, when it has them: survival and causes per policy);
+- sweep: ``sweep.parquet`` with one row per point: ``point``, the swept values, then
+  ``status`` (the layout ``sim-collect`` writes), the collapse probability as
+  ``outcomes.collapsed.value`` / ``.low`` / ``.high``, and ``job_dir`` (each point's folder,
+  whose ``summary.json`` gives survival and causes per point); ``sweep.json`` if present.
+
+Intervals with parameter uncertainty (a ``total`` entry beside ``value``/``low``/``high``,
+or ``<measure>_difference_total_low``/``_high`` columns of a comparison) are shown beside the
+Monte Carlo ones when present.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sim.analysis import plots
+from sim.analysis.comparison import MEASURES, render_tests
+from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, plain_lines, what_was_run
+from sim.results.files import atomic_path, save_figure
+
+REPORT = "report.html"
+FIGURES = "figures"
+#: Result files of each kind, the first one telling the kind.
+KINDS = {"sweep": ("sweep.parquet",), "comparison": ("comparison.parquet", "summary.json"), "run": ("summary.json",)}
+#: Tables a folder may hold that the report reads itself (other small tables are shown as they are).
+KNOWN_TABLES = frozenset({"replications.parquet", "events.parquet", "trajectories.parquet", "comparison.parquet", "sweep.parquet", "sweep.csv"})
+#: Figures the commands draw that the report draws again itself (not embedded twice).
+REDRAWN = frozenset({"survival", "causes", "comparison"})
+#: Largest "other" table shown in full.
+MAX_ROWS = 200
+#: Points of a sweep drawn on one survival or causes figure.
+MAX_POINTS = 8
+#: Columns between which ``sim-collect`` puts the swept values.
+SWEPT_AFTER, SWEPT_BEFORE = "point", "status"
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#1a1a1a;
+line-height:1.45;font-size:16px}
+h1{font-size:1.7rem;margin-bottom:.3rem}h2{font-size:1.3rem;margin-top:2.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
+h3{font-size:1.1rem}.lead{font-size:1.05rem}.what{color:#333;background:#f3f6fa;padding:.6rem .8rem;border-left:4px solid #0072B2}
+table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.95rem}th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left;
+vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}
+figure{margin:1.2rem 0}figure img{max-width:100%;height:auto;border:1px solid #eee}figcaption{font-size:.95rem;color:#333}
+dl.words dt{font-weight:600;float:left;clear:left;width:9rem}dl.words dd{margin-left:10rem;margin-bottom:.2rem}
+details{margin:1rem 0}summary{cursor:pointer;font-weight:600}pre{white-space:pre-wrap;font-size:.85rem;background:#f7f7f7;padding:.6rem}
+.note{font-size:.95rem;color:#444}
+"""
+
+
+class ReportError(ValueError):
+    """The folder is not a results folder the report can read."""
+
+
+@dataclass
+class Report:
+    """A report being built: its title, its HTML sections in order and its figures by file stem."""
+
+    title: str
+    sections: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def figure(self, stem: str, fig: Any, caption: str) -> None:
+        """Add a figure: kept for saving as ``figures/<stem>.png`` and ``.svg``, and embedded as PNG."""
+        self.figures[stem] = fig
+        self.sections.append(_figure_html(_png(fig), caption, stem))
+
+
+def kind(folder: Path) -> str:
+    """``run``, ``comparison`` or ``sweep``: what the folder holds (:class:`ReportError` if none)."""
+    for name, files in KINDS.items():
+        if all((folder / f).is_file() for f in files):
+            return name
+    raise ReportError(
+        f"{folder} is not a results folder: it needs summary.json (a sim-run folder), comparison.parquet and summary.json (sim-compare)"
+        " or sweep.parquet (a sweep)"
+    )
+
+
+def _png(fig: Any) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _figure_html(uri: str, caption: str, alt: str) -> str:
+    return f'<figure><img src="{uri}" alt="{html.escape(alt)}"><figcaption>{html.escape(caption)}</figcaption></figure>'
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _pct(x: Any, digits: int = 1) -> str:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}%}"
+
+
+def total_interval(d: Any) -> tuple[float, float] | None:
+    """The total interval (Monte Carlo and parameter uncertainty) of a figure, when its summary has one."""
+    total = d.get("total") if isinstance(d, dict) else None
+    if isinstance(total, dict) and "low" in total and "high" in total:
+        return float(total["low"]), float(total["high"])
+    return None
+
+
+def _table(headings: list[str], rows: list[list[Any]], numeric: set[int] | None = None) -> str:
+    numeric = numeric or set()
+    head = "".join(f"<th>{_e(h)}</th>" for h in headings)
+    body = "".join("<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{_e(v)}</td>" for i, v in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _share_rows(items: dict[str, Any] | list[dict[str, Any]], label: str = "title") -> tuple[list[str], list[list[Any]]]:
+    """Rows of a table of shares (outcomes, causes, triggers), with the total interval column when any row has one."""
+    pairs = list(items.items()) if isinstance(items, dict) else [(item[label], item) for item in items]
+    with_total = any(total_interval(d) for _, d in pairs if d)
+    headings = ["", "share", "95% interval (simulation noise)", *(["total interval (with parameter uncertainty)"] if with_total else []), "count"]
+    rows = []
+    for name, d in pairs:
+        if d is None:
+            rows.append([name, "beyond the horizon", "", *([""] if with_total else []), ""])
+            continue
+        total = total_interval(d)
+        extra = [f"{_pct(total[0])} to {_pct(total[1])}" if total else ""] if with_total else []
+        rows.append([name, _pct(d["value"]), f"{_pct(d['low'])} to {_pct(d['high'])}", *extra, d.get("count", "")])
+    return headings, rows
+
+
+def _words(definitions: dict[str, str] | None = None) -> str:
+    items = {**(definitions or DEFINITIONS), **TERMS}
+    return '<dl class="words">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items.items()) + "</dl>"
+
+
+def markdown(text: str) -> str:
+    """The small subset of Markdown ``docs/limitations.md`` uses, as HTML: headings, paragraphs, bullet lists, ``code``, **bold** and *italic*."""
+
+    def inline(s: str) -> str:
+        s = html.escape(s)
+        s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
+        s = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", s)
+        return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", s)
+
+    out: list[str] = []
+    block: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if block:
+            out.append(f"<p>{inline(' '.join(block))}</p>")
+            block.clear()
+        if items:
+            out.append("<ul>" + "".join(f"<li>{inline(i)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            flush()
+        elif stripped.startswith("#"):
+            flush()
+            level = min(len(stripped) - len(stripped.lstrip("#")) + 1, 4)
+            out.append(f"<h{level}>{inline(stripped.lstrip('#').strip())}</h{level}>")
+        elif stripped.startswith("- "):
+            if block:
+                flush()
+            items.append(stripped[2:])
+        elif items:
+            items[-1] += " " + stripped
+        else:
+            block.append(stripped)
+    flush()
+    return "\n".join(out)
+
+
+def limitations() -> str:
+    """The text of ``docs/limitations.md`` (shipped in the package as ``sim.docs``)."""
+    return resources.files("sim.docs").joinpath("limitations.md").read_text(encoding="utf-8")
+
+
+def _provenance(summary: dict[str, Any]) -> str:
+    prov = summary.get("provenance", {})
+    run = summary.get("run", {})
+    rows = [
+        ["model version", prov.get("model_version", run.get("model_version", "unknown"))],
+        ["code version", prov.get("code_version", run.get("code_version", "unknown"))],
+        ["created", prov.get("created", "")],
+        ["command", " ".join(prov.get("command", []))],
+        ["seed", run.get("seed", "")],
+        ["engine", run.get("engine", "")],
+        ["wall time (s)", f"{run['wall_time_s']:.1f}" if "wall_time_s" in run else ""],
+        ["packages", ", ".join(f"{k} {v}" for k, v in prov.get("packages", {}).items())],
+        ["machine", ", ".join(str(v) for v in prov.get("machine", {}).values())],
+    ]
+    config = json.dumps(prov.get("config", {}), indent=1)
+    return (
+        "<h2>Provenance</h2>"
+        + _table(["", ""], [r for r in rows if r[1] != ""])
+        + f"<details><summary>The resolved configuration</summary><pre>{_e(config)}</pre></details>"
+    )
+
+
+def _money(summary: dict[str, Any]) -> str:
+    labels = {**MONEY, "realised_over_business_case": "realised / business case (ratio)"}
+    rows = []
+    for name, label in labels.items():
+        d = summary.get("savings", {}).get(name)
+        if d:
+            interval = "" if d["low"] is None else f"{d['low']:.2f} to {d['high']:.2f}"
+            rows.append([label, f"{d['value']:.2f}", interval])
+    horizon = summary.get("horizon_months", "")
+    return f"<h3>Money per partnership over {horizon} months (GBP m, mean)</h3>" + _table(["", "mean", "95% interval"], rows, {1})
+
+
+def _causes_tables(summary: dict[str, Any], top: int = 8) -> str:
+    collapses = summary["outcomes"]["collapsed"]["count"]
+    failures = sum(summary["outcomes"][o]["count"] for o in FAILURES)
+    parts = []
+    for key, heading in (
+        ("causes_of_collapse", f"Cause of the {collapses:,} collapses (counts collapses only)"),
+        ("triggers_of_collapse", f"Trigger of the {collapses:,} collapses (counts collapses only)"),
+        ("causes_of_failure", f"Cause of all {failures:,} failures (counts shelved, collapsed and underperforming)"),
+        ("triggers_of_failure", f"Trigger of all {failures:,} failures (counts shelved, collapsed and underperforming)"),
+    ):
+        items = summary.get(key) or []
+        if items:
+            headings, rows = _share_rows(items[:top])
+            parts.append(f"<h3>{_e(heading)}</h3>" + _table(headings, rows, {1, 2, len(headings) - 1}))
+    return "".join(parts)
+
+
+def _attribution(report: dict[str, Any]) -> str:
+    rows = [
+        [r["title"], _pct(r.get("share_of_failures")), f"{_pct(r.get('low'))} to {_pct(r.get('high'))}", _pct(r.get("share_of_collapses"))]
+        for r in report["necessary"]
+        if r["failures"]
+    ]
+    text = (
+        f"Each of the {report['failures']:,} failures was run again with one cause switched off; a cause was necessary for a failure"
+        " if the partnership then did not fail. Shares do not add up to 100%: a failure can need several causes."
+    )
+    return (
+        "<h3>Necessary causes (counterfactual)</h3>"
+        + f"<p class=note>{_e(text)}</p>"
+        + _table(["switched off", "share of failures it was necessary for", "95% interval", "share of collapses"], rows, {1, 3})
+    )
+
+
+def _outcomes(summary: dict[str, Any]) -> str:
+    headings, rows = _share_rows(summary["outcomes"])
+    left = summary.get("council_left")
+    if left and left.get("launched"):
+        interval = f"{_pct(left['low'])} to {_pct(left['high'])}"
+        rows.append(["a council left (of launched)", _pct(left["value"]), interval, *[""] * (len(headings) - 4), left["count"]])
+    within_h, within_rows = _share_rows(summary["collapse_within"])
+    return (
+        f"<h2>Outcomes</h2><h3>Outcome of all {summary['replications']:,} partnerships</h3>"
+        + _table(headings, rows, {1, len(headings) - 1})
+        + "<h3>Collapse within (all partnerships; counts collapses only)</h3>"
+        + _table(within_h[:-1], [r[:-1] for r in within_rows], {1})
+    )
+
+
+def _other_files(folder: Path, report: Report) -> None:
+    """Embed the folder's other figures (sensitivity, discovery...) and show its other small tables."""
+    import pandas as pd
+
+    seen: set[str] = set()
+    figures = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if relative.parts[0] in (FIGURES, ".hydra") or path.suffix.lower() not in (".png", ".svg"):
+            continue
+        if len(relative.parts) == 1 and path.stem in REDRAWN:
+            continue
+        key = str(relative.with_suffix(""))
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen = path.with_suffix(".png") if path.with_suffix(".png").is_file() else path
+        mime = "image/png" if chosen.suffix.lower() == ".png" else "image/svg+xml"
+        figures.append(_figure_html(f"data:{mime};base64," + base64.b64encode(chosen.read_bytes()).decode("ascii"), str(relative.with_suffix("")), key))
+    tables = []
+    for path in sorted([*folder.glob("*.parquet"), *folder.glob("*.csv"), *folder.glob("*/*.parquet"), *folder.glob("*/*.csv")]):
+        relative = path.relative_to(folder)
+        if path.name in KNOWN_TABLES or relative.parts[0] == ".hydra":
+            continue
+        try:
+            frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        except (OSError, ValueError) as err:
+            tables.append(f"<p class=note>{_e(relative)}: could not be read ({_e(err)})</p>")
+            continue
+        if len(frame) > MAX_ROWS:
+            tables.append(f"<p class=note>{_e(relative)}: {len(frame):,} rows (too many to show here)</p>")
+            continue
+        shown = frame.round(4).astype(str).values.tolist()
+        tables.append(f"<h3>{_e(relative)}</h3>" + _table([str(c) for c in frame.columns], shown))
+    if figures or tables:
+        report.sections.append("<h2>Other results in this folder</h2><p class=note>Figures and tables written by other tools (sensitivity, discovery...).</p>")
+        report.sections += figures + tables
+
+
+def _run_report(folder: Path) -> Report:
+    import pandas as pd
+
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    run = summary.get("run", {})
+    report = Report(f"Scenario {run.get('scenario', '?')}, policy {run.get('policy', '?')}")
+    report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>" if {"scenario", "policy", "replications", "seed"} <= set(run) else "")
+    report.sections.append("".join(f"<p class=lead>{_e(line)}</p>" for line in plain_lines(summary)))
+    report.sections.append("<h2>What the words mean</h2>" + _words(summary.get("definitions")))
+    report.sections.append(_outcomes(summary))
+    report.sections.append("<h2>Figures</h2>")
+    report.figure("survival", plots.survival_figure(summary), "Partnerships not collapsed over time (0-100% scale), with its 95% band.")
+    if (folder / "replications.parquet").is_file():
+        table = pd.read_parquet(folder / "replications.parquet", columns=["outcome", "end_month", "launch_month"])
+        report.figure("timing", plots.timing_figure(table, summary["horizon_months"]), "When launched partnerships collapse, and the yearly collapse rate.")
+    report.figure("causes", plots.causes_figure(summary), "Causes and triggers, of the collapses and of all failures.")
+    if (folder / "trajectories.parquet").is_file():
+        report.figure("fan", plots.fan_figure(pd.read_parquet(folder / "trajectories.parquet")), "Trust, value seen and savings month by month.")
+    report.sections.append("<h2>Causes and triggers</h2>" + _causes_tables(summary))
+    if summary.get("attribution"):
+        report.sections.append(_attribution(summary["attribution"]))
+    report.sections.append("<h2>Money</h2>" + _money(summary))
+    _other_files(folder, report)
+    report.sections.append(
+        "<h2>Statistical detail</h2><details><summary>How the intervals are computed</summary><ul>"
+        + "".join(f"<li>{_e(m)}</li>" for m in METHODS)
+        + "</ul></details>"
+    )
+    report.sections.append(_provenance(summary))
+    return report
+
+
+def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
+    headings = ["policy", *[f"P({m})" for m in MEASURES], *[f"{m}: difference (points, 95% interval)" for m in MEASURES], "lever cost (GBP m)"]
+    rows = []
+    for i, r in enumerate(comparison.to_dict(orient="records")):
+        shares = [f"{_pct(r[m])} [{_pct(r[m + '_low'])}, {_pct(r[m + '_high'])}]" for m in MEASURES]
+        if i == 0:
+            diffs = ["(reference)"] * len(MEASURES)
+        else:
+            diffs = []
+            for m in MEASURES:
+                cell = f"{100 * r[m + '_difference']:+.1f} [{100 * r[m + '_difference_low']:+.1f}, {100 * r[m + '_difference_high']:+.1f}]"
+                low, high = r.get(f"{m}_difference_total_low"), r.get(f"{m}_difference_total_high")
+                if low is not None and high is not None:
+                    cell += f"; total [{100 * low:+.1f}, {100 * high:+.1f}]"
+                diffs.append(cell)
+        rows.append([r["policy"], *shares, *diffs, f"{r['lever_cost']:.2f}"])
+    return headings, rows
+
+
+def _comparison_report(folder: Path) -> Report:
+    import pandas as pd
+
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    comparison = pd.read_parquet(folder / "comparison.parquet")
+    run = summary.get("run", {})
+    policies = [str(p) for p in comparison["policy"]]
+    report = Report(f"Scenario {run.get('scenario', '?')}: {len(policies)} policies compared with {policies[0]}")
+    if {"scenario", "policies", "replications", "seed"} <= set(run):
+        report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>")
+    sentences = summary.get("sentences") or {}
+    if sentences:
+        report.sections.append("<h2>What each policy changed</h2>" + "".join(f"<p class=lead>{_e(s)}</p>" for s in sentences.values()))
+    report.sections.append("<h2>What the words mean</h2>" + _words())
+    headings, rows = _comparison_rows(comparison)
+    report.sections.append(
+        "<h2>Chances and paired differences</h2><p class=note>Every policy ran on the same simulated partnerships (same seed), so differences"
+        " are paired: each partnership is compared with itself under the reference policy.</p>" + _table(headings, rows)
+    )
+    report.sections.append("<h2>Figures</h2>")
+    report.figure(
+        "forest",
+        plots.forest_figure(comparison),
+        "Each policy's paired difference from the reference with its 95% interval, and its effect on collapse against its cost.",
+    )
+    per_policy = summary.get("policies") or {}
+    if per_policy:
+        report.figure("survival", plots.survival_figure(per_policy), "Partnerships not collapsed over time under each policy (0-100% scale).")
+        report.figure("causes", plots.causes_figure(per_policy, counts="collapse"), "Causes and triggers of the collapses under each policy.")
+        report.figure("causes_failures", plots.causes_figure(per_policy, counts="failure"), "Causes and triggers of all failures under each policy.")
+    money = [
+        [r["policy"], f"{r['lever_cost']:.2f}", f"{r['net_savings']:.2f} [{r['net_savings_low']:.2f}, {r['net_savings_high']:.2f}]"]
+        + ([""] if i == 0 else [f"{r['net_savings_difference']:+.2f} [{r['net_savings_difference_low']:+.2f}, {r['net_savings_difference_high']:+.2f}]"])
+        for i, r in enumerate(comparison.to_dict(orient="records"))
+    ]
+    report.sections.append(
+        "<h2>Money</h2>" + _table(["policy", "lever cost (GBP m)", "net savings (GBP m, 95% interval)", f"net savings vs {policies[0]} (paired)"], money)
+    )
+    for name, s in per_policy.items():
+        if s.get("attribution"):
+            report.sections.append(f"<h3>Policy {_e(name)}</h3>" + _attribution(s["attribution"]))
+    _other_files(folder, report)
+    report.sections.append(f"<h2>Statistical detail</h2><details><summary>Tests and intervals</summary><pre>{_e(render_tests(comparison))}</pre></details>")
+    report.sections.append(_provenance(summary))
+    return report
+
+
+def swept_columns(table: Any) -> list[str]:
+    """The swept columns of a sweep table: those between ``point`` and ``status`` (``sim-collect``'s layout) that take more than one value."""
+    columns = list(table.columns)
+    if SWEPT_AFTER not in columns or SWEPT_BEFORE not in columns:
+        raise ReportError(f"the sweep table needs the columns {SWEPT_AFTER!r} and {SWEPT_BEFORE!r} around the swept values (found {', '.join(columns[:12])})")
+    between = columns[columns.index(SWEPT_AFTER) + 1 : columns.index(SWEPT_BEFORE)]
+    return [c for c in between if table[c].astype(str).nunique() > 1]
+
+
+def _numeric(values: Any) -> Any:
+    """A swept column as numbers where every value is one (swept values may be stored as labels)."""
+    import pandas as pd
+
+    converted = pd.to_numeric(values.astype(str), errors="coerce")
+    return converted if converted.notna().all() else values.astype(str)
+
+
+def _point_summaries(folder: Path, table: Any, swept: list[str]) -> dict[str, Any]:
+    out = {}
+    if "job_dir" not in table.columns:
+        return out
+    for row in table.to_dict(orient="records")[:MAX_POINTS]:
+        for candidate in (Path(str(row["job_dir"])), folder / str(row["job_dir"])):
+            if (candidate / "summary.json").is_file():
+                label = ", ".join(f"{c}={row[c]}" for c in swept) or f"point {row['point']}"
+                out[label] = json.loads((candidate / "summary.json").read_text(encoding="utf-8"))
+                break
+    return out
+
+
+def _sweep_report(folder: Path) -> Report:
+    import pandas as pd
+
+    table = pd.read_parquet(folder / "sweep.parquet")
+    if "status" in table.columns:
+        table = table[table["status"].astype(str) == "ok"]
+    swept = swept_columns(table)
+    estimate, low, high = plots.SWEEP_ESTIMATE
+    report = Report(f"Sweep of {len(table)} points over {', '.join(swept) or 'nothing'}")
+    meta = json.loads((folder / "sweep.json").read_text(encoding="utf-8")) if (folder / "sweep.json").is_file() else {}
+    replications = sorted({int(r) for r in table["replications"]}) if "replications" in table.columns else []
+    report.sections.append(
+        f"<p class=what>What was run: {len(table)} points sweeping {_e(', '.join(swept))}"
+        + (f"; {', '.join(f'{r:,}' for r in replications)} simulated partnerships per point" if replications else "")
+        + (f"; command: {_e(' '.join(meta['command']))}" if meta.get("command") else "")
+        + "</p>"
+    )
+    for c in swept:
+        table[c] = _numeric(table[c])
+    report.sections.append("<h2>What the words mean</h2>" + _words())
+    report.sections.append("<h2>Figures</h2>")
+    if len(swept) >= 2:
+        x, y = sorted(swept[:2], key=lambda c: -table[c].nunique())
+        others = [c for c in swept if c not in (x, y)]
+        groups = table.groupby(others, observed=True) if others else [((), table)]
+        for i, (key, part) in enumerate(groups):
+            if i >= MAX_POINTS:
+                break
+            label = ", ".join(f"{c}={v}" for c, v in zip(others, key if isinstance(key, tuple) else (key,), strict=True))
+            report.figure(
+                f"sweep_heatmap_{i}" if others else "sweep_heatmap",
+                plots.sweep_heatmap_figure(part, x, y, title=label),
+                f"Probability of collapse over {x} and {y}{' (' + label + ')' if label else ''}; each cell shows ± its 95% half-width.",
+            )
+    points = _point_summaries(folder, table, swept)
+    if points:
+        report.figure("survival", plots.survival_figure(points), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale).")
+        report.figure("causes", plots.causes_figure(points, counts="collapse"), f"Causes and triggers of the collapses at the first {len(points)} points.")
+    rows = [
+        [*(r[c] for c in swept), _pct(r[estimate]), f"{_pct(r[low])} to {_pct(r[high])}", f"±{_pct((r[high] - r[low]) / 2)}"]
+        for r in table.to_dict(orient="records")
+    ]
+    report.sections.append("<h2>Points</h2>" + _table([*swept, "P(collapse)", "95% interval", "half-width"], rows))
+    _other_files(folder, report)
+    if points:
+        report.sections.append(_provenance(next(iter(points.values()))))
+    return report
+
+
+def build(folder: str | Path) -> Report:
+    """The report of a results folder (see the module's docstring for what each kind needs)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ReportError(f"{folder} is not a folder")
+    return {"run": _run_report, "comparison": _comparison_report, "sweep": _sweep_report}[kind(folder)](folder)
+
+
+def page(report: Report) -> str:
+    """The report as one HTML page (no script, nothing loaded from elsewhere)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
+        f"<title>{_e(report.title)}</title><style>{CSS}</style></head><body>"
+        f"<h1>{_e(report.title)}</h1>" + "\n".join(report.sections) + "<h2>Limitations</h2>" + markdown(limitations()) + "</body></html>\n"
+    )
+
+
+def write(folder: str | Path, output: str | Path | None = None) -> Path:
+    """Write ``report.html`` (or ``output``) and the figures as PNG and SVG under ``figures/``, each file atomically; returns the report's path."""
+    folder = Path(folder)
+    report = build(folder)
+    for stem, fig in report.figures.items():
+        for suffix in (".png", ".svg"):
+            save_figure(folder / FIGURES / f"{stem}{suffix}", fig)
+    target = Path(output) if output is not None else folder / REPORT
+    with atomic_path(target) as tmp:
+        tmp.write_text(page(report), encoding="utf-8")
+    return target

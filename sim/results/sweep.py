@@ -1,0 +1,411 @@
+"""Sweep results: a record per point, and the sweep's table built from whatever points finished.
+
+A point is one model configuration run with one set of settings: a job of a Hydra multirun
+(``sim-run -m ...``), or a row of a design file (``sim-run design=points.csv``). Each point's
+folder holds its results (``replications.parquet``, ``summary.json``, ...) and ``point.json``,
+its record: where it stands (``running``, ``ok``, ``failed``), its overrides, its key and, for a
+failure, the one-line reason. :func:`collect` reads every record under a sweep folder and
+writes ``sweep.parquet`` (and ``sweep.csv``): one row per point, the swept values as columns,
+every figure of the point's ``summary.json`` flattened (:func:`flatten`), the seed, the job
+directory and the status; and ``failures.csv`` when any point failed. ``docs/results.md``
+documents the columns.
+
+A point's *key* (:func:`point_key`) is a hash of what determines its numbers: the resolved
+model configuration, the settings that change results (seed, replications or precision,
+attribution...) and the model version; never paths, ``hydra.*``, threads, the engine or
+``resume``. A resumed sweep skips a point whose ``summary.json`` (written last, atomically)
+carries the same key.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.core.version import __version__
+from sim.frontends.table import Table
+from sim.results.files import atomic_path, plain, write_json, write_table
+
+POINT = "point.json"
+SUMMARY = "summary.json"
+#: Written by a multirun when it starts: what was swept, how many points, when.
+SWEEP = "sweep.json"
+TABLE = "sweep.parquet"
+TABLE_CSV = "sweep.csv"
+FAILURES = "failures.csv"
+#: Where point records are looked for under a sweep folder: a plain run, multirun jobs, a design's points, a multirun of design chunks.
+PATTERNS = (POINT, f"*/{POINT}", f"points/*/{POINT}", f"*/points/*/{POINT}")
+#: Settings that never change a point's numbers (left out of its key).
+UNKEYED = frozenset({"workers", "engine", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "crn", "detail"})
+#: Overrides that are not part of a point (left out of its columns).
+NOT_POINT = frozenset({"workers", "engine", "block_size", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "sweep", "detail"})
+#: The table's own columns, before the swept values and the figures.
+META = ("point", "status", "error", "seed", "replications", "job_dir", "key")
+#: Columns that differ between two runs of the same sweep (when and where it ran).
+RUN_DEPENDENT = ("wall_time_s", "host", "job_dir")
+#: Keys of summary.json that are not figures of the point (or not one number each).
+_NOT_FIGURES = frozenset({"definitions", "survival_curve", "run", "provenance", "confidence", "horizon_months", "replications"})
+#: Label of each entry of a list of figures (causes, triggers, attribution switches).
+_LABELS = ("cause", "trigger", "switch")
+_NOT_LISTED = frozenset({"title", "case"})
+
+
+def canonical(data: Any) -> str:
+    """Compact JSON with sorted keys (the text a key is hashed from)."""
+    return json.dumps(plain(data), sort_keys=True, separators=(",", ":"), default=str)
+
+
+def digest(data: Any, size: int = 16) -> str:
+    """A short hex digest of ``data`` (its canonical JSON)."""
+    return hashlib.sha256(canonical(data).encode()).hexdigest()[:size]
+
+
+def keyed_settings(settings: Any, seed: int) -> dict[str, Any]:
+    """The settings that change a point's numbers, with the seed it actually used.
+
+    With a precision target the replication count is the plan's outcome (and the block size
+    shapes the plan), so ``replications`` is left out and ``block_size`` kept; with a fixed
+    count the other way round. Every other setting is kept unless it is in :data:`UNKEYED`, so
+    a setting added later is keyed by default.
+    """
+    out = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name not in UNKEYED}
+    out["seed"] = int(seed)
+    if out.get("precision") is None:
+        out.pop("block_size", None)
+    else:
+        out.pop("replications", None)
+    return out
+
+
+def point_key(config: Any, settings: Any, seed: int) -> str:
+    """The hash of a point: resolved model configuration, settings that change its numbers, model version."""
+    return digest({"model": config.to_dict(), "run": keyed_settings(settings, seed), "model_version": __version__}, 24)
+
+
+def point_seed(seed: int, config: Any, common: bool) -> int:
+    """The seed a point uses: ``seed`` itself (common random numbers), or one derived from ``seed`` and the model configuration."""
+    if common:
+        return int(seed)
+    return int(digest({"seed": int(seed), "model": config.to_dict()}, 16), 16) % (2**63 - 1)
+
+
+def value_label(value: Any) -> str:
+    """A swept value as text (categorical labels): floats in their shortest exact form."""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return canonical(value)
+    return str(value)
+
+
+class PointColumns:
+    """A sink adding the point's values (scenario, policy, overrides) as constant categorical columns to each block before passing it on."""
+
+    def __init__(self, sink: Any, point: dict[str, Any]):
+        self.sink = sink
+        self.point = {name: value_label(value) for name, value in point.items()}
+
+    def write(self, table: Table) -> None:
+        n = len(table)
+        names = [name for name in self.point if name not in table.columns]
+        columns = {name: np.zeros(n, np.int64) for name in names}
+        labels = {name: (self.point[name],) for name in names}
+        self.sink.write(Table({**columns, **table.columns}, {**labels, **table.labels}))
+
+
+# --- records -----------------------------------------------------------------------------
+
+
+@dataclass
+class PointRecord:
+    """What ``point.json`` holds."""
+
+    point: int
+    status: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+    key: str | None = None
+    seed: int | None = None
+    replications: int | None = None
+    error: str | None = None
+    started: float | None = None
+    finished: float | None = None
+    wall_time_s: float | None = None
+    host: str | None = None
+    resumed: bool = False
+
+    def write(self, folder: Path) -> None:
+        """Write (atomically) into ``folder``."""
+        write_json(Path(folder) / POINT, {f.name: getattr(self, f.name) for f in fields(self)})
+
+
+def read_record(folder: Path) -> PointRecord | None:
+    """The record in ``folder`` (None if absent or unreadable)."""
+    try:
+        data = json.loads((Path(folder) / POINT).read_text(encoding="utf-8"))
+        return PointRecord(**{f.name: data[f.name] for f in fields(PointRecord) if f.name in data})
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def read_summary(folder: Path) -> dict[str, Any] | None:
+    """A point's ``summary.json`` (None if absent or unreadable)."""
+    try:
+        return json.loads((Path(folder) / SUMMARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def complete(folder: Path, key: str, files: Iterable[str] = ()) -> bool:
+    """Whether ``folder`` holds the complete results of the point with ``key`` (its summary carries the key, every file is there)."""
+    summary = read_summary(folder)
+    if summary is None or summary.get("run", {}).get("key") != key:
+        return False
+    return all((Path(folder) / name).exists() for name in files)
+
+
+def clear_results(folder: Path, names: Iterable[str]) -> None:
+    """Remove a point's old results before it runs again.
+
+    ``summary.json`` first (it marks completeness), then the files and any temporary file left by a killed run.
+    """
+    folder = Path(folder)
+    (folder / SUMMARY).unlink(missing_ok=True)
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
+    for tmp in folder.glob(".*.tmp"):
+        if tmp.is_file():  # (a staged folder, such as this run's own .hydra, is the run's to place)
+            tmp.unlink(missing_ok=True)
+
+
+def holds_results(folder: Path) -> bool:
+    """Whether a sweep folder already holds point results or a sweep table."""
+    folder = Path(folder)
+    if (folder / TABLE).exists():
+        return True
+    return any(any(folder.glob(pattern.replace(POINT, name))) for pattern in PATTERNS for name in (POINT, SUMMARY) if pattern != POINT)
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+def flatten(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Every figure of a ``summary.json`` as ``{column: number}``.
+
+    The column is the figure's path in the file joined by dots, spaces as underscores
+    (``outcomes.collapsed.value``, ``collapse_within.5_years.high``, ``savings.net_savings.low``);
+    entries of lists are named by their label (``causes_of_collapse.case01_key_person.value``).
+    The survival curve, the definitions and the run's own settings are left out.
+    """
+    out: dict[str, Any] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                walk(f"{prefix}.{str(k).replace(' ', '_')}" if prefix else str(k).replace(" ", "_"), v)
+        elif isinstance(value, list):
+            for item in value:
+                label = next((k for k in _LABELS if isinstance(item, Mapping) and k in item), None)
+                if label is None:
+                    continue
+                for k, v in item.items():
+                    if k != label and k not in _NOT_LISTED:
+                        walk(f"{prefix}.{item[label]}.{k}", v)
+        elif isinstance(value, (bool, int, float)) or value is None:
+            out[prefix] = value
+
+    for key, value in summary.items():
+        if key not in _NOT_FIGURES:
+            walk(key, value)
+    out.pop("attribution.seconds", None)  # time spent, not a figure
+    return out
+
+
+@dataclass
+class Collected:
+    """The points found under a sweep folder."""
+
+    root: Path
+    rows: list[dict[str, Any]]
+    expected: int | None
+    started: float | None
+
+    def count(self, status: str) -> int:
+        return sum(r["status"] == status for r in self.rows)
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if r["status"] == "failed"]
+
+    @property
+    def done(self) -> int:
+        return self.count("ok") + self.count("failed")
+
+    def report(self) -> str:
+        """A line on where the sweep stands: points done out of those expected, failures, speed and time left."""
+        total = f" of {self.expected}" if self.expected else ""
+        line = f"{self.done}{total} points done ({self.count('ok')} ok, {self.count('failed')} failed"
+        running = self.count("running")
+        line += f", {running} running or interrupted)" if running else ")"
+        finished = [r["finished"] for r in self.rows if r.get("finished") and not r.get("resumed")]
+        reps = sum(int(r.get("replications") or 0) for r in self.rows if r["status"] == "ok" and not r.get("resumed"))
+        if self.started and finished and reps:
+            elapsed = max(max(finished) - self.started, 1e-9)
+            line += f"; {reps / elapsed:,.0f} replications/s"
+            ran = sum(1 for r in self.rows if r.get("finished") and not r.get("resumed"))
+            if self.expected and self.expected > self.done and ran:
+                line += f", about {duration((self.expected - self.done) * elapsed / ran)} left"
+        return line
+
+
+def duration(seconds: float) -> str:
+    """Seconds as ``42 s``, ``7 min`` or ``3.5 h``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def records(root: Path) -> list[tuple[Path, PointRecord]]:
+    """Every point record under a sweep folder, with its folder."""
+    root = Path(root)
+    found = []
+    for pattern in PATTERNS:
+        for path in sorted(root.glob(pattern)):
+            record = read_record(path.parent)
+            if record is not None:
+                found.append((path.parent, record))
+    return found
+
+
+def gather(root: Path) -> Collected:
+    """The rows of the sweep table from the records under ``root`` (no file written)."""
+    root = Path(root)
+    rows = []
+    for folder, record in records(root):
+        status, error, figures = record.status, record.error, {}
+        summary = read_summary(folder) if status in ("ok", "running") else None
+        if summary is not None and summary.get("run", {}).get("key") == record.key:
+            status, figures = "ok", flatten(summary)
+        elif status == "ok":
+            status, error = "failed", "summary.json missing or made by another configuration"
+        run = (summary or {}).get("run", {})
+        row: dict[str, Any] = {
+            "point": record.point,
+            "status": status,
+            "error": error,
+            "seed": record.seed,
+            "replications": run.get("replications", record.replications) if status == "ok" else record.replications,
+            "job_dir": os.path.relpath(folder, root),
+            "key": record.key,
+            "overrides": record.overrides,
+            "figures": figures,
+            "wall_time_s": run.get("wall_time_s", record.wall_time_s),
+            "host": record.host,
+            "finished": record.finished,
+            "resumed": record.resumed,
+        }
+        rows.append(row)
+    rows.sort(key=lambda r: (r["point"], r["job_dir"]))
+    expected = started = None
+    try:
+        sweep = json.loads((root / SWEEP).read_text(encoding="utf-8"))
+        expected, started = sweep.get("points"), sweep.get("started")
+    except (OSError, ValueError):
+        pass
+    return Collected(root, rows, expected, started)
+
+
+def frame(collected: Collected) -> Any:
+    """The sweep table as a pandas DataFrame (swept text values categorical, counts as nullable integers)."""
+    import pandas as pd
+
+    swept = list(dict.fromkeys(k for r in collected.rows for k in r["overrides"]))
+    figures = list(dict.fromkeys(k for r in collected.rows for k in r["figures"]))
+    meta = [c for c in META if c not in swept]
+    data = []
+    for r in collected.rows:
+        row = {c: r[c] for c in meta}
+        row |= {k: r["overrides"].get(k) for k in swept}
+        row |= {"wall_time_s": r["wall_time_s"], "host": r["host"]}
+        row |= {k: r["figures"].get(k) for k in figures}
+        data.append(row)
+    columns = ["point", *[c for c in swept], *[c for c in meta if c != "point"], "wall_time_s", "host", *figures]
+    df = pd.DataFrame(data, columns=columns)
+    for name in df.columns:
+        values = [v for row in data if (v := row.get(name)) is not None and not (isinstance(v, float) and math.isnan(v))]
+        if name in swept or name == "status":
+            if values and all(isinstance(v, bool) for v in values):
+                df[name] = df[name].astype("boolean")
+            elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+                df[name] = pd.array([row.get(name) for row in data], dtype="Int64")
+            elif values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+                df[name] = df[name].astype("float64")
+            else:
+                df[name] = pd.Categorical([None if (v := row.get(name)) is None else value_label(v) for row in data])
+        elif name in ("error", "job_dir", "key", "host"):
+            df[name] = df[name].astype("string")
+        elif values and all(isinstance(v, bool) for v in values):
+            df[name] = df[name].astype("boolean")
+        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            df[name] = pd.array([row.get(name) for row in data], dtype="Int64")
+        elif name not in ("point",):
+            df[name] = pd.to_numeric(df[name], errors="coerce").astype("float64")
+    df["point"] = df["point"].astype("int64")
+    return df
+
+
+def _write_csv(path: Path, rows: Iterable[Iterable[Any]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    with atomic_path(path) as tmp:
+        tmp.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def write(collected: Collected) -> Any:
+    """Write ``sweep.parquet``, ``sweep.csv`` and (if any point failed) ``failures.csv`` into the sweep folder; return the table."""
+    root = collected.root
+    df = frame(collected)
+    stamp = {"model_version": __version__, "points": len(df), "failed": len(collected.failed), "collected": time.time()}
+    write_table(root / TABLE, df, stamp)
+    buffer = io.StringIO()
+    df.to_csv(buffer, index=False)
+    with atomic_path(root / TABLE_CSV) as tmp:
+        tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    if collected.failed:
+        lines = [("point", "job_dir", "overrides", "error")]
+        for r in collected.failed:
+            overrides = " ".join(f"{k}={value_label(v)}" for k, v in r["overrides"].items())
+            lines.append((r["point"], r["job_dir"], overrides, " ".join(str(r["error"] or "failed").split())))
+        _write_csv(root / FAILURES, lines)
+    else:
+        (root / FAILURES).unlink(missing_ok=True)
+    return df
+
+
+def collect(root: str | Path) -> Collected:
+    """Gather every point under ``root`` and write the sweep's table (see :func:`write`)."""
+    collected = gather(Path(root))
+    if collected.rows:
+        write(collected)
+    return collected
+
+
+def same_figures(a: Any, b: Any) -> bool:
+    """Whether two sweep tables hold the same points and figures (wall times, hosts and folders aside)."""
+    drop = [c for c in RUN_DEPENDENT if c in a.columns]
+    left, right = a.drop(columns=drop), b.drop(columns=[c for c in RUN_DEPENDENT if c in b.columns])
+    return list(left.columns) == list(right.columns) and left.astype(object).where(left.notna(), None).equals(right.astype(object).where(right.notna(), None))

@@ -1,0 +1,595 @@
+"""The one place where the trainer's app calls the model.
+
+The page only sees what this module returns: plain, frozen data (:class:`RunView` with its
+:class:`CouncilView`, :class:`Item` and :class:`Why`) and a :class:`Run` that wraps one
+:class:`~sim.frontends.model.PartnershipModel`. Re-pointing the app at another model API
+means changing this module (and :mod:`sim.viz.stories`) only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sim.config import cases, scenarios
+from sim.core import decisions
+from sim.core import levers as lever_table
+from sim.core.layout import layout
+from sim.frontends.model import PartnershipModel
+from sim.frontends.narrative import DECISIONS, PARTNERSHIP, Stretch, explain, line, source, trigger_words
+
+#: How a run stands or ended, in words, by outcome label.
+OUTCOME_WORDS = {
+    "running": "still running",
+    "shelved": "shelved",
+    "collapsed": "collapsed",
+    "underperforming": "survives, underperforming",
+    "sustained": "sustained",
+}
+NO_POLICY = "none"
+
+
+@dataclass(frozen=True)
+class Learning:
+    """What addresses a cause that is not a case's: the learning in words, where it comes from, and the levers that carry it."""
+
+    text: str
+    source: str
+    levers: tuple[str, ...] = ()
+
+
+#: Causes that are not one of the seven cases, with what addresses them (the levers' own learnings where a lever exists).
+OTHER_LEARNINGS: dict[str, Learning] = {
+    "coordination": Learning(
+        "working together costs time and effort: plan for early disruption, match the partners' pace and keep staff and users informed",
+        "Elston et al. 2024; Guide 08 problems 04 and 14",
+        ("communications_plan",),
+    ),
+    "legacy_it": Learning(
+        "audit licences, hardware and contracts, agree a single IT strategy and involve a strong IT lead early;"
+        " a neutral cloud platform avoids the battle over whose systems to use",
+        "Getting IT right",
+        ("it_harmonisation_first", "neutral_cloud_platform"),
+    ),
+    "unclear_business_case": Learning(
+        "make the business case clear and realistic before approval, with a plan for realising its benefits", "Guide 08 problems 01 and 15"
+    ),
+    "political_control": Learning(
+        "a change of political control comes from outside the partnership: no lever removes it; partners who see clear value in"
+        " sharing, and trust each other, weather it better",
+        "Guide 08 problem 12 (political dogma)",
+    ),
+    "reorganisation": Learning(
+        "reorganisation comes from outside the partnership: no lever removes it; a successor council weighs the partnership afresh,"
+        " so the value it delivers has to be visible",
+        "outside change",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CouncilView:
+    """One council as the page draws it (a snapshot, not a live view)."""
+
+    index: int
+    name: str
+    size: float
+    tier: str
+    value_seen: float
+    outside_option: float
+    notice: int
+    key_person_present: bool
+    active: bool
+    exit_month: int
+    exit_cause: str
+    exit_trigger: str
+
+    @property
+    def exit_words(self) -> str:
+        """Why it left, in words (empty while it is a partner)."""
+        if self.active:
+            return ""
+        after = trigger_words(self.exit_trigger)
+        mostly = f"mostly {lower_first(explain(self.exit_cause))}" if self.exit_cause != "none" else ""
+        return ", ".join(part for part in (f"after {after}" if after else "", mostly) if part)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of the event timeline.
+
+    ``when`` is ``Month 12`` or ``Months 12-15``, ``who`` the councils concerned (empty for the
+    partnership as a whole), ``text`` what happened without its source, ``tag`` the case or
+    source (``case 01``, ``outside change``, ...; empty for milestones), ``case_id`` the case
+    number when a case's mechanism logged it, and ``trigger`` the label of what opened the
+    decision or came with the event (empty if none).
+    """
+
+    month: int
+    when: str
+    who: str
+    text: str
+    tag: str
+    case_id: str
+    trigger: str
+
+    @property
+    def trigger_words(self) -> str:
+        """The trigger in words (empty if none)."""
+        return trigger_words(self.trigger)
+
+    @property
+    def line(self) -> str:
+        """The item as one plain line (the handout's wording)."""
+        tags = ", ".join(t for t in (self.tag, f"trigger: {self.trigger_words}" if self.trigger else "") if t)
+        return " - ".join(part for part in (self.when, self.who, self.text) if part) + (f" [{tags}]" if tags else "")
+
+
+@dataclass(frozen=True)
+class LeverInfo:
+    """A lever with the key learning it carries."""
+
+    name: str
+    label: str
+    learning: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A council whose decision ended the run: what it decided, what opened the decision, what had taken the value it saw."""
+
+    council: str
+    decided: str
+    trigger: str
+    trigger_words: str
+    cause: str
+    cause_words: str
+    taken: tuple[tuple[str, float], ...]
+    value_seen: float
+    outside_option: float
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a run ended, in words, and the key learning that addresses it."""
+
+    outcome: str
+    month: int
+    headline: str
+    trigger: str
+    trigger_words: str
+    cause: str
+    cause_words: str
+    case_id: str
+    case_title: str
+    learning: str
+    learning_source: str
+    decisions: tuple[Decision, ...]
+    earlier_exits: tuple[tuple[str, int, str], ...]
+    levers: tuple[LeverInfo, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RunView:
+    """Everything the page draws of a run at one month: a frozen snapshot, safe to read while the run steps on."""
+
+    label: str
+    scenario: str
+    policy: str
+    levers: tuple[str, ...]
+    seed: int
+    replication: int
+    month: int
+    horizon: int
+    phase: str
+    outcome: str
+    outcome_words: str
+    running: bool
+    realised_savings: float
+    business_case: float
+    councils: tuple[CouncilView, ...]
+    trust: dict[tuple[int, int], float]
+    months: tuple[int, ...]
+    realised: tuple[float, ...]
+    planned: tuple[float, ...]
+    value: tuple[tuple[float, ...], ...]
+    outside: tuple[float, ...]
+    timeline: tuple[Item, ...]
+    why: Why | None
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """A case as the page shows it."""
+
+    id: str
+    title: str
+    scenario: str
+    learning: str
+    levers: tuple[str, ...]
+    cause_words: str
+
+
+def lower_first(text: str) -> str:
+    """``Misaligned aspirations`` -> ``misaligned aspirations``."""
+    return text[:1].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    """``agree the ...`` -> ``Agree the ...``."""
+    return text[:1].upper() + text[1:]
+
+
+def scenario_names(config_dir: str | Path | None = None) -> list[str]:
+    """Scenarios the trainer can pick: the package's and those in ``config_dir``."""
+    return scenarios.available("scenario", config_dir)
+
+
+def policy_names(config_dir: str | Path | None = None) -> list[str]:
+    """Policies (sets of levers switched on): the package's and those in ``config_dir``."""
+    return scenarios.available("policy", config_dir)
+
+
+def lever_names() -> list[str]:
+    """Every lever, in the order of :data:`sim.core.levers.LEVERS`."""
+    return list(lever_table.NAMES)
+
+
+def lever_label(name: str) -> str:
+    """``continuity_plan`` -> ``Continuity plan``."""
+    return upper_first(name.replace("_", " "))
+
+
+def lever_info(name: str) -> LeverInfo:
+    """A lever with its key learning and source."""
+    lever = next(lv for lv in lever_table.LEVERS if lv.name == name)
+    return LeverInfo(name, lever_label(name), lever.learning, lever.source)
+
+
+def case_list() -> list[CaseInfo]:
+    """The seven cases, in order."""
+    return [CaseInfo(c.id, c.title, c.scenario, c.learning, c.levers, explain(c.cause)) for c in cases.CASES]
+
+
+def case_of_scenario(scenario: str) -> cases.Case | None:
+    """The case a scenario tells (``None`` for the baseline, ``well_run`` and the user's own)."""
+    return next((c for c in cases.CASES if c.scenario == scenario), None)
+
+
+def case_of_cause(cause: str) -> cases.Case | None:
+    """The case whose mechanism books losses to ``cause``."""
+    return next((c for c in cases.CASES if c.cause == cause), None)
+
+
+def learning_for(cause: str) -> Learning | None:
+    """The key learning that addresses ``cause`` (a case's, or :data:`OTHER_LEARNINGS`), or ``None`` for no cause."""
+    case = case_of_cause(cause)
+    if case is not None:
+        return Learning(case.learning, case.source, case.levers)
+    return OTHER_LEARNINGS.get(cause)
+
+
+def matching_levers(scenario: str, cause: str = "none") -> tuple[str, ...]:
+    """The lever(s) for a replay: the scenario's case's; else those addressing the cause that ended the run (possibly none)."""
+    case = case_of_scenario(scenario)
+    if case is not None:
+        return case.levers
+    found = learning_for(cause)
+    return found.levers if found else ()
+
+
+def lever_overrides(levers: Sequence[str]) -> tuple[str, ...]:
+    """Hydra overrides switching ``levers`` on."""
+    return tuple(f"levers.{name}.enabled=true" for name in levers)
+
+
+def item_of(stretch: Stretch) -> Item:
+    """A stretch of the narrated log as an :class:`Item`: the narrative's own wording, split into when, who, what, tag and trigger."""
+    entry = stretch.entry
+    text = line(stretch.first, stretch.last, stretch.councils, entry, stretch.total)
+    when, _, rest = text.partition(" - ")
+    who, _, what = rest.partition(" - ")
+    tag = source(entry.case)
+    what = what.replace(f" {tag}", "", 1) if tag and entry.what not in DECISIONS and entry.council else what
+    case_id = entry.case if entry.case.isdigit() else ""
+    return Item(stretch.first, when, "" if who == PARTNERSHIP else who, what, tag[1:-1], case_id, entry.trigger)
+
+
+class Run:
+    """One partnership run, stepped by the page: the Mesa model plus the history the charts draw.
+
+    Parameters
+    ----------
+    scenario, policy
+        Named scenario and policy.
+    seed, replication
+        The run equals replication ``replication`` of the ensemble for ``seed``.
+    levers
+        Levers switched on in addition to the policy (a replay "with the lever").
+    config_dir
+        A folder of the user's own scenarios and policies.
+    """
+
+    def __init__(
+        self,
+        scenario: str,
+        policy: str = NO_POLICY,
+        seed: int = 0,
+        replication: int = 0,
+        levers: Sequence[str] = (),
+        config_dir: str | Path | None = None,
+    ) -> None:
+        self.scenario, self.policy, self.seed, self.replication = scenario, policy, int(seed), int(replication)
+        self.levers = tuple(levers)
+        self.config_dir = config_dir
+        self.model = PartnershipModel(
+            scenario_name=scenario,
+            policy_name=policy,
+            overrides=lever_overrides(self.levers),
+            seed=self.seed,
+            replication=self.replication,
+            config_dir=config_dir,
+        )
+        self.horizon = int(self.model.config.partnership.horizon_months)
+        self.months: list[int] = []
+        self.realised: list[float] = []
+        self.planned: list[float] = []
+        self.value: list[list[float]] = [[] for _ in self.model.councils]
+        self.outside: list[float] = []
+        self._record()
+
+    @property
+    def label(self) -> str:
+        """E.g. ``case01_key_person, policy none + continuity plan``."""
+        extra = " + " + ", ".join(lever_label(name).lower() for name in self.levers) if self.levers else ""
+        return f"{self.scenario}, policy {self.policy}{extra}"
+
+    def _record(self) -> None:
+        m = self.model
+        self.months.append(m.month)
+        self.realised.append(m.realised_savings)
+        self.planned.append(m.business_case)
+        for k, council in enumerate(m.councils):
+            gone = 0 <= council.exit_month < m.month
+            self.value[k].append(math.nan if gone else council.value_seen)
+        self.outside.append(m.councils[0].outside_option)
+
+    def step(self) -> list[Item]:
+        """Advance one month (nothing once ended); returns what fired anew: a mechanism's events and the councils' decisions.
+
+        "Anew": not the same event for the same council as the month before, so a loss
+        that repeats every month fires once.
+        """
+        m = self.model
+        if not m.running:
+            return []
+        before = len(m.events)
+        m.step()
+        self._record()
+        entries = m.events.entries
+        previous = {(e.what, e.council) for e in entries[:before] if e.month == m.month - 1}
+        mechanisms = {mech.cause for mech in m.plan.mechanisms}
+        fresh = [e for e in entries[before:] if (e.cause in mechanisms or e.what in DECISIONS) and (e.what, e.council) not in previous]
+        return [item_of(Stretch(e.month, e.month, (e.council,), e, e.size)) for e in fresh]
+
+    def run_to_end(self) -> None:
+        """Step until the partnership ends."""
+        while self.model.running:
+            self.step()
+
+    @property
+    def running(self) -> bool:
+        """Whether the partnership is still going."""
+        return bool(self.model.running)
+
+    @property
+    def month(self) -> int:
+        """Months simulated so far."""
+        return int(self.model.month)
+
+    @property
+    def outcome(self) -> str:
+        """``running``, ``shelved``, ``collapsed``, ``underperforming`` or ``sustained``."""
+        return self.model.outcome
+
+    @property
+    def cause(self) -> str:
+        """The cause label of the ending (``"none"`` while running or when sustained)."""
+        return self.model.cause
+
+    @property
+    def trigger(self) -> str:
+        """The trigger label of the ending (``"none"`` if none)."""
+        return self.model.trigger
+
+    def councils(self) -> list[CouncilView]:
+        """Every council, those that left included."""
+        return [
+            CouncilView(
+                c.index,
+                c.name,
+                float(c.size),
+                str(c.tier),
+                c.value_seen,
+                c.outside_option,
+                c.notice,
+                c.key_person_present,
+                c.active,
+                c.exit_month,
+                c.exit_cause,
+                c.exit_trigger,
+            )
+            for c in self.model.councils
+        ]
+
+    def trust(self) -> dict[tuple[int, int], float]:
+        """Mutual trust ``(i, j), i < j`` between current partners: the mean of each one's trust in the other."""
+        cs = self.model.councils
+        out = {}
+        for a in cs:
+            for b in cs:
+                if a.index < b.index:
+                    both = (a.trust_in(b), b.trust_in(a))
+                    if not any(math.isnan(x) for x in both):
+                        out[(a.index, b.index)] = sum(both) / 2
+        return out
+
+    def timeline(self) -> list[Item]:
+        """The event timeline in plain language, each line tagged with its case or source and its trigger."""
+        return [item_of(s) for s in self.model.events.stretches()]
+
+    def view(self) -> RunView:
+        """A frozen snapshot of the run for the page."""
+        return RunView(
+            label=self.label,
+            scenario=self.scenario,
+            policy=self.policy,
+            levers=self.levers,
+            seed=self.seed,
+            replication=self.replication,
+            month=self.month,
+            horizon=self.horizon,
+            phase=self.model.phase,
+            outcome=self.outcome,
+            outcome_words=OUTCOME_WORDS[self.outcome],
+            running=self.running,
+            realised_savings=self.model.realised_savings,
+            business_case=self.model.business_case,
+            councils=tuple(self.councils()),
+            trust=self.trust(),
+            months=tuple(self.months),
+            realised=tuple(self.realised),
+            planned=tuple(self.planned),
+            value=tuple(tuple(v) for v in self.value),
+            outside=tuple(self.outside),
+            timeline=tuple(self.timeline()),
+            why=self.why(),
+        )
+
+    def handout(self) -> str:
+        """The run as a Markdown handout: the model's (outcome, councils, timeline) with the tagged timeline and why it ended."""
+        title = f"Scenario {self.scenario}, policy {self.policy}" + (f" + {', '.join(self.levers)}" if self.levers else "")
+        title += f" (seed {self.seed}, replication {self.replication})"
+        model_handout = self.model.handout()
+        body = model_handout.split("\n## Timeline\n", 1)[0].split("\n", 1)[1]
+        parts = [f"# {title}", body.rstrip(), ""]
+        why = self.why()
+        if why is not None:
+            parts += ["## Why did it end?", "", why.headline, ""]
+            for d in why.decisions:
+                after = f", after {d.trigger_words}" if d.trigger_words else ""
+                parts.append(f"- **{d.council}** {d.decided}{after}. {decision_words(d)}".rstrip())
+            if why.learning:
+                parts += ["", f"**Key learning** ({why.learning_source}): {why.learning}."]
+            parts.append("")
+        parts += ["## Timeline", ""]
+        parts += [f"- {item.line}" for item in self.timeline()] or ["- nothing happened"]
+        return "\n".join(parts) + "\n"
+
+    def _decisions(self) -> tuple[Decision, ...]:
+        """The councils whose decisions ended the run: those who left in its last month, or those who had not approved a shelved proposal."""
+        m = self.model
+        plan = m.plan
+        ending = m.cause
+        ending_tag = source(cause_case(ending))[1:-1]
+        timeline = self.timeline() if ending_tag else []
+        out = []
+        for c in m.councils:
+            if m.outcome == "shelved":  # the shelving's trigger is the partnership's (the headline says it)
+                if not c.active or bool(m.state.council["approved"][0, c.index]):
+                    continue
+                decided, trig, cause = "had not approved the proposal", "none", ending
+            elif c.exit_month == m.month and not c.active:
+                gave = [e for e in m.events.entries if e.council == c.name and e.what == decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what]
+                noticed = f"gave notice in month {gave[-1].month} and " if gave else ""
+                decided, trig, cause = f"{noticed}left in month {c.exit_month}", c.exit_trigger, c.exit_cause
+            else:
+                continue
+            taken = tuple((plan.causes[plan.cause_index[label]].words, amount) for label, amount in list(c.taken.items())[:3])
+            own = tuple(
+                f"{item.when}: {item.text}"
+                for item in timeline
+                if c.name in item.who.split(", ") and item.tag == ending_tag and not item.text.startswith(tuple(DECISIONS))
+            )
+            out.append(
+                Decision(
+                    c.name,
+                    decided,
+                    "" if trig == "none" else trig,
+                    trigger_words(trig),
+                    cause,
+                    explain(cause),
+                    taken,
+                    c.value_seen,
+                    c.outside_option,
+                    own[-4:],
+                )
+            )
+        return tuple(out)
+
+    def why(self) -> Why | None:
+        """Why the run ended, and the key learning that addresses it (``None`` while it runs)."""
+        m = self.model
+        if m.running:
+            return None
+        cause, trigger = m.cause, m.trigger
+        after = trigger_words(trigger)
+        case = case_of_cause(cause)
+        learning = learning_for(cause)
+        decided = self._decisions()
+        gone = sorted((c for c in self.councils() if not c.active and c.exit_month != m.month), key=lambda c: c.exit_month)
+        earlier = tuple((c.name, c.exit_month, c.exit_words) for c in gone)
+        if m.outcome == "collapsed":
+            ended = ": too few partners were left." if decided else (f", after {after}." if after else ".")
+            headline = f"The partnership collapsed in month {m.month}{ended}"
+        elif m.outcome == "shelved":
+            headline = f"The proposal was shelved in month {m.month}" + (f", after {after}." if after else ".")
+        elif m.outcome == "underperforming":
+            headline = f"The partnership reached month {m.month} but delivered well below its business case."
+        else:
+            headline = f"The partnership was sustained to month {m.month}: nothing ended it."
+        return Why(
+            outcome=m.outcome,
+            month=m.month,
+            headline=headline,
+            trigger="" if trigger == "none" else trigger,
+            trigger_words=after,
+            cause="" if cause == "none" else cause,
+            cause_words=explain(cause),
+            case_id=case.id if case else "",
+            case_title=case.title if case else "",
+            learning=upper_first(learning.text) if learning else "",
+            learning_source=learning.source if learning else "",
+            decisions=decided,
+            earlier_exits=earlier,
+            levers=tuple(lever_info(name) for name in (learning.levers if learning else ())),
+        )
+
+
+def cause_case(cause: str) -> str:
+    """The case or source a cause label comes from (empty for none)."""
+    plan = layout()
+    return plan.causes[plan.cause_index[cause]].case if cause in plan.cause_index else ""
+
+
+def decision_words(d: Decision) -> str:
+    """What had taken the value a deciding council saw, in one sentence (empty if nothing had)."""
+    if not d.taken:
+        return ""
+    taken = "; ".join(f"{lower_first(words)} {amount:.2f}" for words, amount in d.taken)
+    seen = "" if math.isnan(d.value_seen) else f" It saw {d.value_seen:.2f} of the promise against {d.outside_option:.2f} for going alone."
+    return f"Value taken: {taken}.{seen}"
+
+
+def replay_of(run: Run, levers: Sequence[str]) -> Run:
+    """The same scenario, policy, seed and replication as ``run`` with ``levers`` switched on as well (common random numbers)."""
+    return Run(run.scenario, run.policy, run.seed, run.replication, tuple(dict.fromkeys((*run.levers, *levers))), run.config_dir)
+
+
+def fresh_copy(run: Run) -> Run:
+    """``run`` again from month 0 (it retells the same story: the model is deterministic)."""
+    return Run(run.scenario, run.policy, run.seed, run.replication, run.levers, run.config_dir)

@@ -1,0 +1,494 @@
+"""The trainer's page: pick a case, play it month by month, see why it ended, replay it with the lever on.
+
+Run it with ``sim-demo`` (or ``solara run sim.viz.app``). The page holds, per browser
+session, a :class:`Stage` of one run (or two, side by side, for a replay) and draws
+frozen :class:`~sim.viz.adapter.RunView` snapshots of them, so a render never reads a
+model while the play loop steps it. Every call into the model goes through
+:mod:`sim.viz.adapter` and :mod:`sim.viz.stories`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Sequence
+from html import escape
+
+import solara
+
+from sim.viz import adapter, handout, stories, svg
+from sim.viz.adapter import Item, RunView, Why
+from sim.viz.cli import CONFIG_DIR_ENV
+
+DEFAULT_SCENARIO = "case01_key_person"
+AUTO_PAUSE = "Pause when a mechanism fires or a council decides"
+SPEEDS = (1, 2, 4, 8, 16)  # months per second
+
+
+def config_dir() -> str | None:
+    """The folder of the user's own configs given to ``sim-demo --config-dir`` (``None`` if none)."""
+    return os.environ.get(CONFIG_DIR_ENV) or None
+
+
+class Stage:
+    """The run on show, or the original and its replay with a lever, stepped together."""
+
+    def __init__(self, runs: Sequence[adapter.Run]) -> None:
+        self.runs = list(runs)
+        self.lock = threading.Lock()
+
+    @property
+    def running(self) -> bool:
+        """Whether any run on show is still going."""
+        return any(r.running for r in self.runs)
+
+    def step(self) -> list[Item]:
+        """One month for every run still going; the events a case's mechanism fired anew."""
+        with self.lock:
+            return [item for r in self.runs for item in r.step()]
+
+    def to_end(self) -> None:
+        """Every run to its end."""
+        with self.lock:
+            for r in self.runs:
+                r.run_to_end()
+
+    def views(self) -> tuple[RunView, ...]:
+        """Frozen snapshots of the runs."""
+        with self.lock:
+            return tuple(r.view() for r in self.runs)
+
+    def handout(self) -> str:
+        """The runs' handout (Markdown), one after another."""
+        with self.lock:
+            return handout.markdown([r.handout() for r in self.runs])
+
+
+# Per-session state (solara keeps module-level reactive variables per browser session).
+scenario = solara.reactive(DEFAULT_SCENARIO)
+policy = solara.reactive(adapter.NO_POLICY)
+seed = solara.reactive(0)
+replication = solara.reactive(0)
+speed = solara.reactive(4)
+auto_pause = solara.reactive(False)
+playing = solara.reactive(False)
+replay_lever = solara.reactive("")
+notice = solara.reactive("")
+stage: solara.Reactive[Stage | None] = solara.reactive(None)
+views: solara.Reactive[tuple[RunView, ...]] = solara.reactive(())
+
+
+# ---------------------------------------------------------------- actions
+
+
+def load() -> None:
+    """(Re)build the run from the controls, at month 0."""
+    playing.set(False)
+    run = adapter.Run(scenario.value, policy.value, seed.value, replication.value, config_dir=config_dir())
+    new = Stage([run])
+    stage.set(new)
+    views.set(new.views())
+    levers = adapter.matching_levers(scenario.value)
+    replay_lever.set(levers[0] if levers else adapter.lever_names()[0])
+
+
+def first_load() -> None:
+    """The first page of a session: the default case's stored story (a replication that fails for the case's reason)."""
+    case = adapter.case_of_scenario(scenario.value)
+    story = stories.story_for(case.id) if case else None
+    if story is not None:
+        seed.set(story.seed)
+        replication.set(story.replication)
+    load()
+
+
+def current() -> Stage:
+    """The stage of this session (the default story at first)."""
+    if stage.value is None:
+        first_load()
+    assert stage.value is not None
+    return stage.value
+
+
+def step_once() -> list[Item]:
+    """One month; with "pause when a mechanism fires" on, a fresh mechanism stops the play loop."""
+    s = current()
+    if not playing.value and notice.value.endswith("Press play."):
+        notice.set("")
+    fired = s.step()
+    views.set(s.views())
+    if fired and auto_pause.value and playing.value:
+        playing.set(False)
+        first = fired[0]
+        who = f"{first.who} - " if first.who else ""
+        notice.set(f"Paused: {first.when} - {who}{first.text} ({first.tag})")
+    if not s.running:
+        playing.set(False)
+    return fired
+
+
+def toggle_play() -> None:
+    """Play, or pause."""
+    if playing.value:
+        playing.set(False)
+    elif current().running:
+        notice.set("")
+        playing.set(True)
+
+
+def reset() -> None:
+    """Back to month 0: the same run(s) again (a replay stays a replay)."""
+    playing.set(False)
+    notice.set("")
+    s = current()
+    new = Stage([adapter.fresh_copy(r) for r in s.runs])
+    stage.set(new)
+    views.set(new.views())
+
+
+def to_end() -> None:
+    """Every run on show to its end."""
+    playing.set(False)
+    notice.set("")
+    s = current()
+    s.to_end()
+    views.set(s.views())
+
+
+def replay(levers: Sequence[str]) -> None:
+    """The original again from month 0, side by side with the same seed and replication with ``levers`` on."""
+    playing.set(False)
+    original = adapter.fresh_copy(current().runs[0])
+    new = Stage([original, adapter.replay_of(original, levers)])
+    stage.set(new)
+    views.set(new.views())
+    names = " and ".join(adapter.lever_label(name).lower() for name in levers)
+    notice.set(f"Replay: the same partnership (seed {original.seed}, replication {original.replication}), on the right with {names}. Press play.")
+
+
+def tell_story(case_id: str) -> None:
+    """Load the case's stored story: its scenario at a seed and replication that fail for the case's reason."""
+    case = next(c for c in adapter.case_list() if c.id == case_id)
+    story = stories.story_for(case_id)
+    scenario.set(case.scenario)
+    policy.set(adapter.NO_POLICY)
+    if story is None:
+        notice.set(f"No stored or found replication fails for case {case_id}'s reason: pick a seed and replication by hand.")
+        load()
+        return
+    seed.set(story.seed)
+    replication.set(story.replication)
+    load()
+    notice.set(f"Case {case_id}'s story: seed {story.seed}, replication {story.replication} ends {story.outcome} for the case's reason. Press play.")
+
+
+def set_and_load(var: solara.Reactive, value: object) -> None:
+    """Set a control and load the run it now describes."""
+    var.set(value)
+    notice.set("")
+    load()
+
+
+# ---------------------------------------------------------------- HTML pieces (pure functions, tested directly)
+
+
+def chip(text: str, colours: tuple[str, str], extra: str = "") -> str:
+    """A small coloured label (its text always written: colour is never the only cue)."""
+    bg, fg = colours
+    return f'<span class="sim-chip" style="background:{bg};color:{fg};{extra}">{escape(text)}</span>'
+
+
+def status_html(view: RunView, compact: bool = False) -> str:
+    """Month, phase and how it ended (or "still running")."""
+    return (
+        f'<div class="sim-status{" sim-compact" if compact else ""}"><span class="sim-month">Month {view.month}</span>'
+        f'<span class="sim-of">of {view.horizon}</span>'
+        f'<span class="sim-phase">{escape(view.phase)}</span>' + chip(view.outcome_words, svg.OUTCOME_COLOURS[view.outcome], "font-size:1.05em") + "</div>"
+    )
+
+
+def timeline_html(items: Sequence[Item], newest_first: bool = True) -> str:
+    """The event timeline, each event tagged with its case or source (newest first while it is told)."""
+    if not items:
+        return '<div class="sim-empty">Nothing has happened yet. Press play or step.</div>'
+    rows = []
+    ordered = list(reversed(items)) if newest_first else list(items)
+    for k, item in enumerate(ordered):
+        tag = chip(item.tag, svg.tag_colours(item.tag)) if item.tag else chip("milestone", ("#FFFFFF", "#333333"), "border:2px solid #999")
+        if item.trigger:
+            tag += " " + chip(f"trigger: {item.trigger_words}", svg.TRIGGER_TAG, "border:2px solid #1A1A1A")
+        latest = " sim-latest" if k == 0 and newest_first else ""
+        who = f"<b>{escape(item.who)}</b> " if item.who else ""
+        rows.append(
+            f'<li class="sim-event{latest}"><div class="sim-when">{escape(item.when)}</div><div class="sim-what">{tag} {who}{escape(item.text)}</div></li>'
+        )
+    return '<ol class="sim-timeline">' + "".join(rows) + "</ol>"
+
+
+def comparison_html(original: RunView, treated: RunView) -> str:
+    """One sentence setting the replay against the original, once both have ended."""
+
+    def told(v: RunView) -> str:
+        ending = f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
+        return f"{ending}, GBP {v.realised_savings:.2f}m saved of GBP {v.business_case:.2f}m promised"
+
+    levers = " and ".join(adapter.lever_label(n).lower() for n in treated.levers)
+    return f"<b>As it happened:</b> {escape(told(original))}.<br><b>With {escape(levers)}:</b> {escape(told(treated))}."
+
+
+def why_html(why: Why, compact: bool = False) -> str:
+    """The "Why did it end?" panel: the trigger and causes for the councils whose decision ended it, and the key learning."""
+    parts = [f'<p class="sim-headline">{escape(why.headline)}</p>']
+    if why.cause_words:
+        tag = f"case {why.case_id}" if why.case_id else ""
+        parts.append(f"<p><b>Main cause:</b> {chip(tag, svg.tag_colours(tag)) + ' ' if tag else ''}{escape(why.cause_words)}</p>")
+    if why.trigger_words:
+        parts.append(f"<p><b>What opened the decision:</b> {chip('trigger: ' + why.trigger_words, svg.TRIGGER_TAG, 'border:2px solid #1A1A1A')}</p>")
+    if why.decisions:
+        parts.append('<ul class="sim-decisions">')
+        for d in why.decisions:
+            after = f", after {escape(d.trigger_words)}" if d.trigger_words else ""
+            cause = f"; mostly {escape(adapter.lower_first(d.cause_words))}" if d.cause_words and d.cause != why.cause else ""
+            detail = "" if compact else f'<div class="sim-small">{escape(adapter.decision_words(d))}</div>'
+            happened = "" if compact or not d.events else '<div class="sim-small">' + "; ".join(escape(e) for e in d.events) + "</div>"
+            parts.append(f"<li><b>{escape(d.council)}</b> {escape(d.decided)}{after}{cause}.{detail}{happened}</li>")
+        parts.append("</ul>")
+    if why.earlier_exits and not compact:
+        earlier = "; ".join(f"{escape(n)} left in month {m}" + (f", {escape(w)}" if w else "") for n, m, w in why.earlier_exits)
+        parts.append(f'<p class="sim-small">Earlier: {earlier}.</p>')
+    if compact:
+        return "".join(parts)
+    if why.learning:
+        parts.append(f'<div class="sim-learning"><b>Key learning</b> ({escape(why.learning_source)}): {escape(why.learning)}.</div>')
+    if why.levers:
+        names = "; ".join(f"<b>{escape(lv.label)}</b>: {escape(lv.learning)}" for lv in why.levers)
+        parts.append(f'<p class="sim-small">{"Levers that carry it" if len(why.levers) > 1 else "The lever that carries it"}: {names}.</p>')
+    return "".join(parts)
+
+
+def network_svg(view: RunView, width: int = 460, height: int | None = None) -> str:
+    """The councils as agents and the trust between them."""
+    height = height or (320 if len(view.councils) <= 2 else 400)
+    nodes = [svg.Node(c.name, c.size, c.value_seen, c.outside_option, c.notice, c.key_person_present, c.active, c.exit_month) for c in view.councils]
+    return svg.network(nodes, view.trust, width, height)
+
+
+def savings_svg(view: RunView, width: int = 460, height: int = 300) -> str:
+    """Realised savings against the business case, to date."""
+    top = max([*view.planned, *view.realised, 0.1])
+    series = [
+        svg.Series("business case (plan)", view.months, view.planned, svg.INK, dash="9 6", width=3),
+        svg.Series("realised", view.months, view.realised, svg.OI["blue"], width=5),
+    ]
+    return svg.line_chart(series, view.horizon, 0, top * 1.05, "Savings against the plan (GBP m)", width=width, height=height, now=view.month)
+
+
+def value_svg(view: RunView, width: int = 460, height: int = 300) -> str:
+    """Each council's view of the partnership's value over time (1 = the promise), against going alone."""
+    series = [svg.Series(c.name, view.months, view.value[k], svg.COUNCIL_COLOURS[k % len(svg.COUNCIL_COLOURS)], width=4) for k, c in enumerate(view.councils)]
+    series.append(svg.Series("going alone", view.months, view.outside, svg.INK, dash="4 4", width=2.5))
+    seen = [v for line in (*view.value, view.outside) for v in line if not math.isnan(v)]
+    low, high = min([*seen, 0.0]), max([*seen, 1.0])
+    return svg.line_chart(
+        series,
+        view.horizon,
+        math.floor(low * 5) / 5,
+        math.ceil(high * 5) / 5,
+        "Value each council sees (1 = the promise)",
+        width=width,
+        height=height,
+        now=view.month,
+    )
+
+
+def scenario_label(name: str) -> str:
+    """A scenario as the select shows it: ``Case 01: Over-dependency on key personnel``, ``Well run``."""
+    case = adapter.case_of_scenario(name)
+    return f"Case {case.id}: {case.title}" if case else name.replace("_", " ").capitalize()
+
+
+def policy_label(name: str) -> str:
+    """A policy as the select shows it: ``No levers``, ``All levers``, ``Continuity plan``."""
+    return "No levers" if name == adapter.NO_POLICY else "All levers" if name == "all_levers" else adapter.lever_label(name)
+
+
+CSS = """
+.v-application { font-size: 20px; }
+.v-application .v-label, .v-application .v-select__selection, .v-application input { font-size: 19px !important; }
+.v-application .v-btn { font-size: 17px; text-transform: none; letter-spacing: 0; }
+.sim-chip { display: inline-block; padding: 1px 10px; border-radius: 14px; font-weight: 600; font-size: 0.82em; white-space: nowrap; }
+.sim-status { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; }
+.sim-month { font-size: 1.9em; font-weight: 700; }
+.sim-compact .sim-month { font-size: 1.5em; }
+.sim-compare { background: #E8F3FA; border-left: 8px solid #0072B2; padding: 8px 14px; font-size: 1.05em; }
+.sim-of { font-size: 1.05em; color: #555; }
+.sim-phase { font-size: 1.05em; color: #333; font-style: italic; }
+.sim-label { font-size: 0.95em; color: #333; }
+.sim-timeline { list-style: none; padding-left: 0 !important; margin: 0; }
+.sim-event { display: flex; gap: 8px; padding: 6px 4px; font-size: 17px; border-bottom: 1px solid #E6E6E6; line-height: 1.35; }
+.sim-latest { background: #FFF7D6; }
+.sim-when { flex: 0 0 5.4em; font-weight: 700; color: #333; }
+.sim-what { flex: 1 1 auto; }
+.sim-scroll { height: 300px; overflow-y: auto; }
+.sim-scroll-short { max-height: 320px; overflow-y: auto; }
+.v-application .v-card__title { font-size: 1.25em; font-weight: 700; padding-bottom: 6px; }
+.v-application .v-card__text { font-size: 18px; line-height: 1.4; color: #1A1A1A !important; }
+.sim-figure .v-card__text { padding: 6px; }
+.sim-replay { margin-top: 6px; }
+.sim-empty { color: #666; font-style: italic; }
+.sim-headline { font-size: 1.15em; font-weight: 700; margin-bottom: 8px; }
+.sim-learning { background: #E8F3FA; border-left: 8px solid #0072B2; padding: 10px 14px; margin: 10px 0; font-size: 1.05em; }
+.sim-small { font-size: 0.9em; color: #333; }
+.sim-notice { background: #FFF7D6; border-left: 8px solid #E69F00; padding: 8px 14px; font-size: 1.05em; }
+.sim-decisions { margin: 4px 0 8px 0; }
+.sim-decisions li { margin-bottom: 6px; }
+.sim-section { font-weight: 700; font-size: 1.05em; margin-top: 10px; }
+.sim-card-title { font-size: 1.25em; font-weight: 700; margin-bottom: 6px; }
+"""
+
+
+# ---------------------------------------------------------------- components
+
+
+def _select(label: str, value: str, items: Sequence[tuple[str, str]], on_value, disabled: bool = False):
+    """A Vuetify select with display labels (``items`` as ``(value, label)``)."""
+    return solara.v.Select(
+        label=label,
+        v_model=value,
+        items=[{"value": v, "text": t} for v, t in items],
+        on_v_model=on_value,
+        disabled=disabled,
+        attach=False,
+        class_="sim-select",
+    )
+
+
+@solara.component
+def Controls():
+    """The side bar: what to run, playing it, stories, the replay lever and the handout."""
+    config = config_dir()
+    is_playing = playing.value
+    with solara.Column(gap="6px"):
+        solara.HTML(tag="div", unsafe_innerHTML="Partnership", classes=["sim-section"])
+        _select("Case or scenario", scenario.value, [(n, scenario_label(n)) for n in adapter.scenario_names(config)], lambda v: set_and_load(scenario, v))
+        _select("Levers on", policy.value, [(n, policy_label(n)) for n in adapter.policy_names(config)], lambda v: set_and_load(policy, v))
+        with solara.Row():
+            solara.InputInt("Seed", value=seed.value, on_value=lambda v: set_and_load(seed, max(int(v), 0)))
+            solara.InputInt("Replication", value=replication.value, on_value=lambda v: set_and_load(replication, max(int(v), 0)))
+        solara.HTML(tag="div", unsafe_innerHTML="Play", classes=["sim-section"])
+        running = any(v.running for v in views.value)
+        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+            solara.Button("Step", icon_name="mdi-step-forward", on_click=step_once, disabled=is_playing or not running, color="primary", outlined=True)
+            solara.Button(
+                "Pause" if is_playing else "Play",
+                icon_name="mdi-pause" if is_playing else "mdi-play",
+                on_click=toggle_play,
+                disabled=not running and not is_playing,
+                color="primary",
+            )
+            solara.Button("Reset", icon_name="mdi-restart", on_click=reset, outlined=True)
+            solara.Button("To the end", icon_name="mdi-skip-forward", on_click=to_end, disabled=not running, outlined=True)
+        solara.HTML(tag="div", unsafe_innerHTML="Speed, months a second", classes=["sim-small"])
+        with solara.ToggleButtonsSingle(value=speed.value, on_value=speed.set, dense=True, classes=["sim-speed"]):
+            for value in SPEEDS:
+                solara.Button(str(value), value=value)
+        solara.Switch(label=AUTO_PAUSE, value=auto_pause)
+        solara.HTML(tag="div", unsafe_innerHTML="Stories", classes=["sim-section"])
+        solara.HTML(tag="div", unsafe_innerHTML="A stored replication that fails for the case's own reason:", classes=["sim-small"])
+        with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+            for case in adapter.case_list():
+                solara.Button(f"Case {case.id}", on_click=lambda cid=case.id: tell_story(cid), small=True, outlined=True, classes=["sim-story"])
+        solara.HTML(tag="div", unsafe_innerHTML="Replay with a lever", classes=["sim-section"])
+        levers = adapter.lever_names()
+        _select("Lever for the replay", replay_lever.value or levers[0], [(n, adapter.lever_label(n)) for n in levers], replay_lever.set)
+        solara.Button("Replay with this lever", icon_name="mdi-replay", on_click=lambda: replay([replay_lever.value or levers[0]]), color="primary")
+        solara.HTML(tag="div", unsafe_innerHTML="Handout", classes=["sim-section"])
+        first = views.value[0] if views.value else None
+        stem = f"{first.scenario}-seed{first.seed}-rep{first.replication}" if first else "handout"
+        solara.FileDownload(lambda: current().handout(), filename=f"{stem}.md", label="Download the timeline (Markdown)", mime_type="text/markdown")
+        solara.FileDownload(lambda: handout.pdf(current().handout()), filename=f"{stem}.pdf", label="Download the timeline (PDF)", mime_type="application/pdf")
+
+
+@solara.component
+def WhyPanel(view: RunView, offer_replay: bool):
+    """ "Why did it end?": the cause in words, the key learning, and a replay with the matching lever."""
+    why = view.why
+    assert why is not None
+    levers = adapter.matching_levers(view.scenario, why.cause)
+    with solara.Card("Why did it end?", classes=["sim-why"], margin=0, style={"border": "3px solid #0072B2"}):
+        solara.HTML(tag="div", unsafe_innerHTML=why_html(why, compact=not offer_replay))
+        if offer_replay and levers:
+            names = " and ".join(adapter.lever_label(n).lower() for n in levers)
+            solara.Button(f"Replay with {names}", icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary", classes=["sim-replay"])
+
+
+@solara.component
+def RunPanel(view: RunView, compact: bool = False, title: str = ""):
+    """One run: its month and ending, why it ended, the councils, the timeline, savings and the value each council sees."""
+    figure = {"margin": 0, "classes": ["sim-figure"]}
+    with solara.Column(gap="10px", style={"min-width": "0"}):
+        if title:
+            solara.HTML(tag="div", unsafe_innerHTML=f'<div class="sim-card-title">{escape(title)}</div>')
+        solara.HTML(tag="div", unsafe_innerHTML=status_html(view, compact), classes=["sim-status-box"])
+        if view.why is not None:
+            WhyPanel(view, offer_replay=not compact)
+        if compact:
+            with solara.Card(**figure):
+                solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
+            with solara.Card("Timeline", margin=0):
+                solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline), classes=["sim-scroll-short"])
+            with solara.Card(**figure):
+                solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view))
+            with solara.Card(**figure):
+                solara.HTML(tag="div", unsafe_innerHTML=value_svg(view))
+            return
+        with solara.Columns([1, 1], gutters_dense=True):
+            with solara.Card(**figure):
+                solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
+            with solara.Card("Timeline", margin=0):
+                solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline), classes=["sim-scroll"])
+        with solara.Columns([1, 1], gutters_dense=True):
+            with solara.Card(**figure):
+                solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view))
+            with solara.Card(**figure):
+                solara.HTML(tag="div", unsafe_innerHTML=value_svg(view))
+
+
+@solara.component
+def Page():
+    solara.Style(CSS)
+    current()
+    shown = views.value
+
+    def play_loop() -> None:
+        while playing.value:
+            time.sleep(1.0 / max(speed.value, 1))
+            if not playing.value:
+                break
+            step_once()
+
+    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
+
+    solara.Title("Why shared services fail")
+    with solara.AppBarTitle():
+        first = shown[0] if shown else None
+        month = f" - month {first.month}: {first.outcome_words}" if first else ""
+        if len(shown) > 1:
+            month += f" | with the lever: {shown[1].outcome_words}"
+        solara.Text(f"Why shared services fail{month}")
+    with solara.Sidebar():
+        Controls()
+    if notice.value:
+        solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=["sim-notice"])
+    if len(shown) == 1:
+        RunPanel(shown[0])
+    elif len(shown) > 1:
+        original, treated = shown[0], shown[1]
+        if not original.running and not treated.running:
+            solara.HTML(tag="div", unsafe_innerHTML=comparison_html(original, treated), classes=["sim-compare"])
+        with solara.Columns([1, 1], gutters_dense=True):
+            RunPanel(original, compact=True, title="As it happened")
+            levers = " and ".join(adapter.lever_label(n).lower() for n in treated.levers)
+            RunPanel(treated, compact=True, title=f"Replay with {levers}")

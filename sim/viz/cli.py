@@ -1,0 +1,104 @@
+"""``sim-demo``: serve the trainer's app on this machine, offline, with Solara's telemetry off.
+
+    sim-demo                      # http://127.0.0.1:8765
+    sim-demo --port 8799 --config-dir my_configs
+
+Solara is started in this process (its ``run`` command) in production mode, without
+opening a browser, without asking the package index for a newer Solara, with its Mixpanel
+telemetry off (``SOLARA_TELEMETRY_MIXPANEL_ENABLE=False``, whatever the environment says),
+and with its asset proxy's upstream pointed at a closed loopback port: every asset the page
+loads comes from the installed ``solara-assets``, and a missing one fails at once instead of
+being fetched from a CDN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from collections.abc import MutableMapping, Sequence
+from pathlib import Path
+
+#: Environment variable through which ``--config-dir`` reaches the page (:func:`sim.viz.app.config_dir`).
+CONFIG_DIR_ENV = "SIM_DEMO_CONFIG_DIR"
+#: Environment that keeps Solara offline and quiet; set before Solara is imported (it reads it once).
+OFFLINE_ENV = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/",  # the asset proxy's upstream: a closed port, never a CDN
+    "SOLARA_THEME_VARIANT": "light",
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "This website runs on Solara" over the page
+    "SOLARA_THEME_LOADER": "plain",
+}
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command's options, with their ranges."""
+    p = argparse.ArgumentParser(
+        prog="sim-demo",
+        description="Serve the trainer's browser app (offline, no telemetry): watch a partnership fail, see why, replay it with the lever on.",
+    )
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}: this machine only; 0.0.0.0 for every interface)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port, 1 .. 65535 (default {DEFAULT_PORT})")
+    p.add_argument("--config-dir", type=Path, default=None, help="a folder of your own configs (scenario/NAME.yaml, policy/NAME.yaml), added to the lists")
+    p.add_argument("--open", action="store_true", help="open a browser at the page")
+    return p
+
+
+def problems(args: argparse.Namespace) -> list[str]:
+    """One line per bad setting: the setting, its value and what is allowed."""
+    found = []
+    if not 1 <= args.port <= 65535:
+        found.append(f"error: --port = {args.port} is outside [1, 65535]")
+    if args.config_dir is not None and not args.config_dir.is_dir():
+        found.append(f"error: --config-dir = {args.config_dir} is not a folder (expected one holding scenario/*.yaml and policy/*.yaml)")
+    if not args.host.strip():
+        found.append("error: --host = '' is empty (expected an address such as 127.0.0.1)")
+    return found
+
+
+def offline_environment(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Set :data:`OFFLINE_ENV` (telemetry always off, the rest unless the user set it); must run before Solara is imported."""
+    for key, value in OFFLINE_ENV.items():
+        environ.setdefault(key, value)
+    environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+
+
+def warm_up() -> None:
+    """Compile the model while the server starts, so that the first page waits less."""
+    from sim.viz import adapter
+
+    adapter.Run("case01_key_person").step()
+    print("sim-demo: the model is compiled", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check the settings (exit 2 with one line per problem), then serve until stopped."""
+    args = parser().parse_args(argv)
+    bad = problems(args)
+    if bad:
+        print("\n".join(bad), file=sys.stderr)
+        return 2
+    if args.config_dir is not None:
+        os.environ[CONFIG_DIR_ENV] = str(args.config_dir.resolve())
+    if "solara" in sys.modules:
+        raise RuntimeError("sim-demo: Solara was imported before its settings were made offline")
+    offline_environment()
+    from sim.frontends.compiling import compiled_code_cached
+
+    if not compiled_code_cached():
+        print("sim-demo: compiling the model (once per version of the code: a minute or two); the page waits for it", file=sys.stderr, flush=True)
+        threading.Thread(target=warm_up, name="sim-demo-warm-up", daemon=True).start()
+    from solara.__main__ import cli
+
+    solara_args = ["run", "sim.viz.app", "--host", args.host, "--port", str(args.port), "--production", "--no-check-version"]
+    solara_args += [] if args.open else ["--no-open"]
+    print(f"sim-demo: serving on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    cli.main(args=solara_args, prog_name="sim-demo", standalone_mode=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

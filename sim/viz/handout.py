@@ -1,0 +1,77 @@
+"""The trainer's handout: the runs on show as Markdown, and the same as a PDF (fpdf2, part of the ``viz`` extra).
+
+The Markdown is :meth:`sim.viz.adapter.Run.handout` (outcome, councils, why it ended, the
+tagged timeline), one run after another for a replay. The PDF sets that Markdown out as
+it reads: headings, bold runs, the councils' table and the timeline's bullets, in a core
+font (Helvetica), so it needs no font file; characters outside Latin-1 are replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+#: Characters the core fonts lack, and what stands in for them.
+PLAIN = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u2212": "-"})
+SEPARATOR = "\n---\n\n"
+
+
+def markdown(parts: Sequence[str]) -> str:
+    """Several runs' handouts as one Markdown document."""
+    return SEPARATOR.join(part.rstrip() + "\n" for part in parts)
+
+
+def _latin1(text: str) -> str:
+    return text.translate(PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def pdf(text: str) -> bytes:
+    """The Markdown handout ``text`` as an A4 PDF."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    doc = FPDF(format="A4")
+    doc.set_auto_page_break(True, margin=15)
+    doc.add_page()
+    lines = _latin1(text).splitlines()
+    k = 0
+    while k < len(lines):
+        row = lines[k]
+        if row.startswith("|"):
+            rows = []
+            while k < len(lines) and lines[k].startswith("|"):
+                if not set(lines[k].replace("|", "").strip()) <= {"-", " "}:
+                    rows.append(_cells(lines[k]))
+                k += 1
+            doc.set_font("Helvetica", size=9)
+            widths = tuple(max(6, min(40, max(len(r[c]) for r in rows if c < len(r)))) for c in range(len(rows[0])))
+            with doc.table(first_row_as_headings=True, line_height=5, col_widths=widths, text_align="LEFT") as table:
+                for cells in rows:
+                    table.row(cells)
+            doc.ln(3)
+            continue
+        if row.strip() == "---":
+            doc.add_page()
+        elif row.startswith("# "):
+            doc.set_font("Helvetica", "B", 15)
+            doc.multi_cell(0, 7, row[2:], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            doc.ln(2)
+        elif row.startswith("## "):
+            doc.ln(2)
+            doc.set_font("Helvetica", "B", 13)
+            doc.multi_cell(0, 7, row[3:], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            doc.ln(1)
+        elif row.startswith("- "):
+            doc.set_font("Helvetica", size=10)
+            doc.set_x(doc.l_margin + 4)
+            doc.multi_cell(0, 5, "- " + row[2:], markdown=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        elif row.strip():
+            doc.set_font("Helvetica", size=11)
+            doc.multi_cell(0, 6, row, markdown=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        else:
+            doc.ln(2)
+        k += 1
+    return bytes(doc.output())

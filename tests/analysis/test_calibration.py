@@ -1,0 +1,147 @@
+"""History matching pieces: event durations from the replication table, target statistics, emulators, implausibility, weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.analysis import calibration as C
+from sim.config import assumptions as A
+from sim.config.calibration import targets_from
+from sim.config.scenarios import load
+from sim.frontends.table import Table
+
+
+def table(launch, end, outcome, exits):
+    """A replication table with the columns event_years reads; ``exits`` is ``(R, K)`` exit months (-1: stayed)."""
+    exits = np.asarray(exits)
+    labels = ("shelved", "collapsed", "underperforming", "sustained")
+    columns = {
+        "launch_month": np.asarray(launch),
+        "end_month": np.asarray(end),
+        "outcome": np.array([labels.index(o) for o in outcome]),
+        **{f"c{k}_exit_month": exits[:, k] for k in range(exits.shape[1])},
+    }
+    return Table(columns, {"outcome": labels})
+
+
+def test_a_breakup_is_the_first_founding_exit_after_launch_or_the_collapse():
+    t = table(
+        launch=[13, 1, -1, 25, 10],
+        end=[120, 61, 30, 120, 40],
+        outcome=["sustained", "collapsed", "shelved", "underperforming", "collapsed"],
+        exits=[[-1, 37, 49], [61, 61, -1], [-1, -1, -1], [-1, -1, -1], [5, -1, -1]],
+    )
+    years = C.event_years(t, "breakup")
+    np.testing.assert_allclose(years[:2], [2.0, 5.0])
+    assert np.isnan(years[2]) and np.isnan(years[3])
+    assert years[4] == pytest.approx(2.5)  # the exit before launch does not count; the collapse does
+    collapse = C.event_years(t, "collapse")
+    assert np.isnan(collapse[0]) and collapse[1] == pytest.approx(5.0) and collapse[4] == pytest.approx(2.5)
+
+
+def targets(**extra):
+    raw = {
+        "event": "breakup",
+        "horizon_months": 240,
+        "statistics": [
+            {"name": "early", "kind": "duration_share", "years": [0, 2], "observed": 0.5, "sd": 0.1},
+            {"name": "by5", "kind": "breakup_by", "years": 5, "observed": 0.3, "sd": 0.05},
+        ],
+    }
+    return targets_from({**raw, **extra})
+
+
+def test_statistics_of_durations_without_and_with_an_observation_window():
+    runs = C.Runs([np.array([1.0, 1.5, 3.0, 9.0]), np.array([])], np.array([10, 5]))
+    values, var = C.statistics(runs, targets())
+    np.testing.assert_allclose(values[0], [0.5, 0.3])
+    assert var[0, 0] == pytest.approx(0.25 / 4) and var[0, 1] == pytest.approx(0.21 / 10)
+    assert np.isnan(values[1, 0]) and values[1, 1] == 0.0  # no break-up: the share among break-ups is undefined
+    # a record started in 2020 and seen until 2024 can only have lasted 0-4 years: 9.0 cannot count for it
+    windowed = targets(window=[2010.0, 2024.0], records=[{"start": 2020.0, "end": 2021.0}, {"start": 2000.0, "end": 2011.0}])
+    limits = windowed.limits()
+    np.testing.assert_allclose(limits, [[0.0, 4.0], [10.0, 20.0]])
+    runs = C.Runs([np.array([1.0, 1.5, 3.0, 9.0, 12.0])], np.array([10]))
+    values, _ = C.statistics(runs, targets(window=[2010.0, 2024.0], records=[{"start": 2020.0, "end": 2021.0}, {"start": 2019.0, "end": 2023.0}]))
+    # record 1 sees [0, 4): 2 of 3 early; record 2 sees [0, 5): 2 of 3 early
+    assert values[0, 0] == pytest.approx(2 / 3)
+    values, _ = C.statistics(runs, windowed)
+    # record 1: 2 of 3 early; record 2 sees [10, 20): only 12.0, not early
+    assert values[0, 0] == pytest.approx((2 / 3 + 0.0) / 2)
+
+
+def test_the_emulator_reproduces_a_quadratic_and_falls_back_to_fewer_terms_with_few_points():
+    rng = np.random.default_rng(0)
+    u = rng.random((200, 3))
+    y = np.column_stack([1 + 2 * u[:, 0] - u[:, 1] * u[:, 2] + 0.5 * u[:, 2] ** 2, u[:, 0]])
+    emulator = C.Emulator(u, y)
+    assert emulator.form == "quadratic"
+    test = rng.random((50, 3))
+    mean, var = emulator.predict(test)
+    np.testing.assert_allclose(mean[:, 0], 1 + 2 * test[:, 0] - test[:, 1] * test[:, 2] + 0.5 * test[:, 2] ** 2, atol=1e-4)
+    assert (emulator.r2 > 0.999).all() and (var < 1e-6).all()
+    assert C.Emulator(rng.random((12, 10)), rng.random((12, 1))).form == "linear"
+    noisy = C.Emulator(u, y + rng.normal(0, 0.1, y.shape))
+    assert noisy.predict(test)[1].min() > 0.005  # the noise is in the emulator's variance
+
+
+def test_implausibility_rules_out_points_far_from_the_targets_given_every_variance():
+    t = targets()
+    mean = np.array([[0.5, 0.3], [0.5, 0.6], [np.nan, 0.3]])
+    var = np.zeros((3, 2))
+    out = C.implausibility(mean, var, t)
+    assert out[0] == 0.0 and out[1] == pytest.approx(0.3 / 0.05) and np.isinf(out[2])
+    assert C.implausibility(mean, np.full((3, 2), 0.0375), t)[1] == pytest.approx(0.3 / np.sqrt(0.05**2 + 0.0375))
+
+
+def test_weights_favour_points_whose_statistics_match_and_ignore_ruled_out_points():
+    t = targets()
+    values = np.array([[0.5, 0.3], [0.6, 0.35], [0.5, 0.3]])
+    ll = C.log_likelihood(values, np.zeros_like(values), t)
+    w = C.weights_of(ll, np.array([True, True, False]))
+    assert w[2] == 0 and w[0] > w[1] > 0 and w.sum() == pytest.approx(1.0)
+    assert C.effective_size(np.array([0.5, 0.5, 0.0])) == pytest.approx(2.0)
+
+
+def test_weighted_quantiles_match_numpy_with_equal_weights_and_follow_the_weights():
+    x = np.arange(101.0)
+    assert C.weighted_quantile(x, 0.5) == pytest.approx(50.0)
+    lo, hi = C.interval(x)
+    assert lo == pytest.approx(np.quantile(x, 0.05), abs=0.6) and hi == pytest.approx(np.quantile(x, 0.95), abs=0.6)
+    w = np.where(x > 80, 1.0, 0.0)
+    assert C.weighted_quantile(x, 0.5, w) == pytest.approx(90.5, abs=0.6)
+
+
+def test_many_points_per_batch_give_the_same_durations_as_one_point_per_batch():
+    cfg = C.with_horizon(load("baseline", "none"), 60)
+    items = [A.by_path()[p] for p in ("decisions.outside_option", "decisions.noise")]
+    u = np.array([[0.1, 0.9], [0.9, 0.1], [0.5, 0.5]])
+    together = C.simulate_points(cfg, items, u, event="breakup", seed=4, replications=40, workers=2, batch_points=3)
+    alone = C.simulate_points(cfg, items, u, event="breakup", seed=4, replications=40, workers=1, batch_points=1)
+    for a, b in zip(together.durations, alone.durations, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(together.launched, alone.launched)
+    assert not np.array_equal(together.durations[1], together.durations[0])  # the points' parameters reach their replications
+
+
+def test_calibrated_items_default_to_the_targets_list_and_refuse_unknown_paths():
+    cfg = load("baseline", "none")
+    t = targets(parameters=["decisions.memory", "exogenous.stance"])
+    assert [a.path for a in C.calibrated_items(cfg, None, t)] == ["decisions.memory", "exogenous.stance"]
+    assert [a.path for a in C.calibrated_items(cfg, ["decisions.noise"], t)] == ["decisions.noise"]
+    with pytest.raises(KeyError, match=r"decisions\.bogus"):
+        C.calibrated_items(cfg, ["decisions.bogus"], t)
+    assert all(not a.path.startswith("levers.") for a in C.calibrated_items(cfg, None, targets()))
+
+
+def test_the_change_from_prior_to_posterior_sees_a_change_of_shape_and_knows_its_noise():
+    rng = np.random.default_rng(5)
+    prior = rng.random(4000)
+    same = C._total_variation(prior, prior, np.ones(len(prior)))
+    skewed = C._total_variation(prior, prior, 1.0 - prior)  # same range and nearly the same spread, another shape
+    apart = C._total_variation(prior, prior[prior < 0.3], np.ones(int((prior < 0.3).sum())))
+    assert same == 0.0 and 0.2 < skewed < 0.3 and apart > 0.6
+    assert C.change_noise(1000, 1000) < C.change_noise(100, 1000)
+    independent = C._total_variation(prior, rng.random(1000), np.ones(1000))
+    assert independent < 2 * C.change_noise(1000, 4000)

@@ -1,0 +1,88 @@
+"""Policies compared over parameter draws: total intervals, each lever's effect across draws, and how often their ranking changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.comparison import EFFECT_QUANTILES, MEASURES, PairedTally, render_uncertainty, run_comparison
+from sim.config.scenarios import load
+from sim.config.uncertainty import uncertainty
+
+M = 20
+DRAWS = 30
+
+
+def _table(kept: list[float]) -> pd.DataFrame:
+    """A policy's replications: in draw d, the first ``kept[d] * M`` replications are sustained and the rest collapse."""
+    rows = []
+    for d, share in enumerate(kept):
+        for i in range(M):
+            rows.append({"rep": d * M + i, "draw": d, "outcome": "sustained" if i < round(share * M) else "collapsed", "lever_cost": 0.0, "net_savings": 0.0})
+    return pd.DataFrame(rows)
+
+
+def _tally(a: list[float], b: list[float]) -> PairedTally:
+    tally = PairedTally(["none", "a", "b"])
+    tables = {"none": _table([0.0] * DRAWS), "a": _table(a), "b": _table(b)}
+    half = DRAWS * M // 2 + 7
+    tally.add({name: t.iloc[:half] for name, t in tables.items()})
+    tally.add({name: t.iloc[half:] for name, t in tables.items()})
+    return tally
+
+
+def test_a_ranking_that_holds_in_every_draw_is_reported_as_stable():
+    tally = _tally([0.5] * DRAWS, [0.2] * DRAWS)
+    ranking = tally.ranking("collapse")
+    assert ranking["order"] == ["a", "b"] and ranking["draws"] == DRAWS
+    assert ranking["same_ranking"] == 1.0 and ranking["raw_same_ranking"] == 1.0
+    assert ranking["best"] == {"a": 1.0, "b": 0.0}
+    frame = tally.frame()
+    a = frame.set_index("policy").loc["a"]
+    assert a["collapse_difference"] == pytest.approx(-0.5)
+    assert a["collapse_difference_parameter_share"] == 0.0
+    assert a["collapse_difference_q05"] == pytest.approx(-0.5) and a["collapse_difference_q95"] == pytest.approx(-0.5)
+    assert a["collapse_difference_helps"] == 1.0 and a["collapse_best_share"] == 1.0
+
+
+def test_a_ranking_that_swaps_with_the_parameters_is_reported_as_changing():
+    a = [0.6 if d % 2 else 0.1 for d in range(DRAWS)]
+    tally = _tally(a, [0.35] * DRAWS)
+    ranking = tally.ranking("collapse")
+    assert ranking["same_ranking"] == pytest.approx(0.5, abs=0.05)
+    assert ranking["best"]["a"] == pytest.approx(0.5, abs=0.05)
+    row = tally.frame().set_index("policy").loc["a"]
+    quantiles = [row[f"collapse_difference_q{round(100 * q):02d}"] for q in EFFECT_QUANTILES]
+    assert quantiles == sorted(quantiles) and quantiles[0] < -0.45 and quantiles[-1] > -0.2
+    assert row["collapse_difference_total_low"] < -0.5 and row["collapse_difference_total_high"] > -0.2
+    assert row["collapse_difference_parameter_share"] > 0.9
+
+
+def test_two_policies_have_no_ranking_and_no_draws_means_no_uncertainty():
+    tally = PairedTally(["none", "a"])
+    tally.add({"none": _table([0.0] * 4), "a": _table([0.5] * 4)})
+    assert tally.ranking("collapse") is None
+    plain = PairedTally(["none", "a"])
+    plain.add({name: t.drop(columns="draw") for name, t in {"none": _table([0.0] * 4), "a": _table([0.5] * 4)}.items()})
+    assert plain.ranking("collapse") is None
+    assert "collapse_difference_total_low" not in plain.frame()
+    with pytest.raises(ValueError, match="uncertainty=none"):
+        plain.draws("a")
+
+
+def test_a_comparison_over_draws_runs_every_policy_on_the_same_draws():
+    names = ["none", "continuity_plan", "open_motivations"]
+    configs = {p: load("baseline", p, ["partnership.horizon_months=48"]) for p in names}
+    tally = run_comparison(configs, 2, 120, block_size=50, uncertainty=uncertainty("prior", 10))
+    frame = tally.frame()
+    assert frame["draws"].tolist() == [12, 12, 12]
+    for measure in MEASURES:
+        assert np.isnan(frame.loc[0, f"{measure}_difference_total_low"])
+        for i in (1, 2):
+            low, high = frame.loc[i, f"{measure}_difference_total_low"], frame.loc[i, f"{measure}_difference_total_high"]
+            assert low <= frame.loc[i, f"{measure}_difference_low"] + 1e-12 and high >= frame.loc[i, f"{measure}_difference_high"] - 1e-12
+        assert tally.ranking(measure) is not None
+    text = render_uncertainty(frame, {m: tally.ranking(m) for m in MEASURES}, "prior")
+    assert "Every policy ran the same 12 parameter draws" in text and "Ranking of the 2 levers" in text
+    assert "Uncertainty: none" in render_uncertainty(frame.drop(columns="draws"), {}, "none")

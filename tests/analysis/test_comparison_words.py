@@ -1,0 +1,93 @@
+"""Policy comparisons in words: sentences quote the computed numbers, the first screen hides the tests, and precision adds replications until reached."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.comparison import PairedTally, compare_policies, next_paired_block, percent, render, run_comparison, sentence
+from sim.analysis.stats import PILOT
+from sim.analysis.summary import Tally
+from sim.config.scenarios import load
+from sim.frontends.runner import Sinks
+
+
+def _table(outcomes: list[str], cost: float, net: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"rep": np.arange(len(outcomes)), "outcome": outcomes, "lever_cost": np.full(len(outcomes), cost), "net_savings": net})
+
+
+@pytest.fixture(scope="module")
+def comparison() -> pd.DataFrame:
+    """400 paired partnerships: the policy saves most shelved proposals, leaves collapse as it was and raises net savings; another changes nothing."""
+    rng = np.random.default_rng(3)
+    reference = rng.choice(["shelved", "collapsed", "underperforming", "sustained"], size=400, p=[0.16, 0.08, 0.3, 0.46])
+    policy = np.where((reference == "shelved") & (rng.random(400) < 0.95), "sustained", reference)
+    flip = np.flatnonzero(reference == "sustained")[:3]
+    policy[flip] = "collapsed"
+    back = np.flatnonzero(reference == "collapsed")[:3]
+    policy[back] = "sustained"
+    net = rng.normal(3.0, 1.0, 400)
+    return compare_policies(
+        {
+            "none": _table(list(reference), 0.0, list(net)),
+            "agreed_decision_process": _table(list(policy), 0.05, list(net + 0.4 + rng.normal(0, 0.1, 400))),
+            "nothing_new": _table(list(reference), 0.02, list(net)),
+        }
+    )
+
+
+def test_the_sentence_quotes_the_computed_numbers(comparison):
+    row = comparison.set_index("policy").loc["agreed_decision_process"]
+    ref = comparison.set_index("policy").loc["none"]
+    text = sentence(comparison, "agreed_decision_process")
+    assert text.startswith("Agreed decision process, compared with none, lowers the chance that the proposal is shelved")
+    assert f"from {percent(ref['shelved'])} to {percent(row['shelved'])}" in text
+    assert "does not measurably change the chance that the partnership collapses" in text
+    low, high = row["collapse_difference_low"], row["collapse_difference_high"]
+    assert f"difference {100 * low:+.1f} to {100 * high:+.1f} points" in text and low < 0 < high
+    assert "costs GBP 0.05 m per partnership" in text
+    assert f"raises net savings by GBP {row['net_savings_difference']:.2f} m" in text
+
+
+def test_a_policy_that_changes_no_partnership_says_so(comparison):
+    text = sentence(comparison, "nothing_new")
+    assert "leaves the chance that the proposal is shelved unchanged in every simulated partnership" in text
+    assert "costs GBP 0.02 m" in text and "does not measurably change net savings" in text
+
+
+def test_percent_keeps_a_decimal_below_ten_percent():
+    assert [percent(p) for p in (0.16, 0.004, 0.0712)] == ["16%", "0.4%", "7.1%"]
+
+
+def test_the_first_screen_has_sentences_and_differences_and_the_tests_only_in_detail(comparison):
+    plain = render(comparison)
+    assert sentence(comparison, "agreed_decision_process") in plain
+    assert "Difference from none (percentage points, paired 95% interval)" in plain
+    assert "McNemar" not in plain and "p (McNemar)" not in plain and "unpaired" not in plain
+    detailed = render(comparison, detail=True)
+    assert plain in detailed and "p (McNemar)" in detailed and "unpaired 95% CI" in detailed
+
+
+def test_next_block_fixed_count_and_precision():
+    tally = PairedTally(["a", "b"])
+    assert next_paired_block(tally, None, 2500, 1000) == 1000
+    assert next_paired_block(tally, 0.01, 2500, 100_000) == PILOT
+    tally.n, tally.only_reference["b"]["collapse"], tally.only_policy["b"]["collapse"] = 1000, 40, 10
+    wanted = next_paired_block(tally, 0.01, 0, 100_000)
+    assert wanted > 0 and wanted % 100 == 0
+    tally.n = 1_000_000
+    assert next_paired_block(tally, 0.01, 0, 100_000) == 0
+
+
+def test_precision_adds_blocks_until_every_paired_half_width_is_reached():
+    configs = {p: load("baseline", p, ["partnership.horizon_months=48"]) for p in ("none", "continuity_plan")}
+    tallies = {p: Tally(48) for p in configs}
+    tally = run_comparison(configs, 5, 0, 500, precision=0.008, sinks={p: Sinks(tables=(tallies[p],)) for p in configs})
+    assert tally.planning_half_width() <= 0.008 and tally.n % 100 == 0 and tally.n > 500
+    frame = tally.frame()
+    for measure in ("shelved", "collapse", "failure"):
+        half = (frame[f"{measure}_difference_high"] - frame[f"{measure}_difference_low"]).iloc[1] / 2
+        assert half <= 0.008
+    assert all(t.n == tally.n for t in tallies.values())
+    assert tallies["none"].summary()["outcomes"]["collapsed"]["count"] == tally.count["none"]["collapse"]

@@ -1,0 +1,74 @@
+"""Scenario discovery with the EMA Workbench's PRIM: a planted region is found, with its coverage and density."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis import discover as d
+
+if importlib.util.find_spec("ema_workbench") is None:
+    if os.environ.get("CI"):
+        pytest.fail("ema_workbench is missing under CI: install the [analysis] extra", pytrace=False)
+    pytest.skip("needs the [analysis] extra (ema_workbench)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def planted():
+    """3,000 cases over three inputs and a category; the outcome is likely only where a > 0.7 and b < 0.3."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    x = pd.DataFrame({"a": rng.random(n), "b": rng.random(n), "c": rng.random(n), "kind": pd.Categorical(rng.choice(["x", "y"], n))})
+    inside = (x["a"] > 0.7) & (x["b"] < 0.3)
+    y = np.where(inside, rng.random(n) < 0.9, rng.random(n) < 0.03)
+    return x, y, inside.to_numpy()
+
+
+def test_prim_finds_the_planted_box(planted):
+    x, y, inside = planted
+    found = d.discover(x, y, "collapsed", boxes=1, min_coverage=0.6)
+    assert found.cases == 3000 and found.of_interest == int(y.sum())
+    (box,) = found.boxes
+    assert set(box.limits) == {"a", "b"}
+    assert box.limits["a"][0] == pytest.approx(0.7, abs=0.05) and box.limits["b"][1] == pytest.approx(0.3, abs=0.05)
+    assert box.density > 0.8 > 5 * found.base_rate
+    assert box.coverage >= 0.6
+    in_box = (x["a"] >= box.limits["a"][0]) & (x["a"] <= box.limits["a"][1]) & (x["b"] >= box.limits["b"][0]) & (x["b"] <= box.limits["b"][1])
+    assert box.inside == int(in_box.sum()) and box.of_interest == int(y[in_box.to_numpy()].sum())
+    assert inside[in_box.to_numpy()].mean() > 0.9
+    assert box.coverage == pytest.approx(box.of_interest / found.of_interest)
+    text = d.render(found)
+    assert "Box 1:" in text and f"coverage {box.coverage:.1%}" in text and f"density {box.density:.1%}" in text
+
+
+def test_no_box_when_nothing_is_of_interest(planted):
+    x, _, _ = planted
+    found = d.discover(x, np.zeros(len(x), bool), "collapsed")
+    assert found.boxes == [] and "No box found" in d.render(found)
+
+
+def test_choose_takes_the_densest_point_with_enough_coverage():
+    trajectory = pd.DataFrame({"coverage": [1.0, 0.8, 0.6, 0.3], "density": [0.1, 0.3, 0.5, 0.9]})
+    assert d.choose(trajectory, 0.5) == 2 and d.choose(trajectory, 0.0) == 3 and d.choose(trajectory, 1.0) == 0
+
+
+def test_drawn_inputs_are_the_drawn_parameters_that_vary():
+    table = pd.DataFrame(
+        {"outcome": ["collapsed", "sustained"], "governance": ["mou", "joint_committee"], "horizon_months": [120, 120], "c0_it_maturity": [0.2, 0.4],
+         "c0_exit_month": [3, -1], "c0_value_seen": [0.5, 1.0], "net_savings": [1.0, 2.0]}
+    )  # fmt: skip
+    assert d.drawn_inputs(table) == ["governance", "c0_it_maturity"]
+
+
+def test_the_figure_shows_the_trajectory_and_the_limits(planted):
+    x, y, _ = planted
+    found = d.discover(x, y, "collapsed", boxes=1, min_coverage=0.6)
+    fig = d.discovery_figure(found)
+    trade, limits = fig.axes[:2]
+    assert "coverage" in trade.get_xlabel() and "density" in trade.get_ylabel()
+    assert len(trade.get_lines()[0].get_xdata()) == len(found.boxes[0].trajectory)
+    assert len(limits.patches) == 2

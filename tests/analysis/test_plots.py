@@ -1,0 +1,233 @@
+"""Every figure function on real small results: the artists it must have (lines, bands, bars, labels, axis limits), and the house style."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import to_hex
+from matplotlib.patches import Rectangle
+
+from sim.analysis import plots
+from sim.analysis.comparison import compare_policies
+from sim.analysis.summary import Tally
+from sim.config.scenarios import load
+from sim.frontends.runner import Sinks, fixed, run_blocks
+from sim.frontends.table import Table
+from sim.frontends.trajectories import TrajectoryRecorder
+
+HORIZON = 120
+
+
+class Collect:
+    """A table sink keeping every block."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Table] = []
+
+    def write(self, table: Table) -> None:
+        self.blocks.append(table)
+
+    def frame(self) -> pd.DataFrame:
+        return Table.concat(self.blocks).to_pandas()
+
+
+def _run(policy: str, replications: int = 600, seed: int = 4, trajectories: bool = False, overrides: tuple[str, ...] = ()) -> dict:
+    config = load("baseline", policy, list(overrides))
+    tally, rows = Tally(HORIZON), Collect()
+    recorder = TrajectoryRecorder(HORIZON) if trajectories else None
+    run_blocks(config, seed, fixed(replications, 300), Sinks(tables=(tally, rows), trajectories=recorder))
+    out = {"summary": tally.summary(), "table": rows.frame()}
+    if recorder is not None:
+        out["trajectories"] = recorder.table().to_pandas()
+    return out
+
+
+@pytest.fixture(scope="module")
+def none() -> dict:
+    return _run("none", trajectories=True)
+
+
+@pytest.fixture(scope="module")
+def levers() -> dict:
+    return _run("all_levers")
+
+
+def drawn(fig):
+    """The figure after drawing it (ticks and their labels exist only then)."""
+    FigureCanvasAgg(fig).draw()
+    return fig
+
+
+def small_texts(fig) -> list[tuple[str, float]]:
+    """Visible texts under the house minimum size."""
+    drawn(fig)
+    texts = fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_fontsize") and a.get_visible() and a.get_text().strip())
+    return [(t.get_text(), t.get_fontsize()) for t in texts if t.get_fontsize() < plots.MIN_POINTS]
+
+
+def test_survival_curves_of_two_runs_on_one_0_to_100_axis_with_bands_and_caption(none, levers):
+    fig = drawn(plots.survival_figure({"no lever": none["summary"], "all levers": levers["summary"]}, "baseline"))
+    ax = fig.axes[0]
+    lines = [line for line in ax.get_lines() if line.get_label() in ("no lever", "all levers")]
+    assert len(lines) == 2 and {to_hex(line.get_color()) for line in lines} == {plots.OKABE_ITO[0].lower(), plots.OKABE_ITO[1].lower()}
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 2
+    assert ax.get_ylim() == (0.0, 1.0) and ax.get_xlim() == (0.0, float(HORIZON))
+    assert "months" in ax.get_xlabel() and "%" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "100%"
+    assert any(child.get_xlabel() == "years" for child in ax.child_axes)
+    caption = [t.get_text() for t in fig.texts if "Shelved" in t.get_text()]
+    assert caption and "never collapse" in caption[0]
+    survival = np.asarray(none["summary"]["survival_curve"]["survival"])
+    assert np.allclose(lines[0].get_ydata(), survival)
+    assert not small_texts(fig)
+
+
+def test_a_single_summary_still_gives_one_curve(none):
+    ax = plots.survival_figure(none["summary"]).axes[0]
+    assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == ["Kaplan-Meier estimate"]
+
+
+def test_collapse_hazard_counts_every_launched_collapse_once(none):
+    table = none["table"]
+    hazard = plots.collapse_hazard(table, HORIZON)
+    launched = table["launch_month"] >= 0
+    assert hazard["collapsed"].sum() == int(((table["outcome"] == "collapsed") & launched).sum())
+    assert hazard["at_risk"].iloc[0] == launched.sum()
+    assert (hazard["low"] <= hazard["hazard"]).all() and (hazard["hazard"] <= hazard["high"]).all()
+    assert hazard["at_risk"].is_monotonic_decreasing
+
+
+def test_timing_figure_has_a_histogram_and_yearly_rates_with_intervals(none):
+    fig = drawn(plots.timing_figure(none["table"], HORIZON, "baseline"))
+    hist, rate = fig.axes[0], fig.axes[1]
+    bars = [p for p in hist.patches if isinstance(p, Rectangle)]
+    assert len(bars) == HORIZON // 6
+    collapsed = int((none["table"]["outcome"] == "collapsed").sum())
+    assert sum(b.get_height() for b in bars) == collapsed
+    assert "months" in hist.get_xlabel() and "count" in hist.get_ylabel()
+    assert "%" in rate.get_ylabel() and rate.get_ylim()[0] == 0
+    whiskers = [c for c in rate.collections if isinstance(c, LineCollection)]
+    assert whiskers and len(whiskers[0].get_segments()) == len(plots.collapse_hazard(none["table"], HORIZON))
+    assert not small_texts(fig)
+
+
+def test_causes_of_one_run_are_two_stacked_bars_collapses_and_all_failures_titled_in_words(none):
+    summary = none["summary"]
+    fig = drawn(plots.causes_figure(summary, "baseline"))
+    cause_ax, trigger_ax = fig.axes[:2]
+    labels = [t.get_text() for t in cause_ax.get_yticklabels()]
+    assert labels[0].startswith("collapses") and labels[1].startswith("all failures")
+    assert f"n={summary['outcomes']['collapsed']['count']:,}" in labels[0]
+    legend = [t.get_text().replace("\n", " ") for t in cause_ax.get_legend().get_texts()]
+    assert legend[0] == summary["causes_of_failure"][0]["title"] or legend[0] in {c["title"] for c in summary["causes_of_collapse"]}
+    assert any("(case 0" in text for text in legend) and not any("case0" in text for text in legend)
+    for ax in (cause_ax, trigger_ax):
+        widths = {}
+        for patch in ax.patches:
+            widths[round(patch.get_y(), 6)] = widths.get(round(patch.get_y(), 6), 0.0) + patch.get_width()
+        assert len(widths) == 2 and all(w == pytest.approx(1.0) for w in widths.values())
+        assert ax.get_xlim() == (0.0, 1.0) and "share of" in ax.get_xlabel()
+    assert "Trigger" in trigger_ax.get_title(loc="left")
+    assert not small_texts(fig)
+
+
+def test_causes_of_several_runs_one_bar_each_counting_what_was_asked(none, levers):
+    fig = drawn(plots.causes_figure({"none": none["summary"], "all levers": levers["summary"]}, counts="failure"))
+    ax = fig.axes[0]
+    assert [t.get_text().split("\n")[0] for t in ax.get_yticklabels()] == ["none", "all levers"]
+    assert "failures" in ax.get_xlabel()
+    with pytest.raises(ValueError, match="counts"):
+        plots.causes_figure({"none": none["summary"]}, counts="everything")
+
+
+def test_fan_chart_bands_and_median_per_variable(none):
+    fig = drawn(plots.fan_figure(none["trajectories"], title="baseline"))
+    assert len(fig.axes) == len(plots.FAN_DEFAULT)
+    for ax, name in zip(fig.axes, plots.FAN_DEFAULT, strict=True):
+        assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == 2
+        assert len(ax.get_lines()) == 1
+        assert ax.get_ylabel() == plots.FAN_LABELS[name] and "months" in ax.get_xlabel()
+    assert fig.axes[0].get_ylim() == (0.0, 1.0)
+    with pytest.raises(ValueError, match="not recorded"):
+        plots.fan_figure(none["trajectories"], variables=("commitment",))
+    assert not small_texts(fig)
+
+
+@pytest.fixture(scope="module")
+def sweep_table() -> pd.DataFrame:
+    """A sweep-like table built from several runs: one row per point, the swept values, then the collapse estimate and its bounds."""
+    rows = []
+    for point, (clarity, volume) in enumerate((c, v) for c in (0.2, 0.8) for v in (0.1, 0.4)):
+        s = _run("none", 300, 1, overrides=(f"partnership.decision_clarity={clarity}", f"partnership.market_volume={volume}"))["summary"]
+        c = s["outcomes"]["collapsed"]
+        rows.append({"point": point, "partnership.decision_clarity": clarity, "partnership.market_volume": volume, "status": "ok", **{
+            name: c[key] for name, key in zip(plots.SWEEP_ESTIMATE, ("value", "low", "high"), strict=True)}})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_sweep_heatmap_shows_each_point_with_its_half_width_on_a_fixed_scale(sweep_table):
+    fig = drawn(plots.sweep_heatmap_figure(sweep_table, "partnership.market_volume", "partnership.decision_clarity"))
+    ax = fig.axes[0]
+    image = ax.get_images()[0]
+    assert image.get_clim() == (0.0, 1.0)
+    grid = np.asarray(image.get_array())
+    assert grid.shape == (2, 2)
+    first = sweep_table.iloc[0]
+    assert grid[0, 0] == pytest.approx(first[plots.SWEEP_ESTIMATE[0]])
+    cells = [t.get_text() for t in ax.texts]
+    half = (first[plots.SWEEP_ESTIMATE[2]] - first[plots.SWEEP_ESTIMATE[1]]) / 2
+    assert len(cells) == 4 and f"{first[plots.SWEEP_ESTIMATE[0]]:.1%}\n±{half:.1%}" in cells
+    assert ax.get_xlabel() == "partnership.market_volume" and [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "0.4"]
+    assert "%" in fig.axes[1].get_ylabel()
+    assert not small_texts(fig)
+
+
+def test_sweep_heatmap_refuses_two_points_in_one_cell(sweep_table):
+    with pytest.raises(ValueError, match=r"varying: .*partnership\.decision_clarity"):
+        plots.sweep_heatmap_figure(sweep_table, "partnership.market_volume", "status")
+
+
+@pytest.fixture(scope="module")
+def comparison(none, levers) -> pd.DataFrame:
+    return compare_policies({"none": none["table"], "all_levers": levers["table"]})
+
+
+def test_forest_plot_has_a_whisker_per_measure_and_policy_and_collapse_against_cost(comparison):
+    fig = drawn(plots.forest_figure(comparison, title="baseline"))
+    forest, cost = fig.axes[:2]
+    points = [line for line in forest.get_lines() if line.get_marker() == "o"]
+    assert len(points) == 3
+    assert points[1].get_xdata()[0] == pytest.approx(100 * comparison["collapse_difference"].iloc[1])
+    assert "percentage points" in forest.get_xlabel() and [t.get_text() for t in forest.get_yticklabels()] == ["all levers"]
+    assert any(line.get_xdata()[0] == 0 for line in forest.get_lines() if line.get_linestyle() == "-" and len(line.get_xdata()) == 2)
+    assert "GBP m" in cost.get_xlabel()
+    marker = next(line for line in cost.get_lines() if line.get_marker() == "o")
+    assert marker.get_xdata()[0] == pytest.approx(comparison["lever_cost"].iloc[1]) and marker.get_xdata()[0] > 0
+    assert not [c for c in forest.collections if isinstance(c, LineCollection) and c.get_linewidth()[0] >= 7]
+    assert not small_texts(fig)
+
+
+def test_forest_plot_draws_the_total_interval_when_the_comparison_has_one(comparison):
+    widened = comparison.assign(
+        collapse_difference_total_low=comparison["collapse_difference_low"] - 0.02, collapse_difference_total_high=comparison["collapse_difference_high"] + 0.02
+    )
+    forest = plots.forest_figure(widened).axes[0]
+    total = [c for c in forest.collections if isinstance(c, LineCollection) and c.get_linewidth()[0] >= 7]
+    assert len(total) == 1
+    ((start, end),) = [seg[:, 0] for seg in total[0].get_segments()]
+    assert start == pytest.approx(100 * widened["collapse_difference_total_low"].iloc[1])
+    assert end == pytest.approx(100 * widened["collapse_difference_total_high"].iloc[1])
+
+
+def test_every_figure_saves_as_png_and_svg(none, tmp_path):
+    from sim.results.files import save_figure
+
+    fig = plots.survival_figure(none["summary"])
+    for suffix in (".png", ".svg"):
+        save_figure(tmp_path / f"s{suffix}", fig)
+    assert (tmp_path / "s.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (tmp_path / "s.svg").read_text()[:500]

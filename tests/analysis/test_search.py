@@ -1,0 +1,66 @@
+"""sim-search: packages configured as asked, paired screening, Optuna's constraint, confirmation on a fresh seed, and the command."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.analysis.search import Package, combinations, configure, evaluate, search
+from sim.config.scenarios import load
+
+BASE = load("case04_trading_company", "none", ["partnership.horizon_months=48"])
+
+
+def test_configure_switches_exactly_the_package_on_and_scales_costs():
+    cfg = configure(BASE, Package((("commercial_capability", 12, 0.3),)))
+    on = [name for name, lever in cfg.levers.items() if lever.enabled]
+    assert on == ["commercial_capability"]
+    lever, default = cfg.levers["commercial_capability"], BASE.levers["commercial_capability"]
+    assert lever.start_month == 12 and lever.strength == 0.3
+    assert lever.cost_per_year == pytest.approx(default.cost_per_year * 0.3 / default.strength)
+    assert not BASE.levers["commercial_capability"].enabled  # the base is left alone
+    assert (
+        configure(BASE, Package((("commercial_capability", 12, 0.3),)), scale_cost=False).levers["commercial_capability"].cost_per_year == default.cost_per_year
+    )
+
+
+def test_combinations_and_paired_evaluation():
+    assert combinations(["a", "b", "c"], 2) == [(), ("a",), ("b",), ("c",), ("a", "b"), ("a", "c"), ("b", "c")]
+    packages = [Package(), Package((("commercial_capability", 0, 0.9),))]
+    alone = [evaluate(BASE, [p], risk="failure", seed=5, replications=200, stage="t")[0] for p in packages]
+    together = evaluate(BASE, packages, risk="failure", seed=5, replications=200, stage="t", block_size=150)
+    assert [(e.risk, e.cost) for e in alone] == [(e.risk, e.cost) for e in together]
+    assert together[0].cost.value == 0 and together[1].cost.value > 0
+
+
+@pytest.mark.skipif(importlib.util.find_spec("optuna") is None, reason="Optuna is not installed (pip install -e '.[search]')")
+def test_search_finds_a_package_meeting_the_target_and_confirms_it_on_a_fresh_seed():
+    result = search(BASE, pool=["commercial_capability", "it_harmonisation_first"], risk="failure", target=0.5, replications=200, confirm_replications=400,
+                    max_levers=2, tune_packages=1, trials=4, runners_up=1)  # fmt: skip
+    assert len(result.screened) == 4 and len(result.tuned) == 4
+    assert result.reference.seed != result.screened[0].seed and result.reference.replications == 400
+    if result.winner is not None:
+        assert result.winner.risk.value <= 0.5 and result.winner.stage == "confirmed"
+        assert all(e.cost.value >= result.winner.cost.value or e.risk.value > 0.5 for e in result.confirmed)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("optuna") is None, reason="Optuna is not installed (pip install -e '.[search]')")
+def test_the_command_prints_the_answer_with_its_interval_and_cost(tmp_path):
+    pool = "pool=[commercial_capability,it_harmonisation_first]"
+    small = ["replications=200", "confirm_replications=400", "trials=4", "tune=1", "partnership.horizon_months=48"]
+    cmd = [str(Path(sys.executable).with_name("sim-search")), "scenario=case04_trading_company", "target=0.6", pool, *small, f"hydra.run.dir={tmp_path}"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    assert "Scenario case04_trading_company: the cheapest lever package keeping any failure" in done.stdout
+    assert ("(reference)" in done.stdout and "95% CI" in done.stdout) or "No package found" in done.stdout
+    found = json.loads((tmp_path / "search.json").read_text())
+    assert found["risk"] == "failure" and found["target"] == 0.6
+    assert (tmp_path / "candidates.parquet").is_file()
+    bad = subprocess.run([*cmd[:1], "pool=[no_such_lever]", "risk=maybe", f"hydra.run.dir={tmp_path / 'bad'}"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "'no_such_lever' is not a lever" in bad.stderr and "risk = 'maybe'" in bad.stderr

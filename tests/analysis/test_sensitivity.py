@@ -1,0 +1,88 @@
+"""Sensitivity analysis: outputs read per design point, design points on common random numbers in batches, and a small Morris/Sobol run."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import numpy as np
+import pytest
+
+from sim.analysis.sensitivity import OUTPUTS, analyse, outputs_of, render, run_points
+from sim.config import assumptions as A
+from sim.config.scenarios import load
+from sim.frontends.table import Table
+
+#: SALib comes with the [analysis] extra: without it the analysis is skipped on a user's machine, and fails under CI=true.
+needs_salib = pytest.mark.skipif(importlib.util.find_spec("SALib") is None and not os.environ.get("CI"), reason="the [analysis] extra (SALib) is not installed")
+
+
+def test_outputs_are_read_per_point_from_the_replications():
+    table = Table(
+        {
+            "point": np.array([0, 0, 0, 1, 1]),
+            "outcome": np.array([1, 0, 2, 1, 1]),
+            "end_month": np.array([30, 60, 10, 20, 40]),
+            "launch_month": np.array([10, 0, -1, 5, 10]),
+            "realised_savings": np.array([1.0, 3.0, 0.0, 2.0, 2.0]),
+            "business_case": np.array([2.0, 4.0, 0.0, 4.0, 4.0]),
+        },
+        {"outcome": ("sustained", "collapsed", "shelved")},
+    )
+    out = outputs_of(table, 2, 60)
+    assert out["collapse"] == pytest.approx([1 / 3, 1.0])
+    assert out["months_to_collapse"] == pytest.approx([(20 + 60) / 2, (15 + 30) / 2])
+    assert out["realised_over_plan"] == pytest.approx([4 / 6, 0.5])
+    assert out["collapse_se"][0] == pytest.approx(np.sqrt(1 / 3 * 2 / 3 / 3))
+
+
+def test_design_points_share_random_numbers_and_batches_do_not_change_them():
+    cfg = load("baseline", overrides=["partnership.horizon_months=48"])
+    item = A.by_path()["partnership.delivery"]
+    points = A.points(cfg, A.quantile([item], np.array([[0.1], [0.9], [0.1]])))
+    one_batch = run_points(points, 60, 3, block_size=10_000)
+    small_batches = run_points(points, 60, 3, block_size=60)
+    for name in OUTPUTS:
+        assert np.array_equal(one_batch[name], small_batches[name], equal_nan=True)
+    assert one_batch["collapse"][0] == one_batch["collapse"][2]
+    assert one_batch["realised_over_plan"][1] > one_batch["realised_over_plan"][0]
+    again = run_points(points[:1], 60, 3, first_rep=60)
+    assert again["realised_over_plan"][0] != one_batch["realised_over_plan"][0]
+
+
+@pytest.fixture(scope="module")
+def small():
+    cfg = load("baseline", overrides=["partnership.horizon_months=60"])
+    return analyse(cfg, fixed=["decisions.memory"], replications=30, trajectories=2, top=3, sobol_n=8, noise_points=4, seed=1, workers=2)
+
+
+@needs_salib
+def test_a_small_analysis_screens_every_free_assumption_and_reports_the_noise(small):
+    assert "decisions.memory" not in small.factors and "decisions.noise" in small.factors
+    assert not any(f.startswith("levers.") for f in small.factors), "no lever is on in the baseline"
+    assert set(small.morris["output"]) == set(OUTPUTS) and len(small.morris) == 3 * len(small.factors)
+    assert len(small.top) == 3 and set(small.sobol["factor"]) == set(small.top)
+    assert (small.noise["noise_sd"] >= 0).all() and small.noise["noise_sd"].max() > 0 and (small.noise["points_rerun"] == 4).all()
+    assert (small.morris["mu_star_noise"] >= 0).all()
+    stages = small.points["stage"].value_counts()
+    assert stages["morris"] == 2 * (len(small.factors) + 1) and stages["sobol"] == 8 * 5 and stages["noise"] == 4
+    assert "Sobol: factor" in render(small)
+
+
+@needs_salib
+def test_the_business_case_delivery_leads_realised_savings_over_plan(small):
+    m = small.morris[small.morris["output"] == "realised_over_plan"].sort_values("mu_star", ascending=False)
+    assert m["factor"].iloc[0] == "partnership.delivery"
+
+
+def test_a_weight_alone_in_a_design_still_varies_and_a_fixed_weight_keeps_its_value():
+    from sim.analysis.sensitivity import _configs
+
+    cfg = load("baseline", overrides=["decisions.weight_fit=0.25"])
+    free = [a.path for a in A.free(cfg, ["decisions.weight_fit"])]
+    item = A.by_path()["decisions.weight_savings"]
+    points = _configs(cfg, [item], np.array([[0.0], [1.0]]), free)
+    low, high = (p.decisions for p in points)
+    assert low.weight_savings < high.weight_savings
+    assert low.weight_fit == high.weight_fit == 0.25
+    assert low.weight_service > high.weight_service

@@ -1,0 +1,66 @@
+"""The plain-language first screen of a run: what was run, the words defined, sentences from the numbers, tables that say what they count."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, plain_lines, render, what_was_run
+from sim.config.scenarios import load
+from sim.frontends.runner import Sinks, fixed, run_blocks
+
+
+@pytest.fixture(scope="module")
+def summary() -> dict:
+    tally = Tally(120)
+    run_blocks(load("baseline", "none"), 8, fixed(800, 400), Sinks(tables=(tally,)))
+    return tally.summary()
+
+
+def test_what_was_run_names_scenario_policy_replications_seed_and_uncertainty():
+    line = what_was_run({"scenario": "baseline", "policy": "none", "replications": 2000, "seed": 8})
+    assert line.startswith("What was run: scenario baseline, policy none; 2,000 simulated partnerships, seed 8; uncertainty: none")
+    assert "simulation noise only" in line
+    line = what_was_run({"scenario": "baseline", "policies": ["none", "all_levers"], "replications": 500, "seed": 1, "uncertainty": "assumptions"})
+    assert "policies none, all_levers (compared with none)" in line and "per policy" in line and line.endswith("uncertainty: assumptions")
+
+
+def test_every_outcome_word_and_term_is_defined_in_a_line(summary):
+    text = render(summary)
+    for word, meaning in {**DEFINITIONS, **TERMS}.items():
+        assert f"  {word:<16}{meaning}" in text
+
+
+def test_the_sentences_quote_the_summary_numbers(summary):
+    first, cause, trigger = plain_lines(summary)
+    o = summary["outcomes"]
+    assert f"Of {summary['replications']:,} proposed partnerships, {o['shelved']['value']:.0%} were shelved" in first
+    assert f"{o['collapsed']['value']:.0%} launched and then collapsed within 10 years" in first
+    assert f"(95% interval {o['collapsed']['low']:.1%} to {o['collapsed']['high']:.1%})" in first
+    top = summary["causes_of_collapse"][0]
+    assert cause == f"The most common cause of the collapses: {top['title']} ({top['value']:.0%} of them)."
+    assert summary["triggers_of_collapse"][0]["title"] in trigger
+    assert render(summary).startswith(first)
+
+
+def test_each_table_says_whether_it_counts_collapses_or_all_failures(summary):
+    text = render(summary)
+    collapses = summary["outcomes"]["collapsed"]["count"]
+    assert f"Cause of the {collapses:,} collapses (counts collapses only)" in text
+    assert f"Trigger of the {collapses:,} collapses (counts collapses only)" in text
+    assert "(counts shelved, collapsed and underperforming)" in text
+    assert "Collapse within (all partnerships; counts collapses only)" in text
+
+
+def test_causes_keep_their_case_number_even_when_cut(summary):
+    text = render(summary)
+    for item in summary["causes_of_collapse"][:5]:
+        if item["case"].isdigit():
+            assert f"(case {item['case']})" in text
+
+
+def test_statistical_detail_only_with_detail(summary):
+    plain, detailed = render(summary), render(summary, detail=True)
+    assert "Wilson" not in plain and "Kaplan-Meier" not in plain
+    assert all(line in detailed for line in METHODS)
+    assert "Trigger of all" in detailed and "Trigger of all" not in plain
+    assert len(detailed.splitlines()) > len(plain.splitlines())

@@ -1,0 +1,168 @@
+"""Total intervals: per-draw accumulation, the law-of-total-variance estimator, and a check against a brute-force nested run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.analysis.stats import DrawMoments, Estimate, between_draws, draw_precision_plan, ends_error, total_interval, wilson
+from sim.analysis.summary import HEADLINES, Tally, headline, render_uncertainty
+from sim.config.scenarios import load
+from sim.config.uncertainty import uncertainty
+from sim.frontends.ensemble import run_ensemble, simulate
+
+
+def test_draw_moments_are_the_same_however_the_replications_are_split_into_blocks():
+    rng = np.random.default_rng(1)
+    draw = np.repeat(np.arange(7), 13)
+    values = rng.normal(size=(len(draw), 3)) + draw[:, None]
+    whole = DrawMoments(3)
+    whole.add(draw, values)
+    parts = DrawMoments(3)
+    for cut in np.split(np.arange(len(draw)), [5, 40, 41, 77]):
+        parts.add(draw[cut], values[cut])
+    assert np.array_equal(whole.n, parts.n)
+    assert np.allclose(whole.mean, parts.mean) and np.allclose(whole.m2, parts.m2)
+    for d in range(7):
+        rows = values[draw == d]
+        assert whole.mean[d] == pytest.approx(rows.mean(axis=0))
+        assert whole.m2[d] == pytest.approx(((rows - rows.mean(axis=0)) ** 2).sum(axis=0))
+
+
+def test_halves_merged_give_the_draws():
+    rng = np.random.default_rng(2)
+    reps = np.arange(60)
+    values = rng.normal(size=(60, 2))
+    halves, draws = DrawMoments(2), DrawMoments(2)
+    halves.add(2 * (reps // 10) + reps % 2, values)
+    draws.add(reps // 10, values)
+    merged = halves.grouped(2)
+    assert np.array_equal(merged.n, draws.n)
+    assert np.allclose(merged.mean, draws.mean) and np.allclose(merged.m2, draws.m2)
+
+
+def _binomial_draws(theta: np.ndarray, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    k = np.random.default_rng(seed).binomial(m, theta)
+    p = k / m
+    return p, p * (1 - p) / (m - 1)
+
+
+def test_the_total_interval_recovers_the_spread_of_the_probability_across_parameters_not_the_noise():
+    rng = np.random.default_rng(3)
+    theta = rng.beta(2, 5, size=4000)
+    p, noise = _binomial_draws(theta, 25, 4)
+    k = round(p.mean() * 25 * len(p))
+    mc = wilson(k, 25 * len(p))
+    t = total_interval(p, noise, mc, 0.95, (0.0, 1.0))
+    truth = np.quantile(theta, [0.025, 0.975])
+    assert t.low == pytest.approx(truth[0], abs=0.02) and t.high == pytest.approx(truth[1], abs=0.03)
+    assert t.parameter_sd == pytest.approx(theta.std(), rel=0.05)
+    raw = np.quantile(p, [0.025, 0.975])
+    assert raw[1] - raw[0] > (truth[1] - truth[0]) + 0.05, "the uncorrected quantiles are wider: the correction matters here"
+    assert t.parameter_share > 0.99
+
+
+def test_with_no_parameter_effect_the_total_interval_is_the_monte_carlo_interval():
+    theta = np.full(400, 0.3)
+    p, noise = _binomial_draws(theta, 50, 5)
+    k = round(p.mean() * 50 * 400)
+    mc = wilson(k, 50 * 400)
+    tau2, shrunk = between_draws(p, noise)
+    t = total_interval(p, noise, mc, 0.95, (0.0, 1.0))
+    assert tau2 == 0.0 and np.ptp(shrunk) == 0.0
+    assert (t.low, t.high) == pytest.approx((mc.low, mc.high))
+    assert t.parameter_share == 0.0
+
+
+def test_noise_alone_reads_as_no_spread_in_most_runs_and_a_real_spread_is_found():
+    false_alarms = 0
+    for seed in range(200):
+        p, noise = _binomial_draws(np.full(160, 0.3), 25, seed)
+        false_alarms += between_draws(p, noise)[0] > 0
+    assert false_alarms < 200 * 0.12
+    p, noise = _binomial_draws(np.random.default_rng(9).uniform(0.2, 0.4, 160), 25, 10)
+    assert between_draws(p, noise)[0] > 0
+
+
+def test_a_total_interval_needs_two_draws_and_contains_the_monte_carlo_interval():
+    assert np.isnan(total_interval(np.array([0.2]), np.array([0.01]), Estimate(0.2, 0.1, 0.3)).low)
+    t = total_interval(np.array([0.1, 0.5, 0.2, 0.4]), np.full(4, 1e-4), Estimate(0.3, 0.29, 0.31), 0.95, (0.0, 1.0))
+    assert t.low < 0.29 and t.high > 0.31 and 0 <= t.low and t.high <= 1
+
+
+def test_the_precision_plan_adds_whole_draws_until_the_ends_are_known_well_enough():
+    errors = iter([0.1, 0.02005, 0.01])
+    plan = draw_precision_plan(0.02, 100_000, 25, lambda: next(errors), pilot_draws=40)
+    assert plan(0, 0) == 40 * 25
+    assert plan(1000, 0) == (40 * (0.1 / 0.02) ** 2 - 40) * 25, "the square-root law: 25 times the draws for a fifth of the error"
+    assert plan(25_000, 0) == 10 * 25, "at least ten draws"
+    assert plan(25_250, 0) == 0
+    assert draw_precision_plan(0.02, 1000, 25, lambda: 1.0)(1000, 0) == 1000, "no more than a block"
+    assert draw_precision_plan(0.02, 30, 25, lambda: 1.0)(0, 0) == 25
+
+
+def test_the_bootstrap_error_of_the_ends_shrinks_with_more_draws():
+    rng = np.random.default_rng(6)
+    few = _binomial_draws(rng.beta(2, 5, size=40), 25, 7)
+    many = _binomial_draws(rng.beta(2, 5, size=1000), 25, 8)
+    assert ends_error(*many) < ends_error(*few) / 2
+    assert ends_error(*few) == ends_error(*few)
+
+
+@pytest.fixture(scope="module")
+def nested():
+    """A batched run of D draws x M replications, and a brute-force nested run: every draw's point run on its own with many more replications."""
+    config = load("baseline")
+    draws, m, n = 40, 25, 300
+    table = run_ensemble(config, draws * m, 5, uncertainty="prior", replications_per_draw=m)
+    tally = Tally(120)
+    tally.write(table)
+    points = uncertainty("prior", m).points(config, 5, np.arange(draws))
+    reps = np.arange(draws * n)
+    brute = simulate(points, reps, 99, point_of_rep=reps // n, workers=2)
+    collapsed = brute.values("outcome").astype(str) == "collapsed"
+    theta = np.bincount(reps // n, weights=collapsed) / n
+    return tally.summary(), theta, n
+
+
+def test_the_total_interval_of_the_collapse_probability_matches_a_brute_force_nested_run(nested):
+    summary, theta, n = nested
+    collapsed = summary["outcomes"]["collapsed"]
+    truth = np.quantile(theta, [0.025, 0.975])
+    assert collapsed["total"]["low"] == pytest.approx(truth[0], abs=0.05)
+    assert collapsed["total"]["high"] == pytest.approx(truth[1], abs=0.07)
+    noise_in_truth = np.mean(theta * (1 - theta) / (n - 1))
+    assert collapsed["parameter_sd"] == pytest.approx(np.sqrt(max(theta.var(ddof=1) - noise_in_truth, 0)), rel=0.25)
+    mc = collapsed["monte_carlo"]
+    assert truth[1] - truth[0] > 5 * (mc["high"] - mc["low"]), "parameters move the probability far more than Monte Carlo noise"
+
+
+def test_every_headline_figure_has_both_intervals_and_the_summary_says_how_many_draws(nested):
+    summary, _, _ = nested
+    for path, _ in HEADLINES:
+        entry = headline(summary, path)
+        assert entry is not None and {"monte_carlo", "total", "parameter_share"} <= set(entry), path
+        assert entry["total"]["low"] <= entry["monte_carlo"]["low"] + 1e-12 and entry["total"]["high"] >= entry["monte_carlo"]["high"] - 1e-12, path
+    assert summary["uncertainty"]["draws"] == 40 and summary["uncertainty"]["replications_per_draw"] == 25
+    median = summary["median_months_to_collapse"]
+    assert "total" in median and "monte_carlo" in median
+    curve = summary["survival_curve"]
+    assert all(lo <= s + 1e-12 for lo, s in zip(curve["total_low"], curve["survival"], strict=True))
+    summary["uncertainty"] |= {"mode": "prior", "drawn": ["x"] * 3}
+    text = render_uncertainty(summary)
+    assert "Uncertainty: prior" in text and "Monte Carlo 95%" in text and "total 95%" in text
+
+
+def test_a_tally_refuses_to_mix_blocks_with_and_without_draws():
+    config = load("baseline", overrides=["partnership.horizon_months=24"])
+    with_draws = simulate(config, np.arange(6), 1, uncertainty=uncertainty("prior", 3))
+    without = simulate(config, np.arange(6, 12), 1)
+    tally = Tally(24)
+    tally.write(with_draws)
+    with pytest.raises(ValueError, match="without parameter draws"):
+        tally.write(without)
+    plain = Tally(24)
+    plain.write(without)
+    with pytest.raises(ValueError, match="after blocks without"):
+        plain.write(with_draws)
+    assert "Uncertainty: none" in render_uncertainty({**plain.summary(), "uncertainty": {"mode": "none"}})

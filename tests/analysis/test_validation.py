@@ -1,0 +1,42 @@
+"""The validation evidence: what it reports follows from what the runs showed (small runs)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sim.analysis import validation as V
+from sim.config.cases import CASES
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def evidence() -> V.Evidence:
+    return V.collect(replications=200, seed=3, robustness_replications=100, workers=2)
+
+
+def test_every_case_is_judged_and_its_shares_are_shares(evidence: V.Evidence) -> None:
+    assert [ce.case.id for ce in evidence.cases] == [c.id for c in CASES]
+    for ce in evidence.cases:
+        assert sum(ce.causes.values()) == pytest.approx(1.0) or not ce.causes
+        assert all(0.0 <= v <= 1.0 for v in ce.necessary.values())
+        assert list(ce.necessary.values()) == sorted(ce.necessary.values(), reverse=True)
+        assert len(ce.robustness) == 2 * len(V.ASSUMPTIONS)
+
+
+def test_the_page_lists_a_case_as_unmet_exactly_when_its_own_cause_does_not_lead(evidence: V.Evidence) -> None:
+    page = V.render(evidence)
+    unmet = page.split("### Where the model does not show what the case says")[1].split("##")[0]
+    for ce in evidence.cases:
+        listed = re.search(rf"case {ce.case.id}: its own cause is not the leading cause", unmet) is not None
+        assert listed == (not ce.own_leads), ce.case.id
+
+
+def test_robustness_cells_read_what_each_run_found(evidence: V.Evidence) -> None:
+    page = V.render(evidence)
+    for ce in evidence.cases:
+        leads = sum(r.leads for r in ce.robustness)
+        helps = sum(r.lever_helps for r in ce.robustness)
+        assert f"case {ce.case.id}: leads in {leads}/{len(ce.robustness)}, lever helps in {helps}/{len(ce.robustness)}" in page

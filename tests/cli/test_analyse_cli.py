@@ -1,0 +1,85 @@
+"""``sim-analyse``: the dispatcher, ``design`` and ``sensitivity`` end to end as real subprocesses."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli.analyse import SUBCOMMANDS
+
+pytestmark = pytest.mark.slow
+
+SIM_ANALYSE = str(Path(sys.executable).with_name("sim-analyse"))
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([SIM_ANALYSE, *args], capture_output=True, text=True, timeout=900, check=False, cwd=cwd)
+
+
+def test_the_dispatcher_lists_its_subcommands_and_refuses_an_unknown_one():
+    done = run("--help")
+    assert done.returncode == 0 and all(name in done.stdout for name in SUBCOMMANDS)
+    wrong = run("sensitivty")
+    assert wrong.returncode == 2 and wrong.stderr.count("error:") == 1 and "available: discover, sensitivity, design" in wrong.stderr
+
+
+def test_design_writes_a_latin_hypercube_of_valid_override_rows(tmp_path):
+    out = tmp_path / "points.csv"
+    done = run("design", "--n", "40", "--method", "lhs", "--seed", "3", "--out", str(out), "decisions.memory=0.2")
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_csv(out)
+    assert len(frame) == 40 and "decisions.memory" not in frame and "decisions.noise" in frame
+    assert not any(c.startswith("levers.") for c in frame.columns)
+    weights = frame[["decisions.weight_savings", "decisions.weight_service", "decisions.weight_fit", "decisions.weight_trust"]].sum(axis=1)
+    assert np.allclose(weights, 1.0)
+    noise = np.sort(frame["decisions.noise"].to_numpy())
+    strata = np.floor((noise - 0.04) / (0.15 - 0.04) * 40).astype(int)
+    assert sorted(strata.tolist()) == list(range(40)), "one point in each of the 40 strata of a uniform prior"
+    again = run("design", "--n", "40", "--seed", "3", "--out", str(tmp_path / "again.csv"), "decisions.memory=0.2")
+    assert again.returncode == 0 and pd.read_csv(tmp_path / "again.csv").equals(frame)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["design", "--n", "0"], "--n = 0 is outside [1, 1000000]"),
+        (["design", "--method", "grid"], "invalid choice: 'grid'"),
+        (["design", "decisions.memroy=0.2"], "memroy"),
+        (["sensitivity", "sobol_n=100"], "sobol_n = 100 must be a power of two (e.g. 64 or 128)"),
+        (["sensitivity", "replications=0", "top=1"], "replications = 0 is outside [10, 1000000]"),
+        (["sensitivity", "scenario=nowhere"], "scenario = 'nowhere' is not known"),
+    ],
+)
+def test_bad_arguments_exit_2_naming_the_problem(tmp_path, args, words):
+    done = run(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stdout
+    assert words in done.stderr
+    assert all(line.startswith("error:") for line in done.stderr.strip().splitlines())
+    assert not (tmp_path / "outputs").exists() and not (tmp_path / "points.csv").exists()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("SALib") is None and not os.environ.get("CI"), reason="the [analysis] extra (SALib) is not installed")
+def test_sensitivity_writes_morris_and_sobol_tables_with_the_noise_beside_them(tmp_path):
+    out = tmp_path / "sens"
+    done = run("sensitivity", "replications=20", "trajectories=2", "top=3", "sobol_n=8", "noise_points=4", "figures=true", f"out={out}", "seed=4")
+    assert done.returncode == 0, done.stderr
+    for name in ("morris.csv", "morris.parquet", "sobol.csv", "sobol.parquet", "noise.csv", "points.parquet", "sensitivity.json", "morris.png", "sobol.png"):
+        assert (out / name).is_file(), name
+    morris = pd.read_csv(out / "morris.csv")
+    assert {"factor", "output", "mu_star", "mu_star_conf", "sigma", "mu_star_noise"} <= set(morris.columns)
+    sobol = pd.read_csv(out / "sobol.csv")
+    assert {"S1", "S1_conf", "ST", "ST_conf", "noise_share"} <= set(sobol.columns) and sobol["factor"].nunique() == 3
+    noise = pd.read_csv(out / "noise.csv")
+    assert list(noise["output"]) == ["collapse", "months_to_collapse", "realised_over_plan"] and (noise["points_rerun"] == 4).all()
+    record = json.loads((out / "sensitivity.json").read_text())
+    assert record["run"]["replications"] == 20 and len(record["top"]) == 3 and record["provenance"]["model_version"]
+    assert "Morris: factor" in done.stdout and "noise alone reads mu* up to about" in done.stdout
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]

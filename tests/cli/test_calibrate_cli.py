@@ -1,0 +1,96 @@
+"""``sim-calibrate`` end to end as a real subprocess: --help, bad input, and a small calibration's results files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from sim.config.calibration import CalibrateSettings
+from sim.core.version import __version__
+
+SIM_CALIBRATE = str(Path(sys.executable).with_name("sim-calibrate"))
+
+
+def run(out: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    return subprocess.run([SIM_CALIBRATE, *args, f"hydra.run.dir={out}"], capture_output=True, text=True, timeout=900, env=env, check=False)
+
+
+def test_help_lists_every_setting_with_its_allowed_values():
+    done = subprocess.run([SIM_CALIBRATE, "--help"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: sim-calibrate")
+    lines = done.stdout.splitlines()
+    for f in fields(CalibrateSettings):
+        line = next((line for line in lines if line.strip().startswith(f"{f.name} ")), None)
+        assert line is not None, f"{f.name} missing from --help"
+        spec = f.metadata["spec"]
+        assert "(default " in line, line
+        if spec.unit not in ("text", "paths"):
+            assert f"[{spec.lo:g}, " in line, line
+    assert "uk_breakups" in done.stdout and "scenario= one of: baseline" in done.stdout
+
+
+def test_bad_input_gives_one_line_per_problem_exit_2_and_no_results(tmp_path):
+    bad = tmp_path / "targets.yaml"
+    bad.write_text("event: breakup\nstatistics:\n  - {kind: breakup_by, years: 5, observed: 1.5, sd: 0.1}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run(out, "points=5", "cutoff=0.5", f"targets={bad}", "decisions.noise=7", f"out={out}")
+    assert done.returncode == 2
+    errors = done.stderr.strip().splitlines()
+    assert errors == [
+        "error: points = 5 is outside [10, 1000000]",
+        "error: cutoff = 0.5 is outside [1, 10]",
+        "error: decisions.noise = 7 is outside [0.001, 1]",
+        "error: statistics[0].observed = 1.5 is outside [0, 1]",
+    ]
+    assert not out.exists() or not any(out.glob("*.parquet"))
+    done = run(out, "parameters=[decisions.bogus]", f"out={out}")
+    assert done.returncode == 2 and "decisions.bogus" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_a_small_calibration_writes_the_posterior_its_provenance_and_the_report(tmp_path):
+    out = tmp_path / "cal"
+    done = run(out, "points=40", "waves=2", "replications=30", "seed=5", "parameters=[decisions.outside_option,decisions.noise]", f"out={out}")
+    assert done.returncode == 0, done.stderr
+    assert "Calibrated 2 parameters of scenario baseline to targets uk_breakups" in done.stdout
+    posterior = pq.read_table(out / "posterior.parquet").to_pandas()
+    assert list(posterior.columns) == ["decisions.outside_option", "decisions.noise", "weight"]
+    assert abs(posterior["weight"].sum() - 1) < 1e-9 and len(posterior) > 0
+    made = json.loads((out / "posterior.json").read_text())
+    assert made["model_version"] == __version__ and made["targets"] == "uk_breakups" and made["seed"] == 5 and made["runtime_s"] > 0
+    report = (out / "calibration.md").read_text()
+    for heading in ("## Prior against posterior", "## Posterior predictive check", "## What the data cannot pin down"):
+        assert heading in report
+    assert "not identified" in report or "no denominator" in report
+    assert (out / "calibration" / "prior_posterior.png").stat().st_size > 0 and (out / "design.parquet").is_file()
+    assert not list(out.rglob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_users_calibrate_to_their_own_targets_file_with_one_command(tmp_path):
+    mine = tmp_path / "my_region.yaml"
+    mine.write_text(
+        "name: my_region\n"
+        "event: collapse\n"
+        "horizon_months: 120\n"
+        "parameters: [decisions.outside_option]\n"
+        "statistics:\n"
+        "  - {name: collapsed_by_5_years, kind: breakup_by, years: 5, observed: 0.2, sd: 0.05, computed: share of launched partnerships collapsed by year 5}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "cal"
+    done = run(out, f"targets={mine}", "points=20", "waves=1", "replications=20", f"out={out}")
+    assert done.returncode == 0, done.stderr
+    assert "to targets my_region (1 statistics)" in done.stdout
+    posterior = pq.read_table(out / "posterior.parquet").to_pandas()
+    assert list(posterior.columns) == ["decisions.outside_option", "weight"]
+    assert "collapsed_by_5_years" in (out / "calibration.md").read_text()

@@ -1,0 +1,34 @@
+"""``--help`` of the model commands lists every setting with its range and default, and the groups' options."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import fields
+
+import pytest
+
+from sim.cli import compare, run
+from sim.config.scenarios import available
+from sim.config.settings import CompareSettings, RunSettings
+
+COMMANDS = [(run, "sim-run", RunSettings, ("scenario", "policy")), (compare, "sim-compare", CompareSettings, ("scenario",))]
+
+
+@pytest.mark.parametrize(("module", "prog", "settings", "groups"), COMMANDS)
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_lists_every_setting_with_its_range(monkeypatch, capsys, module, prog, settings, groups, flag) -> None:
+    monkeypatch.setattr(sys, "argv", [prog, flag])
+    with pytest.raises(SystemExit) as exited:
+        module.main()
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: {prog}")
+    for f in fields(settings):
+        line = next((row for row in out.splitlines() if row.strip().startswith(f"{f.name} ")), None)
+        assert line is not None, f.name
+        unit = f.metadata["spec"].unit
+        allowed = {"text": "text", "chunk": "see meaning"}.get(unit)  # free text and i/n chunks have no range to show
+        assert "(default " in line and ("[" in line or "true / false" in line or "," in line or (allowed is not None and allowed in line)), line
+    for group in groups:
+        assert all(name in out for name in available(group))
+    assert "docs/parameters.md" in out

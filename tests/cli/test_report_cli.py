@@ -1,0 +1,225 @@
+"""``sim-report`` end to end on real results folders (a run, a comparison, a sweep), and the reports in headless Chromium.
+
+The sweep folder is made by hand from several ``sim-run`` folders (one per point) and a
+``sweep.parquet`` with one row per point: ``point``, the swept values, ``status``, the
+collapse probability with its bounds and each point's ``job_dir``, the layout ``sim-collect``
+writes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.plots import SWEEP_ESTIMATE
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+EMBEDDED = re.compile(r'<img src="data:image/(png|svg\+xml);base64,')
+GRID = [(clarity, volume) for clarity in (0.2, 0.8) for volume in (0.1, 0.4)]
+
+
+def command(name: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    return subprocess.run([str(BIN / name), *args], capture_output=True, text=True, timeout=900, env=env, check=False)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("run")
+    done = command("sim-run", "replications=2000", "seed=8", f"hydra.run.dir={out}")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def compare_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("compare")
+    done = command("sim-compare", "policies=[none,agreed_decision_process,all_levers]", "replications=1000", "seed=8", f"hydra.run.dir={out}")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("sweep")
+    rows = []
+    for point, (clarity, volume) in enumerate(GRID):
+        job = root / "points" / str(point)
+        done = command(
+            "sim-run", "replications=300", "seed=1", f"partnership.decision_clarity={clarity}", f"partnership.market_volume={volume}", f"hydra.run.dir={job}"
+        )
+        assert done.returncode == 0, done.stderr
+        collapsed = json.loads((job / "summary.json").read_text())["outcomes"]["collapsed"]
+        rows.append(
+            {"point": point, "partnership.decision_clarity": str(clarity), "partnership.market_volume": str(volume), "status": "ok", "seed": 1,
+             "replications": 300, "job_dir": str(job), **{c: collapsed[k] for c, k in zip(SWEEP_ESTIMATE, ("value", "low", "high"), strict=True)}}
+        )  # fmt: skip
+    pd.DataFrame(rows).to_parquet(root / "sweep.parquet")
+    return root
+
+
+def report(folder: Path) -> str:
+    done = command("sim-report", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Report: {folder / 'report.html'}"
+    return (folder / "report.html").read_text(encoding="utf-8")
+
+
+def self_contained(page: str) -> None:
+    assert "<script" not in page
+    assert not re.search(r'(src|href)="(?!data:)', page), "the page refers to something outside itself"
+    assert "<h2>Limitations</h2>" in page and "Not a forecast of any real partnership" in page
+
+
+def test_report_of_a_sim_run_folder(run_dir):
+    page = report(run_dir)
+    self_contained(page)
+    assert len(EMBEDDED.findall(page)) >= 3
+    for stem in ("survival", "timing", "causes"):
+        assert (run_dir / "figures" / f"{stem}.png").stat().st_size > 1000
+        assert "<svg" in (run_dir / "figures" / f"{stem}.svg").read_text()[:1000]
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert "What was run: scenario baseline, policy none; 2,000 simulated partnerships, seed 8; uncertainty: none" in page
+    assert "(counts collapses only)" in page and "(counts shelved, collapsed and underperforming)" in page
+    assert f"{summary['outcomes']['collapsed']['value']:.1%}" in page
+    assert summary["provenance"]["code_version"] in page and "Provenance" in page
+    assert summary["causes_of_collapse"][0]["title"] in page.replace("&#x27;", "'")
+
+
+def test_other_figures_and_small_tables_of_the_folder_are_embedded(run_dir, tmp_path):
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns("figures", "report.html"))
+    (folder / "sensitivity").mkdir()
+    shutil.copy(run_dir / "figures" / "survival.png", folder / "sensitivity" / "indices.png")
+    pd.DataFrame({"parameter": ["a", "b"], "first_order": [0.4, 0.1]}).to_parquet(folder / "sensitivity" / "indices.parquet")
+    page = report(folder)
+    assert "Other results in this folder" in page and "sensitivity/indices" in page and "first_order" in page
+    assert len(EMBEDDED.findall(page)) == len(EMBEDDED.findall(report(run_dir))) + 1
+
+
+def test_report_of_a_sim_compare_folder(compare_dir):
+    page = report(compare_dir)
+    self_contained(page)
+    assert len(EMBEDDED.findall(page)) >= 3
+    summary = json.loads((compare_dir / "summary.json").read_text())
+    for text in summary["sentences"].values():
+        assert text.replace("'", "&#x27;") in page
+    assert {"forest", "survival", "causes"} <= {p.stem for p in (compare_dir / "figures").glob("*.png")}
+    assert "p (McNemar)" in page  # behind the fold
+
+
+def test_report_of_a_sweep_folder(sweep_dir):
+    page = report(sweep_dir)
+    self_contained(page)
+    assert len(EMBEDDED.findall(page)) >= 3
+    assert (sweep_dir / "figures" / "sweep_heatmap.png").is_file()
+    table = pd.read_parquet(sweep_dir / "sweep.parquet")
+    assert "Sweep of 4 points over partnership.decision_clarity, partnership.market_volume" in page
+    for value in table[SWEEP_ESTIMATE[0]]:
+        assert f"{value:.1%}" in page
+
+
+def test_a_folder_that_is_not_results_exits_2_and_writes_nothing(tmp_path):
+    done = command("sim-report", str(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr.count("error:") == 1 and "is not a results folder" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "report.html").exists() and not (tmp_path / "figures").exists()
+    assert command("sim-report", "--help").stdout.count("FOLDER") >= 1
+
+
+def test_discover_on_a_run_prints_boxes_and_the_report_embeds_them(run_dir, tmp_path):
+    if importlib.util.find_spec("ema_workbench") is None:
+        if os.environ.get("CI"):
+            pytest.fail("ema_workbench is missing under CI: install the [analysis] extra")
+        pytest.skip("needs the [analysis] extra (ema_workbench)")
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns("figures", "report.html"))
+    done = command("sim-analyse", "discover", str(folder))
+    assert done.returncode == 0, done.stderr
+    found = json.loads((folder / "discovery.json").read_text())
+    assert found["cases"] == 2000 and found["outcome"] == "collapsed"
+    assert f"({found['base_rate']:.1%} overall)" in done.stdout
+    for box in found["boxes"]:
+        assert f"density {box['density']:.1%}" in done.stdout and f"coverage {box['coverage']:.1%}" in done.stdout
+    assert "discovery" in report(folder)
+    bad = command("sim-analyse", "discover", str(folder), "--boxes", "0", "--outcome", "gone")
+    assert bad.returncode == 2 and bad.stderr.count("error:") == 2 and "boxes = 0" in bad.stderr and "outcome = 'gone'" in bad.stderr
+    assert command("sim-analyse", "nothing").returncode == 2
+
+
+def _browser():
+    """Debian's chromium and Playwright, or a skip (a failure under CI=true) saying what is missing."""
+    missing = []
+    executable = shutil.which("chromium")
+    if executable is None:
+        missing.append("Debian's chromium (.ci/support/install-browser.sh installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+        missing.append("playwright (pip install -e '.[dev]')")
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail("browser test needs " + " and ".join(missing))
+        pytest.skip("browser test needs " + " and ".join(missing))
+    return executable, sync_playwright
+
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("which", ["run_dir", "compare_dir", "sweep_dir"])
+def test_each_report_opens_in_chromium_without_console_errors_and_is_not_blank(which, request, tmp_path):
+    executable, sync_playwright = _browser()
+    from PIL import Image
+
+    folder = request.getfixturevalue(which)
+    if not (folder / "report.html").is_file():
+        report(folder)
+    shot = tmp_path / f"{which}.png"
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+            page.goto((folder / "report.html").as_uri(), wait_until="load")
+            images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+            page.screenshot(path=str(shot))
+        finally:
+            browser.close()
+    assert errors == []
+    assert len(images) >= 3 and all(done and width > 0 for done, width in images)
+    pixels = np.asarray(Image.open(shot).convert("L"), float)
+    assert pixels.shape == (800, 1280)
+    assert pixels.std() > 10 and (pixels < 128).mean() > 0.005, "the screenshot is blank"
+
+
+def test_discover_on_a_sweep_searches_the_swept_columns(sweep_dir, tmp_path):
+    if importlib.util.find_spec("ema_workbench") is None:
+        if os.environ.get("CI"):
+            pytest.fail("ema_workbench is missing under CI: install the [analysis] extra")
+        pytest.skip("needs the [analysis] extra (ema_workbench)")
+    folder = tmp_path / "sweep"
+    shutil.copytree(sweep_dir, folder, ignore=shutil.ignore_patterns("figures", "report.html", "discovery.*"))
+    done = command("sim-analyse", "discover", str(folder), "--threshold", "0.0")
+    assert done.returncode == 0, done.stderr
+    found = json.loads((folder / "discovery.json").read_text())
+    assert found["cases"] == len(GRID) and found["inputs"] == ["partnership.decision_clarity", "partnership.market_volume"]
+    assert found["of_interest"] == len(GRID) and found["boxes"] == []  # every point is of interest: nothing to separate
+    assert "No box found" in done.stdout

@@ -1,0 +1,190 @@
+"""Sweeps end to end as real subprocesses: the sweep table, joblib, resume after SIGKILL, bad points, designs and sim-collect."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.results.sweep import same_figures
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+SIM_RUN, SIM_COLLECT = str(BIN / "sim-run"), str(BIN / "sim-collect")
+#: 4 points (2 scenarios x 2 policies), small and short.
+POINTS = ["scenario=case01_key_person,case04_trading_company", "policy=none,all_levers"]
+SMALL = ["replications=150", "partnership.horizon_months=48"]
+
+
+def sim_run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([SIM_RUN, *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, "HYDRA_FULL_ERROR": ""}, check=False)
+
+
+def sweep(folder: Path, *extra: str) -> subprocess.CompletedProcess:
+    return sim_run("-m", *POINTS, *SMALL, f"hydra.sweep.dir={folder}", *extra)
+
+
+def table(folder: Path) -> pd.DataFrame:
+    return pd.read_parquet(folder / "sweep.parquet")
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("basic") / "sweep"
+    done = sweep(folder)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder
+
+
+def test_the_sweep_table_has_a_row_per_point_with_its_values_and_figures(basic):
+    df = table(basic)
+    assert len(df) == 4 and list(df["point"]) == [0, 1, 2, 3]
+    assert {"scenario", "policy", "seed", "job_dir", "status", "key", "outcomes.collapsed.value", "outcomes.collapsed.low", "savings.net_savings.high"} <= set(
+        df.columns
+    )
+    assert list(df["scenario"].astype(str)) == ["case01_key_person"] * 2 + ["case04_trading_company"] * 2
+    assert list(df["policy"].astype(str)) == ["none", "all_levers"] * 2
+    assert isinstance(df["scenario"].dtype, pd.CategoricalDtype)
+    assert (df["status"].astype(str) == "ok").all() and (df["replications"] == 150).all() and (df["seed"] == 0).all()
+    assert (df["outcomes.collapsed.low"] <= df["outcomes.collapsed.value"]).all()
+    assert df["savings.lever_cost.value"][df["policy"] == "none"].eq(0).all() and df["savings.lever_cost.value"][df["policy"] == "all_levers"].gt(0).all()
+    assert len(pd.read_csv(basic / "sweep.csv")) == 4
+    assert not (basic / "failures.csv").exists()
+
+
+def test_every_job_file_carries_its_point(basic):
+    reps = pd.read_parquet(basic / "3" / "replications.parquet")
+    assert list(reps.columns[:3]) == ["scenario", "policy", "replications"]
+    assert isinstance(reps["policy"].dtype, pd.CategoricalDtype) and set(reps["policy"]) == {"all_levers"}
+    summary = json.loads((basic / "3" / "summary.json").read_text())
+    assert summary["run"]["overrides"] == {"scenario": "case04_trading_company", "policy": "all_levers", "replications": 150, "partnership.horizon_months": 48}
+    assert summary["run"]["key"] == table(basic)["key"][3]
+
+
+def test_common_random_numbers_across_points_by_default(basic):
+    """Replication r meets the same shocks at every point: the drawn partnership is the same under both policies."""
+    a = pd.read_parquet(basic / "2" / "replications.parquet")
+    b = pd.read_parquet(basic / "3" / "replications.parquet")
+    assert a["c0_it_maturity"].equals(b["c0_it_maturity"]) and a["commercial_capability"].equals(b["commercial_capability"])
+
+
+def test_joblib_gives_the_same_figures(basic, tmp_path):
+    if importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is None:
+        pytest.skip("hydra-joblib-launcher is not installed (pip install -e '.[joblib]')")
+    done = sweep(tmp_path / "sweep", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert same_figures(table(basic), table(tmp_path / "sweep"))
+
+
+def test_a_folder_with_results_is_refused_unless_resumed_and_then_every_point_is_skipped(basic, tmp_path):
+    refused = sweep(basic)
+    assert refused.returncode == 2 and "already holds results: add resume=true" in refused.stderr
+    changed = sim_run("-m", "scenario=case01_key_person", *SMALL, f"hydra.sweep.dir={basic}", "resume=true")
+    assert changed.returncode == 2 and "must repeat the same sweep" in changed.stderr
+    before = table(basic)
+    resumed = sweep(basic, "resume=true")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert resumed.stderr.count("already done with the same configuration (resume=true): skipped") == 4
+    assert same_figures(before, table(basic))
+
+
+def test_killed_with_sigkill_and_resumed_gives_the_same_table(basic, tmp_path):
+    folder = tmp_path / "sweep"
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    proc = subprocess.Popen(
+        [SIM_RUN, "-m", *POINTS, *SMALL, f"hydra.sweep.dir={folder}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while len(list(folder.glob("*/summary.json"))) < 2:
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    done = len(list(folder.glob("*/summary.json")))
+    assert 2 <= done < 4 and not (folder / "sweep.parquet").exists()
+    resumed = sweep(folder, "resume=true")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert resumed.stderr.count("skipped") >= done
+    assert same_figures(table(basic), table(folder))
+    assert not list(folder.glob("*/.*.tmp"))
+
+
+def test_a_bad_point_fails_alone_is_recorded_and_the_sweep_exits_3(tmp_path):
+    folder = tmp_path / "sweep"
+    done = sim_run("-m", "scenario=case04_trading_company", "councils.0.it_maturity=0.2,1.5,0.8", *SMALL, f"hydra.sweep.dir={folder}")
+    assert done.returncode == 3, done.stderr[-3000:]
+    assert "1 of 3 points failed" in done.stderr
+    df = table(folder)
+    assert list(df["status"].astype(str)) == ["ok", "failed", "ok"]
+    assert "councils[0].it_maturity = 1.5 is outside [0, 1]" in df["error"][1]
+    assert df["outcomes.collapsed.value"].isna().tolist() == [False, True, False]
+    failures = pd.read_csv(folder / "failures.csv")
+    assert list(failures["point"]) == [1] and "outside [0, 1]" in failures["error"][0]
+    assert not (folder / "1" / "replications.parquet").exists()
+    collect = subprocess.run([SIM_COLLECT, str(folder)], capture_output=True, text=True, timeout=120, check=False)
+    assert collect.returncode == 3 and "3 of 3 points done (2 ok, 1 failed)" in collect.stdout
+    assert same_figures(df, table(folder))
+
+
+def test_a_design_gives_the_multirun_figures_resumes_and_fails_bad_rows_alone(basic, tmp_path):
+    points = tmp_path / "points.csv"
+    points.write_text("scenario,policy\ncase01_key_person,none\ncase01_key_person,all_levers\ncase04_trading_company,none\ncase04_trading_company,all_levers\n")
+    out = tmp_path / "design"
+    done = sim_run(f"design={points}", *SMALL, f"hydra.run.dir={out}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    design = table(out)
+    multirun = table(basic)
+    assert list(design["key"]) == list(multirun["key"])
+    figures = [c for c in multirun.columns if c.startswith(("outcomes.", "savings.", "collapse_within.", "causes_of_"))]
+    pd.testing.assert_frame_equal(design[figures], multirun[figures])
+    assert set(pd.read_parquet(out / "points" / "1" / "replications.parquet")["policy"]) == {"all_levers"}
+    again = sim_run(f"design={points}", *SMALL, f"hydra.run.dir={out}")
+    assert again.returncode == 2 and "already holds results" in again.stderr
+    resumed = sim_run(f"design={points}", *SMALL, f"hydra.run.dir={out}", "resume=true")
+    assert resumed.returncode == 0 and "4 points already done" in resumed.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("councils.0.it_maturity,partnership.governance\n0.3,joint_committee\n7,joint_committee\n0.6,no_such_form\n0.9,trading_company\n")
+    failed = sim_run(f"design={bad}", "scenario=case04_trading_company", *SMALL, f"hydra.run.dir={tmp_path / 'bad'}")
+    assert failed.returncode == 3, failed.stderr[-3000:]
+    df = table(tmp_path / "bad")
+    assert list(df["status"].astype(str)) == ["ok", "failed", "failed", "ok"]
+    assert list(df["councils.0.it_maturity"]) == [0.3, 7.0, 0.6, 0.9]
+    assert "2 of 4 points failed" in failed.stderr
+
+
+def test_design_chunks_through_a_multirun_make_one_table(tmp_path):
+    rows = "\n".join(f"{m},{m / 2}" for m in (0.1, 0.3, 0.5, 0.7, 0.9))
+    points = tmp_path / "points.csv"
+    points.write_text(f"councils.0.it_maturity,councils.1.it_maturity\n{rows}\n")
+    whole = sim_run(f"design={points}", "scenario=case04_trading_company", *SMALL, f"hydra.run.dir={tmp_path / 'whole'}")
+    assert whole.returncode == 0, whole.stderr[-3000:]
+    chunks = sim_run("-m", f"design={points}", "design_chunk=0/2,1/2", "scenario=case04_trading_company", *SMALL, f"hydra.sweep.dir={tmp_path / 'chunks'}")
+    assert chunks.returncode == 0, chunks.stderr[-3000:]
+    a, b = table(tmp_path / "whole"), table(tmp_path / "chunks")
+    assert list(b["point"]) == [0, 1, 2, 3, 4]
+    figures = [c for c in a.columns if c.startswith("outcomes.")]
+    pd.testing.assert_frame_equal(a[figures], b[figures])
+
+
+def test_bad_design_files_are_refused_with_one_line_each(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("replications,colour\n5,red\n")
+    done = sim_run(f"design={bad}", f"hydra.run.dir={tmp_path / 'out'}")
+    assert done.returncode == 2
+    assert "design column 'replications' is not a parameter path" in done.stderr and "design column 'colour'" in done.stderr
+    missing = sim_run(f"design={tmp_path / 'nope.csv'}", f"hydra.run.dir={tmp_path / 'out2'}")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    precision = sim_run(f"design={bad}", "precision=0.05", f"hydra.run.dir={tmp_path / 'out3'}")
+    assert precision.returncode == 2 and "precision needs a run per point" in precision.stderr

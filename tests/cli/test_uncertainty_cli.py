@@ -1,0 +1,109 @@
+"""``sim-run`` and ``sim-compare`` with parameter uncertainty, end to end as real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.config.posterior import shipped_path
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+
+
+def run(command: str, out: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    return subprocess.run([str(BIN / command), *args, f"hydra.run.dir={out}"], capture_output=True, text=True, timeout=900, env=env, check=False)
+
+
+@pytest.fixture(scope="module")
+def prior_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path_factory.mktemp("prior")
+    return run("sim-run", out, "uncertainty=prior", "replications=4000", "seed=2", "decisions.memory=0.2"), out
+
+
+def test_sim_run_with_the_prior_prints_both_intervals_of_the_collapse_probability(prior_run):
+    done, _ = prior_run
+    assert done.returncode == 0, done.stderr
+    assert "Uncertainty: prior. 160 parameter draws of up to 25 replications" in done.stdout
+    line = next(x for x in done.stdout.splitlines() if x.strip().startswith("collapsed ") and "%" in x and x.count("[") == 2)
+    assert line.count("%") >= 5
+
+
+def test_summary_json_holds_the_monte_carlo_and_total_intervals(prior_run):
+    _, out = prior_run
+    summary = json.loads((out / "summary.json").read_text())
+    collapsed = summary["outcomes"]["collapsed"]
+    assert set(collapsed["monte_carlo"]) == {"low", "high"} and set(collapsed["total"]) == {"low", "high"}
+    assert collapsed["total"]["low"] < collapsed["monte_carlo"]["low"] < collapsed["monte_carlo"]["high"] < collapsed["total"]["high"]
+    u = summary["uncertainty"]
+    assert u["mode"] == "prior" and u["draws"] == 160 and u["replications_per_draw"] == 25
+    assert "decisions.memory" in u["fixed"] and "decisions.memory" not in u["drawn"] and "decisions.noise" in u["drawn"]
+    assert "draws.parquet" in summary["run"]["files"]
+
+
+def test_the_draws_and_each_replications_draw_are_written(prior_run):
+    _, out = prior_run
+    draws = pd.read_parquet(out / "draws.parquet")
+    assert draws["draw"].tolist() == list(range(160)) and "decisions.noise" in draws and "decisions.memory" not in draws
+    reps = pd.read_parquet(out / "replications.parquet", columns=["rep", "draw"])
+    assert (reps["draw"] == reps["rep"] // 25).all()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["uncertainty=prior", "replications=30"], "uncertainty=prior needs replications >= 50"),
+        (["uncertainty=prior", "attribution=counterfactual", "replications=100"], "runs with uncertainty=none only"),
+        (["uncertainty=sometimes"], "uncertainty = 'sometimes' is not one of none, prior, posterior"),
+        (["uncertainty=posterior", "posterior=/nonexistent/sample.parquet"], "is not a file"),
+    ],
+)
+def test_bad_uncertainty_settings_exit_2_with_one_line(tmp_path, args, words):
+    done = run("sim-run", tmp_path, *args)
+    assert done.returncode == 2, done.stderr
+    errors = [x for x in done.stderr.splitlines() if x.startswith("error:")]
+    assert len(errors) == 1 and words in errors[0]
+    assert not (tmp_path / "summary.json").exists()
+
+
+@pytest.mark.skipif(shipped_path().is_file(), reason="a posterior ships for this model version")
+def test_posterior_mode_without_a_shipped_posterior_refuses(tmp_path):
+    done = run("sim-run", tmp_path, "uncertainty=posterior")
+    assert done.returncode == 2 and done.stderr.count("error:") == 1 and "posterior=PATH" in done.stderr
+
+
+def test_a_posterior_given_by_path_is_used(tmp_path):
+    sample = tmp_path / "sample.csv"
+    pd.DataFrame({"dynamics.trust_recovery": [0.02, 0.05]}).to_csv(sample, index=False)
+    done = run("sim-run", tmp_path / "out", "uncertainty=posterior", f"posterior={sample}", "replications=100", "replications_per_draw=10")
+    assert done.returncode == 0, done.stderr
+    draws = pd.read_parquet(tmp_path / "out" / "draws.parquet")
+    assert set(draws["dynamics.trust_recovery"].round(6)) <= {0.02, 0.05} and "posterior_row" in draws
+    assert "Uncertainty: posterior" in done.stdout
+
+
+def test_sim_compare_over_draws_reports_each_levers_effect_and_the_ranking(tmp_path):
+    done = run(
+        "sim-compare",
+        tmp_path,
+        "policies=[none,continuity_plan,open_motivations]",
+        "uncertainty=prior",
+        "replications=400",
+        "replications_per_draw=20",
+        "partnership.horizon_months=60",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Every policy ran the same 20 parameter draws" in done.stdout and "Ranking of the 2 levers by effect on collapse" in done.stdout
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    ranking = summary["uncertainty"]["ranking"]["collapse"]
+    assert set(ranking["order"]) == {"continuity_plan", "open_motivations"} and 0 <= ranking["same_ranking"] <= 1
+    frame = pd.read_parquet(tmp_path / "comparison.parquet")
+    assert {"collapse_difference_total_low", "collapse_difference_q50", "collapse_best_share", "failure_difference_helps"} <= set(frame.columns)

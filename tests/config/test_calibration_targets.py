@@ -1,0 +1,98 @@
+"""Targets files: the shipped UK record equals data/uk_breakups.csv; bad files are refused one line per problem; sim-calibrate's settings."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from sim.config.calibration import CalibrateSettings, Record, calibrate_settings, duration_statistics, load_targets, shipped, shipped_path, targets_from
+from sim.config.checks import ConfigError
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "uk_breakups.csv"
+
+
+def test_the_shipped_targets_hold_exactly_the_rows_of_the_data_file_and_the_shares_they_give():
+    targets = load_targets("uk_breakups")
+    assert "uk_breakups" in shipped() and shipped_path().is_file()
+    rows = list(csv.DictReader(DATA.open(encoding="utf-8")))
+    assert [(r.name, r.start, r.end, r.form) for r in targets.records] == [
+        (row["arrangement"], float(row["start_year"]), float(row["end_year"]), row["form"]) for row in rows
+    ]
+    expected = duration_statistics(targets.records, [0, 2, 4, 6, 8], "breakup")
+    assert [(s.name, s.years, s.observed, s.sd) for s in targets.statistics] == [(e["name"], tuple(e["years"]), e["observed"], e["sd"]) for e in expected]
+    assert targets.event == "breakup" and targets.horizon_months / 12 >= max(r.years for r in targets.records)
+    assert len(targets.parameters) == 20 and targets.window == (2009.0, 2025.0)
+
+
+def test_each_record_is_seen_only_over_the_durations_its_window_allows():
+    targets = load_targets("uk_breakups")
+    limits = targets.limits()
+    for record, (lo, hi) in zip(targets.records, limits, strict=True):
+        assert lo <= record.years <= hi
+        assert hi == pytest.approx(min(2025.0 - record.start, targets.horizon_months / 12))
+
+
+def test_a_bad_targets_file_gives_one_line_per_problem(tmp_path):
+    raw = {
+        "event": "exit",
+        "horizon_months": 24,
+        "window": [2020, 2010],
+        "colour": "red",
+        "records": [{"start": 2015, "end": 2012}, {"start": 2010, "end": 2014}],
+        "statistics": [
+            {"kind": "duration_share", "years": [0, 1], "observed": 1.5, "sd": 0.1},
+            {"kind": "survival", "years": 2, "observed": 0.2, "sd": 0.1},
+            {"kind": "breakup_by", "years": [1, 2], "observed": 0.2, "sd": 0.1},
+        ],
+    }
+    with pytest.raises(ConfigError) as err:
+        targets_from(raw)
+    problems = err.value.problems
+    expected = [
+        "targets.colour is not a field",
+        "targets.event = 'exit' is not known (allowed: breakup, collapse)",
+        "targets.window = [2020, 2010] must run from an earlier to a later year",
+        "records[0].end = 2012 is before its start 2015",
+        "statistics[0].observed = 1.5 is outside [0, 1]",
+        "statistics[1].kind = 'survival' is not known (allowed: duration_share, breakup_by)",
+        "statistics[2].years = [1, 2] must be one number",
+        "targets.horizon_months = 24 is shorter than the longest record",
+    ]
+    for line in expected:
+        assert sum(line in p for p in problems) == 1, f"{line!r} not reported exactly once in {problems}"
+    assert all("\n" not in p for p in problems)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("statistics: [unclosed", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_targets(bad)
+    with pytest.raises(ConfigError, match="available: uk_breakups"):
+        load_targets(tmp_path / "missing.yaml")
+
+
+def test_observed_shares_must_agree_with_the_records():
+    raw = {
+        "records": [{"start": 2000, "end": 2001}, {"start": 2000, "end": 2005}],
+        "statistics": [{"kind": "duration_share", "years": [0, 2], "observed": 0.4, "sd": 0.1}],
+    }
+    with pytest.raises(ConfigError, match=r"differs from the records' share 0.5000"):
+        targets_from(raw)
+    raw["statistics"][0]["observed"] = 0.5
+    assert targets_from(raw).observed.tolist() == [0.5]
+
+
+def test_duration_statistics_count_each_record_in_its_bin():
+    records = [Record("a", 2000, 2001), Record("b", 2000, 2003.5), Record("c", 2000, 2003.9)]
+    stats = duration_statistics(records, [0, 2, 4], "breakup")
+    assert [s["observed"] for s in stats] == [pytest.approx(1 / 3, abs=1e-6), pytest.approx(2 / 3, abs=1e-6)]
+    assert stats[0]["sd"] > 0 and "(1 of 3)" in stats[0]["computed"]
+
+
+def test_calibrate_settings_defaults_and_one_line_per_bad_setting():
+    settings = calibrate_settings({})
+    assert isinstance(settings, CalibrateSettings) and settings.targets == "uk_breakups" and settings.replications == 500
+    with pytest.raises(ConfigError) as err:
+        calibrate_settings({"points": 3, "waves": 1.5, "cutoff": "x", "parameters": "decisions.memory", "targets": 4})
+    assert len(err.value.problems) == 5
+    assert "points = 3 is outside [10, 1000000]" in err.value.problems

@@ -1,0 +1,114 @@
+"""``sim.partnership``: what the user states is fixed, the rest comes from a scenario and is listed; it runs and saves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+from sim.config.checks import ConfigError
+from sim.config.distributions import is_dist
+from sim.config.partnership import Partnership, central
+from sim.config.scenarios import load, with_policy
+from sim.core.declare import spec_of
+from sim.core.params import CouncilParams
+
+
+def ours(**kwargs) -> Partnership:
+    return sim.partnership(
+        [sim.council("Our District", tier="district", it_maturity=0.8, pace=0.6), sim.council("Their County", tier="county", size=5.0)],
+        governance="joint_committee",
+        promised_savings=1.5,
+        **kwargs,
+    )
+
+
+def test_stated_values_are_fixed_and_the_rest_come_from_the_scenario() -> None:
+    p = ours()
+    base = load("baseline")
+    assert p.councils[0].it_maturity == 0.8 and p.councils[0].pace == 0.6 and p.councils[1].size == 5.0
+    assert p.partnership.governance == "joint_committee" and p.partnership.promised_savings == 1.5
+    assert p.councils[1].it_maturity == base.councils[1].it_maturity
+    assert p.partnership.business_case_clarity == base.partnership.business_case_clarity
+    assert p.stated == (
+        "councils[0].tier",
+        "councils[0].it_maturity",
+        "councils[0].pace",
+        "councils[1].tier",
+        "councils[1].size",
+        "partnership.governance",
+        "partnership.promised_savings",
+    )
+
+
+def test_the_description_lists_what_is_fixed_and_every_value_still_drawn_with_its_distribution() -> None:
+    p = ours()
+    text = p.describe()
+    assert "councils[0].it_maturity = 0.8" in text
+    drawn = p.drawn()
+    assert "councils[1].it_maturity" in drawn and "councils[0].it_maturity" not in drawn
+    for path in drawn:
+        assert f"  {path} ~ " in text
+
+
+def test_fixed_pins_every_unstated_value_at_the_scenarios_central_value() -> None:
+    p = ours(fixed=True)
+    assert p.drawn() == {}
+    spec = spec_of(CouncilParams, "it_maturity")
+    node = load("baseline").councils[1].it_maturity
+    assert is_dist(node)
+    assert p.councils[1].it_maturity == pytest.approx(central(node, spec))
+    assert "Nothing is drawn" in p.describe()
+
+
+def test_central_values() -> None:
+    spec = spec_of(CouncilParams, "it_maturity")
+    assert central({"dist": "beta", "a": 3, "b": 3}, spec) == pytest.approx(0.5)
+    assert central({"dist": "uniform", "low": 0.2, "high": 0.6}, spec) == pytest.approx(0.4)
+    assert central({"dist": "choice", "values": ["all_out", "thirds"], "p": [0.3, 0.7]}, spec_of(CouncilParams, "election_cycle")) == "thirds"
+    assert central(0.25, spec) == 0.25
+
+
+def test_unknown_names_and_bad_values_are_all_reported() -> None:
+    with pytest.raises(ConfigError) as raised:
+        sim.partnership([sim.council("A"), sim.council("B")], governence="mou", promised_savings=-1)
+    assert any("governence is not a partnership attribute" in p for p in raised.value.problems)
+    with pytest.raises(ConfigError, match="maturity is not a council attribute"):
+        sim.council("A", maturity=0.3)
+    with pytest.raises(ConfigError, match=r"councils\[0\].it_maturity = 1.7 is outside \[0, 1\]"):
+        sim.partnership([sim.council("A", it_maturity=1.7), sim.council("B")])
+
+
+def test_it_runs_like_any_configuration_and_saves_as_a_scenario_a_colleague_can_run(tmp_path) -> None:
+    p = ours()
+    table = sim.run_ensemble(p, replications=200, seed=4)
+    saved = p.save(tmp_path / "scenario" / "ours.yaml")
+    again = sim.run_ensemble(sim.load("ours", config_dir=tmp_path), replications=200, seed=4)
+    assert saved.read_text().startswith("# @package _global_")
+    np.testing.assert_array_equal(table["outcome"].to_numpy(), again["outcome"].to_numpy())
+    np.testing.assert_array_equal(table["net_savings"].to_numpy(), again["net_savings"].to_numpy())
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_the_mesa_model_runs_it() -> None:
+    p = ours(fixed=True)
+    model = sim.PartnershipModel(config=p, seed=2, replication=5)
+    while model.running:
+        model.step()
+    row = sim.run_ensemble(p, replications=6, seed=2).iloc[5]
+    assert model.outcome == row["outcome"]
+
+
+def test_a_policy_applied_to_a_partnership_changes_what_its_file_changes_and_nothing_else() -> None:
+    p = ours()
+    under = with_policy(p, "continuity_plan")
+    assert under.levers["continuity_plan"].enabled and not p.levers["continuity_plan"].enabled
+    assert under.councils == p.councils and under.partnership == p.partnership
+    assert with_policy(load("case02_decision_slippage"), "all_levers").levers == load("case02_decision_slippage", "all_levers").levers
+
+
+def test_policies_compare_on_a_partnership() -> None:
+    frame = sim.compare(ours(), ["none", "continuity_plan"], replications=300, seed=2)
+    assert list(frame["policy"]) == ["none", "continuity_plan"]
+    with pytest.raises(ValueError, match="overrides apply to a scenario named by its name"):
+        sim.compare(ours(), ["none", "continuity_plan"], replications=300, overrides=["seed=1"])

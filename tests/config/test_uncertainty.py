@@ -1,0 +1,137 @@
+"""Uncertainty modes: which parameter values each replication's draw takes, and refusals naming what is wrong."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.config import assumptions as A
+from sim.config.checks import ConfigError
+from sim.config.posterior import shipped_path
+from sim.config.scenarios import load
+from sim.config.settings import DEFAULT_UNCERTAINTY, run_settings
+from sim.config.uncertainty import read_posterior, uncertainty
+from sim.core.version import __version__
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load("baseline")
+
+
+def test_none_draws_nothing_and_the_default_is_decided_in_one_place():
+    assert uncertainty("none") is None
+    assert run_settings({}).uncertainty == DEFAULT_UNCERTAINTY
+    assert (uncertainty() is None) == (DEFAULT_UNCERTAINTY == "none")
+
+
+def test_bad_modes_and_replications_per_draw_are_named():
+    with pytest.raises(ConfigError) as err:
+        uncertainty("priors", 1)
+    assert err.value.problems == ["uncertainty = 'priors' is not one of none, prior, posterior", "replications_per_draw = 1 must be a whole number >= 2"]
+    with pytest.raises(ConfigError) as err:
+        run_settings({"uncertainty": "maybe", "replications_per_draw": 1, "posterior": 3})
+    assert err.value.problems == [
+        "uncertainty = 'maybe' is not one of none, prior, posterior",
+        "replications_per_draw = 1 is outside [2, 100000000]",
+        "posterior = 3 must be text",
+    ]
+
+
+@pytest.mark.skipif(shipped_path().is_file(), reason="a posterior ships for this model version")
+def test_posterior_without_a_shipped_sample_refuses_in_one_line():
+    with pytest.raises(ConfigError) as err:
+        uncertainty("posterior")
+    assert len(err.value.problems) == 1
+    line = err.value.problems[0]
+    assert "uncertainty = 'posterior'" in line and __version__ in line and "posterior=PATH" in line and "uncertainty=prior" in line
+
+
+def test_replication_r_takes_draw_r_over_m_and_a_draw_depends_only_on_seed_and_index(baseline):
+    u = uncertainty("prior", 10)
+    assert u.draw_of(np.array([0, 9, 10, 25])).tolist() == [0, 0, 1, 2]
+    whole = u.values(baseline, 4, np.arange(12))
+    part = u.values(baseline, 4, np.array([11, 3]))
+    assert whole.keys() == part.keys() and len(whole) == len(A.acting(baseline, A.free(baseline)))
+    assert not any(path.startswith("levers.") for path in whole), "no lever is on in the baseline"
+    for path, column in part.items():
+        assert np.array_equal(column, whole[path][[11, 3]])
+    other = u.values(baseline, 5, np.arange(12))
+    assert any(not np.array_equal(other[p], whole[p]) for p in whole)
+
+
+def test_points_in_a_batch_are_the_points_run_alone(baseline):
+    u = uncertainty("prior", 3)
+    points, point_of_rep, draw = u.batch(baseline, 2, np.arange(4, 11))
+    assert draw.tolist() == [1, 1, 2, 2, 2, 3, 3]
+    assert len(points) == 3 and point_of_rep.tolist() == [0, 0, 1, 1, 1, 2, 2]
+    alone = u.point(baseline, 2, 7)
+    assert alone.to_dict() == points[1].to_dict()
+    assert alone.to_dict() != baseline.to_dict()
+
+
+def test_a_value_the_user_fixed_or_the_scenario_set_is_never_drawn(baseline):
+    fixed = uncertainty("prior", 5, fixed=["decisions.memory", "dynamics.trust_recovery"])
+    cfg = load("baseline", overrides=["decisions.memory=0.2", "dynamics.trust_recovery=0.05"])
+    values = fixed.values(cfg, 1, np.arange(20))
+    assert "decisions.memory" not in values and "dynamics.trust_recovery" not in values
+    assert all(p.decisions.memory == 0.2 and p.dynamics.trust_recovery == 0.05 for p in fixed.points(cfg, 1, np.arange(5)))
+    case = load("case02_decision_slippage")
+    set_by_case = [a.path for a in A.assumptions() if A.value(case, a.path) != a.default]
+    assert set_by_case
+    assert not set(set_by_case) & set(uncertainty("prior", 5).values(case, 1, np.arange(3)))
+
+
+def test_shared_weights_still_sum_to_one_in_every_draw(baseline):
+    for p in uncertainty("prior", 2).points(baseline, 9, np.arange(30)):
+        d = p.decisions
+        assert d.weight_savings + d.weight_service + d.weight_fit + d.weight_trust == pytest.approx(1.0)
+
+
+def test_lever_costs_are_drawn_as_a_factor_on_each_levers_own_default():
+    by_path = A.by_path()
+    upfront = {name: by_path.get(f"levers.{name}.cost_upfront") for name in ("commercial_capability", "continuity_plan")}
+    assert all(a is not None for a in upfront.values())
+    ratios = [A.draw([a], 1, np.arange(2000))[a.path] / a.default for a in upfront.values()]
+    assert np.allclose(np.quantile(ratios[0], [0.1, 0.5, 0.9]), np.quantile(ratios[1], [0.1, 0.5, 0.9]), atol=0.12)
+    for r in ratios:
+        assert r.min() >= 0.8 - 1e-12 and r.max() <= 3.0 + 1e-12 and np.mean(r) == pytest.approx(1.6, abs=0.05)
+    no_running_cost = "levers.open_motivations.cost_per_year"
+    assert no_running_cost not in by_path
+
+
+def _posterior(tmp_path, frame: pd.DataFrame, name: str = "posterior.csv"):
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path)
+    return path
+
+
+def test_posterior_draws_take_whole_rows_by_weight_and_the_rest_from_the_prior(tmp_path, baseline):
+    frame = pd.DataFrame({"decisions.memory": [0.1, 0.2, 0.3], "dynamics.trust_recovery": [0.011, 0.022, 0.033], "weight": [1.0, 0.0, 3.0]})
+    u = uncertainty("posterior", 4, posterior=_posterior(tmp_path, frame, "posterior.parquet"))
+    values = u.values(baseline, 3, np.arange(400))
+    memory, trust = values["decisions.memory"], values["dynamics.trust_recovery"]
+    assert set(np.round(memory, 6)) == {0.1, 0.3}
+    assert np.allclose(trust, memory * 0.11)
+    assert 0.65 < np.mean(memory == 0.3) < 0.85
+    prior = uncertainty("prior", 4).values(baseline, 3, np.arange(400))
+    assert np.array_equal(values["decisions.noise"], prior["decisions.noise"])
+    columns = u.columns(baseline, 3, np.arange(5))
+    assert columns["posterior_row"].tolist() == u.posterior.rows(3, np.arange(5)).tolist()
+
+
+def test_a_bad_posterior_is_refused_one_line_per_problem(tmp_path):
+    frame = pd.DataFrame({"decisions.memory": [0.1, 7.0], "councils.0.pace": [0.5, 0.5], "weight": [1.0, -1.0]})
+    with pytest.raises(ConfigError) as err:
+        read_posterior(_posterior(tmp_path, frame))
+    problems = err.value.problems
+    assert len(problems) == 3
+    assert "column 'councils.0.pace' is not the path of an assumed parameter" in problems[0]
+    assert "row 1: decisions.memory = 7 is outside [0.001, 1]" in problems[1]
+    assert "weight must be finite, non-negative" in problems[2]
+    with pytest.raises(ConfigError, match="is not a file"):
+        read_posterior(tmp_path / "missing.parquet")

@@ -1,0 +1,81 @@
+"""The sweep's pieces: a point's key, its seed, the flattened figures and the table from records."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from sim.config.scenarios import load
+from sim.config.settings import RunSettings
+from sim.results import sweep
+
+
+def test_the_key_changes_with_what_changes_numbers_only():
+    config = load("case04_trading_company", "none")
+    settings = RunSettings()
+    key = sweep.point_key(config, settings, 0)
+    for same in ({"workers": 2}, {"engine": "mesa"}, {"resume": True}, {"save_events": True}, {"block_size": 77}, {"design": "x.csv"}):
+        assert sweep.point_key(config, dataclasses.replace(settings, **same), 0) == key, same
+    for other in ({"replications": 4001}, {"attribution": "counterfactual"}, {"precision": 0.01}):
+        assert sweep.point_key(config, dataclasses.replace(settings, **other), 0) != key, other
+    assert sweep.point_key(config, settings, 1) != key
+    assert sweep.point_key(load("case04_trading_company", "none", ["councils.0.it_maturity=0.3"]), settings, 0) != key
+    precise = dataclasses.replace(settings, precision=0.01)
+    assert sweep.point_key(config, dataclasses.replace(precise, block_size=5000), 0) != sweep.point_key(config, precise, 0)
+
+
+def test_seeds_common_by_default_and_derived_per_point_otherwise():
+    a, b = load("case04_trading_company", "none"), load("case04_trading_company", "all_levers")
+    assert sweep.point_seed(7, a, True) == sweep.point_seed(7, b, True) == 7
+    assert sweep.point_seed(7, a, False) != sweep.point_seed(7, b, False)
+    assert sweep.point_seed(7, a, False) == sweep.point_seed(7, load("case04_trading_company", "none"), False)
+    assert 0 <= sweep.point_seed(7, a, False) < 2**63
+
+
+def test_flatten_names_every_figure_by_its_path():
+    summary = {
+        "run": {"seed": 1},
+        "replications": 10,
+        "definitions": {"shelved": "..."},
+        "outcomes": {"collapsed": {"count": 2, "value": 0.2, "low": 0.05, "high": 0.5}},
+        "collapse_within": {"5 years": {"month": 60, "value": 0.1, "low": 0.0, "high": 0.3}, "10 years": None},
+        "causes_of_collapse": [{"cause": "case01_key_person", "case": "01", "title": "words", "count": 2, "value": 1.0, "low": 0.3, "high": 1.0}],
+        "survival_curve": {"months": [0, 1], "survival": [1.0, 0.9]},
+        "attribution": {"seconds": 3.2, "necessary": [{"switch": "elections", "failures": 1}]},
+    }
+    flat = sweep.flatten(summary)
+    assert flat == {
+        "outcomes.collapsed.count": 2,
+        "outcomes.collapsed.value": 0.2,
+        "outcomes.collapsed.low": 0.05,
+        "outcomes.collapsed.high": 0.5,
+        "collapse_within.5_years.month": 60,
+        "collapse_within.5_years.value": 0.1,
+        "collapse_within.5_years.low": 0.0,
+        "collapse_within.5_years.high": 0.3,
+        "collapse_within.10_years": None,
+        "causes_of_collapse.case01_key_person.count": 2,
+        "causes_of_collapse.case01_key_person.value": 1.0,
+        "causes_of_collapse.case01_key_person.low": 0.3,
+        "causes_of_collapse.case01_key_person.high": 1.0,
+        "attribution.necessary.elections.failures": 1,
+    }
+
+
+def test_the_table_from_records_keeps_failures_and_types(tmp_path):
+    ok = tmp_path / "0"
+    sweep.PointRecord(0, "ok", {"scenario": "a", "councils.0.it_maturity": 0.2}, "k0", 0, 10).write(ok)
+    (ok / "summary.json").write_text('{"run": {"key": "k0", "replications": 10}, "outcomes": {"collapsed": {"count": 3, "value": 0.3}}}')
+    sweep.PointRecord(1, "failed", {"scenario": "a", "councils.0.it_maturity": 1.5}, error="councils[0].it_maturity = 1.5 is outside [0, 1]").write(
+        tmp_path / "1"
+    )
+    sweep.PointRecord(2, "running", {"scenario": "b", "councils.0.it_maturity": 0.8}, "k2", 0, 10).write(tmp_path / "2")
+    collected = sweep.collect(tmp_path)
+    assert (collected.count("ok"), collected.count("failed"), collected.count("running")) == (1, 1, 1)
+    df = pd.read_parquet(tmp_path / "sweep.parquet")
+    assert list(df["status"].astype(str)) == ["ok", "failed", "running"]
+    assert df["councils.0.it_maturity"].dtype == "float64" and isinstance(df["scenario"].dtype, pd.CategoricalDtype)
+    assert df["outcomes.collapsed.count"].dtype == "Int64" and df["outcomes.collapsed.count"].isna().tolist() == [False, True, True]
+    assert list(pd.read_csv(tmp_path / "failures.csv")["point"]) == [1]
+    assert sweep.holds_results(tmp_path)

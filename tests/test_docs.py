@@ -1,0 +1,120 @@
+"""The hand-written pages in ``docs/`` stay in step with the code where the code can say so.
+
+``docs/architecture.md`` has two generated sections (the package tree, one line per module from
+its docstring, and the month's schedule from ``sim/core/kernel.py``), rewritten by
+``python experiments/architecture.py``: these tests fail when either is stale. ``docs/ODD.md``
+says which version of the code it describes (the test fails when the version moves on, so that
+whoever bumps it checks the description against the code), and names every state field, cause,
+trigger, random stream and lever of the package (a new one must be described).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_architecture import LAYERS, modules
+
+from sim import __version__
+from sim.core import levers, triggers
+from sim.core.layout import layout
+from sim.core.mechanisms import MECHANISMS
+from sim.core.state import COUNCIL, PARTNERSHIP
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "experiments" / "architecture.py"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("architecture", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+architecture = _load_script()
+PAGE = architecture.PAGE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("section", list(architecture.SECTIONS))
+def test_architecture_page_sections_are_what_the_code_gives(section):
+    assert section not in architecture.stale(PAGE), f"docs/architecture.md: the {section} section is stale; run `python experiments/architecture.py`"
+
+
+def test_the_tree_has_one_line_per_module_with_its_docstring():
+    tree = architecture.tree()
+    listed = re.findall(r"(?:^|[─ ] )([\w]+(?:\.py|/))", tree, re.MULTILINE)
+    files = [p for p in modules().values() if p.name != "__init__.py"]
+    packages = [p.parent for p in modules().values() if p.name == "__init__.py"]
+    assert sorted(listed) == sorted([p.name for p in files] + [f"{p.name}/" for p in packages])
+    assert "The month's order" in tree and "Counter-based random numbers." in tree
+
+
+def test_the_script_lists_the_layers_in_the_order_the_architecture_test_checks():
+    assert architecture.LAYERS == LAYERS
+
+
+def test_a_stale_section_is_reported_and_rewritten(tmp_path, monkeypatch):
+    page = PAGE.replace("Counter-based random numbers.", "Random numbers, described by hand.", 1)
+    assert architecture.stale(page) == ["tree"]
+    assert architecture.stale(architecture.render(page)) == []
+    target = tmp_path / "architecture.md"
+    target.write_text(page, encoding="utf-8")
+    monkeypatch.setattr(architecture, "PAGE", target)
+    monkeypatch.setattr(architecture, "ROOT", tmp_path)
+    assert architecture.main(["--check"]) == 1
+    assert architecture.main([]) == 0
+    assert architecture.main(["--check"]) == 0
+    assert target.read_text(encoding="utf-8") == PAGE
+
+
+def test_the_script_runs_from_the_command_line():
+    done = subprocess.run([sys.executable, str(SCRIPT), "--check"], capture_output=True, text=True, timeout=120, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, timeout=120, check=False).returncode == 0
+
+
+def test_the_schedule_follows_the_steps_the_kernel_marks():
+    """The kernel docstring's numbered steps are the ``# N.`` marks of ``_replication_month``, in order."""
+    source = (ROOT / "sim" / "core" / "kernel.py").read_text(encoding="utf-8")
+    body = source[source.index("def _replication_month") :]
+    body = body[: body.index("\n@compiled")]
+    marks = [int(n) for n in re.findall(r"#\s*(\d+)\.", body)]
+    listed = [int(n) for n in re.findall(r"^(\d+)\. ", architecture.schedule(), re.MULTILINE)]
+    assert marks == listed == list(range(1, len(listed) + 1))
+
+
+def test_the_model_description_names_the_version_it_describes():
+    header = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")[:2000]
+    found = re.search(r"kept in step with the code of version (\d+\.\d+\.\d+)", header)
+    assert found, "docs/ODD.md must say which version of the code it describes"
+    assert found.group(1) == __version__, (
+        f"docs/ODD.md describes version {found.group(1)}, the code is {__version__}: check the description against the code, then update its header"
+    )
+
+
+def _vocabulary() -> dict[str, list[str]]:
+    """What the model description must name, by kind: the package's own registry, not a test's toy."""
+    plan = layout(MECHANISMS)
+    own = [name for m in MECHANISMS for part in (m.own.partnership, m.own.council) for name in part]
+    return {
+        "partnership field": list(PARTNERSHIP.names or ()),
+        "council field": list(COUNCIL.names or ()),
+        "mechanism": [m.name for m in MECHANISMS],
+        "mechanism's own state": own,
+        "cause": [c.label for c in plan.causes],
+        "trigger": list(triggers.LABELS),
+        "random stream": list(plan.streams),
+        "lever": list(levers.NAMES),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_vocabulary()))
+def test_the_model_description_names_everything_the_model_has(kind):
+    text = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    missing = [name for name in _vocabulary()[kind] if f"`{name}`" not in text]
+    assert not missing, f"docs/ODD.md does not describe the {kind}(s) {missing}"

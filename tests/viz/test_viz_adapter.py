@@ -1,0 +1,133 @@
+"""The trainer's app's adapter: one Mesa run stepped, its tagged timeline, and why it ended."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from sim.config import cases
+from sim.frontends.narrative import EventLog
+from sim.viz import adapter, stories
+
+
+def story_run(case_id: str) -> adapter.Run:
+    story = stories.story_for(case_id)
+    assert story is not None
+    return adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+
+
+def test_item_splits_the_narrated_line_into_when_who_what_tag_and_trigger():
+    log = EventLog()
+    log.add(14, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.18, "Eastshire")
+    log.add(15, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.05, "Eastshire")
+    log.add(20, "Westmere DC", "an election changed political control", "political_control", 0.1, trigger="election")
+    log.add(22, "", "the business case was approved; integration begins")
+    held, election, milestone = (adapter.item_of(s) for s in log.stretches())
+    assert (held.month, held.when, held.who, held.tag, held.case_id, held.trigger) == (14, "Months 14-15", "Northdale DC", "case 04", "04", "")
+    assert held.text == "felt held back by a less mature partner - trust in Eastshire -0.23 in all"
+    assert (election.tag, election.case_id, election.trigger, election.trigger_words) == (
+        "outside change",
+        "",
+        "election",
+        "an election that changed political control",
+    )
+    assert election.line.endswith("[outside change, trigger: an election that changed political control]")
+    assert (milestone.who, milestone.tag, milestone.trigger) == ("", "", "")
+    assert len(log.lines()) == len(log.stretches())
+
+
+def test_a_story_run_records_its_history_and_says_why_it_ended():
+    run = story_run("01")
+    assert run.view().why is None and run.view().outcome_words == "still running"
+    run.run_to_end()
+    view = run.view()
+    assert not view.running and view.outcome == "collapsed"
+    assert len(view.months) == view.month + 1 == len(view.realised) == len(view.value[0]) == len(view.outside)
+    last = [c for c in view.councils if not c.active and c.exit_month == view.month]
+    assert last and all(not math.isnan(view.value[c.index][-1]) for c in last), "a council's month of exit is still drawn"
+    why = view.why
+    assert why is not None and why.cause == cases.BY_ID["01"].cause and why.case_id == "01"
+    assert [d.council for d in why.decisions] == [c.name for c in last]
+    first = why.decisions[0]
+    assert first.trigger == last[0].exit_trigger and first.trigger_words and f"left in month {view.month}" in first.decided
+    assert first.taken and all(amount > 0 for _, amount in first.taken)
+    assert why.trigger == run.trigger and why.trigger_words
+    assert why.learning.lower().startswith(cases.BY_ID["01"].learning[:20].lower())
+    assert [lv.name for lv in why.levers] == ["continuity_plan"]
+    assert any(item.case_id == "01" for item in view.timeline)
+    assert any(item.trigger for item in view.timeline), "events are tagged with their trigger"
+    text = run.handout()
+    assert "## Why did it end?" in text and "## Timeline" in text and "**Key learning**" in text
+
+
+def test_a_shelved_story_names_the_councils_that_had_not_approved():
+    run = story_run("02")
+    run.run_to_end()
+    why = run.why()
+    assert why is not None and why.outcome == "shelved" and why.case_id == "02"
+    assert why.trigger_words and why.trigger_words in why.headline
+    approved = run.model.state.council["approved"][0]
+    assert {d.council for d in why.decisions} == {c.name for c in run.model.councils if c.active and not approved[c.index]}
+    assert all(d.decided == "had not approved the proposal" and d.events for d in why.decisions)
+
+
+def test_step_reports_what_fired_once_not_every_month():
+    run = story_run("05")
+    fired: list[adapter.Item] = []
+    while run.running:
+        fired += run.step()
+    assert fired and all(item.case_id or item.text.startswith(tuple(adapter.DECISIONS)) for item in fired)
+    lines = [(i.when, i.who, i.text) for i in fired]
+    assert len(lines) == len(set(lines))
+    everything = run.model.events.to_frame()
+    repeated = everything.groupby(["what", "council"]).month.count().max()
+    assert repeated > 1 and len(fired) < len(everything), "a loss that repeats every month fires once"
+
+
+def test_the_replay_with_the_lever_ends_as_stored_and_a_sustained_run_has_no_decision_and_no_learning():
+    story = stories.story_for("05")
+    assert story is not None and story.outcome_with_levers == "sustained"
+    replay = adapter.replay_of(story_run("05"), story.levers)
+    replay.run_to_end()
+    why = replay.why()
+    assert why is not None and why.outcome == "sustained"
+    assert not why.decisions and not why.learning and not why.cause and "nothing ended it" in why.headline
+
+
+def test_matching_levers():
+    assert adapter.matching_levers("case04_trading_company") == ("commercial_capability", "it_harmonisation_first")
+    assert adapter.matching_levers("baseline", "case01_key_person") == ("continuity_plan",)
+    assert adapter.matching_levers("baseline", "legacy_it") == ("it_harmonisation_first", "neutral_cloud_platform")
+    assert adapter.matching_levers("baseline", "political_control") == ()
+    assert adapter.matching_levers("baseline") == ()
+    for cause in adapter.OTHER_LEARNINGS:
+        assert set(adapter.learning_for(cause).levers) <= set(adapter.lever_names())
+
+
+def test_every_cause_that_can_end_a_run_has_a_learning():
+    from sim.core.layout import layout
+
+    assert {c.label for c in layout().causes} == {c.cause for c in cases.CASES} | set(adapter.OTHER_LEARNINGS)
+
+
+def test_replay_uses_the_same_seed_and_replication_and_fresh_copy_retells_the_story():
+    run = adapter.Run("baseline", seed=5, replication=3)
+    run.run_to_end()
+    again = adapter.fresh_copy(run)
+    assert again.month == 0
+    again.run_to_end()
+    assert again.view().timeline == run.view().timeline and again.outcome == run.outcome
+    replay = adapter.replay_of(run, ("continuity_plan",))
+    assert (replay.seed, replay.replication, replay.levers, replay.scenario) == (5, 3, ("continuity_plan",), "baseline")
+    assert replay.model.config.levers["continuity_plan"].enabled and not run.model.config.levers["continuity_plan"].enabled
+
+
+def test_users_own_scenarios(tmp_path: Path):
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "short_case01.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - case01_key_person\n  - _self_\npartnership:\n  horizon_months: 24\n"
+    )
+    assert "short_case01" in adapter.scenario_names(tmp_path)
+    run = adapter.Run("short_case01", seed=1, replication=0, config_dir=tmp_path)
+    run.run_to_end()
+    assert run.horizon == 24 and run.month <= 24

@@ -1,0 +1,171 @@
+"""The trainer's page rendered without a browser (``solara.render``)."""
+
+from __future__ import annotations
+
+import pytest
+from viz_support import need_solara
+
+need_solara()
+
+import ipyvuetify as v  # noqa: E402
+import solara  # noqa: E402
+
+from sim.viz import adapter, app, handout, stories  # noqa: E402
+
+
+@pytest.fixture
+def page():
+    """The page inside an AppLayout (only there do the side bar's controls show), with a fresh session."""
+    defaults = {
+        app.scenario: app.DEFAULT_SCENARIO,
+        app.policy: adapter.NO_POLICY,
+        app.seed: 0,
+        app.replication: 0,
+        app.speed: 4,
+        app.auto_pause: False,
+        app.playing: False,
+        app.replay_lever: "",
+        app.notice: "",
+        app.stage: None,
+        app.views: (),
+    }
+    for var, value in defaults.items():
+        var.set(value)
+    _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    yield rc
+    app.playing.set(False)
+    rc.close()
+
+
+def button(rc, label: str):
+    found = [b.widget for b in rc.find(v.Btn) if label in b.widget.children]
+    assert found, f"no button {label!r}"
+    return found[0]
+
+
+def html(rc) -> str:
+    """All the HTML the page shows (its SVG drawings and the timeline included)."""
+    return "\n".join(str(w.unsafe_innerHTML or "") for w in rc.find(solara.widgets.HTML).widgets)
+
+
+def titles(rc) -> list[str]:
+    return [str(t.children[0]) for t in rc.find(v.CardTitle).widgets]
+
+
+def test_controls_are_all_there(page):
+    for label in ("Step", "Play", "Reset", "To the end", "Replay with this lever", "Download the timeline (Markdown)", "Download the timeline (PDF)"):
+        button(page, label)
+    for case in adapter.case_list():
+        button(page, f"Case {case.id}")
+    selects = {w.label: w for w in page.find(v.Select).widgets}
+    assert set(selects) >= {"Case or scenario", "Levers on", "Lever for the replay"}
+    assert {i["value"] for i in selects["Case or scenario"].items} == set(adapter.scenario_names())
+    assert {i["value"] for i in selects["Lever for the replay"].items} == set(adapter.lever_names())
+    speeds = page.find(v.BtnToggle).widgets
+    assert speeds and [b.children[0] for b in speeds[0].children] == [str(s) for s in app.SPEEDS]
+    assert [w.label for w in page.find(v.Switch).widgets] == [app.AUTO_PAUSE]
+    assert {w.label for w in page.find(v.TextField).widgets} >= {"Seed", "Replication"}
+
+
+def test_first_page_tells_the_default_case_story_from_month_0(page):
+    (view,) = app.views.value
+    story = stories.story_for("01")
+    assert view.scenario == app.DEFAULT_SCENARIO and view.month == 0
+    assert (view.seed, view.replication) == (story.seed, story.replication)
+    shown = html(page)
+    assert "Month 0" in shown and "still running" in shown
+    assert "svg" in shown and "Value each council sees" in shown and "Savings against the plan" in shown and "lines: trust" in shown
+
+
+def test_step_then_to_the_end_shows_why_it_ended(page):
+    button(page, "Step").click()
+    assert app.views.value[0].month == 1
+    button(page, "To the end").click()
+    shown = html(page)
+    assert "Why did it end?" in titles(page)
+    assert "Key learning" in shown and "case 01" in shown and "continuity plan" in shown.lower()
+    assert "What opened the decision" in shown and "trigger: " in shown
+    assert "sim-event" in shown and "sim-decisions" in shown
+    assert button(page, "Play").disabled and button(page, "Step").disabled
+
+
+def test_replay_with_the_lever_side_by_side(page):
+    story = stories.story_for("01")
+    button(page, "To the end").click()
+    button(page, "Replay with continuity plan").click()
+    original, treated = app.views.value
+    assert (original.month, treated.month) == (0, 0)
+    assert (treated.seed, treated.replication, treated.levers) == (original.seed, original.replication, ("continuity_plan",))
+    button(page, "To the end").click()
+    assert titles(page).count("Why did it end?") == 2
+    shown = html(page)
+    assert "As it happened" in shown and "Replay with continuity plan" in shown
+    compared = [w for w in page.find(solara.widgets.HTML).widgets if "sim-compare" in str(w.attributes)]
+    words = adapter.OUTCOME_WORDS[story.outcome_with_levers]
+    assert compared and f"With continuity plan:</b> {words}" in compared[0].unsafe_innerHTML
+
+
+def test_story_button_loads_the_case_at_its_stored_replication(page):
+    button(page, "Case 06").click()
+    (view,) = app.views.value
+    story = stories.story_for("06")
+    assert (view.scenario, view.seed, view.replication) == ("case06_district_county", story.seed, story.replication)
+    assert app.replay_lever.value == "staged_scope" and "Case 06's story" in app.notice.value
+
+
+def test_scenario_select_loads_it(page):
+    select = next(w for w in page.find(v.Select).widgets if w.label == "Case or scenario")
+    select.v_model = "baseline"
+    assert app.views.value[0].scenario == "baseline" and app.views.value[0].month == 0
+
+
+def test_pause_when_a_mechanism_fires(page):
+    app.auto_pause.set(True)
+    app.playing.value = True  # as the play loop sees it; the loop itself runs only in a server
+    for _ in range(200):
+        if not app.playing.value:
+            break
+        app.step_once()
+    assert not app.playing.value and app.notice.value.startswith("Paused: Month")
+    assert "(case 0" in app.notice.value or "(Elston" in app.notice.value or "weighed the partnership" in app.notice.value
+
+
+def test_reset_goes_back_to_month_0(page):
+    button(page, "To the end").click()
+    button(page, "Reset").click()
+    assert app.views.value[0].month == 0 and app.views.value[0].running
+
+
+def test_handouts_are_the_runs_markdown_and_its_pdf(page):
+    button(page, "To the end").click()
+    text = app.current().handout()
+    assert text.startswith("# Scenario case01_key_person") and "## Why did it end?" in text and "## Timeline" in text
+    assert handout.pdf(text).startswith(b"%PDF-")
+
+
+def test_timeline_html_tags_each_event_with_its_case_and_trigger():
+    items = [adapter.Item(12, "Month 12", "Westmere DC", "weighed the partnership and gave notice to leave", "case 01", "01", "budget_setting")]
+    out = app.timeline_html(items)
+    assert "case 01" in out and "trigger: the annual budget setting" in out and "<b>Westmere DC</b>" in out and "sim-latest" in out
+
+
+def test_labels():
+    assert app.scenario_label("case01_key_person") == "Case 01: Over-dependency on key personnel"
+    assert app.scenario_label("well_run") == "Well run"
+    assert app.policy_label("none") == "No levers" and app.policy_label("continuity_plan") == "Continuity plan"
+
+
+def test_a_config_dir_adds_its_scenarios_to_the_select(tmp_path, monkeypatch):
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "our_pair.yaml").write_text("# @package _global_\ndefaults:\n  - baseline\n  - _self_\n")
+    monkeypatch.setenv(app.CONFIG_DIR_ENV, str(tmp_path))
+    app.stage.set(None)
+    app.views.set(())
+    _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    try:
+        select = next(w for w in rc.find(v.Select).widgets if w.label == "Case or scenario")
+        assert "our_pair" in {i["value"] for i in select.items}
+        select.v_model = "our_pair"
+        assert app.views.value[0].scenario == "our_pair"
+    finally:
+        rc.close()

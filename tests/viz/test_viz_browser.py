@@ -1,0 +1,167 @@
+"""End to end: ``sim-demo`` served on a free loopback port, driven by the system's headless Chromium.
+
+Plays and pauses, selects a case, steps it until it ends, checks the controls, the timeline, the "Why did it
+end?" panel and the replay with the lever, records every request the page makes (failing on
+any that leaves 127.0.0.1), saves a 1280x800 screenshot (``$SIM_DEMO_SCREENSHOTS`` or the
+test's temporary folder) and stops the server by its PID.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from viz_support import CHROMIUM_FLAGS, need_chromium
+
+from sim.viz import stories
+from sim.viz.adapter import OUTCOME_WORDS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CASE_ID, CASE_TITLE = "02", "Two neighbouring district councils"
+STORY = stories.story_for(CASE_ID)
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sim_demo_command() -> list[str]:
+    script = Path(sys.executable).with_name("sim-demo")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sim.viz.cli"]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """``sim-demo`` on a free port; yields its URL; stopped by PID afterwards."""
+    need_chromium()  # before starting a server the test could not drive
+    port = free_port()
+    log = (tmp_path / "sim-demo.log").open("w")
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "True"}  # sim-demo must turn it off anyway
+    started = time.monotonic()
+    proc = subprocess.Popen([*sim_demo_command(), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"sim-demo exited with {proc.returncode}: {(tmp_path / 'sim-demo.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() - started > 120:
+                pytest.fail("sim-demo did not answer within 120 s")
+            time.sleep(0.25)
+        print(f"sim-demo answered after {time.monotonic() - started:.1f} s")
+        yield url
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        log.close()
+    assert "Traceback" not in (tmp_path / "sim-demo.log").read_text()
+
+
+def test_trainer_session_in_headless_chromium(server, tmp_path):
+    chromium = need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("websocket", lambda ws: requests.append(ws.url))
+            page.set_default_timeout(60_000)
+
+            def button(name: str):
+                return page.get_by_role("button", name=name, exact=True)
+
+            page.goto(server)
+            expect(button("Step")).to_be_visible(timeout=600_000)  # the first use of a version compiles the model: minutes on a busy machine
+
+            # The controls.
+            for name in ("Step", "Play", "Reset", "To the end", "Replay with this lever", "Download the timeline (Markdown)", "Download the timeline (PDF)"):
+                expect(button(name)).to_be_visible()
+            for label in ("Case or scenario", "Levers on", "Seed", "Replication"):
+                expect(page.get_by_text(label, exact=True).first).to_be_attached()
+            expect(page.get_by_text("Speed, months a second")).to_be_visible()
+            button("8").click()
+            expect(page.get_by_text("Pause when a mechanism fires or a council decides")).to_be_visible()
+
+            # Play runs months on its own; Pause stops it.
+            button("Play").click()
+            expect(page.locator(".sim-month").first).not_to_have_text("Month 0", timeout=20_000)
+            button("Pause").click()
+            expect(button("Play")).to_be_enabled()
+
+            # Select a case, then its story (a replication that fails for the case's reason).
+            page.locator(".v-select").filter(has_text="Case or scenario").click()
+            page.get_by_role("option", name=f"Case {CASE_ID}: {CASE_TITLE}").click()
+            expect(page.locator(".v-select").filter(has_text="Case or scenario")).to_contain_text(f"Case {CASE_ID}")
+            button(f"Case {CASE_ID}").click()
+            expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
+            expect(page.locator(".sim-month").first).to_have_text("Month 0")
+
+            # Step until it ends.
+            status = page.locator(".sim-status").first
+            for month in range(1, 200):
+                button("Step").click()
+                expect(page.locator(".sim-month").first).to_have_text(f"Month {month}")
+                if "still running" not in status.inner_text():
+                    break
+            expect(page.get_by_text("Why did it end?")).to_be_visible()
+            expect(button("Step")).to_be_disabled()
+            expect(page.locator(".sim-status").first).to_contain_text(OUTCOME_WORDS[STORY.outcome])
+            expect(page.locator(".sim-month").first).to_have_text(f"Month {STORY.end_month}")
+            expect(page.locator(".sim-why")).to_contain_text("Key learning")
+            expect(page.locator(".sim-why")).to_contain_text(f"case {CASE_ID}")
+            expect(page.locator(".sim-why")).to_contain_text("What opened the decision")
+            expect(page.locator(".sim-why .sim-decisions li").first).to_contain_text("had not approved the proposal")
+            events = page.locator(".sim-event")
+            assert events.count() >= 3
+            expect(page.locator(".sim-timeline .sim-chip").filter(has_text=f"case {CASE_ID}").first).to_be_visible()
+            expect(page.locator(".sim-timeline .sim-chip").filter(has_text="trigger: ").first).to_be_attached()
+            expect(page.locator("svg[aria-label^='Councils']").first).to_be_visible()
+            expect(page.locator(".v-toolbar__title").first).to_contain_text(OUTCOME_WORDS[STORY.outcome])
+            page.screenshot(path=str(shots / "sim-demo-ended.png"))
+            with page.expect_download() as download:
+                button("Download the timeline (Markdown)").click()
+            handout = Path(download.value.path()).read_text(encoding="utf-8")
+            assert "## Why did it end?" in handout and "## Timeline" in handout
+
+            # Replay with the case's lever, side by side.
+            button("Replay with agreed decision process").click()
+            expect(page.get_by_text("As it happened")).to_be_visible()
+            expect(page.get_by_text("Replay with agreed decision process")).to_be_visible()
+            button("To the end").click()
+            expect(page.locator(".sim-compare")).to_contain_text(f"With agreed decision process: {OUTCOME_WORDS[STORY.outcome_with_levers]}")
+            assert page.get_by_text("Why did it end?").count() == 2
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(shots / "sim-demo-replay.png"))
+            assert page.viewport_size == {"width": 1280, "height": 800}
+        finally:
+            browser.close()
+
+    outside = [u for u in requests if urlsplit(u).scheme not in LOCAL_SCHEMES and urlsplit(u).hostname != "127.0.0.1"]
+    assert requests and not outside, f"the page reached beyond 127.0.0.1: {outside}"
+    assert (shots / "sim-demo-replay.png").stat().st_size > 10_000

@@ -1,0 +1,41 @@
+"""The handout: the runs on show as Markdown and as a PDF."""
+
+from __future__ import annotations
+
+import re
+
+from viz_support import need_solara
+
+from sim.viz import adapter, handout, stories
+
+need_solara()
+
+
+def ended_story_and_replay() -> tuple[adapter.Run, adapter.Run]:
+    story = stories.story_for("07")
+    assert story is not None
+    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+    run.run_to_end()
+    replay = adapter.replay_of(run, story.levers)
+    replay.run_to_end()
+    return run, replay
+
+
+def test_markdown_handout_tells_both_runs():
+    run, replay = ended_story_and_replay()
+    text = handout.markdown([run.handout(), replay.handout()])
+    assert text.count("## Timeline") == 2 and text.count("\n---\n") == 1
+    assert "+ reputation_first" in text and "**Key learning** (Guide 08, case 07)" in text
+    assert "[case 07" in text and "trigger: " in text
+
+
+def test_pdf_handout_is_a_pdf_with_a_page_per_run():
+    run, replay = ended_story_and_replay()
+    data = handout.pdf(handout.markdown([run.handout(), replay.handout()]))
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) >= 2, "each run starts a page"
+
+
+def test_pdf_survives_characters_outside_latin1():
+    data = handout.pdf("# A title \u2013 with a dash\n\nWho \u2019s there \u2192 here\n\n- a line\n")
+    assert data.startswith(b"%PDF-")

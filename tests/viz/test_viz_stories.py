@@ -1,0 +1,85 @@
+"""Stories: each stored replication still fails for its case's reason, and the README's trainer example is one of them.
+
+When a test here fails after a change of the model, regenerate the stories and the README's
+example with one command: ``python -m sim.viz.stories``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sim.config import cases
+from sim.core.version import __version__
+from sim.viz import adapter, stories
+
+HOW = f"regenerate the stories and the README's trainer example: `{stories.REGENERATE}`"
+VERSION, STORED = stories.stored()
+
+
+def test_stories_belong_to_this_model_version():
+    assert VERSION == __version__, f"sim/viz/stories.json was made for model {VERSION}, this is {__version__}; {HOW}"
+
+
+def test_every_case_has_a_stored_story():
+    assert set(STORED) == set(cases.BY_ID), f"cases without a stored story: {sorted(set(cases.BY_ID) - set(STORED))}; {HOW}"
+
+
+@pytest.mark.parametrize("case", cases.CASES, ids=lambda c: c.id)
+def test_each_stored_story_still_fails_for_its_case_reason(case):
+    story = STORED[case.id]
+    assert story.scenario == case.scenario and story.levers == case.levers, HOW
+    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+    run.run_to_end()
+    assert stories.fails_for(case, run.outcome, run.cause), (
+        f"case {case.id}'s story (seed {story.seed}, replication {story.replication}) now ends {run.outcome} ({run.cause}); {HOW}"
+    )
+    assert (run.outcome, run.month, run.cause, run.trigger) == (story.outcome, story.end_month, story.cause, story.trigger), HOW
+    replay = adapter.replay_of(run, case.levers)
+    replay.run_to_end()
+    assert (replay.outcome, replay.cause) == (story.outcome_with_levers, story.cause_with_levers), HOW
+    assert not stories.fails_for(case, replay.outcome, replay.cause), f"the lever no longer turns case {case.id}'s story around; {HOW}"
+
+
+def test_the_readme_trainer_example_is_a_stored_story_that_fails():
+    example = stories.example_in(stories.README.read_text(encoding="utf-8"))
+    assert example is not None, f"README.md has no trainer example between the markers; {HOW}"
+    scenario, seed, replication = example
+    story = next((s for s in STORED.values() if (s.scenario, s.seed, s.replication) == example), None)
+    assert story is not None, f"README's example ({scenario}, seed {seed}, replication {replication}) is not a stored story; {HOW}"
+    assert story.case == stories.README_CASE
+    run = adapter.Run(scenario, seed=seed, replication=replication)
+    run.run_to_end()
+    assert run.outcome in ("collapsed", "shelved", "underperforming") and stories.fails_for(cases.BY_ID[story.case], run.outcome, run.cause), HOW
+    assert stories.readme_example(story) in stories.README.read_text(encoding="utf-8"), f"README's example text is stale; {HOW}"
+    with_policy = adapter.Run(scenario, policy=story.levers[0], seed=seed, replication=replication, levers=story.levers[1:])
+    with_policy.run_to_end()
+    assert with_policy.outcome == story.outcome_with_levers, f"the README's lever-on variant no longer ends {story.outcome_with_levers}; {HOW}"
+
+
+def test_find_story_finds_a_run_that_fails_for_the_reason_and_none_when_it_cannot():
+    found = stories.find_story("06", seed=1, replications=200)
+    assert found is not None and found.seed == 1 and 0 <= found.replication < 200
+    assert stories.fails_for(cases.BY_ID["06"], found.outcome, found.cause)
+    assert stories.find_story("06", seed=1, replications=200, overrides=("mechanisms.case06.enabled=false",)) is None
+
+
+def test_regenerate_writes_the_stories_and_the_readme_example(tmp_path, monkeypatch):
+    monkeypatch.setattr(stories, "STORIES_FILE", tmp_path / "stories.json")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\nbefore\n{stories.README_START}\nold example\n{stories.README_END}\nafter\n", encoding="utf-8")
+    found = stories.regenerate(readme=readme)
+    data = json.loads((tmp_path / "stories.json").read_text(encoding="utf-8"))
+    assert data["model_version"] == __version__ and data["regenerate"] == stories.REGENERATE
+    assert [s["case"] for s in data["stories"]] == [c.id for c in cases.CASES]
+    assert found == STORED or VERSION != __version__, f"regenerating under the same model version found other stories; {HOW}"
+    text = readme.read_text(encoding="utf-8")
+    assert "old example" not in text and text.startswith("# Title\n\nbefore\n") and text.endswith("after\n")
+    assert stories.example_in(text) == (found["01"].scenario, found["01"].seed, found["01"].replication)
+
+
+def test_the_command_refuses_bad_settings_with_one_line_each(capsys):
+    assert stories.main(["--seed", "-1", "--replications", "0"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == ["error: --seed = -1 is outside [0, 2**63)", "error: --replications = 0 is outside [1, 100000]"]
