@@ -14,9 +14,10 @@ from typing import Any
 from sim.analysis.comparison import MEASURES, run_comparison
 from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Tally
+from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
 from sim.config.scenarios import load, with_policy
-from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, available_cores
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, available_cores, both_problems, policy_list_problems
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.frontends.ensemble import check_run
 from sim.frontends.runner import Sinks, run_blocks
@@ -27,7 +28,7 @@ def run(
     config: ModelConfig,
     seed: int = 0,
     *,
-    replications: int | None = 4000,
+    replications: int | None = None,
     precision: float | None = None,
     block_size: int = 10_000,
     workers: int | None = None,
@@ -38,8 +39,9 @@ def run(
 ) -> dict[str, Any]:
     """Run ``config`` and return its summary (:func:`sim.analysis.summary.summarise`).
 
-    Give ``precision`` (a target half-width of the collapse probability's 95% interval)
-    instead of a count to add replications until it is reached.
+    ``replications`` defaults to 4,000. Give ``precision`` (a target half-width of the
+    collapse probability's 95% interval) instead of a count to add replications until it is
+    reached; giving both is refused (:class:`~sim.config.checks.ConfigError`).
 
     With ``uncertainty="prior"`` (or ``"posterior"``), replication ``r`` runs parameter draw
     ``r // replications_per_draw``: the assumptions not set by ``config`` nor named in ``fixed``
@@ -48,6 +50,11 @@ def run(
     the ends of the collapse probability's total interval are known. The default mode is
     :data:`sim.config.settings.DEFAULT_UNCERTAINTY`.
     """
+    problems = both_problems(replications, precision)
+    if problems:
+        raise ConfigError(problems)
+    if precision is None and replications is None:
+        replications = 4000
     check_run(replications or 1, seed, block_size, 0, workers)
     drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
     tally = Tally(int(config.partnership.horizon_months))
@@ -83,7 +90,8 @@ def compare(
 
     ``scenario`` is a scenario's name (with ``overrides`` in ``key=value`` form) or a
     configuration made in Python, such as :func:`sim.partnership`'s, to which each policy's lever
-    settings are applied.
+    settings are applied. A policy list of fewer than two names, or naming one twice, is
+    refused (:class:`~sim.config.checks.ConfigError`).
 
     With ``uncertainty="prior"`` (or ``"posterior"``) every policy runs the same parameter
     draws (the parameters named in ``overrides`` or ``fixed`` are never drawn): the frame gains
@@ -91,8 +99,9 @@ def compare(
     ``frame.attrs["ranking"]`` says how often the ranking of the levers changes (see
     :meth:`sim.analysis.comparison.PairedTally.ranking`).
     """
-    if len(policies) < 2:
-        raise ValueError(f"policies = {list(policies)!r} must name at least two policies, the first being the reference")
+    problems = policy_list_problems("policies", list(policies) if not isinstance(policies, str) else policies)
+    if problems:
+        raise ConfigError(problems)
     if isinstance(scenario, ModelConfig) and overrides:
         raise ValueError("overrides apply to a scenario named by its name; set values on a configuration made in Python directly")
     check_run(replications, seed, 10_000, 0, workers)

@@ -15,13 +15,15 @@ cost), on request ``events.parquet`` (with a ``policy`` column), and last ``summ
 settings and provenance). Model overrides apply to every policy. With ``uncertainty=prior`` or
 ``posterior`` every policy runs the same parameter draws: each figure gets a total interval, each
 lever the distribution of its effect across draws, and ``summary.json`` says how often the
-ranking of the levers changes from draw to draw.
+ranking of the levers changes from draw to draw. Bad input, faults and signals end as for
+``sim-run`` (see :mod:`sim.cli.guard`).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import Any
 
@@ -37,10 +39,12 @@ from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
 from sim.analysis.comparison import MEASURES, render, render_uncertainty, run_comparison, sentence
 from sim.analysis.summary import Tally, what_was_run
+from sim.cli import guard
 from sim.cli.common import (
-    check_names,
-    check_quoting,
+    argv_problems,
     checked,
+    compare_check,
+    compare_need,
     fail,
     fixed_paths,
     maybe_help,
@@ -57,7 +61,7 @@ from sim.config.settings import CompareSettings, compare_settings
 from sim.frontends.runner import Sinks
 from sim.frontends.table import Table
 from sim.results import provenance
-from sim.results.files import EVENT_SCHEMA, ParquetStream, save_figure, write_json, write_table
+from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, write_json, write_table
 
 schema.register()
 
@@ -91,6 +95,7 @@ def _policy_configs(scenario: str, policies: list[str]) -> dict:
 
 
 @hydra.main(config_path="pkg://sim.configs", config_name="compare", version_base="1.3")
+@guard.task(need=compare_need)
 def app(cfg: DictConfig) -> None:
     """Check the configuration, run every policy on the same replications and compare them with the first."""
     started = time.perf_counter()
@@ -163,6 +168,7 @@ def app(cfg: DictConfig) -> None:
         policies[name]["attribution"] = a.report()
     sentences = {p: sentence(comparison, p) for p in settings.policies[1:]}
     run["wall_time_s"] = time.perf_counter() - started
+    run["run_id"] = current_run_id()
     write_json(
         out / "summary.json",
         {
@@ -185,15 +191,19 @@ def app(cfg: DictConfig) -> None:
     print(f"Results in {out}")
 
 
-def main() -> None:
-    """Console entry point ``sim-compare``."""
-    maybe_help("sim-compare", __doc__, CompareSettings, ("scenario",), sys.argv[1:])
-    if any(arg.partition("=")[0] == "policy" for arg in sys.argv[1:]):
-        fail(["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"])
-    check_quoting(sys.argv[1:])
-    check_names(sys.argv[1:], ("scenario",))
-    app()
+def _argv_problems(argv: Sequence[str]) -> list[str]:
+    if any(arg.partition("=")[0] == "policy" for arg in argv):
+        return ["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"]
+    return argv_problems(argv, ("scenario",))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point ``sim-compare``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    maybe_help("sim-compare", __doc__ or "", CompareSettings, ("scenario",), argv)
+    command = guard.Command("sim-compare", app, "compare", schema.run_schema(CompareSettings, "CompareSchema"), compare_check, compare_need, _argv_problems)
+    return guard.run_command(command, argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

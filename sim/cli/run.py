@@ -11,13 +11,17 @@ each file atomically: ``replications.parquet`` (one row per replication, streame
 block), on request ``events.parquet``, ``trajectories.parquet``, ``survival.png`` and
 ``causes.png`` (``figures=true``), with ``uncertainty=prior`` or ``posterior`` ``draws.parquet``
 (each parameter draw's drawn values), and last ``summary.json`` (every printed figure, the run's
-settings and provenance). Bad input exits with status 2 and one line per problem.
+settings and provenance). Bad input exits with status 2 and one line per problem, before
+anything is written; a fault of the environment (a full disk, a read-only folder) with status
+3 and one line; a signal with 128 + its number. The folder holds either no results or one
+run's complete set (see :mod:`sim.cli.guard` and ``docs/faults.md``).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import Any
 
@@ -31,20 +35,24 @@ from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
 from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Tally, render, render_uncertainty, what_was_run
+from sim.cli import guard
 from sim.cli.common import (
     advance,
-    check_names,
-    check_quoting,
+    argv_problems,
+    design_uncertainty_problem,
     fail,
     fixed_paths,
     maybe_help,
     output_dir,
+    problems_of,
     progress_bar,
+    run_check,
+    run_need,
     threads,
     uncertainty_problems,
     versions_line,
 )
-from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, finish, host, job_overrides, problems_of
+from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, finish, host, job_overrides
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.frontends.runner import Sinks, fixed, run_blocks
@@ -52,7 +60,7 @@ from sim.frontends.table import Table
 from sim.frontends.trajectories import TrajectoryRecorder
 from sim.results import provenance
 from sim.results import sweep as sweep_results
-from sim.results.files import EVENT_SCHEMA, ParquetStream, save_figure, write_json, write_table
+from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, write_json, write_table
 
 schema.register()
 
@@ -82,6 +90,7 @@ def _point(scenario: str, policy: str) -> dict[str, Any]:
 
 
 @hydra.main(config_path="pkg://sim.configs", config_name="config", version_base="1.3")
+@guard.task(need=run_need)
 def app(cfg: DictConfig) -> None:
     """Check the configuration, run the study in blocks, write the results and print the summary.
 
@@ -95,7 +104,7 @@ def app(cfg: DictConfig) -> None:
     multirun = hc.mode == RunMode.MULTIRUN
     if cfg.get("design") is not None:
         if cfg.get("uncertainty") not in (None, "none"):
-            fail([f"design = {cfg.get('design')!r} runs with uncertainty=none only: each design point is one parameter point"])
+            fail([design_uncertainty_problem(cfg.get("design"))])
         from sim.cli.design import run_design
 
         run_design(cfg, multirun)
@@ -184,6 +193,7 @@ def app(cfg: DictConfig) -> None:
         "uncertainty": getattr(settings, "uncertainty", "none"),
         "files": wanted,
         "wall_time_s": time.perf_counter() - started,
+        "run_id": current_run_id(),
     }
     write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}})
     record.status, record.replications, record.finished, record.wall_time_s = "ok", run.replications, time.time(), info["wall_time_s"]
@@ -197,26 +207,26 @@ def app(cfg: DictConfig) -> None:
     print(f"Results in {out}")
 
 
-def main() -> None:
-    """Console entry point ``sim-run``.
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point ``sim-run``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status.
 
-    After a multirun the sweep's table is collected (also when a job crashed); a sweep with failed points exits with status 3.
+    After a multirun the sweep's table is collected (also when a job crashed, not after a stop
+    signal); a sweep or design with failed points exits with status 3.
     """
-    maybe_help("sim-run", __doc__, RunSettings, ("scenario", "policy"), sys.argv[1:])
-    check_quoting(sys.argv[1:])
-    check_names(sys.argv[1:], ("scenario", "policy", "sweep"))
-    status = 0
-    try:
-        app()
-    except SystemExit as stop:
-        status = stop.code if isinstance(stop.code, int) else 1
-    if STATE.sweep_dir is not None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy"), argv)
+    STATE.sweep_dir, STATE.collected, STATE.status = None, None, 0
+    command = guard.Command(
+        "sim-run", app, "config", schema.run_schema(), run_check, run_need, lambda args: argv_problems(args, ("scenario", "policy", "sweep"))
+    )
+    status = guard.run_command(command, argv) or STATE.status
+    if STATE.sweep_dir is not None and status < 128:
         collected = finish(STATE.sweep_dir)
         status = status or exit_status(collected)
         if status == 0 and collected.failed:
             status = EXIT_POINTS_FAILED
-    sys.exit(status)
+    return status
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -33,8 +33,6 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config.checks import ConfigError
-from sim.config.scenarios import model_sections
 from sim.results import sweep as results
 from sim.results.files import write_json
 
@@ -51,6 +49,8 @@ class _State:
 
     sweep_dir: Path | None = None
     collected: results.Collected | None = None
+    #: The exit status a run sets without stopping (a design with failed points, so that its table is still committed).
+    status: int = 0
 
 
 STATE = _State()
@@ -83,25 +83,6 @@ def job_overrides() -> dict[str, Any]:
             continue
         out[key] = OmegaConf.to_container(o.value()) if OmegaConf.is_config(o.value()) else o.value()
     return out
-
-
-def problems_of(cfg: DictConfig, settings_of: Any) -> tuple[Any, Any, list[str]]:
-    """Checked settings and model configuration of a job, and its problems (none: both given)."""
-    problems: list[str] = []
-    settings = config = None
-    try:
-        settings = settings_of(OmegaConf.to_container(cfg, resolve=True))
-    except ConfigError as err:
-        problems += err.problems
-    except Exception as err:  # an interpolation or value Hydra could not resolve
-        problems.append(f"{type(err).__name__}: {' '.join(str(err).split())}")
-    try:
-        config = model_sections(cfg)
-    except ConfigError as err:
-        problems += err.problems
-    except Exception as err:
-        problems.append(f"{type(err).__name__}: {' '.join(str(err).split())}")
-    return settings, config, problems
 
 
 def host() -> str:

@@ -6,50 +6,87 @@ sim-validate --replications 500 --robustness 0 --out /tmp/validation.md
 It runs every case scenario with and without each lever and with its own mechanism switched off
 (same random numbers), the baseline's patterns, and (unless ``--robustness 0``) the baseline at the
 low and high ends of each assumption's plausible range. Every check printed could have failed.
+
+Bad arguments exit with status 2 and one ``error:`` line each; a fault writing the output (a full
+disk, a read-only folder) with status 3 and one line; a signal with 128 + its number. The
+Markdown file is replaced only when it is complete.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from sim.analysis.validation import collect, plot, render
+from sim.cli import guard
+from sim.config.settings import MAX_SEED, MAX_WORKERS
+
+MIN_REPLICATIONS, MAX_REPLICATIONS = 100, 10_000_000
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Console entry point."""
-    parser = argparse.ArgumentParser(prog="sim-validate", description=__doc__.splitlines()[0])
-    parser.add_argument("--replications", type=int, default=3000, help="replications per run, integer in [100, inf) (default 3000)")
+class _Parser(argparse.ArgumentParser):
+    """argparse with one ``error:`` line (no usage block) for bad arguments."""
+
+    def error(self, message: str) -> NoReturn:
+        guard.error(f"{message} (see {self.prog} --help)")
+        raise SystemExit(guard.EXIT_BAD_INPUT)
+
+
+def _problems(args: argparse.Namespace) -> list[str]:
+    """One line per argument outside its range (all of them at once)."""
+    problems = [
+        f"--{name} = {value} is outside [{low}, {high}]"
+        for name, value, low, high in (
+            ("replications", args.replications, MIN_REPLICATIONS, MAX_REPLICATIONS),
+            ("robustness", args.robustness, 0, MAX_REPLICATIONS),
+            ("seed", args.seed, 0, MAX_SEED),
+        )
+        if not low <= value <= high
+    ]
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        problems.append(f"--workers = {args.workers} is outside [1, {MAX_WORKERS}]")
+    if args.out.is_dir():
+        problems.append(f"--out = {args.out} is a folder: give the Markdown file to write")
+    return problems
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    parser = _Parser(prog="sim-validate", description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
-        "--robustness", type=int, default=1500, help="replications per run of the robustness table, integer in [0, inf); 0 skips it (default 1500)"
+        "--replications", type=int, default=3000, help=f"replications per run, integer in [{MIN_REPLICATIONS}, {MAX_REPLICATIONS}] (default 3000)"
     )
-    parser.add_argument("--workers", type=int, default=None, help="threads, integer in [1, inf) (default: every core)")
-    parser.add_argument("--seed", type=int, default=1, help="seed, integer in [0, inf) (default 1)")
+    parser.add_argument(
+        "--robustness",
+        type=int,
+        default=1500,
+        help=f"replications per run of the robustness table, integer in [0, {MAX_REPLICATIONS}]; 0 skips it (default 1500)",
+    )
+    parser.add_argument("--workers", type=int, default=None, help=f"threads, integer in [1, {MAX_WORKERS}] (default: every core)")
+    parser.add_argument("--seed", type=int, default=1, help=f"seed, integer in [0, {MAX_SEED}] (default 1)")
     parser.add_argument("--out", type=Path, default=Path("docs/validation.md"), help="Markdown file to write (default docs/validation.md)")
     args = parser.parse_args(argv)
-    problems = [
-        f"sim-validate: --{name} = {value} is outside [{low}, inf)"
-        for name, value, low in (("replications", args.replications, 100), ("robustness", args.robustness, 0), ("seed", args.seed, 0))
-        if value < low
-    ]
-    if args.workers is not None and args.workers < 1:
-        problems.append(f"sim-validate: --workers = {args.workers} is outside [1, inf)")
+    problems = _problems(args)
     if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return 2
+        for line in problems:
+            guard.error(line)
+        return guard.EXIT_BAD_INPUT
+    from sim.analysis.validation import collect, plot, render  # the model and its figures: only when running
     from sim.config.settings import available_cores
+    from sim.results.files import atomic_path
 
     evidence = collect(args.replications, args.seed, args.robustness, args.workers or available_cores())
     figures = plot(evidence, args.out.parent / "validation")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=args.out.parent, delete=False, suffix=".tmp") as handle:
-        handle.write(render(evidence, figures))
-    os.replace(handle.name, args.out)
+    with atomic_path(args.out) as tmp:
+        tmp.write_text(render(evidence, figures), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    return guard.protect(lambda: _run(argv), option="--out ...")
 
 
 if __name__ == "__main__":

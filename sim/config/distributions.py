@@ -15,6 +15,7 @@ decides both); it has no string form.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +29,9 @@ from sim.core.declare import DISTRIBUTIONS, Spec
 _CALL = re.compile(r"^\s*([a-z_]+)\s*\((.*)\)\s*$")
 #: Key of a node written as a string with the wrong number of arguments (reported by :func:`check_dist`).
 ARGUMENTS = "arguments"
+#: Shape parameters of a beta distribution whose quantiles :mod:`sim.core.quantiles` computes reliably
+#: (within 4e-4 of scipy's on a grid over this square; outside it they can leave [0, 1] or fail).
+BETA_LO, BETA_HI = 0.1, 1000.0
 
 
 def is_dist(value: Any) -> bool:
@@ -84,10 +88,17 @@ def check_dist(path: str, node: Mapping, spec: Spec) -> list[str]:
         value = node[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             problems.append(f"{path}.{key} = {value!r} is not a number")
+        elif not math.isfinite(value):
+            problems.append(f"{path}.{key} = {fmt(value)} is not a finite number")
     if problems:
         return problems
     if family == "beta":
         problems += [f"{path}.{k} = {fmt(node[k])} must be > 0" for k in ("a", "b") if node[k] <= 0]
+        problems += [
+            f"{path}.{k} = {fmt(node[k])} is outside [{fmt(BETA_LO)}, {fmt(BETA_HI)}] (the shapes whose quantiles are computed reliably)"
+            for k in ("a", "b")
+            if node[k] > 0 and not BETA_LO <= node[k] <= BETA_HI
+        ]
         if (spec.lo, spec.hi) != (0, 1):
             problems.append(f"{path}: beta draws lie in [0, 1] but the allowed range is {allowed(spec)}")
     elif family == "loguniform":
@@ -137,7 +148,7 @@ def _check_choice(path: str, node: Mapping, spec: Spec) -> list[str]:
         p = list(node["p"])
         if len(p) != len(values):
             problems.append(f"{path}.p has {len(p)} entries for {len(values)} values")
-        elif any(isinstance(x, bool) or not isinstance(x, (int, float)) or x < 0 for x in p) or abs(sum(p) - 1.0) > 1e-6:
+        elif any(isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0 for x in p) or abs(sum(p) - 1.0) > 1e-6:
             problems.append(f"{path}.p = {p} must be non-negative and sum to 1")
     return problems
 

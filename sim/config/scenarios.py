@@ -12,23 +12,15 @@ as ``config_dir``; their files are found before the package's.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import schema
+from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS, ModelConfig, model_config
-
-PACKAGE_CONFIGS = "sim.configs"
-
-
-def config_root() -> Path:
-    """Folder of the package's own configs (``configs/`` in the repository)."""
-    return Path(str(resources.files(PACKAGE_CONFIGS)))
+from sim.config.overrides import PACKAGE_CONFIGS, compose_checked, config_root, interpolation_problems  # noqa: F401 - re-exported
 
 
 def available(group: str, config_dir: str | Path | None = None) -> list[str]:
@@ -42,29 +34,28 @@ def compose_run(scenario: str = "baseline", policy: str = "none", overrides: Seq
 
     Raises
     ------
-    ValueError
-        For an unknown scenario or policy, naming the ones available.
+    ConfigError
+        (a ``ValueError``) with one line per problem: an unknown scenario or policy (naming the
+        ones available), an override that cannot be read or names no parameter, ``null`` for
+        a parameter, a value read from the environment, a YAML file that cannot be read (its
+        file and line), a scenario whose defaults lead back to itself.
     """
     for group, name in (("scenario", scenario), ("policy", policy)):
         if name not in available(group, config_dir):
-            raise ValueError(f"{group} = {name!r} is not known (available: {', '.join(available(group, config_dir))})")
-    schema.register()
-    extra = [f"hydra.searchpath=[file://{Path(config_dir).resolve()}]"] if config_dir else []
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(config_root()), version_base="1.3"):
-            return compose("config", overrides=[f"scenario={scenario}", f"policy={policy}", *overrides, *extra])
-    finally:
-        GlobalHydra.instance().clear()
+            raise ConfigError([f"{group} = {name!r} is not known (available: {', '.join(available(group, config_dir))})"])
+    return compose_checked("config", [f"scenario={scenario}", f"policy={policy}", *overrides], config_dir, schema=schema.run_schema(), command="sim.load")
 
 
 def model_sections(cfg: DictConfig) -> ModelConfig:
-    """The checked model configuration inside a composed run config."""
+    """The checked model configuration inside a composed run config (values read from the environment are refused)."""
+    problems = interpolation_problems(cfg, skip=[key for key in cfg.keys() if key not in SECTIONS])
+    if problems:
+        raise ConfigError(problems)
     return model_config({key: cfg[key] for key in SECTIONS})
 
 
 def load(scenario: str = "baseline", policy: str = "none", overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> ModelConfig:
-    """A checked :class:`~sim.config.ModelConfig` for a named scenario and policy."""
+    """A checked :class:`~sim.config.ModelConfig` for a named scenario and policy (:class:`~sim.config.checks.ConfigError`, one line per problem, if not)."""
     return model_sections(compose_run(scenario, policy, overrides, config_dir))
 
 

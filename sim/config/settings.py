@@ -206,6 +206,26 @@ def parse_chunk(value: Any) -> tuple[int, int] | None:
     return int(i), int(n)
 
 
+def policy_list_problems(name: str, value: Any) -> list[str]:
+    """Problems with a list of policies to compare: at least two names, each once."""
+    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) < 2 or not all(isinstance(p, str) for p in value):
+        return [f"{name} = {value!r} must be a list of at least two policy names, e.g. [none,continuity_plan]"]
+    twice = sorted({p for p in value if list(value).count(p) > 1})
+    if twice:
+        return [f"{name} = [{','.join(value)}] names {', '.join(twice)} more than once: list each policy once (the first is the reference)"]
+    return []
+
+
+def both_problems(replications: Any, precision: Any) -> list[str]:
+    """A count and a precision target both given (the target decides the count, so the count would be ignored)."""
+    if replications is not None and precision is not None:
+        return [
+            f"replications={replications} and precision={precision} were both given: precision decides the number of replications, "
+            "so replications would be ignored; give only one"
+        ]
+    return []
+
+
 def _check(name: str, value: Any, spec: Spec) -> list[str]:
     if spec.unit == "chunk":
         return [] if parse_chunk(value) is not None else [f"{name} = {value!r} must be i/n with 0 <= i < n, e.g. 0/4"]
@@ -215,9 +235,7 @@ def _check(name: str, value: Any, spec: Spec) -> list[str]:
             return [f"{name} = {value!r} must be a list of lever names, e.g. [continuity_plan,commercial_capability]"]
         return [f"{name}: {v!r} is not a lever (known: {', '.join(known)})" for v in value if v not in known]
     if spec.unit == "policies":
-        if isinstance(value, str) or not isinstance(value, Sequence) or len(value) < 2 or not all(isinstance(p, str) for p in value):
-            return [f"{name} = {value!r} must be a list of at least two policy names, e.g. [none,continuity_plan]"]
-        return []
+        return policy_list_problems(name, value)
     return check_fixed(name, value, spec)
 
 

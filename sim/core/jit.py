@@ -13,8 +13,12 @@ file of :mod:`sim.core` (``~/.cache/partnership-sim/numba/<hash>``, or
 ``$NUMBA_CACHE_DIR/<hash>``): numba notices edits to the file of the function it compiled
 but not to the files of the functions and constants that function uses, so code cached
 for one version of the model is never loaded by another. When that folder cannot be
-written, a temporary one is used and a notice says so; nothing is ever written into the
-source tree.
+written, a temporary one is used and a notice says so; numba is allowed no other place to
+cache (never the source tree's ``__pycache__``), and with no writable folder at all the code
+is compiled afresh in each process. A damaged cache (a truncated or garbled file, an index
+naming code that can no longer be imported) is moved aside, with a notice, the first time
+loading from it fails, and the model is compiled again into a fresh folder: a broken cache
+never leaves the tool unusable.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ def cache_root() -> Path:
 def _writable(folder: Path) -> bool:
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        if folder.stat().st_uid != os.getuid() and not os.access(folder, os.W_OK):
+            return False
         probe = folder / f".probe-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
@@ -63,26 +69,94 @@ def _writable(folder: Path) -> bool:
     return True
 
 
+def _notice(text: str) -> None:
+    print(f"notice: {text}", file=sys.stderr, flush=True)
+
+
+def _fallback() -> Path | None:
+    """A writable temporary folder for this version's machine code (None if there is none)."""
+    shared = Path(tempfile.gettempdir()) / f"partnership-sim-numba-{os.getuid()}"
+    try:
+        mine = not shared.exists() or (shared.is_dir() and not shared.is_symlink() and shared.stat().st_uid == os.getuid())
+    except OSError:
+        mine = False
+    if mine and _writable(shared / source_hash()):
+        return shared / source_hash()
+    try:
+        return Path(tempfile.mkdtemp(prefix="partnership-sim-numba-")) / source_hash()
+    except OSError:
+        return None
+
+
 def cache_dir() -> Path:
     """The folder of this version's machine code (chosen, and made, on first call)."""
     global _cache_dir
     if _cache_dir is None:
         folder = cache_root() / source_hash()
         if not _writable(folder):
-            fallback = Path(tempfile.gettempdir()) / f"partnership-sim-numba-{os.getuid()}" / source_hash()
-            print(
-                f"notice: the compiled-code cache {folder} cannot be written; using {fallback} "
-                "(set NUMBA_CACHE_DIR to a writable folder to keep compiled code between sessions)",
-                file=sys.stderr,
+            fallback = _fallback()
+            if fallback is None or not _writable(fallback):
+                _notice(
+                    f"the compiled-code cache {folder} cannot be written, nor a temporary folder: compiling without a cache "
+                    "(set NUMBA_CACHE_DIR to a writable folder)"
+                )
+                OPTIONS["cache"] = False
+                _cache_dir = folder
+                return _cache_dir
+            _notice(
+                f"the compiled-code cache {folder} cannot be written; using {fallback} "
+                "(set NUMBA_CACHE_DIR to a writable folder to keep compiled code between sessions)"
             )
-            fallback.mkdir(parents=True, exist_ok=True)
             folder = fallback
         _cache_dir = folder
     return _cache_dir
 
 
+def _from_cache(problem: BaseException | None) -> bool:
+    """Whether an exception (or one it was raised from) came from numba loading machine code from its cache."""
+    seen = 0
+    while problem is not None and seen < 10:
+        trace = problem.__traceback__
+        while trace is not None:
+            if trace.tb_frame.f_code.co_filename.replace(os.sep, "/").endswith("numba/core/caching.py"):
+                return True
+            trace = trace.tb_next
+        problem = problem.__cause__ or problem.__context__
+        seen += 1
+    return False
+
+
+def discard_cache(problem: BaseException) -> Path:
+    """Move this version's damaged cache folder aside (or leave it, if it cannot be moved) and switch to a fresh one; returns the new folder."""
+    global _cache_dir
+    old = cache_dir()
+    aside = old.with_name(f"{old.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    try:
+        os.replace(old, aside)
+        fresh = old if _writable(old) else _fallback()
+        where = f"moved it to {aside}"
+    except OSError:
+        fresh = _fallback()
+        where = "it could not be moved"
+    if fresh is None or not _writable(fresh):
+        OPTIONS["cache"] = False
+        fresh = old
+    _notice(
+        f"the compiled-code cache {old} is damaged ({type(problem).__name__}: {str(problem).splitlines()[0] if str(problem) else 'unreadable'}); "
+        f"{where} and compiling the model afresh{' into ' + str(fresh) if OPTIONS['cache'] else ' without a cache'} (about a minute)"
+    )
+    _cache_dir = fresh
+    if "numba" in sys.modules:
+        import numba
+
+        numba.config.CACHE_DIR = str(fresh)
+    for function in _functions:
+        function._dispatcher = None
+    return fresh
+
+
 def activate() -> None:
-    """Import numba, point its cache at :func:`cache_dir` and teach it to call :class:`Compiled` functions."""
+    """Import numba, point its cache at :func:`cache_dir` (and nowhere else) and teach it to call :class:`Compiled` functions."""
     if "numba" in sys.modules and getattr(activate, "done", False):
         return
     import numba
@@ -90,6 +164,9 @@ def activate() -> None:
     from numba.extending import typeof_impl
 
     numba.config.CACHE_DIR = str(cache_dir())
+    if hasattr(numba.config, "CACHE_LOCATOR_CLASSES"):
+        # only the folder above: without this numba falls back to __pycache__ in the source tree when that folder fails
+        numba.config.CACHE_LOCATOR_CLASSES = "UserProvidedCacheLocator"
 
     @typeof_impl.register(Compiled)
     def _typeof_compiled(value: Compiled, context: Any) -> Any:
@@ -122,10 +199,16 @@ class Compiled:
             activate()
             import numba
 
-            self._dispatcher = numba.njit(**self.options)(self.py_func)
+            self._dispatcher = numba.njit(**{**self.options, "cache": self.options["cache"] and OPTIONS["cache"]})(self.py_func)
         return self._dispatcher
 
     def __call__(self, *args: Any) -> Any:
+        try:
+            return self.dispatcher()(*args)
+        except Exception as problem:
+            if not OPTIONS["cache"] or not _from_cache(problem):
+                raise
+            discard_cache(problem)
         return self.dispatcher()(*args)
 
     def __repr__(self) -> str:

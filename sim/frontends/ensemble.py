@@ -10,7 +10,7 @@ import numpy as np
 
 from sim import population
 from sim.config.model import ModelConfig, checked
-from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, available_cores
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, MAX_WORKERS, available_cores
 from sim.config.uncertainty import Uncertainty
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.core import kernel
@@ -67,6 +67,11 @@ def simulate(
     return table
 
 
+#: The most replications one call runs (as ``sim-run``'s setting); larger studies run in parts with ``first_rep``.
+MAX_REPLICATIONS = 100_000_000
+LAST_REP = 2**63 - 1
+
+
 def check_run(replications: Any, seed: Any, block_size: Any, first_rep: Any = 0, workers: Any = None) -> None:
     """Refuse a bad count, seed, block size, first replication or worker count, naming the argument, its value and what is allowed."""
     for name, value, low in (("replications", replications, 1), ("block_size", block_size, 1), ("first_rep", first_rep, 0), ("seed", seed, 0)):
@@ -74,8 +79,14 @@ def check_run(replications: Any, seed: Any, block_size: Any, first_rep: Any = 0,
             raise TypeError(f"{name} = {value!r} must be a whole number")
         if value < low or (name == "seed" and value >= 2**63):
             raise ValueError(f"{name} = {value} is outside [{low}, {'2**63' if name == 'seed' else 'inf'})")
+    if replications > MAX_REPLICATIONS:
+        raise ValueError(f"replications = {replications} is more than one call runs (at most {MAX_REPLICATIONS}): run it in parts with first_rep")
+    if int(first_rep) + int(replications) - 1 > LAST_REP:
+        raise ValueError(f"first_rep = {first_rep} is outside [0, {LAST_REP - int(replications) + 1}] (the last replication index is 2**63 - 1)")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1):
         raise ValueError(f"workers = {workers!r} must be a whole number >= 1 (or None: every core)")
+    if workers is not None and workers > MAX_WORKERS:
+        raise ValueError(f"workers = {workers} is outside [1, {MAX_WORKERS}]")
 
 
 def run_ensemble(

@@ -186,7 +186,8 @@ def clear_results(folder: Path, names: Iterable[str]) -> None:
     for name in names:
         (folder / name).unlink(missing_ok=True)
     for tmp in folder.glob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
+        if tmp.is_file():  # (a staged folder, such as this run's own .hydra, is the run's to place)
+            tmp.unlink(missing_ok=True)
 
 
 def holds_results(folder: Path) -> bool:

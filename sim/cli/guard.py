@@ -1,0 +1,483 @@
+"""How the commands end: one line for every bad input and every fault, nothing lost, nothing mixed.
+
+Every command runs under :func:`run_command` (Hydra commands) or :func:`protect` (others):
+
+- **bad input** (a value out of range, a misspelt key, a broken YAML file, ...): one
+  ``error:`` line per problem naming the parameter, the value and what is allowed; exit
+  status :data:`EXIT_BAD_INPUT` (2). It is found *before* Hydra makes the run folder (the
+  whole config is composed and checked first, :func:`prepare`), so nothing is written.
+- **a fault of the environment** (a full disk, a read-only or missing folder, a folder in use
+  by another run, too little space for the results asked for): one line saying what
+  failed and what to do; exit status :data:`EXIT_FAULT` (3).
+- **a signal**: SIGINT, SIGTERM and SIGHUP all stop the run the same way (temporary files
+  removed, one line); exit status 128 + the signal number (130, 143, 129).
+
+A run owns its folder: the folder's lock (:mod:`sim.results.lock`) is taken before Hydra
+writes there, the leftovers of a killed run are cleaned, and results are written under
+temporary names and renamed into place together when the run has succeeded
+(:class:`sim.results.files.Staging`): the folder holds either no results or one run's
+complete set. Hydra's ``.hydra/`` is staged the same way. A run refused after its folder was
+made removes the folder again.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import shutil
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sim.config.checks import ConfigError
+from sim.results.files import COMPLETE_MARKS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
+from sim.results.lock import FolderBusy, RunLock, clean_leftovers
+
+EXIT_BAD_INPUT = 2
+EXIT_FAULT = 3
+#: Signals that stop a run cleanly, and their names in messages.
+STOP_SIGNALS = {signal.SIGINT: "SIGINT (Ctrl-C)", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
+#: What an errno means for a user, and what to do about it.
+_REASONS = {
+    errno.ENOSPC: ("no space is left on the device", "free some space or write the results elsewhere"),
+    errno.EDQUOT: ("the disk quota is exceeded", "free some space or write the results elsewhere"),
+    errno.EROFS: ("the file system is read-only", "choose a folder you can write to"),
+    errno.EACCES: ("permission is denied", "choose a folder you can write to"),
+    errno.EPERM: ("the operation is not permitted", "choose a folder you can write to"),
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "choose another folder"),
+    errno.EEXIST: ("a file of that name is in the way", "choose another folder"),
+    errno.EISDIR: ("a folder of that name is in the way", "choose another folder"),
+    errno.ENAMETOOLONG: ("the name is too long", "choose a shorter folder name"),
+    errno.EIO: ("the device reported an input/output error", "check the disk, then run again"),
+    errno.ENOENT: ("it does not exist (or was removed during the run)", "check the folder, then run again"),
+    errno.EMFILE: ("too many files are open", "raise the limit (ulimit -n) or run fewer jobs at once"),
+}
+_TEXTS = {
+    "no space left": errno.ENOSPC,
+    "quota exceeded": errno.EDQUOT,
+    "read-only file system": errno.EROFS,
+    "permission denied": errno.EACCES,
+    "not a directory": errno.ENOTDIR,
+    "input/output error": errno.EIO,
+}
+
+
+class Fault(Exception):
+    """A fault of the environment, as one line saying what failed and what to do."""
+
+
+class Stopped(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGINT, SIGTERM or SIGHUP)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def error(line: str) -> None:
+    """Print one ``error:`` line on stderr."""
+    print(f"error: {line}", file=sys.stderr, flush=True)
+
+
+def notice(line: str) -> None:
+    """Print one ``notice:`` line on stderr."""
+    print(f"notice: {line}", file=sys.stderr, flush=True)
+
+
+def _errno(err: OSError) -> int | None:
+    if err.errno in _REASONS:
+        return err.errno
+    text = str(err).lower()
+    return next((code for key, code in _TEXTS.items() if key in text), err.errno)
+
+
+def fault_message(err: OSError, where: str | Path | None = None, option: str = "hydra.run.dir=...") -> str:
+    """One line for a failed file operation: what failed, why, and what to do (``option`` names where to write instead)."""
+    code = _errno(err)
+    fallback = (err.strerror or (str(err).splitlines()[0] if str(err) else type(err).__name__), "check the folder, then run again")
+    reason, todo = _REASONS.get(code, fallback)
+    target = err.filename or where or "a results file"
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        try:
+            probe = Path(str(where or target))
+            reason += f" ({_size(shutil.disk_usage(probe if probe.is_dir() else probe.parent).free)} free)"
+        except OSError:
+            pass
+    hint = f" ({option})" if option and code not in (errno.EIO, errno.EMFILE) else ""
+    return f"cannot write {target}: {reason}; {todo}{hint}"
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
+
+
+@contextmanager
+def signals() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` (once: a second signal while stopping is ignored)."""
+    try:
+        previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    except ValueError:  # pragma: no cover - not the main thread
+        yield
+        return
+    stopping = []
+
+    def handler(signum: int, frame: Any) -> None:
+        if stopping:
+            return
+        stopping.append(signum)
+        raise Stopped(signum)
+
+    try:
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, handler)
+    except ValueError:  # pragma: no cover - not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old if old is not None else signal.SIG_DFL)
+
+
+def report(err: BaseException, folder: Path | None = None, option: str = "hydra.run.dir=...", argv: Sequence[str] = (), command: str = "the command") -> int:
+    """Print the line(s) for ``err`` and return the exit status."""
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    if isinstance(err, SystemExit):
+        if isinstance(err.code, str):
+            error(err.code)
+            return 1
+        return int(err.code or 0)
+    if isinstance(err, KeyboardInterrupt):
+        signum = err.signum if isinstance(err, Stopped) else signal.SIGINT
+        where = f" in {folder}" if folder is not None else ""
+        error(f"stopped by {STOP_SIGNALS.get(signum, signum)} before the run finished: no results were written{where} (temporary files removed)")
+        return 128 + int(signum)
+    if isinstance(err, ConfigError):
+        for line in err.problems:
+            error(line)
+        return EXIT_BAD_INPUT
+    if isinstance(err, (Fault, FolderBusy)):
+        error(str(err))
+        return EXIT_FAULT
+    if isinstance(err, (HydraException, OmegaConfBaseException, RecursionError)) or type(err).__module__.startswith("yaml"):
+        from sim.config.overrides import composition_problems, config_root
+
+        for line in composition_problems(err, list(argv), [config_root()], None, command):
+            error(line)
+        return EXIT_BAD_INPUT
+    if isinstance(err, OSError):
+        error(fault_message(err, folder, option))
+        return EXIT_FAULT
+    if isinstance(err, MemoryError):
+        error("out of memory: run with a smaller block_size (replications simulated at once) or on a machine with more memory")
+        return EXIT_FAULT
+    traceback.print_exception(err)
+    error(f"{type(err).__name__}: {err} (an unexpected error: please report it with the lines above)")
+    return 1
+
+
+def protect(body: Callable[[], int | None], option: str = "") -> int:
+    """Run ``body`` with the signals handled and every fault reported as one line; returns the exit status."""
+    with signals():
+        try:
+            return int(body() or 0)
+        except BaseException as err:  # every way out gets its line and status
+            return report(err, None, option)
+
+
+# ---------------------------------------------------------------------------------------
+# Hydra commands
+
+
+@dataclass
+class Job:
+    """The run folder a command prepared before Hydra starts: locked, with its results staged."""
+
+    folder: Path
+    lock: RunLock
+    stage: Staging
+    argv: list[str]
+    made: list[Path] = field(default_factory=list)
+    existed: set[str] = field(default_factory=set)
+    #: The records (a point's ``point.json``) the folder held before the run, to put back if it fails.
+    records: dict[str, bytes] = field(default_factory=dict)
+
+    def discard(self) -> None:
+        """After a refused or failed run: remove what this run made (its staged files, its records, and the folder if it made it)."""
+        self.stage.abort()
+        if not self.folder.is_dir():
+            return
+        for name in RECORD_FILES:
+            if name in self.records:
+                with atomic_path(self.folder / name) as tmp:
+                    tmp.write_bytes(self.records[name])
+            else:
+                (self.folder / name).unlink(missing_ok=True)
+        for path in self.folder.iterdir():
+            if path.name in self.existed:
+                continue
+            if path.suffix == ".log" and path.is_file() and path.stat().st_size == 0:
+                path.unlink(missing_ok=True)
+        self.lock.release()
+        for folder in reversed(self.made):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+    def close(self) -> None:
+        self.lock.release()
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _first_file_on(path: Path) -> Path | None:
+    """The first part of ``path`` that exists and is not a folder."""
+    for part in [*reversed(path.parents), path]:
+        if part.exists() and not part.is_dir():
+            return part
+    return None
+
+
+def take_folder(folder: Path, need: int = 0, resume: bool = False) -> tuple[RunLock, list[Path], set[str]]:
+    """Make ``folder`` (recording what was made), take its lock, clean a killed run's leftovers and check the free space for ``need`` bytes.
+
+    ``resume``: the run keeps the earlier results if they were made with the same configuration (``resume=true``).
+    """
+    made: list[Path] = []
+    lock = None
+    try:
+        blocker = _first_file_on(folder)
+        if blocker is not None:
+            raise Fault(f"hydra.run.dir = {folder}: {blocker} is a file, not a folder; choose another folder with hydra.run.dir=...")
+        made = [p for p in [*reversed(folder.parents), folder] if not p.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+        existed = {p.name for p in folder.iterdir()}
+        lock = RunLock(folder).acquire()
+        removed = clean_leftovers(folder, RESULT_FILES, COMPLETE_MARKS)
+        if removed:
+            notice(f"removed what a stopped run left in {folder}: {', '.join(sorted(removed))}")
+            existed -= set(removed)
+        if any((folder / mark).exists() for mark in COMPLETE_MARKS):
+            fate = "kept if made with the same configuration, else replaced" if resume else "replaced"
+            notice(f"{folder} holds an earlier run's results: they are {fate} when this run has finished")
+        if need:
+            free = shutil.disk_usage(folder).free
+            if need > free:
+                raise Fault(
+                    f"the results need about {_size(need)} but {folder} has {_size(free)} free: free some space, run fewer replications "
+                    "or choose another folder with hydra.run.dir=..."
+                )
+    except BaseException as err:
+        if lock is not None:
+            lock.release()
+        for path in reversed(made):
+            try:
+                path.rmdir()
+            except OSError:
+                break
+        if isinstance(err, OSError) and not isinstance(err, FolderBusy):
+            raise Fault(fault_message(err, folder)) from None
+        raise
+    return lock, made, existed
+
+
+@dataclass
+class Command:
+    """What :func:`run_command` needs to know of a Hydra command."""
+
+    name: str
+    app: Callable[[], Any]
+    config_name: str
+    schema: Any
+    #: ``check(cfg, args) -> problems``: the settings and the model configuration (and anything else the command
+    #: refuses); ``args`` as Hydra parsed the command line.
+    check: Callable[[Any, Any], list[str]]
+    #: ``need(cfg) -> bytes``: the space the results will take (0: not estimated).
+    need: Callable[[Any], int] = lambda cfg: 0
+    #: ``argv_check(argv) -> problems``: checks of the raw arguments, flags included (e.g. quoting), also in multirun.
+    argv_check: Callable[[Sequence[str]], list[str]] = lambda argv: []
+
+
+def prepare(command: Command, argv: list[str]) -> Job | None:
+    """Check everything before Hydra starts; return the prepared :class:`Job` (None: Hydra runs as it is, e.g. ``--help`` or ``-m``)."""
+    from hydra._internal.utils import get_args_parser
+
+    from sim.config.overrides import compose_problems, override_problems, parse
+
+    parser = get_args_parser()
+
+    def one_line(message: str) -> NoReturn:
+        raise ConfigError([f"{message} (see {command.name} --help)"])
+
+    parser.error = one_line  # type: ignore[method-assign] # Hydra's own message is a usage block, then the error
+    args = parser.parse_args(argv)
+    if args.help or args.hydra_help or args.cfg or args.info or args.shell_completion or args.config_path:
+        return None
+    first = command.argv_check(argv)
+    if args.multirun:
+        parsed, problems = parse(args.overrides)
+        problems = first + problems + override_problems(parsed)
+        if problems:
+            raise ConfigError(problems)
+        return None
+    # an override refused by the raw check (an unknown scenario, an unquoted distribution) is left out, so the rest is still checked
+    flagged = {o.partition("=")[0] for o in args.overrides if any(line.startswith(f"{o.partition('=')[0]} ") for line in first)}
+    args.overrides = [o for o in args.overrides if o.partition("=")[0] not in flagged]
+    cfg, problems, _ = compose_problems(
+        args.config_name or command.config_name, args.overrides, args.config_dir, return_hydra_config=True, schema=command.schema, command=command.name
+    )
+    problems = first + [line for line in problems if line not in first]
+    if cfg is not None:
+        problems += [line for line in command.check(cfg, args) if line not in problems]
+    if problems:
+        raise ConfigError(problems)
+    try:
+        folder = str(cfg.hydra.run.dir)
+        subdir = cfg.hydra.output_subdir
+    except Exception:  # a run folder named by Hydra's runtime values: Hydra picks it, the task locks it
+        return None
+    if not folder.strip():
+        raise ConfigError(["hydra.run.dir = '' is empty: give a folder for the results (or leave hydra.run.dir out for outputs/DATE/TIME)"])
+    folder_path = Path(os.path.abspath(os.path.expanduser(folder)))
+    given = any(o.lstrip("+").partition("=")[0] == "hydra.run.dir" for o in args.overrides)
+    need = command.need(cfg)
+    for attempt in range(1, 100):
+        # the default outputs/DATE/TIME of another run in the same second (running or done) is left to it: the next name is taken
+        taken = not given and folder_path.is_dir() and any(folder_path.iterdir())
+        try:
+            if not taken:
+                lock, made, existed = take_folder(folder_path, need, cfg.get("resume") is True)
+                break
+        except FolderBusy:
+            if given or attempt == 99:
+                raise
+        folder_path = Path(os.path.abspath(os.path.expanduser(folder)) + f"-{attempt + 1}")
+    else:
+        raise Fault(f"{folder} and the 98 names after it are all in use: choose a folder with hydra.run.dir=...")
+    dirs = {}
+    pinned = [f"hydra.run.dir={_quoted(folder_path)}"]
+    if subdir is not None:
+        staged = temporary_name(folder_path / str(subdir))
+        dirs[str(subdir)] = staged
+        pinned.append(f"hydra.output_subdir={_quoted(Path(staged.name))}")
+    keep = [a for a in argv if a.lstrip("+").partition("=")[0] not in ("hydra.run.dir", "hydra.output_subdir")]
+    records = {name: (folder_path / name).read_bytes() for name in RECORD_FILES if (folder_path / name).is_file()}
+    return Job(folder_path, lock, Staging(folder_path, RESULT_FILES, dirs), [*keep, *pinned], made, existed, records)
+
+
+def _call_hydra(app: Callable[[], Any], prog: str, argv: list[str]) -> None:
+    """Call a ``@hydra.main`` app with ``argv``, Hydra's exceptions passed on as they are (not printed by Hydra)."""
+    saved_argv, saved_env = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
+    sys.argv = [prog, *argv]
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        app()
+    finally:
+        sys.argv = saved_argv
+        if saved_env is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = saved_env
+
+
+def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
+    """Run a Hydra command on ``argv`` (default ``sys.argv[1:]``) and return its exit status; see the module's documentation."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    prog = command.name
+    with signals():
+        job: Job | None = None
+        try:
+            job = prepare(command, argv)
+            if job is None:
+                _call_hydra(command.app, prog, argv)
+            else:
+                with job.stage:
+                    _call_hydra(command.app, prog, job.argv)
+            return 0
+        except BaseException as err:  # every way out gets its line and status
+            with _quiet_signals():
+                code = report(err, job.folder if job is not None else None, argv=argv, command=command.name)
+                if job is not None and code != 0:
+                    job.discard()
+            return code
+        finally:
+            if job is not None:
+                job.close()
+
+
+@contextmanager
+def _quiet_signals() -> Iterator[None]:
+    """Ignore further stop signals while a stopped or failed run cleans up."""
+    try:
+        previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in STOP_SIGNALS}
+    except ValueError:  # pragma: no cover - not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old if old is not None else signal.SIG_DFL)
+
+
+def _only_hydra_left(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing but Hydra's ``.hydra/`` and empty logs (a job refused at its start)."""
+    for path in folder.iterdir():
+        if path.name == ".hydra" and path.is_dir():
+            continue
+        if path.suffix == ".log" and path.is_file() and path.stat().st_size == 0:
+            continue
+        return False
+    return True
+
+
+def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """Decorate a Hydra task so that its job owns its folder (needed where :func:`prepare` did not take it: a multirun's jobs).
+
+    The job takes the folder's lock, cleans leftovers, checks the space ``need(cfg)`` and stages
+    its results; a job refused at its start removes the folder Hydra made for it.
+    """
+
+    def decorate(body: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        @functools.wraps(body)
+        def wrapper(cfg: Any) -> Any:
+            from sim.cli.common import output_dir
+
+            out = output_dir()
+            stage = staging()
+            if stage is not None and stage.covers(out / "x"):
+                return body(cfg)
+            started = False
+            try:
+                lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True)
+                started = True
+                try:
+                    with Staging(out, RESULT_FILES):
+                        return body(cfg)
+                finally:
+                    lock.release()
+            except BaseException as err:
+                refused = not started or (isinstance(err, SystemExit) and err.code == EXIT_BAD_INPUT)
+                if refused and out.is_dir() and _only_hydra_left(out):
+                    shutil.rmtree(out, ignore_errors=True)
+                raise
+
+        return wrapper
+
+    return decorate

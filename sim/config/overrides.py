@@ -1,0 +1,420 @@
+"""Composing a config from command-line style overrides, with every problem as one line.
+
+Hydra reports a misspelt key, a bad override or a broken YAML file with its own
+multi-line messages (and a traceback for some), and accepts silently what this package
+must refuse: a new key added with ``+`` (``+replicatons=10``, Hydra's own hint for the
+typo, would run the default 4,000 replications), ``null`` for a model parameter (which
+would mean the package default, not the scenario's value), values read from the
+environment (``${oc.env:HOME}``), both a count and a precision target. :func:`compose_checked`
+composes as Hydra does and raises :class:`~sim.config.checks.ConfigError` with one line
+per problem, naming the parameter, the value and what is allowed. ``sim.load`` and the
+commands (before Hydra makes a run folder, see :mod:`sim.cli.guard`) share it, so the
+Python API and the command line refuse the same input with the same words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from collections.abc import Sequence
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, ListConfig
+
+from sim.config.checks import ConfigError, allowed, check_fixed
+from sim.config.model import SECTIONS
+from sim.config.settings import RunSettings, both_problems
+from sim.core.declare import Spec
+
+PACKAGE_CONFIGS = "sim.configs"
+
+
+def config_root() -> Path:
+    """Folder of the package's own configs (``configs/`` in the repository)."""
+    from importlib import resources
+
+    return Path(str(resources.files(PACKAGE_CONFIGS)))
+
+
+#: Settings that replace one another: given both, the second is ignored, so both are refused.
+EXCLUSIVE = (("replications", "precision"),)
+_RESOLVER = re.compile(r"\$\{\s*([\w.]+)\s*:\s*([^}]*)\}")
+HYDRA_GRAMMAR = "https://hydra.cc/docs/advanced/override_grammar/basic/"
+
+
+def _composition_error() -> type:
+    """:class:`CompositionError`, made on first use (it derives from a Hydra class: Hydra is imported only when composing)."""
+    global CompositionError
+    if CompositionError is None:
+        from hydra.errors import ConfigCompositionException
+
+        class _CompositionError(ConfigError, ConfigCompositionException):
+            """A config Hydra could not compose: a :class:`~sim.config.checks.ConfigError` (one line per problem) and Hydra's own exception type."""
+
+            def __init__(self, problems: list[str]) -> None:
+                ConfigError.__init__(self, problems)
+
+        _CompositionError.__name__ = _CompositionError.__qualname__ = "CompositionError"
+        _CompositionError.__module__ = __name__
+        CompositionError = _CompositionError
+    return CompositionError
+
+
+#: Raised for a config Hydra could not compose (see :func:`_composition_error`).
+CompositionError: Any = None
+
+
+def _first_line(text: Any) -> str:
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def _fields_of(cls: Any) -> dict[str, Any]:
+    """Field name -> type of a (schema) dataclass."""
+    hints = typing.get_type_hints(cls) if is_dataclass(cls) else {}
+    return {f.name: hints.get(f.name, f.type) for f in fields(cls)} if is_dataclass(cls) else {}
+
+
+def known_keys(schema: Any, parts: Sequence[str]) -> list[str] | None:
+    """The keys allowed under the dotted path ``parts`` of a schema dataclass (None if the path leads nowhere known)."""
+    node = schema
+    for part in parts:
+        if part.isdigit() and typing.get_origin(node) is list:
+            node = typing.get_args(node)[0]
+            continue
+        members = _fields_of(node)
+        if part not in members:
+            return None
+        node = members[part]
+    if typing.get_origin(node) is list:
+        return None
+    return list(_fields_of(node)) or None
+
+
+def _did_you_mean(key: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def unknown_key(path: str, schema: Any, command: str = "the command") -> str:
+    """The line for a key that is neither a setting nor a parameter."""
+    parts = path.split(".")
+    known = known_keys(schema, parts[:-1]) if schema is not None else None
+    if len(parts) == 1:
+        hint = _did_you_mean(parts[0], known or [])
+        return f"{path} is not a setting or a section of {command}{hint or ' (see ' + command + ' --help)'}"
+    if known:
+        return f"{path} is not a parameter{_did_you_mean(parts[-1], known) or ' (known: ' + ', '.join(known) + ')'}"
+    return f"{path} is not a parameter"
+
+
+def spec_at(path: str) -> Spec | None:
+    """The declared :class:`~sim.core.declare.Spec` of a model parameter given by its dotted path (None if not one)."""
+    from sim.config.model import ModelConfig
+    from sim.core import levers
+    from sim.core.contract import MechanismParams
+    from sim.core.mechanisms import mechanisms
+    from sim.core.params import CouncilParams, LeverParams
+
+    parts = path.split(".")
+    cls: Any = None
+    if parts[0] == "councils" and len(parts) == 3 and parts[1].isdigit():
+        cls = CouncilParams
+    elif parts[0] == "mechanisms" and len(parts) == 3:
+        cls = next((m.params for m in mechanisms() if m.name == parts[1]), MechanismParams)
+    elif parts[0] == "levers" and len(parts) == 3 and parts[1] in levers.NAMES:
+        cls = LeverParams
+    elif parts[0] in SECTIONS and len(parts) == 2 and parts[0] not in ("councils", "mechanisms", "levers"):
+        cls = typing.get_type_hints(ModelConfig)[parts[0]]
+    if cls is None:
+        return None
+    found = {f.name: f for f in fields(cls)}.get(parts[-1])
+    return found.metadata.get("spec") if found is not None else None
+
+
+def parse(overrides: Sequence[str]) -> tuple[list[Any], list[str]]:
+    """The parsed overrides and one line for each that cannot be read."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    parser = OverridesParser.create()
+    parsed, problems = [], []
+    for text in overrides:
+        try:
+            parsed += parser.parse_overrides([text])
+        except HydraException as err:
+            problems.append(f"{text} cannot be read as an override: {_first_line(err)} (quote a value with spaces, commas or brackets: see {HYDRA_GRAMMAR})")
+    return parsed, problems
+
+
+def _null_or_empty(override: Any) -> str | None:
+    """The line for an override Hydra takes but that is refused here: ``null`` for a model parameter, an empty run folder."""
+    if override.is_sweep_override() or override.is_delete():
+        return None
+    key, value = override.key_or_group, override.value()
+    if key in ("hydra.run.dir", "hydra.sweep.dir") and (value is None or str(value).strip() == ""):
+        return f"{key} = {value!r} is empty: give a folder for the results (or leave {key} out for outputs/DATE/TIME)"
+    if value is None and key.split(".")[0] in SECTIONS:
+        spec = spec_at(key)
+        what = f"allowed: {allowed(spec)}" if spec is not None and spec.lo is not None else "give a value"
+        if spec is not None and spec.choices:
+            what = f"allowed: {', '.join(spec.choices)}"
+        elif spec is not None and spec.unit == "flag":
+            what = "allowed: true or false"
+        return f"{key} = null is not a value ({what}); leave {key} out to keep the scenario's value"
+    return None
+
+
+def _exclusive(parsed: Sequence[Any]) -> list[str]:
+    """Settings given together that exclude each other (a count and a precision target)."""
+    given = {o.key_or_group: o for o in parsed}
+    problems = []
+    for first, second in EXCLUSIVE:
+        a, b = given.get(first), given.get(second)
+        if a is None or b is None or a.is_delete() or b.is_delete():
+            continue
+        if a.is_sweep_override() or b.is_sweep_override():
+            problems += both_problems(a.input_line.partition("=")[2], b.input_line.partition("=")[2])
+            continue
+        values = [a.value(), b.value()]
+        specs = {f.name: f.metadata["spec"] for f in fields(RunSettings)}
+        if not any(check_fixed(name, value, specs[name]) for name, value in zip((first, second), values, strict=True) if value is not None):
+            problems += both_problems(*values)  # (a value out of range gets its own line from the settings' check)
+    return problems
+
+
+def override_problems(parsed: Sequence[Any]) -> list[str]:
+    """Overrides that Hydra takes but that are refused here: ``null`` for a model parameter, an empty run folder, settings that exclude each other."""
+    return [line for o in parsed if (line := _null_or_empty(o))] + _exclusive(parsed)
+
+
+def _unknown(override: Any, schema: Any, command: str) -> str | None:
+    """The line for an override of a key the schema does not have (None if known, or not known to be unknown)."""
+    key = override.key_or_group
+    if schema is None or override.is_delete() or key.startswith("hydra.") or key in ("scenario", "policy", "sweep", "hydra") or "@" in key or "/" in key:
+        return None
+    parts = key.split(".")
+    known = known_keys(schema, parts[:-1]) if len(parts) > 1 else list(_fields_of(schema))
+    if known is None or parts[-1] in known:
+        return None
+    return unknown_key(key, schema, command)
+
+
+def _walk(node: Any, path: str) -> typing.Iterator[tuple[str, Any]]:
+    """(path as the checks write it, raw node) of every value in a config, interpolations unresolved."""
+    if isinstance(node, (DictConfig, ListConfig)):
+        if node._is_interpolation():
+            yield path, node
+            return
+        if node._is_missing() or node._is_none():
+            return
+        if isinstance(node, DictConfig):
+            for key in node.keys():
+                yield from _walk(node._get_node(key), f"{path}.{key}")
+        else:
+            for i in range(len(node)):
+                yield from _walk(node._get_node(i), f"{path}[{i}]")
+        return
+    yield path, node
+
+
+def interpolated(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) -> list[tuple[str, str]]:
+    """``(path, line)`` for every value that reads the environment or calls a resolver (``${oc.env:HOME}``)."""
+    found = []
+    for key in cfg.keys() if isinstance(cfg, DictConfig) else ():
+        if key in skip:
+            continue
+        for path, node in _walk(cfg._get_node(key), str(key)):
+            raw = node._value() if hasattr(node, "_value") else None
+            if not isinstance(raw, str):
+                continue
+            for name, argument in _RESOLVER.findall(raw):
+                if name in ("oc.env", "env"):
+                    variable = argument.split(",")[0].strip()
+                    line = f"{path} = {raw} reads the environment variable {variable}: write the value itself (values from the environment are not allowed)"
+                else:
+                    line = f"{path} = {raw} calls the resolver {name}: write the value itself (resolvers are not allowed in settings or model values)"
+                found.append((path, line))
+    return found
+
+
+def interpolation_problems(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) -> list[str]:
+    """Values that read the environment or call a resolver (``${oc.env:HOME}``): refused, so results depend on the config alone."""
+    return [line for _, line in interpolated(cfg, skip)]
+
+
+def without(cfg: DictConfig, paths: Sequence[str]) -> DictConfig:
+    """A copy of ``cfg`` with the values at ``paths`` set to None ("not given"), so the rest can still be checked."""
+    import copy
+
+    from omegaconf import OmegaConf, open_dict
+
+    cfg = copy.deepcopy(cfg)
+    with open_dict(cfg):
+        for path in paths:
+            OmegaConf.update(cfg, path, None, merge=False)
+    return cfg
+
+
+def extra_keys(cfg: DictConfig, schema: Any, command: str) -> list[str]:
+    """Top-level keys the schema does not have (added with ``+key=value``)."""
+    known = set(_fields_of(schema))
+    return [unknown_key(str(key), schema, command) for key in cfg.keys() if key != "hydra" and key not in known]
+
+
+def _defaults_of(path: Path) -> list[str]:
+    """The plain entries of a YAML file's defaults list (names in the same group)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return []
+    entries = data.get("defaults", []) if isinstance(data, dict) else []
+    return [e for e in entries if isinstance(e, str) and e != "_self_" and "/" not in e and ":" not in e]
+
+
+def _cycle(group: str, start: str, folders: Sequence[Path]) -> list[str] | None:
+    """A chain of defaults in ``group`` from ``start`` that comes back to a file already on it."""
+
+    def find(name: str) -> Path | None:
+        return next((folder / group / f"{name}.yaml" for folder in folders if (folder / group / f"{name}.yaml").is_file()), None)
+
+    chain = [start]
+    while True:
+        path = find(chain[-1])
+        nxt = _defaults_of(path) if path is not None else []
+        if not nxt:
+            return None
+        if nxt[0] in chain:
+            return [*chain[chain.index(nxt[0]) :], nxt[0]]
+        chain.append(nxt[0])
+        if len(chain) > 50:
+            return None
+
+
+def composition_problems(err: BaseException, overrides: Sequence[str], folders: Sequence[Path], schema: Any = None, command: str = "the command") -> list[str]:
+    """One line for an exception Hydra raised composing the config (None of its traceback)."""
+    import yaml
+    from hydra.errors import MissingConfigException, OverrideParseException
+
+    if isinstance(err, yaml.MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        where = f"{mark.name}, line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "a YAML file"
+        return [f"{where}: {err.problem or err.context or _first_line(err)} (YAML syntax error)"]
+    if isinstance(err, RecursionError):
+        choices = {o.partition("=")[0]: o.partition("=")[2] for o in overrides if "=" in o}
+        for group in ("scenario", "policy"):
+            cycle = _cycle(group, choices.get(group, "baseline" if group == "scenario" else "none"), folders)
+            if cycle:
+                chain = " -> ".join(cycle)
+                return [f"{group} = {cycle[0]!r}: its defaults list leads back to itself ({chain}); a {group} may start from another {group}, not from itself"]
+        return ["the defaults lists of the scenario or policy files lead back to themselves (a file that starts from itself): check their defaults"]
+    if isinstance(err, OverrideParseException):
+        _, problems = parse(overrides)
+        return problems or [f"an override cannot be read: {_first_line(err)} (see {HYDRA_GRAMMAR})"]
+    if isinstance(err, MissingConfigException):
+        missing = str(getattr(err, "missing_cfg_file", "") or "")
+        group, _, name = missing.rpartition("/")
+        options = list(getattr(err, "options", None) or [])
+        if group in ("scenario", "policy") and f"{group}={name}" in overrides:
+            return [f"{group} = {name!r} is not known (available: {', '.join(options)})"]
+        if missing:
+            return [f"{_first_line(err)}{' (available in ' + group + ': ' + ', '.join(options) + ')' if options else ''}"]
+        return [_first_line(err)]
+    cause = err.__cause__
+    text = _first_line(err)
+    match = re.match(r"Could not override '([^']+)'", text) or re.match(r"Could not append to config\. An item is already at '([^']+)'", text)
+    if match and "not in" in str(cause or ""):
+        return [unknown_key(match.group(1), schema, command)]
+    if match:
+        return [f"{match.group(1)}: {_first_line(cause) or text}"]
+    merging = re.match(r"Error merging override (.+)", text)
+    if merging:
+        key = merging.group(1).partition("=")[0]
+        index = re.match(r"councils\.(\d+)\.", key)
+        if index and "councils" in str(cause or "") and "Invalid type assigned" in str(cause or ""):
+            return [f"{merging.group(1)}: the scenario has fewer than {int(index.group(1)) + 1} councils (councils are numbered from 0)"]
+        return [f"{merging.group(1)}: {_first_line(cause) or text}"]
+    return [f"{text}{': ' + _first_line(cause) if cause is not None and _first_line(cause) else ''}"]
+
+
+def compose_problems(
+    config_name: str,
+    overrides: Sequence[str] = (),
+    config_dir: str | Path | None = None,
+    *,
+    return_hydra_config: bool = False,
+    schema: Any = None,
+    command: str = "the command",
+) -> tuple[DictConfig | None, list[str], bool]:
+    """The composed config and every problem found composing it: ``(cfg or None, problems, whether keys or the composition failed)``.
+
+    Overrides that cannot be read, name no setting or parameter (``+replicatons=10``), give
+    ``null`` for a parameter or an empty run folder are reported and left out, and the rest is
+    composed, so that the values' own problems can be reported with them (all at once).
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    from sim.config import schema as schemas
+
+    overrides = list(overrides)
+    if config_dir is not None and not Path(config_dir).is_dir():
+        return None, [f"config folder {str(config_dir)!r} is not a folder (it should hold scenario/NAME.yaml and policy/NAME.yaml)"], True
+    parsed, problems = parse(overrides)
+    keys_failed = bool(problems)
+    usable = []
+    for override in parsed:
+        unknown = _unknown(override, schema, command)
+        refused = unknown or _null_or_empty(override)
+        keys_failed |= unknown is not None
+        if refused:
+            problems.append(refused)
+        else:
+            usable.append(override)
+    problems += _exclusive(usable)
+    folders = [Path(config_dir)] if config_dir else []
+    folders.append(config_root())
+    extra = [f"hydra.searchpath=[file://{Path(config_dir).resolve()}]"] if config_dir else []
+    schemas.register()
+    GlobalHydra.instance().clear()
+    lines = [o.input_line for o in usable]
+    try:
+        with initialize_config_dir(config_dir=str(config_root()), version_base="1.3"):
+            cfg = compose(config_name, overrides=[*lines, *extra], return_hydra_config=return_hydra_config)
+    except (HydraException, OmegaConfBaseException, RecursionError, ImportError, ValueError, OSError, __import__("yaml").YAMLError) as err:
+        return None, problems + composition_problems(err, lines, folders, schema, command), True
+    finally:
+        GlobalHydra.instance().clear()
+    extra_problems = extra_keys(cfg, schema, command) if schema is not None else []
+    return cfg, problems + extra_problems + interpolation_problems(cfg), keys_failed or bool(extra_problems)
+
+
+def compose_checked(
+    config_name: str,
+    overrides: Sequence[str] = (),
+    config_dir: str | Path | None = None,
+    *,
+    return_hydra_config: bool = False,
+    schema: Any = None,
+    command: str = "the command",
+) -> DictConfig:
+    """The composed config (from the package's ``configs/``, then ``config_dir``), or :class:`ConfigError` with one line per problem.
+
+    Checks the overrides themselves (see :func:`override_problems`), the composition (a
+    misspelt key, a missing or broken YAML file, defaults that lead back to themselves), keys
+    added that the schema lacks and values read from the environment. The values
+    themselves are checked by :func:`sim.config.model.model_config` and the commands' settings.
+    A key or composition problem raises :data:`CompositionError` (also a Hydra
+    ``ConfigCompositionException``), any other a plain :class:`ConfigError`.
+    """
+    cfg, problems, failed = compose_problems(config_name, overrides, config_dir, return_hydra_config=return_hydra_config, schema=schema, command=command)
+    if problems:
+        raise (_composition_error() if failed else ConfigError)(problems)
+    return cfg
