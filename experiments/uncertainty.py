@@ -59,9 +59,11 @@ treat them in three ways (the setting `uncertainty`, for `sim-run`, `sim-compare
   sample shipped for the model version in `sim/config/posterior/<version>.parquet`; without one the run refuses
   in one line). The assumptions it has no column for come from their plausible ranges.
 
-The default is `{default}`, decided in one place (`DEFAULT_UNCERTAINTY` in `sim/config/settings.py`): it stays
-`none` until a calibrated posterior ships for the model version, then becomes `posterior`. Tests, golden numbers
-and the validation evidence give `uncertainty=none` explicitly.
+The default is `{default}`, decided in one place (`DEFAULT_UNCERTAINTY` in `sim/config/settings.py`), since a
+calibrated posterior ships for the model version. Where a run cannot take parameter draws (fewer replications
+than two draws, a design, counterfactual attribution, `sim-compare precision=`), the default gives way to
+`none` and the command says so in one `note:` line; a mode given explicitly is refused there instead. Tests,
+golden numbers and the validation evidence give `uncertainty=none` explicitly.
 
 Only *free* assumptions are drawn: a value the scenario or policy sets, a value given on the command line
 (an override, a swept value), and the parameters of levers and mechanisms the configuration switches off, are

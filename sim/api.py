@@ -48,7 +48,9 @@ def run(
     are drawn from their plausible ranges (or the posterior sample ``posterior``), every headline
     figure gets ``monte_carlo`` and ``total`` intervals, and ``precision`` targets how precisely
     the ends of the collapse probability's total interval are known. The default mode is
-    :data:`sim.config.settings.DEFAULT_UNCERTAINTY`.
+    :data:`sim.config.settings.DEFAULT_UNCERTAINTY`, except that a count of fewer than two
+    parameter draws runs at the stated values (``none``), as ``sim-run`` does; the summary's
+    ``uncertainty.mode`` says which ran.
     """
     problems = both_problems(replications, precision)
     if problems:
@@ -56,6 +58,8 @@ def run(
     if precision is None and replications is None:
         replications = 4000
     check_run(replications or 1, seed, block_size, 0, workers)
+    if uncertainty is None and precision is None and int(replications or 0) < 2 * replications_per_draw:
+        uncertainty = "none"  # the default mode gives way when the count holds fewer than two parameter draws, as on the command line
     drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
     tally = Tally(int(config.partnership.horizon_months))
     if precision is None:

@@ -132,9 +132,7 @@ def run_check(cfg: DictConfig, args: Any) -> list[str]:
     settings, _, problems = problems_of(cfg, run_settings)
     if problems or settings is None:
         return problems
-    if settings.design is not None:
-        return [] if settings.uncertainty == "none" else [design_uncertainty_problem(settings.design)]
-    return uncertainty_problems(settings, fixed_paths(args.overrides))[1]
+    return uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
 
 
 def design_uncertainty_problem(design: Any) -> str:
@@ -151,7 +149,7 @@ def compare_check(cfg: DictConfig, args: Any) -> list[str]:
     unknown = [f"policies[{i}] = {p!r} is not known (available: {', '.join(known)})" for i, p in enumerate(settings.policies) if p not in known]
     if unknown:
         return unknown
-    problems += uncertainty_problems(settings, fixed_paths(args.overrides))[1]
+    problems += uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
     scenario = OmegaConf.select(cfg, "hydra.runtime.choices.scenario", default=None) or "baseline"
     overrides = [o for o in args.overrides if o.lstrip("+~").partition("=")[0].split(".")[0] not in ("policies", "scenario", "hydra")]
     for policy in settings.policies:
@@ -279,36 +277,50 @@ def maybe_help(prog: str, doc: str, settings: type, groups: Sequence[str], argv:
 _PARAMETER_SECTIONS = ("partnership", "dynamics", "decisions", "exogenous", "mechanisms", "levers")
 
 
+def _override_keys(overrides: Sequence[str] | None) -> list[str]:
+    """The keys of command-line overrides (``overrides``; default: this Hydra job's)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    lines = list(HydraConfig.get().overrides.task) if overrides is None else list(overrides)
+    return [o.key_or_group for o in OverridesParser.create().parse_overrides(lines)]
+
+
 def fixed_paths(overrides: Sequence[str] | None = None) -> list[str]:
     """The model parameters the user set on the command line (``overrides``; default: this Hydra job's), which a run never draws.
 
     An override or a value swept by a multirun fixes its parameter: with ``uncertainty=prior``
     or ``posterior`` it wins over the drawn value.
     """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    lines = list(HydraConfig.get().overrides.task) if overrides is None else list(overrides)
-    keys = [o.key_or_group for o in OverridesParser.create().parse_overrides(lines)]
-    return sorted({key for key in keys if key.split(".", 1)[0] in _PARAMETER_SECTIONS})
+    return sorted({key for key in _override_keys(overrides) if key.split(".", 1)[0] in _PARAMETER_SECTIONS})
 
 
-def uncertainty_problems(settings: Any, fixed: Sequence[str]) -> tuple[Any, list[str]]:
-    """The run's :class:`~sim.config.uncertainty.Uncertainty` from its settings (None for ``none``) and the problems with it, one line each.
+def chose_uncertainty(overrides: Sequence[str] | None = None) -> bool:
+    """Whether the command line sets ``uncertainty`` (otherwise the default mode applies where the run can take parameter draws)."""
+    return "uncertainty" in _override_keys(overrides)
+
+
+def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = True) -> tuple[Any, list[str], str | None]:
+    """The run's :class:`~sim.config.uncertainty.Uncertainty` from its settings (None for ``none``), the problems with it, and a note.
 
     With a fixed count, parameter draws need at least two draws of ``replications_per_draw``;
-    counterfactual attribution, and sim-compare's precision (a Monte Carlo target), run with
-    ``uncertainty=none`` only.
+    a design (each point is one parameter point), counterfactual attribution, and sim-compare's
+    precision (a Monte Carlo target) run with ``uncertainty=none`` only. A mode the user chose
+    (``chosen``) is refused with one line per such problem; the default mode
+    (:data:`~sim.config.settings.DEFAULT_UNCERTAINTY`) gives way instead: ``settings.uncertainty``
+    becomes ``none`` and the note (one line, for stderr) says why.
     """
     from sim.config.uncertainty import uncertainty
 
     try:
         drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
     except ConfigError as err:
-        return None, err.problems
+        return None, err.problems, None
     if drawn is None:
-        return None, []
+        return None, [], None
     m, problems = settings.replications_per_draw, []
-    if getattr(settings, "precision", None) is None and settings.replications < 2 * m:
+    if getattr(settings, "design", None) is not None:
+        problems.append(design_uncertainty_problem(settings.design))
+    elif getattr(settings, "precision", None) is None and settings.replications < 2 * m:
         problems.append(
             f"replications = {settings.replications} gives fewer than two parameter draws of replications_per_draw = {m}:"
             f" uncertainty={settings.uncertainty} needs replications >= {2 * m}"
@@ -317,14 +329,20 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str]) -> tuple[Any, list
         problems.append(f"precision = {settings.precision} targets Monte Carlo half-widths: with uncertainty={settings.uncertainty} give replications instead")
     if getattr(settings, "attribution", "none") != "none":
         problems.append(f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)")
-    return drawn, problems
+    if problems and not chosen:
+        note = f"note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty={settings.uncertainty}: {problems[0]}"
+        settings.uncertainty = "none"
+        return None, [], note
+    return drawn, problems, None
 
 
-def uncertainty_of(settings: Any, fixed: Sequence[str]) -> Any:
-    """As :func:`uncertainty_problems`, exiting with one line per problem."""
-    drawn, problems = uncertainty_problems(settings, fixed)
+def uncertainty_of(settings: Any, fixed: Sequence[str], chosen: bool = True) -> Any:
+    """As :func:`uncertainty_problems`, exiting with one line per problem and printing its note."""
+    drawn, problems, note = uncertainty_problems(settings, fixed, chosen)
     if problems:
         fail(problems)
+    if note:
+        print(note, file=sys.stderr)
     return drawn
 
 

@@ -43,6 +43,7 @@ from sim.cli import guard
 from sim.cli.common import (
     argv_problems,
     checked,
+    chose_uncertainty,
     compare_check,
     compare_need,
     fail,
@@ -102,7 +103,7 @@ def app(cfg: DictConfig) -> None:
     settings, _ = checked(cfg, compare_settings)
     scenario = HydraConfig.get().runtime.choices["scenario"]
     configs = _policy_configs(scenario, settings.policies)
-    drawn = uncertainty_of(settings, fixed_paths())
+    drawn = uncertainty_of(settings, fixed_paths(), chose_uncertainty())
     out = output_dir()
     prov = provenance.collect()
     stamp: dict[str, Any] = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}

@@ -91,6 +91,7 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
     settings, _, problems = problems_of(cfg, run_settings)
     if settings is not None:
         problems += _refused(settings)
+        settings.uncertainty = "none"  # each point is one parameter point (sim-run refused a chosen mode before this)
     if problems:
         _stop(problems, multirun)
     path = Path(str(settings.design))

@@ -39,6 +39,7 @@ from sim.cli import guard
 from sim.cli.common import (
     advance,
     argv_problems,
+    chose_uncertainty,
     design_uncertainty_problem,
     fail,
     fixed_paths,
@@ -103,7 +104,7 @@ def app(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN
     if cfg.get("design") is not None:
-        if cfg.get("uncertainty") not in (None, "none"):
+        if chose_uncertainty() and cfg.get("uncertainty") != "none":
             fail([design_uncertainty_problem(cfg.get("design"))])
         from sim.cli.design import run_design
 
@@ -112,7 +113,9 @@ def app(cfg: DictConfig) -> None:
     settings, config, problems = problems_of(cfg, run_settings)
     drawn = None
     if not problems:
-        drawn, problems = uncertainty_problems(settings, fixed_paths())
+        drawn, problems, note = uncertainty_problems(settings, fixed_paths(), chose_uncertainty())
+        if note:
+            print(note, file=sys.stderr)
     choices = hc.runtime.choices
     scenario, policy = choices["scenario"], choices["policy"]
     out = output_dir()

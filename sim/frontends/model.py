@@ -299,8 +299,15 @@ class PartnershipModel(mesa.Model):
         return self.table().to_pandas()
 
     def table(self) -> Table:
-        """The run's one-row outcome table as numpy columns (:func:`sim.frontends.table.replication_table`)."""
-        return replication_table(self.state, self.P, self.plan)
+        """The run's one-row outcome table as numpy columns (:func:`sim.frontends.table.replication_table`).
+
+        With parameter uncertainty the row carries its ``draw`` after ``rep``, as the ensemble's rows do.
+        """
+        table = replication_table(self.state, self.P, self.plan)
+        if self.uncertainty is not None:
+            rest = {k: v for k, v in table.columns.items() if k != "rep"}
+            table.columns = {"rep": table.columns["rep"], "draw": self.uncertainty.draw_of(table.columns["rep"]), **rest}
+        return table
 
     def handout(self) -> str:
         """The run as a Markdown handout for trainers: its outcome, its councils and its timeline."""

@@ -73,7 +73,7 @@ def simulate_mesa(
 
     rows = []
     for r in reps:
-        model = PartnershipModel(config=config, seed=seed, replication=int(r), uncertainty=uncertainty)
+        model = PartnershipModel(config=config, seed=seed, replication=int(r), uncertainty="none" if uncertainty is None else uncertainty)
         if observe is not None:
             observe(model.state, model.state.running)
         while model.running:
@@ -88,11 +88,7 @@ def simulate_mesa(
                 kernel.Event(int(r), e.month, index.get(e.council, -1), e.cause, e.case, e.what, e.size, index.get(e.partner, -1), e.trigger)
                 for e in model.events
             )
-    table = Table.concat(rows)
-    if uncertainty is not None:
-        rest = {k: v for k, v in table.columns.items() if k != "rep"}
-        table.columns = {"rep": table.columns["rep"], "draw": uncertainty.draw_of(table.columns["rep"]), **rest}
-    return table
+    return Table.concat(rows)
 
 
 def events_table(log: list[kernel.Event], names: list[str]) -> Table:

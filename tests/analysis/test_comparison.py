@@ -22,7 +22,7 @@ def configs():
 
 @pytest.fixture(scope="module")
 def tables(configs):
-    return {p: run_ensemble(c, 400, 3) for p, c in configs.items()}
+    return {p: run_ensemble(c, 400, 3, uncertainty="none") for p, c in configs.items()}
 
 
 def test_each_policy_is_compared_with_the_first_on_the_same_replications(tables):

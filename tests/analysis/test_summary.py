@@ -140,7 +140,7 @@ class Collect:
 
 
 def test_same_seed_same_rows_in_one_block_or_many(baseline):
-    whole = run_ensemble(baseline, 300, seed=5)[list(SUMMARY_COLUMNS)]
+    whole = run_ensemble(baseline, 300, seed=5, uncertainty="none")[list(SUMMARY_COLUMNS)]
     for block_size in (300, 64, 7):
         rows = Collect()
         run = run_blocks(baseline, 5, fixed(300, block_size), Sinks(tables=(rows,)))
@@ -149,7 +149,7 @@ def test_same_seed_same_rows_in_one_block_or_many(baseline):
 
 
 def test_summary_of_a_run_agrees_with_its_outcome_shares(baseline):
-    table = run_ensemble(baseline, 400, seed=2)
+    table = run_ensemble(baseline, 400, seed=2, uncertainty="none")
     s = summarise(table, horizon=48)
     assert s["collapse_within"]["2 years"]["value"] == pytest.approx(np.mean((table["outcome"] == "collapsed") & (table["end_month"] <= 24)))
     assert s["collapse_within"]["10 years"] is None

@@ -110,7 +110,7 @@ def test_model_with_one_constant_hazard_collapses_geometrically(config):
         decisions={"outside_option": 1.16, "unpick_cost": 0.0, "notice_mou": 0},
         mechanisms={m.name: {"enabled": False} for m in mechanisms()},
     )
-    table = run_ensemble(cfg, n, seed=11)
+    table = run_ensemble(cfg, n, seed=11, uncertainty="none")
     p = 1 / (1 + np.exp(-(-(1 - (1.16 - 0.02)) - 0.25) / 0.08))
     assert 0.1 < p < 0.3
     collapsed = table["outcome"] == "collapsed"

@@ -91,7 +91,8 @@ def test_report_of_a_sim_run_folder(run_dir):
         assert (run_dir / "figures" / f"{stem}.png").stat().st_size > 1000
         assert "<svg" in (run_dir / "figures" / f"{stem}.svg").read_text()[:1000]
     summary = json.loads((run_dir / "summary.json").read_text())
-    assert "What was run: scenario baseline, policy none; 2,000 simulated partnerships, seed 8; uncertainty: none" in page
+    assert "What was run: scenario baseline, policy none; 2,000 simulated partnerships, seed 8; uncertainty: posterior" in page
+    assert "total interval (with parameter uncertainty)" in page, "the default mode's second interval reaches the report"
     assert "(counts collapses only)" in page and "(counts shelved, collapsed and underperforming)" in page
     assert f"{summary['outcomes']['collapsed']['value']:.1%}" in page
     assert summary["provenance"]["code_version"] in page and "Provenance" in page
@@ -99,6 +100,7 @@ def test_report_of_a_sim_run_folder(run_dir):
 
 
 def test_other_figures_and_small_tables_of_the_folder_are_embedded(run_dir, tmp_path):
+    plain = report(run_dir)
     folder = tmp_path / "run"
     shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns("figures", "report.html"))
     (folder / "sensitivity").mkdir()
@@ -106,7 +108,7 @@ def test_other_figures_and_small_tables_of_the_folder_are_embedded(run_dir, tmp_
     pd.DataFrame({"parameter": ["a", "b"], "first_order": [0.4, 0.1]}).to_parquet(folder / "sensitivity" / "indices.parquet")
     page = report(folder)
     assert "Other results in this folder" in page and "sensitivity/indices" in page and "first_order" in page
-    assert len(EMBEDDED.findall(page)) == len(EMBEDDED.findall(report(run_dir))) + 1
+    assert len(EMBEDDED.findall(page)) == len(EMBEDDED.findall(plain)) + 1
 
 
 def test_report_of_a_sim_compare_folder(compare_dir):

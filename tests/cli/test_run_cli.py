@@ -19,8 +19,8 @@ pytestmark = pytest.mark.slow
 
 SIM_RUN = str(Path(sys.executable).with_name("sim-run"))
 SMALL = ["replications=300", "seed=3", "partnership.horizon_months=36"]
-#: Every results file sim-run may write; the figures only with figures=true.
-RESULTS = ("summary.json", "replications.parquet", "survival.png", "causes.png", "events.parquet", "trajectories.parquet")
+#: Every results file sim-run may write; the figures only with figures=true; draws.parquet with parameter draws (the default mode).
+RESULTS = ("summary.json", "replications.parquet", "draws.parquet", "survival.png", "causes.png", "events.parquet", "trajectories.parquet")
 FIGURES = ("survival.png", "causes.png")
 
 
@@ -38,7 +38,8 @@ def first(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
 def test_prints_the_compact_table(first):
     done, _ = first
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("What was run: scenario baseline, policy none; 300 simulated partnerships, seed 3; uncertainty: none")
+    assert done.stdout.startswith("What was run: scenario baseline, policy none; 300 simulated partnerships, seed 3; uncertainty: posterior")
+    assert "total interval" in done.stdout, "the default mode gives every headline figure its total interval"
     for part in ("Outcome of all 300 partnerships", "Collapse within", "2 years", "beyond the horizon", "Median months to collapse", "(counts collapses only)"):
         assert part in done.stdout
     assert "Wilson" not in done.stdout
@@ -65,8 +66,9 @@ def test_writes_every_results_file_asked_for_with_provenance(first):
     table = pd.read_parquet(out / "replications.parquet")
     assert len(table) == 300 and table["rep"].tolist() == list(range(300))
     assert summary["outcomes"]["collapsed"]["count"] == int((table["outcome"] == "collapsed").sum())
+    assert summary["uncertainty"]["mode"] == "posterior" and table["draw"].tolist() == [r // 25 for r in range(300)]
     trajectories = pd.read_parquet(out / "trajectories.parquet")
-    assert set(trajectories["variable"]) >= {"partners", "commitment", "trust"} and trajectories["month"].max() == 36
+    assert set(trajectories["variable"]) >= {"partners", "value_seen", "trust"} and trajectories["month"].max() == 36
     assert set(pd.read_parquet(out / "events.parquet")["rep"]) <= set(range(300))
 
 

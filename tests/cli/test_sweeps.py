@@ -56,6 +56,7 @@ def test_the_sweep_table_has_a_row_per_point_with_its_values_and_figures(basic):
     assert isinstance(df["scenario"].dtype, pd.CategoricalDtype)
     assert (df["status"].astype(str) == "ok").all() and (df["replications"] == 150).all() and (df["seed"] == 0).all()
     assert (df["outcomes.collapsed.low"] <= df["outcomes.collapsed.value"]).all()
+    assert (df["outcomes.collapsed.total.low"] <= df["outcomes.collapsed.monte_carlo.low"]).all(), "the default mode adds each figure's total interval"
     assert df["savings.lever_cost.value"][df["policy"] == "none"].eq(0).all() and df["savings.lever_cost.value"][df["policy"] == "all_levers"].gt(0).all()
     assert len(pd.read_csv(basic / "sweep.csv")) == 4
     assert not (basic / "failures.csv").exists()
@@ -145,7 +146,9 @@ def test_a_design_gives_the_multirun_figures_resumes_and_fails_bad_rows_alone(ba
     done = sim_run(f"design={points}", *SMALL, f"hydra.run.dir={out}")
     assert done.returncode == 0, done.stderr[-3000:]
     design = table(out)
-    multirun = table(basic)
+    stated = tmp_path / "stated"
+    assert sweep(stated, "uncertainty=none").returncode == 0, "a design's points are parameter points: the multirun to match runs at the stated values"
+    multirun = table(stated)
     assert list(design["key"]) == list(multirun["key"])
     figures = [c for c in multirun.columns if c.startswith(("outcomes.", "savings.", "collapse_within.", "causes_of_"))]
     pd.testing.assert_frame_equal(design[figures], multirun[figures])

@@ -74,6 +74,25 @@ def test_bad_uncertainty_settings_exit_2_with_one_line(tmp_path, args, words):
     assert not (tmp_path / "summary.json").exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "args", "reason"),
+    [
+        ("sim-run", ["replications=30"], "replications = 30 gives fewer than two parameter draws"),
+        ("sim-run", ["attribution=counterfactual", "replications=60", "partnership.horizon_months=24"], "attribution = 'counterfactual' runs with"),
+        ("sim-compare", ["precision=0.2", "partnership.horizon_months=24"], "precision = 0.2 targets Monte Carlo half-widths"),
+    ],
+)
+def test_the_default_mode_gives_way_to_stated_values_where_a_run_cannot_take_draws(tmp_path, command, args, reason):
+    """Chosen, such a mode is refused (above); left at the default, the run goes on at the stated values and says why."""
+    done = run(command, tmp_path, *args)
+    assert done.returncode == 0, done.stderr
+    notes = [x for x in done.stderr.splitlines() if x.startswith("note:")]
+    assert len(notes) == 1 and "uncertainty=none" in notes[0] and "default uncertainty=posterior" in notes[0] and reason in notes[0]
+    assert "uncertainty: none" in done.stdout
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["uncertainty"]["mode"] == "none" and not (tmp_path / "draws.parquet").exists()
+
+
 @pytest.mark.skipif(shipped_path().is_file(), reason="a posterior ships for this model version")
 def test_posterior_mode_without_a_shipped_posterior_refuses(tmp_path):
     done = run("sim-run", tmp_path, "uncertainty=posterior")

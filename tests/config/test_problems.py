@@ -37,7 +37,7 @@ def test_the_parameters_named_exist_and_the_levels_load(problem: Problem) -> Non
 
 
 def _measure(problem: Problem, overrides: tuple[str, ...]) -> np.ndarray:
-    table = sim.run_ensemble(load(problem.scenario, overrides=list(overrides)), replications=N, seed=11)
+    table = sim.run_ensemble(load(problem.scenario, overrides=list(overrides)), replications=N, seed=11, uncertainty="none")
     if problem.measure == "failure":
         return table["outcome"].isin(["shelved", "collapsed", "underperforming"]).to_numpy(float)
     return table[problem.measure].to_numpy(float)

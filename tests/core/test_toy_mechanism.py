@@ -177,10 +177,10 @@ def test_switched_off_it_changes_nothing(toy, run):
 
 def test_its_cause_reaches_the_replication_table_and_the_mesa_model(toy, run):
     cfg, _, _, _ = run
-    table = run_ensemble(cfg, 12, 7)
+    table = run_ensemble(cfg, 12, 7, uncertainty="none")
     assert "toy_doubt" in list(table["cause"].cat.categories)
     assert table["value_lost_toy_doubt"].sum() > 0 and "savings_lost_toy_doubt" in table
-    model = PartnershipModel(config=cfg, seed=7, replication=3)
+    model = PartnershipModel(config=cfg, seed=7, replication=3, uncertainty="none")
     model.run_model()
     pd.testing.assert_frame_equal(model.replication_table(), table.iloc[[3]].reset_index(drop=True))
     assert any(e.cause == "toy_doubt" and "lost heart (a toy) (toy)" in e.text for e in model.events)

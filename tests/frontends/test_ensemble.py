@@ -32,7 +32,7 @@ def baseline():
 
 @pytest.fixture(scope="module")
 def table(baseline):
-    return run_ensemble(baseline, 40, 5, block_size=40)
+    return run_ensemble(baseline, 40, 5, block_size=40, uncertainty="none")
 
 
 def test_blocks_cover_the_replications_once():
@@ -42,7 +42,7 @@ def test_blocks_cover_the_replications_once():
 
 @pytest.mark.parametrize("block_size", [1, 5, 16, 1000])
 def test_the_table_is_the_same_for_any_block_size(baseline, table, block_size):
-    pd.testing.assert_frame_equal(run_ensemble(baseline, 12, 5, block_size=block_size), table.iloc[:12])
+    pd.testing.assert_frame_equal(run_ensemble(baseline, 12, 5, block_size=block_size, uncertainty="none"), table.iloc[:12])
 
 
 @pytest.mark.parametrize("r", [0, 13, 39])
@@ -52,7 +52,7 @@ def test_a_row_equals_its_replication_run_alone(baseline, table, r):
 
 
 def test_an_extension_continues_where_a_run_stopped(baseline, table):
-    pd.testing.assert_frame_equal(run_ensemble(baseline, 15, 5, block_size=6, first_rep=25), table.iloc[25:].reset_index(drop=True))
+    pd.testing.assert_frame_equal(run_ensemble(baseline, 15, 5, block_size=6, first_rep=25, uncertainty="none"), table.iloc[25:].reset_index(drop=True))
 
 
 def test_another_seed_gives_other_partnerships(baseline, table):

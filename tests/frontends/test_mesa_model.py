@@ -67,7 +67,7 @@ def batch_states(scenario: str, policy: str, seed: int, reps: np.ndarray) -> tup
 def mesa_runs(scenario: str, policy: str, seed: int, reps: np.ndarray) -> Iterator[tuple[PartnershipModel, list[dict[str, np.ndarray]]]]:
     """Each replication run alone as a Mesa model, with its state after every month."""
     for r in reps:
-        model = PartnershipModel(scenario_name=scenario, policy_name=policy, seed=seed, replication=int(r))
+        model = PartnershipModel(scenario_name=scenario, policy_name=policy, seed=seed, replication=int(r), uncertainty="none")
         snaps = [snapshot(model.state, ROW)]
         while model.running:
             model.step()
@@ -90,7 +90,7 @@ def check_agreement(scenario: str, policy: str, seed: int, first: int, n: int) -
         snaps += model_snaps
     pd.testing.assert_frame_equal(frame(snaps), expected_states, check_exact=True)
 
-    ensemble = run_ensemble(load(scenario, policy), n, seed, block_size=16, first_rep=first)
+    ensemble = run_ensemble(load(scenario, policy), n, seed, block_size=16, first_rep=first, uncertainty="none")
     tables = pd.concat([m.replication_table() for m in models], ignore_index=True)
     pd.testing.assert_frame_equal(tables, ensemble, check_exact=True)
 
@@ -146,11 +146,11 @@ def test_any_seed_and_replication(seed: int, replication: int) -> None:
 
 def test_overrides_reach_the_model() -> None:
     overrides = ("partnership.horizon_months=24", "councils.0.it_maturity=0.2")
-    model = PartnershipModel(overrides=overrides, seed=2, replication=7)
+    model = PartnershipModel(overrides=overrides, seed=2, replication=7, uncertainty="none")
     model.run_model()
     assert model.month <= 24
     assert model.P.council["it_maturity"][0, 0] == 0.2
-    expected = run_ensemble(scenarios.load("baseline", "none", overrides), 8, 2).iloc[[7]].reset_index(drop=True)
+    expected = run_ensemble(scenarios.load("baseline", "none", overrides), 8, 2, uncertainty="none").iloc[[7]].reset_index(drop=True)
     pd.testing.assert_frame_equal(model.replication_table(), expected, check_exact=True)
 
 

@@ -50,7 +50,7 @@ def test_blocks_go_to_every_sink_in_order_and_on_block_reports_progress(short):
     whole = first.table
     assert whole.columns["rep"].tolist() == list(range(120))
     assert run.collapsed == int((whole.values("outcome") == "collapsed").sum())
-    pd.testing.assert_frame_equal(whole.to_pandas(), run_ensemble(short, 120, seed=4))
+    pd.testing.assert_frame_equal(whole.to_pandas(), run_ensemble(short, 120, seed=4, uncertainty="none"))
 
 
 def test_precision_adds_blocks_until_the_half_width_is_reached():
@@ -71,7 +71,7 @@ def test_precision_adds_blocks_until_the_half_width_is_reached():
 
 
 def test_streams_write_every_block_and_events_do_not_change_rows(short, tmp_path):
-    plain = run_ensemble(short, 120, seed=4)
+    plain = run_ensemble(short, 120, seed=4, uncertainty="none")
     with ParquetStream(tmp_path / "r.parquet", metadata={"seed": 4}) as reps, ParquetStream(tmp_path / "e.parquet", EVENT_SCHEMA) as events:
         run_blocks(short, 4, fixed(120, 50), Sinks(tables=(reps,), events=events))
     written = pd.read_parquet(tmp_path / "r.parquet")

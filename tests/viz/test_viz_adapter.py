@@ -76,7 +76,7 @@ def test_step_reports_what_fired_once_not_every_month():
     fired: list[adapter.Item] = []
     while run.running:
         fired += run.step()
-    assert fired and all(item.case_id or item.text.startswith(tuple(adapter.DECISIONS)) for item in fired)
+    assert fired and all(item.case_id or item.tag or item.text.startswith(tuple(adapter.DECISIONS)) for item in fired), "a mechanism's item names its source"
     lines = [(i.when, i.who, i.text) for i in fired]
     assert len(lines) == len(set(lines))
     everything = run.model.events.to_frame()
