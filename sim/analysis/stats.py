@@ -260,31 +260,115 @@ def mcnemar_p(only_a: int, only_b: int) -> float:
     return float(stats.binomtest(only_b, only_a + only_b).pvalue)
 
 
+#: Every finite double is a whole number of 2**-1074: exact sums are kept as integers in this unit.
+#: Binary exponents of doubles, shifted to be >= 0 (subnormals sit up to 52 places below the unit).
+_SUBNORMAL, _SHIFTS = 64, 2200
+
+
+def exact_sums(x: ArrayLike, group: ArrayLike, size: int) -> np.ndarray:
+    """The exact sums of finite doubles by group, each a whole number of ``2**-1074`` (a Python int).
+
+    Integers add exactly in any order, so sums kept this way merge block by block to the same
+    bits however the values were split (unlike a running mean, whose rounding depends on the
+    split). Vectorised: mantissas are summed per group and binary exponent in 64-bit integers.
+
+    Parameters
+    ----------
+    x
+        Finite values ``(R,)``.
+    group
+        Each value's group ``(R,)``, in ``0 .. size - 1``.
+    size
+        Number of groups.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(size,)`` object array of Python ints.
+    """
+    out = np.zeros(size, object)
+    x, group = np.asarray(x, float).ravel(), np.asarray(group, np.int64).ravel()
+    kept = x != 0.0
+    x, group = x[kept], group[kept]
+    if x.size == 0:
+        return out
+    if not np.isfinite(x).all():
+        raise ValueError("exact sums need finite values")
+    mantissa, exponent = np.frexp(x)
+    whole = (mantissa * 2.0**53).astype(np.int64)  # exact: x = whole * 2**(exponent - 53)
+    key = group * _SHIFTS + (exponent.astype(np.int64) + (1074 - 53) + _SUBNORMAL)
+    order = np.argsort(key, kind="stable")
+    key, whole = key[order], whole[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    high = whole >> 26  # two halves of 27 and 26 bits: sums of up to 2**36 values fit in 64 bits
+    low = whole - (high << 26)
+    for k, h, lo in zip(key[starts].tolist(), np.add.reduceat(high, starts).tolist(), np.add.reduceat(low, starts).tolist(), strict=True):
+        cell, shift = divmod(k, _SHIFTS)
+        part, shift = (h << 26) + lo, shift - _SUBNORMAL
+        out[cell] += part << shift if shift >= 0 else part >> -shift  # each value is a whole number of units: exact
+    return out
+
+
+def exact_sum(x: ArrayLike) -> int:
+    """The exact sum of finite doubles, as a whole number of ``2**-1074`` (see :func:`exact_sums`)."""
+    x = np.asarray(x, float).ravel()
+    return int(exact_sums(x, np.zeros(x.size, np.int64), 1)[0])
+
+
+def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    c = 134217729.0 * a  # 2**27 + 1 (Dekker)
+    high = c - (c - a)
+    return high, a - high
+
+
+def exact_product_sum(x: ArrayLike, y: ArrayLike) -> int:
+    """The sum of ``x * y`` as a whole number of ``2**-1074``: each product split into its rounded value and its error (Dekker).
+
+    Exact unless a product over- or underflows; even then each term is the same whatever the
+    split, so the sum is the same however the values were split into blocks.
+    """
+    return exact_sum(np.concatenate(_products(x, y)))
+
+
+def _products(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """``x * y`` rounded and its rounding error (Dekker): their sum is the exact product unless it over- or underflows."""
+    x, y = np.asarray(x, float).ravel(), np.asarray(y, float).ravel()
+    p = x * y
+    xh, xl = _split(x)
+    yh, yl = _split(y)
+    return p, ((xh * yh - p) + xh * yl + xl * yh) + xl * yl
+
+
 @dataclass(frozen=True)
 class Moments:
-    """Count, mean and sum of squared deviations of a sample, mergeable block by block (Chan's formula)."""
+    """Count, sum and sum of squares of a sample, kept exactly (:func:`exact_sum`): merged block by block, the same bits whatever the split.
+
+    ``mean``, ``m2`` (sum of squared deviations) and the interval are computed from the exact
+    sums and rounded once.
+    """
 
     n: int = 0
-    mean: float = 0.0
-    m2: float = 0.0
+    total: int = 0
+    squares: int = 0
 
     @staticmethod
     def of(x: ArrayLike) -> Moments:
         """The moments of one sample."""
         x = np.asarray(x, float)
-        if x.size == 0:
-            return Moments()
-        mean = float(x.mean())
-        return Moments(int(x.size), mean, float(((x - mean) ** 2).sum()))
+        return Moments(int(x.size), exact_sum(x), exact_product_sum(x, x)) if x.size else Moments()
 
     def __add__(self, other: Moments) -> Moments:
-        if other.n == 0:
-            return self
-        if self.n == 0:
-            return other
-        n = self.n + other.n
-        delta = other.mean - self.mean
-        return Moments(n, self.mean + delta * other.n / n, self.m2 + other.m2 + delta * delta * self.n * other.n / n)
+        return Moments(self.n + other.n, self.total + other.total, self.squares + other.squares)
+
+    @property
+    def mean(self) -> float:
+        """The sample mean (0 for no values), correctly rounded."""
+        return self.total / (self.n << 1074) if self.n else 0.0  # Python ints divide exactly, rounding once
+
+    @property
+    def m2(self) -> float:
+        """Sum of squared deviations from the mean."""
+        return ((self.squares * self.n << 1074) - self.total * self.total) / (self.n << 2148) if self.n else 0.0
 
     @property
     def variance(self) -> float:
@@ -301,27 +385,26 @@ class Moments:
 
 @dataclass(frozen=True)
 class CoMoments:
-    """Two paired samples' moments and co-moment, mergeable block by block: for a ratio of means."""
+    """Two paired samples' moments and their sum of products, kept exactly, mergeable block by block: for a ratio of means."""
 
     x: Moments = Moments()
     y: Moments = Moments()
-    cxy: float = 0.0
+    products: int = 0
 
     @staticmethod
     def of(x: ArrayLike, y: ArrayLike) -> CoMoments:
         """The moments of one pair of samples."""
         x, y = np.asarray(x, float), np.asarray(y, float)
-        mx, my = Moments.of(x), Moments.of(y)
-        return CoMoments(mx, my, float(((x - mx.mean) * (y - my.mean)).sum()) if x.size else 0.0)
+        return CoMoments(Moments.of(x), Moments.of(y), exact_product_sum(x, y))
 
     def __add__(self, other: CoMoments) -> CoMoments:
-        if other.x.n == 0:
-            return self
-        if self.x.n == 0:
-            return other
-        n = self.x.n + other.x.n
-        dx, dy = other.x.mean - self.x.mean, other.y.mean - self.y.mean
-        return CoMoments(self.x + other.x, self.y + other.y, self.cxy + other.cxy + dx * dy * self.x.n * other.x.n / n)
+        return CoMoments(self.x + other.x, self.y + other.y, self.products + other.products)
+
+    @property
+    def cxy(self) -> float:
+        """Sum of products of the deviations from the means."""
+        n = self.x.n
+        return ((self.products * n << 1074) - self.x.total * self.y.total) / (n << 2148) if n else 0.0
 
     def ratio(self, confidence: float = 0.95) -> Estimate:
         """``mean(x) / mean(y)`` with a delta-method (linearised) interval (bounds nan for fewer than two values)."""
@@ -339,9 +422,10 @@ class DrawMoments:
     """Count, means and sums of squared deviations of several per-replication quantities, kept separately for each parameter draw.
 
     The per-draw accumulation behind the total intervals (:func:`total_interval`): blocks of
-    replications are added as they come (a draw may span blocks) and merged by Chan's formula,
-    draw by draw. Memory grows with the number of draws, ``8 (2 K + 1)`` bytes each for ``K``
-    quantities, never with the replications.
+    replications are added as they come (a draw may span blocks). Sums and sums of squares are
+    kept exactly (:func:`exact_sums`), so the means and variances are the same bits however the
+    replications were split into blocks. Memory grows with the number of draws, never with the
+    replications.
 
     Parameters
     ----------
@@ -351,20 +435,38 @@ class DrawMoments:
 
     def __init__(self, columns: int) -> None:
         self.n = np.zeros(0, np.int64)
-        self.mean = np.zeros((0, columns))
-        self.m2 = np.zeros((0, columns))
+        self.total = np.zeros((0, columns), object)
+        self.squares = np.zeros((0, columns), object)
+        self._moments: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def columns(self) -> int:
         """Number of quantities kept."""
-        return self.mean.shape[1]
+        return self.total.shape[1]
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Each draw's means ``(D, K)`` (0 for a draw with no replications), correctly rounded."""
+        return self._rounded()[0]
+
+    @property
+    def m2(self) -> np.ndarray:
+        """Each draw's sums of squared deviations from its means ``(D, K)``."""
+        return self._rounded()[1]
+
+    def _rounded(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._moments is None:
+            n = np.maximum(self.n, 1).astype(object)[:, None]
+            scale = n * (1 << 1074)  # Python ints divide exactly, rounding once
+            self._moments = ((self.total / scale).astype(float), ((self.squares * scale - self.total * self.total) / (scale << 1074)).astype(float))
+        return self._moments
 
     def _grow(self, size: int) -> None:
         if size > len(self.n):
             extra = size - len(self.n)
             self.n = np.concatenate([self.n, np.zeros(extra, np.int64)])
-            self.mean = np.concatenate([self.mean, np.zeros((extra, self.columns))])
-            self.m2 = np.concatenate([self.m2, np.zeros((extra, self.columns))])
+            self.total = np.concatenate([self.total, np.zeros((extra, self.columns), object)])
+            self.squares = np.concatenate([self.squares, np.zeros((extra, self.columns), object)])
 
     def add(self, draw: ArrayLike, values: ArrayLike) -> None:
         """Add replications: ``draw`` ``(R,)`` non-negative draw indices, ``values`` ``(R, K)``."""
@@ -376,34 +478,23 @@ class DrawMoments:
             raise ValueError("draw indices must be >= 0")
         size = int(draw.max()) + 1
         self._grow(size)
-        nb = np.bincount(draw, minlength=size)
-        seen = np.flatnonzero(nb)
-        mean_b = np.zeros((size, self.columns))
-        m2_b = np.zeros((size, self.columns))
-        for k in range(self.columns):
-            mean_b[seen, k] = np.bincount(draw, values[:, k], minlength=size)[seen] / nb[seen]
-            deviation = values[:, k] - mean_b[draw, k]
-            m2_b[:, k] = np.bincount(draw, deviation * deviation, minlength=size)
-        self._merge(seen, nb[seen], mean_b[seen], m2_b[seen])
-
-    def _merge(self, index: np.ndarray, n: np.ndarray, mean: np.ndarray, m2: np.ndarray) -> None:
-        na = self.n[index][:, None].astype(float)
-        nb = n[:, None].astype(float)
-        total = na + nb
-        delta = mean - self.mean[index]
-        self.mean[index] += delta * nb / total
-        self.m2[index] += m2 + delta * delta * na * nb / total
-        self.n[index] += n
+        cells = (draw[:, None] * self.columns + np.arange(self.columns)).ravel()
+        rounded, error = _products(values, values)
+        self.n[:size] += np.bincount(draw, minlength=size)
+        self.total[:size] += exact_sums(values, cells, size * self.columns).reshape(size, self.columns)
+        self.squares[:size] += exact_sums(np.concatenate([rounded, error]), np.concatenate([cells, cells]), size * self.columns).reshape(size, self.columns)
+        self._moments = None
 
     def grouped(self, size: int) -> DrawMoments:
         """Consecutive keys merged ``size`` at a time (e.g. the two halves ``2d``, ``2d + 1`` of each draw into draw ``d``)."""
         out = DrawMoments(self.columns)
+        out._grow(-(-len(self.n) // size))
         for offset in range(size):
             index = np.arange(offset, len(self.n), size)
             keys = index // size
-            out._grow(int(keys.max()) + 1 if keys.size else 0)
-            kept = self.n[index] > 0
-            out._merge(keys[kept], self.n[index][kept], self.mean[index][kept], self.m2[index][kept])
+            out.n[keys] += self.n[index]
+            out.total[keys] += self.total[index]
+            out.squares[keys] += self.squares[index]
         return out
 
     def used(self) -> np.ndarray:

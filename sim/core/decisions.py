@@ -161,15 +161,16 @@ def business_case_strength(P: Any, i: int, clarity: float) -> float:
 
 
 @compiled
-def approval_probability(P: Any, i: int, clarity: float, concern: float) -> float:
+def approval_probability(P: Any, i: int, clarity: float, concern: float, fatigue: float) -> float:
     """The chance a council approves the proposal at a decision meeting.
 
     A compelling business case raises it (``approval_case`` per unit of strength) without
     being enough: a voiced concern (sovereignty, doubt in the in-house team) lowers it by
-    ``approval_concern`` per unit.
+    ``approval_concern`` per unit, and ``fatigue`` (log-odds) with a decision that keeps slipping
+    lowers it whatever the weight of a concern.
     """
     d = P.decisions[i]
-    return logistic(d.approval_base + d.approval_case * business_case_strength(P, i, clarity) - d.approval_concern * concern)
+    return logistic(d.approval_base + d.approval_case * business_case_strength(P, i, clarity) - d.approval_concern * concern - fatigue)
 
 
 @compiled

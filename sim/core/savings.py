@@ -89,9 +89,12 @@ def plan_months(P: Any, i: int) -> float:
     """Time constant of harmonisation the business case plans with.
 
     A clear business case allows for the known legacy IT, skills and services; an unclear one does not.
+    Infinite where the plan expects no harmonisation at all: a clear business case for an estate
+    the known drag stops entirely (it then plans no IT savings).
     """
     clarity = P.partnership[i].business_case_clarity
-    return P.dynamics[i].harmonisation_months / (1.0 - clarity * (1.0 - known_drag(P, i)))
+    pace = 1.0 - clarity * (1.0 - known_drag(P, i))
+    return P.dynamics[i].harmonisation_months / pace if pace > 0.0 else np.inf
 
 
 @compiled

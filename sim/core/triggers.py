@@ -30,6 +30,7 @@ class Trigger(IntEnum):
     CONCERN_SURFACED = 11
     REPEATED_SLIPPAGE = 12
     PARTNER_LEFT = 13
+    REVENUE_SHORTFALL = 14
 
 
 NONE = -1
@@ -50,6 +51,7 @@ WORDS: dict[Trigger, tuple[str, str]] = {
     Trigger.CONCERN_SURFACED: ("concern_surfaced", "a concern that had not been voiced surfacing"),
     Trigger.REPEATED_SLIPPAGE: ("repeated_slippage", "repeated slippage of the decision"),
     Trigger.PARTNER_LEFT: ("partner_left", "a partner leaving"),
+    Trigger.REVENUE_SHORTFALL: ("revenue_shortfall", "revenue short of a venture's costs with no guarantee ended and no customer lost"),
 }
 LABELS: tuple[str, ...] = tuple(WORDS[t][0] for t in Trigger)
 #: Triggers of routine decisions (a higher bar to leave: status-quo bias); every other trigger reopens the question.

@@ -183,13 +183,6 @@ def by_block(baseline):
     return tallies(baseline, 5, 300, (300, 64, 7, 1))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim bug: Tally.write merges the money figures' Moments/CoMoments with Chan's formula, which is not associative in floating "
-    "point, so the mean money figures (and their intervals, realised over business case) differ in the last bits with the block size "
-    "(e.g. business_case 2.1787113010388857 vs ...886 at block_size 300 vs 64), against summary.py's 'the summary is the same however "
-    "the replications were split into blocks' and block_size's 'never changes results'",
-)
 def test_the_tally_summary_is_identical_whatever_the_block_split(by_block):
     assert all(summary == by_block[300] for summary in by_block.values())
 

@@ -47,8 +47,8 @@ def due(bench):
 def test_the_chance_of_approval_by_hand(due):
     b = due()
     assert decisions.business_case_strength(b.P, 0, 1.0) == pytest.approx(STRENGTH)
-    assert decisions.approval_probability(b.P, 0, 1.0, 0.0) == pytest.approx(chance())
-    assert decisions.approval_probability(b.P, 0, 1.0, 0.5) == pytest.approx(chance(0.5))
+    assert decisions.approval_probability(b.P, 0, 1.0, 0.0, 0.0) == pytest.approx(chance())
+    assert decisions.approval_probability(b.P, 0, 1.0, 0.5, 0.0) == pytest.approx(chance(0.5))
 
 
 def test_no_meeting_before_it_is_due_nor_after_launch(bench, month, launched):
@@ -214,14 +214,6 @@ def test_the_kernel_launches_the_month_after_approval_and_schedules_the_first_re
     assert before.s.partnership["phase"][0] == PROPOSAL
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ZeroDivisionError,
-    reason="sim bug (sim/core/mechanisms/case02_decision_slippage.py:171, step: `q.fatigue * p.slips / P.decisions[i].approval_concern`): "
-    "decisions.approval_concern is declared in [0, 10], and at 0 every decision meeting raises ZeroDivisionError; fix: pass the fatigue "
-    "to approval_probability as its own log-odds term (approval_probability(P, i, clarity, concern, extra=-fatigue * slips)) instead of "
-    "dividing it into the concern",
-)
 def test_fatigue_wears_approval_down_whatever_the_weight_of_a_concern(due, month):
     b = due(decisions={"approval_concern": 0.0}, state={"slips": 2})
     draw = logistic(1.0 + 3.0 * STRENGTH - 0.25 * 2)

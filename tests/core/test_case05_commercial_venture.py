@@ -173,15 +173,6 @@ def test_testing_happens_only_when_the_test_is_drawn(venture, month):
     assert run(b, month, {"case05.test": 0.6}, lever={"market_testing": 0.5}).own["commercial"][0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim bug (sim/core/mechanisms/case05_commercial_venture.py, step: `mine.started = mine.recent if mine.recent >= 0 else "
-    "Trigger.LOSS_OF_CUSTOMER`): losses that begin with no guarantee ended and no council gone (a guaranteed base below break-even "
-    "from launch, or a dip in outside demand) are booked to the loss of a customer; in 3000 baseline runs 81 of 82 case 05 collapses "
-    "carry trigger loss_of_customer while only 10 had lost a council, and end_of_guarantee is almost never the trigger because the first "
-    "episode's `started` stands. Fix: a trigger of its own for losses no event started (e.g. the venture's thin base / demand), or let "
-    "the end of a guarantee that deepens running losses become the trigger",
-)
 def test_losses_that_no_customer_started_are_not_booked_to_the_loss_of_a_customer(venture, month):
     b = venture(since=5, guarantee=(0.7, 0.7), own={"market": 0.0})
     e = run(b, month)
@@ -189,13 +180,6 @@ def test_losses_that_no_customer_started_are_not_booked_to_the_loss_of_a_custome
     assert e.own["started"][0] != Trigger.LOSS_OF_CUSTOMER
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ZeroDivisionError,
-    reason="sim bug (sim/core/mechanisms/case05_commercial_venture.py:226, step: `/ mine.scale`): with sizing = 1 and an expected "
-    "revenue of 0 (no guarantees, no outside business) a tested venture is sized to scale 0 when no_go = 0 lets it go commercial, and "
-    "the deficit divides by zero; fix: a venture sized to nothing does not go commercial (scale <= 0 -> commercial = False), or floor the scale",
-)
 def test_a_venture_sized_to_nothing_does_not_go_commercial(venture, month):
     b = venture(guarantee=(0.0, 0.0), partnership={"market_volume": 0.0}, mechanisms={"case05": {"no_go": 0.0, "sizing": 1.0}})
     e = run(b, month, {"case05.test": 0.0}, lever={"market_testing": 1.0})

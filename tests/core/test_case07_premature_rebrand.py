@@ -158,13 +158,6 @@ def test_in_the_kernel_a_later_rebrand_of_a_mature_service_costs_less(config):
     assert lost[0] > lost[1] > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ZeroDivisionError,
-    reason="sim bug (sim/core/mechanisms/case07_premature_rebrand.py:139, step: `maturity / needed`): maturity_needed is declared in "
-    "[0, 1], and at 0 the compiled step raises ZeroDivisionError (numba's Python error model) when the rebrand falls due, ending the "
-    "whole run; fix: declare its range from a small positive value, or treat needed <= 0 as 'no maturity needed' (immaturity 0)",
-)
 def test_a_rebrand_that_needs_no_maturity_costs_no_goodwill(service, month):
     b = service(case07={"maturity_needed": 0.0})
     e = evaluate(M, b.s, b.P, month(b))

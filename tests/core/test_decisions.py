@@ -129,14 +129,14 @@ def test_a_compelling_business_case_raises_approval_and_a_concern_lowers_it(benc
     chances = []
     for promised in (0.2, 1.0, 3.0, 10.0):
         b = bench(partnership={"promised_savings": promised})
-        chances.append(decisions.approval_probability(b.P, 0, 1.0, 0.0))
+        chances.append(decisions.approval_probability(b.P, 0, 1.0, 0.0, 0.0))
     assert np.all(np.diff(chances) > 0)
     # strength is promise against the reference (1.5), times clarity: never enough alone (log-odds 1 + 3 x strength < 4)
     assert chances[-1] == pytest.approx(logistic(1 + 3 * 10 / 11.5)) and chances[-1] < logistic(4)
     b = bench()
-    clear, vague = decisions.approval_probability(b.P, 0, 1.0, 0.0), decisions.approval_probability(b.P, 0, 0.2, 0.0)
+    clear, vague = decisions.approval_probability(b.P, 0, 1.0, 0.0, 0.0), decisions.approval_probability(b.P, 0, 0.2, 0.0, 0.0)
     assert clear > vague and vague == pytest.approx(logistic(1 + 3 * 0.2 * 0.4))
-    concerned = decisions.approval_probability(b.P, 0, 1.0, 0.5)
+    concerned = decisions.approval_probability(b.P, 0, 1.0, 0.5, 0.0)
     assert concerned == pytest.approx(logistic(1 + 3 * 0.4 - 3 * 0.5)) and concerned < clear
 
 

@@ -229,14 +229,6 @@ def test_nothing_is_booked_for_a_partnership_that_has_ended(operating):
     assert ended.s.partnership["realised_savings"][0] == 0 and ended.s.partnership["business_case"][0] == 0 and not ended.s.savings_lost.any()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ZeroDivisionError,
-    reason="sim bug (sim/core/savings.py:94, plan_months: `harmonisation_months / (1 - clarity * (1 - known_drag))`): with a clear "
-    "business case (clarity 1) and a known drag of 0 (e.g. skills_drag = 1 and no ICT skills, both allowed) the plan's time constant "
-    "divides by zero, and every month of the run (savings.planned) raises ZeroDivisionError; fix: the plan's rate is "
-    "(1 - clarity * (1 - known_drag)) / harmonisation_months (0: the plan never expects the IT part), or floor the denominator",
-)
 def test_a_clear_business_case_for_an_estate_that_cannot_be_harmonised_plans_no_it_savings(bench):
     b = bench(dynamics={"skills_drag": 1.0}, columns={"ict_skills": [0.0, 0.0]})
     assert savings.known_drag(b.P, 0) == 0.0

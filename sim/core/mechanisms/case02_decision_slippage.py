@@ -177,9 +177,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
             mine.trigger = Trigger.CONCERN_SURFACED
             note(fx, Ev.SURFACED, k, concern(s, P, i, k))
         weight = (1.0 - q.settled) if mine.voiced or (c.surfaced and escalated) else (1.0 if c.surfaced else 0.0)
-        chance = approval_probability(
-            P, i, P.partnership[i].business_case_clarity, concern(s, P, i, k) * weight + q.fatigue * p.slips / P.decisions[i].approval_concern
-        )
+        chance = approval_probability(P, i, P.partnership[i].business_case_clarity, concern(s, P, i, k) * weight, q.fatigue * p.slips)
         if m.draws[Stream.APPROVE, k] < chance:
             c.approved = True
             note(fx, Ev.APPROVED, k, chance)
@@ -202,7 +200,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         c = s.council[i, k]
         if c.active and not c.approved:
             note(fx, Ev.SLIPPED, k, float(p.slips))
-            chance = approval_probability(P, i, P.partnership[i].business_case_clarity, concern(s, P, i, k))
+            chance = approval_probability(P, i, P.partnership[i].business_case_clarity, concern(s, P, i, k), 0.0)
             if chance < least:
                 least, decisive = chance, k
     if decisive >= 0 and m.draws[Stream.GIVE_UP, 0] < 1.0 - math.exp(-P.decisions[i].give_up * (p.slips - 1)):

@@ -8,8 +8,9 @@ capability, more slowly the more its revenue depends on one customer ("all your 
 basket"), with demand that goes up and down; a venture that cannot scale stays small.
 Revenue below break-even eats the venture's reserves, and the partners cover part of the
 loss (their savings fall, and they worry); when the reserves are gone the venture is
-unsustainable and the partnership collapses. Its trigger is what started the losses: the end
-of a council's guarantee, or the loss of a customer. Key learning: do not move quickly to a
+unsustainable and the partnership collapses. Its trigger is what started the losses, or the
+latest event that deepened them: the end of a council's guarantee, the loss of a customer, or
+neither (a base below break-even, thin or falling outside demand: a revenue shortfall). Key learning: do not move quickly to a
 commercial model without rigour in market testing and due diligence (lever
 ``market_testing``): testing produces information, never customers; a tested venture whose
 guaranteed base cannot carry it does not go commercial, and one whose base falls short is
@@ -203,6 +204,10 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
                 mine.commercial = False
                 for k in range(n):
                     note(fx, Ev.NOT_COMMERCIAL, k, expected)
+            elif expected < 1.0 and 1.0 - q.sizing * (1.0 - expected) <= 0.0:
+                mine.commercial = False  # sized to its base, there would be nothing left to run
+                for k in range(n):
+                    note(fx, Ev.NOT_COMMERCIAL, k, expected)
             elif expected < 1.0:
                 mine.scale = 1.0 - q.sizing * (1.0 - expected)
                 for k in range(n):
@@ -214,8 +219,12 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
             note(fx, Ev.GUARANTEE_ENDED, k, P.council[i, k].guarantee)
             open_decision(fx, k, Trigger.END_OF_GUARANTEE)
             mine.recent = Trigger.END_OF_GUARANTEE
+            if mine.losing:
+                mine.started = Trigger.END_OF_GUARANTEE  # it deepens running losses: the episode's trigger now
         if not s.council[i, k].active and s.council[i, k].exit_month == t:
             mine.recent = Trigger.LOSS_OF_CUSTOMER
+            if mine.losing:
+                mine.started = Trigger.LOSS_OF_CUSTOMER
     capability = lifted(pp.commercial_capability, m.levers[COMMERCIAL_CAPABILITY])
     inside = guaranteed(s, P, q, i, t)
     concentration = inside / (inside + mine.market) if inside + mine.market > 0 else 1.0
@@ -226,7 +235,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
     deficit = min(max(mine.scale - revenue, 0.0) / mine.scale, 1.0)
     if deficit > 0 and not mine.losing:
         mine.losing = True
-        mine.started = mine.recent if mine.recent >= 0 else Trigger.LOSS_OF_CUSTOMER
+        mine.started = mine.recent if mine.recent >= 0 else Trigger.REVENUE_SHORTFALL
         for k in range(n):
             if s.council[i, k].active:
                 note(fx, Ev.LOSSES, k, deficit)

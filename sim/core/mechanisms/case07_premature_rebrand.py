@@ -136,7 +136,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         due = False
     if due:
         comms = lifted(P.partnership[i].communications, m.levers[COMMUNICATIONS_PLAN])
-        immaturity = min(max(1.0 - maturity / needed, 0.0), 1.0)
+        immaturity = min(max(1.0 - maturity / needed, 0.0), 1.0) if needed > 0.0 else 0.0  # nothing needed: never premature
         identity = q.identity * (1.0 - q.public_identity * wait)
         shock = q.goodwill_shock * immaturity * identity * (1.0 - q.communications_relief * comms)
         mine.rebranded = True
