@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import sys
 
+from sim.cli import guard
 from sim.cli.common import EXIT_BAD_INPUT
 
 #: Subcommand -> (module with ``main(argv) -> int``, what it does in a line).
@@ -32,11 +33,21 @@ def usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point ``sim-analyse``: run the subcommand named first."""
+    """Console entry point ``sim-analyse``: run the subcommand named first.
+
+    Faults of the environment and stop signals end with one line (exit 3, 128 + signal).
+    """
+    return guard.protect(lambda: _main(argv), option="")
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] in ("-h", "--help"):
+    if argv and argv[0] in ("-h", "--help"):
         print(usage())
-        return 0 if argv else EXIT_BAD_INPUT
+        return 0
+    if not argv:
+        print(f"error: subcommand is missing: give one of {', '.join(SUBCOMMANDS)} (sim-analyse --help)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     name, rest = argv[0], argv[1:]
     if name not in SUBCOMMANDS:
         print(f"error: subcommand = {name!r} is not known (available: {', '.join(SUBCOMMANDS)})", file=sys.stderr)

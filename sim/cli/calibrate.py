@@ -14,19 +14,21 @@ with status 2 and one line per problem. ``docs/calibration.md`` explains the met
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from sim.analysis.calibration import calibrate, calibrated_items
-from sim.cli.common import check_names, check_quoting, fail, maybe_help, output_dir, progress_bar, threads, versions_line
+from sim.cli import guard
+from sim.cli.common import argv_problems, fail, maybe_help, output_dir, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets
 from sim.config.checks import ConfigError
-from sim.config.scenarios import model_sections
 from sim.results import provenance
 from sim.results.calibration import write_all
 
@@ -39,19 +41,10 @@ def register() -> None:
     ConfigStore.instance().store(name=SCHEMA_NAME, node=schema.run_schema(CalibrateSettings, "CalibrateSchema"))
 
 
-@hydra.main(config_path="pkg://sim.configs", config_name="calibrate", version_base="1.3")
-def app(cfg: DictConfig) -> None:
-    """Check the settings and the targets, calibrate, and write the results."""
-    problems: list[str] = []
-    settings = config = targets = items = None
-    try:
-        settings = calibrate_settings(OmegaConf.to_container(cfg, resolve=True))
-    except ConfigError as err:
-        problems += err.problems
-    try:
-        config = model_sections(cfg)
-    except ConfigError as err:
-        problems += err.problems
+def _prepared(cfg: DictConfig) -> tuple[Any, Any, Any, Any, list[str]]:
+    """The settings, model configuration, targets and calibrated items of a config, and every problem found with them."""
+    settings, config, problems = problems_of(cfg, calibrate_settings)
+    targets = items = None
     if isinstance(cfg.get("targets"), str):
         try:
             targets = load_targets(cfg.targets)
@@ -62,6 +55,19 @@ def app(cfg: DictConfig) -> None:
             items = calibrated_items(config, settings.parameters if settings else None, targets)
         except KeyError as err:
             problems += str(err.args[0]).split("; ")
+    return settings, config, targets, items, problems
+
+
+def calibrate_check(cfg: DictConfig, args: Any) -> list[str]:
+    """Every problem with a ``sim-calibrate`` config (checked before Hydra makes the run folder)."""
+    return _prepared(cfg)[-1]
+
+
+@hydra.main(config_path="pkg://sim.configs", config_name="calibrate", version_base="1.3")
+@guard.task()
+def app(cfg: DictConfig) -> None:
+    """Check the settings and the targets, calibrate, and write the results."""
+    settings, config, targets, items, problems = _prepared(cfg)
     if problems:
         fail(problems)
     scenario = HydraConfig.get().runtime.choices["scenario"]
@@ -94,14 +100,21 @@ def app(cfg: DictConfig) -> None:
     print(f"Results in {out}: {', '.join(files)}")
 
 
-def main() -> None:
-    """Console entry point ``sim-calibrate``."""
-    maybe_help("sim-calibrate", __doc__, CalibrateSettings, ("scenario", "policy"), sys.argv[1:])
-    check_quoting(sys.argv[1:])
-    check_names(sys.argv[1:], ("scenario", "policy"))
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point ``sim-calibrate``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    maybe_help("sim-calibrate", __doc__ or "", CalibrateSettings, ("scenario", "policy"), argv)
     register()
-    app()
+    command = guard.Command(
+        "sim-calibrate",
+        app,
+        "calibrate",
+        schema.run_schema(CalibrateSettings, "CalibrateSchema"),
+        calibrate_check,
+        argv_check=lambda args: argv_problems(args, ("scenario", "policy")),
+    )
+    return guard.run_command(command, argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli import guard
 from sim.results import sweep as results
 
 EXIT_NO_POINTS = 2
@@ -22,7 +23,11 @@ EXIT_POINTS_FAILED = 3
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point ``sim-collect``."""
+    """Console entry point ``sim-collect``. Faults of the environment and stop signals end with one line (exit 3, 128 + signal)."""
+    return guard.protect(lambda: _main(argv), option="")
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="sim-collect", description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a sweep folder (multirun) or a design's run folder")
     parser.add_argument("--report", action="store_true", help="print where the sweep stands; write nothing")

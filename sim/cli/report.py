@@ -15,12 +15,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli import guard
 from sim.cli.common import EXIT_BAD_INPUT
 from sim.results.report import REPORT, ReportError, write
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point ``sim-report``."""
+    """Console entry point ``sim-report``. Faults of the environment and stop signals end with one line (exit 3, 128 + signal)."""
+    return guard.protect(lambda: _main(argv), option="--output ...")
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="sim-report", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a results folder: sim-run's (summary.json), sim-compare's (comparison.parquet) or a sweep's (sweep.parquet)")
     parser.add_argument("--output", type=Path, default=None, help=f"where to write the page (default: FOLDER/{REPORT}); figures go to FOLDER/figures")

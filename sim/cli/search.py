@@ -10,22 +10,27 @@ partnerships; ``risk=collapse`` is collapse among launched partnerships. They di
 ``max_levers`` is screened in one batch; Optuna (the ``[search]`` extra) tunes start months and
 strengths; the winner and runners-up are confirmed on a fresh seed. Prints the answer with its
 interval and cost; writes ``search.json`` and ``candidates.parquet`` into the Hydra run folder.
-Exits 0 when a package meets the target, 1 when none does (the lowest risk found is shown).
+Exits 0 when a package meets the target, 1 when none does (the lowest risk found is shown, and
+the results are written all the same); bad input exits 2 with one line per problem, before
+anything is written.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.search import RISKS, Evaluation, Result, search
-from sim.cli.common import check_names, check_quoting, checked, fail, output_dir, progress_bar, threads, versions_line
+from sim.cli import guard
+from sim.cli.common import argv_problems, checked, maybe_help, output_dir, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
-from sim.config.settings import search_settings
+from sim.config.settings import SearchSettings, search_settings
 from sim.results import provenance
 from sim.results.files import write_json, write_table
 
@@ -93,12 +98,28 @@ def render(result: Result, scenario: str) -> str:
     return "\n".join(lines)
 
 
+class _State:
+    """The exit status the search asks for (:data:`EXIT_TARGET_MISSED` keeps its results: it is not a failure of the run)."""
+
+    status = 0
+
+
+STATE = _State()
+
+
+def search_check(cfg: DictConfig, args: Any) -> list[str]:
+    """Every problem with a ``sim-search`` config: its settings, the model values, and Optuna where tuning is asked for."""
+    settings, _, problems = problems_of(cfg, search_settings)
+    if settings is not None and settings.tune and importlib.util.find_spec("optuna") is None:
+        problems.append(f"tune = {settings.tune} needs Optuna: pip install -e '.[search]' (or tune=0: on/off combinations only)")
+    return problems
+
+
 @hydra.main(config_path="pkg://sim.configs", config_name="search", version_base="1.3")
+@guard.task()
 def app(cfg: DictConfig) -> None:
     """Check the configuration, search, confirm, print and write the answer."""
     settings, config = checked(cfg, search_settings)
-    if settings.tune and importlib.util.find_spec("optuna") is None:
-        fail(["tune > 0 needs Optuna: pip install -e '.[search]' (or tune=0: on/off combinations only)"])
     scenario = HydraConfig.get().runtime.choices["scenario"]
     out = output_dir()
     workers = threads(settings.workers)
@@ -145,15 +166,24 @@ def app(cfg: DictConfig) -> None:
     print(render(result, scenario))
     print(f"{versions_line(prov)}; results in {out}")
     if result.winner is None:
-        sys.exit(EXIT_TARGET_MISSED)
+        STATE.status = EXIT_TARGET_MISSED
 
 
-def main() -> None:
-    """Console entry point ``sim-search``."""
-    check_quoting(sys.argv[1:])
-    check_names(sys.argv[1:], ("scenario", "policy"))
-    app()
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point ``sim-search``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    maybe_help("sim-search", __doc__ or "", SearchSettings, ("scenario", "policy"), argv)
+    STATE.status = 0
+    command = guard.Command(
+        "sim-search",
+        app,
+        "search",
+        schema.run_schema(SearchSettings, "SearchSchema"),
+        search_check,
+        argv_check=lambda args: argv_problems(args, ("scenario", "policy")),
+    )
+    return guard.run_command(command, argv) or STATE.status
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

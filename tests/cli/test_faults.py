@@ -385,6 +385,60 @@ def test_validate_refuses_bad_arguments_with_one_line():
 
 
 # ---------------------------------------------------------------------------------------
+# the later commands join: sim-search, sim-calibrate, sim-analyse, sim-report, sim-collect
+
+#: (command module, arguments, the start of each line), for the commands added after sim-run and sim-compare.
+LATER = [
+    ("sim.cli.search", ["+foo=1", "target=5"], ["foo is not a setting or a section of sim-search", "target = 5 is outside [0.001, 1]"]),
+    ("sim.cli.search", ["councils.0.name=${oc.env:HOME}"], ["councils[0].name = ${oc.env:HOME} reads the environment variable HOME"]),
+    ("sim.cli.search", ["scenario=nope"], ["scenario = 'nope' is not known (available: "]),
+    ("sim.cli.calibrate", ["nosuch=1"], ["nosuch is not a setting or a section of sim-calibrate"]),
+    ("sim.cli.calibrate", ["waves=0", "points=-1"], ["points = -1 is outside [10, 1000000]", "waves = 0 is outside [1, 20]"]),
+    ("sim.cli.calibrate", ["targets=/no/such.yaml", "councils.0.it_maturity=5"], ["councils[0].it_maturity = 5 is outside", "targets = '/no/such.yaml'"]),
+    ("sim.cli.analyse", [], ["subcommand is missing: give one of discover, sensitivity, design"]),
+    ("sim.cli.analyse", ["nope"], ["subcommand = 'nope' is not known"]),
+    ("sim.cli.analyse", ["sensitivity", "replications=-1"], ["replications = -1 is outside [10, 1000000]"]),
+    ("sim.cli.report", ["/no/such/folder"], ["folder = '/no/such/folder'"]),
+    ("sim.cli.collect", ["/no/such/folder"], ["/no/such/folder is not a folder"]),
+]
+
+
+@pytest.mark.parametrize(("module", "args", "lines"), LATER, ids=[f"{m.rpartition('.')[2]} {' '.join(a)}" for m, a, _ in LATER])
+def test_the_later_commands_refuse_bad_input_with_one_line_each_and_write_nothing(tmp_path, module, args, lines):
+    import importlib
+
+    main = importlib.import_module(module).main
+    out = tmp_path / "run"
+    hydra = module.endswith(("search", "calibrate"))
+    code, _, stderr = in_process(main, [*args, f"hydra.run.dir={out}"] if hydra else args)
+    assert_refused(code, stderr, 2, *lines)
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_a_search_that_misses_its_target_exits_1_and_keeps_its_results(warm, tmp_path):
+    from sim.cli.search import main
+
+    out = tmp_path / "search"
+    small = ["pool=[continuity_plan]", "max_levers=1", "tune=0", "replications=50", "confirm_replications=100", "partnership.horizon_months=24"]
+    code, stdout, stderr = in_process(main, [*small, "target=0.001", f"hydra.run.dir={out}"])
+    assert code == 1 and "No package found meets the target" in stdout, stderr
+    assert (out / "search.json").is_file() and (out / "candidates.parquet").is_file()
+
+
+@pytest.mark.slow
+def test_a_report_into_a_read_only_folder_is_one_line(warm, tmp_path):
+    with tmpfs(tmp_path / "ro", "size=8m") as ro:
+        shutil.copytree(warm, ro / "run", ignore=shutil.ignore_patterns("*.lock"))
+        remount = subprocess.run(["mount", "-o", "remount,ro", str(ro)], capture_output=True, text=True, check=False)
+        if remount.returncode != 0:
+            unavailable(f"cannot remount the tmpfs read-only: {remount.stderr.strip()}")
+        done = subprocess.run([str(BIN / "sim-report"), str(ro / "run")], capture_output=True, text=True, timeout=300, check=False)
+        assert_refused(done.returncode, done.stderr, 3, "cannot write ")
+        assert "the file system is read-only" in done.stderr and not (ro / "run" / "report.html").exists()
+
+
+# ---------------------------------------------------------------------------------------
 # seeds and very large numbers
 
 
