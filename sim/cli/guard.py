@@ -122,24 +122,10 @@ def _size(n: float) -> str:
 
 
 @contextmanager
-def signals() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` (once: a second signal while stopping is ignored)."""
+def _stop_signals_to(handler: Any) -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP go to ``handler`` (a function, or ``signal.SIG_IGN``) inside the block; the earlier handlers come back after it."""
     try:
-        previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
-    except ValueError:  # pragma: no cover - not the main thread
-        yield
-        return
-    stopping = []
-
-    def handler(signum: int, frame: Any) -> None:
-        if stopping:
-            return
-        stopping.append(signum)
-        raise Stopped(signum)
-
-    try:
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, handler)
+        previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
     except ValueError:  # pragma: no cover - not the main thread
         yield
         return
@@ -148,6 +134,21 @@ def signals() -> Iterator[None]:
     finally:
         for signum, old in previous.items():
             signal.signal(signum, old if old is not None else signal.SIG_DFL)
+
+
+@contextmanager
+def signals() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` (once: a second signal while stopping is ignored)."""
+    stopping = []
+
+    def handler(signum: int, frame: Any) -> None:
+        if stopping:
+            return
+        stopping.append(signum)
+        raise Stopped(signum)
+
+    with _stop_signals_to(handler):
+        yield
 
 
 def report(err: BaseException, folder: Path | None = None, option: str = "hydra.run.dir=...", argv: Sequence[str] = (), command: str = "the command") -> int:
@@ -424,16 +425,8 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
 @contextmanager
 def _quiet_signals() -> Iterator[None]:
     """Ignore further stop signals while a stopped or failed run cleans up."""
-    try:
-        previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in STOP_SIGNALS}
-    except ValueError:  # pragma: no cover - not the main thread
+    with _stop_signals_to(signal.SIG_IGN):
         yield
-        return
-    try:
-        yield
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old if old is not None else signal.SIG_DFL)
 
 
 def _only_hydra_left(folder: Path) -> bool:
