@@ -195,22 +195,15 @@ def _worker(w: Scratch, c: int) -> Scratch:
     )
 
 
-@compiled
-def _month(plan: Any, s: StateArrays, owns: tuple, P: Any, t: int, keys: np.ndarray, reps: np.ndarray, events: Any, scratch: Scratch) -> None:
-    """Advance every running replication by one month, in place; fired events go to ``events`` if it has rows."""
-    w = _worker(scratch, 0)
-    for i in range(s.partnership.shape[0]):
-        if s.partnership[i].outcome == RUNNING:
-            _replication_month(plan, s, owns, P, i, t, keys, reps[i], events, w)
-
-
 @compiled(nogil=True)
 def _whole_runs(
-    plan: Any, s: StateArrays, owns: tuple, P: Any, keys: np.ndarray, reps: np.ndarray, events: Any, scratch: Scratch, worker: int, workers: int
+    plan: Any, s: StateArrays, owns: tuple, P: Any, keys: np.ndarray, reps: np.ndarray, events: Any, scratch: Scratch, worker: int, workers: int, first: int
 ) -> None:
-    """Run worker ``worker``'s share of the rows (one contiguous run of ``ceil(n / workers)``) from month 0 to their end, one replication at a time.
+    """Run worker ``worker``'s share of the rows (one contiguous run of ``ceil(n / workers)``) from month ``first`` for ``len(keys)`` months or to their end.
 
-    ``keys[t]`` holds month t's stream keys. Each worker thread runs this on its own rows
+    ``keys[m]`` holds month ``first + m``'s stream keys. A whole run starts at month 0 with
+    every month's keys; :func:`step` runs one month with one row of keys (so the month is
+    compiled once, for both). Each worker thread runs this on its own rows
     with its own work arrays (the GIL is released); a replication's arrays stay in the
     processor's cache for all its months, and its numbers are the same whichever worker
     runs it. Contiguous rows and work arrays :data:`SPREAD` rows apart keep the workers off
@@ -221,10 +214,10 @@ def _whole_runs(
     n = s.partnership.shape[0]
     size = (n + workers - 1) // workers
     for i in range(worker * size, min(n, (worker + 1) * size)):
-        for t in range(keys.shape[0]):
+        for m in range(keys.shape[0]):
             if s.partnership[i].outcome != RUNNING:
                 break
-            _replication_month(plan, s, owns, P, i, t, keys[t], reps[i], events, w)
+            _replication_month(plan, s, owns, P, i, first + m, keys[m], reps[i], events, w)
 
 
 @compiled
@@ -488,7 +481,7 @@ def step(s: State, P: Any, seed: int, log: list[Event] | None = None, plan: Layo
         w.fx.event_size[:] = 0.0
         w.fx.event_partner[:] = -1
         w.fx.opens[:] = -1
-    _month(schedule_of(plan), s.arrays, _owns(s, plan), P, s.month, keys, s.reps, events, w)
+    _whole_runs(schedule_of(plan), s.arrays, _owns(s, plan), P, keys[None], s.reps, events, w, 0, 1, s.month)
     s.month += 1
     if log is not None:
         _log(log, s, plan, events)
@@ -535,9 +528,9 @@ def run(
         n_councils = s.council.shape[1]
         args = (schedule_of(plan), s.arrays, _owns(s, plan), P, keys, s.reps, _events(plan, 0, n_councils), _scratch(plan, n_councils, workers))
         if workers == 1:
-            _whole_runs(*args, 0, 1)
+            _whole_runs(*args, 0, 1, 0)
         else:
-            for done in [_pool().submit(_whole_runs, *args, c, workers) for c in range(workers)]:
+            for done in [_pool().submit(_whole_runs, *args, c, workers, 0) for c in range(workers)]:
                 done.result()
         s.month = int(s.partnership["end_month"].max()) if len(s.reps) else 0
         return s

@@ -20,7 +20,7 @@ _ready: set[Layout] = set()
 
 def compiled_code_cached() -> bool:
     """Whether this version's compiled month is already in the cache (if not, the first run compiles it)."""
-    return is_cached("sim.core.kernel._whole_runs") and is_cached("sim.core.kernel._month")
+    return is_cached("sim.core.kernel._whole_runs")
 
 
 def ensure_compiled(plan: Layout | None = None) -> None:

@@ -114,7 +114,7 @@ def test_compiled_functions_keep_their_python_function():
     assert jit.OPTIONS["cache"] and not jit.OPTIONS["_nrt"]
 
 
-@pytest.mark.parametrize("name", ["sim.core.kernel._whole_runs", "sim.core.kernel._month"])
+@pytest.mark.parametrize("name", ["sim.core.kernel._whole_runs"])
 def test_cached_code_is_found_after_a_run(bench, name):
     from sim.core import kernel
 
