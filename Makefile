@@ -5,7 +5,9 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3; do $$p -c 'import sys;
 EXTRAS ?= dev,analysis,viz,notebooks
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+comma := ,
+# One stamp per set of extras: asking for other extras (as .ci/run does) installs them.
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .PHONY: run demo notebooks test lint docs bench clean
 

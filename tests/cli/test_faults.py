@@ -13,6 +13,7 @@ Read-only folders and full disks are made with tmpfs mounts (CI runs as root, wh
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import math
@@ -390,8 +391,9 @@ def test_validate_refuses_bad_arguments_with_one_line():
 #: (command module, arguments, the start of each line), for the commands added after sim-run and sim-compare.
 LATER = [
     ("sim.cli.search", ["+foo=1", "target=5"], ["foo is not a setting or a section of sim-search", "target = 5 is outside [0.001, 1]"]),
-    ("sim.cli.search", ["councils.0.name=${oc.env:HOME}"], ["councils[0].name = ${oc.env:HOME} reads the environment variable HOME"]),
-    ("sim.cli.search", ["scenario=nope"], ["scenario = 'nope' is not known (available: "]),
+    ("sim.cli.search", ["councils.0.name=${oc.env:HOME}", "tune=0"], ["councils[0].name = ${oc.env:HOME} reads the environment variable HOME"]),
+    ("sim.cli.search", ["scenario=nope", "tune=0"], ["scenario = 'nope' is not known (available: "]),
+    ("sim.cli.search", ["tune=2"] if importlib.util.find_spec("optuna") is None else ["tune=51"], ["tune = "]),
     ("sim.cli.calibrate", ["nosuch=1"], ["nosuch is not a setting or a section of sim-calibrate"]),
     ("sim.cli.calibrate", ["waves=0", "points=-1"], ["points = -1 is outside [10, 1000000]", "waves = 0 is outside [1, 20]"]),
     ("sim.cli.calibrate", ["targets=/no/such.yaml", "councils.0.it_maturity=5"], ["councils[0].it_maturity = 5 is outside", "targets = '/no/such.yaml'"]),
