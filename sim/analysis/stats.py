@@ -260,8 +260,9 @@ def mcnemar_p(only_a: int, only_b: int) -> float:
     return float(stats.binomtest(only_b, only_a + only_b).pvalue)
 
 
-#: Every finite double is a whole number of 2**-1074: exact sums are kept as integers in this unit.
-#: Binary exponents of doubles, shifted to be >= 0 (subnormals sit up to 52 places below the unit).
+#: Every finite double is a whole number of 2**-1074, so exact sums are kept as integers in that unit. A value's place
+#: (its binary exponent from 2**-1074) is shifted by ``_SUBNORMAL`` to be >= 0 (subnormals sit up to 52 places below
+#: the unit); ``_SHIFTS`` places per group leave room for every exponent.
 _SUBNORMAL, _SHIFTS = 64, 2200
 
 

@@ -10,11 +10,11 @@ Revenue below break-even eats the venture's reserves, and the partners cover par
 loss (their savings fall, and they worry); when the reserves are gone the venture is
 unsustainable and the partnership collapses. Its trigger is what started the losses, or the
 latest event that deepened them: the end of a council's guarantee, the loss of a customer, or
-neither (a base below break-even, thin or falling outside demand: a revenue shortfall). Key learning: do not move quickly to a
-commercial model without rigour in market testing and due diligence (lever
-``market_testing``): testing produces information, never customers; a tested venture whose
-guaranteed base cannot carry it does not go commercial, and one whose base falls short is
-sized to it.
+neither (a base below break-even, thin or falling outside demand: a revenue shortfall). Key
+learning: do not move quickly to a commercial model without rigour in market testing and due
+diligence (lever ``market_testing``): testing produces information, never customers; a tested
+venture whose guaranteed base cannot carry it does not go commercial, and one whose base falls
+short is sized to it.
 """
 
 from __future__ import annotations
