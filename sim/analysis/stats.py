@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -264,6 +265,18 @@ def mcnemar_p(only_a: int, only_b: int) -> float:
 #: (its binary exponent from 2**-1074) is shifted by ``_SUBNORMAL`` to be >= 0 (subnormals sit up to 52 places below
 #: the unit); ``_SHIFTS`` places per group leave room for every exponent.
 _SUBNORMAL, _SHIFTS = 64, 2200
+#: One in the units of the exact sums (``2**1074`` units).
+_ONE = 1 << 1074
+
+
+def _rounded_mean(total: Any, n: Any) -> Any:
+    """A mean from an exact sum and a count (n >= 1), rounded once; elementwise on object arrays of Python ints."""
+    return total / (n * _ONE)
+
+
+def _rounded_comoment(products: Any, total_x: Any, total_y: Any, n: Any) -> Any:
+    """``sum((x - mean x) (y - mean y))`` from exact sums (n >= 1), rounded once; elementwise on object arrays of Python ints."""
+    return (products * n * _ONE - total_x * total_y) / (n * _ONE * _ONE)
 
 
 def exact_sums(x: ArrayLike, group: ArrayLike, size: int) -> np.ndarray:
@@ -364,12 +377,12 @@ class Moments:
     @property
     def mean(self) -> float:
         """The sample mean (0 for no values), correctly rounded."""
-        return self.total / (self.n << 1074) if self.n else 0.0  # Python ints divide exactly, rounding once
+        return _rounded_mean(self.total, max(self.n, 1))
 
     @property
     def m2(self) -> float:
         """Sum of squared deviations from the mean."""
-        return ((self.squares * self.n << 1074) - self.total * self.total) / (self.n << 2148) if self.n else 0.0
+        return _rounded_comoment(self.squares, self.total, self.total, max(self.n, 1))
 
     @property
     def variance(self) -> float:
@@ -404,8 +417,7 @@ class CoMoments:
     @property
     def cxy(self) -> float:
         """Sum of products of the deviations from the means."""
-        n = self.x.n
-        return ((self.products * n << 1074) - self.x.total * self.y.total) / (n << 2148) if n else 0.0
+        return _rounded_comoment(self.products, self.x.total, self.y.total, max(self.x.n, 1))
 
     def ratio(self, confidence: float = 0.95) -> Estimate:
         """``mean(x) / mean(y)`` with a delta-method (linearised) interval (bounds nan for fewer than two values)."""
@@ -458,8 +470,7 @@ class DrawMoments:
     def _rounded(self) -> tuple[np.ndarray, np.ndarray]:
         if self._moments is None:
             n = np.maximum(self.n, 1).astype(object)[:, None]
-            scale = n * (1 << 1074)  # Python ints divide exactly, rounding once
-            self._moments = ((self.total / scale).astype(float), ((self.squares * scale - self.total * self.total) / (scale << 1074)).astype(float))
+            self._moments = (_rounded_mean(self.total, n).astype(float), _rounded_comoment(self.squares, self.total, self.total, n).astype(float))
         return self._moments
 
     def _grow(self, size: int) -> None:

@@ -25,7 +25,7 @@ from omegaconf import DictConfig
 
 from sim.analysis.calibration import calibrate, calibrated_items
 from sim.cli import guard
-from sim.cli.common import argv_problems, fail, maybe_help, output_dir, problems_of, progress_bar, threads, versions_line
+from sim.cli.common import fail, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets
 from sim.config.checks import ConfigError
@@ -71,7 +71,7 @@ def app(cfg: DictConfig) -> None:
     if problems:
         fail(problems)
     scenario = HydraConfig.get().runtime.choices["scenario"]
-    out = Path(settings.out) if settings.out else output_dir()
+    out = Path(settings.out) if settings.out else guard.output_dir()
     total = settings.points * settings.waves * settings.replications
     with progress_bar(total, f"calibrating {len(items)} parameters") as bar:
         result = calibrate(
@@ -105,14 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-calibrate", __doc__ or "", CalibrateSettings, ("scenario", "policy"), argv)
     register()
-    command = guard.Command(
-        "sim-calibrate",
-        app,
-        "calibrate",
-        schema.run_schema(CalibrateSettings, "CalibrateSchema"),
-        calibrate_check,
-        argv_check=lambda args: argv_problems(args, ("scenario", "policy")),
-    )
+    command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check)
     return guard.run_command(command, argv)
 
 

@@ -11,13 +11,13 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, fields
-from pathlib import Path
 from typing import Any, NoReturn
 
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
+from sim.cli import guard
 from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
 from sim.config.overrides import compose_checked, interpolated, without
@@ -187,9 +187,31 @@ def argv_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
     return quoting_problems(argv) or name_problems(argv, groups)
 
 
-def output_dir() -> Path:
-    """The Hydra run directory of this job."""
-    return Path(HydraConfig.get().runtime.output_dir)
+def model_command(
+    name: str,
+    app: Callable[[], Any],
+    config_name: str,
+    settings: type,
+    check: Callable[[Any, Any], list[str]],
+    need: Callable[[Any], int] = lambda cfg: 0,
+    groups: Sequence[str] = ("scenario", "policy"),
+    argv_check: Callable[[Sequence[str]], list[str]] | None = None,
+) -> guard.Command:
+    """A command that takes the model's parameters: its settings class (``RunSettings`` -> schema ``RunSchema``) plus every parameter.
+
+    Raw arguments are checked by :func:`argv_problems` for ``groups`` unless ``argv_check`` is given.
+    """
+    from sim.config import schema
+
+    return guard.Command(
+        name,
+        app,
+        config_name,
+        schema.run_schema(settings, f"{settings.__name__.removesuffix('Settings')}Schema"),
+        check,
+        need,
+        argv_check or (lambda args: argv_problems(args, groups)),
+    )
 
 
 def progress_bar(total: int | None, what: str) -> tqdm:

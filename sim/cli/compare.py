@@ -49,7 +49,7 @@ from sim.cli.common import (
     fail,
     fixed_paths,
     maybe_help,
-    output_dir,
+    model_command,
     progress_bar,
     threads,
     uncertainty_of,
@@ -104,7 +104,7 @@ def app(cfg: DictConfig) -> None:
     scenario = HydraConfig.get().runtime.choices["scenario"]
     configs = _policy_configs(scenario, settings.policies)
     drawn = uncertainty_of(settings, fixed_paths(), chose_uncertainty())
-    out = output_dir()
+    out = guard.output_dir()
     prov = provenance.collect()
     stamp: dict[str, Any] = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}
     stamp |= {key: prov[key] for key in ("model_version", "code_version")}
@@ -202,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point ``sim-compare``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-compare", __doc__ or "", CompareSettings, ("scenario",), argv)
-    command = guard.Command("sim-compare", app, "compare", schema.run_schema(CompareSettings, "CompareSchema"), compare_check, compare_need, _argv_problems)
+    command = model_command("sim-compare", app, "compare", CompareSettings, compare_check, compare_need, argv_check=_argv_problems)
     return guard.run_command(command, argv)
 
 

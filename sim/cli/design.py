@@ -24,8 +24,9 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.summary import Tally
-from sim.cli.common import fail, output_dir, problems_of, progress_bar, threads
-from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, host, job_overrides
+from sim.cli import guard
+from sim.cli.common import fail, problems_of, progress_bar, threads
+from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, host, job_overrides
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS
 from sim.config.settings import parse_chunk, run_settings
@@ -87,7 +88,7 @@ class _Progress:
 def run_design(cfg: DictConfig, multirun: bool) -> None:
     """Run the design named by ``cfg.design`` (see the module's description)."""
     hc = HydraConfig.get()
-    out = output_dir()
+    out = guard.output_dir()
     settings, _, problems = problems_of(cfg, run_settings)
     if settings is not None:
         problems += _refused(settings)
@@ -215,7 +216,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
     for row in collected.failed:
         print(f"  point {row['point']} failed: {row['error']}", file=sys.stderr)
     if not multirun and exit_status(collected):
-        STATE.status = EXIT_POINTS_FAILED  # not an exit: the design's table is committed with the points' results
+        guard.end_with(EXIT_POINTS_FAILED)  # not an exit: the design's table is committed with the points' results
 
 
 def _finish_point(p: dict[str, Any], tally: Tally, settings: Any, prov: dict[str, Any], seconds: float) -> None:

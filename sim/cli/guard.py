@@ -397,10 +397,30 @@ def _call_hydra(app: Callable[[], Any], prog: str, argv: list[str]) -> None:
             os.environ["HYDRA_FULL_ERROR"] = saved_env
 
 
+@dataclass
+class _Asked:
+    """The exit status a command asked for while succeeding (:func:`end_with`)."""
+
+    status: int = 0
+
+
+_ASKED = _Asked()
+
+
+def end_with(status: int) -> None:
+    """End the running command with ``status`` once its results are committed.
+
+    For an answer that is not a plain success but keeps its results: a search that missed its
+    target, a design with failed points. An exception would have them discarded instead.
+    """
+    _ASKED.status = status
+
+
 def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
     """Run a Hydra command on ``argv`` (default ``sys.argv[1:]``) and return its exit status; see the module's documentation."""
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = command.name
+    _ASKED.status = 0
     with signals():
         job: Job | None = None
         try:
@@ -410,7 +430,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
             else:
                 with job.stage:
                     _call_hydra(command.app, prog, job.argv)
-            return 0
+            return _ASKED.status
         except BaseException as err:  # every way out gets its line and status
             with _quiet_signals():
                 code = report(err, job.folder if job is not None else None, argv=argv, command=command.name)
@@ -440,6 +460,13 @@ def _only_hydra_left(folder: Path) -> bool:
     return True
 
 
+def output_dir() -> Path:
+    """The Hydra run directory of this job."""
+    from hydra.core.hydra_config import HydraConfig
+
+    return Path(HydraConfig.get().runtime.output_dir)
+
+
 def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
     """Decorate a Hydra task so that its job owns its folder (needed where :func:`prepare` did not take it: a multirun's jobs).
 
@@ -450,8 +477,6 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
     def decorate(body: Callable[[Any], Any]) -> Callable[[Any], Any]:
         @functools.wraps(body)
         def wrapper(cfg: Any) -> Any:
-            from sim.cli.common import output_dir
-
             out = output_dir()
             stage = staging()
             if stage is not None and stage.covers(out / "x"):

@@ -38,13 +38,12 @@ from sim.analysis.summary import Tally, render, render_uncertainty, what_was_run
 from sim.cli import guard
 from sim.cli.common import (
     advance,
-    argv_problems,
     chose_uncertainty,
     design_uncertainty_problem,
     fail,
     fixed_paths,
     maybe_help,
-    output_dir,
+    model_command,
     problems_of,
     progress_bar,
     run_check,
@@ -118,7 +117,7 @@ def app(cfg: DictConfig) -> None:
             print(note, file=sys.stderr)
     choices = hc.runtime.choices
     scenario, policy = choices["scenario"], choices["policy"]
-    out = output_dir()
+    out = guard.output_dir()
     point = _point(scenario, policy)
     index = int(hc.job.num) if multirun else 0
     if problems:
@@ -218,11 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy"), argv)
-    STATE.sweep_dir, STATE.collected, STATE.status = None, None, 0
-    command = guard.Command(
-        "sim-run", app, "config", schema.run_schema(), run_check, run_need, lambda args: argv_problems(args, ("scenario", "policy", "sweep"))
-    )
-    status = guard.run_command(command, argv) or STATE.status
+    STATE.sweep_dir, STATE.collected = None, None
+    command = model_command("sim-run", app, "config", RunSettings, run_check, run_need, groups=("scenario", "policy", "sweep"))
+    status = guard.run_command(command, argv)
     if STATE.sweep_dir is not None and status < 128:
         collected = finish(STATE.sweep_dir)
         status = status or exit_status(collected)

@@ -28,7 +28,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.search import RISKS, Evaluation, Result, search
 from sim.cli import guard
-from sim.cli.common import argv_problems, checked, maybe_help, output_dir, problems_of, progress_bar, threads, versions_line
+from sim.cli.common import checked, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.settings import SearchSettings, search_settings
 from sim.results import provenance
@@ -98,15 +98,6 @@ def render(result: Result, scenario: str) -> str:
     return "\n".join(lines)
 
 
-class _State:
-    """The exit status the search asks for (:data:`EXIT_TARGET_MISSED` keeps its results: it is not a failure of the run)."""
-
-    status = 0
-
-
-STATE = _State()
-
-
 def search_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-search`` config: its settings, the model values, and Optuna where tuning is asked for."""
     settings, _, problems = problems_of(cfg, search_settings)
@@ -121,7 +112,7 @@ def app(cfg: DictConfig) -> None:
     """Check the configuration, search, confirm, print and write the answer."""
     settings, config = checked(cfg, search_settings)
     scenario = HydraConfig.get().runtime.choices["scenario"]
-    out = output_dir()
+    out = guard.output_dir()
     workers = threads(settings.workers)
     with progress_bar(None, f"search {scenario}") as bar:
         result = search(
@@ -166,23 +157,15 @@ def app(cfg: DictConfig) -> None:
     print(render(result, scenario))
     print(f"{versions_line(prov)}; results in {out}")
     if result.winner is None:
-        STATE.status = EXIT_TARGET_MISSED
+        guard.end_with(EXIT_TARGET_MISSED)  # an answer, not a failure: the results are kept
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point ``sim-search``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-search", __doc__ or "", SearchSettings, ("scenario", "policy"), argv)
-    STATE.status = 0
-    command = guard.Command(
-        "sim-search",
-        app,
-        "search",
-        schema.run_schema(SearchSettings, "SearchSchema"),
-        search_check,
-        argv_check=lambda args: argv_problems(args, ("scenario", "policy")),
-    )
-    return guard.run_command(command, argv) or STATE.status
+    command = model_command("sim-search", app, "search", SearchSettings, search_check)
+    return guard.run_command(command, argv)
 
 
 if __name__ == "__main__":

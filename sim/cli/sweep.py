@@ -49,8 +49,6 @@ class _State:
 
     sweep_dir: Path | None = None
     collected: results.Collected | None = None
-    #: The exit status a run sets without stopping (a design with failed points, so that its table is still committed).
-    status: int = 0
 
 
 STATE = _State()

@@ -200,31 +200,29 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         testing = m.levers[MARKET_TESTING]
         if m.draws[Stream.TEST, 0] < testing:
             expected = expected_after(s, P, q, i)
-            if expected < q.no_go:
+            sized = 1.0 - q.sizing * (1.0 - expected) if expected < 1.0 else 1.0
+            if expected < q.no_go or sized <= 0.0:  # the base cannot carry a venture, or sized to it nothing is left to run
                 mine.commercial = False
                 for k in range(n):
                     note(fx, Ev.NOT_COMMERCIAL, k, expected)
-            elif expected < 1.0 and 1.0 - q.sizing * (1.0 - expected) <= 0.0:
-                mine.commercial = False  # sized to its base, there would be nothing left to run
-                for k in range(n):
-                    note(fx, Ev.NOT_COMMERCIAL, k, expected)
             elif expected < 1.0:
-                mine.scale = 1.0 - q.sizing * (1.0 - expected)
+                mine.scale = sized
                 for k in range(n):
                     note(fx, Ev.SIZED, k, mine.scale)
     if not mine.commercial:
         return
+    event = -1
     for k in range(n):
         if s.council[i, k].active and P.council[i, k].guarantee > 0 and since == P.council[i, k].guarantee_months:
             note(fx, Ev.GUARANTEE_ENDED, k, P.council[i, k].guarantee)
             open_decision(fx, k, Trigger.END_OF_GUARANTEE)
-            mine.recent = Trigger.END_OF_GUARANTEE
-            if mine.losing:
-                mine.started = Trigger.END_OF_GUARANTEE  # it deepens running losses: the episode's trigger now
+            event = Trigger.END_OF_GUARANTEE
         if not s.council[i, k].active and s.council[i, k].exit_month == t:
-            mine.recent = Trigger.LOSS_OF_CUSTOMER
-            if mine.losing:
-                mine.started = Trigger.LOSS_OF_CUSTOMER
+            event = Trigger.LOSS_OF_CUSTOMER
+    if event >= 0:
+        mine.recent = event
+        if mine.losing:
+            mine.started = event  # it deepens running losses: the episode's trigger now
     capability = lifted(pp.commercial_capability, m.levers[COMMERCIAL_CAPABILITY])
     inside = guaranteed(s, P, q, i, t)
     concentration = inside / (inside + mine.market) if inside + mine.market > 0 else 1.0
