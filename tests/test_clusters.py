@@ -16,7 +16,6 @@ hold a file lock, and ``make test`` uses ``--dist loadfile`` (this file on one w
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -34,6 +33,7 @@ from support.clusters import (
     exclusive,
     ray_head_fixture,  # noqa: F401  (fixture "ray_head")
     ray_missing,
+    require_module,
     run_toy,
     say,
     slurm_cluster_fixture,  # noqa: F401  (fixture "slurm_cluster")
@@ -63,15 +63,6 @@ def report(name: str, run: ToyRun, record_property) -> None:
     record_property(f"{name}_import_to_start_s", [round(s, 3) for s in fresh])
 
 
-def require_module(module: str, extra: str) -> None:
-    try:
-        found = importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        found = False
-    if not found:
-        unavailable(f"{module} is not installed (pip install -e '.[{extra}]')")
-
-
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> ToyRun:
     """The sweep through Hydra's basic launcher, in this process's own interpreter: the reference."""
@@ -94,6 +85,7 @@ def test_presets_compose(tmp_path):
         assert proc.returncode == 0, proc.stderr[-2000:]
         return proc.stdout
 
+    require_module("hydra_plugins.hydra_submitit_launcher", "slurm")
     out = launcher("hydra/launcher=slurm")
     assert "submitit_slurm" not in out and "SlurmLauncher" in out
     folder = next(line.split(": ", 1)[1] for line in out.splitlines() if line.strip().startswith("submitit_folder:"))

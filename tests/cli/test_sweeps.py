@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support.clusters import require_module
 
 from sim.results.sweep import same_figures
 
@@ -79,8 +79,7 @@ def test_common_random_numbers_across_points_by_default(basic):
 
 
 def test_joblib_gives_the_same_figures(basic, tmp_path):
-    if importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is None:
-        pytest.skip("hydra-joblib-launcher is not installed (pip install -e '.[joblib]')")
+    require_module("hydra_plugins.hydra_joblib_launcher", "joblib")
     done = sweep(tmp_path / "sweep", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2")
     assert done.returncode == 0, done.stderr[-3000:]
     assert same_figures(table(basic), table(tmp_path / "sweep"))

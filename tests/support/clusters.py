@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import getpass
+import importlib.util
 import json
 import os
 import re
@@ -69,6 +70,16 @@ def unavailable(reason: str) -> None:
     if in_ci():
         pytest.fail(f"{reason} (CI=true: cluster tests must run, see .ci/support/install-system.sh)", pytrace=False)
     pytest.skip(reason)
+
+
+def require_module(module: str, extra: str) -> None:
+    """Skip (a user's machine) or fail (CI) unless ``module`` (a launcher plugin) is installed."""
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its parent package (hydra_plugins) is missing too
+        found = False
+    if not found:
+        unavailable(f"{module} is not installed (pip install -e '.[{extra}]')")
 
 
 def say(message: str) -> None:
