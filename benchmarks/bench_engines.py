@@ -2,7 +2,7 @@
 
     python benchmarks/bench_engines.py                 # every figure (a few minutes: one cold compile)
     python benchmarks/bench_engines.py --quick         # smaller blocks, K = 4 only
-    python benchmarks/bench_engines.py --markdown benchmarks/results.md   # also write the figures there
+    python benchmarks/bench_engines.py --markdown benchmarks/results.md   # also write the figures there (its first section; the rest is kept)
 
 Prints, measured in one run:
 
@@ -212,7 +212,10 @@ def main() -> None:
             "compare ratios, not numbers across runs.",
             "",
         ]
-        Path(args.markdown).write_text("\n".join(header + lines) + "\n")
+        path = Path(args.markdown)
+        old = path.read_text(encoding="utf-8") if path.is_file() else ""
+        kept = old[old.find("\n## ") + 1 :] if "\n## " in old else ""  # the other benchmarks' sections and the notes stay
+        path.write_text("\n".join(header + lines) + "\n" + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":

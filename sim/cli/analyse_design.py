@@ -14,23 +14,18 @@ The file is written atomically; bad arguments exit with status 2 and one line.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 
 from sim.cli.common import compose_model, fail, fixed_paths, split_arguments
+from sim.config.checks import ArgumentParser
 from sim.config.settings import MAX_SEED
 
 METHODS = ("lhs", "sobol", "random")
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        fail([message])
 
 
 def design(config: Any, n: int, method: str, seed: int, fixed: Sequence[str] = ()) -> Any:
@@ -56,7 +51,7 @@ def design(config: Any, n: int, method: str, seed: int, fixed: Sequence[str] = (
 
 def main(argv: Sequence[str]) -> int:
     """Write the design CSV; exit status 2 with one line per bad argument."""
-    parser = _Parser(prog="sim-analyse design", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="sim-analyse design", description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100, help="number of points, whole number in [1, 1000000] (default 100)")
     parser.add_argument("--method", choices=METHODS, default="lhs", help="lhs (Latin hypercube), sobol (scrambled; a power of two is best) or random")
     parser.add_argument("--seed", type=int, default=0, help=f"seed of the design, whole number in [0, {MAX_SEED}] (default 0)")

@@ -19,13 +19,14 @@ from pathlib import Path
 import numpy as np
 
 from sim.cli.common import EXIT_BAD_INPUT
+from sim.config.checks import ArgumentParser
 from sim.results.files import save_figure, write_json
 
 RESULTS = ("discovery.json", "discovery.png", "discovery.svg")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sim-analyse discover", description=(__doc__ or "").split("\n\n")[0])
+    parser = ArgumentParser(prog="sim-analyse discover", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a sim-run folder (replications.parquet) or a sweep folder (sweep.parquet)")
     parser.add_argument("--outcome", default="collapsed", help="on a run: collapsed (default), shelved or failure (shelved, collapsed or underperforming)")
     parser.add_argument("--boxes", type=int, default=2, help="most boxes to find, 1 to 10 (default 2)")

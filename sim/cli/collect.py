@@ -11,11 +11,11 @@ design's run folder. Exits with status 3 if any point failed, 2 if the folder ho
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from sim.cli import guard
+from sim.config.checks import ArgumentParser
 from sim.results import sweep as results
 
 EXIT_NO_POINTS = 2
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = argparse.ArgumentParser(prog="sim-collect", description=__doc__.split("\n\n")[0])
+    parser = ArgumentParser(prog="sim-collect", description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a sweep folder (multirun) or a design's run folder")
     parser.add_argument("--report", action="store_true", help="print where the sweep stands; write nothing")
     args = parser.parse_args(argv)

@@ -9,13 +9,13 @@ Markdown reference. Run ``python -m sim.cli.paramdocs`` to write the file, or
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import MISSING, Field, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from sim.config.checks import ArgumentParser
 from sim.config.distributions import describe, is_dist, number_words
 from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers as lever_table
@@ -229,7 +229,7 @@ def render() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the file, or with ``--check`` report whether it is up to date (exit status 1 if not)."""
-    parser = argparse.ArgumentParser(prog="python -m sim.cli.paramdocs", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="python -m sim.cli.paramdocs", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit non-zero if the file differs from what would be generated")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"file to write or check (default: {OUTPUT})")
     args = parser.parse_args(argv)

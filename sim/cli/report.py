@@ -11,12 +11,12 @@ the statistical detail, provenance from ``summary.json`` and the model's limitat
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from sim.cli import guard
 from sim.cli.common import EXIT_BAD_INPUT
+from sim.config.checks import ArgumentParser
 from sim.results.report import REPORT, ReportError, write
 
 
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = argparse.ArgumentParser(prog="sim-report", description=(__doc__ or "").split("\n\n")[0])
+    parser = ArgumentParser(prog="sim-report", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a results folder: sim-run's (summary.json), sim-compare's (comparison.parquet) or a sweep's (sweep.parquet)")
     parser.add_argument("--output", type=Path, default=None, help=f"where to write the page (default: FOLDER/{REPORT}); figures go to FOLDER/figures")
     args = parser.parse_args(argv)

@@ -18,20 +18,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from sim.cli import guard
+from sim.config.checks import ArgumentParser
 from sim.config.settings import MAX_SEED, MAX_WORKERS
 
 MIN_REPLICATIONS, MAX_REPLICATIONS = 100, 10_000_000
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with one ``error:`` line (no usage block) for bad arguments."""
-
-    def error(self, message: str) -> NoReturn:
-        guard.error(f"{message} (see {self.prog} --help)")
-        raise SystemExit(guard.EXIT_BAD_INPUT)
 
 
 def _problems(args: argparse.Namespace) -> list[str]:
@@ -53,7 +45,7 @@ def _problems(args: argparse.Namespace) -> list[str]:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    parser = _Parser(prog="sim-validate", description=(__doc__ or "").splitlines()[0])
+    parser = ArgumentParser(prog="sim-validate", description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--replications", type=int, default=3000, help=f"replications per run, integer in [{MIN_REPLICATIONS}, {MAX_REPLICATIONS}] (default 3000)"
     )

@@ -7,8 +7,10 @@ parameter, the value and what is allowed.
 
 from __future__ import annotations
 
+import argparse
 import math
-from typing import Any
+import sys
+from typing import Any, NoReturn
 
 from sim.core.declare import Spec
 
@@ -19,6 +21,15 @@ class ConfigError(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse whose bad arguments give one ``error:`` line naming the command's ``--help`` (no usage block), and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``message`` as one line and exit 2."""
+        print(f"error: {message} (see {self.prog} --help)", file=sys.stderr, flush=True)
+        raise SystemExit(2)
 
 
 def fmt(x: Any) -> str:

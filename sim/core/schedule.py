@@ -17,6 +17,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from numba.core import types
 from numba.extending import NativeValue, models, overload, register_model, typeof_impl, unbox
 
@@ -145,13 +146,16 @@ def each_mechanism(plan: Schedule, s: StateArrays, P: Any, i: int, t: int, owns:
 
 @overload(each_mechanism)
 def _each_mechanism(plan, s, P, i, t, owns, w, events):  # type: ignore[no-untyped-def]
-    names = {"Month": Month, "book": book}
+    names = {"Month": Month, "book": book, "int64": np.int64, "boolean": np.bool_}
     lines = ["def each(plan, s, P, i, t, owns, w, events):"]
     for j, slot in enumerate(plan.slots):
         names[f"step_{j}"] = slot.mechanism.step
         first, last = slot.streams
         lines.append(f"    step_{j}(s, P, Month(i, t, w.draws[{first}:{last}], w.strengths, w.signals), P.mech[{j}][i], owns[{j}], w.fx)")
-        lines.append(f"    book(s, i, t, {slot.cause}, w, events, {slot.events[0]}, {slot.events[1]}, {slot.mechanism.takes_trust})")
+        # plain int64 and bool, not literals: book and record then compile once, not once per mechanism (LLVM still folds them)
+        lines.append(
+            f"    book(s, i, t, int64({slot.cause}), w, events, int64({slot.events[0]}), int64({slot.events[1]}), boolean({slot.mechanism.takes_trust}))"
+        )
     if not plan.slots:
         lines.append("    return")
     exec("\n".join(lines), names)  # the calls written out from the registry: see the module docstring

@@ -20,6 +20,8 @@ import threading
 from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 
+from sim.config.checks import ArgumentParser
+
 #: Environment variable through which ``--config-dir`` reaches the page (:func:`sim.viz.app.config_dir`).
 CONFIG_DIR_ENV = "SIM_DEMO_CONFIG_DIR"
 #: Environment that keeps Solara offline and quiet; set before Solara is imported (it reads it once).
@@ -36,7 +38,7 @@ DEFAULT_PORT = 8765
 
 def parser() -> argparse.ArgumentParser:
     """The command's options, with their ranges."""
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="sim-demo",
         description="Serve the trainer's browser app (offline, no telemetry): watch a partnership fail, see why, replay it with the lever on.",
     )
@@ -55,7 +57,7 @@ def problems(args: argparse.Namespace) -> list[str]:
     if args.config_dir is not None and not args.config_dir.is_dir():
         found.append(f"error: --config-dir = {args.config_dir} is not a folder (expected one holding scenario/*.yaml and policy/*.yaml)")
     if not args.host.strip():
-        found.append("error: --host = '' is empty (expected an address such as 127.0.0.1)")
+        found.append(f"error: --host = {args.host!r} is empty (expected an address such as 127.0.0.1)")
     return found
 
 
@@ -89,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sim.frontends.compiling import compiled_code_cached
 
     if not compiled_code_cached():
-        print("sim-demo: compiling the model (once per version of the code: a minute or two); the page waits for it", file=sys.stderr, flush=True)
+        print("sim-demo: compiling the model (once per version of the code: about half a minute); the page waits for it", file=sys.stderr, flush=True)
         threading.Thread(target=warm_up, name="sim-demo-warm-up", daemon=True).start()
     from solara.__main__ import cli
 

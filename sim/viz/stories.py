@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.config import cases, scenarios
+from sim.config.checks import ArgumentParser
 from sim.core.version import __version__
 from sim.viz.adapter import NO_POLICY, lever_overrides
 
@@ -212,7 +213,7 @@ def regenerate(seed: int = SEED, replications: int = REPLICATIONS, readme: Path 
 
 def parser() -> argparse.ArgumentParser:
     """The command's options, with their ranges."""
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="python -m sim.viz.stories",
         description="Find, for each case, a replication that fails for the case's own reason; store them in sim/viz/stories.json with the model"
         " version and rewrite the README's trainer example.",

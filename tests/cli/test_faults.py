@@ -402,6 +402,9 @@ LATER = [
     ("sim.cli.analyse", ["sensitivity", "replications=-1"], ["replications = -1 is outside [10, 1000000]"]),
     ("sim.cli.report", ["/no/such/folder"], ["folder = '/no/such/folder'"]),
     ("sim.cli.collect", ["/no/such/folder"], ["/no/such/folder is not a folder"]),
+    ("sim.cli.report", ["/no/such/folder", "stray"], ["unrecognized arguments: stray (see sim-report --help)"]),
+    ("sim.cli.collect", [], ["the following arguments are required: folder (see sim-collect --help)"]),
+    ("sim.cli.analyse", ["discover", "/no/such/folder", "--boxes", "many"], ["argument --boxes: invalid int value: 'many'"]),
 ]
 
 
