@@ -335,12 +335,20 @@ def summarise(table: Any, horizon: int | None = None, confidence: float = 0.95) 
         with interval), ``collapse_within`` (by years; None beyond the horizon),
         ``median_months_to_collapse``, ``causes_of_failure`` and ``causes_of_collapse``
         (count and share with interval, most frequent first), ``savings`` (mean GBP m per
-        partnership over the horizon, and realised over business case) and
-        ``survival_curve`` (months, survival, low, high).
+        partnership over the horizon, and realised over business case),
+        ``survival_curve`` (months, survival, low, high) and, for a table with parameter draws
+        or one from :func:`sim.run_ensemble`, ``uncertainty`` (its mode, from the table's
+        ``attrs``: "not recorded" when a table with draws does not say).
     """
     tally = Tally(int(np.max(np.asarray(table["end_month"] if not isinstance(table, Table) else table.columns["end_month"]))) if horizon is None else horizon)
     tally.write(table)
-    return tally.summary(confidence)
+    summary = tally.summary(confidence)
+    told = dict(getattr(table, "attrs", {}).get("uncertainty") or {})
+    if "uncertainty" in summary:  # parameter draws: the table's own record of the mode, else say it is not known
+        summary["uncertainty"] = {"mode": "not recorded", **told, **summary["uncertainty"]}
+    elif told:
+        summary["uncertainty"] = told
+    return summary
 
 
 def _curve(curve: SurvivalCurve) -> dict[str, list[float]]:
@@ -525,7 +533,10 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         )
     u = summary["uncertainty"]
     level = f"{summary['confidence']:.0%}"
-    source = "their plausible ranges" if mode == "prior" else "the calibrated posterior (the rest from their plausible ranges)"
+    source = {
+        "prior": "their plausible ranges",
+        "posterior": "the calibrated posterior (the rest from their plausible ranges)",
+    }.get(mode, "an uncertainty mode the table does not record")
     lines = [
         f"Uncertainty: {mode}. {u['draws']:,} parameter draws of up to {u['replications_per_draw']:,} replications;"
         f" {len(u.get('drawn', []))} assumptions drawn from {source}.",

@@ -26,7 +26,7 @@ from sim.config.settings import available_cores, compare_settings, run_settings
 from sim.core.declare import DISTRIBUTIONS
 from sim.results.files import results_bytes
 
-EXIT_BAD_INPUT = 2
+EXIT_BAD_INPUT = guard.EXIT_BAD_INPUT
 _NAMES = re.compile(r"[\w.-]+(,[\w.-]+)*")
 #: A distribution written unquoted, which Hydra would read as one of its own functions.
 _UNQUOTED_DIST = re.compile(rf"({'|'.join(f for f in DISTRIBUTIONS if f != 'choice')})\(.*\)")

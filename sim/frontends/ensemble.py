@@ -136,10 +136,14 @@ def run_ensemble(
     Returns
     -------
     pandas.DataFrame
-        One row per replication; see :func:`sim.frontends.table.replication_table`.
+        One row per replication; see :func:`sim.frontends.table.replication_table`. Its
+        ``attrs["uncertainty"]`` says which uncertainty mode ran (the mode, M and the paths
+        drawn), so that :func:`sim.summarise` labels the intervals it computes from the table.
     """
     check_run(replications, seed, block_size, first_rep, workers)
     drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
     threads = available_cores() if workers is None else int(workers)
     parts = [simulate(config, reps, int(seed), workers=threads, uncertainty=drawn) for reps in blocks(int(replications), int(block_size), int(first_rep))]
-    return Table.concat(parts).to_pandas()
+    frame = Table.concat(parts).to_pandas()
+    frame.attrs["uncertainty"] = {"mode": "none"} if drawn is None else drawn.describe(config)
+    return frame

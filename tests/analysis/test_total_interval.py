@@ -166,3 +166,18 @@ def test_a_tally_refuses_to_mix_blocks_with_and_without_draws():
     with pytest.raises(ValueError, match="after blocks without"):
         plain.write(with_draws)
     assert "Uncertainty: none" in render_uncertainty({**plain.summary(), "uncertainty": {"mode": "none"}})
+
+
+def test_a_summary_of_a_table_says_which_uncertainty_its_intervals_carry():
+    from sim.analysis.summary import summarise
+
+    config = load("baseline")
+    drawn = run_ensemble(config, 40, 3, uncertainty="prior", replications_per_draw=10)
+    s = summarise(drawn)
+    assert s["uncertainty"]["mode"] == "prior" and s["uncertainty"]["draws"] == 4 and s["uncertainty"]["drawn"]
+    assert render_uncertainty(s).startswith("Uncertainty: prior. 4 parameter draws")
+    drawn.attrs.clear()  # a table read back from elsewhere, with draws but no record of the mode
+    unknown = summarise(drawn)
+    assert unknown["uncertainty"]["mode"] == "not recorded" and "does not record" in render_uncertainty(unknown)
+    plain = summarise(run_ensemble(config, 20, 3, uncertainty="none"))
+    assert plain["uncertainty"] == {"mode": "none"} and render_uncertainty(plain).startswith("Uncertainty: none.")

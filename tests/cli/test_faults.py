@@ -604,7 +604,7 @@ def test_a_signal_stops_the_run_with_one_line_and_no_results(warm, tmp_path, sig
 @pytest.mark.slow
 def test_a_signal_while_starting_gives_one_line(tmp_path):
     out = tmp_path / "run"
-    proc = popen(*QUICK, f"hydra.run.dir={out}")
+    proc = popen("replications=2000000", "block_size=500", f"hydra.run.dir={out}")  # long enough never to finish first on a busy machine
     time.sleep(1.0)  # still importing (or just started)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=300)
