@@ -14,7 +14,9 @@ being fetched from a CDN.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
 import threading
 from collections.abc import MutableMapping, Sequence
@@ -61,6 +63,20 @@ def problems(args: argparse.Namespace) -> list[str]:
     return found
 
 
+def address_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port`` (in use, or not an address of this machine), or None if it can."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server sets it: only a listening socket is in the way
+            probe.bind((host, port))
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            return f"error: --port = {port}: {host}:{port} is in use by another program; choose another port with --port"
+        return f"error: --host = {host!r}: cannot listen there ({err.strerror or err}); use an address of this machine such as 127.0.0.1"
+    return None
+
+
 def offline_environment(environ: MutableMapping[str, str] = os.environ) -> None:
     """Set :data:`OFFLINE_ENV` (telemetry always off, the rest unless the user set it); must run before Solara is imported."""
     for key, value in OFFLINE_ENV.items():
@@ -77,12 +93,16 @@ def warm_up() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check the settings (exit 2 with one line per problem), then serve until stopped."""
+    """Check the settings (exit 2 with one line per problem) and the address (exit 3 if it is taken), then serve until stopped."""
     args = parser().parse_args(argv)
     bad = problems(args)
     if bad:
         print("\n".join(bad), file=sys.stderr)
         return 2
+    taken = address_problem(args.host, args.port)
+    if taken:
+        print(taken, file=sys.stderr)
+        return 3
     if args.config_dir is not None:
         os.environ[CONFIG_DIR_ENV] = str(args.config_dir.resolve())
     if "solara" in sys.modules:
