@@ -425,14 +425,23 @@ def words(definitions: dict[str, str] | None = None) -> list[str]:
     return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in {**(definitions or DEFINITIONS), **TERMS}.items()]
 
 
+#: How the plain sentence names the assumptions' spread, by uncertainty mode.
+ACROSS = {"prior": "across their plausible ranges", "posterior": "across the calibrated posterior"}
+
+
 def plain_lines(summary: dict[str, Any]) -> list[str]:
     """A few sentences built from the summary's numbers: how many collapsed, were shelved or fell short, and the leading cause and trigger."""
     o = summary["outcomes"]
     years = summary["horizon_months"] / 12
+    c = o["collapsed"]
+    level = f"{summary['confidence']:.0%}"
+    interval = f"{level} interval {c['low']:.1%} to {c['high']:.1%}"
+    if "total" in c:  # parameter draws: the noise of the replications alone, then the spread across the assumptions
+        across = ACROSS.get(summary.get("uncertainty", {}).get("mode"), "across the parameter draws")
+        interval += f" from simulation noise alone; {c['total']['low']:.1%} to {c['total']['high']:.1%} once the assumptions vary {across}"
     lines = [
         f"Of {summary['replications']:,} proposed partnerships, {o['shelved']['value']:.0%} were shelved before launch and "
-        f"{o['collapsed']['value']:.0%} launched and then collapsed within {years:g} years "
-        f"(95% interval {o['collapsed']['low']:.1%} to {o['collapsed']['high']:.1%}); "
+        f"{c['value']:.0%} launched and then collapsed within {years:g} years ({interval}); "
         f"{o['underperforming']['value']:.0%} were still going but underperforming, and {o['sustained']['value']:.0%} sustained."
     ]
     for key, what, verb in (("causes_of_collapse", "collapses", "cause"), ("triggers_of_collapse", "collapses", "trigger")):
@@ -447,9 +456,11 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
     """The summary as plain text for a terminal.
 
     First the plain-language sentences and the words defined, then outcomes, timing, causes
-    and triggers (each table saying whether it counts collapses or all failures) and money.
-    With ``detail`` also every cause and trigger (not only the ``top``), the triggers of all
-    failures, and how each interval is computed.
+    and triggers (each table saying whether it counts collapses or all failures), money, and
+    which uncertainty the intervals carry (:func:`render_uncertainty`: with parameter draws,
+    each headline figure with its Monte Carlo and total intervals). With ``detail`` also every
+    cause and trigger (not only the ``top``), the triggers of all failures, and how each
+    interval is computed.
     """
     level = f"{summary['confidence']:.0%}"
     horizon = summary["horizon_months"]
@@ -492,6 +503,7 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
         )
     if detail:
         lines += ["How the intervals are computed:", *(f"  {line}" for line in METHODS)]
+    lines.append(render_uncertainty(summary))
     return "\n".join(lines)
 
 

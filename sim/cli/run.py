@@ -34,7 +34,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
 from sim.analysis.stats import draw_precision_plan, precision_plan
-from sim.analysis.summary import Tally, render, render_uncertainty, what_was_run
+from sim.analysis.summary import Tally, render, what_was_run
 from sim.cli import guard
 from sim.cli.common import (
     advance,
@@ -202,7 +202,6 @@ def app(cfg: DictConfig) -> None:
     record.write(out)
     print(what_was_run(info))
     print(render(summary, detail=settings.detail))
-    print(render_uncertainty(summary))
     if attribution is not None:
         print(render_attribution(summary["attribution"]))
     print(f"{_run_line(settings, {**info, 'seed': seed})}; {versions_line(prov)}")

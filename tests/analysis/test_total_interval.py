@@ -169,13 +169,21 @@ def test_a_tally_refuses_to_mix_blocks_with_and_without_draws():
 
 
 def test_a_summary_of_a_table_says_which_uncertainty_its_intervals_carry():
-    from sim.analysis.summary import summarise
+    from sim.analysis.summary import render, summarise
 
     config = load("baseline")
     drawn = run_ensemble(config, 40, 3, uncertainty="prior", replications_per_draw=10)
     s = summarise(drawn)
     assert s["uncertainty"]["mode"] == "prior" and s["uncertainty"]["draws"] == 4 and s["uncertainty"]["drawn"]
     assert render_uncertainty(s).startswith("Uncertainty: prior. 4 parameter draws")
+    c = s["outcomes"]["collapsed"]
+    sentence = (
+        f"(95% interval {c['low']:.1%} to {c['high']:.1%} from simulation noise alone; "
+        f"{c['total']['low']:.1%} to {c['total']['high']:.1%} once the assumptions vary across their plausible ranges)"
+    )
+    text = render(s)
+    assert sentence in text.splitlines()[0], "the headline sentence gives the total interval too"
+    assert text.endswith(render_uncertainty(s)), "render ends with both intervals of every headline figure, as sim-run prints it"
     drawn.attrs.clear()  # a table read back from elsewhere, with draws but no record of the mode
     unknown = summarise(drawn)
     assert unknown["uncertainty"]["mode"] == "not recorded" and "does not record" in render_uncertainty(unknown)
