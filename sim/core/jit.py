@@ -143,7 +143,7 @@ def discard_cache(problem: BaseException) -> Path:
         fresh = old
     _notice(
         f"the compiled-code cache {old} is damaged ({type(problem).__name__}: {str(problem).splitlines()[0] if str(problem) else 'unreadable'}); "
-        f"{where} and compiling the model afresh{' into ' + str(fresh) if OPTIONS['cache'] else ' without a cache'} (about a minute)"
+        f"{where} and compiling the model afresh{' into ' + str(fresh) if OPTIONS['cache'] else ' without a cache'} (about half a minute)"
     )
     _cache_dir = fresh
     if "numba" in sys.modules:
