@@ -22,7 +22,7 @@ from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
 from sim.config.overrides import compose_checked, interpolated, without
 from sim.config.scenarios import available, model_sections
-from sim.config.settings import available_cores, compare_settings, run_settings
+from sim.config.settings import DEFAULT_UNCERTAINTY, available_cores, compare_settings, run_settings
 from sim.core.declare import DISTRIBUTIONS
 from sim.results.files import results_bytes
 
@@ -331,14 +331,11 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
     (:data:`~sim.config.settings.DEFAULT_UNCERTAINTY`) gives way instead: ``settings.uncertainty``
     becomes ``none`` and the note (one line, for stderr) says why.
     """
-    from sim.config.uncertainty import uncertainty
+    from sim.config.uncertainty import setting_problems, uncertainty
 
-    try:
-        drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
-    except ConfigError as err:
-        return None, err.problems, None
-    if drawn is None:
-        return None, [], None
+    first = setting_problems(settings.uncertainty, settings.replications_per_draw)
+    if first or (settings.uncertainty or DEFAULT_UNCERTAINTY) == "none":
+        return None, first, None
     m, problems = settings.replications_per_draw, []
     if getattr(settings, "design", None) is not None:
         problems.append(design_uncertainty_problem(settings.design))
@@ -351,10 +348,14 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
         problems.append(f"precision = {settings.precision} targets Monte Carlo half-widths: with uncertainty={settings.uncertainty} give replications instead")
     if getattr(settings, "attribution", "none") != "none":
         problems.append(f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)")
-    if problems and not chosen:
+    if problems and not chosen:  # the default gives way before any posterior is read
         note = f"note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty={settings.uncertainty}: {problems[0]}"
         settings.uncertainty = "none"
         return None, [], note
+    try:
+        drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
+    except ConfigError as err:
+        return None, [*problems, *err.problems], None
     return drawn, problems, None
 
 

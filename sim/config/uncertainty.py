@@ -187,6 +187,17 @@ class Uncertainty:
         }
 
 
+def setting_problems(mode: str | None, replications_per_draw: Any) -> list[str]:
+    """One line per bad setting of the mode or of M (cheap: no posterior is read)."""
+    mode = DEFAULT_UNCERTAINTY if mode is None else mode
+    problems = []
+    if mode not in UNCERTAINTY_MODES:
+        problems.append(f"uncertainty = {mode!r} is not one of {', '.join(UNCERTAINTY_MODES)}")
+    if isinstance(replications_per_draw, bool) or not isinstance(replications_per_draw, int | np.integer) or replications_per_draw < 2:
+        problems.append(f"replications_per_draw = {replications_per_draw!r} must be a whole number >= 2")
+    return problems
+
+
 def uncertainty(
     mode: str | None = None,
     replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
@@ -212,11 +223,7 @@ def uncertainty(
         One line per problem, e.g. ``posterior`` mode with no posterior sample.
     """
     mode = DEFAULT_UNCERTAINTY if mode is None else mode
-    problems = []
-    if mode not in UNCERTAINTY_MODES:
-        problems.append(f"uncertainty = {mode!r} is not one of {', '.join(UNCERTAINTY_MODES)}")
-    if isinstance(replications_per_draw, bool) or not isinstance(replications_per_draw, int | np.integer) or replications_per_draw < 2:
-        problems.append(f"replications_per_draw = {replications_per_draw!r} must be a whole number >= 2")
+    problems = setting_problems(mode, replications_per_draw)
     if problems:
         raise ConfigError(problems)
     if mode == "none":

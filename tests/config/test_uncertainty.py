@@ -135,3 +135,22 @@ def test_a_bad_posterior_is_refused_one_line_per_problem(tmp_path):
     assert "weight must be finite, non-negative" in problems[2]
     with pytest.raises(ConfigError, match="is not a file"):
         read_posterior(tmp_path / "missing.parquet")
+
+
+def test_a_posterior_with_text_or_gaps_or_garbage_is_refused_by_row_and_file(tmp_path):
+    text = tmp_path / "text.csv"
+    text.write_text("decisions.memory,weight\n0.1,1\nlots,1\n")
+    with pytest.raises(ConfigError) as err:
+        read_posterior(text)
+    assert err.value.problems == [f"posterior = {str(text)!r}, row 1: decisions.memory = nan is outside [0.001, 1]"]
+    gap = tmp_path / "gap.parquet"
+    pd.DataFrame({"decisions.memory": [0.1, None], "weight": [1.0, None]}).to_parquet(gap)
+    with pytest.raises(ConfigError) as err:
+        read_posterior(gap)
+    assert err.value.problems[0].startswith(f"posterior = {str(gap)!r}, row 1: decisions.memory = nan")
+    assert "weight must be finite" in err.value.problems[1]
+    garbage = tmp_path / "garbage.parquet"
+    garbage.write_bytes(b"not parquet at all")
+    with pytest.raises(ConfigError) as err:
+        read_posterior(garbage)
+    assert len(err.value.problems) == 1 and err.value.problems[0].startswith(f"posterior = {str(garbage)!r} cannot be read as Parquet: ")
