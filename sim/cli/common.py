@@ -348,15 +348,23 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
         problems.append(f"precision = {settings.precision} targets Monte Carlo half-widths: with uncertainty={settings.uncertainty} give replications instead")
     if getattr(settings, "attribution", "none") != "none":
         problems.append(f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)")
-    if problems and not chosen:  # the default gives way before any posterior is read
-        note = f"note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty={settings.uncertainty}: {problems[0]}"
-        settings.uncertainty = "none"
-        return None, [], note
+    giving_way = bool(problems) and not chosen
+    if giving_way and settings.posterior is None:  # the default gives way before the shipped posterior is read
+        return None, [], _gives_way(settings, problems[0])
     try:
         drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
-    except ConfigError as err:
-        return None, [*problems, *err.problems], None
+    except ConfigError as err:  # a posterior the user named is checked even when the default gives way
+        return None, err.problems if giving_way else [*problems, *err.problems], None
+    if giving_way:
+        return None, [], _gives_way(settings, problems[0])
     return drawn, problems, None
+
+
+def _gives_way(settings: Any, reason: str) -> str:
+    """Set ``settings.uncertainty`` to ``none`` and return the note saying why the default gave way."""
+    note = f"note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty={settings.uncertainty}: {reason}"
+    settings.uncertainty = "none"
+    return note
 
 
 def uncertainty_of(settings: Any, fixed: Sequence[str], chosen: bool = True) -> Any:

@@ -64,6 +64,7 @@ def test_the_draws_and_each_replications_draw_are_written(prior_run):
         (["uncertainty=prior", "attribution=counterfactual", "replications=100"], "runs with uncertainty=none only"),
         (["uncertainty=sometimes"], "uncertainty = 'sometimes' is not one of none, prior, posterior"),
         (["uncertainty=posterior", "posterior=/nonexistent/sample.parquet"], "is not a file"),
+        (["replications=10", "posterior=/nonexistent/sample.parquet"], "is not a file"),  # named, so checked even where the default gives way
     ],
 )
 def test_bad_uncertainty_settings_exit_2_with_one_line(tmp_path, args, words):
