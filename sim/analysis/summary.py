@@ -425,8 +425,8 @@ def words(definitions: dict[str, str] | None = None) -> list[str]:
     return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in {**(definitions or DEFINITIONS), **TERMS}.items()]
 
 
-#: How the plain sentence names the assumptions' spread, by uncertainty mode.
-ACROSS = {"prior": "across their plausible ranges", "posterior": "across the calibrated posterior"}
+#: Where each uncertainty mode draws the assumptions from, as the summaries say it.
+SOURCES = {"prior": "their plausible ranges", "posterior": "the calibrated posterior"}
 
 
 def plain_lines(summary: dict[str, Any]) -> list[str]:
@@ -437,8 +437,8 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
     level = f"{summary['confidence']:.0%}"
     interval = f"{level} interval {c['low']:.1%} to {c['high']:.1%}"
     if "total" in c:  # parameter draws: the noise of the replications alone, then the spread across the assumptions
-        across = ACROSS.get(summary.get("uncertainty", {}).get("mode"), "across the parameter draws")
-        interval += f" from simulation noise alone; {c['total']['low']:.1%} to {c['total']['high']:.1%} once the assumptions vary {across}"
+        source = SOURCES.get(summary.get("uncertainty", {}).get("mode"), "the parameter draws")
+        interval += f" from simulation noise alone; {c['total']['low']:.1%} to {c['total']['high']:.1%} once the assumptions vary across {source}"
     lines = [
         f"Of {summary['replications']:,} proposed partnerships, {o['shelved']['value']:.0%} were shelved before launch and "
         f"{c['value']:.0%} launched and then collapsed within {years:g} years ({interval}); "
@@ -545,10 +545,9 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         )
     u = summary["uncertainty"]
     level = f"{summary['confidence']:.0%}"
-    source = {
-        "prior": "their plausible ranges",
-        "posterior": "the calibrated posterior (the rest from their plausible ranges)",
-    }.get(mode, "an uncertainty mode the table does not record")
+    source = SOURCES.get(mode, "an uncertainty mode the table does not record")
+    if mode == "posterior":
+        source += f" (the rest from {SOURCES['prior']})"
     lines = [
         f"Uncertainty: {mode}. {u['draws']:,} parameter draws of up to {u['replications_per_draw']:,} replications;"
         f" {len(u.get('drawn', []))} assumptions drawn from {source}.",

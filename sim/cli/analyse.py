@@ -15,7 +15,7 @@ import importlib
 import sys
 
 from sim.cli import guard
-from sim.cli.common import EXIT_BAD_INPUT
+from sim.config.checks import EXIT_BAD_INPUT
 
 #: Subcommand -> (module with ``main(argv) -> int``, what it does in a line).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.cli.common import EXIT_BAD_INPUT
-from sim.config.checks import ArgumentParser
+from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
 from sim.results.files import save_figure, write_json
 
 RESULTS = ("discovery.json", "discovery.png", "discovery.svg")

@@ -18,15 +18,14 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
 from sim.cli import guard
-from sim.config.checks import ConfigError
+from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.config.model import ModelConfig
 from sim.config.overrides import compose_checked, interpolated, without
 from sim.config.scenarios import available, model_sections
-from sim.config.settings import DEFAULT_UNCERTAINTY, available_cores, compare_settings, run_settings
+from sim.config.settings import available_cores, compare_settings, run_settings
 from sim.core.declare import DISTRIBUTIONS
 from sim.results.files import results_bytes
 
-EXIT_BAD_INPUT = guard.EXIT_BAD_INPUT
 _NAMES = re.compile(r"[\w.-]+(,[\w.-]+)*")
 #: A distribution written unquoted, which Hydra would read as one of its own functions.
 _UNQUOTED_DIST = re.compile(rf"({'|'.join(f for f in DISTRIBUTIONS if f != 'choice')})\(.*\)")
@@ -334,7 +333,7 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
     from sim.config.uncertainty import setting_problems, uncertainty
 
     first = setting_problems(settings.uncertainty, settings.replications_per_draw)
-    if first or (settings.uncertainty or DEFAULT_UNCERTAINTY) == "none":
+    if first or settings.uncertainty == "none":
         return None, first, None
     m, problems = settings.replications_per_draw, []
     if getattr(settings, "design", None) is not None:
@@ -349,22 +348,17 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
     if getattr(settings, "attribution", "none") != "none":
         problems.append(f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)")
     giving_way = bool(problems) and not chosen
-    if giving_way and settings.posterior is None:  # the default gives way before the shipped posterior is read
-        return None, [], _gives_way(settings, problems[0])
-    try:
-        drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
-    except ConfigError as err:  # a posterior the user named is checked even when the default gives way
-        return None, err.problems if giving_way else [*problems, *err.problems], None
+    drawn = None
+    if not giving_way or settings.posterior is not None:  # the shipped posterior is read only if used; one the user named is always checked
+        try:
+            drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
+        except ConfigError as err:
+            return None, [*([] if giving_way else problems), *err.problems], None
     if giving_way:
-        return None, [], _gives_way(settings, problems[0])
+        note = f"note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty={settings.uncertainty}: {problems[0]}"
+        settings.uncertainty = "none"
+        return None, [], note
     return drawn, problems, None
-
-
-def _gives_way(settings: Any, reason: str) -> str:
-    """Set ``settings.uncertainty`` to ``none`` and return the note saying why the default gave way."""
-    note = f"note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty={settings.uncertainty}: {reason}"
-    settings.uncertainty = "none"
-    return note
 
 
 def uncertainty_of(settings: Any, fixed: Sequence[str], chosen: bool = True) -> Any:

@@ -35,11 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim.config.checks import ConfigError
+from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.results.files import COMPLETE_MARKS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
 
-EXIT_BAD_INPUT = 2
 EXIT_FAULT = 3
 #: Signals that stop a run cleanly, and their names in messages.
 STOP_SIGNALS = {signal.SIGINT: "SIGINT (Ctrl-C)", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}

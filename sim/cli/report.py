@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 
 from sim.cli import guard
-from sim.cli.common import EXIT_BAD_INPUT
-from sim.config.checks import ArgumentParser
+from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
 from sim.results.report import REPORT, ReportError, write
 
 

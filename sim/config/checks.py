@@ -14,6 +14,9 @@ from typing import Any, NoReturn
 
 from sim.core.declare import Spec
 
+#: The exit status of every command refusing bad input (one line per problem, nothing written).
+EXIT_BAD_INPUT = 2
+
 
 class ConfigError(ValueError):
     """A configuration with problems; ``problems`` holds one line per problem."""
@@ -24,12 +27,12 @@ class ConfigError(ValueError):
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse whose bad arguments give one ``error:`` line naming the command's ``--help`` (no usage block), and exit 2."""
+    """argparse whose bad arguments give one ``error:`` line naming the command's ``--help`` (no usage block), and :data:`EXIT_BAD_INPUT`."""
 
     def error(self, message: str) -> NoReturn:
-        """Print ``message`` as one line and exit 2."""
+        """Print ``message`` as one line and exit with :data:`EXIT_BAD_INPUT`."""
         print(f"error: {message} (see {self.prog} --help)", file=sys.stderr, flush=True)
-        raise SystemExit(2)
+        raise SystemExit(EXIT_BAD_INPUT)
 
 
 def fmt(x: Any) -> str:

@@ -290,10 +290,10 @@ def _account_savings(s: StateArrays, P: Any, i: int, t: int, since: int, w: Scra
         s.savings_lost[c, i] += lost[c]
     if launched(s, i) and plan > 0:
         weight = P.decisions[i].weight_savings
-        for k in range(loss.shape[1]):
-            felt = weight * (1.0 + s.council[i, k].pressure)
-            for c in range(lost.shape[0]):
-                loss[c, k] += felt * (lost[c] / plan)  # a share of the plan: finite even for a plan of a few pence
+        for c in range(lost.shape[0]):
+            share = lost[c] / plan  # a share of the plan (once per cause): finite even for a plan of a few pence
+            for k in range(loss.shape[1]):
+                loss[c, k] += weight * (1.0 + s.council[i, k].pressure) * share
     if launched(s, i) and 0 <= since < pp.integration_months:
         p.investment_cost += pp.upfront_investment / pp.integration_months
 

@@ -22,7 +22,7 @@ import threading
 from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 
-from sim.config.checks import ArgumentParser
+from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
 
 #: Environment variable through which ``--config-dir`` reaches the page (:func:`sim.viz.app.config_dir`).
 CONFIG_DIR_ENV = "SIM_DEMO_CONFIG_DIR"
@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = problems(args)
     if bad:
         print("\n".join(bad), file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     taken = address_problem(args.host, args.port)
     if taken:
         print(taken, file=sys.stderr)
