@@ -18,6 +18,7 @@ from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
 from sim.config.scenarios import load, with_policy
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, available_cores, both_problems, policy_list_problems
+from sim.config.uncertainty import draws_problem, setting_problems
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.frontends.ensemble import check_run
 from sim.frontends.runner import Sinks, run_blocks
@@ -52,20 +53,21 @@ def run(
     parameter draws runs at the stated values (``none``), as ``sim-run`` does; the summary's
     ``uncertainty.mode`` says which ran.
     """
-    problems = both_problems(replications, precision)
+    problems = both_problems(replications, precision) + setting_problems(uncertainty, replications_per_draw)
     if problems:
         raise ConfigError(problems)
     if precision is None and replications is None:
         replications = 4000
     check_run(replications or 1, seed, block_size, 0, workers)
-    if uncertainty is None and precision is None and int(replications or 0) < 2 * replications_per_draw:
-        uncertainty = "none"  # the default mode gives way when the count holds fewer than two parameter draws, as on the command line
+    few = None if precision is not None else draws_problem(int(replications), replications_per_draw, uncertainty)
+    if few and uncertainty is None:
+        uncertainty = "none"  # the default mode gives way, as on the command line
     drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
     tally = Tally(int(config.partnership.horizon_months))
     if precision is None:
-        if drawn is not None and int(replications or 0) < 2 * drawn.replications_per_draw:
-            raise ValueError(f"replications = {replications} gives fewer than two parameter draws of replications_per_draw = {drawn.replications_per_draw}")
-        plan = fixed_plan(int(replications or 0), block_size)
+        if drawn is not None and few:
+            raise ConfigError([few])
+        plan = fixed_plan(int(replications), block_size)
     elif drawn is not None:
         plan = draw_precision_plan(precision, block_size, drawn.replications_per_draw, tally.collapse_ends_error)
     else:

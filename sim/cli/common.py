@@ -330,7 +330,7 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
     (:data:`~sim.config.settings.DEFAULT_UNCERTAINTY`) gives way instead: ``settings.uncertainty``
     becomes ``none`` and the note (one line, for stderr) says why.
     """
-    from sim.config.uncertainty import setting_problems, uncertainty
+    from sim.config.uncertainty import draws_problem, setting_problems, uncertainty
 
     first = setting_problems(settings.uncertainty, settings.replications_per_draw)
     if first or settings.uncertainty == "none":
@@ -338,11 +338,8 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
     m, problems = settings.replications_per_draw, []
     if getattr(settings, "design", None) is not None:
         problems.append(design_uncertainty_problem(settings.design))
-    elif getattr(settings, "precision", None) is None and settings.replications < 2 * m:
-        problems.append(
-            f"replications = {settings.replications} gives fewer than two parameter draws of replications_per_draw = {m}:"
-            f" uncertainty={settings.uncertainty} needs replications >= {2 * m}"
-        )
+    elif getattr(settings, "precision", None) is None and (few := draws_problem(settings.replications, m, settings.uncertainty)):
+        problems.append(few)
     if getattr(settings, "precision", None) is not None and hasattr(settings, "policies"):
         problems.append(f"precision = {settings.precision} targets Monte Carlo half-widths: with uncertainty={settings.uncertainty} give replications instead")
     if getattr(settings, "attribution", "none") != "none":

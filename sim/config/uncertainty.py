@@ -198,6 +198,22 @@ def setting_problems(mode: str | None, replications_per_draw: Any) -> list[str]:
     return problems
 
 
+def draws_problem(replications: int, replications_per_draw: int, mode: str | None = None) -> str | None:
+    """The problem with a fixed count of ``replications`` that holds fewer than two parameter draws of M (None if it holds two).
+
+    Parameter draws need two at least: the spread across draws is what the total interval
+    adds to the noise within each. The default mode gives way on this problem; a mode the
+    user named is refused with it.
+    """
+    if replications >= 2 * replications_per_draw:
+        return None
+    mode = DEFAULT_UNCERTAINTY if mode is None else mode
+    return (
+        f"replications = {replications} gives fewer than two parameter draws of replications_per_draw = {replications_per_draw}:"
+        f" uncertainty={mode} needs replications >= {2 * replications_per_draw}"
+    )
+
+
 def uncertainty(
     mode: str | None = None,
     replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,

@@ -1,8 +1,8 @@
 """The causes that losses, exits and outcomes are booked to: one table, built from the registry.
 
 Each mechanism is a cause (its contract's ``cause``), in registry order; then each kind of
-exogenous change; then the savings model's own causes: legacy IT and an unclear business
-case. :func:`table` gives the causes of a registry; their order is the order in which
+exogenous change; then the savings model's own causes: legacy IT, an unclear business case
+and a delivery shortfall that even a clear business case could not foresee. :func:`table` gives the causes of a registry; their order is the order in which
 losses are summed and ties broken, so it never changes for a given registry.
 """
 
@@ -42,6 +42,7 @@ class Cause:
 SAVINGS: tuple[Cause, ...] = (
     Cause("legacy_it", "Getting IT right", "Legacy IT, outsourcing lock-in, missing ICT skills or a partner's poor services slowed harmonisation"),
     Cause("unclear_business_case", "Guide 08 problem 01", "An unclear business case promised more than sharing could deliver"),
+    Cause("short_delivery", "Getting IT right", "Sharing delivered less than even a clear business case could have foreseen"),
 )
 EXOGENOUS: tuple[Cause, ...] = tuple(Cause(label, "exogenous", title) for label, title in exogenous.CAUSES.values())
 

@@ -153,7 +153,7 @@ def _scratch(plan: Layout, n_councils: int, workers: int = 1) -> Scratch:
     fx = empty_effect(n_councils, plan.most_events)
     index = np.zeros(1, savings.CAUSE_INDEX)
     where = plan.cause_index
-    index[0] = (where["case02_decision_slippage"], where["case06_scope_tension"], where["legacy_it"], where["unclear_business_case"])
+    index[0] = (where["case02_decision_slippage"], where["case06_scope_tension"], where["legacy_it"], where["unclear_business_case"], where["short_delivery"])
     totals = np.zeros(1, TOTALS)
 
     def each(array: np.ndarray) -> np.ndarray:

@@ -11,9 +11,13 @@ clarity (an unclear business case plans as if nothing were in the way). Every po
 of it is booked to a cause: a late approval (case 02), a halted deeper stage (case 06),
 partners who left (the cause of their exit), legacy IT and lock-in beyond what the plan
 allowed for, an unclear business case that promised more than sharing could deliver (Guide
-08 problem 01), and the shares of potential each mechanism took this month. What sharing can
-deliver is uncertain (``delivery``, drawn per partnership): realised savings can fall short
-of the plan or exceed it.
+08 problem 01), a shortfall that even a clear business case could not have foreseen, and the
+shares of potential each mechanism took this month. What sharing can deliver is uncertain
+(``delivery``, drawn per partnership; many programmes fail to deliver the promised benefits,
+*Getting IT right*): realised savings can fall short of the plan or exceed it. Where the
+optimism of an unclear business case and a delivery shortfall both take from the same
+savings, their joint loss is split in proportion to each one's share, the rule the
+mechanisms' shares follow.
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ from sim.core.levers import IT_HARMONISATION_FIRST, NEUTRAL_CLOUD_PLATFORM
 from sim.core.state import StateArrays, launched, months_since_launch
 
 #: Where the savings model books what it cannot attribute to a mechanism's monthly share: the
-#: cause index of a late approval (case 02), of a halted deeper stage (case 06), of legacy IT
-#: and of an unclear business case (:mod:`sim.core.causes`); filled by the kernel from its layout.
-CAUSE_INDEX = np.dtype([("delay", np.int64), ("scope", np.int64), ("legacy", np.int64), ("business_case", np.int64)], align=True)
+#: cause index of a late approval (case 02), of a halted deeper stage (case 06), of legacy IT,
+#: of an unclear business case and of a delivery shortfall (:mod:`sim.core.causes`); filled by
+#: the kernel from its layout.
+CAUSE_INDEX = np.dtype([("delay", np.int64), ("scope", np.int64), ("legacy", np.int64), ("business_case", np.int64), ("delivery", np.int64)], align=True)
 
 
 @compiled
@@ -216,8 +221,13 @@ def account(s: StateArrays, P: Any, i: int, month: int, shares: np.ndarray, lost
     it_now = pp.it_share_of_savings * s.partnership[i].harmonisation
     lost[index.legacy] += per_month * max(it_ideal - it_now, 0.0) * share_in
     potential = per_month * (min(it_now, it_ideal) + other_now) * share_in
-    achievable = (1.0 - P.dynamics[i].optimism_bias * (1.0 - pp.business_case_clarity)) * pp.delivery
-    lost[index.business_case] += potential * max(1.0 - achievable, 0.0)
+    optimism = P.dynamics[i].optimism_bias * (1.0 - pp.business_case_clarity)
+    short = max(1.0 - pp.delivery, 0.0)
+    achievable = (1.0 - optimism) * pp.delivery
+    if achievable < 1.0:
+        gap = potential * (1.0 - achievable) / (optimism + short)
+        lost[index.business_case] += optimism * gap
+        lost[index.delivery] += short * gap
     potential = potential * achievable + per_month * max(it_now - it_ideal, 0.0) * share_in * achievable
 
     kept = 1.0 - shares[0]

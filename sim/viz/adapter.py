@@ -56,6 +56,11 @@ OTHER_LEARNINGS: dict[str, Learning] = {
     "unclear_business_case": Learning(
         "make the business case clear and realistic before approval, with a plan for realising its benefits", "Guide 08 problems 01 and 15"
     ),
+    "short_delivery": Learning(
+        "no business case can know what sharing will deliver: a complex programme needs upfront investment, strong change management"
+        " and its costs and benefits monitored as it goes, so that a shortfall is seen early",
+        "Getting IT right",
+    ),
     "political_control": Learning(
         "a change of political control comes from outside the partnership: no lever removes it; partners who see clear value in"
         " sharing, and trust each other, weather it better",

@@ -160,8 +160,8 @@ def test_survivors_are_classed_by_realised_savings_against_the_business_case(ben
     s = kernel.run(b.P, b.s.reps, b.seed)
     assert s.partnership["outcome"][0] == outcome and s.partnership["end_month"][0] == 36
     assert 0 < s.partnership["realised_savings"][0] < s.partnership["business_case"][0]
-    # an underperformer's cause is what took most savings: here a business case that promised more than sharing delivers
-    expected = C["unclear_business_case"] if outcome == UNDERPERFORMING else causes.NONE
+    # an underperformer's cause is what took most savings: here a delivery short of even a clear business case's promise
+    expected = C["short_delivery"] if outcome == UNDERPERFORMING else causes.NONE
     assert s.partnership["end_cause"][0] == expected and s.partnership["end_trigger"][0] == -1
 
 

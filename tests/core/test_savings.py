@@ -135,7 +135,7 @@ def account(b: Bench, taken: np.ndarray) -> tuple[float, float, np.ndarray]:
     """Planned and realised savings of replication 0 this month, and the ``(C,)`` savings lost by cause."""
     lost = np.zeros(N_CAUSES)
     index = np.zeros(1, savings.CAUSE_INDEX)
-    index[0] = (C["case02_decision_slippage"], C["case06_scope_tension"], C["legacy_it"], C["unclear_business_case"])
+    index[0] = (C["case02_decision_slippage"], C["case06_scope_tension"], C["legacy_it"], C["unclear_business_case"], C["short_delivery"])
     plan, realised = savings.account(b.s.arrays, b.P, 0, b.s.month, taken, lost, index[0])
     return plan, realised, lost
 
@@ -181,13 +181,19 @@ def test_before_launch_the_whole_plan_is_delay(bench):
     assert lost[C["case02_decision_slippage"]] == pytest.approx(plan) and lost.sum() == pytest.approx(plan)
 
 
-@pytest.mark.parametrize(("clarity", "delivery", "achievable"), [(0.6, 1.0, 0.8), (1.0, 0.7, 0.7), (0.6, 0.9, 0.72), (1.0, 1.2, 1.2)])
-def test_an_unclear_business_case_or_a_poor_delivery_promises_more_than_sharing_delivers(operating, clarity, delivery, achievable):
+@pytest.mark.parametrize(
+    ("clarity", "delivery", "achievable", "optimism_part"),
+    [(0.6, 1.0, 0.8, 1.0), (1.0, 0.7, 0.7, 0.0), (0.6, 0.9, 0.72, 2 / 3), (0.2, 1.1, 0.66, 1.0), (1.0, 1.2, 1.2, 0.0)],
+)
+def test_an_unclear_business_case_or_a_poor_delivery_promises_more_than_sharing_delivers(operating, clarity, delivery, achievable, optimism_part):
+    # optimism 0.5 (1 - clarity) and a delivery shortfall max(1 - delivery, 0) split their joint loss in proportion
     b = operating(harmonisation=0.5 * ramp(SINCE) / 0.5, partnership={"business_case_clarity": clarity, "delivery": delivery})
     plan, realised, lost = account(b, shares())
     potential = 0.1 * (IT_IDEAL + OTHER)
+    short = potential * max(1 - achievable, 0.0)
     assert realised == pytest.approx(potential * achievable)
-    assert lost[C["unclear_business_case"]] == pytest.approx(potential * max(1 - achievable, 0.0))
+    assert lost[C["unclear_business_case"]] == pytest.approx(short * optimism_part)
+    assert lost[C["short_delivery"]] == pytest.approx(short * (1 - optimism_part))
     if achievable <= 1:
         assert plan - realised == pytest.approx(lost.sum())
     else:  # a delivery above the promise is realised; no negative shortfall is booked anywhere

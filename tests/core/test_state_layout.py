@@ -57,7 +57,8 @@ def test_views_write_through_and_copies_do_not(bench):
 def test_causes_are_the_mechanisms_then_exogenous_change_then_the_savings_model():
     plan = layout()
     labels = [c.label for c in plan.causes]
-    assert labels == [m.cause for m in mechanisms()] + [label for label, _ in exogenous.CAUSES.values()] + ["legacy_it", "unclear_business_case"]
+    savings_causes = ["legacy_it", "unclear_business_case", "short_delivery"]
+    assert labels == [m.cause for m in mechanisms()] + [label for label, _ in exogenous.CAUSES.values()] + savings_causes
     assert plan.cause_index == {label: i for i, label in enumerate(labels)}
     assert plan.label(causes.NONE) == "none" and plan.cause(causes.NONE) is None and plan.label(0) == labels[0]
     assert plan.exogenous_causes.tolist() == [plan.cause_index[c.label] for c in causes.EXOGENOUS]

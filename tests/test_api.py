@@ -1,0 +1,33 @@
+"""``sim.run``: the default uncertainty gives way on a count of fewer than two parameter draws, by the command line's rule."""
+
+from __future__ import annotations
+
+import pytest
+
+import sim
+from sim.config.checks import ConfigError
+from sim.config.scenarios import load
+from sim.config.uncertainty import draws_problem
+
+
+def test_the_rule_names_the_count_the_draws_and_what_is_needed():
+    assert draws_problem(400, 200, "prior") is None
+    assert draws_problem(399, 200, "prior") == (
+        "replications = 399 gives fewer than two parameter draws of replications_per_draw = 200: uncertainty=prior needs replications >= 400"
+    )
+
+
+def test_the_default_mode_gives_way_and_says_so_in_the_summary():
+    summary = sim.run(load("baseline"), seed=3, replications=20)
+    assert summary["uncertainty"]["mode"] == "none"
+
+
+def test_a_named_mode_is_refused_with_the_same_line():
+    with pytest.raises(ConfigError) as refused:
+        sim.run(load("baseline"), seed=3, replications=20, uncertainty="prior", replications_per_draw=15)
+    assert refused.value.problems == [draws_problem(20, 15, "prior")]
+
+
+def test_a_bad_replications_per_draw_is_refused_before_anything_runs():
+    with pytest.raises(ConfigError, match="replications_per_draw = 1 must be a whole number >= 2"):
+        sim.run(load("baseline"), seed=3, replications=20, replications_per_draw=1)
