@@ -211,7 +211,7 @@ def main(argv: list[str]) -> int:
         *rows,
         "",
         "Larger M estimates each draw better; more draws D pin down the ends of the interval; at a fixed budget the two trade off."
-        f" Mean error over the four figures: {', '.join(f'M = {m}: {e:.0%}' for m, e in mean_error.items())} (smallest at M = {best});"
+        f" Mean error over the four figures: {', '.join(f'M = {m}: {e:.0%}' for m, e in mean_error.items())} (smallest at M = {best})."
         f" The default M = {DEFAULT_REPLICATIONS_PER_DRAW} gives {4000 // DEFAULT_REPLICATIONS_PER_DRAW} draws at the default 4,000 replications,"
         f" {4000 // DEFAULT_REPLICATIONS_PER_DRAW * 0.025:g} of them beyond each end of a 95% interval; every M here keeps the total interval"
         " close to the brute force when the parameters move a figure this much.",
