@@ -163,7 +163,7 @@ MECHANISMS: dict[str, dict[str, Any]] = {
         "no_go": 0.6,
         "sizing": 0.7,
     },
-    "case06": {"acceptance": 1.5, "reluctance": 4.0, "tension": 1.5, "trust_loss": 0.03, "settled": 0.7},
+    "case06": {"acceptance": 1.5, "reluctance": 4.0, "priorities": 0.5, "tension": 1.5, "trust_loss": 0.03, "settled": 0.7},
     "case07": {
         "identity": 0.5,
         "maturity_needed": 0.7,

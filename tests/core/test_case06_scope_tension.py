@@ -5,8 +5,9 @@ It is rejected on strong concern; tensions take value during the deeper stage; s
 The bench: a district (size 1) and a county (size 4), both with sovereignty concern 0.8,
 deeper sharing proposed 36 months after launch. The district fears being subsumed:
 concern 0.8 x (1 - 1/4) = 0.6; the county fears dilution, half as strongly: 0.8 x 0.5 x
-(1 - 1/4) = 0.3. Pinned: acceptance 1.5, reluctance 4, tension 1.5, trust_loss 0.03,
-settled 0.7; fit + service weights 0.45.
+(1 - 1/4) = 0.3. Their aims are alike (orientation 0.5 each), so neither fears its service
+priorities will be displaced. Pinned: acceptance 1.5, reluctance 4, priorities 0.5, tension
+1.5, trust_loss 0.03, settled 0.7; fit + service weights 0.45.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import math
 
 import numpy as np
 import pytest
+from mechanism_checks import position
 
 from sim.core import decisions
 from sim.core.evaluate import evaluate
@@ -50,12 +52,25 @@ def pair(bench, launched):
     return make
 
 
+def concern(b, k: int) -> tuple[float, int]:
+    return case06.concern(b.s.arrays, b.P, b.P.mech[position(M)][0], 0, k)
+
+
 def test_each_councils_concern_by_hand(pair):
     b = pair()
-    assert case06.concern(b.s.arrays, b.P, 0, 0) == (pytest.approx(0.6), 1)
-    assert case06.concern(b.s.arrays, b.P, 0, 1) == (pytest.approx(0.3), 0)
+    assert concern(b, 0) == (pytest.approx(0.6), 1)
+    assert concern(b, 1) == (pytest.approx(0.3), 0)
     equal = pair(columns={"size": [2.0, 2.0]})
-    assert case06.concern(equal.s.arrays, equal.P, 0, 0) == (0.0, -1)
+    assert concern(equal, 0) == (0.0, -1)
+
+
+def test_differing_aims_add_a_concern_for_service_priorities_on_both_sides(pair):
+    # aims 0.2 and 0.8: each fears displacement 0.5 x 0.6 = 0.3, combined with sovereignty as independent concerns
+    b = pair(columns={"orientation": [0.2, 0.8]})
+    assert concern(b, 0) == (pytest.approx(1 - (1 - 0.6) * (1 - 0.3)), 1)
+    assert concern(b, 1) == (pytest.approx(1 - (1 - 0.3) * (1 - 0.3)), 0)
+    equal = pair(columns={"size": [2.0, 2.0], "orientation": [0.2, 0.8]})
+    assert concern(equal, 0) == (pytest.approx(0.3), 1)
 
 
 def test_deeper_sharing_proposed_at_its_month_opens_every_councils_decision(pair, month):

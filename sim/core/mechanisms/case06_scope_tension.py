@@ -5,7 +5,8 @@ Then deeper sharing beyond IT is proposed and each council decides. Deeper integ
 more sensitive: it brings in members, executive officers and non-IT service heads on both
 sides, with their concerns about sovereignty and about whose service priorities prevail;
 the smaller partner fears its identity and priorities will be subsumed by the larger one,
-the larger one that its own priorities will be diluted. A council with strong concerns
+the larger one that its own priorities will be diluted; and where the councils' aims differ,
+either fears its service priorities will be displaced by its partner's. A council with strong concerns
 rejects the deepening (the proposal falls, and the IT sharing carries on). If both accept,
 the tensions between the teams take fit, service and trust on both sides for as long as
 the deeper stage lasts, and can unpick even the IT sharing (through the councils' decisions). Yet
@@ -62,6 +63,16 @@ class Params(MechanismParams):
         concept=f"{CASE} (tensions between the county and district teams)",
         prior=_u(0.75, 2.5),
     )
+    priorities: float = param(
+        0.5,
+        0,
+        2,
+        "concern per unit",
+        "concern a council feels, per unit of difference between its aims and a partner's, that its service priorities will be displaced"
+        " once other services are integrated",
+        concept=f"{CASE} (displacement of service priorities; tensions between the non-IT service heads)",
+        prior=_u(0.0, 1.0),
+    )
     trust_loss: float = param(
         0.03,
         0,
@@ -99,30 +110,36 @@ class Ev(IntEnum):
 
 
 @compiled
-def concern(s: StateArrays, P: Any, i: int, k: int) -> tuple[float, int]:
+def concern(s: StateArrays, P: Any, q: Any, i: int, k: int) -> tuple[float, int]:
     """Council k's concern about deeper sharing, 0 .. 1, and the partner it concerns most.
 
-    A smaller council fears being subsumed by a larger one (its sovereignty concern times how
-    much larger the partner is); a larger one that its own priorities will be diluted (its
-    sovereignty concern times how much smaller the partner is, half as strongly).
+    Two concerns about each partner, combined as independent ones (``1 - (1 - a)(1 - b)``):
+    sovereignty, where a smaller council fears being subsumed by a larger one (its sovereignty
+    concern times how much larger the partner is) and a larger one that its own priorities
+    will be diluted (its sovereignty concern times how much smaller the partner is, half as
+    strongly); and service priorities, which either fears the partner's will displace in
+    proportion to how far apart their aims are (``priorities`` times the difference).
     """
     most, partner = 0.0, -1
     own_size = P.council[i, k].size
+    sovereignty, aims = s.council[i, k].sovereignty, s.council[i, k].orientation
     for j in range(s.council.shape[1]):
         if not s.pairs[i, k, j]:
             continue
         other = P.council[i, j].size
         asymmetry = max(1.0 - own_size / other, 0.0) if other > own_size else 0.5 * max(1.0 - other / own_size, 0.0)
-        if asymmetry > most:
-            most, partner = asymmetry, j
-    return s.council[i, k].sovereignty * most, partner
+        displaced = min(q.priorities * abs(aims - s.council[i, j].orientation), 1.0)
+        worry = 1.0 - (1.0 - sovereignty * asymmetry) * (1.0 - displaced)
+        if worry > most:
+            most, partner = worry, j
+    return most, partner
 
 
 @compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
     """Propose deeper sharing when planned; each council accepts or rejects; during the deeper stage tensions take fit and trust; with staged scope it may halt.
 
-    Reads the proposal month, size asymmetry, sovereignty concern, the partnership's
+    Reads the proposal month, size asymmetry, sovereignty concern, the councils' aims, the partnership's
     agreement to share IT only, and staged scope; changes the scope of sharing, trust, the
     value (fit) each council sees and the decisions the proposal opens.
     """
@@ -139,7 +156,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         for k in range(n):
             if not s.council[i, k].active:
                 continue
-            worry, partner = concern(s, P, i, k)
+            worry, partner = concern(s, P, q, i, k)
             worry *= 1.0 - q.settled * staged
             note(fx, Ev.PROPOSED, k, worry, partner)
             open_decision(fx, k, Trigger.DEEPENING_PROPOSAL)
@@ -161,7 +178,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
     for k in range(n):
         if not s.council[i, k].active:
             continue
-        worry, partner = concern(s, P, i, k)
+        worry, partner = concern(s, P, q, i, k)
         worry *= 1.0 - q.settled * staged
         fx.value[k] = spoilt * min(q.tension * worry, 1.0)
         for j in range(n):
@@ -199,7 +216,7 @@ MECHANISM = Mechanism(
         ),
         Ev.HALTED: Event("deeper sharing halted; the IT sharing carries on alone"),
     },
-    reads=("size", "sovereignty"),
+    reads=("size", "sovereignty", "orientation"),
     takes_trust=True,
     shares=("scope", "deepened", "phase"),
 )
