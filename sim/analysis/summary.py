@@ -545,12 +545,14 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         )
     u = summary["uncertainty"]
     level = f"{summary['confidence']:.0%}"
-    source = SOURCES.get(mode, "an uncertainty mode the table does not record")
+    drawn = u.get("drawn", [])
     if mode == "posterior":
-        source += f" (the rest from {SOURCES['prior']})"
+        calibrated = len(set(drawn) & set(u.get("posterior_columns", [])))
+        source = f": {calibrated} from {SOURCES['posterior']} and the rest from {SOURCES['prior']}"
+    else:
+        source = f" from {SOURCES.get(mode, 'an uncertainty mode the table does not record')}"
     lines = [
-        f"Uncertainty: {mode}. {u['draws']:,} parameter draws of up to {u['replications_per_draw']:,} replications;"
-        f" {len(u.get('drawn', []))} assumptions drawn from {source}.",
+        f"Uncertainty: {mode}. {u['draws']:,} parameter draws of up to {u['replications_per_draw']:,} replications; {len(drawn)} assumptions drawn{source}.",
         f"  {'':<46}{'estimate':>9}  {'Monte Carlo ' + level:<18}  {'total ' + level + ' (parameters + MC)':<28}from parameters",
     ]
     for path, label in HEADLINES:

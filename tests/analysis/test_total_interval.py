@@ -148,9 +148,12 @@ def test_every_headline_figure_has_both_intervals_and_the_summary_says_how_many_
     assert "total" in median and "monte_carlo" in median
     curve = summary["survival_curve"]
     assert all(lo <= s + 1e-12 for lo, s in zip(curve["total_low"], curve["survival"], strict=True))
-    summary["uncertainty"] |= {"mode": "prior", "drawn": ["x"] * 3}
+    summary["uncertainty"] |= {"mode": "prior", "drawn": ["x", "y", "z"]}
     text = render_uncertainty(summary)
     assert "Uncertainty: prior" in text and "Monte Carlo 95%" in text and "total 95%" in text
+    assert "3 assumptions drawn from their plausible ranges." in text
+    summary["uncertainty"] |= {"mode": "posterior", "posterior_columns": ["y", "w"]}
+    assert "3 assumptions drawn: 1 from the calibrated posterior and the rest from their plausible ranges." in render_uncertainty(summary)
 
 
 def test_a_tally_refuses_to_mix_blocks_with_and_without_draws():
