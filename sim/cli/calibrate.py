@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import hydra
-from hydra.core.config_store import ConfigStore
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
@@ -38,7 +37,7 @@ SCHEMA_NAME = "calibrate_schema"
 def register() -> None:
     """Store the schemas in Hydra's ConfigStore (``calibrate_schema`` with every model parameter)."""
     schema.register()
-    ConfigStore.instance().store(name=SCHEMA_NAME, node=schema.run_schema(CalibrateSettings, "CalibrateSchema"))
+    schema.store(SCHEMA_NAME, schema.run_schema(CalibrateSettings, "CalibrateSchema"))
 
 
 def _prepared(cfg: DictConfig) -> tuple[Any, Any, Any, Any, list[str]]:

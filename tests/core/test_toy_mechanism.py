@@ -133,6 +133,16 @@ def test_hydra_accepts_its_parameters_on_the_command_line(toy):
     assert load("baseline", "none", ["mechanisms.toy.hazard=0.4", "mechanisms.toy.enabled=false"]).mechanisms["toy"] == ToyParams(enabled=False, hazard=0.4)
 
 
+def test_hydra_follows_the_registry_as_it_changes():
+    """The schema is stored again only when the registry changed, and then always (a stale schema would accept or refuse wrongly)."""
+    load("baseline")
+    with toy_registered():
+        assert load("baseline", "none", ["mechanisms.toy.hazard=0.4"]).mechanisms["toy"].hazard == 0.4
+    with pytest.raises(ConfigError, match=r"mechanisms\.toy"):
+        load("baseline", "none", ["mechanisms.toy.hazard=0.4"])
+    assert load("baseline", "none", ["mechanisms.case07.identity=0.4"]).mechanisms["case07"].identity == 0.4
+
+
 def test_unregistered_the_configuration_refuses_it():
     with pytest.raises(ConfigError, match=r"mechanisms\.toy is not known"):
         model_config({"councils": [{}, {}], "mechanisms": {"toy": {"hazard": 0.5}}})
