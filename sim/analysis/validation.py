@@ -185,6 +185,7 @@ class Evidence:
     replications: int
     seed: int
     robustness_replications: int
+    assumptions: tuple[tuple[str, str], ...] = ASSUMPTIONS
     cases: list[CaseEvidence] = field(default_factory=list)
     baseline: dict[str, Any] = field(default_factory=dict)
 
@@ -205,8 +206,10 @@ def necessary_shares(config: ModelConfig, run: Run, outcomes: Sequence[str], see
     return dict(sorted(((row["switch"], row["failures"] / max(report["failures"], 1)) for row in report["necessary"]), key=lambda x: -x[1]))
 
 
-def case_evidence(case: Case, run: Runner, seed: int, workers: int, robust: Runner | None) -> CaseEvidence:
-    """Everything the evidence shows for one case scenario."""
+def case_evidence(
+    case: Case, run: Runner, seed: int, workers: int, robust: Runner | None, assumptions: Sequence[tuple[str, str]] = ASSUMPTIONS
+) -> CaseEvidence:
+    """Everything the evidence shows for one case scenario (robustness over ``assumptions``, each ``(section, name)``)."""
     base = run(case.scenario, "none", ())
     n = len(base.outcome)
     outcomes = {o: wilson(int((base.outcome == o).sum()), n) for o in OUTCOMES[1:]}
@@ -217,7 +220,7 @@ def case_evidence(case: Case, run: Runner, seed: int, workers: int, robust: Runn
     evidence = CaseEvidence(case, outcomes, wilson(int(f0.sum()), n), causes, found, necessary, effects, spread(base))
     if robust is not None:
         lever = evidence.matching
-        for section, name in ASSUMPTIONS:
+        for section, name in assumptions:
             for end, value in zip(("low", "high"), plausible_ends(section, name), strict=True):
                 override = (f"{section}.{name}={value!r}",)
                 r0 = robust(case.scenario, "none", override)
@@ -231,12 +234,18 @@ def case_evidence(case: Case, run: Runner, seed: int, workers: int, robust: Runn
     return evidence
 
 
-def collect(replications: int = 3000, seed: int = 1, robustness_replications: int = 1500, workers: int = 1) -> Evidence:
-    """Run everything the evidence needs (``robustness_replications=0`` skips the robustness table)."""
+def collect(
+    replications: int = 3000,
+    seed: int = 1,
+    robustness_replications: int = 1500,
+    workers: int = 1,
+    assumptions: Sequence[tuple[str, str]] = ASSUMPTIONS,
+) -> Evidence:
+    """Run everything the evidence needs (``robustness_replications=0`` skips the robustness table; ``assumptions`` are the ones it spans)."""
     run = make_runner(replications, seed, workers)
     robust = make_runner(robustness_replications, seed, workers) if robustness_replications else None
-    evidence = Evidence(replications, seed, robustness_replications)
-    evidence.cases = [case_evidence(case, run, seed, workers, robust) for case in CASES]
+    evidence = Evidence(replications, seed, robustness_replications, tuple(assumptions))
+    evidence.cases = [case_evidence(case, run, seed, workers, robust, evidence.assumptions) for case in CASES]
     base, every = run("baseline", "none", ()), run("baseline", "all_levers", ())
     causes, found = leading(base, ("collapsed",))
     n = len(base.outcome)
@@ -385,7 +394,7 @@ def render(evidence: Evidence, figures: dict[str, str] | None = None) -> str:
     if evidence.robustness_replications:
         lines.append("| assumption (low, high) | " + " | ".join(f"case {ce.case.id}" for ce in evidence.cases) + " |")
         lines.append("| --- | " + " | ".join("---" for _ in evidence.cases) + " |")
-        for section, name in ASSUMPTIONS:
+        for section, name in evidence.assumptions:
             low, high = plausible_ends(section, name)
             cells = []
             for ce in evidence.cases:
