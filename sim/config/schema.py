@@ -107,10 +107,10 @@ _stored: dict[str, type] = {}
 
 def store(name: str, node: type) -> None:
     """Store the schema ``node`` in Hydra's ConfigStore as ``name``, unless that very class is stored there already."""
-    repo = ConfigStore.instance().repo
-    if _stored.get(name) is node and f"{name}.yaml" in repo:
+    configs = ConfigStore.instance()
+    if _stored.get(name) is node and f"{name}.yaml" in configs.repo:
         return
-    ConfigStore.instance().store(name=name, node=node)
+    configs.store(name=name, node=node)
     _stored[name] = node
 
 
