@@ -27,7 +27,7 @@ from sim.analysis.stats import Estimate, paired_difference, wilson
 from sim.analysis.summary import FAILURES
 from sim.config.cases import CASES, Case
 from sim.config.model import ModelConfig
-from sim.config.scenarios import load
+from sim.config.scenarios import changed, load
 from sim.core import kernel, triggers
 from sim.core.declare import spec_of
 from sim.core.layout import layout
@@ -63,17 +63,30 @@ class Run:
         return np.isin(self.outcome, outcomes)
 
 
-Runner = Callable[[str, str, Sequence[str]], Run]
+#: One assumption set to one value: ``(section, name, value)``.
+Setting = tuple[str, str, float]
+Runner = Callable[[str, str, Setting | None], Run]
 
 
 def make_runner(replications: int, seed: int, workers: int = 1) -> Runner:
-    """A cached runner: ``(scenario, policy, overrides) -> Run``."""
-    cache: dict[tuple[str, str, tuple[str, ...]], Run] = {}
+    """A cached runner: ``(scenario, policy, setting) -> Run``.
 
-    def run(scenario: str, policy: str = "none", overrides: Sequence[str] = ()) -> Run:
-        key = (scenario, policy, tuple(overrides))
+    Each scenario and policy is composed once; a setting is applied to the composed
+    configuration (:func:`~sim.config.scenarios.changed`), which is what composing it as an
+    override gives, without composing again.
+    """
+    configs: dict[tuple[str, str], ModelConfig] = {}
+    cache: dict[tuple[str, str, Setting | None], Run] = {}
+
+    def run(scenario: str, policy: str = "none", setting: Setting | None = None) -> Run:
+        key = (scenario, policy, setting)
         if key not in cache:
-            config = load(scenario, policy, list(overrides))
+            if (scenario, policy) not in configs:
+                configs[scenario, policy] = load(scenario, policy)
+            config = configs[scenario, policy]
+            if setting is not None:
+                section, name, value = setting
+                config = changed(config, {section: {name: value}})
             reps = np.arange(replications, dtype=np.int64)
             s = kernel.run(population.build(config, seed, reps), reps, seed, workers=workers)
             cache[key] = Run(s, np.array(OUTCOMES, dtype=object)[s.partnership["outcome"]])
@@ -210,21 +223,20 @@ def case_evidence(
     case: Case, run: Runner, seed: int, workers: int, robust: Runner | None, assumptions: Sequence[tuple[str, str]] = ASSUMPTIONS
 ) -> CaseEvidence:
     """Everything the evidence shows for one case scenario (robustness over ``assumptions``, each ``(section, name)``)."""
-    base = run(case.scenario, "none", ())
+    base = run(case.scenario, "none", None)
     n = len(base.outcome)
     outcomes = {o: wilson(int((base.outcome == o).sum()), n) for o in OUTCOMES[1:]}
     f0 = base.failed(case.failure)
     causes, found = leading(base, case.failure)
     necessary = necessary_shares(load(case.scenario), base, case.failure, seed, workers)
-    effects = {lever: paired_difference(f0, run(case.scenario, lever, ()).failed(case.failure)) for lever in LEVERS}
+    effects = {lever: paired_difference(f0, run(case.scenario, lever, None).failed(case.failure)) for lever in LEVERS}
     evidence = CaseEvidence(case, outcomes, wilson(int(f0.sum()), n), causes, found, necessary, effects, spread(base))
     if robust is not None:
         lever = evidence.matching
         for section, name in assumptions:
             for end, value in zip(("low", "high"), plausible_ends(section, name), strict=True):
-                override = (f"{section}.{name}={value!r}",)
-                r0 = robust(case.scenario, "none", override)
-                r1 = robust(case.scenario, lever, override)
+                r0 = robust(case.scenario, "none", (section, name, value))
+                r1 = robust(case.scenario, lever, (section, name, value))
                 c, _ = leading(r0, case.failure)
                 own = c.get(case.cause, 0.0)
                 leads = bool(c) and next(iter(c)) == case.cause
@@ -246,7 +258,7 @@ def collect(
     robust = make_runner(robustness_replications, seed, workers) if robustness_replications else None
     evidence = Evidence(replications, seed, robustness_replications, tuple(assumptions))
     evidence.cases = [case_evidence(case, run, seed, workers, robust, evidence.assumptions) for case in CASES]
-    base, every = run("baseline", "none", ()), run("baseline", "all_levers", ())
+    base, every = run("baseline", "none", None), run("baseline", "all_levers", None)
     causes, found = leading(base, ("collapsed",))
     n = len(base.outcome)
     net = every.state.partnership["realised_savings"] - every.state.partnership["investment_cost"] - every.state.partnership["lever_cost"]

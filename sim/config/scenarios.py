@@ -74,6 +74,17 @@ def _merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     return base
 
 
+def changed(config: ModelConfig, change: dict[str, Any]) -> ModelConfig:
+    """``config`` with ``change`` (nested like :meth:`ModelConfig.to_dict`, e.g. ``{"decisions": {"noise": 0.1}}``) applied, checked again.
+
+    Raises
+    ------
+    ConfigError
+        One line per problem, as :func:`load`.
+    """
+    return model_config(_merge(config.to_dict(), change))
+
+
 def with_policy(config: ModelConfig, policy: str, config_dir: str | Path | None = None) -> ModelConfig:
     """``config`` under ``policy``: the lever settings (and anything else) the policy's file changes, applied to it.
 
@@ -82,5 +93,4 @@ def with_policy(config: ModelConfig, policy: str, config_dir: str | Path | None 
     """
     before = OmegaConf.to_container(compose_run("baseline", "none", (), config_dir), resolve=True)
     after = OmegaConf.to_container(compose_run("baseline", policy, (), config_dir), resolve=True)
-    change = _changes({key: before[key] for key in SECTIONS}, {key: after[key] for key in SECTIONS}) or {}
-    return model_config(_merge(config.to_dict(), change))
+    return changed(config, _changes({key: before[key] for key in SECTIONS}, {key: after[key] for key in SECTIONS}) or {})

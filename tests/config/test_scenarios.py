@@ -6,7 +6,7 @@ import pytest
 from hydra.errors import ConfigCompositionException
 
 from sim.config.checks import ConfigError
-from sim.config.scenarios import available, compose_run, config_root, load, model_sections
+from sim.config.scenarios import available, changed, compose_run, config_root, load, model_sections
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +26,25 @@ def test_a_plain_number_on_the_command_line_is_a_fixed_value(baseline):
     cfg = load("baseline", "none", ["councils.0.it_maturity=0.3"])
     assert cfg.councils[0].it_maturity == 0.3
     assert cfg.councils[1].it_maturity == baseline.councils[1].it_maturity
+
+
+@pytest.mark.parametrize(
+    ("scenario", "policy", "section", "name", "value"),
+    [
+        ("case07_premature_rebrand", "reputation_first", "decisions", "noise", 0.04),
+        ("case03_misaligned_aspirations", "none", "partnership", "enthusiasm", 0.0),
+        ("case01_key_person", "none", "exogenous", "reorganisation_hazard", 0.000417),
+    ],
+)
+def test_a_change_to_a_loaded_config_is_what_composing_it_as_an_override_gives(scenario, policy, section, name, value):
+    base = load(scenario, policy)
+    assert changed(base, {section: {name: value}}) == load(scenario, policy, [f"{section}.{name}={value!r}"])
+    assert changed(base, {section: {name: value}}) != base
+
+
+def test_a_change_out_of_range_fails_as_loading_it_would(baseline):
+    with pytest.raises(ConfigError, match=r"decisions\.noise = -1"):
+        changed(baseline, {"decisions": {"noise": -1.0}})
 
 
 def test_a_distribution_on_the_command_line(baseline):
