@@ -273,8 +273,8 @@ class PairedTally:
                 row.update({f"{name}_q{round(100 * q):02d}": np.nan for q in EFFECT_QUANTILES})
                 continue
             total(name, Estimate(row[name], row[f"{name}_low"], row[f"{name}_high"]), (-1.0, 1.0))
-            _, shrunk = between_draws(means[:, column[name]], noise[:, column[name]])
-            row[f"{name}_helps"] = float((shrunk < 0).mean())
+            tau2, shrunk = between_draws(means[:, column[name]], noise[:, column[name]])
+            row[f"{name}_helps"] = _helps(float(tau2), shrunk, row[f"{name}_total_low"], row[f"{name}_total_high"])
             for q, value in zip(EFFECT_QUANTILES, np.quantile(shrunk, EFFECT_QUANTILES), strict=True):
                 row[f"{name}_q{round(100 * q):02d}"] = float(value)
         if reference:
@@ -285,6 +285,21 @@ class PairedTally:
             d = "net_savings_difference"
             total(d, Estimate(row[d], row[f"{d}_low"], row[f"{d}_high"]))
         row["draws"] = len(means)
+
+
+def _helps(tau2: float, shrunk: np.ndarray, low: float, high: float) -> float:
+    """The share of parameter draws in which a lever lowers a measure (nan where that cannot be told).
+
+    With a spread across draws detected (``tau2 > 0``), the share of the shrunk draws below zero.
+    Without one, every shrunk draw is the mean, so the share says only the mean's sign: all
+    draws where the interval ``[low, high]`` is below zero, none where it is above, and nan
+    (not known) where it holds zero.
+    """
+    if tau2 > 0:
+        return float((shrunk < 0).mean())
+    if high < 0:
+        return 1.0
+    return 0.0 if low > 0 else float("nan")
 
 
 def compare_policies(tables: Mapping[str, Any], confidence: float = 0.95) -> Any:
@@ -413,6 +428,14 @@ def percent(p: float) -> str:
     return f"{p:.0%}" if abs(p) >= 0.1 else f"{p:.1%}"
 
 
+def percents_apart(a: float, b: float) -> tuple[str, str]:
+    """Two probabilities as percentages with the same decimals, as few as tell them apart (``70%`` and ``66%``, ``70.4%`` and ``69.8%``)."""
+    digits = 0 if min(abs(a), abs(b)) >= 0.1 else 1
+    while f"{a:.{digits}%}" == f"{b:.{digits}%}" and digits < 3:
+        digits += 1
+    return f"{a:.{digits}%}", f"{b:.{digits}%}"
+
+
 def _pts(x: float) -> str:
     return f"{100 * x:+.1f}"
 
@@ -442,7 +465,8 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = ("shelved
             clauses.append(f"leaves the chance {CHANCE_OF[m]} unchanged in every simulated partnership ({percent(row[m])})")
         elif low > 0 or high < 0:
             verb = "lowers" if high < 0 else "raises"
-            clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {percent(ref[m])} to {percent(row[m])}")
+            before, after = percents_apart(ref[m], row[m])
+            clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after}")
         else:
             clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({percent(row[m])}; difference {_pts(low)} to {_pts(high)} points)")
     cost = row["lever_cost"]
@@ -523,7 +547,11 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     reference = comparison["policy"].iloc[0]
     width = max(24, int(comparison["policy"].str.len().max()) + 4)
     draws = int(comparison["draws"].iloc[0])
-    lines = [f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences from {reference}."]
+    lines = [
+        f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences from {reference}."
+        " 'helps in': the share of draws in which the lever lowers the chance ('unclear' where the draws show no spread beyond"
+        " Monte Carlo noise and the total interval holds zero)."
+    ]
     for measure in MEASURES:
         name = f"{measure}_difference"
         lines.append(
@@ -535,9 +563,9 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             total = f"[{100 * r[name + '_total_low']:+5.1f}, {100 * r[name + '_total_high']:+5.1f}]"
             middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]"
             best = f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "-"
+            helps = f"{r[name + '_helps']:.0%}" if np.isfinite(r[name + "_helps"]) else "unclear"
             lines.append(
-                f"  {r['policy']:<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{r[name + '_helps']:>9.0%}{best:>14}"
-                f"{r[name + '_parameter_share']:>17.0%}"
+                f"  {r['policy']:<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>9}{best:>14}{r[name + '_parameter_share']:>17.0%}"
             )
         ranking = rankings.get(measure)
         if ranking is not None:

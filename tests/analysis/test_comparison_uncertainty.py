@@ -59,6 +59,18 @@ def test_a_ranking_that_swaps_with_the_parameters_is_reported_as_changing():
     assert row["collapse_difference_parameter_share"] > 0.9
 
 
+def test_an_effect_of_unknown_sign_with_no_spread_across_draws_is_not_said_to_help():
+    b = [0.05 if d in (3, 17) else 0.0 for d in range(DRAWS)]
+    tally = _tally([0.5] * DRAWS, b)
+    frame = tally.frame().set_index("policy")
+    row = frame.loc["b"]
+    assert row["collapse_difference_parameter_share"] == 0.0
+    assert row["collapse_difference_total_low"] < 0 < row["collapse_difference_total_high"]
+    assert np.isnan(row["collapse_difference_helps"]) and frame.loc["a", "collapse_difference_helps"] == 1.0
+    b_line = next(line for line in render_uncertainty(tally.frame(), {}, "prior").splitlines() if line.strip().startswith("b "))
+    assert "unclear" in b_line
+
+
 def test_two_policies_have_no_ranking_and_no_draws_means_no_uncertainty():
     tally = PairedTally(["none", "a"])
     tally.add({"none": _table([0.0] * 4), "a": _table([0.5] * 4)})

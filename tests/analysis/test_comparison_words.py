@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.comparison import PairedTally, compare_policies, next_paired_block, percent, policy_words, render, run_comparison, sentence
+from sim.analysis.comparison import PairedTally, compare_policies, next_paired_block, percent, percents_apart, policy_words, render, run_comparison, sentence
 from sim.analysis.stats import PILOT
 from sim.analysis.summary import Tally
 from sim.config.scenarios import load
@@ -42,7 +42,8 @@ def test_the_sentence_quotes_the_computed_numbers(comparison):
     ref = comparison.set_index("policy").loc["none"]
     text = sentence(comparison, "agreed_decision_process")
     assert text.startswith("Agreed decision process, compared with none, lowers the chance that the proposal is shelved")
-    assert f"from {percent(ref['shelved'])} to {percent(row['shelved'])}" in text
+    before, after = percents_apart(ref["shelved"], row["shelved"])
+    assert f"from {before} to {after}" in text and before != after
     assert "does not measurably change the chance that the partnership collapses" in text
     low, high = row["collapse_difference_low"], row["collapse_difference_high"]
     assert f"difference {100 * low:+.1f} to {100 * high:+.1f} points" in text and low < 0 < high
@@ -64,6 +65,13 @@ def test_policy_names_in_words_keep_it_in_capitals():
 
 def test_percent_keeps_a_decimal_below_ten_percent():
     assert [percent(p) for p in (0.16, 0.004, 0.0712)] == ["16%", "0.4%", "7.1%"]
+
+
+def test_two_chances_a_change_is_said_between_never_read_the_same():
+    assert percents_apart(0.70, 0.66) == ("70%", "66%")
+    assert percents_apart(0.7004, 0.6981) == ("70.0%", "69.8%")
+    assert percents_apart(0.112, 0.1117) == ("11.20%", "11.17%")
+    assert percents_apart(0.05, 0.0412) == ("5.0%", "4.1%")
 
 
 def test_the_first_screen_has_sentences_and_differences_and_the_tests_only_in_detail(comparison):
