@@ -19,9 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
-from sim.results.files import save_figure, write_json
-
-RESULTS = ("discovery.json", "discovery.png", "discovery.svg")
+from sim.results.files import DISCOVERY, save_figure, write_json
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,11 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         y = d.OUTCOMES[args.outcome](table["outcome"].astype(str).to_numpy())
         found = d.discover(table[inputs], y, args.outcome, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min)
     print(d.render(found))
-    write_json(args.folder / RESULTS[0], found.to_dict())
+    write_json(args.folder / DISCOVERY[0], found.to_dict())
     figure = d.discovery_figure(found)
-    for name in RESULTS[1:]:
+    for name in DISCOVERY[1:]:
         save_figure(args.folder / name, figure)
-    print(f"Results in {args.folder}: {', '.join(RESULTS)}")
+    print(f"Results in {args.folder}: {', '.join(DISCOVERY)}")
     return 0
 
 

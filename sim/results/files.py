@@ -49,6 +49,12 @@ RESULT_FILES = (
     "failures.csv",
     "summary.json",
 )
+#: What ``sim-report`` writes into a results folder: the page and its figures' folder.
+REPORT, FIGURES = "report.html", "figures"
+#: What ``sim-analyse discover`` writes into a results folder.
+DISCOVERY = ("discovery.json", "discovery.png", "discovery.svg")
+#: Made by other commands from a folder's results: a run's commit removes them with the results they were made from.
+DERIVED = (REPORT, FIGURES, *DISCOVERY)
 #: Records of where a run stands (a sweep point's ``point.json``): written at once, never held back for the commit.
 RECORD_FILES = ("point.json",)
 #: Written last: a folder whose results are complete has one of them (a run's summary, a design's sweep table).
@@ -138,7 +144,10 @@ class Staging:
         self.pending[target] = tmp
 
     def commit(self) -> None:
-        """Remove the earlier run's results, then rename every new file into place, :data:`COMPLETE_MARKS` last (nothing written: nothing changed)."""
+        """Remove the earlier run's results and what was made from them (:data:`DERIVED`), then rename every new file into place, :data:`COMPLETE_MARKS` last.
+
+        A run that wrote nothing changes nothing.
+        """
         if not self.pending:
             self.abort()
             return
@@ -148,6 +157,12 @@ class Staging:
         for name in self.results:
             path = self.folder / name
             if path not in self.pending:
+                path.unlink(missing_ok=True)
+        for name in DERIVED:
+            path = self.folder / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
                 path.unlink(missing_ok=True)
         for name, staged in self.dirs.items():
             if staged.is_dir():

@@ -40,14 +40,14 @@ from typing import Any
 from sim.analysis import plots
 from sim.analysis.comparison import MEASURES, render_tests
 from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, plain_lines, what_was_run
-from sim.results.files import atomic_path, save_figure
+from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
-REPORT = "report.html"
-FIGURES = "figures"
 #: Result files of each kind, the first one telling the kind.
 KINDS = {"sweep": ("sweep.parquet",), "comparison": ("comparison.parquet", "summary.json"), "run": ("summary.json",)}
 #: Tables a folder may hold that the report reads itself (other small tables are shown as they are).
-KNOWN_TABLES = frozenset({"replications.parquet", "events.parquet", "trajectories.parquet", "comparison.parquet", "sweep.parquet", "sweep.csv"})
+KNOWN_TABLES = frozenset(
+    {"replications.parquet", "events.parquet", "trajectories.parquet", "draws.parquet", "comparison.parquet", "sweep.parquet", "sweep.csv"}
+)
 #: Figures the commands draw that the report draws again itself (not embedded twice).
 REDRAWN = frozenset({"survival", "causes", "comparison"})
 #: Largest "other" table shown in full.

@@ -276,11 +276,20 @@ def test_results_are_made_visible_together_or_not_at_all(tmp_path, monkeypatch):
         files.write_table(tmp_path / "replications.parquet", pd.DataFrame({"a": [2]}))
         raise RuntimeError("failed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.parquet", "summary.json"]
+    (tmp_path / files.REPORT).write_text("a report of the earlier run")
+    (tmp_path / files.FIGURES).mkdir()
+    (tmp_path / files.FIGURES / "survival.png").write_bytes(b"earlier")
+    files.write_json(tmp_path / files.DISCOVERY[0], {})
+    (tmp_path / "notes.txt").write_text("the user's own")
     with files.Staging(tmp_path) as stage:  # a run that succeeds: its set replaces the earlier one, files it does not write included
         files.write_table(tmp_path / "replications.parquet", pd.DataFrame({"a": [3]}))
         files.write_json(tmp_path / "summary.json", {"run_id": files.current_run_id()})
-        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".tmp")) == ["events.parquet", "summary.json"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["replications.parquet", "summary.json"]
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".tmp")) == sorted(
+            ["events.parquet", "summary.json", files.REPORT, files.FIGURES, files.DISCOVERY[0], "notes.txt"]
+        )
+    # what other commands made from the earlier results goes with them; the user's own file stays
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "replications.parquet", "summary.json"]
+    (tmp_path / "notes.txt").unlink()
     assert read_metadata(tmp_path / "replications.parquet")["run_id"] == stage.run_id == json.loads((tmp_path / "summary.json").read_text())["run_id"]
     real = os.replace
 

@@ -99,6 +99,17 @@ def test_report_of_a_sim_run_folder(run_dir):
     assert summary["causes_of_collapse"][0]["title"] in page.replace("&#x27;", "'")
 
 
+def test_a_new_run_into_a_reported_folder_takes_the_old_report_away(tmp_path):
+    folder = tmp_path / "run"
+    assert command("sim-run", "replications=200", "seed=3", f"hydra.run.dir={folder}").returncode == 0
+    report(folder)
+    assert (folder / "report.html").is_file() and (folder / "figures").is_dir()
+    again = command("sim-run", "replications=100", "seed=4", f"hydra.run.dir={folder}")
+    assert again.returncode == 0, again.stderr
+    assert not (folder / "report.html").exists() and not (folder / "figures").exists()
+    assert "seed 4" in report(folder)
+
+
 def test_other_figures_and_small_tables_of_the_folder_are_embedded(run_dir, tmp_path):
     plain = report(run_dir)
     folder = tmp_path / "run"
