@@ -35,6 +35,12 @@ DRAWN: dict[str, tuple[str, ...]] = {
 }
 
 
+def taken_by_cause(lost: np.ndarray) -> dict[str, float]:
+    """``(C,)`` value lost by cause index as ``{cause label: value}``, largest first, causes that took none left out."""
+    plan = layout()
+    return {plan.label(int(c)): float(lost[c]) for c in np.argsort(-lost, kind="stable") if lost[c] > 1e-9}
+
+
 def _unit(name: str, value: float) -> float:
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{name} = {value!r} is outside [0, 1]")
@@ -121,9 +127,7 @@ class Council(mesa.Agent):
     @property
     def taken(self) -> dict[str, float]:
         """The value each cause has taken from what it sees, by cause label (largest first; causes that took none left out)."""
-        lost = self.model.state.value_lost[:, 0, self.index]
-        plan = layout()
-        return {plan.label(int(c)): float(lost[c]) for c in np.argsort(-lost) if lost[c] > 1e-9}
+        return taken_by_cause(self.model.state.value_lost[:, 0, self.index])
 
     def explain_exit(self) -> str:
         """Why it would leave, or stay, if it weighed the partnership now: in words, with the figures behind them."""

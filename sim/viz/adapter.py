@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from sim.config import cases, scenarios
 from sim.core import decisions
 from sim.core import levers as lever_table
 from sim.core.layout import layout
+from sim.frontends.agents import taken_by_cause
 from sim.frontends.model import PartnershipModel
 from sim.frontends.narrative import DECISIONS, PARTNERSHIP, Stretch, explain, line, source, trigger_words
 
@@ -144,7 +147,7 @@ class LeverInfo:
 
 @dataclass(frozen=True)
 class Decision:
-    """A council whose decision ended the run: what it decided, what opened the decision, what had taken the value it saw."""
+    """A council whose decision ended the run: what it decided, what opened the decision, what had taken the value it saw when it decided."""
 
     council: str
     decided: str
@@ -345,6 +348,8 @@ class Run:
         self.planned: list[float] = []
         self.value: list[list[float]] = [[] for _ in self.model.councils]
         self.outside: list[float] = []
+        self.outsides: list[list[float]] = []
+        self.lost: list[np.ndarray] = []
         self._record()
 
     @property
@@ -362,6 +367,8 @@ class Run:
             gone = 0 <= council.exit_month < m.month
             self.value[k].append(math.nan if gone else council.value_seen)
         self.outside.append(m.councils[0].outside_option)
+        self.outsides.append([council.outside_option for council in m.councils])
+        self.lost.append(m.state.value_lost[:, 0, :].copy())
 
     def step(self) -> list[Item]:
         """Advance one month (nothing once ended); returns what fired anew: a mechanism's events and the councils' decisions.
@@ -504,6 +511,7 @@ class Run:
         timeline = self.timeline() if ending_tag else []
         out = []
         for c in m.councils:
+            month = m.month  # when the council decided: what it saw then is what it decided on
             if m.outcome == "shelved":  # the shelving's trigger is the partnership's (the headline says it)
                 if not c.active or bool(m.state.council["approved"][0, c.index]):
                     continue
@@ -511,10 +519,12 @@ class Run:
             elif c.exit_month == m.month and not c.active:
                 gave = [e for e in m.events.entries if e.council == c.name and e.what == decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what]
                 noticed = f"gave notice in month {gave[-1].month} and " if gave else ""
+                month = gave[-1].month if gave else month
                 decided, trig, cause = f"{noticed}left in month {c.exit_month}", c.exit_trigger, c.exit_cause
             else:
                 continue
-            taken = tuple((plan.causes[plan.cause_index[label]].words, amount) for label, amount in list(c.taken.items())[:3])
+            at = self.months.index(month)
+            taken = tuple((plan.causes[plan.cause_index[label]].words, amount) for label, amount in list(taken_by_cause(self.lost[at][:, c.index]).items())[:3])
             own = tuple(
                 f"{item.when}: {item.text}"
                 for item in timeline
@@ -529,8 +539,8 @@ class Run:
                     cause,
                     explain(cause),
                     taken,
-                    c.value_seen,
-                    c.outside_option,
+                    self.value[c.index][at],
+                    self.outsides[at][c.index],
                     own[-4:],
                 )
             )

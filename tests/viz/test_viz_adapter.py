@@ -60,6 +60,22 @@ def test_a_story_run_records_its_history_and_says_why_it_ended():
     assert "## Why did it end?" in text and "## Timeline" in text and "**Key learning**" in text
 
 
+def test_a_council_that_gave_notice_is_explained_by_what_it_saw_when_it_decided():
+    run = story_run("07")
+    run.run_to_end()
+    why = run.why()
+    assert why is not None and why.outcome == "collapsed"
+    noticed = [d for d in why.decisions if d.decided.startswith("gave notice in month ")]
+    assert noticed, "the stored case 07 story ends with a council leaving after its notice"
+    plan = run.model.plan
+    for d in noticed:
+        month = int(d.decided.split()[4])
+        at = run.months.index(month)
+        council = next(c for c in run.model.councils if c.name == d.council)
+        assert at < len(run.months) - 1 and d.value_seen == run.value[council.index][at]
+        assert d.taken[0][0] == plan.causes[plan.cause_index[d.cause]].words, "the cause it left for took most of the value it saw then"
+
+
 def test_a_shelved_story_names_the_councils_that_had_not_approved():
     run = story_run("02")
     run.run_to_end()

@@ -192,13 +192,14 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         exposed = exposure(s, P, q, i, k)
         if mine.present and champion_goes(s, P, m, q, k):
             mine.present = False
+            drop = 0.0
             if launched(s, i):
                 drop = q.trust_drop * exposed * (1.0 - q.continuity_trust_kept * plan)
                 for j in range(n):
                     if s.pairs[i, k, j]:  # trust between individuals breaks down both ways
                         fx.trust[k, j] += drop
                         fx.trust[j, k] += drop
-                note(fx, Ev.CHAMPION_LEFT, k, drop)
+            note(fx, Ev.CHAMPION_LEFT, k, drop)
         elif not mine.present and m.draws[Stream.SUCCEED, k] < q.succession * (1.0 + q.continuity_succession * plan):
             mine.present = True
             note(fx, Ev.SUCCESSOR_ARRIVED, k, mine.erosion)
