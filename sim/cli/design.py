@@ -114,13 +114,13 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
         try:
             import json
 
-            before = json.loads((out / DESIGN).read_text(encoding="utf-8"))
+            before = json.loads((points_dir / DESIGN).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             before = None
-        if before is not None and before != mark:
-            _stop([f"resume=true must repeat the same design: {out} was made from another design file, chunk or overrides"], multirun)
+        if before != mark:
+            _stop([f"resume=true must repeat the same design: {out} was made from another design file, chunk or overrides, or not by a design"], multirun)
     points_dir.mkdir(parents=True, exist_ok=True)
-    write_json(out / DESIGN, mark)
+    write_json(points_dir / DESIGN, mark)  # beside the points, written at once: a stopped run's points keep the design they belong to
     run_design_points(cfg, settings, df, indices, out, multirun)
 
 

@@ -166,6 +166,34 @@ def test_a_design_gives_the_multirun_figures_resumes_and_fails_bad_rows_alone(ba
     assert "2 of 4 points failed" in failed.stderr
 
 
+def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(tmp_path):
+    rows = "\n".join(f"{m / 10}" for m in range(1, 10))
+    (tmp_path / "first.csv").write_text(f"councils.0.it_maturity\n{rows}\n")
+    (tmp_path / "other.csv").write_text("councils.0.it_maturity\n0.15\n0.25\n")
+    out = tmp_path / "design"
+    first = [f"design={tmp_path / 'first.csv'}", "scenario=case04_trading_company", "replications=400", "block_size=100", f"hydra.run.dir={out}"]
+    proc = subprocess.Popen([SIM_RUN, *first], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "HYDRA_FULL_ERROR": ""})
+    try:
+        deadline = time.monotonic() + 300
+        while not list(out.glob("points/*/summary.json")):
+            assert proc.poll() is None, "the design ended before it could be stopped"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signal.SIGINT
+    kept = len(list(out.glob("points/*/summary.json")))
+    assert kept >= 1 and f"the {kept} points finished are kept in {out / 'points'}" in stderr and not (out / "sweep.parquet").exists()
+    other = sim_run(f"design={tmp_path / 'other.csv'}", "scenario=case04_trading_company", "replications=400", f"hydra.run.dir={out}", "resume=true")
+    assert other.returncode == 2 and "resume=true must repeat the same design" in other.stderr, other.stderr[-2000:]
+    assert not (out / "sweep.parquet").exists()
+    resumed = sim_run(*first, "resume=true")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert f"{kept} points already done" in resumed.stderr and len(table(out)) == 9
+
+
 def test_design_chunks_through_a_multirun_make_one_table(tmp_path):
     rows = "\n".join(f"{m},{m / 2}" for m in (0.1, 0.3, 0.5, 0.7, 0.9))
     points = tmp_path / "points.csv"
