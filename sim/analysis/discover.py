@@ -161,6 +161,12 @@ def choose(trajectory: Any, min_coverage: float) -> int:
     return int(best.index[0])
 
 
+def _plain_numbers(x: Any) -> Any:
+    """``x`` with pandas' nullable number columns (``Int64``, ``Float64``, as a sweep table's whole-number columns come) as numpy ones."""
+    nullable = {c: x[c].dtype for c in x.columns if not isinstance(x[c].dtype, np.dtype) and getattr(x[c].dtype, "kind", "O") in "iuf"}
+    return x.astype({c: np.int64 if dtype.kind in "iu" and x[c].notna().all() else float for c, dtype in nullable.items()})
+
+
 def discover(x: Any, y: np.ndarray, outcome: str, boxes: int = 2, min_coverage: float = 0.5, peel_alpha: float = 0.05, mass_min: float = 0.05) -> Discovery:
     """Find up to ``boxes`` boxes of the inputs ``x`` where the cases ``y`` (True: of interest) concentrate.
 
@@ -180,6 +186,7 @@ def discover(x: Any, y: np.ndarray, outcome: str, boxes: int = 2, min_coverage: 
         PRIM's share peeled off at each step, and the smallest mass a box may have.
     """
     y = np.asarray(y, bool)
+    x = _plain_numbers(x)
     found = Discovery(outcome, len(y), int(y.sum()), list(x.columns), version=workbench_version())
     if not y.any() or y.all():
         return found

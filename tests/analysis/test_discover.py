@@ -45,11 +45,12 @@ def test_prim_finds_the_planted_box(planted):
     assert "Box 1:" in text and f"coverage {box.coverage:.1%}" in text and f"density {box.density:.1%}" in text
 
 
-def test_whole_number_inputs_get_whole_number_limits_inside_the_box():
+@pytest.mark.parametrize("kind", ["int64", "Int64"], ids=["numpy", "nullable, as a sweep table's columns come"])
+def test_whole_number_inputs_get_whole_number_limits_inside_the_box(kind):
     """PRIM pastes limits between whole numbers (``30.5``): the search runs on floats and the limits are rounded into the box."""
     rng = np.random.default_rng(5)
     n = 3000
-    x = pd.DataFrame({"month": rng.integers(0, 48, n), "a": rng.random(n)})
+    x = pd.DataFrame({"month": rng.integers(0, 48, n), "a": rng.random(n)}).astype({"month": kind})
     inside = (x["month"] >= 30) & (x["a"] > 0.5)
     y = np.where(inside, rng.random(n) < 0.9, rng.random(n) < 0.03)
     found = d.discover(x, y, "collapsed", boxes=1)
