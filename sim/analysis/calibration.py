@@ -167,6 +167,10 @@ def breakup_probability(runs: Runs, years: float = BREAKUP_YEARS) -> np.ndarray:
 # --- emulators and implausibility --------------------------------------------------------------
 
 
+class TooFewPoints(ValueError):
+    """Too few points with every statistic defined to fit an emulator (raise ``points``)."""
+
+
 class Emulator:
     """Emulators of several statistics over the unit cube: quadratic regressions with leave-one-out variance.
 
@@ -195,8 +199,8 @@ class Emulator:
         #: Terms used: ``quadratic`` (with products) when there are at least twice as many points as terms, else ``squares``, else ``linear``.
         self.form = next((f for f, terms in (("quadratic", 1 + d + d * (d + 1) // 2), ("squares", 1 + 2 * d)) if len(u) >= 2 * terms), "linear")
         X = self.basis(u)
-        if len(u) <= X.shape[1]:
-            raise ValueError(f"an emulator of {d} parameters needs more than {X.shape[1]} points with every statistic defined, got {len(u)}")
+        if len(u) < self.least_points(d):
+            raise TooFewPoints(f"an emulator of {d} parameters needs at least {self.least_points(d)} points with every statistic defined, got {len(u)}")
         gram = X.T @ X
         self.inverse = np.linalg.inv(gram + ridge * np.trace(gram) / len(gram) * np.eye(len(gram)))
         self.coef = self.inverse @ X.T @ y
@@ -206,6 +210,11 @@ class Emulator:
         total = np.var(y, axis=0)
         #: Share of each statistic's variance across the design that the emulator explains, left-one-out.
         self.r2 = np.where(total > 0, 1.0 - self.residual_var / np.where(total > 0, total, 1.0), 0.0)
+
+    @staticmethod
+    def least_points(dims: int) -> int:
+        """The fewest points an emulator of ``dims`` parameters can be fitted to: one more than the terms of its linear form."""
+        return dims + 2
 
     def basis(self, u: np.ndarray) -> np.ndarray:
         """Regressors (inputs centred at 0.5): 1 and each input, plus each square (``squares``) or each product of two (``quadratic``)."""

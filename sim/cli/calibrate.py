@@ -22,7 +22,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.analysis.calibration import calibrate, calibrated_items
+from sim.analysis.calibration import Emulator, TooFewPoints, calibrate, calibrated_items
 from sim.cli import guard
 from sim.cli.common import fail, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
@@ -54,6 +54,9 @@ def _prepared(cfg: DictConfig) -> tuple[Any, Any, Any, Any, list[str]]:
             items = calibrated_items(config, settings.parameters if settings else None, targets)
         except KeyError as err:
             problems += str(err.args[0]).split("; ")
+    if items and settings is not None and settings.points < Emulator.least_points(len(items)):
+        least = Emulator.least_points(len(items))
+        problems.append(f"points = {settings.points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to 1,000,000)")
     return settings, config, targets, items, problems
 
 
@@ -73,20 +76,23 @@ def app(cfg: DictConfig) -> None:
     out = Path(settings.out) if settings.out else guard.output_dir()
     total = settings.points * settings.waves * settings.replications
     with progress_bar(total, f"calibrating {len(items)} parameters") as bar:
-        result = calibrate(
-            config,
-            targets,
-            items,
-            seed=settings.seed,
-            replications=settings.replications,
-            points=settings.points,
-            waves=settings.waves,
-            cutoff=settings.cutoff,
-            workers=threads(settings.workers),
-            batch_points=settings.batch_points,
-            progress=bar.update,
-            report=lambda line: bar.write(line, file=sys.stderr),
-        )
+        try:
+            result = calibrate(
+                config,
+                targets,
+                items,
+                seed=settings.seed,
+                replications=settings.replications,
+                points=settings.points,
+                waves=settings.waves,
+                cutoff=settings.cutoff,
+                workers=threads(settings.workers),
+                batch_points=settings.batch_points,
+                progress=bar.update,
+                report=lambda line: bar.write(line, file=sys.stderr),
+            )
+        except TooFewPoints as err:
+            fail([f"points = {settings.points}: {err}; raise points"])
     result.info["scenario"] = scenario
     files = write_all(result, out)
     info = result.info

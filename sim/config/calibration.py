@@ -315,7 +315,14 @@ class CalibrateSettings:
     replications: Any = _setting(
         500, 20, 1_000_000, "replications", "replications per parameter point (all points share them: common random numbers)", integer=True
     )
-    points: Any = _setting(1000, 10, 1_000_000, "points", "parameter points simulated in each wave of history matching", integer=True)
+    points: Any = _setting(
+        1000,
+        10,
+        1_000_000,
+        "points",
+        "parameter points simulated in each wave of history matching (at least 2 more than the parameters calibrated)",
+        integer=True,
+    )
     waves: Any = _setting(3, 1, 20, "waves", "waves of history matching (each refits the emulators and narrows the plausible region)", integer=True)
     cutoff: Any = _setting(3.0, 1.0, 10.0, "sd", "implausibility cut-off: a point is ruled out when a statistic lies further than this from its target")
     batch_points: Any = _setting(

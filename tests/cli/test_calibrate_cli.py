@@ -54,6 +54,11 @@ def test_bad_input_gives_one_line_per_problem_exit_2_and_no_results(tmp_path):
     assert not out.exists() or not any(out.glob("*.parquet"))
     done = run(out, "parameters=[decisions.bogus]", f"out={out}")
     assert done.returncode == 2 and "decisions.bogus" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    done = run(out, "points=20", "waves=1", "replications=20", f"out={out}")
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "error: points = 20 is too few to emulate 20 calibrated parameters (allowed: 22 to 1,000,000)"
+    ], "checked before anything runs, against the parameters calibrated by default"
+    assert not out.exists()
 
 
 @pytest.mark.slow
