@@ -129,6 +129,8 @@ def checked(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tu
 def run_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design)."""
     settings, _, problems = problems_of(cfg, run_settings)
+    presets = [value for key, _, value in (o.partition("=") for o in args.overrides) if key.lstrip("+~") == "sweep"]
+    problems += [f"sweep = {name} is a preset of swept values, which only a multirun sweeps: sim-run -m sweep={name}" for name in presets[-1:]]
     if problems or settings is None:
         return problems
     return uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
@@ -249,7 +251,7 @@ def threads(workers: int | None) -> int:
     return available_cores()
 
 
-def help_text(prog: str, doc: str, settings: type, groups: Sequence[str]) -> str:
+def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists: Sequence[tuple[str, str]] = ()) -> str:
     """``--help`` of a model command: what it does, its settings with their ranges and defaults, the groups and their options.
 
     Parameters
@@ -262,6 +264,8 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str]) -> str
         The settings dataclass whose declarations give names, ranges and meanings.
     groups
         Config groups the command takes (``scenario``, ``policy``), listed with their options.
+    lists
+        ``(setting, group)``: settings that take a list of a group's names (``policies``), listed with the options.
     """
     from sim.cli.paramdocs import render_range
 
@@ -275,6 +279,8 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str]) -> str
         lines.append(f"  {'':<18} {spec.doc}")
     for group in groups:
         lines += ["", f"{group}= one of: {', '.join(available(group))}"]
+    for setting, group in lists:
+        lines += ["", f"{setting}=[...] each one of: {', '.join(available(group))}"]
     lines += [
         "",
         "Model parameters: any parameter by its path, e.g. councils.0.it_maturity=0.3, partnership.horizon_months=180,",
@@ -285,10 +291,10 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str]) -> str
     return "\n".join(lines)
 
 
-def maybe_help(prog: str, doc: str, settings: type, groups: Sequence[str], argv: Sequence[str]) -> None:
+def maybe_help(prog: str, doc: str, settings: type, groups: Sequence[str], argv: Sequence[str], lists: Sequence[tuple[str, str]] = ()) -> None:
     """Print :func:`help_text` and exit 0 when ``argv`` asks for help (``--help`` or ``-h``)."""
     if any(arg in ("--help", "-h") for arg in argv):
-        print(help_text(prog, doc, settings, groups))
+        print(help_text(prog, doc, settings, groups, lists))
         sys.exit(0)
 
 

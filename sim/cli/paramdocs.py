@@ -75,6 +75,15 @@ def parameter_paths() -> list[str]:
     return [s.prefix + f.name for s in sections() for f in fields(s.cls)]
 
 
+#: What a setting of each kind without a numeric range admits, by its unit.
+LISTS = {
+    "policies": "a list of policy names, [a,b,...]",
+    "lever names": "a list of lever names, [a,b,...]",
+    "paths": "a list of parameter paths, [a,b,...]",
+    "chunk": "i/n with 0 <= i < n",
+}
+
+
 def render_range(spec: Spec) -> str:
     """The values a parameter admits."""
     if spec.unit == "flag":
@@ -83,6 +92,8 @@ def render_range(spec: Spec) -> str:
         return "text"
     if spec.choices:
         return ", ".join(f"`{c}`" for c in spec.choices)
+    if spec.unit in LISTS:
+        return LISTS[spec.unit]
     if spec.lo is None or spec.hi is None:
         return "see meaning"
     kind = "whole number in " if spec.integer else ""

@@ -215,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal); a sweep or design with failed points exits with status 3.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy"), argv)
+    maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy", "sweep"), argv)
     STATE.sweep_dir, STATE.collected = None, None
     command = model_command("sim-run", app, "config", RunSettings, run_check, run_need, groups=("scenario", "policy", "sweep"))
     status = guard.run_command(command, argv)

@@ -108,6 +108,7 @@ def test_precision_reports_how_many_replications_it_took(tmp_path):
         ("figures=maybe", "figures = 'maybe' must be true or false"),
         ("save_events=maybe", "save_events = 'maybe' must be true or false"),
         ("councils.0.size=beta(2,5)", "councils.0.size = beta(2,5) must be quoted for Hydra: \"councils.0.size='beta(2,5)'\""),
+        ("sweep=keyperson_by_maturity_gap", "sweep = keyperson_by_maturity_gap is a preset of swept values, which only a multirun sweeps: sim-run -m"),
     ],
 )
 def test_bad_input_exits_with_one_line_naming_the_range_and_no_results(tmp_path, arg, message):
