@@ -18,7 +18,7 @@ import difflib
 import re
 import typing
 from collections.abc import Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import MISSING, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,15 @@ def _fields_of(cls: Any) -> dict[str, Any]:
     """Field name -> type of a (schema) dataclass."""
     hints = typing.get_type_hints(cls) if is_dataclass(cls) else {}
     return {f.name: hints.get(f.name, f.type) for f in fields(cls)} if is_dataclass(cls) else {}
+
+
+def _takes_list(schema: Any, key: str) -> bool:
+    """Whether the schema's top-level setting ``key`` has a list as its default."""
+    found = next((f for f in fields(schema) if f.name == key), None) if is_dataclass(schema) else None
+    if found is None:
+        return False
+    default = found.default_factory() if found.default_factory is not MISSING else found.default
+    return isinstance(default, list)
 
 
 def known_keys(schema: Any, parts: Sequence[str]) -> list[str] | None:
@@ -327,6 +336,11 @@ def composition_problems(err: BaseException, overrides: Sequence[str], folders: 
         return [_first_line(err)]
     cause = err.__cause__
     text = _first_line(err)
+    ambiguous = re.match(r"Ambiguous value for argument '([^=']+)=([^']*)'", text)
+    if ambiguous:
+        key, value = ambiguous.groups()
+        sweep = f"{key} = {value}: values separated by commas are a sweep, which needs -m (a multirun)"
+        return [f"{sweep}; this setting takes a list, written in brackets: {key}=[{value}]" if _takes_list(schema, key) else sweep]
     match = re.match(r"Could not override '([^']+)'", text) or re.match(r"Could not append to config\. An item is already at '([^']+)'", text)
     if match and "not in" in str(cause or ""):
         return [unknown_key(match.group(1), schema, command)]

@@ -81,6 +81,11 @@ def test_model_overrides_apply_to_every_policy(tmp_path):
     ("arg", "message"),
     [
         ("policies=[none,nope]", "policies[1] = 'nope' is not known (available: "),
+        (
+            "policies=none,continuity_plan",
+            "policies = none,continuity_plan: values separated by commas are a sweep, which needs -m (a multirun);"
+            " this setting takes a list, written in brackets: policies=[none,continuity_plan]",
+        ),
         ("policies=[none]", "policies = ['none'] must be a list of at least two policy names"),
         ("policy=continuity_plan", "policy is a sim-run setting: sim-compare takes a list"),
         ("scenario=nope", "scenario = 'nope' is not known (available: baseline"),

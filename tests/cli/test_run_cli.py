@@ -108,6 +108,7 @@ def test_precision_reports_how_many_replications_it_took(tmp_path):
         ("figures=maybe", "figures = 'maybe' must be true or false"),
         ("save_events=maybe", "save_events = 'maybe' must be true or false"),
         ("councils.0.size=beta(2,5)", "councils.0.size = beta(2,5) must be quoted for Hydra: \"councils.0.size='beta(2,5)'\""),
+        ("replications=100,200", "replications = 100,200: values separated by commas are a sweep, which needs -m (a multirun)"),
         ("sweep=keyperson_by_maturity_gap", "sweep = keyperson_by_maturity_gap is a preset of swept values, which only a multirun sweeps: sim-run -m"),
     ],
 )
