@@ -21,6 +21,7 @@ import numpy as np
 
 from sim.analysis.stats import CoMoments, DrawMoments, Estimate, Moments, TotalInterval, ends_error, total_interval, wilson
 from sim.analysis.survival import SurvivalCurve, kaplan_meier_counts
+from sim.config.model import SECTIONS
 from sim.core import triggers
 from sim.core.layout import layout
 from sim.core.state import OUTCOMES
@@ -410,9 +411,13 @@ def what_was_run(run: dict[str, Any]) -> str:
     """One line saying what was run: scenario, policy or policies, replications, seed and uncertainty mode.
 
     ``run`` is the ``run`` section of ``summary.json`` (``scenario``, ``policy`` or
-    ``policies``, ``replications``, ``seed``; ``uncertainty`` when the run had a mode, else ``none``).
+    ``policies``, ``replications``, ``seed``; ``uncertainty`` when the run had a mode, else ``none``;
+    ``overrides``, whose model parameters are named after the policy).
     """
     policy = f"policy {run['policy']}" if "policy" in run else f"policies {', '.join(run['policies'])} (compared with {run['policies'][0]})"
+    changed = {key: value for key, value in (run.get("overrides") or {}).items() if key.split(".")[0] in SECTIONS}
+    if changed:
+        policy += " with " + ", ".join(f"{key}={value}" for key, value in changed.items())
     mode = run.get("uncertainty") or "none"
     noise = " (intervals show simulation noise only, not doubt about the assumed values)" if mode == "none" else ""
     each = " per policy" if "policies" in run else ""

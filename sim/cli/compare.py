@@ -55,6 +55,7 @@ from sim.cli.common import (
     uncertainty_of,
     versions_line,
 )
+from sim.cli.sweep import job_overrides
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.scenarios import available, model_sections
@@ -162,6 +163,7 @@ def app(cfg: DictConfig) -> None:
         "block_size": settings.block_size,
         "horizon_months": horizon[settings.policies[0]],
         "uncertainty": getattr(settings, "uncertainty", "none"),
+        "overrides": {key: value for key, value in job_overrides().items() if key not in ("scenario", "policies")},
         "files": ["comparison.parquet", "comparison.png", *(["events.parquet"] if settings.save_events else []), "summary.json"],
     }
     policies = {name: t.summary() for name, t in tallies.items()}

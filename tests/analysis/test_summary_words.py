@@ -24,6 +24,12 @@ def test_what_was_run_names_scenario_policy_replications_seed_and_uncertainty():
     assert "policies none, all_levers (compared with none)" in line and "per policy" in line and line.endswith("uncertainty: assumptions")
 
 
+def test_what_was_run_names_the_model_parameters_changed_and_not_the_settings():
+    overrides = {"scenario": "baseline", "policy": "none", "councils.0.it_maturity": 0.9, "decisions.noise": 0.1, "uncertainty": "none"}
+    line = what_was_run({"scenario": "baseline", "policy": "none", "replications": 200, "seed": 3, "overrides": overrides})
+    assert line.startswith("What was run: scenario baseline, policy none with councils.0.it_maturity=0.9, decisions.noise=0.1; 200 simulated")
+
+
 def test_every_outcome_word_and_term_is_defined_in_a_line(summary):
     text = render(summary)
     for word, meaning in {**DEFINITIONS, **TERMS}.items():
