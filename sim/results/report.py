@@ -379,7 +379,8 @@ def _comparison_report(folder: Path) -> Report:
     comparison = pd.read_parquet(folder / "comparison.parquet")
     run = summary.get("run", {})
     policies = [str(p) for p in comparison["policy"]]
-    report = Report(f"Scenario {run.get('scenario', '?')}: {len(policies)} policies compared with {policies[0]}")
+    others = len(policies) - 1
+    report = Report(f"Scenario {run.get('scenario', '?')}: {others} {'policy' if others == 1 else 'policies'} compared with {policies[0]}")
     if {"scenario", "policies", "replications", "seed"} <= set(run):
         report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>")
     sentences = summary.get("sentences") or {}

@@ -131,6 +131,7 @@ def test_report_of_a_sim_compare_folder(compare_dir):
         assert text.replace("'", "&#x27;") in page
     assert {"forest", "survival", "causes"} <= {p.stem for p in (compare_dir / "figures").glob("*.png")}
     assert "p (McNemar)" in page  # behind the fold
+    assert "Scenario baseline: 2 policies compared with none" in page
 
 
 def test_report_of_a_sweep_folder(sweep_dir):
