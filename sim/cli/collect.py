@@ -35,6 +35,9 @@ def _main(argv: list[str] | None) -> int:
     if not args.folder.is_dir():
         print(f"error: {args.folder} is not a folder", file=sys.stderr)
         return EXIT_NO_POINTS
+    if (args.folder / results.POINT).is_file():
+        print(f"error: {args.folder} is one run's folder, not a sweep's: sim-collect reads a multirun's folder or a design's run folder", file=sys.stderr)
+        return EXIT_NO_POINTS
     collected = results.gather(args.folder) if args.report else results.collect(args.folder)
     if not collected.rows:
         print(f"error: no point records (point.json) under {args.folder}", file=sys.stderr)

@@ -121,6 +121,15 @@ def test_killed_with_sigkill_and_resumed_gives_the_same_table(basic, tmp_path):
     assert not list(folder.glob("*/.*.tmp"))
 
 
+def test_collect_refuses_one_runs_folder_and_writes_nothing_there(basic):
+    job = basic / "0"
+    before = sorted(p.name for p in job.iterdir())
+    done = subprocess.run([SIM_COLLECT, str(job)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: {job} is one run's folder, not a sweep's: sim-collect reads a multirun's folder or a design's run folder"
+    assert sorted(p.name for p in job.iterdir()) == before
+
+
 def test_a_bad_point_fails_alone_is_recorded_and_the_sweep_exits_3(tmp_path):
     folder = tmp_path / "sweep"
     done = sim_run("-m", "scenario=case04_trading_company", "councils.0.it_maturity=0.2,1.5,0.8", *SMALL, f"hydra.sweep.dir={folder}")
