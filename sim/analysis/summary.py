@@ -443,7 +443,11 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
     interval = f"{level} interval {c['low']:.1%} to {c['high']:.1%}"
     if "total" in c:  # parameter draws: the noise of the replications alone, then the spread across the assumptions
         source = SOURCES.get(summary.get("uncertainty", {}).get("mode"), "the parameter draws")
-        interval += f" from simulation noise alone; {c['total']['low']:.1%} to {c['total']['high']:.1%} once the assumptions vary across {source}"
+        if c.get("parameter_share") == 0:
+            draws = summary.get("uncertainty", {}).get("draws", 0)
+            interval += f" from simulation noise alone; its {draws:,} draws of the assumptions from {source} could not tell their effect from that noise"
+        else:
+            interval += f" from simulation noise alone; {c['total']['low']:.1%} to {c['total']['high']:.1%} once the assumptions vary across {source}"
     lines = [
         f"Of {summary['replications']:,} proposed partnerships, {o['shelved']['value']:.0%} were shelved before launch and "
         f"{c['value']:.0%} launched and then collapsed within {years:g} years ({interval}); "
@@ -568,7 +572,8 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         value = f"{entry['value']:.1%}" if share else f"{entry['value']:.2f}"
         mc = _pair(entry["monte_carlo"]["low"], entry["monte_carlo"]["high"], share)
         total = _pair(entry["total"]["low"], entry["total"]["high"], share)
-        lines.append(f"  {label:<46}{value:>9}  {mc:<18}  {total:<28}{entry['parameter_share']:.0%}")
+        part = "not detected" if entry["parameter_share"] == 0 else f"{entry['parameter_share']:.0%}"
+        lines.append(f"  {label:<46}{value:>9}  {mc:<18}  {total:<28}{part}")
     m = summary["median_months_to_collapse"]
     if "total" in m:
         t = m["total"]
@@ -581,4 +586,9 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         f"  The total interval's ends are known to about ±{u['collapse_ends_error']:.1%} (collapse; more draws narrow this, see precision=)."
         " The other intervals above are Monte Carlo only."
     )
+    if any(line.endswith("not detected") for line in lines):
+        lines.append(
+            f"  not detected: across {u['draws']:,} draws, no spread from the assumptions could be told from Monte Carlo noise;"
+            " the total interval is then the Monte Carlo one, and more draws may show a spread."
+        )
     return "\n".join(lines)

@@ -180,10 +180,12 @@ def test_a_summary_of_a_table_says_which_uncertainty_its_intervals_carry():
     assert s["uncertainty"]["mode"] == "prior" and s["uncertainty"]["draws"] == 4 and s["uncertainty"]["drawn"]
     assert render_uncertainty(s).startswith("Uncertainty: prior. 4 parameter draws")
     c = s["outcomes"]["collapsed"]
-    sentence = (
-        f"(95% interval {c['low']:.1%} to {c['high']:.1%} from simulation noise alone; "
+    spread = (
         f"{c['total']['low']:.1%} to {c['total']['high']:.1%} once the assumptions vary across their plausible ranges)"
+        if c["parameter_share"] > 0
+        else "its 4 draws of the assumptions from their plausible ranges could not tell their effect from that noise)"
     )
+    sentence = f"(95% interval {c['low']:.1%} to {c['high']:.1%} from simulation noise alone; {spread}"
     text = render(s)
     assert sentence in text.splitlines()[0], "the headline sentence gives the total interval too"
     assert text.endswith(render_uncertainty(s)), "render ends with both intervals of every headline figure, as sim-run prints it"
@@ -192,3 +194,28 @@ def test_a_summary_of_a_table_says_which_uncertainty_its_intervals_carry():
     assert unknown["uncertainty"]["mode"] == "not recorded" and "does not record" in render_uncertainty(unknown)
     plain = summarise(run_ensemble(config, 20, 3, uncertainty="none"))
     assert plain["uncertainty"] == {"mode": "none"} and render_uncertainty(plain).startswith("Uncertainty: none.")
+
+
+def test_a_spread_the_draws_could_not_detect_is_said_to_be_unknown_never_zero():
+    from sim.analysis.summary import plain_lines
+
+    def summary(share: float) -> dict:
+        collapsed = {"value": 0.12, "low": 0.07, "high": 0.2, "total": {"low": 0.05 if share else 0.07, "high": 0.25 if share else 0.2}}
+        entry = {**collapsed, "monte_carlo": {"low": 0.07, "high": 0.2}, "parameter_share": share}
+        other = {"value": 0.3, "low": 0.2, "high": 0.4}
+        return {
+            "replications": 100,
+            "horizon_months": 120,
+            "confidence": 0.95,
+            "outcomes": {"collapsed": entry, "shelved": other, "underperforming": other, "sustained": other},
+            "median_months_to_collapse": {"value": None},
+            "uncertainty": {"mode": "prior", "draws": 4, "replications_per_draw": 25, "drawn": ["decisions.noise"], "collapse_ends_error": 0.05},
+        }
+
+    unknown, found = summary(0.0), summary(0.4)
+    assert "its 4 draws of the assumptions from their plausible ranges could not tell their effect from that noise" in plain_lines(unknown)[0]
+    assert "5.0% to 25.0% once the assumptions vary" in plain_lines(found)[0]
+    table = render_uncertainty(unknown)
+    assert "not detected" in next(line for line in table.splitlines() if line.strip().startswith("collapsed "))
+    assert "0%" not in next(line for line in table.splitlines() if line.strip().startswith("collapsed ")).split("]")[-1]
+    assert "  not detected: across 4 draws" in table and "not detected" not in render_uncertainty(found)
