@@ -358,10 +358,15 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
         except ConfigError as err:
             return None, [*([] if giving_way else problems), *err.problems], None
     if giving_way:
-        note = f"note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty={settings.uncertainty}: {problems[0]}"
+        note = giving_way_note(settings.uncertainty, problems[0])
         settings.uncertainty = "none"
         return None, [], note
     return drawn, problems, None
+
+
+def giving_way_note(default: str, reason: str) -> str:
+    """The ``note:`` line of a run whose default uncertainty mode gives way to ``none``, saying why."""
+    return f"note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty={default}: {reason}"
 
 
 def uncertainty_of(settings: Any, fixed: Sequence[str], chosen: bool = True) -> Any:

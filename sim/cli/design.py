@@ -25,7 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.summary import Tally
 from sim.cli import guard
-from sim.cli.common import fail, problems_of, progress_bar, threads
+from sim.cli.common import design_uncertainty_problem, fail, giving_way_note, problems_of, progress_bar, threads
 from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, host, job_overrides
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS
@@ -92,7 +92,9 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
     settings, _, problems = problems_of(cfg, run_settings)
     if settings is not None:
         problems += _refused(settings)
-        settings.uncertainty = "none"  # each point is one parameter point (sim-run refused a chosen mode before this)
+        if settings.uncertainty != "none" and not problems:  # the default gives way: each point is one parameter point (a chosen mode was refused before)
+            print(giving_way_note(settings.uncertainty, design_uncertainty_problem(settings.design)), file=sys.stderr)
+        settings.uncertainty = "none"
     if problems:
         _stop(problems, multirun)
     path = Path(str(settings.design))
@@ -239,6 +241,7 @@ def _finish_point(p: dict[str, Any], tally: Tally, settings: Any, prov: dict[str
         "horizon_months": int(config.partnership.horizon_months),
         "files": ["replications.parquet", "summary.json"],
         "design": str(settings.design),
+        "uncertainty": settings.uncertainty,
         "wall_time_s": seconds,
     }
     write_json(p["folder"] / "summary.json", {"run": info, **summary, "provenance": {**prov, "model_config": config.to_dict()}})
