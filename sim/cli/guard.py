@@ -340,7 +340,7 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     first = command.argv_check(argv)
     if args.multirun:
         parsed, problems = parse(args.overrides)
-        problems = first + problems + override_problems(parsed)
+        problems = first + problems + override_problems(parsed, command.schema, command.name)
         if problems:
             raise ConfigError(problems)
         return None

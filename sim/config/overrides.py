@@ -195,9 +195,13 @@ def _exclusive(parsed: Sequence[Any]) -> list[str]:
     return problems
 
 
-def override_problems(parsed: Sequence[Any]) -> list[str]:
-    """Overrides that Hydra takes but that are refused here: ``null`` for a model parameter, an empty run folder, settings that exclude each other."""
-    return [line for o in parsed if (line := _null_or_empty(o))] + _exclusive(parsed)
+def override_problems(parsed: Sequence[Any], schema: Any = None, command: str = "the command") -> list[str]:
+    """Overrides that Hydra takes but that are refused here.
+
+    A key that names no setting or parameter of ``schema`` (with the closest one), ``null`` for
+    a model parameter, an empty run folder, settings that exclude each other.
+    """
+    return [line for o in parsed if (line := _unknown(o, schema, command) or _null_or_empty(o))] + _exclusive(parsed)
 
 
 def _unknown(override: Any, schema: Any, command: str) -> str | None:

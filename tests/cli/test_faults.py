@@ -693,6 +693,14 @@ def test_a_bad_multirun_point_fails_alone_with_one_line_and_no_results(warm, tmp
     assert json.loads((sweep / "1" / "point.json").read_text())["status"] == "failed"
 
 
+def test_a_multirun_over_a_key_that_names_nothing_is_refused_before_any_folder_is_made(tmp_path):
+    sweep = tmp_path / "sweep"
+    done = sim(SIM_RUN, "-m", "councils.0.it_maturty=0.2,0.5", *QUICK, f"hydra.sweep.dir={sweep}")
+    assert done.returncode == 2
+    assert errors(done.stderr) == ["error: councils.0.it_maturty is not a parameter (did you mean it_maturity?)"]
+    assert not sweep.exists()
+
+
 # ---------------------------------------------------------------------------------------
 # the Python API
 
