@@ -66,7 +66,7 @@ def main(argv: Sequence[str]) -> int:
     if problems:
         fail(problems)
     _, scenario, policy, overrides = split_arguments(args.arguments, ())
-    config = compose_model(scenario, policy, overrides)
+    config = compose_model(scenario, policy, overrides, "sim-analyse design")
     frame = design(config, args.n, args.method, args.seed, fixed_paths(overrides))
     from sim.results.files import atomic_path
 

@@ -61,7 +61,7 @@ def main(argv: Sequence[str]) -> int:
         settings = sensitivity_settings(raw)
     except ConfigError as err:
         fail(err.problems)
-    config = compose_model(scenario, policy, overrides)
+    config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity")
     from sim.analysis.sensitivity import analyse, render
     from sim.cli.common import fixed_paths
     from sim.results import provenance

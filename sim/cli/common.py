@@ -406,13 +406,13 @@ def split_arguments(args: Sequence[str], settings: Sequence[str]) -> tuple[dict[
     return raw, scenario, policy, overrides
 
 
-def compose_model(scenario: str, policy: str, overrides: Sequence[str]) -> ModelConfig:
-    """The checked model configuration of a scenario, a policy and overrides; exits with one line per problem."""
+def compose_model(scenario: str, policy: str, overrides: Sequence[str], command: str) -> ModelConfig:
+    """The checked model configuration of a scenario, a policy and overrides for ``command``; exits with one line per problem."""
     from sim.config.scenarios import compose_run
 
     check_quoting(overrides)
     try:
-        return model_sections(compose_run(scenario, policy, overrides))
+        return model_sections(compose_run(scenario, policy, overrides, command=command))
     except ConfigError as err:
         fail(err.problems)
     except Exception as err:  # Hydra's composition errors (a misspelt key): one line

@@ -29,8 +29,10 @@ def available(group: str, config_dir: str | Path | None = None) -> list[str]:
     return sorted({p.stem for folder in folders for p in (folder / group).glob("*.yaml")})
 
 
-def compose_run(scenario: str = "baseline", policy: str = "none", overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> DictConfig:
-    """The composed run config for a scenario, a policy and command-line style overrides.
+def compose_run(
+    scenario: str = "baseline", policy: str = "none", overrides: Sequence[str] = (), config_dir: str | Path | None = None, command: str = "sim.load"
+) -> DictConfig:
+    """The composed run config for a scenario, a policy and command-line style overrides (``command``: who asks, as the messages name it).
 
     Raises
     ------
@@ -43,7 +45,7 @@ def compose_run(scenario: str = "baseline", policy: str = "none", overrides: Seq
     for group, name in (("scenario", scenario), ("policy", policy)):
         if name not in available(group, config_dir):
             raise ConfigError([f"{group} = {name!r} is not known (available: {', '.join(available(group, config_dir))})"])
-    return compose_checked("config", [f"scenario={scenario}", f"policy={policy}", *overrides], config_dir, schema=schema.run_schema(), command="sim.load")
+    return compose_checked("config", [f"scenario={scenario}", f"policy={policy}", *overrides], config_dir, schema=schema.run_schema(), command=command)
 
 
 def model_sections(cfg: DictConfig) -> ModelConfig:

@@ -52,7 +52,8 @@ def test_design_writes_a_latin_hypercube_of_valid_override_rows(tmp_path):
     [
         (["design", "--n", "0"], "--n = 0 is outside [1, 1000000]"),
         (["design", "--method", "grid"], "invalid choice: 'grid'"),
-        (["design", "decisions.memroy=0.2"], "memroy"),
+        (["design", "decisions.memroy=0.2"], "decisions.memroy is not a parameter (did you mean memory?)"),
+        (["sensitivity", "replicatons=10"], "replicatons is not a setting or a section of sim-analyse sensitivity (did you mean replications?)"),
         (["sensitivity", "sobol_n=100"], "sobol_n = 100 must be a power of two (e.g. 64 or 128)"),
         (["sensitivity", "replications=0", "top=1"], "replications = 0 is outside [10, 1000000]"),
         (["sensitivity", "scenario=nowhere"], "scenario = 'nowhere' is not known"),
