@@ -61,6 +61,16 @@ def as_node(value: Any) -> Any:
     return {"dist": match.group(1), **dict(zip(keys, args, strict=True))}
 
 
+def unknown_family(value: Any) -> str | None:
+    """The name of a distribution written as a string (``"gamma(1, 2)"``) that is not one of ours; None for anything else."""
+    match = _CALL.match(value) if isinstance(value, str) else None
+    return match.group(1) if match is not None and (match.group(1) not in DISTRIBUTIONS or match.group(1) == "sometimes") else None
+
+
+#: The distributions a value may be written as on the command line or in a file, as ``name(arguments)``.
+WRITTEN = tuple(family for family in DISTRIBUTIONS if family != "sometimes")
+
+
 def check_dist(path: str, node: Mapping, spec: Spec) -> list[str]:
     """Problems with a distribution node for ``spec`` (empty if fine)."""
     family = node.get("dist")

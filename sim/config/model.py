@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from sim.config.checks import ConfigError, check_fixed
-from sim.config.distributions import as_node, check_dist, is_dist
+from sim.config.distributions import WRITTEN, as_node, check_dist, is_dist, unknown_family
 from sim.core import levers as lever_table
 from sim.core.contract import MechanismParams
 from sim.core.declare import Spec
@@ -68,6 +68,9 @@ def _check_value(path: str, value: Any, spec: Spec) -> list[str]:
         if not spec.distributable:
             return [f"{path} must be a fixed value, not a distribution"]
         return check_dist(path, value, spec)
+    family = unknown_family(value)
+    if family is not None and spec.unit not in ("flag", "text") and not spec.choices:
+        return [f"{path} = {value!r}: {family} is not a distribution (allowed: {', '.join(WRITTEN)})"]
     return check_fixed(path, value, spec)
 
 

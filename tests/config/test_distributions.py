@@ -82,3 +82,14 @@ def test_a_distribution_may_be_written_as_a_string(text, node):
 def test_is_dist():
     assert is_dist({"dist": "beta", "a": 1, "b": 1})
     assert not is_dist(0.3) and not is_dist({"a": 1}) and not is_dist("beta(1, 1)")
+
+
+@pytest.mark.parametrize("text", ["gamma(1, 2)", "sometimes(0.5)"])
+def test_a_distribution_we_do_not_have_is_named_with_those_we_do(text):
+    from sim.config.model import check_value
+
+    (line,) = check_value("councils[0].it_maturity", text, spec_of(CouncilParams, "it_maturity"))
+    family = text.partition("(")[0]
+    allowed = "beta, uniform, loguniform, triangular, normal, randint, choice"
+    assert line == f"councils[0].it_maturity = {text!r}: {family} is not a distribution (allowed: {allowed})"
+    assert check_value("councils[0].it_maturity", "beta(2, 5)", spec_of(CouncilParams, "it_maturity")) == []
