@@ -456,8 +456,12 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
     for key, what, verb in (("causes_of_collapse", "collapses", "cause"), ("triggers_of_collapse", "collapses", "trigger")):
         items = summary.get(key) or []
         if items:
-            first = items[0]
-            lines.append(f"The most common {verb} of the {what}: {first['title']} ({first['value']:.0%} of them).")
+            tied = [item for item in items if item["count"] == items[0]["count"]]
+            if len(tied) == 1:
+                lines.append(f"The most common {verb} of the {what}: {tied[0]['title']} ({tied[0]['value']:.0%} of them).")
+            else:
+                names = ", ".join(item["title"] for item in tied[:-1]) + f" and {tied[-1]['title']}"
+                lines.append(f"The most common {verb}s of the {what}, equally: {names} ({tied[0]['value']:.0%} of them each).")
     return lines
 
 

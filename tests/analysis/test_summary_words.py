@@ -48,6 +48,12 @@ def test_the_sentences_quote_the_summary_numbers(summary):
     assert render(summary).startswith(first)
 
 
+def test_causes_that_tie_for_the_lead_are_named_together(summary):
+    tied = {**summary, "causes_of_collapse": [{**item, "count": 3, "value": 0.25} for item in summary["causes_of_collapse"][:2]]}
+    a, b = (item["title"] for item in tied["causes_of_collapse"])
+    assert plain_lines(tied)[1] == f"The most common causes of the collapses, equally: {a} and {b} (25% of them each)."
+
+
 def test_each_table_says_whether_it_counts_collapses_or_all_failures(summary):
     text = render(summary)
     collapses = summary["outcomes"]["collapsed"]["count"]
