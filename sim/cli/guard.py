@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sim.config.checks import EXIT_BAD_INPUT, ConfigError
+from sim.results import provenance
 from sim.results.files import COMPLETE_MARKS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
 from sim.results.sweep import SUMMARY
@@ -428,6 +429,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = command.name
     _ASKED.status = 0
+    provenance.COMMAND.set([prog, *argv])
     with signals():
         job: Job | None = None
         try:

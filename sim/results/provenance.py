@@ -10,6 +10,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import sys
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -61,6 +62,10 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+#: The command line as the user typed it, set by the command that runs (else ``sys.argv``, which may hold settings the command added).
+COMMAND: ContextVar[list[str] | None] = ContextVar("command", default=None)
+
+
 def collect() -> dict[str, Any]:
     """Everything about the code and machine behind a result (the run's own settings are added by the caller)."""
     commit, dirty = git_commit()
@@ -71,6 +76,6 @@ def collect() -> dict[str, Any]:
         "git_dirty": dirty,
         "packages": package_versions(),
         "machine": {"platform": platform.platform(), "processor": platform.machine(), "python_executable": sys.executable},
-        "command": sys.argv,
+        "command": COMMAND.get() or sys.argv,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }

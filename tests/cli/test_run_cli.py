@@ -38,7 +38,9 @@ def first(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
 def test_prints_the_compact_table(first):
     done, _ = first
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("What was run: scenario baseline, policy none; 300 simulated partnerships, seed 3; uncertainty: posterior")
+    assert done.stdout.startswith(
+        "What was run: scenario baseline, policy none with partnership.horizon_months=36; 300 simulated partnerships, seed 3; uncertainty: posterior"
+    )
     assert "total interval" in done.stdout, "the default mode gives every headline figure its total interval"
     for part in ("Outcome of all 300 partnerships", "Collapse within", "2 years", "beyond the horizon", "Median months to collapse", "(counts collapses only)"):
         assert part in done.stdout
@@ -63,6 +65,7 @@ def test_writes_every_results_file_asked_for_with_provenance(first):
     assert {"numpy", "scipy", "hydra-core"} <= set(prov["packages"])
     assert prov["config"]["seed"] == 3 and prov["config"]["partnership"]["horizon_months"] == 36
     assert summary["run"]["wall_time_s"] > 0
+    assert prov["command"] == [SIM_RUN.rsplit("/", 1)[-1], *SMALL, "save_events=true", "save_trajectories=true", f"hydra.run.dir={out}"], "as typed"
     table = pd.read_parquet(out / "replications.parquet")
     assert len(table) == 300 and table["rep"].tolist() == list(range(300))
     assert summary["outcomes"]["collapsed"]["count"] == int((table["outcome"] == "collapsed").sum())
