@@ -92,8 +92,7 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
     settings, _, problems = problems_of(cfg, run_settings)
     if settings is not None:
         problems += _refused(settings)
-        if settings.uncertainty != "none" and not problems:  # the default gives way: each point is one parameter point (a chosen mode was refused before)
-            print(giving_way_note(settings.uncertainty, design_uncertainty_problem(settings.design)), file=sys.stderr)
+        default = settings.uncertainty  # gives way to none: each point is one parameter point (a chosen mode was refused before)
         settings.uncertainty = "none"
     if problems:
         _stop(problems, multirun)
@@ -121,6 +120,8 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
             before = None
         if before != mark:
             _stop([f"resume=true must repeat the same design: {out} was made from another design file, chunk or overrides, or not by a design"], multirun)
+    if default != "none":
+        print(giving_way_note(default, design_uncertainty_problem(settings.design)), file=sys.stderr)
     points_dir.mkdir(parents=True, exist_ok=True)
     write_json(points_dir / DESIGN, mark)  # beside the points, written at once: a stopped run's points keep the design they belong to
     run_design_points(cfg, settings, df, indices, out, multirun)

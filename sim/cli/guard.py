@@ -263,10 +263,11 @@ def _first_file_on(path: Path) -> Path | None:
     return None
 
 
-def take_folder(folder: Path, need: int = 0, resume: bool = False) -> tuple[RunLock, list[Path], set[str]]:
+def take_folder(folder: Path, need: int = 0, resume: bool = False, replaces: bool = True) -> tuple[RunLock, list[Path], set[str]]:
     """Make ``folder`` (recording what was made), take its lock, clean a killed run's leftovers and check the free space for ``need`` bytes.
 
     ``resume``: the run keeps the earlier results if they were made with the same configuration (``resume=true``).
+    ``replaces``: the run replaces earlier results (and says so); a design decides itself (it refuses them unless resumed).
     """
     made: list[Path] = []
     lock = None
@@ -282,7 +283,7 @@ def take_folder(folder: Path, need: int = 0, resume: bool = False) -> tuple[RunL
         if removed:
             notice(f"removed what a stopped run left in {folder}: {', '.join(sorted(removed))}")
             existed -= set(removed)
-        if any((folder / mark).exists() for mark in COMPLETE_MARKS):
+        if replaces and any((folder / mark).exists() for mark in COMPLETE_MARKS):
             fate = "kept if made with the same configuration, else replaced" if resume else "replaced"
             notice(f"{folder} holds an earlier run's results: they are {fate} when this run has finished")
         if need:
@@ -371,7 +372,7 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
         taken = not given and folder_path.is_dir() and any(folder_path.iterdir())
         try:
             if not taken:
-                lock, made, existed = take_folder(folder_path, need, cfg.get("resume") is True)
+                lock, made, existed = take_folder(folder_path, need, cfg.get("resume") is True, cfg.get("design") is None)
                 break
         except FolderBusy:
             if given or attempt == 99:
