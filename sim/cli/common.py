@@ -339,6 +339,8 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
     from sim.config.uncertainty import draws_problem, setting_problems, uncertainty
 
     first = setting_problems(settings.uncertainty, settings.replications_per_draw)
+    if getattr(settings, "posterior", None) is not None and settings.uncertainty in ("none", "prior"):
+        first.append(f"posterior = {settings.posterior!r} is read only with uncertainty=posterior (this run has uncertainty={settings.uncertainty})")
     if first or settings.uncertainty == "none":
         return None, first, None
     m, problems = settings.replications_per_draw, []

@@ -65,10 +65,13 @@ def test_the_draws_and_each_replications_draw_are_written(prior_run):
         (["uncertainty=sometimes"], "uncertainty = 'sometimes' is not one of none, prior, posterior"),
         (["uncertainty=posterior", "posterior=/nonexistent/sample.parquet"], "is not a file"),
         (["replications=10", "posterior=/nonexistent/sample.parquet"], "is not a file"),  # named, so checked even where the default gives way
+        (["uncertainty=none", "posterior=sample.parquet"], "posterior = 'sample.parquet' is read only with uncertainty=posterior"),
+        (["uncertainty=prior", "posterior=sample.parquet"], "(this run has uncertainty=prior)"),
     ],
 )
-def test_bad_uncertainty_settings_exit_2_with_one_line(tmp_path, args, words):
-    done = run("sim-run", tmp_path, *args)
+@pytest.mark.parametrize("command", ["sim-run", "sim-compare"])
+def test_bad_uncertainty_settings_exit_2_with_one_line(tmp_path, command, args, words):
+    done = run(command, tmp_path, *args)
     assert done.returncode == 2, done.stderr
     errors = [x for x in done.stderr.splitlines() if x.startswith("error:")]
     assert len(errors) == 1 and words in errors[0]
