@@ -518,7 +518,7 @@ class Run:
                 decided, trig, cause = "had not approved the proposal", "none", ending
             elif c.exit_month == m.month and not c.active:
                 gave = [e for e in m.events.entries if e.council == c.name and e.what == decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what]
-                noticed = f"gave notice in month {gave[-1].month} and " if gave else ""
+                noticed = f"gave notice in month {gave[-1].month} and " if gave and gave[-1].month < c.exit_month else ""
                 month = gave[-1].month if gave else month
                 decided, trig, cause = f"{noticed}left in month {c.exit_month}", c.exit_trigger, c.exit_cause
             else:

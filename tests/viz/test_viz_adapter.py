@@ -76,6 +76,16 @@ def test_a_council_that_gave_notice_is_explained_by_what_it_saw_when_it_decided(
         assert d.taken[0][0] == plan.causes[plan.cause_index[d.cause]].words, "the cause it left for took most of the value it saw then"
 
 
+def test_a_council_that_left_with_no_notice_period_is_not_said_to_have_given_notice_that_month():
+    run = story_run("06")
+    run.run_to_end()
+    why = run.why()
+    assert why is not None and why.decisions
+    for d in why.decisions:
+        words = d.decided.split()
+        assert not (words[0] == "gave" and words[4] == words[-1]), d.decided
+
+
 def test_a_shelved_story_names_the_councils_that_had_not_approved():
     run = story_run("02")
     run.run_to_end()
