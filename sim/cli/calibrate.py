@@ -111,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     maybe_help("sim-calibrate", __doc__ or "", CalibrateSettings, ("scenario", "policy"), argv)
     register()
     command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check)
+    given = {arg.partition("=")[0].lstrip("+"): arg.partition("=")[2] for arg in argv if "=" in arg}
+    if given.get("out") and "hydra.run.dir" not in given:  # the run's own log and .hydra go with its results, not to outputs/DATE/TIME
+        argv.append(f"hydra.run.dir={given['out']}")
     return guard.run_command(command, argv)
 
 
