@@ -148,12 +148,13 @@ def test_a_successor_takes_up_the_role_and_the_erosion_heals(operating, month):
     np.testing.assert_allclose(e.value, PER_EROSION * e.own["erosion"])
 
 
-def test_before_launch_a_champion_who_goes_takes_no_trust_and_no_value(bench, month):
+def test_before_launch_a_champion_who_goes_takes_no_trust_and_no_value_and_is_narrated(bench, month):
     b = bench()
     e = evaluate(M, b.s, b.P, month(b, signals=Signal.CHIEF_EXECUTIVE_LEFT))
     assert not e.own["present"].any()
     assert not e.trust.any() and not e.value.any() and not e.savings.any()
-    assert not e.events[Ev.CHAMPION_LEFT].mask.any()
+    left = e.events[Ev.CHAMPION_LEFT]
+    assert left.mask.all() and not left.size.any(), "the story shows the departure (a successor later arrives), with no trust lost"
 
 
 def test_councils_that_left_are_not_touched_and_only_partners_still_in_lose_trust(operating, month):
