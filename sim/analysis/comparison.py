@@ -40,7 +40,7 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import FAILURES
+from sim.analysis.summary import DEFINITIONS, FAILURES, words
 from sim.config.model import ModelConfig
 from sim.config.uncertainty import Uncertainty
 from sim.core import kernel
@@ -487,6 +487,10 @@ def _share(r: Mapping[str, Any], measure: str) -> str:
     return f"{r[measure]:6.1%} [{r[measure + '_low']:6.1%}, {r[measure + '_high']:6.1%}]"
 
 
+#: What "paired" means, as the comparison's words say it.
+PAIRED = "every policy meets the same simulated partnerships and shocks: a difference comes from the policy, not from other luck"
+
+
 def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> str:
     """The comparison as plain text: a sentence per policy, the chances and their paired differences, money; with ``detail`` the tests too."""
     level = f"{confidence:.0%}"
@@ -494,6 +498,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     width = max(24, int(comparison["policy"].str.len().max()) + 4)
     lines = [f"What each policy changed, compared with {reference} on the same simulated partnerships:"]
     lines += [f"  {sentence(comparison, p)}" for p in comparison["policy"].iloc[1:]]
+    lines += words({**DEFINITIONS, "points": "percentage points: a change from 12% to 10% is -2 points", "paired": PAIRED})
     lines.append(f"Chance of each outcome (all partnerships; share and {level} interval)")
     lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<26}" for m in MEASURES).rstrip())
     for r in comparison.to_dict(orient="records"):

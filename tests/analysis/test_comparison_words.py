@@ -78,6 +78,8 @@ def test_the_first_screen_has_sentences_and_differences_and_the_tests_only_in_de
     plain = render(comparison)
     assert sentence(comparison, "agreed_decision_process") in plain
     assert "Difference from none (percentage points, paired 95% interval)" in plain
+    words = plain.split("What the words mean:\n", 1)[1].split("Chance of each outcome", 1)[0]
+    assert all(f"  {word:<16}" in words for word in ("shelved", "collapsed", "failure", "points", "paired")), "the words it uses, a line each"
     assert "McNemar" not in plain and "p (McNemar)" not in plain and "unpaired" not in plain
     detailed = render(comparison, detail=True)
     assert plain in detailed and "p (McNemar)" in detailed and "unpaired 95% CI" in detailed
