@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.config.checks import ArgumentParser
-from sim.config.distributions import describe, is_dist, number_words
+from sim.config.distributions import describe, is_dist, number_words, render_range
 from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers as lever_table
 from sim.core.declare import DISTRIBUTIONS, Spec
@@ -73,31 +73,6 @@ def _specs(cls: type) -> list[Spec]:
 def parameter_paths() -> list[str]:
     """Every parameter's path as written in this document (e.g. ``councils[k].it_maturity``)."""
     return [s.prefix + f.name for s in sections() for f in fields(s.cls)]
-
-
-#: What a setting of each kind without a numeric range admits, by its unit.
-LISTS = {
-    "policies": "a list of policy names, [a,b,...]",
-    "lever names": "a list of lever names, [a,b,...]",
-    "paths": "a list of parameter paths, [a,b,...]",
-    "chunk": "i/n with 0 <= i < n",
-}
-
-
-def render_range(spec: Spec) -> str:
-    """The values a parameter admits."""
-    if spec.unit == "flag":
-        return "true / false"
-    if spec.unit == "text":
-        return "text"
-    if spec.choices:
-        return ", ".join(f"`{c}`" for c in spec.choices)
-    if spec.unit in LISTS:
-        return LISTS[spec.unit]
-    if spec.lo is None or spec.hi is None:
-        return "see meaning"
-    kind = "whole number in " if spec.integer else ""
-    return f"{kind}[{number_words(spec.lo)}, {number_words(spec.hi)}]"
 
 
 def _default(f: Field) -> Any:

@@ -232,3 +232,28 @@ def describe(value: Any) -> str:
     values = list(value["values"])
     p = list(value.get("p", [1 / len(values)] * len(values)))
     return "choice of " + ", ".join(f"{describe(v)} (p {number_words(q)})" for v, q in zip(values, p, strict=True))
+
+
+#: What a setting of each kind without a numeric range admits, by its unit.
+LISTS = {
+    "policies": "a list of policy names, [a,b,...]",
+    "lever names": "a list of lever names, [a,b,...]",
+    "paths": "a list of parameter paths, [a,b,...]",
+    "chunk": "i/n with 0 <= i < n",
+}
+
+
+def render_range(spec: Spec) -> str:
+    """The values a parameter admits."""
+    if spec.unit == "flag":
+        return "true / false"
+    if spec.unit == "text":
+        return "text"
+    if spec.choices:
+        return ", ".join(f"`{c}`" for c in spec.choices)
+    if spec.unit in LISTS:
+        return LISTS[spec.unit]
+    if spec.lo is None or spec.hi is None:
+        return "see meaning"
+    kind = "whole number in " if spec.integer else ""
+    return f"{kind}[{number_words(spec.lo)}, {number_words(spec.hi)}]"

@@ -36,7 +36,7 @@ import numpy as np
 import yaml
 
 from sim.config.checks import ConfigError
-from sim.config.distributions import describe, is_dist, sample
+from sim.config.distributions import describe, is_dist, render_range, sample
 from sim.config.model import ModelConfig, model_config
 from sim.config.scenarios import load
 from sim.core.declare import Spec
@@ -47,7 +47,12 @@ _PARTNERSHIP = {f.name: f.metadata["spec"] for f in fields(PartnershipParams)}
 
 
 def _practice_lines(specs: Mapping[str, Spec]) -> str:
-    return "\n".join(f"    {name}: {spec.doc}" + (f"\n        in practice: {spec.practice}" if spec.practice else "") for name, spec in specs.items())
+    lines = []
+    for name, spec in specs.items():
+        lines.append(f"    {name}: {spec.doc} ({render_range(spec).replace('`', '')})")
+        if spec.practice:
+            lines.append(f"        in practice: {spec.practice}")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

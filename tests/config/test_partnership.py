@@ -112,3 +112,11 @@ def test_policies_compare_on_a_partnership() -> None:
     assert list(frame["policy"]) == ["none", "continuity_plan"]
     with pytest.raises(ValueError, match="overrides apply to a scenario named by its name"):
         sim.compare(ours(), ["none", "continuity_plan"], replications=300, overrides=["seed=1"])
+
+
+def test_help_on_council_gives_each_attributes_allowed_values():
+    import sim
+
+    lines = {line.strip().partition(":")[0]: line for line in (sim.council.__doc__ or "").splitlines() if line.startswith("    ") and ":" in line}
+    assert "(district, county, unitary" in lines["tier"] and "(chief_executive, political_leader, specialist)" in lines["champion"]
+    assert lines["it_maturity"].endswith("([0, 1])") and "(all_out, thirds)" in lines["election_cycle"]
