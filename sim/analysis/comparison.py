@@ -19,6 +19,7 @@ across draws, and how often the ranking of the levers changes from draw to draw.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -186,7 +187,7 @@ class PairedTally:
         _, effects, noise = self._effects(measure)
         pooled = np.array([(self.only_policy[p][measure] - self.only_reference[p][measure]) / self.n for p in levers])
         order = np.argsort(pooled, kind="stable")
-        _, shrunk = between_draws(effects, noise)
+        tau2, shrunk = between_draws(effects, noise)
         corrected = np.argsort(shrunk, axis=1, kind="stable")
         raw = np.argsort(effects, axis=1, kind="stable")
         keys, halves, _ = self._effects(measure, halves=True)
@@ -194,11 +195,17 @@ class PairedTally:
         odd = np.searchsorted(keys, keys[even] + 1)
         pairs = len(even)
         agree = (np.argsort(halves[even], axis=1, kind="stable") == np.argsort(halves[odd], axis=1, kind="stable")).all(axis=1)
+        same = float((corrected == order).all(axis=1).mean())
+        best = {lever: float((corrected[:, 0] == i).mean()) for i, lever in enumerate(levers)}
+        if not (tau2 > 0).any():  # no spread detected: every draw ranks as the run does, which says no more than the run's order
+            apart = [_ahead(effects[:, a], effects[:, b]) for a, b in itertools.pairwise(order)]
+            same = same if all(apart) else np.nan
+            best = best if apart[0] else dict.fromkeys(levers, np.nan)
         return {
             "order": [levers[i] for i in order],
             "draws": len(effects),
-            "same_ranking": float((corrected == order).all(axis=1).mean()),
-            "best": {lever: float((corrected[:, 0] == i).mean()) for i, lever in enumerate(levers)},
+            "same_ranking": same,
+            "best": best,
             "raw_same_ranking": float((raw == order).all(axis=1).mean()),
             "halves_same_ranking": float(agree.mean()) if pairs else np.nan,
         }
@@ -285,6 +292,12 @@ class PairedTally:
             d = "net_savings_difference"
             total(d, Estimate(row[d], row[f"{d}_low"], row[f"{d}_high"]))
         row["draws"] = len(means)
+
+
+def _ahead(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether effects ``a`` are lower than ``b`` beyond noise, from their paired differences across draws (one-sided, 95%)."""
+    d = a - b
+    return bool(d.mean() < -z_value(0.9) * d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else bool(d.mean() < 0)
 
 
 def _helps(tau2: float, shrunk: np.ndarray, low: float, high: float) -> float:
@@ -569,14 +582,18 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]"
             best = f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "-"
             helps = f"{r[name + '_helps']:.0%}" if np.isfinite(r[name + "_helps"]) else "unclear"
-            lines.append(
-                f"  {r['policy']:<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>9}{best:>14}{r[name + '_parameter_share']:>17.0%}"
-            )
+            part = "not detected" if r[name + "_parameter_share"] == 0 else f"{r[name + '_parameter_share']:.0%}"
+            lines.append(f"  {r['policy']:<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>9}{best:>14}{part:>17}")
         ranking = rankings.get(measure)
         if ranking is not None:
             lines.append(
                 f"  Ranking of the {len(ranking['order'])} levers by effect on {measure} (best first: {', '.join(ranking['order'])}):"
-                f" the same in {ranking['same_ranking']:.0%} of draws, corrected for Monte Carlo noise ({ranking['raw_same_ranking']:.0%} uncorrected);"
+                + (
+                    f" the same in {ranking['same_ranking']:.0%} of draws, corrected for Monte Carlo noise"
+                    if np.isfinite(ranking["same_ranking"])
+                    else " unclear: the draws show no spread, and the run cannot tell some of the levers apart"
+                )
+                + f" ({ranking['raw_same_ranking']:.0%} uncorrected);"
                 f" the two halves of one draw agree in {ranking['halves_same_ranking']:.0%} (Monte Carlo noise alone)."
             )
     return "\n".join(lines)

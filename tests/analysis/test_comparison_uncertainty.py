@@ -71,6 +71,17 @@ def test_an_effect_of_unknown_sign_with_no_spread_across_draws_is_not_said_to_he
     assert "unclear" in b_line
 
 
+def test_levers_the_run_cannot_tell_apart_with_no_spread_across_draws_have_no_ranking_share():
+    a = [0.05 if d in (3, 17) else 0.0 for d in range(DRAWS)]
+    b = [0.05 if d in (5, 11) else 0.0 for d in range(DRAWS)]
+    tally = _tally(a, b)
+    ranking = tally.ranking("collapse")
+    assert np.isnan(ranking["same_ranking"]) and all(np.isnan(share) for share in ranking["best"].values())
+    text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
+    assert "unclear: the draws show no spread, and the run cannot tell some of the levers apart" in text
+    assert "not detected" in next(line for line in text.splitlines() if line.strip().startswith("a "))
+
+
 def test_two_policies_have_no_ranking_and_no_draws_means_no_uncertainty():
     tally = PairedTally(["none", "a"])
     tally.add({"none": _table([0.0] * 4), "a": _table([0.5] * 4)})
