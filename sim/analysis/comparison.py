@@ -41,7 +41,7 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import DEFINITIONS, FAILURES, words
+from sim.analysis.summary import DEFINITIONS, FAILURES, parameter_part, words
 from sim.config.model import ModelConfig
 from sim.config.uncertainty import Uncertainty
 from sim.core import kernel
@@ -582,7 +582,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]"
             best = f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "-"
             helps = f"{r[name + '_helps']:.0%}" if np.isfinite(r[name + "_helps"]) else "unclear"
-            part = "not detected" if r[name + "_parameter_share"] == 0 else f"{r[name + '_parameter_share']:.0%}"
+            part = parameter_part(r[name + "_parameter_share"])
             lines.append(f"  {r['policy']:<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>9}{best:>14}{part:>17}")
         ranking = rankings.get(measure)
         if ranking is not None:

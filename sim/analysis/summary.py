@@ -542,6 +542,11 @@ def headline(summary: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] |
     return node
 
 
+def parameter_part(share: float) -> str:
+    """The share of a figure's variance from the parameters, in words: ``not detected`` where the draws could not tell it from noise."""
+    return "not detected" if share == 0 else f"{share:.0%}"
+
+
 def _pair(low: float, high: float, share: bool) -> str:
     if share:
         return f"[{low:6.1%}, {high:6.1%}]"
@@ -568,6 +573,7 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         f"Uncertainty: {mode}. {u['draws']:,} parameter draws of up to {u['replications_per_draw']:,} replications; {len(drawn)} assumptions drawn{source}.",
         f"  {'':<46}{'estimate':>9}  {'Monte Carlo ' + level:<18}  {'total ' + level + ' (parameters + MC)':<28}from parameters",
     ]
+    undetected = False
     for path, label in HEADLINES:
         entry = headline(summary, path)
         if entry is None or "total" not in entry:
@@ -576,8 +582,8 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         value = f"{entry['value']:.1%}" if share else f"{entry['value']:.2f}"
         mc = _pair(entry["monte_carlo"]["low"], entry["monte_carlo"]["high"], share)
         total = _pair(entry["total"]["low"], entry["total"]["high"], share)
-        part = "not detected" if entry["parameter_share"] == 0 else f"{entry['parameter_share']:.0%}"
-        lines.append(f"  {label:<46}{value:>9}  {mc:<18}  {total:<28}{part}")
+        undetected |= entry["parameter_share"] == 0
+        lines.append(f"  {label:<46}{value:>9}  {mc:<18}  {total:<28}{parameter_part(entry['parameter_share'])}")
     m = summary["median_months_to_collapse"]
     if "total" in m:
         t = m["total"]
@@ -590,7 +596,7 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         f"  The total interval's ends are known to about ±{u['collapse_ends_error']:.1%} (collapse; more draws narrow this, see precision=)."
         " The other intervals above are Monte Carlo only."
     )
-    if any(line.endswith("not detected") for line in lines):
+    if undetected:
         lines.append(
             f"  not detected: across {u['draws']:,} draws, no spread from the assumptions could be told from Monte Carlo noise;"
             " the total interval is then the Monte Carlo one, and more draws may show a spread."

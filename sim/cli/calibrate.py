@@ -28,6 +28,7 @@ from sim.cli.common import fail, maybe_help, model_command, problems_of, progres
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets
 from sim.config.checks import ConfigError
+from sim.core.declare import spec_of
 from sim.results import provenance
 from sim.results.calibration import write_all
 
@@ -55,8 +56,8 @@ def _prepared(cfg: DictConfig) -> tuple[Any, Any, Any, Any, list[str]]:
         except KeyError as err:
             problems += str(err.args[0]).split("; ")
     if items and settings is not None and settings.points < Emulator.least_points(len(items)):
-        least = Emulator.least_points(len(items))
-        problems.append(f"points = {settings.points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to 1,000,000)")
+        least, most = Emulator.least_points(len(items)), spec_of(CalibrateSettings, "points").hi
+        problems.append(f"points = {settings.points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to {most:,})")
     return settings, config, targets, items, problems
 
 

@@ -34,8 +34,8 @@ from sim.frontends import design
 from sim.results import provenance
 from sim.results import sweep as results
 from sim.results.files import ParquetStream, write_json
+from sim.results.sweep import POINTS
 
-POINTS = "points"
 DESIGN = "design.json"
 #: Settings a design does not take (each point would need its own run): the message says what to do instead.
 REFUSED = {

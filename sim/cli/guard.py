@@ -39,7 +39,7 @@ from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.results import provenance
 from sim.results.files import COMPLETE_MARKS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
-from sim.results.sweep import SUMMARY
+from sim.results.sweep import POINTS, SUMMARY
 
 EXIT_FAULT = 3
 #: Signals that stop a run cleanly, and their names in messages.
@@ -165,11 +165,11 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
     if isinstance(err, KeyboardInterrupt):
         signum = err.signum if isinstance(err, Stopped) else signal.SIGINT
         where = f" in {folder}" if folder is not None else ""
-        kept = len(list(folder.glob(f"points/*/{SUMMARY}"))) if folder is not None else 0
+        kept = len(list(folder.glob(f"{POINTS}/*/{SUMMARY}"))) if folder is not None else 0
         if kept:  # a design's points are each complete on their own
             error(
                 f"stopped by {STOP_SIGNALS.get(signum, signum)} before the run finished: no sweep table was written{where};"
-                f" the {kept} points finished are kept in {folder / 'points'} (resume=true skips them; temporary files removed)"
+                f" the {kept} points finished are kept in {folder / POINTS} (resume=true skips them; temporary files removed)"
             )
         else:
             error(f"stopped by {STOP_SIGNALS.get(signum, signum)} before the run finished: no results were written{where} (temporary files removed)")

@@ -91,6 +91,14 @@ def results_bytes(replications: int, councils: int, events: bool = False, figure
     return int(1.1 * per * replications) + FIXED_BYTES + (FIGURE_BYTES if figures else 0)
 
 
+def remove(path: Path) -> None:
+    """Remove a file, or a folder with everything in it (a link is removed, never followed); nothing if absent."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def temporary_name(target: Path) -> Path:
     """A hidden temporary name next to ``target`` (``.NAME.PID.HEX.tmp``, recognised by :mod:`sim.results.lock`)."""
     return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
@@ -159,11 +167,7 @@ class Staging:
             if path not in self.pending:
                 path.unlink(missing_ok=True)
         for name in DERIVED:
-            path = self.folder / name
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+            remove(self.folder / name)
         for name, staged in self.dirs.items():
             if staged.is_dir():
                 final = self.folder / name

@@ -19,12 +19,13 @@ import fcntl
 import json
 import os
 import re
-import shutil
 import socket
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+
+from sim.results.files import remove
 
 LOCK_NAME = ".sim.lock"
 #: ``.NAME.PID.HEX.tmp``, as written by :func:`sim.results.files.atomic_path`.
@@ -173,10 +174,7 @@ def clean_leftovers(folder: str | Path, results: Iterable[str], complete_marks: 
     folder = Path(folder)
     removed = []
     for path in stale_temporary_files(folder):
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+        remove(path)
         removed.append(path.name)
     if not any((folder / mark).exists() for mark in complete_marks):
         for name in results:

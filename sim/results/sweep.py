@@ -44,8 +44,10 @@ SWEEP = "sweep.json"
 TABLE = "sweep.parquet"
 TABLE_CSV = "sweep.csv"
 FAILURES = "failures.csv"
+#: The folder of a design's points, one folder each, under its run folder.
+POINTS = "points"
 #: Where point records are looked for under a sweep folder: a plain run, multirun jobs, a design's points, a multirun of design chunks.
-PATTERNS = (POINT, f"*/{POINT}", f"points/*/{POINT}", f"*/points/*/{POINT}")
+PATTERNS = (POINT, f"*/{POINT}", f"{POINTS}/*/{POINT}", f"*/{POINTS}/*/{POINT}")
 #: Settings that never change a point's numbers (left out of its key).
 UNKEYED = frozenset({"workers", "engine", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "crn", "detail"})
 #: Overrides that are not part of a point (left out of its columns).

@@ -347,7 +347,6 @@ class Run:
         self.realised: list[float] = []
         self.planned: list[float] = []
         self.value: list[list[float]] = [[] for _ in self.model.councils]
-        self.outside: list[float] = []
         self.outsides: list[list[float]] = []
         self.lost: list[np.ndarray] = []
         self._record()
@@ -366,7 +365,6 @@ class Run:
         for k, council in enumerate(m.councils):
             gone = 0 <= council.exit_month < m.month
             self.value[k].append(math.nan if gone else council.value_seen)
-        self.outside.append(m.councils[0].outside_option)
         self.outsides.append([council.outside_option for council in m.councils])
         self.lost.append(m.state.value_lost[:, 0, :].copy())
 
@@ -477,7 +475,7 @@ class Run:
             realised=tuple(self.realised),
             planned=tuple(self.planned),
             value=tuple(tuple(v) for v in self.value),
-            outside=tuple(self.outside),
+            outside=tuple(row[0] for row in self.outsides),
             timeline=tuple(self.timeline()),
             why=self.why(),
         )
