@@ -3,7 +3,8 @@
 Every policy runs replications ``0 .. n-1`` with one seed, so replication ``r`` meets the
 same shocks under each policy and the outcomes are paired. Each policy's difference from
 the first (the reference) in the probability of being shelved, of collapse and of failure
-(shelved, collapsed or underperforming) gets the paired (McNemar-type) interval, next to the
+(shelved, collapsed or underperforming) gets the paired interval (Wald with the Agresti-Min
+adjustment, :func:`sim.analysis.stats.paired_counts`), next to the
 interval two independent runs of the same size would give, how much narrower pairing
 made it, and the exact McNemar p-value; money figures get paired t intervals.
 :func:`sentence` says in words what each policy changed, from those numbers only;
@@ -539,7 +540,8 @@ def render_tests(comparison: Any, confidence: float = 0.95) -> str:
     reference = comparison["policy"].iloc[0]
     width = max(24, int(comparison["policy"].str.len().max()) + 4)
     lines = [
-        "Statistical detail: paired differences use the discordant pairs (McNemar-type normal interval); the unpaired interval is what two"
+        "Statistical detail: paired differences use the discordant pairs (Wald interval with the Agresti-Min adjustment: half a pair added"
+        " to each cell); the unpaired interval (Wald) is what two"
         " independent runs of the same size would give; p: exact McNemar test of no difference (two-sided binomial on the discordant pairs)."
     ]
     for measure in MEASURES:

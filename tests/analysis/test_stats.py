@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import optimize, stats
 
-from sim.analysis.stats import PILOT, STEP, next_block, paired_difference, precision_plan, wilson, z_value
+from sim.analysis.stats import PILOT, STEP, mcnemar_p, next_block, paired_counts, paired_difference, precision_plan, wilson, z_value
 
 Z95 = 1.959963984540054
 
@@ -51,29 +53,58 @@ def test_wilson_refuses_impossible_counts(x, n):
 
 
 def test_paired_difference_by_hand():
-    a = np.array([True, True, False, False])
-    b = np.array([True, False, True, True])
+    a = np.array([True, True, False, False, False, False])
+    b = np.array([True, False, True, True, False, False])
     e = paired_difference(a, b)
-    # discordant: 2 with b only, 1 with a only -> 1/4; variance ((3/4) - (1/4)^2) / 4
-    assert e.value == pytest.approx(0.25)
-    half = Z95 * np.sqrt((0.75 - 0.0625) / 4)
-    assert (e.low, e.high) == pytest.approx((0.25 - half, 0.25 + half))
+    # discordant: 2 with b only, 1 with a only -> 1/6 observed; Agresti-Min: (2.5 - 1.5) / 8 = 1/8, variance (4/8 - 1/64) / 8
+    assert e.value == pytest.approx(1 / 6)
+    half = Z95 * np.sqrt((0.5 - 1 / 64) / 8)
+    assert (e.low, e.high) == pytest.approx((1 / 8 - half, 1 / 8 + half))
 
 
-def test_paired_difference_uses_the_variance_of_the_differences():
+def test_paired_difference_with_many_discordant_pairs_is_the_wald_interval_of_the_differences():
     r = np.random.default_rng(0)
-    a = r.random(500) < 0.4
-    b = a ^ (r.random(500) < 0.1)
+    a = r.random(20_000) < 0.4
+    b = a ^ (r.random(20_000) < 0.1)
     e = paired_difference(a, b)
     d = b.astype(float) - a
     assert e.value == pytest.approx(d.mean())
-    assert e.high - e.value == pytest.approx(Z95 * d.std() / np.sqrt(d.size))
+    wald = Z95 * d.std() / np.sqrt(d.size)
+    assert (e.low, e.high) == pytest.approx((d.mean() - wald, d.mean() + wald), abs=2e-5)
 
 
-def test_identical_outcomes_give_no_difference_and_no_width():
+def test_four_discordant_pairs_against_none_in_500_do_not_exclude_zero():
+    # the plain Wald interval was [-1.6, -0.0] points while the exact McNemar p is 0.125
+    e = paired_counts(500, 4, 0)
+    assert e.value == -4 / 500
+    assert e.low < 0 < e.high
+    assert mcnemar_p(4, 0) == pytest.approx(0.125)
+
+
+def test_identical_outcomes_give_no_difference_and_an_interval_holding_zero():
     a = np.array([True, False, True])
     e = paired_difference(a, a)
-    assert (e.value, e.low, e.high) == (0.0, 0.0, 0.0)
+    assert e.value == 0.0
+    assert (e.low, e.high) == pytest.approx((-Z95 / 5, Z95 / 5))
+
+
+@given(
+    n=st.integers(1, 3000),
+    split=st.tuples(st.floats(0, 1), st.floats(0, 1)),
+    confidence=st.floats(0.01, 0.999),
+)
+def test_the_paired_interval_holds_the_observed_difference_within_minus_one_to_one(n, split, confidence):
+    only_a = int(split[0] * n)
+    only_b = int(split[1] * (n - only_a))
+    e = paired_counts(n, only_a, only_b, confidence)
+    assert e.value == (only_b - only_a) / n
+    assert -1.0 <= e.low <= e.value <= e.high <= 1.0
+
+
+@pytest.mark.parametrize(("n", "only_a", "only_b"), [(0, 0, 0), (10, -1, 0), (10, 6, 5)])
+def test_paired_counts_refuses_impossible_counts(n, only_a, only_b):
+    with pytest.raises(ValueError, match="only_a"):
+        paired_counts(n, only_a, only_b)
 
 
 @pytest.mark.parametrize(("a", "b"), [([True], [False]), ([True, False], [True, False, True])])

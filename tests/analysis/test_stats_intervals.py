@@ -10,7 +10,6 @@ from scipy import stats
 
 from sim.analysis.stats import (
     CoMoments,
-    Estimate,
     Moments,
     clopper_pearson,
     compare_paired,
@@ -105,10 +104,18 @@ def paired_arrays(n11: int, n10: int, n01: int, n00: int) -> tuple[np.ndarray, n
 def test_paired_difference_from_discordant_counts():
     a, b = paired_arrays(100, 10, 30, 860)
     n = 1000
-    diff = (30 - 10) / n
-    half = Z * np.sqrt(((30 + 10) / n - diff**2) / n)
+    adjusted = (30.5 - 10.5) / (n + 2)
+    half = Z * np.sqrt(((30.5 + 10.5) / (n + 2) - adjusted**2) / (n + 2))
     e = paired_difference(a, b)
-    assert (e.value, e.low, e.high) == pytest.approx((diff, diff - half, diff + half))
+    assert (e.value, e.low, e.high) == pytest.approx(((30 - 10) / n, adjusted - half, adjusted + half))
+
+
+def test_with_many_pairs_the_paired_interval_is_close_to_the_plain_wald_one():
+    n, only_a, only_b = 40_000, 1_200, 2_000
+    diff = (only_b - only_a) / n
+    half = Z * np.sqrt(((only_a + only_b) / n - diff**2) / n)
+    e = paired_counts(n, only_a, only_b)
+    assert (e.low, e.high) == pytest.approx((diff - half, diff + half), abs=1e-4)
 
 
 def test_unpaired_difference_is_wald_on_two_independent_samples():
@@ -127,12 +134,13 @@ def test_paired_comparison_narrower_than_unpaired_with_mcnemar_p():
     assert c.efficiency == pytest.approx(c.width_ratio**-2)
 
 
-def test_identical_outcomes_give_a_zero_width_paired_interval():
+def test_identical_outcomes_give_a_paired_interval_around_zero():
     a = np.r_[np.ones(20, bool), np.zeros(80, bool)]
     c = compare_paired(a, a)
-    assert c.paired == Estimate(0.0, 0.0, 0.0)
+    assert c.paired.value == 0.0
+    assert (c.paired.low, c.paired.high) == pytest.approx((-Z / 102, Z / 102))
     assert c.p_value == 1.0
-    assert c.width_ratio == 0.0
+    assert 0 < c.width_ratio < 1
 
 
 def test_paired_interval_covers_the_true_difference_about_95_percent():
