@@ -33,7 +33,7 @@ import pyarrow as pa
 from hydra import compose
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
@@ -180,7 +180,7 @@ def app(cfg: DictConfig) -> None:
             "sentences": sentences,
             "policies": policies,
             "uncertainty": uncertainty,
-            "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)},
+            "provenance": {**prov, "config": provenance.run_config(cfg, uncertainty=settings.uncertainty)},
         },
     )
     print(what_was_run(run))

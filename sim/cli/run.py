@@ -29,7 +29,7 @@ import hydra
 import numpy as np
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
@@ -197,7 +197,7 @@ def app(cfg: DictConfig) -> None:
         "wall_time_s": time.perf_counter() - started,
         "run_id": current_run_id(),
     }
-    write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)}})
+    write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": provenance.run_config(cfg, uncertainty=settings.uncertainty)}})
     record.status, record.replications, record.finished, record.wall_time_s = "ok", run.replications, time.time(), info["wall_time_s"]
     record.write(out)
     print(what_was_run(info))

@@ -62,6 +62,28 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def run_config(cfg: Any, **used: Any) -> dict[str, Any]:
+    """A run's resolved configuration as it ran, for ``provenance.config`` in ``summary.json``.
+
+    Parameters
+    ----------
+    cfg
+        The run's Hydra configuration (an OmegaConf ``DictConfig``), as composed.
+    **used
+        Top-level settings the run changed after composition, with the values it ran with:
+        ``uncertainty="none"`` where the default mode gave way to the stated values.
+
+    Returns
+    -------
+    dict
+        The configuration resolved to plain data, with ``used`` in place. Hydra's own
+        ``.hydra/config.yaml`` keeps the configuration as composed.
+    """
+    from omegaconf import OmegaConf
+
+    return {**OmegaConf.to_container(cfg, resolve=True), **used}
+
+
 #: The command line as the user typed it, set by the command that runs (else ``sys.argv``, which may hold settings the command added).
 COMMAND: ContextVar[list[str] | None] = ContextVar("command", default=None)
 

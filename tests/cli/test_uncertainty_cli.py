@@ -95,6 +95,7 @@ def test_the_default_mode_gives_way_to_stated_values_where_a_run_cannot_take_dra
     assert "uncertainty: none" in done.stdout
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["uncertainty"]["mode"] == "none" and not (tmp_path / "draws.parquet").exists()
+    assert summary["run"]["uncertainty"] == summary["provenance"]["config"]["uncertainty"] == "none", "the mode that ran, not the default"
 
 
 @pytest.mark.skipif(shipped_path().is_file(), reason="a posterior ships for this model version")

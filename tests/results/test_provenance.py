@@ -22,3 +22,11 @@ def test_the_code_version_is_this_checkout():
         return
     assert len(commit) == 40 and isinstance(dirty, bool)
     assert provenance.collect()["code_version"] == provenance.code_version(commit, dirty)
+
+
+def test_the_run_config_records_the_settings_as_run():
+    from omegaconf import OmegaConf
+
+    cfg = OmegaConf.create({"uncertainty": "posterior", "replications": 10, "seed": "${replications}"})
+    assert provenance.run_config(cfg, uncertainty="none") == {"uncertainty": "none", "replications": 10, "seed": 10}
+    assert cfg.uncertainty == "posterior"
