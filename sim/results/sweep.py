@@ -7,8 +7,8 @@ its record: where it stands (``running``, ``ok``, ``failed``), its overrides, it
 failure, the one-line reason. :func:`collect` reads every record under a sweep folder and
 writes ``sweep.parquet`` (and ``sweep.csv``): one row per point, the swept values as columns,
 every figure of the point's ``summary.json`` flattened (:func:`flatten`), the seed, the job
-directory and the status; and ``failures.csv`` when any point failed. ``docs/results.md``
-documents the columns.
+directory, the status and the uncertainty mode the point ran with; and ``failures.csv`` when any
+point failed. ``docs/results.md`` documents the columns.
 
 A point's *key* (:func:`point_key`) is a hash of what determines its numbers: the resolved
 model configuration, the settings that change results (seed, replications or precision,
@@ -53,7 +53,9 @@ UNKEYED = frozenset({"workers", "engine", "save_events", "save_trajectories", "f
 #: Overrides that are not part of a point (left out of its columns).
 NOT_POINT = frozenset({"workers", "engine", "block_size", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "sweep", "detail"})
 #: The table's own columns, before the swept values and the figures.
-META = ("point", "status", "error", "seed", "replications", "job_dir", "key")
+META = ("point", "status", "error", "seed", "replications", "uncertainty", "job_dir", "key")
+#: The table's own columns of labels (categorical, as the swept values that are not numbers).
+LABELS = frozenset({"status", "uncertainty"})
 #: Columns that differ between two runs of the same sweep (when and where it ran).
 RUN_DEPENDENT = ("wall_time_s", "host", "job_dir")
 #: Keys of summary.json that are not figures of the point (or not one number each).
@@ -311,6 +313,7 @@ def gather(root: Path) -> Collected:
             "error": error,
             "seed": record.seed,
             "replications": run.get("replications", record.replications) if status == "ok" else record.replications,
+            "uncertainty": run.get("uncertainty") if status == "ok" else record.overrides.get("uncertainty"),
             "job_dir": os.path.relpath(folder, root),
             "key": record.key,
             "overrides": record.overrides,
@@ -349,7 +352,7 @@ def frame(collected: Collected) -> Any:
     df = pd.DataFrame(data, columns=columns)
     for name in df.columns:
         values = [v for row in data if (v := row.get(name)) is not None and not (isinstance(v, float) and math.isnan(v))]
-        if name in swept or name == "status":
+        if name in swept or name in LABELS:
             if values and all(isinstance(v, bool) for v in values):
                 df[name] = df[name].astype("boolean")
             elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):

@@ -66,7 +66,7 @@ def test_flatten_names_every_figure_by_its_path():
 def test_the_table_from_records_keeps_failures_and_types(tmp_path):
     ok = tmp_path / "0"
     sweep.PointRecord(0, "ok", {"scenario": "a", "councils.0.it_maturity": 0.2}, "k0", 0, 10).write(ok)
-    (ok / "summary.json").write_text('{"run": {"key": "k0", "replications": 10}, "outcomes": {"collapsed": {"count": 3, "value": 0.3}}}')
+    (ok / "summary.json").write_text('{"run": {"key": "k0", "replications": 10, "uncertainty": "none"}, "outcomes": {"collapsed": {"count": 3, "value": 0.3}}}')
     sweep.PointRecord(1, "failed", {"scenario": "a", "councils.0.it_maturity": 1.5}, error="councils[0].it_maturity = 1.5 is outside [0, 1]").write(
         tmp_path / "1"
     )
@@ -79,3 +79,22 @@ def test_the_table_from_records_keeps_failures_and_types(tmp_path):
     assert df["outcomes.collapsed.count"].dtype == "Int64" and df["outcomes.collapsed.count"].isna().tolist() == [False, True, True]
     assert list(pd.read_csv(tmp_path / "failures.csv")["point"]) == [1]
     assert sweep.holds_results(tmp_path)
+
+
+def test_every_point_row_says_the_uncertainty_mode_it_ran_with(tmp_path):
+    """With the default mode (no override) the column is there too: the mode from each point's summary.json, null where none ran."""
+    for i, mode in enumerate(("none", "prior")):
+        folder = tmp_path / str(i)
+        sweep.PointRecord(i, "ok", {"scenario": "a", "councils.0.it_maturity": 0.1 * (i + 1)}, f"k{i}", 0, 10).write(folder)
+        (folder / "summary.json").write_text(f'{{"run": {{"key": "k{i}", "replications": 10, "uncertainty": "{mode}"}}}}')
+    sweep.PointRecord(2, "failed", {"scenario": "a", "councils.0.it_maturity": 1.5}, error="bad").write(tmp_path / "2")
+    sweep.collect(tmp_path)
+    df = pd.read_parquet(tmp_path / "sweep.parquet")
+    assert isinstance(df["uncertainty"].dtype, pd.CategoricalDtype)
+    assert df["uncertainty"].astype(object).where(df["uncertainty"].notna(), None).tolist() == ["none", "prior", None]
+    given = tmp_path / "given"
+    sweep.PointRecord(0, "ok", {"uncertainty": "none", "seed": 1}, "k0", 1, 10).write(given / "0")
+    (given / "0" / "summary.json").write_text('{"run": {"key": "k0", "replications": 10, "uncertainty": "none"}}')
+    sweep.collect(given)
+    columns = list(pd.read_parquet(given / "sweep.parquet").columns)
+    assert columns.count("uncertainty") == 1 and columns.index("uncertainty") < columns.index("status"), "given as an override: the swept column"
