@@ -7,6 +7,7 @@ policy run on the same replications and seed, each compared with the first.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,8 @@ from sim.analysis.summary import Tally
 from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
 from sim.config.scenarios import load, with_policy
-from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, available_cores, both_problems, policy_list_problems
-from sim.config.uncertainty import draws_problem, setting_problems
-from sim.config.uncertainty import uncertainty as make_uncertainty
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, RunSettings, available_cores, both_problems, compare_settings
+from sim.config.uncertainty import setting_problems, uncertainty_problems
 from sim.frontends.ensemble import check_run
 from sim.frontends.runner import Sinks, run_blocks
 from sim.frontends.runner import fixed as fixed_plan
@@ -50,7 +50,8 @@ def run(
     figure gets ``monte_carlo`` and ``total`` intervals, and ``precision`` targets how precisely
     the ends of the collapse probability's total interval are known. The default mode is
     :data:`sim.config.settings.DEFAULT_UNCERTAINTY`, except that a count of fewer than two
-    parameter draws runs at the stated values (``none``), as ``sim-run`` does; the summary's
+    parameter draws runs at the stated values (``none``) with a warning saying why, by ``sim-run``'s
+    rule (:func:`sim.config.uncertainty.uncertainty_problems`); the summary's
     ``uncertainty.mode`` says which ran.
     """
     problems = both_problems(replications, precision) + setting_problems(uncertainty, replications_per_draw)
@@ -59,14 +60,15 @@ def run(
     if precision is None and replications is None:
         replications = 4000
     check_run(replications or 1, seed, block_size, 0, workers)
-    few = None if precision is not None else draws_problem(int(replications), replications_per_draw, uncertainty)
-    if few and uncertainty is None:
-        uncertainty = "none"  # the default mode gives way, as on the command line
-    drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
+    mode = DEFAULT_UNCERTAINTY if uncertainty is None else uncertainty
+    settings = RunSettings(replications=replications, precision=precision, uncertainty=mode, replications_per_draw=replications_per_draw, posterior=posterior)
+    drawn, problems, note = uncertainty_problems(settings, sorted(fixed), chosen=uncertainty is not None)
+    if problems:
+        raise ConfigError(problems)
+    if note:
+        warnings.warn(note, stacklevel=2)
     tally = Tally(int(config.partnership.horizon_months))
     if precision is None:
-        if drawn is not None and few:
-            raise ConfigError([few])
         plan = fixed_plan(int(replications), block_size)
     elif drawn is not None:
         plan = draw_precision_plan(precision, block_size, drawn.replications_per_draw, tally.collapse_ends_error)
@@ -97,22 +99,37 @@ def compare(
     ``scenario`` is a scenario's name (with ``overrides`` in ``key=value`` form) or a
     configuration made in Python, such as :func:`sim.partnership`'s, to which each policy's lever
     settings are applied. A policy list of fewer than two names, or naming one twice, is
-    refused (:class:`~sim.config.checks.ConfigError`).
+    refused (:class:`~sim.config.checks.ConfigError`), as is every setting ``sim-compare`` refuses
+    (``replications`` below 2, a bad seed or worker count), with the same line per problem.
 
     With ``uncertainty="prior"`` (or ``"posterior"``) every policy runs the same parameter
     draws (the parameters named in ``overrides`` or ``fixed`` are never drawn): the frame gains
     each figure's total interval and each lever's effect across draws, and
     ``frame.attrs["ranking"]`` says how often the ranking of the levers changes (see
-    :meth:`sim.analysis.comparison.PairedTally.ranking`).
+    :meth:`sim.analysis.comparison.PairedTally.ranking`). By ``sim-compare``'s rule
+    (:func:`sim.config.uncertainty.uncertainty_problems`), a count of fewer than two parameter
+    draws is refused for a mode given here, and makes the default mode give way to ``none`` with
+    a warning saying why; ``frame.attrs["uncertainty"]`` says which mode ran.
     """
-    problems = policy_list_problems("policies", list(policies) if not isinstance(policies, str) else policies)
-    if problems:
-        raise ConfigError(problems)
+    settings = compare_settings(
+        {
+            "policies": list(policies) if not isinstance(policies, str) else policies,
+            "replications": replications,
+            "seed": seed,
+            "workers": workers,
+            "uncertainty": DEFAULT_UNCERTAINTY if uncertainty is None else uncertainty,
+            "replications_per_draw": replications_per_draw,
+            "posterior": None if posterior is None else str(posterior),
+        }
+    )
     if isinstance(scenario, ModelConfig) and overrides:
         raise ValueError("overrides apply to a scenario named by its name; set values on a configuration made in Python directly")
-    check_run(replications, seed, 10_000, 0, workers)
     fixed = sorted({*fixed, *(line.partition("=")[0].lstrip("+~") for line in overrides if not line.partition("=")[0].startswith("councils"))})
-    drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
+    drawn, problems, note = uncertainty_problems(settings, fixed, chosen=uncertainty is not None)
+    if problems:
+        raise ConfigError(problems)
+    if note:
+        warnings.warn(note, stacklevel=2)
     if isinstance(scenario, ModelConfig):
         configs = {policy: with_policy(scenario, policy, config_dir) for policy in policies}
     else:

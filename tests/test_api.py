@@ -1,4 +1,4 @@
-"""``sim.run``: the default uncertainty gives way on a count of fewer than two parameter draws, by the command line's rule."""
+"""``sim.run`` and ``sim.compare``: bad settings and a count of fewer than two parameter draws, by the command line's rule (one shared function)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ def test_the_rule_names_the_count_the_draws_and_what_is_needed():
 
 
 def test_the_default_mode_gives_way_and_says_so_in_the_summary():
-    summary = sim.run(load("baseline"), seed=3, replications=20)
+    with pytest.warns(UserWarning, match="uncertainty=posterior needs replications >= 50"):
+        summary = sim.run(load("baseline"), seed=3, replications=20)
     assert summary["uncertainty"]["mode"] == "none"
 
 
@@ -31,3 +32,18 @@ def test_a_named_mode_is_refused_with_the_same_line():
 def test_a_bad_replications_per_draw_is_refused_before_anything_runs():
     with pytest.raises(ConfigError, match="replications_per_draw = 1 must be a whole number >= 2"):
         sim.run(load("baseline"), seed=3, replications=20, replications_per_draw=1)
+
+
+def test_compare_refuses_a_count_the_command_refuses_with_the_same_line():
+    with pytest.raises(ConfigError) as refused:
+        sim.compare("baseline", ["none", "continuity_plan"], replications=1, seed=1)
+    assert refused.value.problems == ["replications = 1 is outside [2, 100000000]"]
+
+
+def test_compare_follows_the_command_rule_on_too_few_draws():
+    with pytest.warns(UserWarning, match="uncertainty=posterior needs replications >= 50"):
+        frame = sim.compare("baseline", ["none", "continuity_plan"], replications=30, seed=1)
+    assert frame.attrs["uncertainty"] == "none"
+    with pytest.raises(ConfigError) as refused:
+        sim.compare("baseline", ["none", "continuity_plan"], replications=30, seed=1, uncertainty="prior")
+    assert refused.value.problems == [draws_problem(30, 25, "prior")]

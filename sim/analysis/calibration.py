@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.summary import upper_first
 from sim.config import assumptions as A
 from sim.config.assumptions import Assumption
 from sim.config.calibration import Targets
@@ -697,7 +698,7 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         "",
         "## Method, and why",
         "",
-        f"**{METHOD.capitalize()}.** History matching (Craig et al. 1997; Vernon, Goldstein and Bower 2010; Andrianakis et al. 2015) "
+        f"**{upper_first(METHOD)}.** History matching (Craig et al. 1997; Vernon, Goldstein and Bower 2010; Andrianakis et al. 2015) "
         "rules out the parameter points whose simulated statistics cannot match the targets, given every known uncertainty "
         "(the observed values', a model discrepancy and the emulator's), wave by wave. It suits this model for three reasons:",
         "",

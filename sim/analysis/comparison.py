@@ -42,7 +42,7 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import DEFINITIONS, FAILURES, parameter_part, words
+from sim.analysis.summary import DEFINITIONS, FAILURES, parameter_part, upper_first, words
 from sim.config.model import ModelConfig
 from sim.config.uncertainty import Uncertainty
 from sim.core import kernel
@@ -456,8 +456,7 @@ def _pts(x: float) -> str:
 
 def policy_words(policy: str) -> str:
     """A policy's name in words: ``agreed_decision_process`` as ``Agreed decision process``, ``it_harmonisation_first`` as ``IT harmonisation first``."""
-    text = " ".join("IT" if word == "it" else word for word in policy.split("_"))
-    return text[:1].upper() + text[1:]
+    return upper_first(" ".join("IT" if word == "it" else word for word in policy.split("_")))
 
 
 def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = ("shelved", "collapse")) -> str:

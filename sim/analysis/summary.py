@@ -297,7 +297,7 @@ def _triggers(counts: dict[str, int], confidence: float) -> list[dict[str, Any]]
     """Each trigger's count and share with a Wilson interval, most frequent first, with its words."""
     total = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    words = {label: triggers.words(i).capitalize() for i, label in enumerate(triggers.LABELS)}
+    words = {label: upper_first(triggers.words(i)) for i, label in enumerate(triggers.LABELS)}
     words["none"] = "No decision (the horizon, or a shortfall of savings)"
     return [{"trigger": label, "title": words.get(label, label), "count": count, **_interval(wilson(count, total, confidence))} for label, count in ordered]
 
@@ -418,11 +418,24 @@ def what_was_run(run: dict[str, Any]) -> str:
     changed = {key: value for key, value in (run.get("overrides") or {}).items() if key.split(".")[0] in SECTIONS}
     if changed:
         policy += " with " + ", ".join(f"{key}={value}" for key, value in changed.items())
-    mode = run.get("uncertainty") or "none"
-    noise = " (intervals show simulation noise only, not doubt about the assumed values)" if mode == "none" else ""
     each = " per policy" if "policies" in run else ""
     count = f"{run['replications']:,} simulated partnerships{each}, seed {run['seed']}"
-    return f"What was run: scenario {run['scenario']}, {policy}; {count}; uncertainty: {mode}{noise}"
+    return f"What was run: scenario {run['scenario']}, {policy}; {count}; {mode_words(run.get('uncertainty'))}"
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter in capitals and the rest as it is (``str.capitalize`` would give ``beyond it`` for ``beyond IT``)."""
+    return text[:1].upper() + text[1:]
+
+
+def mode_words(mode: str | None) -> str:
+    """The uncertainty mode as "What was run" says it: ``uncertainty: none`` (saying what its intervals show) or ``uncertainty: prior``.
+
+    ``mode`` is ``none``, ``prior``, ``posterior`` (None: ``none``), or several joined by commas.
+    """
+    mode = mode or "none"
+    noise = " (intervals show simulation noise only, not doubt about the assumed values)" if mode == "none" else ""
+    return f"uncertainty: {mode}{noise}"
 
 
 def words(definitions: dict[str, str] | None = None) -> list[str]:

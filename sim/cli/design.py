@@ -25,11 +25,12 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.summary import Tally
 from sim.cli import guard
-from sim.cli.common import design_uncertainty_problem, fail, giving_way_note, problems_of, progress_bar, threads
+from sim.cli.common import fail, problems_of, progress_bar, threads
 from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, host, job_overrides
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS
 from sim.config.settings import parse_chunk, run_settings
+from sim.config.uncertainty import design_uncertainty_problem, giving_way_note
 from sim.frontends import design
 from sim.results import provenance
 from sim.results import sweep as results

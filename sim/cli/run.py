@@ -39,7 +39,6 @@ from sim.cli import guard
 from sim.cli.common import (
     advance,
     chose_uncertainty,
-    design_uncertainty_problem,
     fail,
     fixed_paths,
     maybe_help,
@@ -49,12 +48,12 @@ from sim.cli.common import (
     run_check,
     run_need,
     threads,
-    uncertainty_problems,
     versions_line,
 )
 from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, finish, host, job_overrides
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
+from sim.config.uncertainty import design_uncertainty_problem, uncertainty_problems
 from sim.frontends.runner import Sinks, fixed, run_blocks
 from sim.frontends.table import Table
 from sim.frontends.trajectories import TrajectoryRecorder

@@ -21,7 +21,7 @@ levers and mechanisms the configuration switches off are left alone (they cannot
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,3 +255,51 @@ def uncertainty(
             )
         sample = read_posterior(shipped_path() if posterior is None else posterior)
     return Uncertainty(mode, int(replications_per_draw), frozenset(fixed), sample)
+
+
+def design_uncertainty_problem(design: Any) -> str:
+    """The line refusing a design run with parameter uncertainty."""
+    return f"design = {design!r} runs with uncertainty=none only: each design point is one parameter point"
+
+
+def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = True) -> tuple[Any, list[str], str | None]:
+    """The run's :class:`~sim.config.uncertainty.Uncertainty` from its settings (None for ``none``), the problems with it, and a note.
+
+    With a fixed count, parameter draws need at least two draws of ``replications_per_draw``;
+    a design (each point is one parameter point), counterfactual attribution, and sim-compare's
+    precision (a Monte Carlo target) run with ``uncertainty=none`` only. A mode the user chose
+    (``chosen``) is refused with one line per such problem; the default mode
+    (:data:`~sim.config.settings.DEFAULT_UNCERTAINTY`) gives way instead: ``settings.uncertainty``
+    becomes ``none`` and the note (one line, for stderr) says why.
+    """
+    first = setting_problems(settings.uncertainty, settings.replications_per_draw)
+    if getattr(settings, "posterior", None) is not None and settings.uncertainty in ("none", "prior"):
+        first.append(f"posterior = {settings.posterior!r} is read only with uncertainty=posterior (this run has uncertainty={settings.uncertainty})")
+    if first or settings.uncertainty == "none":
+        return None, first, None
+    m, problems = settings.replications_per_draw, []
+    if getattr(settings, "design", None) is not None:
+        problems.append(design_uncertainty_problem(settings.design))
+    elif getattr(settings, "precision", None) is None and (few := draws_problem(settings.replications, m, settings.uncertainty)):
+        problems.append(few)
+    if getattr(settings, "precision", None) is not None and hasattr(settings, "policies"):
+        problems.append(f"precision = {settings.precision} targets Monte Carlo half-widths: with uncertainty={settings.uncertainty} give replications instead")
+    if getattr(settings, "attribution", "none") != "none":
+        problems.append(f"attribution = {settings.attribution!r} runs with uncertainty=none only (it reruns failures at one parameter point)")
+    giving_way = bool(problems) and not chosen
+    drawn = None
+    if not giving_way or settings.posterior is not None:  # the shipped posterior is read only if used; one the user named is always checked
+        try:
+            drawn = uncertainty(settings.uncertainty, settings.replications_per_draw, fixed, settings.posterior)
+        except ConfigError as err:
+            return None, [*([] if giving_way else problems), *err.problems], None
+    if giving_way:
+        note = giving_way_note(settings.uncertainty, problems[0])
+        settings.uncertainty = "none"
+        return None, [], note
+    return drawn, problems, None
+
+
+def giving_way_note(default: str, reason: str) -> str:
+    """The ``note:`` line of a run whose default uncertainty mode gives way to ``none``, saying why."""
+    return f"note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty={default}: {reason}"

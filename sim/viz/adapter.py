@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.analysis.summary import upper_first
 from sim.config import cases, scenarios
 from sim.core import decisions
 from sim.core import levers as lever_table
@@ -225,11 +226,6 @@ class CaseInfo:
 def lower_first(text: str) -> str:
     """``Misaligned aspirations`` -> ``misaligned aspirations``."""
     return text[:1].lower() + text[1:]
-
-
-def upper_first(text: str) -> str:
-    """``agree the ...`` -> ``Agree the ...``."""
-    return text[:1].upper() + text[1:]
 
 
 def scenario_names(config_dir: str | Path | None = None) -> list[str]:

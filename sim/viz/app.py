@@ -306,7 +306,7 @@ def value_svg(view: RunView, width: int = 460, height: int = 300) -> str:
 def scenario_label(name: str) -> str:
     """A scenario as the select shows it: ``Case 01: Over-dependency on key personnel``, ``Well run``."""
     case = adapter.case_of_scenario(name)
-    return f"Case {case.id}: {case.title}" if case else name.replace("_", " ").capitalize()
+    return f"Case {case.id}: {case.title}" if case else adapter.upper_first(name.replace("_", " "))
 
 
 def policy_label(name: str) -> str:

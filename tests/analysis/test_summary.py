@@ -11,6 +11,7 @@ import pytest
 from sim.analysis.stats import wilson
 from sim.analysis.summary import SUMMARY_COLUMNS, Tally, render, summarise
 from sim.config.scenarios import load
+from sim.core import triggers
 from sim.frontends.ensemble import run_ensemble, simulate
 from sim.frontends.runner import Sinks, fixed, run_blocks
 from sim.frontends.table import Table
@@ -72,6 +73,12 @@ def test_triggers_of_failure_and_collapse(table):
     failure = {c["trigger"]: c["count"] for c in s["triggers_of_failure"]}
     assert failure == {"budget_setting": 1, "election": 1, "partner_left": 1, "repeated_slippage": 1, "concern_surfaced": 1, "none": 1}
     assert next(c for c in s["triggers_of_failure"] if c["trigger"] == "none")["title"].startswith("No decision")
+
+
+def test_a_trigger_title_keeps_the_capitals_of_its_words(table):
+    deepen = table.assign(trigger=[triggers.LABELS[6], *table["trigger"].iloc[1:]])
+    titles = {c["trigger"]: c["title"] for c in summarise(deepen, horizon=120)["triggers_of_failure"]}
+    assert titles[triggers.LABELS[6]] == "A proposal to deepen sharing beyond IT"
 
 
 def test_councils_that_left_and_realised_over_plan_among_launched_partnerships(table):
