@@ -458,6 +458,65 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
     return fig
 
 
+@styled
+def sweep_scatter_figure(
+    table: Any, x: Sequence[str], columns: Sequence[str] = SWEEP_ESTIMATE, title: str = "", what: str = "probability of collapse"
+) -> Figure:
+    """A probability at each point against each swept parameter, one panel per parameter: for designs, where no two points share a grid.
+
+    Parameters
+    ----------
+    table
+        One row per point: the swept values in the columns ``x`` (numbers or labels) and the
+        estimate with its interval in ``columns`` (estimate, low, high; by default
+        :data:`SWEEP_ESTIMATE`).
+    x
+        The swept columns, one panel each (three panels a row).
+    columns
+        Names of the estimate, its lower and its upper bound.
+    title
+        Figure title.
+    what
+        The probability, in words, for the vertical axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Panels sharing a fixed 0-100% vertical scale: each point's estimate as a dot with its
+        95% interval as a whisker, at its value of the panel's parameter (labels in order
+        when the values are not numbers).
+    """
+    estimate, low, high = columns
+    names = list(x)
+    across = min(3, len(names))
+    down = -(-len(names) // across)
+    fig = Figure(figsize=(4.2 * across + 1, 3.6 * down + 1.2), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(down, across, sharey=True, squeeze=False)).ravel()
+    value, lo, hi = (np.asarray(table[c], dtype=float) for c in (estimate, low, high))
+    for ax, name in zip(axes, names, strict=False):
+        values = table[name].tolist()
+        try:
+            position = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            levels = _levels(values)
+            position = np.asarray([levels.index(v) for v in values], dtype=float)
+            ax.set_xticks(range(len(levels)), [str(v) for v in levels])
+        ax.errorbar(position, value, yerr=[value - lo, hi - value], fmt="o", markersize=4, color=OKABE_ITO[0], ecolor=OTHER, capsize=0)
+        ax.set_xlabel(name)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(names) :]:
+        ax.set_visible(False)
+    for ax in axes[::across]:
+        ax.set_ylabel(f"{what} (%)")
+    axes[0].set_ylim(0, 1)
+    axes[0].yaxis.set_major_formatter(PercentFormatter(1.0))
+    if title:
+        fig.suptitle(title)
+    _caption(fig, "Each dot is a point, with the 95% interval of its estimate (Monte Carlo, from its replications). Every parameter may vary "
+             "from point to point at once, so a panel shows one parameter's pattern with the others' effects as scatter around it.", 110)  # fmt: skip
+    return fig
+
+
 def _total(comparison: Any, measure: str) -> tuple[str, str] | None:
     """Columns of the total interval (parameter uncertainty included) of a measure's difference, when the comparison has them."""
     names = (f"{measure}_difference_total_low", f"{measure}_difference_total_high")

@@ -39,7 +39,7 @@ from typing import Any
 
 from sim.analysis import plots
 from sim.analysis.comparison import MEASURES, render_tests
-from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, plain_lines, what_was_run
+from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, mode_words, plain_lines, what_was_run
 from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
 #: Result files of each kind, the first one telling the kind.
@@ -54,6 +54,10 @@ REDRAWN = frozenset({"survival", "causes", "comparison"})
 MAX_ROWS = 200
 #: Points of a sweep drawn on one survival or causes figure.
 MAX_POINTS = 8
+#: Longest legend label of a point on a sweep's survival and causes figures (longer: ``point N``).
+MAX_LABEL = 60
+#: Swept columns drawn on a sweep's scatter of points (one panel each).
+MAX_SCATTER = 9
 #: Columns between which ``sim-collect`` puts the swept values.
 SWEPT_AFTER, SWEPT_BEFORE = "point", "status"
 CSS = """
@@ -444,10 +448,32 @@ def _point_summaries(folder: Path, table: Any, swept: list[str]) -> dict[str, An
     for row in table.to_dict(orient="records")[:MAX_POINTS]:
         for candidate in (Path(str(row["job_dir"])), folder / str(row["job_dir"])):
             if (candidate / "summary.json").is_file():
-                label = ", ".join(f"{c}={row[c]}" for c in swept) or f"point {row['point']}"
+                label = ", ".join(f"{c}={f'{row[c]:.3g}' if isinstance(row[c], float) else row[c]}" for c in swept)
+                label = label if label and len(label) <= MAX_LABEL else f"point {row['point']}"  # a design's many values: in the table of points
                 out[label] = json.loads((candidate / "summary.json").read_text(encoding="utf-8"))
                 break
     return out
+
+
+def _modes(table: Any, points: dict[str, Any]) -> str | None:
+    """The uncertainty modes the sweep's points ran with (its ``uncertainty`` column, else the points' summaries), joined by commas."""
+    if "uncertainty" in table.columns:
+        found = table["uncertainty"].dropna().astype(str).tolist()
+    else:
+        found = [s.get("run", {}).get("uncertainty") for s in points.values()]
+    modes = list(dict.fromkeys(m for m in found if m))
+    return ", ".join(modes) if modes else None
+
+
+def is_grid(table: Any, x: str, y: str) -> bool:
+    """Whether the points fill a grid over ``x`` and ``y``: two values or more of each, at least half the cells run.
+
+    A design's points (every one at its own values) fill one cell per row and column: a heat
+    map of them would be mostly blank, so the report draws a scatter instead.
+    """
+    nx, ny = table[x].astype(str).nunique(), table[y].astype(str).nunique()
+    cells = len(table[[x, y]].astype(str).drop_duplicates())
+    return nx >= 2 and ny >= 2 and cells >= 0.5 * nx * ny
 
 
 def _sweep_report(folder: Path) -> Report:
@@ -461,9 +487,12 @@ def _sweep_report(folder: Path) -> Report:
     report = Report(f"Sweep of {len(table)} points over {', '.join(swept) or 'nothing'}")
     meta = json.loads((folder / "sweep.json").read_text(encoding="utf-8")) if (folder / "sweep.json").is_file() else {}
     replications = sorted({int(r) for r in table["replications"]}) if "replications" in table.columns else []
+    points = _point_summaries(folder, table, swept)
+    modes = _modes(table, points)
     report.sections.append(
         f"<p class=what>What was run: {len(table)} points sweeping {_e(', '.join(swept))}"
         + (f"; {', '.join(f'{r:,}' for r in replications)} simulated partnerships per point" if replications else "")
+        + f"; {_e(mode_words(modes) if modes else 'uncertainty: not recorded')}"
         + (f"; command: {_e(' '.join(meta['command']))}" if meta.get("command") else "")
         + "</p>"
     )
@@ -471,11 +500,15 @@ def _sweep_report(folder: Path) -> Report:
         table[c] = _numeric(table[c])
     report.sections.append("<h2>What the words mean</h2>" + _words())
     report.sections.append("<h2>Figures</h2>")
+    grids = []
     if len(swept) >= 2:
         x, y = sorted(swept[:2], key=lambda c: -table[c].nunique())
         others = [c for c in swept if c not in (x, y)]
-        groups = table.groupby(others, observed=True) if others else [((), table)]
-        for i, (key, part) in enumerate(groups):
+        grids = list(table.groupby(others, observed=True)) if others else [((), table)]
+        if not all(is_grid(part, x, y) for _, part in grids[:MAX_POINTS]):
+            grids = []
+    if grids:
+        for i, (key, part) in enumerate(grids):
             if i >= MAX_POINTS:
                 break
             label = ", ".join(f"{c}={v}" for c, v in zip(others, key if isinstance(key, tuple) else (key,), strict=True))
@@ -484,7 +517,15 @@ def _sweep_report(folder: Path) -> Report:
                 plots.sweep_heatmap_figure(part, x, y, title=label),
                 f"Probability of collapse over {x} and {y}{' (' + label + ')' if label else ''}; each cell shows ± its 95% half-width.",
             )
-    points = _point_summaries(folder, table, swept)
+    elif swept:
+        shown = swept[:MAX_SCATTER]
+        report.figure(
+            "sweep_scatter",
+            plots.sweep_scatter_figure(table, shown),
+            f"Probability of collapse at each point against {', '.join(shown)}"
+            + (f" (the first {MAX_SCATTER} of {len(swept)} swept columns)" if len(swept) > MAX_SCATTER else "")
+            + ". The points do not fill a grid (a design sets every value anew), so no heat map is drawn: it would hold one point a cell.",
+        )
     if points:
         report.figure("survival", plots.survival_figure(points), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale).")
         report.figure("causes", plots.causes_figure(points, counts="collapse"), f"Causes and triggers of the collapses at the first {len(points)} points.")

@@ -191,6 +191,16 @@ def test_sweep_heatmap_refuses_two_points_in_one_cell(sweep_table):
         plots.sweep_heatmap_figure(sweep_table, "partnership.market_volume", "status")
 
 
+def test_sweep_scatter_has_a_panel_per_swept_column_on_a_fixed_scale(sweep_table):
+    table = sweep_table.assign(policy=["none", "all_levers", "none", "all_levers"])
+    fig = drawn(plots.sweep_scatter_figure(table, ["partnership.market_volume", "partnership.decision_clarity", "policy"]))
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_xlabel() for ax in panels] == ["partnership.market_volume", "partnership.decision_clarity", "policy"]
+    assert all(ax.get_ylim() == (0.0, 1.0) for ax in panels) and "%" in panels[0].get_ylabel()
+    assert [t.get_text() for t in panels[2].get_xticklabels()] == ["all_levers", "none"]
+    assert not small_texts(fig)
+
+
 @pytest.fixture(scope="module")
 def comparison(none, levers) -> pd.DataFrame:
     return compare_policies({"none": none["table"], "all_levers": levers["table"]})

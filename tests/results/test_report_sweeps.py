@@ -1,0 +1,53 @@
+"""The report of a sweep: heat maps for a grid, a scatter of the points for a design, and the uncertainty mode it ran with."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.plots import SWEEP_ESTIMATE
+from sim.results import report
+
+
+def sweep_folder(folder, values: dict[str, list[float]], modes: list[str] | None) -> None:
+    n = len(next(iter(values.values())))
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.05, 0.3, n)
+    table = pd.DataFrame({"point": range(n), **values, "status": "ok", "replications": 100})
+    if modes is not None:
+        table["uncertainty"] = pd.Categorical(modes)
+    table[list(SWEEP_ESTIMATE)] = np.column_stack([p, p - 0.05, p + 0.05])
+    folder.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(folder / "sweep.parquet")
+
+
+def test_a_design_gets_a_scatter_of_its_points_not_one_cell_heat_maps(tmp_path):
+    """A Sobol design (every point at its own values) drew 8 heat maps of one cell each, with layout warnings."""
+    x = np.random.default_rng(2).uniform(size=(64, 3))
+    sweep_folder(tmp_path, {"councils.0.it_maturity": x[:, 0], "councils.1.it_maturity": x[:, 1], "partnership.commercial_capability": x[:, 2]}, ["none"] * 64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        page = report.page(built := report.build(tmp_path))
+        for fig in built.figures.values():
+            fig.savefig(tmp_path / "check.png", bbox_inches="tight")
+    assert list(built.figures) == ["sweep_scatter"]
+    assert "no heat map is drawn" in page
+    assert "100 simulated partnerships per point; uncertainty: none (intervals show simulation noise only" in page
+
+
+def test_a_grid_keeps_its_heat_map_and_says_its_modes(tmp_path):
+    grid = [(a, b) for a in (0.2, 0.5, 0.8) for b in (0.1, 0.4)]
+    sweep_folder(tmp_path, {"partnership.decision_clarity": [a for a, _ in grid], "partnership.market_volume": [b for _, b in grid]}, ["prior"] * 6)
+    built = report.build(tmp_path)
+    assert list(built.figures) == ["sweep_heatmap"]
+    assert "; uncertainty: prior" in report.page(built)
+    assert report.is_grid(pd.DataFrame({"x": [1, 1, 2], "y": [1, 2, 1]}), "x", "y")
+    assert not report.is_grid(pd.DataFrame({"x": [1, 2, 3, 4], "y": [4, 2, 3, 1]}), "x", "y")
+
+
+def test_a_table_without_the_mode_says_it_was_not_recorded(tmp_path):
+    sweep_folder(tmp_path, {"partnership.decision_clarity": [0.2, 0.5, 0.8]}, None)
+    page = report.page(report.build(tmp_path))
+    assert "uncertainty: not recorded" in page and "sweep_scatter" in report.build(tmp_path).figures
