@@ -134,13 +134,18 @@ def _stop(problems: list[str], multirun: bool) -> None:
     fail(problems)
 
 
+def _point(scenario: str, policy: str, shared: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """A design point's values: scenario, policy, the command line's overrides, then the row's cells."""
+    return {"scenario": scenario, "policy": policy, **shared, **{k: v for k, v in row.items() if k not in ("scenario", "policy")}}
+
+
 def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int], out: Path, multirun: bool) -> None:
     """Build, check, run and record the points ``indices`` of design ``df``, then write the table."""
     began = time.perf_counter()
     choices = HydraConfig.get().runtime.choices
     shared = {k: v for k, v in job_overrides().items() if k not in ("scenario", "policy")}
     task = [line for line in HydraConfig.get().overrides.task if line.partition("=")[0].lstrip("+~").split(".")[0] not in ("scenario", "policy", "hydra")]
-    rows = design.rows(df)
+    rows, names = design.rows(df), [str(c) for c in df.columns]
     bases: dict[tuple[str, str], Any] = {}
     prov = provenance.collect()
     points: dict[int, dict[str, Any]] = {}
@@ -148,7 +153,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
     for index in indices:
         row = rows[index]
         scenario, policy = str(row.get("scenario", choices["scenario"])), str(row.get("policy", choices["policy"]))
-        point = {"scenario": scenario, "policy": policy, **shared, **{k: v for k, v in row.items() if k not in ("scenario", "policy")}}
+        point = _point(scenario, policy, shared, row)
         folder = out / POINTS / str(index)
         folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -157,6 +162,8 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                     bases[scenario, policy] = _sections(cfg)
                 else:
                     bases[scenario, policy] = _sections(compose("config", overrides=[f"scenario={scenario}", f"policy={policy}", *task]))
+            row = design.filled(bases[scenario, policy], row, names)  # an empty cell: the table records the base value the point keeps
+            point = _point(scenario, policy, shared, row)
             config = design.point_config(bases[scenario, policy], row)
             seed_given = row.get("seed", settings.seed)
             if isinstance(seed_given, bool) or not isinstance(seed_given, int) or not 0 <= seed_given < 2**63:

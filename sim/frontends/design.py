@@ -136,6 +136,48 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> None:
     node[last] = value
 
 
+def get_path(raw: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted ``path`` of plain model sections (``councils.0.it_maturity``); None where the path does not exist."""
+    node: Any = raw
+    for part in path.split("."):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def filled(base: Mapping[str, Any], row: Mapping[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    """A design row with each empty cell given the value its point keeps from ``base``, in the design's column order.
+
+    Parameters
+    ----------
+    base
+        The plain model sections the point starts from (the run's base configuration, with
+        the command line's overrides).
+    row
+        The row as :func:`rows` gives it (empty cells left out).
+    columns
+        The design's columns.
+
+    Returns
+    -------
+    dict
+        ``{column: value}``: the row's own values, and for an empty parameter cell the base
+        value (a number, or a distribution as ``{dist: ...}``); a path the base does not hold
+        stays out.
+    """
+    out = {}
+    for name in columns:
+        if name in row:
+            out[name] = row[name]
+        elif name not in SETTINGS and (value := get_path(base, name)) is not None:
+            out[name] = value
+    return out
+
+
 def point_config(base: Mapping[str, Any], values: Mapping[str, Any]) -> ModelConfig:
     """The checked configuration of a point: plain model sections ``base`` with ``values`` set at their paths.
 

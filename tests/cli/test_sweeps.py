@@ -229,3 +229,19 @@ def test_bad_design_files_are_refused_with_one_line_each(tmp_path):
     assert missing.returncode == 2 and "no such file" in missing.stderr
     precision = sim_run(f"design={bad}", "precision=0.05", f"hydra.run.dir={tmp_path / 'out3'}")
     assert precision.returncode == 2 and "precision needs a run per point" in precision.stderr
+
+
+def test_an_empty_design_cell_is_recorded_as_the_base_value_the_point_ran_with(tmp_path):
+    """docs/sweeps.md: an empty cell keeps the base value; the table says which (it showed NaN)."""
+    points = tmp_path / "points.csv"
+    points.write_text("councils.0.it_maturity,partnership.commercial_capability\n0.2,0.3\n0.5,0.4\n0.7,\n")
+    out = tmp_path / "design"
+    done = sim_run(f"design={points}", "partnership.commercial_capability=0.25", *SMALL, f"hydra.run.dir={out}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    df = table(out)
+    assert df["partnership.commercial_capability"].dtype == "float64" and df["partnership.commercial_capability"].tolist() == [0.3, 0.4, 0.25]
+    assert df["uncertainty"].astype(str).tolist() == ["none"] * 3
+    stated = tmp_path / "stated"
+    assert sim_run(f"design={points}", *SMALL, f"hydra.run.dir={stated}").returncode == 0
+    kept = table(stated)["partnership.commercial_capability"].astype(str).tolist()
+    assert kept[:2] == ["0.3", "0.4"] and json.loads(kept[2]) == {"dist": "beta", "a": 2, "b": 4}, "the baseline's distribution, as text"
