@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, fields
+from pathlib import Path
 from typing import Any, NoReturn
 
 from hydra.core.hydra_config import HydraConfig
@@ -132,9 +133,40 @@ def run_check(cfg: DictConfig, args: Any) -> list[str]:
     settings, _, problems = problems_of(cfg, run_settings)
     presets = [value for key, _, value in (o.partition("=") for o in args.overrides) if key.lstrip("+~") == "sweep"]
     problems += [f"sweep = {name} is a preset of swept values, which only a multirun sweeps: sim-run -m sweep={name}" for name in presets[-1:]]
+    design = settings.design if settings is not None else cfg.get("design")
+    if isinstance(design, str):
+        problems += design_file_problems(design) + (design_refusals(settings) if settings is not None else [])
     if problems or settings is None:
         return problems
     return uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
+
+
+#: Settings a design does not take (each point would need its own run): the message says what to do instead.
+DESIGN_REFUSED = {
+    "precision": "precision needs a run per point: use replications (or a multirun)",
+    "attribution": "attribution=counterfactual reruns single points: use a multirun",
+    "engine": "engine=mesa runs one replication at a time: designs run on the ensemble",
+    "save_events": "save_events is not available with a design: rerun the points you need with sim-run",
+    "save_trajectories": "save_trajectories is not available with a design: rerun the points you need with sim-run",
+    "figures": "figures is not available with a design: draw them from sweep.parquet",
+}
+
+
+def design_refusals(settings: Any) -> list[str]:
+    """One line for each setting of ``settings`` a design does not take (:data:`DESIGN_REFUSED`)."""
+    defaults = {"precision": None, "attribution": "none", "engine": "ensemble", "save_events": False, "save_trajectories": False, "figures": False}
+    return [f"design: {DESIGN_REFUSED[name]}" for name, default in defaults.items() if getattr(settings, name) != default]
+
+
+def design_file_problems(path: Any) -> list[str]:
+    """Every problem with the design file ``path`` (relative to the working folder): missing, unreadable, malformed, a column naming no parameter."""
+    from sim.frontends.design import DesignError, read_design
+
+    try:
+        read_design(Path(str(path)))
+    except DesignError as err:
+        return err.problems
+    return []
 
 
 def compare_check(cfg: DictConfig, args: Any) -> list[str]:

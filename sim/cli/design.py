@@ -25,7 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.summary import Tally
 from sim.cli import guard
-from sim.cli.common import fail, problems_of, progress_bar, threads
+from sim.cli.common import design_refusals, fail, problems_of, progress_bar, threads
 from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, host, job_overrides
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS
@@ -38,20 +38,6 @@ from sim.results.files import ParquetStream, write_json
 from sim.results.sweep import POINTS
 
 DESIGN = "design.json"
-#: Settings a design does not take (each point would need its own run): the message says what to do instead.
-REFUSED = {
-    "precision": "precision needs a run per point: use replications (or a multirun)",
-    "attribution": "attribution=counterfactual reruns single points: use a multirun",
-    "engine": "engine=mesa runs one replication at a time: designs run on the ensemble",
-    "save_events": "save_events is not available with a design: rerun the points you need with sim-run",
-    "save_trajectories": "save_trajectories is not available with a design: rerun the points you need with sim-run",
-    "figures": "figures is not available with a design: draw them from sweep.parquet",
-}
-
-
-def _refused(settings: Any) -> list[str]:
-    defaults = {"precision": None, "attribution": "none", "engine": "ensemble", "save_events": False, "save_trajectories": False, "figures": False}
-    return [f"design: {REFUSED[name]}" for name, default in defaults.items() if getattr(settings, name) != default]
 
 
 def _sections(cfg: DictConfig) -> dict[str, Any]:
@@ -92,7 +78,7 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
     out = guard.output_dir()
     settings, _, problems = problems_of(cfg, run_settings)
     if settings is not None:
-        problems += _refused(settings)
+        problems += design_refusals(settings)
         default = settings.uncertainty  # gives way to none: each point is one parameter point (a chosen mode was refused before)
         settings.uncertainty = "none"
     if problems:

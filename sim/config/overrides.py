@@ -206,8 +206,15 @@ def override_problems(parsed: Sequence[Any], schema: Any = None, command: str = 
 
 def _unknown(override: Any, schema: Any, command: str) -> str | None:
     """The line for an override of a key the schema does not have (None if known, or not known to be unknown)."""
-    key = override.key_or_group
-    if schema is None or override.is_delete() or key.startswith("hydra.") or key in ("scenario", "policy", "sweep", "hydra") or "@" in key or "/" in key:
+    return None if override.is_delete() else unknown_path(override.key_or_group, schema, command)
+
+
+def unknown_path(key: str, schema: Any, command: str = "the command") -> str | None:
+    """The line for a dotted ``key`` the schema does not have, with the closest known name (None if known, or not known to be unknown).
+
+    The command line's overrides and a design file's columns are checked by it.
+    """
+    if schema is None or key.startswith("hydra.") or key in ("scenario", "policy", "sweep", "hydra") or "@" in key or "/" in key:
         return None
     parts = key.split(".")
     known = known_keys(schema, parts[:-1]) if len(parts) > 1 else list(_fields_of(schema))

@@ -63,7 +63,14 @@ def read_design(path: str | Path) -> Any:
 
 
 def check_columns(columns: Sequence[Any]) -> list[str]:
-    """Problems with a design's columns: each must be ``scenario``, ``policy``, ``seed`` or a parameter path."""
+    """Problems with a design's columns: each must be ``scenario``, ``policy``, ``seed`` or a parameter path.
+
+    A path is checked as a command-line override is (:func:`sim.config.overrides.unknown_path`):
+    a misspelt name gets the closest known one.
+    """
+    from sim.config.overrides import unknown_path
+    from sim.config.schema import run_schema
+
     problems = []
     if not columns:
         problems.append("the design has no columns (one column per override path, e.g. councils.0.it_maturity)")
@@ -76,6 +83,8 @@ def check_columns(columns: Sequence[Any]) -> list[str]:
                 f"design column {text!r} is not a parameter path (allowed: scenario, policy, seed, or a path under {', '.join(SECTIONS)},"
                 " e.g. councils.0.it_maturity)"
             )
+        elif unknown := unknown_path(text, run_schema()):
+            problems.append(f"design column {unknown}")
     if len({str(c) for c in columns}) != len(columns):
         problems.append("the design has repeated column names")
     return problems

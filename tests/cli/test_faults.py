@@ -701,6 +701,19 @@ def test_a_multirun_over_a_key_that_names_nothing_is_refused_before_any_folder_i
     assert not sweep.exists()
 
 
+def test_a_design_column_that_names_nothing_is_refused_before_any_folder_is_made(tmp_path):
+    design = tmp_path / "bad.csv"
+    design.write_text("councils.0.it_maturty,partnership.horizon_montsh,councils.1.it_maturity\n0.3,30,0.5\n0.5,30,0.5\n")
+    out = tmp_path / "out"
+    done = sim(SIM_RUN, f"design={design}", *QUICK, out=out)
+    assert done.returncode == 2
+    assert errors(done.stderr) == [
+        "error: design column councils.0.it_maturty is not a parameter (did you mean it_maturity?)",
+        "error: design column partnership.horizon_montsh is not a parameter (did you mean horizon_months?)",
+    ]
+    assert not out.exists()
+
+
 # ---------------------------------------------------------------------------------------
 # the Python API
 
