@@ -85,7 +85,12 @@ summary and in `summary.json`:
   for shares, Kaplan-Meier for timing, normal or delta-method intervals for means and ratios.
 - `total`: the range in which the figure lies across the plausible parameter values, plus Monte Carlo noise,
   with `parameter_share`, the share of the total interval's variance that comes from the parameters, and
-  `parameter_sd`, the figure's standard deviation across parameter values.
+  `parameter_sd`, the figure's standard deviation across parameter values (every headline figure but the median
+  months to collapse: its total interval is read off the band of the collapse probability by month, step 5, not
+  from a spread of medians across draws, so it has no `parameter_sd`, and its `parameter_share` is that of the
+  probability of collapse by the median month). A `parameter_share` of exactly 0 means
+  the draws could not tell a spread from Monte Carlo noise (step 2 below), not that the assumptions do not matter:
+  the printed summary says "not detected" and names the number of draws, since more draws may show a spread.
 
 The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per figure:
 
@@ -97,8 +102,11 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
    per-draw terms (x_d - mean)^2 D/(D - 1) - v_d. tau^2 counts only if it exceeds zero by more than 1.645 standard
    errors of that mean (a one-sided test at 5%): otherwise noise alone reads as a spread about half the time, and
    the draws cannot tell the parameters' effect from noise, so tau^2 = 0.
-3. **Shrunk draws.** Each x_d is pulled towards the mean by sqrt(tau^2 / var(x_d)), so the shrunk draws spread as
-   the figure does across parameter values (method of moments), not as figure plus noise.
+3. **Shrunk draws.** Each x_d's deviation from the draws' mean is scaled by sqrt(tau^2 / var(x_d)), so the shrunk
+   draws spread as the figure does across parameter values (method of moments), not as figure plus noise; they are
+   centred on the whole run's estimate, which weights each draw by its replications (a last, shorter draw when
+   `replications` is not a multiple of M counts less) and for a ratio is the ratio of totals. With tau^2 = 0 every
+   shrunk draw is the run's estimate.
 4. **The total interval.** The parameter part is the central 95% of the shrunk draws (empirical quantiles: the
    spread is often skewed). Each end then adds the Monte Carlo half-width of the whole run's estimate in
    quadrature, so the total interval contains the Monte Carlo interval and equals it when the parameters do not
@@ -108,11 +116,14 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
    on), as the Kaplan-Meier median interval inverts its band.
 6. **Lever effects.** In `sim-compare` every policy runs the same draws, so each draw is a paired comparison: the
    paired difference per draw gives each lever's total interval, its distribution across draws (quantiles of the
-   shrunk draws: `_q05` ... `_q95`, the share of draws in which it helps), and how often the ranking of the levers
+   shrunk draws: `_q05` ... `_q95`; `_helps`, the share of draws in which it helps, which is nan, printed `unclear`,
+   when the draws show no spread beyond noise and the interval holds zero), and how often the ranking of the levers
    changes: `same_ranking` (share of draws ranking the levers as the whole run does, each lever's per-draw effect
    shrunk as above), `best` (share of draws in which each lever ranks first), `raw_same_ranking` (without the
    correction) and `halves_same_ranking` (how often the two halves of one draw, even and odd replications, agree:
-   what Monte Carlo noise alone allows at half the replications). Rankings need larger M than headline figures.
+   what Monte Carlo noise alone allows at half the replications). When no lever's effect shows a spread across the draws, every draw ranks the levers
+   as the whole run does, so `same_ranking` and `best` are kept only where the run tells the levers apart (each
+   from the next, one-sided 95% on their paired per-draw differences) and are nan (`unclear`) otherwise. Rankings need larger M than headline figures.
 
 How well the draws pin the total interval down is reported too (`collapse_ends_error`: 1.96 times the larger
 bootstrap standard error of the collapse interval's two ends, over draws). `precision=` with `prior` or

@@ -281,7 +281,7 @@ class PairedTally:
                 row.update({f"{name}_q{round(100 * q):02d}": np.nan for q in EFFECT_QUANTILES})
                 continue
             total(name, Estimate(row[name], row[f"{name}_low"], row[f"{name}_high"]), (-1.0, 1.0))
-            tau2, shrunk = between_draws(means[:, column[name]], noise[:, column[name]])
+            tau2, shrunk = between_draws(means[:, column[name]], noise[:, column[name]], row[name])
             row[f"{name}_helps"] = _helps(float(tau2), shrunk, row[f"{name}_total_low"], row[f"{name}_total_high"])
             for q, value in zip(EFFECT_QUANTILES, np.quantile(shrunk, EFFECT_QUANTILES), strict=True):
                 row[f"{name}_q{round(100 * q):02d}"] = float(value)

@@ -585,14 +585,14 @@ class TotalInterval:
 DETECTION = 1.6448536269514722
 
 
-def between_draws(estimates: ArrayLike, noise: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def between_draws(estimates: ArrayLike, noise: ArrayLike, centre: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The variance of a figure across parameter draws corrected for the noise within draws, and the draws shrunk to it.
 
     By the law of total variance, the variance of the draws' estimates is the variance of the
     figure across parameter values plus the mean Monte Carlo variance of an estimate: the
     between-draw variance is ``tau2 = var(estimates) - mean(noise)`` (method of moments), and
-    each draw's estimate is pulled towards their mean by ``sqrt(tau2 / var(estimates))`` so
-    that the shrunk estimates spread as the figure does. ``tau2`` is the mean of the per-draw
+    each draw's deviation from their mean is scaled by ``sqrt(tau2 / var(estimates))`` so
+    that the shrunk estimates spread as the figure does, around ``centre``. ``tau2`` is the mean of the per-draw
     terms ``(x_d - mean)^2 D / (D - 1) - noise_d``; where it is not above zero by more than
     :data:`DETECTION` standard errors of that mean (a one-sided test at 5%), the draws cannot
     tell the parameters' effect from Monte Carlo noise and ``tau2`` is 0: otherwise noise alone
@@ -604,6 +604,12 @@ def between_draws(estimates: ArrayLike, noise: ArrayLike) -> tuple[np.ndarray, n
         ``(D, ...)``: the figure in each draw.
     noise
         ``(D, ...)``: the Monte Carlo variance of each estimate.
+    centre
+        ``(...)``: where the shrunk draws are centred, the whole run's estimate of the figure
+        (default: the draws' mean). The run's estimate weights each draw by its replications
+        (a last, shorter draw counts less) and may not be a mean of the draws' estimates at all
+        (a ratio of totals, a Kaplan-Meier estimate): centred on it, draws that show no spread
+        (``tau2`` 0) all equal the run's estimate.
 
     Returns
     -------
@@ -613,15 +619,15 @@ def between_draws(estimates: ArrayLike, noise: ArrayLike) -> tuple[np.ndarray, n
     estimates = np.asarray(estimates, float)
     noise = np.asarray(noise, float)
     d = estimates.shape[0]
-    centre = estimates.mean(axis=0)
+    mean = estimates.mean(axis=0)
     spread = estimates.var(axis=0, ddof=1)
-    terms = (estimates - centre) ** 2 * d / (d - 1) - noise
+    terms = (estimates - mean) ** 2 * d / (d - 1) - noise
     error = terms.std(axis=0, ddof=1) / np.sqrt(d)
     tau2 = terms.mean(axis=0)
     tau2 = np.where(tau2 > DETECTION * error, tau2, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(spread > 0, np.sqrt(tau2 / spread), 0.0)
-    return tau2, centre + (estimates - centre) * factor
+    return tau2, (mean if centre is None else np.asarray(centre, float)) + (estimates - mean) * factor
 
 
 def total_interval(
@@ -635,7 +641,9 @@ def total_interval(
 
     The parameter part is the central ``confidence`` range of the figure across parameter
     values: the quantiles of the draws' estimates shrunk to the between-draw variance
-    (:func:`between_draws`), so that Monte Carlo noise within draws does not widen it. Each end
+    (:func:`between_draws`), so that Monte Carlo noise within draws does not widen it, and
+    centred on the whole run's estimate (``monte_carlo.value``), so that a draw's weight (a
+    last, shorter draw) or the kind of estimate (a ratio of totals) is not read as a spread. Each end
     then adds the Monte Carlo half-width of the whole run's estimate in quadrature, so that the
     total interval contains the Monte Carlo interval and equals it when the parameters do not
     move the figure.
@@ -654,10 +662,10 @@ def total_interval(
     estimates = np.asarray(estimates, float)
     if estimates.shape[0] < 2:
         return TotalInterval(np.nan, np.nan, np.nan, np.nan, int(estimates.shape[0]))
-    tau2, shrunk = between_draws(estimates, noise)
+    value = monte_carlo.value
+    tau2, shrunk = between_draws(estimates, noise, value)
     alpha = 1.0 - confidence
     q_low, q_high = np.quantile(shrunk, [alpha / 2, 1 - alpha / 2])
-    value = monte_carlo.value
     low = value - float(np.hypot(max(value - q_low, 0.0), value - monte_carlo.low))
     high = value + float(np.hypot(max(q_high - value, 0.0), monte_carlo.high - value))
     mc_var = ((monte_carlo.high - monte_carlo.low) / (2 * z_value(confidence))) ** 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,8 @@ from sim.analysis.summary import HEADLINES, Tally, headline, render_uncertainty
 from sim.config.scenarios import load
 from sim.config.uncertainty import uncertainty
 from sim.frontends.ensemble import run_ensemble, simulate
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_draw_moments_are_the_same_however_the_replications_are_split_into_blocks():
@@ -141,11 +145,14 @@ def test_every_headline_figure_has_both_intervals_and_the_summary_says_how_many_
     summary, _, _ = nested
     for path, _ in HEADLINES:
         entry = headline(summary, path)
-        assert entry is not None and {"monte_carlo", "total", "parameter_share"} <= set(entry), path
+        assert entry is not None and {"monte_carlo", "total", "parameter_share", "parameter_sd"} <= set(entry), path
         assert entry["total"]["low"] <= entry["monte_carlo"]["low"] + 1e-12 and entry["total"]["high"] >= entry["monte_carlo"]["high"] - 1e-12, path
     assert summary["uncertainty"]["draws"] == 40 and summary["uncertainty"]["replications_per_draw"] == 25
     median = summary["median_months_to_collapse"]
-    assert "total" in median and "monte_carlo" in median
+    assert "total" in median and "monte_carlo" in median and "parameter_share" in median
+    assert "parameter_sd" not in median, "read off the band by month: docs/uncertainty.md and docs/results.md say the median has none"
+    for doc in ("uncertainty.md", "results.md"):
+        assert "but the median" in (ROOT / "docs" / doc).read_text(), doc
     curve = summary["survival_curve"]
     assert all(lo <= s + 1e-12 for lo, s in zip(curve["total_low"], curve["survival"], strict=True))
     summary["uncertainty"] |= {"mode": "prior", "drawn": ["x", "y", "z"]}
@@ -219,3 +226,28 @@ def test_a_spread_the_draws_could_not_detect_is_said_to_be_unknown_never_zero():
     assert "not detected" in next(line for line in table.splitlines() if line.strip().startswith("collapsed "))
     assert "0%" not in next(line for line in table.splitlines() if line.strip().startswith("collapsed ")).split("]")[-1]
     assert "  not detected: across 4 draws" in table and "not detected" not in render_uncertainty(found)
+
+
+@pytest.mark.parametrize("replications", [55, 110, 260])
+def test_a_spread_not_detected_leaves_the_monte_carlo_interval_even_with_a_shorter_last_draw(replications):
+    # replications not a multiple of 25: the last draw is shorter, and the mean of the draws is not the run's share
+    rng = np.random.default_rng(replications)
+    draw = np.arange(replications) // 25
+    collapsed = rng.random(replications) < 0.6
+    collapsed[draw == draw.max()] = True
+    moments = DrawMoments(1)
+    moments.add(draw, collapsed[:, None].astype(float))
+    means, noise = moments.estimates()
+    mc = wilson(int(collapsed.sum()), replications)
+    assert means[:, 0].mean() != pytest.approx(mc.value), "the draws' mean differs from the run's share"
+    t = total_interval(means[:, 0], noise[:, 0], mc, 0.95, (0.0, 1.0))
+    assert t.parameter_share == 0.0
+    assert (t.low, t.high) == pytest.approx((mc.low, mc.high), abs=1e-12)
+
+
+def test_the_shrunk_draws_are_centred_on_the_run_s_estimate():
+    p, noise = _binomial_draws(np.random.default_rng(11).uniform(0.2, 0.4, 160), 25, 12)
+    tau2, shrunk = between_draws(p, noise)
+    moved, centred = between_draws(p, noise, 0.5)
+    assert moved == tau2 and shrunk.mean() == pytest.approx(p.mean())
+    assert centred == pytest.approx(shrunk - p.mean() + 0.5)
