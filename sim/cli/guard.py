@@ -37,7 +37,7 @@ from typing import Any, NoReturn
 
 from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.results import provenance
-from sim.results.files import COMPLETE_MARKS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
+from sim.results.files import COMPLETE_MARKS, JOB_LOGS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
 from sim.results.sweep import POINTS, SUMMARY
 
@@ -388,7 +388,17 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
         pinned.append(f"hydra.output_subdir={_quoted(Path(staged.name))}")
     keep = [a for a in argv if a.lstrip("+").partition("=")[0] not in ("hydra.run.dir", "hydra.output_subdir")]
     records = {name: (folder_path / name).read_bytes() for name in RECORD_FILES if (folder_path / name).is_file()}
-    return Job(folder_path, lock, Staging(folder_path, RESULT_FILES, dirs), [*keep, *pinned], made, existed, records)
+    stage = Staging(folder_path, RESULT_FILES, dirs, others=earlier_files(command.app.__module__.rpartition(".")[2], cfg.get("design") is not None))
+    return Job(folder_path, lock, stage, [*keep, *pinned], made, existed, records)
+
+
+def earlier_files(task: str, design: bool) -> tuple[str, ...]:
+    """What an earlier run may have left in a folder besides its results, for the commit of a run of Hydra task ``task`` to remove.
+
+    Its records, the Hydra log of another command, a design's points (unless this run is a
+    design, which resumes them): see :class:`~sim.results.files.Staging`.
+    """
+    return (*RECORD_FILES, *(log for log in JOB_LOGS if log != f"{task}.log"), *(() if design else (POINTS,)))
 
 
 def _call_hydra(app: Callable[[], Any], prog: str, argv: list[str]) -> None:
@@ -487,6 +497,8 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
     def decorate(body: Callable[[Any], Any]) -> Callable[[Any], Any]:
         @functools.wraps(body)
         def wrapper(cfg: Any) -> Any:
+            from hydra.core.hydra_config import HydraConfig
+
             out = output_dir()
             stage = staging()
             if stage is not None and stage.covers(out / "x"):
@@ -496,7 +508,7 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
                 lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True)
                 started = True
                 try:
-                    with Staging(out, RESULT_FILES):
+                    with Staging(out, RESULT_FILES, others=earlier_files(HydraConfig.get().job.name, cfg.get("design") is not None)):
                         return body(cfg)
                 finally:
                     lock.release()

@@ -59,6 +59,8 @@ DERIVED = (REPORT, FIGURES, *DISCOVERY)
 RECORD_FILES = ("point.json",)
 #: Written last: a folder whose results are complete has one of them (a run's summary, a design's sweep table).
 COMPLETE_MARKS = ("sweep.parquet", "summary.json")
+#: Hydra's log of each command's job (``<task>.log``): a run's commit removes another command's log with its results.
+JOB_LOGS = ("run.log", "compare.log", "search.log", "calibrate.log")
 #: Columns of ``events.parquet`` (see :func:`sim.frontends.runner.events_table`).
 EVENT_SCHEMA = pa.schema(
     [
@@ -123,13 +125,22 @@ class Staging:
         renamed into place on commit.
     records
         Names of files that say where the run stands (:data:`RECORD_FILES`): written at once.
+    others
+        Names of the other files and folders an earlier run may have left (its records, its
+        Hydra log, a design's points): removed on commit unless this run changed them (wrote
+        them anew or into them). Leave out this run's own Hydra log.
 
     A run that wrote no results (a point skipped by ``resume=true``) leaves the earlier results
     as they were.
     """
 
     def __init__(
-        self, folder: str | Path, results: Iterable[str] = RESULT_FILES, dirs: Mapping[str, Path] | None = None, records: Iterable[str] = RECORD_FILES
+        self,
+        folder: str | Path,
+        results: Iterable[str] = RESULT_FILES,
+        dirs: Mapping[str, Path] | None = None,
+        records: Iterable[str] = RECORD_FILES,
+        others: Iterable[str] = (),
     ) -> None:
         self.folder = Path(folder).resolve()
         self.results = tuple(results)
@@ -138,6 +149,7 @@ class Staging:
         self.run_id = secrets.token_hex(8)
         self.pending: dict[Path, Path] = {}
         self._token: Any = None
+        self.earlier = {name: stamp for name in others if (stamp := _stamp(self.folder / name)) is not None}
 
     def covers(self, target: Path) -> bool:
         """Whether ``target`` is a file this run holds back until commit (written in its folder, not a record)."""
@@ -152,7 +164,9 @@ class Staging:
         self.pending[target] = tmp
 
     def commit(self) -> None:
-        """Remove the earlier run's results and what was made from them (:data:`DERIVED`), then rename every new file into place, :data:`COMPLETE_MARKS` last.
+        """Remove the earlier run's results, what was made from them (:data:`DERIVED`) and its other files, then rename every new file into place.
+
+        :data:`COMPLETE_MARKS` go last.
 
         A run that wrote nothing changes nothing.
         """
@@ -168,6 +182,9 @@ class Staging:
                 path.unlink(missing_ok=True)
         for name in DERIVED:
             remove(self.folder / name)
+        for name, stamp in self.earlier.items():
+            if _stamp(self.folder / name) == stamp:
+                remove(self.folder / name)
         for name, staged in self.dirs.items():
             if staged.is_dir():
                 final = self.folder / name
@@ -209,6 +226,15 @@ class Staging:
                 raise
         else:
             self.abort()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells whether ``path`` was written since (its inode and time of change; a folder's change with what it holds); None if absent."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
 
 
 _staging: ContextVar[Staging | None] = ContextVar("sim_results_staging", default=None)

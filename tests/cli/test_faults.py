@@ -223,6 +223,21 @@ def test_a_rerun_replaces_every_file_of_the_earlier_run(warm, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_run_of_another_command_leaves_nothing_of_the_earlier_run(warm, tmp_path):
+    """sim-compare into a sim-run folder left the run's point.json (status ok) and run.log beside the comparison."""
+    folder = tmp_path / "mixed"
+    assert sim(SIM_RUN, *QUICK, out=folder).returncode == 0
+    done = sim(SIM_COMPARE, "policies=[none,continuity_plan]", *QUICK, out=folder)
+    assert done.returncode == 0, done.stderr
+    assert "holds an earlier run's results: they are replaced when this run has finished" in done.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [".hydra", "compare.log", "comparison.parquet", "comparison.png", "summary.json"]
+    again = sim(SIM_RUN, *QUICK, out=folder)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [".hydra", "point.json", "replications.parquet", "run.log", "summary.json"]
+    assert json.loads((folder / "point.json").read_text())["status"] == "ok"
+
+
+@pytest.mark.slow
 def test_a_refused_or_stopped_rerun_keeps_the_earlier_results_untouched(warm, tmp_path):
     folder = tmp_path / "kept"
     assert sim(SIM_RUN, *QUICK, "save_events=true", out=folder).returncode == 0

@@ -83,3 +83,19 @@ def test_a_table_becomes_arrow_without_pandas_and_reads_back_as_its_dataframe(tm
 
 def test_plain_data_for_json():
     assert plain({"a": np.float64(1.5), 2: [np.int64(1), float("inf")], "c": np.array([1.0, np.nan])}) == {"a": 1.5, "2": [1, None], "c": [1.0, None]}
+
+
+def test_a_commit_removes_what_an_earlier_run_left_unless_this_run_wrote_it(tmp_path):
+    from sim.results.files import Staging
+
+    for name in ("point.json", "run.log", "summary.json", "replications.parquet"):
+        (tmp_path / name).write_text("earlier")
+    (tmp_path / "points" / "0").mkdir(parents=True)
+    with Staging(tmp_path, others=("point.json", "run.log", "points")):
+        write_json(tmp_path / "summary.json", {"run": 2})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
+    (tmp_path / "point.json").write_text("earlier")
+    with Staging(tmp_path, others=("point.json",)):
+        write_json(tmp_path / "point.json", {"status": "ok"})  # a record, written at once by this run: kept
+        write_json(tmp_path / "summary.json", {"run": 3})
+    assert json.loads((tmp_path / "point.json").read_text()) == {"status": "ok"}
