@@ -21,9 +21,9 @@ from tqdm import tqdm
 from sim.cli import guard
 from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.config.model import ModelConfig
-from sim.config.overrides import compose_checked, interpolated, without
+from sim.config.overrides import compose_checked, interpolated, unknown_path, without
 from sim.config.scenarios import available, model_sections
-from sim.config.settings import available_cores, compare_settings, run_settings
+from sim.config.settings import CompareSettings, available_cores, compare_settings, run_settings
 from sim.config.uncertainty import uncertainty_problems
 from sim.core.declare import DISTRIBUTIONS
 from sim.results.files import results_bytes
@@ -171,6 +171,8 @@ def design_file_problems(path: Any) -> list[str]:
 
 def compare_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-compare`` config: its settings, the policies' names and each policy's model configuration."""
+    from sim.config.schema import run_schema
+
     settings, _, problems = problems_of(cfg, compare_settings)
     if problems or settings is None:
         return problems
@@ -180,7 +182,14 @@ def compare_check(cfg: DictConfig, args: Any) -> list[str]:
         return unknown
     problems += uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
     scenario = OmegaConf.select(cfg, "hydra.runtime.choices.scenario", default=None) or "baseline"
-    overrides = [o for o in args.overrides if o.lstrip("+~").partition("=")[0].split(".")[0] not in ("policies", "scenario", "hydra")]
+    # a key that names nothing has its line already (sim-compare's, with the closest name): left out here, it gets no second one
+    compare_schema = run_schema(CompareSettings, "CompareSchema")
+    keys = [o.lstrip("+~").partition("=")[0] for o in args.overrides]
+    overrides = [
+        o
+        for o, key in zip(args.overrides, keys, strict=True)
+        if key.split(".")[0] not in ("policies", "scenario", "hydra") and unknown_path(key, compare_schema) is None
+    ]
     for policy in settings.policies:
         try:
             model_sections(compose_checked("config", [f"scenario={scenario}", f"policy={policy}", *overrides], args.config_dir))

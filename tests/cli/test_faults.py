@@ -393,6 +393,15 @@ def test_compare_refusals_in_process(tmp_path):
     assert_refused(code, stderr, 2, "policy is a sim-run setting: sim-compare takes a list")
     code, _, stderr = in_process(main, ["policies=[none,continuity_plan]", "+replicatons=5", "councils.0.it_maturity=2", f"hydra.run.dir={out}"])
     assert_refused(code, stderr, 2, "replicatons is not a setting or a section of sim-compare", "councils[0].it_maturity = 2 is outside [0, 1]")
+    # a misspelt key gave a second line, from each policy's composition, without the closest name
+    code, _, stderr = in_process(main, ["policies=[none,continuity_plan]", "councils.0.it_maturty=0.7", "replication=500", f"hydra.run.dir={out}"])
+    assert_refused(
+        code,
+        stderr,
+        2,
+        "councils.0.it_maturty is not a parameter (did you mean it_maturity?)",
+        "replication is not a setting or a section of sim-compare (did you mean replications?)",
+    )
     assert not out.exists()
 
 
