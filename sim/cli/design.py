@@ -202,7 +202,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                         bar.update(len(reps) * len(group))
                 seconds = (time.perf_counter() - started) / len(group)
                 for index in group:
-                    _finish_point(points[index], tallies[index], settings, prov, seconds)
+                    _finish_point(points[index], tallies[index], settings, prov, seconds, len(rep_blocks))
                 ran += len(group)
                 done += len(group)
                 progress.update(done, ran)
@@ -216,8 +216,10 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
         guard.end_with(EXIT_POINTS_FAILED)  # not an exit: the design's table is committed with the points' results
 
 
-def _finish_point(p: dict[str, Any], tally: Tally, settings: Any, prov: dict[str, Any], seconds: float) -> None:
+def _finish_point(p: dict[str, Any], tally: Tally, settings: Any, prov: dict[str, Any], seconds: float, blocks: int) -> None:
     summary = tally.summary()
+    summary["uncertainty"] = {"mode": settings.uncertainty}
+    collapsed = summary["outcomes"]["collapsed"]
     config = p["config"]
     info = {
         "scenario": p["point"]["scenario"],
@@ -232,6 +234,8 @@ def _finish_point(p: dict[str, Any], tally: Tally, settings: Any, prov: dict[str
         "replications": tally.n,
         "requested_replications": settings.replications,
         "precision": None,
+        "precision_reached": (collapsed["high"] - collapsed["low"]) / 2,
+        "blocks": blocks,
         "block_size": settings.block_size,
         "horizon_months": int(config.partnership.horizon_months),
         "files": ["replications.parquet", "summary.json"],

@@ -154,7 +154,11 @@ def test_a_design_gives_the_multirun_figures_resumes_and_fails_bad_rows_alone(ba
     done = sim_run(f"design={points}", *SMALL, f"hydra.run.dir={out}")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "note: this run uses the assumptions' stated values (uncertainty=none), not the default uncertainty=" in done.stderr
-    assert json.loads((out / "points" / "0" / "summary.json").read_text())["run"]["uncertainty"] == "none"
+    summary = json.loads((out / "points" / "0" / "summary.json").read_text())
+    assert summary["run"]["uncertainty"] == "none" and summary["uncertainty"] == {"mode": "none"}, "docs/results.md: every summary has both"
+    assert summary["run"]["blocks"] == 1 and summary["run"]["precision_reached"] == pytest.approx(
+        (summary["outcomes"]["collapsed"]["high"] - summary["outcomes"]["collapsed"]["low"]) / 2
+    )
     design = table(out)
     stated = tmp_path / "stated"
     assert sweep(stated, "uncertainty=none").returncode == 0, "a design's points are parameter points: the multirun to match runs at the stated values"
