@@ -128,6 +128,8 @@ def _point(scenario: str, policy: str, shared: dict[str, Any], row: dict[str, An
 def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int], out: Path, multirun: bool) -> None:
     """Build, check, run and record the points ``indices`` of design ``df``, then write the table."""
     began = time.perf_counter()
+    standing = {"points": len(indices), "started": time.time(), "design": str(settings.design), "chunk": settings.design_chunk}
+    write_json(out / POINTS / results.SWEEP, standing)  # written at once (not held back with the results): sim-collect --report reads it
     choices = HydraConfig.get().runtime.choices
     shared = {k: v for k, v in job_overrides().items() if k not in ("scenario", "policy")}
     task = [line for line in HydraConfig.get().overrides.task if line.partition("=")[0].lstrip("+~").split(".")[0] not in ("scenario", "policy", "hydra")]

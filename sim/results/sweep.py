@@ -39,7 +39,7 @@ from sim.results.files import atomic_path, plain, write_json, write_table
 
 POINT = "point.json"
 SUMMARY = "summary.json"
-#: Written by a multirun when it starts: what was swept, how many points, when.
+#: Written by a multirun when it starts (and by a design into its points' folder): what was swept, how many points, when.
 SWEEP = "sweep.json"
 TABLE = "sweep.parquet"
 TABLE_CSV = "sweep.csv"
@@ -325,13 +325,20 @@ def gather(root: Path) -> Collected:
         }
         rows.append(row)
     rows.sort(key=lambda r: (r["point"], r["job_dir"]))
-    expected = started = None
-    try:
-        sweep = json.loads((root / SWEEP).read_text(encoding="utf-8"))
-        expected, started = sweep.get("points"), sweep.get("started")
-    except (OSError, ValueError):
-        pass
+    sweep = _read_json(root / SWEEP) or _read_json(root / POINTS / SWEEP) or {}
+    expected, started = sweep.get("points"), sweep.get("started")
+    chunks = [info for path in sorted(root.glob(f"*/{POINTS}/{SWEEP}")) if (info := _read_json(path)) is not None]
+    if chunks:  # a multirun of design chunks: its jobs are chunks, its points their rows (known once every chunk has started)
+        expected = sum(int(c.get("points") or 0) for c in chunks) if len(chunks) == expected else None
     return Collected(root, rows, expected, started)
+
+
+def _read_json(path: Path) -> Any:
+    """A small JSON file's content (None if absent or unreadable)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def frame(collected: Collected) -> Any:

@@ -201,6 +201,8 @@ def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(
     assert proc.returncode == 128 + signal.SIGINT
     kept = len(list(out.glob("points/*/summary.json")))
     assert kept >= 1 and f"the {kept} points finished are kept in {out / 'points'}" in stderr and not (out / "sweep.parquet").exists()
+    report = subprocess.run([SIM_COLLECT, str(out), "--report"], capture_output=True, text=True, timeout=120, check=False)
+    assert f"{kept} of 9 points done ({kept} ok" in report.stdout and "replications/s" in report.stdout, "the design's total, as a multirun's"
     other = sim_run(f"design={tmp_path / 'other.csv'}", "scenario=case04_trading_company", "replications=400", f"hydra.run.dir={out}", "resume=true")
     assert other.returncode == 2 and "resume=true must repeat the same design" in other.stderr, other.stderr[-2000:]
     assert not (out / "sweep.parquet").exists()
@@ -218,6 +220,9 @@ def test_design_chunks_through_a_multirun_make_one_table(tmp_path):
     chunks = sim_run("-m", f"design={points}", "design_chunk=0/2,1/2", "scenario=case04_trading_company", *SMALL, f"hydra.sweep.dir={tmp_path / 'chunks'}")
     assert chunks.returncode == 0, chunks.stderr[-3000:]
     a, b = table(tmp_path / "whole"), table(tmp_path / "chunks")
+    for folder in ("whole", "chunks"):
+        report = subprocess.run([SIM_COLLECT, str(tmp_path / folder), "--report"], capture_output=True, text=True, timeout=120, check=False)
+        assert "5 of 5 points done (5 ok, 0 failed); " in report.stdout, report.stdout
     assert list(b["point"]) == [0, 1, 2, 3, 4]
     figures = [c for c in a.columns if c.startswith("outcomes.")]
     pd.testing.assert_frame_equal(a[figures], b[figures])
