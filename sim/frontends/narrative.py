@@ -4,7 +4,8 @@ Each entry is one thing that happened to one council (or to the partnership as a
 one month: what happened, the cause it is booked to, the case it comes from, its main
 effect size and, where one partner is concerned, that partner, e.g. ``Month 14 - Northdale
 DC - felt held back by a less mature partner (case 04) - trust in Eastshire CC -0.18``. The timeline puts councils hit by the same event in the same month on
-one line, and merges a loss that repeats month after month into one line with its total.
+one line, merges a loss that repeats month after month into one line with its total ("in all"), and a level
+that repeats month after month unchanged as printed (a fit, a concern) into one line ("each month").
 """
 
 from __future__ import annotations
@@ -119,8 +120,21 @@ def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
         what = " ".join(part for part in (entry.what, source(entry.case)) if part)
     how = reading(entry.what)
     template = how.naming if entry.partner and how.naming else how.template
-    shown = "" if template is None or size == 0 else template.format(size=size, partner=entry.partner) + (" in all" if first != last else "")
+    repeated = "" if first == last else " in all" if how.adds_up else " each month"
+    shown = "" if template is None or size == 0 else template.format(size=size, partner=entry.partner) + repeated
     return " - ".join(part for part in (when, who, what, shown) if part)
+
+
+def _continues(run: Stretch, size: float) -> bool:
+    """Whether the same event of the next month extends ``run``: a loss adds up to its total; a level that reads the same (a fit, a concern) repeats.
+
+    An event without a size (a milestone, a new champion) never merges: each is an event of its own.
+    """
+    how = reading(run.entry.what)
+    if how.adds_up:
+        return size > 0
+    template = how.naming if run.entry.partner and how.naming else how.template
+    return size != 0 and template is not None and template.format(size=size, partner="") == template.format(size=run.total, partner="")
 
 
 class EventLog:
@@ -159,8 +173,8 @@ class EventLog:
         for (month, cause, what, size, partner, _), entries in groups.items():
             councils = tuple(e.council for e in entries)
             run = open_runs.get((cause, what, partner, councils))
-            if run is not None and run.last == month - 1 and size > 0 and reading(what).adds_up:
-                run.last, run.total = month, run.total + size
+            if run is not None and run.last == month - 1 and _continues(run, size):
+                run.last, run.total = month, run.total + size if reading(what).adds_up else run.total
                 continue
             run = Stretch(month, month, councils, entries[0], size)
             runs.append(run)

@@ -91,10 +91,24 @@ def test_monthly_repeats_merge_with_their_total() -> None:
     ]
 
 
-def test_levels_and_sizeless_events_do_not_merge() -> None:
-    levels = [Entry(m, "A", "case05_commercial_venture", "05", "the venture's reserves ran out: it is unsustainable", 0.2) for m in (1, 2)]
+def test_sizeless_events_and_changing_levels_do_not_merge() -> None:
+    levels = [Entry(m, "A", "case05_commercial_venture", "05", "the venture's reserves ran out: it is unsustainable", 0.1 * m) for m in (1, 2)]
     log = EventLog(levels + [Entry(m, "A", "case01_key_person", "01", "a new champion took up the role") for m in (3, 4)])
     assert len(log.lines()) == 4
+
+
+def test_a_level_repeated_unchanged_month_after_month_is_one_line() -> None:
+    what = "tensions over sovereignty and service priorities"
+    log = EventLog()
+    for month in range(47, 117):
+        log.add(month, "Northdale DC", what, "case06_scope_tension", 0.3 + 1e-4 * (month % 3), "Eastshire CC")
+        log.add(month, "Eastshire CC", what, "case06_scope_tension", 0.3, "Northdale DC")
+    log.add(118, "Northdale DC", what, "case06_scope_tension", 0.3, "Eastshire CC")
+    assert log.lines() == [
+        f"Months 47-116 - Northdale DC - {what} (case 06) - with Eastshire CC: fit -0.30 each month",
+        f"Months 47-116 - Eastshire CC - {what} (case 06) - with Northdale DC: fit -0.30 each month",
+        f"Month 118 - Northdale DC - {what} (case 06) - with Eastshire CC: fit -0.30",
+    ]
 
 
 def test_table_and_handout() -> None:
