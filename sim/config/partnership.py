@@ -64,11 +64,23 @@ class Council:
 
 
 def council(name: str, **values: Any) -> Council:
-    """One council of your partnership: its name and any attributes you know (the rest come from the scenario)."""
-    unknown = [key for key in values if key not in _COUNCIL or key == "name"]
-    if unknown:
-        raise ConfigError([f"council {name!r}: {key} is not a council attribute (known: {', '.join(k for k in _COUNCIL if k != 'name')})" for key in unknown])
+    """One council of your partnership: its name and any attributes you know (the rest come from the scenario).
+
+    An unknown attribute or a value outside its range is reported by :func:`partnership`, with
+    every other problem of the partnership, one line each.
+    """
     return Council(name, dict(values))
+
+
+def _known(c: Council) -> dict[str, Any]:
+    """The attributes of ``c`` that are council attributes."""
+    return {key: value for key, value in c.values.items() if key in _COUNCIL and key != "name"}
+
+
+def _unknown(c: Council) -> list[str]:
+    """One line per attribute of ``c`` that is not a council attribute."""
+    known = ", ".join(k for k in _COUNCIL if k != "name")
+    return [f"council {c.name!r}: {key} is not a council attribute (known: {known})" for key in c.values if key not in _known(c)]
 
 
 council.__doc__ = (
@@ -204,17 +216,15 @@ def partnership(
     ConfigError
         Listing every unknown attribute and every value outside its range, one line each.
     """
-    unknown = [key for key in values if key not in _PARTNERSHIP]
-    problems = [f"{key} is not a partnership attribute (known: {', '.join(_PARTNERSHIP)})" for key in unknown]
+    problems = [f"{key} is not a partnership attribute (known: {', '.join(_PARTNERSHIP)})" for key in values if key not in _PARTNERSHIP]
     if not all(isinstance(c, Council) for c in councils):
-        problems.append("councils must be made with sim.council(name, ...)")
-    if problems:
-        raise ConfigError(problems)
+        raise ConfigError([*problems, "councils must be made with sim.council(name, ...)"])
+    problems += [line for c in councils for line in _unknown(c)]
     base = load(scenario, config_dir=config_dir)
     raw = base.to_dict()
     template = raw["councils"]
-    raw["councils"] = [{**dict(template[min(k, len(template) - 1)]), "name": c.name, **c.values} for k, c in enumerate(councils)]
-    raw["partnership"] = {**raw["partnership"], **values}
+    raw["councils"] = [{**dict(template[min(k, len(template) - 1)]), "name": c.name, **_known(c)} for k, c in enumerate(councils)]
+    raw["partnership"] = {**raw["partnership"], **{key: value for key, value in values.items() if key in _PARTNERSHIP}}
     stated = [f"councils[{k}].{name}" for k, c in enumerate(councils) for name in c.values] + [f"partnership.{name}" for name in values]
     pinned: list[str] = []
     if fixed:
@@ -227,7 +237,12 @@ def partnership(
             if name not in values and is_dist(raw["partnership"][name]):
                 raw["partnership"][name] = central(raw["partnership"][name], spec)
                 pinned.append(f"partnership.{name}")
-    cfg = model_config(raw)
+    try:
+        cfg = model_config(raw)
+    except ConfigError as err:
+        problems += err.problems
+    if problems:
+        raise ConfigError(problems)
     out = Partnership(**{f.name: getattr(cfg, f.name) for f in fields(ModelConfig)})
     out.scenario, out.stated, out.fixed_from_scenario = scenario, tuple(stated), tuple(pinned)
     return out

@@ -73,10 +73,25 @@ def test_unknown_names_and_bad_values_are_all_reported() -> None:
     with pytest.raises(ConfigError) as raised:
         sim.partnership([sim.council("A"), sim.council("B")], governence="mou", promised_savings=-1)
     assert any("governence is not a partnership attribute" in p for p in raised.value.problems)
-    with pytest.raises(ConfigError, match="maturity is not a council attribute"):
-        sim.council("A", maturity=0.3)
+    with pytest.raises(ConfigError, match="council 'A': maturity is not a council attribute"):
+        sim.partnership([sim.council("A", maturity=0.3), sim.council("B")])
     with pytest.raises(ConfigError, match=r"councils\[0\].it_maturity = 1.7 is outside \[0, 1\]"):
         sim.partnership([sim.council("A", it_maturity=1.7), sim.council("B")])
+
+
+def test_every_problem_of_the_councils_and_the_partnership_is_reported_at_once() -> None:
+    with pytest.raises(ConfigError) as raised:
+        sim.partnership(
+            [sim.council("A", it_maturity=1.7, pace=-1, maturty=0.3), sim.council("B", sovereignty_concern=30)],
+            promised_saving=1.5,
+        )
+    problems = raised.value.problems
+    assert problems[0].startswith("promised_saving is not a partnership attribute (known: ")
+    assert problems[1].startswith("council 'A': maturty is not a council attribute (known: ")
+    assert "councils[0].it_maturity = 1.7 is outside [0, 1]" in problems
+    assert any(p.startswith("councils[0].pace = -1") for p in problems)
+    assert any(p.startswith("councils[1].sovereignty_concern = 30") for p in problems)
+    assert len(problems) == 5
 
 
 def test_it_runs_like_any_configuration_and_saves_as_a_scenario_a_colleague_can_run(tmp_path) -> None:
