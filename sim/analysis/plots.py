@@ -25,6 +25,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator, PercentFormatter
 
+from sim.analysis.comparison import policy_words
 from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS
 from sim.frontends.trajectories import VARIABLES
@@ -525,7 +526,7 @@ def _total(comparison: Any, measure: str) -> tuple[str, str] | None:
 
 @styled
 def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collapse", "failure"), title: str = "") -> Figure:
-    """Each policy's paired difference from the reference with its interval, and its effect on collapse against its cost.
+    """Each policy's paired difference from the reference with its interval, and its cost (per point of collapse avoided where it lowers collapse).
 
     Parameters
     ----------
@@ -542,15 +543,17 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     Returns
     -------
     matplotlib.figure.Figure
-        Left: a forest plot, one row per policy, a marker and whisker per measure, in
-        percentage points, a line at no difference. Right: difference in the probability of
-        collapse against the lever cost (GBP m per partnership over the horizon).
+        Left: a forest plot, one row per policy (its name on the axis), a marker and whisker
+        per measure, in percentage points, a line at no difference. Right, on the same rows:
+        each lever's cost (GBP m per partnership over the horizon), with the cost per
+        percentage point of collapse avoided written in its row where the lever measurably
+        lowers collapse. One row per policy, so no two labels overlap however many there are.
     """
     measures = [m for m in measures if f"{m}_difference" in comparison.columns]
     reference = str(comparison["policy"].iloc[0])
     rows = comparison.iloc[1:]
     fig = Figure(figsize=(12, 1.6 + 0.9 * max(len(rows), 2)), layout="constrained")
-    forest, cost = fig.subplots(1, 2, width_ratios=(1.4, 1))
+    forest, cost = fig.subplots(1, 2, width_ratios=(1.4, 1), sharey=True)
     y = np.arange(len(rows))[::-1].astype(float)
     step = 0.6 / max(len(measures), 1)
     for k, measure in enumerate(measures):
@@ -564,27 +567,29 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
             forest.hlines(y + offset, tl, th, color=colour, alpha=0.35, linewidth=7, label=f"{MEASURE_WORDS.get(measure, measure)}: total interval")
         forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt="o", color=colour, capsize=3, label=MEASURE_WORDS.get(measure, measure))
     forest.axvline(0, color="grey", linewidth=1)
-    forest.set_yticks(y, [str(p).replace("_", " ") for p in rows["policy"]])
+    forest.set_yticks(y, [policy_words(str(p)) for p in rows["policy"]])
+    forest.set_ylim(-0.6, len(rows) - 0.4)
     forest.set_xlabel(f"difference from {reference.replace('_', ' ')} (percentage points)")
     forest.set_title("Paired difference in probability, 95% interval", loc="left")
     forest.grid(axis="x", alpha=0.3)
     handles, labels = forest.get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)), frameon=False)
+    spend = rows["lever_cost"].to_numpy(float)
+    cost.plot(spend, y, "o", color=OKABE_ITO[1])
+    cost.hlines(y, 0, spend, color=OKABE_ITO[1], linewidth=2)
     if "collapse" in measures:
-        value = 100 * rows["collapse_difference"].to_numpy(float)
-        lo, hi = 100 * rows["collapse_difference_low"].to_numpy(float), 100 * rows["collapse_difference_high"].to_numpy(float)
-        spend = rows["lever_cost"].to_numpy(float)
-        cost.errorbar(spend, value, yerr=[value - lo, hi - value], fmt="o", color=OKABE_ITO[1], capsize=3)
-        for s, v, name in zip(spend, value, rows["policy"], strict=True):
-            cost.annotate(str(name).replace("_", " "), (s, v), textcoords="offset points", xytext=(6, 4), fontsize=MIN_POINTS)
-        cost.axhline(0, color="grey", linewidth=1)
-        cost.set_xlim(0, max(float(spend.max()) * 1.3, 0.01))
-        cost.set_xlabel("lever cost (GBP m per partnership)")
-        cost.set_ylabel("difference in P(collapse) (points)")
-        cost.set_title("Effect on collapse against cost", loc="left")
-        cost.grid(alpha=0.3)
-    else:
-        cost.set_axis_off()
+        avoided = -100 * rows["collapse_difference"].to_numpy(float)
+        lowers = rows["collapse_difference_high"].to_numpy(float) < 0
+        row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
+        for row, s, points, measured in zip(y, spend, avoided, lowers, strict=True):
+            words = f"GBP {s / points:.3f} m per point of collapse avoided" if measured and s > 0 else "" if measured else "no measurable effect on collapse"
+            if words:
+                cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
+    cost.set_xlim(0, max(float(spend.max()) * 1.15, 0.01))
+    cost.tick_params(axis="y", left=False, labelleft=False)
+    cost.set_xlabel("lever cost (GBP m per partnership)")
+    cost.set_title("Lever cost (and per point of collapse avoided)", loc="left")
+    cost.grid(axis="x", alpha=0.3)
     if title:
         fig.suptitle(title)
     return fig

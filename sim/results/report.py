@@ -400,7 +400,7 @@ def _comparison_report(folder: Path) -> Report:
     report.figure(
         "forest",
         plots.forest_figure(comparison),
-        "Each policy's paired difference from the reference with its 95% interval, and its effect on collapse against its cost.",
+        "Each policy's paired difference from the reference with its 95% interval, and its cost (per point of collapse avoided where it lowers collapse).",
     )
     per_policy = summary.get("policies") or {}
     if per_policy:

@@ -11,7 +11,7 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
 
 from sim.analysis import plots
-from sim.analysis.comparison import compare_policies
+from sim.analysis.comparison import compare_policies, policy_words
 from sim.analysis.summary import Tally
 from sim.config.scenarios import load
 from sim.frontends.runner import Sinks, fixed, run_blocks
@@ -212,7 +212,7 @@ def test_forest_plot_has_a_whisker_per_measure_and_policy_and_collapse_against_c
     points = [line for line in forest.get_lines() if line.get_marker() == "o"]
     assert len(points) == 3
     assert points[1].get_xdata()[0] == pytest.approx(100 * comparison["collapse_difference"].iloc[1])
-    assert "percentage points" in forest.get_xlabel() and [t.get_text() for t in forest.get_yticklabels()] == ["all levers"]
+    assert "percentage points" in forest.get_xlabel() and [t.get_text() for t in forest.get_yticklabels()] == ["All levers"]
     assert any(line.get_xdata()[0] == 0 for line in forest.get_lines() if line.get_linestyle() == "-" and len(line.get_xdata()) == 2)
     assert "GBP m" in cost.get_xlabel()
     marker = next(line for line in cost.get_lines() if line.get_marker() == "o")
@@ -241,3 +241,28 @@ def test_every_figure_saves_as_png_and_svg(none, tmp_path):
         save_figure(tmp_path / f"s{suffix}", fig)
     assert (tmp_path / "s.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in (tmp_path / "s.svg").read_text()[:500]
+
+
+def test_forest_plot_labels_never_overlap_however_many_levers_and_however_close_their_effects():
+    from sim.core.levers import NAMES
+
+    policies = ["none", *NAMES, "all_levers"]
+    rows = []
+    for i, policy in enumerate(policies):
+        row = {"policy": policy, "lever_cost": 0.0 if i == 0 else 0.03 + 0.001 * (i % 2)}
+        for m in ("shelved", "collapse", "failure"):
+            effect = 0.0 if i == 0 else -0.017  # every lever the same effect at nearly the same cost: the old labels sat on top of each other
+            row |= {f"{m}_difference": effect, f"{m}_difference_low": effect - 0.01, f"{m}_difference_high": effect + 0.007}
+        rows.append(row)
+    fig = drawn(plots.forest_figure(pd.DataFrame(rows), title="many levers"))
+    renderer = fig.canvas.get_renderer()
+    for axes in fig.axes[:2]:
+        texts = [t for t in (*axes.texts, *axes.get_yticklabels()) if t.get_visible() and t.get_text().strip()]
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        for a in range(len(boxes)):
+            for b in range(a + 1, len(boxes)):
+                assert not boxes[a].overlaps(boxes[b]), f"{texts[a].get_text()!r} overlaps {texts[b].get_text()!r}"
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == [policy_words(p) for p in policies[1:]]
+    assert len(fig.axes[1].texts) == len(policies) - 1
+    assert not small_texts(fig)
