@@ -193,6 +193,16 @@ def _noise(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[
     return out
 
 
+def bootstrap_rng(seed: int) -> np.random.Generator:
+    """The generator of the Sobol indices' bootstrap: made from ``seed`` alone, so the intervals are the same run after run.
+
+    SALib's ``sobol.analyze`` seeds its bootstrap only ``if seed:``, so a seed of 0 would leave it
+    unseeded (different intervals each run). A generator is always taken, as it is: the draws are
+    those of ``numpy.random.default_rng(seed)``, the same as SALib's own for any other seed.
+    """
+    return np.random.default_rng(seed)
+
+
 def analyse(
     cfg: ModelConfig,
     *,
@@ -217,7 +227,8 @@ def analyse(
     fixed
         Parameter paths the user set (not analysed).
     seed
-        Seed of the designs and of the simulations.
+        Seed of the designs, of the simulations and of the indices' bootstrap intervals (0 included:
+        see :func:`bootstrap_rng`).
     replications
         Replications per design point (common random numbers across points).
     trajectories
@@ -305,7 +316,7 @@ def analyse(
         y = y_sobol[name]
         if not np.all(np.isfinite(y)):
             y = np.where(np.isfinite(y), y, np.nanmean(y))
-        result = sobol_analyze.analyze(sub, y, calc_second_order=False, num_resamples=1000, conf_level=confidence, seed=seed)
+        result = sobol_analyze.analyze(sub, y, calc_second_order=False, num_resamples=1000, conf_level=confidence, seed=bootstrap_rng(seed))
         share = noise_var[name] / float(np.var(y, ddof=1)) if np.var(y) > 0 else np.nan
         for i, factor in enumerate(chosen):
             rows.append(

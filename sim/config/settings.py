@@ -280,7 +280,7 @@ def compare_settings(raw: Mapping[str, Any]) -> CompareSettings:
 class SensitivitySettings:
     """Settings of ``sim-analyse sensitivity``: Morris screening of every free assumption, then Sobol indices of the top ones."""
 
-    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the designs and of the simulations", integer=True)
+    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the designs, the simulations and the bootstrap intervals (0 too)", integer=True)
     replications: Any = _setting(200, 10, 1_000_000, "replications", "replications per design point (the same ones at every point)", integer=True)
     trajectories: Any = _setting(10, 2, 1000, "trajectories", "Morris trajectories (each of factors + 1 design points)", integer=True)
     top: Any = _setting(8, 2, 64, "factors", "factors given Sobol indices: the most influential in the Morris screening", integer=True)
