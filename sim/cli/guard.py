@@ -164,15 +164,10 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
         return int(err.code or 0)
     if isinstance(err, KeyboardInterrupt):
         signum = err.signum if isinstance(err, Stopped) else signal.SIGINT
-        where = f" in {folder}" if folder is not None else ""
-        kept = len(list(folder.glob(f"{POINTS}/*/{SUMMARY}"))) if folder is not None else 0
-        if kept:  # a design's points are each complete on their own
-            error(
-                f"stopped by {STOP_SIGNALS.get(signum, signum)} before the run finished: no sweep table was written{where};"
-                f" the {kept} points finished are kept in {folder / POINTS} (resume=true skips them; temporary files removed)"
-            )
+        if folder is None and _SWEEP.folder is not None:  # a multirun: its points' folders are in the sweep folder
+            error(stopped_line(signum, _SWEEP.folder, _SWEEP.folder))
         else:
-            error(f"stopped by {STOP_SIGNALS.get(signum, signum)} before the run finished: no results were written{where} (temporary files removed)")
+            error(stopped_line(signum, folder, folder / POINTS if folder is not None else None))
         return 128 + int(signum)
     if isinstance(err, ConfigError):
         for line in err.problems:
@@ -196,6 +191,39 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
     traceback.print_exception(err)
     error(f"{type(err).__name__}: {err} (an unexpected error: please report it with the lines above)")
     return 1
+
+
+def stopped_line(signum: int, folder: Path | None, points: Path | None) -> str:
+    """The line of a run stopped by signal ``signum``: no results in ``folder``, or, where points had finished (a design's, a multirun's), which are kept.
+
+    ``points`` holds the points' folders (a design's ``points/``, a multirun's sweep folder); a
+    point is complete on its own once its ``summary.json`` is there, and ``resume=true`` skips it.
+    """
+    name = STOP_SIGNALS.get(signum, signum)
+    where = f" in {folder}" if folder is not None else ""
+    kept = len(list(points.glob(f"*/{SUMMARY}"))) if points is not None and points.is_dir() else 0
+    if not kept:
+        return f"stopped by {name} before the run finished: no results were written{where} (temporary files removed)"
+    finished = "the point finished is" if kept == 1 else f"the {kept} points finished are"
+    return (
+        f"stopped by {name} before the run finished: no sweep table was written{where}; {finished} kept in {points}"
+        f" (resume=true skips {'it' if kept == 1 else 'them'}; temporary files removed)"
+    )
+
+
+@dataclass
+class _Sweep:
+    """The sweep folder of the multirun this process runs (None: not a multirun, or not started)."""
+
+    folder: Path | None = None
+
+
+_SWEEP = _Sweep()
+
+
+def sweep_started(folder: Path) -> None:
+    """Say where the multirun being run keeps its points (the sweep callback does, as the sweep starts): a stop then names the points kept."""
+    _SWEEP.folder = folder
 
 
 def protect(body: Callable[[], int | None], option: str = "") -> int:
@@ -441,6 +469,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
     prog = command.name
     _ASKED.status = 0
     provenance.COMMAND.set([prog, *argv])
+    _SWEEP.folder = None
     with signals():
         job: Job | None = None
         try:

@@ -33,6 +33,7 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.cli import guard
 from sim.results import sweep as results
 from sim.results.files import write_json
 
@@ -183,6 +184,7 @@ class SweepCallback(Callback):
         (sweep_dir / PROGRESS).unlink(missing_ok=True)
         write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
         STATE.sweep_dir, STATE.collected = sweep_dir, None
+        guard.sweep_started(sweep_dir)
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
         if not is_multirun():

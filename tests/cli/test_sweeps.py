@@ -181,6 +181,35 @@ def test_a_design_gives_the_multirun_figures_resumes_and_fails_bad_rows_alone(ba
     assert "2 of 4 points failed" in failed.stderr
 
 
+def finished(kept: int) -> str:
+    """How a stop names the points it keeps."""
+    return "the point finished is" if kept == 1 else f"the {kept} points finished are"
+
+
+def test_a_multirun_stopped_by_a_signal_says_its_finished_points_are_kept_and_resumes(tmp_path):
+    """A multirun stopped with Ctrl-C said 'no results were written' while its finished points were on disk."""
+    folder = tmp_path / "sweep"
+    args = ["-m", "councils.0.it_maturity=0.1,0.5,0.9", "replications=400", "block_size=100", "uncertainty=none", f"hydra.sweep.dir={folder}"]
+    proc = subprocess.Popen([SIM_RUN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "HYDRA_FULL_ERROR": ""})
+    try:
+        deadline = time.monotonic() + 300
+        while not list(folder.glob("*/summary.json")):
+            assert proc.poll() is None, "the sweep ended before it could be stopped"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signal.SIGINT
+    kept = len(list(folder.glob("*/summary.json")))
+    assert f"error: stopped by SIGINT (Ctrl-C) before the run finished: no sweep table was written in {folder}; {finished(kept)} kept in {folder}" in stderr
+    assert "no results were written" not in stderr and not (folder / "sweep.parquet").exists()
+    resumed = sim_run(*args, "resume=true")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert len(table(folder)) == 3
+
+
 def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(tmp_path):
     rows = "\n".join(f"{m / 10}" for m in range(1, 10))
     (tmp_path / "first.csv").write_text(f"councils.0.it_maturity\n{rows}\n")
@@ -200,7 +229,7 @@ def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(
         proc.kill()
     assert proc.returncode == 128 + signal.SIGINT
     kept = len(list(out.glob("points/*/summary.json")))
-    assert kept >= 1 and f"the {kept} points finished are kept in {out / 'points'}" in stderr and not (out / "sweep.parquet").exists()
+    assert kept >= 1 and f"{finished(kept)} kept in {out / 'points'}" in stderr and not (out / "sweep.parquet").exists()
     report = subprocess.run([SIM_COLLECT, str(out), "--report"], capture_output=True, text=True, timeout=120, check=False)
     assert f"{kept} of 9 points done ({kept} ok" in report.stdout and "replications/s" in report.stdout, "the design's total, as a multirun's"
     other = sim_run(f"design={tmp_path / 'other.csv'}", "scenario=case04_trading_company", "replications=400", f"hydra.run.dir={out}", "resume=true")
