@@ -171,16 +171,36 @@ class PairedTally:
     def ranking(self, measure: str) -> dict[str, Any] | None:
         """How often the ranking of the levers by their effect on ``measure`` changes across parameter draws (None with fewer than two levers).
 
+        Levers with exactly the same effect (in the run, or in a draw) are tied: they share a
+        place, and a draw ranks the levers "the same way" as the run when it orders every pair
+        as the run does, ties included. Never is a tie settled by the order the levers were listed in.
+
+        The noise-corrected shares come from each lever's per-draw effects shrunk to their
+        between-draw variance (:func:`sim.analysis.stats.between_draws`, centred on the run's
+        effect). They are kept within what the draws can support: a draw's ranking can differ
+        from the one its parameter values give only where Monte Carlo noise changed it, and
+        the two halves of one draw (independent noise, the same parameter values) disagree at
+        least ``2 e (1 - e)`` of the time when noise changes a half's ranking with probability
+        ``e``. So the share of draws noise changed is at most ``e = (1 - sqrt(1 - 2 (1 - h))) / 2``,
+        ``h`` the halves' agreement, and each corrected share is clipped to within ``e`` of its
+        uncorrected share; where the halves agree in half of the draws or fewer (``e`` is then not
+        bounded) it is nan (unclear). The same for ``best``, with ``h`` the halves' agreement on
+        the lever(s) ranked first.
+
         Returns
         -------
         dict
-            ``order``: the levers from the largest reduction to the smallest, over the whole
-            run; ``same_ranking``: share of draws ranking them the same way, each lever's
-            effect in a draw corrected for Monte Carlo noise (:func:`sim.analysis.stats.between_draws`);
-            ``best``: share of draws in which each lever ranks first (corrected likewise);
-            ``raw_same_ranking``: the share without the correction; ``halves_same_ranking``:
-            share of draws whose two halves (even and odd replications) rank them the same way,
-            the agreement Monte Carlo noise alone allows at half the replications; ``draws``.
+            ``order``: the levers from the largest reduction to the smallest over the whole run
+            (tied levers in listing order); ``tied``: for each lever, the levers the run cannot
+            order it against because their effects are equal; ``same_ranking``: share of draws ranking them
+            the same way, corrected for Monte Carlo noise and clipped as above; ``best``: share of
+            draws in which each lever ranks first, alone or tied (corrected and clipped likewise,
+            so tied levers can each have 100%); ``raw_same_ranking`` and ``raw_best``: the shares
+            without the correction; ``halves_same_ranking``: share of draws whose two halves (even
+            and odd replications) rank them the same way, the agreement Monte Carlo noise alone
+            allows at half the replications; ``unclear``: why ``same_ranking`` is nan (``"no spread"``
+            where the draws show no spread and the run cannot tell the levers apart, ``"noise"``
+            where Monte Carlo noise within a draw changes the ranking too often to bound), else None; ``draws``.
         """
         if self.by_draw is None or len(self.policies) < 3:
             return None
@@ -188,27 +208,36 @@ class PairedTally:
         _, effects, noise = self._effects(measure)
         pooled = np.array([(self.only_policy[p][measure] - self.only_reference[p][measure]) / self.n for p in levers])
         order = np.argsort(pooled, kind="stable")
-        tau2, shrunk = between_draws(effects, noise)
-        corrected = np.argsort(shrunk, axis=1, kind="stable")
-        raw = np.argsort(effects, axis=1, kind="stable")
+        run = _places(pooled[None, :])[0]
+        tau2, shrunk = between_draws(effects, noise, pooled)
+        corrected, raw = _places(shrunk), _places(effects)
         keys, halves, _ = self._effects(measure, halves=True)
         even = np.flatnonzero((keys % 2 == 0) & np.isin(keys + 1, keys))
         odd = np.searchsorted(keys, keys[even] + 1)
-        pairs = len(even)
-        agree = (np.argsort(halves[even], axis=1, kind="stable") == np.argsort(halves[odd], axis=1, kind="stable")).all(axis=1)
-        same = float((corrected == order).all(axis=1).mean())
-        best = {lever: float((corrected[:, 0] == i).mean()) for i, lever in enumerate(levers)}
+        first, second = _places(halves[even]), _places(halves[odd])
+        halves_same = float((first == second).all(axis=1).mean()) if len(even) else np.nan
+        halves_first = float(((first == 0) == (second == 0)).all(axis=1).mean()) if len(even) else np.nan
+        raw_same = float((raw == run).all(axis=1).mean())
+        raw_best = {lever: float((raw[:, i] == 0).mean()) for i, lever in enumerate(levers)}
+        same = _supported(float((corrected == run).all(axis=1).mean()), raw_same, halves_same)
+        best = {lever: _supported(float((corrected[:, i] == 0).mean()), raw_best[lever], halves_first) for i, lever in enumerate(levers)}
+        unclear = None if np.isfinite(same) else "noise"
         if not (tau2 > 0).any():  # no spread detected: every draw ranks as the run does, which says no more than the run's order
-            apart = [_ahead(effects[:, a], effects[:, b]) for a, b in itertools.pairwise(order)]
-            same = same if all(apart) else np.nan
-            best = best if apart[0] else dict.fromkeys(levers, np.nan)
+            settled = [_settled(effects[:, a], effects[:, b]) for a, b in itertools.pairwise(order)]
+            if not all(settled):
+                same, unclear = np.nan, "no spread"
+            if not settled[0]:
+                best = dict.fromkeys(levers, np.nan)
         return {
             "order": [levers[i] for i in order],
+            "tied": {lever: [other for j, other in enumerate(levers) if j != i and pooled[j] == pooled[i]] for i, lever in enumerate(levers)},
             "draws": len(effects),
             "same_ranking": same,
             "best": best,
-            "raw_same_ranking": float((raw == order).all(axis=1).mean()),
-            "halves_same_ranking": float(agree.mean()) if pairs else np.nan,
+            "raw_same_ranking": raw_same,
+            "raw_best": raw_best,
+            "halves_same_ranking": halves_same,
+            "unclear": unclear,
         }
 
     def comparison(self, policy: str, measure: str, confidence: float = 0.95) -> PairedComparison:
@@ -295,10 +324,30 @@ class PairedTally:
         row["draws"] = len(means)
 
 
-def _ahead(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether effects ``a`` are lower than ``b`` beyond noise, from their paired differences across draws (one-sided, 95%)."""
+def _settled(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether effects ``a`` are lower than ``b`` beyond noise, from their paired differences across draws (one-sided, 95%), or equal in every draw (a tie)."""
     d = a - b
+    if not d.any():
+        return True
     return bool(d.mean() < -z_value(0.9) * d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else bool(d.mean() < 0)
+
+
+def _places(effects: np.ndarray) -> np.ndarray:
+    """Each lever's place in each row ``(D, L)``: how many levers have a strictly lower effect (0 is first; equal effects share a place)."""
+    return (effects[:, None, :] < effects[:, :, None]).sum(axis=2)
+
+
+def _supported(corrected: float, raw: float, halves: float) -> float:
+    """A noise-corrected share kept within what the draws support: within ``e`` of the uncorrected share, nan where ``e`` is not bounded.
+
+    ``e`` bounds the share of draws whose ranking Monte Carlo noise changed, from ``halves``, how
+    often the two halves of a draw agree (:meth:`PairedTally.ranking`).
+    """
+    disagree = 1.0 - halves
+    if not disagree <= 0.5:  # also nan halves: no draw had two halves
+        return np.nan
+    e = (1.0 - math.sqrt(1.0 - 2.0 * disagree)) / 2.0
+    return float(min(max(corrected, raw - e), raw + e))
 
 
 def _helps(tau2: float, shrunk: np.ndarray, low: float, high: float) -> float:
@@ -569,7 +618,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     lines = [
         f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences from {reference}."
         " 'helps in': the share of draws in which the lever lowers the chance ('unclear' where the draws show no spread beyond"
-        " Monte Carlo noise and the total interval holds zero)."
+        " Monte Carlo noise and the total interval holds zero); 'ranked first': the share in which it lowers it most, alone or"
+        " tied (levers with the same effect share first place)."
     ]
     for measure in MEASURES:
         name = f"{measure}_difference"
@@ -581,20 +631,41 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             r = row._asdict()
             total = f"[{100 * r[name + '_total_low']:+5.1f}, {100 * r[name + '_total_high']:+5.1f}]"
             middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]"
-            best = f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "-"
+            best = f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
             helps = f"{r[name + '_helps']:.0%}" if np.isfinite(r[name + "_helps"]) else "unclear"
             part = parameter_part(r[name + "_parameter_share"])
             lines.append(f"  {r['policy']:<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>9}{best:>14}{part:>17}")
         ranking = rankings.get(measure)
         if ranking is not None:
+            halves = ranking["halves_same_ranking"]
             lines.append(
-                f"  Ranking of the {len(ranking['order'])} levers by effect on {measure} (best first: {', '.join(ranking['order'])}):"
+                f"  Ranking of the {len(ranking['order'])} levers by effect on {measure} (best first: {_order_words(ranking)}):"
                 + (
                     f" the same in {ranking['same_ranking']:.0%} of draws, corrected for Monte Carlo noise"
                     if np.isfinite(ranking["same_ranking"])
-                    else " unclear: the draws show no spread, and the run cannot tell some of the levers apart"
+                    else UNCLEAR_RANKING.get(ranking.get("unclear") or "no spread", "")
                 )
                 + f" ({ranking['raw_same_ranking']:.0%} uncorrected);"
-                f" the two halves of one draw agree in {ranking['halves_same_ranking']:.0%} (Monte Carlo noise alone)."
+                + (
+                    f" the two halves of one draw agree in {halves:.0%} (Monte Carlo noise alone)."
+                    if np.isfinite(halves)
+                    else " no draw has two halves to compare."
+                )
             )
     return "\n".join(lines)
+
+
+#: Why a ranking's noise-corrected share is nan, in words (:meth:`PairedTally.ranking`'s ``unclear``).
+UNCLEAR_RANKING = {
+    "no spread": " unclear: the draws show no spread, and the run cannot tell some of the levers apart",
+    "noise": " unclear: Monte Carlo noise within a draw changes the ranking too often to tell",
+}
+
+
+def _order_words(ranking: Mapping[str, Any]) -> str:
+    """The levers best first, tied levers joined by ``=`` (``a = b, c``)."""
+    words = ranking["order"][:1]
+    tied = ranking.get("tied", {})
+    for previous, lever in itertools.pairwise(ranking["order"]):
+        words.append(f"{' = ' if lever in tied.get(previous, []) else ', '}{lever}")
+    return "".join(words)

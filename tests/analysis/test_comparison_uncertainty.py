@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.comparison import EFFECT_QUANTILES, MEASURES, PairedTally, render_uncertainty, run_comparison
+from sim.analysis.comparison import EFFECT_QUANTILES, MEASURES, PairedTally, _supported, render_uncertainty, run_comparison
 from sim.config.scenarios import load
 from sim.config.uncertainty import uncertainty
 
@@ -14,12 +14,12 @@ M = 20
 DRAWS = 30
 
 
-def _table(kept: list[float]) -> pd.DataFrame:
-    """A policy's replications: in draw d, the first ``kept[d] * M`` replications are sustained and the rest collapse."""
+def _table(kept: list[float], m: int = M) -> pd.DataFrame:
+    """A policy's replications: in draw d, the first ``kept[d] * m`` replications are sustained and the rest collapse."""
     rows = []
     for d, share in enumerate(kept):
-        for i in range(M):
-            rows.append({"rep": d * M + i, "draw": d, "outcome": "sustained" if i < round(share * M) else "collapsed", "lever_cost": 0.0, "net_savings": 0.0})
+        for i in range(m):
+            rows.append({"rep": d * m + i, "draw": d, "outcome": "sustained" if i < round(share * m) else "collapsed", "lever_cost": 0.0, "net_savings": 0.0})
     return pd.DataFrame(rows)
 
 
@@ -48,8 +48,9 @@ def test_a_ranking_that_holds_in_every_draw_is_reported_as_stable():
 
 def test_a_ranking_that_swaps_with_the_parameters_is_reported_as_changing():
     a = [0.6 if d % 2 else 0.1 for d in range(DRAWS)]
-    tally = _tally(a, [0.35] * DRAWS)
+    tally = _tally(a, [0.3] * DRAWS)
     ranking = tally.ranking("collapse")
+    assert ranking["order"] == ["a", "b"] and ranking["tied"] == {"a": [], "b": []}
     assert ranking["same_ranking"] == pytest.approx(0.5, abs=0.05)
     assert ranking["best"]["a"] == pytest.approx(0.5, abs=0.05)
     row = tally.frame().set_index("policy").loc["a"]
@@ -109,3 +110,58 @@ def test_a_comparison_over_draws_runs_every_policy_on_the_same_draws():
     text = render_uncertainty(frame, {m: tally.ranking(m) for m in MEASURES}, "prior")
     assert "Every policy ran the same 12 parameter draws" in text and "Ranking of the 2 levers" in text
     assert "Uncertainty: none" in render_uncertainty(frame.drop(columns="draws"), {}, "none")
+
+
+def test_levers_with_the_same_effect_share_first_place_whatever_order_they_are_listed_in():
+    # sim-compare policies=[none,agreed_decision_process,all_levers]: both levers shelved the same replications
+    a = [0.6 if d % 2 else 0.1 for d in range(DRAWS)]
+    for policies in (["none", "a", "b"], ["none", "b", "a"]):
+        tally = PairedTally(policies)
+        tally.add({"none": _table([0.0] * DRAWS), "a": _table(a), "b": _table(a)})
+        ranking = tally.ranking("collapse")
+        assert ranking["best"] == {"a": 1.0, "b": 1.0} and ranking["tied"] == {"a": ["b"], "b": ["a"]}
+        assert ranking["same_ranking"] == 1.0 and ranking["raw_same_ranking"] == 1.0
+        text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
+        assert f"(best first: {policies[1]} = {policies[2]})" in text
+        block = text.split("Effect on P(collapse)")[1].split("Effect on P(")[0]
+        shares = [line.split()[-2] for line in block.splitlines() if line.strip().startswith(("a ", "b "))]
+        assert shares == ["100%", "100%"], block
+
+
+def test_a_noise_corrected_share_stays_within_what_the_draws_support():
+    # the halves of every draw agree: no draw's ranking was changed by noise, so the corrected share is the uncorrected one
+    assert _supported(0.5, 1.0, 1.0) == 1.0 and _supported(0.5, 0.0, 1.0) == 0.0
+    # the halves agree in 90% of draws: noise changed at most e of them, 2 e (1 - e) <= 0.1
+    e = (1 - np.sqrt(0.8)) / 2
+    assert _supported(0.9, 0.5, 0.9) == pytest.approx(0.5 + e) and _supported(0.52, 0.5, 0.9) == 0.52
+    # the halves agree in only 10%: noise could have changed any draw's ranking; the corrected 50% against 0% uncorrected is not supported
+    assert np.isnan(_supported(0.5, 0.0, 0.1)) and np.isnan(_supported(0.5, 0.5, np.nan))
+
+
+def test_a_lever_ahead_in_every_draw_and_every_half_is_ranked_first_in_every_draw():
+    # commercial_capability (-9.4 points) and open_motivations (-0.8) were each "ranked first 50%" while every draw and
+    # every half put the first ahead: the spread of one lever's effect was not detected, and its shrunk draws (all
+    # its mean) crossed the other's, whose spread was
+    tally = PairedTally(["none", "a", "b"])
+    a = [0.6 if d % 2 else 0.45 for d in range(DRAWS)]
+    b = [0.55 if d % 2 else 0.05 for d in range(DRAWS)]
+    tally.add({"none": _table([0.0] * DRAWS, 2 * M), "a": _table(a, 2 * M), "b": _table(b, 2 * M)})  # even counts: the halves split each draw evenly
+    ranking = tally.ranking("collapse")
+    assert ranking["raw_best"] == {"a": 1.0, "b": 0.0} and ranking["halves_same_ranking"] == 1.0
+    assert ranking["best"] == {"a": 1.0, "b": 0.0} and ranking["same_ranking"] == 1.0
+
+
+def test_a_ranking_noise_could_have_changed_in_any_draw_is_unclear():
+    rng = np.random.default_rng(5)
+    tally = PairedTally(["none", "a", "b", "c"])
+    tables = {"none": _table([0.0] * DRAWS)}
+    for lever in "abc":  # outcomes at random within each draw: the halves rank the three levers alike by chance only
+        table = _table([0.5] * DRAWS)
+        table["outcome"] = np.where(rng.random(len(table)) < 0.5, "sustained", "collapsed")
+        tables[lever] = table
+    tally.add(tables)
+    ranking = tally.ranking("collapse")
+    assert ranking["halves_same_ranking"] < 0.5
+    assert np.isnan(ranking["same_ranking"]) and ranking["unclear"] in ("noise", "no spread")
+    text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
+    assert "the same in" not in text
