@@ -21,7 +21,9 @@ What it reads, by kind (:func:`kind`):
 
 Intervals with parameter uncertainty (a ``total`` entry beside ``value``/``low``/``high``,
 or ``<measure>_difference_total_low``/``_high`` columns of a comparison) are shown beside the
-Monte Carlo ones when present.
+Monte Carlo ones when present; where the draws showed no spread from the parameters
+(``parameter_share`` 0) the total interval reads ``not detected``, as ``sim-run`` and
+``sim-compare`` print it, rather than repeating the Monte Carlo one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -39,7 +42,7 @@ from typing import Any
 
 from sim.analysis import plots
 from sim.analysis.comparison import MEASURES, render_tests
-from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, mode_words, plain_lines, what_was_run
+from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, mode_words, parameter_part, plain_lines, what_was_run
 from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
 #: Result files of each kind, the first one telling the kind.
@@ -129,6 +132,15 @@ def total_interval(d: Any) -> tuple[float, float] | None:
     return None
 
 
+def total_cell(low: float, high: float, share: Any, text: Callable[[float, float], str]) -> str:
+    """A total interval as ``text(low, high)``, or ``not detected`` where the draws showed no spread from the parameters (``share`` 0).
+
+    The total interval is then the Monte Carlo one, which says nothing about the doubt the draws
+    could not measure (:func:`sim.analysis.summary.parameter_part`).
+    """
+    return parameter_part(share) if share == 0 else text(low, high)
+
+
 def _table(headings: list[str], rows: list[list[Any]], numeric: set[int] | None = None) -> str:
     numeric = numeric or set()
     head = "".join(f"<th>{_e(h)}</th>" for h in headings)
@@ -147,7 +159,7 @@ def _share_rows(items: dict[str, Any] | list[dict[str, Any]], label: str = "titl
             rows.append([name, "beyond the horizon", "", *([""] if with_total else []), ""])
             continue
         total = total_interval(d)
-        extra = [f"{_pct(total[0])} to {_pct(total[1])}" if total else ""] if with_total else []
+        extra = [total_cell(*total, d.get("parameter_share"), lambda lo, hi: f"{_pct(lo)} to {_pct(hi)}") if total else ""] if with_total else []
         rows.append([name, _pct(d["value"]), f"{_pct(d['low'])} to {_pct(d['high'])}", *extra, d.get("count", "")])
     return headings, rows
 
@@ -370,7 +382,7 @@ def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
                 cell = f"{100 * r[m + '_difference']:+.1f} [{100 * r[m + '_difference_low']:+.1f}, {100 * r[m + '_difference_high']:+.1f}]"
                 low, high = r.get(f"{m}_difference_total_low"), r.get(f"{m}_difference_total_high")
                 if low is not None and high is not None:
-                    cell += f"; total [{100 * low:+.1f}, {100 * high:+.1f}]"
+                    cell += "; total " + total_cell(low, high, r.get(f"{m}_difference_parameter_share"), lambda lo, hi: f"[{100 * lo:+.1f}, {100 * hi:+.1f}]")
                 diffs.append(cell)
         rows.append([r["policy"], *shares, *diffs, f"{r['lever_cost']:.2f}"])
     return headings, rows

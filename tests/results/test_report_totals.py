@@ -1,0 +1,34 @@
+"""``sim-report``'s tables: a total interval whose spread from the parameters was not detected reads ``not detected``, not the Monte Carlo interval again."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.results.report import _comparison_rows, _share_rows
+
+
+def _figure(share: float) -> dict[str, float | dict[str, float]]:
+    total = {"low": 0.071, "high": 0.117} if share == 0 else {"low": 0.05, "high": 0.14}
+    return {"value": 0.092, "low": 0.071, "high": 0.117, "total": total, "parameter_share": share}
+
+
+def test_a_share_whose_spread_was_not_detected_says_so():
+    headings, rows = _share_rows({"collapsed": _figure(0.0), "shelved": _figure(0.4)})
+    assert headings[3].startswith("total interval")
+    assert rows[0][3] == "not detected"
+    assert rows[1][3] == "5.0% to 14.0%"
+
+
+def test_a_lever_effect_whose_spread_was_not_detected_says_so():
+    row = {"policy": "none", "lever_cost": 0.0}
+    for m in ("shelved", "collapse", "failure"):
+        row |= {m: 0.1, f"{m}_low": 0.08, f"{m}_high": 0.12}
+    lever = dict(row, policy="continuity_plan", lever_cost=0.2)
+    for m, share in (("shelved", 0.3), ("collapse", 0.0), ("failure", 0.0)):
+        lever |= {f"{m}_difference": -0.02, f"{m}_difference_low": -0.03, f"{m}_difference_high": -0.01}
+        lever |= {f"{m}_difference_total_low": -0.03 if share == 0 else -0.05, f"{m}_difference_total_high": -0.01 if share == 0 else 0.01}
+        lever[f"{m}_difference_parameter_share"] = share
+    _, rows = _comparison_rows(pd.DataFrame([row, lever]))
+    shelved, collapse = rows[1][4], rows[1][5]
+    assert shelved == "-2.0 [-3.0, -1.0]; total [-5.0, +1.0]"
+    assert collapse == "-2.0 [-3.0, -1.0]; total not detected"
