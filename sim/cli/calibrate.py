@@ -7,8 +7,10 @@
 Writes into ``out`` (default: the Hydra run folder), each file atomically: ``posterior.parquet``
 (one column per calibrated parameter and ``weight``, the format ``uncertainty=posterior`` reads),
 ``posterior.json`` (targets, method, seed, runtime, model version), ``design.parquet`` (every
-simulated point with its statistics) and ``calibration.md`` with its figures. Bad input exits
-with status 2 and one line per problem. ``docs/calibration.md`` explains the method.
+simulated point with its statistics) and ``calibration.md`` with its figures. A folder holding an
+earlier run's results is taken over as ``sim-run`` does it (a ``notice:`` line; the earlier results
+replaced once this run has succeeded). Bad input exits with status 2 and one line per problem.
+``docs/calibration.md`` explains the method.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from typing import Any, NoReturn
 
 from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.results import provenance
-from sim.results.files import COMPLETE_MARKS, JOB_LOGS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
+from sim.results.files import CALIBRATION_FIGURES, COMPLETE_MARKS, JOB_LOGS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
 from sim.results.sweep import POINTS, SUMMARY
 
@@ -423,10 +423,10 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
 def earlier_files(task: str, design: bool) -> tuple[str, ...]:
     """What an earlier run may have left in a folder besides its results, for the commit of a run of Hydra task ``task`` to remove.
 
-    Its records, the Hydra log of another command, a design's points (unless this run is a
-    design, which resumes them): see :class:`~sim.results.files.Staging`.
+    Its records, the Hydra log of another command, a calibration's figures, a design's points
+    (unless this run is a design, which resumes them): see :class:`~sim.results.files.Staging`.
     """
-    return (*RECORD_FILES, *(log for log in JOB_LOGS if log != f"{task}.log"), *(() if design else (POINTS,)))
+    return (*RECORD_FILES, *(log for log in JOB_LOGS if log != f"{task}.log"), CALIBRATION_FIGURES, *(() if design else (POINTS,)))
 
 
 def _call_hydra(app: Callable[[], Any], prog: str, argv: list[str]) -> None:

@@ -47,6 +47,10 @@ RESULT_FILES = (
     "sweep.parquet",
     "sweep.csv",
     "failures.csv",
+    "design.parquet",
+    "posterior.parquet",
+    "posterior.json",
+    "calibration.md",
     "summary.json",
 )
 #: What ``sim-report`` writes into a results folder: the page and its figures' folder.
@@ -57,8 +61,10 @@ DISCOVERY = ("discovery.json", "discovery.png", "discovery.svg")
 DERIVED = (REPORT, FIGURES, *DISCOVERY)
 #: Records of where a run stands (a sweep point's ``point.json``): written at once, never held back for the commit.
 RECORD_FILES = ("point.json",)
-#: Written last: a folder whose results are complete has one of them (a run's summary, a design's sweep table).
-COMPLETE_MARKS = ("sweep.parquet", "summary.json")
+#: Written last: a folder whose results are complete has one of them (a run's summary, a design's sweep table, a calibration's report).
+COMPLETE_MARKS = ("sweep.parquet", "summary.json", "calibration.md")
+#: The folder of a calibration's figures (beside ``calibration.md``).
+CALIBRATION_FIGURES = "calibration"
 #: Hydra's log of each command's job (``<task>.log``): a run's commit removes another command's log with its results.
 JOB_LOGS = ("run.log", "compare.log", "search.log", "calibrate.log")
 #: Columns of ``events.parquet`` (see :func:`sim.frontends.runner.events_table`).

@@ -101,3 +101,27 @@ def test_users_calibrate_to_their_own_targets_file_with_one_command(tmp_path):
     posterior = pq.read_table(out / "posterior.parquet").to_pandas()
     assert list(posterior.columns) == ["decisions.outside_option", "weight"]
     assert "collapsed_by_5_years" in (out / "calibration.md").read_text()
+
+
+def test_a_calibration_into_a_results_folder_says_it_replaces_them_and_a_run_leaves_nothing_of_it(tmp_path):
+    """sim-calibrate out=cal1 overwrote an earlier calibration silently, without the notice sim-run prints."""
+    out = tmp_path / "cal1"
+    small = ["points=20", "waves=1", "replications=20", "parameters=[decisions.outside_option]", f"out={out}"]
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    first = subprocess.run([SIM_CALIBRATE, *small], capture_output=True, text=True, timeout=900, env=env, check=False)
+    assert first.returncode == 0, first.stderr
+    assert "notice:" not in first.stderr
+    again = subprocess.run([SIM_CALIBRATE, *small, "seed=1"], capture_output=True, text=True, timeout=900, env=env, check=False)
+    assert again.returncode == 0, again.stderr
+    assert f"notice: {out} holds an earlier run's results: they are replaced when this run has finished" in again.stderr
+    assert json.loads((out / "posterior.json").read_text())["seed"] == 1
+    run = subprocess.run(
+        [SIM_CALIBRATE.replace("sim-calibrate", "sim-run"), "replications=20", "uncertainty=none", f"hydra.run.dir={out}"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 0 and "they are replaced" in run.stderr, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".hydra", "point.json", "replications.parquet", "run.log", "summary.json"]
