@@ -237,7 +237,7 @@ def model_command(
 ) -> guard.Command:
     """A command that takes the model's parameters: its settings class (``RunSettings`` -> schema ``RunSchema``) plus every parameter.
 
-    Raw arguments are checked by :func:`argv_problems` for ``groups`` unless ``argv_check`` is given.
+    Raw arguments are checked by :func:`argv_problems` for ``groups`` (the config groups it takes) unless ``argv_check`` is given.
     """
     from sim.config import schema
 
@@ -249,6 +249,7 @@ def model_command(
         check,
         need,
         argv_check or (lambda args: argv_problems(args, groups)),
+        groups,
     )
 
 

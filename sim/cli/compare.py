@@ -204,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point ``sim-compare``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-compare", __doc__ or "", CompareSettings, ("scenario",), argv, lists=(("policies", "policy"),))
-    command = model_command("sim-compare", app, "compare", CompareSettings, compare_check, compare_need, argv_check=_argv_problems)
+    command = model_command("sim-compare", app, "compare", CompareSettings, compare_check, compare_need, ("scenario",), _argv_problems)
     return guard.run_command(command, argv)
 
 

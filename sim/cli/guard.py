@@ -350,6 +350,8 @@ class Command:
     need: Callable[[Any], int] = lambda cfg: 0
     #: ``argv_check(argv) -> problems``: checks of the raw arguments, flags included (e.g. quoting), also in multirun.
     argv_check: Callable[[Sequence[str]], list[str]] = lambda argv: []
+    #: The config groups the command takes (``scenario``, ``policy``...): a misspelt one gets its "did you mean".
+    groups: Sequence[str] = ()
 
 
 def prepare(command: Command, argv: list[str]) -> Job | None:
@@ -370,7 +372,7 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     first = command.argv_check(argv)
     if args.multirun:
         parsed, problems = parse(args.overrides)
-        problems = first + problems + override_problems(parsed, command.schema, command.name)
+        problems = first + problems + override_problems(parsed, command.schema, command.name, command.groups)
         if problems:
             raise ConfigError(problems)
         return None
@@ -378,7 +380,13 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     flagged = {o.partition("=")[0] for o in args.overrides if any(line.startswith(f"{o.partition('=')[0]} ") for line in first)}
     args.overrides = [o for o in args.overrides if o.partition("=")[0] not in flagged]
     cfg, problems, _ = compose_problems(
-        args.config_name or command.config_name, args.overrides, args.config_dir, return_hydra_config=True, schema=command.schema, command=command.name
+        args.config_name or command.config_name,
+        args.overrides,
+        args.config_dir,
+        return_hydra_config=True,
+        schema=command.schema,
+        command=command.name,
+        groups=command.groups,
     )
     problems = first + [line for line in problems if line not in first]
     if cfg is not None:

@@ -108,12 +108,12 @@ def _did_you_mean(key: str, known: Sequence[str]) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
-def unknown_key(path: str, schema: Any, command: str = "the command") -> str:
-    """The line for a key that is neither a setting nor a parameter."""
+def unknown_key(path: str, schema: Any, command: str = "the command", groups: Sequence[str] = ()) -> str:
+    """The line for a key that is neither a setting nor a parameter, with the closest name (the command's config ``groups`` too)."""
     parts = path.split(".")
     known = known_keys(schema, parts[:-1]) if schema is not None else None
     if len(parts) == 1:
-        hint = _did_you_mean(parts[0], known or [])
+        hint = _did_you_mean(parts[0], [*(known or []), *groups])
         return f"{path} is not a setting or a section of {command}{hint or ' (see ' + command + ' --help)'}"
     if known:
         return f"{path} is not a parameter{_did_you_mean(parts[-1], known) or ' (known: ' + ', '.join(known) + ')'}"
@@ -195,21 +195,22 @@ def _exclusive(parsed: Sequence[Any]) -> list[str]:
     return problems
 
 
-def override_problems(parsed: Sequence[Any], schema: Any = None, command: str = "the command") -> list[str]:
+def override_problems(parsed: Sequence[Any], schema: Any = None, command: str = "the command", groups: Sequence[str] = ()) -> list[str]:
     """Overrides that Hydra takes but that are refused here.
 
-    A key that names no setting or parameter of ``schema`` (with the closest one), ``null`` for
-    a model parameter, an empty run folder, settings that exclude each other.
+    A key that names no setting or parameter of ``schema`` (with the closest one, the command's
+    config ``groups`` included), ``null`` for a model parameter, an empty run folder, settings that
+    exclude each other.
     """
-    return [line for o in parsed if (line := _unknown(o, schema, command) or _null_or_empty(o))] + _exclusive(parsed)
+    return [line for o in parsed if (line := _unknown(o, schema, command, groups) or _null_or_empty(o))] + _exclusive(parsed)
 
 
-def _unknown(override: Any, schema: Any, command: str) -> str | None:
+def _unknown(override: Any, schema: Any, command: str, groups: Sequence[str] = ()) -> str | None:
     """The line for an override of a key the schema does not have (None if known, or not known to be unknown)."""
-    return None if override.is_delete() else unknown_path(override.key_or_group, schema, command)
+    return None if override.is_delete() else unknown_path(override.key_or_group, schema, command, groups)
 
 
-def unknown_path(key: str, schema: Any, command: str = "the command") -> str | None:
+def unknown_path(key: str, schema: Any, command: str = "the command", groups: Sequence[str] = ()) -> str | None:
     """The line for a dotted ``key`` the schema does not have, with the closest known name (None if known, or not known to be unknown).
 
     The command line's overrides and a design file's columns are checked by it.
@@ -220,7 +221,7 @@ def unknown_path(key: str, schema: Any, command: str = "the command") -> str | N
     known = known_keys(schema, parts[:-1]) if len(parts) > 1 else list(_fields_of(schema))
     if known is None or parts[-1] in known:
         return None
-    return unknown_key(key, schema, command)
+    return unknown_key(key, schema, command, groups)
 
 
 def _walk(node: Any, path: str) -> typing.Iterator[tuple[str, Any]]:
@@ -279,10 +280,10 @@ def without(cfg: DictConfig, paths: Sequence[str]) -> DictConfig:
     return cfg
 
 
-def extra_keys(cfg: DictConfig, schema: Any, command: str) -> list[str]:
+def extra_keys(cfg: DictConfig, schema: Any, command: str, groups: Sequence[str] = ()) -> list[str]:
     """Top-level keys the schema does not have (added with ``+key=value``)."""
     known = set(_fields_of(schema))
-    return [unknown_key(str(key), schema, command) for key in cfg.keys() if key != "hydra" and key not in known]
+    return [unknown_key(str(key), schema, command, groups) for key in cfg.keys() if key != "hydra" and key not in known]
 
 
 def _defaults_of(path: Path) -> list[str]:
@@ -316,7 +317,9 @@ def _cycle(group: str, start: str, folders: Sequence[Path]) -> list[str] | None:
             return None
 
 
-def composition_problems(err: BaseException, overrides: Sequence[str], folders: Sequence[Path], schema: Any = None, command: str = "the command") -> list[str]:
+def composition_problems(
+    err: BaseException, overrides: Sequence[str], folders: Sequence[Path], schema: Any = None, command: str = "the command", groups: Sequence[str] = ()
+) -> list[str]:
     """One line for an exception Hydra raised composing the config (None of its traceback)."""
     import yaml
     from hydra.errors import MissingConfigException, OverrideParseException
@@ -354,7 +357,7 @@ def composition_problems(err: BaseException, overrides: Sequence[str], folders: 
         return [f"{sweep}; this setting takes a list, written in brackets: {key}=[{value}]" if _takes_list(schema, key) else sweep]
     match = re.match(r"Could not override '([^']+)'", text) or re.match(r"Could not append to config\. An item is already at '([^']+)'", text)
     if match and "not in" in str(cause or ""):
-        return [unknown_key(match.group(1), schema, command)]
+        return [unknown_key(match.group(1), schema, command, groups)]
     if match:
         return [f"{match.group(1)}: {_first_line(cause) or text}"]
     merging = re.match(r"Error merging override (.+)", text)
@@ -375,12 +378,14 @@ def compose_problems(
     return_hydra_config: bool = False,
     schema: Any = None,
     command: str = "the command",
+    groups: Sequence[str] = (),
 ) -> tuple[DictConfig | None, list[str], bool]:
     """The composed config and every problem found composing it: ``(cfg or None, problems, whether keys or the composition failed)``.
 
     Overrides that cannot be read, name no setting or parameter (``+replicatons=10``), give
     ``null`` for a parameter or an empty run folder are reported and left out, and the rest is
-    composed, so that the values' own problems can be reported with them (all at once).
+    composed, so that the values' own problems can be reported with them (all at once). A
+    misspelt key gets the closest setting, section or config group (``groups``: ``polcy`` -> ``policy``).
     """
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
@@ -396,7 +401,7 @@ def compose_problems(
     keys_failed = bool(problems)
     usable = []
     for override in parsed:
-        unknown = _unknown(override, schema, command)
+        unknown = _unknown(override, schema, command, groups)
         refused = unknown or _null_or_empty(override)
         keys_failed |= unknown is not None
         if refused:
@@ -414,10 +419,10 @@ def compose_problems(
         with initialize_config_dir(config_dir=str(config_root()), version_base="1.3"):
             cfg = compose(config_name, overrides=[*lines, *extra], return_hydra_config=return_hydra_config)
     except (HydraException, OmegaConfBaseException, RecursionError, ImportError, ValueError, OSError, __import__("yaml").YAMLError) as err:
-        return None, problems + composition_problems(err, lines, folders, schema, command), True
+        return None, problems + composition_problems(err, lines, folders, schema, command, groups), True
     finally:
         GlobalHydra.instance().clear()
-    extra_problems = extra_keys(cfg, schema, command) if schema is not None else []
+    extra_problems = extra_keys(cfg, schema, command, groups) if schema is not None else []
     return cfg, problems + extra_problems + interpolation_problems(cfg), keys_failed or bool(extra_problems)
 
 
@@ -429,6 +434,7 @@ def compose_checked(
     return_hydra_config: bool = False,
     schema: Any = None,
     command: str = "the command",
+    groups: Sequence[str] = (),
 ) -> DictConfig:
     """The composed config (from the package's ``configs/``, then ``config_dir``), or :class:`ConfigError` with one line per problem.
 
@@ -439,7 +445,9 @@ def compose_checked(
     A key or composition problem raises :data:`CompositionError` (also a Hydra
     ``ConfigCompositionException``), any other a plain :class:`ConfigError`.
     """
-    cfg, problems, failed = compose_problems(config_name, overrides, config_dir, return_hydra_config=return_hydra_config, schema=schema, command=command)
+    cfg, problems, failed = compose_problems(
+        config_name, overrides, config_dir, return_hydra_config=return_hydra_config, schema=schema, command=command, groups=groups
+    )
     if problems:
         raise (_composition_error() if failed else ConfigError)(problems)
     return cfg

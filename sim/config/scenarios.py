@@ -45,7 +45,8 @@ def compose_run(
     for group, name in (("scenario", scenario), ("policy", policy)):
         if name not in available(group, config_dir):
             raise ConfigError([f"{group} = {name!r} is not known (available: {', '.join(available(group, config_dir))})"])
-    return compose_checked("config", [f"scenario={scenario}", f"policy={policy}", *overrides], config_dir, schema=schema.run_schema(), command=command)
+    lines = [f"scenario={scenario}", f"policy={policy}", *overrides]
+    return compose_checked("config", lines, config_dir, schema=schema.run_schema(), command=command, groups=("scenario", "policy"))
 
 
 def model_sections(cfg: DictConfig) -> ModelConfig:

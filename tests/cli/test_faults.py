@@ -329,6 +329,10 @@ SILENT = [
     (["+replicatons=10"], ["replicatons is not a setting or a section of sim-run (did you mean replications?)"]),
     (["replicatons=10"], ["replicatons is not a setting or a section of sim-run (did you mean replications?)"]),
     (["+foo=1"], ["foo is not a setting or a section of sim-run"]),
+    (
+        ["polcy=none", "scenaro=baseline"],
+        ["polcy is not a setting or a section of sim-run (did you mean policy?)", "scenaro is not a setting or a section of sim-run (did you mean scenario?)"],
+    ),
     (["partnership.horizon_montsh=30"], ["partnership.horizon_montsh is not a parameter (did you mean horizon_months?)"]),
     (["councils.0.it_maturity='beta(2, 5, 7)'"], ["councils[0].it_maturity = beta(2, 5, 7) takes 2 arguments (a, b), got 3"]),
     (["councils.0.it_maturity=null"], ["councils.0.it_maturity = null is not a value (allowed: [0, 1]); leave councils.0.it_maturity out"]),
