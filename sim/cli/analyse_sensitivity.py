@@ -115,7 +115,7 @@ def main(argv: Sequence[str]) -> int:
     points = f"{len(result.points):,} design points x {settings.replications} replications"
     print(f"Scenario {scenario}, policy {policy}: {len(result.factors)} free assumptions, {points}")
     print(render(result))
-    print(f"Seed {settings.seed}, {time.perf_counter() - started:.0f} s on {workers} threads; {versions_line(prov)}")
+    print(f"Seed {settings.seed}, {time.perf_counter() - started:.0f} s on {workers} thread{'s' if workers != 1 else ''}; {versions_line(prov)}")
     print(f"Results in {out}")
     return 0
 

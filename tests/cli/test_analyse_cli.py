@@ -70,7 +70,7 @@ def test_bad_arguments_exit_2_naming_the_problem(tmp_path, args, words):
 @pytest.mark.skipif(importlib.util.find_spec("SALib") is None and not os.environ.get("CI"), reason="the [analysis] extra (SALib) is not installed")
 def test_sensitivity_writes_morris_and_sobol_tables_with_the_noise_beside_them(tmp_path):
     out = tmp_path / "sens"
-    done = run("sensitivity", "replications=20", "trajectories=2", "top=3", "sobol_n=8", "noise_points=4", "figures=true", f"out={out}", "seed=4")
+    done = run("sensitivity", "replications=20", "trajectories=2", "top=3", "sobol_n=8", "noise_points=4", "figures=true", f"out={out}", "seed=4", "workers=1")
     assert done.returncode == 0, done.stderr
     for name in ("morris.csv", "morris.parquet", "sobol.csv", "sobol.parquet", "noise.csv", "points.parquet", "sensitivity.json", "morris.png", "sobol.png"):
         assert (out / name).is_file(), name
@@ -83,4 +83,5 @@ def test_sensitivity_writes_morris_and_sobol_tables_with_the_noise_beside_them(t
     record = json.loads((out / "sensitivity.json").read_text())
     assert record["run"]["replications"] == 20 and len(record["top"]) == 3 and record["provenance"]["model_version"]
     assert "Morris: factor" in done.stdout and "noise alone reads mu* up to about" in done.stdout
+    assert " s on 1 thread; " in done.stdout, "one thread, not 'on 1 threads'"
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
