@@ -53,11 +53,14 @@ def read(name: str) -> Any:
 @functools.cache
 def executed(name: str) -> tuple[Any, Path]:
     """The notebook run top to bottom with ``FAST=1`` in a fresh kernel, and the folder it ran in (run once per test session)."""
-    nbformat = _nbformat()
+    return execute(read(name), Path(name).stem)
+
+
+def execute(notebook: Any, stem: str) -> tuple[Any, Path]:
+    """``notebook`` run top to bottom with ``FAST=1`` in a fresh kernel, in a new temporary folder, and that folder."""
     from nbclient import NotebookClient
 
-    notebook = nbformat.read(FOLDER / name, as_version=4)
-    folder = Path(tempfile.mkdtemp(prefix=f"notebook-{Path(name).stem}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"notebook-{stem}-"))
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
     client.execute(env={**os.environ, "FAST": "1"})
     return notebook, folder
@@ -164,3 +167,35 @@ def test_the_interpretation_of_notebook_02_quotes_the_numbers_computed_above_it(
         assert lever in text, f"{lever} lowers collapse in the table above but the interpretation does not say so"
     if len(lowering) == 0:
         assert "None of the" in text
+
+
+@pytest.mark.notebook
+def test_notebook_02_says_so_when_the_draws_cannot_tell_the_levers_apart() -> None:
+    """One partnership of two councils (``fixed=True``) and two levers with no clear effect: "best in % of draws" is all unclear."""
+    notebook = read("02_our_partnership_what_if.ipynb")
+    (describe,) = [cell for cell in code_cells(notebook) if "ours = sim.partnership(" in cell.source]
+    describe.source = (
+        "ours = sim.partnership([sim.council('Our District', tier='district', size=1.0, it_maturity=0.8, pace=0.6, sovereignty_concern=0.3),"
+        " sim.council('Neighbour District', tier='district', size=0.8, it_maturity=0.35, sovereignty_concern=0.7)],"
+        " governance='joint_committee', promised_savings=1.5, fixed=True)"
+    )
+    (levers,) = [cell for cell in code_cells(notebook) if cell.source.startswith("POLICIES = [")]
+    levers.source = 'POLICIES = ["none", "reputation_first", "communications_plan"]\n' + levers.source.split("]\n", 1)[1]
+    notebook, _ = execute(notebook, "02-unclear")
+    errors = [f"{output.ename}: {output.evalue}" for cell in code_cells(notebook) for output in cell.outputs if output.output_type == "error"]
+    assert not errors
+    text = text_output(_interpretation(notebook)[1])
+    assert "lowers collapse the most" in text or "which lever lowers collapse the most is unclear" in text
+
+
+@pytest.mark.notebook
+def test_notebook_03_names_levers_by_their_titles_and_ranks_only_causes_that_occurred() -> None:
+    notebook, folder = executed("03_seven_failure_modes.ipynb")
+    text = "".join(text_output(cell) for cell in code_cells(notebook))
+    assert "IT harmonisation first" in text and " it harmonisation" not in text
+    owns = re.findall(r"(\d+(?:\.\d+)?)% had the case's own mechanism as their cause: ([^.]+)\.", text)
+    assert len(owns) == 7
+    for share, where in owns:
+        assert (float(share) == 0) == (where == "it was never the cause"), f"{share}%: {where}"
+    overview = pd.read_csv(folder / "seven_failure_modes.csv")
+    assert not overview["lever"].str.contains("_").any(), list(overview["lever"])
