@@ -98,19 +98,21 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
    own estimate x_d and the Monte Carlo variance v_d of that estimate (p(1 - p)/(n - 1) for a share, s^2/n for a
    mean, the delta method for a ratio of means).
 2. **Law of total variance.** The variance of the x_d is the variance of the figure across parameter values plus
-   the mean noise within a draw; the between-draw variance is tau^2 = var(x_d) - mean(v_d), computed as the mean of
-   per-draw terms (x_d - mean)^2 D/(D - 1) - v_d. tau^2 counts only if it exceeds zero by more than 1.645 standard
+   the mean noise within a draw; the between-draw variance is tau^2 = var(x_d) - mean(v_d). The draws' centre c
+   weights each draw by its replications (w_d, summing to 1), as the whole run's estimate does: when `replications`
+   is not a multiple of M, the last, shorter draw counts less. tau^2 is the mean of the per-draw terms
+   ((x_d - c)^2 - v_d (1 - 2 w_d + D w_d^2)) D/(D - 2 + D sum(w_d^2)), unbiased for independent draws (with equal
+   weights, (x_d - c)^2 D/(D - 1) - v_d). tau^2 counts only if it exceeds zero by more than 1.645 standard
    errors of that mean (a one-sided test at 5%): otherwise noise alone reads as a spread about half the time, and
    the draws cannot tell the parameters' effect from noise, so tau^2 = 0.
-3. **Shrunk draws.** Each x_d's deviation from the draws' mean is scaled by sqrt(tau^2 / var(x_d)), so the shrunk
-   draws spread as the figure does across parameter values (method of moments), not as figure plus noise; they are
-   centred on the whole run's estimate, which weights each draw by its replications (a last, shorter draw when
-   `replications` is not a multiple of M counts less) and for a ratio is the ratio of totals. With tau^2 = 0 every
-   shrunk draw is the run's estimate.
+3. **Shrunk draws.** Each x_d is pulled towards c by sqrt(tau^2 / var(x_d)), so the shrunk draws spread as the
+   figure does across parameter values (method of moments), not as figure plus noise.
 4. **The total interval.** The parameter part is the central 95% of the shrunk draws (empirical quantiles: the
    spread is often skewed). Each end then adds the Monte Carlo half-width of the whole run's estimate in
-   quadrature, so the total interval contains the Monte Carlo interval and equals it when the parameters do not
-   move the figure. `parameter_share` = tau^2 / (tau^2 + Monte Carlo variance of the estimate).
+   quadrature, so the total interval contains the Monte Carlo interval. With tau^2 = 0 the parameter part is nil
+   and the total interval is the Monte Carlo one, even where c is not exactly the run's estimate (a ratio of
+   totals against the draws' ratios, a Kaplan-Meier estimate). `parameter_share` = tau^2 / (tau^2 + Monte Carlo
+   variance of the estimate).
 5. **Timing.** The probability of collapse by each month gets a total band the same way; the median months to
    collapse inverts it (the first month the band's upper edge reaches one half is the interval's lower end, and so
    on), as the Kaplan-Meier median interval inverts its band.

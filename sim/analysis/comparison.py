@@ -176,8 +176,7 @@ class PairedTally:
         as the run does, ties included. Never is a tie settled by the order the levers were listed in.
 
         The noise-corrected shares come from each lever's per-draw effects shrunk to their
-        between-draw variance (:func:`sim.analysis.stats.between_draws`, centred on the run's
-        effect). They are kept within what the draws can support: a draw's ranking can differ
+        between-draw variance (:func:`sim.analysis.stats.between_draws`). They are kept within what the draws can support: a draw's ranking can differ
         from the one its parameter values give only where Monte Carlo noise changed it, and
         the two halves of one draw (independent noise, the same parameter values) disagree at
         least ``2 e (1 - e)`` of the time when noise changes a half's ranking with probability
@@ -205,11 +204,11 @@ class PairedTally:
         if self.by_draw is None or len(self.policies) < 3:
             return None
         levers = self.policies[1:]
-        _, effects, noise = self._effects(measure)
+        rows, effects, noise = self._effects(measure)
         pooled = np.array([(self.only_policy[p][measure] - self.only_reference[p][measure]) / self.n for p in levers])
         order = np.argsort(pooled, kind="stable")
         run = _places(pooled[None, :])[0]
-        tau2, shrunk = between_draws(effects, noise, pooled)
+        tau2, shrunk = between_draws(effects, noise, self.draws(levers[0]).n[rows])
         corrected, raw = _places(shrunk), _places(effects)
         keys, halves, _ = self._effects(measure, halves=True)
         even = np.flatnonzero((keys % 2 == 0) & np.isin(keys + 1, keys))
@@ -296,10 +295,11 @@ class PairedTally:
         """Add to a policy's row the total intervals and, for a lever, its effect's distribution across parameter draws."""
         moments = self.draws(policy)
         means, noise = moments.estimates()
+        n = moments.replications()
         column = {name: i for i, name in enumerate(DRAW_COLUMNS)}
 
         def total(name: str, mc: Estimate, bounds: tuple[float, float] = (-np.inf, np.inf)) -> None:
-            t = total_interval(means[:, column[name]], noise[:, column[name]], mc, confidence, bounds)
+            t = total_interval(means[:, column[name]], noise[:, column[name]], mc, confidence, bounds, n)
             row[f"{name}_total_low"], row[f"{name}_total_high"], row[f"{name}_parameter_share"] = t.low, t.high, t.parameter_share
 
         for measure in MEASURES:
@@ -310,7 +310,7 @@ class PairedTally:
                 row.update({f"{name}_q{round(100 * q):02d}": np.nan for q in EFFECT_QUANTILES})
                 continue
             total(name, Estimate(row[name], row[f"{name}_low"], row[f"{name}_high"]), (-1.0, 1.0))
-            tau2, shrunk = between_draws(means[:, column[name]], noise[:, column[name]], row[name])
+            tau2, shrunk = between_draws(means[:, column[name]], noise[:, column[name]], n)
             row[f"{name}_helps"] = _helps(float(tau2), shrunk, row[f"{name}_total_low"], row[f"{name}_total_high"])
             for q, value in zip(EFFECT_QUANTILES, np.quantile(shrunk, EFFECT_QUANTILES), strict=True):
                 row[f"{name}_q{round(100 * q):02d}"] = float(value)

@@ -536,14 +536,18 @@ class DrawMoments:
         """Indices of the draws with at least two replications (those whose noise can be estimated)."""
         return np.flatnonzero(self.n >= 2)
 
+    def replications(self) -> np.ndarray:
+        """Each used draw's replications ``(D,)``: the weights of :func:`between_draws`."""
+        return self.n[self.used()].astype(float)
+
     def estimates(self) -> tuple[np.ndarray, np.ndarray]:
         """Each used draw's means ``(D, K)`` and the Monte Carlo variance of each mean ``(D, K)`` (sample variance over n)."""
         used = self.used()
         n = self.n[used][:, None].astype(float)
         return self.mean[used], self.m2[used] / (n * (n - 1))
 
-    def ratio(self, x: int, y: int, both: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each used draw's ratio of means ``mean(x) / mean(y)`` and its delta-method variance (``both`` is the column of ``x + y``).
+    def ratio(self, x: int, y: int, both: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each used draw's ratio of means ``mean(x) / mean(y)``, its delta-method variance (``both`` is the column of ``x + y``) and its replications.
 
         Draws whose ``y`` has a mean of 0 are left out.
         """
@@ -554,7 +558,7 @@ class DrawMoments:
         cov = (var[:, both] - var[:, x] - var[:, y]) / 2
         mx, my = self.mean[used, x], self.mean[used, y]
         r = mx / my
-        return r, np.maximum(var[:, x] + r * r * var[:, y] - 2 * r * cov, 0.0) / (n * my * my)
+        return r, np.maximum(var[:, x] + r * r * var[:, y] - 2 * r * cov, 0.0) / (n * my * my), n
 
 
 @dataclass(frozen=True)
@@ -585,18 +589,21 @@ class TotalInterval:
 DETECTION = 1.6448536269514722
 
 
-def between_draws(estimates: ArrayLike, noise: ArrayLike, centre: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
+def between_draws(estimates: ArrayLike, noise: ArrayLike, weights: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The variance of a figure across parameter draws corrected for the noise within draws, and the draws shrunk to it.
 
     By the law of total variance, the variance of the draws' estimates is the variance of the
     figure across parameter values plus the mean Monte Carlo variance of an estimate: the
     between-draw variance is ``tau2 = var(estimates) - mean(noise)`` (method of moments), and
-    each draw's deviation from their mean is scaled by ``sqrt(tau2 / var(estimates))`` so
-    that the shrunk estimates spread as the figure does, around ``centre``. ``tau2`` is the mean of the per-draw
-    terms ``(x_d - mean)^2 D / (D - 1) - noise_d``; where it is not above zero by more than
-    :data:`DETECTION` standard errors of that mean (a one-sided test at 5%), the draws cannot
-    tell the parameters' effect from Monte Carlo noise and ``tau2`` is 0: otherwise noise alone
-    would read as a spread across parameters about half the time.
+    each draw's estimate is pulled towards their centre by ``sqrt(tau2 / var(estimates))`` so
+    that the shrunk estimates spread as the figure does. The centre ``c`` is the mean of the
+    draws weighted by their replications (``w_d``, summing to 1), as the whole run's estimate
+    weights them: a last, shorter draw counts less. ``tau2`` is the mean of the per-draw terms
+    ``((x_d - c)^2 - noise_d (1 - 2 w_d + D w_d^2)) D / (D - 2 + D sum(w^2))``, unbiased for
+    independent draws (with equal weights, ``(x_d - c)^2 D / (D - 1) - noise_d``); where it is
+    not above zero by more than :data:`DETECTION` standard errors of that mean (a one-sided
+    test at 5%), the draws cannot tell the parameters' effect from Monte Carlo noise and
+    ``tau2`` is 0: otherwise noise alone would read as a spread across parameters about half the time.
 
     Parameters
     ----------
@@ -604,12 +611,8 @@ def between_draws(estimates: ArrayLike, noise: ArrayLike, centre: ArrayLike | No
         ``(D, ...)``: the figure in each draw.
     noise
         ``(D, ...)``: the Monte Carlo variance of each estimate.
-    centre
-        ``(...)``: where the shrunk draws are centred, the whole run's estimate of the figure
-        (default: the draws' mean). The run's estimate weights each draw by its replications
-        (a last, shorter draw counts less) and may not be a mean of the draws' estimates at all
-        (a ratio of totals, a Kaplan-Meier estimate): centred on it, draws that show no spread
-        (``tau2`` 0) all equal the run's estimate.
+    weights
+        ``(D,)``: each draw's replications (default: all equal).
 
     Returns
     -------
@@ -619,15 +622,19 @@ def between_draws(estimates: ArrayLike, noise: ArrayLike, centre: ArrayLike | No
     estimates = np.asarray(estimates, float)
     noise = np.asarray(noise, float)
     d = estimates.shape[0]
-    mean = estimates.mean(axis=0)
-    spread = estimates.var(axis=0, ddof=1)
-    terms = (estimates - mean) ** 2 * d / (d - 1) - noise
+    w = np.ones(d) if weights is None else np.asarray(weights, float)
+    w = (w / w.sum()).reshape((d,) + (1,) * (estimates.ndim - 1))
+    centre = (w * estimates).sum(axis=0)
+    scale = d / (d - 2 + d * float((w * w).sum()))
+    squares = (estimates - centre) ** 2
+    terms = (squares - noise * (1 - 2 * w + d * w * w)) * scale
+    spread = squares.mean(axis=0) * scale
     error = terms.std(axis=0, ddof=1) / np.sqrt(d)
     tau2 = terms.mean(axis=0)
     tau2 = np.where(tau2 > DETECTION * error, tau2, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(spread > 0, np.sqrt(tau2 / spread), 0.0)
-    return tau2, (mean if centre is None else np.asarray(centre, float)) + (estimates - mean) * factor
+    return tau2, centre + (estimates - centre) * factor
 
 
 def total_interval(
@@ -636,17 +643,18 @@ def total_interval(
     monte_carlo: Estimate,
     confidence: float = 0.95,
     bounds: tuple[float, float] = (-np.inf, np.inf),
+    weights: ArrayLike | None = None,
 ) -> TotalInterval:
     """The total interval of a figure from its estimate in each parameter draw.
 
     The parameter part is the central ``confidence`` range of the figure across parameter
     values: the quantiles of the draws' estimates shrunk to the between-draw variance
-    (:func:`between_draws`), so that Monte Carlo noise within draws does not widen it, and
-    centred on the whole run's estimate (``monte_carlo.value``), so that a draw's weight (a
-    last, shorter draw) or the kind of estimate (a ratio of totals) is not read as a spread. Each end
+    (:func:`between_draws`), so that Monte Carlo noise within draws does not widen it. Each end
     then adds the Monte Carlo half-width of the whole run's estimate in quadrature, so that the
-    total interval contains the Monte Carlo interval and equals it when the parameters do not
-    move the figure.
+    total interval contains the Monte Carlo interval. Where no spread is detected (``tau2`` 0)
+    the parameter part is nil and the total interval is the Monte Carlo one, even where the
+    draws' centre is not exactly the run's estimate (a ratio of totals against the draws'
+    ratios, a Kaplan-Meier estimate, a draw of one replication left out).
 
     Parameters
     ----------
@@ -658,14 +666,16 @@ def total_interval(
         Level of the interval.
     bounds
         Where the figure can lie (``(0, 1)`` for a probability).
+    weights
+        ``(D,)``: each draw's replications (:func:`between_draws`; default: all equal).
     """
     estimates = np.asarray(estimates, float)
     if estimates.shape[0] < 2:
         return TotalInterval(np.nan, np.nan, np.nan, np.nan, int(estimates.shape[0]))
-    value = monte_carlo.value
-    tau2, shrunk = between_draws(estimates, noise, value)
+    tau2, shrunk = between_draws(estimates, noise, weights)
     alpha = 1.0 - confidence
-    q_low, q_high = np.quantile(shrunk, [alpha / 2, 1 - alpha / 2])
+    value = monte_carlo.value
+    q_low, q_high = np.quantile(shrunk, [alpha / 2, 1 - alpha / 2]) if tau2 > 0 else (value, value)
     low = value - float(np.hypot(max(value - q_low, 0.0), value - monte_carlo.low))
     high = value + float(np.hypot(max(q_high - value, 0.0), monte_carlo.high - value))
     mc_var = ((monte_carlo.high - monte_carlo.low) / (2 * z_value(confidence))) ** 2
@@ -673,22 +683,25 @@ def total_interval(
     return TotalInterval(max(low, bounds[0]), min(high, bounds[1]), share, float(np.sqrt(tau2)), int(estimates.shape[0]))
 
 
-def ends_error(estimates: ArrayLike, noise: ArrayLike, confidence: float = 0.95, resamples: int = 200, seed: int = 0) -> float:
+def ends_error(
+    estimates: ArrayLike, noise: ArrayLike, confidence: float = 0.95, resamples: int = 200, seed: int = 0, weights: ArrayLike | None = None
+) -> float:
     """How precisely the draws pin down the parameter part of a total interval: ``z`` times the larger bootstrap standard error of its two ends.
 
     Draws are resampled with replacement (a fixed generator, so the answer depends only on
-    the draws); infinite with fewer than two draws.
+    the draws), each with its replications (``weights``, :func:`between_draws`); infinite with fewer than two draws.
     """
     estimates = np.asarray(estimates, float)
     noise = np.asarray(noise, float)
     d = estimates.shape[0]
+    weights = np.ones(d) if weights is None else np.asarray(weights, float)
     if d < 2:
         return np.inf
     alpha = 1.0 - confidence
     picks = np.random.default_rng(seed).integers(0, d, size=(resamples, d))
     ends = np.empty((resamples, 2))
     for b, pick in enumerate(picks):
-        _, shrunk = between_draws(estimates[pick], noise[pick])
+        _, shrunk = between_draws(estimates[pick], noise[pick], weights[pick])
         ends[b] = np.quantile(shrunk, [alpha / 2, 1 - alpha / 2])
     return float(z_value(confidence) * ends.std(axis=0, ddof=1).max())
 

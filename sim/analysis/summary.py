@@ -205,17 +205,18 @@ class Tally:
         """Add each headline figure's Monte Carlo and total intervals and its share of variance from the parameters (see :mod:`sim.analysis.stats`)."""
         assert self.by_draw is not None
         means, noise = self.by_draw.estimates()
+        n = self.by_draw.replications()
         column = {name: i for i, name in enumerate(DRAW_COLUMNS)}
         for o, entry in summary["outcomes"].items():
-            _two(entry, total_interval(means[:, column[o]], noise[:, column[o]], _estimate(entry), confidence, (0.0, 1.0)))
+            _two(entry, total_interval(means[:, column[o]], noise[:, column[o]], _estimate(entry), confidence, (0.0, 1.0), n))
         failure = column["failure"]
-        _two(summary["failure"], total_interval(means[:, failure], noise[:, failure], _estimate(summary["failure"]), confidence, (0.0, 1.0)))
+        _two(summary["failure"], total_interval(means[:, failure], noise[:, failure], _estimate(summary["failure"]), confidence, (0.0, 1.0), n))
         for name, entry in summary["savings"].items():
             if name == "realised_over_business_case":
-                r, v = self.by_draw.ratio(column["realised_savings"], column["business_case"], column["realised_plus_plan"])
-                _two(entry, total_interval(r, v, _estimate(entry), confidence, (0.0, np.inf)))
+                r, v, m = self.by_draw.ratio(column["realised_savings"], column["business_case"], column["realised_plus_plan"])
+                _two(entry, total_interval(r, v, _estimate(entry), confidence, (0.0, np.inf), m))
             else:
-                _two(entry, total_interval(means[:, column[name]], noise[:, column[name]], _estimate(entry), confidence))
+                _two(entry, total_interval(means[:, column[name]], noise[:, column[name]], _estimate(entry), confidence, weights=n))
         by_month = self._collapsed_by(curve, confidence)
         for entry in summary["collapse_within"].values():
             if entry is not None:
@@ -234,7 +235,7 @@ class Tally:
         summary["uncertainty"] = {
             "draws": len(used),
             "replications_per_draw": int(self.by_draw.n.max()),
-            "collapse_ends_error": ends_error(means[:, column["collapsed"]], noise[:, column["collapsed"]], confidence, seed=len(used)),
+            "collapse_ends_error": ends_error(means[:, column["collapsed"]], noise[:, column["collapsed"]], confidence, seed=len(used), weights=n),
             "collapse_parameter_sd": collapse["parameter_sd"],
         }
 
@@ -244,7 +245,7 @@ class Tally:
             raise ValueError("no parameter draws: the run has no total interval")
         means, noise = self.by_draw.estimates()
         i = DRAW_COLUMNS.index("collapsed")
-        return ends_error(means[:, i], noise[:, i], confidence, seed=len(means))
+        return ends_error(means[:, i], noise[:, i], confidence, seed=len(means), weights=self.by_draw.replications())
 
     def _collapsed_by(self, curve: SurvivalCurve, confidence: float) -> list[TotalInterval]:
         """The total interval of the probability of collapse by each month ``0 .. horizon``."""
@@ -257,7 +258,7 @@ class Tally:
         for month in range(self.horizon + 1):
             e = curve.failure_by(month)
             assert e is not None
-            out.append(total_interval(share[:, month], noise[:, month], e, confidence, (0.0, 1.0)))
+            out.append(total_interval(share[:, month], noise[:, month], e, confidence, (0.0, 1.0), n[:, 0]))
         return out
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.analysis.stats import DrawMoments, Estimate, between_draws, draw_precision_plan, ends_error, total_interval, wilson
-from sim.analysis.summary import HEADLINES, Tally, headline, render_uncertainty
+from sim.analysis.summary import HEADLINES, Tally, headline, render_uncertainty, summarise
 from sim.config.scenarios import load
 from sim.config.uncertainty import uncertainty
 from sim.frontends.ensemble import run_ensemble, simulate
@@ -230,24 +230,39 @@ def test_a_spread_the_draws_could_not_detect_is_said_to_be_unknown_never_zero():
 
 @pytest.mark.parametrize("replications", [55, 110, 260])
 def test_a_spread_not_detected_leaves_the_monte_carlo_interval_even_with_a_shorter_last_draw(replications):
-    # replications not a multiple of 25: the last draw is shorter, and the mean of the draws is not the run's share
+    # sim-run uncertainty=prior replications=55 seed=3 printed collapsed [48.6%, 73.5%] then a total of [48.6%, 74.5%]
     rng = np.random.default_rng(replications)
     draw = np.arange(replications) // 25
     collapsed = rng.random(replications) < 0.6
-    collapsed[draw == draw.max()] = True
+    collapsed[draw == draw.max()] = True  # the last, shorter draw: all collapsed
     moments = DrawMoments(1)
     moments.add(draw, collapsed[:, None].astype(float))
     means, noise = moments.estimates()
     mc = wilson(int(collapsed.sum()), replications)
-    assert means[:, 0].mean() != pytest.approx(mc.value), "the draws' mean differs from the run's share"
-    t = total_interval(means[:, 0], noise[:, 0], mc, 0.95, (0.0, 1.0))
-    assert t.parameter_share == 0.0
+    assert means[:, 0].mean() != pytest.approx(mc.value), "the plain mean of the draws is not the run's share"
+    tau2, shrunk = between_draws(means[:, 0], noise[:, 0], moments.replications())
+    assert shrunk.mean() == pytest.approx(mc.value), "weighted by replications, the draws' centre is the run's share"
+    t = total_interval(means[:, 0], noise[:, 0], mc, 0.95, (0.0, 1.0), moments.replications())
+    assert tau2 == 0.0 and t.parameter_share == 0.0
     assert (t.low, t.high) == pytest.approx((mc.low, mc.high), abs=1e-12)
 
 
-def test_the_shrunk_draws_are_centred_on_the_run_s_estimate():
+def test_a_run_with_a_shorter_last_draw_gives_a_total_interval_the_monte_carlo_one_where_no_spread_shows():
+    config = load("baseline", overrides=["partnership.horizon_months=60"])
+    summary = summarise(run_ensemble(config, 55, 3, uncertainty="prior", replications_per_draw=25))
+    for path, _ in HEADLINES:
+        entry = headline(summary, path)
+        if entry is not None and entry["parameter_share"] == 0.0:
+            assert (entry["total"]["low"], entry["total"]["high"]) == pytest.approx((entry["low"], entry["high"]), abs=1e-12), path
+
+
+def test_equal_weights_are_the_plain_method_of_moments_and_weights_count_a_draw_by_its_replications():
     p, noise = _binomial_draws(np.random.default_rng(11).uniform(0.2, 0.4, 160), 25, 12)
     tau2, shrunk = between_draws(p, noise)
-    moved, centred = between_draws(p, noise, 0.5)
-    assert moved == tau2 and shrunk.mean() == pytest.approx(p.mean())
-    assert centred == pytest.approx(shrunk - p.mean() + 0.5)
+    d = len(p)
+    terms = (p - p.mean()) ** 2 * d / (d - 1) - noise
+    assert tau2 == pytest.approx(terms.mean()) and shrunk.mean() == pytest.approx(p.mean())
+    assert between_draws(p, noise, np.full(d, 25))[0] == pytest.approx(tau2)
+    weights = np.r_[np.full(d - 1, 25), 5]
+    assert between_draws(p, noise, weights)[1].mean() != pytest.approx(p.mean())
+    assert np.average(between_draws(p, noise, weights)[1], weights=weights) == pytest.approx(np.average(p, weights=weights))
