@@ -779,7 +779,7 @@ def test_run_ensemble_refuses_bad_arguments(kwargs, kind, message):
 
 
 #: The refusals of SILENT that concern the model's values (what ``sim.load`` takes).
-MODEL_ONLY = [s for s in SILENT if not any(a.startswith(("seed=", "+repl", "repl", "+foo")) for a in s[0])]
+MODEL_ONLY = [s for s in SILENT if not any(a.startswith(("seed=", "+repl", "repl", "+foo", "polcy")) for a in s[0])]
 
 
 @pytest.mark.parametrize(("args", "lines"), MODEL_ONLY)
