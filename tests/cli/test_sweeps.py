@@ -186,22 +186,28 @@ def finished(kept: int) -> str:
     return "the point finished is" if kept == 1 else f"the {kept} points finished are"
 
 
-def test_a_multirun_stopped_by_a_signal_says_its_finished_points_are_kept_and_resumes(tmp_path):
-    """A multirun stopped with Ctrl-C said 'no results were written' while its finished points were on disk."""
-    folder = tmp_path / "sweep"
-    args = ["-m", "councils.0.it_maturity=0.1,0.5,0.9", "replications=400", "block_size=100", "uncertainty=none", f"hydra.sweep.dir={folder}"]
+def stopped_once(args: list[str], folder: Path, pattern: str) -> tuple[int, str]:
+    """Run sim-run, send Ctrl-C once a file matching ``pattern`` appears in ``folder``; return the exit code and stderr."""
     proc = subprocess.Popen([SIM_RUN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "HYDRA_FULL_ERROR": ""})
     try:
         deadline = time.monotonic() + 300
-        while not list(folder.glob("*/summary.json")):
-            assert proc.poll() is None, "the sweep ended before it could be stopped"
+        while not list(folder.glob(pattern)):
+            assert proc.poll() is None, "the run ended before it could be stopped"
             assert time.monotonic() < deadline
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=120)
     finally:
         proc.kill()
-    assert proc.returncode == 128 + signal.SIGINT
+    return proc.returncode, stderr
+
+
+def test_a_multirun_stopped_by_a_signal_says_its_finished_points_are_kept_and_resumes(tmp_path):
+    """A multirun stopped with Ctrl-C said 'no results were written' while its finished points were on disk."""
+    folder = tmp_path / "sweep"
+    args = ["-m", "councils.0.it_maturity=0.1,0.5,0.9", "replications=400", "block_size=100", "uncertainty=none", f"hydra.sweep.dir={folder}"]
+    returncode, stderr = stopped_once(args, folder, "*/summary.json")
+    assert returncode == 128 + signal.SIGINT
     kept = len(list(folder.glob("*/summary.json")))
     assert f"error: stopped by SIGINT (Ctrl-C) before the run finished: no sweep table was written in {folder}; {finished(kept)} kept in {folder}" in stderr
     assert "no results were written" not in stderr and not (folder / "sweep.parquet").exists()
@@ -216,18 +222,8 @@ def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(
     (tmp_path / "other.csv").write_text("councils.0.it_maturity\n0.15\n0.25\n")
     out = tmp_path / "design"
     first = [f"design={tmp_path / 'first.csv'}", "scenario=case04_trading_company", "replications=400", "block_size=100", f"hydra.run.dir={out}"]
-    proc = subprocess.Popen([SIM_RUN, *first], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "HYDRA_FULL_ERROR": ""})
-    try:
-        deadline = time.monotonic() + 300
-        while not list(out.glob("points/*/summary.json")):
-            assert proc.poll() is None, "the design ended before it could be stopped"
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=120)
-    finally:
-        proc.kill()
-    assert proc.returncode == 128 + signal.SIGINT
+    returncode, stderr = stopped_once(first, out, "points/*/summary.json")
+    assert returncode == 128 + signal.SIGINT
     kept = len(list(out.glob("points/*/summary.json")))
     assert kept >= 1 and f"{finished(kept)} kept in {out / 'points'}" in stderr and not (out / "sweep.parquet").exists()
     report = subprocess.run([SIM_COLLECT, str(out), "--report"], capture_output=True, text=True, timeout=120, check=False)
