@@ -12,7 +12,10 @@ from typing import Any
 
 from sim.analysis.calibration import Calibration, predictive_figure, prior_posterior_figure, render
 from sim.results import provenance
-from sim.results.files import atomic_path, save_figure, write_json, write_table
+from sim.results.files import CALIBRATION_FIGURES, atomic_path, save_figure, write_json, write_table
+
+#: A calibration's figures (beside ``calibration.md``, in their own folder): prior against posterior, and the posterior predictive check.
+FIGURES = {"prior_posterior": "prior_posterior.png", "predictive": "predictive.png"}
 
 
 def write_posterior(result: Calibration, parquet: str | Path, extra: dict[str, Any] | None = None) -> None:
@@ -27,7 +30,7 @@ def write_posterior(result: Calibration, parquet: str | Path, extra: dict[str, A
 def write_report(result: Calibration, markdown: str | Path, figures_dir: str | Path, *, command: str = "sim-calibrate") -> None:
     """``calibration.md`` and its two figures (prior against posterior; posterior predictive check)."""
     markdown, figures_dir = Path(markdown), Path(figures_dir)
-    paths = {"prior_posterior": figures_dir / "prior_posterior.png", "predictive": figures_dir / "predictive.png"}
+    paths = {key: figures_dir / name for key, name in FIGURES.items()}
     save_figure(paths["prior_posterior"], prior_posterior_figure(result))
     save_figure(paths["predictive"], predictive_figure(result))
     relative = {key: str(p.relative_to(markdown.parent)) if p.is_relative_to(markdown.parent) else str(p) for key, p in paths.items()}
@@ -41,5 +44,5 @@ def write_all(result: Calibration, folder: str | Path, *, command: str = "sim-ca
     folder = Path(folder)
     write_table(folder / "design.parquet", result.design, result.info)
     write_posterior(result, folder / "posterior.parquet")
-    write_report(result, folder / "calibration.md", folder / "calibration", command=command)
-    return ["design.parquet", "posterior.parquet", "posterior.json", "calibration.md", "calibration/prior_posterior.png", "calibration/predictive.png"]
+    write_report(result, folder / "calibration.md", folder / CALIBRATION_FIGURES, command=command)
+    return ["design.parquet", "posterior.parquet", "posterior.json", "calibration.md", *(f"{CALIBRATION_FIGURES}/{name}" for name in FIGURES.values())]

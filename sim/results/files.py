@@ -135,6 +135,9 @@ class Staging:
         Names of the other files and folders an earlier run may have left (its records, its
         Hydra log, a design's points): removed on commit unless this run changed them (wrote
         them anew or into them). Leave out this run's own Hydra log.
+    subfolders
+        Folders inside ``folder`` whose files are held back as the folder's own are (a
+        calibration's figures).
 
     A run that wrote no results (a point skipped by ``resume=true``) leaves the earlier results
     as they were.
@@ -147,8 +150,10 @@ class Staging:
         dirs: Mapping[str, Path] | None = None,
         records: Iterable[str] = RECORD_FILES,
         others: Iterable[str] = (),
+        subfolders: Iterable[str] = (CALIBRATION_FIGURES,),
     ) -> None:
         self.folder = Path(folder).resolve()
+        self.subfolders = frozenset(self.folder / name for name in subfolders)
         self.results = tuple(results)
         self.dirs = dict(dirs or {})
         self.records = frozenset(records)
@@ -158,12 +163,13 @@ class Staging:
         self.earlier = {name: stamp for name in others if (stamp := _stamp(self.folder / name)) is not None}
 
     def covers(self, target: Path) -> bool:
-        """Whether ``target`` is a file this run holds back until commit (written in its folder, not a record)."""
-        return target.parent.resolve() == self.folder and target.name not in self.records
+        """Whether ``target`` is a file this run holds back until commit (written in its folder or one of its subfolders, not a record)."""
+        parent = target.parent.resolve()
+        return (parent == self.folder and target.name not in self.records) or parent in self.subfolders
 
     def add(self, tmp: Path, target: Path) -> None:
         """Keep the finished ``tmp`` until commit (a second write of one target replaces the first)."""
-        target = self.folder / target.name
+        target = target.parent.resolve() / target.name
         earlier = self.pending.pop(target, None)
         if earlier is not None:
             earlier.unlink(missing_ok=True)
@@ -215,6 +221,9 @@ class Staging:
         for tmp in self.pending.values():
             tmp.unlink(missing_ok=True)
         self.pending.clear()
+        for sub in self.subfolders:
+            if sub.is_dir() and not any(sub.iterdir()):
+                sub.rmdir()
         for staged in self.dirs.values():
             shutil.rmtree(staged, ignore_errors=True)
 

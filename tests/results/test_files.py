@@ -99,3 +99,35 @@ def test_a_commit_removes_what_an_earlier_run_left_unless_this_run_wrote_it(tmp_
         write_json(tmp_path / "point.json", {"status": "ok"})  # a record, written at once by this run: kept
         write_json(tmp_path / "summary.json", {"run": 3})
     assert json.loads((tmp_path / "point.json").read_text()) == {"status": "ok"}
+
+
+def test_a_calibrations_figures_wait_for_the_commit_and_a_failed_run_leaves_the_earlier_ones(tmp_path):
+    """A calibration that failed after drawing its figures replaced the earlier calibration's figures beside its report."""
+    from sim.results.files import CALIBRATION_FIGURES, Staging
+
+    figures = tmp_path / CALIBRATION_FIGURES
+    figures.mkdir()
+    (figures / "predictive.png").write_text("earlier")
+    (tmp_path / "calibration.md").write_text("earlier")
+    with pytest.raises(RuntimeError), Staging(tmp_path, others=(CALIBRATION_FIGURES,)):
+        with atomic_path(figures / "predictive.png") as tmp:
+            tmp.write_text("later")
+        assert (figures / "predictive.png").read_text() == "earlier", "held back until the run has succeeded"
+        raise RuntimeError("the run fails before its report")
+    assert sorted(p.name for p in figures.iterdir()) == ["predictive.png"] and (figures / "predictive.png").read_text() == "earlier"
+    with Staging(tmp_path, others=(CALIBRATION_FIGURES,)):
+        with atomic_path(figures / "predictive.png") as tmp:
+            tmp.write_text("later")
+        with atomic_path(tmp_path / "calibration.md") as tmp:
+            tmp.write_text("later")
+    assert (figures / "predictive.png").read_text() == "later" and (tmp_path / "calibration.md").read_text() == "later"
+
+
+def test_a_failed_run_that_made_the_figures_folder_takes_it_away(tmp_path):
+    from sim.results.files import CALIBRATION_FIGURES, Staging
+
+    with pytest.raises(RuntimeError), Staging(tmp_path):
+        with atomic_path(tmp_path / CALIBRATION_FIGURES / "predictive.png") as tmp:
+            tmp.write_text("later")
+        raise RuntimeError("the run fails")
+    assert list(tmp_path.iterdir()) == []
