@@ -25,6 +25,10 @@ class ConfigError(ValueError):
         self.problems = problems
         super().__init__("\n".join(problems))
 
+    def _render_traceback_(self) -> list[str]:
+        """How IPython and Jupyter show it: one line per problem, no traceback (the fault is in the input, not the code)."""
+        return [f"ConfigError: {problem}" for problem in self.problems]
+
 
 class ArgumentParser(argparse.ArgumentParser):
     """argparse whose bad arguments give one ``error:`` line naming the command's ``--help`` (no usage block), and :data:`EXIT_BAD_INPUT`."""

@@ -57,3 +57,11 @@ def test_a_config_error_is_its_problems_one_per_line():
 def test_numbers_are_written_as_the_user_would():
     assert (fmt(0.5), fmt(3), fmt(1e-7), fmt("a")) == ("0.5", "3", "1e-07", "a")
     assert allowed(UNIT) == "[0, 1]"
+
+
+def test_jupyter_shows_a_bad_input_as_its_problems_without_a_traceback(capsys):
+    """A ConfigError in a notebook printed 21-29 lines of traceback above its one clear line per problem."""
+    shell = pytest.importorskip("IPython.core.interactiveshell").InteractiveShell.instance()
+    shell.run_cell("import sim\nsim.partnership([sim.council('A', it_maturity=1.7), sim.council('B', pace=-1)])")
+    shown = capsys.readouterr().out.strip().splitlines()
+    assert shown == ["ConfigError: councils[0].it_maturity = 1.7 is outside [0, 1]", "ConfigError: councils[1].pace = -1 is outside [0, 1]"], shown
