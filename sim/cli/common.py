@@ -250,6 +250,7 @@ def model_command(
         need,
         argv_check or (lambda args: argv_problems(args, groups)),
         groups,
+        settings,
     )
 
 

@@ -352,6 +352,8 @@ class Command:
     argv_check: Callable[[Sequence[str]], list[str]] = lambda argv: []
     #: The config groups the command takes (``scenario``, ``policy``...): a misspelt one gets its "did you mean".
     groups: Sequence[str] = ()
+    #: The command's settings dataclass (``RunSettings``...): a multirun's values of a setting are checked by its declarations.
+    settings: type | None = None
 
 
 def prepare(command: Command, argv: list[str]) -> Job | None:
@@ -372,7 +374,8 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     first = command.argv_check(argv)
     if args.multirun:
         parsed, problems = parse(args.overrides)
-        problems = first + problems + override_problems(parsed, command.schema, command.name, command.groups)
+        # a value a single run would refuse is refused here, each of a sweep's: the whole multirun, before any folder is made
+        problems = first + problems + override_problems(parsed, command.schema, command.name, command.groups, command.settings)
         if problems:
             raise ConfigError(problems)
         return None

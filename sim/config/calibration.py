@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim.config.checks import ConfigError, check_fixed
-from sim.config.settings import MAX_SEED, MAX_WORKERS
+from sim.config.checks import ConfigError
+from sim.config.settings import MAX_SEED, MAX_WORKERS, setting_problems
 from sim.core.declare import SETTING, Spec, param
 
 #: Model events a targets file can describe.
@@ -347,13 +347,7 @@ def calibrate_settings(raw: Mapping[str, Any]) -> CalibrateSettings:
     for f in fields(CalibrateSettings):
         spec = f.metadata["spec"]
         value = raw.get(f.name, getattr(defaults, f.name))
-        if value is None and getattr(defaults, f.name) is None:
-            found = []
-        elif spec.unit == "paths":
-            ok = isinstance(value, list | tuple) and value and all(isinstance(p, str) for p in value)
-            found = [] if ok else [f"{f.name} = {value!r} must be a list of parameter paths, e.g. [decisions.memory,exogenous.stance]"]
-        else:
-            found = check_fixed(f.name, value, spec)
+        found = setting_problems(CalibrateSettings, f.name, value)
         problems += found
         values[f.name] = int(value) if spec.integer and value is not None and not found else value
     if problems:

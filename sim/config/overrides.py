@@ -195,14 +195,82 @@ def _exclusive(parsed: Sequence[Any]) -> list[str]:
     return problems
 
 
-def override_problems(parsed: Sequence[Any], schema: Any = None, command: str = "the command", groups: Sequence[str] = ()) -> list[str]:
-    """Overrides that Hydra takes but that are refused here.
+def override_problems(
+    parsed: Sequence[Any], schema: Any = None, command: str = "the command", groups: Sequence[str] = (), settings: type | None = None
+) -> list[str]:
+    """Overrides that Hydra takes but that are refused here, each value of a sweep as a run of it would refuse it.
 
     A key that names no setting or parameter of ``schema`` (with the closest one, the command's
-    config ``groups`` included), ``null`` for a model parameter, an empty run folder, settings that
-    exclude each other.
+    config ``groups`` included), ``null`` for a model parameter, an empty run folder, a value a
+    single run refuses (a parameter's against its declaration, a setting's against ``settings``,
+    the command's settings dataclass; one line per distinct bad value of a sweep), settings that
+    exclude each other. A multirun is checked with it before Hydra makes the sweep folder.
     """
-    return [line for o in parsed if (line := _unknown(o, schema, command, groups) or _null_or_empty(o))] + _exclusive(parsed)
+    problems = []
+    for override in parsed:
+        unknown = _unknown(override, schema, command, groups)
+        problems += [unknown] if unknown else [line for one in each_value(override) for line in _one_value(one, settings)]
+    return list(dict.fromkeys(problems + _exclusive(parsed)))
+
+
+def each_value(override: Any) -> list[Any]:
+    """The overrides a multirun's jobs get from ``override``: one per distinct value of a sweep (a comma list, ``range()``, ``choice()``), else itself.
+
+    Each value is written and read again as Hydra's basic sweeper does for its jobs, so it is
+    the value a job gets. A sweep that cannot be listed (``interval()``) gives none.
+    """
+    if not override.is_sweep_override():
+        return [override]
+    if not override.is_discrete_sweep():
+        return []
+    key = override.get_key_element()
+    return parse(list(dict.fromkeys(f"{key}={value}" for value in override.sweep_string_iterator())))[0]
+
+
+def _one_value(override: Any, settings: type | None) -> list[str]:
+    """The lines a single run gives for one (not swept) override: ``null`` for a parameter, an empty run folder, a value out of range."""
+    if override.is_delete():
+        return []
+    line = _null_or_empty(override)
+    return [line] if line else value_problems(override.key_or_group, override.value(), settings)
+
+
+def checks_path(key: str) -> str:
+    """A dotted override key as the checks write the path (``councils.0.pace`` -> ``councils[0].pace``)."""
+    return re.sub(r"^councils\.(\d+)\.", r"councils[\1].", key)
+
+
+def value_problems(key: str, value: Any, settings: type | None = None) -> list[str]:
+    """The lines a run given ``key=value`` reports for that value (empty if fine, or if ``key`` is no parameter or setting).
+
+    Parameters
+    ----------
+    key
+        A dotted override key: a model parameter (``councils.0.it_maturity``) or a setting (``seed``).
+    value
+        The value as Hydra reads it from the command line.
+    settings
+        The command's settings dataclass (:class:`~sim.config.settings.RunSettings`, ...), whose
+        declarations check a setting's value; None: settings are not checked.
+
+    Returns
+    -------
+    list[str]
+        One line per problem, by the checks a single run uses: a value read from the
+        environment or a resolver, :func:`sim.config.model.check_value` for a parameter,
+        :func:`sim.config.settings.setting_problems` for a setting.
+    """
+    from sim.config.model import check_value
+    from sim.config.settings import setting_problems
+
+    if isinstance(value, str) and _RESOLVER.search(value):
+        return _resolver_lines(checks_path(key), value)
+    spec = spec_at(key)
+    if spec is not None:
+        return check_value(checks_path(key), value, spec)
+    if settings is not None and key in {f.name for f in fields(settings)}:
+        return setting_problems(settings, key, value)
+    return []
 
 
 def _unknown(override: Any, schema: Any, command: str, groups: Sequence[str] = ()) -> str | None:
@@ -250,16 +318,21 @@ def interpolated(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) -> list[tupl
             continue
         for path, node in _walk(cfg._get_node(key), str(key)):
             raw = node._value() if hasattr(node, "_value") else None
-            if not isinstance(raw, str):
-                continue
-            for name, argument in _RESOLVER.findall(raw):
-                if name in ("oc.env", "env"):
-                    variable = argument.split(",")[0].strip()
-                    line = f"{path} = {raw} reads the environment variable {variable}: write the value itself (values from the environment are not allowed)"
-                else:
-                    line = f"{path} = {raw} calls the resolver {name}: write the value itself (resolvers are not allowed in settings or model values)"
-                found.append((path, line))
+            if isinstance(raw, str):
+                found += [(path, line) for line in _resolver_lines(path, raw)]
     return found
+
+
+def _resolver_lines(path: str, raw: str) -> list[str]:
+    """One line for each resolver the value ``raw`` at ``path`` calls (the environment, ``${oc.env:HOME}``, or another)."""
+    lines = []
+    for name, argument in _RESOLVER.findall(raw):
+        if name in ("oc.env", "env"):
+            variable = argument.split(",")[0].strip()
+            lines.append(f"{path} = {raw} reads the environment variable {variable}: write the value itself (values from the environment are not allowed)")
+        else:
+            lines.append(f"{path} = {raw} calls the resolver {name}: write the value itself (resolvers are not allowed in settings or model values)")
+    return lines
 
 
 def interpolation_problems(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) -> list[str]:

@@ -236,7 +236,32 @@ def _check(name: str, value: Any, spec: Spec) -> list[str]:
         return [f"{name}: {v!r} is not a lever (known: {', '.join(known)})" for v in value if v not in known]
     if spec.unit == "policies":
         return policy_list_problems(name, value)
+    if spec.unit == "paths":
+        ok = isinstance(value, list | tuple) and value and all(isinstance(p, str) for p in value)
+        return [] if ok else [f"{name} = {value!r} must be a list of parameter paths, e.g. [decisions.memory,exogenous.stance]"]
     return check_fixed(name, value, spec)
+
+
+def setting_problems(cls: type, name: str, value: Any) -> list[str]:
+    """Problems with ``value`` for the setting ``name`` of the settings dataclass ``cls`` (empty if fine).
+
+    Parameters
+    ----------
+    cls
+        A settings dataclass (:class:`RunSettings`, :class:`CompareSettings`, ...) whose fields declare a ``spec``.
+    name
+        One of its fields.
+    value
+        The value given; None is "not given" for a setting whose default is None.
+
+    Returns
+    -------
+    list[str]
+        One line per problem, naming the setting, the value and what is allowed: the lines a run
+        with this value reports (a multirun checks each swept value with it before it starts).
+    """
+    found = next(f for f in fields(cls) if f.name == name)
+    return [] if value is None and found.default is None else _check(name, value, found.metadata["spec"])
 
 
 def _settings(cls: type, raw: Mapping[str, Any]) -> Any:
@@ -246,7 +271,7 @@ def _settings(cls: type, raw: Mapping[str, Any]) -> Any:
     for f in fields(cls):
         spec = f.metadata["spec"]
         value = raw.get(f.name, getattr(defaults, f.name))
-        found = [] if value is None and f.default is None else _check(f.name, value, spec)
+        found = setting_problems(cls, f.name, value)
         problems += found
         values[f.name] = int(value) if spec.integer and value is not None and not found else value
     if problems:
