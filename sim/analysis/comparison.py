@@ -508,19 +508,21 @@ def policy_words(policy: str) -> str:
     return upper_first(" ".join("IT" if word == "it" else word for word in policy.split("_")))
 
 
-def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = ("shelved", "collapse")) -> str:
+def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHANCE_OF)) -> str:
     """What a policy changed compared with the reference, in one sentence made from the comparison's numbers.
 
     A measure whose paired interval excludes zero "lowers" or "raises" the chance, from the
     reference's share to the policy's; a measure no replication changed is "unchanged";
     otherwise the policy "does not measurably change" it, and the interval of the difference
-    is quoted. Then the lever cost and the change in net
-    savings (GBP m per partnership over the horizon).
+    is quoted. A rise in collapse that comes with fewer proposals shelved says why it may: only
+    a launched partnership can collapse. Then the lever cost and the change in net savings
+    (GBP m per partnership over the horizon).
     """
     table = comparison.set_index("policy")
     reference = str(comparison["policy"].iloc[0])
     row, ref = table.loc[policy], table.loc[reference]
     clauses = []
+    fewer_shelved = row["shelved_difference_high"] < 0
     for m in measures:
         low, high = row[f"{m}_difference_low"], row[f"{m}_difference_high"]
         if row[f"{m}_only_reference"] == row[f"{m}_only_policy"] == 0:
@@ -528,7 +530,8 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = ("shelved
         elif low > 0 or high < 0:
             verb = "lowers" if high < 0 else "raises"
             before, after = percents_apart(ref[m], row[m])
-            clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after}")
+            why = " (more proposals go ahead, and only a launched partnership can collapse)" if m == "collapse" and low > 0 and fewer_shelved else ""
+            clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after}{why}")
         else:
             clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({percent(row[m])}; difference {_pts(low)} to {_pts(high)} points)")
     cost = row["lever_cost"]

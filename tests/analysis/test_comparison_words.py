@@ -57,6 +57,24 @@ def test_a_policy_that_changes_no_partnership_says_so(comparison):
     assert "costs GBP 0.02 m" in text and "does not measurably change net savings" in text
 
 
+def test_the_sentence_says_the_chance_of_failure_too(comparison):
+    """The command's sentences left out failure, which its list of words defines."""
+    assert "the chance of failure (shelved, collapsed or underperforming)" in sentence(comparison, "agreed_decision_process")
+
+
+def test_a_rise_in_collapse_that_comes_with_fewer_proposals_shelved_says_why_it_may():
+    """'Agreed decision process ... raises the chance that the partnership collapses from 9.8% to 11.8%' came without its reason."""
+    rng = np.random.default_rng(5)
+    reference = rng.choice(["shelved", "collapsed", "sustained"], size=600, p=[0.3, 0.1, 0.6])
+    launched = np.where(rng.random(600) < 0.5, "collapsed", "sustained")
+    policy = np.where(reference == "shelved", launched, reference)
+    net = list(rng.normal(3.0, 1.0, 600))
+    table = compare_policies({"none": _table(list(reference), 0.0, net), "agreed_decision_process": _table(list(policy), 0.05, net)})
+    text = sentence(table, "agreed_decision_process")
+    assert "raises the chance that the partnership collapses from" in text
+    assert "(more proposals go ahead, and only a launched partnership can collapse)" in text
+
+
 def test_policy_names_in_words_keep_it_in_capitals():
     assert policy_words("agreed_decision_process") == "Agreed decision process"
     assert policy_words("it_harmonisation_first") == "IT harmonisation first"
