@@ -275,13 +275,18 @@ def precision_plan(precision: float, block_size: int, confidence: float = 0.95) 
     return plan
 
 
-def mcnemar_p(only_a: int, only_b: int) -> float:
-    """Exact McNemar p-value of no difference from the discordant counts (a two-sided binomial test)."""
-    if only_a + only_b == 0:
+def equal_counts_p(a: int, b: int) -> float:
+    """Exact p-value that two counts of one sample come from equally likely categories (two-sided binomial test of ``b`` in ``a + b``)."""
+    if a + b == 0:
         return 1.0
     from scipy import stats
 
-    return float(stats.binomtest(only_b, only_a + only_b).pvalue)
+    return float(stats.binomtest(b, a + b).pvalue)
+
+
+def mcnemar_p(only_a: int, only_b: int) -> float:
+    """Exact McNemar p-value of no difference from the discordant counts (a two-sided binomial test)."""
+    return equal_counts_p(only_a, only_b)
 
 
 #: Every finite double is a whole number of 2**-1074, so exact sums are kept as integers in that unit. A value's place

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.stats import CoMoments, DrawMoments, Estimate, Moments, TotalInterval, ends_error, total_interval, wilson
+from sim.analysis.stats import CoMoments, DrawMoments, Estimate, Moments, TotalInterval, ends_error, equal_counts_p, total_interval, wilson
 from sim.analysis.survival import SurvivalCurve, kaplan_meier_counts
 from sim.config.model import SECTIONS
 from sim.core import triggers
@@ -472,7 +472,12 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
         if items:
             tied = [item for item in items if item["count"] == items[0]["count"]]
             if len(tied) == 1:
-                lines.append(f"The most common {verb} of the {what}: {tied[0]['title']} ({tied[0]['value']:.0%} of them).")
+                lead = f"The most common {verb} of the {what}: {tied[0]['title']} ({tied[0]['value']:.0%} of them)"
+                close = [item for item in items[1:] if equal_counts_p(tied[0]["count"], item["count"]) >= 1 - summary["confidence"]]
+                if close:
+                    names = ", ".join(f"{item['title']} ({item['value']:.0%})" for item in close)
+                    lead += f", not clearly ahead of {names} with this many collapses"
+                lines.append(f"{lead}.")
             else:
                 names = ", ".join(item["title"] for item in tied[:-1]) + f" and {tied[-1]['title']}"
                 lines.append(f"The most common {verb}s of the {what}, equally: {names} ({tied[0]['value']:.0%} of them each).")
