@@ -18,8 +18,8 @@
 Every value you state is fixed. Every value you do not state comes from a named scenario
 (``baseline`` unless you say otherwise) and may be a distribution: each replication then draws
 its own, so the result describes partnerships *like* yours. ``fixed=True`` fixes those too, at
-the scenario's central values (the median of a number's distribution, the most likely of a
-category), to describe one partnership. What each 0..1 attribute means in practice is in
+the scenario's central values (the median of a number's distribution, to three significant
+figures; the most likely of a category), to describe one partnership. What each 0..1 attribute means in practice is in
 ``sim.council``'s help and in ``docs/parameters.md``.
 """
 
@@ -91,7 +91,7 @@ council.__doc__ = (
 
 
 def central(value: Any, spec: Spec) -> Any:
-    """A distribution's central value: the median of a number, the most likely category; a fixed value unchanged."""
+    """A distribution's central value: a number's median (three significant figures, as one would state it), the likeliest category; a fixed value unchanged."""
     if not is_dist(value):
         return value
     if value["dist"] == "choice":
@@ -101,7 +101,7 @@ def central(value: Any, spec: Spec) -> Any:
     x = float(sample(value, np.array([0.5]), spec)[0])
     if spec.choices:
         return spec.choices[round(x)]
-    return round(x) if spec.integer else x
+    return round(x) if spec.integer else float(f"{x:.3g}")
 
 
 class Partnership(ModelConfig):

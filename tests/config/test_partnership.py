@@ -67,6 +67,8 @@ def test_central_values() -> None:
     assert central({"dist": "uniform", "low": 0.2, "high": 0.6}, spec) == pytest.approx(0.4)
     assert central({"dist": "choice", "values": ["all_out", "thirds"], "p": [0.3, 0.7]}, spec_of(CouncilParams, "election_cycle")) == "thirds"
     assert central(0.25, spec) == 0.25
+    assert central({"dist": "beta", "a": 3, "b": 3}, spec) == 0.5, "as stated, not 0.5000000000000001"
+    assert central({"dist": "beta", "a": 2, "b": 3}, spec) == 0.386, "three significant figures, not 0.385728"
 
 
 def test_unknown_names_and_bad_values_are_all_reported() -> None:
