@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.analysis import plots
-from sim.analysis.comparison import MEASURES, render_tests
+from sim.analysis.comparison import MEASURES, policy_words, render_tests
 from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, mode_words, parameter_part, plain_lines, what_was_run
 from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
@@ -384,7 +384,7 @@ def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
                 if low is not None and high is not None:
                     cell += "; total " + total_cell(low, high, r.get(f"{m}_difference_parameter_share"), lambda lo, hi: f"[{100 * lo:+.1f}, {100 * hi:+.1f}]")
                 diffs.append(cell)
-        rows.append([r["policy"], *shares, *diffs, f"{r['lever_cost']:.2f}"])
+        rows.append([policy_words(r["policy"]), *shares, *diffs, f"{r['lever_cost']:.2f}"])
     return headings, rows
 
 
@@ -416,11 +416,12 @@ def _comparison_report(folder: Path) -> Report:
     )
     per_policy = summary.get("policies") or {}
     if per_policy:
-        report.figure("survival", plots.survival_figure(per_policy), "Partnerships not collapsed over time under each policy (0-100% scale).")
-        report.figure("causes", plots.causes_figure(per_policy, counts="collapse"), "Causes and triggers of the collapses under each policy.")
-        report.figure("causes_failures", plots.causes_figure(per_policy, counts="failure"), "Causes and triggers of all failures under each policy.")
+        titled = {policy_words(name): s for name, s in per_policy.items()}
+        report.figure("survival", plots.survival_figure(titled), "Partnerships not collapsed over time under each policy (0-100% scale).")
+        report.figure("causes", plots.causes_figure(titled, counts="collapse"), "Causes and triggers of the collapses under each policy.")
+        report.figure("causes_failures", plots.causes_figure(titled, counts="failure"), "Causes and triggers of all failures under each policy.")
     money = [
-        [r["policy"], f"{r['lever_cost']:.2f}", f"{r['net_savings']:.2f} [{r['net_savings_low']:.2f}, {r['net_savings_high']:.2f}]"]
+        [policy_words(r["policy"]), f"{r['lever_cost']:.2f}", f"{r['net_savings']:.2f} [{r['net_savings_low']:.2f}, {r['net_savings_high']:.2f}]"]
         + ([""] if i == 0 else [f"{r['net_savings_difference']:+.2f} [{r['net_savings_difference_low']:+.2f}, {r['net_savings_difference_high']:+.2f}]"])
         for i, r in enumerate(comparison.to_dict(orient="records"))
     ]
@@ -429,7 +430,7 @@ def _comparison_report(folder: Path) -> Report:
     )
     for name, s in per_policy.items():
         if s.get("attribution"):
-            report.sections.append(f"<h3>Policy {_e(name)}</h3>" + _attribution(s["attribution"]))
+            report.sections.append(f"<h3>Policy: {_e(policy_words(name))}</h3>" + _attribution(s["attribution"]))
     _other_files(folder, report)
     report.sections.append(f"<h2>Statistical detail</h2><details><summary>Tests and intervals</summary><pre>{_e(render_tests(comparison))}</pre></details>")
     report.sections.append(_provenance(summary))

@@ -132,6 +132,7 @@ def test_report_of_a_sim_compare_folder(compare_dir):
     assert {"forest", "survival", "causes"} <= {p.stem for p in (compare_dir / "figures").glob("*.png")}
     assert "p (McNemar)" in page  # behind the fold
     assert "Scenario baseline: 2 policies compared with none" in page
+    assert "<td>All levers</td>" in page and "<td>all_levers</td>" not in page, "a committee reads the levers' titles, not their ids"
 
 
 def test_report_of_a_sweep_folder(sweep_dir):
