@@ -475,8 +475,11 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
                 lead = f"The most common {verb} of the {what}: {tied[0]['title']} ({tied[0]['value']:.0%} of them)"
                 close = [item for item in items[1:] if equal_counts_p(tied[0]["count"], item["count"]) >= 1 - summary["confidence"]]
                 if close:
-                    names = ", ".join(f"{item['title']} ({item['value']:.0%})" for item in close)
-                    lead += f", not clearly ahead of {names} with this many collapses"
+                    names = [f"{item['title']} ({item['value']:.0%})" for item in close[:2]]
+                    if len(close) > 2:
+                        names.append(f"{len(close) - 2} other {verb}{'s' if len(close) > 3 else ''}")
+                    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+                    lead += f", not clearly ahead of {listed} with {tied[0]['count'] / tied[0]['value']:,.0f} {what}"
                 lines.append(f"{lead}.")
             else:
                 names = ", ".join(item["title"] for item in tied[:-1]) + f" and {tied[-1]['title']}"
