@@ -34,7 +34,7 @@ from omegaconf import DictConfig
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
 from sim.analysis.stats import draw_precision_plan, precision_plan
-from sim.analysis.summary import Tally, render, what_was_run
+from sim.analysis.summary import Tally, plain_lines, render, what_was_run
 from sim.cli import guard
 from sim.cli.common import (
     advance,
@@ -200,10 +200,13 @@ def app(cfg: DictConfig) -> None:
     record.status, record.replications, record.finished, record.wall_time_s = "ok", run.replications, time.time(), info["wall_time_s"]
     record.write(out)
     print(what_was_run(info))
-    print(render(summary, detail=settings.detail))
-    if attribution is not None:
-        print(render_attribution(summary["attribution"]))
-    print(f"{_run_line(settings, {**info, 'seed': seed})}; {versions_line(prov)}")
+    if multirun:  # a point of a sweep: its headline; the whole summary is in its summary.json (sim-report on its folder)
+        print(plain_lines(summary)[0])
+    else:
+        print(render(summary, detail=settings.detail))
+        if attribution is not None:
+            print(render_attribution(summary["attribution"]))
+        print(f"{_run_line(settings, {**info, 'seed': seed})}; {versions_line(prov)}")
     print(f"Results in {out}")
 
 

@@ -38,11 +38,27 @@ def table(folder: Path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def basic(tmp_path_factory) -> Path:
+def basic_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     folder = tmp_path_factory.mktemp("basic") / "sweep"
     done = sweep(folder)
     assert done.returncode == 0, done.stderr[-3000:]
-    return folder
+    return folder, done
+
+
+@pytest.fixture(scope="module")
+def basic(basic_run) -> Path:
+    return basic_run[0]
+
+
+def test_each_point_prints_what_was_run_its_headline_and_its_folder_not_its_whole_summary(basic_run):
+    """Every job of a multirun printed its whole summary, some 60 lines a point."""
+    folder, done = basic_run
+    lines = [line for line in done.stdout.splitlines() if not line.startswith("[")]  # Hydra's own lines about the jobs
+    assert len(lines) == 4 * 3, done.stdout
+    for point in range(4):
+        what, headline, where = lines[3 * point : 3 * point + 3]
+        assert what.startswith("What was run: scenario ") and headline.startswith("Of 150 proposed partnerships, ")
+        assert where == f"Results in {folder / str(point)}"
 
 
 def test_the_sweep_table_has_a_row_per_point_with_its_values_and_figures(basic):
