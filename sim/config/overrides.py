@@ -203,13 +203,21 @@ def override_problems(
     A key that names no setting or parameter of ``schema`` (with the closest one, the command's
     config ``groups`` included), ``null`` for a model parameter, an empty run folder, a value a
     single run refuses (a parameter's against its declaration, a setting's against ``settings``,
-    the command's settings dataclass; one line per distinct bad value of a sweep), settings that
-    exclude each other. A multirun is checked with it before Hydra makes the sweep folder.
+    the command's settings dataclass; one line per distinct bad value of a sweep), a continuous
+    sweep (``interval()``, which no launcher can list), settings that exclude each other. A multirun is checked with it before Hydra makes the sweep folder.
     """
     problems = []
     for override in parsed:
         unknown = _unknown(override, schema, command, groups)
-        problems += [unknown] if unknown else [line for one in each_value(override) for line in _one_value(one, settings)]
+        if unknown:
+            problems.append(unknown)
+        elif override.is_sweep_override() and not override.is_discrete_sweep():
+            problems.append(
+                f"{override.input_line} is a continuous range a multirun cannot list: give its values"
+                " (0.2,0.5,0.8), range(start,stop,step) or choice(...); for points spread over a range, a design (sim-analyse design)"
+            )
+        else:
+            problems += [line for one in each_value(override) for line in _one_value(one, settings)]
     return list(dict.fromkeys(problems + _exclusive(parsed)))
 
 

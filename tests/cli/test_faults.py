@@ -765,6 +765,8 @@ def test_a_multirun_with_a_value_a_single_run_refuses_is_refused_whole_with_that
             ["councils[0].it_maturity = 1.5 is outside [0, 1]", "replications = 1 is outside [2, 100000000]"],
         ),
         (str(BIN / "sim-search"), ["target=0.2,5"], ["target = 5 is outside [0.001, 1]"]),
+        # a continuous range: Hydra's basic sweeper refused it only after making the sweep folder
+        (SIM_RUN, ["councils.0.it_maturity=interval(0,1)"], ["councils.0.it_maturity=interval(0,1) is a continuous range a multirun cannot list"]),
         (
             str(BIN / "sim-calibrate"),
             ["points=-1,20", "parameters=[decisions.memory],5"],
