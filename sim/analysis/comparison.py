@@ -42,7 +42,7 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import DEFINITIONS, FAILURES, parameter_part, upper_first, words
+from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, upper_first, words
 from sim.config.model import ModelConfig
 from sim.config.uncertainty import Uncertainty
 from sim.core import kernel
@@ -541,7 +541,7 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
         clauses.append(f"{'raises' if d > 0 else 'lowers'} net savings by GBP {abs(d):.2f} m")
     else:
         clauses.append(f"does not measurably change net savings (difference GBP {low:+.2f} m to {high:+.2f} m)")
-    return f"{policy_words(policy)}, compared with {reference.replace('_', ' ')}, " + ", ".join(clauses[:-1]) + f" and {clauses[-1]}."
+    return f"{policy_words(policy)}, compared with {reference.replace('_', ' ')}, {listed(clauses)}."
 
 
 def _points(value: float, low: float, high: float) -> str:

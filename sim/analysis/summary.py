@@ -15,6 +15,7 @@ savings over the business case.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -424,6 +425,11 @@ def what_was_run(run: dict[str, Any]) -> str:
     return f"What was run: scenario {run['scenario']}, {policy}; {count}; {mode_words(run.get('uncertainty'))}"
 
 
+def listed(items: Sequence[str]) -> str:
+    """Items in words: ``a``, ``a and b``, ``a, b and c``."""
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
 def upper_first(text: str) -> str:
     """The text with its first letter in capitals and the rest as it is (``str.capitalize`` would give ``beyond it`` for ``beyond IT``)."""
     return text[:1].upper() + text[1:]
@@ -478,11 +484,10 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
                     names = [f"{item['title']} ({item['value']:.0%})" for item in close[:2]]
                     if len(close) > 2:
                         names.append(f"{len(close) - 2} other {verb}{'s' if len(close) > 3 else ''}")
-                    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
-                    lead += f", not clearly ahead of {listed} with {tied[0]['count'] / tied[0]['value']:,.0f} {what}"
+                    lead += f", not clearly ahead of {listed(names)} with {tied[0]['count'] / tied[0]['value']:,.0f} {what}"
                 lines.append(f"{lead}.")
             else:
-                names = ", ".join(item["title"] for item in tied[:-1]) + f" and {tied[-1]['title']}"
+                names = listed([item["title"] for item in tied])
                 lines.append(f"The most common {verb}s of the {what}, equally: {names} ({tied[0]['value']:.0%} of them each).")
     return lines
 

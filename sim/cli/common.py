@@ -23,7 +23,7 @@ from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.config.model import ModelConfig
 from sim.config.overrides import compose_checked, interpolated, unknown_path, without
 from sim.config.scenarios import available, model_sections
-from sim.config.settings import CompareSettings, available_cores, compare_settings, run_settings
+from sim.config.settings import CompareSettings, RunSettings, available_cores, compare_settings, run_settings
 from sim.config.uncertainty import uncertainty_problems
 from sim.core.declare import DISTRIBUTIONS
 from sim.results.files import results_bytes
@@ -154,7 +154,7 @@ DESIGN_REFUSED = {
 
 def design_refusals(settings: Any) -> list[str]:
     """One line for each setting of ``settings`` a design does not take (:data:`DESIGN_REFUSED`)."""
-    defaults = {"precision": None, "attribution": "none", "engine": "ensemble", "save_events": False, "save_trajectories": False, "figures": False}
+    defaults = {f.name: f.default for f in fields(RunSettings) if f.name in DESIGN_REFUSED}
     return [f"design: {DESIGN_REFUSED[name]}" for name, default in defaults.items() if getattr(settings, name) != default]
 
 

@@ -119,10 +119,16 @@ def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
     else:
         what = " ".join(part for part in (entry.what, source(entry.case)) if part)
     how = reading(entry.what)
-    template = how.naming if entry.partner and how.naming else how.template
+    template = _template(entry)
     repeated = "" if first == last else " in all" if how.adds_up else " each month"
     shown = "" if template is None or size == 0 else template.format(size=size, partner=entry.partner) + repeated
     return " - ".join(part for part in (when, who, what, shown) if part)
+
+
+def _template(entry: Entry) -> str | None:
+    """How an entry's size reads: the reading that names the partner where there is one, else the plain one (None: no size shown)."""
+    how = reading(entry.what)
+    return how.naming if entry.partner and how.naming else how.template
 
 
 def _continues(run: Stretch, size: float) -> bool:
@@ -130,10 +136,9 @@ def _continues(run: Stretch, size: float) -> bool:
 
     An event without a size (a milestone, a new champion) never merges: each is an event of its own.
     """
-    how = reading(run.entry.what)
-    if how.adds_up:
+    if reading(run.entry.what).adds_up:
         return size > 0
-    template = how.naming if run.entry.partner and how.naming else how.template
+    template = _template(run.entry)
     return size != 0 and template is not None and template.format(size=size, partner="") == template.format(size=run.total, partner="")
 
 
