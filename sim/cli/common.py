@@ -174,12 +174,12 @@ def compare_check(cfg: DictConfig, args: Any) -> list[str]:
     from sim.config.schema import run_schema
 
     settings, _, problems = problems_of(cfg, compare_settings)
-    if problems or settings is None:
-        return problems
+    names = cfg.get("policies")  # read as given, so that unknown names are reported with the settings' own problems
     known = available("policy", args.config_dir)
-    unknown = [f"policies[{i}] = {p!r} is not known (available: {', '.join(known)})" for i, p in enumerate(settings.policies) if p not in known]
-    if unknown:
-        return unknown
+    listed = list(names) if OmegaConf.is_list(names) else []
+    unknown = [f"policies[{i}] = {p!r} is not known (available: {', '.join(known)})" for i, p in enumerate(listed) if isinstance(p, str) and p not in known]
+    if problems or settings is None or unknown:
+        return problems + unknown
     problems += uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
     scenario = OmegaConf.select(cfg, "hydra.runtime.choices.scenario", default=None) or "baseline"
     # a key that names nothing has its line already (sim-compare's, with the closest name): left out here, it gets no second one

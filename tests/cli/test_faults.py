@@ -395,6 +395,9 @@ def test_compare_refusals_in_process(tmp_path):
     assert_refused(code, stderr, 2, "policies[1] = 'nope' is not known (available: ")
     code, _, stderr = in_process(main, ["policy=none", f"hydra.run.dir={out}"])
     assert_refused(code, stderr, 2, "policy is a sim-run setting: sim-compare takes a list")
+    # an unknown policy was reported only once every setting was right
+    code, _, stderr = in_process(main, ["policies=[none,reputation_frist]", "replications=abc", f"hydra.run.dir={out}"])
+    assert_refused(code, stderr, 2, "replications = 'abc' is not a number", "policies[1] = 'reputation_frist' is not known (available: ")
     code, _, stderr = in_process(main, ["policies=[none,continuity_plan]", "+replicatons=5", "councils.0.it_maturity=2", f"hydra.run.dir={out}"])
     assert_refused(code, stderr, 2, "replicatons is not a setting or a section of sim-compare", "councils[0].it_maturity = 2 is outside [0, 1]")
     # a misspelt key gave a second line, from each policy's composition, without the closest name
