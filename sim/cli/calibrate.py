@@ -26,7 +26,7 @@ from omegaconf import DictConfig
 
 from sim.analysis.calibration import Emulator, TooFewPoints, calibrate, calibrated_items
 from sim.cli import guard
-from sim.cli.common import fail, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
+from sim.cli.common import argv_problems, fail, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets
 from sim.config.checks import ConfigError
@@ -61,6 +61,30 @@ def _prepared(cfg: DictConfig) -> tuple[Any, Any, Any, Any, list[str]]:
         least, most = Emulator.least_points(len(items)), spec_of(CalibrateSettings, "points").hi
         problems.append(f"points = {settings.points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to {most:,})")
     return settings, config, targets, items, problems
+
+
+def _given(argv: Sequence[str]) -> dict[str, str]:
+    """The ``key=value`` settings on a command line, by key (``+key`` as ``key``)."""
+    return {arg.partition("=")[0].lstrip("+"): arg.partition("=")[2] for arg in argv if "=" in arg}
+
+
+def calibrate_argv_problems(argv: Sequence[str]) -> list[str]:
+    """Problems with the raw arguments: those of every model command, and an ``out=`` that would mix or lose results.
+
+    ``out=`` names the one folder of a calibration, so a multirun (whose jobs would each replace
+    the one before in it) and a different ``hydra.run.dir`` (which the run guards while ``out``
+    is written unguarded) are refused with it.
+    """
+    problems = argv_problems(argv, ("scenario", "policy"))
+    given = _given(argv)
+    out, run_dir = given.get("out"), given.get("hydra.run.dir")
+    if out and any(arg in ("-m", "--multirun") for arg in argv):
+        problems.append(f"out = {out} names one folder for every job of a multirun, each replacing the one before: leave out= unset (each job has its own)")
+    elif out and run_dir and Path(out).expanduser().absolute() != Path(run_dir).expanduser().absolute():
+        problems.append(
+            f"out = {out} and hydra.run.dir = {run_dir} name two folders: give one of them (out= also keeps the run's log and .hydra with its results)"
+        )
+    return problems
 
 
 def calibrate_check(cfg: DictConfig, args: Any) -> list[str]:
@@ -113,8 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-calibrate", __doc__ or "", CalibrateSettings, ("scenario", "policy"), argv)
     register()
-    command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check)
-    given = {arg.partition("=")[0].lstrip("+"): arg.partition("=")[2] for arg in argv if "=" in arg}
+    command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check, argv_check=calibrate_argv_problems)
+    given = _given(argv)
     if given.get("out") and "hydra.run.dir" not in given:  # the run's own log and .hydra go with its results, not to outputs/DATE/TIME
         argv.append(f"hydra.run.dir={given['out']}")
     return guard.run_command(command, argv)

@@ -61,6 +61,26 @@ def test_bad_input_gives_one_line_per_problem_exit_2_and_no_results(tmp_path):
     assert not out.exists()
 
 
+def test_out_that_would_mix_or_lose_results_is_refused_before_any_folder_is_made(tmp_path):
+    """out= with another hydra.run.dir wrote the results unguarded (an earlier calibration there replaced without notice);
+    out= in a multirun had every job replace the one before in the same folder."""
+    out, other = tmp_path / "out", tmp_path / "other"
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    done = subprocess.run([SIM_CALIBRATE, f"out={out}", f"hydra.run.dir={other}"], capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: out = {out} and hydra.run.dir = {other} name two folders: give one of them (out= also keeps the run's log and .hydra with its results)"
+    ]
+    done = subprocess.run(
+        [SIM_CALIBRATE, "-m", "seed=1,2", f"out={out}", f"hydra.sweep.dir={other}"], capture_output=True, text=True, timeout=300, env=env, check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: out = {out} names one folder for every job of a multirun, each replacing the one before: leave out= unset (each job has its own)"
+    ]
+    assert not out.exists() and not other.exists()
+
+
 @pytest.mark.slow
 def test_a_small_calibration_writes_the_posterior_its_provenance_and_the_report(tmp_path):
     out = tmp_path / "cal"
