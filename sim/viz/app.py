@@ -18,6 +18,7 @@ from html import escape
 
 import solara
 
+from sim.config.checks import ConfigError
 from sim.viz import adapter, handout, stories, svg
 from sim.viz.adapter import Item, RunView, Why
 from sim.viz.cli import CONFIG_DIR_ENV
@@ -185,10 +186,16 @@ def tell_story(case_id: str) -> None:
 
 
 def set_and_load(var: solara.Reactive, value: object) -> None:
-    """Set a control and load the run it now describes."""
+    """Set a control and load the run it now describes; a scenario or policy that cannot be run puts the control back and says why."""
+    before = var.value
     var.set(value)
     notice.set("")
-    load()
+    try:
+        load()
+    except ConfigError as err:
+        var.set(before)
+        what = scenario_label(str(value)) if var is scenario else policy_label(str(value)) if var is policy else "This run"
+        notice.set(f"{what} cannot be run: {'; '.join(err.problems)}. The run on show is unchanged.")
 
 
 # ---------------------------------------------------------------- HTML pieces (pure functions, tested directly)

@@ -13,9 +13,8 @@ import solara  # noqa: E402
 from sim.viz import adapter, app, handout, stories  # noqa: E402
 
 
-@pytest.fixture
-def page():
-    """The page inside an AppLayout (only there do the side bar's controls show), with a fresh session."""
+def fresh_session() -> None:
+    """Every control and the stage as a new browser session finds them."""
     defaults = {
         app.scenario: app.DEFAULT_SCENARIO,
         app.policy: adapter.NO_POLICY,
@@ -31,6 +30,12 @@ def page():
     }
     for var, value in defaults.items():
         var.set(value)
+
+
+@pytest.fixture
+def page():
+    """The page inside an AppLayout (only there do the side bar's controls show), with a fresh session."""
+    fresh_session()
     _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
     yield rc
     app.playing.set(False)
@@ -167,5 +172,21 @@ def test_a_config_dir_adds_its_scenarios_to_the_select(tmp_path, monkeypatch):
         assert "our_pair" in {i["value"] for i in select.items}
         select.v_model = "our_pair"
         assert app.views.value[0].scenario == "our_pair"
+    finally:
+        rc.close()
+
+
+def test_a_scenario_of_ones_own_that_cannot_be_run_is_one_line_and_the_run_stays(tmp_path, monkeypatch):
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "too_short.yaml").write_text("# @package _global_\ndefaults:\n  - baseline\n  - _self_\npartnership:\n  horizon_months: -5\n")
+    monkeypatch.setenv(app.CONFIG_DIR_ENV, str(tmp_path))
+    fresh_session()
+    _box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    try:
+        before = app.views.value
+        select = next(w for w in rc.find(v.Select).widgets if w.label == "Case or scenario")
+        select.v_model = "too_short"
+        assert app.notice.value == "Too short cannot be run: partnership.horizon_months = -5 is outside [12, 600]. The run on show is unchanged."
+        assert app.views.value == before and app.scenario.value == app.DEFAULT_SCENARIO and select.v_model == app.DEFAULT_SCENARIO
     finally:
         rc.close()
