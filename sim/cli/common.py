@@ -222,7 +222,7 @@ def compare_need(cfg: DictConfig) -> int:
 
 def argv_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
     """Problems with the raw arguments: unquoted distributions, unknown scenario or policy names."""
-    return quoting_problems(argv) or name_problems(argv, groups)
+    return quoting_problems(argv) + name_problems(argv, groups)
 
 
 def model_command(

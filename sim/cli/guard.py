@@ -356,6 +356,31 @@ class Command:
     settings: type | None = None
 
 
+def _preset_problems(command: Command, args: Any) -> list[str]:
+    """The problems of the values a multirun's sweep preset (``sweep=NAME``) sweeps, as if they were given on the command line.
+
+    The command line's own values of a key replace the preset's (as Hydra's sweeper does), so
+    those are not checked again; each line names the preset.
+    """
+    from sim.config.overrides import compose_problems, override_problems, parse
+
+    preset = [value for key, _, value in (o.partition("=") for o in args.overrides) if key.lstrip("+~") == "sweep"][-1:]
+    if not preset:
+        return []
+    cfg, problems, _ = compose_problems(
+        args.config_name or command.config_name, [f"sweep={preset[0]}"], args.config_dir, return_hydra_config=True, groups=command.groups
+    )
+    if cfg is None or problems:
+        return problems
+    given = {o.lstrip("+~").partition("=")[0] for o in args.overrides}
+    swept = [f"{key}={value}" for key, value in (cfg.hydra.sweeper.params or {}).items() if key not in given]
+    first = command.argv_check(swept)
+    flagged = {o.partition("=")[0] for o in swept if any(line.startswith(f"{o.partition('=')[0]} ") for line in first)}
+    parsed, problems = parse([o for o in swept if o.partition("=")[0] not in flagged])
+    problems = first + problems + override_problems(parsed, command.schema, command.name, command.groups, command.settings)
+    return [f"{line} (in sweep preset {preset[0]})" for line in problems]
+
+
 def prepare(command: Command, argv: list[str]) -> Job | None:
     """Check everything before Hydra starts; return the prepared :class:`Job` (None: Hydra runs as it is, e.g. ``--help`` or ``-m``)."""
     from hydra._internal.utils import get_args_parser
@@ -372,16 +397,18 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     if args.help or args.hydra_help or args.cfg or args.info or args.shell_completion or args.config_path:
         return None
     first = command.argv_check(argv)
+    # an override refused by the raw check (an unknown scenario, an unquoted distribution) is left out, so the rest is still checked
+    flagged = {o.partition("=")[0] for o in args.overrides if any(line.startswith(f"{o.partition('=')[0]} ") for line in first)}
+    args.overrides = [o for o in args.overrides if o.partition("=")[0] not in flagged]
     if args.multirun:
         parsed, problems = parse(args.overrides)
         # a value a single run would refuse is refused here, each of a sweep's: the whole multirun, before any folder is made
         problems = first + problems + override_problems(parsed, command.schema, command.name, command.groups, command.settings)
+        if not problems:
+            problems = _preset_problems(command, args)
         if problems:
             raise ConfigError(problems)
         return None
-    # an override refused by the raw check (an unknown scenario, an unquoted distribution) is left out, so the rest is still checked
-    flagged = {o.partition("=")[0] for o in args.overrides if any(line.startswith(f"{o.partition('=')[0]} ") for line in first)}
-    args.overrides = [o for o in args.overrides if o.partition("=")[0] not in flagged]
     cfg, problems, _ = compose_problems(
         args.config_name or command.config_name,
         args.overrides,

@@ -125,6 +125,21 @@ def test_bad_input_exits_with_one_line_naming_the_range_and_no_results(tmp_path,
     assert not [p for p in tmp_path.rglob("*") if p.name in RESULTS or p.suffix == ".tmp"]
 
 
+@pytest.mark.parametrize("multirun", [False, True])
+def test_an_unquoted_distribution_is_one_line_and_the_other_problems_are_still_reported(tmp_path, multirun):
+    """A multirun gave two lines for one unquoted distribution (the quoting line, then Hydra's parse error),
+    and in either mode the quoting line hid an unknown scenario and a bad replications count."""
+    args = ["-m", f"hydra.sweep.dir={tmp_path / 'sweep'}", "scenario=case9,baseline"] if multirun else ["scenario=case9"]
+    done = run(tmp_path / "one", *args, "councils.0.pace=beta(2, 5)", "replications=0")
+    assert done.returncode == 2
+    assert [line.split(" (available")[0] for line in done.stderr.strip().splitlines()] == [
+        "error: councils.0.pace = beta(2, 5) must be quoted for Hydra: \"councils.0.pace='beta(2, 5)'\"",
+        "error: scenario = 'case9' is not known",
+        "error: replications = 0 is outside [1, 100000000]",
+    ]
+    assert not list(tmp_path.iterdir())
+
+
 def test_interrupted_run_leaves_no_results_file(tmp_path):
     proc = subprocess.Popen([SIM_RUN, "replications=2000000", "block_size=500", f"hydra.run.dir={tmp_path}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

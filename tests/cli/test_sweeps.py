@@ -165,6 +165,25 @@ def test_a_bad_point_fails_alone_is_recorded_and_the_sweep_exits_3(tmp_path):
     assert same_figures(df, table(folder))
 
 
+def test_a_presets_bad_values_refuse_the_multirun_before_its_folder_is_made(tmp_path):
+    """A preset of one's own (--config-dir) with a value out of range and an unknown scenario made the sweep folder,
+    then printed Hydra's composition error for the scenario only; the out-of-range value was not reported."""
+    (tmp_path / "cfg" / "sweep").mkdir(parents=True)
+    (tmp_path / "cfg" / "sweep" / "mine.yaml").write_text(
+        "# @package _global_\nhydra:\n  sweeper:\n    params:\n      councils.0.it_maturity: 0.2,1.7\n      scenario: baseline,case9\n      seed: 1,2\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "sweep"
+    done = sim_run("-m", "--config-dir", str(tmp_path / "cfg"), "sweep=mine", "seed=3", *SMALL, f"hydra.sweep.dir={folder}")
+    assert done.returncode == 2
+    assert [line.split(" (available")[0] for line in done.stderr.strip().splitlines()] == [
+        "error: scenario = 'case9' is not known",
+        "error: councils[0].it_maturity = 1.7 is outside [0, 1] (in sweep preset mine)",
+    ]
+    assert "(in sweep preset mine)" in done.stderr.splitlines()[0]
+    assert not folder.exists()
+
+
 def test_a_design_gives_the_multirun_figures_resumes_and_fails_bad_rows_alone(basic, tmp_path):
     points = tmp_path / "points.csv"
     points.write_text("scenario,policy\ncase01_key_person,none\ncase01_key_person,all_levers\ncase04_trading_company,none\ncase04_trading_company,all_levers\n")
