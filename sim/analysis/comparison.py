@@ -503,9 +503,14 @@ def _pts(x: float) -> str:
     return f"{100 * x:+.1f}"
 
 
+def policy_phrase(policy: str) -> str:
+    """A policy's name inside a sentence: ``continuity_plan`` as ``continuity plan``, ``it_harmonisation_first`` as ``IT harmonisation first``."""
+    return " ".join("IT" if word == "it" else word for word in policy.split("_"))
+
+
 def policy_words(policy: str) -> str:
     """A policy's name in words: ``agreed_decision_process`` as ``Agreed decision process``, ``it_harmonisation_first`` as ``IT harmonisation first``."""
-    return upper_first(" ".join("IT" if word == "it" else word for word in policy.split("_")))
+    return upper_first(policy_phrase(policy))
 
 
 def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHANCE_OF)) -> str:

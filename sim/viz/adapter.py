@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.analysis.comparison import policy_phrase, policy_words
 from sim.analysis.summary import upper_first
 from sim.config import cases, scenarios
 from sim.core import decisions
@@ -244,8 +245,13 @@ def lever_names() -> list[str]:
 
 
 def lever_label(name: str) -> str:
-    """``continuity_plan`` -> ``Continuity plan``."""
-    return upper_first(name.replace("_", " "))
+    """``continuity_plan`` -> ``Continuity plan``, ``it_harmonisation_first`` -> ``IT harmonisation first``."""
+    return policy_words(name)
+
+
+def levers_phrase(names: Sequence[str]) -> str:
+    """Levers inside a sentence: ``commercial capability and IT harmonisation first``."""
+    return " and ".join(policy_phrase(name) for name in names)
 
 
 def lever_info(name: str) -> LeverInfo:
@@ -350,7 +356,7 @@ class Run:
     @property
     def label(self) -> str:
         """E.g. ``case01_key_person, policy none + continuity plan``."""
-        extra = " + " + ", ".join(lever_label(name).lower() for name in self.levers) if self.levers else ""
+        extra = " + " + ", ".join(policy_phrase(name) for name in self.levers) if self.levers else ""
         return f"{self.scenario}, policy {self.policy}{extra}"
 
     def _record(self) -> None:

@@ -165,7 +165,7 @@ def replay(levers: Sequence[str]) -> None:
     new = Stage([original, adapter.replay_of(original, levers)])
     stage.set(new)
     views.set(new.views())
-    names = " and ".join(adapter.lever_label(name).lower() for name in levers)
+    names = adapter.levers_phrase(levers)
     notice.set(f"Replay: the same partnership (seed {original.seed}, replication {original.replication}), on the right with {names}. Press play.")
 
 
@@ -241,7 +241,7 @@ def comparison_html(original: RunView, treated: RunView) -> str:
         ending = f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
         return f"{ending}, GBP {v.realised_savings:.2f}m saved of GBP {v.business_case:.2f}m promised"
 
-    levers = " and ".join(adapter.lever_label(n).lower() for n in treated.levers)
+    levers = adapter.levers_phrase(treated.levers)
     return f"<b>As it happened:</b> {escape(told(original))}.<br><b>With {escape(levers)}:</b> {escape(told(treated))}."
 
 
@@ -427,7 +427,7 @@ def WhyPanel(view: RunView, offer_replay: bool):
     with solara.Card("Why did it end?", classes=["sim-why"], margin=0, style={"border": "3px solid #0072B2"}):
         solara.HTML(tag="div", unsafe_innerHTML=why_html(why, compact=not offer_replay))
         if offer_replay and levers:
-            names = " and ".join(adapter.lever_label(n).lower() for n in levers)
+            names = adapter.levers_phrase(levers)
             solara.Button(f"Replay with {names}", icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary", classes=["sim-replay"])
 
 
@@ -497,5 +497,5 @@ def Page():
             solara.HTML(tag="div", unsafe_innerHTML=comparison_html(original, treated), classes=["sim-compare"])
         with solara.Columns([1, 1], gutters_dense=True):
             RunPanel(original, compact=True, title="As it happened")
-            levers = " and ".join(adapter.lever_label(n).lower() for n in treated.levers)
+            levers = adapter.levers_phrase(treated.levers)
             RunPanel(treated, compact=True, title=f"Replay with {levers}")

@@ -190,3 +190,15 @@ def test_a_scenario_of_ones_own_that_cannot_be_run_is_one_line_and_the_run_stays
         assert app.views.value == before and app.scenario.value == app.DEFAULT_SCENARIO and select.v_model == app.DEFAULT_SCENARIO
     finally:
         rc.close()
+
+
+def test_it_stays_in_capitals_in_every_lever_label(page):
+    button(page, "Case 04").click()
+    button(page, "To the end").click()
+    replay = button(page, "Replay with commercial capability and IT harmonisation first")
+    assert "<b>IT harmonisation first</b>" in html(page)
+    assert "IT harmonisation first" in {i["text"] for w in page.find(v.Select).widgets for i in w.items}
+    replay.click()
+    assert "on the right with commercial capability and IT harmonisation first" in app.notice.value
+    assert "Replay with commercial capability and IT harmonisation first" in html(page)
+    assert " it harmonisation" not in html(page) and "It harmonisation" not in html(page)
