@@ -304,7 +304,7 @@ def item_of(stretch: Stretch) -> Item:
     when, _, rest = text.partition(" - ")
     who, _, what = rest.partition(" - ")
     tag = source(entry.case)
-    what = what.replace(f" {tag}", "", 1) if tag and entry.what not in DECISIONS and entry.council else what
+    what = what.replace(f" {tag}", "", 1) if tag else what  # the tag is shown beside the text: not in it as well
     case_id = entry.case if entry.case.isdigit() else ""
     return Item(stretch.first, when, "" if who == PARTNERSHIP else who, what, tag[1:-1], case_id, entry.trigger)
 

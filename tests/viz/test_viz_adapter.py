@@ -157,3 +157,15 @@ def test_users_own_scenarios(tmp_path: Path):
     run = adapter.Run("short_case01", seed=1, replication=0, config_dir=tmp_path)
     run.run_to_end()
     assert run.horizon == 24 and run.month <= 24
+
+
+def test_the_case_is_said_once_a_line_by_its_tag_not_again_in_the_text():
+    run = story_run("01")
+    run.run_to_end()
+    items = run.timeline()
+    decided = [i for i in items if i.text.startswith(("weighed the partnership", "left the partnership", "the partnership collapsed"))]
+    assert decided and all(i.tag == "case 01" for i in decided)
+    for item in items:
+        assert f"({item.tag})" not in item.text, item.text
+    assert "mostly over-dependency on key personnel - the value it saw was" in decided[-2].text
+    assert decided[-2].line.endswith("[case 01, trigger: a partner leaving]")

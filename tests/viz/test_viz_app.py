@@ -202,3 +202,10 @@ def test_it_stays_in_capitals_in_every_lever_label(page):
     assert "on the right with commercial capability and IT harmonisation first" in app.notice.value
     assert "Replay with commercial capability and IT harmonisation first" in html(page)
     assert " it harmonisation" not in html(page) and "It harmonisation" not in html(page)
+
+
+def test_the_main_cause_names_its_case_once(page):
+    button(page, "To the end").click()
+    shown = html(page)
+    assert "Main cause:</b> " in shown and ">case 01</span> Over-dependency on key personnel</p>" in shown
+    assert "Over-dependency on key personnel (case 01)</p>" not in shown
