@@ -356,6 +356,12 @@ class Command:
     settings: type | None = None
 
 
+def _unflagged(overrides: Sequence[str], lines: Sequence[str]) -> list[str]:
+    """``overrides`` without those a raw check refused in ``lines`` (an unknown scenario, an unquoted distribution), so the rest is still checked."""
+    flagged = {o.partition("=")[0] for o in overrides if any(line.startswith(f"{o.partition('=')[0]} ") for line in lines)}
+    return [o for o in overrides if o.partition("=")[0] not in flagged]
+
+
 def _preset_problems(command: Command, args: Any) -> list[str]:
     """The problems of the values a multirun's sweep preset (``sweep=NAME``) sweeps, as if they were given on the command line.
 
@@ -375,8 +381,7 @@ def _preset_problems(command: Command, args: Any) -> list[str]:
     given = {o.lstrip("+~").partition("=")[0] for o in args.overrides}
     swept = [f"{key}={value}" for key, value in (cfg.hydra.sweeper.params or {}).items() if key not in given]
     first = command.argv_check(swept)
-    flagged = {o.partition("=")[0] for o in swept if any(line.startswith(f"{o.partition('=')[0]} ") for line in first)}
-    parsed, problems = parse([o for o in swept if o.partition("=")[0] not in flagged])
+    parsed, problems = parse(_unflagged(swept, first))
     problems = first + problems + override_problems(parsed, command.schema, command.name, command.groups, command.settings)
     return [f"{line} (in sweep preset {preset[0]})" for line in problems]
 
@@ -397,9 +402,7 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     if args.help or args.hydra_help or args.cfg or args.info or args.shell_completion or args.config_path:
         return None
     first = command.argv_check(argv)
-    # an override refused by the raw check (an unknown scenario, an unquoted distribution) is left out, so the rest is still checked
-    flagged = {o.partition("=")[0] for o in args.overrides if any(line.startswith(f"{o.partition('=')[0]} ") for line in first)}
-    args.overrides = [o for o in args.overrides if o.partition("=")[0] not in flagged]
+    args.overrides = _unflagged(args.overrides, first)
     if args.multirun:
         parsed, problems = parse(args.overrides)
         # a value a single run would refuse is refused here, each of a sweep's: the whole multirun, before any folder is made
