@@ -326,7 +326,7 @@ CSS = """
 .v-application { font-size: 20px; }
 .v-application .v-label, .v-application .v-select__selection, .v-application input { font-size: 19px !important; }
 .v-application .v-btn { font-size: 17px; text-transform: none; letter-spacing: 0; }
-.sim-chip { display: inline-block; padding: 1px 10px; border-radius: 14px; font-weight: 600; font-size: 0.82em; white-space: nowrap; }
+.sim-chip { display: inline-block; max-width: 100%; padding: 1px 10px; border-radius: 14px; font-weight: 600; font-size: 0.82em; }
 .sim-status { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; }
 .sim-month { font-size: 1.9em; font-weight: 700; }
 .sim-compact .sim-month { font-size: 1.5em; }
@@ -338,7 +338,7 @@ CSS = """
 .sim-event { display: flex; gap: 8px; padding: 6px 4px; font-size: 17px; border-bottom: 1px solid #E6E6E6; line-height: 1.35; }
 .sim-latest { background: #FFF7D6; }
 .sim-when { flex: 0 0 5.4em; font-weight: 700; color: #333; }
-.sim-what { flex: 1 1 auto; }
+.sim-what { flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
 .sim-scroll { height: 300px; overflow-y: auto; }
 .sim-scroll-short { max-height: 320px; overflow-y: auto; }
 .v-application .v-card__title { font-size: 1.25em; font-weight: 700; padding-bottom: 6px; }
