@@ -130,6 +130,13 @@ def _ring(n: int, cx: float, cy: float, rx: float, ry: float) -> list[tuple[floa
     return [(cx + rx * math.cos(start + 2 * math.pi * k / n), cy + ry * math.sin(start + 2 * math.pi * k / n)) for k in range(n)]
 
 
+#: Room the councils' drawing keeps, in its units: at the foot for the legend, above an upper council's centre and
+#: below a lower one's for the largest circle with its champion ring, its name, a notice badge and "champion left".
+LEGEND_ROOM = 30
+LABELS_ABOVE = 116
+LABELS_BELOW = 121
+
+
 def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: int = 460, height: int = 400) -> str:
     """The councils as agents on a ring, joined by the trust between current partners.
 
@@ -141,7 +148,12 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     """
     n = len(nodes)
     cx, cy = width / 2, (height - 40) / 2
-    pos = _ring(n, cx, cy, width * (0.25 if n == 2 else 0.36), (height - 40) * 0.36)
+    ry = (height - 40) * 0.36
+    if n > 2:  # room above the upper councils and below the lower ones for a name, a notice badge and "champion left"
+        ys = [y for _, y in _ring(n, 0.0, 0.0, 1.0, 1.0)]
+        ry = min(ry, (height - LEGEND_ROOM - LABELS_ABOVE - LABELS_BELOW) / (max(ys) - min(ys)))
+        cy = (height - LEGEND_ROOM - LABELS_BELOW + LABELS_ABOVE - ry * (min(ys) + max(ys))) / 2
+    pos = _ring(n, cx, cy, width * (0.25 if n == 2 else 0.36), ry)
     biggest = max((nd.size for nd in nodes), default=1.0) or 1.0
     radius = [18 + 22 * math.sqrt(max(nd.size, 0.0) / biggest) for nd in nodes]
     body: list[str] = []
@@ -191,8 +203,9 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
             if nd.notice:
                 badge = f"NOTICE: leaves in {nd.notice} month{'s' if nd.notice != 1 else ''}"
                 w = 9.2 * len(badge) + 12
-                body.append(f'<rect x="{x - w / 2:.1f}" y="{status_y - 16:.1f}" width="{w:.1f}" height="22" rx="4" fill="{INK}"/>')
-                body.append(_text(x, status_y, badge, 16, fill="#FFFFFF", weight="bold", extra='class="sim-notice-badge"'))
+                left = min(max(x - w / 2, 2.0), width - w - 2)  # inside the drawing, under its council as far as it can be
+                body.append(f'<rect x="{left:.1f}" y="{status_y - 16:.1f}" width="{w:.1f}" height="22" rx="4" fill="{INK}"/>')
+                body.append(_text(left + w / 2, status_y, badge, 16, fill="#FFFFFF", weight="bold", extra='class="sim-notice-badge"'))
                 status_y += step
             if not nd.key_person_present:
                 body.append(_text(x, status_y, "champion left", 17, fill="#8A5A00", weight="bold"))

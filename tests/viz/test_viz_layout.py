@@ -62,3 +62,30 @@ def test_long_trigger_tags_and_their_text_stay_inside_the_timeline(browser):
         assert overflowing(page, ".sim-chip") == [] and overflowing(page, ".sim-what") == []
     finally:
         page.close()
+
+
+def labels_and_legend(page) -> dict:
+    """Every text and badge of the councils' drawing as boxes in the drawing's units, and the legend's top."""
+    return page.evaluate(
+        """() => { const svg = document.querySelector('svg'); const vb = svg.viewBox.baseVal;
+        const shapes = [...svg.querySelectorAll('text, rect')].map(e => { const b = e.getBBox();
+          return {text: e.textContent || e.tagName, x: b.x, y: b.y, right: b.x + b.width, bottom: b.y + b.height}; });
+        return {width: vb.width, height: vb.height, shapes: shapes}; }"""
+    )
+
+
+@pytest.mark.parametrize("count", [3, 4, 5])
+def test_notice_badges_and_champion_notes_stay_inside_the_drawing_and_off_the_legend(browser, count):
+    names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield DC"][:count]
+    councils = tuple(adapter.CouncilView(k, name, 1.0 + 0.1 * k, "district", 0.36, 0.35, 14, False, True, -1, "none", "none") for k, name in enumerate(names))
+    view = type("View", (), {"councils": councils, "trust": {}})()
+    page = laid_out(browser, app.network_svg(view), 430)  # the councils' card at 1280 px
+    try:
+        drawn = labels_and_legend(page)
+        legend_top = min(s["y"] for s in drawn["shapes"] if s["text"] in ("leave", "stay"))
+        for s in drawn["shapes"]:
+            assert s["x"] >= 0 and s["right"] <= drawn["width"] and s["y"] >= 0 and s["bottom"] <= drawn["height"], s
+            if s["text"].startswith(("NOTICE", "champion left")) or s["text"] in names:
+                assert s["bottom"] <= legend_top, s
+    finally:
+        page.close()
