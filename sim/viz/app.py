@@ -239,7 +239,7 @@ def comparison_html(original: RunView, treated: RunView) -> str:
 
     def told(v: RunView) -> str:
         ending = f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
-        return f"{ending}, GBP {v.realised_savings:.2f}m saved of GBP {v.business_case:.2f}m promised"
+        return f"{ending}; by then GBP {v.realised_savings:.2f}m saved against GBP {v.business_case:.2f}m planned"
 
     levers = adapter.levers_phrase(treated.levers)
     return f"<b>As it happened:</b> {escape(told(original))}.<br><b>With {escape(levers)}:</b> {escape(told(treated))}."
@@ -283,27 +283,37 @@ def network_svg(view: RunView, width: int = 460, height: int | None = None) -> s
     return svg.network(nodes, view.trust, width, height)
 
 
-def savings_svg(view: RunView, width: int = 460, height: int = 300) -> str:
-    """Realised savings against the business case, to date."""
-    top = max([*view.planned, *view.realised, 0.1])
+def savings_top(shown: Sequence[RunView]) -> float:
+    """The top of the savings axis that holds every run in ``shown`` (runs side by side share it, so that their curves compare by eye)."""
+    return 1.05 * max([*(x for v in shown for x in (*v.planned, *v.realised)), 0.1])
+
+
+def value_scale(shown: Sequence[RunView]) -> tuple[float, float]:
+    """The value axis, in fifths, that holds every council of every run in ``shown`` and 0 .. 1 (runs side by side share it)."""
+    seen = [x for v in shown for line in (*v.value, v.outside) for x in line if not math.isnan(x)]
+    return math.floor(min([*seen, 0.0]) * 5) / 5, math.ceil(max([*seen, 1.0]) * 5) / 5
+
+
+def savings_svg(view: RunView, width: int = 460, height: int = 300, top: float | None = None) -> str:
+    """Realised savings against the business case, to date (``top``: the axis's top, by default the run's own)."""
     series = [
         svg.Series("business case (plan)", view.months, view.planned, svg.INK, dash="9 6", width=3),
         svg.Series("realised", view.months, view.realised, svg.OI["blue"], width=5),
     ]
-    return svg.line_chart(series, view.horizon, 0, top * 1.05, "Savings against the plan (GBP m)", width=width, height=height, now=view.month)
+    top = savings_top([view]) if top is None else top
+    return svg.line_chart(series, view.horizon, 0, top, "Savings against the plan (GBP m)", width=width, height=height, now=view.month)
 
 
-def value_svg(view: RunView, width: int = 460, height: int = 300) -> str:
-    """Each council's view of the partnership's value over time (1 = the promise), against going alone."""
+def value_svg(view: RunView, width: int = 460, height: int = 300, scale: tuple[float, float] | None = None) -> str:
+    """Each council's view of the partnership's value over time (1 = the promise), against going alone (``scale``: the axis, by default the run's own)."""
     series = [svg.Series(c.name, view.months, view.value[k], svg.COUNCIL_COLOURS[k % len(svg.COUNCIL_COLOURS)], width=4) for k, c in enumerate(view.councils)]
     series.append(svg.Series("going alone", view.months, view.outside, svg.INK, dash="4 4", width=2.5))
-    seen = [v for line in (*view.value, view.outside) for v in line if not math.isnan(v)]
-    low, high = min([*seen, 0.0]), max([*seen, 1.0])
+    low, high = value_scale([view]) if scale is None else scale
     return svg.line_chart(
         series,
         view.horizon,
-        math.floor(low * 5) / 5,
-        math.ceil(high * 5) / 5,
+        low,
+        high,
         "Value each council sees (1 = the promise)",
         width=width,
         height=height,
@@ -433,8 +443,12 @@ def WhyPanel(view: RunView, offer_replay: bool):
 
 
 @solara.component
-def RunPanel(view: RunView, compact: bool = False, title: str = ""):
-    """One run: its month and ending, why it ended, the councils, the timeline, savings and the value each council sees."""
+def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequence[RunView] = ()):
+    """One run: its month and ending, why it ended, the councils, the timeline, savings and the value each council sees.
+
+    ``beside``: the runs shown next to it, whose charts share its axes.
+    """
+    together = [view, *beside]
     figure = {"margin": 0, "classes": ["sim-figure"]}
     with solara.Column(gap="10px", style={"min-width": "0"}):
         if title:
@@ -448,9 +462,9 @@ def RunPanel(view: RunView, compact: bool = False, title: str = ""):
             with solara.Card("Timeline", margin=0):
                 solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline), classes=["sim-scroll-short"])
             with solara.Card(**figure):
-                solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view))
+                solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view, top=savings_top(together)))
             with solara.Card(**figure):
-                solara.HTML(tag="div", unsafe_innerHTML=value_svg(view))
+                solara.HTML(tag="div", unsafe_innerHTML=value_svg(view, scale=value_scale(together)))
             return
         with solara.Columns([1, 1], gutters_dense=True):
             with solara.Card(**figure):
@@ -497,6 +511,6 @@ def Page():
         if not original.running and not treated.running:
             solara.HTML(tag="div", unsafe_innerHTML=comparison_html(original, treated), classes=["sim-compare"])
         with solara.Columns([1, 1], gutters_dense=True):
-            RunPanel(original, compact=True, title="As it happened")
+            RunPanel(original, compact=True, title="As it happened", beside=(treated,))
             levers = adapter.levers_phrase(treated.levers)
-            RunPanel(treated, compact=True, title=f"Replay with {levers}")
+            RunPanel(treated, compact=True, title=f"Replay with {levers}", beside=(original,))

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from sim.config import cases
+from sim.core.contract import Mechanism, MechanismParams
+from sim.core.jit import compiled
+from sim.core.layout import layout
+from sim.core.mechanisms import registered
 from sim.frontends.narrative import EventLog
 from sim.viz import adapter, stories
 
@@ -130,10 +135,36 @@ def test_matching_levers():
         assert set(adapter.learning_for(cause).levers) <= set(adapter.lever_names())
 
 
-def test_every_cause_that_can_end_a_run_has_a_learning():
-    from sim.core.layout import layout
+def learnings_missing() -> list[str]:
+    """What is wrong between the causes the registry books and the key learnings the app knows, a line each."""
+    causes = {c.label for c in layout().causes}
+    learned = {c.cause for c in cases.CASES} | set(adapter.OTHER_LEARNINGS)
+    return [
+        *(
+            f"cause {cause!r} has no key learning for the trainer's app: a case of Guide 08 gets an entry in CASES "
+            "(sim/config/cases.py), any other cause one in OTHER_LEARNINGS (sim/viz/adapter.py)"
+            for cause in sorted(causes - learned)
+        ),
+        *(f"a key learning for cause {cause!r}, which nothing books" for cause in sorted(learned - causes)),
+    ]
 
-    assert {c.label for c in layout().causes} == {c.cause for c in cases.CASES} | set(adapter.OTHER_LEARNINGS)
+
+def test_every_cause_that_can_end_a_run_has_a_learning():
+    assert not learnings_missing(), "\n".join(learnings_missing())
+
+
+def test_a_new_mechanism_without_a_learning_is_named_with_where_to_add_one():
+    @dataclass
+    class Params(MechanismParams):
+        """No parameters of its own."""
+
+    @compiled
+    def step(s, P, m, q, own, fx):
+        """Does nothing."""
+
+    with registered(Mechanism(name="study", cause="study_cause", case="study", title="A study", params=Params, step=step)):
+        (line,) = learnings_missing()
+    assert line.startswith("cause 'study_cause' has no key learning") and "sim/config/cases.py" in line and "OTHER_LEARNINGS" in line
 
 
 def test_replay_uses_the_same_seed_and_replication_and_fresh_copy_retells_the_story():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from viz_support import need_solara
 
@@ -209,3 +211,23 @@ def test_the_main_cause_names_its_case_once(page):
     shown = html(page)
     assert "Main cause:</b> " in shown and ">case 01</span> Over-dependency on key personnel</p>" in shown
     assert "Over-dependency on key personnel (case 01)</p>" not in shown
+
+
+def axis_labels(drawing: str) -> list[str]:
+    """A chart's axis labels (ticks and the month), as drawn."""
+    return re.findall(r'fill="#444444" font-weight="normal" >([^<]+)</text>', drawing)
+
+
+def test_the_replay_is_set_against_the_original_on_the_same_axes_and_plan_to_date(page):
+    button(page, "To the end").click()
+    button(page, "Replay with continuity plan").click()
+    button(page, "To the end").click()
+    charts = [w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets if "<svg" in str(w.unsafe_innerHTML)]
+    savings = [c for c in charts if "Savings against the plan" in c]
+    values = [c for c in charts if "Value each council sees" in c]
+    assert len(savings) == len(values) == 2
+    assert axis_labels(savings[0]) == axis_labels(savings[1]) and axis_labels(values[0]) == axis_labels(values[1])
+    compared = next(w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets if "sim-compare" in str(w.attributes))
+    original = app.views.value[0]
+    said = f"{original.outcome_words} in month {original.month}; by then GBP {original.realised_savings:.2f}m saved against GBP {original.business_case:.2f}m planned"
+    assert said in compared and "promised" not in compared, "each run's plan is to its own end: say so"
