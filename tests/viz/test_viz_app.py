@@ -229,5 +229,6 @@ def test_the_replay_is_set_against_the_original_on_the_same_axes_and_plan_to_dat
     assert axis_labels(savings[0]) == axis_labels(savings[1]) and axis_labels(values[0]) == axis_labels(values[1])
     compared = next(w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets if "sim-compare" in str(w.attributes))
     original = app.views.value[0]
-    said = f"{original.outcome_words} in month {original.month}; by then GBP {original.realised_savings:.2f}m saved against GBP {original.business_case:.2f}m planned"
+    saved, planned = original.realised_savings, original.business_case
+    said = f"{original.outcome_words} in month {original.month}; by then GBP {saved:.2f}m saved against GBP {planned:.2f}m planned"
     assert said in compared and "promised" not in compared, "each run's plan is to its own end: say so"
