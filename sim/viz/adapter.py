@@ -249,6 +249,23 @@ def lever_label(name: str) -> str:
     return policy_words(name)
 
 
+def scenario_label(name: str) -> str:
+    """A scenario as the page and the handout show it: ``Case 01: Over-dependency on key personnel``, ``Well run``."""
+    case = case_of_scenario(name)
+    return f"Case {case.id}: {case.title}" if case else upper_first(name.replace("_", " "))
+
+
+def policy_label(name: str) -> str:
+    """A policy as the select shows it: ``No levers``, ``All levers``, ``Continuity plan``."""
+    return "No levers" if name == NO_POLICY else "All levers" if name == "all_levers" else lever_label(name)
+
+
+def levers_on(policy: str, levers: Sequence[str] = ()) -> str:
+    """What a run has switched on, in words: ``no levers``, ``with continuity plan``, ``with all levers and market testing``."""
+    on = ([] if policy == NO_POLICY else [policy]) + [name for name in levers if name != policy]
+    return f"with {levers_phrase(on)}" if on else "no levers"
+
+
 def levers_phrase(names: Sequence[str]) -> str:
     """Levers inside a sentence: ``commercial capability and IT harmonisation first``."""
     return " and ".join(policy_phrase(name) for name in names)
@@ -484,8 +501,7 @@ class Run:
 
     def handout(self) -> str:
         """The run as a Markdown handout: the model's (outcome, councils, timeline) with the tagged timeline and why it ended."""
-        title = f"Scenario {self.scenario}, policy {self.policy}" + (f" + {', '.join(self.levers)}" if self.levers else "")
-        title += f" (seed {self.seed}, replication {self.replication})"
+        title = f"{scenario_label(self.scenario)}, {levers_on(self.policy, self.levers)} (seed {self.seed}, replication {self.replication})"
         model_handout = self.model.handout()
         body = model_handout.split("\n## Timeline\n", 1)[0].split("\n", 1)[1]
         parts = [f"# {title}", body.rstrip(), ""]

@@ -20,7 +20,7 @@ import solara
 
 from sim.config.checks import ConfigError
 from sim.viz import adapter, handout, stories, svg
-from sim.viz.adapter import Item, RunView, Why
+from sim.viz.adapter import Item, RunView, Why, policy_label, scenario_label
 from sim.viz.cli import CONFIG_DIR_ENV
 
 DEFAULT_SCENARIO = "case01_key_person"
@@ -319,17 +319,6 @@ def value_svg(view: RunView, width: int = 460, height: int = 300, scale: tuple[f
         height=height,
         now=view.month,
     )
-
-
-def scenario_label(name: str) -> str:
-    """A scenario as the select shows it: ``Case 01: Over-dependency on key personnel``, ``Well run``."""
-    case = adapter.case_of_scenario(name)
-    return f"Case {case.id}: {case.title}" if case else adapter.upper_first(name.replace("_", " "))
-
-
-def policy_label(name: str) -> str:
-    """A policy as the select shows it: ``No levers``, ``All levers``, ``Continuity plan``."""
-    return "No levers" if name == adapter.NO_POLICY else "All levers" if name == "all_levers" else adapter.lever_label(name)
 
 
 CSS = """

@@ -146,7 +146,9 @@ def test_reset_goes_back_to_month_0(page):
 def test_handouts_are_the_runs_markdown_and_its_pdf(page):
     button(page, "To the end").click()
     text = app.current().handout()
-    assert text.startswith("# Scenario case01_key_person") and "## Why did it end?" in text and "## Timeline" in text
+    story = stories.story_for("01")
+    assert text.startswith(f"# Case 01: Over-dependency on key personnel, no levers (seed {story.seed}, replication {story.replication})\n")
+    assert "## Why did it end?" in text and "## Timeline" in text and "case01_key_person" not in text
     assert handout.pdf(text).startswith(b"%PDF-")
 
 

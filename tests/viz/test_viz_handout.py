@@ -25,7 +25,8 @@ def test_markdown_handout_tells_both_runs():
     run, replay = ended_story_and_replay()
     text = handout.markdown([run.handout(), replay.handout()])
     assert text.count("## Timeline") == 2 and text.count("\n---\n") == 1
-    assert "+ reputation_first" in text and "**Key learning** (Guide 08, case 07)" in text
+    assert "# Case 07: A marketing mistake, no levers (seed " in text and "# Case 07: A marketing mistake, with reputation first (seed " in text
+    assert "**Key learning** (Guide 08, case 07)" in text and "reputation_first" not in text and "case07_" not in text
     assert "[case 07" in text and "trigger: " in text
 
 
