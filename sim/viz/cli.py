@@ -60,6 +60,11 @@ def problems(args: argparse.Namespace) -> list[str]:
         found.append(f"error: --config-dir = {args.config_dir} is not a folder (expected one holding scenario/*.yaml and policy/*.yaml)")
     if not args.host.strip():
         found.append(f"error: --host = {args.host!r} is empty (expected an address such as 127.0.0.1)")
+    else:
+        try:
+            socket.getaddrinfo(args.host, None)
+        except socket.gaierror:
+            found.append(f"error: --host = {args.host!r} is not an address or a name of a machine (expected an address of this machine such as 127.0.0.1)")
     return found
 
 

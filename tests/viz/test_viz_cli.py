@@ -77,3 +77,12 @@ def test_a_host_that_is_not_this_machines_is_one_line(capsys):
     assert cli.main(["--host", "192.0.2.1"]) == 3  # TEST-NET-1: never an address of this machine
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("error: --host = '192.0.2.1': cannot listen there (")
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "no such machine"])
+def test_a_host_that_is_no_address_at_all_is_bad_input_exit_2(capsys, host):
+    assert cli.main(["--host", host, "--port", "0"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: --port = 0 is outside [1, 65535]",
+        f"error: --host = {host!r} is not an address or a name of a machine (expected an address of this machine such as 127.0.0.1)",
+    ]
