@@ -61,7 +61,9 @@ class Spec:
     distributable
         May be a distribution node, drawn per replication.
     prior
-        For an assumption: its plausible range as a distribution node (None: not yet given).
+        For an assumption: its plausible range as a distribution node (None only for an assumption
+        whose default is a distribution; :func:`sim.config.assumptions.declaration_problems` refuses
+        any other assumption without one).
     reason
         One line on why that range.
     practice

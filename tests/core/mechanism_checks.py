@@ -27,6 +27,7 @@ import numpy as np
 from conftest import flat_state
 
 from sim import population
+from sim.config.assumptions import declaration_problems
 from sim.config.model import ModelConfig, model_config
 from sim.config.scenarios import available, load
 from sim.core import kernel, levers
@@ -152,14 +153,17 @@ def _fail(mechanism: Mechanism, promise: str, case: Case | None = None) -> str:
 
 
 def check_declaration(mechanism: Mechanism) -> None:
-    """Name, cause, case and title are given; parameters subclass MechanismParams, each declared; the step is compiled with the contract's signature."""
+    """Name, cause, case and title are given; parameters subclass MechanismParams, each declared soundly; the step is compiled with the contract's signature.
+
+    Soundly: as :func:`sim.config.assumptions.declaration_problems` says (defaults and plausible ranges inside their ranges).
+    """
     assert isinstance(mechanism, Mechanism)
     assert mechanism.name.isidentifier(), _fail(mechanism, "its name must be a valid key under mechanisms:")
     assert re.fullmatch(r"[a-z][a-z0-9_]*", mechanism.cause), _fail(mechanism, f"cause {mechanism.cause!r} must be a lower-case label")
     assert mechanism.case and mechanism.title.strip(), _fail(mechanism, "needs its case and a title")
     assert issubclass(mechanism.params, MechanismParams), _fail(mechanism, "its parameters must subclass MechanismParams")
-    for f in fields(mechanism.params):
-        assert "spec" in f.metadata, _fail(mechanism, f"parameter {f.name} is not declared with param/choice/flag")
+    problems = declaration_problems(mechanism.params, f"mechanisms.{mechanism.name}")
+    assert not problems, _fail(mechanism, "its parameters are not declared soundly:\n" + "\n".join(problems))
     assert mechanism.params().enabled is True, _fail(mechanism, "must be switched on by default")
     assert isinstance(mechanism.step, Compiled), _fail(mechanism, "its step must be marked @compiled")
     assert list(inspect.signature(mechanism.step.py_func).parameters) == STEP_ARGUMENTS, _fail(mechanism, f"its step must take {STEP_ARGUMENTS}")

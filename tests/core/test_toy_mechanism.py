@@ -46,7 +46,15 @@ from sim.frontends.model import PartnershipModel
 class ToyParams(MechanismParams):
     """The toy's parameters."""
 
-    hazard: float = param(0.1, 0, 1, "per month", "monthly chance a council at full pace loses heart", concept="a toy for the tests")
+    hazard: float = param(
+        0.1,
+        0,
+        1,
+        "per month",
+        "monthly chance a council at full pace loses heart",
+        concept="a toy for the tests",
+        prior={"dist": "uniform", "low": 0.05, "high": 0.2},
+    )
 
 
 class Stream(IntEnum):
