@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
 from typing import Any
 
@@ -185,6 +185,21 @@ class Mechanism:
     takes_trust: bool = False
     shares: tuple[str, ...] = ()
     own: OwnState = OwnState()
+
+    def __post_init__(self) -> None:
+        """Refuse parameters that are not declared, at once: every command reads each parameter's declaration.
+
+        Raises
+        ------
+        TypeError
+            Naming the mechanism and what is wrong with its ``params``.
+        """
+        if not (isinstance(self.params, type) and issubclass(self.params, MechanismParams)):
+            raise TypeError(f"mechanism {self.name!r}: params = {self.params!r} must be a dataclass subclassing MechanismParams (sim.core.contract)")
+        plain = [f.name for f in fields(self.params) if "spec" not in f.metadata]
+        if plain:
+            where = f"{', '.join(plain)} in {self.params.__qualname__}"
+            raise TypeError(f"mechanism {self.name!r}: {where} not declared with param, choice or flag (sim.core.declare)")
 
     @property
     def stream_names(self) -> tuple[str, ...]:

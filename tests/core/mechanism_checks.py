@@ -32,7 +32,7 @@ from sim.config.model import ModelConfig, model_config
 from sim.config.scenarios import available, load
 from sim.core import kernel, levers
 from sim.core.causes import EXOGENOUS, NONE, SAVINGS
-from sim.core.contract import Event, Mechanism, MechanismParams, Month, Reading, clear, empty_effect
+from sim.core.contract import Event, Mechanism, Month, Reading, clear, empty_effect
 from sim.core.decisions import EVENTS as DECISION_EVENTS
 from sim.core.evaluate import BatchEffect, Inputs, evaluate
 from sim.core.exogenous import EVENTS as EXOGENOUS_EVENTS
@@ -153,7 +153,7 @@ def _fail(mechanism: Mechanism, promise: str, case: Case | None = None) -> str:
 
 
 def check_declaration(mechanism: Mechanism) -> None:
-    """Name, cause, case and title are given; parameters subclass MechanismParams, each declared soundly; the step is compiled with the contract's signature.
+    """Name, cause, case and title are given; parameters are declared soundly; the step is compiled with the contract's signature.
 
     Soundly: as :func:`sim.config.assumptions.declaration_problems` says (defaults and plausible ranges inside their ranges).
     """
@@ -161,7 +161,6 @@ def check_declaration(mechanism: Mechanism) -> None:
     assert mechanism.name.isidentifier(), _fail(mechanism, "its name must be a valid key under mechanisms:")
     assert re.fullmatch(r"[a-z][a-z0-9_]*", mechanism.cause), _fail(mechanism, f"cause {mechanism.cause!r} must be a lower-case label")
     assert mechanism.case and mechanism.title.strip(), _fail(mechanism, "needs its case and a title")
-    assert issubclass(mechanism.params, MechanismParams), _fail(mechanism, "its parameters must subclass MechanismParams")
     problems = declaration_problems(mechanism.params, f"mechanisms.{mechanism.name}")
     assert not problems, _fail(mechanism, "its parameters are not declared soundly:\n" + "\n".join(problems))
     assert mechanism.params().enabled is True, _fail(mechanism, "must be switched on by default")
