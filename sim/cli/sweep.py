@@ -5,6 +5,8 @@
 - ``on_multirun_start`` (submitting process): refuses a sweep folder that already holds results
   unless ``resume=true``, and a resume that is not the same sweep; writes ``sweep.json`` (what
   is swept, how many points, when it started);
+- ``on_job_start`` (wherever the job runs): the point's provenance names the sweep's command
+  (``sweep.json``), not the command line of the Ray or SLURM worker that runs it;
 - ``on_job_end`` (wherever the job ran: a joblib, Ray or SLURM worker too): records a job that
   crashed (its ``point.json``, status ``failed``) and prints where the whole sweep stands;
 - ``on_multirun_end`` (submitting process): collects ``sweep.parquet``. Hydra does not call it
@@ -34,6 +36,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.cli import guard
+from sim.results import provenance
 from sim.results import sweep as results
 from sim.results.files import write_json
 
@@ -185,6 +188,13 @@ class SweepCallback(Callback):
         write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
         STATE.sweep_dir, STATE.collected = sweep_dir, None
         guard.sweep_started(sweep_dir)
+
+    def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
+        if config.hydra.get("mode") != RunMode.MULTIRUN:
+            return
+        command = _sweep_info(Path(str(config.hydra.sweep.dir)).absolute()).get("command")
+        if command:  # a Ray or SLURM worker's own command line is not the sweep's
+            provenance.COMMAND.set([str(word) for word in command])
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
         if not is_multirun():
