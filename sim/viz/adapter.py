@@ -608,12 +608,23 @@ def cause_case(cause: str) -> str:
 
 
 def decision_words(d: Decision) -> str:
-    """What had taken the value a deciding council saw, in one sentence (empty if nothing had)."""
+    """What had taken the value a deciding council saw, and how that value stood against going alone (empty if nothing had been taken).
+
+    A council that left although staying still looked better is said to have made the less
+    likely choice: its decision is a chance weighed with inertia, not a threshold.
+    """
     if not d.taken:
         return ""
-    taken = "; ".join(f"{lower_first(words)} {amount:.2f}" for words, amount in d.taken)
-    seen = "" if math.isnan(d.value_seen) else f" It saw {d.value_seen:.2f} of the promise against {d.outside_option:.2f} for going alone."
-    return f"Value taken: {taken}.{seen}"
+    (first, amount), *rest = d.taken
+    taken = "; ".join([f"{lower_first(first)}, {amount:.2f} of the promise", *(f"{lower_first(words)}, {more:.2f}" for words, more in rest)])
+    if math.isnan(d.value_seen):
+        return f"Taken from the value it saw: {taken}."
+    seen = f"It saw {d.value_seen:.2f} of the promise against {d.outside_option:.2f} for going alone"
+    if d.value_seen > d.outside_option and "left" in d.decided:
+        seen += ": staying still looked better, so leaving was the less likely choice (a council does not always decide by the numbers)"
+    elif "left" in d.decided:
+        seen += ": leaving looked better"
+    return f"Taken from the value it saw: {taken}. {seen}."
 
 
 def replay_of(run: Run, levers: Sequence[str]) -> Run:

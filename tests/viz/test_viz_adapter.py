@@ -200,3 +200,17 @@ def test_the_case_is_said_once_a_line_by_its_tag_not_again_in_the_text():
         assert f"({item.tag})" not in item.text, item.text
     assert "mostly over-dependency on key personnel - the value it saw was" in decided[-2].text
     assert decided[-2].line.endswith("[case 01, trigger: a partner leaving]")
+
+
+def test_what_a_leaving_council_saw_reads_with_its_unit_and_says_when_staying_still_looked_better():
+    taken = (("Misaligned aspirations (case 03)", 0.35), ("Over-dependency on key personnel (case 01)", 0.12))
+    left = adapter.Decision("Northdale DC", "gave notice in month 67 and left in month 69", "", "", "x", "", taken, 0.57, 0.27, ())
+    assert adapter.decision_words(left) == (
+        "Taken from the value it saw: misaligned aspirations (case 03), 0.35 of the promise; over-dependency on key personnel (case 01), 0.12."
+        " It saw 0.57 of the promise against 0.27 for going alone: staying still looked better, so leaving was the less likely choice"
+        " (a council does not always decide by the numbers)."
+    )
+    worse = adapter.Decision("Eastshire", "left in month 68", "", "", "x", "", taken[:1], 0.30, 0.35, ())
+    assert adapter.decision_words(worse).endswith("It saw 0.30 of the promise against 0.35 for going alone: leaving looked better.")
+    shelved = adapter.Decision("Westmere DC", "had not approved the proposal", "", "", "x", "", taken[:1], 1.1, 0.4, ())
+    assert adapter.decision_words(shelved).endswith("It saw 1.10 of the promise against 0.40 for going alone.")
