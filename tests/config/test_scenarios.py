@@ -110,6 +110,14 @@ def test_every_named_policy_loads_and_switches_on_only_levers(policy):
     assert policy in on or policy in ("none", "all_levers")
 
 
+def test_all_levers_switches_on_every_lever():
+    from sim.core.levers import NAMES
+
+    off = [name for name, lever in load("baseline", "all_levers").levers.items() if not lever.enabled]
+    assert not off, f"configs/policy/all_levers.yaml leaves {', '.join(off)} off: add `<name>: {{enabled: true}}` under levers for each"
+    assert list(load("baseline", "all_levers").levers) == list(NAMES)
+
+
 def test_the_composed_run_config_holds_settings_and_the_model_sections():
     cfg = compose_run("baseline", "continuity_plan", ["seed=7"])
     assert cfg.seed == 7 and cfg.replications == 4000 and cfg.workers is None

@@ -148,17 +148,18 @@ def harm(name: str, strength: float, bench, month, launched) -> tuple[float, ...
         b = bench(columns={"legacy_it": [0.8, 0.4], "contract_end_month": [100, 0]})
         launched(b, 3)
         return (-savings.harmonisation_rate(b.s.arrays, b.P, 0, b.s.month, lever_strengths(**lever)),)
-    assert name == "communications_plan"
-    b = bench(partnership={"rebrand_month": 0}, state={"maturity": 0.1})
-    launched(b, 3)
-    shock = evaluate(case07, b.s, b.P, month(b, lever=lever)).own["deficit"].sum()
-    disruption = evaluate(coordination, b.s, b.P, month(b, lever=lever)).value.sum()
-    quiet = bench(mechanisms=OFF)
-    quiet.s.trust[:] = np.where(quiet.s.pairs, 0.5, 0.0)
-    quiet.P.lever["enabled"][:, levers.COMMUNICATIONS_PLAN] = strength > 0
-    quiet.P.lever["strength"][:, levers.COMMUNICATIONS_PLAN] = strength
-    kernel.step(quiet.s, quiet.P, quiet.seed)
-    return shock, disruption, -quiet.s.trust.sum()
+    if name == "communications_plan":
+        b = bench(partnership={"rebrand_month": 0}, state={"maturity": 0.1})
+        launched(b, 3)
+        shock = evaluate(case07, b.s, b.P, month(b, lever=lever)).own["deficit"].sum()
+        disruption = evaluate(coordination, b.s, b.P, month(b, lever=lever)).value.sum()
+        quiet = bench(mechanisms=OFF)
+        quiet.s.trust[:] = np.where(quiet.s.pairs, 0.5, 0.0)
+        quiet.P.lever["enabled"][:, levers.COMMUNICATIONS_PLAN] = strength > 0
+        quiet.P.lever["strength"][:, levers.COMMUNICATIONS_PLAN] = strength
+        kernel.step(quiet.s, quiet.P, quiet.seed)
+        return shock, disruption, -quiet.s.trust.sum()
+    raise AssertionError(f"lever {name!r} has no measure of the harm it reduces: add a branch for it to harm() in tests/core/test_levers.py")
 
 
 @pytest.mark.parametrize("name", levers.NAMES)
@@ -168,6 +169,12 @@ def test_each_lever_reduces_the_harm_its_learning_targets(name, strength, bench,
     on = harm(name, strength, bench, month, launched)
     for before, after in zip(off, on, strict=True):
         assert after < before
+
+
+def test_a_lever_without_a_measure_of_its_harm_says_where_to_add_one(bench, month, launched):
+    where = r"add a branch for it to harm\(\) in tests/core/test_levers.py"
+    with pytest.raises(AssertionError, match=rf"lever 'new_lever' has no measure of the harm it reduces: {where}"):
+        harm("new_lever", 1.0, bench, month, launched)
 
 
 def test_communications_plan_speeds_trust_recovery_by_hand(bench):
