@@ -69,6 +69,51 @@ _TEXTS = {
 }
 
 
+#: How a parallel or cluster launcher says that a job's process died or was lost (module, class names): the
+#: launchers are optional, so their exceptions are known by name.
+LOST_JOB = {
+    "joblib.externals.loky.process_executor": frozenset({"TerminatedWorkerError", "BrokenProcessPool"}),
+    "ray.exceptions": frozenset({"WorkerCrashedError", "NodeDiedError", "LocalRayletDiedError", "ObjectLostError", "OwnerDiedError"}),
+    "submitit.core.utils": frozenset({"UncompletedJobError"}),
+}
+#: How submitit says that SLURM refused to take the jobs (``sbatch`` failed).
+REFUSED_JOBS = ("submitit.core.utils", "FailedJobError")
+
+
+def _named(err: BaseException, module: str, names: frozenset[str]) -> bool:
+    return any(k.__module__ == module and k.__name__ in names for k in type(err).__mro__)
+
+
+def _first_paragraph(err: BaseException) -> str:
+    """An exception's message up to its first blank or ``----`` line, as one line (a launcher appends logs and hints below)."""
+    lines = []
+    for line in str(err).splitlines():
+        if lines and (not line.strip() or set(line.strip()) == {"-"}):
+            break
+        lines.append(line)
+    return " ".join(" ".join(lines).split())
+
+
+def launcher_problem(err: BaseException) -> str | None:
+    """The line for a launcher's exception that says a job was lost or could not be submitted (None for any other).
+
+    A worker or job that died (killed, out of memory, a lost node, a cancelled SLURM job) ends a
+    joblib, Ray or submitit sweep with the launcher's exception; SLURM refusing the job array
+    (an unknown partition, more memory than a node has, no controller) with submitit's.
+    """
+    if _named(err, REFUSED_JOBS[0], frozenset({REFUSED_JOBS[1]})) and "sbatch" in str(err):  # (a kind of UncompletedJobError)
+        return (
+            f"SLURM refused the sweep's jobs ({_first_paragraph(err)}): check the launcher's settings (hydra.launcher.partition,"
+            " mem_gb, cpus_per_task, timeout_min) and that SLURM answers here (sinfo)"
+        )
+    if any(_named(err, module, names) for module, names in LOST_JOB.items()):
+        return (
+            f"a job of the sweep was lost: its worker process died or was stopped ({type(err).__name__}: {_first_paragraph(err)});"
+            " the points it was running did not finish: run the same command again with resume=true to run them"
+        )
+    return None
+
+
 class Fault(Exception):
     """A fault of the environment, as one line saying what failed and what to do."""
 
@@ -184,6 +229,10 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
         return EXIT_BAD_INPUT
     if isinstance(err, OSError):
         error(fault_message(err, folder, option))
+        return EXIT_FAULT
+    lost = launcher_problem(err)
+    if lost is not None:
+        error(lost)
         return EXIT_FAULT
     if isinstance(err, MemoryError):
         error("out of memory: run with a smaller block_size (replications simulated at once) or on a machine with more memory")

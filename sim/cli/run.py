@@ -50,7 +50,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, exit_status, finish, host, job_overrides
+from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, discard_unstarted, exit_status, finish, host, job_overrides
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, uncertainty_problems
@@ -222,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = model_command("sim-run", app, "config", RunSettings, run_check, run_need, groups=("scenario", "policy", "sweep"))
     status = guard.run_command(command, argv)
     if STATE.sweep_dir is not None and status < 128:
+        if status != 0 and discard_unstarted(STATE.sweep_dir, STATE.made):
+            return status
         collected = finish(STATE.sweep_dir)
         status = status or exit_status(collected)
         if status == 0 and collected.failed:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import socket
 import sys
 import time
@@ -45,6 +46,9 @@ EXIT_POINTS_FAILED = 3
 #: Appended by each finished job (fixed-length lines: their count is the file's size over the length).
 PROGRESS = ".progress"
 _RECORD = 32
+#: What a multirun writes in its folder before its first point: ``sweep.json``, the progress log, Hydra's
+#: ``multirun.yaml`` and the submitit launcher's folder (the ``slurm`` preset's ``submitit_folder``).
+UNSTARTED = (results.SWEEP, PROGRESS, "multirun.yaml", ".submitit")
 
 
 @dataclass
@@ -53,6 +57,8 @@ class _State:
 
     sweep_dir: Path | None = None
     collected: results.Collected | None = None
+    #: Whether this sweep made its folder (else it was there before: a resumed sweep, a folder made beforehand).
+    made: bool = False
 
 
 STATE = _State()
@@ -183,10 +189,11 @@ class SweepCallback(Callback):
                         f"this sweep is {' '.join(mark['overrides'])} {mark.get('sweeper_params') or ''}".rstrip(),
                     ]
                 )
+        made = not sweep_dir.exists()
         sweep_dir.mkdir(parents=True, exist_ok=True)
         (sweep_dir / PROGRESS).unlink(missing_ok=True)
         write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
-        STATE.sweep_dir, STATE.collected = sweep_dir, None
+        STATE.sweep_dir, STATE.collected, STATE.made = sweep_dir, None, made
         guard.sweep_started(sweep_dir)
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
@@ -219,6 +226,26 @@ class SweepCallback(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         finish(Path(str(config.hydra.sweep.dir)).absolute())
+
+
+def discard_unstarted(sweep_dir: Path, made: bool) -> bool:
+    """After a sweep that ended before any point was recorded: remove what it wrote (the folder too if it made it); whether it did.
+
+    A launcher that fails before its first job (bad settings, SLURM refusing the jobs) leaves
+    nothing behind, as a refused run does. A folder with any point record, or a job's log, is
+    left as it is.
+    """
+    if not sweep_dir.is_dir() or results.records(sweep_dir) or any(sweep_dir.glob(".submitit/*/*_log.*")):
+        return False  # a point began, or a job ran far enough to leave its log
+    for name in UNSTARTED:
+        path = sweep_dir / name
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    if made and not any(sweep_dir.iterdir()):
+        sweep_dir.rmdir()
+    return True
 
 
 def finish(sweep_dir: Path) -> results.Collected:

@@ -1,0 +1,58 @@
+"""How the commands end (``sim/cli/guard.py``), in process: the line and exit status of a launcher's exceptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.cli import guard
+
+
+def launcher_error(module: str, name: str, message: str, base: type[BaseException] = RuntimeError) -> BaseException:
+    """An exception of the class ``module.name`` (the launchers are optional: their classes are known by name)."""
+    return type(name, (base,), {"__module__": module})(message)
+
+
+LOKY = "joblib.externals.loky.process_executor"
+LOKY_DIED = (
+    "A worker process managed by the executor was unexpectedly terminated. This could be caused by a segmentation fault.\n\n"
+    "The exit codes of the workers are {SIGKILL(-9)}"
+)
+SUBMITIT_DIED = "Job 31737 (task: 0) with path /s/.submitit/31737/31737_0_result.pkl\nhas not produced any output (state: FINISHED)\n----\nlog lines"
+
+
+@pytest.mark.parametrize(
+    ("err", "reason"),
+    [
+        (launcher_error(LOKY, "TerminatedWorkerError", LOKY_DIED), "TerminatedWorkerError: A worker process managed by the executor was unexpectedly"),
+        (launcher_error("ray.exceptions", "WorkerCrashedError", "The worker died unexpectedly while executing this task."), "WorkerCrashedError: The worker"),
+        (launcher_error("submitit.core.utils", "UncompletedJobError", SUBMITIT_DIED), "has not produced any output (state: FINISHED))"),
+    ],
+)
+def test_a_sweep_job_whose_worker_died_ends_in_one_line_with_exit_3(err, reason, capsys):
+    """It printed the launcher's traceback and 'an unexpected error: please report it', exit 1."""
+    assert guard.report(err) == guard.EXIT_FAULT
+    err_text = capsys.readouterr().err
+    assert "Traceback" not in err_text and len(err_text.splitlines()) == 1, err_text
+    assert err_text.startswith("error: a job of the sweep was lost: its worker process died or was stopped (")
+    assert reason in err_text and "resume=true" in err_text and "log lines" not in err_text and "exit codes" not in err_text
+
+
+def test_slurm_refusing_the_jobs_is_one_line_with_sbatchs_reason(capsys):
+    refused = launcher_error(
+        "submitit.core.utils",
+        "FailedJobError",
+        "sbatch: error: invalid partition specified: nosuch\nsbatch: error: Batch job submission failed: Invalid partition name specified",
+        base=launcher_error("submitit.core.utils", "UncompletedJobError", "").__class__,
+    )
+    assert guard.report(refused) == guard.EXIT_FAULT
+    err_text = capsys.readouterr().err
+    assert err_text.splitlines() == [
+        "error: SLURM refused the sweep's jobs (sbatch: error: invalid partition specified: nosuch sbatch: error: Batch job submission"
+        " failed: Invalid partition name specified): check the launcher's settings (hydra.launcher.partition, mem_gb, cpus_per_task,"
+        " timeout_min) and that SLURM answers here (sinfo)"
+    ]
+
+
+def test_another_exception_of_those_modules_is_still_a_bug(capsys):
+    assert guard.report(launcher_error("ray.exceptions", "RayError", "something else")) == 1
+    assert "please report it" in capsys.readouterr().err
