@@ -627,6 +627,16 @@ def decision_words(d: Decision) -> str:
     return f"Taken from the value it saw: {taken}. {seen}."
 
 
+def replay_summary(original: RunView, treated: RunView) -> tuple[tuple[str, str], tuple[str, str]]:
+    """How the original and its replay with the lever ended, as (label, words) pairs: ``("As it happened", "collapsed in month 68; by then ...")``."""
+
+    def told(v: RunView) -> str:
+        ending = f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
+        return f"{ending}; by then GBP {v.realised_savings:.2f}m saved against GBP {v.business_case:.2f}m planned"
+
+    return ("As it happened", told(original)), (f"With {levers_phrase(treated.levers)}", told(treated))
+
+
 def replay_of(run: Run, levers: Sequence[str]) -> Run:
     """The same scenario, policy, seed and replication as ``run`` with ``levers`` switched on as well (common random numbers)."""
     return Run(run.scenario, run.policy, run.seed, run.replication, tuple(dict.fromkeys((*run.levers, *levers))), run.config_dir)

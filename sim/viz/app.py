@@ -62,9 +62,12 @@ class Stage:
             return tuple(r.view() for r in self.runs)
 
     def handout(self) -> str:
-        """The runs' handout (Markdown), one after another."""
+        """The runs' handout (Markdown), one after another; a replay's, once both have ended, opens with how each ended."""
         with self.lock:
-            return handout.markdown([r.handout() for r in self.runs])
+            texts = [r.handout() for r in self.runs]
+            ended = [r.view() for r in self.runs] if len(self.runs) == 2 and not any(r.running for r in self.runs) else []
+        summary = "## How both ended\n\n" + "".join(f"**{label}:** {words}.\n\n" for label, words in adapter.replay_summary(*ended)) if ended else ""
+        return summary + handout.markdown(texts)
 
 
 # Per-session state (solara keeps module-level reactive variables per browser session).
@@ -236,13 +239,7 @@ def timeline_html(items: Sequence[Item], newest_first: bool = True) -> str:
 
 def comparison_html(original: RunView, treated: RunView) -> str:
     """One sentence setting the replay against the original, once both have ended."""
-
-    def told(v: RunView) -> str:
-        ending = f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
-        return f"{ending}; by then GBP {v.realised_savings:.2f}m saved against GBP {v.business_case:.2f}m planned"
-
-    levers = adapter.levers_phrase(treated.levers)
-    return f"<b>As it happened:</b> {escape(told(original))}.<br><b>With {escape(levers)}:</b> {escape(told(treated))}."
+    return "<br>".join(f"<b>{escape(label)}:</b> {escape(words)}." for label, words in adapter.replay_summary(original, treated))
 
 
 def why_html(why: Why, compact: bool = False) -> str:

@@ -234,3 +234,15 @@ def test_the_replay_is_set_against_the_original_on_the_same_axes_and_plan_to_dat
     saved, planned = original.realised_savings, original.business_case
     said = f"{original.outcome_words} in month {original.month}; by then GBP {saved:.2f}m saved against GBP {planned:.2f}m planned"
     assert said in compared and "promised" not in compared, "each run's plan is to its own end: say so"
+
+
+def test_a_replays_handout_opens_with_how_both_ended(page):
+    button(page, "To the end").click()
+    button(page, "Replay with continuity plan").click()
+    assert "How both ended" not in app.current().handout(), "not before both have ended"
+    button(page, "To the end").click()
+    text = app.current().handout()
+    original, treated = app.views.value
+    assert text.startswith(f"## How both ended\n\n**As it happened:** {original.outcome_words} in month {original.month}; by then GBP ")
+    assert f"\n\n**With continuity plan:** {treated.outcome_words} " in text.split("# Case 01")[0]
+    assert handout.pdf(text).startswith(b"%PDF-")
