@@ -178,9 +178,10 @@ def check_streams(mechanism: Mechanism) -> None:
     assert issubclass(mechanism.streams, IntEnum), _fail(mechanism, "streams must be an IntEnum")
     values = [int(member) for member in mechanism.streams]
     assert values == list(range(len(values))) and values, _fail(mechanism, f"streams must be numbered 0 .. S-1, got {values}")
-    assert all(name.startswith(f"{mechanism.name}.") for name in mechanism.stream_names)
+    assert all(name.startswith(f"{mechanism.name}.") for name in mechanism.stream_names), _fail(mechanism, "its streams must be named <name>.<member>")
     slot = next(slot for slot in layout().slots if slot.mechanism is mechanism)
-    assert layout().streams[slot.streams[0] : slot.streams[1]] == mechanism.stream_names
+    laid_out = layout().streams[slot.streams[0] : slot.streams[1]]
+    assert laid_out == mechanism.stream_names, _fail(mechanism, f"its streams {list(mechanism.stream_names)} are laid out as {list(laid_out)}")
 
 
 def check_events(mechanism: Mechanism) -> None:
@@ -193,12 +194,20 @@ def check_events(mechanism: Mechanism) -> None:
     assert sorted(int(key) for key in keys) == list(range(len(keys))), _fail(mechanism, "events must be numbered 0 .. E-1")
     assert len(type(keys[0])) == len(keys), _fail(mechanism, "every member of its event IntEnum needs an Event")
     for key, event in mechanism.events.items():
-        assert isinstance(event, Event) and isinstance(event.reading, Reading)
+        assert isinstance(event, Event) and isinstance(event.reading, Reading), _fail(mechanism, f"event {key.name} must be an Event(what, Reading(...))")
         assert isinstance(event.what, str) and event.what.strip() == event.what and event.what, _fail(mechanism, f"event {key.name} needs a sentence")
-        if event.reading.template is not None:
-            assert event.reading.template.format(size=0.25)
-        if event.reading.naming is not None:
-            assert event.reading.naming.format(size=0.25, partner="Eastshire CC")
+        for name, template, given in (
+            ("template", event.reading.template, {"size": 0.25}),
+            ("naming", event.reading.naming, {"size": 0.25, "partner": "Eastshire CC"}),
+        ):
+            if template is None:
+                continue
+            try:
+                template.format(**given)
+            except (KeyError, IndexError, ValueError) as problem:
+                raise AssertionError(
+                    _fail(mechanism, f"event {key.name}: its reading's {name} {template!r} must format with {', '.join(given)} only ({problem!r})")
+                ) from None
 
 
 def check_reads(mechanism: Mechanism) -> None:
@@ -206,7 +215,8 @@ def check_reads(mechanism: Mechanism) -> None:
     known = {f.name for f in fields(CouncilParams) if f.metadata["spec"].unit != "text"} | set(COUNCIL.names or ())
     unknown = [name for name in mechanism.reads if name not in known]
     assert not unknown, _fail(mechanism, f"reads unknown council attributes {unknown}")
-    assert len(set(mechanism.reads)) == len(mechanism.reads)
+    twice = sorted({name for name in mechanism.reads if mechanism.reads.count(name) > 1})
+    assert not twice, _fail(mechanism, f"reads lists {twice} more than once")
 
 
 def check_shares(mechanism: Mechanism) -> None:
@@ -225,10 +235,13 @@ def check_docstring(mechanism: Mechanism) -> None:
     doc = importlib.import_module(mechanism.module).__doc__ or ""
     if mechanism.case.isdigit():
         cited = re.search(rf"\bcase {re.escape(mechanism.case)}\b", doc, re.IGNORECASE)
+        wanted = f'"case {mechanism.case}" (e.g. "Guide 08 case {mechanism.case}")'
     else:
         words = mechanism.case.split()
-        cited = all(re.search(rf"\b{re.escape(word)}\b", doc) for word in (words[0], *(w for w in words if w.isdigit())))
-    assert cited, _fail(mechanism, f"its module docstring must cite case {mechanism.case}")
+        needed = (words[0], *(w for w in words if w.isdigit()))
+        cited = all(re.search(rf"\b{re.escape(word)}\b", doc) for word in needed)
+        wanted = f"its source {mechanism.case!r}: the words {', '.join(map(repr, needed))}"
+    assert cited, _fail(mechanism, f"its module docstring must cite {wanted}")
     assert (mechanism.step.__doc__ or "").strip(), _fail(mechanism, "its step needs a docstring")
 
 
@@ -241,7 +254,7 @@ def check_registry(registry: Sequence[Mechanism]) -> None:
     sentences = [e.what for m in registry for e in m.events.values()] + [e.what for e, _, _ in EXOGENOUS_EVENTS.values()]
     sentences += [e.what for e in DECISION_EVENTS.values()]
     assert len(set(sentences)) == len(sentences), "event sentences repeat (the narrative reads an event's size by its sentence)"
-    assert [slot.mechanism for slot in layout(tuple(registry)).slots] == list(registry)
+    assert [slot.mechanism for slot in layout(tuple(registry)).slots] == list(registry), "the layout does not follow the registry's order"
 
 
 # Behaviour on random inputs ---------------------------------------------------------------
@@ -318,8 +331,8 @@ def check_leaves_ended_partnerships_alone(mechanism: Mechanism) -> None:
     for case, e in effects(mechanism):
         ended = case.s.partnership["outcome"] != RUNNING
         for name in ("value", "trust", "savings", "cost", "launch", "ends"):
-            assert not np.any(getattr(e, name)[ended])
-        assert np.all(e.opens[ended] == NONE)
+            assert not np.any(getattr(e, name)[ended]), _fail(mechanism, f"changes {name} of an ended partnership", case)
+        assert np.all(e.opens[ended] == NONE), _fail(mechanism, "opens a decision in an ended partnership", case)
 
 
 def check_does_something(mechanism: Mechanism) -> None:
@@ -359,9 +372,9 @@ def check_switched_off_leaves_no_trace_in_the_kernel(mechanism: Mechanism) -> No
         assert not s.trust_lost[c].any(), _fail(mechanism, "switched off, trust is still booked to its cause") + f" [{label}]"
         assert not s.savings_lost[c].any(), _fail(mechanism, "switched off, savings are still booked to its cause") + f" [{label}]"
         for name in ("exit_cause", "notice_cause"):
-            assert not (s.council[name] == c).any(), label
-        assert not (s.partnership["end_cause"] == c).any(), label
-        assert s.value_lost.sum() > 0, label
+            assert not (s.council[name] == c).any(), _fail(mechanism, f"switched off, it is still a council's {name}") + f" [{label}]"
+        assert not (s.partnership["end_cause"] == c).any(), _fail(mechanism, "switched off, it still ends partnerships") + f" [{label}]"
+        assert s.value_lost.sum() > 0, f"no value was lost at all in {label}: the other mechanisms do not run"
 
 
 def check_alone_books_only_to_itself_in_the_kernel(mechanism: Mechanism) -> None:
@@ -382,9 +395,11 @@ def check_alone_books_only_to_itself_in_the_kernel(mechanism: Mechanism) -> None
         for name in ("value_lost", "trust_lost", "savings_lost"):
             assert not getattr(s, name)[others].any(), _fail(mechanism, f"alone, {name} is booked to another cause") + f" [{label}]"
         for name in ("exit_cause", "notice_cause"):
-            assert set(np.unique(s.council[name]).tolist()) <= allowed, label
+            assert set(np.unique(s.council[name]).tolist()) <= allowed, _fail(mechanism, f"alone, a council's {name} is another cause") + f" [{label}]"
         ended = np.isin(s.partnership["outcome"], [SHELVED, COLLAPSED])
-        assert set(np.unique(s.partnership["end_cause"][ended]).tolist()) <= allowed, label
+        assert set(np.unique(s.partnership["end_cause"][ended]).tolist()) <= allowed, (
+            _fail(mechanism, "alone, an ending is booked to another cause") + f" [{label}]"
+        )
 
 
 #: Checks of one mechanism, in the order they are best read.

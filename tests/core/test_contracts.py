@@ -6,9 +6,14 @@ mechanism is checked as soon as it is registered.
 
 from __future__ import annotations
 
-import pytest
-from mechanism_checks import CHECKS, cases, check_registry
+from dataclasses import dataclass
+from enum import IntEnum
 
+import pytest
+from mechanism_checks import CHECKS, cases, check_docstring, check_events, check_reads, check_registry
+
+from sim.core.contract import Event, Mechanism, MechanismParams, Reading
+from sim.core.jit import compiled
 from sim.core.mechanisms import MECHANISMS, by_name, mechanisms
 
 REGISTRY = mechanisms()
@@ -34,3 +39,43 @@ def test_the_random_cases_reach_varied_states():
 @pytest.mark.parametrize("mechanism", REGISTRY, ids=lambda m: m.name)
 def test_contract(mechanism, check):
     check(mechanism)
+
+
+@dataclass
+class Params(MechanismParams):
+    """No parameters of its own."""
+
+
+class Ev(IntEnum):
+    """Kinds of event."""
+
+    SPOKE = 0
+
+
+@compiled
+def step(s, P, m, q, own, fx):
+    """Does nothing."""
+
+
+def sloppy(**contract) -> Mechanism:
+    """A mechanism declared here (this module's docstring cites no case), with ``contract`` changed."""
+    return Mechanism(**{"name": "sloppy", "cause": "sloppy", "case": "42", "title": "Sloppy", "params": Params, "step": step, **contract})
+
+
+@pytest.mark.parametrize(
+    ("check", "contract", "message"),
+    [
+        (check_docstring, {}, 'its module docstring must cite "case 42" (e.g. "Guide 08 case 42")'),
+        (check_docstring, {"case": "Smith and Jones 2031"}, "its module docstring must cite its source 'Smith and Jones 2031': the words 'Smith', '2031'"),
+        (
+            check_events,
+            {"events": {Ev.SPOKE: Event("spoke", Reading("{value:.2f}"))}},
+            "event SPOKE: its reading's template '{value:.2f}' must format with size only",
+        ),
+        (check_reads, {"reads": ("pace", "it_maturity", "pace")}, "reads lists ['pace'] more than once"),
+    ],
+)
+def test_a_broken_promise_is_named_with_what_to_write(check, contract, message):
+    with pytest.raises(AssertionError) as info:
+        check(sloppy(**contract))
+    assert str(info.value).startswith(f"mechanism 'sloppy' (test_contracts): {message}")
