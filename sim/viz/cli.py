@@ -19,6 +19,7 @@ import os
 import socket
 import sys
 import threading
+import warnings
 from collections.abc import MutableMapping, Sequence
 from pathlib import Path
 
@@ -89,6 +90,15 @@ def offline_environment(environ: MutableMapping[str, str] = os.environ) -> None:
     environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
 
 
+def quiet_cookie_warning() -> None:
+    """Silence Solara's warning, on the first page load, that cookies with ``samesite=none`` need https.
+
+    Solara falls back to ``samesite=lax`` by itself, which is right for a page served over http
+    on this machine or the room's network; its dozen lines in the trainer's terminal told of nothing to do.
+    """
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
+
+
 def warm_up() -> None:
     """Compile the model while the server starts, so that the first page waits less."""
     from sim.viz import adapter
@@ -113,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "solara" in sys.modules:
         raise RuntimeError("sim-demo: Solara was imported before its settings were made offline")
     offline_environment()
+    quiet_cookie_warning()
     from sim.frontends.compiling import compiled_code_cached
 
     if not compiled_code_cached():

@@ -86,3 +86,14 @@ def test_a_host_that_is_no_address_at_all_is_bad_input_exit_2(capsys, host):
         "error: --port = 0 is outside [1, 65535]",
         f"error: --host = {host!r} is not an address or a name of a machine (expected an address of this machine such as 127.0.0.1)",
     ]
+
+
+def test_solaras_samesite_cookie_warning_is_kept_out_of_the_trainers_terminal():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        cli.quiet_cookie_warning()
+        warnings.warn("Cookies with samesite=none require https, but according to the asgi framework, the scheme is 'http'", UserWarning, stacklevel=1)
+        warnings.warn("another warning", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in seen] == ["another warning"]
