@@ -38,6 +38,8 @@ OPTIONS: dict[str, Any] = {"cache": True, "_nrt": False, "forceinline": True}
 #: Set by :func:`activate`: the folder holding this version's machine code.
 _cache_dir: Path | None = None
 _functions: list[Compiled] = []
+#: Functions numba failed to compile, innermost first (recorded as their compile events end; see :func:`activate`).
+_failed: list[Callable[..., Any]] = []
 
 
 def source_hash() -> str:
@@ -172,7 +174,34 @@ def activate() -> None:
     def _typeof_compiled(value: Compiled, context: Any) -> Any:
         return types.Dispatcher(value.dispatcher())
 
+    from numba.core import event
+
+    class Failures(event.Listener):
+        """Records each function whose compilation failed (the innermost ends first)."""
+
+        def on_start(self, ev: Any) -> None:
+            pass
+
+        def on_end(self, ev: Any) -> None:
+            # a compilation that worked has added its overload by now (numba's own Event.is_failed cannot be relied on)
+            dispatcher = ev.data.get("dispatcher")
+            if dispatcher is not None and tuple(ev.data.get("args", ())) not in dispatcher.overloads:
+                _failed.append(dispatcher.py_func)
+
+    event.register("numba:compile", Failures())
     activate.done = True  # type: ignore[attr-defined]
+
+
+def _explain(problem: BaseException, failed: list[Callable[..., Any]]) -> None:
+    """Add a note to ``problem`` naming the innermost function numba could not compile (numba's own message may name neither it nor its file)."""
+    if not failed:
+        return
+    function = failed[0]
+    code = function.__code__
+    note = f"numba could not compile {function.__module__}.{function.__qualname__} ({code.co_filename}, line {code.co_firstlineno})"
+    if isinstance(problem, KeyError) and problem.args:
+        note += f"; a KeyError here usually means a record it reads (q, P, s or its own state) has no field {problem.args[0]!r}"
+    problem.add_note(note)
 
 
 class Compiled:
@@ -203,10 +232,13 @@ class Compiled:
         return self._dispatcher
 
     def __call__(self, *args: Any) -> Any:
+        before = len(_failed)
         try:
             return self.dispatcher()(*args)
         except Exception as problem:
             if not OPTIONS["cache"] or not _from_cache(problem):
+                _explain(problem, _failed[before:])
+                del _failed[before:]
                 raise
             discard_cache(problem)
         return self.dispatcher()(*args)
