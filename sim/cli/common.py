@@ -290,7 +290,7 @@ def threads(workers: int | None) -> int:
     return available_cores()
 
 
-def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists: Sequence[tuple[str, str]] = ()) -> str:
+def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists: Sequence[tuple[str, str]] = (), notes: Sequence[str] = ()) -> str:
     """``--help`` of a model command: what it does, its settings with their ranges and defaults, the groups and their options.
 
     Parameters
@@ -305,6 +305,8 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists:
         Config groups the command takes (``scenario``, ``policy``), listed with their options.
     lists
         ``(setting, group)``: settings that take a list of a group's names (``policies``), listed with the options.
+    notes
+        Further lines of the command's own, after the groups (``sim-run``: multiruns and the launchers' settings).
     """
     from sim.cli.paramdocs import render_range
 
@@ -320,6 +322,8 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists:
         lines += ["", f"{group}= one of: {', '.join(available(group))}"]
     for setting, group in lists:
         lines += ["", f"{setting}=[...] each one of: {', '.join(available(group))}"]
+    if notes:
+        lines += ["", *notes]
     lines += [
         "",
         "Model parameters: any parameter by its path, e.g. councils.0.it_maturity=0.3, partnership.horizon_months=180,",
@@ -330,10 +334,12 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists:
     return "\n".join(lines)
 
 
-def maybe_help(prog: str, doc: str, settings: type, groups: Sequence[str], argv: Sequence[str], lists: Sequence[tuple[str, str]] = ()) -> None:
+def maybe_help(
+    prog: str, doc: str, settings: type, groups: Sequence[str], argv: Sequence[str], lists: Sequence[tuple[str, str]] = (), notes: Sequence[str] = ()
+) -> None:
     """Print :func:`help_text` and exit 0 when ``argv`` asks for help (``--help`` or ``-h``)."""
     if any(arg in ("--help", "-h") for arg in argv):
-        print(help_text(prog, doc, settings, groups, lists))
+        print(help_text(prog, doc, settings, groups, lists, notes))
         sys.exit(0)
 
 

@@ -50,7 +50,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, discard_unstarted, exit_status, finish, host, job_overrides
+from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, discard_unstarted, exit_status, finish, host, job_overrides, launchers_help
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, uncertainty_problems
@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal); a sweep or design with failed points exits with status 3.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy", "sweep"), argv)
+    maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy", "sweep"), argv, notes=launchers_help())
     STATE.sweep_dir, STATE.collected = None, None
     command = model_command("sim-run", app, "config", RunSettings, run_check, run_need, groups=("scenario", "policy", "sweep"))
     status = guard.run_command(command, argv)

@@ -2,7 +2,8 @@
 
 ``configs/config.yaml`` installs :class:`SweepCallback` for ``sim-run``:
 
-- ``on_multirun_start`` (submitting process): refuses a sweep folder that already holds results
+- ``on_multirun_start`` (submitting process): refuses a launcher setting out of its range
+  (:data:`LAUNCHER_SETTINGS`), a sweep folder that already holds results
   unless ``resume=true``, and a resume that is not the same sweep; writes ``sweep.json`` (what
   is swept, how many points, when it started);
 - ``on_job_start`` (wherever the job runs): the point's provenance names the sweep's command
@@ -26,6 +27,7 @@ import shutil
 import socket
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,6 +166,61 @@ def fingerprint(cfg: DictConfig) -> dict[str, Any]:
     return {"overrides": sorted(task), "sweeper_params": sweeper_params(cfg)}
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+#: A launcher's settings that its plugin takes without a check (joblib's ``n_jobs=0`` and Ray's negative CPUs fail once the
+#: sweep folder is made; SLURM runs ``timeout_min=-5``): by the class name its ``_target_`` ends with, each setting under
+#: ``hydra.launcher`` with its test and what is allowed. ``null`` keeps the plugin's default and is not checked.
+LAUNCHER_SETTINGS: dict[str, tuple[tuple[str, Callable[[Any], bool], str], ...]] = {
+    "JoblibLauncher": (("n_jobs", lambda v: _whole(v) and (v >= 1 or v == -1), "a whole number >= 1, or -1 (one process per core)"),),
+    "RayLauncher": (
+        ("ray.remote.num_cpus", lambda v: _number(v) and v > 0, "a number > 0 (CPUs per job)"),
+        ("ray.remote.num_gpus", lambda v: _number(v) and v >= 0, "a number >= 0 (GPUs per job)"),
+        ("ray.remote.max_retries", lambda v: _whole(v) and v >= -1, "a whole number >= 0, or -1 (retry without limit)"),
+    ),
+    "SlurmLauncher": (
+        ("timeout_min", lambda v: _whole(v) and v >= 1, "a whole number of minutes >= 1"),
+        ("cpus_per_task", lambda v: _whole(v) and v >= 1, "a whole number >= 1"),
+        ("mem_gb", lambda v: _number(v) and v > 0, "a number of GB > 0"),
+        ("nodes", lambda v: _whole(v) and v >= 1, "a whole number >= 1"),
+        ("tasks_per_node", lambda v: _whole(v) and v >= 1, "a whole number >= 1"),
+        ("gpus_per_node", lambda v: _whole(v) and v >= 0, "a whole number >= 0"),
+        ("array_parallelism", lambda v: _whole(v) and v >= 1, "a whole number >= 1 (jobs of the array at once)"),
+    ),
+}
+LAUNCHER_SETTINGS["LocalLauncher"] = LAUNCHER_SETTINGS["SlurmLauncher"][:-1]  # submitit_local: the same settings, no job array
+
+
+def launcher_problems(config: DictConfig) -> list[str]:
+    """One line per launcher setting out of its range (see :data:`LAUNCHER_SETTINGS`); none for a launcher not listed."""
+    target = str(OmegaConf.select(config, "hydra.launcher._target_", default="") or "")
+    problems = []
+    for path, allowed, what in LAUNCHER_SETTINGS.get(target.rpartition(".")[2], ()):
+        value = OmegaConf.select(config, f"hydra.launcher.{path}", default=None)
+        if value is not None and not allowed(value):
+            problems.append(f"hydra.launcher.{path} = {value!r} is not allowed: {what}")
+    return problems
+
+
+def launchers_help() -> list[str]:
+    """The lines of ``sim-run --help`` on multiruns, the launchers and their settings that are checked."""
+    lines = [
+        "Sweeps: sim-run -m a=1,2 b=x,y runs every combination as a point (docs/sweeps.md); on more cores or machines add",
+        "hydra/launcher=joblib, ray, slurm or submitit_local (docs/scaling.md). Their settings, hydra.launcher.NAME=VALUE:",
+    ]
+    for launcher, name in (("joblib", "JoblibLauncher"), ("ray", "RayLauncher"), ("slurm", "SlurmLauncher")):
+        if launcher == "slurm":
+            lines.append(f"  {launcher:<7} {'partition':<22} a partition's name (default: the cluster's default partition)")
+        lines += [f"  {launcher:<7} {path:<22} {what}" for path, _, what in LAUNCHER_SETTINGS[name]]
+    return lines
+
+
 def refuse(problems: list[str]) -> None:
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
@@ -175,6 +232,9 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir)).absolute()
+        problems = launcher_problems(config)
+        if problems:
+            refuse(problems)
         resume = bool(config.get("resume", False))
         mark = fingerprint(config)
         if results.holds_results(sweep_dir):

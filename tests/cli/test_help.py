@@ -32,3 +32,18 @@ def test_help_lists_every_setting_with_its_range(monkeypatch, capsys, module, pr
     for group in groups:
         assert all(name in out for name in available(group))
     assert "docs/parameters.md" in out
+
+
+def test_sim_run_help_says_how_to_sweep_and_the_launchers_settings_with_their_ranges(monkeypatch, capsys) -> None:
+    """It said nothing of -m, the launchers or their settings (hydra.launcher.n_jobs=0 then failed with a traceback)."""
+    monkeypatch.setattr(sys, "argv", ["sim-run", "--help"])
+    with pytest.raises(SystemExit):
+        run.main()
+    out = capsys.readouterr().out
+    assert "sim-run -m a=1,2 b=x,y" in out and "hydra/launcher=joblib, ray, slurm or submitit_local" in out
+    for line in (
+        "joblib  n_jobs                 a whole number >= 1, or -1",
+        "slurm   partition",
+        "slurm   timeout_min            a whole number of minutes >= 1",
+    ):
+        assert f"\n  {line}" in out, line

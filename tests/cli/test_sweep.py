@@ -7,10 +7,12 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from hydra.types import RunMode
 from omegaconf import OmegaConf
+from support.clusters import require_module
 
-from sim.cli.sweep import SweepCallback, discard_unstarted
+from sim.cli.sweep import LAUNCHER_SETTINGS, SweepCallback, discard_unstarted, launcher_problems
 from sim.results import provenance
 from sim.results.sweep import PointRecord
 
@@ -58,3 +60,39 @@ def test_a_sweep_with_a_point_or_a_jobs_log_is_kept(tmp_path):
     (logged / ".submitit" / "7_0" / "7_0_0_log.err").write_text("ImportError: no module named sim")
     for folder in (started, logged):
         assert not discard_unstarted(folder, made=True) and (folder / ".submitit" if folder is logged else folder / "sweep.json").exists()
+
+
+def test_launcher_settings_out_of_range_are_one_line_each(tmp_path):
+    """joblib's n_jobs=0 and Ray's num_cpus=-1 failed with a traceback once the sweep folder was made; SLURM ran timeout_min=-5."""
+
+    def launcher(target: str, **settings) -> object:
+        return OmegaConf.create({"hydra": {"launcher": {"_target_": f"hydra_plugins.x.{target}", **settings}}})
+
+    assert launcher_problems(launcher("JoblibLauncher", n_jobs=0)) == [
+        "hydra.launcher.n_jobs = 0 is not allowed: a whole number >= 1, or -1 (one process per core)"
+    ]
+    assert launcher_problems(launcher("RayLauncher", ray={"remote": {"num_cpus": -1, "max_retries": 3}})) == [
+        "hydra.launcher.ray.remote.num_cpus = -1 is not allowed: a number > 0 (CPUs per job)"
+    ]
+    assert launcher_problems(launcher("SlurmLauncher", timeout_min=-5, mem_gb=0, cpus_per_task=None, partition="x")) == [
+        "hydra.launcher.timeout_min = -5 is not allowed: a whole number of minutes >= 1",
+        "hydra.launcher.mem_gb = 0 is not allowed: a number of GB > 0",
+    ]
+    assert launcher_problems(launcher("JoblibLauncher", n_jobs=-1)) == launcher_problems(launcher("BasicLauncher")) == []
+    with pytest.raises(SystemExit) as refused:
+        SweepCallback().on_multirun_start(OmegaConf.merge(launcher("JoblibLauncher", n_jobs=0), job_config(tmp_path / "sweep")))
+    assert refused.value.code == 2 and not (tmp_path / "sweep").exists()
+
+
+@pytest.mark.parametrize("preset", ["joblib", "ray", "slurm", "submitit_local"])
+def test_the_launcher_presets_pass_the_check(preset):
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    plugin = {"joblib": "joblib", "ray": "ray"}.get(preset, "submitit")
+    require_module(f"hydra_plugins.hydra_{plugin}_launcher", {"submitit": "slurm"}.get(plugin, plugin))
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(str(Path(__file__).resolve().parents[2] / "configs"), version_base=None):
+        config = compose("config", [f"hydra/launcher={preset}"], return_hydra_config=True)
+    GlobalHydra.instance().clear()
+    assert config.hydra.launcher._target_.rpartition(".")[2] in LAUNCHER_SETTINGS and launcher_problems(config) == []
