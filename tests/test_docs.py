@@ -54,6 +54,19 @@ def test_the_tree_has_one_line_per_module_with_its_docstring():
     assert "The month's order" in tree and "Counter-based random numbers." in tree
 
 
+def test_every_command_is_named_where_the_commands_are_described():
+    """The commands' package docstring (the tree's line for ``sim/cli/``) and this page's overview name every console script."""
+    import tomllib
+
+    import sim.cli
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    missing = [name for name in scripts if scripts[name].startswith("sim.cli.") and f"``{name}``" not in (sim.cli.__doc__ or "")]
+    assert not missing, f"sim/cli/__init__.py's docstring does not name {missing}"
+    missing = [name for name in scripts if f"`{name}`" not in PAGE.split("## The package tree")[0]]
+    assert not missing, f"docs/architecture.md's overview of the layers does not name {missing}"
+
+
 def test_the_script_lists_the_layers_in_the_order_the_architecture_test_checks():
     assert architecture.LAYERS == LAYERS
 

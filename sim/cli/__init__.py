@@ -1,4 +1,5 @@
-"""The commands: ``sim-run``, ``sim-compare``, ``sim-validate`` and the parameter docs (``python -m sim.cli.paramdocs``).
+"""The commands: ``sim-run``, ``sim-compare``, ``sim-report``, ``sim-analyse``, ``sim-calibrate``, ``sim-search``,
+``sim-collect``, ``sim-validate`` and the parameter docs (``python -m sim.cli.paramdocs``).
 
 Started as a console script, a program stops on SIGINT, SIGTERM or SIGHUP with one line and
 status 128 + the signal number even while it is still importing its modules (nothing is
