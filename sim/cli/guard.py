@@ -25,9 +25,12 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import re
 import shutil
 import signal
+import subprocess
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -210,7 +213,8 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
     if isinstance(err, KeyboardInterrupt):
         signum = err.signum if isinstance(err, Stopped) else signal.SIGINT
         if folder is None and _SWEEP.folder is not None:  # a multirun: its points' folders are in the sweep folder
-            error(stopped_line(signum, _SWEEP.folder, _SWEEP.folder))
+            cancelled = cancel_slurm_jobs(_SWEEP.submitit, _SWEEP.started) if _SWEEP.submitit is not None else []
+            error(stopped_line(signum, _SWEEP.folder, _SWEEP.folder, _SWEEP.elsewhere, cancelled))
         else:
             error(stopped_line(signum, folder, folder / POINTS if folder is not None else None))
         return 128 + int(signum)
@@ -242,37 +246,82 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
     return 1
 
 
-def stopped_line(signum: int, folder: Path | None, points: Path | None) -> str:
+def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewhere: bool = False, cancelled: Sequence[str] = ()) -> str:
     """The line of a run stopped by signal ``signum``: no results in ``folder``, or, where points had finished (a design's, a multirun's), which are kept.
 
     ``points`` holds the points' folders (a design's ``points/``, a multirun's sweep folder); a
     point is complete on its own once its ``summary.json`` is there, and ``resume=true`` skips it.
+    ``elsewhere``: the points ran in other processes (a joblib, Ray or SLURM worker), whose
+    temporary files are left to the next run in their folders (``resume=true``) rather than
+    removed here; ``cancelled``: the SLURM jobs of the sweep cancelled by the stop.
     """
     name = STOP_SIGNALS.get(signum, signum)
     where = f" in {folder}" if folder is not None else ""
     kept = len(list(points.glob(f"*/{SUMMARY}"))) if points is not None and points.is_dir() else 0
+    jobs = f"; its SLURM jobs {', '.join(cancelled)} were cancelled" if cancelled else ""
+    if elsewhere:
+        cleaned = "the temporary files of the points that were running are removed when they run again with resume=true"
+    else:
+        cleaned = "temporary files removed"
     if not kept:
-        return f"stopped by {name} before the run finished: no results were written{where} (temporary files removed)"
+        return f"stopped by {name} before the run finished: no results were written{where}{jobs} ({cleaned})"
     finished = "the point finished is" if kept == 1 else f"the {kept} points finished are"
     return (
-        f"stopped by {name} before the run finished: no sweep table was written{where}; {finished} kept in {points}"
-        f" (resume=true skips {'it' if kept == 1 else 'them'}; temporary files removed)"
+        f"stopped by {name} before the run finished: no sweep table was written{where}{jobs}; {finished} kept in {points}"
+        f" (resume=true skips {'it' if kept == 1 else 'them'}; {cleaned})"
     )
+
+
+#: A SLURM job's folder under submitit's folder: named by the job's id, with ``_<task>`` for a task of a job array.
+_SLURM_JOB_FOLDER = re.compile(r"(\d+)(?:_\d+)?")
+
+
+def cancel_slurm_jobs(submitit: Path, since: float) -> list[str]:
+    """Cancel (``scancel``) the SLURM jobs whose folders under ``submitit`` were made since ``since``; their ids.
+
+    Hydra's submitit launcher leaves the jobs of a stopped sweep running: they would go on
+    writing into the sweep folder after ``sim-run`` said it stopped. Only this sweep's own jobs
+    are named (their ids are the names of their folders); ``scancel`` missing or failing
+    cancels nothing more.
+    """
+    try:
+        ids = sorted(
+            {m.group(1) for path in submitit.iterdir() if path.is_dir() and (m := _SLURM_JOB_FOLDER.fullmatch(path.name)) and path.stat().st_mtime >= since},
+            key=int,
+        )
+    except OSError:
+        return []
+    if not ids:
+        return []
+    try:
+        done = subprocess.run(["scancel", *ids], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return ids if done.returncode == 0 else []
 
 
 @dataclass
 class _Sweep:
-    """The sweep folder of the multirun this process runs (None: not a multirun, or not started)."""
+    """The sweep folder of the multirun this process runs (None: not a multirun, or not started), and how its jobs run."""
 
     folder: Path | None = None
+    #: Whether its jobs run in other processes (any launcher but Hydra's basic one).
+    elsewhere: bool = False
+    #: The submitit launcher's folder of SLURM jobs (None for other launchers), and when the sweep started.
+    submitit: Path | None = None
+    started: float = 0.0
 
 
 _SWEEP = _Sweep()
 
 
-def sweep_started(folder: Path) -> None:
-    """Say where the multirun being run keeps its points (the sweep callback does, as the sweep starts): a stop then names the points kept."""
-    _SWEEP.folder = folder
+def sweep_started(folder: Path, elsewhere: bool = False, submitit: Path | None = None) -> None:
+    """Say where the multirun being run keeps its points (the sweep callback does, as the sweep starts): a stop then names the points kept.
+
+    ``elsewhere``: its jobs run in other processes; ``submitit``: the folder of its SLURM jobs,
+    which a stop cancels (see :func:`cancel_slurm_jobs`).
+    """
+    _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit, _SWEEP.started = folder, elsewhere, submitit, time.time()
 
 
 def protect(body: Callable[[], int | None], option: str = "") -> int:
@@ -559,7 +608,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
     prog = command.name
     _ASKED.status = 0
     provenance.COMMAND.set([prog, *argv])
-    _SWEEP.folder = None
+    _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit = None, False, None
     with signals():
         job: Job | None = None
         try:

@@ -208,6 +208,16 @@ def launcher_problems(config: DictConfig) -> list[str]:
     return problems
 
 
+def slurm_jobs_folder(config: DictConfig) -> Path | None:
+    """The folder holding the SLURM jobs' folders (``submitit_folder`` up to its first ``%`` pattern, the preset's ``%j``)."""
+    folder = OmegaConf.select(config, "hydra.launcher.submitit_folder", default=None)
+    if not folder:
+        return None
+    parts = Path(str(folder)).parts
+    fixed = parts[: next((i for i, part in enumerate(parts) if "%" in part), len(parts))]
+    return Path(*fixed).absolute() if fixed else None
+
+
 def launchers_help() -> list[str]:
     """The lines of ``sim-run --help`` on multiruns, the launchers and their settings that are checked."""
     lines = [
@@ -254,7 +264,8 @@ class SweepCallback(Callback):
         (sweep_dir / PROGRESS).unlink(missing_ok=True)
         write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
         STATE.sweep_dir, STATE.collected, STATE.made = sweep_dir, None, made
-        guard.sweep_started(sweep_dir)
+        target = str(OmegaConf.select(config, "hydra.launcher._target_", default="") or "").rpartition(".")[2]
+        guard.sweep_started(sweep_dir, elsewhere=target != "BasicLauncher", submitit=slurm_jobs_folder(config) if target == "SlurmLauncher" else None)
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
         if config.hydra.get("mode") != RunMode.MULTIRUN:

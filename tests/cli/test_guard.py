@@ -56,3 +56,37 @@ def test_slurm_refusing_the_jobs_is_one_line_with_sbatchs_reason(capsys):
 def test_another_exception_of_those_modules_is_still_a_bug(capsys):
     assert guard.report(launcher_error("ray.exceptions", "RayError", "something else")) == 1
     assert "please report it" in capsys.readouterr().err
+
+
+def test_a_stopped_sweep_says_what_became_of_its_jobs(tmp_path):
+    """On Ray or SLURM the line said 'temporary files removed' while the workers' files stayed, and its SLURM jobs ran on."""
+    (tmp_path / "0").mkdir()
+    assert guard.stopped_line(2, tmp_path, tmp_path).endswith("no results were written in " + f"{tmp_path} (temporary files removed)")
+    line = guard.stopped_line(2, tmp_path, tmp_path, elsewhere=True, cancelled=["20", "21"])
+    assert line == (
+        f"stopped by SIGINT (Ctrl-C) before the run finished: no results were written in {tmp_path}; its SLURM jobs 20, 21 were cancelled"
+        " (the temporary files of the points that were running are removed when they run again with resume=true)"
+    )
+    (tmp_path / "0" / "summary.json").write_text("{}")
+    assert "; its SLURM jobs 20 were cancelled; the point finished is kept in" in guard.stopped_line(15, tmp_path, tmp_path, True, ["20"])
+
+
+def test_a_stop_cancels_the_sweeps_own_slurm_jobs_only(tmp_path, monkeypatch):
+    """Hydra's submitit launcher left them running: they went on writing into the sweep folder after sim-run had stopped."""
+    import os
+    import time
+
+    jobs = tmp_path / ".submitit"
+    for name in ("7", "7_0", "20", "20_0", "20_1", "21_0", "notes"):
+        (jobs / name).mkdir(parents=True)
+    started = time.time() - 5
+    os.utime(jobs / "7", (started - 100, started - 100))  # an earlier sweep's array in the same folder (resumed)
+    os.utime(jobs / "7_0", (started - 100, started - 100))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "scancel").write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/scancelled\n')
+    (bin_dir / "scancel").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert guard.cancel_slurm_jobs(jobs, started) == ["20", "21"]
+    assert (tmp_path / "scancelled").read_text().split() == ["20", "21"]
+    assert guard.cancel_slurm_jobs(tmp_path / "none", started) == []

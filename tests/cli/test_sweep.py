@@ -12,7 +12,7 @@ from hydra.types import RunMode
 from omegaconf import OmegaConf
 from support.clusters import require_module
 
-from sim.cli.sweep import LAUNCHER_SETTINGS, SweepCallback, discard_unstarted, launcher_problems
+from sim.cli.sweep import LAUNCHER_SETTINGS, SweepCallback, discard_unstarted, launcher_problems, slurm_jobs_folder
 from sim.results import provenance
 from sim.results.sweep import PointRecord
 
@@ -91,8 +91,20 @@ def test_the_launcher_presets_pass_the_check(preset):
 
     plugin = {"joblib": "joblib", "ray": "ray"}.get(preset, "submitit")
     require_module(f"hydra_plugins.hydra_{plugin}_launcher", {"submitit": "slurm"}.get(plugin, plugin))
+    from sim.config import schema
+
+    schema.store(schema.SCHEMA_NAME, schema.RunSchema)  # as sim-run does before composing
     GlobalHydra.instance().clear()
     with initialize_config_dir(str(Path(__file__).resolve().parents[2] / "configs"), version_base=None):
         config = compose("config", [f"hydra/launcher={preset}"], return_hydra_config=True)
     GlobalHydra.instance().clear()
     assert config.hydra.launcher._target_.rpartition(".")[2] in LAUNCHER_SETTINGS and launcher_problems(config) == []
+
+
+def test_the_slurm_jobs_folder_is_submitits_folder_up_to_its_pattern(tmp_path):
+    def folder(submitit_folder: str | None) -> Path | None:
+        return slurm_jobs_folder(OmegaConf.create({"hydra": {"launcher": {"submitit_folder": submitit_folder}}}))
+
+    assert folder(f"{tmp_path}/.submitit/%j") == tmp_path / ".submitit"
+    assert folder(f"{tmp_path}/logs") == tmp_path / "logs"
+    assert folder(None) is None
