@@ -189,16 +189,18 @@ def tell_story(case_id: str) -> None:
 
 
 def set_and_load(var: solara.Reactive, value: object) -> None:
-    """Set a control and load the run it now describes; a scenario or policy that cannot be run puts the control back and says why."""
+    """Set a control and load the run it now describes; a value that cannot be run (a scenario of one's own with a value
+    out of range, a seed below 0) puts the control back and says why in one line."""
     before = var.value
     var.set(value)
     notice.set("")
     try:
         load()
-    except ConfigError as err:
+    except ValueError as err:  # the model's one-line refusals (a ConfigError is one)
         var.set(before)
-        what = scenario_label(str(value)) if var is scenario else policy_label(str(value)) if var is policy else "This run"
-        notice.set(f"{what} cannot be run: {'; '.join(err.problems)}. The run on show is unchanged.")
+        problems = "; ".join(err.problems if isinstance(err, ConfigError) else [str(err)])
+        what = scenario_label(str(value)) if var is scenario else policy_label(str(value)) if var is policy else ""
+        notice.set(f"{what + ' cannot be run: ' if what else ''}{problems}. The run on show is unchanged.")
 
 
 # ---------------------------------------------------------------- HTML pieces (pure functions, tested directly)
@@ -379,8 +381,8 @@ def Controls():
         _select("Case or scenario", scenario.value, [(n, scenario_label(n)) for n in adapter.scenario_names(config)], lambda v: set_and_load(scenario, v))
         _select("Levers on", policy.value, [(n, policy_label(n)) for n in adapter.policy_names(config)], lambda v: set_and_load(policy, v))
         with solara.Row():
-            solara.InputInt("Seed", value=seed.value, on_value=lambda v: set_and_load(seed, max(int(v), 0)))
-            solara.InputInt("Replication", value=replication.value, on_value=lambda v: set_and_load(replication, max(int(v), 0)))
+            solara.InputInt("Seed", value=seed.value, on_value=lambda v: set_and_load(seed, v))
+            solara.InputInt("Replication", value=replication.value, on_value=lambda v: set_and_load(replication, v))
         solara.HTML(tag="div", unsafe_innerHTML="Play", classes=["sim-section"])
         running = any(v.running for v in views.value)
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):

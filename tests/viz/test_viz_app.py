@@ -246,3 +246,18 @@ def test_a_replays_handout_opens_with_how_both_ended(page):
     assert text.startswith(f"## How both ended\n\n**As it happened:** {original.outcome_words} in month {original.month}; by then GBP ")
     assert f"\n\n**With continuity plan:** {treated.outcome_words} " in text.split("# Case 01")[0]
     assert handout.pdf(text).startswith(b"%PDF-")
+
+
+def test_a_seed_or_replication_the_model_refuses_is_one_line_and_the_run_stays(page):
+    story = stories.story_for("01")
+    for var, value, line in (
+        (app.seed, -5, "seed = -5 is outside [0, 2**63)"),
+        (app.seed, 10**20, f"seed = {10**20} is outside [0, 2**63)"),
+        (app.replication, -2, "replication = -2 is outside [0, inf)"),
+    ):
+        app.set_and_load(var, value)
+        assert app.notice.value == f"{line}. The run on show is unchanged."
+        assert (app.seed.value, app.replication.value) == (story.seed, story.replication)
+        assert (app.views.value[0].seed, app.views.value[0].replication) == (story.seed, story.replication)
+    app.set_and_load(app.replication, 3)
+    assert app.views.value[0].replication == 3 and app.notice.value == ""
