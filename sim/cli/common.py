@@ -328,7 +328,7 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists:
         "",
         "Model parameters: any parameter by its path, e.g. councils.0.it_maturity=0.3, partnership.horizon_months=180,",
         "mechanisms.case04.enabled=false, levers.continuity_plan.enabled=true; a distribution in quotes: \"councils.0.pace='beta(2, 5)'\".",
-        "Every parameter with its unit, range, default and sources: docs/parameters.md (python -m sim.cli.paramdocs).",
+        "Every parameter with its unit, range, default and sources: docs/parameters.md in the source, or python -m sim.cli.paramdocs --output - prints it.",
         "--config-dir DIR adds scenario/ and policy/ files of your own; --hydra-help shows Hydra's own options.",
     ]
     return "\n".join(lines)

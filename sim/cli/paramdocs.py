@@ -214,16 +214,23 @@ def render() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write the file, or with ``--check`` report whether it is up to date (exit status 1 if not)."""
+    """Write the file (``--output -``: print it), or with ``--check`` report whether it is up to date (exit status 1 if not)."""
     parser = ArgumentParser(prog="python -m sim.cli.paramdocs", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit non-zero if the file differs from what would be generated")
-    parser.add_argument("--output", type=Path, default=OUTPUT, help=f"file to write or check (default: {OUTPUT})")
+    parser.add_argument("--output", default=str(OUTPUT), help=f"file to write or check, or - to print the reference (default: {OUTPUT})")
     args = parser.parse_args(argv)
     text = render()
+    if args.output == "-":
+        if args.check:
+            parser.error("--check needs a file to compare with, not --output -")
+        print(text)
+        return 0
+    args.output = Path(args.output)
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else None
         if current != text:
-            print(f"{args.output} is out of date: run `python -m sim.cli.paramdocs`", file=sys.stderr)
+            again = "" if args.output == OUTPUT else f" --output {args.output}"
+            print(f"{args.output} is out of date: run `python -m sim.cli.paramdocs{again}`", file=sys.stderr)
             return 1
         return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)

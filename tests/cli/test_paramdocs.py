@@ -107,3 +107,13 @@ def test_it_runs_as_a_module(tmp_path) -> None:
         [sys.executable, "-m", "sim.cli.paramdocs", "--check", "--output", str(tmp_path / "missing.md")], capture_output=True, text=True, timeout=120
     )
     assert check.returncode == 1 and "out of date" in check.stderr
+    assert f"run `python -m sim.cli.paramdocs --output {tmp_path / 'missing.md'}`" in check.stderr
+
+
+def test_it_prints_the_reference_where_there_is_no_docs_folder(capsys) -> None:
+    """An installed package has no docs/ beside it: ``--output -`` prints the reference instead of writing into site-packages."""
+    assert paramdocs.main(["--output", "-"]) == 0
+    assert capsys.readouterr().out == paramdocs.render() + "\n"
+    with pytest.raises(SystemExit) as stopped:
+        paramdocs.main(["--check", "--output", "-"])
+    assert stopped.value.code == 2 and "--check needs a file" in capsys.readouterr().err
