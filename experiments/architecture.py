@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "sim"
 KERNEL = PACKAGE / "core" / "kernel.py"
 PAGE = ROOT / "docs" / "architecture.md"
-#: The package's layers, bottom first (as ``tests/test_architecture.py`` checks them); the facade sits above them all.
+#: The package's layers, bottom first, declared here once (``tests/test_architecture.py`` checks imports in this order); the facade sits above them all.
 LAYERS = ("core", "config", "population", "frontends", "analysis", "results", "viz", "cli")
 #: The facade's modules, listed first.
 FACADE = ("__init__.py", "_compat.py", "api.py")

@@ -26,10 +26,14 @@ import pytest
 import sim
 
 PACKAGE = Path(sim.__file__).resolve().parent
-LAYERS = ("core", "config", "population", "frontends", "analysis", "results", "viz", "cli")
+_SCRIPT = importlib.util.spec_from_file_location("architecture_layers", PACKAGE.parent / "experiments" / "architecture.py")
+_architecture = importlib.util.module_from_spec(_SCRIPT)
+_SCRIPT.loader.exec_module(_architecture)
+#: The layers, bottom first: declared once, in ``experiments/architecture.py``, which lists the package tree in this order.
+LAYERS: tuple[str, ...] = _architecture.LAYERS
 #: Modules that need the ``viz`` extra (Solara) to import: skipped without it on a user's machine, failed under CI=true.
 NEEDS_VIZ = ("sim.viz.app",)
-FACADE = ("sim", "sim._compat", "sim.api")
+FACADE = tuple("sim" if name == "__init__.py" else f"sim.{name.removesuffix('.py')}" for name in _architecture.FACADE)
 #: The facade's public names, as ``sim/__init__.py`` documents them.
 FACADE_NAMES = (
     "__version__",
