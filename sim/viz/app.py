@@ -324,6 +324,7 @@ CSS = """
 .v-application { font-size: 20px; }
 .v-application .v-label, .v-application .v-select__selection, .v-application input { font-size: 19px !important; }
 .v-application .v-btn { font-size: 17px; text-transform: none; letter-spacing: 0; }
+.sim-select .v-select__selection { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
 .sim-chip { display: inline-block; max-width: 100%; padding: 1px 10px; border-radius: 14px; font-weight: 600; font-size: 0.82em; }
 .sim-status { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; }
 .sim-month { font-size: 1.9em; font-weight: 700; }

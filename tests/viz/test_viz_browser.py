@@ -165,3 +165,22 @@ def test_trainer_session_in_headless_chromium(server, tmp_path):
     outside = [u for u in requests if urlsplit(u).scheme not in LOCAL_SCHEMES and urlsplit(u).hostname != "127.0.0.1"]
     assert requests and not outside, f"the page reached beyond 127.0.0.1: {outside}"
     assert (shots / "sim-demo-replay.png").stat().st_size > 10_000
+
+
+def test_the_case_select_shows_the_whole_case_name(server):
+    chromium = need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(60_000)
+            page.goto(server)
+            expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=600_000)
+            page.get_by_role("button", name="Case 04", exact=True).click()
+            chosen = page.locator(".sim-select .v-select__selection").first
+            expect(chosen).to_have_text("Case 04: Local authority trading company")
+            assert chosen.evaluate("e => e.scrollWidth <= e.clientWidth"), "the name is cut off (an ellipsis at 1280 px)"
+        finally:
+            browser.close()
