@@ -312,12 +312,13 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists:
 
     intro = doc.strip().split("\n\n")
     lines = [f"usage: {prog} [key=value ...]", "", *intro[:2], "", "Settings (key=value):"]
+    width = max(len(f.name) for f in fields(settings))
     for f in fields(settings):
         spec = f.metadata["spec"]
         default = f.default_factory() if f.default is MISSING else f.default
         shown = "unset" if default is None else (f"[{','.join(map(str, default))}]" if isinstance(default, list) else str(default).lower())
-        lines.append(f"  {f.name:<18} {render_range(spec).replace('`', '')} (default {shown})")
-        lines.append(f"  {'':<18} {spec.doc}")
+        lines.append(f"  {f.name:<{width}} {render_range(spec).replace('`', '')} (default {shown})")
+        lines.append(f"  {'':<{width}} {spec.doc}")
     for group in groups:
         lines += ["", f"{group}= one of: {', '.join(available(group))}"]
     for setting, group in lists:

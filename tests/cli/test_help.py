@@ -32,6 +32,13 @@ def test_help_lists_every_setting_with_its_range(monkeypatch, capsys, module, pr
     for group in groups:
         assert all(name in out for name in available(group))
     assert "docs/parameters.md" in out
+    names = {f.name for f in fields(settings)}
+    starts = set()
+    for row in out.split("Settings (key=value):\n")[1].split("\n\n")[0].splitlines():
+        name = row.split()[0]
+        rest = row[2 + len(name) :] if name in names and row.startswith(f"  {name} ") else row
+        starts.add(len(row) - len(rest.lstrip()))
+    assert len(starts) == 1, f"the settings' ranges and meanings do not start in one column: {sorted(starts)}"
 
 
 def test_sim_run_help_says_how_to_sweep_and_the_launchers_settings_with_their_ranges(monkeypatch, capsys) -> None:
