@@ -419,7 +419,11 @@ CHECKS = (*DECLARATION_CHECKS, *BEHAVIOUR_CHECKS, *KERNEL_CHECKS)
 
 
 def check_all(mechanism: Mechanism) -> None:
-    """Every check of one mechanism (for a study's own mechanism: ``with registered(m): check_all(m)``)."""
+    """Every check of one mechanism (for a study's own mechanism: ``with registered(m): check_all(m)``).
+
+    This module lives with the tests and uses their ``conftest``: from a source checkout, put
+    both folders on the path (``PYTHONPATH=tests:tests/core python my_study.py``).
+    """
     check_registry(mechanisms())
     for check in CHECKS:
         check(mechanism)
