@@ -171,7 +171,15 @@ def check_declaration(mechanism: Mechanism) -> None:
 
 
 def check_streams(mechanism: Mechanism) -> None:
-    """Streams are an IntEnum numbered 0 .. S-1 (or None), laid out in the month's draws under ``<name>.<member>``."""
+    """Streams are an IntEnum numbered 0 .. S-1 (or None), laid out in the month's draws under ``<name>.<member>``.
+
+    A module that defines the recipe's ``Stream`` enumeration declares it: a step reading
+    ``m.draws[Stream.X]`` of streams its contract does not declare reads past the month's draws.
+    """
+    defined = getattr(importlib.import_module(mechanism.module), "Stream", None)
+    assert defined is None or mechanism.streams is defined, _fail(
+        mechanism, "its module defines Stream but its contract does not declare it: give streams=Stream"
+    )
     if mechanism.streams is None:
         assert mechanism.stream_names == ()
         return

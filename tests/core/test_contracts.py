@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import pytest
-from mechanism_checks import CHECKS, cases, check_docstring, check_events, check_reads, check_registry
+from mechanism_checks import CHECKS, cases, check_docstring, check_events, check_reads, check_registry, check_streams
 
 from sim.core.contract import Event, Mechanism, MechanismParams, Reading
 from sim.core.jit import compiled
@@ -52,6 +52,12 @@ class Ev(IntEnum):
     SPOKE = 0
 
 
+class Stream(IntEnum):
+    """Random streams (which ``sloppy`` forgets to declare)."""
+
+    DOUBT = 0
+
+
 @compiled
 def step(s, P, m, q, own, fx):
     """Does nothing."""
@@ -73,6 +79,7 @@ def sloppy(**contract) -> Mechanism:
             "event SPOKE: its reading's template '{value:.2f}' must format with size only",
         ),
         (check_reads, {"reads": ("pace", "it_maturity", "pace")}, "reads lists ['pace'] more than once"),
+        (check_streams, {}, "its module defines Stream but its contract does not declare it: give streams=Stream"),
     ],
 )
 def test_a_broken_promise_is_named_with_what_to_write(check, contract, message):
