@@ -117,7 +117,24 @@ def unknown_key(path: str, schema: Any, command: str = "the command", groups: Se
         return f"{path} is not a setting or a section of {command}{hint or ' (see ' + command + ' --help)'}"
     if known:
         return f"{path} is not a parameter{_did_you_mean(parts[-1], known) or ' (known: ' + ', '.join(known) + ')'}"
-    return f"{path} is not a parameter"
+    return _unknown_section(path, schema) or f"{path} is not a parameter"
+
+
+def _unknown_section(path: str, schema: Any) -> str | None:
+    """The line for a dotted ``path`` through a section the schema does not have (``mechanisms.case09.x``), with the closest one (None: none such)."""
+    parts = path.split(".")
+    for depth in range(1, len(parts) - 1):
+        if parts[depth].isdigit():  # a council's index
+            continue
+        members = known_keys(schema, parts[:depth]) if schema is not None else None
+        if members is None:
+            return None
+        section = ".".join(parts[: depth + 1])
+        if parts[depth] not in members:
+            return f"{path} is not a parameter: {section} names nothing{_did_you_mean(parts[depth], members) or ' (known: ' + ', '.join(members) + ')'}"
+        if known_keys(schema, parts[: depth + 1]) is None and not parts[depth + 1].isdigit():
+            return f"{path} is not a parameter: {section} is a parameter, not a section"
+    return None
 
 
 def spec_at(path: str) -> Spec | None:
@@ -295,7 +312,9 @@ def unknown_path(key: str, schema: Any, command: str = "the command", groups: Se
         return None
     parts = key.split(".")
     known = known_keys(schema, parts[:-1]) if len(parts) > 1 else list(_fields_of(schema))
-    if known is None or parts[-1] in known:
+    if known is None:
+        return _unknown_section(key, schema)
+    if parts[-1] in known:
         return None
     return unknown_key(key, schema, command, groups)
 

@@ -1,0 +1,36 @@
+"""Unknown keys on the command line: the line names the first part of the path that names nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.config import schema
+from sim.config.overrides import unknown_path
+from sim.config.settings import RunSettings
+
+
+@pytest.fixture(scope="module")
+def run_schema():
+    return schema.run_schema(RunSettings, "RunSchema")
+
+
+@pytest.mark.parametrize(
+    ("key", "line"),
+    [
+        ("mechanisms.cse04.hazard", "mechanisms.cse04.hazard is not a parameter: mechanisms.cse04 names nothing (did you mean case04?)"),
+        ("councils.0.x.y", "councils.0.x.y is not a parameter: councils.0.x names nothing (known: name, tier, size, "),
+        ("councils.0.pace.x", "councils.0.pace.x is not a parameter: councils.0.pace is a parameter, not a section"),
+        ("mechanisms.case04.enabled.x", "mechanisms.case04.enabled.x is not a parameter: mechanisms.case04.enabled is a parameter, not a section"),
+        ("mechanisms.case04.hazzard", "mechanisms.case04.hazzard is not a parameter (known: enabled, "),
+    ],
+)
+def test_a_path_through_a_section_that_names_nothing_is_refused_with_that_section(run_schema, key, line):
+    """An unknown mechanism (mechanisms.case09.x) passed the key check: it was refused as 'is not a parameter'
+    with no hint, or not at all (councils.0.x.y), when Hydra's composition failed on it and hid the other problems."""
+    found = unknown_path(key, run_schema, "sim-run")
+    assert found is not None and found.startswith(line)
+
+
+@pytest.mark.parametrize("key", ["councils.0.pace", "mechanisms.case04.enabled", "partnership.horizon_months", "replications"])
+def test_a_known_path_is_not_refused(run_schema, key):
+    assert unknown_path(key, run_schema, "sim-run") is None
