@@ -27,6 +27,7 @@ import shutil
 import socket
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,14 @@ from sim.results.files import write_json
 
 #: ``sim-run``'s exit status when some points of a sweep failed (the others completed).
 EXIT_POINTS_FAILED = 3
+
+# The presets configs/hydra/launcher/joblib.yaml and ray.yaml keep the plugins' own names (so that
+# hydra/launcher=joblib and =ray choose them), and Hydra 1.3 warns, five lines each time a sweep's
+# configuration is composed (three times in sim-run, once in every joblib or Ray worker), that
+# matching them to the plugins' schemas is deprecated: harmless below hydra-core 1.4, as the files
+# are complete (docs/clusters.md, Gotchas). This module is imported by sim-run and by every worker
+# (its callback travels with each job).
+warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/(joblib|ray)' is validated against ConfigStore schema with the same name", category=UserWarning)
 #: Appended by each finished job (fixed-length lines: their count is the file's size over the length).
 PROGRESS = ".progress"
 _RECORD = 32

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextvars
 import json
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from hydra.types import RunMode
 from omegaconf import OmegaConf
-from support.clusters import require_module
+from support.clusters import CONFIGS, require_module
 
 from sim.cli.sweep import LAUNCHER_SETTINGS, SweepCallback, discard_unstarted, launcher_problems, slurm_jobs_folder
 from sim.results import provenance
@@ -95,10 +96,34 @@ def test_the_launcher_presets_pass_the_check(preset):
 
     schema.store(schema.SCHEMA_NAME, schema.RunSchema)  # as sim-run does before composing
     GlobalHydra.instance().clear()
-    with initialize_config_dir(str(Path(__file__).resolve().parents[2] / "configs"), version_base=None):
+    with initialize_config_dir(str(CONFIGS), version_base=None):
         config = compose("config", [f"hydra/launcher={preset}"], return_hydra_config=True)
     GlobalHydra.instance().clear()
     assert config.hydra.launcher._target_.rpartition(".")[2] in LAUNCHER_SETTINGS and launcher_problems(config) == []
+
+
+def test_the_joblib_and_ray_presets_compose_without_hydras_deprecation_warning():
+    """Hydra 1.3's five lines on "automatic schema matching" came three times per sweep and once per joblib or Ray worker.
+
+    In a fresh interpreter, as a worker: pytest resets the warning filters of each test.
+    """
+    require_module("hydra_plugins.hydra_joblib_launcher", "joblib")
+    require_module("hydra_plugins.hydra_ray_launcher", "ray")
+    code = (
+        "import warnings\n"
+        "import sim.cli.sweep\n"
+        "from hydra import compose, initialize_config_dir\n"
+        "from sim.config import schema\n"
+        "schema.store(schema.SCHEMA_NAME, schema.RunSchema)\n"
+        "warnings.filterwarnings('always', append=True)\n"
+        f"with initialize_config_dir({str(CONFIGS)!r}, version_base=None):\n"
+        "    for preset in ('joblib', 'ray'):\n"
+        "        compose('config', [f'hydra/launcher={preset}'], return_hydra_config=True)\n"
+        "print('composed')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "composed", done.stderr[-2000:]
+    assert "validated against ConfigStore schema" not in done.stderr, done.stderr
 
 
 def test_the_slurm_jobs_folder_is_submitits_folder_up_to_its_pattern(tmp_path):
