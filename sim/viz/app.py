@@ -45,10 +45,16 @@ class Stage:
         """Whether any run on show is still going."""
         return any(r.running for r in self.runs)
 
-    def step(self) -> list[Item]:
-        """One month for every run still going; the events a case's mechanism fired anew."""
+    def step(self) -> list[tuple[str, Item]]:
+        """One month for every run still going; what fired anew, each with the run it fired in (:meth:`side`)."""
         with self.lock:
-            return [item for r in self.runs for item in r.step()]
+            return [(self.side(k), item) for k, r in enumerate(self.runs) for item in r.step()]
+
+    def side(self, k: int) -> str:
+        """Which run on show run ``k`` is: empty when it is the only one, else ``as it happened`` or ``with continuity plan``."""
+        if len(self.runs) == 1:
+            return ""
+        return "as it happened" if k == 0 else f"with {adapter.levers_phrase(self.runs[k].levers)}"
 
     def to_end(self) -> None:
         """Every run to its end."""
@@ -125,12 +131,14 @@ def step_once() -> list[Item]:
     views.set(s.views())
     if fired and auto_pause.value and playing.value:
         playing.set(False)
-        first = fired[0]
+        side, first = fired[0]
+        where = f" ({side})" if side else ""
         who = f"{first.who} - " if first.who else ""
-        notice.set(f"Paused: {first.when} - {who}{first.text} ({first.tag})")
+        tag = f" ({first.tag})" if first.tag else ""
+        notice.set(f"Paused: {first.when}{where} - {who}{first.text}{tag}")
     if not s.running:
         playing.set(False)
-    return fired
+    return [item for _, item in fired]
 
 
 def toggle_play() -> None:

@@ -261,3 +261,22 @@ def test_a_seed_or_replication_the_model_refuses_is_one_line_and_the_run_stays(p
         assert (app.views.value[0].seed, app.views.value[0].replication) == (story.seed, story.replication)
     app.set_and_load(app.replication, 3)
     assert app.views.value[0].replication == 3 and app.notice.value == ""
+
+
+def test_a_pause_in_a_replay_says_which_run_it_fired_in(page):
+    button(page, "To the end").click()
+    button(page, "Replay with continuity plan").click()
+    app.auto_pause.set(True)
+    said = []
+    for _ in range(40):
+        app.playing.value = True  # as the play loop sees it
+        for _ in range(200):
+            if not app.playing.value or not app.current().running:
+                break
+            app.step_once()
+        if not app.current().running:
+            break
+        said.append(app.notice.value)
+    assert said and all(n.startswith("Paused: Month ") for n in said)
+    assert all(" (as it happened) - " in n or " (with continuity plan) - " in n for n in said), said
+    assert not any(n.endswith("()") for n in said)
