@@ -56,8 +56,10 @@ NOT_POINT = frozenset({"workers", "engine", "block_size", "save_events", "save_t
 META = ("point", "status", "error", "seed", "replications", "uncertainty", "job_dir", "key")
 #: The table's own columns of labels (categorical, as the swept values that are not numbers).
 LABELS = frozenset({"status", "uncertainty"})
-#: Columns that differ between two runs of the same sweep (when and where it ran).
-RUN_DEPENDENT = ("wall_time_s", "host", "job_dir")
+#: Columns that differ between two runs of the same sweep (when, where and from which commit it ran; the model version is in the key).
+RUN_DEPENDENT = ("wall_time_s", "host", "job_dir", "code_version")
+#: Each point's provenance in the table (from its ``summary.json``): what made its numbers.
+PROVENANCE = ("model_version", "code_version")
 #: Keys of summary.json that are not figures of the point (or not one number each).
 _NOT_FIGURES = frozenset({"definitions", "survival_curve", "run", "provenance", "confidence", "horizon_months", "replications"})
 #: Label of each entry of a list of figures (causes, triggers, attribution switches).
@@ -320,6 +322,7 @@ def gather(root: Path) -> Collected:
             "figures": figures,
             "wall_time_s": run.get("wall_time_s", record.wall_time_s),
             "host": record.host,
+            **{name: (summary or {}).get("provenance", {}).get(name) if status == "ok" else None for name in PROVENANCE},
             "finished": record.finished,
             "resumed": record.resumed,
         }
@@ -352,10 +355,10 @@ def frame(collected: Collected) -> Any:
     for r in collected.rows:
         row = {c: r[c] for c in meta}
         row |= {k: r["overrides"].get(k) for k in swept}
-        row |= {"wall_time_s": r["wall_time_s"], "host": r["host"]}
+        row |= {"wall_time_s": r["wall_time_s"], "host": r["host"], **{name: r.get(name) for name in PROVENANCE}}
         row |= {k: r["figures"].get(k) for k in figures}
         data.append(row)
-    columns = ["point", *[c for c in swept], *[c for c in meta if c != "point"], "wall_time_s", "host", *figures]
+    columns = ["point", *[c for c in swept], *[c for c in meta if c != "point"], "wall_time_s", "host", *PROVENANCE, *figures]
     df = pd.DataFrame(data, columns=columns)
     for name in df.columns:
         values = [v for row in data if (v := row.get(name)) is not None and not (isinstance(v, float) and math.isnan(v))]
@@ -368,7 +371,7 @@ def frame(collected: Collected) -> Any:
                 df[name] = df[name].astype("float64")
             else:
                 df[name] = pd.Categorical([None if (v := row.get(name)) is None else value_label(v) for row in data])
-        elif name in ("error", "job_dir", "key", "host"):
+        elif name in ("error", "job_dir", "key", "host", *PROVENANCE):
             df[name] = df[name].astype("string")
         elif values and all(isinstance(v, bool) for v in values):
             df[name] = df[name].astype("boolean")

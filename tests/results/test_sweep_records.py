@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pandas as pd
 
@@ -98,3 +99,18 @@ def test_every_point_row_says_the_uncertainty_mode_it_ran_with(tmp_path):
     sweep.collect(given)
     columns = list(pd.read_parquet(given / "sweep.parquet").columns)
     assert columns.count("uncertainty") == 1 and columns.index("uncertainty") < columns.index("status"), "given as an override: the swept column"
+
+
+def test_every_point_row_says_which_model_and_code_made_it(tmp_path):
+    """The table had no model or code version: a resumed sweep could hold points of two commits, and nothing showed which."""
+    for i, code in enumerate(("1a2b3c4d5e6f", "0f9e8d7c6b5a-dirty")):
+        folder = tmp_path / str(i)
+        sweep.PointRecord(i, "ok", {"seed": i}, f"k{i}", i, 10).write(folder)
+        provenance = {"model_version": "0.2.2", "code_version": code, "git_commit": "x" * 40}
+        (folder / "summary.json").write_text(json.dumps({"run": {"key": f"k{i}", "replications": 10}, "provenance": provenance}))
+    sweep.PointRecord(2, "failed", {"seed": 2}, error="bad").write(tmp_path / "2")
+    sweep.collect(tmp_path)
+    df = pd.read_parquet(tmp_path / "sweep.parquet")
+    assert df["model_version"].tolist()[:2] == ["0.2.2", "0.2.2"] and df["code_version"].tolist()[:2] == ["1a2b3c4d5e6f", "0f9e8d7c6b5a-dirty"]
+    assert df["model_version"].isna().tolist() == [False, False, True] and str(df["code_version"].dtype) == "string"
+    assert "code_version" in sweep.RUN_DEPENDENT and sweep.same_figures(df, df.assign(code_version="another"))
