@@ -117,7 +117,7 @@ def test_users_calibrate_to_their_own_targets_file_with_one_command(tmp_path):
     done = subprocess.run(args, capture_output=True, text=True, timeout=900, cwd=tmp_path, env={**os.environ, "HYDRA_FULL_ERROR": ""}, check=False)
     assert done.returncode == 0, done.stderr
     assert "to targets my_region (1 statistics)" in done.stdout
-    assert not (tmp_path / "outputs").exists() and (out / "calibrate.log").is_file(), "with out= the run's log goes with its results"
+    assert not (tmp_path / "outputs").exists() and (out / ".hydra").is_dir(), "with out= the run's .hydra goes with its results"
     posterior = pq.read_table(out / "posterior.parquet").to_pandas()
     assert list(posterior.columns) == ["decisions.outside_option", "weight"]
     assert "collapsed_by_5_years" in (out / "calibration.md").read_text()
@@ -144,4 +144,4 @@ def test_a_calibration_into_a_results_folder_says_it_replaces_them_and_a_run_lea
         check=False,
     )
     assert run.returncode == 0 and "they are replaced" in run.stderr, run.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".hydra", "point.json", "replications.parquet", "run.log", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".hydra", "point.json", "replications.parquet", "summary.json"]
