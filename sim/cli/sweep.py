@@ -43,6 +43,7 @@ from sim.cli import guard
 from sim.results import provenance
 from sim.results import sweep as results
 from sim.results.files import write_json
+from sim.results.lock import FolderBusy
 
 #: ``sim-run``'s exit status when some points of a sweep failed (the others completed).
 EXIT_POINTS_FAILED = 3
@@ -291,6 +292,8 @@ class SweepCallback(Callback):
         record = results.read_record(out)
         if job_return.status == JobStatus.FAILED:
             error = job_return._return_value
+            if isinstance(error, FolderBusy):  # the folder is another run's (a sweep resumed while its jobs ran): so is its record
+                return
             reason = " ".join(f"{type(error).__name__}: {error}".split())
             record = results.PointRecord(
                 int(hc.job.num), "failed", job_overrides(), record.key if record else None, record.seed if record else None, error=reason, host=host()

@@ -133,3 +133,35 @@ def test_the_slurm_jobs_folder_is_submitits_folder_up_to_its_pattern(tmp_path):
     assert folder(f"{tmp_path}/.submitit/%j") == tmp_path / ".submitit"
     assert folder(f"{tmp_path}/logs") == tmp_path / "logs"
     assert folder(None) is None
+
+
+def test_a_job_refused_because_its_folder_is_in_use_leaves_that_folders_record_alone(tmp_path):
+    """It wrote 'failed' into the point.json of the run using the folder (a sweep resumed while its jobs still ran),
+    which then read as failed in the table even once that run had finished the point."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.core.utils import JobReturn, JobStatus
+
+    from sim.config import schema
+    from sim.results.lock import FolderBusy
+    from sim.results.sweep import read_record
+
+    schema.store(schema.SCHEMA_NAME, schema.RunSchema)
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(str(CONFIGS), version_base=None):
+        config = compose("config", ["seed=1"], return_hydra_config=True)
+    GlobalHydra.instance().clear()
+    OmegaConf.set_readonly(config, False)
+    config.hydra.mode, config.hydra.sweep.dir, config.hydra.runtime.output_dir, config.hydra.job.num = RunMode.MULTIRUN, str(tmp_path), str(tmp_path / "0"), 0
+    PointRecord(0, "running", {"seed": 1}, "k0", 1, 10).write(tmp_path / "0")
+    busy = JobReturn(status=JobStatus.FAILED, _return_value=FolderBusy(f"{tmp_path / '0'} is in use by another run"))
+    crashed = JobReturn(status=JobStatus.FAILED, _return_value=RuntimeError("boom"))
+    HydraConfig.instance().set_config(config)
+    try:
+        SweepCallback().on_job_end(config, busy)
+        assert read_record(tmp_path / "0").status == "running"
+        SweepCallback().on_job_end(config, crashed)  # a job that crashed in its own folder is recorded
+        assert (read_record(tmp_path / "0").status, read_record(tmp_path / "0").error) == ("failed", "RuntimeError: boom")
+    finally:
+        HydraConfig.instance().cfg = None
