@@ -620,7 +620,9 @@ def decision_words(d: Decision) -> str:
     if math.isnan(d.value_seen):
         return f"Taken from the value it saw: {taken}."
     seen = f"It saw {d.value_seen:.2f} of the promise against {d.outside_option:.2f} for going alone"
-    if d.value_seen > d.outside_option and "left" in d.decided:
+    if f"{d.value_seen:.2f}" == f"{d.outside_option:.2f}" and "left" in d.decided:
+        seen += ": staying and leaving looked about the same"
+    elif d.value_seen > d.outside_option and "left" in d.decided:
         seen += ": staying still looked better, so leaving was the less likely choice (a council does not always decide by the numbers)"
     elif "left" in d.decided:
         seen += ": leaving looked better"

@@ -212,5 +212,7 @@ def test_what_a_leaving_council_saw_reads_with_its_unit_and_says_when_staying_st
     )
     worse = adapter.Decision("Eastshire", "left in month 68", "", "", "x", "", taken[:1], 0.30, 0.35, ())
     assert adapter.decision_words(worse).endswith("It saw 0.30 of the promise against 0.35 for going alone: leaving looked better.")
+    even = adapter.Decision("Northdale DC", "left in month 116", "", "", "x", "", taken[:1], 0.3611, 0.3584, ())
+    assert adapter.decision_words(even).endswith("It saw 0.36 of the promise against 0.36 for going alone: staying and leaving looked about the same.")
     shelved = adapter.Decision("Westmere DC", "had not approved the proposal", "", "", "x", "", taken[:1], 1.1, 0.4, ())
     assert adapter.decision_words(shelved).endswith("It saw 1.10 of the promise against 0.40 for going alone.")
