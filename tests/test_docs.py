@@ -54,6 +54,40 @@ def test_the_tree_has_one_line_per_module_with_its_docstring():
     assert "The month's order" in tree and "Counter-based random numbers." in tree
 
 
+#: A cross-reference in a docstring (``:func:`~sim.core.kernel.step```, ``:mod:`sim.config```...).
+REFERENCE = re.compile(r":(?:mod|func|class|data|meth|attr|exc|obj):`~?(sim(?:\.\w+)+)`")
+
+
+def _resolves(name: str) -> bool:
+    """Whether ``name`` is a module of the package, or an object in one, at its current path (not a 0.1 path kept by ``sim._compat``)."""
+    from sim._compat import MOVED
+
+    parts = name.split(".")
+    if any(".".join(parts[:end]) in MOVED for end in range(1, len(parts) + 1)):
+        return False
+    for end in range(len(parts), 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:end]))
+        except ImportError:
+            continue
+        for attribute in parts[end:]:
+            if not hasattr(found, attribute):
+                return False
+            found = getattr(found, attribute)
+        return True
+    return False
+
+
+def test_every_cross_reference_in_a_docstring_resolves():
+    stale = sorted(
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "sim").rglob("*.py")
+        for name in set(REFERENCE.findall(path.read_text(encoding="utf-8")))
+        if not _resolves(name)
+    )
+    assert not stale, "cross-references to nothing (or to a 0.1 import path):\n" + "\n".join(stale)
+
+
 def test_every_command_is_named_where_the_commands_are_described():
     """The commands' package docstring (the tree's line for ``sim/cli/``) and this page's overview name every console script."""
     import tomllib

@@ -18,7 +18,7 @@ class Case:
     title
         Short title.
     mechanism
-        Key of its mechanism under ``mechanisms:`` (and module in :mod:`sim.mechanisms`).
+        Key of its mechanism under ``mechanisms:`` (and module in :mod:`sim.core.mechanisms`).
     scenario
         Name of its scenario in ``configs/scenario/``.
     levers

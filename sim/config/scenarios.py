@@ -58,7 +58,13 @@ def model_sections(cfg: DictConfig) -> ModelConfig:
 
 
 def load(scenario: str = "baseline", policy: str = "none", overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> ModelConfig:
-    """A checked :class:`~sim.config.ModelConfig` for a named scenario and policy (:class:`~sim.config.checks.ConfigError`, one line per problem, if not)."""
+    """A checked :class:`~sim.config.model.ModelConfig` for a named scenario and policy.
+
+    Raises
+    ------
+    ConfigError
+        (:class:`~sim.config.checks.ConfigError`) one line per problem.
+    """
     return model_sections(compose_run(scenario, policy, overrides, config_dir))
 
 

@@ -70,7 +70,7 @@ CouncilSchema = _untyped(CouncilParams)
 
 
 def _settings(cls: type) -> list[tuple[str, Any, Any]]:
-    """The fields of a settings dataclass, typed ``Any`` (checked by :mod:`sim.settings`), with their defaults."""
+    """The fields of a settings dataclass, typed ``Any`` (checked by :mod:`sim.config.settings`), with their defaults."""
     defaults = cls()
     return [(f.name, Any, field(default_factory=partial(deepcopy, getattr(defaults, f.name)))) for f in fields(cls)]
 

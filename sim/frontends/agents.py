@@ -67,7 +67,7 @@ class _Live:
 
 
 class Council(mesa.Agent):
-    """One council of a :class:`~sim.model.PartnershipModel`.
+    """One council of a :class:`~sim.frontends.model.PartnershipModel`.
 
     Attributes
     ----------
@@ -76,7 +76,7 @@ class Council(mesa.Agent):
     name
         Its display name.
     size, risk_appetite, pace, tier, ...
-        Every attribute of :class:`~sim.params.CouncilParams` drawn for this run except the
+        Every attribute of :class:`~sim.core.params.CouncilParams` drawn for this run except the
         live ones (categories as their labels).
     """
 

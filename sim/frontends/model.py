@@ -1,7 +1,7 @@
 """The Mesa front-end: one partnership, month by month, over the same kernel as the ensemble.
 
 :class:`PartnershipModel` builds the parameter arrays of one replication with
-:func:`sim.population.build` and advances them with :func:`sim.kernel.step`, the very
+:func:`sim.population.build` and advances them with :func:`sim.core.kernel.step`, the very
 function the ensemble runs on many replications at once; every mechanism exists once.
 So ``PartnershipModel(seed=s, replication=r)`` tells exactly the story of row ``r`` of
 ``run_ensemble(config, ..., seed=s)``: same outcome, month, cause and savings, bit for
@@ -104,7 +104,7 @@ class PartnershipModel(mesa.Model):
         A checked configuration to use instead of composing scenario, policy and overrides
         (which then only label the run).
     config_dir
-        A folder of the user's own scenarios and policies (see :func:`sim.scenarios.load`).
+        A folder of the user's own scenarios and policies (see :func:`sim.config.scenarios.load`).
     uncertainty
         ``none``, ``prior`` or ``posterior`` (or an :class:`~sim.config.uncertainty.Uncertainty`):
         with ``prior`` or ``posterior`` the model runs the parameter draw ``replication // M``
@@ -125,7 +125,7 @@ class PartnershipModel(mesa.Model):
         Every council in index order, including those that left (``agents`` holds the
         current partners only).
     events
-        The :class:`~sim.narrative.EventLog` of the run.
+        The :class:`~sim.frontends.narrative.EventLog` of the run.
     datacollector
         Model series :data:`MODEL_SERIES`; agent series ``name``, ``value_seen``, ``notice``,
         ``it_maturity``, ``key_person_present``, ``trust_c{j}`` (trust in council j), and
