@@ -5,7 +5,8 @@ registry below is the only list of them: the kernel lays out streams, events and
 from it, the configuration takes each mechanism's parameters from it, and the contract
 tests, the narrative and the parameter docs read it. Adding a mechanism is writing its
 module (contract, parameters, compiled step, docstring citing its case), adding it to
-:data:`MECHANISMS`, and writing its tests (``docs/architecture.md`` has the recipe).
+:data:`MECHANISMS`, writing its tests and giving the trainer's app its key learning
+(``docs/architecture.md`` has the recipe).
 :func:`registered` adds one for a while, as a test or a study may.
 """
 
