@@ -100,10 +100,18 @@ def kind(folder: Path) -> str:
     for name, files in KINDS.items():
         if all((folder / f).is_file() for f in files):
             return name
-    raise ReportError(
-        f"{folder} is not a results folder: it needs summary.json (a sim-run folder), comparison.parquet and summary.json (sim-compare)"
-        " or sweep.parquet (a sweep)"
-    )
+    readable = "summary.json (a sim-run folder), comparison.parquet and summary.json (sim-compare) or sweep.parquet (a sweep)"
+    other = next((what for mark, what in _OTHER_COMMANDS.items() if (folder / mark).is_file()), None)
+    if other:
+        raise ReportError(f"{folder} holds {other}; sim-report reads a folder with {readable}")
+    raise ReportError(f"{folder} is not a results folder: it needs {readable}")
+
+
+#: What other commands leave in their folders, and where their own report is.
+_OTHER_COMMANDS = {
+    "calibration.md": "a calibration (sim-calibrate), whose report is its calibration.md",
+    "search.json": "a search (sim-search), whose answer is its search.json and candidates.parquet",
+}
 
 
 def _png(fig: Any) -> str:

@@ -146,6 +146,21 @@ def test_report_of_a_sweep_folder(sweep_dir):
         assert f"{value:.1%}" in page
 
 
+@pytest.mark.parametrize(
+    ("mark", "says"),
+    [
+        ("calibration.md", "holds a calibration (sim-calibrate), whose report is its calibration.md; sim-report reads a folder with summary.json"),
+        ("search.json", "holds a search (sim-search), whose answer is its search.json and candidates.parquet; sim-report reads"),
+    ],
+)
+def test_another_commands_folder_is_named_with_where_its_own_report_is(tmp_path, mark, says):
+    """A calibration's or a search's folder was 'not a results folder', which left the user looking for their results."""
+    (tmp_path / mark).write_text("{}", encoding="utf-8")
+    done = command("sim-report", str(tmp_path))
+    assert done.returncode == 2 and done.stderr.count("error:") == 1 and says in done.stderr
+    assert not (tmp_path / "report.html").exists()
+
+
 def test_a_folder_that_is_not_results_exits_2_and_writes_nothing(tmp_path):
     done = command("sim-report", str(tmp_path))
     assert done.returncode == 2
