@@ -315,7 +315,8 @@ class PartnershipModel(mesa.Model):
         ending = f"**Outcome:** {self.outcome} after {self.month} months"
         summary = [
             ending + (f"; main cause: {explain(self.cause)}" if explain(self.cause) else ""),
-            f"**Savings:** GBP {self.realised_savings:.2f}m realised of GBP {self.business_case:.2f}m promised; costs GBP {self.cost:.2f}m",
+            f"**Savings:** GBP {self.realised_savings:.2f}m realised by month {self.month}, against GBP {self.business_case:.2f}m planned by then;"
+            f" costs GBP {self.cost:.2f}m",
             "",
             "| council | tier | size | IT maturity | pace | left in month | why |",
             "| --- | --- | --- | --- | --- | --- | --- |",

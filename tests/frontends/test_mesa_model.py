@@ -262,6 +262,8 @@ def test_handout_tells_the_outcome() -> None:
     text = model.handout()
     assert text.startswith("# Scenario baseline, policy none (seed 3, replication 5)\n")
     assert f"**Outcome:** {model.outcome} after {model.month} months" in text
+    saved, planned = model.realised_savings, model.business_case
+    assert f"**Savings:** GBP {saved:.2f}m realised by month {model.month}, against GBP {planned:.2f}m planned by then; costs GBP " in text
     assert all(c.name in text for c in model.councils)
     assert "## Timeline" in text
     if model.outcome in ("shelved", "collapsed"):
