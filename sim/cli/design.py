@@ -210,7 +210,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                 progress.update(done, ran)
     progress.update(done + 0, ran, final=True)
     collected = results.collect(out)
-    print(f"Design {settings.design}: {collected.report()}", file=sys.stderr)
+    print(f"Design {settings.design}: {collected.report(ended=True)}", file=sys.stderr)
     print(f"Sweep table: {out / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV}); wall time {time.perf_counter() - began:.1f} s")
     for row in collected.failed:
         print(f"  point {row['point']} failed: {row['error']}", file=sys.stderr)

@@ -337,7 +337,7 @@ def finish(sweep_dir: Path) -> results.Collected:
         return STATE.collected
     collected = results.collect(sweep_dir)
     STATE.sweep_dir, STATE.collected = sweep_dir, collected
-    print(f"Sweep: {collected.report()}", file=sys.stderr)
+    print(f"Sweep: {collected.report(ended=True)}", file=sys.stderr)
     if collected.rows:
         print(f"Sweep table: {sweep_dir / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})", file=sys.stderr)
     for row in collected.failed:

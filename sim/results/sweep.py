@@ -259,19 +259,23 @@ class Collected:
     def done(self) -> int:
         return self.count("ok") + self.count("failed")
 
-    def report(self) -> str:
-        """A line on where the sweep stands: points done out of those expected, failures, speed and time left."""
+    def report(self, ended: bool = False) -> str:
+        """A line on where the sweep stands: points done out of those expected, failures, speed and time left.
+
+        ``ended``: said by the run itself once it is over (a worker lost, a point that never
+        started): a point still ``running`` was interrupted, and no time is left.
+        """
         total = f" of {self.expected}" if self.expected else ""
         line = f"{self.done}{total} points done ({self.count('ok')} ok, {self.count('failed')} failed"
         running = self.count("running")
-        line += f", {running} running or interrupted)" if running else ")"
+        line += (f", {running} interrupted)" if ended else f", {running} running or interrupted)") if running else ")"
         finished = [r["finished"] for r in self.rows if r.get("finished") and not r.get("resumed")]
         reps = sum(int(r.get("replications") or 0) for r in self.rows if r["status"] == "ok" and not r.get("resumed"))
         if self.started and finished and reps:
             elapsed = max(max(finished) - self.started, 1e-9)
             line += f"; {reps / elapsed:,.0f} replications/s"
             ran = sum(1 for r in self.rows if r.get("finished") and not r.get("resumed"))
-            if self.expected and self.expected > self.done and ran:
+            if self.expected and self.expected > self.done and ran and not ended:
                 line += f", about {duration((self.expected - self.done) * elapsed / ran)} left"
         return line
 

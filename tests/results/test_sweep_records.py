@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pandas as pd
 
@@ -114,3 +115,14 @@ def test_every_point_row_says_which_model_and_code_made_it(tmp_path):
     assert df["model_version"].tolist()[:2] == ["0.2.2", "0.2.2"] and df["code_version"].tolist()[:2] == ["1a2b3c4d5e6f", "0f9e8d7c6b5a-dirty"]
     assert df["model_version"].isna().tolist() == [False, False, True] and str(df["code_version"].dtype) == "string"
     assert "code_version" in sweep.RUN_DEPENDENT and sweep.same_figures(df, df.assign(code_version="another"))
+
+
+def test_the_line_said_when_a_sweep_is_over_gives_no_time_left():
+    """A sweep that lost a worker ended with 'Sweep: 1 of 2 points done (..., 1 running or interrupted); ..., about 2 min left'."""
+    rows = [
+        {"point": 0, "status": "ok", "replications": 100, "finished": 110.0, "resumed": False},
+        {"point": 1, "status": "running", "replications": 100, "finished": None, "resumed": False},
+    ]
+    collected = sweep.Collected(Path("."), rows, 2, 100.0)
+    assert collected.report() == "1 of 2 points done (1 ok, 0 failed, 1 running or interrupted); 10 replications/s, about 10 s left"
+    assert collected.report(ended=True) == "1 of 2 points done (1 ok, 0 failed, 1 interrupted); 10 replications/s"
