@@ -3,7 +3,7 @@
 A mechanism is one module of :mod:`sim.core.mechanisms` that ends with one
 :class:`Mechanism`: its name, cause label, case and title, its parameters, its random
 streams and its events (named by ``IntEnum`` members, never by position), the council
-attributes it reads, whether it takes trust, the shared state it writes, its own state,
+and partnership attributes it reads, whether it takes trust, the shared state it writes, its own state,
 and its compiled ``step``. The kernel lays out streams, events and causes from the
 registry, the contract tests check every registered mechanism against its contract, and
 the narrative and the parameter docs read their words from it.
@@ -81,21 +81,63 @@ Own = namedtuple("Own", ["partnership", "council"])
 Own.__doc__ = """A mechanism's own state: record arrays ``(R,)`` per partnership and ``(R, K)`` per council (fields from its :class:`OwnState`)."""
 
 
+#: Words for a 0-1 level, each up to (below) its upper bound; a level of 0.8 or more is "very high".
+LEVEL_WORDS: tuple[tuple[float, str], ...] = ((0.2, "very low"), (0.4, "low"), (0.6, "moderate"), (0.8, "high"))
+
+
+class Size(float):
+    """An event's effect size as a reading formats it: in words a room reads, never with a sign.
+
+    Format specs beyond Python's own (which format the size without its sign):
+
+    - ``level``: a 0-1 level in words with its number, ``moderate (0.52 of 1)``;
+    - ``times``: a count, ``once``, ``twice``, ``3 times``;
+    - ``months``: ``1 month``, ``6 months``;
+    - ``A/B``: the words ``A`` for a size of 0 or more, ``B`` for a negative one (a signed
+      size says its direction in words, e.g. ``takes/adds``).
+    """
+
+    def __format__(self, spec: str) -> str:
+        x = abs(float(self))
+        if spec == "level":
+            shown = round(x, 2)
+            word = next((w for bound, w in LEVEL_WORDS if shown < bound), "very high")
+            return f"{word} ({shown:.2f} of 1)"
+        if spec in ("times", "months"):
+            n = round(x)
+            if spec == "months":
+                return f"{n} month" + ("" if n == 1 else "s")
+            return {1: "once", 2: "twice"}.get(n, f"{n} times")
+        if "/" in spec:
+            plus, minus = spec.split("/", 1)
+            return plus if float(self) >= 0 else minus
+        return format(x, spec)
+
+
 @dataclass(frozen=True)
 class Reading:
-    """How an event's effect size reads in the narrated log.
+    """How an event's effect size reads in the narrated log, in plain words a room reads.
 
     ``template`` formats ``size`` (``None``: nothing to show); ``naming`` formats ``size``
     and ``partner`` when the event names the one partner it concerns; ``adds_up`` says
-    whether monthly sizes add up when the event repeats month after month.
+    whether monthly sizes add up when the event repeats month after month. ``size`` is a
+    :class:`Size`: ``{size:level}`` reads a 0-1 level in words, ``{size:.2f}`` never shows a
+    sign (say the direction in words, or with ``{size:takes/adds}``), and a number names its
+    scale ("fell by 0.24 on a 0-1 scale", "0.05 of the promise").
     """
 
     template: str | None = None
     adds_up: bool = True
     naming: str | None = None
 
+    def text(self, size: float, partner: str = "") -> str | None:
+        """The reading of ``size`` (naming ``partner`` where there is one and a naming template); ``None`` if it shows none."""
+        template = self.naming if partner and self.naming else self.template
+        return None if template is None else template.format(size=Size(size), partner=partner)
 
-LOST_VALUE = Reading("value seen -{size:.2f}")
+
+#: The reading of a loss of value seen (in units of the value the partnership promised).
+LOST_VALUE = Reading("the value it sees fell by {size:.2f} of the promise")
 
 
 @dataclass(frozen=True)
@@ -162,7 +204,14 @@ class Mechanism:
         Its kinds of event, keyed by the members of an ``IntEnum`` (0, 1, ...), each with its
         plain-language sentence and reading.
     reads
-        The council attributes (parameters or state) it reads.
+        Every field of the council and partnership records its ``step`` reads, by name, each
+        once: parameters ``P.council[i, k].X`` and ``P.partnership[i].X``, shared state
+        ``s.council[i, k].X`` and ``s.partnership[i].X`` (``active`` too), read directly, through
+        a name bound to such a record, or in a function of its own module it passes them to.
+        Not its own state (``own``) or parameters (``q``), the model-wide sections
+        (``P.decisions``, ``P.dynamics``...), the month (``m``), trust (``s.pairs``) or what
+        functions of other modules read (``launched``, :mod:`sim.core.decisions`). The contract
+        checks compare it with the step's source.
     takes_trust
         Whether it ever takes trust (the kernel reads its trust buffer only then).
     shares

@@ -14,6 +14,7 @@ Everything is built for the registry current when it is called.
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib
 import inspect
@@ -21,11 +22,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from conftest import flat_state
 
+import sim
 from sim import population
 from sim.config.assumptions import declaration_problems
 from sim.config.model import ModelConfig, model_config
@@ -40,7 +43,7 @@ from sim.core.exogenous import Signal
 from sim.core.jit import Compiled
 from sim.core.layout import Layout, layout
 from sim.core.mechanisms import mechanisms
-from sim.core.params import CouncilParams
+from sim.core.params import CouncilParams, PartnershipParams
 from sim.core.state import COLLAPSED, COUNCIL, PARTNERSHIP, PROPOSAL, RUNNING, SHELVED, State
 
 #: Months at which the kernel's states are taken.
@@ -218,13 +221,109 @@ def check_events(mechanism: Mechanism) -> None:
                 ) from None
 
 
+#: The records whose fields ``reads`` lists, by the step's argument and the section: ``P.council[i, k].X`` and so on.
+RECORDS = tuple(f"{root}.{section}" for root in ("P", "s") for section in ("council", "partnership"))
+
+
+@dataclass(frozen=True)
+class Read:
+    """A field of a council or partnership record a step reads: the field, its record (``P.council``...) and where (``file:line``)."""
+
+    field: str
+    record: str
+    where: str
+
+
+def _function(target: Any) -> Any:
+    """The plain Python function underneath a compiled one (or ``target`` itself)."""
+    return getattr(target, "py_func", target)
+
+
+def _record(node: ast.expr, names: dict[str, str]) -> str | None:
+    """The record (``P.council``...) ``node`` is one element of: ``s.council[i, k]`` or a name bound to one; else None."""
+    if isinstance(node, ast.Name):
+        kind = names.get(node.id)
+        return kind if kind in RECORDS else None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and isinstance(node.value.value, ast.Name):
+        kind = f"{names.get(node.value.value.id)}.{node.value.attr}"
+        return kind if kind in RECORDS else None
+    return None
+
+
+def reads_of(function: Any, names: dict[str, str] | None = None, seen: set[tuple[Any, ...]] | None = None) -> list[Read]:
+    """Every field of the council and partnership records ``function`` reads, and the helpers of its module it passes them to.
+
+    Parses the source of the plain function underneath a compiled one. ``names`` binds its
+    argument names to ``P``, ``s`` or one of :data:`RECORDS` (default: ``s`` and ``P``, as a
+    step's). A record is read as ``s.council[i, k].X``, through a name bound to one
+    (``c = P.council[i, k]``; ``c.X``), or by ``+=`` on one of its fields; a call of a function
+    of the same module passes on the names its arguments are bound to. Its own state
+    (``own``), its parameters (``q``), the model-wide sections (``P.decisions``...) and
+    functions of other modules (``launched``, ``sim.core.decisions``) are not followed. Its own
+    reads come first, in the order of its lines, then its helpers'.
+    """
+    py = _function(function)
+    names = {"s": "s", "P": "P"} if names is None else names
+    seen = set() if seen is None else seen
+    key = (py, tuple(sorted(names.items())))
+    if key in seen:
+        return []
+    seen.add(key)
+    lines, first = inspect.getsourcelines(py)
+    tree = ast.parse(inspect.cleandoc("\n" + "".join(lines)) if lines[0][:1].isspace() else "".join(lines))
+    path = Path(inspect.getsourcefile(py) or "?").resolve()
+    root = Path(sim.__file__).resolve().parent.parent
+    shown = path.relative_to(root) if path.is_relative_to(root) else path.name
+    bound = dict(names)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            kind = _record(node.value, bound)
+            if kind is not None:
+                bound[node.targets[0].id] = kind
+    found, helpers = [], []
+    for node in sorted((n for n in ast.walk(tree) if hasattr(n, "lineno")), key=lambda n: (n.lineno, n.col_offset)):
+        target = node.target if isinstance(node, ast.AugAssign) else node
+        loaded = isinstance(node, ast.AugAssign) or isinstance(getattr(node, "ctx", None), ast.Load)
+        if loaded and isinstance(target, ast.Attribute) and (kind := _record(target.value, bound)):
+            found.append(Read(target.attr, kind, f"{shown}:{first + target.lineno - 1}"))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            helper = _function(py.__globals__.get(node.func.id))
+            if not (inspect.isfunction(helper) and helper.__module__ == py.__module__):
+                continue
+            parameters = list(inspect.signature(helper).parameters)
+            passed = {parameters[n]: arg.id for n, arg in enumerate(node.args) if isinstance(arg, ast.Name) and n < len(parameters)}
+            passed |= {kw.arg: kw.value.id for kw in node.keywords if kw.arg and isinstance(kw.value, ast.Name)}
+            handed = {parameter: bound[name] for parameter, name in passed.items() if name in bound}
+            if handed:
+                helpers.append((helper, handed))
+    for helper, handed in helpers:
+        found += reads_of(helper, handed, seen)
+    return found
+
+
 def check_reads(mechanism: Mechanism) -> None:
-    """Every name in ``reads`` is a council parameter or a field of the council state."""
-    known = {f.name for f in fields(CouncilParams) if f.metadata["spec"].unit != "text"} | set(COUNCIL.names or ())
+    """``reads`` lists exactly the fields of the council and partnership records its step reads (see :class:`Mechanism`), each once.
+
+    What the step reads is found in its source and its module's helpers (:func:`reads_of`);
+    one line per field missing from ``reads`` or listed but never read.
+    """
+    known = {f.name for params in (CouncilParams, PartnershipParams) for f in fields(params) if f.metadata["spec"].unit != "text"}
+    known |= set(COUNCIL.names or ()) | set(PARTNERSHIP.names or ())
     unknown = [name for name in mechanism.reads if name not in known]
-    assert not unknown, _fail(mechanism, f"reads unknown council attributes {unknown}")
+    assert not unknown, _fail(mechanism, f"reads unknown council or partnership attributes {unknown}")
     twice = sorted({name for name in mechanism.reads if mechanism.reads.count(name) > 1})
     assert not twice, _fail(mechanism, f"reads lists {twice} more than once")
+    found: dict[str, Read] = {}
+    for read in reads_of(mechanism.step):
+        found.setdefault(read.field, read)
+    where = f"reads=(...) of its MECHANISM in {Path(inspect.getsourcefile(mechanism.step.py_func) or '?').name}"
+    problems = [
+        _fail(mechanism, f"its step reads {read.record}[...].{name} ({read.where}) but reads does not list it: add {name!r} to {where}")
+        for name, read in sorted(found.items())
+        if name not in mechanism.reads
+    ]
+    problems += [_fail(mechanism, f"reads lists {name!r} but its step never reads it: remove it from {where}") for name in mechanism.reads if name not in found]
+    assert not problems, "\n".join(problems)
 
 
 def check_shares(mechanism: Mechanism) -> None:

@@ -63,6 +63,20 @@ def step(s, P, m, q, own, fx):
     """Does nothing."""
 
 
+@compiled
+def pace_of(c):
+    """A council's pace."""
+    return c.pace
+
+
+@compiled
+def reading(s, P, m, q, own, fx):
+    """Takes the first council's pace as value while it is in (reading the pace through a helper)."""
+    c = P.council[m.i, 0]
+    if s.council[m.i, 0].active:
+        fx.value[0] = pace_of(c)
+
+
 def sloppy(**contract) -> Mechanism:
     """A mechanism declared here (this module's docstring cites no case), with ``contract`` changed."""
     return Mechanism(**{"name": "sloppy", "cause": "sloppy", "case": "42", "title": "Sloppy", "params": Params, "step": step, **contract})
@@ -79,6 +93,7 @@ def sloppy(**contract) -> Mechanism:
             "event SPOKE: its reading's template '{value:.2f}' must format with size only",
         ),
         (check_reads, {"reads": ("pace", "it_maturity", "pace")}, "reads lists ['pace'] more than once"),
+        (check_reads, {"reads": ("pace",)}, "reads lists 'pace' but its step never reads it: remove it from reads=(...) of its MECHANISM in test_contracts.py"),
         (check_streams, {}, "its module defines Stream but its contract does not declare it: give streams=Stream"),
     ],
 )
@@ -86,3 +101,15 @@ def test_a_broken_promise_is_named_with_what_to_write(check, contract, message):
     with pytest.raises(AssertionError) as info:
         check(sloppy(**contract))
     assert str(info.value).startswith(f"mechanism 'sloppy' (test_contracts): {message}")
+
+
+def test_a_field_the_step_reads_but_reads_does_not_list_is_named_with_where_it_is_read():
+    """Case 05 read a council's exit_month without listing it: the check names the field, the line that reads it, and where to add it."""
+    with pytest.raises(AssertionError) as info:
+        check_reads(sloppy(step=reading, reads=("active",)))
+    line = next(n for n, text in enumerate(open(__file__), 1) if "return c.pace" in text)
+    assert str(info.value) == (
+        "mechanism 'sloppy' (test_contracts): its step reads P.council[...].pace (tests/core/test_contracts.py:"
+        f"{line}) but reads does not list it: add 'pace' to reads=(...) of its MECHANISM in test_contracts.py"
+    )
+    check_reads(sloppy(step=reading, reads=("active", "pace")))

@@ -231,10 +231,13 @@ MECHANISM = Mechanism(
     value="a champion's departure takes trust between individuals, then erodes effectiveness (savings and service) until a successor takes up the role",
     streams=Stream,
     events={
-        Ev.CHAMPION_LEFT: Event("its champion left", Reading("trust with partners -{size:.2f}")),
-        Ev.SUCCESSOR_ARRIVED: Event("a new champion took up the role", Reading("after an erosion of {size:.2f}", adds_up=False)),
+        Ev.CHAMPION_LEFT: Event("its champion left", Reading("on a 0-1 scale, trust between its people and each partner's fell by {size:.2f}")),
+        Ev.SUCCESSOR_ARRIVED: Event(
+            "a new champion took up the role",
+            Reading("while the role was empty its part in the partnership had eroded; the erosion was {size:level}", adds_up=False),
+        ),
     },
-    reads=("key_person_dependency", "champion", "size"),
+    reads=("key_person_dependency", "champion", "size", "active", "maturity"),
     takes_trust=True,
     own=OwnState(council={"present": (np.bool_, True), "erosion": (np.float64, 0.0)}),
 )

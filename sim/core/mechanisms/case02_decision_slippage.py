@@ -219,15 +219,32 @@ MECHANISM = Mechanism(
     opens=(),
     streams=Stream,
     events={
-        Ev.SLIPPED: Event("the decision slipped to a later meeting", Reading("slip {size:.0f}", adds_up=False)),
+        Ev.SLIPPED: Event("the decision slipped to a later meeting", Reading("the decision has now slipped {size:times}", adds_up=False)),
         Ev.DEFERRED: Event(
-            "deferred its decision: its chief executive is about to leave", Reading("{size:.0f} months before the successor arrives", adds_up=False)
+            "deferred its decision: its chief executive is about to leave", Reading("{size:months} before the successor arrives", adds_up=False)
         ),
-        Ev.SURFACED: Event("a political concern not voiced early surfaced", Reading("concern {size:.2f}", adds_up=False)),
-        Ev.RETIMED: Event("the decision was re-timed to the new chief executive's arrival", Reading("in {size:.0f} months", adds_up=False)),
-        Ev.APPROVED: Event("approved the proposal", Reading("chance was {size:.0%}", adds_up=False)),
+        Ev.SURFACED: Event(
+            "a political concern not voiced early surfaced",
+            Reading("its concern (about sovereignty, or whether the in-house team can lead the change) is {size:level}", adds_up=False),
+        ),
+        Ev.RETIMED: Event(
+            "the decision was re-timed to the new chief executive's arrival", Reading("the new chief executive arrives in {size:months}", adds_up=False)
+        ),
+        Ev.APPROVED: Event("approved the proposal", Reading("the chance it would approve was {size:.0%}", adds_up=False)),
     },
-    reads=("sovereignty", "inhouse_confidence", "ceo_notice", "approved", "surfaced"),
+    reads=(
+        "sovereignty",
+        "inhouse_confidence",
+        "ceo_notice",
+        "approved",
+        "surfaced",
+        "active",
+        "slips",
+        "decision_clarity",
+        "business_case_clarity",
+        "phase",
+        "approval_due",
+    ),
     shares=("approval_due", "slips", "approved", "surfaced"),
     own=OwnState(council={"trigger": (np.int64, -1), "voiced": (np.bool_, False)}),
 )

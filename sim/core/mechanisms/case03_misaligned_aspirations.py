@@ -173,12 +173,15 @@ MECHANISM = Mechanism(
     step=step,
     value="misalignment takes savings (the potential never explored) and fit; a change unsettles a misaligned council for months",
     events={
-        Ev.EXPOSED: Event("a change exposed aims that differ from its partners'", Reading("fit -{size:.2f}")),
+        Ev.EXPOSED: Event(
+            "a change exposed aims that differ from its partners'", Reading("a poorer fit with its aims took {size:.2f} of the promise from the value it sees")
+        ),
         Ev.CAUTIOUS: Event(
-            "with motivations open, the partners took the cautious approach: IT only, within known no-go areas", Reading("mismatch {size:.2f}", adds_up=False)
+            "with motivations open, the partners took the cautious approach: IT only, within known no-go areas",
+            Reading("the mismatch between their aims is {size:level}", adds_up=False),
         ),
     },
-    reads=("orientation", "size"),
+    reads=("orientation", "size", "active", "phase", "it_only"),
     shares=("it_only",),
     own=OwnState(council={"unsettled": (np.float64, 0.0)}),
 )

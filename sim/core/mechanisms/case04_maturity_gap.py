@@ -245,11 +245,17 @@ MECHANISM = Mechanism(
     ),
     streams=Stream,
     events={
-        Ev.HELD_BACK: Event("felt held back by a less mature partner", Reading("trust in partners -{size:.2f}", naming="trust in {partner} -{size:.2f}")),
+        Ev.HELD_BACK: Event(
+            "felt held back by a less mature partner",
+            Reading(
+                "on a 0-1 scale, its trust in its partners fell by {size:.2f}",
+                naming="held back most by {partner}: on a 0-1 scale, its trust in its partners fell by {size:.2f}",
+            ),
+        ),
         Ev.GAP_FOUND: Event("a gap in IT maturity, investment and appetite for risk came to light"),
         Ev.WON_PARTNER: Event("the trading company won a new partner council"),
     },
-    reads=("it_maturity", "risk_appetite"),
+    reads=("it_maturity", "risk_appetite", "active", "harmonisation", "governance", "commercial_capability", "promised_savings"),
     takes_trust=True,
     own=OwnState(partnership={"found": (np.bool_, False), "won": (np.bool_, False)}),
 )

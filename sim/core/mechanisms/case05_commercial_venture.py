@@ -264,15 +264,17 @@ MECHANISM = Mechanism(
     streams=Stream,
     events={
         Ev.GUARANTEE_ENDED: Event("its guarantee of business to the venture ended", Reading("it had guaranteed {size:.0%} of its business", adds_up=False)),
-        Ev.LOSSES: Event("the venture began to run below break-even", Reading("revenue {size:.0%} short", adds_up=False)),
-        Ev.UNSUSTAINABLE: Event("the venture's reserves ran out: it is unsustainable", Reading("revenue {size:.0%} short of break-even", adds_up=False)),
+        Ev.LOSSES: Event("the venture began to run below break-even", Reading("the venture's revenue is {size:.0%} short of break-even", adds_up=False)),
+        Ev.UNSUSTAINABLE: Event(
+            "the venture's reserves ran out: it is unsustainable", Reading("the venture's revenue is {size:.0%} short of break-even", adds_up=False)
+        ),
         Ev.NOT_COMMERCIAL: Event(
             "market testing showed the guaranteed base could not carry a venture: it did not go commercial",
-            Reading("expected revenue {size:.0%} of break-even", adds_up=False),
+            Reading("its revenue was expected to reach only {size:.0%} of break-even", adds_up=False),
         ),
-        Ev.SIZED: Event("market testing sized the venture to its guaranteed base", Reading("costs at {size:.0%} of the plan", adds_up=False)),
+        Ev.SIZED: Event("market testing sized the venture to its guaranteed base", Reading("its costs were set at {size:.0%} of the plan", adds_up=False)),
     },
-    reads=("size", "guarantee", "guarantee_months"),
+    reads=("size", "guarantee", "guarantee_months", "active", "exit_month", "market_volume", "commercial_capability", "governance"),
     own=OwnState(
         partnership={
             "commercial": (np.bool_, False),

@@ -207,16 +207,29 @@ MECHANISM = Mechanism(
     streams=Stream,
     events={
         Ev.PROPOSED: Event(
-            "deeper sharing beyond IT was proposed", Reading("its concern {size:.2f}", naming="its concern {size:.2f} (about {partner})", adds_up=False)
+            "deeper sharing beyond IT was proposed",
+            Reading(
+                "its concern about sovereignty and service priorities is {size:level}",
+                naming="its concern about sovereignty and service priorities, most about {partner}, is {size:level}",
+                adds_up=False,
+            ),
         ),
-        Ev.REJECTED: Event("rejected the deeper sharing; the IT sharing carries on", Reading("concern {size:.2f}", adds_up=False)),
+        Ev.REJECTED: Event(
+            "rejected the deeper sharing; the IT sharing carries on",
+            Reading("its concern about sovereignty and service priorities was {size:level}", adds_up=False),
+        ),
         Ev.DEEPENED: Event("sharing deepened beyond IT into other services"),
         Ev.FEARED: Event(
-            "tensions over sovereignty and service priorities", Reading("fit -{size:.2f}", naming="with {partner}: fit -{size:.2f}", adds_up=False)
+            "tensions over sovereignty and service priorities",
+            Reading(
+                "this takes {size:.2f} of the promise from the value it sees",
+                naming="most with {partner}; this takes {size:.2f} of the promise from the value it sees",
+                adds_up=False,
+            ),
         ),
         Ev.HALTED: Event("deeper sharing halted; the IT sharing carries on alone"),
     },
-    reads=("size", "sovereignty", "orientation"),
+    reads=("size", "sovereignty", "orientation", "active", "deepening_month", "scope", "it_only"),
     takes_trust=True,
     shares=("scope", "deepened", "phase"),
 )

@@ -171,10 +171,11 @@ MECHANISM = Mechanism(
     opens=(Trigger.REBRAND,),
     events={
         Ev.REBRANDED: Event(
-            "the service was rebranded; internal customers began to treat it as an outside supplier", Reading("goodwill -{size:.2f}", adds_up=False)
+            "the service was rebranded; internal customers began to treat it as an outside supplier",
+            Reading("on a 0-1 scale, internal customers' goodwill fell by {size:.2f}", adds_up=False),
         ),
-        Ev.WAITED: Event("the rebrand waits until the service has built its reputation", Reading("maturity {size:.2f}", adds_up=False)),
+        Ev.WAITED: Event("the rebrand waits until the service has built its reputation", Reading("the service's maturity is {size:level}", adds_up=False)),
     },
-    reads=("service_quality",),
+    reads=("service_quality", "active", "rebrand_month", "maturity", "communications"),
     own=OwnState(partnership={"rebranded": (np.bool_, False), "waited": (np.bool_, False), "deficit": (np.float64, 0.0)}),
 )

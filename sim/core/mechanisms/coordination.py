@@ -102,6 +102,10 @@ MECHANISM = Mechanism(
         "joint decisions, vetoes and delays (more with more partners and deeper scope), early disruption and a "
         "partner held back by a slower one take value every month"
     ),
-    events={Ev.FRUSTRATED: Event("felt held back by a slower partner", Reading("pace ahead by {size:.2f}", adds_up=False))},
-    reads=("pace", "budget_month"),
+    events={
+        Ev.FRUSTRATED: Event(
+            "felt held back by a slower partner", Reading("on a 0-1 scale of pace, it is {size:.2f} ahead of its slowest partner", adds_up=False)
+        )
+    },
+    reads=("pace", "budget_month", "active", "communications", "phase", "scope"),
 )
