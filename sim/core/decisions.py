@@ -61,10 +61,13 @@ class Ev(IntEnum):
     LEFT = 2
 
 
+#: How the value a deciding council sees reads (it can fall below zero: said in words, never with a sign).
+SEES = "the value it sees is {size:.2f} of the promise{size:/ below nothing}"
+SAW = "the value it saw was {size:.2f} of the promise{size:/ below nothing}"
 EVENTS: dict[Ev, Event] = {
-    Ev.GAVE_NOTICE: Event("weighed the partnership and gave notice to leave", Reading("the value it sees is {size:.2f} of the promise", adds_up=False)),
-    Ev.WITHDREW: Event("withdrew its notice", Reading("the value it sees is {size:.2f} of the promise", adds_up=False)),
-    Ev.LEFT: Event("left the partnership", Reading("the value it saw was {size:.2f} of the promise", adds_up=False)),
+    Ev.GAVE_NOTICE: Event("weighed the partnership and gave notice to leave", Reading(SEES, adds_up=False)),
+    Ev.WITHDREW: Event("withdrew its notice", Reading(SEES, adds_up=False)),
+    Ev.LEFT: Event("left the partnership", Reading(SAW, adds_up=False)),
 }
 STREAM_NAMES: tuple[str, ...] = tuple(f"{NAME}.{member.name.lower()}" for member in Stream)
 

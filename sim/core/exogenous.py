@@ -79,15 +79,24 @@ class Ev(IntEnum):
 #: decision meetings read it).
 EVENTS: dict[Ev, tuple[Event, Cause | None, Trigger | None]] = {
     Ev.CONTROL_CHANGED: (
-        Event("an election changed political control", Reading("its doctrine on sharing takes {size:+.2f} of the value")),
+        Event(
+            "an election changed political control",
+            Reading("its new administration's doctrine on sharing {size:takes/adds} {size:.2f} of the promise {size:from/to} the value it sees"),
+        ),
         Cause.POLITICAL_CONTROL,
         Trigger.ELECTION,
     ),
     Ev.CEO_ANNOUNCED: (Event("its chief executive announced their departure"), None, Trigger.CHIEF_EXECUTIVE_LEAVING),
     Ev.CEO_ARRIVED: (Event("a new chief executive took up post"), None, Trigger.NEW_CHIEF_EXECUTIVE),
-    Ev.BUDGET_SHOCK: (Event("a budget shock hit", Reading("savings weigh {size:.0%} more", adds_up=False)), None, Trigger.BUDGET_SHOCK),
+    Ev.BUDGET_SHOCK: (
+        Event(
+            "a budget shock hit", Reading("savings now count for {size:.0%} more when it weighs the partnership (easing over about two years)", adds_up=False)
+        ),
+        None,
+        Trigger.BUDGET_SHOCK,
+    ),
     Ev.REORGANISED: (
-        Event("the council was reorganised into a successor council", Reading("value seen -{size:.2f}")),
+        Event("the council was reorganised into a successor council", Reading("the successor council values the partnership {size:.2f} of the promise less")),
         Cause.REORGANISATION,
         Trigger.REORGANISATION,
     ),

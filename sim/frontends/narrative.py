@@ -3,7 +3,10 @@
 Each entry is one thing that happened to one council (or to the partnership as a whole) in
 one month: what happened, the cause it is booked to, the case it comes from, its main
 effect size and, where one partner is concerned, that partner, e.g. ``Month 14 - Northdale
-DC - felt held back by a less mature partner (case 04) - trust in Eastshire CC -0.18``. The timeline puts councils hit by the same event in the same month on
+DC - felt held back by a less mature partner (case 04) - most by Eastshire CC: on a 0-1 scale,
+its trust in its partners fell by 0.18``. Sizes read in plain words a room understands (each
+event's :class:`~sim.core.contract.Reading`): never a bare signed number or a code name, each
+number on its scale. The timeline puts councils hit by the same event in the same month on
 one line, merges a loss that repeats month after month into one line with its total ("in all"), and a level
 that repeats month after month unchanged as printed (a fit, a concern) into one line ("each month").
 """
@@ -18,7 +21,7 @@ from sim.core import decisions, triggers
 from sim.core.contract import Reading
 from sim.core.layout import layout
 
-UNKNOWN = Reading("size {size:.2f}", adds_up=False)
+UNKNOWN = Reading(None, adds_up=False)
 PARTNERSHIP = "the partnership"
 COLUMNS = ("month", "council", "cause", "case", "what", "size", "partner", "trigger", "text")
 
@@ -119,16 +122,10 @@ def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
     else:
         what = " ".join(part for part in (entry.what, source(entry.case)) if part)
     how = reading(entry.what)
-    template = _template(entry)
+    text = how.text(size, entry.partner)
     repeated = "" if first == last else " in all" if how.adds_up else " each month"
-    shown = "" if template is None or size == 0 else template.format(size=size, partner=entry.partner) + repeated
+    shown = "" if text is None or size == 0 else text + repeated
     return " - ".join(part for part in (when, who, what, shown) if part)
-
-
-def _template(entry: Entry) -> str | None:
-    """How an entry's size reads: the reading that names the partner where there is one, else the plain one (None: no size shown)."""
-    how = reading(entry.what)
-    return how.naming if entry.partner and how.naming else how.template
 
 
 def _continues(run: Stretch, size: float) -> bool:
@@ -136,10 +133,11 @@ def _continues(run: Stretch, size: float) -> bool:
 
     An event without a size (a milestone, a new champion) never merges: each is an event of its own.
     """
-    if reading(run.entry.what).adds_up:
+    how = reading(run.entry.what)
+    if how.adds_up:
         return size > 0
-    template = _template(run.entry)
-    return size != 0 and template is not None and template.format(size=size, partner="") == template.format(size=run.total, partner="")
+    text = how.text(size, run.entry.partner)
+    return size != 0 and text is not None and text == how.text(run.total, run.entry.partner)
 
 
 class EventLog:

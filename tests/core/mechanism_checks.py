@@ -35,7 +35,7 @@ from sim.config.model import ModelConfig, model_config
 from sim.config.scenarios import available, load
 from sim.core import kernel, levers
 from sim.core.causes import EXOGENOUS, NONE, SAVINGS
-from sim.core.contract import Event, Mechanism, Month, Reading, clear, empty_effect
+from sim.core.contract import Event, Mechanism, Month, Reading, Size, clear, empty_effect
 from sim.core.decisions import EVENTS as DECISION_EVENTS
 from sim.core.evaluate import BatchEffect, Inputs, evaluate
 from sim.core.exogenous import EVENTS as EXOGENOUS_EVENTS
@@ -214,11 +214,41 @@ def check_events(mechanism: Mechanism) -> None:
             if template is None:
                 continue
             try:
-                template.format(**given)
+                template.format(**{**given, "size": Size(given["size"])})
             except (KeyError, IndexError, ValueError) as problem:
                 raise AssertionError(
                     _fail(mechanism, f"event {key.name}: its reading's {name} {template!r} must format with {', '.join(given)} only ({problem!r})")
                 ) from None
+            problems = reading_problems(template, "partner" in given)
+            assert not problems, _fail(mechanism, f"event {key.name}: its reading's {name} {template!r} is not plain English: {'; '.join(problems)}")
+
+
+#: Sizes a reading is tried with: small, a middling level, whole numbers, a share near 1 and a negative size.
+SIZES = (0.05, 0.52, 1.0, 2.0, 0.94, -0.24)
+#: Words that say on which scale a decimal number of a reading is (``moderate (0.52 of 1)``, ``on a 0-1 scale``, ``0.05 of the promise``).
+SCALES = ("of 1)", "on a 0-1 scale", "of the promise")
+SIGNED = re.compile(r"(?<![\w)])[-+\u2212]\s?\d")
+CODE_NAME = re.compile(r"[_`{}\[\]]|\b[a-z]+\d+\b|\b[a-z]+[A-Z]\w*|[A-Za-z]\.[A-Za-z]")
+DECIMAL = re.compile(r"\d\.\d")
+
+
+def reading_problems(template: str, names_partner: bool = False) -> list[str]:
+    """What keeps a reading from being plain English for a room, tried with :data:`SIZES` (empty: nothing).
+
+    A reading never shows a bare signed number (it says the direction in words), nor a code
+    name (an identifier, a field, a format left unfilled), and every decimal number it shows
+    names its scale (:data:`SCALES`).
+    """
+    problems = []
+    for size in SIZES:
+        text = template.format(size=Size(size), partner="Eastshire CC" if names_partner else "")
+        if SIGNED.search(text):
+            problems.append(f"{text!r} shows a signed number: say the direction in words (fell by, {{size:takes/adds}})")
+        if CODE_NAME.search(text):
+            problems.append(f"{text!r} shows a code name ({CODE_NAME.search(text).group()!r})")
+        if DECIMAL.search(text) and not any(scale in text for scale in SCALES):
+            problems.append(f"{text!r} shows a number without its scale: say one of {', '.join(repr(s) for s in SCALES)}")
+    return list(dict.fromkeys(problems))
 
 
 #: The records whose fields ``reads`` lists, by the step's argument and the section: ``P.council[i, k].X`` and so on.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from sim.core.contract import Mechanism, MechanismParams
+from sim.core.contract import Mechanism, MechanismParams, Reading, Size
 from sim.core.declare import param
 from sim.core.jit import compiled
 
@@ -41,3 +41,31 @@ def test_undeclared_parameters_are_refused_when_the_mechanism_is_made():
 def test_parameters_that_are_not_mechanism_params_are_refused():
     with pytest.raises(TypeError, match=r"mechanism 'study': params = .*Plain.* must be a dataclass subclassing MechanismParams"):
         Mechanism(name="study", cause="study", case="toy", title="A study", params=Plain, step=step)
+
+
+@pytest.mark.parametrize(
+    ("size", "spec", "words"),
+    [
+        (0.52, "level", "moderate (0.52 of 1)"),
+        (0.05, "level", "very low (0.05 of 1)"),
+        (0.199, "level", "low (0.20 of 1)"),
+        (0.8, "level", "very high (0.80 of 1)"),
+        (1.0, "times", "once"),
+        (2.0, "times", "twice"),
+        (3.0, "times", "3 times"),
+        (1.0, "months", "1 month"),
+        (6.0, "months", "6 months"),
+        (-0.24, ".2f", "0.24"),
+        (-0.24, "takes/adds", "adds"),
+        (0.24, "takes/adds", "takes"),
+    ],
+)
+def test_a_size_reads_in_words_and_never_with_a_sign(size, spec, words):
+    assert format(Size(size), spec) == words
+
+
+def test_a_reading_names_the_partner_where_it_can():
+    how = Reading("trust fell by {size:.2f} on a 0-1 scale", naming="held back by {partner}: trust fell by {size:.2f} on a 0-1 scale")
+    assert how.text(-0.18) == "trust fell by 0.18 on a 0-1 scale"
+    assert how.text(0.18, "Eastshire CC") == "held back by Eastshire CC: trust fell by 0.18 on a 0-1 scale"
+    assert Reading().text(0.5) is None

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import pytest
-from mechanism_checks import CHECKS, cases, check_docstring, check_events, check_reads, check_registry, check_streams
+from mechanism_checks import CHECKS, cases, check_docstring, check_events, check_reads, check_registry, check_streams, reading_problems
 
 from sim.core.contract import Event, Mechanism, MechanismParams, Reading
 from sim.core.jit import compiled
+from sim.core.layout import layout
 from sim.core.mechanisms import MECHANISMS, by_name, mechanisms
 
 REGISTRY = mechanisms()
@@ -23,6 +24,14 @@ def test_the_registry_is_consistent():
     check_registry(REGISTRY)
     assert by_name() == {m.name: m for m in REGISTRY}
     assert REGISTRY[: len(MECHANISMS)] == MECHANISMS
+
+
+@pytest.mark.parametrize("kind", layout().events, ids=lambda kind: kind.event.what)
+def test_every_reading_a_room_sees_is_plain_english(kind):
+    """Every event of the registry (each mechanism's, exogenous change's, the decisions'): no signed number, no code name, each number on its scale."""
+    for template, names_partner in ((kind.event.reading.template, False), (kind.event.reading.naming, True)):
+        if template is not None:
+            assert reading_problems(template, names_partner) == [], kind.event.what
 
 
 def test_the_random_cases_reach_varied_states():
@@ -91,6 +100,21 @@ def sloppy(**contract) -> Mechanism:
             check_events,
             {"events": {Ev.SPOKE: Event("spoke", Reading("{value:.2f}"))}},
             "event SPOKE: its reading's template '{value:.2f}' must format with size only",
+        ),
+        (
+            check_events,
+            {"events": {Ev.SPOKE: Event("spoke", Reading("fit -{size:.2f}"))}},
+            "event SPOKE: its reading's template 'fit -{size:.2f}' is not plain English: 'fit -0.05' shows a signed number",
+        ),
+        (
+            check_events,
+            {"events": {Ev.SPOKE: Event("spoke", Reading("value_seen {size:level}"))}},
+            "event SPOKE: its reading's template 'value_seen {size:level}' is not plain English: 'value_seen very low (0.05 of 1)' shows a code name ('_')",
+        ),
+        (
+            check_events,
+            {"events": {Ev.SPOKE: Event("spoke", Reading("pace ahead by {size:.2f}", naming="ahead of {partner} by {size:.0%}"))}},
+            "event SPOKE: its reading's template 'pace ahead by {size:.2f}' is not plain English: 'pace ahead by 0.05' shows a number without its scale",
         ),
         (check_reads, {"reads": ("pace", "it_maturity", "pace")}, "reads lists ['pace'] more than once"),
         (check_reads, {"reads": ("pace",)}, "reads lists 'pace' but its step never reads it: remove it from reads=(...) of its MECHANISM in test_contracts.py"),

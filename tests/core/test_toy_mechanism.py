@@ -217,7 +217,7 @@ def test_the_narrative_reads_its_events(toy):
     log = narrative.EventLog()
     log.add(3, "Northdale DC", "lost heart (a toy)", "toy_doubt", BLOW)
     log.add(4, "Northdale DC", "lost heart (a toy)", "toy_doubt", BLOW)
-    assert log.lines() == ["Months 3-4 - Northdale DC - lost heart (a toy) (toy) - value seen -0.10 in all"]
+    assert log.lines() == ["Months 3-4 - Northdale DC - lost heart (a toy) (toy) - the value it sees fell by 0.10 of the promise in all"]
 
 
 def test_the_parameter_docs_list_it(toy):

@@ -17,7 +17,10 @@ def champion_left(month: int = 14, council: str = "Northdale DC", size: float = 
 
 
 def test_an_entry_reads_as_one_line() -> None:
-    assert champion_left().text == "Month 14 - Northdale DC - its champion left (case 01) - trust with partners -0.18"
+    assert (
+        champion_left().text
+        == "Month 14 - Northdale DC - its champion left (case 01) - on a 0-1 scale, trust between its people and each partner's fell by 0.18"
+    )
 
 
 def test_an_event_concerning_one_partner_names_it() -> None:
@@ -26,9 +29,12 @@ def test_an_event_concerning_one_partner_names_it() -> None:
     log.add(15, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.02, "Westmere DC")
     log.add(16, "Southby DC", "tensions over sovereignty and service priorities", "case06_scope_tension", 0.04, "Eastshire CC")
     assert log.lines() == [
-        "Month 14 - Northdale DC - felt held back by a less mature partner (case 04) - trust in Eastshire CC -0.02",
-        "Month 15 - Northdale DC - felt held back by a less mature partner (case 04) - trust in Westmere DC -0.02",
-        "Month 16 - Southby DC - tensions over sovereignty and service priorities (case 06) - with Eastshire CC: fit -0.04",
+        "Month 14 - Northdale DC - felt held back by a less mature partner (case 04)"
+        " - most by Eastshire CC: on a 0-1 scale, its trust in its partners fell by 0.02",
+        "Month 15 - Northdale DC - felt held back by a less mature partner (case 04)"
+        " - most by Westmere DC: on a 0-1 scale, its trust in its partners fell by 0.02",
+        "Month 16 - Southby DC - tensions over sovereignty and service priorities (case 06)"
+        " - most with Eastshire CC; this takes 0.04 of the promise from the value it sees",
     ]
     assert list(log.to_frame()["partner"]) == ["Eastshire CC", "Westmere DC", "Eastshire CC"]
 
@@ -42,12 +48,13 @@ def test_sources_and_sizes() -> None:
     log.add(22, "Southby DC", "something new", "legacy_it", 0.5)
     log.add(23, "Westmere DC", "an election changed political control", "political_control", -0.06)
     assert log.lines() == [
-        "Month 3 - Westmere DC - a budget shock hit - savings weigh 50% more",
+        "Month 3 - Westmere DC - a budget shock hit - savings now count for 50% more when it weighs the partnership (easing over about two years)",
         "Month 9 - the partnership - the business case was approved; integration begins",
-        "Month 20 - Eastshire - the venture's reserves ran out: it is unsustainable (case 05) - revenue 25% short of break-even",
+        "Month 20 - Eastshire - the venture's reserves ran out: it is unsustainable (case 05) - the venture's revenue is 25% short of break-even",
         "Month 21 - Southby DC - a new champion took up the role (case 01)",
-        "Month 22 - Southby DC - something new (Getting IT right) - size 0.50",
-        "Month 23 - Westmere DC - an election changed political control (outside change) - its doctrine on sharing takes -0.06 of the value",
+        "Month 22 - Southby DC - something new (Getting IT right)",
+        "Month 23 - Westmere DC - an election changed political control (outside change)"
+        " - its new administration's doctrine on sharing adds 0.06 of the promise to the value it sees",
     ]
     assert case_of("political_control") == "exogenous" and case_of("budget_shock") == "" and case_of("") == ""
     assert source("01") == "(case 01)" and source("") == ""
@@ -67,6 +74,8 @@ def test_a_decision_says_what_opened_it_and_what_had_taken_most_of_the_value() -
         "Month 52 - the partnership - the partnership collapsed, after a partner leaving; mostly misaligned aspirations (case 03)",
         "Month 53 - Southby DC - weighed the partnership and gave notice to leave, after the annual budget setting - the value it sees is 0.30 of the promise",
     ]
+    below = EventLog([Entry(60, "Westmere DC", "", "", decisions.EVENTS[decisions.Ev.LEFT].what, -0.12)])
+    assert below.lines() == ["Month 60 - Westmere DC - left the partnership - the value it saw was 0.12 of the promise below nothing"]
     assert list(log.to_frame()["trigger"]) == ["election", "partner_left", "budget_setting"]
 
 
@@ -75,8 +84,8 @@ def test_councils_hit_alike_share_a_line() -> None:
     log = EventLog([Entry(7, name, "reorganisation", "exogenous", what, 0.3) for name in ("A", "B", "C")])
     log.add(7, "D", what, "reorganisation", 0.2)
     assert log.lines() == [
-        f"Month 7 - A, B, C - {what} (outside change) - value seen -0.30",
-        f"Month 7 - D - {what} (outside change) - value seen -0.20",
+        f"Month 7 - A, B, C - {what} (outside change) - the successor council values the partnership 0.30 of the promise less",
+        f"Month 7 - D - {what} (outside change) - the successor council values the partnership 0.20 of the promise less",
     ]
 
 
@@ -85,9 +94,9 @@ def test_monthly_repeats_merge_with_their_total() -> None:
     log = EventLog(Entry(m, "A", "case03_misaligned_aspirations", "03", what, 0.01 * m) for m in (50, 51, 52, 60))
     log.add(51, "B", "a budget shock hit", "", 0.5)
     assert log.lines() == [
-        f"Months 50-52 - A - {what} (case 03) - fit -1.53 in all",
-        "Month 51 - B - a budget shock hit - savings weigh 50% more",
-        f"Month 60 - A - {what} (case 03) - fit -0.60",
+        f"Months 50-52 - A - {what} (case 03) - a poorer fit with its aims took 1.53 of the promise from the value it sees in all",
+        "Month 51 - B - a budget shock hit - savings now count for 50% more when it weighs the partnership (easing over about two years)",
+        f"Month 60 - A - {what} (case 03) - a poorer fit with its aims took 0.60 of the promise from the value it sees",
     ]
 
 
@@ -105,9 +114,9 @@ def test_a_level_repeated_unchanged_month_after_month_is_one_line() -> None:
         log.add(month, "Eastshire CC", what, "case06_scope_tension", 0.3, "Northdale DC")
     log.add(118, "Northdale DC", what, "case06_scope_tension", 0.3, "Eastshire CC")
     assert log.lines() == [
-        f"Months 47-116 - Northdale DC - {what} (case 06) - with Eastshire CC: fit -0.30 each month",
-        f"Months 47-116 - Eastshire CC - {what} (case 06) - with Northdale DC: fit -0.30 each month",
-        f"Month 118 - Northdale DC - {what} (case 06) - with Eastshire CC: fit -0.30",
+        f"Months 47-116 - Northdale DC - {what} (case 06) - most with Eastshire CC; this takes 0.30 of the promise from the value it sees each month",
+        f"Months 47-116 - Eastshire CC - {what} (case 06) - most with Northdale DC; this takes 0.30 of the promise from the value it sees each month",
+        f"Month 118 - Northdale DC - {what} (case 06) - most with Eastshire CC; this takes 0.30 of the promise from the value it sees",
     ]
 
 
@@ -120,8 +129,8 @@ def test_table_and_handout() -> None:
     text = log.to_markdown("A partnership", ["**Outcome:** collapsed"])
     assert text == (
         "# A partnership\n\n**Outcome:** collapsed\n\n## Timeline\n\n"
-        "- Month 14 - Northdale DC - its champion left (case 01) - trust with partners -0.18\n"
-        "- Month 15 - Westmere DC - its champion left (case 01) - trust with partners -0.10\n"
+        "- Month 14 - Northdale DC - its champion left (case 01) - on a 0-1 scale, trust between its people and each partner's fell by 0.18\n"
+        "- Month 15 - Westmere DC - its champion left (case 01) - on a 0-1 scale, trust between its people and each partner's fell by 0.10\n"
     )
     assert EventLog().to_markdown().endswith("- nothing happened\n")
     assert list(EventLog().to_frame().columns) == list(COLUMNS)

@@ -29,7 +29,7 @@ def test_item_splits_the_narrated_line_into_when_who_what_tag_and_trigger():
     log.add(22, "", "the business case was approved; integration begins")
     held, election, milestone = (adapter.item_of(s) for s in log.stretches())
     assert (held.month, held.when, held.who, held.tag, held.case_id, held.trigger) == (14, "Months 14-15", "Northdale DC", "case 04", "04", "")
-    assert held.text == "felt held back by a less mature partner - trust in Eastshire -0.23 in all"
+    assert held.text == "felt held back by a less mature partner - most by Eastshire: on a 0-1 scale, its trust in its partners fell by 0.23 in all"
     assert (election.tag, election.case_id, election.trigger, election.trigger_words) == (
         "outside change",
         "",

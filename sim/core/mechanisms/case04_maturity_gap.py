@@ -249,7 +249,7 @@ MECHANISM = Mechanism(
             "felt held back by a less mature partner",
             Reading(
                 "on a 0-1 scale, its trust in its partners fell by {size:.2f}",
-                naming="held back most by {partner}: on a 0-1 scale, its trust in its partners fell by {size:.2f}",
+                naming="most by {partner}: on a 0-1 scale, its trust in its partners fell by {size:.2f}",
             ),
         ),
         Ev.GAP_FOUND: Event("a gap in IT maturity, investment and appetite for risk came to light"),
