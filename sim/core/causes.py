@@ -8,6 +8,7 @@ losses are summed and ties broken, so it never changes for a given registry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,30 @@ from sim.core import exogenous
 from sim.core.contract import Mechanism
 
 NONE = -1
+#: A source cited as a publication: an author and a year, e.g. ``Elston et al. 2024``.
+CITED = re.compile(r"\b(19|20)\d\d\b")
+#: How a room reads a publication's source (its citation stays in the docs and docstrings).
+RESEARCH = "research"
+
+
+def source_words(case: str) -> str:
+    """The case or source a room reads: ``case 01``, ``outside change``, a guide's name, or ``research`` for a publication.
+
+    Parameters
+    ----------
+    case
+        A cause's case number (``"01"``), ``"exogenous"``, or its source (``"Getting IT right"``, ``"Elston et al. 2024"``).
+
+    Returns
+    -------
+    str
+        The words, without a citation: a title read out in a room does not carry one.
+    """
+    if case.isdigit():
+        return f"case {case}"
+    if case == "exogenous":
+        return "outside change"
+    return RESEARCH if CITED.search(case) else case
 
 
 @dataclass(frozen=True)
@@ -27,10 +52,8 @@ class Cause:
 
     @property
     def source(self) -> str:
-        """The case in words: ``case 01``, ``outside change`` or the source it comes from."""
-        if self.case.isdigit():
-            return f"case {self.case}"
-        return "outside change" if self.case == "exogenous" else self.case
+        """The case in words: ``case 01``, ``outside change``, the guide it comes from, or ``research`` (see :func:`source_words`)."""
+        return source_words(self.case)
 
     @property
     def words(self) -> str:

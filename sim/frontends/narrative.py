@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sim.core import decisions, triggers
+from sim.core.causes import source_words
 from sim.core.contract import Reading
 from sim.core.layout import layout
 
@@ -98,12 +99,8 @@ def trigger_words(label: str) -> str:
 
 
 def source(case: str) -> str:
-    """The case in brackets: ``(case 01)``, ``(outside change)`` or ``(Getting IT right)``."""
-    if not case:
-        return ""
-    if case.isdigit():
-        return f"(case {case})"
-    return "(outside change)" if case == "exogenous" else f"({case})"
+    """The case in brackets: ``(case 01)``, ``(outside change)``, ``(Getting IT right)`` or ``(research)`` (no citation)."""
+    return f"({source_words(case)})" if case else ""
 
 
 def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float) -> str:

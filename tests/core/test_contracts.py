@@ -12,6 +12,7 @@ from enum import IntEnum
 import pytest
 from mechanism_checks import CHECKS, cases, check_docstring, check_events, check_reads, check_registry, check_streams, reading_problems
 
+from sim.core.causes import CITED
 from sim.core.contract import Event, Mechanism, MechanismParams, Reading
 from sim.core.jit import compiled
 from sim.core.layout import layout
@@ -32,6 +33,13 @@ def test_every_reading_a_room_sees_is_plain_english(kind):
     for template, names_partner in ((kind.event.reading.template, False), (kind.event.reading.naming, True)):
         if template is not None:
             assert reading_problems(template, names_partner) == [], kind.event.what
+
+
+def test_no_cause_a_room_reads_carries_a_citation():
+    """A cause's title in words (the timeline, why it ended, the reports) names its case or source without a citation."""
+    for cause in layout().causes:
+        assert not CITED.search(cause.words), cause.words
+    assert layout().causes[layout().cause_index["coordination"]].words.endswith("(research)")
 
 
 def test_the_random_cases_reach_varied_states():

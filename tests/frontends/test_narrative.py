@@ -58,6 +58,8 @@ def test_sources_and_sizes() -> None:
     ]
     assert case_of("political_control") == "exogenous" and case_of("budget_shock") == "" and case_of("") == ""
     assert source("01") == "(case 01)" and source("") == ""
+    assert source("Elston et al. 2024") == "(research)" and source("Guide 08 problem 01") == "(Guide 08 problem 01)"
+    assert explain("coordination") == "Working together: coordination costs, early disruption, imbalance of pace (research)"
     assert explain("case01_key_person") == "Over-dependency on key personnel (case 01)"
     assert explain("none") == ""
 

@@ -21,6 +21,15 @@ def story_run(case_id: str) -> adapter.Run:
     return adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
 
 
+def test_an_event_from_published_research_is_tagged_research_without_its_citation():
+    log = EventLog()
+    log.add(30, "Southby DC", "felt held back by a slower partner", "coordination", 0.5)
+    (item,) = (adapter.item_of(s) for s in log.stretches())
+    assert (item.tag, item.case_id) == ("research", "")
+    assert item.text == "felt held back by a slower partner - on a 0-1 scale of pace, it is 0.50 ahead of its slowest partner"
+    assert item.line == f"Month 30 - Southby DC - {item.text} [research]"
+
+
 def test_item_splits_the_narrated_line_into_when_who_what_tag_and_trigger():
     log = EventLog()
     log.add(14, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.18, "Eastshire")

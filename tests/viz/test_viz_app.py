@@ -134,7 +134,7 @@ def test_pause_when_a_mechanism_fires(page):
             break
         app.step_once()
     assert not app.playing.value and app.notice.value.startswith("Paused: Month")
-    assert "(case 0" in app.notice.value or "(Elston" in app.notice.value or "weighed the partnership" in app.notice.value
+    assert "(case 0" in app.notice.value or "(research)" in app.notice.value or "weighed the partnership" in app.notice.value
 
 
 def test_reset_goes_back_to_month_0(page):
