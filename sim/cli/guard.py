@@ -607,7 +607,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = command.name
     _ASKED.status = 0
-    provenance.COMMAND.set([prog, *argv])
+    typed = provenance.COMMAND.set([prog, *argv])  # for this command only: a later call in this process records its own
     _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit = None, False, None
     with signals():
         job: Job | None = None
@@ -626,6 +626,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
                     job.discard()
             return code
         finally:
+            provenance.COMMAND.reset(typed)
             if job is not None:
                 job.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from sim.cli import guard
@@ -90,3 +92,15 @@ def test_a_stop_cancels_the_sweeps_own_slurm_jobs_only(tmp_path, monkeypatch):
     assert guard.cancel_slurm_jobs(jobs, started) == ["20", "21"]
     assert (tmp_path / "scancelled").read_text().split() == ["20", "21"]
     assert guard.cancel_slurm_jobs(tmp_path / "none", started) == []
+
+
+def test_the_command_recorded_for_provenance_is_this_commands_only(tmp_path, capsys):
+    """A command run in this process (its main(argv), as the tests and a notebook may) left its command line set,
+    so a later run's provenance named it (a sweep point's test then read another test's command)."""
+    from sim.cli.run import main
+    from sim.results import provenance
+
+    assert main(["replications=0", f"hydra.run.dir={tmp_path / 'run'}"]) == 2
+    assert "replications = 0" in capsys.readouterr().err
+    assert provenance.COMMAND.get() is None
+    assert provenance.collect()["command"] == sys.argv
