@@ -145,6 +145,11 @@ class PartnershipModel(mesa.Model):
         uncertainty: str | Uncertainty | None = None,
         replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
     ) -> None:
+        if not isinstance(scenario_name, str) or not isinstance(policy_name, str):
+            given = scenario_name if not isinstance(scenario_name, str) else policy_name
+            raise TypeError(
+                f"scenario_name and policy_name are names (e.g. 'baseline', 'none'), not a {type(given).__name__}: give a loaded configuration as config=..."
+            )
         self.seed = resolve_seed(seed, rng)
         super().__init__(rng=self.seed)
         if replication < 0:

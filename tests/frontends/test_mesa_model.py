@@ -256,6 +256,15 @@ def test_unknown_scenario_is_named() -> None:
         PartnershipModel(scenario_name="no_such_scenario", seed=0)
 
 
+def test_a_loaded_configuration_in_the_scenarios_place_says_to_give_it_as_config() -> None:
+    """PartnershipModel(cfg) (as sim.run(cfg) is called) failed with 'unhashable type: ModelConfig'."""
+    config = scenarios.load("case02_decision_slippage")
+    with pytest.raises(TypeError, match=r"not a ModelConfig: give a loaded configuration as config=\.\.\."):
+        PartnershipModel(config, seed=0)
+    model = PartnershipModel(config=config, seed=0)
+    assert model.config.councils[0].name == config.councils[0].name
+
+
 def test_handout_tells_the_outcome() -> None:
     model = PartnershipModel(seed=3, replication=5)
     model.run_model()
