@@ -80,7 +80,7 @@ LOST_JOB = {
     "submitit.core.utils": frozenset({"UncompletedJobError"}),
 }
 #: How submitit says that SLURM refused to take the jobs (``sbatch`` failed).
-REFUSED_JOBS = ("submitit.core.utils", "FailedJobError")
+REFUSED_JOBS = ("submitit.core.utils", frozenset({"FailedJobError"}))
 
 
 def _named(err: BaseException, module: str, names: frozenset[str]) -> bool:
@@ -104,7 +104,7 @@ def launcher_problem(err: BaseException) -> str | None:
     joblib, Ray or submitit sweep with the launcher's exception; SLURM refusing the job array
     (an unknown partition, more memory than a node has, no controller) with submitit's.
     """
-    if _named(err, REFUSED_JOBS[0], frozenset({REFUSED_JOBS[1]})) and "sbatch" in str(err):  # (a kind of UncompletedJobError)
+    if _named(err, *REFUSED_JOBS) and "sbatch" in str(err):  # (a kind of UncompletedJobError)
         return (
             f"SLURM refused the sweep's jobs ({_first_paragraph(err)}): check the launcher's settings (hydra.launcher.partition,"
             " mem_gb, cpus_per_task, timeout_min) and that SLURM answers here (sinfo)"

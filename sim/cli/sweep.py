@@ -207,11 +207,15 @@ LAUNCHER_SETTINGS: dict[str, tuple[tuple[str, Callable[[Any], bool], str], ...]]
 LAUNCHER_SETTINGS["LocalLauncher"] = LAUNCHER_SETTINGS["SlurmLauncher"][:-1]  # submitit_local: the same settings, no job array
 
 
+def launcher_class(config: DictConfig) -> str:
+    """The class name the launcher's ``_target_`` ends with (``BasicLauncher``, ``JoblibLauncher``, ``SlurmLauncher``...)."""
+    return str(OmegaConf.select(config, "hydra.launcher._target_", default="") or "").rpartition(".")[2]
+
+
 def launcher_problems(config: DictConfig) -> list[str]:
     """One line per launcher setting out of its range (see :data:`LAUNCHER_SETTINGS`); none for a launcher not listed."""
-    target = str(OmegaConf.select(config, "hydra.launcher._target_", default="") or "")
     problems = []
-    for path, allowed, what in LAUNCHER_SETTINGS.get(target.rpartition(".")[2], ()):
+    for path, allowed, what in LAUNCHER_SETTINGS.get(launcher_class(config), ()):
         value = OmegaConf.select(config, f"hydra.launcher.{path}", default=None)
         if value is not None and not allowed(value):
             problems.append(f"hydra.launcher.{path} = {value!r} is not allowed: {what}")
@@ -274,7 +278,7 @@ class SweepCallback(Callback):
         (sweep_dir / PROGRESS).unlink(missing_ok=True)
         write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
         STATE.sweep_dir, STATE.collected, STATE.made = sweep_dir, None, made
-        target = str(OmegaConf.select(config, "hydra.launcher._target_", default="") or "").rpartition(".")[2]
+        target = launcher_class(config)
         guard.sweep_started(sweep_dir, elsewhere=target != "BasicLauncher", submitit=slurm_jobs_folder(config) if target == "SlurmLauncher" else None)
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
