@@ -546,7 +546,7 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
         clauses.append(f"{'raises' if d > 0 else 'lowers'} net savings by GBP {abs(d):.2f} m")
     else:
         clauses.append(f"does not measurably change net savings (difference GBP {low:+.2f} m to {high:+.2f} m)")
-    return f"{policy_words(policy)}, compared with {reference.replace('_', ' ')}, {listed(clauses)}."
+    return f"{policy_words(policy)}, compared with {policy_phrase(reference)}, {listed(clauses)}."
 
 
 def _points(value: float, low: float, high: float) -> str:

@@ -25,7 +25,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator, PercentFormatter
 
-from sim.analysis.comparison import policy_words
+from sim.analysis.comparison import policy_phrase, policy_words
 from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS
 from sim.frontends.trajectories import VARIABLES
@@ -569,7 +569,7 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     forest.axvline(0, color="grey", linewidth=1)
     forest.set_yticks(y, [policy_words(str(p)) for p in rows["policy"]])
     forest.set_ylim(-0.6, len(rows) - 0.4)
-    forest.set_xlabel(f"difference from {reference.replace('_', ' ')} (percentage points)")
+    forest.set_xlabel(f"difference from {policy_phrase(reference)} (percentage points)")
     forest.set_title("Paired difference in probability, 95% interval", loc="left")
     forest.grid(axis="x", alpha=0.3)
     handles, labels = forest.get_legend_handles_labels()

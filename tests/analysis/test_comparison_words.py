@@ -81,6 +81,15 @@ def test_policy_names_in_words_keep_it_in_capitals():
     assert policy_words("commercial_capability") == "Commercial capability"
 
 
+def test_a_reference_policy_is_named_in_words_with_it_in_capitals_too():
+    """The reference read 'compared with it harmonisation first' (the policy compared was in words, the reference not)."""
+    rng = np.random.default_rng(2)
+    outcomes = list(rng.choice(["collapsed", "sustained"], size=300))
+    net = list(rng.normal(3.0, 1.0, 300))
+    table = compare_policies({"it_harmonisation_first": _table(outcomes, 0.0, net), "continuity_plan": _table(outcomes, 0.05, net)})
+    assert "Continuity plan, compared with IT harmonisation first, " in sentence(table, "continuity_plan")
+
+
 def test_percent_keeps_a_decimal_below_ten_percent():
     assert [percent(p) for p in (0.16, 0.004, 0.0712)] == ["16%", "0.4%", "7.1%"]
 
