@@ -26,7 +26,7 @@ from sim.config.distributions import as_node, is_dist, sample
 from sim.config.model import ModelConfig, across, check_value, default_lever
 from sim.core import levers as lever_table
 from sim.core import rng
-from sim.core.declare import Spec, default_of, spec_of
+from sim.core.declare import DECLARE_WITH, Spec, default_of, spec_of, undeclared
 from sim.core.mechanisms import mechanisms
 from sim.core.params import DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
@@ -117,7 +117,6 @@ def declaration_problems(cls: type, path: str, defaults: Any = None) -> list[str
         where = f"{path}.{f.name}"
         spec: Spec | None = f.metadata.get("spec")
         if spec is None:
-            problems.append(f"{where} is not declared: make it with param, choice, flag or text (sim.core.declare)")
             continue
         default = default_of(cls, f.name) if defaults is None else getattr(defaults, f.name)
         problems += [f"{line} (its declared default)" for line in check_value(where, default, spec)]
@@ -126,7 +125,7 @@ def declaration_problems(cls: type, path: str, defaults: Any = None) -> list[str
             problems += [f"{line} (its declared plausible range)" for line in check_value(f"{where}.prior", prior, replace(spec, distributable=True))]
         elif spec.is_assumption and not is_dist(as_node(default)):
             problems.append(f"{where} is an assumption without a plausible range: declare its prior (or cite its value with value=)")
-    return problems
+    return problems + [f"{path}.{name} is not declared: make it with {DECLARE_WITH}" for name in undeclared(cls)]
 
 
 def assumptions() -> tuple[Assumption, ...]:

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
 import numpy as np
 
-from sim.core.declare import flag
+from sim.core.declare import DECLARE_WITH, flag, undeclared
 from sim.core.jit import Compiled, compiled
 
 Month = namedtuple("Month", ["i", "t", "draws", "levers", "signals"])
@@ -245,10 +245,10 @@ class Mechanism:
         """
         if not (isinstance(self.params, type) and issubclass(self.params, MechanismParams)):
             raise TypeError(f"mechanism {self.name!r}: params = {self.params!r} must be a dataclass subclassing MechanismParams (sim.core.contract)")
-        plain = [f.name for f in fields(self.params) if "spec" not in f.metadata]
+        plain = undeclared(self.params)
         if plain:
             where = f"{', '.join(plain)} in {self.params.__qualname__}"
-            raise TypeError(f"mechanism {self.name!r}: {where} not declared with param, choice or flag (sim.core.declare)")
+            raise TypeError(f"mechanism {self.name!r}: {where} not declared with {DECLARE_WITH}")
 
     @property
     def stream_names(self) -> tuple[str, ...]:

@@ -129,6 +129,15 @@ def text(default: str, doc: str) -> Any:
     return field(default=default, metadata={"spec": Spec("text", None, None, doc, value="")})
 
 
+#: How a parameter is declared: said by every check that finds a field made without one.
+DECLARE_WITH = "param, choice, flag or text (sim.core.declare)"
+
+
+def undeclared(cls: type) -> list[str]:
+    """The fields of a parameter dataclass ``cls`` made without a declaration (:data:`DECLARE_WITH`), in order."""
+    return [f.name for f in fields(cls) if "spec" not in f.metadata]
+
+
 def spec_of(cls: type, name: str) -> Spec:
     """The :class:`Spec` of field ``name`` of dataclass ``cls``."""
     for f in fields(cls):

@@ -238,9 +238,10 @@ class Compiled:
         except Exception as problem:
             if not OPTIONS["cache"] or not _from_cache(problem):
                 _explain(problem, _failed[before:])
-                del _failed[before:]
                 raise
             discard_cache(problem)
+        finally:
+            del _failed[before:]  # this call's failures only, whichever way it ends
         return self.dispatcher()(*args)
 
     def __repr__(self) -> str:

@@ -35,7 +35,7 @@ class Plain:
 def test_undeclared_parameters_are_refused_when_the_mechanism_is_made():
     with pytest.raises(TypeError) as info:
         Mechanism(name="study", cause="study", case="toy", title="A study", params=Sloppy, step=step)
-    assert str(info.value) == "mechanism 'study': extra, other in Sloppy not declared with param, choice or flag (sim.core.declare)"
+    assert str(info.value) == "mechanism 'study': extra, other in Sloppy not declared with param, choice, flag or text (sim.core.declare)"
 
 
 def test_parameters_that_are_not_mechanism_params_are_refused():
