@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from sim.core.contract import Size
+
 #: Okabe-Ito, "Color Universal Design" (Okabe and Ito, 2008).
 OKABE_ITO = {
     "black": "#000000",
@@ -201,7 +203,7 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
             body.append(_text(x, status_y, f"left in month {nd.exit_month}", 17, fill=OI["vermillion"], weight="bold"))
         else:
             if nd.notice:
-                badge = f"NOTICE: leaves in {nd.notice} month{'s' if nd.notice != 1 else ''}"
+                badge = f"NOTICE: leaves in {Size(nd.notice):months}"
                 w = 9.2 * len(badge) + 12
                 left = min(max(x - w / 2, 2.0), width - w - 2)  # inside the drawing, under its council as far as it can be
                 body.append(f'<rect x="{left:.1f}" y="{status_y - 16:.1f}" width="{w:.1f}" height="22" rx="4" fill="{INK}"/>')
