@@ -14,9 +14,10 @@ from typing import Any
 
 from sim.analysis.comparison import MEASURES, run_comparison
 from sim.analysis.stats import draw_precision_plan, precision_plan
-from sim.analysis.summary import Tally
+from sim.analysis.summary import Summary, Tally
 from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
+from sim.config.overrides import split_override
 from sim.config.scenarios import load, with_policy
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, RunSettings, available_cores, both_problems, compare_settings
 from sim.config.uncertainty import setting_problems, uncertainty_problems
@@ -37,8 +38,8 @@ def run(
     replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
     fixed: Collection[str] = (),
     posterior: str | Path | None = None,
-) -> dict[str, Any]:
-    """Run ``config`` and return its summary (:func:`sim.analysis.summary.summarise`).
+) -> Summary:
+    """Run ``config`` and return its summary (:func:`sim.analysis.summary.summarise`; ``print`` it to read it).
 
     ``replications`` defaults to 4,000. Give ``precision`` (a target half-width of the
     collapse probability's 95% interval) instead of a count to add replications until it is
@@ -124,7 +125,7 @@ def compare(
     )
     if isinstance(scenario, ModelConfig) and overrides:
         raise ValueError("overrides apply to a scenario named by its name; set values on a configuration made in Python directly")
-    fixed = sorted({*fixed, *(line.partition("=")[0].lstrip("+~") for line in overrides if not line.partition("=")[0].startswith("councils"))})
+    fixed = sorted({*fixed, *(key for key, _ in map(split_override, overrides) if not key.startswith("councils"))})
     drawn, problems, note = uncertainty_problems(settings, fixed, chosen=uncertainty is not None)
     if problems:
         raise ConfigError(problems)

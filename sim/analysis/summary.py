@@ -53,6 +53,23 @@ DEFINITIONS = {
 RATIO_BINS = np.linspace(0.0, 2.0, 41)
 
 
+class Summary(dict[str, Any]):
+    """A run's summary: plain data (a ``dict``, as ``summary.json`` holds it) that reads as :func:`render`'s text.
+
+    ``print(summary)`` and a notebook's display show the text ``sim-run`` prints; every key
+    of :func:`summarise` is there as in a plain ``dict`` (``repr`` stays the dict's own).
+    """
+
+    def __str__(self) -> str:
+        return render(self)
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + render(self) + "\n```"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text("Summary(...)" if cycle else render(self))
+
+
 def _interval(e: Estimate) -> dict[str, float]:
     return {"value": e.value, "low": e.low, "high": e.high}
 
@@ -156,7 +173,7 @@ class Tally:
         censored[self.horizon] = self.n - int(self.collapses.sum())
         return kaplan_meier_counts(self.collapses, censored, confidence)
 
-    def summary(self, confidence: float = 0.95) -> dict[str, Any]:
+    def summary(self, confidence: float = 0.95) -> Summary:
         """Every figure of the run's summary as plain data (see :func:`summarise`)."""
         if self.n == 0:
             raise ValueError("nothing to summarise: no replications")
@@ -180,24 +197,26 @@ class Tally:
                 failed_triggers[label] = failed_triggers.get(label, 0) + count
         launched = max(self.launched, 1)
         failures = sum(self.outcomes[o] for o in FAILURES)
-        summary = {
-            "replications": n,
-            "confidence": confidence,
-            "horizon_months": horizon,
-            "outcomes": outcomes,
-            "failure": {"count": failures, **_interval(wilson(failures, n, confidence))},
-            "collapse_within": within,
-            "median_months_to_collapse": {"value": median.value, "low": median.low, "high": median.high},
-            "definitions": DEFINITIONS,
-            "causes_of_failure": _causes(failed, confidence),
-            "causes_of_collapse": _causes(self.causes["collapsed"], confidence),
-            "triggers_of_failure": _triggers(failed_triggers, confidence),
-            "triggers_of_collapse": _triggers(self.triggers["collapsed"], confidence),
-            "council_left": {"launched": self.launched, "count": self.with_exit, **_interval(wilson(self.with_exit, launched, confidence))},
-            "savings": savings,
-            "realised_over_plan_distribution": _distribution(self.ratios, self.launched),
-            "survival_curve": _curve(curve),
-        }
+        summary = Summary(
+            {
+                "replications": n,
+                "confidence": confidence,
+                "horizon_months": horizon,
+                "outcomes": outcomes,
+                "failure": {"count": failures, **_interval(wilson(failures, n, confidence))},
+                "collapse_within": within,
+                "median_months_to_collapse": {"value": median.value, "low": median.low, "high": median.high},
+                "definitions": DEFINITIONS,
+                "causes_of_failure": _causes(failed, confidence),
+                "causes_of_collapse": _causes(self.causes["collapsed"], confidence),
+                "triggers_of_failure": _triggers(failed_triggers, confidence),
+                "triggers_of_collapse": _triggers(self.triggers["collapsed"], confidence),
+                "council_left": {"launched": self.launched, "count": self.with_exit, **_interval(wilson(self.with_exit, launched, confidence))},
+                "savings": savings,
+                "realised_over_plan_distribution": _distribution(self.ratios, self.launched),
+                "survival_curve": _curve(curve),
+            }
+        )
         if self.by_draw is not None:
             self._totals(summary, curve, confidence)
         return summary
@@ -318,7 +337,7 @@ def _distribution(counts: np.ndarray, n: int) -> dict[str, Any]:
     return {"launched": n, "quantiles": {f"q{round(100 * q):02d}": quantile(q) for q in (0.1, 0.25, 0.5, 0.75, 0.9)}, "share_below": below, "bin_width": 0.05}
 
 
-def summarise(table: Any, horizon: int | None = None, confidence: float = 0.95) -> dict[str, Any]:
+def summarise(table: Any, horizon: int | None = None, confidence: float = 0.95) -> Summary:
     """Every figure of a run's summary as plain data.
 
     Parameters
@@ -333,8 +352,8 @@ def summarise(table: Any, horizon: int | None = None, confidence: float = 0.95) 
 
     Returns
     -------
-    dict
-        ``replications``, ``confidence``, ``horizon_months``, ``outcomes`` (count and share
+    Summary
+        A dict: ``replications``, ``confidence``, ``horizon_months``, ``outcomes`` (count and share
         with interval), ``collapse_within`` (by years; None beyond the horizon),
         ``median_months_to_collapse``, ``causes_of_failure`` and ``causes_of_collapse``
         (count and share with interval, most frequent first), ``savings`` (mean GBP m per

@@ -125,6 +125,20 @@ def test_render_has_every_part_of_the_table(table):
     assert "realised / business case" in text
 
 
+def test_a_summary_prints_and_displays_as_its_text_and_stays_a_dict(table):
+    """A notebook user's ``sim.run(...)`` or ``print(summary)`` showed a page of raw dict."""
+    s = summarise(table, horizon=120)
+    text = render(s)
+    assert isinstance(s, dict) and s["replications"] == 10
+    assert str(s) == text and "Outcome of all 10 partnerships" in str(s)
+    assert s._repr_markdown_() == f"```\n{text}\n```"
+    assert repr(s) == repr(dict(s))
+    shown: list[str] = []
+    s._repr_pretty_(type("Printer", (), {"text": lambda self, t: shown.append(t)})(), cycle=False)
+    assert shown == [text]
+    assert json.loads(json.dumps(s)) == json.loads(json.dumps(dict(s)))
+
+
 def test_summary_is_strict_json(table, tmp_path):
     write_json(tmp_path / "s.json", summarise(table, horizon=120))
     data = json.loads((tmp_path / "s.json").read_text())
