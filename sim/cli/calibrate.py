@@ -30,6 +30,7 @@ from sim.cli.common import argv_problems, fail, maybe_help, model_command, probl
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets
 from sim.config.checks import ConfigError
+from sim.config.overrides import split_override
 from sim.core.declare import spec_of
 from sim.results import provenance
 from sim.results.calibration import write_all
@@ -64,8 +65,8 @@ def _prepared(cfg: DictConfig) -> tuple[Any, Any, Any, Any, list[str]]:
 
 
 def _given(argv: Sequence[str]) -> dict[str, str]:
-    """The ``key=value`` settings on a command line, by key (``+key`` as ``key``)."""
-    return {arg.partition("=")[0].lstrip("+"): arg.partition("=")[2] for arg in argv if "=" in arg}
+    """The ``key=value`` settings on a command line, by key (``+key`` as ``key``: see :func:`~sim.config.overrides.split_override`)."""
+    return dict(split_override(arg) for arg in argv if "=" in arg)
 
 
 def calibrate_argv_problems(argv: Sequence[str]) -> list[str]:

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from sim.cli import guard
 from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.config.model import ModelConfig
-from sim.config.overrides import compose_checked, interpolated, unknown_path, without
+from sim.config.overrides import compose_checked, interpolated, split_override, unknown_path, without
 from sim.config.scenarios import available, model_sections
 from sim.config.settings import CompareSettings, RunSettings, available_cores, compare_settings, run_settings
 from sim.config.uncertainty import uncertainty_problems
@@ -131,7 +131,7 @@ def checked(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tu
 def run_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design)."""
     settings, _, problems = problems_of(cfg, run_settings)
-    presets = [value for key, _, value in (o.partition("=") for o in args.overrides) if key.lstrip("+~") == "sweep"]
+    presets = [value for key, value in map(split_override, args.overrides) if key == "sweep"]
     problems += [f"sweep = {name} is a preset of swept values, which only a multirun sweeps: sim-run -m sweep={name}" for name in presets[-1:]]
     design = settings.design if settings is not None else cfg.get("design")
     if isinstance(design, str):
@@ -184,7 +184,7 @@ def compare_check(cfg: DictConfig, args: Any) -> list[str]:
     scenario = OmegaConf.select(cfg, "hydra.runtime.choices.scenario", default=None) or "baseline"
     # a key that names nothing has its line already (sim-compare's, with the closest name): left out here, it gets no second one
     compare_schema = run_schema(CompareSettings, "CompareSchema")
-    keys = [o.lstrip("+~").partition("=")[0] for o in args.overrides]
+    keys = [split_override(o)[0] for o in args.overrides]
     overrides = [
         o
         for o, key in zip(args.overrides, keys, strict=True)

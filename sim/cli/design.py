@@ -29,6 +29,7 @@ from sim.cli.common import design_refusals, fail, problems_of, progress_bar, thr
 from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, host, job_overrides
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS
+from sim.config.overrides import split_override
 from sim.config.settings import parse_chunk, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, giving_way_note
 from sim.frontends import design
@@ -45,7 +46,7 @@ def _sections(cfg: DictConfig) -> dict[str, Any]:
 
 
 def _fingerprint(path: Path, chunk: str | None) -> dict[str, Any]:
-    task = [line for line in HydraConfig.get().overrides.task if line.partition("=")[0].lstrip("+~") not in ("resume", "design", "hydra.run.dir")]
+    task = [line for line in HydraConfig.get().overrides.task if split_override(line)[0] not in ("resume", "design", "hydra.run.dir")]
     return {"design_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "chunk": chunk, "overrides": sorted(task)}
 
 
@@ -132,7 +133,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
     write_json(out / POINTS / results.SWEEP, standing)  # written at once (not held back with the results): sim-collect --report reads it
     choices = HydraConfig.get().runtime.choices
     shared = {k: v for k, v in job_overrides().items() if k not in ("scenario", "policy")}
-    task = [line for line in HydraConfig.get().overrides.task if line.partition("=")[0].lstrip("+~").split(".")[0] not in ("scenario", "policy", "hydra")]
+    task = [line for line in HydraConfig.get().overrides.task if split_override(line)[0].split(".")[0] not in ("scenario", "policy", "hydra")]
     rows, names = design.rows(df), [str(c) for c in df.columns]
     bases: dict[tuple[str, str], Any] = {}
     prov = provenance.collect()

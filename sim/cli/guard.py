@@ -466,9 +466,9 @@ def _preset_problems(command: Command, args: Any) -> list[str]:
     The command line's own values of a key replace the preset's (as Hydra's sweeper does), so
     those are not checked again; each line names the preset.
     """
-    from sim.config.overrides import compose_problems, override_problems, parse
+    from sim.config.overrides import compose_problems, override_problems, parse, split_override
 
-    preset = [value for key, _, value in (o.partition("=") for o in args.overrides) if key.lstrip("+~") == "sweep"][-1:]
+    preset = [value for key, value in map(split_override, args.overrides) if key == "sweep"][-1:]
     if not preset:
         return []
     cfg, problems, _ = compose_problems(
@@ -476,7 +476,7 @@ def _preset_problems(command: Command, args: Any) -> list[str]:
     )
     if cfg is None or problems:
         return problems
-    given = {o.lstrip("+~").partition("=")[0] for o in args.overrides}
+    given = {split_override(o)[0] for o in args.overrides}
     swept = [f"{key}={value}" for key, value in (cfg.hydra.sweeper.params or {}).items() if key not in given]
     first = command.argv_check(swept)
     parsed, problems = parse(_unflagged(swept, first))
@@ -488,7 +488,7 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     """Check everything before Hydra starts; return the prepared :class:`Job` (None: Hydra runs as it is, e.g. ``--help`` or ``-m``)."""
     from hydra._internal.utils import get_args_parser
 
-    from sim.config.overrides import compose_problems, override_problems, parse
+    from sim.config.overrides import compose_problems, override_problems, parse, split_override
 
     parser = get_args_parser()
 
@@ -532,7 +532,7 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
     if not folder.strip():
         raise ConfigError(["hydra.run.dir = '' is empty: give a folder for the results (or leave hydra.run.dir out for outputs/DATE/TIME)"])
     folder_path = Path(os.path.abspath(os.path.expanduser(folder)))
-    given = any(o.lstrip("+").partition("=")[0] == "hydra.run.dir" for o in args.overrides)
+    given = any(split_override(o)[0] == "hydra.run.dir" for o in args.overrides)
     need = command.need(cfg)
     for attempt in range(1, 100):
         # the default outputs/DATE/TIME of another run in the same second (running or done) is left to it: the next name is taken
@@ -553,7 +553,7 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
         staged = temporary_name(folder_path / str(subdir))
         dirs[str(subdir)] = staged
         pinned.append(f"hydra.output_subdir={_quoted(Path(staged.name))}")
-    keep = [a for a in argv if a.lstrip("+").partition("=")[0] not in ("hydra.run.dir", "hydra.output_subdir")]
+    keep = [a for a in argv if split_override(a)[0] not in ("hydra.run.dir", "hydra.output_subdir")]
     records = {name: (folder_path / name).read_bytes() for name in RECORD_FILES if (folder_path / name).is_file()}
     stage = Staging(folder_path, RESULT_FILES, dirs, others=earlier_files(command.app.__module__.rpartition(".")[2], cfg.get("design") is not None))
     return Job(folder_path, lock, stage, [*keep, *pinned], made, existed, records)

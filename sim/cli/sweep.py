@@ -40,6 +40,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.cli import guard
+from sim.config.overrides import split_override
 from sim.results import provenance
 from sim.results import sweep as results
 from sim.results.files import write_json
@@ -172,7 +173,7 @@ def sweep_size(cfg: DictConfig) -> int | None:
 
 def fingerprint(cfg: DictConfig) -> dict[str, Any]:
     """What makes a sweep the same sweep: its overrides (``resume`` aside) and its sweeper's parameters."""
-    task = [line for line in OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False) if line.partition("=")[0].lstrip("+~") != "resume"]
+    task = [line for line in OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False) if split_override(line)[0] != "resume"]
     return {"overrides": sorted(task), "sweeper_params": sweeper_params(cfg)}
 
 

@@ -161,6 +161,24 @@ def spec_at(path: str) -> Spec | None:
     return found.metadata.get("spec") if found is not None else None
 
 
+def split_override(line: str) -> tuple[str, str]:
+    """The key and the value of a command-line override ``key=value``, without parsing it as Hydra does.
+
+    Parameters
+    ----------
+    line : str
+        The override as typed (``+key=value``, ``++key=value``, ``~key`` and ``key=a=b`` too).
+
+    Returns
+    -------
+    tuple of str
+        The key without Hydra's ``+``, ``++`` or ``~`` prefix, and the text after the first
+        ``=`` (empty when there is none).
+    """
+    key, _, value = line.partition("=")
+    return key.lstrip("+~"), value
+
+
 def parse(overrides: Sequence[str]) -> tuple[list[Any], list[str]]:
     """The parsed overrides and one line for each that cannot be read."""
     from hydra.core.override_parser.overrides_parser import OverridesParser

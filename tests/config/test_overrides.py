@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+import sim
 from sim.config import schema
-from sim.config.overrides import unknown_path
+from sim.config.overrides import split_override, unknown_path
 from sim.config.settings import RunSettings
 
 
@@ -34,3 +38,31 @@ def test_a_path_through_a_section_that_names_nothing_is_refused_with_that_sectio
 @pytest.mark.parametrize("key", ["councils.0.pace", "mechanisms.case04.enabled", "partnership.horizon_months", "replications"])
 def test_a_known_path_is_not_refused(run_schema, key):
     assert unknown_path(key, run_schema, "sim-run") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "split"),
+    [
+        ("replications=10", ("replications", "10")),
+        ("+sweep=policies", ("sweep", "policies")),
+        ("++hydra.run.dir=out/a=b", ("hydra.run.dir", "out/a=b")),
+        ("~resume", ("resume", "")),
+    ],
+)
+def test_an_override_is_split_into_its_key_and_value(line, split):
+    assert split_override(line) == split
+
+
+def test_overrides_are_split_in_one_place():
+    """The commands and the Python API each split overrides on '=' and stripped Hydra's prefixes themselves
+    (some '+' only): one function serves them all."""
+    package = Path(sim.__file__).parent
+    modules = [package / "api.py", *(package / "cli").glob("*.py"), *(package / "config").glob("*.py")]
+    copies = [
+        f"{path.relative_to(package)}:{n}"
+        for path in sorted(modules)
+        if path.name != "overrides.py"
+        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"""lstrip\(["'][+~]""", text)
+    ]
+    assert not copies, f"override keys stripped of '+'/'~' outside split_override: {copies}"
