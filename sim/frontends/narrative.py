@@ -80,13 +80,16 @@ def case_of(cause: str) -> str:
     return plan.causes[plan.cause_index[cause]].case if cause in plan.cause_index else ""
 
 
-def explain(cause: str) -> str:
-    """A cause label in words with its source, e.g. ``Over-dependency on key personnel (case 01)``; empty for no cause."""
+def explain(cause: str, tagged: bool = True) -> str:
+    """A cause label in words with its source, e.g. ``Over-dependency on key personnel (case 01)``; empty for no cause.
+
+    ``tagged=False`` leaves the source out (``Over-dependency on key personnel``), for a page that shows it beside the words.
+    """
     plan = layout()
     if cause not in plan.cause_index:
         return ""
     c = plan.causes[plan.cause_index[cause]]
-    return f"{c.title} {source(c.case)}"
+    return f"{c.title} {source(c.case)}" if tagged else c.title
 
 
 #: The sentences of the councils' decisions (said with their trigger and cause).
@@ -103,21 +106,23 @@ def source(case: str) -> str:
     return f"({source_words(case)})" if case else ""
 
 
-def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float) -> str:
+def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> str:
     """One line of the timeline: ``entry`` over months ``first`` to ``last`` for ``councils``, with effect ``size``.
 
     A decision (a notice, an exit, the end) says what opened it and what had taken most of
     the value the council saw: "weighed the partnership and gave notice to leave, after an
     election that changed political control; mostly Misaligned aspirations (case 03)".
+    ``tagged=False`` leaves out the case or source (``(case 03)``), for a page that shows it
+    beside the line.
     """
     when = f"Month {first}" if first == last else f"Months {first}-{last}"
     who = ", ".join(c for c in councils if c) or PARTNERSHIP
     if entry.trigger and (entry.what in DECISIONS or not entry.council):
         after = trigger_words(entry.trigger)
-        why = explain(entry.cause)
+        why = explain(entry.cause, tagged)
         what = entry.what + (f", after {after}" if after else "") + (f"; mostly {why[0].lower() + why[1:]}" if why else "")
     else:
-        what = " ".join(part for part in (entry.what, source(entry.case)) if part)
+        what = " ".join(part for part in (entry.what, source(entry.case) if tagged else "") if part)
     how = reading(entry.what)
     text = how.text(size, entry.partner)
     repeated = "" if first == last else " in all" if how.adds_up else " each month"

@@ -165,7 +165,11 @@ class Decision:
 
 @dataclass(frozen=True)
 class Why:
-    """Why a run ended, in words, and the key learning that addresses it."""
+    """Why a run ended, in words, and the key learning that addresses it.
+
+    ``cause_words`` names the cause with its source (``Over-dependency on key personnel (case 01)``),
+    ``cause_title`` without it (for a page that shows the source beside it).
+    """
 
     outcome: str
     month: int
@@ -174,6 +178,7 @@ class Why:
     trigger_words: str
     cause: str
     cause_words: str
+    cause_title: str
     case_id: str
     case_title: str
     learning: str
@@ -317,11 +322,10 @@ def lever_overrides(levers: Sequence[str]) -> tuple[str, ...]:
 def item_of(stretch: Stretch) -> Item:
     """A stretch of the narrated log as an :class:`Item`: the narrative's own wording, split into when, who, what, tag and trigger."""
     entry = stretch.entry
-    text = line(stretch.first, stretch.last, stretch.councils, entry, stretch.total)
+    text = line(stretch.first, stretch.last, stretch.councils, entry, stretch.total, tagged=False)  # the tag is shown beside the text
     when, _, rest = text.partition(" - ")
     who, _, what = rest.partition(" - ")
     tag = source(entry.case)
-    what = what.replace(f" {tag}", "", 1) if tag else what  # the tag is shown beside the text: not in it as well
     case_id = entry.case if entry.case.isdigit() else ""
     return Item(stretch.first, when, "" if who == PARTNERSHIP else who, what, tag[1:-1], case_id, entry.trigger)
 
@@ -591,6 +595,7 @@ class Run:
             trigger_words=after,
             cause="" if cause == "none" else cause,
             cause_words=explain(cause),
+            cause_title=explain(cause, tagged=False),
             case_id=case.id if case else "",
             case_title=case.title if case else "",
             learning=upper_first(learning.text) if learning else "",

@@ -257,7 +257,7 @@ def why_html(why: Why, compact: bool = False) -> str:
     parts = [f'<p class="sim-headline">{escape(why.headline)}</p>']
     if why.cause_words:
         tag = f"case {why.case_id}" if why.case_id else ""
-        words = why.cause_words.removesuffix(f" ({tag})") if tag else why.cause_words  # the chip says the case
+        words = why.cause_title if tag else why.cause_words  # the chip says the case
         parts.append(f"<p><b>Main cause:</b> {chip(tag, svg.tag_colours(tag)) + ' ' if tag else ''}{escape(words)}</p>")
     if why.trigger_words:
         parts.append(f"<p><b>What opened the decision:</b> {chip('trigger: ' + why.trigger_words, svg.TRIGGER_TAG, 'border:2px solid #1A1A1A')}</p>")

@@ -9,7 +9,7 @@ from sim import population
 from sim.config import scenarios
 from sim.core import decisions, exogenous, kernel
 from sim.core.mechanisms import mechanisms
-from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, case_of, explain, reading, readings, source
+from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, case_of, explain, line, reading, readings, source
 
 
 def champion_left(month: int = 14, council: str = "Northdale DC", size: float = 0.18) -> Entry:
@@ -79,6 +79,17 @@ def test_a_decision_says_what_opened_it_and_what_had_taken_most_of_the_value() -
     below = EventLog([Entry(60, "Westmere DC", "", "", decisions.EVENTS[decisions.Ev.LEFT].what, -0.12)])
     assert below.lines() == ["Month 60 - Westmere DC - left the partnership - the value it saw was 0.12 of the promise below nothing"]
     assert list(log.to_frame()["trigger"]) == ["election", "partner_left", "budget_setting"]
+
+
+def test_a_line_and_a_cause_can_be_worded_without_their_source_for_a_page_that_shows_it_beside() -> None:
+    assert explain("case01_key_person", tagged=False) == "Over-dependency on key personnel"
+    assert explain("none", tagged=False) == ""
+    quoted = Entry(14, "Northdale DC", "case04_maturity_gap", "04", "quoted the audit (case 04) to its cabinet", 0.0)
+    assert line(14, 14, ["Northdale DC"], quoted, 0.0) == "Month 14 - Northdale DC - quoted the audit (case 04) to its cabinet (case 04)"
+    assert line(14, 14, ["Northdale DC"], quoted, 0.0, tagged=False) == "Month 14 - Northdale DC - quoted the audit (case 04) to its cabinet"
+    ended = Entry(52, "", "case03_misaligned_aspirations", "03", "the partnership collapsed", 0.0, trigger="partner_left")
+    collapsed = "Month 52 - the partnership - the partnership collapsed, after a partner leaving; mostly misaligned aspirations"
+    assert line(52, 52, [""], ended, 0.0, tagged=False) == collapsed
 
 
 def test_councils_hit_alike_share_a_line() -> None:

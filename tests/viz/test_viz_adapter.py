@@ -211,6 +211,17 @@ def test_the_case_is_said_once_a_line_by_its_tag_not_again_in_the_text():
     assert decided[-2].line.endswith("[case 01, trigger: a partner leaving]")
 
 
+def test_the_tag_is_left_out_of_the_narrated_line_not_cut_out_of_its_words():
+    log = EventLog()
+    log.add(14, "Northdale DC", "quoted the audit (case 04) to its cabinet", "case04_maturity_gap")
+    (item,) = (adapter.item_of(s) for s in log.stretches())
+    assert (item.text, item.tag) == ("quoted the audit (case 04) to its cabinet", "case 04")
+    run = story_run("01")
+    run.run_to_end()
+    why = run.why()
+    assert why is not None and (why.cause_words, why.cause_title) == ("Over-dependency on key personnel (case 01)", "Over-dependency on key personnel")
+
+
 def test_what_a_leaving_council_saw_reads_with_its_unit_and_says_when_staying_still_looked_better():
     taken = (("Misaligned aspirations (case 03)", 0.35), ("Over-dependency on key personnel (case 01)", 0.12))
     left = adapter.Decision("Northdale DC", "gave notice in month 67 and left in month 69", "", "", "x", "", taken, 0.57, 0.27, ())
