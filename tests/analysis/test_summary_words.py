@@ -57,7 +57,9 @@ def test_causes_that_tie_for_the_lead_are_named_together(summary):
 def test_a_lead_the_counts_cannot_tell_from_the_next_causes_says_so(summary):
     """Notebook 01 named the most common cause from 7 collapses against 6, as if it were clearly ahead."""
     first, second, third, fourth = summary["causes_of_collapse"][:4]
-    near = {**summary, "causes_of_collapse": [{**first, "count": 7, "value": 0.35}, {**second, "count": 6, "value": 0.3}, {**third, "count": 0, "value": 0.0}]}
+    twenty = {**summary["outcomes"], "collapsed": {**summary["outcomes"]["collapsed"], "count": 20}}
+    close = [{**first, "count": 7, "value": 0.35}, {**second, "count": 6, "value": 0.3}, {**third, "count": 0, "value": 0.0}]
+    near = {**summary, "outcomes": twenty, "causes_of_collapse": close}
     assert plain_lines(near)[1] == (
         f"The most common cause of the collapses: {first['title']} (35% of them), not clearly ahead of {second['title']} (30%) with 20 collapses."
     )
