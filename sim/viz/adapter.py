@@ -162,6 +162,11 @@ class Decision:
     outside_option: float
     events: tuple[str, ...]
 
+    @property
+    def left(self) -> bool:
+        """Whether the council left (rather than not approving a shelved proposal)."""
+        return "left" in self.decided
+
 
 @dataclass(frozen=True)
 class Why:
@@ -249,11 +254,6 @@ def lever_names() -> list[str]:
     return list(lever_table.NAMES)
 
 
-def lever_label(name: str) -> str:
-    """``continuity_plan`` -> ``Continuity plan``, ``it_harmonisation_first`` -> ``IT harmonisation first``."""
-    return policy_words(name)
-
-
 def scenario_label(name: str) -> str:
     """A scenario as the page and the handout show it: ``Case 01: Over-dependency on key personnel``, ``Well run``."""
     case = case_of_scenario(name)
@@ -262,7 +262,7 @@ def scenario_label(name: str) -> str:
 
 def policy_label(name: str) -> str:
     """A policy as the select shows it: ``No levers``, ``All levers``, ``Continuity plan``."""
-    return "No levers" if name == NO_POLICY else "All levers" if name == "all_levers" else lever_label(name)
+    return "No levers" if name == NO_POLICY else "All levers" if name == "all_levers" else policy_words(name)
 
 
 def levers_on(policy: str, levers: Sequence[str] = ()) -> str:
@@ -276,10 +276,20 @@ def levers_phrase(names: Sequence[str]) -> str:
     return " and ".join(policy_phrase(name) for name in names)
 
 
+def run_name(levers: Sequence[str]) -> str:
+    """A run shown beside its replay, by the levers the replay switched on: ``As it happened`` (none) or ``With continuity plan``."""
+    return f"With {levers_phrase(levers)}" if levers else "As it happened"
+
+
+def replay_title(levers: Sequence[str]) -> str:
+    """The replay's title, and the button that starts it: ``Replay with continuity plan``."""
+    return f"Replay {lower_first(run_name(levers))}"
+
+
 def lever_info(name: str) -> LeverInfo:
     """A lever with its key learning and source."""
     lever = next(lv for lv in lever_table.LEVERS if lv.name == name)
-    return LeverInfo(name, lever_label(name), lever.learning, lever.source)
+    return LeverInfo(name, policy_words(name), lever.learning, lever.source)
 
 
 def case_list() -> list[CaseInfo]:
@@ -376,9 +386,8 @@ class Run:
 
     @property
     def label(self) -> str:
-        """E.g. ``case01_key_person, policy none + continuity plan``."""
-        extra = " + " + ", ".join(policy_phrase(name) for name in self.levers) if self.levers else ""
-        return f"{self.scenario}, policy {self.policy}{extra}"
+        """The scenario and what is switched on, in words: ``Case 01: Over-dependency on key personnel, with continuity plan``."""
+        return f"{scenario_label(self.scenario)}, {levers_on(self.policy, self.levers)}"
 
     def _record(self) -> None:
         m = self.model
@@ -505,7 +514,7 @@ class Run:
 
     def handout(self) -> str:
         """The run as a Markdown handout: the model's (outcome, councils, timeline) with the tagged timeline and why it ended."""
-        title = f"{scenario_label(self.scenario)}, {levers_on(self.policy, self.levers)} (seed {self.seed}, replication {self.replication})"
+        title = f"{self.label} (seed {self.seed}, replication {self.replication})"
         model_handout = self.model.handout()
         body = model_handout.split("\n## Timeline\n", 1)[0].split("\n", 1)[1]
         parts = [f"# {title}", body.rstrip(), ""]
@@ -625,12 +634,13 @@ def decision_words(d: Decision) -> str:
     if math.isnan(d.value_seen):
         return f"Taken from the value it saw: {taken}."
     seen = f"It saw {d.value_seen:.2f} of the promise against {d.outside_option:.2f} for going alone"
-    if f"{d.value_seen:.2f}" == f"{d.outside_option:.2f}" and "left" in d.decided:
-        seen += ": staying and leaving looked about the same"
-    elif d.value_seen > d.outside_option and "left" in d.decided:
-        seen += ": staying still looked better, so leaving was the less likely choice (a council does not always decide by the numbers)"
-    elif "left" in d.decided:
-        seen += ": leaving looked better"
+    if d.left:
+        if f"{d.value_seen:.2f}" == f"{d.outside_option:.2f}":
+            seen += ": staying and leaving looked about the same"
+        elif d.value_seen > d.outside_option:
+            seen += ": staying still looked better, so leaving was the less likely choice (a council does not always decide by the numbers)"
+        else:
+            seen += ": leaving looked better"
     return f"Taken from the value it saw: {taken}. {seen}."
 
 
@@ -641,7 +651,7 @@ def replay_summary(original: RunView, treated: RunView) -> tuple[tuple[str, str]
         ending = f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
         return f"{ending}; by then GBP {v.realised_savings:.2f}m saved against GBP {v.business_case:.2f}m planned"
 
-    return ("As it happened", told(original)), (f"With {levers_phrase(treated.levers)}", told(treated))
+    return (run_name(original.levers), told(original)), (run_name(treated.levers), told(treated))
 
 
 def replay_of(run: Run, levers: Sequence[str]) -> Run:

@@ -52,9 +52,7 @@ class Stage:
 
     def side(self, k: int) -> str:
         """Which run on show run ``k`` is: empty when it is the only one, else ``as it happened`` or ``with continuity plan``."""
-        if len(self.runs) == 1:
-            return ""
-        return "as it happened" if k == 0 else f"with {adapter.levers_phrase(self.runs[k].levers)}"
+        return "" if len(self.runs) == 1 else adapter.lower_first(adapter.run_name(self.runs[k].levers))
 
     def to_end(self) -> None:
         """Every run to its end."""
@@ -68,11 +66,16 @@ class Stage:
             return tuple(r.view() for r in self.runs)
 
     def handout(self) -> str:
-        """The runs' handout (Markdown), one after another; a replay's, once both have ended, opens with how each ended."""
+        """The runs' handout (Markdown), one after another; a replay's, once both have ended, opens with how each ended.
+
+        The texts are read under the lock (the play loop may be stepping the runs); runs that
+        have ended no longer change, so their views are built after it is released.
+        """
         with self.lock:
             texts = [r.handout() for r in self.runs]
-            ended = [r.view() for r in self.runs] if len(self.runs) == 2 and not any(r.running for r in self.runs) else []
-        summary = "## How both ended\n\n" + "".join(f"**{label}:** {words}.\n\n" for label, words in adapter.replay_summary(*ended)) if ended else ""
+            ended = len(self.runs) == 2 and not any(r.running for r in self.runs)
+        said = adapter.replay_summary(*(r.view() for r in self.runs)) if ended else ()
+        summary = "## How both ended\n\n" + "".join(f"**{label}:** {words}.\n\n" for label, words in said) if said else ""
         return summary + handout.markdown(texts)
 
 
@@ -176,8 +179,8 @@ def replay(levers: Sequence[str]) -> None:
     new = Stage([original, adapter.replay_of(original, levers)])
     stage.set(new)
     views.set(new.views())
-    names = adapter.levers_phrase(levers)
-    notice.set(f"Replay: the same partnership (seed {original.seed}, replication {original.replication}), on the right with {names}. Press play.")
+    right = adapter.lower_first(adapter.run_name(levers))
+    notice.set(f"Replay: the same partnership (seed {original.seed}, replication {original.replication}), on the right {right}. Press play.")
 
 
 def tell_story(case_id: str) -> None:
@@ -417,7 +420,7 @@ def Controls():
                 solara.Button(f"Case {case.id}", on_click=lambda cid=case.id: tell_story(cid), small=True, outlined=True, classes=["sim-story"])
         solara.HTML(tag="div", unsafe_innerHTML="Replay with a lever", classes=["sim-section"])
         levers = adapter.lever_names()
-        _select("Lever for the replay", replay_lever.value or levers[0], [(n, adapter.lever_label(n)) for n in levers], replay_lever.set)
+        _select("Lever for the replay", replay_lever.value or levers[0], [(n, adapter.policy_words(n)) for n in levers], replay_lever.set)
         solara.Button("Replay with this lever", icon_name="mdi-replay", on_click=lambda: replay([replay_lever.value or levers[0]]), color="primary")
         solara.HTML(tag="div", unsafe_innerHTML="Handout", classes=["sim-section"])
         first = views.value[0] if views.value else None
@@ -435,8 +438,7 @@ def WhyPanel(view: RunView, offer_replay: bool):
     with solara.Card("Why did it end?", classes=["sim-why"], margin=0, style={"border": "3px solid #0072B2"}):
         solara.HTML(tag="div", unsafe_innerHTML=why_html(why, compact=not offer_replay))
         if offer_replay and levers:
-            names = adapter.levers_phrase(levers)
-            solara.Button(f"Replay with {names}", icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary", classes=["sim-replay"])
+            solara.Button(adapter.replay_title(levers), icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary", classes=["sim-replay"])
 
 
 @solara.component
@@ -495,7 +497,7 @@ def Page():
         first = shown[0] if shown else None
         month = f" - month {first.month}: {first.outcome_words}" if first else ""
         if len(shown) > 1:
-            month += f" | with the lever: {shown[1].outcome_words}"
+            month += f" | {adapter.lower_first(adapter.run_name(shown[1].levers))}: {shown[1].outcome_words}"
         solara.Text(f"Why shared services fail{month}")
     with solara.Sidebar():
         Controls()
@@ -508,6 +510,5 @@ def Page():
         if not original.running and not treated.running:
             solara.HTML(tag="div", unsafe_innerHTML=comparison_html(original, treated), classes=["sim-compare"])
         with solara.Columns([1, 1], gutters_dense=True):
-            RunPanel(original, compact=True, title="As it happened", beside=(treated,))
-            levers = adapter.levers_phrase(treated.levers)
-            RunPanel(treated, compact=True, title=f"Replay with {levers}", beside=(original,))
+            RunPanel(original, compact=True, title=adapter.run_name(original.levers), beside=(treated,))
+            RunPanel(treated, compact=True, title=adapter.replay_title(treated.levers), beside=(original,))

@@ -236,3 +236,19 @@ def test_what_a_leaving_council_saw_reads_with_its_unit_and_says_when_staying_st
     assert adapter.decision_words(even).endswith("It saw 0.36 of the promise against 0.36 for going alone: staying and leaving looked about the same.")
     shelved = adapter.Decision("Westmere DC", "had not approved the proposal", "", "", "x", "", taken[:1], 1.1, 0.4, ())
     assert adapter.decision_words(shelved).endswith("It saw 1.10 of the promise against 0.40 for going alone.")
+
+
+def test_a_run_and_its_replay_are_named_in_one_place():
+    assert adapter.run_name(()) == "As it happened" and adapter.run_name(("continuity_plan",)) == "With continuity plan"
+    assert adapter.replay_title(("commercial_capability", "it_harmonisation_first")) == "Replay with commercial capability and IT harmonisation first"
+    run = adapter.Run("case01_key_person", levers=("continuity_plan",))
+    assert run.label == "Case 01: Over-dependency on key personnel, with continuity plan"
+    assert run.handout().startswith(f"# {run.label} (seed 0, replication 0)\n")
+    assert adapter.policy_label("continuity_plan") == adapter.lever_info("continuity_plan").label == "Continuity plan"
+    assert not hasattr(adapter, "lever_label"), "policy_words names a lever: no second name for it"
+
+
+def test_a_decision_says_whether_the_council_left():
+    left = adapter.Decision("Eastshire", "gave notice in month 67 and left in month 69", "", "", "x", "", (), 0.3, 0.35, ())
+    shelved = adapter.Decision("Westmere DC", "had not approved the proposal", "", "", "x", "", (), 1.1, 0.4, ())
+    assert left.left and not shelved.left

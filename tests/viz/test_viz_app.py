@@ -248,6 +248,23 @@ def test_a_replays_handout_opens_with_how_both_ended(page):
     assert handout.pdf(text).startswith(b"%PDF-")
 
 
+def test_a_replays_handout_builds_its_views_after_releasing_the_lock(page, monkeypatch):
+    button(page, "To the end").click()
+    button(page, "Replay with continuity plan").click()
+    button(page, "To the end").click()
+    stage = app.current()
+    view = adapter.Run.view
+    locked = []
+
+    def watched(run: adapter.Run) -> adapter.RunView:
+        locked.append(stage.lock.locked())
+        return view(run)
+
+    monkeypatch.setattr(adapter.Run, "view", watched)
+    assert stage.handout().startswith("## How both ended")
+    assert locked and not any(locked), "a view of an ended run needs no lock: the play loop waits for none"
+
+
 def test_a_seed_or_replication_the_model_refuses_is_one_line_and_the_run_stays(page):
     story = stories.story_for("01")
     for var, value, line in (
