@@ -25,6 +25,7 @@ from sim.viz.cli import CONFIG_DIR_ENV
 
 DEFAULT_SCENARIO = "case01_key_person"
 AUTO_PAUSE = "Pause when a mechanism fires or a council decides"
+PAUSED = "Paused: "  # how the notice of an automatic pause begins
 SPEEDS = (1, 2, 4, 8, 16)  # months per second
 
 
@@ -126,7 +127,7 @@ def current() -> Stage:
 
 
 def step_once() -> list[Item]:
-    """One month; with "pause when a mechanism fires" on, a fresh mechanism stops the play loop."""
+    """One month; with "pause when a mechanism fires" on, a fresh mechanism stops the play loop (its notice goes once the run has ended)."""
     s = current()
     if not playing.value and notice.value.endswith("Press play."):
         notice.set("")
@@ -138,9 +139,11 @@ def step_once() -> list[Item]:
         where = f" ({side})" if side else ""
         who = f"{first.who} - " if first.who else ""
         tag = f" ({first.tag})" if first.tag else ""
-        notice.set(f"Paused: {first.when}{where} - {who}{first.text}{tag}")
+        notice.set(f"{PAUSED}{first.when}{where} - {who}{first.text}{tag}")
     if not s.running:
         playing.set(False)
+        if notice.value.startswith(PAUSED):  # nothing is left to play on to: "Why did it end?" says what happened
+            notice.set("")
     return [item for _, item in fired]
 
 

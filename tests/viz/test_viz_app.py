@@ -137,6 +137,17 @@ def test_pause_when_a_mechanism_fires(page):
     assert "(case 0" in app.notice.value or "(research)" in app.notice.value or "weighed the partnership" in app.notice.value
 
 
+def test_the_paused_note_goes_once_the_run_has_ended(page):
+    app.auto_pause.set(True)
+    paused = []
+    while app.current().running:
+        app.playing.value = True  # as the play loop sees it
+        app.step_once()
+        paused.append(app.notice.value.startswith(app.PAUSED))
+    assert any(paused) and app.notice.value == "", app.notice.value
+    assert not app.playing.value and app.views.value[0].why is not None
+
+
 def test_reset_goes_back_to_month_0(page):
     button(page, "To the end").click()
     button(page, "Reset").click()
