@@ -95,6 +95,9 @@ class Size(float):
     - ``months``: ``1 month``, ``6 months``;
     - ``A/B``: the words ``A`` for a size of 0 or more, ``B`` for a negative one (a signed
       size says its direction in words, e.g. ``takes/adds``).
+
+    A size that is not 0 but rounds to 0 (``.2f``, ``.0%``) reads ``less than 0.01`` or
+    ``less than 1%``: a room never reads that something took nothing.
     """
 
     def __format__(self, spec: str) -> str:
@@ -111,7 +114,11 @@ class Size(float):
         if "/" in spec:
             plus, minus = spec.split("/", 1)
             return plus if float(self) >= 0 else minus
-        return format(x, spec)
+        shown = format(x, spec)
+        if x > 0 and spec[-1:] in ("f", "%") and shown == format(0.0, spec):
+            digits = int(spec.rpartition(".")[2][:-1] or 6) if "." in spec else 6
+            return "less than " + format(10.0**-digits / (100 if spec.endswith("%") else 1), spec)
+        return shown
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ council that leaves is removed from the model with :meth:`mesa.Agent.remove`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ import mesa
 import numpy as np
 
 from sim.core import decisions, triggers
+from sim.core.contract import Size
 from sim.core.layout import layout
 from sim.core.params import CouncilParams
 
@@ -39,6 +41,23 @@ def taken_by_cause(lost: np.ndarray) -> dict[str, float]:
     """``(C,)`` value lost by cause index as ``{cause label: value}``, largest first, causes that took none left out."""
     plan = layout()
     return {plan.label(int(c)): float(lost[c]) for c in np.argsort(-lost, kind="stable") if lost[c] > 1e-9}
+
+
+def most_taken(lost: np.ndarray, most: int = 3) -> tuple[tuple[str, float], ...]:
+    """The ``most`` causes that took most of ``(C,)`` value lost, as ``(cause in words, value)``, largest first."""
+    plan = layout()
+    return tuple((plan.causes[plan.cause_index[label]].words, value) for label, value in list(taken_by_cause(lost).items())[:most])
+
+
+def taken_words(taken: Iterable[tuple[str, float]]) -> str:
+    """What causes took from the value a council sees, on the promise's scale (empty for nothing).
+
+    ``taken`` holds ``(cause in words, value)``, largest first (:func:`most_taken`): ``misaligned
+    aspirations (case 03), 0.35 of the promise; over-dependency on key personnel (case 01), 0.12``.
+    A value too small to show at two decimals reads ``less than 0.01`` (:class:`~sim.core.contract.Size`).
+    """
+    said = [f"{words[:1].lower() + words[1:]}, {Size(value):.2f}" for words, value in taken]
+    return "; ".join([f"{said[0]} of the promise", *said[1:]]) if said else ""
 
 
 def _unit(name: str, value: float) -> float:
@@ -137,9 +156,7 @@ class Council(mesa.Agent):
             return f"{self.name} left in month {self.exit_month}, after {after}; {self._cause_words(self.exit_cause)}."
         value, outside = self.value_seen, self.outside_option
         chance = float(decisions.leave_probability(m.state.arrays, m.P, 0, self.index, m.state.month, triggers.Trigger.AGREEMENT_REVIEW))
-        taken = list(self.taken.items())[:3]
-        plan = layout()
-        mostly = "; ".join(f"{plan.causes[plan.cause_index[label]].words} {amount:.2f}" for label, amount in taken) or "nothing has taken any"
+        mostly = taken_words(most_taken(m.state.value_lost[:, 0, self.index])) or "nothing has taken any"
         verdict = "would probably leave" if chance > 0.5 else "would probably stay"
         notice = f" It has given notice and leaves in {self.notice} months unless it withdraws it." if self.notice else ""
         return (

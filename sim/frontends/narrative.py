@@ -89,7 +89,7 @@ def explain(cause: str, tagged: bool = True) -> str:
     if cause not in plan.cause_index:
         return ""
     c = plan.causes[plan.cause_index[cause]]
-    return f"{c.title} {source(c.case)}" if tagged else c.title
+    return c.words if tagged else c.title
 
 
 #: The sentences of the councils' decisions (said with their trigger and cause).

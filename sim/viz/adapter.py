@@ -21,7 +21,7 @@ from sim.config import cases, scenarios
 from sim.core import decisions
 from sim.core import levers as lever_table
 from sim.core.layout import layout
-from sim.frontends.agents import taken_by_cause
+from sim.frontends.agents import most_taken, taken_words
 from sim.frontends.model import PartnershipModel
 from sim.frontends.narrative import DECISIONS, PARTNERSHIP, Stretch, explain, line, source, trigger_words
 
@@ -534,7 +534,6 @@ class Run:
     def _decisions(self) -> tuple[Decision, ...]:
         """The councils whose decisions ended the run: those who left in its last month, or those who had not approved a shelved proposal."""
         m = self.model
-        plan = m.plan
         ending = m.cause
         ending_tag = source(cause_case(ending))[1:-1]
         timeline = self.timeline() if ending_tag else []
@@ -553,7 +552,7 @@ class Run:
             else:
                 continue
             at = self.months.index(month)
-            taken = tuple((plan.causes[plan.cause_index[label]].words, amount) for label, amount in list(taken_by_cause(self.lost[at][:, c.index]).items())[:3])
+            taken = most_taken(self.lost[at][:, c.index])
             own = tuple(
                 f"{item.when}: {item.text}"
                 for item in timeline
@@ -629,8 +628,7 @@ def decision_words(d: Decision) -> str:
     """
     if not d.taken:
         return ""
-    (first, amount), *rest = d.taken
-    taken = "; ".join([f"{lower_first(first)}, {amount:.2f} of the promise", *(f"{lower_first(words)}, {more:.2f}" for words, more in rest)])
+    taken = taken_words(d.taken)
     if math.isnan(d.value_seen):
         return f"Taken from the value it saw: {taken}."
     seen = f"It saw {d.value_seen:.2f} of the promise against {d.outside_option:.2f} for going alone"

@@ -64,6 +64,11 @@ def test_a_size_reads_in_words_and_never_with_a_sign(size, spec, words):
     assert format(Size(size), spec) == words
 
 
+def test_a_size_too_small_to_show_reads_less_than_the_smallest_shown():
+    assert (format(Size(0.004), ".2f"), format(Size(-0.004), ".2f"), format(Size(0.003), ".0%")) == ("less than 0.01", "less than 0.01", "less than 1%")
+    assert (format(Size(0.0), ".2f"), format(Size(0.006), ".2f"), format(Size(0.0), ".0%")) == ("0.00", "0.01", "0%")
+
+
 def test_a_reading_names_the_partner_where_it_can():
     how = Reading("trust fell by {size:.2f} on a 0-1 scale", naming="held back by {partner}: trust fell by {size:.2f} on a 0-1 scale")
     assert how.text(-0.18) == "trust fell by 0.18 on a 0-1 scale"

@@ -11,7 +11,7 @@ from sim.config import scenarios
 from sim.core import decisions, triggers
 from sim.core.layout import layout
 from sim.core.params import TIERS
-from sim.frontends.agents import DRAWN, LIVE, Council
+from sim.frontends.agents import DRAWN, LIVE, Council, most_taken, taken_words
 from sim.frontends.ensemble import run_ensemble
 from sim.frontends.model import PartnershipModel
 
@@ -84,6 +84,20 @@ def test_a_council_explains_how_it_would_weigh_the_partnership() -> None:
     leaver = gone.councils[k]
     assert not leaver.active and leaver.explain_exit().startswith(f"{leaver.name} left in month {month}, after ")
     assert leaver.exit_trigger != "none" and triggers.WORDS[triggers.Trigger(triggers.LABELS.index(leaver.exit_trigger))][1] in leaver.explain_exit()
+
+
+def test_what_has_taken_the_value_a_council_sees_reads_on_the_promises_scale() -> None:
+    taken = (("Misaligned aspirations (case 03)", 0.35), ("Over-dependency on key personnel (case 01)", 0.004))
+    assert taken_words(taken) == "misaligned aspirations (case 03), 0.35 of the promise; over-dependency on key personnel (case 01), less than 0.01"
+    assert taken_words(()) == ""
+    model = PartnershipModel("case03_misaligned_aspirations", seed=SEED)
+    run_to(model, 40)
+    council = model.councils[0]
+    most = most_taken(model.state.value_lost[:, 0, council.index])
+    plan = layout()
+    assert most == tuple((plan.causes[plan.cause_index[label]].words, value) for label, value in list(council.taken.items())[:3])
+    assert f"Taken so far: {taken_words(most)}. " in council.explain_exit()
+    assert "Taken so far: misaligned aspirations (case 03), 0.13 of the promise; " in council.explain_exit()
 
 
 def test_drawn_attributes_are_the_councils_of_the_replication() -> None:

@@ -92,6 +92,12 @@ def test_a_line_and_a_cause_can_be_worded_without_their_source_for_a_page_that_s
     assert line(52, 52, [""], ended, 0.0, tagged=False) == collapsed
 
 
+def test_a_loss_too_small_to_show_at_two_decimals_reads_less_than_001() -> None:
+    what = "a change exposed aims that differ from its partners'"
+    log = EventLog([Entry(30, "Westmere DC", "case03_misaligned_aspirations", "03", what, 0.003)])
+    assert log.lines() == [f"Month 30 - Westmere DC - {what} (case 03) - a poorer fit with its aims took less than 0.01 of the promise from the value it sees"]
+
+
 def test_councils_hit_alike_share_a_line() -> None:
     what = "the council was reorganised into a successor council"
     log = EventLog([Entry(7, name, "reorganisation", "exogenous", what, 0.3) for name in ("A", "B", "C")])
