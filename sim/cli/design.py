@@ -26,7 +26,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.summary import Tally
 from sim.cli import guard
 from sim.cli.common import design_refusals, fail, problems_of, progress_bar, threads
-from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, host, job_overrides
+from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, fail_point, host, job_overrides
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS
 from sim.config.overrides import split_override
@@ -75,6 +75,7 @@ class _Progress:
 
 def run_design(cfg: DictConfig, multirun: bool) -> None:
     """Run the design named by ``cfg.design`` (see the module's description)."""
+    began = time.time()
     hc = HydraConfig.get()
     out = guard.output_dir()
     settings, _, problems = problems_of(cfg, run_settings)
@@ -83,14 +84,16 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
         default = settings.uncertainty  # gives way to none: each point is one parameter point (a chosen mode was refused before)
         settings.uncertainty = "none"
     if problems:
-        _stop(problems, multirun)
+        _stop(problems, multirun, began)
+        return
     path = Path(str(settings.design))
     if not path.is_absolute():
         path = Path(hc.runtime.cwd) / path
     try:
         df = design.read_design(path)
     except design.DesignError as err:
-        _stop(err.problems, multirun)
+        _stop(err.problems, multirun, began)
+        return
     indices = list(range(len(df)))
     if settings.design_chunk is not None:
         i, n = parse_chunk(settings.design_chunk)
@@ -99,7 +102,10 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
     points_dir = out / POINTS
     if results.holds_results(out):
         if not settings.resume:
-            _stop([f"{out} already holds results: add resume=true to skip the points already done, or choose another hydra.run.dir"], multirun)
+            option = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+            problem = f"{out} already holds results: add resume=true to skip the points already done, or choose another {option}"
+            _stop([problem], multirun, began)
+            return
         try:
             import json
 
@@ -107,7 +113,9 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
         except (OSError, ValueError):
             before = None
         if before != mark:
-            _stop([f"resume=true must repeat the same design: {out} was made from another design file, chunk or overrides, or not by a design"], multirun)
+            problem = f"resume=true must repeat the same design: {out} was made from another design file, chunk or overrides, or not by a design"
+            _stop([problem], multirun, began)
+            return
     if default != "none":
         print(giving_way_note(default, design_uncertainty_problem(settings.design)), file=sys.stderr)
     points_dir.mkdir(parents=True, exist_ok=True)
@@ -115,10 +123,11 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
     run_design_points(cfg, settings, df, indices, out, multirun)
 
 
-def _stop(problems: list[str], multirun: bool) -> None:
-    if multirun:  # a chunk of a multirun: fail this job only (recorded by the sweep callback)
-        raise ValueError("; ".join(problems))
-    fail(problems)
+def _stop(problems: list[str], multirun: bool, began: float) -> None:
+    """Refuse the design: alone, exit with one line per problem; as a chunk of a multirun, fail this job's point only (the sweep goes on)."""
+    if not multirun:
+        fail(problems)
+    fail_point(problems, job_overrides(), began)
 
 
 def _point(scenario: str, policy: str, shared: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:

@@ -389,22 +389,26 @@ def _first_file_on(path: Path) -> Path | None:
     return None
 
 
-def take_folder(folder: Path, need: int = 0, resume: bool = False, replaces: bool = True) -> tuple[RunLock, list[Path], set[str]]:
+def take_folder(
+    folder: Path, need: int = 0, resume: bool = False, replaces: bool = True, option: str = "hydra.run.dir"
+) -> tuple[RunLock, list[Path], set[str]]:
     """Make ``folder`` (recording what was made), take its lock, clean a killed run's leftovers and check the free space for ``need`` bytes.
 
     ``resume``: the run keeps the earlier results if they were made with the same configuration (``resume=true``).
     ``replaces``: the run replaces earlier results (and says so); a design decides itself (it refuses them unless resumed).
+    ``option``: the setting a refusal tells the user to choose another folder with (``hydra.sweep.dir`` for a multirun's job).
     """
     made: list[Path] = []
     lock = None
     try:
         blocker = _first_file_on(folder)
         if blocker is not None:
-            raise Fault(f"hydra.run.dir = {folder}: {blocker} is a file, not a folder; choose another folder with hydra.run.dir=...")
+            named = f"{option} = {folder}" if option == "hydra.run.dir" else f"the job's folder {folder}"
+            raise Fault(f"{named}: {blocker} is a file, not a folder; choose another folder with {option}=...")
         made = [p for p in [*reversed(folder.parents), folder] if not p.exists()]
         folder.mkdir(parents=True, exist_ok=True)
         existed = {p.name for p in folder.iterdir()}
-        lock = RunLock(folder).acquire()
+        lock = RunLock(folder, option).acquire()
         removed = clean_leftovers(folder, RESULT_FILES, COMPLETE_MARKS)
         if removed:
             notice(f"removed what a stopped run left in {folder}: {', '.join(sorted(removed))}")
@@ -417,7 +421,7 @@ def take_folder(folder: Path, need: int = 0, resume: bool = False, replaces: boo
             if need > free:
                 raise Fault(
                     f"the results need about {_size(need)} but {folder} has {_size(free)} free: free some space, run fewer replications "
-                    "or choose another folder with hydra.run.dir=..."
+                    f"or choose another folder with {option}=..."
                 )
     except BaseException as err:
         if lock is not None:
@@ -428,7 +432,7 @@ def take_folder(folder: Path, need: int = 0, resume: bool = False, replaces: boo
             except OSError:
                 break
         if isinstance(err, OSError) and not isinstance(err, FolderBusy):
-            raise Fault(fault_message(err, folder)) from None
+            raise Fault(fault_message(err, folder, f"{option}=...")) from None
         raise
     return lock, made, existed
 
@@ -649,6 +653,17 @@ def _only_hydra_left(folder: Path) -> bool:
     return True
 
 
+def is_multirun() -> bool:
+    """Whether the current Hydra job is part of a multirun (False outside a job)."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    try:
+        return HydraConfig.get().mode == RunMode.MULTIRUN
+    except ValueError:
+        return False
+
+
 def output_dir() -> Path:
     """The Hydra run directory of this job."""
     from hydra.core.hydra_config import HydraConfig
@@ -674,7 +689,8 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
                 return body(cfg)
             started = False
             try:
-                lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True)
+                option = "hydra.sweep.dir" if is_multirun() else "hydra.run.dir"
+                lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True, option=option)
                 started = True
                 try:
                     with Staging(out, RESULT_FILES, others=earlier_files(HydraConfig.get().job.name, cfg.get("design") is not None)):

@@ -50,7 +50,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, discard_unstarted, exit_status, finish, host, job_overrides, launchers_help
+from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, discard_unstarted, exit_status, fail_point, finish, host, job_overrides, launchers_help
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, uncertainty_problems
@@ -122,9 +122,7 @@ def app(cfg: DictConfig) -> None:
     if problems:
         if not multirun:
             fail(problems)
-        for problem in problems:
-            print(f"error: point {index} ({' '.join(f'{k}={v}' for k, v in point.items())}): {problem}", file=sys.stderr)
-        sweep_results.PointRecord(index, "failed", point, error="; ".join(problems), started=began, finished=time.time(), host=host()).write(out)
+        fail_point(problems, point, began)
         return
     seed = sweep_results.point_seed(settings.seed, config, settings.crn)
     key = sweep_results.point_key(config, settings, seed)

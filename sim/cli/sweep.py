@@ -77,14 +77,6 @@ class _State:
 STATE = _State()
 
 
-def is_multirun() -> bool:
-    """Whether the current job is part of a multirun."""
-    try:
-        return HydraConfig.get().mode == RunMode.MULTIRUN
-    except ValueError:
-        return False
-
-
 def parsed_overrides(lines: list[str]) -> list[Any]:
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
@@ -108,6 +100,20 @@ def job_overrides() -> dict[str, Any]:
 
 def host() -> str:
     return socket.gethostname()
+
+
+def fail_point(problems: list[str], point: dict[str, Any], began: float) -> None:
+    """Refuse this multirun job's point without ending the sweep: one ``error:`` line per problem, naming the point, and its record as failed.
+
+    The job then returns, so the launcher runs the other points and ``sim-run`` exits with
+    :data:`EXIT_POINTS_FAILED` (an exception would add Hydra's own "Error executing job" line).
+    """
+    hc = HydraConfig.get()
+    index = int(hc.job.num)
+    for problem in problems:
+        print(f"error: point {index} ({' '.join(f'{k}={v}' for k, v in point.items())}): {problem}", file=sys.stderr)
+    record = results.PointRecord(index, "failed", point, error="; ".join(problems), started=began, finished=time.time(), host=host())
+    record.write(Path(hc.runtime.output_dir))
 
 
 # --- progress ----------------------------------------------------------------------------
@@ -290,7 +296,7 @@ class SweepCallback(Callback):
             provenance.COMMAND.set([str(word) for word in command])
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
-        if not is_multirun():
+        if not guard.is_multirun():
             return
         hc = HydraConfig.get()
         out = Path(hc.runtime.output_dir)

@@ -57,11 +57,13 @@ class RunLock:
     """The lock of one results folder (a context manager; re-entrant within one process).
 
     Raises :class:`FolderBusy` when another live process holds it, and ``OSError`` when the
-    folder cannot be written.
+    folder cannot be written. ``option`` is the setting that chooses another folder, which
+    that message names (a multirun's jobs are placed by ``hydra.sweep.dir``).
     """
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, option: str = "hydra.run.dir") -> None:
         self.folder = Path(folder).resolve()
+        self.option = option
         self.path = self.folder / LOCK_NAME
         self._fd: int | None = None
         self._outer: RunLock | None = None
@@ -84,7 +86,7 @@ class RunLock:
         since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(who["started"])) if isinstance(who.get("started"), (int, float)) else "at an unknown time"
         return FolderBusy(
             f"{self.folder} is in use by another run (PID {who.get('pid', '?')} on {who.get('host', '?')}, started {since}): "
-            "wait for it to finish or choose another folder with hydra.run.dir=..."
+            f"wait for it to finish or choose another folder with {self.option}=..."
         )
 
     def _same_file(self, fd: int) -> bool:

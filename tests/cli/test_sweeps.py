@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from support.clusters import require_module
 
+from sim.results.lock import RunLock
 from sim.results.sweep import same_figures
 
 pytestmark = pytest.mark.slow
@@ -163,6 +164,30 @@ def test_a_bad_point_fails_alone_is_recorded_and_the_sweep_exits_3(tmp_path):
     collect = subprocess.run([SIM_COLLECT, str(folder)], capture_output=True, text=True, timeout=120, check=False)
     assert collect.returncode == 3 and "3 of 3 points done (2 ok, 1 failed)" in collect.stdout
     assert same_figures(df, table(folder))
+
+
+def test_a_job_whose_folder_another_run_holds_names_the_sweep_folder_option(tmp_path):
+    """A multirun's job refused because another run held its folder advised 'choose another folder with hydra.run.dir=...',
+    which a multirun does not use: its folders are chosen with hydra.sweep.dir."""
+    folder = tmp_path / "sweep"
+    (folder / "0").mkdir(parents=True)
+    with RunLock(folder / "0"):
+        done = sim_run("-m", "seed=1,2", *SMALL, f"hydra.sweep.dir={folder}")
+    assert done.returncode != 0
+    assert f"{folder / '0'} is in use by another run" in done.stderr and "choose another folder with hydra.sweep.dir=..." in done.stderr, done.stderr[-3000:]
+    assert "hydra.run.dir" not in done.stderr
+
+
+def test_a_design_chunk_refused_at_its_start_fails_its_point_alone_with_one_line(tmp_path):
+    """A design refused inside a multirun (here, no such design file) raised: Hydra's 'Error executing job' line, a
+    traceback and 'an unexpected error: please report it' instead of the refusal's line; now each point fails alone."""
+    folder = tmp_path / "sweep"
+    done = sim_run("-m", f"design={tmp_path / 'nope.csv'}", "seed=1,2", *SMALL, f"hydra.sweep.dir={folder}")
+    assert done.returncode == 3, done.stderr[-3000:]
+    for point in (0, 1):
+        assert f"error: point {point} (seed={point + 1} " in done.stderr and f"design = '{tmp_path / 'nope.csv'}': no such file" in done.stderr
+    assert "Error executing job" not in done.stderr and "Traceback" not in done.stderr and "unexpected error" not in done.stderr
+    assert list(table(folder)["status"].astype(str)) == ["failed", "failed"]
 
 
 def test_a_presets_bad_values_refuse_the_multirun_before_its_folder_is_made(tmp_path):
