@@ -27,6 +27,9 @@ DEFAULT_SCENARIO = "case01_key_person"
 AUTO_PAUSE = "Pause when a mechanism fires or a council decides"
 PAUSED = "Paused: "  # how the notice of an automatic pause begins
 SPEEDS = (1, 2, 4, 8, 16)  # months per second
+#: Two panels side by side, one above the other where the pair is too narrow for a drawing's text to stay at 14 px or more
+#: (its smallest text, 16 units, keeps 14 px in a drawing at least 402 px wide: see ``.sim-pair`` in :data:`CSS`).
+PAIR = ["sim-pair"]
 
 
 def config_dir() -> str | None:
@@ -339,7 +342,7 @@ CSS = """
 .v-application .v-label, .v-application .v-select__selection, .v-application input { font-size: 19px !important; }
 .v-application .v-btn { font-size: 17px; text-transform: none; letter-spacing: 0; }
 .sim-select .v-select__selection { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
-.sim-chip { display: inline-block; max-width: 100%; padding: 1px 10px; border-radius: 14px; font-weight: 600; font-size: 0.82em; }
+.sim-chip { display: inline-block; max-width: 100%; padding: 1px 10px; border-radius: 14px; font-weight: 600; font-size: max(14px, 0.82em); }
 .sim-status { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; }
 .sim-month { font-size: 1.9em; font-weight: 700; }
 .sim-compact .sim-month { font-size: 1.5em; }
@@ -367,6 +370,8 @@ CSS = """
 .sim-decisions li { margin-bottom: 6px; }
 .sim-section { font-weight: 700; font-size: 1.05em; margin-top: 10px; }
 .sim-card-title { font-size: 1.25em; font-weight: 700; margin-bottom: 6px; }
+.row.sim-pair { flex-wrap: wrap !important; container-type: inline-size; }
+@container (max-width: 859px) { .sim-pair > .col { flex: 0 0 100% !important; } }
 """
 
 
@@ -468,12 +473,12 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=value_svg(view, scale=value_scale(together)))
             return
-        with solara.Columns([1, 1], gutters_dense=True):
+        with solara.Columns([1, 1], gutters_dense=True, classes=PAIR):
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
             with solara.Card("Timeline", margin=0):
                 solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline), classes=["sim-scroll"])
-        with solara.Columns([1, 1], gutters_dense=True):
+        with solara.Columns([1, 1], gutters_dense=True, classes=PAIR):
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view))
             with solara.Card(**figure):
@@ -512,6 +517,6 @@ def Page():
         original, treated = shown[0], shown[1]
         if not original.running and not treated.running:
             solara.HTML(tag="div", unsafe_innerHTML=comparison_html(original, treated), classes=["sim-compare"])
-        with solara.Columns([1, 1], gutters_dense=True):
+        with solara.Columns([1, 1], gutters_dense=True, classes=PAIR):
             RunPanel(original, compact=True, title=adapter.run_name(original.levers), beside=(treated,))
             RunPanel(treated, compact=True, title=adapter.replay_title(treated.levers), beside=(original,))

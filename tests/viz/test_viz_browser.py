@@ -184,3 +184,50 @@ def test_the_case_select_shows_the_whole_case_name(server):
             assert chosen.evaluate("e => e.scrollWidth <= e.clientWidth"), "the name is cut off (an ellipsis at 1280 px)"
         finally:
             browser.close()
+
+
+#: The rendered size, in CSS pixels, of every piece of text the page's main area shows: SVG text at its drawing's scale.
+RENDERED_TEXT = """() => {
+  const sizes = [];
+  for (const e of document.querySelectorAll('main text')) {
+    const svg = e.ownerSVGElement;
+    sizes.push([e.textContent, parseFloat(e.getAttribute('font-size')) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width]);
+  }
+  for (const e of document.querySelectorAll('main *')) {
+    if ([...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) sizes.push([e.textContent, parseFloat(getComputedStyle(e).fontSize)]);
+  }
+  return sizes;
+}"""
+
+
+def test_the_replays_text_stays_at_14_px_or_more_at_1024_with_the_side_bar_open(server, tmp_path):
+    chromium = need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1024, "height": 768})
+            page.set_default_timeout(60_000)
+
+            def button(name: str):
+                return page.get_by_role("button", name=name, exact=True)
+
+            page.goto(server)
+            expect(button("Step")).to_be_visible(timeout=600_000)
+            expect(page.locator(".v-navigation-drawer").first).to_be_visible()
+            button("To the end").click()
+            button("Replay with continuity plan").click()
+            expect(page.get_by_text("Replay with continuity plan")).to_be_visible()
+            button("To the end").click()
+            expect(page.locator(".sim-compare")).to_be_visible()
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(shots / "sim-demo-replay-1024.png"))
+            sizes = page.evaluate(RENDERED_TEXT)
+            assert len(sizes) > 50
+            small = sorted({(round(px, 1), text[:40]) for text, px in sizes if px < 14})
+            assert not small, f"text below 14 px at 1024x768 with the side bar open: {small[:10]}"
+        finally:
+            browser.close()
