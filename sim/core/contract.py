@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.declare import DECLARE_WITH, flag, undeclared
-from sim.core.jit import Compiled, compiled
+from sim.core.jit import Compiled, arguments_to, compiled
 
 Month = namedtuple("Month", ["i", "t", "draws", "levers", "signals"])
 Month.__doc__ = """What a mechanism sees of the current month for replication row ``i``.
@@ -243,12 +243,16 @@ class Mechanism:
     own: OwnState = OwnState()
 
     def __post_init__(self) -> None:
-        """Refuse parameters that are not declared, at once: every command reads each parameter's declaration.
+        """Refuse parameters that are not declared, and events its step notes that are not, at once.
+
+        Every command reads each parameter's declaration; an event noted but not declared would
+        be written past the end of the kernel's event buffers. The events are read from the
+        source of the step and of the functions of its module it calls (``note(fx, Ev.X, ...)``).
 
         Raises
         ------
         TypeError
-            Naming the mechanism and what is wrong with its ``params``.
+            Naming the mechanism and what is wrong with its ``params`` or the event noted.
         """
         if not (isinstance(self.params, type) and issubclass(self.params, MechanismParams)):
             raise TypeError(f"mechanism {self.name!r}: params = {self.params!r} must be a dataclass subclassing MechanismParams (sim.core.contract)")
@@ -256,6 +260,13 @@ class Mechanism:
         if plain:
             where = f"{', '.join(plain)} in {self.params.__qualname__}"
             raise TypeError(f"mechanism {self.name!r}: {where} not declared with {DECLARE_WITH}")
+        noted = arguments_to(self.step, note, 1) if isinstance(self.step, Compiled) else None
+        for written, event in noted or ():
+            if not any(event is key for key in self.events):  # an IntEnum member, not just its number: another enum's 0 is not this one's
+                raise TypeError(
+                    f"mechanism {self.name!r} ({self.module}) notes event {written}, which its contract does not declare ({len(self.events)} declared): "
+                    "give every member of its event IntEnum an Event in events="
+                )
 
     @property
     def stream_names(self) -> tuple[str, ...]:

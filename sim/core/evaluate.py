@@ -17,10 +17,6 @@ from sim.core.contract import Mechanism, Month, clear, empty_effect
 from sim.core.layout import layout
 from sim.core.state import RUNNING
 
-#: Rows past a mechanism's declared events in :func:`evaluate`'s buffers: an event its step notes without
-#: declaring it lands there and is named (in the kernel it would be written past the end of the buffer).
-SPARE_EVENTS = 8
-
 
 @dataclass
 class Inputs:
@@ -85,11 +81,6 @@ def evaluate(mechanism: Mechanism, s: Any, P: Any, m: Inputs) -> BatchEffect:
         Parameter arrays from :func:`sim.population.build`.
     m
         The month's draws, changes and lever strengths for the batch.
-
-    Raises
-    ------
-    ValueError
-        When the step notes an event its contract does not declare.
     """
     state = s.copy()
     own = state.own[mechanism.name]
@@ -111,7 +102,7 @@ def evaluate(mechanism: Mechanism, s: Any, P: Any, m: Inputs) -> BatchEffect:
         {},
         [Events(e.what, np.zeros((n, k), bool), np.zeros((n, k)), np.full((n, k), -1, np.int64)) for e in events],
     )
-    fx = empty_effect(k, len(events) + SPARE_EVENTS)
+    fx = empty_effect(k, len(events))
     arrays = state.arrays
     for i in range(n):
         if s.partnership[i]["outcome"] != RUNNING:  # the kernel leaves ended partnerships alone
@@ -120,12 +111,6 @@ def evaluate(mechanism: Mechanism, s: Any, P: Any, m: Inputs) -> BatchEffect:
         signals = np.ascontiguousarray(m.signals[i], dtype=np.int64)
         month = Month(i, m.t, np.ascontiguousarray(draws[:, i]), np.ascontiguousarray(strengths[i]), signals)
         mechanism.step(arrays, P, month, q[i], own, fx)
-        undeclared = np.flatnonzero(fx.event_mask[len(events) :].any(axis=1)) + len(events)
-        if undeclared.size:
-            raise ValueError(
-                f"mechanism {mechanism.name!r} ({mechanism.module}) notes event {', '.join(map(str, undeclared))}, which its contract does not "
-                f"declare ({len(events)} declared): give every member of its event IntEnum an Event in events="
-            )
         result = fx.result[0]
         out.savings[i], out.cost[i], out.launch[i], out.ends[i], out.trigger[i] = (
             result["savings"],

@@ -255,6 +255,58 @@ def compiled(fn: Callable[..., Any] | None = None, **options: Any) -> Any:
     return Compiled(fn, **options)
 
 
+def arguments_to(fn: Compiled, target: Compiled, position: int) -> list[tuple[str, Any]] | None:
+    """The argument at ``position`` of every call of ``target`` in ``fn`` and the functions of its module it calls, read from their source.
+
+    Parameters
+    ----------
+    fn : Compiled
+        The function whose calls are read (a mechanism's step).
+    target : Compiled
+        The function called (:func:`sim.core.contract.note`).
+    position : int
+        Which argument of each call to give.
+
+    Returns
+    -------
+    list of (str, object) or None
+        Each argument as written, and its value when it is a name or a dotted name of the calling
+        module (``Ev.SPOKE``), else None; None when a source cannot be read (a function made
+        without a file).
+    """
+    import ast
+    import inspect
+    import textwrap
+
+    found: list[tuple[str, Any]] = []
+    seen: set[Callable[..., Any]] = set()
+    todo = [fn.py_func]
+    while todo:
+        py = todo.pop()
+        if py in seen:
+            continue
+        seen.add(py)
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(py)))
+        except (OSError, TypeError, SyntaxError):
+            return None
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            called = py.__globals__.get(node.func.id)
+            if called is target and len(node.args) > position:
+                argument = node.args[position]
+                parts = ast.unparse(argument).split(".")
+                value = py.__globals__.get(parts[0])
+                for part in parts[1:]:
+                    value = getattr(value, part, None)
+                resolved = isinstance(argument, (ast.Name, ast.Attribute)) and all(part.isidentifier() for part in parts)
+                found.append((ast.unparse(argument), value if resolved else None))
+            elif getattr(called, "__module__", None) == py.__module__ and (isinstance(called, Compiled) or inspect.isfunction(called)):
+                todo.append(called.py_func if isinstance(called, Compiled) else called)
+    return found
+
+
 def is_cached(name: str) -> bool:
     """Whether machine code of the compiled function ``name`` (``module.function``) is in this version's cache."""
     module, _, function = name.rpartition(".")

@@ -1,12 +1,13 @@
-"""The mechanism contract refuses parameters that are not declared, naming the mechanism, when it is made."""
+"""The mechanism contract refuses parameters and noted events that are not declared, naming the mechanism, when it is made."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 import pytest
 
-from sim.core.contract import Mechanism, MechanismParams, Reading, Size
+from sim.core.contract import Event, Mechanism, MechanismParams, Reading, Size, note
 from sim.core.declare import param
 from sim.core.jit import compiled
 
@@ -41,6 +42,65 @@ def test_undeclared_parameters_are_refused_when_the_mechanism_is_made():
 def test_parameters_that_are_not_mechanism_params_are_refused():
     with pytest.raises(TypeError, match=r"mechanism 'study': params = .*Plain.* must be a dataclass subclassing MechanismParams"):
         Mechanism(name="study", cause="study", case="toy", title="A study", params=Plain, step=step)
+
+
+class Ev(IntEnum):
+    """Kinds of event."""
+
+    SPOKE = 0
+
+
+class Other(IntEnum):
+    """Another mechanism's kinds of event."""
+
+    SHOUTED = 0
+
+
+@compiled
+def speak(s, P, m, q, own, fx):
+    """Every month, council 0 notes an event (through a helper of this module)."""
+    if m.t >= 0:
+        say(fx)
+
+
+@compiled
+def say(fx):
+    """Note that council 0 spoke."""
+    note(fx, Ev.SPOKE, 0, 1.0)
+
+
+def test_an_event_noted_but_not_declared_is_refused_when_the_mechanism_is_made():
+    """It was found only when the step ran outside the kernel (sim.core.evaluate), once per replication, and only for
+    the replications that noted it; in the kernel the event would have been written past the end of its buffers."""
+    with pytest.raises(TypeError) as info:
+        Mechanism(name="chatty", cause="chatty", case="toy", title="Notes an undeclared event", params=MechanismParams, step=speak)
+    assert str(info.value) == (
+        "mechanism 'chatty' (test_contract) notes event Ev.SPOKE, which its contract does not declare (0 declared): "
+        "give every member of its event IntEnum an Event in events="
+    )
+    with pytest.raises(TypeError, match=r"notes event Ev\.SPOKE, which its contract does not declare"):
+        Mechanism(
+            name="chatty",
+            cause="chatty",
+            case="toy",
+            title="Notes another enum's event",
+            params=MechanismParams,
+            step=speak,
+            events={Other.SHOUTED: Event("shouted", Reading("shouted"))},
+        )
+
+
+def test_a_step_noting_only_declared_events_is_taken():
+    declared = Mechanism(
+        name="chatty",
+        cause="chatty",
+        case="toy",
+        title="Notes its event",
+        params=MechanismParams,
+        step=speak,
+        events={Ev.SPOKE: Event("spoke", Reading("spoke"))},
+    )
+    assert declared.event_list == (declared.events[Ev.SPOKE],)
 
 
 @pytest.mark.parametrize(
