@@ -104,6 +104,21 @@ def central(value: Any, spec: Spec) -> Any:
     return round(x) if spec.integer else float(f"{x:.3g}")
 
 
+#: Attributes only a commercial venture uses (case 05: the councils' guarantees of business and the outside business it
+#: wins), left out of :meth:`Partnership.describe` where the governance cannot be one.
+VENTURE_ONLY = ("guarantee", "guarantee_months", "market_volume")
+VENTURE = "commercial_venture"
+
+
+def may_be_venture(governance: Any) -> bool:
+    """Whether a partnership with this ``governance`` (a label, or a distribution of labels) can be a commercial venture."""
+    if not is_dist(governance):
+        return governance == VENTURE
+    values = list(governance.get("values", []))
+    p = list(governance.get("p", [1.0] * len(values)))
+    return any(value == VENTURE and share > 0 for value, share in zip(values, p, strict=False))
+
+
 class Partnership(ModelConfig):
     """A model configuration made by :func:`partnership`, which remembers what was stated and where the rest came from.
 
@@ -133,15 +148,26 @@ class Partnership(ModelConfig):
         lines = [f"A partnership of {self.n_councils} councils ({', '.join(c.name for c in self.councils)}); unstated values from scenario {self.scenario!r}."]
         lines.append("Fixed because you stated them:")
         lines += [f"  {path} = {describe(_at(self, path)).strip('`')}" for path in self.stated] or ["  (nothing)"]
-        if self.fixed_from_scenario:
+        venture = may_be_venture(self.partnership.governance)
+
+        def applies(path: str) -> bool:
+            return venture or path.rpartition(".")[2] not in VENTURE_ONLY
+
+        pinned = [path for path in self.fixed_from_scenario if applies(path)]
+        if pinned:
             lines.append("Fixed at the scenario's central values (fixed=True):")
-            lines += [f"  {path} = {describe(_at(self, path)).strip('`')}" for path in self.fixed_from_scenario]
-        drawn = self.drawn()
+            lines += [f"  {path} = {describe(_at(self, path)).strip('`')}" for path in pinned]
+        drawn = {path: node for path, node in self.drawn().items() if applies(path)}
         if drawn:
             lines.append("Still drawn for each replication (so results describe partnerships like this one), from the scenario:")
             lines += [f"  {path} ~ {describe(node)}" for path, node in drawn.items()]
         else:
             lines.append("Nothing is drawn: every replication is this one partnership (only events from outside and chance differ).")
+        left_out = [
+            name for name in VENTURE_ONLY if any(not applies(path) and path.endswith(f".{name}") for path in [*self.fixed_from_scenario, *self.drawn()])
+        ]
+        if left_out:
+            lines.append(f"Not listed: {', '.join(left_out)}, which only a commercial venture uses (the governance is {self.partnership.governance}).")
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -8,16 +8,16 @@ import pytest
 import sim
 from sim.config.checks import ConfigError
 from sim.config.distributions import is_dist
-from sim.config.partnership import Partnership, central
+from sim.config.partnership import VENTURE_ONLY, Partnership, central
 from sim.config.scenarios import load, with_policy
 from sim.core.declare import spec_of
 from sim.core.params import CouncilParams
 
 
-def ours(**kwargs) -> Partnership:
+def ours(governance: str = "joint_committee", **kwargs) -> Partnership:
     return sim.partnership(
         [sim.council("Our District", tier="district", it_maturity=0.8, pace=0.6), sim.council("Their County", tier="county", size=5.0)],
-        governance="joint_committee",
+        governance=governance,
         promised_savings=1.5,
         **kwargs,
     )
@@ -48,7 +48,29 @@ def test_the_description_lists_what_is_fixed_and_every_value_still_drawn_with_it
     drawn = p.drawn()
     assert "councils[1].it_maturity" in drawn and "councils[0].it_maturity" not in drawn
     for path in drawn:
-        assert f"  {path} ~ " in text
+        assert (f"  {path} ~ " in text) is (path.rpartition(".")[2] not in VENTURE_ONLY)  # a joint committee
+
+
+@pytest.mark.parametrize("fixed", [False, True])
+def test_the_guarantees_and_outside_business_are_listed_only_where_the_partnership_can_be_a_commercial_venture(fixed) -> None:
+    """A joint committee's description listed each council's guarantee to buy from a commercial venture, and the
+    venture's outside business, which only a commercial venture uses."""
+    committee = ours(fixed=fixed).describe()
+    assert not any(f".{name} " in committee for name in VENTURE_ONLY)
+    assert committee.endswith(
+        "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint_committee)."
+    )
+    venture = ours(fixed=fixed, governance="commercial_venture").describe()
+    assert all(f"councils[1].{name} " in venture for name in ("guarantee", "guarantee_months")) and "partnership.market_volume " in venture
+    assert "Not listed" not in venture
+    drawn_governance = sim.partnership([sim.council("A"), sim.council("B")]).describe()  # the baseline's governance: a venture in 5%
+    assert "councils[0].guarantee ~ " in drawn_governance and "Not listed" not in drawn_governance
+
+
+def test_a_guarantee_stated_for_a_partnership_that_is_not_a_venture_is_still_listed_as_stated() -> None:
+    text = sim.partnership([sim.council("A", guarantee=0.5), sim.council("B")], governance="mou").describe()
+    assert "councils[0].guarantee = 0.5" in text
+    assert "Not listed: guarantee, guarantee_months, market_volume" in text
 
 
 def test_fixed_pins_every_unstated_value_at_the_scenarios_central_value() -> None:
