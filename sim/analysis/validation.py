@@ -23,6 +23,7 @@ import numpy as np
 
 from sim import population
 from sim.analysis.attribution import Attribution
+from sim.analysis.comparison import policy_words
 from sim.analysis.stats import Estimate, paired_difference, wilson
 from sim.analysis.summary import FAILURES
 from sim.config.cases import CASES, Case
@@ -462,7 +463,7 @@ def plot(evidence: Evidence, folder: Path) -> dict[str, str]:
     limit = float(np.abs(grid).max()) or 1.0
     image = ax.imshow(grid, cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto")
     ax.set_xticks(range(len(evidence.cases)), [f"case {ce.case.id}" for ce in evidence.cases], fontsize=11)
-    ax.set_yticks(range(len(LEVERS)), [name.replace("_", " ") for name in LEVERS], fontsize=11)
+    ax.set_yticks(range(len(LEVERS)), [policy_words(name) for name in LEVERS], fontsize=11)  # as sim-compare's forest names them
     ax.set_xlabel("case scenario", fontsize=11)
     ax.set_ylabel("lever", fontsize=11)
     fig.colorbar(image, label="change in the case's failure probability (percentage points)")

@@ -43,3 +43,33 @@ def test_robustness_cells_read_what_each_run_found(evidence: V.Evidence) -> None
         leads = sum(r.leads for r in ce.robustness)
         helps = sum(r.lever_helps for r in ce.robustness)
         assert f"case {ce.case.id}: leads in {leads}/{len(ce.robustness)}, lever helps in {helps}/{len(ce.robustness)}" in page
+
+
+def test_the_lever_figure_names_each_lever_as_sim_compare_does(tmp_path, monkeypatch) -> None:
+    """The figure's lever axis was made of code names with spaces ('it harmonisation first'); sim-compare's forest
+    plot names the same policies with policy_words ('IT harmonisation first')."""
+    from types import SimpleNamespace
+
+    from matplotlib.figure import Figure
+
+    from sim.analysis.comparison import policy_words
+    from sim.analysis.stats import Estimate
+
+    cases = [
+        SimpleNamespace(
+            case=case,
+            lever_effects={lever: Estimate(-0.01, -0.02, 0.0) for lever in V.LEVERS},
+            own_share=0.5,
+            necessary={case.mechanism: 0.4},
+        )
+        for case in CASES
+    ]
+    drawn: dict[str, list[str]] = {}
+
+    def savefig(fig: Figure, path, **_: object) -> None:
+        drawn[path.name] = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    V.plot(SimpleNamespace(cases=cases), tmp_path)
+    assert drawn["levers.png"] == [policy_words(lever) for lever in V.LEVERS]
+    assert "IT harmonisation first" in drawn["levers.png"]
