@@ -610,6 +610,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
     """Run a Hydra command on ``argv`` (default ``sys.argv[1:]``) and return its exit status; see the module's documentation."""
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = command.name
+    option = "hydra.sweep.dir=..." if any(arg in ("-m", "--multirun") for arg in argv) else "hydra.run.dir=..."  # where to write instead
     _ASKED.status = 0
     typed = provenance.COMMAND.set([prog, *argv])  # for this command only: a later call in this process records its own
     _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit = None, False, None
@@ -625,7 +626,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
             return _ASKED.status
         except BaseException as err:  # every way out gets its line and status
             with _quiet_signals():
-                code = report(err, job.folder if job is not None else None, argv=argv, command=command.name)
+                code = report(err, job.folder if job is not None else None, option, argv=argv, command=command.name)
                 if job is not None and code != 0:
                     job.discard()
             return code

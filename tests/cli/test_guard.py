@@ -104,3 +104,19 @@ def test_the_command_recorded_for_provenance_is_this_commands_only(tmp_path, cap
     assert "replications = 0" in capsys.readouterr().err
     assert provenance.COMMAND.get() is None
     assert provenance.collect()["command"] == sys.argv
+
+
+@pytest.mark.parametrize(("flag", "option"), [("-m", "hydra.sweep.dir=..."), ("--multirun", "hydra.sweep.dir=..."), (None, "hydra.run.dir=...")])
+def test_a_write_that_fails_in_a_multirun_names_the_sweep_folders_option(flag, option, capsys, tmp_path):
+    """A multirun whose job could not write its results said to write elsewhere with hydra.run.dir=..., which a
+    multirun does not use."""
+    import errno
+
+    def app() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "0" / "summary.json"))
+
+    command = guard.Command("sim-x", app, "config", None, lambda cfg, args: [])
+    argv = [f"hydra.run.dir={tmp_path / 'run'}"] if flag is None else [flag, "seed=1,2", f"hydra.sweep.dir={tmp_path}"]
+    assert guard.run_command(command, argv) == guard.EXIT_FAULT
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert line.startswith(f"error: cannot write {tmp_path / '0' / 'summary.json'}: no space is left on the device") and line.endswith(f"({option})")
