@@ -221,7 +221,7 @@ def _exclusive(parsed: Sequence[Any]) -> list[str]:
         if a is None or b is None or a.is_delete() or b.is_delete():
             continue
         if a.is_sweep_override() or b.is_sweep_override():
-            problems += both_problems(a.input_line.partition("=")[2], b.input_line.partition("=")[2])
+            problems += both_problems(split_override(a.input_line)[1], split_override(b.input_line)[1])
             continue
         values = [a.value(), b.value()]
         specs = {f.name: f.metadata["spec"] for f in fields(RunSettings)}
@@ -447,7 +447,7 @@ def composition_problems(
         where = f"{mark.name}, line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "a YAML file"
         return [f"{where}: {err.problem or err.context or _first_line(err)} (YAML syntax error)"]
     if isinstance(err, RecursionError):
-        choices = {o.partition("=")[0]: o.partition("=")[2] for o in overrides if "=" in o}
+        choices = dict(split_override(o) for o in overrides if "=" in o)
         for group in ("scenario", "policy"):
             cycle = _cycle(group, choices.get(group, "baseline" if group == "scenario" else "none"), folders)
             if cycle:
@@ -480,7 +480,7 @@ def composition_problems(
         return [f"{match.group(1)}: {_first_line(cause) or text}"]
     merging = re.match(r"Error merging override (.+)", text)
     if merging:
-        key = merging.group(1).partition("=")[0]
+        key = split_override(merging.group(1))[0]
         index = re.match(r"councils\.(\d+)\.", key)
         if index and "councils" in str(cause or "") and "Invalid type assigned" in str(cause or ""):
             return [f"{merging.group(1)}: the scenario has fewer than {int(index.group(1)) + 1} councils (councils are numbered from 0)"]
