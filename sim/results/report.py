@@ -223,7 +223,7 @@ def limitations() -> str:
     return resources.files("sim.docs").joinpath("limitations.md").read_text(encoding="utf-8")
 
 
-def _provenance(summary: dict[str, Any]) -> str:
+def _provenance(summary: dict[str, Any], of: str = "") -> str:
     prov = summary.get("provenance", {})
     run = summary.get("run", {})
     rows = [
@@ -240,6 +240,7 @@ def _provenance(summary: dict[str, Any]) -> str:
     config = json.dumps(prov.get("config", {}), indent=1)
     return (
         "<h2>Provenance</h2>"
+        + (f"<p>{_e(of)}</p>" if of else "")
         + _table(["", ""], [r for r in rows if r[1] != ""])
         + f"<details><summary>The resolved configuration</summary><pre>{_e(config)}</pre></details>"
     )
@@ -550,14 +551,24 @@ def _sweep_report(folder: Path) -> Report:
     if points:
         report.figure("survival", plots.survival_figure(points), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale).")
         report.figure("causes", plots.causes_figure(points, counts="collapse"), f"Causes and triggers of the collapses at the first {len(points)} points.")
+    failure = [f"failure.{part}" for part in ("value", "low", "high")]
     rows = [
-        [*(r[c] for c in swept), _pct(r[estimate]), f"{_pct(r[low])} to {_pct(r[high])}", f"±{_pct((r[high] - r[low]) / 2)}"]
+        [
+            *(r[c] for c in swept),
+            _pct(r[estimate]),
+            f"{_pct(r[low])} to {_pct(r[high])}",
+            f"±{_pct((r[high] - r[low]) / 2)}",
+            *([_pct(r[failure[0]]), f"{_pct(r[failure[1]])} to {_pct(r[failure[2]])}"] if failure[0] in r else []),
+        ]
         for r in table.to_dict(orient="records")
     ]
-    report.sections.append("<h2>Points</h2>" + _table([*swept, "P(collapse)", "95% interval", "half-width"], rows))
+    head = [*swept, "P(collapse)", "95% interval", "half-width", *(["P(failure)", "95% interval"] if failure[0] in table.columns else [])]
+    report.sections.append("<h2>Points</h2>" + _table(head, rows))
     _other_files(folder, report)
     if points:
-        report.sections.append(_provenance(next(iter(points.values()))))
+        first = next(iter(points))
+        of = f"Of the first point ({first}); each point's folder holds its own summary.json with its configuration and provenance."
+        report.sections.append(_provenance(points[first], of))
     return report
 
 

@@ -61,10 +61,12 @@ def sweep_dir(tmp_path_factory) -> Path:
             "sim-run", "replications=300", "seed=1", f"partnership.decision_clarity={clarity}", f"partnership.market_volume={volume}", f"hydra.run.dir={job}"
         )
         assert done.returncode == 0, done.stderr
-        collapsed = json.loads((job / "summary.json").read_text())["outcomes"]["collapsed"]
+        summary = json.loads((job / "summary.json").read_text())
+        collapsed, failure = summary["outcomes"]["collapsed"], summary["failure"]
         rows.append(
             {"point": point, "partnership.decision_clarity": str(clarity), "partnership.market_volume": str(volume), "status": "ok", "seed": 1,
-             "replications": 300, "job_dir": str(job), **{c: collapsed[k] for c, k in zip(SWEEP_ESTIMATE, ("value", "low", "high"), strict=True)}}
+             "replications": 300, "job_dir": str(job), **{c: collapsed[k] for c, k in zip(SWEEP_ESTIMATE, ("value", "low", "high"), strict=True)},
+             **{f"failure.{k}": failure[k] for k in ("value", "low", "high")}}
         )  # fmt: skip
     pd.DataFrame(rows).to_parquet(root / "sweep.parquet")
     return root
@@ -144,6 +146,10 @@ def test_report_of_a_sweep_folder(sweep_dir):
     assert "Sweep of 4 points over partnership.decision_clarity, partnership.market_volume" in page
     for value in table[SWEEP_ESTIMATE[0]]:
         assert f"{value:.1%}" in page
+    assert "<th>P(failure)</th>" in page, "a sweep's points showed collapse only, though a case's failure may be underperformance"
+    for value in table["failure.value"]:
+        assert f"<td>{value:.1%}</td>" in page
+    assert "Of the first point (point 0); each point" in page, "the provenance of the first point read as the whole sweep's"
 
 
 @pytest.mark.parametrize(
