@@ -37,7 +37,7 @@ import yaml
 
 from sim.config.checks import ConfigError
 from sim.config.distributions import describe, is_dist, render_range, sample
-from sim.config.model import ModelConfig, model_config
+from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
 from sim.config.scenarios import load
 from sim.core.declare import Spec
 from sim.core.params import CouncilParams, PartnershipParams
@@ -243,8 +243,9 @@ def partnership(
         Listing every unknown attribute and every value outside its range, one line each.
     """
     problems = [f"{key} is not a partnership attribute (known: {', '.join(_PARTNERSHIP)})" for key in values if key not in _PARTNERSHIP]
-    if not all(isinstance(c, Council) for c in councils):
-        raise ConfigError([*problems, "councils must be made with sim.council(name, ...)"])
+    if not isinstance(councils, (list, tuple)) or not all(isinstance(c, Council) for c in councils):
+        given = f"councils = {councils!r}: " if not isinstance(councils, (list, tuple)) else ""
+        raise ConfigError([*problems, f"{given}give a list of {MIN_COUNCILS} to {MAX_COUNCILS} councils, each made with sim.council(name, ...)"])
     problems += [line for c in councils for line in _unknown(c)]
     base = load(scenario, config_dir=config_dir)
     raw = base.to_dict()

@@ -103,6 +103,16 @@ def test_unknown_names_and_bad_values_are_all_reported() -> None:
         sim.partnership([sim.council("A", it_maturity=1.7), sim.council("B")])
 
 
+@pytest.mark.parametrize("councils", [3, "AB", None])
+def test_councils_that_are_not_a_list_of_councils_get_one_line_naming_what_was_given(councils) -> None:
+    """sim.partnership(councils=3) raised TypeError: 'int' object is not iterable."""
+    with pytest.raises(ConfigError) as raised:
+        sim.partnership(councils)
+    assert raised.value.problems == [f"councils = {councils!r}: give a list of 2 to 8 councils, each made with sim.council(name, ...)"]
+    with pytest.raises(ConfigError, match=r"^give a list of 2 to 8 councils, each made with sim.council"):
+        sim.partnership([sim.council("A"), "B"])
+
+
 def test_every_problem_of_the_councils_and_the_partnership_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as raised:
         sim.partnership(
