@@ -294,7 +294,8 @@ def why_html(why: Why, compact: bool = False) -> str:
 
 def network_svg(view: RunView, width: int = 460, height: int | None = None) -> str:
     """The councils as agents and the trust between them."""
-    height = height or (320 if len(view.councils) <= 2 else 440)
+    n = len(view.councils)
+    height = height or (320 if n <= 2 else 440 + 120 * max(n - 4, 0))  # five councils or more: room between those one above another
     nodes = [svg.Node(c.name, c.size, c.value_seen, c.outside_option, c.notice, c.key_person_present, c.active, c.exit_month) for c in view.councils]
     return svg.network(nodes, view.trust, width, height)
 

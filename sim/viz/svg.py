@@ -139,6 +139,55 @@ LABELS_ABOVE = 116
 LABELS_BELOW = 121
 
 
+@dataclass(frozen=True)
+class _Box:
+    """A rectangle of the councils' drawing, in its units."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def hits(self, other: _Box, gap: float = 2.0) -> bool:
+        """Whether it overlaps ``other``, or comes within ``gap`` of it."""
+        return self.left < other.right + gap and other.left < self.right + gap and self.top < other.bottom + gap and other.top < self.bottom + gap
+
+    def moved(self, dy: float) -> _Box:
+        return _Box(self.left, self.top + dy, self.right, self.bottom + dy)
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous width of bold ``text`` at ``size`` (wide sans-serif faces included)."""
+    return 0.6 * size * len(text)
+
+
+def _name_lines(name: str, width: int) -> list[str]:
+    """A council's name on one line, or on two (split at the space nearest its middle) where it would take more than 45% of the drawing."""
+    if _text_width(name, 19) + 24 <= 0.45 * width or " " not in name:
+        return [name]
+    spaces = [k for k, c in enumerate(name) if c == " "]
+    cut = min(spaces, key=lambda k: abs(k - len(name) / 2))
+    return [name[:cut], name[cut + 1 :]]
+
+
+def _rows(mids: Sequence[float], lines: Sequence[tuple[str, str, float]], edge: float, step: float) -> list[_Box]:
+    """The boxes of a label's lines from ``edge`` outward (``step`` per line: negative above the council)."""
+    return [
+        _Box(mid - w / 2, min(edge + step * k, edge + step * (k + 1)), mid + w / 2, max(edge + step * k, edge + step * (k + 1)))
+        for k, (mid, (_, _, w)) in enumerate(zip(mids, lines, strict=True))
+    ]
+
+
+#: Line pitch of a council's label (its name, then a notice badge, "champion left" or "left in month N").
+LABEL_LINE = 25
+#: How far beside its line a trust number may sit, first choice first.
+TRUST_BESIDE = (0, 18, -18, 32, -32, 48, -48, 64, -64)
+#: What a council's label placed inside the ring costs, in units moved: it goes there only to stay much nearer its council.
+INWARD = 48
+#: Where a trust number may sit along its line, first choice first (a side of the ring, then a chord).
+TRUST_AT = (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.25, 0.75, 0.35, 0.65, 0.45, 0.55, 0.15, 0.85)
+
+
 def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: int = 460, height: int = 400) -> str:
     """The councils as agents on a ring, joined by the trust between current partners.
 
@@ -147,6 +196,13 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     written on it). A dashed orange ring and "champion left" mark a council whose key person
     has gone; a black badge "notice: leaves in N months" a council that has given notice; a
     grey, crossed-out node "left in month N" a council that left.
+
+    Each council's label sits above it (upper half) or below it, inside the drawing, as near
+    as it can without touching a council or a label placed before it (inside the ring only if
+    that is much nearer; a label moved off its council has a dotted line to it; a long name
+    takes two lines). Each trust number takes the first place along its line, or beside it
+    (:data:`TRUST_AT`, :data:`TRUST_BESIDE`), clear of councils, labels and other numbers.
+    The drawing grows taller where the labels need it (many councils, long names).
     """
     n = len(nodes)
     cx, cy = width / 2, (height - 40) / 2
@@ -158,22 +214,78 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     pos = _ring(n, cx, cy, width * (0.25 if n == 2 else 0.36), ry)
     biggest = max((nd.size for nd in nodes), default=1.0) or 1.0
     radius = [18 + 22 * math.sqrt(max(nd.size, 0.0) / biggest) for nd in nodes]
+    rings = [9 if not nd.key_person_present and nd.active else 0 for nd in nodes]
+    placed = [_Box(x - r - g - 2, y - r - g - 2, x + r + g + 2, y + r + g + 2) for (x, y), r, g in zip(pos, radius, rings, strict=True)]
+
+    # Each council's label: its lines from the council outward, each (kind, text, width) centred under it as far as the
+    # drawing allows; the lines move together, above or below the council, as little as clears what is placed before them.
+    labels: list[tuple[list[float], float, bool, list[tuple[str, str, float]], float]] = []
+    for nd, (x, y), r, g in zip(nodes, pos, radius, rings, strict=True):
+        first, *more = _name_lines(nd.name, width)
+        names = [("name", first, _text_width(first, 19) + 24), *(("name, continued", part, _text_width(part, 19)) for part in more)]
+        lines = list(names)
+        if not nd.active:
+            lines.append(("left", f"left in month {nd.exit_month}", _text_width(f"left in month {nd.exit_month}", 17)))
+        else:
+            if nd.notice:
+                badge = f"NOTICE: leaves in {Size(nd.notice):months}"
+                lines.append(("notice", badge, 9.2 * len(badge) + 12))
+            if not nd.key_person_present:
+                lines.append(("champion", "champion left", _text_width("champion left", 17)))
+        outward = n > 2 and y < cy - 1
+        best = None
+        for above in (outward, not outward) if n > 2 else (False,):
+            order = [*reversed(names), *lines[len(names) :]] if above else lines  # a name of two lines reads downward
+            mids = [min(max(x, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for _, _, w in order]
+            edge = y - r - g - 4 if above else y + r + g + 6
+            rows = _rows(mids, order, edge, -LABEL_LINE if above else LABEL_LINE)
+            moved = 0
+            while any(row.hits(other) for row in rows for other in placed):
+                moved += 4
+                rows = [row.moved(-4 if above else 4) for row in rows]
+            cost = moved if above == outward else moved + INWARD  # inside the ring a label crosses lines of trust
+            if best is None or cost < best[0]:
+                best = (cost, moved, above, edge + (-moved if above else moved), rows, mids, order)
+        assert best is not None
+        _, moved, above, edge, rows, mids, order = best
+        placed += rows
+        labels.append((mids, edge, above, order, moved))
+
+    marks: list[tuple[float, float, float]] = []
+    for (i, j), t in sorted(trust.items()):
+        (x1, y1), (x2, y2) = pos[i], pos[j]
+        side = (j - i) % n in (1, n - 1)
+        at = [f for f in TRUST_AT if side or f != 0.5]
+        span = math.hypot(x2 - x1, y2 - y1) or 1.0
+        across = ((y1 - y2) / span, (x2 - x1) / span)  # beside the line where no place on it is clear
+        spots = [(x1 + f * (x2 - x1) + o * across[0], y1 + f * (y2 - y1) + o * across[1]) for o in TRUST_BESIDE for f in at]
+        boxes = [_Box(mx - 26, my - 14, mx + 26, my + 14) for mx, my in spots]
+        k = min(range(len(spots)), key=lambda k: (sum(boxes[k].hits(other, 1.0) for other in placed), k))
+        placed.append(boxes[k])
+        marks.append((*spots[k], t))
+
+    # The drawing spans what is placed, with the legend below.
+    shift = max(0.0, 4 - min(b.top for b in placed))
+    height = max(height, math.ceil(max(b.bottom for b in placed) + shift + LEGEND_ROOM + 6))
     body: list[str] = []
     for (i, j), t in sorted(trust.items()):
         (x1, y1), (x2, y2) = pos[i], pos[j]
         w = 2 + 14 * min(max(t, 0.0), 1.0)
         dash = ' stroke-dasharray="10 7"' if t < 0.3 else ""
-        body.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{GREY}" stroke-width="{w:.1f}" stroke-linecap="round"{dash}/>')
-        # Halfway along a side of the ring; nearer one end on a chord, so that chords crossing in the middle keep their labels apart.
-        f = 0.5 if (j - i) % n in (1, n - 1) else 0.3
-        mx, my = x1 + f * (x2 - x1), y1 + f * (y2 - y1)
-        body.append(f'<rect x="{mx - 26:.1f}" y="{my - 14:.1f}" width="52" height="28" rx="6" fill="#FFFFFF" stroke="{GREY}"/>')
-        body.append(_text(mx, my + 6, f"{t:.2f}", 18))
-    for k, (nd, (x, y), r) in enumerate(zip(nodes, pos, radius, strict=True)):
+        ends = f'x1="{x1:.1f}" y1="{y1 + shift:.1f}" x2="{x2:.1f}" y2="{y2 + shift:.1f}"'
+        body.append(f'<line {ends} stroke="{GREY}" stroke-width="{w:.1f}" stroke-linecap="round"{dash}/>')
+    for mx, my, t in marks:
+        body.append(
+            f'<g class="sim-trust"><rect x="{mx - 26:.1f}" y="{my + shift - 14:.1f}" width="52" height="28" rx="6" fill="#FFFFFF" stroke="{GREY}"/>'
+            + _text(mx, my + shift + 6, f"{t:.2f}", 18)
+            + "</g>"
+        )
+    for k, (nd, (x, y), r, g) in enumerate(zip(nodes, pos, radius, rings, strict=True)):
+        y += shift
         fill = value_colour(nd.net) if nd.active else "#F2F2F2"
         stroke = COUNCIL_COLOURS[k % len(COUNCIL_COLOURS)]
-        if not nd.key_person_present and nd.active:
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + 9:.1f}" fill="none" stroke="{OI["orange"]}" stroke-width="5" stroke-dasharray="8 5"/>')
+        if g:
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r + g:.1f}" fill="none" stroke="{OI["orange"]}" stroke-width="5" stroke-dasharray="8 5"/>')
         body.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" stroke="{stroke if nd.active else GREY}" stroke-width="4"'
             + (' stroke-dasharray="6 5"' if not nd.active else "")
@@ -187,30 +299,30 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
                 f'<path d="M{x - d:.1f},{y - d:.1f} L{x + d:.1f},{y + d:.1f} M{x - d:.1f},{y + d:.1f} L{x + d:.1f},{y - d:.1f}" '
                 f'stroke="{INK}" stroke-width="5"/>'
             )
-        # Labels outward: above a node in the upper half, below it otherwise (name nearest the node).
-        ring = 9 if not nd.key_person_present and nd.active else 0
-        above = n > 2 and y < cy - 1
-        name_y = y - r - ring - 30 if above else y + r + ring + 24
-        status_y = name_y + 22
-        if above:
-            name_y, status_y = y - r - ring - 10, y - r - ring - 32
-        body.append(
-            f'<text x="{x:.1f}" y="{name_y:.1f}" font-size="19" text-anchor="middle" fill="{INK}" font-weight="bold">'
-            f'<tspan fill="{stroke}">\u25a0</tspan> {escape(nd.name)}</text>'
-        )
-        step = -20 if above else 20
-        if not nd.active:
-            body.append(_text(x, status_y, f"left in month {nd.exit_month}", 17, fill=OI["vermillion"], weight="bold"))
-        else:
-            if nd.notice:
-                badge = f"NOTICE: leaves in {Size(nd.notice):months}"
-                w = 9.2 * len(badge) + 12
-                left = min(max(x - w / 2, 2.0), width - w - 2)  # inside the drawing, under its council as far as it can be
-                body.append(f'<rect x="{left:.1f}" y="{status_y - 16:.1f}" width="{w:.1f}" height="22" rx="4" fill="{INK}"/>')
-                body.append(_text(left + w / 2, status_y, badge, 16, fill="#FFFFFF", weight="bold", extra='class="sim-notice-badge"'))
-                status_y += step
-            if not nd.key_person_present:
-                body.append(_text(x, status_y, "champion left", 17, fill="#8A5A00", weight="bold"))
+        mids, edge, above, lines, moved = labels[k]
+        if moved > LABEL_LINE / 2:  # a label moved off its council says whose it is with a line to it
+            near = y - r - g if above else y + r + g
+            leader = f'x1="{x:.1f}" y1="{near:.1f}" x2="{mids[0]:.1f}" y2="{edge + shift:.1f}"'
+            body.append(f'<line {leader} stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 3"/>')
+        for line, (mid, (kind, text, w)) in enumerate(zip(mids, lines, strict=True)):
+            base = edge + shift - 6 - LABEL_LINE * line if above else edge + shift + 18 + LABEL_LINE * line
+            label = 'class="sim-council-label"'
+            if kind == "name, continued":
+                body.append(_text(mid, base, text, 19, weight="bold", extra=label))
+            elif kind == "name":
+                body.append(
+                    f'<text x="{mid:.1f}" y="{base:.1f}" font-size="19" text-anchor="middle" fill="{INK}" font-weight="bold" {label}>'
+                    f'<tspan fill="{stroke}">\u25a0</tspan> {escape(text)}</text>'
+                )
+            elif kind == "notice":
+                body.append(
+                    f'<g {label}><rect x="{mid - w / 2:.1f}" y="{base - 16:.1f}" width="{w:.1f}" height="22" rx="4" fill="{INK}"/>'
+                    + _text(mid, base, text, 16, fill="#FFFFFF", weight="bold", extra='class="sim-notice-badge"')
+                    + "</g>"
+                )
+            else:
+                colour = OI["vermillion"] if kind == "left" else "#8A5A00"
+                body.append(_text(mid, base, text, 17, fill=colour, weight="bold", extra=label))
     body.append(_legend(width, height))
     names = ", ".join(f"{nd.name} sees {nd.value_seen:.2f}" + (" (notice given)" if nd.notice else "") if nd.active else f"{nd.name} left" for nd in nodes)
     return _svg(width, height, body, f"Councils: {names}")

@@ -89,3 +89,43 @@ def test_notice_badges_and_champion_notes_stay_inside_the_drawing_and_off_the_le
                 assert s["bottom"] <= legend_top, s
     finally:
         page.close()
+
+
+def boxes(page) -> dict:
+    """The councils' drawing as boxes in its units: council labels and badges, trust labels, councils (with a champion's ring)."""
+    return page.evaluate(
+        """() => { const svg = document.querySelector('svg'); const vb = svg.viewBox.baseVal;
+        const box = (b) => ({x: b.x, y: b.y, right: b.x + b.width, bottom: b.y + b.height});
+        const of = (sel) => [...svg.querySelectorAll(sel)].map(e => ({text: e.textContent, ...box(e.getBBox())}));
+        const circles = [...svg.querySelectorAll('circle')].map(c => { const r = c.r.baseVal.value + c.getAttribute('stroke-width') / 2;
+          return {text: 'circle', x: c.cx.baseVal.value - r, y: c.cy.baseVal.value - r, right: c.cx.baseVal.value + r, bottom: c.cy.baseVal.value + r}; });
+        return {width: vb.width, height: vb.height, labels: of('.sim-council-label'), trust: of('.sim-trust'), circles: circles}; }"""
+    )
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["x"] < b["right"] and b["x"] < a["right"] and a["y"] < b["bottom"] and b["y"] < a["bottom"]
+
+
+@pytest.mark.parametrize("count", [4, 5, 6, 7])
+def test_with_many_councils_labels_keep_off_each_other_and_the_councils(browser, count):
+    names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council"][:count]
+    councils = tuple(
+        adapter.CouncilView(k, name, 1.0 + 0.3 * k, "district", 0.5, 0.35, 14 * (k % 2), k % 3 != 0, k != 2, 47 if k == 2 else -1, "none", "none")
+        for k, name in enumerate(names)
+    )
+    trust = {(i, j): 0.5 + 0.01 * (i + j) for i in range(count) for j in range(i + 1, count) if 2 not in (i, j)}
+    view = type("View", (), {"councils": councils, "trust": trust})()
+    page = laid_out(browser, app.network_svg(view), 430)
+    try:
+        drawn = boxes(page)
+        labels, marks = drawn["labels"], drawn["trust"]
+        assert len(labels) >= count and len(marks) == len(trust)
+        for a in labels + marks:
+            assert a["x"] >= 0 and a["right"] <= drawn["width"] and a["y"] >= 0 and a["bottom"] <= drawn["height"], a
+        for k, a in enumerate(labels):
+            assert not [b["text"] for b in labels[k + 1 :] + marks + drawn["circles"] if overlaps(a, b)], a["text"]
+        for k, a in enumerate(marks):
+            assert not [b["text"] for b in marks[k + 1 :] + drawn["circles"] if overlaps(a, b)], a["text"]
+    finally:
+        page.close()
