@@ -26,6 +26,7 @@ import pandas as pd
 from sim import population
 from sim.config import scenarios
 from sim.config.model import ModelConfig
+from sim.config.overrides import split_override
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW
 from sim.config.uncertainty import Uncertainty
 from sim.config.uncertainty import uncertainty as make_uncertainty
@@ -160,7 +161,7 @@ class PartnershipModel(mesa.Model):
         if config is None:
             config = copy.deepcopy(_composed(scenario_name, policy_name, self.overrides, None if config_dir is None else str(config_dir)))
         if not isinstance(uncertainty, Uncertainty):
-            uncertainty = make_uncertainty(uncertainty, replications_per_draw, fixed=[o.partition("=")[0].lstrip("+~") for o in self.overrides])
+            uncertainty = make_uncertainty(uncertainty, replications_per_draw, fixed=[split_override(o)[0] for o in self.overrides])
         self.uncertainty = uncertainty
         self.base_config = config
         if uncertainty is not None:

@@ -57,7 +57,7 @@ def test_overrides_are_split_in_one_place():
     """The commands and the Python API each split overrides on '=' and stripped Hydra's prefixes themselves
     (some '+' only): one function serves them all."""
     package = Path(sim.__file__).parent
-    modules = [package / "api.py", *(package / "cli").glob("*.py"), *(package / "config").glob("*.py")]
+    modules = [package / "api.py", *(package / "cli").glob("*.py"), *(package / "config").glob("*.py"), *(package / "frontends").glob("*.py")]
     copies = [
         f"{path.relative_to(package)}:{n}"
         for path in sorted(modules)
