@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.cli.common import compose_model, fail, fixed_paths, split_arguments
+from sim.cli.common import compose_model, fixed_paths, split_arguments
 from sim.config.checks import ArgumentParser
 from sim.config.settings import MAX_SEED
 
@@ -63,10 +63,8 @@ def main(argv: Sequence[str]) -> int:
         problems.append(f"--n = {args.n} is outside [1, 1000000]")
     if not 0 <= args.seed <= MAX_SEED:
         problems.append(f"--seed = {args.seed} is outside [0, {MAX_SEED}]")
-    if problems:
-        fail(problems)
-    _, scenario, policy, overrides = split_arguments(args.arguments, ())
-    config = compose_model(scenario, policy, overrides, "sim-analyse design")
+    _, scenario, policy, overrides, unknown = split_arguments(args.arguments, (), "sim-analyse design")
+    config = compose_model(scenario, policy, overrides, "sim-analyse design", [*problems, *unknown])
     frame = design(config, args.n, args.method, args.seed, fixed_paths(overrides))
     from sim.results.files import atomic_path
 

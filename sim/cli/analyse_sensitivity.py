@@ -22,7 +22,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
-from sim.cli.common import compose_model, fail, help_text, progress_bar, split_arguments, versions_line
+from sim.cli.common import compose_model, help_text, progress_bar, split_arguments, versions_line
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
 
@@ -56,12 +56,12 @@ def main(argv: Sequence[str]) -> int:
         print(help_text("sim-analyse sensitivity", __doc__, SensitivitySettings, ("scenario", "policy")))
         return 0
     names = [f.name for f in fields(SensitivitySettings)]
-    raw, scenario, policy, overrides = split_arguments(argv, names)
+    raw, scenario, policy, overrides, problems = split_arguments(argv, names, "sim-analyse sensitivity")
     try:
         settings = sensitivity_settings(raw)
     except ConfigError as err:
-        fail(err.problems)
-    config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity")
+        problems += err.problems
+    config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems)
     from sim.analysis.sensitivity import analyse, render
     from sim.cli.common import fixed_paths
     from sim.results import provenance

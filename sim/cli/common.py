@@ -77,13 +77,6 @@ def quoting_problems(argv: Sequence[str]) -> list[str]:
     return problems
 
 
-def check_quoting(argv: Sequence[str]) -> None:
-    """Refuse a distribution given unquoted on the command line (see :func:`quoting_problems`)."""
-    problems = quoting_problems(argv)
-    if problems:
-        fail(problems)
-
-
 def _values(cfg: DictConfig) -> dict[str, Any]:
     """The command's settings and model values as plain data (Hydra's own section left out)."""
     keys = [key for key in cfg.keys() if key != "hydra"]
@@ -382,19 +375,36 @@ def uncertainty_of(settings: Any, fixed: Sequence[str], chosen: bool = True) -> 
     return drawn
 
 
-def split_arguments(args: Sequence[str], settings: Sequence[str]) -> tuple[dict[str, Any], str, str, list[str]]:
+def split_arguments(args: Sequence[str], settings: Sequence[str], command: str) -> tuple[dict[str, Any], str, str, list[str], list[str]]:
     """Hydra-style ``key=value`` arguments of a command that composes its own configuration (``sim-analyse``).
 
-    Returns the command's settings (values read as YAML), the scenario, the policy and the
-    model overrides; exits with one line per argument that is not ``key=value``.
+    Parameters
+    ----------
+    args : sequence of str
+        The arguments as typed.
+    settings : sequence of str
+        The names of the command's own settings.
+    command : str
+        The command, as the problem lines name it.
+
+    Returns
+    -------
+    tuple
+        The command's settings (values read as YAML), the scenario, the policy, the model
+        overrides, and one line per argument that is not ``key=value`` or names neither a
+        setting of ``command`` nor a model parameter (another command's setting, such as
+        ``precision`` or ``hydra.run.dir``, would otherwise be ignored without a word).
     """
     import yaml
+
+    from sim.config.model import SECTIONS
+    from sim.config.overrides import unknown_key
 
     raw: dict[str, Any] = {}
     scenario, policy, overrides, problems = "baseline", "none", [], []
     for arg in args:
-        key, sep, value = arg.partition("=")
-        if not sep or not key:
+        key, value = split_override(arg)
+        if "=" not in arg or not key:
             problems.append(f"{arg!r} is not key=value (e.g. replications=100 or decisions.memory=0.2)")
         elif key == "scenario":
             scenario = value
@@ -402,21 +412,31 @@ def split_arguments(args: Sequence[str], settings: Sequence[str]) -> tuple[dict[
             policy = value
         elif key in settings:
             raw[key] = yaml.safe_load(value) if value else None
-        else:
+        elif key.split(".", 1)[0] in SECTIONS:
             overrides.append(arg)
-    if problems:
-        fail(problems)
-    return raw, scenario, policy, overrides
+        else:
+            head, dotted, _ = key.partition(".")
+            problems.append(unknown_key(head, None, command, groups=[*settings, "scenario", "policy", *(SECTIONS if dotted else ())]))
+    return raw, scenario, policy, overrides, problems
 
 
-def compose_model(scenario: str, policy: str, overrides: Sequence[str], command: str) -> ModelConfig:
-    """The checked model configuration of a scenario, a policy and overrides for ``command``; exits with one line per problem."""
+def compose_model(scenario: str, policy: str, overrides: Sequence[str], command: str, problems: Sequence[str] = ()) -> ModelConfig:
+    """The checked model configuration of a scenario, a policy and overrides for ``command``.
+
+    Exits with one line per problem: the model's, after ``problems`` already found in the
+    command's own arguments (so that every bad argument is named at once).
+    """
     from sim.config.scenarios import compose_run
 
-    check_quoting(overrides)
+    unquoted = quoting_problems(overrides)
+    if unquoted:
+        fail([*problems, *unquoted])
     try:
-        return model_sections(compose_run(scenario, policy, overrides, command=command))
+        config = model_sections(compose_run(scenario, policy, overrides, command=command))
     except ConfigError as err:
-        fail(err.problems)
+        fail([*problems, *err.problems])
     except Exception as err:  # Hydra's composition errors (a misspelt key): one line
-        fail([str(err).strip().splitlines()[0]])
+        fail([*problems, str(err).strip().splitlines()[0]])
+    if problems:
+        fail(problems)
+    return config

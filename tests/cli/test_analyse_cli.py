@@ -57,6 +57,9 @@ def test_design_writes_a_latin_hypercube_of_valid_override_rows(tmp_path):
         (["sensitivity", "sobol_n=100"], "sobol_n = 100 must be a power of two (e.g. 64 or 128)"),
         (["sensitivity", "replications=0", "top=1"], "replications = 0 is outside [10, 1000000]"),
         (["sensitivity", "scenario=nowhere"], "scenario = 'nowhere' is not known"),
+        (["sensitivity", "trajectorys=3"], "trajectorys is not a setting or a section of sim-analyse sensitivity (did you mean trajectories?)"),
+        (["sensitivity", "precision=0.01"], "precision is not a setting or a section of sim-analyse sensitivity (see sim-analyse sensitivity --help)"),
+        (["design", "replications=10"], "replications is not a setting or a section of sim-analyse design (see sim-analyse design --help)"),
     ],
 )
 def test_bad_arguments_exit_2_naming_the_problem(tmp_path, args, words):
@@ -65,6 +68,18 @@ def test_bad_arguments_exit_2_naming_the_problem(tmp_path, args, words):
     assert words in done.stderr
     assert all(line.startswith("error:") for line in done.stderr.strip().splitlines())
     assert not (tmp_path / "outputs").exists() and not (tmp_path / "points.csv").exists()
+
+
+def test_every_bad_argument_is_named_at_once(tmp_path):
+    """Another command's setting was ignored without a word, and a bad setting hid the model's problems."""
+    done = run("sensitivity", "top=1", "hydra.run.dir=elsewhere", "decisions.memory=7", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.strip().splitlines() == [
+        "error: hydra is not a setting or a section of sim-analyse sensitivity (see sim-analyse sensitivity --help)",
+        "error: top = 1 is outside [2, 64]",
+        "error: decisions.memory = 7 is outside [0.001, 1]",
+    ]
+    assert not (tmp_path / "outputs").exists()
 
 
 @pytest.mark.skipif(importlib.util.find_spec("SALib") is None and not os.environ.get("CI"), reason="the [analysis] extra (SALib) is not installed")
