@@ -121,7 +121,7 @@ def model_config(raw: Mapping[str, Any]) -> ModelConfig:
     if not isinstance(councils_raw, list):
         problems.append(f"councils must be a list of {MIN_COUNCILS} to {MAX_COUNCILS} councils, got {type(councils_raw).__name__}")
     elif not MIN_COUNCILS <= len(councils_raw) <= MAX_COUNCILS:
-        problems.append(f"councils has {len(councils_raw)} councils; allowed: {MIN_COUNCILS} to {MAX_COUNCILS}")
+        problems.append(f"councils has {len(councils_raw)} council{'' if len(councils_raw) == 1 else 's'}; allowed: {MIN_COUNCILS} to {MAX_COUNCILS}")
     else:
         councils = [_build(CouncilParams, c, f"councils[{i}]", problems) for i, c in enumerate(councils_raw)]
     cfg = ModelConfig(

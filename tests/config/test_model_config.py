@@ -104,7 +104,8 @@ def test_unknown_keys_are_refused(raw, line):
 
 @pytest.mark.parametrize("k", [0, 1, MAX_COUNCILS + 1, 12])
 def test_two_to_eight_councils(k):
-    assert problems(councils=[{}] * k) == [f"councils has {k} councils; allowed: {MIN_COUNCILS} to {MAX_COUNCILS}"]
+    councils = "1 council" if k == 1 else f"{k} councils"  # not "1 councils"
+    assert problems(councils=[{}] * k) == [f"councils has {councils}; allowed: {MIN_COUNCILS} to {MAX_COUNCILS}"]
 
 
 @pytest.mark.parametrize("k", [MIN_COUNCILS, MAX_COUNCILS])
