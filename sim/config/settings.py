@@ -73,8 +73,8 @@ def _posterior() -> Any:
 
 
 @dataclass
-class EnsembleSettings:
-    """Settings every command shares."""
+class SharedSettings:
+    """Settings every model command shares."""
 
     seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the counter-based random numbers", integer=True)
     replications: Any = _setting(4000, 1, 100_000_000, "replications", "number of replications (partnerships simulated)", integer=True)
@@ -82,6 +82,12 @@ class EnsembleSettings:
     workers: Any = _setting(
         None, 1, MAX_WORKERS, "threads", "threads sharing the replications (default: every core this process may use); never changes results", integer=True
     )
+
+
+@dataclass
+class EnsembleSettings(SharedSettings):
+    """Settings of the commands that run and summarise an ensemble (``sim-run``, ``sim-compare``): its front-end, attribution and printed detail."""
+
     engine: Any = choice("ensemble", ENGINES, "front-end: the compiled ensemble, or the Mesa model one replication at a time (same results)", value=SETTING)
     attribution: Any = choice(
         "none",
@@ -170,7 +176,7 @@ def _lever_names() -> tuple[str, ...]:
 
 
 @dataclass
-class SearchSettings(EnsembleSettings):
+class SearchSettings(SharedSettings):
     """Settings of ``sim-search``: the cheapest lever package keeping a risk under a target."""
 
     target: Any = _setting(0.2, 0.001, 1, "probability", "the risk the package must keep below (at most this)")

@@ -433,6 +433,11 @@ LATER = [
     ("sim.cli.search", ["+foo=1", "target=5"], ["foo is not a setting or a section of sim-search", "target = 5 is outside [0.001, 1]"]),
     ("sim.cli.search", ["councils.0.name=${oc.env:HOME}", "tune=0"], ["councils[0].name = ${oc.env:HOME} reads the environment variable HOME"]),
     ("sim.cli.search", ["scenario=nope", "tune=0"], ["scenario = 'nope' is not known (available: "]),
+    (
+        "sim.cli.search",
+        ["engine=mesa", "attribution=counterfactual", "detail=true"],
+        [f"{name} is not a setting or a section of sim-search (see sim-search --help)" for name in ("engine", "attribution", "detail")],
+    ),
     ("sim.cli.search", ["tune=2"] if importlib.util.find_spec("optuna") is None else ["tune=51"], ["tune = "]),
     ("sim.cli.calibrate", ["nosuch=1"], ["nosuch is not a setting or a section of sim-calibrate"]),
     ("sim.cli.calibrate", ["waves=0", "points=-1"], ["points = -1 is outside [10, 1000000]", "waves = 0 is outside [1, 20]"]),
