@@ -685,7 +685,8 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
     t, info = result.targets, result.info
     params = parameter_table(result)
     pred = predictive_table(result)
-    threshold = max(INFORMED, 2.0 * change_noise(info["effective_sample_size"], int((result.design["wave"] == 1).sum())))
+    noise = change_noise(info["effective_sample_size"], int((result.design["wave"] == 1).sum()))
+    threshold = max(INFORMED, 2.0 * noise)
     pinned = params[params["change"] >= threshold].sort_values("change", ascending=False)
     loose = params[~(params["change"] >= threshold)]
     breakup = pred.iloc[-1]
@@ -741,7 +742,8 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         f"{info['points_simulated']} parameter points × {info['replications_per_point']} replications "
         f"({info['replications_simulated']:,} partnerships, every point on the same replications: common random numbers), seed {info['seed']}, "
         f"implausibility cut-off {info['cutoff']:g}; {info['plausible_points']} points plausible at the end, effective sample size "
-        f"{info['effective_sample_size']:.0f}; runtime {info['runtime_s'] / 60:.1f} minutes.",
+        f"{info['effective_sample_size']:.0f}; runtime "
+        + (f"{info['runtime_s']:.0f} s." if info["runtime_s"] < 90 else f"{info['runtime_s'] / 60:.1f} minutes."),
         "",
         "| wave | points | candidates tried | share plausible | emulator | R² left-one-out, per statistic | simulation s | emulation s |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -758,7 +760,7 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         "Means and 90% intervals; *narrowing* is one minus the ratio of posterior to prior standard deviation, *shift* the move "
         "of the mean in prior standard deviations, and *change* the total variation distance between prior and posterior "
         f"(0: the data say nothing; 1: no overlap). Sampling noise alone gives a change of about "
-        f"{change_noise(info['effective_sample_size'], int((result.design['wave'] == 1).sum())):.2f} with this many points.",
+        f"{noise:.2f} with this many points.",
         "",
         "| parameter | default | prior mean [90%] | posterior mean [90%] | narrowing | shift | change |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -790,13 +792,22 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         f"{_fmt(breakup.posterior_low)}–{_fmt(breakup.posterior_high)} under the posterior: what narrowing there is comes from the "
         "timing (a parameter set whose break-ups all come early is also one with many break-ups), not from any count of "
         "survivors, and the prior carries the rest.",
-        f"- **Parameters the timing hardly informs** (change below {threshold:.2f}, twice the change sampling noise alone would give "
-        f"with this many points): "
-        + (", ".join(f"`{p}`" for p in loose["parameter"]) if len(loose) else "none")
-        + ". Their posterior is close to their prior.",
-        f"- **Parameters it does inform** (change {threshold:.2f} or more; shift in prior standard deviations): "
-        + (", ".join(f"`{r.parameter}` ({r.change:.2f}, shift {r.shift:+.2f})" for r in pinned.itertuples()) if len(pinned) else "none")
-        + (". Even these keep most of their prior range: the record moves them, it does not pin them down." if len(pinned) else "."),
+        *(
+            [
+                f"- **Which parameters the timing informs cannot be told with this few points**: sampling noise alone gives a change "
+                f"of about {noise:.2f}, and a change is at most 1. Run more points (and waves) to tell them apart."
+            ]
+            if threshold > 1
+            else [
+                f"- **Parameters the timing hardly informs** (change below {threshold:.2f}, twice the change sampling noise alone would give "
+                f"with this many points): "
+                + (", ".join(f"`{p}`" for p in loose["parameter"]) if len(loose) else "none")
+                + ". Their posterior is close to their prior.",
+                f"- **Parameters it does inform** (change {threshold:.2f} or more; shift in prior standard deviations): "
+                + (", ".join(f"`{r.parameter}` ({r.change:.2f}, shift {r.shift:+.2f})" for r in pinned.itertuples()) if len(pinned) else "none")
+                + (". Even these keep most of their prior range: the record moves them, it does not pin them down." if len(pinned) else "."),
+            ]
+        ),
         f"- **Small n.** {len(t.records) or 'The'} records give each share a standard deviation near 0.1; the posterior is "
         "correspondingly wide, and a different selection of reported break-ups could move it.",
         "- **Correlations between bins are ignored**: the shares of one multinomial sample are treated as independent in the "

@@ -124,9 +124,10 @@ def app(cfg: DictConfig) -> None:
     result.info["scenario"] = scenario
     files = write_all(result, out)
     info = result.info
-    print(f"Calibrated {len(items)} parameters of scenario {scenario} to targets {targets.name} ({len(targets.statistics)} statistics)")
+    stats, waves = len(targets.statistics), len(result.waves)
+    print(f"Calibrated {len(items)} parameters of scenario {scenario} to targets {targets.name} ({stats} statistic{'s' if stats != 1 else ''})")
     print(
-        f"{info['points_simulated']} points x {info['replications_per_point']} replications in {len(result.waves)} waves; "
+        f"{info['points_simulated']} points x {info['replications_per_point']} replications in {waves} wave{'s' if waves != 1 else ''}; "
         f"{info['plausible_points']} plausible, effective sample size {info['effective_sample_size']:.0f}; {info['runtime_s']:.0f} s"
     )
     print(f"Seed {settings.seed}; {versions_line(provenance.collect())}")

@@ -145,3 +145,19 @@ def test_the_change_from_prior_to_posterior_sees_a_change_of_shape_and_knows_its
     assert C.change_noise(1000, 1000) < C.change_noise(100, 1000)
     independent = C._total_variation(prior, rng.random(1000), np.ones(1000))
     assert independent < 2 * C.change_noise(1000, 4000)
+
+
+def test_the_report_of_a_small_calibration_says_its_runtime_in_seconds_and_that_its_points_are_too_few_to_tell():
+    """A few seconds read 'runtime 0.0 minutes'; a noise threshold above 1 listed every parameter as hardly informed."""
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    t = load_targets("uk_breakups")
+    items = C.calibrated_items(cfg, ["decisions.memory", "decisions.outside_option"], t)
+    result = C.calibrate(cfg, t, items, seed=4, replications=20, points=30, waves=1)
+    result.info["runtime_s"] = 3.2
+    report = C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
+    assert "runtime 3 s." in report and "0.0 minutes" not in report
+    assert "cannot be told with this few points" in report and "Parameters the timing hardly informs" not in report
+    result.info["runtime_s"] = 324.0
+    assert "runtime 5.4 minutes." in C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
