@@ -67,9 +67,10 @@ def council(name: str, **values: Any) -> Council:
     """One council of your partnership: its name and any attributes you know (the rest come from the scenario).
 
     An unknown attribute or a value outside its range is reported by :func:`partnership`, with
-    every other problem of the partnership, one line each.
+    every other problem of the partnership, one line each. An attribute given as ``None`` is not
+    stated: it comes from the scenario, as if left out.
     """
-    return Council(name, dict(values))
+    return Council(name, {key: value for key, value in values.items() if value is not None})
 
 
 def _known(c: Council) -> dict[str, Any]:
@@ -206,6 +207,21 @@ def _plain_data(value: Any) -> Any:
     return value
 
 
+def _names(councils: Sequence[Council]) -> list[str]:
+    """One line per council whose name is empty or another council's (a name that is not text is left to the config's check)."""
+    problems, first = [], {}
+    for k, c in enumerate(councils):
+        if not isinstance(c.name, str):
+            continue
+        if not c.name.strip():
+            problems.append(f"councils[{k}].name = {c.name!r} is empty; give each council a name")
+        elif c.name in first:
+            problems.append(f"councils[{k}].name = {c.name!r} is also the name of councils[{first[c.name]}]; give each council its own name")
+        else:
+            first[c.name] = k
+    return problems
+
+
 def _at(cfg: ModelConfig, path: str) -> Any:
     head, _, name = path.partition(".")
     if head.startswith("councils["):
@@ -235,18 +251,23 @@ def partnership(
     config_dir
         A folder of your own scenarios (laid out like ``configs/``).
     **values
-        Partnership attributes (``governance``, ``promised_savings``, ``business_case_clarity``, ...).
+        Partnership attributes (``governance``, ``promised_savings``, ``business_case_clarity``, ...);
+        one given as ``None`` is not stated (it comes from the scenario).
 
     Raises
     ------
     ConfigError
-        Listing every unknown attribute and every value outside its range, one line each.
+        Listing every unknown attribute, every value outside its range, a council without a name
+        or with another's, and a ``fixed`` that is not True or False, one line each.
     """
+    values = {key: value for key, value in values.items() if value is not None}
     problems = [f"{key} is not a partnership attribute (known: {', '.join(_PARTNERSHIP)})" for key in values if key not in _PARTNERSHIP]
     if not isinstance(councils, (list, tuple)) or not all(isinstance(c, Council) for c in councils):
         given = f"councils = {councils!r}: " if not isinstance(councils, (list, tuple)) else ""
         raise ConfigError([*problems, f"{given}give a list of {MIN_COUNCILS} to {MAX_COUNCILS} councils, each made with sim.council(name, ...)"])
-    problems += [line for c in councils for line in _unknown(c)]
+    problems += [line for c in councils for line in _unknown(c)] + _names(councils)
+    if not isinstance(fixed, bool):
+        problems.append(f"fixed = {fixed!r} must be True or False")
     base = load(scenario, config_dir=config_dir)
     raw = base.to_dict()
     template = raw["councils"]

@@ -113,6 +113,27 @@ def test_councils_that_are_not_a_list_of_councils_get_one_line_naming_what_was_g
         sim.partnership([sim.council("A"), "B"])
 
 
+def test_councils_without_a_name_or_with_anothers_and_a_fixed_that_is_not_true_or_false_are_each_one_line() -> None:
+    """Two councils named alike were accepted ("a partnership of 2 councils (A, A)"; their trust by name lost one), an empty name
+    read "(, B)", and fixed="no" fixed the unstated values (any text is true)."""
+    with pytest.raises(ConfigError) as raised:
+        sim.partnership([sim.council("A"), sim.council(" "), sim.council("A")], fixed="no")
+    assert raised.value.problems == [
+        "councils[1].name = ' ' is empty; give each council a name",
+        "councils[2].name = 'A' is also the name of councils[0]; give each council its own name",
+        "fixed = 'no' must be True or False",
+    ]
+
+
+def test_an_attribute_given_as_none_is_not_stated_but_drawn_from_the_scenario() -> None:
+    """it_maturity=None was listed under "Fixed because you stated them" as the scenario's distribution, which is still drawn."""
+    given = sim.partnership([sim.council("A", it_maturity=None), sim.council("B")], promised_savings=None)
+    left_out = sim.partnership([sim.council("A"), sim.council("B")])
+    assert given.stated == left_out.stated == ()
+    assert given.to_dict() == left_out.to_dict()
+    assert "councils[0].it_maturity ~ beta" in given.describe()
+
+
 def test_every_problem_of_the_councils_and_the_partnership_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as raised:
         sim.partnership(
