@@ -169,6 +169,29 @@ def test_the_interpretation_of_notebook_02_quotes_the_numbers_computed_above_it(
         assert "None of the" in text
 
 
+def _listed(names: list[str]) -> str:
+    """Names as a sentence gives them: ``A``, ``A and B``, ``A, B and C``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@pytest.mark.notebook
+def test_notebook_02_lists_levers_as_a_sentence_does_and_claims_only_what_its_table_shows() -> None:
+    """The levers of no measurable effect read "A, B and C make" (not "A, B, C make"); the text does not say the draws show no
+    spread when the table shows one; a change in net savings the total interval cannot tell from zero is said to be so."""
+    notebook, folder = executed("02_our_partnership_what_if.ipynb")
+    text = text_output(_interpretation(notebook)[1])
+    effects = pd.read_csv(folder / "our_partnership" / "lever_effects.csv").set_index("lever")
+    unclear = list(effects.index[(effects["collapse difference low"] <= 0) & (effects["collapse difference high"] >= 0)])
+    if unclear:
+        assert f"With these replications, {_listed(unclear)} {'makes' if len(unclear) == 1 else 'make'} no measurable difference" in text
+    if (effects["collapse spread from assumptions %"] > 0).any():
+        assert "the draws show no spread" not in text, "the table shows a spread from the assumptions for some lever"
+    moved = effects[(effects["net savings difference low"] > 0) | (effects["net savings difference high"] < 0)]
+    doubtful = list(moved.index[(moved["net savings difference total low"] <= 0) & (moved["net savings difference total high"] >= 0)])
+    if doubtful:
+        assert f"the change in net savings is no longer measurable for {_listed(doubtful)}." in text
+
+
 @pytest.mark.notebook
 def test_notebook_02_says_so_when_the_draws_cannot_tell_the_levers_apart() -> None:
     """One partnership of two councils (``fixed=True``) and two levers with no clear effect: "best in % of draws" is all unclear."""
