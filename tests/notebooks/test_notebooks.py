@@ -126,6 +126,17 @@ def test_runs_top_to_bottom_in_a_fresh_kernel_with_fast(name: str) -> None:
     assert all(cell.execution_count is not None for cell in code_cells(notebook))
 
 
+@pytest.mark.notebook
+def test_notebook_01_names_the_ensemble_rows_cause_in_words_as_the_models() -> None:
+    notebook, _ = executed("01_quickstart.ipynb")
+    lines = "".join(text_output(cell) for cell in code_cells(notebook)).splitlines()
+    model = next(line for line in lines if line.startswith("replication "))
+    row = next(line for line in lines if line.startswith("the ensemble's row "))
+    assert not re.search(r"case\d\d_", row), row
+    cause = model.split("; cause: ")[1].split("; trigger")[0]
+    assert f"cause: {cause} (the same run: True)" in row, (model, row)
+
+
 def _interpretation(notebook: Any) -> tuple[int, Any]:
     cells = [(i, cell) for i, cell in enumerate(notebook.cells) if "interpretation" in cell.metadata.get("tags", [])]
     assert len(cells) == 1, "notebook 02 has one cell tagged 'interpretation'"
