@@ -461,7 +461,7 @@ def plot(evidence: Evidence, folder: Path) -> dict[str, str]:
     grid = np.array([[ce.lever_effects[lever].value for ce in evidence.cases] for lever in LEVERS]) * 100
     fig, ax = plt.subplots(figsize=(9, 5.5))
     limit = float(np.abs(grid).max()) or 1.0
-    image = ax.imshow(grid, cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto")
+    image = ax.imshow(grid, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")  # a lever that lowers failure is blue, as the title says
     ax.set_xticks(range(len(evidence.cases)), [f"case {ce.case.id}" for ce in evidence.cases], fontsize=11)
     ax.set_yticks(range(len(LEVERS)), [policy_words(name) for name in LEVERS], fontsize=11)  # as sim-compare's forest names them
     ax.set_xlabel("case scenario", fontsize=11)
@@ -482,7 +482,7 @@ def plot(evidence: Evidence, folder: Path) -> dict[str, str]:
     ax.set_xticks(x, ids, fontsize=11)
     ax.set_ylabel("share of the case's failures (%)", fontsize=11)
     ax.set_ylim(0, 100)
-    ax.legend(fontsize=10)
+    ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)  # below the axes: never over a bar
     ax.set_title("Does each case fail for its own reason?", fontsize=12)
     fig.tight_layout()
     fig.savefig(folder / "own_cause.png", dpi=110)

@@ -73,3 +73,59 @@ def test_the_lever_figure_names_each_lever_as_sim_compare_does(tmp_path, monkeyp
     V.plot(SimpleNamespace(cases=cases), tmp_path)
     assert drawn["levers.png"] == [policy_words(lever) for lever in V.LEVERS]
     assert "IT harmonisation first" in drawn["levers.png"]
+
+
+def test_the_lever_figure_draws_fewer_failures_in_blue_as_its_title_says(tmp_path, monkeypatch) -> None:
+    """The title said 'blue: fewer failures' while the colour map drew a lever that lowers failure in red."""
+    from types import SimpleNamespace
+
+    from matplotlib.figure import Figure
+
+    from sim.analysis.stats import Estimate
+
+    helps, harms = Estimate(-0.2, -0.25, -0.15), Estimate(0.1, 0.05, 0.15)
+    cases = [
+        SimpleNamespace(case=case, lever_effects={lever: helps if lever in case.levers else harms for lever in V.LEVERS}, own_share=0.5, necessary={})
+        for case in CASES
+    ]
+    colours: dict[str, tuple[float, ...]] = {}
+
+    def savefig(fig: Figure, path, **_: object) -> None:
+        if path.name == "levers.png":
+            image = fig.axes[0].get_images()[0]
+            colours["helps"], colours["harms"] = (image.to_rgba(-20.0), image.to_rgba(10.0))
+            colours["title"] = fig.axes[0].get_title()
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    V.plot(SimpleNamespace(cases=cases), tmp_path)
+    assert "blue: fewer failures" in colours["title"]
+    red, _, blue, _ = colours["helps"]
+    assert blue > red, f"a lever lowering failure by 20 points is drawn {colours['helps']}, not blue"
+    red, _, blue, _ = colours["harms"]
+    assert red > blue
+
+
+def test_the_own_cause_figures_legend_covers_no_bar(tmp_path, monkeypatch) -> None:
+    """The legend sat over the bars of cases 05 and 06, which reach 100%."""
+    from types import SimpleNamespace
+
+    from matplotlib.figure import Figure
+
+    from sim.analysis.stats import Estimate
+
+    cases = [
+        SimpleNamespace(case=case, lever_effects={lever: Estimate(-0.01, -0.02, 0.0) for lever in V.LEVERS}, own_share=1.0, necessary={case.mechanism: 1.0})
+        for case in CASES
+    ]
+    overlaps: list[str] = []
+
+    def savefig(fig: Figure, path, **_: object) -> None:
+        if path.name == "own_cause.png":
+            fig.canvas.draw()
+            ax = fig.axes[0]
+            legend = ax.get_legend().get_window_extent()
+            overlaps.extend(str(bar.get_x()) for bar in ax.patches if bar.get_window_extent().overlaps(legend))
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    V.plot(SimpleNamespace(cases=cases), tmp_path)
+    assert not overlaps, f"the legend covers the bars at x = {overlaps}"
