@@ -4,7 +4,8 @@
     sim-analyse sensitivity scenario=case03_misaligned_aspirations replications=400 trajectories=20 top=10
     sim-analyse sensitivity decisions.memory=0.2 out=results/sens     # decisions.memory fixed, not analysed
 
-Writes into ``out`` (default ``outputs/sensitivity/DATE_TIME``), each file atomically:
+Writes into ``out`` (default ``outputs/sensitivity/DATE_TIME``), the files renamed into place together
+once all are written (an earlier analysis's files there are replaced, none left beside them):
 ``morris.csv``/``.parquet`` (``mu``, ``mu_star`` with its interval, ``sigma`` and the noise floor
 ``mu_star_noise`` per factor and output), ``sobol.csv``/``.parquet`` (``S1``, ``ST`` with intervals
 and the output's ``noise_share``), ``noise.csv`` (each output's Monte Carlo noise at one design
@@ -27,26 +28,31 @@ from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
 
 
+#: Every file an analysis may write into its folder: an earlier analysis's files that this one does not write are removed.
+RESULTS = (*(f"{name}.{kind}" for name in ("morris", "sobol", "noise") for kind in ("parquet", "csv")), "points.parquet", "morris.png", "sobol.png", "sensitivity.json")
+
+
 def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
-    """Write the results folder, each file atomically; returns the files written."""
+    """Write the results folder, its files renamed into place together once all are written (an earlier analysis's files replaced); returns the files written."""
     from sim.analysis.sensitivity import morris_figure, sobol_figure
-    from sim.results.files import atomic_path, save_figure, write_json, write_table
+    from sim.results.files import Staging, atomic_path, save_figure, write_json, write_table
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in ("morris", "sobol", "noise"):
-        frame = getattr(result, name)
-        write_table(out / f"{name}.parquet", frame)
-        with atomic_path(out / f"{name}.csv") as tmp:
-            frame.to_csv(tmp, index=False)
-        written += [f"{name}.parquet", f"{name}.csv"]
-    write_table(out / "points.parquet", result.points)
-    written.append("points.parquet")
-    if figures:
-        save_figure(out / "morris.png", morris_figure(result.morris, result.noise))
-        save_figure(out / "sobol.png", sobol_figure(result.sobol))
-        written += ["morris.png", "sobol.png"]
-    write_json(out / "sensitivity.json", {**record, "files": [*written, "sensitivity.json"]})
+    with Staging(out, RESULTS, records=(), subfolders=()):
+        for name in ("morris", "sobol", "noise"):
+            frame = getattr(result, name)
+            write_table(out / f"{name}.parquet", frame)
+            with atomic_path(out / f"{name}.csv") as tmp:
+                frame.to_csv(tmp, index=False)
+            written += [f"{name}.parquet", f"{name}.csv"]
+        write_table(out / "points.parquet", result.points)
+        written.append("points.parquet")
+        if figures:
+            save_figure(out / "morris.png", morris_figure(result.morris, result.noise))
+            save_figure(out / "sobol.png", sobol_figure(result.sobol))
+            written += ["morris.png", "sobol.png"]
+        write_json(out / "sensitivity.json", {**record, "files": [*written, "sensitivity.json"]})
     return [*written, "sensitivity.json"]
 
 

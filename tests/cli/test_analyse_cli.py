@@ -100,3 +100,16 @@ def test_sensitivity_writes_morris_and_sobol_tables_with_the_noise_beside_them(t
     assert "Morris: factor" in done.stdout and "noise alone reads mu* up to about" in done.stdout
     assert " s on 1 thread; " in done.stdout, "one thread, not 'on 1 threads'"
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("SALib") is None and not os.environ.get("CI"), reason="the [analysis] extra (SALib) is not installed")
+def test_an_analysis_into_the_folder_of_an_earlier_one_replaces_all_its_files(tmp_path):
+    """The figures of an earlier analysis stayed beside a later one's tables (figures=false), one folder mixing two analyses."""
+    out = tmp_path / "sens"
+    small = ["sensitivity", "replications=10", "trajectories=2", "top=2", "sobol_n=8", "noise_points=2", "workers=1", f"out={out}"]
+    assert run(*small, "seed=1", "figures=true").returncode == 0
+    assert (out / "morris.png").is_file()
+    done = run(*small, "seed=2", "figures=false")
+    assert done.returncode == 0, done.stderr
+    record = json.loads((out / "sensitivity.json").read_text())
+    assert record["run"]["seed"] == 2 and sorted(p.name for p in out.iterdir()) == sorted(record["files"])
