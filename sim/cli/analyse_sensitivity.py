@@ -27,13 +27,18 @@ from sim.cli.common import compose_model, help_text, progress_bar, split_argumen
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
 
-
 #: Every file an analysis may write into its folder: an earlier analysis's files that this one does not write are removed.
-RESULTS = (*(f"{name}.{kind}" for name in ("morris", "sobol", "noise") for kind in ("parquet", "csv")), "points.parquet", "morris.png", "sobol.png", "sensitivity.json")
+RESULTS = (
+    *(f"{name}.{kind}" for name in ("morris", "sobol", "noise") for kind in ("parquet", "csv")),
+    "points.parquet",
+    "morris.png",
+    "sobol.png",
+    "sensitivity.json",
+)
 
 
 def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
-    """Write the results folder, its files renamed into place together once all are written (an earlier analysis's files replaced); returns the files written."""
+    """Write the results folder, its files renamed into place together once all are written (replacing an earlier analysis's); returns their names."""
     from sim.analysis.sensitivity import morris_figure, sobol_figure
     from sim.results.files import Staging, atomic_path, save_figure, write_json, write_table
 
