@@ -34,6 +34,8 @@ from sim.frontends.trajectories import VARIABLES
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#F0E442")
 #: Colour of "everything else" in stacked bars.
 OTHER = "#BBBBBB"
+#: Inches of figure height per line of a legend beside a panel (text of MIN_POINTS and the space between entries).
+LEGEND_LINE = 0.25
 #: Smallest text in any figure, in points at the saved size.
 MIN_POINTS = 11
 STYLE = {
@@ -273,12 +275,18 @@ def _stacks(items: Sequence[Sequence[Mapping[str, Any]]], key: str, top: int) ->
     return shown, titles, shares
 
 
+def _legend_names(items: Sequence[Sequence[Mapping[str, Any]]], key: str, top: int) -> list[str]:
+    """The legend's entries of a stacked panel: the ``top`` largest, wrapped, then "all others"."""
+    shown, titles, _ = _stacks(items, key, top)
+    return [_wrap(titles[label], 48) for label in shown] + ["all others"]
+
+
 def _stacked(ax: Any, bars: list[str], items: list[list[Mapping[str, Any]]], key: str, top: int, what: str) -> None:
-    shown, titles, shares = _stacks(items, key, top)
+    shown, _, shares = _stacks(items, key, top)
     y = np.arange(len(bars))[::-1]
     left = np.zeros(len(bars))
     colours = [*OKABE_ITO[: len(shown)], OTHER]
-    names = [_wrap(titles[label], 48) for label in shown] + ["all others"]
+    names = _legend_names(items, key, top)
     for j in range(shares.shape[1]):
         if j == len(shown) and not shares[:, j].any():
             continue
@@ -288,7 +296,7 @@ def _stacked(ax: Any, bars: list[str], items: list[list[Mapping[str, Any]]], key
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(f"share of {what} (%)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=f"{key.capitalize()}s", alignment="left")
 
 
 @styled
@@ -332,7 +340,11 @@ def causes_figure(summaries: Mapping[str, Any], title: str = "", counts: str = "
         bars_c = [(f"{label}\n(n={n(s[c]):,})", s[c]) for label, s in runs.items()]
         bars_t = [(f"{label}\n(n={n(s[t]):,})", s[t]) for label, s in runs.items()]
         what = words[counts]
-    height = 1.0 + 0.75 * len(bars_c)
+    # Each panel as tall as its bars or its legend, so the causes' legend does not run down beside the triggers'.
+    lines = max(
+        sum(name.count("\n") + 1 for name in _legend_names([rows for _, rows in bars], key, top)) + 1 for bars, key in ((bars_c, "cause"), (bars_t, "trigger"))
+    )
+    height = max(1.0 + 0.75 * len(bars_c), LEGEND_LINE * lines)
     fig = Figure(figsize=(12, 2 * height + 1.5), layout="constrained")
     cause_ax, trigger_ax = fig.subplots(2, 1)
     for ax, bars, key, heading in (

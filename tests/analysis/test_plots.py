@@ -135,6 +135,22 @@ def test_causes_of_one_run_are_two_stacked_bars_collapses_and_all_failures_title
     assert not small_texts(fig)
 
 
+def test_the_legends_of_causes_and_of_triggers_are_titled_and_apart_for_one_bar_of_many_long_causes():
+    """Notebook 01's figure (one run by label): the causes' legend ran down beside the triggers' panel and the two read as one list."""
+    rows = [
+        {"cause": f"c{i}", "trigger": f"t{i}", "title": f"A long way of saying what happened number {i} to the partnership ({i})", "value": 0.1, "count": 3}
+        for i in range(10)
+    ]
+    summary = {"causes_of_collapse": rows, "triggers_of_collapse": rows}
+    fig = drawn(plots.causes_figure({"baseline": summary}, title="What caused the collapses"))
+    renderer = fig.canvas.get_renderer()
+    cause, trigger = (ax.get_legend() for ax in fig.axes[:2])
+    assert (cause.get_title().get_text(), trigger.get_title().get_text()) == ("Causes", "Triggers")
+    cause_box, trigger_box = (legend.get_window_extent(renderer) for legend in (cause, trigger))
+    assert cause_box.y0 > trigger_box.y1, "the causes' legend runs into the triggers'"
+    assert trigger_box.y0 >= 0 and cause_box.y1 <= fig.bbox.height
+
+
 def test_causes_of_several_runs_one_bar_each_counting_what_was_asked(none, levers):
     fig = drawn(plots.causes_figure({"none": none["summary"], "all levers": levers["summary"]}, counts="failure"))
     ax = fig.axes[0]
