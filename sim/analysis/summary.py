@@ -503,7 +503,7 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
                     names = [f"{item['title']} ({item['value']:.0%})" for item in close[:2]]
                     if len(close) > 2:
                         names.append(f"{len(close) - 2} other {verb}{'s' if len(close) > 3 else ''}")
-                    lead += f", not clearly ahead of {listed(names)} with {c['count']:,} {what}"
+                    lead += f", not clearly ahead of {listed(names)}: {c['count']:,} {what} are too few to tell them apart"
                 lines.append(f"{lead}.")
             else:
                 names = listed([item["title"] for item in tied])

@@ -55,16 +55,20 @@ def test_causes_that_tie_for_the_lead_are_named_together(summary):
 
 
 def test_a_lead_the_counts_cannot_tell_from_the_next_causes_says_so(summary):
-    """Notebook 01 named the most common cause from 7 collapses against 6, as if it were clearly ahead."""
+    """Notebook 01 named the most common cause from 7 collapses against 6, as if it were clearly ahead; then it said why with a
+    dangling "... and 6 other causes with 33 collapses": the count is now the reason, in words."""
     first, second, third, fourth = summary["causes_of_collapse"][:4]
     twenty = {**summary["outcomes"], "collapsed": {**summary["outcomes"]["collapsed"], "count": 20}}
     close = [{**first, "count": 7, "value": 0.35}, {**second, "count": 6, "value": 0.3}, {**third, "count": 0, "value": 0.0}]
     near = {**summary, "outcomes": twenty, "causes_of_collapse": close}
     assert plain_lines(near)[1] == (
-        f"The most common cause of the collapses: {first['title']} (35% of them), not clearly ahead of {second['title']} (30%) with 20 collapses."
+        f"The most common cause of the collapses: {first['title']} (35% of them), not clearly ahead of {second['title']} (30%): "
+        "20 collapses are too few to tell them apart."
     )
     many = {**near, "causes_of_collapse": [{**first, "count": 7, "value": 0.35}, *({**item, "count": 5, "value": 0.25} for item in (second, third, fourth))]}
-    assert plain_lines(many)[1].endswith(f"not clearly ahead of {second['title']} (25%), {third['title']} (25%) and 1 other cause with 20 collapses.")
+    assert plain_lines(many)[1].endswith(
+        f"not clearly ahead of {second['title']} (25%), {third['title']} (25%) and 1 other cause: 20 collapses are too few to tell them apart."
+    )
     clear = {**summary, "causes_of_collapse": [{**first, "count": 70, "value": 0.7}, {**second, "count": 20, "value": 0.2}]}
     assert plain_lines(clear)[1] == f"The most common cause of the collapses: {first['title']} (70% of them)."
 
