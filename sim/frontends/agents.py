@@ -14,9 +14,9 @@ council that leaves is removed from the model with :meth:`mesa.Agent.remove`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import mesa
 import numpy as np
@@ -25,9 +25,6 @@ from sim.core import decisions, triggers
 from sim.core.contract import Size
 from sim.core.layout import layout
 from sim.core.params import CouncilParams
-
-if TYPE_CHECKING:
-    from sim.frontends.model import PartnershipModel
 
 #: Council attributes that change during a run: properties here, not fixed attributes.
 LIVE = ("it_maturity", "orientation", "sovereignty_concern")
@@ -85,6 +82,17 @@ class _Live:
         council.model.state.council[self.field][0, council.index] = _unit(self.name, value)
 
 
+class Host(Protocol):
+    """What a council reads of its model: the one-replication kernel state and parameters, the councils' names and
+    the councils themselves (:class:`~sim.frontends.model.PartnershipModel` is one). Named here so that the agents
+    need not import the model that makes them (the model imports the agents)."""
+
+    state: Any
+    P: Any
+    names: Sequence[str]
+    councils: Sequence[Council]
+
+
 class Council(mesa.Agent):
     """One council of a :class:`~sim.frontends.model.PartnershipModel`.
 
@@ -99,9 +107,9 @@ class Council(mesa.Agent):
         live ones (categories as their labels).
     """
 
-    model: PartnershipModel
+    model: Host  # type: ignore[assignment]  # a PartnershipModel: a mesa.Model with these too
 
-    def __init__(self, model: PartnershipModel, index: int) -> None:
+    def __init__(self, model: Host, index: int) -> None:
         super().__init__(model)
         self.index = index
         self.name: str = model.names[index]
