@@ -81,8 +81,9 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
         f"![Morris screening]({figures.name}/morris.png)",
         "",
-        "`mu*`: the mean absolute change of the output when the factor moves across two thirds of its plausible range (in quantiles), with its"
-        " bootstrap 95% interval; `sigma`: how much that change varies with the other factors (interactions or curvature).",
+        "`mu*`: the mean absolute elementary effect, with its bootstrap 95% interval: the change of the output when the factor moves across"
+        " two thirds of its plausible range (in quantiles), divided by two thirds (the change over the whole range, were the effect linear);"
+        " `sigma`: how much that effect varies with the other factors (interactions or curvature).",
         "",
     ]
     for name, meaning in OUTPUTS.items():
