@@ -15,6 +15,7 @@ The file is written atomically; bad arguments exit with status 2 and one line.
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim.cli.common import compose_model, fixed_paths, split_arguments
+from sim.cli.guard import notice
 from sim.config.checks import ArgumentParser
 from sim.config.settings import MAX_SEED
 
@@ -42,7 +44,9 @@ def design(config: Any, n: int, method: str, seed: int, fixed: Sequence[str] = (
     if method == "lhs":
         u = qmc.LatinHypercube(d=d, rng=np.random.default_rng(seed)).random(n)
     elif method == "sobol":
-        u = qmc.Sobol(d=d, rng=np.random.default_rng(seed)).random(n)
+        with warnings.catch_warnings():  # the command says it in one line (see main)
+            warnings.filterwarnings("ignore", message="The balance properties of Sobol' points", category=UserWarning)
+            u = qmc.Sobol(d=d, rng=np.random.default_rng(seed)).random(n)
     else:
         u = np.random.default_rng(seed).random((n, d))
     values = catalogue.shared_out(config, catalogue.quantile(items, u))
@@ -63,8 +67,13 @@ def main(argv: Sequence[str]) -> int:
         problems.append(f"--n = {args.n} is outside [1, 1000000]")
     if not 0 <= args.seed <= MAX_SEED:
         problems.append(f"--seed = {args.seed} is outside [0, {MAX_SEED}]")
+    if args.out.is_dir():
+        problems.append(f"--out = {args.out} is a folder: give the CSV file to write (e.g. {args.out / 'points.csv'})")
     _, scenario, policy, overrides, unknown = split_arguments(args.arguments, (), "sim-analyse design")
     config = compose_model(scenario, policy, overrides, "sim-analyse design", [*problems, *unknown])
+    if args.method == "sobol" and args.n & (args.n - 1):
+        below, above = 1 << (args.n.bit_length() - 1), 1 << args.n.bit_length()
+        notice(f"--n = {args.n} is not a power of two: Sobol points keep their balance only for a power of two (e.g. {below} or {above})")
     frame = design(config, args.n, args.method, args.seed, fixed_paths(overrides))
     from sim.results.files import atomic_path
 

@@ -70,6 +70,24 @@ def test_bad_arguments_exit_2_naming_the_problem(tmp_path, args, words):
     assert not (tmp_path / "outputs").exists() and not (tmp_path / "points.csv").exists()
 
 
+def test_a_design_into_a_folder_is_refused_naming_the_option(tmp_path):
+    """--out naming a folder failed as a fault of the environment (exit 3) naming a temporary file."""
+    done = run("design", "--n", "4", "--out", str(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"error: --out = {tmp_path} is a folder: give the CSV file to write (e.g. {tmp_path / 'points.csv'})"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sobol_design_of_other_than_a_power_of_two_says_so_in_one_line(tmp_path):
+    """scipy's UserWarning reached the user with its source line."""
+    done = run("design", "--n", "10", "--method", "sobol", "--out", str(tmp_path / "s.csv"))
+    assert done.returncode == 0, done.stderr
+    line = "notice: --n = 10 is not a power of two: Sobol points keep their balance only for a power of two (e.g. 8 or 16)"
+    assert done.stderr.strip().splitlines() == [line]
+    assert len(pd.read_csv(tmp_path / "s.csv")) == 10
+    assert run("design", "--n", "16", "--method", "sobol", "--out", str(tmp_path / "t.csv")).stderr == ""
+
+
 def test_every_bad_argument_is_named_at_once(tmp_path):
     """Another command's setting was ignored without a word, and a bad setting hid the model's problems."""
     done = run("sensitivity", "top=1", "hydra.run.dir=elsewhere", "decisions.memory=7", cwd=tmp_path)
