@@ -9,7 +9,7 @@ from sim import population
 from sim.config import scenarios
 from sim.core import decisions, exogenous, kernel
 from sim.core.mechanisms import mechanisms
-from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, case_of, explain, line, reading, readings, source
+from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, case_of, explain, line, of_each, reading, readings, source
 
 
 def champion_left(month: int = 14, council: str = "Northdale DC", size: float = 0.18) -> Entry:
@@ -37,6 +37,27 @@ def test_an_event_concerning_one_partner_names_it() -> None:
         " - most with Eastshire CC; this takes 0.04 of the promise from the value it sees",
     ]
     assert list(log.to_frame()["partner"]) == ["Eastshire CC", "Westmere DC", "Eastshire CC"]
+
+
+def test_councils_hit_alike_in_one_month_read_each_not_it() -> None:
+    """Notebook 03: "Northdale DC, Westmere DC, Eastshire - a budget shock hit - savings now count for 94% more when it weighs the
+    partnership" and "Northdale DC, Eastshire - approved the proposal (case 02) - the chance it would approve was 93%"."""
+    log = EventLog()
+    for council in ("Northdale DC", "Eastshire"):
+        log.add(12, council, "a budget shock hit", "", 0.94)
+        log.add(15, council, "approved the proposal", "case02_decision_slippage", 0.93)
+        log.add(16, council, "market testing sized the venture to its guaranteed base", "case05_commercial_venture", 0.8)
+    log.add(18, "Southby DC", "approved the proposal", "case02_decision_slippage", 0.7)
+    assert log.lines() == [
+        "Month 12 - Northdale DC, Eastshire - a budget shock hit - savings now count for 94% more when each weighs the partnership"
+        " (easing over about two years)",
+        "Month 15 - Northdale DC, Eastshire - approved the proposal (case 02) - the chance each would approve was 93%",
+        "Month 16 - Northdale DC, Eastshire - market testing sized the venture to its guaranteed base (case 05) - its costs were set at 80% of the plan",
+        "Month 18 - Southby DC - approved the proposal (case 02) - the chance it would approve was 70%",
+    ]
+    assert of_each("a poorer fit with its aims took 0.05 of the promise from the value it sees") == (
+        "a poorer fit with their aims took 0.05 of the promise from the value each sees"
+    )
 
 
 def test_sources_and_sizes() -> None:
