@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.cli.common import compose_model, help_text, progress_bar, split_arguments, versions_line
+from sim.cli.guard import first_file_on
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
 
@@ -72,6 +73,9 @@ def main(argv: Sequence[str]) -> int:
         settings = sensitivity_settings(raw)
     except ConfigError as err:
         problems += err.problems
+    blocker = first_file_on(Path(raw["out"]).expanduser()) if isinstance(raw.get("out"), str) else None
+    if blocker is not None:
+        problems.append(f"out = {raw['out']}: {blocker} is a file, not a folder; choose another folder with out=...")
     config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems)
     from sim.analysis.sensitivity import analyse, render
     from sim.cli.common import fixed_paths

@@ -381,7 +381,7 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _first_file_on(path: Path) -> Path | None:
+def first_file_on(path: Path) -> Path | None:
     """The first part of ``path`` that exists and is not a folder."""
     for part in [*reversed(path.parents), path]:
         if part.exists() and not part.is_dir():
@@ -401,7 +401,7 @@ def take_folder(
     made: list[Path] = []
     lock = None
     try:
-        blocker = _first_file_on(folder)
+        blocker = first_file_on(folder)
         if blocker is not None:
             named = f"{option} = {folder}" if option == "hydra.run.dir" else f"the job's folder {folder}"
             raise Fault(f"{named}: {blocker} is a file, not a folder; choose another folder with {option}=...")

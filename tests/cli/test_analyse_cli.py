@@ -88,6 +88,16 @@ def test_a_sobol_design_of_other_than_a_power_of_two_says_so_in_one_line(tmp_pat
     assert run("design", "--n", "16", "--method", "sobol", "--out", str(tmp_path / "t.csv")).stderr == ""
 
 
+def test_a_sensitivity_out_through_a_file_is_refused_before_the_analysis_runs(tmp_path):
+    """out= naming a file ran the whole analysis, then stopped with exit 3 when writing."""
+    (tmp_path / "taken").write_text("", encoding="utf-8")
+    done = run("sensitivity", f"out={tmp_path / 'taken' / 'sens'}")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        f"error: out = {tmp_path / 'taken' / 'sens'}: {tmp_path / 'taken'} is a file, not a folder; choose another folder with out=..."
+    ]
+
+
 def test_every_bad_argument_is_named_at_once(tmp_path):
     """Another command's setting was ignored without a word, and a bad setting hid the model's problems."""
     done = run("sensitivity", "top=1", "hydra.run.dir=elsewhere", "decisions.memory=7", cwd=tmp_path)

@@ -81,6 +81,16 @@ def test_out_that_would_mix_or_lose_results_is_refused_before_any_folder_is_made
     assert not out.exists() and not other.exists()
 
 
+def test_an_out_through_a_file_is_refused_as_bad_input_naming_out(tmp_path):
+    """It stopped with exit 3 naming hydra.run.dir, which the user had not given."""
+    (tmp_path / "taken").write_text("", encoding="utf-8")
+    done = subprocess.run([SIM_CALIBRATE, f"out={tmp_path / 'taken'}"], capture_output=True, text=True, timeout=300, cwd=tmp_path, check=False)
+    assert done.returncode == 2
+    taken = tmp_path / "taken"
+    assert done.stderr.strip().splitlines() == [f"error: out = {taken}: {taken} is a file, not a folder; choose another folder with out=..."]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
 @pytest.mark.slow
 def test_a_small_calibration_writes_the_posterior_its_provenance_and_the_report(tmp_path):
     out = tmp_path / "cal"
