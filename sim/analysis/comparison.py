@@ -504,7 +504,12 @@ def _pts(x: float) -> str:
 
 
 def policy_phrase(policy: str) -> str:
-    """A policy's name inside a sentence: ``continuity_plan`` as ``continuity plan``, ``it_harmonisation_first`` as ``IT harmonisation first``."""
+    """A policy's name inside a sentence: ``continuity_plan`` as ``continuity plan``, ``it_harmonisation_first`` as ``IT harmonisation first``.
+
+    The reference ``none`` reads ``no lever`` (as the notebooks and the trainer's app call it).
+    """
+    if policy == "none":
+        return "no lever"
     return " ".join("IT" if word == "it" else word for word in policy.split("_"))
 
 

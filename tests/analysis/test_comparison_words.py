@@ -6,7 +6,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.comparison import PairedTally, compare_policies, next_paired_block, percent, percents_apart, policy_words, render, run_comparison, sentence
+from sim.analysis.comparison import (
+    PairedTally,
+    compare_policies,
+    next_paired_block,
+    percent,
+    percents_apart,
+    policy_phrase,
+    policy_words,
+    render,
+    run_comparison,
+    sentence,
+)
 from sim.analysis.stats import PILOT
 from sim.analysis.summary import Tally
 from sim.config.scenarios import load
@@ -41,7 +52,8 @@ def test_the_sentence_quotes_the_computed_numbers(comparison):
     row = comparison.set_index("policy").loc["agreed_decision_process"]
     ref = comparison.set_index("policy").loc["none"]
     text = sentence(comparison, "agreed_decision_process")
-    assert text.startswith("Agreed decision process, compared with none, lowers the chance that the proposal is shelved")
+    # "compared with none" read as a code name in a committee's paper
+    assert text.startswith("Agreed decision process, compared with no lever, lowers the chance that the proposal is shelved")
     before, after = percents_apart(ref["shelved"], row["shelved"])
     assert f"from {before} to {after}" in text and before != after
     assert "does not measurably change the chance that the partnership collapses" in text
@@ -79,6 +91,8 @@ def test_policy_names_in_words_keep_it_in_capitals():
     assert policy_words("agreed_decision_process") == "Agreed decision process"
     assert policy_words("it_harmonisation_first") == "IT harmonisation first"
     assert policy_words("commercial_capability") == "Commercial capability"
+    # the reference, in sentences, the forest plot's axis and sim-report's tables ("compared with none", a row "None")
+    assert (policy_words("none"), policy_phrase("none")) == ("No lever", "no lever")
 
 
 def test_a_reference_policy_is_named_in_words_with_it_in_capitals_too():
