@@ -6,8 +6,10 @@
 
 Prints each box with its coverage and density against the overall rate and the input ranges
 it keeps, and writes ``discovery.json``, ``discovery.png`` and ``discovery.svg`` into the folder
-(atomically; ``sim-report`` embeds the figure). Needs the ``[analysis]`` extra
-(``pip install 'partnership-sim[analysis]'``). Bad input exits with status 2.
+(atomically; ``sim-report`` embeds the figure); ``discovery.json`` also holds the settings (the
+table read, the outcome or threshold, and PRIM's) and the provenance (model and code versions,
+command). Needs the ``[analysis]`` extra (``pip install 'partnership-sim[analysis]'``). Bad
+input exits with status 2 (``--outcome`` on a sweep, or ``--threshold`` on a run, too).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
+from sim.results import provenance
 from sim.results.files import DISCOVERY, save_figure, write_json
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="sim-analyse discover", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a sim-run folder (replications.parquet) or a sweep folder (sweep.parquet)")
-    parser.add_argument("--outcome", default="collapsed", help="on a run: collapsed (default), shelved or failure (shelved, collapsed or underperforming)")
+    parser.add_argument("--outcome", default=None, help="on a run: collapsed (default), shelved or failure (shelved, collapsed or underperforming)")
     parser.add_argument("--boxes", type=int, default=2, help="most boxes to find, 1 to 10 (default 2)")
     parser.add_argument("--min-coverage", type=float, default=0.5, help="each box: the densest with at least this coverage, 0 to 1 (default 0.5)")
     parser.add_argument("--peel-alpha", type=float, default=0.05, help="share peeled off at each PRIM step, 0.01 to 0.5 (default 0.05)")
@@ -40,7 +43,7 @@ def _problems(args: argparse.Namespace) -> list[str]:
     from sim.analysis.discover import OUTCOMES
 
     checks = [
-        ("outcome", args.outcome, args.outcome in OUTCOMES, f"one of {', '.join(OUTCOMES)}"),
+        ("outcome", args.outcome, args.outcome is None or args.outcome in OUTCOMES, f"one of {', '.join(OUTCOMES)}"),
         ("boxes", args.boxes, 1 <= args.boxes <= 10, "a whole number from 1 to 10"),
         ("min-coverage", args.min_coverage, 0 <= args.min_coverage <= 1, "from 0 to 1"),
         ("peel-alpha", args.peel_alpha, 0.01 <= args.peel_alpha <= 0.5, "from 0.01 to 0.5"),
@@ -50,7 +53,13 @@ def _problems(args: argparse.Namespace) -> list[str]:
     problems = [f"{name} = {value!r} is not allowed: {allowed}" for name, value, ok, allowed in checks if not ok]
     if not args.folder.is_dir():
         problems.append(f"folder = {str(args.folder)!r} is not a folder")
-    elif not (args.folder / "replications.parquet").is_file() and not (args.folder / "sweep.parquet").is_file():
+    elif (args.folder / "sweep.parquet").is_file():
+        if args.outcome is not None:
+            problems.append(f"outcome = {args.outcome!r} applies to a run's partnerships: on a sweep the cases are its points, by P(collapse) (--threshold)")
+    elif (args.folder / "replications.parquet").is_file():
+        if args.threshold is not None:
+            problems.append(f"threshold = {args.threshold!r} applies to a sweep's points: on a run the cases are its partnerships, by --outcome")
+    else:
         problems.append(f"folder = {str(args.folder)!r} holds neither replications.parquet (a sim-run folder) nor sweep.parquet (a sweep)")
     return problems
 
@@ -85,13 +94,17 @@ def main(argv: list[str] | None = None) -> int:
         x = table[inputs].reset_index(drop=True)
         what = f"points with P(collapse) >= {threshold:.1%}"
         found = d.discover(x, estimate >= threshold, what, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min)
+        chosen = {"table": "sweep.parquet", "threshold": threshold, "threshold_given": args.threshold is not None}
     else:
         table = pd.read_parquet(args.folder / "replications.parquet")
         inputs = d.drawn_inputs(table)
-        y = d.OUTCOMES[args.outcome](table["outcome"].astype(str).to_numpy())
-        found = d.discover(table[inputs], y, args.outcome, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min)
+        outcome = args.outcome or "collapsed"
+        y = d.OUTCOMES[outcome](table["outcome"].astype(str).to_numpy())
+        found = d.discover(table[inputs], y, outcome, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min)
+        chosen = {"table": "replications.parquet", "outcome": outcome}
     print(d.render(found))
-    write_json(args.folder / DISCOVERY[0], found.to_dict())
+    settings = {**chosen, "boxes": args.boxes, "min_coverage": args.min_coverage, "peel_alpha": args.peel_alpha, "mass_min": args.mass_min}
+    write_json(args.folder / DISCOVERY[0], {**found.to_dict(), "settings": settings, "provenance": provenance.collect()})
     figure = d.discovery_figure(found)
     for name in DISCOVERY[1:]:
         save_figure(args.folder / name, figure)

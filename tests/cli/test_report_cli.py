@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.plots import SWEEP_ESTIMATE
+from sim.core.version import __version__
 
 pytestmark = pytest.mark.slow
 
@@ -186,12 +187,17 @@ def test_discover_on_a_run_prints_boxes_and_the_report_embeds_them(run_dir, tmp_
     assert done.returncode == 0, done.stderr
     found = json.loads((folder / "discovery.json").read_text())
     assert found["cases"] == 2000 and found["outcome"] == "collapsed"
+    settings = {"table": "replications.parquet", "outcome": "collapsed", "boxes": 2, "min_coverage": 0.5, "peel_alpha": 0.05, "mass_min": 0.05}
+    assert found["settings"] == settings and found["provenance"]["model_version"] == __version__ and found["provenance"]["code_version"]
     assert f"({found['base_rate']:.1%} overall)" in done.stdout
     for box in found["boxes"]:
         assert f"density {box['density']:.1%}" in done.stdout and f"coverage {box['coverage']:.1%}" in done.stdout
     assert "discovery" in report(folder)
     bad = command("sim-analyse", "discover", str(folder), "--boxes", "0", "--outcome", "gone")
     assert bad.returncode == 2 and bad.stderr.count("error:") == 2 and "boxes = 0" in bad.stderr and "outcome = 'gone'" in bad.stderr
+    ignored = command("sim-analyse", "discover", str(folder), "--threshold", "0.2")
+    assert ignored.returncode == 2
+    assert ignored.stderr == "error: threshold = 0.2 applies to a sweep's points: on a run the cases are its partnerships, by --outcome\n"
     assert command("sim-analyse", "nothing").returncode == 2
 
 
@@ -259,3 +265,7 @@ def test_discover_on_a_sweep_searches_the_swept_columns(sweep_dir, tmp_path):
     assert found["cases"] == len(GRID) and found["inputs"] == ["partnership.decision_clarity", "partnership.market_volume"]
     assert found["of_interest"] == len(GRID) and found["boxes"] == []  # every point is of interest: nothing to separate
     assert "No box found" in done.stdout
+    assert found["settings"]["table"] == "sweep.parquet" and found["settings"]["threshold"] == 0.0 and found["settings"]["threshold_given"]
+    ignored = command("sim-analyse", "discover", str(folder), "--outcome", "failure")
+    assert ignored.returncode == 2
+    assert ignored.stderr == ("error: outcome = 'failure' applies to a run's partnerships: on a sweep the cases are its points, by P(collapse) (--threshold)\n")
