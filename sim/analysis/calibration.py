@@ -40,6 +40,7 @@ from sim.config import assumptions as A
 from sim.config.assumptions import Assumption
 from sim.config.calibration import Targets
 from sim.config.model import ModelConfig
+from sim.config.overrides import did_you_mean
 from sim.core.version import __version__
 from sim.frontends.ensemble import simulate
 from sim.frontends.table import Table
@@ -483,7 +484,8 @@ def calibrated_items(cfg: ModelConfig, paths: Sequence[str] | None, targets: Tar
         return tuple(a for a in A.free(cfg) if not a.path.startswith("levers."))
     unknown = [p for p in chosen if p not in known]
     if unknown:
-        raise KeyError("; ".join(f"parameters: {p!r} is not an assumed parameter with a plausible range (e.g. decisions.memory)" for p in unknown))
+        hints = {p: did_you_mean(p, list(known)) or " (e.g. decisions.memory)" for p in unknown}
+        raise KeyError("; ".join(f"parameters: {p!r} is not an assumed parameter with a plausible range{hints[p]}" for p in unknown))
     return tuple(known[p] for p in chosen)
 
 

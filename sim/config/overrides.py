@@ -103,7 +103,8 @@ def known_keys(schema: Any, parts: Sequence[str]) -> list[str] | None:
     return list(_fields_of(node)) or None
 
 
-def _did_you_mean(key: str, known: Sequence[str]) -> str:
+def did_you_mean(key: str, known: Sequence[str]) -> str:
+    """`` (did you mean X?)`` with the name in ``known`` closest to a misspelt ``key``, or an empty string when none is close."""
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
 
@@ -113,10 +114,10 @@ def unknown_key(path: str, schema: Any, command: str = "the command", groups: Se
     parts = path.split(".")
     known = known_keys(schema, parts[:-1]) if schema is not None else None
     if len(parts) == 1:
-        hint = _did_you_mean(parts[0], [*(known or []), *groups])
+        hint = did_you_mean(parts[0], [*(known or []), *groups])
         return f"{path} is not a setting or a section of {command}{hint or ' (see ' + command + ' --help)'}"
     if known:
-        return f"{path} is not a parameter{_did_you_mean(parts[-1], known) or ' (known: ' + ', '.join(known) + ')'}"
+        return f"{path} is not a parameter{did_you_mean(parts[-1], known) or ' (known: ' + ', '.join(known) + ')'}"
     return _unknown_section(path, schema) or f"{path} is not a parameter"
 
 
@@ -131,7 +132,7 @@ def _unknown_section(path: str, schema: Any) -> str | None:
             return None
         section = ".".join(parts[: depth + 1])
         if parts[depth] not in members:
-            return f"{path} is not a parameter: {section} names nothing{_did_you_mean(parts[depth], members) or ' (known: ' + ', '.join(members) + ')'}"
+            return f"{path} is not a parameter: {section} names nothing{did_you_mean(parts[depth], members) or ' (known: ' + ', '.join(members) + ')'}"
         if known_keys(schema, parts[: depth + 1]) is None and not parts[depth + 1].isdigit():
             return f"{path} is not a parameter: {section} is a parameter, not a section"
     return None

@@ -31,6 +31,7 @@ import numpy as np
 from sim.config import assumptions as catalogue
 from sim.config.checks import ConfigError, check_number
 from sim.config.model import ModelConfig
+from sim.config.overrides import did_you_mean
 from sim.config.posterior import WEIGHT, shipped_path
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, UNCERTAINTY_MODES
 from sim.core import rng
@@ -82,7 +83,8 @@ def read_posterior(path: str | Path) -> Posterior:
         raise ConfigError([f"{where} cannot be read as {'CSV' if path.suffix.lower() == '.csv' else 'Parquet'}: {str(err).splitlines()[0]}"]) from None
     known = catalogue.by_path()
     unknown = [name for name in table.columns if name != WEIGHT and name not in known]
-    problems = [f"{where}: column {name!r} is not the path of an assumed parameter (e.g. decisions.memory)" for name in unknown]
+    hints = {name: did_you_mean(str(name), list(known)) or " (e.g. decisions.memory)" for name in unknown}
+    problems = [f"{where}: column {name!r} is not the path of an assumed parameter{hints[name]}" for name in unknown]
     if len(table) == 0:
         problems.append(f"{where} has no rows")
     values = {}

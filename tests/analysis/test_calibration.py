@@ -161,3 +161,13 @@ def test_the_report_of_a_small_calibration_says_its_runtime_in_seconds_and_that_
     assert "cannot be told with this few points" in report and "Parameters the timing hardly informs" not in report
     result.info["runtime_s"] = 324.0
     assert "runtime 5.4 minutes." in C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
+
+
+def test_a_misspelt_calibrated_parameter_is_offered_the_closest_one():
+    """Every unknown path was offered decisions.memory, however close it was to another parameter."""
+    with pytest.raises(KeyError) as err:
+        C.calibrated_items(load("baseline", "none"), ["exogenous.stanse", "nothing_like_it"], targets())
+    assert err.value.args[0] == (
+        "parameters: 'exogenous.stanse' is not an assumed parameter with a plausible range (did you mean exogenous.stance?); "
+        "parameters: 'nothing_like_it' is not an assumed parameter with a plausible range (e.g. decisions.memory)"
+    )

@@ -154,3 +154,11 @@ def test_a_posterior_with_text_or_gaps_or_garbage_is_refused_by_row_and_file(tmp
     with pytest.raises(ConfigError) as err:
         read_posterior(garbage)
     assert len(err.value.problems) == 1 and err.value.problems[0].startswith(f"posterior = {str(garbage)!r} cannot be read as Parquet: ")
+
+
+def test_a_misspelt_posterior_column_is_offered_the_closest_parameter(tmp_path):
+    """Every unknown column was offered decisions.memory, however close it was to another parameter."""
+    frame = pd.DataFrame({"exogenous.stanse": [0.1], "decisions.memory": [0.1]})
+    with pytest.raises(ConfigError) as err:
+        read_posterior(_posterior(tmp_path, frame))
+    assert err.value.problems[0].endswith("column 'exogenous.stanse' is not the path of an assumed parameter (did you mean exogenous.stance?)")
