@@ -171,3 +171,34 @@ def test_a_misspelt_calibrated_parameter_is_offered_the_closest_one():
         "parameters: 'exogenous.stanse' is not an assumed parameter with a plausible range (did you mean exogenous.stance?); "
         "parameters: 'nothing_like_it' is not an assumed parameter with a plausible range (e.g. decisions.memory)"
     )
+
+
+def test_the_report_says_of_a_users_targets_only_what_holds_for_them():
+    """A user's targets or parameters= got the UK record's prose: '17 records', 'no denominator', 'The 20 parameters calibrated'."""
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    figures = {"prior_posterior": "p.png", "predictive": "q.png"}
+    uk = load_targets("uk_breakups")
+    shipped = C.render(C.calibrate(cfg, uk, C.calibrated_items(cfg, None, uk), seed=1, replications=20, points=30, waves=1), figures)
+    for words in ("# Calibration to the record of break-ups", "with 17 records", uk.notes, "no denominator", "**Small n.** 17 records"):
+        assert words in shipped, words
+    assert "Correlations between bins are ignored" in shipped and "Calibrated here" not in shipped
+    chosen = C.calibrated_items(cfg, ["decisions.memory", "decisions.outside_option"], uk)
+    subset = C.render(C.calibrate(cfg, uk, chosen, seed=1, replications=20, points=20, waves=1), figures)
+    assert uk.notes not in subset
+    assert "Calibrated here: 2 parameters given with `parameters=` (`decisions.memory`, `decisions.outside_option`)" in subset
+    mine = targets_from(
+        {
+            "name": "my_region",
+            "event": "collapse",
+            "horizon_months": 120,
+            "parameters": ["decisions.outside_option"],
+            "statistics": [{"name": "collapsed_by_5_years", "kind": "breakup_by", "years": 5, "observed": 0.2, "sd": 0.05}],
+        }
+    )
+    own = C.render(C.calibrate(cfg, mine, C.calibrated_items(cfg, None, mine), seed=1, replications=20, points=20, waves=1), figures)
+    assert own.startswith("# Calibration to the targets `my_region`") and "with 1 target statistic the targets are weak" in own
+    for words in ("17 records", "no denominator", "Small n", "break-ups could move it", "Correlations between bins", "longest record"):
+        assert words not in own, words
+    assert "standard deviations (0.05, from the targets file)" in own
