@@ -102,8 +102,10 @@ class PartnershipModel(mesa.Model):
     rng
         Mesa's name for the seed; an integer equal to ``seed`` if both are given.
     config
-        A checked configuration to use instead of composing scenario, policy and overrides
-        (which then only label the run).
+        A checked configuration to use instead of composing scenario and overrides (which then
+        only label the run; the parameters the overrides name are still never drawn). A
+        ``policy_name`` other than ``none`` is applied to it (:func:`sim.config.scenarios.with_policy`;
+        a configuration that has the policy already is unchanged by it).
     config_dir
         A folder of the user's own scenarios and policies (see :func:`sim.config.scenarios.load`).
     uncertainty
@@ -160,6 +162,8 @@ class PartnershipModel(mesa.Model):
         self.replication = int(replication)
         if config is None:
             config = copy.deepcopy(_composed(scenario_name, policy_name, self.overrides, None if config_dir is None else str(config_dir)))
+        elif policy_name != "none":
+            config = scenarios.with_policy(config, policy_name, config_dir)
         if not isinstance(uncertainty, Uncertainty):
             uncertainty = make_uncertainty(uncertainty, replications_per_draw, fixed=[split_override(o)[0] for o in self.overrides])
         self.uncertainty = uncertainty

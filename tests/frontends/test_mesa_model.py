@@ -265,6 +265,19 @@ def test_a_loaded_configuration_in_the_scenarios_place_says_to_give_it_as_config
     assert model.config.councils[0].name == config.councils[0].name
 
 
+def test_a_policy_named_with_a_configuration_is_applied_and_a_misspelt_one_refused() -> None:
+    """PartnershipModel(config=ours, policy_name="continuity_plan") ran without the lever (the name only labelled the run), and
+    policy_name="continuity" was accepted without a word."""
+    config = scenarios.load("case01_key_person")
+    treated = scenarios.with_policy(config, "continuity_plan")
+    assert treated.levers != config.levers
+    assert PartnershipModel(config=config, policy_name="continuity_plan", seed=0).base_config.levers == treated.levers
+    assert PartnershipModel(config=treated, policy_name="continuity_plan", seed=0).base_config.levers == treated.levers  # applied once
+    assert PartnershipModel(config=config, seed=0).base_config.levers == config.levers
+    with pytest.raises(ValueError, match=r"^policy = 'continuity' is not known \(available: "):
+        PartnershipModel(config=config, policy_name="continuity", seed=0)
+
+
 def test_handout_tells_the_outcome() -> None:
     model = PartnershipModel(seed=3, replication=5)
     model.run_model()
