@@ -60,7 +60,7 @@ def run(
         raise ConfigError(problems)
     if precision is None and replications is None:
         replications = 4000
-    check_run(replications or 1, seed, block_size, 0, workers)
+    check_run(1 if replications is None else replications, seed, block_size, 0, workers)
     mode = DEFAULT_UNCERTAINTY if uncertainty is None else uncertainty
     settings = RunSettings(replications=replications, precision=precision, uncertainty=mode, replications_per_draw=replications_per_draw, posterior=posterior)
     drawn, problems, note = uncertainty_problems(settings, sorted(fixed), chosen=uncertainty is not None)

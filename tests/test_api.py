@@ -34,6 +34,13 @@ def test_a_bad_replications_per_draw_is_refused_before_anything_runs():
         sim.run(load("baseline"), seed=3, replications=20, replications_per_draw=1)
 
 
+def test_no_replications_is_refused_naming_the_count_before_anything_runs(recwarn):
+    """replications=0 passed the check as 1, warned that the default mode gives way, then failed with 'nothing to summarise'."""
+    with pytest.raises(ValueError, match=r"^replications = 0 is outside \[1, inf\)$"):
+        sim.run(load("baseline"), seed=3, replications=0)
+    assert not recwarn.list
+
+
 def test_compare_refuses_a_count_the_command_refuses_with_the_same_line():
     with pytest.raises(ConfigError) as refused:
         sim.compare("baseline", ["none", "continuity_plan"], replications=1, seed=1)
