@@ -129,6 +129,11 @@ def main(argv: Sequence[str]) -> int:
     _write(out, result, record, settings.figures)
     points = f"{len(result.points):,} design points x {settings.replications} replications"
     print(f"Scenario {scenario}, policy {policy}: {len(result.factors)} free assumptions, {points}")
+    print(
+        f"Method: Morris screening ({settings.trajectories} trajectories, every factor), then Sobol indices of the top {len(result.top)}"
+        f" (Saltelli base sample {settings.sobol_n}); Monte Carlo noise from {settings.noise_points} points run again on independent"
+        " random numbers; ± 95%: half-width of a bootstrap 95% interval"
+    )
     print(render(result))
     print(f"Seed {settings.seed}, {time.perf_counter() - started:.0f} s on {workers} thread{'s' if workers != 1 else ''}; {versions_line(prov)}")
     print(f"Results in {out}")
