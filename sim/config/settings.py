@@ -237,7 +237,9 @@ def _check(name: str, value: Any, spec: Spec) -> list[str]:
         return [] if parse_chunk(value) is not None else [f"{name} = {value!r} must be i/n with 0 <= i < n, e.g. 0/4"]
     if spec.unit == "lever names":
         known = _lever_names()
-        if isinstance(value, str) or not isinstance(value, Sequence) or not value or not all(isinstance(v, str) for v in value):
+        if isinstance(value, Sequence) and not isinstance(value, str) and not value:
+            return [f"{name} = [] is empty: give at least one lever, e.g. [continuity_plan]"]
+        if isinstance(value, str) or not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
             return [f"{name} = {value!r} must be a list of lever names, e.g. [continuity_plan,commercial_capability]"]
         return [f"{name}: {v!r} is not a lever (known: {', '.join(known)})" for v in value if v not in known]
     if spec.unit == "policies":

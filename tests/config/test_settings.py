@@ -54,3 +54,14 @@ def test_compare_needs_two_policies_and_two_replications():
         "replications = 1 is outside [2, 100000000]",
         "policies = 'none' must be a list of at least two policy names, e.g. [none,continuity_plan]",
     ]
+
+
+def test_an_empty_lever_pool_is_called_empty():
+    """sim-search pool=[] said the empty list 'must be a list of lever names'."""
+    from sim.config.settings import search_settings
+
+    with pytest.raises(ConfigError) as err:
+        search_settings({"pool": []})
+    assert err.value.problems == ["pool = [] is empty: give at least one lever, e.g. [continuity_plan]"]
+    with pytest.raises(ConfigError, match=r"pool = 'continuity_plan' must be a list of lever names"):
+        search_settings({"pool": "continuity_plan"})
