@@ -57,7 +57,9 @@ def main(argv: Sequence[str]) -> int:
     """Write the design CSV; exit status 2 with one line per bad argument."""
     parser = ArgumentParser(prog="sim-analyse design", description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100, help="number of points, whole number in [1, 1000000] (default 100)")
-    parser.add_argument("--method", choices=METHODS, default="lhs", help="lhs (Latin hypercube), sobol (scrambled; a power of two is best) or random")
+    parser.add_argument(
+        "--method", choices=METHODS, default="lhs", help="lhs (Latin hypercube, the default), sobol (scrambled; best with a power of two) or random"
+    )
     parser.add_argument("--seed", type=int, default=0, help=f"seed of the design, whole number in [0, {MAX_SEED}] (default 0)")
     parser.add_argument("--out", type=Path, default=Path("points.csv"), help="CSV file to write (default points.csv)")
     parser.add_argument("arguments", nargs="*", help="scenario=NAME, policy=NAME and model parameters (PATH=VALUE), as in sim-run")

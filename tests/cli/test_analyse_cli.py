@@ -70,6 +70,15 @@ def test_bad_arguments_exit_2_naming_the_problem(tmp_path, args, words):
     assert not (tmp_path / "outputs").exists() and not (tmp_path / "points.csv").exists()
 
 
+def test_design_help_gives_every_option_its_range_and_default():
+    """--method was listed without its default."""
+    done = run("design", "--help")
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    for words in ("[1, 1000000] (default 100)", "lhs (Latin hypercube, the default)", "(default 0)", "(default points.csv)"):
+        assert words in text, words
+
+
 def test_a_design_into_a_folder_is_refused_naming_the_option(tmp_path):
     """--out naming a folder failed as a fault of the environment (exit 3) naming a temporary file."""
     done = run("design", "--n", "4", "--out", str(tmp_path))
