@@ -523,8 +523,8 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
 
     A measure whose paired interval excludes zero "lowers" or "raises" the chance, from the
     reference's share to the policy's; a measure no replication changed is "unchanged";
-    otherwise the policy "does not measurably change" it, and the interval of the difference
-    is quoted. A rise in collapse that comes with fewer proposals shelved says why it may: only
+    otherwise the policy "does not measurably change" it, and the chance with the reference and
+    with the policy and the interval of the difference are quoted. A rise in collapse that comes with fewer proposals shelved says why it may: only
     a launched partnership can collapse. Then the lever cost and the change in net savings
     (GBP m per partnership over the horizon).
     """
@@ -543,7 +543,12 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
             why = " (more proposals go ahead, and only a launched partnership can collapse)" if m == "collapse" and low > 0 and fewer_shelved else ""
             clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after}{why}")
         else:
-            clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({percent(row[m])}; difference {_pts(low)} to {_pts(high)} points)")
+            if ref[m] == row[m]:
+                level = f"{percent(row[m])} with it as with {policy_phrase(reference)}"
+            else:
+                before, after = percents_apart(ref[m], row[m])
+                level = f"{before} with {policy_phrase(reference)}, {after} with it"
+            clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({level}; difference {_pts(low)} to {_pts(high)} points)")
     cost = row["lever_cost"]
     clauses.append("costs nothing" if cost == 0 else f"costs GBP {cost:.2f} m per partnership")
     low, high, d = row["net_savings_difference_low"], row["net_savings_difference_high"], row["net_savings_difference"]
