@@ -1,7 +1,7 @@
 """sim-search: the cheapest lever package (which levers, when they start, how strong) keeping a risk under a target in a scenario.
 
     sim-search scenario=case04_trading_company target=0.2
-    sim-search scenario=case01_key_person risk=failure target=0.35 pool=[continuity_plan,open_motivations] max_levers=2
+    sim-search scenario=case01_key_person risk=collapse target=0.1 pool=[continuity_plan,open_motivations,staged_scope] max_levers=2
     sim-search scenario=case04_trading_company target=0.2 councils.1.it_maturity=0.3   # model overrides as in sim-run
 
 ``risk=failure`` (default) is any failure (shelved, collapsed, underperforming) among all
