@@ -204,6 +204,15 @@ def test_notebook_02_lists_levers_as_a_sentence_does_and_claims_only_what_its_ta
 
 
 @pytest.mark.notebook
+def test_notebook_02_shows_no_money_that_is_not_zero_as_zero() -> None:
+    """A measurable rise in net savings read "95% interval +0.00 to +0.05" (the low end was GBP 0.004 m)."""
+    notebook, _ = executed("02_our_partnership_what_if.ipynb")
+    text = text_output(_interpretation(notebook)[1])
+    assert "Net of each lever's own cost" in text
+    assert not re.search(r"[-+]0\.00(?!\d)", text), re.findall(r"[^;(]*[-+]0\.00(?!\d)[^;)]*", text)
+
+
+@pytest.mark.notebook
 def test_notebook_02_says_so_when_the_draws_cannot_tell_the_levers_apart() -> None:
     """One partnership of two councils (``fixed=True``) and two levers with no clear effect: "best in % of draws" is all unclear."""
     notebook = read("02_our_partnership_what_if.ipynb")
