@@ -568,6 +568,7 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     forest, cost = fig.subplots(1, 2, width_ratios=(1.4, 1), sharey=True)
     y = np.arange(len(rows))[::-1].astype(float)
     step = 0.6 / max(len(measures), 1)
+    handles: list[Any] = []  # by measure: its total interval, then its estimate and Monte Carlo interval (one legend column each)
     for k, measure in enumerate(measures):
         offset = ((len(measures) - 1) / 2 - k) * step
         colour = OKABE_ITO[k % len(OKABE_ITO)]
@@ -576,16 +577,19 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         total = _total(comparison, measure)
         if total is not None:
             tl, th = 100 * rows[total[0]].to_numpy(float), 100 * rows[total[1]].to_numpy(float)
-            forest.hlines(y + offset, tl, th, color=colour, alpha=0.35, linewidth=7, label=f"{MEASURE_WORDS.get(measure, measure)}: total interval")
-        forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt="o", color=colour, capsize=3, label=MEASURE_WORDS.get(measure, measure))
+            handles.append(
+                forest.hlines(y + offset, tl, th, color=colour, alpha=0.35, linewidth=7, label=f"{MEASURE_WORDS.get(measure, measure)}: total interval")
+            )
+        handles.append(
+            forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt="o", color=colour, capsize=3, label=MEASURE_WORDS.get(measure, measure))
+        )
     forest.axvline(0, color="grey", linewidth=1)
     forest.set_yticks(y, [policy_words(str(p)) for p in rows["policy"]])
     forest.set_ylim(-0.6, len(rows) - 0.4)
     forest.set_xlabel(f"difference from {policy_phrase(reference)} (percentage points)")
     forest.set_title("Paired difference in probability, 95% interval", loc="left")
     forest.grid(axis="x", alpha=0.3)
-    handles, labels = forest.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)), frameon=False)
+    fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=max(len(measures), 1), frameon=False)
     spend = rows["lever_cost"].to_numpy(float)
     cost.plot(spend, y, "o", color=OKABE_ITO[1])
     cost.hlines(y, 0, spend, color=OKABE_ITO[1], linewidth=2)

@@ -247,6 +247,19 @@ def test_forest_plot_draws_the_total_interval_when_the_comparison_has_one(compar
     ((start, end),) = [seg[:, 0] for seg in total[0].get_segments()]
     assert start == pytest.approx(100 * widened["collapse_difference_total_low"].iloc[1])
     assert end == pytest.approx(100 * widened["collapse_difference_total_high"].iloc[1])
+    # one legend column per measure, its total interval above its estimate (the legend mixed them: "shelved: total interval",
+    # "collapse: total interval" in one column, "shelved" under the cost panel)
+    everything = plots.forest_figure(widened.assign(shelved_difference_total_low=widened["shelved_difference_low"] - 0.01,
+                                                    shelved_difference_total_high=widened["shelved_difference_high"] + 0.01))  # fmt: skip
+    (legend,) = everything.legends
+    assert legend._ncols == 3
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "shelved: total interval",
+        "shelved",
+        "collapse: total interval",
+        "collapse",
+        plots.MEASURE_WORDS["failure"],
+    ]
 
 
 def test_every_figure_saves_as_png_and_svg(none, tmp_path):
