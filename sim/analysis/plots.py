@@ -27,7 +27,7 @@ from matplotlib.ticker import MultipleLocator, PercentFormatter
 
 from sim.analysis.comparison import policy_phrase, policy_words
 from sim.analysis.stats import wilson
-from sim.analysis.summary import YEARS
+from sim.analysis.summary import YEARS, listed
 from sim.frontends.trajectories import VARIABLES
 
 #: Okabe & Ito (2008) colour-blind-safe palette, ordered for lines on white (yellow last: weak on white).
@@ -90,7 +90,7 @@ def styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width))
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))  # never "Kaplan-" at a line's end, "Meier" on the next
 
 
 def _caption(fig: Figure, text: str, width: int = 100) -> None:
@@ -145,9 +145,9 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
         ax.fill_between(curve["months"], curve["low"], curve["high"], step="post", alpha=0.25, linewidth=0, color=colour)
         ax.step(curve["months"], curve["survival"], where="post", color=colour, linewidth=2, label=label)
         horizon = max(horizon, int(curve["months"][-1]))
-    for years in YEARS:
-        if 12 * years <= horizon:
-            ax.axvline(12 * years, color="grey", linewidth=0.6, linestyle=":")
+    marked = [years for years in YEARS if 12 * years < horizon]  # a line at the horizon would be the axis's edge
+    for years in marked:
+        ax.axvline(12 * years, color="grey", linewidth=0.6, linestyle=":")
     _month_axis(ax, horizon, "time since the proposal")
     ax.set_ylim(0, 1.0)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -156,7 +156,10 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
     ax.legend(loc="lower left", title=f"shaded: {level:.0%} band")
     if title:
         ax.set_title(title)
-    _caption(fig, f"{SHELVED_NOTE} Bands: pointwise {level:.0%} intervals (Kaplan-Meier, log-log).")
+    lines = (
+        f" Dotted lines at {listed([str(years) for years in marked])} years: the times the outcome table gives the chance of collapse within." if marked else ""
+    )
+    _caption(fig, f"{SHELVED_NOTE} Bands: pointwise {level:.0%} intervals (Kaplan-Meier, log-log).{lines}")
     return fig
 
 

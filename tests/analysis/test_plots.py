@@ -81,6 +81,10 @@ def test_survival_curves_of_two_runs_on_one_0_to_100_axis_with_bands_and_caption
     assert any(child.get_xlabel() == "years" for child in ax.child_axes)
     caption = [t.get_text() for t in fig.texts if "Shelved" in t.get_text()]
     assert caption and "never collapse" in caption[0]
+    # the dotted lines at 2 and 5 years were drawn without a word on what they mark
+    assert [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == ":"] == [24, 60]
+    assert "Kaplan-Meier" in caption[0]  # not broken at its hyphen
+    assert "Dotted lines at 2 and 5 years: the times the outcome table gives the chance of collapse within." in caption[0].replace("\n", " ")
     survival = np.asarray(none["summary"]["survival_curve"]["survival"])
     assert np.allclose(lines[0].get_ydata(), survival)
     assert not small_texts(fig)
