@@ -97,6 +97,8 @@ def compare(
 ) -> Any:
     """Run every policy of ``policies`` on the same replications and seed; compare each with the first (a pandas DataFrame).
 
+    ``print`` the frame to read it as ``sim-compare`` prints it (:class:`~sim.analysis.comparison_frame.Comparison`).
+
     ``scenario`` is a scenario's name (with ``overrides`` in ``key=value`` form) or a
     configuration made in Python, such as :func:`sim.partnership`'s, to which each policy's lever
     settings are applied. A policy list of fewer than two names, or naming one twice, is
@@ -135,8 +137,10 @@ def compare(
         configs = {policy: with_policy(scenario, policy, config_dir) for policy in policies}
     else:
         configs = {policy: load(scenario, policy, overrides, config_dir) for policy in policies}
+    from sim.analysis.comparison_frame import Comparison  # pandas, only when a comparison is made
+
     tally = run_comparison(configs, seed, replications, workers=available_cores() if workers is None else workers, uncertainty=drawn)
-    frame = tally.frame()
+    frame = Comparison(tally.frame())
     frame.attrs["uncertainty"] = "none" if drawn is None else drawn.mode
     if drawn is not None:
         frame.attrs["ranking"] = {measure: tally.ranking(measure) for measure in MEASURES}

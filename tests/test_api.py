@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import sim
@@ -39,6 +40,19 @@ def test_no_replications_is_refused_naming_the_count_before_anything_runs(recwar
     with pytest.raises(ValueError, match=r"^replications = 0 is outside \[1, inf\)$"):
         sim.run(load("baseline"), seed=3, replications=0)
     assert not recwarn.list
+
+
+def test_a_comparison_prints_as_the_commands_text_and_stays_a_dataframe(tmp_path):
+    """README's print(sim.compare(...)) showed '[3 rows x 93 columns]' of a truncated table."""
+    frame = sim.compare("baseline", ["none", "continuity_plan"], replications=100, seed=1)
+    text = str(frame)
+    assert text.startswith("What each policy changed, compared with none on the same simulated partnerships:")
+    assert "Continuity plan, compared with no lever," in text and "Uncertainty: posterior." in text and "columns]" not in text
+    assert isinstance(frame, pd.DataFrame) and list(frame["policy"]) == ["none", "continuity_plan"]
+    part = frame.iloc[1:]
+    assert type(part) is pd.DataFrame and "continuity_plan" in str(part)  # a slice prints as a table
+    frame.to_pickle(tmp_path / "comparison.pkl")
+    assert pd.read_pickle(tmp_path / "comparison.pkl").equals(frame)
 
 
 def test_compare_refuses_a_count_the_command_refuses_with_the_same_line():
