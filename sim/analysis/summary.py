@@ -449,6 +449,15 @@ def listed(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
 
 
+def with_share(title: str, share: str) -> str:
+    """``title`` and its share in brackets, within the title's own where it ends with them.
+
+    "Misaligned aspirations (case 03; 23% of them)", "A partner leaving (45% of them)": never
+    "Misaligned aspirations (case 03) (23% of them)".
+    """
+    return f"{title[:-1]}; {share})" if title.endswith(")") else f"{title} ({share})"
+
+
 def upper_first(text: str) -> str:
     """The text with its first letter in capitals and the rest as it is (``str.capitalize`` would give ``beyond it`` for ``beyond IT``)."""
     return text[:1].upper() + text[1:]
@@ -497,10 +506,11 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
         if items:
             tied = [item for item in items if item["count"] == items[0]["count"]]
             if len(tied) == 1:
-                lead = f"The most common {verb} of the {what}: {tied[0]['title']} ({tied[0]['value']:.0%} of them)"
+                share = f"{tied[0]['value']:.0%} of them"
+                lead = f"The most common {verb} of the {what}: {with_share(tied[0]['title'], share)}"
                 close = [item for item in items[1:] if equal_counts_p(tied[0]["count"], item["count"]) >= 1 - summary["confidence"]]
                 if close:
-                    names = [f"{item['title']} ({item['value']:.0%})" for item in close[:2]]
+                    names = [with_share(item["title"], f"{item['value']:.0%}") for item in close[:2]]
                     if len(close) > 2:
                         names.append(f"{len(close) - 2} other {verb}{'s' if len(close) > 3 else ''}")
                     lead += f", not clearly ahead of {listed(names)}: {c['count']:,} {what} are too few to tell them apart"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, plain_lines, render, what_was_run
+from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, plain_lines, render, what_was_run, with_share
 from sim.config.scenarios import load
 from sim.frontends.runner import Sinks, fixed, run_blocks
 
@@ -43,7 +43,8 @@ def test_the_sentences_quote_the_summary_numbers(summary):
     assert f"{o['collapsed']['value']:.0%} launched and then collapsed within 10 years" in first
     assert f"(95% interval {o['collapsed']['low']:.1%} to {o['collapsed']['high']:.1%})" in first
     top = summary["causes_of_collapse"][0]
-    assert cause.startswith(f"The most common cause of the collapses: {top['title']} ({top['value']:.0%} of them)")
+    assert cause.startswith(f"The most common cause of the collapses: {with_share(top['title'], f'{top["value"]:.0%} of them')}")
+    assert ") (" not in cause, cause  # "Misaligned aspirations (case 03) (23% of them)"
     assert summary["triggers_of_collapse"][0]["title"] in trigger
     assert render(summary).startswith(first)
 
@@ -62,15 +63,22 @@ def test_a_lead_the_counts_cannot_tell_from_the_next_causes_says_so(summary):
     close = [{**first, "count": 7, "value": 0.35}, {**second, "count": 6, "value": 0.3}, {**third, "count": 0, "value": 0.0}]
     near = {**summary, "outcomes": twenty, "causes_of_collapse": close}
     assert plain_lines(near)[1] == (
-        f"The most common cause of the collapses: {first['title']} (35% of them), not clearly ahead of {second['title']} (30%): "
+        f"The most common cause of the collapses: {with_share(first['title'], '35% of them')}, not clearly ahead of {with_share(second['title'], '30%')}: "
         "20 collapses are too few to tell them apart."
     )
     many = {**near, "causes_of_collapse": [{**first, "count": 7, "value": 0.35}, *({**item, "count": 5, "value": 0.25} for item in (second, third, fourth))]}
     assert plain_lines(many)[1].endswith(
-        f"not clearly ahead of {second['title']} (25%), {third['title']} (25%) and 1 other cause: 20 collapses are too few to tell them apart."
+        f"not clearly ahead of {with_share(second['title'], '25%')}, {with_share(third['title'], '25%')} and 1 other cause: "
+        "20 collapses are too few to tell them apart."
     )
     clear = {**summary, "causes_of_collapse": [{**first, "count": 70, "value": 0.7}, {**second, "count": 20, "value": 0.2}]}
-    assert plain_lines(clear)[1] == f"The most common cause of the collapses: {first['title']} (70% of them)."
+    assert plain_lines(clear)[1] == f"The most common cause of the collapses: {with_share(first['title'], '70% of them')}."
+
+
+def test_a_share_goes_inside_the_brackets_a_title_ends_with():
+    """Notebook 01: "A commercial experiment without enough guaranteed business (case 05) (21% of them)"."""
+    assert with_share("Misaligned aspirations (case 03)", "23% of them") == "Misaligned aspirations (case 03; 23% of them)"
+    assert with_share("A partner leaving", "45%") == "A partner leaving (45%)"
 
 
 def test_each_table_says_whether_it_counts_collapses_or_all_failures(summary):
