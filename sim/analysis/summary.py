@@ -318,9 +318,14 @@ def _triggers(counts: dict[str, int], confidence: float) -> list[dict[str, Any]]
     """Each trigger's count and share with a Wilson interval, most frequent first, with its words."""
     total = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    words = {label: upper_first(triggers.words(i)) for i, label in enumerate(triggers.LABELS)}
-    words["none"] = "No decision (the horizon, or a shortfall of savings)"
-    return [{"trigger": label, "title": words.get(label, label), "count": count, **_interval(wilson(count, total, confidence))} for label, count in ordered]
+    return [{"trigger": label, "title": trigger_title(label), "count": count, **_interval(wilson(count, total, confidence))} for label, count in ordered]
+
+
+def trigger_title(label: str) -> str:
+    """A trigger's label (``sim.core.triggers.LABELS``, or ``"none"``) in words, as the summaries title it."""
+    if label == "none":
+        return "No decision (the horizon, or a shortfall of savings)"
+    return upper_first(triggers.words(triggers.LABELS.index(label))) if label in triggers.LABELS else label
 
 
 def _distribution(counts: np.ndarray, n: int) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from sim import population
 from sim.analysis.attribution import Attribution
 from sim.analysis.comparison import policy_words
 from sim.analysis.stats import Estimate, paired_difference, wilson
-from sim.analysis.summary import FAILURES
+from sim.analysis.summary import FAILURES, trigger_title, with_share
 from sim.config.cases import CASES, Case
 from sim.config.model import ModelConfig
 from sim.config.scenarios import changed, load
@@ -336,23 +336,23 @@ def render(evidence: Evidence, figures: dict[str, str] | None = None) -> str:
     ]
     unmet = []
     for ce in evidence.cases:
-        triggers_ = ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in list(ce.triggers.items())[:3])
+        triggers_ = ", ".join(with_share(trigger_title(k), f"{v:.0%}") for k, v in list(ce.triggers.items())[:3])
         necessary = ce.necessary.get(ce.case.mechanism, 0.0)
         lever = ce.matching
+        leader = with_share(_title(ce.leading_cause), f"{ce.causes.get(ce.leading_cause, 0):.0%}")
         lines.append(
-            f"| {ce.case.id} {ce.case.title} | {_share(ce.failure)} | {ce.own_share:.0%} ({'yes' if ce.own_leads else '**no**'}) | {_title(ce.leading_cause)} "
-            f"({ce.causes.get(ce.leading_cause, 0):.0%}) | {necessary:.0%} ({'yes' if ce.own_necessary_leads else '**no**'}) "
-            f"| {_switch_title(ce.necessary_leader)} ({ce.necessary.get(ce.necessary_leader, 0):.0%}) "
+            f"| {ce.case.id} {ce.case.title} | {_share(ce.failure)} | {ce.own_share:.0%} ({'yes' if ce.own_leads else '**no**'}) | {leader} "
+            f"| {necessary:.0%} ({'yes' if ce.own_necessary_leads else '**no**'}) "
+            f"| {with_share(_switch_title(ce.necessary_leader), f'{ce.necessary.get(ce.necessary_leader, 0):.0%}')} "
             f"| {triggers_} | `{lever}` {_pct(ce.lever_effects[lever])} | `{ce.best_lever}` |"
         )
         if not ce.own_leads:
-            leading = f"{_title(ce.leading_cause)} {ce.causes.get(ce.leading_cause, 0):.0%}"
             counterfactual = (
                 "; by the counterfactual it does lead"
                 if ce.own_necessary_leads
                 else f"; nor by the counterfactual: {_switch_title(ce.necessary_leader)} was necessary for {ce.necessary.get(ce.necessary_leader, 0):.0%}"
             )
-            unmet.append(f"case {ce.case.id}: its own cause is not the leading cause of its failures ({ce.own_share:.0%} against {leading}){counterfactual}")
+            unmet.append(f"case {ce.case.id}: its own cause is not the leading cause of its failures ({ce.own_share:.0%} against {leader}){counterfactual}")
         if not ce.lever_effects[lever].high < 0:
             unmet.append(
                 f"case {ce.case.id}: the matching lever `{lever}` does not lower failure with an interval excluding zero ({_pct(ce.lever_effects[lever])})"
@@ -426,9 +426,9 @@ def render(evidence: Evidence, figures: dict[str, str] | None = None) -> str:
         "",
         "Outcomes: " + "; ".join(f"{o} {_share(e)}" for o, e in b["outcomes"].items()) + ".",
         "",
-        "Causes of collapse: " + "; ".join(f"{_title(k)} {v:.0%}" for k, v in list(b["collapse_causes"].items())[:6]) + ".",
+        "Causes of collapse: " + "; ".join(with_share(_title(k), f"{v:.0%}") for k, v in list(b["collapse_causes"].items())[:6]) + ".",
         "",
-        "Triggers of collapse: " + "; ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in list(b["collapse_triggers"].items())[:6]) + ".",
+        "Triggers of collapse: " + "; ".join(with_share(trigger_title(k), f"{v:.0%}") for k, v in list(b["collapse_triggers"].items())[:6]) + ".",
         "",
     ]
     t = b["timing"]

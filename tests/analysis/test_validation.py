@@ -35,6 +35,18 @@ def test_the_page_lists_a_case_as_unmet_exactly_when_its_own_cause_does_not_lead
         assert listed == (not ce.own_leads), ce.case.id
 
 
+def test_causes_and_triggers_read_as_the_summaries_title_them(evidence: V.Evidence) -> None:
+    """The page read "(case 01) (28%)" and triggers as code names with spaces ("partner left 36%")."""
+    from sim.analysis.summary import trigger_title, with_share
+
+    page = V.render(evidence)
+    assert ") (" not in page.replace("](", "")
+    for ce in evidence.cases:
+        for label, share in list(ce.triggers.items())[:3]:
+            assert with_share(trigger_title(label), f"{share:.0%}") in page
+    assert "partner left" not in page and "A partner leaving" == trigger_title("partner_left")
+
+
 def test_robustness_cells_read_what_each_run_found(evidence: V.Evidence) -> None:
     page = V.render(evidence)
     rows = [line for line in page.splitlines() if line.startswith("| `") and "(" in line.split("|")[1]]
