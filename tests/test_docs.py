@@ -5,7 +5,9 @@ its docstring, and the month's schedule from ``sim/core/kernel.py``), rewritten 
 ``python experiments/architecture.py``: these tests fail when either is stale. ``docs/ODD.md``
 says which version of the code it describes (the test fails when the version moves on, so that
 whoever bumps it checks the description against the code), and names every state field, cause,
-trigger, random stream and lever of the package (a new one must be described).
+trigger, random stream and lever of the package (a new one must be described). Its parameter
+paths, defaults stated as numbers, file paths and the names its formulas use must exist as
+declared; its month has the kernel's steps, mechanisms, causes and streams in the model's order.
 """
 
 from __future__ import annotations
@@ -161,3 +163,140 @@ def test_the_model_description_names_everything_the_model_has(kind):
     text = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
     missing = [name for name in _vocabulary()[kind] if f"`{name}`" not in text]
     assert not missing, f"docs/ODD.md does not describe the {kind}(s) {missing}"
+
+
+ODD = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+#: A parameter's path written inside backticks in the model description (``councils[k].pace``, ``levers.<l>.strength``, ``mechanisms.case03.*``).
+ODD_PATH = re.compile(r"(?<![\w./])((?:councils\[k\]|partnership|dynamics|decisions|exogenous|mechanisms\.\w+|levers\.<\w+>)\.(?:\w+|\*|<\w+>))")
+
+
+def _declared() -> dict[str, object]:
+    """Every model parameter's path (as parameters.md writes it) with its declared default."""
+    from dataclasses import MISSING, fields
+
+    from sim.cli.paramdocs import sections
+
+    return {s.prefix + f.name: f.default_factory() if f.default is MISSING else f.default for s in sections() if s.prefix for f in fields(s.cls)}
+
+
+def _spans(text: str) -> list[str]:
+    """The text inside backticks, and inside fenced formula blocks, of ``text``."""
+    blocks = re.findall(r"```\n(.*?)```", text, re.DOTALL)
+    return blocks + re.findall(r"`([^`]+)`", re.sub(r"```\n.*?```", "", text, flags=re.DOTALL))
+
+
+def test_every_parameter_path_in_the_model_description_is_declared():
+    """A renamed or removed parameter cannot stay in docs/ODD.md (placeholders such as ``decisions.<name>`` name streams, not parameters)."""
+    declared = set(_declared())
+    stale = set()
+    for span in _spans(ODD):
+        for path in ODD_PATH.findall(span):
+            path = re.sub(r"^levers\.<\w+>\.", "levers.<name>.", path)
+            if path.endswith(">"):
+                continue
+            if path.endswith("*") and any(p.startswith(path[:-1]) for p in declared):
+                continue
+            if path not in declared:
+                stale.add(path)
+    assert not stale, f"docs/ODD.md names parameters that are not declared: {sorted(stale)}"
+
+
+def test_every_file_the_model_description_names_exists():
+    paths = {t for span in _spans(ODD) for t in re.findall(r"(?<![\w.<])((?:sim|docs|data|configs|experiments|tests)/[\w./*]*)", span)}
+    missing = [p for p in sorted(paths) if not list(ROOT.glob(p.replace("caseNN", "case[0-9][0-9]")))]
+    assert paths and not missing, f"docs/ODD.md names files that do not exist: {missing}"
+
+
+def test_every_default_the_model_description_states_is_the_declared_one():
+    """``\\`path\\` (default N`` and ``default \\`name\\` of N``: N is the declaration's default."""
+    declared = _declared()
+    stated = re.findall(r"`([\w.\[\]]+)` \(default (\d+(?:\.\d+)?)", ODD) + re.findall(r"default `([\w.\[\]]+)` of (\d+(?:\.\d+)?)", ODD)
+    assert stated, "the pattern no longer finds the defaults docs/ODD.md states"
+    wrong = []
+    for name, number in stated:
+        paths = [p for p in declared if p == name or p.endswith("." + name)]
+        assert len(paths) == 1, f"docs/ODD.md: `{name}` names {len(paths)} parameters"
+        if float(declared[paths[0]]) != float(number):
+            wrong.append(f"{paths[0]}: docs/ODD.md says {number}, declared {declared[paths[0]]}")
+    assert not wrong, "\n".join(wrong)
+
+
+#: Names docs/ODD.md defines for itself (its notation; ``it_share`` short for ``it_share_of_savings``), or a column of the replication table.
+NOTATION = {
+    "lost_c",
+    "max_j",
+    "other_now",
+    "per_month",
+    "prod_c",
+    "s_cloud",
+    "share_c",
+    "share_in",
+    "sum_c",
+    "sum_j",
+    "value_seen",
+    "exit_cost",
+    "it_share",
+    "known_drag",
+    "net_savings",
+}
+
+
+def test_every_name_the_model_description_uses_exists():
+    """A name with an underscore in a formula or in backticks is one the package has.
+
+    A parameter, a setting, a category, a state field, a mechanism's own state, a cause, a
+    trigger, a lever (or ``s_<lever>``, its strength), a scenario or policy file, or the
+    document's notation: a renamed or removed name cannot stay (parts of dotted paths are
+    checked by the test above; code paths by the cross-reference and file tests).
+    """
+    from dataclasses import fields
+
+    from sim.config.settings import CompareSettings, RunSettings
+    from sim.core import params
+    from sim.core.state import State
+
+    known = {p.rsplit(".", 1)[-1] for p in _declared()} | {f.name for f in fields(State)} | NOTATION
+    known |= {f.name for cls in (RunSettings, CompareSettings) for f in fields(cls)}
+    known |= set(params.TIERS + params.ELECTION_CYCLES + params.GOVERNANCE + params.CHAMPIONS)
+    known |= {p.stem for p in (ROOT / "configs").glob("*/*.yaml")}
+    known |= {name for names in _vocabulary().values() for name in names} | {f"s_{name}" for name in levers.NAMES}
+    blocks = re.findall(r"```\n(.*?)```", ODD, re.DOTALL)
+    spans = blocks + [span for span in _spans(ODD)[len(blocks) :] if not re.search(r"\w/|^sim\.", span)]
+    used = {name for span in spans for name in re.findall(r"(?<![.\w<])[a-z][a-z0-9]*_[a-z0-9_]+\b(?![.(<])", span)}
+    assert not used - known, f"docs/ODD.md uses names the model does not have: {sorted(used - known)}"
+
+
+def _section(title: str) -> str:
+    start = ODD.index(title)
+    return ODD[start : ODD.index("\n## ", start + 1)] if "\n## " in ODD[start + 1 :] else ODD[start:]
+
+
+def test_the_model_descriptions_month_is_the_kernels():
+    """Section 3 numbers as many steps as the kernel marks, and runs the mechanisms in registry order."""
+    source = (ROOT / "sim" / "core" / "kernel.py").read_text(encoding="utf-8")
+    body = source[source.index("def _replication_month") :]
+    marks = [int(n) for n in re.findall(r"#\s*(\d+)\.", body[: body.index("\n@compiled")])]
+    section = _section("## 3. Process overview")
+    steps = [int(n) for n in re.findall(r"^(\d+)\. \*\*", section, re.MULTILINE)]
+    assert steps == marks, f"docs/ODD.md section 3 numbers steps {steps}, the kernel marks {marks}"
+    assert f"`# {marks[-1]}.`" in section
+    step5 = re.search(r"^5\. (.*?)^6\. ", section, re.MULTILINE | re.DOTALL).group(1)
+    names = [m.name for m in MECHANISMS]
+    listed = [n for n in re.findall(r"`(\w+)`", step5) if n in names]
+    assert listed[: len(names)] == names
+
+
+def test_the_model_description_lists_causes_and_streams_in_the_models_order():
+    plan = layout(MECHANISMS)
+    labels = [c.label for c in plan.causes]
+    table = _section("### 7.10")
+    assert re.findall(r"^\| `(\w+)` \|", table, re.MULTILINE) == labels, "docs/ODD.md 7.10: the causes, in booking order"
+    built = _section("## 2.")
+    built = built[built.index("The causes (`C`)") :]
+    built = built[: built.index("\n\n")]
+    missing = [label for label in labels if label not in {m.cause for m in MECHANISMS} and f"`{label}`" not in built]
+    assert not missing, f"docs/ODD.md section 2 does not list the causes {missing} where it says how they are built"
+    streams = _section("## 4.")
+    streams = streams[streams.index("The monthly streams") :]
+    named = [s for s in dict.fromkeys(re.findall(r"`([\w.]+)`", streams)) if s in plan.streams]
+    assert named == list(plan.streams)
