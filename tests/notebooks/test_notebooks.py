@@ -242,3 +242,21 @@ def test_notebook_03_names_levers_by_their_titles_and_ranks_only_causes_that_occ
         assert (float(share) == 0) == (where == "it was never the cause"), f"{share}%: {where}"
     overview = pd.read_csv(folder / "seven_failure_modes.csv")
     assert not overview["lever"].str.contains("_").any(), list(overview["lever"])
+
+
+@pytest.mark.notebook
+def test_notebook_04_gives_the_sweeps_figures_with_intervals_and_its_table_in_words() -> None:
+    """The sweep's sentences read "from 11.5% (gap 0.00, ...) to 26.0%" and "15.5% with no gap and 21.0% with a gap", with no
+    interval; its table showed code names (``outcomes.collapsed.low``) and raw fractions to six decimals."""
+    notebook, _ = executed("04_sweeps_sensitivity_calibration.ipynb")
+    (table,) = [cell for cell in code_cells(notebook) if 'read_parquet(sweep_dir / "sweep.parquet")' in cell.source]
+    (shown,) = [output for output in table.outputs if output.output_type == "execute_result"]
+    header = shown.data["text/plain"].splitlines()[0]
+    assert "outcomes." not in header and "councils." not in header, header
+    assert "95% interval" in shown.data["text/html"]
+    (sentences,) = [text_output(cell) for cell in code_cells(notebook) if "Across the" in cell.source]
+    assert re.search(r"runs from [\d.]+% \(95% interval [\d.]+% to [\d.]+%; gap", sentences), sentences
+    changes = re.findall(r"([-+][\d.]+) points \(95% interval ([-+][\d.]+) to ([-+][\d.]+), paired on the same replications\)", sentences)
+    assert len(changes) == 2, sentences
+    for value, low, high in changes:
+        assert float(low) <= float(value) <= float(high)
