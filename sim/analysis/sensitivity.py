@@ -394,20 +394,49 @@ def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Any:
 
     fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(15, 5.2), layout="constrained")
     floor = noise.set_index("output")["mu_star_noise"]
+    placed = []
     for ax, (name, meaning) in zip(axes, OUTPUTS.items(), strict=True):
         m = morris[morris["output"] == name]
         ax.scatter(m["mu_star"], m["sigma"], s=18, color="#0072B2", alpha=0.7)
-        for r in m.sort_values("mu_star", ascending=False).head(labelled).itertuples():
+        labels = [
             ax.annotate(
                 r.factor.split(".", 1)[1] if "." in r.factor else r.factor, (r.mu_star, r.sigma), fontsize=11, xytext=(3, 3), textcoords="offset points"
             )
+            for r in m.sort_values("mu_star", ascending=False).head(labelled).itertuples()
+        ]
         ax.axvline(floor[name], color="#D55E00", linestyle="--", label="noise floor")
         ax.set_xlabel("mu* (mean |elementary effect| over the plausible range)", fontsize=11)
         ax.set_ylabel("sigma (interaction or non-linearity)", fontsize=11)
         ax.set_title(textwrap.fill(meaning, 40), fontsize=12)
         ax.tick_params(labelsize=11)
-        ax.legend(fontsize=11, loc="upper left")
+        placed.append((labels, ax.legend(fontsize=11, loc="best")))
+    fig.canvas.draw()  # the constrained layout sets each panel's size, which the labels' extents depend on
+    for labels, legend in placed:
+        _apart(labels, legend)
     return fig
+
+
+def _apart(labels: Sequence[Any], legend: Any) -> None:
+    """Move point labels (annotations offset in points) up or down, each the least it takes, so that none overlaps another, the legend or the panel's title.
+
+    Labels are placed in the order given (the most influential first); one that finds no free
+    place within a few lines of its point keeps its first one.
+    """
+    figure = legend.figure
+    renderer = figure.canvas.get_renderer()
+    taken = [legend.get_window_extent(renderer), legend.axes.title.get_window_extent(renderer)]
+    for label in labels:
+        x, y = label.xyann
+        line = label.get_window_extent(renderer).height * 72 / figure.dpi
+        for shift in (0, -1, 1, -2, 2, -3, 3):
+            label.xyann = (x, y + shift * line)
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in taken):
+                break
+        else:
+            label.xyann = (x, y)
+            box = label.get_window_extent(renderer)
+        taken.append(box)
 
 
 def sobol_figure(sobol: Any) -> Any:

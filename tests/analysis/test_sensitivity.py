@@ -115,3 +115,31 @@ def test_mu_star_is_the_change_over_two_thirds_of_the_range_divided_by_two_third
     root = Path(__file__).resolve().parents[2]
     for path in (root / "docs" / "sensitivity.md", root / "experiments" / "sensitivity.py"):
         assert "divided by two thirds" in path.read_text(encoding="utf-8"), path
+
+
+def test_morris_figure_labels_overlap_neither_each_other_nor_the_legend():
+    """Two factors at nearly the same point were labelled on top of each other ('inertia_routine' over 'weight_trust'),
+    a label near the top left ran under the legend ('enthusiasm' under 'noise floor'), one at the top into the title."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from sim.analysis.sensitivity import morris_figure
+
+    rows = []
+    for output in OUTPUTS:
+        points = [(0.2, 0.105), (0.21, 0.106), (0.3, 0.05), (0.31, 0.052), (0.02, 0.26), (0.2, 0.3), (0.05, 0.0)]
+        for i, (mu, sigma) in enumerate(points):
+            rows.append({"output": output, "factor": f"decisions.factor_{i}", "mu_star": mu, "sigma": sigma, "mu_star_conf": 0.01})
+    noise = pd.DataFrame({"output": list(OUTPUTS), "mu_star_noise": [0.03] * len(OUTPUTS)})
+    fig = morris_figure(pd.DataFrame(rows), noise)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for axes in fig.axes:
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in axes.texts]
+        boxes += [("legend", axes.get_legend().get_window_extent(renderer)), ("title", axes.title.get_window_extent(renderer))]
+        assert len(boxes) == 8
+        for a in range(len(boxes)):
+            for b in range(a + 1, len(boxes)):
+                assert not boxes[a][1].overlaps(boxes[b][1]), f"{boxes[a][0]!r} overlaps {boxes[b][0]!r}"
