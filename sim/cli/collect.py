@@ -45,8 +45,8 @@ def _main(argv: list[str] | None) -> int:
     print(f"{args.folder}: {collected.report()}")
     if not args.report:
         print(f"Sweep table: {args.folder / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})")
-    for row in collected.failed:
-        print(f"  point {row['point']} failed ({row['job_dir']}): {row['error']}")
+    for line in collected.failure_lines():
+        print(line)
     if collected.failed:
         print(
             f"error: {len(collected.failed)} of {len(collected.rows)} points failed"

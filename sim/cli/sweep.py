@@ -351,8 +351,8 @@ def finish(sweep_dir: Path) -> results.Collected:
     print(f"Sweep: {collected.report(ended=True)}", file=sys.stderr)
     if collected.rows:
         print(f"Sweep table: {sweep_dir / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})", file=sys.stderr)
-    for row in collected.failed:
-        print(f"  point {row['point']} failed ({row['job_dir']}): {row['error']}", file=sys.stderr)
+    for line in collected.failure_lines():
+        print(line, file=sys.stderr)
     return collected
 
 

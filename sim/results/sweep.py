@@ -259,6 +259,10 @@ class Collected:
     def done(self) -> int:
         return self.count("ok") + self.count("failed")
 
+    def failure_lines(self) -> list[str]:
+        """One line per failed point: its number, its folder (a path, not the bare job number) and its one-line reason."""
+        return [f"  point {r['point']} failed (folder {self.root / r['job_dir']}): {r['error']}" for r in self.failed]
+
     def report(self, ended: bool = False) -> str:
         """A line on where the sweep stands: points done out of those expected, failures, speed and time left.
 

@@ -126,3 +126,14 @@ def test_the_line_said_when_a_sweep_is_over_gives_no_time_left():
     collected = sweep.Collected(Path("."), rows, 2, 100.0)
     assert collected.report() == "1 of 2 points done (1 ok, 0 failed, 1 running or interrupted); 10 replications/s, about 10 s left"
     assert collected.report(ended=True) == "1 of 2 points done (1 ok, 0 failed, 1 interrupted); 10 replications/s"
+
+
+def test_a_failed_point_is_named_with_its_folder_not_its_bare_job_number():
+    """A multirun's failure read "point 3 failed (3): ..." (the job folder's bare name, read as a count)."""
+    rows = [
+        {"point": 2, "status": "ok", "job_dir": "2", "error": None},
+        {"point": 3, "status": "failed", "job_dir": "3", "error": "partnership.min_partners = 3 is outside [1, 2] (the number of councils)"},
+    ]
+    collected = sweep.Collected(Path("sweeps/gap"), rows, 4, None)
+    folder = Path("sweeps/gap") / "3"
+    assert collected.failure_lines() == [f"  point 3 failed (folder {folder}): partnership.min_partners = 3 is outside [1, 2] (the number of councils)"]
