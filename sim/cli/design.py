@@ -29,7 +29,8 @@ from sim.cli.common import design_refusals, fail, problems_of, progress_bar, thr
 from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, fail_point, host, job_overrides
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS
-from sim.config.overrides import split_override
+from sim.config.overrides import composition_problems, split_override
+from sim.config.scenarios import available, config_root
 from sim.config.settings import parse_chunk, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, giving_way_note
 from sim.frontends import design
@@ -135,6 +136,28 @@ def _point(scenario: str, policy: str, shared: dict[str, Any], row: dict[str, An
     return {"scenario": scenario, "policy": policy, **shared, **{k: v for k, v in row.items() if k not in ("scenario", "policy")}}
 
 
+def _base(scenario: str, policy: str, task: list[str], choices: Any, row: dict[str, Any], names: list[str]) -> Any:
+    """The model sections of a row's scenario and policy, or :class:`ConfigError` naming each unknown one and the row's other bad cells.
+
+    Hydra's own message ("In 'config': Could not find 'policy/all_lever' ...") becomes the line a
+    single run gives; the row's cells are then checked against the base of the names that are
+    known (the command line's where not), so that a row with several problems reports them all.
+    """
+    overrides = [f"scenario={scenario}", f"policy={policy}", *task]
+    try:
+        return _sections(compose("config", overrides=overrides))
+    except Exception as err:
+        problems = composition_problems(err, overrides, [config_root()])
+    known = tuple(name if name in available(group) else choices[group] for group, name in (("scenario", scenario), ("policy", policy)))
+    if known != (scenario, policy):
+        base = _sections(compose("config", overrides=[f"scenario={known[0]}", f"policy={known[1]}", *task]))
+        try:
+            design.point_config(base, design.filled(base, row, names))
+        except ConfigError as err:
+            problems += err.problems
+    raise ConfigError(problems)
+
+
 def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int], out: Path, multirun: bool) -> None:
     """Build, check, run and record the points ``indices`` of design ``df``, then write the table."""
     began = time.perf_counter()
@@ -159,7 +182,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                 if (scenario, policy) == (choices["scenario"], choices["policy"]):
                     bases[scenario, policy] = _sections(cfg)
                 else:
-                    bases[scenario, policy] = _sections(compose("config", overrides=[f"scenario={scenario}", f"policy={policy}", *task]))
+                    bases[scenario, policy] = _base(scenario, policy, task, choices, row, names)
             row = design.filled(bases[scenario, policy], row, names)  # an empty cell: the table records the base value the point keeps
             point = _point(scenario, policy, shared, row)
             config = design.point_config(bases[scenario, policy], row)
@@ -222,8 +245,8 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
     collected = results.collect(out)
     print(f"Design {settings.design}: {collected.report(ended=True)}", file=sys.stderr)
     print(f"Sweep table: {out / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV}); wall time {time.perf_counter() - began:.1f} s")
-    for row in collected.failed:
-        print(f"  point {row['point']} failed: {row['error']}", file=sys.stderr)
+    for line in collected.failure_lines():
+        print(line, file=sys.stderr)
     if not multirun and exit_status(collected):
         guard.end_with(EXIT_POINTS_FAILED)  # not an exit: the design's table is committed with the points' results
 

@@ -341,3 +341,19 @@ def test_an_empty_design_cell_is_recorded_as_the_base_value_the_point_ran_with(t
     assert sim_run(f"design={points}", *SMALL, f"hydra.run.dir={stated}").returncode == 0
     kept = table(stated)["partnership.commercial_capability"].astype(str).tolist()
     assert kept[:2] == ["0.3", "0.4"] and json.loads(kept[2]) == {"dist": "beta", "a": 2, "b": 4}, "the baseline's distribution, as text"
+
+
+def test_a_design_row_naming_an_unknown_policy_gives_the_single_runs_line_and_its_other_problems(tmp_path):
+    """A row with a misspelt policy and a value out of range failed with Hydra's "In 'config': Could not find
+    'policy/all_lever' Available options in 'policy': ..." and nothing about the value."""
+    points = tmp_path / "points.csv"
+    points.write_text("councils.0.it_maturity,policy\n0.2,none\n1.5,all_lever\n")
+    out = tmp_path / "out"
+    done = sim_run(f"design={points}", "scenario=case04_trading_company", *SMALL, f"hydra.run.dir={out}")
+    assert done.returncode == 3, done.stderr[-3000:]
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: point 1:")]
+    assert "Could not find" not in line
+    assert line.startswith("error: point 1: policy = 'all_lever' is not known (available: ") and "all_levers" in line
+    assert line.endswith("; councils[0].it_maturity = 1.5 is outside [0, 1]"), line
+    assert f"point 1 failed (folder {out / 'points' / '1'}): policy = 'all_lever'" in done.stderr
+    assert list(table(out)["status"].astype(str)) == ["ok", "failed"]
