@@ -193,6 +193,12 @@ def _noise(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[
     return out
 
 
+def _share_of(variance: float, values: np.ndarray) -> float:
+    """``variance`` as a share of the variance of ``values`` (NaN where they do not vary, rather than 0/0)."""
+    total = float(np.nanvar(values, ddof=1)) if np.count_nonzero(np.isfinite(values)) > 1 else 0.0
+    return float(variance / total) if total > 0 else float("nan")
+
+
 def bootstrap_rng(seed: int) -> np.random.Generator:
     """The generator of the Sobol indices' bootstrap: made from ``seed`` alone, so the intervals are the same run after run.
 
@@ -316,8 +322,12 @@ def analyse(
         y = y_sobol[name]
         if not np.all(np.isfinite(y)):
             y = np.where(np.isfinite(y), y, np.nanmean(y))
-        result = sobol_analyze.analyze(sub, y, calc_second_order=False, num_resamples=1000, conf_level=confidence, seed=bootstrap_rng(seed))
-        share = noise_var[name] / float(np.var(y, ddof=1)) if np.var(y) > 0 else np.nan
+        if np.var(y) > 0:
+            result = sobol_analyze.analyze(sub, y, calc_second_order=False, num_resamples=1000, conf_level=confidence, seed=bootstrap_rng(seed))
+            share = noise_var[name] / float(np.var(y, ddof=1))
+        else:  # the output did not move over the design (e.g. no collapse in any point): its indices are undefined, not 0/0
+            result = {key: np.full(len(chosen), np.nan) for key in ("S1", "S1_conf", "ST", "ST_conf")}
+            share = np.nan
         for i, factor in enumerate(chosen):
             rows.append(
                 {
@@ -343,8 +353,8 @@ def analyse(
                 "meaning": OUTPUTS[name],
                 "noise_sd": sd,
                 "mean_se_within_points": float(np.nanmean(y_sobol[f"{name}_se"])),
-                "noise_share_of_sobol_variance": float(noise_var[name] / np.nanvar(y_sobol[name], ddof=1)),
-                "noise_share_of_morris_variance": float(noise_var[name] / np.nanvar(y_morris[name], ddof=1)),
+                "noise_share_of_sobol_variance": _share_of(noise_var[name], y_sobol[name]),
+                "noise_share_of_morris_variance": _share_of(noise_var[name], y_morris[name]),
                 "mu_star_noise": floor,
                 "points_rerun": len(picks),
             }
