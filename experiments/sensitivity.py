@@ -1,6 +1,6 @@
 """The sensitivity study: regenerate docs/sensitivity.md and its figures (docs/sensitivity/).
 
-    python experiments/sensitivity.py                                  # the settings below (about 10 minutes on 2 cores)
+    python experiments/sensitivity.py                                  # the settings below (about 2 minutes on 2 cores, compiled)
     python experiments/sensitivity.py --replications 50 --trajectories 2 --sobol-n 16 --out /tmp/sensitivity.md
 
 Runs :func:`sim.analysis.sensitivity.analyse` on the baseline scenario with no lever (the same
