@@ -46,7 +46,7 @@ def test_a_comparison_prints_as_the_commands_text_and_stays_a_dataframe(tmp_path
     """README's print(sim.compare(...)) showed '[3 rows x 93 columns]' of a truncated table."""
     frame = sim.compare("baseline", ["none", "continuity_plan"], replications=100, seed=1)
     text = str(frame)
-    assert text.startswith("What each policy changed, compared with none on the same simulated partnerships:")
+    assert text.startswith("What each policy changed, compared with no lever on the same simulated partnerships:")  # it said "with none"
     assert "Continuity plan, compared with no lever," in text and "Uncertainty: posterior." in text and "columns]" not in text
     assert isinstance(frame, pd.DataFrame) and list(frame["policy"]) == ["none", "continuity_plan"]
     part = frame.iloc[1:]

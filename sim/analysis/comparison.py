@@ -576,7 +576,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     level = f"{confidence:.0%}"
     reference = comparison["policy"].iloc[0]
     width = max(24, int(comparison["policy"].str.len().max()) + 4)
-    lines = [f"What each policy changed, compared with {reference} on the same simulated partnerships:"]
+    lines = [f"What each policy changed, compared with {policy_phrase(reference)} on the same simulated partnerships:"]
     lines += [f"  {sentence(comparison, p)}" for p in comparison["policy"].iloc[1:]]
     lines += words({**DEFINITIONS, "points": "percentage points: a change from 12% to 10% is -2 points", "paired": PAIRED})
     lines.append(f"Chance of each outcome (all partnerships; share and {level} interval)")

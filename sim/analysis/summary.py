@@ -463,6 +463,14 @@ def with_share(title: str, share: str) -> str:
     return f"{title[:-1]}; {share})" if title.endswith(")") else f"{title} ({share})"
 
 
+def lower_first(text: str) -> str:
+    """A title inside a sentence: its first letter in lower case unless it starts a capitalised abbreviation (``IT``).
+
+    "The annual budget setting" reads "the annual budget setting"; "IT harmonisation first" stays.
+    """
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def upper_first(text: str) -> str:
     """The text with its first letter in capitals and the rest as it is (``str.capitalize`` would give ``beyond it`` for ``beyond IT``)."""
     return text[:1].upper() + text[1:]
@@ -515,13 +523,13 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
                 lead = f"The most common {verb} of the {what}: {with_share(tied[0]['title'], share)}"
                 close = [item for item in items[1:] if equal_counts_p(tied[0]["count"], item["count"]) >= 1 - summary["confidence"]]
                 if close:
-                    names = [with_share(item["title"], f"{item['value']:.0%}") for item in close[:2]]
+                    names = [with_share(lower_first(item["title"]), f"{item['value']:.0%}") for item in close[:2]]
                     if len(close) > 2:
                         names.append(f"{len(close) - 2} other {verb}{'s' if len(close) > 3 else ''}")
                     lead += f", not clearly ahead of {listed(names)}: {c['count']:,} {what} are too few to tell them apart"
                 lines.append(f"{lead}.")
             else:
-                names = listed([item["title"] for item in tied])
+                names = listed([tied[0]["title"], *(lower_first(item["title"]) for item in tied[1:])])
                 lines.append(f"The most common {verb}s of the {what}, equally: {names} ({tied[0]['value']:.0%} of them each).")
     return lines
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, plain_lines, render, what_was_run, with_share
+from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, lower_first, plain_lines, render, what_was_run, with_share
 from sim.config.scenarios import load
 from sim.frontends.runner import Sinks, fixed, run_blocks
 
@@ -52,7 +52,7 @@ def test_the_sentences_quote_the_summary_numbers(summary):
 def test_causes_that_tie_for_the_lead_are_named_together(summary):
     tied = {**summary, "causes_of_collapse": [{**item, "count": 3, "value": 0.25} for item in summary["causes_of_collapse"][:2]]}
     a, b = (item["title"] for item in tied["causes_of_collapse"])
-    assert plain_lines(tied)[1] == f"The most common causes of the collapses, equally: {a} and {b} (25% of them each)."
+    assert plain_lines(tied)[1] == f"The most common causes of the collapses, equally: {a} and {lower_first(b)} (25% of them each)."
 
 
 def test_a_lead_the_counts_cannot_tell_from_the_next_causes_says_so(summary):
@@ -63,16 +63,23 @@ def test_a_lead_the_counts_cannot_tell_from_the_next_causes_says_so(summary):
     close = [{**first, "count": 7, "value": 0.35}, {**second, "count": 6, "value": 0.3}, {**third, "count": 0, "value": 0.0}]
     near = {**summary, "outcomes": twenty, "causes_of_collapse": close}
     assert plain_lines(near)[1] == (
-        f"The most common cause of the collapses: {with_share(first['title'], '35% of them')}, not clearly ahead of {with_share(second['title'], '30%')}: "
-        "20 collapses are too few to tell them apart."
+        f"The most common cause of the collapses: {with_share(first['title'], '35% of them')}, "
+        f"not clearly ahead of {with_share(lower_first(second['title']), '30%')}: 20 collapses are too few to tell them apart."
     )
     many = {**near, "causes_of_collapse": [{**first, "count": 7, "value": 0.35}, *({**item, "count": 5, "value": 0.25} for item in (second, third, fourth))]}
     assert plain_lines(many)[1].endswith(
-        f"not clearly ahead of {with_share(second['title'], '25%')}, {with_share(third['title'], '25%')} and 1 other cause: "
+        f"not clearly ahead of {with_share(lower_first(second['title']), '25%')}, {with_share(lower_first(third['title']), '25%')} and 1 other cause: "
         "20 collapses are too few to tell them apart."
     )
     clear = {**summary, "causes_of_collapse": [{**first, "count": 70, "value": 0.7}, {**second, "count": 20, "value": 0.2}]}
     assert plain_lines(clear)[1] == f"The most common cause of the collapses: {with_share(first['title'], '70% of them')}."
+
+
+def test_a_title_inside_a_sentence_starts_in_lower_case_unless_it_starts_an_abbreviation():
+    """A notebook read "not clearly ahead of The end of a council's guarantee of business (18%) and The annual budget setting"."""
+    assert lower_first("The annual budget setting") == "the annual budget setting"
+    assert lower_first("IT harmonisation first") == "IT harmonisation first"
+    assert lower_first("A partner leaving") == "a partner leaving"
 
 
 def test_a_share_goes_inside_the_brackets_a_title_ends_with():
