@@ -154,19 +154,19 @@ class Partnership(ModelConfig):
         def applies(path: str) -> bool:
             return venture or path.rpartition(".")[2] not in VENTURE_ONLY
 
+        every_drawn = self.drawn()
         pinned = [path for path in self.fixed_from_scenario if applies(path)]
         if pinned:
             lines.append("Fixed at the scenario's central values (fixed=True):")
             lines += [f"  {path} = {describe(_at(self, path)).strip('`')}" for path in pinned]
-        drawn = {path: node for path, node in self.drawn().items() if applies(path)}
+        drawn = {path: node for path, node in every_drawn.items() if applies(path)}
         if drawn:
             lines.append("Still drawn for each replication (so results describe partnerships like this one), from the scenario:")
             lines += [f"  {path} ~ {describe(node)}" for path, node in drawn.items()]
         else:
             lines.append("Nothing is drawn: every replication is this one partnership (only events from outside and chance differ).")
-        left_out = [
-            name for name in VENTURE_ONLY if any(not applies(path) and path.endswith(f".{name}") for path in [*self.fixed_from_scenario, *self.drawn()])
-        ]
+        hidden = {path.rpartition(".")[2] for path in [*self.fixed_from_scenario, *every_drawn] if not applies(path)}
+        left_out = [name for name in VENTURE_ONLY if name in hidden]
         if left_out:
             lines.append(f"Not listed: {', '.join(left_out)}, which only a commercial venture uses (the governance is {self.partnership.governance}).")
         return "\n".join(lines)
