@@ -103,8 +103,7 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
     points_dir = out / POINTS
     if results.holds_results(out):
         if not settings.resume:
-            option = "hydra.sweep.dir" if multirun else "hydra.run.dir"
-            problem = f"{out} already holds results: add resume=true to skip the points already done, or choose another {option}"
+            problem = f"{out} already holds results: add resume=true to skip the points already done, or choose another {guard.folder_option(multirun)}"
             _stop([problem], multirun, began)
             return
         try:

@@ -610,7 +610,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
     """Run a Hydra command on ``argv`` (default ``sys.argv[1:]``) and return its exit status; see the module's documentation."""
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = command.name
-    option = "hydra.sweep.dir=..." if any(arg in ("-m", "--multirun") for arg in argv) else "hydra.run.dir=..."  # where to write instead
+    option = f"{folder_option(any(arg in ('-m', '--multirun') for arg in argv))}=..."  # where to write instead
     _ASKED.status = 0
     typed = provenance.COMMAND.set([prog, *argv])  # for this command only: a later call in this process records its own
     _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit = None, False, None
@@ -654,6 +654,11 @@ def _only_hydra_left(folder: Path) -> bool:
     return True
 
 
+def folder_option(multirun: bool) -> str:
+    """The setting that chooses a run's results folder: ``hydra.sweep.dir`` for a multirun (its jobs' folders sit under it), else ``hydra.run.dir``."""
+    return "hydra.sweep.dir" if multirun else "hydra.run.dir"
+
+
 def is_multirun() -> bool:
     """Whether the current Hydra job is part of a multirun (False outside a job)."""
     from hydra.core.hydra_config import HydraConfig
@@ -690,8 +695,7 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
                 return body(cfg)
             started = False
             try:
-                option = "hydra.sweep.dir" if is_multirun() else "hydra.run.dir"
-                lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True, option=option)
+                lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True, option=folder_option(is_multirun()))
                 started = True
                 try:
                     with Staging(out, RESULT_FILES, others=earlier_files(HydraConfig.get().job.name, cfg.get("design") is not None)):
