@@ -322,12 +322,11 @@ def analyse(
         y = y_sobol[name]
         if not np.all(np.isfinite(y)):
             y = np.where(np.isfinite(y), y, np.nanmean(y))
-        if np.var(y) > 0:
+        share = _share_of(noise_var[name], y)
+        if np.ptp(y) > 0:
             result = sobol_analyze.analyze(sub, y, calc_second_order=False, num_resamples=1000, conf_level=confidence, seed=bootstrap_rng(seed))
-            share = noise_var[name] / float(np.var(y, ddof=1))
         else:  # the output did not move over the design (e.g. no collapse in any point): its indices are undefined, not 0/0
             result = {key: np.full(len(chosen), np.nan) for key in ("S1", "S1_conf", "ST", "ST_conf")}
-            share = np.nan
         for i, factor in enumerate(chosen):
             rows.append(
                 {
