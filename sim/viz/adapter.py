@@ -182,8 +182,6 @@ class Why:
     trigger: str
     trigger_words: str
     cause: str
-    cause_words: str
-    cause_title: str
     case_id: str
     case_title: str
     learning: str
@@ -191,6 +189,16 @@ class Why:
     decisions: tuple[Decision, ...]
     earlier_exits: tuple[tuple[str, int, str], ...]
     levers: tuple[LeverInfo, ...] = field(default=())
+
+    @property
+    def cause_words(self) -> str:
+        """The cause with its source, as the narrative words it."""
+        return explain(self.cause or "none")
+
+    @property
+    def cause_title(self) -> str:
+        """The cause without its source."""
+        return explain(self.cause or "none", tagged=False)
 
 
 @dataclass(frozen=True)
@@ -602,8 +610,6 @@ class Run:
             trigger="" if trigger == "none" else trigger,
             trigger_words=after,
             cause="" if cause == "none" else cause,
-            cause_words=explain(cause),
-            cause_title=explain(cause, tagged=False),
             case_id=case.id if case else "",
             case_title=case.title if case else "",
             learning=upper_first(learning.text) if learning else "",
