@@ -63,8 +63,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--seed", type=int, default=0, help=f"seed of the design, whole number in [0, {MAX_SEED}] (default 0)")
     parser.add_argument("--out", type=Path, default=Path("points.csv"), help="CSV file to write (default points.csv)")
     parser.add_argument("arguments", nargs="*", help="scenario=NAME, policy=NAME and model parameters (PATH=VALUE), as in sim-run")
-    args = parser.parse_args(list(argv))
-    problems = []
+    args, problems = parser.parse_all(list(argv))
     if not 1 <= args.n <= 1_000_000:
         problems.append(f"--n = {args.n} is outside [1, 1000000]")
     if not 0 <= args.seed <= MAX_SEED:

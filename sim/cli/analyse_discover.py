@@ -25,7 +25,7 @@ from sim.results import provenance
 from sim.results.files import DISCOVERY, save_figure, write_json
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> ArgumentParser:
     parser = ArgumentParser(prog="sim-analyse discover", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a sim-run folder (replications.parquet) or a sweep folder (sweep.parquet)")
     parser.add_argument("--outcome", default=None, help="on a run: collapsed (default), shelved or failure (shelved, collapsed or underperforming)")
@@ -50,15 +50,15 @@ def _problems(args: argparse.Namespace) -> list[str]:
         ("mass-min", args.mass_min, 0.001 <= args.mass_min <= 0.5, "from 0.001 to 0.5"),
         ("threshold", args.threshold, args.threshold is None or 0 <= args.threshold <= 1, "from 0 to 1"),
     ]
-    problems = [f"{name} = {value!r} is not allowed: {allowed}" for name, value, ok, allowed in checks if not ok]
+    problems = [f"--{name} = {value!r} is not allowed: {allowed}" for name, value, ok, allowed in checks if not ok]
     if not args.folder.is_dir():
         problems.append(f"folder = {str(args.folder)!r} is not a folder")
     elif (args.folder / "sweep.parquet").is_file():
         if args.outcome is not None:
-            problems.append(f"outcome = {args.outcome!r} applies to a run's partnerships: on a sweep the cases are its points, by P(collapse) (--threshold)")
+            problems.append(f"--outcome = {args.outcome!r} applies to a run's partnerships: on a sweep the cases are its points, by P(collapse) (--threshold)")
     elif (args.folder / "replications.parquet").is_file():
         if args.threshold is not None:
-            problems.append(f"threshold = {args.threshold!r} applies to a sweep's points: on a run the cases are its partnerships, by --outcome")
+            problems.append(f"--threshold = {args.threshold!r} applies to a sweep's points: on a run the cases are its partnerships, by --outcome")
     else:
         problems.append(f"folder = {str(args.folder)!r} holds neither replications.parquet (a sim-run folder) nor sweep.parquet (a sweep)")
     return problems
@@ -66,8 +66,8 @@ def _problems(args: argparse.Namespace) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run PRIM on the folder's table, print the boxes and write the results files."""
-    args = _parser().parse_args(argv)
-    problems = _problems(args)
+    args, problems = _parser().parse_all(argv)
+    problems += _problems(args)
     if problems:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -58,8 +58,8 @@ def _run(argv: Sequence[str] | None) -> int:
     parser.add_argument("--workers", type=int, default=None, help=f"threads, integer in [1, {MAX_WORKERS}] (default: every core)")
     parser.add_argument("--seed", type=int, default=1, help=f"seed, integer in [0, {MAX_SEED}] (default 1)")
     parser.add_argument("--out", type=Path, default=Path("docs/validation.md"), help="Markdown file to write (default docs/validation.md)")
-    args = parser.parse_args(argv)
-    problems = _problems(args)
+    args, problems = parser.parse_all(argv)
+    problems += _problems(args)
     if problems:
         for line in problems:
             guard.error(line)

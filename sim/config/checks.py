@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from sim.core.declare import Spec
@@ -30,13 +31,88 @@ class ConfigError(ValueError):
         return [f"ConfigError: {problem}" for problem in self.problems]
 
 
+#: What a value of each argument type must be, as a problem line says it.
+_TYPE_WORDS = {int: "a whole number", float: "a number"}
+
+
+class _Bad:
+    """An argument's value that could not be read (its problem is noted; the option keeps its default)."""
+
+
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse whose bad arguments give one ``error:`` line naming the command's ``--help`` (no usage block), and :data:`EXIT_BAD_INPUT`."""
+    """argparse whose bad arguments are all reported, one ``error:`` line each, with :data:`EXIT_BAD_INPUT` (no usage block).
+
+    A value of the wrong type or outside the choices is noted and parsing goes on, the option
+    keeping its default, so that every such value and any unrecognised argument is named at
+    once (:meth:`parse_all` hands them to the command, to report with its own checks).
+    """
+
+    def parse_all(self, args: Sequence[str] | None = None) -> tuple[argparse.Namespace, list[str]]:
+        """The arguments parsed, and one line per value that could not be read or argument not recognised.
+
+        Parameters
+        ----------
+        args : sequence of str, optional
+            The arguments as typed (default ``sys.argv[1:]``).
+
+        Returns
+        -------
+        tuple
+            The namespace (a bad value replaced by its option's default, which the command's
+            own range checks then pass) and the problem lines, without ``error:``.
+        """
+        self._noted: list[str] = []
+        self._bad: set[str] = set()
+        namespace, extras = self.parse_known_args(args)
+        for action in self._actions:
+            if action.dest in self._bad:
+                setattr(namespace, action.dest, action.default)
+        problems = [*self._noted, *([f"unrecognized arguments: {' '.join(extras)} (see {self.prog} --help)"] if extras else [])]
+        return namespace, problems
+
+    def parse_args(self, args: Sequence[str] | None = None, namespace: None = None) -> argparse.Namespace:  # type: ignore[override]
+        """The parsed arguments; exits with one ``error:`` line per problem found by :meth:`parse_all`."""
+        parsed, problems = self.parse_all(args)
+        if problems:
+            self.fail(problems)
+        return parsed
+
+    def fail(self, problems: Sequence[str]) -> NoReturn:
+        """Print one ``error:`` line per problem and exit with :data:`EXIT_BAD_INPUT`."""
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_BAD_INPUT)
 
     def error(self, message: str) -> NoReturn:
-        """Print ``message`` as one line and exit with :data:`EXIT_BAD_INPUT`."""
-        print(f"error: {message} (see {self.prog} --help)", file=sys.stderr, flush=True)
-        raise SystemExit(EXIT_BAD_INPUT)
+        """Print the problems noted so far and ``message`` (an argument missing or without its value), one line each, and exit."""
+        self.fail([*getattr(self, "_noted", []), f"{message} (see {self.prog} --help)"])
+
+    def _name(self, action: argparse.Action) -> str:
+        return "/".join(action.option_strings) or str(action.metavar or action.dest)
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
+        """The value converted by the option's type; one that cannot be is noted (see :meth:`parse_all`)."""
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError as err:
+            if "_noted" not in vars(self):
+                raise
+            kind = _TYPE_WORDS.get(action.type, getattr(action.type, "__name__", "valid"))  # type: ignore[call-overload]
+            read = err.message.startswith("invalid ") and err.message.endswith(f"value: {arg_string!r}")  # argparse's own words: said plainly
+            detail = f"is not {kind}" if read else f"is not allowed: {err.message}"
+            self._noted.append(f"{self._name(action)} = {arg_string!r} {detail} (see {self.prog} --help)")
+            self._bad.add(action.dest)
+            return _Bad()
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """Note a value outside the option's choices (see :meth:`parse_all`)."""
+        if isinstance(value, _Bad):
+            return
+        if action.choices is not None and value not in action.choices and "_noted" in vars(self):
+            self._noted.append(f"{self._name(action)} = {value!r} is not one of {', '.join(map(str, action.choices))}")
+            self._bad.add(action.dest)
+            return
+        super()._check_value(action, value)
 
 
 def fmt(x: Any) -> str:

@@ -51,7 +51,7 @@ def test_design_writes_a_latin_hypercube_of_valid_override_rows(tmp_path):
     ("args", "words"),
     [
         (["design", "--n", "0"], "--n = 0 is outside [1, 1000000]"),
-        (["design", "--method", "grid"], "invalid choice: 'grid'"),
+        (["design", "--method", "grid"], "--method = 'grid' is not one of lhs, sobol, random"),
         (["design", "decisions.memroy=0.2"], "decisions.memroy is not a parameter (did you mean memory?)"),
         (["sensitivity", "replicatons=10"], "replicatons is not a setting or a section of sim-analyse sensitivity (did you mean replications?)"),
         (["sensitivity", "sobol_n=100"], "sobol_n = 100 must be a power of two (e.g. 64 or 128)"),
@@ -68,6 +68,30 @@ def test_bad_arguments_exit_2_naming_the_problem(tmp_path, args, words):
     assert words in done.stderr
     assert all(line.startswith("error:") for line in done.stderr.strip().splitlines())
     assert not (tmp_path / "outputs").exists() and not (tmp_path / "points.csv").exists()
+
+
+def test_design_names_every_bad_option_at_once(tmp_path):
+    """Only the first value argparse could not read was named; the others waited for the next try."""
+    done = run("design", "--n", "abc", "--seed", "-3", "--method", "grid", "decisions.memroy=0.2", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "error: --n = 'abc' is not a whole number (see sim-analyse design --help)",
+        "error: --method = 'grid' is not one of lhs, sobol, random",
+        "error: --seed = -3 is outside [0, 9223372036854775807]",
+        "error: decisions.memroy is not a parameter (did you mean memory?)",
+    ]
+    assert not (tmp_path / "points.csv").exists()
+
+
+def test_discover_names_every_bad_option_at_once(tmp_path):
+    done = run("discover", str(tmp_path / "nowhere"), "--boxes", "many", "--min-coverage", "2", "--colour", "red")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "error: --boxes = 'many' is not a whole number (see sim-analyse discover --help)",
+        "error: unrecognized arguments: --colour red (see sim-analyse discover --help)",
+        "error: --min-coverage = 2.0 is not allowed: from 0 to 1",
+        f"error: folder = '{tmp_path / 'nowhere'}' is not a folder",
+    ]
 
 
 def test_design_help_gives_every_option_its_range_and_default():

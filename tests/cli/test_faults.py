@@ -418,11 +418,14 @@ def test_validate_refuses_bad_arguments_with_one_line():
     for argv, line in [
         (["--replications", "5"], "--replications = 5 is outside [100, 10000000]"),
         (["--seed", BIG], f"--seed = {BIG} is outside [0, {MAX_SEED}]"),
-        (["--replications", "abc"], "argument --replications: invalid int value: 'abc'"),
+        (["--replications", "abc"], "--replications = 'abc' is not a whole number (see sim-validate --help)"),
         (["--colour", "red"], "unrecognized arguments: --colour red"),
     ]:
         code, _, stderr = in_process(main, argv)
         assert_refused(code, stderr, 2, line)
+    # every problem at once: a value argparse cannot read no longer hides the rest
+    code, _, stderr = in_process(main, ["--replications", "abc", "--seed", "x", "--workers", "0"])
+    assert_refused(code, stderr, 2, "--replications = 'abc'", "--seed = 'x' is not a whole number", "--workers = 0 is outside")
 
 
 # ---------------------------------------------------------------------------------------
@@ -449,7 +452,7 @@ LATER = [
     ("sim.cli.collect", ["/no/such/folder"], ["/no/such/folder is not a folder"]),
     ("sim.cli.report", ["/no/such/folder", "stray"], ["unrecognized arguments: stray (see sim-report --help)"]),
     ("sim.cli.collect", [], ["the following arguments are required: folder (see sim-collect --help)"]),
-    ("sim.cli.analyse", ["discover", "/no/such/folder", "--boxes", "many"], ["argument --boxes: invalid int value: 'many'"]),
+    ("sim.cli.analyse", ["discover", "/no/such/folder", "--boxes", "many"], ["--boxes = 'many' is not a whole number", "folder = '/no/such/folder'"]),
 ]
 
 

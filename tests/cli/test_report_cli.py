@@ -197,7 +197,7 @@ def test_discover_on_a_run_prints_boxes_and_the_report_embeds_them(run_dir, tmp_
     assert bad.returncode == 2 and bad.stderr.count("error:") == 2 and "boxes = 0" in bad.stderr and "outcome = 'gone'" in bad.stderr
     ignored = command("sim-analyse", "discover", str(folder), "--threshold", "0.2")
     assert ignored.returncode == 2
-    assert ignored.stderr == "error: threshold = 0.2 applies to a sweep's points: on a run the cases are its partnerships, by --outcome\n"
+    assert ignored.stderr == "error: --threshold = 0.2 applies to a sweep's points: on a run the cases are its partnerships, by --outcome\n"
     assert command("sim-analyse", "nothing").returncode == 2
 
 
@@ -268,4 +268,4 @@ def test_discover_on_a_sweep_searches_the_swept_columns(sweep_dir, tmp_path):
     assert found["settings"]["table"] == "sweep.parquet" and found["settings"]["threshold"] == 0.0 and found["settings"]["threshold_given"]
     ignored = command("sim-analyse", "discover", str(folder), "--outcome", "failure")
     assert ignored.returncode == 2
-    assert ignored.stderr == ("error: outcome = 'failure' applies to a run's partnerships: on a sweep the cases are its points, by P(collapse) (--threshold)\n")
+    assert ignored.stderr == "error: --outcome = 'failure' applies to a run's partnerships: on a sweep the cases are its points, by P(collapse) (--threshold)\n"

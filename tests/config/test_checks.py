@@ -65,3 +65,38 @@ def test_jupyter_shows_a_bad_input_as_its_problems_without_a_traceback(capsys):
     shell.run_cell("import sim\nsim.partnership([sim.council('A', it_maturity=1.7), sim.council('B', pace=-1)])")
     shown = capsys.readouterr().out.strip().splitlines()
     assert shown == ["ConfigError: councils[0].it_maturity = 1.7 is outside [0, 1]", "ConfigError: councils[1].pace = -1 is outside [0, 1]"], shown
+
+
+def _parser():
+    from pathlib import Path
+
+    from sim.config.checks import ArgumentParser
+
+    parser = ArgumentParser(prog="demo")
+    parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--share", type=float, default=0.5)
+    parser.add_argument("--method", choices=("lhs", "sobol"), default="lhs")
+    parser.add_argument("--out", type=Path, default=Path("x.csv"))
+    return parser
+
+
+def test_the_argument_parser_notes_every_bad_value_and_keeps_the_defaults():
+    """argparse stopped at the first value it could not read: the others, and the command's own checks, went unsaid."""
+    args, problems = _parser().parse_all(["--n", "abc", "--share", "half", "--method", "grid", "--colour", "red"])
+    assert problems == [
+        "--n = 'abc' is not a whole number (see demo --help)",
+        "--share = 'half' is not a number (see demo --help)",
+        "--method = 'grid' is not one of lhs, sobol",
+        "unrecognized arguments: --colour red (see demo --help)",
+    ]
+    assert (args.n, args.share, args.method) == (100, 0.5, "lhs")
+
+
+def test_the_argument_parser_exits_2_with_one_line_per_problem(capsys):
+    with pytest.raises(SystemExit) as stop:
+        _parser().parse_args(["--n", "1.5", "--method", "x"])
+    assert stop.value.code == 2
+    lines = ["error: --n = '1.5' is not a whole number (see demo --help)", "error: --method = 'x' is not one of lhs, sobol"]
+    assert capsys.readouterr().err.splitlines() == lines
+    args = _parser().parse_args(["--n", "7", "--method", "sobol"])
+    assert (args.n, args.method) == (7, "sobol")

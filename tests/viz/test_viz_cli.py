@@ -41,7 +41,7 @@ def test_help_lists_the_settings_with_their_ranges():
 @pytest.mark.parametrize(
     ("argv", "lines"),
     [
-        (["--port", "abc"], ["error: argument --port: invalid int value: 'abc' (see sim-demo --help)"]),
+        (["--port", "abc"], ["error: --port = 'abc' is not a whole number (see sim-demo --help)"]),
         (["--colour", "red"], ["error: unrecognized arguments: --colour red (see sim-demo --help)"]),
     ],
 )
