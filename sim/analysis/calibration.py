@@ -35,7 +35,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.summary import upper_first
 from sim.config import assumptions as A
 from sim.config.assumptions import Assumption
 from sim.config.calibration import Targets
@@ -44,6 +43,7 @@ from sim.config.overrides import did_you_mean
 from sim.core.version import __version__
 from sim.frontends.ensemble import simulate
 from sim.frontends.table import Table
+from sim.frontends.words import upper_first
 
 METHOD = "history matching with quadratic regression emulators, then importance weighting of the plausible simulated points"
 #: Years after launch for the break-up probability reported (not a target: the UK record cannot identify it).

@@ -42,13 +42,14 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, upper_first, words
+from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, words
 from sim.config.model import ModelConfig
 from sim.config.uncertainty import Uncertainty
 from sim.core import kernel
 from sim.frontends.ensemble import simulate
 from sim.frontends.runner import Sinks, events_table
 from sim.frontends.table import Table
+from sim.frontends.words import upper_first
 
 MEASURES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "shelved": lambda outcome: outcome == "shelved",

@@ -27,6 +27,7 @@ from sim.core import triggers
 from sim.core.layout import layout
 from sim.core.state import OUTCOMES
 from sim.frontends.table import Table
+from sim.frontends.words import lower_first, upper_first
 
 FAILURES = ("shelved", "collapsed", "underperforming")
 YEARS = (2, 5, 10)
@@ -461,19 +462,6 @@ def with_share(title: str, share: str) -> str:
     "Misaligned aspirations (case 03) (23% of them)".
     """
     return f"{title[:-1]}; {share})" if title.endswith(")") else f"{title} ({share})"
-
-
-def lower_first(text: str) -> str:
-    """A title inside a sentence: its first letter in lower case unless it starts a capitalised abbreviation (``IT``).
-
-    "The annual budget setting" reads "the annual budget setting"; "IT harmonisation first" stays.
-    """
-    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
-
-
-def upper_first(text: str) -> str:
-    """The text with its first letter in capitals and the rest as it is (``str.capitalize`` would give ``beyond it`` for ``beyond IT``)."""
-    return text[:1].upper() + text[1:]
 
 
 def mode_words(mode: str | None) -> str:

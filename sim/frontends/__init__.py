@@ -7,4 +7,5 @@
 - :mod:`~sim.frontends.trajectories`: monthly quantiles of the state, for fan charts;
 - :mod:`~sim.frontends.narrative`: the event log of one partnership in plain language;
 - :mod:`~sim.frontends.agents`, :mod:`~sim.frontends.model`: councils as Mesa agents and one partnership as a Mesa model.
+- :mod:`~sim.frontends.words`: a title's first letter inside a sentence or at its start (``lower_first``, ``upper_first``).
 """

@@ -25,6 +25,7 @@ from sim.core import decisions, triggers
 from sim.core.contract import Size
 from sim.core.layout import layout
 from sim.core.params import CouncilParams
+from sim.frontends.words import lower_first
 
 #: Council attributes that change during a run: properties here, not fixed attributes.
 LIVE = ("it_maturity", "orientation", "sovereignty_concern")
@@ -53,7 +54,7 @@ def taken_words(taken: Iterable[tuple[str, float]]) -> str:
     aspirations (case 03), 0.35 of the promise; over-dependency on key personnel (case 01), 0.12``.
     A value too small to show at two decimals reads ``less than 0.01`` (:class:`~sim.core.contract.Size`).
     """
-    said = [f"{words[:1].lower() + words[1:]}, {Size(value):.2f}" for words, value in taken]
+    said = [f"{lower_first(words)}, {Size(value):.2f}" for words, value in taken]
     return "; ".join([f"{said[0]} of the promise", *said[1:]]) if said else ""
 
 

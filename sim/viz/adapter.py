@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 from sim.analysis.comparison import policy_phrase, policy_words
-from sim.analysis.summary import upper_first
 from sim.config import cases, scenarios
 from sim.core import decisions
 from sim.core import levers as lever_table
@@ -24,6 +23,7 @@ from sim.core.layout import layout
 from sim.frontends.agents import most_taken, taken_words
 from sim.frontends.model import PartnershipModel
 from sim.frontends.narrative import DECISIONS, PARTNERSHIP, Stretch, explain, line, source, trigger_words
+from sim.frontends.words import lower_first, upper_first
 
 #: How a run stands or ended, in words, by outcome label.
 OUTCOME_WORDS = {
@@ -240,11 +240,6 @@ class CaseInfo:
     learning: str
     levers: tuple[str, ...]
     cause_words: str
-
-
-def lower_first(text: str) -> str:
-    """``Misaligned aspirations`` -> ``misaligned aspirations``."""
-    return text[:1].lower() + text[1:]
 
 
 def scenario_names(config_dir: str | Path | None = None) -> list[str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, lower_first, plain_lines, render, what_was_run, with_share
+from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, plain_lines, render, what_was_run, with_share
 from sim.config.scenarios import load
 from sim.frontends.runner import Sinks, fixed, run_blocks
+from sim.frontends.words import lower_first
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +74,6 @@ def test_a_lead_the_counts_cannot_tell_from_the_next_causes_says_so(summary):
     )
     clear = {**summary, "causes_of_collapse": [{**first, "count": 70, "value": 0.7}, {**second, "count": 20, "value": 0.2}]}
     assert plain_lines(clear)[1] == f"The most common cause of the collapses: {with_share(first['title'], '70% of them')}."
-
-
-def test_a_title_inside_a_sentence_starts_in_lower_case_unless_it_starts_an_abbreviation():
-    """A notebook read "not clearly ahead of The end of a council's guarantee of business (18%) and The annual budget setting"."""
-    assert lower_first("The annual budget setting") == "the annual budget setting"
-    assert lower_first("IT harmonisation first") == "IT harmonisation first"
-    assert lower_first("A partner leaving") == "a partner leaving"
 
 
 def test_a_share_goes_inside_the_brackets_a_title_ends_with():

@@ -1,0 +1,40 @@
+"""A title's first letter inside a sentence or at its start, shared by every layer that writes words for people.
+
+Titles of causes, triggers and levers start with a capital ("The annual budget setting",
+"IT harmonisation first"). Inside a sentence the first letter goes to lower case unless it
+starts a capitalised abbreviation; at the start of one it goes to capitals, the rest as it is.
+"""
+
+from __future__ import annotations
+
+
+def lower_first(text: str) -> str:
+    """A title inside a sentence: its first letter in lower case unless it starts a capitalised abbreviation (``IT``).
+
+    Parameters
+    ----------
+    text
+        A title or sentence.
+
+    Returns
+    -------
+    str
+        "The annual budget setting" as "the annual budget setting"; "IT harmonisation first" as it is.
+    """
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter in capitals and the rest as it is (``str.capitalize`` would give ``beyond it`` for ``beyond IT``).
+
+    Parameters
+    ----------
+    text
+        A title or sentence.
+
+    Returns
+    -------
+    str
+        "beyond IT" as "Beyond IT".
+    """
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,42 @@
+"""One ``lower_first`` and one ``upper_first``, at the lowest layer that writes words, used by every layer above it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import sim
+from sim.frontends.agents import taken_words
+from sim.frontends.words import lower_first, upper_first
+from sim.viz import adapter
+
+PACKAGE = Path(sim.__file__).resolve().parent
+
+
+def test_a_title_inside_a_sentence_starts_in_lower_case_unless_it_starts_an_abbreviation():
+    """A notebook read "not clearly ahead of The end of a council's guarantee of business (18%) and The annual budget setting"."""
+    assert lower_first("The annual budget setting") == "the annual budget setting"
+    assert lower_first("IT harmonisation first") == "IT harmonisation first"
+    assert lower_first("A partner leaving") == "a partner leaving"
+    assert lower_first("") == upper_first("") == ""
+
+
+def test_a_sentence_starts_with_a_capital_and_keeps_the_rest():
+    assert upper_first("beyond IT") == "Beyond IT"
+
+
+def test_what_a_council_lost_and_the_trainer_lower_an_abbreviation_no_more():
+    """agents.py lowered inline ("IT ..." read "iT ..."); the trainer's adapter had a lower_first of its own that lowered "IT"."""
+    assert taken_words([("IT that does not fit", 0.35)]) == "IT that does not fit, 0.35 of the promise"
+    assert adapter.lower_first is lower_first
+    assert adapter.lower_first("IT harmonisation first") == "IT harmonisation first"
+
+
+def test_no_module_defines_or_inlines_a_second_copy():
+    copies = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == PACKAGE / "frontends" / "words.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        copies += [f"{path.relative_to(PACKAGE)}: {m.group(0)}" for m in re.finditer(r"def (lower|upper)_first\b|\w+\[:1\]\.(lower|upper)\(\) \+", text)]
+    assert copies == []
