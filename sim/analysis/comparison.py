@@ -584,13 +584,13 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<26}" for m in MEASURES).rstrip())
     for r in comparison.to_dict(orient="records"):
         lines.append(f"  {r['policy']:<{width - 2}}" + "".join(f"{_share(r, m):<26}" for m in MEASURES).rstrip())
-    lines.append(f"Difference from {reference} (percentage points, paired {level} interval)")
+    lines.append(f"Compared with {policy_phrase(reference)} (percentage points, paired {level} interval)")
     lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<32}" for m in MEASURES).rstrip())
     for r in comparison.iloc[1:].to_dict(orient="records"):
         cells = "".join(f"{_points(r[f'{m}_difference'], r[f'{m}_difference_low'], r[f'{m}_difference_high']):<32}" for m in MEASURES)
         lines.append(f"  {r['policy']:<{width - 2}}{cells}".rstrip())
     heading = f"{'GBP m per partnership':<{width}}{'lever cost':<12}{'net savings  ' + level + ' interval':<30}"
-    lines.append(f"{heading}net savings vs {reference}, paired {level} interval")
+    lines.append(f"{heading}net savings compared with {policy_phrase(reference)}, paired {level} interval")
     for r in comparison.to_dict(orient="records"):
         net = f"{r['net_savings']:6.2f} [{r['net_savings_low']:6.2f}, {r['net_savings_high']:6.2f}]"
         d = (r["net_savings_difference"], r["net_savings_difference_low"], r["net_savings_difference_high"])
@@ -611,15 +611,15 @@ def render_tests(comparison: Any, confidence: float = 0.95) -> str:
         " to each cell); the unpaired interval (Wald) is what two"
         " independent runs of the same size would give; p: exact McNemar test of no difference (two-sided binomial on the discordant pairs)."
     ]
+    paired = f"compared with {policy_phrase(reference)}, paired {level} CI"
+    column = max(34, len(paired) + 2)
     for measure in MEASURES:
-        lines.append(
-            f"{'P(' + measure + ')':<{width}}{'vs ' + reference + ', paired ' + level + ' CI':<34}{'unpaired ' + level + ' CI':<22}narrower  p (McNemar)"
-        )
+        lines.append(f"{'P(' + measure + ')':<{width}}{paired:<{column}}{'unpaired ' + level + ' CI':<22}narrower  p (McNemar)")
         for r in comparison.iloc[1:].to_dict(orient="records"):
             difference = _points(r[f"{measure}_difference"], r[f"{measure}_difference_low"], r[f"{measure}_difference_high"])
             unpaired = f"[{100 * r[measure + '_unpaired_low']:+6.1f}, {100 * r[measure + '_unpaired_high']:+6.1f}]"
             narrower = f"{r[measure + '_narrower']:.0%}" if np.isfinite(r[measure + "_narrower"]) else "-"
-            lines.append(f"  {r['policy']:<{width - 2}}{difference:<34}{unpaired:<22}{narrower:>8}  {r[measure + '_p_value']:.3g}")
+            lines.append(f"  {r['policy']:<{width - 2}}{difference:<{column}}{unpaired:<22}{narrower:>8}  {r[measure + '_p_value']:.3g}")
     return "\n".join(lines)
 
 
@@ -635,7 +635,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     width = max(24, int(comparison["policy"].str.len().max()) + 4)
     draws = int(comparison["draws"].iloc[0])
     lines = [
-        f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences from {reference}."
+        f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences, compared with {policy_phrase(reference)}."
         " 'helps in': the share of draws in which the lever lowers the chance ('unclear' where the draws show no spread beyond"
         " Monte Carlo noise and the total interval holds zero); 'ranked first': the share in which it lowers it most, alone or"
         " tied (levers with the same effect share first place)."

@@ -124,12 +124,16 @@ def test_two_chances_a_change_is_said_between_never_read_the_same():
 def test_the_first_screen_has_sentences_and_differences_and_the_tests_only_in_detail(comparison):
     plain = render(comparison)
     assert sentence(comparison, "agreed_decision_process") in plain
-    assert "Difference from none (percentage points, paired 95% interval)" in plain
+    # the tables said "Difference from none" and "net savings vs none" under sentences that say "compared with no lever"
+    assert "Compared with no lever (percentage points, paired 95% interval)" in plain
+    assert "net savings compared with no lever, paired 95% interval" in plain
     words = plain.split("What the words mean:\n", 1)[1].split("Chance of each outcome", 1)[0]
     assert all(f"  {word:<16}" in words for word in ("shelved", "collapsed", "failure", "points", "paired")), "the words it uses, a line each"
     assert "McNemar" not in plain and "p (McNemar)" not in plain and "unpaired" not in plain
     detailed = render(comparison, detail=True)
     assert plain in detailed and "p (McNemar)" in detailed and "unpaired 95% CI" in detailed
+    assert "P(collapse)                compared with no lever, paired 95% CI  unpaired 95% CI" in detailed
+    assert "vs none" not in detailed and "from none" not in detailed, "a heading names the reference by its code name"
 
 
 def test_next_block_fixed_count_and_precision():
