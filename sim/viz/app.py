@@ -292,12 +292,10 @@ def why_html(why: Why, compact: bool = False) -> str:
     return "".join(parts)
 
 
-def network_svg(view: RunView, width: int = 460, height: int | None = None) -> str:
-    """The councils as agents and the trust between them."""
-    n = len(view.councils)
-    height = height or (320 if n <= 2 else 440 + 120 * max(n - 4, 0))  # five councils or more: room between those one above another
+def network_svg(view: RunView, width: int = 460) -> str:
+    """The councils as agents and the trust between them (the drawing decides its height: :func:`sim.viz.svg.network`)."""
     nodes = [svg.Node(c.name, c.size, c.value_seen, c.outside_option, c.notice, c.key_person_present, c.active, c.exit_month) for c in view.councils]
-    return svg.network(nodes, view.trust, width, height)
+    return svg.network(nodes, view.trust, width)
 
 
 def savings_top(shown: Sequence[RunView]) -> float:

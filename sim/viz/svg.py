@@ -8,6 +8,7 @@ words, a council under notice with a badge and words.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -188,7 +189,114 @@ INWARD = 48
 TRUST_AT = (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.25, 0.75, 0.35, 0.65, 0.45, 0.55, 0.15, 0.85)
 
 
-def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: int = 460, height: int = 400) -> str:
+def room(n: int) -> int:
+    """The height a drawing of ``n`` councils starts from, in its units (it grows where the labels need more).
+
+    Five councils or more get 120 more per council beyond four: room between those one above another.
+    """
+    return 320 if n <= 2 else 440 + 120 * max(n - 4, 0)
+
+
+#: A line of a council's label: its kind, its text and its width.
+_Line = tuple[str, str, float]
+
+
+def _label_lines(nd: Node, width: int) -> tuple[tuple[_Line, ...], int]:
+    """A council's label from the council outward (its name, then a notice badge, "champion left" or "left in month N"), and how many lines its name takes."""
+    first, *more = _name_lines(nd.name, width)
+    lines = [("name", first, _text_width(first, 19) + 24), *(("name, continued", part, _text_width(part, 19)) for part in more)]
+    if not nd.active:
+        lines.append(("left", f"left in month {nd.exit_month}", _text_width(f"left in month {nd.exit_month}", 17)))
+    else:
+        if nd.notice:
+            badge = f"NOTICE: leaves in {Size(nd.notice):months}"
+            lines.append(("notice", badge, 9.2 * len(badge) + 12))
+        if not nd.key_person_present:
+            lines.append(("champion", "champion left", _text_width("champion left", 17)))
+    return tuple(lines), 1 + len(more)
+
+
+@dataclass(frozen=True)
+class _Label:
+    """A council's label as placed: its ``lines`` in reading order, each centred at its ``mids``, from ``edge`` (above or below it), ``moved`` off it."""
+
+    mids: tuple[float, ...]
+    edge: float
+    above: bool
+    lines: tuple[_Line, ...]
+    moved: float
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where the councils' drawing puts its councils' centres, their labels and the trust numbers (edges in order); its height and how far all moves down."""
+
+    pos: tuple[tuple[float, float], ...]
+    labels: tuple[_Label, ...]
+    marks: tuple[tuple[float, float], ...]
+    height: int
+    shift: float
+
+
+@functools.lru_cache(maxsize=512)
+def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[_Line, ...], int], ...], edges: tuple[tuple[int, int], ...]) -> _Placement:
+    """Place the councils, their labels and the trust numbers of ``edges`` (see :func:`network`).
+
+    ``councils`` holds each council's radius, champion's ring, label lines and name's line count: all the placement
+    depends on, so a run's months that change only the numbers (values, trust) reuse one placement.
+    """
+    n = len(councils)
+    cx, cy = width / 2, (height - 40) / 2
+    ry = (height - 40) * 0.36
+    if n > 2:  # room above the upper councils and below the lower ones for a name, a notice badge and "champion left"
+        ys = [y for _, y in _ring(n, 0.0, 0.0, 1.0, 1.0)]
+        ry = min(ry, (height - LEGEND_ROOM - LABELS_ABOVE - LABELS_BELOW) / (max(ys) - min(ys)))
+        cy = (height - LEGEND_ROOM - LABELS_BELOW + LABELS_ABOVE - ry * (min(ys) + max(ys))) / 2
+    pos = _ring(n, cx, cy, width * (0.25 if n == 2 else 0.36), ry)
+    placed = [_Box(x - r - g - 2, y - r - g - 2, x + r + g + 2, y + r + g + 2) for (x, y), (r, g, _, _) in zip(pos, councils, strict=True)]
+
+    # Each council's label: its lines from the council outward, each centred under it as far as the drawing allows; the
+    # lines move together, above or below the council, as little as clears what is placed before them.
+    labels: list[_Label] = []
+    for (x, y), (r, g, lines, name_count) in zip(pos, councils, strict=True):
+        outward = n > 2 and y < cy - 1
+        best = None
+        for above in (outward, not outward) if n > 2 else (False,):
+            order = [*reversed(lines[:name_count]), *lines[name_count:]] if above else list(lines)  # a name of two lines reads downward
+            mids = [min(max(x, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for _, _, w in order]
+            edge = y - r - g - 4 if above else y + r + g + 6
+            rows = _rows(mids, order, edge, -LABEL_LINE if above else LABEL_LINE)
+            moved = 0
+            while any(row.hits(other) for row in rows for other in placed):
+                moved += 4
+                rows = [row.moved(-4 if above else 4) for row in rows]
+            cost = moved if above == outward else moved + INWARD  # inside the ring a label crosses lines of trust
+            if best is None or cost < best[0]:
+                best = (cost, rows, _Label(tuple(mids), edge + (-moved if above else moved), above, tuple(order), moved))
+        assert best is not None
+        placed += best[1]
+        labels.append(best[2])
+
+    marks: list[tuple[float, float]] = []
+    for i, j in edges:
+        (x1, y1), (x2, y2) = pos[i], pos[j]
+        side = (j - i) % n in (1, n - 1)
+        at = [f for f in TRUST_AT if side or f != 0.5]
+        span = math.hypot(x2 - x1, y2 - y1) or 1.0
+        across = ((y1 - y2) / span, (x2 - x1) / span)  # beside the line where no place on it is clear
+        spots = [(x1 + f * (x2 - x1) + o * across[0], y1 + f * (y2 - y1) + o * across[1]) for o in TRUST_BESIDE for f in at]
+        boxes = [_Box(mx - 26, my - 14, mx + 26, my + 14) for mx, my in spots]
+        k = min(range(len(spots)), key=lambda k: (sum(boxes[k].hits(other, 1.0) for other in placed), k))
+        placed.append(boxes[k])
+        marks.append(spots[k])
+
+    # The drawing spans what is placed, with the legend below.
+    shift = max(0.0, 4 - min(b.top for b in placed))
+    height = max(height, math.ceil(max(b.bottom for b in placed) + shift + LEGEND_ROOM + 6))
+    return _Placement(tuple(pos), tuple(labels), tuple(marks), height, shift)
+
+
+def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: int = 460) -> str:
     """The councils as agents on a ring, joined by the trust between current partners.
 
     A node's area grows with the council's size, its fill with its net value (the value it
@@ -202,85 +310,34 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     that is much nearer; a label moved off its council has a dotted line to it; a long name
     takes two lines). Each trust number takes the first place along its line, or beside it
     (:data:`TRUST_AT`, :data:`TRUST_BESIDE`), clear of councils, labels and other numbers.
-    The drawing grows taller where the labels need it (many councils, long names).
+    The drawing decides its own size: ``width`` wide, and as tall as its councils need
+    (:func:`room`, more where the labels need it: many councils, long names). The placement
+    is computed once for what it depends on (councils' sizes, labels, which partners are
+    joined) and reused while only the numbers change.
     """
     n = len(nodes)
-    cx, cy = width / 2, (height - 40) / 2
-    ry = (height - 40) * 0.36
-    if n > 2:  # room above the upper councils and below the lower ones for a name, a notice badge and "champion left"
-        ys = [y for _, y in _ring(n, 0.0, 0.0, 1.0, 1.0)]
-        ry = min(ry, (height - LEGEND_ROOM - LABELS_ABOVE - LABELS_BELOW) / (max(ys) - min(ys)))
-        cy = (height - LEGEND_ROOM - LABELS_BELOW + LABELS_ABOVE - ry * (min(ys) + max(ys))) / 2
-    pos = _ring(n, cx, cy, width * (0.25 if n == 2 else 0.36), ry)
     biggest = max((nd.size for nd in nodes), default=1.0) or 1.0
     radius = [18 + 22 * math.sqrt(max(nd.size, 0.0) / biggest) for nd in nodes]
     rings = [9 if not nd.key_person_present and nd.active else 0 for nd in nodes]
-    placed = [_Box(x - r - g - 2, y - r - g - 2, x + r + g + 2, y + r + g + 2) for (x, y), r, g in zip(pos, radius, rings, strict=True)]
-
-    # Each council's label: its lines from the council outward, each (kind, text, width) centred under it as far as the
-    # drawing allows; the lines move together, above or below the council, as little as clears what is placed before them.
-    labels: list[tuple[list[float], float, bool, list[tuple[str, str, float]], float]] = []
-    for nd, (x, y), r, g in zip(nodes, pos, radius, rings, strict=True):
-        first, *more = _name_lines(nd.name, width)
-        names = [("name", first, _text_width(first, 19) + 24), *(("name, continued", part, _text_width(part, 19)) for part in more)]
-        lines = list(names)
-        if not nd.active:
-            lines.append(("left", f"left in month {nd.exit_month}", _text_width(f"left in month {nd.exit_month}", 17)))
-        else:
-            if nd.notice:
-                badge = f"NOTICE: leaves in {Size(nd.notice):months}"
-                lines.append(("notice", badge, 9.2 * len(badge) + 12))
-            if not nd.key_person_present:
-                lines.append(("champion", "champion left", _text_width("champion left", 17)))
-        outward = n > 2 and y < cy - 1
-        best = None
-        for above in (outward, not outward) if n > 2 else (False,):
-            order = [*reversed(names), *lines[len(names) :]] if above else lines  # a name of two lines reads downward
-            mids = [min(max(x, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for _, _, w in order]
-            edge = y - r - g - 4 if above else y + r + g + 6
-            rows = _rows(mids, order, edge, -LABEL_LINE if above else LABEL_LINE)
-            moved = 0
-            while any(row.hits(other) for row in rows for other in placed):
-                moved += 4
-                rows = [row.moved(-4 if above else 4) for row in rows]
-            cost = moved if above == outward else moved + INWARD  # inside the ring a label crosses lines of trust
-            if best is None or cost < best[0]:
-                best = (cost, moved, above, edge + (-moved if above else moved), rows, mids, order)
-        assert best is not None
-        _, moved, above, edge, rows, mids, order = best
-        placed += rows
-        labels.append((mids, edge, above, order, moved))
-
-    marks: list[tuple[float, float, float]] = []
-    for (i, j), t in sorted(trust.items()):
-        (x1, y1), (x2, y2) = pos[i], pos[j]
-        side = (j - i) % n in (1, n - 1)
-        at = [f for f in TRUST_AT if side or f != 0.5]
-        span = math.hypot(x2 - x1, y2 - y1) or 1.0
-        across = ((y1 - y2) / span, (x2 - x1) / span)  # beside the line where no place on it is clear
-        spots = [(x1 + f * (x2 - x1) + o * across[0], y1 + f * (y2 - y1) + o * across[1]) for o in TRUST_BESIDE for f in at]
-        boxes = [_Box(mx - 26, my - 14, mx + 26, my + 14) for mx, my in spots]
-        k = min(range(len(spots)), key=lambda k: (sum(boxes[k].hits(other, 1.0) for other in placed), k))
-        placed.append(boxes[k])
-        marks.append((*spots[k], t))
-
-    # The drawing spans what is placed, with the legend below.
-    shift = max(0.0, 4 - min(b.top for b in placed))
-    height = max(height, math.ceil(max(b.bottom for b in placed) + shift + LEGEND_ROOM + 6))
+    councils = tuple((r, g, *_label_lines(nd, width)) for nd, r, g in zip(nodes, radius, rings, strict=True))
+    edges = tuple(sorted(trust))
+    at = _place(width, room(n), councils, edges)
+    height, shift = at.height, at.shift
     body: list[str] = []
-    for (i, j), t in sorted(trust.items()):
-        (x1, y1), (x2, y2) = pos[i], pos[j]
+    for i, j in edges:
+        (x1, y1), (x2, y2) = at.pos[i], at.pos[j]
+        t = trust[i, j]
         w = 2 + 14 * min(max(t, 0.0), 1.0)
         dash = ' stroke-dasharray="10 7"' if t < 0.3 else ""
         ends = f'x1="{x1:.1f}" y1="{y1 + shift:.1f}" x2="{x2:.1f}" y2="{y2 + shift:.1f}"'
         body.append(f'<line {ends} stroke="{GREY}" stroke-width="{w:.1f}" stroke-linecap="round"{dash}/>')
-    for mx, my, t in marks:
+    for (mx, my), edge in zip(at.marks, edges, strict=True):
         body.append(
             f'<g class="sim-trust"><rect x="{mx - 26:.1f}" y="{my + shift - 14:.1f}" width="52" height="28" rx="6" fill="#FFFFFF" stroke="{GREY}"/>'
-            + _text(mx, my + shift + 6, f"{t:.2f}", 18)
+            + _text(mx, my + shift + 6, f"{trust[edge]:.2f}", 18)
             + "</g>"
         )
-    for k, (nd, (x, y), r, g) in enumerate(zip(nodes, pos, radius, rings, strict=True)):
+    for k, (nd, (x, y), r, g, label) in enumerate(zip(nodes, at.pos, radius, rings, at.labels, strict=True)):
         y += shift
         fill = value_colour(nd.net) if nd.active else "#F2F2F2"
         stroke = COUNCIL_COLOURS[k % len(COUNCIL_COLOURS)]
@@ -299,12 +356,12 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
                 f'<path d="M{x - d:.1f},{y - d:.1f} L{x + d:.1f},{y + d:.1f} M{x - d:.1f},{y + d:.1f} L{x + d:.1f},{y - d:.1f}" '
                 f'stroke="{INK}" stroke-width="5"/>'
             )
-        mids, edge, above, lines, moved = labels[k]
-        if moved > LABEL_LINE / 2:  # a label moved off its council says whose it is with a line to it
+        mids, edge, above = label.mids, label.edge, label.above
+        if label.moved > LABEL_LINE / 2:  # a label moved off its council says whose it is with a line to it
             near = y - r - g if above else y + r + g
             leader = f'x1="{x:.1f}" y1="{near:.1f}" x2="{mids[0]:.1f}" y2="{edge + shift:.1f}"'
             body.append(f'<line {leader} stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 3"/>')
-        for line, (mid, (kind, text, w)) in enumerate(zip(mids, lines, strict=True)):
+        for line, (mid, (kind, text, w)) in enumerate(zip(mids, label.lines, strict=True)):
             base = edge + shift - 6 - LABEL_LINE * line if above else edge + shift + 18 + LABEL_LINE * line
             label = 'class="sim-council-label"'
             if kind == "name, continued":

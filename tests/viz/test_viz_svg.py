@@ -60,3 +60,45 @@ def test_line_chart_breaks_lines_at_nan_and_marks_the_month():
     assert len(list(root.iter(f"{SVG}polyline"))) == 2
     assert "Northdale DC" in chart and "Value each council sees" in chart
     assert any(line.get("x1") == line.get("x2") and line.get("stroke") == "#BBBBBB" for line in root.iter(f"{SVG}line")), "the current month is marked"
+
+
+def councils(count: int) -> list[svg.Node]:
+    """``count`` councils: long names, a notice, lost champions, one that left."""
+    names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council", "Oakbridge DC"]
+    return [svg.Node(name, 1.0 + 0.3 * k, 0.5, 0.35, 14 * (k % 2), k % 3 != 0, k != 2, 47 if k == 2 else -1) for k, name in enumerate(names[:count])]
+
+
+def all_joined(count: int, left: int = -1) -> dict[tuple[int, int], float]:
+    return {(i, j): 0.5 + 0.01 * (i + j) for i in range(count) for j in range(i + 1, count) if left not in (i, j)}
+
+
+def viewbox(drawing: str) -> tuple[float, float]:
+    _, _, width, height = (float(v) for v in ET.fromstring(drawing).get("viewBox").split())
+    return width, height
+
+
+def test_the_drawing_alone_decides_its_size_and_the_app_asks_it_for_no_height():
+    from sim.viz import adapter, app
+
+    for count in range(2, 9):
+        nodes = councils(count)
+        views = tuple(
+            adapter.CouncilView(
+                k, nd.name, nd.size, "district", nd.value_seen, nd.outside_option, nd.notice, nd.key_person_present, nd.active, nd.exit_month, "none", "none"
+            )
+            for k, nd in enumerate(nodes)
+        )
+        view = type("View", (), {"councils": views, "trust": all_joined(count, 2)})()
+        assert app.network_svg(view) == svg.network(nodes, all_joined(count, 2)), count
+        assert viewbox(svg.network(nodes, {}))[1] >= svg.room(count), "at least the room its councils need"
+
+
+def test_a_month_that_changes_only_the_numbers_reuses_the_placement():
+    nodes = councils(6)
+    first = svg.network(nodes, all_joined(6))
+    hits = svg._place.cache_info().hits
+    later = [svg.Node(nd.name, nd.size, nd.value_seen - 0.1, nd.outside_option, nd.notice, nd.key_person_present, nd.active, nd.exit_month) for nd in nodes]
+    second = svg.network(later, {edge: t - 0.2 for edge, t in all_joined(6).items()})
+    assert svg._place.cache_info().hits == hits + 1
+    assert first != second and "0.40" in second, "the numbers are the month's own"
+    assert [line for line in first.split("<") if "sim-council-label" in line] == [line for line in second.split("<") if "sim-council-label" in line]
