@@ -21,7 +21,7 @@ from tqdm import tqdm
 from sim.cli import guard
 from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.config.model import ModelConfig
-from sim.config.overrides import compose_checked, interpolated, split_override, unknown_path, without
+from sim.config.overrides import compose_checked, interpolated, split_override, unknown_name, unknown_path, without
 from sim.config.scenarios import available, model_sections
 from sim.config.settings import CompareSettings, RunSettings, available_cores, compare_settings, run_settings
 from sim.config.uncertainty import uncertainty_problems
@@ -53,7 +53,7 @@ def name_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
         key, sep, value = arg.partition("=")
         if sep and key in groups and _NAMES.fullmatch(value):
             known = available(key)
-            problems += [f"{key} = {name!r} is not known (available: {', '.join(known)})" for name in value.split(",") if name not in known]
+            problems += [unknown_name(key, name, known) for name in value.split(",") if name not in known]
     return problems
 
 
@@ -170,7 +170,7 @@ def compare_check(cfg: DictConfig, args: Any) -> list[str]:
     names = cfg.get("policies")  # read as given, so that unknown names are reported with the settings' own problems
     known = available("policy", args.config_dir)
     listed = list(names) if OmegaConf.is_list(names) else []
-    unknown = [f"policies[{i}] = {p!r} is not known (available: {', '.join(known)})" for i, p in enumerate(listed) if isinstance(p, str) and p not in known]
+    unknown = [unknown_name(f"policies[{i}]", p, known) for i, p in enumerate(listed) if isinstance(p, str) and p not in known]
     if problems or settings is None or unknown:
         return problems + unknown
     problems += uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]

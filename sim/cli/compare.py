@@ -58,6 +58,7 @@ from sim.cli.common import (
 from sim.cli.sweep import job_overrides
 from sim.config import schema
 from sim.config.checks import ConfigError
+from sim.config.overrides import unknown_name
 from sim.config.scenarios import available, model_sections
 from sim.config.settings import CompareSettings, compare_settings
 from sim.frontends.runner import Sinks
@@ -82,7 +83,7 @@ class PolicyEvents:
 def _policy_configs(scenario: str, policies: list[str]) -> dict:
     """Each policy's checked model configuration: the run config with the command's overrides."""
     known = available("policy")
-    unknown = [f"policies[{i}] = {p!r} is not known (available: {', '.join(known)})" for i, p in enumerate(policies) if p not in known]
+    unknown = [unknown_name(f"policies[{i}]", p, known) for i, p in enumerate(policies) if p not in known]
     if unknown:
         fail(unknown)
     parsed = OverridesParser.create().parse_overrides(list(HydraConfig.get().overrides.task))

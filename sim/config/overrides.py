@@ -109,6 +109,36 @@ def did_you_mean(key: str, known: Sequence[str]) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
+#: Titles the reference policy is shown with (sentences, the trainer's select), read as its name ``none``.
+NO_LEVER = ("no_lever", "no_levers")
+
+
+def unknown_name(key: str, name: str, known: Sequence[str]) -> str:
+    """The line for a scenario or policy ``name`` that is not known: the closest known name, then every one.
+
+    A title typed for a name (``Continuity plan``, ``continuity plan``, ``IT harmonisation first``,
+    ``No lever``) is read in lower case with its spaces as underscores before the closest is sought,
+    so it is offered the name it stands for; the name itself is not taken in its place.
+
+    Parameters
+    ----------
+    key
+        The setting as the user wrote it (``policy``, ``scenario``, ``policies[1]``).
+    name
+        The name given.
+    known
+        The names available.
+
+    Returns
+    -------
+    str
+        ``policy = 'Continuity plan' is not known (did you mean continuity_plan?) (available: ...)``.
+    """
+    plain = "_".join(name.replace("-", " ").lower().split())
+    hint = did_you_mean("none" if plain in NO_LEVER and "none" in known else plain, known)
+    return f"{key} = {name!r} is not known{hint} (available: {', '.join(known)})"
+
+
 def unknown_key(path: str, schema: Any, command: str = "the command", groups: Sequence[str] = ()) -> str:
     """The line for a key that is neither a setting nor a parameter, with the closest name (the command's config ``groups`` too)."""
     parts = path.split(".")
@@ -463,7 +493,7 @@ def composition_problems(
         group, _, name = missing.rpartition("/")
         options = list(getattr(err, "options", None) or [])
         if group in ("scenario", "policy") and f"{group}={name}" in overrides:
-            return [f"{group} = {name!r} is not known (available: {', '.join(options)})"]
+            return [unknown_name(group, name, options)]
         if missing:
             return [f"{_first_line(err)}{' (available in ' + group + ': ' + ', '.join(options) + ')' if options else ''}"]
         return [_first_line(err)]

@@ -20,7 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS, ModelConfig, model_config
-from sim.config.overrides import PACKAGE_CONFIGS, compose_checked, config_root, interpolation_problems  # noqa: F401 - re-exported
+from sim.config.overrides import PACKAGE_CONFIGS, compose_checked, config_root, interpolation_problems, unknown_name  # noqa: F401 - re-exported
 
 
 def available(group: str, config_dir: str | Path | None = None) -> list[str]:
@@ -44,7 +44,7 @@ def compose_run(
     """
     for group, name in (("scenario", scenario), ("policy", policy)):
         if name not in available(group, config_dir):
-            raise ConfigError([f"{group} = {name!r} is not known (available: {', '.join(available(group, config_dir))})"])
+            raise ConfigError([unknown_name(group, name, available(group, config_dir))])
     lines = [f"scenario={scenario}", f"policy={policy}", *overrides]
     return compose_checked("config", lines, config_dir, schema=schema.run_schema(), command=command, groups=("scenario", "policy"))
 

@@ -80,7 +80,8 @@ def test_model_overrides_apply_to_every_policy(tmp_path):
 @pytest.mark.parametrize(
     ("arg", "message"),
     [
-        ("policies=[none,nope]", "policies[1] = 'nope' is not known (available: "),
+        ("policies=[none,nowhere]", "policies[1] = 'nowhere' is not known (available: "),
+        ("policies=[none,Continuity plan]", "policies[1] = 'Continuity plan' is not known (did you mean continuity_plan?) (available: "),
         (
             "policies=none,continuity_plan",
             "policies = none,continuity_plan: values separated by commas are a sweep, which needs -m (a multirun);"

@@ -391,13 +391,13 @@ def test_compare_refusals_in_process(tmp_path):
     from sim.cli.compare import main
 
     out = tmp_path / "cmp"
-    code, _, stderr = in_process(main, ["policies=[none,nope]", f"hydra.run.dir={out}"])
-    assert_refused(code, stderr, 2, "policies[1] = 'nope' is not known (available: ")
+    code, _, stderr = in_process(main, ["policies=[none,nowhere]", f"hydra.run.dir={out}"])
+    assert_refused(code, stderr, 2, "policies[1] = 'nowhere' is not known (available: ")
     code, _, stderr = in_process(main, ["policy=none", f"hydra.run.dir={out}"])
     assert_refused(code, stderr, 2, "policy is a sim-run setting: sim-compare takes a list")
     # an unknown policy was reported only once every setting was right
     code, _, stderr = in_process(main, ["policies=[none,reputation_frist]", "replications=abc", f"hydra.run.dir={out}"])
-    assert_refused(code, stderr, 2, "replications = 'abc' is not a number", "policies[1] = 'reputation_frist' is not known (available: ")
+    assert_refused(code, stderr, 2, "replications = 'abc' is not a number", "policies[1] = 'reputation_frist' is not known (did you mean reputation_first?)")
     code, _, stderr = in_process(main, ["policies=[none,continuity_plan]", "+replicatons=5", "councils.0.it_maturity=2", f"hydra.run.dir={out}"])
     assert_refused(code, stderr, 2, "replicatons is not a setting or a section of sim-compare", "councils[0].it_maturity = 2 is outside [0, 1]")
     # a misspelt key gave a second line, from each policy's composition, without the closest name

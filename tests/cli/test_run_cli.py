@@ -101,7 +101,9 @@ def test_precision_reports_how_many_replications_it_took(tmp_path):
     ("arg", "message"),
     [
         ("scenario=nope", "scenario = 'nope' is not known (available: baseline"),
-        ("policy=nope", "policy = 'nope' is not known (available: "),
+        ("policy=nowhere", "policy = 'nowhere' is not known (available: "),
+        # a lever's title typed for its name got the list but no suggestion
+        ("policy=continuity plan", "policy = 'continuity plan' is not known (did you mean continuity_plan?) (available: "),
         ("replications=-5", "replications = -5 is outside [1, 100000000]"),
         ("seed=abc", "seed = 'abc' is not a number (allowed: [0, 9223372036854775807])"),
         ("councils.0.it_maturity=1.7", "councils[0].it_maturity = 1.7 is outside [0, 1]"),

@@ -83,6 +83,26 @@ def test_an_unknown_scenario_or_policy_names_those_available(args, message):
     assert str(info.value).startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("baseline", "Continuity plan"), "continuity_plan"),
+        (("baseline", "continuity plan"), "continuity_plan"),
+        (("baseline", "IT harmonisation first"), "it_harmonisation_first"),
+        (("baseline", "All levers"), "all_levers"),
+        (("baseline", "No lever"), "none"),
+        (("baseline", "reputation_frist"), "reputation_first"),
+        (("Well run", "none"), "well_run"),
+    ],
+)
+def test_a_title_typed_for_a_name_is_offered_the_name_not_taken_for_it(args, name):
+    """``policy="Continuity plan"`` (a lever's title, as sentences and the trainer show it) got the list of policies but no suggestion."""
+    with pytest.raises(ValueError) as info:
+        load(*args)
+    given = args[1] if args[0] == "baseline" else args[0]
+    assert str(info.value).startswith(f"{'policy' if args[0] == 'baseline' else 'scenario'} = {given!r} is not known (did you mean {name}?) (available: ")
+
+
 def test_an_unknown_key_is_refused_by_hydra():
     with pytest.raises(ConfigCompositionException):
         load("baseline", "none", ["partnership.colour=red"])
