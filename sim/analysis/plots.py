@@ -23,6 +23,7 @@ import numpy as np
 from cycler import cycler
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MultipleLocator, PercentFormatter
 
 from sim.analysis.comparison import policy_phrase, policy_words
@@ -571,7 +572,10 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     forest, cost = fig.subplots(1, 2, width_ratios=(1.4, 1), sharey=True)
     y = np.arange(len(rows))[::-1].astype(float)
     step = 0.6 / max(len(measures), 1)
-    handles: list[Any] = []  # by measure: its total interval, then its estimate and Monte Carlo interval (one legend column each)
+    # By measure: its total interval (a blank entry for a measure without one when another has it), then its estimate and
+    # Monte Carlo interval: one legend column each, the estimates in one row.
+    handles: list[Any] = []
+    totals = any(_total(comparison, m) is not None for m in measures)
     for k, measure in enumerate(measures):
         offset = ((len(measures) - 1) / 2 - k) * step
         colour = OKABE_ITO[k % len(OKABE_ITO)]
@@ -583,6 +587,8 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
             handles.append(
                 forest.hlines(y + offset, tl, th, color=colour, alpha=0.35, linewidth=7, label=f"{MEASURE_WORDS.get(measure, measure)}: total interval")
             )
+        elif totals:
+            handles.append(Line2D([], [], linestyle="none", label=""))
         handles.append(
             forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt="o", color=colour, capsize=3, label=MEASURE_WORDS.get(measure, measure))
         )

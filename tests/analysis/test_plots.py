@@ -262,8 +262,28 @@ def test_forest_plot_draws_the_total_interval_when_the_comparison_has_one(compar
         "shelved",
         "collapse: total interval",
         "collapse",
+        "",
         plots.MEASURE_WORDS["failure"],
     ]
+
+
+def test_forest_plot_legend_keeps_a_column_per_measure_when_only_some_have_a_total_interval(comparison):
+    """With a total interval for collapse only, the legend's entries ran on column by column: "shelved" over "collapse: total
+    interval", "collapse" over "failure" and an empty third column."""
+    widened = comparison.assign(
+        collapse_difference_total_low=comparison["collapse_difference_low"] - 0.02, collapse_difference_total_high=comparison["collapse_difference_high"] + 0.02
+    )
+    fig = drawn(plots.forest_figure(widened))
+    (legend,) = fig.legends
+    words = [plots.MEASURE_WORDS.get(m, m) for m in ("shelved", "collapse", "failure")]
+    texts = legend.get_texts()
+    assert [t.get_text() for t in texts] == ["", words[0], f"{words[1]}: total interval", words[1], "", words[2]]
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    estimates, total = boxes[1::2], boxes[2]
+    assert len({round(box.y0, 1) for box in estimates}) == 1, "the estimates are not in one row"
+    assert estimates[0].x0 < estimates[1].x0 < estimates[2].x0
+    assert total.x0 == pytest.approx(estimates[1].x0) and total.y0 > estimates[1].y1, "collapse's total interval is not above its estimate"
 
 
 def test_every_figure_saves_as_png_and_svg(none, tmp_path):
