@@ -17,7 +17,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from cycler import cycler
@@ -262,8 +262,16 @@ def timing_figure(replications: Any, horizon: int, title: str = "") -> Figure:
     return fig
 
 
-def _stacks(items: Sequence[Sequence[Mapping[str, Any]]], key: str, top: int) -> tuple[list[str], dict[str, str], np.ndarray]:
-    """The labels shown (the ``top`` largest over every bar, then "other"), their titles and the shares per bar."""
+class _Stacks(NamedTuple):
+    """A stacked panel's labels shown by colour (the ``top`` largest over every bar), its legend's entries and the shares per bar."""
+
+    shown: list[str]
+    names: list[str]
+    shares: np.ndarray
+
+
+def _stacks(items: Sequence[Sequence[Mapping[str, Any]]], key: str, top: int) -> _Stacks:
+    """The labels shown (the ``top`` largest over every bar, then "other"), the legend's entries (titles wrapped, then "all others") and the shares per bar."""
     totals: dict[str, float] = {}
     titles: dict[str, str] = {}
     for rows in items:
@@ -276,21 +284,14 @@ def _stacks(items: Sequence[Sequence[Mapping[str, Any]]], key: str, top: int) ->
         for row in rows:
             column = shown.index(row[key]) if row[key] in shown else len(shown)
             shares[b, column] += row["value"]
-    return shown, titles, shares
+    return _Stacks(shown, [_wrap(titles[label], 48) for label in shown] + ["all others"], shares)
 
 
-def _legend_names(items: Sequence[Sequence[Mapping[str, Any]]], key: str, top: int) -> list[str]:
-    """The legend's entries of a stacked panel: the ``top`` largest, wrapped, then "all others"."""
-    shown, titles, _ = _stacks(items, key, top)
-    return [_wrap(titles[label], 48) for label in shown] + ["all others"]
-
-
-def _stacked(ax: Any, bars: list[str], items: list[list[Mapping[str, Any]]], key: str, top: int, what: str) -> None:
-    shown, _, shares = _stacks(items, key, top)
+def _stacked(ax: Any, bars: list[str], stacks: _Stacks, key: str, what: str) -> None:
+    shown, names, shares = stacks
     y = np.arange(len(bars))[::-1]
     left = np.zeros(len(bars))
     colours = [*OKABE_ITO[: len(shown)], OTHER]
-    names = _legend_names(items, key, top)
     for j in range(shares.shape[1]):
         if j == len(shown) and not shares[:, j].any():
             continue
@@ -344,10 +345,9 @@ def causes_figure(summaries: Mapping[str, Any], title: str = "", counts: str = "
         bars_c = [(f"{label}\n(n={n(s[c]):,})", s[c]) for label, s in runs.items()]
         bars_t = [(f"{label}\n(n={n(s[t]):,})", s[t]) for label, s in runs.items()]
         what = words[counts]
+    stacks = {key: _stacks([list(rows) for _, rows in bars], key, top) for bars, key in ((bars_c, "cause"), (bars_t, "trigger"))}
     # Each panel as tall as its bars or its legend, so the causes' legend does not run down beside the triggers'.
-    lines = max(
-        sum(name.count("\n") + 1 for name in _legend_names([rows for _, rows in bars], key, top)) + 1 for bars, key in ((bars_c, "cause"), (bars_t, "trigger"))
-    )
+    lines = max(sum(name.count("\n") + 1 for name in panel.names) + 1 for panel in stacks.values())
     height = max(1.0 + 0.75 * len(bars_c), LEGEND_LINE * lines)
     fig = Figure(figsize=(12, 2 * height + 1.5), layout="constrained")
     cause_ax, trigger_ax = fig.subplots(2, 1)
@@ -359,7 +359,7 @@ def causes_figure(summaries: Mapping[str, Any], title: str = "", counts: str = "
             ax.text(0.5, 0.5, f"no {words[counts] if len(runs) > 1 else 'failure'} to show", ha="center", va="center", transform=ax.transAxes)
             ax.set_axis_off()
             continue
-        _stacked(ax, [label for label, _ in bars], [list(rows) for _, rows in bars], key, top, what)
+        _stacked(ax, [label for label, _ in bars], stacks[key], key, what)
         ax.set_title(heading, loc="left")
     if title:
         fig.suptitle(title)

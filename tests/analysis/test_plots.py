@@ -286,6 +286,15 @@ def test_forest_plot_legend_keeps_a_column_per_measure_when_only_some_have_a_tot
     assert total.x0 == pytest.approx(estimates[1].x0) and total.y0 > estimates[1].y1, "collapse's total interval is not above its estimate"
 
 
+def test_causes_figure_orders_each_panels_stacks_once(none, monkeypatch):
+    """Each panel's stacks (the largest labels over every bar and the shares) were computed three times."""
+    calls = []
+    stacks = plots._stacks
+    monkeypatch.setattr(plots, "_stacks", lambda items, key, top: calls.append(key) or stacks(items, key, top))
+    drawn(plots.causes_figure(none["summary"], "baseline"))
+    assert sorted(calls) == ["cause", "trigger"]
+
+
 def test_every_figure_saves_as_png_and_svg(none, tmp_path):
     from sim.results.files import save_figure
 
