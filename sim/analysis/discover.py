@@ -17,8 +17,10 @@ shelved, or failed); on a sweep, a point whose probability of collapse is at lea
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -64,6 +66,64 @@ def drawn_inputs(table: Any) -> list[str]:
     return [c for c in candidates if table[c].nunique(dropna=False) > 1]
 
 
+#: A council's attribute in a replication table: ``c{k}_{attribute}``.
+_COUNCIL_COLUMN = re.compile(r"c(\d+)_(\w+)")
+
+
+def input_path(column: str) -> str:
+    """The override path of an input column: ``c1_size`` is ``councils.1.size``, ``governance`` ``partnership.governance``; a sweep's is one."""
+    council = _COUNCIL_COLUMN.fullmatch(column)
+    if council is not None and council[2] in COUNCIL_COLUMNS:
+        return f"councils.{council[1]}.{council[2]}"
+    return f"partnership.{column}" if column in PARTNERSHIP_INPUTS else column
+
+
+def input_title(column: str, councils: Sequence[str] = ()) -> str:
+    """An input as a reader knows it: the parameter's declared meaning, after its council's name for a council's attribute.
+
+    Parameters
+    ----------
+    column
+        A replication table's column (``governance``, ``c1_size``) or a sweep's override path
+        (``councils.1.size``, ``decisions.memory``).
+    councils
+        The councils' names by index; one beyond them is "council k+1" (counting from 1).
+
+    Returns
+    -------
+    str
+        "Westmere DC: relative size (1 = a typical district)" for ``c1_size``; the column as it
+        is when it names no parameter (``scenario``, ``seed``).
+    """
+    from sim.config.overrides import spec_at
+
+    path = input_path(column)
+    spec = spec_at(path)
+    if spec is None:
+        return column
+    parts = path.split(".")
+    if parts[0] != "councils":
+        return spec.doc
+    k = int(parts[1])
+    return f"{councils[k] if k < len(councils) else f'council {k + 1}'}: {spec.doc}"
+
+
+def council_names(scenario: str, policy: str = "none", point: Mapping[str, Any] | None = None) -> list[str]:
+    """The councils' names of a run of ``scenario`` and ``policy`` with the values ``point`` (a run's or a sweep point's overrides).
+
+    Empty when the scenario cannot be composed here (one from a folder of your own): the
+    titles then say "council k+1".
+    """
+    from sim.config.checks import ConfigError
+    from sim.config.scenarios import load
+
+    named = [f"{key}={value}" for key, value in (point or {}).items() if re.fullmatch(r"councils\.\d+\.name", str(key))]
+    try:
+        return [c.name for c in load(scenario, policy, named).councils]
+    except ConfigError:
+        return []
+
+
 @dataclass(frozen=True)
 class Box:
     """One box: where it was chosen on its peeling trajectory, its statistics and the limits of the inputs it restricts.
@@ -94,6 +154,11 @@ class Discovery:
     inputs: list[str]
     boxes: list[Box] = field(default_factory=list)
     version: str = ""
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def title(self, column: str) -> str:
+        """What the input ``column`` is, for a reader (:func:`input_title`; the column itself if no title was given)."""
+        return self.titles.get(column, column)
 
     @property
     def base_rate(self) -> float:
@@ -101,7 +166,7 @@ class Discovery:
         return self.of_interest / self.cases if self.cases else float("nan")
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for ``discovery.json``."""
+        """Plain data for ``discovery.json``: inputs and limits by column name (as other tools read them), ``titles`` by column for a reader."""
 
         def plain_limits(box: Box) -> dict[str, Any]:
             return {k: list(v) for k, v in box.limits.items()}
@@ -113,6 +178,7 @@ class Discovery:
             "of_interest": self.of_interest,
             "base_rate": self.base_rate,
             "inputs": self.inputs,
+            "titles": {column: self.title(column) for column in self.inputs},
             "boxes": [
                 {
                     "box": b.number,
@@ -167,7 +233,16 @@ def _plain_numbers(x: Any) -> Any:
     return x.astype({c: np.int64 if dtype.kind in "iu" and x[c].notna().all() else float for c, dtype in nullable.items()})
 
 
-def discover(x: Any, y: np.ndarray, outcome: str, boxes: int = 2, min_coverage: float = 0.5, peel_alpha: float = 0.05, mass_min: float = 0.05) -> Discovery:
+def discover(
+    x: Any,
+    y: np.ndarray,
+    outcome: str,
+    boxes: int = 2,
+    min_coverage: float = 0.5,
+    peel_alpha: float = 0.05,
+    mass_min: float = 0.05,
+    councils: Sequence[str] = (),
+) -> Discovery:
     """Find up to ``boxes`` boxes of the inputs ``x`` where the cases ``y`` (True: of interest) concentrate.
 
     Parameters
@@ -184,10 +259,13 @@ def discover(x: Any, y: np.ndarray, outcome: str, boxes: int = 2, min_coverage: 
         Each box is the densest point of its peeling trajectory with at least this coverage (:func:`choose`).
     peel_alpha, mass_min
         PRIM's share peeled off at each step, and the smallest mass a box may have.
+    councils
+        The councils' names by index, for the inputs' titles (:func:`input_title`).
     """
     y = np.asarray(y, bool)
     x = _plain_numbers(x)
-    found = Discovery(outcome, len(y), int(y.sum()), list(x.columns), version=workbench_version())
+    titles = {str(c): input_title(str(c), councils) for c in x.columns}
+    found = Discovery(outcome, len(y), int(y.sum()), list(x.columns), version=workbench_version(), titles=titles)
     if not y.any() or y.all():
         return found
     prim = prim_module()
@@ -221,7 +299,7 @@ def _range(values: tuple[Any, ...]) -> str:
 
 
 def render(found: Discovery) -> str:
-    """What PRIM found, in words: each box with its coverage and density against the base rate, and the inputs it restricts."""
+    """What PRIM found, in words: each box with its coverage and density against the base rate, and the inputs it restricts (by title, then column)."""
     lines = [
         f"Scenario discovery with PRIM (EMA Workbench {found.version}): {found.cases:,} cases, {found.of_interest:,} {found.outcome}"
         f" ({found.base_rate:.1%} overall); {len(found.inputs)} inputs searched",
@@ -234,8 +312,7 @@ def render(found: Discovery) -> str:
             f"Box {b.number}: {b.inside:,} cases inside ({b.mass:.1%} of all), {b.of_interest:,} of them {found.outcome}: density {b.density:.1%}"
             f" against {found.base_rate:.1%} overall; coverage {b.coverage:.1%}"
         )
-        width = max(len(k) for k in b.limits)
-        lines += [f"  {name:<{width}}  {_range(b.limits[name]):<28} (all cases: {_range(b.ranges[name])})" for name in b.limits]
+        lines += [f"  {found.title(name)} [{name}]: {_range(b.limits[name])} (all cases: {_range(b.ranges[name])})" for name in b.limits]
     return "\n".join(lines)
 
 
@@ -243,8 +320,9 @@ def render(found: Discovery) -> str:
 def discovery_figure(found: Discovery) -> Figure:
     """Each box's peeling trajectory (coverage against density, the chosen point marked) and its limits on each input it restricts, within its range."""
     rows = max(len(found.boxes), 1)
-    fig = Figure(figsize=(12, 1.2 + 3.6 * rows), layout="constrained")
-    axes = np.atleast_2d(fig.subplots(rows, 2, width_ratios=(1, 1.3), squeeze=False))
+    heights = [max(3.6, 0.3 * len(b.limits) + 1) for b in found.boxes] or [3.6]  # a line per input's title
+    fig = Figure(figsize=(14, 1.2 + sum(heights)), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(rows, 2, width_ratios=(1, 1.3), height_ratios=heights, squeeze=False))
     if not found.boxes:
         for ax in axes.ravel():
             ax.set_axis_off()
@@ -271,7 +349,7 @@ def discovery_figure(found: Discovery) -> Figure:
             lo, hi = (kept[0] - full[0]) / span, (kept[1] - full[0]) / span
             limits.barh(yi, hi - lo, left=lo, color=OKABE_ITO[2], alpha=0.45)
             limits.text(min(lo + 0.02, 0.7), yi, f"{kept[0]:.3g} to {kept[1]:.3g}", va="center", fontsize=MIN_POINTS)
-        limits.set_yticks(y, names)
+        limits.set_yticks(y, [textwrap.shorten(found.title(name), 60, placeholder="...") for name in names])
         limits.set_xlim(0, 1)
         limits.set_xlabel("position within each input's range (0 = lowest drawn, 1 = highest)")
         limits.set_title(f"coverage {b.coverage:.0%}, density {b.density:.0%}", loc="left")

@@ -5,10 +5,12 @@
     sim-analyse discover multirun/2026-12-02/10-00-00 --threshold 0.2  # a sweep: points with P(collapse) >= 0.2
 
 Prints each box with its coverage and density against the overall rate and the input ranges
-it keeps, and writes ``discovery.json``, ``discovery.png`` and ``discovery.svg`` into the folder
-(atomically; ``sim-report`` embeds the figure); ``discovery.json`` also holds the settings (the
-table read, the outcome or threshold, and PRIM's) and the provenance (model and code versions,
-command). Needs the ``[analysis]`` extra (``pip install 'partnership-sim[analysis]'``). Bad
+it keeps, each input by its title (its council's name and the parameter's declared meaning,
+then its column), and writes ``discovery.json``, ``discovery.png`` and ``discovery.svg`` into
+the folder, all three renamed into place together once written (a failure leaves the earlier
+ones, never a mix; ``sim-report`` embeds the figure); ``discovery.json`` keeps the inputs and
+limits by column with ``titles`` beside them, the settings (the table read, the outcome or
+threshold, and PRIM's) and the provenance (model and code versions, command). Needs the ``[analysis]`` extra (``pip install 'partnership-sim[analysis]'``). Bad
 input exits with status 2 (``--outcome`` on a sweep, or ``--threshold`` on a run, too).
 """
 
@@ -17,12 +19,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
 from sim.results import provenance
-from sim.results.files import DISCOVERY, save_figure, write_json
+from sim.results.files import DISCOVERY, Staging, read_metadata, save_figure, write_json
 
 
 def _parser() -> ArgumentParser:
@@ -93,23 +96,39 @@ def main(argv: list[str] | None = None) -> int:
         threshold = float(np.quantile(estimate, 0.75)) if args.threshold is None else args.threshold
         x = table[inputs].reset_index(drop=True)
         what = f"points with P(collapse) >= {threshold:.1%}"
-        found = d.discover(x, estimate >= threshold, what, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min)
+        found = d.discover(x, estimate >= threshold, what, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min, _sweep_councils(table))
         chosen = {"table": "sweep.parquet", "threshold": threshold, "threshold_given": args.threshold is not None}
     else:
         table = pd.read_parquet(args.folder / "replications.parquet")
         inputs = d.drawn_inputs(table)
         outcome = args.outcome or "collapsed"
         y = d.OUTCOMES[outcome](table["outcome"].astype(str).to_numpy())
-        found = d.discover(table[inputs], y, outcome, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min)
+        run = read_metadata(args.folder / "replications.parquet")
+        councils = d.council_names(str(run.get("scenario", "baseline")), str(run.get("policy", "none")), run.get("point"))
+        found = d.discover(table[inputs], y, outcome, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min, councils)
         chosen = {"table": "replications.parquet", "outcome": outcome}
     print(d.render(found))
     settings = {**chosen, "boxes": args.boxes, "min_coverage": args.min_coverage, "peel_alpha": args.peel_alpha, "mass_min": args.mass_min}
-    write_json(args.folder / DISCOVERY[0], {**found.to_dict(), "settings": settings, "provenance": provenance.collect()})
     figure = d.discovery_figure(found)
-    for name in DISCOVERY[1:]:
-        save_figure(args.folder / name, figure)
+    with Staging(args.folder, results=DISCOVERY, records=(), subfolders=(), derived=(), marks=()):  # the three files appear together, or none
+        write_json(args.folder / DISCOVERY[0], {**found.to_dict(), "settings": settings, "provenance": provenance.collect()})
+        for name in DISCOVERY[1:]:
+            save_figure(args.folder / name, figure)
     print(f"Results in {args.folder}: {', '.join(DISCOVERY)}")
     return 0
+
+
+def _sweep_councils(table: Any) -> list[str]:
+    """The councils' names of a sweep whose points share one scenario (and policy); empty otherwise (the titles then number the councils)."""
+    from sim.analysis import discover as d
+
+    chosen = {}
+    for group in ("scenario", "policy"):
+        values = table[group].astype(str).unique() if group in table.columns else ["baseline" if group == "scenario" else "none"]
+        if len(values) != 1:
+            return []
+        chosen[group] = values[0]
+    return d.council_names(chosen["scenario"], chosen["policy"])
 
 
 if __name__ == "__main__":

@@ -138,6 +138,12 @@ class Staging:
     subfolders
         Folders inside ``folder`` whose files are held back as the folder's own are (a
         calibration's figures).
+    derived, marks
+        What other commands made from an earlier run's results (:data:`DERIVED`), removed on
+        commit, and the files that mark a folder's results complete (:data:`COMPLETE_MARKS`),
+        removed first and written last. An analysis that adds its files beside another
+        command's results (``sim-analyse discover``) gives neither, so that it touches its own
+        files only.
 
     A run that wrote no results (a point skipped by ``resume=true``) leaves the earlier results
     as they were.
@@ -151,8 +157,11 @@ class Staging:
         records: Iterable[str] = RECORD_FILES,
         others: Iterable[str] = (),
         subfolders: Iterable[str] = (CALIBRATION_FIGURES,),
+        derived: Iterable[str] = DERIVED,
+        marks: Iterable[str] = COMPLETE_MARKS,
     ) -> None:
         self.folder = Path(folder).resolve()
+        self.derived, self.marks = tuple(derived), tuple(marks)
         self.subfolders = frozenset(self.folder / name for name in subfolders)
         self.results = tuple(results)
         self.dirs = dict(dirs or {})
@@ -176,23 +185,23 @@ class Staging:
         self.pending[target] = tmp
 
     def commit(self) -> None:
-        """Remove the earlier run's results, what was made from them (:data:`DERIVED`) and its other files, then rename every new file into place.
+        """Remove the earlier run's results, what was made from them (``derived``) and its other files, then rename every new file into place.
 
-        :data:`COMPLETE_MARKS` go last.
+        The ``marks`` go last.
 
         A run that wrote nothing changes nothing.
         """
         if not self.pending:
             self.abort()
             return
-        marks = [self.folder / name for name in COMPLETE_MARKS]
+        marks = [self.folder / name for name in self.marks]
         for mark in marks:
             mark.unlink(missing_ok=True)
         for name in self.results:
             path = self.folder / name
             if path not in self.pending:
                 path.unlink(missing_ok=True)
-        for name in DERIVED:
+        for name in self.derived:
             remove(self.folder / name)
         for name, stamp in self.earlier.items():
             if _stamp(self.folder / name) == stamp:

@@ -89,3 +89,51 @@ def test_the_figure_shows_the_trajectory_and_the_limits(planted):
     assert "coverage" in trade.get_xlabel() and "density" in trade.get_ylabel()
     assert len(trade.get_lines()[0].get_xdata()) == len(found.boxes[0].trajectory)
     assert len(limits.patches) == 2
+
+
+def test_inputs_are_titled_by_council_name_and_declared_meaning_and_kept_by_column(planted):
+    """discover printed raw columns (c1_size, c3_guarantee): a reader now gets the council's name and the parameter's meaning."""
+    names = d.council_names("baseline")
+    assert names == ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire"]
+    assert d.input_title("c1_size", names).startswith("Westmere DC: share of the partnership")
+    assert d.input_title("c3_guarantee", names).startswith("Eastshire: business the council guarantees")
+    assert d.input_title("councils.0.it_maturity", names).startswith("Northdale DC: maturity of the council's IT")
+    assert d.input_title("c5_pace", names) == "council 6: energy and pace of change"
+    assert d.input_title("governance") == "legal form of the partnership"
+    assert d.input_title("scenario") == "scenario"
+    x, y, _ = planted
+    x = x.rename(columns={"a": "c1_size", "b": "c3_guarantee"})
+    found = d.discover(x, y, "collapsed", boxes=1, min_coverage=0.6, councils=names)
+    text = d.render(found)
+    assert f"{d.input_title('c1_size', names)} [c1_size]: " in text and f"{d.input_title('c3_guarantee', names)} [c3_guarantee]: " in text
+    data = found.to_dict()
+    assert data["inputs"] == ["c1_size", "c3_guarantee", "c", "kind"] and set(data["boxes"][0]["limits"]) == {"c1_size", "c3_guarantee"}
+    assert data["titles"]["c1_size"] == d.input_title("c1_size", names) and data["titles"]["c"] == "c"
+
+
+def test_discover_writes_its_three_files_together_or_none(tmp_path, monkeypatch, capsys):
+    """The files were written one by one: a failure at the figure left a new discovery.json beside an earlier figure."""
+    import sim.cli.analyse_discover as cli
+    from sim.cli.analyse import main
+    from sim.results.files import DISCOVERY, save_figure
+
+    rng = np.random.default_rng(3)
+    n = 600
+    table = pd.DataFrame({"delivery": rng.random(n), "c0_pace": rng.random(n)})
+    table["outcome"] = np.where((table["delivery"] < 0.3) & (rng.random(n) < 0.9), "collapsed", "running")
+    table.to_parquet(tmp_path / "replications.parquet")
+    (tmp_path / "summary.json").write_text("{}")
+    (tmp_path / "report.html").write_text("the run's report")
+    assert main(["discover", str(tmp_path)]) == 0
+    before = {name: (tmp_path / name).read_bytes() for name in DISCOVERY}
+
+    def failing(path, figure):
+        if str(path).endswith(".svg"):
+            raise OSError(28, "No space left on device")
+        save_figure(path, figure)
+
+    monkeypatch.setattr(cli, "save_figure", failing)
+    assert main(["discover", str(tmp_path), "--boxes", "1", "--min-coverage", "0.9"]) == 3
+    assert {name: (tmp_path / name).read_bytes() for name in DISCOVERY} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*DISCOVERY, "replications.parquet", "summary.json", "report.html"])
+    assert "no space is left on the device" in capsys.readouterr().err
