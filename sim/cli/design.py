@@ -12,7 +12,6 @@ gathers every chunk's points).
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from contextlib import ExitStack
@@ -46,9 +45,9 @@ def _sections(cfg: DictConfig) -> dict[str, Any]:
     return {key: OmegaConf.to_container(cfg[key], resolve=True) if OmegaConf.is_config(cfg[key]) else cfg[key] for key in SECTIONS}
 
 
-def _fingerprint(path: Path, chunk: str | None) -> dict[str, Any]:
+def _fingerprint(sha256: str, chunk: str | None) -> dict[str, Any]:
     task = [line for line in HydraConfig.get().overrides.task if split_override(line)[0] not in ("resume", "design", "hydra.run.dir")]
-    return {"design_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "chunk": chunk, "overrides": sorted(task)}
+    return {"design_sha256": sha256, "chunk": chunk, "overrides": sorted(task)}
 
 
 class _Progress:
@@ -91,15 +90,16 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
     if not path.is_absolute():
         path = Path(hc.runtime.cwd) / path
     try:
-        df = design.read_design(path)
+        read = design.read_design(path)
     except design.DesignError as err:
         _stop(err.problems, multirun, began)
         return
+    df = read.frame
     indices = list(range(len(df)))
     if settings.design_chunk is not None:
         i, n = parse_chunk(settings.design_chunk)
         indices = design.chunk(indices, i, n)
-    mark = _fingerprint(path, settings.design_chunk)
+    mark = _fingerprint(read.sha256, settings.design_chunk)
     points_dir = out / POINTS
     if results.holds_results(out):
         if not settings.resume:

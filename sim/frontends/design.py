@@ -13,8 +13,11 @@ its rows equal a run of that point alone (common random numbers across points).
 from __future__ import annotations
 
 import copy
+import hashlib
+import io
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +39,35 @@ class DesignError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def read_design(path: str | Path) -> Any:
-    """The design as a pandas DataFrame (``.csv`` or ``.parquet``); raises :class:`DesignError`."""
+@dataclass(frozen=True)
+class Design:
+    """A design file read once: its points and the fingerprint of the bytes they were read from.
+
+    Attributes
+    ----------
+    frame
+        The points, one row each (a pandas DataFrame).
+    sha256
+        SHA-256 of the file's bytes, in hex: a resumed design must repeat it.
+    """
+
+    frame: Any
+    sha256: str
+
+
+def read_design(path: str | Path) -> Design:
+    """The design file at ``path`` (``.csv`` or ``.parquet``), read once; raises :class:`DesignError`."""
     import pandas as pd
 
     path = Path(path)
     if not path.is_file():
         raise DesignError([f"design = {str(path)!r}: no such file"])
+    parquet = path.suffix.lower() in (".parquet", ".pq")
+    if not parquet and path.suffix.lower() not in (".csv", ".txt"):
+        raise DesignError([f"design = {str(path)!r} must be a .csv or .parquet file"])
     try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            df = pd.read_parquet(path)
-        elif path.suffix.lower() in (".csv", ".txt"):
-            df = pd.read_csv(path, skipinitialspace=True)
-        else:
-            raise DesignError([f"design = {str(path)!r} must be a .csv or .parquet file"])
-    except DesignError:
-        raise
+        data = path.read_bytes()
+        df = pd.read_parquet(io.BytesIO(data)) if parquet else pd.read_csv(io.BytesIO(data), skipinitialspace=True)
     except Exception as err:
         raise DesignError([f"design = {str(path)!r} could not be read: {' '.join(str(err).split())}"]) from None
     problems = check_columns(list(df.columns))
@@ -59,7 +75,7 @@ def read_design(path: str | Path) -> Any:
         problems.append(f"design = {str(path)!r} has no rows (one row per point)")
     if problems:
         raise DesignError(problems)
-    return df.reset_index(drop=True)
+    return Design(df.reset_index(drop=True), hashlib.sha256(data).hexdigest())
 
 
 def check_columns(columns: Sequence[Any]) -> list[str]:
