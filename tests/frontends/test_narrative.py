@@ -8,8 +8,10 @@ import pytest
 from sim import population
 from sim.config import scenarios
 from sim.core import decisions, exogenous, kernel
+from sim.core.contract import LOST_VALUE
+from sim.core.layout import layout
 from sim.core.mechanisms import mechanisms
-from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, case_of, explain, line, of_each, reading, readings, source
+from sim.frontends.narrative import COLUMNS, SEVERAL, UNKNOWN, Entry, EventLog, case_of, explain, line, reading, readings, source
 
 
 def champion_left(month: int = 14, council: str = "Northdale DC", size: float = 0.18) -> Entry:
@@ -55,9 +57,48 @@ def test_councils_hit_alike_in_one_month_read_each_not_it() -> None:
         "Month 16 - Northdale DC, Eastshire - market testing sized the venture to its guaranteed base (case 05) - its costs were set at 80% of the plan",
         "Month 18 - Southby DC - approved the proposal (case 02) - the chance it would approve was 70%",
     ]
-    assert of_each("a poorer fit with its aims took 0.05 of the promise from the value it sees") == (
-        "a poorer fit with their aims took 0.05 of the promise from the value each sees"
-    )
+
+
+def test_each_reading_said_of_several_councils_is_its_own_declared_form_not_a_rewrite_of_its_words() -> None:
+    """ "its trust in its partners" had no "it", so two councils read "its trust"; "it had guaranteed 40% of its business" read "of their business"."""
+    log = EventLog()
+    for council in ("Northdale DC", "Eastshire"):
+        log.add(14, council, "felt held back by a less mature partner", "case04_maturity_gap", 0.02, "Westmere DC")
+        log.add(20, council, "its guarantee of business to the venture ended", "case05_commercial_venture", 0.4)
+    assert log.lines() == [
+        "Month 14 - Northdale DC, Eastshire - felt held back by a less mature partner (case 04)"
+        " - most by Westmere DC: on a 0-1 scale, the trust each has in its partners fell by 0.02",
+        "Month 20 - Northdale DC, Eastshire - their guarantees of business to the venture ended (case 05) - each had guaranteed 40% of its business",
+    ]
+
+
+COUNCILS_NOT_THE_SUBJECT = {  # sentences and readings with "it" or "its" that speak of the venture or the service
+    "the venture's reserves ran out: it is unsustainable",
+    "market testing sized the venture to its guaranteed base",
+    "its costs were set at {size:.0%} of the plan",
+    "market testing showed the guaranteed base could not carry a venture: it did not go commercial",
+    "its revenue was expected to reach only {size:.0%} of break-even",
+    "the rebrand waits until the service has built its reputation",
+    "the service was rebranded; internal customers began to treat it as an outside supplier",
+}
+
+
+def test_every_event_that_says_it_of_a_council_has_a_form_for_several_councils() -> None:
+    import re
+
+    said = {text for kind in layout().events for text in (kind.event.what, kind.event.reading.template, kind.event.reading.naming) if text}
+    singular = {text for text in said if re.search(r"\bits?\b", text)}
+    assert sorted(singular - COUNCILS_NOT_THE_SUBJECT - set(SEVERAL)) == []
+    assert set(SEVERAL) <= said | {LOST_VALUE.template}, "no form for a sentence no event says"
+    assert not [form for form in SEVERAL.values() if re.search(r"\bit\b", form)]
+
+
+def test_an_event_two_councils_share_in_one_month_reads_for_both() -> None:
+    log = EventLog([champion_left(14, "Northdale DC"), champion_left(14, "Westmere DC"), champion_left(15, "Southby DC", 0.1)])
+    assert log.lines() == [
+        "Month 14 - Northdale DC, Westmere DC - their champions left (case 01) - on a 0-1 scale, trust between their people and each partner's fell by 0.18",
+        "Month 15 - Southby DC - its champion left (case 01) - on a 0-1 scale, trust between its people and each partner's fell by 0.10",
+    ]
 
 
 def test_sources_and_sizes() -> None:
@@ -124,7 +165,8 @@ def test_councils_hit_alike_share_a_line() -> None:
     log = EventLog([Entry(7, name, "reorganisation", "exogenous", what, 0.3) for name in ("A", "B", "C")])
     log.add(7, "D", what, "reorganisation", 0.2)
     assert log.lines() == [
-        f"Month 7 - A, B, C - {what} (outside change) - the successor council values the partnership 0.30 of the promise less",
+        "Month 7 - A, B, C - the councils were reorganised into successor councils (outside change)"
+        " - each successor council values the partnership 0.30 of the promise less",
         f"Month 7 - D - {what} (outside change) - the successor council values the partnership 0.20 of the promise less",
     ]
 
