@@ -247,7 +247,10 @@ class Mechanism:
 
         Every command reads each parameter's declaration; an event noted but not declared would
         be written past the end of the kernel's event buffers. The events are read from the
-        source of the step and of the functions of its module it calls (``note(fx, Ev.X, ...)``).
+        source of the step and of the functions of its module it calls (``note(fx, Ev.X, ...)``):
+        a member of an ``IntEnum`` that is not a key of ``events`` is refused. An event the source
+        does not name (a variable, a number, a helper in another module) is left to
+        :func:`sim.core.evaluate.evaluate`, which refuses an undeclared row written when it runs.
 
         Raises
         ------
@@ -262,11 +265,27 @@ class Mechanism:
             raise TypeError(f"mechanism {self.name!r}: {where} not declared with {DECLARE_WITH}")
         noted = arguments_to(self.step, note, 1) if isinstance(self.step, Compiled) else None
         for written, event in noted or ():
-            if not any(event is key for key in self.events):  # an IntEnum member, not just its number: another enum's 0 is not this one's
-                raise TypeError(
-                    f"mechanism {self.name!r} ({self.module}) notes event {written}, which its contract does not declare ({len(self.events)} declared): "
-                    "give every member of its event IntEnum an Event in events="
-                )
+            # an IntEnum member, not just its number: another enum's 0 is not this one's
+            if isinstance(event, IntEnum) and not any(event is key for key in self.events):
+                raise TypeError(self.undeclared_event(written))
+
+    def undeclared_event(self, written: str) -> str:
+        """The line refusing an event it notes that its contract does not declare.
+
+        Parameters
+        ----------
+        written
+            The event as its step writes it (``Ev.SPOKE``) or as a run found it (``row 1``).
+
+        Returns
+        -------
+        str
+            The mechanism, its module, the event and what to write.
+        """
+        return (
+            f"mechanism {self.name!r} ({self.module}) notes event {written}, which its contract does not declare ({len(self.events)} declared): "
+            "give every member of its event IntEnum an Event in events="
+        )
 
     @property
     def stream_names(self) -> tuple[str, ...]:

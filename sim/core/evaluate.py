@@ -81,6 +81,13 @@ def evaluate(mechanism: Mechanism, s: Any, P: Any, m: Inputs) -> BatchEffect:
         Parameter arrays from :func:`sim.population.build`.
     m
         The month's draws, changes and lever strengths for the batch.
+
+    Raises
+    ------
+    TypeError
+        When the step notes an event its contract does not declare (a row of the event buffers
+        past its events: they have a spare row beyond the kernel's largest, so the write lands
+        in a buffer and is found, rather than past its end).
     """
     state = s.copy()
     own = state.own[mechanism.name]
@@ -102,7 +109,7 @@ def evaluate(mechanism: Mechanism, s: Any, P: Any, m: Inputs) -> BatchEffect:
         {},
         [Events(e.what, np.zeros((n, k), bool), np.zeros((n, k)), np.full((n, k), -1, np.int64)) for e in events],
     )
-    fx = empty_effect(k, len(events))
+    fx = empty_effect(k, max(len(events), layout().most_events) + 1)
     arrays = state.arrays
     for i in range(n):
         if s.partnership[i]["outcome"] != RUNNING:  # the kernel leaves ended partnerships alone
@@ -111,6 +118,9 @@ def evaluate(mechanism: Mechanism, s: Any, P: Any, m: Inputs) -> BatchEffect:
         signals = np.ascontiguousarray(m.signals[i], dtype=np.int64)
         month = Month(i, m.t, np.ascontiguousarray(draws[:, i]), np.ascontiguousarray(strengths[i]), signals)
         mechanism.step(arrays, P, month, q[i], own, fx)
+        spare = np.flatnonzero(fx.event_mask[len(events) :].any(axis=1))
+        if spare.size:
+            raise TypeError(mechanism.undeclared_event(f"row {len(events) + spare[0]} (replication {i})"))
         result = fx.result[0]
         out.savings[i], out.cost[i], out.launch[i], out.ends[i], out.trigger[i] = (
             result["savings"],

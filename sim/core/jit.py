@@ -271,8 +271,10 @@ def arguments_to(fn: Compiled, target: Compiled, position: int) -> list[tuple[st
     -------
     list of (str, object) or None
         Each argument as written, and its value when it is a name or a dotted name of the calling
-        module (``Ev.SPOKE``), else None; None when a source cannot be read (a function made
-        without a file).
+        module (``Ev.SPOKE``), else None (a literal, an expression, or a name the function binds
+        itself: an argument or a variable, whose value only a run shows); None when a source
+        cannot be read (a function made without a file). Functions of other modules it calls are
+        not read.
     """
     import ast
     import inspect
@@ -290,6 +292,8 @@ def arguments_to(fn: Compiled, target: Compiled, position: int) -> list[tuple[st
             tree = ast.parse(textwrap.dedent(inspect.getsource(py)))
         except (OSError, TypeError, SyntaxError):
             return None
+        bound = {node.arg for node in ast.walk(tree) if isinstance(node, ast.arg)}
+        bound |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
@@ -300,7 +304,7 @@ def arguments_to(fn: Compiled, target: Compiled, position: int) -> list[tuple[st
                 value = py.__globals__.get(parts[0])
                 for part in parts[1:]:
                     value = getattr(value, part, None)
-                resolved = isinstance(argument, (ast.Name, ast.Attribute)) and all(part.isidentifier() for part in parts)
+                resolved = isinstance(argument, (ast.Name, ast.Attribute)) and all(part.isidentifier() for part in parts) and parts[0] not in bound
                 found.append((ast.unparse(argument), value if resolved else None))
             elif getattr(called, "__module__", None) == py.__module__ and (isinstance(called, Compiled) or inspect.isfunction(called)):
                 todo.append(called.py_func if isinstance(called, Compiled) else called)

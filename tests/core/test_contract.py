@@ -90,6 +90,29 @@ def test_an_event_noted_but_not_declared_is_refused_when_the_mechanism_is_made()
         )
 
 
+@compiled
+def speak_through_a_variable(s, P, m, q, own, fx):
+    """Council 0 notes its event, named through a variable and by its number."""
+    event = Ev.SPOKE
+    note(fx, event, 0, 1.0)
+    note(fx, 0, 0, 1.0)
+
+
+def test_an_event_the_source_does_not_name_is_left_to_the_run():
+    """An event passed as a variable was refused as undeclared ("notes event event"), though it was declared: only a
+    run can tell what it holds (sim.core.evaluate checks the rows written)."""
+    declared = Mechanism(
+        name="chatty",
+        cause="chatty",
+        case="toy",
+        title="Notes its event through a variable",
+        params=MechanismParams,
+        step=speak_through_a_variable,
+        events={Ev.SPOKE: Event("spoke", Reading("spoke"))},
+    )
+    assert declared.event_list == (declared.events[Ev.SPOKE],)
+
+
 def test_a_step_noting_only_declared_events_is_taken():
     declared = Mechanism(
         name="chatty",

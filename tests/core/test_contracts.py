@@ -6,14 +6,19 @@ mechanism is checked as soon as it is registered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
+import numpy as np
 import pytest
-from mechanism_checks import CHECKS, cases, check_docstring, check_events, check_reads, check_registry, check_streams, reading_problems
+from mechanism_checks import CHECKS, cases, check_docstring, check_events, check_reads, check_registry, check_streams, random_inputs, reading_problems
 
+from sim import population
+from sim.config.scenarios import load
+from sim.core import kernel
 from sim.core.causes import CITED
-from sim.core.contract import Event, Mechanism, MechanismParams, Reading
+from sim.core.contract import Event, Mechanism, MechanismParams, Reading, note
+from sim.core.evaluate import evaluate
 from sim.core.jit import compiled
 from sim.core.layout import layout
 from sim.core.mechanisms import MECHANISMS, by_name, mechanisms
@@ -50,6 +55,26 @@ def test_the_random_cases_reach_varied_states():
         phases |= set(case.s.partnership["phase"].tolist())
     assert phases == {0, 1, 2, 3, 4}
     assert len(found) > 60 and any((case.s.council["active"] == False).any() for case in found)  # noqa: E712
+
+
+@compiled
+def spill(s, P, m, q, own, fx):
+    """Council 0 notes the last row of the event buffers, which no mechanism declares (a number the source cannot name)."""
+    note(fx, fx.event_mask.shape[0] - 1, 0, 1.0)
+
+
+def test_a_run_that_notes_an_undeclared_event_is_refused():
+    """The contract cannot read an event given as a number or a variable, or noted in a helper of another module; the
+    run outside the kernel wrote it past the end of its event buffers without a word."""
+    mechanism = replace(MECHANISMS[0], step=spill)
+    plan, reps = layout(), np.arange(4, dtype=np.int64)
+    P = population.build(load("baseline", "none"), 1, reps, plan=plan)
+    s = kernel.init_state(P, reps, plan)
+    with pytest.raises(TypeError) as info:
+        evaluate(mechanism, s, P, random_inputs(np.random.default_rng(1), s, plan))
+    row = max(len(mechanism.events), plan.most_events)
+    assert str(info.value) == mechanism.undeclared_event(f"row {row} (replication 0)")
+    assert str(info.value).startswith(f"mechanism {mechanism.name!r} ({mechanism.module}) notes event row {row} (replication 0), which its contract")
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.__name__.removeprefix("check_"))
