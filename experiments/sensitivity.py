@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.sensitivity import OUTPUTS, analyse, morris_figure, sobol_figure
+from sim.analysis.sensitivity import MAX_FILLED, OUTPUTS, analyse, morris_figure, sobol_figure
 from sim.config.scenarios import load
 from sim.config.settings import available_cores
 from sim.core.version import __version__
@@ -32,6 +32,16 @@ SHOWN = 10
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|", *("| " + " | ".join(r) + " |" for r in rows)]
+
+
+def _filled_line(result) -> str:
+    """How many design points had an output missing (no partnership launched there) and were given the mean of the others."""
+    counts = [f"{count} {stage.title()} points for `{name}`" for stage, by in result.filled.items() for name, count in by.items() if count]
+    said = "; ".join(counts) if counts else "none"
+    return (
+        "Design points without an output (no partnership launched there, so no months to collapse or savings against a plan) are given"
+        f" the mean of the others, at most {MAX_FILLED:.0%} of a stage's points (more, and the analysis is refused): here {said}."
+    )
 
 
 def page(result, settings: dict, seconds: float, figures: Path) -> str:
@@ -55,6 +65,8 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         f" ({settings['sobol_n'] * (len(result.top) + 2):,} points), {settings['noise_points']} points run again on independent random numbers;"
         f" seed {settings['seed']}. Runtime {seconds / 60:.1f} minutes on {available_cores()} cores ({platform.machine()}),"
         f" model {__version__}.",
+        "",
+        _filled_line(result),
         "",
         "## Monte Carlo noise beside the indices",
         "",

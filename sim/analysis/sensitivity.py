@@ -47,6 +47,49 @@ OUTPUTS = {
 }
 #: Levels of the Morris grid on each factor's unit interval.
 LEVELS = 4
+#: The largest share of a stage's design points (Morris or Sobol) whose output may be missing
+#: (no partnership launched at the point, so no months to collapse and no savings against a
+#: plan) and be given the mean of the others; more, and the analysis is refused
+#: (:class:`TooManyMissing`), as the filled points would pull the indices towards no effect.
+MAX_FILLED = 0.1
+
+
+class TooManyMissing(ValueError):
+    """More than :data:`MAX_FILLED` of a stage's design points without an output: the message is one line naming ``replications``."""
+
+
+def filled(stage: str, name: str, y: np.ndarray, replications: int) -> tuple[np.ndarray, int]:
+    """An output over a stage's design points with each missing value given the mean of the others, and how many were.
+
+    Parameters
+    ----------
+    stage
+        ``"Morris"`` or ``"Sobol"``, as the message says it.
+    name
+        The output (a key of :data:`OUTPUTS`).
+    y
+        The output at each design point (NaN where it is missing).
+    replications
+        Replications per point, named in the message.
+
+    Returns
+    -------
+    tuple
+        The output with every missing value filled, and the number filled.
+
+    Raises
+    ------
+    TooManyMissing
+        When more than :data:`MAX_FILLED` of the points are missing.
+    """
+    missing = ~np.isfinite(y)
+    count = int(missing.sum())
+    if count > MAX_FILLED * len(y):
+        raise TooManyMissing(
+            f"replications = {replications}: {count} of {len(y)} {stage} design points have no {name} (no partnership launched there);"
+            f" at most {MAX_FILLED:.0%} may be given the mean of the others: give more replications, or a scenario whose partnerships launch"
+        )
+    return (np.where(missing, np.nanmean(y), y) if count else y), count
 
 
 def _salib() -> tuple[Any, Any, Any, Any]:
@@ -151,6 +194,10 @@ class Sensitivity:
         Monte Carlo noise at one design point.
     seconds
         Wall time of each stage.
+    filled
+        Per stage (``morris``, ``sobol``) and output, the design points whose output was missing
+        and was given the mean of the others (:func:`filled`); also the ``filled_morris`` and
+        ``filled_sobol`` columns of ``noise``. ``points`` keeps them missing (NaN).
     """
 
     factors: list[str]
@@ -160,6 +207,7 @@ class Sensitivity:
     sobol: Any
     noise: Any
     seconds: dict[str, float] = field(default_factory=dict)
+    filled: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _problem(names: Sequence[str]) -> dict[str, Any]:
@@ -284,10 +332,9 @@ def analyse(
     y_morris = run("morris", configs)
     delta = LEVELS / (2.0 * (LEVELS - 1))
     rows = []
+    counts: dict[str, dict[str, int]] = {"morris": {}, "sobol": {}}
     for name in OUTPUTS:
-        y = y_morris[name]
-        if not np.all(np.isfinite(y)):
-            y = np.where(np.isfinite(y), y, np.nanmean(y))
+        y, counts["morris"][name] = filled("Morris", name, y_morris[name], replications)
         result = morris_analyze.analyze(problem, x_morris, y, num_resamples=1000, conf_level=confidence, num_levels=LEVELS, seed=seed)
         for i, factor in enumerate(names):
             rows.append(
@@ -319,9 +366,7 @@ def analyse(
 
     rows = []
     for name in OUTPUTS:
-        y = y_sobol[name]
-        if not np.all(np.isfinite(y)):
-            y = np.where(np.isfinite(y), y, np.nanmean(y))
+        y, counts["sobol"][name] = filled("Sobol", name, y_sobol[name], replications)
         share = _share_of(noise_var[name], y)
         if np.ptp(y) > 0:
             result = sobol_analyze.analyze(sub, y, calc_second_order=False, num_resamples=1000, conf_level=confidence, seed=bootstrap_rng(seed))
@@ -356,6 +401,8 @@ def analyse(
                 "noise_share_of_morris_variance": _share_of(noise_var[name], y_morris[name]),
                 "mu_star_noise": floor,
                 "points_rerun": len(picks),
+                "filled_morris": counts["morris"][name],
+                "filled_sobol": counts["sobol"][name],
             }
         )
     noise = pd.DataFrame(noise_rows)
@@ -374,7 +421,7 @@ def analyse(
         ],
         ignore_index=True,
     )
-    return Sensitivity(names, chosen, points, morris, sobol, noise, seconds)
+    return Sensitivity(names, chosen, points, morris, sobol, noise, seconds, counts)
 
 
 def render(result: Sensitivity, shown: int = 8) -> str:
@@ -388,6 +435,11 @@ def render(result: Sensitivity, shown: int = 8) -> str:
             f" ({n['noise_share_of_morris_variance']:.0%} of the variance over the Morris design,"
             f" {n['noise_share_of_sobol_variance']:.0%} over the Sobol design)"
         )
+        gaps = [(stage, result.filled.get(stage, {}).get(name, 0)) for stage in ("morris", "sobol")]
+        if any(count for _, count in gaps):
+            stages = result.points["stage"].value_counts()
+            said = " and ".join(f"{count} of {stages.get(stage, 0)} {stage.title()}" for stage, count in gaps if count)
+            lines.append(f"  {said} design points had no value (no partnership launched there): each was given the mean of the others")
         m = result.morris[result.morris["output"] == name].sort_values("mu_star", ascending=False).head(shown)
         lines.append(f"  {'Morris: factor':<52}{'mu*':>10}{'± 95%':>10}{'sigma':>10}   (noise alone reads mu* up to about {n['mu_star_noise']:.3g})")
         lines += [f"  {r.factor:<52}{r.mu_star:>10.3g}{r.mu_star_conf:>10.3g}{r.sigma:>10.3g}" for r in m.itertuples()]

@@ -23,7 +23,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
-from sim.cli.common import compose_model, help_text, progress_bar, split_arguments, versions_line
+from sim.cli.common import compose_model, fail, help_text, progress_bar, split_arguments, versions_line
 from sim.cli.guard import first_file_on
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
@@ -77,7 +77,7 @@ def main(argv: Sequence[str]) -> int:
     if blocker is not None:
         problems.append(f"out = {raw['out']}: {blocker} is a file, not a folder; choose another folder with out=...")
     config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems)
-    from sim.analysis.sensitivity import analyse, render
+    from sim.analysis.sensitivity import TooManyMissing, analyse, render
     from sim.cli.common import fixed_paths
     from sim.results import provenance
 
@@ -91,20 +91,23 @@ def main(argv: Sequence[str]) -> int:
         bar.set_description_str(f"sensitivity: {stage} {done}/{total} points")
         bar.update(settings.replications * done - bar.n if bar.n < settings.replications * done else 0)
 
-    with bar:
-        result = analyse(
-            config,
-            fixed=fixed,
-            seed=settings.seed,
-            replications=settings.replications,
-            trajectories=settings.trajectories,
-            top=settings.top,
-            sobol_n=settings.sobol_n,
-            noise_points=settings.noise_points,
-            block_size=settings.block_size,
-            workers=workers,
-            progress=progress,
-        )
+    try:
+        with bar:
+            result = analyse(
+                config,
+                fixed=fixed,
+                seed=settings.seed,
+                replications=settings.replications,
+                trajectories=settings.trajectories,
+                top=settings.top,
+                sobol_n=settings.sobol_n,
+                noise_points=settings.noise_points,
+                block_size=settings.block_size,
+                workers=workers,
+                progress=progress,
+            )
+    except TooManyMissing as err:  # too few replications to give every point its outputs: nothing is written
+        fail([str(err)])
     prov = provenance.collect()
     record = {
         "run": {
@@ -121,6 +124,7 @@ def main(argv: Sequence[str]) -> int:
         },
         "factors": result.factors,
         "top": result.top,
+        "filled": result.filled,
         "noise": result.noise.to_dict(orient="records"),
         "sobol": result.sobol.to_dict(orient="records"),
         "morris": result.morris.to_dict(orient="records"),

@@ -144,3 +144,64 @@ def test_morris_figure_labels_overlap_neither_each_other_nor_the_legend():
         for a in range(len(boxes)):
             for b in range(a + 1, len(boxes)):
                 assert not boxes[a][1].overlaps(boxes[b][1]), f"{boxes[a][0]!r} overlaps {boxes[b][0]!r}"
+
+
+def _outputs_missing_at(every: int):
+    """A stand-in for :func:`run_points`: outputs that follow the first factor, missing at every ``every``-th point of a stage."""
+
+    def fake(points, replications, seed, first_rep=0, **_):
+        x = np.array([p.partnership.delivery for p in points], float)
+        out = {name: x + 0.1 * k for k, name in enumerate(OUTPUTS)} | {f"{name}_se": np.full(len(x), 0.01) for name in OUTPUTS}
+        out["months_to_collapse"] = np.where(np.arange(len(x)) % every == 0, np.nan, out["months_to_collapse"])
+        return out
+
+    return fake
+
+
+def test_points_given_the_mean_of_the_others_are_counted_and_said(monkeypatch):
+    """A design point without an output was given the mean of the others and nothing said so."""
+    import sim.analysis.sensitivity as sensitivity
+
+    monkeypatch.setattr(sensitivity, "run_points", _outputs_missing_at(20))
+    result = analyse(load(), replications=10, trajectories=2, top=2, sobol_n=8, noise_points=4)
+    stages = result.points["stage"].value_counts()
+    missing = {stage: int(result.points.loc[result.points["stage"] == stage, "months_to_collapse"].isna().sum()) for stage in ("morris", "sobol")}
+    assert missing["morris"] > 0 and result.filled["morris"] == {"collapse": 0, "months_to_collapse": missing["morris"], "realised_over_plan": 0}
+    assert result.filled["sobol"]["months_to_collapse"] == missing["sobol"] == 2  # points 0 and 20 of 32
+    noise = result.noise.set_index("output")
+    assert noise.loc["months_to_collapse", "filled_morris"] == missing["morris"] and noise.loc["collapse", "filled_sobol"] == 0
+    said = f"{missing['morris']} of {stages['morris']} Morris and 2 of {stages['sobol']} Sobol design points had no value"
+    assert said in render(result) and render(result).count("had no value") == 1
+
+
+def test_too_many_missing_points_refuse_the_analysis_in_one_line(monkeypatch):
+    import sim.analysis.sensitivity as sensitivity
+
+    monkeypatch.setattr(sensitivity, "run_points", _outputs_missing_at(5))
+    with pytest.raises(sensitivity.TooManyMissing) as refused:
+        analyse(load(), replications=10, trajectories=2, top=2, sobol_n=8, noise_points=4)
+    line = str(refused.value)
+    assert "\n" not in line and line.startswith("replications = 10: ") and "Morris design points have no months_to_collapse" in line
+    assert "at most 10% may be given the mean of the others" in line
+
+
+def test_the_command_writes_the_counts_and_refuses_with_one_line_and_no_folder(monkeypatch, tmp_path, capsys):
+    import json
+
+    import pandas as pd
+
+    import sim.analysis.sensitivity as sensitivity
+    from sim.cli.analyse import main
+
+    small = ["replications=10", "trajectories=2", "top=2", "sobol_n=8", "noise_points=4"]
+    monkeypatch.setattr(sensitivity, "run_points", _outputs_missing_at(20))
+    assert main(["sensitivity", *small, f"out={tmp_path / 'some'}"]) == 0
+    record = json.loads((tmp_path / "some" / "sensitivity.json").read_text())
+    assert record["filled"]["sobol"]["months_to_collapse"] == 2 and record["filled"]["morris"]["collapse"] == 0
+    assert pd.read_csv(tmp_path / "some" / "noise.csv").set_index("output").loc["months_to_collapse", "filled_sobol"] == 2
+    assert "design points had no value (no partnership launched there)" in capsys.readouterr().out
+    monkeypatch.setattr(sensitivity, "run_points", _outputs_missing_at(5))
+    assert main(["sensitivity", *small, f"out={tmp_path / 'many'}"]) == 2
+    assert not (tmp_path / "many").exists()
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: replications = 10: ")
