@@ -21,20 +21,19 @@ FIGURES = {"prior_posterior": "prior_posterior.png", "predictive": "predictive.p
 def write_posterior(result: Calibration, parquet: str | Path, extra: dict[str, Any] | None = None) -> None:
     """The posterior sample at ``parquet`` and its provenance JSON beside it (targets, method, seed, runtime, model and code version)."""
     parquet = Path(parquet)
-    prov = provenance.collect()
-    stamp = {**result.info, "code_version": prov["code_version"], **(extra or {})}
+    stamp = {**result.info, "code_version": provenance.collect()["code_version"], **(extra or {})}
     write_table(parquet, result.posterior, stamp)
     write_json(parquet.with_suffix(".json"), {**stamp, "columns": list(result.posterior.columns), "rows": len(result.posterior)})
 
 
 def write_report(result: Calibration, markdown: str | Path, figures_dir: str | Path, *, command: str = "sim-calibrate") -> None:
-    """``calibration.md`` and its two figures (prior against posterior; posterior predictive check)."""
+    """``calibration.md`` and its two figures (prior against posterior; predictive check); the page names the command, model and code version."""
     markdown, figures_dir = Path(markdown), Path(figures_dir)
     paths = {key: figures_dir / name for key, name in FIGURES.items()}
     save_figure(paths["prior_posterior"], prior_posterior_figure(result))
     save_figure(paths["predictive"], predictive_figure(result))
     relative = {key: str(p.relative_to(markdown.parent)) if p.is_relative_to(markdown.parent) else str(p) for key, p in paths.items()}
-    text = render(result, relative, command=command)
+    text = render(result, relative, command=command, code_version=provenance.collect()["code_version"])
     with atomic_path(markdown) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
