@@ -464,6 +464,22 @@ def with_share(title: str, share: str) -> str:
     return f"{title[:-1]}; {share})" if title.endswith(")") else f"{title} ({share})"
 
 
+def list_titles(titles: Sequence[str]) -> list[str]:
+    """Titles as the items of one list: the first as it is (it starts the list), the others inside it (:func:`lower_first`).
+
+    Parameters
+    ----------
+    titles
+        Titles in the list's order.
+
+    Returns
+    -------
+    list of str
+        "A partner leaving", "the annual budget setting", "IT harmonisation first" (an abbreviation kept).
+    """
+    return [*titles[:1], *(lower_first(title) for title in titles[1:])]
+
+
 def mode_words(mode: str | None) -> str:
     """The uncertainty mode as "What was run" says it: ``uncertainty: none`` (saying what its intervals show) or ``uncertainty: prior``.
 
@@ -517,7 +533,7 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
                     lead += f", not clearly ahead of {listed(names)}: {c['count']:,} {what} are too few to tell them apart"
                 lines.append(f"{lead}.")
             else:
-                names = listed([tied[0]["title"], *(lower_first(item["title"]) for item in tied[1:])])
+                names = listed(list_titles([item["title"] for item in tied]))
                 lines.append(f"The most common {verb}s of the {what}, equally: {names} ({tied[0]['value']:.0%} of them each).")
     return lines
 

@@ -25,7 +25,7 @@ from sim import population
 from sim.analysis.attribution import Attribution
 from sim.analysis.comparison import policy_words
 from sim.analysis.stats import Estimate, paired_difference, wilson
-from sim.analysis.summary import FAILURES, trigger_title, with_share
+from sim.analysis.summary import FAILURES, list_titles, trigger_title, with_share
 from sim.config.cases import CASES, Case
 from sim.config.model import ModelConfig
 from sim.config.scenarios import changed, load
@@ -293,6 +293,11 @@ def _title(label: str) -> str:
     return plan.causes[plan.cause_index[label]].words if label in plan.cause_index else label
 
 
+def _shares(titled: Sequence[tuple[str, float]]) -> list[str]:
+    """Titles with their shares as the items of one list: the first as it is, the others starting in lower case (``the annual budget setting (10%)``)."""
+    return [with_share(title, f"{share:.0%}") for title, (_, share) in zip(list_titles([title for title, _ in titled]), titled, strict=True)]
+
+
 def _switch_title(name: str) -> str:
     plan = layout()
     names = {m.name: m for m in plan.mechanisms}
@@ -336,7 +341,7 @@ def render(evidence: Evidence, figures: dict[str, str] | None = None) -> str:
     ]
     unmet = []
     for ce in evidence.cases:
-        triggers_ = ", ".join(with_share(trigger_title(k), f"{v:.0%}") for k, v in list(ce.triggers.items())[:3])
+        triggers_ = ", ".join(_shares([(trigger_title(k), v) for k, v in list(ce.triggers.items())[:3]]))
         necessary = ce.necessary.get(ce.case.mechanism, 0.0)
         lever = ce.matching
         leader = with_share(_title(ce.leading_cause), f"{ce.causes.get(ce.leading_cause, 0):.0%}")
@@ -426,9 +431,9 @@ def render(evidence: Evidence, figures: dict[str, str] | None = None) -> str:
         "",
         "Outcomes: " + "; ".join(f"{o} {_share(e)}" for o, e in b["outcomes"].items()) + ".",
         "",
-        "Causes of collapse: " + "; ".join(with_share(_title(k), f"{v:.0%}") for k, v in list(b["collapse_causes"].items())[:6]) + ".",
+        "Causes of collapse: " + "; ".join(_shares([(_title(k), v) for k, v in list(b["collapse_causes"].items())[:6]])) + ".",
         "",
-        "Triggers of collapse: " + "; ".join(with_share(trigger_title(k), f"{v:.0%}") for k, v in list(b["collapse_triggers"].items())[:6]) + ".",
+        "Triggers of collapse: " + "; ".join(_shares([(trigger_title(k), v) for k, v in list(b["collapse_triggers"].items())[:6]])) + ".",
         "",
     ]
     t = b["timing"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, plain_lines, render, what_was_run, with_share
+from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, list_titles, plain_lines, render, what_was_run, with_share
 from sim.config.scenarios import load
 from sim.frontends.runner import Sinks, fixed, run_blocks
 from sim.frontends.words import lower_first
@@ -104,3 +104,13 @@ def test_statistical_detail_only_with_detail(summary):
     assert all(line in detailed for line in METHODS)
     assert "Trigger of all" in detailed and "Trigger of all" not in plain
     assert len(detailed.splitlines()) > len(plain.splitlines())
+
+
+def test_titles_in_one_list_start_in_lower_case_after_the_first():
+    """docs/validation.md's trigger lists kept capitals mid-list ("No decision (...; 50%), The annual budget setting (10%)")."""
+    assert list_titles(["No decision", "The annual budget setting", "IT harmonisation first"]) == [
+        "No decision",
+        "the annual budget setting",
+        "IT harmonisation first",
+    ]
+    assert list_titles([]) == []

@@ -37,14 +37,20 @@ def test_the_page_lists_a_case_as_unmet_exactly_when_its_own_cause_does_not_lead
 
 def test_causes_and_triggers_read_as_the_summaries_title_them(evidence: V.Evidence) -> None:
     """The page read "(case 01) (28%)" and triggers as code names with spaces ("partner left 36%")."""
-    from sim.analysis.summary import trigger_title, with_share
+    from sim.analysis.summary import list_titles, trigger_title, with_share
 
     page = V.render(evidence)
     assert ") (" not in page.replace("](", "")
     for ce in evidence.cases:
-        for label, share in list(ce.triggers.items())[:3]:
-            assert with_share(trigger_title(label), f"{share:.0%}") in page
+        top = list(ce.triggers.items())[:3]
+        # a title inside the list starts in lower case (it read "..., The annual budget setting (10%)")
+        titled = [with_share(title, f"{share:.0%}") for title, (_, share) in zip(list_titles([trigger_title(k) for k, _ in top]), top, strict=True)]
+        assert f"| {', '.join(titled)} |" in page
     assert "partner left" not in page and "A partner leaving" == trigger_title("partner_left")
+    baseline = page.split("## The baseline population", 1)[1]
+    for heading in ("Causes of collapse: ", "Triggers of collapse: "):
+        items = re.split(r"(?<=\)); ", baseline.split(heading, 1)[1].split(".\n", 1)[0])
+        assert len(items) > 1 and all(item[:1].islower() or item[1:2].isupper() for item in items[1:]), items
 
 
 def test_robustness_cells_read_what_each_run_found(evidence: V.Evidence) -> None:
