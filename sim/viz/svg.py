@@ -156,6 +156,28 @@ class _Box:
     def moved(self, dy: float) -> _Box:
         return _Box(self.left, self.top + dy, self.right, self.bottom + dy)
 
+    def touches(self, x: float, y: float, r: float) -> bool:
+        """Whether the disc of radius ``r`` about (``x``, ``y``) overlaps it."""
+        return math.hypot(x - min(max(x, self.left), self.right), y - min(max(y, self.top), self.bottom)) < r
+
+
+def _outside(box: _Box, ring: Sequence[tuple[float, float]], gap: float = 2.0) -> bool:
+    """Whether ``box`` keeps ``gap`` outside the convex polygon of the councils' centres ``ring`` (none: always)."""
+    if not ring:
+        return True
+    xs, ys = [x for x, _ in ring], [y for _, y in ring]
+    if box.right + gap <= min(xs) or box.left - gap >= max(xs) or box.bottom + gap <= min(ys) or box.top - gap >= max(ys):
+        return True
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    corners = ((box.left, box.top), (box.right, box.top), (box.left, box.bottom), (box.right, box.bottom))
+    for (ax, ay), (bx, by) in zip(ring, [*ring[1:], ring[0]], strict=True):
+        nx, ny = by - ay, ax - bx  # a normal of the side, turned outward below
+        if nx * (mx - ax) + ny * (my - ay) > 0:
+            nx, ny = -nx, -ny
+        if min(nx * (px - ax) + ny * (py - ay) for px, py in corners) >= gap * math.hypot(nx, ny):
+            return True
+    return False
+
 
 def _text_width(text: str, size: float) -> float:
     """A generous width of bold ``text`` at ``size`` (wide sans-serif faces included)."""
@@ -171,22 +193,22 @@ def _name_lines(name: str, width: int) -> list[str]:
     return [name[:cut], name[cut + 1 :]]
 
 
-def _rows(mids: Sequence[float], lines: Sequence[tuple[str, str, float]], edge: float, step: float) -> list[_Box]:
-    """The boxes of a label's lines from ``edge`` outward (``step`` per line: negative above the council)."""
+def _rows(mids: Sequence[float], widths: Sequence[float], edge: float, step: float) -> list[_Box]:
+    """The boxes of a label's lines of ``widths`` from ``edge`` outward (``step`` per line: negative above the council)."""
     return [
         _Box(mid - w / 2, min(edge + step * k, edge + step * (k + 1)), mid + w / 2, max(edge + step * k, edge + step * (k + 1)))
-        for k, (mid, (_, _, w)) in enumerate(zip(mids, lines, strict=True))
+        for k, (mid, w) in enumerate(zip(mids, widths, strict=True))
     ]
 
 
 #: Line pitch of a council's label (its name, then a notice badge, "champion left" or "left in month N").
 LABEL_LINE = 25
-#: How far beside its line a trust number may sit, first choice first.
-TRUST_BESIDE = (0, 18, -18, 32, -32, 48, -48, 64, -64)
-#: What a council's label placed inside the ring costs, in units moved: it goes there only to stay much nearer its council.
-INWARD = 48
-#: Where a trust number may sit along its line, first choice first (a side of the ring, then a chord).
-TRUST_AT = (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.25, 0.75, 0.35, 0.65, 0.45, 0.55, 0.15, 0.85)
+#: How far beside its line a trust number may sit, first choice first: never so far that its line misses its box.
+TRUST_BESIDE = (0, 8, -8, 14, -14)
+#: How far a council's label keeps outside the ring's sides: room for a trust number beside a side's line, inward.
+SIDE_ROOM = 18
+#: Where a trust number may sit along its line, first choice first (a side of the ring, then a chord), then every 0.05 between.
+TRUST_AT = (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.25, 0.75, 0.35, 0.65, 0.45, 0.55, 0.15, 0.85, *(k / 40 for k in range(5, 36, 2)))
 
 
 def room(n: int) -> int:
@@ -218,12 +240,15 @@ def _label_lines(nd: Node, width: int) -> tuple[tuple[_Line, ...], int]:
 
 @dataclass(frozen=True)
 class _Label:
-    """A council's label as placed: its ``lines`` in reading order, each centred at its ``mids``, from ``edge`` (above or below it), ``moved`` off it."""
+    """A council's label as placed: its lines in reading ``order`` (by their place in :func:`_label_lines`), centred at ``mids``.
+
+    They run from ``edge`` outward, above or below the council, ``moved`` off it.
+    """
 
     mids: tuple[float, ...]
     edge: float
     above: bool
-    lines: tuple[_Line, ...]
+    order: tuple[int, ...]
     moved: float
 
 
@@ -239,11 +264,12 @@ class _Placement:
 
 
 @functools.lru_cache(maxsize=512)
-def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[_Line, ...], int], ...], edges: tuple[tuple[int, int], ...]) -> _Placement:
+def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[float, ...], int], ...], edges: tuple[tuple[int, int], ...]) -> _Placement:
     """Place the councils, their labels and the trust numbers of ``edges`` (see :func:`network`).
 
-    ``councils`` holds each council's radius, champion's ring, label lines and name's line count: all the placement
-    depends on, so a run's months that change only the numbers (values, trust) reuse one placement.
+    ``councils`` holds each council's radius, champion's ring, its label lines' widths and its name's line count: all
+    the placement depends on, so a run's months that change only numbers (values, trust, months of notice left within
+    as many digits) reuse one placement.
     """
     n = len(councils)
     cx, cy = width / 2, (height - 40) / 2
@@ -255,45 +281,67 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[_Lin
     pos = _ring(n, cx, cy, width * (0.25 if n == 2 else 0.36), ry)
     placed = [_Box(x - r - g - 2, y - r - g - 2, x + r + g + 2, y + r + g + 2) for (x, y), (r, g, _, _) in zip(pos, councils, strict=True)]
 
-    # Each council's label: its lines from the council outward, each centred under it as far as the drawing allows; the
-    # lines move together, above or below the council, as little as clears what is placed before them.
+    # Each council's label: its lines from the council outward (above an upper council, below a lower one), each centred
+    # on it as far as the drawing allows; the lines move together, first toward the side of the drawing the council is
+    # on, then away from it, as little as keeps them outside the ring and clear of what is placed before them.
+    ring = pos if n > 2 else []
     labels: list[_Label] = []
-    for (x, y), (r, g, lines, name_count) in zip(pos, councils, strict=True):
-        outward = n > 2 and y < cy - 1
-        best = None
-        for above in (outward, not outward) if n > 2 else (False,):
-            order = [*reversed(lines[:name_count]), *lines[name_count:]] if above else list(lines)  # a name of two lines reads downward
-            mids = [min(max(x, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for _, _, w in order]
-            edge = y - r - g - 4 if above else y + r + g + 6
-            rows = _rows(mids, order, edge, -LABEL_LINE if above else LABEL_LINE)
+    for (x, y), (r, g, widths, name_count) in zip(pos, councils, strict=True):
+        above = n > 2 and y < cy - 1
+        order = [*reversed(range(name_count)), *range(name_count, len(widths))] if above else list(range(len(widths)))  # a name of two lines reads downward
+        edge = y - r - g - 4 if above else y + r + g + 6
+        outward = -1 if above else 1
+        aside = 1 if x > cx + 1 else -1 if x < cx - 1 else 0
+        best: tuple[int, list[_Box], list[float]] | None = None
+        before: list[float] = []
+        for dx in range(0, width if aside else 1, 8):
+            mids = [min(max(x + aside * dx, min(widths[k], width - 4) / 2 + 2), width - min(widths[k], width - 4) / 2 - 2) for k in order]
+            if mids == before:  # pinned to the drawing's side: further is the same
+                break
+            before = mids
             moved = 0
-            while any(row.hits(other) for row in rows for other in placed):
-                moved += 4
-                rows = [row.moved(-4 if above else 4) for row in rows]
-            cost = moved if above == outward else moved + INWARD  # inside the ring a label crosses lines of trust
-            if best is None or cost < best[0]:
-                best = (cost, rows, _Label(tuple(mids), edge + (-moved if above else moved), above, tuple(order), moved))
+            while best is None or moved < best[0]:
+                rows = _rows(mids, [widths[k] for k in order], edge + outward * moved, outward * LABEL_LINE)
+                # on past the farthest thing a line touches (it touches each until past it), or a step on if inside the ring
+                past = max(
+                    (row.bottom + 2 - other.top if above else other.bottom + 2 - row.top for row in rows for other in placed if row.hits(other)), default=0.0
+                )
+                if not past and all(_outside(row, ring, SIDE_ROOM) for row in rows):
+                    best = (moved, rows, mids)
+                    break
+                moved += max(4, 4 * math.ceil(past / 4))
         assert best is not None
-        placed += best[1]
-        labels.append(best[2])
+        moved, rows, mids = best
+        placed += rows
+        labels.append(_Label(tuple(mids), edge + outward * moved, above, tuple(order), moved))
 
-    marks: list[tuple[float, float]] = []
-    for i, j in edges:
+    # Each trust number on its line (or just beside it, the line still through its box), clear of councils, labels and
+    # numbers placed before it where it can be; the shortest lines, with the fewest places, first.
+    marks: dict[tuple[int, int], tuple[float, float]] = {}
+    discs = [(x, y, r + g + 2) for (x, y), (r, g, _, _) in zip(pos, councils, strict=True)]
+    for i, j in sorted(edges, key=lambda e: math.dist(pos[e[0]], pos[e[1]])):
         (x1, y1), (x2, y2) = pos[i], pos[j]
         side = (j - i) % n in (1, n - 1)
         at = [f for f in TRUST_AT if side or f != 0.5]
         span = math.hypot(x2 - x1, y2 - y1) or 1.0
-        across = ((y1 - y2) / span, (x2 - x1) / span)  # beside the line where no place on it is clear
+        across = ((y1 - y2) / span, (x2 - x1) / span)
         spots = [(x1 + f * (x2 - x1) + o * across[0], y1 + f * (y2 - y1) + o * across[1]) for o in TRUST_BESIDE for f in at]
-        boxes = [_Box(mx - 26, my - 14, mx + 26, my + 14) for mx, my in spots]
-        k = min(range(len(spots)), key=lambda k: (sum(boxes[k].hits(other, 1.0) for other in placed), k))
-        placed.append(boxes[k])
-        marks.append(spots[k])
+        best = None
+        for mx, my in spots:  # the first clear spot, or else the one that touches least
+            box = _Box(mx - 26, my - 14, mx + 26, my + 14)
+            hits = sum(box.hits(other, 1.0) for other in placed) + sum(box.touches(*disc) for disc in discs)
+            if best is None or hits < best[0]:
+                best = (hits, box, (mx, my))
+            if not hits:
+                break
+        assert best is not None
+        placed.append(best[1])
+        marks[i, j] = best[2]
 
     # The drawing spans what is placed, with the legend below.
     shift = max(0.0, 4 - min(b.top for b in placed))
     height = max(height, math.ceil(max(b.bottom for b in placed) + shift + LEGEND_ROOM + 6))
-    return _Placement(tuple(pos), tuple(labels), tuple(marks), height, shift)
+    return _Placement(tuple(pos), tuple(labels), tuple(marks[edge] for edge in edges), height, shift)
 
 
 def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: int = 460) -> str:
@@ -305,11 +353,13 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     has gone; a black badge "notice: leaves in N months" a council that has given notice; a
     grey, crossed-out node "left in month N" a council that left.
 
-    Each council's label sits above it (upper half) or below it, inside the drawing, as near
-    as it can without touching a council or a label placed before it (inside the ring only if
-    that is much nearer; a label moved off its council has a dotted line to it; a long name
-    takes two lines). Each trust number takes the first place along its line, or beside it
-    (:data:`TRUST_AT`, :data:`TRUST_BESIDE`), clear of councils, labels and other numbers.
+    Each council's label sits outside the ring, above it (upper half) or below it, inside the
+    drawing, as near as it can without touching a council or a label placed before it, and
+    :data:`SIDE_ROOM` clear of the ring's sides (a label moved off its council has a dotted
+    line to it; a long name takes two lines). Each trust number sits on its own line (the
+    first clear place along it, or just beside it with the line still through its box:
+    :data:`TRUST_AT`, :data:`TRUST_BESIDE`), clear of councils, labels and other numbers
+    where it can be; the shortest lines choose first.
     The drawing decides its own size: ``width`` wide, and as tall as its councils need
     (:func:`room`, more where the labels need it: many councils, long names). The placement
     is computed once for what it depends on (councils' sizes, labels, which partners are
@@ -319,7 +369,8 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     biggest = max((nd.size for nd in nodes), default=1.0) or 1.0
     radius = [18 + 22 * math.sqrt(max(nd.size, 0.0) / biggest) for nd in nodes]
     rings = [9 if not nd.key_person_present and nd.active else 0 for nd in nodes]
-    councils = tuple((r, g, *_label_lines(nd, width)) for nd, r, g in zip(nodes, radius, rings, strict=True))
+    lines = [_label_lines(nd, width) for nd in nodes]
+    councils = tuple((r, g, tuple(w for _, _, w in said), name_count) for (said, name_count), r, g in zip(lines, radius, rings, strict=True))
     edges = tuple(sorted(trust))
     at = _place(width, room(n), councils, edges)
     height, shift = at.height, at.shift
@@ -361,7 +412,7 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
             near = y - r - g if above else y + r + g
             leader = f'x1="{x:.1f}" y1="{near:.1f}" x2="{mids[0]:.1f}" y2="{edge + shift:.1f}"'
             body.append(f'<line {leader} stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 3"/>')
-        for line, (mid, (kind, text, w)) in enumerate(zip(mids, label.lines, strict=True)):
+        for line, (mid, (kind, text, w)) in enumerate(zip(mids, (lines[k][0][i] for i in label.order), strict=True)):
             base = edge + shift - 6 - LABEL_LINE * line if above else edge + shift + 18 + LABEL_LINE * line
             label = 'class="sim-council-label"'
             if kind == "name, continued":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from sim.viz import svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -62,10 +64,10 @@ def test_line_chart_breaks_lines_at_nan_and_marks_the_month():
     assert any(line.get("x1") == line.get("x2") and line.get("stroke") == "#BBBBBB" for line in root.iter(f"{SVG}line")), "the current month is marked"
 
 
-def councils(count: int) -> list[svg.Node]:
-    """``count`` councils: long names, a notice, lost champions, one that left."""
+def councils(count: int, left: int = 2) -> list[svg.Node]:
+    """``count`` councils: long names, notices, lost champions, and council ``left`` left (-1: none)."""
     names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council", "Oakbridge DC"]
-    return [svg.Node(name, 1.0 + 0.3 * k, 0.5, 0.35, 14 * (k % 2), k % 3 != 0, k != 2, 47 if k == 2 else -1) for k, name in enumerate(names[:count])]
+    return [svg.Node(name, 1.0 + 0.3 * k, 0.5, 0.35, 14 * (k % 2), k % 3 != 0, k != left, 47 if k == left else -1) for k, name in enumerate(names[:count])]
 
 
 def all_joined(count: int, left: int = -1) -> dict[tuple[int, int], float]:
@@ -102,3 +104,55 @@ def test_a_month_that_changes_only_the_numbers_reuses_the_placement():
     assert svg._place.cache_info().hits == hits + 1
     assert first != second and "0.40" in second, "the numbers are the month's own"
     assert [line for line in first.split("<") if "sim-council-label" in line] == [line for line in second.split("<") if "sim-council-label" in line]
+
+
+def to_segment(x: float, y: float, ends: tuple[float, float, float, float]) -> float:
+    """The distance from (x, y) to the segment ``ends`` (x1, y1, x2, y2)."""
+    x1, y1, x2, y2 = ends
+    dx, dy = x2 - x1, y2 - y1
+    t = min(max(((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy), 0.0), 1.0)
+    return math.hypot(x - x1 - t * dx, y - y1 - t * dy)
+
+
+def label_boxes(drawing: ET.Element) -> list[tuple[str, float, float, float, float]]:
+    """Each line of the councils' labels as (text, left, top, right, bottom): a badge's own box, a text's a generous one."""
+    shapes = []
+    for g in drawing.iter(f"{SVG}g"):
+        if g.get("class") == "sim-council-label":
+            rect = g.find(f"{SVG}rect")
+            x, y, w, h = (float(rect.get(a)) for a in ("x", "y", "width", "height"))
+            shapes.append(("".join(g.itertext()), x, y, x + w, y + h))
+    for t in drawing.iter(f"{SVG}text"):
+        if t.get("class") == "sim-council-label":
+            text, size, x, y = "".join(t.itertext()), float(t.get("font-size")), float(t.get("x")), float(t.get("y"))
+            w = 0.6 * size * len(text)
+            shapes.append((text, x - w / 2, y - 0.75 * size, x + w / 2, y + 0.25 * size))
+    return shapes
+
+
+def inside(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
+    """Whether (x, y) lies inside the convex polygon ``ring``, more than a unit from its sides."""
+    sides = [
+        ((bx - ax) * (y - ay) - (by - ay) * (x - ax)) / math.dist((ax, ay), (bx, by)) for (ax, ay), (bx, by) in zip(ring, ring[1:] + ring[:1], strict=True)
+    ]
+    return all(s > 1 for s in sides) or all(s < -1 for s in sides)
+
+
+@pytest.mark.parametrize("left", [-1, 2])
+@pytest.mark.parametrize("count", range(2, 9))
+def test_each_trust_number_sits_on_its_own_line_and_labels_sit_outside_the_ring(count, left):
+    """With 7 councils the short bottom line's number sat 64 units off it; from 5 councils a label could sit inside the ring."""
+    drawing = ET.fromstring(svg.network(councils(count, left), all_joined(count, left)))
+    lines = [line for line in drawing.iter(f"{SVG}line") if line.get("stroke-linecap") == "round"]  # trust, in the order of the numbers
+    marks = [g.find(f"{SVG}rect") for g in drawing.iter(f"{SVG}g") if g.get("class") == "sim-trust"]
+    assert len(lines) == len(marks) == len(all_joined(count, left))
+    for line, mark in zip(lines, marks, strict=True):
+        x, y = float(mark.get("x")) + 26, float(mark.get("y")) + 14
+        assert to_segment(x, y, tuple(float(line.get(a)) for a in ("x1", "y1", "x2", "y2"))) <= 14.2, "its line runs through the number's box"
+    ring = [(float(c.get("cx")), float(c.get("cy"))) for c in drawing.iter(f"{SVG}circle") if c.get("stroke-width") == "4"]
+    for text, left_, top, right, bottom in label_boxes(drawing):
+        if count == 2:
+            assert top > ring[0][1], text
+            continue
+        grid = [(left_ + (right - left_) * a / 8, top + (bottom - top) * b / 4) for a in range(9) for b in range(5)]
+        assert not [p for p in grid if inside(*p, ring)], f"{text!r} sits inside the ring of {count} councils"
