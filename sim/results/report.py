@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.analysis import plots
-from sim.analysis.comparison import MEASURES, policy_words, render_tests
+from sim.analysis.comparison import MEASURES, policy_phrase, policy_words, render_tests
 from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, mode_words, parameter_part, plain_lines, what_was_run
 from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
@@ -405,7 +405,7 @@ def _comparison_report(folder: Path) -> Report:
     run = summary.get("run", {})
     policies = [str(p) for p in comparison["policy"]]
     others = len(policies) - 1
-    report = Report(f"Scenario {run.get('scenario', '?')}: {others} {'policy' if others == 1 else 'policies'} compared with {policies[0]}")
+    report = Report(f"Scenario {run.get('scenario', '?')}: {others} {'policy' if others == 1 else 'policies'} compared with {policy_phrase(policies[0])}")
     if {"scenario", "policies", "replications", "seed"} <= set(run):
         report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>")
     sentences = summary.get("sentences") or {}
@@ -434,9 +434,8 @@ def _comparison_report(folder: Path) -> Report:
         + ([""] if i == 0 else [f"{r['net_savings_difference']:+.2f} [{r['net_savings_difference_low']:+.2f}, {r['net_savings_difference_high']:+.2f}]"])
         for i, r in enumerate(comparison.to_dict(orient="records"))
     ]
-    report.sections.append(
-        "<h2>Money</h2>" + _table(["policy", "lever cost (GBP m)", "net savings (GBP m, 95% interval)", f"net savings vs {policies[0]} (paired)"], money)
-    )
+    paired = f"net savings compared with {policy_phrase(policies[0])} (paired 95% interval)"
+    report.sections.append("<h2>Money</h2>" + _table(["policy", "lever cost (GBP m)", "net savings (GBP m, 95% interval)", paired], money))
     for name, s in per_policy.items():
         if s.get("attribution"):
             report.sections.append(f"<h3>Policy: {_e(policy_words(name))}</h3>" + _attribution(s["attribution"]))

@@ -134,7 +134,9 @@ def test_report_of_a_sim_compare_folder(compare_dir):
         assert text.replace("'", "&#x27;") in page
     assert {"forest", "survival", "causes"} <= {p.stem for p in (compare_dir / "figures").glob("*.png")}
     assert "p (McNemar)" in page  # behind the fold
-    assert "Scenario baseline: 2 policies compared with none" in page
+    # the title and the money table named the reference by its code name ("compared with none", "net savings vs none")
+    assert "Scenario baseline: 2 policies compared with no lever" in page
+    assert "net savings compared with no lever (paired 95% interval)" in page and "vs none" not in page
     assert "<td>All levers</td>" in page and "<td>all_levers</td>" not in page, "a committee reads the levers' titles, not their ids"
 
 
