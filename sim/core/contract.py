@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
 
@@ -130,29 +130,43 @@ class Reading:
     whether monthly sizes add up when the event repeats month after month. ``size`` is a
     :class:`Size`: ``{size:level}`` reads a 0-1 level in words, ``{size:.2f}`` never shows a
     sign (say the direction in words, or with ``{size:takes/adds}``), and a number names its
-    scale ("fell by 0.24 on a 0-1 scale", "0.05 of the promise").
+    scale ("fell by 0.24 on a 0-1 scale", "0.05 of the promise"). ``several`` and
+    ``several_naming`` are ``template`` and ``naming`` said of several councils hit alike in one
+    month, who share a line ("the chance it would approve" -> "the chance each would approve");
+    ``None`` where the words read the same for several.
     """
 
     template: str | None = None
     adds_up: bool = True
     naming: str | None = None
+    several: str | None = None
+    several_naming: str | None = None
 
     def text(self, size: float, partner: str = "") -> str | None:
         """The reading of ``size`` (naming ``partner`` where there is one and a naming template); ``None`` if it shows none."""
         template = self.naming if partner and self.naming else self.template
         return None if template is None else template.format(size=Size(size), partner=partner)
 
+    def of_several(self) -> Reading:
+        """This reading said of several councils at once (its own words where it declares no form for several)."""
+        return replace(self, template=self.several or self.template, naming=self.several_naming or self.naming)
+
 
 #: The reading of a loss of value seen (in units of the value the partnership promised).
-LOST_VALUE = Reading("the value it sees fell by {size:.2f} of the promise")
+LOST_VALUE = Reading("the value it sees fell by {size:.2f} of the promise", several="the value each sees fell by {size:.2f} of the promise")
 
 
 @dataclass(frozen=True)
 class Event:
-    """A kind of event a mechanism records: a plain-language sentence and how its size reads."""
+    """A kind of event a mechanism records: a plain-language sentence and how its size reads.
+
+    ``several`` is the sentence said of several councils hit alike in one month ("its champion
+    left" -> "their champions left"); ``None`` where it reads the same for several.
+    """
 
     what: str
     reading: Reading = Reading()
+    several: str | None = None
 
 
 @dataclass(frozen=True)

@@ -62,12 +62,20 @@ class Ev(IntEnum):
 
 
 #: How the value a deciding council sees reads (it can fall below zero: said in words, never with a sign).
-SEES = "the value it sees is {size:.2f} of the promise{size:/ below nothing}"
-SAW = "the value it saw was {size:.2f} of the promise{size:/ below nothing}"
+SEES = Reading(
+    "the value it sees is {size:.2f} of the promise{size:/ below nothing}",
+    adds_up=False,
+    several="the value each sees is {size:.2f} of the promise{size:/ below nothing}",
+)
+SAW = Reading(
+    "the value it saw was {size:.2f} of the promise{size:/ below nothing}",
+    adds_up=False,
+    several="the value each saw was {size:.2f} of the promise{size:/ below nothing}",
+)
 EVENTS: dict[Ev, Event] = {
-    Ev.GAVE_NOTICE: Event("weighed the partnership and gave notice to leave", Reading(SEES, adds_up=False)),
-    Ev.WITHDREW: Event("withdrew its notice", Reading(SEES, adds_up=False)),
-    Ev.LEFT: Event("left the partnership", Reading(SAW, adds_up=False)),
+    Ev.GAVE_NOTICE: Event("weighed the partnership and gave notice to leave", SEES),
+    Ev.WITHDREW: Event("withdrew its notice", SEES, several="withdrew their notices"),
+    Ev.LEFT: Event("left the partnership", SAW),
 }
 STREAM_NAMES: tuple[str, ...] = tuple(f"{NAME}.{member.name.lower()}" for member in Stream)
 

@@ -81,22 +81,42 @@ EVENTS: dict[Ev, tuple[Event, Cause | None, Trigger | None]] = {
     Ev.CONTROL_CHANGED: (
         Event(
             "an election changed political control",
-            Reading("its new administration's doctrine on sharing {size:takes/adds} {size:.2f} of the promise {size:from/to} the value it sees"),
+            Reading(
+                "its new administration's doctrine on sharing {size:takes/adds} {size:.2f} of the promise {size:from/to} the value it sees",
+                several="the new administrations' doctrine on sharing {size:takes/adds} {size:.2f} of the promise {size:from/to} the value each sees",
+            ),
+            several="elections changed political control",
         ),
         Cause.POLITICAL_CONTROL,
         Trigger.ELECTION,
     ),
-    Ev.CEO_ANNOUNCED: (Event("its chief executive announced their departure"), None, Trigger.CHIEF_EXECUTIVE_LEAVING),
+    Ev.CEO_ANNOUNCED: (
+        Event("its chief executive announced their departure", several="their chief executives announced their departure"),
+        None,
+        Trigger.CHIEF_EXECUTIVE_LEAVING,
+    ),
     Ev.CEO_ARRIVED: (Event("a new chief executive took up post"), None, Trigger.NEW_CHIEF_EXECUTIVE),
     Ev.BUDGET_SHOCK: (
         Event(
-            "a budget shock hit", Reading("savings now count for {size:.0%} more when it weighs the partnership (easing over about two years)", adds_up=False)
+            "a budget shock hit",
+            Reading(
+                "savings now count for {size:.0%} more when it weighs the partnership (easing over about two years)",
+                adds_up=False,
+                several="savings now count for {size:.0%} more when each weighs the partnership (easing over about two years)",
+            ),
         ),
         None,
         Trigger.BUDGET_SHOCK,
     ),
     Ev.REORGANISED: (
-        Event("the council was reorganised into a successor council", Reading("the successor council values the partnership {size:.2f} of the promise less")),
+        Event(
+            "the council was reorganised into a successor council",
+            Reading(
+                "the successor council values the partnership {size:.2f} of the promise less",
+                several="each successor council values the partnership {size:.2f} of the promise less",
+            ),
+            several="the councils were reorganised into successor councils",
+        ),
         Cause.REORGANISATION,
         Trigger.REORGANISATION,
     ),

@@ -8,7 +8,7 @@ its trust in its partners fell by 0.18``. Sizes read in plain words a room under
 event's :class:`~sim.core.contract.Reading`): never a bare signed number or a code name, each
 number on its scale. The timeline puts councils hit by the same event in the same month on
 one line, said of them all in each sentence's declared form for several councils
-(:data:`SEVERAL`: "their champions left", "the chance each would approve"), merges a loss
+(:attr:`~sim.core.contract.Event.several`: "their champions left", "the chance each would approve"), merges a loss
 that repeats month after month into one line with its total ("in all"), and a level that
 repeats month after month unchanged as printed (a fit, a concern) into one line ("each month").
 """
@@ -16,13 +16,14 @@ repeats month after month unchanged as printed (a fit, a concern) into one line 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sim.core import decisions, triggers
 from sim.core.causes import source_words
 from sim.core.contract import Reading
 from sim.core.layout import layout
+from sim.frontends.words import lower_first
 
 UNKNOWN = Reading(None, adds_up=False)
 PARTNERSHIP = "the partnership"
@@ -108,68 +109,14 @@ def source(case: str) -> str:
     return f"({source_words(case)})" if case else ""
 
 
-#: Each council's event and how its size reads, said of several councils at once (councils hit alike in one month share
-#: a line): the sentence or template as its mechanism declares it, then its form for several ("its champion left" ->
-#: "their champions left", "the chance it would approve" -> "the chance each would approve"), and the shared
-#: :data:`~sim.core.contract.LOST_VALUE`. A sentence or reading that reads the same for several, or whose subject is the
-#: venture or the service, has none.
-SEVERAL: dict[str, str] = {
-    "the value it sees fell by {size:.2f} of the promise": "the value each sees fell by {size:.2f} of the promise",
-    "an election changed political control": "elections changed political control",
-    "its new administration's doctrine on sharing {size:takes/adds} {size:.2f} of the promise {size:from/to} the value it sees": (
-        "the new administrations' doctrine on sharing {size:takes/adds} {size:.2f} of the promise {size:from/to} the value each sees"
-    ),
-    "its chief executive announced their departure": "their chief executives announced their departure",
-    "savings now count for {size:.0%} more when it weighs the partnership (easing over about two years)": (
-        "savings now count for {size:.0%} more when each weighs the partnership (easing over about two years)"
-    ),
-    "the council was reorganised into a successor council": "the councils were reorganised into successor councils",
-    "the successor council values the partnership {size:.2f} of the promise less": (
-        "each successor council values the partnership {size:.2f} of the promise less"
-    ),
-    decisions.SEES: "the value each sees is {size:.2f} of the promise{size:/ below nothing}",
-    decisions.SAW: "the value each saw was {size:.2f} of the promise{size:/ below nothing}",
-    "withdrew its notice": "withdrew their notices",
-    "its champion left": "their champions left",
-    "on a 0-1 scale, trust between its people and each partner's fell by {size:.2f}": (
-        "on a 0-1 scale, trust between their people and each partner's fell by {size:.2f}"
-    ),
-    "a new champion took up the role": "new champions took up the role",
-    "while the role was empty its part in the partnership had eroded; the erosion was {size:level}": (
-        "while the roles were empty their part in the partnership had eroded; the erosion was {size:level}"
-    ),
-    "deferred its decision: its chief executive is about to leave": "deferred their decisions: their chief executives are about to leave",
-    "{size:months} before the successor arrives": "{size:months} before the successors arrive",
-    "its concern (about sovereignty, or whether the in-house team can lead the change) is {size:level}": (
-        "the concern each has (about sovereignty, or whether the in-house team can lead the change) is {size:level}"
-    ),
-    "the chance it would approve was {size:.0%}": "the chance each would approve was {size:.0%}",
-    "a change exposed aims that differ from its partners'": "a change exposed aims that differ from their partners'",
-    "a poorer fit with its aims took {size:.2f} of the promise from the value it sees": (
-        "a poorer fit with their aims took {size:.2f} of the promise from the value each sees"
-    ),
-    "on a 0-1 scale, its trust in its partners fell by {size:.2f}": "on a 0-1 scale, the trust each has in its partners fell by {size:.2f}",
-    "most by {partner}: on a 0-1 scale, its trust in its partners fell by {size:.2f}": (
-        "most by {partner}: on a 0-1 scale, the trust each has in its partners fell by {size:.2f}"
-    ),
-    "its guarantee of business to the venture ended": "their guarantees of business to the venture ended",
-    "it had guaranteed {size:.0%} of its business": "each had guaranteed {size:.0%} of its business",
-    "its concern about sovereignty and service priorities is {size:level}": "the concern each has about sovereignty and service priorities is {size:level}",
-    "its concern about sovereignty and service priorities, most about {partner}, is {size:level}": (
-        "the concern each has about sovereignty and service priorities, most about {partner}, is {size:level}"
-    ),
-    "its concern about sovereignty and service priorities was {size:level}": "the concern each had about sovereignty and service priorities was {size:level}",
-    "this takes {size:.2f} of the promise from the value it sees": "this takes {size:.2f} of the promise from the value each sees",
-    "most with {partner}; this takes {size:.2f} of the promise from the value it sees": (
-        "most with {partner}; this takes {size:.2f} of the promise from the value each sees"
-    ),
-    "on a 0-1 scale of pace, it is {size:.2f} ahead of its slowest partner": "on a 0-1 scale of pace, each is {size:.2f} ahead of its slowest partner",
-}
+def of_several(what: str) -> str:
+    """An event's sentence said of several councils hit alike in one month, as its mechanism declares it (:attr:`~sim.core.contract.Event.several`).
 
-
-def of_several(text: str | None) -> str | None:
-    """An event's sentence or reading template said of several councils at once (:data:`SEVERAL`; as it is where none is needed)."""
-    return None if text is None else SEVERAL.get(text, text)
+    ``its champion left`` reads ``their champions left``; a sentence that reads the same for several (or a milestone the
+    front-end logs) is returned as it is.
+    """
+    several = {kind.event.what: kind.event.several for kind in layout().events}.get(what)
+    return several or what
 
 
 def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> str:
@@ -186,12 +133,12 @@ def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
     how = reading(entry.what)
     said = entry.what
     if sum(1 for c in councils if c) > 1:  # "their champions left", "the chance each would approve"
-        said = SEVERAL.get(said, said)
-        how = replace(how, template=of_several(how.template), naming=of_several(how.naming))
+        said = of_several(said)
+        how = how.of_several()
     if entry.trigger and (entry.what in DECISIONS or not entry.council):
         after = trigger_words(entry.trigger)
         why = explain(entry.cause, tagged)
-        what = said + (f", after {after}" if after else "") + (f"; mostly {why[0].lower() + why[1:]}" if why else "")
+        what = said + (f", after {after}" if after else "") + (f"; mostly {lower_first(why)}" if why else "")
     else:
         what = " ".join(part for part in (said, source(entry.case) if tagged else "") if part)
     text = how.text(size, entry.partner)

@@ -231,10 +231,22 @@ MECHANISM = Mechanism(
     value="a champion's departure takes trust between individuals, then erodes effectiveness (savings and service) until a successor takes up the role",
     streams=Stream,
     events={
-        Ev.CHAMPION_LEFT: Event("its champion left", Reading("on a 0-1 scale, trust between its people and each partner's fell by {size:.2f}")),
+        Ev.CHAMPION_LEFT: Event(
+            "its champion left",
+            Reading(
+                "on a 0-1 scale, trust between its people and each partner's fell by {size:.2f}",
+                several="on a 0-1 scale, trust between their people and each partner's fell by {size:.2f}",
+            ),
+            several="their champions left",
+        ),
         Ev.SUCCESSOR_ARRIVED: Event(
             "a new champion took up the role",
-            Reading("while the role was empty its part in the partnership had eroded; the erosion was {size:level}", adds_up=False),
+            Reading(
+                "while the role was empty its part in the partnership had eroded; the erosion was {size:level}",
+                adds_up=False,
+                several="while the roles were empty their part in the partnership had eroded; the erosion was {size:level}",
+            ),
+            several="new champions took up the role",
         ),
     },
     reads=("key_person_dependency", "champion", "size", "active", "maturity"),

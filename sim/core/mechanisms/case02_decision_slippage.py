@@ -221,16 +221,25 @@ MECHANISM = Mechanism(
     events={
         Ev.SLIPPED: Event("the decision slipped to a later meeting", Reading("the decision has now slipped {size:times}", adds_up=False)),
         Ev.DEFERRED: Event(
-            "deferred its decision: its chief executive is about to leave", Reading("{size:months} before the successor arrives", adds_up=False)
+            "deferred its decision: its chief executive is about to leave",
+            Reading("{size:months} before the successor arrives", adds_up=False, several="{size:months} before the successors arrive"),
+            several="deferred their decisions: their chief executives are about to leave",
         ),
         Ev.SURFACED: Event(
             "a political concern not voiced early surfaced",
-            Reading("its concern (about sovereignty, or whether the in-house team can lead the change) is {size:level}", adds_up=False),
+            Reading(
+                "its concern (about sovereignty, or whether the in-house team can lead the change) is {size:level}",
+                adds_up=False,
+                several="the concern each has (about sovereignty, or whether the in-house team can lead the change) is {size:level}",
+            ),
         ),
         Ev.RETIMED: Event(
             "the decision was re-timed to the new chief executive's arrival", Reading("the new chief executive arrives in {size:months}", adds_up=False)
         ),
-        Ev.APPROVED: Event("approved the proposal", Reading("the chance it would approve was {size:.0%}", adds_up=False)),
+        Ev.APPROVED: Event(
+            "approved the proposal",
+            Reading("the chance it would approve was {size:.0%}", adds_up=False, several="the chance each would approve was {size:.0%}"),
+        ),
     },
     reads=(
         "sovereignty",

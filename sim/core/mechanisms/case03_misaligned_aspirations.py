@@ -174,7 +174,12 @@ MECHANISM = Mechanism(
     value="misalignment takes savings (the potential never explored) and fit; a change unsettles a misaligned council for months",
     events={
         Ev.EXPOSED: Event(
-            "a change exposed aims that differ from its partners'", Reading("a poorer fit with its aims took {size:.2f} of the promise from the value it sees")
+            "a change exposed aims that differ from its partners'",
+            Reading(
+                "a poorer fit with its aims took {size:.2f} of the promise from the value it sees",
+                several="a poorer fit with their aims took {size:.2f} of the promise from the value each sees",
+            ),
+            several="a change exposed aims that differ from their partners'",
         ),
         Ev.CAUTIOUS: Event(
             "with motivations open, the partners took the cautious approach: IT only, within known no-go areas",

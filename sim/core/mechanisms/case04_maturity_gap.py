@@ -250,6 +250,8 @@ MECHANISM = Mechanism(
             Reading(
                 "on a 0-1 scale, its trust in its partners fell by {size:.2f}",
                 naming="most by {partner}: on a 0-1 scale, its trust in its partners fell by {size:.2f}",
+                several="on a 0-1 scale, the trust each has in its partners fell by {size:.2f}",
+                several_naming="most by {partner}: on a 0-1 scale, the trust each has in its partners fell by {size:.2f}",
             ),
         ),
         Ev.GAP_FOUND: Event("a gap in IT maturity, investment and appetite for risk came to light"),

@@ -263,7 +263,11 @@ MECHANISM = Mechanism(
     opens=(Trigger.END_OF_GUARANTEE,),
     streams=Stream,
     events={
-        Ev.GUARANTEE_ENDED: Event("its guarantee of business to the venture ended", Reading("it had guaranteed {size:.0%} of its business", adds_up=False)),
+        Ev.GUARANTEE_ENDED: Event(
+            "its guarantee of business to the venture ended",
+            Reading("it had guaranteed {size:.0%} of its business", adds_up=False, several="each had guaranteed {size:.0%} of its business"),
+            several="their guarantees of business to the venture ended",
+        ),
         Ev.LOSSES: Event("the venture began to run below break-even", Reading("the venture's revenue is {size:.0%} short of break-even", adds_up=False)),
         Ev.UNSUSTAINABLE: Event(
             "the venture's reserves ran out: it is unsustainable", Reading("the venture's revenue is {size:.0%} short of break-even", adds_up=False)

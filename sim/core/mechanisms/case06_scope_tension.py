@@ -212,11 +212,17 @@ MECHANISM = Mechanism(
                 "its concern about sovereignty and service priorities is {size:level}",
                 naming="its concern about sovereignty and service priorities, most about {partner}, is {size:level}",
                 adds_up=False,
+                several="the concern each has about sovereignty and service priorities is {size:level}",
+                several_naming="the concern each has about sovereignty and service priorities, most about {partner}, is {size:level}",
             ),
         ),
         Ev.REJECTED: Event(
             "rejected the deeper sharing; the IT sharing carries on",
-            Reading("its concern about sovereignty and service priorities was {size:level}", adds_up=False),
+            Reading(
+                "its concern about sovereignty and service priorities was {size:level}",
+                adds_up=False,
+                several="the concern each had about sovereignty and service priorities was {size:level}",
+            ),
         ),
         Ev.DEEPENED: Event("sharing deepened beyond IT into other services"),
         Ev.FEARED: Event(
@@ -225,6 +231,8 @@ MECHANISM = Mechanism(
                 "this takes {size:.2f} of the promise from the value it sees",
                 naming="most with {partner}; this takes {size:.2f} of the promise from the value it sees",
                 adds_up=False,
+                several="this takes {size:.2f} of the promise from the value each sees",
+                several_naming="most with {partner}; this takes {size:.2f} of the promise from the value each sees",
             ),
         ),
         Ev.HALTED: Event("deeper sharing halted; the IT sharing carries on alone"),

@@ -104,7 +104,12 @@ MECHANISM = Mechanism(
     ),
     events={
         Ev.FRUSTRATED: Event(
-            "felt held back by a slower partner", Reading("on a 0-1 scale of pace, it is {size:.2f} ahead of its slowest partner", adds_up=False)
+            "felt held back by a slower partner",
+            Reading(
+                "on a 0-1 scale of pace, it is {size:.2f} ahead of its slowest partner",
+                adds_up=False,
+                several="on a 0-1 scale of pace, each is {size:.2f} ahead of its slowest partner",
+            ),
         )
     },
     reads=("pace", "budget_month", "active", "communications", "phase", "scope"),
