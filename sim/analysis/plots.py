@@ -563,7 +563,8 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         per measure, in percentage points, a line at no difference. Right, on the same rows:
         each lever's cost (GBP m per partnership over the horizon), with the cost per
         percentage point of collapse avoided written in its row where the lever measurably
-        lowers collapse. One row per policy, so no two labels overlap however many there are.
+        lowers collapse ("measurably raises collapse" where its interval lies above zero, "no
+        measurable effect on collapse" where it holds zero). One row per policy, so no two labels overlap however many there are.
     """
     measures = [m for m in measures if f"{m}_difference" in comparison.columns]
     reference = str(comparison["policy"].iloc[0])
@@ -605,9 +606,13 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     if "collapse" in measures:
         avoided = -100 * rows["collapse_difference"].to_numpy(float)
         lowers = rows["collapse_difference_high"].to_numpy(float) < 0
+        raises = rows["collapse_difference_low"].to_numpy(float) > 0
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
-        for row, s, points, measured in zip(y, spend, avoided, lowers, strict=True):
-            words = f"GBP {s / points:.3f} m per point of collapse avoided" if measured and s > 0 else "" if measured else "no measurable effect on collapse"
+        for row, s, points, measured, worse in zip(y, spend, avoided, lowers, raises, strict=True):
+            if measured:
+                words = f"GBP {s / points:.3f} m per point of collapse avoided" if s > 0 else ""
+            else:
+                words = "measurably raises collapse" if worse else "no measurable effect on collapse"
             if words:
                 cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
     cost.set_xlim(0, max(float(spend.max()) * 1.15, 0.01))

@@ -328,3 +328,13 @@ def test_forest_plot_labels_never_overlap_however_many_levers_and_however_close_
     assert labels == [policy_words(p) for p in policies[1:]]
     assert len(fig.axes[1].texts) == len(policies) - 1
     assert not small_texts(fig)
+
+
+def test_forest_plot_says_a_lever_that_measurably_raises_collapse_raises_it():
+    """A lever whose collapse interval lay wholly above zero was labelled "no measurable effect on collapse" in the cost panel."""
+    rows = [{"policy": "none", "lever_cost": 0.0}, {"policy": "agreed_decision_process", "lever_cost": 0.05}, {"policy": "staged_scope", "lever_cost": 0.05}]
+    for row, (effect, low, high) in zip(rows, [(0.0, 0.0, 0.0), (0.02, 0.006, 0.034), (0.001, -0.01, 0.012)], strict=True):
+        for m in ("shelved", "collapse", "failure"):
+            row |= {f"{m}_difference": effect, f"{m}_difference_low": low, f"{m}_difference_high": high}
+    cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
+    assert [t.get_text() for t in cost.texts] == ["measurably raises collapse", "no measurable effect on collapse"]
