@@ -666,8 +666,8 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
             f" {'not reached' if t['high'] is None else t['high']}]"
         )
     lines.append(
-        f"  The total interval's ends are known to about ±{u['collapse_ends_error']:.1%} (collapse; more draws narrow this, see precision=)."
-        " The other intervals above are Monte Carlo only."
+        f"  The total interval's ends are known to about ±{100 * u['collapse_ends_error']:.1f} percentage points"
+        " (collapse; more draws narrow this, see precision=). The other intervals above are Monte Carlo only."
     )
     if undetected:
         lines.append(

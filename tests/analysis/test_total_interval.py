@@ -266,3 +266,15 @@ def test_equal_weights_are_the_plain_method_of_moments_and_weights_count_a_draw_
     weights = np.r_[np.full(d - 1, 25), 5]
     assert between_draws(p, noise, weights)[1].mean() != pytest.approx(p.mean())
     assert np.average(between_draws(p, noise, weights)[1], weights=weights) == pytest.approx(np.average(p, weights=weights))
+
+
+def test_how_well_the_total_intervals_ends_are_known_is_said_in_percentage_points():
+    """An error of 0.05 in the collapse probability's ends read "±5.0%", which a reader takes for 5% of the figure, not 5 points."""
+    entry = {"value": 0.12, "low": 0.07, "high": 0.2, "total": {"low": 0.05, "high": 0.25}, "monte_carlo": {"low": 0.07, "high": 0.2}, "parameter_share": 0.4}
+    summary = {
+        "confidence": 0.95,
+        "outcomes": {"collapsed": entry},
+        "median_months_to_collapse": {"value": None},
+        "uncertainty": {"mode": "prior", "draws": 4, "replications_per_draw": 25, "drawn": ["decisions.noise"], "collapse_ends_error": 0.05},
+    }
+    assert "The total interval's ends are known to about ±5.0 percentage points (collapse;" in render_uncertainty(summary)
