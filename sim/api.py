@@ -20,6 +20,7 @@ from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
 from sim.config.scenarios import load, with_policy
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, RunSettings, available_cores, both_problems, compare_settings
+from sim.config.settings import setting_problems as run_setting_problems
 from sim.config.uncertainty import setting_problems, uncertainty_problems
 from sim.frontends.ensemble import check_run
 from sim.frontends.runner import Sinks, run_blocks
@@ -43,7 +44,8 @@ def run(
 
     ``replications`` defaults to 4,000. Give ``precision`` (a target half-width of the
     collapse probability's 95% interval) instead of a count to add replications until it is
-    reached; giving both is refused (:class:`~sim.config.checks.ConfigError`).
+    reached; giving both is refused (:class:`~sim.config.checks.ConfigError`), as is a ``precision``
+    ``sim-run`` refuses (outside 0.001 to 0.5, or not a number), with the same line.
 
     With ``uncertainty="prior"`` (or ``"posterior"``), replication ``r`` runs parameter draw
     ``r // replications_per_draw``: the assumptions not set by ``config`` nor named in ``fixed``
@@ -55,7 +57,11 @@ def run(
     rule (:func:`sim.config.uncertainty.uncertainty_problems`); the summary's
     ``uncertainty.mode`` says which ran.
     """
-    problems = both_problems(replications, precision) + setting_problems(uncertainty, replications_per_draw)
+    problems = (
+        both_problems(replications, precision)
+        + run_setting_problems(RunSettings, "precision", precision)
+        + setting_problems(uncertainty, replications_per_draw)
+    )
     if problems:
         raise ConfigError(problems)
     if precision is None and replications is None:

@@ -68,3 +68,13 @@ def test_compare_follows_the_command_rule_on_too_few_draws():
     with pytest.raises(ConfigError) as refused:
         sim.compare("baseline", ["none", "continuity_plan"], replications=30, seed=1, uncertainty="prior")
     assert refused.value.problems == [draws_problem(30, 25, "prior")]
+
+
+@pytest.mark.parametrize("precision", [5, 0.0001, "0.01"])
+def test_run_refuses_a_precision_the_command_refuses_with_the_same_line(precision):
+    """sim.run(config, precision=5) ran (a half-width of 500 points) where sim-run refuses it, as it refuses 0.0001 and text."""
+    from sim.config.settings import RunSettings, setting_problems
+
+    with pytest.raises(ConfigError) as refused:
+        sim.run(load("baseline"), seed=1, precision=precision)
+    assert refused.value.problems == setting_problems(RunSettings, "precision", precision) != []
