@@ -25,6 +25,9 @@ from sim.frontends.model import PartnershipModel
 from sim.frontends.narrative import DECISIONS, PARTNERSHIP, Stretch, explain, line, source, trigger_words
 from sim.frontends.words import lower_first, upper_first
 
+#: The sentences of a council's notice and of its exit (what the timeline says of them).
+GAVE_NOTICE = decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what
+LEFT = decisions.EVENTS[decisions.Ev.LEFT].what
 #: How a run stands or ended, in words, by outcome label.
 OUTCOME_WORDS = {
     "running": "still running",
@@ -543,18 +546,23 @@ class Run:
         out = []
         for c in m.councils:
             month = m.month  # when the council decided: what it saw then is what it decided on
+            at = self.months.index(month)
+            seen = self.value[c.index][at]
             if m.outcome == "shelved":  # the shelving's trigger is the partnership's (the headline says it)
                 if not c.active or bool(m.state.council["approved"][0, c.index]):
                     continue
                 decided, trig, cause = "had not approved the proposal", "none", ending
             elif c.exit_month == m.month and not c.active:
-                gave = [e for e in m.events.entries if e.council == c.name and e.what == decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what]
+                mine = [e for e in m.events.entries if e.council == c.name and e.what in (GAVE_NOTICE, LEFT)]
+                gave = [e for e in mine if e.what == GAVE_NOTICE]
                 noticed = f"gave notice in month {gave[-1].month} and " if gave and gave[-1].month < c.exit_month else ""
-                month = gave[-1].month if gave else month
+                if mine:  # the value it saw as it decided (the timeline's), not the month's end's
+                    decision = gave[-1] if gave else mine[-1]
+                    month, seen = decision.month, decision.size
+                    at = self.months.index(month)
                 decided, trig, cause = f"{noticed}left in month {c.exit_month}", c.exit_trigger, c.exit_cause
             else:
                 continue
-            at = self.months.index(month)
             taken = most_taken(self.lost[at][:, c.index])
             own = tuple(
                 f"{item.when}: {item.text}"
@@ -570,7 +578,7 @@ class Run:
                     cause,
                     explain(cause),
                     taken,
-                    self.value[c.index][at],
+                    seen,
                     self.outsides[at][c.index],
                     own[-4:],
                 )

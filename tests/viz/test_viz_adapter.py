@@ -85,9 +85,20 @@ def test_a_council_that_gave_notice_is_explained_by_what_it_saw_when_it_decided(
     for d in noticed:
         month = int(d.decided.split()[4])
         at = run.months.index(month)
-        council = next(c for c in run.model.councils if c.name == d.council)
-        assert at < len(run.months) - 1 and d.value_seen == run.value[council.index][at]
+        notice = next(e for e in reversed(run.model.events.entries) if e.council == d.council and e.what == adapter.GAVE_NOTICE)
+        assert at < len(run.months) - 1 and notice.month == month and d.value_seen == notice.size
         assert d.taken[0][0] == plan.causes[plan.cause_index[d.cause]].words, "the cause it left for took most of the value it saw then"
+
+
+def test_why_says_the_value_a_council_saw_as_it_decided_as_the_timeline_does():
+    """Case 01's story: Eastshire saw 0.37 as it gave notice (the timeline), 0.36 by the month's end (Why said that)."""
+    run = story_run("01")
+    run.run_to_end()
+    why = run.why()
+    assert why is not None and why.decisions
+    for d in why.decisions:
+        notice = next(i for i in reversed(run.timeline()) if i.who == d.council and i.text.startswith(adapter.GAVE_NOTICE))
+        assert f"the value it sees is {d.value_seen:.2f} of the promise" in notice.text, (adapter.decision_words(d), notice.text)
 
 
 def test_a_council_that_left_with_no_notice_period_is_not_said_to_have_given_notice_that_month():
