@@ -10,7 +10,8 @@ number on its scale. The timeline puts councils hit by the same event in the sam
 one line, said of them all in each sentence's declared form for several councils
 (:attr:`~sim.core.contract.Event.several`: "their champions left", "the chance each would approve"), merges a loss
 that repeats month after month into one line with its total ("in all"), and a level that
-repeats month after month unchanged as printed (a fit, a concern) into one line ("each month").
+repeats month after month unchanged as printed (a fit, a concern) into one line ("throughout": "each month" read as a
+loss taken again every month, adding up).
 """
 
 from __future__ import annotations
@@ -142,7 +143,7 @@ def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
     else:
         what = " ".join(part for part in (said, source(entry.case) if tagged else "") if part)
     text = how.text(size, entry.partner)
-    repeated = "" if first == last else " in all" if how.adds_up else " each month"
+    repeated = "" if first == last else " in all" if how.adds_up else " throughout"
     shown = "" if text is None or size == 0 else text + repeated
     return " - ".join(part for part in (when, who, what, shown) if part)
 

@@ -193,6 +193,7 @@ def test_sizeless_events_and_changing_levels_do_not_merge() -> None:
 
 
 def test_a_level_repeated_unchanged_month_after_month_is_one_line() -> None:
+    """Said to hold "throughout" the months: "takes 0.30 of the promise ... each month" read as 0.30 taken again every month."""
     what = "tensions over sovereignty and service priorities"
     log = EventLog()
     for month in range(47, 117):
@@ -200,8 +201,8 @@ def test_a_level_repeated_unchanged_month_after_month_is_one_line() -> None:
         log.add(month, "Eastshire CC", what, "case06_scope_tension", 0.3, "Northdale DC")
     log.add(118, "Northdale DC", what, "case06_scope_tension", 0.3, "Eastshire CC")
     assert log.lines() == [
-        f"Months 47-116 - Northdale DC - {what} (case 06) - most with Eastshire CC; this takes 0.30 of the promise from the value it sees each month",
-        f"Months 47-116 - Eastshire CC - {what} (case 06) - most with Northdale DC; this takes 0.30 of the promise from the value it sees each month",
+        f"Months 47-116 - Northdale DC - {what} (case 06) - most with Eastshire CC; this takes 0.30 of the promise from the value it sees throughout",
+        f"Months 47-116 - Eastshire CC - {what} (case 06) - most with Northdale DC; this takes 0.30 of the promise from the value it sees throughout",
         f"Month 118 - Northdale DC - {what} (case 06) - most with Eastshire CC; this takes 0.30 of the promise from the value it sees",
     ]
 
