@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -38,12 +38,16 @@ import yaml
 from sim.config.checks import ConfigError
 from sim.config.distributions import describe, is_dist, render_range, sample
 from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
+from sim.config.overrides import did_you_mean
 from sim.config.scenarios import load
 from sim.core.declare import Spec
 from sim.core.params import CouncilParams, PartnershipParams
 
 _COUNCIL = {f.name: f.metadata["spec"] for f in fields(CouncilParams)}
 _PARTNERSHIP = {f.name: f.metadata["spec"] for f in fields(PartnershipParams)}
+#: Where an attribute given in the wrong place belongs.
+_TO_PARTNERSHIP = "it is a partnership attribute: give it to sim.partnership(...)"
+_TO_COUNCIL = "it is a council attribute: give it to each council, sim.council(name, ...)"
 
 
 def _practice_lines(specs: Mapping[str, Spec]) -> str:
@@ -80,8 +84,17 @@ def _known(c: Council) -> dict[str, Any]:
 
 def _unknown(c: Council) -> list[str]:
     """One line per attribute of ``c`` that is not a council attribute."""
-    known = ", ".join(k for k in _COUNCIL if k != "name")
-    return [f"council {c.name!r}: {key} is not a council attribute (known: {known})" for key in c.values if key not in _known(c)]
+    names = [k for k in _COUNCIL if k != "name"]
+    return [
+        f"council {c.name!r}: {key} is not a council attribute{_hint(key, names, _PARTNERSHIP, _TO_PARTNERSHIP)} (known: {', '.join(names)})"
+        for key in c.values
+        if key not in _known(c)
+    ]
+
+
+def _hint(key: str, known: Sequence[str], elsewhere: Collection[str], where: str) -> str:
+    """`` (it is ... : give it to ...)`` for an attribute given in the wrong place (``where`` says the right one), else the closest of ``known``."""
+    return f" ({where})" if key in elsewhere else did_you_mean(key, known)
 
 
 council.__doc__ = (
@@ -261,7 +274,11 @@ def partnership(
         or with another's, and a ``fixed`` that is not True or False, one line each.
     """
     values = {key: value for key, value in values.items() if value is not None}
-    problems = [f"{key} is not a partnership attribute (known: {', '.join(_PARTNERSHIP)})" for key in values if key not in _PARTNERSHIP]
+    problems = [
+        f"{key} is not a partnership attribute{_hint(key, list(_PARTNERSHIP), _COUNCIL, _TO_COUNCIL)} (known: {', '.join(_PARTNERSHIP)})"
+        for key in values
+        if key not in _PARTNERSHIP
+    ]
     if not isinstance(councils, (list, tuple)) or not all(isinstance(c, Council) for c in councils):
         given = f"councils = {councils!r}: " if not isinstance(councils, (list, tuple)) else ""
         raise ConfigError([*problems, f"{given}give a list of {MIN_COUNCILS} to {MAX_COUNCILS} councils, each made with sim.council(name, ...)"])

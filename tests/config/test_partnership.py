@@ -141,8 +141,8 @@ def test_every_problem_of_the_councils_and_the_partnership_is_reported_at_once()
             promised_saving=1.5,
         )
     problems = raised.value.problems
-    assert problems[0].startswith("promised_saving is not a partnership attribute (known: ")
-    assert problems[1].startswith("council 'A': maturty is not a council attribute (known: ")
+    assert problems[0].startswith("promised_saving is not a partnership attribute (did you mean promised_savings?) (known: ")
+    assert problems[1].startswith("council 'A': maturty is not a council attribute (did you mean it_maturity?) (known: ")
     assert "councils[0].it_maturity = 1.7 is outside [0, 1]" in problems
     assert any(p.startswith("councils[0].pace = -1") for p in problems)
     assert any(p.startswith("councils[1].sovereignty_concern = 30") for p in problems)
@@ -190,3 +190,17 @@ def test_help_on_council_gives_each_attributes_allowed_values():
     lines = {line.strip().partition(":")[0]: line for line in (sim.council.__doc__ or "").splitlines() if line.startswith("    ") and ":" in line}
     assert "(district, county, unitary" in lines["tier"] and "(chief_executive, political_leader, specialist)" in lines["champion"]
     assert lines["it_maturity"].endswith("([0, 1])") and "(all_out, thirds)" in lines["election_cycle"]
+
+
+def test_a_misspelt_or_misplaced_attribute_says_which_was_meant_or_where_it_goes() -> None:
+    """it_maturiy=0.5 got only the list of twenty attributes; it_maturity given to the partnership (or governance to a council) did not
+    say it belongs to the other."""
+    with pytest.raises(ConfigError) as raised:
+        sim.partnership([sim.council("A", it_maturiy=0.5, governance="mou"), sim.council("B")], promised_saving=1.5, it_maturity=0.3)
+    problems = raised.value.problems
+    assert problems[0].startswith("promised_saving is not a partnership attribute (did you mean promised_savings?) (known: ")
+    council = "it is a council attribute: give it to each council, sim.council(name, ...)"
+    assert problems[1].startswith(f"it_maturity is not a partnership attribute ({council}) (known: ")
+    assert problems[2].startswith("council 'A': it_maturiy is not a council attribute (did you mean it_maturity?) (known: ")
+    assert problems[3].startswith("council 'A': governance is not a council attribute (it is a partnership attribute: give it to sim.partnership(...))")
+    assert len(problems) == 4
