@@ -525,9 +525,12 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     A measure whose paired interval excludes zero "lowers" or "raises" the chance, from the
     reference's share to the policy's; a measure no replication changed is "unchanged";
     otherwise the policy "does not measurably change" it, and the chance with the reference and
-    with the policy and the interval of the difference are quoted. A rise in collapse that comes with fewer proposals shelved says why it may: only
-    a launched partnership can collapse. Then the lever cost and the change in net savings
-    (GBP m per partnership over the horizon).
+    with the policy and the interval of the difference are quoted. A rise in collapse that comes
+    with fewer proposals shelved says why it may: only a launched partnership can collapse. Then
+    the lever cost and the change in net savings (GBP m per partnership over the horizon). A
+    change measurable by its Monte Carlo interval whose total interval (with parameter draws)
+    holds zero says that, counting the doubt about the assumptions, it could be zero, quoting
+    the total interval.
     """
     table = comparison.set_index("policy")
     reference = str(comparison["policy"].iloc[0])
@@ -542,7 +545,7 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
             verb = "lowers" if high < 0 else "raises"
             before, after = percents_apart(ref[m], row[m])
             why = " (more proposals go ahead, and only a launched partnership can collapse)" if m == "collapse" and low > 0 and fewer_shelved else ""
-            clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after}{why}")
+            clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after}{why}{_doubt(row, f'{m}_difference', _points_span)}")
         else:
             if ref[m] == row[m]:
                 level = f"{percent(row[m])} with it as with {policy_phrase(reference)}"
@@ -554,10 +557,26 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     clauses.append("costs nothing" if cost == 0 else f"costs GBP {cost:.2f} m per partnership")
     low, high, d = row["net_savings_difference_low"], row["net_savings_difference_high"], row["net_savings_difference"]
     if low > 0 or high < 0:
-        clauses.append(f"{'raises' if d > 0 else 'lowers'} net savings by GBP {abs(d):.2f} m")
+        clauses.append(f"{'raises' if d > 0 else 'lowers'} net savings by GBP {abs(d):.2f} m{_doubt(row, 'net_savings_difference', _money_span)}")
     else:
-        clauses.append(f"does not measurably change net savings (difference GBP {low:+.2f} m to {high:+.2f} m)")
+        clauses.append(f"does not measurably change net savings (difference {_money_span(low, high)})")
     return f"{policy_words(policy)}, compared with {policy_phrase(reference)}, {listed(clauses)}."
+
+
+def _points_span(low: float, high: float) -> str:
+    return f"{_pts(low)} to {_pts(high)} points"
+
+
+def _money_span(low: float, high: float) -> str:
+    return f"GBP {low:+.2f} m to {high:+.2f} m"
+
+
+def _doubt(row: Any, name: str, span: Callable[[float, float], str]) -> str:
+    """Where a difference's Monte Carlo interval excludes zero but its total interval holds zero: that it could be zero, and that interval."""
+    low, high = row.get(f"{name}_total_low", np.nan), row.get(f"{name}_total_high", np.nan)
+    if not low <= 0 <= high:
+        return ""
+    return f" (though counting the doubt about the model's assumptions too, the difference could be zero: {span(low, high)})"
 
 
 def _points(value: float, low: float, high: float) -> str:

@@ -158,3 +158,25 @@ def test_precision_adds_blocks_until_every_paired_half_width_is_reached():
         assert half <= 0.008
     assert all(t.n == tally.n for t in tallies.values())
     assert tallies["none"].summary()["outcomes"]["collapsed"]["count"] == tally.count["none"]["collapse"]
+
+
+def test_a_change_the_total_interval_cannot_tell_from_none_says_so_quoting_it(comparison):
+    """'lowers the chance that the proposal is shelved from 18.2% to 8.0%' was said alone where the total interval, counting the doubt
+    about the assumptions, ran from -29.2 to +0.4 points: pasted into a paper, it claimed more than the intervals allow."""
+    plain = sentence(comparison, "agreed_decision_process")
+    row = comparison.set_index("policy").loc["agreed_decision_process"]
+    assert row["shelved_difference_high"] < 0 and row["net_savings_difference_low"] > 0
+    doubtful = comparison.assign(
+        shelved_difference_total_low=comparison["shelved_difference_low"] - 0.3,
+        shelved_difference_total_high=0.004,
+        net_savings_difference_total_low=-0.09,
+        net_savings_difference_total_high=0.88,
+    )
+    text = sentence(doubtful, "agreed_decision_process")
+    doubt = "(though counting the doubt about the model's assumptions too, the difference could be zero:"
+    shelved = f"{doubt} {100 * (row['shelved_difference_low'] - 0.3):+.1f} to +0.4 points)"
+    assert "lowers the chance that the proposal is shelved from " in text and shelved in text
+    assert f"raises net savings by GBP {row['net_savings_difference']:.2f} m {doubt} GBP -0.09 m to +0.88 m)" in text
+    assert doubt not in plain
+    measured = doubtful.assign(shelved_difference_total_high=-0.001, net_savings_difference_total_low=0.01)
+    assert doubt not in sentence(measured, "agreed_decision_process")
