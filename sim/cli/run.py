@@ -59,7 +59,7 @@ from sim.frontends.table import Table
 from sim.frontends.trajectories import TrajectoryRecorder
 from sim.results import provenance
 from sim.results import sweep as sweep_results
-from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, write_json, write_table
+from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, when_committed, write_json, write_table
 
 schema.register()
 
@@ -196,7 +196,7 @@ def app(cfg: DictConfig) -> None:
     }
     write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": provenance.run_config(cfg, uncertainty=settings.uncertainty)}})
     record.status, record.replications, record.finished, record.wall_time_s = "ok", run.replications, time.time(), info["wall_time_s"]
-    record.write(out)
+    when_committed(lambda: record.write(out))  # "ok" once the results are in place: a stop before then leaves the point "running"
     print(what_was_run(info))
     if multirun:  # a point of a sweep: its headline; the whole summary is in its summary.json (sim-report on its folder)
         print(plain_lines(summary)[0])

@@ -20,7 +20,7 @@ import math
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -168,6 +168,7 @@ class Staging:
         self.records = frozenset(records)
         self.run_id = secrets.token_hex(8)
         self.pending: dict[Path, Path] = {}
+        self.committed: list[Callable[[], None]] = []
         self._token: Any = None
         self.earlier = {name: stamp for name in others if (stamp := _stamp(self.folder / name)) is not None}
 
@@ -187,7 +188,7 @@ class Staging:
     def commit(self) -> None:
         """Remove the earlier run's results, what was made from them (``derived``) and its other files, then rename every new file into place.
 
-        The ``marks`` go last.
+        The ``marks`` go last; then what waited for the commit (:func:`when_committed`) is done.
 
         A run that wrote nothing changes nothing.
         """
@@ -224,12 +225,16 @@ class Staging:
                 target.unlink(missing_ok=True)
             raise
         self.pending.clear()
+        for action in self.committed:
+            action()
+        self.committed.clear()
 
     def abort(self) -> None:
-        """Remove every file and folder written so far under a temporary name."""
+        """Remove every file and folder written so far under a temporary name; what waited for the commit is not done."""
         for tmp in self.pending.values():
             tmp.unlink(missing_ok=True)
         self.pending.clear()
+        self.committed.clear()
         for sub in self.subfolders:
             if sub.is_dir() and not any(sub.iterdir()):
                 sub.rmdir()
@@ -267,6 +272,20 @@ _staging: ContextVar[Staging | None] = ContextVar("sim_results_staging", default
 def staging() -> Staging | None:
     """The active :class:`Staging`, if any."""
     return _staging.get()
+
+
+def when_committed(action: Callable[[], None]) -> None:
+    """Do ``action`` once the active :class:`Staging` has put the run's results in place (at once outside one).
+
+    For what says that a run finished, such as a sweep point's ``point.json`` with status
+    ``ok``: a run stopped before its commit (Ctrl-C while it prints its summary) has its
+    results removed, and must not leave a record saying they are there.
+    """
+    stage = _staging.get()
+    if stage is None:
+        action()
+    else:
+        stage.committed.append(action)
 
 
 def current_run_id() -> str | None:

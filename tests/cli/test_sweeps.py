@@ -278,6 +278,35 @@ def test_a_multirun_stopped_by_a_signal_says_its_finished_points_are_kept_and_re
     assert len(table(folder)) == 3
 
 
+def test_a_point_stopped_after_writing_its_summary_is_not_recorded_done(tmp_path, monkeypatch):
+    """Ctrl-C while a point printed its headline removed its results but left its point.json saying ``ok``.
+
+    sim-collect then called the point failed ("summary.json missing"); it is now still ``running``,
+    as a point stopped earlier is, and ``resume=true`` runs it again.
+    """
+    import contextlib
+    import io
+
+    from sim.cli import guard
+    from sim.cli import run as run_cli
+    from sim.results.sweep import read_record
+
+    def stopped(info):
+        raise guard.Stopped(signal.SIGINT)
+
+    monkeypatch.setattr(run_cli, "what_was_run", stopped)
+    folder = tmp_path / "sweep"
+    args = ["-m", "councils.0.it_maturity=0.1,0.9", "replications=50", "uncertainty=none", f"hydra.sweep.dir={folder}"]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert run_cli.main(args) == 128 + signal.SIGINT
+    assert not (folder / "0" / "summary.json").exists()
+    assert read_record(folder / "0").status == "running"
+    monkeypatch.undo()
+    resumed = sim_run(*args, "resume=true")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert list(table(folder)["status"].astype(str)) == ["ok", "ok"]
+
+
 def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(tmp_path):
     rows = "\n".join(f"{m / 10}" for m in range(1, 10))
     (tmp_path / "first.csv").write_text(f"councils.0.it_maturity\n{rows}\n")
