@@ -656,8 +656,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     lines = [
         f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences, compared with {policy_phrase(reference)}."
         " 'helps in': the share of draws in which the lever lowers the chance ('unclear' where the draws show no spread beyond"
-        " Monte Carlo noise and the total interval holds zero); 'ranked first': the share in which it lowers it most, alone or"
-        " tied (levers with the same effect share first place)."
+        " Monte Carlo noise and the total interval holds zero); 'ranked first': the share in which the chance with it is the lowest"
+        " of the levers' (it lowers it most, or raises it least), alone or tied (levers with the same effect share first place)."
     ]
     for measure in MEASURES:
         name = f"{measure}_difference"

@@ -166,3 +166,15 @@ def test_a_ranking_noise_could_have_changed_in_any_draw_is_unclear():
     assert np.isnan(ranking["same_ranking"]) and ranking["unclear"] in ("noise", "no spread")
     text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
     assert "the same in" not in text
+
+
+def test_ranked_first_is_said_of_the_lowest_chance_not_of_lowering_it_most():
+    """Two levers that both raise collapse: the one raising it least was 'ranked first' in every draw while 'helps in' said 0%, under a
+    header that defined 'ranked first' as 'the share in which it lowers it most'."""
+    tally = PairedTally(["none", "a", "b"])
+    tally.add({"none": _table([0.5] * DRAWS), "a": _table([0.4] * DRAWS), "b": _table([0.2] * DRAWS)})
+    ranking = tally.ranking("collapse")
+    assert ranking["best"]["a"] == 1.0
+    text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
+    assert "'ranked first': the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least)" in text
+    assert "the share in which it lowers it most," not in text
