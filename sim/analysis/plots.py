@@ -24,7 +24,7 @@ from cycler import cycler
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MultipleLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
 from sim.analysis.comparison import policy_phrase, policy_words
 from sim.analysis.stats import wilson
@@ -222,7 +222,8 @@ def timing_figure(replications: Any, horizon: int, title: str = "") -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        Left: histogram (bars, 6-month bins) of collapses by months since launch. Right: each
+        Left: histogram (bars, 6-month bins) of collapses by months since launch, counted in
+        whole numbers on its axis. Right: each
         year's collapse rate among partnerships still going (points with Wilson intervals),
         on a percentage scale.
     """
@@ -246,6 +247,7 @@ def timing_figure(replications: Any, horizon: int, title: str = "") -> Figure:
             top = max(top, float(h["high"].max()))
     _month_axis(hist, horizon, "time from launch to collapse")
     hist.set_ylabel("collapses (count)")
+    hist.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count: never a tick at 2.5 collapses
     hist.legend(loc="upper right")
     hist.grid(axis="y", alpha=0.3)
     rate.set_xlabel("year of the partnership's life (since launch)")

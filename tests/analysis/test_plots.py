@@ -338,3 +338,13 @@ def test_forest_plot_says_a_lever_that_measurably_raises_collapse_raises_it():
             row |= {f"{m}_difference": effect, f"{m}_difference_low": low, f"{m}_difference_high": high}
     cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
     assert [t.get_text() for t in cost.texts] == ["measurably raises collapse", "no measurable effect on collapse"]
+
+
+def test_timing_figure_counts_collapses_in_whole_numbers():
+    """With a few collapses per bin the count axis read 2.5, 7.5, 12.5, 17.5 collapses."""
+    months = [18, 24, 30, 36, 36, 42, 42, 48, 48, 48, 54, 60, 60, 66, 72, 78, 84, 90, 90, 96, 102, 108]
+    table = pd.DataFrame({"outcome": "collapsed", "launch_month": 0, "end_month": months})
+    table = pd.concat([table, pd.DataFrame({"outcome": ["sustained"] * 40, "launch_month": 0, "end_month": HORIZON})], ignore_index=True)
+    hist = drawn(plots.timing_figure(table, HORIZON)).axes[0]
+    ticks = [t for t in hist.get_yticks() if hist.get_ylim()[0] <= t <= hist.get_ylim()[1]]
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
