@@ -486,6 +486,26 @@ def _modes(table: Any, points: dict[str, Any]) -> str | None:
     return ", ".join(modes) if modes else None
 
 
+def _total_column(table: Any, figure: str) -> Callable[[dict[str, Any]], str] | None:
+    """The cell of ``figure``'s total interval for a row of the sweep table (None if no point has one).
+
+    A point run with parameter draws has ``<figure>.total.low``/``.high``: its interval
+    counting the doubt about the assumptions too, ``not detected`` where the draws showed no
+    spread; a point run without draws (``uncertainty=none``) has none and its cell stays empty.
+    """
+    columns = [f"{figure}.total.low", f"{figure}.total.high", f"{figure}.parameter_share"]
+    if not all(c in table.columns for c in columns[:2]) or table[columns[0]].isna().all():
+        return None
+
+    def cell(row: dict[str, Any]) -> str:
+        lo, hi, share = (row.get(c) for c in columns)
+        if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
+            return ""
+        return total_cell(lo, hi, share, lambda a, b: f"{_pct(a)} to {_pct(b)}")
+
+    return cell
+
+
 def is_grid(table: Any, x: str, y: str) -> bool:
     """Whether the points fill a grid over ``x`` and ``y``: two values or more of each, at least half the cells run.
 
@@ -521,6 +541,10 @@ def _sweep_report(folder: Path) -> Report:
         table[c] = _numeric(table[c])
     report.sections.append("<h2>What the words mean</h2>" + _words())
     report.sections.append("<h2>Figures</h2>")
+    collapse_total, failure_total = (_total_column(table, figure) for figure in (estimate.rpartition(".")[0], "failure"))
+    noise = "from simulation noise"
+    if collapse_total:
+        noise += "; the total intervals, counting the doubt about the assumptions too, are in the table of points"
     grids = []
     if len(swept) >= 2:
         x, y = sorted(swept[:2], key=lambda c: -table[c].nunique())
@@ -536,7 +560,7 @@ def _sweep_report(folder: Path) -> Report:
             report.figure(
                 f"sweep_heatmap_{i}" if others else "sweep_heatmap",
                 plots.sweep_heatmap_figure(part, x, y, title=label),
-                f"Probability of collapse over {x} and {y}{' (' + label + ')' if label else ''}; each cell shows ± its 95% half-width.",
+                f"Probability of collapse over {x} and {y}{' (' + label + ')' if label else ''}; each cell shows ± the half-width of its 95% interval {noise}.",
             )
     elif swept:
         shown = swept[:MAX_SCATTER]
@@ -545,7 +569,8 @@ def _sweep_report(folder: Path) -> Report:
             plots.sweep_scatter_figure(table, shown),
             f"Probability of collapse at each point against {', '.join(shown)}"
             + (f" (the first {MAX_SCATTER} of {len(swept)} swept columns)" if len(swept) > MAX_SCATTER else "")
-            + ". The points do not fill a grid (a design sets every value anew), so no heat map is drawn: it would hold one point a cell.",
+            + f", with its 95% interval {noise}."
+            + " The points do not fill a grid (a design sets every value anew), so no heat map is drawn: it would hold one point a cell.",
         )
     if points:
         report.figure("survival", plots.survival_figure(points), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale).")
@@ -557,11 +582,21 @@ def _sweep_report(folder: Path) -> Report:
             _pct(r[estimate]),
             f"{_pct(r[low])} to {_pct(r[high])}",
             f"±{_pct((r[high] - r[low]) / 2)}",
+            *([collapse_total(r)] if collapse_total else []),
             *([_pct(r[failure[0]]), f"{_pct(r[failure[1]])} to {_pct(r[failure[2]])}"] if failure[0] in r else []),
+            *([failure_total(r)] if failure_total and failure[0] in r else []),
         ]
         for r in table.to_dict(orient="records")
     ]
-    head = [*swept, "P(collapse)", "95% interval", "half-width", *(["P(failure)", "95% interval"] if failure[0] in table.columns else [])]
+    noise, total = "95% interval (simulation noise)", "total interval (with parameter uncertainty)"
+    head = [
+        *swept,
+        "P(collapse)",
+        noise,
+        "half-width",
+        *([total] if collapse_total else []),
+        *(["P(failure)", noise, *([total] if failure_total else [])] if failure[0] in table.columns else []),
+    ]
     report.sections.append("<h2>Points</h2>" + _table(head, rows))
     _other_files(folder, report)
     if points:

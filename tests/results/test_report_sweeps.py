@@ -51,3 +51,26 @@ def test_a_table_without_the_mode_says_it_was_not_recorded(tmp_path):
     sweep_folder(tmp_path, {"partnership.decision_clarity": [0.2, 0.5, 0.8]}, None)
     page = report.page(report.build(tmp_path))
     assert "uncertainty: not recorded" in page and "sweep_scatter" in report.build(tmp_path).figures
+
+
+def test_points_with_parameter_draws_show_their_total_interval_beside_the_noise_one(tmp_path):
+    """A sweep run with draws (the default) showed each point's Monte Carlo interval alone, as "95% interval".
+
+    It read 14.7% to 23.5% where counting the doubt about the assumptions gave 4.6% to 32.0%.
+    """
+    sweep_folder(tmp_path, {"partnership.decision_clarity": [0.2, 0.5, 0.8]}, ["posterior", "posterior", "none"])
+    table = pd.read_parquet(tmp_path / "sweep.parquet")
+    table["outcomes.collapsed.total.low"] = [0.046, table.loc[1, "outcomes.collapsed.low"], np.nan]
+    table["outcomes.collapsed.total.high"] = [0.32, table.loc[1, "outcomes.collapsed.high"], np.nan]
+    table["outcomes.collapsed.parameter_share"] = [0.8, 0.0, np.nan]
+    table.to_parquet(tmp_path / "sweep.parquet")
+    page = report.page(report.build(tmp_path))
+    assert "<th>95% interval (simulation noise)</th><th>half-width</th><th>total interval (with parameter uncertainty)</th>" in page
+    assert "<td>4.6% to 32.0%</td>" in page and "<td>not detected</td>" in page
+    assert "95% interval from simulation noise; the total intervals, counting the doubt about the assumptions too, are in the table of points" in page
+
+
+def test_points_without_draws_have_no_total_column(tmp_path):
+    sweep_folder(tmp_path, {"partnership.decision_clarity": [0.2, 0.5, 0.8]}, ["none"] * 3)
+    page = report.page(report.build(tmp_path))
+    assert "total interval" not in page and "<th>95% interval (simulation noise)</th>" in page
