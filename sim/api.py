@@ -15,9 +15,10 @@ from typing import Any
 from sim.analysis.comparison import MEASURES, run_comparison
 from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Summary, Tally
+from sim.config import assumptions as catalogue
 from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
-from sim.config.overrides import split_override
+from sim.config.overrides import did_you_mean, split_override
 from sim.config.scenarios import load, with_policy
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, RunSettings, available_cores, both_problems, compare_settings
 from sim.config.settings import setting_problems as run_setting_problems
@@ -25,6 +26,23 @@ from sim.config.uncertainty import setting_problems, uncertainty_problems
 from sim.frontends.ensemble import check_run
 from sim.frontends.runner import Sinks, run_blocks
 from sim.frontends.runner import fixed as fixed_plan
+
+
+def _fixed_problems(fixed: Any) -> list[str]:
+    """One line per name in ``fixed`` that is not the path of an assumption a run draws (one line for ``fixed`` given as one text).
+
+    A council's or the partnership's attribute given as a path the assumptions do not have
+    (``councils[0].it_maturity``) is stated with :func:`sim.council` or :func:`sim.partnership` instead.
+    """
+    if isinstance(fixed, str) or not isinstance(fixed, Collection):
+        return [f"fixed = {fixed!r} must be a list of assumption paths, e.g. ['decisions.memory']"]
+    known = list(catalogue.by_path())
+    return [
+        f"fixed = {name!r} is not the path of an assumption the run draws{did_you_mean(str(name), known)}"
+        " (e.g. decisions.memory; sim.config.assumptions.by_path() lists them; a council's attributes are stated with sim.council)"
+        for name in fixed
+        if name not in known
+    ]
 
 
 def run(
@@ -45,7 +63,8 @@ def run(
     ``replications`` defaults to 4,000. Give ``precision`` (a target half-width of the
     collapse probability's 95% interval) instead of a count to add replications until it is
     reached; giving both is refused (:class:`~sim.config.checks.ConfigError`), as is a ``precision``
-    ``sim-run`` refuses (outside 0.001 to 0.5, or not a number), with the same line.
+    ``sim-run`` refuses (outside 0.001 to 0.5, or not a number), with the same line, and a name
+    in ``fixed`` that is not the path of an assumption (:func:`sim.config.assumptions.by_path`).
 
     With ``uncertainty="prior"`` (or ``"posterior"``), replication ``r`` runs parameter draw
     ``r // replications_per_draw``: the assumptions not set by ``config`` nor named in ``fixed``
@@ -61,6 +80,7 @@ def run(
         both_problems(replications, precision)
         + run_setting_problems(RunSettings, "precision", precision)
         + setting_problems(uncertainty, replications_per_draw)
+        + _fixed_problems(fixed)
     )
     if problems:
         raise ConfigError(problems)
@@ -109,7 +129,8 @@ def compare(
     configuration made in Python, such as :func:`sim.partnership`'s, to which each policy's lever
     settings are applied. A policy list of fewer than two names, or naming one twice, is
     refused (:class:`~sim.config.checks.ConfigError`), as is every setting ``sim-compare`` refuses
-    (``replications`` below 2, a bad seed or worker count), with the same line per problem.
+    (``replications`` below 2, a bad seed or worker count), with the same line per problem, and a
+    name in ``fixed`` that is not the path of an assumption (:func:`sim.config.assumptions.by_path`).
 
     With ``uncertainty="prior"`` (or ``"posterior"``) every policy runs the same parameter
     draws (the parameters named in ``overrides`` or ``fixed`` are never drawn): the frame gains
@@ -131,6 +152,8 @@ def compare(
             "posterior": None if posterior is None else str(posterior),
         }
     )
+    if problems := _fixed_problems(fixed):
+        raise ConfigError(problems)
     if isinstance(scenario, ModelConfig) and overrides:
         raise ValueError("overrides apply to a scenario named by its name; set values on a configuration made in Python directly")
     fixed = sorted({*fixed, *(key for key, _ in map(split_override, overrides) if not key.startswith("councils"))})

@@ -78,3 +78,16 @@ def test_run_refuses_a_precision_the_command_refuses_with_the_same_line(precisio
     with pytest.raises(ConfigError) as refused:
         sim.run(load("baseline"), seed=1, precision=precision)
     assert refused.value.problems == setting_problems(RunSettings, "precision", precision) != []
+
+
+def test_run_and_compare_refuse_a_fixed_name_that_is_no_assumption_one_line_each():
+    """fixed=["it_maturity"] (a council's attribute) and a misspelt path were ignored: the run drew them anyway, saying nothing."""
+    with pytest.raises(ConfigError) as refused:
+        sim.run(load("baseline"), seed=1, replications=100, fixed=["it_maturity", "decisions.memroy", "decisions.memory"])
+    assert [line.split(" (e.g.")[0] for line in refused.value.problems] == [
+        "fixed = 'it_maturity' is not the path of an assumption the run draws",
+        "fixed = 'decisions.memroy' is not the path of an assumption the run draws (did you mean decisions.memory?)",
+    ]
+    with pytest.raises(ConfigError) as refused:
+        sim.compare("baseline", ["none", "continuity_plan"], replications=100, fixed="decisions.memory")
+    assert refused.value.problems == ["fixed = 'decisions.memory' must be a list of assumption paths, e.g. ['decisions.memory']"]
