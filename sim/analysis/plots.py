@@ -562,7 +562,8 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     -------
     matplotlib.figure.Figure
         Left: a forest plot, one row per policy (its name on the axis), a marker and whisker
-        per measure, in percentage points, a line at no difference. Right, on the same rows:
+        per measure, in percentage points, a line at no difference; with total intervals, the
+        legend names the whisker the Monte Carlo interval and the pale bar the total one. Right, on the same rows:
         each lever's cost (GBP m per partnership over the horizon), with the cost per
         percentage point of collapse avoided written in its row where the lever measurably
         lowers collapse ("measurably raises collapse" where its interval lies above zero, "no
@@ -592,9 +593,8 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
             )
         elif totals:
             handles.append(Line2D([], [], linestyle="none", label=""))
-        handles.append(
-            forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt="o", color=colour, capsize=3, label=MEASURE_WORDS.get(measure, measure))
-        )
+        estimate = MEASURE_WORDS.get(measure, measure) + (": estimate, Monte Carlo interval" if totals else "")
+        handles.append(forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt="o", color=colour, capsize=3, label=estimate))
     forest.axvline(0, color="grey", linewidth=1)
     forest.set_yticks(y, [policy_words(str(p)) for p in rows["policy"]])
     forest.set_ylim(-0.6, len(rows) - 0.4)

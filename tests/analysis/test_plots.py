@@ -259,11 +259,15 @@ def test_forest_plot_draws_the_total_interval_when_the_comparison_has_one(compar
     assert legend._ncols == 3
     assert [t.get_text() for t in legend.get_texts()] == [
         "shelved: total interval",
-        "shelved",
+        "shelved: estimate, Monte Carlo interval",
         "collapse: total interval",
-        "collapse",
+        "collapse: estimate, Monte Carlo interval",
         "",
-        plots.MEASURE_WORDS["failure"],
+        plots.MEASURE_WORDS["failure"] + ": estimate, Monte Carlo interval",
+    ]
+    # without a total interval the whisker is the only interval: the legend names the measure alone
+    assert [t.get_text() for t in plots.forest_figure(comparison).legends[0].get_texts()] == [
+        plots.MEASURE_WORDS[m] for m in ("shelved", "collapse", "failure")
     ]
 
 
@@ -277,7 +281,8 @@ def test_forest_plot_legend_keeps_a_column_per_measure_when_only_some_have_a_tot
     (legend,) = fig.legends
     words = [plots.MEASURE_WORDS.get(m, m) for m in ("shelved", "collapse", "failure")]
     texts = legend.get_texts()
-    assert [t.get_text() for t in texts] == ["", words[0], f"{words[1]}: total interval", words[1], "", words[2]]
+    mc = ": estimate, Monte Carlo interval"
+    assert [t.get_text() for t in texts] == ["", words[0] + mc, f"{words[1]}: total interval", words[1] + mc, "", words[2] + mc]
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in texts]
     estimates, total = boxes[1::2], boxes[2]
