@@ -42,7 +42,7 @@ from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.results import provenance
 from sim.results.files import CALIBRATION_FIGURES, COMPLETE_MARKS, JOB_LOGS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
-from sim.results.sweep import POINTS, SUMMARY
+from sim.results.sweep import POINT, POINTS, SUMMARY
 
 EXIT_FAULT = 3
 #: Signals that stop a run cleanly, and their names in messages.
@@ -251,6 +251,8 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
 
     ``points`` holds the points' folders (a design's ``points/``, a multirun's sweep folder); a
     point is complete on its own once its ``summary.json`` is there, and ``resume=true`` skips it.
+    A multirun's folder with its points' records and none complete is refused to a new sweep
+    without ``resume=true``: the line says so.
     ``elsewhere``: the points ran in other processes (a joblib, Ray or SLURM worker), whose
     temporary files are left to the next run in their folders (``resume=true``) rather than
     removed here; ``cancelled``: the SLURM jobs of the sweep cancelled by the stop.
@@ -264,7 +266,10 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
     else:
         cleaned = "temporary files removed"
     if not kept:
-        return f"stopped by {name} before the run finished: no results were written{where}{jobs} ({cleaned})"
+        line = f"stopped by {name} before the run finished: no results were written{where}{jobs} ({cleaned})"
+        if points is not None and points == folder and any(points.glob(f"*/{POINT}")):  # a multirun's folder with its points' records
+            line += "; it holds the sweep's records: run the same command with resume=true to run its points (or choose another hydra.sweep.dir)"
+        return line
     finished = "the point finished is" if kept == 1 else f"the {kept} points finished are"
     return (
         f"stopped by {name} before the run finished: no sweep table was written{where}{jobs}; {finished} kept in {points}"

@@ -73,6 +73,18 @@ def test_a_stopped_sweep_says_what_became_of_its_jobs(tmp_path):
     assert "; its SLURM jobs 20 were cancelled; the point finished is kept in" in guard.stopped_line(15, tmp_path, tmp_path, True, ["20"])
 
 
+def test_a_sweep_stopped_before_any_point_finished_says_to_resume(tmp_path):
+    """It said 'no results were written in SWEEP', and the same command then refused that folder: 'already holds results: add resume=true'."""
+    (tmp_path / "0").mkdir()
+    (tmp_path / "0" / "point.json").write_text('{"point": 0, "status": "running"}')
+    line = guard.stopped_line(2, tmp_path, tmp_path)
+    assert line == (
+        f"stopped by SIGINT (Ctrl-C) before the run finished: no results were written in {tmp_path} (temporary files removed);"
+        " it holds the sweep's records: run the same command with resume=true to run its points (or choose another hydra.sweep.dir)"
+    )
+    assert "resume=true" not in guard.stopped_line(2, tmp_path, tmp_path / "points"), "a single run or a design is not refused again"
+
+
 def test_a_stop_cancels_the_sweeps_own_slurm_jobs_only(tmp_path, monkeypatch):
     """Hydra's submitit launcher left them running: they went on writing into the sweep folder after sim-run had stopped."""
     import os
