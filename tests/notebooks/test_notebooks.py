@@ -137,6 +137,37 @@ def test_notebook_01_names_the_ensemble_rows_cause_in_words_as_the_models() -> N
     assert f"cause: {cause} (the same run: True)" in row, (model, row)
 
 
+def test_notebook_01_draws_one_run_month_by_month_on_axes_from_zero_with_its_lines_in_words() -> None:
+    """Trust was drawn from 0.54 to 0.62 under the label "trust (0 to 1)", so a fall of 0.08 looked like a collapse of trust,
+    and the money lines were labelled realised_savings and business_case."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from types import SimpleNamespace
+
+    from matplotlib import pyplot
+
+    (cell,) = [cell for cell in code_cells(read("01_quickstart.ipynb")) if "mean_trust" in cell.source]
+    monthly = pd.DataFrame(
+        {
+            "month": range(4),
+            "partners": [4, 4, 3, 1],
+            "mean_value_seen": [1.1, 0.9, 0.6, 0.5],
+            "mean_trust": [0.62, 0.6, 0.55, 0.54],
+            "realised_savings": [0.0, 0.1, 0.2, 0.3],
+            "business_case": [0.0, 0.2, 0.5, 1.0],
+        }
+    )
+    model = SimpleNamespace(datacollector=SimpleNamespace(get_model_vars_dataframe=lambda: monthly), outcome="collapsed", month=3)
+    names = {"plt": pyplot, "model": model, "config": SimpleNamespace(n_councils=4), "replication": 53}
+    exec(cell.source, names)
+    partners, value, trust, money = names["fig"].axes
+    assert trust.get_ylim() == (0, 1)
+    assert partners.get_ylim()[0] == value.get_ylim()[0] == money.get_ylim()[0] == 0
+    assert [t.get_text() for t in money.get_legend().get_texts()] == ["realised savings", "business case"]
+    pyplot.close(names["fig"])
+
+
 def _interpretation(notebook: Any) -> tuple[int, Any]:
     cells = [(i, cell) for i, cell in enumerate(notebook.cells) if "interpretation" in cell.metadata.get("tags", [])]
     assert len(cells) == 1, "notebook 02 has one cell tagged 'interpretation'"
