@@ -158,7 +158,7 @@ class _Box:
 
     def touches(self, x: float, y: float, r: float) -> bool:
         """Whether the disc of radius ``r`` about (``x``, ``y``) overlaps it."""
-        return math.hypot(x - min(max(x, self.left), self.right), y - min(max(y, self.top), self.bottom)) < r
+        return _gap(self, (x, y, r)) < 0
 
 
 def _outside(box: _Box, ring: Sequence[tuple[float, float]], gap: float = 2.0) -> bool:
@@ -203,8 +203,11 @@ def _rows(mids: Sequence[float], widths: Sequence[float], edge: float, step: flo
 
 #: Line pitch of a council's label (its name, then a notice badge, "champion left" or "left in month N").
 LABEL_LINE = 25
+#: How much worse a trust number's spot is for each label, number or council it covers (drawn over it or hiding it) than
+#: for each council's box it only reaches into (beside the circle).
+HIDES = 10
 #: How far beside its line a trust number may sit, first choice first: never so far that its line misses its box.
-TRUST_BESIDE = (0, 8, -8, 14, -14)
+TRUST_BESIDE = (0, 8, -8, 14, -14, 20, -20, 24, -24)
 #: How far a council's label keeps outside the ring's sides: room for a trust number beside a side's line, inward.
 SIDE_ROOM = 18
 #: Where a trust number may sit along its line, first choice first (a side of the ring, then a chord), then every 0.05 between.
@@ -242,7 +245,8 @@ def _label_lines(nd: Node, width: int) -> tuple[tuple[_Line, ...], int]:
 class _Label:
     """A council's label as placed: its lines in reading ``order`` (by their place in :func:`_label_lines`), centred at ``mids``.
 
-    They run from ``edge`` outward, above or below the council, ``moved`` off it.
+    They run from ``edge`` outward, above or below the council, ``moved`` off it; ``over``: by its council inside the
+    ring, on a white ground over the lines of trust (outside the ring it would have sat nearer another council).
     """
 
     mids: tuple[float, ...]
@@ -250,6 +254,7 @@ class _Label:
     above: bool
     order: tuple[int, ...]
     moved: float
+    over: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,6 +266,80 @@ class _Placement:
     marks: tuple[tuple[float, float], ...]
     height: int
     shift: float
+
+
+def _label_place(
+    x: float, edge: float, above: bool, aside: int, widths: Sequence[float], width: int, placed: Sequence[_Box], ring: Sequence[tuple[float, float]]
+) -> tuple[float, list[_Box], list[float]]:
+    """Where a council's label goes: how far it moves off the council, its lines' boxes and their centres.
+
+    Its lines (of ``widths``, from ``edge`` outward, above or below the council at ``x``) are centred on it as far as
+    the drawing allows and move together, first toward the side of the drawing the council is on (``aside``), then
+    away from it, as little as keeps them clear of what is ``placed`` and :data:`SIDE_ROOM` outside ``ring`` (none:
+    anywhere).
+    """
+    outward = -1 if above else 1
+    best: tuple[float, list[_Box], list[float]] | None = None
+    before: list[float] = []
+    for dx in range(0, width if aside else 1, 8):
+        mids = [min(max(x + aside * dx, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for w in widths]
+        if mids == before:  # pinned to the drawing's side: further is the same
+            break
+        before = mids
+        moved = 0
+        while best is None or moved < best[0]:
+            rows = _rows(mids, widths, edge + outward * moved, outward * LABEL_LINE)
+            # on past the farthest thing a line touches (it touches each until past it), or a step on if inside the ring
+            past = max(
+                (row.bottom + 2 - other.top if above else other.bottom + 2 - row.top for row in rows for other in placed if row.hits(other)), default=0.0
+            )
+            if not past and all(_outside(row, ring, SIDE_ROOM) for row in rows):
+                best = (moved, rows, mids)
+                break
+            moved += max(4, 4 * math.ceil(past / 4))
+    assert best is not None
+    return best
+
+
+def _council_label(
+    x: float,
+    y: float,
+    r: float,
+    widths: Sequence[float],
+    name_count: int,
+    above: bool,
+    aside: int,
+    width: int,
+    placed: Sequence[_Box],
+    ring: Sequence[tuple[float, float]],
+    over: bool = False,
+) -> tuple[_Label, list[_Box]]:
+    """The label of the council at (``x``, ``y``) of radius ``r`` (its champion's ring included), above or below it, and its lines' boxes.
+
+    Outside ``ring`` (see :func:`_label_place`; none: anywhere); ``over``: by the council over the lines of trust, on a white ground.
+    """
+    order = [*reversed(range(name_count)), *range(name_count, len(widths))] if above else list(range(len(widths)))  # a name of two lines reads downward
+    edge = y - r - 4 if above else y + r + 6
+    moved, rows, mids = _label_place(x, edge, above, aside, [widths[i] for i in order], width, placed, ring)
+    return _Label(tuple(mids), edge + (-1 if above else 1) * moved, above, tuple(order), moved, over), rows
+
+
+def _gap(box: _Box, disc: tuple[float, float, float]) -> float:
+    """How far ``box`` keeps from the disc (x, y, radius) ``disc``."""
+    x, y, r = disc
+    return math.hypot(x - min(max(x, box.left), box.right), y - min(max(y, box.top), box.bottom)) - r
+
+
+def _reads_as_another(box: _Box, discs: Sequence[tuple[float, float, float]], k: int, above: bool) -> bool:
+    """Whether council ``k``'s name in ``box`` (``above`` it or below) sits straight above (below) another council, nearer it than its own.
+
+    There a room looks for that council's name.
+    """
+    mine = _gap(box, discs[k])
+    return any(
+        j != k and box.left < x + r and x - r < box.right and (box.bottom <= y if above else box.top >= y) and _gap(box, (x, y, r)) < mine
+        for j, (x, y, r) in enumerate(discs)
+    )
 
 
 @functools.lru_cache(maxsize=512)
@@ -285,51 +364,34 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
     # on it as far as the drawing allows; the lines move together, first toward the side of the drawing the council is
     # on, then away from it, as little as keeps them outside the ring and clear of what is placed before them.
     ring = pos if n > 2 else []
+    discs = [(x, y, r + g + 2) for (x, y), (r, g, _, _) in zip(pos, councils, strict=True)]
     labels: list[_Label] = []
-    for (x, y), (r, g, widths, name_count) in zip(pos, councils, strict=True):
-        above = n > 2 and y < cy - 1
-        order = [*reversed(range(name_count)), *range(name_count, len(widths))] if above else list(range(len(widths)))  # a name of two lines reads downward
-        edge = y - r - g - 4 if above else y + r + g + 6
-        outward = -1 if above else 1
+    for k, ((x, y), (r, g, widths, name_count)) in enumerate(zip(pos, councils, strict=True)):
         aside = 1 if x > cx + 1 else -1 if x < cx - 1 else 0
-        best: tuple[int, list[_Box], list[float]] | None = None
-        before: list[float] = []
-        for dx in range(0, width if aside else 1, 8):
-            mids = [min(max(x + aside * dx, min(widths[k], width - 4) / 2 + 2), width - min(widths[k], width - 4) / 2 - 2) for k in order]
-            if mids == before:  # pinned to the drawing's side: further is the same
-                break
-            before = mids
-            moved = 0
-            while best is None or moved < best[0]:
-                rows = _rows(mids, [widths[k] for k in order], edge + outward * moved, outward * LABEL_LINE)
-                # on past the farthest thing a line touches (it touches each until past it), or a step on if inside the ring
-                past = max(
-                    (row.bottom + 2 - other.top if above else other.bottom + 2 - row.top for row in rows for other in placed if row.hits(other)), default=0.0
-                )
-                if not past and all(_outside(row, ring, SIDE_ROOM) for row in rows):
-                    best = (moved, rows, mids)
-                    break
-                moved += max(4, 4 * math.ceil(past / 4))
-        assert best is not None
-        moved, rows, mids = best
+        label, rows = _council_label(x, y, r + g, widths, name_count, n > 2 and y < cy - 1, aside, width, placed, ring)
+        if _reads_as_another(rows[label.order.index(0)], discs, k, label.above):  # by its own council instead, over the lines
+            label, rows = min(
+                (_council_label(x, y, r + g, widths, name_count, above, aside, width, placed, [], over=True) for above in (label.above, not label.above)),
+                key=lambda found: found[0].moved,
+            )
         placed += rows
-        labels.append(_Label(tuple(mids), edge + outward * moved, above, tuple(order), moved))
+        labels.append(label)
 
     # Each trust number on its line (or just beside it, the line still through its box), clear of councils, labels and
     # numbers placed before it where it can be; the shortest lines, with the fewest places, first.
     marks: dict[tuple[int, int], tuple[float, float]] = {}
-    discs = [(x, y, r + g + 2) for (x, y), (r, g, _, _) in zip(pos, councils, strict=True)]
     for i, j in sorted(edges, key=lambda e: math.dist(pos[e[0]], pos[e[1]])):
         (x1, y1), (x2, y2) = pos[i], pos[j]
         side = (j - i) % n in (1, n - 1)
         at = [f for f in TRUST_AT if side or f != 0.5]
         span = math.hypot(x2 - x1, y2 - y1) or 1.0
         across = ((y1 - y2) / span, (x2 - x1) / span)
-        spots = [(x1 + f * (x2 - x1) + o * across[0], y1 + f * (y2 - y1) + o * across[1]) for o in TRUST_BESIDE for f in at]
+        reach = 26 * abs(across[0]) + 14 * abs(across[1]) - 2  # beside it by no more than keeps its line through the box
+        spots = [(x1 + f * (x2 - x1) + o * across[0], y1 + f * (y2 - y1) + o * across[1]) for o in TRUST_BESIDE if abs(o) <= reach for f in at]
         best = None
-        for mx, my in spots:  # the first clear spot, or else the one that touches least
+        for mx, my in spots:  # the first clear spot, or else the one that hides least
             box = _Box(mx - 26, my - 14, mx + 26, my + 14)
-            hits = sum(box.hits(other, 1.0) for other in placed) + sum(box.touches(*disc) for disc in discs)
+            hits = sum(box.hits(other, 1.0) * (1 if m < n else HIDES) for m, other in enumerate(placed)) + HIDES * sum(box.touches(*disc) for disc in discs)
             if best is None or hits < best[0]:
                 best = (hits, box, (mx, my))
             if not hits:
@@ -356,7 +418,9 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     Each council's label sits outside the ring, above it (upper half) or below it, inside the
     drawing, as near as it can without touching a council or a label placed before it, and
     :data:`SIDE_ROOM` clear of the ring's sides (a label moved off its council has a dotted
-    line to it; a long name takes two lines). Each trust number sits on its own line (the
+    line to it; a long name takes two lines). A name that outside the ring would sit straight
+    under (over) another council, nearer it than its own, sits by its own council instead, on a
+    white ground over the lines of trust (with 7 or 8 councils, those at the ring's sides). Each trust number sits on its own line (the
     first clear place along it, or just beside it with the line still through its box:
     :data:`TRUST_AT`, :data:`TRUST_BESIDE`), clear of councils, labels and other numbers
     where it can be; the shortest lines choose first.
@@ -414,23 +478,26 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
             body.append(f'<line {leader} stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 3"/>')
         for line, (mid, (kind, text, w)) in enumerate(zip(mids, (lines[k][0][i] for i in label.order), strict=True)):
             base = edge + shift - 6 - LABEL_LINE * line if above else edge + shift + 18 + LABEL_LINE * line
-            label = 'class="sim-council-label"'
+            if label.over:  # a white ground keeps it legible over the lines of trust
+                top = edge + shift - LABEL_LINE * (line + 1) if above else edge + shift + LABEL_LINE * line
+                body.append(f'<rect x="{mid - w / 2:.1f}" y="{top:.1f}" width="{w:.1f}" height="{LABEL_LINE}" rx="4" fill="#FFFFFF" fill-opacity="0.9"/>')
+            marked = 'class="sim-council-label"'
             if kind == "name, continued":
-                body.append(_text(mid, base, text, 19, weight="bold", extra=label))
+                body.append(_text(mid, base, text, 19, weight="bold", extra=marked))
             elif kind == "name":
                 body.append(
-                    f'<text x="{mid:.1f}" y="{base:.1f}" font-size="19" text-anchor="middle" fill="{INK}" font-weight="bold" {label}>'
+                    f'<text x="{mid:.1f}" y="{base:.1f}" font-size="19" text-anchor="middle" fill="{INK}" font-weight="bold" {marked}>'
                     f'<tspan fill="{stroke}">\u25a0</tspan> {escape(text)}</text>'
                 )
             elif kind == "notice":
                 body.append(
-                    f'<g {label}><rect x="{mid - w / 2:.1f}" y="{base - 16:.1f}" width="{w:.1f}" height="22" rx="4" fill="{INK}"/>'
+                    f'<g {marked}><rect x="{mid - w / 2:.1f}" y="{base - 16:.1f}" width="{w:.1f}" height="22" rx="4" fill="{INK}"/>'
                     + _text(mid, base, text, 16, fill="#FFFFFF", weight="bold", extra='class="sim-notice-badge"')
                     + "</g>"
                 )
             else:
                 colour = OI["vermillion"] if kind == "left" else "#8A5A00"
-                body.append(_text(mid, base, text, 17, fill=colour, weight="bold", extra=label))
+                body.append(_text(mid, base, text, 17, fill=colour, weight="bold", extra=marked))
     body.append(_legend(width, height))
     names = ", ".join(f"{nd.name} sees {nd.value_seen:.2f}" + (" (notice given)" if nd.notice else "") if nd.active else f"{nd.name} left" for nd in nodes)
     return _svg(width, height, body, f"Councils: {names}")

@@ -107,9 +107,10 @@ def overlaps(a: dict, b: dict) -> bool:
     return a["x"] < b["right"] and b["x"] < a["right"] and a["y"] < b["bottom"] and b["y"] < a["bottom"]
 
 
-@pytest.mark.parametrize("count", [4, 5, 6, 7])
+@pytest.mark.parametrize("count", [4, 5, 6, 7, 8])
 def test_with_many_councils_labels_keep_off_each_other_and_the_councils(browser, count):
-    names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council"][:count]
+    names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council", "Oakbridge DC"]
+    names = names[:count]
     councils = tuple(
         adapter.CouncilView(k, name, 1.0 + 0.3 * k, "district", 0.5, 0.35, 14 * (k % 2), k % 3 != 0, k != 2, 47 if k == 2 else -1, "none", "none")
         for k, name in enumerate(names)

@@ -141,18 +141,51 @@ def inside(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
 @pytest.mark.parametrize("left", [-1, 2])
 @pytest.mark.parametrize("count", range(2, 9))
 def test_each_trust_number_sits_on_its_own_line_and_labels_sit_outside_the_ring(count, left):
-    """With 7 councils the short bottom line's number sat 64 units off it; from 5 councils a label could sit inside the ring."""
+    """With 7 councils the short bottom line's number sat 64 units off it; from 5 councils a label could sit inside the ring
+    (now only a name that outside it would sit under another council, and then on a white ground)."""
     drawing = ET.fromstring(svg.network(councils(count, left), all_joined(count, left)))
     lines = [line for line in drawing.iter(f"{SVG}line") if line.get("stroke-linecap") == "round"]  # trust, in the order of the numbers
     marks = [g.find(f"{SVG}rect") for g in drawing.iter(f"{SVG}g") if g.get("class") == "sim-trust"]
     assert len(lines) == len(marks) == len(all_joined(count, left))
     for line, mark in zip(lines, marks, strict=True):
         x, y = float(mark.get("x")) + 26, float(mark.get("y")) + 14
-        assert to_segment(x, y, tuple(float(line.get(a)) for a in ("x1", "y1", "x2", "y2"))) <= 14.2, "its line runs through the number's box"
+        x1, y1, x2, y2 = (float(line.get(a)) for a in ("x1", "y1", "x2", "y2"))
+        through = [(x1 + (x2 - x1) * t / 400, y1 + (y2 - y1) * t / 400) for t in range(401)]
+        assert [p for p in through if abs(p[0] - x) < 25 and abs(p[1] - y) < 13], "its line runs through the number's box"
     ring = [(float(c.get("cx")), float(c.get("cy"))) for c in drawing.iter(f"{SVG}circle") if c.get("stroke-width") == "4"]
+    grounds = [
+        tuple(float(r.get(a)) for a in ("x", "y", "width", "height"))
+        for r in drawing.iter(f"{SVG}rect")
+        if r.get("fill") == "#FFFFFF" and r.get("fill-opacity")
+    ]
     for text, left_, top, right, bottom in label_boxes(drawing):
         if count == 2:
             assert top > ring[0][1], text
             continue
         grid = [(left_ + (right - left_) * a / 8, top + (bottom - top) * b / 4) for a in range(9) for b in range(5)]
-        assert not [p for p in grid if inside(*p, ring)], f"{text!r} sits inside the ring of {count} councils"
+        if [p for p in grid if inside(*p, ring)]:  # only by its own council (see below), on a white ground over the lines
+            middle = ((left_ + right) / 2, (top + bottom) / 2)
+            assert [g for g in grounds if g[0] <= middle[0] <= g[0] + g[2] and g[1] <= middle[1] <= g[1] + g[3]], f"{text!r} is inside the ring on no ground"
+
+
+@pytest.mark.parametrize("left", [-1, 2])
+@pytest.mark.parametrize("count", range(2, 9))
+def test_no_name_sits_under_another_council_nearer_it_than_its_own(count, left):
+    """With 7 or 8 councils a side council's name moved down past the councils below it on a dotted line 300-500 units
+    long: "Southby DC" sat straight under Eastshire's circle, where a room looks for Eastshire's name."""
+    drawing = ET.fromstring(svg.network(councils(count, left), all_joined(count, left)))
+    circles = [(float(c.get("cx")), float(c.get("cy")), float(c.get("r")) + 2) for c in drawing.iter(f"{SVG}circle") if c.get("stroke-width") == "4"]
+    names = [t for t in drawing.iter(f"{SVG}text") if t.get("class") == "sim-council-label" and t.find(f"{SVG}tspan") is not None]
+    assert len(names) == len(circles) == count
+    for k, name in enumerate(names):
+        text, x, y = "".join(name.itertext()), float(name.get("x")), float(name.get("y"))
+        half = 0.6 * 19 * len(text) / 2
+        box = svg._Box(x - half, y - 0.75 * 19, x + half, y + 0.25 * 19)
+        gaps = [math.hypot(cx - min(max(cx, box.left), box.right), cy - min(max(cy, box.top), box.bottom)) - r for cx, cy, r in circles]
+        above = y < circles[k][1]
+        under = [
+            j
+            for j, (cx, cy, r) in enumerate(circles)
+            if j != k and box.left < cx + r and cx - r < box.right and (box.bottom <= cy if above else box.top >= cy) and gaps[j] < gaps[k]
+        ]
+        assert not under, f"{text!r} sits {'above' if above else 'under'} council {under}, nearer it than its own"
