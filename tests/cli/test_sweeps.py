@@ -382,7 +382,7 @@ def test_a_design_row_naming_an_unknown_policy_gives_the_single_runs_line_and_it
     assert done.returncode == 3, done.stderr[-3000:]
     (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: point 1:")]
     assert "Could not find" not in line
-    assert line.startswith("error: point 1: policy = 'all_lever' is not known (available: ") and "all_levers" in line
+    assert line.startswith("error: point 1: policy = 'all_lever' is not known (did you mean all_levers?) (available: ") and "all_levers" in line
     assert line.endswith("; councils[0].it_maturity = 1.5 is outside [0, 1]"), line
     assert f"point 1 failed (folder {out / 'points' / '1'}): policy = 'all_lever'" in done.stderr
     assert list(table(out)["status"].astype(str)) == ["ok", "failed"]

@@ -274,7 +274,7 @@ def test_a_policy_named_with_a_configuration_is_applied_and_a_misspelt_one_refus
     assert PartnershipModel(config=config, policy_name="continuity_plan", seed=0).base_config.levers == treated.levers
     assert PartnershipModel(config=treated, policy_name="continuity_plan", seed=0).base_config.levers == treated.levers  # applied once
     assert PartnershipModel(config=config, seed=0).base_config.levers == config.levers
-    with pytest.raises(ValueError, match=r"^policy = 'continuity' is not known \(available: "):
+    with pytest.raises(ValueError, match=r"^policy = 'continuity' is not known \(did you mean continuity_plan\?\) \(available: "):
         PartnershipModel(config=config, policy_name="continuity", seed=0)
 
 
