@@ -12,14 +12,16 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
+from omegaconf import OmegaConf
+
 from sim.analysis.comparison import MEASURES, run_comparison
 from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Summary, Tally
 from sim.config import assumptions as catalogue
 from sim.config.checks import ConfigError
-from sim.config.model import ModelConfig
+from sim.config.model import SECTIONS, ModelConfig
 from sim.config.overrides import did_you_mean, split_override
-from sim.config.scenarios import load, with_policy
+from sim.config.scenarios import changed, compose_run, load, with_policy
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, RunSettings, available_cores, both_problems, compare_settings
 from sim.config.settings import setting_problems as run_setting_problems
 from sim.config.uncertainty import setting_problems, uncertainty_problems
@@ -43,6 +45,37 @@ def _fixed_problems(fixed: Any) -> list[str]:
         for name in fixed
         if name not in known
     ]
+
+
+def _override_change(overrides: Sequence[str], config_dir: str | Path | None) -> dict[str, Any]:
+    """The model parameters ``overrides`` set (``key=value``, read as :func:`sim.load` reads them), nested as :meth:`ModelConfig.to_dict`.
+
+    Raises
+    ------
+    ConfigError
+        One line per override that sets a council (stated with :func:`sim.council` on a
+        configuration made in Python) or is no model parameter, and every line :func:`sim.load` gives.
+    """
+    keys = [split_override(line)[0] for line in overrides]
+    sections = ", ".join(SECTIONS[1:])
+    problems = [
+        f"overrides: {line!r} sets a council of a configuration made in Python: state it with sim.council(name, ...)"
+        if key.startswith("councils")
+        else f"overrides: {line!r} is not a model parameter (model parameters start with {sections}; seed and the rest are arguments of sim.compare)"
+        for line, key in zip(overrides, keys, strict=True)
+        if key.startswith("councils") or key.split(".")[0] not in SECTIONS
+    ]
+    if problems:
+        raise ConfigError(problems)
+    composed = OmegaConf.to_container(compose_run("baseline", "none", overrides, config_dir), resolve=True)
+    change: dict[str, Any] = {}
+    for key in keys:
+        *path, name = key.split(".")
+        node, into = composed, change
+        for part in path:
+            node, into = node[part], into.setdefault(part, {})
+        into[name] = node[name]
+    return change
 
 
 def run(
@@ -125,9 +158,11 @@ def compare(
 
     ``print`` the frame to read it as ``sim-compare`` prints it (:class:`~sim.analysis.comparison_frame.Comparison`).
 
-    ``scenario`` is a scenario's name (with ``overrides`` in ``key=value`` form) or a
-    configuration made in Python, such as :func:`sim.partnership`'s, to which each policy's lever
-    settings are applied. A policy list of fewer than two names, or naming one twice, is
+    ``scenario`` is a scenario's name or a configuration made in Python, such as
+    :func:`sim.partnership`'s, to which each policy's lever settings are applied. ``overrides``
+    (``key=value``, as :func:`sim.load` takes them) set model parameters after the policy, e.g.
+    ``levers.continuity_plan.strength=0.5`` for a lever at half strength; on a configuration made
+    in Python a council's attributes are stated with :func:`sim.council` instead. A policy list of fewer than two names, or naming one twice, is
     refused (:class:`~sim.config.checks.ConfigError`), as is every setting ``sim-compare`` refuses
     (``replications`` below 2, a bad seed or worker count), with the same line per problem, and a
     name in ``fixed`` that is not the path of an assumption (:func:`sim.config.assumptions.by_path`).
@@ -154,8 +189,6 @@ def compare(
     )
     if problems := _fixed_problems(fixed):
         raise ConfigError(problems)
-    if isinstance(scenario, ModelConfig) and overrides:
-        raise ValueError("overrides apply to a scenario named by its name; set values on a configuration made in Python directly")
     fixed = sorted({*fixed, *(key for key, _ in map(split_override, overrides) if not key.startswith("councils"))})
     drawn, problems, note = uncertainty_problems(settings, fixed, chosen=uncertainty is not None)
     if problems:
@@ -163,7 +196,8 @@ def compare(
     if note:
         warnings.warn(note, stacklevel=2)
     if isinstance(scenario, ModelConfig):
-        configs = {policy: with_policy(scenario, policy, config_dir) for policy in policies}
+        change = _override_change(overrides, config_dir)
+        configs = {policy: changed(with_policy(scenario, policy, config_dir), change) for policy in policies}
     else:
         configs = {policy: load(scenario, policy, overrides, config_dir) for policy in policies}
     from sim.analysis.comparison_frame import Comparison  # pandas, only when a comparison is made

@@ -180,8 +180,37 @@ def test_a_policy_applied_to_a_partnership_changes_what_its_file_changes_and_not
 def test_policies_compare_on_a_partnership() -> None:
     frame = sim.compare(ours(), ["none", "continuity_plan"], replications=300, seed=2)
     assert list(frame["policy"]) == ["none", "continuity_plan"]
-    with pytest.raises(ValueError, match="overrides apply to a scenario named by its name"):
-        sim.compare(ours(), ["none", "continuity_plan"], replications=300, overrides=["seed=1"])
+    with pytest.raises(ConfigError) as refused:
+        sim.compare(ours(), ["none", "continuity_plan"], replications=300, overrides=["seed=1", "councils.0.it_maturity=0.9"])
+    assert refused.value.problems == [
+        "overrides: 'seed=1' is not a model parameter (model parameters start with partnership, dynamics, decisions, exogenous, mechanisms,"
+        " levers; seed and the rest are arguments of sim.compare)",
+        "overrides: 'councils.0.it_maturity=0.9' sets a council of a configuration made in Python: state it with sim.council(name, ...)",
+    ]
+
+
+def test_a_lever_what_if_is_set_by_an_override_on_a_partnership_too(monkeypatch) -> None:
+    """sim.compare(ours, [...], overrides=["levers.continuity_plan.strength=0.5"]) was refused ("set values on a configuration made in
+    Python directly"), with no way given to try a lever at half strength on one's own partnership."""
+    import sim.api
+
+    seen = {}
+
+    def capture(configs, *args, **kwargs):
+        seen.update(configs)
+        raise RuntimeError("captured")
+
+    monkeypatch.setattr(sim.api, "run_comparison", capture)
+    with pytest.raises(RuntimeError, match="captured"):
+        sim.compare(
+            ours(), ["none", "continuity_plan"], replications=300, overrides=["levers.continuity_plan.strength=0.5", "levers.continuity_plan.start_month=12"]
+        )
+    lever = seen["continuity_plan"].levers["continuity_plan"]
+    assert lever.enabled and lever.strength == 0.5 and lever.start_month == 12
+    assert not seen["none"].levers["continuity_plan"].enabled and seen["none"].levers["continuity_plan"].strength == 0.5
+    assert seen["continuity_plan"].councils == ours().councils and seen["continuity_plan"].partnership == ours().partnership
+    with pytest.raises(ConfigError, match=r"levers.continuity_plan.strenght is not a parameter \(did you mean strength\?\)"):
+        sim.compare(ours(), ["none", "continuity_plan"], replications=300, overrides=["levers.continuity_plan.strenght=0.5"])
 
 
 def test_help_on_council_gives_each_attributes_allowed_values():
