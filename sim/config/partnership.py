@@ -177,7 +177,10 @@ class Partnership(ModelConfig):
             lines.append("Still drawn for each replication (so results describe partnerships like this one), from the scenario:")
             lines += [f"  {path} ~ {describe(node)}" for path, node in drawn.items()]
         else:
-            lines.append("Nothing is drawn: every replication is this one partnership (only events from outside and chance differ).")
+            lines.append(
+                "No attribute of the councils or the partnership is drawn: every replication is this one partnership (events from outside"
+                " and chance differ, and, with uncertainty prior or posterior, the default, so do the model's assumptions)."
+            )
         hidden = {path.rpartition(".")[2] for path in [*self.fixed_from_scenario, *every_drawn] if not applies(path)}
         left_out = [name for name in VENTURE_ONLY if name in hidden]
         if left_out:

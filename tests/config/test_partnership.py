@@ -80,7 +80,9 @@ def test_fixed_pins_every_unstated_value_at_the_scenarios_central_value() -> Non
     node = load("baseline").councils[1].it_maturity
     assert is_dist(node)
     assert p.councils[1].it_maturity == pytest.approx(central(node, spec))
-    assert "Nothing is drawn" in p.describe()
+    # "Nothing is drawn" read as if the run drew nothing, though by default each block of replications draws the model's assumptions
+    assert "No attribute of the councils or the partnership is drawn: every replication is this one partnership" in p.describe()
+    assert "with uncertainty prior or posterior, the default, so do the model's assumptions" in p.describe()
 
 
 def test_central_values() -> None:
