@@ -260,7 +260,9 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
     name = STOP_SIGNALS.get(signum, signum)
     where = f" in {folder}" if folder is not None else ""
     kept = len(list(points.glob(f"*/{SUMMARY}"))) if points is not None and points.is_dir() else 0
-    jobs = f"; its SLURM jobs {', '.join(cancelled)} were cancelled" if cancelled else ""
+    jobs = ""
+    if cancelled:  # a sweep's points are the tasks of one SLURM job array: usually one job
+        jobs = f"; its SLURM job {cancelled[0]} was cancelled" if len(cancelled) == 1 else f"; its SLURM jobs {', '.join(cancelled)} were cancelled"
     if elsewhere:
         cleaned = "the temporary files of the points that were running are removed when they run again with resume=true"
     else:

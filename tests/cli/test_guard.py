@@ -70,7 +70,7 @@ def test_a_stopped_sweep_says_what_became_of_its_jobs(tmp_path):
         " (the temporary files of the points that were running are removed when they run again with resume=true)"
     )
     (tmp_path / "0" / "summary.json").write_text("{}")
-    assert "; its SLURM jobs 20 were cancelled; the point finished is kept in" in guard.stopped_line(15, tmp_path, tmp_path, True, ["20"])
+    assert "; its SLURM job 20 was cancelled; the point finished is kept in" in guard.stopped_line(15, tmp_path, tmp_path, True, ["20"])
 
 
 def test_a_sweep_stopped_before_any_point_finished_says_to_resume(tmp_path):
