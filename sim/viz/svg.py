@@ -114,10 +114,20 @@ class Node:
         return self.value_seen - self.outside_option
 
 
-def _svg(width: int, height: int, body: list[str], label: str) -> str:
+#: The smallest text of a drawing, in its units, and the least it may show at on the page, in CSS pixels.
+SMALLEST_TEXT = 16
+LEAST_PX = 14
+#: What the page shows above a drawing scrolled to its top (the app bar, a card's margin), in CSS pixels.
+ABOVE = 90
+
+
+def _svg(width: int, height: int, body: list[str], label: str, fit: bool = False) -> str:
+    """An SVG drawing, as wide as its box; ``fit``: no taller than the screen below the app bar (:data:`ABOVE`) where
+    its smallest text (:data:`SMALLEST_TEXT`) keeps :data:`LEAST_PX` or more, shrunk and centred in its box."""
+    tallest = f"max(calc(100vh - {ABOVE}px), {math.ceil(height * LEAST_PX / SMALLEST_TEXT)}px)" if fit else "100%"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(label)}" '
-        f'style="{FONT};display:block;max-height:100%">' + "".join(body) + "</svg>"
+        f'style="{FONT};display:block;max-height:{tallest}">' + "".join(body) + "</svg>"
     )
 
 
@@ -425,7 +435,8 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     :data:`TRUST_AT`, :data:`TRUST_BESIDE`), clear of councils, labels and other numbers
     where it can be; the shortest lines choose first.
     The drawing decides its own size: ``width`` wide, and as tall as its councils need
-    (:func:`room`, more where the labels need it: many councils, long names). The placement
+    (:func:`room`, more where the labels need it: many councils, long names); on the page it is
+    no taller than the screen where its text keeps 14 px (7 or 8 councils: shrunk, centred). The placement
     is computed once for what it depends on (councils' sizes, labels, which partners are
     joined) and reused while only the numbers change.
     """
@@ -500,7 +511,7 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
                 body.append(_text(mid, base, text, 17, fill=colour, weight="bold", extra=marked))
     body.append(_legend(width, height))
     names = ", ".join(f"{nd.name} sees {nd.value_seen:.2f}" + (" (notice given)" if nd.notice else "") if nd.active else f"{nd.name} left" for nd in nodes)
-    return _svg(width, height, body, f"Councils: {names}")
+    return _svg(width, height, body, f"Councils: {names}", fit=True)
 
 
 def _legend(width: int, height: int) -> str:

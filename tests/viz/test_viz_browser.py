@@ -186,12 +186,13 @@ def test_the_case_select_shows_the_whole_case_name(server):
             browser.close()
 
 
-#: The rendered size, in CSS pixels, of every piece of text the page's main area shows: SVG text at its drawing's scale.
+#: The rendered size, in CSS pixels, of every piece of text the page's main area shows: SVG text at its drawing's scale (a drawing kept to
+#: the screen's height is shrunk within its box).
 RENDERED_TEXT = """() => {
   const sizes = [];
   for (const e of document.querySelectorAll('main text')) {
-    const svg = e.ownerSVGElement;
-    sizes.push([e.textContent, parseFloat(e.getAttribute('font-size')) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width]);
+    const svg = e.ownerSVGElement, box = svg.getBoundingClientRect(), vb = svg.viewBox.baseVal;
+    sizes.push([e.textContent, parseFloat(e.getAttribute('font-size')) * Math.min(box.width / vb.width, box.height / vb.height)]);
   }
   for (const e of document.querySelectorAll('main *')) {
     if ([...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) sizes.push([e.textContent, parseFloat(getComputedStyle(e).fontSize)]);

@@ -11,7 +11,7 @@ from viz_support import CHROMIUM_FLAGS, need_chromium
 
 need_chromium()
 
-from sim.viz import adapter, app  # noqa: E402
+from sim.viz import adapter, app, svg  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -128,5 +128,24 @@ def test_with_many_councils_labels_keep_off_each_other_and_the_councils(browser,
             assert not [b["text"] for b in labels[k + 1 :] + marks + drawn["circles"] if overlaps(a, b)], a["text"]
         for k, a in enumerate(marks):
             assert not [b["text"] for b in marks[k + 1 :] + drawn["circles"] if overlaps(a, b)], a["text"]
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(("screen", "box"), [((1920, 1080), 732), ((1024, 768), 588), ((1280, 800), 430)])
+def test_the_councils_drawing_keeps_to_the_screen_where_its_text_keeps_14_px(browser, screen, box):
+    """With 7 councils the drawing was 1273 px tall at 1920x1080 (the bottom councils below the screen; 8: 1464 px)."""
+    names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council"]
+    councils = tuple(adapter.CouncilView(k, name, 1.0 + 0.3 * k, "district", 0.5, 0.35, 0, True, True, -1, "none", "none") for k, name in enumerate(names))
+    view = type("View", (), {"councils": councils, "trust": {(i, j): 0.5 for i in range(7) for j in range(i + 1, 7)}})()
+    page = browser.new_page(viewport={"width": screen[0], "height": screen[1]})
+    try:
+        page.set_content(f'<html><body style="margin:0"><div style="width:{box}px">{app.network_svg(view)}</div></body></html>')
+        shown = page.evaluate(
+            """() => { const svg = document.querySelector('svg'); const r = svg.getBoundingClientRect(); const vb = svg.viewBox.baseVal;
+            return {height: r.height, scale: Math.min(r.width / vb.width, r.height / vb.height)}; }"""
+        )
+        assert shown["scale"] * svg.SMALLEST_TEXT >= svg.LEAST_PX - 0.05, shown
+        assert shown["height"] <= screen[1] - svg.ABOVE + 0.5 or shown["scale"] * svg.SMALLEST_TEXT <= svg.LEAST_PX + 0.05, shown
     finally:
         page.close()
