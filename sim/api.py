@@ -95,9 +95,10 @@ def run(
 
     ``replications`` defaults to 4,000. Give ``precision`` (a target half-width of the
     collapse probability's 95% interval) instead of a count to add replications until it is
-    reached; giving both is refused (:class:`~sim.config.checks.ConfigError`), as is a ``precision``
-    ``sim-run`` refuses (outside 0.001 to 0.5, or not a number), with the same line, and a name
-    in ``fixed`` that is not the path of an assumption (:func:`sim.config.assumptions.by_path`).
+    reached; giving both is refused (:class:`~sim.config.checks.ConfigError`), as is a count,
+    ``precision``, seed, block size or worker count ``sim-run`` refuses (``replications=0``,
+    ``precision=5``, ``seed=-1``, text for a number), with the same line, and a name in ``fixed``
+    that is not the path of an assumption (:func:`sim.config.assumptions.by_path`).
 
     With ``uncertainty="prior"`` (or ``"posterior"``), replication ``r`` runs parameter draw
     ``r // replications_per_draw``: the assumptions not set by ``config`` nor named in ``fixed``
@@ -109,9 +110,10 @@ def run(
     rule (:func:`sim.config.uncertainty.uncertainty_problems`); the summary's
     ``uncertainty.mode`` says which ran.
     """
+    given = {"replications": replications, "precision": precision, "seed": seed, "block_size": block_size, "workers": workers}
     problems = (
         both_problems(replications, precision)
-        + run_setting_problems(RunSettings, "precision", precision)
+        + [line for name, value in given.items() if value is not None for line in run_setting_problems(RunSettings, name, value)]
         + setting_problems(uncertainty, replications_per_draw)
         + _fixed_problems(fixed)
     )
@@ -119,6 +121,8 @@ def run(
         raise ConfigError(problems)
     if precision is None and replications is None:
         replications = 4000
+    seed, block_size = int(seed), int(block_size)
+    replications = None if replications is None else int(replications)
     check_run(1 if replications is None else replications, seed, block_size, 0, workers)
     mode = DEFAULT_UNCERTAINTY if uncertainty is None else uncertainty
     settings = RunSettings(replications=replications, precision=precision, uncertainty=mode, replications_per_draw=replications_per_draw, posterior=posterior)

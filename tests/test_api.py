@@ -37,9 +37,21 @@ def test_a_bad_replications_per_draw_is_refused_before_anything_runs():
 
 def test_no_replications_is_refused_naming_the_count_before_anything_runs(recwarn):
     """replications=0 passed the check as 1, warned that the default mode gives way, then failed with 'nothing to summarise'."""
-    with pytest.raises(ValueError, match=r"^replications = 0 is outside \[1, inf\)$"):
+    with pytest.raises(ConfigError) as refused:
         sim.run(load("baseline"), seed=3, replications=0)
+    assert refused.value.problems == ["replications = 0 is outside [1, 100000000]"]  # sim-run's line
     assert not recwarn.list
+
+
+def test_run_refuses_a_count_seed_or_worker_count_the_command_refuses_with_its_lines_all_at_once():
+    """replications="4000" raised TypeError ("must be a whole number") and stopped at the first problem; sim-run lists each."""
+    with pytest.raises(ConfigError) as refused:
+        sim.run(load("baseline"), seed=-1, replications="4000", workers=0)
+    assert refused.value.problems == [
+        "replications = '4000' is not a number (allowed: [1, 100000000])",
+        "seed = -1 is outside [0, 9223372036854775807]",
+        "workers = 0 is outside [1, 1024]",
+    ]
 
 
 def test_a_comparison_prints_as_the_commands_text_and_stays_a_dataframe(tmp_path):
