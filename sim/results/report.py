@@ -49,7 +49,7 @@ from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 KINDS = {"sweep": ("sweep.parquet",), "comparison": ("comparison.parquet", "summary.json"), "run": ("summary.json",)}
 #: Tables a folder may hold that the report reads itself (other small tables are shown as they are).
 KNOWN_TABLES = frozenset(
-    {"replications.parquet", "events.parquet", "trajectories.parquet", "draws.parquet", "comparison.parquet", "sweep.parquet", "sweep.csv"}
+    {"replications.parquet", "events.parquet", "trajectories.parquet", "draws.parquet", "comparison.parquet", "sweep.parquet", "sweep.csv", "failures.csv"}
 )
 #: Figures the commands draw that the report draws again itself (not embedded twice).
 REDRAWN = frozenset({"survival", "causes", "comparison"})
@@ -517,26 +517,43 @@ def is_grid(table: Any, x: str, y: str) -> bool:
     return nx >= 2 and ny >= 2 and cells >= 0.5 * nx * ny
 
 
+def _unfinished(everything: Any, unfinished: Any, done: int) -> str:
+    """What the report of a sweep says of its points that did not complete: how many, and a table of them with their values and reasons."""
+    status = unfinished["status"].astype(str)
+    failed, running = int((status == "failed").sum()), int((status != "failed").sum())
+    parts = [f"{failed} failed" if failed else "", f"{running} did not finish (stopped, or still running)" if running else ""]
+    values = swept_columns(everything)
+    frame = unfinished[["point", *values, "status", *(["error"] if "error" in unfinished.columns else [])]].astype(object)
+    return (
+        f"<p class=note>Of the {len(everything)} points, {' and '.join(p for p in parts if p)}: the figures and the table of points show"
+        f" the {done} that completed.</p><h2>Points that did not complete</h2>"
+        + _table(["point", *values, "status", "reason"], frame.where(frame.notna(), "").values.tolist())
+    )
+
+
 def _sweep_report(folder: Path) -> Report:
     import pandas as pd
 
-    table = pd.read_parquet(folder / "sweep.parquet")
-    if "status" in table.columns:
-        table = table[table["status"].astype(str) == "ok"]
+    everything = pd.read_parquet(folder / "sweep.parquet")
+    table = everything[everything["status"].astype(str) == "ok"] if "status" in everything.columns else everything
+    unfinished = everything.drop(index=table.index)
     swept = swept_columns(table)
     estimate, low, high = plots.SWEEP_ESTIMATE
-    report = Report(f"Sweep of {len(table)} points over {', '.join(swept) or 'nothing'}")
+    over = ", ".join(swept_columns(everything))
+    report = Report(f"Sweep of {len(everything)} points over {over or 'nothing'}")
     meta = json.loads((folder / "sweep.json").read_text(encoding="utf-8")) if (folder / "sweep.json").is_file() else {}
     replications = sorted({int(r) for r in table["replications"]}) if "replications" in table.columns else []
     points = _point_summaries(folder, table, swept)
     modes = _modes(table, points)
     report.sections.append(
-        f"<p class=what>What was run: {len(table)} points sweeping {_e(', '.join(swept))}"
+        f"<p class=what>What was run: {len(everything)} points sweeping {_e(over)}"
         + (f"; {', '.join(f'{r:,}' for r in replications)} simulated partnerships per point" if replications else "")
         + f"; {_e(mode_words(modes) if modes else 'uncertainty: not recorded')}"
         + (f"; command: {_e(' '.join(meta['command']))}" if meta.get("command") else "")
         + "</p>"
     )
+    if len(unfinished):
+        report.sections.append(_unfinished(everything, unfinished, len(table)))
     for c in swept:
         table[c] = _numeric(table[c])
     report.sections.append("<h2>What the words mean</h2>" + _words())

@@ -74,3 +74,22 @@ def test_points_without_draws_have_no_total_column(tmp_path):
     sweep_folder(tmp_path, {"partnership.decision_clarity": [0.2, 0.5, 0.8]}, ["none"] * 3)
     page = report.page(report.build(tmp_path))
     assert "total interval" not in page and "<th>95% interval (simulation noise)</th>" in page
+
+
+def test_a_sweep_with_failed_points_says_so_and_lists_them(tmp_path):
+    """Two of four points failed: the report said 'Sweep of 2 points', and their reasons came only as failures.csv 'written by other tools'."""
+    sweep_folder(tmp_path, {"councils.0.it_maturity": [0.2, 0.2, 0.8, 0.8], "partnership.min_partners": [2, 5, 2, 5]}, ["posterior", None, "posterior", None])
+    table = pd.read_parquet(tmp_path / "sweep.parquet")
+    reason = "partnership.min_partners = 5 is outside [1, 4] (the number of councils)"
+    table["status"] = pd.Categorical(["ok", "failed", "ok", "running"])
+    table["error"] = pd.array([None, reason, None, None], dtype="string")
+    table.loc[[1, 3], list(SWEEP_ESTIMATE)] = np.nan
+    table.to_parquet(tmp_path / "sweep.parquet")
+    (tmp_path / "failures.csv").write_text(f'point,job_dir,overrides,error\n1,1,partnership.min_partners=5,"{reason}"\n')
+    page = report.page(report.build(tmp_path))
+    assert "<title>Sweep of 4 points over councils.0.it_maturity, partnership.min_partners</title>" in page
+    assert "What was run: 4 points sweeping councils.0.it_maturity, partnership.min_partners;" in page
+    assert "Of the 4 points, 1 failed and 1 did not finish (stopped, or still running): the figures and the table of points show the 2 that completed." in page
+    assert f"<td>1</td><td>0.2</td><td>5</td><td>failed</td><td>{reason}</td>" in page
+    assert "<td>3</td><td>0.8</td><td>5</td><td>running</td><td></td>" in page
+    assert "Other results in this folder" not in page, "failures.csv is the sweep's own file"
