@@ -161,7 +161,7 @@ class Partnership(ModelConfig):
         """What is fixed (stated by you, or fixed at the scenario's central values) and what is drawn, and from which distribution."""
         lines = [f"A partnership of {self.n_councils} councils ({', '.join(c.name for c in self.councils)}); unstated values from scenario {self.scenario!r}."]
         lines.append("Fixed because you stated them:")
-        lines += [f"  {path} = {describe(_at(self, path)).strip('`')}" for path in self.stated] or ["  (nothing)"]
+        lines += [f"  {path} = {describe(_at(self, path)).strip('`')}{_unit(path)}" for path in self.stated] or ["  (nothing)"]
         venture = may_be_venture(self.partnership.governance)
 
         def applies(path: str) -> bool:
@@ -171,11 +171,11 @@ class Partnership(ModelConfig):
         pinned = [path for path in self.fixed_from_scenario if applies(path)]
         if pinned:
             lines.append("Fixed at the scenario's central values (fixed=True):")
-            lines += [f"  {path} = {describe(_at(self, path)).strip('`')}" for path in pinned]
+            lines += [f"  {path} = {describe(_at(self, path)).strip('`')}{_unit(path)}" for path in pinned]
         drawn = {path: node for path, node in every_drawn.items() if applies(path)}
         if drawn:
             lines.append("Still drawn for each replication (so results describe partnerships like this one), from the scenario:")
-            lines += [f"  {path} ~ {describe(node)}" for path, node in drawn.items()]
+            lines += [f"  {path} ~ {describe(node)}{_unit(path)}" for path, node in drawn.items()]
         else:
             lines.append(
                 "No attribute of the councils or the partnership is drawn: every replication is this one partnership (events from outside"
@@ -236,6 +236,13 @@ def _names(councils: Sequence[Council]) -> list[str]:
         else:
             first[c.name] = k
     return problems
+
+
+def _unit(path: str) -> str:
+    """The unit of the attribute at ``path`` as a describe line ends with it (``  [GBP m per year]``); none for a name or a category."""
+    name = path.rpartition(".")[2]
+    spec = (_COUNCIL if path.startswith("councils") else _PARTNERSHIP)[name]
+    return "" if spec.unit in ("text", "category") else f"  [{spec.unit}]"
 
 
 def _at(cfg: ModelConfig, path: str) -> Any:

@@ -235,3 +235,12 @@ def test_a_misspelt_or_misplaced_attribute_says_which_was_meant_or_where_it_goes
     assert problems[2].startswith("council 'A': it_maturiy is not a council attribute (did you mean it_maturity?) (known: ")
     assert problems[3].startswith("council 'A': governance is not a council attribute (it is a partnership attribute: give it to sim.partnership(...))")
     assert len(problems) == 4
+
+
+def test_describe_gives_each_numbers_unit() -> None:
+    """The line "partnership.promised_savings = 1.5" left a reader to guess GBP m a year or in all, "councils[0].size = 1.2" what 1 is."""
+    text = sim.partnership([sim.council("A", tier="district", size=1.2), sim.council("B")], promised_savings=1.5).describe()
+    lines = text.splitlines()
+    assert "  partnership.promised_savings = 1.5  [GBP m per year]" in lines
+    assert "  councils[0].size = 1.2  [relative size (1 = a typical district)]" in lines
+    assert "  councils[0].tier = district" in lines and "  councils[1].size ~ uniform on [0.6, 1.4]  [relative size (1 = a typical district)]" in lines
