@@ -655,9 +655,13 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     draws = int(comparison["draws"].iloc[0])
     lines = [
         f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences, compared with {policy_phrase(reference)}."
+        f" 'total {level}': the interval counting both Monte Carlo noise and the doubt about the model's assumptions;"
         " 'helps in': the share of draws in which the lever lowers the chance ('unclear' where the draws show no spread beyond"
         " Monte Carlo noise and the total interval holds zero); 'ranked first': the share in which the chance with it is the lowest"
-        " of the levers' (it lowers it most, or raises it least), alone or tied (levers with the same effect share first place)."
+        " of the levers' (it lowers it most, or raises it least), alone or tied (levers with the same effect share first place);"
+        " 'middle half of draws': the effect in the middle half of the draws (a quarter lie below, a quarter above); 'from parameters':"
+        " the share of the effect's spread across draws that comes from the doubt about the assumptions rather than Monte Carlo noise"
+        " ('not detected' where these draws could not tell any spread from that noise: not zero doubt, but too little to measure)."
     ]
     for measure in MEASURES:
         name = f"{measure}_difference"

@@ -178,3 +178,13 @@ def test_ranked_first_is_said_of_the_lowest_chance_not_of_lowering_it_most():
     text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
     assert "'ranked first': the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least)" in text
     assert "the share in which it lowers it most," not in text
+
+
+def test_every_column_of_the_uncertainty_table_is_said_in_words():
+    """'total 95%', 'middle half of draws' and 'from parameters' (with its 'not detected') were printed without a word on what they are."""
+    tally = _tally([0.5] * DRAWS, [0.2] * DRAWS)
+    text = render_uncertainty(tally.frame(), {"collapse": tally.ranking("collapse")}, "prior")
+    header = text.split("\n")[0]
+    for words in ("'total 95%': the interval counting both Monte Carlo noise and the doubt", "'middle half of draws': the effect in the middle half",
+                  "'from parameters': the share of the effect's spread across draws", "'not detected' where these draws could not tell"):  # fmt: skip
+        assert words in header, words
