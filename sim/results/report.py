@@ -524,11 +524,9 @@ def _unfinished(everything: Any, unfinished: Any, done: int) -> str:
     parts = [f"{failed} failed" if failed else "", f"{running} did not finish (stopped, or still running)" if running else ""]
     values = swept_columns(everything)
     frame = unfinished[["point", *values, "status", *(["error"] if "error" in unfinished.columns else [])]].astype(object)
-    return (
-        f"<p class=note>Of the {len(everything)} points, {' and '.join(p for p in parts if p)}: the figures and the table of points show"
-        f" the {done} that completed.</p><h2>Points that did not complete</h2>"
-        + _table(["point", *values, "status", "reason"], frame.where(frame.notna(), "").values.tolist())
-    )
+    shown = f"the figures and the table of points show the {done} that completed" if done else "none completed, so there is no figure or table of points"
+    note = f"<p class=note>Of the {len(everything)} points, {' and '.join(p for p in parts if p)}: {shown}.</p>"
+    return note + "<h2>Points that did not complete</h2>" + _table(["point", *values, "status", "reason"], frame.where(frame.notna(), "").values.tolist())
 
 
 def _sweep_report(folder: Path) -> Report:
@@ -554,6 +552,9 @@ def _sweep_report(folder: Path) -> Report:
     )
     if len(unfinished):
         report.sections.append(_unfinished(everything, unfinished, len(table)))
+    if table.empty:
+        _other_files(folder, report)
+        return report
     for c in swept:
         table[c] = _numeric(table[c])
     report.sections.append("<h2>What the words mean</h2>" + _words())

@@ -93,3 +93,15 @@ def test_a_sweep_with_failed_points_says_so_and_lists_them(tmp_path):
     assert f"<td>1</td><td>0.2</td><td>5</td><td>failed</td><td>{reason}</td>" in page
     assert "<td>3</td><td>0.8</td><td>5</td><td>running</td><td></td>" in page
     assert "Other results in this folder" not in page, "failures.csv is the sweep's own file"
+
+
+def test_a_sweep_whose_points_all_failed_has_no_empty_figures_or_table(tmp_path):
+    """It said 'the figures and the table of points show the 0 that completed' above an empty Figures heading and an empty table."""
+    sweep_folder(tmp_path, {"partnership.min_partners": [5, 6]}, [None, None])
+    table = pd.read_parquet(tmp_path / "sweep.parquet")
+    table["status"] = pd.Categorical(["failed", "failed"])
+    table["error"] = pd.array(["too many", "too many"], dtype="string")
+    table.to_parquet(tmp_path / "sweep.parquet")
+    page = report.page(report.build(tmp_path))
+    assert "Of the 2 points, 2 failed: none completed, so there is no figure or table of points." in page
+    assert "<h2>Figures</h2>" not in page and "<h2>Points</h2>" not in page
