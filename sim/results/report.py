@@ -582,13 +582,14 @@ def _sweep_report(folder: Path) -> Report:
             )
     elif swept:
         shown = swept[:MAX_SCATTER]
+        no_grid = " The points do not fill a grid (a design sets every value anew), so no heat map is drawn: it would hold one point a cell."
         report.figure(
             "sweep_scatter",
             plots.sweep_scatter_figure(table, shown),
             f"Probability of collapse at each point against {', '.join(shown)}"
             + (f" (the first {MAX_SCATTER} of {len(swept)} swept columns)" if len(swept) > MAX_SCATTER else "")
             + f", with its 95% interval {noise}."
-            + " The points do not fill a grid (a design sets every value anew), so no heat map is drawn: it would hold one point a cell.",
+            + (no_grid if len(swept) > 1 else ""),
         )
     if points:
         report.figure("survival", plots.survival_figure(points), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale).")

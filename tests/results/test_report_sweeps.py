@@ -105,3 +105,11 @@ def test_a_sweep_whose_points_all_failed_has_no_empty_figures_or_table(tmp_path)
     page = report.page(report.build(tmp_path))
     assert "Of the 2 points, 2 failed: none completed, so there is no figure or table of points." in page
     assert "<h2>Figures</h2>" not in page and "<h2>Points</h2>" not in page
+
+
+def test_a_sweep_of_one_parameter_does_not_explain_a_missing_heat_map(tmp_path):
+    """A multirun over one parameter was told 'The points do not fill a grid (a design sets every value anew)'."""
+    sweep_folder(tmp_path, {"partnership.decision_clarity": [0.2, 0.5, 0.8]}, ["none"] * 3)
+    page = report.page(report.build(tmp_path))
+    assert "Probability of collapse at each point against partnership.decision_clarity, with its 95% interval from simulation noise." in page
+    assert "do not fill a grid" not in page
