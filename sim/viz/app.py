@@ -186,7 +186,8 @@ def replay(levers: Sequence[str]) -> None:
     stage.set(new)
     views.set(new.views())
     right = adapter.lower_first(adapter.run_name(levers))
-    notice.set(f"Replay: the same partnership (seed {original.seed}, replication {original.replication}), on the right {right}. Press play.")
+    where = "beside it (below it on a narrow screen)"  # the pair stacks where it is too narrow: see PAIR
+    notice.set(f"Replay: the same partnership (seed {original.seed}, replication {original.replication}), and {where} {right}. Press play.")
 
 
 def tell_story(case_id: str) -> None:

@@ -214,9 +214,17 @@ def test_it_stays_in_capitals_in_every_lever_label(page):
     assert "<b>IT harmonisation first</b>" in html(page)
     assert "IT harmonisation first" in {i["text"] for w in page.find(v.Select).widgets for i in w.items}
     replay.click()
-    assert "on the right with commercial capability and IT harmonisation first" in app.notice.value
+    assert "below it on a narrow screen) with commercial capability and IT harmonisation first" in app.notice.value
     assert "Replay with commercial capability and IT harmonisation first" in html(page)
     assert " it harmonisation" not in html(page) and "It harmonisation" not in html(page)
+
+
+def test_the_replays_notice_says_where_the_replay_is_on_a_narrow_screen_too(page):
+    """At 1024x768 the two runs go one above the other, yet the notice said the replay was "on the right"."""
+    button(page, "To the end").click()
+    button(page, "Replay with continuity plan").click()
+    assert "on the right" not in app.notice.value
+    assert "and beside it (below it on a narrow screen) with continuity plan. Press play." in app.notice.value
 
 
 def test_the_main_cause_names_its_case_once(page):
