@@ -168,6 +168,17 @@ def test_notebook_01_draws_one_run_month_by_month_on_axes_from_zero_with_its_lin
     pyplot.close(names["fig"])
 
 
+def test_notebook_04_gives_a_sobol_indexs_uncertainty_in_percentage_points(capsys) -> None:
+    """The text "accounts for 84% of the variance (plus or minus 38%)" read as 38% of the 84%; the half-width is in points of the index."""
+    (cell,) = [cell for cell in code_cells(read("04_sweeps_sensitivity_calibration.ipynb")) if "Sobol indices" in cell.source and "lead = " in cell.source]
+    morris = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "mu_star": [0.3, 0.1], "mu_star_conf": [0.05, 0.05], "mu_star_noise": 0.06})
+    sobol = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "ST": [0.84, 0.2], "ST_conf": [0.38, 0.1], "S1": [0.56, 0.1], "S1_conf": [0.27, 0.1]})
+    noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.063], "noise_share_of_sobol_variance": [0.05]})
+    exec(cell.source, {"morris": morris, "sobol": sobol, "noise": noise})
+    text = capsys.readouterr().out
+    assert "84% of the variance (plus or minus 38 percentage points, 95% interval), 56% alone (plus or minus 27 points)" in text, text
+
+
 def _interpretation(notebook: Any) -> tuple[int, Any]:
     cells = [(i, cell) for i, cell in enumerate(notebook.cells) if "interpretation" in cell.metadata.get("tags", [])]
     assert len(cells) == 1, "notebook 02 has one cell tagged 'interpretation'"
