@@ -70,7 +70,8 @@ class Stage:
             return tuple(r.view() for r in self.runs)
 
     def handout(self) -> str:
-        """The runs' handout (Markdown), one after another; a replay's, once both have ended, opens with how each ended.
+        """The runs' handout (Markdown), one after another; a replay's, once both have ended, opens with a title naming the
+        partnership and both runs, then how each ended.
 
         The texts are read under the lock (the play loop may be stepping the runs); runs that
         have ended no longer change, so their views are built after it is released.
@@ -79,8 +80,14 @@ class Stage:
             texts = [r.handout() for r in self.runs]
             ended = len(self.runs) == 2 and not any(r.running for r in self.runs)
         said = adapter.replay_summary(*(r.view() for r in self.runs)) if ended else ()
-        summary = "## How both ended\n\n" + "".join(f"**{label}:** {words}.\n\n" for label, words in said) if said else ""
-        return summary + handout.markdown(texts)
+        if not said:
+            return handout.markdown(texts)
+        first, replay = self.runs
+        title = (
+            f"# {scenario_label(first.scenario)}: as it happened and {adapter.lower_first(adapter.run_name(replay.levers))}"
+            f" (seed {first.seed}, replication {first.replication})\n\n"
+        )
+        return title + "## How both ended\n\n" + "".join(f"**{label}:** {words}.\n\n" for label, words in said) + handout.markdown(texts)
 
 
 # Per-session state (solara keeps module-level reactive variables per browser session).

@@ -256,14 +256,16 @@ def test_the_replay_is_set_against_the_original_on_the_same_axes_and_plan_to_dat
 
 
 def test_a_replays_handout_opens_with_how_both_ended(page):
+    """Under a title naming the partnership and both runs: the printed handout opened with "How both ended" of no case."""
     button(page, "To the end").click()
     button(page, "Replay with continuity plan").click()
     assert "How both ended" not in app.current().handout(), "not before both have ended"
     button(page, "To the end").click()
     text = app.current().handout()
     original, treated = app.views.value
-    assert text.startswith(f"## How both ended\n\n**As it happened:** {original.outcome_words} in month {original.month}; by then GBP ")
-    assert f"\n\n**With continuity plan:** {treated.outcome_words} " in text.split("# Case 01")[0]
+    title = f"# Case 01: Over-dependency on key personnel: as it happened and with continuity plan (seed {original.seed}, replication {original.replication})"
+    assert text.startswith(f"{title}\n\n## How both ended\n\n**As it happened:** {original.outcome_words} in month {original.month}; by then GBP ")
+    assert f"\n\n**With continuity plan:** {treated.outcome_words} " in text.split("# Case 01: Over-dependency on key personnel, no levers")[0]
     assert handout.pdf(text).startswith(b"%PDF-")
 
 
@@ -280,7 +282,7 @@ def test_a_replays_handout_builds_its_views_after_releasing_the_lock(page, monke
         return view(run)
 
     monkeypatch.setattr(adapter.Run, "view", watched)
-    assert stage.handout().startswith("## How both ended")
+    assert "\n\n## How both ended\n\n" in stage.handout()
     assert locked and not any(locked), "a view of an ended run needs no lock: the play loop waits for none"
 
 
