@@ -133,16 +133,22 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
     -------
     matplotlib.figure.Figure
         One step line (Kaplan-Meier estimate) and one band per summary, y from 0 to 100%, months
-        along x with years on top, and a caption saying how shelved proposals count.
+        along x with years on top, and a caption saying how shelved proposals count. A summary
+        with parameter draws (``total_low``, ``total_high`` in its curve) also gets a pale band of
+        its total interval behind the Monte Carlo one, which alone would claim more than the run allows.
     """
     runs = _as_mapping(summaries, "survival_curve", "Kaplan-Meier estimate")
     fig = Figure(figsize=(8, 5.2), layout="constrained")
     ax = fig.subplots()
-    horizon, level = 0, 0.95
+    horizon, level, totals = 0, 0.95, False
     for i, (label, summary) in enumerate(runs.items()):
         curve = {key: np.asarray(value, float) for key, value in summary["survival_curve"].items()}
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         level = summary.get("confidence", level)
+        if "total_low" in curve and "total_high" in curve:
+            totals = True
+            months = np.arange(len(curve["total_low"]))
+            ax.fill_between(months, curve["total_low"], curve["total_high"], step="post", alpha=0.1, linewidth=0, color=colour)
         ax.fill_between(curve["months"], curve["low"], curve["high"], step="post", alpha=0.25, linewidth=0, color=colour)
         ax.step(curve["months"], curve["survival"], where="post", color=colour, linewidth=2, label=label)
         horizon = max(horizon, int(curve["months"][-1]))
@@ -154,13 +160,19 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel("partnerships not collapsed (%)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", title=f"shaded: {level:.0%} band")
+    ax.legend(loc="lower left", title=f"shaded: {level:.0%} band" + (" (dark: Monte Carlo;\npale: total)" if totals else ""))
     if title:
         ax.set_title(title)
     lines = (
         f" Dotted lines at {listed([str(years) for years in marked])} years: the times the outcome table gives the chance of collapse within." if marked else ""
     )
-    _caption(fig, f"{SHELVED_NOTE} Bands: pointwise {level:.0%} intervals (Kaplan-Meier, log-log).{lines}")
+    bands = (
+        f" Bands: pointwise {level:.0%} intervals; the dark one counts the Monte Carlo noise of the replications run (Kaplan-Meier, log-log),"
+        " the pale one adds the doubt about the model's assumptions (the total interval)."
+        if totals
+        else f" Bands: pointwise {level:.0%} intervals (Kaplan-Meier, log-log)."
+    )
+    _caption(fig, f"{SHELVED_NOTE}{bands}{lines}")
     return fig
 
 

@@ -90,6 +90,25 @@ def test_survival_curves_of_two_runs_on_one_0_to_100_axis_with_bands_and_caption
     assert not small_texts(fig)
 
 
+def test_a_survival_curve_with_parameter_draws_shows_its_total_band_too(none):
+    """With uncertainty (the default) sim-run's and sim-report's survival figure drew only the Monte Carlo band and called it "95%
+    band": for partnerships whose collapse was 14% (1.0% to 52.9% counting the doubt about the assumptions), it claimed far more."""
+    curve = dict(none["summary"]["survival_curve"])
+    survival = np.asarray(curve["survival"])
+    curve["total_low"], curve["total_high"] = list(np.clip(survival - 0.2, 0, 1)), list(np.clip(survival + 0.05, 0, 1))
+    fig = drawn(plots.survival_figure({**none["summary"], "survival_curve": curve}))
+    ax = fig.axes[0]
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 2
+    assert min(path.vertices[:, 1].min() for path in bands[0].get_paths()) == pytest.approx(float(np.min(curve["total_low"])))
+    caption = next(t.get_text() for t in fig.texts if "Shelved" in t.get_text()).replace("\n", " ")
+    assert "the pale one adds the doubt about the model's assumptions (the total interval)" in caption
+    assert "Monte Carlo" in ax.get_legend().get_title().get_text()
+    plain = drawn(plots.survival_figure(none["summary"]))
+    assert len([c for c in plain.axes[0].collections if isinstance(c, PolyCollection)]) == 1
+    assert not small_texts(fig)
+
+
 def test_a_single_summary_still_gives_one_curve(none):
     ax = plots.survival_figure(none["summary"]).axes[0]
     assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == ["Kaplan-Meier estimate"]
