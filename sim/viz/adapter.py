@@ -599,7 +599,10 @@ class Run:
         earlier = tuple((c.name, c.exit_month, c.exit_words) for c in gone)
         if m.outcome == "collapsed":
             ended = ": too few partners were left." if decided else (f", after {after}." if after else ".")
-            headline = f"The partnership collapsed in month {m.month}{ended}"
+            # with no council leaving, what its cause did in the last month (case 05: the venture's reserves ran out)
+            last = dict.fromkeys(e.what for e in m.events.entries if e.month == m.month and e.council and e.cause == cause and e.what not in DECISIONS)
+            that = f" That month {'; '.join(last)}." if last and not decided else ""
+            headline = f"The partnership collapsed in month {m.month}{ended}{that}"
         elif m.outcome == "shelved":
             headline = f"The proposal was shelved in month {m.month}" + (f", after {after}." if after else ".")
         elif m.outcome == "underperforming":

@@ -101,6 +101,21 @@ def test_why_says_the_value_a_council_saw_as_it_decided_as_the_timeline_does():
         assert f"the value it sees is {d.value_seen:.2f} of the promise" in notice.text, (adapter.decision_words(d), notice.text)
 
 
+def test_a_collapse_no_council_left_says_what_ended_it_that_month():
+    """Case 05's story collapses with every council still in: Why said only "after the end of a council's guarantee of
+    business" (nine months earlier), not that the venture's reserves ran out that month."""
+    run = story_run("05")
+    run.run_to_end()
+    why = run.why()
+    assert why is not None and why.outcome == "collapsed" and not why.decisions
+    m = run.model
+    last = {e.what for e in m.events.entries if e.month == m.month and e.council and e.cause == m.cause}
+    assert last and all(f"That month {what}" in why.headline for what in last), why.headline
+    left = story_run("01")
+    left.run_to_end()
+    assert "That month" not in left.why().headline, "where councils left, that is what ended it"
+
+
 def test_a_council_that_left_with_no_notice_period_is_not_said_to_have_given_notice_that_month():
     run = story_run("06")
     run.run_to_end()
