@@ -42,7 +42,7 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, words
+from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, percent, words
 from sim.config.model import ModelConfig
 from sim.config.uncertainty import Uncertainty
 from sim.core import kernel
@@ -485,11 +485,6 @@ def run_comparison(
             on_block(tally.n)
         size = next_paired_block(tally, precision, replications, block_size)
     return tally
-
-
-def percent(p: float) -> str:
-    """A probability as a percentage, with a decimal below 10% (``16%``, ``0.4%``)."""
-    return f"{p:.0%}" if abs(p) >= 0.1 else f"{p:.1%}"
 
 
 def percents_apart(a: float, b: float) -> tuple[str, str]:

@@ -499,6 +499,11 @@ def words(definitions: dict[str, str] | None = None) -> list[str]:
 SOURCES = {"prior": "their plausible ranges", "posterior": "the calibrated posterior"}
 
 
+def percent(p: float) -> str:
+    """A probability as a percentage, with a decimal below 10% (``16%``, ``0.4%``): a share of 1 in 200 never reads ``0%``."""
+    return f"{p:.0%}" if abs(p) >= 0.1 else f"{p:.1%}"
+
+
 def plain_lines(summary: dict[str, Any]) -> list[str]:
     """A few sentences built from the summary's numbers: how many collapsed, were shelved or fell short, and the leading cause and trigger."""
     o = summary["outcomes"]
@@ -514,13 +519,17 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
         else:
             interval += f" from simulation noise alone; {c['total']['low']:.1%} to {c['total']['high']:.1%} once the assumptions vary across {source}"
     lines = [
-        f"Of {summary['replications']:,} proposed partnerships, {o['shelved']['value']:.0%} were shelved before launch and "
-        f"{c['value']:.0%} launched and then collapsed within {years:g} years ({interval}); "
-        f"{o['underperforming']['value']:.0%} were still going but underperforming, and {o['sustained']['value']:.0%} sustained."
+        f"Of {summary['replications']:,} proposed partnerships, {percent(o['shelved']['value'])} were shelved before launch and "
+        f"{percent(c['value'])} launched and then collapsed within {years:g} years ({interval}); "
+        f"{percent(o['underperforming']['value'])} were still going but underperforming, and {percent(o['sustained']['value'])} sustained."
     ]
     for key, what, verb in (("causes_of_collapse", "collapses", "cause"), ("triggers_of_collapse", "collapses", "trigger")):
         items = summary.get(key) or []
-        if items:
+        present = [item for item in items if item["count"] > 0]
+        if len(present) == 1:  # every collapse had it: not "the most common ... (100% of them)", said even of one collapse
+            every = "the one collapse" if c["count"] == 1 else f"all {c['count']:,} {what}"
+            lines.append(f"The {verb} of {every}: {present[0]['title']}.")
+        elif items:
             tied = [item for item in items if item["count"] == items[0]["count"]]
             if len(tied) == 1:
                 share = f"{tied[0]['value']:.0%} of them"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, list_titles, plain_lines, render, what_was_run, with_share
+from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, list_titles, percent, plain_lines, render, what_was_run, with_share
 from sim.config.scenarios import load
 from sim.frontends.runner import Sinks, fixed, run_blocks
 from sim.frontends.words import lower_first
@@ -40,8 +40,8 @@ def test_every_outcome_word_and_term_is_defined_in_a_line(summary):
 def test_the_sentences_quote_the_summary_numbers(summary):
     first, cause, trigger = plain_lines(summary)
     o = summary["outcomes"]
-    assert f"Of {summary['replications']:,} proposed partnerships, {o['shelved']['value']:.0%} were shelved" in first
-    assert f"{o['collapsed']['value']:.0%} launched and then collapsed within 10 years" in first
+    assert f"Of {summary['replications']:,} proposed partnerships, {percent(o['shelved']['value'])} were shelved" in first
+    assert f"{percent(o['collapsed']['value'])} launched and then collapsed within 10 years" in first
     assert f"(95% interval {o['collapsed']['low']:.1%} to {o['collapsed']['high']:.1%})" in first
     top = summary["causes_of_collapse"][0]
     assert cause.startswith(f"The most common cause of the collapses: {with_share(top['title'], f'{top["value"]:.0%} of them')}")
@@ -114,3 +114,23 @@ def test_titles_in_one_list_start_in_lower_case_after_the_first():
         "IT harmonisation first",
     ]
     assert list_titles([]) == []
+
+
+def test_a_small_share_never_reads_0_percent_and_a_lone_cause_is_not_the_most_common_of_one(summary):
+    """Of 200 partnerships with one collapse: "0% launched and then collapsed (95% interval 0.1% to 2.8%)" and "The most common cause of
+    the collapses: Misaligned aspirations (case 03; 100% of them)"."""
+    one = {"count": 1, "value": 0.005, "low": 0.001, "high": 0.028}
+    outcomes = {**summary["outcomes"], "collapsed": one, "shelved": {**one, "count": 7, "value": 0.035}, "underperforming": {**one, "count": 0, "value": 0.0}}
+    cause, trigger = summary["causes_of_collapse"][0], summary["triggers_of_collapse"][0]
+    lone = {
+        **summary,
+        "outcomes": outcomes,
+        "causes_of_collapse": [{**cause, "count": 1, "value": 1.0}],
+        "triggers_of_collapse": [{**trigger, "count": 1, "value": 1.0}],
+    }
+    first, causes, triggers = plain_lines(lone)
+    assert "3.5% were shelved before launch and 0.5% launched and then collapsed within 10 years (95% interval 0.1% to 2.8%)" in first
+    assert "0.0% were still going but underperforming" in first
+    assert causes == f"The cause of the one collapse: {cause['title']}." and triggers == f"The trigger of the one collapse: {trigger['title']}."
+    several = {**lone, "outcomes": {**outcomes, "collapsed": {**one, "count": 3}}, "causes_of_collapse": [{**cause, "count": 3, "value": 1.0}]}
+    assert plain_lines(several)[1] == f"The cause of all 3 collapses: {cause['title']}."
