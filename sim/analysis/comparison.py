@@ -574,6 +574,11 @@ def _doubt(row: Any, name: str, span: Callable[[float, float], str]) -> str:
     return f" (though counting the doubt about the model's assumptions too, the difference could be zero: {span(low, high)})"
 
 
+def _width(comparison: Any) -> int:
+    """Width of the tables' first column: each policy named in words (``Agreed decision process``, ``No lever``), not by its code name."""
+    return max(24, max(len(policy_words(str(p))) for p in comparison["policy"]) + 4)
+
+
 def _points(value: float, low: float, high: float) -> str:
     return f"{100 * value:+6.1f} pts [{100 * low:+6.1f}, {100 * high:+6.1f}]"
 
@@ -590,26 +595,26 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     """The comparison as plain text: a sentence per policy, the chances and their paired differences, money; with ``detail`` the tests too."""
     level = f"{confidence:.0%}"
     reference = comparison["policy"].iloc[0]
-    width = max(24, int(comparison["policy"].str.len().max()) + 4)
+    width = _width(comparison)
     lines = [f"What each policy changed, compared with {policy_phrase(reference)} on the same simulated partnerships:"]
     lines += [f"  {sentence(comparison, p)}" for p in comparison["policy"].iloc[1:]]
     lines += words({**DEFINITIONS, "points": "percentage points: a change from 12% to 10% is -2 points", "paired": PAIRED})
     lines.append(f"Chance of each outcome (all partnerships; share and {level} interval)")
     lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<26}" for m in MEASURES).rstrip())
     for r in comparison.to_dict(orient="records"):
-        lines.append(f"  {r['policy']:<{width - 2}}" + "".join(f"{_share(r, m):<26}" for m in MEASURES).rstrip())
+        lines.append(f"  {policy_words(r['policy']):<{width - 2}}" + "".join(f"{_share(r, m):<26}" for m in MEASURES).rstrip())
     lines.append(f"Compared with {policy_phrase(reference)} (percentage points, paired {level} interval)")
     lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<32}" for m in MEASURES).rstrip())
     for r in comparison.iloc[1:].to_dict(orient="records"):
         cells = "".join(f"{_points(r[f'{m}_difference'], r[f'{m}_difference_low'], r[f'{m}_difference_high']):<32}" for m in MEASURES)
-        lines.append(f"  {r['policy']:<{width - 2}}{cells}".rstrip())
+        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{cells}".rstrip())
     heading = f"{'GBP m per partnership':<{width}}{'lever cost':<12}{'net savings  ' + level + ' interval':<30}"
     lines.append(f"{heading}net savings compared with {policy_phrase(reference)}, paired {level} interval")
     for r in comparison.to_dict(orient="records"):
         net = f"{r['net_savings']:6.2f} [{r['net_savings_low']:6.2f}, {r['net_savings_high']:6.2f}]"
         d = (r["net_savings_difference"], r["net_savings_difference_low"], r["net_savings_difference_high"])
         diff = "(reference)" if r["policy"] == reference else f"{d[0]:+6.2f} [{d[1]:+6.2f}, {d[2]:+6.2f}]"
-        lines.append(f"  {r['policy']:<{width - 2}}{r['lever_cost']:<12.2f}{net:<30}{diff}")
+        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{r['lever_cost']:<12.2f}{net:<30}{diff}")
     if detail:
         lines += render_tests(comparison, confidence).splitlines()
     return "\n".join(lines)
@@ -619,7 +624,7 @@ def render_tests(comparison: Any, confidence: float = 0.95) -> str:
     """The statistical detail: per measure the paired interval, the unpaired one, how much narrower pairing made it, and the exact McNemar p-value."""
     level = f"{confidence:.0%}"
     reference = comparison["policy"].iloc[0]
-    width = max(24, int(comparison["policy"].str.len().max()) + 4)
+    width = _width(comparison)
     lines = [
         "Statistical detail: paired differences use the discordant pairs (Wald interval with the Agresti-Min adjustment: half a pair added"
         " to each cell); the unpaired interval (Wald) is what two"
@@ -633,7 +638,7 @@ def render_tests(comparison: Any, confidence: float = 0.95) -> str:
             difference = _points(r[f"{measure}_difference"], r[f"{measure}_difference_low"], r[f"{measure}_difference_high"])
             unpaired = f"[{100 * r[measure + '_unpaired_low']:+6.1f}, {100 * r[measure + '_unpaired_high']:+6.1f}]"
             narrower = f"{r[measure + '_narrower']:.0%}" if np.isfinite(r[measure + "_narrower"]) else "-"
-            lines.append(f"  {r['policy']:<{width - 2}}{difference:<{column}}{unpaired:<22}{narrower:>8}  {r[measure + '_p_value']:.3g}")
+            lines.append(f"  {policy_words(r['policy']):<{width - 2}}{difference:<{column}}{unpaired:<22}{narrower:>8}  {r[measure + '_p_value']:.3g}")
     return "\n".join(lines)
 
 
@@ -646,7 +651,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         )
     level = f"{confidence:.0%}"
     reference = comparison["policy"].iloc[0]
-    width = max(24, int(comparison["policy"].str.len().max()) + 4)
+    width = _width(comparison)
     draws = int(comparison["draws"].iloc[0])
     lines = [
         f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences, compared with {policy_phrase(reference)}."
@@ -671,7 +676,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             best = f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
             helps = f"{r[name + '_helps']:.0%}" if np.isfinite(r[name + "_helps"]) else "unclear"
             part = parameter_part(r[name + "_parameter_share"])
-            lines.append(f"  {r['policy']:<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>9}{best:>14}{part:>17}")
+            lines.append(f"  {policy_words(r['policy']):<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>9}{best:>14}{part:>17}")
         ranking = rankings.get(measure)
         if ranking is not None:
             halves = ranking["halves_same_ranking"]
@@ -701,8 +706,8 @@ UNCLEAR_RANKING = {
 
 def _order_words(ranking: Mapping[str, Any]) -> str:
     """The levers best first, tied levers joined by ``=`` (``a = b, c``)."""
-    words = ranking["order"][:1]
+    words = [policy_words(lever) for lever in ranking["order"][:1]]
     tied = ranking.get("tied", {})
     for previous, lever in itertools.pairwise(ranking["order"]):
-        words.append(f"{' = ' if lever in tied.get(previous, []) else ', '}{lever}")
+        words.append(f"{' = ' if lever in tied.get(previous, []) else ', '}{policy_words(lever)}")
     return "".join(words)

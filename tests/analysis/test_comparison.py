@@ -46,7 +46,7 @@ def test_each_policy_is_compared_with_the_first_on_the_same_replications(tables)
         assert row["net_savings"] == pytest.approx(tables[policy]["net_savings"].mean())
     assert frame.loc[2, "lever_cost"] > frame.loc[1, "lever_cost"] > 0 == frame.loc[0, "lever_cost"]
     text = render(frame)
-    assert "Chance of each outcome" in text and "(reference)" in text and "continuity_plan" in text
+    assert "Chance of each outcome" in text and "(reference)" in text and "  Continuity plan  " in text and "continuity_plan" not in text
     assert "P(collapse)" in render(frame, detail=True)
 
 

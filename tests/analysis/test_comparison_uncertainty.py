@@ -68,7 +68,7 @@ def test_an_effect_of_unknown_sign_with_no_spread_across_draws_is_not_said_to_he
     assert row["collapse_difference_parameter_share"] == 0.0
     assert row["collapse_difference_total_low"] < 0 < row["collapse_difference_total_high"]
     assert np.isnan(row["collapse_difference_helps"]) and frame.loc["a", "collapse_difference_helps"] == 1.0
-    b_line = next(line for line in render_uncertainty(tally.frame(), {}, "prior").splitlines() if line.strip().startswith("b "))
+    b_line = next(line for line in render_uncertainty(tally.frame(), {}, "prior").splitlines() if line.strip().startswith("B "))
     assert "unclear" in b_line
 
 
@@ -80,7 +80,7 @@ def test_levers_the_run_cannot_tell_apart_with_no_spread_across_draws_have_no_ra
     assert np.isnan(ranking["same_ranking"]) and all(np.isnan(share) for share in ranking["best"].values())
     text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
     assert "unclear: the draws show no spread, and the run cannot tell some of the levers apart" in text
-    assert "not detected" in next(line for line in text.splitlines() if line.strip().startswith("a "))
+    assert "not detected" in next(line for line in text.splitlines() if line.strip().startswith("A "))
 
 
 def test_two_policies_have_no_ranking_and_no_draws_means_no_uncertainty():
@@ -123,9 +123,9 @@ def test_levers_with_the_same_effect_share_first_place_whatever_order_they_are_l
         assert ranking["best"] == {"a": 1.0, "b": 1.0} and ranking["tied"] == {"a": ["b"], "b": ["a"]}
         assert ranking["same_ranking"] == 1.0 and ranking["raw_same_ranking"] == 1.0
         text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
-        assert f"(best first: {policies[1]} = {policies[2]})" in text
+        assert f"(best first: {policies[1].upper()} = {policies[2].upper()})" in text  # in words, as the sentences name them
         block = text.split("Effect on P(collapse)")[1].split("Effect on P(")[0]
-        shares = [line.split()[-2] for line in block.splitlines() if line.strip().startswith(("a ", "b "))]
+        shares = [line.split()[-2] for line in block.splitlines() if line.strip().startswith(("A ", "B "))]
         assert shares == ["100%", "100%"], block
 
 
