@@ -198,8 +198,19 @@ class Partnership(ModelConfig):
 
         The file states every section in full, so it does not depend on the scenario it
         came from; it is written atomically.
+
+        Raises
+        ------
+        ConfigError
+            For a path that is not ``.../scenario/NAME.yaml`` (``ours.yml``, ``ours.yaml``): no
+            command would find the file there, so none is written.
         """
         path = Path(path)
+        if path.suffix != ".yaml" or path.parent.name != "scenario":
+            right = (path.parent if path.parent.name == "scenario" else path.parent / "scenario") / f"{path.stem}.yaml"
+            raise ConfigError(
+                [f"path = {str(path)!r} must be DIR/scenario/NAME.yaml, e.g. {str(right)!r}, for sim-run --config-dir DIR scenario=NAME to find it"]
+            )
         header = (
             "# @package _global_\n"
             f"# A partnership described with sim.partnership (unstated values from scenario {self.scenario!r}).\n"

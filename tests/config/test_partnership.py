@@ -244,3 +244,16 @@ def test_describe_gives_each_numbers_unit() -> None:
     assert "  partnership.promised_savings = 1.5  [GBP m per year]" in lines
     assert "  councils[0].size = 1.2  [relative size (1 = a typical district)]" in lines
     assert "  councils[0].tier = district" in lines and "  councils[1].size ~ uniform on [0.6, 1.4]  [relative size (1 = a typical district)]" in lines
+
+
+@pytest.mark.parametrize(
+    ("name", "right"), [("ours.yml", "scenario/ours.yaml"), ("ours.yaml", "scenario/ours.yaml"), ("scenario/ours.yml", "scenario/ours.yaml")]
+)
+def test_save_refuses_a_path_no_command_would_find_and_says_the_right_one(tmp_path, name, right) -> None:
+    """ours.save("ours.yml") wrote a file that sim-run --config-dir never finds (Hydra reads DIR/scenario/NAME.yaml only)."""
+    with pytest.raises(ConfigError) as refused:
+        ours().save(tmp_path / name)
+    assert refused.value.problems == [
+        f"path = {str(tmp_path / name)!r} must be DIR/scenario/NAME.yaml, e.g. {str(tmp_path / right)!r}, for sim-run --config-dir DIR scenario=NAME to find it"
+    ]
+    assert not list(tmp_path.rglob("*.y*ml"))
