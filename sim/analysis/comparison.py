@@ -666,7 +666,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     for measure in MEASURES:
         name = f"{measure}_difference"
         lines.append(
-            f"{'Effect on P(' + measure + ')':<{width}}{'effect':>10}  {'total ' + level:<18}{'middle half of draws':<22}"
+            f"{'Effect on ' + measure:<{width}}{'effect':>10}  {'total ' + level:<18}{'middle half of draws':<22}"
             f"{'helps in':>9}{'ranked first':>14}{'from parameters':>17}"
         )
         for row in comparison.iloc[1:].itertuples(index=False):

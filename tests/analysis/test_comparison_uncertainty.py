@@ -124,7 +124,7 @@ def test_levers_with_the_same_effect_share_first_place_whatever_order_they_are_l
         assert ranking["same_ranking"] == 1.0 and ranking["raw_same_ranking"] == 1.0
         text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
         assert f"(best first: {policies[1].upper()} = {policies[2].upper()})" in text  # in words, as the sentences name them
-        block = text.split("Effect on P(collapse)")[1].split("Effect on P(")[0]
+        block = text.split("Effect on collapse")[1].split("Effect on ")[0]
         shares = [line.split()[-2] for line in block.splitlines() if line.strip().startswith(("A ", "B "))]
         assert shares == ["100%", "100%"], block
 
@@ -188,3 +188,11 @@ def test_every_column_of_the_uncertainty_table_is_said_in_words():
     for words in ("'total 95%': the interval counting both Monte Carlo noise and the doubt", "'middle half of draws': the effect in the middle half",
                   "'from parameters': the share of the effect's spread across draws", "'not detected' where these draws could not tell"):  # fmt: skip
         assert words in header, words
+
+
+def test_the_uncertainty_tables_are_headed_in_words():
+    """Each table was headed "Effect on P(collapse)": notation a committee's reader does not use."""
+    tally = _tally([0.5] * DRAWS, [0.2] * DRAWS)
+    text = render_uncertainty(tally.frame(), {}, "prior")
+    assert "P(" not in text
+    assert [line.split()[:3] for line in text.splitlines() if line.startswith("Effect on")] == [["Effect", "on", m] for m in MEASURES]
