@@ -678,6 +678,10 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         f"  The total interval's ends are known to about ±{100 * u['collapse_ends_error']:.1f} percentage points"
         " (collapse; more draws narrow this, see precision=). The other intervals above are Monte Carlo only."
     )
+    lines.append(
+        "  total: Monte Carlo (MC) noise and the doubt about the assumptions together; from parameters: the share of a figure's spread"
+        " across the draws that comes from that doubt (the rest is Monte Carlo noise)."
+    )
     if undetected:
         lines.append(
             f"  not detected: across {u['draws']:,} draws, no spread from the assumptions could be told from Monte Carlo noise;"

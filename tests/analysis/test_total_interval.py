@@ -278,3 +278,16 @@ def test_how_well_the_total_intervals_ends_are_known_is_said_in_percentage_point
         "uncertainty": {"mode": "prior", "draws": 4, "replications_per_draw": 25, "drawn": ["decisions.noise"], "collapse_ends_error": 0.05},
     }
     assert "The total interval's ends are known to about ±5.0 percentage points (collapse;" in render_uncertainty(summary)
+
+
+def test_the_uncertainty_table_says_what_its_total_and_from_parameters_columns_are():
+    """The run summary's table was headed "total 95% (parameters + MC)" and "from parameters" without a word on either."""
+    entry = {"value": 0.12, "low": 0.07, "high": 0.2, "total": {"low": 0.05, "high": 0.25}, "monte_carlo": {"low": 0.07, "high": 0.2}, "parameter_share": 0.4}
+    summary = {
+        "confidence": 0.95,
+        "outcomes": {"collapsed": entry},
+        "median_months_to_collapse": {"value": None},
+        "uncertainty": {"mode": "prior", "draws": 4, "replications_per_draw": 25, "drawn": ["decisions.noise"], "collapse_ends_error": 0.05},
+    }
+    text = render_uncertainty(summary)
+    assert "  total: Monte Carlo (MC) noise and the doubt about the assumptions together; from parameters: the share of a figure's spread" in text
