@@ -3,7 +3,12 @@
 
 Started as a console script, a program stops on SIGINT, SIGTERM or SIGHUP with one line and
 status 128 + the signal number even while it is still importing its modules (nothing is
-written by then); once running, :mod:`sim.cli.guard` takes over the signals.
+written by then); once running, :mod:`sim.cli.guard` takes over the signals. A process the
+program started to do part of its work (a joblib worker of a sweep, which imports this
+module under the program's name) ignores SIGINT: Ctrl-C reaches the whole process group,
+and the program itself stops its workers and says what became of the sweep (a worker
+killed by it could leave the program waiting for ever for its half-sent result). It stops
+on SIGTERM or SIGHUP without a line.
 """
 
 from __future__ import annotations
@@ -14,14 +19,24 @@ import sys
 import threading
 
 PROGRAMS = ("sim-run", "sim-compare", "sim-validate")
+#: The process id of the program the user started, for the processes it starts (inherited with the environment).
+OWNER = "SIM_CLI_PID"
+
+
+def helper() -> bool:
+    """Whether this process was started by a running program to do part of its work (its parent set :data:`OWNER`)."""
+    return os.environ.get(OWNER) == str(os.getppid())
 
 
 def _stop_while_starting(signum: int, frame: object) -> None:
-    name = signal.Signals(signum).name
-    os.write(2, f"error: stopped by {name} while starting: nothing was written\n".encode())
+    if not helper():
+        name = signal.Signals(signum).name
+        os.write(2, f"error: stopped by {name} while starting: nothing was written\n".encode())
     os._exit(128 + signum)
 
 
 if os.path.basename(sys.argv[0] if sys.argv else "") in PROGRAMS and threading.current_thread() is threading.main_thread():
+    if not helper():
+        os.environ[OWNER] = str(os.getpid())
     for _signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(_signum, _stop_while_starting)
+        signal.signal(_signum, signal.SIG_IGN if _signum == signal.SIGINT and helper() else _stop_while_starting)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -305,6 +306,31 @@ def test_a_point_stopped_after_writing_its_summary_is_not_recorded_done(tmp_path
     resumed = sim_run(*args, "resume=true")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert list(table(folder)["status"].astype(str)) == ["ok", "ok"]
+
+
+def test_ctrl_c_on_a_joblib_sweep_gives_the_sweeps_line_only(tmp_path):
+    """Ctrl-C reaches the whole process group: each joblib worker added "stopped by SIGINT while starting: nothing was written".
+
+    A worker killed by it while sending its result once left sim-run waiting for ever; the
+    workers now leave the stop to sim-run, which ends them and says what became of the sweep.
+    """
+    require_module("hydra_plugins.hydra_joblib_launcher", "joblib")
+    folder = tmp_path / "sweep"
+    args = ["-m", "councils.0.it_maturity=0.1,0.3,0.5,0.7,0.9", "replications=3000", "uncertainty=none", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
+    proc = subprocess.Popen([SIM_RUN, *args, f"hydra.sweep.dir={folder}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not list(folder.glob("*/summary.json")):
+            assert proc.poll() is None and time.monotonic() < deadline, "the sweep ended before it could be stopped"
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 128 + signal.SIGINT
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith("error: stopped by SIGINT (Ctrl-C) before the run finished: no sweep table was written"), stderr[-3000:]
 
 
 def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(tmp_path):
