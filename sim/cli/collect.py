@@ -49,8 +49,7 @@ def _main(argv: list[str] | None) -> int:
         print(line)
     if collected.failed:
         print(
-            f"error: {len(collected.failed)} of {len(collected.rows)} points failed"
-            + ("" if args.report else f" (reasons in {args.folder / results.FAILURES})"),
+            f"error: {collected.failed_line()}" + ("" if args.report else f" (reasons in {args.folder / results.FAILURES})"),
             file=sys.stderr,
         )
         return EXIT_POINTS_FAILED

@@ -361,7 +361,7 @@ def exit_status(collected: results.Collected | None) -> int:
     if collected is None or not collected.failed:
         return 0
     failures = collected.root / results.FAILURES
-    print(f"error: {len(collected.failed)} of {len(collected.rows)} points failed (reasons in {failures})", file=sys.stderr)
+    print(f"error: {collected.failed_line()} (reasons in {failures})", file=sys.stderr)
     return EXIT_POINTS_FAILED
 
 

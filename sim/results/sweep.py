@@ -259,6 +259,10 @@ class Collected:
     def done(self) -> int:
         return self.count("ok") + self.count("failed")
 
+    def failed_line(self) -> str:
+        """How many points failed, out of the sweep's (those expected, when more than are recorded yet): ``2 of 12 points failed``."""
+        return f"{len(self.failed)} of {max(self.expected or 0, len(self.rows))} points failed"
+
     def failure_lines(self) -> list[str]:
         """One line per failed point: its number, its folder (a path, not the bare job number) and its one-line reason."""
         return [f"  point {r['point']} failed (folder {self.root / r['job_dir']}): {r['error']}" for r in self.failed]

@@ -137,3 +137,10 @@ def test_a_failed_point_is_named_with_its_folder_not_its_bare_job_number():
     collected = sweep.Collected(Path("sweeps/gap"), rows, 4, None)
     folder = Path("sweeps/gap") / "3"
     assert collected.failure_lines() == [f"  point 3 failed (folder {folder}): partnership.min_partners = 3 is outside [1, 2] (the number of councils)"]
+
+
+def test_the_failures_are_counted_out_of_the_sweeps_points():
+    """sim-collect --report said "1 of 8 points done (0 ok, 1 failed)", then "error: 1 of 1 points failed"."""
+    rows = [{"point": 0, "status": "failed", "job_dir": "0", "error": "bad"}]
+    assert sweep.Collected(Path("."), rows, 8, None).failed_line() == "1 of 8 points failed"
+    assert sweep.Collected(Path("."), rows, None, None).failed_line() == "1 of 1 points failed"
