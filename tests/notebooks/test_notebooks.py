@@ -270,6 +270,16 @@ def test_notebook_02_qualifies_its_best_lever_and_best_value_where_the_total_int
 
 
 @pytest.mark.notebook
+def test_notebook_02_heads_its_tables_in_words() -> None:
+    """The tables (and the CSV files colleagues open) were headed "P(collapse) %", "P(failure) total low %": notation, not words."""
+    _, folder = executed("02_our_partnership_what_if.ipynb")
+    for name in ("lever_effects.csv", "no_lever.csv"):
+        columns = list(pd.read_csv(folder / "our_partnership" / name, nrows=0).columns)
+        assert not [c for c in columns if "P(" in c], columns
+        assert "chance of collapse %" in columns and "chance of failure %" in columns
+
+
+@pytest.mark.notebook
 def test_notebook_02_shows_no_money_that_is_not_zero_as_zero() -> None:
     """A measurable rise in net savings read "95% interval +0.00 to +0.05" (the low end was GBP 0.004 m)."""
     notebook, _ = executed("02_our_partnership_what_if.ipynb")
