@@ -702,7 +702,8 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
                 return body(cfg)
             started = False
             try:
-                lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True, option=folder_option(is_multirun()))
+                multirun = is_multirun()  # a resumed sweep's point says itself whether it is skipped: no notice besides
+                lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True, replaces=not multirun, option=folder_option(multirun))
                 started = True
                 try:
                     with Staging(out, RESULT_FILES, others=earlier_files(HydraConfig.get().job.name, cfg.get("design") is not None)):

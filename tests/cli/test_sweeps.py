@@ -112,6 +112,7 @@ def test_a_folder_with_results_is_refused_unless_resumed_and_then_every_point_is
     resumed = sweep(basic, "resume=true")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert resumed.stderr.count("already done with the same configuration (resume=true): skipped") == 4
+    assert "notice:" not in resumed.stderr, "each skipped point also printed 'holds an earlier run's results: they are kept if...'"
     assert same_figures(before, table(basic))
 
 
