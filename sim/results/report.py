@@ -607,14 +607,14 @@ def _sweep_report(folder: Path) -> Report:
         ]
         for r in table.to_dict(orient="records")
     ]
-    noise, total = "95% interval (simulation noise)", "total interval (with parameter uncertainty)"
+    noise_head, total_head = "95% interval (simulation noise)", "total interval (with parameter uncertainty)"
     head = [
         *swept,
         "P(collapse)",
-        noise,
+        noise_head,
         "half-width",
-        *([total] if collapse_total else []),
-        *(["P(failure)", noise, *([total] if failure_total else [])] if failure[0] in table.columns else []),
+        *([total_head] if collapse_total else []),
+        *(["P(failure)", noise_head, *([total_head] if failure_total else [])] if failure[0] in table.columns else []),
     ]
     report.sections.append("<h2>Points</h2>" + _table(head, rows))
     _other_files(folder, report)
