@@ -134,7 +134,8 @@ def check_number(path: str, value: Any, spec: Spec) -> list[str]:
     if spec.integer and isinstance(value, float) and not value.is_integer():
         return [f"{path} = {fmt(value)} is not a whole number (allowed: {allowed(spec)})"]
     if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
-        return [f"{path} = {fmt(value)} is outside {allowed(spec)}"]
+        percent = spec.lo == 0 and spec.hi == 1 and 10 <= value <= 100  # a share typed as a percentage (80 for 0.8)
+        return [f"{path} = {fmt(value)} is outside {allowed(spec)}" + (f" (a share from 0 to 1: {fmt(value)}% is {fmt(value / 100)})" if percent else "")]
     return []
 
 

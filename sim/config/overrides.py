@@ -218,11 +218,20 @@ def parse(overrides: Sequence[str]) -> tuple[list[Any], list[str]]:
     parser = OverridesParser.create()
     parsed, problems = [], []
     for text in overrides:
+        key, value = split_override(text)
+        if _INDEXED.search(key):  # the path as error lines and describe() print it: councils[0].it_maturity
+            dotted = _INDEXED.sub(r".\1", key)
+            problems.append(f"{key} cannot be set as written: a council (or other list item) is named by its position after a dot, {dotted}={value}")
+            continue
         try:
             parsed += parser.parse_overrides([text])
         except HydraException as err:
             problems.append(f"{text} cannot be read as an override: {_first_line(err)} (quote a value with spaces, commas or brackets: see {HYDRA_GRAMMAR})")
     return parsed, problems
+
+
+#: A list item named by its index in brackets, as the checks print a path (``councils[0]``).
+_INDEXED = re.compile(r"\[(\d+)\]")
 
 
 def _null_or_empty(override: Any) -> str | None:

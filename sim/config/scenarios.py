@@ -42,9 +42,12 @@ def compose_run(
         a parameter, a value read from the environment, a YAML file that cannot be read (its
         file and line), a scenario whose defaults lead back to itself.
     """
+    if config_dir is not None and not Path(config_dir).is_dir():
+        raise ConfigError([f"config_dir = {str(config_dir)!r} is not a folder: give the folder that holds your scenario/ and policy/ folders"])
     for group, name in (("scenario", scenario), ("policy", policy)):
         if name not in available(group, config_dir):
-            raise ConfigError([unknown_name(group, name, available(group, config_dir))])
+            hint = f" ({str(config_dir)!r} has no {group}/ folder)" if config_dir is not None and not (Path(config_dir) / group).is_dir() else ""
+            raise ConfigError([unknown_name(group, name, available(group, config_dir)) + hint])
     lines = [f"scenario={scenario}", f"policy={policy}", *overrides]
     return compose_checked("config", lines, config_dir, schema=schema.run_schema(), command=command, groups=("scenario", "policy"))
 

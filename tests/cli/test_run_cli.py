@@ -107,6 +107,9 @@ def test_precision_reports_how_many_replications_it_took(tmp_path):
         ("replications=-5", "replications = -5 is outside [1, 100000000]"),
         ("seed=abc", "seed = 'abc' is not a number (allowed: [0, 9223372036854775807])"),
         ("councils.0.it_maturity=1.7", "councils[0].it_maturity = 1.7 is outside [0, 1]"),
+        # the path as that line prints it failed with Hydra's parse error, blaming the value's quoting
+        ("councils[0].it_maturity=0.9", "councils[0].it_maturity cannot be set as written: a council (or other list item) is named by its position"),
+        ("councils.0.it_maturity=80", "councils[0].it_maturity = 80 is outside [0, 1] (a share from 0 to 1: 80% is 0.8)"),
         ("precision=2", "precision = 2 is outside [0.001, 0.5]"),
         ("engine=warp", "engine = 'warp' is not one of ensemble, mesa"),
         ("workers=0", "workers = 0 is outside [1, 1024]"),

@@ -22,6 +22,9 @@ MONTHS = Spec("months", 1, 120, "months", integer=True)
         (-0.1, UNIT, ["x = -0.1 is outside [0, 1]"]),
         (float("nan"), UNIT, ["x = nan is outside [0, 1]"]),
         (float("-inf"), UNIT, ["x = -inf is outside [0, 1]"]),
+        (80, UNIT, ["x = 80 is outside [0, 1] (a share from 0 to 1: 80% is 0.8)"]),  # a policy officer's percentage
+        (120, UNIT, ["x = 120 is outside [0, 1]"]),
+        (150, MONTHS, ["x = 150 is outside [1, 120]"]),
         (True, UNIT, ["x = True is not a number (allowed: [0, 1])"]),
         ("0.5", UNIT, ["x = '0.5' is not a number (allowed: [0, 1])"]),
         (None, UNIT, ["x = None is not a number (allowed: [0, 1])"]),

@@ -116,6 +116,25 @@ def test_a_users_own_scenario_folder(tmp_path):
     assert "pair" in available("scenario", tmp_path)
 
 
+def test_a_config_folder_that_is_not_there_or_holds_no_scenarios_is_named(tmp_path):
+    """sim.load("ours", config_dir=...) with a mistyped folder said only that the scenario is not known."""
+    with pytest.raises(ConfigError) as info:
+        load("ours", config_dir=tmp_path / "nowhere")
+    assert info.value.problems == [f"config_dir = {str(tmp_path / 'nowhere')!r} is not a folder: give the folder that holds your scenario/ and policy/ folders"]
+    with pytest.raises(ConfigError) as info:
+        load("ours", config_dir=tmp_path)
+    assert str(info.value).startswith("scenario = 'ours' is not known") and str(info.value).endswith(f"({str(tmp_path)!r} has no scenario/ folder)")
+
+
+def test_a_council_named_by_its_index_in_brackets_is_given_the_dotted_path():
+    """councils[0].it_maturity=0.9, the path as error lines print it, failed with Hydra's parse error blaming the value's quoting."""
+    with pytest.raises(ConfigError) as info:
+        load("baseline", "none", ["councils[0].it_maturity=0.9", "councils.1.it_maturity=0.5"])
+    assert info.value.problems == [
+        "councils[0].it_maturity cannot be set as written: a council (or other list item) is named by its position after a dot, councils.0.it_maturity=0.9"
+    ]
+
+
 @pytest.mark.parametrize("scenario", available("scenario"))
 def test_every_named_scenario_loads(scenario):
     cfg = load(scenario, "none")
