@@ -357,7 +357,8 @@ def _run_report(folder: Path) -> Report:
     report.sections.append("<h2>What the words mean</h2>" + _words(summary.get("definitions")))
     report.sections.append(_outcomes(summary))
     report.sections.append("<h2>Figures</h2>")
-    report.figure("survival", plots.survival_figure(summary), "Partnerships not collapsed over time (0-100% scale), with its 95% band.")
+    total = " and, paler, its total band (the assumptions' doubt added)" if "total_low" in summary.get("survival_curve", {}) else ""
+    report.figure("survival", plots.survival_figure(summary), f"Partnerships not collapsed over time (0-100% scale), with its 95% Monte Carlo band{total}.")
     if (folder / "replications.parquet").is_file():
         table = pd.read_parquet(folder / "replications.parquet", columns=["outcome", "end_month", "launch_month"])
         report.figure("timing", plots.timing_figure(table, summary["horizon_months"]), "When launched partnerships collapse, and the yearly collapse rate.")

@@ -96,6 +96,8 @@ def test_report_of_a_sim_run_folder(run_dir):
     summary = json.loads((run_dir / "summary.json").read_text())
     assert "What was run: scenario baseline, policy none; 2,000 simulated partnerships, seed 8; uncertainty: posterior" in page
     assert "total interval (with parameter uncertainty)" in page, "the default mode's second interval reaches the report"
+    # the survival figure draws the total band too; its caption said "with its 95% band"
+    assert "with its 95% Monte Carlo band and, paler, its total band" in page
     assert "(counts collapses only)" in page and "(counts shelved, collapsed and underperforming)" in page
     assert f"{summary['outcomes']['collapsed']['value']:.1%}" in page
     assert summary["provenance"]["code_version"] in page and "Provenance" in page
