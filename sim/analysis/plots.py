@@ -601,11 +601,11 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         if total is not None:
             tl, th = 100 * rows[total[0]].to_numpy(float), 100 * rows[total[1]].to_numpy(float)
             handles.append(
-                forest.hlines(y + offset, tl, th, color=colour, alpha=0.35, linewidth=7, label=f"{MEASURE_WORDS.get(measure, measure)}: total interval")
+                forest.hlines(y + offset, tl, th, color=colour, alpha=0.35, linewidth=7, label=f"{MEASURE_WORDS.get(measure, measure)}:\ntotal interval")
             )
         elif totals:
-            handles.append(Line2D([], [], linestyle="none", label=""))
-        estimate = MEASURE_WORDS.get(measure, measure) + (": estimate, Monte Carlo interval" if totals else "")
+            handles.append(Line2D([], [], linestyle="none", label="\n"))  # as tall as a total interval's two lines: the rows stay level
+        estimate = MEASURE_WORDS.get(measure, measure) + (":\nestimate, Monte Carlo interval" if totals else "")  # two lines: the legend keeps to the figure
         handles.append(forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt="o", color=colour, capsize=3, label=estimate))
     forest.axvline(0, color="grey", linewidth=1)
     forest.set_yticks(y, [policy_words(str(p)) for p in rows["policy"]])
@@ -621,10 +621,13 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         avoided = -100 * rows["collapse_difference"].to_numpy(float)
         lowers = rows["collapse_difference_high"].to_numpy(float) < 0
         raises = rows["collapse_difference_low"].to_numpy(float) > 0
+        total = _total(rows, "collapse")
+        unsure = rows[total[1]].to_numpy(float) >= 0 if total else np.zeros(len(rows), bool)  # the assumptions' doubt allows no drop
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
-        for row, s, points, measured, worse in zip(y, spend, avoided, lowers, raises, strict=True):
+        for row, s, points, measured, worse, doubt in zip(y, spend, avoided, lowers, raises, unsure, strict=True):
             if measured:
                 words = f"GBP {s / points:.3f} m per point of collapse avoided" if s > 0 else ""
+                words += "\n(if the drop holds: its total interval includes none)" if words and doubt else ""
             else:
                 words = "measurably raises collapse" if worse else "no measurable effect on collapse"
             if words:

@@ -277,12 +277,12 @@ def test_forest_plot_draws_the_total_interval_when_the_comparison_has_one(compar
     (legend,) = everything.legends
     assert legend._ncols == 3
     assert [t.get_text() for t in legend.get_texts()] == [
-        "shelved: total interval",
-        "shelved: estimate, Monte Carlo interval",
-        "collapse: total interval",
-        "collapse: estimate, Monte Carlo interval",
-        "",
-        plots.MEASURE_WORDS["failure"] + ": estimate, Monte Carlo interval",
+        "shelved:\ntotal interval",
+        "shelved:\nestimate, Monte Carlo interval",
+        "collapse:\ntotal interval",
+        "collapse:\nestimate, Monte Carlo interval",
+        "\n",
+        plots.MEASURE_WORDS["failure"] + ":\nestimate, Monte Carlo interval",
     ]
     # without a total interval the whisker is the only interval: the legend names the measure alone
     assert [t.get_text() for t in plots.forest_figure(comparison).legends[0].get_texts()] == [
@@ -300,8 +300,12 @@ def test_forest_plot_legend_keeps_a_column_per_measure_when_only_some_have_a_tot
     (legend,) = fig.legends
     words = [plots.MEASURE_WORDS.get(m, m) for m in ("shelved", "collapse", "failure")]
     texts = legend.get_texts()
-    mc = ": estimate, Monte Carlo interval"
-    assert [t.get_text() for t in texts] == ["", words[0] + mc, f"{words[1]}: total interval", words[1] + mc, "", words[2] + mc]
+    mc = ":\nestimate, Monte Carlo interval"
+    assert [t.get_text() for t in texts] == ["\n", words[0] + mc, f"{words[1]}:\ntotal interval", words[1] + mc, "\n", words[2] + mc]
+    # the legend ran past both edges of the figure ("ed: estimate, Monte Carlo interval" ... "estimate, Monte Ca")
+    figure_box = fig.bbox
+    legend_box = legend.get_window_extent(fig.canvas.get_renderer())
+    assert figure_box.x0 <= legend_box.x0 and legend_box.x1 <= figure_box.x1, (legend_box, figure_box)
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in texts]
     estimates, total = boxes[1::2], boxes[2]
@@ -362,6 +366,20 @@ def test_forest_plot_says_a_lever_that_measurably_raises_collapse_raises_it():
             row |= {f"{m}_difference": effect, f"{m}_difference_low": low, f"{m}_difference_high": high}
     cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
     assert [t.get_text() for t in cost.texts] == ["measurably raises collapse", "no measurable effect on collapse"]
+
+
+def test_forest_plot_cost_per_point_avoided_says_when_the_total_interval_allows_no_drop():
+    """The cost panel priced every point of collapse a lever avoids by its Monte Carlo interval, though its total interval ran above zero."""
+    rows = [{"policy": "none", "lever_cost": 0.0}, {"policy": "continuity_plan", "lever_cost": 0.2}, {"policy": "staged_scope", "lever_cost": 0.1}]
+    for row, (effect, low, high, total_high) in zip(rows, [(0.0, 0.0, 0.0, 0.0), (-0.04, -0.05, -0.03, -0.01), (-0.02, -0.03, -0.01, 0.01)], strict=True):
+        for m in ("shelved", "collapse", "failure"):
+            row |= {f"{m}_difference": effect, f"{m}_difference_low": low, f"{m}_difference_high": high}
+        row |= {"collapse_difference_total_low": low - 0.02, "collapse_difference_total_high": total_high}
+    cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
+    assert [t.get_text() for t in cost.texts] == [
+        "GBP 0.050 m per point of collapse avoided",
+        "GBP 0.050 m per point of collapse avoided\n(if the drop holds: its total interval includes none)",
+    ]
 
 
 def test_timing_figure_counts_collapses_in_whole_numbers():
