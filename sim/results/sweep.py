@@ -35,7 +35,7 @@ import numpy as np
 
 from sim.core.version import __version__
 from sim.frontends.table import Table
-from sim.results.files import atomic_path, plain, write_json, write_table
+from sim.results.files import DERIVED, atomic_path, plain, remove, staging, write_json, write_table
 
 POINT = "point.json"
 SUMMARY = "summary.json"
@@ -424,11 +424,33 @@ def write(collected: Collected) -> Any:
 
 
 def collect(root: str | Path) -> Collected:
-    """Gather every point under ``root`` and write the sweep's table (see :func:`write`)."""
-    collected = gather(Path(root))
+    """Gather every point under ``root`` and write the sweep's table (see :func:`write`).
+
+    A table with other figures than the one it replaces (a resumed sweep that has run more
+    points) takes away what was made from the earlier one (``sim-report``'s page and figures,
+    ``sim-analyse discover``'s files: :data:`~sim.results.files.DERIVED`), as a run's commit
+    does; inside a run's :class:`~sim.results.files.Staging` (a design) its commit does that.
+    """
+    root = Path(root)
+    collected = gather(root)
     if collected.rows:
-        write(collected)
+        earlier = _earlier_table(root)
+        df = write(collected)
+        stage = staging()
+        if earlier is not None and not same_figures(earlier, df) and (stage is None or not stage.covers(root / TABLE)):
+            for name in DERIVED:
+                remove(root / name)
     return collected
+
+
+def _earlier_table(root: Path) -> Any:
+    """The sweep table already in ``root`` (None if there is none, or it cannot be read)."""
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(root / TABLE)
+    except (OSError, ValueError):
+        return None
 
 
 def same_figures(a: Any, b: Any) -> bool:

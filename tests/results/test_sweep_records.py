@@ -144,3 +144,19 @@ def test_the_failures_are_counted_out_of_the_sweeps_points():
     rows = [{"point": 0, "status": "failed", "job_dir": "0", "error": "bad"}]
     assert sweep.Collected(Path("."), rows, 8, None).failed_line() == "1 of 8 points failed"
     assert sweep.Collected(Path("."), rows, None, None).failed_line() == "1 of 1 points failed"
+
+
+def test_a_table_with_new_figures_takes_away_the_report_made_from_the_earlier_one(tmp_path):
+    """A sweep collected after 1 point, reported (sim-report), then resumed to 2 points kept the report of 1 point beside the new table."""
+    for i in range(2):
+        sweep.PointRecord(i, "ok" if i == 0 else "running", {"seed": i}, f"k{i}", i, 10).write(tmp_path / str(i))
+    (tmp_path / "0" / "summary.json").write_text('{"run": {"key": "k0", "replications": 10}, "outcomes": {"collapsed": {"value": 0.1}}}')
+    sweep.collect(tmp_path)
+    (tmp_path / "report.html").write_text("made from the table of 1 point")
+    (tmp_path / "figures").mkdir()
+    sweep.collect(tmp_path)
+    assert (tmp_path / "report.html").exists() and (tmp_path / "figures").is_dir(), "the same figures: the report still fits"
+    sweep.PointRecord(1, "ok", {"seed": 1}, "k1", 1, 10).write(tmp_path / "1")
+    (tmp_path / "1" / "summary.json").write_text('{"run": {"key": "k1", "replications": 10}, "outcomes": {"collapsed": {"value": 0.2}}}')
+    sweep.collect(tmp_path)
+    assert not (tmp_path / "report.html").exists() and not (tmp_path / "figures").exists()
