@@ -454,9 +454,12 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
     -------
     matplotlib.figure.Figure
         An image on a fixed 0-100% colour scale (``cividis``), a colour bar, each cell labelled
-        "estimate ±half-width"; cells never run are left blank.
+        "estimate ±half-width" and, for a point run with parameter draws (the table's
+        ``<estimate>.total.low``/``.high``, as ``sim-collect`` names them), its total interval
+        under it, which the Monte Carlo half-width alone would leave out; cells never run are left blank.
     """
     estimate, low, high = columns
+    total_low, total_high = _sweep_total(table, estimate)
     duplicated = table.duplicated(subset=[x, y])
     if duplicated.any():
         varying = [c for c in table.columns if c not in (x, y, *columns) and table.loc[:, c].astype(str).nunique() > 1]
@@ -464,10 +467,13 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
     xs, ys = _levels(table[x].tolist()), _levels(table[y].tolist())
     grid = np.full((len(ys), len(xs)), np.nan)
     half = np.full_like(grid, np.nan)
+    totals = np.full((len(ys), len(xs)), "", dtype=object)
     for values in table.to_dict(orient="records"):
         i, j = ys.index(values[y]), xs.index(values[x])
         grid[i, j] = values[estimate]
         half[i, j] = (values[high] - values[low]) / 2
+        if total_low and np.isfinite(values[total_low]) and np.isfinite(values[total_high]):
+            totals[i, j] = f"\ntotal {values[total_low]:.0%} to {values[total_high]:.0%}"
     fig = Figure(figsize=(max(6.5, 1.15 * len(xs) + 3), max(4.5, 0.75 * len(ys) + 2.2)), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(grid, origin="lower", cmap="cividis", vmin=0, vmax=1, aspect="auto")
@@ -475,7 +481,7 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
         for j in range(len(xs)):
             if np.isfinite(grid[i, j]):
                 colour = "black" if grid[i, j] > 0.55 else "white"
-                ax.text(j, i, f"{grid[i, j]:.1%}\n±{half[i, j]:.1%}", ha="center", va="center", color=colour, fontsize=MIN_POINTS)
+                ax.text(j, i, f"{grid[i, j]:.1%}\n±{half[i, j]:.1%}{totals[i, j]}", ha="center", va="center", color=colour, fontsize=MIN_POINTS)
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [str(v) for v in ys])
     ax.set_xlabel(x)
@@ -485,8 +491,17 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
     bar.set_label(f"{what} (%)")
     if title:
         ax.set_title(title)
-    _caption(fig, "Each cell: estimate, then ± the half-width of its 95% interval (Monte Carlo, from the point's replications).", 90)
+    total = (
+        "; under it, its total 95% interval, which counts the doubt about the model's assumptions too" if total_low and table[total_low].notna().any() else ""
+    )
+    _caption(fig, f"Each cell: estimate, then ± the half-width of its 95% interval (Monte Carlo, from the point's replications){total}.", 90)
     return fig
+
+
+def _sweep_total(table: Any, estimate: str) -> tuple[str, str] | tuple[None, None]:
+    """The columns of an estimate's total interval in a sweep table (``outcomes.collapsed.total.low``/``.high``), or None when it has none."""
+    names = (f"{estimate.rpartition('.')[0]}.total.low", f"{estimate.rpartition('.')[0]}.total.high")
+    return names if all(n in table.columns for n in names) else (None, None)
 
 
 @styled
@@ -518,6 +533,7 @@ def sweep_scatter_figure(
         when the values are not numbers).
     """
     estimate, low, high = columns
+    total_low, total_high = _sweep_total(table, estimate)
     names = list(x)
     across = min(3, len(names))
     down = -(-len(names) // across)
@@ -532,6 +548,8 @@ def sweep_scatter_figure(
             levels = _levels(values)
             position = np.asarray([levels.index(v) for v in values], dtype=float)
             ax.set_xticks(range(len(levels)), [str(v) for v in levels])
+        if total_low:
+            ax.vlines(position, table[total_low], table[total_high], color=OKABE_ITO[0], alpha=0.2, linewidth=6)
         ax.errorbar(position, value, yerr=[value - lo, hi - value], fmt="o", markersize=4, color=OKABE_ITO[0], ecolor=OTHER, capsize=0)
         ax.set_xlabel(name)
         ax.grid(alpha=0.3)
@@ -543,7 +561,12 @@ def sweep_scatter_figure(
     axes[0].yaxis.set_major_formatter(PercentFormatter(1.0))
     if title:
         fig.suptitle(title)
-    _caption(fig, "Each dot is a point, with the 95% interval of its estimate (Monte Carlo, from its replications). Every parameter may vary "
+    total = (
+        " The pale bar behind it is its total 95% interval, which counts the doubt about the model's assumptions too."
+        if total_low and table[total_low].notna().any()
+        else ""
+    )
+    _caption(fig, "Each dot is a point, with the 95% interval of its estimate (Monte Carlo, from its replications)." + total + " Every parameter may vary "
              "from point to point at once, so a panel shows one parameter's pattern with the others' effects as scatter around it.", 110)  # fmt: skip
     return fig
 

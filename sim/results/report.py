@@ -562,8 +562,7 @@ def _sweep_report(folder: Path) -> Report:
     report.sections.append("<h2>Figures</h2>")
     collapse_total, failure_total = (_total_column(table, figure) for figure in (estimate.rpartition(".")[0], "failure"))
     noise = "from simulation noise"
-    if collapse_total:
-        noise += "; the total intervals, counting the doubt about the assumptions too, are in the table of points"
+    counted = "the total interval, counting the doubt about the assumptions too" if collapse_total else ""
     grids = []
     if len(swept) >= 2:
         x, y = sorted(swept[:2], key=lambda c: -table[c].nunique())
@@ -579,7 +578,8 @@ def _sweep_report(folder: Path) -> Report:
             report.figure(
                 f"sweep_heatmap_{i}" if others else "sweep_heatmap",
                 plots.sweep_heatmap_figure(part, x, y, title=label),
-                f"Probability of collapse over {x} and {y}{' (' + label + ')' if label else ''}; each cell shows ± the half-width of its 95% interval {noise}.",
+                f"Probability of collapse over {x} and {y}{' (' + label + ')' if label else ''}; each cell shows ± the half-width of its 95% interval {noise}"
+                + (f" and, under it, {counted}." if counted else "."),
             )
     elif swept:
         shown = swept[:MAX_SCATTER]
@@ -589,7 +589,8 @@ def _sweep_report(folder: Path) -> Report:
             plots.sweep_scatter_figure(table, shown),
             f"Probability of collapse at each point against {', '.join(shown)}"
             + (f" (the first {MAX_SCATTER} of {len(swept)} swept columns)" if len(swept) > MAX_SCATTER else "")
-            + f", with its 95% interval {noise}."
+            + f", with its 95% interval {noise}"
+            + (f" and, as a pale bar behind it, {counted}." if counted else ".")
             + (no_grid if len(swept) > 1 else ""),
         )
     if points:

@@ -240,6 +240,22 @@ def test_sweep_scatter_has_a_panel_per_swept_column_on_a_fixed_scale(sweep_table
     assert not small_texts(fig)
 
 
+def test_sweep_figures_show_a_points_total_interval_where_it_has_one(sweep_table):
+    """With parameter draws (the default) the heat map and the scatter showed each point's Monte Carlo interval alone."""
+    table = sweep_table.assign(**{"outcomes.collapsed.total.low": [0.01, 0.02, np.nan, 0.03], "outcomes.collapsed.total.high": [0.4, 0.5, np.nan, 0.6]})
+    heat = drawn(plots.sweep_heatmap_figure(table, "partnership.market_volume", "partnership.decision_clarity"))
+    cells = [t.get_text() for t in heat.axes[0].texts]
+    assert sum("\ntotal " in cell for cell in cells) == 3 and any(cell.endswith("\ntotal 1% to 40%") for cell in cells)
+    assert "its total 95% interval" in heat.texts[-1].get_text()
+    assert not small_texts(heat)
+    scatter = drawn(plots.sweep_scatter_figure(table, ["partnership.market_volume"]))
+    (bars,) = [c for c in scatter.axes[0].collections if isinstance(c, LineCollection) and c.get_linewidth()[0] >= 6]
+    assert sorted(seg[1, 1] for seg in bars.get_segments() if len(seg) == 2 and np.isfinite(seg[1, 1])) == [0.4, 0.5, 0.6]
+    assert "total 95% interval" in scatter.texts[-1].get_text()
+    plain = [t.get_text() for t in drawn(plots.sweep_heatmap_figure(sweep_table, "partnership.market_volume", "partnership.decision_clarity")).texts]
+    assert not any("total" in text for text in plain), "a sweep without draws has no total to speak of"
+
+
 @pytest.fixture(scope="module")
 def comparison(none, levers) -> pd.DataFrame:
     return compare_policies({"none": none["table"], "all_levers": levers["table"]})

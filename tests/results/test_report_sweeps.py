@@ -67,7 +67,8 @@ def test_points_with_parameter_draws_show_their_total_interval_beside_the_noise_
     page = report.page(report.build(tmp_path))
     assert "<th>95% interval (simulation noise)</th><th>half-width</th><th>total interval (with parameter uncertainty)</th>" in page
     assert "<td>4.6% to 32.0%</td>" in page and "<td>not detected</td>" in page
-    assert "95% interval from simulation noise; the total intervals, counting the doubt about the assumptions too, are in the table of points" in page
+    # the scatter drew the noise interval alone: the total one was only in the table
+    assert "95% interval from simulation noise and, as a pale bar behind it, the total interval, counting the doubt about the assumptions too" in page
 
 
 def test_points_without_draws_have_no_total_column(tmp_path):
