@@ -268,26 +268,23 @@ def test_equal_weights_are_the_plain_method_of_moments_and_weights_count_a_draw_
     assert np.average(between_draws(p, noise, weights)[1], weights=weights) == pytest.approx(np.average(p, weights=weights))
 
 
-def test_how_well_the_total_intervals_ends_are_known_is_said_in_percentage_points():
-    """An error of 0.05 in the collapse probability's ends read "±5.0%", which a reader takes for 5% of the figure, not 5 points."""
+def _drawn_summary() -> dict:
+    """A run summary with parameter draws: collapse 12%, Monte Carlo [7%, 20%], total [5%, 25%], its ends known to 0.05."""
     entry = {"value": 0.12, "low": 0.07, "high": 0.2, "total": {"low": 0.05, "high": 0.25}, "monte_carlo": {"low": 0.07, "high": 0.2}, "parameter_share": 0.4}
-    summary = {
+    return {
         "confidence": 0.95,
         "outcomes": {"collapsed": entry},
         "median_months_to_collapse": {"value": None},
         "uncertainty": {"mode": "prior", "draws": 4, "replications_per_draw": 25, "drawn": ["decisions.noise"], "collapse_ends_error": 0.05},
     }
-    assert "The total interval's ends are known to about ±5.0 percentage points (collapse;" in render_uncertainty(summary)
+
+
+def test_how_well_the_total_intervals_ends_are_known_is_said_in_percentage_points():
+    """An error of 0.05 in the collapse probability's ends read "±5.0%", which a reader takes for 5% of the figure, not 5 points."""
+    assert "The total interval's ends are known to about ±5.0 percentage points (collapse;" in render_uncertainty(_drawn_summary())
 
 
 def test_the_uncertainty_table_says_what_its_total_and_from_parameters_columns_are():
     """The run summary's table was headed "total 95% (parameters + MC)" and "from parameters" without a word on either."""
-    entry = {"value": 0.12, "low": 0.07, "high": 0.2, "total": {"low": 0.05, "high": 0.25}, "monte_carlo": {"low": 0.07, "high": 0.2}, "parameter_share": 0.4}
-    summary = {
-        "confidence": 0.95,
-        "outcomes": {"collapsed": entry},
-        "median_months_to_collapse": {"value": None},
-        "uncertainty": {"mode": "prior", "draws": 4, "replications_per_draw": 25, "drawn": ["decisions.noise"], "collapse_ends_error": 0.05},
-    }
-    text = render_uncertainty(summary)
+    text = render_uncertainty(_drawn_summary())
     assert "  total: Monte Carlo (MC) noise and the doubt about the assumptions together; from parameters: the share of a figure's spread" in text
