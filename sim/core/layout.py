@@ -60,6 +60,11 @@ class Layout:
         index = self.cause_index
         return np.array([index[c.label] for c in causes.EXOGENOUS], np.int64)
 
+    @functools.cached_property
+    def by_sentence(self) -> dict[str, Event]:
+        """Each kind of event by its sentence (``what``): how the narrative finds an event's reading and its form for several."""
+        return {kind.event.what: kind.event for kind in self.events}
+
     @property
     def most_events(self) -> int:
         """The largest number of kinds of event one mechanism (or exogenous change) records."""

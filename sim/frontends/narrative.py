@@ -70,12 +70,13 @@ class Stretch:
 
 def readings() -> dict[str, Reading]:
     """How each kind of event of the registry reads, by its sentence (from the mechanisms' contracts)."""
-    return {kind.event.what: kind.event.reading for kind in layout().events}
+    return {what: event.reading for what, event in layout().by_sentence.items()}
 
 
 def reading(what: str) -> Reading:
     """How the effect size of an event of kind ``what`` reads (milestones logged by the front-end show none)."""
-    return readings().get(what, UNKNOWN)
+    event = layout().by_sentence.get(what)
+    return UNKNOWN if event is None else event.reading
 
 
 def case_of(cause: str) -> str:
@@ -116,8 +117,8 @@ def of_several(what: str) -> str:
     ``its champion left`` reads ``their champions left``; a sentence that reads the same for several (or a milestone the
     front-end logs) is returned as it is.
     """
-    several = {kind.event.what: kind.event.several for kind in layout().events}.get(what)
-    return several or what
+    event = layout().by_sentence.get(what)
+    return (event.several if event is not None else None) or what
 
 
 def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> str:
