@@ -271,7 +271,7 @@ def test_a_multirun_stopped_by_a_signal_says_its_finished_points_are_kept_and_re
     folder = tmp_path / "sweep"
     args = ["-m", "councils.0.it_maturity=0.1,0.5,0.9", "replications=400", "block_size=100", "uncertainty=none", f"hydra.sweep.dir={folder}"]
     returncode, stderr = stopped_once(args, folder, "*/summary.json")
-    assert returncode == 128 + signal.SIGINT
+    assert returncode == 128 + signal.SIGINT, stderr[-3000:]  # once (1 of many runs) it exited 2: show why
     kept = len(list(folder.glob("*/summary.json")))
     assert f"error: stopped by SIGINT (Ctrl-C) before the run finished: no sweep table was written in {folder}; {finished(kept)} kept in {folder}" in stderr
     assert "no results were written" not in stderr and not (folder / "sweep.parquet").exists()
@@ -341,7 +341,7 @@ def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(
     out = tmp_path / "design"
     first = [f"design={tmp_path / 'first.csv'}", "scenario=case04_trading_company", "replications=400", "block_size=100", f"hydra.run.dir={out}"]
     returncode, stderr = stopped_once(first, out, "points/*/summary.json")
-    assert returncode == 128 + signal.SIGINT
+    assert returncode == 128 + signal.SIGINT, stderr[-3000:]
     kept = len(list(out.glob("points/*/summary.json")))
     assert kept >= 1 and f"{finished(kept)} kept in {out / 'points'}" in stderr and not (out / "sweep.parquet").exists()
     report = subprocess.run([SIM_COLLECT, str(out), "--report"], capture_output=True, text=True, timeout=120, check=False)
