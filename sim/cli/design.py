@@ -189,6 +189,8 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
             if isinstance(seed_given, bool) or not isinstance(seed_given, int) or not 0 <= seed_given < 2**63:
                 raise ConfigError([f"seed = {seed_given!r} must be a whole number in [0, 2**63)"])
         except (ConfigError, ValueError, Exception) as err:
+            if guard.stop_received() is not None:  # the stop's interrupt come out of a library as another error
+                raise
             reason = "; ".join(err.problems) if isinstance(err, ConfigError) else " ".join(str(err).split())
             print(f"error: point {index}: {reason}", file=sys.stderr)
             results.clear_results(folder, ("replications.parquet",))

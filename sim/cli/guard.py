@@ -185,15 +185,33 @@ def _stop_signals_to(handler: Any) -> Iterator[None]:
             signal.signal(signum, old if old is not None else signal.SIG_DFL)
 
 
+class _Received:
+    """The stop signal the running command received (None: none yet)."""
+
+    signum: int | None = None
+
+
+_RECEIVED = _Received()
+
+
+def stop_received() -> int | None:
+    """The stop signal the running command received, or None."""
+    return _RECEIVED.signum
+
+
 @contextmanager
 def signals() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` (once: a second signal while stopping is ignored)."""
-    stopping = []
+    """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` (once: a second signal while stopping is ignored).
+
+    The signal is remembered (:func:`stop_received`): raised inside a library (Hydra setting up
+    a job, say), the interrupt can come out as another exception, which is still the stop.
+    """
+    _RECEIVED.signum = None
 
     def handler(signum: int, frame: Any) -> None:
-        if stopping:
+        if _RECEIVED.signum is not None:
             return
-        stopping.append(signum)
+        _RECEIVED.signum = signum
         raise Stopped(signum)
 
     with _stop_signals_to(handler):
@@ -205,19 +223,19 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    if isinstance(err, SystemExit):
-        if isinstance(err.code, str):
-            error(err.code)
-            return 1
-        return int(err.code or 0)
-    if isinstance(err, KeyboardInterrupt):
-        signum = err.signum if isinstance(err, Stopped) else signal.SIGINT
+    if isinstance(err, KeyboardInterrupt) or _RECEIVED.signum is not None:  # a library's error raised by the stop is the stop
+        signum = err.signum if isinstance(err, Stopped) else _RECEIVED.signum or signal.SIGINT
         if folder is None and _SWEEP.folder is not None:  # a multirun: its points' folders are in the sweep folder
             cancelled = cancel_slurm_jobs(_SWEEP.submitit, _SWEEP.started) if _SWEEP.submitit is not None else []
             error(stopped_line(signum, _SWEEP.folder, _SWEEP.folder, _SWEEP.elsewhere, cancelled))
         else:
             error(stopped_line(signum, folder, folder / POINTS if folder is not None else None))
         return 128 + int(signum)
+    if isinstance(err, SystemExit):
+        if isinstance(err.code, str):
+            error(err.code)
+            return 1
+        return int(err.code or 0)
     if isinstance(err, ConfigError):
         for line in err.problems:
             error(line)
@@ -702,6 +720,8 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
                 return body(cfg)
             started = False
             try:
+                if _RECEIVED.signum is not None:  # stopped while Hydra set this job up: it does not start
+                    raise Stopped(_RECEIVED.signum)
                 multirun = is_multirun()  # a resumed sweep's point says itself whether it is skipped: no notice besides
                 lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True, replaces=not multirun, option=folder_option(multirun))
                 started = True

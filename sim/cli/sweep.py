@@ -305,6 +305,8 @@ class SweepCallback(Callback):
             error = job_return._return_value
             if isinstance(error, FolderBusy):  # the folder is another run's (a sweep resumed while its jobs ran): so is its record
                 return
+            if guard.stop_received() is not None:  # the stop's interrupt, come out of Hydra as another error: the point did not fail, it was stopped
+                return
             reason = " ".join(f"{type(error).__name__}: {error}".split())
             record = results.PointRecord(
                 int(hc.job.num), "failed", job_overrides(), record.key if record else None, record.seed if record else None, error=reason, host=host()

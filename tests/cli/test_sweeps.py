@@ -413,3 +413,44 @@ def test_a_design_row_naming_an_unknown_policy_gives_the_single_runs_line_and_it
     assert line.endswith("; councils[0].it_maturity = 1.5 is outside [0, 1]"), line
     assert f"point 1 failed (folder {out / 'points' / '1'}): policy = 'all_lever'" in done.stderr
     assert list(table(out)["status"].astype(str)) == ["ok", "failed"]
+
+
+def test_a_stop_that_comes_out_of_hydra_as_another_error_is_still_a_stop(tmp_path, monkeypatch):
+    """Ctrl-C while Hydra set up a point broke OmegaConf mid-change: its AttributeError ended the sweep.
+
+    The sweep then exited 1 ("an unexpected error") or 2 (as a bad setting), with a sweep table
+    written, and the point was recorded failed. Any error after a stop signal is now the stop:
+    exit 130, the stopped line, no table, and ``resume=true`` runs the rest.
+    """
+    import contextlib
+    import io
+
+    from sim.cli import run as run_cli
+    from sim.results.sweep import read_record
+
+    calls = []
+
+    def interrupted(info):
+        calls.append(info)
+        if len(calls) == 2:
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(5)
+            except KeyboardInterrupt:
+                raise AttributeError("'NoneType' object has no attribute '_invalidate_flags_cache'") from None
+        return original(info)
+
+    original = run_cli.what_was_run
+    monkeypatch.setattr(run_cli, "what_was_run", interrupted)
+    folder = tmp_path / "sweep"
+    args = ["-m", "councils.0.it_maturity=0.1,0.5,0.9", "replications=50", "uncertainty=none", f"hydra.sweep.dir={folder}"]
+    stderr = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
+        assert run_cli.main(args) == 128 + signal.SIGINT, stderr.getvalue()
+    assert "error: stopped by SIGINT (Ctrl-C) before the run finished: no sweep table was written" in stderr.getvalue()
+    assert "unexpected error" not in stderr.getvalue() and not (folder / "sweep.parquet").exists()
+    assert read_record(folder / "1").status == "running" and not (folder / "2").exists()
+    monkeypatch.undo()
+    resumed = sim_run(*args, "resume=true")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert list(table(folder)["status"].astype(str)) == ["ok", "ok", "ok"]
