@@ -3,7 +3,9 @@
 Each month, every variable of the partnerships running at the start of that month is
 rounded to the nearest point of a fixed grid over its range and counted; counts of
 successive blocks add up, so memory does not grow with the number of replications and
-the result is the same for any block size. A quantile is the grid point where the
+the result is the same for any block size. The means are exact sums (:class:`ExactSum`)
+divided once at the end, so they too are the same bit for bit whatever the blocks or the
+engine. A quantile is the grid point where the
 cumulative share first reaches ``q``: exact for the whole-number ``partners`` and for
 values on the grid (such as 0 and 1), within half a step (:data:`STEPS` steps over the
 range) for the others. Values outside a variable's range count at its ends.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -37,6 +40,41 @@ def _mean_trust(s: State) -> np.ndarray:
 def _savings_to_date(s: State) -> np.ndarray:
     realised, planned = s.partnership["realised_savings"], s.partnership["business_case"]
     return np.divide(realised, planned, out=np.full(len(s.reps), np.nan), where=planned > 0)
+
+
+class ExactSum:
+    """The exact sum of any number of floats, added in any order and grouping.
+
+    Each float is ``M * 2**e`` with a whole ``M`` of 53 bits, so a sum is a whole number of
+    units of ``2**BASE`` (below the smallest float): kept as a Python integer,
+    it does not depend on how the values were split into blocks, and :meth:`mean` rounds
+    only once.
+    """
+
+    BASE = -1074 - 53
+    HALF = 26
+
+    def __init__(self) -> None:
+        self.units = 0
+
+    def add(self, x: np.ndarray) -> None:
+        """Add the finite values ``x``."""
+        fraction, exponent = np.frexp(np.asarray(x, float))
+        if not len(exponent):
+            return
+        whole = (fraction * 2.0**53).astype(np.int64)
+        # each half (below 2**27) summed by exponent: exact in float64 for up to 2**26 values (a block has at most 10**6)
+        high, low = whole >> self.HALF, whole & ((1 << self.HALF) - 1)
+        first = int(exponent.min())
+        highs = np.bincount(exponent - first, weights=high).astype(np.int64).tolist()
+        lows = np.bincount(exponent - first, weights=low).astype(np.int64).tolist()
+        for e, (h, lo) in enumerate(zip(highs, lows, strict=True), start=first):
+            if h or lo:
+                self.units += ((h << self.HALF) + lo) << (e - 53 - self.BASE)
+
+    def mean(self, n: int) -> float:
+        """The sum over ``n``, correctly rounded (nan for ``n == 0``)."""
+        return float(Fraction(self.units, n << -self.BASE)) if n > 0 else float("nan")
 
 
 @dataclass(frozen=True)
@@ -90,7 +128,7 @@ class TrajectoryRecorder:
     def __init__(self, months: int, variables: Sequence[Variable] = VARIABLES):
         self.variables = tuple(variables)
         self.counts = {v.name: np.zeros((months + 1, v.steps + 1), np.int64) for v in self.variables}
-        self.sums = {v.name: np.zeros(months + 1) for v in self.variables}
+        self.sums = {v.name: [ExactSum() for _ in range(months + 1)] for v in self.variables}
 
     def record(self, s: State, rows: np.ndarray) -> None:
         """Add the state at the end of month ``s.month`` of the replications marked in ``rows``."""
@@ -99,7 +137,7 @@ class TrajectoryRecorder:
             x = x[np.isfinite(x)]
             points = np.clip(np.rint((x - v.lo) / (v.hi - v.lo) * v.steps).astype(np.int64), 0, v.steps)
             self.counts[v.name][s.month] += np.bincount(points, minlength=v.steps + 1)
-            self.sums[v.name][s.month] += x.sum()
+            self.sums[v.name][s.month].add(x)
 
     def table(self, quantiles: Sequence[float] = QUANTILES) -> Table:
         """One row per month and variable: ``month``, ``variable``, ``n``, ``mean`` and ``q05`` ... ``q95``."""
@@ -108,7 +146,7 @@ class TrajectoryRecorder:
         for index, v in enumerate(self.variables):
             cum = np.cumsum(self.counts[v.name], axis=1)
             n = cum[:, -1]
-            mean = np.divide(self.sums[v.name], n, out=np.full(len(n), np.nan), where=n > 0)
+            mean = np.array([total.mean(int(count)) for total, count in zip(self.sums[v.name], n, strict=True)])
             part = {"month": np.arange(len(n)), "variable": np.full(len(n), index), "n": n, "mean": mean}
             for q in quantiles:
                 need = np.maximum(np.ceil(q * n - 1e-9), 1)
