@@ -92,10 +92,17 @@ def simulate_mesa(
 
 
 def events_table(log: list[kernel.Event], names: list[str]) -> Table:
-    """The event log as a table: rep, month, council, council_name, cause, case, what, size, partner, partner_name, trigger."""
+    """The event log as a table: rep, month, council, council_name, cause, case, what, size, partner, partner_name, trigger.
+
+    The rows go replication by replication, each replication's in the order they happened: a
+    block's log comes month by month over all its replications, so this order is what keeps
+    the file the same whatever the block size, the workers or the engine.
+    """
 
     def name(k: int) -> str:
         return names[k] if k >= 0 else ""
+
+    log = [log[i] for i in np.argsort(np.array([e.rep for e in log], np.int64), kind="stable")]
 
     columns = {
         "rep": np.array([e.rep for e in log], np.int64),

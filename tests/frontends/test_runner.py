@@ -94,6 +94,18 @@ def test_the_event_table_names_councils_and_partners():
     assert len(events_table([], ["A", "B"])) == 0
 
 
+def test_the_event_file_is_the_same_for_any_block_size_or_workers(short):
+    files = []
+    for block_size, workers in ((120, 1), (50, 1), (33, 2)):
+        events = Collect()
+        run_blocks(short, 4, fixed(120, block_size), Sinks(events=events), workers=workers)
+        files.append(events.table.to_pandas())
+    # replication by replication (a block's log comes month by month over its replications), each in the order it happened
+    assert files[0]["rep"].is_monotonic_increasing and files[0].groupby("rep")["month"].apply(lambda m: m.is_monotonic_increasing).all()
+    for other in files[1:]:
+        pd.testing.assert_frame_equal(other, files[0], check_exact=True)
+
+
 def test_mesa_engine_gives_the_ensemble_rows(short):
     ensemble = simulate(short, np.arange(5, dtype=np.int64), 6).to_pandas()
     rows = Collect()
