@@ -183,8 +183,9 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                 else:
                     bases[scenario, policy] = _base(scenario, policy, task, choices, row, names)
             row = design.filled(bases[scenario, policy], row, names)  # an empty cell: the table records the base value the point keeps
-            point = _point(scenario, policy, shared, row)
             config = design.point_config(bases[scenario, policy], row)
+            row = design.filled(config.to_dict(), row, names)  # a base value the scenario leaves to the model (min_partners): as resolved
+            point = _point(scenario, policy, shared, row)
             seed_given = row.get("seed", settings.seed)
             if isinstance(seed_given, bool) or not isinstance(seed_given, int) or not 0 <= seed_given < 2**63:
                 raise ConfigError([f"seed = {seed_given!r} must be a whole number in [0, 2**63)"])
