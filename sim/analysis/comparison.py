@@ -587,6 +587,12 @@ def _share(r: Mapping[str, Any], measure: str) -> str:
     return f"{r[measure]:6.1%} [{r[measure + '_low']:6.1%}, {r[measure + '_high']:6.1%}]"
 
 
+def _total_share(r: Mapping[str, Any], measure: str) -> str:
+    """A policy's chance with its total interval, or ``not detected`` beside it where the draws showed no spread from the assumptions."""
+    total = f"[{r[measure + '_total_low']:6.1%}, {r[measure + '_total_high']:6.1%}]"
+    return f"{r[measure]:6.1%} " + (total if r[measure + "_parameter_share"] != 0 else "not detected")
+
+
 #: What "paired" means, as the comparison's words say it.
 PAIRED = "every policy meets the same simulated partnerships and shocks: a difference comes from the policy, not from other luck"
 
@@ -643,7 +649,7 @@ def render_tests(comparison: Any, confidence: float = 0.95) -> str:
 
 
 def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | None], mode: str, confidence: float = 0.95) -> str:
-    """Which uncertainty the comparison carries and, with parameter draws, each lever's paired effect across draws and how stable the ranking is."""
+    """Which uncertainty the comparison carries; with parameter draws, the total intervals of the chances and the effects, and how stable the ranking is."""
     if mode == "none" or "draws" not in comparison:
         return (
             "Uncertainty: none. The assumptions are held at their stated values, so every interval above is Monte Carlo noise only;"
@@ -663,6 +669,10 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         " the share of the effect's spread across draws that comes from the doubt about the assumptions rather than Monte Carlo noise"
         " ('not detected' where these draws could not tell any spread from that noise: not zero doubt, but too little to measure)."
     ]
+    lines.append(f"{'Chance of each outcome':<{width}}" + "".join(f"{m + ' total ' + level:<31}" for m in MEASURES).rstrip())
+    for r in comparison.to_dict(orient="records"):
+        cells = "".join(f"{_total_share(r, m):<31}" for m in MEASURES)
+        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{cells}".rstrip())
     for measure in MEASURES:
         name = f"{measure}_difference"
         lines.append(
@@ -694,6 +704,10 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
                     else " no draw has two halves to compare."
                 )
             )
+    lines.append(
+        f"  Every interval before this section is Monte Carlo only; this section gives the chances' and the effects' totals ('total {level}')."
+        " The money has none per policy; net savings' paired difference has one in comparison.parquet (net_savings_difference_total_low, _high)."
+    )
     return "\n".join(lines)
 
 

@@ -68,7 +68,8 @@ def test_an_effect_of_unknown_sign_with_no_spread_across_draws_is_not_said_to_he
     assert row["collapse_difference_parameter_share"] == 0.0
     assert row["collapse_difference_total_low"] < 0 < row["collapse_difference_total_high"]
     assert np.isnan(row["collapse_difference_helps"]) and frame.loc["a", "collapse_difference_helps"] == 1.0
-    b_line = next(line for line in render_uncertainty(tally.frame(), {}, "prior").splitlines() if line.strip().startswith("B "))
+    effects = render_uncertainty(tally.frame(), {}, "prior").split("Effect on collapse")[1]
+    b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
     assert "unclear" in b_line
 
 
@@ -80,7 +81,7 @@ def test_levers_the_run_cannot_tell_apart_with_no_spread_across_draws_have_no_ra
     assert np.isnan(ranking["same_ranking"]) and all(np.isnan(share) for share in ranking["best"].values())
     text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
     assert "unclear: the draws show no spread, and the run cannot tell some of the levers apart" in text
-    assert "not detected" in next(line for line in text.splitlines() if line.strip().startswith("A "))
+    assert "not detected" in next(line for line in text.split("Effect on collapse")[1].splitlines() if line.strip().startswith("A "))
 
 
 def test_two_policies_have_no_ranking_and_no_draws_means_no_uncertainty():
@@ -196,3 +197,17 @@ def test_the_uncertainty_tables_are_headed_in_words():
     text = render_uncertainty(tally.frame(), {}, "prior")
     assert "P(" not in text
     assert [line.split()[:3] for line in text.splitlines() if line.startswith("Effect on")] == [["Effect", "on", m] for m in MEASURES]
+
+
+def test_each_policys_chances_are_printed_with_their_total_interval_and_the_monte_carlo_ones_are_said_to_be_so():
+    # sim-compare uncertainty=prior printed each policy's chance of collapse with its Monte Carlo interval only, and said
+    # nothing of the total interval it had (comparison.parquet's collapse_total_low, _high)
+    tally = _tally([0.5 if d % 2 else 0.1 for d in range(DRAWS)], [0.2] * DRAWS)
+    frame = tally.frame()
+    text = render_uncertainty(frame, {}, "prior")
+    block = text.split("Chance of each outcome")[1].split("Effect on ")[0]
+    a_line = next(line for line in block.splitlines() if line.strip().startswith("A "))
+    row = frame.set_index("policy").loc["a"]
+    assert f"{row['collapse']:6.1%} [{row['collapse_total_low']:6.1%}, {row['collapse_total_high']:6.1%}]" in a_line
+    assert "not detected" in next(line for line in block.splitlines() if line.strip().startswith("No lever"))  # it never collapses
+    assert "Every interval before this section is Monte Carlo only" in text
