@@ -39,6 +39,10 @@ class _Bad:
     """An argument's value that could not be read (its problem is noted; the option keeps its default)."""
 
 
+class _Unparsed(Exception):
+    """argparse gave up on the arguments (an option without its value, a required one missing): its message."""
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse whose bad arguments are all reported, one ``error:`` line each, with :data:`EXIT_BAD_INPUT` (no usage block).
 
@@ -61,13 +65,24 @@ class ArgumentParser(argparse.ArgumentParser):
             The namespace (a bad value replaced by its option's default, which the command's
             own range checks then pass) and the problem lines, without ``error:``.
         """
-        self._noted: list[str] = []
-        self._bad: set[str] = set()
-        namespace, extras = self.parse_known_args(args)
+        args = list(sys.argv[1:] if args is None else args)
+        unread: list[str] = []  # options given without their value: named, then left out so that the rest is read
+        while True:
+            self._noted: list[str] = []
+            self._bad: set[str] = set()
+            try:
+                namespace, extras = self.parse_known_args(args)
+                break
+            except _Unparsed as err:
+                at = _valueless(args, str(err))
+                if at is None:
+                    self.fail([*self._noted, *unread, f"{err} (see {self.prog} --help)"])
+                unread.append(f"{err} (see {self.prog} --help)")
+                args = args[:at] + args[at + 1 :]
         for action in self._actions:
             if action.dest in self._bad:
                 setattr(namespace, action.dest, action.default)
-        problems = [*self._noted, *([f"unrecognized arguments: {' '.join(extras)} (see {self.prog} --help)"] if extras else [])]
+        problems = [*self._noted, *unread, *([f"unrecognized arguments: {' '.join(extras)} (see {self.prog} --help)"] if extras else [])]
         return namespace, problems
 
     def parse_args(self, args: Sequence[str] | None = None, namespace: None = None) -> argparse.Namespace:  # type: ignore[override]
@@ -84,8 +99,10 @@ class ArgumentParser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
     def error(self, message: str) -> NoReturn:
-        """Print the problems noted so far and ``message`` (an argument missing or without its value), one line each, and exit."""
-        self.fail([*getattr(self, "_noted", []), f"{message} (see {self.prog} --help)"])
+        """Hand ``message`` (an argument missing or without its value) to :meth:`parse_all`; outside it, print it with the problems noted so far and exit."""
+        if "_noted" in vars(self):
+            raise _Unparsed(message)
+        self.fail([f"{message} (see {self.prog} --help)"])
 
     def _name(self, action: argparse.Action) -> str:
         return "/".join(action.option_strings) or str(action.metavar or action.dest)
@@ -113,6 +130,18 @@ class ArgumentParser(argparse.ArgumentParser):
             self._bad.add(action.dest)
             return
         super()._check_value(action, value)
+
+
+def _valueless(args: Sequence[str], message: str) -> int | None:
+    """Where in ``args`` the option that argparse's ``message`` says lacks its value was typed (None: another problem)."""
+    name, _, why = message.partition(": ")
+    if not (name.startswith("argument ") and why.startswith("expected ")):
+        return None
+    options = set(name.removeprefix("argument ").split("/"))
+    for at in range(len(args) - 1, -1, -1):
+        if args[at] in options and (at + 1 == len(args) or args[at + 1].startswith("-")):
+            return at
+    return None
 
 
 def fmt(x: Any) -> str:

@@ -103,3 +103,27 @@ def test_the_argument_parser_exits_2_with_one_line_per_problem(capsys):
     assert capsys.readouterr().err.splitlines() == lines
     args = _parser().parse_args(["--n", "7", "--method", "sobol"])
     assert (args.n, args.method) == (7, "sobol")
+
+
+def test_an_option_without_its_value_is_named_and_the_rest_still_read():
+    """An option typed without its value (at the end, or before another option) stopped parsing: the other problems went unsaid."""
+    args, problems = _parser().parse_all(["--n", "abc", "--share", "--method", "sobol", "--out"])
+    assert problems == [
+        "--n = 'abc' is not a whole number (see demo --help)",
+        "argument --share: expected one argument (see demo --help)",
+        "argument --out: expected one argument (see demo --help)",
+    ]
+    assert (args.n, args.share, args.method, str(args.out)) == (100, 0.5, "sobol", "x.csv")
+
+
+def test_a_missing_required_argument_is_said_with_the_problems_noted_before_it(capsys):
+    from sim.config.checks import ArgumentParser
+
+    parser = ArgumentParser(prog="demo")
+    parser.add_argument("folder")
+    parser.add_argument("--n", type=int, default=1)
+    with pytest.raises(SystemExit) as stop:
+        parser.parse_args(["--n", "x"])
+    assert stop.value.code == 2
+    said = capsys.readouterr().err.splitlines()
+    assert said == ["error: --n = 'x' is not a whole number (see demo --help)", "error: the following arguments are required: folder (see demo --help)"]
