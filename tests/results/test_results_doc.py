@@ -63,3 +63,67 @@ def test_every_column_of_the_analysis_commands_files_is_documented():
     paths = {a.path for a in items}
     general = {re.sub(r"^(u|stat|mcvar)\..*", r"\1.<", c) for c in design.columns if c not in paths}
     assert [c for c in sorted(general) if f"`{c}" not in text] == []
+
+
+def _documented_columns(title: str) -> dict[str, str]:
+    """``{column: type}`` of the table under ``## title`` whose first cell is one backquoted name (or several, comma-separated)."""
+    found = {}
+    for line in _section(title).splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and re.fullmatch(r"`[^`]+`(, `[^`]+`)*", cells[0]):
+            for name in re.findall(r"`([^`]+)`", cells[0]):
+                found[name] = cells[1]
+    return found
+
+
+def test_the_sweep_tables_columns_types_and_files_are_the_documented_ones(tmp_path):
+    """Every column sweep.parquet writes is documented with its type, every documented one is written, and CSV and Parquet agree."""
+    import json
+
+    import pandas as pd
+
+    from sim.analysis.summary import Tally
+    from sim.results import sweep
+    from sim.results.files import read_metadata
+
+    config = load("baseline", "none", ["partnership.horizon_months=36"])
+    tally = Tally(36)
+    tally.write(simulate(config, np.arange(60, dtype=np.int64), 0))
+    summary = tally.summary()
+    for point, maturity in enumerate((0.2, 0.8)):
+        folder = tmp_path / str(point)
+        values = {"scenario": "baseline", "councils.0.it_maturity": maturity, "partnership.min_partners": 2 + point}
+        sweep.PointRecord(point, "ok", values, f"k{point}", 0, 60, host="h").write(folder)
+        run = {"key": f"k{point}", "replications": 60, "uncertainty": "none"}
+        (folder / "summary.json").write_text(json.dumps({"run": run, **summary, "provenance": {"model_version": "0", "code_version": "abc"}}))
+    sweep.PointRecord(2, "failed", {"scenario": "baseline", "councils.0.it_maturity": 1.5, "partnership.min_partners": 2}, error="too high").write(
+        tmp_path / "2"
+    )
+    sweep.collect(tmp_path)
+    df = pd.read_parquet(tmp_path / "sweep.parquet")
+
+    documented = _documented_columns("sweep.parquet")
+    swept = ["scenario", "councils.0.it_maturity", "partnership.min_partners"]
+    own = [c for c in df.columns if c not in swept and "." not in c]
+    assert sorted(own) == sorted(documented), "sweep.parquet's own columns (point, status, seed...) are those documented"
+    kinds = {"int64": "int64", "Int64": "Int64", "float64": "float64", "string": "string", "categorical": "category"}
+    assert {c: str(df[c].dtype) for c in own} == {c: kinds[documented[c]] for c in own}
+    swept_row = next(line for line in _section("sweep.parquet").splitlines() if line.startswith("| one column per swept value"))
+    swept_types = {kinds.get(t.strip(), t.strip()) for t in re.split(r",| or ", swept_row.split("|")[2].split(" when ")[0])} | {"category"}
+    assert {str(df[c].dtype) for c in swept} <= swept_types, swept_row
+    summary_keys = set(re.findall(r"^\| `([a-z_]+)`", _section("summary.json"), re.M)) | {"replications", "confidence", "horizon_months"}
+    assert {c.split(".")[0] for c in df.columns if "." in c and c not in swept} <= summary_keys, "each figure named by its summary.json path"
+    assert df.groupby(swept, observed=True)["outcomes.collapsed.value"].mean().notna().sum() == 2
+
+    text = pd.read_csv(tmp_path / "sweep.csv")
+    assert list(text.columns) == list(df.columns) and len(text) == len(df) == 3
+    numbers = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+    pd.testing.assert_frame_equal(text[numbers].astype("float64"), df[numbers].astype("float64"), check_exact=True)
+
+    failures = pd.read_csv(tmp_path / "failures.csv")
+    listed = re.sub(r"\([^)]*\)", "", _section("failures.csv").split("One row per failed point:", 1)[1].split("Absent", 1)[0])
+    assert list(failures.columns) == re.findall(r"`([^`]+)`", listed) and failures["point"].tolist() == [2]
+
+    stamp = set(read_metadata(tmp_path / "sweep.parquet"))
+    described = DOC.split("`sweep.parquet` holds many runs: its metadata has", 1)[1].split(";", 1)[0]
+    assert stamp <= set(re.findall(r"`([^`]+)`", described))
