@@ -18,7 +18,8 @@ import signal
 import sys
 import threading
 
-PROGRAMS = ("sim-run", "sim-compare", "sim-validate")
+#: The console scripts that run under :mod:`sim.cli.guard` (``sim-demo``, a web server, stops as Solara does).
+PROGRAMS = ("sim-run", "sim-compare", "sim-validate", "sim-report", "sim-analyse", "sim-collect", "sim-search", "sim-calibrate")
 #: The process id of the program the user started, for the processes it starts (inherited with the environment).
 OWNER = "SIM_CLI_PID"
 

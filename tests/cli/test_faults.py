@@ -661,6 +661,35 @@ def test_a_signal_while_starting_gives_one_line(tmp_path):
     assert leftovers(out) == []
 
 
+#: The console scripts that run under sim.cli.guard: every one but sim-demo (a web server).
+GUARDED = ("sim-run", "sim-compare", "sim-validate", "sim-report", "sim-analyse", "sim-collect", "sim-search", "sim-calibrate")
+
+
+def as_program(name: str, code: str) -> Any:
+    """Run ``code`` in a fresh interpreter started as console script ``name`` (its ``sys.argv[0]``), having imported :mod:`sim.cli` as the script does first."""
+    start = f"import sys; sys.argv[0] = {str(BIN / name)!r}; import sim.cli\n"
+    environment = {key: value for key, value in os.environ.items() if key != "SIM_CLI_PID"}
+    return subprocess.run([sys.executable, "-c", start + code], capture_output=True, text=True, timeout=120, env=environment, check=False)
+
+
+def test_every_console_script_but_sim_demo_is_guarded():
+    from importlib.metadata import entry_points
+
+    scripts = {script.name for script in entry_points(group="console_scripts") if script.value.startswith("sim.")}
+    assert scripts - {"sim-demo"} == set(GUARDED)
+
+
+@pytest.mark.parametrize("name", GUARDED)
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_while_any_command_is_importing_gives_one_line(name, signum, status):
+    """sim-report, sim-analyse, sim-collect, sim-search and sim-calibrate had no handler while importing.
+
+    Ctrl-C printed a KeyboardInterrupt traceback, SIGTERM or SIGHUP killed them without a line.
+    """
+    done = as_program(name, f"import os; os.kill(os.getpid(), {int(signum)}); import sim.cli.guard")
+    assert_refused(done.returncode, done.stderr, status, f"stopped by {signal.Signals(signum).name} while starting: nothing was written")
+
+
 # ---------------------------------------------------------------------------------------
 # the compiled-code cache
 
