@@ -432,8 +432,8 @@ def render(result: Sensitivity, shown: int = 8) -> str:
         n = noise.loc[name]
         lines.append(
             f"{meaning}: Monte Carlo noise at one design point sd {n['noise_sd']:.3g}"
-            f" ({n['noise_share_of_morris_variance']:.0%} of the variance over the Morris design,"
-            f" {n['noise_share_of_sobol_variance']:.0%} over the Sobol design)"
+            f" ({n['noise_share_of_morris_variance']:.1%} of the variance over the Morris design,"
+            f" {n['noise_share_of_sobol_variance']:.1%} over the Sobol design)"
         )
         gaps = [(stage, result.filled.get(stage, {}).get(name, 0)) for stage in ("morris", "sobol")]
         if any(count for _, count in gaps):

@@ -205,3 +205,14 @@ def test_the_command_writes_the_counts_and_refuses_with_one_line_and_no_folder(m
     assert not (tmp_path / "many").exists()
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("error: replications = 10: ")
+
+
+def test_the_noise_share_is_printed_as_docs_sensitivity_md_gives_it(monkeypatch):
+    """sim-analyse sensitivity printed the noise's share of the variance as "0%" where docs/sensitivity.md gives 0.3%."""
+    import sim.analysis.sensitivity as sensitivity
+
+    monkeypatch.setattr(sensitivity, "run_points", _outputs_missing_at(10**6))
+    result = analyse(load(), replications=10, trajectories=2, top=2, sobol_n=8, noise_points=4)
+    result.noise["noise_share_of_morris_variance"] = 0.003
+    result.noise["noise_share_of_sobol_variance"] = 0.004
+    assert render(result).count("(0.3% of the variance over the Morris design, 0.4% over the Sobol design)") == len(OUTPUTS)
