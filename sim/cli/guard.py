@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from sim.cli import after_command
 from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.results import provenance
 from sim.results.files import CALIBRATION_FIGURES, COMPLETE_MARKS, JOB_LOGS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
@@ -172,7 +173,10 @@ def _size(n: float) -> str:
 
 @contextmanager
 def _stop_signals_to(handler: Any) -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP go to ``handler`` (a function, or ``signal.SIG_IGN``) inside the block; the earlier handlers come back after it."""
+    """SIGINT, SIGTERM and SIGHUP go to ``handler`` (a function, or ``signal.SIG_IGN``) inside the block; the earlier handlers come back after it.
+
+    A console program's start-up handler comes back as "ignore": the command has finished (:func:`sim.cli.after_command`).
+    """
     try:
         previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
     except ValueError:  # pragma: no cover - not the main thread
@@ -182,7 +186,7 @@ def _stop_signals_to(handler: Any) -> Iterator[None]:
         yield
     finally:
         for signum, old in previous.items():
-            signal.signal(signum, old if old is not None else signal.SIG_DFL)
+            signal.signal(signum, after_command(old) if old is not None else signal.SIG_DFL)
 
 
 class _Received:

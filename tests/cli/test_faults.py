@@ -690,6 +690,27 @@ def test_a_signal_while_any_command_is_importing_gives_one_line(name, signum, st
     assert_refused(done.returncode, done.stderr, status, f"stopped by {signal.Signals(signum).name} while starting: nothing was written")
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_after_the_command_has_finished_leaves_its_outcome_alone(tmp_path, signum):
+    """A signal once the guard had handed the signals back (sim-run -m printing 'Sweep table: ...', the interpreter exiting).
+
+    It printed 'stopped ... while starting: nothing was written' and exited 128 + N, or killed
+    the program without a line, its results complete.
+    """
+    code = (
+        "import os, sys, time\n"
+        "from sim.cli import collect\n"
+        f"status = collect.main([{str(tmp_path / 'none')!r}])\n"
+        f"os.kill(os.getpid(), {int(signum)})\n"
+        "time.sleep(0.2)\n"
+        "print('ended')\n"
+        "sys.exit(status)\n"
+    )
+    done = as_program("sim-collect", code)
+    assert_refused(done.returncode, done.stderr, 2, f"{tmp_path / 'none'} is not a folder")
+    assert done.stdout == "ended\n"
+
+
 # ---------------------------------------------------------------------------------------
 # the compiled-code cache
 
