@@ -25,11 +25,13 @@ import sys
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import hydra
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 from hydra import compose
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -64,20 +66,54 @@ from sim.config.settings import CompareSettings, compare_settings
 from sim.frontends.runner import Sinks
 from sim.frontends.table import Table
 from sim.results import provenance
-from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, write_json, write_table
+from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, remove, save_figure, temporary_name, to_arrow, write_json, write_table
 
 schema.register()
 
 
 class PolicyEvents:
-    """A sink adding a ``policy`` column to each block of events before it goes to the shared ``events.parquet`` stream."""
+    """A sink keeping one policy's blocks of events, with a ``policy`` column, in a hidden file of its own.
 
-    def __init__(self, stream: ParquetStream, policy: str) -> None:
-        self.stream, self.policy = stream, policy
+    Each block runs every policy in turn, so the policies' blocks alternate; :meth:`pass_on`
+    gives them to the shared ``events.parquet`` once every block has run, policy by policy,
+    so that file is the same whatever the block size.
+
+    Parameters
+    ----------
+    folder
+        The run's folder (the file is ``.events.<policy>.parquet.PID.HEX.tmp``, removed by :meth:`close`).
+    policy
+        The policy's name.
+    """
+
+    def __init__(self, folder: Path, policy: str) -> None:
+        self.policy = policy
+        self.path = temporary_name(folder / f"events.{policy}.parquet")
+        self._writer: pq.ParquetWriter | None = None
 
     def write(self, table: Table) -> None:
-        """Pass on one block of events with the policy's name."""
-        self.stream.write(Table({**table.columns, "policy": np.full(len(table), self.policy, dtype=object)}))
+        """Keep one block of events with the policy's name."""
+        arrow = to_arrow(Table({**table.columns, "policy": np.full(len(table), self.policy, dtype=object)}))
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, arrow.schema)
+        self._writer.write_table(arrow)
+
+    def pass_on(self, stream: ParquetStream) -> None:
+        """Write the blocks kept, in order, to ``stream``."""
+        if self._writer is None:
+            return
+        self._writer.close()
+        self._writer = None
+        kept = pq.ParquetFile(self.path)
+        for group in range(kept.num_row_groups):
+            stream.write(kept.read_row_group(group))
+
+    def close(self) -> None:
+        """Remove the file kept."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        remove(self.path)
 
 
 def _policy_configs(scenario: str, policies: list[str]) -> dict:
@@ -125,13 +161,11 @@ def app(cfg: DictConfig) -> None:
             if settings.save_events
             else None
         )
+        kept = {name: PolicyEvents(out, name) for name in configs} if events is not None else {}
+        for policy_events in kept.values():
+            stack.callback(policy_events.close)
         sinks = {
-            name: Sinks(
-                tables=(tallies[name],),
-                events=None if events is None else PolicyEvents(events, name),
-                states=(attributions[name].add,) if name in attributions else (),
-            )
-            for name in configs
+            name: Sinks(tables=(tallies[name],), events=kept.get(name), states=(attributions[name].add,) if name in attributions else ()) for name in configs
         }
         total = None if settings.precision is not None else settings.replications * len(configs)
         bar = stack.enter_context(progress_bar(total, f"{scenario}: {len(configs)} policies"))
@@ -147,6 +181,9 @@ def app(cfg: DictConfig) -> None:
             sinks=sinks,
             uncertainty=drawn,
         )
+        if events is not None:
+            for policy_events in kept.values():
+                policy_events.pass_on(events)
     comparison = tally.frame()
     rankings = {measure: tally.ranking(measure) for measure in MEASURES} if drawn is not None else {}
     uncertainty = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(configs[settings.policies[0]]), "ranking": rankings}

@@ -367,10 +367,12 @@ def _array(column: np.ndarray) -> pa.Array:
 
 
 def to_arrow(table: Any) -> pa.Table:
-    """A :class:`~sim.frontends.table.Table` (categorical columns dictionary-encoded) or a pandas DataFrame as an Arrow table.
+    """A :class:`~sim.frontends.table.Table` (categorical columns dictionary-encoded) or a pandas DataFrame as an Arrow table (an Arrow table as it is).
 
     A Table is converted from its buffers, so writing results never imports pandas.
     """
+    if isinstance(table, pa.Table):
+        return table
     if not isinstance(table, Table):
         return pa.Table.from_pandas(table, preserve_index=False)
     arrays = []

@@ -70,6 +70,21 @@ def test_each_policy_runs_the_same_replications_as_sim_run_would(first):
         assert table.loc[policy, "net_savings"] == pytest.approx(runs["net_savings"].mean())
 
 
+def test_the_event_file_is_the_same_for_any_block_size(tmp_path):
+    """The policies' blocks alternated in events.parquet, so another block_size gave the same events in another order."""
+    files = []
+    for block_size in (300, 70):
+        out = tmp_path / str(block_size)
+        done = compare(out, "policies=[none,continuity_plan]", "save_events=true", f"block_size={block_size}", "uncertainty=none", *SMALL)
+        assert done.returncode == 0, done.stderr
+        files.append(pd.read_parquet(out / "events.parquet"))
+        assert sorted(p.name for p in out.iterdir()) == [".hydra", "comparison.parquet", "comparison.png", "events.parquet", "summary.json"]
+    # policy by policy, each replication by replication
+    assert files[0]["policy"].tolist() == sorted(files[0]["policy"], key=["none", "continuity_plan"].index)
+    assert files[0].groupby("policy", sort=False)["rep"].apply(lambda r: r.is_monotonic_increasing).all()
+    pd.testing.assert_frame_equal(files[1], files[0], check_exact=True)
+
+
 def test_model_overrides_apply_to_every_policy(tmp_path):
     done = compare(tmp_path, "policies=[none,continuity_plan]", "levers.continuity_plan.enabled=true", *SMALL)
     assert done.returncode == 0, done.stderr
