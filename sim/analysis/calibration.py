@@ -666,18 +666,37 @@ def _fmt(x: Any, digits: int = 3) -> str:
     return f"{x:.{digits}g}" if abs(x) < 1e-2 and x != 0 else f"{x:.{digits}f}".rstrip("0").rstrip(".") if abs(x) < 1000 else f"{x:.0f}"
 
 
-def _verdict(pred: pd.DataFrame) -> str:
-    """A line on how the observed statistics sit in their posterior predictive intervals."""
+def _verdict(pred: pd.DataFrame, design: pd.DataFrame) -> str:
+    """A line on how the observed statistics sit in their posterior predictive intervals.
+
+    For a statistic outside its interval it counts the points of the posterior sample (``weight`` above 0 in
+    ``design``) that simulate a value at least as far out: only where there is none is it a structural misfit.
+    """
     rows = pred[np.isfinite(pred["observed"].to_numpy(float))]
     inside = (rows["observed"] >= rows["posterior_low"]) & (rows["observed"] <= rows["posterior_high"])
     line = f"The observed value lies inside the posterior predictive 90% interval for {int(inside.sum())} of {len(rows)} statistics."
     outside = rows[~inside]
     if len(outside):
+        kept = design[design["weight"] > 0]
+        reach = {}
+        for r in outside.itertuples():
+            simulated = kept[f"stat.{r.statistic}"].to_numpy(float)
+            reach[r.statistic] = int(np.sum(simulated <= r.observed) if r.observed < r.posterior_low else np.sum(simulated >= r.observed))
         line += " Outside: " + "; ".join(
-            f"`{r.statistic}` (observed {_fmt(r.observed)}, posterior predictive {_fmt(r.posterior_low)}–{_fmt(r.posterior_high)})"
+            f"`{r.statistic}` (observed {_fmt(r.observed)}, posterior predictive {_fmt(r.posterior_low)}–{_fmt(r.posterior_high)};"
+            f" {reach[r.statistic]:,} of the {len(kept):,} points of the posterior sample simulate a value as far out)"
             for r in outside.itertuples()
         )
-        line += ". The model cannot reproduce these at any plausible parameter point: a structural misfit, not a fitting failure."
+        line += "."
+        never = [f"`{name}`" for name, count in reach.items() if count == 0]
+        some = [f"`{name}`" for name, count in reach.items() if count > 0]
+        if never:
+            line += f" No plausible parameter point reproduces {', '.join(never)}: a structural misfit, not a fitting failure."
+        if some:
+            line += (
+                f" Plausible points do reproduce {', '.join(some)}: the posterior puts less than 5% of its weight that far out"
+                " (a tension with the other statistics and the prior), not a structural misfit."
+            )
     far = rows[inside & ((rows["observed"] - rows["posterior_median"]).abs() > 0.5 * (rows["posterior_high"] - rows["posterior_low"]) * 0.8)]
     if len(far):
         line += " Near the edge of their interval: " + ", ".join(f"`{r.statistic}`" for r in far.itertuples()) + "."
@@ -800,7 +819,7 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         "",
         f"![posterior predictive check]({figures['predictive']})",
         "",
-        _verdict(pred),
+        _verdict(pred, result.design),
         "",
         "| statistic | observed | prior predictive median [90%] | posterior predictive median [90%] |",
         "| --- | --- | --- | --- |",

@@ -202,3 +202,18 @@ def test_the_report_says_of_a_users_targets_only_what_holds_for_them():
     for words in ("17 records", "no denominator", "Small n", "break-ups could move it", "Correlations between bins", "longest record"):
         assert words not in own, words
     assert "standard deviations (0.05, from the targets file)" in own
+
+
+def test_a_statistic_outside_its_predictive_interval_is_called_a_structural_misfit_only_if_no_plausible_point_reaches_it():
+    """docs/calibration.md called `breakup_after_2_to_4_years` (observed 0.176, posterior predictive 0.177-0.422) a structural
+    misfit that "the model cannot reproduce at any plausible parameter point", while plausible points did reproduce it."""
+    import pandas as pd
+
+    pred = pd.DataFrame(
+        {"statistic": ["a", "b"], "observed": [0.176, 0.9], "posterior_low": [0.177, 0.1], "posterior_high": [0.422, 0.3], "posterior_median": [0.3, 0.2]}
+    )
+    design = pd.DataFrame({"stat.a": [0.15, 0.3, 0.4, 0.1], "stat.b": [0.2, 0.25, 0.3, 0.95], "weight": [0.2, 0.5, 0.3, 0.0]})
+    line = C._verdict(pred, design)
+    assert "1 of the 3 points of the posterior sample simulate a value as far out" in line  # a: 0.15 <= 0.176; 0.1 has no weight
+    assert "0 of the 3 points" in line and "No plausible parameter point reproduces `b`: a structural misfit" in line
+    assert "Plausible points do reproduce `a`: the posterior puts less than 5%" in line and "reproduces `a`" not in line
