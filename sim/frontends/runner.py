@@ -67,7 +67,7 @@ def simulate_mesa(
 
     The rows equal the ensemble's (with ``uncertainty``, each replication runs its parameter
     draw, and the table has the ``draw`` column). The event log is the model's narrated log:
-    it adds milestones, exits and the ending, with council -1 for the partnership as a whole.
+    the kernel's events and the partnership's milestones and ending, with council -1.
     """
     from sim.frontends.model import PartnershipModel  # imports Mesa, so only when this engine is used
 

@@ -125,3 +125,15 @@ def test_mesa_engine_logs_the_kernels_events_and_its_milestones(short):
     key = lambda e: (e.rep, e.month, e.council, e.cause, e.what, e.size, e.partner)  # noqa: E731
     assert sorted(map(key, from_kernel)) == sorted(map(key, kernel_log))
     assert any(e.council == -1 for e in mesa_log)  # milestones and the ending concern the partnership as a whole
+
+
+def test_the_mesa_event_file_is_the_ensembles_and_the_milestones():
+    """docs/results.md: the Mesa file adds only the milestones (council -1); its other rows are the ensemble's, row for row."""
+    files = []
+    for engine, block_size in (("ensemble", 30), ("mesa", 7)):
+        events = Collect()
+        run_blocks(load("baseline", "none"), 5, fixed(30, block_size), Sinks(events=events), engine=engine)
+        files.append(events.table.to_pandas())
+    ensemble, mesa = files
+    assert "left the partnership" in set(ensemble["what"]) and (ensemble["council"] >= 0).all()
+    pd.testing.assert_frame_equal(mesa[mesa["council"] >= 0].reset_index(drop=True), ensemble, check_exact=True)
