@@ -2,7 +2,8 @@
 
     sim-run                                                  # the baseline, no lever, defaults
     sim-run scenario=case01_key_person policy=continuity_plan replications=20000 seed=7
-    sim-run precision=0.01                                   # replications until the collapse CI half-width <= 0.01
+    sim-run precision=0.01 uncertainty=none                  # replications until the collapse CI half-width <= 0.01
+    sim-run precision=0.05                                   # parameter draws until the collapse total interval's ends are known to ±0.05
     sim-run save_events=true save_trajectories=true councils.0.it_maturity=0.3
     sim-run uncertainty=prior replications=4000              # 160 parameter draws x 25 replications: two intervals per figure
 
