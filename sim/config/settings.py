@@ -78,7 +78,15 @@ class SharedSettings:
 
     seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the counter-based random numbers", integer=True)
     replications: Any = _setting(4000, 1, 100_000_000, "replications", "number of replications (partnerships simulated)", integer=True)
-    block_size: Any = _setting(10_000, 1, 1_000_000, "replications", "replications simulated at once; bounds memory, never changes results", integer=True)
+    block_size: Any = _setting(
+        10_000,
+        1,
+        1_000_000,
+        "replications",
+        "replications simulated at once; bounds memory, never changes results (but with precision= the target is checked between blocks,"
+        " so where the run stops depends on it)",
+        integer=True,
+    )
     workers: Any = _setting(
         None, 1, MAX_WORKERS, "threads", "threads sharing the replications (default: every core this process may use); never changes results", integer=True
     )
