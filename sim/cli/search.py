@@ -92,6 +92,11 @@ def render(result: Result, scenario: str) -> str:
         lines.append(_line(e, "   <- answer" if e is w else ("" if e.risk.value <= result.target else "   (misses the target)")))
     lines.append(_line(result.reference, "   (reference)"))
     lines.append(
+        "Every interval is Monte Carlo only: the search holds the model's assumptions at their stated values (uncertainty=none),"
+        " so a risk says nothing of the doubt about them; sim-compare of the package against none (default uncertainty=posterior)"
+        " gives the total intervals."
+    )
+    lines.append(
         f"Searched {len(result.screened)} lever combinations and {len(result.tuned)} Optuna trials on {result.screened[0].replications:,} paired replications"
         f" (seed {result.screened[0].seed}) in {result.seconds:.0f} s"
     )

@@ -49,6 +49,14 @@ def test_search_finds_a_package_meeting_the_target_and_confirms_it_on_a_fresh_se
         assert all(e.cost.value >= result.winner.cost.value or e.risk.value > 0.5 for e in result.confirmed)
 
 
+def test_the_answer_says_its_intervals_are_monte_carlo_only():
+    """sim-search printed each package's risk with a 95% CI at the assumptions' stated values and never said the doubt about them was left out."""
+    from sim.cli.search import render
+
+    result = search(BASE, pool=["continuity_plan"], replications=50, confirm_replications=100, max_levers=1, tune_packages=0)
+    assert "Every interval is Monte Carlo only: the search holds the model's assumptions at their stated values (uncertainty=none)" in render(result, "x")
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("optuna") is None, reason="Optuna is not installed (pip install -e '.[search]')")
 def test_the_command_prints_the_answer_with_its_interval_and_cost(tmp_path):
