@@ -560,12 +560,13 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
     level = f"{summary['confidence']:.0%}"
     horizon = summary["horizon_months"]
     lines = [*plain_lines(summary), *words(summary.get("definitions"))]
-    lines += [f"Outcome of all {summary['replications']:,} partnerships", _columns(f"share  {level} interval")]
+    drawn = ": Monte Carlo intervals, the totals are under Uncertainty, below" if "total" in summary["outcomes"]["collapsed"] else ""
+    lines += [f"Outcome of all {summary['replications']:,} partnerships{drawn}", _columns(f"share  {level} interval")]
     lines += [_row(outcome, d, d["count"]) for outcome, d in summary["outcomes"].items()]
     left = summary.get("council_left")
     if left and left["launched"]:
         lines.append(_row("a council left (of launched)", left, left["count"]))
-    lines += ["Collapse within (all partnerships; counts collapses only)", _columns(f"prob.  {level} interval", counted=False)]
+    lines += [f"Collapse within (all partnerships; counts collapses only){drawn}", _columns(f"prob.  {level} interval", counted=False)]
     lines += [_row(label, d) for label, d in summary["collapse_within"].items()]
     m = summary["median_months_to_collapse"]
     if m["value"] is None:

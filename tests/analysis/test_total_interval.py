@@ -196,11 +196,15 @@ def test_a_summary_of_a_table_says_which_uncertainty_its_intervals_carry():
     text = render(s)
     assert sentence in text.splitlines()[0], "the headline sentence gives the total interval too"
     assert text.endswith(render_uncertainty(s)), "render ends with both intervals of every headline figure, as sim-run prints it"
+    # the tables of outcomes and of collapse within 2, 5 and 10 years gave the Monte Carlo interval alone as "95% interval"
+    titles = [line for line in text.splitlines() if line.startswith(("Outcome of all", "Collapse within"))]
+    assert len(titles) == 2 and all(line.endswith(": Monte Carlo intervals, the totals are under Uncertainty, below") for line in titles)
     drawn.attrs.clear()  # a table read back from elsewhere, with draws but no record of the mode
     unknown = summarise(drawn)
     assert unknown["uncertainty"]["mode"] == "not recorded" and "does not record" in render_uncertainty(unknown)
     plain = summarise(run_ensemble(config, 20, 3, uncertainty="none"))
     assert plain["uncertainty"] == {"mode": "none"} and render_uncertainty(plain).startswith("Uncertainty: none.")
+    assert "Monte Carlo intervals, the totals" not in render(plain)
 
 
 def test_a_spread_the_draws_could_not_detect_is_said_to_be_unknown_never_zero():
