@@ -20,7 +20,8 @@ What it reads, by kind (:func:`kind`):
   whose ``summary.json`` gives survival and causes per point); ``sweep.json`` if present.
 
 Intervals with parameter uncertainty (a ``total`` entry beside ``value``/``low``/``high``,
-or ``<measure>_difference_total_low``/``_high`` columns of a comparison) are shown beside the
+or ``<measure>_total_low``/``_high`` and ``<measure>_difference_total_low``/``_high`` columns of
+a comparison) are shown beside the
 Monte Carlo ones when present; where the draws showed no spread from the parameters
 (``parameter_share`` 0) the total interval reads ``not detected``, as ``sim-run`` and
 ``sim-compare`` print it, rather than repeating the Monte Carlo one.
@@ -380,10 +381,14 @@ def _run_report(folder: Path) -> Report:
 
 
 def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
-    headings = ["policy", *[f"P({m})" for m in MEASURES], *[f"{m}: difference (points, 95% interval)" for m in MEASURES], "lever cost (GBP m)"]
+    headings = ["policy", *[f"P({m}) (95% interval)" for m in MEASURES], *[f"{m}: difference (points, 95% interval)" for m in MEASURES], "lever cost (GBP m)"]
     rows = []
     for i, r in enumerate(comparison.to_dict(orient="records")):
         shares = [f"{_pct(r[m])} [{_pct(r[m + '_low'])}, {_pct(r[m + '_high'])}]" for m in MEASURES]
+        for k, m in enumerate(MEASURES):
+            low, high = r.get(f"{m}_total_low"), r.get(f"{m}_total_high")
+            if low is not None and high is not None:
+                shares[k] += "; total " + total_cell(low, high, r.get(f"{m}_parameter_share"), lambda lo, hi: f"[{_pct(lo)}, {_pct(hi)}]")
         if i == 0:
             diffs = ["(reference)"] * len(MEASURES)
         else:

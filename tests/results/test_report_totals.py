@@ -32,3 +32,19 @@ def test_a_lever_effect_whose_spread_was_not_detected_says_so():
     shelved, collapse = rows[1][4], rows[1][5]
     assert shelved == "-2.0 [-3.0, -1.0]; total [-5.0, +1.0]"
     assert collapse == "-2.0 [-3.0, -1.0]; total not detected"
+
+
+def test_each_policys_chances_carry_their_total_interval():
+    """A comparison's report gave each policy's P(collapse) with its Monte Carlo interval alone, though the table had its total."""
+    rows = []
+    for policy, share in (("none", 0.5), ("continuity_plan", 0.0)):
+        row = {"policy": policy, "lever_cost": 0.0}
+        for m in ("shelved", "collapse", "failure"):
+            row |= {m: 0.1, f"{m}_low": 0.08, f"{m}_high": 0.12, f"{m}_total_low": 0.02, f"{m}_total_high": 0.4, f"{m}_parameter_share": share}
+            row |= {f"{m}_difference": 0.0, f"{m}_difference_low": 0.0, f"{m}_difference_high": 0.0}
+        rows.append(row)
+    headings, cells = _comparison_rows(pd.DataFrame(rows))
+    assert headings[2] == "P(collapse) (95% interval)"
+    assert cells[0][2] == "10.0% [8.0%, 12.0%]; total [2.0%, 40.0%]" and cells[1][2] == "10.0% [8.0%, 12.0%]; total not detected"
+    plain = pd.DataFrame(rows).drop(columns=[c for c in rows[0] if "_total_" in c or c.endswith("_parameter_share")])
+    assert _comparison_rows(plain)[1][0][2] == "10.0% [8.0%, 12.0%]"
