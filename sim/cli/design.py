@@ -184,7 +184,8 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                     bases[scenario, policy] = _base(scenario, policy, task, choices, row, names)
             row = design.filled(bases[scenario, policy], row, names)  # an empty cell: the table records the base value the point keeps
             config = design.point_config(bases[scenario, policy], row)
-            row = design.filled(config.to_dict(), row, names)  # a base value the scenario leaves to the model (min_partners): as resolved
+            if len(row) < len(names):  # a base value the scenario leaves to the model (min_partners): as resolved
+                row = design.filled(config.to_dict(), row, names)
             point = _point(scenario, policy, shared, row)
             seed_given = row.get("seed", settings.seed)
             if isinstance(seed_given, bool) or not isinstance(seed_given, int) or not 0 <= seed_given < 2**63:
