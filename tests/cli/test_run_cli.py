@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 from sim import __version__
+from sim.results.files import read_metadata
 
 pytestmark = pytest.mark.slow
 
@@ -75,11 +77,26 @@ def test_writes_every_results_file_asked_for_with_provenance(first):
     assert set(pd.read_parquet(out / "events.parquet")["rep"]) <= set(range(300))
 
 
-def test_same_seed_same_replications_in_one_block_or_many(first, tmp_path):
+def test_same_seed_same_files_in_one_block_or_many(first, tmp_path):
+    """Bit for bit, every table: events.parquet came in another order and trajectories.parquet's means differed in their last bits."""
     _, out = first
-    done = run(tmp_path, *SMALL, "block_size=70", "workers=2", command=(sys.executable, "-m", "sim.cli.run"))
+    done = run(tmp_path, *SMALL, "block_size=70", "workers=2", "save_events=true", "save_trajectories=true", command=(sys.executable, "-m", "sim.cli.run"))
     assert done.returncode == 0, done.stderr
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "replications.parquet"), pd.read_parquet(out / "replications.parquet"))
+    for name in ("replications.parquet", "draws.parquet", "events.parquet", "trajectories.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / name), pd.read_parquet(out / name), check_exact=True, obj=name)
+
+
+def test_the_run_and_the_files_provenance_are_the_documented_keys(first):
+    """docs/results.md left out run_id (in summary.json's run and every Parquet file's metadata)."""
+    _, out = first
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "results.md").read_text(encoding="utf-8")
+    summary = json.loads((out / "summary.json").read_text())
+    for key in ("run", "provenance"):
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{key}` |"))
+        assert set(summary[key]) <= set(re.findall(r"`([a-z_]+)`", row.split("|")[2])), key
+    described = doc.split("schema metadata under", 1)[1].split("`sweep.parquet` holds", 1)[0]
+    for name in ("replications.parquet", "draws.parquet", "events.parquet", "trajectories.parquet"):
+        assert set(read_metadata(out / name)) <= set(re.findall(r"`([a-z_]+)`", described)), name
 
 
 def test_figures_on_request(tmp_path):
