@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import fields
 
@@ -130,3 +131,17 @@ def test_sim_run_help_says_what_precision_means_with_parameter_draws(monkeypatch
     examples = [row for row in out.split("Settings (key=value):")[0].splitlines() if "precision=" in row]
     assert examples and all("uncertainty=none" in row for row in examples if "half-width" in row)
     assert any("total interval" in row and "uncertainty=" not in row for row in examples)
+
+
+@pytest.mark.parametrize(
+    ("name", "settings"), [("config", RunSettings), ("compare", CompareSettings), ("search", SearchSettings), ("calibrate", CalibrateSettings)]
+)
+def test_each_config_files_comment_names_every_setting(name, settings) -> None:
+    """configs/config.yaml's comment left out workers, attribution, detail and figures (and pointed to sim/settings.py)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "configs" / f"{name}.yaml").read_text()
+    comment = " ".join(line for line in text.splitlines() if line.startswith("#"))
+    words = set(re.split(r"[^a-z_]+", comment))
+    assert not [f.name for f in fields(settings) if f.name not in words]
+    assert "sim/settings.py" not in comment
