@@ -560,7 +560,7 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
     level = f"{summary['confidence']:.0%}"
     horizon = summary["horizon_months"]
     lines = [*plain_lines(summary), *words(summary.get("definitions"))]
-    drawn = ": Monte Carlo intervals, the totals are under Uncertainty, below" if "total" in summary["outcomes"]["collapsed"] else ""
+    drawn = ": Monte Carlo intervals (the headline figures' totals are under Uncertainty, below)" if "total" in summary["outcomes"]["collapsed"] else ""
     lines += [f"Outcome of all {summary['replications']:,} partnerships{drawn}", _columns(f"share  {level} interval")]
     lines += [_row(outcome, d, d["count"]) for outcome, d in summary["outcomes"].items()]
     left = summary.get("council_left")

@@ -198,7 +198,7 @@ def test_a_summary_of_a_table_says_which_uncertainty_its_intervals_carry():
     assert text.endswith(render_uncertainty(s)), "render ends with both intervals of every headline figure, as sim-run prints it"
     # the tables of outcomes and of collapse within 2, 5 and 10 years gave the Monte Carlo interval alone as "95% interval"
     titles = [line for line in text.splitlines() if line.startswith(("Outcome of all", "Collapse within"))]
-    assert len(titles) == 2 and all(line.endswith(": Monte Carlo intervals, the totals are under Uncertainty, below") for line in titles)
+    assert len(titles) == 2 and all(line.endswith(": Monte Carlo intervals (the headline figures' totals are under Uncertainty, below)") for line in titles)
     drawn.attrs.clear()  # a table read back from elsewhere, with draws but no record of the mode
     unknown = summarise(drawn)
     assert unknown["uncertainty"]["mode"] == "not recorded" and "does not record" in render_uncertainty(unknown)
