@@ -70,6 +70,7 @@ class ArgumentParser(argparse.ArgumentParser):
         while True:
             self._noted: list[str] = []
             self._bad: set[str] = set()
+            self._reading = True
             try:
                 namespace, extras = self.parse_known_args(args)
                 break
@@ -79,6 +80,8 @@ class ArgumentParser(argparse.ArgumentParser):
                     self.fail([*self._noted, *unread, f"{err} (see {self.prog} --help)"])
                 unread.append(f"{err} (see {self.prog} --help)")
                 args = args[:at] + args[at + 1 :]
+            finally:
+                self._reading = False
         for action in self._actions:
             if action.dest in self._bad:
                 setattr(namespace, action.dest, action.default)
@@ -100,7 +103,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Hand ``message`` (an argument missing or without its value) to :meth:`parse_all`; outside it, print it with the problems noted so far and exit."""
-        if "_noted" in vars(self):
+        if getattr(self, "_reading", False):
             raise _Unparsed(message)
         self.fail([f"{message} (see {self.prog} --help)"])
 
