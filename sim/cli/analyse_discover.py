@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.cli.guard import Commit
 from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
 from sim.results import provenance
-from sim.results.files import DISCOVERY, Staging, read_metadata, save_figure, write_json
+from sim.results.files import DISCOVERY, read_metadata, save_figure, write_json
 
 
 def _parser() -> ArgumentParser:
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     print(d.render(found))
     settings = {**chosen, "boxes": args.boxes, "min_coverage": args.min_coverage, "peel_alpha": args.peel_alpha, "mass_min": args.mass_min}
     figure = d.discovery_figure(found)
-    with Staging(args.folder, results=DISCOVERY, records=(), subfolders=(), derived=(), marks=()):  # the three files appear together, or none
+    with Commit(args.folder, results=DISCOVERY, records=(), subfolders=(), derived=(), marks=(), final=True):  # the three files appear together, or none
         write_json(args.folder / DISCOVERY[0], {**found.to_dict(), "settings": settings, "provenance": provenance.collect()})
         for name in DISCOVERY[1:]:
             save_figure(args.folder / name, figure)

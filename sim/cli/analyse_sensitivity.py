@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.cli.common import compose_model, fail, help_text, progress_bar, split_arguments, versions_line
-from sim.cli.guard import first_file_on
+from sim.cli.guard import Commit, first_file_on
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
 
@@ -41,11 +41,11 @@ RESULTS = (
 def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
     """Write the results folder, its files renamed into place together once all are written (replacing an earlier analysis's); returns their names."""
     from sim.analysis.sensitivity import morris_figure, sobol_figure
-    from sim.results.files import Staging, atomic_path, save_figure, write_json, write_table
+    from sim.results.files import atomic_path, save_figure, write_json, write_table
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with Staging(out, RESULTS, records=(), subfolders=()):
+    with Commit(out, RESULTS, records=(), subfolders=(), final=True):
         for name in ("morris", "sobol", "noise"):
             frame = getattr(result, name)
             write_table(out / f"{name}.parquet", frame)

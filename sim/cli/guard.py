@@ -190,9 +190,13 @@ def _stop_signals_to(handler: Any) -> Iterator[None]:
 
 
 class _Received:
-    """The stop signal the running command received (None: none yet)."""
+    """The stop signal the running command received (None: none yet), and whether a stop now waits or is too late."""
 
     signum: int | None = None
+    #: Results are being renamed into place: a stop waits until they all are (:class:`Commit`).
+    held: bool = False
+    #: The command's results are in place: it has finished, and a stop no longer changes that.
+    finished: bool = False
 
 
 _RECEIVED = _Received()
@@ -208,18 +212,68 @@ def signals() -> Iterator[None]:
     """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` (once: a second signal while stopping is ignored).
 
     The signal is remembered (:func:`stop_received`): raised inside a library (Hydra setting up
-    a job, say), the interrupt can come out as another exception, which is still the stop.
+    a job, say), the interrupt can come out as another exception, which is still the stop;
+    raised inside a finalizer (a progress bar's ``__del__``), where Python prints it and goes
+    on, it is not printed, and the run is stopped before its results are put in place. While
+    results are renamed into place the stop waits until they all are (:class:`Commit`); once
+    the command's own results are in place, it has finished and a stop is ignored.
     """
-    _RECEIVED.signum = None
+    _RECEIVED.signum, _RECEIVED.held, _RECEIVED.finished = None, False, False
 
     def handler(signum: int, frame: Any) -> None:
-        if _RECEIVED.signum is not None:
+        if _RECEIVED.signum is not None or _RECEIVED.finished:
             return
         _RECEIVED.signum = signum
-        raise Stopped(signum)
+        if not _RECEIVED.held:
+            raise Stopped(signum)
 
-    with _stop_signals_to(handler):
-        yield
+    unraisable = sys.unraisablehook
+
+    def quiet_stop(event: Any) -> None:
+        if not isinstance(event.exc_value, Stopped):
+            unraisable(event)
+
+    sys.unraisablehook = quiet_stop
+    try:
+        with _stop_signals_to(handler):
+            yield
+    finally:
+        sys.unraisablehook = unraisable
+
+
+class Commit(Staging):
+    """A :class:`Staging` whose commit a stop does not cut: the results go in place together, or (stopped before) not at all.
+
+    A stop received before the commit (its exception lost in a finalizer) stops the run there.
+    One during the commit waits for its end: then, for the command's own results (``final``),
+    the command has finished and the stop is ignored; for a point of a multirun, the point is
+    complete and the sweep stops.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As for :class:`~sim.results.files.Staging`.
+    final
+        Whether these are the command's own results: once they are in place, the command has
+        finished (what it prints after them is not cut short by a stop, nor belied by one).
+    """
+
+    def __init__(self, *args: Any, final: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.final = final
+
+    def commit(self) -> None:
+        if _RECEIVED.signum is not None:
+            raise Stopped(_RECEIVED.signum)
+        _RECEIVED.held = True
+        try:
+            super().commit()
+        finally:
+            _RECEIVED.held = False
+        if self.final:
+            _RECEIVED.finished = True
+        elif _RECEIVED.signum is not None:
+            raise Stopped(_RECEIVED.signum)
 
 
 def report(err: BaseException, folder: Path | None = None, option: str = "hydra.run.dir=...", argv: Sequence[str] = (), command: str = "the command") -> int:
@@ -588,7 +642,8 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
         pinned.append(f"hydra.output_subdir={_quoted(Path(staged.name))}")
     keep = [a for a in argv if split_override(a)[0] not in ("hydra.run.dir", "hydra.output_subdir")]
     records = {name: (folder_path / name).read_bytes() for name in RECORD_FILES if (folder_path / name).is_file()}
-    stage = Staging(folder_path, RESULT_FILES, dirs, others=earlier_files(command.app.__module__.rpartition(".")[2], cfg.get("design") is not None))
+    others = earlier_files(command.app.__module__.rpartition(".")[2], cfg.get("design") is not None)
+    stage = Commit(folder_path, RESULT_FILES, dirs, others=others, final=True)
     return Job(folder_path, lock, stage, [*keep, *pinned], made, existed, records)
 
 
@@ -730,7 +785,7 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
                 lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True, replaces=not multirun, option=folder_option(multirun))
                 started = True
                 try:
-                    with Staging(out, RESULT_FILES, others=earlier_files(HydraConfig.get().job.name, cfg.get("design") is not None)):
+                    with Commit(out, RESULT_FILES, others=earlier_files(HydraConfig.get().job.name, cfg.get("design") is not None)):
                         return body(cfg)
                 finally:
                     lock.release()

@@ -711,6 +711,79 @@ def test_a_signal_after_the_command_has_finished_leaves_its_outcome_alone(tmp_pa
     assert done.stdout == "ended\n"
 
 
+def test_a_stop_while_the_results_are_renamed_into_place_is_too_late_to_stop_the_run(tmp_path, monkeypatch):
+    """Ctrl-C between two renames of the commit removed the new results placed so far, the earlier run's too.
+
+    The re-run then said "no results were written" over a folder its commit had already emptied
+    of the earlier results ("a stopped re-run leaves the earlier results exactly as they were").
+    The stop now waits for the commit: the results are in place, the run has finished (exit 0).
+    """
+    from sim.results import files
+
+    out = tmp_path / "run"
+    assert run_main([*QUICK, f"hydra.run.dir={out}"])[0] == 0
+    renamed = []
+
+    def replace(source, target):
+        if Path(target).name in RESULT_FILES:
+            renamed.append(target)
+            if len(renamed) == 1:  # the first result in place, the others (and the earlier run's) not yet
+                os.kill(os.getpid(), signal.SIGINT)
+        original(source, target)
+
+    original = os.replace
+    monkeypatch.setattr(files.os, "replace", replace)
+    code, stdout, stderr = run_main([*QUICK, "seed=5", f"hydra.run.dir={out}"])
+    monkeypatch.undo()
+    assert code == 0, stderr
+    assert errors(stderr) == [] and "Results in" in stdout
+    assert assert_complete(out)["run"]["seed"] == 5
+
+
+def test_a_stop_after_the_results_are_in_place_leaves_the_run_finished(tmp_path, monkeypatch):
+    """Ctrl-C while sim-run released its folder's lock, its results in place, came out of the command: a traceback, exit 1."""
+    from sim.results.lock import RunLock
+
+    def release(lock):
+        os.kill(os.getpid(), signal.SIGINT)
+        original(lock)
+
+    original = RunLock.release
+    monkeypatch.setattr(RunLock, "release", release)
+    out = tmp_path / "run"
+    code, _, stderr = run_main([*QUICK, f"hydra.run.dir={out}"])
+    monkeypatch.undo()
+    assert code == 0, stderr
+    assert errors(stderr) == []
+    assert_complete(out)
+    assert leftovers(out) == sorted(p.name for p in out.iterdir() if p.name in RESULT_FILES)
+
+
+def test_a_stop_lost_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch):
+    """Ctrl-C while a finalizer ran (the progress bar's ``__del__``): Python printed the stop ("Exception ignored in ...") and went on.
+
+    The run then put its results in place and exited 0 as if never stopped (and, the stop taken,
+    ignored a second Ctrl-C). It now stops before its results go in place, with the one line.
+    """
+    from sim.cli import run as run_cli
+
+    class Finalized:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    def summary_line(info):
+        Finalized()
+        return original(info)
+
+    original = run_cli.what_was_run
+    monkeypatch.setattr(run_cli, "what_was_run", summary_line)
+    out = tmp_path / "run"
+    code, _, stderr = run_main([*QUICK, f"hydra.run.dir={out}"])
+    monkeypatch.undo()
+    assert_refused(code, stderr, 130, f"stopped by SIGINT (Ctrl-C) before the run finished: no results were written in {out}")
+    assert "Exception ignored" not in stderr and not out.exists()
+
+
 # ---------------------------------------------------------------------------------------
 # the compiled-code cache
 
