@@ -277,10 +277,11 @@ class Commit(Staging):
 
 
 def report(err: BaseException, folder: Path | None = None, option: str = "hydra.run.dir=...", argv: Sequence[str] = (), command: str = "the command") -> int:
-    """Print the line(s) for ``err`` and return the exit status."""
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
+    """Print the line(s) for ``err`` and return the exit status.
 
+    Hydra and OmegaConf are imported only past a stop: a stop while a command imported them
+    leaves them half imported, and importing them again fails.
+    """
     if isinstance(err, KeyboardInterrupt) or _RECEIVED.signum is not None:  # a library's error raised by the stop is the stop
         signum = err.signum if isinstance(err, Stopped) else _RECEIVED.signum or signal.SIGINT
         if folder is None and _SWEEP.folder is not None:  # a multirun: its points' folders are in the sweep folder
@@ -301,6 +302,9 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
     if isinstance(err, (Fault, FolderBusy)):
         error(str(err))
         return EXIT_FAULT
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
     if isinstance(err, (HydraException, OmegaConfBaseException, RecursionError)) or type(err).__module__.startswith("yaml"):
         from sim.config.overrides import composition_problems, config_root
 
