@@ -568,26 +568,56 @@ def change_noise(effective_size: float, prior_points: int, bins: int = 20) -> fl
     return 0.5 * bins * math.sqrt(2 / math.pi) * math.sqrt((1 / bins) * (1 / effective_size + 1 / prior_points))
 
 
+#: Draws of the observation error per parameter point in a predictive interval (fixed, so a page is the same each time it is made).
+ERROR_DRAWS = 40
+
+
 def predictive_table(result: Calibration) -> pd.DataFrame:
-    """Per target statistic (and the 10-year break-up probability): observed, prior and posterior predictive median and 90% interval."""
+    """Per target statistic (and the 10-year break-up probability): observed, prior and posterior predictive median and 90% interval.
+
+    A statistic's predictive values are what a record like the observed one would show: each
+    point's simulated share plus the error the fit allows it (the statistic's own standard
+    deviation, from its number of records, and the model discrepancy), drawn :data:`ERROR_DRAWS`
+    times and kept within [0, 1]. The 10-year break-up probability has no record: its
+    intervals are the model's own.
+    """
     design = result.design
     prior = design[design["wave"] == 1]
     w = design["weight"].to_numpy()
     rows = []
-    for stat in result.targets.statistics:
+    for index, (stat, variance) in enumerate(zip(result.targets.statistics, result.targets.variance, strict=True)):
         column = f"stat.{stat.name}"
-        rows.append(_predictive(stat.name, stat.observed, stat.sd, prior[column].to_numpy(), design[column].to_numpy(), w))
+        error = math.sqrt(float(variance))
+        rows.append(_predictive(stat.name, stat.observed, stat.sd, error, (prior[column].to_numpy(), design[column].to_numpy(), w), index))
     rows.append(
         _predictive(
-            f"{result.targets.event}_within_{BREAKUP_YEARS:g}_years", math.nan, math.nan, prior["breakup_10y"].to_numpy(), design["breakup_10y"].to_numpy(), w
+            f"{result.targets.event}_within_{BREAKUP_YEARS:g}_years",
+            math.nan,
+            math.nan,
+            0.0,
+            (prior["breakup_10y"].to_numpy(), design["breakup_10y"].to_numpy(), w),
+            -1,
         )
     )
     return pd.DataFrame(rows)
 
 
-def _predictive(name: str, observed: float, sd: float, prior: np.ndarray, posterior: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
-    p_lo, p_mid, p_hi = weighted_quantile(prior, [0.05, 0.5, 0.95])
-    q_lo, q_mid, q_hi = weighted_quantile(posterior, [0.05, 0.5, 0.95], weights)
+def _observed_like(values: np.ndarray, weights: np.ndarray | None, error: float, stream: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """``values`` as records would show them: each repeated with :data:`ERROR_DRAWS` draws of normal error ``error``, within [0, 1]."""
+    if error <= 0:
+        return values, weights
+    noise = np.random.default_rng([ERROR_DRAWS, stream + 1]).normal(0.0, error, (len(values), ERROR_DRAWS))
+    seen = np.clip(values[:, None] + noise, 0.0, 1.0).ravel()
+    return seen, (None if weights is None else np.repeat(weights, ERROR_DRAWS))
+
+
+def _predictive(name: str, observed: float, sd: float, error: float, simulated: tuple[np.ndarray, np.ndarray, np.ndarray], stream: int) -> dict[str, Any]:
+    """One row of :func:`predictive_table`; ``simulated`` holds the prior's values, the design's and the design's weights."""
+    prior, posterior, weights = simulated
+    seen, _ = _observed_like(prior, None, error, stream)
+    p_lo, p_mid, p_hi = weighted_quantile(seen, [0.05, 0.5, 0.95])
+    seen, seen_weights = _observed_like(posterior, weights, error, stream)
+    q_lo, q_mid, q_hi = weighted_quantile(seen, [0.05, 0.5, 0.95], seen_weights)
     return {
         "statistic": name,
         "observed": observed,
@@ -631,7 +661,7 @@ def prior_posterior_figure(result: Calibration) -> Any:
 
 
 def predictive_figure(result: Calibration) -> Any:
-    """Observed statistics with two standard deviations, against the prior and posterior predictive 90% intervals and medians."""
+    """Observed statistics against the prior and posterior predictive 90% intervals and medians (the intervals hold the records' own error)."""
     from matplotlib.figure import Figure
 
     table = predictive_table(result)
@@ -644,7 +674,7 @@ def predictive_figure(result: Calibration) -> Any:
     ax.plot(table["posterior_median"], y - 0.15, "|", color="black")
     observed = table["observed"].to_numpy(float)
     ok = np.isfinite(observed)
-    ax.errorbar(observed[ok], y[ok], xerr=2 * table["observed_sd"].to_numpy(float)[ok], fmt="o", color="tab:red", capsize=3, label="observed ± 2 sd")
+    ax.plot(observed[ok], y[ok], "o", color="tab:red", label="observed")
     ax.set_yticks(y, table["statistic"])
     ax.set(xlabel="share", xlim=(0, 1))
     ax.grid(axis="x", alpha=0.3)
@@ -818,6 +848,10 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         "## Posterior predictive check",
         "",
         f"![posterior predictive check]({figures['predictive']})",
+        "",
+        "A predictive interval is what a record like the observed one would show: each parameter point's simulated share "
+        "plus the error the fit allows it (the statistic's standard deviation from its number of records, and the model "
+        f"discrepancy sd {t.discrepancy:g}). An observed value outside it is one the fitted model would rarely see.",
         "",
         _verdict(pred, result.design),
         "",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -217,3 +219,18 @@ def test_a_statistic_outside_its_predictive_interval_is_called_a_structural_misf
     assert "1 of the 3 points of the posterior sample simulate a value as far out" in line  # a: 0.15 <= 0.176; 0.1 has no weight
     assert "0 of the 3 points" in line and "No plausible parameter point reproduces `b`: a structural misfit" in line
     assert "Plausible points do reproduce `a`: the posterior puts less than 5%" in line and "reproduces `a`" not in line
+
+
+def test_a_predictive_interval_holds_the_error_of_a_record_of_the_observed_size():
+    """The predictive check compared the observed share of 17 records with the spread of the model's expected shares alone.
+
+    A model that expects 0.3 everywhere then had the interval 0.3-0.3, and 0.176 (within 1.4 of its
+    standard deviations of 0.09) was "outside". The interval now adds the error the fit allows.
+    """
+    same = np.full(200, 0.3)
+    row = C._predictive("a", 0.176, 0.09, math.hypot(0.09, 0.03), (same, same, np.ones(200)), 0)
+    assert row["posterior_low"] < 0.176 < row["posterior_high"] and row["prior_low"] < 0.176 < row["prior_high"]
+    assert abs((row["posterior_high"] - row["posterior_low"]) - 2 * 1.645 * math.hypot(0.09, 0.03)) < 0.03
+    assert row["observed_sd"] == 0.09 and abs(row["posterior_median"] - 0.3) < 0.01
+    model_only = C._predictive("b", math.nan, math.nan, 0.0, (same, same, np.ones(200)), -1)
+    assert model_only["posterior_low"] == model_only["posterior_high"] == 0.3
