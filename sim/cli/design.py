@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import sys
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -217,7 +218,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
     for index, p in points.items():
         groups.setdefault((p["seed"], p["config"].n_councils), []).append(index)
     ran = 0
-    with progress_bar(len(points) * settings.replications, f"design: {len(points)} points") as bar:
+    with _no_point_left_without_summary(points), progress_bar(len(points) * settings.replications, f"design: {len(points)} points") as bar:
         for (seed, _), members in groups.items():
             for group, rep_blocks in design.batches(members, settings.replications, settings.block_size):
                 started = time.perf_counter()
@@ -252,6 +253,22 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
         print(line, file=sys.stderr)
     if not multirun and exit_status(collected):
         guard.end_with(EXIT_POINTS_FAILED)  # not an exit: the design's table is committed with the points' results
+
+
+@contextmanager
+def _no_point_left_without_summary(points: dict[int, dict[str, Any]]) -> Iterator[None]:
+    """A run stopped (or failed) before a point's ``summary.json`` removes the point's ``replications.parquet`` (put in place as its batch ended).
+
+    A point is complete once its summary is there; without it, its replications would be
+    results of no complete run (``resume=true`` runs the point again).
+    """
+    try:
+        yield
+    except BaseException:
+        for p in points.values():
+            if not (p["folder"] / results.SUMMARY).is_file():
+                results.clear_results(p["folder"], ("replications.parquet",))
+        raise
 
 
 def _finish_point(p: dict[str, Any], tally: Tally, settings: Any, prov: dict[str, Any], seconds: float, blocks: int) -> None:

@@ -354,6 +354,45 @@ def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(
     assert f"{kept} points already done" in resumed.stderr and len(table(out)) == 9
 
 
+def test_a_design_stopped_between_a_batch_and_its_summaries_leaves_no_point_half_done(tmp_path, monkeypatch):
+    """Ctrl-C after a batch's replications were put in place, before its points' summaries (1 stop in 16 at random moments).
+
+    The points of that batch without their summary kept their ``replications.parquet``: results
+    of no complete run. They are now removed with the stop; ``resume=true`` runs them again.
+    """
+    import contextlib
+    import io
+
+    from sim.cli import design as design_cli
+    from sim.cli import run as run_cli
+
+    finished = []
+
+    def finish_point(*args):
+        finished.append(args)
+        if len(finished) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        return original(*args)
+
+    original = design_cli._finish_point
+    monkeypatch.setattr(design_cli, "_finish_point", finish_point)
+    (tmp_path / "points.csv").write_text("councils.0.it_maturity\n0.2\n0.5\n0.8\n")
+    out = tmp_path / "design"
+    args = [f"design={tmp_path / 'points.csv'}", *SMALL, f"hydra.run.dir={out}"]
+    stderr = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
+        assert run_cli.main(args) == 128 + signal.SIGINT, stderr.getvalue()
+    assert "the point finished is kept" in stderr.getvalue()
+    points = sorted(out.glob("points/*/"))
+    assert len(points) == 3
+    assert [(p / "summary.json").is_file() for p in points] == [(p / "replications.parquet").is_file() for p in points] == [True, False, False]
+    monkeypatch.undo()
+    resumed = sim_run(*args, "resume=true")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "1 points already done" in resumed.stderr and len(table(out)) == 3
+
+
 def test_design_chunks_through_a_multirun_make_one_table(tmp_path):
     rows = "\n".join(f"{m},{m / 2}" for m in (0.1, 0.3, 0.5, 0.7, 0.9))
     points = tmp_path / "points.csv"
