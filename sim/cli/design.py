@@ -36,7 +36,7 @@ from sim.config.uncertainty import design_uncertainty_problem, giving_way_note
 from sim.frontends import design
 from sim.results import provenance
 from sim.results import sweep as results
-from sim.results.files import ParquetStream, write_json
+from sim.results.files import ParquetStream, current_run_id, write_json
 from sim.results.sweep import POINTS
 
 DESIGN = "design.json"
@@ -297,6 +297,7 @@ def _finish_point(p: dict[str, Any], tally: Tally, settings: Any, prov: dict[str
         "design": str(settings.design),
         "uncertainty": settings.uncertainty,
         "wall_time_s": seconds,
+        "run_id": current_run_id(),
     }
     write_json(p["folder"] / "summary.json", {"run": info, **summary, "provenance": {**prov, "model_config": config.to_dict()}})
     record = p["record"]

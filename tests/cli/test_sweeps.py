@@ -393,6 +393,24 @@ def test_a_design_stopped_between_a_batch_and_its_summaries_leaves_no_point_half
     assert "1 points already done" in resumed.stderr and len(table(out)) == 3
 
 
+def test_a_design_points_summary_carries_the_run_id_of_its_replications(tmp_path):
+    """A design point's summary.json had no run.run_id, its replications.parquet had the run's: nothing tied the two files to one run."""
+    import contextlib
+    import io
+
+    from sim.cli import run as run_cli
+    from sim.results.files import read_metadata
+
+    (tmp_path / "points.csv").write_text("councils.0.it_maturity\n0.2\n0.8\n")
+    out = tmp_path / "design"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert run_cli.main([f"design={tmp_path / 'points.csv'}", *SMALL, f"hydra.run.dir={out}"]) == 0
+    points = [p for p in out.glob("points/*") if p.is_dir()]
+    ids = {json.loads((p / "summary.json").read_text())["run"].get("run_id") for p in points}
+    ids |= {read_metadata(p / "replications.parquet")["run_id"] for p in points}
+    assert len(points) == 2 and len(ids) == 1 and None not in ids
+
+
 def test_design_chunks_through_a_multirun_make_one_table(tmp_path):
     rows = "\n".join(f"{m},{m / 2}" for m in (0.1, 0.3, 0.5, 0.7, 0.9))
     points = tmp_path / "points.csv"
