@@ -34,6 +34,7 @@ from sim.config.overrides import split_override
 from sim.core.declare import spec_of
 from sim.results import provenance
 from sim.results.calibration import write_all
+from sim.results.files import when_committed
 
 SCHEMA_NAME = "calibrate_schema"
 
@@ -134,7 +135,7 @@ def app(cfg: DictConfig) -> None:
         f"{info['plausible_points']} plausible, effective sample size {info['effective_sample_size']:.0f}; {info['runtime_s']:.0f} s"
     )
     print(f"Seed {settings.seed}; {versions_line(provenance.collect())}")
-    print(f"Results in {out}: {', '.join(files)}")
+    when_committed(lambda: print(f"Results in {out}: {', '.join(files)}"))  # once they are in place
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -66,7 +66,18 @@ from sim.config.settings import CompareSettings, compare_settings
 from sim.frontends.runner import Sinks
 from sim.frontends.table import Table
 from sim.results import provenance
-from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, remove, save_figure, temporary_name, to_arrow, write_json, write_table
+from sim.results.files import (
+    EVENT_SCHEMA,
+    ParquetStream,
+    current_run_id,
+    remove,
+    save_figure,
+    temporary_name,
+    to_arrow,
+    when_committed,
+    write_json,
+    write_table,
+)
 
 schema.register()
 
@@ -229,7 +240,7 @@ def app(cfg: DictConfig) -> None:
     for name in attributions:
         print(f"Policy {name}: " + render_attribution(policies[name]["attribution"]))
     print(f"Seed {settings.seed}, engine {settings.engine}; {versions_line(prov)}")
-    print(f"Results in {out}")
+    when_committed(lambda: print(f"Results in {out}"))  # once they are in place
 
 
 def _argv_problems(argv: Sequence[str]) -> list[str]:

@@ -206,7 +206,7 @@ def app(cfg: DictConfig) -> None:
         if attribution is not None:
             print(render_attribution(summary["attribution"]))
         print(f"{_run_line(settings, {**info, 'seed': seed})}; {versions_line(prov)}")
-    print(f"Results in {out}")
+    when_committed(lambda: print(f"Results in {out}"))  # said once the results are in place: a stop before then removes them
 
 
 def main(argv: Sequence[str] | None = None) -> int:

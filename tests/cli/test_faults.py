@@ -759,6 +759,31 @@ def test_a_stop_after_the_results_are_in_place_leaves_the_run_finished(tmp_path,
     assert leftovers(out) == sorted(p.name for p in out.iterdir() if p.name in RESULT_FILES)
 
 
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_a_stop_before_the_results_are_in_place_does_not_say_where_they_are(tmp_path, monkeypatch, command):
+    """Ctrl-C after the run printed "Results in D", before its results were renamed into place: they were removed.
+
+    The output said both "Results in D" and "no results were written in D". The line naming
+    the folder is now printed once the results are there.
+    """
+    import importlib
+
+    from sim.cli import guard
+
+    def then_stopped(*args):
+        original(*args)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+
+    original = guard._call_hydra
+    monkeypatch.setattr(guard, "_call_hydra", then_stopped)
+    out = tmp_path / "run"
+    code, stdout, stderr = in_process(importlib.import_module(f"sim.cli.{command}").main, [*QUICK, f"hydra.run.dir={out}"])
+    monkeypatch.undo()
+    assert_refused(code, stderr, 130, f"stopped by SIGINT (Ctrl-C) before the run finished: no results were written in {out}")
+    assert "Results in" not in stdout and not out.exists()
+
+
 def test_a_stop_lost_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch):
     """Ctrl-C while a finalizer ran (the progress bar's ``__del__``): Python printed the stop ("Exception ignored in ...") and went on.
 
