@@ -37,6 +37,7 @@ from sim.core import kernel, levers
 from sim.core.causes import EXOGENOUS, NONE, SAVINGS
 from sim.core.contract import Event, Mechanism, Month, Reading, Size, clear, empty_effect
 from sim.core.decisions import EVENTS as DECISION_EVENTS
+from sim.core.declare import specs
 from sim.core.evaluate import BatchEffect, Inputs, evaluate
 from sim.core.exogenous import EVENTS as EXOGENOUS_EVENTS
 from sim.core.exogenous import Signal
@@ -155,16 +156,48 @@ def _fail(mechanism: Mechanism, promise: str, case: Case | None = None) -> str:
 # Declarations ---------------------------------------------------------------------------
 
 
+#: Units of declarations that are not numbers (``choice``, ``flag``, ``text``): they have no range.
+NOT_NUMBERS = ("category", "flag", "text")
+
+
+def spec_problems(params: type, path: str) -> list[str]:
+    """What a mechanism's parameter declarations leave out, one line each (empty: nothing).
+
+    The recipe's promise: every number has a range (``lo <= hi``, which the configuration
+    refuses values outside) and a unit; every parameter says what it is (``doc``) and where it
+    comes from (``concept``: the case or publication), which the parameter reference prints.
+    """
+    problems = []
+    for name, spec in specs(params).items():
+        where = f"{path}.{name}"
+        if spec.unit not in NOT_NUMBERS:
+            if spec.lo is None or spec.hi is None:
+                problems.append(f"{where} has no range ({spec.lo}, {spec.hi}): declare it with param(default, lo, hi, ...) so a value outside is refused")
+            elif spec.lo > spec.hi:
+                problems.append(f"{where} has an empty range [{spec.lo:g}, {spec.hi:g}]: give param(default, lo, hi, ...) with lo <= hi")
+            if not spec.unit.strip():
+                problems.append(f"{where} has no unit: give param(..., unit, ...)")
+        if not spec.doc.strip():
+            problems.append(f"{where} does not say what it is: give its doc line")
+        if not spec.concept.strip():
+            problems.append(f'{where} has no source: give concept= (the case or publication it comes from, e.g. "Guide 08 case 01 (...)")')
+    return problems
+
+
 def check_declaration(mechanism: Mechanism) -> None:
     """Name, cause, case and title are given; parameters are declared soundly; the step is compiled with the contract's signature.
 
-    Soundly: as :func:`sim.config.assumptions.declaration_problems` says (defaults and plausible ranges inside their ranges).
+    Soundly: each with a range, unit, meaning and source (:func:`spec_problems`), and as
+    :func:`sim.config.assumptions.declaration_problems` says (defaults and plausible ranges
+    inside their ranges, a plausible range for each assumption).
     """
     assert isinstance(mechanism, Mechanism)
     assert mechanism.name.isidentifier(), _fail(mechanism, "its name must be a valid key under mechanisms:")
     assert re.fullmatch(r"[a-z][a-z0-9_]*", mechanism.cause), _fail(mechanism, f"cause {mechanism.cause!r} must be a lower-case label")
     assert mechanism.case and mechanism.title.strip(), _fail(mechanism, "needs its case and a title")
-    problems = declaration_problems(mechanism.params, f"mechanisms.{mechanism.name}")
+    path = f"mechanisms.{mechanism.name}"
+    problems = spec_problems(mechanism.params, path)
+    problems += declaration_problems(mechanism.params, path)
     assert not problems, _fail(mechanism, "its parameters are not declared soundly:\n" + "\n".join(problems))
     assert mechanism.params().enabled is True, _fail(mechanism, "must be switched on by default")
     assert isinstance(mechanism.step, Compiled), _fail(mechanism, "its step must be marked @compiled")

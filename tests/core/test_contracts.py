@@ -11,13 +11,25 @@ from enum import IntEnum
 
 import numpy as np
 import pytest
-from mechanism_checks import CHECKS, cases, check_docstring, check_events, check_reads, check_registry, check_streams, random_inputs, reading_problems
+from mechanism_checks import (
+    CHECKS,
+    cases,
+    check_declaration,
+    check_docstring,
+    check_events,
+    check_reads,
+    check_registry,
+    check_streams,
+    random_inputs,
+    reading_problems,
+)
 
 from sim import population
 from sim.config.scenarios import load
 from sim.core import kernel
 from sim.core.causes import CITED
 from sim.core.contract import Event, Mechanism, MechanismParams, Reading, note
+from sim.core.declare import param
 from sim.core.evaluate import evaluate
 from sim.core.jit import compiled
 from sim.core.layout import layout
@@ -170,3 +182,48 @@ def test_a_field_the_step_reads_but_reads_does_not_list_is_named_with_where_it_i
         f"{line}) but reads does not list it: add 'pace' to reads=(...) of its MECHANISM in test_contracts.py"
     )
     check_reads(sloppy(step=reading, reads=("active", "pace")))
+
+
+@dataclass
+class Unranged(MechanismParams):
+    """A number declared without its range."""
+
+    hazard: float = param(0.1, None, None, "per month", "monthly chance", concept="Guide 08 case 42", prior={"dist": "uniform", "low": 0.05, "high": 0.2})
+
+
+@dataclass
+class Backwards(MechanismParams):
+    """A number whose range is the wrong way round."""
+
+    hazard: float = param(0.1, 1, 0, "per month", "monthly chance", concept="Guide 08 case 42", prior={"dist": "uniform", "low": 0.05, "high": 0.2})
+
+
+@dataclass
+class Unsourced(MechanismParams):
+    """A number with no unit, meaning or source."""
+
+    hazard: float = param(0.1, 0, 1, "", " ", prior={"dist": "uniform", "low": 0.05, "high": 0.2})
+
+
+@pytest.mark.parametrize(
+    ("params", "lines"),
+    [
+        (Unranged, ["mechanisms.sloppy.hazard has no range (None, None): declare it with param(default, lo, hi, ...) so a value outside is refused"]),
+        (Backwards, ["mechanisms.sloppy.hazard has an empty range [1, 0]: give param(default, lo, hi, ...) with lo <= hi"]),
+        (
+            Unsourced,
+            [
+                "mechanisms.sloppy.hazard has no unit: give param(..., unit, ...)",
+                "mechanisms.sloppy.hazard does not say what it is: give its doc line",
+                'mechanisms.sloppy.hazard has no source: give concept= (the case or publication it comes from, e.g. "Guide 08 case 01 (...)")',
+            ],
+        ),
+    ],
+)
+def test_a_parameter_declared_without_its_range_unit_meaning_or_source_is_named(params, lines):
+    """Passed in silence: a number without a range took any value on the command line, and the reference printed empty cells."""
+    with pytest.raises(AssertionError) as info:
+        check_declaration(sloppy(params=params))
+    message = str(info.value).splitlines()
+    assert message[0] == "mechanism 'sloppy' (test_contracts): its parameters are not declared soundly:"
+    assert message[1 : 1 + len(lines)] == lines
