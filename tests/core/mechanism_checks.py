@@ -18,6 +18,7 @@ import ast
 import functools
 import importlib
 import inspect
+import pkgutil
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
@@ -29,6 +30,7 @@ import numpy as np
 from conftest import flat_state
 
 import sim
+import sim.core.mechanisms
 from sim import population
 from sim.config.assumptions import declaration_problems
 from sim.config.model import ModelConfig, model_config
@@ -43,7 +45,7 @@ from sim.core.exogenous import EVENTS as EXOGENOUS_EVENTS
 from sim.core.exogenous import Signal
 from sim.core.jit import Compiled
 from sim.core.layout import Layout, layout
-from sim.core.mechanisms import mechanisms
+from sim.core.mechanisms import MECHANISMS, mechanisms
 from sim.core.params import CouncilParams, PartnershipParams
 from sim.core.state import COLLAPSED, COUNCIL, PARTNERSHIP, PROPOSAL, RUNNING, SHELVED, State
 
@@ -427,6 +429,26 @@ def check_registry(registry: Sequence[Mechanism]) -> None:
     assert [slot.mechanism for slot in layout(tuple(registry)).slots] == list(registry), "the layout does not follow the registry's order"
 
 
+def check_folder(registry: Sequence[Mechanism] = MECHANISMS) -> None:
+    """Every module of ``sim/core/mechanisms/`` ends with a ``MECHANISM`` that ``registry`` (the package's ``MECHANISMS``) holds.
+
+    The registry is the only list the kernel, the configuration and these checks read: a module
+    left out of it is never run nor checked, without a word.
+    """
+    problems = []
+    for info in pkgutil.iter_modules(sim.core.mechanisms.__path__):
+        module = importlib.import_module(f"sim.core.mechanisms.{info.name}")
+        mechanism = getattr(module, "MECHANISM", None)
+        if not isinstance(mechanism, Mechanism):
+            problems.append(f"{module.__name__} is in sim/core/mechanisms/ but does not end with MECHANISM = Mechanism(...)")
+        elif not any(mechanism is registered for registered in registry):
+            problems.append(
+                f"mechanism {mechanism.name!r} ({module.__name__}) is not in the registry, so it never runs and is never checked: "
+                f"import {info.name} and add {info.name}.MECHANISM to MECHANISMS in sim/core/mechanisms/__init__.py"
+            )
+    assert not problems, "\n".join(problems)
+
+
 # Behaviour on random inputs ---------------------------------------------------------------
 
 
@@ -595,5 +617,6 @@ def check_all(mechanism: Mechanism) -> None:
     both folders on the path (``PYTHONPATH=tests:tests/core python my_study.py``).
     """
     check_registry(mechanisms())
+    check_folder()
     for check in CHECKS:
         check(mechanism)

@@ -17,6 +17,7 @@ from mechanism_checks import (
     check_declaration,
     check_docstring,
     check_events,
+    check_folder,
     check_reads,
     check_registry,
     check_streams,
@@ -40,6 +41,7 @@ REGISTRY = mechanisms()
 
 def test_the_registry_is_consistent():
     check_registry(REGISTRY)
+    check_folder()
     assert by_name() == {m.name: m for m in REGISTRY}
     assert REGISTRY[: len(MECHANISMS)] == MECHANISMS
 
@@ -227,3 +229,13 @@ def test_a_parameter_declared_without_its_range_unit_meaning_or_source_is_named(
     message = str(info.value).splitlines()
     assert message[0] == "mechanism 'sloppy' (test_contracts): its parameters are not declared soundly:"
     assert message[1 : 1 + len(lines)] == lines
+
+
+def test_a_module_of_the_folder_left_out_of_the_registry_is_named_with_what_to_add():
+    """Passed in silence: a mechanism whose registry entry was forgotten never ran and no contract check saw it."""
+    with pytest.raises(AssertionError) as info:
+        check_folder(MECHANISMS[:-1])
+    assert str(info.value) == (
+        "mechanism 'coordination' (sim.core.mechanisms.coordination) is not in the registry, so it never runs and is never checked: "
+        "import coordination and add coordination.MECHANISM to MECHANISMS in sim/core/mechanisms/__init__.py"
+    )
