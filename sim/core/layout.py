@@ -79,8 +79,30 @@ class Layout:
         return self.causes[index].label if index >= 0 else "none"
 
 
+def clashes(mechanisms: tuple[Mechanism, ...]) -> list[str]:
+    """Names, cause labels and titles that two mechanisms share (or a cause label outside change or the savings model has), one line each.
+
+    A name is a key under ``mechanisms:`` and a cause a column of the results; a title is how
+    the cause reads in a summary: a repeat would mix two mechanisms' parameters, losses or words.
+    """
+    others = {c.label: f"{c.case} cause {c.label!r}" for c in (*causes.EXOGENOUS, *causes.SAVINGS)}
+    problems = []
+    for attribute in ("name", "cause", "title"):
+        seen: dict[str, str] = {}
+        for m in mechanisms:
+            value, where = getattr(m, attribute), f"{m.module} (mechanism {m.name!r})"
+            first = seen.get(value) or (others.get(value) if attribute == "cause" else None)
+            if first:
+                problems.append(f"{where} has the {attribute} {value!r} of {first}: give it its own {attribute}")
+            seen.setdefault(value, where)
+    return problems
+
+
 @functools.cache
 def _layout(mechanisms: tuple[Mechanism, ...]) -> Layout:
+    problems = clashes(mechanisms)
+    if problems:
+        raise ValueError("the registry of mechanisms repeats itself: " + "; ".join(problems))
     table = causes.table(mechanisms)
     index = {c.label: i for i, c in enumerate(table)}
     streams: list[str] = [*exogenous.STREAM_NAMES, *decisions.STREAM_NAMES]

@@ -36,7 +36,7 @@ from sim.config.assumptions import declaration_problems
 from sim.config.model import ModelConfig, model_config
 from sim.config.scenarios import available, load
 from sim.core import kernel, levers
-from sim.core.causes import EXOGENOUS, NONE, SAVINGS
+from sim.core.causes import NONE, SAVINGS
 from sim.core.contract import Event, Mechanism, Month, Reading, Size, clear, empty_effect
 from sim.core.decisions import EVENTS as DECISION_EVENTS
 from sim.core.declare import specs
@@ -44,7 +44,7 @@ from sim.core.evaluate import BatchEffect, Inputs, evaluate
 from sim.core.exogenous import EVENTS as EXOGENOUS_EVENTS
 from sim.core.exogenous import Signal
 from sim.core.jit import Compiled
-from sim.core.layout import Layout, layout
+from sim.core.layout import Layout, clashes, layout
 from sim.core.mechanisms import MECHANISMS, mechanisms
 from sim.core.params import CouncilParams, PartnershipParams
 from sim.core.state import COLLAPSED, COUNCIL, PARTNERSHIP, PROPOSAL, RUNNING, SHELVED, State
@@ -418,11 +418,9 @@ def check_docstring(mechanism: Mechanism) -> None:
 
 
 def check_registry(registry: Sequence[Mechanism]) -> None:
-    """Names, causes and event sentences are unique across the registry (and clash with no other cause or event)."""
-    names = [m.name for m in registry]
-    assert len(set(names)) == len(names), f"mechanism names repeat: {names}"
-    causes = [m.cause for m in registry] + [c.label for c in (*EXOGENOUS, *SAVINGS)]
-    assert len(set(causes)) == len(causes), f"cause labels repeat: {causes}"
+    """Names, causes, titles and event sentences are unique across the registry (and clash with no other cause or event; :func:`sim.core.layout.clashes`)."""
+    problems = clashes(tuple(registry))
+    assert not problems, "\n".join(problems)
     sentences = [e.what for m in registry for e in m.events.values()] + [e.what for e, _, _ in EXOGENOUS_EVENTS.values()]
     sentences += [e.what for e in DECISION_EVENTS.values()]
     assert len(set(sentences)) == len(sentences), "event sentences repeat (the narrative reads an event's size by its sentence)"

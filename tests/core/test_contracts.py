@@ -239,3 +239,31 @@ def test_a_module_of_the_folder_left_out_of_the_registry_is_named_with_what_to_a
         "mechanism 'coordination' (sim.core.mechanisms.coordination) is not in the registry, so it never runs and is never checked: "
         "import coordination and add coordination.MECHANISM to MECHANISMS in sim/core/mechanisms/__init__.py"
     )
+
+
+@pytest.mark.parametrize(
+    ("contract", "line"),
+    [
+        ({"name": "case01"}, "has the name 'case01' of sim.core.mechanisms.case01_key_person (mechanism 'case01'): give it its own name"),
+        (
+            {"cause": "case01_key_person"},
+            "has the cause 'case01_key_person' of sim.core.mechanisms.case01_key_person (mechanism 'case01'): give it its own cause",
+        ),
+        ({"cause": "legacy_it"}, "has the cause 'legacy_it' of Getting IT right cause 'legacy_it': give it its own cause"),
+        (
+            {"title": MECHANISMS[0].title},
+            f"has the title {MECHANISMS[0].title!r} of sim.core.mechanisms.case01_key_person (mechanism 'case01'): give it its own title",
+        ),
+    ],
+)
+def test_a_name_cause_or_title_another_mechanism_has_is_named_with_whose_it_is(contract, line):
+    """The check said only "cause labels repeat: [14 labels]"; sim-run with two mechanisms of one cause ran, their losses mixed,
+    and with two of one name stopped on an AttributeError. Both now name the mechanism, whose value it repeats and what to change."""
+    toy = sloppy(**contract)
+    expected = f"test_contracts (mechanism {toy.name!r}) {line}"
+    with pytest.raises(AssertionError) as info:
+        check_registry((*MECHANISMS, toy))
+    assert str(info.value) == expected
+    with pytest.raises(ValueError) as refused:
+        layout((*MECHANISMS, toy))
+    assert str(refused.value) == f"the registry of mechanisms repeats itself: {expected}"
