@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from sim import population
 from sim.config import scenarios
 from sim.core import decisions, exogenous, kernel
-from sim.core.contract import LOST_VALUE
-from sim.core.layout import layout
+from sim.core.contract import LOST_VALUE, Event, Reading
+from sim.core.layout import EventKind, layout
 from sim.core.mechanisms import mechanisms
 from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, case_of, explain, line, reading, readings, source
 
@@ -83,18 +85,44 @@ COUNCILS_NOT_THE_SUBJECT = {  # sentences and readings with "it" or "its" that s
 }
 
 
+def missing_plurals(kinds: list[EventKind]) -> list[str]:
+    """One line per sentence or reading of ``kinds`` (and :data:`LOST_VALUE`) that says "it"/"its" of a council without its form for several."""
+    declared = [(f"event {kind.event.what!r} (cause {kind.cause or 'none'})", kind.event) for kind in kinds]
+    pairs = [(where, "Event(what, ..., several=...)", e.what, e.several) for where, e in declared]
+    for where, r in [(where, e.reading) for where, e in declared] + [("LOST_VALUE (sim.core.contract)", LOST_VALUE)]:
+        pairs += [
+            (where, "Reading(template, ..., several=...)", r.template, r.several),
+            (where, "Reading(..., several_naming=...)", r.naming, r.several_naming),
+        ]
+    found = [
+        f"{where}: {text!r} says it/its of one council, with no form for several councils hit alike in one month: give {what}"
+        for where, what, text, several in pairs
+        if text and re.search(r"\bits?\b", text) and several is None and text not in COUNCILS_NOT_THE_SUBJECT
+    ]
+    return list(dict.fromkeys(found))
+
+
 def test_every_event_that_says_it_of_a_council_declares_a_form_for_several_councils() -> None:
     """Driven by the registry: a mechanism's sentence or reading that says "it"/"its" of a council declares, beside it, its form for several."""
-    import re
-
-    declared = [kind.event for kind in layout().events]
-    pairs = [(e.what, e.several) for e in declared]
-    for r in [e.reading for e in declared] + [LOST_VALUE]:
+    kinds = list(layout().events)
+    problems = missing_plurals(kinds)
+    assert not problems, "\n".join(problems)
+    pairs = [(e.what, e.several) for e in (kind.event for kind in kinds)]
+    for r in [kind.event.reading for kind in kinds] + [LOST_VALUE]:
         pairs += [(r.template, r.several), (r.naming, r.several_naming)]
-    singular = [text for text, several in pairs if text and re.search(r"\bits?\b", text) and several is None]
-    assert sorted(set(singular) - COUNCILS_NOT_THE_SUBJECT) == []
     assert not [several for _, several in pairs if several and re.search(r"\bit\b", several)], "a form for several still says it"
     assert not [text for text, several in pairs if several and not text], "a form for several of nothing"
+
+
+def test_a_sentence_without_its_form_for_several_is_named_with_its_cause_and_what_to_give() -> None:
+    """The test said only "Left contains one more item: 'its staff clashed ...'", naming neither the mechanism nor the fix."""
+    kind = EventKind(
+        "culture_clash", Event("its staff clashed with a partner's", Reading("its strain is {size:level}", several="each one's strain is {size:level}"))
+    )
+    assert missing_plurals([kind]) == [
+        'event "its staff clashed with a partner\'s" (cause culture_clash): "its staff clashed with a partner\'s" says it/its of one council,'
+        " with no form for several councils hit alike in one month: give Event(what, ..., several=...)"
+    ]
 
 
 def test_an_event_two_councils_share_in_one_month_reads_for_both() -> None:
