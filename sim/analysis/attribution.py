@@ -23,7 +23,7 @@ import numpy as np
 
 from sim import population
 from sim.analysis.stats import wilson
-from sim.analysis.summary import FAILURES
+from sim.analysis.summary import FAILURES, short_title
 from sim.config.model import ModelConfig, checked
 from sim.core import exogenous, kernel
 from sim.core.layout import layout
@@ -149,5 +149,5 @@ def render(report: dict[str, Any], top: int = 8) -> str:
     for row in report["necessary"][:top]:
         share = f"{row.get('share_of_failures', 0.0):6.1%}  [{row.get('low', 0.0):6.1%}, {row.get('high', 0.0):6.1%}]"
         collapses = f"{row.get('share_of_collapses', 0.0):6.1%}" if report["collapses"] else "-"
-        lines.append(f"  {row['title'][:62]:<64}{share:<32}{collapses:>10}")
+        lines.append(f"  {short_title(row['title'], 62):<64}{share:<32}{collapses:>10}")
     return "\n".join(lines)

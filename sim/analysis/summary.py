@@ -424,8 +424,21 @@ def _money(d: dict[str, float]) -> str:
     return f"{d['value']:6.2f}  [{d['low']:6.2f}, {d['high']:6.2f}]"
 
 
-def _short(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters, keeping a closing ``(case 03)`` or other source in brackets whole."""
+def short_title(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, keeping a closing ``(case 03)`` or other source in brackets whole.
+
+    Parameters
+    ----------
+    text
+        A title, often ending with its source in brackets.
+    width
+        The most characters to show.
+
+    Returns
+    -------
+    str
+        ``text`` as it is if it fits, else cut with an ellipsis before its source.
+    """
     if len(text) <= width:
         return text
     head, sep, source = text.rpartition(" (")
@@ -586,7 +599,7 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
     for key, heading in tables:
         lines += [heading, _columns(f"share  {level} interval", width=wide)]
         shown = summary.get(key, []) if detail else summary.get(key, [])[:top]
-        lines += [_row(_short(item["title"], wide - 1), item, item["count"], width=wide) for item in shown]
+        lines += [_row(short_title(item["title"], wide - 1), item, item["count"], width=wide) for item in shown]
     lines.append(f"Money per partnership over {horizon} months (GBP m, mean and {level} interval)")
     money = {**MONEY, "realised_over_business_case": "realised / business case"}
     lines += [f"  {label:<{LABEL}}{_money(summary['savings'][name])}" for name, label in money.items() if name in summary["savings"]]

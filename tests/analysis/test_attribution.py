@@ -118,3 +118,13 @@ def test_an_outside_process_is_rerun_only_where_it_reached_a_council(baseline_at
     rows = np.flatnonzero(np.isin(s.partnership["outcome"], [1, 2, 3]))
     for switch, (_, flags) in PROCESSES.items():
         np.testing.assert_array_equal(attribution._relevant(s, switch, rows), (s.council["felt"][rows] & flags).any(axis=1))
+
+
+def test_a_long_title_is_cut_with_an_ellipsis_keeping_its_source_as_the_summary_does():
+    """The table cut titles at 62 characters mid-word with no mark and lost their source ("... no commercia",
+    "... (Guide 08 prob"), where the summary's tables above it keep the source after an ellipsis."""
+    title = "Local authority trading company: maturity gap and no commercial capability (case 04)"
+    report = {"failures": 1, "reruns": 1, "seconds": 0.1, "collapses": 1, "necessary": [{"title": title, "share_of_failures": 1.0, "share_of_collapses": 1.0}]}
+    row = render(report).splitlines()[2]
+    assert row.startswith("  Local authority trading company: maturity gap and n… (case 04)  ")
+    assert len(row[2:].split("  ")[0]) <= 62
