@@ -22,6 +22,18 @@ EXIT_NO_POINTS = 2
 EXIT_POINTS_FAILED = 3
 
 
+def collect_table(sweep_dir: Path) -> results.Collected:
+    """Collect the table of the sweep in ``sweep_dir`` (:func:`sim.results.sweep.collect`), its files renamed into place together.
+
+    ``sweep.parquet``, ``sweep.csv`` and ``failures.csv`` (removed if no point failed) replace
+    the earlier ones all at once: a stop before leaves the earlier table whole, not a new
+    ``sweep.parquet`` beside the earlier ``sweep.csv``; once they are in place, the table is
+    written and a stop no longer changes that (:class:`~sim.cli.guard.Commit`).
+    """
+    with guard.Commit(sweep_dir, results=(results.TABLE, results.TABLE_CSV, results.FAILURES), records=(), subfolders=(), derived=(), marks=(), final=True):
+        return results.collect(sweep_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point ``sim-collect``. Faults of the environment and stop signals end with one line (exit 3, 128 + signal)."""
     return guard.protect(lambda: _main(argv), option="")
@@ -38,7 +50,7 @@ def _main(argv: list[str] | None) -> int:
     if (args.folder / results.POINT).is_file():
         print(f"error: {args.folder} is one run's folder, not a sweep's: sim-collect reads a multirun's folder or a design's run folder", file=sys.stderr)
         return EXIT_NO_POINTS
-    collected = results.gather(args.folder) if args.report else results.collect(args.folder)
+    collected = results.gather(args.folder) if args.report else collect_table(args.folder)
     if not collected.rows:
         print(f"error: no point records (point.json) under {args.folder}", file=sys.stderr)
         return EXIT_NO_POINTS

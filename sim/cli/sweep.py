@@ -40,6 +40,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.cli import guard
+from sim.cli.collect import collect_table
 from sim.config.overrides import split_override
 from sim.results import provenance
 from sim.results import sweep as results
@@ -348,7 +349,7 @@ def finish(sweep_dir: Path) -> results.Collected:
     """Collect the sweep's table and say how it went (once per sweep)."""
     if STATE.collected is not None and STATE.sweep_dir == sweep_dir:
         return STATE.collected
-    collected = results.collect(sweep_dir)
+    collected = collect_table(sweep_dir)
     STATE.sweep_dir, STATE.collected = sweep_dir, collected
     print(f"Sweep: {collected.report(ended=True)}", file=sys.stderr)
     if collected.rows:

@@ -35,7 +35,7 @@ import numpy as np
 
 from sim.core.version import __version__
 from sim.frontends.table import Table
-from sim.results.files import DERIVED, atomic_path, plain, remove, staging, write_json, write_table
+from sim.results.files import DERIVED, atomic_path, plain, remove, when_committed, write_json, write_table
 
 POINT = "point.json"
 SUMMARY = "summary.json"
@@ -429,18 +429,22 @@ def collect(root: str | Path) -> Collected:
     A table with other figures than the one it replaces (a resumed sweep that has run more
     points) takes away what was made from the earlier one (``sim-report``'s page and figures,
     ``sim-analyse discover``'s files: :data:`~sim.results.files.DERIVED`), as a run's commit
-    does; inside a run's :class:`~sim.results.files.Staging` (a design) its commit does that.
+    does; inside a :class:`~sim.results.files.Staging` (a design's run, ``sim-collect``), once
+    the new table is in place.
     """
     root = Path(root)
     collected = gather(root)
     if collected.rows:
         earlier = _earlier_table(root)
         df = write(collected)
-        stage = staging()
-        if earlier is not None and not same_figures(earlier, df) and (stage is None or not stage.covers(root / TABLE)):
-            for name in DERIVED:
-                remove(root / name)
+        if earlier is not None and not same_figures(earlier, df):
+            when_committed(lambda: _remove_derived(root))
     return collected
+
+
+def _remove_derived(root: Path) -> None:
+    for name in DERIVED:
+        remove(root / name)
 
 
 def _earlier_table(root: Path) -> Any:

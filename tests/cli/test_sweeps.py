@@ -149,6 +149,40 @@ def test_collect_refuses_one_runs_folder_and_writes_nothing_there(basic):
     assert sorted(p.name for p in job.iterdir()) == before
 
 
+def test_a_stopped_collect_leaves_the_earlier_table_whole(basic, tmp_path, monkeypatch):
+    """Ctrl-C while sim-collect wrote the table: a new sweep.parquet stood beside the earlier sweep.csv (and report).
+
+    It said "no results were written" all the same. The table's files now replace the earlier
+    ones together: stopped before, the earlier table is left whole.
+    """
+    import contextlib
+    import io
+    import shutil
+
+    from sim.cli import collect
+    from sim.results import sweep as results
+
+    folder = tmp_path / "sweep"
+    shutil.copytree(basic, folder)
+    record = json.loads((folder / "1" / "point.json").read_text())
+    (folder / "1" / "point.json").write_text(json.dumps({**record, "status": "failed", "error": "made to fail"}))
+    before = {name: (folder / name).read_bytes() for name in ("sweep.parquet", "sweep.csv")}
+
+    def then_stopped(*args, **kwargs):
+        original(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+
+    original = results.write_table
+    monkeypatch.setattr(results, "write_table", then_stopped)
+    stderr = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
+        assert collect.main([str(folder)]) == 128 + signal.SIGINT
+    assert stderr.getvalue().startswith("error: stopped by SIGINT (Ctrl-C) before the run finished: no results were written")
+    assert {name: (folder / name).read_bytes() for name in before} == before
+    assert not (folder / "failures.csv").exists() and not list(folder.glob(".*.tmp"))
+
+
 def test_a_bad_point_fails_alone_is_recorded_and_the_sweep_exits_3(tmp_path):
     folder = tmp_path / "sweep"
     # 3 partners needed is a value in range, but not in case 04's two councils: found when the point is composed
