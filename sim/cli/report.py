@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sim.cli import guard
 from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
+from sim.results.files import FIGURES
 from sim.results.report import REPORT, ReportError, write
 
 
@@ -30,7 +31,8 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("--output", type=Path, default=None, help=f"where to write the page (default: FOLDER/{REPORT}); figures go to FOLDER/figures")
     args = parser.parse_args(argv)
     try:
-        path = write(args.folder, args.output)
+        with guard.Commit(args.folder, results=(), records=(), subfolders=(FIGURES,), derived=(), marks=(), final=True):  # the page and its figures together
+            path = write(args.folder, args.output)
     except ReportError as err:
         print(f"error: folder = {str(args.folder)!r}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

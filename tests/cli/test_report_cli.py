@@ -273,3 +273,39 @@ def test_discover_on_a_sweep_searches_the_swept_columns(sweep_dir, tmp_path):
     ignored = command("sim-analyse", "discover", str(folder), "--outcome", "failure")
     assert ignored.returncode == 2
     assert ignored.stderr == "error: --outcome = 'failure' applies to a run's partnerships: on a sweep the cases are its points, by P(collapse) (--threshold)\n"
+
+
+def test_a_stopped_report_leaves_the_earlier_page_and_figures_as_they_were(run_dir, tmp_path, monkeypatch):
+    """Ctrl-C while sim-report wrote its figures: the new ones stood beside the earlier ones and the earlier page.
+
+    It said "no results were written" all the same. The page and its figures now go in place
+    together: stopped before, the earlier ones are left as they were.
+    """
+    import contextlib
+    import io
+    import signal
+    import time
+
+    from sim.cli import report as report_cli
+    from sim.results import report as results_report
+
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns("figures", "report.html"))
+    report(folder)
+    for figure in (folder / "figures").iterdir():
+        figure.write_bytes(b"the earlier report's " + figure.name.encode())
+    before = {path.relative_to(folder): path.read_bytes() for path in [folder / "report.html", *(folder / "figures").iterdir()]}
+
+    def then_stopped(*args):
+        original(*args)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+
+    original = results_report.save_figure
+    monkeypatch.setattr(results_report, "save_figure", then_stopped)
+    stderr = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
+        assert report_cli.main([str(folder)]) == 128 + signal.SIGINT
+    assert stderr.getvalue().startswith("error: stopped by SIGINT (Ctrl-C) before the run finished: no results were written")
+    assert {path.relative_to(folder): path.read_bytes() for path in [folder / "report.html", *(folder / "figures").iterdir()]} == before
+    assert not list(folder.rglob("*.tmp"))
