@@ -44,15 +44,16 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("folder", type=Path, help="a sweep folder (multirun) or a design's run folder")
     parser.add_argument("--report", action="store_true", help="print where the sweep stands; write nothing")
     args = parser.parse_args(argv)
+    named, reads = f"folder = {str(args.folder)!r}", "sim-collect reads a multirun's folder or a design's run folder"
     if not args.folder.is_dir():
-        print(f"error: {args.folder} is not a folder", file=sys.stderr)
+        print(f"error: {named} is not a folder", file=sys.stderr)
         return EXIT_NO_POINTS
     if (args.folder / results.POINT).is_file():
-        print(f"error: {args.folder} is one run's folder, not a sweep's: sim-collect reads a multirun's folder or a design's run folder", file=sys.stderr)
+        print(f"error: {named} is one run's folder, not a sweep's: {reads}", file=sys.stderr)
         return EXIT_NO_POINTS
     collected = results.gather(args.folder) if args.report else collect_table(args.folder)
     if not collected.rows:
-        print(f"error: no point records (point.json) under {args.folder}", file=sys.stderr)
+        print(f"error: {named} holds no point records (point.json): {reads}", file=sys.stderr)
         return EXIT_NO_POINTS
     print(f"{args.folder}: {collected.report()}")
     if not args.report:

@@ -449,7 +449,7 @@ LATER = [
     ("sim.cli.analyse", ["nope"], ["subcommand = 'nope' is not known"]),
     ("sim.cli.analyse", ["sensitivity", "replications=-1"], ["replications = -1 is outside [10, 1000000]"]),
     ("sim.cli.report", ["/no/such/folder"], ["folder = '/no/such/folder'"]),
-    ("sim.cli.collect", ["/no/such/folder"], ["/no/such/folder is not a folder"]),
+    ("sim.cli.collect", ["/no/such/folder"], ["folder = '/no/such/folder' is not a folder"]),
     ("sim.cli.report", ["/no/such/folder", "stray"], ["unrecognized arguments: stray (see sim-report --help)"]),
     ("sim.cli.collect", [], ["the following arguments are required: folder (see sim-collect --help)"]),
     ("sim.cli.analyse", ["discover", "/no/such/folder", "--boxes", "many"], ["--boxes = 'many' is not a whole number", "folder = '/no/such/folder'"]),
@@ -707,7 +707,7 @@ def test_a_signal_after_the_command_has_finished_leaves_its_outcome_alone(tmp_pa
         "sys.exit(status)\n"
     )
     done = as_program("sim-collect", code)
-    assert_refused(done.returncode, done.stderr, 2, f"{tmp_path / 'none'} is not a folder")
+    assert_refused(done.returncode, done.stderr, 2, f"folder = '{tmp_path / 'none'}' is not a folder")
     assert done.stdout == "ended\n"
 
 

@@ -145,8 +145,16 @@ def test_collect_refuses_one_runs_folder_and_writes_nothing_there(basic):
     before = sorted(p.name for p in job.iterdir())
     done = subprocess.run([SIM_COLLECT, str(job)], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 2
-    assert done.stderr.strip() == f"error: {job} is one run's folder, not a sweep's: sim-collect reads a multirun's folder or a design's run folder"
+    assert done.stderr.strip() == f"error: folder = '{job}' is one run's folder, not a sweep's: sim-collect reads a multirun's folder or a design's run folder"
     assert sorted(p.name for p in job.iterdir()) == before
+
+
+def test_collect_names_its_folder_when_it_holds_no_points(tmp_path):
+    """'error: no point records (point.json) under D' did not name the setting, as every other bad-input line does."""
+    done = subprocess.run([SIM_COLLECT, str(tmp_path)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and not list(tmp_path.iterdir())
+    said = f"error: folder = '{tmp_path}' holds no point records (point.json): sim-collect reads a multirun's folder or a design's run folder"
+    assert done.stderr.strip() == said
 
 
 def test_a_stopped_collect_leaves_the_earlier_table_whole(basic, tmp_path, monkeypatch):
