@@ -665,7 +665,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         " 'helps in': the share of draws in which the lever lowers the chance ('unclear' where the draws show no spread beyond"
         " Monte Carlo noise and the total interval holds zero); 'ranked first': the share in which the chance with it is the lowest"
         " of the levers' (it lowers it most, or raises it least), alone or tied (levers with the same effect share first place);"
-        " 'middle half of draws': the effect in the middle half of the draws (a quarter lie below, a quarter above); 'from parameters':"
+        " 'middle half of draws': the effect in the middle half of the draws (a quarter lie below, a quarter above; 'no spread seen'"
+        " where the draws show none beyond Monte Carlo noise); 'from parameters':"
         " the share of the effect's spread across draws that comes from the doubt about the assumptions rather than Monte Carlo noise"
         " ('not detected' where these draws could not tell any spread from that noise: not zero doubt, but too little to measure)."
     ]
@@ -682,7 +683,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         for row in comparison.iloc[1:].itertuples(index=False):
             r = row._asdict()
             total = f"[{100 * r[name + '_total_low']:+5.1f}, {100 * r[name + '_total_high']:+5.1f}]"
-            middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]"
+            middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if r[name + "_q25"] < r[name + "_q75"] else "no spread seen"
             best = f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
             helps = f"{r[name + '_helps']:.0%}" if np.isfinite(r[name + "_helps"]) else "unclear"
             part = parameter_part(r[name + "_parameter_share"])

@@ -211,3 +211,14 @@ def test_each_policys_chances_are_printed_with_their_total_interval_and_the_mont
     assert f"{row['collapse']:6.1%} [{row['collapse_total_low']:6.1%}, {row['collapse_total_high']:6.1%}]" in a_line
     assert "not detected" in next(line for line in block.splitlines() if line.strip().startswith("No lever"))  # it never collapses
     assert "Every interval before this section is Monte Carlo only" in text
+
+
+def test_a_middle_half_of_draws_with_no_spread_seen_is_said_so_not_printed_as_one_point():
+    """With no spread across draws beyond Monte Carlo noise, every draw's effect is the mean, and the middle half read
+    '[-2.6, -2.6]', as though every draw had been measured at exactly that effect."""
+    tally = _tally([0.5] * DRAWS, [0.6 if d % 2 else 0.1 for d in range(DRAWS)])
+    effects = render_uncertainty(tally.frame(), {}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
+    a_line = next(line for line in effects.splitlines() if line.strip().startswith("A "))
+    b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
+    assert "no spread seen" in a_line and "[-50.0, -50.0]" not in a_line
+    assert "no spread seen" not in b_line and b_line.count("[") == 2
