@@ -593,6 +593,15 @@ def _total_share(r: Mapping[str, Any], measure: str) -> str:
     return f"{r[measure]:6.1%} " + (total if r[measure + "_parameter_share"] != 0 else "not detected")
 
 
+#: What a parameter draw is, in the words of the uncertainty section.
+DRAW_WORDS = (
+    "A parameter draw: one set of values of the model's assumptions, taken from their plausible ranges (prior) or the calibrated"
+    " sample (posterior), each run on its own share of the simulated partnerships."
+)
+#: What Monte Carlo noise is, in the words of the uncertainty section.
+NOISE_WORDS = (
+    "Monte Carlo noise: simulation noise, how much a figure moves by chance because only so many partnerships were simulated (more replications shrink it)."
+)
 #: What "paired" means, as the comparison's words say it.
 PAIRED = "every policy meets the same simulated partnerships and shocks: a difference comes from the policy, not from other luck"
 
@@ -659,13 +668,21 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     reference = comparison["policy"].iloc[0]
     width = _width(comparison)
     draws = int(comparison["draws"].iloc[0])
+    several = len(comparison) > 2  # a share of draws in which a lever is ranked first needs two levers or more
+    rank = 14 if several else 0
     lines = [
         f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences, compared with {policy_phrase(reference)}."
+        f" {DRAW_WORDS} {NOISE_WORDS}"
         f" 'total {level}': the interval counting both Monte Carlo noise and the doubt about the model's assumptions;"
-        " 'helps in': the share of draws in which the lever lowers the chance ('unclear' where the draws show no spread beyond"
-        " Monte Carlo noise and the total interval holds zero); 'ranked first': the share in which the chance with it is the lowest"
-        " of the levers' (it lowers it most, or raises it least), alone or tied (levers with the same effect share first place);"
-        " 'middle half of draws': the effect in the middle half of the draws (a quarter lie below, a quarter above; 'no spread seen'"
+        " 'helps in': the share of draws in which the lever lowers the chance ('no spread seen' where the draws show none beyond"
+        " Monte Carlo noise, so the share cannot be measured: the effect's total interval then says whether it lowers the chance);"
+        + (
+            " 'ranked first': the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least),"
+            " alone or tied (levers with the same effect share first place);"
+            if several
+            else ""
+        )
+        + " 'middle half of draws': the effect in the middle half of the draws (a quarter lie below, a quarter above; 'no spread seen'"
         " where the draws show none beyond Monte Carlo noise); 'from parameters':"
         " the share of the effect's spread across draws that comes from the doubt about the assumptions rather than Monte Carlo noise"
         " ('not detected' where these draws could not tell any spread from that noise: not zero doubt, but too little to measure)."
@@ -678,43 +695,49 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         name = f"{measure}_difference"
         lines.append(
             f"{'Effect on ' + measure:<{width}}{'effect':>10}  {'total ' + level:<18}{'middle half of draws':<22}"
-            f"{'helps in':>9}{'ranked first':>14}{'from parameters':>17}"
+            f"{'helps in':>15}{'ranked first' if several else '':>{rank}}{'from parameters':>17}"
         )
         for row in comparison.iloc[1:].itertuples(index=False):
             r = row._asdict()
             total = f"[{100 * r[name + '_total_low']:+5.1f}, {100 * r[name + '_total_high']:+5.1f}]"
-            middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if r[name + "_q25"] < r[name + "_q75"] else "no spread seen"
-            best = f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
-            helps = f"{r[name + '_helps']:.0%}" if np.isfinite(r[name + "_helps"]) else "unclear"
+            spread = r[name + "_q25"] < r[name + "_q75"]
+            middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if spread else "no spread seen"
+            best = "" if not several else f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
+            helps = f"{r[name + '_helps']:.0%}" if spread and np.isfinite(r[name + "_helps"]) else "no spread seen"
             part = parameter_part(r[name + "_parameter_share"])
-            lines.append(f"  {policy_words(r['policy']):<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>9}{best:>14}{part:>17}")
+            lines.append(f"  {policy_words(r['policy']):<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>15}{best:>{rank}}{part:>17}")
         ranking = rankings.get(measure)
         if ranking is not None:
             halves = ranking["halves_same_ranking"]
             lines.append(
                 f"  Ranking of the {len(ranking['order'])} levers by effect on {measure} (best first: {_order_words(ranking)}):"
                 + (
-                    f" the same in {ranking['same_ranking']:.0%} of draws, corrected for Monte Carlo noise"
+                    f" the same in {ranking['same_ranking']:.0%} of draws, corrected for Monte Carlo noise ({ranking['raw_same_ranking']:.0%} uncorrected);"
                     if np.isfinite(ranking["same_ranking"])
                     else UNCLEAR_RANKING.get(ranking.get("unclear") or "no spread", "")
+                    + f"; uncorrected for Monte Carlo noise, {ranking['raw_same_ranking']:.0%} of draws rank them this way;"
                 )
-                + f" ({ranking['raw_same_ranking']:.0%} uncorrected);"
                 + (
                     f" the two halves of one draw agree in {halves:.0%} (Monte Carlo noise alone)."
                     if np.isfinite(halves)
                     else " no draw has two halves to compare."
                 )
             )
+    lines.append(f"{'Net savings compared with ' + policy_phrase(reference):<{width}}{'GBP m':>10}  total {level}")
+    for r in comparison.iloc[1:].to_dict(orient="records"):
+        d = "net_savings_difference"
+        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{r[d]:+10.2f}  [{r[d + '_total_low']:+5.2f}, {r[d + '_total_high']:+5.2f}]")
     lines.append(
-        f"  Every interval before this section is Monte Carlo only; this section gives the chances' and the effects' totals ('total {level}')."
-        " The money has none per policy; net savings' paired difference has one in comparison.parquet (net_savings_difference_total_low, _high)."
+        f"  The intervals before this section are Monte Carlo only, but for those the sentences quote 'counting the doubt about the"
+        f" model's assumptions'; this section gives the totals ('total {level}') of the chances, the effects and net savings' paired"
+        " differences. The money has none per policy."
     )
     return "\n".join(lines)
 
 
 #: Why a ranking's noise-corrected share is nan, in words (:meth:`PairedTally.ranking`'s ``unclear``).
 UNCLEAR_RANKING = {
-    "no spread": " unclear: the draws show no spread, and the run cannot tell some of the levers apart",
+    "no spread": " unclear: the draws show no spread, and the run cannot tell every lever from the next",
     "noise": " unclear: Monte Carlo noise within a draw changes the ranking too often to tell",
 }
 

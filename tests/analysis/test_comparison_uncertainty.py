@@ -70,7 +70,7 @@ def test_an_effect_of_unknown_sign_with_no_spread_across_draws_is_not_said_to_he
     assert np.isnan(row["collapse_difference_helps"]) and frame.loc["a", "collapse_difference_helps"] == 1.0
     effects = render_uncertainty(tally.frame(), {}, "prior").split("Effect on collapse")[1]
     b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
-    assert "unclear" in b_line
+    assert b_line.count("no spread seen") == 2, "middle half of draws and helps in"
 
 
 def test_levers_the_run_cannot_tell_apart_with_no_spread_across_draws_have_no_ranking_share():
@@ -80,7 +80,7 @@ def test_levers_the_run_cannot_tell_apart_with_no_spread_across_draws_have_no_ra
     ranking = tally.ranking("collapse")
     assert np.isnan(ranking["same_ranking"]) and all(np.isnan(share) for share in ranking["best"].values())
     text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
-    assert "unclear: the draws show no spread, and the run cannot tell some of the levers apart" in text
+    assert "unclear: the draws show no spread, and the run cannot tell every lever from the next" in text
     assert "not detected" in next(line for line in text.split("Effect on collapse")[1].splitlines() if line.strip().startswith("A "))
 
 
@@ -210,7 +210,7 @@ def test_each_policys_chances_are_printed_with_their_total_interval_and_the_mont
     row = frame.set_index("policy").loc["a"]
     assert f"{row['collapse']:6.1%} [{row['collapse_total_low']:6.1%}, {row['collapse_total_high']:6.1%}]" in a_line
     assert "not detected" in next(line for line in block.splitlines() if line.strip().startswith("No lever"))  # it never collapses
-    assert "Every interval before this section is Monte Carlo only" in text
+    assert "The intervals before this section are Monte Carlo only, but for those the sentences quote" in text
 
 
 def test_a_middle_half_of_draws_with_no_spread_seen_is_said_so_not_printed_as_one_point():
@@ -222,3 +222,58 @@ def test_a_middle_half_of_draws_with_no_spread_seen_is_said_so_not_printed_as_on
     b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
     assert "no spread seen" in a_line and "[-50.0, -50.0]" not in a_line
     assert "no spread seen" not in b_line and b_line.count("[") == 2
+
+
+def test_helps_in_with_no_spread_seen_is_not_a_share_of_draws():
+    """With no spread across draws beyond Monte Carlo noise, 'helps in' printed 100% (the sign of the mean, not a share of
+    draws measured), beside 'no spread seen' in the middle half: a committee read it as helping under every assumption."""
+    tally = _tally([0.5] * DRAWS, [0.6 if d % 2 else 0.1 for d in range(DRAWS)])
+    frame = tally.frame()
+    assert frame.set_index("policy").loc["a", "collapse_difference_helps"] == 1.0  # the frame keeps the mean's sign
+    text = render_uncertainty(frame, {}, "prior")
+    effects = text.split("Effect on collapse")[1].split("Effect on")[0]
+    a_line = next(line for line in effects.splitlines() if line.strip().startswith("A "))
+    b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
+    assert a_line.count("no spread seen") == 2 and "100%" not in a_line
+    assert "%" in b_line.split("]")[-1], "a lever whose effect spreads across draws keeps its share"
+    assert "'no spread seen' where the draws show none beyond Monte Carlo noise, so the share cannot be measured" in text.splitlines()[0]
+
+
+def test_one_lever_has_no_ranked_first_column():
+    """With a single lever 'ranked first' read 'unclear' in every row: there is nothing to rank it against."""
+    tally = PairedTally(["none", "a"])
+    tally.add({"none": _table([0.0] * DRAWS), "a": _table([0.5 if d % 2 else 0.1 for d in range(DRAWS)])})
+    text = render_uncertainty(tally.frame(), {m: tally.ranking(m) for m in MEASURES}, "prior")
+    assert "ranked first" not in text and "unclear" not in text
+    two = _tally([0.5] * DRAWS, [0.2] * DRAWS)
+    assert "ranked first" in render_uncertainty(two.frame(), {}, "prior")
+
+
+def test_the_uncertainty_section_does_not_call_the_sentences_totals_monte_carlo_only():
+    """It said 'Every interval before this section is Monte Carlo only' under sentences quoting net savings' total
+    interval, and that this total was only in comparison.parquet: the section now prints it and says which are which."""
+    tally = _tally([0.5] * DRAWS, [0.2] * DRAWS)
+    frame = tally.frame()
+    text = render_uncertainty(frame, {}, "prior")
+    assert "Every interval before this section is Monte Carlo only" not in text and "comparison.parquet" not in text
+    assert "but for those the sentences quote 'counting the doubt about the model's assumptions'" in text
+    money = text.split("Net savings compared with no lever")[1].splitlines()
+    a = frame.set_index("policy").loc["a"]
+    assert money[0].split() == ["GBP", "m", "total", "95%"]
+    assert money[1].split() == ["A", f"{a['net_savings_difference']:+.2f}",
+                                f"[{a['net_savings_difference_total_low']:+5.2f},", f"{a['net_savings_difference_total_high']:+5.2f}]"]  # fmt: skip
+
+
+def test_an_unclear_ranking_says_what_its_uncorrected_share_is_and_the_words_are_defined():
+    """'unclear: ... (28% uncorrected)' gave a bare share of nothing named; 'Monte Carlo noise' and 'parameter draws' were never defined."""
+    a = [0.05 if d in (3, 17) else 0.0 for d in range(DRAWS)]
+    b = [0.05 if d in (5, 11) else 0.0 for d in range(DRAWS)]
+    tally = _tally(a, b)
+    ranking = tally.ranking("collapse")
+    text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
+    line = next(line for line in text.splitlines() if line.strip().startswith("Ranking of the 2 levers by effect on collapse"))
+    assert "uncorrected)" not in line
+    assert f"uncorrected for Monte Carlo noise, {ranking['raw_same_ranking']:.0%} of draws rank them this way;" in line
+    header = text.splitlines()[0]
+    assert "A parameter draw: one set of values of the model's assumptions" in header
+    assert "Monte Carlo noise: simulation noise, how much a figure moves by chance" in header
