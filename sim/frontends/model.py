@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 
 import mesa
@@ -25,9 +26,10 @@ import pandas as pd
 
 from sim import population
 from sim.config import scenarios
+from sim.config.checks import ConfigError, check_number
 from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
-from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, SharedSettings
 from sim.config.uncertainty import Uncertainty
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.core import kernel, triggers
@@ -39,6 +41,8 @@ from sim.frontends.narrative import EventLog, explain
 from sim.frontends.table import Table, replication_table
 
 MAX_SEED = 2**63
+#: What a seed and a replication index admit (sim-run's seed): a whole number in [0, 2**63 - 1].
+WHOLE = next(f.metadata["spec"] for f in fields(SharedSettings) if f.name == "seed")
 #: Model-level series the DataCollector records each month (attribute names of the model).
 MODEL_SERIES = (
     "month",
@@ -69,17 +73,40 @@ def _composed(scenario_name: str, policy_name: str, overrides: tuple[str, ...], 
     return scenarios.load(scenario_name, policy_name, overrides, config_dir)
 
 
+def _shown(value: object) -> str:
+    """A value as a problem line shows it: its repr, or its type when the repr is long (a whole configuration)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"a {type(value).__name__}"
+
+
+def whole_problems(name: str, value: object) -> list[str]:
+    """Problems with ``value`` for a seed or a replication index: a whole number in ``[0, 2**63 - 1]`` (empty if fine)."""
+    plain = value.item() if isinstance(value, np.integer) else value
+    return check_number(name, plain, WHOLE)
+
+
+def seed_problems(seed: object, rng: object) -> list[str]:
+    """Problems with ``seed`` and Mesa's ``rng`` (each None or a whole number in ``[0, 2**63 - 1]``, equal if both are given)."""
+    problems = [line for name, value in (("seed", seed), ("rng", rng)) if value is not None for line in whole_problems(name, value)]
+    if not problems and seed is not None and rng is not None and seed != rng:
+        problems.append(f"seed = {seed!r} and rng = {rng!r} disagree: give one of them")
+    return problems
+
+
 def resolve_seed(seed: int | None, rng: int | None) -> int:
-    """The kernel's seed from ``seed`` or Mesa's ``rng`` (they must agree); a fresh one from the OS when both are None."""
-    if seed is not None and rng is not None and seed != rng:
-        raise ValueError(f"seed = {seed!r} and rng = {rng!r} disagree: give one of them")
+    """The kernel's seed from ``seed`` or Mesa's ``rng`` (they must agree); a fresh one from the OS when both are None.
+
+    Raises
+    ------
+    ConfigError
+        One line per problem: a seed that is not a whole number in ``[0, 2**63 - 1]``, or ``seed`` and ``rng`` that disagree.
+    """
+    problems = seed_problems(seed, rng)
+    if problems:
+        raise ConfigError(problems)
     value = seed if seed is not None else rng
     if value is None:
         return int(np.random.SeedSequence().entropy % MAX_SEED)
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"seed = {value!r} must be an integer: the kernel's counter-based random numbers need one")
-    if not 0 <= value < MAX_SEED:
-        raise ValueError(f"seed = {value} is outside [0, 2**63)")
     return int(value)
 
 
@@ -117,6 +144,14 @@ class PartnershipModel(mesa.Model):
     replications_per_draw
         M, replications per parameter draw.
 
+    Raises
+    ------
+    ConfigError
+        One line per bad argument, naming it, its value and what is allowed (a name that is not
+        text, a ``config`` that is not a :class:`~sim.config.model.ModelConfig`, a seed or
+        replication that is not a whole number in ``[0, 2**63 - 1]``), and every line
+        :func:`sim.config.scenarios.load` gives for the scenario, policy and overrides.
+
     Attributes
     ----------
     config, P, state
@@ -148,15 +183,18 @@ class PartnershipModel(mesa.Model):
         uncertainty: str | Uncertainty | None = None,
         replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
     ) -> None:
-        if not isinstance(scenario_name, str) or not isinstance(policy_name, str):
-            given = scenario_name if not isinstance(scenario_name, str) else policy_name
-            raise TypeError(
-                f"scenario_name and policy_name are names (e.g. 'baseline', 'none'), not a {type(given).__name__}: give a loaded configuration as config=..."
-            )
+        problems = [
+            f"{name} = {_shown(value)} is not a name (e.g. {example!r}): give a loaded configuration as config=..."
+            for name, value, example in (("scenario_name", scenario_name, "baseline"), ("policy_name", policy_name, "none"))
+            if not isinstance(value, str)
+        ]
+        if config is not None and not isinstance(config, ModelConfig):
+            problems.append(f"config = {_shown(config)} is not a loaded configuration (sim.load(...)): give a scenario's name as scenario_name=...")
+        problems += seed_problems(seed, rng) + whole_problems("replication", replication)
+        if problems:
+            raise ConfigError(problems)
         self.seed = resolve_seed(seed, rng)
         super().__init__(rng=self.seed)
-        if replication < 0:
-            raise ValueError(f"replication = {replication} is outside [0, inf)")
         self.scenario_name, self.policy_name = scenario_name, policy_name
         self.overrides = (overrides,) if isinstance(overrides, str) else tuple(overrides)
         self.replication = int(replication)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from sim import population
 from sim.config import scenarios
+from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
 from sim.core import kernel
 from sim.core.state import State
@@ -231,16 +232,32 @@ def test_datacollector_series() -> None:
 def test_seed_and_rng() -> None:
     assert PartnershipModel(rng=5).seed == 5
     assert PartnershipModel(seed=np.int64(5), rng=5).seed == 5
-    with pytest.raises(ValueError, match="disagree"):
+    with pytest.raises(ConfigError, match=r"^seed = 5 and rng = 6 disagree: give one of them$"):
         PartnershipModel(seed=5, rng=6)
-    with pytest.raises(TypeError, match="integer"):
+    with pytest.raises(ConfigError, match=r"^seed = 1\.5 is not a whole number \(allowed: \[0, 9223372036854775807\]\)$"):
         PartnershipModel(seed=1.5)
-    with pytest.raises(ValueError, match="outside"):
+    with pytest.raises(ConfigError, match=r"^seed = -1 is outside \[0, 9223372036854775807\]$"):
         PartnershipModel(seed=-1)
-    with pytest.raises(ValueError, match="replication"):
-        PartnershipModel(seed=1, replication=-1)
     fresh = resolve_seed(None, None)
     assert 0 <= fresh < 2**63
+
+
+def test_bad_arguments_are_one_config_error_line_each() -> None:
+    """replication=1.5 ran replication 1; replication="2", replication=2**70 and config="baseline" failed deep inside (TypeError,
+    OverflowError, AttributeError); a bad seed was a TypeError. Each is now one ConfigError line naming the argument, its value and what is allowed."""
+    with pytest.raises(ConfigError) as refused:
+        PartnershipModel(seed=1.5, replication=1.5)
+    assert refused.value.problems == [
+        "seed = 1.5 is not a whole number (allowed: [0, 9223372036854775807])",
+        "replication = 1.5 is not a whole number (allowed: [0, 9223372036854775807])",
+    ]
+    for replication, line in (("2", "replication = '2' is not a number"), (2**70, f"replication = {2**70} is outside"), (-1, "replication = -1 is outside")):
+        with pytest.raises(ConfigError, match=f"^{line}"):
+            PartnershipModel(seed=0, replication=replication)
+    with pytest.raises(ConfigError) as refused:
+        PartnershipModel(config="baseline", seed=0)
+    assert refused.value.problems == ["config = 'baseline' is not a loaded configuration (sim.load(...)): give a scenario's name as scenario_name=..."]
+    assert PartnershipModel(seed=3.0, replication=np.int64(2)).replication == 2
 
 
 def test_unseeded_run_can_be_replayed() -> None:
@@ -259,7 +276,7 @@ def test_unknown_scenario_is_named() -> None:
 def test_a_loaded_configuration_in_the_scenarios_place_says_to_give_it_as_config() -> None:
     """PartnershipModel(cfg) (as sim.run(cfg) is called) failed with 'unhashable type: ModelConfig'."""
     config = scenarios.load("case02_decision_slippage")
-    with pytest.raises(TypeError, match=r"not a ModelConfig: give a loaded configuration as config=\.\.\."):
+    with pytest.raises(ConfigError, match=r"^scenario_name = a ModelConfig is not a name \(e\.g\. 'baseline'\): give a loaded configuration as config=\.\.\.$"):
         PartnershipModel(config, seed=0)
     model = PartnershipModel(config=config, seed=0)
     assert model.config.councils[0].name == config.councils[0].name
