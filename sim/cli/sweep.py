@@ -21,9 +21,11 @@ returns, so the other points run under every launcher; ``sim-run`` then exits wi
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import shutil
+import signal
 import socket
 import sys
 import time
@@ -215,6 +217,35 @@ LAUNCHER_SETTINGS: dict[str, tuple[tuple[str, Callable[[Any], bool], str], ...]]
 LAUNCHER_SETTINGS["LocalLauncher"] = LAUNCHER_SETTINGS["SlurmLauncher"][:-1]  # submitit_local: the same settings, no job array
 
 
+def workers_born_deaf_to_ctrl_c() -> None:
+    """Start joblib's worker processes with SIGINT blocked, so that Ctrl-C, which reaches the whole process group, is left to ``sim-run``.
+
+    A worker ignores SIGINT once it has imported :mod:`sim.cli`, but it spends its first second
+    or so importing (loky's own start-up, then the task): Ctrl-C then printed the worker's
+    ``KeyboardInterrupt`` traceback under ``sim-run``'s one line. loky starts a worker with
+    ``fork_exec`` (fork, then exec: a blocked signal stays blocked through both), so the
+    process that starts it blocks SIGINT in its own thread just for that call, as loky does for
+    its resource tracker; a Ctrl-C in that moment reaches ``sim-run`` when it is unblocked.
+    Installed once per process.
+    """
+    from joblib.externals.loky.backend import fork_exec as module
+
+    start = module.fork_exec
+    if getattr(start, "blocks_sigint", False):
+        return
+
+    @functools.wraps(start)
+    def fork_exec(*args: Any, **kwargs: Any) -> int:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return start(*args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+    fork_exec.blocks_sigint = True  # type: ignore[attr-defined]
+    module.fork_exec = fork_exec
+
+
 def launcher_class(config: DictConfig) -> str:
     """The class name the launcher's ``_target_`` ends with (``BasicLauncher``, ``JoblibLauncher``, ``SlurmLauncher``...)."""
     return str(OmegaConf.select(config, "hydra.launcher._target_", default="") or "").rpartition(".")[2]
@@ -288,6 +319,8 @@ class SweepCallback(Callback):
         STATE.sweep_dir, STATE.collected, STATE.made = sweep_dir, None, made
         target = launcher_class(config)
         guard.sweep_started(sweep_dir, elsewhere=target != "BasicLauncher", submitit=slurm_jobs_folder(config) if target == "SlurmLauncher" else None)
+        if target == "JoblibLauncher":
+            workers_born_deaf_to_ctrl_c()
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
         if config.hydra.get("mode") != RunMode.MULTIRUN:
