@@ -43,7 +43,8 @@ from sim.frontends.table import Table, replication_table
 MAX_SEED = 2**63
 #: What a seed and a replication index admit (sim-run's seed): a whole number in [0, 2**63 - 1].
 WHOLE = next(f.metadata["spec"] for f in fields(SharedSettings) if f.name == "seed")
-#: Model-level series the DataCollector records each month (attribute names of the model).
+#: Model-level series the DataCollector records each month (attribute names of the model); ``seed`` is the seed run,
+#: so that ``mesa.batch_run``'s rows name it when it drew a fresh one (``rng`` not given: its ``seed`` column reads None).
 MODEL_SERIES = (
     "month",
     "phase",
@@ -59,6 +60,7 @@ MODEL_SERIES = (
     "cost",
     "outcome",
     "cause",
+    "seed",
 )
 ENDINGS = {
     "shelved": "the proposal was shelved",
@@ -123,7 +125,8 @@ class PartnershipModel(mesa.Model):
     seed
         Seed of the counter-based random numbers (also seeds Mesa's ``rng``). ``None``
         draws a fresh one, kept in ``model.seed``. ``mesa.batch_run(..., rng=[...])``
-        passes its seeds here (and overwrites a ``seed`` given in its ``parameters``).
+        passes its seeds here (and overwrites a ``seed`` given in its ``parameters``); without
+        ``rng`` it passes None, and its rows' ``seed`` column is the fresh seed each run drew.
     replication
         Replication index ``r``: the run equals row ``r`` of the ensemble for ``seed``.
     rng

@@ -189,6 +189,17 @@ def test_batch_run_agrees_with_the_ensemble(start_method: None) -> None:
     pd.testing.assert_frame_equal(batch_run_outcomes(1, seeds, 3), ensemble_outcomes(seeds, 3), check_exact=True)
 
 
+def test_batch_run_without_rng_names_the_seed_it_ran(start_method: None) -> None:
+    """mesa.batch_run without rng (its default) drew a fresh seed per run, and its rows' seed column read None: the run could not be replayed."""
+    results = mesa.batch_run(PartnershipModel, parameters={"replication": 4}, data_collection_period=-1, display_progress=False)
+    row = results[0]
+    assert isinstance(row["seed"], int)
+    assert {r["seed"] for r in results} == {row["seed"]}  # a row per council, one run
+    again = PartnershipModel(seed=row["seed"], replication=4)
+    again.run_model()
+    assert (row["outcome"], row["month"], row["realised_savings"]) == (again.outcome, again.month, again.realised_savings)
+
+
 @pytest.mark.slow
 def test_batch_run_in_two_processes_agrees_with_the_ensemble(start_method: None) -> None:
     seeds = [4, 5]
