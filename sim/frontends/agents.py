@@ -9,7 +9,9 @@ longer matches the ensemble). Its drawn attributes (size, risk appetite, pace, .
 plain attributes fixed for the run; setting one is refused, because the kernel reads the
 parameters, not the agent. A council decides (:mod:`sim.core.decisions`):
 :meth:`Council.explain_exit` says, in words, how it would weigh the partnership now. A
-council that leaves is removed from the model with :meth:`mesa.Agent.remove`.
+council that leaves is removed from the model with :meth:`mesa.Agent.remove`. A council has no
+``step`` of its own (Mesa's, which does nothing, so ``model.agents.shuffle_do("step")`` changes
+nothing): every council's decisions are taken in the model's month, in the kernel's order.
 """
 
 from __future__ import annotations

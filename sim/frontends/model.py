@@ -227,7 +227,16 @@ class PartnershipModel(mesa.Model):
         self.datacollector.collect(self)
 
     def step(self) -> None:
-        """Advance one month; councils that left are removed; ``running`` turns false when the partnership ends."""
+        """Advance one month: the kernel's month, then its story, its data and the councils that left.
+
+        The month itself is :func:`sim.core.kernel.step`, the one the ensemble runs: levers, change
+        from outside, every mechanism, savings, trust, each council's view of the value, its
+        decisions, notices and exits, in that order (:mod:`sim.core.kernel`), for every council
+        at once; councils take no step of their own. Then the month's events go to
+        :attr:`events`, :attr:`datacollector` collects (a council that left this month has its
+        last row), the councils that left are removed from ``agents``, and ``running`` turns
+        false when the partnership has ended. A step after the end does nothing.
+        """
         if not self.running:
             return
         s = self.state

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 
+import mesa
 import numpy as np
 import pytest
+from conftest import flat_state
 
 from sim.config import scenarios
 from sim.core import decisions, triggers
@@ -179,3 +181,22 @@ def test_agentset_select_agg_groupby() -> None:
     by_tier = model.agents.groupby("tier")
     assert sum(len(group) for _, group in by_tier) == len(model.agents)
     assert set(model.agents.get("name")) == {c.name for c in model.councils if c.active}
+
+
+def test_a_mesa_users_loop_reads_as_the_readme_says() -> None:
+    """What README's "If you know Mesa" says: a step is a month, councils take no step of their own, and a DataCollector
+    of the user's own sees a leaving council last in the month before it leaves (the model's own records its exit month)."""
+    replication, k, month = with_an_exit()
+    model = PartnershipModel(seed=SEED, replication=replication)
+    mine = mesa.DataCollector(agent_reporters={"value_seen": "value_seen"})
+    mine.collect(model)
+    while model.running and model.month < month:
+        before = {name: value.copy() for name, value in flat_state(model.state).items()}
+        model.agents.shuffle_do("step")
+        assert all(np.array_equal(value, before[name]) for name, value in flat_state(model.state).items())
+        model.step()
+        mine.collect(model)
+        assert model.steps == model.time == model.month
+    leaver = model.councils[k].unique_id
+    assert mine.get_agent_vars_dataframe().xs(leaver, level="AgentID").index.max() == month - 1
+    assert model.datacollector.get_agent_vars_dataframe().xs(leaver, level="AgentID").index.max() == month
