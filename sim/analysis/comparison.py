@@ -604,6 +604,8 @@ NOISE_WORDS = (
 )
 #: What "paired" means, as the comparison's words say it.
 PAIRED = "every policy meets the same simulated partnerships and shocks: a difference comes from the policy, not from other luck"
+#: The words a comparison defines before its tables (the outcomes, points and paired; :func:`sim.analysis.summary.words` adds the rest).
+COMPARISON_WORDS = {**DEFINITIONS, "points": "percentage points: a change from 12% to 10% is -2 points", "paired": PAIRED}
 
 
 def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> str:
@@ -613,7 +615,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     width = _width(comparison)
     lines = [f"What each policy changed, compared with {policy_phrase(reference)} on the same simulated partnerships:"]
     lines += [f"  {sentence(comparison, p)}" for p in comparison["policy"].iloc[1:]]
-    lines += words({**DEFINITIONS, "points": "percentage points: a change from 12% to 10% is -2 points", "paired": PAIRED})
+    lines += words(COMPARISON_WORDS)
     lines.append(f"Chance of each outcome (all partnerships; share and {level} interval)")
     lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<26}" for m in MEASURES).rstrip())
     for r in comparison.to_dict(orient="records"):
@@ -728,8 +730,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         d = "net_savings_difference"
         lines.append(f"  {policy_words(r['policy']):<{width - 2}}{r[d]:+10.2f}  [{r[d + '_total_low']:+5.2f}, {r[d + '_total_high']:+5.2f}]")
     lines.append(
-        f"  The intervals before this section are Monte Carlo only, but for those the sentences quote 'counting the doubt about the"
-        f" model's assumptions'; this section gives the totals ('total {level}') of the chances, the effects and net savings' paired"
+        f"  Every other interval is Monte Carlo only, but those marked 'total' and those the sentences quote 'counting the doubt about"
+        f" the model's assumptions'; this section gives the totals ('total {level}') of the chances, the effects and net savings' paired"
         " differences. The money has none per policy."
     )
     return "\n".join(lines)

@@ -23,8 +23,9 @@ Intervals with parameter uncertainty (a ``total`` entry beside ``value``/``low``
 or ``<measure>_total_low``/``_high`` and ``<measure>_difference_total_low``/``_high`` columns of
 a comparison) are shown beside the
 Monte Carlo ones when present; where the draws showed no spread from the parameters
-(``parameter_share`` 0) the total interval reads ``not detected``, as ``sim-run`` and
-``sim-compare`` print it, rather than repeating the Monte Carlo one.
+(``parameter_share`` 0) the total interval of a share reads ``not detected``, as ``sim-run`` and
+``sim-compare`` print it, rather than repeating the Monte Carlo one (a comparison's effects keep
+their total interval, as ``sim-compare`` prints them, its uncertainty section following the money).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.analysis import plots
-from sim.analysis.comparison import MEASURES, policy_phrase, policy_words, render_tests
+from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty
 from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, mode_words, parameter_part, plain_lines, what_was_run
 from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
@@ -381,7 +382,14 @@ def _run_report(folder: Path) -> Report:
 
 
 def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
-    headings = ["policy", *[f"P({m}) (95% interval)" for m in MEASURES], *[f"{m}: difference (points, 95% interval)" for m in MEASURES], "lever cost (GBP m)"]
+    """The chances and paired differences table as ``sim-compare`` prints them: a chance's total may read ``not detected``, an effect's is an interval."""
+    total = "; total" if "collapse_total_low" in comparison else ""
+    headings = [
+        "policy",
+        *[f"chance {m} (95% interval{total})" for m in MEASURES],
+        *[f"{m}: difference (points, 95% interval{total})" for m in MEASURES],
+        "lever cost (GBP m)",
+    ]
     rows = []
     for i, r in enumerate(comparison.to_dict(orient="records")):
         shares = [f"{_pct(r[m])} [{_pct(r[m + '_low'])}, {_pct(r[m + '_high'])}]" for m in MEASURES]
@@ -397,10 +405,18 @@ def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
                 cell = f"{100 * r[m + '_difference']:+.1f} [{100 * r[m + '_difference_low']:+.1f}, {100 * r[m + '_difference_high']:+.1f}]"
                 low, high = r.get(f"{m}_difference_total_low"), r.get(f"{m}_difference_total_high")
                 if low is not None and high is not None:
-                    cell += "; total " + total_cell(low, high, r.get(f"{m}_difference_parameter_share"), lambda lo, hi: f"[{100 * lo:+.1f}, {100 * hi:+.1f}]")
+                    cell += f"; total [{100 * low:+.1f}, {100 * high:+.1f}]"
                 diffs.append(cell)
         rows.append([policy_words(r["policy"]), *shares, *diffs, f"{r['lever_cost']:.2f}"])
     return headings, rows
+
+
+def _ranking(ranking: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A ranking read back from ``summary.json``, its shares null there (nan in :meth:`sim.analysis.comparison.PairedTally.ranking`) nan again."""
+    if ranking is None:
+        return None
+    shares = ("same_ranking", "raw_same_ranking", "halves_same_ranking")
+    return {key: math.nan if key in shares and value is None else value for key, value in ranking.items()}
 
 
 def _comparison_report(folder: Path) -> Report:
@@ -417,7 +433,7 @@ def _comparison_report(folder: Path) -> Report:
     sentences = summary.get("sentences") or {}
     if sentences:
         report.sections.append("<h2>What each policy changed</h2>" + "".join(f"<p class=lead>{_e(s)}</p>" for s in sentences.values()))
-    report.sections.append("<h2>What the words mean</h2>" + _words())
+    report.sections.append("<h2>What the words mean</h2>" + _words(COMPARISON_WORDS))
     headings, rows = _comparison_rows(comparison)
     report.sections.append(
         "<h2>Chances and paired differences</h2><p class=note>Every policy ran on the same simulated partnerships (same seed), so differences"
@@ -442,6 +458,9 @@ def _comparison_report(folder: Path) -> Report:
     ]
     paired = f"net savings compared with {policy_phrase(policies[0])} (paired 95% interval)"
     report.sections.append("<h2>Money</h2>" + _table(["policy", "lever cost (GBP m)", "net savings (GBP m, 95% interval)", paired], money))
+    uncertainty = summary.get("uncertainty") or {}
+    rankings = {measure: _ranking(r) for measure, r in (uncertainty.get("ranking") or {}).items()}
+    report.sections.append(f"<h2>Uncertainty</h2><pre>{_e(render_uncertainty(comparison, rankings, str(uncertainty.get('mode', 'none'))))}</pre>")
     for name, s in per_policy.items():
         if s.get("attribution"):
             report.sections.append(f"<h3>Policy: {_e(policy_words(name))}</h3>" + _attribution(s["attribution"]))

@@ -210,7 +210,7 @@ def test_each_policys_chances_are_printed_with_their_total_interval_and_the_mont
     row = frame.set_index("policy").loc["a"]
     assert f"{row['collapse']:6.1%} [{row['collapse_total_low']:6.1%}, {row['collapse_total_high']:6.1%}]" in a_line
     assert "not detected" in next(line for line in block.splitlines() if line.strip().startswith("No lever"))  # it never collapses
-    assert "The intervals before this section are Monte Carlo only, but for those the sentences quote" in text
+    assert "Every other interval is Monte Carlo only, but those marked 'total' and those the sentences quote" in text
 
 
 def test_a_middle_half_of_draws_with_no_spread_seen_is_said_so_not_printed_as_one_point():
@@ -256,7 +256,7 @@ def test_the_uncertainty_section_does_not_call_the_sentences_totals_monte_carlo_
     frame = tally.frame()
     text = render_uncertainty(frame, {}, "prior")
     assert "Every interval before this section is Monte Carlo only" not in text and "comparison.parquet" not in text
-    assert "but for those the sentences quote 'counting the doubt about the model's assumptions'" in text
+    assert "those the sentences quote 'counting the doubt about the model's assumptions'" in text
     money = text.split("Net savings compared with no lever")[1].splitlines()
     a = frame.set_index("policy").loc["a"]
     assert money[0].split() == ["GBP", "m", "total", "95%"]

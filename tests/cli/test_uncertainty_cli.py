@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import subprocess
@@ -131,3 +132,11 @@ def test_sim_compare_over_draws_reports_each_levers_effect_and_the_ranking(tmp_p
     assert set(ranking["order"]) == {"continuity_plan", "open_motivations"} and 0 <= ranking["same_ranking"] <= 1
     frame = pd.read_parquet(tmp_path / "comparison.parquet")
     assert {"collapse_difference_total_low", "collapse_difference_q50", "collapse_best_share", "failure_difference_helps"} <= set(frame.columns)
+    # sim-report of it left out the whole uncertainty section (helps in, ranked first, middle half, from parameters, the
+    # ranking lines) and the words 'points' and 'paired': it now gives the section as sim-compare printed it
+    reported = subprocess.run([str(BIN / "sim-report"), str(tmp_path)], capture_output=True, text=True, timeout=900, check=False)
+    assert reported.returncode == 0, reported.stderr
+    page = html.unescape((tmp_path / "report.html").read_text())
+    printed = done.stdout[done.stdout.index("Uncertainty: prior.") : done.stdout.index("\nSeed ")]
+    assert f"<h2>Uncertainty</h2><pre>{printed}</pre>" in page
+    assert "<dt>points</dt>" in page and "<dt>paired</dt>" in page

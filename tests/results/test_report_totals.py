@@ -19,7 +19,9 @@ def test_a_share_whose_spread_was_not_detected_says_so():
     assert rows[1][3] == "5.0% to 14.0%"
 
 
-def test_a_lever_effect_whose_spread_was_not_detected_says_so():
+def test_a_lever_effect_keeps_its_total_interval_as_sim_compare_prints_it():
+    """An effect whose spread was not detected read 'total not detected' (a phrase the report never defined), where
+    sim-compare prints its total interval and says 'not detected' under 'from parameters' (now in the report too)."""
     row = {"policy": "none", "lever_cost": 0.0}
     for m in ("shelved", "collapse", "failure"):
         row |= {m: 0.1, f"{m}_low": 0.08, f"{m}_high": 0.12}
@@ -31,7 +33,7 @@ def test_a_lever_effect_whose_spread_was_not_detected_says_so():
     _, rows = _comparison_rows(pd.DataFrame([row, lever]))
     shelved, collapse = rows[1][4], rows[1][5]
     assert shelved == "-2.0 [-3.0, -1.0]; total [-5.0, +1.0]"
-    assert collapse == "-2.0 [-3.0, -1.0]; total not detected"
+    assert collapse == "-2.0 [-3.0, -1.0]; total [-3.0, -1.0]"
 
 
 def test_each_policys_chances_carry_their_total_interval():
@@ -44,7 +46,8 @@ def test_each_policys_chances_carry_their_total_interval():
             row |= {f"{m}_difference": 0.0, f"{m}_difference_low": 0.0, f"{m}_difference_high": 0.0}
         rows.append(row)
     headings, cells = _comparison_rows(pd.DataFrame(rows))
-    assert headings[2] == "P(collapse) (95% interval)"
+    assert headings[2] == "chance collapse (95% interval; total)", "in words, as sim-compare heads it, and saying the cells hold the total too"
     assert cells[0][2] == "10.0% [8.0%, 12.0%]; total [2.0%, 40.0%]" and cells[1][2] == "10.0% [8.0%, 12.0%]; total not detected"
     plain = pd.DataFrame(rows).drop(columns=[c for c in rows[0] if "_total_" in c or c.endswith("_parameter_share")])
     assert _comparison_rows(plain)[1][0][2] == "10.0% [8.0%, 12.0%]"
+    assert _comparison_rows(plain)[0][2] == "chance collapse (95% interval)"
