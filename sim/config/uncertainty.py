@@ -56,6 +56,10 @@ class Posterior:
     values: Mapping[str, np.ndarray]
     weights: np.ndarray
 
+    def __repr__(self) -> str:
+        """Where it came from and its size, not every sampled value (``model.uncertainty`` printed thousands of numbers)."""
+        return f"Posterior(source={self.source!r}, {len(self.values)} parameters x {len(self.weights)} samples)"
+
     def rows(self, seed: int, draws: np.ndarray) -> np.ndarray:
         """The row each draw takes (with probability its weight): a pure function of ``(seed, draw)``."""
         u = rng.uniform(seed, np.asarray(draws, np.int64), rng.SETUP_MONTH, 1, "posterior.row")[:, 0]

@@ -162,3 +162,10 @@ def test_a_misspelt_posterior_column_is_offered_the_closest_parameter(tmp_path):
     with pytest.raises(ConfigError) as err:
         read_posterior(_posterior(tmp_path, frame))
     assert err.value.problems[0].endswith("column 'exogenous.stanse' is not the path of an assumed parameter (did you mean exogenous.stance?)")
+
+
+def test_a_posterior_prints_its_source_and_size_not_its_samples() -> None:
+    """Printing model.uncertainty (a PartnershipModel's) printed every sampled value of every posterior parameter."""
+    posterior = read_posterior(shipped_path())
+    assert repr(posterior) == f"Posterior(source={posterior.source!r}, {len(posterior.values)} parameters x {len(posterior.weights)} samples)"
+    assert len(repr(uncertainty("posterior"))) < 400
