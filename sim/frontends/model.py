@@ -194,6 +194,12 @@ class PartnershipModel(mesa.Model):
         if config is not None and not isinstance(config, ModelConfig):
             problems.append(f"config = {_shown(config)} is not a loaded configuration (sim.load(...)): give a scenario's name as scenario_name=...")
         problems += seed_problems(seed, rng) + whole_problems("replication", replication)
+        listed = isinstance(overrides, Sequence) and not isinstance(overrides, str)
+        problems += [
+            f"overrides: {_shown(line)} is not text: give key=value lines, e.g. ['councils.0.it_maturity=0.3']"
+            for line in (overrides if listed else [overrides])
+            if not isinstance(line, str)
+        ]
         if problems:
             raise ConfigError(problems)
         self.seed = resolve_seed(seed, rng)

@@ -269,6 +269,9 @@ def test_bad_arguments_are_one_config_error_line_each() -> None:
         PartnershipModel(config="baseline", seed=0)
     assert refused.value.problems == ["config = 'baseline' is not a loaded configuration (sim.load(...)): give a scenario's name as scenario_name=..."]
     assert PartnershipModel(seed=3.0, replication=np.int64(2)).replication == 2
+    with pytest.raises(ConfigError) as refused:  # was AttributeError: 'int' object has no attribute 'partition'
+        PartnershipModel(seed=0, overrides=["partnership.horizon_months=24", 3])
+    assert refused.value.problems == ["overrides: 3 is not text: give key=value lines, e.g. ['councils.0.it_maturity=0.3']"]
 
 
 def test_unseeded_run_can_be_replayed() -> None:
