@@ -168,9 +168,10 @@ class PartnershipModel(mesa.Model):
     events
         The :class:`~sim.frontends.narrative.EventLog` of the run.
     datacollector
-        Model series :data:`MODEL_SERIES`; agent series ``name``, ``value_seen``, ``notice``,
+        Model series :data:`MODEL_SERIES`; agent series ``index`` (the council's ``j``; Mesa's
+        ``AgentID`` is its ``unique_id``, ``j + 1``), ``name``, ``value_seen``, ``notice``,
         ``it_maturity``, ``key_person_present``, ``trust_c{j}`` (trust in council j), and
-        ``exit_month``, ``exit_cause`` (a council's last row is its month of exit).
+        ``exit_month``, ``exit_cause``, ``exit_trigger`` (a council's last row is its month of exit).
     """
 
     def __init__(
@@ -226,7 +227,7 @@ class PartnershipModel(mesa.Model):
         self.state = kernel.init_state(self.P, reps, self.plan)
         self.events = EventLog()
         self.councils = [Council(self, k) for k in range(config.n_councils)]
-        agent_series: dict[str, object] = {name: name for name in ("name", "value_seen", "notice", "it_maturity", "key_person_present")}
+        agent_series: dict[str, object] = {name: name for name in ("index", "name", "value_seen", "notice", "it_maturity", "key_person_present")}
         agent_series |= {f"trust_c{j}": functools.partial(Council.trust_in, other=j) for j in range(config.n_councils)}
         agent_series |= {"exit_month": "exit_month", "exit_cause": "exit_cause", "exit_trigger": "exit_trigger"}
         self.datacollector = mesa.DataCollector(model_reporters={name: name for name in MODEL_SERIES}, agent_reporters=agent_series)

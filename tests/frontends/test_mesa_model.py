@@ -238,6 +238,9 @@ def test_datacollector_series() -> None:
     k = model.config.n_councils
     assert [f"trust_c{j}" for j in range(k)] == [c for c in agents.columns if c.startswith("trust_c")]
     assert len(agents.loc[0.0]) == k
+    ids = agents.index.get_level_values("AgentID")
+    assert (agents["name"] == [model.names[j] for j in agents["index"]]).all()  # trust_c{j} reads against the index column, not AgentID
+    assert (ids == agents["index"] + 1).all()
 
 
 def test_seed_and_rng() -> None:
