@@ -217,6 +217,8 @@ def test_one_step_is_one_month_until_the_end() -> None:
     assert end == model.replication_table().end_month[0]
     model.step()
     assert model.month == end
+    assert model.steps == end + 1  # Mesa counts the call (README: "though Mesa still counts it")
+    assert len(model.datacollector.get_model_vars_dataframe()) == end + 1  # nothing more collected
 
 
 def test_datacollector_series() -> None:
