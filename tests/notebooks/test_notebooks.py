@@ -280,6 +280,18 @@ def test_notebook_02_heads_its_tables_in_words() -> None:
 
 
 @pytest.mark.notebook
+def test_notebook_02_gives_no_share_of_draws_lowering_collapse_where_the_draws_show_no_spread() -> None:
+    """Where the draws showed no spread beyond Monte Carlo noise, "lowers collapse in % of draws" read 100 (or 0): only the
+    sign of the mean effect, not a share of draws measured. It is now empty there ("no spread seen", as sim-compare says)."""
+    notebook, folder = executed("02_our_partnership_what_if.ipynb")
+    effects = pd.read_csv(folder / "our_partnership" / "lever_effects.csv")
+    flat = effects["collapse spread from assumptions %"] == 0
+    assert effects.loc[flat, "lowers collapse in % of draws"].isna().all()
+    assert effects.loc[~flat, "lowers collapse in % of draws"].notna().all()
+    assert "`no spread seen` where the draws show no spread beyond Monte Carlo noise" in notebook.cells[8].source
+
+
+@pytest.mark.notebook
 def test_notebook_02_shows_no_money_that_is_not_zero_as_zero() -> None:
     """A measurable rise in net savings read "95% interval +0.00 to +0.05" (the low end was GBP 0.004 m)."""
     notebook, _ = executed("02_our_partnership_what_if.ipynb")
