@@ -319,6 +319,16 @@ def test_notebook_02_says_so_when_the_draws_cannot_tell_the_levers_apart() -> No
     assert "lowers collapse the most" in text or "which lever lowers collapse the most is unclear" in text
 
 
+def test_notebook_03_says_its_closing_table_has_total_intervals() -> None:
+    """Its opening said each lever's interval is Monte Carlo and that notebook 02 adds total intervals, above sentences
+    quoting a total interval and a closing table with 'total low' and 'total high'."""
+    opening = read("03_seven_failure_modes.ipynb").cells[0].source
+    assert "notebook 02 adds total intervals" not in opening
+    assert "the closing table gives each lever's total\ninterval" in opening
+    closing = next(cell.source for cell in code_cells(read("03_seven_failure_modes.ipynb")) if "results[case_id] = {" in cell.source)
+    assert '"total low"' in closing and '"total high"' in closing
+
+
 @pytest.mark.notebook
 def test_notebook_03_names_levers_by_their_titles_and_ranks_only_causes_that_occurred() -> None:
     notebook, folder = executed("03_seven_failure_modes.ipynb")
