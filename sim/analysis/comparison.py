@@ -616,11 +616,12 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     lines = [f"What each policy changed, compared with {policy_phrase(reference)} on the same simulated partnerships:"]
     lines += [f"  {sentence(comparison, p)}" for p in comparison["policy"].iloc[1:]]
     lines += words(COMPARISON_WORDS)
-    lines.append(f"Chance of each outcome (all partnerships; share and {level} interval)")
+    drawn = ": Monte Carlo intervals, the totals are under Uncertainty, below" if "collapse_total_low" in comparison else ""
+    lines.append(f"Chance of each outcome (all partnerships; share and {level} interval){drawn}")
     lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<26}" for m in MEASURES).rstrip())
     for r in comparison.to_dict(orient="records"):
         lines.append(f"  {policy_words(r['policy']):<{width - 2}}" + "".join(f"{_share(r, m):<26}" for m in MEASURES).rstrip())
-    lines.append(f"Compared with {policy_phrase(reference)} (percentage points, paired {level} interval)")
+    lines.append(f"Compared with {policy_phrase(reference)} (percentage points, paired {level} interval){drawn}")
     lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<32}" for m in MEASURES).rstrip())
     for r in comparison.iloc[1:].to_dict(orient="records"):
         cells = "".join(f"{_points(r[f'{m}_difference'], r[f'{m}_difference_low'], r[f'{m}_difference_high']):<32}" for m in MEASURES)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.comparison import EFFECT_QUANTILES, MEASURES, PairedTally, _supported, render_uncertainty, run_comparison
+from sim.analysis.comparison import EFFECT_QUANTILES, MEASURES, PairedTally, _supported, render, render_uncertainty, run_comparison
 from sim.config.scenarios import load
 from sim.config.uncertainty import uncertainty
 
@@ -277,3 +277,14 @@ def test_an_unclear_ranking_says_what_its_uncorrected_share_is_and_the_words_are
     header = text.splitlines()[0]
     assert "A parameter draw: one set of values of the model's assumptions" in header
     assert "Monte Carlo noise: simulation noise, how much a figure moves by chance" in header
+
+
+def test_the_tables_above_the_uncertainty_section_say_their_intervals_are_monte_carlo_only():
+    """With parameter draws the chances and differences were headed '95% interval' over Monte Carlo intervals alone (sim-run's
+    tables say so since 15f0a6e), while 'interval' is defined as the range the true share is in."""
+    drawn = render(_tally([0.5] * DRAWS, [0.2] * DRAWS).frame())
+    titles = [line for line in drawn.splitlines() if line.startswith(("Chance of each outcome", "Compared with no lever"))]
+    assert len(titles) == 2 and all(line.endswith(": Monte Carlo intervals, the totals are under Uncertainty, below") for line in titles)
+    plain = PairedTally(["none", "a"])
+    plain.add({name: t.drop(columns="draw") for name, t in {"none": _table([0.0] * 4), "a": _table([0.5] * 4)}.items()})
+    assert "Monte Carlo intervals, the totals" not in render(plain.frame())
