@@ -200,3 +200,8 @@ def test_a_mesa_users_loop_reads_as_the_readme_says() -> None:
     leaver = model.councils[k].unique_id
     assert mine.get_agent_vars_dataframe().xs(leaver, level="AgentID").index.max() == month - 1
     assert model.datacollector.get_agent_vars_dataframe().xs(leaver, level="AgentID").index.max() == month
+    ours = PartnershipModel(seed=SEED, replication=replication)
+    ours.datacollector = mesa.DataCollector(agent_reporters={"value_seen": "value_seen"})
+    ours.datacollector.collect(ours)
+    run_to(ours, month + 1)
+    assert ours.datacollector.get_agent_vars_dataframe().xs(leaver, level="AgentID").index.max() == month
