@@ -665,7 +665,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     if mode == "none" or "draws" not in comparison:
         return (
             "Uncertainty: none. The assumptions are held at their stated values, so every interval above is Monte Carlo noise only;"
-            " uncertainty=prior shows how the effects and their ranking move across the assumptions' plausible ranges."
+            f" uncertainty=prior shows how the effects and their ranking move across the assumptions' plausible ranges. {NOISE_WORDS}"
         )
     level = f"{confidence:.0%}"
     reference = comparison["policy"].iloc[0]

@@ -288,3 +288,11 @@ def test_the_tables_above_the_uncertainty_section_say_their_intervals_are_monte_
     plain = PairedTally(["none", "a"])
     plain.add({name: t.drop(columns="draw") for name, t in {"none": _table([0.0] * 4), "a": _table([0.5] * 4)}.items()})
     assert "Monte Carlo intervals, the totals" not in render(plain.frame())
+
+
+def test_monte_carlo_noise_is_defined_without_draws_too():
+    """With uncertainty=none the first line said "simulation noise" and the last "Monte Carlo noise only", never saying they are one."""
+    plain = PairedTally(["none", "a"])
+    plain.add({name: t.drop(columns="draw") for name, t in {"none": _table([0.0] * 4), "a": _table([0.5] * 4)}.items()})
+    text = render_uncertainty(plain.frame(), {}, "none")
+    assert text.startswith("Uncertainty: none.") and "Monte Carlo noise: simulation noise, how much a figure moves by chance" in text
