@@ -81,15 +81,15 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else f"a {type(value).__name__}"
 
 
-def whole_problems(name: str, value: object) -> list[str]:
+def _whole_problems(name: str, value: object) -> list[str]:
     """Problems with ``value`` for a seed or a replication index: a whole number in ``[0, 2**63 - 1]`` (empty if fine)."""
     plain = value.item() if isinstance(value, np.integer) else value
     return check_number(name, plain, WHOLE)
 
 
-def seed_problems(seed: object, rng: object) -> list[str]:
+def _seed_problems(seed: object, rng: object) -> list[str]:
     """Problems with ``seed`` and Mesa's ``rng`` (each None or a whole number in ``[0, 2**63 - 1]``, equal if both are given)."""
-    problems = [line for name, value in (("seed", seed), ("rng", rng)) if value is not None for line in whole_problems(name, value)]
+    problems = [line for name, value in (("seed", seed), ("rng", rng)) if value is not None for line in _whole_problems(name, value)]
     if not problems and seed is not None and rng is not None and seed != rng:
         problems.append(f"seed = {seed!r} and rng = {rng!r} disagree: give one of them")
     return problems
@@ -103,7 +103,7 @@ def resolve_seed(seed: int | None, rng: int | None) -> int:
     ConfigError
         One line per problem: a seed that is not a whole number in ``[0, 2**63 - 1]``, or ``seed`` and ``rng`` that disagree.
     """
-    problems = seed_problems(seed, rng)
+    problems = _seed_problems(seed, rng)
     if problems:
         raise ConfigError(problems)
     value = seed if seed is not None else rng
@@ -194,7 +194,7 @@ class PartnershipModel(mesa.Model):
         ]
         if config is not None and not isinstance(config, ModelConfig):
             problems.append(f"config = {_shown(config)} is not a loaded configuration (sim.load(...)): give a scenario's name as scenario_name=...")
-        problems += seed_problems(seed, rng) + whole_problems("replication", replication)
+        problems += _seed_problems(seed, rng) + _whole_problems("replication", replication)
         listed = isinstance(overrides, Sequence) and not isinstance(overrides, str)
         problems += [
             f"overrides: {_shown(line)} is not text: give key=value lines, e.g. ['councils.0.it_maturity=0.3']"
