@@ -22,6 +22,7 @@ made removes the folder again.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -197,6 +198,8 @@ class _Received:
     held: bool = False
     #: The command's results are in place: it has finished, and a stop no longer changes that.
     finished: bool = False
+    #: The running command's stop handler (None: no command running), for :func:`reclaim_signals`.
+    handler: Any = None
 
 
 _RECEIVED = _Received()
@@ -205,6 +208,20 @@ _RECEIVED = _Received()
 def stop_received() -> int | None:
     """The stop signal the running command received, or None."""
     return _RECEIVED.signum
+
+
+def reclaim_signals() -> None:
+    """Give SIGINT, SIGTERM and SIGHUP back to the running command's stop handler, after a library set its own.
+
+    ``ray.init`` (a Ray sweep's driver) sets SIGTERM to ``sys.exit(15)`` and Ray's core adds a
+    handler printing ``*** SIGTERM received ...``: SIGTERM then ended ``sim-run`` with status 15,
+    those lines and no word of the points kept. Nothing is done outside a command or the main thread.
+    """
+    if _RECEIVED.handler is None:
+        return
+    with contextlib.suppress(ValueError):  # not the main thread
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, _RECEIVED.handler)
 
 
 @contextmanager
@@ -234,11 +251,13 @@ def signals() -> Iterator[None]:
             unraisable(event)
 
     sys.unraisablehook = quiet_stop
+    _RECEIVED.handler = handler
     try:
         with _stop_signals_to(handler):
             yield
     finally:
         sys.unraisablehook = unraisable
+        _RECEIVED.handler = None
 
 
 class Commit(Staging):
@@ -286,6 +305,8 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
         signum = err.signum if isinstance(err, Stopped) else _RECEIVED.signum or signal.SIGINT
         if folder is None and _SWEEP.folder is not None:  # a multirun: its points' folders are in the sweep folder
             cancelled = cancel_slurm_jobs(_SWEEP.submitit, _SWEEP.started) if _SWEEP.submitit is not None else []
+            if _SWEEP.end_jobs is not None:
+                _SWEEP.end_jobs()
             error(stopped_line(signum, _SWEEP.folder, _SWEEP.folder, _SWEEP.elsewhere, cancelled))
         else:
             error(stopped_line(signum, folder, folder / POINTS if folder is not None else None))
@@ -397,18 +418,22 @@ class _Sweep:
     #: The submitit launcher's folder of SLURM jobs (None for other launchers), and when the sweep started.
     submitit: Path | None = None
     started: float = 0.0
+    #: Ends the jobs still running in other processes and returns once they have ended (Ray's tasks), or None.
+    end_jobs: Callable[[], None] | None = None
 
 
 _SWEEP = _Sweep()
 
 
-def sweep_started(folder: Path, elsewhere: bool = False, submitit: Path | None = None) -> None:
+def sweep_started(folder: Path, elsewhere: bool = False, submitit: Path | None = None, end_jobs: Callable[[], None] | None = None) -> None:
     """Say where the multirun being run keeps its points (the sweep callback does, as the sweep starts): a stop then names the points kept.
 
     ``elsewhere``: its jobs run in other processes; ``submitit``: the folder of its SLURM jobs,
-    which a stop cancels (see :func:`cancel_slurm_jobs`).
+    which a stop cancels (see :func:`cancel_slurm_jobs`); ``end_jobs``: ends the jobs still
+    running elsewhere and waits for them (a Ray sweep's tasks), called by a stop before it
+    counts the points kept, so that no point completes after the count.
     """
-    _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit, _SWEEP.started = folder, elsewhere, submitit, time.time()
+    _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit, _SWEEP.started, _SWEEP.end_jobs = folder, elsewhere, submitit, time.time(), end_jobs
 
 
 def protect(body: Callable[[], int | None], option: str = "") -> int:
@@ -701,7 +726,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
     option = f"{folder_option(any(arg in ('-m', '--multirun') for arg in argv))}=..."  # where to write instead
     _ASKED.status = 0
     typed = provenance.COMMAND.set([prog, *argv])  # for this command only: a later call in this process records its own
-    _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit = None, False, None
+    _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit, _SWEEP.end_jobs = None, False, None, None
     with signals():
         job: Job | None = None
         try:

@@ -246,6 +246,64 @@ def workers_born_deaf_to_ctrl_c() -> None:
     module.fork_exec = fork_exec
 
 
+#: How long a stopped Ray sweep waits for its cancelled tasks to end before it counts the points kept.
+RAY_CANCEL_WAIT_S = 30.0
+
+
+def ray_sweep_watched() -> Callable[[], None]:
+    """Keep a Ray sweep's driver stoppable and its tasks known; the function returned cancels those still running and waits for them to end.
+
+    ``ray.init`` takes SIGTERM (``sys.exit(15)``): the launcher's ``start_ray`` now gives the
+    stop signals back to ``sim-run`` once Ray has started (:func:`guard.reclaim_signals`), and a
+    SIGTERM while Ray started is the stop. On a stop, ``sim-run`` left Hydra's Ray launcher
+    waiting for its tasks; they went on until the driver had gone, so a point could complete
+    after the stop had counted the points kept (its line said 2 kept, the folder held 3). The
+    launcher submits each job with ``launch_job_on_ray``, whose result (the task's reference) is
+    recorded here; the stop cancels the tasks (``ray.cancel(force=True)``: a task cut short
+    leaves no ``summary.json``, and ``resume=true`` runs it again) and waits for them (at most
+    :data:`RAY_CANCEL_WAIT_S`) before counting.
+    """
+    import ray
+    from hydra_plugins.hydra_ray_launcher import _core
+
+    start = getattr(_core.start_ray, "__wrapped__", _core.start_ray)
+
+    @functools.wraps(start)
+    def start_ray(*args: Any, **kwargs: Any) -> None:
+        try:
+            start(*args, **kwargs)
+        except SystemExit as exit:  # Ray's own SIGTERM handler, while Ray started
+            if exit.code == signal.SIGTERM:
+                raise guard.Stopped(signal.SIGTERM) from None
+            raise
+        finally:
+            guard.reclaim_signals()
+
+    _core.start_ray = start_ray
+    tasks: list[Any] = []
+    submit = getattr(_core.launch_job_on_ray, "__wrapped__", _core.launch_job_on_ray)
+
+    @functools.wraps(submit)
+    def launch_job_on_ray(*args: Any, **kwargs: Any) -> Any:
+        task = submit(*args, **kwargs)
+        tasks.append(task)
+        return task
+
+    _core.launch_job_on_ray = launch_job_on_ray
+
+    def end_tasks() -> None:
+        if not tasks or not ray.is_initialized():
+            return
+        try:
+            for task in tasks:
+                ray.cancel(task, force=True)
+            ray.wait(tasks, num_returns=len(tasks), timeout=RAY_CANCEL_WAIT_S)
+        except Exception:  # Ray already disconnected or refusing: the tasks end with the driver
+            return
+
+    return end_tasks
+
+
 def launcher_class(config: DictConfig) -> str:
     """The class name the launcher's ``_target_`` ends with (``BasicLauncher``, ``JoblibLauncher``, ``SlurmLauncher``...)."""
     return str(OmegaConf.select(config, "hydra.launcher._target_", default="") or "").rpartition(".")[2]
@@ -318,7 +376,12 @@ class SweepCallback(Callback):
         write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
         STATE.sweep_dir, STATE.collected, STATE.made = sweep_dir, None, made
         target = launcher_class(config)
-        guard.sweep_started(sweep_dir, elsewhere=target != "BasicLauncher", submitit=slurm_jobs_folder(config) if target == "SlurmLauncher" else None)
+        guard.sweep_started(
+            sweep_dir,
+            elsewhere=target != "BasicLauncher",
+            submitit=slurm_jobs_folder(config) if target == "SlurmLauncher" else None,
+            end_jobs=ray_sweep_watched() if target == "RayLauncher" else None,
+        )
         if target == "JoblibLauncher":
             workers_born_deaf_to_ctrl_c()
 

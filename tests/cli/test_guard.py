@@ -106,6 +106,25 @@ def test_a_stop_cancels_the_sweeps_own_slurm_jobs_only(tmp_path, monkeypatch):
     assert guard.cancel_slurm_jobs(tmp_path / "none", started) == []
 
 
+def test_a_stopped_sweep_ends_its_jobs_elsewhere_before_it_counts_the_points_kept(tmp_path, capsys, monkeypatch):
+    """A Ray sweep's tasks ran on after Ctrl-C until the driver had gone: a point completing then was not counted
+    (the line said 1 point kept, the folder held 2). The stop now ends them, and waits, before it counts."""
+    for point in ("0", "1"):
+        (tmp_path / point).mkdir()
+    (tmp_path / "0" / "summary.json").write_text("{}")
+    ended = []
+
+    def end_jobs() -> None:  # a task completing its point as it is cancelled
+        (tmp_path / "1" / "summary.json").write_text("{}")
+        ended.append(True)
+
+    monkeypatch.setattr(guard, "_SWEEP", guard._Sweep())  # this test's sweep only
+    guard.sweep_started(tmp_path, elsewhere=True, end_jobs=end_jobs)
+    assert guard.report(guard.Stopped(2)) == 130
+    assert ended == [True]
+    assert f"the 2 points finished are kept in {tmp_path}" in capsys.readouterr().err
+
+
 def test_the_command_recorded_for_provenance_is_this_commands_only(tmp_path, capsys):
     """A command run in this process (its main(argv), as the tests and a notebook may) left its command line set,
     so a later run's provenance named it (a sweep point's test then read another test's command)."""

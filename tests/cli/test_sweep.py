@@ -192,3 +192,34 @@ def test_joblib_workers_start_with_ctrl_c_left_to_sim_run():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "[(False, False), (True, False)]"
+
+
+def test_a_ray_sweeps_driver_keeps_sim_runs_stop_signals(monkeypatch):
+    """``ray.init`` sets SIGTERM to ``sys.exit(15)``: SIGTERM to sim-run on Ray gave status 15, Ray's ``*** SIGTERM
+    received`` lines and no word of the points kept. The launcher's ``start_ray`` now gives the signals back, and
+    Ray's exit while Ray started is the stop."""
+    import os
+    import signal
+    import time
+
+    require_module("hydra_plugins.hydra_ray_launcher", "ray")
+    from hydra_plugins.hydra_ray_launcher import _core
+
+    from sim.cli import guard
+    from sim.cli.sweep import ray_sweep_watched
+
+    def ray_init(config) -> None:  # what ray.init does to the driver's signals
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(signum))
+
+    def ray_init_stopped(config) -> None:
+        sys.exit(signal.SIGTERM)
+
+    for start in (ray_init, ray_init_stopped):
+        monkeypatch.setattr(_core, "start_ray", start)
+        monkeypatch.setattr(_core, "launch_job_on_ray", lambda *args, **kwargs: None)
+        ray_sweep_watched()
+        with guard.signals(), pytest.raises(guard.Stopped) as stopped:
+            _core.start_ray(None)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        assert stopped.value.signum == signal.SIGTERM
