@@ -454,7 +454,11 @@ def what_was_run(run: dict[str, Any]) -> str:
     ``policies``, ``replications``, ``seed``; ``uncertainty`` when the run had a mode, else ``none``;
     ``overrides``, whose model parameters are named after the policy).
     """
-    policy = f"policy {run['policy']}" if "policy" in run else f"policies {', '.join(run['policies'])} (compared with {run['policies'][0]})"
+    if "policy" in run:
+        policy = f"policy {run['policy']}"
+    else:  # the sentences and tables below call the reference none "no lever": say that they are one
+        first = run["policies"][0]
+        policy = f"policies {', '.join(run['policies'])} (compared with {first}{': no lever' if first == 'none' else ''})"
     changed = {key: value for key, value in (run.get("overrides") or {}).items() if key.split(".")[0] in SECTIONS}
     if changed:
         policy += " with " + ", ".join(f"{key}={value}" for key, value in changed.items())

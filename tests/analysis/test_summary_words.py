@@ -22,7 +22,10 @@ def test_what_was_run_names_scenario_policy_replications_seed_and_uncertainty():
     assert line.startswith("What was run: scenario baseline, policy none; 2,000 simulated partnerships, seed 8; uncertainty: none")
     assert "simulation noise only" in line
     line = what_was_run({"scenario": "baseline", "policies": ["none", "all_levers"], "replications": 500, "seed": 1, "uncertainty": "assumptions"})
-    assert "policies none, all_levers (compared with none)" in line and "per policy" in line and line.endswith("uncertainty: assumptions")
+    assert "policies none, all_levers (compared with none: no lever)" in line and "per policy" in line and line.endswith("uncertainty: assumptions")
+    # the line said "compared with none" above sentences and tables that say "compared with no lever", never linking the two names
+    other = what_was_run({"scenario": "baseline", "policies": ["continuity_plan", "all_levers"], "replications": 500, "seed": 1})
+    assert "policies continuity_plan, all_levers (compared with continuity_plan);" in other
 
 
 def test_what_was_run_names_the_model_parameters_changed_and_not_the_settings():

@@ -53,7 +53,7 @@ def test_without_detail_the_first_screen_has_no_test_names(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "McNemar" not in done.stdout and "p-value" not in done.stdout
     assert done.stdout.startswith(
-        "What was run: scenario baseline, policies none, continuity_plan (compared with none) with partnership.horizon_months=48;"
+        "What was run: scenario baseline, policies none, continuity_plan (compared with none: no lever) with partnership.horizon_months=48;"
         " 300 simulated partnerships per policy"
     )
 
