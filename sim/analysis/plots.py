@@ -164,7 +164,10 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
     if title:
         ax.set_title(title)
     lines = (
-        f" Dotted lines at {listed([str(years) for years in marked])} years: the times the outcome table gives the chance of collapse within." if marked else ""
+        f" Dotted lines at {listed([str(years) for years in marked])} years: there, 100% less a curve's height is the chance of collapse within that time"
+        " (sim-run's table of collapse within gives it)."
+        if marked
+        else ""
     )
     bands = (
         f" Bands: pointwise {level:.0%} intervals; the dark one counts the Monte Carlo noise of the replications run (Kaplan-Meier, log-log),"

@@ -84,7 +84,9 @@ def test_survival_curves_of_two_runs_on_one_0_to_100_axis_with_bands_and_caption
     # the dotted lines at 2 and 5 years were drawn without a word on what they mark
     assert [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == ":"] == [24, 60]
     assert "Kaplan-Meier" in caption[0]  # not broken at its hyphen
-    assert "Dotted lines at 2 and 5 years: the times the outcome table gives the chance of collapse within." in caption[0].replace("\n", " ")
+    # it said "the times the outcome table gives the chance of collapse within" under a comparison, whose report has no such table
+    assert "Dotted lines at 2 and 5 years: there, 100% less a curve's height is the chance of collapse within that time" in caption[0].replace("\n", " ")
+    assert "the outcome table" not in caption[0]
     survival = np.asarray(none["summary"]["survival_curve"]["survival"])
     assert np.allclose(lines[0].get_ydata(), survival)
     assert not small_texts(fig)
