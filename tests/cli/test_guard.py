@@ -169,5 +169,6 @@ def test_a_stop_that_left_hydra_half_imported_is_still_the_stop(monkeypatch, cap
         os.kill(os.getpid(), signal.SIGHUP)
         return 0
 
+    monkeypatch.setattr(guard, "_RECEIVED", guard._Received())  # the stop received stays this test's (a later job read as stopped)
     assert guard.protect(importing) == 129
     assert capsys.readouterr().err == "error: stopped by SIGHUP before the run finished: no results were written (temporary files removed)\n"

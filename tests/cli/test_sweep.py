@@ -214,6 +214,7 @@ def test_a_ray_sweeps_driver_keeps_sim_runs_stop_signals(monkeypatch):
     def ray_init_stopped(config) -> None:
         sys.exit(signal.SIGTERM)
 
+    monkeypatch.setattr(guard, "_RECEIVED", guard._Received())  # the stop received stays this test's
     for start in (ray_init, ray_init_stopped):
         monkeypatch.setattr(_core, "start_ray", start)
         monkeypatch.setattr(_core, "launch_job_on_ray", lambda *args, **kwargs: None)
