@@ -443,7 +443,9 @@ def _comparison_report(folder: Path) -> Report:
     report.figure(
         "forest",
         plots.forest_figure(comparison),
-        "Each policy's paired difference from the reference with its 95% interval, and its cost (per point of collapse avoided where it lowers collapse).",
+        "Each policy's paired difference from the reference with its 95% Monte Carlo interval"
+        + (" and, paler, its total interval (the doubt about the assumptions added)" if "collapse_difference_total_low" in comparison else "")
+        + ", and its cost (per point of collapse avoided where it lowers collapse).",
     )
     per_policy = summary.get("policies") or {}
     if per_policy:

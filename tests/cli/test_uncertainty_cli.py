@@ -140,3 +140,5 @@ def test_sim_compare_over_draws_reports_each_levers_effect_and_the_ranking(tmp_p
     printed = done.stdout[done.stdout.index("Uncertainty: prior.") : done.stdout.index("\nSeed ")]
     assert f"<h2>Uncertainty</h2><pre>{printed}</pre>" in page
     assert "<dt>points</dt>" in page and "<dt>paired</dt>" in page
+    # the forest plot's caption said "its 95% interval" over a Monte Carlo bar and a paler total one
+    assert "paired difference from the reference with its 95% Monte Carlo interval and, paler, its total interval" in page
