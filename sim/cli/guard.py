@@ -380,6 +380,8 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
     )
 
 
+#: How long a stopped SLURM sweep waits for its cancelled jobs to end before it counts the points kept.
+SLURM_CANCEL_WAIT_S = 60.0
 #: A SLURM job's folder under submitit's folder: named by the job's id, with ``_<task>`` for a task of a job array.
 _SLURM_JOB_FOLDER = re.compile(r"(\d+)(?:_\d+)?")
 
@@ -390,7 +392,10 @@ def cancel_slurm_jobs(submitit: Path, since: float) -> list[str]:
     Hydra's submitit launcher leaves the jobs of a stopped sweep running: they would go on
     writing into the sweep folder after ``sim-run`` said it stopped. Only this sweep's own jobs
     are named (their ids are the names of their folders); ``scancel`` missing or failing
-    cancels nothing more.
+    cancels nothing more. A cancelled job is not over at once: submitit's job ignores SLURM's
+    SIGTERM until SLURM kills it (``KillWait``, 30 s by default), and a point could complete
+    meanwhile, after the stop had counted the points kept. This waits until ``squeue`` no
+    longer lists the jobs (at most :data:`SLURM_CANCEL_WAIT_S`).
     """
     try:
         ids = sorted(
@@ -405,7 +410,18 @@ def cancel_slurm_jobs(submitit: Path, since: float) -> list[str]:
         done = subprocess.run(["scancel", *ids], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
         return []
-    return ids if done.returncode == 0 else []
+    if done.returncode != 0:
+        return []
+    deadline = time.monotonic() + SLURM_CANCEL_WAIT_S
+    while time.monotonic() < deadline:
+        try:
+            queued = subprocess.run(["squeue", "-h", "-o", "%i", "-j", ",".join(ids)], capture_output=True, text=True, timeout=30, check=False)
+        except (OSError, subprocess.SubprocessError):
+            break
+        if queued.returncode != 0 or not queued.stdout.strip():  # gone (squeue refuses ids it no longer knows)
+            break
+        time.sleep(0.5)
+    return ids
 
 
 @dataclass

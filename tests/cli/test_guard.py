@@ -106,6 +106,26 @@ def test_a_stop_cancels_the_sweeps_own_slurm_jobs_only(tmp_path, monkeypatch):
     assert guard.cancel_slurm_jobs(tmp_path / "none", started) == []
 
 
+def test_a_stop_waits_for_its_cancelled_slurm_jobs_to_end(tmp_path, monkeypatch):
+    """submitit's job ignores SLURM's SIGTERM until KillWait (30 s by default) has passed: a point completing then was
+    not in the stop's count. The stop now waits until squeue no longer lists the jobs (once gone, squeue refuses their ids)."""
+    import os
+    import time
+
+    (tmp_path / ".submitit" / "20_0").mkdir(parents=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "scancel").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "squeue").write_text(
+        f'#!/bin/sh\necho "$@" >> {tmp_path}/asked\n[ $(wc -l < {tmp_path}/asked) -ge 3 ] && {{ echo "Invalid job id" >&2; exit 1; }}\necho 20_0\n'
+    )
+    for tool in ("scancel", "squeue"):
+        (bin_dir / tool).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert guard.cancel_slurm_jobs(tmp_path / ".submitit", time.time() - 5) == ["20"]
+    assert (tmp_path / "asked").read_text().splitlines() == ["-h -o %i -j 20"] * 3
+
+
 def test_a_stopped_sweep_ends_its_jobs_elsewhere_before_it_counts_the_points_kept(tmp_path, capsys, monkeypatch):
     """A Ray sweep's tasks ran on after Ctrl-C until the driver had gone: a point completing then was not counted
     (the line said 1 point kept, the folder held 2). The stop now ends them, and waits, before it counts."""
