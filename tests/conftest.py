@@ -14,6 +14,8 @@ The test folders mirror the package (``core``, ``config``, ``frontends``, ``anal
 from __future__ import annotations
 
 import os
+import signal
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -357,3 +359,15 @@ def silent(value: np.ndarray) -> bool:
 def cause_index() -> dict[str, int]:
     """Index of each cause label in the current registry's layout."""
     return layout().cause_index
+
+
+def stop_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> None:
+    """Make ``owner.name`` do its work, then receive Ctrl-C (SIGINT) as a user's would arrive at that moment."""
+    original = getattr(owner, name)
+
+    def then_stopped(*args: Any, **kwargs: Any) -> Any:
+        original(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+
+    monkeypatch.setattr(owner, name, then_stopped)

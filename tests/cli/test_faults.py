@@ -30,6 +30,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import stop_after
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -770,13 +771,7 @@ def test_a_stop_before_the_results_are_in_place_does_not_say_where_they_are(tmp_
 
     from sim.cli import guard
 
-    def then_stopped(*args):
-        original(*args)
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(5)
-
-    original = guard._call_hydra
-    monkeypatch.setattr(guard, "_call_hydra", then_stopped)
+    stop_after(monkeypatch, guard, "_call_hydra")
     out = tmp_path / "run"
     code, stdout, stderr = in_process(importlib.import_module(f"sim.cli.{command}").main, [*QUICK, f"hydra.run.dir={out}"])
     monkeypatch.undo()

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import stop_after
 
 from sim.analysis.plots import SWEEP_ESTIMATE
 from sim.core.version import __version__
@@ -284,7 +285,6 @@ def test_a_stopped_report_leaves_the_earlier_page_and_figures_as_they_were(run_d
     import contextlib
     import io
     import signal
-    import time
 
     from sim.cli import report as report_cli
     from sim.results import report as results_report
@@ -296,13 +296,7 @@ def test_a_stopped_report_leaves_the_earlier_page_and_figures_as_they_were(run_d
         figure.write_bytes(b"the earlier report's " + figure.name.encode())
     before = {path.relative_to(folder): path.read_bytes() for path in [folder / "report.html", *(folder / "figures").iterdir()]}
 
-    def then_stopped(*args):
-        original(*args)
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(5)
-
-    original = results_report.save_figure
-    monkeypatch.setattr(results_report, "save_figure", then_stopped)
+    stop_after(monkeypatch, results_report, "save_figure")
     stderr = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
         assert report_cli.main([str(folder)]) == 128 + signal.SIGINT

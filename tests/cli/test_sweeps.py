@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import stop_after
 from support.clusters import require_module
 
 from sim.results.lock import RunLock
@@ -176,13 +177,7 @@ def test_a_stopped_collect_leaves_the_earlier_table_whole(basic, tmp_path, monke
     (folder / "1" / "point.json").write_text(json.dumps({**record, "status": "failed", "error": "made to fail"}))
     before = {name: (folder / name).read_bytes() for name in ("sweep.parquet", "sweep.csv")}
 
-    def then_stopped(*args, **kwargs):
-        original(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(5)
-
-    original = results.write_table
-    monkeypatch.setattr(results, "write_table", then_stopped)
+    stop_after(monkeypatch, results, "write_table")
     stderr = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
         assert collect.main([str(folder)]) == 128 + signal.SIGINT
