@@ -258,6 +258,7 @@ def signals() -> Iterator[None]:
     finally:
         sys.unraisablehook = unraisable
         _RECEIVED.handler = None
+        _RECEIVED.signum = None  # this command's stop: a later command in this process (a notebook, a test) starts unstopped
 
 
 class Commit(Staging):

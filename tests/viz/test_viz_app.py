@@ -289,9 +289,9 @@ def test_a_replays_handout_builds_its_views_after_releasing_the_lock(page, monke
 def test_a_seed_or_replication_the_model_refuses_is_one_line_and_the_run_stays(page):
     story = stories.story_for("01")
     for var, value, line in (
-        (app.seed, -5, "seed = -5 is outside [0, 2**63)"),
-        (app.seed, 10**20, f"seed = {10**20} is outside [0, 2**63)"),
-        (app.replication, -2, "replication = -2 is outside [0, inf)"),
+        (app.seed, -5, "seed = -5 is outside [0, 9223372036854775807]"),
+        (app.seed, 10**20, f"seed = {10**20} is outside [0, 9223372036854775807]"),
+        (app.replication, -2, "replication = -2 is outside [0, 9223372036854775807]"),
     ):
         app.set_and_load(var, value)
         assert app.notice.value == f"{line}. The run on show is unchanged."
