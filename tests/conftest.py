@@ -13,13 +13,11 @@ The test folders mirror the package (``core``, ``config``, ``frontends``, ``anal
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -373,13 +371,3 @@ def stop_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> None:
         time.sleep(5)
 
     monkeypatch.setattr(owner, name, then_stopped)
-
-
-@pytest.fixture(autouse=True)
-def _no_log_file_in_a_removed_folder() -> Any:
-    """Drop a log file handler Hydra left pointing into a run folder a test's stopped run removed (later logging would fail on it)."""
-    yield
-    for handler in list(logging.root.handlers):
-        if isinstance(handler, logging.FileHandler) and not Path(handler.baseFilename).parent.exists():
-            logging.root.removeHandler(handler)
-            handler.close()

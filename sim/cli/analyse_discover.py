@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     print(d.render(found))
     settings = {**chosen, "boxes": args.boxes, "min_coverage": args.min_coverage, "peel_alpha": args.peel_alpha, "mass_min": args.mass_min}
     figure = d.discovery_figure(found)
-    with Commit(args.folder, results=DISCOVERY, records=(), subfolders=(), derived=(), marks=(), final=True):  # the three files appear together, or none
+    with Commit.only(args.folder, results=DISCOVERY):  # the three files appear together, or none
         write_json(args.folder / DISCOVERY[0], {**found.to_dict(), "settings": settings, "provenance": provenance.collect()})
         for name in DISCOVERY[1:]:
             save_figure(args.folder / name, figure)

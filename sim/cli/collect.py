@@ -30,7 +30,7 @@ def collect_table(sweep_dir: Path) -> results.Collected:
     ``sweep.parquet`` beside the earlier ``sweep.csv``; once they are in place, the table is
     written and a stop no longer changes that (:class:`~sim.cli.guard.Commit`).
     """
-    with guard.Commit(sweep_dir, results=(results.TABLE, results.TABLE_CSV, results.FAILURES), records=(), subfolders=(), derived=(), marks=(), final=True):
+    with guard.Commit.only(sweep_dir, results=(results.TABLE, results.TABLE_CSV, results.FAILURES)):
         return results.collect(sweep_dir)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import logging
 import os
 import re
 import shutil
@@ -210,6 +211,12 @@ def stop_received() -> int | None:
     return _RECEIVED.signum
 
 
+def _stop_if_received() -> None:
+    """Raise :class:`Stopped` for a stop signal received earlier (whose own exception was lost or held back)."""
+    if _RECEIVED.signum is not None:
+        raise Stopped(_RECEIVED.signum)
+
+
 def reclaim_signals() -> None:
     """Give SIGINT, SIGTERM and SIGHUP back to the running command's stop handler, after a library set its own.
 
@@ -282,9 +289,13 @@ class Commit(Staging):
         super().__init__(*args, **kwargs)
         self.final = final
 
+    @classmethod
+    def only(cls, folder: Path, results: Sequence[str] = (), subfolders: Sequence[str] = ()) -> Commit:
+        """A command's own files (``results``, and ``subfolders`` whole) in a folder of other results, which it leaves alone: a report, a sweep table."""
+        return cls(folder, results=tuple(results), records=(), subfolders=tuple(subfolders), derived=(), marks=(), final=True)
+
     def commit(self) -> None:
-        if _RECEIVED.signum is not None:
-            raise Stopped(_RECEIVED.signum)
+        _stop_if_received()
         _RECEIVED.held = True
         try:
             super().commit()
@@ -292,8 +303,8 @@ class Commit(Staging):
             _RECEIVED.held = False
         if self.final:
             _RECEIVED.finished = True
-        elif _RECEIVED.signum is not None:
-            raise Stopped(_RECEIVED.signum)
+        else:
+            _stop_if_received()
 
 
 def report(err: BaseException, folder: Path | None = None, option: str = "hydra.run.dir=...", argv: Sequence[str] = (), command: str = "the command") -> int:
@@ -501,9 +512,19 @@ class Job:
                 folder.rmdir()
             except OSError:
                 break
+        if not self.folder.is_dir():
+            _forget_logs_in(self.folder)
 
     def close(self) -> None:
         self.lock.release()
+
+
+def _forget_logs_in(folder: Path) -> None:
+    """Close the log files Hydra opened in ``folder``, a run folder just removed: logging on in this process (a notebook, a test) would fail on them."""
+    for handler in list(logging.root.handlers):
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename).is_relative_to(folder.absolute()):
+            logging.root.removeHandler(handler)
+            handler.close()
 
 
 def _quoted(path: Path) -> str:
@@ -825,8 +846,7 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
                 return body(cfg)
             started = False
             try:
-                if _RECEIVED.signum is not None:  # stopped while Hydra set this job up: it does not start
-                    raise Stopped(_RECEIVED.signum)
+                _stop_if_received()  # stopped while Hydra set this job up: it does not start
                 multirun = is_multirun()  # a resumed sweep's point says itself whether it is skipped: no notice besides
                 lock, _, _ = take_folder(out, need(cfg), cfg.get("resume") is True, replaces=not multirun, option=folder_option(multirun))
                 started = True
@@ -839,6 +859,7 @@ def task(need: Callable[[Any], int] = lambda cfg: 0) -> Callable[[Callable[[Any]
                 refused = not started or (isinstance(err, SystemExit) and err.code == EXIT_BAD_INPUT)
                 if refused and out.is_dir() and _only_hydra_left(out):
                     shutil.rmtree(out, ignore_errors=True)
+                    _forget_logs_in(out)
                 raise
 
         return wrapper

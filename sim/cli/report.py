@@ -31,7 +31,7 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("--output", type=Path, default=None, help=f"where to write the page (default: FOLDER/{REPORT}); figures go to FOLDER/figures")
     args = parser.parse_args(argv)
     try:
-        with guard.Commit(args.folder, results=(), records=(), subfolders=(FIGURES,), derived=(), marks=(), final=True):  # the page and its figures together
+        with guard.Commit.only(args.folder, subfolders=(FIGURES,)):  # the page and its figures together
             path = write(args.folder, args.output)
     except ReportError as err:
         print(f"error: folder = {str(args.folder)!r}: {err}", file=sys.stderr)

@@ -802,6 +802,10 @@ def test_a_stop_lost_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert_refused(code, stderr, 130, f"stopped by SIGINT (Ctrl-C) before the run finished: no results were written in {out}")
     assert "Exception ignored" not in stderr and not out.exists()
+    import logging
+
+    left = [h for h in logging.root.handlers if isinstance(h, logging.FileHandler) and Path(h.baseFilename).is_relative_to(out)]
+    assert not left, "a log file in the removed run folder stayed open: logging on in this process failed on it"
 
 
 # ---------------------------------------------------------------------------------------
