@@ -115,7 +115,7 @@ class ArgumentParser(argparse.ArgumentParser):
         try:
             return super()._get_value(action, arg_string)
         except argparse.ArgumentError as err:
-            if "_noted" not in vars(self):
+            if not getattr(self, "_reading", False):
                 raise
             kind = _TYPE_WORDS.get(action.type, getattr(action.type, "__name__", "valid"))  # type: ignore[call-overload]
             read = err.message.startswith("invalid ") and err.message.endswith(f"value: {arg_string!r}")  # argparse's own words: said plainly
@@ -128,7 +128,7 @@ class ArgumentParser(argparse.ArgumentParser):
         """Note a value outside the option's choices (see :meth:`parse_all`)."""
         if isinstance(value, _Bad):
             return
-        if action.choices is not None and value not in action.choices and "_noted" in vars(self):
+        if action.choices is not None and value not in action.choices and getattr(self, "_reading", False):
             self._noted.append(f"{self._name(action)} = {value!r} is not one of {', '.join(map(str, action.choices))}")
             self._bad.add(action.dest)
             return

@@ -102,10 +102,12 @@ def events_table(log: list[kernel.Event], names: list[str]) -> Table:
     def name(k: int) -> str:
         return names[k] if k >= 0 else ""
 
-    log = [log[i] for i in np.argsort(np.array([e.rep for e in log], np.int64), kind="stable")]
+    reps = np.array([e.rep for e in log], np.int64)
+    order = np.argsort(reps, kind="stable")
+    log = [log[i] for i in order]
 
     columns = {
-        "rep": np.array([e.rep for e in log], np.int64),
+        "rep": reps[order],
         "month": np.array([e.month for e in log], np.int64),
         "council": np.array([e.council for e in log], np.int64),
         "council_name": np.array([name(e.council) for e in log], object),
