@@ -125,15 +125,17 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
    shrunk as above), `best` (share of draws in which each lever ranks first), `raw_same_ranking` and `raw_best`
    (without the correction) and `halves_same_ranking` (how often the two halves of one draw, even and odd
    replications, agree: what Monte Carlo noise alone allows at half the replications). Levers with exactly the same
-   effect are tied (`tied`; printed `a = b`): they share a place, so tied levers can each be first in 100% of draws,
-   and a draw ranks the levers as the run does when it orders every pair as the run does, ties included; a tie is
-   never settled by the order the levers were listed in. The corrected shares are kept within what the draws
+   effect are tied (`tied`; printed `a = b`): they share a place, and a draw ranks the levers as the run does when it
+   orders every pair as the run does, ties included; a tie is never settled by the order the levers were listed in.
+   `best` is a distribution over the levers: a draw in which k levers tie for first counts 1/k for each, so the
+   levers' shares add up to 100%. The corrected shares are kept within what the draws
    support: a draw's ranking differs from the one its parameter values give only where Monte Carlo noise changed
    it, and two halves of one draw disagree at least 2e(1 - e) of the time when noise changes a half's ranking with
    probability e, so with the halves agreeing in a share h of draws, noise changed at most
    e = (1 - sqrt(1 - 2(1 - h)))/2 of them. Each corrected share is clipped to within e of the uncorrected one, and
    is nan (`unclear`) where the halves agree in half of the draws or fewer (e is then not bounded); `best` likewise,
-   with h the halves' agreement on which lever ranks first. When no lever's effect shows a spread across the draws,
+   with h the halves' agreement on which lever ranks first, each share moved by one common amount before the
+   clipping so that they still add up to 100% (with two levers the amount is 0). When no lever's effect shows a spread across the draws,
    every draw ranks the levers as the whole run does, so `same_ranking` and `best` are kept only where the run
    tells the levers apart (each from the next, one-sided 95% on their paired per-draw differences, or tied in every
    draw) and are nan (`unclear`) otherwise. Rankings need larger M than headline figures.

@@ -185,7 +185,10 @@ class PairedTally:
         ``h`` the halves' agreement, and each corrected share is clipped to within ``e`` of its
         uncorrected share; where the halves agree in half of the draws or fewer (``e`` is then not
         bounded) it is nan (unclear). The same for ``best``, with ``h`` the halves' agreement on
-        the lever(s) ranked first.
+        the lever(s) ranked first, keeping the shares a distribution (:func:`_supported_shares`).
+
+        ``best`` is a distribution over the levers: a draw in which ``k`` levers tie for first
+        counts ``1 / k`` for each of them, so the levers' shares add up to 1.
 
         Returns
         -------
@@ -194,8 +197,9 @@ class PairedTally:
             (tied levers in listing order); ``tied``: for each lever, the levers the run cannot
             order it against because their effects are equal; ``same_ranking``: share of draws ranking them
             the same way, corrected for Monte Carlo noise and clipped as above; ``best``: share of
-            draws in which each lever ranks first, alone or tied (corrected and clipped likewise,
-            so tied levers can each have 100%); ``raw_same_ranking`` and ``raw_best``: the shares
+            draws in which each lever ranks first, a tie for first counting an equal part for each
+            tied lever (corrected and clipped likewise; the shares add up to 1, or are all nan);
+            ``raw_same_ranking`` and ``raw_best``: the shares
             without the correction; ``halves_same_ranking``: share of draws whose two halves (even
             and odd replications) rank them the same way, the agreement Monte Carlo noise alone
             allows at half the replications; ``unclear``: why ``same_ranking`` is nan (``"no spread"``
@@ -218,9 +222,10 @@ class PairedTally:
         halves_same = float((first == second).all(axis=1).mean()) if len(even) else np.nan
         halves_first = float(((first == 0) == (second == 0)).all(axis=1).mean()) if len(even) else np.nan
         raw_same = float((raw == run).all(axis=1).mean())
-        raw_best = {lever: float((raw[:, i] == 0).mean()) for i, lever in enumerate(levers)}
+        raw_first = _first_shares(raw)
+        raw_best = {lever: float(share) for lever, share in zip(levers, raw_first, strict=True)}
         same = _supported(float((corrected == run).all(axis=1).mean()), raw_same, halves_same)
-        best = {lever: _supported(float((corrected[:, i] == 0).mean()), raw_best[lever], halves_first) for i, lever in enumerate(levers)}
+        best = {lever: float(share) for lever, share in zip(levers, _supported_shares(_first_shares(corrected), raw_first, halves_first), strict=True)}
         unclear = None if np.isfinite(same) else "noise"
         if not (tau2 > 0).any():  # no spread detected: every draw ranks as the run does, which says no more than the run's order
             settled = [_settled(effects[:, a], effects[:, b]) for a, b in itertools.pairwise(order)]
@@ -338,17 +343,49 @@ def _places(effects: np.ndarray) -> np.ndarray:
     return (effects[:, None, :] < effects[:, :, None]).sum(axis=2)
 
 
-def _supported(corrected: float, raw: float, halves: float) -> float:
-    """A noise-corrected share kept within what the draws support: within ``e`` of the uncorrected share, nan where ``e`` is not bounded.
+def _first_shares(places: np.ndarray) -> np.ndarray:
+    """Each lever's share of the rows ``(D, L)`` of places in which it is first, a tie for first counting ``1 / k`` for each of the ``k`` tied levers."""
+    first = (places == 0).astype(float)
+    return (first / first.sum(axis=1, keepdims=True)).mean(axis=0)
 
-    ``e`` bounds the share of draws whose ranking Monte Carlo noise changed, from ``halves``, how
-    often the two halves of a draw agree (:meth:`PairedTally.ranking`).
+
+def _noise_bound(halves: float) -> float:
+    """``e``, the most of the draws whose ranking Monte Carlo noise changed, from ``halves``, how often the two halves of a draw agree (nan where not bounded).
+
+    See :meth:`PairedTally.ranking`.
     """
     disagree = 1.0 - halves
     if not disagree <= 0.5:  # also nan halves: no draw had two halves
         return np.nan
-    e = (1.0 - math.sqrt(1.0 - 2.0 * disagree)) / 2.0
-    return float(min(max(corrected, raw - e), raw + e))
+    return (1.0 - math.sqrt(1.0 - 2.0 * disagree)) / 2.0
+
+
+def _supported(corrected: float, raw: float, halves: float) -> float:
+    """A noise-corrected share kept within ``e`` (:func:`_noise_bound`) of the uncorrected share, nan where ``e`` is not bounded."""
+    e = _noise_bound(halves)
+    return float(min(max(corrected, raw - e), raw + e)) if np.isfinite(e) else np.nan
+
+
+def _supported_shares(corrected: np.ndarray, raw: np.ndarray, halves: float) -> np.ndarray:
+    """Noise-corrected shares adding up to 1 kept within ``e`` of the uncorrected ones, still adding up to 1 (all nan where ``e`` is not bounded).
+
+    The closest such shares to ``corrected``: each is ``corrected + c`` clipped to within ``e``
+    of its uncorrected share (and to ``[0, 1]``), with the one shift ``c`` that makes them add
+    up to 1 (found by bisection; the uncorrected shares themselves add up to 1, so it exists).
+    With two levers ``c`` is 0: each share is clipped as :func:`_supported` clips it.
+    """
+    e = _noise_bound(halves)
+    if not np.isfinite(e):
+        return np.full(len(raw), np.nan)
+    low, high = np.clip(raw - e, 0.0, 1.0), np.clip(raw + e, 0.0, 1.0)
+    below, above = -1.0, 1.0
+    for _ in range(60):
+        shift = (below + above) / 2
+        if np.clip(corrected + shift, low, high).sum() < 1.0:
+            below = shift
+        else:
+            above = shift
+    return np.clip(corrected + (below + above) / 2, low, high)
 
 
 def _helps(tau2: float, shrunk: np.ndarray, low: float, high: float) -> float:
@@ -680,8 +717,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         " 'helps in': the share of draws in which the lever lowers the chance ('no spread seen' where the draws show none beyond"
         " Monte Carlo noise, so the share cannot be measured: the effect's total interval then says whether it lowers the chance);"
         + (
-            " 'ranked first': the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least),"
-            " alone or tied (levers with the same effect share first place);"
+            " 'ranked first': the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least);"
+            " a draw in which levers tie for first counts an equal part for each (half each for two), so the levers' shares add up to 100%;"
             if several
             else ""
         )

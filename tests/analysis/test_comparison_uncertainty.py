@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.comparison import EFFECT_QUANTILES, MEASURES, PairedTally, _supported, render, render_uncertainty, run_comparison
+from sim.analysis.comparison import EFFECT_QUANTILES, MEASURES, PairedTally, _supported, _supported_shares, render, render_uncertainty, run_comparison
 from sim.config.scenarios import load
 from sim.config.uncertainty import uncertainty
 
@@ -121,13 +121,13 @@ def test_levers_with_the_same_effect_share_first_place_whatever_order_they_are_l
         tally = PairedTally(policies)
         tally.add({"none": _table([0.0] * DRAWS), "a": _table(a), "b": _table(a)})
         ranking = tally.ranking("collapse")
-        assert ranking["best"] == {"a": 1.0, "b": 1.0} and ranking["tied"] == {"a": ["b"], "b": ["a"]}
+        assert ranking["best"] == {"a": 0.5, "b": 0.5} and ranking["tied"] == {"a": ["b"], "b": ["a"]}
         assert ranking["same_ranking"] == 1.0 and ranking["raw_same_ranking"] == 1.0
         text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
         assert f"(best first: {policies[1].upper()} = {policies[2].upper()})" in text  # in words, as the sentences name them
         block = text.split("Effect on collapse")[1].split("Effect on ")[0]
         shares = [line.split()[-2] for line in block.splitlines() if line.strip().startswith(("A ", "B "))]
-        assert shares == ["100%", "100%"], block
+        assert shares == ["50%", "50%"], block
 
 
 def test_a_noise_corrected_share_stays_within_what_the_draws_support():
@@ -138,6 +138,36 @@ def test_a_noise_corrected_share_stays_within_what_the_draws_support():
     assert _supported(0.9, 0.5, 0.9) == pytest.approx(0.5 + e) and _supported(0.52, 0.5, 0.9) == 0.52
     # the halves agree in only 10%: noise could have changed any draw's ranking; the corrected 50% against 0% uncorrected is not supported
     assert np.isnan(_supported(0.5, 0.0, 0.1)) and np.isnan(_supported(0.5, 0.5, np.nan))
+
+
+def test_ranked_first_shares_are_a_distribution_over_the_levers_ties_split_equally():
+    """sim-compare case03 with two levers and 20 replications per draw printed 'ranked first' 91% and 29% for failure: each lever's
+    share counted every draw in which it tied for first, so tied levers were each first 100%. A tie now counts half for each
+    (a third for three), and the shares of the levers add up to 100%."""
+    a = [0.6, 0.3, 0.3] * (DRAWS // 3)  # draws 0, 3, ...: a and b tie for first; 1, 4, ...: b first; 2, 5, ...: a first (or c)
+    b = [0.6, 0.5, 0.2] * (DRAWS // 3)
+    tally = _tally(a, b)
+    ranking = tally.ranking("collapse")
+    assert ranking["halves_same_ranking"] == 1.0 and ranking["raw_best"] == pytest.approx({"a": 0.5, "b": 0.5})
+    assert ranking["best"] == pytest.approx({"a": 0.5, "b": 0.5})  # was 67% each
+    tally = PairedTally(["none", "a", "b", "c"])
+    tally.add({"none": _table([0.0] * DRAWS), "a": _table(a), "b": _table(b), "c": _table([0.4] * DRAWS)})
+    ranking = tally.ranking("collapse")
+    assert ranking["best"] == pytest.approx({"a": 1 / 6, "b": 1 / 6 + 1 / 3, "c": 1 / 3})
+    assert tally.frame()["collapse_best_share"].sum() == pytest.approx(1.0)
+    text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
+    assert "a draw in which levers tie for first counts an equal part for each (half each for two), so the levers' shares add up to 100%" in text
+
+
+def test_noise_corrected_first_shares_stay_within_what_the_draws_support_and_add_up_to_one():
+    e = (1 - np.sqrt(0.8)) / 2  # the halves agree in 90% of draws
+    raw = np.array([0.5, 0.3, 0.2])
+    shares = _supported_shares(np.array([0.9, 0.1, 0.0]), raw, 0.9)
+    assert shares.sum() == pytest.approx(1.0) and np.all(np.abs(shares - raw) <= e + 1e-12)
+    assert shares[0] == pytest.approx(0.5 + e), "as close to the corrected shares as the bound allows"
+    two = _supported_shares(np.array([0.9, 0.1]), np.array([0.5, 0.5]), 0.9)
+    assert two.tolist() == pytest.approx([_supported(0.9, 0.5, 0.9), _supported(0.1, 0.5, 0.9)])
+    assert np.isnan(_supported_shares(np.array([0.5, 0.5]), np.array([1.0, 0.0]), 0.1)).all()
 
 
 def test_a_lever_ahead_in_every_draw_and_every_half_is_ranked_first_in_every_draw():
