@@ -82,7 +82,12 @@ in `sim-compare`, each policy's probabilities and each lever's paired effect) ca
 summary and in `summary.json`:
 
 - `monte_carlo`: the interval the run would give with no parameter uncertainty (the same as `low`, `high`): Wilson
-  for shares, Kaplan-Meier for timing, normal or delta-method intervals for means and ratios.
+  for shares, Kaplan-Meier for timing, normal or delta-method intervals for means and ratios; in `sim-compare`,
+  Agresti-Min for a lever's paired difference in a chance. A comparison's sentences ("lowers", "raises", "does not
+  measurably change") follow that paired interval alone, not the exact McNemar p-value `detail=true` prints beside
+  it: the exact test is more cautious and near the threshold can give p just above 0.05 beside an interval that
+  excludes zero (the detail marks such a p with `*`); a bound is printed with as many decimals as keep it from
+  reading as zero (`+0.03`, not `+0.0`).
 - `total`: the range in which the figure lies across the plausible parameter values, plus Monte Carlo noise,
   with `parameter_share`, the share of the total interval's variance that comes from the parameters, and
   `parameter_sd`, the figure's standard deviation across parameter values (every headline figure but the median

@@ -532,8 +532,33 @@ def percents_apart(a: float, b: float) -> tuple[str, str]:
     return f"{a:.{digits}%}", f"{b:.{digits}%}"
 
 
+def signed(value: float, digits: int = 1, width: int = 0) -> str:
+    """``value`` with its sign and ``digits`` decimals, or as many more as keep a value that is not zero from reading as zero.
+
+    An interval's bound of 0.0004 prints ``+0.0004``, not ``+0.0``: a bound that excludes zero
+    must not read as holding it (``[+0.0, +1.0]`` beside words saying the difference is measurable).
+
+    Parameters
+    ----------
+    value
+        The number (nan and infinities print as Python formats them).
+    digits
+        Decimals to show at least.
+    width
+        Minimum width of the text, padded on the left.
+    """
+    while value != 0 and math.isfinite(value) and round(value, digits) == 0:
+        digits += 1
+    return f"{value:+{width}.{digits}f}"
+
+
+def signed_interval(value: float, low: float, high: float, digits: int = 1, width: int = 0) -> str:
+    """A signed value and its interval, ``+1.2 [+0.03, +2.4]``, each shown by :func:`signed`."""
+    return f"{signed(value, digits, width)} [{signed(low, digits, width)}, {signed(high, digits, width)}]"
+
+
 def _pts(x: float) -> str:
-    return f"{100 * x:+.1f}"
+    return signed(100 * x)
 
 
 def policy_phrase(policy: str) -> str:
@@ -589,7 +614,7 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     clauses.append("costs nothing" if cost == 0 else f"costs GBP {cost:.2f} m per partnership")
     low, high, d = row["net_savings_difference_low"], row["net_savings_difference_high"], row["net_savings_difference"]
     if low > 0 or high < 0:
-        clauses.append(f"{'raises' if d > 0 else 'lowers'} net savings by GBP {abs(d):.2f} m{_doubt(row, 'net_savings_difference', _money_span)}")
+        clauses.append(f"{'raises' if d > 0 else 'lowers'} net savings by GBP {signed(abs(d), 2)[1:]} m{_doubt(row, 'net_savings_difference', _money_span)}")
     else:
         clauses.append(f"does not measurably change net savings (difference {_money_span(low, high)})")
     return f"{policy_words(policy)}, compared with {policy_phrase(reference)}, {listed(clauses)}."
@@ -600,7 +625,7 @@ def _points_span(low: float, high: float) -> str:
 
 
 def _money_span(low: float, high: float) -> str:
-    return f"GBP {low:+.2f} m to {high:+.2f} m"
+    return f"GBP {signed(low, 2)} m to {signed(high, 2)} m"
 
 
 def _doubt(row: Any, name: str, span: Callable[[float, float], str]) -> str:
@@ -617,7 +642,7 @@ def _width(comparison: Any) -> int:
 
 
 def _points(value: float, low: float, high: float) -> str:
-    return f"{100 * value:+6.1f} pts [{100 * low:+6.1f}, {100 * high:+6.1f}]"
+    return signed_interval(100 * value, 100 * low, 100 * high, width=6).replace(" [", " pts [", 1)
 
 
 def _share(r: Mapping[str, Any], measure: str) -> str:
@@ -668,7 +693,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     for r in comparison.to_dict(orient="records"):
         net = f"{r['net_savings']:6.2f} [{r['net_savings_low']:6.2f}, {r['net_savings_high']:6.2f}]"
         d = (r["net_savings_difference"], r["net_savings_difference_low"], r["net_savings_difference_high"])
-        diff = "(reference)" if r["policy"] == reference else f"{d[0]:+6.2f} [{d[1]:+6.2f}, {d[2]:+6.2f}]"
+        diff = "(reference)" if r["policy"] == reference else signed_interval(*d, digits=2, width=6)
         lines.append(f"  {policy_words(r['policy']):<{width - 2}}{r['lever_cost']:<12.2f}{net:<30}{diff}")
     if detail:
         lines += render_tests(comparison, confidence).splitlines()
@@ -676,14 +701,23 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
 
 
 def render_tests(comparison: Any, confidence: float = 0.95) -> str:
-    """The statistical detail: per measure the paired interval, the unpaired one, how much narrower pairing made it, and the exact McNemar p-value."""
+    """The statistical detail: per measure the paired interval, the unpaired one, how much narrower pairing made it, and the exact McNemar p-value.
+
+    The sentences follow the paired interval alone (:func:`sentence`). The exact test is more
+    cautious than that interval, so near the threshold it can give ``p`` above ``1 - confidence``
+    beside a paired interval that excludes zero (5 against 0 discordant pairs: p = 0.0625): such a
+    ``p`` is marked ``*`` and the words say the sentences follow the interval.
+    """
     level = f"{confidence:.0%}"
+    alpha = f"{1 - confidence:.0%}"
     reference = comparison["policy"].iloc[0]
     width = _width(comparison)
     lines = [
         "Statistical detail: paired differences use the discordant pairs (Wald interval with the Agresti-Min adjustment: half a pair added"
         " to each cell); the unpaired interval (Wald) is what two"
         " independent runs of the same size would give; p: exact McNemar test of no difference (two-sided binomial on the discordant pairs)."
+        f" The sentences ('lowers', 'raises', 'does not measurably change') follow the paired {level} interval alone; the exact test is more"
+        f" cautious, so near the threshold it can give p above {alpha} beside a paired interval that excludes zero (marked *)."
     ]
     paired = f"compared with {policy_phrase(reference)}, paired {level} CI"
     column = max(34, len(paired) + 2)
@@ -691,9 +725,12 @@ def render_tests(comparison: Any, confidence: float = 0.95) -> str:
         lines.append(f"{'P(' + measure + ')':<{width}}{paired:<{column}}{'unpaired ' + level + ' CI':<22}narrower  p (McNemar)")
         for r in comparison.iloc[1:].to_dict(orient="records"):
             difference = _points(r[f"{measure}_difference"], r[f"{measure}_difference_low"], r[f"{measure}_difference_high"])
-            unpaired = f"[{100 * r[measure + '_unpaired_low']:+6.1f}, {100 * r[measure + '_unpaired_high']:+6.1f}]"
+            unpaired = f"[{signed(100 * r[measure + '_unpaired_low'], width=6)}, {signed(100 * r[measure + '_unpaired_high'], width=6)}]"
             narrower = f"{r[measure + '_narrower']:.0%}" if np.isfinite(r[measure + "_narrower"]) else "-"
-            lines.append(f"  {policy_words(r['policy']):<{width - 2}}{difference:<{column}}{unpaired:<22}{narrower:>8}  {r[measure + '_p_value']:.3g}")
+            p = r[measure + "_p_value"]
+            excludes = r[f"{measure}_difference_low"] > 0 or r[f"{measure}_difference_high"] < 0
+            mark = "*" if excludes and p >= 1 - confidence else ""
+            lines.append(f"  {policy_words(r['policy']):<{width - 2}}{difference:<{column}}{unpaired:<22}{narrower:>8}  {p:.3g}{mark}")
     return "\n".join(lines)
 
 
@@ -739,7 +776,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         )
         for row in comparison.iloc[1:].itertuples(index=False):
             r = row._asdict()
-            total = f"[{100 * r[name + '_total_low']:+5.1f}, {100 * r[name + '_total_high']:+5.1f}]"
+            total = f"[{signed(100 * r[name + '_total_low'], width=5)}, {signed(100 * r[name + '_total_high'], width=5)}]"
             spread = r[name + "_q25"] < r[name + "_q75"]
             middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if spread else "no spread seen"
             best = "" if not several else f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
@@ -766,7 +803,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     lines.append(f"{'Net savings compared with ' + policy_phrase(reference):<{width}}{'GBP m':>10}  total {level}")
     for r in comparison.iloc[1:].to_dict(orient="records"):
         d = "net_savings_difference"
-        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{r[d]:+10.2f}  [{r[d + '_total_low']:+5.2f}, {r[d + '_total_high']:+5.2f}]")
+        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{r[d]:+10.2f}  [{signed(r[d + '_total_low'], 2, 5)}, {signed(r[d + '_total_high'], 2, 5)}]")
     lines.append(
         f"  Every other interval is Monte Carlo only, but those marked 'total' and those the sentences quote 'counting the doubt about"
         f" the model's assumptions'; this section gives the totals ('total {level}') of the chances, the effects and net savings' paired"

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.analysis import plots
-from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty
+from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
 from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, mode_words, parameter_part, plain_lines, what_was_run
 from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
@@ -402,10 +402,10 @@ def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
         else:
             diffs = []
             for m in MEASURES:
-                cell = f"{100 * r[m + '_difference']:+.1f} [{100 * r[m + '_difference_low']:+.1f}, {100 * r[m + '_difference_high']:+.1f}]"
+                cell = signed_interval(*(100 * r[f"{m}_difference{end}"] for end in ("", "_low", "_high")))
                 low, high = r.get(f"{m}_difference_total_low"), r.get(f"{m}_difference_total_high")
                 if low is not None and high is not None:
-                    cell += f"; total [{100 * low:+.1f}, {100 * high:+.1f}]"
+                    cell += f"; total [{signed(100 * low)}, {signed(100 * high)}]"
                 diffs.append(cell)
         rows.append([policy_words(r["policy"]), *shares, *diffs, f"{r['lever_cost']:.2f}"])
     return headings, rows
@@ -455,7 +455,7 @@ def _comparison_report(folder: Path) -> Report:
         report.figure("causes_failures", plots.causes_figure(titled, counts="failure"), "Causes and triggers of all failures under each policy.")
     money = [
         [policy_words(r["policy"]), f"{r['lever_cost']:.2f}", f"{r['net_savings']:.2f} [{r['net_savings_low']:.2f}, {r['net_savings_high']:.2f}]"]
-        + ([""] if i == 0 else [f"{r['net_savings_difference']:+.2f} [{r['net_savings_difference_low']:+.2f}, {r['net_savings_difference_high']:+.2f}]"])
+        + ([""] if i == 0 else [signed_interval(*(r[f"net_savings_difference{end}"] for end in ("", "_low", "_high")), digits=2)])
         for i, r in enumerate(comparison.to_dict(orient="records"))
     ]
     paired = f"net savings compared with {policy_phrase(policies[0])} (paired 95% interval)"

@@ -17,6 +17,7 @@ from sim.analysis.comparison import (
     render,
     run_comparison,
     sentence,
+    signed,
 )
 from sim.analysis.stats import PILOT
 from sim.analysis.summary import Tally
@@ -180,3 +181,23 @@ def test_a_change_the_total_interval_cannot_tell_from_none_says_so_quoting_it(co
     assert doubt not in plain
     measured = doubtful.assign(shelved_difference_total_high=-0.001, net_savings_difference_total_low=0.01)
     assert doubt not in sentence(measured, "agreed_decision_process")
+
+
+def test_a_bound_that_excludes_zero_never_prints_as_zero_and_the_detail_says_which_method_the_words_follow():
+    """6 against 16 discordant pairs among 2,000: the paired interval printed [+0.0, +1.0] under a sentence saying the policy raises
+    the chance, beside an exact McNemar p of 0.0525. The bound now shows the digits that keep it from reading as zero, and the
+    detail marks the p-value the interval disagrees with and says the sentences follow the interval."""
+    reference = np.array(["sustained"] * 2000, dtype=object)
+    policy = reference.copy()
+    reference[:6] = "collapsed"
+    policy[6:22] = "collapsed"
+    frame = compare_policies({"none": _table(list(reference), 0.0, [0.0] * 2000), "continuity_plan": _table(list(policy), 0.0, [0.0] * 2000)})
+    row = frame.set_index("policy").loc["continuity_plan"]
+    assert 0 < row["collapse_difference_low"] < 0.0005 and row["collapse_p_value"] == pytest.approx(0.0525, abs=1e-4)
+    text = render(frame, detail=True)
+    assert "raises the chance that the partnership collapses from 0.3% to 0.8%" in text
+    changed = [line for line in text.splitlines() if "+0.5 pts" in line]
+    assert sum(line.count("+0.5 pts [ +0.03,   +1.0]") for line in changed) == 4 and not any("[  +0.0," in line for line in changed)
+    assert "0.0525*" in text and "1*" not in text  # shelved: unchanged, no mark
+    assert "The sentences ('lowers', 'raises', 'does not measurably change') follow the paired 95% interval alone" in text
+    assert signed(0.0004) == "+0.0004" and signed(-0.04, 2) == "-0.04" and signed(0.0) == "+0.0" and signed(1.25, 1, 6) == "  +1.2"

@@ -51,3 +51,15 @@ def test_each_policys_chances_carry_their_total_interval():
     plain = pd.DataFrame(rows).drop(columns=[c for c in rows[0] if "_total_" in c or c.endswith("_parameter_share")])
     assert _comparison_rows(plain)[1][0][2] == "10.0% [8.0%, 12.0%]"
     assert _comparison_rows(plain)[0][2] == "chance collapse (95% interval)"
+
+
+def test_a_difference_whose_interval_excludes_zero_never_reads_as_holding_it():
+    """The report's cell read "+0.5 [+0.0, +1.0]" for a paired interval from +0.03 to +1.0 points that the sentences call a rise."""
+    row = {"policy": "none", "lever_cost": 0.0}
+    for m in ("shelved", "collapse", "failure"):
+        row |= {m: 0.003, f"{m}_low": 0.001, f"{m}_high": 0.007}
+    lever = dict(row, policy="continuity_plan")
+    for m in ("shelved", "collapse", "failure"):
+        lever |= {f"{m}_difference": 0.005, f"{m}_difference_low": 0.0003, f"{m}_difference_high": 0.0097}
+    _, rows = _comparison_rows(pd.DataFrame([row, lever]))
+    assert rows[1][5] == "+0.5 [+0.03, +1.0]"
