@@ -777,7 +777,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         for row in comparison.iloc[1:].itertuples(index=False):
             r = row._asdict()
             total = f"[{signed(100 * r[name + '_total_low'], width=5)}, {signed(100 * r[name + '_total_high'], width=5)}]"
-            spread = r[name + "_q25"] < r[name + "_q75"]
+            spread = r[name + "_parameter_share"] > 0  # as 'from parameters' says: most draws may still share one effect (q25 = q75)
             middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if spread else "no spread seen"
             best = "" if not several else f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
             helps = f"{r[name + '_helps']:.0%}" if spread and np.isfinite(r[name + "_helps"]) else "no spread seen"

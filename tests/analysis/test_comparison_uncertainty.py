@@ -254,6 +254,20 @@ def test_a_middle_half_of_draws_with_no_spread_seen_is_said_so_not_printed_as_on
     assert "no spread seen" not in b_line and b_line.count("[") == 2
 
 
+def test_an_effect_whose_spread_across_draws_is_measured_is_never_said_to_show_none():
+    """sim-compare case03, 20 replications a draw: agreed decision process's effect on failure read 'no spread seen' under 'middle
+    half of draws' and 'helps in' beside 'from parameters 98%': most draws had the same effect (none), so the middle half was one
+    value, read as no spread though the draws measured one."""
+    b = [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]  # four draws in five: no effect
+    frame = _tally([0.5] * DRAWS, b).frame()
+    row = frame.set_index("policy").loc["b"]
+    assert row["collapse_difference_parameter_share"] > 0 and row["collapse_difference_q25"] == row["collapse_difference_q75"]
+    effects = render_uncertainty(frame, {}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
+    b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
+    assert "no spread seen" not in b_line and "not detected" not in b_line
+    assert f"{row['collapse_difference_helps']:.0%}" in b_line
+
+
 def test_helps_in_with_no_spread_seen_is_not_a_share_of_draws():
     """With no spread across draws beyond Monte Carlo noise, 'helps in' printed 100% (the sign of the mean, not a share of
     draws measured), beside 'no spread seen' in the middle half: a committee read it as helping under every assumption."""
