@@ -243,6 +243,7 @@ def signals() -> Iterator[None]:
     the command's own results are in place, it has finished and a stop is ignored.
     """
     _RECEIVED.signum, _RECEIVED.held, _RECEIVED.finished = None, False, False
+    _SWEEP.forget()
 
     def handler(signum: int, frame: Any) -> None:
         if _RECEIVED.signum is not None or _RECEIVED.finished:
@@ -266,6 +267,7 @@ def signals() -> Iterator[None]:
         sys.unraisablehook = unraisable
         _RECEIVED.handler = None
         _RECEIVED.signum = None  # this command's stop: a later command in this process (a notebook, a test) starts unstopped
+        _SWEEP.forget()  # and its sweep: a later command's stop names its own folder
 
 
 class Commit(Staging):
@@ -448,6 +450,10 @@ class _Sweep:
     started: float = 0.0
     #: Ends the jobs still running in other processes and returns once they have ended (Ray's tasks), or None.
     end_jobs: Callable[[], None] | None = None
+
+    def forget(self) -> None:
+        """No multirun started: a command starting or ending in this process."""
+        self.folder, self.elsewhere, self.submitit, self.started, self.end_jobs = None, False, None, 0.0, None
 
 
 _SWEEP = _Sweep()
@@ -764,7 +770,6 @@ def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
     option = f"{folder_option(any(arg in ('-m', '--multirun') for arg in argv))}=..."  # where to write instead
     _ASKED.status = 0
     typed = provenance.COMMAND.set([prog, *argv])  # for this command only: a later call in this process records its own
-    _SWEEP.folder, _SWEEP.elsewhere, _SWEEP.submitit, _SWEEP.end_jobs = None, False, None, None
     with signals():
         job: Job | None = None
         try:

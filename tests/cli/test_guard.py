@@ -192,3 +192,26 @@ def test_a_stop_that_left_hydra_half_imported_is_still_the_stop(monkeypatch, cap
     monkeypatch.setattr(guard, "_RECEIVED", guard._Received())  # the stop received stays this test's (a later job read as stopped)
     assert guard.protect(importing) == 129
     assert capsys.readouterr().err == "error: stopped by SIGHUP before the run finished: no results were written (temporary files removed)\n"
+
+
+def test_a_stop_names_this_commands_folder_not_an_earlier_sweeps(tmp_path, monkeypatch, capsys):
+    """A sweep run in this process (a notebook, a test) left its folder noted: a later sim-report stopped by Ctrl-C
+    said "no sweep table was written in" that sweep's folder. A command now starts and ends with no sweep noted."""
+    import os
+    import signal
+
+    def stopped() -> int:
+        os.kill(os.getpid(), signal.SIGINT)
+        return 0
+
+    monkeypatch.setattr(guard, "_SWEEP", guard._Sweep())
+    monkeypatch.setattr(guard, "_RECEIVED", guard._Received())
+    (tmp_path / "0").mkdir()
+    (tmp_path / "0" / "summary.json").write_text("{}")
+    guard.sweep_started(tmp_path)  # as an earlier sweep's callback did
+    assert guard.protect(stopped) == 130
+    assert capsys.readouterr().err == "error: stopped by SIGINT (Ctrl-C) before the run finished: no results were written (temporary files removed)\n"
+    guard.sweep_started(tmp_path)
+    with guard.signals():
+        pass
+    assert guard._SWEEP.folder is None
