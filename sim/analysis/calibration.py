@@ -37,9 +37,8 @@ import pandas as pd
 
 from sim.config import assumptions as A
 from sim.config.assumptions import Assumption
-from sim.config.calibration import Targets
+from sim.config.calibration import Targets, parameter_problems
 from sim.config.model import ModelConfig
-from sim.config.overrides import did_you_mean
 from sim.core.version import __version__
 from sim.frontends.ensemble import simulate
 from sim.frontends.table import Table
@@ -476,16 +475,15 @@ def calibrated_items(cfg: ModelConfig, paths: Sequence[str] | None, targets: Tar
     Raises
     ------
     KeyError
-        Naming each path that is not an assumed parameter with a plausible range.
+        Naming each path that is not an assumed parameter with a plausible range, and each listed more than once.
     """
     known = A.by_path()
     chosen = list(paths) if paths else list(targets.parameters)
     if not chosen:
         return tuple(a for a in A.free(cfg) if not a.path.startswith("levers."))
-    unknown = [p for p in chosen if p not in known]
-    if unknown:
-        hints = {p: did_you_mean(p, list(known)) or " (e.g. decisions.memory)" for p in unknown}
-        raise KeyError("; ".join(f"parameters: {p!r} is not an assumed parameter with a plausible range{hints[p]}" for p in unknown))
+    problems = parameter_problems(chosen)
+    if problems:
+        raise KeyError("; ".join(problems))
     return tuple(known[p] for p in chosen)
 
 

@@ -34,9 +34,12 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim.config.checks import ConfigError
+from sim.config import assumptions as A
+from sim.config.checks import ConfigError, check_number
+from sim.config.overrides import did_you_mean
 from sim.config.settings import MAX_SEED, MAX_WORKERS, setting_problems
-from sim.core.declare import SETTING, Spec, param
+from sim.core.declare import SETTING, Spec, param, spec_of
+from sim.core.params import PartnershipParams
 
 #: Model events a targets file can describe.
 EVENTS = {
@@ -44,9 +47,20 @@ EVENTS = {
     "collapse": "the partnership's collapse only",
 }
 KINDS = ("duration_share", "breakup_by")
+#: What each required field of a statistic holds (named when it is missing).
+REQUIRED = {
+    "kind": f"one of {', '.join(KINDS)}",
+    "years": "[from, to] years after launch (duration_share) or one number (breakup_by)",
+    "observed": "the observed share, a number in [0, 1]",
+    "sd": "the observed share's standard deviation, a number in [1e-06, 1]",
+}
+#: Suffixes of tables a targets file is sometimes mistaken for (targets files are YAML).
+TABLES = (".csv", ".tsv", ".parquet", ".xlsx", ".xls", ".ods")
 #: Package folder of the shipped targets files.
 PACKAGE_TARGETS = "sim.config"
 SHIPPED = "uk_breakups"
+#: The model's run length, which a targets file's ``horizon_months`` sets.
+HORIZON = spec_of(PartnershipParams, "horizon_months")
 
 
 @dataclass(frozen=True)
@@ -133,16 +147,39 @@ def _number(problems: list[str], where: str, value: Any, lo: float, hi: float, *
     return float(value)
 
 
-def _records(raw: Any, problems: list[str]) -> tuple[Record, ...]:
+def parameter_problems(paths: Sequence[str], where: str = "parameters") -> list[str]:
+    """One line per path of ``paths`` that is not an assumed parameter with a plausible range, and per path listed more than once."""
+    known = A.by_path()
+    problems = [
+        f"{where}: {p!r} is not an assumed parameter with a plausible range{did_you_mean(p, list(known)) or ' (e.g. decisions.memory)'}"
+        for p in paths
+        if p not in known
+    ]
+    return problems + [f"{where}: {p!r} is listed {paths.count(p)} times: list each parameter once" for p in dict.fromkeys(paths) if paths.count(p) > 1]
+
+
+def _share(problems: list[str], where: str, value: Any, lo: float) -> float | None:
+    """A share in ``[lo, 1]``, checked as a model parameter's is (a share typed as a percentage is told how to write it)."""
+    found = check_number(where, value, Spec("share", lo, 1, ""))
+    problems += found
+    return None if found else float(value)
+
+
+def _records(raw: Any, problems: list[str]) -> tuple[tuple[Record, ...], bool]:
+    """The records of a targets file that are right, and whether that is all of them (each refused one's problem is in ``problems``)."""
     if raw is None:
-        return ()
+        return (), True
     if not isinstance(raw, list):
         problems.append(f"records must be a list of {{name, start, end}}, got {type(raw).__name__}")
-        return ()
+        return (), False
     out = []
     for i, item in enumerate(raw):
-        if not isinstance(item, Mapping) or not {"start", "end"} <= set(item):
+        if not isinstance(item, Mapping):
             problems.append(f"records[{i}] = {item!r} must be a mapping with start and end (decimal years), and optionally name and form")
+            continue
+        missing = [key for key in ("start", "end") if key not in item]
+        if missing:
+            problems += [f"records[{i}].{key} is missing: each record needs start and end (decimal years)" for key in missing]
             continue
         start = _number(problems, f"records[{i}].start", item["start"], 1800, 2200)
         end = _number(problems, f"records[{i}].end", item["end"], 1800, 2200)
@@ -151,7 +188,7 @@ def _records(raw: Any, problems: list[str]) -> tuple[Record, ...]:
                 problems.append(f"records[{i}].end = {end:g} is before its start {start:g}")
                 continue
             out.append(Record(str(item.get("name", f"record {i}")), start, end, str(item.get("form", ""))))
-    return tuple(out)
+    return tuple(out), len(out) == len(raw)
 
 
 def _statistic(i: int, item: Any, problems: list[str]) -> Statistic | None:
@@ -161,6 +198,10 @@ def _statistic(i: int, item: Any, problems: list[str]) -> Statistic | None:
         return None
     unknown = set(item) - {"name", "kind", "years", "observed", "sd", "computed"}
     problems += [f"{where}.{key} is not a field of a statistic (known: name, kind, years, observed, sd, computed)" for key in sorted(unknown)]
+    missing = [key for key in ("kind", "years", "observed", "sd") if key not in item]
+    if missing:
+        problems += [f"{where}.{key} is missing: {REQUIRED[key]}" for key in missing]
+        return None
     kind = item.get("kind")
     if kind not in KINDS:
         problems.append(f"{where}.kind = {kind!r} is not known (allowed: {', '.join(KINDS)})")
@@ -178,8 +219,8 @@ def _statistic(i: int, item: Any, problems: list[str]) -> Statistic | None:
     if size == 2 and ends[0] >= ends[1]:
         problems.append(f"{where}.years = {years} must run from an earlier to a later time")
         return None
-    observed = _number(problems, f"{where}.observed", item.get("observed"), 0, 1)
-    sd = _number(problems, f"{where}.sd", item.get("sd"), 1e-6, 1)
+    observed = _share(problems, f"{where}.observed", item.get("observed"), 0)
+    sd = _share(problems, f"{where}.sd", item.get("sd"), 1e-6)
     if observed is None or sd is None:
         return None
     name = str(item.get("name", f"{kind}_{'_'.join(f'{y:g}' for y in ends)}"))
@@ -190,16 +231,18 @@ def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
     """Checked targets from plain data; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
     problems: list[str] = []
     if not isinstance(raw, Mapping):
-        raise ConfigError([f"targets file {path or ''} must be a mapping (name, event, horizon_months, statistics, ...), got {type(raw).__name__}"])
+        raise ConfigError([f"targets = {path or 'the targets'!r} must be a mapping (name, event, horizon_months, statistics, ...), got {type(raw).__name__}"])
     known = {"name", "description", "source", "notes", "event", "horizon_months", "window", "discrepancy", "parameters", "records", "statistics"}
     problems += [f"targets.{key} is not a field of a targets file (known: {', '.join(sorted(known))})" for key in sorted(set(raw) - known)]
     event = raw.get("event", "breakup")
     if event not in EVENTS:
         problems.append(f"targets.event = {event!r} is not known (allowed: {', '.join(EVENTS)})")
     horizon = raw.get("horizon_months", 120)
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or not 12 <= horizon <= 600:
-        problems.append(f"targets.horizon_months = {horizon!r} must be a whole number in [12, 600]")
-        horizon = 120
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or not HORIZON.lo <= horizon <= HORIZON.hi:
+        problems.append(
+            f"targets.horizon_months = {horizon!r} must be a whole number in [{HORIZON.lo:g}, {HORIZON.hi:g}] (the model's partnership.horizon_months)"
+        )
+        horizon = None
     discrepancy = _number(problems, "targets.discrepancy", raw.get("discrepancy", 0.0), 0, 1) or 0.0
     window = raw.get("window")
     if window is not None:
@@ -217,7 +260,8 @@ def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
     if not isinstance(parameters, list) or not all(isinstance(p, str) for p in parameters):
         problems.append(f"targets.parameters = {parameters!r} must be a list of parameter paths, e.g. [decisions.memory, exogenous.stance]")
         parameters = []
-    records = _records(raw.get("records"), problems)
+    problems += parameter_problems(parameters, "targets.parameters")
+    records, every_record = _records(raw.get("records"), problems)
     stats_raw = raw.get("statistics")
     statistics: list[Statistic] = []
     if not isinstance(stats_raw, list) or not stats_raw:
@@ -227,14 +271,14 @@ def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
     names = [s.name for s in statistics]
     problems += [f"targets.statistics: name {n!r} is used more than once" for n in sorted({n for n in names if names.count(n) > 1})]
     for i, s in enumerate(statistics):
-        if max(s.years) > horizon / 12.0 and not (s.kind == "duration_share" and math.isinf(s.years[1])):
+        if horizon is not None and max(s.years) > horizon / 12.0:
             problems.append(f"statistics[{i}].years = {list(s.years)} reaches beyond the horizon ({horizon} months): raise targets.horizon_months")
     if records:
         durations = np.array([r.years for r in records])
         longest = records[int(np.argmax(durations))]
-        if durations.max() > horizon / 12.0:
+        if horizon is not None and durations.max() > horizon / 12.0:
             problems.append(f"targets.horizon_months = {horizon} is shorter than the longest record ({longest.name}: {longest.years:.2f} years)")
-        for i, s in enumerate(statistics):
+        for i, s in enumerate(statistics if every_record else ()):  # a refused record would make every share differ
             if s.kind == "duration_share":
                 share = float(np.mean((durations >= s.years[0]) & (durations < s.years[1])))
                 if abs(share - s.observed) > 5e-4:
@@ -261,12 +305,21 @@ def load_targets(name_or_path: str | Path) -> Targets:
     """Targets from a shipped name (``uk_breakups``) or a YAML file; raises :class:`~sim.config.checks.ConfigError` naming the problem."""
     text = str(name_or_path)
     path = shipped_path(text) if text in shipped() else Path(text).expanduser()
+    like = f"in the YAML format of the shipped sim/config/targets/{shipped_path().name}"
+    if path.is_dir():
+        raise ConfigError([f"targets = {text!r} is a folder: give a targets file {like}, or a shipped set ({', '.join(shipped())})"])
     if not path.is_file():
         raise ConfigError([f"targets = {text!r} is neither a shipped targets set (available: {', '.join(shipped())}) nor a readable YAML file"])
+    if path.suffix.lower() in TABLES:
+        raise ConfigError([f"targets = {text!r} is a {path.suffix.lower()[1:].upper()} table: targets files are read as YAML only, write yours {like}"])
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError([f"targets = {text!r} cannot be read as a YAML text file ({err.strerror if isinstance(err, OSError) else err.reason})"]) from None
     except yaml.YAMLError as err:
         raise ConfigError([f"targets = {text!r}: not valid YAML ({str(err).splitlines()[0]})"]) from None
+    if raw is None:
+        raise ConfigError([f"targets = {text!r} is empty: write your targets {like}"])
     return targets_from(raw, str(path))
 
 

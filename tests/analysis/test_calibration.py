@@ -234,3 +234,11 @@ def test_a_predictive_interval_holds_the_error_of_a_record_of_the_observed_size(
     assert row["observed_sd"] == 0.09 and abs(row["posterior_median"] - 0.3) < 0.01
     model_only = C._predictive("b", math.nan, math.nan, 0.0, (same, same, np.ones(200)), -1)
     assert model_only["posterior_low"] == model_only["posterior_high"] == 0.3
+
+
+def test_a_parameter_listed_twice_is_refused_naming_it():
+    """parameters: [decisions.memory, decisions.memory] calibrated the same parameter as two columns of one design, silently."""
+    cfg = load("baseline", "none")
+    with pytest.raises(KeyError) as err:
+        C.calibrated_items(cfg, ["decisions.memory", "exogenous.stance", "decisions.memory", "decisions.bogus"], targets())
+    assert str(err.value.args[0]).split("; ")[1] == "parameters: 'decisions.memory' is listed 2 times: list each parameter once"

@@ -96,3 +96,48 @@ def test_calibrate_settings_defaults_and_one_line_per_bad_setting():
         calibrate_settings({"points": 3, "waves": 1.5, "cutoff": "x", "parameters": "decisions.memory", "targets": 4})
     assert len(err.value.problems) == 5
     assert "points = 3 is outside [10, 1000000]" in err.value.problems
+
+
+def test_a_researchers_mistakes_in_a_copy_of_the_shipped_file_give_one_line_each_and_no_line_for_what_they_did_not_write(tmp_path):
+    """A horizon beyond the model's run length also gave 'horizon_months = 120 is shorter than the longest record' (a value the
+    user never wrote), a record without its end printed the whole record and four 'differs from the records' share' lines, a
+    share written as 45 was not told it is a percentage, a missing observed or sd read '= None must be a number', and the
+    file's parameters were checked (a parameter listed twice not at all) only once every other problem was mended."""
+    import yaml
+
+    raw = yaml.safe_load(shipped_path().read_text(encoding="utf-8"))
+    raw["horizon_months"] = 1200
+    del raw["records"][0]["end"]
+    raw["statistics"][0]["observed"] = 45
+    del raw["statistics"][1]["sd"]
+    raw["parameters"] += ["decisions.memroy", "decisions.noise"]
+    with pytest.raises(ConfigError) as err:
+        targets_from(raw)
+    assert err.value.problems == [
+        "targets.horizon_months = 1200 must be a whole number in [12, 600] (the model's partnership.horizon_months)",
+        "targets.parameters: 'decisions.memroy' is not an assumed parameter with a plausible range (did you mean decisions.memory?)",
+        "targets.parameters: 'decisions.noise' is listed 2 times: list each parameter once",
+        "records[0].end is missing: each record needs start and end (decimal years)",
+        "statistics[0].observed = 45 is outside [0, 1] (a share from 0 to 1: 45% is 0.45)",
+        "statistics[1].sd is missing: the observed share's standard deviation, a number in [1e-06, 1]",
+    ]
+
+
+def test_an_empty_file_a_table_a_folder_or_a_binary_file_is_named_for_what_it_is(tmp_path):
+    """An empty file read 'must be a mapping ..., got NoneType', a CSV 'got str', a folder 'neither ... nor a readable YAML
+    file', and a Parquet file raised UnicodeDecodeError with a traceback."""
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "targets.csv").write_text("statistic,observed,sd\nearly,0.3,0.1\n", encoding="utf-8")
+    (tmp_path / "targets.bin").write_bytes(b"PAR1\xff\xfe\x00\x81")
+    (tmp_path / "folder").mkdir()
+    expected = {
+        "empty.yaml": "is empty: write your targets in the YAML format of the shipped sim/config/targets/uk_breakups.yaml",
+        "targets.csv": "is a CSV table: targets files are read as YAML only",
+        "targets.bin": "cannot be read as a YAML text file",
+        "folder": "is a folder: give a targets file in the YAML format of the shipped sim/config/targets/uk_breakups.yaml",
+    }
+    for name, words in expected.items():
+        with pytest.raises(ConfigError) as err:
+            load_targets(tmp_path / name)
+        assert len(err.value.problems) == 1 and words in err.value.problems[0] and f"targets = '{tmp_path / name}'" in err.value.problems[0]
+
