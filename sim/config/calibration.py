@@ -108,6 +108,11 @@ class Targets:
     path: str = ""
 
     @property
+    def shipped(self) -> bool:
+        """Whether these are a targets set shipped with the package (read from its own file), not a user's file."""
+        return bool(self.path) and Path(self.path) == shipped_path(Path(self.path).stem)
+
+    @property
     def observed(self) -> np.ndarray:
         """Observed values, one per statistic."""
         return np.array([s.observed for s in self.statistics])
@@ -304,7 +309,7 @@ def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
 def load_targets(name_or_path: str | Path) -> Targets:
     """Targets from a shipped name (``uk_breakups``) or a YAML file; raises :class:`~sim.config.checks.ConfigError` naming the problem."""
     text = str(name_or_path)
-    path = shipped_path(text) if text in shipped() else Path(text).expanduser()
+    path = shipped_path(text) if text in shipped() else Path(text).expanduser().absolute()
     like = f"in the YAML format of the shipped sim/config/targets/{shipped_path().name}"
     if path.is_dir():
         raise ConfigError([f"targets = {text!r} is a folder: give a targets file {like}, or a shipped set ({', '.join(shipped())})"])

@@ -242,3 +242,19 @@ def test_a_parameter_listed_twice_is_refused_naming_it():
     with pytest.raises(KeyError) as err:
         C.calibrated_items(cfg, ["decisions.memory", "exogenous.stance", "decisions.memory", "decisions.bogus"], targets())
     assert str(err.value.args[0]).split("; ")[1] == "parameters: 'decisions.memory' is listed 2 times: list each parameter once"
+
+
+def test_the_report_names_the_users_own_file_and_not_the_shipped_one(tmp_path):
+    """A copy of uk_breakups.yaml with other observations gave a page that read 'Targets `uk_breakups`' like the shipped set's."""
+    from sim.config.calibration import load_targets, shipped_path
+
+    copy = tmp_path / "uk_breakups.yaml"
+    copy.write_text(shipped_path().read_text(encoding="utf-8"), encoding="utf-8")
+    cfg = load("baseline", "none")
+    figures = {"prior_posterior": "p.png", "predictive": "q.png"}
+    for t, named in ((load_targets(copy), True), (load_targets("uk_breakups"), False)):
+        items = C.calibrated_items(cfg, ["decisions.outside_option"], t)
+        page = C.render(C.calibrate(cfg, t, items, seed=1, replications=20, points=10, waves=1), figures)
+        assert (f"Targets `uk_breakups` from the file `{copy}`;" in page) is named
+        assert "from the file" in page or not named
+

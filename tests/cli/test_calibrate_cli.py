@@ -131,6 +131,7 @@ def test_users_calibrate_to_their_own_targets_file_with_one_command(tmp_path):
     posterior = pq.read_table(out / "posterior.parquet").to_pandas()
     assert list(posterior.columns) == ["decisions.outside_option", "weight"]
     assert "collapsed_by_5_years" in (out / "calibration.md").read_text()
+    assert f"Targets `my_region` from the file `{mine}`" in (out / "calibration.md").read_text()
 
 
 def test_a_calibration_into_a_results_folder_says_it_replaces_them_and_a_run_leaves_nothing_of_it(tmp_path):

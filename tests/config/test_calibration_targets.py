@@ -141,3 +141,11 @@ def test_an_empty_file_a_table_a_folder_or_a_binary_file_is_named_for_what_it_is
             load_targets(tmp_path / name)
         assert len(err.value.problems) == 1 and words in err.value.problems[0] and f"targets = '{tmp_path / name}'" in err.value.problems[0]
 
+
+def test_a_users_targets_keep_the_absolute_path_of_their_file_and_are_not_taken_for_the_shipped_set(tmp_path, monkeypatch):
+    copy = tmp_path / "uk_breakups.yaml"
+    copy.write_text(shipped_path().read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    mine = load_targets("./uk_breakups.yaml")
+    assert mine.path == str(copy) and not mine.shipped
+    assert load_targets("uk_breakups").shipped
