@@ -460,6 +460,42 @@ def calibrate(
     return Calibration(targets, items, design, posterior, wave_rows, info)
 
 
+def unreached(result: Calibration) -> list[str]:
+    """Why a calibration kept no parameter point, one line per statistic out of the model's reach; empty when its posterior has points.
+
+    A statistic is out of reach when its observed value lies further than the implausibility
+    cut-off (in its standard deviations, with the model discrepancy) from every value the
+    simulated points gave. When each is within reach alone, the line says no point matched them
+    all at once. The last line says what was simulated and that nothing was written.
+    """
+    if len(result.posterior):
+        return []
+    t, design, cutoff = result.targets, result.design, result.info["cutoff"]
+    lines = []
+    for stat, variance in zip(t.statistics, t.variance, strict=True):
+        values = design[f"stat.{stat.name}"].to_numpy(float)
+        values = values[np.isfinite(values)]
+        if not len(values):
+            lines.append(f"statistics: `{stat.name}` (observed {_fmt(stat.observed)}) was not defined at any of the {len(design):,} simulated points")
+            continue
+        error = math.sqrt(float(variance))
+        low, high = float(values.min()), float(values.max())
+        if stat.observed < low - cutoff * error or stat.observed > high + cutoff * error:
+            lines.append(
+                f"statistics: `{stat.name}` observed {_fmt(stat.observed)} is out of the model's reach: the {len(values):,} simulated points gave "
+                f"{_fmt(low)} to {_fmt(high)}, more than {cutoff:g} times its sd {_fmt(error)} (with the discrepancy) away"
+            )
+    if not lines:
+        lines.append(
+            f"statistics: no simulated point matches all {_count(len(t.statistics), 'statistic')} at once within {cutoff:g} sd (each alone is within reach)"
+        )
+    lines.append(
+        f"targets = {t.path or t.name!r}: no parameter point is plausible after {len(design):,} simulated points, so there is no posterior and "
+        "nothing was written; check the observed values and their sd, or raise the discrepancy if the model is known to miss them"
+    )
+    return lines
+
+
 def with_horizon(cfg: ModelConfig, months: int) -> ModelConfig:
     """``cfg`` with its horizon set to ``months`` (checked)."""
     from sim.config.model import model_config
@@ -729,6 +765,11 @@ def _verdict(pred: pd.DataFrame, design: pd.DataFrame) -> str:
     if len(far):
         line += " Near the edge of their interval: " + ", ".join(f"`{r.statistic}`" for r in far.itertuples()) + "."
     return line
+
+
+def predictive_verdict(result: Calibration) -> str:
+    """How the observed statistics sit in their posterior predictive 90% intervals, and whether those outside are a structural misfit (one line)."""
+    return _verdict(predictive_table(result), result.design)
 
 
 def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-calibrate", code_version: str = "") -> str:

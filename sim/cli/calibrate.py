@@ -9,7 +9,10 @@ Writes into ``out`` (default: the Hydra run folder), each file atomically: ``pos
 ``posterior.json`` (targets, method, seed, runtime, model version), ``design.parquet`` (every
 simulated point with its statistics) and ``calibration.md`` with its figures. A folder holding an
 earlier run's results is taken over as ``sim-run`` does it (a ``notice:`` line; the earlier results
-replaced once this run has succeeded). Bad input exits with status 2 and one line per problem.
+replaced once this run has succeeded). Bad input exits with status 2 and one line per problem; so
+do targets the model cannot reach (no parameter point plausible: each statistic out of reach is
+named, and nothing is written). The last lines say whether the observed values lie inside their
+posterior predictive intervals.
 ``docs/calibration.md`` explains the method.
 """
 
@@ -24,7 +27,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.analysis.calibration import Emulator, TooFewPoints, calibrate, calibrated_items
+from sim.analysis.calibration import Emulator, TooFewPoints, calibrate, calibrated_items, predictive_verdict, unreached
 from sim.cli import guard
 from sim.cli.common import argv_problems, fail, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
@@ -125,6 +128,8 @@ def app(cfg: DictConfig) -> None:
             )
         except TooFewPoints as err:
             fail([f"points = {settings.points}: {err}; raise points"])
+    if unreached_lines := unreached(result):
+        fail(unreached_lines)
     result.info["scenario"] = scenario
     files = write_all(result, out)
     info = result.info
@@ -134,6 +139,7 @@ def app(cfg: DictConfig) -> None:
         f"{info['points_simulated']} points x {info['replications_per_point']} replications in {waves} wave{'s' if waves != 1 else ''}; "
         f"{info['plausible_points']} plausible, effective sample size {info['effective_sample_size']:.0f}; {info['runtime_s']:.0f} s"
     )
+    print(f"Posterior predictive check: {predictive_verdict(result)}")
     print(f"Seed {settings.seed}; {versions_line(provenance.collect())}")
     when_committed(lambda: print(f"Results in {out}: {', '.join(files)}"))  # once they are in place
 

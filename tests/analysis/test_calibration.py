@@ -258,3 +258,21 @@ def test_the_report_names_the_users_own_file_and_not_the_shipped_one(tmp_path):
         assert (f"Targets `uk_breakups` from the file `{copy}`;" in page) is named
         assert "from the file" in page or not named
 
+
+def test_targets_the_model_cannot_reach_are_said_to_be_out_of_reach_instead_of_giving_an_empty_posterior():
+    """Targets no parameter point could reach gave exit 0, an empty posterior.parquet and a page of nan and inf."""
+    cfg = load("baseline", "none")
+    t = targets(
+        statistics=[
+            {"name": "within_half_year", "kind": "duration_share", "years": [0, 0.5], "observed": 0.9, "sd": 0.03},
+            {"name": "by_10", "kind": "breakup_by", "years": 10, "observed": 0.4, "sd": 0.2},
+        ]
+    )
+    result = C.calibrate(cfg, t, C.calibrated_items(cfg, ["decisions.outside_option"], t), seed=1, replications=20, points=10, waves=1)
+    lines = C.unreached(result)
+    assert len(result.posterior) == 0 and len(lines) == 2
+    assert lines[0].startswith("statistics: `within_half_year` observed 0.9 is out of the model's reach: the 10 simulated points gave 0 to ")
+    assert "no parameter point is plausible after 10 simulated points, so there is no posterior and nothing was written" in lines[1]
+    reachable = targets(statistics=[{"name": "by_10", "kind": "breakup_by", "years": 10, "observed": 0.4, "sd": 0.2}])
+    fitted = C.calibrate(cfg, reachable, C.calibrated_items(cfg, ["decisions.outside_option"], reachable), seed=1, replications=20, points=10, waves=1)
+    assert C.unreached(fitted) == [] and C.predictive_verdict(fitted).startswith("The observed value lies inside")

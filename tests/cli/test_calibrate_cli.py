@@ -132,6 +132,23 @@ def test_users_calibrate_to_their_own_targets_file_with_one_command(tmp_path):
     assert list(posterior.columns) == ["decisions.outside_option", "weight"]
     assert "collapsed_by_5_years" in (out / "calibration.md").read_text()
     assert f"Targets `my_region` from the file `{mine}`" in (out / "calibration.md").read_text()
+    assert "Posterior predictive check: The observed value lies inside the posterior predictive 90% interval for " in done.stdout
+
+
+def test_targets_out_of_the_models_reach_exit_2_saying_so_and_leave_no_results_folder(tmp_path):
+    """Targets no parameter point could reach gave exit 0, '0 plausible', an empty posterior.parquet and a page of nan."""
+    mine = tmp_path / "unreachable.yaml"
+    mine.write_text(
+        "name: unreachable\nhorizon_months: 120\nparameters: [decisions.outside_option]\n"
+        "statistics:\n  - {name: within_half_year, kind: duration_share, years: [0, 0.5], observed: 0.9, sd: 0.03}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "cal"
+    done = run(out, f"targets={mine}", "points=10", "waves=1", "replications=20", f"out={out}")
+    assert done.returncode == 2, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2 and errors[0].startswith("error: statistics: `within_half_year` observed 0.9 is out of the model's reach")
+    assert "nothing was written" in errors[1] and not out.exists()
 
 
 def test_a_calibration_into_a_results_folder_says_it_replaces_them_and_a_run_leaves_nothing_of_it(tmp_path):
