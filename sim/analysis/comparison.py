@@ -670,6 +670,41 @@ PAIRED = "every policy meets the same simulated partnerships and shocks: a diffe
 COMPARISON_WORDS = {**DEFINITIONS, "points": "percentage points: a change from 12% to 10% is -2 points", "paired": PAIRED}
 
 
+#: The names of the columns that describe a lever's effect across parameter draws, by the frame's column they show
+#: (``<measure>_difference_helps``, ``<measure>_best_share``, the quartiles, ``<measure>_difference_parameter_share``):
+#: ``sim-compare``, ``sim-report`` and the notebooks all name them from here.
+EFFECT_COLUMNS = {"helps": "helps in", "best": "ranked first", "middle": "middle half of draws", "parameter_share": "from parameters"}
+
+
+def effect_words(several: bool = True) -> dict[str, str]:
+    """What each column of :data:`EFFECT_COLUMNS` means, by its name, as ``sim-compare`` defines them.
+
+    Parameters
+    ----------
+    several
+        Whether two levers or more are compared (``ranked first`` needs them; left out otherwise).
+    """
+    words = {
+        EFFECT_COLUMNS["helps"]: "the share of draws in which the lever lowers the chance ('no spread seen' where the draws show none beyond"
+        " Monte Carlo noise, so the share cannot be measured: the effect's total interval then says whether it lowers the chance)",
+        EFFECT_COLUMNS["best"]: "the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least);"
+        " a draw in which levers tie for first counts an equal part for each (half each for two), so the levers' shares add up to 100%",
+        EFFECT_COLUMNS["middle"]: "the effect in the middle half of the draws (a quarter lie below, a quarter above; 'no spread seen'"
+        " where the draws show none beyond Monte Carlo noise)",
+        EFFECT_COLUMNS["parameter_share"]: "the share of the effect's spread across draws that comes from the doubt about the assumptions"
+        " rather than Monte Carlo noise ('not detected' where these draws could not tell any spread from that noise: not zero doubt, but"
+        " too little to measure)",
+    }
+    if not several:
+        del words[EFFECT_COLUMNS["best"]]
+    return words
+
+
+def effect_column(key: str, measure: str) -> str:
+    """A table's column of :data:`EFFECT_COLUMNS` for one measure, in percent: ``effect_column("helps", "collapse")`` is ``collapse: helps in %``."""
+    return f"{measure}: {EFFECT_COLUMNS[key]} %"
+
+
 def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> str:
     """The comparison as plain text: a sentence per policy, the chances and their paired differences, money; with ``detail`` the tests too."""
     level = f"{confidence:.0%}"
@@ -750,19 +785,9 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     lines = [
         f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences, compared with {policy_phrase(reference)}."
         f" {DRAW_WORDS} {NOISE_WORDS}"
-        f" 'total {level}': the interval counting both Monte Carlo noise and the doubt about the model's assumptions;"
-        " 'helps in': the share of draws in which the lever lowers the chance ('no spread seen' where the draws show none beyond"
-        " Monte Carlo noise, so the share cannot be measured: the effect's total interval then says whether it lowers the chance);"
-        + (
-            " 'ranked first': the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least);"
-            " a draw in which levers tie for first counts an equal part for each (half each for two), so the levers' shares add up to 100%;"
-            if several
-            else ""
-        )
-        + " 'middle half of draws': the effect in the middle half of the draws (a quarter lie below, a quarter above; 'no spread seen'"
-        " where the draws show none beyond Monte Carlo noise); 'from parameters':"
-        " the share of the effect's spread across draws that comes from the doubt about the assumptions rather than Monte Carlo noise"
-        " ('not detected' where these draws could not tell any spread from that noise: not zero doubt, but too little to measure)."
+        f" 'total {level}': the interval counting both Monte Carlo noise and the doubt about the model's assumptions; "
+        + "; ".join(f"'{name}': {meaning}" for name, meaning in effect_words(several).items())
+        + "."
     ]
     lines.append(f"{'Chance of each outcome':<{width}}" + "".join(f"{m + ' total ' + level:<31}" for m in MEASURES).rstrip())
     for r in comparison.to_dict(orient="records"):
@@ -771,8 +796,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     for measure in MEASURES:
         name = f"{measure}_difference"
         lines.append(
-            f"{'Effect on ' + measure:<{width}}{'effect':>10}  {'total ' + level:<18}{'middle half of draws':<22}"
-            f"{'helps in':>15}{'ranked first' if several else '':>{rank}}{'from parameters':>17}"
+            f"{'Effect on ' + measure:<{width}}{'effect':>10}  {'total ' + level:<18}{EFFECT_COLUMNS['middle']:<22}"
+            f"{EFFECT_COLUMNS['helps']:>15}{EFFECT_COLUMNS['best'] if several else '':>{rank}}{EFFECT_COLUMNS['parameter_share']:>17}"
         )
         for row in comparison.iloc[1:].itertuples(index=False):
             r = row._asdict()

@@ -24,6 +24,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from sim.analysis.comparison import EFFECT_COLUMNS, effect_column
+
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "notebooks"
 NOTEBOOKS = sorted(p.name for p in FOLDER.glob("*.ipynb"))
@@ -32,6 +34,8 @@ CELL_TIMEOUT = 900
 #: Starts of code that launches processes from inside a notebook (the issue: no multiprocessing in a notebook).
 PROCESS_POOLS = ("import multiprocessing", "from multiprocessing", "concurrent.futures", "import joblib", "from joblib", "batch_run", "hydra/launcher")
 DECIMAL = re.compile(r"[-+]?\d+\.\d+")
+#: Notebook 02's columns on the effect on collapse across draws, named as sim-compare names them.
+HELPS, FIRST, FROM_PARAMETERS = (effect_column(key, "collapse") for key in ("helps", "best", "parameter_share"))
 
 
 def _nbformat() -> Any:
@@ -237,7 +241,7 @@ def test_notebook_02_lists_levers_as_a_sentence_does_and_claims_only_what_its_ta
     unclear = list(effects.index[(effects["collapse difference low"] <= 0) & (effects["collapse difference high"] >= 0)])
     if unclear:
         assert f"With these replications, {_listed(unclear)} {'makes' if len(unclear) == 1 else 'make'} no measurable difference" in text
-    if (effects["collapse spread from assumptions %"] > 0).any():
+    if (effects[FROM_PARAMETERS] > 0).any():
         assert "the draws show no spread" not in text, "the table shows a spread from the assumptions for some lever"
     moved = effects[(effects["net savings difference low"] > 0) | (effects["net savings difference high"] < 0)]
     doubtful = list(moved.index[(moved["net savings difference total low"] <= 0) & (moved["net savings difference total high"] >= 0)])
@@ -255,7 +259,7 @@ def test_notebook_02_qualifies_its_best_lever_and_best_value_where_the_total_int
     helps = effects[effects["collapse difference high"] < 0]
     if helps.empty:
         return
-    measured = helps["collapse spread from assumptions %"] > 0
+    measured = helps[FROM_PARAMETERS] > 0
     fragile = set(helps.index[measured & (helps["collapse difference total high"] >= 0)])
     unmeasured = set(helps.index[~measured])
     cheapest = helps["cost per point of collapse avoided (GBP m)"].idxmin()
@@ -285,10 +289,11 @@ def test_notebook_02_gives_no_share_of_draws_lowering_collapse_where_the_draws_s
     sign of the mean effect, not a share of draws measured. It is now empty there ("no spread seen", as sim-compare says)."""
     notebook, folder = executed("02_our_partnership_what_if.ipynb")
     effects = pd.read_csv(folder / "our_partnership" / "lever_effects.csv")
-    flat = effects["collapse spread from assumptions %"] == 0
-    assert effects.loc[flat, "lowers collapse in % of draws"].isna().all()
-    assert effects.loc[~flat, "lowers collapse in % of draws"].notna().all()
-    assert "`no spread seen` where the draws show no spread beyond Monte Carlo noise" in notebook.cells[8].source
+    flat = effects[FROM_PARAMETERS] == 0
+    assert effects.loc[flat, HELPS].isna().all()
+    assert effects.loc[~flat, HELPS].notna().all()
+    (table,) = [cell for cell in code_cells(notebook) if "lever_effects" not in cell.source and "HELPS, FIRST" in cell.source]
+    assert "'no spread seen' where the draws show none beyond Monte Carlo noise" in text_output(table)
 
 
 @pytest.mark.notebook
@@ -317,6 +322,20 @@ def test_notebook_02_says_so_when_the_draws_cannot_tell_the_levers_apart() -> No
     assert not errors
     text = text_output(_interpretation(notebook)[1])
     assert "lowers collapse the most" in text or "which lever lowers collapse the most is unclear" in text
+
+
+@pytest.mark.parametrize("name", ["02_our_partnership_what_if.ipynb", "03_seven_failure_modes.ipynb"])
+def test_the_notebooks_name_the_effect_across_draws_as_sim_compare_does_from_the_analysis_layer(name: str) -> None:
+    """Notebook 02 headed sim-compare's 'helps in', 'ranked first' and 'from parameters' "lowers collapse in % of draws", "best in %
+    of draws" and "collapse spread from assumptions %" (notebook 03 "spread from assumptions"), each name and definition typed
+    again: both now take the names from sim.analysis.comparison, and notebook 02 prints sim-compare's definitions."""
+    notebook = read(name)
+    typed = ("lowers collapse in", "best in % of draws", "spread from assumptions", "helps in", "ranked first", "from parameters")
+    for cell in notebook.cells:
+        assert not [words for words in typed if words in cell.source], f"{name}: a column's name typed in a cell: {cell.source[:200]}"
+    assert any("EFFECT_COLUMNS" in cell.source or "effect_column(" in cell.source for cell in code_cells(notebook))
+    if name.startswith("02"):
+        assert any("effect_words()" in cell.source for cell in code_cells(notebook)), "the definitions come from the analysis layer"
 
 
 def test_notebook_03_says_its_closing_table_has_total_intervals() -> None:
@@ -352,11 +371,11 @@ def test_notebook_03_says_how_many_levers_still_lower_failure_once_the_doubt_abo
     assert (overview["total low"] <= overview["low"] + 1e-9).all() and (overview["total high"] >= overview["high"] - 1e-9).all()
     (text,) = [text_output(cell) for cell in code_cells(notebook) if cell.source.startswith("helped = overview")]
     helped = overview[overview["high"] < 0]
-    measured = helped[helped["spread from assumptions"] > 0]
+    measured = helped[helped[EFFECT_COLUMNS["parameter_share"]] > 0]
     if len(measured):
         robust = measured[measured["total high"] < 0]
         assert f"it still measurably lowered it in {len(robust)} of the {len(measured)} whose spread across the draws could be measured" in text, text
-    unmeasured = helped[helped["spread from assumptions"] == 0]
+    unmeasured = helped[helped[EFFECT_COLUMNS["parameter_share"]] == 0]
     if len(unmeasured):
         assert f"{', '.join(unmeasured.index)} these draws could not measure that doubt" in text, text
 
