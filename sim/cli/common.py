@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, fields
+from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -322,10 +323,22 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists:
         "",
         "Model parameters: any parameter by its path, e.g. councils.0.it_maturity=0.3, partnership.horizon_months=180,",
         "mechanisms.case04.enabled=false, levers.continuity_plan.enabled=true; a distribution in quotes: \"councils.0.pace='beta(2, 5)'\".",
-        "Every parameter with its unit, range, default and sources: docs/parameters.md in the source, or python -m sim.cli.paramdocs --output - prints it.",
+        "Every parameter with its unit, range, default and sources: docs/parameters.md, or python -m sim.cli.paramdocs --output - prints it.",
         "--config-dir DIR adds scenario/ and policy/ files of your own; --hydra-help shows Hydra's own options.",
+        f"The docs/ pages named here are installed with the package, in {docs_folder()}",
     ]
     return "\n".join(lines)
+
+
+def docs_folder() -> Path:
+    """Where the pages of ``docs/`` are installed (the package's ``sim/docs``; ``docs/`` itself in an editable install).
+
+    Returns
+    -------
+    Path
+        The folder holding ``parameters.md``, ``sweeps.md`` and the other pages a message may name.
+    """
+    return Path(str(resources.files("sim.docs")))
 
 
 def maybe_help(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,12 @@ def test_each_config_files_comment_names_every_setting(name, settings) -> None:
     words = set(re.split(r"[^a-z_]+", comment))
     assert not [f.name for f in fields(settings) if f.name not in words]
     assert "sim/settings.py" not in comment
+
+
+def test_every_docs_page_the_help_names_is_in_the_installed_docs_folder(monkeypatch, capsys) -> None:
+    """An installed package shipped only docs/limitations.md, while --help named docs/parameters.md, docs/sweeps.md and docs/scaling.md."""
+    for main, words, _ in SETTINGS_COMMANDS:
+        _, out, _ = _exit(monkeypatch, capsys, main, [*words, "--help"])
+        folder = Path(out.rsplit("installed with the package, in ", 1)[1].split("\n")[0])
+        named = set(re.findall(r"docs/([\w.]+\.md)", out))
+        assert "parameters.md" in named and all((folder / page).is_file() for page in named), (words, folder, named)

@@ -40,3 +40,7 @@ def test_wheel_contains_every_config(tmp_path: Path) -> None:
     shipped = [*(ROOT / "sim" / "config").glob("targets/*.yaml"), *(ROOT / "sim" / "config").glob("posterior/*")]
     assert shipped and all(f"sim/config/{p.relative_to(ROOT / 'sim' / 'config').as_posix()}" in names for p in shipped)
     assert "sim-calibrate = sim.cli.calibrate:main" in scripts
+    # the pages the commands and every report name (docs/parameters.md, docs/sweeps.md, docs/validation.md...) and their figures
+    # (only limitations.md shipped: an installed package's help and reports named pages it did not have)
+    pages = [*(ROOT / "docs").glob("*.md"), *(ROOT / "docs").glob("*/*.png")]
+    assert len(pages) > 10 and all(f"sim/docs/{p.relative_to(ROOT / 'docs').as_posix()}" in names for p in pages)
