@@ -828,7 +828,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     lines.append(f"{'Net savings compared with ' + policy_phrase(reference):<{width}}{'GBP m':>10}  total {level}")
     for r in comparison.iloc[1:].to_dict(orient="records"):
         d = "net_savings_difference"
-        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{r[d]:+10.2f}  [{signed(r[d + '_total_low'], 2, 5)}, {signed(r[d + '_total_high'], 2, 5)}]")
+        total = f"[{signed(r[d + '_total_low'], 2, 5)}, {signed(r[d + '_total_high'], 2, 5)}]"
+        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{signed(r[d], 2, 10)}  {total}")
     lines.append(
         f"  Every other interval is Monte Carlo only, but those marked 'total' and those the sentences quote 'counting the doubt about"
         f" the model's assumptions'; this section gives the totals ('total {level}') of the chances, the effects and net savings' paired"

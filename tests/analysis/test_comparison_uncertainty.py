@@ -308,6 +308,16 @@ def test_the_uncertainty_section_does_not_call_the_sentences_totals_monte_carlo_
                                 f"[{a['net_savings_difference_total_low']:+5.2f},", f"{a['net_savings_difference_total_high']:+5.2f}]"]  # fmt: skip
 
 
+def test_a_lever_net_savings_difference_reads_the_same_in_the_money_table_and_the_uncertainty_section():
+    """case03, agreed decision process: the money table printed "-0.002 [ -0.05,  +0.05]" and the uncertainty section "-0.00"."""
+    frame = _tally([0.5] * DRAWS, [0.2] * DRAWS).frame()
+    frame.loc[1, ["net_savings_difference", "net_savings_difference_low", "net_savings_difference_high"]] = [-0.002, -0.05, 0.05]
+    frame.loc[1, ["net_savings_difference_total_low", "net_savings_difference_total_high"]] = [-0.05, 0.05]
+    money = render(frame).split("GBP m per partnership")[1]
+    section = render_uncertainty(frame, {}, "prior").split("Net savings compared with no lever")[1]
+    assert "-0.002 [ -0.05,  +0.05]" in money and "-0.002  [-0.05, +0.05]" in section and "-0.00 " not in section
+
+
 def test_an_unclear_ranking_says_what_its_uncorrected_share_is_and_the_words_are_defined():
     """'unclear: ... (28% uncorrected)' gave a bare share of nothing named; 'Monte Carlo noise' and 'parameter draws' were never defined."""
     a = [0.05 if d in (3, 17) else 0.0 for d in range(DRAWS)]
