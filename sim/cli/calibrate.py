@@ -29,7 +29,7 @@ from omegaconf import DictConfig
 
 from sim.analysis.calibration import Emulator, TooFewPoints, calibrate, calibrated_items, predictive_verdict, unreached
 from sim.cli import guard
-from sim.cli.common import argv_problems, fail, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
+from sim.cli.common import argv_problems, fail, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets
 from sim.config.checks import ConfigError
@@ -48,8 +48,12 @@ def register() -> None:
     schema.store(SCHEMA_NAME, schema.run_schema(CalibrateSettings, "CalibrateSchema"))
 
 
-def _prepared(cfg: DictConfig) -> tuple[Any, Any, Any, Any, list[str]]:
-    """The settings, model configuration, targets and calibrated items of a config, and every problem found with them."""
+def _prepared(cfg: DictConfig, fixed: Sequence[str]) -> tuple[Any, Any, Any, Any, list[str]]:
+    """The settings, model configuration, targets and calibrated items of a config, and every problem found with them.
+
+    ``fixed`` are the parameters set on the command line (:func:`~sim.cli.common.fixed_paths`): one that is also
+    calibrated is refused, since the calibration draws it from its prior and the value given would be ignored.
+    """
     settings, config, problems = problems_of(cfg, calibrate_settings)
     targets = items = None
     if isinstance(cfg.get("targets"), str):
@@ -62,6 +66,12 @@ def _prepared(cfg: DictConfig) -> tuple[Any, Any, Any, Any, list[str]]:
             items = calibrated_items(config, settings.parameters if settings else None, targets)
         except KeyError as err:
             problems += str(err.args[0]).split("; ")
+    problems += [
+        f"{a.path} is set on the command line and also calibrated (drawn from its prior, so the value given would be ignored): "
+        "leave it unset, or hold it at that value by calibrating the others with parameters=[...]"
+        for a in items or ()
+        if a.path in fixed
+    ]
     if items and settings is not None and settings.points < Emulator.least_points(len(items)):
         least, most = Emulator.least_points(len(items)), spec_of(CalibrateSettings, "points").hi
         problems.append(f"points = {settings.points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to {most:,})")
@@ -97,14 +107,14 @@ def calibrate_argv_problems(argv: Sequence[str]) -> list[str]:
 
 def calibrate_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-calibrate`` config (checked before Hydra makes the run folder)."""
-    return _prepared(cfg)[-1]
+    return _prepared(cfg, fixed_paths(args.overrides))[-1]
 
 
 @hydra.main(config_path="pkg://sim.configs", config_name="calibrate", version_base="1.3")
 @guard.task()
 def app(cfg: DictConfig) -> None:
     """Check the settings and the targets, calibrate, and write the results."""
-    settings, config, targets, items, problems = _prepared(cfg)
+    settings, config, targets, items, problems = _prepared(cfg, fixed_paths())
     if problems:
         fail(problems)
     scenario = HydraConfig.get().runtime.choices["scenario"]

@@ -61,6 +61,18 @@ def test_bad_input_gives_one_line_per_problem_exit_2_and_no_results(tmp_path):
     assert not out.exists()
 
 
+def test_a_calibrated_parameter_set_on_the_command_line_is_refused_before_any_folder_is_made(tmp_path):
+    """sim-calibrate decisions.memory=0.5 with decisions.memory calibrated ran and ignored the 0.5 (each point drew it from its prior)."""
+    out = tmp_path / "out"
+    small = ["points=10", "waves=1", "replications=20"]
+    done = run(out, "parameters=[decisions.memory,decisions.noise]", "decisions.memory=0.5", "decisions.outside_option=0.6", *small, f"out={out}")
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "error: decisions.memory is set on the command line and also calibrated (drawn from its prior, so the value given would be ignored): "
+        "leave it unset, or hold it at that value by calibrating the others with parameters=[...]"
+    ]
+    assert not out.exists()
+
+
 def test_out_that_would_mix_or_lose_results_is_refused_before_any_folder_is_made(tmp_path):
     """out= with another hydra.run.dir wrote the results unguarded (an earlier calibration there replaced without notice);
     out= in a multirun had every job replace the one before in the same folder."""
