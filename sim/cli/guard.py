@@ -231,6 +231,55 @@ def reclaim_signals() -> None:
             signal.signal(signum, _RECEIVED.handler)
 
 
+class _ReaderMayLeave:
+    """``sys.stdout`` while a command runs: when the reader of its pipe has gone (``sim-run | head``), the rest of the output is dropped, not the run.
+
+    Python ignores SIGPIPE, so a write to a pipe nobody reads raises :class:`BrokenPipeError`: inside
+    a run's job that is an error, and the finished run's results were discarded with a line blaming
+    the results folder. Now standard output goes to ``os.devnull`` from then on and the command ends
+    as it would have, its results in place.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._reader_gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self._stream.fileno())  # what is still buffered, and every later write, goes nowhere
+        finally:
+            os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _stdout_reader_may_leave() -> Iterator[None]:
+    """Inside the block, a reader of standard output that has gone (a closed pipe) ends the output, not the command (:class:`_ReaderMayLeave`)."""
+    stream = sys.stdout
+    sys.stdout = _ReaderMayLeave(stream)
+    try:
+        yield
+    finally:
+        if isinstance(sys.stdout, _ReaderMayLeave):
+            sys.stdout.flush()
+        sys.stdout = stream
+
+
 @contextmanager
 def signals() -> Iterator[None]:
     """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` (once: a second signal while stopping is ignored).
@@ -261,7 +310,7 @@ def signals() -> Iterator[None]:
     sys.unraisablehook = quiet_stop
     _RECEIVED.handler = handler
     try:
-        with _stop_signals_to(handler):
+        with _stop_signals_to(handler), _stdout_reader_may_leave():
             yield
     finally:
         sys.unraisablehook = unraisable

@@ -177,6 +177,20 @@ def test_interrupted_run_leaves_no_results_file(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name in RESULTS or p.suffix == ".tmp"]
 
 
+def test_a_reader_that_leaves_ends_the_output_not_the_run(tmp_path):
+    """``sim-run | head -1``: the pipe's reader left before the summary was written, and the run failed (exit 3) naming its folder
+    ("cannot write ...: Broken pipe"), its finished results removed. Now the rest of the output is dropped and the results kept."""
+    read, write = os.pipe()
+    os.close(read)  # a reader that has already gone: every write to the pipe fails with EPIPE
+    try:
+        done = subprocess.run([SIM_RUN, *SMALL, f"hydra.run.dir={tmp_path}"], stdout=write, stderr=subprocess.PIPE, text=True, timeout=600, check=False)
+    finally:
+        os.close(write)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert json.loads((tmp_path / "summary.json").read_text())["run"]["replications"] == 300
+    assert json.loads((tmp_path / "point.json").read_text())["status"] == "ok"
+
+
 def test_mesa_engine_writes_the_ensemble_rows(tmp_path):
     args = ("replications=6", "seed=8", "partnership.horizon_months=24")
     done = run(tmp_path / "mesa", *args, "engine=mesa")
