@@ -4,7 +4,10 @@ A *targets file* (YAML) says what the model is fitted to: each statistic with it
 its uncertainty and how it is computed from runs, the model event the records describe, the
 horizon long enough to contain them, the window in which an ending could enter the record, and
 the parameters the statistics can inform. The package ships ``uk_breakups`` (``sim/config/targets/``,
-built from ``data/uk_breakups.csv``); users bring their own file in the same format.
+built from ``data/uk_breakups.csv``); users bring their own file in the same format (YAML only).
+
+Each statistic gives its ``observed`` share and that share's ``sd``, or ``count`` and ``n`` (3 of 17
+records): the share is then ``count / n`` and its sd :func:`share_sd` unless ``sd`` is given.
 
 Two kinds of statistic are known:
 
@@ -51,9 +54,15 @@ KINDS = ("duration_share", "breakup_by")
 REQUIRED = {
     "kind": f"one of {', '.join(KINDS)}",
     "years": "[from, to] years after launch (duration_share) or one number (breakup_by)",
-    "observed": "the observed share, a number in [0, 1]",
-    "sd": "the observed share's standard deviation, a number in [1e-06, 1]",
+    "observed": "the observed share, a number in [0, 1] (or give count and n)",
+    "sd": "the observed share's standard deviation, a number in [1e-06, 1] (or give count and n, which set it)",
+    "count": "how many of the n records the statistic counts, a whole number in [0, n]",
+    "n": "how many records the count is of, a whole number >= 1",
 }
+#: Fields of a statistic.
+STATISTIC_FIELDS = ("name", "kind", "years", "observed", "sd", "count", "n", "computed")
+#: Most records a count may be of.
+MAX_RECORDS = 10**9
 #: Suffixes of tables a targets file is sometimes mistaken for (targets files are YAML).
 TABLES = (".csv", ".tsv", ".parquet", ".xlsx", ".xls", ".ods")
 #: Package folder of the shipped targets files.
@@ -196,14 +205,33 @@ def _records(raw: Any, problems: list[str]) -> tuple[tuple[Record, ...], bool]:
     return tuple(out), len(out) == len(raw)
 
 
+def _counted(problems: list[str], where: str, item: Mapping[str, Any]) -> tuple[float, float] | None:
+    """The observed share and its sd of a statistic given as ``count`` of ``n`` records (sd :func:`share_sd` unless given; an ``observed`` given must agree)."""
+    found = check_number(f"{where}.n", item["n"], Spec("records", 1, MAX_RECORDS, "", integer=True))
+    found += check_number(f"{where}.count", item["count"], Spec("records", 0, MAX_RECORDS, "", integer=True))
+    if not found and item["count"] > item["n"]:
+        found.append(f"{where}.count = {item['count']:g} is more than {where}.n = {item['n']:g}: a count is of the n records, so at most n")
+    sd = _share(found, f"{where}.sd", item["sd"], 1e-6) if "sd" in item else None
+    observed = _share(found, f"{where}.observed", item["observed"], 0) if "observed" in item else None
+    problems += found
+    if found:
+        return None
+    count, n = int(item["count"]), int(item["n"])
+    if observed is not None and abs(observed - count / n) > 5e-4:
+        problems.append(f"{where}.observed = {observed:g} differs from count / n = {count} / {n} = {count / n:.4f}: give one or the other")
+        return None
+    return count / n, share_sd(count, n) if sd is None else sd
+
+
 def _statistic(i: int, item: Any, problems: list[str]) -> Statistic | None:
     where = f"statistics[{i}]"
     if not isinstance(item, Mapping):
-        problems.append(f"{where} = {item!r} must be a mapping with name, kind, years, observed and sd")
+        problems.append(f"{where} = {item!r} must be a mapping with name, kind, years, and observed and sd (or count and n)")
         return None
-    unknown = set(item) - {"name", "kind", "years", "observed", "sd", "computed"}
-    problems += [f"{where}.{key} is not a field of a statistic (known: name, kind, years, observed, sd, computed)" for key in sorted(unknown)]
-    missing = [key for key in ("kind", "years", "observed", "sd") if key not in item]
+    unknown = set(item) - set(STATISTIC_FIELDS)
+    problems += [f"{where}.{key} is not a field of a statistic (known: {', '.join(STATISTIC_FIELDS)})" for key in sorted(unknown)]
+    counted = "count" in item or "n" in item
+    missing = [key for key in ("kind", "years", *(("count", "n") if counted else ("observed", "sd"))) if key not in item]
     if missing:
         problems += [f"{where}.{key} is missing: {REQUIRED[key]}" for key in missing]
         return None
@@ -224,10 +252,16 @@ def _statistic(i: int, item: Any, problems: list[str]) -> Statistic | None:
     if size == 2 and ends[0] >= ends[1]:
         problems.append(f"{where}.years = {years} must run from an earlier to a later time")
         return None
-    observed = _share(problems, f"{where}.observed", item.get("observed"), 0)
-    sd = _share(problems, f"{where}.sd", item.get("sd"), 1e-6)
-    if observed is None or sd is None:
-        return None
+    if counted:
+        shares = _counted(problems, where, item)
+        if shares is None:
+            return None
+        observed, sd = shares
+    else:
+        observed = _share(problems, f"{where}.observed", item.get("observed"), 0)
+        sd = _share(problems, f"{where}.sd", item.get("sd"), 1e-6)
+        if observed is None or sd is None:
+            return None
     name = str(item.get("name", f"{kind}_{'_'.join(f'{y:g}' for y in ends)}"))
     return Statistic(name, kind, tuple(ends), observed, sd, str(item.get("computed", "")))
 

@@ -119,7 +119,7 @@ def test_a_researchers_mistakes_in_a_copy_of_the_shipped_file_give_one_line_each
         "targets.parameters: 'decisions.noise' is listed 2 times: list each parameter once",
         "records[0].end is missing: each record needs start and end (decimal years)",
         "statistics[0].observed = 45 is outside [0, 1] (a share from 0 to 1: 45% is 0.45)",
-        "statistics[1].sd is missing: the observed share's standard deviation, a number in [1e-06, 1]",
+        "statistics[1].sd is missing: the observed share's standard deviation, a number in [1e-06, 1] (or give count and n, which set it)",
     ]
 
 
@@ -149,3 +149,24 @@ def test_a_users_targets_keep_the_absolute_path_of_their_file_and_are_not_taken_
     mine = load_targets("./uk_breakups.yaml")
     assert mine.path == str(copy) and not mine.shipped
     assert load_targets("uk_breakups").shipped
+
+
+def test_a_statistic_given_as_a_count_of_records_gets_its_share_and_sd_and_a_bad_count_is_named():
+    """A researcher with counts (3 of 17) had to work out the share and its binomial sd by hand: count and n were not fields."""
+    good = targets_from({"statistics": [{"kind": "breakup_by", "years": 5, "count": 3, "n": 17}]}).statistics[0]
+    assert (good.observed, good.sd) == (3 / 17, pytest.approx(0.095989, abs=1e-6))
+    bad = [
+        {"kind": "breakup_by", "years": 5, "count": 20, "n": 17},
+        {"kind": "breakup_by", "years": 5, "count": -1, "n": 0},
+        {"kind": "breakup_by", "years": 5, "count": 3},
+        {"kind": "breakup_by", "years": 5, "count": 3, "n": 17, "observed": 0.45},
+    ]
+    with pytest.raises(ConfigError) as err:
+        targets_from({"statistics": bad})
+    assert err.value.problems == [
+        "statistics[0].count = 20 is more than statistics[0].n = 17: a count is of the n records, so at most n",
+        "statistics[1].n = 0 is outside [1, 1000000000]",
+        "statistics[1].count = -1 is outside [0, 1000000000]",
+        "statistics[2].n is missing: how many records the count is of, a whole number >= 1",
+        "statistics[3].observed = 0.45 differs from count / n = 3 / 17 = 0.1765: give one or the other",
+    ]
