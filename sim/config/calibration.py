@@ -263,7 +263,8 @@ def _statistic(i: int, item: Any, problems: list[str]) -> Statistic | None:
         if observed is None or sd is None:
             return None
     name = str(item.get("name", f"{kind}_{'_'.join(f'{y:g}' for y in ends)}"))
-    return Statistic(name, kind, tuple(ends), observed, sd, str(item.get("computed", "")))
+    computed = item.get("computed", f"{item['count']:g} of {item['n']:g} records" if counted else "")
+    return Statistic(name, kind, tuple(ends), observed, sd, str(computed))
 
 
 def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:

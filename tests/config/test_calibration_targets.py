@@ -154,7 +154,7 @@ def test_a_users_targets_keep_the_absolute_path_of_their_file_and_are_not_taken_
 def test_a_statistic_given_as_a_count_of_records_gets_its_share_and_sd_and_a_bad_count_is_named():
     """A researcher with counts (3 of 17) had to work out the share and its binomial sd by hand: count and n were not fields."""
     good = targets_from({"statistics": [{"kind": "breakup_by", "years": 5, "count": 3, "n": 17}]}).statistics[0]
-    assert (good.observed, good.sd) == (3 / 17, pytest.approx(0.095989, abs=1e-6))
+    assert (good.observed, good.sd, good.computed) == (3 / 17, pytest.approx(0.095989, abs=1e-6), "3 of 17 records")
     bad = [
         {"kind": "breakup_by", "years": 5, "count": 20, "n": 17},
         {"kind": "breakup_by", "years": 5, "count": -1, "n": 0},
