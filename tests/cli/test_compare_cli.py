@@ -33,6 +33,15 @@ def first(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     return compare(out, "policies=[none,continuity_plan,all_levers]", *SMALL), out
 
 
+def test_matplotlibs_first_use_on_a_machine_logs_nothing(tmp_path, monkeypatch):
+    """A new user's first sim-compare printed '[...][matplotlib.font_manager][INFO] - generated new fontManager' and left it in compare.log."""
+    monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path / "matplotlib"))  # no font cache yet, as on a machine where matplotlib never ran
+    done = compare(tmp_path / "out", "policies=[none,continuity_plan]", *SMALL, "uncertainty=none")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "matplotlib").is_dir() and "fontManager" not in done.stdout + done.stderr
+    assert not list((tmp_path / "out").glob("*.log"))
+
+
 def test_prints_and_writes_the_paired_comparison(first):
     done, out = first
     assert done.returncode == 0, done.stderr
