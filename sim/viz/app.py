@@ -28,8 +28,14 @@ AUTO_PAUSE = "Pause when a mechanism fires or a council decides"
 PAUSED = "Paused: "  # how the notice of an automatic pause begins
 SPEEDS = (1, 2, 4, 8, 16)  # months per second
 #: Two panels side by side, one above the other where the pair is too narrow for a drawing's text to stay at 14 px or more
-#: (its smallest text, 16 units, keeps 14 px in a drawing at least 402 px wide: see ``.sim-pair`` in :data:`CSS`).
+#: (its smallest text, 16 units, keeps 14 px in a narrow drawing at least 402 px wide, in a wide one (5 councils or more) at least
+#: 543 px: see ``.sim-pair`` and ``.sim-pair-wide`` in :data:`CSS`).
 PAIR = ["sim-pair"]
+
+
+def pair(count: int) -> list[str]:
+    """The classes of a pair of panels showing a drawing of ``count`` councils (:data:`PAIR`; wider where the drawing is wide)."""
+    return PAIR if svg.drawing_width(count) == svg.NARROW else [*PAIR, "sim-pair-wide"]
 
 
 def config_dir() -> str | None:
@@ -137,9 +143,12 @@ def current() -> Stage:
 
 
 def step_once() -> list[Item]:
-    """One month; with "pause when a mechanism fires" on, a fresh mechanism stops the play loop (its notice goes once the run has ended)."""
+    """One month; with "pause when a mechanism fires" on, a fresh mechanism stops the play loop (its notice goes once the run has ended).
+
+    A step by hand clears the notice: under the councils it takes the place of what happened last (:func:`now_html`).
+    """
     s = current()
-    if not playing.value and notice.value.endswith("Press play."):
+    if not playing.value:
         notice.set("")
     fired = s.step()
     views.set(s.views())
@@ -300,10 +309,17 @@ def why_html(why: Why, compact: bool = False) -> str:
     return "".join(parts)
 
 
-def network_svg(view: RunView, width: int = 460) -> str:
+def network_svg(view: RunView, width: int | None = None) -> str:
     """The councils as agents and the trust between them (the drawing decides its height: :func:`sim.viz.svg.network`)."""
     nodes = [svg.Node(c.name, c.size, c.value_seen, c.outside_option, c.notice, c.key_person_present, c.active, c.exit_month) for c in view.councils]
     return svg.network(nodes, view.trust, width)
+
+
+def now_html(view: RunView, said: str = "") -> str:
+    """What happened last, under the councils' drawing (the notice ``said`` instead, where there is one)."""
+    if said:
+        return f'<div class="sim-notice">{escape(said)}</div>'
+    return timeline_html(view.timeline[-1:])
 
 
 def savings_top(shown: Sequence[RunView]) -> float:
@@ -344,7 +360,8 @@ def value_svg(view: RunView, width: int = 460, height: int = 300, scale: tuple[f
     )
 
 
-CSS = """
+CSS = (
+    """
 .v-application { font-size: 20px; }
 .v-application .v-label, .v-application .v-select__selection, .v-application input { font-size: 19px !important; }
 .v-application .v-btn { font-size: 17px; text-transform: none; letter-spacing: 0; }
@@ -364,6 +381,9 @@ CSS = """
 .sim-what { flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
 .sim-scroll { height: 300px; overflow-y: auto; }
 .sim-scroll-short { max-height: 320px; overflow-y: auto; }
+.sim-now .sim-event { border-bottom: none; }
+.sim-now .sim-notice { font-size: 17px; line-height: 1.35; padding: 6px 12px; }
+.solara-autorouter-content > .v-sheet > div:empty { display: none; }
 .v-application .v-card__title { font-size: 1.25em; font-weight: 700; padding-bottom: 6px; }
 .v-application .v-card__text { font-size: 18px; line-height: 1.4; color: #1A1A1A !important; }
 .sim-figure .v-card__text { padding: 6px; }
@@ -379,7 +399,10 @@ CSS = """
 .sim-card-title { font-size: 1.25em; font-weight: 700; margin-bottom: 6px; }
 .row.sim-pair { flex-wrap: wrap !important; container-type: inline-size; }
 @container (max-width: 859px) { .sim-pair > .col { flex: 0 0 100% !important; } }
+@container (max-width: 1199px) { .sim-pair-wide > .col { flex: 0 0 100% !important; } }
 """
+    + f".sim-now {{ min-height: {svg.NOW_LINE}px; margin-top: 6px; }}\n"
+)
 
 
 # ---------------------------------------------------------------- components
@@ -457,10 +480,11 @@ def WhyPanel(view: RunView, offer_replay: bool):
 
 
 @solara.component
-def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequence[RunView] = ()):
+def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequence[RunView] = (), said: str = ""):
     """One run: its month and ending, why it ended, the councils, the timeline, savings and the value each council sees.
 
-    ``beside``: the runs shown next to it, whose charts share its axes.
+    ``beside``: the runs shown next to it, whose charts share its axes. Not ``compact``: what happened last (or the notice
+    ``said``) is written under the councils, both on the screen with the month (:data:`sim.viz.svg.AROUND`).
     """
     together = [view, *beside]
     figure = {"margin": 0, "classes": ["sim-figure"]}
@@ -480,9 +504,10 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=value_svg(view, scale=value_scale(together)))
             return
-        with solara.Columns([1, 1], gutters_dense=True, classes=PAIR):
+        with solara.Columns([1, 1], gutters_dense=True, classes=pair(len(view.councils))):
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
+                solara.HTML(tag="div", unsafe_innerHTML=now_html(view, said), classes=["sim-now"])
             with solara.Card("Timeline", margin=0):
                 solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline), classes=["sim-scroll"])
         with solara.Columns([1, 1], gutters_dense=True, classes=PAIR):
@@ -516,14 +541,14 @@ def Page():
         solara.Text(f"Why shared services fail{month}")
     with solara.Sidebar():
         Controls()
-    if notice.value:
+    if notice.value and len(shown) != 1:
         solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=["sim-notice"])
     if len(shown) == 1:
-        RunPanel(shown[0])
+        RunPanel(shown[0], said=notice.value)
     elif len(shown) > 1:
         original, treated = shown[0], shown[1]
         if not original.running and not treated.running:
             solara.HTML(tag="div", unsafe_innerHTML=comparison_html(original, treated), classes=["sim-compare"])
-        with solara.Columns([1, 1], gutters_dense=True, classes=PAIR):
+        with solara.Columns([1, 1], gutters_dense=True, classes=pair(len(original.councils))):
             RunPanel(original, compact=True, title=adapter.run_name(original.levers), beside=(treated,))
             RunPanel(treated, compact=True, title=adapter.replay_title(treated.levers), beside=(original,))

@@ -117,14 +117,18 @@ class Node:
 #: The smallest text of a drawing, in its units, and the least it may show at on the page, in CSS pixels.
 SMALLEST_TEXT = 16
 LEAST_PX = 14
-#: What the page shows above a drawing scrolled to its top (the app bar, a card's margin), in CSS pixels.
-ABOVE = 90
+#: The room kept below the councils' drawing for what happened last or the notice (two lines of 17 px), in CSS pixels.
+NOW_LINE = 60
+#: What the page shows around the councils' drawing, in CSS pixels: above it the app bar, the run's month and its card's
+#: margin (153); below it :data:`NOW_LINE` and 6 px each side of it, and 3 to spare.
+AROUND = 153 + 6 + NOW_LINE + 6 + 3
 
 
 def _svg(width: int, height: int, body: list[str], label: str, fit: bool = False) -> str:
-    """An SVG drawing, as wide as its box; ``fit``: no taller than the screen below the app bar (:data:`ABOVE`) where
-    its smallest text (:data:`SMALLEST_TEXT`) keeps :data:`LEAST_PX` or more, shrunk and centred in its box."""
-    tallest = f"max(calc(100vh - {ABOVE}px), {math.ceil(height * LEAST_PX / SMALLEST_TEXT)}px)" if fit else "100%"
+    """An SVG drawing, as wide as its box; ``fit``: no taller than the screen less what the page shows around it
+    (:data:`AROUND`) where its smallest text (:data:`SMALLEST_TEXT`) keeps :data:`LEAST_PX` or more (:func:`least_height`),
+    shrunk and centred in its box."""
+    tallest = f"max(calc(100vh - {AROUND}px), {least_height(height)}px)" if fit else "100%"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(label)}" '
         f'style="{FONT};display:block;max-height:{tallest}">' + "".join(body) + "</svg>"
@@ -136,10 +140,11 @@ def _text(x: float, y: float, text: str, size: int = 18, anchor: str = "middle",
 
 
 def _ring(n: int, cx: float, cy: float, rx: float, ry: float) -> list[tuple[float, float]]:
-    """Node centres on an ellipse: two side by side, three as a triangle, four as a square, more on a ring."""
+    """Node centres on an ellipse: two side by side, three as a triangle, four as a square, more on a ring (eight with
+    none at its top or sides: two by two above, beside and below, so that no side council's name sits between two others)."""
     if n == 1:
         return [(cx, cy)]
-    start = {2: math.pi, 4: -3 * math.pi / 4}.get(n, -math.pi / 2)
+    start = {2: math.pi, 4: -3 * math.pi / 4, 8: -5 * math.pi / 8}.get(n, -math.pi / 2)
     return [(cx + rx * math.cos(start + 2 * math.pi * k / n), cy + ry * math.sin(start + 2 * math.pi * k / n)) for k in range(n)]
 
 
@@ -224,12 +229,29 @@ SIDE_ROOM = 18
 TRUST_AT = (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.25, 0.75, 0.35, 0.65, 0.45, 0.55, 0.15, 0.85, *(k / 40 for k in range(5, 36, 2)))
 
 
+def least_height(height: int) -> int:
+    """The least a drawing ``height`` units tall may show at on the page, in CSS pixels: its smallest text at :data:`LEAST_PX`."""
+    return math.ceil(height * LEAST_PX / SMALLEST_TEXT)
+
+
+#: A drawing's width, in its units: of four councils or fewer, and of five or more, whose ring then spreads sideways
+#: rather than down (at 460 units eight councils' drawing was 993 tall: 869 px at 14 px text, above a 768 px screen).
+#: 620 keeps 14 px text in the 588 px of the councils' card at 1024x768 with the side bar open (and from 640 the side
+#: councils' names of seven or eight ended up over the councils beside them).
+NARROW, WIDE = 460, 620
+
+
+def drawing_width(n: int) -> int:
+    """The width of a drawing of ``n`` councils, in its units (:data:`NARROW` or :data:`WIDE`)."""
+    return NARROW if n <= 4 else WIDE
+
+
 def room(n: int) -> int:
     """The height a drawing of ``n`` councils starts from, in its units (it grows where the labels need more).
 
-    Five councils or more get 120 more per council beyond four: room between those one above another.
+    Five councils or more get 40 more per council beyond four: room between those one above another.
     """
-    return 320 if n <= 2 else 440 + 120 * max(n - 4, 0)
+    return 320 if n <= 2 else 440 + 40 * max(n - 4, 0)
 
 
 #: A line of a council's label: its kind, its text and its width.
@@ -416,7 +438,7 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
     return _Placement(tuple(pos), tuple(labels), tuple(marks[edge] for edge in edges), height, shift)
 
 
-def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: int = 460) -> str:
+def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: int | None = None) -> str:
     """The councils as agents on a ring, joined by the trust between current partners.
 
     A node's area grows with the council's size, its fill with its net value (the value it
@@ -434,13 +456,15 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     first clear place along it, or just beside it with the line still through its box:
     :data:`TRUST_AT`, :data:`TRUST_BESIDE`), clear of councils, labels and other numbers
     where it can be; the shortest lines choose first.
-    The drawing decides its own size: ``width`` wide, and as tall as its councils need
+    The drawing decides its own size: ``width`` wide (by default :func:`drawing_width`), and as tall as its councils need
     (:func:`room`, more where the labels need it: many councils, long names); on the page it is
-    no taller than the screen where its text keeps 14 px (7 or 8 councils: shrunk, centred). The placement
+    no taller than the screen less what the page shows around it (:data:`AROUND`) where its text keeps 14 px (shrunk,
+    centred). The placement
     is computed once for what it depends on (councils' sizes, labels, which partners are
     joined) and reused while only the numbers change.
     """
     n = len(nodes)
+    width = drawing_width(n) if width is None else width
     biggest = max((nd.size for nd in nodes), default=1.0) or 1.0
     radius = [18 + 22 * math.sqrt(max(nd.size, 0.0) / biggest) for nd in nodes]
     rings = [9 if not nd.key_person_present and nd.active else 0 for nd in nodes]

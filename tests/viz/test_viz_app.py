@@ -137,6 +137,26 @@ def test_pause_when_a_mechanism_fires(page):
     assert "(case 0" in app.notice.value or "(research)" in app.notice.value or "weighed the partnership" in app.notice.value
 
 
+def test_under_the_councils_the_page_writes_what_happened_last_or_its_notice(page):
+    """At 1024x768 what had just happened was in the timeline below the councils' drawing, off the screen; and the notice
+    of an automatic pause (now in that line's place) stayed there through later steps by hand."""
+    app.auto_pause.set(True)
+    while not app.notice.value.startswith(app.PAUSED):
+        app.playing.value = True  # as the play loop sees it
+        app.step_once()
+    said, view = app.notice.value, app.views.value[0]
+    _box, rc = solara.render(app.RunPanel(view, said=said), handle_error=False)
+    assert app.now_html(view, said) in html(rc) and said in app.now_html(view, said)
+    rc.close()
+    app.step_once()
+    view = app.views.value[0]
+    _box, rc = solara.render(app.RunPanel(view), handle_error=False)
+    latest = app.timeline_html(view.timeline[-1:])
+    assert app.notice.value == "" and app.now_html(view) == latest and latest in html(rc)
+    assert 'class="sim-event sim-latest"' in latest
+    rc.close()
+
+
 def test_the_paused_note_goes_once_the_run_has_ended(page):
     app.auto_pause.set(True)
     paused = []

@@ -45,12 +45,29 @@ def sim_demo_command() -> list[str]:
 @pytest.fixture
 def server(tmp_path):
     """``sim-demo`` on a free port; yields its URL; stopped by PID afterwards."""
+    yield from serve(tmp_path)
+
+
+@pytest.fixture
+def server_of_eight(tmp_path):
+    """``sim-demo`` with a scenario of eight councils (``Eight``: the baseline's partnership) in its ``--config-dir``."""
+    baseline = (Path(__file__).parents[2] / "configs" / "scenario" / "baseline.yaml").read_text()
+    names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council", "Oakbridge DC"]
+    councils = "".join(f"  - name: {name}\n    tier: district\n    size: {{dist: uniform, low: 0.6, high: 1.4}}\n" for name in names)
+    (tmp_path / "configs" / "scenario").mkdir(parents=True)
+    (tmp_path / "configs" / "scenario" / "eight.yaml").write_text("# @package _global_\ncouncils:\n" + councils + baseline[baseline.index("\npartnership:") :])
+    yield from serve(tmp_path, "--config-dir", str(tmp_path / "configs"))
+
+
+def serve(tmp_path, *options: str):
+    """``sim-demo`` with ``options`` on a free port; yields its URL; stopped by PID afterwards."""
     need_chromium()  # before starting a server the test could not drive
     port = free_port()
     log = (tmp_path / "sim-demo.log").open("w")
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "True"}  # sim-demo must turn it off anyway
     started = time.monotonic()
-    proc = subprocess.Popen([*sim_demo_command(), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    command = [*sim_demo_command(), "--port", str(port), *options]
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         while True:
@@ -230,5 +247,42 @@ def test_the_replays_text_stays_at_14_px_or_more_at_1024_with_the_side_bar_open(
             assert len(sizes) > 50
             small = sorted({(round(px, 1), text[:40]) for text, px in sizes if px < 14})
             assert not small, f"text below 14 px at 1024x768 with the side bar open: {small[:10]}"
+        finally:
+            browser.close()
+
+
+@pytest.mark.parametrize("screen", [(1024, 768), (1366, 768), (1920, 1080)])
+def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without_scrolling(server_of_eight, tmp_path, screen):
+    """At 1024x768 eight councils' drawing ran 805 px tall below the month, the timeline under it: the trainer scrolled
+    between the councils and the mechanism firing. Nothing is fetched from beyond 127.0.0.1 (such requests are refused)."""
+    chromium = need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": screen[0], "height": screen[1]})
+            page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
+            page.set_default_timeout(60_000)
+            page.goto(server_of_eight)
+            expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=600_000)
+            page.locator(".v-select").filter(has_text="Case or scenario").click()
+            page.get_by_role("option", name="Eight", exact=True).click()
+            expect(page.locator("svg[aria-label^='Councils']")).to_contain_text("Oakbridge DC")
+            for month in range(1, 13):
+                page.get_by_role("button", name="Step", exact=True).click()
+                expect(page.locator(".sim-month")).to_have_text(f"Month {month}")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(shots / f"sim-demo-eight-{screen[0]}x{screen[1]}.png"))
+            shown = page.evaluate(
+                """() => { const box = s => document.querySelector(s).getBoundingClientRect();
+                return {month: box('.sim-month').top, drawing: box("svg[aria-label^='Councils']").bottom, now: box('.sim-now .sim-what').top + 24}; }"""
+            )
+            assert shown["month"] >= 64 and shown["drawing"] <= screen[1] and shown["now"] <= screen[1], shown
+            expect(page.locator(".sim-now .sim-event")).to_be_visible()
+            small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
+            assert not small, f"text below 14 px: {small[:10]}"
         finally:
             browser.close()

@@ -189,3 +189,23 @@ def test_no_name_sits_under_another_council_nearer_it_than_its_own(count, left):
             if j != k and box.left < cx + r and cx - r < box.right and (box.bottom <= cy if above else box.top >= cy) and gaps[j] < gaps[k]
         ]
         assert not under, f"{text!r} sits {'above' if above else 'under'} council {under}, nearer it than its own"
+
+
+PROJECTOR = (1024, 768)  # the screen; the councils' card there, the side bar open, is 588 px wide
+
+
+@pytest.mark.parametrize("count", range(2, 9))
+def test_the_councils_drawing_fits_a_1024x768_projector_under_the_month_and_over_what_happened_last(count):
+    """With 8 councils the drawing was 993 units tall at 460 wide: 869 px at 14 px text, taller than a 768 px screen, so the
+    trainer scrolled between the councils and the mechanism firing. Councils with a name, a notice badge or "champion left"."""
+    nodes = [
+        svg.Node(name, 1.0 + 0.1 * k, 0.5, 0.35, 14 if k == 1 else 0, k != 3, True, -1)
+        for k, name in enumerate(
+            ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council", "Oakbridge DC"][
+                :count
+            ]
+        )
+    ]
+    width, height = viewbox(svg.network(nodes, all_joined(count)))
+    assert width == svg.drawing_width(count) and width * svg.LEAST_PX / svg.SMALLEST_TEXT <= 588, "14 px text in the card's width"
+    assert svg.least_height(height) <= PROJECTOR[1] - svg.AROUND, (count, height)
