@@ -772,6 +772,24 @@ def predictive_verdict(result: Calibration) -> str:
     return _verdict(predictive_table(result), result.design)
 
 
+#: The format of a targets file of one's own, told on the shipped targets' page (docs/calibration.md).
+OWN_TARGETS = (
+    "`sim-calibrate targets=my_region.yaml` fits the model to a targets file of yours, written like "
+    "`sim/config/targets/uk_breakups.yaml` (YAML only: a CSV table is refused). Its fields: `name`, `description`, "
+    "`source` and `notes` (words for the page); `event` (`breakup` or `collapse`); `horizon_months` (a whole number in "
+    "[12, 600], the model's `partnership.horizon_months`, long enough for the longest record and the furthest statistic); "
+    "optionally `records` (each with `start` and `end` in decimal years, and optionally `name` and `form`) and `window` "
+    "([first, last] years in which an ending could enter the record), against which each `duration_share` is checked; "
+    "`discrepancy` (an sd in [0, 1] for what the model leaves out); `parameters` (assumed parameters to calibrate, each "
+    "once; `parameters=` on the command line replaces the list); and `statistics`, each with `name`, `kind` "
+    "(`duration_share` with `years: [from, to]`, or `breakup_by` with one number of years), then either `observed` (a "
+    "share in [0, 1], not a percentage) and its `sd`, or `count` and `n` (the share is count / n, its sd the binomial one the shipped file uses), "
+    "and `computed` (how it is computed, for the page). Every problem in the file is named at once, one line each, "
+    "before anything runs; targets the model cannot reach end, after the runs, with a line per statistic out of reach "
+    "and nothing written."
+)
+
+
 def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-calibrate", code_version: str = "") -> str:
     """The calibration report in Markdown: method, targets, waves, prior against posterior, predictive check and what is not identified.
 
@@ -955,5 +973,6 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         ),
         "- Parameters not calibrated keep their priors in `uncertainty=posterior` runs.",
         "",
+        *(["## Your own targets", "", OWN_TARGETS, ""] if t.shipped else []),
     ]
     return "\n".join(lines)

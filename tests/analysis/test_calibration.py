@@ -276,3 +276,23 @@ def test_targets_the_model_cannot_reach_are_said_to_be_out_of_reach_instead_of_g
     reachable = targets(statistics=[{"name": "by_10", "kind": "breakup_by", "years": 10, "observed": 0.4, "sd": 0.2}])
     fitted = C.calibrate(cfg, reachable, C.calibrated_items(cfg, ["decisions.outside_option"], reachable), seed=1, replications=20, points=10, waves=1)
     assert C.unreached(fitted) == [] and C.predictive_verdict(fitted).startswith("The observed value lies inside")
+
+
+def test_the_shipped_targets_page_tells_the_format_of_ones_own_targets_and_docs_say_it_as_render_does():
+    """docs/calibration.md, the page a researcher reads before bringing their own data, did not say what a targets file holds."""
+    from pathlib import Path
+
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    figures = {"prior_posterior": "p.png", "predictive": "q.png"}
+    uk = load_targets("uk_breakups")
+    page = C.render(C.calibrate(cfg, uk, C.calibrated_items(cfg, ["decisions.memory"], uk), seed=1, replications=20, points=10, waves=1), figures)
+    assert page.endswith(f"\n## Your own targets\n\n{C.OWN_TARGETS}\n")
+    for words in ("YAML only", "`count` and `n`", "not a percentage", "[12, 600]"):
+        assert words in C.OWN_TARGETS, words
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "calibration.md").read_text(encoding="utf-8")
+    assert docs.endswith(f"\n## Your own targets\n\n{C.OWN_TARGETS}\n"), "docs/calibration.md says it as render does"
+    mine = targets_from({"statistics": [{"kind": "breakup_by", "years": 5, "observed": 0.3, "sd": 0.1}]}, "/tmp/mine.yaml")
+    own = C.render(C.calibrate(cfg, mine, C.calibrated_items(cfg, ["decisions.memory"], mine), seed=1, replications=20, points=10, waves=1), figures)
+    assert "## Your own targets" not in own
