@@ -313,6 +313,19 @@ def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
     for i, s in enumerate(statistics):
         if horizon is not None and max(s.years) > horizon / 12.0:
             problems.append(f"statistics[{i}].years = {list(s.years)} reaches beyond the horizon ({horizon} months): raise targets.horizon_months")
+    bins = sorted((s.years, s.name, s.observed) for s in statistics if s.kind == "duration_share")
+    disjoint = all(a[0][1] <= b[0][0] for a, b in itertools.pairwise(bins))
+    if disjoint and sum(observed for *_, observed in bins) > 1 + 5e-4:
+        parts = ", ".join(f"{name} {observed:g}" for _, name, observed in bins)
+        problems.append(
+            f"statistics: the observed duration_share values add up to {sum(o for *_, o in bins):.4g} ({parts}): "
+            "shares of one set of endings, in bins that do not overlap, add up to at most 1"
+        )
+    if window is not None and not records and every_record:
+        problems.append(
+            f"targets.window = {list(window)} needs records (each record's start sets the durations it could have had and still been seen): "
+            "add records, or remove the window"
+        )
     if records:
         durations = np.array([r.years for r in records])
         longest = records[int(np.argmax(durations))]

@@ -170,3 +170,22 @@ def test_a_statistic_given_as_a_count_of_records_gets_its_share_and_sd_and_a_bad
         "statistics[2].n is missing: how many records the count is of, a whole number >= 1",
         "statistics[3].observed = 0.45 differs from count / n = 3 / 17 = 0.1765: give one or the other",
     ]
+
+
+def test_shares_of_bins_that_do_not_overlap_adding_up_to_more_than_one_and_a_window_without_records_are_named():
+    """A copy of the shipped file with other shares (0.5, 0.4, 0.3 of one set of break-ups) or with its records deleted but
+    its window kept was accepted: the first cannot be observed, the second's window did nothing."""
+    stats = [
+        {"name": name, "kind": "duration_share", "years": years, "observed": observed, "sd": 0.1}
+        for name, years, observed in (("early", [0, 3], 0.5), ("mid", [3, 7], 0.4), ("late", [7, 12], 0.3))
+    ]
+    with pytest.raises(ConfigError) as err:
+        targets_from({"horizon_months": 180, "window": [2009, 2025], "statistics": stats})
+    assert err.value.problems == [
+        "statistics: the observed duration_share values add up to 1.2 (early 0.5, mid 0.4, late 0.3): "
+        "shares of one set of endings, in bins that do not overlap, add up to at most 1",
+        "targets.window = [2009.0, 2025.0] needs records (each record's start sets the durations it could have had and "
+        "still been seen): add records, or remove the window",
+    ]
+    stats[1]["years"] = [2, 7]  # bins that overlap may add up to more than 1
+    assert len(targets_from({"horizon_months": 180, "statistics": stats}).statistics) == 3
