@@ -22,6 +22,7 @@ returns, so the other points run under every launcher; ``sim-run`` then exits wi
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 import os
 import shutil
@@ -319,6 +320,27 @@ def launcher_problems(config: DictConfig) -> list[str]:
     return problems
 
 
+#: The extra that installs each launcher's plugin (``pip install 'partnership-sim[EXTRA]'``), by the class name its ``_target_`` ends with.
+LAUNCHER_EXTRAS = {"JoblibLauncher": "joblib", "RayLauncher": "ray", "SlurmLauncher": "slurm", "LocalLauncher": "slurm"}
+
+
+def missing_launcher(config: DictConfig) -> list[str]:
+    """One line when the chosen launcher's plugin is not installed (its extra was not), else none.
+
+    Without it, ``hydra/launcher=joblib`` (or ``ray``) ended in Hydra's traceback "Unknown plugin class"
+    and "an unexpected error: please report it".
+    """
+    target = str(OmegaConf.select(config, "hydra.launcher._target_", default="") or "")
+    extra = LAUNCHER_EXTRAS.get(launcher_class(config))
+    if extra is None:
+        return []
+    try:
+        importlib.import_module(target.rpartition(".")[0])
+    except ImportError:
+        return [f"hydra/launcher = {extra} needs the [{extra}] extra, which is not installed: pip install 'partnership-sim[{extra}]'"]
+    return []
+
+
 def slurm_jobs_folder(config: DictConfig) -> Path | None:
     """The folder holding the SLURM jobs' folders (``submitit_folder`` up to its first ``%`` pattern, the preset's ``%j``)."""
     folder = OmegaConf.select(config, "hydra.launcher.submitit_folder", default=None)
@@ -353,7 +375,7 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         sweep_dir = Path(str(config.hydra.sweep.dir)).absolute()
-        problems = launcher_problems(config)
+        problems = missing_launcher(config) or launcher_problems(config)
         if problems:
             refuse(problems)
         resume = bool(config.get("resume", False))

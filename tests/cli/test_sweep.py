@@ -13,7 +13,7 @@ from hydra.types import RunMode
 from omegaconf import OmegaConf
 from support.clusters import CONFIGS, require_module
 
-from sim.cli.sweep import LAUNCHER_SETTINGS, SweepCallback, discard_unstarted, launcher_problems, slurm_jobs_folder
+from sim.cli.sweep import LAUNCHER_SETTINGS, SweepCallback, discard_unstarted, launcher_problems, missing_launcher, slurm_jobs_folder
 from sim.results import provenance
 from sim.results.sweep import PointRecord
 
@@ -83,6 +83,29 @@ def test_launcher_settings_out_of_range_are_one_line_each(tmp_path):
     with pytest.raises(SystemExit) as refused:
         SweepCallback().on_multirun_start(OmegaConf.merge(launcher("JoblibLauncher", n_jobs=0), job_config(tmp_path / "sweep")))
     assert refused.value.code == 2 and not (tmp_path / "sweep").exists()
+
+
+def test_a_launcher_whose_extra_is_not_installed_is_one_line_naming_the_extra(tmp_path, monkeypatch, capsys):
+    """hydra/launcher=joblib (or ray) without its extra ended in Hydra's traceback 'Unknown plugin class' and 'an unexpected error:
+    please report it'; hydra/launcher=slurm said only that 'hydra/launcher/submitit_slurm' could not be loaded."""
+    from hydra.errors import MissingConfigException
+
+    from sim.config.overrides import composition_problems
+
+    for name in ("hydra_plugins.hydra_joblib_launcher", "hydra_plugins.hydra_joblib_launcher.joblib_launcher"):
+        monkeypatch.setitem(sys.modules, name, None)  # as without the [joblib] extra
+    config = OmegaConf.create({"hydra": {"launcher": {"_target_": "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher", "n_jobs": 0}}})
+    line = "hydra/launcher = joblib needs the [joblib] extra, which is not installed: pip install 'partnership-sim[joblib]'"
+    assert missing_launcher(config) == [line]
+    with pytest.raises(SystemExit) as refused:
+        SweepCallback().on_multirun_start(OmegaConf.merge(config, job_config(tmp_path / "sweep")))
+    assert refused.value.code == 2 and capsys.readouterr().err == f"error: {line}\n" and not (tmp_path / "sweep").exists()
+    assert missing_launcher(OmegaConf.create({"hydra": {"launcher": {"_target_": "hydra._internal.core_plugins.basic_launcher.BasicLauncher"}}})) == []
+    slurm = MissingConfigException("In 'hydra/launcher/slurm': Could not load 'hydra/launcher/submitit_slurm'.", "hydra/launcher/submitit_slurm")
+    assert composition_problems(slurm, ["hydra/launcher=slurm"], [CONFIGS]) == [
+        "In 'hydra/launcher/slurm': Could not load 'hydra/launcher/submitit_slurm': the SLURM launcher needs the [slurm] extra, which is not installed:"
+        " pip install 'partnership-sim[slurm]'"
+    ]
 
 
 @pytest.mark.parametrize("preset", ["joblib", "ray", "slurm", "submitit_local"])
