@@ -346,7 +346,8 @@ def maybe_help(
 ) -> None:
     """Print :func:`help_text` and exit 0 when ``argv`` asks for help (``--help`` or ``-h``)."""
     if any(arg in ("--help", "-h") for arg in argv):
-        print(help_text(prog, doc, settings, groups, lists, notes))
+        with guard.stdout_reader_may_leave():  # sim-run --help | head
+            print(help_text(prog, doc, settings, groups, lists, notes))
         sys.exit(0)
 
 

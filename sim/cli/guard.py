@@ -268,7 +268,7 @@ class _ReaderMayLeave:
 
 
 @contextmanager
-def _stdout_reader_may_leave() -> Iterator[None]:
+def stdout_reader_may_leave() -> Iterator[None]:
     """Inside the block, a reader of standard output that has gone (a closed pipe) ends the output, not the command (:class:`_ReaderMayLeave`)."""
     stream = sys.stdout
     sys.stdout = _ReaderMayLeave(stream)
@@ -310,7 +310,7 @@ def signals() -> Iterator[None]:
     sys.unraisablehook = quiet_stop
     _RECEIVED.handler = handler
     try:
-        with _stop_signals_to(handler), _stdout_reader_may_leave():
+        with _stop_signals_to(handler), stdout_reader_may_leave():
             yield
     finally:
         sys.unraisablehook = unraisable

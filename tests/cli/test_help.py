@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import fields
@@ -155,3 +156,14 @@ def test_every_docs_page_the_help_names_is_in_the_installed_docs_folder(monkeypa
         folder = Path(out.rsplit("installed with the package, in ", 1)[1].split("\n")[0])
         named = set(re.findall(r"docs/([\w.]+\.md)", out))
         assert "parameters.md" in named and all((folder / page).is_file() for page in named), (words, folder, named)
+
+
+@pytest.mark.parametrize(("main", "words", "settings"), SETTINGS_COMMANDS, ids=[" ".join(c[1]) for c in SETTINGS_COMMANDS])
+def test_help_into_a_pipe_whose_reader_has_left_exits_0(monkeypatch, main, words, settings) -> None:
+    """``sim-run --help | head -1`` ended in a BrokenPipeError traceback, exit 1 (sim-compare, sim-calibrate and sim-search too)."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone: a write to the pipe fails with EPIPE
+    with os.fdopen(write, "w") as closed:
+        monkeypatch.setattr(sys, "stdout", closed)
+        monkeypatch.setattr(sys, "argv", [*words, "--help"])
+        assert _code(main) == 0
