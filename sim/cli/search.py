@@ -107,7 +107,9 @@ def search_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-search`` config: its settings, the model values, and Optuna where tuning is asked for."""
     settings, _, problems = problems_of(cfg, search_settings)
     if settings is not None and settings.tune and importlib.util.find_spec("optuna") is None:
-        problems.append(f"tune = {settings.tune} needs Optuna, which is not installed: pip install 'partnership-sim[search]' (or tune=0: on/off combinations only)")
+        problems.append(
+            f"tune = {settings.tune} needs Optuna, which is not installed: pip install 'partnership-sim[search]' (or tune=0: on/off combinations only)"
+        )
     return problems
 
 
