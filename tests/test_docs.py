@@ -201,6 +201,32 @@ def test_every_parameter_path_in_the_model_description_is_declared():
     assert not stale, f"docs/ODD.md names parameters that are not declared: {sorted(stale)}"
 
 
+#: A parameter's path in backticks on any page, as docs write it (``councils[k].pace``) or as an override does
+#: (``councils.0.pace``, ``levers.continuity_plan.strength``).
+PAGE_PATH = re.compile(
+    r"(?<![\w./\[])((?:councils(?:\[k\]|\[\d\]|\.\d)|partnership|dynamics|decisions|exogenous|mechanisms\.\w+|levers\.(?:<\w+>|\w+))\.(?:\w+|\*|<\w+>))"
+)
+
+
+def test_every_parameter_path_on_the_pages_is_declared():
+    """README.md and every page of docs/ (generated ones too: their text is a generator's) name only declared parameters.
+
+    A name the page shows mistyped on purpose (with the error it gets: "... is not a parameter") and file names are not paths.
+    """
+    declared = set(_declared())
+    stale = set()
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]:
+        text = page.read_text(encoding="utf-8")
+        for span in _spans(text):
+            for path in PAGE_PATH.findall(span):
+                if path.endswith((".py", ".md", ".yaml", ".csv", ">", "*")) or re.search(re.escape(path) + r"'? is not a", text):
+                    continue
+                name = re.sub(r"^levers\.(?:<\w+>|\w+)\.", "levers.<name>.", re.sub(r"^councils(?:\[\d\]|\.\d)", "councils[k]", path))
+                if name not in declared:
+                    stale.add(f"{page.relative_to(ROOT)}: {path}")
+    assert not stale, "pages name parameters that are not declared:\n" + "\n".join(sorted(stale))
+
+
 def test_every_file_the_model_description_names_exists():
     paths = {t for span in _spans(ODD) for t in re.findall(r"(?<![\w.<])((?:sim|docs|data|configs|experiments|tests)/[\w./*]*)", span)}
     missing = [p for p in sorted(paths) if not list(ROOT.glob(p.replace("caseNN", "case[0-9][0-9]")))]

@@ -165,7 +165,7 @@ services fail*; *Getting IT right*: Eduserv, *Shared services: getting IT right*
 is used is described in [ODD.md](ODD.md).
 
 Parameters are addressed as in a config file: `councils[k].it_maturity` is the
-`it_maturity` of council `k` (from 0) in the `councils:` list; `mechanisms.case01.leave_hazard`
+`it_maturity` of council `k` (from 0) in the `councils:` list; `mechanisms.case01.specialist_hazard`
 and `levers.<name>.strength` sit under `mechanisms:` and `levers:`. Bad values are refused
 before any run, all at once, one line per problem naming the field, the value and the allowed
 range (`sim/config/model.py`).
