@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib.util
 import os
 import socket
 import sys
@@ -113,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = problems(args)
     if bad:
         print("\n".join(bad), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if importlib.util.find_spec("solara") is None:  # found, not imported: its settings are made offline first
+        print("error: sim-demo needs the [viz] extra, which is not installed: pip install 'partnership-sim[viz]'", file=sys.stderr)
         return EXIT_BAD_INPUT
     taken = address_problem(args.host, args.port)
     if taken:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -60,6 +61,15 @@ def test_every_setting_out_of_range_gets_its_own_line(capsys, tmp_path):
         f"error: --config-dir = {tmp_path / 'none'} is not a folder (expected one holding scenario/*.yaml and policy/*.yaml)",
         "error: --host = ' ' is empty (expected an address such as 127.0.0.1)",
     ]
+
+
+def test_without_the_viz_extra_it_names_the_extra_to_install(capsys, monkeypatch):
+    """A package installed without [viz] ended sim-demo in a ModuleNotFoundError traceback for solara."""
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None if name == "solara" else find_spec(name, *args))
+    monkeypatch.setitem(sys.modules, "solara.__main__", None)  # importing it fails, as without the extra
+    assert cli.main([]) == 2  # before the address is tried or anything starts
+    assert capsys.readouterr().err.splitlines() == ["error: sim-demo needs the [viz] extra, which is not installed: pip install 'partnership-sim[viz]'"]
 
 
 def test_a_port_in_use_is_one_line_and_exit_3_before_anything_starts(capsys):
