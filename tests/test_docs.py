@@ -326,3 +326,24 @@ def test_the_model_description_lists_causes_and_streams_in_the_models_order():
     streams = streams[streams.index("The monthly streams") :]
     named = [s for s in dict.fromkeys(re.findall(r"`([\w.]+)`", streams)) if s in plan.streams]
     assert named == list(plan.streams)
+
+
+def test_the_model_descriptions_problems_are_the_mapping_tested():
+    """Section 9 gives each of Guide 08's problems the status and the parameters ``sim/config/problems.py`` tests it with."""
+    from sim.config.problems import PROBLEMS
+
+    found = re.findall(r"^\| (\d\d) \|[^|]*\|([^|]*)\|([^|]*)\|$", _section("## 9."), re.MULTILINE)
+    rows = {int(n): (cells, status.strip()) for n, cells, status in found}
+    assert sorted(rows) == [p.number for p in PROBLEMS], "docs/ODD.md section 9 has one row per problem"
+    wrong = []
+    for p in PROBLEMS:
+        cells, status = rows[p.number]
+        expected = "not modelled" if not p.modelled else "partly" if p.reason.startswith("partly") else "modelled"
+        if not status.startswith(expected):
+            wrong.append(f"problem {p.number:02d}: status {status.split(':')[0]!r}, sim/config/problems.py: {expected!r}")
+        named = set(re.findall(r"`([^`]+)`", cells))
+        for path in p.parameters:
+            wild = any(n.endswith(".*") and path.startswith(n[:-1]) for n in named)
+            if path not in named and path.rsplit(".", 1)[-1] not in named and not wild:
+                wrong.append(f"problem {p.number:02d}: carried by {path}, which section 9 does not name")
+    assert not wrong, "docs/ODD.md section 9 against sim/config/problems.py:\n" + "\n".join(wrong)

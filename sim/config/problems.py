@@ -139,7 +139,10 @@ PROBLEMS: tuple[Problem, ...] = (
         ("exogenous.stance", "exogenous.control_change_all_out", "exogenous.control_change_thirds"),
         less=("exogenous.stance=0.0",),
         more=("exogenous.stance=0.4",),
-        reason="partly: a new administration's doctrine moves the value it puts on going alone; doctrine is drawn at each change of control",
+        reason=(
+            "partly: a new administration's doctrine takes value from (or adds value to) the partnership its council sees, "
+            "booked to political_control; doctrine is drawn at each change of control, not held as a party's programme"
+        ),
     ),
     Problem(
         13,
