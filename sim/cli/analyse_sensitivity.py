@@ -16,6 +16,7 @@ errors), ``sensitivity.json`` (settings, factors, tables, timings, provenance) a
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import time
 from collections.abc import Sequence
@@ -76,6 +77,8 @@ def main(argv: Sequence[str]) -> int:
     blocker = first_file_on(Path(raw["out"]).expanduser()) if isinstance(raw.get("out"), str) else None
     if blocker is not None:
         problems.append(f"out = {raw['out']}: {blocker} is a file, not a folder; choose another folder with out=...")
+    if importlib.util.find_spec("SALib") is None:
+        problems.append("sim-analyse sensitivity needs SALib, which is not installed: pip install 'partnership-sim[analysis]'")
     config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems)
     from sim.analysis.sensitivity import TooManyMissing, analyse, render
     from sim.cli.common import fixed_paths

@@ -131,6 +131,20 @@ def test_a_sensitivity_out_through_a_file_is_refused_before_the_analysis_runs(tm
     ]
 
 
+def test_sensitivity_without_salib_names_the_extra_before_anything_runs(tmp_path, monkeypatch, capsys):
+    """A package installed without [analysis] ended sim-analyse sensitivity in an ImportError traceback and 'an unexpected error'."""
+    from sim.cli import analyse
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None if name == "SALib" else find_spec(name, *args))
+    monkeypatch.setitem(sys.modules, "SALib", None)  # importing it fails, as without the extra
+    assert analyse.main(["sensitivity", f"out={tmp_path / 'sens'}"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: sim-analyse sensitivity needs SALib, which is not installed: pip install 'partnership-sim[analysis]'"
+    ]
+    assert not (tmp_path / "sens").exists()
+
+
 def test_every_bad_argument_is_named_at_once(tmp_path):
     """Another command's setting was ignored without a word, and a bad setting hid the model's problems."""
     done = run("sensitivity", "top=1", "hydra.run.dir=elsewhere", "decisions.memory=7", cwd=tmp_path)
