@@ -813,7 +813,8 @@ class ExogenousParams:
         0,
         1,
         "value",
-        "most a new administration's doctrine (in-house is best, or outsourcing is) moves the value it puts on going alone",
+        "most a new administration's doctrine (in-house is best, or outsourcing is) takes from, or adds to, the value its council sees in the"
+        " partnership each month",
         concept=f"{G08} problem 12 (political dogma)",
         prior=_u(0.05, 0.3),
     )
