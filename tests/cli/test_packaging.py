@@ -21,9 +21,12 @@ def test_wheel_contains_every_config(tmp_path: Path) -> None:
         ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "outputs", "multirun", ".*cache")
     )
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)], capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(tmp_path), str(source)], capture_output=True, text=True, timeout=600
     )
     assert built.returncode == 0, built.stderr
+    # every folder of the tree is a listed package: one that is not (configs/scenario, docs/validation...) made setuptools
+    # print twenty lines each, "Package would be ignored", to anyone building the package from its source
+    assert "Package would be ignored" not in built.stdout + built.stderr
     wheel = next(tmp_path.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in (ROOT / "configs").rglob("*.yaml"):
