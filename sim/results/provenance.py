@@ -2,7 +2,8 @@
 
 The model version is the package version (:data:`sim.__version__`); the code version is
 the git commit of the working tree the package was imported from, marked ``-dirty``
-when tracked files have uncommitted changes, or ``unknown`` outside a git checkout.
+when tracked files have uncommitted changes, or ``unknown`` outside a git checkout of the package
+(an installed package, also in a virtual environment inside a git project of one's own).
 """
 
 from __future__ import annotations
@@ -36,7 +37,13 @@ def _git(*args: str) -> str | None:
 
 
 def git_commit() -> tuple[str | None, bool | None]:
-    """Commit of the checkout holding the package and whether tracked files differ from it (None, None outside git)."""
+    """Commit of the checkout holding the package and whether tracked files differ from it (None, None outside git).
+
+    Also (None, None) where the package is inside a git checkout that does not track it: an installed package in a
+    virtual environment within a project of the user's own (``myproject/.venv``), whose commit is not the model's code.
+    """
+    if _git("ls-files", "--error-unmatch", "core/version.py") is None:
+        return None, None
     commit = _git("rev-parse", "HEAD")
     if commit is None:
         return None, None

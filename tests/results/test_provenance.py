@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import sim
 from sim.results import provenance
 
@@ -22,6 +24,20 @@ def test_the_code_version_is_this_checkout():
         return
     assert len(commit) == 40 and isinstance(dirty, bool)
     assert provenance.collect()["code_version"] == provenance.code_version(commit, dirty)
+
+
+def test_an_installed_package_inside_a_git_project_of_ones_own_has_no_commit(tmp_path, monkeypatch):
+    """A package installed in myproject/.venv recorded myproject's commit as the model's code version."""
+    project = tmp_path / "myproject"
+    package = project / ".venv" / "site-packages" / "sim"
+    (package / "results").mkdir(parents=True)
+    (project / ".gitignore").write_text(".venv/\n")
+    git = ["git", "-C", str(project), "-c", "user.name=u", "-c", "user.email=u@example.org"]
+    for args in (["init", "-q"], ["add", ".gitignore"], ["commit", "-q", "-m", "mine"]):
+        subprocess.run([*git, *args], check=True, capture_output=True)
+    monkeypatch.setattr(provenance, "__file__", str(package / "results" / "provenance.py"))
+    assert provenance.git_commit() == (None, None)
+    assert provenance.collect()["code_version"] == "unknown"
 
 
 def test_the_run_config_records_the_settings_as_run():
