@@ -347,3 +347,10 @@ def test_the_model_descriptions_problems_are_the_mapping_tested():
             if path not in named and path.rsplit(".", 1)[-1] not in named and not wild:
                 wrong.append(f"problem {p.number:02d}: carried by {path}, which section 9 does not name")
     assert not wrong, "docs/ODD.md section 9 against sim/config/problems.py:\n" + "\n".join(wrong)
+
+
+def test_the_citation_names_the_latest_release_of_the_changelog():
+    """CITATION.cff cited version 0.1.0 of 2026-11-22 after 0.2.0 had been released on 2026-12-02."""
+    version, date = re.search(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).groups()
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert f"\nversion: {version}\n" in citation and f'\ndate-released: "{date}"\n' in citation
