@@ -9,6 +9,7 @@ model while the play loop steps it. Every call into the model goes through
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import threading
@@ -16,7 +17,9 @@ import time
 from collections.abc import Sequence
 from html import escape
 
+import ipyvue
 import solara
+import traitlets
 
 from sim.config.checks import ConfigError
 from sim.viz import adapter, handout, stories, svg
@@ -43,12 +46,17 @@ def config_dir() -> str | None:
     return os.environ.get(CONFIG_DIR_ENV) or None
 
 
+_STAGES = itertools.count()
+
+
 class Stage:
-    """The run on show, or the original and its replay with a lever, stepped together."""
+    """The run on show, or the original and its replay with a lever, stepped together (``number``: which stage of the
+    server's it is, each new one the next)."""
 
     def __init__(self, runs: Sequence[adapter.Run]) -> None:
         self.runs = list(runs)
         self.lock = threading.Lock()
+        self.number = next(_STAGES)
 
     @property
     def running(self) -> bool:
@@ -408,6 +416,15 @@ CSS = (
 # ---------------------------------------------------------------- components
 
 
+class ToTop(ipyvue.VueTemplate):
+    """Nothing to see: scrolls the page (and each box it sits in) to its top when it is put on the page."""
+
+    template = traitlets.Unicode(
+        "<template><span></span></template><script>module.exports = { mounted() {"
+        " for (let e = this.$el; e; e = e.parentElement) { e.scrollTop = 0; } window.scrollTo(0, 0); } };</script>"
+    ).tag(sync=True)
+
+
 def _select(label: str, value: str, items: Sequence[tuple[str, str]], on_value, disabled: bool = False):
     """A Vuetify select with display labels (``items`` as ``(value, label)``)."""
     return solara.v.Select(
@@ -541,6 +558,7 @@ def Page():
         solara.Text(f"Why shared services fail{month}")
     with solara.Sidebar():
         Controls()
+    ToTop.element().key(f"to-top-{current().number}")  # a new stage (a replay, a reset, a case) shows from its month, not where its button was
     if notice.value and len(shown) != 1:
         solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=["sim-notice"])
     if len(shown) == 1:

@@ -286,3 +286,28 @@ def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without
             assert not small, f"text below 14 px: {small[:10]}"
         finally:
             browser.close()
+
+
+def test_a_replay_shows_from_the_top_of_the_page_not_where_its_button_was(server, tmp_path):
+    """At 1024x768 "Replay with ..." sits low in "Why did it end?"; pressed, the page stayed scrolled there: the replay's
+    notice ("Press play.") and both runs' months were off the screen, the middle of the first run's charts on it."""
+    chromium = need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1024, "height": 768})
+            page.set_default_timeout(60_000)
+            page.goto(server)
+            expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=600_000)
+            page.get_by_role("button", name="To the end", exact=True).click()
+            replay = page.locator(".sim-why").get_by_role("button", name="Replay with continuity plan")
+            replay.scroll_into_view_if_needed()  # the main area scrolls in its own box
+            expect(page.locator(".sim-month").first).not_to_be_in_viewport()
+            replay.click()
+            expect(page.get_by_text("As it happened")).to_be_attached()
+            expect(page.locator(".sim-notice")).to_be_in_viewport()
+            expect(page.locator(".sim-month").first).to_be_in_viewport()
+        finally:
+            browser.close()
