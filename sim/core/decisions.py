@@ -37,7 +37,7 @@ import numpy as np
 from sim.core.contract import Event, Reading
 from sim.core.jit import compiled
 from sim.core.params import GOVERNANCE
-from sim.core.state import INTEGRATION, StateArrays, launched
+from sim.core.state import StateArrays, launched
 from sim.core.triggers import NONE, ROUTINE, Trigger
 
 NAME = "decide"
@@ -215,7 +215,7 @@ def weigh(s: StateArrays, P: Any, i: int, t: int, draws: np.ndarray, first_event
                 c.decision_due = NONE
                 c.decision_trigger = NONE
         return
-    if s.partnership[i].phase == INTEGRATION and t == s.partnership[i].launch_month:
+    if t == s.partnership[i].launch_month:  # the first launched month, whatever began in it (deeper sharing proposed at once)
         return
     p = s.partnership[i]
     review = t == p.review_due

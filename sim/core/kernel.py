@@ -49,6 +49,7 @@ from sim.core.state import (
     COLLAPSED,
     COUNCIL,
     ENDED,
+    EXPANSION,
     INTEGRATION,
     OPERATING,
     PARTNERSHIP,
@@ -267,11 +268,11 @@ def _open_books(s: StateArrays, i: int, w: Scratch) -> None:
 
 @compiled
 def _integration(s: StateArrays, P: Any, i: int, t: int) -> int:
-    """Integration ends when planned; returns the full months since launch (-1 before)."""
+    """Integration ends when planned, whenever deeper sharing began (operating, or expansion if it did); returns the full months since launch (-1 before)."""
     p = s.partnership[i]
     since = months_since_launch(s, i, t)
     if p.phase == INTEGRATION and since >= P.partnership[i].integration_months:
-        p.phase = OPERATING
+        p.phase = EXPANSION if p.scope == 1 else OPERATING
     return since
 
 

@@ -265,9 +265,9 @@ class PartnershipModel(mesa.Model):
         now = int(p["phase"])
         if phase == PROPOSAL and p["launch_month"] == month:
             self.events.add(month, "", "the business case was approved; integration begins")
-        if phase == INTEGRATION and now == OPERATING:
+        if phase == INTEGRATION and now in (OPERATING, EXPANSION):
             self.events.add(month, "", "integration is complete; the shared service is fully operating")
-        if scope == 0 and p["scope"] == 1 and now == EXPANSION:
+        if scope == 0 and p["scope"] == 1:
             self.events.add(month, "", "sharing deepened beyond IT into other services")
 
     def _log_end(self) -> None:

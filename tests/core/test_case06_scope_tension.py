@@ -21,7 +21,7 @@ from mechanism_checks import position
 from sim.core import decisions
 from sim.core.evaluate import evaluate
 from sim.core.mechanisms import case06_scope_tension as case06
-from sim.core.state import EXPANSION, OPERATING
+from sim.core.state import EXPANSION, INTEGRATION, OPERATING
 from sim.core.triggers import Trigger
 
 M = case06.MECHANISM
@@ -82,6 +82,18 @@ def test_deeper_sharing_proposed_at_its_month_opens_every_councils_decision(pair
     np.testing.assert_array_equal(e.events[Ev.PROPOSED].partner, [[1, 0]])
     assert e.shared["scope"][0] == 1 and e.shared["deepened"][0] and e.shared["phase"][0] == EXPANSION
     assert e.events[Ev.DEEPENED].mask.all() and not e.value.any() and not e.trust.any()
+
+
+def test_deeper_sharing_accepted_or_halted_during_integration_leaves_the_phase_to_integration(pair, month):
+    b = pair()
+    b.s.partnership["phase"] = INTEGRATION
+    e = evaluate(M, b.s, b.P, month(b, draws={"case06.accept": 0.0}))
+    assert e.shared["scope"][0] == 1 and e.shared["deepened"][0] and e.shared["phase"][0] == INTEGRATION
+    halted = pair(since=40, deeper=True)
+    halted.s.partnership["phase"] = INTEGRATION
+    halted.s.value_lost[halted.s.value_lost.shape[0] - 1, 0, 0] = 1.0  # council 0 sees less than its outside option
+    e = evaluate(M, halted.s, halted.P, month(halted, lever={"staged_scope": 1.0}))
+    assert e.shared["scope"][0] == 0 and e.shared["phase"][0] == INTEGRATION and e.events[Ev.HALTED].mask.all()
 
 
 def test_a_council_with_strong_concern_rejects_it_and_the_it_sharing_carries_on(pair, month):

@@ -18,7 +18,7 @@ from sim import population
 from sim.config.scenarios import load
 from sim.core import decisions, kernel, triggers
 from sim.core.layout import layout
-from sim.core.state import COLLAPSED, ENDED, INTEGRATION, OPERATING, RUNNING
+from sim.core.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, RUNNING
 from sim.core.triggers import Trigger
 
 C = layout().cause_index
@@ -187,6 +187,11 @@ def test_no_decision_before_launch_nor_in_the_month_after_approval(bench, launch
     first.s.month = 0
     hopeless(first)
     assert first.s.partnership["phase"][0] == INTEGRATION and not Weighed(first, 0.0).council["notice"].any()
+    deepened = bench()  # deeper sharing proposed in the first launched month: still no decision in it
+    launched(deepened, 0, EXPANSION)
+    deepened.s.month = 0
+    hopeless(deepened)
+    assert not Weighed(deepened, 0.0).council["notice"].any()
 
 
 def test_a_review_of_the_agreement_is_a_decision_point_and_the_next_is_scheduled(running):

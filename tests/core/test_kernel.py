@@ -145,6 +145,20 @@ def test_approval_launches_the_partnership_the_next_month_and_integration_ends_w
     assert b.s.partnership["launch_month"][0] == 4 and b.s.partnership["review_due"][0] == 4 + 48
 
 
+def test_deeper_sharing_accepted_during_integration_leaves_integration_to_run_its_course(bench):
+    """Deeper sharing proposed before integration ended (deepening_month < integration_months, about 6% of the
+    baseline's drawn partnerships) turned the phase to expansion at once: integration, and its disruption, ended early."""
+    b = bench(mechanisms=only("case06", acceptance=10.0), partnership={"approval_months": 1, "integration_months": 6, "deepening_month": 2})
+    phases, scopes = [], []
+    for _ in range(12):
+        kernel.step(b.s, b.P, b.seed)
+        phases.append(int(b.s.partnership["phase"][0]))
+        scopes.append(int(b.s.partnership["scope"][0]))
+    assert b.s.partnership["launch_month"][0] == 2  # as in the test above: integration's phase for months 2 to 8
+    assert phases == [PROPOSAL] + [INTEGRATION] * 7 + [EXPANSION] * 4
+    assert scopes == [0] * 4 + [1] * 8  # deepened at since = 2, during integration
+
+
 def test_harmonisation_and_maturity_advance_after_launch(bench, launched):
     b = bench(mechanisms=OFF)
     kernel.step(b.s, b.P, b.seed)

@@ -166,7 +166,8 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         if accepted:
             p.scope = 1
             p.deepened = True
-            p.phase = EXPANSION
+            if p.phase == OPERATING:  # accepted during integration: the phase turns to expansion when integration ends
+                p.phase = EXPANSION
             for k in range(n):
                 if s.council[i, k].active:
                     note(fx, Ev.DEEPENED, k, 0.0)
@@ -189,7 +190,8 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         halt = halt or (staged > 0 and net_value(s, P, i, k, t) < 0.0)
     if halt:  # the deeper stage halts; the IT sharing carries on in its own right
         p.scope = 0
-        p.phase = OPERATING
+        if p.phase == EXPANSION:  # halted during integration: integration runs on
+            p.phase = OPERATING
         for k in range(n):
             if s.council[i, k].active:
                 note(fx, Ev.HALTED, k, 0.0)
@@ -237,7 +239,7 @@ MECHANISM = Mechanism(
         ),
         Ev.HALTED: Event("deeper sharing halted; the IT sharing carries on alone"),
     },
-    reads=("size", "sovereignty", "orientation", "active", "deepening_month", "scope", "it_only"),
+    reads=("size", "sovereignty", "orientation", "active", "deepening_month", "scope", "it_only", "phase"),
     takes_trust=True,
     shares=("scope", "deepened", "phase"),
 )
