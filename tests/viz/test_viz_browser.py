@@ -92,7 +92,13 @@ def serve(tmp_path, *options: str):
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
         log.close()
-    assert "Traceback" not in (tmp_path / "sim-demo.log").read_text()
+    tracebacks = (tmp_path / "sim-demo.log").read_text().split("Traceback (most recent call last)")[1:]
+    assert not [t for t in tracebacks if SOLARAS_DOUBLE_DISCONNECT not in t], tracebacks
+
+
+#: Solara's own race as a browser closes (solara/server/kernel_context.py ``page_disconnect``): the page's websocket
+#: is reported disconnected twice and its assertion's traceback logged; seen now and then, not the app's doing.
+SOLARAS_DOUBLE_DISCONNECT = "AssertionError: cannot disconnect a page that is in state"
 
 
 def test_trainer_session_in_headless_chromium(server, tmp_path):
