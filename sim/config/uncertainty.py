@@ -252,11 +252,11 @@ def uncertainty(
         return None
     sample = None
     if mode == "posterior":
-        if posterior is None and not shipped_path().is_file():
+        if posterior is None and not (shipped := shipped_path()).is_file():
             raise ConfigError(
                 [
                     f"uncertainty = 'posterior' needs a posterior sample and none ships for model version {__version__} "
-                    f"(sim/config/posterior/{__version__}.parquet): give posterior=PATH or use uncertainty=prior"
+                    f"(looked for {shipped.absolute()} in the installed package): give posterior=PATH or use uncertainty=prior"
                 ]
             )
         sample = read_posterior(shipped_path() if posterior is None else posterior)

@@ -39,13 +39,15 @@ def test_bad_modes_and_replications_per_draw_are_named():
     ]
 
 
-@pytest.mark.skipif(shipped_path().is_file(), reason="a posterior ships for this model version")
-def test_posterior_without_a_shipped_sample_refuses_in_one_line():
+def test_posterior_without_a_shipped_sample_refuses_in_one_line_naming_where_it_looked(tmp_path, monkeypatch):
+    missing = tmp_path / "site-packages" / "sim" / "config" / "posterior" / f"{__version__}.parquet"
+    monkeypatch.setattr("sim.config.uncertainty.shipped_path", lambda: missing)
     with pytest.raises(ConfigError) as err:
         uncertainty("posterior")
     assert len(err.value.problems) == 1
     line = err.value.problems[0]
     assert "uncertainty = 'posterior'" in line and __version__ in line and "posterior=PATH" in line and "uncertainty=prior" in line
+    assert f"looked for {missing} " in line, "the absolute path of the installed package's file, not one relative to a checkout"
 
 
 def test_replication_r_takes_draw_r_over_m_and_a_draw_depends_only_on_seed_and_index(baseline):
