@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-calibrate", __doc__ or "", CalibrateSettings, ("scenario", "policy"), argv)
     register()
-    command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check, argv_check=calibrate_argv_problems)
+    command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check, argv_check=calibrate_argv_problems, check_sweep=True)
     given = _given(argv)
     if given.get("out") and "hydra.run.dir" not in given:  # the run's own log and .hydra go with its results, not to outputs/DATE/TIME
         argv.append(f"hydra.run.dir={given['out']}")

@@ -228,10 +228,12 @@ def model_command(
     need: Callable[[Any], int] = lambda cfg: 0,
     groups: Sequence[str] = ("scenario", "policy"),
     argv_check: Callable[[Sequence[str]], list[str]] | None = None,
+    check_sweep: bool = False,
 ) -> guard.Command:
     """A command that takes the model's parameters: its settings class (``RunSettings`` -> schema ``RunSchema``) plus every parameter.
 
-    Raw arguments are checked by :func:`argv_problems` for ``groups`` (the config groups it takes) unless ``argv_check`` is given.
+    Raw arguments are checked by :func:`argv_problems` for ``groups`` (the config groups it takes) unless ``argv_check`` is given;
+    ``check_sweep``: a multirun's jobs are each checked before the sweep starts (:attr:`guard.Command.check_sweep`).
     """
     from sim.config import schema
 
@@ -245,6 +247,7 @@ def model_command(
         argv_check or (lambda args: argv_problems(args, groups)),
         groups,
         settings,
+        check_sweep,
     )
 
 

@@ -22,6 +22,7 @@ made removes the folder again.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import errno
 import functools
@@ -661,6 +662,9 @@ class Command:
     groups: Sequence[str] = ()
     #: The command's settings dataclass (``RunSettings``...): a multirun's values of a setting are checked by its declarations.
     settings: type | None = None
+    #: Whether a multirun's jobs are each composed and checked by ``check`` before the sweep starts (each problem
+    #: line once), rather than each job refusing as it runs.
+    check_sweep: bool = False
 
 
 def _unflagged(overrides: Sequence[str], lines: Sequence[str]) -> list[str]:
@@ -693,6 +697,49 @@ def _preset_problems(command: Command, args: Any) -> list[str]:
     return [f"{line} (in sweep preset {preset[0]})" for line in problems]
 
 
+def _sweep_jobs(command: Command, args: Any) -> list[list[str]]:
+    """The overrides of each job of the multirun ``args`` describes, as Hydra's basic sweeper makes them.
+
+    A sweep preset's (``sweep=NAME``) values come first and the command line's values of a key
+    replace them; each job has one value of every swept key.
+    """
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from sim.config.overrides import compose_problems, split_override
+
+    preset = [value for key, value in map(split_override, args.overrides) if key == "sweep"][-1:]
+    params: list[str] = []
+    if preset:
+        cfg, _, _ = compose_problems(
+            args.config_name or command.config_name, [f"sweep={preset[0]}"], args.config_dir, return_hydra_config=True, groups=command.groups
+        )
+        params = [f"{key}={value}" for key, value in ((cfg.hydra.sweeper.params or {}) if cfg is not None else {}).items()]
+    overrides = OverridesParser.create().parse_overrides([*params, *args.overrides])
+    return [job for batch in BasicSweeper.split_arguments(overrides, None) for job in batch]
+
+
+def _sweep_problems(command: Command, args: Any) -> list[str]:
+    """The problems of every job of a multirun (:func:`_sweep_jobs`), each composed and checked as a single run is; each line once."""
+    from sim.config.overrides import compose_problems
+
+    problems: list[str] = []
+    for job in _sweep_jobs(command, args):
+        cfg, lines, _ = compose_problems(
+            args.config_name or command.config_name,
+            job,
+            args.config_dir,
+            return_hydra_config=True,
+            schema=command.schema,
+            command=command.name,
+            groups=command.groups,
+        )
+        if cfg is not None:
+            lines = [*lines, *command.check(cfg, argparse.Namespace(**{**vars(args), "overrides": job}))]
+        problems += [line for line in lines if line not in problems]
+    return problems
+
+
 def prepare(command: Command, argv: list[str]) -> Job | None:
     """Check everything before Hydra starts; return the prepared :class:`Job` (None: Hydra runs as it is, e.g. ``--help`` or ``-m``)."""
     from hydra._internal.utils import get_args_parser
@@ -716,6 +763,8 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
         problems = first + problems + override_problems(parsed, command.schema, command.name, command.groups, command.settings)
         if not problems:
             problems = _preset_problems(command, args)
+        if not problems and command.check_sweep:
+            problems = _sweep_problems(command, args)
         if problems:
             raise ConfigError(problems)
         return None

@@ -73,6 +73,21 @@ def test_a_calibrated_parameter_set_on_the_command_line_is_refused_before_any_fo
     assert not out.exists()
 
 
+def test_a_calibrated_parameter_swept_by_a_multirun_is_refused_once_before_the_sweep_starts(tmp_path):
+    """sim-calibrate -m decisions.memory=0.3,0.5 with decisions.memory calibrated made the sweep folder and each job
+    failed with the same line as it ran."""
+    sweep = tmp_path / "sweep"
+    args = ["-m", "parameters=[decisions.memory,decisions.noise]", "decisions.memory=0.3,0.5", "decisions.outside_option=0.6,0.7"]
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    command = [SIM_CALIBRATE, *args, "points=10", "waves=1", "replications=20", f"hydra.sweep.dir={sweep}"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "error: decisions.memory is set on the command line and also calibrated (drawn from its prior, so the value given would be ignored): "
+        "leave it unset, or hold it at that value by calibrating the others with parameters=[...]"
+    ]
+    assert "Launching" not in done.stdout + done.stderr and not sweep.exists()
+
+
 def test_out_that_would_mix_or_lose_results_is_refused_before_any_folder_is_made(tmp_path):
     """out= with another hydra.run.dir wrote the results unguarded (an earlier calibration there replaced without notice);
     out= in a multirun had every job replace the one before in the same folder."""
