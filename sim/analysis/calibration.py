@@ -192,7 +192,7 @@ class Emulator:
         A small ridge penalty keeping the regression defined with few points.
     """
 
-    def __init__(self, u: np.ndarray, y: np.ndarray, ridge: float = 1e-6):
+    def __init__(self, u: np.ndarray, y: np.ndarray, ridge: float = 1e-6) -> None:
         ok = np.isfinite(y).all(axis=1)
         u, y = np.asarray(u, float)[ok], np.asarray(y, float)[ok]
         self.dims = u.shape[1]

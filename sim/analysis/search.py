@@ -58,6 +58,7 @@ class Package:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The names of its levers, in order."""
         return tuple(name for name, _, _ in self.levers)
 
     def __str__(self) -> str:

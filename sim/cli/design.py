@@ -54,7 +54,7 @@ def _fingerprint(sha256: str, chunk: str | None) -> dict[str, Any]:
 class _Progress:
     """Points done, replications per second and time left, printed at most every ``every`` seconds (and at the end)."""
 
-    def __init__(self, total_points: int, replications: int, every: float = 10.0):
+    def __init__(self, total_points: int, replications: int, every: float = 10.0) -> None:
         self.total, self.replications, self.every = total_points, replications, every
         self.started = self.last = time.monotonic()
         self.done = self.ran = 0

@@ -347,6 +347,7 @@ class Commit(Staging):
         return cls(folder, results=tuple(results), records=(), subfolders=tuple(subfolders), derived=(), marks=(), final=True)
 
     def commit(self) -> None:
+        """Put the staged results in place, a stop received meanwhile waiting for the end (see the class note)."""
         _stop_if_received()
         _RECEIVED.held = True
         try:
@@ -572,6 +573,7 @@ class Job:
             _forget_logs_in(self.folder)
 
     def close(self) -> None:
+        """Release the run folder's lock."""
         self.lock.release()
 
 

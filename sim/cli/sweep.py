@@ -82,6 +82,7 @@ STATE = _State()
 
 
 def parsed_overrides(lines: list[str]) -> list[Any]:
+    """Hydra's parsed ``Override`` objects of the ``key=value`` ``lines``."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     return OverridesParser.create().parse_overrides(lines)
@@ -103,6 +104,7 @@ def job_overrides() -> dict[str, Any]:
 
 
 def host() -> str:
+    """The name of the machine this runs on, recorded with each point."""
     return socket.gethostname()
 
 
@@ -365,6 +367,7 @@ def launchers_help() -> list[str]:
 
 
 def refuse(problems: list[str]) -> None:
+    """Print one ``error:`` line per problem and exit with status 2."""
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     sys.exit(2)
@@ -374,6 +377,7 @@ class SweepCallback(Callback):
     """Hydra callback of ``sim-run``: refuse mixed sweep folders, record crashed jobs, report progress, collect the table."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Check the launcher and the sweep folder (refusing a folder of another sweep), then record the sweep's fingerprint and size."""
         sweep_dir = Path(str(config.hydra.sweep.dir)).absolute()
         problems = missing_launcher(config) or launcher_problems(config)
         if problems:
@@ -408,6 +412,7 @@ class SweepCallback(Callback):
             workers_born_deaf_to_ctrl_c()
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """In a multirun job, record the sweep's own command line as the point's command."""
         if config.hydra.get("mode") != RunMode.MULTIRUN:
             return
         command = _sweep_info(Path(str(config.hydra.sweep.dir)).absolute()).get("command")
@@ -415,6 +420,7 @@ class SweepCallback(Callback):
             provenance.COMMAND.set([str(word) for word in command])
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        """Record a crashed point as failed (not one stopped or busy elsewhere) and print the sweep's progress."""
         if not guard.is_multirun():
             return
         hc = HydraConfig.get()
@@ -440,6 +446,7 @@ class SweepCallback(Callback):
                 pass
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Collect the sweep's table (see :func:`finish`)."""
         finish(Path(str(config.hydra.sweep.dir)).absolute())
 
 

@@ -22,7 +22,7 @@ EXIT_BAD_INPUT = 2
 class ConfigError(ValueError):
     """A configuration with problems; ``problems`` holds one line per problem."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
 

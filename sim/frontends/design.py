@@ -34,7 +34,7 @@ SETTINGS = ("scenario", "policy", "seed")
 class DesignError(ValueError):
     """A design file that cannot be run (one line per problem in ``problems``)."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
 

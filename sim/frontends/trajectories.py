@@ -125,7 +125,7 @@ class TrajectoryRecorder:
         What to record.
     """
 
-    def __init__(self, months: int, variables: Sequence[Variable] = VARIABLES):
+    def __init__(self, months: int, variables: Sequence[Variable] = VARIABLES) -> None:
         self.variables = tuple(variables)
         self.counts = {v.name: np.zeros((months + 1, v.steps + 1), np.int64) for v in self.variables}
         self.sums = {v.name: [ExactSum() for _ in range(months + 1)] for v in self.variables}

@@ -424,7 +424,7 @@ class ParquetStream:
         Written with the file under :data:`METADATA_KEY`.
     """
 
-    def __init__(self, path: str | Path, schema: pa.Schema | None = None, metadata: Mapping[str, Any] | None = None):
+    def __init__(self, path: str | Path, schema: pa.Schema | None = None, metadata: Mapping[str, Any] | None = None) -> None:
         self.path = Path(path)
         self.schema = schema
         self.metadata = metadata

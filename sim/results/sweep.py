@@ -120,11 +120,12 @@ def value_label(value: Any) -> str:
 class PointColumns:
     """A sink adding the point's values (scenario, policy, overrides) as constant categorical columns to each block before passing it on."""
 
-    def __init__(self, sink: Any, point: dict[str, Any]):
+    def __init__(self, sink: Any, point: dict[str, Any]) -> None:
         self.sink = sink
         self.point = {name: value_label(value) for name, value in point.items()}
 
     def write(self, table: Table) -> None:
+        """Pass ``table`` on to the sink with the point's columns added (those it does not hold already)."""
         n = len(table)
         names = [name for name in self.point if name not in table.columns]
         columns = {name: np.zeros(n, np.int64) for name in names}
@@ -249,14 +250,17 @@ class Collected:
     started: float | None
 
     def count(self, status: str) -> int:
+        """How many points have ``status`` (``ok``, ``failed``, ``running``)."""
         return sum(r["status"] == status for r in self.rows)
 
     @property
     def failed(self) -> list[dict[str, Any]]:
+        """The rows of the points that failed."""
         return [r for r in self.rows if r["status"] == "failed"]
 
     @property
     def done(self) -> int:
+        """How many points have finished, well or not."""
         return self.count("ok") + self.count("failed")
 
     def failed_line(self) -> str:

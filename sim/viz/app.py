@@ -439,7 +439,7 @@ def _select(label: str, value: str, items: Sequence[tuple[str, str]], on_value, 
 
 
 @solara.component
-def Controls():
+def Controls() -> None:
     """The side bar: what to run, playing it, stories, the replay lever and the handout."""
     config = config_dir()
     is_playing = playing.value
@@ -485,7 +485,7 @@ def Controls():
 
 
 @solara.component
-def WhyPanel(view: RunView, offer_replay: bool):
+def WhyPanel(view: RunView, offer_replay: bool) -> None:
     """ "Why did it end?": the cause in words, the key learning, and a replay with the matching lever."""
     why = view.why
     assert why is not None
@@ -497,7 +497,7 @@ def WhyPanel(view: RunView, offer_replay: bool):
 
 
 @solara.component
-def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequence[RunView] = (), said: str = ""):
+def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequence[RunView] = (), said: str = "") -> None:
     """One run: its month and ending, why it ended, the councils, the timeline, savings and the value each council sees.
 
     ``beside``: the runs shown next to it, whose charts share its axes. Not ``compact``: what happened last (or the notice
@@ -535,7 +535,8 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
 
 
 @solara.component
-def Page():
+def Page() -> None:
+    """The whole page of ``sim-demo``: the side bar's controls and the run (or a run and its replay side by side), playing while asked."""
     solara.Style(CSS)
     current()
     shown = views.value
