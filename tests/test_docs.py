@@ -354,3 +354,13 @@ def test_the_citation_names_the_latest_release_of_the_changelog():
     version, date = re.search(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), re.M).groups()
     citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert f"\nversion: {version}\n" in citation and f'\ndate-released: "{date}"\n' in citation
+
+
+def test_the_pages_say_how_long_the_first_compilation_takes_as_the_messages_do():
+    """sim-run, sim-demo and README.md said compiling took 'about half a minute'; it took 66-77 s on a 2-core machine with another job running."""
+    from sim.core.jit import COMPILE_TIME
+
+    for page in ("README.md", "docs/trainer.md", "docs/faults.md"):
+        assert COMPILE_TIME in " ".join((ROOT / page).read_text(encoding="utf-8").split()), f"{page} does not say {COMPILE_TIME!r}"
+    files = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "sim").rglob("*.py")]
+    assert not [str(f.relative_to(ROOT)) for f in files if "half a minute" in f.read_text(encoding="utf-8")]

@@ -33,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 CORE = Path(__file__).resolve().parent
+#: How long compiling the model takes, as every message (and README.md, docs/trainer.md) says it: about 40 s
+#: on an idle 2-core machine, 66-77 s with another job running, over two minutes on a busy one.
+COMPILE_TIME = "about a minute, longer on a busy machine"
 #: numba options of every compiled function (``parallel`` is added where a loop runs on every core).
 OPTIONS: dict[str, Any] = {"cache": True, "_nrt": False, "forceinline": True}
 #: Set by :func:`activate`: the folder holding this version's machine code.
@@ -145,7 +148,7 @@ def discard_cache(problem: BaseException) -> Path:
         fresh = old
     _notice(
         f"the compiled-code cache {old} is damaged ({type(problem).__name__}: {str(problem).splitlines()[0] if str(problem) else 'unreadable'}); "
-        f"{where} and compiling the model afresh{' into ' + str(fresh) if OPTIONS['cache'] else ' without a cache'} (about half a minute)"
+        f"{where} and compiling the model afresh{' into ' + str(fresh) if OPTIONS['cache'] else ' without a cache'} ({COMPILE_TIME})"
     )
     _cache_dir = fresh
     if "numba" in sys.modules:
@@ -343,7 +346,7 @@ class CompileNotice:
                 pass
 
         self.started = time.perf_counter()
-        print("Compiling the model with numba (once per version of the code; about half a minute)...", file=self.stream, flush=True)
+        print(f"Compiling the model with numba (once per version of the code; {COMPILE_TIME})...", file=self.stream, flush=True)
         self._listener = Listener()
         event.register("numba:compile", self._listener)
         return self

@@ -128,10 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise RuntimeError("sim-demo: Solara was imported before its settings were made offline")
     offline_environment()
     quiet_cookie_warning()
+    from sim.core.jit import COMPILE_TIME
     from sim.frontends.compiling import compiled_code_cached
 
     if not compiled_code_cached():
-        print("sim-demo: compiling the model (once per version of the code: about half a minute); the page waits for it", file=sys.stderr, flush=True)
+        print(f"sim-demo: compiling the model (once per version of the code: {COMPILE_TIME}); the page waits for it", file=sys.stderr, flush=True)
         threading.Thread(target=warm_up, name="sim-demo-warm-up", daemon=True).start()
     from solara.__main__ import cli
 
