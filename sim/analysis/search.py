@@ -244,7 +244,50 @@ def search(
     on_batch: Callable[[int], None] | None = None,
     say: Callable[[str], None] = lambda line: None,
 ) -> Result:
-    """Screen, tune and confirm (see the module's description)."""
+    """Screen, tune and confirm (see the module's description): the cheapest package whose confirmed risk is at most ``target``.
+
+    Parameters
+    ----------
+    base
+        The configuration every package is applied to (its lever settings are the defaults).
+    pool
+        The levers a package may switch on.
+    risk
+        ``"failure"`` (any failure among all) or ``"collapse"`` (collapse among launched).
+    target
+        Highest acceptable risk, a share.
+    seed, replications
+        The paired replications ``0 .. replications - 1`` of ``seed`` that screening and tuning run.
+    confirm_replications
+        Replications of the fresh seed each shortlisted package is confirmed on.
+    max_levers
+        Most levers in one screened combination.
+    tune_packages
+        How many of the cheapest packages that met the target (else of lowest risk) Optuna tunes.
+    trials
+        Optuna trials per tuned package.
+    latest_start
+        Latest start month Optuna may choose.
+    runners_up
+        Packages shortlisted besides the cheapest, in each of the two shortlists.
+    scale_cost
+        Scale a lever's costs with its strength.
+    block_size, workers
+        Replications per ensemble batch; worker threads.
+    fresh_seed
+        Seed of the confirmation (default: one derived from ``seed``).
+    on_batch
+        Called after each batch with the number of replications it ran (summed over its packages).
+    say
+        Called with a line on each step.
+
+    Returns
+    -------
+    Result
+        The winner (``None`` when neither a shortlisted package nor no lever met the target on
+        confirmation), the confirmed candidates, the reference with no lever, and every screened and
+        tuned evaluation.
+    """
     if risk not in RISKS:
         raise ValueError(f"risk = {risk!r} must be one of {', '.join(RISKS)}")
     began = time.perf_counter()
