@@ -2,7 +2,7 @@
 
 Only numpy and the standard library at import (SciPy costs over a second to import and a
 run's summary does not need it): normal quantiles come from :class:`statistics.NormalDist`;
-the exact tests (Clopper-Pearson, McNemar) import SciPy when called.
+the exact tests (McNemar's, :func:`equal_counts_p`) import SciPy when called.
 """
 
 from __future__ import annotations
@@ -109,25 +109,6 @@ def paired_counts(n: int, only_a: int, only_b: int, confidence: float = 0.95) ->
     return Estimate(diff, max(-1.0, min(adjusted - half, diff)), min(1.0, max(adjusted + half, diff)))
 
 
-def clopper_pearson(successes: int, n: int, confidence: float = 0.95) -> Estimate:
-    """Exact (Clopper-Pearson) interval for a binomial proportion.
-
-    Conservative: its coverage is at least ``confidence`` for every true proportion.
-
-    Parameters
-    ----------
-    successes, n
-        Count of events and trials (``0 <= successes <= n``, ``n >= 1``).
-    confidence
-        Two-sided confidence level.
-    """
-    from scipy import stats
-
-    _check_counts(successes, n)
-    ci = stats.binomtest(successes, n).proportion_ci(confidence, method="exact")
-    return Estimate(successes / n, float(ci.low), float(ci.high))
-
-
 @dataclass(frozen=True)
 class Share:
     """How often one label occurs among ``n``: its count and its share with an interval."""
@@ -154,19 +135,6 @@ def mean_interval(x: ArrayLike, confidence: float = 0.95) -> Estimate:
     if x.size == 0:
         raise ValueError("need at least one value")
     return Moments.of(x).interval(confidence)
-
-
-def ratio_of_means(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> Estimate:
-    """Ratio ``mean(x) / mean(y)`` of paired values with a delta-method (linearised) interval.
-
-    Used for realised savings over the business case: the ratio of totals, not the mean
-    of per-replication ratios. Bounds are nan for fewer than two values.
-    """
-    x = np.asarray(x, float)
-    y = np.asarray(y, float)
-    if x.shape != y.shape or x.size == 0 or y.mean() == 0:
-        raise ValueError("need paired values of equal shape with a non-zero mean denominator")
-    return CoMoments.of(x, y).ratio(confidence)
 
 
 def unpaired_difference(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Estimate:

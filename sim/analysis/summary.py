@@ -413,11 +413,6 @@ def _columns(interval: str, counted: bool = True, width: int = LABEL) -> str:
     return f"  {'':<{width}}{interval:<{FIGURES}}{'count' if counted else '':>6}".rstrip()
 
 
-def case_label(case: str) -> str:
-    """``"01"`` as ``"case 01"``; other sources (``exogenous``, ``Getting IT right``) as they are."""
-    return f"case {case}" if case.isdigit() else case
-
-
 def _money(d: dict[str, float]) -> str:
     if np.isnan(d["low"]):
         return f"{d['value']:6.2f}"

@@ -58,13 +58,6 @@ def name_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
     return problems
 
 
-def check_names(argv: Sequence[str], groups: Sequence[str]) -> None:
-    """Refuse unknown ``group=name`` choices before Hydra starts (see :func:`name_problems`)."""
-    problems = name_problems(argv, groups)
-    if problems:
-        fail(problems)
-
-
 def quoting_problems(argv: Sequence[str]) -> list[str]:
     """Distributions given unquoted on the command line, which Hydra would take for functions of its own.
 

@@ -491,7 +491,3 @@ def exit_status(collected: results.Collected | None) -> int:
     failures = collected.root / results.FAILURES
     print(f"error: {collected.failed_line()} (reasons in {failures})", file=sys.stderr)
     return EXIT_POINTS_FAILED
-
-
-def finite(x: Any) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x)

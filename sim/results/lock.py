@@ -147,11 +147,6 @@ class RunLock:
         self.release()
 
 
-def holds(folder: str | Path) -> bool:
-    """Whether this process holds the lock of ``folder``."""
-    return Path(folder).resolve() in _held
-
-
 def stale_temporary_files(folder: str | Path) -> list[Path]:
     """Temporary results files (and staged folders such as ``.hydra``) in ``folder`` written by another process.
 

@@ -186,7 +186,6 @@ class Why:
     trigger_words: str
     cause: str
     case_id: str
-    case_title: str
     learning: str
     learning_source: str
     decisions: tuple[Decision, ...]
@@ -617,7 +616,6 @@ class Run:
             trigger_words=after,
             cause="" if cause == "none" else cause,
             case_id=case.id if case else "",
-            case_title=case.title if case else "",
             learning=upper_first(learning.text) if learning else "",
             learning_source=learning.source if learning else "",
             decisions=decided,
