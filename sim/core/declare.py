@@ -110,17 +110,30 @@ def param(
     reason: str = "",
     practice: str = "",
 ) -> Any:
-    """Declare a numeric parameter with range ``[lo, hi]``."""
+    """Declare a numeric parameter with range ``[lo, hi]``.
+
+    Parameters
+    ----------
+    default
+        Its default value (a number, or a distribution node for a ``distributable`` one).
+    lo, hi, unit, doc, concept, value, integer, distributable, prior, reason, practice
+        As the :class:`Spec` fields of the same names.
+
+    Returns
+    -------
+    dataclasses.Field
+        The dataclass field, its :class:`Spec` under ``metadata["spec"]``.
+    """
     return _field(default, Spec(unit, lo, hi, doc, concept, value, integer, (), distributable, prior, reason, practice))
 
 
 def choice(default: Any, choices: tuple[str, ...], doc: str, *, concept: str = "", value: str = ASSUMPTION, distributable: bool = False) -> Any:
-    """Declare a categorical parameter taking one of ``choices``."""
+    """Declare a categorical parameter taking one of ``choices`` (the other arguments: as for :func:`param`)."""
     return _field(default, Spec("category", None, None, doc, concept, value, choices=choices, distributable=distributable))
 
 
 def flag(default: bool, doc: str, *, concept: str = "", value: str = ASSUMPTION) -> Any:
-    """Declare a switch."""
+    """Declare a switch, true or false (the other arguments: as for :func:`param`)."""
     return field(default=default, metadata={"spec": Spec("flag", None, None, doc, concept, value)})
 
 

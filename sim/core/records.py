@@ -32,8 +32,3 @@ def dtype_of(cls: type) -> np.dtype:
         if spec.unit != "text":
             out.append((f.name, kind(spec.unit, spec.integer, spec.choices)))
     return np.dtype(out, align=True)
-
-
-def field_names(cls: type) -> list[str]:
-    """Names of the fields of a parameter dataclass that become record fields (all but free text)."""
-    return list(dtype_of(cls).names or ())

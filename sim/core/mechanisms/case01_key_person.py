@@ -34,7 +34,7 @@ from sim.core.params import CHAMPIONS
 from sim.core.state import StateArrays, launched
 
 CASE = f"{G08} case 01"
-CHIEF_EXECUTIVE, POLITICAL_LEADER, SPECIALIST = (CHAMPIONS.index(c) for c in ("chief_executive", "political_leader", "specialist"))
+CHIEF_EXECUTIVE, POLITICAL_LEADER = (CHAMPIONS.index(c) for c in ("chief_executive", "political_leader"))
 
 
 def _u(low: float, high: float) -> dict[str, Any]:
