@@ -366,8 +366,10 @@ def unknown_path(key: str, schema: Any, command: str = "the command", groups: Se
 
     The command line's overrides and a design file's columns are checked by it.
     """
-    if schema is None or key.startswith("hydra.") or key in ("scenario", "policy", "sweep", "hydra") or "@" in key or "/" in key:
-        return None
+    if schema is None or key.startswith("hydra.") or key in ("hydra", *(groups or ("scenario", "policy", "sweep"))) or "@" in key or "/" in key:
+        return None  # a config group the command has is chosen, not set (without ``groups``: any of the model's)
+    if key == "sweep":
+        return f"sweep is not a setting of {command}: a sweep preset (configs/sweep/) is run by sim-run, e.g. sim-run -m sweep=cases_by_policy"
     parts = key.split(".")
     known = known_keys(schema, parts[:-1]) if len(parts) > 1 else list(_fields_of(schema))
     if known is None:
