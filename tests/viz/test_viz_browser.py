@@ -15,7 +15,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,6 +38,26 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def app_page(url: str, width: int = 1280, height: int = 800, before: Callable[[Any], None] = lambda page: None) -> Iterator[Any]:
+    """A headless Chromium page of ``width`` x ``height`` on the app at ``url`` (``before`` sees it first), once its controls are up."""
+    chromium = need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            before(page)
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            # the first use of a version compiles the model: minutes on a busy machine
+            expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=600_000)
+            yield page
+        finally:
+            browser.close()
 
 
 def sim_demo_command() -> list[str]:
@@ -102,88 +125,81 @@ SOLARAS_DOUBLE_DISCONNECT = "AssertionError: cannot disconnect a page that is in
 
 
 def test_trainer_session_in_headless_chromium(server, tmp_path):
-    chromium = need_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("websocket", lambda ws: requests.append(ws.url))
-            page.set_default_timeout(60_000)
 
-            def button(name: str):
-                return page.get_by_role("button", name=name, exact=True)
+    def listen(page: Any) -> None:
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("websocket", lambda ws: requests.append(ws.url))
 
-            page.goto(server)
-            expect(button("Step")).to_be_visible(timeout=600_000)  # the first use of a version compiles the model: minutes on a busy machine
+    with app_page(server, before=listen) as page:
 
-            # The controls.
-            for name in ("Step", "Play", "Reset", "To the end", "Replay with this lever", "Download the timeline (Markdown)", "Download the timeline (PDF)"):
-                expect(button(name)).to_be_visible()
-            for label in ("Case or scenario", "Levers on", "Seed", "Replication"):
-                expect(page.get_by_text(label, exact=True).first).to_be_attached()
-            expect(page.get_by_text("Speed, months a second")).to_be_visible()
-            button("8").click()
-            expect(page.get_by_text("Pause when a mechanism fires or a council decides")).to_be_visible()
+        def button(name: str):
+            return page.get_by_role("button", name=name, exact=True)
 
-            # Play runs months on its own; Pause stops it.
-            button("Play").click()
-            expect(page.locator(".sim-month").first).not_to_have_text("Month 0", timeout=20_000)
-            button("Pause").click()
-            expect(button("Play")).to_be_enabled()
+        # The controls.
+        for name in ("Step", "Play", "Reset", "To the end", "Replay with this lever", "Download the timeline (Markdown)", "Download the timeline (PDF)"):
+            expect(button(name)).to_be_visible()
+        for label in ("Case or scenario", "Levers on", "Seed", "Replication"):
+            expect(page.get_by_text(label, exact=True).first).to_be_attached()
+        expect(page.get_by_text("Speed, months a second")).to_be_visible()
+        button("8").click()
+        expect(page.get_by_text("Pause when a mechanism fires or a council decides")).to_be_visible()
 
-            # Select a case, then its story (a replication that fails for the case's reason).
-            page.locator(".v-select").filter(has_text="Case or scenario").click()
-            page.get_by_role("option", name=f"Case {CASE_ID}: {CASE_TITLE}").click()
-            expect(page.locator(".v-select").filter(has_text="Case or scenario")).to_contain_text(f"Case {CASE_ID}")
-            button(f"Case {CASE_ID}").click()
-            expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
-            expect(page.locator(".sim-month").first).to_have_text("Month 0")
+        # Play runs months on its own; Pause stops it.
+        button("Play").click()
+        expect(page.locator(".sim-month").first).not_to_have_text("Month 0", timeout=20_000)
+        button("Pause").click()
+        expect(button("Play")).to_be_enabled()
 
-            # Step until it ends.
-            status = page.locator(".sim-status").first
-            for month in range(1, 200):
-                button("Step").click()
-                expect(page.locator(".sim-month").first).to_have_text(f"Month {month}")
-                if "still running" not in status.inner_text():
-                    break
-            expect(page.get_by_text("Why did it end?")).to_be_visible()
-            expect(button("Step")).to_be_disabled()
-            expect(page.locator(".sim-status").first).to_contain_text(OUTCOME_WORDS[STORY.outcome])
-            expect(page.locator(".sim-month").first).to_have_text(f"Month {STORY.end_month}")
-            expect(page.locator(".sim-why")).to_contain_text("Key learning")
-            expect(page.locator(".sim-why")).to_contain_text(f"case {CASE_ID}")
-            expect(page.locator(".sim-why")).to_contain_text("What opened the decision")
-            expect(page.locator(".sim-why .sim-decisions li").first).to_contain_text("had not approved the proposal")
-            events = page.locator(".sim-event")
-            assert events.count() >= 3
-            expect(page.locator(".sim-timeline .sim-chip").filter(has_text=f"case {CASE_ID}").first).to_be_visible()
-            expect(page.locator(".sim-timeline .sim-chip").filter(has_text="trigger: ").first).to_be_attached()
-            expect(page.locator("svg[aria-label^='Councils']").first).to_be_visible()
-            expect(page.locator(".v-toolbar__title").first).to_contain_text(OUTCOME_WORDS[STORY.outcome])
-            page.screenshot(path=str(shots / "sim-demo-ended.png"))
-            with page.expect_download() as download:
-                button("Download the timeline (Markdown)").click()
-            handout = Path(download.value.path()).read_text(encoding="utf-8")
-            assert "## Why did it end?" in handout and "## Timeline" in handout
+        # Select a case, then its story (a replication that fails for the case's reason).
+        page.locator(".v-select").filter(has_text="Case or scenario").click()
+        page.get_by_role("option", name=f"Case {CASE_ID}: {CASE_TITLE}").click()
+        expect(page.locator(".v-select").filter(has_text="Case or scenario")).to_contain_text(f"Case {CASE_ID}")
+        button(f"Case {CASE_ID}").click()
+        expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
+        expect(page.locator(".sim-month").first).to_have_text("Month 0")
 
-            # Replay with the case's lever, side by side.
-            button("Replay with agreed decision process").click()
-            expect(page.get_by_text("As it happened")).to_be_visible()
-            expect(page.get_by_text("Replay with agreed decision process")).to_be_visible()
-            button("To the end").click()
-            expect(page.locator(".sim-compare")).to_contain_text(f"With agreed decision process: {OUTCOME_WORDS[STORY.outcome_with_levers]}")
-            assert page.get_by_text("Why did it end?").count() == 2
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(shots / "sim-demo-replay.png"))
-            assert page.viewport_size == {"width": 1280, "height": 800}
-        finally:
-            browser.close()
+        # Step until it ends.
+        status = page.locator(".sim-status").first
+        for month in range(1, 200):
+            button("Step").click()
+            expect(page.locator(".sim-month").first).to_have_text(f"Month {month}")
+            if "still running" not in status.inner_text():
+                break
+        expect(page.get_by_text("Why did it end?")).to_be_visible()
+        expect(button("Step")).to_be_disabled()
+        expect(page.locator(".sim-status").first).to_contain_text(OUTCOME_WORDS[STORY.outcome])
+        expect(page.locator(".sim-month").first).to_have_text(f"Month {STORY.end_month}")
+        expect(page.locator(".sim-why")).to_contain_text("Key learning")
+        expect(page.locator(".sim-why")).to_contain_text(f"case {CASE_ID}")
+        expect(page.locator(".sim-why")).to_contain_text("What opened the decision")
+        expect(page.locator(".sim-why .sim-decisions li").first).to_contain_text("had not approved the proposal")
+        events = page.locator(".sim-event")
+        assert events.count() >= 3
+        expect(page.locator(".sim-timeline .sim-chip").filter(has_text=f"case {CASE_ID}").first).to_be_visible()
+        expect(page.locator(".sim-timeline .sim-chip").filter(has_text="trigger: ").first).to_be_attached()
+        expect(page.locator("svg[aria-label^='Councils']").first).to_be_visible()
+        expect(page.locator(".v-toolbar__title").first).to_contain_text(OUTCOME_WORDS[STORY.outcome])
+        page.screenshot(path=str(shots / "sim-demo-ended.png"))
+        with page.expect_download() as download:
+            button("Download the timeline (Markdown)").click()
+        handout = Path(download.value.path()).read_text(encoding="utf-8")
+        assert "## Why did it end?" in handout and "## Timeline" in handout
+
+        # Replay with the case's lever, side by side.
+        button("Replay with agreed decision process").click()
+        expect(page.get_by_text("As it happened")).to_be_visible()
+        expect(page.get_by_text("Replay with agreed decision process")).to_be_visible()
+        button("To the end").click()
+        expect(page.locator(".sim-compare")).to_contain_text(f"With agreed decision process: {OUTCOME_WORDS[STORY.outcome_with_levers]}")
+        assert page.get_by_text("Why did it end?").count() == 2
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / "sim-demo-replay.png"))
+        assert page.viewport_size == {"width": 1280, "height": 800}
 
     outside = [u for u in requests if urlsplit(u).scheme not in LOCAL_SCHEMES and urlsplit(u).hostname != "127.0.0.1"]
     assert requests and not outside, f"the page reached beyond 127.0.0.1: {outside}"
@@ -191,22 +207,13 @@ def test_trainer_session_in_headless_chromium(server, tmp_path):
 
 
 def test_the_case_select_shows_the_whole_case_name(server):
-    chromium = need_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.set_default_timeout(60_000)
-            page.goto(server)
-            expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=600_000)
-            page.get_by_role("button", name="Case 04", exact=True).click()
-            chosen = page.locator(".sim-select .v-select__selection").first
-            expect(chosen).to_have_text("Case 04: Local authority trading company")
-            assert chosen.evaluate("e => e.scrollWidth <= e.clientWidth"), "the name is cut off (an ellipsis at 1280 px)"
-        finally:
-            browser.close()
+    with app_page(server) as page:
+        page.get_by_role("button", name="Case 04", exact=True).click()
+        chosen = page.locator(".sim-select .v-select__selection").first
+        expect(chosen).to_have_text("Case 04: Local authority trading company")
+        assert chosen.evaluate("e => e.scrollWidth <= e.clientWidth"), "the name is cut off (an ellipsis at 1280 px)"
 
 
 #: The rendered size, in CSS pixels, of every piece of text the page's main area shows: SVG text at its drawing's scale (a drawing kept to
@@ -225,95 +232,71 @@ RENDERED_TEXT = """() => {
 
 
 def test_the_replays_text_stays_at_14_px_or_more_at_1024_with_the_side_bar_open(server, tmp_path):
-    chromium = need_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1024, "height": 768})
-            page.set_default_timeout(60_000)
+    with app_page(server, 1024, 768) as page:
 
-            def button(name: str):
-                return page.get_by_role("button", name=name, exact=True)
+        def button(name: str):
+            return page.get_by_role("button", name=name, exact=True)
 
-            page.goto(server)
-            expect(button("Step")).to_be_visible(timeout=600_000)
-            expect(page.locator(".v-navigation-drawer").first).to_be_visible()
-            button("To the end").click()
-            button("Replay with continuity plan").click()
-            expect(page.get_by_text("Replay with continuity plan")).to_be_visible()
-            button("To the end").click()
-            expect(page.locator(".sim-compare")).to_be_visible()
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(shots / "sim-demo-replay-1024.png"))
-            sizes = page.evaluate(RENDERED_TEXT)
-            assert len(sizes) > 50
-            small = sorted({(round(px, 1), text[:40]) for text, px in sizes if px < 14})
-            assert not small, f"text below 14 px at 1024x768 with the side bar open: {small[:10]}"
-        finally:
-            browser.close()
+        expect(page.locator(".v-navigation-drawer").first).to_be_visible()
+        button("To the end").click()
+        button("Replay with continuity plan").click()
+        expect(page.get_by_text("Replay with continuity plan")).to_be_visible()
+        button("To the end").click()
+        expect(page.locator(".sim-compare")).to_be_visible()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / "sim-demo-replay-1024.png"))
+        sizes = page.evaluate(RENDERED_TEXT)
+        assert len(sizes) > 50
+        small = sorted({(round(px, 1), text[:40]) for text, px in sizes if px < 14})
+        assert not small, f"text below 14 px at 1024x768 with the side bar open: {small[:10]}"
 
 
 @pytest.mark.parametrize("screen", [(1024, 768), (1366, 768), (1920, 1080)])
 def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without_scrolling(server_of_eight, tmp_path, screen):
     """At 1024x768 eight councils' drawing ran 805 px tall below the month, the timeline under it: the trainer scrolled
     between the councils and the mechanism firing. Nothing is fetched from beyond 127.0.0.1 (such requests are refused)."""
-    chromium = need_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
-        try:
-            page = browser.new_page(viewport={"width": screen[0], "height": screen[1]})
-            page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
-            page.set_default_timeout(60_000)
-            page.goto(server_of_eight)
-            expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=600_000)
-            page.locator(".v-select").filter(has_text="Case or scenario").click()
-            page.get_by_role("option", name="Eight", exact=True).click()
-            expect(page.locator("svg[aria-label^='Councils']")).to_contain_text("Oakbridge DC")
-            for month in range(1, 13):
-                page.get_by_role("button", name="Step", exact=True).click()
-                expect(page.locator(".sim-month")).to_have_text(f"Month {month}")
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(shots / f"sim-demo-eight-{screen[0]}x{screen[1]}.png"))
-            shown = page.evaluate(
-                """() => { const box = s => document.querySelector(s).getBoundingClientRect();
-                return {month: box('.sim-month').top, drawing: box("svg[aria-label^='Councils']").bottom, now: box('.sim-now .sim-what').top + 24}; }"""
-            )
-            assert shown["month"] >= 64 and shown["drawing"] <= screen[1] and shown["now"] <= screen[1], shown
-            expect(page.locator(".sim-now .sim-event")).to_be_visible()
-            small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
-            assert not small, f"text below 14 px: {small[:10]}"
-        finally:
-            browser.close()
+
+    def local_only(page: Any) -> None:
+        page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
+
+    with app_page(server_of_eight, *screen, before=local_only) as page:
+        page.locator(".v-select").filter(has_text="Case or scenario").click()
+        page.get_by_role("option", name="Eight", exact=True).click()
+        expect(page.locator("svg[aria-label^='Councils']")).to_contain_text("Oakbridge DC")
+        for month in range(1, 13):
+            page.get_by_role("button", name="Step", exact=True).click()
+            expect(page.locator(".sim-month")).to_have_text(f"Month {month}")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / f"sim-demo-eight-{screen[0]}x{screen[1]}.png"))
+        shown = page.evaluate(
+            """() => { const box = s => document.querySelector(s).getBoundingClientRect();
+            return {month: box('.sim-month').top, drawing: box("svg[aria-label^='Councils']").bottom, now: box('.sim-now .sim-what').top + 24}; }"""
+        )
+        assert shown["month"] >= 64 and shown["drawing"] <= screen[1] and shown["now"] <= screen[1], shown
+        expect(page.locator(".sim-now .sim-event")).to_be_visible()
+        small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
+        assert not small, f"text below 14 px: {small[:10]}"
 
 
 def test_a_replay_shows_from_the_top_of_the_page_not_where_its_button_was(server, tmp_path):
     """At 1024x768 "Replay with ..." sits low in "Why did it end?"; pressed, the page stayed scrolled there: the replay's
     notice ("Press play.") and both runs' months were off the screen, the middle of the first run's charts on it."""
-    chromium = need_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS), headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1024, "height": 768})
-            page.set_default_timeout(60_000)
-            page.goto(server)
-            expect(page.get_by_role("button", name="Step", exact=True)).to_be_visible(timeout=600_000)
-            page.get_by_role("button", name="To the end", exact=True).click()
-            replay = page.locator(".sim-why").get_by_role("button", name="Replay with continuity plan")
-            replay.scroll_into_view_if_needed()  # the main area scrolls in its own box
-            expect(page.locator(".sim-month").first).not_to_be_in_viewport()
-            replay.click()
-            expect(page.get_by_text("As it happened")).to_be_attached()
-            expect(page.locator(".sim-notice")).to_be_in_viewport()
-            expect(page.locator(".sim-month").first).to_be_in_viewport()
-        finally:
-            browser.close()
+    with app_page(server, 1024, 768) as page:
+        page.get_by_role("button", name="To the end", exact=True).click()
+        replay = page.locator(".sim-why").get_by_role("button", name="Replay with continuity plan")
+        replay.scroll_into_view_if_needed()  # the main area scrolls in its own box
+        expect(page.locator(".sim-month").first).not_to_be_in_viewport()
+        replay.click()
+        expect(page.get_by_text("As it happened")).to_be_attached()
+        expect(page.locator(".sim-notice")).to_be_in_viewport()
+        expect(page.locator(".sim-month").first).to_be_in_viewport()
