@@ -126,7 +126,8 @@ def app(cfg: DictConfig) -> None:
         fail_point(problems, point, began)
         return
     seed = sweep_results.point_seed(settings.seed, config, settings.crn)
-    key = sweep_results.point_key(config, settings, seed)
+    held = [] if drawn is None else drawn.held()
+    key = sweep_results.point_key(config, settings, seed, held)
     wanted = [name for name, want in FILES.items() if want(settings)]
     if settings.resume and sweep_results.complete(out, key, wanted):
         done = sweep_results.read_summary(out)["run"]

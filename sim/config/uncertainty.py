@@ -124,6 +124,11 @@ class Uncertainty:
     fixed: frozenset[str] = field(default_factory=frozenset)
     posterior: Posterior | None = None
 
+    def held(self) -> list[str]:
+        """The assumptions held at the user's values (set on the command line or swept, in ``fixed``): never drawn, sorted."""
+        known = catalogue.by_path()
+        return sorted(path for path in self.fixed if path in known)
+
     def draw_of(self, reps: np.ndarray) -> np.ndarray:
         """The parameter draw of each replication: ``r // M``."""
         return np.asarray(reps, np.int64) // self.replications_per_draw

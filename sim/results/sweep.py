@@ -12,9 +12,9 @@ point failed. ``docs/results.md`` documents the columns.
 
 A point's *key* (:func:`point_key`) is a hash of what determines its numbers: the resolved
 model configuration, the settings that change results (seed, replications or precision,
-attribution...) and the model version; never paths, ``hydra.*``, threads, the engine or
-``resume``. A resumed sweep skips a point whose ``summary.json`` (written last, atomically)
-carries the same key.
+attribution...), the assumptions held at the user's values in a run with parameter draws, and
+the model version; never paths, ``hydra.*``, threads, the engine or ``resume``. A resumed sweep
+skips a point whose ``summary.json`` (written last, atomically) carries the same key.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -94,9 +94,16 @@ def keyed_settings(settings: Any, seed: int) -> dict[str, Any]:
     return out
 
 
-def point_key(config: Any, settings: Any, seed: int) -> str:
-    """The hash of a point: resolved model configuration, settings that change its numbers, model version."""
-    return digest({"model": config.to_dict(), "run": keyed_settings(settings, seed), "model_version": __version__}, 24)
+def point_key(config: Any, settings: Any, seed: int, held: Sequence[str] = ()) -> str:
+    """The hash of a point: resolved model configuration, settings that change its numbers, model version.
+
+    ``held`` are the assumptions a run with parameter draws holds at the user's values
+    (:meth:`sim.config.uncertainty.Uncertainty.held`): a value given on the command line may
+    equal the default the configuration shows, yet the run holds it where one without it draws
+    it, so they are keyed too (left out when there are none, so other runs keep their keys).
+    """
+    data = {"model": config.to_dict(), "run": keyed_settings(settings, seed), "model_version": __version__}
+    return digest(data | {"held": sorted(held)} if held else data, 24)
 
 
 def point_seed(seed: int, config: Any, common: bool) -> int:

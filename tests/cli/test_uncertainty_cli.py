@@ -58,6 +58,18 @@ def test_the_draws_and_each_replications_draw_are_written(prior_run):
     assert (reps["draw"] == reps["rep"] // 25).all()
 
 
+def test_resume_does_not_take_a_run_that_drew_a_parameter_for_one_that_holds_it(tmp_path):
+    """decisions.memory=0.08 (its default) holds it where a run without it draws it: resume=true skipped it as 'the same configuration'."""
+    args = ("replications=40", "replications_per_draw=10", "partnership.horizon_months=24")
+    assert run("sim-run", tmp_path, *args).returncode == 0
+    assert "decisions.memory" in json.loads((tmp_path / "summary.json").read_text())["uncertainty"]["drawn"]
+    done = run("sim-run", tmp_path, *args, "decisions.memory=0.08", "resume=true")
+    assert done.returncode == 0, done.stderr
+    assert "skipped" not in done.stderr
+    u = json.loads((tmp_path / "summary.json").read_text())["uncertainty"]
+    assert "decisions.memory" in u["fixed"] and "decisions.memory" not in u["drawn"]
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

@@ -22,6 +22,8 @@ def test_the_key_changes_with_what_changes_numbers_only():
     for other in ({"replications": 4001}, {"attribution": "counterfactual"}, {"precision": 0.01}):
         assert sweep.point_key(config, dataclasses.replace(settings, **other), 0) != key, other
     assert sweep.point_key(config, settings, 1) != key
+    assert sweep.point_key(config, settings, 0, []) == key, "a run holding no assumption keeps its key"
+    assert sweep.point_key(config, settings, 0, ["decisions.memory"]) != key, "holding an assumption at its default is not drawing it"
     assert sweep.point_key(load("case04_trading_company", "none", ["councils.0.it_maturity=0.3"]), settings, 0) != key
     precise = dataclasses.replace(settings, precision=0.01)
     assert sweep.point_key(config, dataclasses.replace(precise, block_size=5000), 0) != sweep.point_key(config, precise, 0)
