@@ -74,6 +74,16 @@ a planned rebrand) and definitions (two councils make a partnership; the horizon
 With `prior` or `posterior`, `sim-run` also writes `draws.parquet` (each draw's values) and the replication table
 has a `draw` column.
 
+A value given on the command line or swept (`sim-run -m decisions.memory=0.3,0.7`) is held at that value in
+every draw, even one equal to the stated value (`decisions.memory=0.08`), while the other assumptions are drawn;
+a distribution given for an assumption that may be one (`"partnership.delivery='uniform(0.5,1.2)'"`) is held as
+that distribution (each partnership draws from it), and one given for an assumption that may not is refused in
+one line. The printed "What was run" line names the assumptions held ("decisions.memory held at the value given,
+not drawn"), and `summary.json` lists them under `run.held`. With `posterior`, the other calibrated assumptions
+still come from rows of the posterior sample, calibrated with the held one varying, not anew for the value held:
+for a posterior given that value, calibrate the others with it set (`sim-calibrate decisions.memory=0.3
+parameters=[...]`, the held one left out) and pass the result as `posterior=PATH`.
+
 ## Two intervals for every headline figure
 
 With parameter draws every headline figure (the probability of each outcome and of any failure, of collapse within

@@ -447,7 +447,8 @@ def what_was_run(run: dict[str, Any]) -> str:
 
     ``run`` is the ``run`` section of ``summary.json`` (``scenario``, ``policy`` or
     ``policies``, ``replications``, ``seed``; ``uncertainty`` when the run had a mode, else ``none``;
-    ``overrides``, whose model parameters are named after the policy).
+    ``overrides``, whose model parameters are named after the policy; ``held``, the assumptions a run
+    with parameter draws held at those values, named after the mode).
     """
     if "policy" in run:
         policy = f"policy {run['policy']}"
@@ -459,7 +460,9 @@ def what_was_run(run: dict[str, Any]) -> str:
         policy += " with " + ", ".join(f"{key}={value}" for key, value in changed.items())
     each = " per policy" if "policies" in run else ""
     count = f"{run['replications']:,} simulated partnerships{each}, seed {run['seed']}"
-    return f"What was run: scenario {run['scenario']}, {policy}; {count}; {mode_words(run.get('uncertainty'))}"
+    held = run.get("held") or []
+    kept = f" ({listed(held)} held at the value{'s' if len(held) > 1 else ''} given, not drawn)" if held and run.get("uncertainty", "none") != "none" else ""
+    return f"What was run: scenario {run['scenario']}, {policy}; {count}; {mode_words(run.get('uncertainty'))}{kept}"
 
 
 def listed(items: Sequence[str]) -> str:

@@ -212,6 +212,7 @@ def app(cfg: DictConfig) -> None:
         "block_size": settings.block_size,
         "horizon_months": horizon[settings.policies[0]],
         "uncertainty": getattr(settings, "uncertainty", "none"),
+        "held": [] if drawn is None else drawn.held(),
         "overrides": {key: value for key, value in job_overrides().items() if key not in ("scenario", "policies")},
         "files": ["comparison.parquet", "comparison.png", *(["events.parquet"] if settings.save_events else []), "summary.json"],
     }

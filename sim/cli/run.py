@@ -192,6 +192,7 @@ def app(cfg: DictConfig) -> None:
         "block_size": settings.block_size,
         "horizon_months": horizon,
         "uncertainty": getattr(settings, "uncertainty", "none"),
+        "held": held,
         "files": wanted,
         "wall_time_s": time.perf_counter() - started,
         "run_id": current_run_id(),

@@ -48,7 +48,7 @@ def _uncertainty() -> Any:
         UNCERTAINTY_MODES,
         "none: the assumptions at their stated values (intervals are Monte Carlo noise only); prior: each parameter draw takes the assumptions"
         " from their plausible ranges; posterior: from the calibrated sample (posterior=); with prior or posterior every figure gets a second,"
-        " total interval",
+        " total interval, and an assumption set on the command line or swept (decisions.memory=0.3) is held at that value, not drawn",
         value=SETTING,
     )
 

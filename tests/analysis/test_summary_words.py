@@ -34,6 +34,16 @@ def test_what_was_run_names_the_model_parameters_changed_and_not_the_settings():
     assert line.startswith("What was run: scenario baseline, policy none with councils.0.it_maturity=0.9, decisions.noise=0.1; 200 simulated")
 
 
+def test_what_was_run_says_which_assumptions_a_run_with_draws_held_at_the_values_given():
+    """'policy none with decisions.memory=0.3; ...; uncertainty: posterior' left it open whether 0.3 was held or drawn over."""
+    run = {"scenario": "baseline", "policy": "none", "replications": 200, "seed": 0, "overrides": {"decisions.memory": 0.3}}
+    held = what_was_run(run | {"uncertainty": "posterior", "held": ["decisions.memory"]})
+    assert held.endswith("uncertainty: posterior (decisions.memory held at the value given, not drawn)")
+    both = what_was_run(run | {"uncertainty": "prior", "held": ["decisions.memory", "decisions.noise"]})
+    assert both.endswith("uncertainty: prior (decisions.memory and decisions.noise held at the values given, not drawn)")
+    assert "held" not in what_was_run(run | {"uncertainty": "none", "held": []})
+
+
 def test_every_outcome_word_and_term_is_defined_in_a_line(summary):
     text = render(summary)
     for word, meaning in {**DEFINITIONS, **TERMS}.items():
