@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
         return 2
-    from sim.analysis.calibration import calibrate, calibrated_items
-    from sim.config.calibration import load_targets
+    from sim.analysis.calibration import Refused, calibrate_checked, prepare
+    from sim.config.checks import ConfigError
     from sim.config.posterior import shipped_path
     from sim.config.scenarios import load
     from sim.config.settings import available_cores
@@ -56,20 +56,30 @@ def main(argv: list[str] | None = None) -> int:
     from sim.results.files import write_table
 
     started = time.perf_counter()
-    targets = load_targets(args.targets)
-    cfg = load(args.scenario, "none")
-    items = calibrated_items(cfg, None, targets)
-    result = calibrate(
-        cfg,
-        targets,
-        items,
-        seed=args.seed,
-        replications=args.replications,
-        points=args.points,
-        waves=args.waves,
-        workers=args.workers or available_cores(),
-        report=print,
-    )
+    try:
+        cfg = load(args.scenario, "none")
+    except ConfigError as err:
+        cfg, problems = None, err.problems
+    targets, items, found = prepare(cfg, args.targets, None, args.points)
+    problems += found
+    if not problems:
+        try:
+            result = calibrate_checked(
+                cfg,
+                targets,
+                items,
+                seed=args.seed,
+                replications=args.replications,
+                points=args.points,
+                waves=args.waves,
+                workers=args.workers or available_cores(),
+                report=print,
+            )
+        except Refused as err:
+            problems = err.problems
+    if problems:
+        print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
+        return 2
     result.info["scenario"] = args.scenario
     docs = args.out or ROOT / "docs"
     posterior = (args.out / "posterior.parquet") if args.out else shipped_path()

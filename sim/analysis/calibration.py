@@ -37,8 +37,10 @@ import pandas as pd
 
 from sim.config import assumptions as A
 from sim.config.assumptions import Assumption
-from sim.config.calibration import Targets, parameter_problems
+from sim.config.calibration import CalibrateSettings, Targets, load_targets, parameter_problems
+from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
+from sim.core.declare import spec_of
 from sim.core.version import __version__
 from sim.frontends.ensemble import simulate
 from sim.frontends.table import Table
@@ -494,6 +496,79 @@ def unreached(result: Calibration) -> list[str]:
         "nothing was written; check the observed values and their sd, or raise the discrepancy if the model is known to miss them"
     )
     return lines
+
+
+class Refused(ValueError):
+    """A calibration refused, before its runs or after them: ``problems`` holds one line each.
+
+    ``sim-calibrate`` and ``experiments/calibration.py`` print each as an ``error:`` line and exit with status 2.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+def prepare(
+    cfg: ModelConfig | None, targets: str, parameters: Sequence[str] | None, points: int | None
+) -> tuple[Targets | None, tuple[Assumption, ...] | None, list[str]]:
+    """The targets and calibrated parameters of a calibration, and every problem with them, found before anything runs.
+
+    Parameters
+    ----------
+    cfg
+        The scenario (None when it could not be made: the parameters are then not checked).
+    targets
+        A shipped targets name or the path of a targets YAML file (:func:`~sim.config.calibration.load_targets`).
+    parameters
+        The parameters to calibrate (None: the targets file's list, else every free assumption outside the levers).
+    points
+        Points per wave (None when not known): too few to emulate the calibrated parameters is a problem.
+
+    Returns
+    -------
+    tuple
+        The targets and the calibrated parameters (each None when it could not be made) and one line per problem.
+    """
+    problems: list[str] = []
+    loaded = items = None
+    try:
+        loaded = load_targets(targets)
+    except ConfigError as err:
+        problems += err.problems
+    if loaded is not None and cfg is not None:
+        try:
+            items = calibrated_items(cfg, parameters, loaded)
+        except KeyError as err:
+            problems += str(err.args[0]).split("; ")
+    if items and points is not None and points < Emulator.least_points(len(items)):
+        least, most = Emulator.least_points(len(items)), spec_of(CalibrateSettings, "points").hi
+        problems.append(f"points = {points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to {most:,})")
+    return loaded, items, problems
+
+
+def calibrate_checked(cfg: ModelConfig, targets: Targets, items: Sequence[Assumption], *, points: int, **options: Any) -> Calibration:
+    """:func:`calibrate`, refused when an emulator has too few points to fit or no parameter point is plausible.
+
+    Parameters
+    ----------
+    cfg, targets, items, points
+        As :func:`calibrate` takes them.
+    **options
+        The other keyword arguments of :func:`calibrate`.
+
+    Raises
+    ------
+    Refused
+        Saying to raise ``points``, or naming each statistic out of the model's reach (:func:`unreached`).
+    """
+    try:
+        result = calibrate(cfg, targets, items, points=points, **options)
+    except TooFewPoints as err:
+        raise Refused([f"points = {points}: {err}; raise points"]) from None
+    if lines := unreached(result):
+        raise Refused(lines)
+    return result
 
 
 def with_horizon(cfg: ModelConfig, months: int) -> ModelConfig:

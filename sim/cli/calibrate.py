@@ -27,14 +27,12 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.analysis.calibration import Emulator, TooFewPoints, calibrate, calibrated_items, predictive_verdict, unreached
+from sim.analysis.calibration import Refused, calibrate_checked, predictive_verdict, prepare
 from sim.cli import guard
 from sim.cli.common import argv_problems, fail, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
-from sim.config.calibration import CalibrateSettings, calibrate_settings, load_targets
-from sim.config.checks import ConfigError
+from sim.config.calibration import CalibrateSettings, calibrate_settings
 from sim.config.overrides import split_override
-from sim.core.declare import spec_of
 from sim.results import provenance
 from sim.results.calibration import write_all
 from sim.results.files import when_committed
@@ -57,24 +55,14 @@ def _prepared(cfg: DictConfig, fixed: Sequence[str]) -> tuple[Any, Any, Any, Any
     settings, config, problems = problems_of(cfg, calibrate_settings)
     targets = items = None
     if isinstance(cfg.get("targets"), str):
-        try:
-            targets = load_targets(cfg.targets)
-        except ConfigError as err:
-            problems += err.problems
-    if targets is not None and config is not None:
-        try:
-            items = calibrated_items(config, settings.parameters if settings else None, targets)
-        except KeyError as err:
-            problems += str(err.args[0]).split("; ")
+        targets, items, found = prepare(config, cfg.targets, settings.parameters if settings else None, settings.points if settings else None)
+        problems += found
     problems += [
         f"{a.path} is set on the command line and also calibrated (drawn from its prior, so the value given would be ignored): "
         "leave it unset, or hold it at that value by calibrating the others with parameters=[...]"
         for a in items or ()
         if a.path in fixed
     ]
-    if items and settings is not None and settings.points < Emulator.least_points(len(items)):
-        least, most = Emulator.least_points(len(items)), spec_of(CalibrateSettings, "points").hi
-        problems.append(f"points = {settings.points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to {most:,})")
     return settings, config, targets, items, problems
 
 
@@ -122,7 +110,7 @@ def app(cfg: DictConfig) -> None:
     total = settings.points * settings.waves * settings.replications
     with progress_bar(total, f"calibrating {len(items)} parameters") as bar:
         try:
-            result = calibrate(
+            result = calibrate_checked(
                 config,
                 targets,
                 items,
@@ -136,10 +124,8 @@ def app(cfg: DictConfig) -> None:
                 progress=bar.update,
                 report=lambda line: bar.write(line, file=sys.stderr),
             )
-        except TooFewPoints as err:
-            fail([f"points = {settings.points}: {err}; raise points"])
-    if unreached_lines := unreached(result):
-        fail(unreached_lines)
+        except Refused as err:
+            fail(err.problems)
     result.info["scenario"] = scenario
     files = write_all(result, out)
     info = result.info

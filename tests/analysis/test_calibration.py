@@ -278,6 +278,45 @@ def test_targets_the_model_cannot_reach_are_said_to_be_out_of_reach_instead_of_g
     assert C.unreached(fitted) == [] and C.predictive_verdict(fitted).startswith("The observed value lies inside")
 
 
+def _study():
+    """``experiments/calibration.py`` as a module."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("calibration_study", Path(__file__).resolve().parents[2] / "experiments" / "calibration.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_study_refuses_targets_out_of_reach_as_sim_calibrate_does_and_writes_nothing(tmp_path, capsys):
+    """experiments/calibration.py wrote an empty posterior and a page of nan for targets no point could reach (sim-calibrate exits 2)."""
+    mine = tmp_path / "unreachable.yaml"
+    mine.write_text(
+        "name: unreachable\nhorizon_months: 120\nparameters: [decisions.outside_option]\n"
+        "statistics:\n  - {name: within_half_year, kind: duration_share, years: [0, 0.5], observed: 0.9, sd: 0.03}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "study"
+    small = ["--points", "10", "--waves", "1", "--replications", "20", "--workers", "1", "--out", str(out)]
+    assert _study().main(["--targets", str(mine), *small]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 2 and errors[0].startswith("error: statistics: `within_half_year` observed 0.9 is out of the model's reach")
+    assert "nothing was written" in errors[1] and not out.exists()
+
+
+def test_the_study_names_each_problem_of_its_targets_and_scenario_in_one_line_before_anything_runs(tmp_path, capsys):
+    """experiments/calibration.py ended in a traceback (ConfigError) for a targets file or scenario sim-calibrate refuses in one line each."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("statistics:\n  - {kind: breakup_by, years: 5, observed: 1.5, sd: 0.05}\n", encoding="utf-8")
+    out = tmp_path / "study"
+    assert _study().main(["--targets", str(mine), "--scenario", "nosuch", "--points", "10", "--out", str(out)]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert errors[0].startswith("error: scenario = 'nosuch' is not known (available: baseline, ")
+    assert errors[1:] == [f"error: {line}" for line in C.prepare(None, str(mine), None, 10)[2]]
+    assert errors[1].startswith("error: statistics[0].observed = 1.5 ") and not out.exists()
+
+
 def test_the_shipped_targets_page_tells_the_format_of_ones_own_targets_and_docs_say_it_as_render_does():
     """docs/calibration.md, the page a researcher reads before bringing their own data, did not say what a targets file holds."""
     from pathlib import Path
