@@ -5,8 +5,8 @@ same shocks under each policy and the outcomes are paired. Each policy's differe
 the first (the reference) in the probability of being shelved, of collapse and of failure
 (shelved, collapsed or underperforming) gets the paired interval (Wald with the Agresti-Min
 adjustment, :func:`sim.analysis.stats.paired_counts`), next to the
-interval two independent runs of the same size would give, how much narrower pairing
-made it, and the exact McNemar p-value; money figures get paired t intervals.
+interval two independent runs of the same size would give, how much narrower (or, rarely,
+wider) pairing made it, and the exact McNemar p-value; money figures get paired t intervals.
 :func:`sentence` says in words what each policy changed, from those numbers only;
 :func:`render` prints them first and the statistical detail only when asked.
 
@@ -422,7 +422,9 @@ def compare_policies(tables: Mapping[str, Any], confidence: float = 0.95) -> Any
         (``collapse``, ``collapse_low``, ``collapse_high``), the paired difference from the
         reference (``collapse_difference`` with ``_low``, ``_high``), the unpaired interval
         (``collapse_unpaired_low``, ``_high``), ``collapse_narrower`` (1 - paired width /
-        unpaired width), ``collapse_efficiency`` (replications an unpaired comparison would
+        unpaired width: how much narrower pairing made the interval, negative where it made
+        it wider, as a few discordant pairs or outcomes moving in opposite directions can;
+        nan where the unpaired interval has no width), ``collapse_efficiency`` (replications an unpaired comparison would
         need per paired one), the discordant counts ``collapse_only_reference`` and
         ``collapse_only_policy`` and ``collapse_p_value``; and for money (GBP m per
         partnership) ``lever_cost``, ``net_savings`` and ``net_savings_difference``, each
@@ -736,7 +738,9 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
 
 
 def render_tests(comparison: Any, confidence: float = 0.95) -> str:
-    """The statistical detail: per measure the paired interval, the unpaired one, how much narrower pairing made it, and the exact McNemar p-value.
+    """The statistical detail: per measure the paired interval, the unpaired one, how much narrower or wider pairing made it, and the exact McNemar p.
+
+    How much narrower or wider: :func:`pairing_effect`.
 
     The sentences follow the paired interval alone (:func:`sentence`). The exact test is more
     cautious than that interval, so near the threshold it can give ``p`` above ``1 - confidence``
@@ -757,16 +761,31 @@ def render_tests(comparison: Any, confidence: float = 0.95) -> str:
     paired = f"compared with {policy_phrase(reference)}, paired {level} CI"
     column = max(34, len(paired) + 2)
     for measure in MEASURES:
-        lines.append(f"{'P(' + measure + ')':<{width}}{paired:<{column}}{'unpaired ' + level + ' CI':<22}narrower  p (McNemar)")
+        lines.append(f"{'P(' + measure + ')':<{width}}{paired:<{column}}{'unpaired ' + level + ' CI':<22}{'pairing made it':<17}p (McNemar)")
         for r in comparison.iloc[1:].to_dict(orient="records"):
             difference = _points(r[f"{measure}_difference"], r[f"{measure}_difference_low"], r[f"{measure}_difference_high"])
             unpaired = f"[{signed(100 * r[measure + '_unpaired_low'], width=6)}, {signed(100 * r[measure + '_unpaired_high'], width=6)}]"
-            narrower = f"{r[measure + '_narrower']:.0%}" if np.isfinite(r[measure + "_narrower"]) else "-"
+            narrower = pairing_effect(r[measure + "_narrower"])
             p = r[measure + "_p_value"]
             excludes = r[f"{measure}_difference_low"] > 0 or r[f"{measure}_difference_high"] < 0
             mark = "*" if excludes and p >= 1 - confidence else ""
-            lines.append(f"  {policy_words(r['policy']):<{width - 2}}{difference:<{column}}{unpaired:<22}{narrower:>8}  {p:.3g}{mark}")
+            lines.append(f"  {policy_words(r['policy']):<{width - 2}}{difference:<{column}}{unpaired:<22}{narrower:<17}{p:.3g}{mark}")
     return "\n".join(lines)
+
+
+def pairing_effect(narrower: float) -> str:
+    """How much narrower or wider pairing made an interval, in words, from a ``<measure>_narrower`` column (1 - paired width / unpaired width).
+
+    ``93% narrower``; ``24% wider`` where the value is negative (pairing can widen the interval:
+    a few discordant pairs, or outcomes the two policies move in opposite directions);
+    ``about as wide`` where it rounds to 0%; ``-`` where it is nan (the unpaired interval has no width).
+    """
+    if not np.isfinite(narrower):
+        return "-"
+    share = f"{abs(narrower):.0%}"
+    if share == "0%":
+        return "about as wide"
+    return f"{share} {'narrower' if narrower > 0 else 'wider'}"
 
 
 def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | None], mode: str, confidence: float = 0.95) -> str:

@@ -182,7 +182,7 @@ class PairedComparison:
 
     @property
     def width_ratio(self) -> float:
-        """Paired interval width over unpaired width (below 1: pairing helped; nan if both are 0)."""
+        """Paired interval width over unpaired width (below 1: pairing narrowed the interval; above 1: it widened it; nan where the unpaired width is 0)."""
         unpaired = self.unpaired.high - self.unpaired.low
         return (self.paired.high - self.paired.low) / unpaired if unpaired > 0 else np.nan
 

@@ -10,11 +10,13 @@ from sim.analysis.comparison import (
     PairedTally,
     compare_policies,
     next_paired_block,
+    pairing_effect,
     percent,
     percents_apart,
     policy_phrase,
     policy_words,
     render,
+    render_tests,
     run_comparison,
     sentence,
     signed,
@@ -201,3 +203,18 @@ def test_a_bound_that_excludes_zero_never_prints_as_zero_and_the_detail_says_whi
     assert "0.0525*" in text and "1*" not in text  # shelved: unchanged, no mark
     assert "The sentences ('lowers', 'raises', 'does not measurably change') follow the paired 95% interval alone" in text
     assert signed(0.0004) == "+0.0004" and signed(-0.04, 2) == "-0.04" and signed(0.0) == "+0.0" and signed(1.25, 1, 6) == "  +1.2"
+
+
+def test_an_interval_pairing_made_wider_reads_wider_not_a_negative_narrower():
+    """Outcomes the two policies move in opposite directions (every pair discordant) make the paired interval wider than the
+    unpaired one: the detail printed 'narrower -24%'. It now says '24% wider', and the column's value stays 1 - paired / unpaired width."""
+    reference = ["collapsed"] * 5 + ["sustained"] * 5
+    policy = ["sustained"] * 5 + ["collapsed"] * 5
+    frame = compare_policies({"none": _table(reference, 0.0, [0.0] * 10), "continuity_plan": _table(policy, 0.0, [0.0] * 10)})
+    row = frame.set_index("policy").loc["continuity_plan"]
+    paired, unpaired = row["collapse_difference_high"] - row["collapse_difference_low"], row["collapse_unpaired_high"] - row["collapse_unpaired_low"]
+    assert row["collapse_narrower"] == pytest.approx(1 - paired / unpaired) and row["collapse_narrower"] < 0
+    text = render_tests(frame)
+    collapse = text.split("P(collapse)", 1)[1].split("P(failure)", 1)[0]
+    assert "pairing made it" in collapse and f"{-row['collapse_narrower']:.0%} wider" in collapse and "-24%" not in text
+    assert [pairing_effect(x) for x in (0.93, -0.236, 0.002, np.nan)] == ["93% narrower", "24% wider", "about as wide", "-"]
