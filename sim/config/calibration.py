@@ -354,11 +354,21 @@ def targets_from(raw: Mapping[str, Any], path: str = "") -> Targets:
     )
 
 
+def _not_utf8(err: UnicodeDecodeError) -> str:
+    """Where a file that is not UTF-8 text fails to decode, and in what encoding it is when that is plain (UTF-16 starts with its byte-order mark)."""
+    data = bytes(err.object)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "it is UTF-16 text (as Windows Notepad saves 'Unicode')"
+    return f"byte 0x{data[err.start]:02x} on line {data[: err.start].count(b'\n') + 1} is not UTF-8 (as Latin-1 or Windows-1252 text has it)"
+
+
 def load_targets(name_or_path: str | Path) -> Targets:
     """Targets from a shipped name (``uk_breakups``) or a YAML file; raises :class:`~sim.config.checks.ConfigError` naming the problem."""
     text = str(name_or_path)
-    path = shipped_path(text) if text in shipped() else Path(text).expanduser().absolute()
     like = f"in the YAML format of the shipped sim/config/targets/{shipped_path().name}"
+    if not text.strip():
+        raise ConfigError([f"targets = {text!r} names no file: give a shipped targets set ({', '.join(shipped())}) or the path of a targets file {like}"])
+    path = shipped_path(text) if text in shipped() else Path(text).expanduser().absolute()
     if path.is_dir():
         raise ConfigError([f"targets = {text!r} is a folder: give a targets file {like}, or a shipped set ({', '.join(shipped())})"])
     if not path.is_file():
@@ -367,8 +377,10 @@ def load_targets(name_or_path: str | Path) -> Targets:
         raise ConfigError([f"targets = {text!r} is a {path.suffix.lower()[1:].upper()} table: targets files are read as YAML only, write yours {like}"])
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError([f"targets = {text!r} cannot be read as a YAML text file ({err.strerror if isinstance(err, OSError) else err.reason})"]) from None
+    except OSError as err:
+        raise ConfigError([f"targets = {text!r} cannot be read as a YAML text file ({err.strerror})"]) from None
+    except UnicodeDecodeError as err:
+        raise ConfigError([f"targets = {text!r} cannot be read as a YAML text file: {_not_utf8(err)}; save it as UTF-8 text"]) from None
     except yaml.YAMLError as err:
         raise ConfigError([f"targets = {text!r}: not valid YAML ({str(err).splitlines()[0]})"]) from None
     if raw is None:

@@ -142,6 +142,30 @@ def test_an_empty_file_a_table_a_folder_or_a_binary_file_is_named_for_what_it_is
         assert len(err.value.problems) == 1 and words in err.value.problems[0] and f"targets = '{tmp_path / name}'" in err.value.problems[0]
 
 
+def test_a_file_saved_in_another_encoding_than_utf8_is_named_with_the_encoding_to_save_it_in_and_no_name_is_no_folder(tmp_path):
+    """A targets file saved as Latin-1 or as UTF-16 ('Unicode' in Notepad) read 'cannot be read as a YAML text file (invalid
+    continuation byte)', and targets= (nothing) read 'is a folder', the folder being the one the command ran in."""
+    good = "name: mine\nhorizon_months: 120\nstatistics:\n  - {name: by5, kind: breakup_by, years: 5, observed: 0.2, sd: 0.05, computed: café}\n"
+    (tmp_path / "latin1.yaml").write_bytes(good.encode("latin-1"))
+    (tmp_path / "utf16.yaml").write_bytes(good.encode("utf-16"))
+    (tmp_path / "bom_crlf.yaml").write_bytes(good.replace("\n", "\r\n").encode("utf-8-sig"))
+    expected = {
+        "latin1.yaml": "byte 0xe9 on line 4 is not UTF-8 (as Latin-1 or Windows-1252 text has it); save it as UTF-8 text",
+        "utf16.yaml": "it is UTF-16 text (as Windows Notepad saves 'Unicode'); save it as UTF-8 text",
+    }
+    for name, words in expected.items():
+        with pytest.raises(ConfigError) as err:
+            load_targets(tmp_path / name)
+        assert err.value.problems == [f"targets = '{tmp_path / name}' cannot be read as a YAML text file: {words}"]
+    assert load_targets(tmp_path / "bom_crlf.yaml").statistics[0].computed == "café", "a byte-order mark and Windows line endings are read"
+    with pytest.raises(ConfigError) as err:
+        load_targets("")
+    assert err.value.problems == [
+        "targets = '' names no file: give a shipped targets set (uk_breakups) or the path of a targets file "
+        "in the YAML format of the shipped sim/config/targets/uk_breakups.yaml"
+    ]
+
+
 def test_a_users_targets_keep_the_absolute_path_of_their_file_and_are_not_taken_for_the_shipped_set(tmp_path, monkeypatch):
     copy = tmp_path / "uk_breakups.yaml"
     copy.write_text(shipped_path().read_text(encoding="utf-8"), encoding="utf-8")
