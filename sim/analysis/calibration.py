@@ -541,6 +541,8 @@ def prepare(
             items = calibrated_items(cfg, parameters, loaded)
         except KeyError as err:
             problems += str(err.args[0]).split("; ")
+    elif parameters:  # named with the targets' problems, not after they are fixed
+        problems += parameter_problems(list(parameters))
     if items and points is not None and points < Emulator.least_points(len(items)):
         least, most = Emulator.least_points(len(items)), spec_of(CalibrateSettings, "points").hi
         problems.append(f"points = {points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to {most:,})")

@@ -317,6 +317,14 @@ def test_the_study_names_each_problem_of_its_targets_and_scenario_in_one_line_be
     assert errors[1].startswith("error: statistics[0].observed = 1.5 ") and not out.exists()
 
 
+def test_parameters_that_are_not_assumed_are_named_with_a_bad_targets_file_not_after_it_is_fixed(tmp_path):
+    """sim-calibrate targets=missing.yaml parameters=[decisions.nope] named the file only; decisions.nope came up on the next try."""
+    targets, items, problems = C.prepare(load("baseline", "none"), str(tmp_path / "missing.yaml"), ["decisions.nope"], 10)
+    assert targets is None and items is None and len(problems) == 2
+    assert problems[0].startswith(f"targets = '{tmp_path / 'missing.yaml'}' is neither a shipped targets set")
+    assert problems[1].startswith("parameters: 'decisions.nope' is not an assumed parameter with a plausible range")
+
+
 def test_the_shipped_targets_page_tells_the_format_of_ones_own_targets_and_docs_say_it_as_render_does():
     """docs/calibration.md, the page a researcher reads before bringing their own data, did not say what a targets file holds."""
     from pathlib import Path
