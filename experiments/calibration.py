@@ -17,7 +17,15 @@ import sys
 import time
 from pathlib import Path
 
+from sim.cli.guard import first_file_on
+from sim.config.calibration import CalibrateSettings, calibrate_settings
+from sim.config.checks import ConfigError
+from sim.config.distributions import render_range
+from sim.core.declare import spec_of
+
 ROOT = Path(__file__).resolve().parents[1]
+#: The settings of sim-calibrate the study takes as --options (checked as sim-calibrate checks them), with their defaults here.
+SETTINGS = {"points": 1000, "waves": 3, "replications": 500, "seed": 2026, "workers": None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,30 +33,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="experiments/calibration.py", description=__doc__.splitlines()[0])
     parser.add_argument("--targets", default="uk_breakups", help="shipped targets name or YAML path (default uk_breakups)")
     parser.add_argument("--scenario", default="baseline", help="scenario calibrated on (default baseline)")
-    parser.add_argument("--points", type=int, default=1000, help="points per wave, integer in [10, inf) (default 1000)")
-    parser.add_argument("--waves", type=int, default=3, help="waves, integer in [1, 20] (default 3)")
-    parser.add_argument("--replications", type=int, default=500, help="replications per point, integer in [20, inf) (default 500)")
-    parser.add_argument("--seed", type=int, default=2026, help="seed, integer in [0, inf) (default 2026)")
-    parser.add_argument("--workers", type=int, default=None, help="threads, integer in [1, inf) (default: every core)")
+    for name, default in SETTINGS.items():
+        spec = spec_of(CalibrateSettings, name)
+        shown = "" if default is None else f" (default {default})"
+        parser.add_argument(f"--{name}", type=int, default=default, help=f"{spec.doc}, {render_range(spec)}{shown}")
     parser.add_argument("--out", type=Path, default=None, help="write everything into this folder instead of the package and docs/")
     args = parser.parse_args(argv)
-    problems = [
-        f"{name} = {value} is outside [{low}, {high}]"
-        for name, value, low, high in (
-            ("--points", args.points, 10, 10**6),
-            ("--waves", args.waves, 1, 20),
-            ("--replications", args.replications, 20, 10**6),
-            ("--seed", args.seed, 0, 2**63 - 1),
-        )
-        if not low <= value <= high
-    ]
-    if args.workers is not None and args.workers < 1:
-        problems.append(f"--workers = {args.workers} is outside [1, inf)")
+    problems = []
+    try:
+        calibrate_settings({name: getattr(args, name) for name in SETTINGS})
+    except ConfigError as err:
+        problems += [f"--{line}" for line in err.problems]  # each line starts with the setting's name
+    blocker = first_file_on(args.out.expanduser().absolute()) if args.out else None
+    if blocker is not None:
+        problems.append(f"--out = {args.out}: {blocker} is a file, not a folder; choose another folder")
     if problems:
         print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
         return 2
     from sim.analysis.calibration import Refused, calibrate_checked, prepare
-    from sim.config.checks import ConfigError
     from sim.config.posterior import shipped_path
     from sim.config.scenarios import load
     from sim.config.settings import available_cores

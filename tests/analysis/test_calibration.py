@@ -317,6 +317,18 @@ def test_the_study_names_each_problem_of_its_targets_and_scenario_in_one_line_be
     assert errors[1].startswith("error: statistics[0].observed = 1.5 ") and not out.exists()
 
 
+def test_the_study_checks_its_settings_as_sim_calibrate_does_and_an_out_that_is_a_file_before_it_runs(tmp_path, capsys):
+    """experiments/calibration.py --out FILE ran the whole study, then ended in FileExistsError; --workers 5000 passed (sim-calibrate: at most 1024)."""
+    taken = tmp_path / "taken.txt"
+    taken.write_text("", encoding="utf-8")
+    argv = ["--points", "10", "--waves", "1", "--replications", "20", "--workers", "5000", "--out", str(taken / "study")]
+    assert _study().main(argv) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: --workers = 5000 is outside [1, 1024]",
+        f"error: --out = {taken / 'study'}: {taken} is a file, not a folder; choose another folder",
+    ]
+
+
 def test_parameters_that_are_not_assumed_are_named_with_a_bad_targets_file_not_after_it_is_fixed(tmp_path):
     """sim-calibrate targets=missing.yaml parameters=[decisions.nope] named the file only; decisions.nope came up on the next try."""
     targets, items, problems = C.prepare(load("baseline", "none"), str(tmp_path / "missing.yaml"), ["decisions.nope"], 10)
