@@ -362,6 +362,18 @@ def _not_utf8(err: UnicodeDecodeError) -> str:
     return f"byte 0x{data[err.start]:02x} on line {data[: err.start].count(b'\n') + 1} is not UTF-8 (as Latin-1 or Windows-1252 text has it)"
 
 
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    """Where YAML could not be read and why: the line and column a text editor shows, where the unfinished part starts, and that a tab cannot indent."""
+    mark, problem = getattr(err, "problem_mark", None), getattr(err, "problem", None)
+    if mark is None or not problem:
+        return f"({str(err).splitlines()[0]})"
+    context, start = getattr(err, "context", None), getattr(err, "context_mark", None)
+    hint = " (indent with spaces: YAML does not allow tabs)" if "'\\t'" in problem else ""
+    if context and start is not None and hint == "":
+        hint = f" ({context} that starts at line {start.line + 1}, column {start.column + 1})"
+    return f"at line {mark.line + 1}, column {mark.column + 1}: {problem}{hint}"
+
+
 def load_targets(name_or_path: str | Path) -> Targets:
     """Targets from a shipped name (``uk_breakups``) or a YAML file; raises :class:`~sim.config.checks.ConfigError` naming the problem."""
     text = str(name_or_path)
@@ -382,7 +394,7 @@ def load_targets(name_or_path: str | Path) -> Targets:
     except UnicodeDecodeError as err:
         raise ConfigError([f"targets = {text!r} cannot be read as a YAML text file: {_not_utf8(err)}; save it as UTF-8 text"]) from None
     except yaml.YAMLError as err:
-        raise ConfigError([f"targets = {text!r}: not valid YAML ({str(err).splitlines()[0]})"]) from None
+        raise ConfigError([f"targets = {text!r}: not valid YAML {_yaml_problem(err)}"]) from None
     if raw is None:
         raise ConfigError([f"targets = {text!r} is empty: write your targets {like}"])
     return targets_from(raw, str(path))

@@ -166,6 +166,22 @@ def test_a_file_saved_in_another_encoding_than_utf8_is_named_with_the_encoding_t
     ]
 
 
+def test_a_file_that_is_not_valid_yaml_is_named_with_the_line_and_column_and_what_was_wrong_there(tmp_path):
+    """A statistic indented with a tab read 'not valid YAML (while scanning for the next token)', an unclosed brace
+    '(while parsing a flow mapping)': neither said where, nor what was wrong."""
+    head = "name: mine\nhorizon_months: 120\nstatistics:\n"
+    (tmp_path / "tab.yaml").write_text(head + "\t- {name: by5, kind: breakup_by, years: 5, observed: 0.2, sd: 0.05}\n", encoding="utf-8")
+    (tmp_path / "brace.yaml").write_text(head + "  - {name: by5, kind: breakup_by, years: 5, observed: 0.2, sd: 0.05\n", encoding="utf-8")
+    expected = {
+        "tab.yaml": "at line 4, column 1: found character '\\t' that cannot start any token (indent with spaces: YAML does not allow tabs)",
+        "brace.yaml": "at line 5, column 1: expected ',' or '}', but got '<stream end>' (while parsing a flow mapping that starts at line 4, column 5)",
+    }
+    for name, words in expected.items():
+        with pytest.raises(ConfigError) as err:
+            load_targets(tmp_path / name)
+        assert err.value.problems == [f"targets = '{tmp_path / name}': not valid YAML {words}"]
+
+
 def test_a_users_targets_keep_the_absolute_path_of_their_file_and_are_not_taken_for_the_shipped_set(tmp_path, monkeypatch):
     copy = tmp_path / "uk_breakups.yaml"
     copy.write_text(shipped_path().read_text(encoding="utf-8"), encoding="utf-8")
