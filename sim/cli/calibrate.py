@@ -130,7 +130,8 @@ def app(cfg: DictConfig) -> None:
     files = write_all(result, out)
     info = result.info
     stats, waves = len(targets.statistics), len(result.waves)
-    print(f"Calibrated {len(items)} parameters of scenario {scenario} to targets {targets.name} ({stats} statistic{'s' if stats != 1 else ''})")
+    calibrated = f"{len(items)} parameter{'s' if len(items) != 1 else ''}"
+    print(f"Calibrated {calibrated} of scenario {scenario} to targets {targets.name} ({stats} statistic{'s' if stats != 1 else ''})")
     print(
         f"{info['points_simulated']} points x {info['replications_per_point']} replications in {waves} wave{'s' if waves != 1 else ''}; "
         f"{info['plausible_points']} plausible, effective sample size {info['effective_sample_size']:.0f}; {info['runtime_s']:.0f} s"

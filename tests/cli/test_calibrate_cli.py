@@ -153,7 +153,7 @@ def test_users_calibrate_to_their_own_targets_file_with_one_command(tmp_path):
     args = [SIM_CALIBRATE, f"targets={mine}", "points=20", "waves=1", "replications=20", f"out={out}"]
     done = subprocess.run(args, capture_output=True, text=True, timeout=900, cwd=tmp_path, env={**os.environ, "HYDRA_FULL_ERROR": ""}, check=False)
     assert done.returncode == 0, done.stderr
-    assert "to targets my_region (1 statistic)" in done.stdout and " replications in 1 wave; " in done.stdout
+    assert "Calibrated 1 parameter of scenario baseline to targets my_region (1 statistic)" in done.stdout and " replications in 1 wave; " in done.stdout
     assert not (tmp_path / "outputs").exists() and (out / ".hydra").is_dir(), "with out= the run's .hydra goes with its results"
     posterior = pq.read_table(out / "posterior.parquet").to_pandas()
     assert list(posterior.columns) == ["decisions.outside_option", "weight"]
