@@ -157,10 +157,22 @@ def allowed(spec: Spec) -> str:
     return f"[{fmt(spec.lo)}, {fmt(spec.hi)}]"
 
 
+def _percentage(value: Any) -> float | None:
+    """The share a percentage written as text stands for (``'20%'``: 0.2), or None when ``value`` is not one from 0% to 100%."""
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        share = float(text[:-1]) / 100 if text.endswith("%") else None
+    except ValueError:
+        return None
+    return share if share is not None and 0 <= share <= 1 else None
+
+
 def check_number(path: str, value: Any, spec: Spec) -> list[str]:
     """Problems with a fixed number for ``spec`` (empty if fine)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return [f"{path} = {value!r} is not a number (allowed: {allowed(spec)})"]
+        share = _percentage(value) if spec.lo == 0 and spec.hi == 1 else None
+        hint = f" (a share from 0 to 1: {value.strip()} is {fmt(share)})" if share is not None else ""
+        return [f"{path} = {value!r} is not a number (allowed: {allowed(spec)}){hint}"]
     if isinstance(value, float) and not math.isfinite(value):
         return [f"{path} = {fmt(value)} is outside {allowed(spec)}"]
     if spec.integer and isinstance(value, float) and not value.is_integer():

@@ -27,6 +27,10 @@ MONTHS = Spec("months", 1, 120, "months", integer=True)
         (150, MONTHS, ["x = 150 is outside [1, 120]"]),
         (True, UNIT, ["x = True is not a number (allowed: [0, 1])"]),
         ("0.5", UNIT, ["x = '0.5' is not a number (allowed: [0, 1])"]),
+        ("20%", UNIT, ["x = '20%' is not a number (allowed: [0, 1]) (a share from 0 to 1: 20% is 0.2)"]),  # a percentage typed with its sign
+        ("20%", MONTHS, ["x = '20%' is not a number (allowed: [1, 120])"]),
+        ("150%", UNIT, ["x = '150%' is not a number (allowed: [0, 1])"]),
+        ("a%", UNIT, ["x = 'a%' is not a number (allowed: [0, 1])"]),
         (None, UNIT, ["x = None is not a number (allowed: [0, 1])"]),
         (2.5, MONTHS, ["x = 2.5 is not a whole number (allowed: [1, 120])"]),
         (0, MONTHS, ["x = 0 is outside [1, 120]"]),
