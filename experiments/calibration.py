@@ -8,6 +8,8 @@ posterior sample ``uncertainty=posterior`` draws from, with its provenance) and 
 with its figures in ``docs/calibration/``. With ``--out DIR`` everything goes to DIR instead, with
 ``design.parquet`` (every simulated point), and the package is left alone. Run it
 whenever the model version changes: a test fails while the shipped posterior is for another version.
+Bad settings, a bad targets file and targets the model cannot reach are refused as ``sim-calibrate``
+refuses them (the same checks): one ``error:`` line per problem, exit status 2, nothing written.
 """
 
 from __future__ import annotations
