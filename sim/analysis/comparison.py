@@ -312,12 +312,15 @@ class PairedTally:
             total(measure, Estimate(row[measure], row[f"{measure}_low"], row[f"{measure}_high"]), (0.0, 1.0))
             name = f"{measure}_difference"
             if reference:
-                row.update({f"{name}_total_low": np.nan, f"{name}_total_high": np.nan, f"{name}_parameter_share": np.nan, f"{name}_helps": np.nan})
+                row.update({f"{name}_{end}": np.nan for end in ("total_low", "total_high", "parameter_share", "helps", "unchanged")})
                 row.update({f"{name}_q{round(100 * q):02d}": np.nan for q in EFFECT_QUANTILES})
                 continue
             total(name, Estimate(row[name], row[f"{name}_low"], row[f"{name}_high"]), (-1.0, 1.0))
             tau2, shrunk = between_draws(means[:, column[name]], noise[:, column[name]], n)
-            row[f"{name}_helps"] = _helps(float(tau2), shrunk, row[f"{name}_total_low"], row[f"{name}_total_high"])
+            # a draw's paired differences are all zero (mean and spread 0) only where the lever changed none of its partnerships
+            changed = (means[:, column[name]] != 0) | (noise[:, column[name]] > 0)
+            row[f"{name}_unchanged"] = float(1.0 - changed.mean())
+            row[f"{name}_helps"] = _helps(float(tau2), shrunk, changed, row[f"{name}_total_low"], row[f"{name}_total_high"])
             for q, value in zip(EFFECT_QUANTILES, np.quantile(shrunk, EFFECT_QUANTILES), strict=True):
                 row[f"{name}_q{round(100 * q):02d}"] = float(value)
         if reference:
@@ -388,19 +391,23 @@ def _supported_shares(corrected: np.ndarray, raw: np.ndarray, halves: float) -> 
     return np.clip(corrected + (below + above) / 2, low, high)
 
 
-def _helps(tau2: float, shrunk: np.ndarray, low: float, high: float) -> float:
+def _helps(tau2: float, shrunk: np.ndarray, changed: np.ndarray, low: float, high: float) -> float:
     """The share of parameter draws in which a lever lowers a measure (nan where that cannot be told).
 
-    With a spread across draws detected (``tau2 > 0``), the share of the shrunk draws below zero.
-    Without one, every shrunk draw is the mean, so the share says only the mean's sign: all
-    draws where the interval ``[low, high]`` is below zero, none where it is above, and nan
-    (not known) where it holds zero.
+    Only a draw in which the lever changed the outcome of at least one of its partnerships
+    (``changed``) can count: on common random numbers, a draw whose paired differences are all
+    zero shows no effect at all, and shrinking it towards the draws' mean (``shrunk``) would
+    count it as helping wherever the mean is below zero. Of the changed draws, with a spread
+    across draws detected (``tau2 > 0``), those whose shrunk effect is below zero. Without one,
+    every shrunk draw is the mean, so the share says only the mean's sign: every changed draw
+    where the interval ``[low, high]`` is below zero, none where it is above, and nan (not
+    known) where it holds zero, but 0 where no draw changed.
     """
     if tau2 > 0:
-        return float((shrunk < 0).mean())
+        return float((changed & (shrunk < 0)).mean())
     if high < 0:
-        return 1.0
-    return 0.0 if low > 0 else float("nan")
+        return float(changed.mean())
+    return 0.0 if low > 0 or not changed.any() else float("nan")
 
 
 def compare_policies(tables: Mapping[str, Any], confidence: float = 0.95) -> Any:
@@ -673,9 +680,15 @@ COMPARISON_WORDS = {**DEFINITIONS, "points": "percentage points: a change from 1
 
 
 #: The names of the columns that describe a lever's effect across parameter draws, by the frame's column they show
-#: (``<measure>_difference_helps``, ``<measure>_best_share``, the quartiles, ``<measure>_difference_parameter_share``):
-#: ``sim-compare``, ``sim-report`` and the notebooks all name them from here.
-EFFECT_COLUMNS = {"helps": "helps in", "best": "ranked first", "middle": "middle half of draws", "parameter_share": "from parameters"}
+#: (``<measure>_difference_helps``, ``<measure>_difference_unchanged``, ``<measure>_best_share``, the quartiles,
+#: ``<measure>_difference_parameter_share``): ``sim-compare``, ``sim-report`` and the notebooks all name them from here.
+EFFECT_COLUMNS = {
+    "helps": "helps in",
+    "unchanged": "unchanged in",
+    "best": "ranked first",
+    "middle": "middle half of draws",
+    "parameter_share": "from parameters",
+}
 
 
 def effect_words(several: bool = True) -> dict[str, str]:
@@ -687,8 +700,12 @@ def effect_words(several: bool = True) -> dict[str, str]:
         Whether two levers or more are compared (``ranked first`` needs them; left out otherwise).
     """
     words = {
-        EFFECT_COLUMNS["helps"]: "the share of draws in which the lever lowers the chance ('no spread seen' where the draws show none beyond"
-        " Monte Carlo noise, so the share cannot be measured: the effect's total interval then says whether it lowers the chance)",
+        EFFECT_COLUMNS["helps"]: "the share of draws in which the lever lowers the chance: it changed the outcome of some of the draw's"
+        " simulated partnerships, and its effect there, corrected for Monte Carlo noise, is below zero ('no spread seen' where the draws"
+        " show none beyond Monte Carlo noise, so the share cannot be measured: the effect's total interval then says whether it lowers the chance)",
+        EFFECT_COLUMNS["unchanged"]: "the share of draws in which the lever changed the outcome of none of the draw's simulated partnerships,"
+        " so it neither helps nor harms there as far as they show (more replications per draw can show a small effect); in the"
+        " other draws, neither helped nor unchanged, it raises the chance",
         EFFECT_COLUMNS["best"]: "the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least);"
         " a draw in which levers tie for first counts an equal part for each (half each for two), so the levers' shares add up to 100%",
         EFFECT_COLUMNS["middle"]: "the effect in the middle half of the draws (a quarter lie below, a quarter above; 'no spread seen'"
@@ -816,7 +833,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         name = f"{measure}_difference"
         lines.append(
             f"{'Effect on ' + measure:<{width}}{'effect':>10}  {'total ' + level:<18}{EFFECT_COLUMNS['middle']:<22}"
-            f"{EFFECT_COLUMNS['helps']:>15}{EFFECT_COLUMNS['best'] if several else '':>{rank}}{EFFECT_COLUMNS['parameter_share']:>17}"
+            f"{EFFECT_COLUMNS['helps']:>15}{EFFECT_COLUMNS['unchanged']:>14}{EFFECT_COLUMNS['best'] if several else '':>{rank}}"
+            f"{EFFECT_COLUMNS['parameter_share']:>17}"
         )
         for row in comparison.iloc[1:].itertuples(index=False):
             r = row._asdict()
@@ -825,8 +843,12 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if spread else "no spread seen"
             best = "" if not several else f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
             helps = f"{r[name + '_helps']:.0%}" if spread and np.isfinite(r[name + "_helps"]) else "no spread seen"
+            idle = r.get(name + "_unchanged", np.nan)  # nan: a comparison.parquet written before the column was
+            idle = f"{idle:.0%}" if np.isfinite(idle) else "-"
             part = parameter_part(r[name + "_parameter_share"])
-            lines.append(f"  {policy_words(r['policy']):<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>15}{best:>{rank}}{part:>17}")
+            lines.append(
+                f"  {policy_words(r['policy']):<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>15}{idle:>14}{best:>{rank}}{part:>17}"
+            )
         ranking = rankings.get(measure)
         if ranking is not None:
             halves = ranking["halves_same_ranking"]

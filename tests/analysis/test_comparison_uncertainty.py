@@ -350,3 +350,31 @@ def test_monte_carlo_noise_is_defined_without_draws_too():
     plain.add({name: t.drop(columns="draw") for name, t in {"none": _table([0.0] * 4), "a": _table([0.5] * 4)}.items()})
     text = render_uncertainty(plain.frame(), {}, "none")
     assert text.startswith("Uncertainty: none.") and "Monte Carlo noise: simulation noise, how much a figure moves by chance" in text
+
+
+def test_helps_in_counts_no_draw_in_which_the_lever_changed_no_partnership():
+    """A lever that lowers collapse in one draw in five and changes no partnership in the other four 'helped in 100%' of draws: each
+    unchanged draw, shrunk towards the draws' mean (below zero), counted as helping. It now helps in the fifth it changed, and the
+    four fifths it left unchanged are said so ('unchanged in')."""
+    b = [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]
+    frame = _tally([0.5] * DRAWS, b).frame()
+    row = frame.set_index("policy").loc["b"]
+    assert row["collapse_difference_parameter_share"] > 0 and row["collapse_difference_q50"] < 0  # the shrunk unchanged draws lie below zero
+    assert row["collapse_difference_helps"] == pytest.approx(0.2) and row["collapse_difference_unchanged"] == pytest.approx(0.8)
+    assert frame.set_index("policy").loc["a", "collapse_difference_unchanged"] == 0.0 and np.isnan(frame.loc[0, "collapse_difference_unchanged"])
+    text = render_uncertainty(frame, {}, "prior")
+    effects = text.split("Effect on collapse")[1].split("Effect on")[0]
+    assert "helps in  unchanged in" in effects.splitlines()[0]
+    b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
+    assert "20%           80%" in b_line
+    assert "'unchanged in': the share of draws in which the lever changed the outcome of none of the draw's simulated partnerships" in text
+
+
+def test_a_draw_whose_changes_cancel_out_is_changed_not_unchanged():
+    """In draw 0 the lever saves one partnership and loses another (a mean of zero): it changed outcomes there."""
+    reference, lever = _table([0.0] * DRAWS), _table([0.0] * DRAWS)
+    reference.loc[0, "outcome"], lever.loc[1, "outcome"] = "sustained", "sustained"
+    tally = PairedTally(["none", "lever"])
+    tally.add({"none": reference, "lever": lever})
+    row = tally.frame().set_index("policy").loc["lever"]
+    assert row["collapse_difference"] == 0.0 and row["collapse_difference_unchanged"] == pytest.approx(1 - 1 / DRAWS)
