@@ -253,7 +253,9 @@ def _check(name: str, value: Any, spec: Spec) -> list[str]:
     if spec.unit == "policies":
         return policy_list_problems(name, value)
     if spec.unit == "paths":
-        ok = isinstance(value, list | tuple) and value and all(isinstance(p, str) for p in value)
+        if isinstance(value, list | tuple) and not value:
+            return [f"{name} = [] is empty: give at least one parameter path, e.g. [decisions.memory], or leave {name} unset"]
+        ok = isinstance(value, list | tuple) and all(isinstance(p, str) for p in value)
         return [] if ok else [f"{name} = {value!r} must be a list of parameter paths, e.g. [decisions.memory,exogenous.stance]"]
     return check_fixed(name, value, spec)
 

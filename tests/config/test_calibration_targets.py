@@ -182,6 +182,15 @@ def test_a_file_that_is_not_valid_yaml_is_named_with_the_line_and_column_and_wha
         assert err.value.problems == [f"targets = '{tmp_path / name}': not valid YAML {words}"]
 
 
+def test_an_empty_list_of_parameters_to_calibrate_is_called_empty():
+    """sim-calibrate parameters=[] said the empty list 'must be a list of parameter paths'."""
+    with pytest.raises(ConfigError) as err:
+        calibrate_settings({"parameters": []})
+    assert err.value.problems == ["parameters = [] is empty: give at least one parameter path, e.g. [decisions.memory], or leave parameters unset"]
+    with pytest.raises(ConfigError, match=r"parameters = 'decisions.memory' must be a list of parameter paths"):
+        calibrate_settings({"parameters": "decisions.memory"})
+
+
 def test_a_users_targets_keep_the_absolute_path_of_their_file_and_are_not_taken_for_the_shipped_set(tmp_path, monkeypatch):
     copy = tmp_path / "uk_breakups.yaml"
     copy.write_text(shipped_path().read_text(encoding="utf-8"), encoding="utf-8")
