@@ -244,3 +244,50 @@ def test_old_module_paths_still_import_with_a_deprecation_warning():
         assert same, f"{old} is not an alias of {MOVED[old]}"
         assert any(message.startswith(f"{old} is deprecated: import {MOVED[old]}") for message in warned), (old, warned)
     assert set(MOVED.values()) <= set(modules())
+
+
+#: Modules whose every public function and class must serve the package, a notebook, an experiment or a benchmark, not the
+#: tests alone: the array forms the tests check the accumulating statistics against live in ``tests/support/reference.py``.
+SERVING = ("sim.analysis.stats", "sim.analysis.survival")
+
+
+def _names(tree: ast.AST) -> list[str]:
+    """Every name a tree refers to: plain names, attributes and imported names."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.append(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.append(node.attr)
+        elif isinstance(node, ast.alias):
+            found.append(node.name.split(".")[-1])
+    return found
+
+
+def _code_outside_the_tests() -> dict[Path, ast.Module]:
+    """The package's, the experiments' and the benchmarks' modules and each notebook's code cells, parsed (a notebook's magics left out)."""
+    root = PACKAGE.parent
+    paths = [path for folder in ("sim", "experiments", "benchmarks") for path in sorted((root / folder).rglob("*.py"))]
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+        trees[path] = ast.parse("\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    return trees
+
+
+def test_the_statistics_hold_no_function_only_the_tests_use():
+    """sim.analysis.stats.compare_paired and sim.analysis.survival.collapse_curve (and unpaired_difference and kaplan_meier, which
+    only they called) served the tests alone, as array forms of what the package computes from counts: they are the tests' own now."""
+    trees = _code_outside_the_tests()
+    used: dict[str, int] = {}
+    for tree in trees.values():
+        for name in _names(tree):
+            used[name] = used.get(name, 0) + 1
+    unused = []
+    for module in SERVING:
+        for node in trees[modules()[module]].body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
+                if used.get(node.name, 0) - _names(node).count(node.name) <= 0:  # its own recursive calls do not count
+                    unused.append(f"{module}.{node.name}")
+    assert unused == []

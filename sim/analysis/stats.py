@@ -137,21 +137,12 @@ def mean_interval(x: ArrayLike, confidence: float = 0.95) -> Estimate:
     return Moments.of(x).interval(confidence)
 
 
-def unpaired_difference(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Estimate:
-    """Difference of two proportions ``mean(b) - mean(a)`` treating the samples as independent (Wald).
+def unpaired_counts(events_a: int, n_a: int, events_b: int, n_b: int, confidence: float = 0.95) -> Estimate:
+    """Difference of two proportions ``pb - pa`` from the event counts and sizes of two samples treated as independent (Wald).
 
     The plain Wald interval: with many discordant pairs, :func:`paired_difference` is the same
     formula with the covariance term, so the two widths compare like with like.
     """
-    a = np.asarray(a, bool)
-    b = np.asarray(b, bool)
-    if a.size < 2 or b.size < 2:
-        raise ValueError("each sample needs at least two replications")
-    return unpaired_counts(int(a.sum()), a.size, int(b.sum()), b.size, confidence)
-
-
-def unpaired_counts(events_a: int, n_a: int, events_b: int, n_b: int, confidence: float = 0.95) -> Estimate:
-    """:func:`unpaired_difference` from the event counts and sizes of the two samples."""
     pa, pb = events_a / n_a, events_b / n_b
     diff = float(pb - pa)
     half = z_value(confidence) * np.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
@@ -190,16 +181,6 @@ class PairedComparison:
     def efficiency(self) -> float:
         """Replications an unpaired comparison would need per paired one for the same width."""
         return self.width_ratio**-2 if self.width_ratio > 0 else np.inf
-
-
-def compare_paired(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> PairedComparison:
-    """Compare boolean outcomes ``a`` and ``b`` of the same replications under two policies."""
-    a = np.asarray(a, bool)
-    b = np.asarray(b, bool)
-    only_a = int(np.sum(a & ~b))
-    only_b = int(np.sum(~a & b))
-    p_value = mcnemar_p(only_a, only_b)
-    return PairedComparison(paired_difference(a, b, confidence), unpaired_difference(a, b, confidence), only_a, only_b, p_value)
 
 
 #: Replications of the first block of a precision-targeted run.

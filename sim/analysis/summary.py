@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.stats import CoMoments, DrawMoments, Estimate, Moments, TotalInterval, ends_error, equal_counts_p, total_interval, wilson
-from sim.analysis.survival import SurvivalCurve, kaplan_meier_counts
+from sim.analysis.survival import SurvivalCurve, collapse_times, kaplan_meier_counts
 from sim.config.model import SECTIONS
 from sim.core import triggers
 from sim.core.layout import layout
@@ -125,13 +125,11 @@ class Tally:
             return
         outcome = table.values("outcome").astype(str)
         end = np.asarray(table.columns["end_month"], np.int64)
-        collapsed = outcome == "collapsed"
-        if collapsed.any() and end[collapsed].max() > self.horizon:
-            raise ValueError(f"a collapse after the horizon ({self.horizon} months)")
+        times, collapsed = collapse_times(outcome, end, self.horizon)
         self.n += len(outcome)
         for o in self.outcomes:
             self.outcomes[o] += int((outcome == o).sum())
-        self.collapses += np.bincount(end[collapsed], minlength=self.horizon + 1)[: self.horizon + 1]
+        self.collapses += np.bincount(times[collapsed], minlength=self.horizon + 1)
         for name, tally in (("cause", self.causes), ("trigger", self.triggers)):
             values = table.values(name).astype(str)
             for o in tally:

@@ -110,29 +110,6 @@ def kaplan_meier_counts(events: ArrayLike, censored: ArrayLike, confidence: floa
     return SurvivalCurve(months, survival, low, high, at_risk, events, confidence)
 
 
-def kaplan_meier(times: ArrayLike, observed: ArrayLike, confidence: float = 0.95) -> SurvivalCurve:
-    """Kaplan-Meier survival curve of right-censored whole-month times.
-
-    Parameters
-    ----------
-    times
-        Month of the event or of censoring, integers ``>= 0``.
-    observed
-        True where the event happened at ``times``, False where the observation was censored
-        there.
-    confidence
-        Level of the pointwise band.
-    """
-    times = np.asarray(times)
-    observed = np.asarray(observed, bool)
-    if times.size == 0 or times.shape != observed.shape:
-        raise ValueError("need at least one time and one observed flag per time")
-    if not np.issubdtype(times.dtype, np.integer) or times.min() < 0:
-        raise ValueError("times must be whole months >= 0")
-    length = int(times.max()) + 1
-    return kaplan_meier_counts(np.bincount(times[observed], minlength=length), np.bincount(times[~observed], minlength=length), confidence)
-
-
 def collapse_times(outcome: ArrayLike, end_month: ArrayLike, horizon: int) -> tuple[np.ndarray, np.ndarray]:
     """Times and event flags for the survival of collapse (see the module note on shelved partnerships).
 
@@ -150,8 +127,3 @@ def collapse_times(outcome: ArrayLike, end_month: ArrayLike, horizon: int) -> tu
     if collapsed.any() and end_month[collapsed].max() > horizon:
         raise ValueError(f"a collapse after the horizon ({horizon} months)")
     return np.where(collapsed, end_month, horizon), collapsed
-
-
-def collapse_curve(table: object, horizon: int, confidence: float = 0.95) -> SurvivalCurve:
-    """Kaplan-Meier curve of partnerships not yet collapsed, from a replication table (with ``outcome`` and ``end_month``)."""
-    return kaplan_meier(*collapse_times(table["outcome"], table["end_month"], horizon), confidence)  # type: ignore[index]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from support.reference import compare_paired
 
 from sim.analysis.comparison import MEASURES, PairedTally, compare_policies, render, run_comparison
-from sim.analysis.stats import compare_paired, wilson
+from sim.analysis.stats import wilson
 from sim.config.scenarios import load
 from sim.frontends.ensemble import run_ensemble
 from sim.frontends.runner import simulate_mesa

@@ -7,21 +7,20 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from scipy import stats
+from support.reference import compare_paired, kaplan_meier, unpaired_difference
 
 from sim.analysis.stats import (
     CoMoments,
     Moments,
-    compare_paired,
     mcnemar_p,
     mean_interval,
     paired_counts,
     paired_difference,
     shares,
     unpaired_counts,
-    unpaired_difference,
     wilson,
 )
-from sim.analysis.survival import kaplan_meier, kaplan_meier_counts
+from sim.analysis.survival import kaplan_meier_counts
 
 Z = stats.norm.ppf(0.975)
 
