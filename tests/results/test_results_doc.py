@@ -127,3 +127,34 @@ def test_the_sweep_tables_columns_types_and_files_are_the_documented_ones(tmp_pa
     stamp = set(read_metadata(tmp_path / "sweep.parquet"))
     described = DOC.split("`sweep.parquet` holds many runs: its metadata has", 1)[1].split(";", 1)[0]
     assert stamp <= set(re.findall(r"`([^`]+)`", described))
+
+
+def test_sim_compares_table_columns_and_types_are_the_documented_ones(tmp_path):
+    """comparison.parquet's columns were said to be in docs/results.md, which had none of them (nor `<measure>_narrower`'s
+    negative values): every column a comparison over parameter draws writes is documented with its type, and every documented one is written."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from sim.analysis.comparison import PairedTally
+    from sim.results.files import write_table
+
+    rng = np.random.default_rng(4)
+    policies = ("none", "continuity_plan", "open_motivations")
+    tables = {
+        p: pd.DataFrame(
+            {
+                "rep": np.arange(200),
+                "draw": np.arange(200) // 20,
+                "outcome": rng.choice(["shelved", "collapsed", "underperforming", "sustained"], 200),
+                "lever_cost": 0.1 * i,
+                "net_savings": rng.normal(0.5, 1.0, 200),
+            }
+        )
+        for i, p in enumerate(policies)
+    }
+    tally = PairedTally(list(policies))
+    tally.add(tables)
+    write_table(tmp_path / "comparison.parquet", tally.frame())
+    types = {"large_string": "string", "string": "string", "int64": "int64", "double": "float64"}
+    written = {re.sub(r"^(shelved|collapse|failure)(?=_|$)", "<measure>", f.name): types[str(f.type)] for f in pq.read_schema(tmp_path / "comparison.parquet")}
+    assert written == _documented_columns("sim-compare")
