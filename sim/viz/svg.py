@@ -148,11 +148,18 @@ def _ring(n: int, cx: float, cy: float, rx: float, ry: float) -> list[tuple[floa
     return [(cx + rx * math.cos(start + 2 * math.pi * k / n), cy + ry * math.sin(start + 2 * math.pi * k / n)) for k in range(n)]
 
 
-#: Room the councils' drawing keeps, in its units: at the foot for the legend, above an upper council's centre and
-#: below a lower one's for the largest circle with its champion ring, its name, a notice badge and "champion left".
+#: Room the councils' drawing keeps, in its units: at the foot for the legend (one row; a narrow drawing's takes two:
+#: :func:`legend_room`), above an upper council's centre and below a lower one's for the largest circle with its
+#: champion ring, its name, a notice badge and "champion left"; above and below the centres of a pair of councils (side
+#: by side, their labels below) for the largest circle with its champion ring, and below them also its name, a notice
+#: badge and "champion left" (so that neither moves the page when it appears) and the gap above the legend.
 LEGEND_ROOM = 30
 LABELS_ABOVE = 116
 LABELS_BELOW = 121
+PAIR_ABOVE = 56
+PAIR_BELOW = 136
+#: A legend row's pitch, in the drawing's units.
+LEGEND_ROW = 24
 
 
 @dataclass(frozen=True)
@@ -200,12 +207,17 @@ def _text_width(text: str, size: float) -> float:
 
 
 def _name_lines(name: str, width: int) -> list[str]:
-    """A council's name on one line, or on two (split at the space nearest its middle) where it would take more than 45% of the drawing."""
-    if _text_width(name, 19) + 24 <= 0.45 * width or " " not in name:
-        return [name]
-    spaces = [k for k, c in enumerate(name) if c == " "]
-    cut = min(spaces, key=lambda k: abs(k - len(name) / 2))
-    return [name[:cut], name[cut + 1 :]]
+    """A council's name on one line, or on two where it would take more than 45% of the drawing (:func:`_two_lines`)."""
+    return _two_lines(name, 19, 0.45 * width - 24)
+
+
+def _two_lines(text: str, size: float, room: float) -> list[str]:
+    """``text`` on one line, or on two (split at the space nearest its middle) where at ``size`` it is wider than ``room``."""
+    if _text_width(text, size) <= room or " " not in text:
+        return [text]
+    spaces = [k for k, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda k: abs(k - len(text) / 2))
+    return [text[:cut], text[cut + 1 :]]
 
 
 def _rows(mids: Sequence[float], widths: Sequence[float], edge: float, step: float) -> list[_Box]:
@@ -239,19 +251,33 @@ def least_height(height: int) -> int:
 #: 620 keeps 14 px text in the 588 px of the councils' card at 1024x768 with the side bar open (and from 640 the side
 #: councils' names of seven or eight ended up over the councils beside them).
 NARROW, WIDE = 460, 620
+#: The width of a drawing of four councils or fewer in a run of a replay, in its units: the two runs side by side at
+#: 1024x768 with the side bar open give each drawing about 330 px, where 360 units keep its 16-unit text at 14 px or more.
+COMPACT = 360
 
 
-def drawing_width(n: int) -> int:
-    """The width of a drawing of ``n`` councils, in its units (:data:`NARROW` or :data:`WIDE`)."""
-    return NARROW if n <= 4 else WIDE
+def drawing_width(n: int, compact: bool = False) -> int:
+    """The width of a drawing of ``n`` councils, in its units (:data:`NARROW` or :data:`WIDE`; ``compact``, a run of a
+    replay: :data:`COMPACT` for four councils or fewer)."""
+    if n <= 4:
+        return COMPACT if compact else NARROW
+    return WIDE
 
 
-def room(n: int) -> int:
-    """The height a drawing of ``n`` councils starts from, in its units (it grows where the labels need more).
+def legend_room(width: int) -> int:
+    """The room at the foot of a drawing ``width`` units wide for its legend: one row, or two below :data:`NARROW`."""
+    return LEGEND_ROOM + (LEGEND_ROW if width < NARROW else 0)
 
+
+def room(n: int, width: int = NARROW) -> int:
+    """The height a drawing of ``n`` councils ``width`` units wide starts from, in its units (it grows where the labels need more).
+
+    Two councils sit side by side near its top, their labels below them (:data:`PAIR_ABOVE`, :data:`PAIR_BELOW`).
     Five councils or more get 40 more per council beyond four: room between those one above another.
     """
-    return 320 if n <= 2 else 440 + 40 * max(n - 4, 0)
+    if n <= 2:
+        return PAIR_ABOVE + PAIR_BELOW + legend_room(width)
+    return 440 + 40 * max(n - 4, 0) + legend_room(width) - LEGEND_ROOM
 
 
 #: A line of a council's label: its kind, its text and its width.
@@ -383,12 +409,13 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
     as many digits) reuse one placement.
     """
     n = len(councils)
-    cx, cy = width / 2, (height - 40) / 2
+    legend = legend_room(width)
+    cx, cy = width / 2, PAIR_ABOVE  # two (or one): near the top, their labels below
     ry = (height - 40) * 0.36
     if n > 2:  # room above the upper councils and below the lower ones for a name, a notice badge and "champion left"
         ys = [y for _, y in _ring(n, 0.0, 0.0, 1.0, 1.0)]
-        ry = min(ry, (height - LEGEND_ROOM - LABELS_ABOVE - LABELS_BELOW) / (max(ys) - min(ys)))
-        cy = (height - LEGEND_ROOM - LABELS_BELOW + LABELS_ABOVE - ry * (min(ys) + max(ys))) / 2
+        ry = min(ry, (height - legend - LABELS_ABOVE - LABELS_BELOW) / (max(ys) - min(ys)))
+        cy = (height - legend - LABELS_BELOW + LABELS_ABOVE - ry * (min(ys) + max(ys))) / 2
     pos = _ring(n, cx, cy, width * (0.25 if n == 2 else 0.36), ry)
     placed = [_Box(x - r - g - 2, y - r - g - 2, x + r + g + 2, y + r + g + 2) for (x, y), (r, g, _, _) in zip(pos, councils, strict=True)]
 
@@ -434,7 +461,7 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
 
     # The drawing spans what is placed, with the legend below.
     shift = max(0.0, 4 - min(b.top for b in placed))
-    height = max(height, math.ceil(max(b.bottom for b in placed) + shift + LEGEND_ROOM + 6))
+    height = max(height, math.ceil(max(b.bottom for b in placed) + shift + legend + 6))
     return _Placement(tuple(pos), tuple(labels), tuple(marks[edge] for edge in edges), height, shift)
 
 
@@ -471,7 +498,7 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     lines = [_label_lines(nd, width) for nd in nodes]
     councils = tuple((r, g, tuple(w for _, _, w in said), name_count) for (said, name_count), r, g in zip(lines, radius, rings, strict=True))
     edges = tuple(sorted(trust))
-    at = _place(width, room(n), councils, edges)
+    at = _place(width, room(n, width), councils, edges)
     height, shift = at.height, at.shift
     body: list[str] = []
     for i, j in edges:
@@ -539,14 +566,17 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
 
 
 def _legend(width: int, height: int) -> str:
-    y = height - 16
+    """The colour scale and what the numbers and lines mean, at the drawing's foot: in one row, or in two where it is narrow (:func:`legend_room`)."""
+    y = height - 16 - (legend_room(width) - LEGEND_ROOM)
     parts = [_text(8, y + 5, "leave", 16, anchor="start", fill="#444444")]
     x0, w = 54, 110
     for s in range(24):
         net = NET_RANGE * (2 * s / 23 - 1)
         parts.append(f'<rect x="{x0 + s * w / 24:.1f}" y="{y - 8}" width="{w / 24 + 0.6:.1f}" height="16" fill="{value_colour(net)}"/>')
     parts.append(_text(x0 + w + 6, y + 5, "stay", 16, anchor="start", fill="#444444"))
-    parts.append(_text(width - 8, y + 5, "number: value seen; lines: trust", 16, anchor="end", fill="#444444"))
+    key = "number: value seen; lines: trust"
+    one_row = width >= NARROW
+    parts.append(_text(width - 8 if one_row else 8, height - 11, key, 16, anchor="end" if one_row else "start", fill="#444444"))
     return "".join(parts)
 
 
@@ -592,9 +622,11 @@ def line_chart(
     height: int = 300,
     now: float | None = None,
 ) -> str:
-    """A line chart with axes, gridlines and a legend; ``now`` marks the current month."""
-    legend, rows = _chart_legend(series, 8, width)
-    left, right, top, bottom = 58, 14, 46 + 24 * rows, 52
+    """A line chart with axes, gridlines and a legend; ``now`` marks the current month (a title too long for one line takes two)."""
+    titles = _two_lines(title, 21, width - 16)
+    below = 24 * (len(titles) - 1)
+    legend, rows = _chart_legend(series, 8, width, below)
+    left, right, top, bottom = 58, 14, 46 + below + 24 * rows, 52
     pw, ph = width - left - right, height - top - bottom
     y_max = y_max if y_max > y_min else y_min + 1
     x_max = max(x_max, 1)
@@ -605,7 +637,7 @@ def line_chart(
     def py(y: float) -> float:
         return top + ph * (1 - (y - y_min) / (y_max - y_min))
 
-    body = [_text(8, 26, title, 21, anchor="start", weight="bold")]
+    body = [_text(8, 26 + 24 * k, line, 21, anchor="start", weight="bold") for k, line in enumerate(titles)]
     for y in _ticks(y_min, y_max, 4):
         body.append(f'<line x1="{left}" x2="{left + pw}" y1="{py(y):.1f}" y2="{py(y):.1f}" stroke="#E3E3E3" stroke-width="1.5"/>')
         body.append(_text(left - 8, py(y) + 6, _fmt(y), 16, anchor="end", fill="#444444"))
@@ -645,14 +677,14 @@ def _runs(xs: Sequence[float], ys: Sequence[float]) -> list[list[tuple[float, fl
     return [r for r in runs if r]
 
 
-def _chart_legend(series: Sequence[Series], left: int, width: int) -> tuple[str, int]:
-    """The legend in rows from ``left`` (wrapped at ``width``), and the number of rows."""
+def _chart_legend(series: Sequence[Series], left: int, width: int, below: int = 0) -> tuple[str, int]:
+    """The legend in rows from ``left`` (wrapped at ``width``; ``below``: how much further down than under a one-line title), and the number of rows."""
     x, row, parts = float(left), 0, []
     for s in series:
         w = 44 + 8.6 * len(s.label)
         if x > left and x + w > width:
             x, row = float(left), row + 1
-        y = 44 + 24 * row
+        y = 44 + below + 24 * row
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
         parts.append(f'<line x1="{x:.1f}" x2="{x + 24:.1f}" y1="{y}" y2="{y}" stroke="{s.colour}" stroke-width="{s.width}"{dash}/>')
         parts.append(_text(x + 29, y + 6, s.label, 16, anchor="start"))

@@ -58,6 +58,7 @@ def test_long_trigger_tags_and_their_text_stay_inside_the_timeline(browser):
         ),
     ]
     page = laid_out(browser, app.timeline_html(items), 370)  # the Timeline card's text at 1280 px
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")  # the trigger and the detail shown
     try:
         assert overflowing(page, ".sim-chip") == [] and overflowing(page, ".sim-what") == []
     finally:
@@ -74,12 +75,12 @@ def labels_and_legend(page) -> dict:
     )
 
 
-@pytest.mark.parametrize("count", [3, 4, 5])
-def test_notice_badges_and_champion_notes_stay_inside_the_drawing_and_off_the_legend(browser, count):
+@pytest.mark.parametrize(("count", "compact"), [(3, False), (4, False), (5, False), (2, True), (3, True), (4, True)])
+def test_notice_badges_and_champion_notes_stay_inside_the_drawing_and_off_the_legend(browser, count, compact):
     names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield DC"][:count]
     councils = tuple(adapter.CouncilView(k, name, 1.0 + 0.1 * k, "district", 0.36, 0.35, 14, False, True, -1, "none", "none") for k, name in enumerate(names))
     view = type("View", (), {"councils": councils, "trust": {}})()
-    page = laid_out(browser, app.network_svg(view), 430)  # the councils' card at 1280 px
+    page = laid_out(browser, app.network_svg(view, svg.drawing_width(count, compact)), 330 if compact else 430)  # the councils' card at 1280 px
     try:
         drawn = labels_and_legend(page)
         legend_top = min(s["y"] for s in drawn["shapes"] if s["text"] in ("leave", "stay"))
@@ -107,8 +108,9 @@ def overlaps(a: dict, b: dict) -> bool:
     return a["x"] < b["right"] and b["x"] < a["right"] and a["y"] < b["bottom"] and b["y"] < a["bottom"]
 
 
-@pytest.mark.parametrize("count", [4, 5, 6, 7, 8])
-def test_with_many_councils_labels_keep_off_each_other_and_the_councils(browser, count):
+@pytest.mark.parametrize(("count", "compact"), [(4, False), (5, False), (6, False), (7, False), (8, False), (2, True), (3, True), (4, True)])
+def test_with_many_councils_labels_keep_off_each_other_and_the_councils(browser, count, compact):
+    """Also in a replay's compact drawing (:data:`sim.viz.svg.COMPACT` units wide), its legend in two rows."""
     names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council", "Oakbridge DC"]
     names = names[:count]
     councils = tuple(
@@ -117,7 +119,7 @@ def test_with_many_councils_labels_keep_off_each_other_and_the_councils(browser,
     )
     trust = {(i, j): 0.5 + 0.01 * (i + j) for i in range(count) for j in range(i + 1, count) if 2 not in (i, j)}
     view = type("View", (), {"councils": councils, "trust": trust})()
-    page = laid_out(browser, app.network_svg(view), 430)
+    page = laid_out(browser, app.network_svg(view, svg.drawing_width(count, compact)), 330 if compact else 430)
     try:
         drawn = boxes(page)
         labels, marks = drawn["labels"], drawn["trust"]

@@ -209,3 +209,32 @@ def test_the_councils_drawing_fits_a_1024x768_projector_under_the_month_and_over
     width, height = viewbox(svg.network(nodes, all_joined(count)))
     assert width == svg.drawing_width(count) and width * svg.LEAST_PX / svg.SMALLEST_TEXT <= 588, "14 px text in the card's width"
     assert svg.least_height(height) <= PROJECTOR[1] - svg.AROUND, (count, height)
+
+
+def test_two_councils_sit_near_the_top_of_their_drawing_not_in_the_middle_of_an_empty_one():
+    """Two councils sat 140 units down a 320-unit drawing: about 90 empty above them, about 80 between their names and the
+    legend (a third of the councils' card empty at 1024x768). Their labels keep room for a notice badge and "champion left"."""
+    pair = [svg.Node("Northdale DC", 1.0, 0.9, 0.4, 0, True, True, -1), svg.Node("Westmere DC", 1.0, 0.8, 0.4, 0, True, True, -1)]
+    for width in (svg.NARROW, svg.COMPACT):
+        drawing = ET.fromstring(svg.network(pair, {(0, 1): 0.7}, width))
+        height = viewbox(ET.tostring(drawing, encoding="unicode"))[1]
+        tops = [float(c.get("cy")) - float(c.get("r")) for c in drawing.iter(f"{SVG}circle")]
+        assert min(tops) <= 16 and height <= svg.PAIR_ABOVE + svg.PAIR_BELOW + svg.legend_room(width), (width, min(tops), height)
+    badges = [svg.Node("Northdale DC", 1.0, 0.9, 0.4, 6, False, True, -1), pair[1]]
+    assert viewbox(svg.network(badges, {(0, 1): 0.7}))[1] == viewbox(svg.network(pair, {(0, 1): 0.7}))[1], "a notice badge does not move the page"
+
+
+@pytest.mark.parametrize("count", [2, 3, 4])
+def test_a_replays_drawing_is_compact_with_its_legend_in_two_rows(count):
+    width = viewbox(svg.network(councils(count), all_joined(count)))[0]
+    compact = svg.network(councils(count), all_joined(count), svg.drawing_width(count, compact=True))
+    assert viewbox(compact)[0] == svg.COMPACT < width and svg.COMPACT * svg.LEAST_PX / svg.SMALLEST_TEXT <= 330, "14 px text in 330 px"
+    texts = {t.text: float(t.get("y")) for t in ET.fromstring(compact).iter(f"{SVG}text") if t.text in ("leave", "number: value seen; lines: trust")}
+    assert texts["number: value seen; lines: trust"] - texts["leave"] == svg.LEGEND_ROW
+    assert svg.drawing_width(5, compact=True) == svg.WIDE
+
+
+def test_a_chart_title_too_long_for_a_compact_chart_takes_two_lines():
+    chart = ET.fromstring(svg.line_chart([svg.Series("plan", [0, 1], [0.0, 1.0], svg.INK)], 120, 0, 1, "Savings against the plan (GBP m)", width=svg.COMPACT))
+    bold = [t.text for t in chart.iter(f"{SVG}text") if t.get("font-weight") == "bold"]
+    assert bold == ["Savings against", "the plan (GBP m)"]
