@@ -622,8 +622,11 @@ def line_chart(
     height: int = 300,
     now: float | None = None,
 ) -> str:
-    """A line chart with axes, gridlines and a legend; ``now`` marks the current month (a title too long for one line takes two)."""
-    titles = _two_lines(title, 21, width - 16)
+    """A line chart with axes, gridlines and a legend; ``now`` marks the current month.
+
+    Narrower than :data:`NARROW` (a replay's run), a title too long for one line takes two (the app's titles fit one at :data:`NARROW`).
+    """
+    titles = _two_lines(title, 21, width - 16) if width < NARROW else [title]
     below = 24 * (len(titles) - 1)
     legend, rows = _chart_legend(series, 8, width, below)
     left, right, top, bottom = 58, 14, 46 + below + 24 * rows, 52

@@ -238,3 +238,5 @@ def test_a_chart_title_too_long_for_a_compact_chart_takes_two_lines():
     chart = ET.fromstring(svg.line_chart([svg.Series("plan", [0, 1], [0.0, 1.0], svg.INK)], 120, 0, 1, "Savings against the plan (GBP m)", width=svg.COMPACT))
     bold = [t.text for t in chart.iter(f"{SVG}text") if t.get("font-weight") == "bold"]
     assert bold == ["Savings against", "the plan (GBP m)"]
+    wide = ET.fromstring(svg.line_chart([svg.Series("plan", [0, 1], [0.0, 1.0], svg.INK)], 120, 0, 1, "Value each council sees (1 = the promise)"))
+    assert [t.text for t in wide.iter(f"{SVG}text") if t.get("font-weight") == "bold"] == ["Value each council sees (1 = the promise)"]
