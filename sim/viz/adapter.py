@@ -134,6 +134,18 @@ class Item:
         return trigger_words(self.trigger)
 
     @property
+    def headline(self) -> str:
+        """What happened, short: :attr:`text` up to its detail (`` - ``, the size of the effect) and, for a decision, up to
+        its main cause (``; mostly``): "left the partnership, after a budget shock"."""
+        return self.text.partition(" - ")[0].partition("; mostly ")[0]
+
+    @property
+    def detail(self) -> str:
+        """The rest of :attr:`text` after :attr:`headline` (empty if none): "mostly over-dependency on key personnel - the
+        value it saw was 0.30 of the promise"."""
+        return self.text[len(self.headline) :].removeprefix(" - ").removeprefix("; ")
+
+    @property
     def line(self) -> str:
         """The item as one plain line (the handout's wording)."""
         tags = ", ".join(t for t in (self.tag, f"trigger: {self.trigger_words}" if self.trigger else "") if t)

@@ -34,11 +34,19 @@ SPEEDS = (1, 2, 4, 8, 16)  # months per second
 #: (its smallest text, 16 units, keeps 14 px in a narrow drawing at least 402 px wide, in a wide one (5 councils or more) at least
 #: 543 px: see ``.sim-pair`` and ``.sim-pair-wide`` in :data:`CSS`).
 PAIR = ["sim-pair"]
+#: The two runs of a replay of four councils or fewer, side by side down to 1024x768 with the side bar open (their drawings
+#: :data:`sim.viz.svg.COMPACT` units wide keep 14 px text in the 330 px each gets there), one above the other below that.
+RUNS = ["sim-runs"]
 
 
 def pair(count: int) -> list[str]:
     """The classes of a pair of panels showing a drawing of ``count`` councils (:data:`PAIR`; wider where the drawing is wide)."""
     return PAIR if svg.drawing_width(count) == svg.NARROW else [*PAIR, "sim-pair-wide"]
+
+
+def runs(count: int) -> list[str]:
+    """The classes of a replay's two runs of ``count`` councils (:data:`RUNS`; as :func:`pair` where the drawing stays wide)."""
+    return RUNS if svg.drawing_width(count, compact=True) == svg.COMPACT else pair(count)
 
 
 def config_dir() -> str | None:
@@ -264,20 +272,26 @@ def status_html(view: RunView, compact: bool = False) -> str:
 
 
 def timeline_html(items: Sequence[Item], newest_first: bool = True) -> str:
-    """The event timeline, each event tagged with its case or source (newest first while it is told)."""
+    """The event timeline (newest first while it is told), one short line an event, readable from the back of a room.
+
+    Each says when, its case or source (the mechanism that fired), who, and what happened in short (:attr:`Item.headline`:
+    a decision with what opened it); its trigger and the rest (:attr:`Item.detail`: a decision's main cause, the size of
+    the effect) open under it at a click on the line (a triangle marks one that has more), and the whole line shows on hover.
+    """
     if not items:
         return '<div class="sim-empty">Nothing has happened yet. Press play or step.</div>'
     rows = []
     ordered = list(reversed(items)) if newest_first else list(items)
     for k, item in enumerate(ordered):
         tag = chip(item.tag, svg.tag_colours(item.tag)) if item.tag else chip("milestone", ("#FFFFFF", "#333333"), "border:2px solid #999")
-        if item.trigger:
-            tag += " " + chip(f"trigger: {item.trigger_words}", svg.TRIGGER_TAG, "border:2px solid #1A1A1A")
+        trigger = chip(f"trigger: {item.trigger_words}", svg.TRIGGER_TAG, "border:2px solid #1A1A1A") + " " if item.trigger else ""
         latest = " sim-latest" if k == 0 and newest_first else ""
         who = f"<b>{escape(item.who)}</b> " if item.who else ""
-        rows.append(
-            f'<li class="sim-event{latest}"><div class="sim-when">{escape(item.when)}</div><div class="sim-what">{tag} {who}{escape(item.text)}</div></li>'
-        )
+        headline = f"{tag} {who}{escape(item.headline)}"
+        if trigger or item.detail:
+            headline = f'<details><summary>{headline}</summary><div class="sim-detail">{trigger}{escape(item.detail)}</div></details>'
+        when = f'<div class="sim-when">{escape(item.when)}</div>'
+        rows.append(f'<li class="sim-event{latest}" title="{escape(item.line)}">{when}<div class="sim-what">{headline}</div></li>')
     return '<ol class="sim-timeline">' + "".join(rows) + "</ol>"
 
 
@@ -387,6 +401,11 @@ CSS = (
 .sim-latest { background: #FFF7D6; }
 .sim-when { flex: 0 0 5.4em; font-weight: 700; color: #333; }
 .sim-what { flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
+.sim-what summary { list-style: none; cursor: pointer; }
+.sim-what summary::-webkit-details-marker { display: none; }
+.sim-what summary::after { content: " \\25B8"; color: #0072B2; }
+.sim-what details[open] > summary::after { content: " \\25BE"; }
+.sim-detail { font-size: 16px; color: #333; margin-top: 2px; }
 .sim-scroll { height: 300px; overflow-y: auto; }
 .sim-scroll-short { max-height: 320px; overflow-y: auto; }
 .sim-now .sim-event { border-bottom: none; }
@@ -405,9 +424,19 @@ CSS = (
 .sim-decisions li { margin-bottom: 6px; }
 .sim-section { font-weight: 700; font-size: 1.05em; margin-top: 10px; }
 .sim-card-title { font-size: 1.25em; font-weight: 700; margin-bottom: 6px; }
-.row.sim-pair { flex-wrap: wrap !important; container-type: inline-size; }
+.row.sim-pair, .row.sim-runs { flex-wrap: wrap !important; container-type: inline-size; }
 @container (max-width: 859px) { .sim-pair > .col { flex: 0 0 100% !important; } }
 @container (max-width: 1199px) { .sim-pair-wide > .col { flex: 0 0 100% !important; } }
+@container (max-width: 669px) { .sim-runs > .col { flex: 0 0 100% !important; } }
+.sim-runs .sim-figure svg { max-width: 576px; margin: 0 auto; }
+@media (max-width: 1439px) {
+  .v-navigation-drawer { width: 300px !important; min-width: 300px !important; }
+  .v-application--wrap:has(.v-navigation-drawer--open) main.v-content { padding-left: 300px !important; }
+  .sim-speed .v-btn { min-width: 48px !important; padding: 0 10px !important; }
+  .v-navigation-drawer .v-btn { max-width: 100%; height: auto !important; min-height: 36px; white-space: normal; }
+  .v-navigation-drawer .v-btn__content { flex: 1 1 auto; white-space: normal; }
+  .v-navigation-drawer .v-btn.sim-story { padding: 0 8px !important; }
+}
 """
     + f".sim-now {{ min-height: {svg.NOW_LINE}px; margin-top: 6px; }}\n"
 )
@@ -512,14 +541,16 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
         if view.why is not None:
             WhyPanel(view, offer_replay=not compact)
         if compact:
+            width = svg.drawing_width(len(view.councils), compact=True)
+            charts = min(width, svg.NARROW)
             with solara.Card(**figure):
-                solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
+                solara.HTML(tag="div", unsafe_innerHTML=network_svg(view, width))
             with solara.Card("Timeline", margin=0):
                 solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline), classes=["sim-scroll-short"])
             with solara.Card(**figure):
-                solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view, top=savings_top(together)))
+                solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view, charts, top=savings_top(together)))
             with solara.Card(**figure):
-                solara.HTML(tag="div", unsafe_innerHTML=value_svg(view, scale=value_scale(together)))
+                solara.HTML(tag="div", unsafe_innerHTML=value_svg(view, charts, scale=value_scale(together)))
             return
         with solara.Columns([1, 1], gutters_dense=True, classes=pair(len(view.councils))):
             with solara.Card(**figure):
@@ -568,6 +599,6 @@ def Page() -> None:
         original, treated = shown[0], shown[1]
         if not original.running and not treated.running:
             solara.HTML(tag="div", unsafe_innerHTML=comparison_html(original, treated), classes=["sim-compare"])
-        with solara.Columns([1, 1], gutters_dense=True, classes=pair(len(original.councils))):
+        with solara.Columns([1, 1], gutters_dense=True, classes=runs(len(original.councils))):
             RunPanel(original, compact=True, title=adapter.run_name(original.levers), beside=(treated,))
             RunPanel(treated, compact=True, title=adapter.replay_title(treated.levers), beside=(original,))

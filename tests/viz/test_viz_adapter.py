@@ -50,6 +50,20 @@ def test_item_splits_the_narrated_line_into_when_who_what_tag_and_trigger():
     assert len(log.lines()) == len(log.stretches())
 
 
+def test_an_items_headline_says_what_fired_and_what_opened_it_and_its_detail_the_rest():
+    def item(who: str, text: str) -> adapter.Item:
+        return adapter.Item(10, "Month 10", who, text, "case 02", "02", "")
+
+    shelved = item("", "the proposal was shelved, after a chief executive about to leave; mostly decision slippage: two councils")
+    assert (shelved.headline, shelved.detail) == ("the proposal was shelved, after a chief executive about to leave", "mostly decision slippage: two councils")
+    left = item("Westmere DC", "left the partnership, after a budget shock; mostly working together - the value it saw was 0.30 of the promise")
+    assert (left.headline, left.detail) == ("left the partnership, after a budget shock", "mostly working together - the value it saw was 0.30 of the promise")
+    deferred = item("Westmere DC", "deferred its decision: its chief executive is about to leave - 4 months before the successor arrives")
+    assert (deferred.headline, deferred.detail) == ("deferred its decision: its chief executive is about to leave", "4 months before the successor arrives")
+    milestone = item("", "the business case was approved; integration begins")
+    assert (milestone.headline, milestone.detail) == (milestone.text, "")
+
+
 def test_a_story_run_records_its_history_and_says_why_it_ended():
     run = story_run("01")
     assert run.view().why is None and run.view().outcome_words == "still running"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pytest
 from viz_support import need_solara
@@ -187,6 +188,21 @@ def test_timeline_html_tags_each_event_with_its_case_and_trigger():
     items = [adapter.Item(12, "Month 12", "Westmere DC", "weighed the partnership and gave notice to leave", "case 01", "01", "budget_setting")]
     out = app.timeline_html(items)
     assert "case 01" in out and "trigger: the annual budget setting" in out and "<b>Westmere DC</b>" in out and "sim-latest" in out
+
+
+def test_a_timeline_line_is_its_headline_with_its_trigger_and_detail_a_click_away_and_the_whole_line_on_hover():
+    items = [
+        adapter.Item(
+            12, "Month 12", "Westmere DC", "left the partnership, after the annual budget setting; mostly working together", "research", "", "budget_setting"
+        ),
+        adapter.Item(22, "Month 22", "", "the business case was approved; integration begins", "", "", ""),
+    ]
+    left, approved = app.timeline_html(items, newest_first=False).split("</li>")[:2]
+    headline, _, more = left.partition("<details><summary>")[2].partition("</summary>")
+    assert "left the partnership, after the annual budget setting" in headline and "mostly" not in headline and "trigger" not in headline
+    assert "trigger: the annual budget setting" in more and "mostly working together" in more and "sim-detail" in more
+    assert f'title="{escape(items[0].line)}"' in left
+    assert "<details>" not in approved and "the business case was approved; integration begins" in approved
 
 
 def test_labels():

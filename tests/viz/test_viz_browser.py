@@ -300,3 +300,62 @@ def test_a_replay_shows_from_the_top_of_the_page_not_where_its_button_was(server
         expect(page.get_by_text("As it happened")).to_be_attached()
         expect(page.locator(".sim-notice")).to_be_in_viewport()
         expect(page.locator(".sim-month").first).to_be_in_viewport()
+
+
+#: The boxes of the page's run titles and councils' drawings, and the height of every timeline line with the line's height
+#: of text (in CSS pixels).
+MEASURED = """() => {
+  const box = e => { const b = e.getBoundingClientRect(); return {left: b.left, right: b.right, top: b.top, bottom: b.bottom}; };
+  const lines = [...document.querySelectorAll('.sim-event')].map(e => ({height: e.getBoundingClientRect().height, text: e.textContent.slice(0, 60),
+    line: parseFloat(getComputedStyle(e).lineHeight), padding: parseFloat(getComputedStyle(e).paddingTop) + parseFloat(getComputedStyle(e).paddingBottom)}));
+  return {titles: [...document.querySelectorAll('.sim-card-title')].map(box), drawings: [...document.querySelectorAll("svg[aria-label^='Councils']")].map(box),
+          lines: lines, width: window.innerWidth};
+}"""
+
+
+def test_a_replay_of_two_councils_shows_both_runs_side_by_side_at_1024_with_the_side_bar_open(server, tmp_path):
+    """At 1024x768 with the side bar open the replay of case 02 put 'Replay with ...' 2052 px below 'As it happened' (its
+    title at 2298 px, the original's at 246 px): the room could not compare the two runs at a glance."""
+    from playwright.sync_api import expect
+
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with app_page(server, 1024, 768) as page:
+        expect(page.locator(".v-navigation-drawer").first).to_be_visible()
+        page.get_by_role("button", name=f"Case {CASE_ID}", exact=True).click()
+        expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
+        page.get_by_role("button", name="To the end", exact=True).click()
+        page.locator(".sim-why").get_by_role("button", name="Replay with agreed decision process").click()
+        expect(page.get_by_text("As it happened")).to_be_visible()
+        page.get_by_role("button", name="To the end", exact=True).click()
+        expect(page.locator(".sim-compare")).to_be_visible()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / "sim-demo-replay-two-1024.png"))
+        shown = page.evaluate(MEASURED)
+        (original, replay), drawings = shown["titles"], shown["drawings"]
+        assert abs(original["top"] - replay["top"]) < 2 and original["right"] <= replay["left"] and replay["right"] <= shown["width"], shown["titles"]
+        assert len(drawings) == 2 and drawings[0]["right"] <= drawings[1]["left"] and drawings[1]["right"] <= shown["width"], drawings
+        small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
+        assert not small, f"text below 14 px: {small[:10]}"
+
+
+@pytest.mark.parametrize("screen", [(1024, 768), (1366, 768), (1920, 1080)])
+def test_each_timeline_line_takes_two_lines_of_text_at_most(server, screen):
+    """Case 02's story told to its end: at 1366x768 its timeline's lines took up to 6 lines of text (153 px), at 1024x768 up
+    to 3 (84 px), what fired and why hard to read from the back of a room. Each is now a short headline, its detail under it
+    at a click; opened, the detail is there."""
+    from playwright.sync_api import expect
+
+    with app_page(server, *screen) as page:
+        page.get_by_role("button", name=f"Case {CASE_ID}", exact=True).click()
+        expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
+        page.get_by_role("button", name="To the end", exact=True).click()
+        expect(page.get_by_text("Why did it end?")).to_be_visible()
+        lines = page.evaluate(MEASURED)["lines"]
+        assert len(lines) >= 5
+        tall = [(round(e["height"]), e["text"]) for e in lines if e["height"] > 2 * e["line"] + e["padding"] + 3]
+        assert not tall, f"timeline lines of more than two lines of text at {screen}: {tall}"
+        first = page.locator(".sim-timeline .sim-event").first
+        first.locator("summary").click()
+        expect(first.locator(".sim-detail")).to_be_visible()
+        expect(first.locator(".sim-detail")).to_contain_text("trigger: ")
