@@ -8,6 +8,8 @@ posterior sample ``uncertainty=posterior`` draws from, with its provenance) and 
 with its figures in ``docs/calibration/``. With ``--out DIR`` everything goes to DIR instead, with
 ``design.parquet`` (every simulated point), and the package is left alone. Run it
 whenever the model version changes: a test fails while the shipped posterior is for another version.
+The shipped posterior is the fit of the shipped targets (uk_breakups) on scenario baseline, so other
+``--targets`` (your own file) or another ``--scenario`` need ``--out DIR``: without it they are refused.
 Bad settings, a bad targets file and targets the model cannot reach are refused as ``sim-calibrate``
 refuses them (the same checks): one ``error:`` line per problem, exit status 2, nothing written.
 """
@@ -20,26 +22,48 @@ import time
 from pathlib import Path
 
 from sim.cli.guard import first_file_on
-from sim.config.calibration import CalibrateSettings, calibrate_settings
+from sim.config.calibration import SHIPPED, CalibrateSettings, calibrate_settings, shipped_path
 from sim.config.checks import ConfigError
 from sim.config.distributions import render_range
 from sim.core.declare import spec_of
+from sim.core.version import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The settings of sim-calibrate the study takes as --options (checked as sim-calibrate checks them), with their defaults here.
 SETTINGS = {"points": 1000, "waves": 3, "replications": 500, "seed": 2026, "workers": None}
+#: What the shipped posterior is fitted to: the study writes over it (without --out) only with these.
+SHIPPED_FIT = {"targets": SHIPPED, "scenario": "baseline"}
+
+
+def replaces_shipped_fit(targets: str, scenario: str) -> str | None:
+    """Why a study without ``--out`` is refused: a fit to other targets or another scenario would replace the shipped posterior (None: it may)."""
+    own = targets != SHIPPED_FIT["targets"] and Path(targets).expanduser().resolve() != shipped_path(SHIPPED_FIT["targets"]).resolve()
+    other = {"targets": own, "scenario": scenario != SHIPPED_FIT["scenario"]}
+    given = " and ".join(f"--{name} {value}" for name, value in (("targets", targets), ("scenario", scenario)) if other[name])
+    if not given:
+        return None
+    allowed = " ".join(f"--{name} {value}" for name, value in SHIPPED_FIT.items())
+    return (
+        f"{given} without --out would replace the shipped posterior (sim/config/posterior/{__version__}.parquet, .json) and docs/calibration.md "
+        f"with its fit: give --out DIR to fit your own (without --out only the shipped fit, {allowed}, is allowed)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the study; returns the exit status."""
     parser = argparse.ArgumentParser(prog="experiments/calibration.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--targets", default="uk_breakups", help="shipped targets name or YAML path (default uk_breakups)")
-    parser.add_argument("--scenario", default="baseline", help="scenario calibrated on (default baseline)")
+    parser.add_argument("--targets", default=SHIPPED_FIT["targets"], help=f"shipped targets name or YAML path (default {SHIPPED_FIT['targets']})")
+    parser.add_argument("--scenario", default=SHIPPED_FIT["scenario"], help=f"scenario calibrated on (default {SHIPPED_FIT['scenario']})")
     for name, default in SETTINGS.items():
         spec = spec_of(CalibrateSettings, name)
         shown = "" if default is None else f" (default {default})"
         parser.add_argument(f"--{name}", type=int, default=default, help=f"{spec.doc}, {render_range(spec)}{shown}")
-    parser.add_argument("--out", type=Path, default=None, help="write everything into this folder instead of the package and docs/")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write everything into this folder instead of the package and docs/ (needed with --targets or --scenario other than the defaults)",
+    )
     args = parser.parse_args(argv)
     problems = []
     try:
@@ -49,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     blocker = first_file_on(args.out.expanduser().absolute()) if args.out else None
     if blocker is not None:
         problems.append(f"--out = {args.out}: {blocker} is a file, not a folder; choose another folder")
+    if args.out is None and (line := replaces_shipped_fit(args.targets, args.scenario)):
+        problems.append(line)
     if problems:
         print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
         return 2

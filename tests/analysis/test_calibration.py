@@ -329,6 +329,34 @@ def test_the_study_checks_its_settings_as_sim_calibrate_does_and_an_out_that_is_
     ]
 
 
+def test_the_study_refuses_to_write_a_fit_of_ones_own_targets_or_scenario_over_the_shipped_posterior(tmp_path, capsys, monkeypatch):
+    """experiments/calibration.py --targets my.yaml without --out wrote its fit over sim/config/posterior/<version>.* and docs/calibration.md."""
+    import sim.config.posterior
+    from sim.config.calibration import shipped_path
+    from sim.core.version import __version__
+
+    study = _study()
+    monkeypatch.setattr(study, "ROOT", tmp_path / "checkout")  # where docs/calibration.md would go: never the real one
+    monkeypatch.setattr(sim.config.posterior, "shipped_path", lambda: tmp_path / "posterior" / f"{__version__}.parquet")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "name: mine\nhorizon_months: 120\nparameters: [decisions.outside_option]\n"
+        "statistics:\n  - {name: by_10, kind: breakup_by, years: 10, observed: 0.4, sd: 0.2}\n",
+        encoding="utf-8",
+    )
+    small = ["--points", "10", "--waves", "1", "--replications", "20", "--workers", "1"]
+    assert study.main(["--targets", str(mine), *small]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: --targets {mine} without --out would replace the shipped posterior (sim/config/posterior/{__version__}.parquet, .json) and "
+        "docs/calibration.md with its fit: give --out DIR to fit your own (without --out only the shipped fit, --targets uk_breakups "
+        "--scenario baseline, is allowed)"
+    ]
+    assert study.main(["--scenario", "well_run", *small]) == 2
+    assert capsys.readouterr().err.startswith("error: --scenario well_run without --out would replace the shipped posterior")
+    assert sorted(tmp_path.iterdir()) == [mine]
+    assert study.replaces_shipped_fit(str(shipped_path()), "baseline") is None and study.replaces_shipped_fit("uk_breakups", "baseline") is None
+
+
 def test_parameters_that_are_not_assumed_are_named_with_a_bad_targets_file_not_after_it_is_fixed(tmp_path):
     """sim-calibrate targets=missing.yaml parameters=[decisions.nope] named the file only; decisions.nope came up on the next try."""
     targets, items, problems = C.prepare(load("baseline", "none"), str(tmp_path / "missing.yaml"), ["decisions.nope"], 10)
