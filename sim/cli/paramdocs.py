@@ -70,11 +70,6 @@ def _specs(cls: type) -> list[Spec]:
     return [f.metadata["spec"] for f in fields(cls)]
 
 
-def parameter_paths() -> list[str]:
-    """Every parameter's path as written in this document (e.g. ``councils[k].it_maturity``)."""
-    return [s.prefix + f.name for s in sections() for f in fields(s.cls)]
-
-
 def _default(f: Field) -> Any:
     return f.default_factory() if f.default is MISSING else f.default
 
