@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg = load(args.scenario, "none")
     except ConfigError as err:
         cfg, problems = None, err.problems
-    targets, items, found = prepare(cfg, args.targets, None, args.points)
+    targets, items, found = prepare(cfg, args.targets, None, args.points, points_option="--points")
     problems += found
     if not problems:
         try:
@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                 seed=args.seed,
                 replications=args.replications,
                 points=args.points,
+                points_option="--points",
                 waves=args.waves,
                 workers=args.workers or available_cores(),
                 report=print,

@@ -510,7 +510,7 @@ class Refused(ValueError):
 
 
 def prepare(
-    cfg: ModelConfig | None, targets: str, parameters: Sequence[str] | None, points: int | None
+    cfg: ModelConfig | None, targets: str, parameters: Sequence[str] | None, points: int | None, points_option: str = "points"
 ) -> tuple[Targets | None, tuple[Assumption, ...] | None, list[str]]:
     """The targets and calibrated parameters of a calibration, and every problem with them, found before anything runs.
 
@@ -524,6 +524,9 @@ def prepare(
         The parameters to calibrate (None: the targets file's list, else every free assumption outside the levers).
     points
         Points per wave (None when not known): too few to emulate the calibrated parameters is a problem.
+    points_option
+        The points setting as the entry point spells it, which the problem names: ``points`` (``sim-calibrate``'s
+        ``points=``) or ``--points`` (``experiments/calibration.py``).
 
     Returns
     -------
@@ -545,29 +548,33 @@ def prepare(
         problems += parameter_problems(list(parameters))
     if items and points is not None and points < Emulator.least_points(len(items)):
         least, most = Emulator.least_points(len(items)), spec_of(CalibrateSettings, "points").hi
-        problems.append(f"points = {points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to {most:,})")
+        problems.append(f"{points_option} = {points} is too few to emulate {len(items)} calibrated parameters (allowed: {least:,} to {most:,})")
     return loaded, items, problems
 
 
-def calibrate_checked(cfg: ModelConfig, targets: Targets, items: Sequence[Assumption], *, points: int, **options: Any) -> Calibration:
+def calibrate_checked(
+    cfg: ModelConfig, targets: Targets, items: Sequence[Assumption], *, points: int, points_option: str = "points", **options: Any
+) -> Calibration:
     """:func:`calibrate`, refused when an emulator has too few points to fit or no parameter point is plausible.
 
     Parameters
     ----------
     cfg, targets, items, points
         As :func:`calibrate` takes them.
+    points_option
+        The points setting as the entry point spells it, which a refusal names (as :func:`prepare` takes it).
     **options
         The other keyword arguments of :func:`calibrate`.
 
     Raises
     ------
     Refused
-        Saying to raise ``points``, or naming each statistic out of the model's reach (:func:`unreached`).
+        Saying to raise the points setting (named as ``points_option`` spells it), or naming each statistic out of the model's reach (:func:`unreached`).
     """
     try:
         result = calibrate(cfg, targets, items, points=points, **options)
     except TooFewPoints as err:
-        raise Refused([f"points = {points}: {err}; raise points"]) from None
+        raise Refused([f"{points_option} = {points}: {err}; raise {points_option}"]) from None
     if lines := unreached(result):
         raise Refused(lines)
     return result

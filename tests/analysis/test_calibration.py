@@ -357,6 +357,24 @@ def test_the_study_refuses_to_write_a_fit_of_ones_own_targets_or_scenario_over_t
     assert study.replaces_shipped_fit(str(shipped_path()), "baseline") is None and study.replaces_shipped_fit("uk_breakups", "baseline") is None
 
 
+def test_the_study_names_too_few_points_as_its_option_points_before_and_after_the_runs(tmp_path, capsys):
+    """experiments/calibration.py --points 10 was told 'points = 10 is too few ...; raise points', sim-calibrate's spelling, not its own --points."""
+    out = tmp_path / "study"
+    small = ["--points", "10", "--waves", "1", "--workers", "1", "--out", str(out)]
+    assert _study().main([*small, "--replications", "20"]) == 2
+    assert capsys.readouterr().err.splitlines() == ["error: --points = 10 is too few to emulate 20 calibrated parameters (allowed: 22 to 1,000,000)"]
+    mine = tmp_path / "late.yaml"  # its one record could only have lasted under 0.05 years: no run of a point has such a break-up
+    mine.write_text(
+        "name: late\nhorizon_months: 120\nwindow: [2000, 2025]\nrecords: [{start: 2024.95, end: 2024.99}]\nparameters: [decisions.outside_option]\n"
+        "statistics:\n  - {name: early, kind: duration_share, years: [0, 1], observed: 1.0, sd: 0.2}\n",
+        encoding="utf-8",
+    )
+    assert _study().main([*small, "--replications", "20", "--targets", str(mine)]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 1 and errors[0].startswith("error: --points = 10: an emulator of 1 parameter") and errors[0].endswith("; raise --points")
+    assert not out.exists()
+
+
 def test_parameters_that_are_not_assumed_are_named_with_a_bad_targets_file_not_after_it_is_fixed(tmp_path):
     """sim-calibrate targets=missing.yaml parameters=[decisions.nope] named the file only; decisions.nope came up on the next try."""
     targets, items, problems = C.prepare(load("baseline", "none"), str(tmp_path / "missing.yaml"), ["decisions.nope"], 10)
