@@ -68,11 +68,6 @@ class Stretch:
     total: float
 
 
-def readings() -> dict[str, Reading]:
-    """How each kind of event of the registry reads, by its sentence (from the mechanisms' contracts)."""
-    return {what: event.reading for what, event in layout().by_sentence.items()}
-
-
 def reading(what: str) -> Reading:
     """How the effect size of an event of kind ``what`` reads (milestones logged by the front-end show none)."""
     event = layout().by_sentence.get(what)

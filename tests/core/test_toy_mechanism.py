@@ -211,7 +211,7 @@ def test_it_keeps_the_contract(toy, check):
 
 
 def test_the_narrative_reads_its_events(toy):
-    assert narrative.readings()["lost heart (a toy)"] == LOST_VALUE
+    assert narrative.reading("lost heart (a toy)") == LOST_VALUE
     assert narrative.case_of("toy_doubt") == "toy"
     assert narrative.explain("toy_doubt") == "A toy: councils lose heart (toy)"
     log = narrative.EventLog()
