@@ -406,25 +406,6 @@ def share_sd(count: int, n: int) -> float:
     return math.sqrt(p * (1.0 - p) / n)
 
 
-def duration_statistics(records: Sequence[Record], edges: Sequence[float], event: str) -> list[dict[str, Any]]:
-    """``duration_share`` statistics for the bins between ``edges`` (years), observed from ``records``, as a targets file writes them."""
-    durations = np.array([r.years for r in records])
-    out = []
-    for lo, hi in itertools.pairwise(edges):
-        count = int(((durations >= lo) & (durations < hi)).sum())
-        out.append(
-            {
-                "name": f"{event}_after_{lo:g}_to_{hi:g}_years",
-                "kind": "duration_share",
-                "years": [float(lo), float(hi)],
-                "observed": round(count / len(records), 6),
-                "sd": round(share_sd(count, len(records)), 6),
-                "computed": f"share of {event}s, among {event}s after launch, that came {lo:g} to {hi:g} years after launch ({count} of {len(records)})",
-            }
-        )
-    return out
-
-
 def _setting(default: Any, lo: float, hi: float, unit: str, doc: str, *, integer: bool = False) -> Any:
     return param(default, lo, hi, unit, doc, value=SETTING, integer=integer)
 

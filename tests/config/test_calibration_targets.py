@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import csv
+import itertools
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
-from sim.config.calibration import CalibrateSettings, Record, calibrate_settings, duration_statistics, load_targets, shipped, shipped_path, targets_from
+from sim.config.calibration import CalibrateSettings, Record, calibrate_settings, load_targets, share_sd, shipped, shipped_path, targets_from
 from sim.config.checks import ConfigError
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "uk_breakups.csv"
+
+
+def duration_statistics(records: Sequence[Record], edges: Sequence[float], event: str) -> list[dict[str, Any]]:
+    """``duration_share`` statistics for the bins between ``edges`` (years), observed from ``records``, as the shipped targets file has them."""
+    durations = np.array([r.years for r in records])
+    out = []
+    for lo, hi in itertools.pairwise(edges):
+        count = int(((durations >= lo) & (durations < hi)).sum())
+        out.append(
+            {
+                "name": f"{event}_after_{lo:g}_to_{hi:g}_years",
+                "kind": "duration_share",
+                "years": [float(lo), float(hi)],
+                "observed": round(count / len(records), 6),
+                "sd": round(share_sd(count, len(records)), 6),
+                "computed": f"share of {event}s, among {event}s after launch, that came {lo:g} to {hi:g} years after launch ({count} of {len(records)})",
+            }
+        )
+    return out
 
 
 def test_the_shipped_targets_hold_exactly_the_rows_of_the_data_file_and_the_shares_they_give():
