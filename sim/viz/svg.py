@@ -248,8 +248,9 @@ def least_height(height: int) -> int:
 
 #: A drawing's width, in its units: of four councils or fewer, and of five or more, whose ring then spreads sideways
 #: rather than down (at 460 units eight councils' drawing was 993 tall: 869 px at 14 px text, above a 768 px screen).
-#: 620 keeps 14 px text in the 588 px of the councils' card at 1024x768 with the side bar open (and from 640 the side
-#: councils' names of seven or eight ended up over the councils beside them).
+#: 620 keeps 14 px text in 588 px, the councils' card at 1024x768 with a 400 px side bar open (the app's side bar is 300 px
+#: below 1440 px wide, leaving 688: the margin is kept), and from 640 the side councils' names of seven or eight ended up
+#: over the councils beside them.
 NARROW, WIDE = 460, 620
 #: The width of a drawing of four councils or fewer in a run of a replay, in its units: the two runs side by side at
 #: 1024x768 with the side bar open give each drawing about 330 px, where 360 units keep its 16-unit text at 14 px or more.
