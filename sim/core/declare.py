@@ -62,8 +62,8 @@ class Spec:
         May be a distribution node, drawn per replication.
     prior
         For an assumption: its plausible range as a distribution node (None only for an assumption
-        whose default is a distribution; :func:`sim.config.assumptions.declaration_problems` refuses
-        any other assumption without one).
+        whose default is a distribution; the declaration checks of the tests and of the mechanism
+        contract, ``tests/support/declarations.py``, refuse any other assumption without one).
     reason
         One line on why that range.
     practice

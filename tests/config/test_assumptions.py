@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from support.declarations import declaration_problems
 
 from sim.config import assumptions as A
 from sim.config.checks import ConfigError
@@ -29,8 +30,8 @@ def test_every_listed_assumption_is_declared_as_one_with_a_prior_inside_its_rang
 def test_every_declaration_is_sound() -> None:
     sections = [("councils[0]", CouncilParams), ("partnership", PartnershipParams), ("dynamics", DynamicsParams)]
     sections += [("decisions", DecisionParams), ("exogenous", ExogenousParams), *((f"mechanisms.{m.name}", m.params) for m in mechanisms())]
-    problems = [line for path, cls in sections for line in A.declaration_problems(cls, path)]
-    problems += [line for name in levers.NAMES for line in A.declaration_problems(LeverParams, f"levers.{name}", default_lever(name))]
+    problems = [line for path, cls in sections for line in declaration_problems(cls, path)]
+    problems += [line for name in levers.NAMES for line in declaration_problems(LeverParams, f"levers.{name}", default_lever(name))]
     assert not problems, "\n".join(problems)
 
 
@@ -50,7 +51,7 @@ class Sloppy:
 
 
 def test_a_sloppy_declaration_is_named_a_line_per_problem() -> None:
-    assert A.declaration_problems(Sloppy, "mechanisms.study") == [
+    assert declaration_problems(Sloppy, "mechanisms.study") == [
         "mechanisms.study.default_out = 2 is outside [0, 1] (its declared default)",
         "mechanisms.study.prior_out.prior.high = 3 is outside [0, 1] (its declared plausible range)",
         "mechanisms.study.prior_typo.prior.dist = 'unifrom' is not a distribution (allowed: beta, uniform, loguniform, triangular, normal, randint,"

@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 from conftest import flat_state
+from support.declarations import declaration_problems
 
 import sim
 import sim.core.mechanisms
 from sim import population
-from sim.config.assumptions import declaration_problems
 from sim.config.model import ModelConfig, model_config
 from sim.config.scenarios import available, load
 from sim.core import kernel, levers
@@ -190,7 +190,7 @@ def check_declaration(mechanism: Mechanism) -> None:
     """Name, cause, case and title are given; parameters are declared soundly; the step is compiled with the contract's signature.
 
     Soundly: each with a range, unit, meaning and source (:func:`spec_problems`), and as
-    :func:`sim.config.assumptions.declaration_problems` says (defaults and plausible ranges
+    :func:`support.declarations.declaration_problems` says (defaults and plausible ranges
     inside their ranges, a plausible range for each assumption).
     """
     assert isinstance(mechanism, Mechanism)
