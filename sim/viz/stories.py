@@ -13,7 +13,7 @@ changes, regenerate both with one command::
 
     python -m sim.viz.stories
 
-``tests/viz/test_stories.py`` checks that each stored story still fails for its case's
+``tests/viz/test_viz_stories.py`` checks that each stored story still fails for its case's
 reason and that the README's example is a stored story; it says to run that command when
 they no longer do. The app uses the stored stories while they belong to the running model
 version, and otherwise searches anew (:func:`story_for`).
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -168,18 +167,6 @@ def readme_example(story: Story) -> str:
             README_END,
         ]
     )
-
-
-EXAMPLE = re.compile(r'PartnershipModel\(scenario_name="(?P<scenario>[\w-]+)", seed=(?P<seed>\d+), replication=(?P<replication>\d+)\)')
-
-
-def example_in(text: str) -> tuple[str, int, int] | None:
-    """The (scenario, seed, replication) of the trainer example in a README's text, or ``None`` if it has none."""
-    start, end = text.find(README_START), text.find(README_END)
-    if start < 0 or end < start:
-        return None
-    found = EXAMPLE.search(text[start:end])
-    return (found["scenario"], int(found["seed"]), int(found["replication"])) if found else None
 
 
 def regenerate(seed: int = SEED, replications: int = REPLICATIONS, readme: Path | None = README) -> dict[str, Story]:
