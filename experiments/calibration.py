@@ -11,17 +11,19 @@ whenever the model version changes: a test fails while the shipped posterior is 
 The shipped posterior is the fit of the shipped targets (uk_breakups) on scenario baseline, so other
 ``--targets`` (your own file) or another ``--scenario`` need ``--out DIR``: without it they are refused.
 Bad settings, a bad targets file and targets the model cannot reach are refused as ``sim-calibrate``
-refuses them (the same checks): one ``error:`` line per problem, exit status 2, nothing written.
+refuses them (the same checks): one ``error:`` line per problem, exit status 2, nothing written; so is
+a folder it cannot write into (``--out``, or without it the package's posterior folder and docs/), before anything runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from sim.cli.guard import first_file_on
+from sim.cli.guard import fault_message, first_file_on
 from sim.config.calibration import SHIPPED, CalibrateSettings, calibrate_settings, shipped_path
 from sim.config.checks import ConfigError
 from sim.config.distributions import render_range
@@ -47,6 +49,20 @@ def replaces_shipped_fit(targets: str, scenario: str) -> str | None:
         f"{given} without --out would replace the shipped posterior (sim/config/posterior/{__version__}.parquet, .json) and docs/calibration.md "
         f"with its fit: give --out DIR to fit your own (without --out only the shipped fit, {allowed}, is allowed)"
     )
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why files cannot be written into ``folder`` (or the nearest folder above it that exists, where it would be made), or None.
+
+    Tried by making a nameless temporary file there, which leaves nothing behind.
+    """
+    existing = next(p for p in [folder, *folder.parents] if p.exists())
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as err:
+        return fault_message(OSError(err.errno, err.strerror), existing, option="--out DIR")
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         problems.append(f"--out = {args.out}: {blocker} is a file, not a folder; choose another folder")
     if args.out is None and (line := replaces_shipped_fit(args.targets, args.scenario)):
         problems.append(line)
+    if blocker is None:
+        from sim.config.posterior import shipped_path as shipped_posterior
+
+        folders = [args.out.expanduser().absolute()] if args.out else [shipped_posterior().parent, ROOT / "docs" / "calibration"]
+        problems += [f"--out = {args.out}: {why}" if args.out else why for folder in folders if (why := unwritable(folder))]
     if problems:
         print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
         return 2

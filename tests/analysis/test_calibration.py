@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -373,6 +378,52 @@ def test_the_study_names_too_few_points_as_its_option_points_before_and_after_th
     errors = capsys.readouterr().err.splitlines()
     assert len(errors) == 1 and errors[0].startswith("error: --points = 10: an emulator of 1 parameter") and errors[0].endswith("; raise --points")
     assert not out.exists()
+
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[str]:
+    """``folder`` made, and made read-only (``chmod``; as root, which ignores it, a read-only tmpfs); yields why a write there fails."""
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield "permission is denied"
+        finally:
+            folder.chmod(0o755)
+        return
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs as root here: {done.stderr.strip()}")
+    try:
+        yield "the file system is read-only"
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
+
+
+def test_the_study_refuses_an_out_it_cannot_write_before_it_runs(tmp_path, capsys, monkeypatch):
+    """experiments/calibration.py --out READ_ONLY/study ran the whole study, then ended in a traceback (OSError: Read-only file system)."""
+    import sim.config.posterior
+    from sim.core.version import __version__
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "name: mine\nhorizon_months: 120\nparameters: [decisions.outside_option]\n"
+        "statistics:\n  - {name: by_10, kind: breakup_by, years: 10, observed: 0.4, sd: 0.2}\n",
+        encoding="utf-8",
+    )
+    small = ["--targets", str(mine), "--points", "10", "--waves", "1", "--replications", "20", "--workers", "1"]
+    with read_only(tmp_path / "ro") as why:
+        for out in (tmp_path / "ro", tmp_path / "ro" / "study" / "one"):
+            assert _study().main([*small, "--out", str(out)]) == 2
+            assert capsys.readouterr().err.splitlines() == [
+                f"error: --out = {out}: cannot write {tmp_path / 'ro'}: {why}; choose a folder you can write to (--out DIR)"
+            ]
+        study = _study()  # without --out: the checkout's docs/ (here read-only) and the package's posterior folder
+        monkeypatch.setattr(study, "ROOT", tmp_path / "ro")
+        monkeypatch.setattr(sim.config.posterior, "shipped_path", lambda: tmp_path / "posterior" / f"{__version__}.parquet")
+        assert study.main(["--points", "22", "--waves", "1", "--replications", "20", "--workers", "1"]) == 2
+        assert capsys.readouterr().err.splitlines() == [f"error: cannot write {tmp_path / 'ro'}: {why}; choose a folder you can write to (--out DIR)"]
+        assert list((tmp_path / "ro").iterdir()) == []
 
 
 def test_parameters_that_are_not_assumed_are_named_with_a_bad_targets_file_not_after_it_is_fixed(tmp_path):
