@@ -71,7 +71,7 @@ class _Progress:
             line += f", {ran * self.replications / elapsed:,.0f} replications/s"
             if self.total > done:
                 line += f", about {results.duration((self.total - done) * elapsed / ran)} left"
-        print(line, file=sys.stderr, flush=True)
+        guard.say(line)
 
 
 def run_design(cfg: DictConfig, multirun: bool) -> None:

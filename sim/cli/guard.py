@@ -133,14 +133,25 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+def say(line: str) -> None:
+    """Print ``line`` and its newline on stderr in one write.
+
+    ``print`` writes the text and the newline separately: a process stopped between the two (a
+    joblib worker ended by sim-run's Ctrl-C while printing the sweep's progress) left a line without
+    its end, and the next process's line continued it ("about 24 s lefterror: stopped by SIGINT").
+    """
+    sys.stderr.write(f"{line}\n")
+    sys.stderr.flush()
+
+
 def error(line: str) -> None:
     """Print one ``error:`` line on stderr."""
-    print(f"error: {line}", file=sys.stderr, flush=True)
+    say(f"error: {line}")
 
 
 def notice(line: str) -> None:
     """Print one ``notice:`` line on stderr."""
-    print(f"notice: {line}", file=sys.stderr, flush=True)
+    say(f"notice: {line}")
 
 
 def _errno(err: OSError) -> int | None:

@@ -441,7 +441,7 @@ class SweepCallback(Callback):
         if record is not None and record.status != "running":
             try:
                 status = "skipped" if record.resumed else record.status
-                print(note_done(Path(str(config.hydra.sweep.dir)).absolute(), status, record.replications), file=sys.stderr, flush=True)
+                guard.say(note_done(Path(str(config.hydra.sweep.dir)).absolute(), status, record.replications))
             except OSError:
                 pass
 

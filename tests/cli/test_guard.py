@@ -215,3 +215,22 @@ def test_a_stop_names_this_commands_folder_not_an_earlier_sweeps(tmp_path, monke
     with guard.signals():
         pass
     assert guard._SWEEP.folder is None
+
+
+@pytest.mark.parametrize("printer", [guard.say, guard.error, guard.notice])
+def test_a_line_and_its_newline_go_to_stderr_in_one_write(monkeypatch, printer):
+    """A joblib worker ended while printing the sweep's progress left "about 24 s left" without its newline (print
+    writes the two apart), and sim-run's stop line continued it: "about 24 s lefterror: stopped by SIGINT"."""
+    writes: list[str] = []
+
+    class Recorder:
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    monkeypatch.setattr(sys, "stderr", Recorder())
+    printer("sweep: 2/5 points done")
+    assert len(writes) == 1 and writes[0].endswith("sweep: 2/5 points done\n")

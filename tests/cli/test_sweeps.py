@@ -336,8 +336,10 @@ def test_a_point_stopped_after_writing_its_summary_is_not_recorded_done(tmp_path
     monkeypatch.setattr(run_cli, "what_was_run", stopped)
     folder = tmp_path / "sweep"
     args = ["-m", "councils.0.it_maturity=0.1,0.9", "replications=50", "uncertainty=none", f"hydra.sweep.dir={folder}"]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert run_cli.main(args) == 128 + signal.SIGINT
+    stderr = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
+        status = run_cli.main(args)
+    assert status == 128 + signal.SIGINT, stderr.getvalue()[-3000:]
     assert not (folder / "0" / "summary.json").exists()
     assert read_record(folder / "0").status == "running"
     monkeypatch.undo()
