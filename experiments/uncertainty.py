@@ -133,15 +133,20 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
    on), as the Kaplan-Meier median interval inverts its band.
 6. **Lever effects.** In `sim-compare` every policy runs the same draws, so each draw is a paired comparison: the
    paired difference per draw gives each lever's total interval, its distribution across draws (quantiles of the
-   shrunk draws: `_q05` ... `_q95`; `_unchanged`, the share of draws in which the lever changed the outcome of none
+   shrunk draws: `_q05` ... `_q95`, nan where one falls on the single value that every draw the lever left unchanged
+   shrinks to, since their effect was not seen: `sim-compare` prints that end of the middle half `unchanged`;
+   `_unchanged`, the share of draws in which the lever changed the outcome of none
    of the draw's partnerships (on common random numbers such a draw shows no effect at all, though more replications
-   per draw could show a small one); `_helps`, the share of draws in which it helps: it changed some partnership there
+   per draw could show a small one: at M = 20 a lever that changes one partnership in fifty leaves (49/50)^20 = 67%
+   of draws unchanged by chance alone, and for the continuity plan on collapse in the baseline `_unchanged` and
+   `_helps` read 62% and 36% at M = 20 but 10% and 88% at M = 200); `_helps`, the share of draws in which it helps: it changed some partnership there
    and its shrunk effect is below zero, a draw it left unchanged never counting, though shrinking pulls that draw
    towards the mean; `_helps` is nan when the draws show no spread beyond noise and the interval holds zero; wherever
    they show no spread, `sim-compare` prints `no spread seen` for it, the share being only the sign of the mean), and
    how often the ranking of the levers
    changes: `same_ranking` (share of draws ranking the levers as the whole run does, each lever's per-draw effect
-   shrunk as above), `best` (share of draws in which each lever ranks first), `raw_same_ranking` and `raw_best`
+   shrunk as above, levers that both left a draw unchanged tied there rather than ranked by how far each one's
+   unchanged draws shrink towards its own mean), `best` (share of draws in which each lever ranks first), `raw_same_ranking` and `raw_best`
    (without the correction) and `halves_same_ranking` (how often the two halves of one draw, even and odd
    replications, agree: what Monte Carlo noise alone allows at half the replications). Levers with exactly the same
    effect are tied (`tied`; printed `a = b`): they share a place, and a draw ranks the levers as the run does when it

@@ -177,7 +177,8 @@ class PairedTally:
         as the run does, ties included. Never is a tie settled by the order the levers were listed in.
 
         The noise-corrected shares come from each lever's per-draw effects shrunk to their
-        between-draw variance (:func:`sim.analysis.stats.between_draws`). They are kept within what the draws can support: a draw's ranking can differ
+        between-draw variance (:func:`draw_effects`), levers that both changed no partnership in
+        a draw tied there (:func:`_tie_unchanged`). They are kept within what the draws can support: a draw's ranking can differ
         from the one its parameter values give only where Monte Carlo noise changed it, and
         the two halves of one draw (independent noise, the same parameter values) disagree at
         least ``2 e (1 - e)`` of the time when noise changes a half's ranking with probability
@@ -213,7 +214,10 @@ class PairedTally:
         pooled = np.array([(self.only_policy[p][measure] - self.only_reference[p][measure]) / self.n for p in levers])
         order = np.argsort(pooled, kind="stable")
         run = _places(pooled[None, :])[0]
-        tau2, shrunk = between_draws(effects, noise, self.draws(levers[0]).n[rows])
+        weights = self.draws(levers[0]).n[rows]
+        per_lever = [draw_effects(effects[:, j], noise[:, j], weights) for j in range(len(levers))]
+        tau2 = np.array([t for t, _, _ in per_lever])
+        shrunk = _tie_unchanged(np.column_stack([e for _, e, _ in per_lever]), np.column_stack([c for _, _, c in per_lever]))
         corrected, raw = _places(shrunk), _places(effects)
         keys, halves, _ = self._effects(measure, halves=True)
         even = np.flatnonzero((keys % 2 == 0) & np.isin(keys + 1, keys))
@@ -316,12 +320,10 @@ class PairedTally:
                 row.update({f"{name}_q{round(100 * q):02d}": np.nan for q in EFFECT_QUANTILES})
                 continue
             total(name, Estimate(row[name], row[f"{name}_low"], row[f"{name}_high"]), (-1.0, 1.0))
-            tau2, shrunk = between_draws(means[:, column[name]], noise[:, column[name]], n)
-            # a draw's paired differences are all zero (mean and spread 0) only where the lever changed none of its partnerships
-            changed = (means[:, column[name]] != 0) | (noise[:, column[name]] > 0)
+            tau2, effects, changed = draw_effects(means[:, column[name]], noise[:, column[name]], n)
             row[f"{name}_unchanged"] = float(1.0 - changed.mean())
-            row[f"{name}_helps"] = _helps(float(tau2), shrunk, changed, row[f"{name}_total_low"], row[f"{name}_total_high"])
-            for q, value in zip(EFFECT_QUANTILES, np.quantile(shrunk, EFFECT_QUANTILES), strict=True):
+            row[f"{name}_helps"] = _helps(tau2, effects, changed, row[f"{name}_total_low"], row[f"{name}_total_high"])
+            for q, value in zip(EFFECT_QUANTILES, effect_quantiles(tau2, effects, changed), strict=True):
                 row[f"{name}_q{round(100 * q):02d}"] = float(value)
         if reference:
             row.update(
@@ -331,6 +333,67 @@ class PairedTally:
             d = "net_savings_difference"
             total(d, Estimate(row[d], row[f"{d}_low"], row[f"{d}_high"]))
         row["draws"] = len(means)
+
+
+def draw_effects(estimates: np.ndarray, noise: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
+    """A lever's effect in each parameter draw corrected for Monte Carlo noise, and the draws in which it changed some partnership.
+
+    The effects are the draws shrunk to their between-draw variance
+    (:func:`sim.analysis.stats.between_draws`). On common random numbers, a draw whose paired
+    differences are all zero (mean and spread 0) is one in which the lever changed the outcome
+    of none of its partnerships (``changed`` false): its effect is not seen at this many
+    replications per draw, but not shown to be zero either (a lever changing one partnership
+    in fifty leaves two draws in three of 20 replications unchanged), and every such draw
+    shrinks to one value. So the figures across draws read them as not measured:
+    ``helps in`` never counts them (:func:`_helps`), a quantile that falls on their value is
+    not given (:func:`effect_quantiles`), and levers that both left a draw unchanged tie there
+    (:func:`_tie_unchanged`).
+
+    Parameters
+    ----------
+    estimates
+        ``(D,)``: the lever's mean paired difference in each draw.
+    noise
+        ``(D,)``: the Monte Carlo variance of each.
+    weights
+        ``(D,)``: each draw's replications (default: all equal).
+
+    Returns
+    -------
+    tau2, effects, changed
+        The between-draw variance, the shrunk effects ``(D,)`` and whether the lever changed some partnership in each draw ``(D,)``.
+    """
+    tau2, shrunk = between_draws(estimates, noise, weights)
+    changed = (np.asarray(estimates) != 0) | (np.asarray(noise) > 0)
+    return float(tau2), shrunk, changed
+
+
+def effect_quantiles(tau2: float, effects: np.ndarray, changed: np.ndarray) -> np.ndarray:
+    """The :data:`EFFECT_QUANTILES` of a lever's effects across draws (:func:`draw_effects`), nan where one falls on the value the unchanged draws share.
+
+    The draws the lever left unchanged all shrink to one value, not because their effects are
+    alike but because none was seen: a quantile on that value (``middle half of draws
+    [-0.6, -0.6]`` where four draws in five were unchanged) would give that one value the
+    precision of a measurement. ``sim-compare`` prints such an end ``unchanged``. Where no
+    spread is detected (``tau2`` 0) every draw is the centre, and so is every quantile.
+    """
+    values = np.quantile(effects, EFFECT_QUANTILES)
+    if not tau2 > 0 or changed.all():
+        return values
+    return np.where(values == effects[~changed][0], np.nan, values)
+
+
+def _tie_unchanged(effects: np.ndarray, changed: np.ndarray) -> np.ndarray:
+    """Levers' effects per draw ``(D, L)`` with those two or more levers left unchanged in a draw tied there, at the mean of their effects.
+
+    Each lever's unchanged draws shrink towards its own mean, so without the tie the lever
+    whose unchanged draws shrink furthest would rank first in every draw in which no lever
+    changed anything: a draw that cannot tell the levers apart ranks them equal.
+    """
+    idle = ~changed
+    together = idle.sum(axis=1, keepdims=True)
+    common = np.where(idle, effects, 0.0).sum(axis=1, keepdims=True) / np.maximum(together, 1)
+    return np.where(idle & (together >= 2), common, effects)
 
 
 def _settled(a: np.ndarray, b: np.ndarray) -> bool:
@@ -391,20 +454,18 @@ def _supported_shares(corrected: np.ndarray, raw: np.ndarray, halves: float) -> 
     return np.clip(corrected + (below + above) / 2, low, high)
 
 
-def _helps(tau2: float, shrunk: np.ndarray, changed: np.ndarray, low: float, high: float) -> float:
+def _helps(tau2: float, effects: np.ndarray, changed: np.ndarray, low: float, high: float) -> float:
     """The share of parameter draws in which a lever lowers a measure (nan where that cannot be told).
 
     Only a draw in which the lever changed the outcome of at least one of its partnerships
-    (``changed``) can count: on common random numbers, a draw whose paired differences are all
-    zero shows no effect at all, and shrinking it towards the draws' mean (``shrunk``) would
-    count it as helping wherever the mean is below zero. Of the changed draws, with a spread
-    across draws detected (``tau2 > 0``), those whose shrunk effect is below zero. Without one,
-    every shrunk draw is the mean, so the share says only the mean's sign: every changed draw
-    where the interval ``[low, high]`` is below zero, none where it is above, and nan (not
+    (``changed``) can count: with a spread across draws detected (``tau2 > 0``), those whose
+    effect corrected for noise (``effects``, :func:`draw_effects`) is below zero. Without one,
+    every corrected draw is the mean, so the share says only the mean's sign: every changed
+    draw where the interval ``[low, high]`` is below zero, none where it is above, and nan (not
     known) where it holds zero, but 0 where no draw changed.
     """
     if tau2 > 0:
-        return float((changed & (shrunk < 0)).mean())
+        return float((changed & (effects < 0)).mean())
     if high < 0:
         return float(changed.mean())
     return 0.0 if low > 0 or not changed.any() else float("nan")
@@ -707,9 +768,11 @@ def effect_words(several: bool = True) -> dict[str, str]:
         " so it neither helps nor harms there as far as they show (more replications per draw can show a small effect); in the"
         " other draws, neither helped nor unchanged, it raises the chance",
         EFFECT_COLUMNS["best"]: "the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least);"
-        " a draw in which levers tie for first counts an equal part for each (half each for two), so the levers' shares add up to 100%",
+        " a draw in which levers tie for first counts an equal part for each (half each for two), so the levers' shares add up to 100%;"
+        " levers that both left a draw unchanged tie there",
         EFFECT_COLUMNS["middle"]: "the effect in the middle half of the draws (a quarter lie below, a quarter above; 'no spread seen'"
-        " where the draws show none beyond Monte Carlo noise)",
+        " where the draws show none beyond Monte Carlo noise); an end that falls among the draws the lever left unchanged reads 'unchanged':"
+        " at this many replications per draw their effect was not seen, so where that end lies is not measured",
         EFFECT_COLUMNS["parameter_share"]: "the share of the effect's spread across draws that comes from the doubt about the assumptions"
         " rather than Monte Carlo noise ('not detected' where these draws could not tell any spread from that noise: not zero doubt, but"
         " too little to measure)",
@@ -840,7 +903,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             r = row._asdict()
             total = f"[{signed(100 * r[name + '_total_low'], width=5)}, {signed(100 * r[name + '_total_high'], width=5)}]"
             spread = r[name + "_parameter_share"] > 0  # as 'from parameters' says: most draws may still share one effect (q25 = q75)
-            middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if spread else "no spread seen"
+            middle = f"[{_quartile(r[name + '_q25'])}, {_quartile(r[name + '_q75'])}]" if spread else "no spread seen"
             best = "" if not several else f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
             helps = f"{r[name + '_helps']:.0%}" if spread and np.isfinite(r[name + "_helps"]) else "no spread seen"
             idle = r.get(name + "_unchanged", np.nan)  # nan: a comparison.parquet written before the column was
@@ -877,6 +940,11 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         " differences. The money has none per policy."
     )
     return "\n".join(lines)
+
+
+def _quartile(value: float) -> str:
+    """An end of the middle half of draws in points, ``unchanged`` where it falls among the draws the lever left unchanged (nan: :func:`effect_quantiles`)."""
+    return f"{100 * value:+5.1f}" if np.isfinite(value) else "unchanged"
 
 
 #: Why a ranking's noise-corrected share is nan, in words (:meth:`PairedTally.ranking`'s ``unclear``).

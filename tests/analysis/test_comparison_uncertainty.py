@@ -6,7 +6,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.comparison import EFFECT_QUANTILES, MEASURES, PairedTally, _supported, _supported_shares, render, render_uncertainty, run_comparison
+from sim.analysis.comparison import (
+    EFFECT_QUANTILES,
+    MEASURES,
+    PairedTally,
+    _supported,
+    _supported_shares,
+    _tie_unchanged,
+    effect_quantiles,
+    render,
+    render_uncertainty,
+    run_comparison,
+)
 from sim.config.scenarios import load
 from sim.config.uncertainty import uncertainty
 
@@ -261,7 +272,7 @@ def test_an_effect_whose_spread_across_draws_is_measured_is_never_said_to_show_n
     b = [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]  # four draws in five: no effect
     frame = _tally([0.5] * DRAWS, b).frame()
     row = frame.set_index("policy").loc["b"]
-    assert row["collapse_difference_parameter_share"] > 0 and row["collapse_difference_q25"] == row["collapse_difference_q75"]
+    assert row["collapse_difference_parameter_share"] > 0 and np.isnan(row["collapse_difference_q25"]) and np.isnan(row["collapse_difference_q75"])
     effects = render_uncertainty(frame, {}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
     b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
     assert "no spread seen" not in b_line and "not detected" not in b_line
@@ -359,7 +370,7 @@ def test_helps_in_counts_no_draw_in_which_the_lever_changed_no_partnership():
     b = [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]
     frame = _tally([0.5] * DRAWS, b).frame()
     row = frame.set_index("policy").loc["b"]
-    assert row["collapse_difference_parameter_share"] > 0 and row["collapse_difference_q50"] < 0  # the shrunk unchanged draws lie below zero
+    assert row["collapse_difference_parameter_share"] > 0
     assert row["collapse_difference_helps"] == pytest.approx(0.2) and row["collapse_difference_unchanged"] == pytest.approx(0.8)
     assert frame.set_index("policy").loc["a", "collapse_difference_unchanged"] == 0.0 and np.isnan(frame.loc[0, "collapse_difference_unchanged"])
     text = render_uncertainty(frame, {}, "prior")
@@ -378,3 +389,60 @@ def test_a_draw_whose_changes_cancel_out_is_changed_not_unchanged():
     tally.add({"none": reference, "lever": lever})
     row = tally.frame().set_index("policy").loc["lever"]
     assert row["collapse_difference"] == 0.0 and row["collapse_difference_unchanged"] == pytest.approx(1 - 1 / DRAWS)
+
+
+def test_the_middle_half_of_draws_a_lever_left_unchanged_in_most_is_not_given_the_unchanged_draws_value():
+    """With four draws in five unchanged, the middle half read [-0.3, -0.3]: every unchanged draw shrank to one value, which the
+    quartiles then gave as if measured. Those ends are not given (nan) and read 'unchanged'; the draws it changed keep theirs."""
+    b = [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]
+    frame = _tally([0.5] * DRAWS, b).frame()
+    row = frame.set_index("policy").loc["b"]
+    assert row["collapse_difference_parameter_share"] > 0
+    assert all(np.isnan(row[f"collapse_difference_q{q}"]) for q in ("25", "50", "75", "95"))
+    assert row["collapse_difference_q05"] < -0.4
+    effects = render_uncertainty(frame, {}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
+    b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
+    assert "[unchanged, unchanged]" in b_line
+    assert "an end that falls among the draws the lever left unchanged reads 'unchanged'" in render_uncertainty(frame, {}, "prior")
+
+
+def test_effect_quantiles_leave_out_only_those_on_the_unchanged_draws_value():
+    effects = np.array([-0.3, -0.2, -0.1, 0.05] + [-0.02] * 6)
+    changed = np.array([True] * 4 + [False] * 6)
+    values = effect_quantiles(0.01, effects, changed)
+    assert np.isnan(values).tolist() == [False, False, True, True, False]  # q25 and q95 lie partly between changed draws
+    assert values[[0, 1, 4]] == pytest.approx(np.quantile(effects, [0.05, 0.25, 0.95]))
+    assert effect_quantiles(0.01, effects, np.ones(10, bool)) == pytest.approx(np.quantile(effects, EFFECT_QUANTILES))
+    assert effect_quantiles(0.0, np.full(10, -0.02), changed) == pytest.approx([-0.02] * 5)  # no spread: every draw, so every quantile, is the centre
+
+
+def _random_tally(seed: int, draws: int = 100) -> PairedTally:
+    """Two levers that change partnerships only in every fifth draw (keeping each with chance 0.5 and 0.3 there), against no lever."""
+    rng = np.random.default_rng(seed)
+    acting = (np.arange(draws) % 5 == 0)[:, None]
+    kept = {"none": np.zeros((draws, M), bool), "a": acting & (rng.random((draws, M)) < 0.5), "b": acting & (rng.random((draws, M)) < 0.3)}
+    draw, i = np.divmod(np.arange(draws * M), M)
+    tables = {
+        name: pd.DataFrame({"rep": draw * M + i, "draw": draw, "outcome": np.where(k.ravel(), "sustained", "collapsed"), "lever_cost": 0.0, "net_savings": 0.0})
+        for name, k in kept.items()
+    }
+    tally = PairedTally(list(tables))
+    tally.add(tables)
+    return tally
+
+
+def test_levers_that_changed_nothing_in_a_draw_tie_there_for_first():
+    """In the four draws in five where neither lever changed a partnership, each shrank towards its own mean, which put the lever
+    with the smaller effect first there (b ranked first in 43% of draws, a in 57%, where the draws show 40% and 60%): they tie."""
+    tally = _random_tally(3)
+    ranking = tally.ranking("collapse")
+    assert ranking["raw_best"] == {"a": pytest.approx(0.6), "b": pytest.approx(0.4)}
+    assert ranking["best"] == {"a": pytest.approx(0.6), "b": pytest.approx(0.4)}
+    shares = tally.frame().set_index("policy")["collapse_best_share"]
+    assert shares["a"] == pytest.approx(0.6) and shares["b"] == pytest.approx(0.4)
+
+
+def test_only_levers_unchanged_in_the_same_draw_tie_there():
+    effects = np.array([[-0.02, -0.01, -0.3], [-0.02, -0.2, -0.03]])
+    changed = np.array([[False, False, True], [False, True, True]])
+    assert _tie_unchanged(effects, changed) == pytest.approx(np.array([[-0.015, -0.015, -0.3], [-0.02, -0.2, -0.03]]))
