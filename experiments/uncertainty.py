@@ -139,7 +139,9 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
    of the draw's partnerships (on common random numbers such a draw shows no effect at all, though more replications
    per draw could show a small one: at M = 20 a lever that changes one partnership in fifty leaves (49/50)^20 = 67%
    of draws unchanged by chance alone, and for the continuity plan on collapse in the baseline `_unchanged` and
-   `_helps` read 62% and 36% at M = 20 but 10% and 88% at M = 200); `_helps`, the share of draws in which it helps: it changed some partnership there
+   `_helps` read 62% and 36% at M = 20 but 10% and 88% at M = 200; under each table of effects `sim-compare` says
+   what chance alone gives, (1 - q)^M for a lever that changed a share q of all the partnerships); `_helps`, the
+   share of draws in which it helps: it changed some partnership there
    and its shrunk effect is below zero, a draw it left unchanged never counting, though shrinking pulls that draw
    towards the mean; `_helps` is nan when the draws show no spread beyond noise and the interval holds zero; wherever
    they show no spread, `sim-compare` prints `no spread seen` for it, the share being only the sign of the mean), and

@@ -912,6 +912,9 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             lines.append(
                 f"  {policy_words(r['policy']):<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>15}{idle:>14}{best:>{rank}}{part:>17}"
             )
+        chance = _chance_unchanged(comparison, measure)
+        if chance:
+            lines.append(chance)
         ranking = rankings.get(measure)
         if ranking is not None:
             halves = ranking["halves_same_ranking"]
@@ -940,6 +943,31 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         " differences. The money has none per policy."
     )
     return "\n".join(lines)
+
+
+def _chance_unchanged(comparison: Any, measure: str) -> str:
+    """A line saying in how many draws chance alone would leave each lever unchanged ('' where no lever that changed something left a draw unchanged).
+
+    A lever that changed the outcome of a share ``q`` of all the paired partnerships, were it
+    to change that share in every draw, would still leave a draw of ``M`` replications
+    unchanged with probability ``(1 - q)^M`` (``M`` the replications per draw): an
+    ``unchanged in`` near that is Monte Carlo noise, not the assumptions (a spread of ``q``
+    across draws only raises it), and more replications per draw lower it.
+    """
+    rows = comparison.iloc[1:]
+    unchanged = rows.get(f"{measure}_difference_unchanged")
+    if unchanged is None or not ((unchanged > 0) & (rows[f"{measure}_only_reference"] + rows[f"{measure}_only_policy"] > 0)).any():
+        return ""  # also where the levers changed nothing at all: no draw can show them otherwise
+    per_draw = round(float(comparison["replications"].iloc[0]) / float(comparison["draws"].iloc[0]))
+    shares = []
+    for r in rows.to_dict(orient="records"):
+        q = (r[f"{measure}_only_reference"] + r[f"{measure}_only_policy"]) / r["replications"]
+        shares.append(f"{(1 - q) ** per_draw:.0%} ({policy_words(r['policy'])})")
+    return (
+        f"  By chance alone, a lever changing the same share of partnerships in every draw as over the whole run would leave {listed(shares)}"
+        f" of draws of {per_draw} replications unchanged: 'unchanged in' near that is Monte Carlo noise, not the assumptions, and more"
+        " replications a draw (replications_per_draw=) lower it and move 'helps in'."
+    )
 
 
 def _quartile(value: float) -> str:

@@ -446,3 +446,13 @@ def test_only_levers_unchanged_in_the_same_draw_tie_there():
     effects = np.array([[-0.02, -0.01, -0.3], [-0.02, -0.2, -0.03]])
     changed = np.array([[False, False, True], [False, True, True]])
     assert _tie_unchanged(effects, changed) == pytest.approx(np.array([[-0.015, -0.015, -0.3], [-0.02, -0.2, -0.03]]))
+
+
+def test_the_share_of_draws_chance_alone_leaves_unchanged_is_said_beside_unchanged_in():
+    """At 20 replications a draw, 'unchanged in 62%' (continuity plan, collapse) was read as the assumptions' doing: chance alone
+    leaves 58% of draws unchanged for a lever changing 2.7% of partnerships in every draw (at 200 replications a draw: 10%)."""
+    b = [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]  # 60 of 600 partnerships changed: 0.9 ** 20 = 12% of draws unchanged by chance
+    effects = render_uncertainty(_tally([0.5] * DRAWS, b).frame(), {}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
+    assert "By chance alone, a lever changing the same share of partnerships in every draw as over the whole run would leave 0% (A) and 12% (B)" in effects
+    assert "of draws of 20 replications unchanged: 'unchanged in' near that is Monte Carlo noise" in effects
+    assert "By chance alone" not in render_uncertainty(_tally([0.5] * DRAWS, [0.2] * DRAWS).frame(), {}, "prior")  # changed in every draw
