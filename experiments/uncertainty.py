@@ -132,19 +132,23 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
    collapse inverts it (the first month the band's upper edge reaches one half is the interval's lower end, and so
    on), as the Kaplan-Meier median interval inverts its band.
 6. **Lever effects.** In `sim-compare` every policy runs the same draws, so each draw is a paired comparison: the
-   paired difference per draw gives each lever's total interval, its distribution across draws (quantiles of the
-   shrunk draws: `_q05` ... `_q95`, nan where one falls on the single value that every draw the lever left unchanged
-   shrinks to, since their effect was not seen: `sim-compare` prints that end of the middle half `unchanged`;
-   `_unchanged`, the share of draws in which the lever changed the outcome of none
-   of the draw's partnerships (on common random numbers such a draw shows no effect at all, though more replications
-   per draw could show a small one: at M = 20 a lever that changes one partnership in fifty leaves (49/50)^20 = 67%
-   of draws unchanged by chance alone, and for the continuity plan on collapse in the baseline `_unchanged` and
-   `_helps` read 62% and 36% at M = 20 but 10% and 88% at M = 200; under each table of effects `sim-compare` says
-   what chance alone gives, (1 - q)^M for a lever that changed a share q of all the partnerships); `_helps`, the
-   share of draws in which it helps: it changed some partnership there
-   and its shrunk effect is below zero, a draw it left unchanged never counting, though shrinking pulls that draw
-   towards the mean; `_helps` is nan when the draws show no spread beyond noise and the interval holds zero; wherever
-   they show no spread, `sim-compare` prints `no spread seen` for it, the share being only the sign of the mean), and
+   paired difference per draw gives each lever's effect c (the draws' weighted mean) and its between-draw variance
+   tau^2 as above, and the figures across draws come from the normal spread N(c, tau^2) they fit: the quantiles
+   `_q05` ... `_q95` (printed: the middle half of draws, `_q25` to `_q75`), `_helps` (the share of draws in which the
+   lever lowers the measure: the share of that spread below zero, Phi(-c / tau)) and the parameter part of the
+   effect's total interval (its central 95%). A lever often changes no partnership at all in a draw of a few
+   replications (on common random numbers such a draw shows no effect, though more replications per draw would show
+   one: a lever that changes one partnership in fifty leaves (49/50)^20 = 67% of draws of M = 20 unchanged by chance
+   alone), and every such draw shrinks to one value; counting shrunk draws below zero, or taking quantiles of them,
+   measured mostly M: for the continuity plan on collapse in the baseline (seed 0) 'helps in' read 36% at M = 20,
+   88% at M = 200 and 96% at M = 1,000, where Phi(-c / tau) reads 93%, 91% and 90%, and the middle half
+   [-3.3, -1.2], [-3.5, -1.1] and [-3.1, -1.0] points. The normal shape is an assumption: where the effect is
+   skewed or nil in some draws the share below zero is some points off the share of draws (90% against the 96%
+   that draws of 1,000 replications show). `_unchanged`, the share of draws in which the lever changed the outcome
+   of none of the draw's partnerships, is kept as a check on M: under each table of effects `sim-compare` says what
+   chance alone gives, (1 - q)^M for a lever that changed a share q of all the partnerships. Where the draws show
+   no spread beyond noise (tau^2 = 0), `_helps` is only the sign of the mean (nan where the interval holds zero)
+   and `sim-compare` prints `no spread seen` for it and for the middle half. The tables also say
    how often the ranking of the levers
    changes: `same_ranking` (share of draws ranking the levers as the whole run does, each lever's per-draw effect
    shrunk as above, levers that both left a draw unchanged tied there rather than ranked by how far each one's

@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ from sim.analysis.stats import (
     Moments,
     PairedComparison,
     between_draws,
+    draw_centre,
     mcnemar_p,
     paired_counts,
     total_interval,
@@ -308,8 +310,8 @@ class PairedTally:
         n = moments.replications()
         column = {name: i for i, name in enumerate(DRAW_COLUMNS)}
 
-        def total(name: str, mc: Estimate, bounds: tuple[float, float] = (-np.inf, np.inf)) -> None:
-            t = total_interval(means[:, column[name]], noise[:, column[name]], mc, confidence, bounds, n)
+        def total(name: str, mc: Estimate, bounds: tuple[float, float] = (-np.inf, np.inf), normal: bool = False) -> None:
+            t = total_interval(means[:, column[name]], noise[:, column[name]], mc, confidence, bounds, n, normal=normal)
             row[f"{name}_total_low"], row[f"{name}_total_high"], row[f"{name}_parameter_share"] = t.low, t.high, t.parameter_share
 
         for measure in MEASURES:
@@ -319,11 +321,12 @@ class PairedTally:
                 row.update({f"{name}_{end}": np.nan for end in ("total_low", "total_high", "parameter_share", "helps", "unchanged")})
                 row.update({f"{name}_q{round(100 * q):02d}": np.nan for q in EFFECT_QUANTILES})
                 continue
-            total(name, Estimate(row[name], row[f"{name}_low"], row[f"{name}_high"]), (-1.0, 1.0))
-            tau2, effects, changed = draw_effects(means[:, column[name]], noise[:, column[name]], n)
+            total(name, Estimate(row[name], row[f"{name}_low"], row[f"{name}_high"]), (-1.0, 1.0), normal=True)
+            _, _, changed = draw_effects(means[:, column[name]], noise[:, column[name]], n)
             row[f"{name}_unchanged"] = float(1.0 - changed.mean())
-            row[f"{name}_helps"] = _helps(tau2, effects, changed, row[f"{name}_total_low"], row[f"{name}_total_high"])
-            for q, value in zip(EFFECT_QUANTILES, effect_quantiles(tau2, effects, changed), strict=True):
+            helps, quantiles = effect_spread(means[:, column[name]], noise[:, column[name]], n, (row[f"{name}_total_low"], row[f"{name}_total_high"]))
+            row[f"{name}_helps"] = helps
+            for q, value in zip(EFFECT_QUANTILES, quantiles, strict=True):
                 row[f"{name}_q{round(100 * q):02d}"] = float(value)
         if reference:
             row.update(
@@ -344,10 +347,9 @@ def draw_effects(estimates: np.ndarray, noise: np.ndarray, weights: np.ndarray |
     of none of its partnerships (``changed`` false): its effect is not seen at this many
     replications per draw, but not shown to be zero either (a lever changing one partnership
     in fifty leaves two draws in three of 20 replications unchanged), and every such draw
-    shrinks to one value. So the figures across draws read them as not measured:
-    ``helps in`` never counts them (:func:`_helps`), a quantile that falls on their value is
-    not given (:func:`effect_quantiles`), and levers that both left a draw unchanged tie there
-    (:func:`_tie_unchanged`).
+    shrinks to one value. So no figure across draws reads that value as measured: ``helps in``
+    and the quantiles come from the normal between-draw model itself (:func:`effect_spread`),
+    and levers that both left a draw unchanged tie there (:func:`_tie_unchanged`).
 
     Parameters
     ----------
@@ -368,19 +370,55 @@ def draw_effects(estimates: np.ndarray, noise: np.ndarray, weights: np.ndarray |
     return float(tau2), shrunk, changed
 
 
-def effect_quantiles(tau2: float, effects: np.ndarray, changed: np.ndarray) -> np.ndarray:
-    """The :data:`EFFECT_QUANTILES` of a lever's effects across draws (:func:`draw_effects`), nan where one falls on the value the unchanged draws share.
+def effect_spread(
+    estimates: np.ndarray, noise: np.ndarray, weights: np.ndarray | None = None, interval: tuple[float, float] = (np.nan, np.nan)
+) -> tuple[float, np.ndarray]:
+    """``helps in`` and the :data:`EFFECT_QUANTILES` of a lever's effect across parameter draws, from the between-draw model.
 
-    The draws the lever left unchanged all shrink to one value, not because their effects are
-    alike but because none was seen: a quantile on that value (``middle half of draws
-    [-0.6, -0.6]`` where four draws in five were unchanged) would give that one value the
-    precision of a measurement. ``sim-compare`` prints such an end ``unchanged``. Where no
-    spread is detected (``tau2`` 0) every draw is the centre, and so is every quantile.
+    The model the shrinkage rests on (:func:`sim.analysis.stats.between_draws`): the lever's
+    true effect spreads across draws as a normal distribution, with the draws' centre ``c``
+    (:func:`sim.analysis.stats.draw_centre`) and the between-draw variance ``tau2`` (their
+    variance less the Monte Carlo noise within them). ``helps in`` is the share of that
+    distribution below zero, ``Phi(-c / sqrt(tau2))``, and the quantiles are its quantiles.
+    Both estimate the spread of the true effect, whatever the replications per draw: only
+    their precision depends on them. Counting draws instead (those whose shrunk effect is
+    below zero, or the quantiles of the shrunk effects) measured mostly how many draws the
+    lever left unchanged by chance, which more replications per draw lower: for the
+    continuity plan on collapse (baseline, prior) 'helps in' read 36% at 20 replications a
+    draw, 88% at 200 and 96% at 1,000, where this reads 93%, 91% and 90%; the quartiles of
+    the shrunk effects had an end on the one value every unchanged draw shrinks to.
+
+    The normal shape is an assumption: where the lever does nothing at all in some draws, or
+    its effect is skewed (most draws lower the chance a little, a few a lot), the share below
+    zero can be some points off the share of draws (90% above, where the draws at 1,000
+    replications each show 96%).
+
+    Without a spread detected (``tau2`` 0) every draw is the centre: ``helps in`` is then the
+    mean's sign as the total interval ``interval`` says it (1 below zero, 0 above, nan where it
+    holds zero; 0 where the lever changed no partnership in any draw) and every quantile is the centre.
+
+    Parameters
+    ----------
+    estimates, noise
+        ``(D,)``: the lever's mean paired difference in each draw and its Monte Carlo variance.
+    weights
+        ``(D,)``: each draw's replications (default: all equal).
+    interval
+        The effect's total interval ``(low, high)``.
+
+    Returns
+    -------
+    helps, quantiles
+        The share of draws in which the lever lowers the measure and the effect's quantiles ``(len(EFFECT_QUANTILES),)``.
     """
-    values = np.quantile(effects, EFFECT_QUANTILES)
-    if not tau2 > 0 or changed.all():
-        return values
-    return np.where(values == effects[~changed][0], np.nan, values)
+    tau2, _ = between_draws(estimates, noise, weights)
+    centre = float(draw_centre(estimates, weights))
+    if not tau2 > 0:
+        low, high = interval
+        helps = 1.0 if high < 0 else 0.0 if low > 0 or not (np.any(estimates) or np.any(noise)) else np.nan
+        return helps, np.full(len(EFFECT_QUANTILES), centre)
+    spread = NormalDist(centre, float(np.sqrt(tau2)))
+    return spread.cdf(0.0), np.array([spread.inv_cdf(q) for q in EFFECT_QUANTILES])
 
 
 def _tie_unchanged(effects: np.ndarray, changed: np.ndarray) -> np.ndarray:
@@ -452,23 +490,6 @@ def _supported_shares(corrected: np.ndarray, raw: np.ndarray, halves: float) -> 
         else:
             above = shift
     return np.clip(corrected + (below + above) / 2, low, high)
-
-
-def _helps(tau2: float, effects: np.ndarray, changed: np.ndarray, low: float, high: float) -> float:
-    """The share of parameter draws in which a lever lowers a measure (nan where that cannot be told).
-
-    Only a draw in which the lever changed the outcome of at least one of its partnerships
-    (``changed``) can count: with a spread across draws detected (``tau2 > 0``), those whose
-    effect corrected for noise (``effects``, :func:`draw_effects`) is below zero. Without one,
-    every corrected draw is the mean, so the share says only the mean's sign: every changed
-    draw where the interval ``[low, high]`` is below zero, none where it is above, and nan (not
-    known) where it holds zero, but 0 where no draw changed.
-    """
-    if tau2 > 0:
-        return float((changed & (effects < 0)).mean())
-    if high < 0:
-        return float(changed.mean())
-    return 0.0 if low > 0 or not changed.any() else float("nan")
 
 
 def compare_policies(tables: Mapping[str, Any], confidence: float = 0.95) -> Any:
@@ -761,18 +782,19 @@ def effect_words(several: bool = True) -> dict[str, str]:
         Whether two levers or more are compared (``ranked first`` needs them; left out otherwise).
     """
     words = {
-        EFFECT_COLUMNS["helps"]: "the share of draws in which the lever lowers the chance: it changed the outcome of some of the draw's"
-        " simulated partnerships, and its effect there, corrected for Monte Carlo noise, is below zero ('no spread seen' where the draws"
-        " show none beyond Monte Carlo noise, so the share cannot be measured: the effect's total interval then says whether it lowers the chance)",
-        EFFECT_COLUMNS["unchanged"]: "the share of draws in which the lever changed the outcome of none of the draw's simulated partnerships,"
-        " so it neither helps nor harms there as far as they show (more replications per draw can show a small effect); in the"
-        " other draws, neither helped nor unchanged, it raises the chance",
+        EFFECT_COLUMNS["helps"]: "the share of draws in which the lever lowers the chance: the share of its effect's spread across draws that"
+        " lies below zero, the spread taken as normal, with the draws' mean and their variance beyond Monte Carlo noise (more replications"
+        " per draw make it more precise, not larger or smaller; some points off where the effect is skewed or nil in some draws);"
+        " 'no spread seen' where the draws show none beyond Monte Carlo noise, so the share cannot be measured: the effect's total interval"
+        " then says whether it lowers the chance",
+        EFFECT_COLUMNS["unchanged"]: "the share of draws in which the lever changed the outcome of none of the draw's simulated partnerships:"
+        " a check on the replications per draw rather than a share of the assumptions' worlds: chance alone leaves draws unchanged (a line"
+        " under the table says how many where it matters), and more replications per draw show a small effect in most of them",
         EFFECT_COLUMNS["best"]: "the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least);"
         " a draw in which levers tie for first counts an equal part for each (half each for two), so the levers' shares add up to 100%;"
         " levers that both left a draw unchanged tie there",
-        EFFECT_COLUMNS["middle"]: "the effect in the middle half of the draws (a quarter lie below, a quarter above; 'no spread seen'"
-        " where the draws show none beyond Monte Carlo noise); an end that falls among the draws the lever left unchanged reads 'unchanged':"
-        " at this many replications per draw their effect was not seen, so where that end lies is not measured",
+        EFFECT_COLUMNS["middle"]: "the effect in the middle half of the draws (a quarter lie below, a quarter above), from the same normal"
+        " spread as 'helps in' ('no spread seen' where the draws show none beyond Monte Carlo noise)",
         EFFECT_COLUMNS["parameter_share"]: "the share of the effect's spread across draws that comes from the doubt about the assumptions"
         " rather than Monte Carlo noise ('not detected' where these draws could not tell any spread from that noise: not zero doubt, but"
         " too little to measure)",
@@ -903,7 +925,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             r = row._asdict()
             total = f"[{signed(100 * r[name + '_total_low'], width=5)}, {signed(100 * r[name + '_total_high'], width=5)}]"
             spread = r[name + "_parameter_share"] > 0  # as 'from parameters' says: most draws may still share one effect (q25 = q75)
-            middle = f"[{_quartile(r[name + '_q25'])}, {_quartile(r[name + '_q75'])}]" if spread else "no spread seen"
+            middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if spread else "no spread seen"
             best = "" if not several else f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
             helps = f"{r[name + '_helps']:.0%}" if spread and np.isfinite(r[name + "_helps"]) else "no spread seen"
             idle = r.get(name + "_unchanged", np.nan)  # nan: a comparison.parquet written before the column was
@@ -966,13 +988,8 @@ def _chance_unchanged(comparison: Any, measure: str) -> str:
     return (
         f"  By chance alone, a lever changing the same share of partnerships in every draw as over the whole run would leave {listed(shares)}"
         f" of draws of {per_draw} replications unchanged: 'unchanged in' near that is Monte Carlo noise, not the assumptions, and more"
-        " replications a draw (replications_per_draw=) lower it and move 'helps in'."
+        " replications a draw (replications_per_draw=) lower it."
     )
-
-
-def _quartile(value: float) -> str:
-    """An end of the middle half of draws in points, ``unchanged`` where it falls among the draws the lever left unchanged (nan: :func:`effect_quantiles`)."""
-    return f"{100 * value:+5.1f}" if np.isfinite(value) else "unchanged"
 
 
 #: Why a ranking's noise-corrected share is nan, in words (:meth:`PairedTally.ranking`'s ``unclear``).

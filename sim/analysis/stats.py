@@ -591,6 +591,22 @@ def between_draws(estimates: ArrayLike, noise: ArrayLike, weights: ArrayLike | N
     return tau2, centre + (estimates - centre) * factor
 
 
+def draw_centre(estimates: ArrayLike, weights: ArrayLike | None = None) -> np.ndarray:
+    """The centre of a figure's estimates across parameter draws, each weighted by its replications, as :func:`between_draws` takes it.
+
+    Parameters
+    ----------
+    estimates
+        ``(D, ...)``: the figure in each draw.
+    weights
+        ``(D,)``: each draw's replications (default: all equal).
+    """
+    estimates = np.asarray(estimates, float)
+    d = estimates.shape[0]
+    w = np.ones(d) if weights is None else np.asarray(weights, float)
+    return ((w / w.sum()).reshape((d,) + (1,) * (estimates.ndim - 1)) * estimates).sum(axis=0)
+
+
 def total_interval(
     estimates: ArrayLike,
     noise: ArrayLike,
@@ -598,12 +614,18 @@ def total_interval(
     confidence: float = 0.95,
     bounds: tuple[float, float] = (-np.inf, np.inf),
     weights: ArrayLike | None = None,
+    *,
+    normal: bool = False,
 ) -> TotalInterval:
     """The total interval of a figure from its estimate in each parameter draw.
 
     The parameter part is the central ``confidence`` range of the figure across parameter
     values: the quantiles of the draws' estimates shrunk to the between-draw variance
-    (:func:`between_draws`), so that Monte Carlo noise within draws does not widen it. Each end
+    (:func:`between_draws`), so that Monte Carlo noise within draws does not widen it; with
+    ``normal``, those of the normal distribution with the draws' centre (:func:`draw_centre`)
+    and that variance, for a figure many of whose draws show nothing at a few replications each
+    (a lever's paired effect: such draws all shrink to one value, which would hold an end there
+    whatever the spread, so that the end moved with the replications per draw). Each end
     then adds the Monte Carlo half-width of the whole run's estimate in quadrature, so that the
     total interval contains the Monte Carlo interval. Where no spread is detected (``tau2`` 0)
     the parameter part is nil and the total interval is the Monte Carlo one, even where the
@@ -622,6 +644,8 @@ def total_interval(
         Where the figure can lie (``(0, 1)`` for a probability).
     weights
         ``(D,)``: each draw's replications (:func:`between_draws`; default: all equal).
+    normal
+        Whether the parameter part is the normal distribution's range rather than the shrunk draws' quantiles.
     """
     estimates = np.asarray(estimates, float)
     if estimates.shape[0] < 2:
@@ -629,7 +653,13 @@ def total_interval(
     tau2, shrunk = between_draws(estimates, noise, weights)
     alpha = 1.0 - confidence
     value = monte_carlo.value
-    q_low, q_high = np.quantile(shrunk, [alpha / 2, 1 - alpha / 2]) if tau2 > 0 else (value, value)
+    if not tau2 > 0:
+        q_low, q_high = value, value
+    elif normal:
+        spread = NormalDist(float(draw_centre(estimates, weights)), float(np.sqrt(tau2)))
+        q_low, q_high = spread.inv_cdf(alpha / 2), spread.inv_cdf(1 - alpha / 2)
+    else:
+        q_low, q_high = np.quantile(shrunk, [alpha / 2, 1 - alpha / 2])
     low = value - float(np.hypot(max(value - q_low, 0.0), value - monte_carlo.low))
     high = value + float(np.hypot(max(q_high - value, 0.0), monte_carlo.high - value))
     mc_var = ((monte_carlo.high - monte_carlo.low) / (2 * z_value(confidence))) ** 2

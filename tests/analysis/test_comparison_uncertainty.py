@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +15,7 @@ from sim.analysis.comparison import (
     _supported,
     _supported_shares,
     _tie_unchanged,
-    effect_quantiles,
+    effect_spread,
     render,
     render_uncertainty,
     run_comparison,
@@ -272,7 +274,7 @@ def test_an_effect_whose_spread_across_draws_is_measured_is_never_said_to_show_n
     b = [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]  # four draws in five: no effect
     frame = _tally([0.5] * DRAWS, b).frame()
     row = frame.set_index("policy").loc["b"]
-    assert row["collapse_difference_parameter_share"] > 0 and np.isnan(row["collapse_difference_q25"]) and np.isnan(row["collapse_difference_q75"])
+    assert row["collapse_difference_parameter_share"] > 0 and row["collapse_difference_q25"] < row["collapse_difference_q75"]
     effects = render_uncertainty(frame, {}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
     b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
     assert "no spread seen" not in b_line and "not detected" not in b_line
@@ -363,21 +365,24 @@ def test_monte_carlo_noise_is_defined_without_draws_too():
     assert text.startswith("Uncertainty: none.") and "Monte Carlo noise: simulation noise, how much a figure moves by chance" in text
 
 
-def test_helps_in_counts_no_draw_in_which_the_lever_changed_no_partnership():
-    """A lever that lowers collapse in one draw in five and changes no partnership in the other four 'helped in 100%' of draws: each
-    unchanged draw, shrunk towards the draws' mean (below zero), counted as helping. It now helps in the fifth it changed, and the
-    four fifths it left unchanged are said so ('unchanged in')."""
+def test_helps_in_is_the_share_of_the_normal_spread_below_zero_beside_the_draws_left_unchanged():
+    """A lever that lowers collapse in one draw in five and changes no partnership in the other four 'helped in 100%' of draws (each
+    unchanged draw shrunk towards the mean, below zero), then in 20% (only changed draws counted), which moved with the replications
+    per draw. It is now the share below zero of the normal spread fitted to the draws, and the unchanged draws are said so."""
     b = [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]
     frame = _tally([0.5] * DRAWS, b).frame()
     row = frame.set_index("policy").loc["b"]
+    effects = -np.array(b)
+    noise = np.where(effects < 0, 0.25 / (M - 1), 0.0)  # a changed draw: half its paired differences -1, half 0
+    spread = NormalDist(float(effects.mean()), float(np.sqrt(effects.var(ddof=1) - noise.mean())))
     assert row["collapse_difference_parameter_share"] > 0
-    assert row["collapse_difference_helps"] == pytest.approx(0.2) and row["collapse_difference_unchanged"] == pytest.approx(0.8)
+    assert row["collapse_difference_helps"] == pytest.approx(spread.cdf(0.0)) and row["collapse_difference_unchanged"] == pytest.approx(0.8)
     assert frame.set_index("policy").loc["a", "collapse_difference_unchanged"] == 0.0 and np.isnan(frame.loc[0, "collapse_difference_unchanged"])
     text = render_uncertainty(frame, {}, "prior")
-    effects = text.split("Effect on collapse")[1].split("Effect on")[0]
-    assert "helps in  unchanged in" in effects.splitlines()[0]
-    b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
-    assert "20%           80%" in b_line
+    effects_table = text.split("Effect on collapse")[1].split("Effect on")[0]
+    assert "helps in  unchanged in" in effects_table.splitlines()[0]
+    b_line = next(line for line in effects_table.splitlines() if line.strip().startswith("B "))
+    assert f"{spread.cdf(0.0):.0%}           80%" in b_line
     assert "'unchanged in': the share of draws in which the lever changed the outcome of none of the draw's simulated partnerships" in text
 
 
@@ -391,29 +396,65 @@ def test_a_draw_whose_changes_cancel_out_is_changed_not_unchanged():
     assert row["collapse_difference"] == 0.0 and row["collapse_difference_unchanged"] == pytest.approx(1 - 1 / DRAWS)
 
 
-def test_the_middle_half_of_draws_a_lever_left_unchanged_in_most_is_not_given_the_unchanged_draws_value():
-    """With four draws in five unchanged, the middle half read [-0.3, -0.3]: every unchanged draw shrank to one value, which the
-    quartiles then gave as if measured. Those ends are not given (nan) and read 'unchanged'; the draws it changed keep theirs."""
+def test_the_middle_half_of_draws_a_lever_left_unchanged_in_most_is_the_normal_spread_not_the_unchanged_draws_value():
+    """With four draws in five unchanged, the middle half read [-0.3, -0.3] (every unchanged draw shrank to one value, which the
+    quartiles gave as if measured), then [unchanged, unchanged]. It is now the quartiles of the normal spread fitted to the draws."""
     b = [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]
     frame = _tally([0.5] * DRAWS, b).frame()
     row = frame.set_index("policy").loc["b"]
-    assert row["collapse_difference_parameter_share"] > 0
-    assert all(np.isnan(row[f"collapse_difference_q{q}"]) for q in ("25", "50", "75", "95"))
-    assert row["collapse_difference_q05"] < -0.4
-    effects = render_uncertainty(frame, {}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
-    b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
-    assert "[unchanged, unchanged]" in b_line
-    assert "an end that falls among the draws the lever left unchanged reads 'unchanged'" in render_uncertainty(frame, {}, "prior")
+    effects = -np.array(b)
+    noise = np.where(effects < 0, 0.25 / (M - 1), 0.0)
+    spread = NormalDist(float(effects.mean()), float(np.sqrt(effects.var(ddof=1) - noise.mean())))
+    assert [row[f"collapse_difference_q{round(100 * q):02d}"] for q in EFFECT_QUANTILES] == pytest.approx([spread.inv_cdf(q) for q in EFFECT_QUANTILES])
+    assert row["collapse_difference_total_low"] < spread.inv_cdf(0.025) + 1e-9 and row["collapse_difference_total_high"] > spread.inv_cdf(0.975) - 1e-9
+    effects_table = render_uncertainty(frame, {}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
+    b_line = next(line for line in effects_table.splitlines() if line.strip().startswith("B "))
+    assert f"[{100 * spread.inv_cdf(0.25):+5.1f}, {100 * spread.inv_cdf(0.75):+5.1f}]" in b_line and "unchanged," not in b_line
 
 
-def test_effect_quantiles_leave_out_only_those_on_the_unchanged_draws_value():
-    effects = np.array([-0.3, -0.2, -0.1, 0.05] + [-0.02] * 6)
-    changed = np.array([True] * 4 + [False] * 6)
-    values = effect_quantiles(0.01, effects, changed)
-    assert np.isnan(values).tolist() == [False, False, True, True, False]  # q25 and q95 lie partly between changed draws
-    assert values[[0, 1, 4]] == pytest.approx(np.quantile(effects, [0.05, 0.25, 0.95]))
-    assert effect_quantiles(0.01, effects, np.ones(10, bool)) == pytest.approx(np.quantile(effects, EFFECT_QUANTILES))
-    assert effect_quantiles(0.0, np.full(10, -0.02), changed) == pytest.approx([-0.02] * 5)  # no spread: every draw, so every quantile, is the centre
+def test_effect_spread_without_a_spread_says_only_the_mean_s_sign():
+    estimates = np.array([-0.02, -0.01, -0.03, -0.02])
+    noise = np.full(4, 1e-3)  # far more than the draws' spread: none detected
+    helps, quantiles = effect_spread(estimates, noise, interval=(-0.05, -0.01))
+    assert helps == 1.0 and quantiles == pytest.approx([-0.02] * len(EFFECT_QUANTILES))
+    assert effect_spread(estimates, noise, interval=(0.01, 0.05))[0] == 0.0
+    assert np.isnan(effect_spread(estimates, noise, interval=(-0.05, 0.05))[0])
+    assert effect_spread(np.zeros(4), np.zeros(4), interval=(-0.001, 0.001))[0] == 0.0  # it changed no partnership anywhere: helps in none
+
+
+def _few_changes(m: int, draws: int, seed: int = 0) -> PairedTally:
+    """A lever whose effect on collapse in draw d is ``-0.02 + 0.02 z_d`` (``z_d`` standard normal): it saves a share of the
+    partnerships that collapse without it (a third of them) where that is below zero and loses a share of the others elsewhere."""
+    rng = np.random.default_rng(seed)
+    effect = -0.02 + 0.02 * rng.standard_normal(draws)
+    collapsed = rng.random((draws, m)) < 1 / 3
+    u = rng.random((draws, m))
+    saved = collapsed & (u < np.maximum(-effect, 0)[:, None] * 3)
+    lost = ~collapsed & (u < np.maximum(effect, 0)[:, None] * 1.5)
+    lever = (collapsed & ~saved) | lost
+    draw, i = np.divmod(np.arange(draws * m), m)
+
+    def table(c: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"rep": draw * m + i, "draw": draw, "outcome": np.where(c.ravel(), "collapsed", "sustained"), "lever_cost": 0.0, "net_savings": 0.0}
+        )
+
+    tally = PairedTally(["none", "lever"])
+    tally.add({"none": table(collapsed), "lever": table(lever)})
+    return tally
+
+
+def test_the_spread_of_a_lever_s_effect_does_not_depend_on_the_replications_per_draw():
+    """Continuity plan on collapse (baseline, prior, seed 0) 'helped in' 36% of draws at 20 replications a draw and 88% at 200: the
+    share counted only draws in which the lever changed some partnership, and at 20 it changed none in most (it changes about 3% of
+    partnerships). A lever changing 2% of partnerships, whose effect is below zero in 84% of draws, must read about that at any M."""
+    truth = NormalDist(-0.02, 0.02)
+    for m, draws in ((20, 1000), (400, 300)):
+        row = _few_changes(m, draws).frame().set_index("policy").loc["lever"]
+        assert row["collapse_difference_helps"] == pytest.approx(truth.cdf(0.0), abs=0.08), m
+        assert row["collapse_difference_q25"] == pytest.approx(truth.inv_cdf(0.25), abs=0.006), m
+        assert row["collapse_difference_q75"] == pytest.approx(truth.inv_cdf(0.75), abs=0.006), m
+        assert row["collapse_difference_total_high"] > 0.01, m  # the spread reaches above zero in one draw in six
 
 
 def _random_tally(seed: int, draws: int = 100) -> PairedTally:
