@@ -227,9 +227,12 @@ def model_command(
 
     Raw arguments are checked by :func:`argv_problems` for ``groups`` (the config groups it takes) unless ``argv_check`` is given;
     ``check_sweep``: a multirun's jobs are each checked before the sweep starts (:attr:`guard.Command.check_sweep`).
+    Hydra's stored schemas are brought up to the registry of mechanisms as it is now (a study may
+    have registered its own, or ended one, since the command's module stored them on import).
     """
     from sim.config import schema
 
+    schema.register()
     return guard.Command(
         name,
         app,

@@ -151,6 +151,26 @@ def test_hydra_follows_the_registry_as_it_changes():
     assert load("baseline", "none", ["mechanisms.case07.identity=0.4"]).mechanisms["case07"].identity == 0.4
 
 
+def test_a_command_made_after_the_registry_changed_composes_with_the_registry_as_it_is():
+    """sim-run's module stores its schema when imported: imported while a study's mechanism was registered, a later
+    sim-run in the same process composed every point with that mechanism and refused it ("mechanisms.toy is not known")."""
+    from hydra.core.config_store import ConfigStore
+
+    from sim.cli import run as run_cli
+    from sim.cli.common import model_command
+    from sim.config import schema
+    from sim.config.settings import RunSettings
+
+    def stored() -> list[str]:
+        return list(ConfigStore.instance().load(f"{schema.SCHEMA_NAME}.yaml").node.mechanisms)
+
+    with toy_registered():
+        schema.register()
+        assert "toy" in stored()
+    model_command("sim-run", run_cli.app, "config", RunSettings, run_cli.run_check, run_cli.run_need)
+    assert "toy" not in stored() and "case07" in stored()
+
+
 def test_unregistered_the_configuration_refuses_it():
     with pytest.raises(ConfigError, match=r"mechanisms\.toy is not known"):
         model_config({"councils": [{}, {}], "mechanisms": {"toy": {"hazard": 0.5}}})
