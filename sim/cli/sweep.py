@@ -117,7 +117,7 @@ def fail_point(problems: list[str], point: dict[str, Any], began: float) -> None
     hc = HydraConfig.get()
     index = int(hc.job.num)
     for problem in problems:
-        print(f"error: point {index} ({' '.join(f'{k}={v}' for k, v in point.items())}): {problem}", file=sys.stderr)
+        guard.error(f"point {index} ({' '.join(f'{k}={v}' for k, v in point.items())}): {problem}")
     record = results.PointRecord(index, "failed", point, error="; ".join(problems), started=began, finished=time.time(), host=host())
     record.write(Path(hc.runtime.output_dir))
 

@@ -12,8 +12,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.config.posterior import shipped_path
-
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
@@ -131,10 +129,18 @@ def test_the_default_mode_gives_way_to_stated_values_where_a_run_cannot_take_dra
     assert summary["run"]["uncertainty"] == summary["provenance"]["config"]["uncertainty"] == "none", "the mode that ran, not the default"
 
 
-@pytest.mark.skipif(shipped_path().is_file(), reason="a posterior ships for this model version")
-def test_posterior_mode_without_a_shipped_posterior_refuses(tmp_path):
-    done = run("sim-run", tmp_path, "uncertainty=posterior")
-    assert done.returncode == 2 and done.stderr.count("error:") == 1 and "posterior=PATH" in done.stderr
+def test_posterior_mode_without_a_shipped_posterior_refuses(tmp_path, monkeypatch, capsys):
+    """A model version with no posterior shipped yet (before its calibration): one line naming posterior=PATH, exit 2, no folder.
+
+    The test skipped whenever a posterior shipped, which is always: the version's posterior is now made missing.
+    """
+    from sim.cli import run as run_cli
+    from sim.config import uncertainty
+
+    monkeypatch.setattr(uncertainty, "shipped_path", lambda: tmp_path / "missing.parquet")
+    assert run_cli.main(["uncertainty=posterior", f"hydra.run.dir={tmp_path / 'out'}"]) == 2
+    stderr = capsys.readouterr().err
+    assert stderr.count("error:") == 1 and "posterior=PATH" in stderr and not (tmp_path / "out").exists(), stderr
 
 
 def test_a_posterior_given_by_path_is_used(tmp_path):
