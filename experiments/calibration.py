@@ -91,16 +91,15 @@ def main(argv: list[str] | None = None) -> int:
         problems.append(f"--out = {args.out}: {blocker} is a file, not a folder; choose another folder")
     if args.out is None and (line := replaces_shipped_fit(args.targets, args.scenario)):
         problems.append(line)
-    if blocker is None:
-        from sim.config.posterior import shipped_path as shipped_posterior
+    from sim.config.posterior import shipped_path as shipped_posterior
 
+    if blocker is None:
         folders = [args.out.expanduser().absolute()] if args.out else [shipped_posterior().parent, ROOT / "docs" / "calibration"]
         problems += [f"--out = {args.out}: {why}" if args.out else why for folder in folders if (why := unwritable(folder))]
     if problems:
         print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
         return 2
     from sim.analysis.calibration import Refused, calibrate_checked, prepare
-    from sim.config.posterior import shipped_path
     from sim.config.scenarios import load
     from sim.config.settings import available_cores
     from sim.results.calibration import write_posterior, write_report
@@ -134,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result.info["scenario"] = args.scenario
     docs = args.out or ROOT / "docs"
-    posterior = (args.out / "posterior.parquet") if args.out else shipped_path()
+    posterior = (args.out / "posterior.parquet") if args.out else shipped_posterior()
     write_posterior(result, posterior, {"study": "experiments/calibration.py"})
     if args.out:
         write_table(args.out / "design.parquet", result.design, result.info)

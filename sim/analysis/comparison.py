@@ -322,8 +322,7 @@ class PairedTally:
                 row.update({f"{name}_q{round(100 * q):02d}": np.nan for q in EFFECT_QUANTILES})
                 continue
             total(name, Estimate(row[name], row[f"{name}_low"], row[f"{name}_high"]), (-1.0, 1.0), normal=True)
-            _, _, changed = draw_effects(means[:, column[name]], noise[:, column[name]], n)
-            row[f"{name}_unchanged"] = float(1.0 - changed.mean())
+            row[f"{name}_unchanged"] = float(1.0 - changed_draws(means[:, column[name]], noise[:, column[name]]).mean())
             helps, quantiles = effect_spread(means[:, column[name]], noise[:, column[name]], n, (row[f"{name}_total_low"], row[f"{name}_total_high"]))
             row[f"{name}_helps"] = helps
             for q, value in zip(EFFECT_QUANTILES, quantiles, strict=True):
@@ -366,8 +365,12 @@ def draw_effects(estimates: np.ndarray, noise: np.ndarray, weights: np.ndarray |
         The between-draw variance, the shrunk effects ``(D,)`` and whether the lever changed some partnership in each draw ``(D,)``.
     """
     tau2, shrunk = between_draws(estimates, noise, weights)
-    changed = (np.asarray(estimates) != 0) | (np.asarray(noise) > 0)
-    return float(tau2), shrunk, changed
+    return float(tau2), shrunk, changed_draws(estimates, noise)
+
+
+def changed_draws(estimates: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """Whether a lever changed the outcome of some partnership in each draw ``(D,)``: its paired differences there are not all zero (mean or spread)."""
+    return (np.asarray(estimates) != 0) | (np.asarray(noise) > 0)
 
 
 def effect_spread(

@@ -576,8 +576,7 @@ def between_draws(estimates: ArrayLike, noise: ArrayLike, weights: ArrayLike | N
     estimates = np.asarray(estimates, float)
     noise = np.asarray(noise, float)
     d = estimates.shape[0]
-    w = np.ones(d) if weights is None else np.asarray(weights, float)
-    w = (w / w.sum()).reshape((d,) + (1,) * (estimates.ndim - 1))
+    w = _draw_weights(d, estimates.ndim, weights)
     centre = (w * estimates).sum(axis=0)
     scale = d / (d - 2 + d * float((w * w).sum()))
     squares = (estimates - centre) ** 2
@@ -602,9 +601,13 @@ def draw_centre(estimates: ArrayLike, weights: ArrayLike | None = None) -> np.nd
         ``(D,)``: each draw's replications (default: all equal).
     """
     estimates = np.asarray(estimates, float)
-    d = estimates.shape[0]
+    return (_draw_weights(estimates.shape[0], estimates.ndim, weights) * estimates).sum(axis=0)
+
+
+def _draw_weights(d: int, ndim: int, weights: ArrayLike | None) -> np.ndarray:
+    """``d`` draws' weights summing to 1, shaped to broadcast over a ``(d, ...)`` array of ``ndim`` dimensions."""
     w = np.ones(d) if weights is None else np.asarray(weights, float)
-    return ((w / w.sum()).reshape((d,) + (1,) * (estimates.ndim - 1)) * estimates).sum(axis=0)
+    return (w / w.sum()).reshape((d,) + (1,) * (ndim - 1))
 
 
 def total_interval(

@@ -167,11 +167,16 @@ def _percentage(value: Any) -> float | None:
     return share if share is not None and 0 <= share <= 1 else None
 
 
+def _share_hint(percent: str, share: float) -> str:
+    """The hint for a share typed as a percentage: `` (a share from 0 to 1: 80% is 0.8)``."""
+    return f" (a share from 0 to 1: {percent} is {fmt(share)})"
+
+
 def check_number(path: str, value: Any, spec: Spec) -> list[str]:
     """Problems with a fixed number for ``spec`` (empty if fine)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         share = _percentage(value) if spec.lo == 0 and spec.hi == 1 else None
-        hint = f" (a share from 0 to 1: {value.strip()} is {fmt(share)})" if share is not None else ""
+        hint = _share_hint(value.strip(), share) if share is not None else ""
         return [f"{path} = {value!r} is not a number (allowed: {allowed(spec)}){hint}"]
     if isinstance(value, float) and not math.isfinite(value):
         return [f"{path} = {fmt(value)} is outside {allowed(spec)}"]
@@ -179,7 +184,7 @@ def check_number(path: str, value: Any, spec: Spec) -> list[str]:
         return [f"{path} = {fmt(value)} is not a whole number (allowed: {allowed(spec)})"]
     if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
         percent = spec.lo == 0 and spec.hi == 1 and 10 <= value <= 100  # a share typed as a percentage (80 for 0.8)
-        return [f"{path} = {fmt(value)} is outside {allowed(spec)}" + (f" (a share from 0 to 1: {fmt(value)}% is {fmt(value / 100)})" if percent else "")]
+        return [f"{path} = {fmt(value)} is outside {allowed(spec)}" + (_share_hint(f"{fmt(value)}%", value / 100) if percent else "")]
     return []
 
 
