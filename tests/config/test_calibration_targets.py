@@ -36,6 +36,13 @@ def duration_statistics(records: Sequence[Record], edges: Sequence[float], event
     return out
 
 
+def refusal(name_or_path: str | Path) -> list[str]:
+    """The lines :func:`load_targets` refuses ``name_or_path`` with (it must refuse it)."""
+    with pytest.raises(ConfigError) as err:
+        load_targets(name_or_path)
+    return err.value.problems
+
+
 def test_the_shipped_targets_hold_exactly_the_rows_of_the_data_file_and_the_shares_they_give():
     targets = load_targets("uk_breakups")
     assert "uk_breakups" in shipped() and shipped_path().is_file()
@@ -160,9 +167,8 @@ def test_an_empty_file_a_table_a_folder_or_a_binary_file_is_named_for_what_it_is
         "folder": "is a folder: give a targets file in the YAML format of the shipped sim/config/targets/uk_breakups.yaml",
     }
     for name, words in expected.items():
-        with pytest.raises(ConfigError) as err:
-            load_targets(tmp_path / name)
-        assert len(err.value.problems) == 1 and words in err.value.problems[0] and f"targets = '{tmp_path / name}'" in err.value.problems[0]
+        problems = refusal(tmp_path / name)
+        assert len(problems) == 1 and words in problems[0] and f"targets = '{tmp_path / name}'" in problems[0]
 
 
 def test_a_file_saved_in_another_encoding_than_utf8_is_named_with_the_encoding_to_save_it_in_and_no_name_is_no_folder(tmp_path):
@@ -177,13 +183,9 @@ def test_a_file_saved_in_another_encoding_than_utf8_is_named_with_the_encoding_t
         "utf16.yaml": "it is UTF-16 text (as Windows Notepad saves 'Unicode'); save it as UTF-8 text",
     }
     for name, words in expected.items():
-        with pytest.raises(ConfigError) as err:
-            load_targets(tmp_path / name)
-        assert err.value.problems == [f"targets = '{tmp_path / name}' cannot be read as a YAML text file: {words}"]
+        assert refusal(tmp_path / name) == [f"targets = '{tmp_path / name}' cannot be read as a YAML text file: {words}"]
     assert load_targets(tmp_path / "bom_crlf.yaml").statistics[0].computed == "café", "a byte-order mark and Windows line endings are read"
-    with pytest.raises(ConfigError) as err:
-        load_targets("")
-    assert err.value.problems == [
+    assert refusal("") == [
         "targets = '' names no file: give a shipped targets set (uk_breakups) or the path of a targets file "
         "in the YAML format of the shipped sim/config/targets/uk_breakups.yaml"
     ]
@@ -200,9 +202,7 @@ def test_a_file_that_is_not_valid_yaml_is_named_with_the_line_and_column_and_wha
         "brace.yaml": "at line 5, column 1: expected ',' or '}', but got '<stream end>' (while parsing a flow mapping that starts at line 4, column 5)",
     }
     for name, words in expected.items():
-        with pytest.raises(ConfigError) as err:
-            load_targets(tmp_path / name)
-        assert err.value.problems == [f"targets = '{tmp_path / name}': not valid YAML {words}"]
+        assert refusal(tmp_path / name) == [f"targets = '{tmp_path / name}': not valid YAML {words}"]
 
 
 def test_an_empty_list_of_parameters_to_calibrate_is_called_empty():
