@@ -79,7 +79,7 @@ from sim.results.files import (
     write_table,
 )
 
-schema.register()
+schema.register()  # on import too: what composes this command's config without main() (a launcher's worker, Hydra's compose API) finds it
 
 
 class PolicyEvents:

@@ -62,7 +62,7 @@ from sim.results import provenance
 from sim.results import sweep as sweep_results
 from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, when_committed, write_json, write_table
 
-schema.register()
+schema.register()  # on import too: what composes this command's config without main() (a launcher's worker, Hydra's compose API) finds it
 
 #: Results files and whether a run writes them.
 FILES = {

@@ -34,7 +34,7 @@ from sim.config.settings import SearchSettings, search_settings
 from sim.results import provenance
 from sim.results.files import write_json, write_table
 
-schema.register()
+schema.register()  # on import too: what composes this command's config without main() (a launcher's worker, Hydra's compose API) finds it
 
 EXIT_TARGET_MISSED = 1
 
