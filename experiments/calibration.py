@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from sim.cli.guard import fault_message, first_file_on
+from sim.cli.guard import first_file_on, unwritable
 from sim.config.calibration import SHIPPED, CalibrateSettings, calibrate_settings, shipped_path
 from sim.config.checks import ConfigError
 from sim.config.distributions import render_range
@@ -51,18 +50,9 @@ def replaces_shipped_fit(targets: str, scenario: str) -> str | None:
     )
 
 
-def unwritable(folder: Path) -> str | None:
-    """Why files cannot be written into ``folder`` (or the nearest folder above it that exists, where it would be made), or None.
-
-    Tried by making a nameless temporary file there, which leaves nothing behind.
-    """
-    existing = next(p for p in [folder, *folder.parents] if p.exists())
-    try:
-        with tempfile.TemporaryFile(dir=existing):
-            pass
-    except OSError as err:
-        return fault_message(OSError(err.errno, err.strerror), existing, option="--out DIR")
-    return None
+def as_typed(line: str) -> str:
+    """A problem line as the study's options spell it: ``targets = ...`` (as ``sim-calibrate``'s checks name it) becomes ``--targets = ...``, and so on."""
+    return f"--{line}" if line.startswith(tuple(f"{name} = " for name in (*SHIPPED_FIT, *SETTINGS))) else line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         calibrate_settings({name: getattr(args, name) for name in SETTINGS})
     except ConfigError as err:
-        problems += [f"--{line}" for line in err.problems]  # each line starts with the setting's name
+        problems += err.problems
     blocker = first_file_on(args.out.expanduser().absolute()) if args.out else None
     if blocker is not None:
         problems.append(f"--out = {args.out}: {blocker} is a file, not a folder; choose another folder")
@@ -95,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if blocker is None:
         folders = [args.out.expanduser().absolute()] if args.out else [shipped_posterior().parent, ROOT / "docs" / "calibration"]
-        problems += [f"--out = {args.out}: {why}" if args.out else why for folder in folders if (why := unwritable(folder))]
+        problems += [f"--out = {args.out}: {why}" if args.out else why for folder in folders if (why := unwritable(folder, "--out DIR"))]
     if problems:
-        print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
+        print("\n".join(f"error: {as_typed(p)}" for p in problems), file=sys.stderr)
         return 2
     from sim.analysis.calibration import Refused, calibrate_checked, prepare
     from sim.config.scenarios import load
@@ -129,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         except Refused as err:
             problems = err.problems
     if problems:
-        print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
+        print("\n".join(f"error: {as_typed(p)}" for p in problems), file=sys.stderr)
         return 2
     result.info["scenario"] = args.scenario
     docs = args.out or ROOT / "docs"

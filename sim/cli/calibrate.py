@@ -84,6 +84,8 @@ def calibrate_argv_problems(argv: Sequence[str]) -> list[str]:
     blocker = guard.first_file_on(Path(out).expanduser().absolute()) if out else None
     if blocker is not None:
         problems.append(f"out = {out}: {blocker} is a file, not a folder; choose another folder with out=...")
+    elif out and (why := guard.unwritable(Path(out).expanduser().absolute(), "out=...")):
+        problems.append(f"out = {out}: {why}")
     if out and any(arg in ("-m", "--multirun") for arg in argv):
         problems.append(f"out = {out} names one folder for every job of a multirun, each replacing the one before: leave out= unset (each job has its own)")
     elif out and run_dir and Path(out).expanduser().absolute() != Path(run_dir).expanduser().absolute():

@@ -33,6 +33,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -167,6 +168,10 @@ def fault_message(err: OSError, where: str | Path | None = None, option: str = "
     fallback = (err.strerror or (str(err).splitlines()[0] if str(err) else type(err).__name__), "check the folder, then run again")
     reason, todo = _REASONS.get(code, fallback)
     target = err.filename or where or "a results file"
+    closed = _takes_no_files(Path(str(target))) if code == errno.ENOENT else None
+    if closed is not None:
+        place = "it" if closed == Path(str(target)) else str(closed)
+        reason, todo = f"no file can be made in {place} (a folder of the system, as /proc and /sys are)", "choose a folder you can write to"
     if code in (errno.ENOSPC, errno.EDQUOT):
         try:
             probe = Path(str(where or target))
@@ -175,6 +180,25 @@ def fault_message(err: OSError, where: str | Path | None = None, option: str = "
             pass
     hint = f" ({option})" if option and code not in (errno.EIO, errno.EMFILE) else ""
     return f"cannot write {target}: {reason}; {todo}{hint}"
+
+
+def _takes_no_files(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` when no file can be made in it (making one in ``/proc`` fails as 'does not exist'), else None.
+
+    Tried by making a nameless temporary file there, which leaves nothing behind; a folder that takes files
+    (the path was removed during the run) or refuses them for another reason (named by its own error) gives None.
+    """
+    folder = next((p for p in [path, *path.parents] if p.is_dir()), None)
+    if folder is None:
+        return None
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except FileNotFoundError:
+        return folder
+    except OSError:
+        return None
+    return None
 
 
 def _size(n: float) -> str:
@@ -605,6 +629,21 @@ def first_file_on(path: Path) -> Path | None:
     for part in [*reversed(path.parents), path]:
         if part.exists() and not part.is_dir():
             return part
+    return None
+
+
+def unwritable(folder: Path, option: str) -> str | None:
+    """Why files cannot be written into ``folder`` (or the nearest folder above it that exists, where it would be made), or None.
+
+    Tried by making a nameless temporary file there, which leaves nothing behind; ``option`` names where to write instead
+    (``out=...``, ``--out DIR``). A command checks its results folder with it before anything runs.
+    """
+    existing = next(p for p in [folder, *folder.parents] if p.exists())
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as err:
+        return fault_message(OSError(err.errno, err.strerror), existing, option=option)
     return None
 
 

@@ -317,9 +317,37 @@ def test_the_study_names_each_problem_of_its_targets_and_scenario_in_one_line_be
     out = tmp_path / "study"
     assert _study().main(["--targets", str(mine), "--scenario", "nosuch", "--points", "10", "--out", str(out)]) == 2
     errors = capsys.readouterr().err.splitlines()
-    assert errors[0].startswith("error: scenario = 'nosuch' is not known (available: baseline, ")
+    assert errors[0].startswith("error: --scenario = 'nosuch' is not known (available: baseline, ")
     assert errors[1:] == [f"error: {line}" for line in C.prepare(None, str(mine), None, 10)[2]]
     assert errors[1].startswith("error: statistics[0].observed = 1.5 ") and not out.exists()
+
+
+def test_the_study_names_its_own_options_targets_and_scenario_as_the_user_typed_them(tmp_path, capsys):
+    """experiments/calibration.py --targets missing.yaml --scenario nosuch was told 'targets = ...' and 'scenario = ...',
+    sim-calibrate's spelling, and targets out of reach 'targets = ...: no parameter point is plausible', not --targets."""
+    missing, out = tmp_path / "missing.yaml", tmp_path / "study"
+    assert _study().main(["--targets", str(missing), "--scenario", "nosuch", "--points", "10", "--out", str(out)]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert [line.split(" = ")[0] for line in errors] == ["error: --scenario", "error: --targets"]
+    assert errors[1].startswith(f"error: --targets = '{missing}' is neither a shipped targets set") and not out.exists()
+    mine = tmp_path / "unreachable.yaml"
+    mine.write_text(
+        "name: unreachable\nhorizon_months: 120\nparameters: [decisions.outside_option]\n"
+        "statistics:\n  - {name: within_half_year, kind: duration_share, years: [0, 0.5], observed: 0.9, sd: 0.03}\n",
+        encoding="utf-8",
+    )
+    assert _study().main(["--targets", str(mine), "--points", "10", "--waves", "1", "--replications", "20", "--workers", "1", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith(f"error: --targets = '{mine}': no parameter point is plausible after 10 simulated points")
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_the_study_says_an_out_in_a_folder_of_the_system_cannot_be_written_not_that_it_does_not_exist(tmp_path, capsys):
+    """experiments/calibration.py --out /proc/x read 'cannot write /proc: it does not exist (or was removed during the run)'."""
+    assert _study().main(["--points", "22", "--waves", "1", "--replications", "20", "--out", "/proc/x"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: --out = /proc/x: cannot write /proc: no file can be made in it (a folder of the system, as /proc and /sys are); "
+        "choose a folder you can write to (--out DIR)"
+    ]
 
 
 def test_the_study_checks_its_settings_as_sim_calibrate_does_and_an_out_that_is_a_file_before_it_runs(tmp_path, capsys):

@@ -118,6 +118,18 @@ def test_an_out_through_a_file_is_refused_as_bad_input_naming_out(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_an_out_in_a_folder_of_the_system_is_refused_naming_out_and_saying_it_cannot_be_written(tmp_path):
+    """sim-calibrate out=/proc/x stopped with exit 3: 'cannot write /proc/x: it does not exist (...) (hydra.run.dir=...)'."""
+    done = subprocess.run([SIM_CALIBRATE, "out=/proc/x"], capture_output=True, text=True, timeout=300, cwd=tmp_path, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: out = /proc/x: cannot write /proc: no file can be made in it (a folder of the system, as /proc and /sys are); "
+        "choose a folder you can write to (out=...)"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.slow
 def test_a_small_calibration_writes_the_posterior_its_provenance_and_the_report(tmp_path):
     out = tmp_path / "cal"
