@@ -116,32 +116,82 @@ def of_several(what: str) -> str:
     return (event.several if event is not None else None) or what
 
 
-def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> str:
-    """One line of the timeline: ``entry`` over months ``first`` to ``last`` for ``councils``, with effect ``size``.
+@dataclass(frozen=True)
+class Told:
+    """One line of the timeline in its parts, each worded as the line says it; :attr:`line` joins them (the one place that does).
+
+    ``when`` is ``Month 14`` or ``Months 14-15``, ``councils`` the councils concerned (empty for the partnership as a
+    whole), ``what`` what happened (with its case or source in brackets where the line carries it), ``after`` what
+    opened a decision (``an election that changed political control``) and ``why`` its main cause
+    (``misaligned aspirations (case 03)``), both empty for any other event, and ``size`` the effect in words
+    (``the value it sees is 0.30 of the promise``; empty if none).
+    """
+
+    when: str
+    councils: tuple[str, ...]
+    what: str
+    after: str = ""
+    why: str = ""
+    size: str = ""
+
+    @property
+    def who(self) -> str:
+        """The councils concerned, in one phrase (empty for the partnership as a whole)."""
+        return ", ".join(self.councils)
+
+    @property
+    def headline(self) -> str:
+        """What happened and, for a decision, what opened it: "left the partnership, after a budget shock"."""
+        return self.what + (f", after {self.after}" if self.after else "")
+
+    @property
+    def detail(self) -> str:
+        """The rest: a decision's main cause and the size of the effect, "mostly working together - the value it saw was 0.30 of the promise"."""
+        return " - ".join(part for part in (f"mostly {self.why}" if self.why else "", self.size) if part)
+
+    @property
+    def text(self) -> str:
+        """What happened in full, without when and who: :attr:`headline`, then :attr:`detail` (empty if none)."""
+        detail = self.detail
+        return self.headline + (("; " if self.why else " - ") + detail if detail else "")
+
+    @property
+    def line(self) -> str:
+        """The whole line: when, who (``the partnership`` for the partnership as a whole) and :attr:`text`."""
+        return " - ".join(part for part in (self.when, self.who or PARTNERSHIP, self.text) if part)
+
+
+def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> Told:
+    """One line of the timeline in its parts: ``entry`` over months ``first`` to ``last`` for ``councils``, with effect ``size``.
 
     A decision (a notice, an exit, the end) says what opened it and what had taken most of
     the value the council saw: "weighed the partnership and gave notice to leave, after an
-    election that changed political control; mostly Misaligned aspirations (case 03)".
+    election that changed political control; mostly misaligned aspirations (case 03)".
     ``tagged=False`` leaves out the case or source (``(case 03)``), for a page that shows it
     beside the line.
     """
     when = f"Month {first}" if first == last else f"Months {first}-{last}"
-    who = ", ".join(c for c in councils if c) or PARTNERSHIP
+    concerned = tuple(c for c in councils if c)
     how = reading(entry.what)
     said = entry.what
-    if sum(1 for c in councils if c) > 1:  # "their champions left", "the chance each would approve"
+    if len(concerned) > 1:  # "their champions left", "the chance each would approve"
         said = of_several(said)
         how = how.of_several()
+    after = why = ""
     if entry.trigger and (entry.what in DECISIONS or not entry.council):
         after = trigger_words(entry.trigger)
-        why = explain(entry.cause, tagged)
-        what = said + (f", after {after}" if after else "") + (f"; mostly {lower_first(why)}" if why else "")
+        why = lower_first(explain(entry.cause, tagged))
     else:
-        what = " ".join(part for part in (said, source(entry.case) if tagged else "") if part)
+        said = " ".join(part for part in (said, source(entry.case) if tagged else "") if part)
     text = how.text(size, entry.partner)
     repeated = "" if first == last else " in all" if how.adds_up else " throughout"
     shown = "" if text is None or size == 0 else text + repeated
-    return " - ".join(part for part in (when, who, what, shown) if part)
+    return Told(when, concerned, said, after, why, shown)
+
+
+def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> str:
+    """One line of the timeline as text (:func:`tell`'s parts joined): ``Month 14 - Northdale DC - ...``."""
+    return tell(first, last, councils, entry, size, tagged).line
 
 
 def _continues(run: Stretch, size: float) -> bool:

@@ -19,10 +19,11 @@ from sim.analysis.comparison import policy_phrase, policy_words
 from sim.config import cases, scenarios
 from sim.core import decisions
 from sim.core import levers as lever_table
+from sim.core.causes import source_words
 from sim.core.layout import layout
 from sim.frontends.agents import most_taken, taken_words
 from sim.frontends.model import PartnershipModel
-from sim.frontends.narrative import DECISIONS, PARTNERSHIP, Stretch, explain, line, source, trigger_words
+from sim.frontends.narrative import DECISIONS, Stretch, Told, explain, tell, trigger_words
 from sim.frontends.words import lower_first, upper_first
 
 #: The sentences of a council's notice and of its exit (what the timeline says of them).
@@ -113,20 +114,38 @@ class CouncilView:
 class Item:
     """One line of the event timeline.
 
-    ``when`` is ``Month 12`` or ``Months 12-15``, ``who`` the councils concerned (empty for the
-    partnership as a whole), ``text`` what happened without its source, ``tag`` the case or
+    ``told`` is the narrative's line in its parts (when, the councils, what happened without its
+    source, what opened a decision, its main cause, the size of the effect), ``tag`` the case or
     source (``case 01``, ``outside change``, ...; empty for milestones), ``case_id`` the case
     number when a case's mechanism logged it, and ``trigger`` the label of what opened the
     decision or came with the event (empty if none).
     """
 
     month: int
-    when: str
-    who: str
-    text: str
+    told: Told
     tag: str
     case_id: str
     trigger: str
+
+    @property
+    def when(self) -> str:
+        """``Month 12`` or ``Months 12-15``."""
+        return self.told.when
+
+    @property
+    def councils(self) -> tuple[str, ...]:
+        """The councils concerned (empty for the partnership as a whole)."""
+        return self.told.councils
+
+    @property
+    def who(self) -> str:
+        """The councils concerned in one phrase (empty for the partnership as a whole)."""
+        return self.told.who
+
+    @property
+    def text(self) -> str:
+        """What happened, in full, without its source (:attr:`headline` and :attr:`detail`)."""
+        return self.told.text
 
     @property
     def trigger_words(self) -> str:
@@ -135,15 +154,14 @@ class Item:
 
     @property
     def headline(self) -> str:
-        """What happened, short: :attr:`text` up to its detail (`` - ``, the size of the effect) and, for a decision, up to
-        its main cause (``; mostly``): "left the partnership, after a budget shock"."""
-        return self.text.partition(" - ")[0].partition("; mostly ")[0]
+        """What happened, short, and for a decision what opened it: "left the partnership, after a budget shock"."""
+        return self.told.headline
 
     @property
     def detail(self) -> str:
-        """The rest of :attr:`text` after :attr:`headline` (empty if none): "mostly over-dependency on key personnel - the
-        value it saw was 0.30 of the promise"."""
-        return self.text[len(self.headline) :].removeprefix(" - ").removeprefix("; ")
+        """The rest (empty if none): a decision's main cause and the size of the effect, "mostly over-dependency on key
+        personnel - the value it saw was 0.30 of the promise"."""
+        return self.told.detail
 
     @property
     def line(self) -> str:
@@ -347,14 +365,10 @@ def lever_overrides(levers: Sequence[str]) -> tuple[str, ...]:
 
 
 def item_of(stretch: Stretch) -> Item:
-    """A stretch of the narrated log as an :class:`Item`: the narrative's own wording, split into when, who, what, tag and trigger."""
+    """A stretch of the narrated log as an :class:`Item`: the narrative's own parts (its source shown beside them as the tag), and its trigger."""
     entry = stretch.entry
-    text = line(stretch.first, stretch.last, stretch.councils, entry, stretch.total, tagged=False)  # the tag is shown beside the text
-    when, _, rest = text.partition(" - ")
-    who, _, what = rest.partition(" - ")
-    tag = source(entry.case)
-    case_id = entry.case if entry.case.isdigit() else ""
-    return Item(stretch.first, when, "" if who == PARTNERSHIP else who, what, tag[1:-1], case_id, entry.trigger)
+    told = tell(stretch.first, stretch.last, stretch.councils, entry, stretch.total, tagged=False)  # the tag is shown beside the text
+    return Item(stretch.first, told, source_words(entry.case), entry.case if entry.case.isdigit() else "", entry.trigger)
 
 
 class Run:
@@ -552,8 +566,8 @@ class Run:
         """The councils whose decisions ended the run: those who left in its last month, or those who had not approved a shelved proposal."""
         m = self.model
         ending = m.cause
-        ending_tag = source(cause_case(ending))[1:-1]
-        timeline = self.timeline() if ending_tag else []
+        ending_tag = source_words(cause_case(ending))
+        timeline = [item_of(s) for s in m.events.stretches() if s.entry.what not in DECISIONS] if ending_tag else []
         out = []
         for c in m.councils:
             month = m.month  # when the council decided: what it saw then is what it decided on
@@ -575,11 +589,7 @@ class Run:
             else:
                 continue
             taken = most_taken(self.lost[at][:, c.index])
-            own = tuple(
-                f"{item.when}: {item.text}"
-                for item in timeline
-                if c.name in item.who.split(", ") and item.tag == ending_tag and not item.text.startswith(tuple(DECISIONS))
-            )
+            own = tuple(f"{item.when}: {item.text}" for item in timeline if c.name in item.councils and item.tag == ending_tag)
             out.append(
                 Decision(
                     c.name,

@@ -13,7 +13,7 @@ from sim.core import decisions, exogenous, kernel
 from sim.core.contract import LOST_VALUE, Event, Reading
 from sim.core.layout import EventKind, layout
 from sim.core.mechanisms import mechanisms
-from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, case_of, explain, line, reading, source
+from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, Told, case_of, explain, line, reading, source, tell
 
 
 def champion_left(month: int = 14, council: str = "Northdale DC", size: float = 0.18) -> Entry:
@@ -184,6 +184,21 @@ def test_a_line_and_a_cause_can_be_worded_without_their_source_for_a_page_that_s
     ended = Entry(52, "", "case03_misaligned_aspirations", "03", "the partnership collapsed", 0.0, trigger="partner_left")
     collapsed = "Month 52 - the partnership - the partnership collapsed, after a partner leaving; mostly misaligned aspirations"
     assert line(52, 52, [""], ended, 0.0, tagged=False) == collapsed
+
+
+def test_a_line_is_told_in_its_parts_and_joined_from_them() -> None:
+    """What happened, what opened a decision, its main cause and the size of the effect stay parts (a page shows them
+    apart) whatever their words: a council named "North - South DC" or a sentence with " - " in it."""
+    notice = decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what
+    entry = Entry(40, "North - South DC", "case03_misaligned_aspirations", "03", notice, 0.42, trigger="election")
+    told = tell(40, 40, ["North - South DC"], entry, 0.42)
+    after, why, size = "an election that changed political control", "misaligned aspirations (case 03)", "the value it sees is 0.42 of the promise"
+    assert told == Told("Month 40", ("North - South DC",), notice, after, why, size)
+    assert (told.headline, told.detail) == (f"{notice}, after {after}", f"mostly {why} - {size}")
+    assert told.line == line(40, 40, ["North - South DC"], entry, 0.42) == f"Month 40 - North - South DC - {notice}, after {after}; mostly {why} - {size}"
+    dashed = tell(7, 8, ["", ""], Entry(7, "", "", "", "a review - at last - came back"), 0.0)
+    assert (dashed.who, dashed.headline, dashed.detail) == ("", "a review - at last - came back", "")
+    assert dashed.line == "Months 7-8 - the partnership - a review - at last - came back"
 
 
 def test_a_loss_too_small_to_show_at_two_decimals_reads_less_than_001() -> None:

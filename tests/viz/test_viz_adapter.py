@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.config import cases
+from sim.config.scenarios import config_root
 from sim.core.contract import Mechanism, MechanismParams
 from sim.core.jit import compiled
 from sim.core.layout import layout
 from sim.core.mechanisms import registered
-from sim.frontends.narrative import EventLog
+from sim.frontends.narrative import EventLog, Told
 from sim.viz import adapter, stories
 
 
@@ -51,17 +52,49 @@ def test_item_splits_the_narrated_line_into_when_who_what_tag_and_trigger():
 
 
 def test_an_items_headline_says_what_fired_and_what_opened_it_and_its_detail_the_rest():
-    def item(who: str, text: str) -> adapter.Item:
-        return adapter.Item(10, "Month 10", who, text, "case 02", "02", "")
+    def item(who: str, what: str, after: str = "", why: str = "", size: str = "") -> adapter.Item:
+        return adapter.Item(10, Told("Month 10", (who,) if who else (), what, after, why, size), "case 02", "02", "")
 
-    shelved = item("", "the proposal was shelved, after a chief executive about to leave; mostly decision slippage: two councils")
+    shelved = item("", "the proposal was shelved", "a chief executive about to leave", "decision slippage: two councils")
     assert (shelved.headline, shelved.detail) == ("the proposal was shelved, after a chief executive about to leave", "mostly decision slippage: two councils")
-    left = item("Westmere DC", "left the partnership, after a budget shock; mostly working together - the value it saw was 0.30 of the promise")
+    assert shelved.text == "the proposal was shelved, after a chief executive about to leave; mostly decision slippage: two councils"
+    left = item("Westmere DC", "left the partnership", "a budget shock", "working together", "the value it saw was 0.30 of the promise")
     assert (left.headline, left.detail) == ("left the partnership, after a budget shock", "mostly working together - the value it saw was 0.30 of the promise")
-    deferred = item("Westmere DC", "deferred its decision: its chief executive is about to leave - 4 months before the successor arrives")
+    deferred = item("Westmere DC", "deferred its decision: its chief executive is about to leave", size="4 months before the successor arrives")
     assert (deferred.headline, deferred.detail) == ("deferred its decision: its chief executive is about to leave", "4 months before the successor arrives")
+    assert deferred.line == f"Month 10 - Westmere DC - {deferred.headline} - {deferred.detail} [case 02]"
     milestone = item("", "the business case was approved; integration begins")
-    assert (milestone.headline, milestone.detail) == (milestone.text, "")
+    assert (milestone.headline, milestone.detail, milestone.who) == (milestone.text, "", "")
+
+
+def test_councils_named_with_a_dash_or_a_comma_keep_their_names_their_lines_and_their_events(tmp_path: Path):
+    """Names such as "Bristol, City of" or "North - South DC": the item took its parts back out of the narrated line,
+    cut at its first " - " and "; mostly " (a council "West - Mere DC" read as "West" having "Mere DC - ..."), and the
+    events of a council whose decision ended the run were found by cutting the councils' names at ", "."""
+    names = {"Westmere DC": "West - Mere DC", "Eastshire": "Eastshire, County of"}
+    scenario = (config_root() / "scenario" / "case01_key_person.yaml").read_text()
+    for name, renamed in names.items():
+        scenario = scenario.replace(f"name: {name}\n", f"name: {renamed}\n")
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "renamed.yaml").write_text(scenario)
+    story = stories.story_for("01")
+    assert story is not None
+    runs = [adapter.Run(name, seed=story.seed, replication=story.replication, config_dir=tmp_path) for name in (story.scenario, "renamed")]
+    for run in runs:
+        run.run_to_end()
+
+    def rename(text: str) -> str:
+        for name, renamed in names.items():
+            text = text.replace(name, renamed)
+        return text
+
+    plain, renamed = runs
+    assert [(rename(i.who), rename(i.headline), rename(i.detail)) for i in plain.timeline()] == [(i.who, i.headline, i.detail) for i in renamed.timeline()]
+    assert any(i.who == "West - Mere DC" for i in renamed.timeline())
+    before, after = (run.why() for run in runs)
+    assert before is not None and after is not None
+    assert [(rename(d.council), tuple(map(rename, d.events))) for d in before.decisions] == [(d.council, d.events) for d in after.decisions]
+    assert any(d.council == "Eastshire, County of" and d.events for d in after.decisions)
 
 
 def test_a_story_run_records_its_history_and_says_why_it_ended():

@@ -13,6 +13,7 @@ need_solara()
 import ipyvuetify as v  # noqa: E402
 import solara  # noqa: E402
 
+from sim.frontends.narrative import Told  # noqa: E402
 from sim.viz import adapter, app, handout, stories  # noqa: E402
 
 
@@ -185,7 +186,7 @@ def test_handouts_are_the_runs_markdown_and_its_pdf(page):
 
 
 def test_timeline_html_tags_each_event_with_its_case_and_trigger():
-    items = [adapter.Item(12, "Month 12", "Westmere DC", "weighed the partnership and gave notice to leave", "case 01", "01", "budget_setting")]
+    items = [adapter.Item(12, Told("Month 12", ("Westmere DC",), "weighed the partnership and gave notice to leave"), "case 01", "01", "budget_setting")]
     out = app.timeline_html(items)
     assert "case 01" in out and "trigger: the annual budget setting" in out and "<b>Westmere DC</b>" in out and "sim-latest" in out
 
@@ -193,9 +194,13 @@ def test_timeline_html_tags_each_event_with_its_case_and_trigger():
 def test_a_timeline_line_is_its_headline_with_its_trigger_and_detail_a_click_away_and_the_whole_line_on_hover():
     items = [
         adapter.Item(
-            12, "Month 12", "Westmere DC", "left the partnership, after the annual budget setting; mostly working together", "research", "", "budget_setting"
+            12,
+            Told("Month 12", ("Westmere DC",), "left the partnership", "the annual budget setting", "working together"),
+            "research",
+            "",
+            "budget_setting",
         ),
-        adapter.Item(22, "Month 22", "", "the business case was approved; integration begins", "", "", ""),
+        adapter.Item(22, Told("Month 22", (), "the business case was approved; integration begins"), "", "", ""),
     ]
     left, approved = app.timeline_html(items, newest_first=False).split("</li>")[:2]
     headline, _, more = left.partition("<details><summary>")[2].partition("</summary>")

@@ -11,6 +11,7 @@ from viz_support import CHROMIUM_FLAGS, need_chromium
 
 need_chromium()
 
+from sim.frontends.narrative import Told  # noqa: E402
 from sim.viz import adapter, app, svg  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -46,12 +47,10 @@ def overflowing(page, selector: str) -> list[str]:
 
 def test_long_trigger_tags_and_their_text_stay_inside_the_timeline(browser):
     items = [
-        adapter.Item(13, "Month 13", "Westmere DC", "a new chief executive took up post", "", "", "new_chief_executive"),
+        adapter.Item(13, Told("Month 13", ("Westmere DC",), "a new chief executive took up post"), "", "", "new_chief_executive"),
         adapter.Item(
             10,
-            "Month 10",
-            "",
-            "the proposal was shelved; mostly decision slippage: two neighbouring district councils",
+            Told("Month 10", (), "the proposal was shelved", why="decision slippage: two neighbouring district councils"),
             "case 02",
             "02",
             "chief_executive_leaving",
