@@ -36,7 +36,12 @@ SPEEDS = (1, 2, 4, 8, 16)  # months per second
 PAIR = ["sim-pair"]
 #: The two runs of a replay of four councils or fewer, side by side down to 1024x768 with the side bar open (their drawings
 #: :data:`sim.viz.svg.COMPACT` units wide keep 14 px text in the 330 px each gets there), one above the other below that.
+#: The pair is one grid whose rows each run shares (``.sim-run``: a subgrid of :data:`RUN_ROWS` rows), so that the two
+#: runs' titles, months, "Why did it end?", drawings, timelines and charts each start at the same height.
 RUNS = ["sim-runs"]
+#: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row while it runs), the councils, the
+#: timeline and the two charts.
+RUN_ROWS = 7
 
 
 def pair(count: int) -> list[str]:
@@ -45,8 +50,8 @@ def pair(count: int) -> list[str]:
 
 
 def runs(count: int) -> list[str]:
-    """The classes of a replay's two runs of ``count`` councils (:data:`RUNS`; as :func:`pair` where the drawing stays wide)."""
-    return RUNS if svg.drawing_width(count, compact=True) == svg.COMPACT else pair(count)
+    """The classes of a replay's two runs of ``count`` councils (:data:`RUNS`; one above the other below a wider pair where the drawing stays wide)."""
+    return RUNS if svg.drawing_width(count, compact=True) == svg.COMPACT else [*RUNS, "sim-runs-wide"]
 
 
 def config_dir() -> str | None:
@@ -424,10 +429,12 @@ CSS = (
 .sim-decisions li { margin-bottom: 6px; }
 .sim-section { font-weight: 700; font-size: 1.05em; margin-top: 10px; }
 .sim-card-title { font-size: 1.25em; font-weight: 700; margin-bottom: 6px; }
-.row.sim-pair, .row.sim-runs { flex-wrap: wrap !important; container-type: inline-size; }
+.row.sim-pair { flex-wrap: wrap !important; container-type: inline-size; }
 @container (max-width: 859px) { .sim-pair > .col { flex: 0 0 100% !important; } }
 @container (max-width: 1199px) { .sim-pair-wide > .col { flex: 0 0 100% !important; } }
-@container (max-width: 669px) { .sim-runs > .col { flex: 0 0 100% !important; } }
+.sim-runs { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px 8px; container-type: inline-size; }
+@container (max-width: 669px) { .sim-runs > .sim-run { grid-column: 1 / -1; } }
+@container (max-width: 1199px) { .sim-runs-wide > .sim-run { grid-column: 1 / -1; } }
 .sim-runs .sim-figure svg { max-width: 576px; margin: 0 auto; }
 @media (max-width: 1439px) {
   .v-navigation-drawer { width: 300px !important; min-width: 300px !important; }
@@ -439,6 +446,7 @@ CSS = (
 }
 """
     + f".sim-now {{ min-height: {svg.NOW_LINE}px; margin-top: 6px; }}\n"
+    + f".sim-runs > .sim-run {{ display: grid !important; grid-row: span {RUN_ROWS}; grid-template-rows: subgrid; }}\n"
 )
 
 
@@ -534,12 +542,14 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
     """
     together = [view, *beside]
     figure = {"margin": 0, "classes": ["sim-figure"]}
-    with solara.Column(gap="10px", style={"min-width": "0"}):
+    with solara.Column(gap="10px", style={"min-width": "0"}, classes=["sim-run"] if compact else []):
         if title:
             solara.HTML(tag="div", unsafe_innerHTML=f'<div class="sim-card-title">{escape(title)}</div>')
         solara.HTML(tag="div", unsafe_innerHTML=status_html(view, compact), classes=["sim-status-box"])
         if view.why is not None:
             WhyPanel(view, offer_replay=not compact)
+        elif compact:  # its row of the pair kept (RUN_ROWS): the other run's "Why did it end?" may be there
+            solara.HTML(tag="div", unsafe_innerHTML="")
         if compact:
             width = svg.drawing_width(len(view.councils), compact=True)
             charts = min(width, svg.NARROW)
@@ -599,6 +609,6 @@ def Page() -> None:
         original, treated = shown[0], shown[1]
         if not original.running and not treated.running:
             solara.HTML(tag="div", unsafe_innerHTML=comparison_html(original, treated), classes=["sim-compare"])
-        with solara.Columns([1, 1], gutters_dense=True, classes=runs(len(original.councils))):
+        with solara.Div(classes=runs(len(original.councils))):
             RunPanel(original, compact=True, title=adapter.run_name(original.levers), beside=(treated,))
             RunPanel(treated, compact=True, title=adapter.replay_title(treated.levers), beside=(original,))

@@ -359,3 +359,29 @@ def test_each_timeline_line_takes_two_lines_of_text_at_most(server, screen):
         first.locator("summary").click()
         expect(first.locator(".sim-detail")).to_be_visible()
         expect(first.locator(".sim-detail")).to_contain_text("trigger: ")
+
+
+def replay_of_the_story(page: Any) -> dict:
+    """Case 02's story and its replay with the case's lever, both told to their end: the page as :data:`MEASURED` sees it."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name=f"Case {CASE_ID}", exact=True).click()
+    expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
+    page.get_by_role("button", name="To the end", exact=True).click()
+    page.locator(".sim-why").get_by_role("button", name="Replay with agreed decision process").click()
+    expect(page.get_by_text("As it happened")).to_be_visible()
+    page.get_by_role("button", name="To the end", exact=True).click()
+    expect(page.locator(".sim-compare")).to_be_visible()
+    page.wait_for_timeout(500)
+    return page.evaluate(MEASURED)
+
+
+@pytest.mark.parametrize("screen", [(1024, 768), (1366, 768), (1920, 1080)])
+def test_the_replays_two_drawings_start_at_the_same_height(server, screen):
+    """Case 02's replay: the original's "Why did it end?" (shelved: its cause, trigger and decisions) is taller than the
+    replay's (sustained: one line), and its councils' drawing started 211 px lower at 1024x768 (169 at 1366x768, 148 at
+    1920x1080): the room could not compare the two partnerships across."""
+    with app_page(server, *screen) as page:
+        drawings = replay_of_the_story(page)["drawings"]
+        assert len(drawings) == 2 and drawings[0]["right"] <= drawings[1]["left"], drawings
+        assert abs(drawings[0]["top"] - drawings[1]["top"]) < 1, drawings
