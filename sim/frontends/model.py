@@ -377,8 +377,12 @@ class PartnershipModel(mesa.Model):
         return table
 
     def handout(self) -> str:
-        """The run as a Markdown handout for trainers: its outcome, its councils and its timeline."""
+        """The run as a Markdown handout for trainers: its outcome, its councils (:meth:`handout_summary`) and its timeline."""
         title = f"Scenario {self.scenario_name}, policy {self.policy_name} (seed {self.seed}, replication {self.replication})"
+        return self.events.to_markdown(title, self.handout_summary())
+
+    def handout_summary(self) -> list[str]:
+        """The handout's lines above its timeline: the outcome and main cause, the savings, and a table of the councils."""
         ending = f"**Outcome:** {self.outcome} after {self.month} months"
         summary = [
             ending + (f"; main cause: {explain(self.cause)}" if explain(self.cause) else ""),
@@ -392,4 +396,4 @@ class PartnershipModel(mesa.Model):
             f"| {c.name} | {c.tier} | {c.size:.2f} | {c.it_maturity:.2f} | {c.pace:.2f} | {max(c.exit_month, 0) or ''} | {explain(c.exit_cause)} |"
             for c in self.councils
         ]
-        return self.events.to_markdown(title, summary)
+        return summary

@@ -544,11 +544,9 @@ class Run:
         )
 
     def handout(self) -> str:
-        """The run as a Markdown handout: the model's (outcome, councils, timeline) with the tagged timeline and why it ended."""
+        """The run as a Markdown handout: the model's summary (outcome, councils) with why it ended and the tagged timeline."""
         title = f"{self.label} (seed {self.seed}, replication {self.replication})"
-        model_handout = self.model.handout()
-        body = model_handout.split("\n## Timeline\n", 1)[0].split("\n", 1)[1]
-        parts = [f"# {title}", body.rstrip(), ""]
+        parts = [f"# {title}", "", *self.model.handout_summary(), ""]
         why = self.why()
         if why is not None:
             parts += ["## Why did it end?", "", why.headline, ""]
