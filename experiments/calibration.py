@@ -9,7 +9,7 @@ with its figures in ``docs/calibration/``. With ``--out DIR`` everything goes to
 ``design.parquet`` (every simulated point), and the package is left alone. Run it
 whenever the model version changes: a test fails while the shipped posterior is for another version.
 The shipped posterior is the fit of the shipped targets (uk_breakups) on scenario baseline, so other
-``--targets`` (your own file) or another ``--scenario`` need ``--out DIR``: without it they are refused.
+``--targets`` (your own file, YAML or a records CSV) or another ``--scenario`` need ``--out DIR``: without it they are refused.
 Bad settings, a bad targets file and targets the model cannot reach are refused as ``sim-calibrate``
 refuses them (the same checks): one ``error:`` line per problem, exit status 2, nothing written; so is
 a folder it cannot write into (``--out``, or without it the package's posterior folder and docs/), before anything runs.
@@ -58,7 +58,7 @@ def as_typed(line: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the study; returns the exit status."""
     parser = argparse.ArgumentParser(prog="experiments/calibration.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--targets", default=SHIPPED_FIT["targets"], help=f"shipped targets name or YAML path (default {SHIPPED_FIT['targets']})")
+    parser.add_argument("--targets", default=SHIPPED_FIT["targets"], help=f"shipped targets name, YAML or records CSV (default {SHIPPED_FIT['targets']})")
     parser.add_argument("--scenario", default=SHIPPED_FIT["scenario"], help=f"scenario calibrated on (default {SHIPPED_FIT['scenario']})")
     for name, default in SETTINGS.items():
         spec = spec_of(CalibrateSettings, name)

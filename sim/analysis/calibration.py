@@ -519,7 +519,7 @@ def prepare(
     cfg
         The scenario (None when it could not be made: the parameters are then not checked).
     targets
-        A shipped targets name or the path of a targets YAML file (:func:`~sim.config.calibration.load_targets`).
+        A shipped targets name, or the path of a targets YAML file or a records CSV (:func:`~sim.config.calibration.load_targets`).
     parameters
         The parameters to calibrate (None: the targets file's list, else every free assumption outside the levers).
     points
@@ -858,8 +858,16 @@ def predictive_verdict(result: Calibration) -> str:
 
 #: The format of a targets file of one's own, told on the shipped targets' page (docs/calibration.md).
 OWN_TARGETS = (
+    "`sim-calibrate targets=my_record.csv` fits the model to your own record of arrangements that ended, a records CSV "
+    "with the columns of `data/uk_breakups.csv`: each row needs `start_year` and `end_year` (decimal years); `arrangement` "
+    "and `form` are read when present, other columns left alone. Its targets are built from the rows as the shipped ones "
+    "were from the UK record, with the shipped file's `duration_share` bins, event, horizon (a row lasting longer is "
+    "refused), discrepancy and parameters (`parameters=` replaces the list); the observation window is the calendar years "
+    "the endings fall in, from the start of the first to the end of the last (2009–2025 for the UK record, its window "
+    "above). For other bins, a window known otherwise or a longer horizon, write those targets out as YAML "
+    "(`sim.config.calibration.csv_targets`), edit them, and give that file. "
     "`sim-calibrate targets=my_region.yaml` fits the model to a targets file of yours, written like "
-    "`sim/config/targets/uk_breakups.yaml` (YAML only: a CSV table is refused). Its fields: `name`, `description`, "
+    "`sim/config/targets/uk_breakups.yaml` (YAML, or a records CSV: another table is refused). Its fields: `name`, `description`, "
     "`source` and `notes` (words for the page); `event` (`breakup` or `collapse`); `horizon_months` (a whole number in "
     "[12, 600], the model's `partnership.horizon_months`, long enough for the longest record and the furthest statistic); "
     "optionally `records` (each with `start` and `end` in decimal years, and optionally `name` and `form`) and `window` "
@@ -868,7 +876,8 @@ OWN_TARGETS = (
     "once; `parameters=` on the command line replaces the list); and `statistics`, each with `name`, `kind` "
     "(`duration_share` with `years: [from, to]`, or `breakup_by` with one number of years), then either `observed` (a "
     "share in [0, 1], not a percentage) and its `sd`, or `count` and `n` (the share is count / n, its sd the binomial one the shipped file uses), "
-    "and `computed` (how it is computed, for the page). Every problem in the file is named at once, one line each, "
+    "and `computed` (how it is computed, for the page). Every problem in the file is named at once, one line each "
+    "(in a CSV, with its line, column and value), "
     "before anything runs; targets the model cannot reach end, after the runs, with a line per statistic out of reach "
     "and nothing written."
 )

@@ -1,7 +1,8 @@
 """sim-calibrate: fit assumed parameters to target statistics (history matching), write the posterior and a report.
 
     sim-calibrate                                                   # the shipped UK break-up record (uk_breakups)
-    sim-calibrate targets=my_region.yaml out=calibration/           # your own record, in the same YAML format
+    sim-calibrate targets=my_region.yaml out=calibration/           # your own targets, in the same YAML format
+    sim-calibrate targets=my_record.csv out=calibration/            # your own record of endings, as data/uk_breakups.csv
     sim-calibrate points=300 waves=2 replications=200 parameters=[decisions.memory,decisions.outside_option]
 
 Writes into ``out`` (default: the Hydra run folder), each file atomically: ``posterior.parquet``

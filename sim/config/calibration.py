@@ -4,7 +4,10 @@ A *targets file* (YAML) says what the model is fitted to: each statistic with it
 its uncertainty and how it is computed from runs, the model event the records describe, the
 horizon long enough to contain them, the window in which an ending could enter the record, and
 the parameters the statistics can inform. The package ships ``uk_breakups`` (``sim/config/targets/``,
-built from ``data/uk_breakups.csv``); users bring their own file in the same format (YAML only).
+built from ``data/uk_breakups.csv``); users bring their own file in the same format, or their own
+record as a CSV with the columns of ``data/uk_breakups.csv`` (:func:`csv_targets` builds the targets
+from its rows: the shipped file's statistics, event, horizon, discrepancy and parameters, and the
+window the calendar years its endings fall in).
 
 Each statistic gives its ``observed`` share and that share's ``sd``, or ``count`` and ``n`` (3 of 17
 records): the share is then ``count / n`` and its sd :func:`share_sd` unless ``sd`` is given.
@@ -26,8 +29,11 @@ Two kinds of statistic are known:
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -63,8 +69,20 @@ REQUIRED = {
 STATISTIC_FIELDS = ("name", "kind", "years", "observed", "sd", "count", "n", "computed")
 #: Most records a count may be of.
 MAX_RECORDS = 10**9
-#: Suffixes of tables a targets file is sometimes mistaken for (targets files are YAML).
-TABLES = (".csv", ".tsv", ".parquet", ".xlsx", ".xls", ".ods")
+#: Suffixes of tables a targets file is sometimes mistaken for (targets are YAML, or a records CSV: :func:`csv_targets`).
+TABLES = (".tsv", ".parquet", ".xlsx", ".xls", ".ods")
+#: Suffix of a records CSV (``data/uk_breakups.csv``), read by :func:`csv_targets`.
+RECORDS_CSV = ".csv"
+#: Columns of a records CSV that each row needs (decimal years), and those read when present (the others are left alone).
+RECORD_YEARS = ("start_year", "end_year")
+RECORD_WORDS = ("arrangement", "form")
+#: What the csv module's complaints mean for a spreadsheet's user.
+CSV_ERRORS = {
+    "unexpected end of data": ": a value's opening double quote is never closed",
+    "',' expected after '\"'": ': a double quote inside a quoted value is written twice ("")',
+}
+#: Decimal years a record's start and end may have.
+YEARS = (1800, 2200)
 #: Package folder of the shipped targets files.
 PACKAGE_TARGETS = "sim.config"
 SHIPPED = "uk_breakups"
@@ -195,8 +213,8 @@ def _records(raw: Any, problems: list[str]) -> tuple[tuple[Record, ...], bool]:
         if missing:
             problems += [f"records[{i}].{key} is missing: each record needs start and end (decimal years)" for key in missing]
             continue
-        start = _number(problems, f"records[{i}].start", item["start"], 1800, 2200)
-        end = _number(problems, f"records[{i}].end", item["end"], 1800, 2200)
+        start = _number(problems, f"records[{i}].start", item["start"], *YEARS)
+        end = _number(problems, f"records[{i}].end", item["end"], *YEARS)
         if start is not None and end is not None:
             if end < start:
                 problems.append(f"records[{i}].end = {end:g} is before its start {start:g}")
@@ -374,8 +392,173 @@ def _yaml_problem(err: yaml.YAMLError) -> str:
     return f"at line {mark.line + 1}, column {mark.column + 1}: {problem}{hint}"
 
 
+def duration_statistics(records: Sequence[Record], bins: Sequence[Sequence[float]], event: str) -> list[dict[str, Any]]:
+    """``duration_share`` statistics (as a targets file writes them) for ``bins`` (``[from, to]`` years after launch), observed from ``records``.
+
+    Each share is the records' count in the bin over all records, rounded to 6 decimals with its :func:`share_sd`,
+    as the shipped targets file has them.
+    """
+    durations = np.array([r.years for r in records])
+    out = []
+    for lo, hi in bins:
+        count = int(((durations >= lo) & (durations < hi)).sum())
+        counted = f"({count} of {len(records)} records)"
+        out.append(
+            {
+                "name": f"{event}_after_{lo:g}_to_{hi:g}_years",
+                "kind": "duration_share",
+                "years": [float(lo), float(hi)],
+                "observed": round(count / len(records), 6),
+                "sd": round(share_sd(count, len(records)), 6),
+                "computed": f"share of {event}s, among {event}s after launch, that came {lo:g} to {hi:g} years after launch {counted}",
+            }
+        )
+    return out
+
+
+def _column(name: str) -> str:
+    """A CSV column's name as it is matched: without surrounding spaces, in lower case, a space or hyphen read as ``_`` (``Start year`` is ``start_year``)."""
+    return re.sub(r"[\s-]+", "_", name.strip().lower())
+
+
+def _csv_rows(text: str, where: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the rows (each with the line it starts on) of a CSV text, blank lines left out; raises ConfigError where it is not CSV."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    rows, line = [], 1
+    try:
+        for row in reader:
+            if any(value.strip() for value in row):
+                rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as err:
+        hint = CSV_ERRORS.get(str(err), "")
+        raise ConfigError([f"{where} line {line}: not valid CSV ({err}){hint}"]) from None
+    return (rows[0][1], rows[1:]) if rows else ([], [])
+
+
+def _csv_year(problems: list[str], where: str, column: str, value: str) -> float | None:
+    """A row's decimal year in ``column`` (the text ``value``), or None with its problem in ``problems``."""
+    allowed = f"a decimal year in [{YEARS[0]}, {YEARS[1]}], e.g. 2011.25"
+    text = value.strip()
+    if not text:
+        problems.append(f"{where}: {column} is empty: each row needs start_year and end_year, {allowed} (a records CSV lists arrangements that ended)")
+        return None
+    try:
+        year = float(text)
+    except ValueError:
+        year = math.nan
+    if not math.isfinite(year):
+        problems.append(f"{where}: {column} = {text!r} is not a number: give {allowed}")
+        return None
+    if not YEARS[0] <= year <= YEARS[1]:
+        problems.append(f"{where}: {column} = {text} is outside [{YEARS[0]}, {YEARS[1]}] (decimal years)")
+        return None
+    return year
+
+
+def csv_targets(path: str | Path, shown: str | None = None) -> dict[str, Any]:
+    """Targets, as a targets file (YAML) writes them, built from a records CSV such as ``data/uk_breakups.csv``.
+
+    Each row is an arrangement that ended: ``start_year`` and ``end_year`` (decimal years) are needed, ``arrangement``
+    and ``form`` are read when present, other columns are left alone (names are matched ignoring case, a space read
+    as ``_``). The statistics are the shipped targets' (``uk_breakups``) ``duration_share`` bins observed from the
+    rows (:func:`duration_statistics`); the event, horizon, discrepancy and parameters are the shipped file's; the
+    window is the calendar years the endings fall in, from the start of the first to the end of the last
+    (``data/uk_breakups.csv`` gives 2009-2025, the shipped window). To change any of them, write the result out as
+    YAML (``yaml.safe_dump(csv_targets(path), sort_keys=False)``), edit it, and give that file instead.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    shown
+        The file as the user named it, which each problem line names (default ``path``).
+
+    Raises
+    ------
+    ConfigError
+        One line per problem, each naming the file, and the line and column with the value where a row is at fault.
+    """
+    path, where = Path(path), f"targets = {shown if shown is not None else str(path)!r}"
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ConfigError([f"{where} cannot be read as a CSV text file ({err.strerror})"]) from None
+    if data.startswith(b"PK\x03\x04"):
+        raise ConfigError([f"{where} is a spreadsheet workbook (a zip file, as .xlsx and .ods are), not CSV text: save the sheet as CSV (UTF-8)"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ConfigError([f"{where} cannot be read as a CSV text file: {_not_utf8(err)}; save it as UTF-8 text"]) from None
+    needs = "a header naming the columns start_year and end_year (decimal years; arrangement and form are read too) and a row per arrangement that ended"
+    header, rows = _csv_rows(text, where)
+    if not header:
+        raise ConfigError([f"{where} is empty: a records CSV needs {needs}, as data/uk_breakups.csv has"])
+    if len(header) == 1 and (sep := next((c for c in ";\t|" if c in header[0]), None)):
+        raise ConfigError([f"{where}: its header {header[0]!r} is one column, its names separated by {sep!r}: save the table with commas between values (CSV)"])
+    columns = {_column(name): name for name in header}
+    missing = [
+        f"{where}: column {name} is missing (the header has: {', '.join(header)}){did_you_mean(name, list(columns))}: a records CSV needs {needs}"
+        for name in RECORD_YEARS
+        if name not in columns
+    ]
+    if missing:
+        raise ConfigError(missing)
+    if not rows:
+        raise ConfigError([f"{where} has a header but no rows: a records CSV needs {needs}"])
+    defaults = yaml.safe_load(shipped_path().read_text(encoding="utf-8"))
+    horizon = int(defaults["horizon_months"])
+    problems: list[str] = []
+    records = []
+    for line, row in rows:
+        at = f"{where} line {line}"
+        if len(row) > len(header):
+            problems.append(f"{at}: {len(row)} values for the {len(header)} columns of the header: a value holding a comma must be in double quotes")
+            continue
+        values = {_column(name): value for name, value in zip(header, row, strict=False)}
+        start, end = (_csv_year(problems, at, name, values.get(name, "")) for name in RECORD_YEARS)
+        if start is None or end is None:
+            continue
+        if end < start:
+            problems.append(f"{at}: end_year = {values['end_year'].strip()} is before its start_year {values['start_year'].strip()}")
+        elif end - start > horizon / 12:
+            problems.append(
+                f"{at}: end_year - start_year = {end - start:.4g} years is beyond the horizon of {horizon / 12:g} years (horizon_months {horizon}, "
+                "the shipped targets'): a record may last at most that long; for a longer one write a YAML targets file with a longer horizon_months"
+            )
+        else:
+            name, form = (values.get(column, "").strip() for column in RECORD_WORDS)
+            records.append(Record(name or f"line {line}", start, end, form))
+    if problems:
+        raise ConfigError(problems)
+    event = defaults["event"]
+    ending = event.replace("breakup", "break-up")
+    bins = [s["years"] for s in defaults["statistics"] if s["kind"] == "duration_share"]
+    window = [float(math.floor(min(r.end for r in records))), float(min(math.floor(max(r.end for r in records)) + 1, YEARS[1]))]
+    return {
+        "name": path.stem,
+        "description": f"Time from launch to {ending} among the {len(records)} arrangements of {path.name}, which ended {window[0]:g}-{window[1]:g}",
+        "source": path.name,
+        "notes": (
+            f"Built from the records CSV {path.name} ({len(records)} arrangements that ended). The observation window "
+            f"{window[0]:g}-{window[1]:g} is the calendar years its endings fall in, from the start of the first to the end of the last; "
+            f"the event, the horizon, the duration bins, the discrepancy and the parameters calibrated are the shipped {SHIPPED} targets'."
+        ),
+        "event": event,
+        "horizon_months": horizon,
+        "window": window,
+        "discrepancy": defaults["discrepancy"],
+        "parameters": list(defaults["parameters"]),
+        "records": [{"name": r.name, "form": r.form, "start": r.start, "end": r.end} for r in records],
+        "statistics": duration_statistics(records, bins, event),
+    }
+
+
 def load_targets(name_or_path: str | Path) -> Targets:
-    """Targets from a shipped name (``uk_breakups``) or a YAML file; raises :class:`~sim.config.checks.ConfigError` naming the problem."""
+    """Targets from a shipped name (``uk_breakups``), a YAML targets file or a records CSV (:func:`csv_targets`).
+
+    Raises :class:`~sim.config.checks.ConfigError` naming each problem.
+    """
     text = str(name_or_path)
     like = f"in the YAML format of the shipped sim/config/targets/{shipped_path().name}"
     if not text.strip():
@@ -384,9 +567,16 @@ def load_targets(name_or_path: str | Path) -> Targets:
     if path.is_dir():
         raise ConfigError([f"targets = {text!r} is a folder: give a targets file {like}, or a shipped set ({', '.join(shipped())})"])
     if not path.is_file():
-        raise ConfigError([f"targets = {text!r} is neither a shipped targets set (available: {', '.join(shipped())}) nor a readable YAML file"])
+        raise ConfigError([f"targets = {text!r} is neither a shipped targets set (available: {', '.join(shipped())}) nor a readable YAML or CSV file"])
     if path.suffix.lower() in TABLES:
-        raise ConfigError([f"targets = {text!r} is a {path.suffix.lower()[1:].upper()} table: targets files are read as YAML only, write yours {like}"])
+        raise ConfigError(
+            [
+                f"targets = {text!r} is a {path.suffix.lower()[1:].upper()} table: targets are read from a targets file {like}, "
+                "or from a records CSV (as data/uk_breakups.csv): save the table as CSV"
+            ]
+        )
+    if path.suffix.lower() == RECORDS_CSV:
+        return targets_from(csv_targets(path, text), str(path))
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as err:
@@ -422,7 +612,7 @@ class CalibrateSettings:
     workers: Any = _setting(
         None, 1, MAX_WORKERS, "threads", "threads sharing each ensemble batch (default: every core this process may use); never changes results", integer=True
     )
-    targets: Any = _text(SHIPPED, "a shipped targets set (uk_breakups) or the path of a targets YAML file")
+    targets: Any = _text(SHIPPED, "a shipped targets set (uk_breakups), the path of a targets YAML file, or of a records CSV like data/uk_breakups.csv")
     replications: Any = _setting(
         500, 20, 1_000_000, "replications", "replications per parameter point (all points share them: common random numbers)", integer=True
     )

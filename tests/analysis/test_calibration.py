@@ -340,6 +340,20 @@ def test_the_study_names_its_own_options_targets_and_scenario_as_the_user_typed_
     assert capsys.readouterr().err.splitlines()[-1].startswith(f"error: --targets = '{mine}': no parameter point is plausible after 10 simulated points")
 
 
+def test_the_study_reads_a_records_csv_given_as_its_targets_and_names_its_bad_rows_as_option_targets(tmp_path, capsys):
+    """experiments/calibration.py --targets my_record.csv was refused as sim-calibrate refused it (YAML only)."""
+    mine, out = tmp_path / "my_record.csv", tmp_path / "study"
+    mine.write_text("arrangement,start_year,end_year\nA,2010,2015.5\nB,twenty,2012\n", encoding="utf-8")
+    assert _study().main(["--targets", str(mine), "--points", "22", "--waves", "1", "--replications", "20", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: --targets = '{mine}' line 3: start_year = 'twenty' is not a number: give a decimal year in [1800, 2200], e.g. 2011.25"
+    ]
+    data = Path(__file__).resolve().parents[2] / "data" / "uk_breakups.csv"
+    assert _study().main(["--targets", str(data), "--points", "10", "--waves", "1", "--replications", "20", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == ["error: --points = 10 is too few to emulate 20 calibrated parameters (allowed: 22 to 1,000,000)"]
+    assert not out.exists()
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
 def test_the_study_says_an_out_in_a_folder_of_the_system_cannot_be_written_not_that_it_does_not_exist(tmp_path, capsys):
     """experiments/calibration.py --out /proc/x read 'cannot write /proc: it does not exist (or was removed during the run)'."""
@@ -473,7 +487,7 @@ def test_the_shipped_targets_page_tells_the_format_of_ones_own_targets_and_docs_
     uk = load_targets("uk_breakups")
     page = C.render(C.calibrate(cfg, uk, C.calibrated_items(cfg, ["decisions.memory"], uk), seed=1, replications=20, points=10, waves=1), figures)
     assert page.endswith(f"\n## Your own targets\n\n{C.OWN_TARGETS}\n")
-    for words in ("YAML only", "`count` and `n`", "not a percentage", "[12, 600]"):
+    for words in ("targets=my_record.csv", "`start_year` and `end_year`", "calendar years", "`count` and `n`", "not a percentage", "[12, 600]"):
         assert words in C.OWN_TARGETS, words
     docs = (Path(__file__).resolve().parents[2] / "docs" / "calibration.md").read_text(encoding="utf-8")
     assert docs.endswith(f"\n## Your own targets\n\n{C.OWN_TARGETS}\n"), "docs/calibration.md says it as render does"

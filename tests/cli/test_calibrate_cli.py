@@ -118,6 +118,26 @@ def test_an_out_through_a_file_is_refused_as_bad_input_naming_out(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
 
 
+def test_a_records_csv_is_read_as_targets_and_its_bad_rows_are_refused_one_line_each_exit_2_and_no_results(tmp_path):
+    """sim-calibrate targets=my_record.csv refused every CSV ('is a CSV table: targets files are read as YAML only')."""
+    data = Path(__file__).resolve().parents[2] / "data" / "uk_breakups.csv"
+    out = tmp_path / "out"
+    done = run(out, f"targets={data}", "points=20", "waves=1", "replications=20", f"out={out}")
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "error: points = 20 is too few to emulate 20 calibrated parameters (allowed: 22 to 1,000,000)"
+    ], "the record read, its parameters the shipped file's, checked before anything runs"
+    mine = tmp_path / "my_record.csv"
+    mine.write_text("arrangement,start_year,end_year\nA,2010,2015.5\nB,2015,2012\nC,2010,\n", encoding="utf-8")
+    done = run(out, f"targets={mine}", f"out={out}")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: targets = '{mine}' line 3: end_year = 2012 is before its start_year 2015",
+        f"error: targets = '{mine}' line 4: end_year is empty: each row needs start_year and end_year, a decimal year in [1800, 2200], "
+        "e.g. 2011.25 (a records CSV lists arrangements that ended)",
+    ]
+    assert not out.exists()
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
 def test_an_out_in_a_folder_of_the_system_is_refused_naming_out_and_saying_it_cannot_be_written(tmp_path):
     """sim-calibrate out=/proc/x stopped with exit 3: 'cannot write /proc/x: it does not exist (...) (hydra.run.dir=...)'."""

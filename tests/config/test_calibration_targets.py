@@ -3,37 +3,27 @@
 from __future__ import annotations
 
 import csv
-import itertools
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pytest
 
-from sim.config.calibration import CalibrateSettings, Record, calibrate_settings, load_targets, share_sd, shipped, shipped_path, targets_from
+from sim.config.calibration import (
+    CalibrateSettings,
+    Record,
+    calibrate_settings,
+    csv_targets,
+    duration_statistics,
+    load_targets,
+    share_sd,
+    shipped,
+    shipped_path,
+    targets_from,
+)
 from sim.config.checks import ConfigError
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "uk_breakups.csv"
-
-
-def duration_statistics(records: Sequence[Record], edges: Sequence[float], event: str) -> list[dict[str, Any]]:
-    """``duration_share`` statistics for the bins between ``edges`` (years), observed from ``records``, as the shipped targets file has them."""
-    durations = np.array([r.years for r in records])
-    out = []
-    for lo, hi in itertools.pairwise(edges):
-        count = int(((durations >= lo) & (durations < hi)).sum())
-        out.append(
-            {
-                "name": f"{event}_after_{lo:g}_to_{hi:g}_years",
-                "kind": "duration_share",
-                "years": [float(lo), float(hi)],
-                "observed": round(count / len(records), 6),
-                "sd": round(share_sd(count, len(records)), 6),
-                "computed": f"share of {event}s, among {event}s after launch, that came {lo:g} to {hi:g} years after launch ({count} of {len(records)})",
-            }
-        )
-    return out
+#: The columns of data/uk_breakups.csv.
+HEADER = "arrangement,country,form,partners_at_start,start_year,end_year,sources"
 
 
 def refusal(name_or_path: str | Path) -> list[str]:
@@ -50,10 +40,16 @@ def test_the_shipped_targets_hold_exactly_the_rows_of_the_data_file_and_the_shar
     assert [(r.name, r.start, r.end, r.form) for r in targets.records] == [
         (row["arrangement"], float(row["start_year"]), float(row["end_year"]), row["form"]) for row in rows
     ]
-    expected = duration_statistics(targets.records, [0, 2, 4, 6, 8], "breakup")
-    assert [(s.name, s.years, s.observed, s.sd) for s in targets.statistics] == [(e["name"], tuple(e["years"]), e["observed"], e["sd"]) for e in expected]
+    expected = duration_statistics(targets.records, [(0, 2), (2, 4), (4, 6), (6, 8)], "breakup")
+    assert [(s.name, s.years, s.observed, s.sd, s.computed) for s in targets.statistics] == [
+        (e["name"], tuple(e["years"]), e["observed"], e["sd"], e["computed"]) for e in expected
+    ]
     assert targets.event == "breakup" and targets.horizon_months / 12 >= max(r.years for r in targets.records)
     assert len(targets.parameters) == 20 and targets.window == (2009.0, 2025.0)
+    built = load_targets(DATA)
+    same = ("records", "statistics", "window", "event", "horizon_months", "discrepancy", "parameters")
+    assert {name: getattr(built, name) for name in same} == {name: getattr(targets, name) for name in same}, "the CSV gives the shipped targets"
+    assert built.path == str(DATA) and not built.shipped
 
 
 def test_each_record_is_seen_only_over_the_durations_its_window_allows():
@@ -114,9 +110,91 @@ def test_observed_shares_must_agree_with_the_records():
 
 def test_duration_statistics_count_each_record_in_its_bin():
     records = [Record("a", 2000, 2001), Record("b", 2000, 2003.5), Record("c", 2000, 2003.9)]
-    stats = duration_statistics(records, [0, 2, 4], "breakup")
+    stats = duration_statistics(records, [(0, 2), (2, 4)], "breakup")
     assert [s["observed"] for s in stats] == [pytest.approx(1 / 3, abs=1e-6), pytest.approx(2 / 3, abs=1e-6)]
-    assert stats[0]["sd"] > 0 and "(1 of 3)" in stats[0]["computed"]
+    assert stats[0]["sd"] == round(share_sd(1, 3), 6) and stats[0]["computed"].endswith("(1 of 3 records)")
+
+
+def test_a_records_csv_gives_the_shipped_statistics_and_the_window_of_the_calendar_years_its_endings_fall_in(tmp_path):
+    """sim-calibrate targets=my_record.csv was refused ('is a CSV table: targets files are read as YAML only'): a researcher
+    with their own record of endings had to build the statistics, their sds and the records list by hand."""
+    mine = tmp_path / "my_record.csv"
+    mine.write_text(
+        'Arrangement, Start year ,End-Year,notes\r\nAlpha,1998.5,1999.75,x\r\n\r\nBeta,1995,2001,\r\n"Gamma, Delta",1990,2003.2,y\r\n',
+        encoding="utf-8-sig",  # as a spreadsheet saves 'CSV UTF-8': a byte-order mark, Windows line endings, its own capitals
+    )
+    targets = load_targets(mine)
+    uk = load_targets("uk_breakups")
+    assert [(r.name, r.start, r.end) for r in targets.records] == [("Alpha", 1998.5, 1999.75), ("Beta", 1995.0, 2001.0), ("Gamma, Delta", 1990.0, 2003.2)]
+    assert targets.window == (1999.0, 2004.0), "from the start of the first ending's year to the end of the last's"
+    assert [s.years for s in targets.statistics] == [s.years for s in uk.statistics]
+    assert [s.observed for s in targets.statistics] == [pytest.approx(1 / 3, abs=1e-6), 0.0, 0.0, pytest.approx(1 / 3, abs=1e-6)]
+    assert (targets.event, targets.horizon_months, targets.parameters, targets.discrepancy) == (uk.event, uk.horizon_months, uk.parameters, uk.discrepancy)
+    assert targets.name == "my_record" and "1999-2004" in targets.notes
+    assert targets_from(csv_targets(mine), str(mine)) == targets, "the mapping csv_targets gives is the targets file to write out and edit"
+
+
+def test_a_bad_records_csv_gives_one_line_per_problem_naming_the_file_the_line_the_column_and_the_value(tmp_path):
+    mine = tmp_path / "my_record.csv"
+    rows = [
+        "A,x,2010,2015.5",  # line 2 is right
+        "B,y,20l0,2012",
+        "C,z,2015,2012",
+        "D,w,1990,2020",
+        "E,v,,2019",
+        'F,"shared, ICT",2010,2011',
+        "G,u,2010,2011,extra",
+        "H,t,1700,nan",
+    ]
+    mine.write_text("arrangement,form,start_year,end_year\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    at = f"targets = '{mine}' line"
+    assert refusal(mine) == [
+        f"{at} 3: start_year = '20l0' is not a number: give a decimal year in [1800, 2200], e.g. 2011.25",
+        f"{at} 4: end_year = 2012 is before its start_year 2015",
+        f"{at} 5: end_year - start_year = 30 years is beyond the horizon of 20 years (horizon_months 240, the shipped targets'): "
+        "a record may last at most that long; for a longer one write a YAML targets file with a longer horizon_months",
+        f"{at} 6: start_year is empty: each row needs start_year and end_year, a decimal year in [1800, 2200], e.g. 2011.25 "
+        "(a records CSV lists arrangements that ended)",
+        f"{at} 8: 5 values for the 4 columns of the header: a value holding a comma must be in double quotes",
+        f"{at} 9: start_year = 1700 is outside [1800, 2200] (decimal years)",
+        f"{at} 9: end_year = 'nan' is not a number: give a decimal year in [1800, 2200], e.g. 2011.25",
+    ]
+
+
+def test_a_records_csv_that_cannot_be_read_as_one_is_named_for_what_it_is(tmp_path):
+    needs = (
+        "a records CSV needs a header naming the columns start_year and end_year (decimal years; arrangement and form are read too) "
+        "and a row per arrangement that ended"
+    )
+    files = {
+        "empty.csv": b"\n\n",
+        "header.csv": HEADER.encode() + b"\n",
+        "columns.csv": b"arrangement,start,end_year\nA,2010,2012\n",
+        "semicolons.csv": b"arrangement;start_year;end_year\nA;2010;2012\n",
+        "latin1.csv": "arrangement,start_year,end_year\nCaf\u00e9,2010,2012\n".encode("latin-1"),
+        "utf16.csv": "arrangement,start_year,end_year\nA,2010,2012\n".encode("utf-16"),
+        "workbook.csv": b"PK\x03\x04\x14\x00\x06\x00",
+        "quote.csv": b'arrangement,start_year,end_year\nA,2010,2012\n"B,2011,2013\n',
+    }
+    expected = {
+        "empty.csv": f"is empty: {needs}, as data/uk_breakups.csv has",
+        "header.csv": f"has a header but no rows: {needs}",
+        "columns.csv": f": column start_year is missing (the header has: arrangement, start, end_year) (did you mean start?): {needs}",
+        "semicolons.csv": ": its header 'arrangement;start_year;end_year' is one column, its names separated by ';': "
+        "save the table with commas between values (CSV)",
+        "latin1.csv": " cannot be read as a CSV text file: byte 0xe9 on line 2 is not UTF-8 (as Latin-1 or Windows-1252 text has it); save it as UTF-8 text",
+        "utf16.csv": " cannot be read as a CSV text file: it is UTF-16 text (as Windows Notepad saves 'Unicode'); save it as UTF-8 text",
+        "workbook.csv": " is a spreadsheet workbook (a zip file, as .xlsx and .ods are), not CSV text: save the sheet as CSV (UTF-8)",
+        "quote.csv": " line 3: not valid CSV (unexpected end of data): a value's opening double quote is never closed",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        sep = "" if expected[name][0] in ":" else " "
+        assert refusal(tmp_path / name) == [f"targets = '{tmp_path / name}'{sep}{expected[name].lstrip()}"], name
+    table = tmp_path / "targets.csv"  # a table of statistics taken for a targets file: one line per column a record needs
+    table.write_text("statistic,observed,sd\nearly,0.3,0.1\n", encoding="utf-8")
+    has = "(the header has: statistic, observed, sd)"
+    assert refusal(table) == [f"targets = '{table}': column {name} is missing {has}: {needs}" for name in ("start_year", "end_year")]
 
 
 def test_calibrate_settings_defaults_and_one_line_per_bad_setting():
@@ -157,12 +235,13 @@ def test_an_empty_file_a_table_a_folder_or_a_binary_file_is_named_for_what_it_is
     """An empty file read 'must be a mapping ..., got NoneType', a CSV 'got str', a folder 'neither ... nor a readable YAML
     file', and a Parquet file raised UnicodeDecodeError with a traceback."""
     (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
-    (tmp_path / "targets.csv").write_text("statistic,observed,sd\nearly,0.3,0.1\n", encoding="utf-8")
+    (tmp_path / "targets.tsv").write_text("statistic\tobserved\tsd\nearly\t0.3\t0.1\n", encoding="utf-8")
     (tmp_path / "targets.bin").write_bytes(b"PAR1\xff\xfe\x00\x81")
     (tmp_path / "folder").mkdir()
     expected = {
         "empty.yaml": "is empty: write your targets in the YAML format of the shipped sim/config/targets/uk_breakups.yaml",
-        "targets.csv": "is a CSV table: targets files are read as YAML only",
+        "targets.tsv": "is a TSV table: targets are read from a targets file in the YAML format of the shipped sim/config/targets/uk_breakups.yaml, "
+        "or from a records CSV (as data/uk_breakups.csv): save the table as CSV",
         "targets.bin": "cannot be read as a YAML text file",
         "folder": "is a folder: give a targets file in the YAML format of the shipped sim/config/targets/uk_breakups.yaml",
     }
