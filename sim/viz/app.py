@@ -39,6 +39,10 @@ PAIR = ["sim-pair"]
 #: The pair is one grid whose rows each run shares (``.sim-run``: a subgrid of :data:`RUN_ROWS` rows), so that the two
 #: runs' titles, months, "Why did it end?", drawings, timelines and charts each start at the same height.
 RUNS = ["sim-runs"]
+#: The least width of a run of a replay of five councils or more, in CSS pixels: its drawing
+#: (:data:`sim.viz.svg.COMPACT_WIDE` units) with 14 px text, and its card's padding. The two runs stay side by side; where
+#: the page is narrower than both (1024x768 with the side bar open), it scrolls sideways (``.sim-runs-wide``).
+RUN_LEAST = math.ceil(svg.COMPACT_WIDE * svg.LEAST_PX / svg.SMALLEST_TEXT) + 12
 #: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row while it runs), the councils, the
 #: timeline and the two charts.
 RUN_ROWS = 7
@@ -50,7 +54,7 @@ def pair(count: int) -> list[str]:
 
 
 def runs(count: int) -> list[str]:
-    """The classes of a replay's two runs of ``count`` councils (:data:`RUNS`; one above the other below a wider pair where the drawing stays wide)."""
+    """The classes of a replay's two runs of ``count`` councils (:data:`RUNS`; side by side however narrow where the drawing is wide: :data:`RUN_LEAST`)."""
     return RUNS if svg.drawing_width(count, compact=True) == svg.COMPACT else [*RUNS, "sim-runs-wide"]
 
 
@@ -223,7 +227,8 @@ def replay(levers: Sequence[str]) -> None:
     stage.set(new)
     views.set(new.views())
     right = adapter.lower_first(adapter.run_name(levers))
-    where = "beside it (below it on a narrow screen)"  # the pair stacks where it is too narrow: see PAIR
+    wide = "sim-runs-wide" in runs(len(original.councils()))  # a narrow pair stacks, a wide one scrolls: see RUNS, RUN_LEAST
+    where = "beside it (on a narrow screen, scroll sideways or hide the side bar)" if wide else "beside it (below it on a narrow screen)"
     notice.set(f"Replay: the same partnership (seed {original.seed}, replication {original.replication}), and {where} {right}. Press play.")
 
 
@@ -434,7 +439,6 @@ CSS = (
 @container (max-width: 1199px) { .sim-pair-wide > .col { flex: 0 0 100% !important; } }
 .sim-runs { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px 8px; container-type: inline-size; }
 @container (max-width: 669px) { .sim-runs > .sim-run { grid-column: 1 / -1; } }
-@container (max-width: 1199px) { .sim-runs-wide > .sim-run { grid-column: 1 / -1; } }
 .sim-runs .sim-figure svg { max-width: 576px; margin: 0 auto; }
 @media (max-width: 1439px) {
   .v-navigation-drawer { width: 300px !important; min-width: 300px !important; }
@@ -447,6 +451,7 @@ CSS = (
 """
     + f".sim-now {{ min-height: {svg.NOW_LINE}px; margin-top: 6px; }}\n"
     + f".sim-runs > .sim-run {{ display: grid !important; grid-row: span {RUN_ROWS}; grid-template-rows: subgrid; }}\n"
+    + f".sim-runs.sim-runs-wide {{ grid-template-columns: repeat(2, minmax({RUN_LEAST}px, 1fr)); }}\n"
 )
 
 

@@ -255,14 +255,19 @@ NARROW, WIDE = 460, 620
 #: The width of a drawing of four councils or fewer in a run of a replay, in its units: the two runs side by side at
 #: 1024x768 with the side bar open give each drawing about 330 px, where 360 units keep its 16-unit text at 14 px or more.
 COMPACT = 360
+#: The width of a drawing of five councils or more in a run of a replay, in its units: the two runs side by side at
+#: 1366x768 with the side bar open give each drawing about 505 px, at 1024x768 with it closed about 484 px, where 544 units
+#: keep its 16-unit text at 14 px or more (at :data:`WIDE` the runs went one above the other below about 1600 px). Eight
+#: councils' ring still keeps its labels and trust numbers apart; at 360 units they ran over each other.
+COMPACT_WIDE = 544
 
 
 def drawing_width(n: int, compact: bool = False) -> int:
     """The width of a drawing of ``n`` councils, in its units (:data:`NARROW` or :data:`WIDE`; ``compact``, a run of a
-    replay: :data:`COMPACT` for four councils or fewer)."""
+    replay: :data:`COMPACT` for four councils or fewer, :data:`COMPACT_WIDE` for more)."""
     if n <= 4:
         return COMPACT if compact else NARROW
-    return WIDE
+    return COMPACT_WIDE if compact else WIDE
 
 
 def legend_room(width: int) -> int:

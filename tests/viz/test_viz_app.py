@@ -268,6 +268,18 @@ def test_the_replays_notice_says_where_the_replay_is_on_a_narrow_screen_too(page
     assert "and beside it (below it on a narrow screen) with continuity plan. Press play." in app.notice.value
 
 
+def test_the_replays_notice_of_five_councils_or_more_says_to_scroll_sideways_on_a_narrow_screen(page, tmp_path, monkeypatch):
+    """Their two runs stay side by side however narrow the page (:data:`sim.viz.app.RUN_LEAST`): not below each other."""
+    (tmp_path / "scenario").mkdir()
+    councils = "".join(f"  - name: Council {k}\n    tier: district\n" for k in range(5))
+    (tmp_path / "scenario" / "five.yaml").write_text(f"# @package _global_\ndefaults:\n  - baseline\n  - _self_\ncouncils:\n{councils}")
+    monkeypatch.setenv(app.CONFIG_DIR_ENV, str(tmp_path))
+    app.set_and_load(app.scenario, "five")
+    assert len(app.views.value[0].councils) == 5
+    app.replay(["continuity_plan"])
+    assert "and beside it (on a narrow screen, scroll sideways or hide the side bar) with continuity plan. Press play." in app.notice.value
+
+
 def test_the_main_cause_names_its_case_once(page):
     button(page, "To the end").click()
     shown = html(page)

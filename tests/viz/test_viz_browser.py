@@ -385,3 +385,35 @@ def test_the_replays_two_drawings_start_at_the_same_height(server, screen):
         drawings = replay_of_the_story(page)["drawings"]
         assert len(drawings) == 2 and drawings[0]["right"] <= drawings[1]["left"], drawings
         assert abs(drawings[0]["top"] - drawings[1]["top"]) < 1, drawings
+
+
+@pytest.mark.parametrize(("screen", "side_bar"), [((1024, 768), True), ((1024, 768), False), ((1366, 768), True), ((1920, 1080), True)])
+def test_a_replay_of_eight_councils_shows_both_runs_side_by_side(server_of_eight, tmp_path, screen, side_bar):
+    """Below about 1600 px wide with the side bar open the replay of five councils or more put one run under the other (at
+    1366x768 the replay's drawing over 2,000 px below the original's). Now side by side, text at 14 px or more: whole at
+    1366x768, and at 1024x768 with the side bar closed; with it open there, the pair scrolls sideways."""
+    from playwright.sync_api import expect
+
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with app_page(server_of_eight, *screen) as page:
+        page.locator(".v-select").filter(has_text="Case or scenario").click()
+        page.get_by_role("option", name="Eight", exact=True).click()
+        expect(page.locator("svg[aria-label^='Councils']")).to_contain_text("Oakbridge DC")
+        page.get_by_role("button", name="To the end", exact=True).click()
+        page.get_by_role("button", name="Replay with this lever", exact=True).click()
+        expect(page.get_by_text("As it happened")).to_be_visible()
+        page.get_by_role("button", name="To the end", exact=True).click()
+        expect(page.locator(".sim-compare")).to_be_visible()
+        if not side_bar:
+            page.locator(".v-app-bar__nav-icon").click()
+            expect(page.locator(".v-navigation-drawer--open")).to_have_count(0)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / f"sim-demo-replay-eight-{screen[0]}x{screen[1]}{'' if side_bar else '-no-side-bar'}.png"))
+        shown = page.evaluate(MEASURED)
+        drawings = shown["drawings"]
+        assert len(drawings) == 2 and drawings[0]["right"] <= drawings[1]["left"] and abs(drawings[0]["top"] - drawings[1]["top"]) < 1, drawings
+        if screen[0] > 1024 or not side_bar:
+            assert drawings[1]["right"] <= shown["width"], drawings
+        small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
+        assert not small, f"text below 14 px: {small[:10]}"

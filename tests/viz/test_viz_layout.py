@@ -107,9 +107,10 @@ def overlaps(a: dict, b: dict) -> bool:
     return a["x"] < b["right"] and b["x"] < a["right"] and a["y"] < b["bottom"] and b["y"] < a["bottom"]
 
 
-@pytest.mark.parametrize(("count", "compact"), [(4, False), (5, False), (6, False), (7, False), (8, False), (2, True), (3, True), (4, True)])
+@pytest.mark.parametrize(("count", "compact"), [*((n, False) for n in range(4, 9)), *((n, True) for n in range(2, 9))])
 def test_with_many_councils_labels_keep_off_each_other_and_the_councils(browser, count, compact):
-    """Also in a replay's compact drawing (:data:`sim.viz.svg.COMPACT` units wide), its legend in two rows."""
+    """Also in a replay's compact drawing (:data:`sim.viz.svg.COMPACT` units wide, its legend in two rows; of five councils
+    or more :data:`sim.viz.svg.COMPACT_WIDE`)."""
     names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council", "Oakbridge DC"]
     names = names[:count]
     councils = tuple(

@@ -231,7 +231,16 @@ def test_a_replays_drawing_is_compact_with_its_legend_in_two_rows(count):
     assert viewbox(compact)[0] == svg.COMPACT < width and svg.COMPACT * svg.LEAST_PX / svg.SMALLEST_TEXT <= 330, "14 px text in 330 px"
     texts = {t.text: float(t.get("y")) for t in ET.fromstring(compact).iter(f"{SVG}text") if t.text in ("leave", "number: value seen; lines: trust")}
     assert texts["number: value seen; lines: trust"] - texts["leave"] == svg.LEGEND_ROW
-    assert svg.drawing_width(5, compact=True) == svg.WIDE
+
+
+@pytest.mark.parametrize("count", range(5, 9))
+def test_a_replays_drawing_of_five_councils_or_more_keeps_14_px_text_with_the_two_runs_side_by_side(count):
+    """Each run's drawing gets about 505 px at 1366x768 with the side bar open, 484 px at 1024x768 with it closed. At
+    :data:`sim.viz.svg.WIDE` (620 units) its text fell below 14 px there, and the two runs went one above the other below
+    about 1600 px. One legend row, as the wide drawing's."""
+    width = viewbox(svg.network(councils(count), all_joined(count), svg.drawing_width(count, compact=True)))[0]
+    assert width == svg.drawing_width(count, compact=True) and width * svg.LEAST_PX / svg.SMALLEST_TEXT <= 484, width
+    assert width >= svg.NARROW, "a legend of one row"
 
 
 def test_a_chart_title_too_long_for_a_compact_chart_takes_two_lines():
