@@ -33,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from hydra import compose
+from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig
@@ -61,7 +62,7 @@ from sim.cli.sweep import job_overrides
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.overrides import unknown_name
-from sim.config.scenarios import available, model_sections
+from sim.config.scenarios import model_sections
 from sim.config.settings import CompareSettings, compare_settings
 from sim.frontends.runner import Sinks
 from sim.frontends.table import Table
@@ -128,8 +129,12 @@ class PolicyEvents:
 
 
 def _policy_configs(scenario: str, policies: list[str]) -> dict:
-    """Each policy's checked model configuration: the run config with the command's overrides."""
-    known = available("policy")
+    """Each policy's checked model configuration: the run config with the command's overrides.
+
+    The policies known are those of the job's config search path, the package's and a ``--config-dir``'s
+    ``policy/`` files alike (as :func:`sim.cli.common.compare_check` found them before the job).
+    """
+    known = sorted(GlobalHydra.instance().config_loader().get_group_options("policy"))
     unknown = [unknown_name(f"policies[{i}]", p, known) for i, p in enumerate(policies) if p not in known]
     if unknown:
         fail(unknown)

@@ -101,6 +101,20 @@ def test_model_overrides_apply_to_every_policy(tmp_path):
     assert row["collapse_difference"] == 0 and row["collapse_only_reference"] == row["collapse_only_policy"] == 0
 
 
+def test_a_policy_of_ones_own_is_compared_from_config_dir(tmp_path):
+    """``sim-compare --config-dir DIR policies=[none,mine]`` passed the check before the run (which read DIR) and was then
+    refused inside it ('policies[1] = 'mine' is not known'): the job listed the package's policies only."""
+    (tmp_path / "config" / "policy").mkdir(parents=True)
+    (tmp_path / "config" / "policy" / "mine.yaml").write_text(
+        "# @package _global_\nlevers:\n  continuity_plan: {enabled: true, start_month: 10, strength: 0.2}\n", encoding="utf-8"
+    )
+    done = compare(tmp_path / "out", "--config-dir", str(tmp_path / "config"), "policies=[none,mine,continuity_plan]", *SMALL, "uncertainty=none")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_parquet(tmp_path / "out" / "comparison.parquet").set_index("policy")
+    assert table.index.tolist() == ["none", "mine", "continuity_plan"]
+    assert 0 < table.loc["mine", "lever_cost"] < table.loc["continuity_plan", "lever_cost"]  # its running cost starts in month 10, not 0
+
+
 @pytest.mark.parametrize(
     ("arg", "message"),
     [
