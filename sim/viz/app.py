@@ -281,12 +281,14 @@ def status_html(view: RunView, compact: bool = False) -> str:
     )
 
 
-def timeline_html(items: Sequence[Item], newest_first: bool = True) -> str:
+def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: bool = False) -> str:
     """The event timeline (newest first while it is told), one short line an event, readable from the back of a room.
 
     Each says when, its case or source (the mechanism that fired), who, and what happened in short (:attr:`Item.headline`:
     a decision with what opened it); its trigger and the rest (:attr:`Item.detail`: a decision's main cause, the size of
     the effect) open under it at a click on the line (a triangle marks one that has more), and the whole line shows on hover.
+    ``clamped`` (a run of a replay, half as wide): each line keeps to two lines of text, cut short with an ellipsis where
+    it is longer, and every line opens at a click (a triangle before it), showing it whole with its trigger and the rest.
     """
     if not items:
         return '<div class="sim-empty">Nothing has happened yet. Press play or step.</div>'
@@ -298,11 +300,12 @@ def timeline_html(items: Sequence[Item], newest_first: bool = True) -> str:
         latest = " sim-latest" if k == 0 and newest_first else ""
         who = f"<b>{escape(item.who)}</b> " if item.who else ""
         headline = f"{tag} {who}{escape(item.headline)}"
-        if trigger or item.detail:
-            headline = f'<details><summary>{headline}</summary><div class="sim-detail">{trigger}{escape(item.detail)}</div></details>'
+        more = f'<div class="sim-detail">{trigger}{escape(item.detail)}</div>' if trigger or item.detail else ""
+        if more or clamped:
+            headline = f"<details><summary>{headline}</summary>{more}</details>"
         when = f'<div class="sim-when">{escape(item.when)}</div>'
         rows.append(f'<li class="sim-event{latest}" title="{escape(item.line)}">{when}<div class="sim-what">{headline}</div></li>')
-    return '<ol class="sim-timeline">' + "".join(rows) + "</ol>"
+    return f'<ol class="sim-timeline{" sim-clamped" if clamped else ""}">' + "".join(rows) + "</ol>"
 
 
 def comparison_html(original: RunView, treated: RunView) -> str:
@@ -416,6 +419,11 @@ CSS = (
 .sim-what summary::after { content: " \\25B8"; color: #0072B2; }
 .sim-what details[open] > summary::after { content: " \\25BE"; }
 .sim-detail { font-size: 16px; color: #333; margin-top: 2px; }
+.sim-clamped .sim-what summary { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; }
+.sim-clamped .sim-what details[open] > summary { display: block; }
+.sim-clamped .sim-what summary::after, .sim-clamped .sim-what details[open] > summary::after { content: none; }
+.sim-clamped .sim-what summary::before { content: "\\25B8  "; color: #0072B2; }
+.sim-clamped .sim-what details[open] > summary::before { content: "\\25BE  "; }
 .sim-scroll { height: 300px; overflow-y: auto; }
 .sim-scroll-short { max-height: 320px; overflow-y: auto; }
 .sim-now .sim-event { border-bottom: none; }
@@ -561,7 +569,7 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view, width))
             with solara.Card("Timeline", margin=0):
-                solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline), classes=["sim-scroll-short"])
+                solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline, clamped=True), classes=["sim-scroll-short"])
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view, charts, top=savings_top(together)))
             with solara.Card(**figure):

@@ -387,6 +387,26 @@ def test_the_replays_two_drawings_start_at_the_same_height(server, screen):
         assert abs(drawings[0]["top"] - drawings[1]["top"]) < 1, drawings
 
 
+@pytest.mark.parametrize("screen", [(1024, 768), (1366, 768), (1920, 1080)])
+def test_each_line_of_a_replays_timelines_takes_two_lines_of_text_at_most(server, screen):
+    """Case 02's replay: at 1024x768 its runs' timeline lines took three to six lines of text (82 to 151 px: four to the
+    timeline's box), at 1366x768 up to four. Each is cut short at two lines; a click opens it whole, with its trigger."""
+    from playwright.sync_api import expect
+
+    with app_page(server, *screen) as page:
+        lines = replay_of_the_story(page)["lines"]
+        assert len(lines) >= 20
+        tall = [(round(e["height"]), e["text"]) for e in lines if e["height"] > 2 * e["line"] + e["padding"] + 3]
+        assert not tall, f"timeline lines of more than two lines of text at {screen}: {tall}"
+        first = page.locator(".sim-run .sim-timeline .sim-event").first
+        first.locator("summary").click()
+        expect(first.locator(".sim-detail")).to_be_visible()
+        expect(first.locator(".sim-detail")).to_contain_text("trigger: ")
+        assert first.locator("summary").evaluate("e => e.scrollHeight <= e.clientHeight + 1"), "opened, the line shows whole"
+        small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
+        assert not small, f"text below 14 px: {small[:10]}"
+
+
 @pytest.mark.parametrize(("screen", "side_bar"), [((1024, 768), True), ((1024, 768), False), ((1366, 768), True), ((1920, 1080), True)])
 def test_a_replay_of_eight_councils_shows_both_runs_side_by_side(server_of_eight, tmp_path, screen, side_bar):
     """Below about 1600 px wide with the side bar open the replay of five councils or more put one run under the other (at

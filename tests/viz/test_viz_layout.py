@@ -12,7 +12,7 @@ from viz_support import CHROMIUM_FLAGS, need_chromium
 need_chromium()
 
 from sim.frontends.narrative import Told  # noqa: E402
-from sim.viz import adapter, app, svg  # noqa: E402
+from sim.viz import adapter, app, stories, svg  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +59,41 @@ def test_long_trigger_tags_and_their_text_stay_inside_the_timeline(browser):
     page = laid_out(browser, app.timeline_html(items), 370)  # the Timeline card's text at 1280 px
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")  # the trigger and the detail shown
     try:
+        assert overflowing(page, ".sim-chip") == [] and overflowing(page, ".sim-what") == []
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def case_02s_story() -> list[adapter.Item]:
+    """The timeline of case 02's story told to its end (its events' own words, long and short)."""
+    story = stories.story_for("02")
+    assert story is not None
+    run = adapter.Run(adapter.case_list()[1].scenario, adapter.NO_POLICY, story.seed, story.replication)
+    run.run_to_end()
+    return list(run.view().timeline)
+
+
+#: Each timeline line's height, its line of text's height and its padding (CSS pixels), and whether its text is cut short.
+LINES = """() => [...document.querySelectorAll('.sim-event')].map(e => { const s = getComputedStyle(e), what = e.querySelector('summary');
+  return {text: e.textContent.slice(0, 60), height: e.getBoundingClientRect().height, line: parseFloat(s.lineHeight),
+          padding: parseFloat(s.paddingTop) + parseFloat(s.paddingBottom), cut: what.scrollHeight > what.clientHeight + 1}; })"""
+
+
+@pytest.mark.parametrize("box", [314, 485])
+def test_a_replays_timeline_keeps_each_line_to_two_lines_of_text_with_the_whole_a_click_away(browser, case_02s_story, box):
+    """In a run of a replay (its timeline's text 314 px wide at 1024x768 with the side bar open, 485 at 1366x768) case 02's
+    lines took three to six lines of text each (82 to 151 px), four to a screen. Cut short at two lines, each opens whole."""
+    assert len(case_02s_story) >= 5
+    page = laid_out(browser, app.timeline_html(case_02s_story, clamped=True), box)
+    try:
+        lines = page.evaluate(LINES)
+        tall = [(round(e["height"]), e["text"]) for e in lines if e["height"] > 2 * e["line"] + e["padding"] + 3]
+        assert len(lines) == len(case_02s_story) and not tall, tall
+        if box == 314:
+            assert any(e["cut"] for e in lines), "some lines are longer than two lines of text here"
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        assert not [e["text"] for e in page.evaluate(LINES) if e["cut"]], "opened, a line shows whole"
         assert overflowing(page, ".sim-chip") == [] and overflowing(page, ".sim-what") == []
     finally:
         page.close()
