@@ -153,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     given = _given(argv)
     if given.get("out") and "hydra.run.dir" not in given:  # the run's own log and .hydra go with its results, not to outputs/DATE/TIME
         argv.append(f"hydra.run.dir={given['out']}")
+        return guard.run_command(command, argv, setting="out")  # a fault names out=, as the user typed it
     return guard.run_command(command, argv)
 
 

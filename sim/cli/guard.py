@@ -661,7 +661,7 @@ def take_folder(
     try:
         blocker = first_file_on(folder)
         if blocker is not None:
-            named = f"{option} = {folder}" if option == "hydra.run.dir" else f"the job's folder {folder}"
+            named = f"the job's folder {folder}" if option == "hydra.sweep.dir" else f"{option} = {folder}"
             raise Fault(f"{named}: {blocker} is a file, not a folder; choose another folder with {option}=...")
         made = [p for p in [*reversed(folder.parents), folder] if not p.exists()]
         folder.mkdir(parents=True, exist_ok=True)
@@ -792,8 +792,11 @@ def _sweep_problems(command: Command, args: Any) -> list[str]:
     return problems
 
 
-def prepare(command: Command, argv: list[str]) -> Job | None:
-    """Check everything before Hydra starts; return the prepared :class:`Job` (None: Hydra runs as it is, e.g. ``--help`` or ``-m``)."""
+def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -> Job | None:
+    """Check everything before Hydra starts; return the prepared :class:`Job` (None: Hydra runs as it is, e.g. ``--help`` or ``-m``).
+
+    ``setting``: the setting a refusal of the run folder tells the user to choose another folder with (:func:`run_command`).
+    """
     from hydra._internal.utils import get_args_parser
 
     from sim.config.overrides import compose_problems, override_problems, parse, split_override
@@ -849,7 +852,7 @@ def prepare(command: Command, argv: list[str]) -> Job | None:
         taken = not given and folder_path.is_dir() and any(folder_path.iterdir())
         try:
             if not taken:
-                lock, made, existed = take_folder(folder_path, need, cfg.get("resume") is True, cfg.get("design") is None)
+                lock, made, existed = take_folder(folder_path, need, cfg.get("resume") is True, cfg.get("design") is None, option=setting)
                 break
         except FolderBusy:
             if given or attempt == 99:
@@ -913,17 +916,22 @@ def end_with(status: int) -> None:
     _ASKED.status = status
 
 
-def run_command(command: Command, argv: Sequence[str] | None = None) -> int:
-    """Run a Hydra command on ``argv`` (default ``sys.argv[1:]``) and return its exit status; see the module's documentation."""
+def run_command(command: Command, argv: Sequence[str] | None = None, setting: str | None = None) -> int:
+    """Run a Hydra command on ``argv`` (default ``sys.argv[1:]``) and return its exit status; see the module's documentation.
+
+    ``setting``: the setting the user chose the results folder with, which a fault's line names as where to write
+    instead (``out`` for ``sim-calibrate out=D``, which runs as ``hydra.run.dir=D``); default :func:`folder_option`'s.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = command.name
-    option = f"{folder_option(any(arg in ('-m', '--multirun') for arg in argv))}=..."  # where to write instead
+    setting = setting or folder_option(any(arg in ("-m", "--multirun") for arg in argv))
+    option = f"{setting}=..."  # where to write instead
     _ASKED.status = 0
     typed = provenance.COMMAND.set([prog, *argv])  # for this command only: a later call in this process records its own
     with signals():
         job: Job | None = None
         try:
-            job = prepare(command, argv)
+            job = prepare(command, argv, setting)
             if job is None:
                 _call_hydra(command.app, prog, argv)
             else:

@@ -118,6 +118,24 @@ def test_an_out_through_a_file_is_refused_as_bad_input_naming_out(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
 
 
+@pytest.mark.parametrize(("code", "reason"), [(28, "no space is left on the device"), (30, "the file system is read-only")])
+def test_a_fault_during_the_run_names_out_as_the_user_typed_it(tmp_path, monkeypatch, capsys, code, reason):
+    """A full disk or a read-only folder met while calibrating said to write elsewhere with (hydra.run.dir=...), which
+    the user had not typed: out=D runs as hydra.run.dir=D. It names out=, as given; hydra.run.dir= when that was given."""
+    from sim.cli import calibrate
+
+    def fails(*args, **kwargs):
+        raise OSError(code, os.strerror(code), str(tmp_path / "out" / "posterior.parquet"))
+
+    monkeypatch.setattr(calibrate, "calibrate_checked", fails)
+    small = ["points=40", "waves=1", "replications=20", "parameters=[decisions.outside_option,decisions.noise]"]
+    for given, option in ((f"out={tmp_path / 'out'}", "out=..."), (f"hydra.run.dir={tmp_path / 'out'}", "hydra.run.dir=...")):
+        assert calibrate.main([*small, given]) == 3
+        line = capsys.readouterr().err.strip().splitlines()[-1]
+        assert line.startswith(f"error: cannot write {tmp_path / 'out' / 'posterior.parquet'}: {reason}") and line.endswith(f"({option})"), line
+        assert not (tmp_path / "out").exists()
+
+
 def test_a_records_csv_is_read_as_targets_and_its_bad_rows_are_refused_one_line_each_exit_2_and_no_results(tmp_path):
     """sim-calibrate targets=my_record.csv refused every CSV ('is a CSV table: targets files are read as YAML only')."""
     data = Path(__file__).resolve().parents[2] / "data" / "uk_breakups.csv"
