@@ -45,7 +45,18 @@ from typing import Any, NoReturn
 from sim.cli import after_command
 from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.results import provenance
-from sim.results.files import CALIBRATION_FIGURES, COMPLETE_MARKS, JOB_LOGS, RECORD_FILES, RESULT_FILES, Staging, atomic_path, staging, temporary_name
+from sim.results.files import (
+    CALIBRATION_FIGURES,
+    COMPLETE_MARKS,
+    JOB_LOGS,
+    RECORD_FILES,
+    RESULT_FILES,
+    SEARCH_POLICIES,
+    Staging,
+    atomic_path,
+    staging,
+    temporary_name,
+)
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
 from sim.results.sweep import POINT, POINTS, SUMMARY
 
@@ -876,10 +887,10 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
 def earlier_files(task: str, design: bool) -> tuple[str, ...]:
     """What an earlier run may have left in a folder besides its results, for the commit of a run of Hydra task ``task`` to remove.
 
-    Its records, the Hydra log of another command, a calibration's figures, a design's points
+    Its records, the Hydra log of another command, a calibration's figures, a search's policy files, a design's points
     (unless this run is a design, which resumes them): see :class:`~sim.results.files.Staging`.
     """
-    return (*RECORD_FILES, *(log for log in JOB_LOGS if log != f"{task}.log"), CALIBRATION_FIGURES, *(() if design else (POINTS,)))
+    return (*RECORD_FILES, *(log for log in JOB_LOGS if log != f"{task}.log"), CALIBRATION_FIGURES, SEARCH_POLICIES, *(() if design else (POINTS,)))
 
 
 def _call_hydra(app: Callable[[], Any], prog: str, argv: list[str]) -> None:

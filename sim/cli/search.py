@@ -9,7 +9,10 @@ partnerships; ``risk=collapse`` is collapse among launched partnerships. They di
 :mod:`sim.analysis.search` and ``docs/sweeps.md``. Every lever combination of ``pool`` up to
 ``max_levers`` is screened in one batch; Optuna (the ``[search]`` extra) tunes start months and
 strengths; the winner and runners-up are confirmed on a fresh seed. Prints the answer with its
-interval and cost; writes ``search.json`` and ``candidates.parquet`` into the Hydra run folder.
+interval and cost; writes ``search.json`` and ``candidates.parquet`` into the Hydra run folder,
+and each confirmed package as a policy file ``policy/search_N.yaml`` there, so that
+``sim-compare --config-dir FOLDER policies=[none,search_1,...]`` (the command it prints) runs
+them across the model's assumptions.
 Exits 0 when a package meets the target, 1 when none does (the lowest risk found is shown, and
 the results are written all the same); bad input exits 2 with one line per problem, before
 anything is written.
@@ -18,21 +21,26 @@ anything is written.
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import hydra
+import yaml
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from sim.analysis.search import RISKS, Evaluation, Result, search
+from sim.analysis.search import RISKS, Evaluation, Package, Result, configure, search
 from sim.cli import guard
-from sim.cli.common import checked, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
+from sim.cli.common import checked, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
+from sim.config.model import ModelConfig
+from sim.config.overrides import split_override
 from sim.config.settings import SearchSettings, search_settings
 from sim.results import provenance
-from sim.results.files import write_json, write_table
+from sim.results.files import SEARCH_POLICIES, atomic_path, write_json, write_table
 
 schema.register()  # on import too: what composes this command's config without main() (a launcher's worker, Hydra's compose API) finds it
 
@@ -58,14 +66,51 @@ def _row(e: Evaluation) -> dict:
     }
 
 
-def _line(e: Evaluation, mark: str = "") -> str:
+def _line(e: Evaluation, mark: str = "", name: str = "") -> str:
     risk = f"{e.risk.value:6.1%} [{e.risk.low:6.1%}, {e.risk.high:6.1%}]"
     cost = f"{e.cost.value:6.3f} [{e.cost.low:6.3f}, {e.cost.high:6.3f}]"
-    return f"  {risk}   {cost}   {e.package}{mark}"
+    return f"  {risk}   {cost}   {f'{name}: ' if name else ''}{e.package}{mark}"
 
 
-def render(result: Result, scenario: str) -> str:
-    """The answer as text: the winner with its interval and cost, the runners-up and no lever, on the fresh seed."""
+def policy_names(result: Result) -> dict[Package, str]:
+    """The policy name of each confirmed package with levers, ``search_1``, ``search_2``... in the order they are listed (cheapest first)."""
+    packages = list(dict.fromkeys(e.package for e in result.confirmed if e.package.levers))
+    return {package: f"search_{i}" for i, package in enumerate(packages, 1)}
+
+
+def policy_text(base: ModelConfig, package: Package, scale_cost: bool, title: str) -> str:
+    """A policy file (``policy/NAME.yaml``) that runs ``package`` as the search ran it: its levers at their start months,
+    strengths and costs (scaled with strength as the search scaled them), any other lever the configuration switched on
+    switched off."""
+    cfg = configure(base, package, scale_cost)
+    levers: dict[str, dict[str, Any]] = {}
+    for name, lever in cfg.levers.items():
+        if lever.enabled:
+            levers[name] = {
+                "enabled": True,
+                "start_month": int(lever.start_month),
+                "strength": float(lever.strength),
+                "cost_upfront": float(lever.cost_upfront),
+                "cost_per_year": float(lever.cost_per_year),
+            }
+        elif base.levers[name].enabled:
+            levers[name] = {"enabled": False}
+    return f"# @package _global_\n# {title}\n" + yaml.safe_dump({"levers": levers}, sort_keys=False)
+
+
+def compare_command(out: Path, scenario: str, overrides: Sequence[str], names: Sequence[str]) -> str:
+    """The ``sim-compare`` command that runs the confirmed packages (policy files in ``out``) against no lever, with parameter draws."""
+    parts = ["sim-compare", "--config-dir", str(out), f"scenario={scenario}", *overrides, f"policies=[{','.join(['none', *names])}]"]
+    return " ".join(shlex.quote(part) for part in parts)
+
+
+def render(result: Result, scenario: str, names: Mapping[Package, str] | None = None, compare: str = "") -> str:
+    """The answer as text: the winner with its interval and cost, the runners-up and no lever, on the fresh seed.
+
+    ``names``: each confirmed package's policy file (:func:`policy_names`); ``compare``: the command comparing them
+    across the model's assumptions (:func:`compare_command`).
+    """
+    names = names or {}
     lines = [f"Scenario {scenario}: the cheapest lever package keeping {RISKS[result.risk]} at most {result.target:.1%}"]
     w = result.winner
     if w is None:
@@ -89,18 +134,27 @@ def render(result: Result, scenario: str) -> str:
         f"Confirmed on {result.reference.replications:,} fresh replications (seed {result.reference.seed}); risk [95% CI]   cost GBP m [95% CI]   package:"
     )
     for e in result.confirmed:
-        lines.append(_line(e, "   <- answer" if e is w else ("" if e.risk.value <= result.target else "   (misses the target)")))
+        mark = "   <- answer" if e is w else ("" if e.risk.value <= result.target else "   (misses the target)")
+        lines.append(_line(e, mark, names.get(e.package, "")))
     lines.append(_line(result.reference, "   (reference)"))
     lines.append(
         "Every interval is Monte Carlo only: the search holds the model's assumptions at their stated values (uncertainty=none),"
         " so a risk says nothing of the doubt about them; sim-compare of the package against none (default uncertainty=posterior)"
-        " gives the total intervals."
+        " gives the total intervals"
+        + (f". Each package named above is a policy file in the results folder's policy/; across the assumptions: {compare}" if compare else ".")
     )
     lines.append(
         f"Searched {len(result.screened)} lever combinations and {len(result.tuned)} Optuna trials on {result.screened[0].replications:,} paired replications"
         f" (seed {result.screened[0].seed}) in {result.seconds:.0f} s"
     )
     return "\n".join(lines)
+
+
+def _model_overrides() -> list[str]:
+    """The model parameters this job's command line set (``councils.1.it_maturity=0.3``), as typed: a comparison of the packages needs them too."""
+    lines = list(HydraConfig.get().overrides.task)
+    keys = set(fixed_paths(lines))
+    return [line for line in lines if split_override(line)[0] in keys]
 
 
 def search_check(cfg: DictConfig, args: Any) -> list[str]:
@@ -143,6 +197,12 @@ def app(cfg: DictConfig) -> None:
         )
     import pandas as pd
 
+    names = policy_names(result)
+    for package, name in names.items():
+        title = f"sim-search's package {name} ({scenario}, {RISKS[settings.risk]} at most {settings.target:.1%}): {package}"
+        with atomic_path(out / SEARCH_POLICIES / f"{name}.yaml") as tmp:
+            tmp.write_text(policy_text(config, package, settings.cost_scales_with_strength, title), encoding="utf-8")
+    compare = compare_command(out, scenario, _model_overrides(), list(names.values())) if names else ""
     rows = [_row(e) for e in [*result.screened, *result.tuned, *result.confirmed, result.reference]]
     prov = provenance.collect()
     write_table(out / "candidates.parquet", pd.DataFrame(rows), {"scenario": scenario, "risk": settings.risk, "target": settings.target})
@@ -155,13 +215,14 @@ def app(cfg: DictConfig) -> None:
             "risk_means": RISKS[settings.risk],
             "target": settings.target,
             "answer": answer,
-            "confirmed": [_row(e) for e in result.confirmed],
+            "confirmed": [{**_row(e), "policy": names.get(e.package)} for e in result.confirmed],
+            "compare": compare or None,
             "reference": _row(result.reference),
             "seconds": result.seconds,
             "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)},
         },
     )
-    print(render(result, scenario))
+    print(render(result, scenario, names, compare))
     print(f"{versions_line(prov)}; results in {out}")
     if result.winner is None:
         guard.end_with(EXIT_TARGET_MISSED)  # an answer, not a failure: the results are kept

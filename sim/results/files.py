@@ -65,6 +65,8 @@ RECORD_FILES = ("point.json",)
 COMPLETE_MARKS = ("sweep.parquet", "summary.json", "calibration.md")
 #: The folder of a calibration's figures (beside ``calibration.md``).
 CALIBRATION_FIGURES = "calibration"
+#: The folder of the policy files ``sim-search`` writes for the packages it confirmed, so that its run folder is a ``--config-dir``.
+SEARCH_POLICIES = "policy"
 #: Hydra's log of each command's job (``<task>.log``): a run's commit removes another command's log with its results.
 JOB_LOGS = ("run.log", "compare.log", "search.log", "calibrate.log")
 #: Columns of ``events.parquet`` (see :func:`sim.frontends.runner.events_table`).
@@ -137,7 +139,7 @@ class Staging:
         them anew or into them). Leave out this run's own Hydra log.
     subfolders
         Folders inside ``folder`` whose files are held back as the folder's own are (a
-        calibration's figures).
+        calibration's figures, a search's policy files).
     derived, marks
         What other commands made from an earlier run's results (:data:`DERIVED`), removed on
         commit, and the files that mark a folder's results complete (:data:`COMPLETE_MARKS`),
@@ -156,7 +158,7 @@ class Staging:
         dirs: Mapping[str, Path] | None = None,
         records: Iterable[str] = RECORD_FILES,
         others: Iterable[str] = (),
-        subfolders: Iterable[str] = (CALIBRATION_FIGURES,),
+        subfolders: Iterable[str] = (CALIBRATION_FIGURES, SEARCH_POLICIES),
         derived: Iterable[str] = DERIVED,
         marks: Iterable[str] = COMPLETE_MARKS,
     ) -> None:

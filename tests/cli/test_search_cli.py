@@ -1,10 +1,20 @@
-"""``sim-search``'s checks before anything runs."""
+"""``sim-search``'s checks before anything runs, and its policy files of the packages it confirmed."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
 
 from sim.cli import search
+
+SIM_SEARCH, SIM_RUN, SIM_COMPARE = (str(Path(sys.executable).with_name(name)) for name in ("sim-search", "sim-run", "sim-compare"))
 
 
 def test_tuning_without_optuna_names_the_package_to_install(monkeypatch, capsys) -> None:
@@ -15,3 +25,37 @@ def test_tuning_without_optuna_names_the_package_to_install(monkeypatch, capsys)
     assert capsys.readouterr().err.splitlines() == [
         "error: tune = 3 needs Optuna, which is not installed: pip install 'partnership-sim[search]' (or tune=0: on/off combinations only)"
     ]
+
+
+@pytest.mark.slow
+def test_the_confirmed_packages_are_policy_files_that_run_as_the_search_ran_them(tmp_path) -> None:
+    """sim-search said to compare its package against none with sim-compare, but a package (levers at tuned start months
+    and strengths, costs scaled with strength) had no name a policy list takes. Each confirmed package is now a policy
+    file in the run folder: sim-run with it on the confirmation's seed gives the confirmed risk and cost, and the printed
+    sim-compare command runs."""
+    out = tmp_path / "search"
+    settings = ["risk=collapse", "target=0.001", "tune=0", "max_levers=1", "pool=[continuity_plan,open_motivations]"]
+    small = ["replications=100", "confirm_replications=200", "seed=4", "partnership.horizon_months=60"]
+    done = subprocess.run([SIM_SEARCH, *settings, *small, f"hydra.run.dir={out}"], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 1, done.stderr  # nothing meets so low a target: the lowest risks are confirmed all the same
+    found = json.loads((out / "search.json").read_text(encoding="utf-8"))
+    named = [row for row in found["confirmed"] if row["policy"]]
+    assert named and [row["policy"] for row in named] == [f"search_{i}" for i in range(1, len(named) + 1)]
+    for row in named:
+        assert f"{row['policy']}: {row['package']}" in done.stdout
+        run = tmp_path / row["policy"]
+        args = ["--config-dir", str(out), f"policy={row['policy']}", "uncertainty=none", f"seed={row['seed']}", f"replications={row['replications']}"]
+        ran = subprocess.run(
+            [SIM_RUN, *args, "partnership.horizon_months=60", f"hydra.run.dir={run}"], capture_output=True, text=True, timeout=600, check=False
+        )
+        assert ran.returncode == 0, ran.stderr
+        table = pd.read_parquet(run / "replications.parquet")
+        launched = table[table["launch_month"] >= 0]
+        assert (launched["outcome"].astype(str) == "collapsed").mean() == row["risk"] and table["lever_cost"].mean() == pytest.approx(row["cost"], rel=1e-12)
+    command = shlex.split(found["compare"])
+    assert found["compare"] in done.stdout and "partnership.horizon_months=60" in command
+    compared = subprocess.run(
+        [SIM_COMPARE, *command[1:], "replications=50", f"hydra.run.dir={tmp_path / 'compare'}"], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert compared.returncode == 0, compared.stderr
+    assert pd.read_parquet(tmp_path / "compare" / "comparison.parquet")["policy"].tolist() == ["none", *(row["policy"] for row in named)]
