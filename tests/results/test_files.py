@@ -131,3 +131,18 @@ def test_a_failed_run_that_made_the_figures_folder_takes_it_away(tmp_path):
             tmp.write_text("later")
         raise RuntimeError("the run fails")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_a_figure_saved_twice_gives_the_same_bytes(tmp_path, suffix):
+    from matplotlib.figure import Figure
+
+    from sim.results.files import save_figure
+
+    fig = Figure(figsize=(4, 3))
+    ax = fig.subplots()
+    ax.plot([0, 1, 2], [1, 0, 1], marker="o")
+    ax.set_xlabel("months")
+    save_figure(tmp_path / f"first{suffix}", fig)
+    save_figure(tmp_path / f"second{suffix}", fig)
+    assert (tmp_path / f"first{suffix}").read_bytes() == (tmp_path / f"second{suffix}").read_bytes()
