@@ -271,9 +271,13 @@ def test_discover_on_a_sweep_searches_the_swept_columns(sweep_dir, tmp_path):
     assert found["of_interest"] == len(GRID) and found["boxes"] == []  # every point is of interest: nothing to separate
     assert "No box found" in done.stdout
     assert found["settings"]["table"] == "sweep.parquet" and found["settings"]["threshold"] == 0.0 and found["settings"]["threshold_given"]
-    ignored = command("sim-analyse", "discover", str(folder), "--outcome", "failure")
-    assert ignored.returncode == 2
-    assert ignored.stderr == "error: --outcome = 'failure' applies to a run's partnerships: on a sweep the cases are its points, by P(collapse) (--threshold)\n"
+    # --outcome on a sweep was refused ('applies to a run's partnerships'): a sweep's points could be told apart by P(collapse) only
+    failure = command("sim-analyse", "discover", str(folder), "--outcome", "failure")
+    assert failure.returncode == 0, failure.stderr
+    found = json.loads((folder / "discovery.json").read_text())
+    chances = pd.read_parquet(folder / "sweep.parquet")["failure.value"].to_numpy(float)
+    assert found["settings"]["outcome"] == "failure" and found["settings"]["threshold"] == np.quantile(chances, 0.75)
+    assert found["of_interest"] == int((chances >= np.quantile(chances, 0.75)).sum()) and "points with P(failure) >= " in failure.stdout
 
 
 def test_a_stopped_report_leaves_the_earlier_page_and_figures_as_they_were(run_dir, tmp_path, monkeypatch):
