@@ -4,7 +4,11 @@ PRIM (the patient rule induction method; Friedman and Fisher 1999, as used for s
 discovery by Bryant and Lempert 2010) peels the input space down to boxes where the outcome
 of interest is concentrated. For each box it reports **coverage** (the share of all cases of
 interest that fall inside it), **density** (the share of cases inside it that are of interest,
-to set against the base rate over all cases) and **mass** (the share of all cases inside it).
+to set against the base rate over all cases) and **mass** (the share of all cases inside it),
+and for each input it restricts the **quasi-p value** of that restriction (Bryant and Lempert
+2010; the EMA Workbench's): the chance, by a one-sided binomial test, of a density gain as large
+as the restriction's if it were chance alone. With many inputs and few cases PRIM restricts
+inputs that merely fit the noise of the cases; their quasi-p values are large.
 The algorithm is the EMA Workbench's (``ema_workbench.analysis.prim``, the ``[analysis]`` extra);
 this module chooses the inputs, the point of each peeling trajectory and says the result in words.
 
@@ -39,6 +43,8 @@ OUTCOMES = {
     "shelved": lambda outcome: outcome == "shelved",
     "failure": lambda outcome: np.isin(outcome, FAILURES),
 }
+#: A restriction whose quasi-p value is above this may be chance (the render says so).
+QUASI_P = 0.05
 #: The partnership's drawn parameters as they appear in the replication table (numbers and categories).
 PARTNERSHIP_INPUTS = tuple(f.name for f in dataclass_fields(PartnershipParams) if f.metadata["spec"].unit not in ("text", "flag"))
 
@@ -129,7 +135,8 @@ class Box:
     """One box: where it was chosen on its peeling trajectory, its statistics and the limits of the inputs it restricts.
 
     ``limits`` maps each restricted input to ``(low, high)`` for a number or the tuple of
-    categories kept; ``ranges`` gives each restricted input's full range (or categories).
+    categories kept; ``ranges`` gives each restricted input's full range (or categories);
+    ``quasi_p`` each restricted input's quasi-p value (:func:`quasi_p`).
     """
 
     number: int
@@ -142,6 +149,7 @@ class Box:
     ranges: dict[str, tuple[Any, ...]]
     trajectory: Any
     chosen: int
+    quasi_p: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -191,6 +199,7 @@ class Discovery:
                     "ranges": {k: list(v) for k, v in b.ranges.items()},
                     "trajectory": b.trajectory[["coverage", "density", "mass", "res_dim"]].to_dict(orient="list"),
                     "chosen": b.chosen,
+                    "quasi_p": {k: (None if math.isnan(v) else v) for k, v in b.quasi_p.items()},
                 }
                 for b in self.boxes
             ],
@@ -216,6 +225,12 @@ def _limits(lims: Any, init: Any, x: Any) -> tuple[dict[str, tuple[Any, ...]], d
 def _number(value: Any, column: Any, inward: Callable[[float], int]) -> float | int:
     """A limit as a number of the column's kind: a whole number for a column of whole numbers (rounded ``inward``, into the box)."""
     return inward(float(value)) if np.issubdtype(column.dtype, np.integer) else float(value)
+
+
+def quasi_p(values: Any) -> float:
+    """An input's quasi-p value from PRIM's per-end values (``-1`` for an end left unrestricted): the larger of its restricted ends', nan if none."""
+    ends = [float(v) for v in np.atleast_1d(values) if float(v) >= 0]
+    return max(ends) if ends else float("nan")
 
 
 def choose(trajectory: Any, min_coverage: float) -> int:
@@ -285,10 +300,14 @@ def discover(
             limits, ranges = _limits(box.box_lims[chosen], algorithm.box_init, x)
             if not limits:
                 break
-            found.boxes.append(
-                Box(number, float(row["coverage"]), float(row["density"]), float(row["mass"]), int(row["n"]), int(row["k"]), limits, ranges, trajectory, chosen)
-            )
+            qp = {name: quasi_p(box.p_values[chosen].get(name, ())) for name in limits}
+            stats = (float(row["coverage"]), float(row["density"]), float(row["mass"]), int(row["n"]), int(row["k"]))
+            found.boxes.append(Box(number, *stats, limits, ranges, trajectory, chosen, qp))
     return found
+
+
+def _p(value: float | None) -> str:
+    return "unknown" if value is None or math.isnan(value) else f"{value:.2g}"
 
 
 def _range(values: tuple[Any, ...]) -> str:
@@ -304,6 +323,8 @@ def render(found: Discovery) -> str:
         f"Scenario discovery with PRIM (EMA Workbench {found.version}): {found.cases:,} cases, {found.of_interest:,} {found.outcome}"
         f" ({found.base_rate:.1%} overall); {len(found.inputs)} inputs searched",
         "  coverage: share of all the cases of interest inside the box; density: share of the cases inside the box that are of interest",
+        f"  quasi-p: the chance of a restriction's gain in density if it were chance alone; above {QUASI_P} the restriction may only fit"
+        " these cases (with many inputs and few cases, PRIM restricts such inputs too)",
     ]
     if not found.boxes:
         lines.append("No box found: the outcome is not concentrated in any range of the inputs (or never, or always, happens).")
@@ -312,7 +333,13 @@ def render(found: Discovery) -> str:
             f"Box {b.number}: {b.inside:,} cases inside ({b.mass:.1%} of all), {b.of_interest:,} of them {found.outcome}: density {b.density:.1%}"
             f" against {found.base_rate:.1%} overall; coverage {b.coverage:.1%}"
         )
-        lines += [f"  {found.title(name)} [{name}]: {_range(b.limits[name])} (all cases: {_range(b.ranges[name])})" for name in b.limits]
+        chance = [name for name in b.limits if not b.quasi_p.get(name, 0.0) <= QUASI_P]
+        if chance:
+            lines.append(f"  {len(chance)} of its {len(b.limits)} restrictions have a quasi-p above {QUASI_P}: they may be chance")
+        lines += [
+            f"  {found.title(name)} [{name}]: {_range(b.limits[name])} (all cases: {_range(b.ranges[name])}); quasi-p {_p(b.quasi_p.get(name))}"
+            for name in b.limits
+        ]
     return "\n".join(lines)
 
 
