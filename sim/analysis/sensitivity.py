@@ -3,10 +3,12 @@
 Every free assumption (:func:`sim.config.assumptions.free`, of the levers and mechanisms the
 configuration uses) is a factor on the unit interval, mapped to its plausible range by the
 prior's inverse CDF (:func:`sim.config.assumptions.quantile`), so an effect is measured
-across the whole plausible range. Three outputs are read at each design point, from its
+across the whole plausible range. Four outputs are read at each design point, from its
 replications:
 
 - ``collapse``: the probability of collapse within the horizon;
+- ``failure``: the probability of failure within the horizon (shelved, collapsed or
+  underperforming: every partnership counts, as the failure share of ``sim-run`` does);
 - ``months_to_collapse``: the restricted mean months from launch to collapse among launched
   partnerships (one still going at the horizon counts the months it ran);
 - ``realised_over_plan``: realised savings over the business case (ratio of totals).
@@ -35,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.analysis.summary import FAILURES
 from sim.config import assumptions as catalogue
 from sim.config.model import ModelConfig
 from sim.frontends.ensemble import simulate
@@ -42,6 +45,7 @@ from sim.frontends.ensemble import simulate
 #: The outputs read at each design point, with what each means.
 OUTPUTS = {
     "collapse": "probability of collapse within the horizon",
+    "failure": "probability of failure (shelved, collapsed or underperforming) within the horizon",
     "months_to_collapse": "restricted mean months from launch to collapse, among launched partnerships",
     "realised_over_plan": "realised savings over the business case",
 }
@@ -121,6 +125,7 @@ def outputs_of(table: Any, points: int, horizon: int) -> dict[str, np.ndarray]:
     n = np.bincount(point, minlength=points).astype(float)
     collapsed = (outcome == "collapsed").astype(float)
     p = np.bincount(point, collapsed, minlength=points) / n
+    failed = np.bincount(point, np.isin(outcome, FAILURES).astype(float), minlength=points) / n
     launched = launch >= 0
     months = np.where(outcome == "collapsed", end, horizon) - launch
     n_launched = np.bincount(point[launched], minlength=points).astype(float)
@@ -136,6 +141,8 @@ def outputs_of(table: Any, points: int, horizon: int) -> dict[str, np.ndarray]:
     return {
         "collapse": p,
         "collapse_se": np.sqrt(p * (1 - p) / n),
+        "failure": failed,
+        "failure_se": np.sqrt(failed * (1 - failed) / n),
         "months_to_collapse": mean_months,
         "months_to_collapse_se": months_se,
         "realised_over_plan": ratio,
@@ -288,7 +295,7 @@ def analyse(
     trajectories
         Morris trajectories (``trajectories x (factors + 1)`` points).
     top
-        Factors given Sobol indices: the largest ``mu*`` (scaled by the largest of each output) over the three outputs.
+        Factors given Sobol indices: the largest ``mu*`` (scaled by the largest of each output) over the outputs.
     sobol_n
         Saltelli base sample (a power of two; ``sobol_n x (top + 2)`` points).
     noise_points
@@ -453,7 +460,7 @@ def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Any:
     """Morris screening, one panel per output: ``mu*`` against ``sigma`` for every factor, the most influential labelled, the noise floor dashed."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(15, 5.2), layout="constrained")
+    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(5 * len(OUTPUTS), 5.2), layout="constrained")
     floor = noise.set_index("output")["mu_star_noise"]
     placed = []
     for ax, (name, meaning) in zip(axes, OUTPUTS.items(), strict=True):
@@ -504,7 +511,7 @@ def sobol_figure(sobol: Any) -> Any:
     """Sobol indices, one panel per output: first-order and total index of each top factor with 95% intervals, and the output's noise share."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(15, 5.8), layout="constrained", sharey=True)
+    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(5 * len(OUTPUTS), 5.8), layout="constrained", sharey=True)
     for ax, (name, meaning) in zip(axes, OUTPUTS.items(), strict=True):
         s = sobol[sobol["output"] == name].reset_index(drop=True)
         y = np.arange(len(s))

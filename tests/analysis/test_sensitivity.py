@@ -31,6 +31,8 @@ def test_outputs_are_read_per_point_from_the_replications():
     )
     out = outputs_of(table, 2, 60)
     assert out["collapse"] == pytest.approx([1 / 3, 1.0])
+    assert out["failure"] == pytest.approx([2 / 3, 1.0]), "shelved and collapsed count, sustained does not"
+    assert out["failure_se"][0] == pytest.approx(np.sqrt(2 / 3 * 1 / 3 / 3))
     assert out["months_to_collapse"] == pytest.approx([(20 + 60) / 2, (15 + 30) / 2])
     assert out["realised_over_plan"] == pytest.approx([4 / 6, 0.5])
     assert out["collapse_se"][0] == pytest.approx(np.sqrt(1 / 3 * 2 / 3 / 3))
@@ -60,7 +62,7 @@ def small():
 def test_a_small_analysis_screens_every_free_assumption_and_reports_the_noise(small):
     assert "decisions.memory" not in small.factors and "decisions.noise" in small.factors
     assert not any(f.startswith("levers.") for f in small.factors), "no lever is on in the baseline"
-    assert set(small.morris["output"]) == set(OUTPUTS) and len(small.morris) == 3 * len(small.factors)
+    assert set(small.morris["output"]) == set(OUTPUTS) and len(small.morris) == len(OUTPUTS) * len(small.factors)
     assert len(small.top) == 3 and set(small.sobol["factor"]) == set(small.top)
     assert (small.noise["noise_sd"] >= 0).all() and small.noise["noise_sd"].max() > 0 and (small.noise["points_rerun"] == 4).all()
     assert (small.morris["mu_star_noise"] >= 0).all()
@@ -166,7 +168,7 @@ def test_points_given_the_mean_of_the_others_are_counted_and_said(monkeypatch):
     result = analyse(load(), replications=10, trajectories=2, top=2, sobol_n=8, noise_points=4)
     stages = result.points["stage"].value_counts()
     missing = {stage: int(result.points.loc[result.points["stage"] == stage, "months_to_collapse"].isna().sum()) for stage in ("morris", "sobol")}
-    assert missing["morris"] > 0 and result.filled["morris"] == {"collapse": 0, "months_to_collapse": missing["morris"], "realised_over_plan": 0}
+    assert missing["morris"] > 0 and result.filled["morris"] == {"collapse": 0, "failure": 0, "months_to_collapse": missing["morris"], "realised_over_plan": 0}
     assert result.filled["sobol"]["months_to_collapse"] == missing["sobol"] == 2  # points 0 and 20 of 32
     noise = result.noise.set_index("output")
     assert noise.loc["months_to_collapse", "filled_morris"] == missing["morris"] and noise.loc["collapse", "filled_sobol"] == 0

@@ -169,7 +169,7 @@ def test_sensitivity_writes_morris_and_sobol_tables_with_the_noise_beside_them(t
     sobol = pd.read_csv(out / "sobol.csv")
     assert {"S1", "S1_conf", "ST", "ST_conf", "noise_share"} <= set(sobol.columns) and sobol["factor"].nunique() == 3
     noise = pd.read_csv(out / "noise.csv")
-    assert list(noise["output"]) == ["collapse", "months_to_collapse", "realised_over_plan"] and (noise["points_rerun"] == 4).all()
+    assert list(noise["output"]) == ["collapse", "failure", "months_to_collapse", "realised_over_plan"] and (noise["points_rerun"] == 4).all()
     record = json.loads((out / "sensitivity.json").read_text())
     assert record["run"]["replications"] == 20 and len(record["top"]) == 3 and record["provenance"]["model_version"]
     assert "Morris: factor" in done.stdout and "noise alone reads mu* up to about" in done.stdout
