@@ -138,8 +138,10 @@ def main(argv: Sequence[str]) -> int:
     print(f"Scenario {scenario}, policy {policy}: {len(result.factors)} free assumptions, {points}")
     print(
         f"Method: Morris screening ({settings.trajectories} trajectories, every factor), then Sobol indices of the top {len(result.top)}"
-        f" (Saltelli base sample {settings.sobol_n}); Monte Carlo noise from {settings.noise_points} points run again on independent"
-        " random numbers; ± 95%: half-width of a bootstrap 95% interval"
+        f" over all the outputs (Saltelli base sample {settings.sobol_n}): S1 and ST are shares of an output's variance when only those"
+        f" {len(result.top)} vary, the other {len(result.factors) - len(result.top)} held at their stated values, so a factor left out"
+        " of them (though high in an output's Morris list) has no share; Monte Carlo noise from"
+        f" {settings.noise_points} points run again on independent random numbers; ± 95%: half-width of a bootstrap 95% interval"
     )
     print(render(result))
     print(f"Seed {settings.seed}, {time.perf_counter() - started:.0f} s on {workers} thread{'s' if workers != 1 else ''}; {versions_line(prov)}")

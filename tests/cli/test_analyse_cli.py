@@ -173,9 +173,13 @@ def test_sensitivity_writes_morris_and_sobol_tables_with_the_noise_beside_them(t
     record = json.loads((out / "sensitivity.json").read_text())
     assert record["run"]["replications"] == 20 and len(record["top"]) == 3 and record["provenance"]["model_version"]
     assert "Morris: factor" in done.stdout and "noise alone reads mu* up to about" in done.stdout
+    # "Sobol indices of the top 3" read as shares of each output's whole variance: the other factors did not vary
+    others = record["run"]["factors"] - 3
     assert (
-        "Method: Morris screening (2 trajectories, every factor), then Sobol indices of the top 3 (Saltelli base sample 8);"
-        " Monte Carlo noise from 4 points run again on independent random numbers; ± 95%: half-width of a bootstrap 95% interval"
+        "Method: Morris screening (2 trajectories, every factor), then Sobol indices of the top 3 over all the outputs (Saltelli base sample 8):"
+        f" S1 and ST are shares of an output's variance when only those 3 vary, the other {others} held at their stated values, so a factor"
+        " left out of them (though high in an output's Morris list) has no share; Monte Carlo noise from 4 points run again on independent"
+        " random numbers; ± 95%: half-width of a bootstrap 95% interval"
     ) in done.stdout, "the printed analysis said how many points, not how it was run"
     assert " s on 1 thread; " in done.stdout, "one thread, not 'on 1 threads'"
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
