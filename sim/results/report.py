@@ -113,6 +113,8 @@ def kind(folder: Path) -> str:
 _OTHER_COMMANDS = {
     "calibration.md": "a calibration (sim-calibrate), whose report is its calibration.md",
     "search.json": "a search (sim-search), whose answer is its search.json and candidates.parquet",
+    "sensitivity.json": "a sensitivity analysis (sim-analyse sensitivity), whose tables are its morris.csv, sobol.csv and noise.csv"
+    " and its figures morris.png and sobol.png",
 }
 
 

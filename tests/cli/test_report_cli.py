@@ -163,10 +163,15 @@ def test_report_of_a_sweep_folder(sweep_dir):
     [
         ("calibration.md", "holds a calibration (sim-calibrate), whose report is its calibration.md; sim-report reads a folder with summary.json"),
         ("search.json", "holds a search (sim-search), whose answer is its search.json and candidates.parquet; sim-report reads"),
+        (
+            "sensitivity.json",
+            "holds a sensitivity analysis (sim-analyse sensitivity), whose tables are its morris.csv, sobol.csv and noise.csv and its"
+            " figures morris.png and sobol.png; sim-report reads",
+        ),
     ],
 )
 def test_another_commands_folder_is_named_with_where_its_own_report_is(tmp_path, mark, says):
-    """A calibration's or a search's folder was 'not a results folder', which left the user looking for their results."""
+    """A calibration's, a search's or a sensitivity analysis' folder was 'not a results folder', which left the user looking for their results."""
     (tmp_path / mark).write_text("{}", encoding="utf-8")
     done = command("sim-report", str(tmp_path))
     assert done.returncode == 2 and done.stderr.count("error:") == 1 and says in done.stderr
