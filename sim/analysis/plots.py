@@ -7,8 +7,9 @@ caller saves it (:func:`sim.results.files.save_figure`, PNG or SVG from the suff
 
 All figures share one style, meant for print and for a projector: text at least
 :data:`MIN_POINTS` points at the saved size (figures are drawn at the size they are saved),
-the Okabe-Ito colour-blind-safe palette (:data:`OKABE_ITO`) for categories and ``cividis``
-for a probability scale, axis labels with units, and probabilities on a fixed 0-100% scale so
+the Okabe-Ito colour-blind-safe palette (:data:`OKABE_ITO`) for categories, each with a second
+sign that survives greyscale print (a line style, marker or hatch: :data:`LINE_STYLES`,
+:data:`MARKERS`, :data:`HATCHES`), ``cividis`` for a probability scale, axis labels with units, and probabilities on a fixed 0-100% scale so
 that figures of one study can be set side by side. ``docs/reports.md`` shows each one.
 """
 
@@ -35,6 +36,15 @@ from sim.frontends.trajectories import VARIABLES
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#F0E442")
 #: Colour of "everything else" in stacked bars.
 OTHER = "#BBBBBB"
+#: Line style of each series after the first, beside its colour: curves stay apart in greyscale print and for colour-blind
+#: readers (dotted is left to the guide lines at 2 and 5 years).
+LINE_STYLES = ("solid", "dashed", "dashdot", (0, (6, 1.5, 1, 1.5, 1, 1.5)), (0, (10, 3)), (0, (3, 1.5, 3, 4)), (0, (1, 1)), (0, (12, 2, 2, 2)))
+#: Marker of each series (and of each measure in the forest plot), beside its colour.
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+#: Hatching of each stacked segment beside its colour (the colours alone fall on three greys in print); "all others" is plain grey.
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
+#: Colour of what is not a series (a lever's cost), so that it is not read as one of the measures' colours.
+NEUTRAL = "#444444"
 #: Inches of figure height per line of a legend beside a panel (text of MIN_POINTS and the space between entries).
 LEGEND_LINE = 0.25
 #: Smallest text in any figure, in points at the saved size.
@@ -150,7 +160,8 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
             months = np.arange(len(curve["total_low"]))
             ax.fill_between(months, curve["total_low"], curve["total_high"], step="post", alpha=0.1, linewidth=0, color=colour)
         ax.fill_between(curve["months"], curve["low"], curve["high"], step="post", alpha=0.25, linewidth=0, color=colour)
-        ax.step(curve["months"], curve["survival"], where="post", color=colour, linewidth=2, label=label)
+        style = LINE_STYLES[i % len(LINE_STYLES)]
+        ax.step(curve["months"], curve["survival"], where="post", color=colour, linestyle=style, linewidth=2, label=label)
         horizon = max(horizon, int(curve["months"][-1]))
     marked = [years for years in YEARS if 12 * years < horizon]  # a line at the horizon would be the axis's edge
     for years in marked:
@@ -160,7 +171,7 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel("partnerships not collapsed (%)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", title=f"shaded: {level:.0%} band" + (" (dark: Monte Carlo;\npale: total)" if totals else ""))
+    ax.legend(loc="lower left", handlelength=3.5, title=f"shaded: {level:.0%} band" + (" (dark: Monte Carlo;\npale: total)" if totals else ""))
     if title:
         ax.set_title(title)
     lines = (
@@ -253,12 +264,13 @@ def timing_figure(replications: Any, horizon: int, title: str = "") -> Figure:
         collapsed = np.asarray(table["outcome"]).astype(str) == "collapsed"
         months = (np.asarray(table["end_month"]) - np.asarray(table["launch_month"]))[collapsed]
         counts, _ = np.histogram(months, bins=bins)
-        hist.bar(bins[:-1] + i * width, counts, width=width, align="edge", color=colour, label=f"{label} (n={int(collapsed.sum()):,})")
+        named = f"{label} (n={int(collapsed.sum()):,})"
+        hist.bar(bins[:-1] + i * width, counts, width=width, align="edge", color=colour, edgecolor="white", hatch=HATCHES[i % len(HATCHES)], label=named)
         h = collapse_hazard(table, horizon)
         if len(h):
             x = h["year"].to_numpy() + (i - (len(runs) - 1) / 2) * 0.15
             err = np.vstack([h["hazard"] - h["low"], h["high"] - h["hazard"]])
-            rate.errorbar(x, h["hazard"], yerr=err, fmt="o", color=colour, capsize=3, label=label)
+            rate.errorbar(x, h["hazard"], yerr=err, fmt=MARKERS[i % len(MARKERS)], color=colour, capsize=3, label=label)
             top = max(top, float(h["high"].max()))
     _month_axis(hist, horizon, "time from launch to collapse")
     hist.set_ylabel("collapses (count)")
@@ -309,10 +321,11 @@ def _stacked(ax: Any, bars: list[str], stacks: _Stacks, key: str, what: str) -> 
     y = np.arange(len(bars))[::-1]
     left = np.zeros(len(bars))
     colours = [*OKABE_ITO[: len(shown)], OTHER]
+    hatches = [*HATCHES[: len(shown)], ""]
     for j in range(shares.shape[1]):
         if j == len(shown) and not shares[:, j].any():
             continue
-        ax.barh(y, shares[:, j], left=left, color=colours[j], edgecolor="white", linewidth=0.6, label=names[j], height=0.6)
+        ax.barh(y, shares[:, j], left=left, color=colours[j], hatch=hatches[j], edgecolor="white", linewidth=0.6, label=names[j], height=0.6)
         left += shares[:, j]
     ax.set_yticks(y, bars)
     ax.set_xlim(0, 1)
@@ -632,7 +645,8 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         elif totals:
             handles.append(Line2D([], [], linestyle="none", label="\n"))  # as tall as a total interval's two lines: the rows stay level
         estimate = MEASURE_WORDS.get(measure, measure) + (":\nestimate, Monte Carlo interval" if totals else "")  # two lines: the legend keeps to the figure
-        handles.append(forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt="o", color=colour, capsize=3, label=estimate))
+        marker = MARKERS[k % len(MARKERS)]
+        handles.append(forest.errorbar(value, y + offset, xerr=[value - lo, hi - value], fmt=marker, color=colour, capsize=3, label=estimate))
     forest.axvline(0, color="grey", linewidth=1)
     forest.set_yticks(y, [policy_words(str(p)) for p in rows["policy"]])
     forest.set_ylim(-0.6, len(rows) - 0.4)
@@ -641,8 +655,8 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     forest.grid(axis="x", alpha=0.3)
     fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=max(len(measures), 1), frameon=False)
     spend = rows["lever_cost"].to_numpy(float)
-    cost.plot(spend, y, "o", color=OKABE_ITO[1])
-    cost.hlines(y, 0, spend, color=OKABE_ITO[1], linewidth=2)
+    cost.plot(spend, y, "o", color=NEUTRAL)
+    cost.hlines(y, 0, spend, color=NEUTRAL, linewidth=2)
     if "collapse" in measures:
         avoided = -100 * rows["collapse_difference"].to_numpy(float)
         lowers = rows["collapse_difference_high"].to_numpy(float) < 0

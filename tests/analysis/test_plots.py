@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.patches import Rectangle
 
 from sim.analysis import plots
@@ -266,8 +268,8 @@ def comparison(none, levers) -> pd.DataFrame:
 def test_forest_plot_has_a_whisker_per_measure_and_policy_and_collapse_against_cost(comparison):
     fig = drawn(plots.forest_figure(comparison, title="baseline"))
     forest, cost = fig.axes[:2]
-    points = [line for line in forest.get_lines() if line.get_marker() == "o"]
-    assert len(points) == 3
+    points = [line for line in forest.get_lines() if line.get_marker() in plots.MARKERS[:3]]
+    assert [line.get_marker() for line in points] == list(plots.MARKERS[:3])
     assert points[1].get_xdata()[0] == pytest.approx(100 * comparison["collapse_difference"].iloc[1])
     assert "percentage points" in forest.get_xlabel() and [t.get_text() for t in forest.get_yticklabels()] == ["All levers"]
     assert any(line.get_xdata()[0] == 0 for line in forest.get_lines() if line.get_linestyle() == "-" and len(line.get_xdata()) == 2)
@@ -408,3 +410,59 @@ def test_timing_figure_counts_collapses_in_whole_numbers():
     hist = drawn(plots.timing_figure(table, HORIZON)).axes[0]
     ticks = [t for t in hist.get_yticks() if hist.get_ylim()[0] <= t <= hist.get_ylim()[1]]
     assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+
+
+def _grey(colour) -> float:
+    """A colour's lightness in greyscale print (ITU-R 601 luma, 0 black to 1 white)."""
+    r, g, b = to_rgb(colour)
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def test_the_palette_alone_falls_on_close_greys_so_series_need_a_second_sign():
+    """Why the figures below draw a line style, a marker or a hatch beside each colour: in greyscale print orange, sky blue and
+    reddish purple are within 5% of each other, and the stacked bars and curves told their categories by colour alone."""
+    greys = sorted(_grey(c) for c in plots.OKABE_ITO[:6])
+    assert min(b - a for a, b in itertools.pairwise(greys)) < 0.05
+    assert len(set(plots.LINE_STYLES)) == len(set(plots.MARKERS)) == len(set(plots.HATCHES)) == len(plots.OKABE_ITO)
+
+
+def test_survival_curves_of_several_runs_differ_in_line_style_not_only_colour(none, levers):
+    """Three policies' curves were all solid lines: in greyscale and for a colour-blind reader the legend could not be matched."""
+    runs = {"No lever": none["summary"], "All levers": levers["summary"], "again": none["summary"]}
+    ax = drawn(plots.survival_figure(runs)).axes[0]
+    curves = [line for line in ax.get_lines() if line.get_label() in runs]
+    assert len({(line.get_linestyle(), tuple(line._dash_pattern[1] or ())) for line in curves}) == 3
+    legend = {text.get_text(): handle for text, handle in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles, strict=True)}
+    assert [legend[label]._dash_pattern for label in runs] == [line._dash_pattern for line in curves]
+    guides = [line for line in ax.get_lines() if line.get_linestyle() == ":"]
+    assert all(line.get_label() not in runs for line in guides), "a curve drawn dotted reads as a guide line at 2 or 5 years"
+
+
+def test_timing_figure_of_several_runs_differs_in_marker_and_hatch(none, levers):
+    fig = drawn(plots.timing_figure({"No lever": none["table"], "All levers": levers["table"]}, HORIZON))
+    hist, rate = fig.axes[:2]
+    assert [line.get_marker() for line in rate.get_lines() if line.get_marker() not in ("None", "", "_")] == list(plots.MARKERS[:2])
+    assert [container.patches[0].get_hatch() or "" for container in hist.containers] == list(plots.HATCHES[:2])
+
+
+def test_stacked_causes_differ_in_hatch_not_only_colour_and_the_rest_is_plain_grey(none, levers):
+    fig = drawn(plots.causes_figure({"No lever": none["summary"], "All levers": levers["summary"]}))
+    for ax in fig.axes[:2]:
+        legend = ax.get_legend()
+        hatches = [handle.get_hatch() or "" for handle in legend.legend_handles]
+        fills = [to_hex(handle.get_facecolor()) for handle in legend.legend_handles]
+        shown = [h for h, t in zip(hatches, legend.get_texts(), strict=True) if t.get_text() != "all others"]
+        assert shown == list(plots.HATCHES[: len(shown)]) and len(set(zip(hatches, fills, strict=True))) == len(hatches)
+        if "all others" in [t.get_text() for t in legend.get_texts()]:
+            assert (hatches[-1], fills[-1]) == ("", plots.OTHER.lower())
+
+
+def test_forest_plot_tells_the_measures_by_marker_and_draws_the_cost_in_no_measures_colour(comparison):
+    """The measures' estimates were all circles (told apart by colour alone), and the lever's cost was drawn in collapse's orange."""
+    fig = drawn(plots.forest_figure(comparison))
+    forest, cost = fig.axes[:2]
+    measures = [line for line in forest.get_lines() if line.get_marker() not in ("None", "", "|")]
+    assert len({line.get_marker() for line in measures}) == 3
+    used = {to_hex(line.get_color()) for line in measures}
+    assert not used & {to_hex(line.get_color()) for line in cost.get_lines()}
+    assert not used & {to_hex(c) for collection in cost.collections for c in collection.get_colors()}
