@@ -66,8 +66,18 @@ def _row(e: Evaluation) -> dict:
     }
 
 
-def _line(e: Evaluation, mark: str = "", name: str = "") -> str:
-    risk = f"{e.risk.value:6.1%} [{e.risk.low:6.1%}, {e.risk.high:6.1%}]"
+def share(value: float, target: float) -> str:
+    """``value`` as a percentage with one decimal, or with as many more as tell it apart from ``target`` (``7.01%``, not ``7.0%``,
+    for a risk that misses a target of 7.0%), up to four."""
+    for places in range(1, 5):
+        text = f"{value:.{places}%}"
+        if value == target or text != f"{target:.{places}%}":
+            break
+    return text
+
+
+def _line(e: Evaluation, target: float, mark: str = "", name: str = "") -> str:
+    risk = f"{share(e.risk.value, target):>6} [{e.risk.low:6.1%}, {e.risk.high:6.1%}]"
     cost = f"{e.cost.value:6.3f} [{e.cost.low:6.3f}, {e.cost.high:6.3f}]"
     return f"  {risk}   {cost}   {f'{name}: ' if name else ''}{e.package}{mark}"
 
@@ -127,7 +137,7 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
         )
         lines.append(f"Answer: {w.package}")
         lines.append(
-            f"  risk {w.risk.value:.1%} [95% CI {w.risk.low:.1%}, {w.risk.high:.1%}] ({sure}); cost GBP {w.cost.value:.3f} m per partnership"
+            f"  risk {share(w.risk.value, result.target)} [95% CI {w.risk.low:.1%}, {w.risk.high:.1%}] ({sure}); cost GBP {w.cost.value:.3f} m per partnership"
             f" [{w.cost.low:.3f}, {w.cost.high:.3f}] over the horizon"
         )
     lines.append(
@@ -135,8 +145,8 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
     )
     for e in result.confirmed:
         mark = "   <- answer" if e is w else ("" if e.risk.value <= result.target else "   (misses the target)")
-        lines.append(_line(e, mark, names.get(e.package, "")))
-    lines.append(_line(result.reference, "   (reference)"))
+        lines.append(_line(e, result.target, mark, names.get(e.package, "")))
+    lines.append(_line(result.reference, result.target, "   (reference)"))
     lines.append(
         "Every interval is Monte Carlo only: the search holds the model's assumptions at their stated values (uncertainty=none),"
         " so a risk says nothing of the doubt about them; sim-compare of the package against none (default uncertainty=posterior)"

@@ -59,3 +59,19 @@ def test_the_confirmed_packages_are_policy_files_that_run_as_the_search_ran_them
     )
     assert compared.returncode == 0, compared.stderr
     assert pd.read_parquet(tmp_path / "compare" / "comparison.parquet")["policy"].tolist() == ["none", *(row["policy"] for row in named)]
+
+
+def test_a_risk_is_printed_with_the_decimals_that_tell_it_from_the_target() -> None:
+    """A confirmed package at 7.01% was printed '7.0% ... (misses the target)' under 'at most 7.0%', which read as a contradiction."""
+    from sim.analysis.search import Evaluation, Package, Result
+    from sim.analysis.stats import Estimate
+
+    def evaluation(risk: float, levers: tuple = ()) -> Evaluation:
+        return Evaluation(Package(levers), Estimate(risk, risk - 0.01, risk + 0.01), Estimate(0.1, 0.1, 0.1), 2000, 1800, "confirmed", 9)
+
+    winner, missed = evaluation(0.0699, (("continuity_plan", 0, 0.6),)), evaluation(0.0701, (("open_motivations", 0, 0.6),))
+    text = search.render(Result("collapse", 0.07, winner, [winner, missed], evaluation(0.112), [winner]), "baseline")
+    assert "at most 7.0%" in text and "  risk 6.99% [95% CI" in text
+    (line,) = [line for line in text.splitlines() if "open_motivations" in line]
+    assert line.lstrip().startswith("7.01% [") and line.endswith("(misses the target)")
+    assert search.share(0.0701, 0.07) == "7.01%" and search.share(0.07, 0.07) == "7.0%" and search.share(0.112, 0.07) == "11.2%"
