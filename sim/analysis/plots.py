@@ -31,6 +31,7 @@ from sim.analysis.comparison import policy_phrase, policy_words
 from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS, listed
 from sim.frontends.trajectories import VARIABLES
+from sim.frontends.words import upper_first
 
 #: Okabe & Ito (2008) colour-blind-safe palette, ordered for lines on white (yellow last: weak on white).
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#F0E442")
@@ -47,6 +48,8 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
 NEUTRAL = "#444444"
 #: Inches of figure height per line of a legend beside a panel (text of MIN_POINTS and the space between entries).
 LEGEND_LINE = 0.25
+#: Characters of a title per inch of the figure's width before it wraps (titles are 13-14 points: about ten characters an inch).
+TITLE_PER_INCH = 8
 #: Smallest text in any figure, in points at the saved size.
 MIN_POINTS = 11
 STYLE = {
@@ -83,6 +86,28 @@ SWEEP_ESTIMATE = ("outcomes.collapsed.value", "outcomes.collapsed.low", "outcome
 MEASURE_WORDS = {"shelved": "shelved", "collapse": "collapse", "failure": "failure (shelved, collapsed or underperforming)"}
 
 
+def scenario_words(scenario: str) -> str:
+    """A scenario as a title names it: ``case01_key_person`` as ``Case 01: Over-dependency on key personnel``, ``baseline`` as ``Baseline scenario``.
+
+    A scenario no case tells (``well_run``, one of the user's own) reads as its name in words: ``Well run scenario``.
+    """
+    from sim.config.cases import CASES
+
+    case = next((c for c in CASES if c.scenario == scenario), None)
+    return f"Case {case.id}: {case.title}" if case else upper_first(f"{scenario.replace('_', ' ')} scenario")
+
+
+def run_title(scenario: str, policy: str, replications: int, seed: int) -> str:
+    """The title of ``sim-run``'s figures: ``Baseline scenario, no lever (2,000 simulated partnerships, seed 0)``, ``..., with continuity plan (...)``."""
+    levers = "no lever" if policy == "none" else f"with {policy_phrase(policy)}"
+    return f"{scenario_words(scenario)}, {levers} ({replications:,} simulated partnerships, seed {seed})"
+
+
+def comparison_title(scenario: str, reference: str) -> str:
+    """The title of ``sim-compare``'s forest plot: ``Each lever against no lever (Baseline scenario)``."""
+    return f"Each lever against {policy_phrase(reference)} ({scenario_words(scenario)})"
+
+
 def styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
     """Build a figure inside the house style and enforce the minimum text size on every axis."""
 
@@ -102,6 +127,16 @@ def styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
 
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))  # never "Kaplan-" at a line's end, "Meier" on the next
+
+
+def _title(fig: Figure, text: str) -> str:
+    """``text`` wrapped to fit across ``fig`` in as few lines as it needs, of even length (no "seed 0)" alone on the last line)."""
+    width = int(TITLE_PER_INCH * fig.get_figwidth())
+    lines = len(textwrap.wrap(text, width, break_on_hyphens=False))
+    even = -(-len(text) // lines)
+    while len(textwrap.wrap(text, even, break_on_hyphens=False)) > lines:
+        even += 1
+    return _wrap(text, even)
 
 
 def _caption(fig: Figure, text: str, width: int = 100) -> None:
@@ -173,7 +208,7 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", handlelength=3.5, title=f"shaded: {level:.0%} band" + (" (dark: Monte Carlo;\npale: total)" if totals else ""))
     if title:
-        ax.set_title(title)
+        ax.set_title(_title(fig, title))
     lines = (
         f" Dotted lines at {listed([str(years) for years in marked])} years: there, 100% less a curve's height is the chance of collapse within that time"
         " (sim-run's table of collapse within gives it)."
@@ -285,7 +320,7 @@ def timing_figure(replications: Any, horizon: int, title: str = "") -> Figure:
     rate.grid(alpha=0.3)
     rate.set_title("Chance of collapsing in a year, if still going")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(_title(fig, title))
     _caption(fig, "Launched partnerships only (shelved proposals never launch). Rate: collapses in the year over partnerships still going "
              "at its start (actuarial; those followed for part of the year count as half); whiskers: 95% Wilson intervals.", 130)  # fmt: skip
     return fig
@@ -392,7 +427,7 @@ def causes_figure(summaries: Mapping[str, Any], title: str = "", counts: str = "
         _stacked(ax, [label for label, _ in bars], stacks[key], key, what)
         ax.set_title(heading, loc="left")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(_title(fig, title))
     return fig
 
 
@@ -432,7 +467,7 @@ def fan_figure(trajectories: Any, variables: Sequence[str] = FAN_DEFAULT, title:
         ax.grid(alpha=0.3)
     axes[0].legend(loc="lower left")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(_title(fig, title))
     _caption(fig, "Partnerships still running in each month (those shelved or collapsed drop out).", 120)
     return fig
 
@@ -506,7 +541,7 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
     bar = fig.colorbar(image, ax=ax, format=PercentFormatter(1.0))
     bar.set_label(f"{what} (%)")
     if title:
-        ax.set_title(title)
+        ax.set_title(_title(fig, title))
     total = (
         "; under it, its total 95% interval, which counts the doubt about the model's assumptions too" if total_low and table[total_low].notna().any() else ""
     )
@@ -576,7 +611,7 @@ def sweep_scatter_figure(
     axes[0].set_ylim(0, 1)
     axes[0].yaxis.set_major_formatter(PercentFormatter(1.0))
     if title:
-        fig.suptitle(title)
+        fig.suptitle(_title(fig, title))
     total = (
         " The pale bar behind it is its total 95% interval, which counts the doubt about the model's assumptions too."
         if total_low and table[total_low].notna().any()
@@ -678,5 +713,5 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     cost.set_title("Lever cost (and per point of collapse avoided)", loc="left")
     cost.grid(axis="x", alpha=0.3)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(_title(fig, title))
     return fig

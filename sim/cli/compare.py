@@ -204,9 +204,9 @@ def app(cfg: DictConfig) -> None:
     rankings = {measure: tally.ranking(measure) for measure in MEASURES} if drawn is not None else {}
     uncertainty = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(configs[settings.policies[0]]), "ranking": rankings}
     write_table(out / "comparison.parquet", comparison, stamp)
-    from sim.analysis.plots import forest_figure  # matplotlib, only once the runs are done
+    from sim.analysis.plots import comparison_title, forest_figure  # matplotlib, only once the runs are done
 
-    save_figure(out / "comparison.png", forest_figure(comparison, title=f"scenario {scenario}: each policy against {settings.policies[0]}"))
+    save_figure(out / "comparison.png", forest_figure(comparison, title=comparison_title(scenario, settings.policies[0])))
     run = {
         **stamp,
         "engine": settings.engine,

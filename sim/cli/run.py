@@ -172,9 +172,9 @@ def app(cfg: DictConfig) -> None:
     if attribution is not None:
         summary["attribution"] = attribution.report()
     if settings.figures:
-        from sim.analysis.plots import causes_figure, survival_figure  # matplotlib, only when asked for
+        from sim.analysis.plots import causes_figure, run_title, survival_figure  # matplotlib, only when asked for
 
-        title = f"scenario {scenario}, policy {policy} ({run.replications} replications, seed {seed})"
+        title = run_title(scenario, policy, run.replications, seed)
         save_figure(out / "survival.png", survival_figure(summary, title))
         save_figure(out / "causes.png", causes_figure(summary, title))
     reached = summary["outcomes"]["collapsed"]

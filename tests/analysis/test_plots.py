@@ -466,3 +466,37 @@ def test_forest_plot_tells_the_measures_by_marker_and_draws_the_cost_in_no_measu
     used = {to_hex(line.get_color()) for line in measures}
     assert not used & {to_hex(line.get_color()) for line in cost.get_lines()}
     assert not used & {to_hex(c) for collection in cost.collections for c in collection.get_colors()}
+
+
+def test_the_commands_titles_say_scenario_and_policy_in_words():
+    """sim-run's figures were titled 'scenario baseline, policy none (2000 replications, seed 0)' and sim-compare's 'scenario
+    baseline: each policy against none': code names on a committee's slide."""
+    assert plots.run_title("baseline", "none", 2000, 0) == "Baseline scenario, no lever (2,000 simulated partnerships, seed 0)"
+    assert plots.run_title("case04_trading_company", "continuity_plan", 300, 1) == (
+        "Case 04: Local authority trading company, with continuity plan (300 simulated partnerships, seed 1)"
+    )
+    assert plots.comparison_title("well_run", "none") == "Each lever against no lever (Well run scenario)"
+    for title in (plots.run_title("case01_key_person", "all_levers", 10, 2), plots.comparison_title("case07_premature_rebrand", "it_harmonisation_first")):
+        assert "_" not in title and "none" not in title
+
+
+@pytest.mark.parametrize("build", ["survival", "causes", "heatmap", "scatter"])
+def test_a_long_title_wraps_inside_the_figure_in_even_lines(none, sweep_table, build):
+    """A title longer than the figure ran past both its edges (saved 'tight', the figure grew wide margins around a small plot);
+    wrapped at the figure's width alone, sim-run's causes figure left "0)" of "seed 0)" on a line of its own."""
+    title = plots.run_title("case04_trading_company", "it_harmonisation_first", 20_000, 12)
+    fig = {
+        "survival": lambda: plots.survival_figure(none["summary"], title),
+        "causes": lambda: plots.causes_figure(none["summary"], plots.run_title("case04_trading_company", "continuity_plan", 300, 0)),
+        "heatmap": lambda: plots.sweep_heatmap_figure(sweep_table, "partnership.market_volume", "partnership.decision_clarity", title=title),
+        "scatter": lambda: plots.sweep_scatter_figure(sweep_table, ["partnership.market_volume"], title=title),
+    }[build]()
+    drawn(fig)
+    renderer = fig.canvas.get_renderer()
+    titles = [t for t in (*fig.texts, *(ax.title for ax in fig.axes)) if t.get_text().startswith("Case 04")]
+    assert titles
+    for text in titles:
+        box = text.get_window_extent(renderer)
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, (text.get_text(), box, fig.bbox)
+        lengths = [len(line) for line in text.get_text().split("\n")]
+        assert min(lengths) > max(lengths) / 2, text.get_text()
