@@ -163,6 +163,9 @@ class Discovery:
     boxes: list[Box] = field(default_factory=list)
     version: str = ""
     titles: dict[str, str] = field(default_factory=dict)
+    #: Inputs drawn once per parameter draw of a run with draws, by the number of draws: the cases of one draw share
+    #: the input's value, so they are not independent cases for it and its quasi-p values are too small.
+    shared: dict[str, int] = field(default_factory=dict)
 
     def title(self, column: str) -> str:
         """What the input ``column`` is, for a reader (:func:`input_title`; the column itself if no title was given)."""
@@ -187,6 +190,7 @@ class Discovery:
             "base_rate": self.base_rate,
             "inputs": self.inputs,
             "titles": {column: self.title(column) for column in self.inputs},
+            "drawn_per_draw": self.shared,
             "boxes": [
                 {
                     "box": b.number,
@@ -338,6 +342,7 @@ def render(found: Discovery) -> str:
             lines.append(f"  {len(chance)} of its {len(b.limits)} restrictions have a quasi-p above {QUASI_P}: they may be chance")
         lines += [
             f"  {found.title(name)} [{name}]: {_range(b.limits[name])} (all cases: {_range(b.ranges[name])}); quasi-p {_p(b.quasi_p.get(name))}"
+            + (f" (too small: one value per parameter draw, {found.shared[name]} of them, each shared by its draw's cases)" if name in found.shared else "")
             for name in b.limits
         ]
     return "\n".join(lines)

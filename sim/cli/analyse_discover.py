@@ -122,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         run = read_metadata(args.folder / "replications.parquet")
         councils = d.council_names(str(run.get("scenario", "baseline")), str(run.get("policy", "none")), run.get("point"))
         found = d.discover(table[inputs], y, outcome, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min, councils)
+        if "draw" in table.columns and table["draw"].nunique() > 1:  # a run with parameter draws: their assumptions are shared by each draw's cases
+            within = table.groupby("draw", observed=True)[inputs].nunique(dropna=False).max()
+            found.shared = {name: int(table["draw"].nunique()) for name in inputs if within[name] == 1}
         chosen = {"table": "replications.parquet", "outcome": outcome}
     print(d.render(found))
     settings = {**chosen, "boxes": args.boxes, "min_coverage": args.min_coverage, "peel_alpha": args.peel_alpha, "mass_min": args.mass_min}

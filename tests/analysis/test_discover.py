@@ -159,3 +159,24 @@ def test_each_restriction_says_its_quasi_p_so_one_that_fits_only_the_noise_is_to
 
 def test_an_inputs_quasi_p_is_the_larger_of_its_restricted_ends():
     assert d.quasi_p([-1.0, 0.2]) == 0.2 and d.quasi_p([0.01, 0.3]) == 0.3 and np.isnan(d.quasi_p([-1.0, -1.0]))
+
+
+def test_on_a_run_with_parameter_draws_an_input_drawn_per_draw_has_its_quasi_p_called_too_small(tmp_path, capsys):
+    """On a run with parameter draws (uncertainty=posterior), `delivery` takes one value per draw, shared by its 25
+    replications: the binomial test counted them as 2,000 independent cases and printed a quasi-p of 2.8e-41 for case 03."""
+    import json
+
+    from sim.cli.analyse import main
+
+    rng = np.random.default_rng(8)
+    draws, per = 40, 25
+    delivery = np.repeat(rng.uniform(0.5, 1.2, draws), per)
+    table = pd.DataFrame({"draw": np.repeat(np.arange(draws), per), "delivery": delivery, "c0_pace": rng.random(draws * per)})
+    table["outcome"] = np.where((delivery < 0.8) & (rng.random(draws * per) < 0.8), "collapsed", "sustained")
+    table.to_parquet(tmp_path / "replications.parquet")
+    assert main(["discover", str(tmp_path), "--boxes", "1"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "[delivery]" in line or "[c0_pace]" in line]
+    assert [line.endswith(f"(too small: one value per parameter draw, {draws} of them, each shared by its draw's cases)") for line in lines] == [
+        "[delivery]" in line for line in lines
+    ] and any("[delivery]" in line for line in lines)
+    assert json.loads((tmp_path / "discovery.json").read_text())["drawn_per_draw"] == {"delivery": draws}
