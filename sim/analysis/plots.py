@@ -108,6 +108,31 @@ def comparison_title(scenario: str, reference: str) -> str:
     return f"Each lever against {policy_phrase(reference)} ({scenario_words(scenario)})"
 
 
+def swept_words(column: str) -> str:
+    """A swept column as an axis names it: its parameter's meaning and unit, ``policy`` as the levers switched on.
+
+    ``councils.0.it_maturity`` reads "council 1: maturity of the council's IT estate and practices (0 .. 1)"
+    (:func:`sim.analysis.discover.input_title`); a column that names no parameter (``scenario``, one
+    of the user's own such as "IT maturity gap") is left as it is.
+    """
+    from sim.analysis.discover import input_path, input_title
+    from sim.config.overrides import spec_at
+
+    if column == "policy":
+        return "policy (levers switched on)"
+    spec = spec_at(input_path(column))
+    if spec is None:
+        return column
+    return f"{input_title(column)} ({spec.unit})" if spec.unit else input_title(column)
+
+
+def _value_words(column: str, value: Any) -> str:
+    """A swept value as a tick names it: a policy or scenario in words, any other value as it is."""
+    if column == "policy":
+        return policy_words(str(value))
+    return scenario_words(str(value)) if column == "scenario" else str(value)
+
+
 def styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
     """Build a figure inside the house style and enforce the minimum text size on every axis."""
 
@@ -533,10 +558,10 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
             if np.isfinite(grid[i, j]):
                 colour = "black" if grid[i, j] > 0.55 else "white"
                 ax.text(j, i, f"{grid[i, j]:.1%}\n±{half[i, j]:.1%}{totals[i, j]}", ha="center", va="center", color=colour, fontsize=MIN_POINTS)
-    ax.set_xticks(range(len(xs)), [str(v) for v in xs])
-    ax.set_yticks(range(len(ys)), [str(v) for v in ys])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xticks(range(len(xs)), [_wrap(_value_words(x, v), 14) for v in xs])
+    ax.set_yticks(range(len(ys)), [_wrap(_value_words(y, v), 24) for v in ys])
+    ax.set_xlabel(_wrap(swept_words(x), 60))
+    ax.set_ylabel(_wrap(swept_words(y), 40))
     ax.spines[["top", "right"]].set_visible(True)
     bar = fig.colorbar(image, ax=ax, format=PercentFormatter(1.0))
     bar.set_label(f"{what} (%)")
@@ -545,7 +570,8 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
     total = (
         "; under it, its total 95% interval, which counts the doubt about the model's assumptions too" if total_low and table[total_low].notna().any() else ""
     )
-    _caption(fig, f"Each cell: estimate, then ± the half-width of its 95% interval (Monte Carlo, from the point's replications){total}.", 90)
+    swept = f" Swept: {x} across, {y} up." if (swept_words(x), swept_words(y)) != (x, y) else ""
+    _caption(fig, f"Each cell: estimate, then ± the half-width of its 95% interval (Monte Carlo, from the point's replications){total}.{swept}", 90)
     return fig
 
 
@@ -598,11 +624,11 @@ def sweep_scatter_figure(
         except (TypeError, ValueError):
             levels = _levels(values)
             position = np.asarray([levels.index(v) for v in values], dtype=float)
-            ax.set_xticks(range(len(levels)), [str(v) for v in levels])
+            ax.set_xticks(range(len(levels)), [_wrap(_value_words(name, v), 14) for v in levels])
         if total_low:
             ax.vlines(position, table[total_low], table[total_high], color=OKABE_ITO[0], alpha=0.2, linewidth=6)
         ax.errorbar(position, value, yerr=[value - lo, hi - value], fmt="o", markersize=4, color=OKABE_ITO[0], ecolor=OTHER, capsize=0)
-        ax.set_xlabel(name)
+        ax.set_xlabel(_wrap(swept_words(name), 40))
         ax.grid(alpha=0.3)
     for ax in axes[len(names) :]:
         ax.set_visible(False)
@@ -617,8 +643,9 @@ def sweep_scatter_figure(
         if total_low and table[total_low].notna().any()
         else ""
     )
+    swept = f" Swept: {', '.join(names)}." if [swept_words(name) for name in names] != names else ""
     _caption(fig, "Each dot is a point, with the 95% interval of its estimate (Monte Carlo, from its replications)." + total + " Every parameter may vary "
-             "from point to point at once, so a panel shows one parameter's pattern with the others' effects as scatter around it.", 110)  # fmt: skip
+             "from point to point at once, so a panel shows one parameter's pattern with the others' effects as scatter around it." + swept, 110)  # fmt: skip
     return fig
 
 

@@ -224,7 +224,8 @@ def test_sweep_heatmap_shows_each_point_with_its_half_width_on_a_fixed_scale(swe
     cells = [t.get_text() for t in ax.texts]
     half = (first[plots.SWEEP_ESTIMATE[2]] - first[plots.SWEEP_ESTIMATE[1]]) / 2
     assert len(cells) == 4 and f"{first[plots.SWEEP_ESTIMATE[0]]:.1%}\n±{half:.1%}" in cells
-    assert ax.get_xlabel() == "partnership.market_volume" and [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "0.4"]
+    assert ax.get_xlabel().replace("\n", " ") == "outside business a commercial venture wins at launch (share of break-even revenue)"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "0.4"]
     assert "%" in fig.axes[1].get_ylabel()
     assert not small_texts(fig)
 
@@ -238,9 +239,11 @@ def test_sweep_scatter_has_a_panel_per_swept_column_on_a_fixed_scale(sweep_table
     table = sweep_table.assign(policy=["none", "all_levers", "none", "all_levers"])
     fig = drawn(plots.sweep_scatter_figure(table, ["partnership.market_volume", "partnership.decision_clarity", "policy"]))
     panels = [ax for ax in fig.axes if ax.get_visible()]
-    assert [ax.get_xlabel() for ax in panels] == ["partnership.market_volume", "partnership.decision_clarity", "policy"]
+    assert [ax.get_xlabel().replace("\n", " ") for ax in panels] == [
+        plots.swept_words(c) for c in ("partnership.market_volume", "partnership.decision_clarity", "policy")
+    ]
     assert all(ax.get_ylim() == (0.0, 1.0) for ax in panels) and "%" in panels[0].get_ylabel()
-    assert [t.get_text() for t in panels[2].get_xticklabels()] == ["all_levers", "none"]
+    assert [t.get_text() for t in panels[2].get_xticklabels()] == ["All levers", "No lever"]
     assert not small_texts(fig)
 
 
@@ -500,3 +503,22 @@ def test_a_long_title_wraps_inside_the_figure_in_even_lines(none, sweep_table, b
         assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, (text.get_text(), box, fig.bbox)
         lengths = [len(line) for line in text.get_text().split("\n")]
         assert min(lengths) > max(lengths) / 2, text.get_text()
+
+
+def test_a_sweeps_axes_name_each_parameter_by_its_meaning_and_unit_and_policies_in_words(sweep_table):
+    """The heat map's and the scatter's axes read 'councils.0.it_maturity' and 'policy' with ticks 'all_levers', 'continuity_plan',
+    'open_motivations': code names, no unit. The columns stay in the caption, to repeat the sweep by."""
+    assert plots.swept_words("councils.0.it_maturity") == "council 1: maturity of the council's IT estate and practices (0 .. 1)"
+    assert plots.swept_words("IT maturity gap") == "IT maturity gap"  # a column of one's own (notebook 04) is left as it is
+    policies = ["none", "continuity_plan", "open_motivations", "it_harmonisation_first"]
+    table = pd.concat([sweep_table.iloc[:2].assign(policy=p, point=i) for i, p in enumerate(policies)], ignore_index=True)
+    table = table.drop_duplicates(subset=["partnership.market_volume", "policy"])
+    fig = drawn(plots.sweep_heatmap_figure(table, "policy", "partnership.market_volume"))
+    ax = fig.axes[0]
+    ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+    assert sorted(ticks) == sorted(policy_words(p) for p in policies)
+    assert ax.get_xlabel() == "policy (levers switched on)" and "(share of break-even revenue)" in ax.get_ylabel().replace("\n", " ")
+    assert "Swept: policy across, partnership.market_volume up." in fig.texts[-1].get_text().replace("\n", " ")
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels()]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]), ticks
