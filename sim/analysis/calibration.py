@@ -753,50 +753,99 @@ def _predictive(name: str, observed: float, sd: float, error: float, simulated: 
 
 
 def prior_posterior_figure(result: Calibration) -> Any:
-    """One panel per calibrated parameter: the prior (first wave) and the weighted posterior as histograms."""
+    """One panel per calibrated parameter: the prior (first wave) and the weighted posterior as histograms.
+
+    Each panel is titled by what the parameter means (its declaration's words), its axis by its
+    path and unit; text in the house style of :mod:`sim.analysis.plots` (11 points or more).
+    """
+    from sim.analysis.plots import styled
+
+    return styled(_prior_posterior_figure)(result)
+
+
+def _prior_posterior_figure(result: Calibration) -> Any:
+    import textwrap
+
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    from sim.analysis.plots import OKABE_ITO
 
     n = max(len(result.items), 1)
     cols = min(4, n)
     rows = math.ceil(n / cols)
-    fig = Figure(figsize=(3.2 * cols, 2.3 * rows), layout="constrained")
+    fig = Figure(figsize=(4.2 * cols, 3.4 * rows), layout="constrained")
     axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
     prior = result.design[result.design["wave"] == 1]
     w = result.posterior["weight"].to_numpy()
-    for ax, a in zip(axes, result.items, strict=False):
+    for k, (ax, a) in enumerate(zip(axes, result.items, strict=False)):
         x0 = prior[a.path].to_numpy(float)
         edges = np.histogram_bin_edges(x0, bins=20)
         ax.hist(x0, bins=edges, density=True, alpha=0.45, label="prior", color="grey")
         if len(w):
-            ax.hist(result.posterior[a.path].to_numpy(float), bins=edges, weights=w, density=True, histtype="step", linewidth=1.8, label="posterior")
-        ax.set_title(a.path.replace("mechanisms.", ""), fontsize=8)
-        ax.tick_params(labelsize=7)
+            posterior = result.posterior[a.path].to_numpy(float)
+            ax.hist(posterior, bins=edges, weights=w, density=True, histtype="step", linewidth=2, color=OKABE_ITO[0], label="posterior")
+        ax.set_title("\n".join(textwrap.wrap(upper_first(a.spec.doc), 40)), fontsize=11)
+        path = a.path.replace("mechanisms.", "")
+        ax.set_xlabel(f"{path}\n({a.spec.unit})" if a.spec.unit else path)  # two lines: a long path and unit ran into the next panel's
+        ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.set_yticks([])
+        if k % cols == 0:
+            ax.set_ylabel("density")
     for ax in axes[len(result.items) :]:
         ax.set_axis_off()
-    axes[0].legend(fontsize=7)
+    axes[0].legend()
     return fig
 
 
+def statistic_words(name: str, targets: Targets) -> str:
+    """A target statistic as a reader says it: ``breakup_after_0_to_2_years`` as "break-ups 0 to 2 years after launch (share)".
+
+    The statistic :func:`predictive_table` adds, ``<event>_within_10_years``, is "chance of a break-up within 10 years (no record)".
+    """
+    event = targets.event.replace("_", "-")
+    if name == f"{targets.event}_within_{BREAKUP_YEARS:g}_years":
+        return f"chance of a {event} within {BREAKUP_YEARS:g} years (no record)"
+    stat = next((s for s in targets.statistics if s.name == name), None)
+    if stat is not None and stat.kind == "duration_share" and len(stat.years) == 2:
+        return f"{event}s {stat.years[0]:g} to {stat.years[1]:g} years after launch (share)"
+    return name.replace("_", " ")
+
+
 def predictive_figure(result: Calibration) -> Any:
-    """Observed statistics against the prior and posterior predictive 90% intervals and medians (the intervals hold the records' own error)."""
+    """Observed statistics against the prior and posterior predictive 90% intervals and medians (the intervals hold the records' own error).
+
+    Statistics named in words (:func:`statistic_words`) on a percentage scale; colours of the
+    Okabe-Ito palette, the observed value a diamond, text in the house style of :mod:`sim.analysis.plots`.
+    """
+    from sim.analysis.plots import styled
+
+    return styled(_predictive_figure)(result)
+
+
+def _predictive_figure(result: Calibration) -> Any:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    from sim.analysis.plots import OKABE_ITO
 
     table = predictive_table(result)
-    fig = Figure(figsize=(8, 0.55 * len(table) + 1.4), layout="constrained")
+    fig = Figure(figsize=(9, 0.7 * len(table) + 1.8), layout="constrained")
     ax = fig.subplots()
     y = np.arange(len(table))[::-1]
-    ax.hlines(y + 0.15, table["prior_low"], table["prior_high"], color="grey", linewidth=5, alpha=0.5, label="prior predictive 90%")
-    ax.plot(table["prior_median"], y + 0.15, "|", color="black")
-    ax.hlines(y - 0.15, table["posterior_low"], table["posterior_high"], color="tab:blue", linewidth=5, alpha=0.7, label="posterior predictive 90%")
-    ax.plot(table["posterior_median"], y - 0.15, "|", color="black")
+    ax.hlines(y + 0.15, table["prior_low"], table["prior_high"], color="grey", linewidth=6, alpha=0.5, label="prior predictive 90%")
+    ax.plot(table["prior_median"], y + 0.15, "|", color="black", markersize=10)
+    ax.hlines(y - 0.15, table["posterior_low"], table["posterior_high"], color=OKABE_ITO[0], linewidth=6, alpha=0.7, label="posterior predictive 90%")
+    ax.plot(table["posterior_median"], y - 0.15, "|", color="black", markersize=10, label="median")
     observed = table["observed"].to_numpy(float)
     ok = np.isfinite(observed)
-    ax.plot(observed[ok], y[ok], "o", color="tab:red", label="observed")
-    ax.set_yticks(y, table["statistic"])
-    ax.set(xlabel="share", xlim=(0, 1))
+    ax.plot(observed[ok], y[ok], "D", color=OKABE_ITO[3], markersize=8, label="observed")
+    ax.set_yticks(y, [statistic_words(name, result.targets) for name in table["statistic"]])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel(f"share of {result.targets.event.replace('_', '-')}s, or chance of one (%)")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
+    fig.legend(loc="outside lower center", ncols=4, frameon=False)
     return fig
 
 

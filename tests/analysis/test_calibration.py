@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import os
 import subprocess
@@ -494,3 +495,42 @@ def test_the_shipped_targets_page_tells_the_format_of_ones_own_targets_and_docs_
     mine = targets_from({"statistics": [{"kind": "breakup_by", "years": 5, "observed": 0.3, "sd": 0.1}]}, "/tmp/mine.yaml")
     own = C.render(C.calibrate(cfg, mine, C.calibrated_items(cfg, ["decisions.memory"], mine), seed=1, replications=20, points=10, waves=1), figures)
     assert "## Your own targets" not in own
+
+
+def test_the_figures_name_parameters_and_statistics_in_words_with_units_at_the_house_text_size():
+    """docs/calibration's figures had 7- and 8-point text, panels titled by path ('decisions.memory') with no unit, the
+    statistics by code name ('breakup_after_0_to_2_years') on a 0-1 'share' axis, and matplotlib's red and blue."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_hex
+
+    from sim.analysis.plots import MIN_POINTS, OKABE_ITO
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    uk = load_targets("uk_breakups")
+    result = C.calibrate(cfg, uk, C.calibrated_items(cfg, None, uk), seed=1, replications=20, points=30, waves=1)
+    for fig in (C.prior_posterior_figure(result), C.predictive_figure(result)):
+        FigureCanvasAgg(fig).draw()
+        texts = fig.findobj(lambda a: hasattr(a, "get_fontsize") and getattr(a, "get_text", lambda: "")() and a.get_visible())
+        assert min(t.get_fontsize() for t in texts) >= MIN_POINTS
+    fig = C.prior_posterior_figure(result)
+    panels = fig.axes
+    assert panels[0].get_title().replace("\n", " ").startswith("How fast a council's view of the partnership's value")
+    assert panels[0].get_xlabel() == "decisions.memory\n(share per month)"
+    # with every shipped parameter, 'exogenous.control_change_all_out (probability per election)' on one line ran into the next
+    # panel's label, and the budget shock's ticks (0.0075 0.0100 ...) touched each other
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    labels = [ax.xaxis.label.get_window_extent(renderer) for ax in panels if ax.get_visible() and ax.get_xlabel()]
+    assert len(labels) == len(result.items) and not [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b)]
+    for ax in panels:
+        ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text() and t.get_visible()]
+        assert not [(a, b) for a, b in itertools.pairwise(ticks) if a.overlaps(b)], ax.get_xlabel()
+    ax = C.predictive_figure(result).axes[0]
+    labels, event = [t.get_text() for t in ax.get_yticklabels()], uk.event.replace("_", "-")
+    assert labels[0] == f"{event}s 0 to 2 years after launch (share)"
+    assert labels[-1] == f"chance of a {event} within 10 years (no record)" and "_" not in "".join(labels)
+    FigureCanvasAgg(ax.figure).draw()
+    assert ax.get_xticklabels()[-1].get_text() == "100%" and "(%)" in ax.get_xlabel()
+    colours = {to_hex(line.get_color()) for line in ax.get_lines() if line.get_marker() == "D"}
+    assert colours == {OKABE_ITO[3].lower()}
