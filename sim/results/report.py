@@ -362,13 +362,20 @@ def _run_report(folder: Path) -> Report:
     report.sections.append(_outcomes(summary))
     report.sections.append("<h2>Figures</h2>")
     total = " and, paler, its total band (the assumptions' doubt added)" if "total_low" in summary.get("survival_curve", {}) else ""
-    report.figure("survival", plots.survival_figure(summary), f"Partnerships not collapsed over time (0-100% scale), with its 95% Monte Carlo band{total}.")
+    # Each figure says what was run, as sim-run's own do: figures/*.png are taken out of the page (onto a slide, into a paper).
+    title = (
+        plots.run_title(run["scenario"], run["policy"], run["replications"], run["seed"]) if {"scenario", "policy", "replications", "seed"} <= set(run) else ""
+    )
+    survival = plots.survival_figure(summary, title)
+    report.figure("survival", survival, f"Partnerships not collapsed over time (0-100% scale), with its 95% Monte Carlo band{total}.")
     if (folder / "replications.parquet").is_file():
         table = pd.read_parquet(folder / "replications.parquet", columns=["outcome", "end_month", "launch_month"])
-        report.figure("timing", plots.timing_figure(table, summary["horizon_months"]), "When launched partnerships collapse, and the yearly collapse rate.")
-    report.figure("causes", plots.causes_figure(summary), "Causes and triggers, of the collapses and of all failures.")
+        timing = plots.timing_figure(table, summary["horizon_months"], title)
+        report.figure("timing", timing, "When launched partnerships collapse, and the yearly collapse rate.")
+    report.figure("causes", plots.causes_figure(summary, title), "Causes and triggers, of the collapses and of all failures.")
     if (folder / "trajectories.parquet").is_file():
-        report.figure("fan", plots.fan_figure(pd.read_parquet(folder / "trajectories.parquet")), "Trust, value seen and savings month by month.")
+        fan = plots.fan_figure(pd.read_parquet(folder / "trajectories.parquet"), title=title)
+        report.figure("fan", fan, "Trust, value seen and savings month by month.")
     report.sections.append("<h2>Causes and triggers</h2>" + _causes_tables(summary))
     if summary.get("attribution"):
         report.sections.append(_attribution(summary["attribution"]))
@@ -442,9 +449,10 @@ def _comparison_report(folder: Path) -> Report:
         " are paired: each partnership is compared with itself under the reference policy.</p>" + _table(headings, rows)
     )
     report.sections.append("<h2>Figures</h2>")
+    scenario = plots.scenario_words(str(run["scenario"])) if "scenario" in run else ""
     report.figure(
         "forest",
-        plots.forest_figure(comparison),
+        plots.forest_figure(comparison, title=plots.comparison_title(str(run["scenario"]), policies[0]) if scenario else ""),
         "Each policy's paired difference from the reference with its 95% Monte Carlo interval"
         + (" and, paler, its total interval (the doubt about the assumptions added)" if "collapse_difference_total_low" in comparison else "")
         + ", and its cost (per point of collapse avoided where it lowers collapse).",
@@ -452,9 +460,10 @@ def _comparison_report(folder: Path) -> Report:
     per_policy = summary.get("policies") or {}
     if per_policy:
         titled = {policy_words(name): s for name, s in per_policy.items()}
-        report.figure("survival", plots.survival_figure(titled), "Partnerships not collapsed over time under each policy (0-100% scale).")
-        report.figure("causes", plots.causes_figure(titled, counts="collapse"), "Causes and triggers of the collapses under each policy.")
-        report.figure("causes_failures", plots.causes_figure(titled, counts="failure"), "Causes and triggers of all failures under each policy.")
+        report.figure("survival", plots.survival_figure(titled, scenario), "Partnerships not collapsed over time under each policy (0-100% scale).")
+        report.figure("causes", plots.causes_figure(titled, scenario, counts="collapse"), "Causes and triggers of the collapses under each policy.")
+        failures = plots.causes_figure(titled, scenario, counts="failure")
+        report.figure("causes_failures", failures, "Causes and triggers of all failures under each policy.")
     money = [
         [policy_words(r["policy"]), f"{r['lever_cost']:.2f}", f"{r['net_savings']:.2f} [{r['net_savings_low']:.2f}, {r['net_savings_high']:.2f}]"]
         + ([""] if i == 0 else [signed_interval(*(r[f"net_savings_difference{end}"] for end in ("", "_low", "_high")), digits=2)])

@@ -312,3 +312,20 @@ def test_a_stopped_report_leaves_the_earlier_page_and_figures_as_they_were(run_d
     assert stderr.getvalue().startswith("error: stopped by SIGINT (Ctrl-C) before the run finished: no results were written")
     assert {path.relative_to(folder): path.read_bytes() for path in [folder / "report.html", *(folder / "figures").iterdir()]} == before
     assert not list(folder.rglob("*.tmp"))
+
+
+def test_each_figure_taken_out_of_the_report_says_what_was_run(run_dir, compare_dir):
+    """figures/*.png had no title: on a slide or in a paper, nothing said which scenario, policy or how many partnerships."""
+    from sim.results.report import build
+
+    def titles(fig) -> str:
+        return " ".join(t.get_text().replace("\n", " ") for t in (*fig.texts, *(ax.title for ax in fig.axes)))
+
+    run = build(run_dir).figures
+    assert set(run) >= {"survival", "timing", "causes"}
+    for stem, fig in run.items():
+        assert "Baseline scenario, no lever (2,000 simulated partnerships, seed 8)" in titles(fig), stem
+    compared = build(compare_dir).figures
+    assert "Each lever against no lever (Baseline scenario)" in titles(compared["forest"])
+    for stem in ("survival", "causes", "causes_failures"):
+        assert "Baseline scenario" in titles(compared[stem]), stem
