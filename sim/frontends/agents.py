@@ -27,6 +27,7 @@ from sim.core import decisions, triggers
 from sim.core.contract import Size
 from sim.core.layout import layout
 from sim.core.params import CouncilParams
+from sim.frontends.narrative import decided
 from sim.frontends.words import lower_first
 
 #: Council attributes that change during a run: properties here, not fixed attributes.
@@ -163,8 +164,7 @@ class Council(mesa.Agent):
         """Why it would leave, or stay, if it weighed the partnership now: in words, with the figures behind them."""
         m = self.model
         if not self.active:
-            after = triggers.words(m.state.council["exit_trigger"][0, self.index]) or "a decision"
-            return f"{self.name} left in month {self.exit_month}, after {after}; {self._cause_words(self.exit_cause)}."
+            return decided(f"{self.name} left in month {self.exit_month}", self.exit_trigger, self.exit_cause).text + "."
         value, outside = self.value_seen, self.outside_option
         chance = float(decisions.leave_probability(m.state.arrays, m.P, 0, self.index, m.state.month, triggers.Trigger.AGREEMENT_REVIEW))
         mostly = taken_words(most_taken(m.state.value_lost[:, 0, self.index])) or "nothing has taken any"
@@ -174,11 +174,6 @@ class Council(mesa.Agent):
             f"{self.name} sees the partnership as worth {value:.2f} of what it promised, against {outside:.2f} for going alone after the cost of leaving."
             f" Taken so far: {mostly}. Weighing it at a review now, it {verdict} (chance of giving notice {chance:.0%}).{notice}"
         )
-
-    @staticmethod
-    def _cause_words(label: str) -> str:
-        plan = layout()
-        return f"mostly {plan.causes[plan.cause_index[label]].words}" if label in plan.cause_index else "with no cause to speak of"
 
     @property
     def key_person_present(self) -> bool:

@@ -117,14 +117,63 @@ def of_several(what: str) -> str:
 
 
 @dataclass(frozen=True)
+class Decided:
+    """A decision in its parts, each worded as every page says it; :attr:`text` joins them (the one place that does).
+
+    ``what`` is what was decided (``left the partnership``, ``gave notice in month 54 and left in month 68``, ``The
+    proposal was shelved in month 10``; empty to say only why), ``after`` what opened the decision (``a budget shock``)
+    and ``why`` what had taken most of the value the council saw (``misaligned aspirations (case 03)``), either empty where
+    there is none. The timeline's lines (:class:`Told`), the model's councils (:meth:`sim.frontends.agents.Council.explain_exit`),
+    the trainer's "Why did it end?" and its handout all say a decision with these properties.
+    """
+
+    what: str
+    after: str = ""
+    why: str = ""
+
+    @property
+    def headline(self) -> str:
+        """What was decided and what opened it: "left the partnership, after a budget shock"."""
+        return ", ".join(part for part in (self.what, f"after {self.after}" if self.after else "") if part)
+
+    @property
+    def mostly(self) -> str:
+        """The main cause: "mostly misaligned aspirations (case 03)" (empty if none)."""
+        return f"mostly {self.why}" if self.why else ""
+
+    @property
+    def text(self) -> str:
+        """The decision in one sentence: "left the partnership, after a budget shock; mostly misaligned aspirations (case 03)"."""
+        return "; ".join(part for part in (self.headline, self.mostly) if part)
+
+    @property
+    def listed(self) -> str:
+        """The decision as one of a list whose items are set apart by "; ": "left in month 47, after a budget shock, mostly misaligned aspirations (case 03)".
+
+        The same parts as :attr:`text`, the cause after a comma rather than a semicolon: in a list such as the trainer's
+        "Earlier: Northdale DC left in month 47, ...; Southby DC left in month 53, ..." a semicolon before "mostly" would
+        read as the start of the next council's exit.
+        """
+        return ", ".join(part for part in (self.headline, self.mostly) if part)
+
+
+def decided(what: str, trigger: str, cause: str, tagged: bool = True) -> Decided:
+    """A decision from its labels: ``what`` was decided, the label of the ``trigger`` that opened it and of its main ``cause``.
+
+    Labels the model uses for none (``"none"``, ``""``) say nothing; ``tagged=False`` leaves the cause's case or source out.
+    """
+    return Decided(what, trigger_words(trigger), lower_first(explain(cause, tagged)))
+
+
+@dataclass(frozen=True)
 class Told:
     """One line of the timeline in its parts, each worded as the line says it; :attr:`line` joins them (the one place that does).
 
     ``when`` is ``Month 14`` or ``Months 14-15``, ``councils`` the councils concerned (empty for the partnership as a
     whole), ``what`` what happened (with its case or source in brackets where the line carries it), ``after`` what
     opened a decision (``an election that changed political control``) and ``why`` its main cause
-    (``misaligned aspirations (case 03)``), both empty for any other event, and ``size`` the effect in words
-    (``the value it sees is 0.30 of the promise``; empty if none).
+    (``misaligned aspirations (case 03)``), both empty for any other event (:attr:`decided`: these three as a
+    :class:`Decided`), and ``size`` the effect in words (``the value it sees is 0.30 of the promise``; empty if none).
     """
 
     when: str
@@ -140,20 +189,24 @@ class Told:
         return ", ".join(self.councils)
 
     @property
+    def decided(self) -> Decided:
+        """What happened, what opened it and its main cause, as a decision is said everywhere."""
+        return Decided(self.what, self.after, self.why)
+
+    @property
     def headline(self) -> str:
         """What happened and, for a decision, what opened it: "left the partnership, after a budget shock"."""
-        return self.what + (f", after {self.after}" if self.after else "")
+        return self.decided.headline
 
     @property
     def detail(self) -> str:
         """The rest: a decision's main cause and the size of the effect, "mostly working together - the value it saw was 0.30 of the promise"."""
-        return " - ".join(part for part in (f"mostly {self.why}" if self.why else "", self.size) if part)
+        return " - ".join(part for part in (self.decided.mostly, self.size) if part)
 
     @property
     def text(self) -> str:
-        """What happened in full, without when and who: :attr:`headline`, then :attr:`detail` (empty if none)."""
-        detail = self.detail
-        return self.headline + (("; " if self.why else " - ") + detail if detail else "")
+        """What happened in full, without when and who: the decision's :attr:`Decided.text`, then the size of the effect (if any)."""
+        return " - ".join(part for part in (self.decided.text, self.size) if part)
 
     @property
     def line(self) -> str:
@@ -177,16 +230,14 @@ def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
     if len(concerned) > 1:  # "their champions left", "the chance each would approve"
         said = of_several(said)
         how = how.of_several()
-    after = why = ""
     if entry.trigger and (entry.what in DECISIONS or not entry.council):
-        after = trigger_words(entry.trigger)
-        why = lower_first(explain(entry.cause, tagged))
+        what = decided(said, entry.trigger, entry.cause, tagged)
     else:
-        said = " ".join(part for part in (said, source(entry.case) if tagged else "") if part)
+        what = Decided(" ".join(part for part in (said, source(entry.case) if tagged else "") if part))
     text = how.text(size, entry.partner)
     repeated = "" if first == last else " in all" if how.adds_up else " throughout"
     shown = "" if text is None or size == 0 else text + repeated
-    return Told(when, concerned, said, after, why, shown)
+    return Told(when, concerned, what.what, what.after, what.why, shown)
 
 
 def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> str:

@@ -20,10 +20,9 @@ from sim.config import cases, scenarios
 from sim.core import decisions
 from sim.core import levers as lever_table
 from sim.core.causes import source_words
-from sim.core.layout import layout
 from sim.frontends.agents import most_taken, taken_words
 from sim.frontends.model import PartnershipModel
-from sim.frontends.narrative import DECISIONS, Stretch, Told, explain, tell, trigger_words
+from sim.frontends.narrative import DECISIONS, Decided, Stretch, Told, case_of, decided, explain, tell, trigger_words
 from sim.frontends.words import lower_first, upper_first
 
 #: The sentences of a council's notice and of its exit (what the timeline says of them).
@@ -101,13 +100,9 @@ class CouncilView:
     exit_trigger: str
 
     @property
-    def exit_words(self) -> str:
-        """Why it left, in words (empty while it is a partner)."""
-        if self.active:
-            return ""
-        after = trigger_words(self.exit_trigger)
-        mostly = f"mostly {lower_first(explain(self.exit_cause))}" if self.exit_cause != "none" else ""
-        return ", ".join(part for part in (f"after {after}" if after else "", mostly) if part)
+    def exit(self) -> Decided:
+        """How it left: ``left in month 47``, what opened its decision and its main cause (nothing said while it is a partner)."""
+        return Decided("") if self.active else decided(f"left in month {self.exit_month}", self.exit_trigger, self.exit_cause)
 
 
 @dataclass(frozen=True)
@@ -206,7 +201,9 @@ class Why:
     """Why a run ended, in words, and the key learning that addresses it.
 
     ``cause_words`` names the cause with its source (``Over-dependency on key personnel (case 01)``),
-    ``cause_title`` without it (for a page that shows the source beside it).
+    ``cause_title`` without it (for a page that shows the source beside it). ``decisions`` are the councils whose
+    decision ended it (each said by :meth:`said`), ``earlier_exits`` the councils that had left before, each with how
+    it left (:attr:`CouncilView.exit`).
     """
 
     outcome: str
@@ -219,7 +216,7 @@ class Why:
     learning: str
     learning_source: str
     decisions: tuple[Decision, ...]
-    earlier_exits: tuple[tuple[str, int, str], ...]
+    earlier_exits: tuple[tuple[str, Decided], ...]
     levers: tuple[LeverInfo, ...] = field(default=())
 
     @property
@@ -231,6 +228,12 @@ class Why:
     def cause_title(self) -> str:
         """The cause without its source."""
         return explain(self.cause or "none", tagged=False)
+
+    def said(self, d: Decision) -> Decided:
+        """What council ``d`` decided and what opened its decision, with its own main cause where that is not the run's
+        (which the page and the handout say once, above): "left in month 68, after a partner leaving; mostly misaligned aspirations (case 03)".
+        """
+        return Decided(d.decided, d.trigger_words, lower_first(d.cause_words) if d.cause != self.cause else "")
 
 
 @dataclass(frozen=True)
@@ -549,13 +552,7 @@ class Run:
         parts = [f"# {title}", "", *self.model.handout_summary(), ""]
         why = self.why()
         if why is not None:
-            parts += ["## Why did it end?", "", why.headline, ""]
-            for d in why.decisions:
-                after = f", after {d.trigger_words}" if d.trigger_words else ""
-                parts.append(f"- **{d.council}** {d.decided}{after}. {decision_words(d)}".rstrip())
-            if why.learning:
-                parts += ["", f"**Key learning** ({why.learning_source}): {why.learning}."]
-            parts.append("")
+            parts += [*why_markdown(why), ""]
         parts += ["## Timeline", ""]
         parts += [f"- {item.line}" for item in self.timeline()] or ["- nothing happened"]
         return "\n".join(parts) + "\n"
@@ -564,7 +561,7 @@ class Run:
         """The councils whose decisions ended the run: those who left in its last month, or those who had not approved a shelved proposal."""
         m = self.model
         ending = m.cause
-        ending_tag = source_words(cause_case(ending))
+        ending_tag = source_words(case_of(ending))
         timeline = [item_of(s) for s in m.events.stretches() if s.entry.what not in DECISIONS] if ending_tag else []
         out = []
         for c in m.councils:
@@ -613,17 +610,18 @@ class Run:
         after = trigger_words(trigger)
         case = case_of_cause(cause)
         learning = learning_for(cause)
-        decided = self._decisions()
+        deciding = self._decisions()
         gone = sorted((c for c in self.councils() if not c.active and c.exit_month != m.month), key=lambda c: c.exit_month)
-        earlier = tuple((c.name, c.exit_month, c.exit_words) for c in gone)
+        earlier = tuple((c.name, c.exit) for c in gone)
         if m.outcome == "collapsed":
-            ended = ": too few partners were left." if decided else (f", after {after}." if after else ".")
+            collapsed = f"The partnership collapsed in month {m.month}"
+            ended = f"{collapsed}: too few partners were left." if deciding else f"{Decided(collapsed, after).headline}."
             # with no council leaving, what its cause did in the last month (case 05: the venture's reserves ran out)
             last = dict.fromkeys(e.what for e in m.events.entries if e.month == m.month and e.council and e.cause == cause and e.what not in DECISIONS)
-            that = f" That month {'; '.join(last)}." if last and not decided else ""
-            headline = f"The partnership collapsed in month {m.month}{ended}{that}"
+            that = f" That month {'; '.join(last)}." if last and not deciding else ""
+            headline = f"{ended}{that}"
         elif m.outcome == "shelved":
-            headline = f"The proposal was shelved in month {m.month}" + (f", after {after}." if after else ".")
+            headline = f"{Decided(f'The proposal was shelved in month {m.month}', after).headline}."
         elif m.outcome == "underperforming":
             headline = f"The partnership reached month {m.month} but delivered well below its business case."
         else:
@@ -638,16 +636,20 @@ class Run:
             case_id=case.id if case else "",
             learning=upper_first(learning.text) if learning else "",
             learning_source=learning.source if learning else "",
-            decisions=decided,
+            decisions=deciding,
             earlier_exits=earlier,
             levers=tuple(lever_info(name) for name in (learning.levers if learning else ())),
         )
 
 
-def cause_case(cause: str) -> str:
-    """The case or source a cause label comes from (empty for none)."""
-    plan = layout()
-    return plan.causes[plan.cause_index[cause]].case if cause in plan.cause_index else ""
+def why_markdown(why: Why) -> list[str]:
+    """The handout's "Why did it end?": its headline, each deciding council's decision (as the page says it,
+    :meth:`Why.said`) with what had taken the value it saw, and the key learning."""
+    parts = ["## Why did it end?", "", why.headline, ""]
+    parts += [f"- **{d.council}** {why.said(d).text}. {decision_words(d)}".rstrip() for d in why.decisions]
+    if why.learning:
+        parts += ["", f"**Key learning** ({why.learning_source}): {why.learning}."]
+    return parts
 
 
 def decision_words(d: Decision) -> str:

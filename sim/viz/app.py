@@ -325,14 +325,12 @@ def why_html(why: Why, compact: bool = False) -> str:
     if why.decisions:
         parts.append('<ul class="sim-decisions">')
         for d in why.decisions:
-            after = f", after {escape(d.trigger_words)}" if d.trigger_words else ""
-            cause = f"; mostly {escape(adapter.lower_first(d.cause_words))}" if d.cause_words and d.cause != why.cause else ""
             detail = "" if compact else f'<div class="sim-small">{escape(adapter.decision_words(d))}</div>'
             happened = "" if compact or not d.events else '<div class="sim-small">' + "; ".join(escape(e) for e in d.events) + "</div>"
-            parts.append(f"<li><b>{escape(d.council)}</b> {escape(d.decided)}{after}{cause}.{detail}{happened}</li>")
+            parts.append(f"<li><b>{escape(d.council)}</b> {escape(why.said(d).text)}.{detail}{happened}</li>")
         parts.append("</ul>")
     if why.earlier_exits and not compact:
-        earlier = "; ".join(f"{escape(n)} left in month {m}" + (f", {escape(w)}" if w else "") for n, m, w in why.earlier_exits)
+        earlier = "; ".join(f"{escape(name)} {escape(left.listed)}" for name, left in why.earlier_exits)
         parts.append(f'<p class="sim-small">Earlier: {earlier}.</p>')
     if compact:
         return "".join(parts)

@@ -16,6 +16,7 @@ from sim.core.params import TIERS
 from sim.frontends.agents import DRAWN, LIVE, Council, most_taken, taken_words
 from sim.frontends.ensemble import run_ensemble
 from sim.frontends.model import PartnershipModel
+from sim.frontends.narrative import tell
 
 SEED = 0
 
@@ -86,6 +87,19 @@ def test_a_council_explains_how_it_would_weigh_the_partnership() -> None:
     leaver = gone.councils[k]
     assert not leaver.active and leaver.explain_exit().startswith(f"{leaver.name} left in month {month}, after ")
     assert leaver.exit_trigger != "none" and triggers.WORDS[triggers.Trigger(triggers.LABELS.index(leaver.exit_trigger))][1] in leaver.explain_exit()
+
+
+def test_a_council_that_left_says_why_as_the_timeline_says_its_exit() -> None:
+    """It said "mostly Over-dependency on key personnel (case 01)", a capital in mid-sentence, built apart from the
+    timeline's "left the partnership, after ...; mostly over-dependency ..."."""
+    replication, k, month = with_an_exit()
+    gone = PartnershipModel(seed=SEED, replication=replication)
+    run_to(gone, month)
+    leaver = gone.councils[k]
+    exit_line = next(s for s in gone.events.stretches() if s.entry.what == decisions.EVENTS[decisions.Ev.LEFT].what and leaver.name in s.councils)
+    told = tell(exit_line.first, exit_line.last, exit_line.councils, exit_line.entry, exit_line.total)
+    assert told.after and told.why
+    assert leaver.explain_exit() == f"{leaver.name} left in month {month}, after {told.after}; mostly {told.why}."
 
 
 def test_what_has_taken_the_value_a_council_sees_reads_on_the_promises_scale() -> None:

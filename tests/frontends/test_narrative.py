@@ -13,7 +13,7 @@ from sim.core import decisions, exogenous, kernel
 from sim.core.contract import LOST_VALUE, Event, Reading
 from sim.core.layout import EventKind, layout
 from sim.core.mechanisms import mechanisms
-from sim.frontends.narrative import COLUMNS, UNKNOWN, Entry, EventLog, Told, case_of, explain, line, reading, source, tell
+from sim.frontends.narrative import COLUMNS, UNKNOWN, Decided, Entry, EventLog, Told, case_of, decided, explain, line, reading, source, tell
 
 
 def champion_left(month: int = 14, council: str = "Northdale DC", size: float = 0.18) -> Entry:
@@ -173,6 +173,23 @@ def test_a_decision_says_what_opened_it_and_what_had_taken_most_of_the_value() -
     below = EventLog([Entry(60, "Westmere DC", "", "", decisions.EVENTS[decisions.Ev.LEFT].what, -0.12)])
     assert below.lines() == ["Month 60 - Westmere DC - left the partnership - the value it saw was 0.12 of the promise below nothing"]
     assert list(log.to_frame()["trigger"]) == ["election", "partner_left", "budget_setting"]
+
+
+def test_a_decision_is_said_from_its_parts_in_a_sentence_and_in_a_list() -> None:
+    """The words of a decision (", after <trigger>", "; mostly <cause>") were built in five places; each now says a
+    :class:`Decided`, the timeline's lines included, and a list's items differ only in the comma before "mostly"."""
+    left = decided("left in month 47", "budget_shock", "case01_key_person")
+    assert left == Decided("left in month 47", "a budget shock", "over-dependency on key personnel (case 01)")
+    assert left.text == "left in month 47, after a budget shock; mostly over-dependency on key personnel (case 01)"
+    assert left.listed == "left in month 47, after a budget shock, mostly over-dependency on key personnel (case 01)"
+    assert decided("left in month 47", "budget_shock", "case01_key_person", tagged=False).why == "over-dependency on key personnel"
+    assert decided("left", "none", "none") == Decided("left") and Decided("left").text == Decided("left").listed == "left"
+    assert Decided("", "a budget shock", "working together").listed == "after a budget shock, mostly working together"
+    assert Decided("left", why="working together").text == "left; mostly working together"
+    notice = decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what
+    told = tell(40, 40, ["Northdale DC"], Entry(40, "Northdale DC", "case03_misaligned_aspirations", "03", notice, 0.42, trigger="election"), 0.42)
+    assert told.decided == decided(notice, "election", "case03_misaligned_aspirations")
+    assert told.text == f"{told.decided.text} - {told.size}" and told.headline == told.decided.headline
 
 
 def test_a_line_and_a_cause_can_be_worded_without_their_source_for_a_page_that_shows_it_beside() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html import escape
 
@@ -13,7 +14,9 @@ need_solara()
 import ipyvuetify as v  # noqa: E402
 import solara  # noqa: E402
 
-from sim.frontends.narrative import Told  # noqa: E402
+from sim.config import cases  # noqa: E402
+from sim.frontends.narrative import Decided, Told, explain, tell  # noqa: E402
+from sim.frontends.words import lower_first  # noqa: E402
 from sim.viz import adapter, app, handout, stories  # noqa: E402
 
 
@@ -183,6 +186,52 @@ def test_handouts_are_the_runs_markdown_and_its_pdf(page):
     assert text.startswith(f"# Case 01: Over-dependency on key personnel, no levers (seed {story.seed}, replication {story.replication})\n")
     assert "## Why did it end?" in text and "## Timeline" in text and "case01_key_person" not in text
     assert handout.pdf(text).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("case_id", [c.id for c in cases.CASES])
+def test_a_decision_reads_alike_on_the_page_in_the_handout_and_on_the_timeline(case_id):
+    """The words of a council's decision (", after <trigger>", "; mostly <cause>") were built apart on the page, in the
+    handout and for the councils that had left. For every story and its replay: the page's "Why did it end?" and the
+    handout say each deciding council's decision in the same words (:meth:`adapter.Why.said`) from the parts of its
+    exit's timeline line, and each council that had left with the parts of its own (in a list, a comma before "mostly")."""
+    story = stories.story_for(case_id)
+    assert story is not None
+    for levers in ((), story.levers):
+        run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication, levers=levers)
+        run.run_to_end()
+        why = run.why()
+        assert why is not None
+        page, lines = app.why_html(why), run.handout().splitlines()
+        stretches = run.model.events.stretches()
+        exits = {name: tell(s.first, s.last, s.councils, s.entry, s.total).decided for s in stretches if s.entry.what == adapter.LEFT for name in s.councils}
+        for d in why.decisions:
+            said = why.said(d)
+            assert said == Decided(d.decided, d.trigger_words, "" if d.cause == why.cause else lower_first(d.cause_words))
+            assert f"<li><b>{escape(d.council)}</b> {escape(said.text)}.<div" in page
+            assert any(line.startswith(f"- **{d.council}** {said.text}.") for line in lines), (said.text, lines)
+            if d.council in exits:
+                assert (d.trigger_words, lower_first(d.cause_words)) == (exits[d.council].after, exits[d.council].why)
+        for name, left in why.earlier_exits:
+            assert (left.after, left.why) == (exits[name].after, exits[name].why) and left.what.startswith("left in month ")
+        earlier = "; ".join(f"{escape(name)} {escape(left.listed)}" for name, left in why.earlier_exits)
+        assert (f"Earlier: {earlier}.</p>" in page) == bool(why.earlier_exits)
+
+
+def test_a_deciding_councils_own_cause_is_said_in_the_handout_as_on_the_page(monkeypatch):
+    """A council whose decision ended the run with a main cause other than the run's: the page said it ("; mostly
+    working together ...") and the handout left it out."""
+    story = stories.story_for("01")
+    assert story is not None
+    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+    run.run_to_end()
+    why = run.why()
+    assert why is not None and why.decisions and why.cause != "coordination"
+    d = dataclasses.replace(why.decisions[0], cause="coordination", cause_words=explain("coordination"))
+    mixed = dataclasses.replace(why, decisions=(d,))
+    monkeypatch.setattr(run, "why", lambda: mixed)
+    said = f"{d.decided}, after {d.trigger_words}; mostly working together: coordination costs, early disruption, imbalance of pace (research)"
+    assert f"<li><b>{escape(d.council)}</b> {escape(said)}.<div" in app.why_html(mixed)
+    assert f"\n- **{d.council}** {said}. Taken from the value it saw: " in run.handout()
 
 
 def test_timeline_html_tags_each_event_with_its_case_and_trigger():
