@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+import numpy as np
+
 from sim.core.contract import Size
 
 #: Okabe-Ito, "Color Universal Design" (Okabe and Ito, 2008).
@@ -230,9 +232,6 @@ def _rows(mids: Sequence[float], widths: Sequence[float], edge: float, step: flo
 
 #: Line pitch of a council's label (its name, then a notice badge, "champion left" or "left in month N").
 LABEL_LINE = 25
-#: How much worse a trust number's spot is for each label, number or council it covers (drawn over it or hiding it) than
-#: for each council's box it only reaches into (beside the circle).
-HIDES = 10
 #: How far beside its line a trust number may sit, first choice first: never so far that its line misses its box.
 TRUST_BESIDE = (0, 8, -8, 14, -14, 20, -20, 24, -24)
 #: How far a council's label keeps outside the ring's sides: room for a trust number beside a side's line, inward.
@@ -406,6 +405,134 @@ def _reads_as_another(box: _Box, discs: Sequence[tuple[float, float, float]], k:
     )
 
 
+def _mark(at: tuple[float, float]) -> _Box:
+    """The box of a trust number centred ``at``."""
+    return _Box(at[0] - 26, at[1] - 14, at[0] + 26, at[1] + 14)
+
+
+def _trust_spots(p1: tuple[float, float], p2: tuple[float, float], side: bool) -> list[tuple[float, float]]:
+    """Where the trust number of the line from ``p1`` to ``p2`` (a ``side`` of the ring, or a chord) may sit, first choice
+    first: on it, or just beside it with the line still through its box (:data:`TRUST_AT`, :data:`TRUST_BESIDE`)."""
+    (x1, y1), (x2, y2) = p1, p2
+    at = [f for f in TRUST_AT if side or f != 0.5]
+    span = math.hypot(x2 - x1, y2 - y1) or 1.0
+    across = ((y1 - y2) / span, (x2 - x1) / span)
+    reach = 26 * abs(across[0]) + 14 * abs(across[1]) - 2  # beside it by no more than keeps its line through the box
+    return [(x1 + f * (x2 - x1) + o * across[0], y1 + f * (y2 - y1) + o * across[1]) for o in TRUST_BESIDE if abs(o) <= reach for f in at]
+
+
+def _covers(at: np.ndarray, box: _Box) -> np.ndarray:
+    """Which trust numbers centred ``at`` (an array of x, y rows) ``box`` comes within a unit of."""
+    x, y = at[:, 0], at[:, 1]
+    return (x - 26 < box.right + 1) & (box.left < x + 27) & (y - 14 < box.bottom + 1) & (box.top < y + 15)
+
+
+def _touching(at: np.ndarray, disc: tuple[float, float, float]) -> np.ndarray:
+    """Which trust numbers centred ``at`` (an array of x, y rows) overlap the disc (x, y, radius) ``disc``."""
+    cx, cy, r = disc
+    return np.hypot(cx - np.clip(cx, at[:, 0] - 26, at[:, 0] + 26), cy - np.clip(cy, at[:, 1] - 14, at[:, 1] + 14)) < r
+
+
+def _blocks(rows: Sequence[_Box], free: dict[tuple[int, int], np.ndarray]) -> bool:
+    """Whether a label's ``rows`` would cover every place left (``free``) for some line's trust number."""
+    return any(len(at) and np.all(np.any([_covers(at, row) for row in rows], axis=0)) for at in free.values())
+
+
+def _over_label(
+    x: float,
+    y: float,
+    r: float,
+    widths: Sequence[float],
+    name_count: int,
+    width: int,
+    placed: Sequence[_Box],
+    free: dict[tuple[int, int], np.ndarray],
+    disc: tuple[float, float, float],
+) -> tuple[_Label, list[_Box]]:
+    """The label of the council at (``x``, ``y``) of radius ``r`` by the council, over the lines of trust (on a white ground).
+
+    Its name as near the council (``disc``) as it can be, above or below it and moved sideways as little as that needs
+    (still over or under the circle), clear of what is ``placed`` and leaving each line's trust number a place (``free``:
+    each line's places left); where that would put it more than two lines farther off than it could be, as near as it can.
+    """
+    found = []
+    for spare in (True, False):
+        best: tuple[float, _Label, list[_Box]] | None = None
+        for above in (True, False):
+            order = [*reversed(range(name_count)), *range(name_count, len(widths))] if above else list(range(len(widths)))
+            lines = [widths[i] for i in order]
+            outward, edge = (-1, y - r - 4) if above else (1, y + r + 6)
+            tried: set[tuple[float, ...]] = set()
+            for dx in sorted(range(-width, width + 1, 8), key=abs):
+                mids = tuple(min(max(x + dx, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for w in lines)
+                if mids in tried or abs(mids[order.index(0)] - x) > lines[order.index(0)] / 2 + r - 8:  # pinned, or no longer by its council
+                    continue
+                tried.add(mids)
+                moved = 0
+                while True:
+                    rows = _rows(mids, lines, edge + outward * moved, outward * LABEL_LINE)
+                    near = _gap(rows[order.index(0)], disc)
+                    if best is not None and near >= best[0]:
+                        break
+                    past = max(
+                        (row.bottom + 2 - other.top if above else other.bottom + 2 - row.top for row in rows for other in placed if row.hits(other)),
+                        default=0.0,
+                    )
+                    if not past and not (spare and _blocks(rows, free)):
+                        best = (near, _Label(mids, edge + outward * moved, above, tuple(order), moved, over=True), rows)
+                        break
+                    moved += max(4, 4 * math.ceil(past / 4))
+        assert best is not None
+        found.append(best)
+    sparing, nearest = found
+    best = sparing if sparing[0] <= nearest[0] + 2 * LABEL_LINE else nearest
+    return best[1], best[2]
+
+
+def _trust_marks(
+    edges: Sequence[tuple[int, int]],
+    spots: dict[tuple[int, int], np.ndarray],
+    free: dict[tuple[int, int], np.ndarray],
+    squares: Sequence[_Box],
+    labels: Sequence[_Box],
+    discs: Sequence[tuple[float, float, float]],
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """Each line's trust number's centre, from its ``spots`` (first choice first).
+
+    The line with the fewest places left (``free``: clear of the councils, the labels and the numbers placed so far) goes
+    next, at the place that takes no other line's last places, reaching into the fewest councils' boxes (``squares``: beside
+    a circle), first choice first. A line with no place left (where two big councils nearly touch) takes the place that
+    covers the fewest labels, then numbers, then councils.
+    """
+    left = dict(free)
+    marks: dict[tuple[int, int], tuple[float, float]] = {}
+    while left:
+        edge = min(left, key=lambda e: len(left[e]))
+        at = left.pop(edge)
+        if len(at):
+            # the place that takes the last places of the fewest other lines (only those whose places one number can cover),
+            # then reaches into the fewest councils' boxes, then comes first
+            emptied = np.zeros(len(at), dtype=int)
+            for other in left.values():
+                if len(other) and np.ptp(other[:, 0]) < 53 * 2 and np.ptp(other[:, 1]) < 29 * 2:
+                    emptied += np.all((np.abs(at[:, None, 0] - other[None, :, 0]) < 53) & (np.abs(at[:, None, 1] - other[None, :, 1]) < 29), axis=1)
+            reaches = np.sum([_covers(at, square) for square in squares], axis=0)
+            mark = at[np.lexsort((np.arange(len(at)), reaches, emptied))[0]]
+        else:
+            placed = [_mark(m) for m in marks.values()]
+            mark = min(
+                spots[edge],
+                key=lambda s: (
+                    sum(_mark(s).hits(b, 1.0) for b in labels),
+                    sum(_mark(s).hits(b, 1.0) for b in placed),
+                    sum(_mark(s).touches(*disc) for disc in discs),
+                ),
+            )
+        marks[edge] = (float(mark[0]), float(mark[1]))
+        left = {e: at[(np.abs(at[:, 0] - mark[0]) >= 53) | (np.abs(at[:, 1] - mark[1]) >= 29)] for e, at in left.items()}
+    return marks
+
+
 @functools.lru_cache(maxsize=512)
 def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[float, ...], int], ...], edges: tuple[tuple[int, int], ...]) -> _Placement:
     """Place the councils, their labels and the trust numbers of ``edges`` (see :func:`network`).
@@ -431,39 +558,21 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
     ring = pos if n > 2 else []
     discs = [(x, y, r + g + 2) for (x, y), (r, g, _, _) in zip(pos, councils, strict=True)]
     labels: list[_Label] = []
+    spots = {(i, j): np.array(_trust_spots(pos[i], pos[j], (j - i) % n in (1, n - 1))) for i, j in edges}
+    free = {edge: at[~np.any([_touching(at, disc) for disc in discs], axis=0)] for edge, at in spots.items()}
     for k, ((x, y), (r, g, widths, name_count)) in enumerate(zip(pos, councils, strict=True)):
         aside = 1 if x > cx + 1 else -1 if x < cx - 1 else 0
         label, rows = _council_label(x, y, r + g, widths, name_count, n > 2 and y < cy - 1, aside, width, placed, ring)
         if _reads_as_another(rows[label.order.index(0)], discs, k, label.above):  # by its own council instead, over the lines
-            label, rows = min(
-                (_council_label(x, y, r + g, widths, name_count, above, aside, width, placed, [], over=True) for above in (label.above, not label.above)),
-                key=lambda found: found[0].moved,
-            )
+            label, rows = _over_label(x, y, r + g, widths, name_count, width, placed, free, discs[k])
         placed += rows
         labels.append(label)
+        free = {edge: at[~np.any([_covers(at, row) for row in rows], axis=0)] for edge, at in free.items()}
 
     # Each trust number on its line (or just beside it, the line still through its box), clear of councils, labels and
-    # numbers placed before it where it can be; the shortest lines, with the fewest places, first.
-    marks: dict[tuple[int, int], tuple[float, float]] = {}
-    for i, j in sorted(edges, key=lambda e: math.dist(pos[e[0]], pos[e[1]])):
-        (x1, y1), (x2, y2) = pos[i], pos[j]
-        side = (j - i) % n in (1, n - 1)
-        at = [f for f in TRUST_AT if side or f != 0.5]
-        span = math.hypot(x2 - x1, y2 - y1) or 1.0
-        across = ((y1 - y2) / span, (x2 - x1) / span)
-        reach = 26 * abs(across[0]) + 14 * abs(across[1]) - 2  # beside it by no more than keeps its line through the box
-        spots = [(x1 + f * (x2 - x1) + o * across[0], y1 + f * (y2 - y1) + o * across[1]) for o in TRUST_BESIDE if abs(o) <= reach for f in at]
-        best = None
-        for mx, my in spots:  # the first clear spot, or else the one that hides least
-            box = _Box(mx - 26, my - 14, mx + 26, my + 14)
-            hits = sum(box.hits(other, 1.0) * (1 if m < n else HIDES) for m, other in enumerate(placed)) + HIDES * sum(box.touches(*disc) for disc in discs)
-            if best is None or hits < best[0]:
-                best = (hits, box, (mx, my))
-            if not hits:
-                break
-        assert best is not None
-        placed.append(best[1])
-        marks[i, j] = best[2]
+    # the numbers placed before it; the line with the fewest places left goes next.
+    marks = _trust_marks(edges, spots, free, placed[:n], placed[n:], discs)
+    placed += [_mark(mark) for mark in marks.values()]
 
     # The drawing spans what is placed, with the legend below.
     shift = max(0.0, 4 - min(b.top for b in placed))
@@ -485,10 +594,12 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     :data:`SIDE_ROOM` clear of the ring's sides (a label moved off its council has a dotted
     line to it; a long name takes two lines). A name that outside the ring would sit straight
     under (over) another council, nearer it than its own, sits by its own council instead, on a
-    white ground over the lines of trust (with 7 or 8 councils, those at the ring's sides). Each trust number sits on its own line (the
-    first clear place along it, or just beside it with the line still through its box:
-    :data:`TRUST_AT`, :data:`TRUST_BESIDE`), clear of councils, labels and other numbers
-    where it can be; the shortest lines choose first.
+    white ground over the lines of trust (with 7 or 8 councils, those at the ring's sides), moved sideways as little as
+    leaves each line's trust number a place (:func:`_over_label`). Each trust number sits on its own line (or just beside
+    it with the line still through its box: :data:`TRUST_AT`, :data:`TRUST_BESIDE`), clear of councils, labels and other
+    numbers; the line with the fewest places left chooses next, where it takes no other line's last place
+    (:func:`_trust_marks`). The numbers are drawn last: one with no clear place (two big councils nearly touching) sits
+    over a council's rim, never under it.
     The drawing decides its own size: ``width`` wide (by default :func:`drawing_width`), and as tall as its councils need
     (:func:`room`, more where the labels need it: many councils, long names); on the page it is
     no taller than the screen less what the page shows around it (:data:`AROUND`) where its text keeps 14 px (shrunk,
@@ -514,12 +625,6 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
         dash = ' stroke-dasharray="10 7"' if t < 0.3 else ""
         ends = f'x1="{x1:.1f}" y1="{y1 + shift:.1f}" x2="{x2:.1f}" y2="{y2 + shift:.1f}"'
         body.append(f'<line {ends} stroke="{GREY}" stroke-width="{w:.1f}" stroke-linecap="round"{dash}/>')
-    for (mx, my), edge in zip(at.marks, edges, strict=True):
-        body.append(
-            f'<g class="sim-trust"><rect x="{mx - 26:.1f}" y="{my + shift - 14:.1f}" width="52" height="28" rx="6" fill="#FFFFFF" stroke="{GREY}"/>'
-            + _text(mx, my + shift + 6, f"{trust[edge]:.2f}", 18)
-            + "</g>"
-        )
     for k, (nd, (x, y), r, g, label) in enumerate(zip(nodes, at.pos, radius, rings, at.labels, strict=True)):
         y += shift
         fill = value_colour(nd.net) if nd.active else "#F2F2F2"
@@ -566,6 +671,12 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
             else:
                 colour = OI["vermillion"] if kind == "left" else "#8A5A00"
                 body.append(_text(mid, base, text, 17, fill=colour, weight="bold", extra=marked))
+    for (mx, my), edge in zip(at.marks, edges, strict=True):  # over the councils and their labels: no number is ever hidden
+        body.append(
+            f'<g class="sim-trust"><rect x="{mx - 26:.1f}" y="{my + shift - 14:.1f}" width="52" height="28" rx="6" fill="#FFFFFF" stroke="{GREY}"/>'
+            + _text(mx, my + shift + 6, f"{trust[edge]:.2f}", 18)
+            + "</g>"
+        )
     body.append(_legend(width, height))
     names = ", ".join(f"{nd.name} sees {nd.value_seen:.2f}" + (" (notice given)" if nd.notice else "") if nd.active else f"{nd.name} left" for nd in nodes)
     return _svg(width, height, body, f"Councils: {names}", fit=True)
