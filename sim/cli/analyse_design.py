@@ -63,6 +63,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--seed", type=int, default=0, help=f"seed of the design, whole number in [0, {MAX_SEED}] (default 0)")
     parser.add_argument("--out", type=Path, default=Path("points.csv"), help="CSV file to write (default points.csv)")
     parser.add_argument("arguments", nargs="*", help="scenario=NAME, policy=NAME and model parameters (PATH=VALUE), as in sim-run")
+    parser.add_argument("--config-dir", default=None, help="a folder of your own scenario/ and policy/ files (as in sim-run)")
     args, problems = parser.parse_all(list(argv))
     if not 1 <= args.n <= 1_000_000:
         problems.append(f"--n = {args.n} is outside [1, 1000000]")
@@ -71,7 +72,7 @@ def main(argv: Sequence[str]) -> int:
     if args.out.is_dir():
         problems.append(f"--out = {args.out} is a folder: give the CSV file to write (e.g. {args.out / 'points.csv'})")
     _, scenario, policy, overrides, unknown = split_arguments(args.arguments, (), "sim-analyse design")
-    config = compose_model(scenario, policy, overrides, "sim-analyse design", [*problems, *unknown])
+    config = compose_model(scenario, policy, overrides, "sim-analyse design", [*problems, *unknown], args.config_dir)
     if args.method == "sobol" and args.n & (args.n - 1):
         below, above = 1 << (args.n.bit_length() - 1), 1 << args.n.bit_length()
         notice(f"--n = {args.n} is not a power of two: Sobol points keep their balance only for a power of two (e.g. {below} or {above})")

@@ -3,6 +3,7 @@
     sim-analyse sensitivity                                           # the baseline, default settings
     sim-analyse sensitivity scenario=case03_misaligned_aspirations replications=400 trajectories=20 top=10
     sim-analyse sensitivity decisions.memory=0.2 out=results/sens     # decisions.memory fixed, not analysed
+    sim-analyse sensitivity --config-dir mine policy=ours             # a policy (or scenario) file of your own, mine/policy/ours.yaml
 
 Writes into ``out`` (default ``outputs/sensitivity/DATE_TIME``), the files renamed into place together
 once all are written (an earlier analysis's files there are replaced, none left beside them):
@@ -24,7 +25,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
-from sim.cli.common import compose_model, fail, help_text, progress_bar, split_arguments, versions_line
+from sim.cli.common import compose_model, config_dir_of, fail, help_text, progress_bar, split_arguments, versions_line
 from sim.cli.guard import Commit, first_file_on
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
@@ -66,10 +67,12 @@ def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
 def main(argv: Sequence[str]) -> int:
     """Run the analysis and write its results folder; exit status 2 with one line per bad argument."""
     if any(a in ("-h", "--help") for a in argv):
-        print(help_text("sim-analyse sensitivity", __doc__, SensitivitySettings, ("scenario", "policy")))
+        print(help_text("sim-analyse sensitivity", __doc__, SensitivitySettings, ("scenario", "policy"), hydra=False))
         return 0
     names = [f.name for f in fields(SensitivitySettings)]
-    raw, scenario, policy, overrides, problems = split_arguments(argv, names, "sim-analyse sensitivity")
+    config_dir, problems = config_dir_of(argv)
+    raw, scenario, policy, overrides, found = split_arguments(argv, names, "sim-analyse sensitivity")
+    problems += found
     try:
         settings = sensitivity_settings(raw)
     except ConfigError as err:
@@ -79,7 +82,7 @@ def main(argv: Sequence[str]) -> int:
         problems.append(f"out = {raw['out']}: {blocker} is a file, not a folder; choose another folder with out=...")
     if importlib.util.find_spec("SALib") is None:
         problems.append("sim-analyse sensitivity needs SALib, which is not installed: pip install 'partnership-sim[analysis]'")
-    config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems)
+    config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems, config_dir)
     from sim.analysis.sensitivity import TooManyMissing, analyse, render
     from sim.cli.common import fixed_paths
     from sim.results import provenance

@@ -283,7 +283,9 @@ def threads(workers: int | None) -> int:
     return available_cores()
 
 
-def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists: Sequence[tuple[str, str]] = (), notes: Sequence[str] = ()) -> str:
+def help_text(
+    prog: str, doc: str, settings: type, groups: Sequence[str], lists: Sequence[tuple[str, str]] = (), notes: Sequence[str] = (), hydra: bool = True
+) -> str:
     """``--help`` of a model command: what it does, its settings with their ranges and defaults, the groups and their options.
 
     Parameters
@@ -300,6 +302,8 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists:
         ``(setting, group)``: settings that take a list of a group's names (``policies``), listed with the options.
     notes
         Further lines of the command's own, after the groups (``sim-run``: multiruns and the launchers' settings).
+    hydra
+        Whether the command runs under Hydra (and so takes ``--hydra-help``); ``sim-analyse sensitivity`` does not.
     """
     from sim.cli.paramdocs import render_range
 
@@ -323,7 +327,7 @@ def help_text(prog: str, doc: str, settings: type, groups: Sequence[str], lists:
         "Model parameters: any parameter by its path, e.g. councils.0.it_maturity=0.3, partnership.horizon_months=180,",
         "mechanisms.case04.enabled=false, levers.continuity_plan.enabled=true; a distribution in quotes: \"councils.0.pace='beta(2, 5)'\".",
         "Every parameter with its unit, range, default and sources: docs/parameters.md, or python -m sim.cli.paramdocs --output - prints it.",
-        "--config-dir DIR adds scenario/ and policy/ files of your own; --hydra-help shows Hydra's own options.",
+        "--config-dir DIR adds scenario/ and policy/ files of your own" + ("; --hydra-help shows Hydra's own options." if hydra else "."),
         f"The docs/ pages named here are installed with the package, in {docs_folder()}",
     ]
     return "\n".join(lines)
@@ -415,7 +419,13 @@ def split_arguments(args: Sequence[str], settings: Sequence[str], command: str) 
 
     raw: dict[str, Any] = {}
     scenario, policy, overrides, problems = "baseline", "none", [], []
+    args = list(args)
+    while "--config-dir" in args:  # given as two arguments: read by config_dir_of
+        at = args.index("--config-dir")
+        del args[at : at + 2]
     for arg in args:
+        if arg.startswith("--config-dir="):
+            continue
         key, value = split_override(arg)
         if "=" not in arg or not key:
             problems.append(f"{arg!r} is not key=value (e.g. replications=100 or decisions.memory=0.2)")
@@ -433,8 +443,23 @@ def split_arguments(args: Sequence[str], settings: Sequence[str], command: str) 
     return raw, scenario, policy, overrides, problems
 
 
-def compose_model(scenario: str, policy: str, overrides: Sequence[str], command: str, problems: Sequence[str] = ()) -> ModelConfig:
-    """The checked model configuration of a scenario, a policy and overrides for ``command``.
+def config_dir_of(args: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The folder of one's own scenario/ and policy/ files a command that composes its own configuration was given
+    (``--config-dir DIR`` or ``--config-dir=DIR``, as the Hydra commands take it), and one line per problem with it."""
+    given = [arg.partition("=")[2] for arg in args if arg.startswith("--config-dir=")]
+    given += [args[i + 1] if i + 1 < len(args) else "" for i, arg in enumerate(args) if arg == "--config-dir"]
+    if not given:
+        return None, []
+    folder = given[-1]
+    if not folder or folder.startswith("-"):
+        return None, ["--config-dir needs a folder: --config-dir DIR, the folder holding your scenario/ and policy/ folders"]
+    return folder, []
+
+
+def compose_model(
+    scenario: str, policy: str, overrides: Sequence[str], command: str, problems: Sequence[str] = (), config_dir: str | None = None
+) -> ModelConfig:
+    """The checked model configuration of a scenario, a policy and overrides for ``command`` (with ``config_dir``'s own files).
 
     Exits with one line per problem: the model's, after ``problems`` already found in the
     command's own arguments (so that every bad argument is named at once).
@@ -445,7 +470,7 @@ def compose_model(scenario: str, policy: str, overrides: Sequence[str], command:
     if unquoted:
         fail([*problems, *unquoted])
     try:
-        config = model_sections(compose_run(scenario, policy, overrides, command=command))
+        config = model_sections(compose_run(scenario, policy, overrides, config_dir, command=command))
     except ConfigError as err:
         fail([*problems, *err.problems])
     except Exception as err:  # Hydra's composition errors (a misspelt key): one line

@@ -196,3 +196,27 @@ def test_an_analysis_into_the_folder_of_an_earlier_one_replaces_all_its_files(tm
     assert done.returncode == 0, done.stderr
     record = json.loads((out / "sensitivity.json").read_text())
     assert record["run"]["seed"] == 2 and sorted(p.name for p in out.iterdir()) == sorted(record["files"])
+
+
+def test_sensitivity_and_design_take_a_config_dir_as_their_help_says(tmp_path):
+    """sim-analyse sensitivity --help said '--config-dir DIR adds scenario/ and policy/ files of your own; --hydra-help shows
+    Hydra's own options', but refused both ("'--config-dir' is not key=value"), and design had no --config-dir: a policy of
+    one's own (sim-search's policy/search_1.yaml) could not be analysed."""
+    (tmp_path / "mine" / "policy").mkdir(parents=True)
+    (tmp_path / "mine" / "policy" / "ours.yaml").write_text(
+        "# @package _global_\nlevers:\n  continuity_plan: {enabled: true, start_month: 10, strength: 0.2}\n", encoding="utf-8"
+    )
+    small = ["replications=10", "trajectories=2", "top=2", "sobol_n=8", "noise_points=2", "figures=false", "workers=1"]
+    done = run("sensitivity", "--config-dir", str(tmp_path / "mine"), "policy=ours", *small, f"out={tmp_path / 'sens'}")
+    assert done.returncode == 0, done.stderr
+    record = json.loads((tmp_path / "sens" / "sensitivity.json").read_text())
+    assert record["run"]["policy"] == "ours" and "levers.continuity_plan.strength" not in record["factors"]
+    design = run("design", "--config-dir", str(tmp_path / "mine"), "policy=ours", "--n", "3", "--out", str(tmp_path / "d.csv"))
+    assert design.returncode == 0, design.stderr
+    assert "policy ours" in design.stdout and len(pd.read_csv(tmp_path / "d.csv")) == 3
+    helped = run("sensitivity", "--help").stdout
+    assert "--config-dir DIR adds scenario/ and policy/ files of your own." in helped and "--hydra-help" not in helped
+    missing = run("sensitivity", "--config-dir")
+    assert missing.returncode == 2 and missing.stderr.splitlines() == [
+        "error: --config-dir needs a folder: --config-dir DIR, the folder holding your scenario/ and policy/ folders"
+    ]
