@@ -35,6 +35,7 @@ from sim.core.layout import layout
 from sim.core.levers import NAMES as LEVERS
 from sim.core.params import DecisionParams, DynamicsParams, ExogenousParams, PartnershipParams
 from sim.core.state import OUTCOMES, State
+from sim.results.files import FIGURE_DPI
 
 #: The main assumptions whose plausible range the robustness check spans: (section, name).
 ASSUMPTIONS: tuple[tuple[str, str], ...] = (
@@ -469,12 +470,25 @@ def plot(evidence: Evidence, folder: Path) -> dict[str, str]:
     image = ax.imshow(grid, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")  # a lever that lowers failure is blue, as the title says
     ax.set_xticks(range(len(evidence.cases)), [f"case {ce.case.id}" for ce in evidence.cases], fontsize=11)
     ax.set_yticks(range(len(LEVERS)), [policy_words(name) for name in LEVERS], fontsize=11)  # as sim-compare's forest names them
-    ax.set_xlabel("case scenario", fontsize=11)
-    ax.set_ylabel("lever", fontsize=11)
-    fig.colorbar(image, label="change in the case's failure probability (percentage points)")
-    ax.set_title("Each lever's effect on each case's failure (blue: fewer failures)", fontsize=12)
-    fig.tight_layout()
-    fig.savefig(folder / "levers.png", dpi=110)
+    # Each cell's number, signed: in greyscale print a dark blue and a dark red are one grey. In brackets where its paired 95%
+    # interval holds zero (no measurable effect).
+    for i, lever in enumerate(LEVERS):
+        for j, ce in enumerate(evidence.cases):
+            effect = ce.lever_effects[lever]
+            points = 100 * effect.value
+            words = f"{points:+.0f}" if abs(points) >= 1 else f"{points:+.1f}" if points else "0"  # -0.3, not a "0" its interval says is not zero
+            words = words if effect.high < 0 or effect.low > 0 else f"({words})"
+            dark = abs(grid[i, j]) > 0.6 * limit
+            ax.text(j, i, words, ha="center", va="center", fontsize=11, color="white" if dark else "black")
+    ax.set_xlabel("case scenario", fontsize=12)
+    ax.set_ylabel("lever", fontsize=12)
+    bar = fig.colorbar(image)
+    bar.set_label("change in the case's failure probability\n(percentage points)", fontsize=12)
+    bar.ax.tick_params(labelsize=11)
+    ax.set_title("Each lever's effect on each case's failure (blue: fewer failures)", fontsize=13)
+    fig.text(0.01, 0.01, "In each cell: the change in percentage points; in brackets where its paired 95% interval includes no change.", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.savefig(folder / "levers.png", dpi=FIGURE_DPI)
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(9, 4.5))
@@ -483,13 +497,14 @@ def plot(evidence: Evidence, folder: Path) -> dict[str, str]:
     necessary = [ce.necessary.get(ce.case.mechanism, 0.0) * 100 for ce in evidence.cases]
     x = np.arange(len(ids))
     ax.bar(x - 0.2, own, 0.4, label="own cause's share of the case's failures", color="#0072B2")
-    ax.bar(x + 0.2, necessary, 0.4, label="failures its own mechanism was necessary for", color="#E69F00")
+    ax.bar(x + 0.2, necessary, 0.4, label="failures its own mechanism was necessary for", color="#E69F00", hatch="//", edgecolor="white")
     ax.set_xticks(x, ids, fontsize=11)
-    ax.set_ylabel("share of the case's failures (%)", fontsize=11)
+    ax.tick_params(axis="y", labelsize=11)
+    ax.set_ylabel("share of the case's failures (%)", fontsize=12)
     ax.set_ylim(0, 100)
-    ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)  # below the axes: never over a bar
-    ax.set_title("Does each case fail for its own reason?", fontsize=12)
+    ax.legend(fontsize=11, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)  # below the axes: never over a bar
+    ax.set_title("Does each case fail for its own reason?", fontsize=13)
     fig.tight_layout()
-    fig.savefig(folder / "own_cause.png", dpi=110)
+    fig.savefig(folder / "own_cause.png", dpi=FIGURE_DPI)
     plt.close(fig)
     return {"Lever effects by case": f"{folder.name}/levers.png", "Own cause by case": f"{folder.name}/own_cause.png"}

@@ -147,3 +147,32 @@ def test_the_own_cause_figures_legend_covers_no_bar(tmp_path, monkeypatch) -> No
     monkeypatch.setattr(Figure, "savefig", savefig)
     V.plot(SimpleNamespace(cases=cases), tmp_path)
     assert not overlaps, f"the legend covers the bars at x = {overlaps}"
+
+
+def test_the_lever_figure_writes_each_effect_signed_so_greyscale_print_keeps_its_direction(tmp_path, monkeypatch) -> None:
+    """The cells were colour alone: in greyscale a lever lowering failure 20 points (dark blue) and one raising it 20 (dark red)
+    print as the same grey, and nothing said which effects their interval could tell from none. Text was 10 points at 110 dpi."""
+    from types import SimpleNamespace
+
+    from matplotlib.figure import Figure
+
+    from sim.analysis.stats import Estimate
+
+    helps, harms, unsure, unchanged = Estimate(-0.2, -0.25, -0.15), Estimate(0.2, 0.15, 0.25), Estimate(0.003, -0.01, 0.03), Estimate(0.0, 0.0, 0.0)
+    effects = {lever: (helps, harms, unsure, unchanged)[k % 4] for k, lever in enumerate(V.LEVERS)}
+    cases = [SimpleNamespace(case=case, lever_effects=effects, own_share=0.5, necessary={}) for case in CASES]
+    seen: dict[str, object] = {}
+
+    def savefig(fig: Figure, path, **options: object) -> None:
+        if path.name == "levers.png":
+            fig.canvas.draw()
+            seen["cells"] = [t.get_text() for t in fig.axes[0].texts]
+            seen["sizes"] = [t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and getattr(a, "get_text", lambda: "")())]
+            seen["words"] = " ".join(t.get_text() for t in fig.texts)
+            seen["dpi"] = options.get("dpi")
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    V.plot(SimpleNamespace(cases=cases), tmp_path)
+    assert seen["cells"][:: len(CASES)][:4] == ["-20", "+20", "(+0.3)", "(0)"] and len(seen["cells"]) == len(V.LEVERS) * len(CASES)
+    assert "95% interval" in seen["words"]
+    assert min(seen["sizes"]) >= 11 and seen["dpi"] >= 150
