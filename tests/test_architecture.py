@@ -201,6 +201,12 @@ def test_import_sim_stays_light():
     assert not any(loaded.values()), f"import sim imports {[m for m, yes in loaded.items() if yes]}"
 
 
+@pytest.mark.parametrize("module", ["sim.results.files", "sim.cli.run"])
+def test_writing_results_does_not_import_matplotlib_before_a_figure_is_drawn(module):
+    """A run's start waits for no plotting library: the figures' settings (``FIGURE_DPI``) are fetched when a figure is saved."""
+    assert not loaded_after(f"import {module}")["matplotlib"]
+
+
 @pytest.mark.parametrize("module", ["sim.config.scenarios", "sim.config.model", "sim.config.settings", "sim.core.mechanisms", "sim.core.layout"])
 def test_declaring_and_checking_configurations_does_not_import_numba(module):
     assert not loaded_after(f"import {module}")["numba"]

@@ -26,7 +26,6 @@ import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
 from typing import Any
 
 import numpy as np
@@ -34,8 +33,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.plots import MIN_POINTS, OKABE_ITO, styled
 from sim.analysis.summary import FAILURES
-from sim.core.params import PartnershipParams
-from sim.frontends.table import COUNCIL_COLUMNS
+from sim.frontends.table import COUNCIL_COLUMNS, PARTNERSHIP_INPUTS, input_title
 
 #: Outcomes of interest on a replication table, by name.
 OUTCOMES = {
@@ -45,8 +43,6 @@ OUTCOMES = {
 }
 #: A restriction whose quasi-p value is above this may be chance (the render says so).
 QUASI_P = 0.05
-#: The partnership's drawn parameters as they appear in the replication table (numbers and categories).
-PARTNERSHIP_INPUTS = tuple(f.name for f in dataclass_fields(PartnershipParams) if f.metadata["spec"].unit not in ("text", "flag"))
 
 
 def prim_module() -> Any:
@@ -70,48 +66,6 @@ def drawn_inputs(table: Any) -> list[str]:
     councils = [c for c in table.columns if c[:1] == "c" and "_" in c and c[1 : c.index("_")].isdigit() and c[c.index("_") + 1 :] in COUNCIL_COLUMNS]
     candidates = [c for c in PARTNERSHIP_INPUTS if c in table.columns] + councils
     return [c for c in candidates if table[c].nunique(dropna=False) > 1]
-
-
-#: A council's attribute in a replication table: ``c{k}_{attribute}``.
-_COUNCIL_COLUMN = re.compile(r"c(\d+)_(\w+)")
-
-
-def input_path(column: str) -> str:
-    """The override path of an input column: ``c1_size`` is ``councils.1.size``, ``governance`` ``partnership.governance``; a sweep's is one."""
-    council = _COUNCIL_COLUMN.fullmatch(column)
-    if council is not None and council[2] in COUNCIL_COLUMNS:
-        return f"councils.{council[1]}.{council[2]}"
-    return f"partnership.{column}" if column in PARTNERSHIP_INPUTS else column
-
-
-def input_title(column: str, councils: Sequence[str] = ()) -> str:
-    """An input as a reader knows it: the parameter's declared meaning, after its council's name for a council's attribute.
-
-    Parameters
-    ----------
-    column
-        A replication table's column (``governance``, ``c1_size``) or a sweep's override path
-        (``councils.1.size``, ``decisions.memory``).
-    councils
-        The councils' names by index; one beyond them is "council k+1" (counting from 1).
-
-    Returns
-    -------
-    str
-        "Westmere DC: relative size (1 = a typical district)" for ``c1_size``; the column as it
-        is when it names no parameter (``scenario``, ``seed``).
-    """
-    from sim.config.overrides import spec_at
-
-    path = input_path(column)
-    spec = spec_at(path)
-    if spec is None:
-        return column
-    parts = path.split(".")
-    if parts[0] != "councils":
-        return spec.doc
-    k = int(parts[1])
-    return f"{councils[k] if k < len(councils) else f'council {k + 1}'}: {spec.doc}"
 
 
 def council_names(scenario: str, policy: str = "none", point: Mapping[str, Any] | None = None) -> list[str]:

@@ -24,6 +24,7 @@ import numpy as np
 from sim import population
 from sim.analysis.attribution import Attribution
 from sim.analysis.comparison import policy_words
+from sim.analysis.plots import FIGURE_DPI
 from sim.analysis.stats import Estimate, paired_difference, wilson
 from sim.analysis.summary import FAILURES, list_titles, trigger_title, with_share
 from sim.config.cases import CASES, Case
@@ -35,7 +36,6 @@ from sim.core.layout import layout
 from sim.core.levers import NAMES as LEVERS
 from sim.core.params import DecisionParams, DynamicsParams, ExogenousParams, PartnershipParams
 from sim.core.state import OUTCOMES, State
-from sim.results.files import FIGURE_DPI
 
 #: The main assumptions whose plausible range the robustness check spans: (section, name).
 ASSUMPTIONS: tuple[tuple[str, str], ...] = (

@@ -9,6 +9,7 @@ categoricals; the results files write it to Parquet with dictionary-encoded colu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -22,6 +23,8 @@ from sim.core.state import OUTCOMES, State
 
 #: Council attributes drawn for each replication (``c{k}_<name>`` columns).
 COUNCIL_COLUMNS = tuple(f.name for f in fields(CouncilParams) if f.metadata["spec"].unit != "text")
+#: The partnership's drawn parameters as they appear in the replication table (numbers and categories).
+PARTNERSHIP_INPUTS = tuple(f.name for f in fields(PartnershipParams) if f.metadata["spec"].unit not in ("text", "flag"))
 
 
 @dataclass
@@ -144,3 +147,45 @@ def value_seen(s: State, P: Any) -> np.ndarray:
 
 def _specs(cls: type) -> dict[str, Any]:
     return {f.name: f.metadata["spec"] for f in fields(cls)}
+
+
+#: A council's attribute in a replication table: ``c{k}_{attribute}``.
+_COUNCIL_COLUMN = re.compile(r"c(\d+)_(\w+)")
+
+
+def input_path(column: str) -> str:
+    """The override path of an input column: ``c1_size`` is ``councils.1.size``, ``governance`` ``partnership.governance``; a sweep's is one."""
+    council = _COUNCIL_COLUMN.fullmatch(column)
+    if council is not None and council[2] in COUNCIL_COLUMNS:
+        return f"councils.{council[1]}.{council[2]}"
+    return f"partnership.{column}" if column in PARTNERSHIP_INPUTS else column
+
+
+def input_title(column: str, councils: Sequence[str] = ()) -> str:
+    """An input as a reader knows it: the parameter's declared meaning, after its council's name for a council's attribute.
+
+    Parameters
+    ----------
+    column
+        A replication table's column (``governance``, ``c1_size``) or a sweep's override path
+        (``councils.1.size``, ``decisions.memory``).
+    councils
+        The councils' names by index; one beyond them is "council k+1" (counting from 1).
+
+    Returns
+    -------
+    str
+        "Westmere DC: relative size (1 = a typical district)" for ``c1_size``; the column as it
+        is when it names no parameter (``scenario``, ``seed``).
+    """
+    from sim.config.overrides import spec_at
+
+    path = input_path(column)
+    spec = spec_at(path)
+    if spec is None:
+        return column
+    parts = path.split(".")
+    if parts[0] != "councils":
+        return spec.doc
+    k = int(parts[1])
+    return f"{councils[k] if k < len(councils) else f'council {k + 1}'}: {spec.doc}"

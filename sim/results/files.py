@@ -402,8 +402,6 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
     return json.loads(raw) if raw else {}
 
 
-#: Dots per inch of a saved raster figure (PNG): 150 keeps 11-point text sharp on a projector and in print at the saved size.
-FIGURE_DPI = 150
 #: Metadata left out of a saved figure so that the same figure gives the same bytes on every run: the time of saving.
 UNDATED = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "ps": {"CreationDate": None}}
 
@@ -415,6 +413,8 @@ def save_figure(path: str | Path, figure: Any) -> None:
     element ids from a fixed salt (matplotlib otherwise draws a random one each time).
     """
     from matplotlib import rc_context
+
+    from sim.analysis.plots import FIGURE_DPI
 
     path = Path(path)
     kind = path.suffix.lstrip(".").lower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.frontends.table import Table
+from sim.frontends.table import Table, input_path, input_title
 
 
 def table() -> Table:
@@ -31,3 +31,16 @@ def test_pandas_with_categoricals():
     assert list(frame.columns) == ["rep", "outcome", "x"]
     assert list(frame["outcome"].cat.categories) == ["shelved", "collapsed"]
     assert frame["outcome"].tolist()[0] == "collapsed" and pd.isna(frame["outcome"].iloc[1])
+
+
+def test_an_input_column_is_titled_by_its_council_and_its_declared_meaning():
+    """A replication table's column or a sweep's path reads as the parameter's meaning, after its council's name; any other column as it is."""
+    names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire"]
+    assert input_path("c1_size") == "councils.1.size" and input_path("governance") == "partnership.governance"
+    assert input_path("decisions.memory") == "decisions.memory" and input_path("c1_nonsense") == "c1_nonsense"
+    assert input_title("c1_size", names).startswith("Westmere DC: share of the partnership")
+    assert input_title("c3_guarantee", names).startswith("Eastshire: business the council guarantees")
+    assert input_title("councils.0.it_maturity", names).startswith("Northdale DC: maturity of the council's IT")
+    assert input_title("c5_pace", names) == "council 6: energy and pace of change"
+    assert input_title("governance") == "legal form of the partnership"
+    assert input_title("scenario") == "scenario"
