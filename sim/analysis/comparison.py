@@ -919,6 +919,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         lines.append(f"  {policy_words(r['policy']):<{width - 2}}{cells}".rstrip())
     for measure in MEASURES:
         name = f"{measure}_difference"
+        ranking = rankings.get(measure)
+        unsettled = ranking is not None and ranking.get("unclear") == "noise"  # the whole ranking unclear, first place with it
         lines.append(
             f"{'Effect on ' + measure:<{width}}{'effect':>10}  {'total ' + level:<18}{EFFECT_COLUMNS['middle']:<22}"
             f"{EFFECT_COLUMNS['helps']:>15}{EFFECT_COLUMNS['unchanged']:>14}{EFFECT_COLUMNS['best'] if several else '':>{rank}}"
@@ -930,6 +932,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             spread = r[name + "_parameter_share"] > 0  # as 'from parameters' says: most draws may still share one effect (q25 = q75)
             middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if spread else "no spread seen"
             best = "" if not several else f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
+            best = f"({best})" if unsettled and best != "unclear" else best
             helps = f"{r[name + '_helps']:.0%}" if spread and np.isfinite(r[name + "_helps"]) else "no spread seen"
             idle = r.get(name + "_unchanged", np.nan)  # nan: a comparison.parquet written before the column was
             idle = f"{idle:.0%}" if np.isfinite(idle) else "-"
@@ -940,7 +943,6 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         chance = _chance_unchanged(comparison, measure)
         if chance:
             lines.append(chance)
-        ranking = rankings.get(measure)
         if ranking is not None:
             halves = ranking["halves_same_ranking"]
             lines.append(
@@ -956,6 +958,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
                     if np.isfinite(halves)
                     else " no draw has two halves to compare."
                 )
+                + _first_place_words(ranking)
             )
     lines.append(f"{'Net savings compared with ' + policy_phrase(reference):<{width}}{'GBP m':>10}  total {level}")
     for r in comparison.iloc[1:].to_dict(orient="records"):
@@ -1000,6 +1003,26 @@ UNCLEAR_RANKING = {
     "no spread": " unclear: the draws show no spread, and the run cannot tell every lever from the next",
     "noise": " unclear: Monte Carlo noise within a draw changes the ranking too often to tell",
 }
+
+
+def _first_place_words(ranking: Mapping[str, Any]) -> str:
+    """What an unclear ranking means for the 'ranked first' shares printed above it ('' where the ranking is not unclear or they are unclear too).
+
+    Where Monte Carlo noise makes the whole ranking unclear (``"noise"``) it may have moved first
+    place too: the shares are bracketed above and said not to be settled. Where the draws show no
+    spread (``"no spread"``) and the shares are given, the run tells the first lever from the
+    next, so first place is settled though the order after it is not.
+    """
+    if not any(np.isfinite(share) for share in ranking["best"].values()):
+        return ""
+    if ranking.get("unclear") == "noise":
+        return (
+            f" The '{EFFECT_COLUMNS['best']}' shares, in brackets above, are not settled either: the same noise may have moved first place"
+            " (more replications per draw, replications_per_draw=, settle them)."
+        )
+    if ranking.get("unclear") == "no spread":
+        return f" First place is settled (the run tells the first lever from the next): the '{EFFECT_COLUMNS['best']}' shares above are of it alone."
+    return ""
 
 
 def _order_words(ranking: Mapping[str, Any]) -> str:

@@ -497,3 +497,36 @@ def test_the_share_of_draws_chance_alone_leaves_unchanged_is_said_beside_unchang
     assert "By chance alone, a lever changing the same share of partnerships in every draw as over the whole run would leave 0% (A) and 12% (B)" in effects
     assert "of draws of 20 replications unchanged: 'unchanged in' near that is Monte Carlo noise" in effects
     assert "By chance alone" not in render_uncertainty(_tally([0.5] * DRAWS, [0.2] * DRAWS).frame(), {}, "prior")  # changed in every draw
+
+
+def test_ranked_first_shares_beside_a_ranking_made_unclear_by_noise_are_bracketed_and_said_not_settled():
+    """With replications_per_draw=25 'ranked first' printed plain shares above a ranking the same output called unclear."""
+    rng = np.random.default_rng(5)
+    tally = PairedTally(["none", "a", "b", "c"])
+    tables = {"none": _table([0.0] * DRAWS), "a": _table([0.9 if d % 2 else 0.6 for d in range(DRAWS)])}
+    for lever in "bc":  # outcomes at random within each draw: noise alone orders b and c
+        table = _table([0.5] * DRAWS)
+        table["outcome"] = np.where(rng.random(len(table)) < 0.5, "sustained", "collapsed")
+        tables[lever] = table
+    tally.add(tables)
+    ranking = tally.ranking("collapse")
+    assert ranking["unclear"] == "noise" and np.isfinite(ranking["best"]["a"])
+    effects = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
+    rows = {line.split()[0]: line for line in effects.splitlines()[1:4]}
+    assert all(f"({ranking['best'][lever]:.0%})" in rows[lever.upper()] for lever in "abc")
+    assert "'ranked first' shares, in brackets above, are not settled either" in effects
+
+
+def test_ranked_first_shares_beside_a_ranking_unclear_after_a_settled_first_place_say_first_place_is_settled():
+    tally = PairedTally(["none", "a", "b", "c"])
+    rng = np.random.default_rng(5)
+    tables = {"none": _table([0.0] * DRAWS), "a": _table([1.0] * DRAWS)}
+    for lever in "bc":
+        table = _table([0.5] * DRAWS)
+        table["outcome"] = np.where(rng.random(len(table)) < 0.5, "sustained", "collapsed")
+        tables[lever] = table
+    tally.add(tables)
+    ranking = tally.ranking("collapse")
+    assert ranking["unclear"] == "no spread" and ranking["best"]["a"] == 1.0
+    text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
+    assert "First place is settled (the run tells the first lever from the next)" in text and "(100%)" not in text
