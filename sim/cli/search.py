@@ -108,6 +108,19 @@ def policy_text(base: ModelConfig, package: Package, scale_cost: bool, title: st
     return f"# @package _global_\n# {title}\n" + yaml.safe_dump({"levers": levers}, sort_keys=False)
 
 
+#: What sim-compare's chances for the same package differ by from the search's risk, by ``risk``: the
+#: parameter values always, and for ``collapse`` the partnerships the share is among too.
+COMPARE_DIFFERS = {
+    "collapse": "sim-compare's chances will differ from this risk for the same package: it draws the assumptions from the calibrated"
+    " posterior (uncertainty=posterior) rather than holding them at their stated values, and its 'collapse' is among all partnerships"
+    " (a shelved proposal counts as not collapsed), not among launched ones as here; with uncertainty=none it runs at the stated values,"
+    " its collapse still among all partnerships.",
+    "failure": "sim-compare's chances will differ from this risk for the same package: it draws the assumptions from the calibrated"
+    " posterior (uncertainty=posterior) rather than holding them at their stated values; its 'failure' is this risk, among all"
+    " partnerships, and with uncertainty=none it runs at the stated values, as here.",
+}
+
+
 def compare_command(out: Path, scenario: str, overrides: Sequence[str], names: Sequence[str]) -> str:
     """The ``sim-compare`` command that runs the confirmed packages (policy files in ``out``) against no lever, with parameter draws."""
     parts = ["sim-compare", "--config-dir", str(out), f"scenario={scenario}", *overrides, f"policies=[{','.join(['none', *names])}]"]
@@ -121,7 +134,10 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
     across the model's assumptions (:func:`compare_command`).
     """
     names = names or {}
-    lines = [f"Scenario {scenario}: the cheapest lever package keeping {RISKS[result.risk]} at most {result.target:.1%}"]
+    lines = [
+        f"Scenario {scenario}: the cheapest lever package keeping {RISKS[result.risk]} at most {result.target:.1%},"
+        " the model's assumptions at their stated values"
+    ]
     w = result.winner
     if w is None:
         best = min(result.confirmed, key=lambda e: e.risk.value) if result.confirmed else result.reference
@@ -153,6 +169,7 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
         " gives the total intervals"
         + (f". Each package named above is a policy file in the results folder's policy/; across the assumptions: {compare}" if compare else ".")
     )
+    lines.append(COMPARE_DIFFERS[result.risk])
     lines.append(
         f"Searched {len(result.screened)} lever combinations and {len(result.tuned)} Optuna trials on {result.screened[0].replications:,} paired replications"
         f" (seed {result.screened[0].seed}) in {result.seconds:.0f} s"

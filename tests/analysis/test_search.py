@@ -84,3 +84,16 @@ def test_the_documented_example_with_a_pool_finds_an_answer():
         assert example in (root / path).read_text(encoding="utf-8"), path
     result = search(load("case01_key_person", "none"), pool=["continuity_plan", "open_motivations", "staged_scope"], risk="collapse", target=0.1, max_levers=2)
     assert result.winner is not None and result.winner.risk.value <= 0.1
+
+
+def test_the_answer_says_what_its_risk_is_among_and_at_which_values_and_how_sim_compare_differs():
+    """sim-search's 6.7% collapse (among launched, stated values) and sim-compare's 13.7% (among all, posterior draws) for one package: nothing said why."""
+    from sim.analysis.search import RISKS
+    from sim.cli.search import COMPARE_DIFFERS, render
+
+    assert set(COMPARE_DIFFERS) == set(RISKS)
+    result = search(BASE, pool=["continuity_plan"], risk="collapse", replications=50, confirm_replications=100, max_levers=1, tune_packages=0)
+    text = render(result, "x", compare="sim-compare policies=[none,search_1]")
+    assert text.splitlines()[0].endswith("collapse among launched partnerships at most 20.0%, the model's assumptions at their stated values")
+    assert "its 'collapse' is among all partnerships (a shelved proposal counts as not collapsed), not among launched ones as here" in text
+    assert "draws the assumptions from the calibrated posterior (uncertainty=posterior) rather than holding them at their stated values" in text
