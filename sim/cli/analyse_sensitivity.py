@@ -4,6 +4,7 @@
     sim-analyse sensitivity scenario=case03_misaligned_aspirations replications=400 trajectories=20 top=10
     sim-analyse sensitivity decisions.memory=0.2 out=results/sens     # decisions.memory fixed, not analysed
     sim-analyse sensitivity --config-dir mine policy=ours             # a policy (or scenario) file of your own, mine/policy/ours.yaml
+    # every free assumption varies over its prior (its plausible range), not the calibrated posterior sim-run uses by default
 
 Writes into ``out`` (default ``outputs/sensitivity/DATE_TIME``), the files renamed into place together
 once all are written (an earlier analysis's files there are replaced, none left beside them):
@@ -13,6 +14,10 @@ and the output's ``noise_share``), ``noise.csv`` (each output's Monte Carlo nois
 point), ``points.parquet`` (every design point's factor values and outputs with their standard
 errors), ``sensitivity.json`` (settings, factors, tables, timings, provenance) and, with
 ``figures=true``, ``morris.png`` and ``sobol.png``. See :mod:`sim.analysis.sensitivity`.
+
+The assumptions vary over their prior (their whole plausible ranges, as uncertainty=prior draws
+them), not the calibrated posterior that sim-run and sim-compare use by default; no setting here
+changes that. The printout, ``sensitivity.json`` and the tables' metadata say so.
 """
 
 from __future__ import annotations
@@ -39,6 +44,16 @@ RESULTS = (
     "sensitivity.json",
 )
 
+#: Which distribution the analysis varies the assumptions over, said with its results: printed,
+#: in ``sensitivity.json`` and in the metadata of its Parquet tables.
+VARIED = (
+    "Assumptions varied over their prior: every free assumption across its whole plausible range (docs/parameters.md), spread as"
+    " its prior and independently of the others (as uncertainty=prior draws them), not the calibrated posterior that sim-run and"
+    " sim-compare use by default (uncertainty=posterior), which narrows the calibrated assumptions: an index says how much an"
+    " assumption moves an output over its plausible range, not how much the doubt left after calibration does. This command has"
+    " no setting for the posterior; an assumption set on the command line (decisions.memory=0.2) is held there, not varied."
+)
+
 
 def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
     """Write the results folder, its files renamed into place together once all are written (replacing an earlier analysis's); returns their names."""
@@ -50,11 +65,11 @@ def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
     with Commit(out, RESULTS, records=(), subfolders=(), final=True):
         for name in ("morris", "sobol", "noise"):
             frame = getattr(result, name)
-            write_table(out / f"{name}.parquet", frame)
+            write_table(out / f"{name}.parquet", frame, {"varied": VARIED})
             with atomic_path(out / f"{name}.csv") as tmp:
                 frame.to_csv(tmp, index=False)
             written += [f"{name}.parquet", f"{name}.csv"]
-        write_table(out / "points.parquet", result.points)
+        write_table(out / "points.parquet", result.points, {"varied": VARIED})
         written.append("points.parquet")
         if figures:
             save_figure(out / "morris.png", morris_figure(result.morris, result.noise))
@@ -123,6 +138,7 @@ def main(argv: Sequence[str]) -> int:
             "fixed": fixed,
             **asdict(settings),
             "out": str(out),
+            "varied": VARIED,
             "factors": len(result.factors),
             "design_points": len(result.points),
             "seconds": result.seconds,
@@ -146,6 +162,7 @@ def main(argv: Sequence[str]) -> int:
         " of them (though high in an output's Morris list) has no share; Monte Carlo noise from"
         f" {settings.noise_points} points run again on independent random numbers; ± 95%: half-width of a bootstrap 95% interval"
     )
+    print(VARIED)
     print(render(result))
     print(f"Seed {settings.seed}, {time.perf_counter() - started:.0f} s on {workers} thread{'s' if workers != 1 else ''}; {versions_line(prov)}")
     print(f"Results in {out}")
