@@ -52,25 +52,29 @@ def _fingerprint(sha256: str, chunk: str | None) -> dict[str, Any]:
 
 
 class _Progress:
-    """Points done, replications per second and time left, printed at most every ``every`` seconds (and at the end)."""
+    """Points done, replications per second and time left, printed at most every ``every`` seconds while points are left.
+
+    Once every point is done it prints nothing: the design's closing line (``Design FILE: N of N
+    points done ...``) says it, and a progress line beside it said the same twice.
+    """
 
     def __init__(self, total_points: int, replications: int, every: float = 10.0) -> None:
         self.total, self.replications, self.every = total_points, replications, every
         self.started = self.last = time.monotonic()
         self.done = self.ran = 0
 
-    def update(self, done: int, ran: int, final: bool = False) -> None:
+    def update(self, done: int, ran: int) -> None:
+        """Note ``done`` points done, ``ran`` of them run here (not skipped); print a line if one is due and points are left."""
         self.done, self.ran = done, ran
         now = time.monotonic()
-        if not final and now - self.last < self.every:
+        if done >= self.total or now - self.last < self.every:
             return
         self.last = now
         elapsed = max(now - self.started, 1e-9)
         line = f"design: {done}/{self.total} points done"
         if ran:
             line += f", {ran * self.replications / elapsed:,.0f} replications/s"
-            if self.total > done:
-                line += f", about {results.duration((self.total - done) * elapsed / ran)} left"
+            line += f", about {results.duration((self.total - done) * elapsed / ran)} left"
         guard.say(line)
 
 
@@ -245,7 +249,6 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                 ran += len(group)
                 done += len(group)
                 progress.update(done, ran)
-    progress.update(done + 0, ran, final=True)
     collected = results.collect(out)
     print(f"Design {settings.design}: {collected.report(ended=True)}", file=sys.stderr)
     print(f"Sweep table: {out / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV}); wall time {time.perf_counter() - began:.1f} s")

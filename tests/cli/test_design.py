@@ -1,0 +1,34 @@
+"""``sim-run design=FILE`` (:mod:`sim.cli.design`): what it prints while and once its points run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sim.cli.design import _Progress
+
+SIM_RUN = str(Path(sys.executable).parent / "sim-run")
+
+
+def test_a_design_says_its_points_are_all_done_once(tmp_path):
+    """sim-run design=... ended with 'design: 2/2 points done, ...' and then 'Design points.csv: 2 of 2 points done ...'."""
+    (tmp_path / "points.csv").write_text("decisions.memory\n0.2\n0.4\n", encoding="utf-8")
+    done = subprocess.run(
+        [SIM_RUN, "design=points.csv", "replications=20", "workers=1", f"hydra.run.dir={tmp_path / 'out'}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if "2/2 points done" in line or "2 of 2 points done" in line]
+    assert said == [line for line in said if line.startswith("Design points.csv: 2 of 2 points done")] and len(said) == 1, done.stderr
+
+
+def test_progress_is_printed_while_points_are_left_and_not_once_all_are_done(capsys):
+    progress = _Progress(3, 10, every=0.0)
+    progress.update(1, 1)
+    progress.update(3, 3)
+    printed = capsys.readouterr().err.splitlines()
+    assert len(printed) == 1 and printed[0].startswith("design: 1/3 points done") and printed[0].endswith(" left")
