@@ -95,7 +95,8 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
         "`mu*`: the mean absolute elementary effect, with its bootstrap 95% interval: the change of the output when the factor moves across"
         " two thirds of its plausible range (in quantiles), divided by two thirds (the change over the whole range, were the effect linear);"
-        " `sigma`: how much that effect varies with the other factors (interactions or curvature).",
+        " `sigma`: how much that effect varies with the other factors (interactions or curvature). In the figure each output's six"
+        " largest `mu*` are numbered, with a key under the panel saying each assumption's meaning and name.",
         "",
     ]
     for name, meaning in OUTPUTS.items():

@@ -36,11 +36,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
 
+from sim.analysis.plots import OKABE_ITO, styled
 from sim.analysis.summary import FAILURES
 from sim.config import assumptions as catalogue
 from sim.config.model import ModelConfig
 from sim.frontends.ensemble import simulate
+from sim.frontends.table import input_title
 
 #: The outputs read at each design point, with what each means.
 OUTPUTS = {
@@ -49,6 +52,16 @@ OUTPUTS = {
     "months_to_collapse": "restricted mean months from launch to collapse, among launched partnerships",
     "realised_over_plan": "realised savings over the business case",
 }
+#: Unit of each output, as its figures' axes say it.
+OUTPUT_UNITS = {
+    "collapse": "share of partnerships",
+    "failure": "share of partnerships",
+    "months_to_collapse": "months",
+    "realised_over_plan": "share of the business case",
+}
+#: Characters per line of a factor's words in the Morris figure's key, and inches per line of it.
+KEY_WIDTH = 44
+KEY_LINE = 0.19
 #: Levels of the Morris grid on each factor's unit interval.
 LEVELS = 4
 #: The largest share of a stage's design points (Morris or Sobol) whose output may be missing
@@ -456,28 +469,41 @@ def render(result: Sensitivity, shown: int = 8) -> str:
     return "\n".join(lines)
 
 
-def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Any:
-    """Morris screening, one panel per output: ``mu*`` against ``sigma`` for every factor, the most influential labelled, the noise floor dashed."""
+def _wrap(text: str, width: int) -> str:
+    return textwrap.fill(text, width, break_on_hyphens=False)
+
+
+def _factor_words(factor: str, width: int) -> str:
+    """A factor as a reader knows it: the assumption's declared meaning, then its name as the tables give it, wrapped to ``width``."""
+    return _wrap(f"{input_title(factor)} ({factor.split('.', 1)[1] if '.' in factor else factor})", width)
+
+
+@styled
+def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Figure:
+    """Morris screening, one panel per output: each factor's mean effect ``mu*`` against its spread ``sigma``, the noise floor dashed.
+
+    The ``labelled`` most influential factors are numbered by their points, and a key under the
+    panel says each number's assumption in words (its declared meaning, then its name as in the
+    tables). The axes say what ``mu*`` and ``sigma`` measure, in the output's unit.
+    """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(5 * len(OUTPUTS), 5.2), layout="constrained")
+    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(5.5 * len(OUTPUTS), 5.2 + KEY_LINE * labelled * 3), layout="constrained")
     floor = noise.set_index("output")["mu_star_noise"]
     placed = []
     for ax, (name, meaning) in zip(axes, OUTPUTS.items(), strict=True):
         m = morris[morris["output"] == name]
-        ax.scatter(m["mu_star"], m["sigma"], s=18, color="#0072B2", alpha=0.7)
-        labels = [
-            ax.annotate(
-                r.factor.split(".", 1)[1] if "." in r.factor else r.factor, (r.mu_star, r.sigma), fontsize=11, xytext=(3, 3), textcoords="offset points"
-            )
-            for r in m.sort_values("mu_star", ascending=False).head(labelled).itertuples()
-        ]
-        ax.axvline(floor[name], color="#D55E00", linestyle="--", label="noise floor")
-        ax.set_xlabel("mu* (mean |elementary effect| over the plausible range)", fontsize=11)
-        ax.set_ylabel("sigma (interaction or non-linearity)", fontsize=11)
-        ax.set_title(textwrap.fill(meaning, 40), fontsize=12)
-        ax.tick_params(labelsize=11)
-        placed.append((labels, ax.legend(fontsize=11, loc="best")))
+        ax.scatter(m["mu_star"], m["sigma"], s=18, color=OKABE_ITO[0], alpha=0.7)
+        top = list(m.sort_values("mu_star", ascending=False).head(labelled).itertuples())
+        labels = [ax.annotate(str(rank), (r.mu_star, r.sigma), xytext=(3, 3), textcoords="offset points", fontweight="bold") for rank, r in enumerate(top, 1)]
+        ax.axvline(floor[name], color=OKABE_ITO[3], linestyle="--", label="noise floor")
+        unit = OUTPUT_UNITS[name]
+        ax.set_xlabel(f"mean effect of the assumption, mu*\n(change over its plausible range, {unit})")
+        ax.set_ylabel(f"spread of that effect, sigma\n(interactions or curvature, {unit})")
+        ax.set_title(_wrap(meaning, 42))
+        key = "\n".join(_factor_words(r.factor, KEY_WIDTH).replace("\n", "\n    ").join((f"{rank:<2} ", "")) for rank, r in enumerate(top, 1))
+        ax.annotate(key, (0, 0), xycoords=ax.xaxis.label, xytext=(0, -8), textcoords="offset points", va="top", ha="left", gid="key")
+        placed.append((labels, ax.legend(loc="best")))
     fig.canvas.draw()  # the constrained layout sets each panel's size, which the labels' extents depend on
     for labels, legend in placed:
         _apart(labels, legend)
@@ -507,23 +533,32 @@ def _apart(labels: Sequence[Any], legend: Any) -> None:
         taken.append(box)
 
 
-def sobol_figure(sobol: Any) -> Any:
-    """Sobol indices, one panel per output: first-order and total index of each top factor with 95% intervals, and the output's noise share."""
-    import matplotlib.pyplot as plt
+@styled
+def sobol_figure(sobol: Any) -> Figure:
+    """Sobol indices, one panel per output: first-order and total index of each top factor, and the output's noise share.
 
-    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(5 * len(OUTPUTS), 5.8), layout="constrained", sharey=True)
+    The factors are named by their meaning (then their name as in the tables); the whiskers are
+    bootstrap 95% intervals, as the legend says.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    factors = list(dict.fromkeys(sobol["factor"]))
+    words = [_factor_words(f, 34) for f in factors]
+    lines = sum(w.count("\n") + 1 for w in words)
+    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(4.5 * len(OUTPUTS) + 3, max(5.8, 2.5 + KEY_LINE * 1.15 * lines)), layout="constrained", sharey=True)
+    whisker = Line2D([], [], color="black", marker="|", markersize=10, label="whiskers: 95% interval")
     for ax, (name, meaning) in zip(axes, OUTPUTS.items(), strict=True):
-        s = sobol[sobol["output"] == name].reset_index(drop=True)
+        s = sobol[sobol["output"] == name].set_index("factor").reindex(factors)
         y = np.arange(len(s))
-        ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], color="#0072B2", label="first order S1")
-        ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], color="#E69F00", label="total ST")
+        ax.barh(y - 0.2, s["S1"], 0.4, xerr=s["S1_conf"], color=OKABE_ITO[0], label="first order S1 (alone)")
+        ax.barh(y + 0.2, s["ST"], 0.4, xerr=s["ST_conf"], color=OKABE_ITO[1], hatch="//", label="total ST (with interactions)")
         share = float(s["noise_share"].iloc[0]) if len(s) else np.nan
         if np.isfinite(share):
-            ax.axvline(share, color="#D55E00", linestyle="--", label=f"noise share {share:.1%}")
-        ax.set_yticks(y, [f.split(".", 1)[1] if "." in f else f for f in s["factor"]], fontsize=11)
-        ax.set_xlabel("share of the output's variance", fontsize=11)
-        ax.set_title(textwrap.fill(meaning, 40), fontsize=12)
-        ax.tick_params(labelsize=11)
-        ax.legend(fontsize=11, loc="lower right")
+            ax.axvline(share, color=OKABE_ITO[3], linestyle="--", label=f"noise share {share:.1%}")
+        ax.set_yticks(y, words)
+        ax.set_xlabel("share of the output's variance")
+        ax.set_title(_wrap(meaning, 38))
+        ax.legend(handles=[*ax.get_legend_handles_labels()[0], whisker], loc="best")
     axes[0].invert_yaxis()
     return fig

@@ -140,12 +140,42 @@ def test_morris_figure_labels_overlap_neither_each_other_nor_the_legend():
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     for axes in fig.axes:
-        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in axes.texts]
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in axes.texts if t.get_gid() != "key"]
         boxes += [("legend", axes.get_legend().get_window_extent(renderer)), ("title", axes.title.get_window_extent(renderer))]
         assert len(boxes) == 8
         for a in range(len(boxes)):
             for b in range(a + 1, len(boxes)):
                 assert not boxes[a][1].overlaps(boxes[b][1]), f"{boxes[a][0]!r} overlaps {boxes[b][0]!r}"
+
+
+def test_sensitivity_figures_say_the_assumptions_and_axes_in_words():
+    """The figures named factors by code ('outside_option'), said 'mu*' and 'sigma' with no words or unit, had 10-point text,
+    and left the Sobol whiskers' 95% level to the docstring."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from sim.analysis.plots import MIN_POINTS
+    from sim.analysis.sensitivity import morris_figure, sobol_figure
+
+    factors = ["decisions.outside_option", "partnership.delivery"]
+    morris = pd.DataFrame(
+        [{"output": o, "factor": f, "mu_star": 0.1 * (i + 1), "sigma": 0.05, "mu_star_conf": 0.01} for o in OUTPUTS for i, f in enumerate(factors)]
+    )
+    noise = pd.DataFrame({"output": list(OUTPUTS), "mu_star_noise": [0.01] * len(OUTPUTS)})
+    sobol = pd.DataFrame(
+        [{"output": o, "factor": f, "S1": 0.3, "S1_conf": 0.05, "ST": 0.4, "ST_conf": 0.05, "noise_share": 0.01} for o in OUTPUTS for f in factors]
+    )
+    for fig in (morris_figure(morris, noise, labelled=2), sobol_figure(sobol)):
+        texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_fontsize")) if t.get_text()]
+        assert min(t.get_fontsize() for t in texts) >= MIN_POINTS
+        said = " ".join(t.get_text().replace("\n", " ") for t in texts)
+        assert "value of going alone or another arrangement" in said and "what sharing can really deliver" in said
+    morris_axes, sobol_axes = morris_figure(morris, noise, labelled=2).axes, sobol_figure(sobol).axes
+    assert "mean effect of the assumption" in morris_axes[2].get_xlabel() and "months" in morris_axes[2].get_xlabel()
+    assert "spread of that effect" in morris_axes[0].get_ylabel()
+    assert "95% interval" in " ".join(t.get_text() for t in sobol_axes[0].get_legend().get_texts())
 
 
 def _outputs_missing_at(every: int):
