@@ -3,6 +3,7 @@
     sim-search scenario=case04_trading_company target=0.2
     sim-search scenario=case01_key_person risk=collapse target=0.1 pool=[continuity_plan,open_motivations,staged_scope] max_levers=2
     sim-search scenario=case04_trading_company target=0.2 councils.1.it_maturity=0.3   # model overrides as in sim-run
+    # no budget setting: it finds the cheapest package under a risk target, not the lowest risk within a budget
 
 ``risk=failure`` (default) is any failure (shelved, collapsed, underperforming) among all
 partnerships; ``risk=collapse`` is collapse among launched partnerships. They differ: see

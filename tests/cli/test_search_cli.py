@@ -75,3 +75,11 @@ def test_a_risk_is_printed_with_the_decimals_that_tell_it_from_the_target() -> N
     (line,) = [line for line in text.splitlines() if "open_motivations" in line]
     assert line.lstrip().startswith("7.01% [") and line.endswith("(misses the target)")
     assert search.share(0.0701, 0.07) == "7.01%" and search.share(0.07, 0.07) == "7.0%" and search.share(0.112, 0.07) == "11.2%"
+
+
+def test_help_and_docs_say_there_is_no_budget_setting() -> None:
+    """A committee asking for the lowest risk within a budget found nothing saying sim-search answers the reverse question."""
+    done = subprocess.run([SIM_SEARCH, "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "no budget setting: it finds the cheapest package under a risk target" in done.stdout
+    docs = (Path(__file__).parents[2] / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    assert "there is no `budget=` setting" in " ".join(docs.split())
