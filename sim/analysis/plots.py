@@ -25,6 +25,7 @@ from cycler import cycler
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
 from sim.analysis.comparison import policy_phrase, policy_words
@@ -49,6 +50,10 @@ MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
 #: Colour of what is not a series (a lever's cost), so that it is not read as one of the measures' colours.
 NEUTRAL = "#444444"
+#: Opacity of the survival figure's Monte Carlo band, and of its pale total band behind (at 0.1 it vanished on a projector
+#: and in print).
+DARK_BAND = 0.4
+PALE_BAND = 0.2
 #: Inches of figure height per line of a legend beside a panel (text of MIN_POINTS and the space between entries).
 LEGEND_LINE = 0.25
 #: Characters of a title per inch of the figure's width before it wraps (titles are 13-14 points: about ten characters an inch).
@@ -220,10 +225,10 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
         if "total_low" in curve and "total_high" in curve:
             totals = True
             months = np.arange(len(curve["total_low"]))
-            ax.fill_between(months, curve["total_low"], curve["total_high"], step="post", alpha=0.1, linewidth=0, color=colour)
-        ax.fill_between(curve["months"], curve["low"], curve["high"], step="post", alpha=0.25, linewidth=0, color=colour)
+            ax.fill_between(months, curve["total_low"], curve["total_high"], step="post", alpha=PALE_BAND, linewidth=0, color=colour)
+        ax.fill_between(curve["months"], curve["low"], curve["high"], step="post", alpha=DARK_BAND, linewidth=0, color=colour)
         style = LINE_STYLES[i % len(LINE_STYLES)]
-        ax.step(curve["months"], curve["survival"], where="post", color=colour, linestyle=style, linewidth=2, label=label)
+        ax.step(curve["months"], curve["survival"], where="post", color=colour, linestyle=style, linewidth=2, label=label, zorder=3)  # over every band
         horizon = max(horizon, int(curve["months"][-1]))
     marked = [years for years in YEARS if 12 * years < horizon]  # a line at the horizon would be the axis's edge
     for years in marked:
@@ -233,7 +238,11 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel("partnerships not collapsed (%)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", handlelength=3.5, title=f"shaded: {level:.0%} band" + (" (dark: Monte Carlo;\npale: total)" if totals else ""))
+    shade = OKABE_ITO[0] if len(runs) == 1 else NEUTRAL
+    bands = [Patch(color=shade, alpha=DARK_BAND, linewidth=0, label=f"{level:.0%} band" + (" (Monte Carlo)" if totals else ""))]
+    if totals:
+        bands.append(Patch(color=shade, alpha=PALE_BAND, linewidth=0, label=f"{level:.0%} band (total)"))
+    ax.legend(handles=[*ax.get_legend_handles_labels()[0], *bands], loc="lower left", handlelength=3.5)
     if title:
         ax.set_title(_title(fig, title))
     lines = (

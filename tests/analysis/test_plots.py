@@ -107,10 +107,25 @@ def test_a_survival_curve_with_parameter_draws_shows_its_total_band_too(none):
     assert min(path.vertices[:, 1].min() for path in bands[0].get_paths()) == pytest.approx(float(np.min(curve["total_low"])))
     caption = next(t.get_text() for t in fig.texts if "Shelved" in t.get_text()).replace("\n", " ")
     assert "the pale one adds the doubt about the model's assumptions (the total interval)" in caption
-    assert "Monte Carlo" in ax.get_legend().get_title().get_text()
+    assert "Monte Carlo" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
     plain = drawn(plots.survival_figure(none["summary"]))
     assert len([c for c in plain.axes[0].collections if isinstance(c, PolyCollection)]) == 1
     assert not small_texts(fig)
+
+
+def test_the_survival_figures_total_band_is_seen_and_its_legend_shows_each_band(none):
+    """The pale total band was drawn at 10% opacity (gone on a projector and in print) and the legend named the bands in its
+    title with no patch of either to match them by."""
+    curve = dict(none["summary"]["survival_curve"])
+    survival = np.asarray(curve["survival"])
+    curve["total_low"], curve["total_high"] = list(np.clip(survival - 0.2, 0, 1)), list(np.clip(survival + 0.05, 0, 1))
+    ax = drawn(plots.survival_figure({**none["summary"], "survival_curve": curve})).axes[0]
+    total, monte_carlo = (c for c in ax.collections if isinstance(c, PolyCollection))
+    assert total.get_alpha() >= 0.2 and monte_carlo.get_alpha() > total.get_alpha()
+    legend = ax.get_legend()
+    patches = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True) if isinstance(h, Rectangle)}
+    assert set(patches) == {"95% band (Monte Carlo)", "95% band (total)"}
+    assert patches["95% band (total)"].get_alpha() == total.get_alpha() and patches["95% band (Monte Carlo)"].get_alpha() == monte_carlo.get_alpha()
 
 
 def test_a_single_summary_still_gives_one_curve(none):
