@@ -494,9 +494,8 @@ def fan_figure(trajectories: Any, variables: Sequence[str] = FAN_DEFAULT, title:
         ax.fill_between(month, rows["q05"], rows["q95"], color=OKABE_ITO[0], alpha=0.2, linewidth=0, label="middle 90%")
         ax.fill_between(month, rows["q25"], rows["q75"], color=OKABE_ITO[0], alpha=0.4, linewidth=0, label="middle 50%")
         ax.plot(month, rows["q50"], color=OKABE_ITO[0], linewidth=2, label="median")
-        ax.set_xlim(0, int(table["month"].max()))
-        ax.xaxis.set_major_locator(MultipleLocator(24))
-        ax.set_xlabel("months since the proposal")
+        _month_axis(ax, int(table["month"].max()), "time since the proposal")
+        ax.xaxis.set_major_locator(MultipleLocator(24))  # a panel is narrower than the survival figure: every other year
         ax.set_ylabel(FAN_LABELS.get(name, known[name].doc))
         ax.set_ylim(known[name].lo, known[name].hi)
         ax.set_title(_wrap(known[name].doc, 40), fontsize=MIN_POINTS)

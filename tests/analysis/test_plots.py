@@ -202,6 +202,15 @@ def test_causes_of_several_runs_one_bar_each_counting_what_was_asked(none, lever
         plots.causes_figure({"none": none["summary"]}, counts="everything")
 
 
+def test_the_fan_chart_has_a_years_axis_like_the_survival_and_timing_charts(none):
+    """The fan chart said months only, where the survival and timing charts beside it in a report say years on top."""
+    fig = drawn(plots.fan_figure(none["trajectories"]))
+    for ax in fig.axes:
+        (top,) = ax.child_axes
+        assert top.get_xlabel() == "years" and top.get_xlim() == pytest.approx((0, HORIZON / 12))
+        assert ax.get_xlabel() == "time since the proposal (months)"
+
+
 def test_fan_chart_bands_and_median_per_variable(none):
     fig = drawn(plots.fan_figure(none["trajectories"], title="baseline"))
     assert len(fig.axes) == len(plots.FAN_DEFAULT)
