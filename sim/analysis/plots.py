@@ -90,6 +90,8 @@ FAN_LABELS = {
 FAN_DEFAULT = ("trust", "value_seen", "savings_to_date")
 #: Names of the sweep table's columns for the collapse probability (as ``sim-collect`` flattens ``summary.json``).
 SWEEP_ESTIMATE = ("outcomes.collapsed.value", "outcomes.collapsed.low", "outcomes.collapsed.high")
+#: The policy every other is compared with (no lever), first wherever policies are listed.
+REFERENCE = "none"
 #: Measures of a policy comparison, in words, as :mod:`sim.analysis.comparison` names them.
 MEASURE_WORDS = {"shelved": "shelved", "collapse": "collapse", "failure": "failure (shelved, collapsed or underperforming)"}
 
@@ -507,9 +509,11 @@ def fan_figure(trajectories: Any, variables: Sequence[str] = FAN_DEFAULT, title:
     return fig
 
 
-def _levels(values: Any) -> list[Any]:
-    """Distinct values of a swept column in order (numbers numerically)."""
+def _levels(values: Any, column: str = "") -> list[Any]:
+    """Distinct values of a swept column in order (numbers numerically); policies with the reference, no lever, first (as sim-compare has it)."""
     distinct = list(dict.fromkeys(v for v in values if v is not None))
+    if column == "policy":
+        return sorted(distinct, key=lambda v: (str(v) != REFERENCE, str(v)))
     try:
         return sorted(distinct, key=float)
     except (TypeError, ValueError):
@@ -550,7 +554,7 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
     if duplicated.any():
         varying = [c for c in table.columns if c not in (x, y, *columns) and table.loc[:, c].astype(str).nunique() > 1]
         raise ValueError(f"several points share a value of ({x}, {y}); select one value of the other columns first (varying: {', '.join(varying[:8])})")
-    xs, ys = _levels(table[x].tolist()), _levels(table[y].tolist())
+    xs, ys = _levels(table[x].tolist(), x), _levels(table[y].tolist(), y)
     grid = np.full((len(ys), len(xs)), np.nan)
     half = np.full_like(grid, np.nan)
     totals = np.full((len(ys), len(xs)), "", dtype=object)
@@ -632,7 +636,7 @@ def sweep_scatter_figure(
         try:
             position = np.asarray(values, dtype=float)
         except (TypeError, ValueError):
-            levels = _levels(values)
+            levels = _levels(values, name)
             position = np.asarray([levels.index(v) for v in values], dtype=float)
             ax.set_xticks(range(len(levels)), [_wrap(_value_words(name, v), 14) for v in levels])
         if total_low:

@@ -267,7 +267,7 @@ def test_sweep_scatter_has_a_panel_per_swept_column_on_a_fixed_scale(sweep_table
         plots.swept_words(c) for c in ("partnership.market_volume", "partnership.decision_clarity", "policy")
     ]
     assert all(ax.get_ylim() == (0.0, 1.0) for ax in panels) and "%" in panels[0].get_ylabel()
-    assert [t.get_text() for t in panels[2].get_xticklabels()] == ["All levers", "No lever"]
+    assert [t.get_text() for t in panels[2].get_xticklabels()] == ["No lever", "All levers"]  # the reference first
     assert not small_texts(fig)
 
 
@@ -546,3 +546,15 @@ def test_a_sweeps_axes_name_each_parameter_by_its_meaning_and_unit_and_policies_
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels()]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]), ticks
+
+
+def test_a_sweeps_figures_put_the_reference_policy_first(sweep_table):
+    """The heat map and the scatter ordered policies alphabetically, 'all_levers' before 'none': no lever, the reference sim-compare
+    puts first, sat second or lower."""
+    policies = ["continuity_plan", "none", "all_levers"]
+    table = pd.concat([sweep_table.iloc[:1].assign(policy=p, point=i) for i, p in enumerate(policies)], ignore_index=True)
+    heat = drawn(plots.sweep_heatmap_figure(table, "policy", "partnership.market_volume")).axes[0]
+    scatter = drawn(plots.sweep_scatter_figure(table, ["policy"])).axes[0]
+    for ax in (heat, scatter):
+        ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+        assert ticks == [policy_words(p) for p in ("none", "all_levers", "continuity_plan")]
