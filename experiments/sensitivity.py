@@ -59,6 +59,11 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
         *(f"- `{name}`: {meaning}" for name, meaning in OUTPUTS.items()),
         "",
+        "The assumptions are varied over their prior: each across its whole plausible range, independently of the others (as"
+        " `uncertainty=prior` draws them), not over the calibrated posterior that `sim-run` and `sim-compare` use by default"
+        " (`uncertainty=posterior`, [uncertainty.md](uncertainty.md)). An index says how much an assumption moves an output over its"
+        " plausible range, not how much the doubt left after calibration does; `sim-analyse sensitivity` has no setting for the posterior.",
+        "",
         f"Settings: {settings['replications']} replications per design point (the same replications at every point: common random numbers),"
         f" {settings['trajectories']} Morris trajectories over {len(result.factors)} factors ({settings['trajectories'] * (len(result.factors) + 1):,} points),"
         f" the top {len(result.top)} factors in a Saltelli design of base {settings['sobol_n']}"
