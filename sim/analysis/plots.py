@@ -142,6 +142,17 @@ def _value_words(column: str, value: Any) -> str:
     return scenario_words(str(value)) if column == "scenario" else str(value)
 
 
+def point_words(values: Mapping[str, Any], width: int = 44) -> str:
+    """A sweep's point as its figures name it, in the words of the sweep's axes: each swept value after its parameter's meaning.
+
+    ``{"policy": "none", "councils.0.it_maturity": 0.2}`` reads "No lever;" then "council 1: maturity
+    of the council's IT estate and practices (0 .. 1) = 0.2" (:func:`swept_words`), each part on
+    lines of at most ``width`` characters.
+    """
+    parts = [_value_words(column, value) if column in ("policy", "scenario") else f"{swept_words(column)} = {value}" for column, value in values.items()]
+    return ";\n".join(_wrap(part, width) for part in parts)
+
+
 def styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
     """Build a figure inside the house style and enforce the minimum text size on every axis."""
 

@@ -59,7 +59,7 @@ REDRAWN = frozenset({"survival", "causes", "comparison"})
 MAX_ROWS = 200
 #: Points of a sweep drawn on one survival or causes figure.
 MAX_POINTS = 8
-#: Longest legend label of a point on a sweep's survival and causes figures (longer: ``point N``).
+#: Longest point as ``column=value, ...`` that a sweep's survival and causes figures name in words (longer: ``point N``).
 MAX_LABEL = 60
 #: Swept columns drawn on a sweep's scatter of points (one panel each).
 MAX_SCATTER = 9
@@ -507,8 +507,11 @@ def _point_summaries(folder: Path, table: Any, swept: list[str]) -> dict[str, An
     for row in table.to_dict(orient="records")[:MAX_POINTS]:
         for candidate in (Path(str(row["job_dir"])), folder / str(row["job_dir"])):
             if (candidate / "summary.json").is_file():
-                label = ", ".join(f"{c}={f'{row[c]:.3g}' if isinstance(row[c], float) else row[c]}" for c in swept)
-                label = label if label and len(label) <= MAX_LABEL else f"point {row['point']}"  # a design's many values: in the table of points
+                values = {c: f"{row[c]:.3g}" if isinstance(row[c], float) else row[c] for c in swept}
+                short = ", ".join(f"{c}={v}" for c, v in values.items())
+                label = (
+                    plots.point_words(values) if short and len(short) <= MAX_LABEL else f"point {row['point']}"
+                )  # a design's many values: in the table of points
                 out[label] = json.loads((candidate / "summary.json").read_text(encoding="utf-8"))
                 break
     return out
@@ -611,7 +614,7 @@ def _sweep_report(folder: Path) -> Report:
         for i, (key, part) in enumerate(grids):
             if i >= MAX_POINTS:
                 break
-            label = ", ".join(f"{c}={v}" for c, v in zip(others, key if isinstance(key, tuple) else (key,), strict=True))
+            label = plots.point_words(dict(zip(others, key if isinstance(key, tuple) else (key,), strict=True)), 1000).replace("\n", " ")
             report.figure(
                 f"sweep_heatmap_{i}" if others else "sweep_heatmap",
                 plots.sweep_heatmap_figure(part, x, y, title=label),

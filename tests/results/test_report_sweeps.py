@@ -114,3 +114,18 @@ def test_a_sweep_of_one_parameter_does_not_explain_a_missing_heat_map(tmp_path):
     page = report.page(report.build(tmp_path))
     assert "Probability of collapse at each point against partnership.decision_clarity, with its 95% interval from simulation noise." in page
     assert "do not fill a grid" not in page
+
+
+def test_a_sweeps_points_are_named_in_the_words_of_its_axes(tmp_path):
+    """sim-report on a sweep named its survival and causes figures' points 'policy=none, councils.0.it_maturity=0.2', where the
+    heat map beside them says 'No lever' and 'council 1: maturity of the council's IT estate and practices (0 .. 1)'."""
+    rows = []
+    for point, (policy, maturity) in enumerate([("none", 0.2), ("continuity_plan", 0.8)]):
+        (tmp_path / str(point)).mkdir()
+        (tmp_path / str(point) / "summary.json").write_text("{}", encoding="utf-8")
+        rows.append({"point": point, "policy": policy, "councils.0.it_maturity": maturity, "job_dir": str(point)})
+    labels = [label.replace("\n", " ") for label in report._point_summaries(tmp_path, pd.DataFrame(rows), ["policy", "councils.0.it_maturity"])]
+    assert labels == [
+        "No lever; council 1: maturity of the council's IT estate and practices (0 .. 1) = 0.2",
+        "Continuity plan; council 1: maturity of the council's IT estate and practices (0 .. 1) = 0.8",
+    ]
