@@ -33,7 +33,7 @@ from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS, listed
 from sim.frontends.table import input_path, input_title
 from sim.frontends.trajectories import VARIABLES
-from sim.frontends.words import upper_first
+from sim.frontends.words import scenario_words
 
 #: Dots per inch of a saved raster figure (PNG): 150 keeps 11-point text sharp on a projector and in print at the saved size.
 FIGURE_DPI = 150
@@ -94,17 +94,6 @@ SWEEP_ESTIMATE = ("outcomes.collapsed.value", "outcomes.collapsed.low", "outcome
 REFERENCE = "none"
 #: Measures of a policy comparison, in words, as :mod:`sim.analysis.comparison` names them.
 MEASURE_WORDS = {"shelved": "shelved", "collapse": "collapse", "failure": "failure (shelved, collapsed or underperforming)"}
-
-
-def scenario_words(scenario: str) -> str:
-    """A scenario as a title names it: ``case01_key_person`` as ``Case 01: Over-dependency on key personnel``, ``baseline`` as ``Baseline scenario``.
-
-    A scenario no case tells (``well_run``, one of the user's own) reads as its name in words: ``Well run scenario``.
-    """
-    from sim.config.cases import CASES
-
-    case = next((c for c in CASES if c.scenario == scenario), None)
-    return f"Case {case.id}: {case.title}" if case else upper_first(f"{scenario.replace('_', ' ')} scenario")
 
 
 def run_title(scenario: str, policy: str, replications: int, seed: int) -> str:

@@ -7,6 +7,8 @@ starts a capitalised abbreviation; at the start of one it goes to capitals, the 
 
 from __future__ import annotations
 
+from sim.config.cases import CASES
+
 
 def lower_first(text: str) -> str:
     """A title inside a sentence: its first letter in lower case unless it starts a capitalised abbreviation (``IT``).
@@ -38,3 +40,27 @@ def upper_first(text: str) -> str:
         "beyond IT" as "Beyond IT".
     """
     return text[:1].upper() + text[1:]
+
+
+def scenario_words(scenario: str, noun: bool = True) -> str:
+    """A scenario as figures, reports and the trainer's app name it.
+
+    Parameters
+    ----------
+    scenario
+        A scenario's name (``case01_key_person``, ``baseline``, one of the user's own).
+    noun
+        Whether a scenario no case tells says "scenario" after its name (titles: "Baseline scenario");
+        without, where a list already says it (the trainer's "Case or scenario" select: "Baseline").
+
+    Returns
+    -------
+    str
+        ``Case 01: Over-dependency on key personnel`` for a case's scenario; ``Well run scenario``
+        (``Well run`` without the noun) for ``well_run``.
+    """
+    case = next((c for c in CASES if c.scenario == scenario), None)
+    if case is not None:
+        return f"Case {case.id}: {case.title}"
+    words = upper_first(scenario.replace("_", " "))
+    return f"{words} scenario" if noun else words

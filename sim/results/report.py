@@ -45,6 +45,7 @@ from typing import Any
 from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
 from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, mode_words, parameter_part, plain_lines, what_was_run
+from sim.frontends.words import scenario_words
 from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
 #: Result files of each kind, the first one telling the kind.
@@ -449,7 +450,7 @@ def _comparison_report(folder: Path) -> Report:
         " are paired: each partnership is compared with itself under the reference policy.</p>" + _table(headings, rows)
     )
     report.sections.append("<h2>Figures</h2>")
-    scenario = plots.scenario_words(str(run["scenario"])) if "scenario" in run else ""
+    scenario = scenario_words(str(run["scenario"])) if "scenario" in run else ""
     report.figure(
         "forest",
         plots.forest_figure(comparison, title=plots.comparison_title(str(run["scenario"]), policies[0]) if scenario else ""),

@@ -23,7 +23,7 @@ from sim.core.causes import source_words
 from sim.frontends.agents import most_taken, taken_words
 from sim.frontends.model import PartnershipModel
 from sim.frontends.narrative import DECISIONS, Decided, Stretch, Told, case_of, decided, explain, tell, trigger_words
-from sim.frontends.words import lower_first, upper_first
+from sim.frontends.words import lower_first, scenario_words, upper_first
 
 #: The sentences of a council's notice and of its exit (what the timeline says of them).
 GAVE_NOTICE = decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what
@@ -292,12 +292,6 @@ def lever_names() -> list[str]:
     return list(lever_table.NAMES)
 
 
-def scenario_label(name: str) -> str:
-    """A scenario as the page and the handout show it: ``Case 01: Over-dependency on key personnel``, ``Well run``."""
-    case = case_of_scenario(name)
-    return f"Case {case.id}: {case.title}" if case else upper_first(name.replace("_", " "))
-
-
 def policy_label(name: str) -> str:
     """A policy as the select shows it: ``No levers``, ``All levers``, ``Continuity plan``."""
     return "No levers" if name == NO_POLICY else "All levers" if name == "all_levers" else policy_words(name)
@@ -421,7 +415,7 @@ class Run:
     @property
     def label(self) -> str:
         """The scenario and what is switched on, in words: ``Case 01: Over-dependency on key personnel, with continuity plan``."""
-        return f"{scenario_label(self.scenario)}, {levers_on(self.policy, self.levers)}"
+        return f"{scenario_words(self.scenario, noun=False)}, {levers_on(self.policy, self.levers)}"
 
     def _record(self) -> None:
         m = self.model

@@ -22,8 +22,9 @@ import solara
 import traitlets
 
 from sim.config.checks import ConfigError
+from sim.frontends.words import scenario_words
 from sim.viz import adapter, handout, stories, svg
-from sim.viz.adapter import Item, RunView, Why, policy_label, scenario_label
+from sim.viz.adapter import Item, RunView, Why, policy_label
 from sim.viz.cli import CONFIG_DIR_ENV
 
 DEFAULT_SCENARIO = "case01_key_person"
@@ -115,7 +116,7 @@ class Stage:
             return handout.markdown(texts)
         first, replay = self.runs
         title = (
-            f"# {scenario_label(first.scenario)}: as it happened and {adapter.lower_first(adapter.run_name(replay.levers))}"
+            f"# {scenario_words(first.scenario, noun=False)}: as it happened and {adapter.lower_first(adapter.run_name(replay.levers))}"
             f" (seed {first.seed}, replication {first.replication})\n\n"
         )
         return title + "## How both ended\n\n" + "".join(f"**{label}:** {words}.\n\n" for label, words in said) + handout.markdown(texts)
@@ -259,7 +260,7 @@ def set_and_load(var: solara.Reactive, value: object) -> None:
     except ValueError as err:  # the model's one-line refusals (a ConfigError is one)
         var.set(before)
         problems = "; ".join(err.problems if isinstance(err, ConfigError) else [str(err)])
-        what = scenario_label(str(value)) if var is scenario else policy_label(str(value)) if var is policy else ""
+        what = scenario_words(str(value), noun=False) if var is scenario else policy_label(str(value)) if var is policy else ""
         notice.set(f"{what + ' cannot be run: ' if what else ''}{problems}. The run on show is unchanged.")
 
 
@@ -493,7 +494,12 @@ def Controls() -> None:
     is_playing = playing.value
     with solara.Column(gap="6px"):
         solara.HTML(tag="div", unsafe_innerHTML="Partnership", classes=["sim-section"])
-        _select("Case or scenario", scenario.value, [(n, scenario_label(n)) for n in adapter.scenario_names(config)], lambda v: set_and_load(scenario, v))
+        _select(
+            "Case or scenario",
+            scenario.value,
+            [(n, scenario_words(n, noun=False)) for n in adapter.scenario_names(config)],
+            lambda v: set_and_load(scenario, v),
+        )
         _select("Levers on", policy.value, [(n, policy_label(n)) for n in adapter.policy_names(config)], lambda v: set_and_load(policy, v))
         with solara.Row():
             solara.InputInt("Seed", value=seed.value, on_value=lambda v: set_and_load(seed, v))

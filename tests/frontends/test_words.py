@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sim
 from sim.frontends.agents import taken_words
-from sim.frontends.words import lower_first, upper_first
+from sim.frontends.words import lower_first, scenario_words, upper_first
 from sim.viz import adapter
 
 PACKAGE = Path(sim.__file__).resolve().parent
@@ -40,3 +40,16 @@ def test_no_module_defines_or_inlines_a_second_copy():
         text = path.read_text(encoding="utf-8")
         copies += [f"{path.relative_to(PACKAGE)}: {m.group(0)}" for m in re.finditer(r"def (lower|upper)_first\b|\w+\[:1\]\.(lower|upper)\(\) \+", text)]
     assert copies == []
+
+
+def test_the_figures_and_the_trainer_name_a_scenario_by_one_function():
+    """The trainer's adapter repeated the figures' scenario words (adapter.scenario_label beside plots.scenario_words): one changed,
+    the other would not. Both now read from scenario_words; a list that says "scenario" drops the noun."""
+    from sim.analysis import plots
+    from sim.config.cases import CASES
+
+    for case in CASES:
+        assert scenario_words(case.scenario) == scenario_words(case.scenario, noun=False) == f"Case {case.id}: {case.title}"
+    assert (scenario_words("baseline"), scenario_words("well_run", noun=False)) == ("Baseline scenario", "Well run")
+    assert plots.run_title("well_run", "none", 10, 0).startswith("Well run scenario, no lever")
+    assert not hasattr(adapter, "scenario_label")

@@ -260,8 +260,8 @@ def test_a_timeline_line_is_its_headline_with_its_trigger_and_detail_a_click_awa
 
 
 def test_labels():
-    assert app.scenario_label("case01_key_person") == "Case 01: Over-dependency on key personnel"
-    assert app.scenario_label("well_run") == "Well run"
+    assert app.scenario_words("case01_key_person", noun=False) == "Case 01: Over-dependency on key personnel"
+    assert app.scenario_words("well_run", noun=False) == "Well run"
     assert app.policy_label("none") == "No levers" and app.policy_label("continuity_plan") == "Continuity plan"
 
 
