@@ -207,6 +207,11 @@ def test_writing_results_does_not_import_matplotlib_before_a_figure_is_drawn(mod
     assert not loaded_after(f"import {module}")["matplotlib"]
 
 
+def test_a_sensitivity_analysis_without_figures_does_not_import_matplotlib():
+    """``sim-analyse sensitivity figures=false`` draws nothing, so the analysis loads no plotting library: it is imported where a figure is drawn."""
+    assert not loaded_after("import sim.analysis.sensitivity, sim.cli.analyse_sensitivity")["matplotlib"]
+
+
 @pytest.mark.parametrize("module", ["sim.config.scenarios", "sim.config.model", "sim.config.settings", "sim.core.mechanisms", "sim.core.layout"])
 def test_declaring_and_checking_configurations_does_not_import_numba(module):
     assert not loaded_after(f"import {module}")["numba"]

@@ -33,17 +33,19 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.figure import Figure
 
-from sim.analysis.plots import OKABE_ITO, styled
 from sim.analysis.summary import FAILURES
 from sim.config import assumptions as catalogue
 from sim.config.model import ModelConfig
 from sim.frontends.ensemble import simulate
 from sim.frontends.table import input_title
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: The outputs read at each design point, with what each means.
 OUTPUTS = {
@@ -478,7 +480,19 @@ def _factor_words(factor: str, width: int) -> str:
     return _wrap(f"{input_title(factor)} ({factor.split('.', 1)[1] if '.' in factor else factor})", width)
 
 
-@styled
+def _styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
+    """:func:`sim.analysis.plots.styled`, the plotting library imported when a figure is drawn (an analysis without figures loads none)."""
+
+    @wraps(build)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        from sim.analysis.plots import styled
+
+        return styled(build)(*args, **kwargs)
+
+    return wrapper
+
+
+@_styled
 def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Figure:
     """Morris screening, one panel per output: each factor's mean effect ``mu*`` against its spread ``sigma``, the noise floor dashed.
 
@@ -487,6 +501,8 @@ def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Figure:
     tables). The axes say what ``mu*`` and ``sigma`` measure, in the output's unit.
     """
     import matplotlib.pyplot as plt
+
+    from sim.analysis.plots import OKABE_ITO
 
     fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(5.5 * len(OUTPUTS), 5.2 + KEY_LINE * labelled * 3), layout="constrained")
     floor = noise.set_index("output")["mu_star_noise"]
@@ -533,7 +549,7 @@ def _apart(labels: Sequence[Any], legend: Any) -> None:
         taken.append(box)
 
 
-@styled
+@_styled
 def sobol_figure(sobol: Any) -> Figure:
     """Sobol indices, one panel per output: first-order and total index of each top factor, and the output's noise share.
 
@@ -542,6 +558,8 @@ def sobol_figure(sobol: Any) -> Figure:
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
+
+    from sim.analysis.plots import OKABE_ITO
 
     factors = list(dict.fromkeys(sobol["factor"]))
     words = [_factor_words(f, 34) for f in factors]
