@@ -285,7 +285,8 @@ def search(
     -------
     Result
         The winner (``None`` when neither a shortlisted package nor no lever met the target on
-        confirmation), the confirmed candidates, the reference with no lever, and every screened and
+        confirmation), the confirmed packages with levers, the reference with no lever (confirmed
+        once, as the reference, though it made the shortlist), and every screened and
         tuned evaluation.
     """
     if risk not in RISKS:
@@ -311,6 +312,7 @@ def search(
     shortlist += [p for p in dict.fromkeys(e.package for e in by_cost if e.risk.high <= target) if p not in shortlist][: 1 + runners_up]
     if not shortlist:
         shortlist = [e.package for e in sorted([*screened, *tuned], key=lambda e: e.risk.value)][: 1 + runners_up]
+    shortlist = [p for p in shortlist if p.levers]  # no lever is confirmed once, as the reference
     fresh = fresh_seed if fresh_seed is not None else (seed + 1_000_003) % (2**63 - 1)
     say(f"Confirming {len(shortlist)} candidates and no lever on {confirm_replications:,} fresh replications (seed {fresh})")
     confirmed = evaluate(base, [Package(), *shortlist], seed=fresh, replications=confirm_replications, stage="confirmed", **common)

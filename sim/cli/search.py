@@ -141,7 +141,7 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
     ]
     w = result.winner
     if w is None:
-        best = min(result.confirmed, key=lambda e: e.risk.value) if result.confirmed else result.reference
+        best = min([*result.confirmed, result.reference], key=lambda e: e.risk.value)
         lines.append(
             f"No package found meets the target; the lowest risk confirmed: {best.risk.value:.1%}"
             f" [{best.risk.low:.1%}, {best.risk.high:.1%}] with {best.package}"
@@ -163,7 +163,7 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
     for e in result.confirmed:
         mark = "   <- answer" if e is w else ("" if e.risk.value <= result.target else "   (misses the target)")
         lines.append(_line(e, result.target, mark, names.get(e.package, "")))
-    lines.append(_line(result.reference, result.target, "   (reference)"))
+    lines.append(_line(result.reference, result.target, "   (reference)" + ("   <- answer" if result.reference is w else "")))
     lines.append(
         "Every interval is Monte Carlo only: the search holds the model's assumptions at their stated values (uncertainty=none),"
         " so a risk says nothing of the doubt about them; sim-compare of the package against none (default uncertainty=posterior)"

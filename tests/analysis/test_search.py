@@ -97,3 +97,14 @@ def test_the_answer_says_what_its_risk_is_among_and_at_which_values_and_how_sim_
     assert text.splitlines()[0].endswith("collapse among launched partnerships at most 20.0%, the model's assumptions at their stated values")
     assert "its 'collapse' is among all partnerships (a shelved proposal counts as not collapsed), not among launched ones as here" in text
     assert "draws the assumptions from the calibrated posterior (uncertainty=posterior) rather than holding them at their stated values" in text
+
+
+def test_no_lever_is_confirmed_and_shown_once_as_the_reference():
+    """A tiny run listed 'no lever' twice among the confirmed, as a candidate and as the reference, with the same numbers."""
+    from sim.cli.search import render
+
+    result = search(BASE, pool=["continuity_plan"], target=1.0, replications=50, confirm_replications=100, max_levers=1, tune_packages=0)
+    assert all(e.package.levers for e in result.confirmed)
+    assert result.winner is result.reference and result.reference.risk.value <= 1.0
+    lines = [line for line in render(result, "x").splitlines() if line.startswith("  ") and "no lever" in line]
+    assert len(lines) == 1 and lines[0].endswith("no lever   (reference)   <- answer")
