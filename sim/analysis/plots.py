@@ -15,6 +15,7 @@ that figures of one study can be set side by side. ``docs/reports.md`` shows eac
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
@@ -112,7 +113,9 @@ def swept_words(column: str) -> str:
 
     ``councils.0.it_maturity`` reads "council 1: maturity of the council's IT estate and practices (0 .. 1)"
     (:func:`sim.frontends.table.input_title`); a column that names no parameter (``scenario``, one
-    of the user's own such as "IT maturity gap") is left as it is.
+    of the user's own such as "IT maturity gap") is left as it is. A meaning that begins or ends
+    with its unit says it already: ``partnership.horizon_months`` reads "months simulated", not
+    "months simulated (months)".
     """
     from sim.config.overrides import spec_at
 
@@ -121,7 +124,9 @@ def swept_words(column: str) -> str:
     spec = spec_at(input_path(column))
     if spec is None:
         return column
-    return f"{input_title(column)} ({spec.unit})" if spec.unit else input_title(column)
+    meaning = input_title(column)
+    said = re.search(rf"(?:^|: ){re.escape(spec.unit)}\b|\b{re.escape(spec.unit)}$", meaning) if spec.unit else True
+    return meaning if said else f"{meaning} ({spec.unit})"
 
 
 def _value_words(column: str, value: Any) -> str:

@@ -548,6 +548,17 @@ def test_a_sweeps_axes_name_each_parameter_by_its_meaning_and_unit_and_policies_
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]), ticks
 
 
+def test_a_swept_parameters_words_do_not_repeat_a_unit_its_meaning_says():
+    """A heat map's title read "months simulated (months) = 60": the meaning begins with its unit already."""
+    assert plots.swept_words("partnership.horizon_months") == "months simulated"
+    assert plots.point_words({"partnership.horizon_months": 60}) == "months simulated = 60"
+    assert plots.swept_words("councils.0.ceo_leaving_in").startswith("council 1: months until") and not plots.swept_words("councils.0.ceo_leaving_in").endswith(
+        "(months)"
+    )
+    assert plots.swept_words("dynamics.optimism_bias") == "share of promised savings a wholly unclear business case can never deliver"
+    assert plots.swept_words("partnership.enthusiasm").endswith("(value)")  # 'value' there is a verb, not the unit
+
+
 def test_a_sweeps_figures_put_the_reference_policy_first(sweep_table):
     """The heat map and the scatter ordered policies alphabetically, 'all_levers' before 'none': no lever, the reference sim-compare
     puts first, sat second or lower."""
