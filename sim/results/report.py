@@ -559,6 +559,18 @@ def is_grid(table: Any, x: str, y: str) -> bool:
     return nx >= 2 and ny >= 2 and cells >= 0.5 * nx * ny
 
 
+def _sweep_title(table: Any) -> str:
+    """The title of a heat map holding a whole sweep (two swept columns, none held): the scenario its points ran and their size.
+
+    "Baseline scenario, 200 simulated partnerships per point"; the number of points where the
+    table names no one scenario, and no size where the points differ in it.
+    """
+    scenarios = table["scenario"].dropna().astype(str).unique() if "scenario" in table.columns else []
+    sizes = table["replications"].dropna().unique() if "replications" in table.columns else []
+    run = scenario_words(scenarios[0]) if len(scenarios) == 1 else f"{len(table)} points"
+    return f"{run}, {int(sizes[0]):,} simulated partnerships per point" if len(sizes) == 1 else run
+
+
 def _unfinished(everything: Any, unfinished: Any, done: int) -> str:
     """What the report of a sweep says of its points that did not complete: how many, and a table of them with their values and reasons."""
     status = unfinished["status"].astype(str)
@@ -618,7 +630,7 @@ def _sweep_report(folder: Path) -> Report:
             label = plots.point_words(dict(zip(others, key if isinstance(key, tuple) else (key,), strict=True)), 1000).replace("\n", " ")
             report.figure(
                 f"sweep_heatmap_{i}" if others else "sweep_heatmap",
-                plots.sweep_heatmap_figure(part, x, y, title=label),
+                plots.sweep_heatmap_figure(part, x, y, title=label or _sweep_title(part)),
                 f"Probability of collapse over {x} and {y}{' (' + label + ')' if label else ''}; each cell shows ± the half-width of its 95% interval {noise}"
                 + (f" and, under it, {counted}." if counted else "."),
             )

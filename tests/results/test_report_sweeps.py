@@ -47,6 +47,16 @@ def test_a_grid_keeps_its_heat_map_and_says_its_modes(tmp_path):
     assert not report.is_grid(pd.DataFrame({"x": [1, 2, 3, 4], "y": [4, 2, 3, 1]}), "x", "y")
 
 
+def test_a_heat_map_of_two_swept_columns_has_a_title_as_one_of_three_has(tmp_path):
+    """Over three columns each heat map was titled by the third's value; over two it had no title at all."""
+    grid = [(a, b) for a in (0.2, 0.5, 0.8) for b in (0.1, 0.4)]
+    sweep_folder(tmp_path, {"partnership.decision_clarity": [a for a, _ in grid], "partnership.market_volume": [b for _, b in grid]}, ["prior"] * 6)
+    assert report.build(tmp_path).figures["sweep_heatmap"].axes[0].get_title().replace("\n", " ") == "6 points, 100 simulated partnerships per point"
+    table = pd.read_parquet(tmp_path / "sweep.parquet").assign(scenario="baseline")
+    table.to_parquet(tmp_path / "sweep.parquet")
+    assert report.build(tmp_path).figures["sweep_heatmap"].axes[0].get_title().replace("\n", " ") == "Baseline scenario, 100 simulated partnerships per point"
+
+
 def test_a_table_without_the_mode_says_it_was_not_recorded(tmp_path):
     sweep_folder(tmp_path, {"partnership.decision_clarity": [0.2, 0.5, 0.8]}, None)
     page = report.page(report.build(tmp_path))
