@@ -160,9 +160,10 @@ class Item:
 
     @property
     def line(self) -> str:
-        """The item as one plain line (the handout's wording)."""
+        """The item as one plain line (the handout's wording): the narrative's line (:attr:`Told.line`, naming ``the partnership``
+        for the partnership as a whole, as the model's handout does), then its tags in brackets."""
         tags = ", ".join(t for t in (self.tag, f"trigger: {self.trigger_words}" if self.trigger else "") if t)
-        return " - ".join(part for part in (self.when, self.who, self.text) if part) + (f" [{tags}]" if tags else "")
+        return self.told.line + (f" [{tags}]" if tags else "")
 
 
 @dataclass(frozen=True)

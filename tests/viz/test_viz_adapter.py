@@ -67,6 +67,17 @@ def test_an_items_headline_says_what_fired_and_what_opened_it_and_its_detail_the
     assert (milestone.headline, milestone.detail, milestone.who) == (milestone.text, "", "")
 
 
+def test_a_partnership_wide_line_names_the_partnership_as_the_models_handout_does():
+    """The app's handout said 'Month 22 - the business case was approved', the model's 'Month 22 - the partnership - ...'."""
+    log = EventLog()
+    log.add(22, "", "the business case was approved; integration begins")
+    log.add(30, "", "the partnership collapsed", "case01_key_person", trigger="partner_left")
+    milestone, collapsed = (adapter.item_of(s) for s in log.stretches())
+    assert milestone.line == log.lines()[0] == "Month 22 - the partnership - the business case was approved; integration begins"
+    assert collapsed.line.startswith("Month 30 - the partnership - the partnership collapsed, after ")
+    assert collapsed.line.endswith("[case 01, trigger: a partner leaving]")
+
+
 def test_councils_named_with_a_dash_or_a_comma_keep_their_names_their_lines_and_their_events(tmp_path: Path):
     """Names such as "Bristol, City of" or "North - South DC": the item took its parts back out of the narrated line,
     cut at its first " - " and "; mostly " (a council "West - Mere DC" read as "West" having "Mere DC - ..."), and the
