@@ -501,18 +501,43 @@ def _numeric(values: Any) -> Any:
     return converted if converted.notna().all() else values.astype(str)
 
 
+def _point_values(row: dict[str, Any], swept: list[str]) -> dict[str, Any]:
+    return {c: f"{row[c]:.3g}" if isinstance(row[c], float) else row[c] for c in swept}
+
+
+def _values_alone(values: dict[str, Any]) -> str:
+    """A point's swept values in words without their parameters: "No lever; 0.2; 60"."""
+    return "; ".join(policy_words(str(v)) if c == "policy" else scenario_words(str(v)) if c == "scenario" else str(v) for c, v in values.items())
+
+
+def _named_by_values(table: Any, swept: list[str]) -> bool:
+    """Whether the figures name a sweep's points by their values alone (:func:`_values_alone`), their parameters said once in the title.
+
+    So they are when a point's parameters and values (``policy=none, councils.0.it_maturity=0.2, ...``)
+    run past :data:`MAX_LABEL` but its values alone fit, as over three swept columns; a design's
+    many values fit neither, and its points are numbered, as in the table of points.
+    """
+    rows = [_point_values(row, swept) for row in table.to_dict(orient="records")[:MAX_POINTS]]
+    long = any(len(", ".join(f"{c}={v}" for c, v in values.items())) > MAX_LABEL for values in rows)
+    return bool(swept) and long and all(len(_values_alone(values)) <= MAX_LABEL for values in rows)
+
+
 def _point_summaries(folder: Path, table: Any, swept: list[str]) -> dict[str, Any]:
     out = {}
     if "job_dir" not in table.columns:
         return out
+    alone = _named_by_values(table, swept)
     for row in table.to_dict(orient="records")[:MAX_POINTS]:
         for candidate in (Path(str(row["job_dir"])), folder / str(row["job_dir"])):
             if (candidate / "summary.json").is_file():
-                values = {c: f"{row[c]:.3g}" if isinstance(row[c], float) else row[c] for c in swept}
+                values = _point_values(row, swept)
                 short = ", ".join(f"{c}={v}" for c, v in values.items())
-                label = (
-                    plots.point_words(values) if short and len(short) <= MAX_LABEL else f"point {row['point']}"
-                )  # a design's many values: in the table of points
+                if alone:
+                    label = _values_alone(values)
+                else:
+                    label = (
+                        plots.point_words(values) if short and len(short) <= MAX_LABEL else f"point {row['point']}"
+                    )  # a design's many values: in the table of points
                 out[label] = json.loads((candidate / "summary.json").read_text(encoding="utf-8"))
                 break
     return out
@@ -647,8 +672,13 @@ def _sweep_report(folder: Path) -> Report:
             + (no_grid if len(swept) > 1 else ""),
         )
     if points:
-        report.figure("survival", plots.survival_figure(points), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale).")
-        report.figure("causes", plots.causes_figure(points, counts="collapse"), f"Causes and triggers of the collapses at the first {len(points)} points.")
+        key = f"Each point: {'; '.join(plots.swept_words(c) for c in swept)}" if _named_by_values(table, swept) else ""
+        report.figure(
+            "survival", plots.survival_figure(points, title=key), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale)."
+        )
+        report.figure(
+            "causes", plots.causes_figure(points, title=key, counts="collapse"), f"Causes and triggers of the collapses at the first {len(points)} points."
+        )
     failure = [f"failure.{part}" for part in ("value", "low", "high")]
     rows = [
         [
@@ -675,7 +705,9 @@ def _sweep_report(folder: Path) -> Report:
     _other_files(folder, report)
     if points:
         first = next(iter(points))
-        of = f"Of the first point ({first}); each point's folder holds its own summary.json with its configuration and provenance."
+        values = [_point_values(row, swept) for row in table.to_dict(orient="records")]
+        named = next((plots.point_words(v, 1000).replace("\n", " ") for v in values if _values_alone(v) == first), first) if key else first
+        of = f"Of the first point ({named}); each point's folder holds its own summary.json with its configuration and provenance."
         report.sections.append(_provenance(points[first], of))
     return report
 

@@ -8,6 +8,7 @@ writes.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import os
@@ -22,7 +23,7 @@ import pandas as pd
 import pytest
 from conftest import stop_after
 
-from sim.analysis.plots import SWEEP_ESTIMATE
+from sim.analysis.plots import SWEEP_ESTIMATE, point_words
 from sim.core.version import __version__
 
 pytestmark = pytest.mark.slow
@@ -155,7 +156,8 @@ def test_report_of_a_sweep_folder(sweep_dir):
     assert "<th>P(failure)</th>" in page, "a sweep's points showed collapse only, though a case's failure may be underperformance"
     for value in table["failure.value"]:
         assert f"<td>{value:.1%}</td>" in page
-    assert "Of the first point (point 0); each point" in page, "the provenance of the first point read as the whole sweep's"
+    first = point_words({"partnership.decision_clarity": GRID[0][0], "partnership.market_volume": GRID[0][1]}, 1000).replace("\n", " ")
+    assert f"Of the first point ({html.escape(first)}); each point" in page, "the provenance of the first point read as the whole sweep's"
 
 
 @pytest.mark.parametrize(

@@ -139,3 +139,16 @@ def test_a_sweeps_points_are_named_in_the_words_of_its_axes(tmp_path):
         "No lever; council 1: maturity of the council's IT estate and practices (0 .. 1) = 0.2",
         "Continuity plan; council 1: maturity of the council's IT estate and practices (0 .. 1) = 0.8",
     ]
+
+
+def test_points_of_three_swept_columns_are_named_by_their_values_not_numbered(tmp_path):
+    """Over three columns the survival and causes figures' points read 'point 0' ... 'point 7' (their words ran past MAX_LABEL)."""
+    rows = []
+    for point, (policy, maturity, months) in enumerate([("none", 0.2, 60), ("none", 0.8, 120), ("continuity_plan", 0.2, 120)]):
+        (tmp_path / str(point)).mkdir()
+        (tmp_path / str(point) / "summary.json").write_text("{}", encoding="utf-8")
+        rows.append({"point": point, "policy": policy, "councils.0.it_maturity": maturity, "partnership.horizon_months": months, "job_dir": str(point)})
+    swept = ["policy", "councils.0.it_maturity", "partnership.horizon_months"]
+    assert list(report._point_summaries(tmp_path, pd.DataFrame(rows), swept)) == ["No lever; 0.2; 60", "No lever; 0.8; 120", "Continuity plan; 0.2; 120"]
+    assert report._named_by_values(pd.DataFrame(rows), swept)
+    assert not report._named_by_values(pd.DataFrame(rows), swept[:2])  # two columns: named in full, as before
