@@ -105,6 +105,11 @@ class CouncilView:
         return Decided("") if self.active else decided(f"left in month {self.exit_month}", self.exit_trigger, self.exit_cause)
 
 
+def trigger_tag(words: str) -> str:
+    """The trigger's tag, as the page's chip and the handout's line both say it: "trigger: a budget shock" (empty for none)."""
+    return f"trigger: {words}" if words else ""
+
+
 @dataclass(frozen=True)
 class Item:
     """One line of the event timeline.
@@ -148,6 +153,11 @@ class Item:
         return trigger_words(self.trigger)
 
     @property
+    def trigger_tag(self) -> str:
+        """The trigger's tag (:func:`trigger_tag`: "trigger: a budget shock"; empty if none)."""
+        return trigger_tag(self.trigger_words)
+
+    @property
     def headline(self) -> str:
         """What happened, short, and for a decision what opened it: "left the partnership, after a budget shock"."""
         return self.told.headline
@@ -162,7 +172,7 @@ class Item:
     def line(self) -> str:
         """The item as one plain line (the handout's wording): the narrative's line (:attr:`Told.line`, naming ``the partnership``
         for the partnership as a whole, as the model's handout does), then its tags in brackets."""
-        tags = ", ".join(t for t in (self.tag, f"trigger: {self.trigger_words}" if self.trigger else "") if t)
+        tags = ", ".join(t for t in (self.tag, self.trigger_tag) if t)
         return self.told.line + (f" [{tags}]" if tags else "")
 
 

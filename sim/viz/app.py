@@ -273,6 +273,11 @@ def chip(text: str, colours: tuple[str, str], extra: str = "") -> str:
     return f'<span class="sim-chip" style="background:{bg};color:{fg};{extra}">{escape(text)}</span>'
 
 
+def trigger_chip(words: str) -> str:
+    """The chip of what opened a decision, its text the handout's tag (:func:`adapter.trigger_tag`): "trigger: a budget shock"."""
+    return chip(adapter.trigger_tag(words), svg.TRIGGER_TAG, "border:2px solid #1A1A1A")
+
+
 def status_html(view: RunView, compact: bool = False) -> str:
     """Month, phase and how it ended (or "still running")."""
     return (
@@ -297,7 +302,7 @@ def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: boo
     ordered = list(reversed(items)) if newest_first else list(items)
     for k, item in enumerate(ordered):
         tag = chip(item.tag, svg.tag_colours(item.tag)) if item.tag else chip("milestone", ("#FFFFFF", "#333333"), "border:2px solid #999")
-        trigger = chip(f"trigger: {item.trigger_words}", svg.TRIGGER_TAG, "border:2px solid #1A1A1A") + " " if item.trigger else ""
+        trigger = trigger_chip(item.trigger_words) + " " if item.trigger_tag else ""
         latest = " sim-latest" if k == 0 and newest_first else ""
         who = f"<b>{escape(item.who)}</b> " if item.who else ""
         headline = f"{tag} {who}{escape(item.headline)}"
@@ -322,7 +327,7 @@ def why_html(why: Why, compact: bool = False) -> str:
         words = why.cause_title if tag else why.cause_words  # the chip says the case
         parts.append(f"<p><b>Main cause:</b> {chip(tag, svg.tag_colours(tag)) + ' ' if tag else ''}{escape(words)}</p>")
     if why.trigger_words:
-        parts.append(f"<p><b>What opened the decision:</b> {chip('trigger: ' + why.trigger_words, svg.TRIGGER_TAG, 'border:2px solid #1A1A1A')}</p>")
+        parts.append(f"<p><b>What opened the decision:</b> {trigger_chip(why.trigger_words)}</p>")
     if why.decisions:
         parts.append('<ul class="sim-decisions">')
         for d in why.decisions:

@@ -259,6 +259,24 @@ def test_a_timeline_line_is_its_headline_with_its_trigger_and_detail_a_click_awa
     assert "<details>" not in approved and "the business case was approved; integration begins" in approved
 
 
+def test_the_pages_trigger_chips_and_the_handouts_trigger_tags_read_the_same(monkeypatch):
+    """'trigger: <words>' was written in three places (the handout's line, the timeline's chip, the "Why did it end?" chip), free to drift apart."""
+    story = stories.story_for("01")
+    assert story is not None
+    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+    run.run_to_end()
+    why = run.why()
+    assert why is not None and why.trigger_words
+    monkeypatch.setattr(adapter, "trigger_tag", lambda words: f"opened by {words}")
+    tagged = [item for item in run.timeline() if item.trigger]
+    assert tagged
+    page = app.timeline_html(tagged) + app.why_html(why)
+    said = run.handout()
+    for words in {why.trigger_words, *(item.trigger_words for item in tagged)}:
+        assert escape(f"opened by {words}") in page and f"opened by {words}" in said
+    assert "trigger: " not in page and "trigger: " not in said
+
+
 def test_labels():
     assert app.scenario_words("case01_key_person", noun=False) == "Case 01: Over-dependency on key personnel"
     assert app.scenario_words("well_run", noun=False) == "Well run"
