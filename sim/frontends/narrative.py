@@ -210,8 +210,12 @@ class Told:
 
     @property
     def line(self) -> str:
-        """The whole line: when, who (``the partnership`` for the partnership as a whole) and :attr:`text`."""
-        return " - ".join(part for part in (self.when, self.who or PARTNERSHIP, self.text) if part)
+        """The whole line: when, who (``the partnership`` for the partnership as a whole, unless :attr:`text` begins by naming it) and :attr:`text`.
+
+        "Month 68 - the partnership collapsed, after ...", not "Month 68 - the partnership - the partnership collapsed".
+        """
+        who = self.who or ("" if self.text.startswith(PARTNERSHIP) else PARTNERSHIP)
+        return " - ".join(part for part in (self.when, who, self.text) if part)
 
 
 def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> Told:

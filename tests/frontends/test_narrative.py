@@ -167,7 +167,7 @@ def test_a_decision_says_what_opened_it_and_what_had_taken_most_of_the_value() -
     assert log.lines() == [
         "Month 40 - Northdale DC - weighed the partnership and gave notice to leave, after an election that changed political control;"
         " mostly misaligned aspirations (case 03) - the value it sees is 0.42 of the promise",
-        "Month 52 - the partnership - the partnership collapsed, after a partner leaving; mostly misaligned aspirations (case 03)",
+        "Month 52 - the partnership collapsed, after a partner leaving; mostly misaligned aspirations (case 03)",
         "Month 53 - Southby DC - weighed the partnership and gave notice to leave, after the annual budget setting - the value it sees is 0.30 of the promise",
     ]
     below = EventLog([Entry(60, "Westmere DC", "", "", decisions.EVENTS[decisions.Ev.LEFT].what, -0.12)])
@@ -199,7 +199,7 @@ def test_a_line_and_a_cause_can_be_worded_without_their_source_for_a_page_that_s
     assert line(14, 14, ["Northdale DC"], quoted, 0.0) == "Month 14 - Northdale DC - quoted the audit (case 04) to its cabinet (case 04)"
     assert line(14, 14, ["Northdale DC"], quoted, 0.0, tagged=False) == "Month 14 - Northdale DC - quoted the audit (case 04) to its cabinet"
     ended = Entry(52, "", "case03_misaligned_aspirations", "03", "the partnership collapsed", 0.0, trigger="partner_left")
-    collapsed = "Month 52 - the partnership - the partnership collapsed, after a partner leaving; mostly misaligned aspirations"
+    collapsed = "Month 52 - the partnership collapsed, after a partner leaving; mostly misaligned aspirations"
     assert line(52, 52, [""], ended, 0.0, tagged=False) == collapsed
 
 

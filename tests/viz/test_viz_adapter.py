@@ -74,7 +74,7 @@ def test_a_partnership_wide_line_names_the_partnership_as_the_models_handout_doe
     log.add(30, "", "the partnership collapsed", "case01_key_person", trigger="partner_left")
     milestone, collapsed = (adapter.item_of(s) for s in log.stretches())
     assert milestone.line == log.lines()[0] == "Month 22 - the partnership - the business case was approved; integration begins"
-    assert collapsed.line.startswith("Month 30 - the partnership - the partnership collapsed, after ")
+    assert collapsed.line.startswith("Month 30 - the partnership collapsed, after ")
     assert collapsed.line.endswith("[case 01, trigger: a partner leaving]")
 
 
