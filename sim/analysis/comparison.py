@@ -1013,7 +1013,7 @@ def _first_place_words(ranking: Mapping[str, Any]) -> str:
     spread (``"no spread"``) and the shares are given, the run tells the first lever from the
     next, so first place is settled though the order after it is not.
     """
-    if not any(np.isfinite(share) for share in ranking.get("best", {}).values()):
+    if not any(share is not None and np.isfinite(share) for share in (ranking.get("best") or {}).values()):  # JSON keeps nan as null
         return ""
     if ranking.get("unclear") == "noise":
         return (

@@ -73,3 +73,11 @@ def test_tables_of_other_replications_are_refused(tables):
     tally = PairedTally(["none", "continuity_plan"])
     with pytest.raises(ValueError, match="same replications"):
         tally.add({"none": tables["none"].iloc[:10], "continuity_plan": tables["continuity_plan"].iloc[10:20]})
+
+
+def test_first_place_words_read_a_ranking_read_back_from_json_where_nan_shares_are_null():
+    """summary.json keeps a lever's nan 'ranked first' share as null: sim-report on a comparison over draws stopped with a TypeError."""
+    from sim.analysis.comparison import _first_place_words
+
+    assert _first_place_words({"best": {"continuity_plan": None, "open_motivations": None}, "unclear": "noise"}) == ""
+    assert "not settled" in _first_place_words({"best": {"continuity_plan": 0.6, "open_motivations": None}, "unclear": "noise"})
