@@ -232,6 +232,8 @@ def _rows(mids: Sequence[float], widths: Sequence[float], edge: float, step: flo
 
 #: Line pitch of a council's label (its name, then a notice badge, "champion left" or "left in month N").
 LABEL_LINE = 25
+#: Half the width and half the height of a trust number's box, in the drawing's units.
+TRUST_HALF = (26, 14)
 #: How far beside its line a trust number may sit, first choice first: never so far that its line misses its box.
 TRUST_BESIDE = (0, 8, -8, 14, -14, 20, -20, 24, -24)
 #: How far a council's label keeps outside the ring's sides: room for a trust number beside a side's line, inward.
@@ -375,16 +377,21 @@ def _council_label(
     width: int,
     placed: Sequence[_Box],
     ring: Sequence[tuple[float, float]],
-    over: bool = False,
 ) -> tuple[_Label, list[_Box]]:
     """The label of the council at (``x``, ``y``) of radius ``r`` (its champion's ring included), above or below it, and its lines' boxes.
 
-    Outside ``ring`` (see :func:`_label_place`; none: anywhere); ``over``: by the council over the lines of trust, on a white ground.
+    Outside ``ring`` (see :func:`_label_place`; none: anywhere).
     """
-    order = [*reversed(range(name_count)), *range(name_count, len(widths))] if above else list(range(len(widths)))  # a name of two lines reads downward
-    edge = y - r - 4 if above else y + r + 6
+    order, edge = _label_order(y, r, len(widths), name_count, above)
     moved, rows, mids = _label_place(x, edge, above, aside, [widths[i] for i in order], width, placed, ring)
-    return _Label(tuple(mids), edge + (-1 if above else 1) * moved, above, tuple(order), moved, over), rows
+    return _Label(tuple(mids), edge + (-1 if above else 1) * moved, above, tuple(order), moved), rows
+
+
+def _label_order(y: float, r: float, count: int, name_count: int, above: bool) -> tuple[list[int], float]:
+    """The order of a label's ``count`` lines from the council outward (a name of ``name_count`` lines reads downward) and
+    the edge it starts from, ``above`` or below the council at height ``y`` of radius ``r``."""
+    order = [*reversed(range(name_count)), *range(name_count, count)] if above else list(range(count))
+    return order, y - r - 4 if above else y + r + 6
 
 
 def _gap(box: _Box, disc: tuple[float, float, float]) -> float:
@@ -407,7 +414,8 @@ def _reads_as_another(box: _Box, discs: Sequence[tuple[float, float, float]], k:
 
 def _mark(at: tuple[float, float]) -> _Box:
     """The box of a trust number centred ``at``."""
-    return _Box(at[0] - 26, at[1] - 14, at[0] + 26, at[1] + 14)
+    hw, hh = TRUST_HALF
+    return _Box(at[0] - hw, at[1] - hh, at[0] + hw, at[1] + hh)
 
 
 def _trust_spots(p1: tuple[float, float], p2: tuple[float, float], side: bool) -> list[tuple[float, float]]:
@@ -417,20 +425,20 @@ def _trust_spots(p1: tuple[float, float], p2: tuple[float, float], side: bool) -
     at = [f for f in TRUST_AT if side or f != 0.5]
     span = math.hypot(x2 - x1, y2 - y1) or 1.0
     across = ((y1 - y2) / span, (x2 - x1) / span)
-    reach = 26 * abs(across[0]) + 14 * abs(across[1]) - 2  # beside it by no more than keeps its line through the box
+    reach = TRUST_HALF[0] * abs(across[0]) + TRUST_HALF[1] * abs(across[1]) - 2  # beside it by no more than keeps its line through the box
     return [(x1 + f * (x2 - x1) + o * across[0], y1 + f * (y2 - y1) + o * across[1]) for o in TRUST_BESIDE if abs(o) <= reach for f in at]
 
 
 def _covers(at: np.ndarray, box: _Box) -> np.ndarray:
     """Which trust numbers centred ``at`` (an array of x, y rows) ``box`` comes within a unit of."""
-    x, y = at[:, 0], at[:, 1]
-    return (x - 26 < box.right + 1) & (box.left < x + 27) & (y - 14 < box.bottom + 1) & (box.top < y + 15)
+    (x, y), (hw, hh) = at.T, TRUST_HALF
+    return (x - hw < box.right + 1) & (box.left < x + hw + 1) & (y - hh < box.bottom + 1) & (box.top < y + hh + 1)
 
 
 def _touching(at: np.ndarray, disc: tuple[float, float, float]) -> np.ndarray:
     """Which trust numbers centred ``at`` (an array of x, y rows) overlap the disc (x, y, radius) ``disc``."""
-    cx, cy, r = disc
-    return np.hypot(cx - np.clip(cx, at[:, 0] - 26, at[:, 0] + 26), cy - np.clip(cy, at[:, 1] - 14, at[:, 1] + 14)) < r
+    (cx, cy, r), (hw, hh) = disc, TRUST_HALF
+    return np.hypot(cx - np.clip(cx, at[:, 0] - hw, at[:, 0] + hw), cy - np.clip(cy, at[:, 1] - hh, at[:, 1] + hh)) < r
 
 
 def _blocks(rows: Sequence[_Box], free: dict[tuple[int, int], np.ndarray]) -> bool:
@@ -459,9 +467,9 @@ def _over_label(
     for spare in (True, False):
         best: tuple[float, _Label, list[_Box]] | None = None
         for above in (True, False):
-            order = [*reversed(range(name_count)), *range(name_count, len(widths))] if above else list(range(len(widths)))
+            order, edge = _label_order(y, r, len(widths), name_count, above)
             lines = [widths[i] for i in order]
-            outward, edge = (-1, y - r - 4) if above else (1, y + r + 6)
+            outward = -1 if above else 1
             tried: set[tuple[float, ...]] = set()
             for dx in sorted(range(-width, width + 1, 8), key=abs):
                 mids = tuple(min(max(x + dx, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for w in lines)
@@ -505,6 +513,7 @@ def _trust_marks(
     covers the fewest labels, then numbers, then councils.
     """
     left = dict(free)
+    apart_x, apart_y = 2 * TRUST_HALF[0] + 1, 2 * TRUST_HALF[1] + 1  # two numbers' centres nearer than this on both axes overlap
     marks: dict[tuple[int, int], tuple[float, float]] = {}
     while left:
         edge = min(left, key=lambda e: len(left[e]))
@@ -514,8 +523,8 @@ def _trust_marks(
             # then reaches into the fewest councils' boxes, then comes first
             emptied = np.zeros(len(at), dtype=int)
             for other in left.values():
-                if len(other) and np.ptp(other[:, 0]) < 53 * 2 and np.ptp(other[:, 1]) < 29 * 2:
-                    emptied += np.all((np.abs(at[:, None, 0] - other[None, :, 0]) < 53) & (np.abs(at[:, None, 1] - other[None, :, 1]) < 29), axis=1)
+                if len(other) and np.ptp(other[:, 0]) < apart_x * 2 and np.ptp(other[:, 1]) < apart_y * 2:
+                    emptied += np.all((np.abs(at[:, None, 0] - other[None, :, 0]) < apart_x) & (np.abs(at[:, None, 1] - other[None, :, 1]) < apart_y), axis=1)
             reaches = np.sum([_covers(at, square) for square in squares], axis=0)
             mark = at[np.lexsort((np.arange(len(at)), reaches, emptied))[0]]
         else:
@@ -529,7 +538,7 @@ def _trust_marks(
                 ),
             )
         marks[edge] = (float(mark[0]), float(mark[1]))
-        left = {e: at[(np.abs(at[:, 0] - mark[0]) >= 53) | (np.abs(at[:, 1] - mark[1]) >= 29)] for e, at in left.items()}
+        left = {e: at[(np.abs(at[:, 0] - mark[0]) >= apart_x) | (np.abs(at[:, 1] - mark[1]) >= apart_y)] for e, at in left.items()}
     return marks
 
 
@@ -673,9 +682,8 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
                 body.append(_text(mid, base, text, 17, fill=colour, weight="bold", extra=marked))
     for (mx, my), edge in zip(at.marks, edges, strict=True):  # over the councils and their labels: no number is ever hidden
         body.append(
-            f'<g class="sim-trust"><rect x="{mx - 26:.1f}" y="{my + shift - 14:.1f}" width="52" height="28" rx="6" fill="#FFFFFF" stroke="{GREY}"/>'
-            + _text(mx, my + shift + 6, f"{trust[edge]:.2f}", 18)
-            + "</g>"
+            f'<g class="sim-trust"><rect x="{mx - TRUST_HALF[0]:.1f}" y="{my + shift - TRUST_HALF[1]:.1f}" width="{2 * TRUST_HALF[0]}"'
+            f' height="{2 * TRUST_HALF[1]}" rx="6" fill="#FFFFFF" stroke="{GREY}"/>' + _text(mx, my + shift + 6, f"{trust[edge]:.2f}", 18) + "</g>"
         )
     body.append(_legend(width, height))
     names = ", ".join(f"{nd.name} sees {nd.value_seen:.2f}" + (" (notice given)" if nd.notice else "") if nd.active else f"{nd.name} left" for nd in nodes)
