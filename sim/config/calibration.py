@@ -506,8 +506,8 @@ def csv_targets(path: str | Path, shown: str | None = None) -> dict[str, Any]:
         raise ConfigError(missing)
     if not rows:
         raise ConfigError([f"{where} has a header but no rows: a records CSV needs {needs}"])
-    defaults = yaml.safe_load(shipped_path().read_text(encoding="utf-8"))
-    horizon = int(defaults["horizon_months"])
+    defaults = load_targets(SHIPPED)
+    horizon = defaults.horizon_months
     problems: list[str] = []
     records = []
     for line, row in rows:
@@ -531,9 +531,9 @@ def csv_targets(path: str | Path, shown: str | None = None) -> dict[str, Any]:
             records.append(Record(name or f"line {line}", start, end, form))
     if problems:
         raise ConfigError(problems)
-    event = defaults["event"]
+    event = defaults.event
     ending = event.replace("breakup", "break-up")
-    bins = [s["years"] for s in defaults["statistics"] if s["kind"] == "duration_share"]
+    bins = [s.years for s in defaults.statistics if s.kind == "duration_share"]
     window = [float(math.floor(min(r.end for r in records))), float(min(math.floor(max(r.end for r in records)) + 1, YEARS[1]))]
     return {
         "name": path.stem,
@@ -547,8 +547,8 @@ def csv_targets(path: str | Path, shown: str | None = None) -> dict[str, Any]:
         "event": event,
         "horizon_months": horizon,
         "window": window,
-        "discrepancy": defaults["discrepancy"],
-        "parameters": list(defaults["parameters"]),
+        "discrepancy": defaults.discrepancy,
+        "parameters": list(defaults.parameters),
         "records": [{"name": r.name, "form": r.form, "start": r.start, "end": r.end} for r in records],
         "statistics": duration_statistics(records, bins, event),
     }
