@@ -193,23 +193,29 @@ def fault_message(err: OSError, where: str | Path | None = None, option: str = "
     return f"cannot write {target}: {reason}; {todo}{hint}"
 
 
-def _takes_no_files(path: Path) -> Path | None:
-    """The nearest folder at or above ``path`` when no file can be made in it (making one in ``/proc`` fails as 'does not exist'), else None.
+def _probe(path: Path) -> tuple[Path | None, OSError | None]:
+    """The nearest folder at or above ``path`` that exists (None if none), and the error making a file there gives (None: it takes files).
 
-    Tried by making a nameless temporary file there, which leaves nothing behind; a folder that takes files
-    (the path was removed during the run) or refuses them for another reason (named by its own error) gives None.
+    Tried by making a nameless temporary file there, which leaves nothing behind.
     """
     folder = next((p for p in [path, *path.parents] if p.is_dir()), None)
     if folder is None:
-        return None
+        return None, None
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
-    except FileNotFoundError:
-        return folder
-    except OSError:
-        return None
-    return None
+    except OSError as err:
+        return folder, err
+    return folder, None
+
+
+def _takes_no_files(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` when no file can be made in it (making one in ``/proc`` fails as 'does not exist'), else None.
+
+    A folder that takes files (the path was removed during the run) or refuses them for another reason (named by its own error) gives None.
+    """
+    folder, err = _probe(path)
+    return folder if isinstance(err, FileNotFoundError) else None
 
 
 def _size(n: float) -> str:
@@ -646,16 +652,11 @@ def first_file_on(path: Path) -> Path | None:
 def unwritable(folder: Path, option: str) -> str | None:
     """Why files cannot be written into ``folder`` (or the nearest folder above it that exists, where it would be made), or None.
 
-    Tried by making a nameless temporary file there, which leaves nothing behind; ``option`` names where to write instead
+    Tried by making a nameless temporary file there (:func:`_probe`); ``option`` names where to write instead
     (``out=...``, ``--out DIR``). A command checks its results folder with it before anything runs.
     """
-    existing = next(p for p in [folder, *folder.parents] if p.exists())
-    try:
-        with tempfile.TemporaryFile(dir=existing):
-            pass
-    except OSError as err:
-        return fault_message(OSError(err.errno, err.strerror), existing, option=option)
-    return None
+    existing, err = _probe(folder)
+    return None if err is None else fault_message(OSError(err.errno, err.strerror), existing, option=option)
 
 
 def take_folder(
