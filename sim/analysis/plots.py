@@ -34,7 +34,7 @@ from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS, listed
 from sim.frontends.table import input_path, input_title
 from sim.frontends.trajectories import VARIABLES
-from sim.frontends.words import scenario_words
+from sim.frontends.words import scenario_words, wrap
 
 #: Dots per inch of a saved raster figure (PNG): 150 keeps 11-point text sharp on a projector and in print at the saved size.
 FIGURE_DPI = 150
@@ -144,7 +144,7 @@ def point_words(values: Mapping[str, Any], width: int = 44) -> str:
     lines of at most ``width`` characters.
     """
     parts = [_value_words(column, value) if column in ("policy", "scenario") else f"{swept_words(column)} = {value}" for column, value in values.items()]
-    return ";\n".join(_wrap(part, width) for part in parts)
+    return ";\n".join(wrap(part, width) for part in parts)
 
 
 def styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
@@ -164,10 +164,6 @@ def styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
     return wrapper
 
 
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))  # never "Kaplan-" at a line's end, "Meier" on the next
-
-
 def _title(fig: Figure, text: str) -> str:
     """``text`` wrapped to fit across ``fig`` in as few lines as it needs, of even length (no "seed 0)" alone on the last line)."""
     width = int(TITLE_PER_INCH * fig.get_figwidth())
@@ -175,12 +171,12 @@ def _title(fig: Figure, text: str) -> str:
     even = -(-len(text) // lines)
     while len(textwrap.wrap(text, even, break_on_hyphens=False)) > lines:
         even += 1
-    return _wrap(text, even)
+    return wrap(text, even)
 
 
 def _caption(fig: Figure, text: str, width: int = 100) -> None:
     """A caption under the axes (kept inside the saved area by ``bbox_inches='tight'``)."""
-    fig.text(0.01, -0.01, _wrap(text, width), ha="left", va="top", fontsize=MIN_POINTS, gid="caption")
+    fig.text(0.01, -0.01, wrap(text, width), ha="left", va="top", fontsize=MIN_POINTS, gid="caption")
 
 
 def _as_mapping(data: Any, key: str, label: str) -> dict[str, Any]:
@@ -391,7 +387,7 @@ def _stacks(items: Sequence[Sequence[Mapping[str, Any]]], key: str, top: int) ->
         for row in rows:
             column = shown.index(row[key]) if row[key] in shown else len(shown)
             shares[b, column] += row["value"]
-    return _Stacks(shown, [_wrap(titles[label], 48) for label in shown] + ["all others"], shares)
+    return _Stacks(shown, [wrap(titles[label], 48) for label in shown] + ["all others"], shares)
 
 
 def _stacked(ax: Any, bars: list[str], stacks: _Stacks, key: str, what: str) -> None:
@@ -505,7 +501,7 @@ def fan_figure(trajectories: Any, variables: Sequence[str] = FAN_DEFAULT, title:
         ax.xaxis.set_major_locator(MultipleLocator(24))  # a panel is narrower than the survival figure: every other year
         ax.set_ylabel(FAN_LABELS.get(name, known[name].doc))
         ax.set_ylim(known[name].lo, known[name].hi)
-        ax.set_title(_wrap(known[name].doc, 40), fontsize=MIN_POINTS)
+        ax.set_title(wrap(known[name].doc, 40), fontsize=MIN_POINTS)
         ax.grid(alpha=0.3)
     axes[0].legend(loc="lower left")
     if title:
@@ -577,10 +573,10 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
             if np.isfinite(grid[i, j]):
                 colour = "black" if grid[i, j] > 0.55 else "white"
                 ax.text(j, i, f"{grid[i, j]:.1%}\n±{half[i, j]:.1%}{totals[i, j]}", ha="center", va="center", color=colour, fontsize=MIN_POINTS)
-    ax.set_xticks(range(len(xs)), [_wrap(_value_words(x, v), 14) for v in xs])
-    ax.set_yticks(range(len(ys)), [_wrap(_value_words(y, v), 24) for v in ys])
-    ax.set_xlabel(_wrap(swept_words(x), 60))
-    ax.set_ylabel(_wrap(swept_words(y), 40))
+    ax.set_xticks(range(len(xs)), [wrap(_value_words(x, v), 14) for v in xs])
+    ax.set_yticks(range(len(ys)), [wrap(_value_words(y, v), 24) for v in ys])
+    ax.set_xlabel(wrap(swept_words(x), 60))
+    ax.set_ylabel(wrap(swept_words(y), 40))
     ax.spines[["top", "right"]].set_visible(True)
     bar = fig.colorbar(image, ax=ax, format=PercentFormatter(1.0))
     bar.set_label(f"{what} (%)")
@@ -643,11 +639,11 @@ def sweep_scatter_figure(
         except (TypeError, ValueError):
             levels = _levels(values, name)
             position = np.asarray([levels.index(v) for v in values], dtype=float)
-            ax.set_xticks(range(len(levels)), [_wrap(_value_words(name, v), 14) for v in levels])
+            ax.set_xticks(range(len(levels)), [wrap(_value_words(name, v), 14) for v in levels])
         if total_low:
             ax.vlines(position, table[total_low], table[total_high], color=OKABE_ITO[0], alpha=0.2, linewidth=6)
         ax.errorbar(position, value, yerr=[value - lo, hi - value], fmt="o", markersize=4, color=OKABE_ITO[0], ecolor=OTHER, capsize=0)
-        ax.set_xlabel(_wrap(swept_words(name), 40))
+        ax.set_xlabel(wrap(swept_words(name), 40))
         ax.grid(alpha=0.3)
     for ax in axes[len(names) :]:
         ax.set_visible(False)

@@ -29,7 +29,6 @@ and Sobol first-order and total indices with bootstrap intervals.
 
 from __future__ import annotations
 
-import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from sim.config import assumptions as catalogue
 from sim.config.model import ModelConfig
 from sim.frontends.ensemble import simulate
 from sim.frontends.table import input_title
+from sim.frontends.words import wrap
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -471,13 +471,9 @@ def render(result: Sensitivity, shown: int = 8) -> str:
     return "\n".join(lines)
 
 
-def _wrap(text: str, width: int) -> str:
-    return textwrap.fill(text, width, break_on_hyphens=False)
-
-
 def _factor_words(factor: str, width: int) -> str:
     """A factor as a reader knows it: the assumption's declared meaning, then its name as the tables give it, wrapped to ``width``."""
-    return _wrap(f"{input_title(factor)} ({factor.split('.', 1)[1] if '.' in factor else factor})", width)
+    return wrap(f"{input_title(factor)} ({factor.split('.', 1)[1] if '.' in factor else factor})", width)
 
 
 def _styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
@@ -516,7 +512,7 @@ def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Figure:
         unit = OUTPUT_UNITS[name]
         ax.set_xlabel(f"mean effect of the assumption, mu*\n(change over its plausible range, {unit})")
         ax.set_ylabel(f"spread of that effect, sigma\n(interactions or curvature, {unit})")
-        ax.set_title(_wrap(meaning, 42))
+        ax.set_title(wrap(meaning, 42))
         key = "\n".join(_factor_words(r.factor, KEY_WIDTH).replace("\n", "\n    ").join((f"{rank:<2} ", "")) for rank, r in enumerate(top, 1))
         ax.annotate(key, (0, 0), xycoords=ax.xaxis.label, xytext=(0, -8), textcoords="offset points", va="top", ha="left", gid="key")
         placed.append((labels, ax.legend(loc="best")))
@@ -576,7 +572,7 @@ def sobol_figure(sobol: Any) -> Figure:
             ax.axvline(share, color=OKABE_ITO[3], linestyle="--", label=f"noise share {share:.1%}")
         ax.set_yticks(y, words)
         ax.set_xlabel("share of the output's variance")
-        ax.set_title(_wrap(meaning, 38))
+        ax.set_title(wrap(meaning, 38))
         ax.legend(handles=[*ax.get_legend_handles_labels()[0], whisker], loc="best")
     axes[0].invert_yaxis()
     return fig

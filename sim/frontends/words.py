@@ -7,6 +7,8 @@ starts a capitalised abbreviation; at the start of one it goes to capitals, the 
 
 from __future__ import annotations
 
+import textwrap
+
 from sim.config.cases import CASES
 
 
@@ -64,3 +66,21 @@ def scenario_words(scenario: str, noun: bool = True) -> str:
         return f"Case {case.id}: {case.title}"
     words = upper_first(scenario.replace("_", " "))
     return f"{words} scenario" if noun else words
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` on lines of at most ``width`` characters, broken between words only (never "Kaplan-" at a line's end, "Meier" on the next).
+
+    Parameters
+    ----------
+    text
+        A title, label or caption.
+    width
+        The most characters a line may hold.
+
+    Returns
+    -------
+    str
+        The lines joined by newlines.
+    """
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sim
 from sim.frontends.agents import taken_words
-from sim.frontends.words import lower_first, scenario_words, upper_first
+from sim.frontends.words import lower_first, scenario_words, upper_first, wrap
 from sim.viz import adapter
 
 PACKAGE = Path(sim.__file__).resolve().parent
@@ -53,3 +53,7 @@ def test_the_figures_and_the_trainer_name_a_scenario_by_one_function():
     assert (scenario_words("baseline"), scenario_words("well_run", noun=False)) == ("Baseline scenario", "Well run")
     assert plots.run_title("well_run", "none", 10, 0).startswith("Well run scenario, no lever")
     assert not hasattr(adapter, "scenario_label")
+
+
+def test_wrap_breaks_between_words_only():
+    assert wrap("the Kaplan-Meier estimate of survival", 12) == "the\nKaplan-Meier\nestimate of\nsurvival"
