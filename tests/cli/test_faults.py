@@ -429,6 +429,19 @@ def test_validate_refuses_bad_arguments_with_one_line():
     assert_refused(code, stderr, 2, "--replications = 'abc'", "--seed = 'x' is not a whole number", "--workers = 0 is outside")
 
 
+def test_validate_refuses_an_out_it_cannot_write_before_it_runs(tmp_path):
+    """--out /proc/x.md ran every case scenario (minutes), then stopped with exit 3 writing the figures: now one line, exit 2, before any run."""
+    from sim.cli.validate import main
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("", encoding="utf-8")
+    code, _, stderr = in_process(main, ["--out", str(blocker / "validation.md")])
+    assert_refused(code, stderr, 2, f"--out = {blocker / 'validation.md'}: {blocker} is a file, not a folder")
+    if Path("/proc").is_dir():
+        code, _, stderr = in_process(main, ["--robustness", "0", "--out", "/proc/validation.md"])
+        assert_refused(code, stderr, 2, "--out = /proc/validation.md: cannot write /proc: no file can be made in it")
+
+
 # ---------------------------------------------------------------------------------------
 # the later commands join: sim-search, sim-calibrate, sim-analyse, sim-report, sim-collect
 
