@@ -322,16 +322,8 @@ def test_a_replay_of_two_councils_shows_both_runs_side_by_side_at_1024_with_the_
     shots.mkdir(parents=True, exist_ok=True)
     with app_page(server, 1024, 768) as page:
         expect(page.locator(".v-navigation-drawer").first).to_be_visible()
-        page.get_by_role("button", name=f"Case {CASE_ID}", exact=True).click()
-        expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
-        page.get_by_role("button", name="To the end", exact=True).click()
-        page.locator(".sim-why").get_by_role("button", name="Replay with agreed decision process").click()
-        expect(page.get_by_text("As it happened")).to_be_visible()
-        page.get_by_role("button", name="To the end", exact=True).click()
-        expect(page.locator(".sim-compare")).to_be_visible()
-        page.wait_for_timeout(500)
+        shown = replay_of_the_story(page)
         page.screenshot(path=str(shots / "sim-demo-replay-two-1024.png"))
-        shown = page.evaluate(MEASURED)
         (original, replay), drawings = shown["titles"], shown["drawings"]
         assert abs(original["top"] - replay["top"]) < 2 and original["right"] <= replay["left"] and replay["right"] <= shown["width"], shown["titles"]
         assert len(drawings) == 2 and drawings[0]["right"] <= drawings[1]["left"] and drawings[1]["right"] <= shown["width"], drawings
