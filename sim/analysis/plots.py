@@ -16,7 +16,6 @@ that figures of one study can be set side by side. ``docs/reports.md`` shows eac
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any, NamedTuple
@@ -55,6 +54,10 @@ NEUTRAL = "#444444"
 #: and in print).
 DARK_BAND = 0.4
 PALE_BAND = 0.2
+#: Most curves of one survival figure drawn with their bands: eight overlapping bands at :data:`DARK_BAND` hid the curves, and
+#: bands light enough to overlap unseen vanish on a projector and in print, so beyond this the curves are drawn alone and the
+#: caption says why.
+MAX_BANDED = 4
 #: Inches of figure height per line of a legend beside a panel (text of MIN_POINTS and the space between entries).
 LEGEND_LINE = 0.25
 #: Characters of a title per inch of the figure's width before it wraps (titles are 13-14 points: about ten characters an inch).
@@ -91,6 +94,9 @@ FAN_LABELS = {
 FAN_DEFAULT = ("trust", "value_seen", "savings_to_date")
 #: Names of the sweep table's columns for the collapse probability (as ``sim-collect`` flattens ``summary.json``).
 SWEEP_ESTIMATE = ("outcomes.collapsed.value", "outcomes.collapsed.low", "outcomes.collapsed.high")
+#: Words before a unit that make it a noun ("most months", "a share", "net value"): a meaning saying the unit after one says its unit
+#: (:func:`says_unit`); "the councils value the partnership" does not.
+NOUN_BEFORE = ("a", "an", "the", "its", "their", "most", "net")
 #: The policy every other is compared with (no lever), first wherever policies are listed.
 REFERENCE = "none"
 #: Measures of a policy comparison, in words, as :mod:`sim.analysis.comparison` names them.
@@ -113,9 +119,10 @@ def swept_words(column: str) -> str:
 
     ``councils.0.it_maturity`` reads "council 1: maturity of the council's IT estate and practices (0 .. 1)"
     (:func:`sim.frontends.table.input_title`); a column that names no parameter (``scenario``, one
-    of the user's own such as "IT maturity gap") is left as it is. A meaning that begins or ends
-    with its unit says it already: ``partnership.horizon_months`` reads "months simulated", not
-    "months simulated (months)".
+    of the user's own such as "IT maturity gap") is left as it is. A meaning that says its unit
+    as a noun (:func:`says_unit`) is not followed by it again: ``partnership.horizon_months``
+    reads "months simulated", ``decisions.settle_months`` "most months after an election ...",
+    not "... (months)".
     """
     from sim.config.overrides import spec_at
 
@@ -125,8 +132,27 @@ def swept_words(column: str) -> str:
     if spec is None:
         return column
     meaning = input_title(column)
-    said = re.search(rf"(?:^|: ){re.escape(spec.unit)}\b|\b{re.escape(spec.unit)}$", meaning) if spec.unit else True
-    return meaning if said else f"{meaning} ({spec.unit})"
+    return meaning if not spec.unit or says_unit(meaning, spec.unit) else f"{meaning} ({spec.unit})"
+
+
+def says_unit(meaning: str, unit: str) -> bool:
+    """Whether a parameter's meaning says its unit already, as a noun: at its start, after a colon or bracket, or after a determiner.
+
+    Parameters
+    ----------
+    meaning
+        A parameter's meaning (its declaration's words, after its council for a council's attribute).
+    unit
+        Its declared unit.
+
+    Returns
+    -------
+    bool
+        True for "most months after an election ..." (months), "... as a share of the fit component"
+        (share), "council 1: months until ..." (months); False for "how much more than the promise
+        the councils value the partnership ..." (value: there a verb, so the unit still follows).
+    """
+    return re.search(rf"(?:^|[:(]\s*|\b(?:{'|'.join(NOUN_BEFORE)})\s){re.escape(unit)}(?!\w)", meaning) is not None
 
 
 def _value_words(column: str, value: Any) -> str:
@@ -166,10 +192,9 @@ def styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
 
 def _title(fig: Figure, text: str) -> str:
     """``text`` wrapped to fit across ``fig`` in as few lines as it needs, of even length (no "seed 0)" alone on the last line)."""
-    width = int(TITLE_PER_INCH * fig.get_figwidth())
-    lines = len(textwrap.wrap(text, width, break_on_hyphens=False))
+    lines = wrap(text, int(TITLE_PER_INCH * fig.get_figwidth())).count("\n") + 1
     even = -(-len(text) // lines)
-    while len(textwrap.wrap(text, even, break_on_hyphens=False)) > lines:
+    while wrap(text, even).count("\n") + 1 > lines:
         even += 1
     return wrap(text, even)
 
@@ -216,20 +241,23 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
         along x with years on top, and a caption saying how shelved proposals count. A summary
         with parameter draws (``total_low``, ``total_high`` in its curve) also gets a pale band of
         its total interval behind the Monte Carlo one, which alone would claim more than the run allows.
+        More than :data:`MAX_BANDED` summaries are drawn as lines alone, the caption saying why.
     """
     runs = _as_mapping(summaries, "survival_curve", "Kaplan-Meier estimate")
     fig = Figure(figsize=(8, 5.2), layout="constrained")
     ax = fig.subplots()
     horizon, level, totals = 0, 0.95, False
+    banded = len(runs) <= MAX_BANDED
     for i, (label, summary) in enumerate(runs.items()):
         curve = {key: np.asarray(value, float) for key, value in summary["survival_curve"].items()}
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         level = summary.get("confidence", level)
-        if "total_low" in curve and "total_high" in curve:
+        if banded and "total_low" in curve and "total_high" in curve:
             totals = True
             months = np.arange(len(curve["total_low"]))
             ax.fill_between(months, curve["total_low"], curve["total_high"], step="post", alpha=PALE_BAND, linewidth=0, color=colour)
-        ax.fill_between(curve["months"], curve["low"], curve["high"], step="post", alpha=DARK_BAND, linewidth=0, color=colour)
+        if banded:
+            ax.fill_between(curve["months"], curve["low"], curve["high"], step="post", alpha=DARK_BAND, linewidth=0, color=colour)
         style = LINE_STYLES[i % len(LINE_STYLES)]
         ax.step(curve["months"], curve["survival"], where="post", color=colour, linestyle=style, linewidth=2, label=label, zorder=3)  # over every band
         horizon = max(horizon, int(curve["months"][-1]))
@@ -242,7 +270,7 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
     ax.set_ylabel("partnerships not collapsed (%)")
     ax.grid(alpha=0.3)
     shade = OKABE_ITO[0] if len(runs) == 1 else NEUTRAL
-    bands = [Patch(color=shade, alpha=DARK_BAND, linewidth=0, label=f"{level:.0%} band" + (" (Monte Carlo)" if totals else ""))]
+    bands = [Patch(color=shade, alpha=DARK_BAND, linewidth=0, label=f"{level:.0%} band" + (" (Monte Carlo)" if totals else ""))] if banded else []
     if totals:
         bands.append(Patch(color=shade, alpha=PALE_BAND, linewidth=0, label=f"{level:.0%} band (total)"))
     ax.legend(handles=[*ax.get_legend_handles_labels()[0], *bands], loc="lower left", handlelength=3.5)
@@ -254,12 +282,18 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
         if marked
         else ""
     )
-    bands = (
-        f" Bands: pointwise {level:.0%} intervals; the dark one counts the Monte Carlo noise of the replications run (Kaplan-Meier, log-log),"
-        " the pale one adds the doubt about the model's assumptions (the total interval)."
-        if totals
-        else f" Bands: pointwise {level:.0%} intervals (Kaplan-Meier, log-log)."
-    )
+    if not banded:
+        bands = (
+            f" No bands: {len(runs)} curves' pointwise {level:.0%} intervals, overlapping, hid the curves (bands are drawn for up to {MAX_BANDED});"
+            " a curve drawn with fewer others shows its band."
+        )
+    elif totals:
+        bands = (
+            f" Bands: pointwise {level:.0%} intervals; the dark one counts the Monte Carlo noise of the replications run (Kaplan-Meier, log-log),"
+            " the pale one adds the doubt about the model's assumptions (the total interval)."
+        )
+    else:
+        bands = f" Bands: pointwise {level:.0%} intervals (Kaplan-Meier, log-log)."
     _caption(fig, f"{SHELVED_NOTE}{bands}{lines}")
     return fig
 

@@ -585,7 +585,7 @@ def is_grid(table: Any, x: str, y: str) -> bool:
 
 
 def _sweep_title(table: Any) -> str:
-    """The title of a heat map holding a whole sweep (two swept columns, none held): the scenario its points ran and their size.
+    """The title of a heat map holding a whole sweep (two swept columns, none held), and of its survival and causes figures: its scenario and size.
 
     "Baseline scenario, 200 simulated partnerships per point"; the number of points where the
     table names no one scenario, and no size where the points differ in it.
@@ -673,11 +673,12 @@ def _sweep_report(folder: Path) -> Report:
         )
     if points:
         key = f"Each point: {'; '.join(plots.swept_words(c) for c in swept)}" if _named_by_values(table, swept) else ""
+        title = f"{key} ({_sweep_title(table)})" if key else _sweep_title(table)
         report.figure(
-            "survival", plots.survival_figure(points, title=key), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale)."
+            "survival", plots.survival_figure(points, title=title), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale)."
         )
         report.figure(
-            "causes", plots.causes_figure(points, title=key, counts="collapse"), f"Causes and triggers of the collapses at the first {len(points)} points."
+            "causes", plots.causes_figure(points, title=title, counts="collapse"), f"Causes and triggers of the collapses at the first {len(points)} points."
         )
     failure = [f"failure.{part}" for part in ("value", "low", "high")]
     rows = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -126,6 +127,33 @@ def test_the_survival_figures_total_band_is_seen_and_its_legend_shows_each_band(
     patches = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True) if isinstance(h, Rectangle)}
     assert set(patches) == {"95% band (Monte Carlo)", "95% band (total)"}
     assert patches["95% band (total)"].get_alpha() == total.get_alpha() and patches["95% band (Monte Carlo)"].get_alpha() == monte_carlo.get_alpha()
+
+
+def test_eight_curves_are_drawn_without_their_bands_and_the_caption_says_why(none, levers, tmp_path):
+    """A sweep's survival figure of eight points drew eight overlapping 40% bands, a dark smear hiding the curves."""
+    from sim.results.files import save_figure
+
+    curve = dict(none["summary"]["survival_curve"])
+    survival = np.asarray(curve["survival"])
+    curve["total_low"], curve["total_high"] = list(np.clip(survival - 0.2, 0, 1)), list(np.clip(survival + 0.05, 0, 1))
+    drawn_summaries = [none["summary"], levers["summary"], {**none["summary"], "survival_curve": curve}]
+    for n in (plots.MAX_BANDED, plots.MAX_BANDED + 1, 8):
+        runs = {f"point {i}": drawn_summaries[i % 3] for i in range(n)}
+        fig = drawn(plots.survival_figure(runs, "eight points"))
+        ax = fig.axes[0]
+        bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+        patches = [h for h in ax.get_legend().legend_handles if isinstance(h, Rectangle)]
+        caption = next(t.get_text() for t in fig.texts if "Shelved" in t.get_text()).replace("\n", " ")
+        assert len([line for line in ax.get_lines() if line.get_label() in runs]) == n
+        if n <= plots.MAX_BANDED:
+            assert len(bands) > n and len(patches) == 2 and "No bands" not in caption
+        else:
+            assert not bands and not patches, n
+            assert f"No bands: {n} curves' pointwise 95% intervals, overlapping, hid the curves (bands are drawn for up to {plots.MAX_BANDED})" in caption
+    saved = [tmp_path / f"{k}.png" for k in range(2)]
+    for path in saved:
+        save_figure(path, plots.survival_figure(runs, "eight points"))
+    assert saved[0].read_bytes() == saved[1].read_bytes()
 
 
 def test_a_single_summary_still_gives_one_curve(none):
@@ -557,6 +585,35 @@ def test_a_swept_parameters_words_do_not_repeat_a_unit_its_meaning_says():
     )
     assert plots.swept_words("dynamics.optimism_bias") == "share of promised savings a wholly unclear business case can never deliver"
     assert plots.swept_words("partnership.enthusiasm").endswith("(value)")  # 'value' there is a verb, not the unit
+
+
+def test_no_declared_parameters_words_say_its_unit_twice():
+    """Units said inside a meaning were said again after it: "most months after an election ... (drawn up to this) (months)",
+    "spread of a council's decision around its net value (...) (value)", "fit lost ..., as a share of the fit component of value (share)"."""
+    from dataclasses import fields
+
+    from sim.cli.paramdocs import sections
+    from sim.config.overrides import spec_at
+    from sim.core.levers import NAMES
+
+    verb = {"partnership.enthusiasm"}  # "the councils value the partnership": the word, not the unit
+    paths = [
+        section.prefix.replace("councils[k].", "councils.0.").replace("levers.<name>.", f"levers.{NAMES[0]}.") + f.name
+        for section in sections()
+        if section.prefix
+        for f in fields(section.cls)
+    ]
+    said = 0
+    for path in paths:
+        spec = spec_at(path)
+        assert spec is not None, path
+        if not spec.unit or path in verb:
+            continue
+        words = plots.swept_words(path)
+        unit = re.compile(rf"(?<!\w){re.escape(spec.unit)}(?!\w)")
+        assert not (words.endswith(f" ({spec.unit})") and len(unit.findall(words)) > 1), words
+        said += words == plots.input_title(path)
+    assert said > 40 and plots.swept_words("decisions.settle_months").endswith("(drawn up to this)")
 
 
 def test_a_sweeps_figures_put_the_reference_policy_first(sweep_table):

@@ -152,3 +152,29 @@ def test_points_of_three_swept_columns_are_named_by_their_values_not_numbered(tm
     assert list(report._point_summaries(tmp_path, pd.DataFrame(rows), swept)) == ["No lever; 0.2; 60", "No lever; 0.8; 120", "Continuity plan; 0.2; 120"]
     assert report._named_by_values(pd.DataFrame(rows), swept)
     assert not report._named_by_values(pd.DataFrame(rows), swept[:2])  # two columns: named in full, as before
+
+
+def test_the_survival_and_causes_figures_of_a_sweep_of_one_or_two_columns_have_a_title(tmp_path):
+    """Over three swept columns they were titled 'Each point: ...'; over one or two they had no title at all."""
+    from sim.analysis.summary import Tally
+    from sim.config.scenarios import load
+    from sim.frontends.runner import Sinks, fixed, run_blocks
+    from sim.results.files import write_json
+
+    tally = Tally(120)
+    run_blocks(load("baseline", "none"), 1, fixed(60, 60), Sinks(tables=(tally,)))
+    summary = tally.summary()
+    grid = [(a, b) for a in (0.2, 0.8) for b in (0.1, 0.4)]
+    for swept in (
+        {"partnership.decision_clarity": [0.2, 0.5, 0.8]},
+        {"partnership.decision_clarity": [a for a, _ in grid], "partnership.market_volume": [b for _, b in grid]},
+    ):
+        folder = tmp_path / str(len(swept))
+        sweep_folder(folder, swept, ["none"] * len(next(iter(swept.values()))))
+        table = pd.read_parquet(folder / "sweep.parquet").assign(scenario="baseline", job_dir=lambda t: t["point"].astype(str))
+        table.to_parquet(folder / "sweep.parquet")
+        for point in table["point"]:
+            write_json(folder / str(point) / "summary.json", summary)
+        figures = report.build(folder).figures
+        titles = (figures["survival"].axes[0].get_title(), figures["causes"].get_suptitle())
+        assert all("Baseline scenario, 100 simulated partnerships per point" in t.replace("\n", " ") for t in titles), (swept, titles)
