@@ -44,7 +44,7 @@ from sim.core.declare import spec_of
 from sim.core.version import __version__
 from sim.frontends.ensemble import simulate
 from sim.frontends.table import Table
-from sim.frontends.words import upper_first
+from sim.frontends.words import upper_first, wrap
 
 METHOD = "history matching with quadratic regression emulators, then importance weighting of the plausible simulated points"
 #: Years after launch for the break-up probability reported (not a target: the UK record cannot identify it).
@@ -764,8 +764,6 @@ def prior_posterior_figure(result: Calibration) -> Any:
 
 
 def _prior_posterior_figure(result: Calibration) -> Any:
-    import textwrap
-
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -785,7 +783,7 @@ def _prior_posterior_figure(result: Calibration) -> Any:
         if len(w):
             posterior = result.posterior[a.path].to_numpy(float)
             ax.hist(posterior, bins=edges, weights=w, density=True, histtype="step", linewidth=2, color=OKABE_ITO[0], label="posterior")
-        ax.set_title("\n".join(textwrap.wrap(upper_first(a.spec.doc), 40)), fontsize=11)
+        ax.set_title(wrap(upper_first(a.spec.doc), 40), fontsize=11)  # between words only: never "full-" then "strength"
         path = a.path.replace("mechanisms.", "")
         ax.set_xlabel(f"{path}\n({a.spec.unit})" if a.spec.unit else path)  # two lines: a long path and unit ran into the next panel's
         ax.xaxis.set_major_locator(MaxNLocator(5))

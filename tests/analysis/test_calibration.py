@@ -534,3 +534,15 @@ def test_the_figures_name_parameters_and_statistics_in_words_with_units_at_the_h
     assert ax.get_xticklabels()[-1].get_text() == "100%" and "(%)" in ax.get_xlabel()
     colours = {to_hex(line.get_color()) for line in ax.get_lines() if line.get_marker() == "D"}
     assert colours == {OKABE_ITO[3].lower()}
+
+
+def test_the_prior_posterior_panels_titles_break_between_words_only():
+    """A panel read "Share of the disruption that full-" above "strength communications prevent": textwrap broke at the hyphen."""
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    uk = load_targets("uk_breakups")
+    path = "mechanisms.coordination.disruption_relief"
+    result = C.calibrate(cfg, uk, C.calibrated_items(cfg, [path], uk), seed=1, replications=20, points=10, waves=1)
+    title = C.prior_posterior_figure(result).axes[0].get_title()
+    assert title.split("\n") == ["Share of the disruption that", "full-strength communications prevent"]
