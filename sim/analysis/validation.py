@@ -14,6 +14,7 @@ turns the evidence into ``docs/validation.md``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,6 +156,7 @@ class CaseEvidence:
     necessary: dict[str, float]
     lever_effects: dict[str, Estimate]
     timing: dict[str, float]
+    failures: int = 0
     robustness: list[Robustness] = field(default_factory=list)
 
     @property
@@ -166,6 +168,19 @@ class CaseEvidence:
     def own_share(self) -> float:
         """The case's own cause's share of those failures."""
         return self.causes.get(self.case.cause, 0.0)
+
+    @property
+    def own_estimate(self) -> Estimate:
+        """The own cause's share of the case's failures with its 95% Wilson interval over those failures (nan without a failure)."""
+        return self._of_failures(self.own_share)
+
+    @property
+    def necessary_estimate(self) -> Estimate:
+        """The share of the case's failures its own mechanism was necessary for, with its 95% Wilson interval (nan without a failure)."""
+        return self._of_failures(self.necessary.get(self.case.mechanism, 0.0))
+
+    def _of_failures(self, share: float) -> Estimate:
+        return wilson(round(share * self.failures), self.failures) if self.failures else Estimate(math.nan, math.nan, math.nan)
 
     @property
     def own_leads(self) -> bool:
@@ -232,7 +247,7 @@ def case_evidence(
     causes, found = leading(base, case.failure)
     necessary = necessary_shares(load(case.scenario), base, case.failure, seed, workers)
     effects = {lever: paired_difference(f0, run(case.scenario, lever, None).failed(case.failure)) for lever in LEVERS}
-    evidence = CaseEvidence(case, outcomes, wilson(int(f0.sum()), n), causes, found, necessary, effects, spread(base))
+    evidence = CaseEvidence(case, outcomes, wilson(int(f0.sum()), n), causes, found, necessary, effects, spread(base), int(f0.sum()))
     if robust is not None:
         lever = evidence.matching
         for section, name in assumptions:
@@ -493,18 +508,27 @@ def plot(evidence: Evidence, folder: Path) -> dict[str, str]:
 
     fig, ax = plt.subplots(figsize=(9, 4.5))
     ids = [f"case {ce.case.id}" for ce in evidence.cases]
-    own = [ce.own_share * 100 for ce in evidence.cases]
-    necessary = [ce.necessary.get(ce.case.mechanism, 0.0) * 100 for ce in evidence.cases]
     x = np.arange(len(ids))
-    ax.bar(x - 0.2, own, 0.4, label="own cause's share of the case's failures", color="#0072B2")
-    ax.bar(x + 0.2, necessary, 0.4, label="failures its own mechanism was necessary for", color="#E69F00", hatch="//", edgecolor="white")
+    for offset, shares, label, style in (
+        (-0.2, [ce.own_estimate for ce in evidence.cases], "own cause's share of the case's failures", {"color": "#0072B2"}),
+        (
+            0.2,
+            [ce.necessary_estimate for ce in evidence.cases],
+            "failures its own mechanism was necessary for",
+            {"color": "#E69F00", "hatch": "//", "edgecolor": "white"},
+        ),
+    ):
+        value, low, high = (100 * np.array([getattr(e, end) for e in shares]) for end in ("value", "low", "high"))
+        whiskers = np.vstack([value - low, high - value])  # the 95% Wilson interval over the case's failures
+        ax.bar(x + offset, value, 0.4, yerr=whiskers, capsize=4, ecolor="black", label=label, **style)
     ax.set_xticks(x, ids, fontsize=11)
     ax.tick_params(axis="y", labelsize=11)
     ax.set_ylabel("share of the case's failures (%)", fontsize=12)
     ax.set_ylim(0, 100)
     ax.legend(fontsize=11, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)  # below the axes: never over a bar
     ax.set_title("Does each case fail for its own reason?", fontsize=13)
-    fig.tight_layout()
+    fig.text(0.01, 0.01, "Whiskers: 95% Wilson intervals over the case's failures (the runs' Monte Carlo noise).", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.savefig(folder / "own_cause.png", dpi=FIGURE_DPI)
     plt.close(fig)
     return {"Lever effects by case": f"{folder.name}/levers.png", "Own cause by case": f"{folder.name}/own_cause.png"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -25,6 +26,10 @@ def test_every_case_is_judged_and_its_shares_are_shares(evidence: V.Evidence) ->
         assert all(0.0 <= v <= 1.0 for v in ce.necessary.values())
         assert list(ce.necessary.values()) == sorted(ce.necessary.values(), reverse=True)
         assert [(r.section, r.name) for r in ce.robustness] == [a for a in evidence.assumptions for _ in range(2)]
+        # the shares' intervals count the case's failures: each share is a whole number of them
+        assert ce.failures == round(ce.failure.value * evidence.replications)
+        for share in (ce.own_share, *ce.necessary.values()):
+            assert share * ce.failures == pytest.approx(round(share * ce.failures))
 
 
 def test_the_page_lists_a_case_as_unmet_exactly_when_its_own_cause_does_not_lead(evidence: V.Evidence) -> None:
@@ -77,8 +82,8 @@ def test_the_lever_figure_names_each_lever_as_sim_compare_does(tmp_path, monkeyp
         SimpleNamespace(
             case=case,
             lever_effects={lever: Estimate(-0.01, -0.02, 0.0) for lever in V.LEVERS},
-            own_share=0.5,
-            necessary={case.mechanism: 0.4},
+            own_estimate=Estimate(0.5, 0.45, 0.55),
+            necessary_estimate=Estimate(0.4, 0.35, 0.45),
         )
         for case in CASES
     ]
@@ -103,7 +108,12 @@ def test_the_lever_figure_draws_fewer_failures_in_blue_as_its_title_says(tmp_pat
 
     helps, harms = Estimate(-0.2, -0.25, -0.15), Estimate(0.1, 0.05, 0.15)
     cases = [
-        SimpleNamespace(case=case, lever_effects={lever: helps if lever in case.levers else harms for lever in V.LEVERS}, own_share=0.5, necessary={})
+        SimpleNamespace(
+            case=case,
+            lever_effects={lever: helps if lever in case.levers else harms for lever in V.LEVERS},
+            own_estimate=Estimate(0.5, 0.45, 0.55),
+            necessary_estimate=Estimate(0.0, 0.0, 0.02),
+        )
         for case in CASES
     ]
     colours: dict[str, tuple[float, ...]] = {}
@@ -132,7 +142,12 @@ def test_the_own_cause_figures_legend_covers_no_bar(tmp_path, monkeypatch) -> No
     from sim.analysis.stats import Estimate
 
     cases = [
-        SimpleNamespace(case=case, lever_effects={lever: Estimate(-0.01, -0.02, 0.0) for lever in V.LEVERS}, own_share=1.0, necessary={case.mechanism: 1.0})
+        SimpleNamespace(
+            case=case,
+            lever_effects={lever: Estimate(-0.01, -0.02, 0.0) for lever in V.LEVERS},
+            own_estimate=Estimate(1.0, 0.98, 1.0),
+            necessary_estimate=Estimate(1.0, 0.98, 1.0),
+        )
         for case in CASES
     ]
     overlaps: list[str] = []
@@ -160,7 +175,8 @@ def test_the_lever_figure_writes_each_effect_signed_so_greyscale_print_keeps_its
 
     helps, harms, unsure, unchanged = Estimate(-0.2, -0.25, -0.15), Estimate(0.2, 0.15, 0.25), Estimate(0.003, -0.01, 0.03), Estimate(0.0, 0.0, 0.0)
     effects = {lever: (helps, harms, unsure, unchanged)[k % 4] for k, lever in enumerate(V.LEVERS)}
-    cases = [SimpleNamespace(case=case, lever_effects=effects, own_share=0.5, necessary={}) for case in CASES]
+    half = Estimate(0.5, 0.45, 0.55)
+    cases = [SimpleNamespace(case=case, lever_effects=effects, own_estimate=half, necessary_estimate=half) for case in CASES]
     seen: dict[str, object] = {}
 
     def savefig(fig: Figure, path, **options: object) -> None:
@@ -176,3 +192,44 @@ def test_the_lever_figure_writes_each_effect_signed_so_greyscale_print_keeps_its
     assert seen["cells"][:: len(CASES)][:4] == ["-20", "+20", "(+0.3)", "(0)"] and len(seen["cells"]) == len(V.LEVERS) * len(CASES)
     assert "95% interval" in seen["words"]
     assert min(seen["sizes"]) >= 11 and seen["dpi"] >= 150
+
+
+def test_the_own_cause_figure_draws_each_shares_wilson_interval(tmp_path, monkeypatch) -> None:
+    """The bars of the own cause's share and of its mechanism's necessity had no interval, though each is a share of a few hundred failures."""
+    from types import SimpleNamespace
+
+    from matplotlib.figure import Figure
+
+    from sim.analysis.stats import Estimate, wilson
+
+    cases = [
+        V.CaseEvidence(
+            case,
+            {},
+            Estimate(0.1, 0.09, 0.11),
+            {case.cause: 0.3},
+            {},
+            {case.mechanism: 0.6},
+            {lever: Estimate(-0.01, -0.02, 0.0) for lever in V.LEVERS},
+            {},
+            200,
+        )
+        for case in CASES
+    ]
+    assert (cases[0].own_estimate, cases[0].necessary_estimate) == (wilson(60, 200), wilson(120, 200))
+    none = V.CaseEvidence(CASES[0], {}, Estimate(0, 0, 0), {}, {}, {}, {}, {}, 0).own_estimate
+    assert all(math.isnan(end) for end in (none.value, none.low, none.high))  # no failure: no share to give an interval
+    whiskers: list[tuple[float, ...]] = []
+    notes: list[str] = []
+
+    def savefig(fig: Figure, path, **_: object) -> None:
+        if path.name == "own_cause.png":
+            for collection in fig.axes[0].collections:
+                whiskers.extend(tuple(sorted(segment[:, 1])) for segment in collection.get_segments())
+            notes.extend(t.get_text() for t in fig.texts)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    V.plot(SimpleNamespace(cases=cases), tmp_path)
+    for share in (wilson(60, 200), wilson(120, 200)):
+        assert sum(w == pytest.approx((100 * share.low, 100 * share.high)) for w in whiskers) == len(CASES), (share, whiskers)
+    assert len(whiskers) == 2 * len(CASES) and any("Whiskers: 95% Wilson intervals" in note for note in notes)
