@@ -46,6 +46,7 @@ from sim.analysis.stats import (
 )
 from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, percent, words
 from sim.config.model import ModelConfig
+from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import Uncertainty
 from sim.core import kernel
 from sim.frontends.ensemble import simulate
@@ -660,7 +661,7 @@ def policy_phrase(policy: str) -> str:
 
     The reference ``none`` reads ``no lever`` (as the notebooks and the trainer's app call it).
     """
-    if policy == "none":
+    if policy == NO_POLICY:
         return "no lever"
     return " ".join("IT" if word == "it" else word for word in policy.split("_"))
 

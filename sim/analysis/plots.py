@@ -31,6 +31,7 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 from sim.analysis.comparison import policy_phrase, policy_words
 from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS, listed
+from sim.config.settings import NO_POLICY
 from sim.frontends.table import input_path, input_title
 from sim.frontends.trajectories import VARIABLES
 from sim.frontends.words import scenario_words, wrap
@@ -97,15 +98,13 @@ SWEEP_ESTIMATE = ("outcomes.collapsed.value", "outcomes.collapsed.low", "outcome
 #: Words before a unit that make it a noun ("most months", "a share", "net value"): a meaning saying the unit after one says its unit
 #: (:func:`says_unit`); "the councils value the partnership" does not.
 NOUN_BEFORE = ("a", "an", "the", "its", "their", "most", "net")
-#: The policy every other is compared with (no lever), first wherever policies are listed.
-REFERENCE = "none"
 #: Measures of a policy comparison, in words, as :mod:`sim.analysis.comparison` names them.
 MEASURE_WORDS = {"shelved": "shelved", "collapse": "collapse", "failure": "failure (shelved, collapsed or underperforming)"}
 
 
 def run_title(scenario: str, policy: str, replications: int, seed: int) -> str:
     """The title of ``sim-run``'s figures: ``Baseline scenario, no lever (2,000 simulated partnerships, seed 0)``, ``..., with continuity plan (...)``."""
-    levers = "no lever" if policy == "none" else f"with {policy_phrase(policy)}"
+    levers = "no lever" if policy == NO_POLICY else f"with {policy_phrase(policy)}"
     return f"{scenario_words(scenario)}, {levers} ({replications:,} simulated partnerships, seed {seed})"
 
 
@@ -548,7 +547,7 @@ def _levels(values: Any, column: str = "") -> list[Any]:
     """Distinct values of a swept column in order (numbers numerically); policies with the reference, no lever, first (as sim-compare has it)."""
     distinct = list(dict.fromkeys(v for v in values if v is not None))
     if column == "policy":
-        return sorted(distinct, key=lambda v: (str(v) != REFERENCE, str(v)))
+        return sorted(distinct, key=lambda v: (str(v) != NO_POLICY, str(v)))
     try:
         return sorted(distinct, key=float)
     except (TypeError, ValueError):

@@ -19,6 +19,9 @@ from sim.core.declare import SETTING, Spec, choice, flag, param
 ENGINES = ("ensemble", "mesa")
 ATTRIBUTIONS = ("none", "counterfactual")
 UNCERTAINTY_MODES = ("none", "prior", "posterior")
+#: The policy with no lever (``configs/policy/none.yaml``): the reference every other is compared with, first wherever
+#: policies are listed, for the commands, the figures and the trainer's app alike.
+NO_POLICY = "none"
 #: The uncertainty mode of a run that does not choose one: the one place this default is decided, for the
 #: commands and the Python API alike. A calibrated posterior ships with the package for this model version
 #: (``sim/config/posterior/<version>.parquet``; a test fails when the version changes without one), so the
@@ -157,7 +160,7 @@ class CompareSettings(EnsembleSettings):
 
     replications: Any = _setting(4000, 2, 100_000_000, "replications", "replications per policy (the same for each)", integer=True)
     policies: Any = field(
-        default_factory=lambda: ["none", "all_levers"],
+        default_factory=lambda: [NO_POLICY, "all_levers"],
         metadata={"spec": Spec("policies", None, None, "policies to compare, the first being the reference", value=SETTING)},
     )
     precision: Any = _setting(

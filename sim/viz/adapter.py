@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.analysis.comparison import policy_phrase, policy_words
 from sim.config import cases, scenarios
+from sim.config.settings import NO_POLICY
 from sim.core import decisions
 from sim.core import levers as lever_table
 from sim.core.causes import source_words
@@ -36,7 +37,6 @@ OUTCOME_WORDS = {
     "underperforming": "survives, underperforming",
     "sustained": "sustained",
 }
-NO_POLICY = "none"
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,9 @@ from typing import Any
 
 from sim.config import cases, scenarios
 from sim.config.checks import ArgumentParser
+from sim.config.settings import NO_POLICY
 from sim.core.version import __version__
-from sim.viz.adapter import NO_POLICY, lever_overrides
+from sim.viz.adapter import lever_overrides
 
 #: Where the stories are stored (package data).
 STORIES_FILE = Path(__file__).with_name("stories.json")

@@ -626,3 +626,16 @@ def test_a_sweeps_figures_put_the_reference_policy_first(sweep_table):
     for ax in (heat, scatter):
         ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
         assert ticks == [policy_words(p) for p in ("none", "all_levers", "continuity_plan")]
+
+
+def test_the_policy_with_no_lever_is_named_in_one_place():
+    """sim.viz.adapter.NO_POLICY and plots.REFERENCE each said "none" for the policy with no lever: one fact in two places."""
+    from pathlib import Path
+
+    from sim.config.settings import NO_POLICY
+    from sim.viz import adapter
+
+    root = Path(plots.__file__).resolve().parents[1]
+    named = sorted(str(p.relative_to(root)) for p in root.rglob("*.py") if re.search(r'^\w+ = "none"$', p.read_text(encoding="utf-8"), re.M))
+    assert named == ["config/settings.py"] and adapter.NO_POLICY is NO_POLICY == "none"
+    assert plots._levels(["open_motivations", "all_levers", NO_POLICY], "policy")[0] == NO_POLICY
