@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.sensitivity import MAX_FILLED, OUTPUTS, analyse, morris_figure, sobol_figure
+from sim.analysis.sensitivity import MAX_FILLED, OUTPUTS, VARIED, analyse, morris_figure, sobol_figure
 from sim.config.scenarios import load
 from sim.config.settings import available_cores
 from sim.core.version import __version__
@@ -59,10 +59,7 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
         *(f"- `{name}`: {meaning}" for name, meaning in OUTPUTS.items()),
         "",
-        "The assumptions are varied over their prior: each across its whole plausible range, independently of the others (as"
-        " `uncertainty=prior` draws them), not over the calibrated posterior that `sim-run` and `sim-compare` use by default"
-        " (`uncertainty=posterior`, [uncertainty.md](uncertainty.md)). An index says how much an assumption moves an output over its"
-        " plausible range, not how much the doubt left after calibration does; `sim-analyse sensitivity` has no setting for the posterior.",
+        VARIED,
         "",
         f"Settings: {settings['replications']} replications per design point (the same replications at every point: common random numbers),"
         f" {settings['trajectories']} Morris trajectories over {len(result.factors)} factors ({settings['trajectories'] * (len(result.factors) + 1):,} points),"

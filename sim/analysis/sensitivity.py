@@ -61,6 +61,16 @@ OUTPUT_UNITS = {
     "months_to_collapse": "months",
     "realised_over_plan": "share of the business case",
 }
+#: Which distribution the analysis varies the assumptions over, in one wording for every place that says it: ``sim-analyse
+#: sensitivity``'s printout, its ``sensitivity.json`` (``run.varied``) and tables' metadata, and docs/sensitivity.md.
+VARIED = (
+    "Assumptions varied over their prior: every free assumption across its whole plausible range (docs/parameters.md), spread as"
+    " its prior and independently of the others (as uncertainty=prior draws them), not the calibrated posterior that sim-run and"
+    " sim-compare use by default (uncertainty=posterior, docs/uncertainty.md), which narrows the calibrated assumptions: an index"
+    " says how much an assumption moves an output over its plausible range, not how much the doubt left after calibration does."
+    " The command sim-analyse sensitivity has no setting for the posterior; an assumption set on its command line"
+    " (decisions.memory=0.2) is held there, not varied."
+)
 #: Characters per line of a factor's words in the Morris figure's key, and inches per line of it.
 KEY_WIDTH = 44
 KEY_LINE = 0.19

@@ -17,7 +17,8 @@ errors), ``sensitivity.json`` (settings, factors, tables, timings, provenance) a
 
 The assumptions vary over their prior (their whole plausible ranges, as uncertainty=prior draws
 them), not the calibrated posterior that sim-run and sim-compare use by default; no setting here
-changes that. The printout, ``sensitivity.json`` and the tables' metadata say so.
+changes that. The printout, ``sensitivity.json`` and the tables' metadata say so
+(:data:`sim.analysis.sensitivity.VARIED`, the wording docs/sensitivity.md has too).
 """
 
 from __future__ import annotations
@@ -44,20 +45,10 @@ RESULTS = (
     "sensitivity.json",
 )
 
-#: Which distribution the analysis varies the assumptions over, said with its results: printed,
-#: in ``sensitivity.json`` and in the metadata of its Parquet tables.
-VARIED = (
-    "Assumptions varied over their prior: every free assumption across its whole plausible range (docs/parameters.md), spread as"
-    " its prior and independently of the others (as uncertainty=prior draws them), not the calibrated posterior that sim-run and"
-    " sim-compare use by default (uncertainty=posterior), which narrows the calibrated assumptions: an index says how much an"
-    " assumption moves an output over its plausible range, not how much the doubt left after calibration does. This command has"
-    " no setting for the posterior; an assumption set on the command line (decisions.memory=0.2) is held there, not varied."
-)
-
 
 def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
     """Write the results folder, its files renamed into place together once all are written (replacing an earlier analysis's); returns their names."""
-    from sim.analysis.sensitivity import morris_figure, sobol_figure
+    from sim.analysis.sensitivity import VARIED, morris_figure, sobol_figure
     from sim.results.files import atomic_path, save_figure, write_json, write_table
 
     out.mkdir(parents=True, exist_ok=True)
@@ -98,7 +89,7 @@ def main(argv: Sequence[str]) -> int:
     if importlib.util.find_spec("SALib") is None:
         problems.append("sim-analyse sensitivity needs SALib, which is not installed: pip install 'partnership-sim[analysis]'")
     config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems, config_dir)
-    from sim.analysis.sensitivity import TooManyMissing, analyse, render
+    from sim.analysis.sensitivity import VARIED, TooManyMissing, analyse, render
     from sim.cli.common import fixed_paths
     from sim.results import provenance
 

@@ -225,7 +225,7 @@ def test_sensitivity_and_design_take_a_config_dir_as_their_help_says(tmp_path):
 @pytest.mark.skipif(importlib.util.find_spec("SALib") is None and not os.environ.get("CI"), reason="the [analysis] extra (SALib) is not installed")
 def test_sensitivity_says_it_varies_the_assumptions_over_their_prior_not_the_posterior(tmp_path):
     """sim-run uses the calibrated posterior by default; the sensitivity analysis varied the prior ranges and never said which."""
-    from sim.cli.analyse_sensitivity import VARIED
+    from sim.analysis.sensitivity import VARIED
     from sim.results.files import read_metadata
 
     out = tmp_path / "sens"
