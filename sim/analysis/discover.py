@@ -14,8 +14,11 @@ this module chooses the inputs, the point of each peeling trajectory and says th
 
 Inputs: on a run's ``replications.parquet``, the parameters drawn for each replication (the
 partnership's own and each council's ``c{k}_<attribute>``, :func:`drawn_inputs`), those that
-vary; on a sweep's table, the swept columns. Outcome: a replication that collapsed (or was
-shelved, or failed); on a sweep, a point whose probability of collapse is at least a threshold.
+vary; on a sweep's table, the swept columns; on a run with parameter draws, the assumptions
+each draw drew (``draws.parquet``, :func:`draw_chances`). Outcome: a replication that collapsed
+(or was shelved, or failed); on a sweep or over draws, a point or draw whose probability of
+collapse is at least a threshold (:func:`discover_chances`), each probability a share of only
+its replications, whose noise the result reports (:class:`Noise`).
 """
 
 from __future__ import annotations
@@ -25,14 +28,16 @@ import re
 import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from sim.analysis.plots import MIN_POINTS, OKABE_ITO, styled
+from sim.analysis.stats import between_draws
 from sim.analysis.summary import FAILURES
+from sim.config.uncertainty import DRAW_KEYS
 from sim.frontends.table import COUNCIL_COLUMNS, PARTNERSHIP_INPUTS, input_title
 
 #: Outcomes of interest on a replication table, by name.
@@ -41,8 +46,12 @@ OUTCOMES = {
     "shelved": lambda outcome: outcome == "shelved",
     "failure": lambda outcome: np.isin(outcome, FAILURES),
 }
+#: Each outcome's probability, as a sweep point's or a parameter draw's is said.
+CHANCES = {"collapsed": "P(collapse)", "shelved": "P(shelved)", "failure": "P(failure)"}
 #: A restriction whose quasi-p value is above this may be chance (the render says so).
 QUASI_P = 0.05
+#: A point or draw within this many of its standard errors of the threshold may fall on either side of it by noise alone.
+NEAR = 2.0
 
 
 def prim_module() -> Any:
@@ -106,6 +115,42 @@ class Box:
     quasi_p: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Chances:
+    """Cases that are each a probability estimated from replications: a sweep's points or a run's parameter draws.
+
+    ``case`` names one case (``point``, ``draw``); ``x`` holds the inputs, one row per case;
+    ``estimate`` each case's probability of the outcome, a share of its ``replications``.
+    """
+
+    case: str
+    x: Any
+    estimate: np.ndarray
+    replications: np.ndarray
+
+
+@dataclass(frozen=True)
+class Noise:
+    """How far Monte Carlo noise blurs which cases are of interest, where each case's probability is a share of few replications.
+
+    ``replications`` is the fewest behind a case and ``most`` the most; ``standard_error`` the standard error of such
+    a case's probability were it at the threshold; ``near`` how many cases lie within
+    :data:`NEAR` of their own standard errors of the threshold (on which side they fall is
+    partly chance); ``noise_share`` the share of the variance of the cases' probabilities that
+    Monte Carlo noise makes up (1 where the cases differ no more than noise alone would make
+    them: :func:`sim.analysis.stats.between_draws`).
+    """
+
+    case: str
+    chance: str
+    threshold: float
+    replications: int
+    most: int
+    standard_error: float
+    near: int
+    noise_share: float
+
+
 @dataclass
 class Discovery:
     """What PRIM found: the outcome, how common it is overall, the inputs searched and the boxes."""
@@ -120,6 +165,8 @@ class Discovery:
     #: Inputs drawn once per parameter draw of a run with draws, by the number of draws: the cases of one draw share
     #: the input's value, so they are not independent cases for it and its quasi-p values are too small.
     shared: dict[str, int] = field(default_factory=dict)
+    #: Where each case is a probability estimated from replications (a sweep's points, a run's draws): how noisy it is.
+    noise: Noise | None = None
 
     def title(self, column: str) -> str:
         """What the input ``column`` is, for a reader (:func:`input_title`; the column itself if no title was given)."""
@@ -145,6 +192,7 @@ class Discovery:
             "inputs": self.inputs,
             "titles": {column: self.title(column) for column in self.inputs},
             "drawn_per_draw": self.shared,
+            "noise": None if self.noise is None else asdict(self.noise),
             "boxes": [
                 {
                     "box": b.number,
@@ -264,6 +312,105 @@ def discover(
     return found
 
 
+def draw_chances(replications: Any, draws: Any, outcome: str) -> Chances:
+    """Each parameter draw of a run as one case: the assumptions it drew that vary across draws, and the share of its replications with ``outcome``.
+
+    Parameters
+    ----------
+    replications
+        The run's replication table (``replications.parquet``): its ``draw`` and ``outcome`` columns.
+    draws
+        The run's ``draws.parquet``: one row per draw, its index and posterior row (:data:`DRAW_KEYS`)
+        and one column per drawn assumption, by path.
+    outcome
+        A key of :data:`OUTCOMES`.
+
+    Raises
+    ------
+    ValueError
+        Where ``draws`` lacks a draw the replications ran (the two tables are not of one run).
+    """
+    draw = replications["draw"].to_numpy(np.int64)
+    ids, which = np.unique(draw, return_inverse=True)
+    table = draws.set_index(DRAW_KEYS[0])
+    missing = np.setdiff1d(ids, table.index.to_numpy(np.int64))
+    if missing.size:
+        raise ValueError(f"draws.parquet lacks {missing.size} of the draws replications.parquet ran (draw {missing[0]} first): they are not of one run")
+    table = table.loc[ids]
+    inputs = [c for c in table.columns if c not in DRAW_KEYS and table[c].nunique(dropna=False) > 1]
+    count = np.bincount(which)
+    of_interest = np.bincount(which, weights=OUTCOMES[outcome](replications["outcome"].astype(str).to_numpy()).astype(float))
+    return Chances("draw", table[inputs].reset_index(drop=True), of_interest / count, count)
+
+
+def noise_of(chances: Chances, chance: str, threshold: float) -> Noise:
+    """How noisy ``chances`` are against ``threshold`` (:class:`Noise`); ``chance`` says the probability (``P(collapse)``)."""
+    p = np.asarray(chances.estimate, float)
+    n = np.asarray(chances.replications, float)
+    error = np.sqrt(threshold * (1 - threshold) / n)
+    near = int((np.abs(p - threshold) < NEAR * error).sum())
+    spread = float(np.var(p, ddof=1)) if len(p) > 1 else 0.0
+    tau2, _ = between_draws(p, p * (1 - p) / np.maximum(n - 1, 1), n)
+    share = 1.0 if spread <= 0 else min(max(1 - float(tau2) / spread, 0.0), 1.0)
+    fewest = int(n.min())
+    return Noise(chances.case, chance, threshold, fewest, int(n.max()), math.sqrt(threshold * (1 - threshold) / fewest), near, share)
+
+
+def discover_chances(
+    chances: Chances,
+    outcome: str,
+    threshold: float,
+    boxes: int = 2,
+    min_coverage: float = 0.5,
+    peel_alpha: float = 0.05,
+    mass_min: float = 0.05,
+    councils: Sequence[str] = (),
+) -> Discovery:
+    """Find boxes of the inputs where the cases with a probability of ``outcome`` at least ``threshold`` concentrate; say how noisy those are.
+
+    Parameters
+    ----------
+    chances
+        The cases: a sweep's points or a run's parameter draws (:func:`draw_chances`).
+    outcome
+        A key of :data:`OUTCOMES`.
+    threshold
+        A case is of interest where its probability is at least this.
+    boxes, min_coverage, peel_alpha, mass_min, councils
+        As for :func:`discover`.
+    """
+    chance = CHANCES[outcome]
+    y = np.asarray(chances.estimate, float) >= threshold
+    what = f"{chances.case}s with {chance} >= {threshold:.1%}"
+    found = discover(chances.x, y, what, boxes, min_coverage, peel_alpha, mass_min, councils)
+    found.noise = noise_of(chances, chance, threshold)
+    return found
+
+
+def _noise_lines(found: Discovery) -> list[str]:
+    """What the noise of each case's probability means for the boxes, in words."""
+    n = found.noise
+    if n is None:
+        return []
+    counts = f"{n.replications:,}" if n.most == n.replications else f"{n.replications:,} to {n.most:,}"
+    lines = [
+        f"  each case is one {n.case} (quasi-p counts {n.case}s, not partnerships); its {n.chance} is a share of {counts} replications:"
+        f" one standard error is {n.standard_error:.1%} at the threshold {n.threshold:.1%} (with {n.replications:,}), and {n.near:,} of the"
+        f" {found.cases:,} {n.case}s lie within {NEAR:g} standard errors of it, so on which side they fall is partly chance",
+    ]
+    if n.noise_share >= 1:
+        lines.append(
+            f"  the {n.case}s' {n.chance} differ no more than Monte Carlo noise alone would make them: any box may be noise;"
+            f" more replications per {n.case} would tell"
+        )
+    else:
+        lines.append(
+            f"  Monte Carlo noise makes up {n.noise_share:.0%} of the spread of the {n.case}s' {n.chance}: it blurs the boxes (lower density and coverage"
+            f" than the inputs alone give), not their quasi-p values; more replications per {n.case} sharpen them"
+        )
+    return lines
+
+
 def _p(value: float | None) -> str:
     return "unknown" if value is None or math.isnan(value) else f"{value:.2g}"
 
@@ -283,6 +430,7 @@ def render(found: Discovery) -> str:
         "  coverage: share of all the cases of interest inside the box; density: share of the cases inside the box that are of interest",
         f"  quasi-p: the chance of a restriction's gain in density if it were chance alone; above {QUASI_P} the restriction may only fit"
         " these cases (with many inputs and few cases, PRIM restricts such inputs too)",
+        *_noise_lines(found),
     ]
     if not found.boxes:
         lines.append("No box found: the outcome is not concentrated in any range of the inputs (or never, or always, happens).")

@@ -93,8 +93,19 @@ FAN_LABELS = {
     "maturity": "maturity of the arrangement (0 to 1)",
 }
 FAN_DEFAULT = ("trust", "value_seen", "savings_to_date")
-#: Names of the sweep table's columns for the collapse probability (as ``sim-collect`` flattens ``summary.json``).
-SWEEP_ESTIMATE = ("outcomes.collapsed.value", "outcomes.collapsed.low", "outcomes.collapsed.high")
+#: Each outcome's figure in a sweep table, by ``--outcome`` name: its probability's columns are ``<figure>.value``, ``.low``
+#: and ``.high``, as ``sim-collect`` flattens ``summary.json`` (:func:`sweep_estimate`).
+_SWEEP_FIGURES = {"collapsed": "outcomes.collapsed", "shelved": "outcomes.shelved", "failure": "failure"}
+
+
+def sweep_estimate(outcome: str = "collapsed") -> tuple[str, str, str]:
+    """The sweep table's columns for the probability of ``outcome`` (collapsed, shelved or failure): its estimate, low and high."""
+    figure = _SWEEP_FIGURES[outcome]
+    return f"{figure}.value", f"{figure}.low", f"{figure}.high"
+
+
+#: Names of the sweep table's columns for the collapse probability.
+SWEEP_ESTIMATE = sweep_estimate()
 #: Words before a unit that make it a noun ("most months", "a share", "net value"): a meaning saying the unit after one says its unit
 #: (:func:`says_unit`); "the councils value the partnership" does not.
 NOUN_BEFORE = ("a", "an", "the", "its", "their", "most", "net")

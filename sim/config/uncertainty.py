@@ -37,6 +37,10 @@ from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAIN
 from sim.core import rng
 from sim.core.version import __version__
 
+#: The columns of ``draws.parquet`` that say which draw a row is (its index, and the posterior sample's row it took),
+#: beside the drawn assumptions' values (:meth:`Uncertainty.columns`).
+DRAW_KEYS = ("draw", "posterior_row")
+
 
 @dataclass(frozen=True)
 class Posterior:
@@ -181,9 +185,10 @@ class Uncertainty:
     def columns(self, cfg: ModelConfig, seed: int, draws: np.ndarray) -> dict[str, np.ndarray]:
         """A table of the draws, column by column: ``draw``, the posterior row taken (posterior mode) and each drawn parameter's value as run."""
         draws = np.asarray(draws, np.int64)
-        out = {"draw": draws}
+        draw, row = DRAW_KEYS
+        out = {draw: draws}
         if self.posterior is not None:
-            out["posterior_row"] = self.posterior.rows(seed, draws).astype(np.int64)
+            out[row] = self.posterior.rows(seed, draws).astype(np.int64)
         return out | catalogue.shared_out(cfg, self.values(cfg, seed, draws))
 
     def describe(self, cfg: ModelConfig) -> dict[str, Any]:

@@ -175,3 +175,113 @@ def test_on_a_run_with_parameter_draws_an_input_drawn_per_draw_has_its_quasi_p_c
         "[delivery]" in line for line in lines
     ] and any("[delivery]" in line for line in lines)
     assert json.loads((tmp_path / "discovery.json").read_text())["drawn_per_draw"] == {"delivery": draws}
+
+
+def _draws_run(folder, draws=200, per=20, seed=4, effect=True):
+    """A run folder with parameter draws: ``draws.parquet`` (``decisions.memory`` driving collapse, ``dynamics.legacy_drag`` not, a
+    constant and a posterior row) and ``replications.parquet`` whose replications collapse with their draw's chance."""
+    rng = np.random.default_rng(seed)
+    memory = rng.uniform(0.03, 0.2, draws)
+    chance = np.where(memory > 0.15, 0.7, 0.15) if effect else np.full(draws, 0.3)
+    table = pd.DataFrame({"draw": np.arange(draws), "posterior_row": rng.integers(0, 50, draws), "decisions.memory": memory,
+                          "dynamics.legacy_drag": rng.uniform(0.2, 0.6, draws), "partnership.delivery": np.full(draws, 0.9)})  # fmt: skip
+    draw = np.repeat(np.arange(draws), per)
+    collapsed = rng.random(draws * per) < chance[draw]
+    reps = pd.DataFrame({"draw": draw, "outcome": np.where(collapsed, "collapsed", "sustained"), "c0_pace": rng.random(draws * per)})
+    folder.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(folder / "draws.parquet")
+    reps.to_parquet(folder / "replications.parquet")
+    return table, reps
+
+
+def test_each_draw_is_a_case_its_drawn_assumptions_the_inputs_and_its_share_of_collapses_the_estimate(tmp_path):
+    table, reps = _draws_run(tmp_path, draws=30, per=10)
+    reps = reps.sample(frac=1.0, random_state=1)  # the order of the replications does not matter
+    chances = d.draw_chances(reps, table.iloc[::-1], "collapsed")
+    assert chances.case == "draw" and list(chances.x.columns) == ["decisions.memory", "dynamics.legacy_drag"]  # not the draw, its posterior row or a constant
+    assert chances.x["decisions.memory"].tolist() == table["decisions.memory"].tolist()
+    expected = reps.assign(c=reps["outcome"] == "collapsed").groupby("draw")["c"].mean()
+    assert chances.estimate.tolist() == pytest.approx(expected.tolist()) and chances.replications.tolist() == [10] * 30
+    failure = d.draw_chances(reps.assign(outcome="shelved"), table, "failure")
+    assert failure.estimate.tolist() == [1.0] * 30
+    with pytest.raises(ValueError, match=r"draws\.parquet lacks 5 of the draws replications\.parquet ran \(draw 25 first\)"):
+        d.draw_chances(reps, table.iloc[:25], "collapsed")
+
+
+def test_discover_over_draws_finds_the_assumption_and_says_how_noisy_each_draws_share_is(tmp_path):
+    """On a posterior run, discover searched only the parameters drawn per partnership: the assumptions in draws.parquet were never inputs."""
+    table, reps = _draws_run(tmp_path)
+    chances = d.draw_chances(reps, table, "collapsed")
+    found = d.discover_chances(chances, "collapsed", 0.5, boxes=1)
+    (box,) = found.boxes
+    assert found.cases == 200 and found.outcome == "draws with P(collapse) >= 50.0%"
+    assert box.limits["decisions.memory"][0] == pytest.approx(0.15, abs=0.02) and box.quasi_p["decisions.memory"] < 1e-6
+    noise = found.noise
+    error = np.sqrt(0.5 * 0.5 / 20)
+    assert (noise.replications, noise.most, noise.standard_error) == (20, 20, pytest.approx(error))
+    assert noise.near == int((np.abs(chances.estimate - 0.5) < 2 * error).sum()) > 0
+    assert 0 < noise.noise_share < 0.5  # the draws' shares spread mostly by their memory
+    text = d.render(found)
+    assert "each case is one draw (quasi-p counts draws, not partnerships); its P(collapse) is a share of 20 replications:" in text
+    assert f"one standard error is {error:.1%} at the threshold 50.0% (with 20), and {noise.near} of the 200 draws lie within 2 standard errors" in text
+    assert f"Monte Carlo noise makes up {noise.noise_share:.0%} of the spread of the draws' P(collapse)" in text
+    assert found.to_dict()["noise"]["replications"] == 20
+    flat = d.discover_chances(d.draw_chances(*_draws_run(tmp_path / "flat", effect=False)[::-1], "collapsed"), "collapsed", 0.5)
+    assert flat.noise.noise_share == 1.0
+    assert "the draws' P(collapse) differ no more than Monte Carlo noise alone would make them: any box may be noise" in d.render(flat)
+
+
+def test_discover_on_a_run_with_draws_takes_its_draws_and_on_a_run_without_refuses_them_in_one_line(tmp_path, capsys):
+    import json
+
+    from sim.cli.analyse import main
+    from sim.results.files import DISCOVERY
+
+    run = tmp_path / "posterior"
+    _draws_run(run)
+    assert main(["discover", str(run), "--boxes", "1"]) == 0
+    found = json.loads((run / "discovery.json").read_text())
+    assert found["cases"] == 200 and found["inputs"] == ["decisions.memory", "dynamics.legacy_drag"]
+    assert found["settings"]["table"] == "draws.parquet" and found["settings"]["cases"] == "draws" and not found["settings"]["threshold_given"]
+    assert found["boxes"][0]["limits"]["decisions.memory"][0] == pytest.approx(0.15, abs=0.02)
+    assert main(["discover", str(run), "--threshold", "0.6", "--outcome", "failure"]) == 0
+    assert json.loads((run / "discovery.json").read_text())["settings"]["threshold"] == 0.6
+    assert "draws with P(failure) >= 60.0%" in capsys.readouterr().out
+    assert main(["discover", str(run), "--cases", "partnerships"]) == 0  # the partnerships, as before: the parameters drawn per replication
+    found = json.loads((run / "discovery.json").read_text())
+    assert found["cases"] == 4000 and found["inputs"] == ["c0_pace"] and found["settings"]["cases"] == "partnerships"
+    capsys.readouterr()
+
+    plain = tmp_path / "none"
+    plain.mkdir()
+    pd.read_parquet(run / "replications.parquet").drop(columns="draw").to_parquet(plain / "replications.parquet")
+    assert main(["discover", str(plain), "--cases", "draws"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: --cases = 'draws' needs a run with parameter draws, and {str(plain)!r} has none (no draws.parquet, as a run with uncertainty=none has"
+        " none): run sim-run uncertainty=prior replications=2000 replications_per_draw=20 (or uncertainty=posterior), or leave out --cases to"
+        " search its partnerships\n"
+    )
+    assert not any((plain / name).exists() for name in DISCOVERY)
+    assert main(["discover", str(plain), "--threshold", "0.2"]) == 2
+    assert (
+        capsys.readouterr().err == "error: --threshold = 0.2 applies to a sweep's points or a run's draws: a run's partnerships are cases by --outcome alone\n"
+    )
+    assert main(["discover", str(run), "--cases", "all"]) == 2
+    assert capsys.readouterr().err == "error: --cases = 'all' is not allowed: one of draws, partnerships\n"
+
+
+def test_the_sweep_tables_columns_for_each_outcome_are_those_sim_collect_writes():
+    """discover held its own copy of the sweep table's column names (SWEPT_CHANCES) beside plots.SWEEP_ESTIMATE: one place holds them now."""
+    from sim.analysis.plots import SWEEP_ESTIMATE, sweep_estimate
+    from sim.analysis.summary import SUMMARY_COLUMNS, summarise
+    from sim.results.sweep import flatten
+
+    table = pd.DataFrame({c: np.zeros(4) for c in SUMMARY_COLUMNS}).assign(
+        outcome=["collapsed", "shelved", "sustained", "underperforming"], end_month=[30, 0, 120, 120], cause="none", trigger="none", case=""
+    )
+    columns = flatten(summarise(table, horizon=120))
+    assert sweep_estimate() == SWEEP_ESTIMATE
+    for outcome in d.OUTCOMES:
+        assert set(sweep_estimate(outcome)) <= set(columns), outcome
+        assert d.CHANCES[outcome].startswith("P(")

@@ -188,18 +188,23 @@ def test_a_folder_that_is_not_results_exits_2_and_writes_nothing(tmp_path):
     assert command("sim-report", "--help").stdout.count("FOLDER") >= 1
 
 
-def test_discover_on_a_run_prints_boxes_and_the_report_embeds_them(run_dir, tmp_path):
+def _needs_the_workbench() -> None:
     if importlib.util.find_spec("ema_workbench") is None:
         if os.environ.get("CI"):
             pytest.fail("ema_workbench is missing under CI: install the [analysis] extra")
         pytest.skip("needs the [analysis] extra (ema_workbench)")
+
+
+def test_discover_on_a_run_prints_boxes_and_the_report_embeds_them(run_dir, tmp_path):
+    _needs_the_workbench()
     folder = tmp_path / "run"
     shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns("figures", "report.html"))
-    done = command("sim-analyse", "discover", str(folder))
+    done = command("sim-analyse", "discover", str(folder), "--cases", "partnerships")
     assert done.returncode == 0, done.stderr
     found = json.loads((folder / "discovery.json").read_text())
     assert found["cases"] == 2000 and found["outcome"] == "collapsed"
-    settings = {"table": "replications.parquet", "outcome": "collapsed", "boxes": 2, "min_coverage": 0.5, "peel_alpha": 0.05, "mass_min": 0.05}
+    settings = {"table": "replications.parquet", "cases": "partnerships", "outcome": "collapsed", "boxes": 2, "min_coverage": 0.5, "peel_alpha": 0.05}
+    settings["mass_min"] = 0.05
     assert found["settings"] == settings and found["provenance"]["model_version"] == __version__ and found["provenance"]["code_version"]
     assert f"({found['base_rate']:.1%} overall)" in done.stdout
     for box in found["boxes"]:
@@ -207,10 +212,43 @@ def test_discover_on_a_run_prints_boxes_and_the_report_embeds_them(run_dir, tmp_
     assert "discovery" in report(folder)
     bad = command("sim-analyse", "discover", str(folder), "--boxes", "0", "--outcome", "gone")
     assert bad.returncode == 2 and bad.stderr.count("error:") == 2 and "boxes = 0" in bad.stderr and "outcome = 'gone'" in bad.stderr
-    ignored = command("sim-analyse", "discover", str(folder), "--threshold", "0.2")
+    ignored = command("sim-analyse", "discover", str(folder), "--threshold", "0.2", "--cases", "partnerships")
     assert ignored.returncode == 2
-    assert ignored.stderr == "error: --threshold = 0.2 applies to a sweep's points: on a run the cases are its partnerships, by --outcome\n"
+    assert ignored.stderr == "error: --threshold = 0.2 applies to a sweep's points or a run's draws: a run's partnerships are cases by --outcome alone\n"
     assert command("sim-analyse", "nothing").returncode == 2
+
+
+def test_discover_on_a_run_with_parameter_draws_searches_the_drawn_assumptions_draw_by_draw(run_dir, tmp_path):
+    """On a posterior run discover searched only the parameters drawn per partnership: the assumptions each draw drew
+    (draws.parquet) were never inputs. Each draw is now a case, as a sweep's point is; a run without draws is refused."""
+    _needs_the_workbench()
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns("figures", "report.html"))
+    done = command("sim-analyse", "discover", str(folder), "--boxes", "1")
+    assert done.returncode == 0, done.stderr
+    found = json.loads((folder / "discovery.json").read_text())
+    draws = pd.read_parquet(folder / "draws.parquet")
+    summary = json.loads((folder / "summary.json").read_text())
+    per = summary["uncertainty"]["replications_per_draw"]
+    assert found["cases"] == len(draws) == 2000 // per and summary["uncertainty"]["mode"] == "posterior"
+    assert found["inputs"] == [c for c in draws.columns if c not in ("draw", "posterior_row") and draws[c].nunique() > 1] and len(found["inputs"]) > 50
+    reps = pd.read_parquet(folder / "replications.parquet")
+    shares = (reps["outcome"] == "collapsed").groupby(reps["draw"]).mean().to_numpy()
+    threshold = np.quantile(shares, 0.75)
+    assert found["settings"] | {"threshold": threshold} == {
+        "table": "draws.parquet", "cases": "draws", "outcome": "collapsed", "threshold": threshold, "threshold_given": False,
+        "boxes": 1, "min_coverage": 0.5, "peel_alpha": 0.05, "mass_min": 0.05,
+    }  # fmt: skip
+    assert found["of_interest"] == int((shares >= threshold).sum()) and found["noise"]["replications"] == per
+    assert f"each case is one draw (quasi-p counts draws, not partnerships); its P(collapse) is a share of {per} replications" in done.stdout
+    for box in found["boxes"]:
+        assert f"density {box['density']:.1%}" in done.stdout and f"coverage {box['coverage']:.1%}" in done.stdout
+    plain = tmp_path / "plain"
+    shutil.copytree(run_dir, plain, ignore=shutil.ignore_patterns("figures", "report.html", "draws.parquet", "discovery.*"))
+    refused = command("sim-analyse", "discover", str(plain), "--cases", "draws")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "run sim-run uncertainty=prior" in refused.stderr
+    assert not (plain / "discovery.json").exists()
+    assert "--cases" in command("sim-analyse", "discover", "--help").stdout
 
 
 def _browser():
@@ -265,10 +303,7 @@ def test_each_report_opens_in_chromium_without_console_errors_and_is_not_blank(w
 
 
 def test_discover_on_a_sweep_searches_the_swept_columns(sweep_dir, tmp_path):
-    if importlib.util.find_spec("ema_workbench") is None:
-        if os.environ.get("CI"):
-            pytest.fail("ema_workbench is missing under CI: install the [analysis] extra")
-        pytest.skip("needs the [analysis] extra (ema_workbench)")
+    _needs_the_workbench()
     folder = tmp_path / "sweep"
     shutil.copytree(sweep_dir, folder, ignore=shutil.ignore_patterns("figures", "report.html", "discovery.*"))
     done = command("sim-analyse", "discover", str(folder), "--threshold", "0.0")
