@@ -22,7 +22,7 @@ from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS, ModelConfig
 from sim.config.overrides import did_you_mean, split_override
 from sim.config.scenarios import changed, compose_run, load, with_policy
-from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, RunSettings, available_cores, both_problems, compare_settings
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, NO_POLICY, RunSettings, available_cores, both_problems, compare_settings
 from sim.config.settings import setting_problems as run_setting_problems
 from sim.config.uncertainty import setting_problems, uncertainty_problems
 from sim.frontends.ensemble import check_run
@@ -67,7 +67,7 @@ def _override_change(overrides: Sequence[str], config_dir: str | Path | None) ->
     ]
     if problems:
         raise ConfigError(problems)
-    composed = OmegaConf.to_container(compose_run("baseline", "none", overrides, config_dir), resolve=True)
+    composed = OmegaConf.to_container(compose_run("baseline", NO_POLICY, overrides, config_dir), resolve=True)
     change: dict[str, Any] = {}
     for key in keys:
         *path, name = key.split(".")

@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 from sim.analysis.plots import MIN_POINTS, OKABE_ITO, styled
 from sim.analysis.stats import between_draws
 from sim.analysis.summary import FAILURES
+from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import DRAW_KEYS
 from sim.frontends.table import COUNCIL_COLUMNS, PARTNERSHIP_INPUTS, input_title
 
@@ -77,7 +78,7 @@ def drawn_inputs(table: Any) -> list[str]:
     return [c for c in candidates if table[c].nunique(dropna=False) > 1]
 
 
-def council_names(scenario: str, policy: str = "none", point: Mapping[str, Any] | None = None) -> list[str]:
+def council_names(scenario: str, policy: str = NO_POLICY, point: Mapping[str, Any] | None = None) -> list[str]:
     """The councils' names of a run of ``scenario`` and ``policy`` with the values ``point`` (a run's or a sweep point's overrides).
 
     Empty when the scenario cannot be composed here (one from a folder of your own): the

@@ -31,6 +31,7 @@ from sim.analysis.summary import FAILURES, list_titles, trigger_title, with_shar
 from sim.config.cases import CASES, Case
 from sim.config.model import ModelConfig
 from sim.config.scenarios import changed, load
+from sim.config.settings import NO_POLICY
 from sim.core import kernel, triggers
 from sim.core.declare import spec_of
 from sim.core.layout import layout
@@ -81,7 +82,7 @@ def make_runner(replications: int, seed: int, workers: int = 1) -> Runner:
     configs: dict[tuple[str, str], ModelConfig] = {}
     cache: dict[tuple[str, str, Setting | None], Run] = {}
 
-    def run(scenario: str, policy: str = "none", setting: Setting | None = None) -> Run:
+    def run(scenario: str, policy: str = NO_POLICY, setting: Setting | None = None) -> Run:
         key = (scenario, policy, setting)
         if key not in cache:
             if (scenario, policy) not in configs:

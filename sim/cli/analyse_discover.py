@@ -32,6 +32,7 @@ import numpy as np
 
 from sim.cli.guard import Commit
 from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
+from sim.config.settings import NO_POLICY
 from sim.results import provenance
 from sim.results.files import DISCOVERY, read_metadata, save_figure, write_json
 
@@ -175,7 +176,7 @@ def _run_councils(folder: Path) -> list[str]:
     from sim.analysis import discover as d
 
     run = read_metadata(folder / "replications.parquet")
-    return d.council_names(str(run.get("scenario", "baseline")), str(run.get("policy", "none")), run.get("point"))
+    return d.council_names(str(run.get("scenario", "baseline")), str(run.get("policy", NO_POLICY)), run.get("point"))
 
 
 def _sweep_councils(table: Any) -> list[str]:

@@ -21,6 +21,7 @@ from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS, ModelConfig, model_config
 from sim.config.overrides import PACKAGE_CONFIGS, compose_checked, config_root, interpolation_problems, unknown_name  # noqa: F401 - re-exported
+from sim.config.settings import NO_POLICY
 
 
 def available(group: str, config_dir: str | Path | None = None) -> list[str]:
@@ -30,7 +31,7 @@ def available(group: str, config_dir: str | Path | None = None) -> list[str]:
 
 
 def compose_run(
-    scenario: str = "baseline", policy: str = "none", overrides: Sequence[str] = (), config_dir: str | Path | None = None, command: str = "sim.load"
+    scenario: str = "baseline", policy: str = NO_POLICY, overrides: Sequence[str] = (), config_dir: str | Path | None = None, command: str = "sim.load"
 ) -> DictConfig:
     """The composed run config for a scenario, a policy and command-line style overrides (``command``: who asks, as the messages name it).
 
@@ -60,7 +61,7 @@ def model_sections(cfg: DictConfig) -> ModelConfig:
     return model_config({key: cfg[key] for key in SECTIONS})
 
 
-def load(scenario: str = "baseline", policy: str = "none", overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> ModelConfig:
+def load(scenario: str = "baseline", policy: str = NO_POLICY, overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> ModelConfig:
     """A checked :class:`~sim.config.model.ModelConfig` for a named scenario and policy.
 
     Raises
@@ -103,6 +104,6 @@ def with_policy(config: ModelConfig, policy: str, config_dir: str | Path | None 
     The change is what composing the policy over the baseline changes, so a policy file means the
     same over any configuration, including one made in Python (:func:`sim.config.partnership.partnership`).
     """
-    before = OmegaConf.to_container(compose_run("baseline", "none", (), config_dir), resolve=True)
+    before = OmegaConf.to_container(compose_run("baseline", NO_POLICY, (), config_dir), resolve=True)
     after = OmegaConf.to_container(compose_run("baseline", policy, (), config_dir), resolve=True)
     return changed(config, _changes({key: before[key] for key in SECTIONS}, {key: after[key] for key in SECTIONS}) or {})

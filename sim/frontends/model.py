@@ -29,7 +29,7 @@ from sim.config import scenarios
 from sim.config.checks import ConfigError, check_number
 from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
-from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, SharedSettings
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, NO_POLICY, SharedSettings
 from sim.config.uncertainty import Uncertainty
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.core import kernel, triggers
@@ -177,7 +177,7 @@ class PartnershipModel(mesa.Model):
     def __init__(
         self,
         scenario_name: str = "baseline",
-        policy_name: str = "none",
+        policy_name: str = NO_POLICY,
         overrides: Sequence[str] = (),
         seed: int | None = None,
         replication: int = 0,
@@ -189,7 +189,7 @@ class PartnershipModel(mesa.Model):
     ) -> None:
         problems = [
             f"{name} = {_shown(value)} is not a name (e.g. {example!r}): give a loaded configuration as config=..."
-            for name, value, example in (("scenario_name", scenario_name, "baseline"), ("policy_name", policy_name, "none"))
+            for name, value, example in (("scenario_name", scenario_name, "baseline"), ("policy_name", policy_name, NO_POLICY))
             if not isinstance(value, str)
         ]
         if config is not None and not isinstance(config, ModelConfig):
@@ -210,7 +210,7 @@ class PartnershipModel(mesa.Model):
         self.replication = int(replication)
         if config is None:
             config = copy.deepcopy(_composed(scenario_name, policy_name, self.overrides, None if config_dir is None else str(config_dir)))
-        elif policy_name != "none":
+        elif policy_name != NO_POLICY:
             config = scenarios.with_policy(config, policy_name, config_dir)
         if not isinstance(uncertainty, Uncertainty):
             uncertainty = make_uncertainty(uncertainty, replications_per_draw, fixed=[split_override(o)[0] for o in self.overrides])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hydra.errors import ConfigCompositionException
 
@@ -172,3 +174,26 @@ def test_each_policy_file_says_what_its_lever_is_and_acts_on_as_the_lever_table_
         lines = (config_root() / "policy" / f"{lever.name}.yaml").read_text().splitlines()
         assert lines[1] == f"# Lever {lever.name} ({lever.source}): {lever.learning}", lever.name
         assert lines[2] == f"# Acts on: {lever.targets}", lever.name
+
+
+def test_no_function_defaults_its_policy_to_the_literal_none():
+    """sim.load, compose_run, PartnershipModel, discover.council_names and validation's runs each defaulted their policy to
+    "none", typed again beside sim.config.settings.NO_POLICY: every policy default is now that one name."""
+    import ast
+
+    import sim.config.settings
+
+    root = Path(sim.config.settings.__file__).resolve().parents[1]
+    typed = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                positional = [*node.args.posonlyargs, *node.args.args]
+                with_defaults = positional[len(positional) - len(node.args.defaults) :]
+                pairs = [*zip(with_defaults, node.args.defaults, strict=True), *zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)]
+                typed += [
+                    f"{path.relative_to(root)}:{node.lineno} {node.name}({argument.arg})"
+                    for argument, default in pairs
+                    if "policy" in argument.arg and isinstance(default, ast.Constant) and default.value == "none"
+                ]
+    assert not typed, typed
