@@ -396,3 +396,47 @@ def test_notebook_04_gives_the_sweeps_figures_with_intervals_and_its_table_in_wo
     assert len(changes) == 2, sentences
     for value, low, high in changes:
         assert float(low) <= float(value) <= float(high)
+
+
+def _last_value(source: str, names: dict[str, Any]) -> Any:
+    """What a cell shows: its code run in ``names`` and the value of its last expression."""
+    tree = ast.parse(source)
+    *body, last = tree.body
+    exec(compile(ast.Module(body=body, type_ignores=[]), "<cell>", "exec"), names)
+    return eval(compile(ast.Expression(last.value), "<cell>", "eval"), names)
+
+
+def test_notebook_02_shows_what_each_stated_attribute_means_in_practice_in_full() -> None:
+    """The table of what 0.3 and 0.7 mean for the attributes we stated cut each text at 50 characters ("0.3: ageing, fragmented
+    systems, little standa..."): the very words the cell is there to show."""
+    from dataclasses import fields
+    from types import SimpleNamespace
+
+    from sim.core.params import CouncilParams
+
+    (cell,) = [cell for cell in code_cells(read("02_our_partnership_what_if.ipynb")) if '"in practice"' in cell.source]
+    ours = SimpleNamespace(stated=["councils[0].it_maturity", "councils[1].sovereignty_concern", "partnership.governance"])
+    shown = _last_value(cell.source, {"fields": fields, "CouncilParams": CouncilParams, "pd": pd, "ours": ours})._repr_html_()
+    for name in ("it_maturity", "sovereignty_concern"):
+        practice = next(f.metadata["spec"].practice for f in fields(CouncilParams) if f.name == name)
+        assert len(practice) > 50 and practice.replace("'", "&#x27;") in shown.replace("'", "&#x27;"), practice
+
+
+def test_notebook_02_refuses_in_one_line_a_list_of_levers_that_does_not_start_with_no_lever() -> None:
+    """With 'none' taken out of POLICIES, the first lever became the reference and every table and sentence below called it
+    "no lever" and "doing nothing"."""
+    from types import SimpleNamespace
+
+    from sim.config.checks import ConfigError
+    from sim.config.settings import NO_POLICY
+
+    (cell,) = [cell for cell in code_cells(read("02_our_partnership_what_if.ipynb")) if cell.source.startswith("POLICIES = [")]
+    lists = cell.source.split("]\n", 1)[1]
+    names = {"sim": SimpleNamespace(compare=lambda *args, **kwargs: None), "sentence": lambda *args, **kwargs: "", "ours": None}
+    names |= {"ConfigError": ConfigError, "NO_POLICY": NO_POLICY, "REPLICATIONS": 2, "SEED": 1, "UNCERTAINTY": "none", "REPLICATIONS_PER_DRAW": 1}
+    with pytest.raises(ConfigError) as refused:
+        exec('POLICIES = ["continuity_plan", "staged_scope"]\n' + lists, dict(names))
+    assert refused.value._render_traceback_() == [
+        "ConfigError: POLICIES = ['continuity_plan', 'staged_scope']: put 'none' first, the reference each lever is compared with"
+    ]
+    exec(f'POLICIES = ["{NO_POLICY}", "continuity_plan"]\n' + lists, dict(names))
