@@ -30,10 +30,21 @@ from omegaconf import DictConfig
 
 from sim.analysis.calibration import Refused, calibrate_checked, predictive_verdict, prepare
 from sim.cli import guard
-from sim.cli.common import argv_problems, fail, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
+from sim.cli.common import (
+    argv_problems,
+    fail,
+    fixed_paths,
+    maybe_help,
+    model_command,
+    out_as_folder,
+    out_problems,
+    problems_of,
+    progress_bar,
+    threads,
+    versions_line,
+)
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings
-from sim.config.overrides import split_override
 from sim.results import provenance
 from sim.results.calibration import write_all
 from sim.results.files import when_committed
@@ -67,33 +78,14 @@ def _prepared(cfg: DictConfig, fixed: Sequence[str]) -> tuple[Any, Any, Any, Any
     return settings, config, targets, items, problems
 
 
-def _given(argv: Sequence[str]) -> dict[str, str]:
-    """The ``key=value`` settings on a command line, by key (``+key`` as ``key``: see :func:`~sim.config.overrides.split_override`)."""
-    return dict(split_override(arg) for arg in argv if "=" in arg)
-
-
 def calibrate_argv_problems(argv: Sequence[str]) -> list[str]:
     """Problems with the raw arguments: those of every model command, and an ``out=`` that would mix or lose results.
 
     ``out=`` names the one folder of a calibration, so a multirun (whose jobs would each replace
     the one before in it) and a different ``hydra.run.dir`` (which the run guards while ``out``
-    is written unguarded) are refused with it.
+    is written unguarded) are refused with it (:func:`~sim.cli.common.out_problems`).
     """
-    problems = argv_problems(argv, ("scenario", "policy"))
-    given = _given(argv)
-    out, run_dir = given.get("out"), given.get("hydra.run.dir")
-    blocker = guard.first_file_on(Path(out).expanduser().absolute()) if out else None
-    if blocker is not None:
-        problems.append(f"out = {out}: {blocker} is a file, not a folder; choose another folder with out=...")
-    elif out and (why := guard.unwritable(Path(out).expanduser().absolute(), "out=...")):
-        problems.append(f"out = {out}: {why}")
-    if out and any(arg in ("-m", "--multirun") for arg in argv):
-        problems.append(f"out = {out} names one folder for every job of a multirun, each replacing the one before: leave out= unset (each job has its own)")
-    elif out and run_dir and Path(out).expanduser().absolute() != Path(run_dir).expanduser().absolute():
-        problems.append(
-            f"out = {out} and hydra.run.dir = {run_dir} name two folders: give one of them (out= also keeps the run's log and .hydra with its results)"
-        )
-    return problems
+    return argv_problems(argv, ("scenario", "policy")) + out_problems(argv)
 
 
 def calibrate_check(cfg: DictConfig, args: Any) -> list[str]:
@@ -150,11 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     maybe_help("sim-calibrate", __doc__ or "", CalibrateSettings, ("scenario", "policy"), argv)
     register()
     command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check, argv_check=calibrate_argv_problems, check_sweep=True)
-    given = _given(argv)
-    if given.get("out") and "hydra.run.dir" not in given:  # the run's own log and .hydra go with its results, not to outputs/DATE/TIME
-        argv.append(f"hydra.run.dir={given['out']}")
-        return guard.run_command(command, argv, setting="out")  # a fault names out=, as the user typed it
-    return guard.run_command(command, argv)
+    argv, setting = out_as_folder(argv)  # the run's own log and .hydra go with its results in out=; a fault names out=, as typed
+    return guard.run_command(command, argv, setting=setting)
 
 
 if __name__ == "__main__":

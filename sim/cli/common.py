@@ -115,6 +115,11 @@ def checked(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tu
     return settings, config
 
 
+def run_argv_problems(argv: Sequence[str]) -> list[str]:
+    """Problems with ``sim-run``'s raw arguments: those of every model command, and an ``out=`` (a run's or a sweep's folder) that cannot be used."""
+    return argv_problems(argv, ("scenario", "policy", "sweep")) + out_problems(argv, sweep_folder=True)
+
+
 def run_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design)."""
     settings, _, problems = problems_of(cfg, run_settings)
@@ -210,6 +215,68 @@ def compare_need(cfg: DictConfig) -> int:
 def argv_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
     """Problems with the raw arguments: unquoted distributions, unknown scenario or policy names."""
     return quoting_problems(argv) + name_problems(argv, groups)
+
+
+def given_settings(argv: Sequence[str]) -> dict[str, str]:
+    """The ``key=value`` settings on a command line, by key (``+key`` as ``key``: see :func:`~sim.config.overrides.split_override`)."""
+    return dict(split_override(arg) for arg in argv if "=" in arg)
+
+
+def out_problems(argv: Sequence[str], sweep_folder: bool = False) -> list[str]:
+    """Problems with ``out=`` on a command line, found before anything runs: a file on its path, a folder that cannot be written,
+    and another folder named for the same results.
+
+    ``out=`` names one folder: a single run's (as ``hydra.run.dir``); with ``sweep_folder``, a
+    multirun's (as ``hydra.sweep.dir``: its points in ``out/0``, ``out/1``...), which is then one
+    folder, not swept. Without ``sweep_folder`` a multirun is refused with it (``sim-calibrate``:
+    each job would replace the one before in it).
+    """
+    given = given_settings(argv)
+    out = given.get("out")
+    if not out:
+        return []
+    multirun = guard.multirun_asked(argv)
+    folder_key = guard.folder_option(multirun and sweep_folder)
+    problems = []
+    blocker = guard.first_file_on(Path(out).expanduser().absolute())
+    if blocker is not None:
+        problems.append(f"out = {out}: {blocker} is a file, not a folder; choose another folder with out=...")
+    elif why := guard.unwritable(Path(out).expanduser().absolute(), "out=..."):
+        problems.append(f"out = {out}: {why}")
+    other = given.get(folder_key)
+    if multirun and not sweep_folder:
+        problems.append(f"out = {out} names one folder for every job of a multirun, each replacing the one before: leave out= unset (each job has its own)")
+    elif multirun and _swept(f"out={out}"):
+        problems.append(f"out = {out} names the sweep's one folder, which is not swept: give one folder (its points go in out/0, out/1...)")
+    elif other and Path(out).expanduser().absolute() != Path(other).expanduser().absolute():
+        keeps = "out= also keeps the run's log and .hydra with its results" if folder_key == "hydra.run.dir" else "out= is the sweep's folder"
+        problems.append(f"out = {out} and {folder_key} = {other} name two folders: give one of them ({keeps})")
+    return problems
+
+
+def _swept(line: str) -> bool:
+    """Whether a ``key=value`` line is a sweep for Hydra (``a,b``, ``range(...)``...); a line Hydra cannot parse is left to it."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        return OverridesParser.create().parse_overrides([line])[0].is_sweep_override()
+    except Exception:
+        return False
+
+
+def out_as_folder(argv: Sequence[str]) -> tuple[list[str], str | None]:
+    """``argv`` with its ``out=D`` also given as the Hydra folder it names, and the setting a fault's line then names (``out``).
+
+    ``hydra.run.dir=D`` (a multirun: ``hydra.sweep.dir=D``) is added unless given (then the two
+    must name one folder: :func:`out_problems`), so the run's log and ``.hydra`` go with its
+    results rather than to ``outputs/DATE/TIME``. Without ``out=``: ``argv`` and None.
+    """
+    argv = list(argv)
+    given = given_settings(argv)
+    folder_key = guard.folder_option(guard.multirun_asked(argv))
+    if not given.get("out") or folder_key in given:
+        return argv, None
+    return [*argv, f"{folder_key}={given['out']}"], "out"
 
 
 def model_command(

@@ -637,8 +637,26 @@ def _forget_logs_in(folder: Path) -> None:
             handler.close()
 
 
-def _quoted(path: Path) -> str:
+def quoted(path: Path) -> str:
+    """``path`` as a quoted value of a Hydra override (``hydra.run.dir='...'``): any folder name, spaces and quotes included."""
     return "'" + str(path).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+#: How many names a results folder named by the clock may take: its own, then ``-2`` ... ``-99`` (:func:`later_names`).
+CLOCK_NAMES = 99
+
+
+def later_names(folder: Path) -> Iterator[Path]:
+    """A folder named by the clock (``outputs/DATE/TIME``, ``multirun/DATE/TIME``), then the names a run takes when runs started
+    in the same second have it: ``TIME-2``, ``TIME-3`` ... (:data:`CLOCK_NAMES` in all)."""
+    yield folder
+    for n in range(2, CLOCK_NAMES + 1):
+        yield folder.with_name(f"{folder.name}-{n}")
+
+
+def all_names_taken(folder: Path, option: str) -> str:
+    """The line of a run that found its folder named by the clock and every later name (:func:`later_names`) taken."""
+    return f"{folder} and the {CLOCK_NAMES - 1} names after it are all in use: choose a folder with {option}=..."
 
 
 def first_file_on(path: Path) -> Path | None:
@@ -856,28 +874,27 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
         return None
     if not folder.strip():
         raise ConfigError(["hydra.run.dir = '' is empty: give a folder for the results (or leave hydra.run.dir out for outputs/DATE/TIME)"])
-    folder_path = Path(os.path.abspath(os.path.expanduser(folder)))
+    chosen = Path(os.path.abspath(os.path.expanduser(folder)))
     given = any(split_override(o)[0] == "hydra.run.dir" for o in args.overrides)
     need = command.need(cfg)
-    for attempt in range(1, 100):
+    for folder_path in [chosen] if given else later_names(chosen):
         # the default outputs/DATE/TIME of another run in the same second (running or done) is left to it: the next name is taken
-        taken = not given and folder_path.is_dir() and any(folder_path.iterdir())
+        if not given and folder_path.is_dir() and any(folder_path.iterdir()):
+            continue
         try:
-            if not taken:
-                lock, made, existed = take_folder(folder_path, need, cfg.get("resume") is True, cfg.get("design") is None, option=setting)
-                break
+            lock, made, existed = take_folder(folder_path, need, cfg.get("resume") is True, cfg.get("design") is None, option=setting)
+            break
         except FolderBusy:
-            if given or attempt == 99:
+            if given:
                 raise
-        folder_path = Path(os.path.abspath(os.path.expanduser(folder)) + f"-{attempt + 1}")
     else:
-        raise Fault(f"{folder} and the 98 names after it are all in use: choose a folder with hydra.run.dir=...")
+        raise Fault(all_names_taken(chosen, "hydra.run.dir"))
     dirs = {}
-    pinned = [f"hydra.run.dir={_quoted(folder_path)}"]
+    pinned = [f"hydra.run.dir={quoted(folder_path)}"]
     if subdir is not None:
         staged = temporary_name(folder_path / str(subdir))
         dirs[str(subdir)] = staged
-        pinned.append(f"hydra.output_subdir={_quoted(Path(staged.name))}")
+        pinned.append(f"hydra.output_subdir={quoted(Path(staged.name))}")
     keep = [a for a in argv if split_override(a)[0] not in ("hydra.run.dir", "hydra.output_subdir")]
     records = {name: (folder_path / name).read_bytes() for name in RECORD_FILES if (folder_path / name).is_file()}
     others = earlier_files(command.app.__module__.rpartition(".")[2], cfg.get("design") is not None)
@@ -936,7 +953,7 @@ def run_command(command: Command, argv: Sequence[str] | None = None, setting: st
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = command.name
-    setting = setting or folder_option(any(arg in ("-m", "--multirun") for arg in argv))
+    setting = setting or folder_option(multirun_asked(argv))
     option = f"{setting}=..."  # where to write instead
     _ASKED.status = 0
     typed = provenance.COMMAND.set([prog, *argv])  # for this command only: a later call in this process records its own
@@ -978,6 +995,11 @@ def _only_hydra_left(folder: Path) -> bool:
             continue
         return False
     return True
+
+
+def multirun_asked(argv: Sequence[str]) -> bool:
+    """Whether a command line asks for a multirun (``-m`` or ``--multirun``)."""
+    return any(arg in ("-m", "--multirun") for arg in argv)
 
 
 def folder_option(multirun: bool) -> str:

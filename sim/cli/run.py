@@ -6,8 +6,9 @@
     sim-run precision=0.05                                   # parameter draws until the collapse total interval's ends are known to ±0.05
     sim-run save_events=true save_trajectories=true councils.0.it_maturity=0.3
     sim-run uncertainty=prior replications=4000              # 160 parameter draws x 25 replications: two intervals per figure
+    sim-run -m policy=none,all_levers seed=1,2 out=sweeps/levers  # a sweep of 4 points into one folder: sweeps/levers/0 .. 3
 
-Writes into the Hydra run directory (``outputs/DATE/TIME`` unless ``hydra.run.dir=...``),
+Writes into ``out=`` (default: the Hydra run directory, ``outputs/DATE/TIME``; ``hydra.run.dir=...`` works too),
 each file atomically: ``replications.parquet`` (one row per replication, streamed block by
 block), on request ``events.parquet``, ``trajectories.parquet``, ``survival.png`` and
 ``causes.png`` (``figures=true``), with ``uncertainty=prior`` or ``posterior`` ``draws.parquet``
@@ -44,8 +45,10 @@ from sim.cli.common import (
     fixed_paths,
     maybe_help,
     model_command,
+    out_as_folder,
     problems_of,
     progress_bar,
+    run_argv_problems,
     run_check,
     run_need,
     threads,
@@ -220,8 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy", "sweep"), argv, notes=launchers_help())
     STATE.sweep_dir, STATE.collected = None, None
-    command = model_command("sim-run", app, "config", RunSettings, run_check, run_need, groups=("scenario", "policy", "sweep"))
-    status = guard.run_command(command, argv)
+    command = model_command("sim-run", app, "config", RunSettings, run_check, run_need, groups=("scenario", "policy", "sweep"), argv_check=run_argv_problems)
+    argv, setting = out_as_folder(argv)  # out=D: the run's folder, or with -m the sweep's
+    status = guard.run_command(command, argv, setting=setting)
+    STATE.release()  # the jobs have ended: the sweep's folder may be resumed by another sweep
     if STATE.sweep_dir is not None and status < 128:
         if status != 0 and discard_unstarted(STATE.sweep_dir, STATE.made):
             return status

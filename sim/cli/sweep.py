@@ -3,9 +3,11 @@
 ``configs/config.yaml`` installs :class:`SweepCallback` for ``sim-run``:
 
 - ``on_multirun_start`` (submitting process): refuses a launcher setting out of its range
-  (:data:`LAUNCHER_SETTINGS`), a sweep folder that already holds results
-  unless ``resume=true``, and a resume that is not the same sweep; writes ``sweep.json`` (what
-  is swept, how many points, when it started);
+  (:data:`LAUNCHER_SETTINGS`); claims the sweep folder for this sweep alone (:func:`claim`: a
+  second sweep of the same second takes ``multirun/DATE/TIME-2``, a folder the user chose that
+  another sweep holds is refused) and gives it to every job (:func:`pin`); refuses a folder that
+  already holds results unless ``resume=true``, and a resume that is not the same sweep; writes
+  ``sweep.json`` (what is swept, how many points, when it started);
 - ``on_job_start`` (wherever the job runs): the point's provenance names the sweep's command
   (``sweep.json``), not the command line of the Ray or SLURM worker that runs it;
 - ``on_job_end`` (wherever the job ran: a joblib, Ray or SLURM worker too): records a job that
@@ -34,13 +36,13 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.utils import JobReturn, JobStatus
 from hydra.experimental.callback import Callback
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.cli import guard
 from sim.cli.collect import collect_table
@@ -48,7 +50,7 @@ from sim.config.overrides import split_override
 from sim.results import provenance
 from sim.results import sweep as results
 from sim.results.files import write_json
-from sim.results.lock import FolderBusy
+from sim.results.lock import FolderBusy, RunLock
 
 #: ``sim-run``'s exit status when some points of a sweep failed (the others completed).
 EXIT_POINTS_FAILED = 3
@@ -76,6 +78,14 @@ class _State:
     collected: results.Collected | None = None
     #: Whether this sweep made its folder (else it was there before: a resumed sweep, a folder made beforehand).
     made: bool = False
+    #: The sweep folder's lock, held by the submitting process while the sweep runs (:func:`claim`).
+    lock: RunLock | None = None
+
+    def release(self) -> None:
+        """Give back the sweep folder's lock (the sweep has ended): another sweep may then resume it."""
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
 
 STATE = _State()
@@ -373,34 +383,100 @@ def refuse(problems: list[str]) -> None:
     sys.exit(2)
 
 
+def named_by_the_clock(config: DictConfig) -> bool:
+    """Whether the sweep folder is named by the time the sweep started (``${now:...}``: Hydra's ``multirun/DATE/TIME``) rather than chosen."""
+    return "${now:" in str(OmegaConf.to_container(config.hydra.sweep, resolve=False).get("dir"))
+
+
+def _stop(line: str) -> NoReturn:
+    """Print ``line`` as an ``error:`` line and exit with status 3 (a fault of the environment: the folder is in use or cannot be made)."""
+    guard.error(line)
+    sys.exit(guard.EXIT_FAULT)
+
+
+def claim(config: DictConfig, option: str) -> tuple[Path, RunLock, bool]:
+    """Take the sweep's folder for this sweep alone: the folder, its lock (held until the sweep ends) and whether this sweep made it.
+
+    Two sweeps started in the same second (a shell loop, a scheduler) found the same empty
+    ``multirun/DATE/TIME``, both wrote into it and their points mixed ("3/2 points done"). A
+    folder is made by one ``mkdir``, which of two sweeps only one can do: a folder named by the
+    clock (:func:`named_by_the_clock`) that another sweep made is left to it, and this sweep takes
+    the next name, ``TIME-2``, ``TIME-3``... (as a single run's ``outputs/DATE/TIME`` does). A
+    folder the user chose is taken whether it exists or not, unless another sweep holds its lock:
+    that refuses this one in one line naming ``option`` (``hydra.sweep.dir`` or ``out``), exit 3.
+    """
+    folder = Path(str(config.hydra.sweep.dir)).absolute()
+    blocker = guard.first_file_on(folder)
+    if blocker is not None:
+        _stop(f"{option} = {folder}: {blocker} is a file, not a folder; choose another folder with {option}=...")
+    try:
+        if not named_by_the_clock(config):
+            try:
+                folder.mkdir(parents=True)
+                made = True
+            except FileExistsError:
+                made = False
+            return folder, RunLock(folder, option).acquire(), made
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        for name in guard.later_names(folder):
+            try:
+                name.mkdir()
+            except FileExistsError:
+                continue  # another sweep's, started in the same second
+            return name, RunLock(name, option).acquire(), True
+    except FolderBusy as err:
+        _stop(str(err))
+    except OSError as err:
+        _stop(guard.fault_message(err, folder, f"{option}=..."))
+    _stop(guard.all_names_taken(folder, option))
+
+
+def pin(config: DictConfig, folder: Path) -> None:
+    """Make every job of the sweep use ``folder``, wherever it runs: ``hydra.sweep.dir`` set to it in the sweep's configuration and among its overrides.
+
+    Hydra composes each job's configuration again from the sweep's overrides (in the submitting
+    process for the basic, joblib and Ray launchers; in the SLURM job for submitit), so the
+    folder claimed (:func:`claim`), absolute, is given as one of them: the jobs need not resolve
+    ``${now:...}`` or a relative path again.
+    """
+    kept = [line for line in config.hydra.overrides.hydra if split_override(line)[0] != "hydra.sweep.dir"]
+    with read_write(config.hydra), open_dict(config.hydra):
+        config.hydra.sweep.dir = str(folder)
+        config.hydra.overrides.hydra = [*kept, f"hydra.sweep.dir={guard.quoted(folder)}"]
+
+
 class SweepCallback(Callback):
     """Hydra callback of ``sim-run``: refuse mixed sweep folders, record crashed jobs, report progress, collect the table."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Check the launcher and the sweep folder (refusing a folder of another sweep), then record the sweep's fingerprint and size."""
-        sweep_dir = Path(str(config.hydra.sweep.dir)).absolute()
+        """Check the launcher, claim the sweep folder (:func:`claim`; refusing a folder of another sweep), then record the sweep's fingerprint and size."""
         problems = missing_launcher(config) or launcher_problems(config)
         if problems:
             refuse(problems)
-        resume = bool(config.get("resume", False))
-        mark = fingerprint(config)
-        if results.holds_results(sweep_dir):
-            if resume is not True:
-                refuse([f"{sweep_dir} already holds results: add resume=true to skip the points already done, or choose another hydra.sweep.dir"])
-            before = _sweep_info(sweep_dir).get("fingerprint")
-            if before is not None and before != mark:
-                refuse(
-                    [
-                        f"resume=true must repeat the same sweep: {sweep_dir} holds"
-                        f" {' '.join(before['overrides'])} {before.get('sweeper_params') or ''}".rstrip(),
-                        f"this sweep is {' '.join(mark['overrides'])} {mark.get('sweeper_params') or ''}".rstrip(),
-                    ]
-                )
-        made = not sweep_dir.exists()
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        (sweep_dir / PROGRESS).unlink(missing_ok=True)
-        write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
-        STATE.sweep_dir, STATE.collected, STATE.made = sweep_dir, None, made
+        option = "out" if config.get("out") else "hydra.sweep.dir"
+        sweep_dir, lock, made = claim(config, option)
+        try:
+            resume = bool(config.get("resume", False))
+            mark = fingerprint(config)
+            if results.holds_results(sweep_dir):
+                if resume is not True:
+                    refuse([f"{sweep_dir} already holds results: add resume=true to skip the points already done, or choose another folder with {option}=..."])
+                before = _sweep_info(sweep_dir).get("fingerprint")
+                if before is not None and before != mark:
+                    refuse(
+                        [
+                            f"resume=true must repeat the same sweep: {sweep_dir} holds"
+                            f" {' '.join(before['overrides'])} {before.get('sweeper_params') or ''}".rstrip(),
+                            f"this sweep is {' '.join(mark['overrides'])} {mark.get('sweeper_params') or ''}".rstrip(),
+                        ]
+                    )
+            (sweep_dir / PROGRESS).unlink(missing_ok=True)
+            write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
+        except BaseException:
+            lock.release()
+            raise
+        pin(config, sweep_dir)
+        STATE.sweep_dir, STATE.collected, STATE.made, STATE.lock = sweep_dir, None, made, lock
         target = launcher_class(config)
         guard.sweep_started(
             sweep_dir,

@@ -152,6 +152,19 @@ class RunSettings(EnsembleSettings):
     uncertainty: Any = _uncertainty()
     replications_per_draw: Any = _replications_per_draw()
     posterior: Any = _posterior()
+    out: Any = field(
+        default=None,
+        metadata={
+            "spec": Spec(
+                "text",
+                None,
+                None,
+                "results folder (as hydra.run.dir; default outputs/DATE/TIME); with -m the sweep's one folder, its points in out/0, out/1..."
+                " (as hydra.sweep.dir; default multirun/DATE/TIME)",
+                value=SETTING,
+            )
+        },
+    )
 
 
 @dataclass

@@ -49,9 +49,11 @@ POINTS = "points"
 #: Where point records are looked for under a sweep folder: a plain run, multirun jobs, a design's points, a multirun of design chunks.
 PATTERNS = (POINT, f"*/{POINT}", f"{POINTS}/*/{POINT}", f"*/{POINTS}/*/{POINT}")
 #: Settings that never change a point's numbers (left out of its key).
-UNKEYED = frozenset({"workers", "engine", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "crn", "detail"})
+UNKEYED = frozenset({"workers", "engine", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "crn", "detail", "out"})
 #: Overrides that are not part of a point (left out of its columns).
-NOT_POINT = frozenset({"workers", "engine", "block_size", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "sweep", "detail"})
+NOT_POINT = frozenset(
+    {"workers", "engine", "block_size", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "sweep", "detail", "out"}
+)
 #: The table's own columns, before the swept values and the figures.
 META = ("point", "status", "error", "seed", "replications", "uncertainty", "job_dir", "key")
 #: The table's own columns of labels (categorical, as the swept values that are not numbers).

@@ -6,6 +6,7 @@ import contextvars
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,98 @@ def test_a_ray_sweeps_driver_keeps_sim_runs_stop_signals(monkeypatch):
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(5)
         assert stopped.value.signum == signal.SIGTERM
+
+
+#: One sweep's start in a process of its own: sim-run's multirun configuration as Hydra composes it, with the sweep folder
+#: ``argv[2]`` (interpolations kept), waiting for the file ``argv[3]`` to start (its callback's on_multirun_start); prints
+#: the folder it claimed, the folder its jobs get and the sweep's size, then holds the folder a moment as a running sweep does.
+RACER = """
+import json, os, sys, time
+from pathlib import Path
+from hydra import compose, initialize_config_dir
+from hydra.core.utils import setup_globals
+from hydra.types import RunMode
+from omegaconf import OmegaConf
+from sim.cli.sweep import STATE, SweepCallback
+from sim.config import schema
+
+configs, folder, go = sys.argv[1:]
+setup_globals()
+schema.store(schema.SCHEMA_NAME, schema.RunSchema)
+with initialize_config_dir(configs, version_base=None):
+    config = compose("config", ["seed=1"], return_hydra_config=True)
+OmegaConf.set_readonly(config, False)
+config.hydra.mode, config.hydra.sweep.dir, config.hydra.overrides.task = RunMode.MULTIRUN, folder, ["seed=1,2"]
+Path(f"{go}.{os.getpid()}").touch()
+while not Path(go).exists():
+    time.sleep(0.002)
+SweepCallback().on_multirun_start(config)
+jobs = [line for line in config.hydra.overrides.hydra if line.startswith("hydra.sweep.dir=")]
+print(json.dumps([str(STATE.sweep_dir), str(config.hydra.sweep.dir), jobs, json.loads((STATE.sweep_dir / "sweep.json").read_text())["points"]]))
+time.sleep(1)
+"""
+
+
+def _race(folder: str, tmp_path: Path, sweeps: int = 2) -> list[subprocess.CompletedProcess]:
+    """Start ``sweeps`` sweeps into ``folder`` at the same moment, each in a process of its own (:data:`RACER`)."""
+    go = tmp_path / "go"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", RACER, str(CONFIGS), folder, str(go)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(sweeps)
+    ]
+    deadline = time.time() + 120
+    while len(list(tmp_path.glob("go.*"))) < sweeps and time.time() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    done = []
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        done.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    return done
+
+
+def test_two_sweeps_started_in_the_same_second_each_get_their_own_folder(tmp_path):
+    """Both found multirun/DATE/TIME empty and wrote into it: the table mixed their points ("3/2 points done") and one sweep's
+    point 0 was refused as in use by the other. The folder is now made by one mkdir: the second takes TIME-2, and its jobs
+    are given that folder (absolute) among the sweep's overrides, from which Hydra composes each job wherever it runs."""
+    clock = f"{tmp_path}/multirun/${{now:%Y}}"  # named by the clock, the same for both (Hydra's default is to the second)
+    done = _race(clock, tmp_path)
+    assert [d.returncode for d in done] == [0, 0], [d.stderr[-2000:] for d in done]
+    found = sorted(json.loads(d.stdout) for d in done)
+    year = time.strftime("%Y")
+    assert [f[0] for f in found] == [str(tmp_path / "multirun" / year), str(tmp_path / "multirun" / f"{year}-2")], found
+    for folder, job_folder, overrides, points in found:
+        assert job_folder == folder and overrides == [f"hydra.sweep.dir='{folder}'"] and points == 2
+
+
+def test_a_sweep_into_a_folder_chosen_and_held_by_another_sweep_is_refused_in_one_line(tmp_path):
+    """Two sweeps given the same hydra.sweep.dir at once both wrote into it; the first now holds the folder's lock while it runs."""
+    done = sorted(_race(str(tmp_path / "mine"), tmp_path), key=lambda d: d.returncode)
+    assert [d.returncode for d in done] == [0, 3], [d.stderr[-2000:] for d in done]
+    assert json.loads(done[0].stdout)[0] == str(tmp_path / "mine")
+    lines = [line for line in done[1].stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {tmp_path / 'mine'} is in use by another run (PID "), lines
+    assert lines[0].endswith("choose another folder with hydra.sweep.dir=..."), lines
+
+
+def test_out_names_one_folder_a_run_or_a_sweep_and_is_checked_before_anything_runs(tmp_path):
+    from sim.cli.common import out_as_folder, out_problems
+
+    assert out_as_folder(["-m", "seed=1,2", "out=d"]) == (["-m", "seed=1,2", "out=d", "hydra.sweep.dir=d"], "out")
+    assert out_as_folder(["seed=1", "out=d"]) == (["seed=1", "out=d", "hydra.run.dir=d"], "out")
+    assert out_as_folder(["-m", "seed=1,2", "out=d", "hydra.sweep.dir=d"]) == (["-m", "seed=1,2", "out=d", "hydra.sweep.dir=d"], None)
+    assert out_problems(["-m", "seed=1,2", f"out={tmp_path}"], sweep_folder=True) == []
+    (tmp_path / "file").write_text("")
+    assert out_problems(["-m", f"out={tmp_path}/file/x"], sweep_folder=True) == [
+        f"out = {tmp_path}/file/x: {tmp_path}/file is a file, not a folder; choose another folder with out=..."
+    ]
+    assert out_problems(["-m", "out=a,b"], sweep_folder=True) == [
+        "out = a,b names the sweep's one folder, which is not swept: give one folder (its points go in out/0, out/1...)"
+    ]
+    assert out_problems(["-m", f"out={tmp_path}", "hydra.sweep.dir=b"], sweep_folder=True) == [
+        f"out = {tmp_path} and hydra.sweep.dir = b name two folders: give one of them (out= is the sweep's folder)"
+    ]
+    assert out_problems(["-m", f"out={tmp_path}"]) == [
+        f"out = {tmp_path} names one folder for every job of a multirun, each replacing the one before: leave out= unset (each job has its own)"
+    ]
+    assert out_problems(["out=/proc/x"], sweep_folder=True)[0].startswith("out = /proc/x: cannot write /proc")

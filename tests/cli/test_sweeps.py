@@ -217,6 +217,55 @@ def test_a_job_whose_folder_another_run_holds_names_the_sweep_folder_option(tmp_
     assert "hydra.run.dir" not in done.stderr
 
 
+def test_two_sweeps_of_the_same_second_one_on_joblib_keep_their_own_folders_and_points(tmp_path):
+    """Two sim-run -m started together (a shell loop, a scheduler) shared multirun/DATE/TIME: one sweep's points were refused
+    as in use by the other, and the table held the other's points under this one's sweep.json ("3/2 points done"). The second
+    now takes the folder's next name, and the joblib workers write its points there. (The folder is named by the day here,
+    as hydra/sweep_dir/absolute.yaml names it by the second for Ray and SLURM, so that the two share it whenever they start.)"""
+    require_module("hydra_plugins.hydra_joblib_launcher", "joblib")
+    (tmp_path / "cfg" / "hydra" / "sweep_dir").mkdir(parents=True)
+    (tmp_path / "cfg" / "hydra" / "sweep_dir" / "daily.yaml").write_text(f"dir: {tmp_path}/multirun/${{now:%Y-%m-%d}}\n")
+    clock = ["--config-dir", str(tmp_path / "cfg"), "+hydra/sweep_dir@hydra.sweep=daily"]
+    env = {**os.environ, "HYDRA_FULL_ERROR": ""}
+    runs = [
+        subprocess.Popen([SIM_RUN, "-m", *clock, "seed=1,2", *SMALL], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env),
+        subprocess.Popen(
+            [SIM_RUN, "-m", *clock, "seed=3,4", *SMALL, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        ),
+    ]
+    errors = [run.communicate(timeout=600)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [e[-3000:] for e in errors]
+    day = time.strftime("%Y-%m-%d")
+    folders = sorted((tmp_path / "multirun").iterdir())
+    assert [f.name for f in folders] == [day, f"{day}-2"]
+    assert sorted(sorted(table(f)["seed"].tolist()) for f in folders) == [[1, 2], [3, 4]]
+    for folder in folders:
+        assert table(folder)["status"].tolist() == ["ok", "ok"] and (folder / "1" / "summary.json").exists()
+        assert any(f"Sweep table: {folder / 'sweep.parquet'}" in e for e in errors)
+
+
+def test_out_is_the_sweeps_one_folder_refused_while_another_sweep_holds_it_and_resumed(tmp_path):
+    """sim-run took no out= (sim-calibrate and sim-analyse sensitivity do); with -m it is the sweep's folder, as hydra.sweep.dir."""
+    folder = tmp_path / "levers"
+    folder.mkdir()
+    with RunLock(folder, "hydra.sweep.dir"):
+        held = sim_run("-m", "seed=1,2", *SMALL, f"out={folder}")
+    assert held.returncode == 3, held.stderr[-3000:]
+    lines = [line for line in held.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {folder} is in use by another run") and lines[0].endswith("with out=..."), lines
+    assert sorted(p.name for p in folder.iterdir()) == []
+    done = sim_run("-m", "seed=1,2", *SMALL, f"out={folder}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert table(folder)["job_dir"].tolist() == ["0", "1"] and "out" not in table(folder).columns
+    assert (folder / "0" / "summary.json").exists() and not (tmp_path / "multirun").exists()
+    resumed = sim_run("-m", "seed=1,2", *SMALL, f"out={folder}", "resume=true")
+    assert resumed.returncode == 0 and resumed.stderr.count("already done with the same configuration (resume=true): skipped") == 2, resumed.stderr[-3000:]
+
+
 def test_a_design_chunk_refused_at_its_start_fails_its_point_alone_with_one_line(tmp_path):
     """A design refused inside a multirun (here, no such design file) raised: Hydra's 'Error executing job' line, a
     traceback and 'an unexpected error: please report it' instead of the refusal's line; now each point fails alone."""
