@@ -167,6 +167,36 @@ def _feasible(e: Evaluation, target: float) -> bool:
     return e.risk.value <= target
 
 
+def confirming_line(candidates: int, met: bool, replications: int, seed: int) -> str:
+    """The line a search says as it confirms its shortlist: whether any package met the target on screening, and what is confirmed.
+
+    Parameters
+    ----------
+    candidates
+        How many packages with levers are confirmed (no lever is confirmed besides them, as the reference).
+    met
+        Whether any package (no lever included) met the target on the screening replications or in tuning.
+    replications, seed
+        The fresh replications and seed of the confirmation.
+
+    Returns
+    -------
+    str
+        ``Confirming 2 packages that met the target, and no lever, on ...``; when nothing met
+        it, ``No package met the target on screening: confirming the 2 of lowest risk, and no
+        lever, on ...`` (it said "Confirming 0 candidates and no lever" when none was left).
+    """
+    fresh = f"on {replications:,} fresh replications (seed {seed})"
+    packages = f"{candidates} package{'s' if candidates != 1 else ''}"
+    if met:
+        if candidates:
+            return f"Confirming {packages} that met the target on screening, and no lever, {fresh}"
+        return f"No lever met the target on screening, at no cost: confirming it alone {fresh}"
+    if candidates:
+        return f"No package met the target on screening: confirming the {packages} of lowest risk, and no lever, {fresh}"
+    return f"No package met the target on screening, and none with levers had a lower risk than no lever: confirming no lever alone {fresh}"
+
+
 def tune(
     base: ModelConfig,
     names: tuple[str, ...],
@@ -314,7 +344,7 @@ def search(
         shortlist = [e.package for e in sorted([*screened, *tuned], key=lambda e: e.risk.value)][: 1 + runners_up]
     shortlist = [p for p in shortlist if p.levers]  # no lever is confirmed once, as the reference
     fresh = fresh_seed if fresh_seed is not None else (seed + 1_000_003) % (2**63 - 1)
-    say(f"Confirming {len(shortlist)} candidates and no lever on {confirm_replications:,} fresh replications (seed {fresh})")
+    say(confirming_line(len(shortlist), any(_feasible(e, target) for e in [*screened, *tuned]), confirm_replications, fresh))
     confirmed = evaluate(base, [Package(), *shortlist], seed=fresh, replications=confirm_replications, stage="confirmed", **common)
     reference, confirmed = confirmed[0], confirmed[1:]
     confirmed.sort(key=lambda e: (e.cost.value, len(e.package.levers)))

@@ -108,3 +108,21 @@ def test_no_lever_is_confirmed_and_shown_once_as_the_reference():
     assert result.winner is result.reference and result.reference.risk.value <= 1.0
     lines = [line for line in render(result, "x").splitlines() if line.startswith("  ") and "no lever" in line]
     assert len(lines) == 1 and lines[0].endswith("no lever   (reference)   <- answer")
+
+
+def test_a_search_that_met_nothing_says_so_and_what_it_confirms():
+    """Screening that found nothing meeting the target said 'Confirming 0 candidates and no lever on ...'."""
+    from sim.analysis.search import confirming_line
+
+    lines: list[str] = []
+    result = search(
+        BASE, pool=["continuity_plan"], target=0.001, replications=50, confirm_replications=100, max_levers=1, tune_packages=0, runners_up=0, say=lines.append
+    )
+    said = [line for line in lines if "fresh replications" in line]
+    nothing = "No package met the target on screening, and none with levers had a lower risk than no lever: confirming no lever alone"
+    assert result.winner is None and not result.confirmed, result
+    assert said == [f"{nothing} on 100 fresh replications (seed {result.reference.seed})"], lines
+    assert confirming_line(0, False, 8000, 7) == f"{nothing} on 8,000 fresh replications (seed 7)"
+    assert confirming_line(1, False, 8000, 7).startswith("No package met the target on screening: confirming the 1 package of lowest risk, and no lever, on ")
+    assert confirming_line(3, True, 8000, 7).startswith("Confirming 3 packages that met the target on screening, and no lever, on ")
+    assert confirming_line(0, True, 8000, 7).startswith("No lever met the target on screening, at no cost: confirming it alone on ")
