@@ -238,8 +238,9 @@ TRUST_HALF = (26, 14)
 TRUST_BESIDE = (0, 8, -8, 14, -14, 20, -20, 24, -24)
 #: How far a council's label keeps outside the ring's sides: room for a trust number beside a side's line, inward.
 SIDE_ROOM = 18
-#: Where a trust number may sit along its line, first choice first (a side of the ring, then a chord), then every 0.05 between.
-TRUST_AT = (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.25, 0.75, 0.35, 0.65, 0.45, 0.55, 0.15, 0.85, *(k / 40 for k in range(5, 36, 2)))
+#: Where a trust number may sit along its line, first choice first (a side of the ring, then a chord), then every 0.025 between
+#: (every 0.05 left 13 numbers over a circle's rim in 280 replay drawings of 2-8 councils, every 0.025 8).
+TRUST_AT = (0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.25, 0.75, 0.35, 0.65, 0.45, 0.55, 0.15, 0.85, *(k / 80 for k in range(5, 76, 2)))
 
 
 def least_height(height: int) -> int:
@@ -289,6 +290,8 @@ def room(n: int, width: int = NARROW) -> int:
 
 #: A line of a council's label: its kind, its text and its width.
 _Line = tuple[str, str, float]
+#: A straight line from (x1, y1) to (x2, y2), in the drawing's units.
+Segment = tuple[float, float, float, float]
 
 
 def _label_lines(nd: Node, width: int) -> tuple[tuple[_Line, ...], int]:
@@ -310,15 +313,16 @@ def _label_lines(nd: Node, width: int) -> tuple[tuple[_Line, ...], int]:
 class _Label:
     """A council's label as placed: its lines in reading ``order`` (by their place in :func:`_label_lines`), centred at ``mids``.
 
-    They run from ``edge`` outward, above or below the council, ``moved`` off it; ``over``: by its council inside the
-    ring, on a white ground over the lines of trust (outside the ring it would have sat nearer another council).
+    They run from ``edge`` outward, above or below the council, with a dotted ``leader`` to it where they moved off it
+    (:func:`_leader`); ``over``: by its council inside the ring, on a white ground over the lines of trust (outside the
+    ring it would have sat nearer another council).
     """
 
     mids: tuple[float, ...]
     edge: float
     above: bool
     order: tuple[int, ...]
-    moved: float
+    leader: Segment | None
     over: bool = False
 
 
@@ -333,37 +337,99 @@ class _Placement:
     shift: float
 
 
+def _leader(x: float, near: float, mid: float, edge: float, moved: float) -> Segment | None:
+    """The dotted line from a council's rim at (``x``, ``near``) to its label's first line (centred at ``mid``, from
+    ``edge``), which moved ``moved`` off the council: none where that is half a line or less (it reads as the council's)."""
+    return (x, near, mid, edge) if moved > LABEL_LINE / 2 else None
+
+
+def _crosses(line: Segment, box: _Box) -> bool:
+    """Whether ``line`` passes through ``box`` (more than touching its edge)."""
+    x1, y1, x2, y2 = line
+    low, high = 0.0, 1.0  # the part of the line inside the box so far, as shares of its length (Liang-Barsky)
+    for p, q in ((x1 - x2, x1 - box.left), (x2 - x1, box.right - x1), (y1 - y2, y1 - box.top), (y2 - y1, box.bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            low = max(low, q / p)
+        else:
+            high = min(high, q / p)
+    return low < high
+
+
+def _cuts(line: Segment, disc: tuple[float, float, float]) -> bool:
+    """Whether ``line`` passes through the disc (x, y, radius) ``disc``."""
+    x1, y1, x2, y2 = line
+    x, y, r = disc
+    dx, dy = x2 - x1, y2 - y1
+    t = min(max(((x - x1) * dx + (y - y1) * dy) / ((dx * dx + dy * dy) or 1.0), 0.0), 1.0)
+    return math.hypot(x - x1 - t * dx, y - y1 - t * dy) < r
+
+
+@dataclass(frozen=True)
+class _KeepOff:
+    """What a council's label and its dotted line keep off: the dotted lines drawn so far (``leaders``), and for its own
+    dotted line the other councils' labels (``labels``) and circles (``discs``)."""
+
+    leaders: Sequence[Segment]
+    labels: Sequence[_Box]
+    discs: Sequence[tuple[float, float, float]]
+
+    def cut(self, rows: Sequence[_Box]) -> bool:
+        """Whether a label's lines ``rows`` lie over a dotted line drawn so far."""
+        return any(_crosses(line, row) for line in self.leaders for row in rows)
+
+    def crossed(self, leader: Segment | None) -> bool:
+        """Whether a label's dotted line ``leader`` crosses another council's label or circle."""
+        return leader is not None and (any(_crosses(leader, box) for box in self.labels) or any(_cuts(leader, disc) for disc in self.discs))
+
+
 def _label_place(
-    x: float, edge: float, above: bool, aside: int, widths: Sequence[float], width: int, placed: Sequence[_Box], ring: Sequence[tuple[float, float]]
+    x: float,
+    near: float,
+    edge: float,
+    above: bool,
+    aside: int,
+    widths: Sequence[float],
+    width: int,
+    placed: Sequence[_Box],
+    ring: Sequence[tuple[float, float]],
+    keep_off: _KeepOff,
 ) -> tuple[float, list[_Box], list[float]]:
     """Where a council's label goes: how far it moves off the council, its lines' boxes and their centres.
 
-    Its lines (of ``widths``, from ``edge`` outward, above or below the council at ``x``) are centred on it as far as
-    the drawing allows and move together, first toward the side of the drawing the council is on (``aside``), then
-    away from it, as little as keeps them clear of what is ``placed`` and :data:`SIDE_ROOM` outside ``ring`` (none:
-    anywhere).
+    Its lines (of ``widths``, from ``edge`` outward, above or below the council at ``x`` whose rim there is at ``near``)
+    are centred on it as far as the drawing allows and move together, first toward the side of the drawing the council
+    is on (``aside``), then away from it, as little as keeps them clear of what is ``placed``, of the dotted lines
+    drawn so far (``keep_off``) and :data:`SIDE_ROOM` outside ``ring`` (none: anywhere). Where they move far enough to
+    need a dotted line to the council (:func:`_leader`), that line crosses no other label nor council if any place
+    allows it.
     """
     outward = -1 if above else 1
-    best: tuple[float, list[_Box], list[float]] | None = None
+    best: tuple[bool, float, list[_Box], list[float]] | None = None
     before: list[float] = []
-    for dx in range(0, width if aside else 1, 8):
-        mids = [min(max(x + aside * dx, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for w in widths]
+    toward = aside or 1
+    for dx in [*range(0, width, 8), *range(-8, -width, -8)]:
+        mids = [min(max(x + toward * dx, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for w in widths]
         if mids == before:  # pinned to the drawing's side: further is the same
-            break
+            continue
         before = mids
         moved = 0
-        while best is None or moved < best[0]:
+        while best is None or (False, moved) < best[:2]:
             rows = _rows(mids, widths, edge + outward * moved, outward * LABEL_LINE)
             # on past the farthest thing a line touches (it touches each until past it), or a step on if inside the ring
             past = max(
                 (row.bottom + 2 - other.top if above else other.bottom + 2 - row.top for row in rows for other in placed if row.hits(other)), default=0.0
             )
-            if not past and all(_outside(row, ring, SIDE_ROOM) for row in rows):
-                best = (moved, rows, mids)
+            if not past and not keep_off.cut(rows) and all(_outside(row, ring, SIDE_ROOM) for row in rows):
+                crossing = keep_off.crossed(_leader(x, near, mids[0], edge + outward * moved, moved))
+                if best is None or (crossing, moved) < best[:2]:
+                    best = (crossing, moved, rows, mids)
                 break
             moved += max(4, 4 * math.ceil(past / 4))
     assert best is not None
-    return best
+    return best[1:]
 
 
 def _council_label(
@@ -377,14 +443,18 @@ def _council_label(
     width: int,
     placed: Sequence[_Box],
     ring: Sequence[tuple[float, float]],
+    keep_off: _KeepOff,
 ) -> tuple[_Label, list[_Box]]:
     """The label of the council at (``x``, ``y``) of radius ``r`` (its champion's ring included), above or below it, and its lines' boxes.
 
-    Outside ``ring`` (see :func:`_label_place`; none: anywhere).
+    Outside ``ring``, clear of the dotted lines drawn so far and with its own crossing no other label (see
+    :func:`_label_place`; ``keep_off``).
     """
     order, edge = _label_order(y, r, len(widths), name_count, above)
-    moved, rows, mids = _label_place(x, edge, above, aside, [widths[i] for i in order], width, placed, ring)
-    return _Label(tuple(mids), edge + (-1 if above else 1) * moved, above, tuple(order), moved), rows
+    near = y - r if above else y + r
+    moved, rows, mids = _label_place(x, near, edge, above, aside, [widths[i] for i in order], width, placed, ring, keep_off)
+    edge += (-1 if above else 1) * moved
+    return _Label(tuple(mids), edge, above, tuple(order), _leader(x, near, mids[0], edge, moved)), rows
 
 
 def _label_order(y: float, r: float, count: int, name_count: int, above: bool) -> tuple[list[int], float]:
@@ -456,12 +526,14 @@ def _over_label(
     placed: Sequence[_Box],
     free: dict[tuple[int, int], np.ndarray],
     disc: tuple[float, float, float],
+    keep_off: _KeepOff,
 ) -> tuple[_Label, list[_Box]]:
     """The label of the council at (``x``, ``y``) of radius ``r`` by the council, over the lines of trust (on a white ground).
 
     Its name as near the council (``disc``) as it can be, above or below it and moved sideways as little as that needs
-    (still over or under the circle), clear of what is ``placed`` and leaving each line's trust number a place (``free``:
-    each line's places left); where that would put it more than two lines farther off than it could be, as near as it can.
+    (still over or under the circle), clear of what is ``placed`` and of the dotted lines drawn so far (``keep_off``) and
+    leaving each line's trust number a place (``free``: each line's places left); where that would put it more than two
+    lines farther off than it could be, as near as it can.
     """
     found = []
     for spare in (True, False):
@@ -486,8 +558,10 @@ def _over_label(
                         (row.bottom + 2 - other.top if above else other.bottom + 2 - row.top for row in rows for other in placed if row.hits(other)),
                         default=0.0,
                     )
-                    if not past and not (spare and _blocks(rows, free)):
-                        best = (near, _Label(mids, edge + outward * moved, above, tuple(order), moved, over=True), rows)
+                    if not past and not keep_off.cut(rows) and not (spare and _blocks(rows, free)):
+                        rim = y - r if above else y + r
+                        label = _Label(mids, edge + outward * moved, above, tuple(order), _leader(x, rim, mids[0], edge + outward * moved, moved), over=True)
+                        best = (near, label, rows)
                         break
                     moved += max(4, 4 * math.ceil(past / 4))
         assert best is not None
@@ -542,6 +616,54 @@ def _trust_marks(
     return marks
 
 
+def _label_orders(n: int) -> list[list[int]]:
+    """The orders in which the labels of ``n`` councils are tried: the councils' own, then back round the ring from each
+    council (on 320 drawings of 7 or 8 councils these were best the most often)."""
+    return [list(range(n)), *([(start - k) % n for k in range(n)] for start in range(n))]
+
+
+def _labelled(
+    order: Sequence[int],
+    pos: Sequence[tuple[float, float]],
+    councils: tuple[tuple[float, int, tuple[float, ...], int], ...],
+    cx: float,
+    cy: float,
+    width: int,
+    squares: Sequence[_Box],
+    discs: Sequence[tuple[float, float, float]],
+    free: dict[tuple[int, int], np.ndarray],
+) -> tuple[list[_Label], list[_Box], dict[tuple[int, int], np.ndarray], list[tuple[int, int]]]:
+    """The councils' labels placed in ``order`` (in the councils' order), their lines' boxes, the places each trust number
+    has left (``free`` less those the labels cover), and each dotted line that crosses another label or council: (``k``,
+    ``j``) where council ``k``'s crosses council ``j``'s label (``j`` -1: another council's circle).
+
+    The councils' boxes are ``squares``, their circles ``discs`` (see :func:`_place`).
+    """
+    n = len(councils)
+    ring = pos if n > 2 else []
+    placed = list(squares)
+    labels: dict[int, _Label] = {}
+    lines: dict[int, list[_Box]] = {}
+    leaders: list[Segment] = []
+    crossed: list[tuple[int, int]] = []
+    for k in order:
+        (x, y), (r, g, widths, name_count) = pos[k], councils[k]
+        aside = 1 if x > cx + 1 else -1 if x < cx - 1 else 0
+        keep_off = _KeepOff(tuple(leaders), tuple(placed[n:]), tuple(disc for j, disc in enumerate(discs) if j != k))
+        label, rows = _council_label(x, y, r + g, widths, name_count, n > 2 and y < cy - 1, aside, width, placed, ring, keep_off)
+        if _reads_as_another(rows[label.order.index(0)], discs, k, label.above):  # by its own council instead, over the lines
+            label, rows = _over_label(x, y, r + g, widths, name_count, width, placed, free, discs[k], keep_off)
+        placed += rows
+        labels[k], lines[k] = label, rows
+        if label.leader and keep_off.crossed(label.leader):
+            leaders.append(label.leader)
+            crossed += [(k, j) for j, boxes in lines.items() if any(_crosses(label.leader, box) for box in boxes)] or [(k, -1)]
+        elif label.leader:
+            leaders.append(label.leader)
+        free = {edge: at[~np.any([_covers(at, row) for row in rows], axis=0)] for edge, at in free.items()}
+    return [labels[k] for k in range(n)], placed[n:], free, crossed
+
+
 @functools.lru_cache(maxsize=512)
 def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[float, ...], int], ...], edges: tuple[tuple[int, int], ...]) -> _Placement:
     """Place the councils, their labels and the trust numbers of ``edges`` (see :func:`network`).
@@ -563,25 +685,27 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
 
     # Each council's label: its lines from the council outward (above an upper council, below a lower one), each centred
     # on it as far as the drawing allows; the lines move together, first toward the side of the drawing the council is
-    # on, then away from it, as little as keeps them outside the ring and clear of what is placed before them.
-    ring = pos if n > 2 else []
+    # on, then away from it, as little as keeps them outside the ring and clear of what is placed before them. Placed in
+    # the order whose dotted lines cross the fewest labels and councils, then leaves the fewest lines no place for their
+    # trust number (:func:`_label_orders`).
     discs = [(x, y, r + g + 2) for (x, y), (r, g, _, _) in zip(pos, councils, strict=True)]
-    labels: list[_Label] = []
     spots = {(i, j): np.array(_trust_spots(pos[i], pos[j], (j - i) % n in (1, n - 1))) for i, j in edges}
     free = {edge: at[~np.any([_touching(at, disc) for disc in discs], axis=0)] for edge, at in spots.items()}
-    for k, ((x, y), (r, g, widths, name_count)) in enumerate(zip(pos, councils, strict=True)):
-        aside = 1 if x > cx + 1 else -1 if x < cx - 1 else 0
-        label, rows = _council_label(x, y, r + g, widths, name_count, n > 2 and y < cy - 1, aside, width, placed, ring)
-        if _reads_as_another(rows[label.order.index(0)], discs, k, label.above):  # by its own council instead, over the lines
-            label, rows = _over_label(x, y, r + g, widths, name_count, width, placed, free, discs[k])
-        placed += rows
-        labels.append(label)
-        free = {edge: at[~np.any([_covers(at, row) for row in rows], axis=0)] for edge, at in free.items()}
-
     # Each trust number on its line (or just beside it, the line still through its box), clear of councils, labels and
     # the numbers placed before it; the line with the fewest places left goes next.
-    marks = _trust_marks(edges, spots, free, placed[:n], placed[n:], discs)
-    placed += [_mark(mark) for mark in marks.values()]
+    best: tuple[int, list[_Label], list[_Box], dict[tuple[int, int], tuple[float, float]]] | None = None
+    unavoidable = sum(not len(at) for at in free.values())  # lines whose number cannot keep off the councils
+    for order in _label_orders(n):
+        labels, rows, left, crossed = _labelled(order, pos, councils, cx, cy, width, placed, discs, free)
+        marks = _trust_marks(edges, spots, left, placed, rows, discs)
+        faults = len(crossed) + sum(any(_mark(mark).touches(*disc) for disc in discs) for mark in marks.values())
+        if best is None or faults < best[0]:
+            best = (faults, labels, rows, marks)
+        if faults <= unavoidable:
+            break
+    assert best is not None
+    _, labels, rows, marks = best
+    placed += rows + [_mark(mark) for mark in marks.values()]
 
     # The drawing spans what is placed, with the legend below.
     shift = max(0.0, 4 - min(b.top for b in placed))
@@ -601,7 +725,8 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     Each council's label sits outside the ring, above it (upper half) or below it, inside the
     drawing, as near as it can without touching a council or a label placed before it, and
     :data:`SIDE_ROOM` clear of the ring's sides (a label moved off its council has a dotted
-    line to it; a long name takes two lines). A name that outside the ring would sit straight
+    line to it, drawn under the councils and labels, which crosses no other label or council where any order of placing
+    the labels allows: :func:`_label_orders`; a long name takes two lines). A name that outside the ring would sit straight
     under (over) another council, nearer it than its own, sits by its own council instead, on a
     white ground over the lines of trust (with 7 or 8 councils, those at the ring's sides), moved sideways as little as
     leaves each line's trust number a place (:func:`_over_label`). Each trust number sits on its own line (or just beside
@@ -634,6 +759,8 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
         dash = ' stroke-dasharray="10 7"' if t < 0.3 else ""
         ends = f'x1="{x1:.1f}" y1="{y1 + shift:.1f}" x2="{x2:.1f}" y2="{y2 + shift:.1f}"'
         body.append(f'<line {ends} stroke="{GREY}" stroke-width="{w:.1f}" stroke-linecap="round"{dash}/>')
+    for x1, y1, x2, y2 in (label.leader for label in at.labels if label.leader):  # a label moved off its council: a line to it, under the rest
+        body.append(f'<line x1="{x1:.1f}" y1="{y1 + shift:.1f}" x2="{x2:.1f}" y2="{y2 + shift:.1f}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 3"/>')
     for k, (nd, (x, y), r, g, label) in enumerate(zip(nodes, at.pos, radius, rings, at.labels, strict=True)):
         y += shift
         fill = value_colour(nd.net) if nd.active else "#F2F2F2"
@@ -654,10 +781,6 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
                 f'stroke="{INK}" stroke-width="5"/>'
             )
         mids, edge, above = label.mids, label.edge, label.above
-        if label.moved > LABEL_LINE / 2:  # a label moved off its council says whose it is with a line to it
-            near = y - r - g if above else y + r + g
-            leader = f'x1="{x:.1f}" y1="{near:.1f}" x2="{mids[0]:.1f}" y2="{edge + shift:.1f}"'
-            body.append(f'<line {leader} stroke="{INK}" stroke-width="1.5" stroke-dasharray="3 3"/>')
         for line, (mid, (kind, text, w)) in enumerate(zip(mids, (lines[k][0][i] for i in label.order), strict=True)):
             base = edge + shift - 6 - LABEL_LINE * line if above else edge + shift + 18 + LABEL_LINE * line
             if label.over:  # a white ground keeps it legible over the lines of trust
