@@ -167,6 +167,10 @@ def _percentage(value: Any) -> float | None:
     return share if share is not None and 0 <= share <= 1 else None
 
 
+#: The least sum above a range in GBP m read as typed in pounds (a user's 1500000 for GBP 1.5 m).
+_POUNDS = 10_000
+
+
 def _share_hint(percent: str, share: float) -> str:
     """The hint for a share typed as a percentage: `` (a share from 0 to 1: 80% is 0.8)``."""
     return f" (a share from 0 to 1: {percent} is {fmt(share)})"
@@ -184,7 +188,9 @@ def check_number(path: str, value: Any, spec: Spec) -> list[str]:
         return [f"{path} = {fmt(value)} is not a whole number (allowed: {allowed(spec)})"]
     if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
         percent = spec.lo == 0 and spec.hi == 1 and 10 <= value <= 100  # a share typed as a percentage (80 for 0.8)
-        return [f"{path} = {fmt(value)} is outside {allowed(spec)}" + (_share_hint(f"{fmt(value)}%", value / 100) if percent else "")]
+        pounds = spec.unit.startswith("GBP m") and value >= _POUNDS  # a sum typed in pounds (1500000 for 1.5)
+        hint = _share_hint(f"{fmt(value)}%", value / 100) if percent else f" (in {spec.unit}: GBP {value:,.0f} is {fmt(value / 1e6)})" if pounds else ""
+        return [f"{path} = {fmt(value)} is outside {allowed(spec)}{hint}"]
     return []
 
 

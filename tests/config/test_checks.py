@@ -9,6 +9,7 @@ from sim.core.declare import Spec
 
 UNIT = Spec("share", 0, 1, "a share")
 MONTHS = Spec("months", 1, 120, "months", integer=True)
+MONEY = Spec("GBP m per year", 0, 100, "savings promised")
 
 
 @pytest.mark.parametrize(
@@ -34,6 +35,9 @@ MONTHS = Spec("months", 1, 120, "months", integer=True)
         (None, UNIT, ["x = None is not a number (allowed: [0, 1])"]),
         (2.5, MONTHS, ["x = 2.5 is not a whole number (allowed: [1, 120])"]),
         (0, MONTHS, ["x = 0 is outside [1, 120]"]),
+        (1_500_000, MONEY, ["x = 1500000 is outside [0, 100] (in GBP m per year: GBP 1,500,000 is 1.5)"]),  # a policy officer's pounds
+        (250_000.0, MONEY, ["x = 250000 is outside [0, 100] (in GBP m per year: GBP 250,000 is 0.25)"]),
+        (150, MONEY, ["x = 150 is outside [0, 100]"]),
     ],
 )
 def test_check_number(value, spec, problems):
