@@ -1,4 +1,5 @@
-"""The cheapest lever package that keeps a risk under a target: screened in one batch, tuned with Optuna, confirmed on fresh seeds.
+"""The cheapest lever package that keeps a risk under a target, or the package of lowest risk within a budget: screened in one
+batch, tuned with Optuna, confirmed on fresh seeds.
 
 A *package* is a set of levers, each with a start month and a strength. Its *cost* is the mean
 ``lever_cost`` of a partnership (GBP m over the horizon, as the model counts it: an upfront
@@ -24,12 +25,20 @@ cheapest candidates are then run again on a fresh seed and more replications, an
 is the cheapest whose confirmed risk is at most the target. The shortlist holds the cheapest
 that met the target on the screening seed and the cheapest whose whole interval did: the
 cheapest of many candidates is often one that was lucky on those replications.
+
+With a budget instead of a target (:class:`Goal`) the same steps answer the other question: the
+screen keeps the packages costing at most the budget, Optuna minimises the risk with ``cost -
+budget <= 0`` as the constraint, the shortlist holds the lowest risks within the budget (and
+those whose whole cost interval is within it), and the winner is the lowest confirmed risk whose
+confirmed cost is within the budget. No lever costs nothing, so it always fits: it is the answer
+when no package with levers fits or none lowers the risk below it.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +47,7 @@ import numpy as np
 
 from sim.analysis.stats import Estimate, Moments, wilson
 from sim.config.model import ModelConfig
+from sim.config.settings import DEFAULT_TARGET
 from sim.core.state import OUTCOMES
 from sim.frontends.design import batches, simulate_points
 from sim.frontends.table import Table
@@ -80,18 +90,98 @@ class Evaluation:
     seed: int
 
 
+@dataclass(frozen=True)
+class Goal:
+    """What a search asks for: the cheapest package keeping the risk at most ``target``, or the lowest risk costing at most ``budget``.
+
+    Exactly one of the two is given (:meth:`of` supplies the default target). The search's steps
+    are the same for both; the goal says what Optuna minimises (:meth:`objective`), what a
+    package must stay within (:meth:`excess`, :meth:`fits`) and how packages rank (:meth:`rank`).
+    """
+
+    target: float | None = None
+    budget: float | None = None
+
+    def __post_init__(self) -> None:
+        if (self.target is None) == (self.budget is None):
+            raise ValueError(f"give one of target and budget (given: target={self.target}, budget={self.budget})")
+
+    @classmethod
+    def of(cls, target: float | None = None, budget: float | None = None) -> Goal:
+        """The goal of ``target`` or ``budget``; :data:`~sim.config.settings.DEFAULT_TARGET` when neither is given."""
+        return cls(DEFAULT_TARGET if target is None and budget is None else target, budget)
+
+    @staticmethod
+    def _risk(e: Evaluation) -> float:
+        # Collapse among launched is undefined when nothing launched: as bad as can be.
+        return math.inf if math.isnan(e.risk.value) else e.risk.value
+
+    def objective(self, e: Evaluation) -> float:
+        """What Optuna minimises: the cost under a target, the risk within a budget."""
+        return e.cost.value if self.budget is None else self._risk(e)
+
+    def excess(self, e: Evaluation) -> float:
+        """How far ``e`` is beyond the limit (risk minus target, or cost minus budget): at most 0 when it fits (Optuna's constraint)."""
+        return self._risk(e) - self.target if self.target is not None else e.cost.value - self.budget
+
+    def fits(self, e: Evaluation) -> bool:
+        """Whether ``e``'s estimate is within the limit."""
+        return self.excess(e) <= 0
+
+    def answers(self, e: Evaluation) -> bool:
+        """Whether ``e`` answers the question: it fits, and within a budget it has levers (no lever costs nothing, so it always fits one)."""
+        return self.fits(e) and (self.target is not None or bool(e.package.levers))
+
+    @property
+    def met(self) -> str:
+        """What a package that answers did, in words: ``met the target`` or ``fit the budget``."""
+        return "met the target" if self.target is not None else "fit the budget"
+
+    @property
+    def nothing(self) -> str:
+        """That no package answered, in words: ``No package met the target`` or ``No package with levers fit the budget``."""
+        return "No package met the target" if self.target is not None else "No package with levers fit the budget"
+
+    @property
+    def nearest(self) -> str:
+        """Which packages are nearest to answering, in words: ``of lowest risk`` or ``of lowest cost``."""
+        return "of lowest risk" if self.target is not None else "of lowest cost"
+
+    def surely_fits(self, e: Evaluation) -> bool:
+        """Whether ``e``'s whole 95% interval is within the limit (a margin against the winner's curse)."""
+        return e.risk.high <= self.target if self.target is not None else e.cost.high <= self.budget
+
+    def rank(self, e: Evaluation) -> tuple[float, ...]:
+        """Sort key, best first: cheapest (then fewest levers) under a target; lowest risk (then cheapest, fewest levers) within a budget."""
+        if self.budget is None:
+            return (e.cost.value, len(e.package.levers))
+        return (self._risk(e), e.cost.value, len(e.package.levers))
+
+    def describe(self, risk: str) -> str:
+        """The question in words: ``the cheapest lever package keeping ... at most 20.0%``, or ``the lever package with the lowest risk of
+        ..., costing at most GBP 1.500 m per partnership``."""
+        if self.target is not None:
+            return f"the cheapest lever package keeping {RISKS[risk]} at most {self.target:.1%}"
+        return f"the lever package with the lowest risk of {RISKS[risk]}, costing at most GBP {self.budget:.3f} m per partnership"
+
+
 @dataclass
 class Result:
     """What :func:`search` found."""
 
     risk: str
-    target: float
+    goal: Goal
     winner: Evaluation | None
     confirmed: list[Evaluation]
     reference: Evaluation
     screened: list[Evaluation] = field(default_factory=list)
     tuned: list[Evaluation] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def found(self) -> bool:
+        """Whether the search answered its question: a package (no lever too) met the target, or, within a budget, a package with levers lowered the risk."""
+        return self.winner is not None and self.goal.answers(self.winner)
 
 
 def configure(base: ModelConfig, package: Package, scale_cost: bool = True) -> ModelConfig:
@@ -163,11 +253,7 @@ def combinations(pool: Sequence[str], max_levers: int) -> list[tuple[str, ...]]:
     return [c for k in range(0, min(max_levers, len(pool)) + 1) for c in itertools.combinations(pool, k)]
 
 
-def _feasible(e: Evaluation, target: float) -> bool:
-    return e.risk.value <= target
-
-
-def confirming_line(candidates: int, met: bool, replications: int, seed: int) -> str:
+def confirming_line(candidates: int, met: bool, replications: int, seed: int, goal: Goal | None = None) -> str:
     """The line a search says as it confirms its shortlist: whether any package met the target on screening, and what is confirmed.
 
     Parameters
@@ -178,6 +264,9 @@ def confirming_line(candidates: int, met: bool, replications: int, seed: int) ->
         Whether any package (no lever included) met the target on the screening replications or in tuning.
     replications, seed
         The fresh replications and seed of the confirmation.
+    goal
+        The search's question (default :meth:`Goal.of`'s): within a budget, a package "fit the budget"
+        (no lever always does) and the nearest are the cheapest.
 
     Returns
     -------
@@ -186,14 +275,15 @@ def confirming_line(candidates: int, met: bool, replications: int, seed: int) ->
         it, ``No package met the target on screening: confirming the 2 of lowest risk, and no
         lever, on ...`` (it said "Confirming 0 candidates and no lever" when none was left).
     """
+    goal = goal or Goal.of()
     fresh = f"on {replications:,} fresh replications (seed {seed})"
     packages = f"{candidates} package{'s' if candidates != 1 else ''}"
     if met:
         if candidates:
-            return f"Confirming {packages} that met the target on screening, and no lever, {fresh}"
+            return f"Confirming {packages} that {goal.met} on screening, and no lever, {fresh}"
         return f"No lever met the target on screening, at no cost: confirming it alone {fresh}"
     if candidates:
-        return f"No package met the target on screening: confirming the {packages} of lowest risk, and no lever, {fresh}"
+        return f"{goal.nothing} on screening: confirming the {packages} {goal.nearest}, and no lever, {fresh}"
     return f"No package met the target on screening, and none with levers had a lower risk than no lever: confirming no lever alone {fresh}"
 
 
@@ -202,7 +292,7 @@ def tune(
     names: tuple[str, ...],
     *,
     risk: str,
-    target: float,
+    goal: Goal,
     seed: int,
     replications: int,
     trials: int,
@@ -213,10 +303,13 @@ def tune(
     batch: int = 8,
     on_batch: Callable[[int], None] | None = None,
 ) -> list[Evaluation]:
-    """Optuna's trials of start months and strengths for the levers ``names``: minimise cost with ``risk - target <= 0`` as a constraint.
+    """Optuna's trials of start months and strengths for the levers ``names``: minimise ``goal``'s objective under its constraint.
 
-    Trials are asked ``batch`` at a time and run as one batch of the ensemble (paired with
-    every other candidate: same seed and replications). Returns every trial's evaluation.
+    Under a target, the cost with ``risk - target <= 0``; within a budget, the risk with ``cost -
+    budget <= 0`` (:meth:`Goal.objective`, :meth:`Goal.excess`, given to Optuna's
+    ``trial.set_constraint``). Trials are asked ``batch`` at a time and run as one batch of the
+    ensemble (paired with every other candidate: same seed and replications). Returns every
+    trial's evaluation.
     """
     import optuna
 
@@ -246,8 +339,8 @@ def tune(
             on_batch=on_batch,
         )
         for t, e in zip(asked, results, strict=True):
-            t.set_constraint("risk_over_target", e.risk.value - target)
-            study.tell(t, e.cost.value)
+            t.set_constraint("over_limit", goal.excess(e))
+            study.tell(t, goal.objective(e))
         evaluations += results
         done += len(asked)
     return evaluations
@@ -258,7 +351,8 @@ def search(
     *,
     pool: Sequence[str],
     risk: str = "failure",
-    target: float = 0.2,
+    target: float | None = None,
+    budget: float | None = None,
     seed: int = 0,
     replications: int = 1000,
     confirm_replications: int = 8000,
@@ -274,7 +368,8 @@ def search(
     on_batch: Callable[[int], None] | None = None,
     say: Callable[[str], None] = lambda line: None,
 ) -> Result:
-    """Screen, tune and confirm (see the module's description): the cheapest package whose confirmed risk is at most ``target``.
+    """Screen, tune and confirm (see the module's description): the cheapest package whose confirmed risk is at most ``target``,
+    or the package of lowest confirmed risk whose confirmed cost is at most ``budget``.
 
     Parameters
     ----------
@@ -285,7 +380,9 @@ def search(
     risk
         ``"failure"`` (any failure among all) or ``"collapse"`` (collapse among launched).
     target
-        Highest acceptable risk, a share.
+        Highest acceptable risk, a share (default :data:`~sim.config.settings.DEFAULT_TARGET` when no ``budget`` is given).
+    budget
+        Instead of ``target``: the most a package may cost (mean lever cost per partnership over the horizon, GBP m).
     seed, replications
         The paired replications ``0 .. replications - 1`` of ``seed`` that screening and tuning run.
     confirm_replications
@@ -293,7 +390,7 @@ def search(
     max_levers
         Most levers in one screened combination.
     tune_packages
-        How many of the cheapest packages that met the target (else of lowest risk) Optuna tunes.
+        How many of the best packages that met the goal (else of those nearest to it) Optuna tunes.
     trials
         Optuna trials per tuned package.
     latest_start
@@ -315,40 +412,41 @@ def search(
     -------
     Result
         The winner (``None`` when neither a shortlisted package nor no lever met the target on
-        confirmation), the confirmed packages with levers, the reference with no lever (confirmed
+        confirmation; within a budget there is always one, no lever if nothing else), the confirmed packages with levers, the reference with no lever (confirmed
         once, as the reference, though it made the shortlist), and every screened and
         tuned evaluation.
     """
     if risk not in RISKS:
         raise ValueError(f"risk = {risk!r} must be one of {', '.join(RISKS)}")
+    goal = Goal.of(target, budget)
     began = time.perf_counter()
     common = {"risk": risk, "scale_cost": scale_cost, "block_size": block_size, "workers": workers, "on_batch": on_batch}
     combos = combinations(list(pool), max_levers)
     say(f"Screening {len(combos)} lever combinations (up to {max_levers} of {len(pool)} levers) on {replications:,} paired replications each")
     screened = evaluate(base, [default_package(base, c) for c in combos], seed=seed, replications=replications, stage="screened", **common)
-    feasible = sorted((e for e in screened if _feasible(e, target)), key=lambda e: (e.cost.value, len(e.package.levers)))
+    fitting = [e for e in sorted(screened, key=goal.rank) if goal.answers(e)]
     tuned: list[Evaluation] = []
-    to_tune = [e.package.names for e in feasible if e.package.levers][:tune_packages]
-    if not feasible:
-        # Nothing meets the target at the policy's settings: tune the packages of lowest risk instead.
-        to_tune = [e.package.names for e in sorted(screened, key=lambda e: e.risk.value) if e.package.levers][:tune_packages]
+    to_tune = [e.package.names for e in fitting if e.package.levers][:tune_packages]
+    if not fitting:
+        # Nothing answers at the policy's settings: tune the packages nearest to the limit instead (lowest risk, or cheapest).
+        to_tune = [e.package.names for e in sorted(screened, key=goal.excess) if e.package.levers][:tune_packages]
     for names in to_tune:
         say(f"Tuning start months and strengths of {', '.join(names)} with Optuna ({trials} trials)")
-        tuned += tune(base, names, target=target, seed=seed, replications=replications, trials=trials, latest_start=latest_start, **common)
-    by_cost = sorted([*screened, *tuned], key=lambda e: (e.cost.value, len(e.package.levers)))
-    # The cheapest that met the target on the screening seed, and the cheapest whose whole interval
-    # did (a margin against the winner's curse: the cheapest of many is often lucky).
-    shortlist = list(dict.fromkeys(e.package for e in by_cost if _feasible(e, target)))[: 1 + runners_up]
-    shortlist += [p for p in dict.fromkeys(e.package for e in by_cost if e.risk.high <= target) if p not in shortlist][: 1 + runners_up]
+        tuned += tune(base, names, goal=goal, seed=seed, replications=replications, trials=trials, latest_start=latest_start, **common)
+    ranked = sorted([*screened, *tuned], key=goal.rank)
+    # The best that met the goal on the screening seed, and the best whose whole interval did
+    # (a margin against the winner's curse: the best of many is often lucky).
+    shortlist = list(dict.fromkeys(e.package for e in ranked if goal.answers(e)))[: 1 + runners_up]
+    shortlist += [p for p in dict.fromkeys(e.package for e in ranked if goal.surely_fits(e) and goal.answers(e)) if p not in shortlist][: 1 + runners_up]
     if not shortlist:
-        shortlist = [e.package for e in sorted([*screened, *tuned], key=lambda e: e.risk.value)][: 1 + runners_up]
+        shortlist = [e.package for e in sorted([*screened, *tuned], key=goal.excess)][: 1 + runners_up]
     shortlist = [p for p in shortlist if p.levers]  # no lever is confirmed once, as the reference
     fresh = fresh_seed if fresh_seed is not None else (seed + 1_000_003) % (2**63 - 1)
-    say(confirming_line(len(shortlist), any(_feasible(e, target) for e in [*screened, *tuned]), confirm_replications, fresh))
+    say(confirming_line(len(shortlist), any(goal.answers(e) for e in [*screened, *tuned]), confirm_replications, fresh, goal))
     confirmed = evaluate(base, [Package(), *shortlist], seed=fresh, replications=confirm_replications, stage="confirmed", **common)
     reference, confirmed = confirmed[0], confirmed[1:]
-    confirmed.sort(key=lambda e: (e.cost.value, len(e.package.levers)))
-    winner = next((e for e in confirmed if _feasible(e, target)), None)
-    if reference.risk.value <= target and (winner is None or reference.cost.value <= winner.cost.value):
+    confirmed.sort(key=goal.rank)
+    winner = next((e for e in confirmed if goal.fits(e)), None)
+    if goal.fits(reference) and (winner is None or goal.rank(reference) <= goal.rank(winner)):
         winner = reference
-    return Result(risk, target, winner, confirmed, reference, screened, tuned, time.perf_counter() - began)
+    return Result(risk, goal, winner, confirmed, reference, screened, tuned, time.perf_counter() - began)

@@ -1,21 +1,25 @@
-"""sim-search: the cheapest lever package (which levers, when they start, how strong) keeping a risk under a target in a scenario.
+"""sim-search: the cheapest lever package (which levers, when they start, how strong) keeping a risk under a target in a scenario,
+or the package of lowest risk within a budget.
 
     sim-search scenario=case04_trading_company target=0.2
     sim-search scenario=case01_key_person risk=collapse target=0.1 pool=[continuity_plan,open_motivations,staged_scope] max_levers=2
     sim-search scenario=case04_trading_company target=0.2 councils.1.it_maturity=0.3   # model overrides as in sim-run
-    # no budget setting: it finds the cheapest package under a risk target, not the lowest risk within a budget
+    sim-search scenario=case04_trading_company budget=1.5   # the lowest risk costing at most GBP 1.5 m per partnership
 
 ``risk=failure`` (default) is any failure (shelved, collapsed, underperforming) among all
 partnerships; ``risk=collapse`` is collapse among launched partnerships. They differ: see
 :mod:`sim.analysis.search` and ``docs/sweeps.md``. Every lever combination of ``pool`` up to
 ``max_levers`` is screened in one batch; Optuna (the ``[search]`` extra) tunes start months and
-strengths; the winner and runners-up are confirmed on a fresh seed. Prints the answer with its
-interval and cost; writes ``search.json`` and ``candidates.parquet`` into the Hydra run folder,
+strengths; the winner and runners-up are confirmed on a fresh seed. Give ``target=`` (the
+cheapest package keeping the risk at most it; 0.2 if neither is given) or ``budget=`` (the lowest
+risk costing at most it, GBP m per partnership over the horizon, the cost the search reports),
+not both. Prints the answer with its interval and cost; writes ``search.json`` and ``candidates.parquet`` into the Hydra run folder,
 and each confirmed package as a policy file ``policy/search_N.yaml`` there, so that
 ``sim-compare --config-dir FOLDER policies=[none,search_1,...]`` (the command it prints) runs
 them across the model's assumptions.
-Exits 0 when a package meets the target, 1 when none does (the lowest risk found is shown, and
-the results are written all the same); bad input exits 2 with one line per problem, before
+Exits 0 when a package meets the target (or, with a budget, when one within it lowers the risk
+below no lever's), 1 when none does (what was found is shown, and the results are written all
+the same); bad input exits 2 with one line per problem, before
 anything is written.
 """
 
@@ -45,7 +49,8 @@ from sim.results.files import SEARCH_POLICIES, atomic_path, write_json, write_ta
 
 schema.register()  # on import too: what composes this command's config without main() (a launcher's worker, Hydra's compose API) finds it
 
-EXIT_TARGET_MISSED = 1
+#: Exit status when nothing answered: no package met the target, or none within the budget lowered the risk below no lever's.
+EXIT_NOT_FOUND = 1
 
 
 def _row(e: Evaluation) -> dict:
@@ -77,14 +82,18 @@ def share(value: float, target: float) -> str:
     return text
 
 
-def _line(e: Evaluation, target: float, mark: str = "", name: str = "") -> str:
-    risk = f"{share(e.risk.value, target):>6} [{e.risk.low:6.1%}, {e.risk.high:6.1%}]"
+def _risk(value: float, target: float | None) -> str:
+    return f"{value:.1%}" if target is None else share(value, target)
+
+
+def _line(e: Evaluation, target: float | None, mark: str = "", name: str = "") -> str:
+    risk = f"{_risk(e.risk.value, target):>6} [{e.risk.low:6.1%}, {e.risk.high:6.1%}]"
     cost = f"{e.cost.value:6.3f} [{e.cost.low:6.3f}, {e.cost.high:6.3f}]"
     return f"  {risk}   {cost}   {f'{name}: ' if name else ''}{e.package}{mark}"
 
 
 def policy_names(result: Result) -> dict[Package, str]:
-    """The policy name of each confirmed package with levers, ``search_1``, ``search_2``... in the order they are listed (cheapest first)."""
+    """The policy name of each confirmed package with levers, ``search_1``, ``search_2``... in the order they are listed (best first)."""
     packages = list(dict.fromkeys(e.package for e in result.confirmed if e.package.levers))
     return {package: f"search_{i}" for i, package in enumerate(packages, 1)}
 
@@ -135,12 +144,12 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
     across the model's assumptions (:func:`compare_command`).
     """
     names = names or {}
-    lines = [
-        f"Scenario {scenario}: the cheapest lever package keeping {RISKS[result.risk]} at most {result.target:.1%},"
-        " the model's assumptions at their stated values"
-    ]
+    goal = result.goal
+    lines = [f"Scenario {scenario}: {goal.describe(result.risk)}, the model's assumptions at their stated values"]
     w = result.winner
-    if w is None:
+    if goal.target is None:
+        lines += _budget_answer(result, names)
+    elif w is None:
         best = min([*result.confirmed, result.reference], key=lambda e: e.risk.value)
         lines.append(
             f"No package found meets the target; the lowest risk confirmed: {best.risk.value:.1%}"
@@ -149,21 +158,22 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
     else:
         sure = (
             "its whole interval is below the target"
-            if w.risk.high <= result.target
+            if w.risk.high <= goal.target
             else "its interval still reaches above the target: confirm with more replications"
         )
         lines.append(f"Answer: {w.package}")
         lines.append(
-            f"  risk {share(w.risk.value, result.target)} [95% CI {w.risk.low:.1%}, {w.risk.high:.1%}] ({sure}); cost GBP {w.cost.value:.3f} m per partnership"
+            f"  risk {share(w.risk.value, goal.target)} [95% CI {w.risk.low:.1%}, {w.risk.high:.1%}] ({sure}); cost GBP {w.cost.value:.3f} m per partnership"
             f" [{w.cost.low:.3f}, {w.cost.high:.3f}] over the horizon"
         )
     lines.append(
         f"Confirmed on {result.reference.replications:,} fresh replications (seed {result.reference.seed}); risk [95% CI]   cost GBP m [95% CI]   package:"
     )
+    missed = "   (misses the target)" if goal.target is not None else "   (over the budget)"
     for e in result.confirmed:
-        mark = "   <- answer" if e is w else ("" if e.risk.value <= result.target else "   (misses the target)")
-        lines.append(_line(e, result.target, mark, names.get(e.package, "")))
-    lines.append(_line(result.reference, result.target, "   (reference)" + ("   <- answer" if result.reference is w else "")))
+        mark = "   <- answer" if e is w else ("" if goal.fits(e) else missed)
+        lines.append(_line(e, goal.target, mark, names.get(e.package, "")))
+    lines.append(_line(result.reference, goal.target, "   (reference)" + ("   <- answer" if result.reference is w else "")))
     lines.append(
         "Every interval is Monte Carlo only: the search holds the model's assumptions at their stated values (uncertainty=none),"
         " so a risk says nothing of the doubt about them; sim-compare of the package against none (default uncertainty=posterior)"
@@ -176,6 +186,41 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
         f" (seed {result.screened[0].seed}) in {result.seconds:.0f} s"
     )
     return "\n".join(lines)
+
+
+def _budget_answer(result: Result, names: Mapping[Package, str]) -> list[str]:
+    """The answer within a budget: the package of lowest confirmed risk within it, those it cannot be told apart from, or what no lever gives."""
+    budget, w, reference = result.goal.budget, result.winner, result.reference
+    assert budget is not None and w is not None  # within a budget no lever always fits, so there is a winner
+    within = f"the budget of GBP {budget:.3f} m per partnership"
+    ref = f"{reference.risk.value:.1%} [95% CI {reference.risk.low:.1%}, {reference.risk.high:.1%}]"
+    if w is reference:
+        fitting = [e for e in result.confirmed if result.goal.fits(e)]
+        if fitting:
+            return [
+                f"No package with levers within {within} lowered the risk below no lever's on confirmation: the answer is no lever,"
+                f" which costs nothing, at {ref}"
+            ]
+        cheapest = min(result.confirmed, key=lambda e: e.cost.value, default=None)
+        over = f" (the cheapest confirmed costs GBP {cheapest.cost.value:.3f} m)" if cheapest is not None else ""
+        return [f"No package with levers fits {within}{over}: no lever, which costs nothing and always fits, gives {ref}"]
+    sure = "its whole interval is within it" if w.cost.high <= budget else "its interval still reaches above it: confirm with more replications"
+    lines = [
+        f"Answer: {w.package}",
+        f"  risk {w.risk.value:.1%} [95% CI {w.risk.low:.1%}, {w.risk.high:.1%}]; cost GBP {w.cost.value:.3f} m per partnership"
+        f" [{w.cost.low:.3f}, {w.cost.high:.3f}] over the horizon, within {within} ({sure})",
+    ]
+    alike = [e for e in result.confirmed if e is not w and result.goal.fits(e) and e.risk.low <= w.risk.high]
+    if alike:
+        cheapest = min([w, *alike], key=lambda e: e.cost.value)
+        which = "the answer itself" if cheapest is w else f"{names.get(cheapest.package) or cheapest.package}, at GBP {cheapest.cost.value:.3f} m"
+        lines.append(
+            f"  Not measurably lower than {', '.join(names.get(e.package) or str(e.package) for e in alike)} (95% intervals overlapping):"
+            f" these cannot be told apart on these replications; the cheapest of them is {which}"
+        )
+    if reference.risk.low <= w.risk.high:
+        lines.append(f"  Its risk is not measurably lower than no lever's, {ref} (95% intervals overlapping)")
+    return lines
 
 
 def _model_overrides() -> list[str]:
@@ -209,6 +254,7 @@ def app(cfg: DictConfig) -> None:
             pool=settings.pool,
             risk=settings.risk,
             target=settings.target,
+            budget=settings.budget,
             seed=settings.seed,
             replications=settings.replications,
             confirm_replications=settings.confirm_replications,
@@ -227,13 +273,17 @@ def app(cfg: DictConfig) -> None:
 
     names = policy_names(result)
     for package, name in names.items():
-        title = f"sim-search's package {name} ({scenario}, {RISKS[settings.risk]} at most {settings.target:.1%}): {package}"
+        title = f"sim-search's package {name} ({scenario}, {result.goal.describe(settings.risk)}): {package}"
         with atomic_path(out / SEARCH_POLICIES / f"{name}.yaml") as tmp:
             tmp.write_text(policy_text(config, package, settings.cost_scales_with_strength, title), encoding="utf-8")
     compare = compare_command(out, scenario, _model_overrides(), list(names.values())) if names else ""
     rows = [_row(e) for e in [*result.screened, *result.tuned, *result.confirmed, result.reference]]
     prov = provenance.collect()
-    write_table(out / "candidates.parquet", pd.DataFrame(rows), {"scenario": scenario, "risk": settings.risk, "target": settings.target})
+    write_table(
+        out / "candidates.parquet",
+        pd.DataFrame(rows),
+        {"scenario": scenario, "risk": settings.risk, "target": result.goal.target, "budget": result.goal.budget},
+    )
     answer = None if result.winner is None else _row(result.winner)
     write_json(
         out / "search.json",
@@ -241,7 +291,8 @@ def app(cfg: DictConfig) -> None:
             "scenario": scenario,
             "risk": settings.risk,
             "risk_means": RISKS[settings.risk],
-            "target": settings.target,
+            "target": result.goal.target,
+            "budget": result.goal.budget,
             "answer": answer,
             "confirmed": [{**_row(e), "policy": names.get(e.package)} for e in result.confirmed],
             "compare": compare or None,
@@ -252,8 +303,8 @@ def app(cfg: DictConfig) -> None:
     )
     print(render(result, scenario, names, compare))
     print(f"{versions_line(prov)}; results in {out}")
-    if result.winner is None:
-        guard.end_with(EXIT_TARGET_MISSED)  # an answer, not a failure: the results are kept
+    if not result.found:
+        guard.end_with(EXIT_NOT_FOUND)  # an answer, not a failure: the results are kept
 
 
 def main(argv: Sequence[str] | None = None) -> int:

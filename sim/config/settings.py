@@ -191,6 +191,8 @@ class CompareSettings(EnsembleSettings):
 
 
 RISKS = ("collapse", "failure")
+#: The risk ``sim-search`` keeps under when neither ``target=`` nor ``budget=`` is given.
+DEFAULT_TARGET = 0.2
 
 
 def _lever_names() -> tuple[str, ...]:
@@ -201,9 +203,23 @@ def _lever_names() -> tuple[str, ...]:
 
 @dataclass
 class SearchSettings(SharedSettings):
-    """Settings of ``sim-search``: the cheapest lever package keeping a risk under a target."""
+    """Settings of ``sim-search``: the cheapest lever package keeping a risk under a target, or the lowest risk within a budget."""
 
-    target: Any = _setting(0.2, 0.001, 1, "probability", "the risk the package must keep below (at most this)")
+    target: Any = _setting(
+        None,
+        0.001,
+        1,
+        "probability",
+        f"the risk the package must keep below (at most this): the cheapest such package is the answer; {DEFAULT_TARGET} unless budget= is given",
+    )
+    budget: Any = _setting(
+        None,
+        0,
+        1000,
+        "GBP m per partnership",
+        "instead of target=: the most the package may cost (mean lever cost per partnership over the horizon, the cost the search"
+        " reports); the package of lowest risk within it is the answer",
+    )
     risk: Any = choice(
         "failure",
         RISKS,
@@ -219,7 +235,14 @@ class SearchSettings(SharedSettings):
         1000, 50, 10_000_000, "replications", "replications per candidate while screening and tuning (paired: the same for each)", integer=True
     )
     confirm_replications: Any = _setting(8000, 100, 100_000_000, "replications", "fresh replications confirming the winner and runners-up", integer=True)
-    tune: Any = _setting(3, 0, 50, "packages", "cheapest packages meeting the target whose start months and strengths Optuna tunes (0: none)", integer=True)
+    tune: Any = _setting(
+        3,
+        0,
+        50,
+        "packages",
+        "best packages (cheapest meeting the target, or of lowest risk within the budget) whose start months and strengths Optuna tunes (0: none)",
+        integer=True,
+    )
     trials: Any = _setting(32, 1, 10_000, "trials", "Optuna trials per tuned package", integer=True)
     latest_start: Any = _setting(36, 0, 600, "month", "latest start month Optuna may choose", integer=True)
     runners_up: Any = _setting(2, 0, 20, "packages", "runners-up confirmed and shown beside the winner", integer=True)
@@ -321,6 +344,13 @@ def run_settings(raw: Mapping[str, Any]) -> RunSettings:
 def search_settings(raw: Mapping[str, Any]) -> SearchSettings:
     """Checked ``sim-search`` settings from a config; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
     settings = _settings(SearchSettings, raw)
+    if settings.target is not None and settings.budget is not None:
+        raise ConfigError(
+            [
+                f"target={settings.target} and budget={settings.budget} were both given: target asks for the cheapest package keeping the risk"
+                " at most it, budget for the lowest risk costing at most it; give only one (drop target= for the lowest risk within the budget)"
+            ]
+        )
     settings.pool = list(dict.fromkeys(settings.pool))
     return settings
 

@@ -63,23 +63,50 @@ def test_the_confirmed_packages_are_policy_files_that_run_as_the_search_ran_them
 
 def test_a_risk_is_printed_with_the_decimals_that_tell_it_from_the_target() -> None:
     """A confirmed package at 7.01% was printed '7.0% ... (misses the target)' under 'at most 7.0%', which read as a contradiction."""
-    from sim.analysis.search import Evaluation, Package, Result
+    from sim.analysis.search import Evaluation, Goal, Package, Result
     from sim.analysis.stats import Estimate
 
     def evaluation(risk: float, levers: tuple = ()) -> Evaluation:
         return Evaluation(Package(levers), Estimate(risk, risk - 0.01, risk + 0.01), Estimate(0.1, 0.1, 0.1), 2000, 1800, "confirmed", 9)
 
     winner, missed = evaluation(0.0699, (("continuity_plan", 0, 0.6),)), evaluation(0.0701, (("open_motivations", 0, 0.6),))
-    text = search.render(Result("collapse", 0.07, winner, [winner, missed], evaluation(0.112), [winner]), "baseline")
+    text = search.render(Result("collapse", Goal(target=0.07), winner, [winner, missed], evaluation(0.112), [winner]), "baseline")
     assert "at most 7.0%" in text and "  risk 6.99% [95% CI" in text
     (line,) = [line for line in text.splitlines() if "open_motivations" in line]
     assert line.lstrip().startswith("7.01% [") and line.endswith("(misses the target)")
     assert search.share(0.0701, 0.07) == "7.01%" and search.share(0.07, 0.07) == "7.0%" and search.share(0.112, 0.07) == "11.2%"
 
 
-def test_help_and_docs_say_there_is_no_budget_setting() -> None:
-    """A committee asking for the lowest risk within a budget found nothing saying sim-search answers the reverse question."""
+def test_target_and_budget_both_given_are_refused_in_one_line(capsys) -> None:
+    """A budget and a target ask two different questions: both given, it says which to drop, before anything runs."""
+    assert search.main(["target=0.1", "budget=2"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: target=0.1 and budget=2 were both given: target asks for the cheapest package keeping the risk at most it, budget for the lowest"
+        " risk costing at most it; give only one (drop target= for the lowest risk within the budget)"
+    ]
+
+
+@pytest.mark.slow
+def test_a_budget_finds_the_lowest_risk_within_it(tmp_path) -> None:
+    """sim-search answered only 'the cheapest package under a risk target' (its help said there was no budget setting):
+    budget= asks for the package of lowest risk costing at most it, confirmed and printed with its interval and cost."""
     done = subprocess.run([SIM_SEARCH, "--help"], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and "no budget setting: it finds the cheapest package under a risk target" in done.stdout
-    docs = (Path(__file__).parents[2] / "docs" / "sweeps.md").read_text(encoding="utf-8")
-    assert "there is no `budget=` setting" in " ".join(docs.split())
+    assert done.returncode == 0 and "budget" in done.stdout and "no budget setting" not in done.stdout
+    docs = " ".join((Path(__file__).parents[2] / "docs" / "sweeps.md").read_text(encoding="utf-8").split())
+    assert "no `budget=` setting" not in docs and "sim-search scenario=case04_trading_company budget=" in docs
+    out = tmp_path / "search"
+    settings = ["scenario=case04_trading_company", "budget=0.5", "tune=1", "trials=4", "max_levers=2", "pool=[commercial_capability,it_harmonisation_first]"]
+    small = ["replications=100", "confirm_replications=200", "partnership.horizon_months=48"]
+    done = subprocess.run([SIM_SEARCH, *settings, *small, f"hydra.run.dir={out}"], capture_output=True, text=True, timeout=600, check=False)
+    found = json.loads((out / "search.json").read_text(encoding="utf-8"))
+    assert found["budget"] == 0.5 and found["target"] is None
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Scenario case04_trading_company: the lever package with the lowest risk of any failure")
+    assert "costing at most GBP 0.500 m per partnership" in lines[0]
+    if found["answer"] is None or not found["answer"]["levers"]:
+        assert done.returncode == 1 and "no lever, which costs nothing" in done.stdout
+    else:
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert found["answer"]["cost"] <= 0.5 and all(found["answer"]["risk"] <= row["risk"] for row in found["confirmed"] if row["cost"] <= 0.5)
+        assert lines[1] == f"Answer: {found['answer']['package']}" and "within the budget of GBP 0.500 m per partnership" in lines[2]
+    assert (out / "policy" / "search_1.yaml").is_file() and found["compare"] in done.stdout
