@@ -209,13 +209,18 @@ class Told:
         return " - ".join(part for part in (self.decided.text, self.size) if part)
 
     @property
+    def subject(self) -> str:
+        """Who the line is about, as it names them: :attr:`who`, or ``the partnership`` for the partnership as a whole
+        (empty where :attr:`text` begins by naming it: "the partnership collapsed")."""
+        return self.who or ("" if self.text.startswith(PARTNERSHIP) else PARTNERSHIP)
+
+    @property
     def line(self) -> str:
-        """The whole line: when, who (``the partnership`` for the partnership as a whole, unless :attr:`text` begins by naming it) and :attr:`text`.
+        """The whole line: when, :attr:`subject` and :attr:`text`.
 
         "Month 68 - the partnership collapsed, after ...", not "Month 68 - the partnership - the partnership collapsed".
         """
-        who = self.who or ("" if self.text.startswith(PARTNERSHIP) else PARTNERSHIP)
-        return " - ".join(part for part in (self.when, who, self.text) if part)
+        return " - ".join(part for part in (self.when, self.subject, self.text) if part)
 
 
 def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> Told:

@@ -134,18 +134,25 @@ replay_lever = solara.reactive("")
 notice = solara.reactive("")
 stage: solara.Reactive[Stage | None] = solara.reactive(None)
 views: solara.Reactive[tuple[RunView, ...]] = solara.reactive(())
+#: The timeline events the trainer has opened on the stage on show (their keys: :func:`event_key`), kept open as it plays.
+opened: solara.Reactive[frozenset[str]] = solara.reactive(frozenset())
 
 
 # ---------------------------------------------------------------- actions
+
+
+def show(new: Stage) -> None:
+    """Put a new stage on show, at its month 0, with none of its timeline's events opened."""
+    stage.set(new)
+    views.set(new.views())
+    opened.set(frozenset())
 
 
 def load() -> None:
     """(Re)build the run from the controls, at month 0."""
     playing.set(False)
     run = adapter.Run(scenario.value, policy.value, seed.value, replication.value, config_dir=config_dir())
-    new = Stage([run])
-    stage.set(new)
-    views.set(new.views())
+    show(Stage([run]))
     levers = adapter.matching_levers(scenario.value)
     replay_lever.set(levers[0] if levers else adapter.lever_names()[0])
 
@@ -182,9 +189,8 @@ def step_once() -> list[Item]:
         playing.set(False)
         side, first = fired[0]
         where = f" ({side})" if side else ""
-        who = f"{first.who} - " if first.who else ""
         tag = f" ({first.tag})" if first.tag else ""
-        notice.set(f"{PAUSED}{first.when}{where} - {who}{first.text}{tag}")
+        notice.set(PAUSED + " - ".join(part for part in (first.when + where, first.told.subject, first.text + tag) if part))
     if not s.running:
         playing.set(False)
         if notice.value.startswith(PAUSED):  # nothing is left to play on to: "Why did it end?" says what happened
@@ -205,10 +211,7 @@ def reset() -> None:
     """Back to month 0: the same run(s) again (a replay stays a replay)."""
     playing.set(False)
     notice.set("")
-    s = current()
-    new = Stage([adapter.fresh_copy(r) for r in s.runs])
-    stage.set(new)
-    views.set(new.views())
+    show(Stage([adapter.fresh_copy(r) for r in current().runs]))
 
 
 def to_end() -> None:
@@ -224,9 +227,7 @@ def replay(levers: Sequence[str]) -> None:
     """The original again from month 0, side by side with the same seed and replication with ``levers`` on."""
     playing.set(False)
     original = adapter.fresh_copy(current().runs[0])
-    new = Stage([original, adapter.replay_of(original, levers)])
-    stage.set(new)
-    views.set(new.views())
+    show(Stage([original, adapter.replay_of(original, levers)]))
     right = adapter.lower_first(adapter.run_name(levers))
     wide = "sim-runs-wide" in runs(len(original.councils()))  # a narrow pair stacks, a wide one scrolls: see RUNS, RUN_LEAST
     where = "beside it (on a narrow screen, scroll sideways or hide the side bar)" if wide else "beside it (below it on a narrow screen)"
@@ -287,7 +288,13 @@ def status_html(view: RunView, compact: bool = False) -> str:
     )
 
 
-def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: bool = False) -> str:
+def event_key(run: str, index: int) -> str:
+    """The key of a timeline's event: the timeline's ``run`` (which run on show, or the line under the councils) and the
+    event's place from the oldest, which stays as the run plays on (a repeated loss extends its own line)."""
+    return f"{run}-{index}"
+
+
+def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: bool = False, run: str = "0", shown: frozenset[str] = frozenset()) -> str:
     """The event timeline (newest first while it is told), one short line an event, readable from the back of a room.
 
     Each says when, its case or source (the mechanism that fired), who, and what happened in short (:attr:`Item.headline`:
@@ -295,12 +302,15 @@ def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: boo
     the effect) open under it at a click on the line (a triangle marks one that has more), and the whole line shows on hover.
     ``clamped`` (a run of a replay, half as wide): each line keeps to two lines of text, cut short with an ellipsis where
     it is longer, and every line opens at a click (a triangle before it), showing it whole with its trigger and the rest.
+    Each line that opens carries its key (:func:`event_key` of ``run``); those in ``shown`` are drawn open, so that an
+    opened event stays open as the page redraws the timeline month by month (:class:`Timeline`).
     """
     if not items:
         return '<div class="sim-empty">Nothing has happened yet. Press play or step.</div>'
     rows = []
     ordered = list(reversed(items)) if newest_first else list(items)
     for k, item in enumerate(ordered):
+        key = event_key(run, len(items) - 1 - k if newest_first else k)
         tag = chip(item.tag, svg.tag_colours(item.tag)) if item.tag else chip("milestone", ("#FFFFFF", "#333333"), "border:2px solid #999")
         trigger = trigger_chip(item.trigger_words) + " " if item.trigger_tag else ""
         latest = " sim-latest" if k == 0 and newest_first else ""
@@ -308,7 +318,7 @@ def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: boo
         headline = f"{tag} {who}{escape(item.headline)}"
         more = f'<div class="sim-detail">{trigger}{escape(item.detail)}</div>' if trigger or item.detail else ""
         if more or clamped:
-            headline = f"<details><summary>{headline}</summary>{more}</details>"
+            headline = f'<details data-key="{key}"{" open" if key in shown else ""}><summary>{headline}</summary>{more}</details>'
         when = f'<div class="sim-when">{escape(item.when)}</div>'
         rows.append(f'<li class="sim-event{latest}" title="{escape(item.line)}">{when}<div class="sim-what">{headline}</div></li>')
     return f'<ol class="sim-timeline{" sim-clamped" if clamped else ""}">' + "".join(rows) + "</ol>"
@@ -358,7 +368,7 @@ def now_html(view: RunView, said: str = "") -> str:
     """What happened last, under the councils' drawing (the notice ``said`` instead, where there is one)."""
     if said:
         return f'<div class="sim-notice">{escape(said)}</div>'
-    return timeline_html(view.timeline[-1:])
+    return timeline_html(view.timeline[-1:], run=f"now-{len(view.timeline)}", shown=opened.value)
 
 
 def savings_top(shown: Sequence[RunView]) -> float:
@@ -470,6 +480,23 @@ CSS = (
 # ---------------------------------------------------------------- components
 
 
+class Timeline(ipyvue.VueTemplate):
+    """A timeline's HTML (``html``: :func:`timeline_html`) that tells the page which of its events the trainer opens or
+    closes (:data:`opened`), so that the next month's timeline draws them as they were."""
+
+    html = traitlets.Unicode("").tag(sync=True)
+    template = traitlets.Unicode(
+        '<template><div v-html="html"></div></template><script>module.exports = { mounted() {'
+        " this.$el.addEventListener('toggle', e => { const key = e.target.dataset && e.target.dataset.key;"
+        " if (key) { this.toggled({key: key, open: e.target.open}); } }, true); } };</script>"
+    ).tag(sync=True)
+
+    def vue_toggled(self, data: dict) -> None:
+        """Event ``data["key"]`` was opened or closed (``data["open"]``) in the browser."""
+        key = str(data["key"])
+        opened.set(opened.value | {key} if data["open"] else opened.value - {key})
+
+
 class ToTop(ipyvue.VueTemplate):
     """Nothing to see: scrolls the page (and each box it sits in) to its top when it is put on the page."""
 
@@ -556,13 +583,15 @@ def WhyPanel(view: RunView, offer_replay: bool) -> None:
 
 
 @solara.component
-def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequence[RunView] = (), said: str = "") -> None:
+def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequence[RunView] = (), said: str = "", place: int = 0) -> None:
     """One run: its month and ending, why it ended, the councils, the timeline, savings and the value each council sees.
 
     ``beside``: the runs shown next to it, whose charts share its axes. Not ``compact``: what happened last (or the notice
-    ``said``) is written under the councils, both on the screen with the month (:data:`sim.viz.svg.AROUND`).
+    ``said``) is written under the councils, both on the screen with the month (:data:`sim.viz.svg.AROUND`). ``place``:
+    which run on show it is (its timeline's events are keyed by it: :func:`event_key`).
     """
     together = [view, *beside]
+    run = str(place)
     figure = {"margin": 0, "classes": ["sim-figure"]}
     with solara.Column(gap="10px", style={"min-width": "0"}, classes=["sim-run"] if compact else []):
         if title:
@@ -578,7 +607,8 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view, width))
             with solara.Card("Timeline", margin=0):
-                solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline, clamped=True), classes=["sim-scroll-short"])
+                with solara.Div(classes=["sim-scroll-short"]):
+                    Timeline.element(html=timeline_html(view.timeline, clamped=True, run=run, shown=opened.value))
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view, charts, top=savings_top(together)))
             with solara.Card(**figure):
@@ -589,7 +619,8 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
                 solara.HTML(tag="div", unsafe_innerHTML=now_html(view, said), classes=["sim-now"])
             with solara.Card("Timeline", margin=0):
-                solara.HTML(tag="div", unsafe_innerHTML=timeline_html(view.timeline), classes=["sim-scroll"])
+                with solara.Div(classes=["sim-scroll"]):
+                    Timeline.element(html=timeline_html(view.timeline, run=run, shown=opened.value))
         with solara.Columns([1, 1], gutters_dense=True, classes=PAIR):
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=savings_svg(view))
@@ -633,4 +664,4 @@ def Page() -> None:
             solara.HTML(tag="div", unsafe_innerHTML=comparison_html(original, treated), classes=["sim-compare"])
         with solara.Div(classes=runs(len(original.councils))):
             RunPanel(original, compact=True, title=adapter.run_name(original.levers), beside=(treated,))
-            RunPanel(treated, compact=True, title=adapter.replay_title(treated.levers), beside=(original,))
+            RunPanel(treated, compact=True, title=adapter.replay_title(treated.levers), beside=(original,), place=1)

@@ -252,11 +252,28 @@ def test_a_timeline_line_is_its_headline_with_its_trigger_and_detail_a_click_awa
         adapter.Item(22, Told("Month 22", (), "the business case was approved; integration begins"), "", "", ""),
     ]
     left, approved = app.timeline_html(items, newest_first=False).split("</li>")[:2]
-    headline, _, more = left.partition("<details><summary>")[2].partition("</summary>")
+    headline, _, more = left.partition("<summary>")[2].partition("</summary>")
     assert "left the partnership, after the annual budget setting" in headline and "mostly" not in headline and "trigger" not in headline
     assert "trigger: the annual budget setting" in more and "mostly working together" in more and "sim-detail" in more
     assert f'title="{escape(items[0].line)}"' in left
-    assert "<details>" not in approved and "the business case was approved; integration begins" in approved
+    assert "<details" not in approved and "the business case was approved; integration begins" in approved
+
+
+def test_an_opened_event_is_drawn_open_as_its_timeline_grows_until_a_new_run_is_shown():
+    """An event opened at its triangle closed at the next month: the page redrew the timeline with every event closed."""
+    items = [
+        adapter.Item(12, Told("Month 12", ("Westmere DC",), "left the partnership", "the annual budget setting"), "research", "", "budget_setting"),
+        adapter.Item(22, Told("Month 22", (), "the business case was approved; integration begins"), "", "", ""),
+    ]
+    key = app.event_key("1", 0)
+    assert key != app.event_key("0", 0) and key != app.event_key("1", 1)
+    for shown in (items[:1], items):  # a month on, the timeline has grown at its top
+        out = app.timeline_html(shown, clamped=True, run="1", shown=frozenset({key}))
+        assert out.count(" open>") == 1 and f'<details data-key="{key}" open><summary>' in out
+    assert " open>" not in app.timeline_html(items, clamped=True, run="0", shown=frozenset({key})), "the other run's event stays closed"
+    app.opened.set(frozenset({key}))
+    app.load()
+    assert app.opened.value == frozenset(), "a new run on show opens none"
 
 
 def test_the_pages_trigger_chips_and_the_handouts_trigger_tags_read_the_same(monkeypatch):
@@ -438,3 +455,23 @@ def test_a_pause_in_a_replay_says_which_run_it_fired_in(page):
     assert said and all(n.startswith("Paused: Month ") for n in said)
     assert all(" (as it happened) - " in n or " (with continuity plan) - " in n for n in said), said
     assert not any(n.endswith("()") for n in said)
+
+
+def test_a_pause_on_a_partnership_wide_event_names_the_partnership_as_the_timeline_does(page, monkeypatch):
+    """The pause said "Paused: Month 10 (as it happened) - the proposal was shelved, ..." where the timeline and the
+    handout say "Month 10 - the partnership - the proposal was shelved, ..." (a council's event names the council there).
+    In a replay one run can end while the other plays on; the ending is then what fired."""
+    shelved = adapter.Item(10, Told("Month 10", (), "the proposal was shelved", "a chief executive about to leave"), "case 02", "02", "")
+    collapsed = adapter.Item(52, Told("Month 52", (), "the partnership collapsed", "a partner leaving"), "case 01", "01", "")
+    app.auto_pause.set(True)
+    said = []
+    for item in (shelved, collapsed):
+        monkeypatch.setattr(app.Stage, "step", lambda self, item=item: [("as it happened", item)])
+        app.playing.value = True  # as the play loop sees it
+        app.step_once()
+        said.append(app.notice.value)
+    assert shelved.line == "Month 10 - the partnership - the proposal was shelved, after a chief executive about to leave [case 02]"
+    assert said == [
+        "Paused: Month 10 (as it happened) - the partnership - the proposal was shelved, after a chief executive about to leave (case 02)",
+        "Paused: Month 52 (as it happened) - the partnership collapsed, after a partner leaving (case 01)",
+    ]

@@ -429,3 +429,43 @@ def test_a_replay_of_eight_councils_shows_both_runs_side_by_side(server_of_eight
             assert drawings[1]["right"] <= shown["width"], drawings
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"
+
+
+def test_an_opened_event_stays_open_through_play_pause_and_step(server):
+    """Case 02's replay: an event opened at its triangle closed when the trainer pressed play (each month redrew the
+    timeline). It now stays open through play, pause and a step, until the trainer closes it or puts a new run on show."""
+    from playwright.sync_api import expect
+
+    with app_page(server) as page:
+
+        def button(name: str):
+            return page.get_by_role("button", name=name, exact=True)
+
+        button(f"Case {CASE_ID}").click()
+        expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
+        button("To the end").click()
+        page.locator(".sim-why").get_by_role("button", name="Replay with agreed decision process").click()
+        expect(page.get_by_text("As it happened")).to_be_visible()
+        events = page.locator(".sim-run .sim-timeline details")
+        for month in range(1, 40):
+            button("Step").click()
+            expect(page.locator(".sim-month").first).to_have_text(f"Month {month}")
+            if events.count():
+                break
+        opened = events.last  # the replay's oldest event: the last line as the timelines grow at their top
+        opened.locator("summary").click()
+        expect(opened).to_have_attribute("open", "")
+        before = page.locator(".sim-month").first.inner_text()
+        button("Play").click()
+        expect(page.locator(".sim-month").first).not_to_have_text(before, timeout=20_000)
+        page.wait_for_timeout(800)
+        button("Pause").click()
+        expect(opened).to_have_attribute("open", "")
+        button("Step").click()
+        page.wait_for_timeout(500)
+        expect(opened).to_have_attribute("open", "")
+        opened.locator("summary").click()
+        page.wait_for_timeout(500)
+        button("Step").click()
+        page.wait_for_timeout(500)
+        expect(opened).not_to_have_attribute("open", "")
