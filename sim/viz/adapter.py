@@ -8,6 +8,7 @@ means changing this module (and :mod:`sim.viz.stories`) only.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -562,8 +563,13 @@ class Run:
         parts += [f"- {item.line}" for item in self.timeline()] or ["- nothing happened"]
         return "\n".join(parts) + "\n"
 
+    @functools.cached_property
     def _decisions(self) -> tuple[Decision, ...]:
-        """The councils whose decisions ended the run: those who left in its last month, or those who had not approved a shelved proposal."""
+        """The councils whose decisions ended the run: those who left in its last month, or those who had not approved a shelved proposal.
+
+        Worked out once, when first asked for once the run has ended (:meth:`why` asks only then): an ended run no longer
+        changes, and each of the page's redraws (a replay's other run plays on) asked again, rebuilding the timeline's items.
+        """
         m = self.model
         ending = m.cause
         ending_tag = source_words(case_of(ending))
@@ -615,7 +621,7 @@ class Run:
         after = trigger_words(trigger)
         case = case_of_cause(cause)
         learning = learning_for(cause)
-        deciding = self._decisions()
+        deciding = self._decisions
         gone = sorted((c for c in self.councils() if not c.active and c.exit_month != m.month), key=lambda c: c.exit_month)
         earlier = tuple((c.name, c.exit) for c in gone)
         if m.outcome == "collapsed":

@@ -336,3 +336,19 @@ def test_a_decision_says_whether_the_council_left():
     left = adapter.Decision("Eastshire", "gave notice in month 67 and left in month 69", "", "", "x", "", (), 0.3, 0.35, ())
     shelved = adapter.Decision("Westmere DC", "had not approved the proposal", "", "", "x", "", (), 1.1, 0.4, ())
     assert left.left and not shelved.left
+
+
+def test_an_ended_runs_deciding_councils_are_worked_out_once(monkeypatch):
+    """Each redraw of an ended run (a replay's other run playing on) asked why it ended, and each time the deciding councils
+    were worked out afresh, the run's timeline rebuilt for their events; an ended run no longer changes."""
+    story = stories.story_for("01")
+    assert story is not None
+    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+    run.run_to_end()
+    first = run.why()
+    assert first is not None and first.decisions and any(d.events for d in first.decisions)
+    built = []
+    item_of = adapter.item_of
+    monkeypatch.setattr(adapter, "item_of", lambda stretch: built.append(stretch) or item_of(stretch))
+    assert run.why() == first and run.view().why == first
+    assert len(built) == len(run.model.events.stretches()), "only the view's own timeline is built again"
