@@ -18,7 +18,7 @@ from sim.analysis.comparison import MEASURES, run_comparison
 from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Summary, Tally
 from sim.config import assumptions as catalogue
-from sim.config.checks import ConfigError
+from sim.config.checks import ConfigError, arguments_checked
 from sim.config.model import SECTIONS, ModelConfig
 from sim.config.overrides import did_you_mean, split_override
 from sim.config.scenarios import changed, compose_run, load, with_policy
@@ -78,6 +78,7 @@ def _override_change(overrides: Sequence[str], config_dir: str | Path | None) ->
     return change
 
 
+@arguments_checked("sim.run")
 def run(
     config: ModelConfig,
     seed: int = 0,
@@ -144,6 +145,7 @@ def run(
     return summary
 
 
+@arguments_checked("sim.compare")
 def compare(
     scenario: str | ModelConfig,
     policies: Sequence[str],

@@ -103,3 +103,32 @@ def test_run_and_compare_refuse_a_fixed_name_that_is_no_assumption_one_line_each
     with pytest.raises(ConfigError) as refused:
         sim.compare("baseline", ["none", "continuity_plan"], replications=100, fixed="decisions.memory")
     assert refused.value.problems == ["fixed = 'decisions.memory' must be a list of assumption paths, e.g. ['decisions.memory']"]
+
+
+@pytest.mark.parametrize(
+    ("call", "line"),
+    [
+        (
+            lambda ours: sim.compare(ours, ["none", "staged_scope"], replication=50),
+            "sim.compare: replication= is not one of its arguments (did you mean replications?)",
+        ),
+        (lambda ours: sim.compare(ours, policy=["none", "staged_scope"]), "sim.compare: policy= is not one of its arguments (did you mean policies?)"),
+        (lambda ours: sim.run_ensemble(ours, replications=50), "sim.run_ensemble: seed is missing (it has no default)"),
+        (lambda ours: sim.run(ours, replicatons=50), "sim.run: replicatons= is not one of its arguments (did you mean replications?)"),
+        (lambda ours: sim.PartnershipModel(scenario="baseline"), "sim.PartnershipModel: scenario= is not one of its arguments (did you mean scenario_name?)"),
+        (lambda ours: sim.load("baseline", polcy="none"), "sim.load: polcy= is not one of its arguments (did you mean policy?)"),
+        (
+            lambda ours: sim.council("Our District", "district"),
+            "sim.council: 2 arguments given by position, where it takes only name so: give the others by name",
+        ),
+        (lambda ours: sim.summarise(None, horizn=36), "sim.summarise: horizn= is not one of its arguments (did you mean horizon?)"),
+    ],
+)
+def test_a_misspelt_or_missing_argument_of_the_facade_is_one_line_naming_the_one_meant(call, line):
+    """A notebook's ``sim.compare(ours, POLICIES, replication=600)`` gave Python's traceback ending "got an unexpected keyword
+    argument 'replication'", naming no argument the function takes: now one line (the notebook shows no traceback)."""
+    ours = sim.partnership([sim.council("Our District"), sim.council("Neighbour District")])
+    with pytest.raises(ConfigError) as refused:
+        call(ours)
+    assert refused.value.problems[0].startswith(line), refused.value.problems
+    assert refused.value._render_traceback_()[0] == f"ConfigError: {refused.value.problems[0]}"

@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.analysis.stats import CoMoments, DrawMoments, Estimate, Moments, TotalInterval, ends_error, equal_counts_p, total_interval, wilson
 from sim.analysis.survival import SurvivalCurve, collapse_times, kaplan_meier_counts
+from sim.config.checks import arguments_checked
 from sim.config.model import SECTIONS
 from sim.core import triggers
 from sim.core.layout import layout
@@ -341,6 +342,7 @@ def _distribution(counts: np.ndarray, n: int) -> dict[str, Any]:
     return {"launched": n, "quantiles": {f"q{round(100 * q):02d}": quantile(q) for q in (0.1, 0.25, 0.5, 0.75, 0.9)}, "share_below": below, "bin_width": 0.05}
 
 
+@arguments_checked("sim.summarise")
 def summarise(table: Any, horizon: int | None = None, confidence: float = 0.95) -> Summary:
     """Every figure of a run's summary as plain data.
 
@@ -560,6 +562,7 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+@arguments_checked("sim.render")
 def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
     """The summary as plain text for a terminal.
 

@@ -8,10 +8,13 @@ parameter, the value and what is allowed.
 from __future__ import annotations
 
 import argparse
+import difflib
+import functools
+import inspect
 import math
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TypeVar
 
 from sim.core.declare import Spec
 
@@ -29,6 +32,77 @@ class ConfigError(ValueError):
     def _render_traceback_(self) -> list[str]:
         """How IPython and Jupyter show it: one line per problem, no traceback (the fault is in the input, not the code)."""
         return [f"ConfigError: {problem}" for problem in self.problems]
+
+
+#: A function given to :func:`arguments_checked`.
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+def did_you_mean(key: str, known: Sequence[str]) -> str:
+    """`` (did you mean X?)`` with the name in ``known`` closest to a misspelt ``key``, or an empty string when none is close."""
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def argument_problems(shown: str, signature: inspect.Signature, args: Sequence[Any], kwargs: dict[str, Any]) -> list[str]:
+    """One line per argument a call of ``shown`` cannot take: a name it has not (with the closest it has), one too many by position, one missing.
+
+    Parameters
+    ----------
+    shown
+        The function as the user calls it (``sim.compare``).
+    signature
+        Its signature (``self`` included for a method: ``args`` then holds the instance).
+    args, kwargs
+        The call's arguments.
+    """
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError as error:
+        kinds = {name: p.kind for name, p in signature.parameters.items()}
+        names = [name for name, kind in kinds.items() if name != "self" and kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
+        by_position = [name for name, kind in kinds.items() if kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        problems = []
+        if inspect.Parameter.VAR_KEYWORD not in kinds.values():
+            problems += [
+                f"{shown}: {key}= is not one of its arguments{did_you_mean(key, names)} (they are: {', '.join(names)})" for key in kwargs if key not in names
+            ]
+        if len(args) > len(by_position) and inspect.Parameter.VAR_POSITIONAL not in kinds.values():
+            first = ", ".join(name for name in by_position if name != "self")
+            problems.append(f"{shown}: {len(args) - ('self' in kinds)} arguments given by position, where it takes only {first} so: give the others by name")
+        given = set(kwargs) | set(by_position[: len(args)])
+        problems += [
+            f"{shown}: {name} is missing (it has no default)"
+            for name, p in signature.parameters.items()
+            if p.default is p.empty
+            and p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+            and name not in given
+        ]
+        return problems or [f"{shown}: {error}"]
+    return []
+
+
+def arguments_checked(shown: str) -> Callable[[Function], Function]:
+    """A decorator: calls of the function refuse arguments it cannot take with :func:`argument_problems`' lines, as a :class:`ConfigError`.
+
+    Python's own ``TypeError`` ("got an unexpected keyword argument 'replication'") shows in a
+    notebook as a traceback and names no argument the function does take; the function's
+    signature and behaviour are otherwise unchanged.
+    """
+
+    def decorate(function: Function) -> Function:
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            problems = argument_problems(shown, signature, args, kwargs)
+            if problems:
+                raise ConfigError(problems)
+            return function(*args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate
 
 
 #: What a value of each argument type must be, as a problem line says it.

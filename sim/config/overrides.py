@@ -14,7 +14,6 @@ Python API and the command line refuse the same input with the same words.
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ from typing import Any
 
 from omegaconf import DictConfig, ListConfig
 
-from sim.config.checks import ConfigError, allowed, check_fixed
+from sim.config.checks import ConfigError, allowed, check_fixed, did_you_mean
 from sim.config.model import SECTIONS
 from sim.config.settings import RunSettings, both_problems
 from sim.core.declare import Spec
@@ -101,12 +100,6 @@ def known_keys(schema: Any, parts: Sequence[str]) -> list[str] | None:
     if typing.get_origin(node) is list:
         return None
     return list(_fields_of(node)) or None
-
-
-def did_you_mean(key: str, known: Sequence[str]) -> str:
-    """`` (did you mean X?)`` with the name in ``known`` closest to a misspelt ``key``, or an empty string when none is close."""
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 #: Titles the reference policy is shown with (sentences, the trainer's select), read as its name ``none``.

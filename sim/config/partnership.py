@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim.config.checks import ConfigError
+from sim.config.checks import ConfigError, arguments_checked
 from sim.config.distributions import describe, is_dist, render_range, sample
 from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
 from sim.config.overrides import did_you_mean
@@ -67,6 +67,7 @@ class Council:
     values: Mapping[str, Any]
 
 
+@arguments_checked("sim.council")
 def council(name: str, **values: Any) -> Council:
     """One council of your partnership: its name and any attributes you know (the rest come from the scenario).
 
@@ -263,6 +264,7 @@ def _at(cfg: ModelConfig, path: str) -> Any:
     return getattr(getattr(cfg, head), name)
 
 
+@arguments_checked("sim.partnership")
 def partnership(
     councils: Sequence[Council],
     *,

@@ -18,7 +18,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import schema
-from sim.config.checks import ConfigError
+from sim.config.checks import ConfigError, arguments_checked
 from sim.config.model import SECTIONS, ModelConfig, model_config
 from sim.config.overrides import PACKAGE_CONFIGS, compose_checked, config_root, interpolation_problems, unknown_name  # noqa: F401 - re-exported
 from sim.config.settings import NO_POLICY
@@ -61,6 +61,7 @@ def model_sections(cfg: DictConfig) -> ModelConfig:
     return model_config({key: cfg[key] for key in SECTIONS})
 
 
+@arguments_checked("sim.load")
 def load(scenario: str = "baseline", policy: str = NO_POLICY, overrides: Sequence[str] = (), config_dir: str | Path | None = None) -> ModelConfig:
     """A checked :class:`~sim.config.model.ModelConfig` for a named scenario and policy.
 

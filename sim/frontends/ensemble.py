@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from sim import population
+from sim.config.checks import arguments_checked
 from sim.config.model import ModelConfig, checked
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, MAX_WORKERS, available_cores
 from sim.config.uncertainty import Uncertainty
@@ -89,6 +90,7 @@ def check_run(replications: Any, seed: Any, block_size: Any, first_rep: Any = 0,
         raise ValueError(f"workers = {workers} is outside [1, {MAX_WORKERS}]")
 
 
+@arguments_checked("sim.run_ensemble")
 def run_ensemble(
     config: ModelConfig,
     replications: int,

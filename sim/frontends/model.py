@@ -26,7 +26,7 @@ import pandas as pd
 
 from sim import population
 from sim.config import scenarios
-from sim.config.checks import ConfigError, check_number
+from sim.config.checks import ConfigError, arguments_checked, check_number
 from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, NO_POLICY, SharedSettings
@@ -174,6 +174,7 @@ class PartnershipModel(mesa.Model):
         ``exit_month``, ``exit_cause``, ``exit_trigger`` (a council's last row is its month of exit).
     """
 
+    @arguments_checked("sim.PartnershipModel")
     def __init__(
         self,
         scenario_name: str = "baseline",

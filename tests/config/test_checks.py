@@ -135,3 +135,25 @@ def test_a_missing_required_argument_is_said_with_the_problems_noted_before_it(c
     assert stop.value.code == 2
     said = capsys.readouterr().err.splitlines()
     assert said == ["error: --n = 'x' is not a whole number (see demo --help)", "error: the following arguments are required: folder (see demo --help)"]
+
+
+def test_a_checked_function_names_an_argument_it_has_not_with_the_closest_it_has_and_runs_as_before():
+    from sim.config.checks import arguments_checked
+
+    @arguments_checked("sim.example")
+    def example(table, replications=4, *, seed=0):
+        """An example."""
+        return table, replications, seed
+
+    assert example(1, 2, seed=3) == (1, 2, 3) and example.__name__ == "example" and example.__doc__ == "An example."
+    with pytest.raises(ConfigError) as refused:
+        example(1, replication=5)
+    assert refused.value.problems == [
+        "sim.example: replication= is not one of its arguments (did you mean replications?) (they are: table, replications, seed)"
+    ]
+    with pytest.raises(ConfigError) as refused:
+        example(1, 2, 3)
+    assert refused.value.problems == ["sim.example: 3 arguments given by position, where it takes only table, replications so: give the others by name"]
+    with pytest.raises(ConfigError) as refused:
+        example(seed=1)
+    assert refused.value.problems == ["sim.example: table is missing (it has no default)"]
