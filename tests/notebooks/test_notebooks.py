@@ -440,3 +440,34 @@ def test_notebook_02_refuses_in_one_line_a_list_of_levers_that_does_not_start_wi
         "ConfigError: POLICIES = ['continuity_plan', 'staged_scope']: put 'none' first, the reference each lever is compared with"
     ]
     exec(f'POLICIES = ["{NO_POLICY}", "continuity_plan"]\n' + lists, dict(names))
+
+
+def test_notebook_01_shows_the_ensembles_first_rows_in_words() -> None:
+    """Its first table read "case02_decision_slippage", "chief_executive_leaving" and money to six decimals (6.798933) under the
+    column names of the code (end_month, business_case), with no word on what a row is."""
+    from types import SimpleNamespace
+
+    from sim.frontends.narrative import explain, trigger_words
+
+    notebook = read("01_quickstart.ipynb")
+    (cell,) = [cell for cell in code_cells(notebook) if "sim.run_ensemble(" in cell.source]
+    rows = pd.DataFrame(
+        {
+            "rep": [0, 1],
+            "outcome": ["shelved", "sustained"],
+            "end_month": [21, 120],
+            "cause": ["case02_decision_slippage", "none"],
+            "trigger": ["chief_executive_leaving", "none"],
+            "business_case": [0.041596, 6.798933],
+            "realised_savings": [0.0, 3.644001],
+            "net_savings": [0.0, 1.510885],
+            "c0_it_maturity": [0.5, 0.6],
+        }
+    )
+    names = {"sim": SimpleNamespace(run_ensemble=lambda *args, **kwargs: rows), "pd": pd, "explain": explain, "trigger_words": trigger_words}
+    names |= {"config": None, "REPLICATIONS": 2, "SEED": 1, "UNCERTAINTY": "none"}
+    shown = _last_value(cell.source, names).to_html()
+    assert not re.search(r"case\d\d_|_leaving|end_month|business_case|c0_it_maturity", shown), shown
+    assert "Decision slippage: two neighbouring district councils (case 02)" in shown and "a chief executive about to leave" in shown
+    assert "6.80" in shown and "6.798933" not in shown and "business case (GBP m)" in shown
+    assert "one simulated partnership" in notebook.cells[notebook.cells.index(cell) - 1].source
