@@ -481,9 +481,10 @@ def render(result: Sensitivity, shown: int = 8) -> str:
     return "\n".join(lines)
 
 
-def _factor_words(factor: str, width: int) -> str:
-    """A factor as a reader knows it: the assumption's declared meaning, then its name as the tables give it, wrapped to ``width``."""
-    return wrap(f"{input_title(factor)} ({factor.split('.', 1)[1] if '.' in factor else factor})", width)
+def factor_words(factor: str, width: int | None = None) -> str:
+    """A factor as a reader knows it: the assumption's declared meaning, then its name as the tables give it, wrapped to ``width`` (one line without)."""
+    words = f"{input_title(factor)} ({factor.split('.', 1)[1] if '.' in factor else factor})"
+    return words if width is None else wrap(words, width)
 
 
 def _styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
@@ -523,7 +524,7 @@ def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Figure:
         ax.set_xlabel(f"mean effect of the assumption, mu*\n(change over its plausible range, {unit})")
         ax.set_ylabel(f"spread of that effect, sigma\n(interactions or curvature, {unit})")
         ax.set_title(wrap(meaning, 42))
-        key = "\n".join(_factor_words(r.factor, KEY_WIDTH).replace("\n", "\n    ").join((f"{rank:<2} ", "")) for rank, r in enumerate(top, 1))
+        key = "\n".join(factor_words(r.factor, KEY_WIDTH).replace("\n", "\n    ").join((f"{rank:<2} ", "")) for rank, r in enumerate(top, 1))
         ax.annotate(key, (0, 0), xycoords=ax.xaxis.label, xytext=(0, -8), textcoords="offset points", va="top", ha="left", gid="key")
         placed.append((labels, ax.legend(loc="best")))
     fig.canvas.draw()  # the constrained layout sets each panel's size, which the labels' extents depend on
@@ -568,7 +569,7 @@ def sobol_figure(sobol: Any) -> Figure:
     from sim.analysis.plots import OKABE_ITO
 
     factors = list(dict.fromkeys(sobol["factor"]))
-    words = [_factor_words(f, 34) for f in factors]
+    words = [factor_words(f, 34) for f in factors]
     lines = sum(w.count("\n") + 1 for w in words)
     fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(4.5 * len(OUTPUTS) + 3, max(5.8, 2.5 + KEY_LINE * 1.15 * lines)), layout="constrained", sharey=True)
     whisker = Line2D([], [], color="black", marker="|", markersize=10, label="whiskers: 95% interval")

@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.comparison import EFFECT_COLUMNS, effect_column
+from sim.analysis.sensitivity import factor_words
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "notebooks"
@@ -178,9 +179,41 @@ def test_notebook_04_gives_a_sobol_indexs_uncertainty_in_percentage_points(capsy
     morris = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "mu_star": [0.3, 0.1], "mu_star_conf": [0.05, 0.05], "mu_star_noise": 0.06})
     sobol = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "ST": [0.84, 0.2], "ST_conf": [0.38, 0.1], "S1": [0.56, 0.1], "S1_conf": [0.27, 0.1]})
     noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.063], "noise_share_of_sobol_variance": [0.05]})
-    exec(cell.source, {"morris": morris, "sobol": sobol, "noise": noise})
+    exec(cell.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words})
     text = capsys.readouterr().out
     assert "84% of the variance (plus or minus 38 percentage points, 95% interval), 56% alone (plus or minus 27 points)" in text, text
+
+
+def test_notebook_04_gives_the_sobol_indices_and_the_lead_assumption_in_words(tmp_path, capsys) -> None:
+    """The sensitivity cell ended on the raw Sobol table (factor decisions.outside_option, S1_conf 0.267325) and the sentences named
+    "decisions.outside_option" and "partnership.delivery's": the assumptions are now named by their meaning, the indices in percent."""
+    from pathlib import Path
+
+    from sim.analysis.sensitivity import OUTPUTS
+
+    notebook = read("04_sweeps_sensitivity_calibration.ipynb")
+    (table,) = [cell for cell in code_cells(notebook) if 'read_parquet(sensitivity_dir / "sobol.parquet")' in cell.source]
+    sobol = pd.DataFrame(
+        {"factor": ["decisions.outside_option"], "output": "collapse", "S1": [0.557659], "S1_conf": [0.267325], "ST": [0.84], "ST_conf": [0.38]}
+    )
+    sobol.to_parquet(tmp_path / "sobol.parquet")
+    pd.DataFrame({"factor": ["decisions.outside_option"], "output": "collapse", "mu_star": [0.3], "mu_star_conf": [0.05]}).to_parquet(
+        tmp_path / "morris.parquet"
+    )
+    pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.06]}).to_parquet(tmp_path / "noise.parquet")
+    names = {"SENSITIVITY_DIR": str(tmp_path), "Path": Path, "pd": pd, "OUTPUTS": OUTPUTS, "factor_words": factor_words}
+    shown = _last_value(table.source, names).to_html()
+    assert "decisions.outside_option" not in shown and "S1_conf" not in shown and "0.267325" not in shown, shown
+    assert factor_words("decisions.outside_option") in shown and OUTPUTS["collapse"] in shown
+    assert "56%" in shown and ">27<" in shown and "plus or minus (percentage points)" in shown
+    (sentences,) = [cell for cell in code_cells(notebook) if "Sobol indices" in cell.source and "lead = " in cell.source]
+    sobol = pd.DataFrame({"factor": ["decisions.outside_option"], "output": "collapse", "ST": [0.84], "ST_conf": [0.38], "S1": [0.56], "S1_conf": [0.27]})
+    morris = pd.DataFrame({"factor": ["partnership.delivery"], "output": "collapse", "mu_star": [0.3], "mu_star_conf": [0.05], "mu_star_noise": 0.06})
+    noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.063], "noise_share_of_sobol_variance": [0.05]})
+    exec(sentences.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words})
+    text = capsys.readouterr().out
+    assert "decisions.outside_option" not in text and "partnership.delivery" not in text, text
+    assert f"{factor_words('decisions.outside_option')} matters most" in text and f"is that of {factor_words('partnership.delivery')}." in text
 
 
 def _interpretation(notebook: Any) -> tuple[int, Any]:
