@@ -788,7 +788,7 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         for row, s, points, measured, worse, doubt in zip(y, spend, avoided, lowers, raises, unsure, strict=True):
             if measured:
                 words = f"GBP {s / points:.3f} m per point of collapse avoided" if s > 0 else ""
-                words += "\n(if the drop holds: its total interval includes none)" if words and doubt else ""
+                words += "\n(if the drop holds: its total interval includes no drop)" if words and doubt else ""
             else:
                 words = "measurably raises collapse" if worse else "no measurable effect on collapse"
             if words:

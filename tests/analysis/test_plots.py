@@ -444,7 +444,8 @@ def test_forest_plot_says_a_lever_that_measurably_raises_collapse_raises_it():
 
 
 def test_forest_plot_cost_per_point_avoided_says_when_the_total_interval_allows_no_drop():
-    """The cost panel priced every point of collapse a lever avoids by its Monte Carlo interval, though its total interval ran above zero."""
+    """The cost panel priced every point of collapse a lever avoids by its Monte Carlo interval, though its total interval ran above zero.
+    Its caveat then read "its total interval includes none" (none: the policy with no lever, or no drop?): now "includes no drop"."""
     rows = [{"policy": "none", "lever_cost": 0.0}, {"policy": "continuity_plan", "lever_cost": 0.2}, {"policy": "staged_scope", "lever_cost": 0.1}]
     for row, (effect, low, high, total_high) in zip(rows, [(0.0, 0.0, 0.0, 0.0), (-0.04, -0.05, -0.03, -0.01), (-0.02, -0.03, -0.01, 0.01)], strict=True):
         for m in ("shelved", "collapse", "failure"):
@@ -453,7 +454,7 @@ def test_forest_plot_cost_per_point_avoided_says_when_the_total_interval_allows_
     cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
     assert [t.get_text() for t in cost.texts] == [
         "GBP 0.050 m per point of collapse avoided",
-        "GBP 0.050 m per point of collapse avoided\n(if the drop holds: its total interval includes none)",
+        "GBP 0.050 m per point of collapse avoided\n(if the drop holds: its total interval includes no drop)",
     ]
 
 
