@@ -300,7 +300,8 @@ def survival_figure(summaries: Mapping[str, Any], title: str = "") -> Figure:
     elif totals:
         bands = (
             f" Bands: pointwise {level:.0%} intervals; the dark one counts the Monte Carlo noise of the replications run (Kaplan-Meier, log-log),"
-            " the pale one adds the doubt about the model's assumptions (the total interval)."
+            " the pale one adds the doubt about the model's assumptions (the total interval). Where no pale band shows beyond the dark one,"
+            " the draws showed no spread beyond Monte Carlo noise: doubt too small for these draws to measure, not none."
         )
     else:
         bands = f" Bands: pointwise {level:.0%} intervals (Kaplan-Meier, log-log)."

@@ -108,6 +108,8 @@ def test_a_survival_curve_with_parameter_draws_shows_its_total_band_too(none):
     assert min(path.vertices[:, 1].min() for path in bands[0].get_paths()) == pytest.approx(float(np.min(curve["total_low"])))
     caption = next(t.get_text() for t in fig.texts if "Shelved" in t.get_text()).replace("\n", " ")
     assert "the pale one adds the doubt about the model's assumptions (the total interval)" in caption
+    # notebook 01: no pale band for 82 months, then one from 84% to 99%: the caption says why it may not show
+    assert "Where no pale band shows beyond the dark one, the draws showed no spread beyond Monte Carlo noise" in caption
     assert "Monte Carlo" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
     plain = drawn(plots.survival_figure(none["summary"]))
     assert len([c for c in plain.axes[0].collections if isinstance(c, PolyCollection)]) == 1
