@@ -504,3 +504,12 @@ def test_notebook_01_shows_the_ensembles_first_rows_in_words() -> None:
     assert "Decision slippage: two neighbouring district councils (case 02)" in shown and "a chief executive about to leave" in shown
     assert "6.80" in shown and "6.798933" not in shown and "business case (GBP m)" in shown
     assert "one simulated partnership" in notebook.cells[notebook.cells.index(cell) - 1].source
+
+
+@pytest.mark.parametrize(("mode", "words"), [("posterior", "their calibrated posterior"), ("prior", "their plausible ranges")])
+def test_notebook_01_titles_its_survival_curve_in_words(mode: str, words: str) -> None:
+    """The figure's title read "(uncertainty posterior)", the setting's name, on a figure a committee reads without the code."""
+    (cell,) = [cell for cell in code_cells(read("01_quickstart.ipynb")) if "survival_figure(" in cell.source]
+    titles = []
+    exec(cell.source, {"survival_figure": lambda runs, title: titles.append(title), "summary": {}, "UNCERTAINTY": mode})
+    assert titles == [f"Baseline: partnerships not collapsed (the model's assumptions drawn from {words})"]
