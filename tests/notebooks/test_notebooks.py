@@ -513,3 +513,28 @@ def test_notebook_01_titles_its_survival_curve_in_words(mode: str, words: str) -
     titles = []
     exec(cell.source, {"survival_figure": lambda runs, title: titles.append(title), "summary": {}, "UNCERTAINTY": mode})
     assert titles == [f"Baseline: partnerships not collapsed (the model's assumptions drawn from {words})"]
+
+
+def test_notebook_04_names_the_calibrated_parameters_by_their_meaning() -> None:
+    """The calibration's table and sentences named decisions.exit_cost_joint_committee and "dynamics.maturity_months's"."""
+    import numpy as np
+
+    import sim
+    from sim.analysis.calibration import interval
+    from sim.config.posterior import shipped_path
+
+    notebook = read("04_sweeps_sensitivity_calibration.ipynb")
+    (table,) = [cell for cell in code_cells(notebook) if 'read_parquet(calibration_dir / "posterior.parquet")' in cell.source]
+    (sentences,) = [cell for cell in code_cells(notebook) if cell.source.startswith("moved = ")]
+    folder = Path(tempfile.mkdtemp(prefix="calibration-"))
+    draws = np.linspace(0.05, 0.3, 20)
+    pd.DataFrame({"wave": 1, "decisions.exit_cost_joint_committee": draws, "dynamics.maturity_months": 24 + 100 * draws}).to_parquet(folder / "design.parquet")
+    pd.DataFrame({"decisions.exit_cost_joint_committee": draws[5:], "dynamics.maturity_months": 30 + 50 * draws[5:], "weight": 1 / 15}).to_parquet(
+        folder / "posterior.parquet"
+    )
+    names = {"CALIBRATION_DIR": str(folder), "Path": Path, "pd": pd, "np": np, "interval": interval, "factor_words": factor_words}
+    names |= {"shipped_path": shipped_path, "sim": sim}
+    shown = _last_value(table.source, names).to_html()
+    exec(sentences.source, names)
+    assert "decisions.exit_cost_joint_committee" not in shown and factor_words("decisions.exit_cost_joint_committee") in shown
+    assert "dynamics.maturity_months" not in shown
