@@ -24,7 +24,7 @@ from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.config.model import ModelConfig
 from sim.config.overrides import compose_checked, interpolated, split_override, unknown_name, unknown_path, without
 from sim.config.scenarios import available, model_sections
-from sim.config.settings import CompareSettings, RunSettings, available_cores, compare_settings, run_settings
+from sim.config.settings import NO_POLICY, CompareSettings, RunSettings, available_cores, compare_settings, run_settings
 from sim.config.uncertainty import uncertainty_problems
 from sim.core.declare import DISTRIBUTIONS
 from sim.results.files import results_bytes
@@ -485,7 +485,7 @@ def split_arguments(args: Sequence[str], settings: Sequence[str], command: str) 
     from sim.config.overrides import unknown_key
 
     raw: dict[str, Any] = {}
-    scenario, policy, overrides, problems = "baseline", "none", [], []
+    scenario, policy, overrides, problems = "baseline", NO_POLICY, [], []
     args = list(args)
     while "--config-dir" in args:  # given as two arguments: read by config_dir_of
         at = args.index("--config-dir")

@@ -176,9 +176,10 @@ def test_each_policy_file_says_what_its_lever_is_and_acts_on_as_the_lever_table_
         assert lines[2] == f"# Acts on: {lever.targets}", lever.name
 
 
-def test_no_function_defaults_its_policy_to_the_literal_none():
+def test_no_function_defaults_or_starts_its_policy_at_the_literal_none():
     """sim.load, compose_run, PartnershipModel, discover.council_names and validation's runs each defaulted their policy to
-    "none", typed again beside sim.config.settings.NO_POLICY: every policy default is now that one name."""
+    "none" (and the commands' reading of a config file started from it), typed again beside sim.config.settings.NO_POLICY:
+    every policy default is now that one name."""
     import ast
 
     import sim.config.settings
@@ -195,5 +196,17 @@ def test_no_function_defaults_its_policy_to_the_literal_none():
                     f"{path.relative_to(root)}:{node.lineno} {node.name}({argument.arg})"
                     for argument, default in pairs
                     if "policy" in argument.arg and isinstance(default, ast.Constant) and default.value == "none"
+                ]
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                (target,) = node.targets
+                pairs = (
+                    zip(target.elts, node.value.elts, strict=False)
+                    if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple)
+                    else [(target, node.value)]
+                )
+                typed += [
+                    f"{path.relative_to(root)}:{node.lineno} {name.id} ="
+                    for name, value in pairs
+                    if isinstance(name, ast.Name) and "policy" in name.id and isinstance(value, ast.Constant) and value.value == "none"
                 ]
     assert not typed, typed
