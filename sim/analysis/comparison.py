@@ -671,18 +671,32 @@ def policy_words(policy: str) -> str:
     return upper_first(policy_phrase(policy))
 
 
-def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHANCE_OF)) -> str:
+def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHANCE_OF), confidence: float = 0.95) -> str:
     """What a policy changed compared with the reference, in one sentence made from the comparison's numbers.
 
     A measure whose paired interval excludes zero "lowers" or "raises" the chance, from the
-    reference's share to the policy's; a measure no replication changed is "unchanged";
-    otherwise the policy "does not measurably change" it, and the chance with the reference and
-    with the policy and the interval of the difference are quoted. A rise in collapse that comes
-    with fewer proposals shelved says why it may: only a launched partnership can collapse. Then
-    the lever cost and the change in net savings (GBP m per partnership over the horizon). A
+    reference's share to the policy's, by how many points, with that paired interval ("by 1.7
+    points, 95% interval 1.1 to 2.3", the numbers of the table of differences without their
+    signs); with parameter draws it is the "Monte Carlo interval", the one the tables lead with.
+    A measure no replication changed is "unchanged"; otherwise the policy "does not measurably
+    change" it, and the chance with the reference and with the policy and the interval of the
+    difference are quoted. A rise in collapse that comes with fewer proposals shelved says why
+    it may: only a launched partnership can collapse. Then the lever cost and the change in net
+    savings (GBP m per partnership over the horizon), with its interval where it is measurable. A
     change measurable by its Monte Carlo interval whose total interval (with parameter draws)
     holds zero says that, counting the doubt about the assumptions, it could be zero, quoting
     the total interval.
+
+    Parameters
+    ----------
+    comparison
+        The comparison frame (:meth:`PairedTally.frame`), the reference first.
+    policy
+        The policy the sentence is about.
+    measures
+        The chances it speaks of, in order.
+    confidence
+        The level the frame's intervals were computed at (only named in the words).
     """
     table = comparison.set_index("policy")
     reference = str(comparison["policy"].iloc[0])
@@ -696,8 +710,13 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
         elif low > 0 or high < 0:
             verb = "lowers" if high < 0 else "raises"
             before, after = percents_apart(ref[m], row[m])
-            why = " (more proposals go ahead, and only a launched partnership can collapse)" if m == "collapse" and low > 0 and fewer_shelved else ""
-            clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after}{why}{_doubt(row, f'{m}_difference', _points_span)}")
+            near, far = sorted((abs(low), abs(high)))
+            interval = _interval_words(row, f"{m}_difference", confidence)
+            notes = [f"by {_size(100 * row[f'{m}_difference'])} points, {interval} {_size(100 * near)} to {_size(100 * far)}"]
+            if m == "collapse" and low > 0 and fewer_shelved:
+                notes.append("more proposals go ahead, and only a launched partnership can collapse")
+            notes += _doubt(row, f"{m}_difference", _points_span)
+            clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after} ({'; '.join(notes)})")
         else:
             if ref[m] == row[m]:
                 level = f"{percent(row[m])} with it as with {policy_phrase(reference)}"
@@ -709,7 +728,10 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     clauses.append("costs nothing" if cost == 0 else f"costs GBP {cost:.2f} m per partnership")
     low, high, d = row["net_savings_difference_low"], row["net_savings_difference_high"], row["net_savings_difference"]
     if low > 0 or high < 0:
-        clauses.append(f"{'raises' if d > 0 else 'lowers'} net savings by GBP {signed(abs(d), 2)[1:]} m{_doubt(row, 'net_savings_difference', _money_span)}")
+        near, far = sorted((abs(low), abs(high)))
+        interval = _interval_words(row, "net_savings_difference", confidence)
+        notes = [f"{interval} GBP {_size(near, 2)} m to {_size(far, 2)} m", *_doubt(row, "net_savings_difference", _money_span)]
+        clauses.append(f"{'raises' if d > 0 else 'lowers'} net savings by GBP {_size(d, 2)} m ({'; '.join(notes)})")
     else:
         clauses.append(f"does not measurably change net savings (difference {_money_span(low, high)})")
     return f"{policy_words(policy)}, compared with {policy_phrase(reference)}, {listed(clauses)}."
@@ -723,12 +745,22 @@ def _money_span(low: float, high: float) -> str:
     return f"GBP {signed(low, 2)} m to {signed(high, 2)} m"
 
 
-def _doubt(row: Any, name: str, span: Callable[[float, float], str]) -> str:
+def _size(value: float, digits: int = 1) -> str:
+    """The size of a change without its sign, with as many decimals as :func:`signed` gives it."""
+    return signed(abs(value), digits)[1:]
+
+
+def _interval_words(row: Any, name: str, confidence: float) -> str:
+    """A difference's paired interval named: ``95% Monte Carlo interval`` where a total one (parameter draws) is beside it, as the tables call it."""
+    return f"{confidence:.0%} {'Monte Carlo interval' if f'{name}_total_low' in row else 'interval'}"
+
+
+def _doubt(row: Any, name: str, span: Callable[[float, float], str]) -> list[str]:
     """Where a difference's Monte Carlo interval excludes zero but its total interval holds zero: that it could be zero, and that interval."""
     low, high = row.get(f"{name}_total_low", np.nan), row.get(f"{name}_total_high", np.nan)
     if not low <= 0 <= high:
-        return ""
-    return f" (though counting the doubt about the model's assumptions too, the difference could be zero: {span(low, high)})"
+        return []
+    return [f"though counting the doubt about the model's assumptions too, the difference could be zero: {span(low, high)}"]
 
 
 def _width(comparison: Any) -> int:
@@ -819,7 +851,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     reference = comparison["policy"].iloc[0]
     width = _width(comparison)
     lines = [f"What each policy changed, compared with {policy_phrase(reference)} on the same simulated partnerships:"]
-    lines += [f"  {sentence(comparison, p)}" for p in comparison["policy"].iloc[1:]]
+    lines += [f"  {sentence(comparison, p, confidence=confidence)}" for p in comparison["policy"].iloc[1:]]
     lines += words(COMPARISON_WORDS)
     drawn = ": Monte Carlo intervals, the totals are under Uncertainty, below" if "collapse_total_low" in comparison else ""
     lines.append(f"Chance of each outcome (all partnerships; share and {level} interval){drawn}")

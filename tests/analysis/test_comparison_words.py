@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -93,7 +95,7 @@ def test_a_rise_in_collapse_that_comes_with_fewer_proposals_shelved_says_why_it_
     table = compare_policies({"none": _table(list(reference), 0.0, net), "agreed_decision_process": _table(list(policy), 0.05, net)})
     text = sentence(table, "agreed_decision_process")
     assert "raises the chance that the partnership collapses from" in text
-    assert "(more proposals go ahead, and only a launched partnership can collapse)" in text
+    assert "; more proposals go ahead, and only a launched partnership can collapse)" in text
 
 
 def test_policy_names_in_words_keep_it_in_capitals():
@@ -176,13 +178,37 @@ def test_a_change_the_total_interval_cannot_tell_from_none_says_so_quoting_it(co
         net_savings_difference_total_high=0.88,
     )
     text = sentence(doubtful, "agreed_decision_process")
-    doubt = "(though counting the doubt about the model's assumptions too, the difference could be zero:"
+    doubt = "though counting the doubt about the model's assumptions too, the difference could be zero:"
     shelved = f"{doubt} {100 * (row['shelved_difference_low'] - 0.3):+.1f} to +0.4 points)"
     assert "lowers the chance that the proposal is shelved from " in text and shelved in text
-    assert f"raises net savings by GBP {row['net_savings_difference']:.2f} m {doubt} GBP -0.09 m to +0.88 m)" in text
+    money = f"GBP {row['net_savings_difference_low']:.2f} m to {row['net_savings_difference_high']:.2f} m"
+    assert f"raises net savings by GBP {row['net_savings_difference']:.2f} m (95% Monte Carlo interval {money}; {doubt} GBP -0.09 m to +0.88 m)" in text
     assert doubt not in plain
     measured = doubtful.assign(shelved_difference_total_high=-0.001, net_savings_difference_total_low=0.01)
     assert doubt not in sentence(measured, "agreed_decision_process")
+
+
+def test_a_measurable_change_carries_its_interval_with_the_numbers_of_the_table_of_differences(comparison):
+    """'lowers the chance that the proposal is shelved from 16% to 1.0%' gave no interval, while the notebook's interpretation did:
+    pasted alone into a committee paper, it claimed more certainty than the run supports. It now says by how much and the paired
+    95% interval, the numbers of the table 'Compared with no lever' without their signs; with parameter draws, which interval
+    (the Monte Carlo one, as the tables lead with), not the total one."""
+    changes = r"by ([\d.]+) points, 95% interval ([\d.]+) to ([\d.]+)"
+    text = sentence(comparison, "agreed_decision_process")
+    assert re.search(r"lowers the chance that the proposal is shelved from [\d.]+% to [\d.]+% \(" + changes + r"\)", text), text
+    said = re.findall(changes, text)[0]  # shelved, the first measure
+    (row,) = [line for line in render(comparison).splitlines() if line.startswith("  Agreed decision process ") and " pts [" in line]
+    shelved = re.match(r"\s*Agreed decision process\s+([-+][\d.]+) pts \[\s*([-+][\d.]+),\s*([-+][\d.]+)\]", row)
+    assert shelved, row
+    value, low, high = shelved.groups()
+    assert said == (value[1:], high[1:], low[1:]) and value.startswith("-")
+    net = comparison.set_index("policy").loc["agreed_decision_process", ["net_savings_difference_low", "net_savings_difference_high"]]
+    assert f"m (95% interval GBP {net.iloc[0]:.2f} m to {net.iloc[1]:.2f} m)" in text
+    drawn = comparison.assign(
+        shelved_difference_total_low=comparison["shelved_difference_low"] - 0.01,
+        shelved_difference_total_high=comparison["shelved_difference_high"] + 0.01,
+    )
+    assert f"(by {said[0]} points, 95% Monte Carlo interval {said[1]} to {said[2]})" in sentence(drawn, "agreed_decision_process")
 
 
 def test_a_bound_that_excludes_zero_never_prints_as_zero_and_the_detail_says_which_method_the_words_follow():
