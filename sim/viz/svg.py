@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -511,9 +511,20 @@ def _touching(at: np.ndarray, disc: tuple[float, float, float]) -> np.ndarray:
     return np.hypot(cx - np.clip(cx, at[:, 0] - hw, at[:, 0] + hw), cy - np.clip(cy, at[:, 1] - hh, at[:, 1] + hh)) < r
 
 
-def _blocks(rows: Sequence[_Box], free: dict[tuple[int, int], np.ndarray]) -> bool:
-    """Whether a label's ``rows`` would cover every place left (``free``) for some line's trust number."""
-    return any(len(at) and np.all(np.any([_covers(at, row) for row in rows], axis=0)) for at in free.values())
+def _blocker(free: dict[tuple[int, int], np.ndarray]) -> Callable[[Sequence[_Box]], bool]:
+    """Whether a label's lines would cover every place left (``free``) for some line's trust number: a test of their
+    boxes, with ``free`` gathered once (a label tries many places against the same ``free``)."""
+    some = [at for at in free.values() if len(at)]
+    every = np.concatenate(some) if some else np.zeros((0, 2))
+    starts = np.cumsum([0, *(len(at) for at in some[:-1])])
+
+    def blocks(rows: Sequence[_Box]) -> bool:
+        covered = np.zeros(len(every), dtype=bool)
+        for row in rows:
+            covered |= _covers(every, row)
+        return bool(some) and bool(np.logical_and.reduceat(covered, starts).any())
+
+    return blocks
 
 
 def _over_label(
@@ -536,6 +547,7 @@ def _over_label(
     lines farther off than it could be, as near as it can.
     """
     found = []
+    blocks = _blocker(free)
     for spare in (True, False):
         best: tuple[float, _Label, list[_Box]] | None = None
         for above in (True, False):
@@ -558,7 +570,7 @@ def _over_label(
                         (row.bottom + 2 - other.top if above else other.bottom + 2 - row.top for row in rows for other in placed if row.hits(other)),
                         default=0.0,
                     )
-                    if not past and not keep_off.cut(rows) and not (spare and _blocks(rows, free)):
+                    if not past and not keep_off.cut(rows) and not (spare and blocks(rows)):
                         rim = y - r if above else y + r
                         label = _Label(mids, edge + outward * moved, above, tuple(order), _leader(x, rim, mids[0], edge + outward * moved, moved), over=True)
                         best = (near, label, rows)
@@ -602,15 +614,12 @@ def _trust_marks(
             reaches = np.sum([_covers(at, square) for square in squares], axis=0)
             mark = at[np.lexsort((np.arange(len(at)), reaches, emptied))[0]]
         else:
-            placed = [_mark(m) for m in marks.values()]
-            mark = min(
-                spots[edge],
-                key=lambda s: (
-                    sum(_mark(s).hits(b, 1.0) for b in labels),
-                    sum(_mark(s).hits(b, 1.0) for b in placed),
-                    sum(_mark(s).touches(*disc) for disc in discs),
-                ),
-            )
+            # the place that covers the fewest labels, then numbers, then councils, then comes first
+            every, none = spots[edge], np.zeros(len(spots[edge]), dtype=int)
+            numbers = [_mark(m) for m in marks.values()]
+            touched = sum((_touching(every, disc) for disc in discs), none)
+            covered = [sum((_covers(every, box) for box in boxes), none) for boxes in (numbers, labels)]
+            mark = every[np.lexsort((np.arange(len(every)), touched, *covered))[0]]
         marks[edge] = (float(mark[0]), float(mark[1]))
         left = {e: at[(np.abs(at[:, 0] - mark[0]) >= apart_x) | (np.abs(at[:, 1] - mark[1]) >= apart_y)] for e, at in left.items()}
     return marks
@@ -632,10 +641,12 @@ def _labelled(
     squares: Sequence[_Box],
     discs: Sequence[tuple[float, float, float]],
     free: dict[tuple[int, int], np.ndarray],
-) -> tuple[list[_Label], list[_Box], dict[tuple[int, int], np.ndarray], list[tuple[int, int]]]:
+    enough: float,
+) -> tuple[list[_Label], list[_Box], dict[tuple[int, int], np.ndarray], list[tuple[int, int]]] | None:
     """The councils' labels placed in ``order`` (in the councils' order), their lines' boxes, the places each trust number
     has left (``free`` less those the labels cover), and each dotted line that crosses another label or council: (``k``,
-    ``j``) where council ``k``'s crosses council ``j``'s label (``j`` -1: another council's circle).
+    ``j``) where council ``k``'s crosses council ``j``'s label (``j`` -1: another council's circle); none once ``enough``
+    lines cross (an order no better than one tried before: placing the rest would be wasted).
 
     The councils' boxes are ``squares``, their circles ``discs`` (see :func:`_place`).
     """
@@ -658,6 +669,8 @@ def _labelled(
         if label.leader and keep_off.crossed(label.leader):
             leaders.append(label.leader)
             crossed += [(k, j) for j, boxes in lines.items() if any(_crosses(label.leader, box) for box in boxes)] or [(k, -1)]
+            if len(crossed) >= enough:
+                return None
         elif label.leader:
             leaders.append(label.leader)
         free = {edge: at[~np.any([_covers(at, row) for row in rows], axis=0)] for edge, at in free.items()}
@@ -696,7 +709,10 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
     best: tuple[int, list[_Label], list[_Box], dict[tuple[int, int], tuple[float, float]]] | None = None
     unavoidable = sum(not len(at) for at in free.values())  # lines whose number cannot keep off the councils
     for order in _label_orders(n):
-        labels, rows, left, crossed = _labelled(order, pos, councils, cx, cy, width, placed, discs, free)
+        tried = _labelled(order, pos, councils, cx, cy, width, placed, discs, free, math.inf if best is None else best[0])
+        if tried is None:
+            continue
+        labels, rows, left, crossed = tried
         marks = _trust_marks(edges, spots, left, placed, rows, discs)
         faults = len(crossed) + sum(any(_mark(mark).touches(*disc) for disc in discs) for mark in marks.values())
         if best is None or faults < best[0]:
