@@ -657,13 +657,22 @@ def _labelled(
     lines: dict[int, list[_Box]] = {}
     leaders: list[Segment] = []
     crossed: list[tuple[int, int]] = []
+    # every line's places in one array, those the labels have not covered marked: one test of a label's lines for all
+    edges = list(free)
+    every = np.concatenate([free[edge] for edge in edges]) if edges else np.zeros((0, 2))
+    ends = np.cumsum([len(free[edge]) for edge in edges])
+    uncovered = np.ones(len(every), dtype=bool)
+
+    def left() -> dict[tuple[int, int], np.ndarray]:
+        return {edge: every[end - len(free[edge]) : end][uncovered[end - len(free[edge]) : end]] for edge, end in zip(edges, ends, strict=True)}
+
     for k in order:
         (x, y), (r, g, widths, name_count) = pos[k], councils[k]
         aside = 1 if x > cx + 1 else -1 if x < cx - 1 else 0
         keep_off = _KeepOff(tuple(leaders), tuple(placed[n:]), tuple(disc for j, disc in enumerate(discs) if j != k))
         label, rows = _council_label(x, y, r + g, widths, name_count, n > 2 and y < cy - 1, aside, width, placed, ring, keep_off)
         if _reads_as_another(rows[label.order.index(0)], discs, k, label.above):  # by its own council instead, over the lines
-            label, rows = _over_label(x, y, r + g, widths, name_count, width, placed, free, discs[k], keep_off)
+            label, rows = _over_label(x, y, r + g, widths, name_count, width, placed, left(), discs[k], keep_off)
         placed += rows
         labels[k], lines[k] = label, rows
         if label.leader and keep_off.crossed(label.leader):
@@ -673,8 +682,9 @@ def _labelled(
                 return None
         elif label.leader:
             leaders.append(label.leader)
-        free = {edge: at[~np.any([_covers(at, row) for row in rows], axis=0)] for edge, at in free.items()}
-    return [labels[k] for k in range(n)], placed[n:], free, crossed
+        for row in rows:
+            uncovered &= ~_covers(every, row)
+    return [labels[k] for k in range(n)], placed[n:], left(), crossed
 
 
 @functools.lru_cache(maxsize=512)
