@@ -718,8 +718,8 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
     # the numbers placed before it; the line with the fewest places left goes next.
     best: tuple[int, list[_Label], list[_Box], dict[tuple[int, int], tuple[float, float]]] | None = None
     unavoidable = sum(not len(at) for at in free.values())  # lines whose number cannot keep off the councils
-    for order in _label_orders(n):
-        tried = _labelled(order, pos, councils, cx, cy, width, placed, discs, free, math.inf if best is None else best[0])
+    for order in _label_orders(n):  # an order stops once its crossings and those lines make as many faults as the best so far
+        tried = _labelled(order, pos, councils, cx, cy, width, placed, discs, free, math.inf if best is None else best[0] - unavoidable)
         if tried is None:
             continue
         labels, rows, left, crossed = tried
