@@ -35,7 +35,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sim.analysis.plots import MIN_POINTS, OKABE_ITO, styled
-from sim.analysis.stats import between_draws
+from sim.analysis.stats import between_draws, holm
 from sim.analysis.summary import FAILURES
 from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import DRAW_KEYS
@@ -178,6 +178,17 @@ class Discovery:
         """Share of all cases that are of interest."""
         return self.of_interest / self.cases if self.cases else float("nan")
 
+    def holm_below(self, box: Box) -> int:
+        """How many of ``box``'s restrictions keep a quasi-p at most :data:`QUASI_P` after Holm's correction over all the inputs searched.
+
+        PRIM searched every input in :attr:`inputs`, so among that many a small quasi-p also turns up
+        by chance; the inputs the box leaves unrestricted count as quasi-p 1 (:func:`sim.analysis.stats.holm`).
+        """
+        if not box.limits:
+            return 0
+        adjusted = holm([box.quasi_p.get(name, math.nan) for name in box.limits], max(len(self.inputs), len(box.limits)))
+        return int((adjusted <= QUASI_P).sum())
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``discovery.json``: inputs and limits by column name (as other tools read them), ``titles`` by column for a reader."""
 
@@ -207,6 +218,8 @@ class Discovery:
                     "trajectory": b.trajectory[["coverage", "density", "mass", "res_dim"]].to_dict(orient="list"),
                     "chosen": b.chosen,
                     "quasi_p": {k: (None if math.isnan(v) else v) for k, v in b.quasi_p.items()},
+                    "quasi_p_above": sum(not b.quasi_p.get(name, math.nan) <= QUASI_P for name in b.limits),
+                    "holm_below": self.holm_below(b),
                 }
                 for b in self.boxes
             ],
@@ -440,9 +453,13 @@ def render(found: Discovery) -> str:
             f"Box {b.number}: {b.inside:,} cases inside ({b.mass:.1%} of all), {b.of_interest:,} of them {found.outcome}: density {b.density:.1%}"
             f" against {found.base_rate:.1%} overall; coverage {b.coverage:.1%}"
         )
-        chance = [name for name in b.limits if not b.quasi_p.get(name, 0.0) <= QUASI_P]
-        if chance:
-            lines.append(f"  {len(chance)} of its {len(b.limits)} restrictions have a quasi-p above {QUASI_P}: they may be chance")
+        if b.limits:
+            chance, kept = sum(not b.quasi_p.get(name, math.nan) <= QUASI_P for name in b.limits), found.holm_below(b)
+            lines.append(
+                f"  {chance} of its {len(b.limits)} restrictions have a quasi-p above {QUASI_P}: they may be chance;"
+                f" counting that {len(found.inputs)} inputs were searched (Holm), {kept} of its {len(b.limits)} restrictions"
+                f" {'stays' if kept == 1 else 'stay'} below {QUASI_P}"
+            )
         lines += [
             f"  {found.title(name)} [{name}]: {_range(b.limits[name])} (all cases: {_range(b.ranges[name])}); quasi-p {_p(b.quasi_p.get(name))}"
             + (f" (too small: one value per parameter draw, {found.shared[name]} of them, each shared by its draw's cases)" if name in found.shared else "")

@@ -715,3 +715,35 @@ def draw_precision_plan(
         return int(min(most, max(10, math.ceil(missing)))) * per
 
     return plan
+
+
+def holm(p_values: ArrayLike, tests: int | None = None) -> np.ndarray:
+    """Holm's step-down adjusted p-values, for p-values found among ``tests`` tests.
+
+    Holm's correction keeps the chance of calling any true null hypothesis significant
+    (the family-wise error rate) at most the level compared with, whatever the tests'
+    dependence: the i-th smallest of ``m`` p-values is multiplied by ``m - i + 1``, capped
+    at 1 and made non-decreasing.
+
+    Parameters
+    ----------
+    p_values
+        The p-values known (one-dimensional); nan (unknown) counts as 1.
+    tests
+        How many tests were searched, at least ``len(p_values)``; the tests beyond them count as p-values of 1
+        (they never lower the others' adjusted values). None: ``len(p_values)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The adjusted p-values, in the order of ``p_values``.
+    """
+    p = np.nan_to_num(np.asarray(p_values, float).ravel(), nan=1.0)
+    m = p.size if tests is None else tests
+    if m < p.size:
+        raise ValueError(f"tests={m}: must be at least the number of p-values ({p.size})")
+    order = np.argsort(p, kind="stable")
+    stepped = np.minimum(1.0, np.maximum.accumulate((m - np.arange(p.size)) * p[order]))
+    adjusted = np.empty_like(p)
+    adjusted[order] = stepped
+    return adjusted

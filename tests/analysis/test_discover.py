@@ -149,7 +149,28 @@ def test_each_restriction_says_its_quasi_p_so_one_that_fits_only_the_noise_is_to
     text = d.render(d.Discovery("collapsed", n, int(y.sum()), list(x.columns), [box]))
     assert f"{len(noise)} of its {len(box.limits)} restrictions have a quasi-p above 0.05: they may be chance" in text
     assert f"real [real]: {d._range(box.limits['real'])} (all cases: {d._range(box.ranges['real'])}); quasi-p {box.quasi_p['real']:.2g}" in text
+    assert f"counting that 41 inputs were searched (Holm), 1 of its {len(box.limits)} restrictions stays below 0.05" in text
     assert d.Discovery("collapsed", n, int(y.sum()), list(x.columns), [box]).to_dict()["boxes"][0]["quasi_p"] == box.quasi_p
+
+
+def test_the_box_counts_its_restrictions_that_stay_below_005_after_holm_over_all_the_inputs_searched():
+    """A quasi-p of 0.004 was printed as sure though PRIM searched 116 inputs, among which one that small turns up by
+    chance: the line counting the restrictions above 0.05 now also counts those below 0.05 after Holm's correction over
+    the inputs searched, and ``discovery.json`` keeps both counts."""
+    inputs = [f"input{k}" for k in range(116)]
+    limits = {"input0": (0.7, 1.0), "input1": (0.0, 0.4), "input2": (0.1, 0.9)}
+    trajectory = pd.DataFrame({"coverage": [1.0, 0.8], "density": [0.2, 0.9], "mass": [1.0, 0.2], "res_dim": [0, 3]})
+    quasi = {"input0": 1e-5, "input1": 0.004, "input2": 0.3}
+    box = d.Box(1, 0.8, 0.9, 0.2, 40, 36, limits, dict.fromkeys(limits, (0.0, 1.0)), trajectory, 1, quasi)
+    found = d.Discovery("collapsed", 200, 45, inputs, [box])
+    assert found.holm_below(box) == 1 and d.Discovery("collapsed", 200, 45, inputs[:3], [box]).holm_below(box) == 2
+    text = d.render(found)
+    assert (
+        "  1 of its 3 restrictions have a quasi-p above 0.05: they may be chance;"
+        " counting that 116 inputs were searched (Holm), 1 of its 3 restrictions stays below 0.05"
+    ) in text.splitlines()
+    plain = found.to_dict()["boxes"][0]
+    assert (plain["quasi_p_above"], plain["holm_below"]) == (1, 1)
 
 
 def test_an_inputs_quasi_p_is_the_larger_of_its_restricted_ends():

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import optimize, stats
 
-from sim.analysis.stats import PILOT, STEP, mcnemar_p, next_block, paired_counts, paired_difference, precision_plan, wilson, z_value
+from sim.analysis.stats import PILOT, STEP, holm, mcnemar_p, next_block, paired_counts, paired_difference, precision_plan, wilson, z_value
 
 Z95 = 1.959963984540054
 
@@ -134,3 +134,17 @@ def test_a_precision_plan_stops_once_the_wilson_half_width_is_reached():
     assert plan(9_700, 4_850) == 0  # half-width 0.00995
     assert plan(9_500, 4_750) == 2 * STEP  # half-width 0.01005: 1.96**2 / 4 / 0.01**2 - 9500 = 103.6 missing, rounded up to steps
     assert plan(40_000, 0) == 0
+
+
+def test_holm_multiplies_the_ith_smallest_of_m_p_values_by_m_minus_i_plus_1_and_keeps_them_in_order():
+    """Known values (as statsmodels' ``multipletests(method="holm")`` gives them): 0.005*4, 0.01*3, then 0.03*2 = 0.06, and
+    0.04*1 = 0.04 raised to 0.06 to stay in order."""
+    assert holm([0.01, 0.04, 0.03, 0.005]).tolist() == pytest.approx([0.03, 0.06, 0.06, 0.02])
+
+
+def test_holm_over_more_tests_than_p_values_counts_the_rest_as_1_and_an_unknown_as_1():
+    """A quasi-p of 0.004 among 116 inputs searched is 0.464 after Holm: small alone, not among that many."""
+    assert holm([0.004, 0.2, float("nan")], tests=116).tolist() == pytest.approx([0.464, 1.0, 1.0])
+    assert holm([1e-5, 0.5], tests=116).tolist() == pytest.approx([0.00116, 1.0])
+    with pytest.raises(ValueError, match="tests=1: must be at least the number of p-values"):
+        holm([0.1, 0.2], tests=1)
