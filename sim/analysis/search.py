@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.analysis.stats import Estimate, Moments, wilson
+from sim.analysis.stats import Estimate, Moments, paired_difference, wilson
 from sim.config.model import ModelConfig
 from sim.config.settings import DEFAULT_TARGET
 from sim.core.state import OUTCOMES
@@ -88,6 +88,8 @@ class Evaluation:
     launched: int
     stage: str
     seed: int
+    #: Whether each replication ended in the risk's event (see :func:`events`), for paired differences; ``None`` where not kept.
+    events: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -207,16 +209,38 @@ def default_package(base: ModelConfig, names: Sequence[str]) -> Package:
     return Package(tuple((n, int(base.levers[n].start_month), float(base.levers[n].strength)) for n in names))
 
 
+def events(table: Table, risk: str) -> np.ndarray | None:
+    """Whether each replication ended in any failure, when ``risk`` is ``failure``; ``None`` for collapse among launched partnerships,
+    whose share is over each package's own launched replications, so two packages' shares are not paired proportions."""
+    return np.isin(np.asarray(table.columns["outcome"]), _FAILED) if risk == "failure" else None
+
+
 def measure(table: Table, risk: str, confidence: float = 0.95) -> tuple[Estimate, Estimate, int]:
     """Risk (Wilson interval), mean lever cost (normal interval) and launched count of one candidate's replications."""
     outcome = np.asarray(table.columns["outcome"])
     launched = np.asarray(table.columns["launch_month"]) >= 0
-    if risk == "collapse":
+    failed = events(table, risk)
+    if failed is None:
         hits, n = int((outcome[launched] == _COLLAPSED).sum()), int(launched.sum())
     else:
-        hits, n = int(np.isin(outcome, _FAILED).sum()), len(outcome)
+        hits, n = int(failed.sum()), len(outcome)
     estimate = wilson(hits, n, confidence) if n else Estimate(float("nan"), 0.0, 1.0)
     return estimate, Moments.of(np.asarray(table.columns["lever_cost"], float)).interval(confidence), int(launched.sum())
+
+
+def risk_difference(a: Evaluation, b: Evaluation, confidence: float = 0.95) -> Estimate | None:
+    """The paired difference in risk ``b - a`` (:func:`~sim.analysis.stats.paired_difference`) when both were measured on the same
+    replications of the same seed with their events kept; ``None`` otherwise."""
+    if a.events is None or b.events is None or a.seed != b.seed or a.events.shape != b.events.shape:
+        return None
+    return paired_difference(a.events, b.events, confidence)
+
+
+def measurably_lower(a: Evaluation, b: Evaluation, confidence: float = 0.95) -> bool:
+    """Whether ``a``'s risk is measurably lower than ``b``'s: the paired interval of ``b - a`` (:func:`risk_difference`) lies above
+    zero, or, where the two are not paired, ``a``'s interval lies wholly below ``b``'s."""
+    difference = risk_difference(a, b, confidence)
+    return difference.low > 0 if difference is not None else a.risk.high < b.risk.low
 
 
 def evaluate(
@@ -243,8 +267,9 @@ def evaluate(
             if on_batch is not None:
                 on_batch(len(group) * len(reps))
         for j, i in enumerate(group):
-            estimate, cost, launched = measure(Table.concat(parts[j]), risk)
-            out[i] = Evaluation(packages[i], estimate, cost, replications, launched, stage, seed)
+            table = Table.concat(parts[j])
+            estimate, cost, launched = measure(table, risk)
+            out[i] = Evaluation(packages[i], estimate, cost, replications, launched, stage, seed, events(table, risk))
     return [e for e in out if e is not None]
 
 

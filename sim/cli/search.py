@@ -37,7 +37,7 @@ import yaml
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from sim.analysis.search import RISKS, Evaluation, Package, Result, configure, search
+from sim.analysis.search import RISKS, Evaluation, Package, Result, configure, measurably_lower, risk_difference, search
 from sim.cli import guard
 from sim.cli.common import checked, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
@@ -210,17 +210,24 @@ def _budget_answer(result: Result, names: Mapping[Package, str]) -> list[str]:
         f"  risk {w.risk.value:.1%} [95% CI {w.risk.low:.1%}, {w.risk.high:.1%}]; cost GBP {w.cost.value:.3f} m per partnership"
         f" [{w.cost.low:.3f}, {w.cost.high:.3f}] over the horizon, within {within} ({sure})",
     ]
-    alike = [e for e in result.confirmed if e is not w and result.goal.fits(e) and e.risk.low <= w.risk.high]
+    alike = [e for e in result.confirmed if e is not w and result.goal.fits(e) and not measurably_lower(w, e)]
     if alike:
         cheapest = min([w, *alike], key=lambda e: e.cost.value)
         which = "the answer itself" if cheapest is w else f"{names.get(cheapest.package) or cheapest.package}, at GBP {cheapest.cost.value:.3f} m"
         lines.append(
-            f"  Not measurably lower than {', '.join(names.get(e.package) or str(e.package) for e in alike)} (95% intervals overlapping):"
+            f"  Not measurably lower than {', '.join(names.get(e.package) or str(e.package) for e in alike)} ({_apart_words(w, alike[0])}):"
             f" these cannot be told apart on these replications; the cheapest of them is {which}"
         )
-    if reference.risk.low <= w.risk.high:
-        lines.append(f"  Its risk is not measurably lower than no lever's, {ref} (95% intervals overlapping)")
+    if not measurably_lower(w, reference):
+        lines.append(f"  Its risk is not measurably lower than no lever's, {ref} ({_apart_words(w, reference)})")
     return lines
+
+
+def _apart_words(w: Evaluation, other: Evaluation) -> str:
+    """Which rule found ``w`` not measurably lower than ``other``: the paired interval of the difference, or the two intervals overlapping."""
+    if risk_difference(w, other) is None:
+        return "95% intervals overlapping"
+    return "the paired 95% interval of the difference in risk on the same replications holds zero"
 
 
 def _model_overrides() -> list[str]:

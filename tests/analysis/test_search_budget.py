@@ -89,3 +89,36 @@ def test_no_package_within_the_budget_leaves_no_lever_as_the_answer():
     assert result.winner is result.reference and not result.found
     assert result.confirmed and all(e.cost.value > 0 for e in result.confirmed)  # the cheapest over the budget, shown beside it
     assert any(line.startswith("No package with levers fit the budget on screening: confirming the 1 package of lowest cost") for line in lines), lines
+
+
+def test_packages_apart_are_told_by_their_paired_difference_not_by_overlapping_intervals():
+    """The printout called a confirmed package 'not measurably lower' than the answer when their separate 95% intervals overlapped,
+    though both ran on the same replications: the paired interval of the difference is the sharper test, and here it excludes zero."""
+    import numpy as np
+
+    from sim.analysis.search import Result, measurably_lower, risk_difference
+    from sim.analysis.stats import wilson
+    from sim.cli.search import render
+
+    n = 2000
+    better = np.zeros(n, bool)
+    better[:500] = True  # 25.0%
+    worse = better.copy()
+    worse[500:560] = True  # 28.0%: the same replications fail, and 60 more
+    none = np.ones(n, bool)
+
+    def confirmed(events: np.ndarray, cost: float, levers: tuple) -> Evaluation:
+        risk = wilson(int(events.sum()), n)
+        return Evaluation(Package(levers), risk, Estimate(cost, cost - 0.01, cost + 0.01), n, n, "confirmed", 7, events)
+
+    w = confirmed(better, 0.9, (("continuity_plan", 0, 0.6),))
+    other = confirmed(worse, 0.5, (("open_motivations", 0, 0.6),))
+    assert other.risk.low <= w.risk.high  # the separate intervals overlap
+    assert risk_difference(w, other).low > 0 and measurably_lower(w, other)  # the paired difference excludes zero
+    unpaired = Evaluation(other.package, other.risk, other.cost, n, n, "confirmed", 8, worse)  # another seed: not paired
+    assert risk_difference(w, unpaired) is None and not measurably_lower(w, unpaired)
+    text = render(Result("failure", Goal(budget=1.0), w, [w, other], confirmed(none, 0.0, ()), [w]), "baseline")
+    assert "Not measurably lower" not in text and "not measurably lower than no lever" not in text
+    tied = confirmed(better.copy(), 0.5, (("open_motivations", 0, 0.6),))
+    text = render(Result("failure", Goal(budget=1.0), w, [w, tied], confirmed(none, 0.0, ()), [w]), "baseline")
+    assert "Not measurably lower than open_motivations" in text and "paired 95% interval of the difference" in text
