@@ -546,39 +546,44 @@ def _over_label(
     leaving each line's trust number a place (``free``: each line's places left); where that would put it more than two
     lines farther off than it could be, as near as it can.
     """
-    found = []
     blocks = _blocker(free)
-    for spare in (True, False):
-        best: tuple[float, _Label, list[_Box]] | None = None
-        for above in (True, False):
-            order, edge = _label_order(y, r, len(widths), name_count, above)
-            lines = [widths[i] for i in order]
-            outward = -1 if above else 1
-            tried: set[tuple[float, ...]] = set()
-            for dx in sorted(range(-width, width + 1, 8), key=abs):
-                mids = tuple(min(max(x + dx, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for w in lines)
-                if mids in tried or abs(mids[order.index(0)] - x) > lines[order.index(0)] / 2 + r - 8:  # pinned, or no longer by its council
-                    continue
-                tried.add(mids)
-                moved = 0
-                while True:
-                    rows = _rows(mids, lines, edge + outward * moved, outward * LABEL_LINE)
-                    near = _gap(rows[order.index(0)], disc)
-                    if best is not None and near >= best[0]:
+    # one walk for both: each stops where its own best cannot improve or at its first place (sparing the numbers or not)
+    found: list[tuple[float, _Label, list[_Box]] | None] = [None, None]
+    for above in (True, False):
+        order, edge = _label_order(y, r, len(widths), name_count, above)
+        lines = [widths[i] for i in order]
+        outward = -1 if above else 1
+        tried: set[tuple[float, ...]] = set()
+        for dx in sorted(range(-width, width + 1, 8), key=abs):
+            mids = tuple(min(max(x + dx, min(w, width - 4) / 2 + 2), width - min(w, width - 4) / 2 - 2) for w in lines)
+            if mids in tried or abs(mids[order.index(0)] - x) > lines[order.index(0)] / 2 + r - 8:  # pinned, or no longer by its council
+                continue
+            tried.add(mids)
+            moved = 0
+            walking = [True, True]
+            while True:
+                rows = _rows(mids, lines, edge + outward * moved, outward * LABEL_LINE)
+                near = _gap(rows[order.index(0)], disc)
+                for i, best in enumerate(found):
+                    if walking[i] and best is not None and near >= best[0]:
+                        walking[i] = False
+                if not any(walking):
+                    break
+                past = max(
+                    (row.bottom + 2 - other.top if above else other.bottom + 2 - row.top for row in rows for other in placed if row.hits(other)),
+                    default=0.0,
+                )
+                if not past and not keep_off.cut(rows):
+                    for i, spare in enumerate((True, False)):
+                        if walking[i] and not (spare and blocks(rows)):
+                            start, rim = edge + outward * moved, y - r if above else y + r
+                            found[i] = (near, _Label(mids, start, above, tuple(order), _leader(x, rim, mids[0], start, moved), over=True), rows)
+                            walking[i] = False
+                    if not any(walking):
                         break
-                    past = max(
-                        (row.bottom + 2 - other.top if above else other.bottom + 2 - row.top for row in rows for other in placed if row.hits(other)),
-                        default=0.0,
-                    )
-                    if not past and not keep_off.cut(rows) and not (spare and blocks(rows)):
-                        rim = y - r if above else y + r
-                        label = _Label(mids, edge + outward * moved, above, tuple(order), _leader(x, rim, mids[0], edge + outward * moved, moved), over=True)
-                        best = (near, label, rows)
-                        break
-                    moved += max(4, 4 * math.ceil(past / 4))
-        assert best is not None
-        found.append(best)
+                moved += max(4, 4 * math.ceil(past / 4))
     sparing, nearest = found
+    assert sparing is not None and nearest is not None
     best = sparing if sparing[0] <= nearest[0] + 2 * LABEL_LINE else nearest
     return best[1], best[2]
 
