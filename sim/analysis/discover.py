@@ -366,8 +366,7 @@ def noise_of(chances: Chances, chance: str, threshold: float) -> Noise:
     spread = float(np.var(p, ddof=1)) if len(p) > 1 else 0.0
     tau2, _ = between_draws(p, p * (1 - p) / np.maximum(n - 1, 1), n)
     share = 1.0 if spread <= 0 else min(max(1 - float(tau2) / spread, 0.0), 1.0)
-    fewest = int(n.min())
-    return Noise(chances.case, chance, threshold, fewest, int(n.max()), math.sqrt(threshold * (1 - threshold) / fewest), near, share)
+    return Noise(chances.case, chance, threshold, int(n.min()), int(n.max()), float(error.max()), near, share)
 
 
 def discover_chances(

@@ -215,8 +215,8 @@ def events(table: Table, risk: str) -> np.ndarray | None:
     return np.isin(np.asarray(table.columns["outcome"]), _FAILED) if risk == "failure" else None
 
 
-def measure(table: Table, risk: str, confidence: float = 0.95) -> tuple[Estimate, Estimate, int]:
-    """Risk (Wilson interval), mean lever cost (normal interval) and launched count of one candidate's replications."""
+def measure(table: Table, risk: str, confidence: float = 0.95) -> tuple[Estimate, Estimate, int, np.ndarray | None]:
+    """Risk (Wilson interval), mean lever cost (normal interval), launched count and :func:`events` of one candidate's replications."""
     outcome = np.asarray(table.columns["outcome"])
     launched = np.asarray(table.columns["launch_month"]) >= 0
     failed = events(table, risk)
@@ -225,7 +225,7 @@ def measure(table: Table, risk: str, confidence: float = 0.95) -> tuple[Estimate
     else:
         hits, n = int(failed.sum()), len(outcome)
     estimate = wilson(hits, n, confidence) if n else Estimate(float("nan"), 0.0, 1.0)
-    return estimate, Moments.of(np.asarray(table.columns["lever_cost"], float)).interval(confidence), int(launched.sum())
+    return estimate, Moments.of(np.asarray(table.columns["lever_cost"], float)).interval(confidence), int(launched.sum()), failed
 
 
 def risk_difference(a: Evaluation, b: Evaluation, confidence: float = 0.95) -> Estimate | None:
@@ -268,8 +268,8 @@ def evaluate(
                 on_batch(len(group) * len(reps))
         for j, i in enumerate(group):
             table = Table.concat(parts[j])
-            estimate, cost, launched = measure(table, risk)
-            out[i] = Evaluation(packages[i], estimate, cost, replications, launched, stage, seed, events(table, risk))
+            estimate, cost, launched, failed = measure(table, risk)
+            out[i] = Evaluation(packages[i], estimate, cost, replications, launched, stage, seed, failed)
     return [e for e in out if e is not None]
 
 
