@@ -87,6 +87,7 @@ def test_target_and_budget_both_given_are_refused_in_one_line(capsys) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("optuna") is None, reason="Optuna is not installed (pip install -e '.[search]'): the search tunes with it")
 def test_a_budget_finds_the_lowest_risk_within_it(tmp_path) -> None:
     """sim-search answered only 'the cheapest package under a risk target' (its help said there was no budget setting):
     budget= asks for the package of lowest risk costing at most it, confirmed and printed with its interval and cost."""
