@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import fields
-from typing import Any
 
 import numpy as np
 
@@ -146,11 +145,3 @@ def build(
         lever=_levers(points, *args),
         mech=mech,
     )
-
-
-def labels(P: ParamArrays, section: str, name: str) -> Any:
-    """The labels of a categorical parameter's codes (empty tuple for numbers)."""
-    cls = {"council": CouncilParams, "partnership": PartnershipParams, "dynamics": DynamicsParams, "decisions": DecisionParams, "exogenous": ExogenousParams}[
-        section
-    ]
-    return next(f.metadata["spec"].choices for f in fields(cls) if f.name == name)

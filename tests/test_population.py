@@ -7,8 +7,9 @@ import pytest
 
 from sim import population
 from sim.core import levers
+from sim.core.declare import spec_of
 from sim.core.layout import layout
-from sim.core.params import ELECTION_CYCLES, GOVERNANCE, TIERS
+from sim.core.params import ELECTION_CYCLES, GOVERNANCE, TIERS, CouncilParams, PartnershipParams
 
 #: Position of each mechanism's parameters in ``P.mech`` (registry order).
 MECH = {m.name: j for j, m in enumerate(layout().mechanisms)}
@@ -46,7 +47,7 @@ def test_one_record_array_per_section_and_one_per_mechanism_in_registry_order(co
     for m, q in zip(layout().mechanisms, P.mech, strict=True):
         assert q.shape == (4,) and set(q.dtype.names) == {f for f in m.params.__dataclass_fields__}
     assert "name" not in P.council.dtype.names  # free text stays out of the records
-    assert population.labels(P, "council", "tier") == TIERS and population.labels(P, "partnership", "horizon_months") == ()
+    assert spec_of(CouncilParams, "tier").choices == TIERS and spec_of(PartnershipParams, "horizon_months").choices == ()
 
 
 @pytest.fixture

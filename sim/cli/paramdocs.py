@@ -19,7 +19,7 @@ from sim.config.checks import ArgumentParser
 from sim.config.distributions import describe, is_dist, number_words, render_range
 from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers as lever_table
-from sim.core.declare import DISTRIBUTIONS, Spec
+from sim.core.declare import DISTRIBUTIONS, Spec, specs
 from sim.core.mechanisms import mechanisms
 from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
@@ -64,10 +64,6 @@ def sections() -> list[Section]:
         Section("Settings of `sim-compare`", "", CompareSettings, "Top-level settings of the paired comparison of policies on common random numbers."),
     ]
     return out
-
-
-def _specs(cls: type) -> list[Spec]:
-    return [f.metadata["spec"] for f in fields(cls)]
 
 
 def _default(f: Field) -> Any:
@@ -195,7 +191,11 @@ The settings of the commands themselves (`seed`, `replications`, ...) are listed
 def render() -> str:
     """The whole of ``docs/parameters.md``."""
     assumptions = [
-        spec for section in sections() if section.cls not in (RunSettings, CompareSettings) for spec in _specs(section.cls) if spec.unit not in ("text", "flag")
+        spec
+        for section in sections()
+        if section.cls not in (RunSettings, CompareSettings)
+        for spec in specs(section.cls).values()
+        if spec.unit not in ("text", "flag")
     ]
     count = (
         f"Of the {len(assumptions)} numeric and categorical model parameters, {sum(s.is_assumption for s in assumptions)} take their value from an assumption."

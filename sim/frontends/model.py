@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Sequence
-from dataclasses import fields
 from pathlib import Path
 
 import mesa
@@ -33,6 +32,7 @@ from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, NO_POLICY, Shared
 from sim.config.uncertainty import Uncertainty
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.core import kernel, triggers
+from sim.core.declare import spec_of
 from sim.core.layout import layout
 from sim.core.state import EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PHASES, PROPOSAL
 from sim.frontends.agents import Council
@@ -42,7 +42,7 @@ from sim.frontends.table import Table, replication_table
 
 MAX_SEED = 2**63
 #: What a seed and a replication index admit (sim-run's seed): a whole number in [0, 2**63 - 1].
-WHOLE = next(f.metadata["spec"] for f in fields(SharedSettings) if f.name == "seed")
+WHOLE = spec_of(SharedSettings, "seed")
 #: Model-level series the DataCollector records each month (attribute names of the model); ``seed`` is the seed run,
 #: so that ``mesa.batch_run``'s rows name it when it drew a fresh one (``rng`` not given: its ``seed`` column reads None).
 MODEL_SERIES = (

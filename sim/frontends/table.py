@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from sim.core import triggers
+from sim.core.declare import specs
 from sim.core.layout import Layout
 from sim.core.params import CouncilParams, PartnershipParams
 from sim.core.state import OUTCOMES, State
 
 #: Council attributes drawn for each replication (``c{k}_<name>`` columns).
-COUNCIL_COLUMNS = tuple(f.name for f in fields(CouncilParams) if f.metadata["spec"].unit != "text")
+COUNCIL_COLUMNS = tuple(name for name, spec in specs(CouncilParams).items() if spec.unit != "text")
 #: The partnership's drawn parameters as they appear in the replication table (numbers and categories).
-PARTNERSHIP_INPUTS = tuple(f.name for f in fields(PartnershipParams) if f.metadata["spec"].unit not in ("text", "flag"))
+PARTNERSHIP_INPUTS = tuple(name for name, spec in specs(PartnershipParams).items() if spec.unit not in ("text", "flag"))
 
 
 @dataclass
@@ -117,13 +118,13 @@ def replication_table(s: State, P: Any, plan: Layout) -> Table:
         columns[f"savings_lost_{cause.label}"] = s.savings_lost[c].copy()
     for c, cause in enumerate(plan.causes):
         columns[f"value_lost_{cause.label}"] = s.value_lost[c].mean(axis=1)
-    for name, spec in _specs(PartnershipParams).items():
+    for name, spec in specs(PartnershipParams).items():
         if spec.unit not in ("text", "flag"):
             columns[name] = P.partnership[name].copy()
             if spec.choices:
                 labels[name] = spec.choices
     seen = value_seen(s, P)
-    specs = _specs(CouncilParams)
+    council_specs = specs(CouncilParams)
     for k in range(council.shape[1]):
         columns[f"c{k}_exit_month"] = council["exit_month"][:, k].copy()
         columns[f"c{k}_exit_cause"] = cause_codes(council["exit_cause"][:, k])
@@ -133,8 +134,8 @@ def replication_table(s: State, P: Any, plan: Layout) -> Table:
         labels[f"c{k}_exit_trigger"] = trigger_labels
         for name in COUNCIL_COLUMNS:
             columns[f"c{k}_{name}"] = P.council[name][:, k].copy()
-            if specs[name].choices:
-                labels[f"c{k}_{name}"] = specs[name].choices
+            if council_specs[name].choices:
+                labels[f"c{k}_{name}"] = council_specs[name].choices
     return Table(columns, labels)
 
 
@@ -143,10 +144,6 @@ def value_seen(s: State, P: Any) -> np.ndarray:
     months = np.where(s.council["exit_month"] >= 0, s.council["exit_month"] - 1, np.maximum(s.partnership["end_month"][:, None] - 1, 0))
     fading = P.partnership["enthusiasm"][:, None] * np.exp(-months / P.decisions["enthusiasm_months"][:, None])
     return 1.0 + fading - s.value_lost.sum(axis=0)
-
-
-def _specs(cls: type) -> dict[str, Any]:
-    return {f.name: f.metadata["spec"] for f in fields(cls)}
 
 
 #: A council's attribute in a replication table: ``c{k}_{attribute}``.

@@ -10,7 +10,9 @@ from sim import population
 from sim.config.model import model_config
 from sim.config.scenarios import load
 from sim.core import decisions, kernel, triggers
+from sim.core.declare import spec_of
 from sim.core.layout import layout
+from sim.core.params import PartnershipParams
 from sim.core.state import OUTCOMES
 from sim.frontends.ensemble import blocks, check_run, run_ensemble, simulate
 from sim.frontends.table import COUNCIL_COLUMNS, Table
@@ -96,7 +98,7 @@ def test_the_table_agrees_with_the_final_state(baseline, table):
     P = population.build(baseline, 5, reps)
     np.testing.assert_array_equal(table["deepening_month"], P.partnership["deepening_month"])
     np.testing.assert_array_equal(table["delivery"], P.partnership["delivery"])
-    assert table["governance"].tolist() == [population.labels(P, "partnership", "governance")[int(g)] for g in P.partnership["governance"]]
+    assert table["governance"].tolist() == [spec_of(PartnershipParams, "governance").choices[int(g)] for g in P.partnership["governance"]]
     for k in range(baseline.n_councils):
         assert table[f"c{k}_exit_trigger"].tolist() == [triggers.label(int(x)) for x in s.council["exit_trigger"][:, k]]
         # the value a council still in saw in the last month; one that left, in the month it left
