@@ -35,7 +35,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ import yaml
 from sim.config import assumptions as A
 from sim.config.checks import ConfigError, check_number
 from sim.config.overrides import did_you_mean
-from sim.config.settings import MAX_SEED, MAX_WORKERS, setting_problems
+from sim.config.settings import MAX_SEED, MAX_WORKERS, checked_settings
 from sim.core.declare import SETTING, Spec, param, spec_of
 from sim.core.params import PartnershipParams
 
@@ -642,18 +642,7 @@ class CalibrateSettings:
 
 def calibrate_settings(raw: Mapping[str, Any]) -> CalibrateSettings:
     """Checked ``sim-calibrate`` settings from a config; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
-    problems: list[str] = []
-    values = {}
-    defaults = CalibrateSettings()
-    for f in fields(CalibrateSettings):
-        spec = f.metadata["spec"]
-        value = raw.get(f.name, getattr(defaults, f.name))
-        found = setting_problems(CalibrateSettings, f.name, value)
-        problems += found
-        values[f.name] = int(value) if spec.integer and value is not None and not found else value
-    if problems:
-        raise ConfigError(problems)
-    settings = CalibrateSettings(**values)
+    settings = checked_settings(CalibrateSettings, raw)
     settings.parameters = None if settings.parameters is None else list(settings.parameters)
     settings.cutoff = float(settings.cutoff)
     return settings

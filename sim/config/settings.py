@@ -321,7 +321,26 @@ def setting_problems(cls: type, name: str, value: Any) -> list[str]:
     return [] if value is None and found.default is None else _check(name, value, found.metadata["spec"])
 
 
-def _settings(cls: type, raw: Mapping[str, Any]) -> Any:
+def checked_settings(cls: type, raw: Mapping[str, Any]) -> Any:
+    """The settings dataclass ``cls`` from a config's values, each checked (:func:`setting_problems`); whole numbers as ``int``.
+
+    Parameters
+    ----------
+    cls
+        A command's settings dataclass (:class:`RunSettings`, ...), each field declared with a :class:`~sim.core.declare.Spec`.
+    raw
+        The config's values by setting name; a setting it lacks takes its default.
+
+    Returns
+    -------
+    Any
+        An instance of ``cls``.
+
+    Raises
+    ------
+    ConfigError
+        One line per problem, all at once.
+    """
     problems: list[str] = []
     values = {}
     defaults = cls()
@@ -338,12 +357,12 @@ def _settings(cls: type, raw: Mapping[str, Any]) -> Any:
 
 def run_settings(raw: Mapping[str, Any]) -> RunSettings:
     """Checked ``sim-run`` settings from a config; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
-    return _settings(RunSettings, raw)
+    return checked_settings(RunSettings, raw)
 
 
 def search_settings(raw: Mapping[str, Any]) -> SearchSettings:
     """Checked ``sim-search`` settings from a config; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
-    settings = _settings(SearchSettings, raw)
+    settings = checked_settings(SearchSettings, raw)
     if settings.target is not None and settings.budget is not None:
         raise ConfigError(
             [
@@ -357,7 +376,7 @@ def search_settings(raw: Mapping[str, Any]) -> SearchSettings:
 
 def compare_settings(raw: Mapping[str, Any]) -> CompareSettings:
     """Checked ``sim-compare`` settings from a config; raises :class:`~sim.config.checks.ConfigError` listing every problem."""
-    settings = _settings(CompareSettings, raw)
+    settings = checked_settings(CompareSettings, raw)
     settings.policies = list(settings.policies)
     return settings
 
@@ -386,7 +405,7 @@ class SensitivitySettings:
 
 def sensitivity_settings(raw: Mapping[str, Any]) -> SensitivitySettings:
     """Checked ``sim-analyse sensitivity`` settings; raises :class:`~sim.config.checks.ConfigError` listing every problem (sobol_n: a power of two)."""
-    settings = _settings(SensitivitySettings, raw)
+    settings = checked_settings(SensitivitySettings, raw)
     n = settings.sobol_n
     if n & (n - 1):
         raise ConfigError([f"sobol_n = {n} must be a power of two (e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})"])
