@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.analysis.calibration import Calibration, predictive_figure, prior_posterior_figure, render
+from sim.config.posterior import provenance_path
 from sim.results import provenance
 from sim.results.files import CALIBRATION_FIGURES, atomic_path, save_figure, write_json, write_table
 
@@ -23,7 +24,7 @@ def write_posterior(result: Calibration, parquet: str | Path, extra: dict[str, A
     parquet = Path(parquet)
     stamp = {**result.info, "code_version": provenance.collect()["code_version"], **(extra or {})}
     write_table(parquet, result.posterior, stamp)
-    write_json(parquet.with_suffix(".json"), {**stamp, "columns": list(result.posterior.columns), "rows": len(result.posterior)})
+    write_json(provenance_path(parquet), {**stamp, "columns": list(result.posterior.columns), "rows": len(result.posterior)})
 
 
 def write_report(result: Calibration, markdown: str | Path, figures_dir: str | Path, *, command: str = "sim-calibrate") -> None:
