@@ -48,9 +48,8 @@ from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, 
 from sim.config.model import ModelConfig
 from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import Uncertainty
-from sim.core import kernel
 from sim.frontends.ensemble import simulate
-from sim.frontends.runner import Sinks, events_table
+from sim.frontends.runner import Sinks
 from sim.frontends.table import Table
 from sim.frontends.words import upper_first
 
@@ -528,18 +527,6 @@ def compare_policies(tables: Mapping[str, Any], confidence: float = 0.95) -> Any
     return tally.frame(confidence)
 
 
-def _calling(callbacks: Any) -> Callable[[Any], None] | None:
-    """One callback calling each of ``callbacks`` in turn (None if there are none)."""
-    if not callbacks:
-        return None
-
-    def call(state: Any) -> None:
-        for callback in callbacks:
-            callback(state)
-
-    return call
-
-
 def next_paired_block(tally: PairedTally, precision: float | None, replications: int, block_size: int, confidence: float = 0.95) -> int:
     """Size of the next block of a comparison: a fixed count, or until :meth:`PairedTally.planning_half_width` is at most ``precision``.
 
@@ -601,17 +588,14 @@ def run_comparison(
         tables = {}
         for name, config in configs.items():
             policy_sinks = sinks.get(name, Sinks())
-            log: list[kernel.Event] | None = [] if policy_sinks.events is not None else None
+            log = policy_sinks.log()
             if engine is None:
-                tables[name] = simulate(config, reps, seed, log=log, workers=workers, finished=_calling(policy_sinks.states), uncertainty=uncertainty)
+                tables[name] = simulate(config, reps, seed, log=log, workers=workers, finished=policy_sinks.finished(), uncertainty=uncertainty)
             elif uncertainty is None:
                 tables[name] = engine(config, reps, seed, log)
             else:
                 tables[name] = engine(config, reps, seed, log, uncertainty=uncertainty)
-            for sink in policy_sinks.tables:
-                sink.write(tables[name])
-            if log and policy_sinks.events is not None:
-                policy_sinks.events.write(events_table(log, [c.name for c in config.councils]))
+            policy_sinks.write(tables[name], log, [c.name for c in config.councils])
         tally.add(tables)
         if on_block is not None:
             on_block(tally.n)

@@ -45,6 +45,28 @@ class Sinks:
     trajectories: TrajectoryRecorder | None = None
     states: Sequence[Callable[[State], None]] = ()
 
+    def log(self) -> list[kernel.Event] | None:
+        """A fresh event log for one block where the events are kept (None where they are not: then none are recorded)."""
+        return [] if self.events is not None else None
+
+    def finished(self) -> Callable[[State], None] | None:
+        """One callback handing a block's final state to each of :attr:`states` in turn (None if there are none)."""
+        if not self.states:
+            return None
+
+        def call(state: State) -> None:
+            for callback in self.states:
+                callback(state)
+
+        return call
+
+    def write(self, table: Table, log: list[kernel.Event] | None, names: Sequence[str]) -> None:
+        """One block's ``table`` to every table sink, and its events ``log`` (councils ``names``) to the event sink."""
+        for sink in self.tables:
+            sink.write(table)
+        if log and self.events is not None:
+            self.events.write(events_table(log, list(names)))
+
 
 @dataclass
 class Run:
@@ -122,17 +144,6 @@ def events_table(log: list[kernel.Event], names: list[str]) -> Table:
     return Table(columns)
 
 
-def _each(callbacks: Sequence[Callable[[State], None]]) -> Callable[[State], None] | None:
-    if not callbacks:
-        return None
-
-    def call(state: State) -> None:
-        for callback in callbacks:
-            callback(state)
-
-    return call
-
-
 def run_blocks(
     config: ModelConfig,
     seed: int,
@@ -173,16 +184,13 @@ def run_blocks(
     size = plan(0, 0)
     while size > 0:
         reps = np.arange(run.replications, run.replications + size, dtype=np.int64)
-        log: list[kernel.Event] | None = [] if sinks.events is not None else None
+        log = sinks.log()
         observe: Callable[[State, np.ndarray], None] | None = None if sinks.trajectories is None else sinks.trajectories.record
         if engine == "mesa":
             table = simulate_mesa(config, reps, seed, log, observe, uncertainty)
         else:
-            table = simulate(config, reps, seed, log=log, observe=observe, workers=workers, finished=_each(sinks.states), uncertainty=uncertainty)
-        for sink in sinks.tables:
-            sink.write(table)
-        if log and sinks.events is not None:
-            sinks.events.write(events_table(log, names))
+            table = simulate(config, reps, seed, log=log, observe=observe, workers=workers, finished=sinks.finished(), uncertainty=uncertainty)
+        sinks.write(table, log, names)
         run.block_sizes.append(size)
         run.replications += size
         run.collapsed += int((table.columns["outcome"] == COLLAPSED - 1).sum())
