@@ -231,7 +231,7 @@ def _replication_month(plan: Any, s: StateArrays, owns: tuple, P: Any, i: int, t
     w.jolts[:] = 0.0
     exogenous.step(s, P, Month(i, t, w.draws[:N_EXO_STREAMS], w.strengths, w.signals), w.jolts, w.fx)  # 3.
     since = _integration(s, P, i, t)  # 4.
-    _open_books(s, i, w)
+    _open_books(w)
     record(events, i, w.fx, 0, N_EXO_EVENTS)
     each_mechanism(plan, s, P, i, t, owns, w, events)  # 5.
     _account_savings(s, P, i, t, since, w)  # 6.
@@ -254,7 +254,7 @@ def _replication_month(plan: Any, s: StateArrays, owns: tuple, P: Any, i: int, t
 
 
 @compiled
-def _open_books(s: StateArrays, i: int, w: Scratch) -> None:
+def _open_books(w: Scratch) -> None:
     """Empty the month's books."""
     w.loss[:] = 0.0
     w.trust_loss[:] = 0.0

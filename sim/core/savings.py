@@ -113,7 +113,7 @@ def other_months(since: int, P: Any, i: int) -> int:
 
 
 @compiled
-def other_share(s: StateArrays, P: Any, i: int, since: int, deeper: bool) -> float:
+def other_share(P: Any, i: int, since: int, deeper: bool) -> float:
     """The non-IT part of the promise reached by ``since`` months after launch, if that part is in scope (``deeper``, or no deeper stage planned)."""
     pp = P.partnership[i]
     if since < 0 or not (pp.deepening_month < 0 or deeper):
@@ -137,7 +137,7 @@ def planned(s: StateArrays, P: Any, i: int, month: int) -> float:
     """Savings (GBP m) the business case of row ``i`` plans for ``month``."""
     pp = P.partnership[i]
     since = month - (pp.approval_months + 1)
-    return pp.promised_savings / 12.0 * (it_planned(P, i, since) + other_share(s, P, i, since, deepening_planned(s, P, i, since)))
+    return pp.promised_savings / 12.0 * (it_planned(P, i, since) + other_share(P, i, since, deepening_planned(s, P, i, since)))
 
 
 @compiled
@@ -199,11 +199,11 @@ def account(s: StateArrays, P: Any, i: int, month: int, shares: np.ndarray, lost
     since = months_since_launch(s, i, month)
     plan = planned(s, P, i, month)
     it_ideal = it_planned(P, i, since)
-    other_expected = other_share(s, P, i, since, deepening_planned(s, P, i, since))
+    other_expected = other_share(P, i, since, deepening_planned(s, P, i, since))
     lost[index.delay] = max(plan - per_month * (it_ideal + other_expected), 0.0)
     if not launched(s, i):
         return plan, 0.0
-    other_now = other_share(s, P, i, since, s.partnership[i].scope == 1)
+    other_now = other_share(P, i, since, s.partnership[i].scope == 1)
     lost[index.scope] = per_month * max(other_expected - other_now, 0.0)
 
     total = 0.0

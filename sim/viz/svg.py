@@ -589,7 +589,6 @@ def _over_label(
 
 
 def _trust_marks(
-    edges: Sequence[tuple[int, int]],
     spots: dict[tuple[int, int], np.ndarray],
     free: dict[tuple[int, int], np.ndarray],
     squares: Sequence[_Box],
@@ -728,7 +727,7 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
         if tried is None:
             continue
         labels, rows, left, crossed = tried
-        marks = _trust_marks(edges, spots, left, placed, rows, discs)
+        marks = _trust_marks(spots, left, placed, rows, discs)
         faults = len(crossed) + sum(any(_mark(mark).touches(*disc) for disc in discs) for mark in marks.values())
         if best is None or faults < best[0]:
             best = (faults, labels, rows, marks)

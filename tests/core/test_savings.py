@@ -48,7 +48,7 @@ def test_the_plan_ramps_the_it_part_with_harmonisation_and_the_rest_with_integra
         expected = 0.1 * (0.4 * ramp(since) + 0.6 * ramp(since, 18))
         assert savings.planned(b.s.arrays, b.P, 0, ON_TIME + since) == pytest.approx(expected)
     quick = bench(partnership={"integration_months": 6, "it_share_of_savings": 0.4})
-    assert savings.other_share(quick.s.arrays, quick.P, 0, 3, False) == pytest.approx(0.6 * ramp(3, 6))
+    assert savings.other_share(quick.P, 0, 3, False) == pytest.approx(0.6 * ramp(3, 6))
 
 
 def test_where_deeper_sharing_is_planned_the_rest_waits_for_an_accepted_deeper_stage(bench):
@@ -57,7 +57,7 @@ def test_where_deeper_sharing_is_planned_the_rest_waits_for_an_accepted_deeper_s
     month = ON_TIME + since
     # not (yet) accepted: the plan counts on the IT part only
     assert savings.planned(b.s.arrays, b.P, 0, month) == pytest.approx(0.1 * 0.5 * ramp(since))
-    assert savings.other_share(b.s.arrays, b.P, 0, since, False) == 0.0
+    assert savings.other_share(b.P, 0, since, False) == 0.0
     # accepted: the rest ramps from the deeper stage's month
     b.s.partnership["deepened"][0] = True
     assert savings.planned(b.s.arrays, b.P, 0, month) == pytest.approx(0.1 * (0.5 * ramp(since) + 0.5 * ramp(since - 12)))

@@ -147,7 +147,7 @@ def exposure(s: StateArrays, P: Any, q: Any, i: int, k: int) -> float:
 
 
 @compiled
-def champion_goes(s: StateArrays, P: Any, m: Month, q: Any, k: int) -> bool:
+def champion_goes(P: Any, m: Month, q: Any, k: int) -> bool:
     """Council k's champion goes this month: with the chief executive, with a change of control, with a reorganisation, or (a specialist) by chance."""
     kind = P.council[m.i, k].champion
     signals = m.signals[k]
@@ -190,7 +190,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
             continue
         mine = own.council[i, k]
         exposed = exposure(s, P, q, i, k)
-        if mine.present and champion_goes(s, P, m, q, k):
+        if mine.present and champion_goes(P, m, q, k):
             mine.present = False
             drop = 0.0
             if launched(s, i):
