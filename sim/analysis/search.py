@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.analysis.stats import Estimate, Moments, paired_difference, wilson
+from sim.analysis.stats import Estimate, Moments, paired_share_difference, wilson
 from sim.config.model import ModelConfig
 from sim.config.settings import DEFAULT_TARGET
 from sim.core.state import OUTCOMES
@@ -55,6 +55,13 @@ from sim.frontends.table import Table
 RISKS = {
     "collapse": "collapse among launched partnerships",
     "failure": "any failure (shelved, collapsed or underperforming) among all partnerships",
+}
+#: How :func:`risk_difference` pairs two packages' risks, by risk.
+DIFFERENCES = {
+    "collapse": "paired on the same replications: the difference of two shares, each among its own launched partnerships"
+    " (delta method with the Agresti-Min adjustment, sim.analysis.stats.paired_share_difference)",
+    "failure": "paired on the same replications: the difference of two proportions among all partnerships"
+    " (Wald with the Agresti-Min adjustment, sim.analysis.stats.paired_difference)",
 }
 _FAILED = tuple(OUTCOMES.index(o) - 1 for o in ("shelved", "collapsed", "underperforming"))
 _COLLAPSED = OUTCOMES.index("collapsed") - 1
@@ -90,6 +97,8 @@ class Evaluation:
     seed: int
     #: Whether each replication ended in the risk's event (see :func:`events`), for paired differences; ``None`` where not kept.
     events: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: The replications the risk is among (launched ones for ``collapse``); ``None`` for all of them.
+    among: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -209,31 +218,39 @@ def default_package(base: ModelConfig, names: Sequence[str]) -> Package:
     return Package(tuple((n, int(base.levers[n].start_month), float(base.levers[n].strength)) for n in names))
 
 
-def events(table: Table, risk: str) -> np.ndarray | None:
-    """Whether each replication ended in any failure, when ``risk`` is ``failure``; ``None`` for collapse among launched partnerships,
-    whose share is over each package's own launched replications, so two packages' shares are not paired proportions."""
-    return np.isin(np.asarray(table.columns["outcome"]), _FAILED) if risk == "failure" else None
-
-
-def measure(table: Table, risk: str, confidence: float = 0.95) -> tuple[Estimate, Estimate, int, np.ndarray | None]:
-    """Risk (Wilson interval), mean lever cost (normal interval), launched count and :func:`events` of one candidate's replications."""
+def events(table: Table, risk: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Whether each replication ended in the risk's event, and the replications the risk is among: for ``failure`` any failure, among
+    all (``None``); for ``collapse`` a collapse, among the launched partnerships. Two packages on the same replications give paired
+    shares either way (:func:`risk_difference`)."""
     outcome = np.asarray(table.columns["outcome"])
+    if risk == "failure":
+        return np.isin(outcome, _FAILED), None
     launched = np.asarray(table.columns["launch_month"]) >= 0
-    failed = events(table, risk)
-    if failed is None:
-        hits, n = int((outcome[launched] == _COLLAPSED).sum()), int(launched.sum())
-    else:
-        hits, n = int(failed.sum()), len(outcome)
+    return launched & (outcome == _COLLAPSED), launched
+
+
+def measure(table: Table, risk: str, confidence: float = 0.95) -> tuple[Estimate, Estimate, int, np.ndarray, np.ndarray | None]:
+    """Risk (Wilson interval), mean lever cost (normal interval), launched count and :func:`events` of one candidate's replications."""
+    hit, among = events(table, risk)
+    hits, n = int(hit.sum()), (hit.size if among is None else int(among.sum()))
     estimate = wilson(hits, n, confidence) if n else Estimate(float("nan"), 0.0, 1.0)
-    return estimate, Moments.of(np.asarray(table.columns["lever_cost"], float)).interval(confidence), int(launched.sum()), failed
+    launched = int((np.asarray(table.columns["launch_month"]) >= 0).sum())
+    return estimate, Moments.of(np.asarray(table.columns["lever_cost"], float)).interval(confidence), launched, hit, among
 
 
 def risk_difference(a: Evaluation, b: Evaluation, confidence: float = 0.95) -> Estimate | None:
-    """The paired difference in risk ``b - a`` (:func:`~sim.analysis.stats.paired_difference`) when both were measured on the same
-    replications of the same seed with their events kept; ``None`` otherwise."""
+    """The paired difference in risk ``b - a`` when both were measured on the same replications of the same seed with their events
+    kept; ``None`` otherwise, or where one launched nothing (collapse among launched has no value then).
+
+    Any failure among all is a difference of paired proportions (:func:`~sim.analysis.stats.paired_difference`); collapse among
+    launched one of two shares each among its own launched replications (:func:`~sim.analysis.stats.paired_share_difference`).
+    """
     if a.events is None or b.events is None or a.seed != b.seed or a.events.shape != b.events.shape:
         return None
-    return paired_difference(a.events, b.events, confidence)
+    among_a, among_b = (np.ones(e.events.shape, bool) if e.among is None else e.among for e in (a, b))
+    if not among_a.any() or not among_b.any():
+        return None
+    return paired_share_difference(a.events, among_a, b.events, among_b, confidence)
 
 
 def measurably_lower(a: Evaluation, b: Evaluation, confidence: float = 0.95) -> bool:
@@ -268,8 +285,8 @@ def evaluate(
                 on_batch(len(group) * len(reps))
         for j, i in enumerate(group):
             table = Table.concat(parts[j])
-            estimate, cost, launched, failed = measure(table, risk)
-            out[i] = Evaluation(packages[i], estimate, cost, replications, launched, stage, seed, failed)
+            estimate, cost, launched, hit, among = measure(table, risk)
+            out[i] = Evaluation(packages[i], estimate, cost, replications, launched, stage, seed, hit, among)
     return [e for e in out if e is not None]
 
 

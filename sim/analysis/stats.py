@@ -109,6 +109,51 @@ def paired_counts(n: int, only_a: int, only_b: int, confidence: float = 0.95) ->
     return Estimate(diff, max(-1.0, min(adjusted - half, diff)), min(1.0, max(adjusted + half, diff)))
 
 
+def paired_share_difference(a: np.ndarray, among_a: np.ndarray, b: np.ndarray, among_b: np.ndarray, confidence: float = 0.95) -> Estimate:
+    """Difference of two shares ``mean(b[among_b]) - mean(a[among_a])`` measured on the same replications, each among its own subset.
+
+    E.g. collapse among launched partnerships under two policies run on the same replications: a
+    policy may launch other partnerships than the other, so the two shares are ratios
+    ``sum(b) / sum(among_b)`` and ``sum(a) / sum(among_a)`` of paired per-replication values. The
+    interval is the delta method for this difference of ratios (what :meth:`CoMoments.ratio` does for
+    one ratio): the Wald interval of the mean of the linearised values
+    ``(b - r_b among_b) / mean(among_b) - (a - r_a among_a) / mean(among_a)``, whose variance holds
+    the covariances of the four indicators. It takes the Agresti-Min adjustment of
+    :func:`paired_counts`: half a replication, in both subsets, in each cell of the 2x2 table of
+    ``a`` and ``b`` (``n + 2`` replications); where both subsets are every replication it is
+    :func:`paired_difference` itself. The value is the observed difference; the interval is
+    widened, where needed, to hold it and cut to ``[-1, 1]``.
+
+    Parameters
+    ----------
+    a, b
+        Boolean events of the same replications under two policies (counted only within their subsets).
+    among_a, among_b
+        Boolean: the replications each share is among (each with at least one).
+    confidence
+        Two-sided confidence level.
+    """
+    a, among_a, b, among_b = (np.asarray(v, bool) for v in (a, among_a, b, among_b))
+    if not a.shape == among_a.shape == b.shape == among_b.shape or a.size < 2:
+        raise ValueError("paired outcomes need equal shapes and at least two replications")
+    if not among_a.any() or not among_b.any():
+        raise ValueError("each share needs at least one replication it is among")
+    a, b = a & among_a, b & among_b
+    if among_a.all() and among_b.all():
+        return paired_difference(a, b, confidence)
+    cells = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
+    weight = np.concatenate([np.ones(a.size), np.full(4, 0.5)])
+    xa, xb = np.concatenate([a, cells[:, 0]]), np.concatenate([b, cells[:, 1]])
+    ya, yb = np.concatenate([among_a, np.ones(4)]), np.concatenate([among_b, np.ones(4)])
+    n = a.size + 2
+    ra, rb = (weight @ xa) / (weight @ ya), (weight @ xb) / (weight @ yb)
+    linear = (xb - rb * yb) / ((weight @ yb) / n) - (xa - ra * ya) / ((weight @ ya) / n)
+    half = z_value(confidence) * math.sqrt((weight @ linear**2) / n / n)
+    diff = float(b.sum() / among_b.sum() - a.sum() / among_a.sum())
+    adjusted = float(rb - ra)
+    return Estimate(diff, max(-1.0, min(adjusted - half, diff)), min(1.0, max(adjusted + half, diff)))
+
+
 @dataclass(frozen=True)
 class Share:
     """How often one label occurs among ``n``: its count and its share with an interval."""

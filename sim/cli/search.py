@@ -37,7 +37,7 @@ import yaml
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
-from sim.analysis.search import RISKS, Evaluation, Package, Result, configure, measurably_lower, risk_difference, search
+from sim.analysis.search import DIFFERENCES, RISKS, Evaluation, Package, Result, configure, measurably_lower, risk_difference, search
 from sim.cli import guard
 from sim.cli.common import checked, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
 from sim.config import schema
@@ -214,20 +214,41 @@ def _budget_answer(result: Result, names: Mapping[Package, str]) -> list[str]:
     if alike:
         cheapest = min([w, *alike], key=lambda e: e.cost.value)
         which = "the answer itself" if cheapest is w else f"{names.get(cheapest.package) or cheapest.package}, at GBP {cheapest.cost.value:.3f} m"
+        whose = "its" if len(alike) == 1 else "their"
         lines.append(
-            f"  Not measurably lower than {', '.join(names.get(e.package) or str(e.package) for e in alike)} ({_apart_words(w, alike[0])}):"
+            f"  Not measurably lower than {', '.join(names.get(e.package) or str(e.package) for e in alike)} ({_apart_words(w, alike, whose)}):"
             f" these cannot be told apart on these replications; the cheapest of them is {which}"
         )
     if not measurably_lower(w, reference):
-        lines.append(f"  Its risk is not measurably lower than no lever's, {ref} ({_apart_words(w, reference)})")
+        apart = _apart_words(w, [reference], "no lever's")
+        lines.append(f"  Its risk is not measurably lower than no lever's, {ref} ({apart})")
     return lines
 
 
-def _apart_words(w: Evaluation, other: Evaluation) -> str:
-    """Which rule found ``w`` not measurably lower than ``other``: the paired interval of the difference, or the two intervals overlapping."""
-    if risk_difference(w, other) is None:
+def _apart_words(w: Evaluation, others: Sequence[Evaluation], whose: str) -> str:
+    """Which rule found ``w`` not measurably lower than ``others``: the paired interval of the difference, with each difference
+    (``whose`` risk minus the answer's, percentage points), or the intervals overlapping."""
+    paired = [risk_difference(w, other) for other in others]
+    if any(d is None for d in paired):
         return "95% intervals overlapping"
-    return "the paired 95% interval of the difference in risk on the same replications holds zero"
+    values = ", ".join(f"{100 * d.value:+.2f} [{100 * d.low:+.2f}, {100 * d.high:+.2f}]" for d in paired if d is not None)
+    rule = "the paired 95% interval of the difference in risk on the same replications holds zero"
+    return f"{rule}; {whose} risk minus the answer's, percentage points: {values}"
+
+
+def differences(e: Evaluation, result: Result) -> dict[str, float | None]:
+    """``e``'s risk minus the answer's and minus no lever's, each with its paired 95% interval (:func:`~sim.analysis.search.risk_difference`),
+    as search.json records them: ``risk_minus_answer``, ``_low``, ``_high`` and ``risk_minus_no_lever``, ``_low``, ``_high``; null
+    against itself, with no answer, or where the two are not paired."""
+    out: dict[str, float | None] = {}
+    for name, other in (("answer", result.winner), ("no_lever", result.reference)):
+        d = None if other is None or other is e else risk_difference(other, e)
+        out |= {
+            f"risk_minus_{name}": None if d is None else d.value,
+            f"risk_minus_{name}_low": None if d is None else d.low,
+            f"risk_minus_{name}_high": None if d is None else d.high,
+        }
+    return out
 
 
 def _model_overrides() -> list[str]:
@@ -291,7 +312,7 @@ def app(cfg: DictConfig) -> None:
         pd.DataFrame(rows),
         {"scenario": scenario, "risk": settings.risk, "target": result.goal.target, "budget": result.goal.budget},
     )
-    answer = None if result.winner is None else _row(result.winner)
+    answer = None if result.winner is None else {**_row(result.winner), **differences(result.winner, result)}
     write_json(
         out / "search.json",
         {
@@ -301,9 +322,10 @@ def app(cfg: DictConfig) -> None:
             "target": result.goal.target,
             "budget": result.goal.budget,
             "answer": answer,
-            "confirmed": [{**_row(e), "policy": names.get(e.package)} for e in result.confirmed],
+            "differences_means": DIFFERENCES[settings.risk],
+            "confirmed": [{**_row(e), **differences(e, result), "policy": names.get(e.package)} for e in result.confirmed],
             "compare": compare or None,
-            "reference": _row(result.reference),
+            "reference": {**_row(result.reference), **differences(result.reference, result)},
             "seconds": result.seconds,
             "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)},
         },

@@ -126,3 +126,50 @@ def test_a_search_that_met_nothing_says_so_and_what_it_confirms():
     assert confirming_line(1, False, 8000, 7).startswith("No package met the target on screening: confirming the 1 package of lowest risk, and no lever, on ")
     assert confirming_line(3, True, 8000, 7).startswith("Confirming 3 packages that met the target on screening, and no lever, on ")
     assert confirming_line(0, True, 8000, 7).startswith("No lever met the target on screening, at no cost: confirming it alone on ")
+
+
+def test_collapse_among_launched_is_compared_paired_on_the_same_replications():
+    """With risk=collapse two packages were not paired (events were None): 'measurably lower' fell back on separate Wilson intervals
+    not overlapping. Here no lever's 19.1% [15.4%, 23.5%] and the continuity plan's 14.0% [10.8%, 18.0%] overlap, yet on the same 400
+    replications the plan's collapse is lower by 5.1 points, paired 95% interval [-7.4, -2.7]."""
+    from sim.analysis.search import measurably_lower, risk_difference
+    from sim.analysis.stats import paired_share_difference
+
+    base = load("case01_key_person", "none")
+    none, plan = evaluate(base, [Package(), Package((("continuity_plan", 0, 0.6),))], risk="collapse", seed=3, replications=400, stage="confirmed")
+    assert plan.risk.high > none.risk.low  # the separate intervals overlap
+    difference = risk_difference(none, plan)
+    assert difference is not None and difference.value == plan.risk.value - none.risk.value and difference.high < 0
+    assert difference == paired_share_difference(none.events, none.among, plan.events, plan.among)
+    assert none.among.sum() == none.launched and (none.events <= none.among).all()
+    assert measurably_lower(plan, none) and not measurably_lower(none, plan)
+    (other,) = evaluate(base, [Package()], risk="collapse", seed=4, replications=400, stage="confirmed")
+    assert risk_difference(other, plan) is None  # another seed: not paired
+
+
+def test_the_printout_gives_the_paired_differences_that_made_packages_alike():
+    """Within a budget the printout said a package was 'not measurably lower' than others without the differences that decided it."""
+    import numpy as np
+
+    from sim.analysis.search import Evaluation, Goal, Result
+    from sim.analysis.stats import Estimate, wilson
+    from sim.cli.search import render
+
+    n = 2000
+    launched = np.arange(n) < 1800
+    better = launched & (np.arange(n) < 200)
+    tied = better.copy()
+    tied[200:204] = True  # 4 more collapses of the same launched partnerships: 4 against 0 does not exclude zero
+
+    def confirmed(events: np.ndarray, cost: float, levers: tuple) -> Evaluation:
+        risk = wilson(int(events.sum()), int(launched.sum()))
+        return Evaluation(Package(levers), risk, Estimate(cost, cost, cost), n, int(launched.sum()), "confirmed", 7, events, launched)
+
+    w, other = confirmed(better, 0.9, (("continuity_plan", 0, 0.6),)), confirmed(tied, 0.5, (("open_motivations", 0, 0.6),))
+    text = render(Result("collapse", Goal(budget=1.0), w, [w, other], confirmed(launched & (np.arange(n) < 204), 0.0, ()), [w]), "baseline")
+    assert (
+        "Not measurably lower than open_motivations (month 0, strength 0.60) (the paired 95% interval of the difference in risk on the same"
+        " replications holds zero; its risk minus the answer's, percentage points: +0.22 [-0.02, +0.46])"
+    ) in text
+    assert "Its risk is not measurably lower than no lever's, 11.3% [95% CI 10.0%, 12.9%] (the paired 95% interval" in text
+    assert "no lever's risk minus the answer's, percentage points: +0.22 [-0.02, +0.46])" in text

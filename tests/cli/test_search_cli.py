@@ -111,3 +111,37 @@ def test_a_budget_finds_the_lowest_risk_within_it(tmp_path) -> None:
         assert found["answer"]["cost"] <= 0.5 and all(found["answer"]["risk"] <= row["risk"] for row in found["confirmed"] if row["cost"] <= 0.5)
         assert lines[1] == f"Answer: {found['answer']['package']}" and "within the budget of GBP 0.500 m per partnership" in lines[2]
     assert (out / "policy" / "search_1.yaml").is_file() and found["compare"] in done.stdout
+
+
+@pytest.mark.slow
+def test_search_json_records_each_confirmed_package_s_paired_differences(tmp_path) -> None:
+    """search.json held each confirmed package's risk and interval, but not the paired differences that picked the answer
+    (against the answer, against no lever), and with risk=collapse there were none: 'Not measurably lower than search_2 (95%
+    intervals overlapping)' where, on the same replications, the answer's collapse is lower by a paired interval above zero."""
+    out = tmp_path / "search"
+    settings = ["scenario=case01_key_person", "risk=collapse", "budget=0.5", "tune=0", "max_levers=2", "pool=[continuity_plan,open_motivations,staged_scope]"]
+    small = ["replications=200", "confirm_replications=1000"]
+    done = subprocess.run([SIM_SEARCH, *settings, *small, f"hydra.run.dir={out}"], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads((out / "search.json").read_text(encoding="utf-8"))
+    answer, reference, confirmed = found["answer"], found["reference"], found["confirmed"]
+    assert found["differences_means"].startswith("paired on the same replications: the difference of two shares, each among its own launched")
+    assert answer["risk_minus_answer"] is None and reference["risk_minus_no_lever"] is None
+    for row in [answer, *confirmed, reference]:
+        for name, other in (("answer", answer), ("no_lever", reference)):
+            if row["package"] == other["package"]:
+                assert row[f"risk_minus_{name}"] is None
+                continue
+            low, value, high = (row[f"risk_minus_{name}{end}"] for end in ("_low", "", "_high"))
+            assert value == pytest.approx(row["risk"] - other["risk"], abs=1e-15) and low <= value <= high, row
+    # the paired intervals are the ones that decide: narrower than the separate intervals, and the printout says so
+    assert all(row["risk_minus_answer_high"] - row["risk_minus_answer_low"] < row["risk_high"] - row["risk_low"] for row in confirmed[1:])
+    apart = [row["policy"] for row in confirmed[1:] if row["risk_minus_answer_low"] <= 0]
+    if apart:
+        assert f"Not measurably lower than {', '.join(apart)} (the paired 95% interval of the difference in risk" in done.stdout
+    else:
+        assert "Not measurably lower" not in done.stdout
+    assert "95% intervals overlapping" not in done.stdout
+    section = (Path(__file__).parents[2] / "docs" / "results.md").read_text(encoding="utf-8").split("## sim-search\n", 1)[1].split("\n## ", 1)[0]
+    keys = {*found, *(key.split(".", 1)[-1] if "." in key else key for row in [answer, *confirmed, reference] for key in row)}
+    assert [key for key in sorted(keys) if f"`{key}`" not in section and f"`<lever>.{key}`" not in section] == []
