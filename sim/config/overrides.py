@@ -41,6 +41,8 @@ def config_root() -> Path:
 #: Settings that replace one another: given both, the second is ignored, so both are refused.
 EXCLUSIVE = (("replications", "precision"),)
 _RESOLVER = re.compile(r"\$\{\s*([\w.]+)\s*:\s*([^}]*)\}")
+#: An opening ``${`` with the backslashes before it: OmegaConf reads ``\${`` (an odd run) as the text ``${``, not a reference.
+_OPENING = re.compile(r"(\\*)\$\{")
 HYDRA_GRAMMAR = "https://hydra.cc/docs/advanced/override_grammar/basic/"
 
 
@@ -391,7 +393,7 @@ def _walk(node: Any, path: str) -> typing.Iterator[tuple[str, Any]]:
 
 
 def interpolated(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) -> list[tuple[str, str]]:
-    """``(path, line)`` for every value that reads the environment or calls a resolver (``${oc.env:HOME}``)."""
+    """``(path, line)`` for every value that reads the environment, calls a resolver (``${oc.env:HOME}``) or names no setting (``${oops}``)."""
     found = []
     for key in cfg.keys() if isinstance(cfg, DictConfig) else ():
         if key in skip:
@@ -399,14 +401,47 @@ def interpolated(cfg: DictConfig, skip: Sequence[str] = ("hydra",)) -> list[tupl
         for path, node in _walk(cfg._get_node(key), str(key)):
             raw = node._value() if hasattr(node, "_value") else None
             if isinstance(raw, str):
-                found += [(path, line) for line in _resolver_lines(path, raw)]
+                found += [(path, line) for line in _resolver_lines(path, raw) or _reference_lines(path, node, raw)]
     return found
+
+
+def literal(text: str) -> str:
+    """``text`` written so that OmegaConf (and so Hydra and every YAML file of a scenario) reads it as itself.
+
+    A ``${`` in a value is a reference to another setting (``${x}``) or a resolver (``${oc.env:HOME}``):
+    a council called ``Mid ${x} DC`` written as it is reads as a reference to a setting ``x``. Each
+    ``${`` is escaped (``\\${``), and the backslashes just before it doubled (OmegaConf reads them in pairs).
+    """
+    return _OPENING.sub(lambda match: 2 * match.group(1) + "\\${", text)
+
+
+def _references(raw: str) -> str:
+    """``raw`` without its escaped ``${`` (the text itself, see :func:`literal`): what is left of it that OmegaConf resolves."""
+    return _OPENING.sub(lambda match: match.group(0) if len(match.group(1)) % 2 == 0 else "", raw)
+
+
+def _reference_lines(path: str, node: Any, raw: str) -> list[str]:
+    """One line for a value ``raw`` at ``path`` whose ``${...}`` refers to a setting that cannot be read (``${oops}``)."""
+    from omegaconf.errors import InterpolationResolutionError
+
+    if "${" not in _references(raw):
+        return []
+    try:
+        node._dereference_node()
+    except InterpolationResolutionError as err:
+        missing = re.match(r"Interpolation key '([^']*)' not found", str(err))
+        reason = f"there is no setting {missing.group(1)}" if missing else _first_line(err)
+        return [
+            f"{path} = {raw} reads ${{...}} as the value of another setting, and {reason}: for the text itself, put a backslash"
+            f" before each ${{ ({path} = {literal(raw)})"
+        ]
+    return []
 
 
 def _resolver_lines(path: str, raw: str) -> list[str]:
     """One line for each resolver the value ``raw`` at ``path`` calls (the environment, ``${oc.env:HOME}``, or another)."""
     lines = []
-    for name, argument in _RESOLVER.findall(raw):
+    for name, argument in _RESOLVER.findall(_references(raw)):
         if name in ("oc.env", "env"):
             variable = argument.split(",")[0].strip()
             lines.append(f"{path} = {raw} reads the environment variable {variable}: write the value itself (values from the environment are not allowed)")

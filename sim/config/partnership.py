@@ -38,7 +38,7 @@ import yaml
 from sim.config.checks import ConfigError, arguments_checked
 from sim.config.distributions import describe, is_dist, render_range, sample
 from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
-from sim.config.overrides import did_you_mean
+from sim.config.overrides import did_you_mean, literal
 from sim.config.scenarios import load
 from sim.core.declare import Spec
 from sim.core.params import CouncilParams, PartnershipParams
@@ -226,6 +226,9 @@ class Partnership(ModelConfig):
 
 
 def _plain_data(value: Any) -> Any:
+    """``value`` as plain YAML data, each text escaped to read as itself (a council called ``Mid ${x} DC``: :func:`literal`)."""
+    if isinstance(value, str):
+        return literal(value)
     if isinstance(value, Mapping):
         return {key: _plain_data(v) for key, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -340,6 +340,7 @@ SILENT = [
     (["replications=50", "precision=0.05"], ["replications=50 and precision=0.05 were both given: precision decides the number of replications"]),
     (["councils.0.name=${oc.env:HOME}"], ["councils[0].name = ${oc.env:HOME} reads the environment variable HOME: write the value itself"]),
     (["seed=${oc.env:SEED}"], ["seed = ${oc.env:SEED} reads the environment variable SEED"]),
+    (["councils.0.name=${oops}"], ["councils[0].name = ${oops} reads ${...} as the value of another setting, and there is no setting oops: for the text"]),
     (["councils.0.it_maturity='normal(0.5, nan)'"], ["councils[0].it_maturity.sd = nan is not a finite number"]),
     (["councils.0.it_maturity='beta(5000, 2)'"], ["councils[0].it_maturity.a = 5000 is outside [0.1, 1000]"]),
     (["councils.9.it_maturity=0.3"], ["councils.9.it_maturity=0.3: the scenario has fewer than 10 councils"]),

@@ -8,6 +8,7 @@ replications), and each folder gives one report.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -70,3 +71,24 @@ def test_sim_compare_runs_the_saved_file_as_sim_compare_runs_the_object_and_sim_
     report = command("sim-report", str(out))
     assert report.returncode == 0, report.stderr
     assert "continuity" in (out / "report.html").read_text(encoding="utf-8").lower()
+
+
+def test_council_names_with_a_dollar_and_braces_go_through_the_saved_file_the_commands_and_the_report(tmp_path) -> None:
+    """A partnership with a council called "Mid ${x} DC" saved, compared by sim-compare and reported: the saved file read ``${x}`` as a
+    reference to a setting x and sim-compare refused it (InterpolationKeyError); sim-run's override takes the name escaped (\\${)."""
+    names = ["Mid ${x} DC", "${oops}"]
+    councils = [sim.council(names[0], tier="district", it_maturity=0.8), sim.council(names[1], tier="county", size=5.0)]
+    ours = sim.partnership(councils, governance="joint_committee")
+    ours.save(tmp_path / "config" / "scenario" / "ours.yaml")
+    out = tmp_path / "compare"
+    settings = ["policies=[none,continuity_plan]", "replications=50", f"seed={SEED}", f"hydra.run.dir={out}"]
+    done = command("sim-compare", "--config-dir", str(tmp_path / "config"), "scenario=ours", *settings)
+    assert done.returncode == 0, done.stderr
+    report = command("sim-report", str(out))
+    assert report.returncode == 0, report.stderr
+    run = tmp_path / "run"
+    renamed = "councils.1.name=\\${oops} again"  # typed in a shell: 'councils.1.name=\${oops} again'
+    done = command("sim-run", "--config-dir", str(tmp_path / "config"), "scenario=ours", renamed, "replications=20", f"hydra.run.dir={run}")
+    assert done.returncode == 0, done.stderr
+    config = json.loads((run / "summary.json").read_text(encoding="utf-8"))["provenance"]["config"]
+    assert [c["name"] for c in config["councils"]] == [names[0], "${oops} again"]

@@ -257,3 +257,15 @@ def test_save_refuses_a_path_no_command_would_find_and_says_the_right_one(tmp_pa
         f"path = {str(tmp_path / name)!r} must be DIR/scenario/NAME.yaml, e.g. {str(tmp_path / right)!r}, for sim-run --config-dir DIR scenario=NAME to find it"
     ]
     assert not list(tmp_path.rglob("*.y*ml"))
+
+
+def test_a_council_name_with_a_dollar_and_braces_saves_and_loads_as_itself(tmp_path) -> None:
+    """A council called "Mid ${x} DC" was saved as written, and OmegaConf read ``${x}`` as a reference to a setting x: loading the
+    saved partnership failed (InterpolationKeyError). The file now escapes it, so every name comes back as it was typed."""
+    names = ["Mid ${x} DC", "${oops}", "${oc.env:HOME}", "back\\${slash}", "open ${"]
+    councils = [sim.council(name, tier="district", it_maturity=0.5 + k / 10) for k, name in enumerate(names)]
+    p = sim.partnership(councils, governance="joint_committee", fixed=True)
+    p.save(tmp_path / "scenario" / "ours.yaml")
+    again = sim.load("ours", config_dir=tmp_path)
+    assert [c.name for c in again.councils] == names
+    assert again.councils == p.councils and again.partnership == p.partnership
