@@ -26,7 +26,7 @@ from omegaconf import DictConfig, ListConfig
 from sim.config.checks import ConfigError, allowed, check_fixed, did_you_mean
 from sim.config.model import SECTIONS
 from sim.config.settings import RunSettings, both_problems
-from sim.core.declare import Spec
+from sim.core.declare import Spec, specs
 
 PACKAGE_CONFIGS = "sim.configs"
 
@@ -259,8 +259,8 @@ def _exclusive(parsed: Sequence[Any]) -> list[str]:
             problems += both_problems(split_override(a.input_line)[1], split_override(b.input_line)[1])
             continue
         values = [a.value(), b.value()]
-        specs = {f.name: f.metadata["spec"] for f in fields(RunSettings)}
-        if not any(check_fixed(name, value, specs[name]) for name, value in zip((first, second), values, strict=True) if value is not None):
+        declared = specs(RunSettings)
+        if not any(check_fixed(name, value, declared[name]) for name, value in zip((first, second), values, strict=True) if value is not None):
             problems += both_problems(*values)  # (a value out of range gets its own line from the settings' check)
     return problems
 

@@ -40,11 +40,11 @@ from sim.config.distributions import describe, is_dist, render_range, sample
 from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
 from sim.config.overrides import did_you_mean, literal
 from sim.config.scenarios import load
-from sim.core.declare import Spec
+from sim.core.declare import Spec, specs
 from sim.core.params import CouncilParams, PartnershipParams
 
-_COUNCIL = {f.name: f.metadata["spec"] for f in fields(CouncilParams)}
-_PARTNERSHIP = {f.name: f.metadata["spec"] for f in fields(PartnershipParams)}
+_COUNCIL = specs(CouncilParams)
+_PARTNERSHIP = specs(PartnershipParams)
 #: Where an attribute given in the wrong place belongs.
 _TO_PARTNERSHIP = "it is a partnership attribute: give it to sim.partnership(...)"
 _TO_COUNCIL = "it is a council attribute: give it to each council, sim.council(name, ...)"
