@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -292,28 +293,106 @@ def _code_outside_the_tests() -> dict[Path, ast.Module]:
 
 
 def _dotted_outside_the_code() -> list[str]:
-    """The last name of each dotted path to the package in the configs and ``pyproject.toml`` (``sim.cli.sweep.SweepCallback``, ``sim.cli.run:main``)."""
+    """Each dotted path to the package in the configs and ``pyproject.toml`` (``sim.cli.sweep.SweepCallback``, ``sim.cli.run:main``)."""
     root = PACKAGE.parent
     texts = [path.read_text(encoding="utf-8") for path in sorted((root / "configs").rglob("*.yaml"))]
     texts.append((root / "pyproject.toml").read_text(encoding="utf-8"))
-    return [re.split(r"[.:]", found)[-1] for text in texts for found in DOTTED.findall(text)]
+    return [found for text in texts for found in DOTTED.findall(text)]
+
+
+def _dotted(node: ast.AST) -> list[str]:
+    """``a.b.c`` as ``["a", "b", "c"]`` (empty where the chain does not start at a plain name, as ``f().b`` does)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return [node.id, *reversed(parts)] if isinstance(node, ast.Name) else []
+
+
+def reached(tree: ast.AST, importer: str = "", texts: Sequence[str] = ()) -> set[tuple[str, str]]:
+    """``(module, name)`` for each name of a module of ``sim`` that ``tree`` (the module ``importer``) reaches through that module.
+
+    Through ``from M import name``; ``M.name`` where ``M`` is a module imported under any name (``from sim.core import
+    levers``, ``import sim.config.posterior as posterior``); a dotted path ``M.name`` or ``M:name`` in a string or in ``texts``
+    (a Hydra ``_target_``, an entry point); a pair of strings ``("M", "name")`` (the facade's table of lazy names).
+    A name another module also uses for something else (a variable ``labels``) does not count.
+    """
+    known = modules()
+    bound: dict[str, str] = {}
+    found: set[tuple[str, str]] = set()
+
+    def add(parts: Sequence[str]) -> None:
+        for k in range(1, len(parts)):
+            if ".".join(parts[:k]) in known:
+                found.add((".".join(parts[:k]), parts[k]))
+
+    def add_text(text: str) -> None:
+        for path in DOTTED.findall(text):
+            add(path.replace(":", ".").split("."))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            bound.update({alias.asname: alias.name for alias in node.names if alias.asname and alias.name in known})
+        elif isinstance(node, ast.ImportFrom):
+            source = _resolve(node.module or "", importer, node.level) if importer else node.module or ""
+            for alias in node.names:
+                if f"{source}.{alias.name}" in known:
+                    bound[alias.asname or alias.name] = f"{source}.{alias.name}"
+                else:
+                    found.add((source, alias.name))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            add_text(node.value)
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 2 and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+            module, name = (e.value for e in node.elts)
+            if module in known:
+                found.add((module, name))
+    for node in ast.walk(tree):
+        parts = _dotted(node)
+        if parts:
+            add([*bound.get(parts[0], parts[0]).split("."), *parts[1:]])
+    for text in texts:
+        add_text(text)
+    return found
+
+
+def test_a_name_counts_as_reached_only_through_its_own_module():
+    code = ast.parse(
+        "from sim.core import declare\n"
+        "import sim.config.posterior as p\n"
+        "from sim.analysis.stats import wilson\n"
+        "labels = declare.spec_of(1, 2)\n"
+        "p.shipped_path()\n"
+        "LAZY = {'run': ('sim.api', 'run')}\n"
+        "target = 'sim.cli.sweep.SweepCallback'\n"
+    )
+    found = reached(code)
+    assert {
+        ("sim.core.declare", "spec_of"),
+        ("sim.config.posterior", "shipped_path"),
+        ("sim.analysis.stats", "wilson"),
+        ("sim.api", "run"),
+        ("sim.cli.sweep", "SweepCallback"),
+    } <= found
+    assert ("sim.population", "labels") not in found  # a variable of the same name is not the function
 
 
 def test_the_package_holds_no_function_or_class_only_the_tests_use():
-    """Every public function and class of the package is named outside the tests: by the package, an experiment, a benchmark,
-    a notebook, a config's ``_target_`` or an entry point, or it is one of :data:`SERVING_UNNAMED` with its reason.
+    """Every public function and class of the package is reached outside the tests: by its own module, or through its module
+    (:func:`reached`) by the package, an experiment, a benchmark, a notebook, a config's ``_target_`` or an entry point, or it
+    is one of :data:`SERVING_UNNAMED` with its reason.
 
-    Names are matched by name alone, so a name some other module also uses passes; what the tests alone used moved to the tests
-    (``tests/support/``, or the one test module using it)."""
+    Names used elsewhere for other things do not count (a variable ``labels`` hid ``sim.population.labels``, which the
+    tests alone called); what the tests alone used moved to the tests (``tests/support/``, or the one test module using it)."""
     trees = _code_outside_the_tests()
-    used: dict[str, int] = {}
-    for name in [name for tree in trees.values() for name in _names(tree)] + _dotted_outside_the_code():
-        used[name] = used.get(name, 0) + 1
+    importers = {path: module for module, path in modules().items()}
+    texts = _dotted_outside_the_code()
+    used = {pair for path, tree in trees.items() for pair in reached(tree, importers.get(path, ""))} | reached(ast.Module(body=[], type_ignores=[]), "", texts)
     unused = []
     for module, path in modules().items():
+        inside = _names(trees[path])
         for node in trees[path].body:
             if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.name.startswith("_"):
-                if used.get(node.name, 0) - _names(node).count(node.name) <= 0:  # its own recursive calls do not count
+                if (module, node.name) not in used and inside.count(node.name) - _names(node).count(node.name) <= 0:  # its own recursive calls do not count
                     unused.append(f"{module}.{node.name}")
     only_tests = sorted(set(unused) - set(SERVING_UNNAMED))
     assert only_tests == [], f"used by the tests alone: {only_tests}; move them into the tests (tests/support/), or give the package a use for them"

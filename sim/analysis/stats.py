@@ -154,26 +154,6 @@ def paired_share_difference(a: np.ndarray, among_a: np.ndarray, b: np.ndarray, a
     return Estimate(diff, max(-1.0, min(adjusted - half, diff)), min(1.0, max(adjusted + half, diff)))
 
 
-@dataclass(frozen=True)
-class Share:
-    """How often one label occurs among ``n``: its count and its share with an interval."""
-
-    label: str
-    count: int
-    share: Estimate
-
-
-def shares(labels: ArrayLike, confidence: float = 0.95) -> list[Share]:
-    """Share of each distinct label with a Wilson interval, most frequent first (ties by label).
-
-    The intervals are marginal (one label at a time), not simultaneous. Empty input gives
-    an empty list.
-    """
-    values, counts = np.unique(np.asarray(labels, dtype=str), return_counts=True)
-    n = int(counts.sum())
-    return [Share(str(values[i]), int(counts[i]), wilson(int(counts[i]), n, confidence)) for i in np.lexsort((values, -counts))]
-
-
 def mean_interval(x: ArrayLike, confidence: float = 0.95) -> Estimate:
     """Mean with a normal-approximation interval (bounds are nan for fewer than two values)."""
     x = np.asarray(x, float)

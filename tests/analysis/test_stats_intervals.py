@@ -16,7 +16,6 @@ from sim.analysis.stats import (
     mean_interval,
     paired_counts,
     paired_difference,
-    shares,
     unpaired_counts,
     wilson,
 )
@@ -53,13 +52,6 @@ def test_exact_coverage_of_wilson_is_close_to_nominal(p):
 def test_proportion_intervals_refuse_impossible_counts(bad):
     with pytest.raises(ValueError):
         wilson(*bad)
-
-
-def test_shares_count_label_and_order_most_frequent_first():
-    found = shares(["b", "a", "c", "a", "b", "a", "d"])
-    assert [(s.label, s.count) for s in found] == [("a", 3), ("b", 2), ("c", 1), ("d", 1)]
-    assert found[0].share == wilson(3, 7)
-    assert shares([]) == []
 
 
 def test_mean_interval_uses_the_normal_quantile():
