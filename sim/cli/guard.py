@@ -801,21 +801,27 @@ def _sweep_jobs(command: Command, args: Any) -> list[list[str]]:
     return [job for batch in BasicSweeper.split_arguments(overrides, None) for job in batch]
 
 
-def _sweep_problems(command: Command, args: Any) -> list[str]:
-    """The problems of every job of a multirun (:func:`_sweep_jobs`), each composed and checked as a single run is; each line once."""
+def _composed(command: Command, args: Any, overrides: Sequence[str]) -> tuple[Any, list[str]]:
+    """The config a run of ``command`` composes from ``overrides`` (with Hydra's settings; None where it cannot) and the problems found composing it."""
     from sim.config.overrides import compose_problems
 
+    cfg, problems, _ = compose_problems(
+        args.config_name or command.config_name,
+        overrides,
+        args.config_dir,
+        return_hydra_config=True,
+        schema=command.schema,
+        command=command.name,
+        groups=command.groups,
+    )
+    return cfg, problems
+
+
+def _sweep_problems(command: Command, args: Any) -> list[str]:
+    """The problems of every job of a multirun (:func:`_sweep_jobs`), each composed and checked as a single run is; each line once."""
     problems: list[str] = []
     for job in _sweep_jobs(command, args):
-        cfg, lines, _ = compose_problems(
-            args.config_name or command.config_name,
-            job,
-            args.config_dir,
-            return_hydra_config=True,
-            schema=command.schema,
-            command=command.name,
-            groups=command.groups,
-        )
+        cfg, lines = _composed(command, args, job)
         if cfg is not None:
             lines = [*lines, *command.check(cfg, argparse.Namespace(**{**vars(args), "overrides": job}))]
         problems += [line for line in lines if line not in problems]
@@ -829,7 +835,7 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
     """
     from hydra._internal.utils import get_args_parser
 
-    from sim.config.overrides import compose_problems, override_problems, parse, split_override
+    from sim.config.overrides import override_problems, parse, split_override
 
     parser = get_args_parser()
 
@@ -853,15 +859,7 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
         if problems:
             raise ConfigError(problems)
         return None
-    cfg, problems, _ = compose_problems(
-        args.config_name or command.config_name,
-        args.overrides,
-        args.config_dir,
-        return_hydra_config=True,
-        schema=command.schema,
-        command=command.name,
-        groups=command.groups,
-    )
+    cfg, problems = _composed(command, args, args.overrides)
     problems = first + [line for line in problems if line not in first]
     if cfg is not None:
         problems += [line for line in command.check(cfg, args) if line not in problems]
