@@ -11,10 +11,11 @@ import numpy as np
 from sim import population
 from sim.config.checks import arguments_checked
 from sim.config.model import ModelConfig, checked
-from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, MAX_WORKERS, available_cores
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, MAX_SEED, MAX_WORKERS, SharedSettings, available_cores
 from sim.config.uncertainty import Uncertainty
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.core import kernel
+from sim.core.declare import spec_of
 from sim.core.layout import layout
 from sim.core.state import State
 from sim.frontends.compiling import ensure_compiled
@@ -69,7 +70,7 @@ def simulate(
 
 
 #: The most replications one call runs (as ``sim-run``'s setting); larger studies run in parts with ``first_rep``.
-MAX_REPLICATIONS = 100_000_000
+MAX_REPLICATIONS = spec_of(SharedSettings, "replications").hi
 LAST_REP = 2**63 - 1
 
 
@@ -78,7 +79,7 @@ def check_run(replications: Any, seed: Any, block_size: Any, first_rep: Any = 0,
     for name, value, low in (("replications", replications, 1), ("block_size", block_size, 1), ("first_rep", first_rep, 0), ("seed", seed, 0)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
             raise TypeError(f"{name} = {value!r} must be a whole number")
-        if value < low or (name == "seed" and value >= 2**63):
+        if value < low or (name == "seed" and value > MAX_SEED):
             raise ValueError(f"{name} = {value} is outside [{low}, {'2**63' if name == 'seed' else 'inf'})")
     if replications > MAX_REPLICATIONS:
         raise ValueError(f"replications = {replications} is more than one call runs (at most {MAX_REPLICATIONS}): run it in parts with first_rep")

@@ -28,7 +28,7 @@ from sim.config import scenarios
 from sim.config.checks import ConfigError, arguments_checked, check_number
 from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
-from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, NO_POLICY, SharedSettings
+from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, MAX_SEED, NO_POLICY, SharedSettings
 from sim.config.uncertainty import Uncertainty
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.core import kernel, triggers
@@ -40,7 +40,6 @@ from sim.frontends.compiling import ensure_compiled
 from sim.frontends.narrative import EventLog, explain
 from sim.frontends.table import Table, replication_table
 
-MAX_SEED = 2**63
 #: What a seed and a replication index admit (sim-run's seed): a whole number in [0, 2**63 - 1].
 WHOLE = spec_of(SharedSettings, "seed")
 #: Model-level series the DataCollector records each month (attribute names of the model); ``seed`` is the seed run,
@@ -108,7 +107,7 @@ def resolve_seed(seed: int | None, rng: int | None) -> int:
         raise ConfigError(problems)
     value = seed if seed is not None else rng
     if value is None:
-        return int(np.random.SeedSequence().entropy % MAX_SEED)
+        return int(np.random.SeedSequence().entropy % (MAX_SEED + 1))
     return int(value)
 
 
