@@ -46,8 +46,8 @@ import yaml
 from sim.config import assumptions as A
 from sim.config.checks import ConfigError, check_number
 from sim.config.overrides import did_you_mean
-from sim.config.settings import MAX_SEED, MAX_WORKERS, checked_settings
-from sim.core.declare import SETTING, Spec, param, spec_of
+from sim.config.settings import MAX_SEED, MAX_WORKERS, checked_settings, setting, text_setting
+from sim.core.declare import SETTING, Spec, spec_of
 from sim.core.params import PartnershipParams
 
 #: Model events a targets file can describe.
@@ -596,27 +596,19 @@ def share_sd(count: int, n: int) -> float:
     return math.sqrt(p * (1.0 - p) / n)
 
 
-def _setting(default: Any, lo: float, hi: float, unit: str, doc: str, *, integer: bool = False) -> Any:
-    return param(default, lo, hi, unit, doc, value=SETTING, integer=integer)
-
-
-def _text(default: str | None, doc: str) -> Any:
-    return field(default=default, metadata={"spec": Spec("text", None, None, doc, value=SETTING)})
-
-
 @dataclass
 class CalibrateSettings:
     """Settings of ``sim-calibrate``."""
 
-    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the runs and of the designs", integer=True)
-    workers: Any = _setting(
+    seed: Any = setting(0, 0, MAX_SEED, "integer", "seed of the runs and of the designs", integer=True)
+    workers: Any = setting(
         None, 1, MAX_WORKERS, "threads", "threads sharing each ensemble batch (default: every core this process may use); never changes results", integer=True
     )
-    targets: Any = _text(SHIPPED, "a shipped targets set (uk_breakups), the path of a targets YAML file, or of a records CSV like data/uk_breakups.csv")
-    replications: Any = _setting(
+    targets: Any = text_setting(SHIPPED, "a shipped targets set (uk_breakups), the path of a targets YAML file, or of a records CSV like data/uk_breakups.csv")
+    replications: Any = setting(
         500, 20, 1_000_000, "replications", "replications per parameter point (all points share them: common random numbers)", integer=True
     )
-    points: Any = _setting(
+    points: Any = setting(
         1000,
         10,
         1_000_000,
@@ -624,9 +616,9 @@ class CalibrateSettings:
         "parameter points simulated in each wave of history matching (at least 2 more than the parameters calibrated)",
         integer=True,
     )
-    waves: Any = _setting(3, 1, 20, "waves", "waves of history matching (each refits the emulators and narrows the plausible region)", integer=True)
-    cutoff: Any = _setting(3.0, 1.0, 10.0, "sd", "implausibility cut-off: a point is ruled out when a statistic lies further than this from its target")
-    batch_points: Any = _setting(
+    waves: Any = setting(3, 1, 20, "waves", "waves of history matching (each refits the emulators and narrows the plausible region)", integer=True)
+    cutoff: Any = setting(3.0, 1.0, 10.0, "sd", "implausibility cut-off: a point is ruled out when a statistic lies further than this from its target")
+    batch_points: Any = setting(
         200, 1, 100_000, "points", "parameter points simulated as one ensemble batch; bounds memory, never changes results", integer=True
     )
     parameters: Any = field(
@@ -637,7 +629,7 @@ class CalibrateSettings:
             )
         },
     )
-    out: Any = _text(None, "folder for the results (default: the Hydra run folder)")
+    out: Any = text_setting(None, "folder for the results (default: the Hydra run folder)")
 
 
 def calibrate_settings(raw: Mapping[str, Any]) -> CalibrateSettings:

@@ -41,8 +41,38 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _setting(default: Any, lo: float, hi: float, unit: str, doc: str, *, integer: bool = False) -> Any:
+def setting(default: Any, lo: float, hi: float, unit: str, doc: str, *, integer: bool = False) -> Any:
+    """Declare a command's numeric setting with range ``[lo, hi]`` (:func:`~sim.core.declare.param`, valued as a setting, not an assumption).
+
+    Parameters
+    ----------
+    default, lo, hi, unit, doc, integer
+        As for :func:`~sim.core.declare.param`.
+
+    Returns
+    -------
+    dataclasses.Field
+        The dataclass field, its :class:`~sim.core.declare.Spec` under ``metadata["spec"]``.
+    """
     return param(default, lo, hi, unit, doc, value=SETTING, integer=integer)
+
+
+def text_setting(default: str | None, doc: str) -> Any:
+    """Declare a command's setting given as text (a file or folder; None: not given).
+
+    Parameters
+    ----------
+    default
+        Its default (None: not given).
+    doc
+        What it is, as ``--help`` and ``docs/parameters.md`` say it.
+
+    Returns
+    -------
+    dataclasses.Field
+        The dataclass field, its :class:`~sim.core.declare.Spec` under ``metadata["spec"]``.
+    """
+    return field(default=default, metadata={"spec": Spec("text", None, None, doc, value=SETTING)})
 
 
 def _uncertainty() -> Any:
@@ -57,7 +87,7 @@ def _uncertainty() -> Any:
 
 
 def _replications_per_draw() -> Any:
-    return _setting(
+    return setting(
         DEFAULT_REPLICATIONS_PER_DRAW,
         2,
         100_000_000,
@@ -72,16 +102,16 @@ def _posterior() -> Any:
         "with uncertainty=posterior: a Parquet or CSV table, one column per parameter path plus optional weight"
         " (default: the sample shipped for this model version)"
     )
-    return field(default=None, metadata={"spec": Spec("text", None, None, doc, value=SETTING)})
+    return text_setting(None, doc)
 
 
 @dataclass
 class SharedSettings:
     """Settings every model command shares."""
 
-    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the counter-based random numbers", integer=True)
-    replications: Any = _setting(4000, 1, 100_000_000, "replications", "number of replications (partnerships simulated)", integer=True)
-    block_size: Any = _setting(
+    seed: Any = setting(0, 0, MAX_SEED, "integer", "seed of the counter-based random numbers", integer=True)
+    replications: Any = setting(4000, 1, 100_000_000, "replications", "number of replications (partnerships simulated)", integer=True)
+    block_size: Any = setting(
         10_000,
         1,
         1_000_000,
@@ -90,7 +120,7 @@ class SharedSettings:
         " so where the run stops depends on it)",
         integer=True,
     )
-    workers: Any = _setting(
+    workers: Any = setting(
         None, 1, MAX_WORKERS, "threads", "threads sharing the replications (default: every core this process may use); never changes results", integer=True
     )
 
@@ -115,7 +145,7 @@ class EnsembleSettings(SharedSettings):
 class RunSettings(EnsembleSettings):
     """Settings of ``sim-run``."""
 
-    precision: Any = _setting(
+    precision: Any = setting(
         None,
         0.001,
         0.5,
@@ -137,12 +167,7 @@ class RunSettings(EnsembleSettings):
         " (false: each point's seed is derived from seed and its model configuration)",
         value=SETTING,
     )
-    design: Any = field(
-        default=None,
-        metadata={
-            "spec": Spec("text", None, None, "a design file (CSV or Parquet, one column per override path, one row per point) run as one batch", value=SETTING)
-        },
-    )
+    design: Any = text_setting(None, "a design file (CSV or Parquet, one column per override path, one row per point) run as one batch")
     design_chunk: Any = field(
         default=None,
         metadata={
@@ -171,12 +196,12 @@ class RunSettings(EnsembleSettings):
 class CompareSettings(EnsembleSettings):
     """Settings of ``sim-compare``: the policies compared, the first being the reference (names are checked by the command)."""
 
-    replications: Any = _setting(4000, 2, 100_000_000, "replications", "replications per policy (the same for each)", integer=True)
+    replications: Any = setting(4000, 2, 100_000_000, "replications", "replications per policy (the same for each)", integer=True)
     policies: Any = field(
         default_factory=lambda: [NO_POLICY, "all_levers"],
         metadata={"spec": Spec("policies", None, None, "policies to compare, the first being the reference", value=SETTING)},
     )
-    precision: Any = _setting(
+    precision: Any = setting(
         None,
         0.001,
         0.5,
@@ -205,14 +230,14 @@ def _lever_names() -> tuple[str, ...]:
 class SearchSettings(SharedSettings):
     """Settings of ``sim-search``: the cheapest lever package keeping a risk under a target, or the lowest risk within a budget."""
 
-    target: Any = _setting(
+    target: Any = setting(
         None,
         0.001,
         1,
         "probability",
         f"the risk the package must keep below (at most this): the cheapest such package is the answer; {DEFAULT_TARGET} unless budget= is given",
     )
-    budget: Any = _setting(
+    budget: Any = setting(
         None,
         0,
         1000,
@@ -230,12 +255,12 @@ class SearchSettings(SharedSettings):
         default_factory=lambda: list(_lever_names()),
         metadata={"spec": Spec("lever names", None, None, "levers the package may use (default: all)", value=SETTING)},
     )
-    max_levers: Any = _setting(3, 1, 10, "levers", "most levers in one package (the on/off combinations screened)", integer=True)
-    replications: Any = _setting(
+    max_levers: Any = setting(3, 1, 10, "levers", "most levers in one package (the on/off combinations screened)", integer=True)
+    replications: Any = setting(
         1000, 50, 10_000_000, "replications", "replications per candidate while screening and tuning (paired: the same for each)", integer=True
     )
-    confirm_replications: Any = _setting(8000, 100, 100_000_000, "replications", "fresh replications confirming the winner and runners-up", integer=True)
-    tune: Any = _setting(
+    confirm_replications: Any = setting(8000, 100, 100_000_000, "replications", "fresh replications confirming the winner and runners-up", integer=True)
+    tune: Any = setting(
         3,
         0,
         50,
@@ -243,9 +268,9 @@ class SearchSettings(SharedSettings):
         "best packages (cheapest meeting the target, or of lowest risk within the budget) whose start months and strengths Optuna tunes (0: none)",
         integer=True,
     )
-    trials: Any = _setting(32, 1, 10_000, "trials", "Optuna trials per tuned package", integer=True)
-    latest_start: Any = _setting(36, 0, 600, "month", "latest start month Optuna may choose", integer=True)
-    runners_up: Any = _setting(2, 0, 20, "packages", "runners-up confirmed and shown beside the winner", integer=True)
+    trials: Any = setting(32, 1, 10_000, "trials", "Optuna trials per tuned package", integer=True)
+    latest_start: Any = setting(36, 0, 600, "month", "latest start month Optuna may choose", integer=True)
+    runners_up: Any = setting(2, 0, 20, "packages", "runners-up confirmed and shown beside the winner", integer=True)
     cost_scales_with_strength: Any = flag(
         True, "a lever's costs scale with its strength (relative to the policy's strength); false: strength is free", value=SETTING
     )
@@ -388,14 +413,14 @@ def compare_settings(raw: Mapping[str, Any]) -> CompareSettings:
 class SensitivitySettings:
     """Settings of ``sim-analyse sensitivity``: Morris screening of every free assumption, then Sobol indices of the top ones."""
 
-    seed: Any = _setting(0, 0, MAX_SEED, "integer", "seed of the designs, the simulations and the bootstrap intervals (0 too)", integer=True)
-    replications: Any = _setting(200, 10, 1_000_000, "replications", "replications per design point (the same ones at every point)", integer=True)
-    trajectories: Any = _setting(10, 2, 1000, "trajectories", "Morris trajectories (each of factors + 1 design points)", integer=True)
-    top: Any = _setting(8, 2, 64, "factors", "factors given Sobol indices: the most influential in the Morris screening", integer=True)
-    sobol_n: Any = _setting(64, 8, 65_536, "points", "Saltelli base sample, a power of two (sobol_n x (top + 2) design points)", integer=True)
-    noise_points: Any = _setting(20, 2, 10_000, "points", "design points run again on independent random numbers to measure Monte Carlo noise", integer=True)
-    block_size: Any = _setting(10_000, 100, 1_000_000, "replications", "replications simulated at once (many design points per batch)", integer=True)
-    workers: Any = _setting(None, 1, MAX_WORKERS, "threads", "threads (default: every core this process may use)", integer=True)
+    seed: Any = setting(0, 0, MAX_SEED, "integer", "seed of the designs, the simulations and the bootstrap intervals (0 too)", integer=True)
+    replications: Any = setting(200, 10, 1_000_000, "replications", "replications per design point (the same ones at every point)", integer=True)
+    trajectories: Any = setting(10, 2, 1000, "trajectories", "Morris trajectories (each of factors + 1 design points)", integer=True)
+    top: Any = setting(8, 2, 64, "factors", "factors given Sobol indices: the most influential in the Morris screening", integer=True)
+    sobol_n: Any = setting(64, 8, 65_536, "points", "Saltelli base sample, a power of two (sobol_n x (top + 2) design points)", integer=True)
+    noise_points: Any = setting(20, 2, 10_000, "points", "design points run again on independent random numbers to measure Monte Carlo noise", integer=True)
+    block_size: Any = setting(10_000, 100, 1_000_000, "replications", "replications simulated at once (many design points per batch)", integer=True)
+    workers: Any = setting(None, 1, MAX_WORKERS, "threads", "threads (default: every core this process may use)", integer=True)
     out: Any = field(
         default=None,
         metadata={"spec": Spec("text", None, None, "results folder (default: outputs/sensitivity/DATE_TIME)", value=SETTING)},
