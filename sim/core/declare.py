@@ -32,6 +32,23 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "sometimes": ("p", "value", "otherwise"),
 }
 
+
+def uniform(low: float, high: float) -> dict[str, Any]:
+    """A uniform distribution node on ``[low, high]``: the plausible range an assumption's ``prior`` is drawn from.
+
+    Parameters
+    ----------
+    low, high
+        The ends of the range.
+
+    Returns
+    -------
+    dict
+        ``{"dist": "uniform", "low": low, "high": high}``.
+    """
+    return {"dist": "uniform", "low": low, "high": high}
+
+
 ASSUMPTION = "assumption"
 G08 = "Guide 08"
 GIR = "Getting IT right"

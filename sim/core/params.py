@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim.core.declare import G08, GIR, choice, flag, param, text
+from sim.core.declare import G08, GIR, choice, flag, param, text, uniform
 
 TIERS = ("district", "county", "unitary", "metropolitan", "london_borough", "other_public_body")
 ELECTION_CYCLES = ("all_out", "thirds")
@@ -25,10 +25,6 @@ ELSTON = (
     "collaborative relations, International Public Management Journal 27(4)"
 )
 UK_RECORD = "the UK record in data/uk_breakups.csv"
-
-
-def _u(low: float, high: float) -> dict[str, Any]:
-    return {"dist": "uniform", "low": low, "high": high}
 
 
 #: Plausible range of a lever's costs as a factor on that lever's own default (``times: default``; see :mod:`sim.config.assumptions`).
@@ -247,7 +243,7 @@ class PartnershipParams:
         "commercial skills and incentives of the service",
         concept=f"{G08} case 04 (trading arm lacked commercial skills)",
         distributable=True,
-        prior=_u(0.1, 0.6),
+        prior=uniform(0.1, 0.6),
         reason="Guide 08 finds council trading arms short of commercial skills; how short varies",
         practice="0.3: a public-service team with no sales, pricing or contract skills; 0.7: staff and incentives to win and keep customers",
     )
@@ -259,7 +255,7 @@ class PartnershipParams:
         "clarity of the business case and benefits-realisation plan",
         concept=f"{G08} problems 01 and 15",
         distributable=True,
-        prior=_u(0.3, 0.9),
+        prior=uniform(0.3, 0.9),
         reason="Guide 08 counts an unclear business case and no benefits-realisation plan among the common problems; clarity varies",
         practice="0.3: savings asserted rather than worked out, risks not costed; 0.7: savings, costs, risks and timescales worked out and agreed",
     )
@@ -282,7 +278,7 @@ class PartnershipParams:
         "what sharing can really deliver against the promise with a perfectly clear business case (below 1: the promise was optimistic)",
         concept=f"{G08} problem 01; {GIR} (many fail to deliver the promised benefits)",
         distributable=True,
-        prior=_u(0.5, 1.2),
+        prior=uniform(0.5, 1.2),
         reason="meta-analyses of shared-service savings find wide variation and frequent shortfall (Bel and Sebő)",
     )
     upfront_investment: Any = param(
@@ -314,7 +310,7 @@ class PartnershipParams:
         "outside business a commercial venture wins at launch",
         concept=f"{G08} case 05",
         distributable=True,
-        prior=_u(0.1, 0.6),
+        prior=uniform(0.1, 0.6),
         reason="case 05: a new venture starts with little outside business, and how little is uncertain",
     )
     deepening_month: Any = param(
@@ -326,7 +322,7 @@ class PartnershipParams:
         concept=f"{G08} case 06 (wider ambitions of sharing other services)",
         integer=True,
         distributable=True,
-        prior=_u(24, 60),
+        prior=uniform(24, 60),
         reason="deeper sharing is proposed once the IT share has bedded in, two to five years after launch (case 06)",
     )
     rebrand_month: Any = param(
@@ -348,7 +344,7 @@ class PartnershipParams:
         "how far the decision process (timescale, approval level) is agreed in advance",
         concept=f"{G08} case 02 key learning",
         distributable=True,
-        prior=_u(0.2, 0.8),
+        prior=uniform(0.2, 0.8),
         reason="case 02: how far the process is agreed in advance varies widely between partnerships",
         practice="0.3: no agreed route to a decision, papers go round again and again; 0.7: a timetable, decision-makers and criteria agreed in advance",
     )
@@ -361,7 +357,7 @@ class PartnershipParams:
         concept=f"{G08} case 02",
         integer=True,
         distributable=True,
-        prior=_u(6, 18),
+        prior=uniform(6, 18),
         reason="a business case usually takes six months to a year and a half to reach the members who decide",
     )
     integration_months: Any = param(
@@ -373,7 +369,7 @@ class PartnershipParams:
         concept=f"{GIR} (integration)",
         integer=True,
         distributable=True,
-        prior=_u(12, 36),
+        prior=uniform(12, 36),
         reason="integrating councils' ICT takes one to three years",
     )
     review_months: Any = param(
@@ -395,7 +391,7 @@ class PartnershipParams:
         "trust between partners at the start",
         concept=f"{G08} case 01 (early success rests on trust)",
         distributable=True,
-        prior=_u(0.5, 0.9),
+        prior=uniform(0.5, 0.9),
         reason="councils that choose to share usually start with fair to good trust",
         practice="0.3: partners who barely know each other or have fallen out before; 0.7: a track record of working well together",
     )
@@ -407,7 +403,7 @@ class PartnershipParams:
         "how much more than the promise the councils value the partnership at the start (early enthusiasm), fading over time",
         concept=f"{G08} case 04 (initial enthusiasm and hopes)",
         distributable=True,
-        prior=_u(0.0, 0.4),
+        prior=uniform(0.0, 0.4),
         reason="no source measures it",
     )
     communications: Any = param(
@@ -418,7 +414,7 @@ class PartnershipParams:
         "quality of communications with staff and users",
         concept=f"{G08} problem 14",
         distributable=True,
-        prior=_u(0.2, 0.8),
+        prior=uniform(0.2, 0.8),
         reason="Guide 08 counts weak communications among the common problems; quality varies",
         practice="0.3: staff and users hear little and late; 0.7: a communications plan that explains the change early and often",
     )
@@ -446,7 +442,7 @@ class DynamicsParams:
         "share per month",
         "rebuilding of pairwise trust towards its initial level",
         concept=f"{G08} case 01 (trust between individuals)",
-        prior=_u(0.01, 0.06),
+        prior=uniform(0.01, 0.06),
         reason="trust is rebuilt over months to a few years",
     )
     maturity_months: Any = param(
@@ -456,7 +452,7 @@ class DynamicsParams:
         "months",
         "time constant for the arrangement to bed in after launch",
         concept=f"{G08} case 01 (a mature arrangement is usually resilient)",
-        prior=_u(18, 60),
+        prior=uniform(18, 60),
         reason="bedding in takes one to five years",
     )
     harmonisation_months: Any = param(
@@ -466,14 +462,14 @@ class DynamicsParams:
         "months",
         "time constant of IT harmonisation with no legacy IT",
         concept=f"{GIR} (harmonise, simplify and standardise IT)",
-        prior=_u(12, 36),
+        prior=uniform(12, 36),
         reason="IT convergence programmes take one to three years",
     )
     legacy_drag: Any = param(
-        0.4, 0, 1, "share", "how much a full legacy burden slows harmonisation", concept=f"{GIR} (legacy IT makes integration hard)", prior=_u(0.2, 0.6)
+        0.4, 0, 1, "share", "how much a full legacy burden slows harmonisation", concept=f"{GIR} (legacy IT makes integration hard)", prior=uniform(0.2, 0.6)
     )
     skills_drag: Any = param(
-        0.3, 0, 1, "share", "how much missing ICT skills slow harmonisation", concept=f"{G08} problem 11; {GIR} (retain IT skills)", prior=_u(0.1, 0.5)
+        0.3, 0, 1, "share", "how much missing ICT skills slow harmonisation", concept=f"{G08} problem 11; {GIR} (retain IT skills)", prior=uniform(0.1, 0.5)
     )
     optimism_bias: Any = param(
         0.5,
@@ -482,7 +478,7 @@ class DynamicsParams:
         "share of promised savings",
         "share of promised savings a wholly unclear business case can never deliver",
         concept=f"{G08} problem 01; {GIR} (many fail to deliver the promised benefits)",
-        prior=_u(0.25, 0.75),
+        prior=uniform(0.25, 0.75),
         reason="VALIDITY.md section 4.2",
     )
     catch_up_rate: Any = param(
@@ -492,7 +488,7 @@ class DynamicsParams:
         "share per month",
         "share of its gap to the most mature partner a laggard closes each month under a full it_harmonisation_first lever",
         concept=f"{GIR} (audit, standardise, a single IT strategy)",
-        prior=_u(0.01, 0.06),
+        prior=uniform(0.01, 0.06),
     )
     cloud_relief: Any = param(
         0.5,
@@ -501,7 +497,7 @@ class DynamicsParams:
         "share",
         "share of the legacy burden and of outsourcing lock-in a full neutral cloud platform removes",
         concept=f"{GIR} (use the cloud: neutral, temporary or transitional)",
-        prior=_u(0.2, 0.8),
+        prior=uniform(0.2, 0.8),
     )
     service_drag: Any = param(
         0.3,
@@ -510,7 +506,7 @@ class DynamicsParams:
         "share",
         "how much the poorest partner's service quality, at its worst, slows harmonisation",
         concept=f"{G08} problem 10 (poor services in one partner make integration hard)",
-        prior=_u(0.1, 0.5),
+        prior=uniform(0.1, 0.5),
     )
     underperformance_ratio: Any = param(
         0.5,
@@ -534,11 +530,11 @@ class DecisionParams:
         "share per month",
         "how fast a council's view of the partnership's value follows what it experiences each month",
         concept="councils judge the partnership on recent experience (DESIGN.md, agents decide)",
-        prior=_u(0.03, 0.2),
+        prior=uniform(0.03, 0.2),
         reason="a view formed over the last half year to three years",
     )
     enthusiasm_months: Any = param(
-        24, 1, 240, "months", "time constant over which early enthusiasm fades", concept=f"{G08} case 04 (initial enthusiasm)", prior=_u(12, 48)
+        24, 1, 240, "months", "time constant over which early enthusiasm fades", concept=f"{G08} case 04 (initial enthusiasm)", prior=uniform(12, 48)
     )
     weight_savings: Any = param(
         0.4,
@@ -547,10 +543,10 @@ class DecisionParams:
         "share of value",
         "weight of savings realised against the promise in the value a council sees",
         concept=f"{G08} problem 01 and 15; case 02 (primary objective)",
-        prior=_u(0.25, 0.55),
+        prior=uniform(0.25, 0.55),
     )
     weight_service: Any = param(
-        0.2, 0, 1, "share of value", "weight of the service the council receives", concept=f"{G08} cases 04 and 07 (effectiveness)", prior=_u(0.1, 0.3)
+        0.2, 0, 1, "share of value", "weight of the service the council receives", concept=f"{G08} cases 04 and 07 (effectiveness)", prior=uniform(0.1, 0.3)
     )
     weight_fit: Any = param(
         0.25,
@@ -559,7 +555,7 @@ class DecisionParams:
         "share of value",
         "weight of how well the partnership fits the council's strategy and political control",
         concept=f"{G08} case 03 and problems 06, 07, 12",
-        prior=_u(0.15, 0.35),
+        prior=uniform(0.15, 0.35),
     )
     weight_trust: Any = param(
         0.15,
@@ -568,7 +564,7 @@ class DecisionParams:
         "share of value",
         "weight of the council's trust in its partners",
         concept=f"{G08} case 01 (trust between individuals)",
-        prior=_u(0.05, 0.25),
+        prior=uniform(0.05, 0.25),
     )
     outside_option: Any = param(
         0.55,
@@ -577,17 +573,17 @@ class DecisionParams:
         "value",
         "value of going alone or another arrangement, relative to the value the partnership promised (1)",
         concept="the outside option of a council (VALIDITY.md 6.2; Elston and Dixon)",
-        prior=_u(0.4, 0.7),
+        prior=uniform(0.4, 0.7),
         reason="the main unknown of the model: calibrated to the UK record (docs/calibration.md)",
     )
     exit_cost_mou: Any = param(
-        0.02, 0, 1, "value", "cost of leaving a memorandum of understanding", concept="governance: an MOU is easy to leave", prior=_u(0.0, 0.05)
+        0.02, 0, 1, "value", "cost of leaving a memorandum of understanding", concept="governance: an MOU is easy to leave", prior=uniform(0.0, 0.05)
     )
     exit_cost_joint_committee: Any = param(
-        0.08, 0, 1, "value", "cost of leaving a joint committee", concept="governance: joint committee", prior=_u(0.03, 0.15)
+        0.08, 0, 1, "value", "cost of leaving a joint committee", concept="governance: joint committee", prior=uniform(0.03, 0.15)
     )
     exit_cost_lead_authority: Any = param(
-        0.1, 0, 1, "value", "cost of leaving a lead-authority arrangement", concept="governance: lead authority", prior=_u(0.05, 0.2)
+        0.1, 0, 1, "value", "cost of leaving a lead-authority arrangement", concept="governance: lead authority", prior=uniform(0.05, 0.2)
     )
     exit_cost_company: Any = param(
         0.15,
@@ -596,7 +592,7 @@ class DecisionParams:
         "value",
         "cost of leaving a trading company or commercial venture (shares, contracts, staff transfer)",
         concept="governance: a company is not easy to leave",
-        prior=_u(0.08, 0.3),
+        prior=uniform(0.08, 0.3),
     )
     unpick_cost: Any = param(
         0.15,
@@ -605,7 +601,7 @@ class DecisionParams:
         "value",
         "extra cost of leaving a fully harmonised service (re-establishing its own systems and team)",
         concept=f"{GIR} (investment already sunk; re-establishing a service)",
-        prior=_u(0.05, 0.3),
+        prior=uniform(0.05, 0.3),
     )
     notice_mou: Any = param(
         3,
@@ -615,7 +611,7 @@ class DecisionParams:
         "usual notice before leaving an MOU (each notice is drawn between half and one and a half times it)",
         concept="governance",
         integer=True,
-        prior=_u(1, 6),
+        prior=uniform(1, 6),
         reason="an MOU can usually be left on a few months' notice",
     )
     notice_committee: Any = param(
@@ -636,7 +632,7 @@ class DecisionParams:
         "usual notice before leaving a trading company or commercial venture (each drawn between half and one and a half times it)",
         concept="governance",
         integer=True,
-        prior=_u(12, 24),
+        prior=uniform(12, 24),
         reason="members of a company are tied by its articles and service contracts for a year or two",
     )
     noise: Any = param(
@@ -646,7 +642,7 @@ class DecisionParams:
         "value",
         "spread of a council's decision around its net value (the scale of the logistic choice)",
         concept="decisions are probabilistic (DESIGN.md, no clockwork)",
-        prior=_u(0.04, 0.15),
+        prior=uniform(0.04, 0.15),
     )
     inertia_routine: Any = param(
         0.25,
@@ -655,7 +651,7 @@ class DecisionParams:
         "value",
         "how much worse than going alone the partnership must look before a routine budget decision ends it",
         concept="status-quo bias of routine decisions",
-        prior=_u(0.1, 0.4),
+        prior=uniform(0.1, 0.4),
     )
     inertia_reopened: Any = param(
         0.1,
@@ -664,7 +660,7 @@ class DecisionParams:
         "value",
         "the same when an event reopens the question (an election, a new chief executive, a review, a proposal, a shock)",
         concept="triggers reopen the question (DESIGN.md, agents decide)",
-        prior=_u(0.0, 0.2),
+        prior=uniform(0.0, 0.2),
     )
     coordination_cost: Any = param(
         0.03,
@@ -673,9 +669,9 @@ class DecisionParams:
         "value per partner",
         "value lost to joint decisions, vetoes, compromises and delays per partner beyond the first, at IT-only scope",
         concept=ELSTON,
-        prior=_u(0.01, 0.06),
+        prior=uniform(0.01, 0.06),
     )
-    deeper_coordination: Any = param(1.0, 0, 5, "share", "how much deeper sharing beyond IT raises coordination costs", concept=ELSTON, prior=_u(0.5, 2.0))
+    deeper_coordination: Any = param(1.0, 0, 5, "share", "how much deeper sharing beyond IT raises coordination costs", concept=ELSTON, prior=uniform(0.5, 2.0))
     approval_base: Any = param(
         1.0,
         -10,
@@ -683,7 +679,7 @@ class DecisionParams:
         "log-odds",
         "log-odds that a council approves the proposal at a decision meeting with no business case to speak of and no concern",
         concept=f"{G08} case 02 (members and chief executives behind the initiative in principle)",
-        prior=_u(0.0, 2.0),
+        prior=uniform(0.0, 2.0),
     )
     approval_case: Any = param(
         3.0,
@@ -692,7 +688,7 @@ class DecisionParams:
         "log-odds per unit",
         "how much a compelling business case (strength 0 to 1) raises the log-odds of approval",
         concept=f"{G08} case 02 (a compelling business case is not enough)",
-        prior=_u(1.5, 4.5),
+        prior=uniform(1.5, 4.5),
     )
     approval_concern: Any = param(
         3.0,
@@ -701,7 +697,7 @@ class DecisionParams:
         "log-odds per unit",
         "how much a voiced concern (sovereignty, doubt in the in-house team) lowers the log-odds of approval",
         concept=f"{G08} case 02 (political concerns not voiced early)",
-        prior=_u(1.5, 4.5),
+        prior=uniform(1.5, 4.5),
     )
     reference_savings: Any = param(
         1.5,
@@ -720,7 +716,7 @@ class DecisionParams:
         "rate per slip",
         "how fast the chance grows, with each slip after the first, that the proposal is withdrawn (1 - exp(-rate x (slips - 1)))",
         concept=f"{G08} case 02 (after many months the ideas were shelved)",
-        prior=_u(0.05, 0.3),
+        prior=uniform(0.05, 0.3),
     )
     settle_months: Any = param(
         6,
@@ -730,7 +726,7 @@ class DecisionParams:
         "most months after an election or a new chief executive's arrival before the council reviews the partnership (drawn up to this)",
         concept="decisions follow their triggers within months (DESIGN.md)",
         integer=True,
-        prior=_u(3, 12),
+        prior=uniform(3, 12),
         reason="a new administration or chief executive reviews inherited commitments within months to a year",
     )
 
@@ -741,7 +737,7 @@ class LeverParams:
 
     enabled: bool = flag(False, "switch the lever on", value="")
     start_month: Any = param(0, 0, 600, "month", "month the lever takes effect", value="choice of the user", integer=True)
-    strength: Any = param(0.6, 0, 1, "0 .. 1", "how fully the lever is carried out", prior=_u(0.3, 0.9), reason="levers are rarely carried out in full")
+    strength: Any = param(0.6, 0, 1, "0 .. 1", "how fully the lever is carried out", prior=uniform(0.3, 0.9), reason="levers are rarely carried out in full")
     cost_upfront: Any = param(
         0.05,
         0,
@@ -778,7 +774,7 @@ class ExogenousParams:
         "chance an all-out election changes political control",
         concept="English local elections",
         value="assumption (order of magnitude of English all-out elections changing control)",
-        prior=_u(0.15, 0.35),
+        prior=uniform(0.15, 0.35),
     )
     control_change_thirds: Any = param(
         0.08,
@@ -788,7 +784,7 @@ class ExogenousParams:
         "chance an election by thirds changes political control",
         concept="English local elections",
         value="assumption (elections by thirds change control less often)",
-        prior=_u(0.04, 0.15),
+        prior=uniform(0.04, 0.15),
     )
     control_change_swing: Any = param(
         0.5,
@@ -797,7 +793,7 @@ class ExogenousParams:
         "share",
         "how far a change of control moves a council's aims towards a new, random orientation",
         concept=f"{G08} case 03 (changes inevitably happen)",
-        prior=_u(0.25, 0.75),
+        prior=uniform(0.25, 0.75),
     )
     control_change_concern: Any = param(
         0.3,
@@ -806,7 +802,7 @@ class ExogenousParams:
         "share",
         "most a change of control moves sovereignty concern towards a new, random level",
         concept=f"{G08} problem 07 (sovereignty and power)",
-        prior=_u(0.1, 0.5),
+        prior=uniform(0.1, 0.5),
     )
     stance: Any = param(
         0.15,
@@ -816,7 +812,7 @@ class ExogenousParams:
         "most a new administration's doctrine (in-house is best, or outsourcing is) takes from, or adds to, the value its council sees in the"
         " partnership each month",
         concept=f"{G08} problem 12 (political dogma)",
-        prior=_u(0.05, 0.3),
+        prior=uniform(0.05, 0.3),
     )
     chief_executives: Any = flag(True, "chief executives come and go (switch off to see what they contribute)", concept="DESIGN.md (ablation)", value="")
     turnover_hazard: Any = param(
@@ -837,7 +833,7 @@ class ExogenousParams:
         "months between the announcement and the successor's arrival",
         concept=f"{G08} case 02 (a chief executive soon to retire)",
         integer=True,
-        prior=_u(3, 12),
+        prior=uniform(3, 12),
         reason="chief executives give three to six months' notice, and recruiting a successor can take longer",
     )
     budget_shocks: Any = flag(True, "budget shocks happen (switch off to see what they contribute)", concept="DESIGN.md (ablation)", value="")
@@ -857,7 +853,7 @@ class ExogenousParams:
         "share",
         "how much a budget shock raises the weight a council puts on savings (fading over two years)",
         concept="austerity: savings matter more",
-        prior=_u(0.2, 1.0),
+        prior=uniform(0.2, 1.0),
     )
     reorganisation: Any = flag(
         True, "local government reorganisation happens (switch off to see what it contributes)", concept="DESIGN.md (ablation)", value=""
@@ -882,5 +878,5 @@ class ExogenousParams:
         "value",
         "how much the council that succeeds an abolished partner starts out valuing the partnership less (a new council with its own priorities)",
         concept="English local government reorganisation",
-        prior=_u(0.1, 0.5),
+        prior=uniform(0.1, 0.5),
     )

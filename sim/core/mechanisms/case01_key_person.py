@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, note, take_savings
-from sim.core.declare import G08, param
+from sim.core.declare import G08, param, uniform
 from sim.core.exogenous import Signal
 from sim.core.jit import compiled
 from sim.core.levers import CONTINUITY_PLAN
@@ -35,10 +35,6 @@ from sim.core.state import StateArrays, launched
 
 CASE = f"{G08} case 01"
 CHIEF_EXECUTIVE, POLITICAL_LEADER = (CHAMPIONS.index(c) for c in ("chief_executive", "political_leader"))
-
-
-def _u(low: float, high: float) -> dict[str, Any]:
-    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
@@ -55,7 +51,7 @@ class Params(MechanismParams):
         "per month",
         "monthly chance a new champion takes up the role once the post is empty (trust between individuals takes time)",
         concept=f"{CASE} (trust developed between individuals)",
-        prior=_u(1 / 48, 1 / 12),
+        prior=uniform(1 / 48, 1 / 12),
     )
     trust_drop: float = param(
         0.3,
@@ -64,7 +60,7 @@ class Params(MechanismParams):
         "trust",
         "trust lost between the council and each partner when its champion leaves, at full exposure",
         concept=f"{CASE} (trust breaks down when they move on)",
-        prior=_u(0.1, 0.5),
+        prior=uniform(0.1, 0.5),
     )
     erosion_months: float = param(
         12,
@@ -73,7 +69,7 @@ class Params(MechanismParams):
         "months",
         "time constant of the erosion of the council's part while nobody champions it",
         concept=f"{CASE} (a gradual erosion)",
-        prior=_u(6, 24),
+        prior=uniform(6, 24),
     )
     advocacy: float = param(
         0.5,
@@ -82,7 +78,7 @@ class Params(MechanismParams):
         "value",
         "value the champion's advocacy adds for a council fully dependent on it (lost as the council's part erodes)",
         concept=f"{CASE} (a catalyst for the faint-hearted or more cautious colleagues)",
-        prior=_u(0.25, 0.7),
+        prior=uniform(0.25, 0.7),
     )
     effectiveness: float = param(
         0.3,
@@ -91,7 +87,7 @@ class Params(MechanismParams):
         "share",
         "effectiveness lost at full exposure and full erosion (share of its savings and of the service it receives)",
         concept=f"{CASE} (significantly reduced effectiveness)",
-        prior=_u(0.2, 0.6),
+        prior=uniform(0.2, 0.6),
     )
     reach: float = param(
         0.5,
@@ -100,7 +96,7 @@ class Params(MechanismParams):
         "share",
         "how much of a champion's advocacy the partner councils' colleagues also lean on (0: only their own council's)",
         concept=f"{CASE} (a leader at the heart of change, cajoling others; sponsors or managers of the shared service)",
-        prior=_u(0.2, 0.8),
+        prior=uniform(0.2, 0.8),
         reason="the case's champion drives the shared programme, not one council's part; how far partners lean on them is not stated",
     )
     resilience: float = param(
@@ -110,10 +106,10 @@ class Params(MechanismParams):
         "share",
         "share of the exposure a fully mature arrangement absorbs",
         concept=f"{CASE} (a successful model is usually resilient)",
-        prior=_u(0.5, 0.95),
+        prior=uniform(0.5, 0.95),
     )
     continuity_trust_kept: float = param(
-        0.5, 0, 1, "share", "share of the trust drop a full continuity plan prevents", concept=f"{CASE} key learning", prior=_u(0.2, 0.8)
+        0.5, 0, 1, "share", "share of the trust drop a full continuity plan prevents", concept=f"{CASE} key learning", prior=uniform(0.2, 0.8)
     )
     continuity_succession: float = param(
         2.0,
@@ -122,7 +118,7 @@ class Params(MechanismParams):
         "share",
         "how much a full continuity plan raises the monthly chance of a successor (1: doubles it)",
         concept=f"{CASE} key learning",
-        prior=_u(0.5, 3.0),
+        prior=uniform(0.5, 3.0),
     )
 
 

@@ -28,17 +28,13 @@ import numpy as np
 
 from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, approve, end_partnership, lifted, note
 from sim.core.decisions import approval_probability
-from sim.core.declare import G08, param
+from sim.core.declare import G08, param, uniform
 from sim.core.jit import compiled
 from sim.core.levers import AGREED_DECISION_PROCESS
 from sim.core.state import PROPOSAL, StateArrays
 from sim.core.triggers import Trigger
 
 CASE = f"{G08} case 02"
-
-
-def _u(low: float, high: float) -> dict[str, Any]:
-    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
@@ -53,7 +49,7 @@ class Params(MechanismParams):
         "months one more iteration of the business case takes",
         concept=f"{CASE} (many iterations and refinements)",
         integer=True,
-        prior=_u(2, 6),
+        prior=uniform(2, 6),
         reason="a revised business case returns to members after one or two committee cycles of one to three months",
     )
     surfacing: float = param(
@@ -63,7 +59,7 @@ class Params(MechanismParams):
         "probability per meeting",
         "chance that a council's concern, not voiced early, surfaces at a decision meeting",
         concept=f"{CASE} (political concerns, not voiced early on)",
-        prior=_u(0.15, 0.6),
+        prior=uniform(0.15, 0.6),
     )
     fatigue: float = param(
         0.25,
@@ -72,7 +68,7 @@ class Params(MechanismParams):
         "log-odds per slip",
         "how much each slip wears down the chance of approval",
         concept=f"{CASE} (after many months of preparation)",
-        prior=_u(0.1, 0.5),
+        prior=uniform(0.1, 0.5),
     )
     clarity_speedup: float = param(
         0.5,
@@ -81,7 +77,7 @@ class Params(MechanismParams):
         "share",
         "share of an iteration's length a fully agreed decision process saves",
         concept=f"{CASE} key learning (agree the timescale)",
-        prior=_u(0.2, 0.7),
+        prior=uniform(0.2, 0.7),
     )
     successor_involved: float = param(
         0.8,
@@ -90,7 +86,7 @@ class Params(MechanismParams):
         "share",
         "share of deferrals a watched process avoids by involving the successor of a departing chief executive",
         concept=f"{CASE} key learning (a change in key decision-makers is a warning signal)",
-        prior=_u(0.5, 1.0),
+        prior=uniform(0.5, 1.0),
     )
     escalate_after: float = param(
         2,
@@ -104,7 +100,13 @@ class Params(MechanismParams):
         reason="a watchful process escalates after one to four slips",
     )
     settled: float = param(
-        0.6, 0, 1, "share", "share of a concern's weight that escalating and settling it openly removes", concept=f"{CASE} key learning", prior=_u(0.3, 0.9)
+        0.6,
+        0,
+        1,
+        "share",
+        "share of a concern's weight that escalating and settling it openly removes",
+        concept=f"{CASE} key learning",
+        prior=uniform(0.3, 0.9),
     )
 
 

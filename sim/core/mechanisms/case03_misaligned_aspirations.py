@@ -23,16 +23,12 @@ from typing import Any
 import numpy as np
 
 from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, note, take_savings
-from sim.core.declare import G08, param
+from sim.core.declare import G08, param, uniform
 from sim.core.jit import compiled
 from sim.core.levers import OPEN_MOTIVATIONS
 from sim.core.state import PROPOSAL, StateArrays, launched
 
 CASE = f"{G08} case 03"
-
-
-def _u(low: float, high: float) -> dict[str, Any]:
-    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
@@ -46,7 +42,7 @@ class Params(MechanismParams):
         "share of savings",
         "share of savings lost at full misalignment (the potential never fully explored)",
         concept=f"{CASE} (never fully reached its potential)",
-        prior=_u(0.25, 0.75),
+        prior=uniform(0.25, 0.75),
     )
     misfit: float = param(
         0.5,
@@ -55,7 +51,7 @@ class Params(MechanismParams):
         "share",
         "fit lost by a fully misaligned council, as a share of the fit component of value",
         concept=f"{CASE}; problem 06",
-        prior=_u(0.25, 1.0),
+        prior=uniform(0.25, 1.0),
     )
     change_sensitivity: float = param(
         1.0,
@@ -64,9 +60,11 @@ class Params(MechanismParams):
         "share",
         "how much a change, felt by a fully misaligned council, adds to its loss of fit (fading over the months after)",
         concept=f"{CASE} (a partner feels unable to continue when changes happen)",
-        prior=_u(0.5, 2.0),
+        prior=uniform(0.5, 2.0),
     )
-    unsettled_months: float = param(12, 1, 120, "months", "time constant over which the unsettling effect of a change fades", concept=CASE, prior=_u(6, 24))
+    unsettled_months: float = param(
+        12, 1, 120, "months", "time constant over which the unsettling effect of a change fades", concept=CASE, prior=uniform(6, 24)
+    )
     openness_effect: float = param(
         0.5,
         0,
@@ -74,7 +72,7 @@ class Params(MechanismParams):
         "share",
         "share of a change's unsettling effect that full openness about motivations prevents (the change can be quantified)",
         concept=f"{CASE} key learning",
-        prior=_u(0.2, 0.8),
+        prior=uniform(0.2, 0.8),
     )
     caution_threshold: float = param(
         0.3,
@@ -83,7 +81,7 @@ class Params(MechanismParams):
         "misalignment",
         "mismatch above which open partners take the cautious approach (IT only, within known no-go areas)",
         concept=f"{CASE} key learning (a significant mismatch)",
-        prior=_u(0.2, 0.45),
+        prior=uniform(0.2, 0.45),
     )
     caution_relief: float = param(
         0.5,
@@ -92,7 +90,7 @@ class Params(MechanismParams):
         "share",
         "share of the loss of fit and potential that the cautious approach avoids",
         concept=f"{CASE} key learning (a more cautious approach)",
-        prior=_u(0.25, 0.75),
+        prior=uniform(0.25, 0.75),
     )
 
 

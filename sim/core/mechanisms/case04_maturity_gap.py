@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, charge, lifted, note, take_savings
-from sim.core.declare import G08, GIR, param
+from sim.core.declare import G08, GIR, param, uniform
 from sim.core.jit import compiled
 from sim.core.levers import COMMERCIAL_CAPABILITY
 from sim.core.params import GOVERNANCE
@@ -32,10 +32,6 @@ from sim.core.state import StateArrays, launched, months_since_launch
 
 CASE = f"{G08} case 04"
 TRADING_COMPANY = GOVERNANCE.index("trading_company")
-
-
-def _u(low: float, high: float) -> dict[str, Any]:
-    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
@@ -50,7 +46,7 @@ class Params(MechanismParams):
         "when the gap between the partners comes to light (a trading company's second council joins early on)",
         concept=f"{CASE} (early on, a second neighbouring council joined)",
         integer=True,
-        prior=_u(0, 18),
+        prior=uniform(0, 18),
         reason="the gap shows within the first year or so, once the partners try to rationalise their estates",
     )
     frustration: float = param(
@@ -60,7 +56,7 @@ class Params(MechanismParams):
         "share",
         "fit the more mature council loses, per unit of maturity gap, while the estate is unharmonised",
         concept=f"{CASE} (the council further ahead did not want to be held back)",
-        prior=_u(0.3, 1.0),
+        prior=uniform(0.3, 1.0),
     )
     trust_erosion: float = param(
         0.02,
@@ -69,7 +65,7 @@ class Params(MechanismParams):
         "trust per month",
         "trust the more mature council loses each month in a laggard one full unit behind, estate unharmonised",
         concept=f"{CASE} (held back by a council that had under-invested)",
-        prior=_u(0.01, 0.04),
+        prior=uniform(0.01, 0.04),
     )
     contest: float = param(
         0.4,
@@ -78,7 +74,7 @@ class Params(MechanismParams):
         "share",
         "fit each council loses per unit of gap in risk appetite while the risk-and-reward model is unsettled (estate unharmonised)",
         concept=f"{CASE} (agreeing a suitable risk and reward model); problem 13",
-        prior=_u(0.2, 0.8),
+        prior=uniform(0.2, 0.8),
     )
     gap_savings_loss: float = param(
         0.6,
@@ -87,7 +83,7 @@ class Params(MechanismParams):
         "share of savings",
         "share of savings lost to the widest gap while the estate is unharmonised",
         concept=f"{CASE}; {GIR} (harmonise, simplify, standardise)",
-        prior=_u(0.3, 0.9),
+        prior=uniform(0.3, 0.9),
     )
     risk_gap_weight: float = param(
         0.5,
@@ -96,7 +92,7 @@ class Params(MechanismParams):
         "share",
         "how much a full gap in risk appetite widens the effect of the IT gap",
         concept=f"{CASE} (a very different appetite for risk)",
-        prior=_u(0.25, 0.75),
+        prior=uniform(0.25, 0.75),
     )
     immaturity_loss: float = param(
         0.3,
@@ -105,7 +101,7 @@ class Params(MechanismParams):
         "share of savings",
         "share of savings an entirely immature estate (maturity 0) cannot deliver while unharmonised",
         concept=f"{CASE} (existing IT maturity and investment level); {GIR}",
-        prior=_u(0.1, 0.5),
+        prior=uniform(0.1, 0.5),
     )
     stagnation: float = param(
         0.45,
@@ -114,10 +110,10 @@ class Params(MechanismParams):
         "share",
         "share of savings, and of the service's responsiveness, a trading company with no commercial capability loses once stagnant",
         concept=f"{CASE} (stagnation and complacency)",
-        prior=_u(0.25, 0.65),
+        prior=uniform(0.25, 0.65),
     )
     stagnation_months: float = param(
-        36, 1, 240, "months", "months after launch for a trading company to stagnate fully", concept=CASE, integer=True, prior=_u(18, 60)
+        36, 1, 240, "months", "months after launch for a trading company to stagnate fully", concept=CASE, integer=True, prior=uniform(18, 60)
     )
     cost_rise: float = param(
         0.2,
@@ -126,7 +122,7 @@ class Params(MechanismParams):
         "share of promised savings",
         "extra running cost of a fully stagnant company, as a share of the promised savings",
         concept=f"{CASE} (IT solutions became unresponsive and expensive)",
-        prior=_u(0.05, 0.4),
+        prior=uniform(0.05, 0.4),
     )
     win_rate: float = param(
         0.02,
@@ -135,7 +131,7 @@ class Params(MechanismParams):
         "per month",
         "monthly chance a trading company with full commercial capability wins a new partner council",
         concept=f"{CASE} (hopes of bringing many new partners into the fold)",
-        prior=_u(0.005, 0.05),
+        prior=uniform(0.005, 0.05),
     )
     growth_hope: float = param(
         0.3,
@@ -144,7 +140,7 @@ class Params(MechanismParams):
         "share",
         "fit a shareholder council loses when, three years on, the hoped-for new partners have not come",
         concept=f"{CASE} (the initial enthusiasm and hopes were never fulfilled)",
-        prior=_u(0.1, 0.6),
+        prior=uniform(0.1, 0.6),
     )
 
 

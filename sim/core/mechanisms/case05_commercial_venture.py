@@ -40,7 +40,7 @@ from sim.core.contract import (
     open_decision,
     take_savings,
 )
-from sim.core.declare import G08, param
+from sim.core.declare import G08, param, uniform
 from sim.core.jit import compiled
 from sim.core.levers import COMMERCIAL_CAPABILITY, MARKET_TESTING
 from sim.core.params import GOVERNANCE
@@ -51,16 +51,12 @@ CASE = f"{G08} case 05"
 VENTURE = GOVERNANCE.index("commercial_venture")
 
 
-def _u(low: float, high: float) -> dict[str, Any]:
-    return {"dist": "uniform", "low": low, "high": high}
-
-
 @dataclass
 class Params(MechanismParams):
     """Case 05 parameters."""
 
     reserve_months: float = param(
-        12, 0, 120, "months of full deficit", "reserves the venture starts with, in months of running at no revenue at all", concept=CASE, prior=_u(6, 24)
+        12, 0, 120, "months of full deficit", "reserves the venture starts with, in months of running at no revenue at all", concept=CASE, prior=uniform(6, 24)
     )
     market_growth: float = param(
         0.012,
@@ -69,10 +65,10 @@ class Params(MechanismParams):
         "share of break-even per month",
         "monthly growth of outside business at full commercial capability and no concentration",
         concept=f"{CASE} (the inability to grow)",
-        prior=_u(0.004, 0.02),
+        prior=uniform(0.004, 0.02),
     )
     market_noise: float = param(
-        0.08, 0, 1, "share of break-even", "month-to-month spread of outside demand", concept=f"{CASE} (business risk)", prior=_u(0.03, 0.15)
+        0.08, 0, 1, "share of break-even", "month-to-month spread of outside demand", concept=f"{CASE} (business risk)", prior=uniform(0.03, 0.15)
     )
     market_cap: float = param(
         1.5,
@@ -81,7 +77,7 @@ class Params(MechanismParams):
         "share of break-even",
         "most outside business a venture that can scale can win",
         concept=f"{CASE} (the inability to scale)",
-        prior=_u(0.8, 2.0),
+        prior=uniform(0.8, 2.0),
     )
     scale_chance: float = param(
         0.5,
@@ -90,7 +86,7 @@ class Params(MechanismParams):
         "probability",
         "chance the venture can scale at all (else its outside business stays small)",
         concept=f"{CASE} (the inability to scale)",
-        prior=_u(0.2, 0.8),
+        prior=uniform(0.2, 0.8),
     )
     small_cap: float = param(
         0.3,
@@ -99,7 +95,7 @@ class Params(MechanismParams):
         "share of break-even",
         "most outside business a venture that cannot scale wins",
         concept=f"{CASE} (the inability to scale)",
-        prior=_u(0.1, 0.5),
+        prior=uniform(0.1, 0.5),
     )
     retention: float = param(
         0.75,
@@ -108,12 +104,12 @@ class Params(MechanismParams):
         "share",
         "share of its guaranteed business a council keeps buying after its guarantee ends",
         concept=f"{CASE} (not enough business for long enough)",
-        prior=_u(0.5, 0.95),
+        prior=uniform(0.5, 0.95),
     )
     deficit_cost: float = param(
-        0.8, 0, 2, "share of savings per unit of deficit", "savings the partners lose covering the venture's deficit", concept=CASE, prior=_u(0.4, 1.0)
+        0.8, 0, 2, "share of savings per unit of deficit", "savings the partners lose covering the venture's deficit", concept=CASE, prior=uniform(0.4, 1.0)
     )
-    anxiety: float = param(0.5, 0, 2, "share", "fit the partners lose at a full deficit (worry about the venture)", concept=CASE, prior=_u(0.2, 1.0))
+    anxiety: float = param(0.5, 0, 2, "share", "fit the partners lose at a full deficit (worry about the venture)", concept=CASE, prior=uniform(0.2, 1.0))
     no_go: float = param(
         0.6,
         0,
@@ -121,7 +117,7 @@ class Params(MechanismParams):
         "share of break-even",
         "expected revenue after the guarantees below which a tested venture does not go commercial",
         concept=f"{CASE} key learning (market testing and due diligence)",
-        prior=_u(0.4, 0.8),
+        prior=uniform(0.4, 0.8),
     )
     sizing: float = param(
         0.7,
@@ -130,7 +126,7 @@ class Params(MechanismParams):
         "share",
         "share of the shortfall of its expected revenue that a tested venture removes by sizing its costs to its guaranteed base",
         concept=f"{CASE} key learning (due diligence of the commercial model)",
-        prior=_u(0.4, 0.9),
+        prior=uniform(0.4, 0.9),
     )
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, Reading, note, open_decision
 from sim.core.decisions import logistic, net_value
-from sim.core.declare import G08, param
+from sim.core.declare import G08, param, uniform
 from sim.core.jit import compiled
 from sim.core.levers import STAGED_SCOPE
 from sim.core.state import EXPANSION, OPERATING, StateArrays, launched, months_since_launch
@@ -34,16 +34,12 @@ from sim.core.triggers import Trigger
 CASE = f"{G08} case 06"
 
 
-def _u(low: float, high: float) -> dict[str, Any]:
-    return {"dist": "uniform", "low": low, "high": high}
-
-
 @dataclass
 class Params(MechanismParams):
     """Case 06 parameters."""
 
     acceptance: float = param(
-        1.5, -10, 10, "log-odds", "log-odds that a council with no concern accepts deeper sharing", concept=f"{CASE} (wider ambitions)", prior=_u(0.5, 2.5)
+        1.5, -10, 10, "log-odds", "log-odds that a council with no concern accepts deeper sharing", concept=f"{CASE} (wider ambitions)", prior=uniform(0.5, 2.5)
     )
     reluctance: float = param(
         4.0,
@@ -52,7 +48,7 @@ class Params(MechanismParams):
         "log-odds per unit",
         "how much a council's concern about deeper sharing lowers the log-odds of accepting it",
         concept=f"{CASE} (members' and executive officers' concerns)",
-        prior=_u(2.0, 6.0),
+        prior=uniform(2.0, 6.0),
     )
     tension: float = param(
         1.5,
@@ -61,7 +57,7 @@ class Params(MechanismParams):
         "share",
         "fit and service a council loses per unit of concern while the deeper stage lasts (as a share of those components of value)",
         concept=f"{CASE} (tensions between the county and district teams)",
-        prior=_u(0.75, 2.5),
+        prior=uniform(0.75, 2.5),
     )
     priorities: float = param(
         0.5,
@@ -71,7 +67,7 @@ class Params(MechanismParams):
         "concern a council feels, per unit of difference between its aims and a partner's, that its service priorities will be displaced"
         " once other services are integrated",
         concept=f"{CASE} (displacement of service priorities; tensions between the non-IT service heads)",
-        prior=_u(0.0, 1.0),
+        prior=uniform(0.0, 1.0),
     )
     trust_loss: float = param(
         0.03,
@@ -80,7 +76,7 @@ class Params(MechanismParams):
         "trust per month",
         "trust lost each month between two partners per unit of their concerns during the deeper stage",
         concept=f"{CASE} (tensions between the teams)",
-        prior=_u(0.01, 0.05),
+        prior=uniform(0.01, 0.05),
     )
     settled: float = param(
         0.7,
@@ -89,7 +85,7 @@ class Params(MechanismParams):
         "share",
         "share of the concerns settled openly in advance by agreeing target service priorities (full lever)",
         concept=f"{CASE} key learning (agree target service priorities in advance)",
-        prior=_u(0.4, 0.9),
+        prior=uniform(0.4, 0.9),
     )
 
 

@@ -22,17 +22,13 @@ from typing import Any
 import numpy as np
 
 from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, Reading, charge, lifted, note, open_decision, take_savings
-from sim.core.declare import G08, param
+from sim.core.declare import G08, param, uniform
 from sim.core.jit import compiled
 from sim.core.levers import COMMUNICATIONS_PLAN, REPUTATION_FIRST
 from sim.core.state import StateArrays, launched, months_since_launch
 from sim.core.triggers import Trigger
 
 CASE = f"{G08} case 07"
-
-
-def _u(low: float, high: float) -> dict[str, Any]:
-    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
@@ -47,10 +43,10 @@ class Params(MechanismParams):
         "how far the new identity signals an outsourced, income-motivated company rather than a public service",
         concept=f"{CASE} (the wrong outcome agreed)",
         distributable=True,
-        prior=_u(0.2, 0.8),
+        prior=uniform(0.2, 0.8),
     )
     maturity_needed: float = param(
-        0.7, 0, 1, "maturity", "maturity at which a rebrand no longer costs goodwill", concept=f"{CASE} (it was not mature)", prior=_u(0.5, 0.9)
+        0.7, 0, 1, "maturity", "maturity at which a rebrand no longer costs goodwill", concept=f"{CASE} (it was not mature)", prior=uniform(0.5, 0.9)
     )
     goodwill_shock: float = param(
         1.0,
@@ -59,7 +55,7 @@ class Params(MechanismParams):
         "goodwill",
         "goodwill lost by rebranding a brand-new service as a separate company, before communications",
         concept=f"{CASE} (treated like an untrusted private sector supplier)",
-        prior=_u(0.6, 1.0),
+        prior=uniform(0.6, 1.0),
     )
     communications_relief: float = param(
         0.4,
@@ -68,7 +64,7 @@ class Params(MechanismParams):
         "share",
         "share of the goodwill shock that full-strength communications prevent",
         concept=f"{G08} problem 14 (weak communications)",
-        prior=_u(0.2, 0.6),
+        prior=uniform(0.2, 0.6),
     )
     effectiveness_loss: float = param(
         0.5,
@@ -77,10 +73,16 @@ class Params(MechanismParams):
         "share of savings",
         "share of savings lost with no goodwill left",
         concept=f"{CASE} (the effectiveness of the service reduced)",
-        prior=_u(0.3, 0.7),
+        prior=uniform(0.3, 0.7),
     )
     service_loss: float = param(
-        1.0, 0, 2, "share", "share of the service component of value lost with no goodwill left", concept=f"{CASE} (cultural difficulties)", prior=_u(0.5, 1.0)
+        1.0,
+        0,
+        2,
+        "share",
+        "share of the service component of value lost with no goodwill left",
+        concept=f"{CASE} (cultural difficulties)",
+        prior=uniform(0.5, 1.0),
     )
     goodwill_recovery: float = param(
         0.015,
@@ -89,9 +91,9 @@ class Params(MechanismParams):
         "share per month",
         "monthly recovery of lost goodwill through good service, at full service quality (cultural difficulties are slow to mend)",
         concept=f"{CASE} (unnecessary cultural difficulties)",
-        prior=_u(0.005, 0.04),
+        prior=uniform(0.005, 0.04),
     )
-    rebrand_cost: float = param(0.1, 0, 10, "GBP m", "cost of the branding effort", concept=f"{CASE} (a distraction)", prior=_u(0.05, 0.3))
+    rebrand_cost: float = param(0.1, 0, 10, "GBP m", "cost of the branding effort", concept=f"{CASE} (a distraction)", prior=uniform(0.05, 0.3))
     public_identity: float = param(
         0.7,
         0,
@@ -99,7 +101,7 @@ class Params(MechanismParams):
         "share",
         "share of the identity's 'outsourced company' signal a full reputation-first lever avoids (a public-service identity)",
         concept=f"{CASE} key learning",
-        prior=_u(0.4, 0.9),
+        prior=uniform(0.4, 0.9),
     )
 
 

@@ -18,14 +18,10 @@ from enum import IntEnum
 from typing import Any
 
 from sim.core.contract import Effect, Event, Mechanism, MechanismParams, Month, Own, Reading, lifted, note
-from sim.core.declare import G08, param
+from sim.core.declare import G08, param, uniform
 from sim.core.jit import compiled
 from sim.core.levers import COMMUNICATIONS_PLAN
 from sim.core.state import INTEGRATION, StateArrays, launched
-
-
-def _u(low: float, high: float) -> dict[str, Any]:
-    return {"dist": "uniform", "low": low, "high": high}
 
 
 @dataclass
@@ -39,10 +35,10 @@ class Params(MechanismParams):
         "share",
         "share of the service component of value lost during integration with weak communications",
         concept=f"{G08} problem 03 (early unplanned disruption)",
-        prior=_u(0.1, 0.5),
+        prior=uniform(0.1, 0.5),
     )
     disruption_relief: float = param(
-        0.5, 0, 1, "share", "share of the disruption that full-strength communications prevent", concept=f"{G08} problem 14", prior=_u(0.2, 0.8)
+        0.5, 0, 1, "share", "share of the disruption that full-strength communications prevent", concept=f"{G08} problem 14", prior=uniform(0.2, 0.8)
     )
     frustration: float = param(
         0.5,
@@ -51,7 +47,7 @@ class Params(MechanismParams):
         "share",
         "fit a council loses per unit by which its pace exceeds its slowest partner's",
         concept=f"{G08} problems 04 and 08 (being held back)",
-        prior=_u(0.2, 1.0),
+        prior=uniform(0.2, 1.0),
     )
 
 
