@@ -15,7 +15,7 @@ savings over the business case.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -562,6 +562,29 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+def cause_tables(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The tables of causes and triggers a summary holds, each as its key and its heading (what it counts, and how many).
+
+    Parameters
+    ----------
+    summary
+        A summary (:func:`summarise`).
+
+    Returns
+    -------
+    list of (str, str)
+        The collapses' causes and triggers, then all failures' causes and triggers.
+    """
+    collapses = summary["outcomes"]["collapsed"]["count"]
+    failures = sum(summary["outcomes"][o]["count"] for o in FAILURES)
+    return [
+        ("causes_of_collapse", f"Cause of the {collapses:,} collapses (counts collapses only)"),
+        ("triggers_of_collapse", f"Trigger of the {collapses:,} collapses (counts collapses only)"),
+        ("causes_of_failure", f"Cause of all {failures:,} failures (counts shelved, collapsed and underperforming)"),
+        ("triggers_of_failure", f"Trigger of all {failures:,} failures (counts shelved, collapsed and underperforming)"),
+    ]
+
+
 @arguments_checked("sim.render")
 def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
     """The summary as plain text for a terminal.
@@ -589,17 +612,9 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
         lines.append(f"Median months to collapse: not reached (fewer than half collapse within {horizon} months)")
     else:
         lines.append(f"Median months to collapse: {m['value']}  [{m['low']}, {'not reached' if m['high'] is None else m['high']}]")
-    collapses = summary["outcomes"]["collapsed"]["count"]
     wide = 64
-    failures = sum(summary["outcomes"][o]["count"] for o in FAILURES)
-    tables = [
-        ("causes_of_collapse", f"Cause of the {collapses:,} collapses (counts collapses only)"),
-        ("triggers_of_collapse", f"Trigger of the {collapses:,} collapses (counts collapses only)"),
-        ("causes_of_failure", f"Cause of all {failures:,} failures (counts shelved, collapsed and underperforming)"),
-    ]
-    if detail:
-        tables.append(("triggers_of_failure", f"Trigger of all {failures:,} failures (counts shelved, collapsed and underperforming)"))
-    for key, heading in tables:
+    tables = cause_tables(summary)
+    for key, heading in tables if detail else tables[:3]:  # the failures' triggers in the detail only
         lines += [heading, _columns(f"share  {level} interval", width=wide)]
         shown = summary.get(key, []) if detail else summary.get(key, [])[:top]
         lines += [_row(short_title(item["title"], wide - 1), item, item["count"], width=wide) for item in shown]
