@@ -132,6 +132,13 @@ def concern(s: StateArrays, P: Any, q: Any, i: int, k: int) -> tuple[float, int]
 
 
 @compiled
+def unsettled(s: StateArrays, P: Any, q: Any, i: int, k: int, staged: float) -> tuple[float, int]:
+    """Council k's :func:`concern` less the share settled openly in advance (``settled`` at the staged-scope lever's strength ``staged``)."""
+    worry, partner = concern(s, P, q, i, k)
+    return worry * (1.0 - q.settled * staged), partner
+
+
+@compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
     """Propose deeper sharing when planned; each council accepts or rejects; during the deeper stage tensions take fit and trust; with staged scope it may halt.
 
@@ -152,8 +159,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         for k in range(n):
             if not s.council[i, k].active:
                 continue
-            worry, partner = concern(s, P, q, i, k)
-            worry *= 1.0 - q.settled * staged
+            worry, partner = unsettled(s, P, q, i, k, staged)
             note(fx, Ev.PROPOSED, k, worry, partner)
             open_decision(fx, k, Trigger.DEEPENING_PROPOSAL)
             if not m.draws[Stream.ACCEPT, k] < logistic(q.acceptance - q.reluctance * worry):
@@ -175,8 +181,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
     for k in range(n):
         if not s.council[i, k].active:
             continue
-        worry, partner = concern(s, P, q, i, k)
-        worry *= 1.0 - q.settled * staged
+        worry, partner = unsettled(s, P, q, i, k, staged)
         fx.value[k] = spoilt * min(q.tension * worry, 1.0)
         for j in range(n):
             if s.pairs[i, k, j]:
