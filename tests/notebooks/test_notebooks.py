@@ -538,3 +538,68 @@ def test_notebook_04_names_the_calibrated_parameters_by_their_meaning() -> None:
     exec(sentences.source, names)
     assert "decisions.exit_cost_joint_committee" not in shown and factor_words("decisions.exit_cost_joint_committee") in shown
     assert "dynamics.maturity_months" not in shown
+
+
+def test_notebook_03_says_what_each_scenario_sets_by_its_meaning_and_unit(capsys) -> None:
+    """Each case's scenario was listed by code path and raw value ("councils[0].key_person_dependency: beta(a=4, b=2), mean 0.67",
+    "partnership.governance: trading_company"): now by the council's name, the setting's meaning and its unit."""
+    setup = code_cells(read("03_seven_failure_modes.ipynb"))[0].source
+    names: dict[str, Any] = {}
+    exec("\n".join(line for line in setup.splitlines() if not line.startswith("%")), names)
+    capsys.readouterr()
+    names["show_scenario"]("01")
+    names["show_scenario"]("04")
+    text = capsys.readouterr().out
+    assert "councils[" not in text and "partnership." not in text and "_" not in text.replace("case01_key_person", "").replace("case04_trading_company", "")
+    assert "  Northdale DC: how much the council's part in the partnership rests on one champion [0 .. 1]: beta(a=4, b=2), mean 0.67\n" in text, text
+    assert "  Westmere DC: appetite for risk [0 averse .. 1 seeking]: beta(a=3, b=5), mean 0.38\n" in text, text
+    assert "  legal form of the partnership: trading company\n" in text, text
+
+
+def test_notebook_04_gives_morris_effects_in_percentage_points_and_no_share_of_variance_below_zero(tmp_path, capsys) -> None:
+    """The screening sentence said "the noise floor of 0.056" (a share of partnerships, unnamed) and "the largest mu* is that of ...", and the
+    Sobol table showed estimates below zero ("-2%", "-0%" of the variance), which no share can be."""
+    notebook = read("04_sweeps_sensitivity_calibration.ipynb")
+    (table,) = [cell for cell in code_cells(notebook) if 'read_parquet(sensitivity_dir / "sobol.parquet")' in cell.source]
+    sobol = pd.DataFrame({"factor": ["decisions.outside_option", "decisions.noise"], "output": "collapse", "S1": [0.41, -0.02], "S1_conf": [0.25, 0.04]})
+    sobol.assign(ST=[0.62, -0.004], ST_conf=[0.31, 0.01]).to_parquet(tmp_path / "sobol.parquet")
+    screened = pd.DataFrame({"factor": ["decisions.outside_option"], "output": "collapse", "mu_star": [0.183], "mu_star_conf": [0.02]})
+    screened.to_parquet(tmp_path / "morris.parquet")
+    pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.056]}).to_parquet(tmp_path / "noise.parquet")
+    from sim.analysis.sensitivity import OUTPUTS
+
+    names = {"SENSITIVITY_DIR": str(tmp_path), "Path": Path, "pd": pd, "OUTPUTS": OUTPUTS, "factor_words": factor_words}
+    shown = _last_value(table.source, names).to_html()
+    assert "-2%" not in shown and "-0%" not in shown and ">0%<" in shown and "an estimate below zero shows as 0%" in shown, shown
+    (sentences,) = [cell for cell in code_cells(notebook) if "Sobol indices" in cell.source and "lead = " in cell.source]
+    morris = pd.DataFrame({"factor": ["decisions.outside_option"], "output": "collapse", "mu_star": [0.183], "mu_star_conf": [0.02], "mu_star_noise": 0.056})
+    noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.056], "noise_share_of_sobol_variance": [0.027]})
+    exec(sentences.source, {"morris": morris, "sobol": pd.read_parquet(tmp_path / "sobol.parquet"), "noise": noise, "factor_words": factor_words})
+    text = capsys.readouterr().out
+    assert "than the 5.6 percentage points noise alone can show" in text and "The largest change, 18.3 points, is that of" in text, text
+    assert "0.056" not in text and "mu* is" not in text, text
+
+
+def test_notebook_04_gives_the_calibrations_narrowing_in_percent_as_its_sentence_does(capsys) -> None:
+    """The calibration table showed "narrowing +0.05" beside a sentence saying "5% narrower", and called it the interval's narrowing:
+    it is how much smaller the posterior's standard deviation is than the prior's."""
+    import numpy as np
+
+    import sim
+    from sim.analysis.calibration import interval
+    from sim.config.posterior import shipped_path
+
+    notebook = read("04_sweeps_sensitivity_calibration.ipynb")
+    (table,) = [cell for cell in code_cells(notebook) if 'read_parquet(calibration_dir / "posterior.parquet")' in cell.source]
+    (sentences,) = [cell for cell in code_cells(notebook) if cell.source.startswith("moved = ")]
+    folder = Path(tempfile.mkdtemp(prefix="calibration-"))
+    draws = np.linspace(0.05, 0.3, 21)
+    pd.DataFrame({"wave": 1, "dynamics.maturity_months": 24 + 100 * draws}).to_parquet(folder / "design.parquet")
+    pd.DataFrame({"dynamics.maturity_months": 29 + 50 * draws, "weight": 1 / 21}).to_parquet(folder / "posterior.parquet")
+    names = {"CALIBRATION_DIR": str(folder), "Path": Path, "pd": pd, "np": np, "interval": interval, "factor_words": factor_words}
+    names |= {"shipped_path": shipped_path, "sim": sim}
+    shown = _last_value(table.source, names).to_html()
+    assert ">50%<" in shown and "spread narrowed by" in shown and "+0.50" not in shown, shown
+    capsys.readouterr()
+    exec(sentences.source, names)
+    assert "(its standard deviation 50% smaller than the prior's)" in capsys.readouterr().out
