@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.summary import Tally
+from sim.analysis.summary import FAILURES, Tally
 from sim.config.scenarios import load
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, available_cores
 from sim.config.uncertainty import uncertainty
@@ -191,7 +191,7 @@ def brute_force(config, m_max_draws: int, n: int, seed: int, run_seed: int, work
         size = len(chunk)
         collapsed = outcome == "collapsed"
         out["collapse"].append(np.bincount(point, collapsed, minlength=size) / n)
-        out["failure"].append(np.bincount(point, np.isin(outcome, ("shelved", "collapsed", "underperforming")), minlength=size) / n)
+        out["failure"].append(np.bincount(point, np.isin(outcome, FAILURES), minlength=size) / n)
         early = collapsed & (np.asarray(table.columns["end_month"]) <= 60)
         out["collapse within 5 years"].append(np.bincount(point, early, minlength=size) / n)
         realised = np.bincount(point, np.asarray(table.columns["realised_savings"], float), minlength=size)

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.analysis.stats import Estimate, Moments, paired_share_difference, wilson
+from sim.analysis.summary import FAILURES
 from sim.config.model import ModelConfig
 from sim.config.settings import DEFAULT_TARGET
 from sim.core.state import OUTCOMES
@@ -63,7 +64,7 @@ DIFFERENCES = {
     "failure": "paired on the same replications: the difference of two proportions among all partnerships"
     " (Wald with the Agresti-Min adjustment, sim.analysis.stats.paired_difference)",
 }
-_FAILED = tuple(OUTCOMES.index(o) - 1 for o in ("shelved", "collapsed", "underperforming"))
+_FAILED = tuple(OUTCOMES.index(o) - 1 for o in FAILURES)
 _COLLAPSED = OUTCOMES.index("collapsed") - 1
 
 
