@@ -31,7 +31,7 @@ from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS
 from sim.config.overrides import composition_problems, split_override
 from sim.config.scenarios import available, config_root
-from sim.config.settings import parse_chunk, run_settings
+from sim.config.settings import MAX_SEED, parse_chunk, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, giving_way_note
 from sim.frontends import design
 from sim.results import provenance
@@ -193,7 +193,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                 row = design.filled(config.to_dict(), row, names)
             point = _point(scenario, policy, shared, row)
             seed_given = row.get("seed", settings.seed)
-            if isinstance(seed_given, bool) or not isinstance(seed_given, int) or not 0 <= seed_given < 2**63:
+            if isinstance(seed_given, bool) or not isinstance(seed_given, int) or not 0 <= seed_given <= MAX_SEED:
                 raise ConfigError([f"seed = {seed_given!r} must be a whole number in [0, 2**63)"])
         except (ConfigError, ValueError, Exception) as err:
             if guard.stop_received() is not None:  # the stop's interrupt come out of a library as another error
