@@ -521,6 +521,7 @@ def test_notebook_04_names_the_calibrated_parameters_by_their_meaning() -> None:
 
     import sim
     from sim.analysis.calibration import interval
+    from sim.config.overrides import spec_at
     from sim.config.posterior import shipped_path
 
     notebook = read("04_sweeps_sensitivity_calibration.ipynb")
@@ -533,7 +534,7 @@ def test_notebook_04_names_the_calibrated_parameters_by_their_meaning() -> None:
         folder / "posterior.parquet"
     )
     names = {"CALIBRATION_DIR": str(folder), "Path": Path, "pd": pd, "np": np, "interval": interval, "factor_words": factor_words}
-    names |= {"shipped_path": shipped_path, "sim": sim}
+    names |= {"shipped_path": shipped_path, "sim": sim, "spec_at": spec_at}
     shown = _last_value(table.source, names).to_html()
     exec(sentences.source, names)
     assert "decisions.exit_cost_joint_committee" not in shown and factor_words("decisions.exit_cost_joint_committee") in shown
@@ -580,13 +581,14 @@ def test_notebook_04_gives_morris_effects_in_percentage_points_and_no_share_of_v
     assert "0.056" not in text and "mu* is" not in text, text
 
 
-def test_notebook_04_gives_the_calibrations_narrowing_in_percent_as_its_sentence_does(capsys) -> None:
+def test_notebook_04_gives_the_calibrations_narrowing_in_percent_as_its_sentence_does_and_each_parameters_unit(capsys) -> None:
     """The calibration table showed "narrowing +0.05" beside a sentence saying "5% narrower", and called it the interval's narrowing:
-    it is how much smaller the posterior's standard deviation is than the prior's."""
+    it is how much smaller the posterior's standard deviation is than the prior's. Its figures had no unit (months beside shares)."""
     import numpy as np
 
     import sim
     from sim.analysis.calibration import interval
+    from sim.config.overrides import spec_at
     from sim.config.posterior import shipped_path
 
     notebook = read("04_sweeps_sensitivity_calibration.ipynb")
@@ -597,9 +599,10 @@ def test_notebook_04_gives_the_calibrations_narrowing_in_percent_as_its_sentence
     pd.DataFrame({"wave": 1, "dynamics.maturity_months": 24 + 100 * draws}).to_parquet(folder / "design.parquet")
     pd.DataFrame({"dynamics.maturity_months": 29 + 50 * draws, "weight": 1 / 21}).to_parquet(folder / "posterior.parquet")
     names = {"CALIBRATION_DIR": str(folder), "Path": Path, "pd": pd, "np": np, "interval": interval, "factor_words": factor_words}
-    names |= {"shipped_path": shipped_path, "sim": sim}
+    names |= {"shipped_path": shipped_path, "sim": sim, "spec_at": spec_at}
     shown = _last_value(table.source, names).to_html()
     assert ">50%<" in shown and "spread narrowed by" in shown and "+0.50" not in shown, shown
+    assert ">months<" in shown, shown
     capsys.readouterr()
     exec(sentences.source, names)
     assert "(its standard deviation 50% smaller than the prior's)" in capsys.readouterr().out
