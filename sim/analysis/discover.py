@@ -424,8 +424,15 @@ def _noise_lines(found: Discovery) -> list[str]:
     return lines
 
 
+#: Below this a quasi-p is printed as "below 0.001" (its exact size, 2.6e-186 say, reads as code and tells a reader nothing more).
+SMALLEST_P = 0.001
+
+
 def _p(value: float | None) -> str:
-    return "unknown" if value is None or math.isnan(value) else f"{value:.2g}"
+    """A quasi-p value as the printout gives it: two significant figures, "below 0.001" under :data:`SMALLEST_P` (``discovery.json`` keeps it whole)."""
+    if value is None or math.isnan(value):
+        return "unknown"
+    return f"below {SMALLEST_P:g}" if value < SMALLEST_P else f"{value:.2g}"
 
 
 def _range(values: tuple[Any, ...]) -> str:
