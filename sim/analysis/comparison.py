@@ -722,11 +722,13 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
 
 
 def _points_span(low: float, high: float) -> str:
-    return f"{_pts(low)} to {_pts(high)} points"
+    """An interval holding zero in words without signs, as the sentence's "by 2.9 points" is: ``from 7.4 points lower to 1.7 points higher``."""
+    return f"from {_size(100 * low)} points lower to {_size(100 * high)} points higher"
 
 
 def _money_span(low: float, high: float) -> str:
-    return f"GBP {signed(low, 2)} m to {signed(high, 2)} m"
+    """An interval of net savings holding zero in words without signs: ``from GBP 0.09 m less to GBP 0.88 m more``."""
+    return f"from GBP {_size(low, 2)} m less to GBP {_size(high, 2)} m more"
 
 
 def _size(value: float, digits: int = 1) -> str:

@@ -167,7 +167,9 @@ def test_precision_adds_blocks_until_every_paired_half_width_is_reached():
 
 def test_a_change_the_total_interval_cannot_tell_from_none_says_so_quoting_it(comparison):
     """'lowers the chance that the proposal is shelved from 18.2% to 8.0%' was said alone where the total interval, counting the doubt
-    about the assumptions, ran from -29.2 to +0.4 points: pasted into a paper, it claimed more than the intervals allow."""
+    about the assumptions, ran from -29.2 to +0.4 points: pasted into a paper, it claimed more than the intervals allow. The total
+    interval is said without signs, as the change before it ("by 10.2 points"): "-29.2 to +0.4 points" after "lowers ... by" mixed
+    two conventions."""
     plain = sentence(comparison, "agreed_decision_process")
     row = comparison.set_index("policy").loc["agreed_decision_process"]
     assert row["shelved_difference_high"] < 0 and row["net_savings_difference_low"] > 0
@@ -179,10 +181,11 @@ def test_a_change_the_total_interval_cannot_tell_from_none_says_so_quoting_it(co
     )
     text = sentence(doubtful, "agreed_decision_process")
     doubt = "though counting the doubt about the model's assumptions too, the difference could be zero:"
-    shelved = f"{doubt} {100 * (row['shelved_difference_low'] - 0.3):+.1f} to +0.4 points)"
+    shelved = f"{doubt} from {-100 * (row['shelved_difference_low'] - 0.3):.1f} points lower to 0.4 points higher)"
     assert "lowers the chance that the proposal is shelved from " in text and shelved in text
     money = f"GBP {row['net_savings_difference_low']:.2f} m to {row['net_savings_difference_high']:.2f} m"
-    assert f"raises net savings by GBP {row['net_savings_difference']:.2f} m (95% Monte Carlo interval {money}; {doubt} GBP -0.09 m to +0.88 m)" in text
+    doubt_money = f"{doubt} from GBP 0.09 m less to GBP 0.88 m more"
+    assert f"raises net savings by GBP {row['net_savings_difference']:.2f} m (95% Monte Carlo interval {money}; {doubt_money})" in text
     assert doubt not in plain
     measured = doubtful.assign(shelved_difference_total_high=-0.001, net_savings_difference_total_low=0.01)
     assert doubt not in sentence(measured, "agreed_decision_process")
