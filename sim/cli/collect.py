@@ -25,12 +25,12 @@ EXIT_POINTS_FAILED = 3
 def collect_table(sweep_dir: Path) -> results.Collected:
     """Collect the table of the sweep in ``sweep_dir`` (:func:`sim.results.sweep.collect`), its files renamed into place together.
 
-    ``sweep.parquet``, ``sweep.csv`` and ``failures.csv`` (removed if no point failed) replace
+    ``sweep.parquet``, ``sweep.csv``, ``failures.csv`` and a ``sim-compare`` sweep's ``comparisons.parquet`` and ``.csv`` (removed if no point failed) replace
     the earlier ones all at once: a stop before leaves the earlier table whole, not a new
     ``sweep.parquet`` beside the earlier ``sweep.csv``; once they are in place, the table is
     written and a stop no longer changes that (:class:`~sim.cli.guard.Commit`).
     """
-    with guard.Commit.only(sweep_dir, results=(results.TABLE, results.TABLE_CSV, results.FAILURES)):
+    with guard.Commit.only(sweep_dir, results=(results.TABLE, results.TABLE_CSV, results.FAILURES, results.COMPARISONS, results.COMPARISONS_CSV)):
         return results.collect(sweep_dir)
 
 
@@ -58,6 +58,8 @@ def _main(argv: list[str] | None) -> int:
     print(f"{args.folder}: {collected.report()}")
     if not args.report:
         print(f"Sweep table: {args.folder / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})")
+        if (args.folder / results.COMPARISONS).is_file():
+            print(f"Comparisons: {args.folder / results.COMPARISONS} (one row per point and policy; also {results.COMPARISONS_CSV})")
     for line in collected.failure_lines():
         print(line)
     if collected.failed:

@@ -449,16 +449,6 @@ def chose_uncertainty(overrides: Sequence[str] | None = None) -> bool:
     return "uncertainty" in _override_keys(overrides)
 
 
-def uncertainty_of(settings: Any, fixed: Sequence[str], chosen: bool = True) -> Any:
-    """As :func:`uncertainty_problems`, exiting with one line per problem and printing its note."""
-    drawn, problems, note = uncertainty_problems(settings, fixed, chosen)
-    if problems:
-        fail(problems)
-    if note:
-        print(note, file=sys.stderr)
-    return drawn
-
-
 def split_arguments(args: Sequence[str], settings: Sequence[str], command: str) -> tuple[dict[str, Any], str, str, list[str], list[str]]:
     """Hydra-style ``key=value`` arguments of a command that composes its own configuration (``sim-analyse``).
 

@@ -36,6 +36,7 @@ from hydra import compose
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.analysis.attribution import Attribution
@@ -45,7 +46,6 @@ from sim.analysis.summary import Tally, what_was_run
 from sim.cli import guard
 from sim.cli.common import (
     argv_problems,
-    checked,
     chose_uncertainty,
     compare_check,
     compare_need,
@@ -53,20 +53,22 @@ from sim.cli.common import (
     fixed_paths,
     maybe_help,
     model_command,
+    problems_of,
     progress_bar,
     threads,
-    uncertainty_of,
     versions_line,
 )
-from sim.cli.sweep import job_overrides
+from sim.cli.sweep import fail_point, host, job_overrides, run_sweepable
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.overrides import unknown_name
 from sim.config.scenarios import model_sections
 from sim.config.settings import CompareSettings, compare_settings
+from sim.config.uncertainty import uncertainty_problems
 from sim.frontends.runner import Sinks
 from sim.frontends.table import Table
 from sim.results import provenance
+from sim.results import sweep as sweep_results
 from sim.results.files import (
     EVENT_SCHEMA,
     ParquetStream,
@@ -128,8 +130,8 @@ class PolicyEvents:
         remove(self.path)
 
 
-def _policy_configs(scenario: str, policies: list[str]) -> dict:
-    """Each policy's checked model configuration: the run config with the command's overrides.
+def _policy_configs(scenario: str, policies: list[str]) -> tuple[dict, list[str]]:
+    """Each policy's checked model configuration (the run config with the command's overrides), and the problems found.
 
     The policies known are those of the job's config search path, the package's and a ``--config-dir``'s
     ``policy/`` files alike (as :func:`sim.cli.common.compare_check` found them before the job).
@@ -137,28 +139,61 @@ def _policy_configs(scenario: str, policies: list[str]) -> dict:
     known = sorted(GlobalHydra.instance().config_loader().get_group_options("policy"))
     unknown = [unknown_name(f"policies[{i}]", p, known) for i, p in enumerate(policies) if p not in known]
     if unknown:
-        fail(unknown)
+        return {}, unknown
     parsed = OverridesParser.create().parse_overrides(list(HydraConfig.get().overrides.task))
     overrides = [o.input_line for o in parsed if o.key_or_group not in ("policies", "scenario")]
-    configs = {}
+    configs, problems = {}, []
     for policy in policies:
         try:
             configs[policy] = model_sections(compose("config", overrides=[f"scenario={scenario}", f"policy={policy}", *overrides]))
         except ConfigError as err:
-            fail(err.problems)
-    return configs
+            problems += [line for line in err.problems if line not in problems]
+    return configs, problems
 
 
 @hydra.main(config_path="pkg://sim.configs", config_name="compare", version_base="1.3")
 @guard.task(need=compare_need)
 def app(cfg: DictConfig) -> None:
-    """Check the configuration, run every policy on the same replications and compare them with the first."""
+    """Check the configuration, run every policy on the same replications and compare them with the first.
+
+    In a multirun the job is a point of the sweep (:mod:`sim.cli.sweep`): its ``point.json``
+    records it, and a point with bad input is recorded as failed while the sweep goes on.
+    """
     started = time.perf_counter()
-    settings, _ = checked(cfg, compare_settings)
-    scenario = HydraConfig.get().runtime.choices["scenario"]
-    configs = _policy_configs(scenario, settings.policies)
-    drawn = uncertainty_of(settings, fixed_paths(), chose_uncertainty())
+    began = time.time()
+    hc = HydraConfig.get()
+    multirun = hc.mode == RunMode.MULTIRUN
+    scenario = hc.runtime.choices["scenario"]
+    point = {"scenario": scenario, **{k: v for k, v in job_overrides().items() if k != "scenario"}}
+    settings, _, problems = problems_of(cfg, compare_settings)
+    configs: dict = {}
+    drawn = None
+    if not problems:
+        configs, problems = _policy_configs(scenario, settings.policies)
+    if not problems:
+        drawn, problems, note = uncertainty_problems(settings, fixed_paths(), chose_uncertainty())
+        if note:
+            print(note, file=sys.stderr)
+    if problems:
+        if not multirun:
+            fail(problems)
+        fail_point(problems, point, began)
+        return
     out = guard.output_dir()
+    key = sweep_results.point_key(configs[settings.policies[0]], settings, settings.seed, [] if drawn is None else drawn.held())
+    index = int(hc.job.num) if multirun else 0
+    files = ["comparison.parquet", "comparison.png", *(["events.parquet"] if settings.save_events else []), "summary.json"]
+    if settings.resume and sweep_results.complete(out, key, files):
+        done = sweep_results.read_summary(out)["run"]["replications"]
+        if multirun:
+            sweep_results.PointRecord(index, "ok", point, key, settings.seed, done, started=began, finished=time.time(), host=host(), resumed=True).write(out)
+        print(f"Point {index} ({scenario}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+        return
+    if multirun or settings.resume:
+        sweep_results.clear_results(out, files)
+    record = sweep_results.PointRecord(index, "running", point, key, settings.seed, settings.replications, started=began, host=host())
+    if multirun:
+        record.write(out)
     prov = provenance.collect()
     stamp: dict[str, Any] = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}
     stamp |= {key: prov[key] for key in ("model_version", "code_version")}
@@ -218,8 +253,9 @@ def app(cfg: DictConfig) -> None:
         "horizon_months": horizon[settings.policies[0]],
         "uncertainty": getattr(settings, "uncertainty", "none"),
         "held": [] if drawn is None else drawn.held(),
-        "overrides": {key: value for key, value in job_overrides().items() if key not in ("scenario", "policies")},
-        "files": ["comparison.parquet", "comparison.png", *(["events.parquet"] if settings.save_events else []), "summary.json"],
+        "overrides": {name: value for name, value in job_overrides().items() if name not in ("scenario", "policies")},
+        "key": key,
+        "files": files,
     }
     policies = {name: t.summary() for name, t in tallies.items()}
     for name, a in attributions.items():
@@ -246,6 +282,9 @@ def app(cfg: DictConfig) -> None:
     for name in attributions:
         print(f"Policy {name}: " + render_attribution(policies[name]["attribution"]))
     print(f"Seed {settings.seed}, engine {settings.engine}; {versions_line(prov)}")
+    if multirun:  # "ok" once the results are in place: a stop before then leaves the point "running"
+        record.status, record.replications, record.finished, record.wall_time_s = "ok", tally.n, time.time(), run["wall_time_s"]
+        when_committed(lambda: record.write(out))
     when_committed(lambda: print(f"Results in {out}"))  # once they are in place
 
 
@@ -260,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-compare", __doc__ or "", CompareSettings, ("scenario",), argv, lists=(("policies", "policy"),))
     command = model_command("sim-compare", app, "compare", CompareSettings, compare_check, compare_need, ("scenario",), _argv_problems)
-    return guard.run_command(command, argv)
+    return run_sweepable(command, argv)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import EXIT_POINTS_FAILED, STATE, discard_unstarted, exit_status, fail_point, finish, host, job_overrides, launchers_help
+from sim.cli.sweep import fail_point, host, job_overrides, launchers_help, run_sweepable
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, uncertainty_problems
@@ -222,19 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy", "sweep"), argv, notes=launchers_help())
-    STATE.sweep_dir, STATE.collected = None, None
     command = model_command("sim-run", app, "config", RunSettings, run_check, run_need, groups=("scenario", "policy", "sweep"), argv_check=run_argv_problems)
     argv, setting = out_as_folder(argv)  # out=D: the run's folder, or with -m the sweep's
-    status = guard.run_command(command, argv, setting=setting)
-    STATE.release()  # the jobs have ended: the sweep's folder may be resumed by another sweep
-    if STATE.sweep_dir is not None and status < 128:
-        if status != 0 and discard_unstarted(STATE.sweep_dir, STATE.made):
-            return status
-        collected = finish(STATE.sweep_dir)
-        status = status or exit_status(collected)
-        if status == 0 and collected.failed:
-            status = EXIT_POINTS_FAILED
-    return status
+    return run_sweepable(command, argv, setting)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Sweeps through Hydra: each job records its point, the sweep refuses to mix results, and its table is collected at the end.
 
-``configs/config.yaml`` installs :class:`SweepCallback` for ``sim-run``:
+``configs/config.yaml`` installs :class:`SweepCallback` for ``sim-run``, ``configs/compare.yaml`` for
+``sim-compare`` (whose ``main`` runs through :func:`run_sweepable`):
 
 - ``on_multirun_start`` (submitting process): refuses a launcher setting out of its range
   (:data:`LAUNCHER_SETTINGS`); claims the sweep folder for this sweep alone (:func:`claim`: a
@@ -446,7 +447,7 @@ def pin(config: DictConfig, folder: Path) -> None:
 
 
 class SweepCallback(Callback):
-    """Hydra callback of ``sim-run``: refuse mixed sweep folders, record crashed jobs, report progress, collect the table."""
+    """Hydra callback of ``sim-run`` and ``sim-compare``: refuse mixed sweep folders, record crashed jobs, report progress, collect the table."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Check the launcher, claim the sweep folder (:func:`claim`; refusing a folder of another sweep), then record the sweep's fingerprint and size."""
@@ -555,6 +556,8 @@ def finish(sweep_dir: Path) -> results.Collected:
     print(f"Sweep: {collected.report(ended=True)}", file=sys.stderr)
     if collected.rows:
         print(f"Sweep table: {sweep_dir / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})", file=sys.stderr)
+    if (sweep_dir / results.COMPARISONS).is_file():
+        print(f"Comparisons: {sweep_dir / results.COMPARISONS} (one row per point and policy; also {results.COMPARISONS_CSV})", file=sys.stderr)
     for line in collected.failure_lines():
         print(line, file=sys.stderr)
     return collected
@@ -567,3 +570,24 @@ def exit_status(collected: results.Collected | None) -> int:
     failures = collected.root / results.FAILURES
     print(f"error: {collected.failed_line()} (reasons in {failures})", file=sys.stderr)
     return EXIT_POINTS_FAILED
+
+
+def run_sweepable(command: guard.Command, argv: list[str], setting: str | None = None) -> int:
+    """Run ``command`` on ``argv`` (:func:`guard.run_command`) and return its exit status; after a multirun, collect its table.
+
+    The table is collected whatever happened to the jobs (Hydra skips its end-of-sweep step when
+    one raised), not after a stop signal; a sweep that ended before any point began leaves
+    nothing (:func:`discard_unstarted`); a sweep with failed points exits with
+    :data:`EXIT_POINTS_FAILED`.
+    """
+    STATE.sweep_dir, STATE.collected = None, None
+    status = guard.run_command(command, argv, setting=setting)
+    STATE.release()  # the jobs have ended: the sweep's folder may be resumed by another sweep
+    if STATE.sweep_dir is not None and status < 128:
+        if status != 0 and discard_unstarted(STATE.sweep_dir, STATE.made):
+            return status
+        collected = finish(STATE.sweep_dir)
+        status = status or exit_status(collected)
+        if status == 0 and collected.failed:
+            status = EXIT_POINTS_FAILED
+    return status

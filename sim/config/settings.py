@@ -210,6 +210,11 @@ class CompareSettings(EnsembleSettings):
         " (chance of being shelved, of collapse, of failure) has a 95% CI half-width of at most this",
     )
     save_events: Any = flag(False, "write events.parquet, the event log of every replication under every policy (with a policy column)", value=SETTING)
+    resume: Any = flag(
+        False,
+        "reuse results already in the run or sweep folder: skip each point whose comparison is complete and made with the same configuration",
+        value=SETTING,
+    )
     uncertainty: Any = _uncertainty()
     replications_per_draw: Any = _replications_per_draw()
     posterior: Any = _posterior()

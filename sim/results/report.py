@@ -14,6 +14,9 @@ What it reads, by kind (:func:`kind`):
   ``trajectories.parquet`` (fan charts);
 - comparison: ``comparison.parquet`` and ``summary.json`` (each policy's summary under
   ``policies``, when it has them: survival and causes per policy);
+- a sweep of comparisons (``sim-compare -m``): ``comparisons.parquet`` (one row per point and
+  policy: ``point``, the point's swept values, then the comparison's columns) and ``sweep.parquet``
+  (which points failed, and why);
 - sweep: ``sweep.parquet`` with one row per point: ``point``, the swept values, then
   ``status`` (the layout ``sim-collect`` writes), the collapse probability as
   ``outcomes.collapsed.value`` / ``.low`` / ``.high``, and ``job_dir`` (each point's folder,
@@ -49,10 +52,26 @@ from sim.frontends.words import scenario_words
 from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
 #: Result files of each kind, the first one telling the kind.
-KINDS = {"sweep": ("sweep.parquet",), "comparison": ("comparison.parquet", "summary.json"), "run": ("summary.json",)}
+KINDS = {
+    "comparisons": ("comparisons.parquet", "sweep.parquet"),
+    "sweep": ("sweep.parquet",),
+    "comparison": ("comparison.parquet", "summary.json"),
+    "run": ("summary.json",),
+}
 #: Tables a folder may hold that the report reads itself (other small tables are shown as they are).
 KNOWN_TABLES = frozenset(
-    {"replications.parquet", "events.parquet", "trajectories.parquet", "draws.parquet", "comparison.parquet", "sweep.parquet", "sweep.csv", "failures.csv"}
+    {
+        "replications.parquet",
+        "events.parquet",
+        "trajectories.parquet",
+        "draws.parquet",
+        "comparison.parquet",
+        "comparisons.parquet",
+        "comparisons.csv",
+        "sweep.parquet",
+        "sweep.csv",
+        "failures.csv",
+    }
 )
 #: Figures the commands draw that the report draws again itself (not embedded twice).
 REDRAWN = frozenset({"survival", "causes", "comparison"})
@@ -99,7 +118,7 @@ class Report:
 
 
 def kind(folder: Path) -> str:
-    """``run``, ``comparison`` or ``sweep``: what the folder holds (:class:`ReportError` if none)."""
+    """``run``, ``comparison``, ``sweep`` or ``comparisons`` (a sweep of comparisons): what the folder holds (:class:`ReportError` if none)."""
     for name, files in KINDS.items():
         if all((folder / f).is_file() for f in files):
             return name
@@ -713,12 +732,54 @@ def _sweep_report(folder: Path) -> Report:
     return report
 
 
+def _comparisons_report(folder: Path) -> Report:
+    """The report of a sweep of ``sim-compare``: per point, its chances and paired differences, and its forest plot (the first points)."""
+    import pandas as pd
+
+    everything = pd.read_parquet(folder / "sweep.parquet")
+    done = everything[everything["status"].astype(str) == "ok"]
+    comparisons = pd.read_parquet(folder / "comparisons.parquet")
+    swept = [c for c in swept_columns(everything) if c in comparisons.columns and c != "policy"]
+    over = ", ".join(swept_columns(everything))
+    report = Report(f"Sweep of {len(everything)} comparisons over {over or 'nothing'}")
+    meta = json.loads((folder / "sweep.json").read_text(encoding="utf-8")) if (folder / "sweep.json").is_file() else {}
+    report.sections.append(
+        f"<p class=what>What was run: {len(everything)} points, each comparing {_e(', '.join(dict.fromkeys(map(str, comparisons['policy']))))}"
+        + (f" over {_e(over)}" if over else "")
+        + (f"; command: {_e(' '.join(meta['command']))}" if meta.get("command") else "")
+        + "</p>"
+    )
+    if len(done) < len(everything):
+        report.sections.append(_unfinished(everything, everything.drop(index=done.index), len(done)))
+    report.sections.append("<h2>What the words mean</h2>" + _words(COMPARISON_WORDS))
+    headings: list[str] = []
+    rows = []
+    for _, part in comparisons.groupby("point", sort=True):
+        headings, part_rows = _comparison_rows(part.reset_index(drop=True))
+        first = part.iloc[0]
+        rows += [[int(first["point"]), *(first[c] for c in swept), *row] for row in part_rows]
+    report.sections.append(
+        "<h2>Chances and paired differences, point by point</h2><p class=note>Within a point every policy ran on the same simulated partnerships,"
+        " so its differences are paired with its first policy; the whole table is comparisons.parquet (comparisons.csv).</p>"
+        + _table(["point", *swept, *headings], rows)
+    )
+    report.sections.append("<h2>Figures</h2>")
+    for i, (point, part) in enumerate(comparisons.groupby("point", sort=True)):
+        if i >= MAX_POINTS:
+            break
+        label = plots.point_words({c: part.iloc[0][c] for c in swept}, 1000).replace("\n", " ") or f"point {point}"
+        report.figure(
+            f"forest_{point}", plots.forest_figure(part.reset_index(drop=True), title=label), f"Point {point} ({label}): each policy's paired difference."
+        )
+    return report
+
+
 def build(folder: str | Path) -> Report:
     """The report of a results folder (see the module's docstring for what each kind needs)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ReportError(f"{folder} is not a folder")
-    return {"run": _run_report, "comparison": _comparison_report, "sweep": _sweep_report}[kind(folder)](folder)
+    return {"run": _run_report, "comparison": _comparison_report, "sweep": _sweep_report, "comparisons": _comparisons_report}[kind(folder)](folder)
 
 
 def page(report: Report) -> str:

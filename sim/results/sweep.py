@@ -44,6 +44,11 @@ SWEEP = "sweep.json"
 TABLE = "sweep.parquet"
 TABLE_CSV = "sweep.csv"
 FAILURES = "failures.csv"
+#: A sweep of ``sim-compare``: every point's ``comparison.parquet`` rows (one per policy), the point's swept values as columns.
+COMPARISONS = "comparisons.parquet"
+COMPARISONS_CSV = "comparisons.csv"
+#: A point's comparison of policies (``sim-compare``), gathered into :data:`COMPARISONS`.
+COMPARISON = "comparison.parquet"
 #: The folder of a design's points, one folder each, under its run folder.
 POINTS = "points"
 #: Where point records are looked for under a sweep folder: a plain run, multirun jobs, a design's points, a multirun of design chunks.
@@ -408,6 +413,33 @@ def frame(collected: Collected) -> Any:
     return df
 
 
+def comparison_frame(collected: Collected) -> Any:
+    """The comparison rows of every point that completed with a ``comparison.parquet`` (a ``sim-compare`` sweep), or None if none did.
+
+    One row per point and policy: ``point``, then the point's swept values (a value a comparison
+    also reports, such as ``replications``, is the comparison's: what was run), then the
+    comparison's own columns (:func:`sim.analysis.comparison.compare_policies`).
+    """
+    import pandas as pd
+
+    parts = []
+    for r in collected.rows:
+        path = collected.root / r["job_dir"] / COMPARISON
+        if r["status"] != "ok" or not path.is_file():
+            continue
+        df = pd.read_parquet(path)
+        point = {"point": r["point"], **{k: v if isinstance(v, (bool, int, float, str)) else value_label(v) for k, v in r["overrides"].items()}}
+        point = {k: v for k, v in point.items() if k not in df.columns}
+        parts.append(pd.concat([pd.DataFrame({k: [v] * len(df) for k, v in point.items()}, index=df.index), df], axis=1))
+    if not parts:
+        return None
+    table = pd.concat(parts, ignore_index=True)
+    for name in table.columns:
+        if table[name].dtype == object:
+            table[name] = table[name].astype("string")
+    return table
+
+
 def _write_csv(path: Path, rows: Iterable[Iterable[Any]]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
@@ -425,6 +457,16 @@ def write(collected: Collected) -> Any:
     df.to_csv(buffer, index=False)
     with atomic_path(root / TABLE_CSV) as tmp:
         tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    comparisons = comparison_frame(collected)
+    if comparisons is None:
+        for name in (COMPARISONS, COMPARISONS_CSV):
+            (root / name).unlink(missing_ok=True)
+    else:
+        write_table(root / COMPARISONS, comparisons, {**stamp, "points": int(comparisons["point"].nunique())})
+        buffer = io.StringIO()
+        comparisons.to_csv(buffer, index=False)
+        with atomic_path(root / COMPARISONS_CSV) as tmp:
+            tmp.write_text(buffer.getvalue(), encoding="utf-8")
     if collected.failed:
         lines = [("point", "job_dir", "overrides", "error")]
         for r in collected.failed:

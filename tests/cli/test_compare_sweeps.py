@@ -1,0 +1,132 @@
+"""sim-compare -m end to end as real subprocesses: one folder per sweep, points recorded, one table of comparisons, sim-collect and sim-report."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from support.clusters import require_module
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+SIM_COMPARE, SIM_COLLECT, SIM_REPORT = (str(BIN / name) for name in ("sim-compare", "sim-collect", "sim-report"))
+SMALL = ["policies=[none,continuity_plan]", "replications=100", "partnership.horizon_months=48", "uncertainty=none"]
+ENV = {**os.environ, "HYDRA_FULL_ERROR": ""}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), capture_output=True, text=True, timeout=600, env=ENV, check=False)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """3 points, the second bad: case 04 has two councils, so 3 partners needed is found out of range when the point is composed."""
+    folder = tmp_path_factory.mktemp("compare") / "sweep"
+    done = run(SIM_COMPARE, "-m", "scenario=case04_trading_company", "partnership.min_partners=1,3,2", *SMALL, f"hydra.sweep.dir={folder}")
+    return folder, done
+
+
+def test_a_compare_sweep_records_its_points_and_fails_a_bad_one_alone(swept):
+    """sim-compare -m wrote each point's comparison in its own job folder and nothing else: no sweep.json, no point records, no
+    table; a bad point ended its job with Hydra's error and the sweep exited 1 or went on unrecorded."""
+    folder, done = swept
+    assert done.returncode == 3, done.stderr[-3000:]
+    assert "1 of 3 points failed" in done.stderr and f"Comparisons: {folder / 'comparisons.parquet'}" in done.stderr
+    assert (folder / "sweep.json").is_file()
+    table = pd.read_parquet(folder / "sweep.parquet")
+    assert list(table["status"].astype(str)) == ["ok", "failed", "ok"]
+    assert "partnership.min_partners = 3 is outside [1, 2] (the number of councils)" in table["error"][1]
+    assert list(pd.read_csv(folder / "failures.csv")["point"]) == [1]
+    assert not (folder / "1" / "comparison.parquet").exists()
+
+
+def test_a_compare_sweep_gives_one_tidy_table_of_comparisons_with_the_swept_values(swept):
+    """There was no table across points: each point's comparison.parquet had to be read and labelled by hand."""
+    folder, _ = swept
+    comparisons = pd.read_parquet(folder / "comparisons.parquet")
+    assert list(comparisons.columns[:3]) == ["point", "scenario", "partnership.min_partners"]
+    assert comparisons[["point", "partnership.min_partners", "policy"]].values.tolist() == [
+        [0, 1, "none"],
+        [0, 1, "continuity_plan"],
+        [2, 2, "none"],
+        [2, 2, "continuity_plan"],
+    ]
+    for point in (0, 2):
+        own = pd.read_parquet(folder / str(point) / "comparison.parquet")
+        rows = comparisons[comparisons["point"] == point].reset_index(drop=True)
+        pd.testing.assert_frame_equal(rows[own.columns], own, check_dtype=False)
+    assert len(pd.read_csv(folder / "comparisons.csv")) == 4
+
+
+def test_sim_collect_and_sim_report_read_a_compare_sweep(swept):
+    """sim-collect said the folder held no point records, sim-report that it was not a results folder."""
+    folder, _ = swept
+    before = pd.read_parquet(folder / "comparisons.parquet")
+    collect = run(SIM_COLLECT, str(folder))
+    assert collect.returncode == 3 and "3 of 3 points done (2 ok, 1 failed)" in collect.stdout, collect.stdout + collect.stderr
+    pd.testing.assert_frame_equal(pd.read_parquet(folder / "comparisons.parquet"), before)
+    report = run(SIM_REPORT, str(folder))
+    assert report.returncode == 0, report.stderr[-3000:]
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Sweep of 3 comparisons over partnership.min_partners" in page and "Chances and paired differences, point by point" in page
+    assert (folder / "figures" / "forest_0.png").is_file()
+
+
+def test_a_compare_sweeps_folder_with_results_is_refused_then_resumed_and_a_stop_keeps_the_points_done(tmp_path):
+    """A second sweep into the folder replaced the first one's points, and a stopped sweep could only start again."""
+    folder = tmp_path / "sweep"
+    longer = [arg if not arg.startswith("replications=") else "replications=1000" for arg in SMALL]
+    args = [SIM_COMPARE, "-m", "seed=5,6,7", *longer, f"hydra.sweep.dir={folder}"]
+    stopped = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    deadline = time.time() + 300
+    while not list(folder.glob("*/summary.json")) and time.time() < deadline and stopped.poll() is None:
+        time.sleep(0.2)
+    stopped.send_signal(signal.SIGINT)
+    _, stderr = stopped.communicate(timeout=300)
+    assert stopped.returncode == 128 + signal.SIGINT, stderr[-3000:]
+    assert "no sweep table was written" in stderr and not (folder / "comparisons.parquet").exists()
+    first = run(*args)
+    assert first.returncode == 2
+    assert first.stderr.strip().splitlines() == [
+        f"error: {folder} already holds results: add resume=true to skip the points already done, or choose another folder with hydra.sweep.dir=..."
+    ]
+    done = run(*args, "resume=true")
+    assert done.returncode == 0, done.stderr[-3000:]
+    before = {p: p.read_bytes() for p in folder.glob("*/summary.json")}
+    again = run(*args, "resume=true")
+    assert again.returncode == 0 and again.stderr.count("already done with the same configuration (resume=true): skipped") == 3
+    assert {p: p.read_bytes() for p in folder.glob("*/summary.json")} == before
+    assert pd.read_parquet(folder / "comparisons.parquet")["seed"].tolist() == [5, 5, 6, 6, 7, 7]
+
+
+def test_two_compare_sweeps_of_the_same_second_one_on_joblib_keep_their_own_folders(tmp_path):
+    """Two sim-compare -m started together shared multirun/DATE/TIME: the second's points were refused as in use by the
+    first's, or replaced them. (The folder is named by the day here, so that the two share it whenever they start.)"""
+    require_module("hydra_plugins.hydra_joblib_launcher", "joblib")
+    (tmp_path / "cfg" / "hydra" / "sweep_dir").mkdir(parents=True)
+    (tmp_path / "cfg" / "hydra" / "sweep_dir" / "daily.yaml").write_text(f"dir: {tmp_path}/multirun/${{now:%Y-%m-%d}}\n")
+    clock = ["--config-dir", str(tmp_path / "cfg"), "+hydra/sweep_dir@hydra.sweep=daily"]
+    runs = [
+        subprocess.Popen([SIM_COMPARE, "-m", *clock, "seed=1,2", *SMALL], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV),
+        subprocess.Popen(
+            [SIM_COMPARE, "-m", *clock, "seed=3,4", *SMALL, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        ),
+    ]
+    errors = [process.communicate(timeout=600)[1] for process in runs]
+    assert [process.returncode for process in runs] == [0, 0], [e[-3000:] for e in errors]
+    day = time.strftime("%Y-%m-%d")
+    folders = sorted((tmp_path / "multirun").iterdir())
+    assert [f.name for f in folders] == [day, f"{day}-2"]
+    seeds = sorted(sorted(set(pd.read_parquet(f / "comparisons.parquet")["seed"])) for f in folders)
+    assert seeds == [[1, 2], [3, 4]]
