@@ -122,8 +122,15 @@ class ArgumentParser(argparse.ArgumentParser):
 
     A value of the wrong type or outside the choices is noted and parsing goes on, the option
     keeping its default, so that every such value and any unrecognised argument is named at
-    once (:meth:`parse_all` hands them to the command, to report with its own checks).
+    once (:meth:`parse_all` hands them to the command, to report with its own checks). An
+    option must be typed in full: argparse's default took ``--replication`` for
+    ``--replications``, so a line from older docs could run with whichever option its
+    shortened name happens to start; an option not known is named with the closest known one.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def parse_all(self, args: Sequence[str] | None = None) -> tuple[argparse.Namespace, list[str]]:
         """The arguments parsed, and one line per value that could not be read or argument not recognised.
@@ -159,7 +166,7 @@ class ArgumentParser(argparse.ArgumentParser):
         for action in self._actions:
             if action.dest in self._bad:
                 setattr(namespace, action.dest, action.default)
-        problems = [*self._noted, *unread, *([f"unrecognized arguments: {' '.join(extras)} (see {self.prog} --help)"] if extras else [])]
+        problems = [*self._noted, *unread, *([f"unrecognized arguments: {' '.join(extras)}{self._closest(extras)} (see {self.prog} --help)"] if extras else [])]
         return namespace, problems
 
     def parse_args(self, args: Sequence[str] | None = None, namespace: None = None) -> argparse.Namespace:  # type: ignore[override]
@@ -180,6 +187,16 @@ class ArgumentParser(argparse.ArgumentParser):
         if getattr(self, "_reading", False):
             raise _Unparsed(message)
         self.fail([f"{message} (see {self.prog} --help)"])
+
+    def _closest(self, extras: Sequence[str]) -> str:
+        """``; did you mean --replications?`` for each option in ``extras`` close to a known one (empty if none is)."""
+        known = [o for action in self._actions for o in action.option_strings if o.startswith("--")]
+        said = []
+        for typed in (o.split("=", 1)[0] for o in extras if o.startswith("--")):
+            started = [o for o in known if o.startswith(typed)]
+            match = started if len(started) == 1 else difflib.get_close_matches(typed, known, n=1, cutoff=0.8)
+            said += [f"{typed} -> {match[0]}"] if match else []
+        return f"; did you mean {', '.join(said)}?" if said else ""
 
     def _name(self, action: argparse.Action) -> str:
         return "/".join(action.option_strings) or str(action.metavar or action.dest)

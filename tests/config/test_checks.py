@@ -103,6 +103,14 @@ def test_the_argument_parser_notes_every_bad_value_and_keeps_the_defaults():
     assert (args.n, args.share, args.method) == (100, 0.5, "lhs")
 
 
+def test_an_option_must_be_typed_in_full_and_a_near_miss_is_named():
+    """argparse took '--replication 500' for '--replications 500' (sim-validate, found by checking the docs' command lines): a
+    shortened option ran as whichever option it starts, so a renamed option could be taken silently."""
+    args, problems = _parser().parse_all(["--me", "sobol", "--shar=0.2"])
+    assert problems == ["unrecognized arguments: --me sobol --shar=0.2; did you mean --me -> --method, --shar -> --share? (see demo --help)"]
+    assert (args.method, args.share) == ("lhs", 0.5)
+
+
 def test_the_argument_parser_exits_2_with_one_line_per_problem(capsys):
     with pytest.raises(SystemExit) as stop:
         _parser().parse_args(["--n", "1.5", "--method", "x"])
