@@ -47,7 +47,7 @@ from typing import Any
 
 from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
-from sim.analysis.summary import DEFINITIONS, FAILURES, METHODS, MONEY, TERMS, mode_words, parameter_part, plain_lines, what_was_run
+from sim.analysis.summary import DEFINITIONS, METHODS, MONEY, TERMS, cause_tables, mode_words, parameter_part, plain_lines, what_was_run
 from sim.frontends.words import scenario_words
 from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
 
@@ -283,15 +283,8 @@ def _money(summary: dict[str, Any]) -> str:
 
 
 def _causes_tables(summary: dict[str, Any], top: int = 8) -> str:
-    collapses = summary["outcomes"]["collapsed"]["count"]
-    failures = sum(summary["outcomes"][o]["count"] for o in FAILURES)
     parts = []
-    for key, heading in (
-        ("causes_of_collapse", f"Cause of the {collapses:,} collapses (counts collapses only)"),
-        ("triggers_of_collapse", f"Trigger of the {collapses:,} collapses (counts collapses only)"),
-        ("causes_of_failure", f"Cause of all {failures:,} failures (counts shelved, collapsed and underperforming)"),
-        ("triggers_of_failure", f"Trigger of all {failures:,} failures (counts shelved, collapsed and underperforming)"),
-    ):
+    for key, heading in cause_tables(summary):
         items = summary.get(key) or []
         if items:
             headings, rows = _share_rows(items[:top])
