@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sim.cli.common import compose_model, config_dir_of, fail, help_text, progress_bar, split_arguments, versions_line
-from sim.cli.guard import Commit, first_file_on
+from sim.cli.guard import Commit, file_in_the_way
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
 
@@ -83,9 +83,9 @@ def main(argv: Sequence[str]) -> int:
         settings = sensitivity_settings(raw)
     except ConfigError as err:
         problems += err.problems
-    blocker = first_file_on(Path(raw["out"]).expanduser()) if isinstance(raw.get("out"), str) else None
-    if blocker is not None:
-        problems.append(f"out = {raw['out']}: {blocker} is a file, not a folder; choose another folder with out=...")
+    why = file_in_the_way(Path(raw["out"]).expanduser(), "out=...") if isinstance(raw.get("out"), str) else None
+    if why:
+        problems.append(f"out = {raw['out']}: {why}")
     if importlib.util.find_spec("SALib") is None:
         problems.append("sim-analyse sensitivity needs SALib, which is not installed: pip install 'partnership-sim[analysis]'")
     config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems, config_dir)

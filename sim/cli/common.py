@@ -238,9 +238,8 @@ def out_problems(argv: Sequence[str], sweep_folder: bool = False) -> list[str]:
     multirun = guard.multirun_asked(argv)
     folder_key = guard.folder_option(multirun and sweep_folder)
     problems = []
-    blocker = guard.first_file_on(Path(out).expanduser().absolute())
-    if blocker is not None:
-        problems.append(f"out = {out}: {blocker} is a file, not a folder; choose another folder with out=...")
+    if why := guard.file_in_the_way(Path(out).expanduser().absolute(), "out=..."):
+        problems.append(f"out = {out}: {why}")
     elif why := guard.unwritable(Path(out).expanduser().absolute(), "out=..."):
         problems.append(f"out = {out}: {why}")
     other = given.get(folder_key)

@@ -667,6 +667,25 @@ def first_file_on(path: Path) -> Path | None:
     return None
 
 
+def file_in_the_way(folder: Path, option: str) -> str | None:
+    """Why ``folder`` cannot be a folder: the first part of its path that is a file, and ``option`` to choose another with (None: none is).
+
+    Parameters
+    ----------
+    folder
+        The results folder asked for.
+    option
+        Where to choose another folder (``out=...``, ``hydra.sweep.dir=...``).
+
+    Returns
+    -------
+    str or None
+        ``"/tmp/x is a file, not a folder; choose another folder with out=..."``, or None.
+    """
+    blocker = first_file_on(folder)
+    return None if blocker is None else f"{blocker} is a file, not a folder; choose another folder with {option}"
+
+
 def unwritable(folder: Path, option: str) -> str | None:
     """Why files cannot be written into ``folder`` (or the nearest folder above it that exists, where it would be made), or None.
 
@@ -689,10 +708,9 @@ def take_folder(
     made: list[Path] = []
     lock = None
     try:
-        blocker = first_file_on(folder)
-        if blocker is not None:
+        if why := file_in_the_way(folder, f"{option}=..."):
             named = f"the job's folder {folder}" if option == "hydra.sweep.dir" else f"{option} = {folder}"
-            raise Fault(f"{named}: {blocker} is a file, not a folder; choose another folder with {option}=...")
+            raise Fault(f"{named}: {why}")
         made = [p for p in [*reversed(folder.parents), folder] if not p.exists()]
         folder.mkdir(parents=True, exist_ok=True)
         existed = {p.name for p in folder.iterdir()}

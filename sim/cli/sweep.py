@@ -407,9 +407,8 @@ def claim(config: DictConfig, option: str) -> tuple[Path, RunLock, bool]:
     that refuses this one in one line naming ``option`` (``hydra.sweep.dir`` or ``out``), exit 3.
     """
     folder = Path(str(config.hydra.sweep.dir)).absolute()
-    blocker = guard.first_file_on(folder)
-    if blocker is not None:
-        _stop(f"{option} = {folder}: {blocker} is a file, not a folder; choose another folder with {option}=...")
+    if why := guard.file_in_the_way(folder, f"{option}=..."):
+        _stop(f"{option} = {folder}: {why}")
     try:
         if not named_by_the_clock(config):
             try:
