@@ -44,6 +44,7 @@ SWEEP = "sweep.json"
 TABLE = "sweep.parquet"
 TABLE_CSV = "sweep.csv"
 FAILURES = "failures.csv"
+_INT64 = (int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max))
 #: A sweep of ``sim-compare``: every point's ``comparison.parquet`` rows (one per policy), the point's swept values as columns.
 COMPARISONS = "comparisons.parquet"
 COMPARISONS_CSV = "comparisons.csv"
@@ -396,7 +397,10 @@ def frame(collected: Collected) -> Any:
             if values and all(isinstance(v, bool) for v in values):
                 df[name] = df[name].astype("boolean")
             elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-                df[name] = pd.array([row.get(name) for row in data], dtype="Int64")
+                if all(_INT64[0] <= v <= _INT64[1] for v in values):
+                    df[name] = pd.array([row.get(name) for row in data], dtype="Int64")
+                else:  # a failed point's whole number beyond 64 bits (seed 2**63), recorded as typed: a float would round it
+                    df[name] = pd.Categorical([None if (v := row.get(name)) is None else value_label(v) for row in data])
             elif values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
                 df[name] = df[name].astype("float64")
             else:

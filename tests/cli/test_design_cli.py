@@ -26,6 +26,25 @@ def test_a_design_says_its_points_are_all_done_once(tmp_path):
     assert said == [line for line in said if line.startswith("Design points.csv: 2 of 2 points done")] and len(said) == 1, done.stderr
 
 
+def test_a_design_row_whose_seed_is_beyond_64_bits_fails_alone_and_the_table_records_it_as_typed(tmp_path):
+    """A row with seed 2**63 failed its point as it should, then building the sweep table stopped with 'TypeError: cannot safely
+    cast non-equivalent float64 to int64 ... please report it' and no table was written."""
+    import pandas as pd
+
+    (tmp_path / "points.csv").write_text(f"seed\n1\n{2**63}\n", encoding="utf-8")
+    done = subprocess.run(
+        [SIM_RUN, "design=points.csv", "replications=20", "workers=1", "uncertainty=none", f"out={tmp_path / 'out'}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 3 and "please report" not in done.stderr, done.stderr
+    assert f"seed = {2**63} must be a whole number in [0, 2**63)" in done.stderr
+    table = pd.read_parquet(tmp_path / "out" / "sweep.parquet")
+    assert [str(s) for s in table["seed"]] == ["1", str(2**63)] and list(table["status"]) == ["ok", "failed"]
+
+
 def test_progress_is_printed_while_points_are_left_and_not_once_all_are_done(capsys):
     progress = _Progress(3, 10, every=0.0)
     progress.update(1, 1)
