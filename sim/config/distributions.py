@@ -234,6 +234,93 @@ def describe(value: Any) -> str:
     return "choice of " + ", ".join(f"{describe(v)} (p {number_words(q)})" for v, q in zip(values, p, strict=True))
 
 
+#: The share of simulated partnerships a plain description's "usually" covers: the middle 90% (5% of draws below it, 5% above).
+USUALLY = (0.05, 0.95)
+
+
+def _rounded(x: float) -> str:
+    """A number as a reader would say it: a whole number from 10 up, else two significant figures (``0.90``, ``2.5``)."""
+    if abs(x) >= 10:
+        return f"{x:,.0f}"
+    return f"{x:#.2g}".rstrip(".")
+
+
+def _mean(node: Mapping, spec: Spec) -> float:
+    """The mean of a checked continuous distribution node as the model draws it (a normal clipped to ``spec``'s range)."""
+    family = node["dist"]
+    if family == "beta":
+        return node["a"] / (node["a"] + node["b"])
+    if family == "uniform":
+        return (node["low"] + node["high"]) / 2
+    if family == "loguniform":
+        low, high = node["low"], node["high"]
+        return low if low == high else (high - low) / math.log(high / low)
+    if family == "triangular":
+        return (node["low"] + node["mode"] + node["high"]) / 3
+    mu, sd = node["mean"], node["sd"]
+    lo = -math.inf if spec.lo is None else spec.lo
+    hi = math.inf if spec.hi is None else spec.hi
+    if sd == 0:
+        return min(max(mu, lo), hi)
+
+    def cdf(z: float) -> float:
+        return 0.5 * (1 + math.erf(z / math.sqrt(2)))
+
+    def pdf(z: float) -> float:
+        return 0.0 if math.isinf(z) else math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+
+    alpha, beta = (lo - mu) / sd, (hi - mu) / sd
+    ends = (lo * cdf(alpha) if lo > -math.inf else 0.0) + (hi * (1 - cdf(beta)) if hi < math.inf else 0.0)
+    return ends + mu * (cdf(beta) - cdf(alpha)) + sd * (pdf(alpha) - pdf(beta))
+
+
+def _varies(value: Any, spec: Spec) -> str:
+    """What a value is in a simulated partnership, in plain words, without the lead-in of :func:`plain_words`."""
+    if not is_dist(value):
+        return plain_words(value, spec)
+    family = value["dist"]
+    if family == "sometimes":
+        share = float(value["p"])
+        return f"in {share:.0%} of them {_varies(as_node(value['value']), spec)}; in the rest {plain_words(value['otherwise'], spec)}"
+    if family == "choice":
+        values = [plain_words(v, spec) for v in value["values"]]
+        if "p" not in value or len(set(value["p"])) == 1:
+            return f"{', '.join(values[:-1])} or {values[-1]}, equally likely" if len(values) > 1 else values[0]
+        return ", ".join(f"{v} in {q:.0%}" for v, q in zip(values, value["p"], strict=True))
+    if family == "randint":
+        return f"a whole number from {number_words(value['low'])} to {number_words(value['high'])}, each equally likely"
+    if family == "uniform":
+        return f"anywhere from {number_words(value['low'])} to {number_words(value['high'])}, all equally likely (on average {_rounded(_mean(value, spec))})"
+    low, high = (_rounded(x) for x in sample(value, np.array(USUALLY), spec))
+    return f"usually {low} to {high} (the middle 90%), on average {_rounded(_mean(value, spec))}"
+
+
+def plain_words(value: Any, spec: Spec) -> str:
+    """A fixed value or a distribution node for ``spec`` in plain words, for a policy reader (:func:`describe` gives the exact form).
+
+    A fixed value reads as itself (``0.8``; a category's name with spaces, ``joint committee``); a distribution as the values a simulated
+    partnership draws, computed from the distribution as the model draws it: for a continuous one
+    the middle 90% (its 5% and 95% quantiles) and the mean ("varies between simulated partnerships:
+    usually 0.34 to 0.92 (the middle 90%), on average 0.67"), a whole number from its ends for
+    ``randint``, each category's share for ``choice``, and the share of partnerships for
+    ``sometimes``. A distribution that can take one value only reads as that value.
+    """
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(plain_words(v, spec) for v in value)
+    if not is_dist(value):
+        return value.replace("_", " ") if isinstance(value, str) else number_words(value)
+    family = value["dist"]
+    if family == "choice" and len(set(value["values"])) == 1:
+        return plain_words(value["values"][0], spec)
+    if family not in ("choice", "sometimes"):
+        ends = sample(value, np.array([0.0, 1.0 - 1e-12]), spec)
+        if ends[0] == ends[1]:
+            return number_words(value["low"] if family == "randint" else float(ends[0]))
+    return f"varies between simulated partnerships: {_varies(value, spec)}"
+
+
 #: What a setting of each kind without a numeric range admits, by its unit.
 LISTS = {
     "policies": "a list of policy names, [a,b,...]",

@@ -10,7 +10,7 @@
         governance="joint_committee",
         promised_savings=1.5,
     )
-    print(ours.describe())          # what is fixed, and what is still drawn and from which distribution
+    print(ours.describe())          # what is fixed, and what is still drawn, in plain words (exact=True: the distributions)
     sim.run_ensemble(ours, replications=4000, seed=1)
     sim.compare(ours, ["none", "continuity_plan"])
     ours.save("my_scenarios/scenario/ours.yaml")   # sim-run --config-dir my_scenarios scenario=ours
@@ -36,7 +36,7 @@ import numpy as np
 import yaml
 
 from sim.config.checks import ConfigError, arguments_checked
-from sim.config.distributions import describe, is_dist, render_range, sample
+from sim.config.distributions import describe, is_dist, plain_words, render_range, sample
 from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
 from sim.config.overrides import did_you_mean, literal
 from sim.config.scenarios import load
@@ -158,11 +158,25 @@ class Partnership(ModelConfig):
                 out[f"partnership.{name}"] = getattr(self.partnership, name)
         return out
 
-    def describe(self) -> str:
-        """What is fixed (stated by you, or fixed at the scenario's central values) and what is drawn, and from which distribution."""
+    def describe(self, exact: bool = False) -> str:
+        """What is fixed (stated by you, or fixed at the scenario's central values) and what is drawn, and from which distribution.
+
+        Parameters
+        ----------
+        exact
+            Give each value as a scenario file writes it (``beta(a=2, b=5), mean 0.29``), for a
+            researcher who reproduces it; by default in plain words (:func:`~sim.config.distributions.plain_words`:
+            "varies between simulated partnerships: usually 0.06 to 0.58 (the middle 90%), on average 0.29").
+        """
+
+        def shown(path: str, value: Any) -> str:
+            if not is_dist(value):
+                return f"{path} = {describe(value).strip('`') if exact else plain_words(value, _spec(path))}{_unit(path)}"
+            return f"{path} ~ {describe(value)}{_unit(path)}" if exact else f"{path}: {plain_words(value, _spec(path))}{_unit(path)}"
+
         lines = [f"A partnership of {self.n_councils} councils ({', '.join(c.name for c in self.councils)}); unstated values from scenario {self.scenario!r}."]
         lines.append("Fixed because you stated them:")
-        lines += [f"  {path} = {describe(_at(self, path)).strip('`')}{_unit(path)}" for path in self.stated] or ["  (nothing)"]
+        lines += [f"  {shown(path, _at(self, path))}" for path in self.stated] or ["  (nothing)"]
         venture = may_be_venture(self.partnership.governance)
 
         def applies(path: str) -> bool:
@@ -172,11 +186,11 @@ class Partnership(ModelConfig):
         pinned = [path for path in self.fixed_from_scenario if applies(path)]
         if pinned:
             lines.append("Fixed at the scenario's central values (fixed=True):")
-            lines += [f"  {path} = {describe(_at(self, path)).strip('`')}{_unit(path)}" for path in pinned]
+            lines += [f"  {shown(path, _at(self, path))}" for path in pinned]
         drawn = {path: node for path, node in every_drawn.items() if applies(path)}
         if drawn:
             lines.append("Still drawn for each replication (so results describe partnerships like this one), from the scenario:")
-            lines += [f"  {path} ~ {describe(node)}{_unit(path)}" for path, node in drawn.items()]
+            lines += [f"  {shown(path, node)}" for path, node in drawn.items()]
         else:
             lines.append(
                 "No attribute of the councils or the partnership is drawn: every replication is this one partnership (events from outside"
@@ -253,10 +267,14 @@ def _names(councils: Sequence[Council]) -> list[str]:
     return problems
 
 
+def _spec(path: str) -> Spec:
+    """What the attribute at ``path`` (``councils[1].it_maturity``, ``partnership.governance``) admits."""
+    return (_COUNCIL if path.startswith("councils") else _PARTNERSHIP)[path.rpartition(".")[2]]
+
+
 def _unit(path: str) -> str:
     """The unit of the attribute at ``path`` as a describe line ends with it (``  [GBP m per year]``); none for a name or a category."""
-    name = path.rpartition(".")[2]
-    spec = (_COUNCIL if path.startswith("councils") else _PARTNERSHIP)[name]
+    spec = _spec(path)
     return "" if spec.unit in ("text", "category") else f"  [{spec.unit}]"
 
 

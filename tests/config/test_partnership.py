@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -48,7 +50,23 @@ def test_the_description_lists_what_is_fixed_and_every_value_still_drawn_with_it
     drawn = p.drawn()
     assert "councils[1].it_maturity" in drawn and "councils[0].it_maturity" not in drawn
     for path in drawn:
-        assert (f"  {path} ~ " in text) is (path.rpartition(".")[2] not in VENTURE_ONLY)  # a joint committee
+        assert (f"  {path}: varies between simulated partnerships: " in text) is (path.rpartition(".")[2] not in VENTURE_ONLY)  # a joint committee
+        assert (f"  {path} ~ " in p.describe(exact=True)) is (path.rpartition(".")[2] not in VENTURE_ONLY)
+
+
+def test_the_description_gives_each_drawn_value_in_plain_words_and_the_exact_distribution_on_request() -> None:
+    """It read "councils[1].it_maturity ~ beta(a=3, b=3), mean 0.5", which a committee member cannot read."""
+    p = ours()
+    text = p.describe()
+    assert not re.search(r"beta\(|randint|uniform on|triangular|choice of|with probability| ~ |, mean \d", text), text
+    assert "  councils[1].it_maturity: varies between simulated partnerships: usually 0.19 to 0.81 (the middle 90%), on average 0.50  [0 .. 1]" in text
+    assert "  partnership.review_months: varies between simulated partnerships: a whole number from 36 to 60, each equally likely  [months]" in text
+    assert "  partnership.governance = joint committee" in text
+    assert str(p) == text and p._repr_markdown_() == f"```\n{text}\n```"
+    exact = p.describe(exact=True)
+    assert "  councils[1].it_maturity ~ beta(a=3, b=3), mean 0.5  [0 .. 1]" in exact
+    assert "  partnership.review_months ~ randint from 36 to 60, both included  [months]" in exact
+    assert "  partnership.governance = joint_committee" in exact
 
 
 @pytest.mark.parametrize("fixed", [False, True])
@@ -56,15 +74,16 @@ def test_the_guarantees_and_outside_business_are_listed_only_where_the_partnersh
     """A joint committee's description listed each council's guarantee to buy from a commercial venture, and the
     venture's outside business, which only a commercial venture uses."""
     committee = ours(fixed=fixed).describe()
-    assert not any(f".{name} " in committee for name in VENTURE_ONLY)
+    assert not any(re.search(rf"\.{name}[ :]", committee) for name in VENTURE_ONLY)
     assert committee.endswith(
         "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint_committee)."
     )
     venture = ours(fixed=fixed, governance="commercial_venture").describe()
-    assert all(f"councils[1].{name} " in venture for name in ("guarantee", "guarantee_months")) and "partnership.market_volume " in venture
+    assert all(re.search(rf"councils\[1\]\.{name}[ :]", venture) for name in ("guarantee", "guarantee_months"))
+    assert re.search(r"partnership\.market_volume[ :]", venture)
     assert "Not listed" not in venture
     drawn_governance = sim.partnership([sim.council("A"), sim.council("B")]).describe()  # the baseline's governance: a venture in 5%
-    assert "councils[0].guarantee ~ " in drawn_governance and "Not listed" not in drawn_governance
+    assert "councils[0].guarantee: varies" in drawn_governance and "Not listed" not in drawn_governance
 
 
 def test_a_guarantee_stated_for_a_partnership_that_is_not_a_venture_is_still_listed_as_stated() -> None:
@@ -133,7 +152,7 @@ def test_an_attribute_given_as_none_is_not_stated_but_drawn_from_the_scenario() 
     left_out = sim.partnership([sim.council("A"), sim.council("B")])
     assert given.stated == left_out.stated == ()
     assert given.to_dict() == left_out.to_dict()
-    assert "councils[0].it_maturity ~ beta" in given.describe()
+    assert "councils[0].it_maturity ~ beta" in given.describe(exact=True)
 
 
 def test_every_problem_of_the_councils_and_the_partnership_is_reported_at_once() -> None:
@@ -243,7 +262,9 @@ def test_describe_gives_each_numbers_unit() -> None:
     lines = text.splitlines()
     assert "  partnership.promised_savings = 1.5  [GBP m per year]" in lines
     assert "  councils[0].size = 1.2  [relative size (1 = a typical district)]" in lines
-    assert "  councils[0].tier = district" in lines and "  councils[1].size ~ uniform on [0.6, 1.4]  [relative size (1 = a typical district)]" in lines
+    assert "  councils[0].tier = district" in lines
+    size = "anywhere from 0.6 to 1.4, all equally likely (on average 1.0)  [relative size (1 = a typical district)]"
+    assert f"  councils[1].size: varies between simulated partnerships: {size}" in lines
 
 
 @pytest.mark.parametrize(

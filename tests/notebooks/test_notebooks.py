@@ -35,6 +35,8 @@ CELL_TIMEOUT = 900
 #: Starts of code that launches processes from inside a notebook (the issue: no multiprocessing in a notebook).
 PROCESS_POOLS = ("import multiprocessing", "from multiprocessing", "concurrent.futures", "import joblib", "from joblib", "batch_run", "hydra/launcher")
 DECIMAL = re.compile(r"[-+]?\d+\.\d+")
+#: A distribution's exact form as a scenario file writes it (sim.config.distributions.describe), which a policy reader cannot read.
+DISTRIBUTION_JARGON = r"beta\(|randint|uniform on|triangular|normal\(|choice of|with probability| ~ |, mean \d"
 #: Notebook 02's columns on the effect on collapse across draws, named as sim-compare names them.
 HELPS, FIRST, FROM_PARAMETERS = (effect_column(key, "collapse") for key in ("helps", "best", "parameter_share"))
 
@@ -552,9 +554,25 @@ def test_notebook_03_says_what_each_scenario_sets_by_its_meaning_and_unit(capsys
     names["show_scenario"]("04")
     text = capsys.readouterr().out
     assert "councils[" not in text and "partnership." not in text and "_" not in text.replace("case01_key_person", "").replace("case04_trading_company", "")
-    assert "  Northdale DC: how much the council's part in the partnership rests on one champion [0 .. 1]: beta(a=4, b=2), mean 0.67\n" in text, text
-    assert "  Westmere DC: appetite for risk [0 averse .. 1 seeking]: beta(a=3, b=5), mean 0.38\n" in text, text
+    varies = "varies between simulated partnerships: usually"
+    champion = "how much the council's part in the partnership rests on one champion"
+    assert f"  Northdale DC: {champion} [0 .. 1]: {varies} 0.34 to 0.92 (the middle 90%), on average 0.67\n" in text, text
+    assert f"  Westmere DC: appetite for risk [0 averse .. 1 seeking]: {varies} 0.13 to 0.66 (the middle 90%), on average 0.38\n" in text, text
     assert "  legal form of the partnership: trading company\n" in text, text
+    assert not re.search(DISTRIBUTION_JARGON, text), text
+    names["show_scenario"]("01", exact=True)  # the exact form, on request
+    assert f"  Northdale DC: {champion} [0 .. 1]: beta(a=4, b=2), mean 0.67\n" in capsys.readouterr().out
+
+
+def test_notebook_02_describes_our_partnership_in_plain_words() -> None:
+    """Its description of our partnership read "councils[0].risk_appetite ~ beta(a=2, b=2), mean 0.5", which a committee member
+    cannot read: a drawn value now reads as the values it usually takes and their average."""
+    notebook, _ = executed("02_our_partnership_what_if.ipynb")
+    (cell,) = [cell for cell in code_cells(notebook) if "print(ours.describe())" in cell.source]
+    text = text_output(cell)
+    drawn = "varies between simulated partnerships: usually 0.14 to 0.86 (the middle 90%), on average 0.50"
+    assert f"  councils[0].risk_appetite: {drawn}  [0 averse .. 1 seeking]" in text, text
+    assert not re.search(DISTRIBUTION_JARGON, text), text
 
 
 def test_notebook_04_gives_morris_effects_in_percentage_points_and_no_share_of_variance_below_zero(tmp_path, capsys) -> None:
