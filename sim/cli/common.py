@@ -107,14 +107,6 @@ def problems_of(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -
     return settings, config, problems
 
 
-def checked(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -> tuple[Any, ModelConfig]:
-    """The command's checked settings and model configuration; exits with every problem found."""
-    settings, config, problems = problems_of(cfg, settings_of)
-    if problems:
-        fail(problems)
-    return settings, config
-
-
 def run_argv_problems(argv: Sequence[str]) -> list[str]:
     """Problems with ``sim-run``'s raw arguments: those of every model command, and an ``out=`` (a run's or a sweep's folder) that cannot be used."""
     return argv_problems(argv, ("scenario", "policy", "sweep")) + out_problems(argv, sweep_folder=True)

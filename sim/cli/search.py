@@ -28,6 +28,7 @@ from __future__ import annotations
 import importlib.util
 import shlex
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,17 +36,20 @@ from typing import Any
 import hydra
 import yaml
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.search import DIFFERENCES, RISKS, Evaluation, Package, Result, configure, measurably_lower, risk_difference, search
 from sim.cli import guard
-from sim.cli.common import checked, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
+from sim.cli.common import fail, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
+from sim.cli.sweep import fail_point, host, job_overrides, run_sweepable
 from sim.config import schema
 from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
 from sim.config.settings import SearchSettings, search_settings
 from sim.results import provenance
-from sim.results.files import SEARCH_POLICIES, atomic_path, write_json, write_table
+from sim.results import sweep as sweep_results
+from sim.results.files import SEARCH_POLICIES, atomic_path, when_committed, write_json, write_table
 
 schema.register()  # on import too: what composes this command's config without main() (a launcher's worker, Hydra's compose API) finds it
 
@@ -271,10 +275,38 @@ def search_check(cfg: DictConfig, args: Any) -> list[str]:
 @hydra.main(config_path="pkg://sim.configs", config_name="search", version_base="1.3")
 @guard.task()
 def app(cfg: DictConfig) -> None:
-    """Check the configuration, search, confirm, print and write the answer."""
-    settings, config = checked(cfg, search_settings)
-    scenario = HydraConfig.get().runtime.choices["scenario"]
+    """Check the configuration, search, confirm, print and write the answer.
+
+    In a multirun the job is a point of the sweep (:mod:`sim.cli.sweep`): its ``point.json``
+    records it, and a point with bad input is recorded as failed while the sweep goes on.
+    """
+    began = time.time()
+    hc = HydraConfig.get()
+    multirun = hc.mode == RunMode.MULTIRUN
+    scenario = hc.runtime.choices["scenario"]
+    point = {"scenario": scenario, **{k: v for k, v in job_overrides().items() if k != "scenario"}}
+    settings, config, problems = problems_of(cfg, search_settings)
+    if problems:
+        if not multirun:
+            fail(problems)
+        fail_point(problems, point, began)
+        return
     out = guard.output_dir()
+    key = sweep_results.point_key(config, settings, settings.seed)
+    index = int(hc.job.num) if multirun else 0
+    files = ["candidates.parquet", "search.json"]
+    if settings.resume and sweep_results.complete(out, key, files):
+        if multirun:
+            sweep_results.PointRecord(
+                index, "ok", point, key, settings.seed, settings.replications, started=began, finished=time.time(), host=host(), resumed=True
+            ).write(out)
+        print(f"Point {index} ({scenario}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+        return
+    if multirun or settings.resume:
+        sweep_results.clear_results(out, files)
+    record = sweep_results.PointRecord(index, "running", point, key, settings.seed, settings.replications, started=began, host=host())
+    if multirun:
+        record.write(out)
     workers = threads(settings.workers)
     with progress_bar(None, f"search {scenario}") as bar:
         result = search(
@@ -327,11 +359,15 @@ def app(cfg: DictConfig) -> None:
             "compare": compare or None,
             "reference": {**_row(result.reference), **differences(result.reference, result)},
             "seconds": result.seconds,
+            "run": {"key": key, "replications": settings.replications, "overrides": point, "wall_time_s": time.time() - began},
             "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)},
         },
     )
     print(render(result, scenario, names, compare))
     print(f"{versions_line(prov)}; results in {out}")
+    if multirun:  # "ok" once the results are in place: a stop before then leaves the point "running"
+        record.status, record.finished, record.wall_time_s = "ok", time.time(), time.time() - began
+        when_committed(lambda: record.write(out))
     if not result.found:
         guard.end_with(EXIT_NOT_FOUND)  # an answer, not a failure: the results are kept
 
@@ -341,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-search", __doc__ or "", SearchSettings, ("scenario", "policy"), argv)
     command = model_command("sim-search", app, "search", SearchSettings, search_check)
-    return guard.run_command(command, argv)
+    return run_sweepable(command, argv)
 
 
 if __name__ == "__main__":

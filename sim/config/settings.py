@@ -279,6 +279,11 @@ class SearchSettings(SharedSettings):
     cost_scales_with_strength: Any = flag(
         True, "a lever's costs scale with its strength (relative to the policy's strength); false: strength is free", value=SETTING
     )
+    resume: Any = flag(
+        False,
+        "reuse results already in the run or sweep folder: skip each point whose search is complete and made with the same configuration",
+        value=SETTING,
+    )
 
 
 def parse_chunk(value: Any) -> tuple[int, int] | None:

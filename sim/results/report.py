@@ -628,6 +628,8 @@ def _sweep_report(folder: Path) -> Report:
     unfinished = everything.drop(index=table.index)
     swept = swept_columns(table)
     estimate, low, high = plots.SWEEP_ESTIMATE
+    if len(table) and estimate not in table.columns:  # a sweep of searches: its points answer another question
+        raise ReportError(f"{folder} holds a sweep whose points have no {estimate} (a sweep of sim-search): its table is sweep.parquet (sweep.csv)")
     over = ", ".join(swept_columns(everything))
     report = Report(f"Sweep of {len(everything)} points over {over or 'nothing'}")
     meta = json.loads((folder / "sweep.json").read_text(encoding="utf-8")) if (folder / "sweep.json").is_file() else {}

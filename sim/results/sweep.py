@@ -39,6 +39,8 @@ from sim.results.files import DERIVED, atomic_path, plain, remove, when_committe
 
 POINT = "point.json"
 SUMMARY = "summary.json"
+#: The file that marks a point complete and holds its figures (with ``run.key``), by command: sim-run's and sim-compare's, sim-search's.
+SUMMARIES = (SUMMARY, "search.json")
 #: Written by a multirun when it starts (and by a design into its points' folder): what was swept, how many points, when.
 SWEEP = "sweep.json"
 TABLE = "sweep.parquet"
@@ -183,11 +185,15 @@ def read_record(folder: Path) -> PointRecord | None:
 
 
 def read_summary(folder: Path) -> dict[str, Any] | None:
-    """A point's ``summary.json`` (None if absent or unreadable)."""
-    try:
-        return json.loads((Path(folder) / SUMMARY).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    """A point's ``summary.json`` (a ``sim-search`` point's ``search.json``; None if absent or unreadable)."""
+    for name in SUMMARIES:
+        try:
+            return json.loads((Path(folder) / name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            return None
+    return None
 
 
 def complete(folder: Path, key: str, files: Iterable[str] = ()) -> bool:
@@ -380,8 +386,10 @@ def frame(collected: Collected) -> Any:
     import pandas as pd
 
     swept = list(dict.fromkeys(k for r in collected.rows for k in r["overrides"]))
-    figures = list(dict.fromkeys(k for r in collected.rows for k in r["figures"]))
     meta = [c for c in META if c not in swept]
+    own = {*swept, *meta, "wall_time_s", "host", *PROVENANCE}
+    # a figure named as a swept value (sim-search's target, budget) is that value: one column
+    figures = list(dict.fromkeys(k for r in collected.rows for k in r["figures"] if k not in own))
     data = []
     for r in collected.rows:
         row = {c: r[c] for c in meta}

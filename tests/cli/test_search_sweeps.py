@@ -1,0 +1,47 @@
+"""sim-search -m end to end as real subprocesses: points recorded, a bad one failed alone, one table of the answers, resume."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+SIM_SEARCH, SIM_COLLECT, SIM_REPORT = (str(BIN / name) for name in ("sim-search", "sim-collect", "sim-report"))
+SMALL = ["target=0.95", "pool=[continuity_plan]", "max_levers=1", "replications=50", "confirm_replications=100", "tune=0"]
+ENV = {**os.environ, "HYDRA_FULL_ERROR": ""}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), capture_output=True, text=True, timeout=600, env=ENV, check=False)
+
+
+def test_a_search_sweep_records_its_points_fails_a_bad_one_alone_collects_one_table_and_resumes(tmp_path):
+    """sim-search -m wrote each search into its own job folder and nothing else (no sweep.json, no point records, no table:
+    sim-collect found no points), and a bad point ended the whole sweep with exit 2, the later points never run."""
+    folder = tmp_path / "sweep"
+    args = [SIM_SEARCH, "-m", "scenario=case04_trading_company", "partnership.min_partners=1,3,2", *SMALL, f"hydra.sweep.dir={folder}"]
+    done = run(*args)
+    assert done.returncode == 3, done.stderr[-3000:]
+    assert "1 of 3 points failed" in done.stderr and (folder / "sweep.json").is_file()
+    table = pd.read_parquet(folder / "sweep.parquet")
+    assert list(table["status"].astype(str)) == ["ok", "failed", "ok"]
+    assert list(table["partnership.min_partners"]) == [1, 3, 2] and list(table.columns).count("target") == 1
+    assert table["answer.risk"].notna().tolist() == [True, False, True]
+    assert "partnership.min_partners = 3 is outside [1, 2] (the number of councils)" in table["error"][1]
+    collect = run(SIM_COLLECT, str(folder))
+    assert collect.returncode == 3 and "3 of 3 points done (2 ok, 1 failed)" in collect.stdout, collect.stdout + collect.stderr
+    report = run(SIM_REPORT, str(folder))
+    assert report.returncode == 2 and report.stderr.count("\n") == 1 and "a sweep of sim-search" in report.stderr
+    refused = run(*args)
+    assert refused.returncode == 2 and "already holds results: add resume=true" in refused.stderr
+    before = (folder / "0" / "search.json").read_bytes()
+    resumed = run(*args, "resume=true")
+    assert resumed.returncode == 3 and resumed.stderr.count("already done with the same configuration (resume=true): skipped") == 2
+    assert (folder / "0" / "search.json").read_bytes() == before
