@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sim.results.files import REPLICATIONS
+
 SIM_RUN = str(Path(sys.executable).with_name("sim-run"))
 
 
@@ -36,7 +38,7 @@ def measure(replications: int, folder: Path, extra: list[str]) -> tuple[float, i
     proc.returncode = code
     if code != 0:
         raise SystemExit(f"sim-run replications={replications} failed ({code}): {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
-    return wall, usage.ru_maxrss * 1024, (folder / "replications.parquet").stat().st_size
+    return wall, usage.ru_maxrss * 1024, (folder / REPLICATIONS).stat().st_size
 
 
 def main(argv: list[str] | None = None) -> None:

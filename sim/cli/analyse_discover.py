@@ -34,7 +34,8 @@ from sim.cli.guard import Commit
 from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
 from sim.config.settings import NO_POLICY
 from sim.results import provenance
-from sim.results.files import DISCOVERY, read_metadata, save_figure, write_json
+from sim.results.files import DISCOVERY, DRAWS, REPLICATIONS, read_metadata, save_figure, write_json
+from sim.results.sweep import TABLE
 
 #: What ``--cases`` may name on a run: its parameter draws (``draws.parquet``) or its partnerships.
 CASES = ("draws", "partnerships")
@@ -44,9 +45,7 @@ DRAWS_RUN = "sim-run uncertainty=prior replications=2000 replications_per_draw=2
 
 def _parser() -> ArgumentParser:
     parser = ArgumentParser(prog="sim-analyse discover", description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument(
-        "folder", type=Path, help="a sim-run folder (replications.parquet, with parameter draws also draws.parquet) or a sweep folder (sweep.parquet)"
-    )
+    parser.add_argument("folder", type=Path, help=f"a sim-run folder ({REPLICATIONS}, with parameter draws also {DRAWS}) or a sweep folder ({TABLE})")
     parser.add_argument(
         "--outcome",
         default=None,
@@ -56,7 +55,7 @@ def _parser() -> ArgumentParser:
     parser.add_argument(
         "--cases",
         default=None,
-        help="on a run: draws (the default on a run with parameter draws: each draw a case, its drawn assumptions in draws.parquet the inputs,"
+        help=f"on a run: draws (the default on a run with parameter draws: each draw a case, its drawn assumptions in {DRAWS} the inputs,"
         " the share of its replications with the outcome its probability) or partnerships (the default, and the only cases, on a run"
         " without draws: each replication a case, the parameters it drew the inputs)",
     )
@@ -89,14 +88,14 @@ def _problems(args: argparse.Namespace) -> list[str]:
     folder = str(args.folder)
     if not args.folder.is_dir():
         problems.append(f"folder = {folder!r} is not a folder")
-    elif (args.folder / "sweep.parquet").is_file():
+    elif (args.folder / TABLE).is_file():
         if args.cases is not None:
             problems.append(f"--cases = {args.cases!r} applies to a run: a sweep's cases are its points")
-    elif not (args.folder / "replications.parquet").is_file():
-        problems.append(f"folder = {folder!r} holds neither replications.parquet (a sim-run folder) nor sweep.parquet (a sweep)")
-    elif args.cases == "draws" and not (args.folder / "draws.parquet").is_file():
+    elif not (args.folder / REPLICATIONS).is_file():
+        problems.append(f"folder = {folder!r} holds neither {REPLICATIONS} (a sim-run folder) nor {TABLE} (a sweep)")
+    elif args.cases == "draws" and not (args.folder / DRAWS).is_file():
         problems.append(
-            f"--cases = 'draws' needs a run with parameter draws, and {folder!r} has none (no draws.parquet, as a run with uncertainty=none has none):"
+            f"--cases = 'draws' needs a run with parameter draws, and {folder!r} has none (no {DRAWS}, as a run with uncertainty=none has none):"
             f" run {DRAWS_RUN} (or uncertainty=posterior), or leave out --cases to search its partnerships"
         )
     elif args.threshold is not None and _cases(args) == "partnerships":
@@ -106,7 +105,7 @@ def _problems(args: argparse.Namespace) -> list[str]:
 
 def _cases(args: argparse.Namespace) -> str:
     """The cases of a run folder: ``--cases`` as given, else its draws where it has them, else its partnerships."""
-    return args.cases or ("draws" if (args.folder / "draws.parquet").is_file() else "partnerships")
+    return args.cases or ("draws" if (args.folder / DRAWS).is_file() else "partnerships")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,35 +126,35 @@ def main(argv: list[str] | None = None) -> int:
     import pandas as pd
 
     outcome = args.outcome or "collapsed"
-    if (args.folder / "sweep.parquet").is_file():
+    if (args.folder / TABLE).is_file():
         from sim.analysis.plots import sweep_estimate
         from sim.results.report import swept_columns
 
-        table = pd.read_parquet(args.folder / "sweep.parquet")
+        table = pd.read_parquet(args.folder / TABLE)
         if "status" in table.columns:
             table = table[table["status"].astype(str) == "ok"]
         inputs = swept_columns(table)
         estimate = table[sweep_estimate(outcome)[0]].to_numpy(float)
         chances = d.Chances("point", table[inputs].reset_index(drop=True), estimate, table["replications"].to_numpy(float))
-        councils, chosen = _sweep_councils(table), {"table": "sweep.parquet"}
+        councils, chosen = _sweep_councils(table), {"table": TABLE}
     elif _cases(args) == "draws":
-        replications = pd.read_parquet(args.folder / "replications.parquet", columns=["draw", "outcome"])
+        replications = pd.read_parquet(args.folder / REPLICATIONS, columns=["draw", "outcome"])
         try:
-            chances = d.draw_chances(replications, pd.read_parquet(args.folder / "draws.parquet"), outcome)
+            chances = d.draw_chances(replications, pd.read_parquet(args.folder / DRAWS), outcome)
         except ValueError as error:
             print(f"error: folder = {str(args.folder)!r}: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        councils, chosen = _run_councils(args.folder), {"table": "draws.parquet", "cases": "draws"}
+        councils, chosen = _run_councils(args.folder), {"table": DRAWS, "cases": "draws"}
     else:
         chances = None
-        table = pd.read_parquet(args.folder / "replications.parquet")
+        table = pd.read_parquet(args.folder / REPLICATIONS)
         inputs = d.drawn_inputs(table)
         y = d.OUTCOMES[outcome](table["outcome"].astype(str).to_numpy())
         found = d.discover(table[inputs], y, outcome, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min, _run_councils(args.folder))
         if "draw" in table.columns and table["draw"].nunique() > 1:  # a run with parameter draws: their assumptions are shared by each draw's cases
             within = table.groupby("draw", observed=True)[inputs].nunique(dropna=False).max()
             found.shared = {name: int(table["draw"].nunique()) for name in inputs if within[name] == 1}
-        chosen = {"table": "replications.parquet", "cases": "partnerships", "outcome": outcome}
+        chosen = {"table": REPLICATIONS, "cases": "partnerships", "outcome": outcome}
     if chances is not None:  # a sweep's points or a run's draws: each case a probability, of interest at or above the threshold
         threshold = float(np.quantile(chances.estimate, 0.75)) if args.threshold is None else args.threshold
         found = d.discover_chances(chances, outcome, threshold, args.boxes, args.min_coverage, args.peel_alpha, args.mass_min, councils)
@@ -175,7 +174,7 @@ def _run_councils(folder: Path) -> list[str]:
     """The councils' names of the run in ``folder``, from its replication table's metadata (empty where its scenario cannot be composed here)."""
     from sim.analysis import discover as d
 
-    run = read_metadata(folder / "replications.parquet")
+    run = read_metadata(folder / REPLICATIONS)
     return d.council_names(str(run.get("scenario", "baseline")), str(run.get("policy", NO_POLICY)), run.get("point"))
 
 

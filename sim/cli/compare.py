@@ -70,7 +70,11 @@ from sim.frontends.table import Table
 from sim.results import provenance
 from sim.results import sweep as sweep_results
 from sim.results.files import (
+    COMPARISON,
+    COMPARISON_FIGURE,
     EVENT_SCHEMA,
+    EVENTS,
+    SUMMARY,
     ParquetStream,
     current_run_id,
     remove,
@@ -182,7 +186,7 @@ def app(cfg: DictConfig) -> None:
     out = guard.output_dir()
     key = sweep_results.point_key(configs[settings.policies[0]], settings, settings.seed, [] if drawn is None else drawn.held())
     index = int(hc.job.num) if multirun else 0
-    files = ["comparison.parquet", "comparison.png", *(["events.parquet"] if settings.save_events else []), "summary.json"]
+    files = [COMPARISON, COMPARISON_FIGURE, *([EVENTS] if settings.save_events else []), SUMMARY]
     if settings.resume and sweep_results.complete(out, key, files):
         done = sweep_results.read_summary(out)["run"]["replications"]
         if multirun:
@@ -207,11 +211,7 @@ def app(cfg: DictConfig) -> None:
     tallies = {name: Tally(horizon[name]) for name in configs}
     attributions = {name: Attribution(config, settings.seed, workers) for name, config in configs.items()} if settings.attribution == "counterfactual" else {}
     with ExitStack() as stack:
-        events = (
-            stack.enter_context(ParquetStream(out / "events.parquet", EVENT_SCHEMA.append(pa.field("policy", pa.string())), stamp))
-            if settings.save_events
-            else None
-        )
+        events = stack.enter_context(ParquetStream(out / EVENTS, EVENT_SCHEMA.append(pa.field("policy", pa.string())), stamp)) if settings.save_events else None
         kept = {name: PolicyEvents(out, name) for name in configs} if events is not None else {}
         for policy_events in kept.values():
             stack.callback(policy_events.close)
@@ -238,10 +238,10 @@ def app(cfg: DictConfig) -> None:
     comparison = tally.frame()
     rankings = {measure: tally.ranking(measure) for measure in MEASURES} if drawn is not None else {}
     uncertainty = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(configs[settings.policies[0]]), "ranking": rankings}
-    write_table(out / "comparison.parquet", comparison, stamp)
+    write_table(out / COMPARISON, comparison, stamp)
     from sim.analysis.plots import comparison_title, forest_figure  # matplotlib, only once the runs are done
 
-    save_figure(out / "comparison.png", forest_figure(comparison, title=comparison_title(scenario, settings.policies[0])))
+    save_figure(out / COMPARISON_FIGURE, forest_figure(comparison, title=comparison_title(scenario, settings.policies[0])))
     run = {
         **stamp,
         "engine": settings.engine,
@@ -264,7 +264,7 @@ def app(cfg: DictConfig) -> None:
     run["wall_time_s"] = time.perf_counter() - started
     run["run_id"] = current_run_id()
     write_json(
-        out / "summary.json",
+        out / SUMMARY,
         {
             "run": run,
             "comparison": comparison.to_dict(orient="records"),

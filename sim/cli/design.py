@@ -36,7 +36,7 @@ from sim.config.uncertainty import design_uncertainty_problem, giving_way_note
 from sim.frontends import design
 from sim.results import provenance
 from sim.results import sweep as results
-from sim.results.files import ParquetStream, current_run_id, write_json
+from sim.results.files import REPLICATIONS, SUMMARY, ParquetStream, current_run_id, write_json
 from sim.results.sweep import POINTS
 
 DESIGN = "design.json"
@@ -200,17 +200,17 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                 raise
             reason = "; ".join(err.problems) if isinstance(err, ConfigError) else " ".join(str(err).split())
             print(f"error: point {index}: {reason}", file=sys.stderr)
-            results.clear_results(folder, ("replications.parquet",))
+            results.clear_results(folder, (REPLICATIONS,))
             results.PointRecord(index, "failed", point, error=reason, finished=time.time(), host=host()).write(folder)
             failed += 1
             continue
         seed = results.point_seed(seed_given, config, settings.crn)
         key = results.point_key(config, settings, seed)
-        if settings.resume and results.complete(folder, key, ("replications.parquet",)):
+        if settings.resume and results.complete(folder, key, (REPLICATIONS,)):
             results.PointRecord(index, "ok", point, key, seed, settings.replications, finished=time.time(), host=host(), resumed=True).write(folder)
             skipped += 1
             continue
-        results.clear_results(folder, ("replications.parquet",))
+        results.clear_results(folder, (REPLICATIONS,))
         points[index] = {"config": config, "seed": seed, "key": key, "point": point, "folder": folder}
     total = len(indices)
     progress = _Progress(total, settings.replications)
@@ -234,7 +234,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                         record = results.PointRecord(index, "running", p["point"], p["key"], p["seed"], settings.replications, started=time.time(), host=host())
                         record.write(p["folder"])
                         p["record"] = record
-                        stream = stack.enter_context(ParquetStream(p["folder"] / "replications.parquet", metadata={"point": p["point"], **stamp}))
+                        stream = stack.enter_context(ParquetStream(p["folder"] / REPLICATIONS, metadata={"point": p["point"], **stamp}))
                         streams[index] = results.PointColumns(stream, p["point"])
                         tallies[index] = Tally(int(p["config"].partnership.horizon_months))
                     for reps in rep_blocks:
@@ -269,8 +269,8 @@ def _no_point_left_without_summary(points: dict[int, dict[str, Any]]) -> Iterato
         yield
     except BaseException:
         for p in points.values():
-            if not (p["folder"] / results.SUMMARY).is_file():
-                results.clear_results(p["folder"], ("replications.parquet",))
+            if not (p["folder"] / SUMMARY).is_file():
+                results.clear_results(p["folder"], (REPLICATIONS,))
         raise
 
 
@@ -296,13 +296,13 @@ def _finish_point(p: dict[str, Any], tally: Tally, settings: Any, prov: dict[str
         "blocks": blocks,
         "block_size": settings.block_size,
         "horizon_months": int(config.partnership.horizon_months),
-        "files": ["replications.parquet", "summary.json"],
+        "files": [REPLICATIONS, SUMMARY],
         "design": str(settings.design),
         "uncertainty": settings.uncertainty,
         "wall_time_s": seconds,
         "run_id": current_run_id(),
     }
-    write_json(p["folder"] / "summary.json", {"run": info, **summary, "provenance": {**prov, "model_config": config.to_dict()}})
+    write_json(p["folder"] / SUMMARY, {"run": info, **summary, "provenance": {**prov, "model_config": config.to_dict()}})
     record = p["record"]
     record.status, record.replications, record.finished, record.wall_time_s = "ok", tally.n, time.time(), seconds
     record.write(p["folder"])

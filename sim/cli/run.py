@@ -63,19 +63,34 @@ from sim.frontends.table import Table
 from sim.frontends.trajectories import TrajectoryRecorder
 from sim.results import provenance
 from sim.results import sweep as sweep_results
-from sim.results.files import EVENT_SCHEMA, ParquetStream, current_run_id, save_figure, when_committed, write_json, write_table
+from sim.results.files import (
+    CAUSES_FIGURE,
+    DRAWS,
+    EVENT_SCHEMA,
+    EVENTS,
+    REPLICATIONS,
+    SUMMARY,
+    SURVIVAL_FIGURE,
+    TRAJECTORIES,
+    ParquetStream,
+    current_run_id,
+    save_figure,
+    when_committed,
+    write_json,
+    write_table,
+)
 
 schema.register()  # on import too: what composes this command's config without main() (a launcher's worker, Hydra's compose API) finds it
 
 #: Results files and whether a run writes them.
 FILES = {
-    "replications.parquet": lambda s: True,
-    "events.parquet": lambda s: s.save_events,
-    "trajectories.parquet": lambda s: s.save_trajectories,
-    "survival.png": lambda s: s.figures,
-    "causes.png": lambda s: s.figures,
-    "draws.parquet": lambda s: s.uncertainty != "none",
-    "summary.json": lambda s: True,
+    REPLICATIONS: lambda s: True,
+    EVENTS: lambda s: s.save_events,
+    TRAJECTORIES: lambda s: s.save_trajectories,
+    SURVIVAL_FIGURE: lambda s: s.figures,
+    CAUSES_FIGURE: lambda s: s.figures,
+    DRAWS: lambda s: s.uncertainty != "none",
+    SUMMARY: lambda s: True,
 }
 
 
@@ -156,30 +171,30 @@ def app(cfg: DictConfig) -> None:
     workers = threads(settings.workers)
     attribution = Attribution(config, seed, workers) if settings.attribution == "counterfactual" else None
     with ExitStack() as stack:
-        stream = stack.enter_context(ParquetStream(out / "replications.parquet", metadata={**stamp, "point": point}))
+        stream = stack.enter_context(ParquetStream(out / REPLICATIONS, metadata={**stamp, "point": point}))
         sinks = Sinks(
             tables=(sweep_results.PointColumns(stream, point), tally),
-            events=stack.enter_context(ParquetStream(out / "events.parquet", EVENT_SCHEMA, stamp)) if settings.save_events else None,
+            events=stack.enter_context(ParquetStream(out / EVENTS, EVENT_SCHEMA, stamp)) if settings.save_events else None,
             trajectories=recorder,
             states=(attribution.add,) if attribution is not None else (),
         )
         bar = stack.enter_context(progress_bar(settings.replications if settings.precision is None else None, f"{scenario}/{policy}"))
         run = run_blocks(config, seed, plan, sinks, workers=workers, engine=settings.engine, on_block=advance(bar), uncertainty=drawn)
     if recorder is not None:
-        write_table(out / "trajectories.parquet", recorder.table(), stamp)
+        write_table(out / TRAJECTORIES, recorder.table(), stamp)
     summary = tally.summary()
     summary["uncertainty"] = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(config), **summary["uncertainty"]}
     if drawn is not None:
         draws = np.arange(-(-run.replications // drawn.replications_per_draw))
-        write_table(out / "draws.parquet", Table(drawn.columns(config, seed, draws)), stamp)
+        write_table(out / DRAWS, Table(drawn.columns(config, seed, draws)), stamp)
     if attribution is not None:
         summary["attribution"] = attribution.report()
     if settings.figures:
         from sim.analysis.plots import causes_figure, run_title, survival_figure  # matplotlib, only when asked for
 
         title = run_title(scenario, policy, run.replications, seed)
-        save_figure(out / "survival.png", survival_figure(summary, title))
-        save_figure(out / "causes.png", causes_figure(summary, title))
+        save_figure(out / SURVIVAL_FIGURE, survival_figure(summary, title))
+        save_figure(out / CAUSES_FIGURE, causes_figure(summary, title))
     reached = summary["outcomes"]["collapsed"]
     info = {
         **stamp,
@@ -200,7 +215,7 @@ def app(cfg: DictConfig) -> None:
         "wall_time_s": time.perf_counter() - started,
         "run_id": current_run_id(),
     }
-    write_json(out / "summary.json", {"run": info, **summary, "provenance": {**prov, "config": provenance.run_config(cfg, uncertainty=settings.uncertainty)}})
+    write_json(out / SUMMARY, {"run": info, **summary, "provenance": {**prov, "config": provenance.run_config(cfg, uncertainty=settings.uncertainty)}})
     record.status, record.replications, record.finished, record.wall_time_s = "ok", run.replications, time.time(), info["wall_time_s"]
     when_committed(lambda: record.write(out))  # "ok" once the results are in place: a stop before then leaves the point "running"
     print(what_was_run(info))

@@ -49,7 +49,7 @@ from sim.config.overrides import split_override
 from sim.config.settings import SearchSettings, search_settings
 from sim.results import provenance
 from sim.results import sweep as sweep_results
-from sim.results.files import SEARCH_POLICIES, atomic_path, when_committed, write_json, write_table
+from sim.results.files import CANDIDATES, SEARCH, SEARCH_POLICIES, atomic_path, when_committed, write_json, write_table
 
 schema.register()  # on import too: what composes this command's config without main() (a launcher's worker, Hydra's compose API) finds it
 
@@ -294,7 +294,7 @@ def app(cfg: DictConfig) -> None:
     out = guard.output_dir()
     key = sweep_results.point_key(config, settings, settings.seed)
     index = int(hc.job.num) if multirun else 0
-    files = ["candidates.parquet", "search.json"]
+    files = [CANDIDATES, SEARCH]
     if settings.resume and sweep_results.complete(out, key, files):
         if multirun:
             sweep_results.PointRecord(
@@ -340,13 +340,13 @@ def app(cfg: DictConfig) -> None:
     rows = [_row(e) for e in [*result.screened, *result.tuned, *result.confirmed, result.reference]]
     prov = provenance.collect()
     write_table(
-        out / "candidates.parquet",
+        out / CANDIDATES,
         pd.DataFrame(rows),
         {"scenario": scenario, "risk": settings.risk, "target": result.goal.target, "budget": result.goal.budget},
     )
     answer = None if result.winner is None else {**_row(result.winner), **differences(result.winner, result)}
     write_json(
-        out / "search.json",
+        out / SEARCH,
         {
             "scenario": scenario,
             "risk": settings.risk,

@@ -34,24 +34,40 @@ import pyarrow.parquet as pq
 from sim.frontends.table import Table
 
 METADATA_KEY = b"partnership_sim"
+#: The names of the results files, spelt here once (docs/results.md documents each): ``sim-run``'s replication table,
+#: its event log (``save_events=true``, also ``sim-compare``'s), monthly trajectories (``save_trajectories=true``),
+#: parameter draws (``uncertainty=prior`` or ``posterior``) and figures (``figures=true``).
+REPLICATIONS = "replications.parquet"
+EVENTS = "events.parquet"
+TRAJECTORIES = "trajectories.parquet"
+DRAWS = "draws.parquet"
+SURVIVAL_FIGURE, CAUSES_FIGURE = "survival.png", "causes.png"
+#: ``sim-compare``'s table of policies and its forest plot.
+COMPARISON, COMPARISON_FIGURE = "comparison.parquet", "comparison.png"
+#: ``sim-search``'s answer and its candidates' table.
+SEARCH, CANDIDATES = "search.json", "candidates.parquet"
+#: ``sim-calibrate``'s summary of the posterior.
+POSTERIOR = "posterior.json"
+#: A run's figures and provenance (``sim-run``'s and ``sim-compare``'s), written last: it marks the run complete.
+SUMMARY = "summary.json"
 #: Every results file the commands write; a run's commit removes those an earlier run left beside its own.
 RESULT_FILES = (
-    "replications.parquet",
-    "events.parquet",
-    "trajectories.parquet",
-    "draws.parquet",
-    "survival.png",
-    "causes.png",
-    "comparison.parquet",
-    "comparison.png",
+    REPLICATIONS,
+    EVENTS,
+    TRAJECTORIES,
+    DRAWS,
+    SURVIVAL_FIGURE,
+    CAUSES_FIGURE,
+    COMPARISON,
+    COMPARISON_FIGURE,
     "sweep.parquet",
     "sweep.csv",
     "failures.csv",
     "design.parquet",
     "posterior.parquet",
-    "posterior.json",
+    POSTERIOR,
     "calibration.md",
-    "summary.json",
+    SUMMARY,
 )
 #: What ``sim-report`` writes into a results folder: the page and its figures' folder.
 REPORT, FIGURES = "report.html", "figures"
@@ -62,7 +78,7 @@ DERIVED = (REPORT, FIGURES, *DISCOVERY)
 #: Records of where a run stands (a sweep point's ``point.json``): written at once, never held back for the commit.
 RECORD_FILES = ("point.json",)
 #: Written last: a folder whose results are complete has one of them (a run's summary, a design's sweep table, a calibration's report).
-COMPLETE_MARKS = ("sweep.parquet", "summary.json", "calibration.md")
+COMPLETE_MARKS = ("sweep.parquet", SUMMARY, "calibration.md")
 #: The folder of a calibration's figures (beside ``calibration.md``).
 CALIBRATION_FIGURES = "calibration"
 #: The folder of the policy files ``sim-search`` writes for the packages it confirmed, so that its run folder is a ``--config-dir``.

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
-from sim.results.files import remove
+from sim.results.files import SUMMARY, remove
 
 LOCK_NAME = ".sim.lock"
 #: ``.NAME.PID.HEX.tmp``, as written by :func:`sim.results.files.atomic_path`.
@@ -161,7 +161,7 @@ def stale_temporary_files(folder: str | Path) -> list[Path]:
     return found
 
 
-def clean_leftovers(folder: str | Path, results: Iterable[str], complete_marks: Iterable[str] = ("summary.json",)) -> list[str]:
+def clean_leftovers(folder: str | Path, results: Iterable[str], complete_marks: Iterable[str] = (SUMMARY,)) -> list[str]:
     """Remove what killed runs left in ``folder`` (hold its lock first); returns the names removed.
 
     Removes the stale temporary files and, when every one of ``complete_marks`` is missing (the
