@@ -158,3 +158,22 @@ def test_sim_compares_table_columns_and_types_are_the_documented_ones(tmp_path):
     types = {"large_string": "string", "string": "string", "int64": "int64", "double": "float64"}
     written = {re.sub(r"^(shelved|collapse|failure)(?=_|$)", "<measure>", f.name): types[str(f.type)] for f in pq.read_schema(tmp_path / "comparison.parquet")}
     assert written == _documented_columns("sim-compare")
+
+
+def _file_table() -> set[str]:
+    """The files named in docs/results.md's first table (what a run writes), each backquoted name of a row's first cell."""
+    table = DOC.split("| file | written | one row per |", 1)[1].split("\n\n", 1)[0]
+    return {name for line in table.splitlines()[2:] for name in re.findall(r"`([^`]+)`", line.split("|")[1])}
+
+
+def test_the_files_a_run_can_write_are_those_docs_results_lists():
+    """docs/results.md's table of the files a run writes left out survival.png and causes.png (figures=true); each command's files are in its section."""
+    from sim.cli.run import FILES
+    from sim.results import files, sweep
+
+    assert _file_table() == {*FILES, sweep.POINT, sweep.TABLE, sweep.TABLE_CSV, sweep.FAILURES}
+    for title, names in {
+        "sim-compare": (files.COMPARISON, files.COMPARISON_FIGURE, files.EVENTS, files.SUMMARY),
+        "sim-search": (files.SEARCH, files.CANDIDATES),
+    }.items():
+        assert [name for name in names if f"`{name}`" not in _section(title)] == [], title
