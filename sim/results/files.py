@@ -42,7 +42,7 @@ EVENTS = "events.parquet"
 TRAJECTORIES = "trajectories.parquet"
 DRAWS = "draws.parquet"
 SURVIVAL_FIGURE, CAUSES_FIGURE = "survival.png", "causes.png"
-#: ``sim-compare``'s table of policies and its forest plot.
+#: ``sim-compare``'s table of policies (a sweep gathers its points' into ``comparisons.parquet``) and its forest plot.
 COMPARISON, COMPARISON_FIGURE = "comparison.parquet", "comparison.png"
 #: ``sim-search``'s answer and its candidates' table.
 SEARCH, CANDIDATES = "search.json", "candidates.parquet"
@@ -50,6 +50,8 @@ SEARCH, CANDIDATES = "search.json", "candidates.parquet"
 POSTERIOR = "posterior.json"
 #: A run's figures and provenance (``sim-run``'s and ``sim-compare``'s), written last: it marks the run complete.
 SUMMARY = "summary.json"
+#: A sweep's table, one row per point (:func:`sim.results.sweep.collect`), as Parquet and as CSV, and its failed points.
+TABLE, TABLE_CSV, FAILURES = "sweep.parquet", "sweep.csv", "failures.csv"
 #: Every results file the commands write; a run's commit removes those an earlier run left beside its own.
 RESULT_FILES = (
     REPLICATIONS,
@@ -60,9 +62,9 @@ RESULT_FILES = (
     CAUSES_FIGURE,
     COMPARISON,
     COMPARISON_FIGURE,
-    "sweep.parquet",
-    "sweep.csv",
-    "failures.csv",
+    TABLE,
+    TABLE_CSV,
+    FAILURES,
     "design.parquet",
     "posterior.parquet",
     POSTERIOR,
@@ -78,7 +80,7 @@ DERIVED = (REPORT, FIGURES, *DISCOVERY)
 #: Records of where a run stands (a sweep point's ``point.json``): written at once, never held back for the commit.
 RECORD_FILES = ("point.json",)
 #: Written last: a folder whose results are complete has one of them (a run's summary, a design's sweep table, a calibration's report).
-COMPLETE_MARKS = ("sweep.parquet", SUMMARY, "calibration.md")
+COMPLETE_MARKS = (TABLE, SUMMARY, "calibration.md")
 #: The folder of a calibration's figures (beside ``calibration.md``).
 CALIBRATION_FIGURES = "calibration"
 #: The folder of the policy files ``sim-search`` writes for the packages it confirmed, so that its run folder is a ``--config-dir``.

@@ -35,23 +35,31 @@ import numpy as np
 
 from sim.core.version import __version__
 from sim.frontends.table import Table
-from sim.results.files import DERIVED, atomic_path, plain, remove, when_committed, write_json, write_table
+from sim.results.files import (
+    COMPARISON,
+    DERIVED,
+    FAILURES,
+    SEARCH,
+    SUMMARY,
+    TABLE,
+    TABLE_CSV,
+    atomic_path,
+    plain,
+    remove,
+    when_committed,
+    write_json,
+    write_table,
+)
 
 POINT = "point.json"
-SUMMARY = "summary.json"
 #: The file that marks a point complete and holds its figures (with ``run.key``), by command: sim-run's and sim-compare's, sim-search's.
-SUMMARIES = (SUMMARY, "search.json")
+SUMMARIES = (SUMMARY, SEARCH)
 #: Written by a multirun when it starts (and by a design into its points' folder): what was swept, how many points, when.
 SWEEP = "sweep.json"
-TABLE = "sweep.parquet"
-TABLE_CSV = "sweep.csv"
-FAILURES = "failures.csv"
 _INT64 = (int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max))
 #: A sweep of ``sim-compare``: every point's ``comparison.parquet`` rows (one per policy), the point's swept values as columns.
 COMPARISONS = "comparisons.parquet"
 COMPARISONS_CSV = "comparisons.csv"
-#: A point's comparison of policies (``sim-compare``), gathered into :data:`COMPARISONS`.
-COMPARISON = "comparison.parquet"
 #: The folder of a design's points, one folder each, under its run folder.
 POINTS = "points"
 #: Where point records are looked for under a sweep folder: a plain run, multirun jobs, a design's points, a multirun of design chunks.
