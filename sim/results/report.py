@@ -49,32 +49,39 @@ from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
 from sim.analysis.summary import DEFINITIONS, METHODS, MONEY, TERMS, cause_tables, mode_words, parameter_part, plain_lines, what_was_run
 from sim.frontends.words import scenario_words
-from sim.results.files import FIGURES, REPORT, atomic_path, save_figure
+from sim.results.files import (
+    CANDIDATES,
+    CAUSES_FIGURE,
+    COMPARISON,
+    COMPARISON_FIGURE,
+    DRAWS,
+    EVENTS,
+    FAILURES,
+    FIGURES,
+    REPLICATIONS,
+    REPORT,
+    SEARCH,
+    SUMMARY,
+    SURVIVAL_FIGURE,
+    TABLE,
+    TABLE_CSV,
+    TRAJECTORIES,
+    atomic_path,
+    save_figure,
+)
+from sim.results.sweep import COMPARISONS, COMPARISONS_CSV, SWEEP
 
 #: Result files of each kind, the first one telling the kind.
 KINDS = {
-    "comparisons": ("comparisons.parquet", "sweep.parquet"),
-    "sweep": ("sweep.parquet",),
-    "comparison": ("comparison.parquet", "summary.json"),
-    "run": ("summary.json",),
+    "comparisons": (COMPARISONS, TABLE),
+    "sweep": (TABLE,),
+    "comparison": (COMPARISON, SUMMARY),
+    "run": (SUMMARY,),
 }
 #: Tables a folder may hold that the report reads itself (other small tables are shown as they are).
-KNOWN_TABLES = frozenset(
-    {
-        "replications.parquet",
-        "events.parquet",
-        "trajectories.parquet",
-        "draws.parquet",
-        "comparison.parquet",
-        "comparisons.parquet",
-        "comparisons.csv",
-        "sweep.parquet",
-        "sweep.csv",
-        "failures.csv",
-    }
-)
+KNOWN_TABLES = frozenset({REPLICATIONS, EVENTS, TRAJECTORIES, DRAWS, COMPARISON, COMPARISONS, COMPARISONS_CSV, TABLE, TABLE_CSV, FAILURES})
 #: Figures the commands draw that the report draws again itself (not embedded twice).
-REDRAWN = frozenset({"survival", "causes", "comparison"})
+REDRAWN = frozenset(Path(name).stem for name in (SURVIVAL_FIGURE, CAUSES_FIGURE, COMPARISON_FIGURE))
 #: Largest "other" table shown in full.
 MAX_ROWS = 200
 #: Points of a sweep drawn on one survival or causes figure.
@@ -122,7 +129,7 @@ def kind(folder: Path) -> str:
     for name, files in KINDS.items():
         if all((folder / f).is_file() for f in files):
             return name
-    readable = "summary.json (a sim-run folder), comparison.parquet and summary.json (sim-compare) or sweep.parquet (a sweep)"
+    readable = f"{SUMMARY} (a sim-run folder), {COMPARISON} and {SUMMARY} (sim-compare) or {TABLE} (a sweep)"
     other = next((what for mark, what in _OTHER_COMMANDS.items() if (folder / mark).is_file()), None)
     if other:
         raise ReportError(f"{folder} holds {other}; sim-report reads a folder with {readable}")
@@ -132,7 +139,7 @@ def kind(folder: Path) -> str:
 #: What other commands leave in their folders, and where their own report is.
 _OTHER_COMMANDS = {
     "calibration.md": "a calibration (sim-calibrate), whose report is its calibration.md",
-    "search.json": "a search (sim-search), whose answer is its search.json and candidates.parquet",
+    SEARCH: f"a search (sim-search), whose answer is its {SEARCH} and {CANDIDATES}",
     "sensitivity.json": "a sensitivity analysis (sim-analyse sensitivity), whose tables are its morris.csv, sobol.csv and noise.csv"
     " and its figures morris.png and sobol.png",
 }
@@ -366,7 +373,7 @@ def _other_files(folder: Path, report: Report) -> None:
 def _run_report(folder: Path) -> Report:
     import pandas as pd
 
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
     run = summary.get("run", {})
     report = Report(f"Scenario {run.get('scenario', '?')}, policy {run.get('policy', '?')}")
     report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>" if {"scenario", "policy", "replications", "seed"} <= set(run) else "")
@@ -381,13 +388,13 @@ def _run_report(folder: Path) -> Report:
     )
     survival = plots.survival_figure(summary, title)
     report.figure("survival", survival, f"Partnerships not collapsed over time (0-100% scale), with its 95% Monte Carlo band{total}.")
-    if (folder / "replications.parquet").is_file():
-        table = pd.read_parquet(folder / "replications.parquet", columns=["outcome", "end_month", "launch_month"])
+    if (folder / REPLICATIONS).is_file():
+        table = pd.read_parquet(folder / REPLICATIONS, columns=["outcome", "end_month", "launch_month"])
         timing = plots.timing_figure(table, summary["horizon_months"], title)
         report.figure("timing", timing, "When launched partnerships collapse, and the yearly collapse rate.")
     report.figure("causes", plots.causes_figure(summary, title), "Causes and triggers, of the collapses and of all failures.")
-    if (folder / "trajectories.parquet").is_file():
-        fan = plots.fan_figure(pd.read_parquet(folder / "trajectories.parquet"), title=title)
+    if (folder / TRAJECTORIES).is_file():
+        fan = plots.fan_figure(pd.read_parquet(folder / TRAJECTORIES), title=title)
         report.figure("fan", fan, "Trust, value seen and savings month by month.")
     report.sections.append("<h2>Causes and triggers</h2>" + _causes_tables(summary))
     if summary.get("attribution"):
@@ -444,8 +451,8 @@ def _ranking(ranking: dict[str, Any] | None) -> dict[str, Any] | None:
 def _comparison_report(folder: Path) -> Report:
     import pandas as pd
 
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    comparison = pd.read_parquet(folder / "comparison.parquet")
+    summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
+    comparison = pd.read_parquet(folder / COMPARISON)
     run = summary.get("run", {})
     policies = [str(p) for p in comparison["policy"]]
     others = len(policies) - 1
@@ -541,7 +548,7 @@ def _point_summaries(folder: Path, table: Any, swept: list[str]) -> dict[str, An
     alone = _named_by_values(table, swept)
     for row in table.to_dict(orient="records")[:MAX_POINTS]:
         for candidate in (Path(str(row["job_dir"])), folder / str(row["job_dir"])):
-            if (candidate / "summary.json").is_file():
+            if (candidate / SUMMARY).is_file():
                 values = _point_values(row, swept)
                 short = ", ".join(f"{c}={v}" for c, v in values.items())
                 if alone:
@@ -550,7 +557,7 @@ def _point_summaries(folder: Path, table: Any, swept: list[str]) -> dict[str, An
                     label = (
                         plots.point_words(values) if short and len(short) <= MAX_LABEL else f"point {row['point']}"
                     )  # a design's many values: in the table of points
-                out[label] = json.loads((candidate / "summary.json").read_text(encoding="utf-8"))
+                out[label] = json.loads((candidate / SUMMARY).read_text(encoding="utf-8"))
                 break
     return out
 
@@ -623,16 +630,16 @@ def _unfinished(everything: Any, unfinished: Any, done: int) -> str:
 def _sweep_report(folder: Path) -> Report:
     import pandas as pd
 
-    everything = pd.read_parquet(folder / "sweep.parquet")
+    everything = pd.read_parquet(folder / TABLE)
     table = everything[everything["status"].astype(str) == "ok"] if "status" in everything.columns else everything
     unfinished = everything.drop(index=table.index)
     swept = swept_columns(table)
     estimate, low, high = plots.SWEEP_ESTIMATE
     if len(table) and estimate not in table.columns:  # a sweep of searches: its points answer another question
-        raise ReportError(f"{folder} holds a sweep whose points have no {estimate} (a sweep of sim-search): its table is sweep.parquet (sweep.csv)")
+        raise ReportError(f"{folder} holds a sweep whose points have no {estimate} (a sweep of sim-search): its table is {TABLE} ({TABLE_CSV})")
     over = ", ".join(swept_columns(everything))
     report = Report(f"Sweep of {len(everything)} points over {over or 'nothing'}")
-    meta = json.loads((folder / "sweep.json").read_text(encoding="utf-8")) if (folder / "sweep.json").is_file() else {}
+    meta = json.loads((folder / SWEEP).read_text(encoding="utf-8")) if (folder / SWEEP).is_file() else {}
     replications = sorted({int(r) for r in table["replications"]}) if "replications" in table.columns else []
     points = _point_summaries(folder, table, swept)
     modes = _modes(table, points)
@@ -731,13 +738,13 @@ def _comparisons_report(folder: Path) -> Report:
     """The report of a sweep of ``sim-compare``: per point, its chances and paired differences, and its forest plot (the first points)."""
     import pandas as pd
 
-    everything = pd.read_parquet(folder / "sweep.parquet")
+    everything = pd.read_parquet(folder / TABLE)
     done = everything[everything["status"].astype(str) == "ok"]
-    comparisons = pd.read_parquet(folder / "comparisons.parquet")
+    comparisons = pd.read_parquet(folder / COMPARISONS)
     swept = [c for c in swept_columns(everything) if c in comparisons.columns and c != "policy"]
     over = ", ".join(swept_columns(everything))
     report = Report(f"Sweep of {len(everything)} comparisons over {over or 'nothing'}")
-    meta = json.loads((folder / "sweep.json").read_text(encoding="utf-8")) if (folder / "sweep.json").is_file() else {}
+    meta = json.loads((folder / SWEEP).read_text(encoding="utf-8")) if (folder / SWEEP).is_file() else {}
     report.sections.append(
         f"<p class=what>What was run: {len(everything)} points, each comparing {_e(', '.join(dict.fromkeys(map(str, comparisons['policy']))))}"
         + (f" over {_e(over)}" if over else "")
