@@ -77,8 +77,10 @@ REPORT, FIGURES = "report.html", "figures"
 DISCOVERY = ("discovery.json", "discovery.png", "discovery.svg")
 #: Made by other commands from a folder's results: a run's commit removes them with the results they were made from.
 DERIVED = (REPORT, FIGURES, *DISCOVERY)
+#: A sweep point's record of where it stands (:class:`sim.results.sweep.PointRecord`).
+POINT = "point.json"
 #: Records of where a run stands (a sweep point's ``point.json``): written at once, never held back for the commit.
-RECORD_FILES = ("point.json",)
+RECORD_FILES = (POINT,)
 #: Written last: a folder whose results are complete has one of them (a run's summary, a design's sweep table, a calibration's report).
 COMPLETE_MARKS = (TABLE, SUMMARY, "calibration.md")
 #: The folder of a calibration's figures (beside ``calibration.md``).

@@ -39,6 +39,7 @@ from sim.results.files import (
     COMPARISON,
     DERIVED,
     FAILURES,
+    POINT,
     SEARCH,
     SUMMARY,
     TABLE,
@@ -51,7 +52,6 @@ from sim.results.files import (
     write_table,
 )
 
-POINT = "point.json"
 #: The file that marks a point complete and holds its figures (with ``run.key``), by command: sim-run's and sim-compare's, sim-search's.
 SUMMARIES = (SUMMARY, SEARCH)
 #: Written by a multirun when it starts (and by a design into its points' folder): what was swept, how many points, when.
