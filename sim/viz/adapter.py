@@ -695,6 +695,25 @@ def replay_summary(original: RunView, treated: RunView) -> tuple[tuple[str, str]
     return (run_name(original.levers), told(original)), (run_name(treated.levers), told(treated))
 
 
+def replay_learning(original: RunView, treated: RunView) -> str:
+    """What the replay's difference teaches, once both have ended: both runs met the same shocks, so the difference is
+    the lever's, and the key learning it carries (the case's where the replay switched on the case's levers, else each lever's).
+
+    ``"Both runs met the same shocks, so the difference is the lever's. Key learning (Guide 08, case 01): a champion is ..."``
+    (empty where the replay switched no lever on).
+    """
+    added = [name for name in treated.levers if name not in original.levers]
+    if not added:
+        return ""
+    case = case_of_scenario(original.scenario)
+    if case is not None and set(added) == set(case.levers):
+        learning = f"Key learning ({case.source}): {case.learning}"
+    else:
+        learning = "; ".join(f"{info.label} ({info.source}): {info.learning}" for info in map(lever_info, added))
+    lever = "lever's" if len(added) == 1 else "levers'"
+    return f"Both runs met the same shocks, so the difference is the {lever}. {upper_first(learning)}."
+
+
 def replay_of(run: Run, levers: Sequence[str]) -> Run:
     """The same scenario, policy, seed and replication as ``run`` with ``levers`` switched on as well (common random numbers)."""
     return Run(run.scenario, run.policy, run.seed, run.replication, tuple(dict.fromkeys((*run.levers, *levers))), run.config_dir)

@@ -14,7 +14,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 import ipyvue
@@ -111,15 +111,18 @@ class Stage:
         with self.lock:
             texts = [r.handout() for r in self.runs]
             ended = len(self.runs) == 2 and not any(r.running for r in self.runs)
-        said = adapter.replay_summary(*(r.view() for r in self.runs)) if ended else ()
-        if not said:
+        if not ended:
             return handout.markdown(texts)
+        shown = [r.view() for r in self.runs]
+        said = adapter.replay_summary(*shown)
         first, replay = self.runs
         title = (
             f"# {scenario_words(first.scenario, noun=False)}: as it happened and {adapter.lower_first(adapter.run_name(replay.levers))}"
             f" (seed {first.seed}, replication {first.replication})\n\n"
         )
-        return title + "## How both ended\n\n" + "".join(f"**{label}:** {words}.\n\n" for label, words in said) + handout.markdown(texts)
+        learning = adapter.replay_learning(*shown)
+        ended_as = "".join(f"**{label}:** {words}.\n\n" for label, words in said) + (f"{learning}\n\n" if learning else "")
+        return title + "## How both ended\n\n" + ended_as + handout.markdown(texts)
 
 
 # Per-session state (solara keeps module-level reactive variables per browser session).
@@ -196,6 +199,22 @@ def step_once() -> list[Item]:
         if notice.value.startswith(PAUSED):  # nothing is left to play on to: "Why did it end?" says what happened
             notice.set("")
     return [item for _, item in fired]
+
+
+def play_on(latest: Callable[[], bool] = lambda: True) -> None:
+    """Step the runs on show month after month while the page plays (and while ``latest()``: this is the session's latest
+    play): the first month at once, then one every 1/speed seconds by the clock, the time a month takes to step and draw
+    counted in its interval (slept after it, it had 16 months a second show 8.6, and 1 wait 1.4 s for month 1); a machine
+    too busy to keep up plays as fast as it can, without a burst to catch up."""
+    due = time.monotonic()
+    while playing.value and latest():
+        step_once()
+        due += 1.0 / max(speed.value, 1)
+        wait = due - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        else:
+            due = time.monotonic()
 
 
 def toggle_play() -> None:
@@ -325,8 +344,11 @@ def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: boo
 
 
 def comparison_html(original: RunView, treated: RunView) -> str:
-    """One sentence setting the replay against the original, once both have ended."""
-    return "<br>".join(f"<b>{escape(label)}:</b> {escape(words)}." for label, words in adapter.replay_summary(original, treated))
+    """How the replay and the original ended, once both have, and the key learning their difference shows
+    (:func:`adapter.replay_learning`: the runs' own "Why did it end?" are too narrow to say it)."""
+    ended = "<br>".join(f"<b>{escape(label)}:</b> {escape(words)}." for label, words in adapter.replay_summary(original, treated))
+    learning = adapter.replay_learning(original, treated)
+    return ended + (f'<div class="sim-replay-learning">{escape(learning)}</div>' if learning else "")
 
 
 def why_html(why: Why, compact: bool = False) -> str:
@@ -358,17 +380,19 @@ def why_html(why: Why, compact: bool = False) -> str:
     return "".join(parts)
 
 
-def network_svg(view: RunView, width: int | None = None) -> str:
-    """The councils as agents and the trust between them (the drawing decides its height: :func:`sim.viz.svg.network`)."""
+def network_svg(view: RunView, width: int | None = None, around: int = svg.AROUND) -> str:
+    """The councils as agents and the trust between them (the drawing decides its height: :func:`sim.viz.svg.network`;
+    ``around``: what the page shows above and below it, in CSS pixels, :data:`sim.viz.svg.REPLAY_AROUND` in a replay)."""
     nodes = [svg.Node(c.name, c.size, c.value_seen, c.outside_option, c.notice, c.key_person_present, c.active, c.exit_month) for c in view.councils]
-    return svg.network(nodes, view.trust, width)
+    return svg.network(nodes, view.trust, width, around)
 
 
-def now_html(view: RunView, said: str = "") -> str:
-    """What happened last, under the councils' drawing (the notice ``said`` instead, where there is one)."""
+def now_html(view: RunView, said: str = "", place: int = 0, clamped: bool = False) -> str:
+    """What happened last, under the councils' drawing (the notice ``said`` instead, where there is one); ``place``: which
+    run on show it is, ``clamped``: kept to two lines of text (a run of a replay: :func:`timeline_html`)."""
     if said:
         return f'<div class="sim-notice">{escape(said)}</div>'
-    return timeline_html(view.timeline[-1:], run=f"now-{len(view.timeline)}", shown=opened.value)
+    return timeline_html(view.timeline[-1:], clamped=clamped, run=f"now-{place}-{len(view.timeline)}", shown=opened.value)
 
 
 def savings_top(shown: Sequence[RunView]) -> float:
@@ -447,6 +471,7 @@ CSS = (
 .v-application .v-card__text { font-size: 18px; line-height: 1.4; color: #1A1A1A !important; }
 .sim-figure .v-card__text { padding: 6px; }
 .sim-replay { margin-top: 6px; }
+.sim-replay-learning { margin-top: 6px; }
 .sim-empty { color: #666; font-style: italic; }
 .sim-headline { font-size: 1.15em; font-weight: 700; margin-bottom: 8px; }
 .sim-learning { background: #E8F3FA; border-left: 8px solid #0072B2; padding: 10px 14px; margin: 10px 0; font-size: 1.05em; }
@@ -605,7 +630,8 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             width = svg.drawing_width(len(view.councils), compact=True)
             charts = min(width, svg.NARROW)
             with solara.Card(**figure):
-                solara.HTML(tag="div", unsafe_innerHTML=network_svg(view, width))
+                solara.HTML(tag="div", unsafe_innerHTML=network_svg(view, width, svg.REPLAY_AROUND))
+                solara.HTML(tag="div", unsafe_innerHTML=now_html(view, place=place, clamped=True), classes=["sim-now"])
             with solara.Card("Timeline", margin=0):
                 with solara.Div(classes=["sim-scroll-short"]):
                     Timeline.element(html=timeline_html(view.timeline, clamped=True, run=run, shown=opened.value))
@@ -635,12 +661,12 @@ def Page() -> None:
     current()
     shown = views.value
 
+    rounds = solara.use_ref(0)  # which play of the session is the latest: a loop left over from the one before stops
+
     def play_loop() -> None:
-        while playing.value:
-            time.sleep(1.0 / max(speed.value, 1))
-            if not playing.value:
-                break
-            step_once()
+        rounds.current += 1
+        mine = rounds.current
+        play_on(lambda: rounds.current == mine)
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib.util
+import logging
 import os
 import socket
 import sys
@@ -100,6 +101,56 @@ def quiet_cookie_warning() -> None:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning)
 
 
+#: Solara's own race as a browser tab closes (solara/server/kernel_context.py ``page_disconnect``, solara 1.58): the page's
+#: websocket is reported disconnected twice, and uvicorn logs the assertion's traceback in the trainer's terminal.
+DOUBLE_DISCONNECT = "cannot disconnect a page that is in state"
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    """The exceptions inside ``error``: itself, or those of an exception group, flattened."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
+
+
+def is_double_disconnect(error: BaseException) -> bool:
+    """Whether ``error`` is (or groups only) Solara's double-disconnect assertion, raised in ``page_disconnect`` of
+    ``solara/server/kernel_context.py``."""
+
+    def known(leaf: BaseException) -> bool:
+        tb = leaf.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        code = tb.tb_frame.f_code if tb is not None else None
+        return (
+            isinstance(leaf, AssertionError)
+            and str(leaf).startswith(DOUBLE_DISCONNECT)
+            and code is not None
+            and code.co_name == "page_disconnect"
+            and Path(code.co_filename).as_posix().endswith("solara/server/kernel_context.py")
+        )
+
+    return all(known(leaf) for leaf in _leaves(error))
+
+
+class DoubleDisconnectFilter(logging.Filter):
+    """Drops the log record of Solara's double-disconnect assertion (:func:`is_double_disconnect`), and only that one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the known race's record; every other record passes."""
+        error = record.exc_info[1] if record.exc_info else None
+        return error is None or not is_double_disconnect(error)
+
+
+def quiet_double_disconnect() -> None:
+    """Keep Solara's double-disconnect traceback out of the trainer's terminal: uvicorn logs it as "Exception in ASGI
+    application" on its ``uvicorn.error`` logger, whose filters survive the server's logging set-up. Nothing is wrong
+    with the page: the tab had closed. Every other error is still logged."""
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, DoubleDisconnectFilter) for f in logger.filters):
+        logger.addFilter(DoubleDisconnectFilter())
+
+
 def warm_up() -> None:
     """Compile the model while the server starts, so that the first page waits less."""
     from sim.viz import adapter
@@ -128,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise RuntimeError("sim-demo: Solara was imported before its settings were made offline")
     offline_environment()
     quiet_cookie_warning()
+    quiet_double_disconnect()
     from sim.core.jit import COMPILE_TIME
     from sim.frontends.compiling import compiled_code_cached
 

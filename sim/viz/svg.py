@@ -124,13 +124,15 @@ NOW_LINE = 60
 #: What the page shows around the councils' drawing, in CSS pixels: above it the app bar, the run's month and its card's
 #: margin (153); below it :data:`NOW_LINE` and 6 px each side of it, and 3 to spare.
 AROUND = 153 + 6 + NOW_LINE + 6 + 3
+#: The same in a run of a replay, whose title sits over its month (60 CSS pixels more above the drawing).
+REPLAY_AROUND = AROUND + 60
 
 
-def _svg(width: int, height: int, body: list[str], label: str, fit: bool = False) -> str:
+def _svg(width: int, height: int, body: list[str], label: str, fit: bool = False, around: int = AROUND) -> str:
     """An SVG drawing, as wide as its box; ``fit``: no taller than the screen less what the page shows around it
-    (:data:`AROUND`) where its smallest text (:data:`SMALLEST_TEXT`) keeps :data:`LEAST_PX` or more (:func:`least_height`),
-    shrunk and centred in its box."""
-    tallest = f"max(calc(100vh - {AROUND}px), {least_height(height)}px)" if fit else "100%"
+    (``around``, CSS pixels: :data:`AROUND`) where its smallest text (:data:`SMALLEST_TEXT`) keeps :data:`LEAST_PX` or more
+    (:func:`least_height`), shrunk and centred in its box."""
+    tallest = f"max(calc(100vh - {around}px), {least_height(height)}px)" if fit else "100%"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(label)}" '
         f'style="{FONT};display:block;max-height:{tallest}">' + "".join(body) + "</svg>"
@@ -743,7 +745,7 @@ def _place(width: int, height: int, councils: tuple[tuple[float, int, tuple[floa
     return _Placement(tuple(pos), tuple(labels), tuple(marks[edge] for edge in edges), height, shift)
 
 
-def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: int | None = None) -> str:
+def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: int | None = None, around: int = AROUND) -> str:
     """The councils as agents on a ring, joined by the trust between current partners.
 
     A node's area grows with the council's size, its fill with its net value (the value it
@@ -766,7 +768,8 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
     over a council's rim, never under it.
     The drawing decides its own size: ``width`` wide (by default :func:`drawing_width`), and as tall as its councils need
     (:func:`room`, more where the labels need it: many councils, long names); on the page it is
-    no taller than the screen less what the page shows around it (:data:`AROUND`) where its text keeps 14 px (shrunk,
+    no taller than the screen less what the page shows around it (``around``: :data:`AROUND`, in a replay
+    :data:`REPLAY_AROUND`) where its text keeps 14 px (shrunk,
     centred). The placement
     is computed once for what it depends on (councils' sizes, labels, which partners are
     joined) and reused while only the numbers change.
@@ -840,7 +843,7 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
         )
     body.append(_legend(width, height))
     names = ", ".join(f"{nd.name} sees {nd.value_seen:.2f}" + (" (notice given)" if nd.notice else "") if nd.active else f"{nd.name} left" for nd in nodes)
-    return _svg(width, height, body, f"Councils: {names}", fit=True)
+    return _svg(width, height, body, f"Councils: {names}", fit=True, around=around)
 
 
 def _legend(width: int, height: int) -> str:

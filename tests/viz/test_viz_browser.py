@@ -115,13 +115,8 @@ def serve(tmp_path, *options: str):
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
         log.close()
-    tracebacks = (tmp_path / "sim-demo.log").read_text().split("Traceback (most recent call last)")[1:]
-    assert not [t for t in tracebacks if SOLARAS_DOUBLE_DISCONNECT not in t], tracebacks
-
-
-#: Solara's own race as a browser closes (solara/server/kernel_context.py ``page_disconnect``): the page's websocket
-#: is reported disconnected twice and its assertion's traceback logged; seen now and then, not the app's doing.
-SOLARAS_DOUBLE_DISCONNECT = "AssertionError: cannot disconnect a page that is in state"
+    log = (tmp_path / "sim-demo.log").read_text()
+    assert "Traceback (most recent call last)" not in log, log[-4000:]  # Solara's double disconnect included: sim.viz.cli drops it
 
 
 def test_trainer_session_in_headless_chromium(server, tmp_path):
@@ -469,3 +464,47 @@ def test_an_opened_event_stays_open_through_play_pause_and_step(server):
         button("Step").click()
         page.wait_for_timeout(500)
         expect(opened).not_to_have_attribute("open", "")
+
+
+def test_a_tab_that_closes_after_its_page_was_disconnected_twice_leaves_no_traceback_in_the_terminal(server, tmp_path):
+    """Solara's race as a tab closes (its page reported disconnected twice, as when a reconnecting websocket overlaps the
+    old one) printed 60 lines of "Exception in ASGI application ... AssertionError: cannot disconnect a page that is in
+    state" in sim-demo's terminal, for nothing wrong. Reproduced here by a second websocket on the page's own address."""
+    sockets: list[str] = []
+    with app_page(server, before=lambda page: page.on("websocket", lambda ws: sockets.append(ws.url))) as page:
+        kernel = next(url for url in sockets if "/kernels/" in url)
+        page.evaluate(
+            "url => new Promise(done => { const ws = new WebSocket(url); ws.onopen = () => setTimeout(() => { ws.close(); done(); }, 500); })", kernel
+        )
+        page.wait_for_timeout(1000)
+    time.sleep(3)  # the server sees the tab's websocket close
+    log = (tmp_path / "sim-demo.log").read_text()
+    assert "cannot disconnect a page" not in log and "Traceback" not in log, log[-3000:]
+
+
+@pytest.mark.parametrize("screen", [(1366, 768), (1920, 1080)])
+def test_a_replay_playing_shows_what_fired_under_each_runs_councils_on_the_screen(server, tmp_path, screen):
+    """Case 01's replay played at 1366x768 and 1920x1080: what had just fired was written nowhere on the screen (each
+    run's timeline started at 1000 px and below), so a room watching without pauses saw the councils change and not why."""
+    from playwright.sync_api import expect
+
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with app_page(server, *screen) as page:
+        page.get_by_role("button", name="Case 01", exact=True).click()
+        expect(page.get_by_text("Case 01's story")).to_be_visible()
+        page.get_by_role("button", name="To the end", exact=True).click()
+        page.locator(".sim-why").get_by_role("button", name="Replay with continuity plan").click()
+        expect(page.get_by_text("As it happened")).to_be_visible()
+        for month in range(1, 25):
+            page.get_by_role("button", name="Step", exact=True).click()
+            expect(page.locator(".sim-month").first).to_have_text(f"Month {month}")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / f"sim-demo-replay-playing-{screen[0]}x{screen[1]}.png"))
+        now = page.locator(".sim-run .sim-now .sim-event")
+        expect(now).to_have_count(2)
+        for k in range(2):
+            expect(now.nth(k)).to_be_in_viewport(ratio=1)
+            expect(now.nth(k)).to_contain_text("Month ")
+        small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
+        assert not small, f"text below 14 px: {small[:10]}"

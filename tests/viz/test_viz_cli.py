@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import subprocess
 import sys
@@ -107,3 +108,43 @@ def test_solaras_samesite_cookie_warning_is_kept_out_of_the_trainers_terminal():
         warnings.warn("Cookies with samesite=none require https, but according to the asgi framework, the scheme is 'http'", UserWarning, stacklevel=1)
         warnings.warn("another warning", UserWarning, stacklevel=1)
     assert [str(w.message) for w in seen] == ["another warning"]
+
+
+def _double_disconnect() -> AssertionError:
+    """Solara's own assertion, raised by its ``page_disconnect`` for a page already disconnected (as a closing tab can)."""
+    import threading
+    from types import SimpleNamespace
+
+    from solara.server.kernel_context import PageStatus, VirtualKernelContext
+
+    context = SimpleNamespace(id="kernel", lock=threading.RLock(), page_status={"page": PageStatus.DISCONNECTED})
+    with pytest.raises(AssertionError) as raised:
+        VirtualKernelContext.page_disconnect(context, "page")  # type: ignore[arg-type]
+    return raised.value
+
+
+@pytest.mark.filterwarnings("ignore:There is no current event loop:DeprecationWarning")
+def test_solaras_double_disconnect_traceback_is_kept_out_of_the_terminal_and_nothing_else(caplog):
+    """A closing tab sometimes had Solara report its page disconnected twice: uvicorn printed the assertion's traceback
+    ("Exception in ASGI application", 60 lines) in the trainer's terminal, for nothing wrong. Only that one is dropped."""
+    logger = logging.getLogger("uvicorn.error")
+    before = list(logger.filters)
+    try:
+        cli.quiet_double_disconnect()
+        cli.quiet_double_disconnect()
+        assert len(logger.filters) == len(before) + 1
+        known = _double_disconnect()
+        try:
+            raise AssertionError(str(known))  # the same words, raised elsewhere: not Solara's race
+        except AssertionError as err:
+            elsewhere = err
+        with caplog.at_level(logging.ERROR, logger="uvicorn.error"):
+            for error in (known, BaseExceptionGroup("unhandled errors in a TaskGroup", [known]), elsewhere, ValueError("other")):
+                logger.error("Exception in ASGI application\n", exc_info=(type(error), error, error.__traceback__))
+            logger.error("no exception at all")
+        logged = [r.exc_info[1] if r.exc_info else r.getMessage() for r in caplog.records]
+        assert logged[:2] == [elsewhere, logged[1]] and isinstance(logged[1], ValueError) and logged[2] == "no exception at all"
+        assert len(logged) == 3
+        assert not cli.is_double_disconnect(BaseExceptionGroup("two", [known, elsewhere]))
+    finally:
+        logger.filters[:] = before
