@@ -541,3 +541,15 @@ def test_play_steps_the_first_month_at_once_and_then_at_the_speed_it_says(monkey
     assert stepped[0] - start < 0.1, "month 1 at once"
     assert len(stepped) == 5 and app.views.value[0].month == 5, [round(t - start, 2) for t in stepped]
     assert all(abs(t - start - k / 2) < 0.1 for k, t in enumerate(stepped)), "one every half second by the clock"
+
+
+def test_a_play_loop_left_over_from_an_earlier_play_steps_no_more(monkeypatch):
+    """Pause then Play within one month's wait started a second loop while the first still slept: it woke to a page
+    playing again and stepped too, at twice the speed. A loop that is not the session's latest (``latest()`` false) stops."""
+    stepped: list[int] = []
+    monkeypatch.setattr(app, "step_once", lambda: stepped.append(1) or [])
+    fresh_session()
+    app.current()
+    app.playing.set(True)
+    app.play_on(lambda: False)
+    assert not stepped and app.views.value[0].month == 0
