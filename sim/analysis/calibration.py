@@ -903,6 +903,36 @@ def predictive_verdict(result: Calibration) -> str:
     return _verdict(predictive_table(result), result.design)
 
 
+def point_figures(result: Calibration) -> dict[str, Any]:
+    """What a sweep of calibrations compares across its points, as ``{"posterior": ..., "predictive": ...}``.
+
+    ``posterior``: per calibrated parameter (by path) its posterior ``mean`` and 90% interval (``low``,
+    ``high``), as ``calibration.md`` gives them (:func:`parameter_table`). ``predictive``: how many
+    target statistics have their observed value inside the posterior predictive 90% interval
+    (``inside``) out of how many (``statistics``), and per statistic its ``observed`` value, that
+    interval (``low``, ``high``) and whether it holds the observed value (``inside``), as
+    :func:`predictive_verdict` counts them.
+    """
+    parameters = parameter_table(result)
+    posterior = {
+        row.parameter: {"mean": float(row.posterior_mean), "low": float(row.posterior_low), "high": float(row.posterior_high)}
+        for row in parameters.itertuples()
+    }
+    rows = predictive_table(result)
+    rows = rows[np.isfinite(rows["observed"].to_numpy(float))]
+    statistics = {
+        row.statistic: {
+            "observed": float(row.observed),
+            "low": float(row.posterior_low),
+            "high": float(row.posterior_high),
+            "inside": bool(row.posterior_low <= row.observed <= row.posterior_high),
+        }
+        for row in rows.itertuples()
+    }
+    inside = sum(s["inside"] for s in statistics.values())
+    return {"posterior": posterior, "predictive": {"inside": inside, "statistics": len(statistics), **statistics}}
+
+
 #: The format of a targets file of one's own, told on the shipped targets' page (docs/calibration.md).
 OWN_TARGETS = (
     "`sim-calibrate targets=my_record.csv` fits the model to your own record of arrangements that ended, a records CSV "

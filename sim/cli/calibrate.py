@@ -4,6 +4,7 @@
     sim-calibrate targets=my_region.yaml out=calibration/           # your own targets, in the same YAML format
     sim-calibrate targets=my_record.csv out=calibration/            # your own record of endings, as data/uk_breakups.csv
     sim-calibrate points=300 waves=2 replications=200 parameters=[decisions.memory,decisions.outside_option]
+    sim-calibrate -m seed=1,2,3 points=300 waves=2 replications=200   # a sweep: one row per calibration in sweep.parquet
 
 Writes into ``out`` (default: the Hydra run folder), each file atomically: ``posterior.parquet``
 (one column per calibrated parameter and ``weight``, the format ``uncertainty=posterior`` reads),
@@ -13,22 +14,27 @@ earlier run's results is taken over as ``sim-run`` does it (a ``notice:`` line; 
 replaced once this run has succeeded). Bad input exits with status 2 and one line per problem; so
 do targets the model cannot reach (no parameter point plausible: each statistic out of reach is
 named, and nothing is written). The last lines say whether the observed values lie inside their
-posterior predictive intervals.
+posterior predictive intervals. A sweep (``-m``) records each point (``point.json``; a point whose
+targets are out of reach fails alone, exit 3), skips the points done with ``resume=true``, and writes
+``sweep.parquet``: one row per calibration (``docs/sweeps.md``).
 ``docs/calibration.md`` explains the method.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.analysis.calibration import Refused, calibrate_checked, predictive_verdict, prepare
+from sim.analysis.calibration import Refused, calibrate_checked, point_figures, predictive_verdict, prepare
 from sim.cli import guard
 from sim.cli.common import (
     argv_problems,
@@ -43,10 +49,12 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
+from sim.cli.sweep import fail_point, host, job_overrides, run_sweepable
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings
 from sim.results import provenance
-from sim.results.calibration import write_all
+from sim.results import sweep as sweep_results
+from sim.results.calibration import FILES, write_all
 from sim.results.files import when_committed
 
 SCHEMA_NAME = "calibrate_schema"
@@ -96,13 +104,42 @@ def calibrate_check(cfg: DictConfig, args: Any) -> list[str]:
 @hydra.main(config_path="pkg://sim.configs", config_name="calibrate", version_base="1.3")
 @guard.task()
 def app(cfg: DictConfig) -> None:
-    """Check the settings and the targets, calibrate, and write the results."""
+    """Check the settings and the targets, calibrate, and write the results.
+
+    In a multirun the job is a point of the sweep (:mod:`sim.cli.sweep`): its ``point.json`` records
+    it, its ``posterior.json`` also holds its ``run`` and the figures the sweep's table compares
+    (:func:`~sim.analysis.calibration.point_figures`), and a point refused (targets out of the
+    model's reach there) is recorded as failed while the sweep goes on.
+    """
+    began = time.time()
+    hc = HydraConfig.get()
+    multirun = hc.mode == RunMode.MULTIRUN
+    scenario = hc.runtime.choices["scenario"]
+    point = {"scenario": scenario, **{k: v for k, v in job_overrides().items() if k != "scenario"}}
     settings, config, targets, items, problems = _prepared(cfg, fixed_paths())
     if problems:
-        fail(problems)
-    scenario = HydraConfig.get().runtime.choices["scenario"]
+        if not multirun:
+            fail(problems)
+        fail_point(problems, point, began)
+        return
     out = Path(settings.out) if settings.out else guard.output_dir()
+    # the targets' content too: a targets file edited between two runs is another calibration
+    key = sweep_results.digest({"point": sweep_results.point_key(config, settings, settings.seed), "targets": dataclasses.asdict(targets)}, 24)
+    index = int(hc.job.num) if multirun else 0
+    if settings.resume and sweep_results.complete(out, key, FILES):
+        if multirun:
+            sweep_results.PointRecord(
+                index, "ok", point, key, settings.seed, settings.replications, started=began, finished=time.time(), host=host(), resumed=True
+            ).write(out)
+        print(f"Point {index} ({scenario}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+        return
+    if multirun or settings.resume:
+        sweep_results.clear_results(out, FILES)
+    record = sweep_results.PointRecord(index, "running", point, key, settings.seed, settings.replications, started=began, host=host())
+    if multirun:
+        record.write(out)
     total = settings.points * settings.waves * settings.replications
+    refused: list[str] = []
     with progress_bar(total, f"calibrating {len(items)} parameters") as bar:
         try:
             result = calibrate_checked(
@@ -120,9 +157,16 @@ def app(cfg: DictConfig) -> None:
                 report=lambda line: bar.write(line, file=sys.stderr),
             )
         except Refused as err:
-            fail(err.problems)
+            if not multirun:
+                fail(err.problems)
+            refused = err.problems
+    if refused:
+        fail_point(refused, point, began)
+        return
     result.info["scenario"] = scenario
-    files = write_all(result, out)
+    run = {"key": key, "replications": settings.replications, "overrides": point, "wall_time_s": time.time() - began}
+    # a single run's posterior.json stays as it was; a sweep's point (or a run that may be resumed) also records its run and figures
+    files = write_all(result, out, extra={"run": run, **point_figures(result)} if multirun or settings.resume else None)
     info = result.info
     stats, waves = len(targets.statistics), len(result.waves)
     calibrated = f"{len(items)} parameter{'s' if len(items) != 1 else ''}"
@@ -134,6 +178,9 @@ def app(cfg: DictConfig) -> None:
     print(f"Posterior predictive check: {predictive_verdict(result)}")
     print(f"Seed {settings.seed}; {versions_line(provenance.collect())}")
     when_committed(lambda: print(f"Results in {out}: {', '.join(files)}"))  # once they are in place
+    if multirun:  # "ok" once the results are in place: a stop before then leaves the point "running"
+        record.status, record.finished, record.wall_time_s = "ok", time.time(), time.time() - began
+        when_committed(lambda: record.write(out))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     register()
     command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check, argv_check=calibrate_argv_problems, check_sweep=True)
     argv, setting = out_as_folder(argv)  # the run's own log and .hydra go with its results in out=; a fault names out=, as typed
-    return guard.run_command(command, argv, setting=setting)
+    return run_sweepable(command, argv, setting=setting)
 
 
 if __name__ == "__main__":

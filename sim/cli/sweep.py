@@ -1,7 +1,8 @@
 """Sweeps through Hydra: each job records its point, the sweep refuses to mix results, and its table is collected at the end.
 
-``configs/config.yaml`` installs :class:`SweepCallback` for ``sim-run``, ``configs/compare.yaml`` for
-``sim-compare`` (whose ``main`` runs through :func:`run_sweepable`):
+``configs/config.yaml`` installs :class:`SweepCallback` for ``sim-run``, ``configs/compare.yaml``,
+``search.yaml`` and ``calibrate.yaml`` for ``sim-compare``, ``sim-search`` and ``sim-calibrate`` (whose
+``main`` runs through :func:`run_sweepable`):
 
 - ``on_multirun_start`` (submitting process): refuses a launcher setting out of its range
   (:data:`LAUNCHER_SETTINGS`); claims the sweep folder for this sweep alone (:func:`claim`: a
@@ -446,7 +447,7 @@ def pin(config: DictConfig, folder: Path) -> None:
 
 
 class SweepCallback(Callback):
-    """Hydra callback of ``sim-run`` and ``sim-compare``: refuse mixed sweep folders, record crashed jobs, report progress, collect the table."""
+    """Hydra callback of the model's commands' sweeps: refuse mixed sweep folders, record crashed jobs, report progress, collect the table."""
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Check the launcher, claim the sweep folder (:func:`claim`; refusing a folder of another sweep), then record the sweep's fingerprint and size."""

@@ -47,7 +47,7 @@ from sim.config import assumptions as A
 from sim.config.checks import ConfigError, check_number
 from sim.config.overrides import did_you_mean
 from sim.config.settings import MAX_SEED, MAX_WORKERS, checked_settings, setting, text_setting
-from sim.core.declare import SETTING, Spec, spec_of
+from sim.core.declare import SETTING, Spec, flag, spec_of
 from sim.core.params import PartnershipParams
 
 #: Model events a targets file can describe.
@@ -630,6 +630,11 @@ class CalibrateSettings:
         },
     )
     out: Any = text_setting(None, "folder for the results (default: the Hydra run folder)")
+    resume: Any = flag(
+        False,
+        "reuse results already in the run or sweep folder: skip each point whose calibration is complete and made with the same configuration",
+        value=SETTING,
+    )
 
 
 def calibrate_settings(raw: Mapping[str, Any]) -> CalibrateSettings:

@@ -13,7 +13,7 @@ from typing import Any
 from sim.analysis.calibration import Calibration, predictive_figure, prior_posterior_figure, render
 from sim.config.posterior import provenance_path
 from sim.results import provenance
-from sim.results.files import CALIBRATION_FIGURES, atomic_path, save_figure, write_json, write_table
+from sim.results.files import CALIBRATION_FIGURES, POSTERIOR, atomic_path, save_figure, write_json, write_table
 
 #: A calibration's figures (beside ``calibration.md``, in their own folder): prior against posterior, and the posterior predictive check.
 FIGURES = {"prior_posterior": "prior_posterior.png", "predictive": "predictive.png"}
@@ -39,10 +39,17 @@ def write_report(result: Calibration, markdown: str | Path, figures_dir: str | P
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_all(result: Calibration, folder: str | Path, *, command: str = "sim-calibrate") -> list[str]:
-    """Every results file of a calibration into ``folder``; returns their names."""
+#: Every results file of a calibration, by its name in the folder, in the order written.
+FILES = ("design.parquet", "posterior.parquet", POSTERIOR, "calibration.md", *(f"{CALIBRATION_FIGURES}/{name}" for name in FIGURES.values()))
+
+
+def write_all(result: Calibration, folder: str | Path, *, command: str = "sim-calibrate", extra: dict[str, Any] | None = None) -> list[str]:
+    """Every results file of a calibration into ``folder`` (:data:`FILES`); returns their names.
+
+    ``extra`` is added to ``posterior.json`` (a sweep's point: its ``run``, and the figures its table compares).
+    """
     folder = Path(folder)
     write_table(folder / "design.parquet", result.design, result.info)
-    write_posterior(result, folder / "posterior.parquet")
+    write_posterior(result, folder / "posterior.parquet", extra)
     write_report(result, folder / "calibration.md", folder / CALIBRATION_FIGURES, command=command)
-    return ["design.parquet", "posterior.parquet", "posterior.json", "calibration.md", *(f"{CALIBRATION_FIGURES}/{name}" for name in FIGURES.values())]
+    return list(FILES)

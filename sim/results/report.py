@@ -635,8 +635,10 @@ def _sweep_report(folder: Path) -> Report:
     unfinished = everything.drop(index=table.index)
     swept = swept_columns(table)
     estimate, low, high = plots.SWEEP_ESTIMATE
-    if len(table) and estimate not in table.columns:  # a sweep of searches: its points answer another question
-        raise ReportError(f"{folder} holds a sweep whose points have no {estimate} (a sweep of sim-search): its table is {TABLE} ({TABLE_CSV})")
+    if len(table) and estimate not in table.columns:  # a sweep of searches or calibrations: its points answer another question
+        raise ReportError(
+            f"{folder} holds a sweep whose points have no {estimate} (a sweep of sim-search or sim-calibrate): its table is {TABLE} ({TABLE_CSV})"
+        )
     over = ", ".join(swept_columns(everything))
     report = Report(f"Sweep of {len(everything)} points over {over or 'nothing'}")
     meta = json.loads((folder / SWEEP).read_text(encoding="utf-8")) if (folder / SWEEP).is_file() else {}

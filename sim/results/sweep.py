@@ -40,6 +40,7 @@ from sim.results.files import (
     DERIVED,
     FAILURES,
     POINT,
+    POSTERIOR,
     SEARCH,
     SUMMARY,
     TABLE,
@@ -52,8 +53,8 @@ from sim.results.files import (
     write_table,
 )
 
-#: The file that marks a point complete and holds its figures (with ``run.key``), by command: sim-run's and sim-compare's, sim-search's.
-SUMMARIES = (SUMMARY, SEARCH)
+#: The file that marks a point complete and holds its figures (with ``run.key``), by command: sim-run's and sim-compare's, sim-search's, sim-calibrate's.
+SUMMARIES = (SUMMARY, SEARCH, POSTERIOR)
 #: Written by a multirun when it starts (and by a design into its points' folder): what was swept, how many points, when.
 SWEEP = "sweep.json"
 _INT64 = (int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max))
@@ -65,7 +66,9 @@ POINTS = "points"
 #: Where point records are looked for under a sweep folder: a plain run, multirun jobs, a design's points, a multirun of design chunks.
 PATTERNS = (POINT, f"*/{POINT}", f"{POINTS}/*/{POINT}", f"*/{POINTS}/*/{POINT}")
 #: Settings that never change a point's numbers (left out of its key).
-UNKEYED = frozenset({"workers", "engine", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "crn", "detail", "out"})
+UNKEYED = frozenset(
+    {"workers", "engine", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "crn", "detail", "out", "batch_points"}
+)
 #: Overrides that are not part of a point (left out of its columns).
 NOT_POINT = frozenset(
     {"workers", "engine", "block_size", "save_events", "save_trajectories", "figures", "resume", "design", "design_chunk", "sweep", "detail", "out"}
@@ -193,7 +196,7 @@ def read_record(folder: Path) -> PointRecord | None:
 
 
 def read_summary(folder: Path) -> dict[str, Any] | None:
-    """A point's ``summary.json`` (a ``sim-search`` point's ``search.json``; None if absent or unreadable)."""
+    """A point's ``summary.json`` (a ``sim-search`` point's ``search.json``, a ``sim-calibrate`` point's ``posterior.json``; None if absent or unreadable)."""
     for name in SUMMARIES:
         try:
             return json.loads((Path(folder) / name).read_text(encoding="utf-8"))
@@ -215,10 +218,11 @@ def complete(folder: Path, key: str, files: Iterable[str] = ()) -> bool:
 def clear_results(folder: Path, names: Iterable[str]) -> None:
     """Remove a point's old results before it runs again.
 
-    ``summary.json`` first (it marks completeness), then the files and any temporary file left by a killed run.
+    The summary first (:data:`SUMMARIES`: it marks completeness), then the files and any temporary file left by a killed run.
     """
     folder = Path(folder)
-    (folder / SUMMARY).unlink(missing_ok=True)
+    for name in SUMMARIES:
+        (folder / name).unlink(missing_ok=True)
     for name in names:
         (folder / name).unlink(missing_ok=True)
     for tmp in folder.glob(".*.tmp"):
@@ -367,7 +371,8 @@ def gather(root: Path) -> Collected:
             "figures": figures,
             "wall_time_s": run.get("wall_time_s", record.wall_time_s),
             "host": record.host,
-            **{name: (summary or {}).get("provenance", {}).get(name) if status == "ok" else None for name in PROVENANCE},
+            # (a calibration's posterior.json holds them at its top)
+            **{name: ((summary or {}).get("provenance") or summary or {}).get(name) if status == "ok" else None for name in PROVENANCE},
             "finished": record.finished,
             "resumed": record.resumed,
         }

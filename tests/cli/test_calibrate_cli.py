@@ -33,7 +33,7 @@ def test_help_lists_every_setting_with_its_allowed_values():
         assert line is not None, f"{f.name} missing from --help"
         spec = f.metadata["spec"]
         assert "(default " in line, line
-        if spec.unit not in ("text", "paths"):
+        if spec.unit not in ("text", "paths", "flag"):
             assert f"[{spec.lo:g}, " in line, line
     assert "uk_breakups" in done.stdout and "scenario= one of: baseline" in done.stdout
 

@@ -177,3 +177,32 @@ def test_the_files_a_run_can_write_are_those_docs_results_lists():
         "sim-search": (files.SEARCH, files.CANDIDATES),
     }.items():
         assert [name for name in names if f"`{name}`" not in _section(title)] == [], title
+
+
+def test_a_calibration_sweeps_columns_are_the_documented_ones(tmp_path):
+    """A sweep of sim-calibrate had no table: every column its sweep.parquet takes from a point's posterior.json is named in
+    docs/results.md's sim-calibrate section (a parameter's path and a statistic's name as <path> and <statistic>)."""
+    import pandas as pd
+
+    from sim.analysis.calibration import calibrate, calibrated_items, point_figures
+    from sim.config.calibration import load_targets
+    from sim.results import sweep
+    from sim.results.calibration import write_all
+
+    cfg = load("baseline", "none")
+    targets = load_targets("uk_breakups")
+    items = calibrated_items(cfg, ["decisions.memory"], targets)
+    result = calibrate(cfg, targets, items, seed=1, replications=20, points=10, waves=1)
+    run = {"key": "k0", "replications": 20, "overrides": {"seed": 1}, "wall_time_s": 1.0}
+    text = _section("sim-calibrate")
+    figures = point_figures(result)
+    assert [k for k in {"run": run, **figures} if f"`{k}`" not in text] == []
+    write_all(result, tmp_path / "0", extra={"run": run, **figures})
+    sweep.PointRecord(0, "ok", {"seed": 1}, "k0", 1, 20, host="h").write(tmp_path / "0")
+    sweep.collect(tmp_path)
+    df = pd.read_parquet(tmp_path / "sweep.parquet")
+    own = set(_documented_columns("sweep.parquet")) | {"seed"}
+    names = {re.sub(r"^predictive\.(?!inside$|statistics$)[^.]+\.", "predictive.<statistic>.", c) for c in df.columns if c not in own}
+    names = {re.sub(r"^posterior\.decisions\.memory\.", "posterior.<path>.", c) for c in names}
+    assert [c for c in sorted(names) if f"`{c}`" not in text] == []
+    assert df.loc[0, "posterior.decisions.memory.mean"] == figures["posterior"]["decisions.memory"]["mean"]
