@@ -48,6 +48,7 @@ from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, 
 from sim.config.model import ModelConfig
 from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import Uncertainty
+from sim.core.declare import label_words
 from sim.frontends.ensemble import simulate
 from sim.frontends.runner import Sinks
 from sim.frontends.table import Table
@@ -647,7 +648,7 @@ def policy_phrase(policy: str) -> str:
     """
     if policy == NO_POLICY:
         return "no lever"
-    return " ".join("IT" if word == "it" else word for word in policy.split("_"))
+    return label_words(policy)
 
 
 def policy_words(policy: str) -> str:

@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.config.checks import allowed, check_number, fmt
 from sim.core import quantiles
-from sim.core.declare import DISTRIBUTIONS, Spec
+from sim.core.declare import DISTRIBUTIONS, Spec, label_words
 
 _CALL = re.compile(r"^\s*([a-z_]+)\s*\((.*)\)\s*$")
 #: Key of a node written as a string with the wrong number of arguments (reported by :func:`check_dist`).
@@ -281,7 +281,8 @@ def _varies(value: Any, spec: Spec) -> str:
     family = value["dist"]
     if family == "sometimes":
         share = float(value["p"])
-        return f"in {share:.0%} of them {_varies(as_node(value['value']), spec)}; in the rest {plain_words(value['otherwise'], spec)}"
+        rest = plain_words(value["otherwise"], spec)
+        return f"in {share:.0%} of them {_varies(as_node(value['value']), spec)}; in the rest{',' if rest == 'none' else ''} {rest}"
     if family == "choice":
         values = [plain_words(v, spec) for v in value["values"]]
         if "p" not in value or len(set(value["p"])) == 1:
@@ -298,8 +299,10 @@ def _varies(value: Any, spec: Spec) -> str:
 def plain_words(value: Any, spec: Spec) -> str:
     """A fixed value or a distribution node for ``spec`` in plain words, for a policy reader (:func:`describe` gives the exact form).
 
-    A fixed value reads as itself (``0.8``; a category's name with spaces, ``joint committee``); a distribution as the values a simulated
-    partnership draws, computed from the distribution as the model draws it: for a continuous one
+    A fixed value reads as itself (``0.8``; a category's name with spaces, ``joint committee``, acronyms in capitals,
+    ``MOU``: :func:`~sim.core.declare.label_words`; the value the parameter declares as none, ``spec.none``, as
+    ``none``, also after "in the rest," of ``sometimes``); a distribution as the values a simulated partnership draws,
+    computed from the distribution as the model draws it: for a continuous one
     the middle 90% (its 5% and 95% quantiles) and the mean ("varies between simulated partnerships:
     usually 0.34 to 0.92 (the middle 90%), on average 0.67"), a whole number from its ends for
     ``randint``, each category's share for ``choice``, and the share of partnerships for
@@ -310,7 +313,9 @@ def plain_words(value: Any, spec: Spec) -> str:
     if isinstance(value, list):
         return ", ".join(plain_words(v, spec) for v in value)
     if not is_dist(value):
-        return value.replace("_", " ") if isinstance(value, str) else number_words(value)
+        if isinstance(value, str):
+            return label_words(value)
+        return "none" if spec.none is not None and value == spec.none else number_words(value)
     family = value["dist"]
     if family == "choice" and len(set(value["values"])) == 1:
         return plain_words(value["values"][0], spec)

@@ -199,7 +199,9 @@ class Partnership(ModelConfig):
         hidden = {path.rpartition(".")[2] for path in [*self.fixed_from_scenario, *every_drawn] if not applies(path)}
         left_out = [name for name in VENTURE_ONLY if name in hidden]
         if left_out:
-            lines.append(f"Not listed: {', '.join(left_out)}, which only a commercial venture uses (the governance is {self.partnership.governance}).")
+            form = self.partnership.governance
+            governance = describe(form).strip("`") if exact else plain_words(form, _spec("partnership.governance"))
+            lines.append(f"Not listed: {', '.join(left_out)}, which only a commercial venture uses (the governance is {governance}).")
         return "\n".join(lines)
 
     def __str__(self) -> str:

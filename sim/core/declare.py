@@ -85,6 +85,8 @@ class Spec:
         One line on why that range.
     practice
         What low and high values look like in practice, in words a policy officer uses (for 0..1 scales).
+    none
+        The value that stands for "none" rather than an amount (``-1``: an event that never comes); plain words say "none".
     """
 
     unit: str
@@ -99,6 +101,7 @@ class Spec:
     prior: Mapping[str, Any] | None = None
     reason: str = ""
     practice: str = ""
+    none: float | None = None
 
     @property
     def is_assumption(self) -> bool:
@@ -126,6 +129,7 @@ def param(
     prior: Mapping[str, Any] | None = None,
     reason: str = "",
     practice: str = "",
+    none: float | None = None,
 ) -> Any:
     """Declare a numeric parameter with range ``[lo, hi]``.
 
@@ -133,7 +137,7 @@ def param(
     ----------
     default
         Its default value (a number, or a distribution node for a ``distributable`` one).
-    lo, hi, unit, doc, concept, value, integer, distributable, prior, reason, practice
+    lo, hi, unit, doc, concept, value, integer, distributable, prior, reason, practice, none
         As the :class:`Spec` fields of the same names.
 
     Returns
@@ -141,7 +145,16 @@ def param(
     dataclasses.Field
         The dataclass field, its :class:`Spec` under ``metadata["spec"]``.
     """
-    return _field(default, Spec(unit, lo, hi, doc, concept, value, integer, (), distributable, prior, reason, practice))
+    return _field(default, Spec(unit, lo, hi, doc, concept, value, integer, (), distributable, prior, reason, practice, none))
+
+
+#: Words of a label written in capitals in text: ``mou`` reads ``MOU``, ``it_harmonisation_first`` ``IT harmonisation first``.
+ACRONYMS = {"it": "IT", "mou": "MOU"}
+
+
+def label_words(label: str) -> str:
+    """A category's or a policy's label inside a sentence: underscores as spaces, :data:`ACRONYMS` in capitals (``joint committee``, ``MOU``)."""
+    return " ".join(ACRONYMS.get(word, word) for word in label.split("_"))
 
 
 def choice(default: Any, choices: tuple[str, ...], doc: str, *, concept: str = "", value: str = ASSUMPTION, distributable: bool = False) -> Any:

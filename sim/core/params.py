@@ -177,6 +177,7 @@ class CouncilParams:
         value="a setting of a scenario",
         integer=True,
         distributable=True,
+        none=0,
     )
     election_cycle: Any = choice(
         {"dist": "choice", "values": ["all_out", "thirds"], "p": [0.6, 0.4]},
@@ -324,6 +325,7 @@ class PartnershipParams:
         distributable=True,
         prior=uniform(24, 60),
         reason="deeper sharing is proposed once the IT share has bedded in, two to five years after launch (case 06)",
+        none=-1,
     )
     rebrand_month: Any = param(
         -1,
@@ -335,6 +337,7 @@ class PartnershipParams:
         value="a setting of a scenario (no rebrand unless the scenario proposes one, as case 07 does)",
         integer=True,
         distributable=True,
+        none=-1,
     )
     decision_clarity: Any = param(
         0.5,

@@ -171,6 +171,23 @@ def test_choice_and_sometimes_in_plain_words_give_each_values_share():
     assert abs((x == -1).mean() - 0.5) < 0.01 and x[x != -1].min() == 18 and x[x != -1].max() == 72
 
 
+def test_the_value_a_parameter_declares_as_none_and_acronyms_read_in_words():
+    """A month of -1 read "in the rest -1" (a code for "none") and the governance form "mou in 25%" (a code for MOU)."""
+    rebrand = spec_of(PartnershipParams, "rebrand_month")
+    node = {"dist": "sometimes", "p": 0.2, "value": {"dist": "randint", "low": 6, "high": 48}, "otherwise": -1}
+    assert plain_words(node, rebrand) == (
+        "varies between simulated partnerships: in 20% of them a whole number from 6 to 48, each equally likely; in the rest, none"
+    )
+    assert plain_words(-1, spec_of(PartnershipParams, "deepening_month")) == "none"
+    assert plain_words(0, spec_of(CouncilParams, "ceo_leaving_in")) == "none"
+    assert plain_words(12, rebrand) == "12"
+    governance = spec_of(PartnershipParams, "governance")
+    assert plain_words({"dist": "choice", "values": ["mou", "joint_committee"], "p": [0.25, 0.75]}, governance) == (
+        "varies between simulated partnerships: MOU in 25%, joint committee in 75%"
+    )
+    assert plain_words("mou", governance) == "MOU"
+
+
 def test_a_fixed_value_or_a_distribution_of_one_value_reads_as_itself():
     assert plain_words(0.8, UNIT) == "0.8"
     assert plain_words("joint_committee", spec_of(PartnershipParams, "governance")) == "joint committee"

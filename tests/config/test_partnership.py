@@ -76,7 +76,7 @@ def test_the_guarantees_and_outside_business_are_listed_only_where_the_partnersh
     committee = ours(fixed=fixed).describe()
     assert not any(re.search(rf"\.{name}[ :]", committee) for name in VENTURE_ONLY)
     assert committee.endswith(
-        "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint_committee)."
+        "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint committee)."
     )
     venture = ours(fixed=fixed, governance="commercial_venture").describe()
     assert all(re.search(rf"councils\[1\]\.{name}[ :]", venture) for name in ("guarantee", "guarantee_months"))
@@ -89,7 +89,7 @@ def test_the_guarantees_and_outside_business_are_listed_only_where_the_partnersh
 def test_a_guarantee_stated_for_a_partnership_that_is_not_a_venture_is_still_listed_as_stated() -> None:
     text = sim.partnership([sim.council("A", guarantee=0.5), sim.council("B")], governance="mou").describe()
     assert "councils[0].guarantee = 0.5" in text
-    assert "Not listed: guarantee, guarantee_months, market_volume" in text
+    assert "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is MOU)." in text
 
 
 def test_fixed_pins_every_unstated_value_at_the_scenarios_central_value() -> None:
