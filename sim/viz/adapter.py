@@ -330,6 +330,26 @@ def replay_title(levers: Sequence[str]) -> str:
     return f"Replay {lower_first(run_name(levers))}"
 
 
+def replay_choices(scenario: str) -> list[tuple[str, str]]:
+    """The side bar's choices of levers for a replay, each a value and its words, the first chosen as ``scenario`` loads: the
+    levers its own replay switches on (:func:`matching_levers`), all together ("Commercial capability and IT harmonisation
+    first" for case 04), then every other lever alone. A value names its levers joined by ``+`` (:func:`replay_levers`)."""
+    own = matching_levers(scenario)
+    sets = [own] if own else []
+    sets += [(name,) for name in lever_names() if (name,) != own]
+    return [("+".join(levers), upper_first(levers_phrase(levers))) for levers in sets]
+
+
+def replay_levers(choice: str) -> tuple[str, ...]:
+    """The levers a side bar choice (a value of :func:`replay_choices`) switches on."""
+    return tuple(choice.split("+"))
+
+
+def carrying_words(levers: Sequence[LeverInfo]) -> str:
+    """How the page and the handout open the list of the levers that carry a key learning, by how many there are."""
+    return "Levers that carry it" if len(levers) > 1 else "The lever that carries it"
+
+
 def lever_info(name: str) -> LeverInfo:
     """A lever with its key learning and source."""
     lever = next(lv for lv in lever_table.LEVERS if lv.name == name)
@@ -655,11 +675,13 @@ class Run:
 
 def why_markdown(why: Why) -> list[str]:
     """The handout's "Why did it end?": its headline, each deciding council's decision (as the page says it,
-    :meth:`Why.said`) with what had taken the value it saw, and the key learning."""
+    :meth:`Why.said`) with what had taken the value it saw, the key learning and the levers that carry it (as the page lists them)."""
     parts = ["## Why did it end?", "", why.headline, ""]
     parts += [f"- **{d.council}** {why.said(d).text}. {decision_words(d)}".rstrip() for d in why.decisions]
     if why.learning:
         parts += ["", f"**Key learning** ({why.learning_source}): {why.learning}."]
+    if why.levers:
+        parts += ["", f"{carrying_words(why.levers)}: " + "; ".join(f"**{lv.label}**: {lv.learning}" for lv in why.levers) + "."]
     return parts
 
 

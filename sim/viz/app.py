@@ -156,8 +156,7 @@ def load() -> None:
     playing.set(False)
     run = adapter.Run(scenario.value, policy.value, seed.value, replication.value, config_dir=config_dir())
     show(Stage([run]))
-    levers = adapter.matching_levers(scenario.value)
-    replay_lever.set(levers[0] if levers else adapter.lever_names()[0])
+    replay_lever.set(adapter.replay_choices(scenario.value)[0][0])
 
 
 def first_load() -> None:
@@ -376,7 +375,7 @@ def why_html(why: Why, compact: bool = False) -> str:
         parts.append(f'<div class="sim-learning"><b>Key learning</b> ({escape(why.learning_source)}): {escape(why.learning)}.</div>')
     if why.levers:
         names = "; ".join(f"<b>{escape(lv.label)}</b>: {escape(lv.learning)}" for lv in why.levers)
-        parts.append(f'<p class="sim-small">{"Levers that carry it" if len(why.levers) > 1 else "The lever that carries it"}: {names}.</p>')
+        parts.append(f'<p class="sim-small">{adapter.carrying_words(why.levers)}: {names}.</p>')
     return "".join(parts)
 
 
@@ -585,9 +584,14 @@ def Controls() -> None:
             for case in adapter.case_list():
                 solara.Button(f"Case {case.id}", on_click=lambda cid=case.id: tell_story(cid), small=True, outlined=True, classes=["sim-story"])
         solara.HTML(tag="div", unsafe_innerHTML="Replay with a lever", classes=["sim-section"])
-        levers = adapter.lever_names()
-        _select("Lever for the replay", replay_lever.value or levers[0], [(n, adapter.policy_words(n)) for n in levers], replay_lever.set)
-        solara.Button("Replay with this lever", icon_name="mdi-replay", on_click=lambda: replay([replay_lever.value or levers[0]]), color="primary")
+        choices = adapter.replay_choices(scenario.value)
+        chosen = replay_lever.value or choices[0][0]
+        levers = adapter.replay_levers(chosen)
+        several = len(levers) > 1
+        _select("Levers for the replay" if several else "Lever for the replay", chosen, choices, replay_lever.set)
+        solara.Button(
+            "Replay with these levers" if several else "Replay with this lever", icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary"
+        )
         solara.HTML(tag="div", unsafe_innerHTML="Handout", classes=["sim-section"])
         first = views.value[0] if views.value else None
         stem = f"{first.scenario}-seed{first.seed}-rep{first.replication}" if first else "handout"

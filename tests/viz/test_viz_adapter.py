@@ -228,6 +228,26 @@ def test_matching_levers():
         assert set(adapter.learning_for(cause).levers) <= set(adapter.lever_names())
 
 
+def test_the_side_bars_replay_offers_first_every_lever_the_cases_own_replay_switches_on_in_words():
+    """For case 04 the side bar offered "Commercial capability" first, its replay that lever alone, while the case's own
+    replay switches on commercial capability and IT harmonisation first."""
+    choices = adapter.replay_choices("case04_trading_company")
+    assert choices[0] == ("commercial_capability+it_harmonisation_first", "Commercial capability and IT harmonisation first")
+    assert adapter.replay_levers(choices[0][0]) == adapter.matching_levers("case04_trading_company")
+    for case in cases.CASES:
+        choices = adapter.replay_choices(case.scenario)
+        assert adapter.replay_levers(choices[0][0]) == case.levers, case.id
+        assert {adapter.replay_levers(value) for value, _ in choices[1:]} == {(n,) for n in adapter.lever_names() if (n,) != case.levers}
+    assert adapter.replay_choices("baseline") == [(n, adapter.policy_words(n)) for n in adapter.lever_names()]
+
+
+def test_the_handout_names_every_lever_that_carries_the_key_learning_as_the_page_does():
+    run = story_run("04")
+    run.run_to_end()
+    assert "\n\nLevers that carry it: **Commercial capability**: " in run.handout()
+    assert "; **IT harmonisation first**: " in run.handout()
+
+
 def learnings_missing() -> list[str]:
     """What is wrong between the causes the registry books and the key learnings the app knows, a line each."""
     causes = {c.label for c in layout().causes}

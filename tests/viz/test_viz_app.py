@@ -335,6 +335,17 @@ def test_a_scenario_of_ones_own_that_cannot_be_run_is_one_line_and_the_run_stays
         rc.close()
 
 
+def test_the_side_bar_shows_and_replays_every_lever_of_the_cases_own_replay(page):
+    """Case 04's side bar said "Lever for the replay: Commercial capability" and replayed with it alone, while the case's
+    own replay switches on both of its levers."""
+    button(page, "Case 04").click()
+    select = next(w for w in page.find(v.Select).widgets if "for the replay" in w.label)
+    assert select.label == "Levers for the replay"
+    assert select.items[0]["text"] == "Commercial capability and IT harmonisation first" and select.v_model == select.items[0]["value"]
+    button(page, "Replay with these levers").click()
+    assert app.views.value[1].levers == ("commercial_capability", "it_harmonisation_first")
+
+
 def test_it_stays_in_capitals_in_every_lever_label(page):
     button(page, "Case 04").click()
     button(page, "To the end").click()
