@@ -49,7 +49,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import fail_point, host, job_overrides, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_overrides, run_sweepable
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings
 from sim.results import provenance
@@ -125,19 +125,20 @@ def app(cfg: DictConfig) -> None:
     out = Path(settings.out) if settings.out else guard.output_dir()
     # the targets' content too: a targets file edited between two runs is another calibration
     key = sweep_results.digest({"point": sweep_results.point_key(config, settings, settings.seed), "targets": dataclasses.asdict(targets)}, 24)
-    index = int(hc.job.num) if multirun else 0
-    if settings.resume and sweep_results.complete(out, key, FILES):
-        if multirun:
-            sweep_results.PointRecord(
-                index, "ok", point, key, settings.seed, settings.replications, started=began, finished=time.time(), host=host(), resumed=True
-            ).write(out)
-        print(f"Point {index} ({scenario}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+    record = begin_point(
+        out,
+        key,
+        FILES,
+        point=point,
+        seed=settings.seed,
+        replications=settings.replications,
+        began=began,
+        label=scenario,
+        resume=settings.resume,
+        multirun=multirun,
+    )
+    if record is None:
         return
-    if multirun or settings.resume:
-        sweep_results.clear_results(out, FILES)
-    record = sweep_results.PointRecord(index, "running", point, key, settings.seed, settings.replications, started=began, host=host())
-    if multirun:
-        record.write(out)
     total = settings.points * settings.waves * settings.replications
     refused: list[str] = []
     with progress_bar(total, f"calibrating {len(items)} parameters") as bar:

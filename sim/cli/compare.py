@@ -58,7 +58,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import fail_point, host, job_overrides, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_overrides, run_sweepable
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.overrides import unknown_name
@@ -185,19 +185,21 @@ def app(cfg: DictConfig) -> None:
         return
     out = guard.output_dir()
     key = sweep_results.point_key(configs[settings.policies[0]], settings, settings.seed, [] if drawn is None else drawn.held())
-    index = int(hc.job.num) if multirun else 0
     files = [COMPARISON, COMPARISON_FIGURE, *([EVENTS] if settings.save_events else []), SUMMARY]
-    if settings.resume and sweep_results.complete(out, key, files):
-        done = sweep_results.read_summary(out)["run"]["replications"]
-        if multirun:
-            sweep_results.PointRecord(index, "ok", point, key, settings.seed, done, started=began, finished=time.time(), host=host(), resumed=True).write(out)
-        print(f"Point {index} ({scenario}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+    record = begin_point(
+        out,
+        key,
+        files,
+        point=point,
+        seed=settings.seed,
+        replications=settings.replications,
+        began=began,
+        label=scenario,
+        resume=settings.resume,
+        multirun=multirun,
+    )
+    if record is None:
         return
-    if multirun or settings.resume:
-        sweep_results.clear_results(out, files)
-    record = sweep_results.PointRecord(index, "running", point, key, settings.seed, settings.replications, started=began, host=host())
-    if multirun:
-        record.write(out)
     prov = provenance.collect()
     stamp: dict[str, Any] = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}
     stamp |= {key: prov[key] for key in ("model_version", "code_version")}

@@ -54,7 +54,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import fail_point, host, job_overrides, launchers_help, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_overrides, launchers_help, run_sweepable
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, uncertainty_problems
@@ -137,7 +137,6 @@ def app(cfg: DictConfig) -> None:
     scenario, policy = choices["scenario"], choices["policy"]
     out = guard.output_dir()
     point = _point(scenario, policy)
-    index = int(hc.job.num) if multirun else 0
     if problems:
         if not multirun:
             fail(problems)
@@ -147,16 +146,22 @@ def app(cfg: DictConfig) -> None:
     held = [] if drawn is None else drawn.held()
     key = sweep_results.point_key(config, settings, seed, held)
     wanted = [name for name, want in FILES.items() if want(settings)]
-    if settings.resume and sweep_results.complete(out, key, wanted):
-        done = sweep_results.read_summary(out)["run"]
-        record = sweep_results.PointRecord(index, "ok", point, key, seed, done["replications"], started=began, finished=time.time(), host=host(), resumed=True)
-        record.write(out)
-        print(f"Point {index} ({scenario}/{policy}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+    record = begin_point(
+        out,
+        key,
+        wanted,
+        point=point,
+        seed=seed,
+        replications=settings.replications,
+        began=began,
+        label=f"{scenario}/{policy}",
+        resume=settings.resume,
+        multirun=multirun,
+        record_single=True,
+        clear=list(FILES),
+    )
+    if record is None:
         return
-    if multirun or settings.resume:
-        sweep_results.clear_results(out, FILES)
-    record = sweep_results.PointRecord(index, "running", point, key, seed, settings.replications, started=began, host=host())
-    record.write(out)
     prov = provenance.collect()
     stamp = {"scenario": scenario, "policy": policy, "seed": seed, "model_version": prov["model_version"], "code_version": prov["code_version"]}
     horizon = int(config.partnership.horizon_months)
@@ -198,7 +203,7 @@ def app(cfg: DictConfig) -> None:
     reached = summary["outcomes"]["collapsed"]
     info = {
         **stamp,
-        "point": index,
+        "point": record.point,
         "overrides": point,
         "key": key,
         "engine": settings.engine,

@@ -42,7 +42,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.search import DIFFERENCES, RISKS, Evaluation, Package, Result, configure, measurably_lower, risk_difference, search
 from sim.cli import guard
 from sim.cli.common import fail, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
-from sim.cli.sweep import fail_point, host, job_overrides, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_overrides, run_sweepable
 from sim.config import schema
 from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
@@ -293,20 +293,21 @@ def app(cfg: DictConfig) -> None:
         return
     out = guard.output_dir()
     key = sweep_results.point_key(config, settings, settings.seed)
-    index = int(hc.job.num) if multirun else 0
     files = [CANDIDATES, SEARCH]
-    if settings.resume and sweep_results.complete(out, key, files):
-        if multirun:
-            sweep_results.PointRecord(
-                index, "ok", point, key, settings.seed, settings.replications, started=began, finished=time.time(), host=host(), resumed=True
-            ).write(out)
-        print(f"Point {index} ({scenario}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+    record = begin_point(
+        out,
+        key,
+        files,
+        point=point,
+        seed=settings.seed,
+        replications=settings.replications,
+        began=began,
+        label=scenario,
+        resume=settings.resume,
+        multirun=multirun,
+    )
+    if record is None:
         return
-    if multirun or settings.resume:
-        sweep_results.clear_results(out, files)
-    record = sweep_results.PointRecord(index, "running", point, key, settings.seed, settings.replications, started=began, host=host())
-    if multirun:
-        record.write(out)
     workers = threads(settings.workers)
     with progress_bar(None, f"search {scenario}") as bar:
         result = search(

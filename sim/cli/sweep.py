@@ -35,7 +35,7 @@ import socket
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -132,6 +132,64 @@ def fail_point(problems: list[str], point: dict[str, Any], began: float) -> None
         guard.error(f"point {index} ({' '.join(f'{k}={v}' for k, v in point.items())}): {problem}")
     record = results.PointRecord(index, "failed", point, error="; ".join(problems), started=began, finished=time.time(), host=host())
     record.write(Path(hc.runtime.output_dir))
+
+
+def begin_point(
+    out: Path,
+    key: str,
+    files: Sequence[str],
+    *,
+    point: dict[str, Any],
+    seed: int,
+    replications: int,
+    began: float,
+    label: str,
+    resume: bool,
+    multirun: bool,
+    record_single: bool = False,
+    clear: Sequence[str] | None = None,
+) -> results.PointRecord | None:
+    """Start a point of any command: ``None`` where ``resume`` finds it done, else its record, ``running``.
+
+    A point whose folder already holds ``files`` made with the same ``key`` is skipped (its record
+    ``ok``, ``resumed``, with the replications its summary says it ran); otherwise the results a
+    previous attempt left (``clear``, default ``files``) are removed first, so that a folder never
+    mixes two runs' files. Records (``point.json``) are written in a multirun, and by a single run
+    too where ``record_single`` (``sim-run``'s).
+
+    Parameters
+    ----------
+    out
+        The point's folder.
+    key
+        The point's key (:func:`sim.results.sweep.point_key`).
+    files
+        The files that make the point complete.
+    point, seed, replications, began
+        The point's swept values, the seed it runs, the replications asked for and when it began.
+    label
+        How the skip line names the point (``baseline/none``).
+    resume, multirun
+        ``resume=true`` was given; this is a job of a multirun.
+    record_single
+        Write ``point.json`` for a single run as well.
+    clear
+        The results to remove before running (default ``files``).
+    """
+    index = int(HydraConfig.get().job.num) if multirun else 0
+    write = multirun or record_single
+    if resume and results.complete(out, key, files):
+        done = (results.read_summary(out) or {}).get("run", {}).get("replications", replications)
+        if write:
+            results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True).write(out)
+        print(f"Point {index} ({label}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+        return None
+    if multirun or resume:
+        results.clear_results(out, files if clear is None else clear)
+    record = results.PointRecord(index, "running", point, key, seed, replications, started=began, host=host())
+    if write:
+        record.write(out)
+    return record
 
 
 # --- progress ----------------------------------------------------------------------------
