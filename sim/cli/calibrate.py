@@ -125,18 +125,7 @@ def app(cfg: DictConfig) -> None:
     out = Path(settings.out) if settings.out else guard.output_dir()
     # the targets' content too: a targets file edited between two runs is another calibration
     key = sweep_results.digest({"point": sweep_results.point_key(config, settings, settings.seed), "targets": dataclasses.asdict(targets)}, 24)
-    record = begin_point(
-        out,
-        key,
-        FILES,
-        point=point,
-        seed=settings.seed,
-        replications=settings.replications,
-        began=began,
-        label=scenario,
-        resume=settings.resume,
-        multirun=multirun,
-    )
+    record = begin_point(out, key, FILES, settings, point=point, began=began, label=scenario, multirun=multirun)
     if record is None:
         return
     total = settings.points * settings.waves * settings.replications

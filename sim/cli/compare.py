@@ -186,18 +186,7 @@ def app(cfg: DictConfig) -> None:
     out = guard.output_dir()
     key = sweep_results.point_key(configs[settings.policies[0]], settings, settings.seed, [] if drawn is None else drawn.held())
     files = [COMPARISON, COMPARISON_FIGURE, *([EVENTS] if settings.save_events else []), SUMMARY]
-    record = begin_point(
-        out,
-        key,
-        files,
-        point=point,
-        seed=settings.seed,
-        replications=settings.replications,
-        began=began,
-        label=scenario,
-        resume=settings.resume,
-        multirun=multirun,
-    )
+    record = begin_point(out, key, files, settings, point=point, began=began, label=scenario, multirun=multirun)
     if record is None:
         return
     prov = provenance.collect()

@@ -147,18 +147,7 @@ def app(cfg: DictConfig) -> None:
     key = sweep_results.point_key(config, settings, seed, held)
     wanted = [name for name, want in FILES.items() if want(settings)]
     record = begin_point(
-        out,
-        key,
-        wanted,
-        point=point,
-        seed=seed,
-        replications=settings.replications,
-        began=began,
-        label=f"{scenario}/{policy}",
-        resume=settings.resume,
-        multirun=multirun,
-        record_single=True,
-        clear=list(FILES),
+        out, key, wanted, settings, point=point, began=began, label=f"{scenario}/{policy}", multirun=multirun, seed=seed, record_single=True, clear=list(FILES)
     )
     if record is None:
         return

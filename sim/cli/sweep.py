@@ -138,14 +138,13 @@ def begin_point(
     out: Path,
     key: str,
     files: Sequence[str],
+    settings: Any,
     *,
     point: dict[str, Any],
-    seed: int,
-    replications: int,
     began: float,
     label: str,
-    resume: bool,
     multirun: bool,
+    seed: int | None = None,
     record_single: bool = False,
     clear: Sequence[str] | None = None,
 ) -> results.PointRecord | None:
@@ -165,12 +164,16 @@ def begin_point(
         The point's key (:func:`sim.results.sweep.point_key`).
     files
         The files that make the point complete.
-    point, seed, replications, began
-        The point's swept values, the seed it runs, the replications asked for and when it began.
+    settings
+        The command's settings: their ``seed``, ``replications`` (asked for) and ``resume``.
+    point, began
+        The point's swept values and when it began.
     label
         How the skip line names the point (``baseline/none``).
-    resume, multirun
-        ``resume=true`` was given; this is a job of a multirun.
+    multirun
+        This is a job of a multirun.
+    seed
+        The seed the point runs, where not the settings' (``sim-run``'s ``crn``).
     record_single
         Write ``point.json`` for a single run as well.
     clear
@@ -178,6 +181,7 @@ def begin_point(
     """
     index = int(HydraConfig.get().job.num) if multirun else 0
     write = multirun or record_single
+    seed, replications, resume = settings.seed if seed is None else seed, settings.replications, settings.resume
     if resume and results.complete(out, key, files):
         done = (results.read_summary(out) or {}).get("run", {}).get("replications", replications)
         if write:
