@@ -49,7 +49,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import begin_point, fail_point, job_overrides, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings
 from sim.results import provenance
@@ -115,7 +115,7 @@ def app(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN
     scenario = hc.runtime.choices["scenario"]
-    point = {"scenario": scenario, **{k: v for k, v in job_overrides().items() if k != "scenario"}}
+    point = job_point("scenario")
     settings, config, targets, items, problems = _prepared(cfg, fixed_paths())
     if problems:
         if not multirun:

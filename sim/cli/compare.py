@@ -58,7 +58,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import begin_point, fail_point, job_overrides, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_overrides, job_point, run_sweepable
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.overrides import unknown_name
@@ -168,7 +168,7 @@ def app(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN
     scenario = hc.runtime.choices["scenario"]
-    point = {"scenario": scenario, **{k: v for k, v in job_overrides().items() if k != "scenario"}}
+    point = job_point("scenario")
     settings, _, problems = problems_of(cfg, compare_settings)
     configs: dict = {}
     drawn = None

@@ -54,7 +54,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import begin_point, fail_point, job_overrides, launchers_help, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_point, launchers_help, run_sweepable
 from sim.config import schema
 from sim.config.settings import RunSettings, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, uncertainty_problems
@@ -102,11 +102,6 @@ def _run_line(settings: RunSettings, run: dict[str, Any]) -> str:
     return line + f", engine {settings.engine}"
 
 
-def _point(scenario: str, policy: str) -> dict[str, Any]:
-    """The job's point: scenario, policy and its other overrides."""
-    return {"scenario": scenario, "policy": policy, **{k: v for k, v in job_overrides().items() if k not in ("scenario", "policy")}}
-
-
 @hydra.main(config_path="pkg://sim.configs", config_name="config", version_base="1.3")
 @guard.task(need=run_need)
 def app(cfg: DictConfig) -> None:
@@ -136,7 +131,7 @@ def app(cfg: DictConfig) -> None:
     choices = hc.runtime.choices
     scenario, policy = choices["scenario"], choices["policy"]
     out = guard.output_dir()
-    point = _point(scenario, policy)
+    point = job_point("scenario", "policy")
     if problems:
         if not multirun:
             fail(problems)

@@ -42,7 +42,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.search import DIFFERENCES, RISKS, Evaluation, Package, Result, configure, measurably_lower, risk_difference, search
 from sim.cli import guard
 from sim.cli.common import fail, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
-from sim.cli.sweep import begin_point, fail_point, job_overrides, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
 from sim.config import schema
 from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
@@ -284,7 +284,7 @@ def app(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN
     scenario = hc.runtime.choices["scenario"]
-    point = {"scenario": scenario, **{k: v for k, v in job_overrides().items() if k != "scenario"}}
+    point = job_point("scenario")
     settings, config, problems = problems_of(cfg, search_settings)
     if problems:
         if not multirun:

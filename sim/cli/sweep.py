@@ -115,6 +115,12 @@ def job_overrides() -> dict[str, Any]:
     return out
 
 
+def job_point(*leading: str) -> dict[str, Any]:
+    """The job's point: the config groups ``leading`` as chosen (``scenario``, ``policy``), then its other overrides."""
+    choices = HydraConfig.get().runtime.choices
+    return {**{name: choices[name] for name in leading}, **{k: v for k, v in job_overrides().items() if k not in leading}}
+
+
 def host() -> str:
     """The name of the machine this runs on, recorded with each point."""
     return socket.gethostname()
