@@ -106,6 +106,8 @@ def sweep_estimate(outcome: str = "collapsed") -> tuple[str, str, str]:
 
 #: Names of the sweep table's columns for the collapse probability.
 SWEEP_ESTIMATE = sweep_estimate()
+#: The interval of a sweep's point as :func:`sweep_scatter_figure` says it by default: a run's estimate from its replications.
+MONTE_CARLO_INTERVAL = "the 95% interval of its estimate (Monte Carlo, from its replications)"
 #: Words before a unit that make it a noun ("most months", "a share", "net value"): a meaning saying the unit after one says its unit
 #: (:func:`says_unit`); "the councils value the partnership" does not.
 NOUN_BEFORE = ("a", "an", "the", "its", "their", "most", "net")
@@ -643,9 +645,15 @@ def _sweep_total(table: Any, estimate: str) -> tuple[str, str] | tuple[None, Non
 
 @styled
 def sweep_scatter_figure(
-    table: Any, x: Sequence[str], columns: Sequence[str] = SWEEP_ESTIMATE, title: str = "", what: str = "probability of collapse"
+    table: Any,
+    x: Sequence[str],
+    columns: Sequence[str] = SWEEP_ESTIMATE,
+    title: str = "",
+    what: str = "probability of collapse",
+    unit: str = "%",
+    interval: str = MONTE_CARLO_INTERVAL,
 ) -> Figure:
-    """A probability at each point against each swept parameter, one panel per parameter: for designs, where no two points share a grid.
+    """An estimate at each point against each swept parameter, one panel per parameter: for designs, where no two points share a grid.
 
     Parameters
     ----------
@@ -660,14 +668,18 @@ def sweep_scatter_figure(
     title
         Figure title.
     what
-        The probability, in words, for the vertical axes.
+        The estimate, in words, for the vertical axes.
+    unit
+        Its unit: ``%`` (a probability, on a fixed 0-100% scale), or another (``GBP m per partnership``)
+        on a scale fitted to the points; none (``""``) where ``what`` says it (a parameter's words, :func:`swept_words`).
+    interval
+        What each whisker is, in words, for the caption.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Panels sharing a fixed 0-100% vertical scale: each point's estimate as a dot with its
-        95% interval as a whisker, at its value of the panel's parameter (labels in order
-        when the values are not numbers).
+        Panels sharing one vertical scale: each point's estimate as a dot with its interval as a
+        whisker, at its value of the panel's parameter (labels in order when the values are not numbers).
     """
     estimate, low, high = columns
     total_low, total_high = _sweep_total(table, estimate)
@@ -693,9 +705,10 @@ def sweep_scatter_figure(
     for ax in axes[len(names) :]:
         ax.set_visible(False)
     for ax in axes[::across]:
-        ax.set_ylabel(f"{what} (%)")
-    axes[0].set_ylim(0, 1)
-    axes[0].yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_ylabel(wrap(f"{what} ({unit})" if unit else what, 40))
+    if unit == "%":
+        axes[0].set_ylim(0, 1)
+        axes[0].yaxis.set_major_formatter(PercentFormatter(1.0))
     if title:
         fig.suptitle(_title(fig, title))
     total = (
@@ -704,7 +717,7 @@ def sweep_scatter_figure(
         else ""
     )
     swept = f" Swept: {', '.join(names)}." if [swept_words(name) for name in names] != names else ""
-    _caption(fig, "Each dot is a point, with the 95% interval of its estimate (Monte Carlo, from its replications)." + total + " Every parameter may vary "
+    _caption(fig, f"Each dot is a point, with {interval}." + total + " Every parameter may vary "
              "from point to point at once, so a panel shows one parameter's pattern with the others' effects as scatter around it." + swept, 110)  # fmt: skip
     return fig
 

@@ -20,7 +20,11 @@ What it reads, by kind (:func:`kind`):
 - sweep: ``sweep.parquet`` with one row per point: ``point``, the swept values, then
   ``status`` (the layout ``sim-collect`` writes), the collapse probability as
   ``outcomes.collapsed.value`` / ``.low`` / ``.high``, and ``job_dir`` (each point's folder,
-  whose ``summary.json`` gives survival and causes per point); ``sweep.json`` if present.
+  whose ``summary.json`` gives survival and causes per point); ``sweep.json`` if present;
+- a sweep of searches (``sim-search -m``): ``sweep.parquet`` with ``answer.risk``, ``answer.cost``
+  and ``reference.risk`` (each with ``_low`` / ``_high``), each point's ``search.json`` naming its answer;
+- a sweep of calibrations (``sim-calibrate -m``): ``sweep.parquet`` with ``posterior.<parameter>.mean``
+  / ``.low`` / ``.high``, ``effective_sample_size`` and ``predictive.*``, each point's ``posterior.json``.
 
 Intervals with parameter uncertainty (a ``total`` entry beside ``value``/``low``/``high``,
 or ``<measure>_total_low``/``_high`` and ``<measure>_difference_total_low``/``_high`` columns of
@@ -39,7 +43,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -58,6 +62,7 @@ from sim.results.files import (
     EVENTS,
     FAILURES,
     FIGURES,
+    POSTERIOR,
     REPLICATIONS,
     REPORT,
     SEARCH,
@@ -203,8 +208,8 @@ def _share_rows(items: dict[str, Any] | list[dict[str, Any]], label: str = "titl
     return headings, rows
 
 
-def _words(definitions: dict[str, str] | None = None) -> str:
-    items = {**(definitions or DEFINITIONS), **TERMS}
+def _words(definitions: dict[str, str] | None = None, terms: dict[str, str] = TERMS) -> str:
+    items = {**(definitions or DEFINITIONS), **terms}
     return '<dl class="words">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items.items()) + "</dl>"
 
 
@@ -273,7 +278,7 @@ def _provenance(summary: dict[str, Any], of: str = "") -> str:
         "<h2>Provenance</h2>"
         + (f"<p>{_e(of)}</p>" if of else "")
         + _table(["", ""], [r for r in rows if r[1] != ""])
-        + f"<details><summary>The resolved configuration</summary><pre>{_e(config)}</pre></details>"
+        + (f"<details><summary>The resolved configuration</summary><pre>{_e(config)}</pre></details>" if prov.get("config") else "")
     )
 
 
@@ -331,15 +336,20 @@ def _outcomes(summary: dict[str, Any]) -> str:
     )
 
 
-def _other_files(folder: Path, report: Report) -> None:
-    """Embed the folder's other figures (sensitivity, discovery...) and show its other small tables."""
+def _other_files(folder: Path, report: Report, points: Iterable[str] = ()) -> None:
+    """Embed the folder's other figures (sensitivity, discovery...) and show its other small tables.
+
+    ``points`` are the folders of a sweep's points whose own results the report has read (a search's
+    candidates, a calibration's figures): left out.
+    """
     import pandas as pd
 
+    skipped = {FIGURES, ".hydra", *points}
     seen: set[str] = set()
     figures = []
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if relative.parts[0] in (FIGURES, ".hydra") or path.suffix.lower() not in (".png", ".svg"):
+        if relative.parts[0] in skipped or path.suffix.lower() not in (".png", ".svg"):
             continue
         if len(relative.parts) == 1 and path.stem in REDRAWN:
             continue
@@ -353,7 +363,7 @@ def _other_files(folder: Path, report: Report) -> None:
     tables = []
     for path in sorted([*folder.glob("*.parquet"), *folder.glob("*.csv"), *folder.glob("*/*.parquet"), *folder.glob("*/*.csv")]):
         relative = path.relative_to(folder)
-        if path.name in KNOWN_TABLES or relative.parts[0] == ".hydra":
+        if path.name in KNOWN_TABLES or relative.parts[0] in skipped - {FIGURES}:
             continue
         try:
             frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
@@ -547,18 +557,17 @@ def _point_summaries(folder: Path, table: Any, swept: list[str]) -> dict[str, An
         return out
     alone = _named_by_values(table, swept)
     for row in table.to_dict(orient="records")[:MAX_POINTS]:
-        for candidate in (Path(str(row["job_dir"])), folder / str(row["job_dir"])):
-            if (candidate / SUMMARY).is_file():
-                values = _point_values(row, swept)
-                short = ", ".join(f"{c}={v}" for c, v in values.items())
-                if alone:
-                    label = _values_alone(values)
-                else:
-                    label = (
-                        plots.point_words(values) if short and len(short) <= MAX_LABEL else f"point {row['point']}"
-                    )  # a design's many values: in the table of points
-                out[label] = json.loads((candidate / SUMMARY).read_text(encoding="utf-8"))
-                break
+        summary = _point_file(folder, row, SUMMARY)
+        if summary is None:
+            continue
+        values = _point_values(row, swept)
+        short = ", ".join(f"{c}={v}" for c, v in values.items())
+        if alone:
+            label = _values_alone(values)
+        else:
+            # a design's many values: in the table of points
+            label = plots.point_words(values) if short and len(short) <= MAX_LABEL else f"point {row['point']}"
+        out[label] = summary
     return out
 
 
@@ -603,16 +612,17 @@ def is_grid(table: Any, x: str, y: str) -> bool:
     return nx >= 2 and ny >= 2 and cells >= 0.5 * nx * ny
 
 
-def _sweep_title(table: Any) -> str:
+def _sweep_title(table: Any, size: str = "replications", of: str = "simulated partnerships per point") -> str:
     """The title of a heat map holding a whole sweep (two swept columns, none held), and of its survival and causes figures: its scenario and size.
 
     "Baseline scenario, 200 simulated partnerships per point"; the number of points where the
-    table names no one scenario, and no size where the points differ in it.
+    table names no one scenario, and no size where the points differ in it. ``size`` is the
+    column of the size, ``of`` what it counts (a search's answers are confirmed on their own replications).
     """
     scenarios = table["scenario"].dropna().astype(str).unique() if "scenario" in table.columns else []
-    sizes = table["replications"].dropna().unique() if "replications" in table.columns else []
+    sizes = table[size].dropna().unique() if size in table.columns else []
     run = scenario_words(scenarios[0]) if len(scenarios) == 1 else f"{len(table)} points"
-    return f"{run}, {int(sizes[0]):,} simulated partnerships per point" if len(sizes) == 1 else run
+    return f"{run}, {int(sizes[0]):,} {of}" if len(sizes) == 1 else run
 
 
 def _unfinished(everything: Any, unfinished: Any, done: int) -> str:
@@ -627,43 +637,34 @@ def _unfinished(everything: Any, unfinished: Any, done: int) -> str:
     return note + "<h2>Points that did not complete</h2>" + _table(["point", *values, "status", "reason"], frame.where(frame.notna(), "").values.tolist())
 
 
-def _sweep_report(folder: Path) -> Report:
-    import pandas as pd
+def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list[str]) -> Report:
+    """A sweep's report as far as every kind of sweep has it: its title, what was run and its points that did not complete.
 
-    everything = pd.read_parquet(folder / TABLE)
-    table = everything[everything["status"].astype(str) == "ok"] if "status" in everything.columns else everything
-    unfinished = everything.drop(index=table.index)
-    swept = swept_columns(table)
-    estimate, low, high = plots.SWEEP_ESTIMATE
-    if len(table) and estimate not in table.columns:  # a sweep of searches or calibrations: its points answer another question
-        raise ReportError(
-            f"{folder} holds a sweep whose points have no {estimate} (a sweep of sim-search or sim-calibrate): its table is {TABLE} ({TABLE_CSV})"
-        )
+    ``noun`` names its points (``points``, ``searches``, ``calibrations``); ``run`` are the parts of
+    the "What was run" line after the points and what they sweep (the command is added last).
+    """
     over = ", ".join(swept_columns(everything))
-    report = Report(f"Sweep of {len(everything)} points over {over or 'nothing'}")
+    report = Report(f"Sweep of {len(everything)} {noun} over {over or 'nothing'}")
     meta = json.loads((folder / SWEEP).read_text(encoding="utf-8")) if (folder / SWEEP).is_file() else {}
-    replications = sorted({int(r) for r in table["replications"]}) if "replications" in table.columns else []
-    points = _point_summaries(folder, table, swept)
-    modes = _modes(table, points)
-    report.sections.append(
-        f"<p class=what>What was run: {len(everything)} points sweeping {_e(over)}"
-        + (f"; {', '.join(f'{r:,}' for r in replications)} simulated partnerships per point" if replications else "")
-        + f"; {_e(mode_words(modes) if modes else 'uncertainty: not recorded')}"
-        + (f"; command: {_e(' '.join(meta['command']))}" if meta.get("command") else "")
-        + "</p>"
-    )
-    if len(unfinished):
-        report.sections.append(_unfinished(everything, unfinished, len(table)))
-    if table.empty:
-        _other_files(folder, report)
-        return report
-    for c in swept:
-        table[c] = _numeric(table[c])
-    report.sections.append("<h2>What the words mean</h2>" + _words())
-    report.sections.append("<h2>Figures</h2>")
-    collapse_total, failure_total = (_total_column(table, figure) for figure in (estimate.rpartition(".")[0], "failure"))
+    parts = [f"{len(everything)} {noun} sweeping {over}" if over else f"{len(everything)} {noun}", *run]
+    command = [f"command: {' '.join(meta['command'])}"] if meta.get("command") else []
+    report.sections.append(f"<p class=what>What was run: {_e('; '.join([*parts, *command]))}</p>")
+    if len(table) < len(everything):
+        report.sections.append(_unfinished(everything, everything.drop(index=table.index), len(table)))
+    return report
+
+
+def _estimate_figures(report: Report, table: Any, swept: list[str], columns: tuple[str, str, str], what: str, stem: str, title: Callable[[Any], str]) -> None:
+    """Figures of a probability over a sweep's points: a heat map per grid of two swept columns (the others held), else a scatter of the points.
+
+    ``columns`` are the probability's estimate, low and high; ``what`` says it in words
+    (``probability of collapse``); figures are named ``<stem>_heatmap`` (``_<i>`` when other
+    columns are held) or ``<stem>_scatter``; ``title`` gives a figure's title from its points.
+    Where the points have a total interval (:func:`_total_column`), the captions say so.
+    """
+    total = _total_column(table, columns[0].rpartition(".")[0])
     noise = "from simulation noise"
-    counted = "the total interval, counting the doubt about the assumptions too" if collapse_total else ""
+    counted = "the total interval, counting the doubt about the assumptions too" if total else ""
     grids = []
     if len(swept) >= 2:
         x, y = sorted(swept[:2], key=lambda c: -table[c].nunique())
@@ -672,28 +673,68 @@ def _sweep_report(folder: Path) -> Report:
         if not all(is_grid(part, x, y) for _, part in grids[:MAX_POINTS]):
             grids = []
     if grids:
-        for i, (key, part) in enumerate(grids):
-            if i >= MAX_POINTS:
-                break
+        for i, (key, part) in enumerate(grids[:MAX_POINTS]):
             label = plots.point_words(dict(zip(others, key if isinstance(key, tuple) else (key,), strict=True)), 1000).replace("\n", " ")
             report.figure(
-                f"sweep_heatmap_{i}" if others else "sweep_heatmap",
-                plots.sweep_heatmap_figure(part, x, y, title=label or _sweep_title(part)),
-                f"Probability of collapse over {x} and {y}{' (' + label + ')' if label else ''}; each cell shows ± the half-width of its 95% interval {noise}"
+                f"{stem}_heatmap_{i}" if others else f"{stem}_heatmap",
+                plots.sweep_heatmap_figure(part, x, y, columns, title=label or title(part), what=what),
+                f"{what.capitalize()} over {x} and {y}{' (' + label + ')' if label else ''}; each cell shows ± the half-width of its 95% interval {noise}"
                 + (f" and, under it, {counted}." if counted else "."),
             )
     elif swept:
         shown = swept[:MAX_SCATTER]
         no_grid = " The points do not fill a grid (a design sets every value anew), so no heat map is drawn: it would hold one point a cell."
         report.figure(
-            "sweep_scatter",
-            plots.sweep_scatter_figure(table, shown),
-            f"Probability of collapse at each point against {', '.join(shown)}"
+            f"{stem}_scatter",
+            plots.sweep_scatter_figure(table, shown, columns, title=title(table), what=what),
+            f"{what.capitalize()} at each point against {', '.join(shown)}"
             + (f" (the first {MAX_SCATTER} of {len(swept)} swept columns)" if len(swept) > MAX_SCATTER else "")
             + f", with its 95% interval {noise}"
             + (f" and, as a pale bar behind it, {counted}." if counted else ".")
             + (no_grid if len(swept) > 1 else ""),
         )
+
+
+#: Columns of a sweep table that tell what its points are, by kind: a search's answer, a calibration's effective sample size.
+SEARCH_MARK, CALIBRATION_MARK = "reference.risk", "effective_sample_size"
+
+
+def _sweep_report(folder: Path) -> Report:
+    import pandas as pd
+
+    everything = pd.read_parquet(folder / TABLE)
+    table = everything[everything["status"].astype(str) == "ok"] if "status" in everything.columns else everything
+    swept = swept_columns(table)
+    estimate, low, high = plots.SWEEP_ESTIMATE
+    if len(table) and SEARCH_MARK in table.columns:
+        return _searches_report(folder, everything, table.copy(), swept)
+    if len(table) and CALIBRATION_MARK in table.columns:
+        return _calibrations_report(folder, everything, table.copy(), swept)
+    if len(table) and estimate not in table.columns:  # a table of points that answer another question
+        raise ReportError(f"{folder} holds a sweep whose points have no {estimate}, {SEARCH_MARK} or {CALIBRATION_MARK}: its table is {TABLE} ({TABLE_CSV})")
+    replications = sorted({int(r) for r in table["replications"]}) if "replications" in table.columns else []
+    points = _point_summaries(folder, table, swept)
+    modes = _modes(table, points)
+    report = _sweep_start(
+        folder,
+        everything,
+        table,
+        "points",
+        [
+            *([f"{', '.join(f'{r:,}' for r in replications)} simulated partnerships per point"] if replications else []),
+            mode_words(modes) if modes else "uncertainty: not recorded",
+        ],
+    )
+    if table.empty:
+        _other_files(folder, report)
+        return report
+    for c in swept:
+        table[c] = _numeric(table[c])
+    report.sections.append("<h2>What the words mean</h2>" + _words())
+    report.sections.append("<h2>Figures</h2>")
+    _estimate_figures(report, table, swept, plots.SWEEP_ESTIMATE, "probability of collapse", "sweep", _sweep_title)
+    collapse_total, failure_total = (_total_column(table, figure) for figure in (estimate.rpartition(".")[0], "failure"))
+    key = ""
     if points:
         key = f"Each point: {'; '.join(plots.swept_words(c) for c in swept)}" if _named_by_values(table, swept) else ""
         title = f"{key} ({_sweep_title(table)})" if key else _sweep_title(table)
@@ -736,6 +777,201 @@ def _sweep_report(folder: Path) -> Report:
     return report
 
 
+def _point_file(folder: Path, row: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """A point's JSON file ``name`` (its ``summary.json``, ``search.json``, ``posterior.json``) read from its ``job_dir``, or None if absent."""
+    for candidate in (Path(str(row["job_dir"])), folder / str(row["job_dir"])):
+        if (candidate / name).is_file():
+            return json.loads((candidate / name).read_text(encoding="utf-8"))
+    return None
+
+
+def _range(table: Any, column: str) -> str:
+    """A count's values over the points (``100``, or ``100, 200``), as a whole number each."""
+    return ", ".join(f"{int(v):,}" for v in sorted(set(table[column].dropna()))) if column in table.columns else "?"
+
+
+#: Words of a search sweep's page, as ``sim-search`` prints them (the risk's own meaning is each search's, from its ``search.json``).
+SEARCH_WORDS = {
+    "answer": "the package the search chose, judged on fresh replications: under a target the cheapest whose risk is within it,"
+    " within a budget the one of lowest risk whose cost fits it",
+    "no lever": "the partnerships with no lever switched on, run on the same fresh replications as the answer (the reference)",
+    "cost": "the levers' mean cost per partnership over the horizon",
+    "points": "percentage points: a change from 12% to 10% is -2 points",
+    "interval": "the range the true value is in, given the replications run, 95 times out of 100 (simulation noise only: a search holds the"
+    " model's assumptions at their stated values)",
+}
+
+
+def _searches_report(folder: Path, everything: Any, table: Any, swept: list[str]) -> Report:
+    """The report of a sweep of ``sim-search``: per point, its answer, the answer's risk and cost and its difference from no lever."""
+    from sim.analysis.search import DIFFERENCES, RISKS, Goal
+
+    answers = {int(row["point"]): found for row in table.to_dict(orient="records") if (found := _point_file(folder, row, SEARCH)) is not None}
+    first = next(iter(answers.values()), {})
+    risk = str(first.get("risk", "failure"))
+    screened, confirmed = _range(table, "replications"), _range(table, "answer.replications")
+    report = _sweep_start(
+        folder,
+        everything,
+        table,
+        "searches",
+        [f"risk: {RISKS[risk]}", f"screened on {screened} paired replications, answers confirmed on {confirmed} fresh ones"],
+    )
+    for c in swept:
+        table[c] = _numeric(table[c])
+    words = {"risk": RISKS[risk], **SEARCH_WORDS, "difference": DIFFERENCES[risk]}
+    report.sections.append("<h2>What the words mean</h2>" + _words(words, {}))
+    report.sections.append("<h2>Figures</h2>")
+
+    def title(part: Any) -> str:
+        return _sweep_title(part, "answer.replications", "fresh simulated partnerships confirming each answer")
+
+    columns = ("answer.risk", "answer.risk_low", "answer.risk_high")
+    _estimate_figures(report, table, swept, columns, "risk of the answer", "risk", title)
+    if swept:
+        shown = swept[:MAX_SCATTER]
+        cost = ("answer.cost", "answer.cost_low", "answer.cost_high")
+        report.figure(
+            "cost_scatter",
+            plots.sweep_scatter_figure(table, shown, cost, title=title(table), what="lever cost of the answer", unit="GBP m per partnership"),
+            f"Lever cost of the answer at each point against {', '.join(shown)}, with its 95% interval from simulation noise.",
+        )
+    rows = []
+    for r in table.to_dict(orient="records"):
+        found = answers.get(int(r["point"])) or {}
+        answer = found.get("answer")
+        goal = Goal.of(found.get("target"), found.get("budget")) if found else None
+        package = answer["package"] if answer else goal.nothing if goal else "(search.json missing)"
+        difference = (
+            signed_interval(*(100 * r[f"answer.risk_minus_no_lever{end}"] for end in ("", "_low", "_high")))
+            if answer and not math.isnan(r["answer.risk_minus_no_lever"])
+            else ""
+        )
+        rows.append(
+            [
+                *(r[c] for c in swept),
+                package,
+                *([_pct(r["answer.risk"]), f"{_pct(r['answer.risk_low'])} to {_pct(r['answer.risk_high'])}"] if answer else ["", ""]),
+                *([f"{r['answer.cost']:.3f}", f"{r['answer.cost_low']:.3f} to {r['answer.cost_high']:.3f}"] if answer else ["", ""]),
+                _pct(r["reference.risk"]),
+                difference,
+            ]
+        )
+    head = [
+        *swept,
+        "answer",
+        "risk",
+        "95% interval",
+        "lever cost (GBP m per partnership)",
+        "95% interval",
+        "risk with no lever",
+        "answer minus no lever (points, 95% interval)",
+    ]
+    report.sections.append(
+        "<h2>Answers, point by point</h2><p class=note>Each search's answer and no lever ran on the same fresh replications, so their difference"
+        f" is paired; each point's folder holds its {SEARCH}, its {CANDIDATES} and the policy files of the packages it confirmed.</p>" + _table(head, rows)
+    )
+    _other_files(folder, report, points=table["job_dir"].astype(str))
+    if first:
+        report.sections.append(_provenance(first, f"Of the first point; each point's folder holds its own {SEARCH} with its configuration and provenance."))
+    return report
+
+
+#: Words of a calibration sweep's page, as ``calibration.md`` uses them.
+CALIBRATION_WORDS = {
+    "posterior mean": "the calibrated parameter's mean over the weighted plausible points",
+    "90% interval": "the range holding 90% of the posterior's weight",
+    "plausible points": "the simulated parameter points that no emulator ruled out",
+    "effective sample size": "how many equally weighted points the weighted plausible points are worth (Kish's): a small one makes a rough posterior",
+    "predictive check": "whether each target's observed value lies inside its posterior predictive 90% interval, the range a record like"
+    " the observed one would show under the posterior",
+}
+
+
+def _calibrations_report(folder: Path, everything: Any, table: Any, swept: list[str]) -> Report:
+    """The report of a sweep of ``sim-calibrate``: per point, each parameter's posterior mean and 90% interval, effective sample size and predictive check."""
+    parameters = [c.removeprefix("posterior.").removesuffix(".mean") for c in table.columns if c.startswith("posterior.") and c.endswith(".mean")]
+    statistics = [
+        c.removeprefix("predictive.").removesuffix(".inside")
+        for c in table.columns
+        if c.startswith("predictive.") and c.endswith(".inside") and c != "predictive.inside"
+    ]
+    posteriors = {int(row["point"]): found for row in table.to_dict(orient="records") if (found := _point_file(folder, row, POSTERIOR)) is not None}
+    first = next(iter(posteriors.values()), {})
+    targets = ", ".join(dict.fromkeys(str(p.get("targets")) for p in posteriors.values())) or "?"
+    report = _sweep_start(
+        folder,
+        everything,
+        table,
+        "calibrations",
+        [
+            f"each fitting {', '.join(parameters)} to targets {targets}",
+            f"{_range(table, 'points_simulated')} parameter points of {_range(table, 'replications_per_point')} replications each",
+        ],
+    )
+    for c in swept:
+        table[c] = _numeric(table[c])
+    report.sections.append("<h2>What the words mean</h2>" + _words(CALIBRATION_WORDS, {}))
+    report.sections.append("<h2>Figures</h2>")
+    if swept:
+        shown = swept[:MAX_SCATTER]
+        for parameter in parameters[:MAX_POINTS]:
+            columns = tuple(f"posterior.{parameter}.{end}" for end in ("mean", "low", "high"))
+            report.figure(
+                f"posterior_{parameter}",
+                plots.sweep_scatter_figure(
+                    table,
+                    shown,
+                    columns,
+                    title=f"Posterior of {parameter} at each point",
+                    what=plots.swept_words(parameter),
+                    unit="",
+                    interval="its posterior mean and 90% interval",
+                ),
+                f"Posterior mean and 90% interval of {parameter} at each point against {', '.join(shown)}.",
+            )
+    posterior_rows = [
+        [*(r[c] for c in swept), f"{parameter}: {plots.swept_words(parameter)}", f"{r[f'posterior.{parameter}.mean']:.3g}",
+         f"{r[f'posterior.{parameter}.low']:.3g} to {r[f'posterior.{parameter}.high']:.3g}"]
+        for r in table.to_dict(orient="records")
+        for parameter in parameters
+    ]  # fmt: skip
+    report.sections.append("<h2>Posterior, point by point</h2>" + _table([*swept, "parameter", "posterior mean", "90% interval"], posterior_rows))
+    rows = [
+        [
+            *(r[c] for c in swept),
+            f"{int(r['points_simulated']):,} x {int(r['replications_per_point']):,}",
+            f"{int(r['plausible_points']):,}",
+            f"{r['effective_sample_size']:.0f}",
+            f"{int(r['predictive.inside'])} of {int(r['predictive.statistics'])}",
+        ]
+        for r in table.to_dict(orient="records")
+    ]
+    head = [*swept, "parameter points x replications", "plausible points", "effective sample size", "observed values inside their 90% predictive interval"]
+    report.sections.append("<h2>Each calibration</h2>" + _table(head, rows))
+    check = [
+        [
+            *(r[c] for c in swept),
+            statistic,
+            _pct(r[f"predictive.{statistic}.observed"]),
+            f"{_pct(r[f'predictive.{statistic}.low'])} to {_pct(r[f'predictive.{statistic}.high'])}",
+            "yes" if r[f"predictive.{statistic}.inside"] else "no",
+        ]
+        for r in table.to_dict(orient="records")
+        for statistic in statistics
+    ]
+    report.sections.append(
+        "<h2>Posterior predictive check, statistic by statistic</h2>"
+        + _table([*swept, "statistic", "observed", "posterior predictive 90% interval", "inside"], check)
+    )
+    _other_files(folder, report, points=table["job_dir"].astype(str))
+    if first:
+        summary = {"provenance": {k: first.get(k) for k in ("model_version", "code_version")}, "run": {**first.get("run", {}), "seed": first.get("seed")}}
+        of = f"Of the first point; each point's folder holds its own {POSTERIOR}, posterior.parquet and calibration.md with its figures."
+        report.sections.append(_provenance(summary, of))
+    return report
+
+
 def _comparisons_report(folder: Path) -> Report:
     """The report of a sweep of ``sim-compare``: per point, its chances and paired differences, and its forest plot (the first points)."""
     import pandas as pd
@@ -744,17 +980,7 @@ def _comparisons_report(folder: Path) -> Report:
     done = everything[everything["status"].astype(str) == "ok"]
     comparisons = pd.read_parquet(folder / COMPARISONS)
     swept = [c for c in swept_columns(everything) if c in comparisons.columns and c != "policy"]
-    over = ", ".join(swept_columns(everything))
-    report = Report(f"Sweep of {len(everything)} comparisons over {over or 'nothing'}")
-    meta = json.loads((folder / SWEEP).read_text(encoding="utf-8")) if (folder / SWEEP).is_file() else {}
-    report.sections.append(
-        f"<p class=what>What was run: {len(everything)} points, each comparing {_e(', '.join(dict.fromkeys(map(str, comparisons['policy']))))}"
-        + (f" over {_e(over)}" if over else "")
-        + (f"; command: {_e(' '.join(meta['command']))}" if meta.get("command") else "")
-        + "</p>"
-    )
-    if len(done) < len(everything):
-        report.sections.append(_unfinished(everything, everything.drop(index=done.index), len(done)))
+    report = _sweep_start(folder, everything, done, "comparisons", [f"each comparing {', '.join(dict.fromkeys(map(str, comparisons['policy'])))}"])
     report.sections.append("<h2>What the words mean</h2>" + _words(COMPARISON_WORDS))
     headings: list[str] = []
     rows = []

@@ -89,8 +89,26 @@ def test_a_calibration_sweep_gives_one_row_per_calibration_with_its_posterior_an
     assert list(pd.read_csv(folder / "sweep.csv")["point"]) == [0, 1, 2]
     collect = run(SIM_COLLECT, str(folder))
     assert collect.returncode == 3 and "3 of 3 points done (2 ok, 1 failed)" in collect.stdout, collect.stdout + collect.stderr
+
+
+def test_a_calibration_sweep_gets_a_report_of_its_posteriors_and_predictive_checks(swept):
+    """sim-report refused the folder in one line ("a sweep of sim-search or sim-calibrate"): each calibration.md had to be read in turn."""
+    folder, _, _ = swept
     report = run(SIM_REPORT, str(folder))
-    assert report.returncode == 2 and report.stderr.count("\n") == 1 and "a sweep of sim-search or sim-calibrate" in report.stderr
+    assert report.returncode == 0, report.stderr
+    page = (folder / "report.html").read_text()
+    assert "<title>Sweep of 3 calibrations over targets</title>" in page and "Points that did not complete" in page
+    assert "each fitting decisions.memory to targets" in page and "10 parameter points of 20 replications each" in page
+    table = pd.read_parquet(folder / "sweep.parquet").set_index("point")
+    for point in (0, 2):
+        posterior = json.loads((folder / str(point) / "posterior.json").read_text())
+        memory = posterior["posterior"]["decisions.memory"]
+        assert f"<td>{memory['mean']:.3g}</td><td>{memory['low']:.3g} to {memory['high']:.3g}</td>" in page
+        check = f"<td>{posterior['effective_sample_size']:.0f}</td><td>{posterior['predictive']['inside']} of 4</td>"
+        assert check in page and table.loc[point, "effective_sample_size"] == posterior["effective_sample_size"]
+    assert "<h2>Posterior predictive check, statistic by statistic</h2>" in page and page.count("<td>breakup_after_0_to_2_years</td>") == 2
+    assert sorted(p.name for p in (folder / "figures").iterdir()) == ["posterior_decisions.memory.png", "posterior_decisions.memory.svg"]
+    assert "prior_posterior" not in page, "each point's own calibration figures are its own, not 'other results' of the sweep"
 
 
 def test_a_calibration_sweeps_folder_is_refused_then_resumed_skipping_the_points_done(swept):
