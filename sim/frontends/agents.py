@@ -27,9 +27,11 @@ from sim.core import decisions, triggers
 from sim.core.contract import Size
 from sim.core.layout import layout
 from sim.core.params import CouncilParams
-from sim.frontends.narrative import decided
+from sim.frontends.narrative import ENDINGS, decided
 from sim.frontends.words import lower_first
 
+#: Endings that leave no partnership for a council still in it to weigh.
+ENDED = ("shelved", "collapsed")
 #: Council attributes that change during a run: properties here, not fixed attributes.
 LIVE = ("it_maturity", "orientation", "sovereignty_concern")
 #: Fixed attributes drawn for each council, with the labels of categorical ones.
@@ -95,6 +97,9 @@ class Host(Protocol):
     P: Any
     names: Sequence[str]
     councils: Sequence[Council]
+    outcome: str
+    trigger: str
+    cause: str
 
 
 class Council(mesa.Agent):
@@ -161,11 +166,24 @@ class Council(mesa.Agent):
         return taken_by_cause(self.model.state.value_lost[:, 0, self.index])
 
     def explain_exit(self) -> str:
-        """Why it would leave, or stay, if it weighed the partnership now: in words, with the figures behind them."""
+        """Why it would leave, or stay, if it weighed the partnership now: in words, with the figures behind them.
+
+        A council that left says when and why. Where there is no partnership left to weigh, it says so, with what
+        ended it, as the timeline's last line does: a proposal shelved (the council never had a partnership to
+        leave), or a partnership that collapsed while the council was still in (with the value it saw at the end).
+        """
         m = self.model
         if not self.active:
             return decided(f"{self.name} left in month {self.exit_month}", self.exit_trigger, self.exit_cause).text + "."
         value, outside = self.value_seen, self.outside_option
+        if m.outcome in ENDED:
+            ended = decided(f"{ENDINGS[m.outcome]} in month {m.state.month}", m.trigger, m.cause).text
+            if m.outcome == "shelved":
+                return f"{self.name} never had a partnership to weigh: {ended}."
+            return (
+                f"{self.name} did not leave: {ended}. At the end it saw the partnership as worth {value:.2f} of what it promised, "
+                f"against {outside:.2f} for going alone after the cost of leaving."
+            )
         chance = float(decisions.leave_probability(m.state.arrays, m.P, 0, self.index, m.state.month, triggers.Trigger.AGREEMENT_REVIEW))
         mostly = taken_words(most_taken(m.state.value_lost[:, 0, self.index])) or "nothing has taken any"
         verdict = "would probably leave" if chance > 0.5 else "would probably stay"

@@ -37,7 +37,7 @@ from sim.core.layout import layout
 from sim.core.state import EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PHASES, PROPOSAL
 from sim.frontends.agents import Council
 from sim.frontends.compiling import ensure_compiled
-from sim.frontends.narrative import EventLog, explain
+from sim.frontends.narrative import ENDINGS, EventLog, explain
 from sim.frontends.table import Table, replication_table
 
 #: What a seed and a replication index admit (sim-run's seed): a whole number in [0, 2**63 - 1].
@@ -61,12 +61,6 @@ MODEL_SERIES = (
     "cause",
     "seed",
 )
-ENDINGS = {
-    "shelved": "the proposal was shelved",
-    "collapsed": "the partnership collapsed",
-    "underperforming": "the horizon is reached: the partnership survives but underperforms",
-    "sustained": "the horizon is reached: the partnership is sustained",
-}
 
 
 @functools.lru_cache(maxsize=64)

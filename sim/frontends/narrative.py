@@ -28,6 +28,13 @@ from sim.frontends.words import lower_first
 
 UNKNOWN = Reading(None, adds_up=False)
 PARTNERSHIP = "the partnership"
+#: How a run ended, as the timeline's last line says it (and a council still in the partnership when it ended).
+ENDINGS = {
+    "shelved": "the proposal was shelved",
+    "collapsed": "the partnership collapsed",
+    "underperforming": "the horizon is reached: the partnership survives but underperforms",
+    "sustained": "the horizon is reached: the partnership is sustained",
+}
 COLUMNS = ("month", "council", "cause", "case", "what", "size", "partner", "trigger", "text")
 
 

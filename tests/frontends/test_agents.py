@@ -6,6 +6,7 @@ import functools
 
 import mesa
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import flat_state
 
@@ -22,9 +23,15 @@ SEED = 0
 
 
 @functools.cache
+def baseline_table() -> pd.DataFrame:
+    """200 replications of the baseline (seed :data:`SEED`), one row each."""
+    return run_ensemble(scenarios.load(), 200, SEED)
+
+
+@functools.cache
 def with_an_exit() -> tuple[int, int, int]:
     """A replication of the baseline where a council leaves well before the end: (replication, council, exit month)."""
-    table = run_ensemble(scenarios.load(), 200, SEED)
+    table = baseline_table()
     k = len(scenarios.load().councils)
     for row in table.itertuples():
         for j in range(k):
@@ -75,8 +82,11 @@ def test_live_attributes_read_the_kernel_state() -> None:
 
 
 def test_a_council_explains_how_it_would_weigh_the_partnership() -> None:
-    model = PartnershipModel(seed=SEED, replication=4)
+    table = baseline_table()
+    running = next(r.rep for r in table.itertuples() if r.outcome != "shelved" and r.end_month > 30)
+    model = PartnershipModel(seed=SEED, replication=running)
     run_to(model, 30)
+    assert model.running
     council = next(c for c in model.councils if c.active)
     text = council.explain_exit()
     assert council.name in text and f"{council.value_seen:.2f}" in text and f"{council.outside_option:.2f}" in text
@@ -87,6 +97,31 @@ def test_a_council_explains_how_it_would_weigh_the_partnership() -> None:
     leaver = gone.councils[k]
     assert not leaver.active and leaver.explain_exit().startswith(f"{leaver.name} left in month {month}, after ")
     assert leaver.exit_trigger != "none" and triggers.WORDS[triggers.Trigger(triggers.LABELS.index(leaver.exit_trigger))][1] in leaver.explain_exit()
+
+
+def test_a_council_with_no_partnership_left_to_weigh_says_what_ended_it() -> None:
+    """After a shelved proposal every council said it "sees the partnership as worth 1.14 of what it promised ... Weighing
+    it at a review now, it would probably stay (chance of giving notice 0%)", and the council still in a collapsed
+    partnership that it "would probably stay": there was no partnership to weigh. Each now says what ended it, as the
+    timeline's last line does."""
+    table = baseline_table()
+    for outcome in ("shelved", "collapsed"):
+        row = next(r for r in table.itertuples() if r.outcome == outcome and any(getattr(r, f"c{k}_exit_month") < 0 for k in range(4)))
+        model = PartnershipModel(seed=SEED, replication=row.rep)
+        run_to(model, row.end_month + 1)
+        assert model.outcome == outcome and model.month == row.end_month
+        last = model.events.lines()[-1].removeprefix(f"Month {row.end_month} - ").removeprefix("the partnership - ")
+        ending = last.replace(",", f" in month {row.end_month},", 1)
+        stayed = [c for c in model.councils if c.active]
+        assert stayed
+        for council in stayed:
+            text = council.explain_exit()
+            assert "would probably" not in text and "chance of giving notice" not in text, text
+            assert f"{ending}." in text, (ending, text)
+            if outcome == "collapsed":
+                assert text.startswith(f"{council.name} did not leave: ") and f"worth {council.value_seen:.2f} of what it promised" in text
+            else:
+                assert text.startswith(f"{council.name} never had a partnership to weigh: ")
 
 
 def test_a_council_that_left_says_why_as_the_timeline_says_its_exit() -> None:
