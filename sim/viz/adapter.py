@@ -707,12 +707,16 @@ def decision_words(d: Decision) -> str:
     return f"Taken from the value it saw: {taken}. {seen}."
 
 
+def ending_words(v: RunView) -> str:
+    """How a run ended, with its month: ``collapsed in month 68``, ``survives, underperforming to month 120``."""
+    return f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
+
+
 def replay_summary(original: RunView, treated: RunView) -> tuple[tuple[str, str], tuple[str, str]]:
     """How the original and its replay with the lever ended, as (label, words) pairs: ``("As it happened", "collapsed in month 68; by then ...")``."""
 
     def told(v: RunView) -> str:
-        ending = f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
-        return f"{ending}; by then GBP {v.realised_savings:.2f}m saved against GBP {v.business_case:.2f}m planned"
+        return f"{ending_words(v)}; by then GBP {v.realised_savings:.2f}m saved against GBP {v.business_case:.2f}m planned"
 
     return (run_name(original.levers), told(original)), (run_name(treated.levers), told(treated))
 
@@ -722,7 +726,9 @@ def replay_learning(original: RunView, treated: RunView) -> str:
     the lever's, and the key learning it carries (the case's where the replay switched on the case's levers, else each lever's).
 
     ``"Both runs met the same shocks, so the difference is the lever's. Key learning (Guide 08, case 01): a champion is ..."``
-    (empty where the replay switched no lever on).
+    (empty where the replay switched no lever on). Where the replay did not end well and its main cause is still the
+    original's, it says so before the learning (:func:`still_words`); where both ended alike, that the lever made no
+    difference to how it ended.
     """
     added = [name for name in treated.levers if name not in original.levers]
     if not added:
@@ -732,8 +738,28 @@ def replay_learning(original: RunView, treated: RunView) -> str:
         learning = f"Key learning ({case.source}): {case.learning}"
     else:
         learning = "; ".join(f"{info.label} ({info.source}): {info.learning}" for info in map(lever_info, added))
-    lever = "lever's" if len(added) == 1 else "levers'"
-    return f"Both runs met the same shocks, so the difference is the {lever}. {upper_first(learning)}."
+    lever, levers = ("lever", "lever's") if len(added) == 1 else ("levers", "levers'")
+    before, after = original.why, treated.why
+    if before is not None and after is not None and (original.outcome, original.month, before.cause) == (treated.outcome, treated.month, after.cause):
+        return f"Both runs met the same shocks and ended alike: here the {lever} made no difference to how it ended. {upper_first(learning)}."
+    return f"Both runs met the same shocks, so the difference is the {levers}.{still_words(original, treated, lever)} {upper_first(learning)}."
+
+
+def still_words(original: RunView, treated: RunView, lever: str = "lever") -> str:
+    """Where the replay did not end sustained and the main cause of its ending is the original's, a sentence saying so
+    (with a leading space; empty otherwise): the lever changed the run, it did not take the cause away. ``lever``: how the
+    sentence names what the replay switched on (``"levers"`` for more than one).
+
+    ``" But the replay (survives, underperforming to month 120) still has over-dependency on key personnel (case 01) as its
+    main cause: in this replication the lever did not take that cause away."``
+    """
+    before, after = original.why, treated.why
+    if before is None or after is None or treated.outcome == "sustained" or not after.cause or after.cause != before.cause:
+        return ""
+    return (
+        f" But the replay ({ending_words(treated)}) still has {lower_first(after.cause_words)} as its main cause:"
+        f" in this replication the {lever} did not take that cause away."
+    )
 
 
 def replay_of(run: Run, levers: Sequence[str]) -> Run:

@@ -5,7 +5,9 @@ X": it ends in one of the case's failures (``Case.failure``) with the case's own
 leading (the cause of its ending is the case's). Among those it prefers the run that the
 case's lever turns around (sustained with the lever on, else at least not failing for that
 reason, so the replay shows the difference), then the one whose loss of value is most the
-case's own, then the lowest replication.
+case's own, then the lowest replication. That choice favours the lever, so a story keeps how
+often the lever turns around the runs that fail for the case's reason, and the page and the
+handout say how the story was chosen beside its replay (:func:`chosen_words`).
 
 The stories are stored, with the model version they were found with, in
 ``sim/viz/stories.json``; the README's trainer example is one of them. When the model
@@ -34,7 +36,7 @@ from sim.config import cases, scenarios
 from sim.config.checks import ArgumentParser
 from sim.config.settings import NO_POLICY
 from sim.core.version import __version__
-from sim.viz.adapter import lever_overrides
+from sim.viz.adapter import RunView, case_of_scenario, lever_overrides, levers_phrase
 
 #: Where the stories are stored (package data).
 STORIES_FILE = Path(__file__).with_name("stories.json")
@@ -52,7 +54,11 @@ README_END = "<!-- /trainer-example -->"
 
 @dataclass(frozen=True)
 class Story:
-    """A replication that tells a case's story: where to find it and how it ends, without and with the case's lever(s)."""
+    """A replication that tells a case's story: where to find it and how it ends, without and with the case's lever(s).
+
+    ``searched`` replications were searched, ``failing`` of them fail for the case's reason; with the case's lever(s) on,
+    ``sustained_with_levers`` of those are sustained and ``still_failing_with_levers`` still fail for the case's reason.
+    """
 
     case: str
     scenario: str
@@ -65,6 +71,10 @@ class Story:
     levers: tuple[str, ...]
     outcome_with_levers: str
     cause_with_levers: str
+    searched: int
+    failing: int
+    sustained_with_levers: int
+    still_failing_with_levers: int
 
 
 def fails_for(case: cases.Case, outcome: str, cause: str) -> bool:
@@ -112,6 +122,7 @@ def find_story(
 
     best = max((row for _, row in failed.iterrows()), key=score)
     after = treated.loc[best.rep]
+    turned = treated.loc[failed.rep]
     return Story(
         case.id,
         case.scenario,
@@ -124,6 +135,10 @@ def find_story(
         case.levers,
         str(after.outcome),
         str(after.cause),
+        int(replications),
+        len(failed),
+        int((turned.outcome.astype(str) == "sustained").sum()),
+        sum(fails_for(case, o, c) for o, c in zip(turned.outcome.astype(str), turned.cause.astype(str), strict=True)),
     )
 
 
@@ -140,6 +155,34 @@ def story_for(case_id: str) -> Story | None:
     if version == __version__ and case_id in stories:
         return stories[case_id]
     return find_story(case_id)
+
+
+def chosen_words(story: Story) -> str:
+    """How the story was chosen, and how often its lever(s) turn around the runs that fail for the case's reason:
+    "How this story was chosen: 27 of 400 replications (seed 0) fail for case 01's reason, and it is one of those the
+    lever (continuity plan) helps most: sustained with it where any is, else no longer failing for that reason. Across
+    those 27, with the lever on, 0 are sustained and 14 still fail for the case's reason."
+    """
+    lever, it = ("lever", "it") if len(story.levers) == 1 else ("levers", "them")
+    return (
+        f"How this story was chosen: {story.failing} of {story.searched} replications (seed {story.seed}) fail for case {story.case}'s reason,"
+        f" and it is one of those the {lever} ({levers_phrase(story.levers)}) helps most: sustained with {it} where any is, else no longer"
+        f" failing for that reason. Across those {story.failing}, with the {lever} on, {story.sustained_with_levers}"
+        f" {'is' if story.sustained_with_levers == 1 else 'are'} sustained and {story.still_failing_with_levers}"
+        f" still {'fails' if story.still_failing_with_levers == 1 else 'fail'} for the case's reason."
+    )
+
+
+def chosen_for(original: RunView, treated: RunView) -> str:
+    """:func:`chosen_words` of the case's story where ``original`` is that story (no levers, its seed and replication) and
+    ``treated`` its replay with the case's lever(s); empty for any other pair (a run picked by hand is not chosen)."""
+    case = case_of_scenario(original.scenario)
+    if case is None or original.policy != NO_POLICY or original.levers or set(treated.levers) != set(case.levers):
+        return ""
+    story = story_for(case.id)
+    if story is None or (story.seed, story.replication) != (original.seed, original.replication):
+        return ""
+    return chosen_words(story)
 
 
 def readme_example(story: Story) -> str:

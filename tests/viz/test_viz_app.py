@@ -493,15 +493,77 @@ def test_a_pause_on_a_partnership_wide_event_names_the_partnership_as_the_timeli
 
 def test_a_replays_difference_is_said_as_the_cases_key_learning_on_the_page_and_in_the_handout(page):
     """Walking the seven cases: once both runs had ended the page said how each ended and what each saved, but nowhere the key
-    learning (each run's narrow "Why did it end?" leaves it out): the room saw two outcomes, not what the lever taught."""
+    learning (each run's narrow "Why did it end?" leaves it out): the room saw two outcomes, not what the lever taught.
+    Case 01's replay survives underperforming with case 01 still its main cause: the page said only "the difference is the
+    lever's" and the key learning, as though the continuity plan had taken the case's failure away; it says it did not."""
     button(page, "To the end").click()
     button(page, "Replay with continuity plan").click()
     button(page, "To the end").click()
     case = cases.CASES[0]
-    said = f"Both runs met the same shocks, so the difference is the lever's. Key learning ({case.source}): {case.learning}."
+    treated = app.views.value[1]
+    assert (treated.outcome, treated.why.cause) == ("underperforming", case.cause)
+    said = (
+        "Both runs met the same shocks, so the difference is the lever's. But the replay (survives, underperforming to month 120) still has"
+        " over-dependency on key personnel (case 01) as its main cause: in this replication the lever did not take that cause away."
+        f" Key learning ({case.source}): {case.learning}."
+    )
     compared = next(w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets if "sim-compare" in str(w.attributes))
     assert escape(said) in compared
     assert f"\n\n{said}\n\n" in app.current().handout().split("# Case 01: Over-dependency on key personnel, no levers")[0]
+
+
+@pytest.mark.parametrize("case_id", [c.id for c in cases.CASES[1:]])
+def test_a_replay_the_lever_sustains_says_the_difference_is_the_levers_and_nothing_of_a_cause_left(case_id):
+    story = stories.story_for(case_id)
+    original = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+    treated = adapter.replay_of(original, story.levers)
+    original.run_to_end()
+    treated.run_to_end()
+    said = adapter.replay_learning(original.view(), treated.view())
+    assert treated.outcome == "sustained" and said.startswith("Both runs met the same shocks, so the difference is the lever") and " But " not in said
+
+
+def test_a_replay_that_ends_as_the_original_did_says_the_lever_made_no_difference():
+    """The baseline's replication 3 collapses in month 101 (case 01) with or without market testing: the page said "the
+    difference is the lever's" and market testing's learning, of two runs that ended alike."""
+    original = adapter.Run("baseline", replication=3)
+    treated = adapter.replay_of(original, ("market_testing",))
+    original.run_to_end()
+    treated.run_to_end()
+    before, after = original.view(), treated.view()
+    assert (before.outcome, before.month, before.why.cause) == (after.outcome, after.month, after.why.cause) == ("collapsed", 101, "case01_key_person")
+    lever = adapter.lever_info("market_testing")
+    assert adapter.replay_learning(before, after) == (
+        f"Both runs met the same shocks and ended alike: here the lever made no difference to how it ended. Market testing ({lever.source}): {lever.learning}."
+    )
+
+
+def test_a_cases_story_replayed_says_how_it_was_chosen_on_the_page_and_in_the_handout(page):
+    """The stories are chosen as replications the lever turns around (6 of 7 sustained with it), while across the runs that
+    fail for the case's reason it sustains far fewer (case 03: 14 of 80): the page did not say how the replication was
+    chosen, so the room took one favourable replay for the lever's effect."""
+    button(page, "Case 03").click()
+    button(page, "To the end").click()
+    button(page, "Replay with open motivations").click()
+    button(page, "To the end").click()
+    story = stories.story_for("03")
+    said = stories.chosen_words(story)
+    assert said.startswith(f"How this story was chosen: {story.failing} of {story.searched} replications (seed {story.seed}) fail for case 03's reason")
+    assert f"with the lever on, {story.sustained_with_levers} are sustained and {story.still_failing_with_levers} still fail" in said
+    compared = next(w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets if "sim-compare" in str(w.attributes))
+    assert escape(said) in compared
+    assert f"\n\n{said}\n\n" in app.current().handout().split("## Timeline")[0]
+
+
+def test_a_replication_picked_by_hand_is_not_said_to_be_chosen():
+    story = stories.story_for("03")
+    for replication in (story.replication, story.replication + 1):
+        original = adapter.Run(story.scenario, seed=story.seed, replication=replication)
+        treated = adapter.replay_of(original, story.levers)
+        other = adapter.replay_of(original, ("market_testing",))
+        chosen = stories.chosen_for(original.view(), treated.view())
+        assert chosen == (stories.chosen_words(story) if replication == story.replication else "")
+        assert stories.chosen_for(original.view(), other.view()) == ""
 
 
 def test_a_replay_with_another_lever_says_that_levers_learning():

@@ -30,6 +30,24 @@ def example_in(text: str) -> tuple[str, int, int] | None:
     return (found["scenario"], int(found["seed"]), int(found["replication"])) if found else None
 
 
+def counted(case_id: str, seed: int, replications: int) -> tuple[int, int, int, int]:
+    """Replications searched, those failing for the case's reason, and of those how many its lever(s) sustain and how many
+    still fail for the reason with them on: each replication run one by one with the Mesa front-end."""
+    case = cases.BY_ID[case_id]
+    failing = sustained = still = 0
+    for replication in range(replications):
+        run = adapter.Run(case.scenario, seed=seed, replication=replication)
+        run.run_to_end()
+        if not stories.fails_for(case, run.outcome, run.cause):
+            continue
+        replay = adapter.replay_of(run, case.levers)
+        replay.run_to_end()
+        failing += 1
+        sustained += replay.outcome == "sustained"
+        still += stories.fails_for(case, replay.outcome, replay.cause)
+    return replications, failing, sustained, still
+
+
 def test_stories_belong_to_this_model_version():
     assert VERSION == __version__, f"sim/viz/stories.json was made for model {VERSION}, this is {__version__}; {HOW}"
 
@@ -74,6 +92,7 @@ def test_find_story_finds_a_run_that_fails_for_the_reason_and_none_when_it_canno
     found = stories.find_story("06", seed=1, replications=200)
     assert found is not None and found.seed == 1 and 0 <= found.replication < 200
     assert stories.fails_for(cases.BY_ID["06"], found.outcome, found.cause)
+    assert (found.searched, found.failing, found.sustained_with_levers, found.still_failing_with_levers) == counted("06", seed=1, replications=200)
     assert stories.find_story("06", seed=1, replications=200, overrides=("mechanisms.case06.enabled=false",)) is None
 
 
