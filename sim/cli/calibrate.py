@@ -170,6 +170,7 @@ def app(cfg: DictConfig) -> None:
     when_committed(lambda: print(f"Results in {out}: {', '.join(files)}"))  # once they are in place
     if multirun:  # "ok" once the results are in place: a stop before then leaves the point "running"
         record.status, record.finished, record.wall_time_s = "ok", time.time(), time.time() - began
+        record.ran = int(info["replications_simulated"])  # every parameter point of every wave
         when_committed(lambda: record.write(out))
 
 

@@ -275,6 +275,7 @@ def app(cfg: DictConfig) -> None:
     print(f"Seed {settings.seed}, engine {settings.engine}; {versions_line(prov)}")
     if multirun:  # "ok" once the results are in place: a stop before then leaves the point "running"
         record.status, record.replications, record.finished, record.wall_time_s = "ok", tally.n, time.time(), run["wall_time_s"]
+        record.ran = tally.n * len(configs)  # every policy ran them
         when_committed(lambda: record.write(out))
     when_committed(lambda: print(f"Results in {out}"))  # once they are in place
 

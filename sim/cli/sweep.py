@@ -586,7 +586,7 @@ class SweepCallback(Callback):
         if record is not None and record.status != "running":
             try:
                 status = "skipped" if record.resumed else record.status
-                guard.say(note_done(Path(str(config.hydra.sweep.dir)).absolute(), status, record.replications))
+                guard.say(note_done(Path(str(config.hydra.sweep.dir)).absolute(), status, record.replications_ran))
             except OSError:
                 pass
 

@@ -166,7 +166,13 @@ class PointColumns:
 
 @dataclass
 class PointRecord:
-    """What ``point.json`` holds."""
+    """What ``point.json`` holds.
+
+    ``replications`` are those the point was asked for (a run's, each policy's of a comparison, each
+    parameter point's of a calibration, each screened package's of a search); ``ran`` those it ran in
+    all, where that is more (every policy, every parameter point, every package screened, tuned and
+    confirmed): the sweep's speed counts these.
+    """
 
     point: int
     status: str
@@ -180,6 +186,12 @@ class PointRecord:
     wall_time_s: float | None = None
     host: str | None = None
     resumed: bool = False
+    ran: int | None = None
+
+    @property
+    def replications_ran(self) -> int:
+        """The replications the point ran in all: ``ran`` where its command counted them, else ``replications`` (0 if none)."""
+        return int(self.ran if self.ran is not None else self.replications or 0)
 
     def write(self, folder: Path) -> None:
         """Write (atomically) into ``folder``."""
@@ -315,7 +327,7 @@ class Collected:
         running = self.count("running")
         line += (f", {running} interrupted)" if ended else f", {running} running or interrupted)") if running else ")"
         finished = [r["finished"] for r in self.rows if r.get("finished") and not r.get("resumed")]
-        reps = sum(int(r.get("replications") or 0) for r in self.rows if r["status"] == "ok" and not r.get("resumed"))
+        reps = sum(int(r.get("ran") or 0) for r in self.rows if r["status"] == "ok" and not r.get("resumed"))
         if self.started and finished and reps:
             elapsed = max(max(finished) - self.started, 1e-9)
             line += f"; {reps / elapsed:,.0f} replications/s"
@@ -375,6 +387,7 @@ def gather(root: Path) -> Collected:
             **{name: ((summary or {}).get("provenance") or summary or {}).get(name) if status == "ok" else None for name in PROVENANCE},
             "finished": record.finished,
             "resumed": record.resumed,
+            "ran": record.replications_ran,
         }
         rows.append(row)
     rows.sort(key=lambda r: (r["point"], r["job_dir"]))

@@ -68,6 +68,8 @@ def test_a_calibration_sweep_records_its_points_and_fails_a_refused_one_alone(sw
     assert "1 of 3 points failed" in done.stderr and (folder / "sweep.json").is_file()
     assert [json.loads((folder / str(i) / "point.json").read_text())["status"] for i in range(3)] == ["ok", "failed", "ok"]
     assert not (folder / "1" / "posterior.parquet").exists() and (folder / "2" / "posterior.parquet").is_file()
+    # the progress line's speed counted 20 replications per calibration, of 10 parameter points x 20 run
+    assert [line.split()[:2] for line in (folder / ".progress").read_text().splitlines()] == [["o", "200"], ["f", "0"], ["o", "200"]]
     failures = pd.read_csv(folder / "failures.csv")
     assert list(failures["point"]) == [1] and "`broken_up_within_1_year` observed 0.999 is out of the model's reach" in failures["error"][0]
 

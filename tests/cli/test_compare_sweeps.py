@@ -47,6 +47,12 @@ def test_a_compare_sweep_records_its_points_and_fails_a_bad_one_alone(swept):
     assert not (folder / "1" / "comparison.parquet").exists()
 
 
+def test_a_compare_sweeps_speed_counts_every_policys_replications(swept):
+    """The progress line's replications/s counted one policy's replications per point (100 here, of 2 x 100 run)."""
+    folder, _ = swept
+    assert [line.split()[:2] for line in (folder / ".progress").read_text().splitlines()] == [["o", "200"], ["f", "0"], ["o", "200"]]
+
+
 def test_a_compare_sweep_gives_one_tidy_table_of_comparisons_with_the_swept_values(swept):
     """There was no table across points: each point's comparison.parquet had to be read and labelled by hand."""
     folder, _ = swept

@@ -122,12 +122,26 @@ def test_every_point_row_says_which_model_and_code_made_it(tmp_path):
 def test_the_line_said_when_a_sweep_is_over_gives_no_time_left():
     """A sweep that lost a worker ended with 'Sweep: 1 of 2 points done (..., 1 running or interrupted); ..., about 2 min left'."""
     rows = [
-        {"point": 0, "status": "ok", "replications": 100, "finished": 110.0, "resumed": False},
-        {"point": 1, "status": "running", "replications": 100, "finished": None, "resumed": False},
+        {"point": 0, "status": "ok", "replications": 100, "ran": 100, "finished": 110.0, "resumed": False},
+        {"point": 1, "status": "running", "replications": 100, "ran": 100, "finished": None, "resumed": False},
     ]
     collected = sweep.Collected(Path("."), rows, 2, 100.0)
     assert collected.report() == "1 of 2 points done (1 ok, 0 failed, 1 running or interrupted); 10 replications/s, about 10 s left"
     assert collected.report(ended=True) == "1 of 2 points done (1 ok, 0 failed, 1 interrupted); 10 replications/s"
+
+
+def test_the_speed_of_a_sweep_counts_every_replication_its_points_ran(tmp_path):
+    """A point of sim-compare (3 policies of 200 replications) or sim-calibrate (10 parameter points of 20) counted only the
+    replications it was asked for per policy or parameter point: the sweep's speed read 3 and 10 times too low."""
+    for i, (asked, ran) in enumerate(((200, 600), (20, 200), (100, None))):  # a comparison, a calibration, a run (ran: its replications)
+        record = sweep.PointRecord(i, "ok", {"seed": i}, f"k{i}", i, asked, started=100.0, finished=110.0, ran=ran)
+        record.write(tmp_path / str(i))
+        (tmp_path / str(i) / "summary.json").write_text(json.dumps({"run": {"key": f"k{i}", "replications": asked}}))
+        assert sweep.read_record(tmp_path / str(i)) == record
+    collected = sweep.gather(tmp_path)
+    assert [r["ran"] for r in collected.rows] == [600, 200, 100]
+    collected.started = 100.0
+    assert collected.report(ended=True) == "3 points done (3 ok, 0 failed); 90 replications/s"
 
 
 def test_a_failed_point_is_named_with_its_folder_not_its_bare_job_number():
