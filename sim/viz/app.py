@@ -189,15 +189,28 @@ def step_once() -> list[Item]:
     views.set(s.views())
     if fired and auto_pause.value and playing.value:
         playing.set(False)
-        side, first = fired[0]
-        where = f" ({side})" if side else ""
-        tag = f" ({first.tag})" if first.tag else ""
-        notice.set(PAUSED + " - ".join(part for part in (first.when + where, first.told.subject, first.text + tag) if part))
+        case = adapter.case_of_scenario(s.runs[0].scenario)
+        notice.set(paused_note(fired, case.id if case else ""))
     if not s.running:
         playing.set(False)
         if notice.value.startswith(PAUSED):  # nothing is left to play on to: "Why did it end?" says what happened
             notice.set("")
     return [item for _, item in fired]
+
+
+def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
+    """The note of an automatic pause on what ``fired`` (each event with the run it fired in: :meth:`Stage.step`): the
+    first of the case's own mechanism's events among them (``case_id``; else the first to fire), and how many more
+    fired, as the timeline lists them (the same event for several councils one).
+
+    "Paused: Month 30 - Northdale DC - the service was rebranded; ... (case 07) - and 2 more this month: see the timeline"
+    """
+    side, shown = next(((side, item) for side, item in fired if case_id and item.case_id == case_id), fired[0])
+    where = f" ({side})" if side else ""
+    tag = f" ({shown.tag})" if shown.tag else ""
+    more = len({(side, item.tag, item.headline) for side, item in fired}) - 1
+    also = [f"and {more} more this month: see the timeline"] if more else []
+    return PAUSED + " - ".join(part for part in (shown.when + where, shown.told.subject, shown.text + tag, *also) if part)
 
 
 def play_on(latest: Callable[[], bool] = lambda: True) -> None:
