@@ -163,6 +163,13 @@ class Goal:
         """Whether ``e``'s whole 95% interval is within the limit (a margin against the winner's curse)."""
         return e.risk.high <= self.target if self.target is not None else e.cost.high <= self.budget
 
+    def undecided(self, e: Evaluation) -> bool:
+        """Whether ``e``'s 95% interval holds the limit (reaches from within it to beyond it): on its replications it cannot be told
+        whether ``e`` is within the limit, whichever side its estimate is on. Never for a risk without a value (nothing launched)."""
+        if self.target is not None:
+            return not math.isnan(e.risk.value) and e.risk.low <= self.target < e.risk.high
+        return e.cost.low <= self.budget < e.cost.high
+
     def rank(self, e: Evaluation) -> tuple[float, ...]:
         """Sort key, best first: cheapest (then fewest levers) under a target; lowest risk (then cheapest, fewest levers) within a budget."""
         if self.budget is None:
@@ -482,7 +489,7 @@ def search(
     shortlist = list(dict.fromkeys(e.package for e in ranked if goal.answers(e)))[: 1 + runners_up]
     shortlist += [p for p in dict.fromkeys(e.package for e in ranked if goal.surely_fits(e) and goal.answers(e)) if p not in shortlist][: 1 + runners_up]
     if not shortlist:
-        shortlist = [e.package for e in sorted([*screened, *tuned], key=goal.excess)][: 1 + runners_up]
+        shortlist = list(dict.fromkeys(e.package for e in sorted([*screened, *tuned], key=goal.excess)))[: 1 + runners_up]
     shortlist = [p for p in shortlist if p.levers]  # no lever is confirmed once, as the reference
     fresh = fresh_seed if fresh_seed is not None else (seed + 1_000_003) % (2**63 - 1)
     say(confirming_line(len(shortlist), any(goal.answers(e) for e in [*screened, *tuned]), confirm_replications, fresh, goal))

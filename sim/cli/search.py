@@ -96,6 +96,32 @@ def _line(e: Evaluation, target: float | None, mark: str = "", name: str = "") -
     return f"  {risk}   {cost}   {f'{name}: ' if name else ''}{e.package}{mark}"
 
 
+#: What the answer's line says when its 95% interval holds the target (``{target}``): it answers by its estimate, and its replications
+#: cannot tell on which side its risk is.
+UNDECIDED = (
+    "but its 95% interval holds the target: these replications cannot tell whether it keeps the risk at most {target} or misses it;"
+    " more confirm_replications narrow the interval"
+)
+
+
+def _risk_interval(e: Evaluation, target: float, label: str = "") -> str:
+    """``e``'s risk and its 95% interval, each end with the decimals that tell it from ``target`` (:func:`share`)."""
+    return f"{share(e.risk.value, target)} [{label}{share(e.risk.low, target)}, {share(e.risk.high, target)}]"
+
+
+def _mark(e: Evaluation, result: Result) -> str:
+    """What a confirmed package's line ends with: ``<- answer``; whether it misses the target (or is over the budget); and, where its
+    95% interval holds the limit (:meth:`~sim.analysis.search.Goal.undecided`), that its estimate alone puts it on its side."""
+    goal = result.goal
+    if e is result.winner:
+        return "   <- answer"
+    words = ("target", "misses the target", "meets the target") if goal.target is not None else ("budget", "over the budget", "within the budget")
+    limit, missed, within = words
+    if goal.undecided(e):
+        return f"   ({within if goal.fits(e) else missed} by its estimate; its 95% interval holds the {limit})"
+    return "" if goal.fits(e) else f"   ({missed})"
+
+
 def policy_names(result: Result) -> dict[Package, str]:
     """The policy name of each confirmed package with levers, ``search_1``, ``search_2``... in the order they are listed (best first)."""
     packages = list(dict.fromkeys(e.package for e in result.confirmed if e.package.levers))
@@ -156,28 +182,23 @@ def render(result: Result, scenario: str, names: Mapping[Package, str] | None = 
     elif w is None:
         best = min([*result.confirmed, result.reference], key=lambda e: e.risk.value)
         lines.append(
-            f"No package found meets the target; the lowest risk confirmed: {best.risk.value:.1%}"
-            f" [{best.risk.low:.1%}, {best.risk.high:.1%}] with {best.package}"
+            f"No package found meets the target; the lowest risk confirmed: {_risk_interval(best, goal.target)} with {best.package}"
+            + (f" ({UNDECIDED.format(target=share(goal.target, goal.target))})" if goal.undecided(best) else "")
         )
     else:
-        sure = (
-            "its whole interval is below the target"
-            if w.risk.high <= goal.target
-            else "its interval still reaches above the target: confirm with more replications"
-        )
+        sure = "its whole interval is at or below the target" if goal.surely_fits(w) else UNDECIDED.format(target=share(goal.target, goal.target))
         lines.append(f"Answer: {w.package}")
         lines.append(
-            f"  risk {share(w.risk.value, goal.target)} [95% CI {w.risk.low:.1%}, {w.risk.high:.1%}] ({sure}); cost GBP {w.cost.value:.3f} m per partnership"
+            f"  risk {_risk_interval(w, goal.target, '95% CI ')} ({sure}); cost GBP {w.cost.value:.3f} m per partnership"
             f" [{w.cost.low:.3f}, {w.cost.high:.3f}] over the horizon"
         )
     lines.append(
         f"Confirmed on {result.reference.replications:,} fresh replications (seed {result.reference.seed}); risk [95% CI]   cost GBP m [95% CI]   package:"
     )
-    missed = "   (misses the target)" if goal.target is not None else "   (over the budget)"
     for e in result.confirmed:
-        mark = "   <- answer" if e is w else ("" if goal.fits(e) else missed)
-        lines.append(_line(e, goal.target, mark, names.get(e.package, "")))
-    lines.append(_line(result.reference, goal.target, "   (reference)" + ("   <- answer" if result.reference is w else "")))
+        lines.append(_line(e, goal.target, _mark(e, result), names.get(e.package, "")))
+    reference = result.reference
+    lines.append(_line(reference, goal.target, "   (reference)" + (_mark(reference, result) if reference is w or goal.undecided(reference) else "")))
     lines.append(
         "Every interval is Monte Carlo only: the search holds the model's assumptions at their stated values (uncertainty=none),"
         " so a risk says nothing of the doubt about them; sim-compare of the package against none (default uncertainty=posterior)"

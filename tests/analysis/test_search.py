@@ -173,3 +173,14 @@ def test_the_printout_gives_the_paired_differences_that_made_packages_alike():
     ) in text
     assert "Its risk is not measurably lower than no lever's, 11.3% [95% CI 10.0%, 12.9%] (the paired 95% interval" in text
     assert "no lever's risk minus the answer's, percentage points: +0.22 [-0.02, +0.46])" in text
+
+
+@pytest.mark.skipif(importlib.util.find_spec("optuna") is None, reason="Optuna is not installed (pip install -e '.[search]'): the search tunes with it")
+def test_a_search_that_met_nothing_confirms_each_package_once():
+    """With nothing meeting the target, the shortlist of lowest risk held the tuned package twice (Optuna's first trial is the package at
+    the policy's settings, screened already): ``case01_key_person risk=collapse target=0.1`` confirmed and printed
+    ``search_1: continuity_plan (month 0, strength 0.60), open_motivations (month 0, strength 0.60)`` twice, one runner-up fewer."""
+    result = search(BASE, pool=["commercial_capability", "it_harmonisation_first"], target=0.001, replications=100, confirm_replications=100,
+                    max_levers=2, tune_packages=1, trials=2, runners_up=2)  # fmt: skip
+    packages = [e.package for e in result.confirmed]
+    assert result.winner is None and len(packages) == len(set(packages)) == 3, packages

@@ -73,8 +73,39 @@ def test_a_risk_is_printed_with_the_decimals_that_tell_it_from_the_target() -> N
     text = search.render(Result("collapse", Goal(target=0.07), winner, [winner, missed], evaluation(0.112), [winner]), "baseline")
     assert "at most 7.0%" in text and "  risk 6.99% [95% CI" in text
     (line,) = [line for line in text.splitlines() if "open_motivations" in line]
-    assert line.lstrip().startswith("7.01% [") and line.endswith("(misses the target)")
+    assert line.lstrip().startswith("7.01% [") and line.endswith("(misses the target by its estimate; its 95% interval holds the target)")
     assert search.share(0.0701, 0.07) == "7.01%" and search.share(0.07, 0.07) == "7.0%" and search.share(0.112, 0.07) == "11.2%"
+
+
+def test_an_interval_holding_the_target_is_said_plainly() -> None:
+    """The answer is chosen by its own estimate against the target; where its 95% interval held the target the printout said only
+    'its interval still reaches above the target: confirm with more replications', a package whose estimate missed but whose interval
+    reached below the target was marked '(misses the target)' like one wholly above it, and 'No package found meets the target' gave the
+    lowest risk, 10.1% [7.4%, 13.7%] under a target of 10.0%, without a word that it may meet it."""
+    from sim.analysis.search import Evaluation, Goal, Package, Result
+    from sim.analysis.stats import Estimate
+
+    def evaluation(risk: float, low: float, high: float, lever: str = "") -> Evaluation:
+        package = Package(((lever, 0, 0.6),) if lever else ())
+        return Evaluation(package, Estimate(risk, low, high), Estimate(0.1, 0.1, 0.1), 2000, 1800, "confirmed", 9)
+
+    holding = "but its 95% interval holds the target: these replications cannot tell whether it keeps the risk at most 10.0% or misses it"
+    winner, sure = evaluation(0.095, 0.08, 0.112, "continuity_plan"), evaluation(0.06, 0.05, 0.07, "staged_scope")
+    close, above, reference = evaluation(0.104, 0.09, 0.12, "open_motivations"), evaluation(0.15, 0.13, 0.17, "market_testing"), evaluation(0.2, 0.18, 0.22)
+    text = search.render(Result("failure", Goal(target=0.1), winner, [winner, sure, close, above], reference, [sure]), "baseline")
+    assert f"  risk 9.5% [95% CI 8.0%, 11.2%] ({holding}; more confirm_replications narrow the interval); cost GBP" in text
+    ends = {lever: line for line in text.splitlines() for lever in ("continuity", "staged", "open_mot", "market", "no lever") if lever in line}
+    assert ends["continuity"].endswith("<- answer") and ends["staged"].endswith("strength 0.60)")
+    assert ends["open_mot"].endswith("(misses the target by its estimate; its 95% interval holds the target)")
+    assert ends["market"].endswith("(misses the target)") and ends["no lever"].endswith("no lever   (reference)")
+    surely = search.render(Result("failure", Goal(target=0.1), sure, [sure, winner], reference, [sure]), "baseline")
+    assert "  risk 6.0% [95% CI 5.0%, 7.0%] (its whole interval is at or below the target)" in surely
+    assert next(line for line in surely.splitlines() if "continuity" in line).endswith("(meets the target by its estimate; its 95% interval holds the target)")
+    none = search.render(Result("failure", Goal(target=0.1), None, [close, above], reference, [sure]), "baseline")
+    lowest = "No package found meets the target; the lowest risk confirmed: 10.4% [9.0%, 12.0%]"
+    assert f"{lowest} with open_motivations (month 0, strength 0.60) ({holding};" in none
+    missed = search.render(Result("failure", Goal(target=0.1), None, [above], reference, [sure]), "baseline")
+    assert "the lowest risk confirmed: 15.0% [13.0%, 17.0%] with market_testing (month 0, strength 0.60)\n" in missed
 
 
 def test_target_and_budget_both_given_are_refused_in_one_line(capsys) -> None:
