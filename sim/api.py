@@ -19,9 +19,9 @@ from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Summary, Tally
 from sim.config import assumptions as catalogue
 from sim.config.checks import ConfigError, arguments_checked
-from sim.config.model import SECTIONS, ModelConfig
+from sim.config.model import SECTIONS, ModelConfig, config_problems
 from sim.config.overrides import did_you_mean, split_override
-from sim.config.scenarios import changed, compose_run, load, with_policy
+from sim.config.scenarios import changed, compose_run, load, override_lines, with_policy
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, NO_POLICY, RunSettings, available_cores, both_problems, compare_settings
 from sim.config.settings import setting_problems as run_setting_problems
 from sim.config.uncertainty import setting_problems, uncertainty_problems
@@ -117,6 +117,7 @@ def run(
         + [line for name, value in given.items() if value is not None for line in run_setting_problems(RunSettings, name, value)]
         + setting_problems(uncertainty, replications_per_draw)
         + _fixed_problems(fixed)
+        + config_problems(config)
     )
     if problems:
         raise ConfigError(problems)
@@ -195,6 +196,7 @@ def compare(
     )
     if problems := _fixed_problems(fixed):
         raise ConfigError(problems)
+    overrides = override_lines(overrides)
     fixed = sorted({*fixed, *(key for key, _ in map(split_override, overrides) if not key.startswith("councils"))})
     drawn, problems, note = uncertainty_problems(settings, fixed, chosen=uncertainty is not None)
     if problems:

@@ -132,3 +132,23 @@ def test_a_misspelt_or_missing_argument_of_the_facade_is_one_line_naming_the_one
         call(ours)
     assert refused.value.problems[0].startswith(line), refused.value.problems
     assert refused.value._render_traceback_()[0] == f"ConfigError: {refused.value.problems[0]}"
+
+
+@pytest.mark.parametrize("call", [lambda: sim.run("baseline", replications=20), lambda: sim.run_ensemble("baseline", replications=20, seed=1)])
+def test_a_scenarios_name_given_for_a_configuration_is_one_line(call):
+    """``sim.run("baseline")`` (``sim.compare`` takes a name) gave AttributeError: 'str' object has no attribute 'partnership', and
+    ``sim.run_ensemble("baseline", ...)`` "parameter draws are made from one configuration: give one ModelConfig and no point_of_rep"."""
+    with pytest.raises(ConfigError) as refused:
+        call()
+    assert refused.value.problems == ["config = 'baseline' is not a model configuration: make one with sim.load('baseline') or sim.partnership(...)"]
+
+
+def test_one_override_given_to_compare_as_text_is_one_override():
+    """``sim.compare(..., overrides="levers.continuity_plan.strength=0.5")`` (README's example without its brackets) gave a line
+    per letter ("l cannot be read as an override", ...; on a partnership made in Python "overrides: 'l' is not a model parameter")."""
+    ours = sim.partnership([sim.council("Our District"), sim.council("Neighbour District")])
+    line = "levers.continuity_plan.strength=0.5"
+    for scenario in ("baseline", ours):
+        one = sim.compare(scenario, ["none", "continuity_plan"], replications=40, seed=2, overrides=line, uncertainty="none")
+        listed = sim.compare(scenario, ["none", "continuity_plan"], replications=40, seed=2, overrides=[line], uncertainty="none")
+        pd.testing.assert_frame_equal(one, listed)

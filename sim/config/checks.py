@@ -238,6 +238,12 @@ def _valueless(args: Sequence[str], message: str) -> int | None:
     return None
 
 
+def shown(value: object) -> str:
+    """A value as a problem line shows it: its repr, or its type when the repr is long (a whole configuration)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"a {type(value).__name__}"
+
+
 def fmt(x: Any) -> str:
     """A number as the user would write it."""
     return f"{x:g}" if isinstance(x, float) else str(x)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from sim.config.checks import ConfigError, check_fixed
+from sim.config.checks import ConfigError, check_fixed, shown
 from sim.config.distributions import WRITTEN, as_node, check_dist, is_dist, unknown_family
 from sim.core import levers as lever_table
 from sim.core.contract import MechanismParams
@@ -158,8 +158,22 @@ def check_value(path: str, value: Any, spec: Spec) -> list[str]:
     return _check_value(path, as_node(value), spec)
 
 
+def config_problems(cfg: Any) -> list[str]:
+    """One line for ``cfg`` that is not a :class:`ModelConfig` (a scenario's name given for one, as ``sim.compare`` takes it), else none."""
+    if isinstance(cfg, ModelConfig):
+        return []
+    make = f"sim.load({cfg!r})" if isinstance(cfg, str) else "sim.load(scenario, policy)"
+    return [f"config = {shown(cfg)} is not a model configuration: make one with {make} or sim.partnership(...)"]
+
+
 def checked(cfg: ModelConfig) -> ModelConfig:
-    """``cfg`` checked again, as plain data (a configuration changed after it was built is checked before it runs)."""
-    if not isinstance(cfg, ModelConfig):
-        raise TypeError(f"config = {cfg!r} must be a ModelConfig (see sim.load)")
+    """``cfg`` checked again, as plain data (a configuration changed after it was built is checked before it runs).
+
+    Raises
+    ------
+    ConfigError
+        For ``cfg`` that is not a :class:`ModelConfig` (:func:`config_problems`), and one line per value it no longer allows.
+    """
+    if problems := config_problems(cfg):
+        raise ConfigError(problems)
     return model_config(cfg.to_dict())

@@ -18,7 +18,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import schema
-from sim.config.checks import ConfigError, arguments_checked
+from sim.config.checks import ConfigError, arguments_checked, shown
 from sim.config.model import SECTIONS, ModelConfig, model_config
 from sim.config.overrides import PACKAGE_CONFIGS, compose_checked, config_root, interpolation_problems, unknown_name  # noqa: F401 - re-exported
 from sim.config.settings import NO_POLICY
@@ -30,21 +30,65 @@ def available(group: str, config_dir: str | Path | None = None) -> list[str]:
     return sorted({p.stem for folder in folders for p in (folder / group).glob("*.yaml")})
 
 
+#: An override as an example in a problem line.
+OVERRIDE_EXAMPLE = "['councils.0.it_maturity=0.3']"
+
+
+def override_lines(overrides: Any) -> tuple[str, ...]:
+    """``overrides`` as ``key=value`` lines: a list (or tuple) of texts, or one text, which is one line.
+
+    One text was read letter by letter ("c cannot be read as an override", once per letter); it is
+    one override, as :class:`sim.PartnershipModel` takes it.
+
+    Raises
+    ------
+    ConfigError
+        One line per override that is not text (or for ``overrides`` that is not a list of them).
+    """
+    if isinstance(overrides, str):
+        return (overrides,)
+    if not isinstance(overrides, Sequence):
+        raise ConfigError([f"overrides = {shown(overrides)} is not a list: give key=value lines, e.g. {OVERRIDE_EXAMPLE}"])
+    problems = [f"overrides: {shown(line)} is not text: give key=value lines, e.g. {OVERRIDE_EXAMPLE}" for line in overrides if not isinstance(line, str)]
+    if problems:
+        raise ConfigError(problems)
+    return tuple(overrides)
+
+
+def name_problems(scenario: Any, policy: Any) -> list[str]:
+    """One line for a ``scenario`` or ``policy`` that is not a name (a list of policies given for one, ``None``)."""
+    problems = []
+    if not isinstance(scenario, str):
+        problems.append(f"scenario = {shown(scenario)} is not a scenario's name (e.g. 'baseline'; sim.available('scenario') lists them)")
+    if not isinstance(policy, str):
+        problems.append(
+            f"policy = {shown(policy)} is not a policy's name (e.g. 'continuity_plan'; sim.available('policy') lists them);"
+            " to switch on several levers at once, add overrides such as ['levers.open_motivations.enabled=true']"
+        )
+    return problems
+
+
 def compose_run(
     scenario: str = "baseline", policy: str = NO_POLICY, overrides: Sequence[str] = (), config_dir: str | Path | None = None, command: str = "sim.load"
 ) -> DictConfig:
     """The composed run config for a scenario, a policy and command-line style overrides (``command``: who asks, as the messages name it).
 
+    ``overrides`` is a list of ``key=value`` lines, or one such line (:func:`override_lines`).
+
     Raises
     ------
     ConfigError
-        (a ``ValueError``) with one line per problem: an unknown scenario or policy (naming the
-        ones available), an override that cannot be read or names no parameter, ``null`` for
-        a parameter, a value read from the environment, a YAML file that cannot be read (its
-        file and line), a scenario whose defaults lead back to itself.
+        (a ``ValueError``) with one line per problem: a scenario or policy that is not a name
+        (:func:`name_problems`) or not known (naming the ones available), an override that is
+        not text, cannot be read or names no parameter, ``null`` for a parameter, a value read
+        from the environment, a YAML file that cannot be read (its file and line), a scenario
+        whose defaults lead back to itself.
     """
     if config_dir is not None and not Path(config_dir).is_dir():
         raise ConfigError([f"config_dir = {str(config_dir)!r} is not a folder: give the folder that holds your scenario/ and policy/ folders"])
+    if problems := name_problems(scenario, policy):
+        raise ConfigError(problems)
+    overrides = override_lines(overrides)
     for group, name in (("scenario", scenario), ("policy", policy)):
         if name not in available(group, config_dir):
             hint = f" ({str(config_dir)!r} has no {group}/ folder)" if config_dir is not None and not (Path(config_dir) / group).is_dir() else ""

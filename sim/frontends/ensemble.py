@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from sim import population
-from sim.config.checks import arguments_checked
-from sim.config.model import ModelConfig, checked
+from sim.config.checks import ConfigError, arguments_checked
+from sim.config.model import ModelConfig, checked, config_problems
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, MAX_SEED, MAX_WORKERS, SharedSettings, available_cores
 from sim.config.uncertainty import Uncertainty
 from sim.config.uncertainty import uncertainty as make_uncertainty
@@ -143,6 +143,8 @@ def run_ensemble(
         ``attrs["uncertainty"]`` says which uncertainty mode ran (the mode, M and the paths
         drawn), so that :func:`sim.summarise` labels the intervals it computes from the table.
     """
+    if problems := config_problems(config):
+        raise ConfigError(problems)
     check_run(replications, seed, block_size, first_rep, workers)
     drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
     threads = available_cores() if workers is None else int(workers)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from sim import population
 from sim.config import scenarios
-from sim.config.checks import ConfigError, arguments_checked, check_number
+from sim.config.checks import ConfigError, arguments_checked, check_number, shown
 from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, MAX_SEED, NO_POLICY, SharedSettings
@@ -66,12 +66,6 @@ MODEL_SERIES = (
 @functools.lru_cache(maxsize=64)
 def _composed(scenario_name: str, policy_name: str, overrides: tuple[str, ...], config_dir: str | None) -> ModelConfig:
     return scenarios.load(scenario_name, policy_name, overrides, config_dir)
-
-
-def _shown(value: object) -> str:
-    """A value as a problem line shows it: its repr, or its type when the repr is long (a whole configuration)."""
-    text = repr(value)
-    return text if len(text) <= 40 else f"a {type(value).__name__}"
 
 
 def _whole_problems(name: str, value: object) -> list[str]:
@@ -182,25 +176,23 @@ class PartnershipModel(mesa.Model):
         replications_per_draw: int = DEFAULT_REPLICATIONS_PER_DRAW,
     ) -> None:
         problems = [
-            f"{name} = {_shown(value)} is not a name (e.g. {example!r}): give a loaded configuration as config=..."
+            f"{name} = {shown(value)} is not a name (e.g. {example!r}): give a loaded configuration as config=..."
             for name, value, example in (("scenario_name", scenario_name, "baseline"), ("policy_name", policy_name, NO_POLICY))
             if not isinstance(value, str)
         ]
         if config is not None and not isinstance(config, ModelConfig):
-            problems.append(f"config = {_shown(config)} is not a loaded configuration (sim.load(...)): give a scenario's name as scenario_name=...")
+            problems.append(f"config = {shown(config)} is not a loaded configuration (sim.load(...)): give a scenario's name as scenario_name=...")
         problems += _seed_problems(seed, rng) + _whole_problems("replication", replication)
-        listed = isinstance(overrides, Sequence) and not isinstance(overrides, str)
-        problems += [
-            f"overrides: {_shown(line)} is not text: give key=value lines, e.g. ['councils.0.it_maturity=0.3']"
-            for line in (overrides if listed else [overrides])
-            if not isinstance(line, str)
-        ]
+        try:
+            lines = scenarios.override_lines(overrides)
+        except ConfigError as err:
+            problems += err.problems
         if problems:
             raise ConfigError(problems)
         self.seed = resolve_seed(seed, rng)
         super().__init__(rng=self.seed)
         self.scenario_name, self.policy_name = scenario_name, policy_name
-        self.overrides = (overrides,) if isinstance(overrides, str) else tuple(overrides)
+        self.overrides = lines
         self.replication = int(replication)
         if config is None:
             config = copy.deepcopy(_composed(scenario_name, policy_name, self.overrides, None if config_dir is None else str(config_dir)))

@@ -186,5 +186,7 @@ def test_checked_checks_a_config_changed_after_it_was_built():
     with pytest.raises(ConfigError) as info:
         checked(cfg)
     assert info.value.problems == ["councils[0].it_maturity = 1.7 is outside [0, 1]", "partnership.horizon_months = 5 is outside [12, 600]"]
-    with pytest.raises(TypeError, match="must be a ModelConfig"):
+    with pytest.raises(ConfigError) as info:
         checked({"councils": GOOD})
+    made = "make one with sim.load(scenario, policy) or sim.partnership(...)"
+    assert info.value.problems == [f"config = {{'councils': [{{}}, {{}}]}} is not a model configuration: {made}"]

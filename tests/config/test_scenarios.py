@@ -105,6 +105,34 @@ def test_a_title_typed_for_a_name_is_offered_the_name_not_taken_for_it(args, nam
     assert str(info.value).startswith(f"{'policy' if args[0] == 'baseline' else 'scenario'} = {given!r} is not known (did you mean {name}?) (available: ")
 
 
+def test_one_override_given_as_text_is_one_override_not_one_per_letter():
+    """``sim.load("baseline", "none", "councils.0.it_maturity=0.3")`` (a text for the list) gave a line per letter: "c cannot
+    be read as an override", "o cannot be ...": it is one override, as ``sim.PartnershipModel`` takes it."""
+    assert load("baseline", "none", "councils.0.it_maturity=0.3") == load("baseline", "none", ["councils.0.it_maturity=0.3"])
+    with pytest.raises(ConfigError) as info:
+        load("baseline", "none", ["councils.0.it_maturity=0.3", 3])
+    assert info.value.problems == ["overrides: 3 is not text: give key=value lines, e.g. ['councils.0.it_maturity=0.3']"]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ("baseline", ["continuity_plan", "open_motivations"]),
+            "policy = ['continuity_plan', 'open_motivations'] is not a policy's name (e.g. 'continuity_plan'; sim.available('policy') lists them);"
+            " to switch on several levers at once, add overrides such as ['levers.open_motivations.enabled=true']",
+        ),
+        ((None,), "scenario = None is not a scenario's name (e.g. 'baseline'; sim.available('scenario') lists them)"),
+    ],
+)
+def test_a_scenario_or_policy_that_is_not_a_name_is_one_line(args, line):
+    """``sim.load("baseline", ["continuity_plan", "open_motivations"])`` (two levers at once) and ``sim.load(None)`` gave
+    AttributeError: 'list' object has no attribute 'replace'."""
+    with pytest.raises(ConfigError) as info:
+        load(*args)
+    assert info.value.problems == [line]
+
+
 def test_an_unknown_key_is_refused_by_hydra():
     with pytest.raises(ConfigCompositionException):
         load("baseline", "none", ["partnership.colour=red"])
