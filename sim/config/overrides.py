@@ -158,7 +158,8 @@ def _unknown_section(path: str, schema: Any) -> str | None:
         section = ".".join(parts[: depth + 1])
         if parts[depth] not in members:
             return f"{path} is not a parameter: {section} names nothing{did_you_mean(parts[depth], members) or ' (known: ' + ', '.join(members) + ')'}"
-        if known_keys(schema, parts[: depth + 1]) is None and not parts[depth + 1].isdigit():
+        through_list = parts[depth + 1].isdigit() and known_keys(schema, parts[: depth + 2]) is not None  # a list's item, by its index
+        if known_keys(schema, parts[: depth + 1]) is None and not through_list:
             return f"{path} is not a parameter: {section} is a parameter, not a section"
     return None
 

@@ -70,12 +70,21 @@ def read_design(path: str | Path) -> Design:
         df = pd.read_parquet(io.BytesIO(data)) if parquet else pd.read_csv(io.BytesIO(data), skipinitialspace=True)
     except Exception as err:
         raise DesignError([f"design = {str(path)!r} could not be read: {' '.join(str(err).split())}"]) from None
-    problems = check_columns(list(df.columns))
+    problems = check_columns(list(df.columns) if parquet else csv_header(data))
     if len(df) == 0:
         problems.append(f"design = {str(path)!r} has no rows (one row per point)")
     if problems:
         raise DesignError(problems)
     return Design(df.reset_index(drop=True), hashlib.sha256(data).hexdigest())
+
+
+def csv_header(data: bytes) -> list[str]:
+    """A CSV design's column names as written: pandas renames a repeated name (a second ``councils.0.it_maturity`` reads as
+    ``councils.0.it_maturity.1``), which would pass for a path; the names as given let :func:`check_columns` refuse the repeat."""
+    import pandas as pd
+
+    row = pd.read_csv(io.BytesIO(data), skipinitialspace=True, header=None, nrows=1, dtype=str, keep_default_na=False)
+    return [str(name).strip() for name in row.iloc[0]]
 
 
 def check_columns(columns: Sequence[Any]) -> list[str]:
@@ -101,8 +110,9 @@ def check_columns(columns: Sequence[Any]) -> list[str]:
             )
         elif unknown := unknown_path(text, run_schema()):
             problems.append(f"design column {unknown}")
-    if len({str(c) for c in columns}) != len(columns):
-        problems.append("the design has repeated column names")
+    names = [str(c) for c in columns]
+    for name in dict.fromkeys(n for n in names if names.count(n) > 1):
+        problems.append(f"design column {name!r} is given {names.count(name)} times: one column per override path")
     return problems
 
 

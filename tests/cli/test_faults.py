@@ -962,16 +962,34 @@ def test_a_multirun_of_values_each_fine_still_runs(warm, tmp_path):
         assert_complete(sweep / point)
 
 
-def test_a_design_column_that_names_nothing_is_refused_before_any_folder_is_made(tmp_path):
+@pytest.mark.parametrize(
+    ("header", "lines"),
+    [
+        (
+            "councils.0.it_maturty,partnership.horizon_montsh,councils.1.it_maturity",
+            [
+                "error: design column councils.0.it_maturty is not a parameter (did you mean it_maturity?)",
+                "error: design column partnership.horizon_montsh is not a parameter (did you mean horizon_months?)",
+            ],
+        ),
+        # pandas reads a repeated CSV column name as councils.0.it_maturity.1, which passed the column check (an index after a
+        # parameter was taken for a list's): every point then failed with "'float' object does not support item assignment", exit 3
+        (
+            "councils.0.it_maturity,councils.0.it_maturity,councils.1.it_maturity.1",
+            [
+                "error: design column councils.1.it_maturity.1 is not a parameter: councils.1.it_maturity is a parameter, not a section",
+                "error: design column 'councils.0.it_maturity' is given 2 times: one column per override path",
+            ],
+        ),
+    ],
+)
+def test_a_design_column_that_names_nothing_is_refused_before_any_folder_is_made(tmp_path, header, lines):
     design = tmp_path / "bad.csv"
-    design.write_text("councils.0.it_maturty,partnership.horizon_montsh,councils.1.it_maturity\n0.3,30,0.5\n0.5,30,0.5\n")
+    design.write_text(f"{header}\n0.3,0.3,0.5\n0.5,0.3,0.5\n")
     out = tmp_path / "out"
     done = sim(SIM_RUN, f"design={design}", *QUICK, out=out)
     assert done.returncode == 2
-    assert errors(done.stderr) == [
-        "error: design column councils.0.it_maturty is not a parameter (did you mean it_maturity?)",
-        "error: design column partnership.horizon_montsh is not a parameter (did you mean horizon_months?)",
-    ]
+    assert errors(done.stderr) == lines
     assert not out.exists()
 
 

@@ -25,6 +25,7 @@ def run_schema():
         ("councils.0.x.y", "councils.0.x.y is not a parameter: councils.0.x names nothing (known: name, tier, size, "),
         ("councils.0.pace.x", "councils.0.pace.x is not a parameter: councils.0.pace is a parameter, not a section"),
         ("mechanisms.case04.enabled.x", "mechanisms.case04.enabled.x is not a parameter: mechanisms.case04.enabled is a parameter, not a section"),
+        ("councils.0.it_maturity.1", "councils.0.it_maturity.1 is not a parameter: councils.0.it_maturity is a parameter, not a section"),
         ("mechanisms.case04.hazzard", "mechanisms.case04.hazzard is not a parameter (known: enabled, "),
     ],
 )
