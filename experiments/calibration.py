@@ -28,6 +28,7 @@ from sim.config.checks import ConfigError
 from sim.config.distributions import render_range
 from sim.core.declare import spec_of
 from sim.core.version import __version__
+from sim.results.files import CALIBRATION_DESIGN, CALIBRATION_FIGURES, CALIBRATION_REPORT, POSTERIOR_SAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The settings of sim-calibrate the study takes as --options (checked as sim-calibrate checks them), with their defaults here.
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     from sim.config.posterior import shipped_path as shipped_posterior
 
     if blocker is None:
-        folders = [args.out.expanduser().absolute()] if args.out else [shipped_posterior().parent, ROOT / "docs" / "calibration"]
+        folders = [args.out.expanduser().absolute()] if args.out else [shipped_posterior().parent, ROOT / "docs" / CALIBRATION_FIGURES]
         problems += [f"--out = {args.out}: {why}" if args.out else why for folder in folders if (why := unwritable(folder, "--out DIR"))]
     if problems:
         print("\n".join(f"error: {as_typed(p)}" for p in problems), file=sys.stderr)
@@ -123,13 +124,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     result.info["scenario"] = args.scenario
     docs = args.out or ROOT / "docs"
-    posterior = (args.out / "posterior.parquet") if args.out else shipped_posterior()
+    posterior = (args.out / POSTERIOR_SAMPLE) if args.out else shipped_posterior()
     write_posterior(result, posterior, {"study": "experiments/calibration.py"})
     if args.out:
-        write_table(args.out / "design.parquet", result.design, result.info)
-    write_report(result, docs / "calibration.md", docs / "calibration", command="python experiments/calibration.py")
+        write_table(args.out / CALIBRATION_DESIGN, result.design, result.info)
+    write_report(result, docs / CALIBRATION_REPORT, docs / CALIBRATION_FIGURES, command="python experiments/calibration.py")
     print(f"posterior: {posterior} ({len(result.posterior)} points, effective sample size {result.info['effective_sample_size']:.0f})")
-    print(f"report: {docs / 'calibration.md'}; study took {(time.perf_counter() - started) / 60:.1f} minutes")
+    print(f"report: {docs / CALIBRATION_REPORT}; study took {(time.perf_counter() - started) / 60:.1f} minutes")
     return 0
 
 

@@ -24,7 +24,7 @@ from sim.analysis.sensitivity import MAX_FILLED, OUTPUTS, VARIED, analyse, morri
 from sim.config.scenarios import load
 from sim.config.settings import available_cores
 from sim.core.version import __version__
-from sim.results.files import save_figure
+from sim.results.files import MORRIS_FIGURE, SOBOL_FIGURE, save_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOWN = 10
@@ -168,8 +168,8 @@ def main(argv: list[str]) -> int:
     seconds = time.perf_counter() - started
     figures = args.out.with_suffix("")
     figures.mkdir(parents=True, exist_ok=True)
-    save_figure(figures / "morris.png", morris_figure(result.morris, result.noise))
-    save_figure(figures / "sobol.png", sobol_figure(result.sobol))
+    save_figure(figures / MORRIS_FIGURE, morris_figure(result.morris, result.noise))
+    save_figure(figures / SOBOL_FIGURE, sobol_figure(result.sobol))
     args.out.write_text(page(result, settings, seconds, figures), encoding="utf-8")
     print(f"wrote {args.out} and {figures}/ in {seconds / 60:.1f} minutes ({np.sum(list(result.seconds.values())):.0f} s in the stages)")
     return 0

@@ -35,14 +35,15 @@ from sim.cli.common import compose_model, config_dir_of, fail, help_text, progre
 from sim.cli.guard import Commit, file_in_the_way
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
+from sim.results.files import MORRIS_FIGURE, SENSITIVITY, SENSITIVITY_POINTS, SENSITIVITY_TABLES, SOBOL_FIGURE
 
 #: Every file an analysis may write into its folder: an earlier analysis's files that this one does not write are removed.
 RESULTS = (
-    *(f"{name}.{kind}" for name in ("morris", "sobol", "noise") for kind in ("parquet", "csv")),
-    "points.parquet",
-    "morris.png",
-    "sobol.png",
-    "sensitivity.json",
+    *(f"{name}.{kind}" for name in SENSITIVITY_TABLES for kind in ("parquet", "csv")),
+    SENSITIVITY_POINTS,
+    MORRIS_FIGURE,
+    SOBOL_FIGURE,
+    SENSITIVITY,
 )
 
 
@@ -54,20 +55,20 @@ def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with Commit(out, RESULTS, records=(), subfolders=(), final=True):
-        for name in ("morris", "sobol", "noise"):
+        for name in SENSITIVITY_TABLES:
             frame = getattr(result, name)
             write_table(out / f"{name}.parquet", frame, {"varied": VARIED})
             with atomic_path(out / f"{name}.csv") as tmp:
                 frame.to_csv(tmp, index=False)
             written += [f"{name}.parquet", f"{name}.csv"]
-        write_table(out / "points.parquet", result.points, {"varied": VARIED})
-        written.append("points.parquet")
+        write_table(out / SENSITIVITY_POINTS, result.points, {"varied": VARIED})
+        written.append(SENSITIVITY_POINTS)
         if figures:
-            save_figure(out / "morris.png", morris_figure(result.morris, result.noise))
-            save_figure(out / "sobol.png", sobol_figure(result.sobol))
-            written += ["morris.png", "sobol.png"]
-        write_json(out / "sensitivity.json", {**record, "files": [*written, "sensitivity.json"]})
-    return [*written, "sensitivity.json"]
+            save_figure(out / MORRIS_FIGURE, morris_figure(result.morris, result.noise))
+            save_figure(out / SOBOL_FIGURE, sobol_figure(result.sobol))
+            written += [MORRIS_FIGURE, SOBOL_FIGURE]
+        write_json(out / SENSITIVITY, {**record, "files": [*written, SENSITIVITY]})
+    return [*written, SENSITIVITY]
 
 
 def main(argv: Sequence[str]) -> int:

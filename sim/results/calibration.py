@@ -13,10 +13,18 @@ from typing import Any
 from sim.analysis.calibration import Calibration, predictive_figure, prior_posterior_figure, render
 from sim.config.posterior import provenance_path
 from sim.results import provenance
-from sim.results.files import CALIBRATION_FIGURES, POSTERIOR, atomic_path, save_figure, write_json, write_table
-
-#: A calibration's figures (beside ``calibration.md``, in their own folder): prior against posterior, and the posterior predictive check.
-FIGURES = {"prior_posterior": "prior_posterior.png", "predictive": "predictive.png"}
+from sim.results.files import (
+    CALIBRATION_DESIGN,
+    CALIBRATION_FIGURE_FILES,
+    CALIBRATION_FIGURES,
+    CALIBRATION_REPORT,
+    POSTERIOR,
+    POSTERIOR_SAMPLE,
+    atomic_path,
+    save_figure,
+    write_json,
+    write_table,
+)
 
 
 def write_posterior(result: Calibration, parquet: str | Path, extra: dict[str, Any] | None = None) -> None:
@@ -30,7 +38,7 @@ def write_posterior(result: Calibration, parquet: str | Path, extra: dict[str, A
 def write_report(result: Calibration, markdown: str | Path, figures_dir: str | Path, *, command: str = "sim-calibrate") -> None:
     """``calibration.md`` and its two figures (prior against posterior; predictive check); the page names the command, model and code version."""
     markdown, figures_dir = Path(markdown), Path(figures_dir)
-    paths = {key: figures_dir / name for key, name in FIGURES.items()}
+    paths = {key: figures_dir / name for key, name in CALIBRATION_FIGURE_FILES.items()}
     save_figure(paths["prior_posterior"], prior_posterior_figure(result))
     save_figure(paths["predictive"], predictive_figure(result))
     relative = {key: str(p.relative_to(markdown.parent)) if p.is_relative_to(markdown.parent) else str(p) for key, p in paths.items()}
@@ -40,7 +48,13 @@ def write_report(result: Calibration, markdown: str | Path, figures_dir: str | P
 
 
 #: Every results file of a calibration, by its name in the folder, in the order written.
-FILES = ("design.parquet", "posterior.parquet", POSTERIOR, "calibration.md", *(f"{CALIBRATION_FIGURES}/{name}" for name in FIGURES.values()))
+FILES = (
+    CALIBRATION_DESIGN,
+    POSTERIOR_SAMPLE,
+    POSTERIOR,
+    CALIBRATION_REPORT,
+    *(f"{CALIBRATION_FIGURES}/{name}" for name in CALIBRATION_FIGURE_FILES.values()),
+)
 
 
 def write_all(result: Calibration, folder: str | Path, *, command: str = "sim-calibrate", extra: dict[str, Any] | None = None) -> list[str]:
@@ -49,7 +63,7 @@ def write_all(result: Calibration, folder: str | Path, *, command: str = "sim-ca
     ``extra`` is added to ``posterior.json`` (a sweep's point: its ``run``, and the figures its table compares).
     """
     folder = Path(folder)
-    write_table(folder / "design.parquet", result.design, result.info)
-    write_posterior(result, folder / "posterior.parquet", extra)
-    write_report(result, folder / "calibration.md", folder / CALIBRATION_FIGURES, command=command)
+    write_table(folder / CALIBRATION_DESIGN, result.design, result.info)
+    write_posterior(result, folder / POSTERIOR_SAMPLE, extra)
+    write_report(result, folder / CALIBRATION_REPORT, folder / CALIBRATION_FIGURES, command=command)
     return list(FILES)

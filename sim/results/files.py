@@ -46,8 +46,20 @@ SURVIVAL_FIGURE, CAUSES_FIGURE = "survival.png", "causes.png"
 COMPARISON, COMPARISON_FIGURE = "comparison.parquet", "comparison.png"
 #: ``sim-search``'s answer and its candidates' table.
 SEARCH, CANDIDATES = "search.json", "candidates.parquet"
-#: ``sim-calibrate``'s summary of the posterior.
-POSTERIOR = "posterior.json"
+#: ``sim-calibrate``'s files: the weighted posterior sample and its summary beside it (provenance, and a sweep point's figures),
+#: every simulated parameter point, and the report, its figures in a folder of their own.
+POSTERIOR_SAMPLE, POSTERIOR = "posterior.parquet", "posterior.json"
+CALIBRATION_DESIGN, CALIBRATION_REPORT = "design.parquet", "calibration.md"
+#: The folder of a calibration's figures (beside ``calibration.md``).
+CALIBRATION_FIGURES = "calibration"
+#: A calibration's figures in :data:`CALIBRATION_FIGURES`, by what they show: prior against posterior, the posterior predictive check.
+CALIBRATION_FIGURE_FILES = {"prior_posterior": "prior_posterior.png", "predictive": "predictive.png"}
+#: ``sim-analyse sensitivity``'s files: its tables, each as Parquet and CSV (``morris.parquet``, ``morris.csv``...), every design
+#: point with its outputs, its figures (``figures=true``) and its record (settings, factors, tables, timings, provenance).
+SENSITIVITY_TABLES = ("morris", "sobol", "noise")
+SENSITIVITY_POINTS = "points.parquet"
+MORRIS_FIGURE, SOBOL_FIGURE = "morris.png", "sobol.png"
+SENSITIVITY = "sensitivity.json"
 #: A run's figures and provenance (``sim-run``'s and ``sim-compare``'s), written last: it marks the run complete.
 SUMMARY = "summary.json"
 #: A sweep's table, one row per point (:func:`sim.results.sweep.collect`), as Parquet and as CSV, and its failed points.
@@ -65,10 +77,10 @@ RESULT_FILES = (
     TABLE,
     TABLE_CSV,
     FAILURES,
-    "design.parquet",
-    "posterior.parquet",
+    CALIBRATION_DESIGN,
+    POSTERIOR_SAMPLE,
     POSTERIOR,
-    "calibration.md",
+    CALIBRATION_REPORT,
     SUMMARY,
 )
 #: What ``sim-report`` writes into a results folder: the page and its figures' folder.
@@ -82,9 +94,7 @@ POINT = "point.json"
 #: Records of where a run stands (a sweep point's ``point.json``): written at once, never held back for the commit.
 RECORD_FILES = (POINT,)
 #: Written last: a folder whose results are complete has one of them (a run's summary, a design's sweep table, a calibration's report).
-COMPLETE_MARKS = (TABLE, SUMMARY, "calibration.md")
-#: The folder of a calibration's figures (beside ``calibration.md``).
-CALIBRATION_FIGURES = "calibration"
+COMPLETE_MARKS = (TABLE, SUMMARY, CALIBRATION_REPORT)
 #: The folder of the policy files ``sim-search`` writes for the packages it confirmed, so that its run folder is a ``--config-dir``.
 SEARCH_POLICIES = "policy"
 #: Hydra's log of each command's job (``<task>.log``): a run's commit removes another command's log with its results.

@@ -54,6 +54,7 @@ from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, p
 from sim.analysis.summary import DEFINITIONS, METHODS, MONEY, TERMS, cause_tables, mode_words, parameter_part, plain_lines, what_was_run
 from sim.frontends.words import scenario_words
 from sim.results.files import (
+    CALIBRATION_REPORT,
     CANDIDATES,
     CAUSES_FIGURE,
     COMPARISON,
@@ -62,10 +63,15 @@ from sim.results.files import (
     EVENTS,
     FAILURES,
     FIGURES,
+    MORRIS_FIGURE,
     POSTERIOR,
+    POSTERIOR_SAMPLE,
     REPLICATIONS,
     REPORT,
     SEARCH,
+    SENSITIVITY,
+    SENSITIVITY_TABLES,
+    SOBOL_FIGURE,
     SUMMARY,
     SURVIVAL_FIGURE,
     TABLE,
@@ -143,10 +149,10 @@ def kind(folder: Path) -> str:
 
 #: What other commands leave in their folders, and where their own report is.
 _OTHER_COMMANDS = {
-    "calibration.md": "a calibration (sim-calibrate), whose report is its calibration.md",
+    CALIBRATION_REPORT: f"a calibration (sim-calibrate), whose report is its {CALIBRATION_REPORT}",
     SEARCH: f"a search (sim-search), whose answer is its {SEARCH} and {CANDIDATES}",
-    "sensitivity.json": "a sensitivity analysis (sim-analyse sensitivity), whose tables are its morris.csv, sobol.csv and noise.csv"
-    " and its figures morris.png and sobol.png",
+    SENSITIVITY: "a sensitivity analysis (sim-analyse sensitivity), whose tables are its"
+    f" {', '.join(f'{name}.csv' for name in SENSITIVITY_TABLES[:-1])} and {SENSITIVITY_TABLES[-1]}.csv and its figures {MORRIS_FIGURE} and {SOBOL_FIGURE}",
 }
 
 
@@ -967,7 +973,7 @@ def _calibrations_report(folder: Path, everything: Any, table: Any, swept: list[
     _other_files(folder, report, points=table["job_dir"].astype(str))
     if first:
         summary = {"provenance": {k: first.get(k) for k in ("model_version", "code_version")}, "run": {**first.get("run", {}), "seed": first.get("seed")}}
-        of = f"Of the first point; each point's folder holds its own {POSTERIOR}, posterior.parquet and calibration.md with its figures."
+        of = f"Of the first point; each point's folder holds its own {POSTERIOR}, {POSTERIOR_SAMPLE} and {CALIBRATION_REPORT} with its figures."
         report.sections.append(_provenance(summary, of))
     return report
 
