@@ -198,6 +198,11 @@ class Result:
     seconds: float = 0.0
 
     @property
+    def replications_ran(self) -> int:
+        """The replications the search ran in all: every package screened, tuned and confirmed, and no lever's confirmation."""
+        return sum(e.replications for e in [*self.screened, *self.tuned, *self.confirmed, self.reference])
+
+    @property
     def found(self) -> bool:
         """Whether the search answered its question: a package (no lever too) met the target, or, within a budget, a package with levers lowered the risk."""
         return self.winner is not None and self.goal.answers(self.winner)

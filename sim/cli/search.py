@@ -378,6 +378,7 @@ def app(cfg: DictConfig) -> None:
     print(f"{versions_line(prov)}; results in {out}")
     if multirun:  # "ok" once the results are in place: a stop before then leaves the point "running"
         record.status, record.finished, record.wall_time_s = "ok", time.time(), time.time() - began
+        record.ran = result.replications_ran
         when_committed(lambda: record.write(out))
     if not result.found:
         guard.end_with(EXIT_NOT_FOUND)  # an answer, not a failure: the results are kept

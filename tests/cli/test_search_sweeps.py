@@ -36,6 +36,10 @@ def test_a_search_sweep_records_its_points_fails_a_bad_one_alone_collects_one_ta
     assert list(table["partnership.min_partners"]) == [1, 3, 2] and list(table.columns).count("target") == 1
     assert table["answer.risk"].notna().tolist() == [True, False, True]
     assert "partnership.min_partners = 3 is outside [1, 2] (the number of councils)" in table["error"][1]
+    # the progress line's speed counted the 50 screening replications of each search, not every package's screened and confirmed
+    ran = [int(pd.read_parquet(folder / str(point) / "candidates.parquet")["replications"].sum()) for point in (0, 2)]
+    assert [line.split()[:2] for line in (folder / ".progress").read_text().splitlines()] == [["o", str(ran[0])], ["f", "0"], ["o", str(ran[1])]]
+    assert min(ran) >= 2 * 50 + 100, "no lever and a package screened on 50 each, no lever confirmed on 100"
     collect = run(SIM_COLLECT, str(folder))
     assert collect.returncode == 3 and "3 of 3 points done (2 ok, 1 failed)" in collect.stdout, collect.stdout + collect.stderr
     report = run(SIM_REPORT, str(folder))
