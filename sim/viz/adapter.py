@@ -256,6 +256,7 @@ class RunView:
     scenario: str
     policy: str
     levers: tuple[str, ...]
+    enabled: tuple[str, ...]
     seed: int
     replication: int
     month: int
@@ -330,13 +331,15 @@ def replay_title(levers: Sequence[str]) -> str:
     return f"Replay {lower_first(run_name(levers))}"
 
 
-def replay_choices(scenario: str) -> list[tuple[str, str]]:
+def replay_choices(scenario: str, on: Sequence[str] = ()) -> list[tuple[str, str]]:
     """The side bar's choices of levers for a replay, each a value and its words, the first chosen as ``scenario`` loads: the
     levers its own replay switches on (:func:`matching_levers`), all together ("Commercial capability and IT harmonisation
-    first" for case 04), then every other lever alone. A value names its levers joined by ``+`` (:func:`replay_levers`)."""
-    own = matching_levers(scenario)
+    first" for case 04), then every other lever alone. A value names its levers joined by ``+`` (:func:`replay_levers`).
+    Levers ``on`` already (the run's policy switched them on) are left out: a replay with them would be the same run (none
+    is left where every lever is on)."""
+    own = tuple(name for name in matching_levers(scenario) if name not in on)
     sets = [own] if own else []
-    sets += [(name,) for name in lever_names() if (name,) != own]
+    sets += [(name,) for name in lever_names() if (name,) != own and name not in on]
     return [("+".join(levers), upper_first(levers_phrase(levers))) for levers in sets]
 
 
@@ -484,6 +487,12 @@ class Run:
             self.step()
 
     @property
+    def enabled(self) -> tuple[str, ...]:
+        """Every lever switched on in this run, by its policy or as one of :attr:`levers`, in the order of :func:`lever_names`."""
+        on = self.model.config.levers
+        return tuple(name for name in lever_names() if on[name].enabled)
+
+    @property
     def running(self) -> bool:
         """Whether the partnership is still going."""
         return bool(self.model.running)
@@ -551,6 +560,7 @@ class Run:
             scenario=self.scenario,
             policy=self.policy,
             levers=self.levers,
+            enabled=self.enabled,
             seed=self.seed,
             replication=self.replication,
             month=self.month,
@@ -730,7 +740,7 @@ def replay_learning(original: RunView, treated: RunView) -> str:
     original's, it says so before the learning (:func:`still_words`); where both ended alike, that the lever made no
     difference to how it ended.
     """
-    added = [name for name in treated.levers if name not in original.levers]
+    added = [name for name in treated.levers if name not in original.enabled]
     if not added:
         return ""
     case = case_of_scenario(original.scenario)
@@ -763,8 +773,27 @@ def still_words(original: RunView, treated: RunView, lever: str = "lever") -> st
 
 
 def replay_of(run: Run, levers: Sequence[str]) -> Run:
-    """The same scenario, policy, seed and replication as ``run`` with ``levers`` switched on as well (common random numbers)."""
-    return Run(run.scenario, run.policy, run.seed, run.replication, tuple(dict.fromkeys((*run.levers, *levers))), run.config_dir)
+    """The same scenario, policy, seed and replication as ``run`` with ``levers`` switched on as well (common random numbers;
+    those ``run`` has on already are not named again: the replay's name says what it adds)."""
+    added = tuple(name for name in levers if name not in run.enabled)
+    return Run(run.scenario, run.policy, run.seed, run.replication, tuple(dict.fromkeys((*run.levers, *added))), run.config_dir)
+
+
+def levers_to_replay(view: RunView) -> tuple[str, ...]:
+    """The lever(s) the ended run's "Why did it end?" offers a replay with (:func:`matching_levers`), less those it has on already."""
+    cause = view.why.cause if view.why is not None else "none"
+    return tuple(name for name in matching_levers(view.scenario, cause or "none") if name not in view.enabled)
+
+
+def already_on(view: RunView) -> str:
+    """Where every lever that would carry the ended run's key learning is on already (by its policy), a sentence saying so (empty otherwise):
+    "Continuity plan is already on in this run: a replay with it would be the same run."."""
+    cause = view.why.cause if view.why is not None else "none"
+    on = [name for name in matching_levers(view.scenario, cause or "none") if name in view.enabled]
+    if not on or levers_to_replay(view):
+        return ""
+    it, verb = ("it", "is") if len(on) == 1 else ("them", "are")
+    return f"{upper_first(levers_phrase(on))} {verb} already on in this run: a replay with {it} would be the same run."
 
 
 def fresh_copy(run: Run) -> Run:

@@ -31,6 +31,8 @@ DEFAULT_SCENARIO = "case01_key_person"
 AUTO_PAUSE = "Pause when a mechanism fires or a council decides"
 PAUSED = "Paused: "  # how the notice of an automatic pause begins
 SPEEDS = (1, 2, 4, 8, 16)  # months per second
+#: What the side bar says in place of the replay's choices where the run has every lever on (the policy "All levers").
+EVERY_LEVER_ON = "Every lever is already on in this run: a replay would be the same run."
 #: Two panels side by side, one above the other where the pair is too narrow for a drawing's text to stay at 14 px or more
 #: (its smallest text, 16 units, keeps 14 px in a narrow drawing at least 402 px wide, in a wide one (5 councils or more) at least
 #: 543 px: see ``.sim-pair`` and ``.sim-pair-wide`` in :data:`CSS`).
@@ -156,7 +158,8 @@ def load() -> None:
     playing.set(False)
     run = adapter.Run(scenario.value, policy.value, seed.value, replication.value, config_dir=config_dir())
     show(Stage([run]))
-    replay_lever.set(adapter.replay_choices(scenario.value)[0][0])
+    choices = adapter.replay_choices(scenario.value, run.enabled)
+    replay_lever.set(choices[0][0] if choices else "")
 
 
 def first_load() -> None:
@@ -598,16 +601,19 @@ def Controls() -> None:
             for case in adapter.case_list():
                 solara.Button(f"Case {case.id}", on_click=lambda cid=case.id: tell_story(cid), small=True, outlined=True, classes=["sim-story"])
         solara.HTML(tag="div", unsafe_innerHTML="Replay with a lever", classes=["sim-section"])
-        choices = adapter.replay_choices(scenario.value)
-        chosen = replay_lever.value or choices[0][0]
-        levers = adapter.replay_levers(chosen)
-        several = len(levers) > 1
-        _select("Levers for the replay" if several else "Lever for the replay", chosen, choices, replay_lever.set)
-        solara.Button(
-            "Replay with these levers" if several else "Replay with this lever", icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary"
-        )
-        solara.HTML(tag="div", unsafe_innerHTML="Handout", classes=["sim-section"])
         first = views.value[0] if views.value else None
+        choices = adapter.replay_choices(scenario.value, first.enabled if first else ())
+        if choices:
+            chosen = replay_lever.value if replay_lever.value in dict(choices) else choices[0][0]
+            levers = adapter.replay_levers(chosen)
+            several = len(levers) > 1
+            _select("Levers for the replay" if several else "Lever for the replay", chosen, choices, replay_lever.set)
+            solara.Button(
+                "Replay with these levers" if several else "Replay with this lever", icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary"
+            )
+        else:
+            solara.HTML(tag="div", unsafe_innerHTML=EVERY_LEVER_ON, classes=["sim-small"])
+        solara.HTML(tag="div", unsafe_innerHTML="Handout", classes=["sim-section"])
         stem = f"{first.scenario}-seed{first.seed}-rep{first.replication}" if first else "handout"
         solara.FileDownload(lambda: current().handout(), filename=f"{stem}.md", label="Download the timeline (Markdown)", mime_type="text/markdown")
         solara.FileDownload(lambda: handout.pdf(current().handout()), filename=f"{stem}.pdf", label="Download the timeline (PDF)", mime_type="application/pdf")
@@ -615,14 +621,17 @@ def Controls() -> None:
 
 @solara.component
 def WhyPanel(view: RunView, offer_replay: bool) -> None:
-    """ "Why did it end?": the cause in words, the key learning, and a replay with the matching lever."""
+    """ "Why did it end?": the cause in words, the key learning, and a replay with the matching lever (where the run has it
+    on already, by its policy, a line saying so instead: the replay would be the same run)."""
     why = view.why
     assert why is not None
-    levers = adapter.matching_levers(view.scenario, why.cause)
+    levers = adapter.levers_to_replay(view)
     with solara.Card("Why did it end?", classes=["sim-why"], margin=0, style={"border": "3px solid #0072B2"}):
         solara.HTML(tag="div", unsafe_innerHTML=why_html(why, compact=not offer_replay))
         if offer_replay and levers:
             solara.Button(adapter.replay_title(levers), icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary", classes=["sim-replay"])
+        elif offer_replay and adapter.already_on(view):
+            solara.HTML(tag="div", unsafe_innerHTML=f'<p class="sim-small">{escape(adapter.already_on(view))}</p>')
 
 
 @solara.component

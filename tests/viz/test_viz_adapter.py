@@ -241,6 +241,26 @@ def test_the_side_bars_replay_offers_first_every_lever_the_cases_own_replay_swit
     assert adapter.replay_choices("baseline") == [(n, adapter.policy_words(n)) for n in adapter.lever_names()]
 
 
+def test_a_replay_adds_only_levers_the_run_has_not_on_already_and_says_what_they_did():
+    """Replaying a run whose policy has the continuity plan on with the continuity plan "as well" named it in the replay's
+    title and put its learning in the comparison, of a lever both runs had on."""
+    run = adapter.Run("case01_key_person", "continuity_plan", seed=0, replication=107)
+    assert run.enabled == ("continuity_plan",)
+    assert adapter.replay_choices("case01_key_person", run.enabled)[0] == ("agreed_decision_process", "Agreed decision process")
+    assert adapter.replay_choices("baseline", adapter.lever_names()) == []
+    same = adapter.replay_of(run, ("continuity_plan",))
+    both = adapter.replay_of(run, ("continuity_plan", "market_testing"))
+    assert same.levers == () and both.levers == ("market_testing",) and both.enabled == ("continuity_plan", "market_testing")
+    run.run_to_end()
+    same.run_to_end()
+    assert adapter.replay_learning(run.view(), same.view()) == ""
+    assert adapter.levers_to_replay(run.view()) == ()
+    assert adapter.already_on(run.view()) == "Continuity plan is already on in this run: a replay with it would be the same run."
+    plain = adapter.Run("case01_key_person", seed=0, replication=107)
+    plain.run_to_end()
+    assert adapter.levers_to_replay(plain.view()) == ("continuity_plan",) and adapter.already_on(plain.view()) == ""
+
+
 def test_the_handout_names_every_lever_that_carries_the_key_learning_as_the_page_does():
     run = story_run("04")
     run.run_to_end()

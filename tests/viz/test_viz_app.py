@@ -346,6 +346,27 @@ def test_the_side_bar_shows_and_replays_every_lever_of_the_cases_own_replay(page
     assert app.views.value[1].levers == ("commercial_capability", "it_harmonisation_first")
 
 
+def test_a_lever_the_policy_has_on_already_is_not_offered_for_a_replay(page):
+    """Case 01's story with "Levers on: Continuity plan" ended underperforming, and "Why did it end?" offered "Replay with
+    continuity plan": the same run again, called "As it happened" beside "With continuity plan", and the comparison said
+    what the lever had done between two identical runs. The side bar offered it too, and with "All levers" every lever."""
+    button(page, "Case 01").click()
+    app.set_and_load(app.policy, "continuity_plan")
+    button(page, "To the end").click()
+    (view,) = app.views.value
+    assert view.enabled == ("continuity_plan",) and view.outcome == "underperforming"
+    assert not [b for b in page.find(v.Btn) if "Replay with continuity plan" in b.widget.children]
+    assert "Continuity plan is already on in this run: a replay with it would be the same run." in html(page)
+    select = next(w for w in page.find(v.Select).widgets if "for the replay" in w.label)
+    assert "continuity_plan" not in {i["value"] for i in select.items} and select.v_model == select.items[0]["value"]
+    button(page, "Replay with this lever").click()
+    treated = app.views.value[1]
+    assert treated.levers == (select.v_model,) and "continuity_plan" not in treated.levers
+    app.set_and_load(app.policy, "all_levers")
+    assert not [w for w in page.find(v.Select).widgets if "for the replay" in w.label]
+    assert app.EVERY_LEVER_ON in html(page) and app.replay_lever.value == ""
+
+
 def test_it_stays_in_capitals_in_every_lever_label(page):
     button(page, "Case 04").click()
     button(page, "To the end").click()
