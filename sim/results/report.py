@@ -814,18 +814,23 @@ def _searches_report(folder: Path, everything: Any, table: Any, swept: list[str]
 
     answers = {int(row["point"]): found for row in table.to_dict(orient="records") if (found := _point_file(folder, row, SEARCH)) is not None}
     first = next(iter(answers.values()), {})
-    risk = str(first.get("risk", "failure"))
+    risks = list(dict.fromkeys(str(found.get("risk", "failure")) for found in answers.values())) or ["failure"]
+
+    def per_risk(words: dict[str, str]) -> str:
+        """The words of each risk the searches asked about (``risk=`` may be swept), named by the risk where there are two."""
+        return "; ".join(f"{risk}: {words[risk]}" if len(risks) > 1 else words[risk] for risk in risks)
+
     screened, confirmed = _range(table, "replications"), _range(table, "answer.replications")
     report = _sweep_start(
         folder,
         everything,
         table,
         "searches",
-        [f"risk: {RISKS[risk]}", f"screened on {screened} paired replications, answers confirmed on {confirmed} fresh ones"],
+        [f"risk: {per_risk(RISKS)}", f"screened on {screened} paired replications, answers confirmed on {confirmed} fresh ones"],
     )
     for c in swept:
         table[c] = _numeric(table[c])
-    words = {"risk": RISKS[risk], **SEARCH_WORDS, "difference": DIFFERENCES[risk]}
+    words = {"risk": per_risk(RISKS), **SEARCH_WORDS, "difference": per_risk(DIFFERENCES)}
     report.sections.append("<h2>What the words mean</h2>" + _words(words, {}))
     report.sections.append("<h2>Figures</h2>")
 

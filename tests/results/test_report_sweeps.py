@@ -178,3 +178,36 @@ def test_the_survival_and_causes_figures_of_a_sweep_of_one_or_two_columns_have_a
         figures = report.build(folder).figures
         titles = (figures["survival"].axes[0].get_title(), figures["causes"].get_suptitle())
         assert all("Baseline scenario, 100 simulated partnerships per point" in t.replace("\n", " ") for t in titles), (swept, titles)
+
+
+def test_a_search_sweep_says_each_risk_it_asked_about_and_each_point_without_an_answer(tmp_path):
+    """A sweep over risk= said the first point's risk for all; a point whose search found no package is said so, its cells left empty."""
+    import json
+
+    rows = []
+    for point, (risk, answer) in enumerate((("failure", {"package": "continuity_plan (month 0, strength 0.60)"}), ("collapse", None))):
+        (tmp_path / str(point)).mkdir()
+        found = {"risk": risk, "target": 0.2, "budget": None, "answer": answer, "run": {"key": f"k{point}"}, "provenance": {"model_version": "0"}}
+        (tmp_path / str(point) / "search.json").write_text(json.dumps(found))
+        numbers = [0.15, 0.1, 0.2, 0.3, 0.25, 0.35, -0.05, -0.08, -0.02] if answer else [np.nan] * 9
+        columns = [
+            "risk",
+            "risk_low",
+            "risk_high",
+            "cost",
+            "cost_low",
+            "cost_high",
+            "risk_minus_no_lever",
+            "risk_minus_no_lever_low",
+            "risk_minus_no_lever_high",
+        ]
+        rows.append(
+            {"point": point, "risk": risk, "status": "ok", "replications": 50, "job_dir": str(point), "reference.risk": 0.4, "answer.replications": 100}
+            | {f"answer.{c}": v for c, v in zip(columns, numbers, strict=True)}
+        )
+    pd.DataFrame(rows).to_parquet(tmp_path / "sweep.parquet")
+    page = report.page(built := report.build(tmp_path))
+    assert "risk: failure: any failure (shelved, collapsed or underperforming) among all partnerships; collapse: collapse among launched" in page
+    assert "<td>failure</td><td>continuity_plan (month 0, strength 0.60)</td><td>15.0%</td><td>10.0% to 20.0%</td><td>0.300</td>" in page
+    assert "<td>collapse</td><td>No package met the target</td><td></td><td></td><td></td><td></td><td>40.0%</td><td></td>" in page
+    assert list(built.figures) == ["risk_scatter", "cost_scatter"]
