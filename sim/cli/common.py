@@ -153,6 +153,11 @@ def design_file_problems(path: Any) -> list[str]:
     return []
 
 
+def unknown_policies(listed: Sequence[Any], known: Sequence[str]) -> list[str]:
+    """One line for each name of a ``policies`` list that no policy file has (``policies[1] = 'nope' is not known ...``)."""
+    return [unknown_name(f"policies[{i}]", p, known) for i, p in enumerate(listed) if isinstance(p, str) and p not in known]
+
+
 def compare_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-compare`` config: its settings, the policies' names and each policy's model configuration."""
     from sim.config.schema import run_schema
@@ -161,7 +166,7 @@ def compare_check(cfg: DictConfig, args: Any) -> list[str]:
     names = cfg.get("policies")  # read as given, so that unknown names are reported with the settings' own problems
     known = available("policy", args.config_dir)
     listed = list(names) if OmegaConf.is_list(names) else []
-    unknown = [unknown_name(f"policies[{i}]", p, known) for i, p in enumerate(listed) if isinstance(p, str) and p not in known]
+    unknown = unknown_policies(listed, known)
     if problems or settings is None or unknown:
         return problems + unknown
     problems += uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]

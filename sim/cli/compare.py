@@ -49,6 +49,7 @@ from sim.cli.common import (
     chose_uncertainty,
     compare_check,
     compare_need,
+    config_dir_of,
     fail,
     fixed_paths,
     maybe_help,
@@ -56,13 +57,13 @@ from sim.cli.common import (
     problems_of,
     progress_bar,
     threads,
+    unknown_policies,
     versions_line,
 )
 from sim.cli.sweep import begin_point, fail_point, job_overrides, job_point, run_sweepable
 from sim.config import schema
 from sim.config.checks import ConfigError
-from sim.config.overrides import unknown_name
-from sim.config.scenarios import model_sections
+from sim.config.scenarios import available, model_sections
 from sim.config.settings import CompareSettings, compare_settings
 from sim.config.uncertainty import uncertainty_problems
 from sim.frontends.runner import Sinks
@@ -141,7 +142,7 @@ def _policy_configs(scenario: str, policies: list[str]) -> tuple[dict, list[str]
     ``policy/`` files alike (as :func:`sim.cli.common.compare_check` found them before the job).
     """
     known = sorted(GlobalHydra.instance().config_loader().get_group_options("policy"))
-    unknown = [unknown_name(f"policies[{i}]", p, known) for i, p in enumerate(policies) if p not in known]
+    unknown = unknown_policies(policies, known)
     if unknown:
         return {}, unknown
     parsed = OverridesParser.create().parse_overrides(list(HydraConfig.get().overrides.task))
@@ -283,7 +284,33 @@ def app(cfg: DictConfig) -> None:
 def _argv_problems(argv: Sequence[str]) -> list[str]:
     if any(arg.partition("=")[0] == "policy" for arg in argv):
         return ["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"]
-    return argv_problems(argv, ("scenario",))
+    return argv_problems(argv, ("scenario",)) + swept_policies_problems(argv)
+
+
+def swept_policies_problems(argv: Sequence[str]) -> list[str]:
+    """In a multirun, a name no policy file has in a value of ``policies=`` (in each list of a sweep, ``[none,a],[none,b]``), one
+    line each as a single comparison gives it: the whole multirun is refused before it starts, as for a value out of range,
+    rather than each point with it failing as it runs. A folder of one's own policies counts (``--config-dir``)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    if not guard.multirun_asked(argv) or any("searchpath" in arg or arg.startswith(("-cd", "--config-path", "-cp")) for arg in argv):
+        return []
+    config_dir, problems = config_dir_of(argv)
+    if problems:  # refused by Hydra's own reading of the command line
+        return []
+    known = available("policy", config_dir)
+    lines: list[str] = []
+    for arg in argv:
+        if arg.partition("=")[0] != "policies":
+            continue
+        try:
+            (override,) = OverridesParser.create().parse_overrides([arg])
+        except Exception:  # a line Hydra cannot read has its own problem line
+            continue
+        values = list(override.sweep_iterator()) if override.is_sweep_override() else [override.value()]
+        for value in values:
+            lines += [line for line in unknown_policies(value if isinstance(value, list) else [], known) if line not in lines]
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:

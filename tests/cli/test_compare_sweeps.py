@@ -136,3 +136,21 @@ def test_two_compare_sweeps_of_the_same_second_one_on_joblib_keep_their_own_fold
     assert [f.name for f in folders] == [day, f"{day}-2"]
     seeds = sorted(sorted(set(pd.read_parquet(f / "comparisons.parquet")["seed"])) for f in folders)
     assert seeds == [[1, 2], [3, 4]]
+
+
+def test_an_unknown_policy_in_a_swept_list_refuses_the_whole_multirun(tmp_path):
+    """``sim-compare -m "policies=[none,nope],[none,continuity_plan]"`` ran the good point and recorded the other as failed (exit 3),
+    where the docs promise a value a single run refuses refuses the whole multirun (exit 2, nothing run, no folder); a policy of
+    one's own (``--config-dir``) is known."""
+    (tmp_path / "mine" / "policy").mkdir(parents=True)
+    (tmp_path / "mine" / "policy" / "ours.yaml").write_text("# @package _global_\nlevers:\n  continuity_plan: {enabled: true}\n", encoding="utf-8")
+    folder = tmp_path / "sweep"
+    for lists in ("policies=[none,nope],[none,ours]", "policies=[none,nope]"):
+        done = run(SIM_COMPARE, "-m", "--config-dir", str(tmp_path / "mine"), lists, "seed=1,2", *SMALL[1:], f"hydra.sweep.dir={folder}")
+        assert done.returncode == 2, done.stderr[-3000:]
+        assert done.stderr.strip().splitlines() == [
+            "error: policies[1] = 'nope' is not known (did you mean none?) (available: agreed_decision_process, all_levers, commercial_capability,"
+            " communications_plan, continuity_plan, it_harmonisation_first, market_testing, neutral_cloud_platform, none, open_motivations, ours,"
+            " reputation_first, staged_scope)"
+        ]
+        assert not folder.exists()
