@@ -664,7 +664,10 @@ class Run:
         elif m.outcome == "shelved":
             headline = f"{Decided(f'The proposal was shelved in month {m.month}', after).headline}."
         elif m.outcome == "underperforming":
-            headline = f"The partnership reached month {m.month} but delivered well below its business case."
+            saved, planned = m.realised_savings, m.business_case
+            headline = f"The partnership reached month {m.month} but delivered well below its business case: {savings_words(saved, planned)}" + (
+                f" ({saved / planned:.0%})." if planned > 0 else "."
+            )
         else:
             headline = f"The partnership was sustained to month {m.month}: nothing ended it."
         return Why(
@@ -717,6 +720,11 @@ def decision_words(d: Decision) -> str:
     return f"Taken from the value it saw: {taken}. {seen}."
 
 
+def savings_words(saved: float, planned: float) -> str:
+    """Savings against the plan, as the page and the handout say them: ``GBP 1.87m saved against GBP 5.48m planned``."""
+    return f"GBP {saved:.2f}m saved against GBP {planned:.2f}m planned"
+
+
 def ending_words(v: RunView) -> str:
     """How a run ended, with its month: ``collapsed in month 68``, ``survives, underperforming to month 120``."""
     return f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
@@ -726,7 +734,7 @@ def replay_summary(original: RunView, treated: RunView) -> tuple[tuple[str, str]
     """How the original and its replay with the lever ended, as (label, words) pairs: ``("As it happened", "collapsed in month 68; by then ...")``."""
 
     def told(v: RunView) -> str:
-        return f"{ending_words(v)}; by then GBP {v.realised_savings:.2f}m saved against GBP {v.business_case:.2f}m planned"
+        return f"{ending_words(v)}; by then {savings_words(v.realised_savings, v.business_case)}"
 
     return (run_name(original.levers), told(original)), (run_name(treated.levers), told(treated))
 

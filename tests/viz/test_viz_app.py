@@ -577,6 +577,21 @@ def test_a_replay_that_ends_as_the_original_did_says_the_lever_made_no_differenc
     )
 
 
+def test_an_underperforming_end_says_what_was_saved_against_the_plan(page):
+    """Case 01's replay with the continuity plan: "Why did it end?" said only "delivered well below its business case",
+    the page's one line on how it fell short, with no figure a trainer could point at."""
+    button(page, "To the end").click()
+    button(page, "Replay with continuity plan").click()
+    button(page, "To the end").click()
+    treated = app.views.value[1]
+    said = (
+        f"The partnership reached month 120 but delivered well below its business case: GBP {treated.realised_savings:.2f}m saved against"
+        f" GBP {treated.business_case:.2f}m planned ({treated.realised_savings / treated.business_case:.0%})."
+    )
+    assert treated.outcome == "underperforming" and treated.why.headline == said and said.endswith("GBP 1.87m saved against GBP 5.48m planned (34%).")
+    assert escape(said) in html(page) and said in app.current().handout()
+
+
 def test_a_cases_story_replayed_says_how_it_was_chosen_on_the_page_and_in_the_handout(page):
     """The stories are chosen as replications the lever turns around (6 of 7 sustained with it), while across the runs that
     fail for the case's reason it sustains far fewer (case 03: 14 of 80): the page did not say how the replication was
