@@ -519,10 +519,20 @@ def percent(p: float) -> str:
     return f"{p:.0%}" if abs(p) >= 0.1 else f"{p:.1%}"
 
 
+def horizon_words(months: int) -> str:
+    """A horizon as a sentence says it: ``10 years``, ``1 year``, ``12.5 years`` (150 months), else in months (``125 months``).
+
+    ``months // 12`` said "within 12 years" of a 150-month horizon, half a year short of the run it described.
+    """
+    months = int(months)
+    if months % 12 == 0:
+        return "1 year" if months == 12 else f"{months // 12} years"
+    return f"{months / 12:g} years" if months % 6 == 0 else f"{months} months"
+
+
 def plain_lines(summary: dict[str, Any]) -> list[str]:
     """A few sentences built from the summary's numbers: how many collapsed, were shelved or fell short, and the leading cause and trigger."""
     o = summary["outcomes"]
-    years = summary["horizon_months"] / 12
     c = o["collapsed"]
     level = f"{summary['confidence']:.0%}"
     interval = f"{level} interval {c['low']:.1%} to {c['high']:.1%}"
@@ -535,7 +545,7 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
             interval += f" from simulation noise alone; {c['total']['low']:.1%} to {c['total']['high']:.1%} once the assumptions vary across {source}"
     lines = [
         f"Of {summary['replications']:,} proposed partnerships, {percent(o['shelved']['value'])} were shelved before launch and "
-        f"{percent(c['value'])} launched and then collapsed within {years:g} years ({interval}); "
+        f"{percent(c['value'])} launched and then collapsed within {horizon_words(summary['horizon_months'])} ({interval}); "
         f"{percent(o['underperforming']['value'])} were still going but underperforming, and {percent(o['sustained']['value'])} sustained."
     ]
     for key, what, verb in (("causes_of_collapse", "collapses", "cause"), ("triggers_of_collapse", "collapses", "trigger")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, list_titles, percent, plain_lines, render, what_was_run, with_share
+from sim.analysis.summary import DEFINITIONS, METHODS, TERMS, Tally, horizon_words, list_titles, percent, plain_lines, render, what_was_run, with_share
 from sim.config.scenarios import load
 from sim.frontends.runner import Sinks, fixed, run_blocks
 from sim.frontends.words import lower_first
@@ -48,6 +48,14 @@ def test_every_outcome_word_and_term_is_defined_in_a_line(summary):
     text = render(summary)
     for word, meaning in {**DEFINITIONS, **TERMS}.items():
         assert f"  {word:<16}{meaning}" in text
+
+
+@pytest.mark.parametrize(("months", "words"), [(120, "10 years"), (12, "1 year"), (150, "12.5 years"), (18, "1.5 years"), (125, "125 months")])
+def test_the_first_sentence_says_the_horizon_as_a_reader_would(summary, months, words):
+    """A 125-month horizon read "collapsed within 10.4167 years" and a 12-month one "within 1 years"; notebooks 01 and 02 said
+    "within 12 years" of a 150-month one (``months // 12``): the sentence and the notebooks now use one function."""
+    assert horizon_words(months) == words
+    assert f" launched and then collapsed within {words} (" in plain_lines({**summary, "horizon_months": months})[0]
 
 
 def test_the_sentences_quote_the_summary_numbers(summary):

@@ -624,3 +624,45 @@ def test_notebook_04_gives_the_calibrations_narrowing_in_percent_as_its_sentence
     capsys.readouterr()
     exec(sentences.source, names)
     assert "(its standard deviation 50% smaller than the prior's)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("months", "uncertainty", "horizon"), [(150, "posterior", "12.5 years"), (36, "none", "3 years"), (120, "none", "10 years")])
+def test_notebook_01_says_its_horizon_and_its_collapse_by_year_for_a_horizon_and_mode_a_reader_sets(months, uncertainty, horizon, capsys) -> None:
+    """With the horizon a reader sets (partnership.horizon_months=150) the closing sentence said "over 12 years" (``// 12``); with
+    one under ten years it failed ('NoneType' object is not subscriptable: the summary has no 10-year figure beyond the horizon),
+    and with uncertainty="none", which the opening offers, KeyError: 'total' (no total interval without draws)."""
+    from types import SimpleNamespace
+
+    from sim.analysis.summary import Tally, horizon_words, plain_lines
+    from sim.config.scenarios import load
+    from sim.frontends.runner import Sinks, fixed, run_blocks
+
+    (cell,) = [cell for cell in code_cells(read("01_quickstart.ipynb")) if "Collapse builds up over time" in cell.source]
+    tally = Tally(months)
+    run_blocks(load("baseline", overrides=[f"partnership.horizon_months={months}"]), 1, fixed(200, 200), Sinks(tables=(tally,)))
+    summary = tally.summary()
+    if uncertainty == "posterior":  # the total interval a run with draws adds, as summarise gives it
+        for entry in summary["collapse_within"].values():
+            if entry is not None:
+                entry["total"] = {"low": entry["low"] / 2, "high": entry["high"] * 2}
+    names = {"config": SimpleNamespace(partnership=SimpleNamespace(horizon_months=months)), "summary": summary, "UNCERTAINTY": uncertainty}
+    exec(cell.source, names | {"horizon_words": horizon_words, "plain_lines": plain_lines})
+    printed = capsys.readouterr().out
+    assert f"business case over {horizon}." in printed, printed
+    reached = [years for years, entry in summary["collapse_within"].items() if entry is not None]
+    assert ("Collapse builds up over time" in printed) == (len(reached) >= 2)
+    if len(reached) >= 2:
+        assert f"within {reached[-1]} (95% interval " in printed
+        assert ("counting the doubt about the assumptions" in printed) == (uncertainty == "posterior")
+
+
+@pytest.mark.notebook
+def test_notebook_02_says_the_horizon_of_our_partnership_as_stated() -> None:
+    """Our partnership stated with horizon_months=150: the interpretation said "collapse within 12 years" (``// 12``)."""
+    notebook = read("02_our_partnership_what_if.ipynb")
+    (cell,) = [cell for cell in code_cells(notebook) if cell.source.startswith("ours = sim.partnership(")]
+    assert "    promised_savings=1.5,\n" in cell.source
+    cell.source = cell.source.replace("    promised_savings=1.5,\n", "    promised_savings=1.5,\n    horizon_months=150,\n")
+    notebook, _ = execute(notebook, "02-horizon")
+    text = text_output(_interpretation(notebook)[1])
+    assert "collapse within 12.5 years (95% interval" in text, text
