@@ -23,9 +23,10 @@ from typing import Any
 import numpy as np
 
 from sim.cli.common import compose_model, fixed_paths, split_arguments
-from sim.cli.guard import notice
+from sim.cli.guard import notice, out_file_problems
 from sim.config.checks import ArgumentParser
 from sim.config.settings import MAX_SEED
+from sim.frontends.design import CSV_SUFFIXES, PARQUET_SUFFIXES
 
 METHODS = ("lhs", "sobol", "random")
 
@@ -61,7 +62,7 @@ def main(argv: Sequence[str]) -> int:
         "--method", choices=METHODS, default="lhs", help="lhs (Latin hypercube, the default), sobol (scrambled; best with a power of two) or random"
     )
     parser.add_argument("--seed", type=int, default=0, help=f"seed of the design, whole number in [0, {MAX_SEED}] (default 0)")
-    parser.add_argument("--out", type=Path, default=Path("points.csv"), help="CSV file to write (default points.csv)")
+    parser.add_argument("--out", type=Path, default=Path("points.csv"), help="CSV file to write, or Parquet where it ends in .parquet (default points.csv)")
     parser.add_argument("arguments", nargs="*", help="scenario=NAME, policy=NAME and model parameters (PATH=VALUE), as in sim-run")
     parser.add_argument("--config-dir", default=None, help="a folder of your own scenario/ and policy/ files (as in sim-run)")
     args, problems = parser.parse_all(list(argv))
@@ -69,8 +70,10 @@ def main(argv: Sequence[str]) -> int:
         problems.append(f"--n = {args.n} is outside [1, 1000000]")
     if not 0 <= args.seed <= MAX_SEED:
         problems.append(f"--seed = {args.seed} is outside [0, {MAX_SEED}]")
-    if args.out.is_dir():
-        problems.append(f"--out = {args.out} is a folder: give the CSV file to write (e.g. {args.out / 'points.csv'})")
+    if args.out.suffix.lower() not in (*CSV_SUFFIXES, *PARQUET_SUFFIXES) and not args.out.is_dir():
+        problems.append(f"--out = {args.out} must be a .csv or .parquet file (the design files sim-run design= reads)")
+    else:
+        problems += out_file_problems(args.out, "the CSV file", f" (e.g. {args.out / 'points.csv'})")
     _, scenario, policy, overrides, unknown = split_arguments(args.arguments, (), "sim-analyse design")
     config = compose_model(scenario, policy, overrides, "sim-analyse design", [*problems, *unknown], args.config_dir)
     if args.method == "sobol" and args.n & (args.n - 1):
@@ -81,7 +84,7 @@ def main(argv: Sequence[str]) -> int:
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(args.out) as tmp:
-        frame.to_csv(tmp, index=False)
+        frame.to_parquet(tmp, index=False) if args.out.suffix.lower() in PARQUET_SUFFIXES else frame.to_csv(tmp, index=False)
     print(f"Wrote {args.out}: {len(frame)} points ({args.method}) over {frame.shape[1]} free assumptions of scenario {scenario}, policy {policy}")
     return 0
 

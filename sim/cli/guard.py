@@ -696,6 +696,19 @@ def unwritable(folder: Path, option: str) -> str | None:
     return None if err is None else fault_message(OSError(err.errno, err.strerror), existing, option=option)
 
 
+def out_file_problems(path: Path, what: str, example: str = "", option: str = "--out") -> list[str]:
+    """Why the file ``path`` a command was asked to write (``option``, ``--out``) cannot be, found before anything runs: a folder of
+    that name (``what`` to give instead, ``example`` after it), a file on the way to it, or a folder no file can be made in; one line, or none."""
+    out = path.expanduser().absolute()
+    if path.is_dir():
+        return [f"{option} = {path} is a folder: give {what} to write{example}"]
+    if (blocker := first_file_on(out.parent)) is not None:
+        return [f"{option} = {path}: {blocker} is a file, not a folder; choose another place"]
+    if why := unwritable(out.parent, f"{option} FILE"):
+        return [f"{option} = {path}: {why}"]
+    return []
+
+
 def take_folder(
     folder: Path, need: int = 0, resume: bool = False, replaces: bool = True, option: str = "hydra.run.dir"
 ) -> tuple[RunLock, list[Path], set[str]]:

@@ -39,15 +39,8 @@ def _problems(args: argparse.Namespace) -> list[str]:
     ]
     if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
         problems.append(f"--workers = {args.workers} is outside [1, {MAX_WORKERS}]")
-    out = args.out.expanduser().absolute()
-    blocker = guard.first_file_on(out.parent)
-    if args.out.is_dir():
-        problems.append(f"--out = {args.out} is a folder: give the Markdown file to write")
-    elif blocker is not None:
-        problems.append(f"--out = {args.out}: {blocker} is a file, not a folder; choose another place")
-    elif why := guard.unwritable(out.parent, "--out FILE"):  # the page and its figures folder beside it: refused before the runs, not after
-        problems.append(f"--out = {args.out}: {why}")
-    return problems
+    # the page and its figures folder beside it: refused before the runs, not after
+    return problems + guard.out_file_problems(args.out, "the Markdown file")
 
 
 def _run(argv: Sequence[str] | None) -> int:

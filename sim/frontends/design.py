@@ -55,6 +55,11 @@ class Design:
     sha256: str
 
 
+#: The endings of a design file read as Parquet, and of one read as CSV.
+PARQUET_SUFFIXES = (".parquet", ".pq")
+CSV_SUFFIXES = (".csv", ".txt")
+
+
 def read_design(path: str | Path) -> Design:
     """The design file at ``path`` (``.csv`` or ``.parquet``), read once; raises :class:`DesignError`."""
     import pandas as pd
@@ -62,8 +67,8 @@ def read_design(path: str | Path) -> Design:
     path = Path(path)
     if not path.is_file():
         raise DesignError([f"design = {str(path)!r}: no such file"])
-    parquet = path.suffix.lower() in (".parquet", ".pq")
-    if not parquet and path.suffix.lower() not in (".csv", ".txt"):
+    parquet = path.suffix.lower() in PARQUET_SUFFIXES
+    if not parquet and path.suffix.lower() not in CSV_SUFFIXES:
         raise DesignError([f"design = {str(path)!r} must be a .csv or .parquet file"])
     try:
         data = path.read_bytes()

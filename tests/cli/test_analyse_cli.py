@@ -111,6 +111,33 @@ def test_a_design_into_a_folder_is_refused_naming_the_option(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_design_out_that_cannot_be_written_is_refused_naming_the_option(tmp_path):
+    """--out under a file or in /proc composed the model, made the design, then failed as a fault of the environment (exit 3)
+    naming a temporary file ('cannot write /proc/.x.csv.31655.0322d65e.tmp'); --out x.json wrote CSV text under that name."""
+    (tmp_path / "a.csv").write_text("x\n", encoding="utf-8")
+    for out, line in (
+        (tmp_path / "a.csv" / "x.csv", f"--out = {tmp_path / 'a.csv' / 'x.csv'}: {tmp_path / 'a.csv'} is a file, not a folder; choose another place"),
+        (Path("/proc/x.csv"), "--out = /proc/x.csv: cannot write /proc: no file can be made in it (a folder of the system, as /proc and /sys are);"),
+        (tmp_path / "x.json", f"--out = {tmp_path / 'x.json'} must be a .csv or .parquet file (the design files sim-run design= reads)"),
+    ):
+        done = run("design", "--n", "4", "--out", str(out))
+        assert done.returncode == 2, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith(f"error: {line}"), done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+
+
+def test_a_design_out_ending_in_parquet_is_a_parquet_design(tmp_path):
+    """--out points.parquet wrote CSV text under that name, which sim-run design=points.parquet could not read ('Parquet magic bytes
+    not found')."""
+    from sim.frontends.design import read_design
+
+    assert run("design", "--n", "4", "--out", str(tmp_path / "p.parquet")).returncode == 0
+    assert run("design", "--n", "4", "--out", str(tmp_path / "p.csv")).returncode == 0
+    parquet, csv = read_design(tmp_path / "p.parquet").frame, read_design(tmp_path / "p.csv").frame
+    assert len(parquet) == 4 and list(parquet.columns) == list(csv.columns)
+    pd.testing.assert_frame_equal(parquet, csv, check_dtype=False, check_exact=False, rtol=1e-12)
+
+
 def test_a_sobol_design_of_other_than_a_power_of_two_says_so_in_one_line(tmp_path):
     """scipy's UserWarning reached the user with its source line."""
     done = run("design", "--n", "10", "--method", "sobol", "--out", str(tmp_path / "s.csv"))
