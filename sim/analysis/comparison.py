@@ -606,7 +606,7 @@ def run_comparison(
 
 def percents_apart(a: float, b: float) -> tuple[str, str]:
     """Two probabilities as percentages with the same decimals, as few as tell them apart (``70%`` and ``66%``, ``70.4%`` and ``69.8%``)
-    and keep their difference, as a reader subtracts them, at the change in points the sentence quotes, to the nearest point.
+    and keep their difference, as a reader subtracts them, within half a point of the change the sentence quotes.
 
     ``from 62% to 51% (by 11.7 points)`` (62.5% and 50.8% shown whole) read as a fall of 11 points beside 11.7: it is
     ``from 62.5% to 50.8%``.
@@ -615,7 +615,7 @@ def percents_apart(a: float, b: float) -> tuple[str, str]:
 
     def apart() -> bool:
         shown_a, shown_b = (float(f"{x:.{digits}%}"[:-1]) for x in (a, b))
-        return shown_a != shown_b and round(shown_a - shown_b) == round(100 * (a - b))
+        return shown_a != shown_b and abs((shown_a - shown_b) - 100 * (a - b)) < 0.5
 
     while not apart() and digits < 3:
         digits += 1

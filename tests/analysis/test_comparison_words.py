@@ -131,10 +131,11 @@ def test_a_change_is_said_between_chances_whose_difference_is_the_change_quoted(
     1.7 points": the figures a reader subtracts gave 11 and 1 beside the 11.7 and 1.7 quoted."""
     assert percents_apart(0.625, 0.50833) == ("62.5%", "50.8%")
     assert percents_apart(0.2025, 0.1855) == ("20.2%", "18.6%")
-    assert percents_apart(0.542, 0.500) == ("54%", "50%")  # 4 beside 4.2: the same to the nearest point
-    for a, b in ((0.625, 0.50833), (0.2025, 0.1855), (0.542, 0.5), (0.7004, 0.6981), (0.334, 0.0917)):
+    assert percents_apart(0.542, 0.500) == ("54%", "50%")  # 4 beside 4.2: within half a point
+    assert percents_apart(0.305, 0.300) == ("30.5%", "30.0%")  # half a point apart: no more decimals than tell them apart
+    for a, b in ((0.625, 0.50833), (0.2025, 0.1855), (0.542, 0.5), (0.7004, 0.6981), (0.334, 0.0917), (0.305, 0.3)):
         shown = [float(text[:-1]) for text in percents_apart(a, b)]
-        assert round(shown[0] - shown[1]) == round(100 * (a - b)), (a, b, shown)
+        assert abs(shown[0] - shown[1] - 100 * (a - b)) < 0.5, (a, b, shown)
 
 
 def test_the_first_screen_has_sentences_and_differences_and_the_tests_only_in_detail(comparison):
