@@ -30,6 +30,10 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("folder", type=Path, help="a results folder: sim-run's (summary.json), sim-compare's (comparison.parquet) or a sweep's (sweep.parquet)")
     parser.add_argument("--output", type=Path, default=None, help=f"where to write the page (default: FOLDER/{REPORT}); figures go to FOLDER/figures")
     args = parser.parse_args(argv)
+    if args.output is not None and (problems := guard.out_file_problems(args.output, "the HTML file", f" (e.g. {args.output / REPORT})", "--output")):
+        for line in problems:
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         with guard.Commit.only(args.folder, subfolders=(FIGURES,)):  # the page and its figures together
             path = write(args.folder, args.output)

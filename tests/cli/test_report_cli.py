@@ -188,6 +188,22 @@ def test_a_folder_that_is_not_results_exits_2_and_writes_nothing(tmp_path):
     assert command("sim-report", "--help").stdout.count("FOLDER") >= 1
 
 
+def test_an_output_that_cannot_be_written_is_refused_naming_the_option(tmp_path):
+    """--output naming a folder, a path through a file or a folder no file can be made in drew every figure, then stopped as a
+    fault of the environment (exit 3) naming a temporary file ('cannot write .p1.17578.92a8049a.tmp: a folder of that name is in
+    the way'). It is now refused before anything is drawn, exit 2, naming --output."""
+    run = tmp_path / "run"
+    assert command("sim-run", "replications=20", "uncertainty=none", f"hydra.run.dir={run}").returncode == 0
+    for output, line in (
+        (run, f"--output = {run} is a folder: give the HTML file to write (e.g. {run / 'report.html'})"),
+        (run / "summary.json" / "r.html", f"--output = {run / 'summary.json' / 'r.html'}: {run / 'summary.json'} is a file, not a folder;"),
+        (Path("/proc/r.html"), "--output = /proc/r.html: cannot write /proc: no file can be made in it (a folder of the system, as /proc and /sys are);"),
+    ):
+        done = command("sim-report", str(run), "--output", str(output))
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and done.stderr.startswith(f"error: {line}"), done.stderr
+    assert not (run / "report.html").exists() and not (run / "figures").exists()
+
+
 def _needs_the_workbench() -> None:
     if importlib.util.find_spec("ema_workbench") is None:
         if os.environ.get("CI"):
