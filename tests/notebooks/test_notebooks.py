@@ -657,12 +657,16 @@ def test_notebook_01_says_its_horizon_and_its_collapse_by_year_for_a_horizon_and
 
 
 @pytest.mark.notebook
-def test_notebook_02_says_the_horizon_of_our_partnership_as_stated() -> None:
-    """Our partnership stated with horizon_months=150: the interpretation said "collapse within 12 years" (``// 12``)."""
+def test_notebook_02_says_the_horizon_of_our_partnership_and_whether_anything_of_it_is_drawn_as_stated() -> None:
+    """Our partnership stated with horizon_months=150 and fixed=True (as the notebook offers): the interpretation said "collapse
+    within 12 years" (``// 12``) and ended "the unstated attributes listed with our partnership above are drawn in both", where
+    its description said none is drawn."""
     notebook = read("02_our_partnership_what_if.ipynb")
     (cell,) = [cell for cell in code_cells(notebook) if cell.source.startswith("ours = sim.partnership(")]
     assert "    promised_savings=1.5,\n" in cell.source
-    cell.source = cell.source.replace("    promised_savings=1.5,\n", "    promised_savings=1.5,\n    horizon_months=150,\n")
-    notebook, _ = execute(notebook, "02-horizon")
+    cell.source = cell.source.replace("    promised_savings=1.5,\n", "    promised_savings=1.5,\n    horizon_months=150,\n    fixed=True,\n")
+    notebook, _ = execute(notebook, "02-horizon-fixed")
+    assert "No attribute of the councils or the partnership is drawn" in text_output(cell)
     text = text_output(_interpretation(notebook)[1])
     assert "collapse within 12.5 years (95% interval" in text, text
+    assert "drawn in both" not in text and "no attribute of our partnership is drawn (each is stated or fixed)" in text, text
