@@ -27,6 +27,7 @@ from sim.core import decisions, triggers
 from sim.core.contract import Size
 from sim.core.layout import layout
 from sim.core.params import CouncilParams
+from sim.core.state import PROPOSAL
 from sim.frontends.narrative import ENDINGS, decided
 from sim.frontends.words import lower_first
 
@@ -168,9 +169,10 @@ class Council(mesa.Agent):
     def explain_exit(self) -> str:
         """Why it would leave, or stay, if it weighed the partnership now: in words, with the figures behind them.
 
-        A council that left says when and why. Where there is no partnership left to weigh, it says so, with what
-        ended it, as the timeline's last line does: a proposal shelved (the council never had a partnership to
-        leave), or a partnership that collapsed while the council was still in (with the value it saw at the end).
+        A council that left says when and why. Where there is no partnership to weigh, it says so: a proposal not yet
+        decided, or, with what ended it as the timeline's last line says it, a proposal shelved (the council never had
+        a partnership to leave) or a partnership that collapsed while the council was still in (with the value it saw
+        at the end).
         """
         m = self.model
         if not self.active:
@@ -183,6 +185,11 @@ class Council(mesa.Agent):
             return (
                 f"{self.name} did not leave: {ended}. At the end it saw the partnership as worth {value:.2f} of what it promised, "
                 f"against {outside:.2f} for going alone after the cost of leaving."
+            )
+        if int(m.state.partnership["phase"][0]) == PROPOSAL:
+            return (
+                f"{self.name} has no partnership to leave yet: the proposal is still before the councils (month {m.state.month}). "
+                f"It sees the partnership proposed as worth {value:.2f} of what it promised."
             )
         chance = float(decisions.leave_probability(m.state.arrays, m.P, 0, self.index, m.state.month, triggers.Trigger.AGREEMENT_REVIEW))
         mostly = taken_words(most_taken(m.state.value_lost[:, 0, self.index])) or "nothing has taken any"

@@ -83,7 +83,7 @@ def test_live_attributes_read_the_kernel_state() -> None:
 
 def test_a_council_explains_how_it_would_weigh_the_partnership() -> None:
     table = baseline_table()
-    running = next(r.rep for r in table.itertuples() if r.outcome != "shelved" and r.end_month > 30)
+    running = next(r.rep for r in table.itertuples() if 0 <= r.launch_month < 30 < r.end_month)
     model = PartnershipModel(seed=SEED, replication=running)
     run_to(model, 30)
     assert model.running
@@ -122,6 +122,19 @@ def test_a_council_with_no_partnership_left_to_weigh_says_what_ended_it() -> Non
                 assert text.startswith(f"{council.name} did not leave: ") and f"worth {council.value_seen:.2f} of what it promised" in text
             else:
                 assert text.startswith(f"{council.name} never had a partnership to weigh: ")
+
+
+def test_a_council_before_the_proposal_is_decided_gives_no_chance_of_giving_notice() -> None:
+    """In month 5, before any council had approved the proposal, each said "Weighing it at a review now, it would probably stay
+    (chance of giving notice 0%)": there was no agreement to review or give notice on."""
+    launched = next(r for r in baseline_table().itertuples() if r.outcome != "shelved" and r.launch_month > 5)
+    model = PartnershipModel(seed=SEED, replication=launched.rep)
+    run_to(model, 5)
+    assert model.phase == "proposal"
+    for council in model.councils:
+        text = council.explain_exit()
+        assert text.startswith(f"{council.name} has no partnership to leave yet: the proposal is still before the councils (month 5). ")
+        assert "notice" not in text and "review" not in text and f"worth {council.value_seen:.2f} of what it promised" in text
 
 
 def test_a_council_that_left_says_why_as_the_timeline_says_its_exit() -> None:
