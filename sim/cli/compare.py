@@ -185,7 +185,8 @@ def app(cfg: DictConfig) -> None:
         fail_point(problems, point, began)
         return
     out = guard.output_dir()
-    key = sweep_results.point_key(configs[settings.policies[0]], settings, settings.seed, [] if drawn is None else drawn.held())
+    held, posterior = ([], None) if drawn is None else (drawn.held(), drawn.posterior_sha256())
+    key = sweep_results.point_key(configs[settings.policies[0]], settings, settings.seed, held, posterior)
     files = [COMPARISON, COMPARISON_FIGURE, *([EVENTS] if settings.save_events else []), SUMMARY]
     record = begin_point(out, key, files, settings, point=point, began=began, label=scenario, multirun=multirun)
     if record is None:

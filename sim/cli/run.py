@@ -139,7 +139,7 @@ def app(cfg: DictConfig) -> None:
         return
     seed = sweep_results.point_seed(settings.seed, config, settings.crn)
     held = [] if drawn is None else drawn.held()
-    key = sweep_results.point_key(config, settings, seed, held)
+    key = sweep_results.point_key(config, settings, seed, held, None if drawn is None else drawn.posterior_sha256())
     wanted = [name for name, want in FILES.items() if want(settings)]
     record = begin_point(
         out, key, wanted, settings, point=point, began=began, label=f"{scenario}/{policy}", multirun=multirun, seed=seed, record_single=True, clear=list(FILES)

@@ -21,6 +21,7 @@ levers and mechanisms the configuration switches off are left alone (they cannot
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,11 +55,15 @@ class Posterior:
         ``{path: (N,) array}``, each value inside its parameter's range.
     weights
         ``(N,)`` weights summing to 1.
+    sha256
+        The SHA-256 digest of the file's bytes: what the run drew from, recorded and keyed (the
+        path alone would let a sample written anew at the same path pass for the old one).
     """
 
     source: str
     values: Mapping[str, np.ndarray]
     weights: np.ndarray
+    sha256: str = ""
 
     def __repr__(self) -> str:
         """Where it came from and its size, not every sampled value (``model.uncertainty`` printed thousands of numbers)."""
@@ -113,7 +118,7 @@ def read_posterior(path: str | Path) -> Posterior:
         problems.append(f"{where} has no parameter columns")
     if problems:
         raise ConfigError(problems)
-    return Posterior(str(path), values, weights / weights.sum())
+    return Posterior(str(path), values, weights / weights.sum(), hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 @dataclass(frozen=True)
@@ -191,14 +196,19 @@ class Uncertainty:
             out[row] = self.posterior.rows(seed, draws).astype(np.int64)
         return out | catalogue.shared_out(cfg, self.values(cfg, seed, draws))
 
+    def posterior_sha256(self) -> str | None:
+        """The SHA-256 digest of the posterior sample's file (None without one): part of a run's key and provenance."""
+        return None if self.posterior is None else self.posterior.sha256
+
     def describe(self, cfg: ModelConfig) -> dict[str, Any]:
-        """Plain data for ``summary.json``: the mode, M, the paths drawn and fixed, and the posterior's file."""
+        """Plain data for ``summary.json``: the mode, M, the paths drawn and fixed, and the posterior's file and its digest."""
         return {
             "mode": self.mode,
             "replications_per_draw": self.replications_per_draw,
             "drawn": [a.path for a in self.free(cfg)],
             "fixed": sorted(self.fixed),
             "posterior": None if self.posterior is None else self.posterior.source,
+            "posterior_sha256": self.posterior_sha256(),
             "posterior_columns": [] if self.posterior is None else sorted(self.posterior.values),
         }
 

@@ -115,16 +115,23 @@ def keyed_settings(settings: Any, seed: int) -> dict[str, Any]:
     return out
 
 
-def point_key(config: Any, settings: Any, seed: int, held: Sequence[str] = ()) -> str:
+def point_key(config: Any, settings: Any, seed: int, held: Sequence[str] = (), posterior: str | None = None) -> str:
     """The hash of a point: resolved model configuration, settings that change its numbers, model version.
 
     ``held`` are the assumptions a run with parameter draws holds at the user's values
     (:meth:`sim.config.uncertainty.Uncertainty.held`): a value given on the command line may
     equal the default the configuration shows, yet the run holds it where one without it draws
     it, so they are keyed too (left out when there are none, so other runs keep their keys).
+    ``posterior`` is the digest of the posterior sample a run draws from
+    (:meth:`sim.config.uncertainty.Uncertainty.posterior_sha256`): the setting names only its
+    path, and a sample written anew there changes the numbers (left out without one).
     """
     data = {"model": config.to_dict(), "run": keyed_settings(settings, seed), "model_version": __version__}
-    return digest(data | {"held": sorted(held)} if held else data, 24)
+    if held:
+        data["held"] = sorted(held)
+    if posterior is not None:
+        data["posterior_sha256"] = posterior
+    return digest(data, 24)
 
 
 def point_seed(seed: int, config: Any, common: bool) -> int:

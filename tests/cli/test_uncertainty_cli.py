@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -151,6 +152,27 @@ def test_a_posterior_given_by_path_is_used(tmp_path):
     draws = pd.read_parquet(tmp_path / "out" / "draws.parquet")
     assert set(draws["dynamics.trust_recovery"].round(6)) <= {0.02, 0.05} and "posterior_row" in draws
     assert "Uncertainty: posterior" in done.stdout
+
+
+def test_a_posterior_written_anew_at_the_same_path_is_run_again_and_its_digest_recorded(tmp_path):
+    """resume=true kept a run made from the sample a posterior file held before (its path was keyed, not its content).
+
+    Reproduced with sim-calibrate ... out=cal twice (seeds 0 and 5) and sim-run posterior=cal/posterior.parquet resume=true
+    between them: 'already done with the same configuration', 16% collapsed, where a fresh run from the new sample gave 24%.
+    """
+    sample, out = tmp_path / "sample.csv", tmp_path / "out"
+    args = ("uncertainty=posterior", f"posterior={sample}", "replications=100", "replications_per_draw=10", "resume=true")
+    for values in ([0.02, 0.05], [0.01, 0.06]):
+        pd.DataFrame({"dynamics.trust_recovery": values}).to_csv(sample, index=False)
+        done = run("sim-run", out, *args)
+        assert done.returncode == 0, done.stderr
+        assert "already done" not in done.stdout + done.stderr
+        draws = pd.read_parquet(out / "draws.parquet")
+        assert set(draws["dynamics.trust_recovery"].round(6)) <= set(values), "the draws come from the sample the file holds now"
+        recorded = json.loads((out / "summary.json").read_text())["uncertainty"]
+        assert recorded["posterior"] == str(sample) and recorded["posterior_sha256"] == hashlib.sha256(sample.read_bytes()).hexdigest()
+    again = run("sim-run", out, *args)
+    assert "already done" in again.stderr, "the same sample is still resumed"
 
 
 def test_sim_compare_over_draws_reports_each_levers_effect_and_the_ranking(tmp_path):

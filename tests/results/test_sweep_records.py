@@ -24,6 +24,8 @@ def test_the_key_changes_with_what_changes_numbers_only():
     assert sweep.point_key(config, settings, 1) != key
     assert sweep.point_key(config, settings, 0, []) == key, "a run holding no assumption keeps its key"
     assert sweep.point_key(config, settings, 0, ["decisions.memory"]) != key, "holding an assumption at its default is not drawing it"
+    assert sweep.point_key(config, settings, 0, posterior=None) == key, "a run without a posterior sample keeps its key"
+    assert sweep.point_key(config, settings, 0, posterior="a" * 64) != sweep.point_key(config, settings, 0, posterior="b" * 64), "another sample"
     assert sweep.point_key(load("case04_trading_company", "none", ["councils.0.it_maturity=0.3"]), settings, 0) != key
     precise = dataclasses.replace(settings, precision=0.01)
     assert sweep.point_key(config, dataclasses.replace(precise, block_size=5000), 0) != sweep.point_key(config, precise, 0)
