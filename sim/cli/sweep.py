@@ -263,10 +263,25 @@ def sweep_size(cfg: DictConfig) -> int | None:
         return None
 
 
+def _incidental(line: str) -> bool:
+    """Whether an override leaves the sweep what it was: ``resume`` itself, ``out`` (the sweep's folder, as ``hydra.sweep.dir``
+    is: ``out=sweeps/gap``, ``out=/home/me/sweeps/gap`` and ``hydra.sweep.dir=sweeps/gap`` name the same sweep) and ``workers``
+    unless swept (threads never change results, as a launcher's processes do not)."""
+    key = split_override(line)[0]
+    return key in ("resume", "out") or (key == "workers" and not parsed_overrides([line])[0].is_sweep_override())
+
+
 def fingerprint(cfg: DictConfig) -> dict[str, Any]:
-    """What makes a sweep the same sweep: its overrides (``resume`` aside) and its sweeper's parameters."""
-    task = [line for line in OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False) if split_override(line)[0] != "resume"]
+    """What makes a sweep the same sweep: its overrides (those that leave it what it was aside, :func:`_incidental`) and its sweeper's parameters."""
+    task = [line for line in OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False) if not _incidental(line)]
     return {"overrides": sorted(task), "sweeper_params": sweeper_params(cfg)}
+
+
+def same_sweep(before: dict[str, Any], mark: dict[str, Any]) -> bool:
+    """Whether a sweep folder's recorded fingerprint ``before`` is the sweep ``mark`` (:func:`fingerprint`); one recorded before
+    :func:`_incidental` left ``out`` and ``workers`` out is read the same way."""
+    overrides = sorted(line for line in before.get("overrides", []) if not _incidental(line))
+    return {**before, "overrides": overrides} == mark
 
 
 def _whole(value: Any) -> bool:
@@ -531,7 +546,7 @@ class SweepCallback(Callback):
                 if resume is not True:
                     refuse([f"{sweep_dir} already holds results: add resume=true to skip the points already done, or choose another folder with {option}=..."])
                 before = _sweep_info(sweep_dir).get("fingerprint")
-                if before is not None and before != mark:
+                if before is not None and not same_sweep(before, mark):
                     refuse(
                         [
                             f"resume=true must repeat the same sweep: {sweep_dir} holds"

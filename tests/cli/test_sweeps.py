@@ -266,6 +266,19 @@ def test_out_is_the_sweeps_one_folder_refused_while_another_sweep_holds_it_and_r
     assert resumed.returncode == 0 and resumed.stderr.count("already done with the same configuration (resume=true): skipped") == 2, resumed.stderr[-3000:]
 
 
+def test_a_sweep_resumes_in_its_folder_however_named_and_with_other_threads(tmp_path):
+    """docs/sweeps.md resumes ``out=sweeps/gap`` with ``hydra.sweep.dir=sweeps/gap, the same``, but the sweep's fingerprint held
+    ``out=...`` as typed: that, the folder as an absolute path, or ``workers=1`` (threads never change results) was refused as
+    'resume=true must repeat the same sweep'. A swept workers= is still another sweep."""
+    folder = tmp_path / "gap"
+    assert sim_run("-m", "seed=1,2", *SMALL, f"out={folder}").returncode == 0
+    resumed = sim_run("-m", "seed=1,2", *SMALL, f"hydra.sweep.dir={folder}", "workers=1", "resume=true")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert resumed.stderr.count("already done with the same configuration (resume=true): skipped") == 2
+    swept = sim_run("-m", "seed=1,2", *SMALL, f"out={folder}", "workers=1,2", "resume=true")
+    assert swept.returncode == 2 and "resume=true must repeat the same sweep" in swept.stderr, swept.stderr[-3000:]
+
+
 def test_a_design_chunk_refused_at_its_start_fails_its_point_alone_with_one_line(tmp_path):
     """A design refused inside a multirun (here, no such design file) raised: Hydra's 'Error executing job' line, a
     traceback and 'an unexpected error: please report it' instead of the refusal's line; now each point fails alone."""
