@@ -628,7 +628,7 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
         lines += [heading, _columns(f"share  {level} interval", width=wide)]
         shown = summary.get(key, []) if detail else summary.get(key, [])[:top]
         lines += [_row(short_title(item["title"], wide - 1), item, item["count"], width=wide) for item in shown]
-    lines.append(f"Money per partnership over {horizon} months (GBP m, mean and {level} interval)")
+    lines.append(f"Money per partnership over {horizon} months (GBP m, mean and {level} interval){drawn}")
     money = {**MONEY, "realised_over_business_case": "realised / business case"}
     lines += [f"  {label:<{LABEL}}{_money(summary['savings'][name])}" for name, label in money.items() if name in summary["savings"]]
     dist = summary.get("realised_over_plan_distribution", {})

@@ -52,6 +52,7 @@ from typing import Any
 from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
 from sim.analysis.summary import DEFINITIONS, METHODS, MONEY, TERMS, cause_tables, mode_words, parameter_part, plain_lines, what_was_run
+from sim.analysis.summary import render_uncertainty as render_run_uncertainty
 from sim.frontends.words import scenario_words
 from sim.results.files import (
     CALIBRATION_REPORT,
@@ -289,15 +290,19 @@ def _provenance(summary: dict[str, Any], of: str = "") -> str:
 
 
 def _money(summary: dict[str, Any]) -> str:
+    """The money table: each figure's mean, its Monte Carlo interval and, with parameter draws, its total interval (as the outcomes')."""
     labels = {**MONEY, "realised_over_business_case": "realised / business case (ratio)"}
+    figures = {label: d for name, label in labels.items() if (d := summary.get("savings", {}).get(name))}
+    with_total = any(total_interval(d) for d in figures.values())
     rows = []
-    for name, label in labels.items():
-        d = summary.get("savings", {}).get(name)
-        if d:
-            interval = "" if d["low"] is None else f"{d['low']:.2f} to {d['high']:.2f}"
-            rows.append([label, f"{d['value']:.2f}", interval])
+    for label, d in figures.items():
+        interval = "" if d["low"] is None else f"{d['low']:.2f} to {d['high']:.2f}"
+        total = total_interval(d)
+        extra = [total_cell(*total, d.get("parameter_share"), lambda lo, hi: f"{lo:.2f} to {hi:.2f}") if total else ""] if with_total else []
+        rows.append([label, f"{d['value']:.2f}", interval, *extra])
     horizon = summary.get("horizon_months", "")
-    return f"<h3>Money per partnership over {horizon} months (GBP m, mean)</h3>" + _table(["", "mean", "95% interval"], rows, {1})
+    headings = ["", "mean", "95% interval (simulation noise)", *(["total interval (with parameter uncertainty)"] if with_total else [])]
+    return f"<h3>Money per partnership over {horizon} months (GBP m, mean)</h3>" + _table(headings, rows, {1})
 
 
 def _causes_tables(summary: dict[str, Any], top: int = 8) -> str:
@@ -416,6 +421,7 @@ def _run_report(folder: Path) -> Report:
     if summary.get("attribution"):
         report.sections.append(_attribution(summary["attribution"]))
     report.sections.append("<h2>Money</h2>" + _money(summary))
+    report.sections.append(f"<h2>Uncertainty</h2><pre>{_e(render_run_uncertainty(summary))}</pre>")
     _other_files(folder, report)
     report.sections.append(
         "<h2>Statistical detail</h2><details><summary>How the intervals are computed</summary><ul>"

@@ -24,6 +24,7 @@ import pytest
 from conftest import stop_after
 
 from sim.analysis.plots import SWEEP_ESTIMATE, point_words
+from sim.analysis.summary import render_uncertainty
 from sim.core.version import __version__
 
 pytestmark = pytest.mark.slow
@@ -98,6 +99,11 @@ def test_report_of_a_sim_run_folder(run_dir):
     summary = json.loads((run_dir / "summary.json").read_text())
     assert "What was run: scenario baseline, policy none; 2,000 simulated partnerships, seed 8; uncertainty: posterior" in page
     assert "total interval (with parameter uncertainty)" in page, "the default mode's second interval reaches the report"
+    # the money table gave Monte Carlo intervals alone under '95% interval', and the page left out the uncertainty section
+    # sim-run prints (the draws, 'not detected' explained, how well the total interval's ends are known)
+    net = summary["savings"]["net_savings"]
+    assert f"{net['total']['low']:.2f} to {net['total']['high']:.2f}" in page
+    assert f"<h2>Uncertainty</h2><pre>{html.escape(render_uncertainty(summary))}</pre>" in page and "Uncertainty: posterior." in page
     # the survival figure draws the total band too; its caption said "with its 95% band"
     assert "with its 95% Monte Carlo band and, paler, its total band" in page
     assert "(counts collapses only)" in page and "(counts shelved, collapsed and underperforming)" in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.results.report import _comparison_rows, _share_rows
+from sim.results.report import _comparison_rows, _money, _share_rows
 
 
 def _figure(share: float) -> dict[str, float | dict[str, float]]:
@@ -63,3 +63,15 @@ def test_a_difference_whose_interval_excludes_zero_never_reads_as_holding_it():
         lever |= {f"{m}_difference": 0.005, f"{m}_difference_low": 0.0003, f"{m}_difference_high": 0.0097}
     _, rows = _comparison_rows(pd.DataFrame([row, lever]))
     assert rows[1][5] == "+0.5 [+0.03, +1.0]"
+
+
+def test_the_money_table_carries_each_figures_total_interval_and_says_which_is_which():
+    """With parameter draws the page's money table gave net savings 0.77 to 1.25 under '95% interval' alone, where the run's
+    total interval was -0.03 to 2.50 (sim-run replications=400, the default posterior): now beside it, as the outcomes' are."""
+    net = {"value": 1.01, "low": 0.77, "high": 1.25, "total": {"low": -0.03, "high": 2.5}, "parameter_share": 0.98}
+    lever = {"value": 0.0, "low": 0.0, "high": 0.0, "total": {"low": 0.0, "high": 0.0}, "parameter_share": 0.0}
+    page = _money({"horizon_months": 120, "savings": {"net_savings": net, "lever_cost": lever}})
+    assert "<th>95% interval (simulation noise)</th><th>total interval (with parameter uncertainty)</th>" in page
+    assert "<td>0.77 to 1.25</td><td>-0.03 to 2.50</td>" in page and "<td>0.00 to 0.00</td><td>not detected</td>" in page
+    plain = _money({"horizon_months": 120, "savings": {"net_savings": {"value": 1.01, "low": 0.77, "high": 1.25}}})
+    assert "total interval" not in plain and "<td>0.77 to 1.25</td></tr>" in plain
