@@ -31,8 +31,8 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
-from sim.cli.common import compose_model, config_dir_of, fail, help_text, progress_bar, split_arguments, versions_line
-from sim.cli.guard import Commit, file_in_the_way
+from sim.cli.common import compose_model, config_dir_of, fail, help_text, out_problems, progress_bar, split_arguments, versions_line
+from sim.cli.guard import Commit
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
 from sim.results.files import MORRIS_FIGURE, SENSITIVITY, SENSITIVITY_POINTS, SENSITIVITY_TABLES, SOBOL_FIGURE
@@ -84,9 +84,7 @@ def main(argv: Sequence[str]) -> int:
         settings = sensitivity_settings(raw)
     except ConfigError as err:
         problems += err.problems
-    why = file_in_the_way(Path(raw["out"]).expanduser(), "out=...") if isinstance(raw.get("out"), str) else None
-    if why:
-        problems.append(f"out = {raw['out']}: {why}")
+    problems += out_problems(argv)  # a file on its path, or a folder no file can be made in: before the analysis runs, not after
     if importlib.util.find_spec("SALib") is None:
         problems.append("sim-analyse sensitivity needs SALib, which is not installed: pip install 'partnership-sim[analysis]'")
     config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems, config_dir)

@@ -148,14 +148,22 @@ def test_a_sobol_design_of_other_than_a_power_of_two_says_so_in_one_line(tmp_pat
     assert run("design", "--n", "16", "--method", "sobol", "--out", str(tmp_path / "t.csv")).stderr == ""
 
 
-def test_a_sensitivity_out_through_a_file_is_refused_before_the_analysis_runs(tmp_path):
-    """out= naming a file ran the whole analysis, then stopped with exit 3 when writing."""
+SYSTEM_FOLDER = "(a folder of the system, as /proc and /sys are)"
+
+
+@pytest.mark.parametrize("where", ["through a file", "in /proc"])
+def test_a_sensitivity_out_through_a_file_is_refused_before_the_analysis_runs(tmp_path, where):
+    """out= naming a file ran the whole analysis, then stopped with exit 3 when writing; so did a folder no file can be made in
+    (out=/proc/sens: 'error: cannot write /proc/sens: ...', exit 3, after the analysis)."""
     (tmp_path / "taken").write_text("", encoding="utf-8")
-    done = run("sensitivity", f"out={tmp_path / 'taken' / 'sens'}")
+    out, line = (
+        (tmp_path / "taken" / "sens", f"{tmp_path / 'taken'} is a file, not a folder; choose another folder with out=...")
+        if where == "through a file"
+        else (Path("/proc/sens"), f"cannot write /proc: no file can be made in it {SYSTEM_FOLDER}; choose a folder you can write to (out=...)")
+    )
+    done = run("sensitivity", f"out={out}", "replications=10", "trajectories=2", "top=2", "sobol_n=8", "noise_points=2")
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.strip().splitlines() == [
-        f"error: out = {tmp_path / 'taken' / 'sens'}: {tmp_path / 'taken'} is a file, not a folder; choose another folder with out=..."
-    ]
+    assert done.stderr.strip().splitlines() == [f"error: out = {out}: {line}"]
 
 
 def test_sensitivity_without_salib_names_the_extra_before_anything_runs(tmp_path, monkeypatch, capsys):
