@@ -686,6 +686,38 @@ def change_noise(effective_size: float, prior_points: int, bins: int = 20) -> fl
     return 0.5 * bins * math.sqrt(2 / math.pi) * math.sqrt((1 / bins) * (1 / effective_size + 1 / prior_points))
 
 
+def change_threshold(result: Calibration) -> tuple[float, float]:
+    """The change sampling noise alone gives with ``result``'s points, and the least change that counts as informed.
+
+    Returns
+    -------
+    noise, threshold
+        :func:`change_noise` of the posterior's effective sample size against the first wave's
+        points, and the larger of :data:`INFORMED` and twice that noise: a change below it
+        cannot be told from noise, or is too small to count.
+    """
+    noise = change_noise(result.info["effective_sample_size"], int((result.design["wave"] == 1).sum()))
+    return noise, max(INFORMED, 2.0 * noise)
+
+
+def too_few_points(result: Calibration) -> str | None:
+    """A warning where the posterior's effective sample size is too small to tell which parameters the targets inform (None otherwise).
+
+    That is where the noise threshold exceeds 1 (no change could be told from noise), or some
+    parameter changed by :data:`INFORMED` or more yet no more than twice what noise alone gives:
+    the report cannot then say whether the targets inform it.
+    """
+    noise, threshold = change_threshold(result)
+    unplaced = [row.parameter for row in parameter_table(result).itertuples() if INFORMED <= row.change < threshold]
+    if threshold <= 1 and not unplaced:
+        return None
+    which = "which parameters the targets inform" if threshold > 1 else f"whether the targets inform {_count(len(unplaced), 'parameter')}"
+    return (
+        f"effective sample size {result.info['effective_sample_size']:.0f} is too small to tell {which}: sampling noise alone gives a "
+        f"change of about {noise:.2f}; run more points (and waves)"
+    )
+
+
 #: Draws of the observation error per parameter point in a predictive interval (fixed, so a page is the same each time it is made).
 ERROR_DRAWS = 40
 
@@ -970,10 +1002,12 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
     t, info = result.targets, result.info
     params = parameter_table(result)
     pred = predictive_table(result)
-    noise = change_noise(info["effective_sample_size"], int((result.design["wave"] == 1).sum()))
-    threshold = max(INFORMED, 2.0 * noise)
+    noise, threshold = change_threshold(result)
     pinned = params[params["change"] >= threshold].sort_values("change", ascending=False)
     loose = params[~(params["change"] >= threshold)]
+    unplaced = loose[loose["change"] >= INFORMED].sort_values("change", ascending=False)
+    if len(unplaced):  # changed by more than counts as informed, yet within what noise alone gives: neither side can be said
+        loose = loose[~(loose["change"] >= INFORMED)]
     breakup = pred.iloc[-1]
     # what the prose may say of these targets: timing alone (shares among endings, no denominator), a record of cases, its own list
     timing = all(s.kind == "duration_share" for s in t.statistics)
@@ -1112,10 +1146,24 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
             ]
             if threshold > 1
             else [
-                f"- **Parameters {hardly}** (change below {threshold:.2f}, twice the change sampling noise alone would give "
-                f"with this many points): "
+                (
+                    f"- **Parameters {hardly}** (change below {threshold:.2f}, twice the change sampling noise alone would give with this many points): "
+                    if not len(unplaced)
+                    else f"- **Parameters {hardly}** (change below {INFORMED:.2f}): "
+                )
                 + (", ".join(f"`{p}`" for p in loose["parameter"]) if len(loose) else "none")
                 + ". Their posterior is close to their prior.",
+                *(
+                    [
+                        f"- **Parameters these points cannot place** (change {INFORMED:.2f} to {threshold:.2f}: more than counts as "
+                        f"informed, but within twice the change sampling noise alone gives with an effective sample size of "
+                        f"{info['effective_sample_size']:.0f}): "
+                        + ", ".join(f"`{r.parameter}` ({r.change:.2f})" for r in unplaced.itertuples())
+                        + f". Whether {informs} them cannot be told here: run more points (and waves)."
+                    ]
+                    if len(unplaced)
+                    else []
+                ),
                 f"- **Parameters it does inform** (change {threshold:.2f} or more; shift in prior standard deviations): "
                 + (", ".join(f"`{r.parameter}` ({r.change:.2f}, shift {r.shift:+.2f})" for r in pinned.itertuples()) if len(pinned) else "none")
                 + (

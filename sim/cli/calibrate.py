@@ -34,7 +34,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.analysis.calibration import Refused, calibrate_checked, point_figures, predictive_verdict, prepare
+from sim.analysis.calibration import Refused, calibrate_checked, point_figures, predictive_verdict, prepare, too_few_points
 from sim.cli import guard
 from sim.cli.common import (
     argv_problems,
@@ -165,6 +165,8 @@ def app(cfg: DictConfig) -> None:
         f"{info['points_simulated']} points x {info['replications_per_point']} replications in {waves} wave{'s' if waves != 1 else ''}; "
         f"{info['plausible_points']} plausible, effective sample size {info['effective_sample_size']:.0f}; {info['runtime_s']:.0f} s"
     )
+    if warning := too_few_points(result):
+        print(f"warning: {warning}")
     print(f"Posterior predictive check: {predictive_verdict(result)}")
     print(f"Seed {settings.seed}; {versions_line(provenance.collect())}")
     when_committed(lambda: print(f"Results in {out}: {', '.join(files)}"))  # once they are in place

@@ -171,6 +171,30 @@ def test_the_report_of_a_small_calibration_says_its_runtime_in_seconds_and_that_
     assert "runtime 5.4 minutes." in C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
 
 
+def test_a_change_within_the_noise_of_too_few_points_is_not_called_hardly_informed_and_the_run_warns():
+    """sim-calibrate points=100 waves=2 replications=40 (effective sample size 62, sampling noise 0.29) listed all 20 parameters
+    as ones 'the timing hardly informs ... Their posterior is close to their prior', decisions.memory at a change of 0.27 among
+    them, where the shipped calibration's points tell that the timing does inform it (0.24); nothing warned of the small sample."""
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    t = load_targets("uk_breakups")
+    result = C.calibrate(cfg, t, C.calibrated_items(cfg, None, t), seed=0, replications=40, points=100, waves=2)
+    noise, threshold = C.change_threshold(result)
+    changes = C.parameter_table(result).set_index("parameter")["change"]
+    assert C.INFORMED <= changes["decisions.memory"] < threshold <= 1
+    report = C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
+    hardly = next(line for line in report.splitlines() if line.startswith("- **Parameters the timing hardly informs**"))
+    placed = next(line for line in report.splitlines() if line.startswith("- **Parameters these points cannot place**"))
+    assert "(change below 0.15)" in hardly and "`decisions.memory`" not in hardly
+    assert f"`decisions.memory` ({changes['decisions.memory']:.2f})" in placed and f"change 0.15 to {threshold:.2f}" in placed
+    unplaced = int(((changes >= C.INFORMED) & (changes < threshold)).sum())
+    assert C.too_few_points(result) == (
+        f"effective sample size {result.info['effective_sample_size']:.0f} is too small to tell whether the targets inform"
+        f" {unplaced} parameters: sampling noise alone gives a change of about {noise:.2f}; run more points (and waves)"
+    )
+
+
 def test_a_misspelt_calibrated_parameter_is_offered_the_closest_one():
     """Every unknown path was offered decisions.memory, however close it was to another parameter."""
     with pytest.raises(KeyError) as err:

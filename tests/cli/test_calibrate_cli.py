@@ -174,6 +174,7 @@ def test_a_small_calibration_writes_the_posterior_its_provenance_and_the_report(
     done = run(out, "points=40", "waves=2", "replications=30", "seed=5", "parameters=[decisions.outside_option,decisions.noise]", f"out={out}")
     assert done.returncode == 0, done.stderr
     assert "Calibrated 2 parameters of scenario baseline to targets uk_breakups" in done.stdout
+    assert "\nwarning: effective sample size " in done.stdout and "run more points (and waves)" in done.stdout, "40 points are too few to tell"
     posterior = pq.read_table(out / "posterior.parquet").to_pandas()
     assert list(posterior.columns) == ["decisions.outside_option", "decisions.noise", "weight"]
     assert abs(posterior["weight"].sum() - 1) < 1e-9 and len(posterior) > 0
