@@ -267,14 +267,18 @@ def limitations() -> str:
 
 
 def _provenance(summary: dict[str, Any], of: str = "") -> str:
+    """The provenance table: versions, command, seed, the posterior sample drawn from (its file and digest), packages, machine."""
     prov = summary.get("provenance", {})
     run = summary.get("run", {})
+    u = summary.get("uncertainty") or {}
+    sample = f"{u['posterior']}{f' (SHA-256 {sha})' if (sha := u.get('posterior_sha256')) else ''}" if u.get("posterior") else ""
     rows = [
         ["model version", prov.get("model_version", run.get("model_version", "unknown"))],
         ["code version", prov.get("code_version", run.get("code_version", "unknown"))],
         ["created", prov.get("created", "")],
         ["command", " ".join(prov.get("command", []))],
         ["seed", run.get("seed", "")],
+        ["posterior sample", sample],
         ["engine", run.get("engine", "")],
         ["wall time (s)", f"{run['wall_time_s']:.1f}" if "wall_time_s" in run else ""],
         ["packages", ", ".join(f"{k} {v}" for k, v in prov.get("packages", {}).items())],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.results.report import _comparison_rows, _money, _share_rows
+from sim.results.report import _comparison_rows, _money, _provenance, _share_rows
 
 
 def _figure(share: float) -> dict[str, float | dict[str, float]]:
@@ -75,3 +75,11 @@ def test_the_money_table_carries_each_figures_total_interval_and_says_which_is_w
     assert "<td>0.77 to 1.25</td><td>-0.03 to 2.50</td>" in page and "<td>0.00 to 0.00</td><td>not detected</td>" in page
     plain = _money({"horizon_months": 120, "savings": {"net_savings": {"value": 1.01, "low": 0.77, "high": 1.25}}})
     assert "total interval" not in plain and "<td>0.77 to 1.25</td></tr>" in plain
+
+
+def test_the_provenance_names_the_posterior_sample_a_run_drew_from():
+    """The page's provenance named no posterior: its resolved configuration shows posterior null under the default sample, and
+    summary.json's uncertainty.posterior (the file) and posterior_sha256 (its digest) stayed off the page."""
+    drawn = {"run": {"seed": 0}, "uncertainty": {"mode": "posterior", "posterior": "/p/0.2.3.parquet", "posterior_sha256": "ab" * 32}}
+    assert f"<td>posterior sample</td><td>/p/0.2.3.parquet (SHA-256 {'ab' * 32})</td>" in _provenance(drawn)
+    assert "posterior sample" not in _provenance({"run": {"seed": 0}, "uncertainty": {"mode": "prior", "posterior": None}})
