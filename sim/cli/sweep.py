@@ -292,6 +292,20 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def ray_host_port(address: Any) -> tuple[str, int] | None:
+    """The host and port a Ray address names (``HOST:PORT``, ``ray://HOST:PORT``), or None (``local``, ``auto``, or not an address)."""
+    text = str(address).removeprefix("ray://")
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536 or any(c in host for c in "/ "):
+        return None
+    return host, int(port)
+
+
+def _ray_address(value: Any) -> bool:
+    return value in ("local", "auto") or ray_host_port(value) is not None
+
+
 #: A launcher's settings that its plugin takes without a check (joblib's ``n_jobs=0`` and Ray's negative CPUs fail once the
 #: sweep folder is made; SLURM runs ``timeout_min=-5``): by the class name its ``_target_`` ends with, each setting under
 #: ``hydra.launcher`` with its test and what is allowed. ``null`` keeps the plugin's default and is not checked.
@@ -301,6 +315,11 @@ LAUNCHER_SETTINGS: dict[str, tuple[tuple[str, Callable[[Any], bool], str], ...]]
         ("ray.remote.num_cpus", lambda v: _number(v) and v > 0, "a number > 0 (CPUs per job)"),
         ("ray.remote.num_gpus", lambda v: _number(v) and v >= 0, "a number >= 0 (GPUs per job)"),
         ("ray.remote.max_retries", lambda v: _whole(v) and v >= -1, "a whole number >= 0, or -1 (retry without limit)"),
+        (
+            "ray.init.address",
+            _ray_address,
+            "local (a fresh Ray on this machine), auto or HOST:PORT of a running head; default: RAY_ADDRESS, else local",
+        ),
     ),
     "SlurmLauncher": (
         ("timeout_min", lambda v: _whole(v) and v >= 1, "a whole number of minutes >= 1"),
@@ -359,7 +378,8 @@ def ray_sweep_watched() -> Callable[[], None]:
     launcher submits each job with ``launch_job_on_ray``, whose result (the task's reference) is
     recorded here; the stop cancels the tasks (``ray.cancel(force=True)``: a task cut short
     leaves no ``summary.json``, and ``resume=true`` runs it again) and waits for them (at most
-    :data:`RAY_CANCEL_WAIT_S`) before counting.
+    :data:`RAY_CANCEL_WAIT_S`) before counting. ``address=auto`` with no cluster started on this
+    machine is a fault of one line (Ray's ``ConnectionError``), not a file that could not be written.
     """
     import ray
     from hydra_plugins.hydra_ray_launcher import _core
@@ -374,6 +394,8 @@ def ray_sweep_watched() -> Callable[[], None]:
             if exit.code == signal.SIGTERM:
                 raise guard.Stopped(signal.SIGTERM) from None
             raise
+        except ConnectionError as err:  # address=auto and no cluster started here (an OSError, not one of the sweep's files)
+            raise guard.Fault(f"Ray found no cluster to attach to (hydra.launcher.ray.init.address = auto): {err}") from None
         finally:
             guard.reclaim_signals()
 
@@ -436,6 +458,46 @@ def missing_launcher(config: DictConfig) -> list[str]:
     except ImportError:
         return [f"hydra/launcher = {extra} needs the [{extra}] extra, which is not installed: pip install 'partnership-sim[{extra}]'"]
     return []
+
+
+#: Seconds to wait for a Ray cluster's head to take a connection before the sweep starts (:func:`cluster_absent`).
+RAY_PROBE_S = 5.0
+
+
+def cluster_absent(config: DictConfig) -> str | None:
+    """Why the chosen cluster launcher cannot reach its cluster from here (one line), or None.
+
+    Ray, given a cluster's ``HOST:PORT`` where no head answers (a wrong ``RAY_ADDRESS``, a head
+    not started or stopped), was still retrying after 5 minutes, printing a warning every few
+    seconds; SLURM's launcher, where ``sbatch`` and ``srun`` are not
+    installed, ended in submitit's traceback 'Could not detect "srun"'. Checked before the sweep
+    folder is made: a TCP connection to the head (at most :data:`RAY_PROBE_S` seconds), and the
+    SLURM commands on ``PATH``.
+    """
+    target = launcher_class(config)
+    if target == "RayLauncher":
+        address = OmegaConf.select(config, "hydra.launcher.ray.init.address", default=None)
+        where = ray_host_port(address)
+        if where is None:
+            return None
+        try:
+            socket.create_connection(where, timeout=RAY_PROBE_S).close()
+        except OSError as err:
+            reason = " ".join((err.strerror or str(err) or type(err).__name__).split()).lower()
+            return (
+                f"no Ray cluster answers at {address} (hydra.launcher.ray.init.address, or RAY_ADDRESS): {reason}; start its head"
+                f" there (ray start --head --port={where[1]}), give the address of a running one, or unset RAY_ADDRESS for a fresh"
+                " Ray on this machine"
+            )
+    elif target == "SlurmLauncher":
+        missing = [name for name in ("sbatch", "srun") if shutil.which(name) is None]
+        if missing:
+            return (
+                f"hydra/launcher = slurm needs SLURM's commands, and {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not on"
+                " PATH: run the sweep where SLURM is installed (a cluster's login node, where sinfo lists its partitions), or choose"
+                " another launcher (hydra/launcher=joblib for this machine's cores)"
+            )
+    return None
 
 
 def slurm_jobs_folder(config: DictConfig) -> Path | None:
@@ -537,6 +599,8 @@ class SweepCallback(Callback):
         problems = missing_launcher(config) or launcher_problems(config)
         if problems:
             refuse(problems)
+        if absent := cluster_absent(config):
+            _stop(absent)
         option = "out" if config.get("out") else "hydra.sweep.dir"
         sweep_dir, lock, made = claim(config, option)
         try:

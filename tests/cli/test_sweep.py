@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from hydra.types import RunMode
 from omegaconf import OmegaConf
 from support.clusters import CONFIGS, require_module
 
-from sim.cli.sweep import LAUNCHER_SETTINGS, SweepCallback, discard_unstarted, launcher_problems, missing_launcher, slurm_jobs_folder
+from sim.cli.sweep import LAUNCHER_SETTINGS, SweepCallback, cluster_absent, discard_unstarted, launcher_problems, missing_launcher, slurm_jobs_folder
 from sim.results import provenance
 from sim.results.sweep import PointRecord
 
@@ -107,6 +108,58 @@ def test_a_launcher_whose_extra_is_not_installed_is_one_line_naming_the_extra(tm
         "In 'hydra/launcher/slurm': Could not load 'hydra/launcher/submitit_slurm': the SLURM launcher needs the [slurm] extra, which is not installed:"
         " pip install 'partnership-sim[slurm]'"
     ]
+
+
+def ray_config(address: str) -> object:
+    return OmegaConf.create(
+        {"hydra": {"launcher": {"_target_": "hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher", "ray": {"init": {"address": address}}}}}
+    )
+
+
+def test_a_ray_address_where_no_cluster_answers_is_one_line_before_the_sweep_folder(tmp_path, capsys):
+    """RAY_ADDRESS naming a port where no head listens left sim-run retrying for more than 5 minutes (a warning every few seconds; stopped then),
+    and an address that is not HOST:PORT ('nonsense') ended in Ray's ValueError traceback, 'an unexpected error' (exit 1)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]  # bound, not listening: a connection is refused
+        absent = cluster_absent(ray_config(f"127.0.0.1:{port}"))
+        assert absent is not None and absent.startswith(f"no Ray cluster answers at 127.0.0.1:{port} (hydra.launcher.ray.init.address, or RAY_ADDRESS):")
+        assert f"ray start --head --port={port}" in absent
+        require_module("hydra_plugins.hydra_ray_launcher", "ray")
+        started = time.monotonic()
+        with pytest.raises(SystemExit) as stopped:
+            SweepCallback().on_multirun_start(OmegaConf.merge(ray_config(f"ray://127.0.0.1:{port}"), job_config(tmp_path / "sweep")))
+    assert stopped.value.code == 3 and time.monotonic() - started < 10 and not (tmp_path / "sweep").exists()
+    assert capsys.readouterr().err.count("\n") == 1
+    with socket.socket() as head:
+        head.bind(("127.0.0.1", 0))
+        head.listen()
+        assert cluster_absent(ray_config("{}:{}".format(*head.getsockname()))) is None
+    assert cluster_absent(ray_config("local")) is None and cluster_absent(ray_config("auto")) is None
+    for bad in ("nonsense", "head-node", "127.0.0.1:0", "127.0.0.1:70000", "http://h:1/x"):
+        assert launcher_problems(ray_config(bad)) == [
+            f"hydra.launcher.ray.init.address = {bad!r} is not allowed: local (a fresh Ray on this machine), auto or HOST:PORT of a running head;"
+            " default: RAY_ADDRESS, else local"
+        ]
+    assert all(launcher_problems(ray_config(good)) == [] for good in ("local", "auto", "head-node:6379", "ray://10.0.0.1:10001", "[::1]:6379"))
+
+
+def test_the_slurm_launcher_without_sbatch_is_one_line_before_the_sweep_folder(tmp_path, monkeypatch, capsys):
+    """Without SLURM's commands on PATH, hydra/launcher=slurm ended in submitit's traceback 'Could not detect "srun", are you indeed on a
+    slurm cluster?' and 'an unexpected error: please report it' (exit 1)."""
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    slurm = OmegaConf.create({"hydra": {"launcher": {"_target_": "hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher"}}})
+    assert cluster_absent(slurm) == (
+        "hydra/launcher = slurm needs SLURM's commands, and sbatch and srun are not on PATH: run the sweep where SLURM is installed (a cluster's"
+        " login node, where sinfo lists its partitions), or choose another launcher (hydra/launcher=joblib for this machine's cores)"
+    )
+    local = OmegaConf.create({"hydra": {"launcher": {"_target_": "hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher"}}})
+    assert cluster_absent(local) is None  # submitit_local needs no SLURM
+    require_module("hydra_plugins.hydra_submitit_launcher", "slurm")
+    with pytest.raises(SystemExit) as stopped:
+        SweepCallback().on_multirun_start(OmegaConf.merge(slurm, job_config(tmp_path / "sweep")))
+    assert stopped.value.code == 3 and not (tmp_path / "sweep").exists()
+    assert capsys.readouterr().err == f"error: {cluster_absent(slurm)}\n"
 
 
 @pytest.mark.parametrize("preset", ["joblib", "ray", "slurm", "submitit_local"])
@@ -248,6 +301,27 @@ def test_a_ray_sweeps_driver_keeps_sim_runs_stop_signals(monkeypatch):
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(5)
         assert stopped.value.signum == signal.SIGTERM
+
+
+def test_ray_finding_no_cluster_for_address_auto_is_one_line(monkeypatch):
+    """``address=auto`` with no cluster started here: Ray's ConnectionError (an OSError) ended in a traceback, 'an unexpected error'."""
+    require_module("hydra_plugins.hydra_ray_launcher", "ray")
+    from hydra_plugins.hydra_ray_launcher import _core
+
+    from sim.cli import guard
+    from sim.cli.sweep import ray_sweep_watched
+
+    def ray_init(config) -> None:  # what ray.init(address="auto") raises with no cluster to find
+        raise ConnectionError("Could not find any running Ray instance.")
+
+    monkeypatch.setattr(guard, "_RECEIVED", guard._Received())
+    monkeypatch.setattr(_core, "start_ray", ray_init)
+    monkeypatch.setattr(_core, "launch_job_on_ray", lambda *args, **kwargs: None)
+    ray_sweep_watched()
+    with pytest.raises(guard.Fault) as fault:
+        _core.start_ray(None)
+    line = "Ray found no cluster to attach to (hydra.launcher.ray.init.address = auto): Could not find any running Ray instance."
+    assert str(fault.value) == line and guard.report(fault.value) == guard.EXIT_FAULT
 
 
 #: One sweep's start in a process of its own: sim-run's multirun configuration as Hydra composes it, with the sweep folder
