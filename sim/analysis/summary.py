@@ -392,6 +392,19 @@ TERMS = {
     "trigger": "the event that opened the decision that ended it (a budget, an election, a partner leaving...)",
     "interval": "the range the true share is in, given the replications run, 95 times out of 100",
 }
+#: The terms that change meaning with parameter draws: the tables' intervals are then Monte Carlo only (:func:`terms`).
+DRAWN_TERMS = {
+    "interval": "Monte Carlo only: the range simulation noise alone leaves the share in, given the replications run, 95 times out"
+    " of 100; it leaves out the doubt about the assumptions",
+    "total interval": "the range the figure takes across the assumptions' plausible values, simulation noise added (see Uncertainty)",
+}
+
+
+def terms(drawn: bool) -> dict[str, str]:
+    """The terms the words define: :data:`TERMS`, and for a run with parameter draws (``drawn``) :data:`DRAWN_TERMS` for the intervals."""
+    return {**TERMS, **DRAWN_TERMS} if drawn else TERMS
+
+
 #: How each figure's interval is computed (printed with ``detail=true``).
 METHODS = (
     "Shares (outcomes, causes, triggers, a council leaving): Wilson score intervals.",
@@ -505,9 +518,9 @@ def mode_words(mode: str | None) -> str:
     return f"uncertainty: {mode}{noise}"
 
 
-def words(definitions: dict[str, str] | None = None) -> list[str]:
-    """The outcome words and the other terms, defined in a line each."""
-    return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in {**(definitions or DEFINITIONS), **TERMS}.items()]
+def words(definitions: dict[str, str] | None = None, defined: dict[str, str] = TERMS) -> list[str]:
+    """The outcome words and the other terms (``defined``: :data:`TERMS`, or :func:`terms` of a run with draws), defined in a line each."""
+    return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in {**(definitions or DEFINITIONS), **defined}.items()]
 
 
 #: Where each uncertainty mode draws the assumptions from, as the summaries say it.
@@ -608,7 +621,7 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
     """
     level = f"{summary['confidence']:.0%}"
     horizon = summary["horizon_months"]
-    lines = [*plain_lines(summary), *words(summary.get("definitions"))]
+    lines = [*plain_lines(summary), *words(summary.get("definitions"), terms("total" in summary["outcomes"]["collapsed"]))]
     drawn = ": Monte Carlo intervals (the headline figures' totals are under Uncertainty, below)" if "total" in summary["outcomes"]["collapsed"] else ""
     lines += [f"Outcome of all {summary['replications']:,} partnerships{drawn}", _columns(f"share  {level} interval")]
     lines += [_row(outcome, d, d["count"]) for outcome, d in summary["outcomes"].items()]

@@ -51,7 +51,7 @@ from typing import Any
 
 from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
-from sim.analysis.summary import DEFINITIONS, METHODS, MONEY, TERMS, cause_tables, mode_words, parameter_part, plain_lines, what_was_run
+from sim.analysis.summary import DEFINITIONS, METHODS, MONEY, TERMS, cause_tables, mode_words, parameter_part, plain_lines, terms, what_was_run
 from sim.analysis.summary import render_uncertainty as render_run_uncertainty
 from sim.frontends.words import scenario_words
 from sim.results.files import (
@@ -403,7 +403,7 @@ def _run_report(folder: Path) -> Report:
     report = Report(f"Scenario {run.get('scenario', '?')}, policy {run.get('policy', '?')}")
     report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>" if {"scenario", "policy", "replications", "seed"} <= set(run) else "")
     report.sections.append("".join(f"<p class=lead>{_e(line)}</p>" for line in plain_lines(summary)))
-    report.sections.append("<h2>What the words mean</h2>" + _words(summary.get("definitions")))
+    report.sections.append("<h2>What the words mean</h2>" + _words(summary.get("definitions"), terms("total" in summary["outcomes"]["collapsed"])))
     report.sections.append(_outcomes(summary))
     report.sections.append("<h2>Figures</h2>")
     total = " and, paler, its total band (the assumptions' doubt added)" if "total_low" in summary.get("survival_curve", {}) else ""
@@ -488,7 +488,7 @@ def _comparison_report(folder: Path) -> Report:
     sentences = summary.get("sentences") or {}
     if sentences:
         report.sections.append("<h2>What each policy changed</h2>" + "".join(f"<p class=lead>{_e(s)}</p>" for s in sentences.values()))
-    report.sections.append("<h2>What the words mean</h2>" + _words(COMPARISON_WORDS))
+    report.sections.append("<h2>What the words mean</h2>" + _words(COMPARISON_WORDS, terms("collapse_total_low" in comparison)))
     headings, rows = _comparison_rows(comparison)
     report.sections.append(
         "<h2>Chances and paired differences</h2><p class=note>Every policy ran on the same simulated partnerships (same seed), so differences"

@@ -20,6 +20,7 @@ from sim.analysis.comparison import (
     render_uncertainty,
     run_comparison,
 )
+from sim.analysis.summary import DRAWN_TERMS, TERMS
 from sim.config.scenarios import load
 from sim.config.uncertainty import uncertainty
 
@@ -355,6 +356,9 @@ def test_the_tables_above_the_uncertainty_section_say_their_intervals_are_monte_
     plain = PairedTally(["none", "a"])
     plain.add({name: t.drop(columns="draw") for name, t in {"none": _table([0.0] * 4), "a": _table([0.5] * 4)}.items()})
     assert "Monte Carlo intervals, the totals" not in render(plain.frame())
+    # ... and 'interval' is now defined as those tables' intervals are: Monte Carlo only, the total interval defined beside it
+    assert DRAWN_TERMS["interval"] in drawn and DRAWN_TERMS["total interval"] in drawn and "the range the true share is in" not in drawn
+    assert TERMS["interval"] in render(plain.frame())
 
 
 def test_monte_carlo_noise_is_defined_without_draws_too():

@@ -179,7 +179,7 @@ def test_a_tally_refuses_to_mix_blocks_with_and_without_draws():
 
 
 def test_a_summary_of_a_table_says_which_uncertainty_its_intervals_carry():
-    from sim.analysis.summary import render, summarise
+    from sim.analysis.summary import DRAWN_TERMS, TERMS, render, summarise
 
     config = load("baseline")
     drawn = run_ensemble(config, 40, 3, uncertainty="prior", replications_per_draw=10)
@@ -196,6 +196,10 @@ def test_a_summary_of_a_table_says_which_uncertainty_its_intervals_carry():
     text = render(s)
     assert sentence in text.splitlines()[0], "the headline sentence gives the total interval too"
     assert text.endswith(render_uncertainty(s)), "render ends with both intervals of every headline figure, as sim-run prints it"
+    # 'interval' was defined as 'the range the true share is in, given the replications run, 95 times out of 100' above tables
+    # whose intervals leave out the doubt about the assumptions that the run measured
+    assert f"  {'interval':<16}{DRAWN_TERMS['interval']}" in text and f"  {'total interval':<16}{DRAWN_TERMS['total interval']}" in text
+    assert "the range the true share is in" not in text and TERMS["interval"] in render(summarise(run_ensemble(config, 40, 3, uncertainty="none")))
     # the tables of outcomes and of collapse within 2, 5 and 10 years gave the Monte Carlo interval alone as "95% interval"
     titles = [line for line in text.splitlines() if line.startswith(("Outcome of all", "Collapse within"))]
     assert len(titles) == 2 and all(line.endswith(": Monte Carlo intervals (the headline figures' totals are under Uncertainty, below)") for line in titles)

@@ -24,7 +24,7 @@ import pytest
 from conftest import stop_after
 
 from sim.analysis.plots import SWEEP_ESTIMATE, point_words
-from sim.analysis.summary import render_uncertainty
+from sim.analysis.summary import DRAWN_TERMS, render_uncertainty
 from sim.core.version import __version__
 
 pytestmark = pytest.mark.slow
@@ -104,6 +104,7 @@ def test_report_of_a_sim_run_folder(run_dir):
     net = summary["savings"]["net_savings"]
     assert f"{net['total']['low']:.2f} to {net['total']['high']:.2f}" in page
     assert f"<h2>Uncertainty</h2><pre>{html.escape(render_uncertainty(summary))}</pre>" in page and "Uncertainty: posterior." in page
+    assert html.escape(DRAWN_TERMS["interval"]) in page and "the range the true share is in" not in page, "its intervals are Monte Carlo only"
     # the survival figure draws the total band too; its caption said "with its 95% band"
     assert "with its 95% Monte Carlo band and, paler, its total band" in page
     assert "(counts collapses only)" in page and "(counts shelved, collapsed and underperforming)" in page
