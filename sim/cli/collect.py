@@ -2,6 +2,7 @@
 
     sim-collect multirun/2026-12-02/17-10-06        # writes sweep.parquet, sweep.csv (and failures.csv)
     sim-collect DIR --report                         # only the progress line: points done, speed, time left
+                                                     # (none once the sweep is not running: killed, stopped)
 
 The same table ``sim-run`` writes when a sweep ends (:mod:`sim.results.sweep`), built from the
 points' own records, so it works while a sweep runs (on a cluster, from any machine that sees
@@ -17,6 +18,7 @@ from pathlib import Path
 from sim.cli import guard
 from sim.config.checks import ArgumentParser
 from sim.results import sweep as results
+from sim.results.lock import still_held
 
 EXIT_NO_POINTS = 2
 EXIT_POINTS_FAILED = 3
@@ -55,7 +57,10 @@ def _main(argv: list[str] | None) -> int:
     if not collected.rows:
         print(f"error: {named} holds no point records (point.json): {reads}", file=sys.stderr)
         return EXIT_NO_POINTS
-    print(f"{args.folder}: {collected.report()}")
+    stopped = still_held(args.folder) is False
+    print(f"{args.folder}: {collected.report(ended=stopped)}")
+    if stopped and collected.expected and collected.done < collected.expected:
+        print(f"The sweep is not running: {collected.expected - collected.done} of its points are not done (its command again with resume=true runs them)")
     if not args.report:
         print(f"Sweep table: {args.folder / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})")
         if (args.folder / results.COMPARISONS).is_file():

@@ -53,6 +53,22 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def still_held(folder: str | Path) -> bool | None:
+    """Whether a run or sweep still holds ``folder``'s lock, read without taking it (a sweep resumed meanwhile is not refused).
+
+    False where there is no lock file (its holder removed it on release) or the file names a
+    process of this host that has ended (a killed run leaves the file, not the lock); True
+    where that process is alive; None where the holder is another host's (a cluster's login
+    node), which this machine cannot tell.
+    """
+    who = RunLock(folder).owner()
+    if not who:
+        return False if not (Path(folder).resolve() / LOCK_NAME).exists() else None
+    if who.get("host") != socket.gethostname() or not isinstance(who.get("pid"), int):
+        return None
+    return pid_alive(who["pid"])
+
+
 class RunLock:
     """The lock of one results folder (a context manager; re-entrant within one process).
 

@@ -326,8 +326,9 @@ class Collected:
     def report(self, ended: bool = False) -> str:
         """A line on where the sweep stands: points done out of those expected, failures, speed and time left.
 
-        ``ended``: said by the run itself once it is over (a worker lost, a point that never
-        started): a point still ``running`` was interrupted, and no time is left.
+        ``ended``: the sweep is over (said by the run itself once it ends, by ``sim-collect``
+        when no process holds the sweep's lock): a point still ``running`` was interrupted, and
+        no time is left.
         """
         total = f" of {self.expected}" if self.expected else ""
         line = f"{self.done}{total} points done ({self.count('ok')} ok, {self.count('failed')} failed"

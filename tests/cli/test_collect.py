@@ -1,0 +1,35 @@
+"""sim-collect's progress line where the sweep is, or is no longer, running."""
+
+from __future__ import annotations
+
+import json
+
+from sim.cli import collect
+from sim.results import sweep
+from sim.results.lock import RunLock
+
+
+def half_done_sweep(folder):
+    """A sweep of three points started at time 100: point 0 finished at 110, point 1 still recorded running."""
+    (folder / sweep.SWEEP).write_text(json.dumps({"points": 3, "started": 100.0}))
+    sweep.PointRecord(0, "ok", {"seed": 0}, "k0", 0, 100, started=100.0, finished=110.0).write(folder / "0")
+    (folder / "0" / "summary.json").write_text(json.dumps({"run": {"key": "k0", "replications": 100}}))
+    sweep.PointRecord(1, "running", {"seed": 1}, "k1", 1, 100, started=110.0).write(folder / "1")
+
+
+def test_a_sweep_no_longer_running_gets_no_time_left(tmp_path, capsys):
+    """A killed sweep's folder read 'about 20 s left' for ever, its interrupted point 'running or interrupted'."""
+    half_done_sweep(tmp_path)
+    assert collect.main([str(tmp_path), "--report"]) == 0
+    out = capsys.readouterr().out
+    assert "1 of 3 points done (1 ok, 0 failed, 1 interrupted); 10 replications/s\n" in out and " left" not in out.splitlines()[0]
+    assert "The sweep is not running: 2 of its points are not done (its command again with resume=true runs them)" in out
+
+
+def test_a_sweep_still_running_gets_its_time_left(tmp_path, capsys):
+    half_done_sweep(tmp_path)
+    with RunLock(tmp_path, "hydra.sweep.dir"):
+        assert collect.main([str(tmp_path), "--report"]) == 0
+    out = capsys.readouterr().out
+    assert "1 of 3 points done (1 ok, 0 failed, 1 running or interrupted); 10 replications/s, about 20 s left" in out
+    assert "not running" not in out

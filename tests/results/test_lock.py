@@ -1,0 +1,32 @@
+"""A results folder's lock read from outside: whether a run or sweep still holds it."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+
+from sim.results.lock import LOCK_NAME, RunLock, still_held
+
+
+def test_a_folder_without_a_lock_file_is_not_held(tmp_path):
+    assert still_held(tmp_path) is False
+
+
+def test_a_lock_held_by_a_live_process_of_this_host_is_held(tmp_path):
+    with RunLock(tmp_path):
+        assert still_held(tmp_path) is True
+    assert still_held(tmp_path) is False, "released: its file removed"
+
+
+def test_a_lock_file_left_by_a_process_that_ended_is_not_held(tmp_path):
+    """A killed sweep leaves its lock file (the operating system releases the flock, not the file)."""
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": int(ended.stdout), "host": socket.gethostname(), "started": 0.0}))
+    assert still_held(tmp_path) is False
+
+
+def test_a_lock_of_another_host_cannot_be_told_from_here(tmp_path):
+    (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": 1, "host": f"not-{socket.gethostname()}", "started": 0.0}))
+    assert still_held(tmp_path) is None
