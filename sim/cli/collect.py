@@ -60,7 +60,8 @@ def _main(argv: list[str] | None) -> int:
     stopped = still_held(args.folder) is False
     print(f"{args.folder}: {collected.report(ended=stopped)}")
     if stopped and collected.expected and collected.done < collected.expected:
-        print(f"The sweep is not running: {collected.expected - collected.done} of its points are not done (its command again with resume=true runs them)")
+        left = collected.expected - collected.done
+        print(f"The sweep is not running: {left} of its points {'is' if left == 1 else 'are'} not done (its command again with resume=true runs them)")
     if not args.report:
         print(f"Sweep table: {args.folder / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})")
         if (args.folder / results.COMPARISONS).is_file():

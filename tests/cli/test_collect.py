@@ -26,6 +26,14 @@ def test_a_sweep_no_longer_running_gets_no_time_left(tmp_path, capsys):
     assert "The sweep is not running: 2 of its points are not done (its command again with resume=true runs them)" in out
 
 
+def test_one_point_not_done_is_said_in_the_singular(tmp_path, capsys):
+    """A SLURM sweep stopped with one point not done read 'The sweep is not running: 1 of its points are not done'."""
+    half_done_sweep(tmp_path)
+    (tmp_path / sweep.SWEEP).write_text(json.dumps({"points": 2, "started": 100.0}))
+    assert collect.main([str(tmp_path), "--report"]) == 0
+    assert "The sweep is not running: 1 of its points is not done (its command again with resume=true runs them)" in capsys.readouterr().out
+
+
 def test_a_sweep_still_running_gets_its_time_left(tmp_path, capsys):
     half_done_sweep(tmp_path)
     with RunLock(tmp_path, "hydra.sweep.dir"):

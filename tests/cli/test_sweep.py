@@ -304,7 +304,8 @@ def test_a_ray_sweeps_driver_keeps_sim_runs_stop_signals(monkeypatch):
 
 
 def test_ray_finding_no_cluster_for_address_auto_is_one_line(monkeypatch):
-    """``address=auto`` with no cluster started here: Ray's ConnectionError (an OSError) ended in a traceback, 'an unexpected error'."""
+    """``address=auto`` with no cluster started here: Ray's ConnectionError, an OSError, was read as a file fault ('cannot write a results file: Could not
+    find any running Ray instance ...; check the folder')."""
     require_module("hydra_plugins.hydra_ray_launcher", "ray")
     from hydra_plugins.hydra_ray_launcher import _core
 
