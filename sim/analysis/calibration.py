@@ -700,6 +700,37 @@ def change_threshold(result: Calibration) -> tuple[float, float]:
     return noise, max(INFORMED, 2.0 * noise)
 
 
+#: What each emulator form of a wave's table is (:class:`Emulator`'s ``form``).
+EMULATOR_FORMS = {
+    "quadratic": "every parameter, its square and each product of two",
+    "squares": "every parameter and its square, no products",
+    "linear": "every parameter alone",
+}
+
+
+def emulator_notes(waves: Sequence[dict[str, Any]]) -> str:
+    """What the wave table's words and numbers say, where the method's prose does not: a form other than ``quadratic``, an R² below 0.
+
+    Empty where every wave's emulator is quadratic and every left-one-out R² is 0 or more.
+    """
+    forms = list(dict.fromkeys(w.get("emulator", "") for w in waves if w.get("emulator", "quadratic") != "quadratic"))
+    poor = [(w["wave"], name) for w in waves for name, r2 in w.get("emulator_r2", {}).items() if r2 < 0]
+    notes = []
+    if forms:
+        notes.append(
+            "Emulators here: "
+            + "; ".join(f"*{form}*, {EMULATOR_FORMS.get(form, 'a form this page does not know')}" for form in forms)
+            + " (too few points for a full quadratic, which needs twice as many points as terms)."
+        )
+    if poor:
+        notes.append(
+            "An R² below 0 (" + ", ".join(f"wave {wave} `{name}`" for wave, name in poor) + ") means the emulator predicts that statistic "
+            "worse than its mean over the wave's points: it is then wide and rules out little by that statistic. "
+            "More points per wave help."
+        )
+    return " ".join(notes)
+
+
 def too_few_points(result: Calibration) -> str | None:
     """A warning where the posterior's effective sample size is too small to tell which parameters the targets inform (None otherwise).
 
@@ -1090,6 +1121,7 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
             for w in result.waves
         ],
         "",
+        *([emulators, ""] if (emulators := emulator_notes(result.waves)) else []),
         "## Prior against posterior",
         "",
         f"![prior against posterior]({figures['prior_posterior']})",

@@ -188,11 +188,25 @@ def test_a_change_within_the_noise_of_too_few_points_is_not_called_hardly_inform
     placed = next(line for line in report.splitlines() if line.startswith("- **Parameters these points cannot place**"))
     assert "(change below 0.15)" in hardly and "`decisions.memory`" not in hardly
     assert f"`decisions.memory` ({changes['decisions.memory']:.2f})" in placed and f"change 0.15 to {threshold:.2f}" in placed
+    assert C.emulator_notes(result.waves) in report and "*squares*" in report, "its emulators were squares, some with an R² below 0"
     unplaced = int(((changes >= C.INFORMED) & (changes < threshold)).sum())
     assert C.too_few_points(result) == (
         f"effective sample size {result.info['effective_sample_size']:.0f} is too small to tell whether the targets inform"
         f" {unplaced} parameters: sampling noise alone gives a change of about {noise:.2f}; run more points (and waves)"
     )
+
+
+def test_the_runs_table_says_what_an_emulator_short_of_quadratic_and_an_r2_below_0_mean():
+    """sim-calibrate points=100 (20 parameters) fitted 'squares' emulators with left-one-out R² of -0.45 and -0.68, under a method
+    that speaks of quadratic regressions only; nothing said what 'squares' is or what an R² below 0 means for the fit."""
+    waves = [
+        {"wave": 1, "emulator": "squares", "emulator_r2": {"early": 0.82, "late": -0.45}},
+        {"wave": 2, "emulator": "linear", "emulator_r2": {"early": 0.74, "late": 0.11}},
+    ]
+    notes = C.emulator_notes(waves)
+    assert "*squares*, every parameter and its square, no products" in notes and "*linear*, every parameter alone" in notes
+    assert "An R² below 0 (wave 1 `late`) means the emulator predicts that statistic worse than its mean" in notes
+    assert C.emulator_notes([{"wave": 1, "emulator": "quadratic", "emulator_r2": {"early": 0.97, "late": 0.73}}]) == "", "the shipped page"
 
 
 def test_a_misspelt_calibrated_parameter_is_offered_the_closest_one():
