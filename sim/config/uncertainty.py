@@ -86,8 +86,8 @@ def read_posterior(path: str | Path) -> Posterior:
     """
     import pandas as pd
 
+    where = f"posterior = {str(path)!r}"  # as given: an empty posterior= is '', not the '.' Path('') makes of it
     path = Path(path)
-    where = f"posterior = {str(path)!r}"
     if not path.is_file():
         raise ConfigError([f"{where} is not a file (a Parquet or CSV table, one column per parameter path plus optional {WEIGHT})"])
     try:

@@ -137,6 +137,9 @@ def test_a_bad_posterior_is_refused_one_line_per_problem(tmp_path):
     assert "weight must be finite, non-negative" in problems[2]
     with pytest.raises(ConfigError, match="is not a file"):
         read_posterior(tmp_path / "missing.parquet")
+    with pytest.raises(ConfigError) as err:  # sim-run posterior= said "posterior = '.' is not a file"
+        read_posterior("")
+    assert err.value.problems[0].startswith("posterior = '' is not a file")
 
 
 def test_a_posterior_with_text_or_gaps_or_garbage_is_refused_by_row_and_file(tmp_path):
