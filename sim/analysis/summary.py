@@ -411,7 +411,9 @@ METHODS = (
     "Collapse within 2, 5 and 10 years and the median: Kaplan-Meier with a pointwise Greenwood band on the log-log scale "
     "(exact binomial bound where that is undefined); shelved proposals stay at risk to the horizon, censored there.",
     "Money: normal-approximation intervals of the mean; realised over business case: ratio of means with the delta method.",
-    "Every interval is Monte Carlo only (simulation noise), unless an uncertainty mode adds the uncertainty of the assumptions.",
+    "Every interval is Monte Carlo only (simulation noise). With uncertainty=prior or posterior the outcomes, collapse within 2, 5"
+    " and 10 years, its median and the money also get a total interval, which adds the doubt about the assumptions"
+    " (docs/uncertainty.md); causes, triggers and a council leaving get none.",
 )
 
 
