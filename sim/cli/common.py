@@ -107,11 +107,6 @@ def problems_of(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -
     return settings, config, problems
 
 
-def run_argv_problems(argv: Sequence[str]) -> list[str]:
-    """Problems with ``sim-run``'s raw arguments: those of every model command, and an ``out=`` (a run's or a sweep's folder) that cannot be used."""
-    return argv_problems(argv, ("scenario", "policy", "sweep")) + out_problems(argv, sweep_folder=True)
-
-
 def run_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design)."""
     settings, _, problems = problems_of(cfg, run_settings)
@@ -214,6 +209,24 @@ def argv_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
     return quoting_problems(argv) + name_problems(argv, groups)
 
 
+def folder_argv_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
+    """Problems with the raw arguments of a command whose ``out=`` is a run's folder or, with ``-m``, a sweep's (``sim-run``, ``sim-compare``, ``sim-search``).
+
+    Parameters
+    ----------
+    argv
+        The arguments as given (``out=D`` already given as the Hydra folder too: :func:`out_as_folder`).
+    groups
+        The config groups the command takes (``scenario``, ``policy``...), whose names are checked.
+
+    Returns
+    -------
+    list[str]
+        One line per problem: those of :func:`argv_problems`, then those of ``out=`` (:func:`out_problems` with ``sweep_folder``).
+    """
+    return argv_problems(argv, groups) + out_problems(argv, sweep_folder=True)
+
+
 def given_settings(argv: Sequence[str]) -> dict[str, str]:
     """The ``key=value`` settings on a command line, by key (``+key`` as ``key``: see :func:`~sim.config.overrides.split_override`)."""
     return dict(split_override(arg) for arg in argv if "=" in arg)
@@ -288,7 +301,7 @@ def model_command(
 ) -> guard.Command:
     """A command that takes the model's parameters: its settings class (``RunSettings`` -> schema ``RunSchema``) plus every parameter.
 
-    Raw arguments are checked by :func:`argv_problems` for ``groups`` (the config groups it takes) unless ``argv_check`` is given;
+    Raw arguments are checked by :func:`folder_argv_problems` for ``groups`` (the config groups it takes) unless ``argv_check`` is given;
     ``check_sweep``: a multirun's jobs are each checked before the sweep starts (:attr:`guard.Command.check_sweep`).
     Hydra's stored schemas are brought up to the registry of mechanisms as it is now (a study may
     have registered its own, or ended one, since the command's module stored them on import).
@@ -303,7 +316,7 @@ def model_command(
         schema.run_schema(settings, f"{settings.__name__.removesuffix('Settings')}Schema"),
         check,
         need,
-        argv_check or (lambda args: argv_problems(args, groups)),
+        argv_check or (lambda args: folder_argv_problems(args, groups)),
         groups,
         settings,
         check_sweep,

@@ -4,11 +4,13 @@ sim-compare scenario=case01_key_person policies=[none,continuity_plan,all_levers
 sim-compare policies=[none,agreed_decision_process] precision=0.005     # replications until each paired half-width <= 0.005
 python -m sim.cli.compare policies=[none,agreed_decision_process] partnership.horizon_months=60 save_events=true
 sim-compare policies=[none,continuity_plan,open_motivations] uncertainty=prior replications_per_draw=200 replications=20000
+sim-compare -m scenario=baseline,case01_key_person out=sweeps/compared   # a sweep of 2 points into one folder: sweeps/compared/0, 1
 
 Every policy runs the same replications with the same seed; each is compared with the
 first. Prints a sentence per policy made from the numbers, the chances of each outcome and
 their paired differences, and money (``detail=true`` adds the tests). Writes atomically into
-the Hydra run directory ``comparison.parquet`` (one row per policy, see
+``out=`` (default: the Hydra run directory, ``outputs/DATE/TIME``; with ``-m`` the sweep's folder, as for ``sim-run``)
+``comparison.parquet`` (one row per policy, see
 :func:`sim.analysis.comparison.compare_policies`), ``comparison.png`` (the forest plot against
 cost), on request ``events.parquet`` (with a ``policy`` column), and last ``summary.json``
 (the comparison, each policy's full summary, the sentences, attribution if asked for,
@@ -45,15 +47,16 @@ from sim.analysis.comparison import MEASURES, render, render_uncertainty, run_co
 from sim.analysis.summary import Tally, what_was_run
 from sim.cli import guard
 from sim.cli.common import (
-    argv_problems,
     chose_uncertainty,
     compare_check,
     compare_need,
     config_dir_of,
     fail,
     fixed_paths,
+    folder_argv_problems,
     maybe_help,
     model_command,
+    out_as_folder,
     problems_of,
     progress_bar,
     threads,
@@ -285,7 +288,7 @@ def app(cfg: DictConfig) -> None:
 def _argv_problems(argv: Sequence[str]) -> list[str]:
     if any(arg.partition("=")[0] == "policy" for arg in argv):
         return ["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"]
-    return argv_problems(argv, ("scenario",)) + swept_policies_problems(argv)
+    return folder_argv_problems(argv, ("scenario",)) + swept_policies_problems(argv)
 
 
 def swept_policies_problems(argv: Sequence[str]) -> list[str]:
@@ -319,7 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-compare", __doc__ or "", CompareSettings, ("scenario",), argv, lists=(("policies", "policy"),))
     command = model_command("sim-compare", app, "compare", CompareSettings, compare_check, compare_need, ("scenario",), _argv_problems)
-    return run_sweepable(command, argv)
+    argv, setting = out_as_folder(argv)  # out=D: the run's folder, or with -m the sweep's
+    return run_sweepable(command, argv, setting)
 
 
 if __name__ == "__main__":

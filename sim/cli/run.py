@@ -48,7 +48,6 @@ from sim.cli.common import (
     out_as_folder,
     problems_of,
     progress_bar,
-    run_argv_problems,
     run_check,
     run_need,
     threads,
@@ -226,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-run", __doc__ or "", RunSettings, ("scenario", "policy", "sweep"), argv, notes=launchers_help())
-    command = model_command("sim-run", app, "config", RunSettings, run_check, run_need, groups=("scenario", "policy", "sweep"), argv_check=run_argv_problems)
+    command = model_command("sim-run", app, "config", RunSettings, run_check, run_need, groups=("scenario", "policy", "sweep"))
     argv, setting = out_as_folder(argv)  # out=D: the run's folder, or with -m the sweep's
     return run_sweepable(command, argv, setting)
 

@@ -5,6 +5,7 @@ or the package of lowest risk within a budget.
     sim-search scenario=case01_key_person risk=collapse target=0.1 pool=[continuity_plan,open_motivations,staged_scope] max_levers=2
     sim-search scenario=case04_trading_company target=0.2 councils.1.it_maturity=0.3   # model overrides as in sim-run
     sim-search scenario=case04_trading_company budget=1.5   # the lowest risk costing at most GBP 1.5 m per partnership
+    sim-search scenario=case04_trading_company target=0.2 out=searches/case04   # the results into searches/case04
 
 ``risk=failure`` (default) is any failure (shelved, collapsed, underperforming) among all
 partnerships; ``risk=collapse`` is collapse among launched partnerships. They differ: see
@@ -13,7 +14,8 @@ partnerships; ``risk=collapse`` is collapse among launched partnerships. They di
 strengths; the winner and runners-up are confirmed on a fresh seed. Give ``target=`` (the
 cheapest package keeping the risk at most it; 0.2 if neither is given) or ``budget=`` (the lowest
 risk costing at most it, GBP m per partnership over the horizon, the cost the search reports),
-not both. Prints the answer with its interval and cost; writes ``search.json`` and ``candidates.parquet`` into the Hydra run folder,
+not both. Prints the answer with its interval and cost; writes ``search.json`` and ``candidates.parquet`` into ``out=`` (default:
+the Hydra run folder, ``outputs/DATE/TIME``; with ``-m`` the sweep's folder, as for ``sim-run``),
 and each confirmed package as a policy file ``policy/search_N.yaml`` there, so that
 ``sim-compare --config-dir FOLDER policies=[none,search_1,...]`` (the command it prints) runs
 them across the model's assumptions.
@@ -41,7 +43,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.search import DIFFERENCES, RISKS, Evaluation, Package, Result, configure, measurably_lower, risk_difference, search
 from sim.cli import guard
-from sim.cli.common import fail, fixed_paths, maybe_help, model_command, problems_of, progress_bar, threads, versions_line
+from sim.cli.common import fail, fixed_paths, maybe_help, model_command, out_as_folder, problems_of, progress_bar, threads, versions_line
 from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
 from sim.config import schema
 from sim.config.model import ModelConfig
@@ -389,7 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-search", __doc__ or "", SearchSettings, ("scenario", "policy"), argv)
     command = model_command("sim-search", app, "search", SearchSettings, search_check)
-    return run_sweepable(command, argv)
+    argv, setting = out_as_folder(argv)  # out=D: the run's folder, or with -m the sweep's
+    return run_sweepable(command, argv, setting)
 
 
 if __name__ == "__main__":

@@ -107,7 +107,8 @@ def _posterior() -> Any:
 
 @dataclass
 class SharedSettings:
-    """Settings every model command shares."""
+    """Settings every model command that runs ensembles shares (``sim-run``, ``sim-compare``, ``sim-search``): ``out`` among them, so each
+    takes its results folder, a run's or a sweep's, the same way (:func:`sim.cli.common.out_problems`, :func:`sim.cli.common.out_as_folder`)."""
 
     seed: Any = setting(0, 0, MAX_SEED, "integer", "seed of the counter-based random numbers", integer=True)
     replications: Any = setting(4000, 1, 100_000_000, "replications", "number of replications (partnerships simulated)", integer=True)
@@ -122,6 +123,11 @@ class SharedSettings:
     )
     workers: Any = setting(
         None, 1, MAX_WORKERS, "threads", "threads sharing the replications (default: every core this process may use); never changes results", integer=True
+    )
+    out: Any = text_setting(
+        None,
+        "results folder (as hydra.run.dir; default outputs/DATE/TIME); with -m the sweep's one folder, its points in out/0, out/1..."
+        " (as hydra.sweep.dir; default multirun/DATE/TIME)",
     )
 
 
@@ -177,19 +183,6 @@ class RunSettings(EnsembleSettings):
     uncertainty: Any = _uncertainty()
     replications_per_draw: Any = _replications_per_draw()
     posterior: Any = _posterior()
-    out: Any = field(
-        default=None,
-        metadata={
-            "spec": Spec(
-                "text",
-                None,
-                None,
-                "results folder (as hydra.run.dir; default outputs/DATE/TIME); with -m the sweep's one folder, its points in out/0, out/1..."
-                " (as hydra.sweep.dir; default multirun/DATE/TIME)",
-                value=SETTING,
-            )
-        },
-    )
 
 
 @dataclass
