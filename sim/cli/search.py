@@ -337,7 +337,7 @@ def app(cfg: DictConfig) -> None:
             latest_start=settings.latest_start,
             runners_up=settings.runners_up,
             scale_cost=settings.cost_scales_with_strength,
-            block_size=max(settings.block_size, settings.replications),
+            block_size=settings.block_size,
             workers=workers,
             on_batch=bar.update,
             say=lambda line: print(line, file=sys.stderr, flush=True),

@@ -117,8 +117,7 @@ class SharedSettings:
         1,
         1_000_000,
         "replications",
-        "replications simulated at once; bounds memory, never changes results (but with precision= the target is checked between blocks,"
-        " so where the run stops depends on it)",
+        "replications simulated at once; bounds memory, never changes any replication's results",
         integer=True,
     )
     workers: Any = setting(
@@ -157,7 +156,8 @@ class RunSettings(EnsembleSettings):
         0.5,
         "probability",
         "instead of a fixed count: add replications until the collapse probability's 95% CI half-width is at most this"
-        " (with uncertainty=prior or posterior: add parameter draws until both ends of its total interval are known to within this)",
+        " (with uncertainty=prior or posterior: add parameter draws until both ends of its total interval are known to within this);"
+        " checked after each block of block_size replications, so where the run stops depends on block_size",
     )
     save_events: Any = flag(False, "write events.parquet, the event log of every replication", value=SETTING)
     save_trajectories: Any = flag(False, "write trajectories.parquet, monthly quantiles of the main state variables", value=SETTING)
@@ -200,7 +200,8 @@ class CompareSettings(EnsembleSettings):
         0.5,
         "probability",
         "instead of a fixed count: add replications until each policy's paired difference from the first"
-        " (chance of being shelved, of collapse, of failure) has a 95% CI half-width of at most this",
+        " (chance of being shelved, of collapse, of failure) has a 95% CI half-width of at most this;"
+        " checked after each block of block_size replications, so where the run stops depends on block_size",
     )
     save_events: Any = flag(False, "write events.parquet, the event log of every replication under every policy (with a policy column)", value=SETTING)
     resume: Any = flag(

@@ -176,3 +176,18 @@ def test_search_json_records_each_confirmed_package_s_paired_differences(tmp_pat
     section = (Path(__file__).parents[2] / "docs" / "results.md").read_text(encoding="utf-8").split("## sim-search\n", 1)[1].split("\n## ", 1)[0]
     keys = {*found, *(key.split(".", 1)[-1] if "." in key else key for row in [answer, *confirmed, reference] for key in row)}
     assert [key for key in sorted(keys) if f"`{key}`" not in section and f"`<lever>.{key}`" not in section] == []
+
+
+def test_block_size_bounds_memory_and_never_changes_the_answer(tmp_path, monkeypatch) -> None:
+    """sim-search raised block_size to at least replications, so it did not bound memory as its --help says."""
+    asked = []
+    real = search.search
+    monkeypatch.setattr(search, "search", lambda *args, **kwargs: asked.append(kwargs["block_size"]) or real(*args, **kwargs))
+    settings = ["risk=collapse", "target=0.5", "tune=0", "max_levers=1", "pool=[continuity_plan]", "replications=60", "confirm_replications=100"]
+    found = []
+    for block_size in (20, 10000):
+        out = tmp_path / str(block_size)
+        assert search.main([*settings, "partnership.horizon_months=36", f"block_size={block_size}", f"hydra.run.dir={out}"]) in (0, 1)
+        found.append(json.loads((out / "search.json").read_text(encoding="utf-8"))["confirmed"])
+    assert asked == [20, 10000]
+    assert [(row["package"], row["risk"], row["cost"]) for row in found[0]] == [(row["package"], row["risk"], row["cost"]) for row in found[1]]
