@@ -115,6 +115,9 @@ def run_check(cfg: DictConfig, args: Any) -> list[str]:
     design = settings.design if settings is not None else cfg.get("design")
     if isinstance(design, str):
         problems += design_file_problems(design) + (design_refusals(settings) if settings is not None else [])
+    elif settings is not None and settings.design_chunk is not None:
+        chunk = settings.design_chunk
+        problems.append(f"design_chunk = {chunk} runs a chunk of a design's points, and no design= is given: add design=FILE or leave design_chunk out")
     if problems or settings is None:
         return problems
     return uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]

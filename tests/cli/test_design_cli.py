@@ -51,3 +51,14 @@ def test_progress_is_printed_while_points_are_left_and_not_once_all_are_done(cap
     progress.update(3, 3)
     printed = capsys.readouterr().err.splitlines()
     assert len(printed) == 1 and printed[0].startswith("design: 1/3 points done") and printed[0].endswith(" left")
+
+
+def test_a_design_chunk_without_a_design_is_refused_in_one_line(tmp_path, capsys):
+    """sim-run design_chunk=0/2 without design= ran the whole baseline, the chunk silently ignored."""
+    from sim.cli import run
+
+    assert run.main(["design_chunk=0/2", "replications=20", f"hydra.run.dir={tmp_path / 'out'}"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: design_chunk = 0/2 runs a chunk of a design's points, and no design= is given: add design=FILE or leave design_chunk out"
+    ]
+    assert not (tmp_path / "out").exists()
