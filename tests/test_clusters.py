@@ -243,3 +243,34 @@ def test_sim_run_sweep_on_slurm_gives_the_basic_figures(sim_reference, slurm_clu
     table = sim_sweep("slurm", folder, *overrides, env=slurm_cluster.env, record_property=record_property)
     assert same_figures(sim_reference, table)
     assert len(list((folder / ".submitit").glob("*/*_log.out"))) == 2  # both points ran as SLURM jobs
+
+
+@pytest.mark.slurm
+def test_a_slurm_job_cancelled_on_a_cluster_without_accounting_ends_the_sweep_as_lost(slurm_cluster, tmp_path, record_property):
+    """With no accounting (sacct answers nothing) submitit read a cancelled job as UNKNOWN and sim-run waited for ever; now its state
+    comes from squeue: the sweep says a job was lost (exit 3), and resume=true runs its point."""
+    require_module("hydra_plugins.hydra_submitit_launcher", "slurm")
+    folder = tmp_path / "sweep"
+    args = [SIM_RUN, "-m", "scenario=case01_key_person", "policy=none,continuity_plan,all_levers", "replications=1500", "uncertainty=none"]
+    args += ["hydra/launcher=slurm", f"hydra.launcher.partition={slurm_cluster.partition}", "hydra.launcher.mem_gb=1", f"out={folder}"]
+    env = {**os.environ, **slurm_cluster.env}
+    started = time.monotonic()
+    with subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as sweep:
+        try:
+            tasks: list[str] = []
+            while len(tasks) < 3 and time.monotonic() - started < 120:  # the array's three tasks, the last one waiting for a CPU
+                tasks = sorted(slurm_cluster.run("squeue", "-h", "-r", "-o", "%i").split())
+                time.sleep(0.5)
+            assert len(tasks) == 3, tasks
+            slurm_cluster.run("scancel", tasks[-1])
+            _, err = sweep.communicate(timeout=240)
+        finally:
+            sweep.kill()
+    wall = time.monotonic() - started
+    say(f"[sim-run slurm, a job cancelled] ended in {wall:.1f} s (exit {sweep.returncode})")
+    record_property("sim_run_slurm_cancelled_wall_s", round(wall, 2))
+    assert sweep.returncode == 3 and "error: a job of the sweep was lost" in err and "(state: CANCELLED)" in err, err[-3000:]
+    again = subprocess.run([*args, "resume=true"], env=env, capture_output=True, text=True, timeout=SIM_TIMEOUT)
+    assert again.returncode == 0, again.stderr[-3000:]
+    table = pd.read_parquet(folder / "sweep.parquet")
+    assert len(table) == 3 and (table["status"].astype(str) == "ok").all()

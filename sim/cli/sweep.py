@@ -500,6 +500,43 @@ def cluster_absent(config: DictConfig) -> str | None:
     return None
 
 
+#: What submitit reads a SLURM job's state from, as ``sacct --parsable2`` prints it (header, then ``id|state|nodes``).
+SLURM_STATE_FORMAT = "JobID|State|NodeList"
+
+
+def slurm_states_without_accounting() -> None:
+    """Let submitit read the sweep's job states from ``squeue`` where ``sacct`` fails (a SLURM without accounting).
+
+    submitit asks ``sacct`` for its jobs' states; on a SLURM that keeps no accounting it gets
+    nothing ("Bypassing sacct error") and reads every job as UNKNOWN, so a job that ended without
+    a result (``scancel``, killed, its node lost) left ``sim-run`` waiting for ever. Where ``sacct``
+    fails, the same lines now come from ``squeue --states=all`` (every task of an array, a job
+    ended less than ``MinJobAge`` ago included, 300 s by default; submitit asks at least every
+    minute): a cancelled job reads CANCELLED, submitit finds no result and raises, and the sweep
+    says a job was lost (exit 3). Where ``sacct`` answers, nothing changes. Installed once per process.
+    """
+    import shlex
+
+    from submitit.slurm import slurm as module
+
+    make = module.SlurmInfoWatcher._make_command
+    if getattr(make, "falls_back_to_squeue", False):
+        return
+
+    @functools.wraps(make)
+    def _make_command(self: Any) -> list[str] | None:
+        command = make(self)
+        if command is None:
+            return None
+        ids = ",".join(command[i + 1] for i, word in enumerate(command) if word == "-j")
+        squeue = ["squeue", "--noheader", "--array", "--states=all", "--format=%i|%T|%N", "--jobs", ids]
+        fallback = f"{shlex.join(command)} 2>/dev/null || {{ echo {shlex.quote(SLURM_STATE_FORMAT)}; {shlex.join(squeue)}; }}"
+        return ["sh", "-c", fallback]
+
+    _make_command.falls_back_to_squeue = True  # type: ignore[attr-defined]
+    module.SlurmInfoWatcher._make_command = _make_command
+
+
 def slurm_jobs_folder(config: DictConfig) -> Path | None:
     """The folder holding the SLURM jobs' folders (``submitit_folder`` up to its first ``%`` pattern, the preset's ``%j``)."""
     folder = OmegaConf.select(config, "hydra.launcher.submitit_folder", default=None)
@@ -634,6 +671,8 @@ class SweepCallback(Callback):
         )
         if target == "JoblibLauncher":
             workers_born_deaf_to_ctrl_c()
+        if target == "SlurmLauncher":
+            slurm_states_without_accounting()
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
         """In a multirun job, record the sweep's own command line as the point's command."""

@@ -334,12 +334,14 @@ class Collected:
         line = f"{self.done}{total} points done ({self.count('ok')} ok, {self.count('failed')} failed"
         running = self.count("running")
         line += (f", {running} interrupted)" if ended else f", {running} running or interrupted)") if running else ")"
-        finished = [r["finished"] for r in self.rows if r.get("finished") and not r.get("resumed")]
-        reps = sum(int(r.get("ran") or 0) for r in self.rows if r["status"] == "ok" and not r.get("resumed"))
-        if self.started and finished and reps:
-            elapsed = max(max(finished) - self.started, 1e-9)
+        # This attempt's points: a resumed sweep's points that an earlier attempt finished (skipped, or never reached
+        # again: SLURM refused the jobs) ended before it started and are not part of its speed.
+        this = [r for r in self.rows if r.get("finished") and not r.get("resumed") and (not self.started or r["finished"] >= self.started)]
+        reps = sum(int(r.get("ran") or 0) for r in this if r["status"] == "ok")
+        if self.started and this and reps:
+            elapsed = max(max(r["finished"] for r in this) - self.started, 1e-9)
             line += f"; {reps / elapsed:,.0f} replications/s"
-            ran = sum(1 for r in self.rows if r.get("finished") and not r.get("resumed"))
+            ran = len(this)
             if self.expected and self.expected > self.done and ran and not ended:
                 line += f", about {duration((self.expected - self.done) * elapsed / ran)} left"
         return line

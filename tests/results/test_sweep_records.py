@@ -132,6 +132,19 @@ def test_the_line_said_when_a_sweep_is_over_gives_no_time_left():
     assert collected.report(ended=True) == "1 of 2 points done (1 ok, 0 failed, 1 interrupted); 10 replications/s"
 
 
+def test_a_resumed_sweeps_speed_leaves_out_the_points_an_earlier_attempt_finished():
+    """A SLURM sweep resumed (after a job was cancelled) whose jobs SLURM then refused said 'Sweep: 2 of 3 points done (2 ok, 0 failed);
+    3,000,000,000,000 replications/s': the earlier attempt's points finished before this one started, and the speed divided by 1e-9 s."""
+    rows = [
+        {"point": 0, "status": "ok", "replications": 100, "ran": 100, "finished": 110.0, "resumed": False},
+        {"point": 1, "status": "ok", "replications": 100, "ran": 100, "finished": 120.0, "resumed": False},
+        {"point": 2, "status": "running", "replications": 100, "ran": None, "finished": None, "resumed": False},
+    ]
+    assert sweep.Collected(Path("."), rows, 3, 200.0).report(ended=True) == "2 of 3 points done (2 ok, 0 failed, 1 interrupted)"
+    rows[2] = {"point": 2, "status": "ok", "replications": 100, "ran": 100, "finished": 210.0, "resumed": False}
+    assert sweep.Collected(Path("."), rows, 3, 200.0).report(ended=True) == "3 of 3 points done (3 ok, 0 failed); 10 replications/s"
+
+
 def test_the_speed_of_a_sweep_counts_every_replication_its_points_ran(tmp_path):
     """A point of sim-compare (3 policies of 200 replications) or sim-calibrate (10 parameter points of 20) counted only the
     replications it was asked for per policy or parameter point: the sweep's speed read 3 and 10 times too low."""
