@@ -127,21 +127,28 @@ def of_several(what: str) -> str:
 class Decided:
     """A decision in its parts, each worded as every page says it; :attr:`text` joins them (the one place that does).
 
-    ``what`` is what was decided (``left the partnership``, ``gave notice in month 54 and left in month 68``, ``The
-    proposal was shelved in month 10``; empty to say only why), ``after`` what opened the decision (``a budget shock``)
-    and ``why`` what had taken most of the value the council saw (``misaligned aspirations (case 03)``), either empty where
-    there is none. The timeline's lines (:class:`Told`), the model's councils (:meth:`sim.frontends.agents.Council.explain_exit`),
-    the trainer's "Why did it end?" and its handout all say a decision with these properties.
+    ``what`` is what was decided (``left the partnership``, ``gave notice in month 54``, ``The proposal was shelved in
+    month 10``; empty to say only why), ``after`` what opened the decision (``a budget shock``), ``why`` what had taken
+    most of the value the council saw (``misaligned aspirations (case 03)``) and ``then`` what followed the decision
+    (``left in month 68``, after its notice), each empty where there is none. The timeline's lines (:class:`Told`), the
+    model's councils (:meth:`sim.frontends.agents.Council.explain_exit`), the trainer's "Why did it end?" and its handout
+    all say a decision with these properties.
     """
 
     what: str
     after: str = ""
     why: str = ""
+    then: str = ""
 
     @property
     def headline(self) -> str:
-        """What was decided and what opened it: "left the partnership, after a budget shock"."""
-        return ", ".join(part for part in (self.what, f"after {self.after}" if self.after else "") if part)
+        """What was decided and what opened it, then what followed: "left the partnership, after a budget shock", "gave
+        notice in month 54, after a partner leaving, and left in month 68" (what opened the notice, not the leaving)."""
+        after = f"after {self.after}" if self.after else ""
+        said = ", ".join(part for part in (self.what, after) if part)
+        if not self.then:
+            return said
+        return f"{said}, and {self.then}" if after else f"{said} and {self.then}"
 
     @property
     def mostly(self) -> str:

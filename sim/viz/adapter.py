@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -99,11 +99,21 @@ class CouncilView:
     exit_month: int
     exit_cause: str
     exit_trigger: str
+    noticed: int = -1
 
     @property
     def exit(self) -> Decided:
-        """How it left: ``left in month 47``, what opened its decision and its main cause (nothing said while it is a partner)."""
-        return Decided("") if self.active else decided(f"left in month {self.exit_month}", self.exit_trigger, self.exit_cause)
+        """How it left (:func:`left_words`; nothing said while it is a partner)."""
+        return Decided("") if self.active else left_words(self.noticed, self.exit_month, self.exit_trigger, self.exit_cause)
+
+
+def left_words(noticed: int, exit_month: int, trigger: str, cause: str) -> Decided:
+    """How a council left in ``exit_month``, with the label of the ``trigger`` that opened its decision and of its main
+    ``cause``: "left in month 47, after a budget shock"; where it gave notice first (in month ``noticed``; -1: it did
+    not), the trigger is the notice's: "gave notice in month 54, after a partner leaving, and left in month 68"."""
+    if noticed < 0:
+        return decided(f"left in month {exit_month}", trigger, cause)
+    return replace(decided(f"gave notice in month {noticed}", trigger, cause), then=f"left in month {exit_month}")
 
 
 def trigger_tag(words: str) -> str:
@@ -201,11 +211,12 @@ class Decision:
     value_seen: float
     outside_option: float
     events: tuple[str, ...]
+    then: str = ""
 
     @property
     def left(self) -> bool:
         """Whether the council left (rather than not approving a shelved proposal)."""
-        return "left" in self.decided
+        return "left" in self.decided or bool(self.then)
 
 
 @dataclass(frozen=True)
@@ -245,7 +256,7 @@ class Why:
         """What council ``d`` decided and what opened its decision, with its own main cause where that is not the run's
         (which the page and the handout say once, above): "left in month 68, after a partner leaving; mostly misaligned aspirations (case 03)".
         """
-        return Decided(d.decided, d.trigger_words, lower_first(d.cause_words) if d.cause != self.cause else "")
+        return Decided(d.decided, d.trigger_words, lower_first(d.cause_words) if d.cause != self.cause else "", d.then)
 
 
 @dataclass(frozen=True)
@@ -533,9 +544,16 @@ class Run:
                 c.exit_month,
                 c.exit_cause,
                 c.exit_trigger,
+                self._noticed(c.name, c.exit_month),
             )
             for c in self.model.councils
         ]
+
+    def _noticed(self, council: str, exit_month: int) -> int:
+        """The month ``council`` gave the notice it left on in ``exit_month`` (-1: it is still in, or left without notice
+        to serve, its notice and leaving in the same month)."""
+        gave = [e.month for e in self.model.events.entries if e.council == council and e.what == GAVE_NOTICE and e.month <= exit_month]
+        return gave[-1] if exit_month >= 0 and gave and gave[-1] < exit_month else -1
 
     def trust(self) -> dict[tuple[int, int], float]:
         """Mutual trust ``(i, j), i < j`` between current partners: the mean of each one's trust in the other."""
@@ -612,16 +630,16 @@ class Run:
             if m.outcome == "shelved":  # the shelving's trigger is the partnership's (the headline says it)
                 if not c.active or bool(m.state.council["approved"][0, c.index]):
                     continue
-                decided, trig, cause = "had not approved the proposal", "none", ending
+                decided, then, trig, cause = "had not approved the proposal", "", "none", ending
             elif c.exit_month == m.month and not c.active:
                 mine = [e for e in m.events.entries if e.council == c.name and e.what in (GAVE_NOTICE, LEFT)]
                 gave = [e for e in mine if e.what == GAVE_NOTICE]
-                noticed = f"gave notice in month {gave[-1].month} and " if gave and gave[-1].month < c.exit_month else ""
                 if mine:  # the value it saw as it decided (the timeline's), not the month's end's
                     decision = gave[-1] if gave else mine[-1]
                     month, seen = decision.month, decision.size
                     at = self.months.index(month)
-                decided, trig, cause = f"{noticed}left in month {c.exit_month}", c.exit_trigger, c.exit_cause
+                said = left_words(self._noticed(c.name, c.exit_month), c.exit_month, c.exit_trigger, c.exit_cause)
+                decided, then, trig, cause = said.what, said.then, c.exit_trigger, c.exit_cause
             else:
                 continue
             taken = most_taken(self.lost[at][:, c.index])
@@ -638,6 +656,7 @@ class Run:
                     seen,
                     self.outsides[at][c.index],
                     own[-4:],
+                    then,
                 )
             )
         return tuple(out)

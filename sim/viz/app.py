@@ -163,13 +163,16 @@ def load() -> None:
 
 
 def first_load() -> None:
-    """The first page of a session: the default case's stored story (a replication that fails for the case's reason)."""
+    """The first page of a session: the default case's stored story (a replication that fails for the case's reason), its
+    notice saying how it was chosen (:func:`stories.loaded_words`)."""
     case = adapter.case_of_scenario(scenario.value)
     story = stories.story_for(case.id) if case else None
     if story is not None:
         seed.set(story.seed)
         replication.set(story.replication)
     load()
+    if story is not None:
+        notice.set(stories.loaded_words(story))
 
 
 def current() -> Stage:
@@ -269,7 +272,8 @@ def replay(levers: Sequence[str]) -> None:
 
 
 def tell_story(case_id: str) -> None:
-    """Load the case's stored story: its scenario at a seed and replication that fail for the case's reason."""
+    """Load the case's stored story: its scenario at a seed and replication that fail for the case's reason, its notice
+    saying, before it plays, how it was chosen (:func:`stories.loaded_words`: the choice favours the lever)."""
     case = next(c for c in adapter.case_list() if c.id == case_id)
     story = stories.story_for(case_id)
     scenario.set(case.scenario)
@@ -281,7 +285,7 @@ def tell_story(case_id: str) -> None:
     seed.set(story.seed)
     replication.set(story.replication)
     load()
-    notice.set(f"Case {case_id}'s story: seed {story.seed}, replication {story.replication} ends {story.outcome} for the case's reason. Press play.")
+    notice.set(stories.loaded_words(story))
 
 
 def set_and_load(var: solara.Reactive, value: object) -> None:

@@ -163,13 +163,32 @@ def chosen_words(story: Story) -> str:
     lever (continuity plan) helps most: sustained with it where any is, else no longer failing for that reason. Across
     those 27, with the lever on, 0 are sustained and 14 still fail for the case's reason."
     """
-    lever, it = ("lever", "it") if len(story.levers) == 1 else ("levers", "them")
+    lever, it, helps = lever_nouns(story)
     return (
         f"How this story was chosen: {story.failing} of {story.searched} replications (seed {story.seed}) fail for case {story.case}'s reason,"
-        f" and it is one of those the {lever} ({levers_phrase(story.levers)}) helps most: sustained with {it} where any is, else no longer"
+        f" and it is one of those the {lever} ({levers_phrase(story.levers)}) {helps} most: sustained with {it} where any is, else no longer"
         f" failing for that reason. Across those {story.failing}, with the {lever} on, {story.sustained_with_levers}"
         f" {'is' if story.sustained_with_levers == 1 else 'are'} sustained and {story.still_failing_with_levers}"
         f" still {'fails' if story.still_failing_with_levers == 1 else 'fail'} for the case's reason."
+    )
+
+
+def lever_nouns(story: Story) -> tuple[str, str, str]:
+    """The story's lever(s) as a noun, a pronoun and "help" to follow them: ``("lever", "it", "helps")`` or ``("levers", "them", "help")``."""
+    return ("lever", "it", "helps") if len(story.levers) == 1 else ("levers", "them", "help")
+
+
+def loaded_words(story: Story) -> str:
+    """What the page says as the story loads, before the room sees it play: where it is, how it ends and, in brief, how it
+    was chosen (the whole of it, :func:`chosen_words`, once its replay has ended): "Case 01's story: seed 0, replication
+    12 ends collapsed for the case's reason, as 27 of 400 replications do; chosen as one of those the lever (continuity plan)
+    helps most, so its replay favours the lever. Press play."
+    """
+    lever, _, helps = lever_nouns(story)
+    return (
+        f"Case {story.case}'s story: seed {story.seed}, replication {story.replication} ends {story.outcome} for the case's reason,"
+        f" as {story.failing} of {story.searched} replications do; chosen as one of those the {lever} ({levers_phrase(story.levers)}) {helps} most,"
+        f" so its replay favours the {lever}. Press play."
     )
 
 

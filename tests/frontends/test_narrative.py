@@ -186,6 +186,9 @@ def test_a_decision_is_said_from_its_parts_in_a_sentence_and_in_a_list() -> None
     assert decided("left", "none", "none") == Decided("left") and Decided("left").text == Decided("left").listed == "left"
     assert Decided("", "a budget shock", "working together").listed == "after a budget shock, mostly working together"
     assert Decided("left", why="working together").text == "left; mostly working together"
+    noticed = Decided("gave notice in month 54", "a partner leaving", "working together", "left in month 68")
+    assert noticed.listed == "gave notice in month 54, after a partner leaving, and left in month 68, mostly working together"
+    assert Decided("gave notice in month 54", then="left in month 68").text == "gave notice in month 54 and left in month 68"
     notice = decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what
     told = tell(40, 40, ["Northdale DC"], Entry(40, "Northdale DC", "case03_misaligned_aspirations", "03", notice, 0.42, trigger="election"), 0.42)
     assert told.decided == decided(notice, "election", "case03_misaligned_aspirations")

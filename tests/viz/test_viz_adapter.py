@@ -12,7 +12,7 @@ from sim.core.contract import Mechanism, MechanismParams
 from sim.core.jit import compiled
 from sim.core.layout import layout
 from sim.core.mechanisms import registered
-from sim.frontends.narrative import EventLog, Told
+from sim.frontends.narrative import EventLog, Told, trigger_words
 from sim.viz import adapter, stories
 
 
@@ -121,7 +121,7 @@ def test_a_story_run_records_its_history_and_says_why_it_ended():
     assert why is not None and why.cause == cases.BY_ID["01"].cause and why.case_id == "01"
     assert [d.council for d in why.decisions] == [c.name for c in last]
     first = why.decisions[0]
-    assert first.trigger == last[0].exit_trigger and first.trigger_words and f"left in month {view.month}" in first.decided
+    assert first.trigger == last[0].exit_trigger and first.trigger_words and f"left in month {view.month}" in why.said(first).text
     assert first.taken and all(amount > 0 for _, amount in first.taken)
     assert why.trigger == run.trigger and why.trigger_words
     assert why.learning.lower().startswith(cases.BY_ID["01"].learning[:20].lower())
@@ -180,8 +180,26 @@ def test_a_council_that_left_with_no_notice_period_is_not_said_to_have_given_not
     why = run.why()
     assert why is not None and why.decisions
     for d in why.decisions:
-        words = d.decided.split()
-        assert not (words[0] == "gave" and words[4] == words[-1]), d.decided
+        assert not d.then and d.decided == f"left in month {why.month}", (d.decided, d.then)
+
+
+def test_a_council_that_gave_notice_is_said_to_have_given_it_after_its_trigger_then_to_have_left():
+    """Case 01's story: Eastshire gave notice in month 54 after a partner left, and left in month 68. Why said "gave
+    notice in month 54 and left in month 68, after a partner leaving" (the trigger read as the leaving's), and of the
+    councils that had left before only "left in month 47, after the annual budget setting" (their notices unsaid)."""
+    run = story_run("01")
+    run.run_to_end()
+    view = run.view()
+    why = view.why
+    assert why is not None
+    said = [(d.council, why.said(d)) for d in why.decisions] + list(why.earlier_exits)
+    assert len(said) == 3
+    for name, left in said:
+        council = next(c for c in view.councils if c.name == name)
+        gave = [e.month for e in run.model.events.entries if e.council == name and e.what == adapter.GAVE_NOTICE]
+        assert gave and gave[-1] < council.exit_month
+        after = trigger_words(council.exit_trigger)
+        assert after and left.headline == f"gave notice in month {gave[-1]}, after {after}, and left in month {council.exit_month}", left
 
 
 def test_a_shelved_story_names_the_councils_that_had_not_approved():

@@ -120,6 +120,21 @@ def test_replay_with_the_lever_side_by_side(page):
     assert compared and f"With continuity plan:</b> {words}" in compared[0].unsafe_innerHTML
 
 
+def test_a_story_says_as_it_loads_that_it_was_chosen_as_one_its_lever_helps_most(page):
+    """As a story loaded the notice said only where it was and how it ends ("Case 04's story: seed 0, replication 371 ends
+    collapsed for the case's reason. Press play."), and the first page's story nothing: that the replication was chosen
+    as one the lever helps most showed only once its replay had ended, after the room had drawn its conclusions."""
+    assert "as 27 of 400 replications do; chosen as one of those the lever (continuity plan) helps most, so its replay favours the lever" in html(page)
+    first = stories.story_for("01")
+    assert first is not None and app.notice.value == stories.loaded_words(first)
+    button(page, "Case 04").click()
+    said = app.notice.value
+    assert said.startswith("Case 04's story: seed 0, replication 371 ends collapsed for the case's reason, as ") and said.endswith(" Press play.")
+    assert "chosen as one of those the levers (commercial capability and IT harmonisation first) help most, so its replay favours the levers" in said
+    app.set_and_load(app.replication, 3)
+    assert app.notice.value == "", "a replication picked by hand was not chosen"
+
+
 def test_story_button_loads_the_case_at_its_stored_replication(page):
     button(page, "Case 06").click()
     (view,) = app.views.value
@@ -209,13 +224,13 @@ def test_a_decision_reads_alike_on_the_page_in_the_handout_and_on_the_timeline(c
         exits = {name: tell(s.first, s.last, s.councils, s.entry, s.total).decided for s in stretches if s.entry.what == adapter.LEFT for name in s.councils}
         for d in why.decisions:
             said = why.said(d)
-            assert said == Decided(d.decided, d.trigger_words, "" if d.cause == why.cause else lower_first(d.cause_words))
+            assert said == Decided(d.decided, d.trigger_words, "" if d.cause == why.cause else lower_first(d.cause_words), d.then)
             assert f"<li><b>{escape(d.council)}</b> {escape(said.text)}.<div" in page
             assert any(line.startswith(f"- **{d.council}** {said.text}.") for line in lines), (said.text, lines)
             if d.council in exits:
                 assert (d.trigger_words, lower_first(d.cause_words)) == (exits[d.council].after, exits[d.council].why)
         for name, left in why.earlier_exits:
-            assert (left.after, left.why) == (exits[name].after, exits[name].why) and left.what.startswith("left in month ")
+            assert (left.after, left.why) == (exits[name].after, exits[name].why) and left.what.startswith(("left in month ", "gave notice in month "))
         earlier = "; ".join(f"{escape(name)} {escape(left.listed)}" for name, left in why.earlier_exits)
         assert (f"Earlier: {earlier}.</p>" in page) == bool(why.earlier_exits)
 
@@ -232,7 +247,7 @@ def test_a_deciding_councils_own_cause_is_said_in_the_handout_as_on_the_page(mon
     d = dataclasses.replace(why.decisions[0], cause="coordination", cause_words=explain("coordination"))
     mixed = dataclasses.replace(why, decisions=(d,))
     monkeypatch.setattr(run, "why", lambda: mixed)
-    said = f"{d.decided}, after {d.trigger_words}; mostly working together: coordination costs, early disruption, imbalance of pace (research)"
+    said = f"{d.decided}, after {d.trigger_words}, and {d.then}; mostly working together: coordination costs, early disruption, imbalance of pace (research)"
     assert f"<li><b>{escape(d.council)}</b> {escape(said)}.<div" in app.why_html(mixed)
     assert f"\n- **{d.council}** {said}. Taken from the value it saw: " in run.handout()
 
