@@ -4,9 +4,10 @@
     sim-calibrate targets=my_region.yaml out=calibration/           # your own targets, in the same YAML format
     sim-calibrate targets=my_record.csv out=calibration/            # your own record of endings, as data/uk_breakups.csv
     sim-calibrate points=300 waves=2 replications=200 parameters=[decisions.memory,decisions.outside_option]
-    sim-calibrate -m seed=1,2,3 points=300 waves=2 replications=200   # a sweep: one row per calibration in sweep.parquet
+    sim-calibrate -m seed=1,2,3 points=300 waves=2 replications=200 out=seeds/   # a sweep: one row per calibration in seeds/sweep.parquet
 
-Writes into ``out`` (default: the Hydra run folder), each file atomically: ``posterior.parquet``
+Writes into ``out`` (default: the Hydra run folder, ``outputs/DATE/TIME``; with ``-m`` the sweep's one
+folder, each calibration in ``out/0``, ``out/1``...), each file atomically: ``posterior.parquet``
 (one column per calibrated parameter and ``weight``, the format ``uncertainty=posterior`` reads),
 ``posterior.json`` (targets, method, seed, runtime, model version), ``design.parquet`` (every
 simulated point with its statistics) and ``calibration.md`` with its figures. A folder holding an
@@ -26,7 +27,6 @@ import dataclasses
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import hydra
@@ -37,13 +37,11 @@ from omegaconf import DictConfig
 from sim.analysis.calibration import Refused, calibrate_checked, point_figures, predictive_verdict, prepare, too_few_points
 from sim.cli import guard
 from sim.cli.common import (
-    argv_problems,
     fail,
     fixed_paths,
     maybe_help,
     model_command,
     out_as_folder,
-    out_problems,
     problems_of,
     progress_bar,
     threads,
@@ -86,16 +84,6 @@ def _prepared(cfg: DictConfig, fixed: Sequence[str]) -> tuple[Any, Any, Any, Any
     return settings, config, targets, items, problems
 
 
-def calibrate_argv_problems(argv: Sequence[str]) -> list[str]:
-    """Problems with the raw arguments: those of every model command, and an ``out=`` that would mix or lose results.
-
-    ``out=`` names the one folder of a calibration, so a multirun (whose jobs would each replace
-    the one before in it) and a different ``hydra.run.dir`` (which the run guards while ``out``
-    is written unguarded) are refused with it (:func:`~sim.cli.common.out_problems`).
-    """
-    return argv_problems(argv, ("scenario", "policy")) + out_problems(argv)
-
-
 def calibrate_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-calibrate`` config (checked before Hydra makes the run folder)."""
     return _prepared(cfg, fixed_paths(args.overrides))[-1]
@@ -122,7 +110,7 @@ def app(cfg: DictConfig) -> None:
             fail(problems)
         fail_point(problems, point, began)
         return
-    out = Path(settings.out) if settings.out else guard.output_dir()
+    out = guard.output_dir()  # out=D is this run's folder, or with -m the sweep's, its job here in D/0, D/1... (out_as_folder)
     # the targets' content too: a targets file edited between two runs is another calibration
     key = sweep_results.digest({"point": sweep_results.point_key(config, settings, settings.seed), "targets": dataclasses.asdict(targets)}, 24)
     record = begin_point(out, key, FILES, settings, point=point, began=began, label=scenario, multirun=multirun)
@@ -181,8 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     maybe_help("sim-calibrate", __doc__ or "", CalibrateSettings, ("scenario", "policy"), argv)
     register()
-    command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check, argv_check=calibrate_argv_problems, check_sweep=True)
-    argv, setting = out_as_folder(argv)  # the run's own log and .hydra go with its results in out=; a fault names out=, as typed
+    command = model_command("sim-calibrate", app, "calibrate", CalibrateSettings, calibrate_check, check_sweep=True)
+    argv, setting = out_as_folder(argv)  # out=D: the run's folder, or with -m the sweep's
     return run_sweepable(command, argv, setting=setting)
 
 

@@ -46,7 +46,7 @@ import yaml
 from sim.config import assumptions as A
 from sim.config.checks import ConfigError, check_number
 from sim.config.overrides import did_you_mean
-from sim.config.settings import MAX_SEED, MAX_WORKERS, checked_settings, setting, text_setting
+from sim.config.settings import MAX_SEED, MAX_WORKERS, checked_settings, out_setting, setting, text_setting
 from sim.core.declare import SETTING, Spec, flag, spec_of
 from sim.core.params import PartnershipParams
 
@@ -629,7 +629,7 @@ class CalibrateSettings:
             )
         },
     )
-    out: Any = text_setting(None, "folder for the results (default: the Hydra run folder)")
+    out: Any = out_setting()  # as sim-run's: a run's folder, or with -m the sweep's
     resume: Any = flag(
         False,
         "reuse results already in the run or sweep folder: skip each point whose calibration is complete and made with the same configuration",

@@ -105,10 +105,29 @@ def _posterior() -> Any:
     return text_setting(None, doc)
 
 
+def out_setting() -> Any:
+    """Declare ``out``, the results folder of a model command (``sim-run``, ``sim-compare``, ``sim-search``, ``sim-calibrate``).
+
+    A run's folder (as ``hydra.run.dir``) or, with ``-m``, the sweep's one folder (as
+    ``hydra.sweep.dir``), which every command takes the same way (:func:`sim.cli.common.out_problems`,
+    :func:`sim.cli.common.out_as_folder`).
+
+    Returns
+    -------
+    Any
+        The dataclass field of the setting.
+    """
+    return text_setting(
+        None,
+        "results folder (as hydra.run.dir; default outputs/DATE/TIME); with -m the sweep's one folder, its points in out/0, out/1..."
+        " (as hydra.sweep.dir; default multirun/DATE/TIME)",
+    )
+
+
 @dataclass
 class SharedSettings:
-    """Settings every model command that runs ensembles shares (``sim-run``, ``sim-compare``, ``sim-search``): ``out`` among them, so each
-    takes its results folder, a run's or a sweep's, the same way (:func:`sim.cli.common.out_problems`, :func:`sim.cli.common.out_as_folder`)."""
+    """Settings every model command that runs ensembles shares (``sim-run``, ``sim-compare``, ``sim-search``): ``out`` among them
+    (:func:`out_setting`, which ``sim-calibrate`` declares too), so each takes its results folder, a run's or a sweep's, the same way."""
 
     seed: Any = setting(0, 0, MAX_SEED, "integer", "seed of the counter-based random numbers", integer=True)
     replications: Any = setting(4000, 1, 100_000_000, "replications", "number of replications (partnerships simulated)", integer=True)
@@ -123,11 +142,7 @@ class SharedSettings:
     workers: Any = setting(
         None, 1, MAX_WORKERS, "threads", "threads sharing the replications (default: every core this process may use); never changes results", integer=True
     )
-    out: Any = text_setting(
-        None,
-        "results folder (as hydra.run.dir; default outputs/DATE/TIME); with -m the sweep's one folder, its points in out/0, out/1..."
-        " (as hydra.sweep.dir; default multirun/DATE/TIME)",
-    )
+    out: Any = out_setting()
 
 
 @dataclass

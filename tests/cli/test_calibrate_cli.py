@@ -89,8 +89,9 @@ def test_a_calibrated_parameter_swept_by_a_multirun_is_refused_once_before_the_s
 
 
 def test_out_that_would_mix_or_lose_results_is_refused_before_any_folder_is_made(tmp_path):
-    """out= with another hydra.run.dir wrote the results unguarded (an earlier calibration there replaced without notice);
-    out= in a multirun had every job replace the one before in the same folder."""
+    """out= with another hydra.run.dir wrote the results unguarded (an earlier calibration there replaced without notice).
+    In a multirun out= is the sweep's folder, as sim-run's (its points in out/0, out/1...: tests/cli/test_out_folder.py),
+    so another hydra.sweep.dir is refused with it; out= there was refused as one folder for every job."""
     out, other = tmp_path / "out", tmp_path / "other"
     env = {**os.environ, "HYDRA_FULL_ERROR": ""}
     done = subprocess.run([SIM_CALIBRATE, f"out={out}", f"hydra.run.dir={other}"], capture_output=True, text=True, timeout=300, env=env, check=False)
@@ -103,7 +104,7 @@ def test_out_that_would_mix_or_lose_results_is_refused_before_any_folder_is_made
     )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        f"error: out = {out} names one folder for every job of a multirun, each replacing the one before: leave out= unset (each job has its own)"
+        f"error: out = {out} and hydra.sweep.dir = {other} name two folders: give one of them (out= is the sweep's folder)"
     ]
     assert not out.exists() and not other.exists()
 

@@ -1,7 +1,8 @@
-"""``out=`` of ``sim-compare`` and ``sim-search``, as ``sim-run``'s: a run's folder, or with ``-m`` the sweep's one folder.
+"""``out=`` of ``sim-compare``, ``sim-search`` and ``sim-calibrate``, as ``sim-run``'s: a run's folder, or with ``-m`` the sweep's one folder.
 
-Both refused ``out=`` ("out is not a setting or a section of sim-compare"), though the README says a run owns its
-folder, ``out=DIR`` choosing it, for a sweep too. Each now takes it as ``sim-run`` does, with the same guarantees:
+``sim-compare`` and ``sim-search`` refused ``out=`` ("out is not a setting or a section of sim-compare"), and
+``sim-calibrate`` refused it with ``-m`` ("names one folder for every job of a multirun"), though the README says a
+run owns its folder, ``out=DIR`` choosing it, for a sweep too. Each now takes it as ``sim-run`` does, with the same guarantees:
 the folder's lock, the results renamed into place, and one line (exit 2, nothing written) for an ``out=`` that
 names another folder than ``hydra.run.dir`` / ``hydra.sweep.dir``, has a file in the way, cannot be written or is swept.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import compare, search
+from sim.cli import calibrate, compare, search
 from sim.results.lock import RunLock
 
 BIN = Path(sys.executable).parent
@@ -43,6 +44,11 @@ COMMANDS = {
             "workers=1",
         ],
         "search.json",
+    ),
+    "sim-calibrate": (
+        calibrate.main,
+        ["points=10", "waves=1", "replications=20", "parameters=[decisions.memory]", "workers=1"],
+        "calibration.md",
     ),
 }
 NAMES = sorted(COMMANDS)
@@ -80,7 +86,7 @@ def test_a_run_writes_its_results_and_hydra_into_out(name: str, tmp_path: Path) 
     assert done.returncode == 0, done.stderr[-3000:]
     assert (out / last).is_file() and (out / ".hydra").is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"], "nothing in outputs/DATE/TIME"
-    assert f"esults in {out}" in done.stdout, done.stdout  # sim-compare: "Results in D"; sim-search: "...; results in D"
+    assert f"esults in {out}" in done.stdout, done.stdout  # sim-compare, sim-calibrate: "Results in D"; sim-search: "...; results in D"
 
 
 @pytest.mark.slow
