@@ -258,12 +258,18 @@ def test_a_slurm_job_cancelled_on_a_cluster_without_accounting_ends_the_sweep_as
     with subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as sweep:
         try:
             tasks: list[str] = []
-            while len(tasks) < 3 and time.monotonic() - started < 120:  # the array's three tasks, the last one waiting for a CPU
-                tasks = sorted(slurm_cluster.run("squeue", "-h", "-r", "-o", "%i").split())
-                time.sleep(0.5)
-            assert len(tasks) == 3, tasks
+            while len(tasks) != 1 and time.monotonic() - started < 120:  # two tasks run on the 2 CPUs, the third waits: cancel that one
+                listed = [line.split() for line in slurm_cluster.run("squeue", "-h", "-r", "-o", "%i %t").splitlines()]
+                tasks = [task for task, state in listed if state == "PD"] if len(listed) == 3 and sum(s == "R" for _, s in listed) == 2 else []
+                time.sleep(0.2)
+            assert len(tasks) == 1, tasks
             slurm_cluster.run("scancel", tasks[-1])
-            _, err = sweep.communicate(timeout=240)
+            try:
+                _, err = sweep.communicate(timeout=240)
+            except subprocess.TimeoutExpired:
+                sweep.kill()
+                states = slurm_cluster.run("squeue", "-h", "--array", "--states=all", "--format=%i|%T|%N")
+                pytest.fail(f"sim-run still waiting 240 s after scancel {tasks[-1]} (squeue: {states!r}):\n{sweep.communicate()[1][-3000:]}")
         finally:
             sweep.kill()
     wall = time.monotonic() - started
