@@ -209,14 +209,19 @@ def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     first of the case's own mechanism's events among them (``case_id``; else the first to fire), and how many more
     fired, as the timeline lists them (the same event for several councils one).
 
-    "Paused: Month 30 - Northdale DC - the service was rebranded; ... (case 07) - and 2 more this month: see the timeline"
+    The event is said short (:attr:`Item.headline`: what happened and, for a decision, what opened it), its main cause
+    and the size of its effect left to its line in the timeline, where they open at a click: said whole (up to 304
+    characters in the seven stories) the note ran below a 1280x720 screen under the councils.
+
+    "Paused: Month 58 - Northdale DC - weighed the partnership and gave notice to leave, after an election that changed
+    political control (case 04) - and 1 more this month: see the timeline"
     """
     side, shown = next(((side, item) for side, item in fired if case_id and item.case_id == case_id), fired[0])
     where = f" ({side})" if side else ""
     tag = f" ({shown.tag})" if shown.tag else ""
     more = len({(side, item.tag, item.headline) for side, item in fired}) - 1
     also = [f"and {more} more this month: see the timeline"] if more else []
-    return PAUSED + " - ".join(part for part in (shown.when + where, shown.told.subject, shown.text + tag, *also) if part)
+    return PAUSED + " - ".join(part for part in (shown.when + where, shown.told.subject, shown.headline + tag, *also) if part)
 
 
 def play_on(latest: Callable[[], bool] = lambda: True) -> None:

@@ -525,6 +525,16 @@ def test_a_pause_names_the_cases_own_mechanism_and_how_many_more_fired(page):
     assert said.endswith("(case 07) - and 2 more this month: see the timeline")
 
 
+def test_a_pause_says_the_event_short_leaving_its_cause_and_size_to_the_timeline():
+    """Said whole, a pause's note ran up to 304 characters in the seven stories, below a 1280x720 screen under the
+    councils (tests/viz/test_viz_browser.py measures it there): its main cause and the size of its effect open at a
+    click on its line in the timeline."""
+    told = Told("Month 58", ("Northdale DC",), "gave notice", "a budget shock", "working together", "the value it sees is 0.53")
+    item = adapter.Item(58, told, "case 04", "04", "")
+    assert item.text == "gave notice, after a budget shock; mostly working together - the value it sees is 0.53"
+    assert app.paused_note([("", item)], "04") == "Paused: Month 58 - Northdale DC - gave notice, after a budget shock (case 04)"
+
+
 def test_a_pause_on_a_partnership_wide_event_names_the_partnership_as_the_timeline_does(page, monkeypatch):
     """The pause said "Paused: Month 10 (as it happened) - the proposal was shelved, ..." where the timeline and the
     handout say "Month 10 - the partnership - the proposal was shelved, ..." (a council's event names the council there).

@@ -281,6 +281,66 @@ def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without
         assert not small, f"text below 14 px: {small[:10]}"
 
 
+def longest_pause_notes() -> dict[str, str]:
+    """Each story's longest note of an automatic pause (by case id), as the page says it while the run plays on."""
+    from sim.viz import adapter, app
+
+    notes: dict[str, str] = {}
+    for case in adapter.case_list():
+        story = stories.story_for(case.id)
+        assert story is not None
+        stage = app.Stage([adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)])
+        while stage.running:
+            fired = stage.step()
+            if fired and stage.running:
+                notes[case.id] = max(notes.get(case.id, ""), app.paused_note(fired, case.id), key=len)
+    return notes
+
+
+#: The box of the note under the councils and the top of the run's month, as the screen shows them.
+NOTE_BOX = """() => { const box = s => document.querySelector(s).getBoundingClientRect();
+    return {month: box('.sim-month').top, top: box('.sim-now .sim-notice').top, bottom: box('.sim-now .sim-notice').bottom}; }"""
+
+
+def test_every_storys_notes_under_the_councils_fit_a_1280x720_screen(server, tmp_path):
+    """At 1280x720 a long automatic pause's note ran below the screen under the councils, its start visible: case 01's
+    story paused on "Paused: Month 48 - Southby DC - weighed the partnership and gave notice to leave, after a partner
+    leaving; mostly over-dependency on key personnel: ... - the value it sees is ... (case 01) - and 1 more this month:
+    see the timeline". Each story's notice as it loads and its longest note of a pause now show whole, the month above."""
+    from playwright.sync_api import expect
+
+    notes = longest_pause_notes()
+    with app_page(server, 1280, 720) as page:
+        notice = page.locator(".sim-now .sim-notice")
+
+        def on_screen(said: str) -> None:
+            page.wait_for_timeout(300)
+            shown = page.evaluate(NOTE_BOX)
+            assert shown["month"] >= 64 and shown["top"] >= 0 and shown["bottom"] <= 720, (said, shown)
+
+        for case_id in notes:
+            page.get_by_role("button", name=f"Case {case_id}", exact=True).click()
+            expect(notice).to_contain_text(f"Case {case_id}'s story")
+            on_screen(notice.inner_text())
+        page.locator(".v-input--switch").filter(has_text="Pause when").locator("input").check(force=True)
+        page.get_by_role("button", name="16", exact=True).click()
+        for case_id, note in notes.items():
+            page.get_by_role("button", name=f"Case {case_id}", exact=True).click()
+            expect(notice).to_contain_text(f"Case {case_id}'s story")
+            said = ""
+            while said != note:
+                page.get_by_role("button", name="Play", exact=True).click()
+                page.wait_for_function(
+                    "(said) => { const n = document.querySelector('.sim-now .sim-notice');"
+                    " return n && n.innerText.startsWith('Paused: ') && n.innerText !== said; }",
+                    arg=said,
+                )
+                said = notice.inner_text()
+                assert int(said.split()[2]) <= int(note.split()[2]), (said, note)
+            on_screen(said)
+        page.screenshot(path=str(tmp_path / "sim-demo-note-1280x720.png"))
+
+
 def test_a_replay_shows_from_the_top_of_the_page_not_where_its_button_was(server, tmp_path):
     """At 1024x768 "Replay with ..." sits low in "Why did it end?"; pressed, the page stayed scrolled there: the replay's
     notice ("Press play.") and both runs' months were off the screen, the middle of the first run's charts on it."""
