@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.sensitivity import MAX_FILLED, OUTPUTS, VARIED, analyse, morris_figure, sobol_figure
+from sim.analysis.sensitivity import MAX_FILLED, OUTPUTS, VARIED, WITHIN_NOISE, above_noise, analyse, morris_figure, sobol_above_noise, sobol_figure
 from sim.config.scenarios import load
 from sim.config.settings import available_cores
 from sim.core.version import __version__
@@ -102,17 +102,22 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
     ]
     for name, meaning in OUTPUTS.items():
-        m = result.morris[result.morris["output"] == name].sort_values("mu_star", ascending=False)
+        m = result.morris[result.morris["output"] == name]
+        m = m.assign(clear=above_noise(m)).sort_values("mu_star", ascending=False)
         floor = noise.loc[name, "mu_star_noise"]
-        above = int((m["mu_star"] - m["mu_star_conf"] > floor).sum())
+        above = int(m["clear"].sum())
         lines += [
             f"### {meaning}",
             "",
-            f"{above} of {len(m)} factors have `mu*` above the noise floor ({floor:.3g}) by more than their interval. The {SHOWN} largest:",
+            f"{above} of {len(m)} factors have `mu*` above the noise floor ({floor:.3g}) by more than their interval; one that does not is"
+            f" marked {WITHIN_NOISE}, not distinguishable from no effect. The {SHOWN} largest:",
             "",
             *_table(
-                ["factor", "mu*", "± 95%", "sigma"],
-                [[f"`{r.factor}`", f"{r.mu_star:.3g}", f"{r.mu_star_conf:.3g}", f"{r.sigma:.3g}"] for r in m.head(SHOWN).itertuples()],
+                ["factor", "mu*", "± 95%", "sigma", "noise"],
+                [
+                    [f"`{r.factor}`", f"{r.mu_star:.3g}", f"{r.mu_star_conf:.3g}", f"{r.sigma:.3g}", "" if r.clear else WITHIN_NOISE]
+                    for r in m.head(SHOWN).itertuples()
+                ],
             ),
             "",
         ]
@@ -123,19 +128,24 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
         "`S1`: the share of the output's variance a factor explains alone; `ST`: with its interactions; both with bootstrap 95% intervals."
         " The other factors stay at their stated values (a weight that shares out the value a council sees varies with the other weights"
-        " rescaled alongside it). An index within the noise share of its output is not distinguishable from noise.",
+        " rescaled alongside it). A factor whose `ST` interval reaches the noise share of its output is marked"
+        f" {WITHIN_NOISE}: not distinguishable from noise.",
         "",
     ]
     for name, meaning in OUTPUTS.items():
-        s = result.sobol[result.sobol["output"] == name].sort_values("ST", ascending=False)
+        s = result.sobol[result.sobol["output"] == name]
+        s = s.assign(clear=sobol_above_noise(s)).sort_values("ST", ascending=False)
         lines += [
             f"### {meaning}",
             "",
             f"Noise share of this output's variance over the design: {s['noise_share'].iloc[0]:.1%}. Sum of first-order indices {s['S1'].sum():.2f}.",
             "",
             *_table(
-                ["factor", "S1", "± 95%", "ST", "± 95%"],
-                [[f"`{r.factor}`", f"{r.S1:.2f}", f"{r.S1_conf:.2f}", f"{r.ST:.2f}", f"{r.ST_conf:.2f}"] for r in s.itertuples()],
+                ["factor", "S1", "± 95%", "ST", "± 95%", "noise"],
+                [
+                    [f"`{r.factor}`", f"{r.S1:.2f}", f"{r.S1_conf:.2f}", f"{r.ST:.2f}", f"{r.ST_conf:.2f}", "" if r.clear else WITHIN_NOISE]
+                    for r in s.itertuples()
+                ],
             ),
             "",
         ]

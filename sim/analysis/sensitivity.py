@@ -456,8 +456,40 @@ def analyse(
     return Sensitivity(names, chosen, points, morris, sobol, noise, seconds, counts)
 
 
+#: What the printout and docs/sensitivity.md write beside an index not distinguishable from Monte Carlo noise.
+WITHIN_NOISE = "within noise"
+
+
+def above_noise(morris: Any) -> Any:
+    """Whether each row's Morris ``mu*`` is above its output's noise floor by more than its interval (a boolean Series).
+
+    A factor whose ``mu* - mu_star_conf`` does not clear ``mu_star_noise`` is not distinguishable
+    from a factor with no effect, however high it ranks.
+    """
+    return morris["mu_star"] - morris["mu_star_conf"] > morris["mu_star_noise"]
+
+
+def sobol_above_noise(sobol: Any) -> Any:
+    """Whether each row's total Sobol index ``ST`` is above its output's noise share by more than its interval (a boolean Series).
+
+    An index whose ``ST - ST_conf`` does not clear ``noise_share`` (or is undefined) is not
+    distinguishable from noise.
+    """
+    return sobol["ST"] - sobol["ST_conf"] > sobol["noise_share"]
+
+
+def _marked(clear: bool) -> str:
+    """What a printed row of indices ends with: nothing above the noise, else :data:`WITHIN_NOISE`."""
+    return "" if clear else f"   {WITHIN_NOISE}"
+
+
 def render(result: Sensitivity, shown: int = 8) -> str:
-    """The analysis as plain text: per output the most influential factors by Morris ``mu*`` beside the noise floor, then the Sobol indices."""
+    """The analysis as plain text: per output the most influential factors by Morris ``mu*`` beside the noise floor, then the Sobol indices.
+
+    A factor whose index is not above the noise by more than its interval (:func:`above_noise`,
+    :func:`sobol_above_noise`) is marked :data:`WITHIN_NOISE`, and each output says how many of
+    its factors are above the noise floor.
+    """
     lines = []
     noise = result.noise.set_index("output")
     for name, meaning in OUTPUTS.items():
@@ -472,12 +504,20 @@ def render(result: Sensitivity, shown: int = 8) -> str:
             stages = result.points["stage"].value_counts()
             said = " and ".join(f"{count} of {stages.get(stage, 0)} {stage.title()}" for stage, count in gaps if count)
             lines.append(f"  {said} design points had no value (no partnership launched there): each was given the mean of the others")
-        m = result.morris[result.morris["output"] == name].sort_values("mu_star", ascending=False).head(shown)
-        lines.append(f"  {'Morris: factor':<52}{'mu*':>10}{'± 95%':>10}{'sigma':>10}   (noise alone reads mu* up to about {n['mu_star_noise']:.3g})")
-        lines += [f"  {r.factor:<52}{r.mu_star:>10.3g}{r.mu_star_conf:>10.3g}{r.sigma:>10.3g}" for r in m.itertuples()]
-        s = result.sobol[result.sobol["output"] == name].sort_values("ST", ascending=False)
-        lines.append(f"  {'Sobol: factor':<52}{'S1':>8}{'± 95%':>8}{'ST':>8}{'± 95%':>8}")
-        lines += [f"  {r.factor:<52}{r.S1:>8.2f}{r.S1_conf:>8.2f}{r.ST:>8.2f}{r.ST_conf:>8.2f}" for r in s.itertuples()]
+        every = result.morris[result.morris["output"] == name]
+        clear = above_noise(every)
+        m = every.assign(clear=clear).sort_values("mu_star", ascending=False).head(shown)
+        lines.append(
+            f"  Morris: {int(clear.sum())} of {len(every)} factors have mu* above the noise floor ({n['mu_star_noise']:.3g}, what noise alone reads)"
+            f" by more than their interval; one marked {WITHIN_NOISE} is not distinguishable from no effect"
+        )
+        lines.append(f"  {'factor':<52}{'mu*':>10}{'± 95%':>10}{'sigma':>10}")
+        lines += [f"  {r.factor:<52}{r.mu_star:>10.3g}{r.mu_star_conf:>10.3g}{r.sigma:>10.3g}{_marked(r.clear)}" for r in m.itertuples()]
+        s = result.sobol[result.sobol["output"] == name]
+        s = s.assign(clear=sobol_above_noise(s)).sort_values("ST", ascending=False)
+        lines.append(f"  Sobol: a factor whose ST interval reaches the noise share ({s['noise_share'].iloc[0]:.1%} of the variance) is marked {WITHIN_NOISE}")
+        lines.append(f"  {'factor':<52}{'S1':>8}{'± 95%':>8}{'ST':>8}{'± 95%':>8}")
+        lines += [f"  {r.factor:<52}{r.S1:>8.2f}{r.S1_conf:>8.2f}{r.ST:>8.2f}{r.ST_conf:>8.2f}{_marked(r.clear)}" for r in s.itertuples()]
     return "\n".join(lines)
 
 
