@@ -12,26 +12,37 @@ checks up to the model; a command reading a results folder (``sim-report``, ``si
 ``sim-analyse discover``) up to its parsed options (the folder is a placeholder).
 
 Placeholders are substituted: a folder (``DIR``, ``RUN_DIR``, ``<sweep>``, ``outputs/DATE/TIME``...)
-is any path, ``--config-dir FOLDER`` a folder holding the scenario and policy files the line
-names, ``targets=my_region.yaml`` / ``my_record.csv`` copies of the shipped targets and record,
+is any path, ``--config-dir FOLDER`` a folder holding the shipped scenarios and policies and the
+user's own files the pages name (``OWN``: a misspelt name is not made, so it is refused),
+``targets=my_region.yaml`` / ``my_record.csv`` copies of the shipped targets and record,
 ``design=points.csv`` a design ``sim-analyse design`` wrote, ``$USER`` a name; ``...`` (and an
 argument whose value holds it) and a shell substitution ``$(...)`` are left out. A line the page
-shows being refused is one in a paragraph or table row that also shows an ``error:`` line: it
-must be refused (exit 2).
+shows being refused is one in a paragraph or table row that also shows an ``error:`` line, or one
+of a fenced block followed by an ``error:`` output line: it must be refused (exit 2).
+
+A line standing for a situation (``sim-demo --port P`` where P is taken, ``sim-calibrate targets=mine.yaml``
+with a mistake) is made real in ``SITUATIONS`` and must end with the status and error line its page
+shows; a line no test here can make real is listed in ``UNCHECKED`` with its reason and where it is
+tested instead; a test asserts that every line is checked one of these ways.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import re
 import shlex
 import shutil
+import socket
+import subprocess
+import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sim.cli.analyse import SUBCOMMANDS
 
@@ -51,6 +62,10 @@ PLACEHOLDER = re.compile(r"^(?:[A-Z][A-Z_]*(?:/\w+)?|<\w+>|.*DATE/TIME|mine\.\w+
 LISTING = {"scenario": ("scenario",), "policy": ("policy", "policies")}
 #: The shipped scenarios and policies, which a ``--config-dir`` folder need not hold.
 SHIPPED = {group: {p.stem for p in (ROOT / "configs" / group).glob("*.yaml")} for group in ("scenario", "policy")}
+#: The names the pages give the user's own files in a ``--config-dir`` folder (``search_1``: the policy sim-search writes,
+#: docs/results.md; ``ours``: README.md's own scenario, sim-analyse sensitivity's docstring's own policy). Another name
+#: neither shipped nor here is not made, so a misspelt name is refused as the command refuses it.
+OWN = {"scenario": {"ours"}, "policy": {"search_1", "ours"}}
 
 
 @dataclass(frozen=True)
@@ -119,24 +134,34 @@ def _texts() -> list[tuple[str, str]]:
     return texts
 
 
-def _blocks(text: str) -> list[tuple[list[str], bool, bool]]:
-    """The page's candidate lines by block (a fenced block's lines; a table row's or a paragraph's code spans),
-    whether the block shows an ``error:``, and whether it is fenced."""
-    blocks = [(re.sub(r"\\\n\s*", " ", fence).splitlines(), False, True) for fence in re.findall(r"^```[^\n]*\n(.*?)^```", text, re.M | re.S)]
+def _fenced(lines: list[str]) -> list[tuple[str, bool]]:
+    """A fenced block's lines, each with whether it is shown refused: a command line followed, before the next command line,
+    by an output line starting ``error:``."""
+    starts = [i for i, line in enumerate(lines) if START.match(line.strip().removeprefix("$ "))] + [len(lines)]
+    refused = {i: any(line.strip().startswith("error:") for line in lines[i + 1 : j]) for i, j in itertools.pairwise(starts)}
+    return [(line, refused.get(i, False)) for i, line in enumerate(lines)]
+
+
+def _blocks(text: str) -> list[tuple[list[tuple[str, bool]], bool]]:
+    """The page's candidate lines by block (a fenced block's lines; a table row's or a paragraph's code spans), each with whether
+    it is shown refused (in a fenced block, an ``error:`` line in its output; in prose, an ``error:`` in its paragraph or row),
+    and whether the block is fenced."""
+    blocks = [(_fenced(re.sub(r"\\\n\s*", " ", fence).splitlines()), True) for fence in re.findall(r"^```[^\n]*\n(.*?)^```", text, re.M | re.S)]
     prose = re.sub(r"^```[^\n]*\n.*?^```", "", text, flags=re.M | re.S)
     for paragraph in re.split(r"\n\s*\n", prose):
         for part in paragraph.splitlines() if paragraph.lstrip().startswith("|") else [paragraph]:
             spans = re.findall(r"``(.+?)``|`([^`]+)`", part, re.S)
-            blocks.append(([" ".join((a or b).split()) for a, b in spans], "error:" in part, False))
+            blocks.append(([(" ".join((a or b).split()), "error:" in part) for a, b in spans], False))
     return blocks
 
 
-def doc_lines() -> list[Line]:
-    """Every command line of the pages and the notebooks' markdown (a code span that is only a command's name is a mention)."""
+def doc_lines(texts: list[tuple[str, str]] | None = None) -> list[Line]:
+    """Every command line of ``texts`` (by default the pages, the notebooks' markdown and the docstrings; a code span that is only a
+    command's name is a mention)."""
     found = []
-    for page, text in _texts():
-        for lines, refused, fenced in _blocks(text):
-            for raw in lines:
+    for page, text in _texts() if texts is None else texts:
+        for lines, fenced in _blocks(text):
+            for raw, refused in lines:
                 line = END.sub("", raw.strip().removeprefix("$ "))
                 named = START.match(line)
                 rest = line.split()[len(named.group(1).split()) :] if named else []
@@ -164,9 +189,9 @@ def _placeholders(argv: list[str], folder: Path) -> list[str]:
             word = str(folder / "results")
         elif not sep and i > 0 and argv[i - 1] == "--config-dir":
             word = str(folder / "own")
-        elif sep and key == "targets" and value in ("my_region.yaml", "mine.yaml"):
+        elif sep and key == "targets" and value in ("my_region.yaml", "mine.yaml") and not (folder / value).exists():
             shutil.copy(ROOT / "sim" / "config" / "targets" / "uk_breakups.yaml", folder / value)
-        elif sep and key == "targets" and value in ("my_record.csv", "mine.csv"):
+        elif sep and key == "targets" and value in ("my_record.csv", "mine.csv") and not (folder / value).exists():
             shutil.copy(ROOT / "data" / "uk_breakups.csv", folder / value)
         out.append(word)
     (folder / "results").mkdir(exist_ok=True)
@@ -175,7 +200,7 @@ def _placeholders(argv: list[str], folder: Path) -> list[str]:
         (own / group).mkdir(parents=True, exist_ok=True)
         for key, _, value in (word.partition("=") for word in out):
             names = value.strip("[]").split(",") if key in LISTING[group] else []
-            for name in (n for n in names if n and n not in SHIPPED[group]):
+            for name in (n for n in names if n in OWN[group] and n not in SHIPPED[group]):
                 shutil.copy(ROOT / "configs" / group / f"{base}.yaml", own / group / f"{name}.yaml")
     return out
 
@@ -193,6 +218,7 @@ def checked(tmp_path, monkeypatch):
     """A function giving the exit status and error lines of a command line whose checks run and whose work does not."""
     from sim.cli import analyse_design, analyse_sensitivity, guard
     from sim.config import checks
+    from sim.viz import cli as viz_cli
 
     def prepare_only(command, argv=None, setting=None):
         argv = list(argv or [])
@@ -214,9 +240,11 @@ def checked(tmp_path, monkeypatch):
 
     parse_all = checks.ArgumentParser.parse_all
 
+    read_folders = [False]  # a situation's line reads its folder (sim-report D --output F): its checks after the options run too
+
     def options_only(self, args=None):
         namespace, problems = parse_all(self, args)
-        if not problems and getattr(namespace, "folder", None) is not None and namespace.folder.is_dir():
+        if not read_folders[0] and not problems and getattr(namespace, "folder", None) is not None and namespace.folder.is_dir():
             raise _Accepted  # a results folder's command: its options are read; the folder is a placeholder's, empty
         return namespace, problems
 
@@ -229,12 +257,20 @@ def checked(tmp_path, monkeypatch):
     monkeypatch.setattr(analyse_sensitivity, "compose_model", composed_then_stop(analyse_sensitivity.compose_model))
     monkeypatch.setattr(checks.ArgumentParser, "parse_all", options_only)
     monkeypatch.setattr("sim.analysis.validation.collect", stop)
-    monkeypatch.setattr("sim.viz.cli.address_problem", stop)
+    address_problem = viz_cli.address_problem
+
+    def address_then_stop(host: str, port: int) -> str | None:
+        if read_folders[0] and (problem := address_problem(host, port)):
+            return problem  # a situation's line: a port in use is found, a free one would start the server
+        raise _Accepted
+
+    monkeypatch.setattr(viz_cli, "address_problem", address_then_stop)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "200")
 
-    def run(line: Line, capsys) -> tuple[int, str]:
-        argv = _placeholders(line.argv, tmp_path)
+    def run(line: Line, capsys, argv: list[str] | None = None) -> tuple[int, str]:
+        read_folders[0] = argv is not None
+        argv = _placeholders(line.argv if argv is None else argv, tmp_path)
         if "design=points.csv" in argv and not (tmp_path / "points.csv").is_file():
             with monkeypatch.context() as m:  # a design as sim-analyse design writes it
                 m.setattr(analyse_design, "compose_model", compose_design)
@@ -272,11 +308,38 @@ def _tunes_without_optuna(text: str) -> bool:
 def test_every_command_line_on_the_pages_is_accepted(line, checked, capsys):
     if _tunes_without_optuna(line.text):
         pytest.skip("Optuna is not installed (pip install -e '.[search]'): sim-search tunes with it, and refuses tune > 0 without it")
+    assert _line_problem(line, checked, capsys) is None
+
+
+def _line_problem(line: Line, checked, capsys) -> str | None:
+    """Why ``line`` does not end as its page shows (None if it does)."""
     status, errors = checked(line, capsys)
-    if line.expected:
-        assert status == 2, f"{line.page}: `{line.text}` is shown refused, but its command accepts it (exit {status})"
-    else:
-        assert status == 0, f"{line.page}: `{line.text}` exits {status}:\n{errors}"
+    if line.expected and status != 2:
+        return f"{line.page}: `{line.text}` is shown refused, but its command accepts it (exit {status})"
+    if not line.expected and status != 0:
+        return f"{line.page}: `{line.text}` exits {status}:\n{errors}"
+    return None
+
+
+FENCED = """Runs:
+
+```
+$ sim-run replications=5
+sim-run: 5 replications ...
+$ sim-run replications=-5
+error: replications = -5 is outside [1, ...]
+$ sim-run seed=1
+```
+"""
+
+
+def test_a_line_a_fenced_block_shows_refused_must_be_refused(checked, capsys):
+    """A fenced block's command line followed by an ``error:`` line is shown refused; the next command line is not."""
+    lines = {line.text: line for line in doc_lines([("page.md", FENCED)])}
+    assert [lines[t].refused for t in ("sim-run replications=5", "sim-run replications=-5", "sim-run seed=1")] == [False, True, False]
+    assert _line_problem(lines["sim-run replications=-5"], checked, capsys) is None
+    shown_refused_but_accepted = doc_lines([("page.md", FENCED.replace("replications=-5", "replications=6"))])
+    assert _line_problem(next(line for line in shown_refused_but_accepted if line.refused), checked, capsys) is not None
 
 
 #: A setting or option misspelt, one line per command: what a page left behind by a rename looks like.
@@ -293,6 +356,9 @@ RENAMED = [
     "sim-collect DIR --reprot",
     "sim-validate --replicates 500",
     "sim-demo --prot 8799",
+    "sim-run --config-dir FOLDER policy=serach_1",
+    "sim-compare --config-dir FOLDER policies=[none,contiunity_plan]",
+    "sim-analyse sensitivity --config-dir mine policy=ousr",
 ]
 
 
@@ -301,3 +367,187 @@ def test_a_line_with_a_renamed_setting_is_caught(text, checked, capsys):
     """Each command's line is refused when a setting, option or parameter it names no longer exists."""
     status, errors = checked(Line("test", text, refused=False), capsys)
     assert status == 2 and "error:" in errors, f"`{text}` exits {status}"
+
+
+def _mistaken_targets() -> str:
+    """The shipped targets with a share written as a percentage (45 for 0.45), as ``docs/faults.md`` shows."""
+    targets = yaml.safe_load((ROOT / "sim" / "config" / "targets" / "uk_breakups.yaml").read_text(encoding="utf-8"))
+    targets["statistics"][0]["observed"] = 45
+    return yaml.safe_dump(targets, sort_keys=False)
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a line's placeholders stand for where the page describes a situation (``sim-demo --port P`` where P is taken),
+    and the exit status and error line the page shows for it."""
+
+    values: dict[str, str]
+    status: int
+    error: str = ""
+    extra: tuple[str, ...] = ()
+    files: dict[str, str] = field(default_factory=dict)
+
+
+#: ``{folder}``: a results folder made by the test; ``{port}``: a port another socket listens on.
+TAKEN = "{port}"
+RESULTS = "{folder}"
+#: The lines that stand for a situation, by page and text, made real.
+SITUATIONS: dict[tuple[str, str], Situation] = {
+    ("docs/faults.md", "sim-compare ... precision=0.01"): Situation({"...": "uncertainty=prior"}, 2, "error: precision = 0.01 targets Monte Carlo half-widths"),
+    ("docs/faults.md", "sim-compare policy=..."): Situation({"...": "none"}, 2, "error: policy is a sim-run setting: sim-compare takes a list"),
+    ("docs/faults.md", "sim-calibrate targets=mine.yaml"): Situation(
+        {}, 2, "error: statistics[0].observed = 45 is outside [0, 1]", files={"mine.yaml": _mistaken_targets()}
+    ),
+    ("docs/faults.md", "sim-report D --output"): Situation({"D": RESULTS}, 2, "error: --output = ", extra=(RESULTS,)),
+    ("docs/faults.md", "sim-demo --port P"): Situation({"P": TAKEN}, 3, "is in use by another program; choose another port with --port"),
+    ("docs/faults.md", "sim-demo --host H"): Situation({"H": "999.1.1.1"}, 2, "error: --host = '999.1.1.1' is not an address or a name of a machine"),
+    ("docs/uncertainty.md", "sim-calibrate decisions.memory=0.3 parameters=[...]"): Situation({"[...]": "[decisions.outside_option,decisions.noise]"}, 0),
+    ("notebooks/04_sweeps_sensitivity_calibration.ipynb", "sim-run design=..."): Situation({"...": "points.csv"}, 0),
+}
+#: The lines no test here can make real, by page and text, with why and where they are tested instead.
+UNCHECKED: dict[tuple[str, str], str] = {
+    ("docs/faults.md", "sim-run -m ..."): "points failing together fail only when run (exit 3): tests/cli/test_sweeps.py",
+    ("docs/faults.md", "sim-run design=..."): "a design's bad cell fails its point only when run (exit 3): tests/cli/test_sweeps.py",
+    ("docs/faults.md", "sim-calibrate out=D"): "a disk that fills during the run: tests/cli/test_calibrate_cli.py",
+    ("docs/faults.md", "sim-report D"): "a read-only file system: tests/cli/test_faults.py (remounts a tmpfs read-only)",
+}
+
+
+def test_every_line_is_checked_or_listed_with_its_reason():
+    """A line the pages show that the checks above cannot take (a placeholder or ``...`` standing for a situation) is made real
+    in SITUATIONS or listed in UNCHECKED with its reason; neither lists a line the pages no longer show."""
+    unchecked = {(line.page, line.text) for line in LINES if line.expected is None}
+    assert not set(SITUATIONS) & set(UNCHECKED)
+    listed = set(SITUATIONS) | set(UNCHECKED)
+    assert unchecked == listed, f"not checked, not listed: {unchecked - listed}; listed, not shown: {listed - unchecked}"
+
+
+def _situation_problem(line: Line, situation: Situation, checked, capsys, folder: Path) -> str | None:
+    """Why ``line`` in ``situation`` does not end as the page shows (None if it does)."""
+    if line.command == "sim-demo" and importlib.util.find_spec("solara") is None:
+        pytest.skip("Solara is not installed (pip install -e '.[viz]'): sim-demo refuses to start without it")
+    for name, text in situation.files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        values = {RESULTS: str(folder / "results"), TAKEN: str(taken.getsockname()[1])}
+        real = {k: values.get(v, v) for k, v in situation.values.items()}
+        argv = []
+        for word in [*line.words, *situation.extra]:
+            key, sep, value = word.partition("=")
+            argv.append(f"{key}={real[value]}" if sep and value in real else real.get(word, values.get(word, word)))
+        status, errors = checked(line, capsys, argv)
+    if status != situation.status or situation.error not in errors:
+        return f"{line.page}: `{line.text}` as {argv} exits {status}, not {situation.status} with {situation.error!r}:\n{errors}"
+    return None
+
+
+@pytest.mark.parametrize("where", list(SITUATIONS), ids=[f"{page}: {text}" for page, text in SITUATIONS])
+def test_a_situation_the_pages_show_ends_as_they_say(where, checked, capsys, tmp_path):
+    line = next(line for line in LINES if (line.page, line.text) == where)
+    assert _situation_problem(line, SITUATIONS[where], checked, capsys, tmp_path) is None
+
+
+def _misspelt(text: str) -> str:
+    """``text`` with the first setting or option it names misspelt (its name's second and third letters swapped)."""
+    words = text.split()
+    start = 3 if words[0] == "python" else 1
+    i = next(i for i, w in enumerate(words) if i >= start and len(w.lstrip("-").partition("=")[0]) >= 4 and w.lstrip("-")[:1].isalpha())
+    dashes = len(words[i]) - len(words[i].lstrip("-"))
+    name = words[i][dashes:]
+    words[i] = words[i][:dashes] + name[0] + name[2] + name[1] + name[3:]
+    return " ".join(words)
+
+
+@pytest.mark.parametrize("where", list(SITUATIONS), ids=[f"{page}: {text}" for page, text in SITUATIONS])
+def test_a_situation_line_misspelt_on_its_page_is_caught(where, checked, capsys, tmp_path):
+    """The page's text copied with the line's setting misspelt: the line found in the copy no longer ends as the page says."""
+    page, text = where
+    wrong = _misspelt(text)
+    copy = re.sub(r"\s+".join(map(re.escape, text.split())), wrong, dict(_texts())[page])  # the line may be wrapped on its page
+    found = [line for line in doc_lines([(page, copy)]) if line.text == wrong]
+    assert wrong != text and found
+    assert _situation_problem(found[0], SITUATIONS[where], checked, capsys, tmp_path) is not None
+
+
+MISSPELT_OWN = [("docs/results.md", "policy=search_1", "policy=serach_1"), ("docs/sweeps.md", "policies=[none,search_1", "policies=[nnoe,search_1")]
+
+
+@pytest.mark.parametrize(("page", "text", "wrong"), MISSPELT_OWN)
+def test_a_misspelt_name_with_config_dir_on_a_page_is_caught(page, text, wrong, checked, capsys):
+    """A ``--config-dir`` line of a page's copy naming a file neither shipped nor the user's own (a misspelling) is refused."""
+    copy = dict(_texts())[page].replace(text, wrong)
+    found = [line for line in doc_lines([(page, copy)]) if wrong in line.text and "--config-dir" in line.text]
+    assert found and all(_line_problem(line, checked, capsys) is not None for line in found)
+
+
+def _read_folder(line: Line) -> str | None:
+    """The placeholder naming the results folder ``line`` reads (``sim-report DIR``), or None for a line reading none."""
+    reads = line.command in ("sim-report", "sim-collect") or line.words[:1] == ["discover"]
+    words = [w for w in line.words if not w.startswith("-") and w != "discover"]
+    return words[0] if reads and words and PLACEHOLDER.match(words[0]) else None
+
+
+#: The lines reading a results folder the page names with a placeholder, by text (a docstring repeats a page's line).
+READING = sorted({line.text: line for line in CHECKED if _read_folder(line) and "--help" not in line.words}.values(), key=lambda line: line.text)
+
+
+def _folder_kind(line: Line, word: str) -> str:
+    """What the placeholder ``word`` of ``line`` stands for, as its page says: a sweep's point (``DIR/N``), a sweep (what
+    ``sim-collect`` reads, ``<sweep>``, ``multirun/...``), a run with parameter draws (``RUN``: ``--threshold`` applies to its
+    draws), or a run."""
+    if re.fullmatch(r"[A-Z_]+/N", word):
+        return "sweep/0"
+    if line.command == "sim-collect" or word == "<sweep>" or word.startswith("multirun/"):
+        return "sweep"
+    return "draws" if word.startswith("RUN") else "run"
+
+
+@pytest.fixture(scope="module")
+def results_folders(tmp_path_factory) -> Path:
+    """Small results folders made by sim-run: ``run`` (20 replications), ``draws`` (100 in 4 parameter draws), ``sweep`` (2 points)."""
+    made = tmp_path_factory.mktemp("made")
+    sim_run = str(Path(sys.executable).with_name("sim-run"))
+    for args in (
+        ["replications=20", f"out={made / 'run'}"],
+        ["replications=100", "uncertainty=prior", f"out={made / 'draws'}"],
+        ["-m", "seed=1,2", "replications=20", f"out={made / 'sweep'}"],
+    ):
+        done = subprocess.run([sim_run, *args], capture_output=True, text=True, timeout=600, check=False)
+        assert done.returncode == 0, done.stderr
+    return made
+
+
+@pytest.mark.parametrize("line", READING, ids=[line.text for line in READING])
+def test_a_line_reading_a_results_folder_runs_on_a_real_one(line, results_folders, checked, capsys, tmp_path):
+    """The placeholder made a real folder of the kind the page means, the line runs to its end (exit 0)."""
+    if line.words[:1] == ["discover"] and importlib.util.find_spec("ema_workbench") is None:
+        pytest.skip("the EMA Workbench is not installed (pip install -e '.[analysis]'): sim-analyse discover finds boxes with its PRIM")
+    status, errors = _read_on_a_real_folder(line, results_folders, checked, capsys, tmp_path)
+    assert status == 0, f"{line.page}: `{line.text}` exits {status}:\n{errors}"
+
+
+def _read_on_a_real_folder(line: Line, made: Path, checked, capsys, folder: Path) -> tuple[int, str]:
+    """The exit status and error lines of ``line`` run on a copy, in ``folder``, of the folder of ``made`` its placeholder stands for."""
+    word = _read_folder(line)
+    kind = _folder_kind(line, word)
+    shutil.copytree(made / kind.partition("/")[0], folder / "read" / kind.partition("/")[0])
+    return checked(line, capsys, [str(folder / "read" / kind) if w == word else w for w in line.words])
+
+
+#: A page's line reading a results folder, mistaken in a copy of its page: a value out of range, a misspelt option, a sweep's
+#: option on a run.
+MISTAKEN_READING = [
+    ("docs/reports.md", "--min-coverage 0.4", "--min-coverage 4"),
+    ("docs/results.md", "sim-collect DIR`", "sim-collect DIR --reprot`"),
+    ("docs/reports.md", "sim-analyse discover RUN --threshold 0.5", "sim-analyse discover DIR --threshold 0.5"),
+]
+
+
+@pytest.mark.parametrize(("page", "text", "wrong"), MISTAKEN_READING)
+def test_a_mistaken_line_reading_a_results_folder_is_caught(page, text, wrong, results_folders, checked, capsys, tmp_path):
+    copy = dict(_texts())[page].replace(text, wrong)
+    found = sorted({line for line in doc_lines([(page, copy)]) if line.text not in {old.text for old in LINES}}, key=lambda line: line.text)
+    assert found and all(wrong.strip("`") in line.text for line in found)
+    assert all(_read_on_a_real_folder(line, results_folders, checked, capsys, tmp_path / str(i))[0] != 0 for i, line in enumerate(found))
