@@ -20,7 +20,18 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.sensitivity import MAX_FILLED, OUTPUTS, VARIED, WITHIN_NOISE, above_noise, analyse, morris_figure, sobol_above_noise, sobol_figure
+from sim.analysis.sensitivity import (
+    MAX_FILLED,
+    OUTPUT_UNITS,
+    OUTPUTS,
+    VARIED,
+    WITHIN_NOISE,
+    above_noise,
+    analyse,
+    morris_figure,
+    sobol_above_noise,
+    sobol_figure,
+)
 from sim.config.scenarios import load
 from sim.config.settings import available_cores
 from sim.core.version import __version__
@@ -109,7 +120,8 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         lines += [
             f"### {meaning}",
             "",
-            f"{above} of {len(m)} factors have `mu*` above the noise floor ({floor:.3g}) by more than their interval; one that does not is"
+            f"`mu*` and `sigma` in {OUTPUT_UNITS[name]}. {above} of {len(m)} factors have `mu*` above the noise floor ({floor:.3g})"
+            " by more than their interval; one that does not is"
             f" marked {WITHIN_NOISE}, not distinguishable from no effect. The {SHOWN} largest:",
             "",
             *_table(

@@ -488,14 +488,14 @@ def render(result: Sensitivity, shown: int = 8) -> str:
 
     A factor whose index is not above the noise by more than its interval (:func:`above_noise`,
     :func:`sobol_above_noise`) is marked :data:`WITHIN_NOISE`, and each output says how many of
-    its factors are above the noise floor.
+    its factors are above the noise floor; each output says the unit of its ``mu*``, ``sigma`` and noise (:data:`OUTPUT_UNITS`).
     """
     lines = []
     noise = result.noise.set_index("output")
     for name, meaning in OUTPUTS.items():
         n = noise.loc[name]
         lines.append(
-            f"{meaning}: Monte Carlo noise at one design point sd {n['noise_sd']:.3g}"
+            f"{meaning} (mu*, sigma and noise in {OUTPUT_UNITS[name]}): Monte Carlo noise at one design point sd {n['noise_sd']:.3g}"
             f" ({n['noise_share_of_morris_variance']:.1%} of the variance over the Morris design,"
             f" {n['noise_share_of_sobol_variance']:.1%} over the Sobol design)"
         )

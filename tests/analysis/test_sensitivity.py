@@ -291,3 +291,12 @@ def test_a_factor_within_the_noise_is_said_to_be_so_not_ranked_as_if_it_mattered
     assert text.count("1 of 2 factors have mu* above the noise floor (0.06") == len(OUTPUTS)
     clear = render(_two_factors(mu_star_conf=0.03, st_conf=0.02))  # 0.1 - 0.03 > 0.06 and 0.1 - 0.02 > 0.05
     assert "within noise" not in clear.replace("marked within noise", "") and clear.count("2 of 2 factors") == len(OUTPUTS)
+
+
+def test_the_printout_says_the_unit_of_each_outputs_indices():
+    """The printout gave mu* 46.7 and noise sd 5.4 with no unit (months for months_to_collapse, a share of partnerships for collapse)."""
+    from sim.analysis.sensitivity import OUTPUT_UNITS
+
+    text = render(_two_factors(mu_star_conf=0.05, st_conf=0.08))
+    for name, meaning in OUTPUTS.items():
+        assert f"{meaning} (mu*, sigma and noise in {OUTPUT_UNITS[name]}): Monte Carlo noise" in text
