@@ -519,6 +519,7 @@ def results_folders(tmp_path_factory) -> Path:
     return made
 
 
+@pytest.mark.slow  # sim-run makes the folders
 @pytest.mark.parametrize("line", READING, ids=[line.text for line in READING])
 def test_a_line_reading_a_results_folder_runs_on_a_real_one(line, results_folders, checked, capsys, tmp_path):
     """The placeholder made a real folder of the kind the page means, the line runs to its end (exit 0)."""
@@ -545,6 +546,7 @@ MISTAKEN_READING = [
 ]
 
 
+@pytest.mark.slow  # sim-run makes the folders
 @pytest.mark.parametrize(("page", "text", "wrong"), MISTAKEN_READING)
 def test_a_mistaken_line_reading_a_results_folder_is_caught(page, text, wrong, results_folders, checked, capsys, tmp_path):
     copy = dict(_texts())[page].replace(text, wrong)
