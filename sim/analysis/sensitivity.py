@@ -39,6 +39,7 @@ import numpy as np
 
 from sim.analysis.summary import FAILURES
 from sim.config import assumptions as catalogue
+from sim.config.distributions import describe
 from sim.config.model import ModelConfig
 from sim.frontends.ensemble import simulate
 from sim.frontends.table import input_title
@@ -478,6 +479,26 @@ def sobol_above_noise(sobol: Any) -> Any:
     return sobol["ST"] - sobol["ST_conf"] > sobol["noise_share"]
 
 
+def factor_key(factors: Sequence[str]) -> list[str]:
+    """Each factor as its declaration gives it, one line a factor: its meaning, unit, the range it was varied over and its value's source.
+
+    Parameters
+    ----------
+    factors
+        Assumption paths (``decisions.memory``).
+
+    Returns
+    -------
+    list of str
+        "decisions.memory: <meaning>; <unit>, varied uniform on [lo, hi]; value: assumption" for each.
+    """
+    declared = catalogue.by_path()
+    return [
+        f"{factor}: {input_title(factor)}; {declared[factor].spec.unit}, varied {describe(declared[factor].prior)}; value: {declared[factor].spec.value}"
+        for factor in factors
+    ]
+
+
 def _marked(clear: bool) -> str:
     """What a printed row of indices ends with: nothing above the noise, else :data:`WITHIN_NOISE`."""
     return "" if clear else f"   {WITHIN_NOISE}"
@@ -489,8 +510,10 @@ def render(result: Sensitivity, shown: int = 8) -> str:
     A factor whose index is not above the noise by more than its interval (:func:`above_noise`,
     :func:`sobol_above_noise`) is marked :data:`WITHIN_NOISE`, and each output says how many of
     its factors are above the noise floor; each output says the unit of its ``mu*``, ``sigma`` and noise (:data:`OUTPUT_UNITS`).
+    A key after them says each factor named as declared (:func:`factor_key`).
     """
     lines = []
+    named: dict[str, None] = {}
     noise = result.noise.set_index("output")
     for name, meaning in OUTPUTS.items():
         n = noise.loc[name]
@@ -515,9 +538,12 @@ def render(result: Sensitivity, shown: int = 8) -> str:
         lines += [f"  {r.factor:<52}{r.mu_star:>10.3g}{r.mu_star_conf:>10.3g}{r.sigma:>10.3g}{_marked(r.clear)}" for r in m.itertuples()]
         s = result.sobol[result.sobol["output"] == name]
         s = s.assign(clear=sobol_above_noise(s)).sort_values("ST", ascending=False)
+        named.update(dict.fromkeys([*m["factor"], *s["factor"]]))
         lines.append(f"  Sobol: a factor whose ST interval reaches the noise share ({s['noise_share'].iloc[0]:.1%} of the variance) is marked {WITHIN_NOISE}")
         lines.append(f"  {'factor':<52}{'S1':>8}{'± 95%':>8}{'ST':>8}{'± 95%':>8}")
         lines += [f"  {r.factor:<52}{r.S1:>8.2f}{r.S1_conf:>8.2f}{r.ST:>8.2f}{r.ST_conf:>8.2f}{_marked(r.clear)}" for r in s.itertuples()]
+    lines.append("The factors named above, as declared (docs/parameters.md):")
+    lines += [f"  {line}" for line in factor_key(list(named))]
     return "\n".join(lines)
 
 

@@ -284,7 +284,8 @@ def test_a_factor_within_the_noise_is_said_to_be_so_not_ranked_as_if_it_mattered
     second to eighth factors read mu* 0.075-0.113: all listed as a ranking, none said to be noise.
     """
     text = render(_two_factors(mu_star_conf=0.05, st_conf=0.08))
-    rows = [line for line in text.splitlines() if line.lstrip().startswith(("partnership.delivery", "decisions.noise"))]
+    tables = text.split("The factors named above")[0]
+    rows = [line for line in tables.splitlines() if line.lstrip().startswith(("partnership.delivery", "decisions.noise"))]
     assert len(rows) == 4 * len(OUTPUTS)
     for row in rows:  # mu* 0.1 - 0.05 does not clear the floor 0.06; ST 0.1 - 0.08 does not clear the noise share 0.05
         assert row.endswith("within noise") == row.lstrip().startswith("decisions.noise"), row
@@ -300,3 +301,12 @@ def test_the_printout_says_the_unit_of_each_outputs_indices():
     text = render(_two_factors(mu_star_conf=0.05, st_conf=0.08))
     for name, meaning in OUTPUTS.items():
         assert f"{meaning} (mu*, sigma and noise in {OUTPUT_UNITS[name]}): Monte Carlo noise" in text
+
+
+def test_the_printout_says_each_factor_it_names_as_declared():
+    """The printout named factors only by path (decisions.outside_option), never what they mean, their unit or the range varied."""
+    text = render(_two_factors(mu_star_conf=0.05, st_conf=0.08))
+    key = text.split("The factors named above, as declared (docs/parameters.md):\n")[1].splitlines()
+    assert key[0].startswith("  partnership.delivery: what sharing can really deliver against the promise")
+    assert key[0].endswith("; share of the promise, varied uniform on [0.5, 1.2]; value: assumption")
+    assert len(key) == 2 and key[1].startswith("  decisions.noise: ")
