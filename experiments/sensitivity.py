@@ -28,6 +28,7 @@ from sim.analysis.sensitivity import (
     WITHIN_NOISE,
     above_noise,
     analyse,
+    factor_key,
     morris_figure,
     sobol_above_noise,
     sobol_figure,
@@ -161,6 +162,16 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
             ),
             "",
         ]
+    shown = result.morris.sort_values("mu_star", ascending=False).groupby("output").head(SHOWN)["factor"]
+    named = list(dict.fromkeys([*shown, *result.sobol["factor"]]))
+    lines += [
+        "## The factors named above",
+        "",
+        "Each as declared (docs/parameters.md): its meaning; its unit and the range it was varied over; its value's source.",
+        "",
+        *(f"- `{line.split(': ', 1)[0]}`: {line.split(': ', 1)[1]}" for line in factor_key(named)),
+        "",
+    ]
     stages = ", ".join(f"{stage} {t:.0f} s" for stage, t in result.seconds.items())
     lines += ["## Time", "", f"Stages: {stages}.", ""]
     return "\n".join(lines)

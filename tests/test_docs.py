@@ -373,3 +373,15 @@ def test_the_sensitivity_page_says_it_varies_the_prior_not_the_posterior():
 
     text = (ROOT / "docs" / "sensitivity.md").read_text(encoding="utf-8")
     assert f"\n\n{VARIED}\n\n" in text and "not the calibrated posterior that sim-run and sim-compare use by default" in VARIED
+
+
+def test_the_sensitivity_page_says_each_factor_its_tables_name_as_declared():
+    """docs/sensitivity.md named its factors only by path in its tables, never their meaning, unit or the range they were varied over."""
+    from sim.analysis.sensitivity import factor_key
+
+    text = (ROOT / "docs" / "sensitivity.md").read_text(encoding="utf-8")
+    named = list(dict.fromkeys(re.findall(r"^\| `([\w.]+)` \|", text, flags=re.M)))
+    assert len(named) > 10
+    for line in factor_key(named):
+        path, words = line.split(": ", 1)
+        assert f"\n- `{path}`: {words}\n" in text, path
