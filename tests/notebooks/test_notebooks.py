@@ -278,7 +278,8 @@ def test_notebook_02_lists_levers_as_a_sentence_does_and_claims_only_what_its_ta
         assert f"With these replications, {_listed(unclear)} {'makes' if len(unclear) == 1 else 'make'} no measurable difference" in text
     if (effects[FROM_PARAMETERS] > 0).any():
         assert "the draws show no spread" not in text, "the table shows a spread from the assumptions for some lever"
-    moved = effects[(effects["net savings difference low"] > 0) | (effects["net savings difference high"] < 0)]
+    # in the sentence's order: those whose savings rise, then those whose savings fall
+    moved = pd.concat([effects[effects["net savings difference low"] > 0], effects[effects["net savings difference high"] < 0]])
     doubtful = list(moved.index[(moved["net savings difference total low"] <= 0) & (moved["net savings difference total high"] >= 0)])
     if doubtful:
         assert f"the change in net savings is no longer measurable for {_listed(doubtful)}." in text
