@@ -7,6 +7,7 @@ the exact tests (McNemar's, :func:`equal_counts_p`) import SciPy when called.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -612,8 +613,6 @@ def between_draws(estimates: ArrayLike, noise: ArrayLike, weights: ArrayLike | N
     tau2, shrunk
         ``(...)`` between-draw variances and ``(D, ...)`` shrunk estimates.
     """
-    from scipy import stats
-
     estimates = np.asarray(estimates, float)
     noise = np.asarray(noise, float)
     d = estimates.shape[0]
@@ -627,15 +626,24 @@ def between_draws(estimates: ArrayLike, noise: ArrayLike, weights: ArrayLike | N
     between = (w * squares).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         q = np.where(pooled > 0, between / pooled, np.where(between > 0, np.inf, 0.0))
-    if weights is None:
-        limit = stats.chi2.ppf(1 - DETECTION_LEVEL, d - 1) / (d - 1)
-    else:
-        limit = stats.f.ppf(1 - DETECTION_LEVEL, d - 1, float(np.sum(weights)) - d)
+    limit = _detection_limit(d, None if weights is None else float(np.sum(weights)))
     tau2 = terms.mean(axis=0)
     tau2 = np.where((q / (d - 1) > limit) & (tau2 > 0), tau2, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(spread > 0, np.sqrt(tau2 / spread), 0.0)
     return tau2, centre + (estimates - centre) * factor
+
+
+@functools.lru_cache(maxsize=256)
+def _detection_limit(draws: int, replications: float | None) -> float:
+    """The value of ``Q / (D - 1)`` above which :func:`between_draws` finds a spread: the F distribution's upper
+    :data:`DETECTION_LEVEL` quantile on ``D - 1`` and ``N - D`` degrees of freedom, the chi-square's over ``D - 1``
+    without replications. Kept, as a bootstrap (:func:`ends_error`) asks for the same limit hundreds of times."""
+    from scipy import stats
+
+    if replications is None:
+        return float(stats.chi2.ppf(1 - DETECTION_LEVEL, draws - 1) / (draws - 1))
+    return float(stats.f.ppf(1 - DETECTION_LEVEL, draws - 1, replications - draws))
 
 
 def draw_centre(estimates: ArrayLike, weights: ArrayLike | None = None) -> np.ndarray:
