@@ -22,6 +22,7 @@ levers and mechanisms the configuration switches off are left alone (they cannot
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +64,7 @@ class Posterior:
     source: str
     values: Mapping[str, np.ndarray]
     weights: np.ndarray
-    sha256: str = ""
+    sha256: str
 
     def __repr__(self) -> str:
         """Where it came from and its size, not every sampled value (``model.uncertainty`` printed thousands of numbers)."""
@@ -91,7 +92,8 @@ def read_posterior(path: str | Path) -> Posterior:
     if not path.is_file():
         raise ConfigError([f"{where} is not a file (a Parquet or CSV table, one column per parameter path plus optional {WEIGHT})"])
     try:
-        table = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
+        data = path.read_bytes()  # read once: the digest recorded is that of the sample drawn from, even if the file is rewritten meanwhile
+        table = pd.read_csv(io.BytesIO(data)) if path.suffix.lower() == ".csv" else pd.read_parquet(io.BytesIO(data))
     except Exception as err:  # any reader error is bad input, reported in one line
         raise ConfigError([f"{where} cannot be read as {'CSV' if path.suffix.lower() == '.csv' else 'Parquet'}: {str(err).splitlines()[0]}"]) from None
     known = catalogue.by_path()
@@ -118,7 +120,7 @@ def read_posterior(path: str | Path) -> Posterior:
         problems.append(f"{where} has no parameter columns")
     if problems:
         raise ConfigError(problems)
-    return Posterior(str(path), values, weights / weights.sum(), hashlib.sha256(path.read_bytes()).hexdigest())
+    return Posterior(str(path), values, weights / weights.sum(), hashlib.sha256(data).hexdigest())
 
 
 @dataclass(frozen=True)
