@@ -54,19 +54,8 @@ def pid_alive(pid: int) -> bool:
 
 
 def still_held(folder: str | Path) -> bool | None:
-    """Whether a run or sweep still holds ``folder``'s lock, read without taking it (a sweep resumed meanwhile is not refused).
-
-    False where there is no lock file (its holder removed it on release) or the file names a
-    process of this host that has ended (a killed run leaves the file, not the lock); True
-    where that process is alive; None where the holder is another host's (a cluster's login
-    node), which this machine cannot tell.
-    """
-    who = RunLock(folder).owner()
-    if not who:
-        return False if not (Path(folder).resolve() / LOCK_NAME).exists() else None
-    if who.get("host") != socket.gethostname() or not isinstance(who.get("pid"), int):
-        return None
-    return pid_alive(who["pid"])
+    """Whether a run or sweep still holds ``folder``'s lock, read without taking it (:meth:`RunLock.holder_alive`)."""
+    return RunLock(folder).holder_alive()
 
 
 class RunLock:
@@ -91,11 +80,25 @@ class RunLock:
         except (OSError, ValueError):
             return {}
 
-    def _held_by_live_process(self) -> bool:
-        """Without ``flock`` (some network file systems): whether the PID in the lock file is alive on this host."""
+    def holder_alive(self) -> bool | None:
+        """Whether the process the lock file names is alive, read without taking the lock (a sweep resumed meanwhile is not refused).
+
+        False where there is no lock file (its holder removed it on release) or the file names a
+        process of this host that has ended (a killed run leaves the file, not the lock); True
+        where that process is alive; None where the holder is another host's (a cluster's login
+        node), which this machine cannot tell, or the file says nothing yet.
+        """
         who = self.owner()
+        if not who:
+            return None if self.path.exists() else False
         pid = who.get("pid")
-        return isinstance(pid, int) and pid != os.getpid() and who.get("host") == socket.gethostname() and pid_alive(pid)
+        if who.get("host") != socket.gethostname() or not isinstance(pid, int):
+            return None
+        return pid_alive(pid)
+
+    def _held_by_live_process(self) -> bool:
+        """Without ``flock`` (some network file systems): whether another process of this host, alive, is named in the lock file."""
+        return self.owner().get("pid") != os.getpid() and self.holder_alive() is True
 
     def _busy(self) -> FolderBusy:
         who = self.owner()

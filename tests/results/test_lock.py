@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import socket
 import subprocess
 import sys
 
-from sim.results.lock import LOCK_NAME, RunLock, still_held
+import pytest
+
+from sim.results.lock import LOCK_NAME, FolderBusy, RunLock, still_held
 
 
 def test_a_folder_without_a_lock_file_is_not_held(tmp_path):
@@ -30,3 +34,22 @@ def test_a_lock_file_left_by_a_process_that_ended_is_not_held(tmp_path):
 def test_a_lock_of_another_host_cannot_be_told_from_here(tmp_path):
     (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": 1, "host": f"not-{socket.gethostname()}", "started": 0.0}))
     assert still_held(tmp_path) is None
+
+
+def test_without_flock_a_live_process_named_in_the_lock_file_keeps_the_folder(tmp_path, monkeypatch):
+    """On a file system without flock (ENOLCK) the PID in the lock file decides: a live other process of this host refuses."""
+
+    def no_flock(fd, operation):
+        raise OSError(errno.ENOLCK, "no locks")
+
+    monkeypatch.setattr(fcntl, "flock", no_flock)
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": alive.pid, "host": socket.gethostname(), "started": 0.0}))
+        with pytest.raises(FolderBusy):
+            RunLock(tmp_path).acquire()
+    finally:
+        alive.kill()
+        alive.wait()
+    with RunLock(tmp_path):
+        assert still_held(tmp_path) is True, "its process ended: taken, now this process's"
