@@ -26,11 +26,10 @@ from sim.analysis.sensitivity import (
     OUTPUTS,
     VARIED,
     WITHIN_NOISE,
-    above_noise,
     analyse,
     factor_key,
     morris_figure,
-    sobol_above_noise,
+    ranked,
     sobol_figure,
 )
 from sim.config.scenarios import load
@@ -114,8 +113,7 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
     ]
     for name, meaning in OUTPUTS.items():
-        m = result.morris[result.morris["output"] == name]
-        m = m.assign(clear=above_noise(m)).sort_values("mu_star", ascending=False)
+        m, _ = ranked(result, name)
         floor = noise.loc[name, "mu_star_noise"]
         above = int(m["clear"].sum())
         lines += [
@@ -146,8 +144,7 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
     ]
     for name, meaning in OUTPUTS.items():
-        s = result.sobol[result.sobol["output"] == name]
-        s = s.assign(clear=sobol_above_noise(s)).sort_values("ST", ascending=False)
+        _, s = ranked(result, name)
         lines += [
             f"### {meaning}",
             "",
@@ -169,7 +166,7 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
         "Each as declared (docs/parameters.md): its meaning; its unit and the range it was varied over; its value's source.",
         "",
-        *(f"- `{line.split(': ', 1)[0]}`: {line.split(': ', 1)[1]}" for line in factor_key(named)),
+        *(f"- `{factor}`: {words}" for factor, words in factor_key(named)),
         "",
     ]
     stages = ", ".join(f"{stage} {t:.0f} s" for stage, t in result.seconds.items())

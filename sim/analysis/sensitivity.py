@@ -479,8 +479,8 @@ def sobol_above_noise(sobol: Any) -> Any:
     return sobol["ST"] - sobol["ST_conf"] > sobol["noise_share"]
 
 
-def factor_key(factors: Sequence[str]) -> list[str]:
-    """Each factor as its declaration gives it, one line a factor: its meaning, unit, the range it was varied over and its value's source.
+def factor_key(factors: Sequence[str]) -> list[tuple[str, str]]:
+    """Each factor beside what its declaration says of it: its meaning, unit, the range it was varied over and its value's source.
 
     Parameters
     ----------
@@ -489,14 +489,39 @@ def factor_key(factors: Sequence[str]) -> list[str]:
 
     Returns
     -------
-    list of str
-        "decisions.memory: <meaning>; <unit>, varied uniform on [lo, hi]; value: assumption" for each.
+    list of (str, str)
+        ``(factor, "<meaning>; <unit>, varied uniform on [lo, hi]; value: assumption")`` for each, in order;
+        the printout and docs/sensitivity.md each set the factor before its words their own way.
     """
     declared = catalogue.by_path()
     return [
-        f"{factor}: {input_title(factor)}; {declared[factor].spec.unit}, varied {describe(declared[factor].prior)}; value: {declared[factor].spec.value}"
+        (factor, f"{input_title(factor)}; {declared[factor].spec.unit}, varied {describe(declared[factor].prior)}; value: {declared[factor].spec.value}")
         for factor in factors
     ]
+
+
+def ranked(result: Sensitivity, output: str) -> tuple[Any, Any]:
+    """One output's Morris and Sobol rows, each with a ``clear`` column (above the noise) and most influential first.
+
+    Parameters
+    ----------
+    result
+        The analysis.
+    output
+        An output's name (a key of :data:`OUTPUTS`).
+
+    Returns
+    -------
+    tuple of DataFrame
+        The Morris rows by ``mu_star`` descending, ``clear`` from :func:`above_noise`; the Sobol rows by ``ST``
+        descending, ``clear`` from :func:`sobol_above_noise`.
+    """
+    morris = result.morris[result.morris["output"] == output]
+    sobol = result.sobol[result.sobol["output"] == output]
+    return (
+        morris.assign(clear=above_noise(morris)).sort_values("mu_star", ascending=False),
+        sobol.assign(clear=sobol_above_noise(sobol)).sort_values("ST", ascending=False),
+    )
 
 
 def _marked(clear: bool) -> str:
@@ -527,23 +552,20 @@ def render(result: Sensitivity, shown: int = 8) -> str:
             stages = result.points["stage"].value_counts()
             said = " and ".join(f"{count} of {stages.get(stage, 0)} {stage.title()}" for stage, count in gaps if count)
             lines.append(f"  {said} design points had no value (no partnership launched there): each was given the mean of the others")
-        every = result.morris[result.morris["output"] == name]
-        clear = above_noise(every)
-        m = every.assign(clear=clear).sort_values("mu_star", ascending=False).head(shown)
+        every, s = ranked(result, name)
+        m = every.head(shown)
         lines.append(
-            f"  Morris: {int(clear.sum())} of {len(every)} factors have mu* above the noise floor ({n['mu_star_noise']:.3g}, what noise alone reads)"
+            f"  Morris: {int(every['clear'].sum())} of {len(every)} factors have mu* above the noise floor ({n['mu_star_noise']:.3g}, what noise alone reads)"
             f" by more than their interval; one marked {WITHIN_NOISE} is not distinguishable from no effect"
         )
         lines.append(f"  {'factor':<52}{'mu*':>10}{'± 95%':>10}{'sigma':>10}")
         lines += [f"  {r.factor:<52}{r.mu_star:>10.3g}{r.mu_star_conf:>10.3g}{r.sigma:>10.3g}{_marked(r.clear)}" for r in m.itertuples()]
-        s = result.sobol[result.sobol["output"] == name]
-        s = s.assign(clear=sobol_above_noise(s)).sort_values("ST", ascending=False)
         named.update(dict.fromkeys([*m["factor"], *s["factor"]]))
         lines.append(f"  Sobol: a factor whose ST interval reaches the noise share ({s['noise_share'].iloc[0]:.1%} of the variance) is marked {WITHIN_NOISE}")
         lines.append(f"  {'factor':<52}{'S1':>8}{'± 95%':>8}{'ST':>8}{'± 95%':>8}")
         lines += [f"  {r.factor:<52}{r.S1:>8.2f}{r.S1_conf:>8.2f}{r.ST:>8.2f}{r.ST_conf:>8.2f}{_marked(r.clear)}" for r in s.itertuples()]
     lines.append("The factors named above, as declared (docs/parameters.md):")
-    lines += [f"  {line}" for line in factor_key(list(named))]
+    lines += [f"  {factor}: {words}" for factor, words in factor_key(list(named))]
     return "\n".join(lines)
 
 

@@ -310,3 +310,19 @@ def test_the_printout_says_each_factor_it_names_as_declared():
     assert key[0].startswith("  partnership.delivery: what sharing can really deliver against the promise")
     assert key[0].endswith("; share of the promise, varied uniform on [0.5, 1.2]; value: assumption")
     assert len(key) == 2 and key[1].startswith("  decisions.noise: ")
+
+
+def test_one_ranking_serves_the_printout_and_the_page():
+    """The printout and docs/sensitivity.md each sorted an output's Morris and Sobol rows and marked the noise their own way
+    (near-copies); each factor's key line was joined as "path: words" and the page split it back. Both now read
+    :func:`sim.analysis.sensitivity.ranked` and :func:`sim.analysis.sensitivity.factor_key`'s (factor, words) pairs."""
+    from sim.analysis.sensitivity import factor_key, ranked
+
+    result = _two_factors(mu_star_conf=0.05, st_conf=0.02)
+    morris, sobol = ranked(result, next(iter(OUTPUTS)))
+    assert list(morris["factor"]) == list(sobol["factor"]) == ["partnership.delivery", "decisions.noise"]
+    assert list(morris["clear"]) == [True, False] and list(sobol["clear"]) == [True, True]
+    [(factor, words)] = factor_key(["partnership.delivery"])
+    assert factor == "partnership.delivery" and words.startswith("what sharing can really deliver against the promise")
+    assert words.endswith("; share of the promise, varied uniform on [0.5, 1.2]; value: assumption")
+    assert f"  {factor}: {words}" in render(result)
