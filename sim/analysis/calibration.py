@@ -30,7 +30,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -174,6 +174,15 @@ class TooFewPoints(ValueError):
     """Too few points with every statistic defined to fit an emulator (raise ``points``)."""
 
 
+#: What each emulator form of a wave's table is (:class:`Emulator`'s ``form``), the fullest first.
+EMULATOR_FORMS = {
+    "quadratic": "every parameter, its square and each product of two",
+    "squares": "every parameter and its square, no products",
+    "linear": "every parameter alone",
+}
+_QUADRATIC, _SQUARES, _LINEAR = EMULATOR_FORMS
+
+
 class Emulator:
     """Emulators of several statistics over the unit cube: quadratic regressions with leave-one-out variance.
 
@@ -200,7 +209,7 @@ class Emulator:
         self.dims = u.shape[1]
         d = self.dims
         #: Terms used: ``quadratic`` (with products) when there are at least twice as many points as terms, else ``squares``, else ``linear``.
-        self.form = next((f for f, terms in (("quadratic", 1 + d + d * (d + 1) // 2), ("squares", 1 + 2 * d)) if len(u) >= 2 * terms), "linear")
+        self.form = next((f for f, terms in ((_QUADRATIC, 1 + d + d * (d + 1) // 2), (_SQUARES, 1 + 2 * d)) if len(u) >= 2 * terms), _LINEAR)
         X = self.basis(u)
         if len(u) < self.least_points(d):
             raise TooFewPoints(f"an emulator of {d} parameters needs at least {self.least_points(d)} points with every statistic defined, got {len(u)}")
@@ -222,9 +231,9 @@ class Emulator:
     def basis(self, u: np.ndarray) -> np.ndarray:
         """Regressors (inputs centred at 0.5): 1 and each input, plus each square (``squares``) or each product of two (``quadratic``)."""
         x = np.atleast_2d(np.asarray(u, float)) - 0.5
-        if self.form == "linear":
+        if self.form == _LINEAR:
             return np.column_stack([np.ones(len(x)), x])
-        if self.form == "squares":
+        if self.form == _SQUARES:
             return np.column_stack([np.ones(len(x)), x, x**2])
         i, j = np.triu_indices(x.shape[1])
         return np.column_stack([np.ones(len(x)), x, x[:, i] * x[:, j]])
@@ -700,12 +709,39 @@ def change_threshold(result: Calibration) -> tuple[float, float]:
     return noise, max(INFORMED, 2.0 * noise)
 
 
-#: What each emulator form of a wave's table is (:class:`Emulator`'s ``form``).
-EMULATOR_FORMS = {
-    "quadratic": "every parameter, its square and each product of two",
-    "squares": "every parameter and its square, no products",
-    "linear": "every parameter alone",
-}
+class ChangeGroups(NamedTuple):
+    """The parameters of a calibration split by how far the targets moved them from their prior (:func:`change_groups`)."""
+
+    #: :func:`parameter_table` of the calibration.
+    table: pd.DataFrame
+    #: The change sampling noise alone gives (:func:`change_threshold`).
+    noise: float
+    #: The least change that counts as informed (:func:`change_threshold`).
+    threshold: float
+    #: Rows whose change reaches the threshold: the targets inform them (largest change first).
+    pinned: pd.DataFrame
+    #: Rows changed by :data:`INFORMED` or more yet below the threshold: these points cannot place them (largest change first).
+    unplaced: pd.DataFrame
+    #: The other rows (change below :data:`INFORMED`, or undefined): hardly informed.
+    loose: pd.DataFrame
+
+
+def change_groups(result: Calibration) -> ChangeGroups:
+    """``result``'s parameter table split into the parameters the targets inform, those these points cannot place, and the rest.
+
+    The one split the report (:func:`render`) and the warning of too few points (:func:`too_few_points`) both say.
+    """
+    table = parameter_table(result)
+    noise, threshold = change_threshold(result)
+    placed, informed = table["change"] >= threshold, table["change"] >= INFORMED
+    return ChangeGroups(
+        table,
+        noise,
+        threshold,
+        table[placed].sort_values("change", ascending=False),
+        table[~placed & informed].sort_values("change", ascending=False),
+        table[~placed & ~informed],
+    )
 
 
 def emulator_notes(waves: Sequence[dict[str, Any]]) -> str:
@@ -713,7 +749,7 @@ def emulator_notes(waves: Sequence[dict[str, Any]]) -> str:
 
     Empty where every wave's emulator is quadratic and every left-one-out R² is 0 or more.
     """
-    forms = list(dict.fromkeys(w.get("emulator", "") for w in waves if w.get("emulator", "quadratic") != "quadratic"))
+    forms = list(dict.fromkeys(w.get("emulator", "") for w in waves if w.get("emulator", _QUADRATIC) != _QUADRATIC))
     poor = [(w["wave"], name) for w in waves for name, r2 in w.get("emulator_r2", {}).items() if r2 < 0]
     notes = []
     if forms:
@@ -738,9 +774,8 @@ def too_few_points(result: Calibration) -> str | None:
     parameter changed by :data:`INFORMED` or more yet no more than twice what noise alone gives:
     the report cannot then say whether the targets inform it.
     """
-    noise, threshold = change_threshold(result)
-    unplaced = [row.parameter for row in parameter_table(result).itertuples() if INFORMED <= row.change < threshold]
-    if threshold <= 1 and not unplaced:
+    _, noise, threshold, _, unplaced, _ = change_groups(result)
+    if threshold <= 1 and not len(unplaced):
         return None
     which = "which parameters the targets inform" if threshold > 1 else f"whether the targets inform {_count(len(unplaced), 'parameter')}"
     return (
@@ -1031,14 +1066,8 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
     beside the command and the model version when given.
     """
     t, info = result.targets, result.info
-    params = parameter_table(result)
+    params, noise, threshold, pinned, unplaced, loose = change_groups(result)
     pred = predictive_table(result)
-    noise, threshold = change_threshold(result)
-    pinned = params[params["change"] >= threshold].sort_values("change", ascending=False)
-    loose = params[~(params["change"] >= threshold)]
-    unplaced = loose[loose["change"] >= INFORMED].sort_values("change", ascending=False)
-    if len(unplaced):  # changed by more than counts as informed, yet within what noise alone gives: neither side can be said
-        loose = loose[~(loose["change"] >= INFORMED)]
     breakup = pred.iloc[-1]
     # what the prose may say of these targets: timing alone (shares among endings, no denominator), a record of cases, its own list
     timing = all(s.kind == "duration_share" for s in t.statistics)

@@ -584,3 +584,26 @@ def test_the_prior_posterior_panels_titles_break_between_words_only():
     result = C.calibrate(cfg, uk, C.calibrated_items(cfg, [path], uk), seed=1, replications=20, points=10, waves=1)
     title = C.prior_posterior_figure(result).axes[0].get_title()
     assert title.split("\n") == ["Share of the disruption that", "full-strength communications prevent"]
+
+
+def test_one_split_of_the_parameters_serves_the_report_and_the_warning_of_too_few_points(monkeypatch):
+    """too_few_points and render each split the parameter table into informed, cannot place and hardly informed by the same
+    predicate (render's guard on its split did nothing); both now read change_groups. Emulator forms are named in one place."""
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    t = load_targets("uk_breakups")
+    result = C.calibrate(cfg, t, C.calibrated_items(cfg, ["decisions.memory", "decisions.outside_option"], t), seed=4, replications=20, points=30, waves=1)
+    monkeypatch.setattr(C, "change_threshold", lambda result: (0.05, 0.3))
+    table, _, threshold, pinned, unplaced, loose = C.change_groups(result)
+    assert threshold == 0.3 and len(pinned) == len(unplaced) == 1 and loose.empty
+    assert sorted([*pinned["parameter"], *unplaced["parameter"], *loose["parameter"]]) == sorted(table["parameter"])
+    assert (pinned["change"] >= threshold).all() and ((unplaced["change"] >= C.INFORMED) & (unplaced["change"] < threshold)).all()
+    report = C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
+    placed = next(line for line in report.splitlines() if line.startswith("- **Parameters these points cannot place**"))
+    informed = next(line for line in report.splitlines() if line.startswith("- **Parameters it does inform**"))
+    assert f"`{unplaced['parameter'].iloc[0]}`" in placed and f"`{pinned['parameter'].iloc[0]}`" in informed
+    assert "whether the targets inform 1 parameter:" in C.too_few_points(result)
+    rng = np.random.default_rng(0)
+    assert list(C.EMULATOR_FORMS) == ["quadratic", "squares", "linear"]
+    assert C.Emulator(rng.random((6, 3)), rng.random((6, 1))).form == "linear" and C.Emulator(rng.random((60, 3)), rng.random((60, 1))).form == "quadratic"
