@@ -27,12 +27,9 @@ from sim.core import decisions, triggers
 from sim.core.contract import Size
 from sim.core.layout import layout
 from sim.core.params import CouncilParams
-from sim.core.state import PROPOSAL
-from sim.frontends.narrative import ENDINGS, decided
+from sim.frontends.narrative import EARLY_ENDINGS, ENDINGS, EventLog, decided
 from sim.frontends.words import lower_first
 
-#: Endings that leave no partnership for a council still in it to weigh.
-ENDED = ("shelved", "collapsed")
 #: Council attributes that change during a run: properties here, not fixed attributes.
 LIVE = ("it_maturity", "orientation", "sovereignty_concern")
 #: Fixed attributes drawn for each council, with the labels of categorical ones.
@@ -90,14 +87,16 @@ class _Live:
 
 
 class Host(Protocol):
-    """What a council reads of its model: the one-replication kernel state and parameters, the councils' names and
-    the councils themselves (:class:`~sim.frontends.model.PartnershipModel` is one). Named here so that the agents
-    need not import the model that makes them (the model imports the agents)."""
+    """What a council reads of its model: the one-replication kernel state and parameters, the councils' names, the
+    councils themselves, the run's phase, how it ended and its event log (:class:`~sim.frontends.model.PartnershipModel`
+    is one). Named here so that the agents need not import the model that makes them (the model imports the agents)."""
 
     state: Any
     P: Any
     names: Sequence[str]
     councils: Sequence[Council]
+    events: EventLog
+    phase: str
     outcome: str
     trigger: str
     cause: str
@@ -178,7 +177,7 @@ class Council(mesa.Agent):
         if not self.active:
             return decided(f"{self.name} left in month {self.exit_month}", self.exit_trigger, self.exit_cause).text + "."
         value, outside = self.value_seen, self.outside_option
-        if m.outcome in ENDED:
+        if m.outcome in EARLY_ENDINGS:
             ended = decided(f"{ENDINGS[m.outcome]} in month {m.state.month}", m.trigger, m.cause).text
             if m.outcome == "shelved":
                 return f"{self.name} never had a partnership to weigh: {ended}."
@@ -186,7 +185,7 @@ class Council(mesa.Agent):
                 f"{self.name} did not leave: {ended}. At the end it saw the partnership as worth {value:.2f} of what it promised, "
                 f"against {outside:.2f} for going alone after the cost of leaving."
             )
-        if int(m.state.partnership["phase"][0]) == PROPOSAL:
+        if m.phase == "proposal":
             return (
                 f"{self.name} has no partnership to leave yet: the proposal is still before the councils (month {m.state.month}). "
                 f"It sees the partnership proposed as worth {value:.2f} of what it promised."
@@ -214,6 +213,13 @@ class Council(mesa.Agent):
     def exit_cause(self) -> str:
         """Cause label of its exit (the cause that had taken most of the value it saw when it gave notice), or ``"none"``."""
         return layout().label(int(self.model.state.council["exit_cause"][0, self.index]))
+
+    @property
+    def noticed(self) -> int:
+        """Month it gave the notice it left on (:meth:`~sim.frontends.narrative.EventLog.notice`), or -1: it is still in
+        or gave none (the exit month where it left with no notice to serve)."""
+        notice = self.model.events.notice(self.name, self.exit_month)
+        return -1 if notice is None else notice.month
 
     @property
     def partners(self) -> list[Council]:

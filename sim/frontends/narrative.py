@@ -17,7 +17,7 @@ loss taken again every month, adding up).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sim.core import decisions, triggers
@@ -35,6 +35,8 @@ ENDINGS = {
     "underperforming": "the horizon is reached: the partnership survives but underperforms",
     "sustained": "the horizon is reached: the partnership is sustained",
 }
+#: The endings that come before the horizon, leaving no partnership for a council still in it to weigh.
+EARLY_ENDINGS = ("shelved", "collapsed")
 COLUMNS = ("month", "council", "cause", "case", "what", "size", "partner", "trigger", "text")
 
 
@@ -101,6 +103,9 @@ def explain(cause: str, tagged: bool = True) -> str:
 
 #: The sentences of the councils' decisions (said with their trigger and cause).
 DECISIONS = frozenset(event.what for event in decisions.EVENTS.values())
+#: The sentences of a council's notice and of its exit (what the timeline says of them).
+GAVE_NOTICE = decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what
+LEFT = decisions.EVENTS[decisions.Ev.LEFT].what
 
 
 def trigger_words(label: str) -> str:
@@ -177,6 +182,16 @@ def decided(what: str, trigger: str, cause: str, tagged: bool = True) -> Decided
     Labels the model uses for none (``"none"``, ``""``) say nothing; ``tagged=False`` leaves the cause's case or source out.
     """
     return Decided(what, trigger_words(trigger), lower_first(explain(cause, tagged)))
+
+
+def left_words(noticed: int, exit_month: int, trigger: str, cause: str) -> Decided:
+    """How a council left in ``exit_month``, with the label of the ``trigger`` that opened its decision and of its main
+    ``cause``: "left in month 47, after a budget shock"; where it gave notice first (in month ``noticed``, before
+    ``exit_month``; -1: it gave none, the exit month: it left with no notice to serve), the trigger is the notice's: "gave
+    notice in month 54, after a partner leaving, and left in month 68" (:meth:`EventLog.notice`)."""
+    if not 0 <= noticed < exit_month:
+        return decided(f"left in month {exit_month}", trigger, cause)
+    return replace(decided(f"gave notice in month {noticed}", trigger, cause), then=f"left in month {exit_month}")
 
 
 @dataclass(frozen=True)
@@ -295,6 +310,13 @@ class EventLog:
     def add(self, month: int, council: str, what: str, cause: str = "", size: float = 0.0, partner: str = "", trigger: str = "") -> None:
         """Log an event; its case is looked up from its cause."""
         self.entries.append(Entry(month, council, cause, case_of(cause), what, size, partner, trigger))
+
+    def notice(self, council: str, exit_month: int) -> Entry | None:
+        """The notice ``council`` left on in ``exit_month``: its last notice by then (``None``: it is still in, or left
+        without giving notice). Its month is the exit month where the council left with no notice to serve."""
+        if exit_month < 0:
+            return None
+        return next((e for e in reversed(self.entries) if e.council == council and e.what == GAVE_NOTICE and e.month <= exit_month), None)
 
     def to_frame(self) -> Any:
         """One row per entry: ``month``, ``council``, ``cause``, ``case``, ``what``, ``size``, ``partner`` and ``text``."""

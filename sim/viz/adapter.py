@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,17 +19,27 @@ import numpy as np
 from sim.analysis.comparison import policy_phrase, policy_words
 from sim.config import cases, scenarios
 from sim.config.settings import NO_POLICY
-from sim.core import decisions
 from sim.core import levers as lever_table
 from sim.core.causes import source_words
 from sim.frontends.agents import most_taken, taken_words
 from sim.frontends.model import PartnershipModel
-from sim.frontends.narrative import DECISIONS, Decided, Stretch, Told, case_of, decided, explain, tell, trigger_words
+from sim.frontends.narrative import (
+    DECISIONS,
+    EARLY_ENDINGS,
+    LEFT,
+    Decided,
+    Stretch,
+    Told,
+    case_of,
+    explain,
+    left_words,
+    tell,
+    trigger_words,
+)
 from sim.frontends.words import lower_first, scenario_words, upper_first
 
-#: The sentences of a council's notice and of its exit (what the timeline says of them).
-GAVE_NOTICE = decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what
-LEFT = decisions.EVENTS[decisions.Ev.LEFT].what
+#: What a council that had not approved a shelved proposal decided, as "Why did it end?" says it (every other deciding council left).
+NOT_APPROVED = "had not approved the proposal"
 #: How a run stands or ended, in words, by outcome label.
 OUTCOME_WORDS = {
     "running": "still running",
@@ -105,15 +115,6 @@ class CouncilView:
     def exit(self) -> Decided:
         """How it left (:func:`left_words`; nothing said while it is a partner)."""
         return Decided("") if self.active else left_words(self.noticed, self.exit_month, self.exit_trigger, self.exit_cause)
-
-
-def left_words(noticed: int, exit_month: int, trigger: str, cause: str) -> Decided:
-    """How a council left in ``exit_month``, with the label of the ``trigger`` that opened its decision and of its main
-    ``cause``: "left in month 47, after a budget shock"; where it gave notice first (in month ``noticed``; -1: it did
-    not), the trigger is the notice's: "gave notice in month 54, after a partner leaving, and left in month 68"."""
-    if noticed < 0:
-        return decided(f"left in month {exit_month}", trigger, cause)
-    return replace(decided(f"gave notice in month {noticed}", trigger, cause), then=f"left in month {exit_month}")
 
 
 def trigger_tag(words: str) -> str:
@@ -216,7 +217,7 @@ class Decision:
     @property
     def left(self) -> bool:
         """Whether the council left (rather than not approving a shelved proposal)."""
-        return "left" in self.decided or bool(self.then)
+        return self.decided != NOT_APPROVED
 
 
 @dataclass(frozen=True)
@@ -544,16 +545,10 @@ class Run:
                 c.exit_month,
                 c.exit_cause,
                 c.exit_trigger,
-                self._noticed(c.name, c.exit_month),
+                c.noticed,
             )
             for c in self.model.councils
         ]
-
-    def _noticed(self, council: str, exit_month: int) -> int:
-        """The month ``council`` gave the notice it left on in ``exit_month`` (-1: it is still in, or left without notice
-        to serve, its notice and leaving in the same month)."""
-        gave = [e.month for e in self.model.events.entries if e.council == council and e.what == GAVE_NOTICE and e.month <= exit_month]
-        return gave[-1] if exit_month >= 0 and gave and gave[-1] < exit_month else -1
 
     def trust(self) -> dict[tuple[int, int], float]:
         """Mutual trust ``(i, j), i < j`` between current partners: the mean of each one's trust in the other."""
@@ -630,15 +625,14 @@ class Run:
             if m.outcome == "shelved":  # the shelving's trigger is the partnership's (the headline says it)
                 if not c.active or bool(m.state.council["approved"][0, c.index]):
                     continue
-                decided, then, trig, cause = "had not approved the proposal", "", "none", ending
+                decided, then, trig, cause = NOT_APPROVED, "", "none", ending
             elif c.exit_month == m.month and not c.active:
-                mine = [e for e in m.events.entries if e.council == c.name and e.what in (GAVE_NOTICE, LEFT)]
-                gave = [e for e in mine if e.what == GAVE_NOTICE]
-                if mine:  # the value it saw as it decided (the timeline's), not the month's end's
-                    decision = gave[-1] if gave else mine[-1]
+                notice = m.events.notice(c.name, c.exit_month)
+                decision = notice or next((e for e in reversed(m.events.entries) if e.council == c.name and e.what == LEFT), None)
+                if decision is not None:  # the value it saw as it decided (the timeline's), not the month's end's
                     month, seen = decision.month, decision.size
                     at = self.months.index(month)
-                said = left_words(self._noticed(c.name, c.exit_month), c.exit_month, c.exit_trigger, c.exit_cause)
+                said = left_words(-1 if notice is None else notice.month, c.exit_month, c.exit_trigger, c.exit_cause)
                 decided, then, trig, cause = said.what, said.then, c.exit_trigger, c.exit_cause
             else:
                 continue
@@ -746,7 +740,7 @@ def savings_words(saved: float, planned: float) -> str:
 
 def ending_words(v: RunView) -> str:
     """How a run ended, with its month: ``collapsed in month 68``, ``survives, underperforming to month 120``."""
-    return f"{v.outcome_words} in month {v.month}" if v.outcome in ("collapsed", "shelved") else f"{v.outcome_words} to month {v.month}"
+    return f"{v.outcome_words} in month {v.month}" if v.outcome in EARLY_ENDINGS else f"{v.outcome_words} to month {v.month}"
 
 
 def replay_summary(original: RunView, treated: RunView) -> tuple[tuple[str, str], tuple[str, str]]:

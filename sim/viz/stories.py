@@ -36,6 +36,7 @@ from sim.config import cases, scenarios
 from sim.config.checks import ArgumentParser
 from sim.config.settings import NO_POLICY
 from sim.core.version import __version__
+from sim.frontends.narrative import EARLY_ENDINGS
 from sim.viz.adapter import RunView, case_of_scenario, lever_overrides, levers_phrase
 
 #: Where the stories are stored (package data).
@@ -206,7 +207,7 @@ def chosen_for(original: RunView, treated: RunView) -> str:
 
 def readme_example(story: Story) -> str:
     """The README's trainer example (between :data:`README_START` and :data:`README_END`), told by ``story``."""
-    ending = f"{story.outcome} in month {story.end_month}" if story.outcome in ("collapsed", "shelved") else f"{story.outcome} at month {story.end_month}"
+    ending = f"{story.outcome} in month {story.end_month}" if story.outcome in EARLY_ENDINGS else f"{story.outcome} at month {story.end_month}"
     turned = story.outcome_with_levers if story.outcome_with_levers != "running" else "still running"
     return "\n".join(
         [

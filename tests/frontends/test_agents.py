@@ -267,3 +267,15 @@ def test_a_mesa_users_loop_reads_as_the_readme_says() -> None:
     ours.datacollector.collect(ours)
     run_to(ours, month + 1)
     assert ours.datacollector.get_agent_vars_dataframe().xs(leaver, level="AgentID").index.max() == month
+
+
+def test_a_council_that_left_on_its_notice_knows_the_month_it_gave_it() -> None:
+    """The month a council gave the notice it left on had one home, the trainer's page, which scanned the log itself;
+    :attr:`Council.noticed` reads it from the model's log (:meth:`~sim.frontends.narrative.EventLog.notice`)."""
+    replication, k, month = with_an_exit()
+    gone = PartnershipModel(seed=SEED, replication=replication)
+    run_to(gone, month)
+    leaver = gone.councils[k]
+    gave = [e.month for e in gone.events.entries if e.council == leaver.name and e.what == decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what]
+    assert not leaver.active and gave and leaver.noticed == gave[-1] <= month
+    assert all(c.noticed == -1 for c in gone.councils if c.active)

@@ -13,7 +13,24 @@ from sim.core import decisions, exogenous, kernel
 from sim.core.contract import LOST_VALUE, Event, Reading
 from sim.core.layout import EventKind, layout
 from sim.core.mechanisms import mechanisms
-from sim.frontends.narrative import COLUMNS, UNKNOWN, Decided, Entry, EventLog, Told, case_of, decided, explain, line, reading, source, tell
+from sim.frontends.narrative import (
+    COLUMNS,
+    GAVE_NOTICE,
+    LEFT,
+    UNKNOWN,
+    Decided,
+    Entry,
+    EventLog,
+    Told,
+    case_of,
+    decided,
+    explain,
+    left_words,
+    line,
+    reading,
+    source,
+    tell,
+)
 
 
 def champion_left(month: int = 14, council: str = "Northdale DC", size: float = 0.18) -> Entry:
@@ -193,6 +210,27 @@ def test_a_decision_is_said_from_its_parts_in_a_sentence_and_in_a_list() -> None
     told = tell(40, 40, ["Northdale DC"], Entry(40, "Northdale DC", "case03_misaligned_aspirations", "03", notice, 0.42, trigger="election"), 0.42)
     assert told.decided == decided(notice, "election", "case03_misaligned_aspirations")
     assert told.text == f"{told.decided.text} - {told.size}" and told.headline == told.decided.headline
+
+
+def test_a_council_that_left_on_its_notice_is_said_to_have_given_it_after_its_trigger_then_to_have_left() -> None:
+    """The notice a council left on is looked up in one place (:meth:`EventLog.notice`): the trainer's page found it in
+    the log, the model's councils did not, and :meth:`~sim.frontends.agents.Council.explain_exit` said "left in month
+    68, after a partner leaving" of a council whose notice (month 54), not its leaving, that trigger had opened."""
+    log = EventLog()
+    log.add(40, "Eastshire", GAVE_NOTICE, "case01_key_person", 0.4, trigger="agreement_review")
+    log.add(54, "Eastshire", GAVE_NOTICE, "case01_key_person", 0.37, trigger="partner_left")
+    log.add(54, "Westmere DC", GAVE_NOTICE, "coordination", 0.3)
+    log.add(60, "Westmere DC", LEFT, "coordination", 0.3)
+    log.add(60, "Westmere DC", GAVE_NOTICE, "coordination", 0.2)
+    log.add(70, "Eastshire", GAVE_NOTICE, "case01_key_person", 0.2)
+    notice = log.notice("Eastshire", 68)
+    assert notice is not None and (notice.month, notice.size) == (54, 0.37)
+    assert log.notice("Eastshire", -1) is None and log.notice("Northdale DC", 68) is None
+    assert log.notice("Westmere DC", 60).size == 0.2, "its last notice by the month it left"
+    said = left_words(54, 68, "partner_left", "case01_key_person")
+    assert said.text == "gave notice in month 54, after a partner leaving, and left in month 68; mostly over-dependency on key personnel (case 01)"
+    for noticed in (-1, 68):  # no notice, or none to serve: it left the month it gave it
+        assert left_words(noticed, 68, "partner_left", "none") == Decided("left in month 68", "a partner leaving")
 
 
 def test_a_line_and_a_cause_can_be_worded_without_their_source_for_a_page_that_shows_it_beside() -> None:

@@ -12,7 +12,7 @@ from sim.core.contract import Mechanism, MechanismParams
 from sim.core.jit import compiled
 from sim.core.layout import layout
 from sim.core.mechanisms import registered
-from sim.frontends.narrative import EventLog, Told, trigger_words
+from sim.frontends.narrative import GAVE_NOTICE, EventLog, Told, trigger_words
 from sim.viz import adapter, stories
 
 
@@ -143,7 +143,7 @@ def test_a_council_that_gave_notice_is_explained_by_what_it_saw_when_it_decided(
     for d in noticed:
         month = int(d.decided.split()[4])
         at = run.months.index(month)
-        notice = next(e for e in reversed(run.model.events.entries) if e.council == d.council and e.what == adapter.GAVE_NOTICE)
+        notice = next(e for e in reversed(run.model.events.entries) if e.council == d.council and e.what == GAVE_NOTICE)
         assert at < len(run.months) - 1 and notice.month == month and d.value_seen == notice.size
         assert d.taken[0][0] == plan.causes[plan.cause_index[d.cause]].words, "the cause it left for took most of the value it saw then"
 
@@ -155,7 +155,7 @@ def test_why_says_the_value_a_council_saw_as_it_decided_as_the_timeline_does():
     why = run.why()
     assert why is not None and why.decisions
     for d in why.decisions:
-        notice = next(i for i in reversed(run.timeline()) if i.who == d.council and i.text.startswith(adapter.GAVE_NOTICE))
+        notice = next(i for i in reversed(run.timeline()) if i.who == d.council and i.text.startswith(GAVE_NOTICE))
         assert f"the value it sees is {d.value_seen:.2f} of the promise" in notice.text, (adapter.decision_words(d), notice.text)
 
 
@@ -196,7 +196,7 @@ def test_a_council_that_gave_notice_is_said_to_have_given_it_after_its_trigger_t
     assert len(said) == 3
     for name, left in said:
         council = next(c for c in view.councils if c.name == name)
-        gave = [e.month for e in run.model.events.entries if e.council == name and e.what == adapter.GAVE_NOTICE]
+        gave = [e.month for e in run.model.events.entries if e.council == name and e.what == GAVE_NOTICE]
         assert gave and gave[-1] < council.exit_month
         after = trigger_words(council.exit_trigger)
         assert after and left.headline == f"gave notice in month {gave[-1]}, after {after}, and left in month {council.exit_month}", left
