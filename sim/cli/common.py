@@ -41,20 +41,45 @@ def fail(problems: Sequence[str]) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def name_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
-    """Unknown ``group=name`` choices (also comma-separated sweeps), one line each.
+def name_problems(argv: Sequence[str], groups: Sequence[str], lists: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """Unknown ``group=name`` choices (also comma-separated sweeps), and in a multirun unknown names in a list setting's values, one line each.
 
     Hydra's own message lists its whole search path over many lines; this one names the
-    choice and the names available. Skipped when the user adds config folders of their own.
+    choice and the names available, a folder of one's own (``--config-dir``) included.
+    Skipped when the user adds config folders otherwise (a search path, ``-cd``, ``--config-path``).
+
+    Parameters
+    ----------
+    argv
+        The arguments as given.
+    groups
+        The config groups whose ``group=name`` choices are checked (``scenario``, ``policy``).
+    lists
+        ``(setting, group)``: settings that take a list of a group's names (``policies``), as :func:`help_text` names them.
+        Each list a multirun's ``setting=`` gives (each of a sweep's, ``[none,a],[none,b]``) is checked as a single run's
+        (:func:`unknown_policies`): the whole multirun is refused before it starts rather than each point failing as it runs.
+        A single run has them checked with its other settings (:func:`compare_check`).
     """
-    if any("searchpath" in arg or arg.startswith(("--config-dir", "-cd", "--config-path", "-cp")) for arg in argv):
+    from sim.config.overrides import each_value, parse
+
+    if any("searchpath" in arg or arg.startswith(("-cd", "--config-path", "-cp")) for arg in argv):
+        return []
+    config_dir, refused = config_dir_of(argv)
+    if refused or (config_dir is not None and not Path(config_dir).is_dir()):  # refused with a line of its own
         return []
     problems = []
     for arg in argv:
         key, sep, value = arg.partition("=")
         if sep and key in groups and _NAMES.fullmatch(value):
-            known = available(key)
+            known = available(key, config_dir)
             problems += [unknown_name(key, name, known) for name in value.split(",") if name not in known]
+    settings = dict(lists) if guard.multirun_asked(argv) else {}
+    parsed = parse([arg for arg in argv if split_override(arg)[0] in settings])[0]  # a line Hydra cannot read has its own problem line
+    for override in parsed:
+        known = available(settings[override.key_or_group], config_dir)
+        for one in each_value(override):
+            listed = one.value()
+            problems += [line for line in unknown_policies(listed if isinstance(listed, list) else [], known, override.key_or_group) if line not in problems]
     return problems
 
 
@@ -151,9 +176,9 @@ def design_file_problems(path: Any) -> list[str]:
     return []
 
 
-def unknown_policies(listed: Sequence[Any], known: Sequence[str]) -> list[str]:
-    """One line for each name of a ``policies`` list that no policy file has (``policies[1] = 'nope' is not known ...``)."""
-    return [unknown_name(f"policies[{i}]", p, known) for i, p in enumerate(listed) if isinstance(p, str) and p not in known]
+def unknown_policies(listed: Sequence[Any], known: Sequence[str], setting: str = "policies") -> list[str]:
+    """One line for each name of a ``setting`` list (``policies``) that ``known`` has not (``policies[1] = 'nope' is not known ...``)."""
+    return [unknown_name(f"{setting}[{i}]", p, known) for i, p in enumerate(listed) if isinstance(p, str) and p not in known]
 
 
 def compare_check(cfg: DictConfig, args: Any) -> list[str]:
@@ -207,12 +232,12 @@ def compare_need(cfg: DictConfig) -> int:
     return results_bytes(0, 0)
 
 
-def argv_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
-    """Problems with the raw arguments: unquoted distributions, unknown scenario or policy names."""
-    return quoting_problems(argv) + name_problems(argv, groups)
+def argv_problems(argv: Sequence[str], groups: Sequence[str], lists: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """Problems with the raw arguments: unquoted distributions, unknown scenario or policy names (:func:`name_problems`)."""
+    return quoting_problems(argv) + name_problems(argv, groups, lists)
 
 
-def folder_argv_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str]:
+def folder_argv_problems(argv: Sequence[str], groups: Sequence[str], lists: Sequence[tuple[str, str]] = ()) -> list[str]:
     """Problems with the raw arguments of a command whose ``out=`` is a run's folder or, with ``-m``, a sweep's (``sim-run``, ``sim-compare``, ``sim-search``).
 
     Parameters
@@ -221,13 +246,15 @@ def folder_argv_problems(argv: Sequence[str], groups: Sequence[str]) -> list[str
         The arguments as given (``out=D`` already given as the Hydra folder too: :func:`out_as_folder`).
     groups
         The config groups the command takes (``scenario``, ``policy``...), whose names are checked.
+    lists
+        ``(setting, group)``: settings that take a list of a group's names (``policies``), whose names a multirun's are checked.
 
     Returns
     -------
     list[str]
         One line per problem: those of :func:`argv_problems`, then those of ``out=`` (:func:`out_problems` with ``sweep_folder``).
     """
-    return argv_problems(argv, groups) + out_problems(argv, sweep_folder=True)
+    return argv_problems(argv, groups, lists) + out_problems(argv, sweep_folder=True)
 
 
 def given_settings(argv: Sequence[str]) -> dict[str, str]:

@@ -50,7 +50,6 @@ from sim.cli.common import (
     chose_uncertainty,
     compare_check,
     compare_need,
-    config_dir_of,
     fail,
     fixed_paths,
     folder_argv_problems,
@@ -66,7 +65,7 @@ from sim.cli.common import (
 from sim.cli.sweep import begin_point, fail_point, job_overrides, job_point, run_sweepable
 from sim.config import schema
 from sim.config.checks import ConfigError
-from sim.config.scenarios import available, model_sections
+from sim.config.scenarios import model_sections
 from sim.config.settings import CompareSettings, compare_settings
 from sim.config.uncertainty import uncertainty_problems
 from sim.frontends.runner import Sinks
@@ -285,42 +284,20 @@ def app(cfg: DictConfig) -> None:
     when_committed(lambda: print(f"Results in {out}"))  # once they are in place
 
 
+#: ``(setting, group)``: the settings that take a list of a group's names, as ``--help`` and the raw arguments' check name them.
+LISTS = (("policies", "policy"),)
+
+
 def _argv_problems(argv: Sequence[str]) -> list[str]:
     if any(arg.partition("=")[0] == "policy" for arg in argv):
         return ["policy is a sim-run setting: sim-compare takes a list, e.g. policies=[none,continuity_plan]"]
-    return folder_argv_problems(argv, ("scenario",)) + swept_policies_problems(argv)
-
-
-def swept_policies_problems(argv: Sequence[str]) -> list[str]:
-    """In a multirun, a name no policy file has in a value of ``policies=`` (in each list of a sweep, ``[none,a],[none,b]``), one
-    line each as a single comparison gives it: the whole multirun is refused before it starts, as for a value out of range,
-    rather than each point with it failing as it runs. A folder of one's own policies counts (``--config-dir``)."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    if not guard.multirun_asked(argv) or any("searchpath" in arg or arg.startswith(("-cd", "--config-path", "-cp")) for arg in argv):
-        return []
-    config_dir, problems = config_dir_of(argv)
-    if problems:  # refused by Hydra's own reading of the command line
-        return []
-    known = available("policy", config_dir)
-    lines: list[str] = []
-    for arg in argv:
-        if arg.partition("=")[0] != "policies":
-            continue
-        try:
-            (override,) = OverridesParser.create().parse_overrides([arg])
-        except Exception:  # a line Hydra cannot read has its own problem line
-            continue
-        values = list(override.sweep_iterator()) if override.is_sweep_override() else [override.value()]
-        for value in values:
-            lines += [line for line in unknown_policies(value if isinstance(value, list) else [], known) if line not in lines]
-    return lines
+    return folder_argv_problems(argv, ("scenario",), LISTS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point ``sim-compare``: run on ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    maybe_help("sim-compare", __doc__ or "", CompareSettings, ("scenario",), argv, lists=(("policies", "policy"),))
+    maybe_help("sim-compare", __doc__ or "", CompareSettings, ("scenario",), argv, lists=LISTS)
     command = model_command("sim-compare", app, "compare", CompareSettings, compare_check, compare_need, ("scenario",), _argv_problems)
     argv, setting = out_as_folder(argv)  # out=D: the run's folder, or with -m the sweep's
     return run_sweepable(command, argv, setting)

@@ -418,3 +418,30 @@ def test_out_names_one_folder_a_run_or_a_sweep_and_is_checked_before_anything_ru
         f"out = {tmp_path} names one folder for every job of a multirun, each replacing the one before: leave out= unset (each job has its own)"
     ]
     assert out_problems(["out=/proc/x"], sweep_folder=True)[0].startswith("out = /proc/x: cannot write /proc")
+
+
+def test_names_are_checked_against_a_folder_of_ones_own_and_a_multiruns_lists_each_value(tmp_path):
+    """``name_problems`` skipped every name once ``--config-dir`` was given (Hydra's many-line message then); it now names the
+    folder's own choices among those available. A multirun's lists (``policies``) are checked in each value of a sweep, each
+    unknown name once; a single run's are left to its settings' check, and a folder that is not there to its own line."""
+    from sim.cli.common import name_problems
+    from sim.config.scenarios import available
+
+    for group in ("scenario", "policy"):
+        (tmp_path / group).mkdir()
+    (tmp_path / "scenario" / "ours.yaml").write_text("# @package _global_\n", encoding="utf-8")
+    (tmp_path / "policy" / "mine.yaml").write_text("# @package _global_\n", encoding="utf-8")
+    own = ["--config-dir", str(tmp_path)]
+    scenarios = ", ".join(available("scenario", tmp_path))
+    assert "ours" in scenarios
+    assert name_problems([*own, "scenario=ours"], ("scenario",)) == []
+    assert name_problems([*own, "scenario=nope"], ("scenario",)) == [f"scenario = 'nope' is not known (available: {scenarios})"]
+    lists = (("policies", "policy"),)
+    swept = "policies=[none,nope],[none,mine],[nope,none]"
+    policies = ", ".join(available("policy", tmp_path))
+    assert name_problems(["-m", *own, swept], (), lists) == [
+        f"policies[1] = 'nope' is not known (did you mean none?) (available: {policies})",
+        f"policies[0] = 'nope' is not known (did you mean none?) (available: {policies})",
+    ]
+    assert name_problems([*own, "policies=[none,nope]"], (), lists) == []
+    assert name_problems(["--config-dir", str(tmp_path / "nowhere"), "-m", "scenario=nope", swept], ("scenario",), lists) == []
