@@ -44,7 +44,7 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, percent, terms, words
+from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, percent, words
 from sim.config.model import ModelConfig
 from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import Uncertainty
@@ -849,8 +849,9 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     width = _width(comparison)
     lines = [f"What each policy changed, compared with {policy_phrase(reference)} on the same simulated partnerships:"]
     lines += [f"  {sentence(comparison, p, confidence=confidence)}" for p in comparison["policy"].iloc[1:]]
-    lines += words(COMPARISON_WORDS, terms("collapse_total_low" in comparison))
-    drawn = ": Monte Carlo intervals, the totals are under Uncertainty, below" if "collapse_total_low" in comparison else ""
+    with_draws = "collapse_total_low" in comparison
+    lines += words(COMPARISON_WORDS, drawn=with_draws)
+    drawn = ": Monte Carlo intervals, the totals are under Uncertainty, below" if with_draws else ""
     lines.append(f"Chance of each outcome (all partnerships; share and {level} interval){drawn}")
     lines.append(f"  {'':<{width - 2}}" + "".join(f"{m:<26}" for m in MEASURES).rstrip())
     for r in comparison.to_dict(orient="records"):

@@ -520,9 +520,9 @@ def mode_words(mode: str | None) -> str:
     return f"uncertainty: {mode}{noise}"
 
 
-def words(definitions: dict[str, str] | None = None, defined: dict[str, str] = TERMS) -> list[str]:
-    """The outcome words and the other terms (``defined``: :data:`TERMS`, or :func:`terms` of a run with draws), defined in a line each."""
-    return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in {**(definitions or DEFINITIONS), **defined}.items()]
+def words(definitions: dict[str, str] | None = None, drawn: bool = False) -> list[str]:
+    """The outcome words and the other terms (:func:`terms`: with :data:`DRAWN_TERMS` for a run with parameter draws, ``drawn``), defined in a line each."""
+    return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in {**(definitions or DEFINITIONS), **terms(drawn)}.items()]
 
 
 #: Where each uncertainty mode draws the assumptions from, as the summaries say it.
@@ -623,8 +623,9 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
     """
     level = f"{summary['confidence']:.0%}"
     horizon = summary["horizon_months"]
-    lines = [*plain_lines(summary), *words(summary.get("definitions"), terms("total" in summary["outcomes"]["collapsed"]))]
-    drawn = ": Monte Carlo intervals (the headline figures' totals are under Uncertainty, below)" if "total" in summary["outcomes"]["collapsed"] else ""
+    with_draws = "total" in summary["outcomes"]["collapsed"]
+    lines = [*plain_lines(summary), *words(summary.get("definitions"), drawn=with_draws)]
+    drawn = ": Monte Carlo intervals (the headline figures' totals are under Uncertainty, below)" if with_draws else ""
     lines += [f"Outcome of all {summary['replications']:,} partnerships{drawn}", _columns(f"share  {level} interval")]
     lines += [_row(outcome, d, d["count"]) for outcome, d in summary["outcomes"].items()]
     left = summary.get("council_left")

@@ -155,3 +155,13 @@ def test_a_small_share_never_reads_0_percent_and_a_lone_cause_is_not_the_most_co
     assert causes == f"The cause of the one collapse: {cause['title']}." and triggers == f"The trigger of the one collapse: {trigger['title']}."
     several = {**lone, "outcomes": {**outcomes, "collapsed": {**one, "count": 3}}, "causes_of_collapse": [{**cause, "count": 3, "value": 1.0}]}
     assert plain_lines(several)[1] == f"The cause of all 3 collapses: {cause['title']}."
+
+
+def test_the_words_say_the_drawn_terms_of_a_run_with_draws_only():
+    """render and the comparison's render each tested a run for draws twice and passed words terms(flag); words now takes the flag."""
+    from sim.analysis.summary import DRAWN_TERMS, words
+
+    plain, drawn = words(), words(drawn=True)
+    assert plain == words(DEFINITIONS) and len(drawn) > len(plain)
+    for name, meaning in DRAWN_TERMS.items():
+        assert f"  {name:<16}{meaning}" in drawn and (f"  {name:<16}{meaning}" in plain) == (TERMS.get(name) == meaning), name
