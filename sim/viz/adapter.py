@@ -800,21 +800,16 @@ def replay_of(run: Run, levers: Sequence[str]) -> Run:
     return Run(run.scenario, run.policy, run.seed, run.replication, tuple(dict.fromkeys((*run.levers, *added))), run.config_dir)
 
 
-def levers_to_replay(view: RunView) -> tuple[str, ...]:
-    """The lever(s) the ended run's "Why did it end?" offers a replay with (:func:`matching_levers`), less those it has on already."""
-    cause = view.why.cause if view.why is not None else "none"
-    return tuple(name for name in matching_levers(view.scenario, cause or "none") if name not in view.enabled)
-
-
-def already_on(view: RunView) -> str:
-    """Where every lever that would carry the ended run's key learning is on already (by its policy), a sentence saying so (empty otherwise):
-    "Continuity plan is already on in this run: a replay with it would be the same run."."""
-    cause = view.why.cause if view.why is not None else "none"
-    on = [name for name in matching_levers(view.scenario, cause or "none") if name in view.enabled]
-    if not on or levers_to_replay(view):
-        return ""
-    it, verb = ("it", "is") if len(on) == 1 else ("them", "are")
-    return f"{upper_first(levers_phrase(on))} {verb} already on in this run: a replay with {it} would be the same run."
+def replay_offer(view: RunView) -> tuple[tuple[str, ...], str]:
+    """What the ended run's "Why did it end?" offers: the lever(s) of a replay (:func:`matching_levers`, less those it has
+    on already), and, where every one of them is on already (by its policy), a sentence saying so in their place (empty
+    otherwise): "Continuity plan is already on in this run: a replay with it would be the same run."."""
+    matching = matching_levers(view.scenario, view.why.cause if view.why is not None else "none")
+    levers = tuple(name for name in matching if name not in view.enabled)
+    if levers or not matching:
+        return levers, ""
+    it, verb = ("it", "is") if len(matching) == 1 else ("them", "are")
+    return levers, f"{upper_first(levers_phrase(matching))} {verb} already on in this run: a replay with {it} would be the same run."
 
 
 def fresh_copy(run: Run) -> Run:

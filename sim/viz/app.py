@@ -634,13 +634,13 @@ def WhyPanel(view: RunView, offer_replay: bool) -> None:
     on already, by its policy, a line saying so instead: the replay would be the same run)."""
     why = view.why
     assert why is not None
-    levers = adapter.levers_to_replay(view)
+    levers, already_on = adapter.replay_offer(view)
     with solara.Card("Why did it end?", classes=["sim-why"], margin=0, style={"border": "3px solid #0072B2"}):
         solara.HTML(tag="div", unsafe_innerHTML=why_html(why, compact=not offer_replay))
         if offer_replay and levers:
             solara.Button(adapter.replay_title(levers), icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary", classes=["sim-replay"])
-        elif offer_replay and adapter.already_on(view):
-            solara.HTML(tag="div", unsafe_innerHTML=f'<p class="sim-small">{escape(adapter.already_on(view))}</p>')
+        elif offer_replay and already_on:
+            solara.HTML(tag="div", unsafe_innerHTML=f'<p class="sim-small">{escape(already_on)}</p>')
 
 
 @solara.component

@@ -272,11 +272,10 @@ def test_a_replay_adds_only_levers_the_run_has_not_on_already_and_says_what_they
     run.run_to_end()
     same.run_to_end()
     assert adapter.replay_learning(run.view(), same.view()) == ""
-    assert adapter.levers_to_replay(run.view()) == ()
-    assert adapter.already_on(run.view()) == "Continuity plan is already on in this run: a replay with it would be the same run."
+    assert adapter.replay_offer(run.view()) == ((), "Continuity plan is already on in this run: a replay with it would be the same run.")
     plain = adapter.Run("case01_key_person", seed=0, replication=107)
     plain.run_to_end()
-    assert adapter.levers_to_replay(plain.view()) == ("continuity_plan",) and adapter.already_on(plain.view()) == ""
+    assert adapter.replay_offer(plain.view()) == (("continuity_plan",), "")
 
 
 def test_the_handout_names_every_lever_that_carries_the_key_learning_as_the_page_does():
