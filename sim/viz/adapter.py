@@ -451,6 +451,9 @@ class Run:
             config_dir=config_dir,
         )
         self.horizon = int(self.model.config.partnership.horizon_months)
+        #: Every lever switched on in this run, by its policy or as one of :attr:`levers`, in the order of :func:`lever_names`
+        #: (the run's configuration is fixed when it is made).
+        self.enabled: tuple[str, ...] = tuple(name for name in lever_names() if self.model.config.levers[name].enabled)
         self.months: list[int] = []
         self.realised: list[float] = []
         self.planned: list[float] = []
@@ -497,12 +500,6 @@ class Run:
         """Step until the partnership ends."""
         while self.model.running:
             self.step()
-
-    @property
-    def enabled(self) -> tuple[str, ...]:
-        """Every lever switched on in this run, by its policy or as one of :attr:`levers`, in the order of :func:`lever_names`."""
-        on = self.model.config.levers
-        return tuple(name for name in lever_names() if on[name].enabled)
 
     @property
     def running(self) -> bool:
