@@ -638,7 +638,10 @@ def test_notebook_01_says_its_horizon_and_its_collapse_by_year_for_a_horizon_and
     from sim.config.scenarios import load
     from sim.frontends.runner import Sinks, fixed, run_blocks
 
-    (cell,) = [cell for cell in code_cells(read("01_quickstart.ipynb")) if "Collapse builds up over time" in cell.source]
+    notebook = read("01_quickstart.ipynb")
+    (cell,) = [cell for cell in code_cells(notebook) if "Collapse builds up over time" in cell.source]
+    (titled,) = [cell for cell in code_cells(notebook) if "survival_figure(" in cell.source]  # the cell before, which says what is drawn from
+    assert "plausible ranges" not in cell.source and "calibrated posterior" not in cell.source, "it says drawn_from's words, not its own"
     tally = Tally(months)
     run_blocks(load("baseline", overrides=[f"partnership.horizon_months={months}"]), 1, fixed(200, 200), Sinks(tables=(tally,)))
     summary = tally.summary()
@@ -647,6 +650,7 @@ def test_notebook_01_says_its_horizon_and_its_collapse_by_year_for_a_horizon_and
             if entry is not None:
                 entry["total"] = {"low": entry["low"] / 2, "high": entry["high"] * 2}
     names = {"config": SimpleNamespace(partnership=SimpleNamespace(horizon_months=months)), "summary": summary, "UNCERTAINTY": uncertainty}
+    exec(titled.source, names | {"survival_figure": lambda runs, title: None}, names)  # its drawn_from, as the notebook run in order has it
     exec(cell.source, names | {"horizon_words": horizon_words, "plain_lines": plain_lines})
     printed = capsys.readouterr().out
     assert f"business case over {horizon}." in printed, printed
@@ -655,6 +659,7 @@ def test_notebook_01_says_its_horizon_and_its_collapse_by_year_for_a_horizon_and
     if len(reached) >= 2:
         assert f"within {reached[-1]} (95% interval " in printed
         assert ("counting the doubt about the assumptions" in printed) == (uncertainty == "posterior")
+        assert (f"counting the doubt about the assumptions, drawn from {names['drawn_from']}, " in printed) == (uncertainty == "posterior")
 
 
 @pytest.mark.notebook
