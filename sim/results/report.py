@@ -43,7 +43,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -65,6 +65,7 @@ from sim.results.files import (
     FAILURES,
     FIGURES,
     MORRIS_FIGURE,
+    POINT,
     POSTERIOR,
     POSTERIOR_SAMPLE,
     REPLICATIONS,
@@ -351,20 +352,25 @@ def _outcomes(summary: dict[str, Any]) -> str:
     )
 
 
-def _other_files(folder: Path, report: Report, points: Iterable[str] = ()) -> None:
-    """Embed the folder's other figures (sensitivity, discovery...) and show its other small tables.
+def _in_point(folder: Path, relative: Path) -> bool:
+    """Whether ``relative`` (a path under ``folder``) lies in a sweep's point: a subfolder holding a ``point.json``.
 
-    ``points`` are the folders of a sweep's points whose own results the report has read (a search's
-    candidates, a calibration's figures): left out.
+    A point's own figures and tables (its survival and causes, a search's candidates, a calibration's
+    figures) are its results, which the sweep's page reads or draws itself, whether the point ran or failed.
     """
+    return any((folder / parent / POINT).is_file() for parent in list(relative.parents)[:-1])
+
+
+def _other_files(folder: Path, report: Report) -> None:
+    """Embed the folder's other figures (sensitivity, discovery...) and show its other small tables, leaving out a sweep's points' own (:func:`_in_point`)."""
     import pandas as pd
 
-    skipped = {FIGURES, ".hydra", *points}
+    skipped = {FIGURES, ".hydra"}
     seen: set[str] = set()
     figures = []
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if relative.parts[0] in skipped or path.suffix.lower() not in (".png", ".svg"):
+        if relative.parts[0] in skipped or path.suffix.lower() not in (".png", ".svg") or _in_point(folder, relative):
             continue
         if len(relative.parts) == 1 and path.stem in REDRAWN:
             continue
@@ -378,7 +384,7 @@ def _other_files(folder: Path, report: Report, points: Iterable[str] = ()) -> No
     tables = []
     for path in sorted([*folder.glob("*.parquet"), *folder.glob("*.csv"), *folder.glob("*/*.parquet"), *folder.glob("*/*.csv")]):
         relative = path.relative_to(folder)
-        if path.name in KNOWN_TABLES or relative.parts[0] in skipped - {FIGURES}:
+        if path.name in KNOWN_TABLES or relative.parts[0] == ".hydra" or _in_point(folder, relative):
             continue
         try:
             frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
@@ -892,7 +898,7 @@ def _searches_report(folder: Path, everything: Any, table: Any, swept: list[str]
         "<h2>Answers, point by point</h2><p class=note>Each search's answer and no lever ran on the same fresh replications, so their difference"
         f" is paired; each point's folder holds its {SEARCH}, its {CANDIDATES} and the policy files of the packages it confirmed.</p>" + _table(head, rows)
     )
-    _other_files(folder, report, points=table["job_dir"].astype(str))
+    _other_files(folder, report)
     if first:
         report.sections.append(_provenance(first, f"Of the first point; each point's folder holds its own {SEARCH} with its configuration and provenance."))
     return report
@@ -985,7 +991,7 @@ def _calibrations_report(folder: Path, everything: Any, table: Any, swept: list[
         "<h2>Posterior predictive check, statistic by statistic</h2>"
         + _table([*swept, "statistic", "observed", "posterior predictive 90% interval", "inside"], check)
     )
-    _other_files(folder, report, points=table["job_dir"].astype(str))
+    _other_files(folder, report)
     if first:
         summary = {"provenance": {k: first.get(k) for k in ("model_version", "code_version")}, "run": {**first.get("run", {}), "seed": first.get("seed")}}
         of = f"Of the first point; each point's folder holds its own {POSTERIOR}, {POSTERIOR_SAMPLE} and {CALIBRATION_REPORT} with its figures."

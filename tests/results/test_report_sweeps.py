@@ -211,3 +211,23 @@ def test_a_search_sweep_says_each_risk_it_asked_about_and_each_point_without_an_
     assert "<td>failure</td><td>continuity_plan (month 0, strength 0.60)</td><td>15.0%</td><td>10.0% to 20.0%</td><td>0.300</td>" in page
     assert "<td>collapse</td><td>No package met the target</td><td></td><td></td><td></td><td></td><td>40.0%</td><td></td>" in page
     assert list(built.figures) == ["risk_scatter", "cost_scatter"]
+
+
+def test_a_sweeps_page_leaves_out_its_points_own_figures_and_tables(tmp_path):
+    """A sim-run sweep with figures=true showed every point's 0/survival.png and 0/causes.png under "Other results in this folder"
+    (only the points of searches and calibrations that ran were left out): a failed point's leftovers showed too."""
+    sweep_folder(tmp_path, {"partnership.decision_clarity": [0.2, 0.5, 0.8]}, ["none"] * 3)
+    table = pd.read_parquet(tmp_path / "sweep.parquet").assign(job_dir=lambda t: t["point"].astype(str), status=pd.Categorical(["ok", "ok", "failed"]))
+    table.to_parquet(tmp_path / "sweep.parquet")
+    for point in ("0", "1", "2", "points/3"):
+        (tmp_path / point / "figures").mkdir(parents=True)
+        (tmp_path / point / "point.json").write_text("{}", encoding="utf-8")
+        for name in ("survival.png", "figures/causes.png"):
+            report.plots.Figure().savefig(tmp_path / point / name)
+        pd.DataFrame({"a": [1]}).to_csv(tmp_path / point / "candidates.csv", index=False)
+    (tmp_path / "discovery").mkdir()
+    report.plots.Figure().savefig(tmp_path / "discovery" / "rules.png")
+    page = report.page(report.build(tmp_path))
+    assert "Other results in this folder" in page and 'alt="discovery/rules"' in page, "a figure of another tool stays"
+    assert not any(f'alt="{point}/' in page for point in ("0", "1", "2", "points")), "a point's own figures are left out"
+    assert "candidates.csv" not in page
