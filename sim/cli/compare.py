@@ -62,7 +62,7 @@ from sim.cli.common import (
     unknown_policies,
     versions_line,
 )
-from sim.cli.sweep import begin_point, fail_point, job_overrides, job_point, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.scenarios import model_sections
@@ -187,8 +187,7 @@ def app(cfg: DictConfig) -> None:
         fail_point(problems, point, began)
         return
     out = guard.output_dir()
-    held, posterior = ([], None) if drawn is None else (drawn.held(), drawn.posterior_sha256())
-    key = sweep_results.point_key(configs[settings.policies[0]], settings, settings.seed, held, posterior)
+    key = sweep_results.point_key(configs[settings.policies[0]], settings, settings.seed, drawn)
     files = [COMPARISON, COMPARISON_FIGURE, *([EVENTS] if settings.save_events else []), SUMMARY]
     record = begin_point(out, key, files, settings, point=point, began=began, label=scenario, multirun=multirun)
     if record is None:
@@ -248,7 +247,7 @@ def app(cfg: DictConfig) -> None:
         "horizon_months": horizon[settings.policies[0]],
         "uncertainty": getattr(settings, "uncertainty", "none"),
         "held": [] if drawn is None else drawn.held(),
-        "overrides": {name: value for name, value in job_overrides().items() if name not in ("scenario", "policies")},
+        "overrides": {name: value for name, value in point.items() if name not in ("scenario", "policies")},
         "key": key,
         "files": files,
     }

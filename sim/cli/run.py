@@ -137,8 +137,7 @@ def app(cfg: DictConfig) -> None:
         fail_point(problems, point, began)
         return
     seed = sweep_results.point_seed(settings.seed, config, settings.crn)
-    held = [] if drawn is None else drawn.held()
-    key = sweep_results.point_key(config, settings, seed, held, None if drawn is None else drawn.posterior_sha256())
+    key = sweep_results.point_key(config, settings, seed, drawn)
     wanted = [name for name, want in FILES.items() if want(settings)]
     record = begin_point(
         out, key, wanted, settings, point=point, began=began, label=f"{scenario}/{policy}", multirun=multirun, seed=seed, record_single=True, clear=list(FILES)
@@ -198,7 +197,7 @@ def app(cfg: DictConfig) -> None:
         "block_size": settings.block_size,
         "horizon_months": horizon,
         "uncertainty": getattr(settings, "uncertainty", "none"),
-        "held": held,
+        "held": [] if drawn is None else drawn.held(),
         "files": wanted,
         "wall_time_s": time.perf_counter() - started,
         "run_id": current_run_id(),

@@ -26,7 +26,7 @@ import json
 import math
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -115,18 +115,20 @@ def keyed_settings(settings: Any, seed: int) -> dict[str, Any]:
     return out
 
 
-def point_key(config: Any, settings: Any, seed: int, held: Sequence[str] = (), posterior: str | None = None) -> str:
+def point_key(config: Any, settings: Any, seed: int, drawn: Any = None) -> str:
     """The hash of a point: resolved model configuration, settings that change its numbers, model version.
 
-    ``held`` are the assumptions a run with parameter draws holds at the user's values
-    (:meth:`sim.config.uncertainty.Uncertainty.held`): a value given on the command line may
-    equal the default the configuration shows, yet the run holds it where one without it draws
-    it, so they are keyed too (left out when there are none, so other runs keep their keys).
-    ``posterior`` is the digest of the posterior sample a run draws from
-    (:meth:`sim.config.uncertainty.Uncertainty.posterior_sha256`): the setting names only its
-    path, and a sample written anew there changes the numbers (left out without one).
+    ``drawn`` is the parameter uncertainty a run draws from (:class:`sim.config.uncertainty.Uncertainty`;
+    None: none). The assumptions it holds at the user's values (``drawn.held()``) are keyed: a
+    value given on the command line may equal the default the configuration shows, yet the run
+    holds it where one without it draws it (left out when there are none, so other runs keep
+    their keys). So is the digest of the posterior sample it draws from (``drawn.posterior_sha256()``):
+    the setting names only its path, and a sample written anew there changes the numbers (left
+    out without one).
     """
     data = {"model": config.to_dict(), "run": keyed_settings(settings, seed), "model_version": __version__}
+    held = [] if drawn is None else drawn.held()
+    posterior = None if drawn is None else drawn.posterior_sha256()
     if held:
         data["held"] = sorted(held)
     if posterior is not None:

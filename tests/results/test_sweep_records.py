@@ -13,6 +13,19 @@ from sim.config.settings import RunSettings
 from sim.results import sweep
 
 
+class Drawn:
+    """A run's parameter uncertainty as a point's key reads it (:class:`sim.config.uncertainty.Uncertainty`): what it holds, its posterior's digest."""
+
+    def __init__(self, held: list[str] | None = None, posterior: str | None = None) -> None:
+        self._held, self._posterior = held or [], posterior
+
+    def held(self) -> list[str]:
+        return self._held
+
+    def posterior_sha256(self) -> str | None:
+        return self._posterior
+
+
 def test_the_key_changes_with_what_changes_numbers_only():
     config = load("case04_trading_company", "none")
     settings = RunSettings()
@@ -22,10 +35,10 @@ def test_the_key_changes_with_what_changes_numbers_only():
     for other in ({"replications": 4001}, {"attribution": "counterfactual"}, {"precision": 0.01}):
         assert sweep.point_key(config, dataclasses.replace(settings, **other), 0) != key, other
     assert sweep.point_key(config, settings, 1) != key
-    assert sweep.point_key(config, settings, 0, []) == key, "a run holding no assumption keeps its key"
-    assert sweep.point_key(config, settings, 0, ["decisions.memory"]) != key, "holding an assumption at its default is not drawing it"
-    assert sweep.point_key(config, settings, 0, posterior=None) == key, "a run without a posterior sample keeps its key"
-    assert sweep.point_key(config, settings, 0, posterior="a" * 64) != sweep.point_key(config, settings, 0, posterior="b" * 64), "another sample"
+    assert sweep.point_key(config, settings, 0, Drawn([])) == key, "a run holding no assumption keeps its key"
+    assert sweep.point_key(config, settings, 0, Drawn(["decisions.memory"])) != key, "holding an assumption at its default is not drawing it"
+    assert sweep.point_key(config, settings, 0, Drawn(posterior=None)) == key, "a run without a posterior sample keeps its key"
+    assert sweep.point_key(config, settings, 0, Drawn(posterior="a" * 64)) != sweep.point_key(config, settings, 0, Drawn(posterior="b" * 64)), "another sample"
     assert sweep.point_key(load("case04_trading_company", "none", ["councils.0.it_maturity=0.3"]), settings, 0) != key
     precise = dataclasses.replace(settings, precision=0.01)
     assert sweep.point_key(config, dataclasses.replace(precise, block_size=5000), 0) != sweep.point_key(config, precise, 0)
