@@ -700,7 +700,7 @@ def out_file_problems(path: Path, what: str, example: str = "", option: str = "-
     """Why the file ``path`` a command was asked to write (``option``, ``--out``) cannot be, found before anything runs: a folder of
     that name (``what`` to give instead, ``example`` after it), a file on the way to it, or a folder no file can be made in; one line, or none."""
     out = path.expanduser().absolute()
-    if path.is_dir():
+    if out.is_dir():
         return [f"{option} = {path} is a folder: give {what} to write{example}"]
     if (blocker := first_file_on(out.parent)) is not None:
         return [f"{option} = {path}: {blocker} is a file, not a folder; choose another place"]

@@ -216,8 +216,8 @@ def _share_rows(items: dict[str, Any] | list[dict[str, Any]], label: str = "titl
     return headings, rows
 
 
-def _words(definitions: dict[str, str] | None = None, terms: dict[str, str] = TERMS) -> str:
-    items = {**(definitions or DEFINITIONS), **terms}
+def _words(definitions: dict[str, str] | None = None, defined: dict[str, str] = TERMS) -> str:
+    items = {**(definitions or DEFINITIONS), **defined}
     return '<dl class="words">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items.items()) + "</dl>"
 
 
@@ -752,10 +752,10 @@ def _sweep_report(folder: Path) -> Report:
         return report
     for c in swept:
         table[c] = _numeric(table[c])
-    report.sections.append("<h2>What the words mean</h2>" + _words())
+    collapse_total, failure_total = (_total_column(table, figure) for figure in (estimate.rpartition(".")[0], "failure"))
+    report.sections.append("<h2>What the words mean</h2>" + _words(defined=terms(collapse_total is not None)))
     report.sections.append("<h2>Figures</h2>")
     _estimate_figures(report, table, swept, plots.SWEEP_ESTIMATE, "probability of collapse", "sweep", _sweep_title)
-    collapse_total, failure_total = (_total_column(table, figure) for figure in (estimate.rpartition(".")[0], "failure"))
     key = ""
     if points:
         key = f"Each point: {'; '.join(plots.swept_words(c) for c in swept)}" if _named_by_values(table, swept) else ""
@@ -1008,7 +1008,7 @@ def _comparisons_report(folder: Path) -> Report:
     comparisons = pd.read_parquet(folder / COMPARISONS)
     swept = [c for c in swept_columns(everything) if c in comparisons.columns and c != "policy"]
     report = _sweep_start(folder, everything, done, "comparisons", [f"each comparing {', '.join(dict.fromkeys(map(str, comparisons['policy'])))}"])
-    report.sections.append("<h2>What the words mean</h2>" + _words(COMPARISON_WORDS))
+    report.sections.append("<h2>What the words mean</h2>" + _words(COMPARISON_WORDS, terms("collapse_total_low" in comparisons)))
     headings: list[str] = []
     rows = []
     for _, part in comparisons.groupby("point", sort=True):

@@ -234,3 +234,13 @@ def test_a_line_and_its_newline_go_to_stderr_in_one_write(monkeypatch, printer):
     monkeypatch.setattr(sys, "stderr", Recorder())
     printer("sweep: 2/5 points done")
     assert len(writes) == 1 and writes[0].endswith("sweep: 2/5 points done\n")
+
+
+def test_a_file_to_write_given_with_a_tilde_is_refused_as_the_folder_it_names(tmp_path, monkeypatch):
+    """``--out '~/points'`` (quoted, so the shell left ``~``) where that is a folder: out_file_problems tested the path as written
+    (no folder named ``~`` here) and let it through; the command then failed writing a file over a folder. It expands ``~`` first."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "points").mkdir()
+    given = guard.Path("~/points")
+    assert guard.out_file_problems(given, "the CSV file") == ["--out = ~/points is a folder: give the CSV file to write"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import warnings
 
 import numpy as np
@@ -231,3 +232,35 @@ def test_a_sweeps_page_leaves_out_its_points_own_figures_and_tables(tmp_path):
     assert "Other results in this folder" in page and 'alt="discovery/rules"' in page, "a figure of another tool stays"
     assert not any(f'alt="{point}/' in page for point in ("0", "1", "2", "points")), "a point's own figures are left out"
     assert "candidates.csv" not in page
+
+
+def test_a_sweeps_page_says_its_intervals_are_monte_carlo_only_where_it_shows_total_ones(tmp_path):
+    """Sweep pages defined "interval" as "the range the true share is in" beside total-interval columns, where the run and
+    comparison pages say it is Monte Carlo only, leaving out the doubt about the assumptions."""
+    from sim.analysis.summary import DRAWN_TERMS, TERMS
+
+    drawn, plain = (f"<dt>interval</dt><dd>{html.escape(words['interval'])}</dd>" for words in (DRAWN_TERMS, TERMS))
+    runs = tmp_path / "runs"
+    sweep_folder(runs, {"partnership.decision_clarity": [0.2, 0.5]}, ["posterior"] * 2)
+    table = pd.read_parquet(runs / "sweep.parquet")
+    table["outcomes.collapsed.total.low"], table["outcomes.collapsed.total.high"] = [0.01, 0.02], [0.5, 0.6]
+    table.to_parquet(runs / "sweep.parquet")
+    page = report.page(report.build(runs))
+    assert drawn in page and "<dt>total interval</dt>" in page and plain not in page
+    pd.read_parquet(runs / "sweep.parquet").drop(columns=["outcomes.collapsed.total.low", "outcomes.collapsed.total.high"]).to_parquet(runs / "sweep.parquet")
+    assert plain in report.page(report.build(runs))
+
+    compared = tmp_path / "compared"
+    compared.mkdir()
+    pd.DataFrame({"point": [0, 1], "partnership.min_partners": [1, 2], "status": "ok"}).to_parquet(compared / "sweep.parquet")
+    rows = []
+    for point in (0, 1):
+        for policy in ("none", "continuity_plan"):
+            row = {"point": point, "partnership.min_partners": point + 1, "policy": policy, "lever_cost": 0.1}
+            for m in ("shelved", "collapse", "failure"):
+                row |= {m: 0.1, f"{m}_low": 0.08, f"{m}_high": 0.12, f"{m}_total_low": 0.02, f"{m}_total_high": 0.4, f"{m}_parameter_share": 0.5}
+                row |= {f"{m}_difference": 0.0, f"{m}_difference_low": -0.01, f"{m}_difference_high": 0.01}
+            rows.append(row)
+    pd.DataFrame(rows).to_parquet(compared / "comparisons.parquet")
+    page = report.page(report.build(compared))
+    assert "(95% interval; total)" in page and drawn in page and plain not in page
