@@ -27,7 +27,7 @@ from sim.core import decisions, triggers
 from sim.core.contract import Size
 from sim.core.layout import layout
 from sim.core.params import CouncilParams
-from sim.frontends.narrative import EARLY_ENDINGS, ENDINGS, EventLog, decided
+from sim.frontends.narrative import EARLY_ENDINGS, ENDINGS, EventLog, decided, left_words
 from sim.frontends.words import lower_first
 
 #: Council attributes that change during a run: properties here, not fixed attributes.
@@ -168,14 +168,15 @@ class Council(mesa.Agent):
     def explain_exit(self) -> str:
         """Why it would leave, or stay, if it weighed the partnership now: in words, with the figures behind them.
 
-        A council that left says when and why. Where there is no partnership to weigh, it says so: a proposal not yet
+        A council that left says when and why, as the app's council line does (:func:`~sim.frontends.narrative.left_words`):
+        where it gave notice first, when and after what it gave it, then when it left. Where there is no partnership to weigh, it says so: a proposal not yet
         decided, or, with what ended it as the timeline's last line says it, a proposal shelved (the council never had
         a partnership to leave) or a partnership that collapsed while the council was still in (with the value it saw
         at the end).
         """
         m = self.model
         if not self.active:
-            return decided(f"{self.name} left in month {self.exit_month}", self.exit_trigger, self.exit_cause).text + "."
+            return f"{self.name} {left_words(self.noticed, self.exit_month, self.exit_trigger, self.exit_cause).text}."
         value, outside = self.value_seen, self.outside_option
         if m.outcome in EARLY_ENDINGS:
             ended = decided(f"{ENDINGS[m.outcome]} in month {m.state.month}", m.trigger, m.cause).text

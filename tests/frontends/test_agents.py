@@ -95,7 +95,9 @@ def test_a_council_explains_how_it_would_weigh_the_partnership() -> None:
     gone = PartnershipModel(seed=SEED, replication=replication)
     run_to(gone, month)
     leaver = gone.councils[k]
-    assert not leaver.active and leaver.explain_exit().startswith(f"{leaver.name} left in month {month}, after ")
+    assert not leaver.active and 0 <= leaver.noticed < month, "this replication's leaver served a notice"
+    assert leaver.explain_exit().startswith(f"{leaver.name} gave notice in month {leaver.noticed}, after ")
+    assert f", and left in month {month}; mostly " in leaver.explain_exit()
     assert leaver.exit_trigger != "none" and triggers.WORDS[triggers.Trigger(triggers.LABELS.index(leaver.exit_trigger))][1] in leaver.explain_exit()
 
 
@@ -137,17 +139,25 @@ def test_a_council_before_the_proposal_is_decided_gives_no_chance_of_giving_noti
         assert "notice" not in text and "review" not in text and f"worth {council.value_seen:.2f} of what it promised" in text
 
 
-def test_a_council_that_left_says_why_as_the_timeline_says_its_exit() -> None:
+def test_a_council_that_left_says_why_as_the_timeline_says_its_notice_and_its_exit() -> None:
     """It said "mostly Over-dependency on key personnel (case 01)", a capital in mid-sentence, built apart from the
-    timeline's "left the partnership, after ...; mostly over-dependency ..."."""
+    timeline's "left the partnership, after ...; mostly over-dependency ...". And a council that gave notice in month 42
+    after a budget shock and left in month 54 said "Northdale DC left in month 54, after a budget shock", as if the shock
+    had come in month 54: it now says when it gave notice, after what (the timeline's notice line), and when it left."""
     replication, k, month = with_an_exit()
     gone = PartnershipModel(seed=SEED, replication=replication)
     run_to(gone, month)
     leaver = gone.councils[k]
-    exit_line = next(s for s in gone.events.stretches() if s.entry.what == decisions.EVENTS[decisions.Ev.LEFT].what and leaver.name in s.councils)
-    told = tell(exit_line.first, exit_line.last, exit_line.councils, exit_line.entry, exit_line.total)
-    assert told.after and told.why
-    assert leaver.explain_exit() == f"{leaver.name} left in month {month}, after {told.after}; mostly {told.why}."
+
+    def told(what: decisions.Ev):
+        line = next(s for s in gone.events.stretches() if s.entry.what == decisions.EVENTS[what].what and leaver.name in s.councils)
+        return line.first, tell(line.first, line.last, line.councils, line.entry, line.total)
+
+    noticed, notice = told(decisions.Ev.GAVE_NOTICE)
+    left, exit_line = told(decisions.Ev.LEFT)
+    assert noticed < left == month and notice.after and exit_line.why
+    expected = f"{leaver.name} gave notice in month {noticed}, after {notice.after}, and left in month {month}; mostly {exit_line.why}."
+    assert leaver.explain_exit() == expected
 
 
 def test_what_has_taken_the_value_a_council_sees_reads_on_the_promises_scale() -> None:
