@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
 import sim
 from sim.config.checks import ConfigError
+from sim.config.posterior import shipped_path
 from sim.config.scenarios import load
 from sim.config.uncertainty import draws_problem
 
@@ -152,3 +155,21 @@ def test_one_override_given_to_compare_as_text_is_one_override():
         one = sim.compare(scenario, ["none", "continuity_plan"], replications=40, seed=2, overrides=line, uncertainty="none")
         listed = sim.compare(scenario, ["none", "continuity_plan"], replications=40, seed=2, overrides=[line], uncertainty="none")
         pd.testing.assert_frame_equal(one, listed)
+
+
+def test_run_and_compare_drawing_from_a_posterior_worth_few_points_warn_and_record_its_size(tmp_path):
+    """sim.run from a posterior worth about 1.5 points gave total intervals with no word that its draws repeat a point or two."""
+    small = tmp_path / "small.csv"
+    pd.read_parquet(shipped_path()).head(6).assign(weight=[0.8, 0.15, 0.02, 0.01, 0.01, 0.01]).to_csv(small, index=False)
+    scenario = load("baseline", overrides=["partnership.horizon_months=24"])
+    words = "worth about 2 equally weighted points (effective sample size 2 of its 6 rows;"
+    with pytest.warns(UserWarning, match=r"its 4 parameter draws repeat those few points, so this run's total intervals understate") as caught:
+        summary = sim.run(scenario, seed=3, replications=40, uncertainty="posterior", posterior=small, replications_per_draw=10)
+    assert len(caught) == 1 and words in str(caught[0].message)
+    assert summary["uncertainty"]["posterior_effective_size"] == pytest.approx(1.5078, abs=1e-4) and summary["uncertainty"]["posterior_rows"] == 6
+    with pytest.warns(UserWarning, match="its 2 parameter draws repeat those few points"):
+        sim.compare(scenario, ["none", "continuity_plan"], replications=40, seed=1, uncertainty="posterior", posterior=small, replications_per_draw=20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the shipped posterior is worth over a thousand points: no warning
+        shipped = sim.run(scenario, seed=3, replications=40, uncertainty="posterior", replications_per_draw=10)
+    assert shipped["uncertainty"]["posterior_effective_size"] > 1000

@@ -40,6 +40,7 @@ from sim.config.assumptions import Assumption
 from sim.config.calibration import CalibrateSettings, Targets, load_targets, parameter_problems
 from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
+from sim.config.posterior import effective_size
 from sim.core.declare import spec_of
 from sim.core.version import __version__
 from sim.frontends.ensemble import simulate
@@ -328,12 +329,6 @@ def weights_of(loglik: np.ndarray, keep: np.ndarray) -> np.ndarray:
         return np.zeros(len(ll))
     w = np.exp(ll - ll[np.isfinite(ll)].max())
     return w / w.sum()
-
-
-def effective_size(weights: np.ndarray) -> float:
-    """Kish's effective sample size of importance weights."""
-    total = weights.sum()
-    return float(total**2 / (weights**2).sum()) if total > 0 else 0.0
 
 
 def calibrate(

@@ -34,7 +34,7 @@ from sim.config import assumptions as catalogue
 from sim.config.checks import ConfigError, check_number
 from sim.config.model import ModelConfig
 from sim.config.overrides import did_you_mean
-from sim.config.posterior import WEIGHT, shipped_path
+from sim.config.posterior import WEIGHT, effective_size, shipped_path
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, UNCERTAINTY_MODES
 from sim.core import rng
 from sim.core.version import __version__
@@ -42,6 +42,14 @@ from sim.core.version import __version__
 #: The columns of ``draws.parquet`` that say which draw a row is (its index, and the posterior sample's row it took),
 #: beside the drawn assumptions' values (:meth:`Uncertainty.columns`).
 DRAW_KEYS = ("draw", "posterior_row")
+
+#: The effective sample size (:func:`sim.config.posterior.effective_size`) below which a run drawing from a posterior
+#: sample says its total intervals are understated (:func:`small_posterior_note`). A total interval's parameter part
+#: runs from the 2.5% to the 97.5% quantile of the figure across the draws; a sample worth ``n`` equally weighted
+#: points puts ``0.025 n`` points' worth of weight beyond each end, so below ``1 / 0.025 = 40`` not even one point lies
+#: beyond either: the ends sit on the few most extreme points the sample holds, however many draws resample them, and
+#: the spread the assumptions' doubt gives is understated. The shipped posterior is worth about 1,100 points.
+SMALL_POSTERIOR = 40
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,10 @@ class Posterior:
     def __repr__(self) -> str:
         """Where it came from and its size, not every sampled value (``model.uncertainty`` printed thousands of numbers)."""
         return f"Posterior(source={self.source!r}, {len(self.values)} parameters x {len(self.weights)} samples)"
+
+    def effective_size(self) -> float:
+        """How many equally weighted points the sample is worth: Kish's effective sample size of its weights (:func:`sim.config.posterior.effective_size`)."""
+        return effective_size(self.weights)
 
     def rows(self, seed: int, draws: np.ndarray) -> np.ndarray:
         """The row each draw takes (with probability its weight): a pure function of ``(seed, draw)``."""
@@ -203,7 +215,7 @@ class Uncertainty:
         return None if self.posterior is None else self.posterior.sha256
 
     def describe(self, cfg: ModelConfig) -> dict[str, Any]:
-        """Plain data for ``summary.json``: the mode, M, the paths drawn and fixed, and the posterior's file and its digest."""
+        """Plain data for ``summary.json``: the mode, M, the paths drawn and fixed, and the posterior's file, its digest, rows and effective sample size."""
         return {
             "mode": self.mode,
             "replications_per_draw": self.replications_per_draw,
@@ -212,6 +224,8 @@ class Uncertainty:
             "posterior": None if self.posterior is None else self.posterior.source,
             "posterior_sha256": self.posterior_sha256(),
             "posterior_columns": [] if self.posterior is None else sorted(self.posterior.values),
+            "posterior_rows": None if self.posterior is None else len(self.posterior.weights),
+            "posterior_effective_size": None if self.posterior is None else self.posterior.effective_size(),
         }
 
 
@@ -298,7 +312,8 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
     precision (a Monte Carlo target) run with ``uncertainty=none`` only. A mode the user chose
     (``chosen``) is refused with one line per such problem; the default mode
     (:data:`~sim.config.settings.DEFAULT_UNCERTAINTY`) gives way instead: ``settings.uncertainty``
-    becomes ``none`` and the note (one line, for stderr) says why.
+    becomes ``none`` and the note (one line, for stderr) says why. A run that draws from a
+    posterior sample worth few points has the note of :func:`small_posterior_note` instead.
     """
     first = setting_problems(settings.uncertainty, settings.replications_per_draw)
     if getattr(settings, "posterior", None) is not None and settings.uncertainty in ("none", "prior"):
@@ -325,7 +340,34 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
         note = giving_way_note(settings.uncertainty, problems[0])
         settings.uncertainty = "none"
         return None, [], note
-    return drawn, problems, None
+    draws = None if getattr(settings, "precision", None) is not None else -(-settings.replications // m)
+    return drawn, problems, None if problems else small_posterior_note(drawn, draws)
+
+
+def small_posterior_note(drawn: Uncertainty | None, draws: int | None) -> str | None:
+    """The ``note:`` line of a run drawing from a posterior sample worth fewer than :data:`SMALL_POSTERIOR` points (None otherwise).
+
+    Parameters
+    ----------
+    drawn
+        How the run draws its assumptions (None: it draws none).
+    draws
+        The parameter draws the run asks for (None: as many as its ``precision`` needs).
+    """
+    sample = None if drawn is None or drawn.mode != "posterior" else drawn.posterior
+    if sample is None or round(size := sample.effective_size(), 9) >= SMALL_POSTERIOR:  # rounded: 40 rows weighted alike are worth 40, not 39.99...
+        return None
+    asked = "its parameter draws (as many as precision= needs) repeat"
+    if draws is not None:
+        asked = f"its {draws} parameter draw{'s repeat' if draws != 1 else ' repeats'}"
+    worth = f"{size:.0f}"
+    return (
+        f"note: posterior = {sample.source!r} is worth about {worth} equally weighted point{'s' if worth != '1' else ''}"
+        f" (effective sample size {worth} of its {len(sample.weights)} row{'s' if len(sample.weights) != 1 else ''};"
+        f" a 95% total interval needs {SMALL_POSTERIOR} for one beyond each end): {asked} those few points, so this run's total"
+        " intervals understate the spread across the assumptions and the precision of their ends is overstated;"
+        " a posterior from sim-calibrate with more points (and waves) is worth more"
+    )
 
 
 def giving_way_note(default: str, reason: str) -> str:

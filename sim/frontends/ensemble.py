@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from sim import population
 from sim.config.checks import ConfigError, arguments_checked
 from sim.config.model import ModelConfig, checked, config_problems
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, MAX_SEED, MAX_WORKERS, SharedSettings, available_cores
-from sim.config.uncertainty import Uncertainty
+from sim.config.uncertainty import Uncertainty, small_posterior_note
 from sim.config.uncertainty import uncertainty as make_uncertainty
 from sim.core import kernel
 from sim.core.declare import spec_of
@@ -135,6 +136,8 @@ def run_ensemble(
         Parameter paths set on purpose (never drawn), e.g. ``["decisions.memory"]``.
     posterior
         A posterior sample for ``posterior`` mode (default: the one shipped for this model version).
+        A sample worth few equally weighted points gets a warning that the total intervals drawn
+        from it understate the spread (:func:`sim.config.uncertainty.small_posterior_note`).
 
     Returns
     -------
@@ -147,6 +150,8 @@ def run_ensemble(
         raise ConfigError(problems)
     check_run(replications, seed, block_size, first_rep, workers)
     drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
+    if drawn is not None and (note := small_posterior_note(drawn, int(np.ptp(drawn.draw_of(np.array([first_rep, first_rep + replications - 1])))) + 1)):
+        warnings.warn(note, stacklevel=2)
     threads = available_cores() if workers is None else int(workers)
     parts = [simulate(config, reps, int(seed), workers=threads, uncertainty=drawn) for reps in blocks(int(replications), int(block_size), int(first_rep))]
     frame = Table.concat(parts).to_pandas()

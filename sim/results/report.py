@@ -268,11 +268,14 @@ def limitations() -> str:
 
 
 def _provenance(summary: dict[str, Any], of: str = "") -> str:
-    """The provenance table: versions, command, seed, the posterior sample drawn from (its file and digest), packages, machine."""
+    """The provenance table: versions, command, seed, the posterior sample drawn from (its file, digest and effective sample size), packages, machine."""
     prov = summary.get("provenance", {})
     run = summary.get("run", {})
     u = summary.get("uncertainty") or {}
-    sample = f"{u['posterior']}{f' (SHA-256 {sha})' if (sha := u.get('posterior_sha256')) else ''}" if u.get("posterior") else ""
+    about = [f"SHA-256 {u['posterior_sha256']}"] if u.get("posterior_sha256") else []
+    if u.get("posterior_effective_size") is not None:  # a summary written before it was recorded has the digest only
+        about.append(f"effective sample size {u['posterior_effective_size']:.0f} of {u['posterior_rows']} rows")
+    sample = (u["posterior"] + (f" ({'; '.join(about)})" if about else "")) if u.get("posterior") else ""
     rows = [
         ["model version", prov.get("model_version", run.get("model_version", "unknown"))],
         ["code version", prov.get("code_version", run.get("code_version", "unknown"))],

@@ -156,6 +156,33 @@ def test_a_posterior_given_by_path_is_used(tmp_path):
     assert "Uncertainty: posterior" in done.stdout
 
 
+def test_a_posterior_worth_few_points_is_noted_recorded_and_shown_while_the_shipped_one_is_not(tmp_path):
+    """sim-run posterior=small.parquet (6 rows of the shipped sample, one weighted 0.8: worth about 1.5 points) replications=400
+    printed a total interval from 16 draws repeating a point or two, and nothing said so: one note now does, with its size and draws."""
+    from sim.config.posterior import shipped_path
+
+    sample = tmp_path / "small.parquet"
+    pd.read_parquet(shipped_path()).head(6).assign(weight=[0.8, 0.15, 0.02, 0.01, 0.01, 0.01]).to_parquet(sample)
+    short = ("replications=40", "replications_per_draw=20", "partnership.horizon_months=24")
+    done = run("sim-run", tmp_path / "small", "uncertainty=posterior", f"posterior={sample}", *short)
+    assert done.returncode == 0, done.stderr
+    notes = [x for x in done.stderr.splitlines() if x.startswith("note:")]
+    assert len(notes) == 1 and f"posterior = '{sample}' is worth about 2 equally weighted points (effective sample size 2 of its 6 rows;" in notes[0]
+    assert "its 2 parameter draws repeat those few points, so this run's total intervals understate the spread" in notes[0]
+    recorded = json.loads((tmp_path / "small" / "summary.json").read_text())["uncertainty"]
+    assert recorded["posterior_rows"] == 6 and round(recorded["posterior_effective_size"], 4) == 1.5078
+    reported = subprocess.run([str(BIN / "sim-report"), str(tmp_path / "small")], capture_output=True, text=True, timeout=900, check=False)
+    assert reported.returncode == 0, reported.stderr
+    page = html.unescape((tmp_path / "small" / "report.html").read_text())
+    assert f"{sample} (SHA-256 {recorded['posterior_sha256']}; effective sample size 2 of 6 rows)" in page
+    compared = run("sim-compare", tmp_path / "compared", "policies=[none,continuity_plan]", "uncertainty=posterior", f"posterior={sample}", *short)
+    assert compared.returncode == 0, compared.stderr
+    assert [x for x in compared.stderr.splitlines() if x.startswith("note:")] == notes
+    shipped = run("sim-run", tmp_path / "shipped", "uncertainty=posterior", *short)
+    assert shipped.returncode == 0, shipped.stderr
+    assert "note:" not in shipped.stderr and json.loads((tmp_path / "shipped" / "summary.json").read_text())["uncertainty"]["posterior_effective_size"] > 1000
+
+
 def test_a_posterior_written_anew_at_the_same_path_is_run_again_and_its_digest_recorded(tmp_path):
     """resume=true kept a run made from the sample a posterior file held before (its path was keyed, not its content).
 

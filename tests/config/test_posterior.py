@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from sim.config import assumptions as A
 from sim.config import posterior
@@ -37,3 +38,10 @@ def test_the_shipped_posterior_has_one_column_per_assumed_parameter_and_weights_
         spec = known[path].spec
         assert (column >= spec.lo).all() and (column <= spec.hi).all(), path
     assert set(values) == set(made()["parameters"])
+
+
+def test_weights_are_worth_as_many_points_as_kish_says_and_the_shipped_ones_over_a_thousand():
+    assert posterior.effective_size(np.array([0.5, 0.5, 0.0])) == pytest.approx(2.0)
+    assert posterior.effective_size(np.array([3.0, 1.0])) == pytest.approx(16 / 10)
+    assert posterior.effective_size(np.zeros(3)) == 0.0
+    assert read_posterior(posterior.shipped_path()).effective_size() > 1000

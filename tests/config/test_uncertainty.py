@@ -11,7 +11,7 @@ from sim.config.checks import ConfigError
 from sim.config.posterior import shipped_path
 from sim.config.scenarios import load
 from sim.config.settings import DEFAULT_UNCERTAINTY, run_settings
-from sim.config.uncertainty import read_posterior, uncertainty
+from sim.config.uncertainty import SMALL_POSTERIOR, read_posterior, uncertainty, uncertainty_problems
 from sim.core.version import __version__
 
 
@@ -174,3 +174,37 @@ def test_a_posterior_prints_its_source_and_size_not_its_samples() -> None:
     posterior = read_posterior(shipped_path())
     assert repr(posterior) == f"Posterior(source={posterior.source!r}, {len(posterior.values)} parameters x {len(posterior.weights)} samples)"
     assert len(repr(uncertainty("posterior"))) < 400
+
+
+def _few_points(tmp_path) -> str:
+    """Six rows of the shipped posterior, one carrying most of the weight: worth about 1.5 points."""
+    frame = pd.read_parquet(shipped_path()).head(6).assign(weight=[0.8, 0.15, 0.02, 0.01, 0.01, 0.01])
+    return str(_posterior(tmp_path, frame, "small.parquet"))
+
+
+def test_a_run_drawing_from_a_posterior_worth_few_points_says_its_total_intervals_are_understated(tmp_path, baseline):
+    """A posterior worth about 1.5 points gave 16 draws and a total interval with no word that they repeat a point or two."""
+    settings = run_settings({"uncertainty": "posterior", "posterior": _few_points(tmp_path), "replications": 400})
+    drawn, problems, note = uncertainty_problems(settings, [])
+    assert problems == [] and drawn is not None
+    assert note.startswith(f"note: posterior = {settings.posterior!r} is worth about 2 equally weighted points (effective sample size 2 of its 6 rows;")
+    assert "its 16 parameter draws repeat those few points" in note and "total intervals understate the spread" in note
+    assert drawn.describe(baseline)["posterior_effective_size"] == pytest.approx(1.5078, abs=1e-4)
+    assert drawn.describe(baseline)["posterior_rows"] == 6
+    by_precision = run_settings({"uncertainty": "posterior", "posterior": settings.posterior, "precision": 0.05})
+    assert "its parameter draws (as many as precision= needs) repeat" in uncertainty_problems(by_precision, [])[2]
+
+
+def test_the_shipped_posterior_and_the_prior_draw_without_that_note(baseline):
+    drawn, problems, note = uncertainty_problems(run_settings({"uncertainty": "posterior", "replications": 4000}), [])
+    assert problems == [] and note is None and drawn.describe(baseline)["posterior_effective_size"] > 1000
+    assert uncertainty_problems(run_settings({"uncertainty": "prior", "replications": 4000}), [])[2] is None
+
+
+def test_the_note_starts_below_a_sample_worth_one_point_beyond_each_end_of_a_95_percent_interval(tmp_path):
+    assert SMALL_POSTERIOR == 1 / 0.025
+    shipped = pd.read_parquet(shipped_path()).drop(columns="weight")
+    for rows, noted in ((SMALL_POSTERIOR, False), (SMALL_POSTERIOR - 1, True)):
+        path = _posterior(tmp_path, shipped.head(rows), f"equal{rows}.csv")
+        settings = run_settings({"uncertainty": "posterior", "posterior": str(path), "replications": 400})
+        assert (uncertainty_problems(settings, [])[2] is not None) == noted, rows

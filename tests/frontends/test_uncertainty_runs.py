@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.config.posterior import shipped_path
 from sim.config.scenarios import load
 from sim.config.uncertainty import uncertainty
 from sim.frontends.ensemble import run_ensemble, simulate
@@ -86,3 +87,11 @@ def test_the_block_runner_sends_the_draw_column_to_its_sinks(config):
 def test_draws_outside_the_model_config_refuse_a_batch_of_points(config):
     with pytest.raises(ValueError, match="one configuration"):
         simulate([config, config], np.arange(4), 1, point_of_rep=np.array([0, 0, 1, 1]), uncertainty=uncertainty("prior", 2))
+
+
+def test_an_ensemble_drawing_from_a_posterior_worth_few_points_warns_with_its_draws(config, tmp_path):
+    small = tmp_path / "small.parquet"
+    pd.read_parquet(shipped_path()).head(3).assign(weight=[0.9, 0.05, 0.05]).to_parquet(small)
+    words = r"worth about 1 equally weighted point \(effective sample size 1 of its 3 rows;.* its 3 parameter draws repeat those few points"
+    with pytest.warns(UserWarning, match=words):
+        run_ensemble(config, 9, 6, first_rep=7, uncertainty="posterior", posterior=small, replications_per_draw=M, workers=1)  # draws 1, 2, 3

@@ -83,3 +83,10 @@ def test_the_provenance_names_the_posterior_sample_a_run_drew_from():
     drawn = {"run": {"seed": 0}, "uncertainty": {"mode": "posterior", "posterior": "/p/0.2.3.parquet", "posterior_sha256": "ab" * 32}}
     assert f"<td>posterior sample</td><td>/p/0.2.3.parquet (SHA-256 {'ab' * 32})</td>" in _provenance(drawn)
     assert "posterior sample" not in _provenance({"run": {"seed": 0}, "uncertainty": {"mode": "prior", "posterior": None}})
+
+
+def test_the_provenance_gives_the_posterior_samples_effective_size_beside_its_digest():
+    """A run drawing from a sample worth a few points showed only its file and digest: how many points it is worth is beside them."""
+    u = {"mode": "posterior", "posterior": "/p/small.csv", "posterior_sha256": "ab" * 32, "posterior_rows": 6, "posterior_effective_size": 1.51}
+    expected = f"<td>posterior sample</td><td>/p/small.csv (SHA-256 {'ab' * 32}; effective sample size 2 of 6 rows)</td>"
+    assert expected in _provenance({"run": {"seed": 0}, "uncertainty": u})
