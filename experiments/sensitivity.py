@@ -109,13 +109,15 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "`mu*`: the mean absolute elementary effect, with its bootstrap 95% interval: the change of the output when the factor moves across"
         " two thirds of its plausible range (in quantiles), divided by two thirds (the change over the whole range, were the effect linear);"
         " `sigma`: how much that effect varies with the other factors (interactions or curvature). In the figure each output's six"
-        " largest `mu*` are numbered, with a key under the panel saying each assumption's meaning and name.",
+        " largest `mu*` are numbered, with a key under the panel saying each assumption's meaning and name; one whose `mu*` is not"
+        f" above the noise floor by more than its interval (marked {WITHIN_NOISE} in the tables below) has its number in grey, not bold,"
+        f" and its key entry begins {WITHIN_NOISE}.",
         "",
     ]
     for name, meaning in OUTPUTS.items():
         m, _ = ranked(result, name)
         floor = noise.loc[name, "mu_star_noise"]
-        above = int(m["clear"].sum())
+        above = int(m["above_noise"].sum())
         lines += [
             f"### {meaning}",
             "",
@@ -126,7 +128,7 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
             *_table(
                 ["factor", "mu*", "± 95%", "sigma", "noise"],
                 [
-                    [f"`{r.factor}`", f"{r.mu_star:.3g}", f"{r.mu_star_conf:.3g}", f"{r.sigma:.3g}", "" if r.clear else WITHIN_NOISE]
+                    [f"`{r.factor}`", f"{r.mu_star:.3g}", f"{r.mu_star_conf:.3g}", f"{r.sigma:.3g}", "" if r.above_noise else WITHIN_NOISE]
                     for r in m.head(SHOWN).itertuples()
                 ],
             ),
@@ -153,7 +155,7 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
             *_table(
                 ["factor", "S1", "± 95%", "ST", "± 95%", "noise"],
                 [
-                    [f"`{r.factor}`", f"{r.S1:.2f}", f"{r.S1_conf:.2f}", f"{r.ST:.2f}", f"{r.ST_conf:.2f}", "" if r.clear else WITHIN_NOISE]
+                    [f"`{r.factor}`", f"{r.S1:.2f}", f"{r.S1_conf:.2f}", f"{r.ST:.2f}", f"{r.ST_conf:.2f}", "" if r.above_noise else WITHIN_NOISE]
                     for r in s.itertuples()
                 ],
             ),

@@ -72,6 +72,8 @@ VARIED = (
     " The command sim-analyse sensitivity has no setting for the posterior; an assumption set on its command line"
     " (decisions.memory=0.2) is held there, not varied."
 )
+#: How the Morris figure draws a factor's number, by whether its mu* is above the noise (:func:`above_noise`): bold, or grey.
+NUMBERS = {True: {"fontweight": "bold"}, False: {"color": "dimgrey", "fontweight": "normal"}}
 #: Characters per line of a factor's words in the Morris figure's key, and inches per line of it.
 KEY_WIDTH = 44
 KEY_LINE = 0.19
@@ -222,8 +224,9 @@ class Sensitivity:
         factor's value, each output and its standard error from the point's replications.
     morris, sobol, noise
         Tables (pandas DataFrames): Morris ``mu``, ``mu_star`` (with its interval), ``sigma``
-        per factor and output, with the noise floor ``mu_star_noise``; Sobol ``S1``, ``ST``
-        with intervals per top factor and output, with ``noise_share``; and per output the
+        per factor and output, with the noise floor ``mu_star_noise`` and ``above_noise``
+        (:func:`above_noise`); Sobol ``S1``, ``ST`` with intervals per top factor and output,
+        with ``noise_share`` and ``above_noise`` (:func:`sobol_above_noise`); and per output the
         Monte Carlo noise at one design point.
     seconds
         Wall time of each stage.
@@ -288,6 +291,28 @@ def bootstrap_rng(seed: int) -> np.random.Generator:
     those of ``numpy.random.default_rng(seed)``, the same as SALib's own for any other seed.
     """
     return np.random.default_rng(seed)
+
+
+#: What the printout, docs/sensitivity.md and the Morris figure's key write beside an index not distinguishable from Monte Carlo noise.
+WITHIN_NOISE = "within noise"
+
+
+def above_noise(morris: Any) -> Any:
+    """Whether each row's Morris ``mu*`` is above its output's noise floor by more than its interval (a boolean Series).
+
+    A factor whose ``mu* - mu_star_conf`` does not clear ``mu_star_noise`` is not distinguishable
+    from a factor with no effect, however high it ranks.
+    """
+    return morris["mu_star"] - morris["mu_star_conf"] > morris["mu_star_noise"]
+
+
+def sobol_above_noise(sobol: Any) -> Any:
+    """Whether each row's total Sobol index ``ST`` is above its output's noise share by more than its interval (a boolean Series).
+
+    An index whose ``ST - ST_conf`` does not clear ``noise_share`` (or is undefined) is not
+    distinguishable from noise.
+    """
+    return sobol["ST"] - sobol["ST_conf"] > sobol["noise_share"]
 
 
 def analyse(
@@ -440,6 +465,8 @@ def analyse(
         )
     noise = pd.DataFrame(noise_rows)
     morris["rank"] = morris.groupby("output")["mu_star"].rank(ascending=False, method="first").astype(int)
+    morris["above_noise"] = above_noise(morris)
+    sobol["above_noise"] = sobol_above_noise(sobol)
 
     def table(stage: str, x: np.ndarray, values: dict[str, np.ndarray], drawn: list[catalogue.Assumption]) -> Any:
         frame = pd.DataFrame(catalogue.quantile(drawn, x))
@@ -455,28 +482,6 @@ def analyse(
         ignore_index=True,
     )
     return Sensitivity(names, chosen, points, morris, sobol, noise, seconds, counts)
-
-
-#: What the printout and docs/sensitivity.md write beside an index not distinguishable from Monte Carlo noise.
-WITHIN_NOISE = "within noise"
-
-
-def above_noise(morris: Any) -> Any:
-    """Whether each row's Morris ``mu*`` is above its output's noise floor by more than its interval (a boolean Series).
-
-    A factor whose ``mu* - mu_star_conf`` does not clear ``mu_star_noise`` is not distinguishable
-    from a factor with no effect, however high it ranks.
-    """
-    return morris["mu_star"] - morris["mu_star_conf"] > morris["mu_star_noise"]
-
-
-def sobol_above_noise(sobol: Any) -> Any:
-    """Whether each row's total Sobol index ``ST`` is above its output's noise share by more than its interval (a boolean Series).
-
-    An index whose ``ST - ST_conf`` does not clear ``noise_share`` (or is undefined) is not
-    distinguishable from noise.
-    """
-    return sobol["ST"] - sobol["ST_conf"] > sobol["noise_share"]
 
 
 def factor_key(factors: Sequence[str]) -> list[tuple[str, str]]:
@@ -501,7 +506,7 @@ def factor_key(factors: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def ranked(result: Sensitivity, output: str) -> tuple[Any, Any]:
-    """One output's Morris and Sobol rows, each with a ``clear`` column (above the noise) and most influential first.
+    """One output's Morris and Sobol rows, most influential first, each with its table's ``above_noise`` column.
 
     Parameters
     ----------
@@ -513,15 +518,13 @@ def ranked(result: Sensitivity, output: str) -> tuple[Any, Any]:
     Returns
     -------
     tuple of DataFrame
-        The Morris rows by ``mu_star`` descending, ``clear`` from :func:`above_noise`; the Sobol rows by ``ST``
-        descending, ``clear`` from :func:`sobol_above_noise`.
+        The Morris rows by ``mu_star`` descending; the Sobol rows by ``ST`` descending. ``above_noise``
+        is as :func:`analyse` wrote it (:func:`above_noise`, :func:`sobol_above_noise`), the column
+        of the files ``sim-analyse sensitivity`` writes.
     """
     morris = result.morris[result.morris["output"] == output]
     sobol = result.sobol[result.sobol["output"] == output]
-    return (
-        morris.assign(clear=above_noise(morris)).sort_values("mu_star", ascending=False),
-        sobol.assign(clear=sobol_above_noise(sobol)).sort_values("ST", ascending=False),
-    )
+    return morris.sort_values("mu_star", ascending=False), sobol.sort_values("ST", ascending=False)
 
 
 def _marked(clear: bool) -> str:
@@ -553,17 +556,17 @@ def render(result: Sensitivity, shown: int = 8) -> str:
             said = " and ".join(f"{count} of {stages.get(stage, 0)} {stage.title()}" for stage, count in gaps if count)
             lines.append(f"  {said} design points had no value (no partnership launched there): each was given the mean of the others")
         every, s = ranked(result, name)
-        m = every.head(shown)
+        m, clear = every.head(shown), int(every["above_noise"].sum())
         lines.append(
-            f"  Morris: {int(every['clear'].sum())} of {len(every)} factors have mu* above the noise floor ({n['mu_star_noise']:.3g}, what noise alone reads)"
+            f"  Morris: {clear} of {len(every)} factors have mu* above the noise floor ({n['mu_star_noise']:.3g}, what noise alone reads)"
             f" by more than their interval; one marked {WITHIN_NOISE} is not distinguishable from no effect"
         )
         lines.append(f"  {'factor':<52}{'mu*':>10}{'± 95%':>10}{'sigma':>10}")
-        lines += [f"  {r.factor:<52}{r.mu_star:>10.3g}{r.mu_star_conf:>10.3g}{r.sigma:>10.3g}{_marked(r.clear)}" for r in m.itertuples()]
+        lines += [f"  {r.factor:<52}{r.mu_star:>10.3g}{r.mu_star_conf:>10.3g}{r.sigma:>10.3g}{_marked(r.above_noise)}" for r in m.itertuples()]
         named.update(dict.fromkeys([*m["factor"], *s["factor"]]))
         lines.append(f"  Sobol: a factor whose ST interval reaches the noise share ({s['noise_share'].iloc[0]:.1%} of the variance) is marked {WITHIN_NOISE}")
         lines.append(f"  {'factor':<52}{'S1':>8}{'± 95%':>8}{'ST':>8}{'± 95%':>8}")
-        lines += [f"  {r.factor:<52}{r.S1:>8.2f}{r.S1_conf:>8.2f}{r.ST:>8.2f}{r.ST_conf:>8.2f}{_marked(r.clear)}" for r in s.itertuples()]
+        lines += [f"  {r.factor:<52}{r.S1:>8.2f}{r.S1_conf:>8.2f}{r.ST:>8.2f}{r.ST_conf:>8.2f}{_marked(r.above_noise)}" for r in s.itertuples()]
     lines.append("The factors named above, as declared (docs/parameters.md):")
     lines += [f"  {factor}: {words}" for factor, words in factor_key(list(named))]
     return "\n".join(lines)
@@ -593,27 +596,41 @@ def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Figure:
 
     The ``labelled`` most influential factors are numbered by their points, and a key under the
     panel says each number's assumption in words (its declared meaning, then its name as in the
-    tables). The axes say what ``mu*`` and ``sigma`` measure, in the output's unit.
+    tables). A factor whose ``mu*`` is not above the noise floor by more than its interval
+    (:func:`above_noise`, the rule of the printout and of the tables' ``above_noise`` column) keeps
+    its number, drawn in grey and not bold, and its key entry begins :data:`WITHIN_NOISE`, as the
+    printout marks it: a reader does not take it for an effect. The axes say what ``mu*`` and
+    ``sigma`` measure, in the output's unit; the figure is as tall as the longest key's lines
+    (:data:`KEY_LINE` each, :data:`KEY_WIDTH` characters wide).
     """
     import matplotlib.pyplot as plt
 
     from sim.analysis.plots import OKABE_ITO
 
-    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(5.5 * len(OUTPUTS), 5.2 + KEY_LINE * labelled * 3), layout="constrained")
     floor = noise.set_index("output")["mu_star_noise"]
+    tops, keys = {}, {}
+    for name in OUTPUTS:
+        m = morris[morris["output"] == name]
+        top = m.assign(mu_star_noise=floor[name]).sort_values("mu_star", ascending=False).head(labelled)
+        tops[name] = list(top.assign(clear=above_noise(top)).itertuples())
+        words = [factor_words(r.factor) if r.clear else f"{WITHIN_NOISE}: {factor_words(r.factor)}" for r in tops[name]]
+        keys[name] = "\n".join(wrap(said, KEY_WIDTH).replace("\n", "\n    ").join((f"{rank:<2} ", "")) for rank, said in enumerate(words, 1))
+    lines = max(key.count("\n") + 1 for key in keys.values())
+    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(5.5 * len(OUTPUTS), 5.2 + KEY_LINE * lines), layout="constrained")
     placed = []
     for ax, (name, meaning) in zip(axes, OUTPUTS.items(), strict=True):
         m = morris[morris["output"] == name]
         ax.scatter(m["mu_star"], m["sigma"], s=18, color=OKABE_ITO[0], alpha=0.7)
-        top = list(m.sort_values("mu_star", ascending=False).head(labelled).itertuples())
-        labels = [ax.annotate(str(rank), (r.mu_star, r.sigma), xytext=(3, 3), textcoords="offset points", fontweight="bold") for rank, r in enumerate(top, 1)]
+        labels = [
+            ax.annotate(str(rank), (r.mu_star, r.sigma), xytext=(3, 3), textcoords="offset points", **NUMBERS[bool(r.clear)])
+            for rank, r in enumerate(tops[name], 1)
+        ]
         ax.axvline(floor[name], color=OKABE_ITO[3], linestyle="--", label="noise floor")
         unit = OUTPUT_UNITS[name]
         ax.set_xlabel(f"mean effect of the assumption, mu*\n(change over its plausible range, {unit})")
         ax.set_ylabel(f"spread of that effect, sigma\n(interactions or curvature, {unit})")
         ax.set_title(wrap(meaning, 42))
-        key = "\n".join(factor_words(r.factor, KEY_WIDTH).replace("\n", "\n    ").join((f"{rank:<2} ", "")) for rank, r in enumerate(top, 1))
-        ax.annotate(key, (0, 0), xycoords=ax.xaxis.label, xytext=(0, -8), textcoords="offset points", va="top", ha="left", gid="key")
+        ax.annotate(keys[name], (0, 0), xycoords=ax.xaxis.label, xytext=(0, -8), textcoords="offset points", va="top", ha="left", gid="key")
         placed.append((labels, ax.legend(loc="best")))
     fig.canvas.draw()  # the constrained layout sets each panel's size, which the labels' extents depend on
     for labels, legend in placed:

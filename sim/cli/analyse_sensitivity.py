@@ -8,11 +8,14 @@
 
 Writes into ``out`` (default ``outputs/sensitivity/DATE_TIME``), the files renamed into place together
 once all are written (an earlier analysis's files there are replaced, none left beside them):
-``morris.csv``/``.parquet`` (``mu``, ``mu_star`` with its interval, ``sigma`` and the noise floor
-``mu_star_noise`` per factor and output), ``sobol.csv``/``.parquet`` (``S1``, ``ST`` with intervals
-and the output's ``noise_share``), ``noise.csv`` (each output's Monte Carlo noise at one design
-point), ``points.parquet`` (every design point's factor values and outputs with their standard
-errors), ``sensitivity.json`` (settings, factors, tables, timings, provenance) and, with
+``morris.csv``/``.parquet`` (``mu``, ``mu_star`` with its interval, ``sigma``, the noise floor
+``mu_star_noise`` and ``above_noise`` per factor and output: true where ``mu_star - mu_star_conf``
+exceeds ``mu_star_noise``), ``sobol.csv``/``.parquet`` (``S1``, ``ST`` with intervals, the output's
+``noise_share`` and ``above_noise``: true where ``ST - ST_conf`` exceeds ``noise_share``; a row
+whose ``above_noise`` is false is the one the printout marks "within noise", not distinguishable
+from no effect), ``noise.csv`` (each output's Monte Carlo noise at one design point),
+``points.parquet`` (every design point's factor values and outputs with their standard errors),
+``sensitivity.json`` (settings, factors, tables, timings, provenance) and, with
 ``figures=true``, ``morris.png`` and ``sobol.png``. See :mod:`sim.analysis.sensitivity`.
 
 The assumptions vary over their prior (their whole plausible ranges, as uncertainty=prior draws

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from sim.analysis.sensitivity import OUTPUTS, analyse, outputs_of, render, run_points
+from sim.analysis.sensitivity import OUTPUTS, above_noise, analyse, outputs_of, render, run_points, sobol_above_noise
 from sim.config import assumptions as A
 from sim.config.scenarios import load
 from sim.frontends.table import Table
@@ -274,6 +274,7 @@ def _two_factors(mu_star_conf: float, st_conf: float):
     noise = pd.DataFrame(
         {"output": list(OUTPUTS), "noise_sd": 0.01, "noise_share_of_morris_variance": 0.01, "noise_share_of_sobol_variance": 0.05, "mu_star_noise": 0.06}
     )
+    morris["above_noise"], sobol["above_noise"] = above_noise(morris), sobol_above_noise(sobol)  # as analyse() writes them
     return Sensitivity(factors, factors, pd.DataFrame({"stage": ["morris"]}), morris, sobol, noise)
 
 
@@ -321,8 +322,72 @@ def test_one_ranking_serves_the_printout_and_the_page():
     result = _two_factors(mu_star_conf=0.05, st_conf=0.02)
     morris, sobol = ranked(result, next(iter(OUTPUTS)))
     assert list(morris["factor"]) == list(sobol["factor"]) == ["partnership.delivery", "decisions.noise"]
-    assert list(morris["clear"]) == [True, False] and list(sobol["clear"]) == [True, True]
+    assert list(morris["above_noise"]) == [True, False] and list(sobol["above_noise"]) == [True, True]
     [(factor, words)] = factor_key(["partnership.delivery"])
     assert factor == "partnership.delivery" and words.startswith("what sharing can really deliver against the promise")
     assert words.endswith("; share of the promise, varied uniform on [0.5, 1.2]; value: assumption")
     assert f"  {factor}: {words}" in render(result)
+
+
+@needs_salib
+def test_the_tables_say_which_indices_are_above_the_noise_as_the_printout_does(small):
+    """morris.csv/sobol.csv had mu_star and mu_star_noise (ST and noise_share) but not the printout's "within noise":
+    a researcher reading the tables had to redo the rule, or ranked noise as effects."""
+    morris, sobol = small.morris, small.sobol
+    assert morris["above_noise"].dtype == bool and sobol["above_noise"].dtype == bool
+    rule = morris["mu_star"] - morris["mu_star_conf"] > morris["mu_star_noise"]
+    assert morris["above_noise"].tolist() == rule.tolist() and rule.any() and not rule.all()
+    assert sobol["above_noise"].tolist() == (sobol["ST"] - sobol["ST_conf"] > sobol["noise_share"]).tolist()
+    text = render(small)
+    for name in OUTPUTS:
+        rows = morris[morris["output"] == name]
+        assert f"Morris: {int(rows['above_noise'].sum())} of {len(rows)} factors have mu* above the noise floor" in text
+
+
+def _morris_with_noise():
+    """Morris rows of six factors per output, the 2nd and 4th largest mu* within the noise (floor 0.06): one whose interval reaches the floor, one below it."""
+    import pandas as pd
+
+    factors = ["partnership.delivery", "decisions.noise", "decisions.outside_option", "decisions.coordination_cost", "decisions.memory"]
+    factors.append("decisions.unpick_cost")
+    values = [(0.4, 0.01), (0.3, 0.28), (0.25, 0.02), (0.03, 0.001), (0.02, 0.001), (0.01, 0.001)]
+    morris = pd.DataFrame(
+        [
+            {"output": o, "factor": f, "mu_star": mu + 0.01 * k, "mu_star_conf": conf, "sigma": 0.02 * (i + 1)}
+            for k, o in enumerate(OUTPUTS)
+            for i, (f, (mu, conf)) in enumerate(zip(factors, values, strict=True))
+        ]
+    )
+    return morris, pd.DataFrame({"output": list(OUTPUTS), "mu_star_noise": [0.06] * len(OUTPUTS)})
+
+
+def test_the_morris_figure_marks_the_numbered_factors_within_the_noise():
+    """The Morris figure numbered its six largest mu* alike, the ones the printout marks "within noise" (below the floor, or
+    with an interval reaching it) as bold as the effects, and its key named them with nothing said: a reader took them for effects."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+    from sim.analysis.sensitivity import KEY_LINE, WITHIN_NOISE, morris_figure
+
+    morris, noise = _morris_with_noise()
+    fig = morris_figure(morris, noise, labelled=4)
+    for axes, name in zip(fig.axes, OUTPUTS, strict=True):
+        rows = morris[morris["output"] == name].assign(mu_star_noise=0.06).sort_values("mu_star", ascending=False).head(4)
+        clear = above_noise(rows).tolist()
+        assert clear == [True, False, True, False]
+        numbers = sorted((t for t in axes.texts if t.get_gid() != "key"), key=lambda t: int(t.get_text()))
+        assert [t.get_text() for t in numbers] == ["1", "2", "3", "4"]
+        assert [t.get_fontweight() == "bold" for t in numbers] == clear, "only a factor above the noise has a bold number"
+        (key,) = [t.get_text() for t in axes.texts if t.get_gid() == "key"]
+        entries = key.replace("\n    ", " ").splitlines()
+        assert [e.split(" ", 1)[0] for e in entries] == ["1", "2", "3", "4"]
+        assert [not e.split(" ", 1)[1].lstrip().startswith(f"{WITHIN_NOISE}: ") for e in entries] == clear, entries
+        assert entries[1].startswith("2  within noise: ") and entries[1].endswith(" (noise)"), entries[1]
+        assert key.count(WITHIN_NOISE) == 2
+    keys = [t for a in fig.axes for t in a.texts if t.get_gid() == "key"]
+    lines = max(t.get_text().count("\n") + 1 for t in keys)
+    assert fig.get_figheight() == pytest.approx(5.2 + KEY_LINE * lines), "the figure is as tall as its longest key"
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert min(t.get_window_extent(renderer).y0 for t in keys) >= 0, "every key fits in the figure"

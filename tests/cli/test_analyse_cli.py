@@ -205,6 +205,13 @@ def test_sensitivity_writes_morris_and_sobol_tables_with_the_noise_beside_them(t
     assert {"S1", "S1_conf", "ST", "ST_conf", "noise_share"} <= set(sobol.columns) and sobol["factor"].nunique() == 3
     noise = pd.read_csv(out / "noise.csv")
     assert list(noise["output"]) == ["collapse", "failure", "months_to_collapse", "realised_over_plan"] and (noise["points_rerun"] == 4).all()
+    # each table says which rows the printout marks "within noise", by the printout's rule (the CSV had no such column)
+    for table in (morris, pd.read_parquet(out / "morris.parquet")):
+        assert table["above_noise"].tolist() == (table["mu_star"] - table["mu_star_conf"] > table["mu_star_noise"]).tolist()
+    for table in (sobol, pd.read_parquet(out / "sobol.parquet")):
+        assert table["above_noise"].tolist() == (table["ST"] - table["ST_conf"] > table["noise_share"]).tolist()
+    clear = morris.groupby("output", sort=False)["above_noise"].sum()
+    assert [f"Morris: {clear[o]} of {(morris['output'] == o).sum()} factors have mu* above" in done.stdout for o in clear.index] == [True] * 4
     record = json.loads((out / "sensitivity.json").read_text())
     assert record["run"]["replications"] == 20 and len(record["top"]) == 3 and record["provenance"]["model_version"]
     assert "factors have mu* above the noise floor" in done.stdout and "what noise alone reads" in done.stdout
