@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -245,38 +246,76 @@ def test_sim_run_sweep_on_slurm_gives_the_basic_figures(sim_reference, slurm_clu
     assert len(list((folder / ".submitit").glob("*/*_log.out"))) == 2  # both points ran as SLURM jobs
 
 
+def three_point_slurm_sweep(slurm_cluster, folder: Path) -> list[str]:
+    """``sim-run``'s command of a 3-point sweep (1500 replications each) as a job array on the private SLURM, into ``folder``."""
+    args = [SIM_RUN, "-m", "scenario=case01_key_person", "policy=none,continuity_plan,all_levers", "replications=1500", "uncertainty=none"]
+    return [*args, "hydra/launcher=slurm", f"hydra.launcher.partition={slurm_cluster.partition}", "hydra.launcher.mem_gb=1", f"out={folder}"]
+
+
+def sweep_with_a_task_cancelled(slurm_cluster, args: list[str], env: dict[str, str], pick: Callable[[list[list[str]]], str | None]) -> tuple[int, str, float]:
+    """Run ``args``; once ``pick`` names a task of the queue (``squeue``'s task ids and short states), cancel it and wait for
+    the sweep to end (240 s at most, else fail with the queue's states): its exit status, standard error and wall time. What is
+    left of the task's array is cancelled at the end."""
+    started = time.monotonic()
+    task = None
+    with subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as sweep:
+        try:
+            listed: list[list[str]] = []
+            while task is None and time.monotonic() - started < 120:
+                time.sleep(0.2)
+                listed = [line.split() for line in slurm_cluster.run("squeue", "-h", "-r", "-o", "%i %t").splitlines()]
+                task = pick(listed)
+            assert task is not None, listed
+            slurm_cluster.run("scancel", task)
+            try:
+                _, err = sweep.communicate(timeout=240)
+            except subprocess.TimeoutExpired:
+                sweep.kill()
+                states = slurm_cluster.run("squeue", "-h", "--array", "--states=all", "--format=%i|%T|%N")
+                pytest.fail(f"sim-run still waiting 240 s after scancel {task} (squeue: {states!r}):\n{sweep.communicate()[1][-3000:]}")
+        finally:
+            sweep.kill()
+            if task is not None:
+                subprocess.run([slurm_cluster.commands["scancel"], task.split("_")[0]], env=slurm_cluster.env, capture_output=True, timeout=30, check=False)
+    return sweep.returncode, err, time.monotonic() - started
+
+
 @pytest.mark.slurm
 def test_a_slurm_job_cancelled_on_a_cluster_without_accounting_ends_the_sweep_as_lost(slurm_cluster, tmp_path, record_property):
     """With no accounting (sacct answers nothing) submitit read a cancelled job as UNKNOWN and sim-run waited for ever; now its state
     comes from squeue: the sweep says a job was lost (exit 3), and resume=true runs its point."""
     require_module("hydra_plugins.hydra_submitit_launcher", "slurm")
     folder = tmp_path / "sweep"
-    args = [SIM_RUN, "-m", "scenario=case01_key_person", "policy=none,continuity_plan,all_levers", "replications=1500", "uncertainty=none"]
-    args += ["hydra/launcher=slurm", f"hydra.launcher.partition={slurm_cluster.partition}", "hydra.launcher.mem_gb=1", f"out={folder}"]
+    args = three_point_slurm_sweep(slurm_cluster, folder)
     env = {**os.environ, **slurm_cluster.env}
-    started = time.monotonic()
-    with subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as sweep:
-        try:
-            tasks: list[str] = []
-            while len(tasks) != 1 and time.monotonic() - started < 120:  # two tasks run on the 2 CPUs, the third waits: cancel that one
-                listed = [line.split() for line in slurm_cluster.run("squeue", "-h", "-r", "-o", "%i %t").splitlines()]
-                tasks = [task for task, state in listed if state == "PD"] if len(listed) == 3 and sum(s == "R" for _, s in listed) == 2 else []
-                time.sleep(0.2)
-            assert len(tasks) == 1, tasks
-            slurm_cluster.run("scancel", tasks[-1])
-            try:
-                _, err = sweep.communicate(timeout=240)
-            except subprocess.TimeoutExpired:
-                sweep.kill()
-                states = slurm_cluster.run("squeue", "-h", "--array", "--states=all", "--format=%i|%T|%N")
-                pytest.fail(f"sim-run still waiting 240 s after scancel {tasks[-1]} (squeue: {states!r}):\n{sweep.communicate()[1][-3000:]}")
-        finally:
-            sweep.kill()
-    wall = time.monotonic() - started
-    say(f"[sim-run slurm, a job cancelled] ended in {wall:.1f} s (exit {sweep.returncode})")
+
+    def waiting_alone(listed: list[list[str]]) -> str | None:  # two tasks run on the 2 CPUs, the third waits: cancel that one
+        running = sum(state == "R" for _, state in listed)
+        return next((task for task, state in listed if state == "PD"), None) if len(listed) == 3 and running == 2 else None
+
+    code, err, wall = sweep_with_a_task_cancelled(slurm_cluster, args, env, waiting_alone)
+    say(f"[sim-run slurm, a job cancelled] ended in {wall:.1f} s (exit {code})")
     record_property("sim_run_slurm_cancelled_wall_s", round(wall, 2))
-    assert sweep.returncode == 3 and "error: a job of the sweep was lost" in err and "(state: CANCELLED)" in err, err[-3000:]
+    assert code == 3 and "error: a job of the sweep was lost" in err and "(state: CANCELLED)" in err, err[-3000:]
     again = subprocess.run([*args, "resume=true"], env=env, capture_output=True, text=True, timeout=SIM_TIMEOUT)
     assert again.returncode == 0, again.stderr[-3000:]
     table = pd.read_parquet(folder / "sweep.parquet")
     assert len(table) == 3 and (table["status"].astype(str) == "ok").all()
+
+
+@pytest.mark.slurm
+def test_a_slurm_task_cancelled_while_its_array_waits_ends_the_sweep_as_lost(slurm_cluster, tmp_path, record_property):
+    """A task cancelled while the array's tasks all waited in its record (here held: SBATCH_HOLD) is dropped from it, and
+    ``squeue --states=all`` never lists it again: submitit kept reading it PENDING and sim-run waited for ever (the hang once
+    seen when this file's other test cancelled a task just after the array was submitted). It now reads UNLISTED: lost, exit 3."""
+    require_module("hydra_plugins.hydra_submitit_launcher", "slurm")
+    args = three_point_slurm_sweep(slurm_cluster, tmp_path / "sweep")
+    env = {**os.environ, **slurm_cluster.env, "SBATCH_HOLD": "1"}
+
+    def first_of_three_held(listed: list[list[str]]) -> str | None:
+        return min(task for task, _ in listed) if len(listed) == 3 and all(state == "PD" for _, state in listed) else None
+
+    code, err, wall = sweep_with_a_task_cancelled(slurm_cluster, args, env, first_of_three_held)
+    say(f"[sim-run slurm, a waiting task cancelled] ended in {wall:.1f} s (exit {code})")
+    record_property("sim_run_slurm_cancelled_waiting_wall_s", round(wall, 2))
+    assert code == 3 and "error: a job of the sweep was lost" in err and "(state: UNLISTED)" in err, err[-3000:]

@@ -502,6 +502,10 @@ def cluster_absent(config: DictConfig) -> str | None:
 
 #: What submitit reads a SLURM job's state from, as ``sacct --parsable2`` prints it (header, then ``id|state|nodes``).
 SLURM_STATE_FORMAT = "JobID|State|NodeList"
+#: The header of the same lines read from ``squeue`` (:func:`slurm_states_without_accounting`): one name more, which no line fills, marks them.
+SQUEUE_STATE_HEADER = f"{SLURM_STATE_FORMAT}|squeue"
+#: The state given to a job of the sweep that ``squeue`` no longer lists: it ended, and left no record to read its state from.
+UNLISTED = "UNLISTED"
 
 
 def slurm_states_without_accounting() -> None:
@@ -510,16 +514,24 @@ def slurm_states_without_accounting() -> None:
     submitit asks ``sacct`` for its jobs' states; on a SLURM that keeps no accounting it gets
     nothing ("Bypassing sacct error") and reads every job as UNKNOWN, so a job that ended without
     a result (``scancel``, killed, its node lost) left ``sim-run`` waiting for ever. Where ``sacct``
-    fails, the same lines now come from ``squeue --states=all`` (every task of an array, a job
-    ended less than ``MinJobAge`` ago included, 300 s by default; submitit asks at least every
-    minute): a cancelled job reads CANCELLED, submitit finds no result and raises, and the sweep
-    says a job was lost (exit 3). Where ``sacct`` answers, nothing changes. Installed once per process.
+    fails, the same lines now come from ``squeue --states=all`` for the user's jobs (every task of
+    an array, a job ended less than ``MinJobAge`` ago included, 300 s by default): a cancelled job
+    reads CANCELLED, submitit finds no result and raises, and the sweep says a job was lost (exit 3).
+
+    A job of the sweep that ``squeue`` does not list reads :data:`UNLISTED`, which submitit takes
+    as ended: submitit keeps the last state it read until a line says otherwise, and ``squeue``
+    never lists again a task cancelled while it waited in its array's record with other tasks
+    (SLURM drops it from the record, with no record of its own), nor a job ended more than
+    ``MinJobAge`` ago (submitit may ask only every 10 minutes). Either left ``sim-run`` waiting
+    for ever on a state read as PENDING or RUNNING. Where ``sacct`` answers, nothing changes.
+    Installed once per process.
     """
     import shlex
 
     from submitit.slurm import slurm as module
 
-    make = module.SlurmInfoWatcher._make_command
+    watcher = module.SlurmInfoWatcher
+    make, read = watcher._make_command, watcher.read_info
     if getattr(make, "falls_back_to_squeue", False):
         return
 
@@ -528,13 +540,21 @@ def slurm_states_without_accounting() -> None:
         command = make(self)
         if command is None:
             return None
-        ids = ",".join(command[i + 1] for i, word in enumerate(command) if word == "-j")
-        squeue = ["squeue", "--noheader", "--array", "--states=all", "--format=%i|%T|%N", "--jobs", ids]
-        fallback = f"{shlex.join(command)} 2>/dev/null || {{ echo {shlex.quote(SLURM_STATE_FORMAT)}; {shlex.join(squeue)}; }}"
+        squeue = "squeue --noheader --all --array --states=all --format='%i|%T|%N' --user=\"$(id -u)\""
+        fallback = f"{shlex.join(command)} 2>/dev/null || {{ echo {shlex.quote(SQUEUE_STATE_HEADER)}; {squeue}; }}"
         return ["sh", "-c", fallback]
 
+    @functools.wraps(read)
+    def read_info(self: Any, string: bytes | str) -> dict[str, dict[str, str]]:
+        info = read(self, string)
+        text = string.decode() if isinstance(string, bytes) else string
+        if text.partition("\n")[0] != SQUEUE_STATE_HEADER:
+            return info
+        gone = self._registered - self._finished - info.keys()
+        return info | {job_id: {"JobID": job_id, "State": UNLISTED} for job_id in gone}
+
     _make_command.falls_back_to_squeue = True  # type: ignore[attr-defined]
-    module.SlurmInfoWatcher._make_command = _make_command
+    watcher._make_command, watcher.read_info = _make_command, read_info
 
 
 def slurm_jobs_folder(config: DictConfig) -> Path | None:

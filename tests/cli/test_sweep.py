@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import contextvars
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hydra.types import RunMode
 from omegaconf import OmegaConf
 from support.clusters import CONFIGS, require_module
 
-from sim.cli.sweep import LAUNCHER_SETTINGS, SweepCallback, cluster_absent, discard_unstarted, launcher_problems, missing_launcher, slurm_jobs_folder
+from sim.cli.sweep import (
+    LAUNCHER_SETTINGS,
+    UNLISTED,
+    SweepCallback,
+    cluster_absent,
+    discard_unstarted,
+    launcher_problems,
+    missing_launcher,
+    slurm_jobs_folder,
+    slurm_states_without_accounting,
+)
 from sim.results import provenance
 from sim.results.sweep import PointRecord
 
@@ -210,6 +223,62 @@ def test_the_slurm_jobs_folder_is_submitits_folder_up_to_its_pattern(tmp_path):
     assert folder(f"{tmp_path}/.submitit/%j") == tmp_path / ".submitit"
     assert folder(f"{tmp_path}/logs") == tmp_path / "logs"
     assert folder(None) is None
+
+
+def _slurm_commands(folder: Path, sacct: str) -> Path:
+    """Stand-ins for ``sacct`` (``sacct``: its shell body) and ``squeue`` (prints the file it returns) in ``folder``."""
+    folder.mkdir()
+    queue = folder / "queue"
+    (folder / "sacct").write_text(f"#!/bin/sh\n{sacct}\n")
+    (folder / "squeue").write_text(f'#!/bin/sh\ncat "{queue}"\n')
+    for name in ("sacct", "squeue"):
+        (folder / name).chmod(0o755)
+    return queue
+
+
+def _watched(monkeypatch, folder: Path, sacct: str) -> tuple[Any, Callable[[str], dict[str, str]]]:
+    """submitit's SLURM watcher of a sweep's three tasks (array 13), with the squeue fallback; and what it reads of a queue listing."""
+    require_module("hydra_plugins.hydra_submitit_launcher", "slurm")
+    from submitit.slurm.slurm import SlurmInfoWatcher
+
+    for method in ("_make_command", "read_info"):  # the fallback installed for this test only
+        monkeypatch.setattr(SlurmInfoWatcher, method, getattr(SlurmInfoWatcher, method))
+    queue = _slurm_commands(folder, sacct)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    slurm_states_without_accounting()
+    watcher = SlurmInfoWatcher(delay_s=600)
+    for job in ("13", "13_0", "13_1", "13_2"):  # submitit registers the array's id, then its tasks'
+        watcher.register_job(job)
+
+    def states(listed: str) -> dict[str, str]:
+        queue.write_text(listed)
+        watcher.update()
+        return {job: watcher.get_state(job, mode="cache") for job in ("13_0", "13_1", "13_2")}
+
+    return watcher, states
+
+
+def test_a_slurm_task_cancelled_while_waiting_with_its_array_reads_ended_without_accounting(tmp_path, monkeypatch):
+    """Recorded on the tests' SLURM without accounting (22.05): ``scancel 13_0`` while the array's three tasks
+    waited; ``squeue --states=all`` never listed 13_0 again (SLURM drops a waiting task from its array's
+    record), submitit kept reading it PENDING, and sim-run waited for ever. A job of the sweep that squeue
+    no longer lists now reads UNLISTED, which submitit takes as ended (it then finds no result: lost)."""
+    watcher, states = _watched(monkeypatch, tmp_path / "bin", "echo 'Slurm accounting storage is disabled' >&2; exit 1")
+    assert states("13_0|PENDING|\n13_1|PENDING|\n13_2|PENDING|\n") == dict.fromkeys(("13_0", "13_1", "13_2"), "PENDING")
+    assert states("13_2|RUNNING|simnode\n13_1|RUNNING|simnode\n") == {"13_0": UNLISTED, "13_1": "RUNNING", "13_2": "RUNNING"}
+    assert watcher.is_done("13_0", mode="cache") and not watcher.is_done("13_1", mode="cache")
+    # a job ended more than MinJobAge ago is no longer listed either (submitit may ask only every 10 minutes)
+    assert states("12_0|COMPLETED|simnode\n") == dict.fromkeys(("13_0", "13_1", "13_2"), UNLISTED)
+
+
+def test_where_sacct_answers_a_job_it_does_not_list_keeps_its_state(tmp_path, monkeypatch):
+    """With accounting, submitit reads sacct as before: a job sacct does not list (yet) is not taken as ended."""
+    listed = tmp_path / "sacct.out"
+    _, states = _watched(monkeypatch, tmp_path / "bin", f'cat "{listed}"')
+    listed.write_text("JobID|State|NodeList\n13_0|PENDING|\n13_1|PENDING|\n13_2|PENDING|\n")
+    assert states("") == dict.fromkeys(("13_0", "13_1", "13_2"), "PENDING")
+    listed.write_text("JobID|State|NodeList\n13_1|RUNNING|simnode\n")
+    assert states("") == {"13_0": "PENDING", "13_1": "RUNNING", "13_2": "PENDING"}
 
 
 def test_a_job_refused_because_its_folder_is_in_use_leaves_that_folders_record_alone(tmp_path):
