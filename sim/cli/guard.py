@@ -875,6 +875,9 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
 
     parser.error = one_line  # type: ignore[method-assign] # Hydra's own message is a usage block, then the error
     args = parser.parse_args(argv)
+    modes = {"--run": args.run, "--multirun": args.multirun, "--cfg": args.cfg, "--info": args.info is not None, "--shell-completion": args.shell_completion}
+    if len(given := [flag for flag, on in modes.items() if on]) > 1:  # Hydra's own refusal is a ValueError, read as a fault of ours
+        one_line(f"{' and '.join(given)} cannot be given together: give one of {', '.join(modes)}")
     if args.help or args.hydra_help or args.cfg or args.info or args.shell_completion or args.config_path:
         return None
     first = command.argv_check(argv)

@@ -212,3 +212,15 @@ def test_a_users_own_scenario_folder_on_the_command_line(tmp_path):
     assert done.returncode == 0, done.stderr
     table = pd.read_parquet(out / "replications.parquet")
     assert set(table["c1_size"]) == {5.0} and "c2_size" not in table
+
+
+def test_two_of_hydras_modes_at_once_are_refused_in_one_line(tmp_path):
+    """``sim-run -m ... --cfg hydra`` ended in Hydra's traceback and "an unexpected error: please report it": Hydra refuses two
+    of its modes with a ValueError, which the command read as a fault of its own. Now one line, exit 2, no folder made."""
+    for flags, said in ((["-m", "--cfg", "hydra"], "--multirun and --cfg"), (["--info", "--run"], "--run and --info")):
+        done = subprocess.run([SIM_RUN, *flags, "replications=20"], capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.splitlines() == [
+            f"error: {said} cannot be given together: give one of --run, --multirun, --cfg, --info, --shell-completion (see sim-run --help)"
+        ], done.stderr
+    assert not any(tmp_path.iterdir()), "no folder made"
