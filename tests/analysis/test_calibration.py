@@ -7,6 +7,7 @@ import itertools
 import math
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,6 +172,30 @@ def test_the_report_of_a_small_calibration_says_its_runtime_in_seconds_and_that_
     assert effective_size(result.posterior["weight"].to_numpy()) == pytest.approx(result.info["effective_sample_size"])
     result.info["runtime_s"] = 324.0
     assert "runtime 5.4 minutes." in C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
+
+
+def test_a_first_runs_compiling_is_not_counted_in_the_runtime_nor_in_wave_1s_simulation(monkeypatch):
+    """A first sim-calibrate printed 'Compiled in 39 s', then 'wave 1: ... simulated in 39 s' and wave 2 'in 0 s' for as many points."""
+    from sim.config.calibration import load_targets
+    from sim.frontends import compiling
+
+    class SlowCompile(contextlib.AbstractContextManager):
+        def __enter__(self) -> SlowCompile:
+            time.sleep(1.5)
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr(compiling, "_ready", set())
+    monkeypatch.setattr(compiling, "compiled_code_cached", lambda: False)
+    monkeypatch.setattr(compiling, "CompileNotice", SlowCompile)
+    cfg = load("baseline", "none")
+    t = load_targets("uk_breakups")
+    items = C.calibrated_items(cfg, ["decisions.memory", "decisions.outside_option"], t)
+    result = C.calibrate(cfg, t, items, seed=4, replications=20, points=10, waves=1)
+    assert compiling._ready, "the month was compiled"
+    assert result.info["wave_table"][0]["simulation_s"] < 1.5 and result.info["runtime_s"] < 1.5
 
 
 def test_a_change_within_the_noise_of_too_few_points_is_not_called_hardly_informed_and_the_run_warns():
