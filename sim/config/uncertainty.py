@@ -91,6 +91,9 @@ class Posterior:
 def read_posterior(path: str | Path) -> Posterior:
     """Read and check a posterior sample (``.parquet`` or ``.csv``).
 
+    ``~`` is the home folder and a relative path is taken from the working folder; the sample's
+    ``source`` is the absolute path, so a run's ``summary.json`` names the file wherever it is read.
+
     Raises
     ------
     ConfigError
@@ -100,7 +103,7 @@ def read_posterior(path: str | Path) -> Posterior:
     import pandas as pd
 
     where = f"posterior = {str(path)!r}"  # as given: an empty posterior= is '', not the '.' Path('') makes of it
-    path = Path(path)
+    path = Path(path).expanduser().absolute()  # ~ and a relative path read as targets= and out= are; the run records where the file is
     if not path.is_file():
         raise ConfigError([f"{where} is not a file (a Parquet or CSV table, one column per parameter path plus optional {WEIGHT})"])
     try:

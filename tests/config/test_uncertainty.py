@@ -169,6 +169,19 @@ def test_a_misspelt_posterior_column_is_offered_the_closest_parameter(tmp_path):
     assert err.value.problems[0].endswith("column 'exogenous.stanse' is not the path of an assumed parameter (did you mean exogenous.stance?)")
 
 
+def test_a_posterior_under_home_or_relative_is_read_and_recorded_by_its_absolute_path(tmp_path, monkeypatch):
+    """posterior='~/cal one/posterior.parquet' was 'not a file' (targets= and out= read ~), and a relative one was recorded relative."""
+    (tmp_path / "cal one").mkdir()
+    path = _posterior(tmp_path / "cal one", pd.read_parquet(shipped_path()).head(3), "posterior.parquet")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert read_posterior("~/cal one/posterior.parquet").source == str(path)
+    monkeypatch.chdir(tmp_path)
+    assert read_posterior("cal one/posterior.parquet").source == str(path)
+    with pytest.raises(ConfigError) as err:
+        read_posterior("~/cal two/posterior.parquet")
+    assert err.value.problems[0].startswith("posterior = '~/cal two/posterior.parquet' is not a file")
+
+
 def test_a_posterior_prints_its_source_and_size_not_its_samples() -> None:
     """Printing model.uncertainty (a PartnershipModel's) printed every sampled value of every posterior parameter."""
     posterior = read_posterior(shipped_path())
