@@ -536,9 +536,9 @@ def test_notebook_04_names_the_calibrated_parameters_by_their_meaning() -> None:
     import numpy as np
 
     import sim
-    from sim.analysis.calibration import interval
+    from sim.analysis.calibration import change_noise, interval
     from sim.config.overrides import spec_at
-    from sim.config.posterior import shipped_path
+    from sim.config.posterior import effective_size, shipped_path
 
     notebook = read("04_sweeps_sensitivity_calibration.ipynb")
     (table,) = [cell for cell in code_cells(notebook) if 'read_parquet(calibration_dir / "posterior.parquet")' in cell.source]
@@ -550,7 +550,7 @@ def test_notebook_04_names_the_calibrated_parameters_by_their_meaning() -> None:
         folder / "posterior.parquet"
     )
     names = {"CALIBRATION_DIR": str(folder), "Path": Path, "pd": pd, "np": np, "interval": interval, "factor_words": factor_words}
-    names |= {"shipped_path": shipped_path, "sim": sim, "spec_at": spec_at}
+    names |= {"shipped_path": shipped_path, "sim": sim, "spec_at": spec_at, "effective_size": effective_size, "change_noise": change_noise}
     shown = _last_value(table.source, names).to_html()
     exec(sentences.source, names)
     assert "decisions.exit_cost_joint_committee" not in shown and factor_words("decisions.exit_cost_joint_committee") in shown
@@ -622,9 +622,9 @@ def test_notebook_04_gives_the_calibrations_narrowing_in_percent_as_its_sentence
     import numpy as np
 
     import sim
-    from sim.analysis.calibration import interval
+    from sim.analysis.calibration import change_noise, interval
     from sim.config.overrides import spec_at
-    from sim.config.posterior import shipped_path
+    from sim.config.posterior import effective_size, shipped_path
 
     notebook = read("04_sweeps_sensitivity_calibration.ipynb")
     (table,) = [cell for cell in code_cells(notebook) if 'read_parquet(calibration_dir / "posterior.parquet")' in cell.source]
@@ -634,13 +634,43 @@ def test_notebook_04_gives_the_calibrations_narrowing_in_percent_as_its_sentence
     pd.DataFrame({"wave": 1, "dynamics.maturity_months": 24 + 100 * draws}).to_parquet(folder / "design.parquet")
     pd.DataFrame({"dynamics.maturity_months": 29 + 50 * draws, "weight": 1 / 21}).to_parquet(folder / "posterior.parquet")
     names = {"CALIBRATION_DIR": str(folder), "Path": Path, "pd": pd, "np": np, "interval": interval, "factor_words": factor_words}
-    names |= {"shipped_path": shipped_path, "sim": sim, "spec_at": spec_at}
+    names |= {"shipped_path": shipped_path, "sim": sim, "spec_at": spec_at, "effective_size": effective_size, "change_noise": change_noise}
     shown = _last_value(table.source, names).to_html()
     assert ">50%<" in shown and "spread narrowed by" in shown and "+0.50" not in shown, shown
     assert ">months<" in shown, shown
     capsys.readouterr()
     exec(sentences.source, names)
     assert "(its standard deviation 50% smaller than the prior's)" in capsys.readouterr().out
+
+
+def test_notebook_04_does_not_credit_the_record_with_a_move_of_a_posterior_worth_few_points_and_gives_the_noise(capsys) -> None:
+    """A calibration worth 23 points (sim-calibrate points=40 waves=2 replications=50), whose printout says sampling noise alone gives a change
+    of about 0.46 and that it cannot tell whether the targets inform any parameter, read "The record moved outside_option most" here."""
+    import numpy as np
+
+    import sim
+    from sim.analysis.calibration import change_noise, interval
+    from sim.config.overrides import spec_at
+    from sim.config.posterior import effective_size, shipped_path
+
+    notebook = read("04_sweeps_sensitivity_calibration.ipynb")
+    (table,) = [cell for cell in code_cells(notebook) if 'read_parquet(calibration_dir / "posterior.parquet")' in cell.source]
+    (sentences,) = [cell for cell in code_cells(notebook) if cell.source.startswith("moved = ")]
+    folder = Path(tempfile.mkdtemp(prefix="calibration-"))
+    draws = np.linspace(0.05, 0.3, 40)
+    pd.DataFrame({"wave": 1, "decisions.outside_option": 0.4 + draws}).to_parquet(folder / "design.parquet")
+    weight = np.where(np.arange(40) < 5, 1.0, 0.01)
+    pd.DataFrame({"decisions.outside_option": 0.4 + draws, "weight": weight / weight.sum()}).to_parquet(folder / "posterior.parquet")
+    names = {"CALIBRATION_DIR": str(folder), "Path": Path, "pd": pd, "np": np, "interval": interval, "factor_words": factor_words}
+    names |= {"shipped_path": shipped_path, "sim": sim, "spec_at": spec_at, "effective_size": effective_size, "change_noise": change_noise}
+    _last_value(table.source, names)
+    capsys.readouterr()
+    exec(sentences.source, names)
+    text = capsys.readouterr().out
+    size = effective_size(weight)
+    assert "The record moved" not in text and f"worth {size:.0f} equally weighted ones" in text, text
+    assert f"sampling noise alone changes a distribution by about {change_noise(size, 40):.2f}" in text, text
+    assert f"{folder / 'calibration.md'} (What the data cannot pin down)" in text, text
 
 
 @pytest.mark.parametrize(("months", "uncertainty", "horizon"), [(150, "posterior", "12.5 years"), (36, "none", "3 years"), (120, "none", "10 years")])
