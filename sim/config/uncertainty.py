@@ -358,15 +358,37 @@ def small_posterior_note(drawn: Uncertainty | None, draws: int | None) -> str | 
         The parameter draws the run asks for (None: as many as its ``precision`` needs).
     """
     sample = None if drawn is None or drawn.mode != "posterior" else drawn.posterior
-    if sample is None or round(size := sample.effective_size(), 9) >= SMALL_POSTERIOR:  # rounded: 40 rows weighted alike are worth 40, not 39.99...
+    if sample is None:
+        return None
+    words = small_posterior_words(sample.source, sample.effective_size(), len(sample.weights), draws)
+    return None if words is None else f"note: {words}"
+
+
+def small_posterior_words(source: str, size: float, rows: int, draws: int | None) -> str | None:
+    """What a run's total intervals lack when its posterior sample is worth fewer than :data:`SMALL_POSTERIOR` points (None otherwise).
+
+    The words of :func:`small_posterior_note`, also shown by ``sim-report`` from what ``summary.json`` records.
+
+    Parameters
+    ----------
+    source
+        The sample's file.
+    size
+        Its effective sample size (:meth:`Posterior.effective_size`).
+    rows
+        Its rows.
+    draws
+        The parameter draws the run asks for (None: as many as its ``precision`` needs).
+    """
+    if round(size, 9) >= SMALL_POSTERIOR:  # rounded: 40 rows weighted alike are worth 40, not 39.99...
         return None
     asked = "its parameter draws (as many as precision= needs) repeat"
     if draws is not None:
         asked = f"its {draws} parameter draw{'s repeat' if draws != 1 else ' repeats'}"
     worth = f"{size:.0f}"
     return (
-        f"note: posterior = {sample.source!r} is worth about {worth} equally weighted point{'s' if worth != '1' else ''}"
-        f" (effective sample size {worth} of its {len(sample.weights)} row{'s' if len(sample.weights) != 1 else ''};"
+        f"posterior = {source!r} is worth about {worth} equally weighted point{'s' if worth != '1' else ''}"
+        f" (effective sample size {worth} of its {rows} row{'s' if rows != 1 else ''};"
         f" a 95% total interval needs {SMALL_POSTERIOR} for one beyond each end): {asked} those few points, so this run's total"
         " intervals understate the spread across the assumptions and the precision of their ends is overstated;"
         " a posterior from sim-calibrate with more points (and waves) is worth more"

@@ -53,6 +53,7 @@ from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
 from sim.analysis.summary import DEFINITIONS, METHODS, MONEY, TERMS, cause_tables, mode_words, parameter_part, plain_lines, terms, what_was_run
 from sim.analysis.summary import render_uncertainty as render_run_uncertainty
+from sim.config.uncertainty import small_posterior_words
 from sim.frontends.words import scenario_words
 from sim.results.files import (
     CALIBRATION_REPORT,
@@ -267,6 +268,22 @@ def limitations() -> str:
     return resources.files("sim.docs").joinpath("limitations.md").read_text(encoding="utf-8")
 
 
+def _small_posterior(uncertainty: dict[str, Any], draws: int | None) -> str:
+    """The note of a run or comparison that drew from a posterior sample worth few points, as it printed it ('' otherwise).
+
+    Parameters
+    ----------
+    uncertainty
+        The ``uncertainty`` of its ``summary.json`` (a summary written before the sample's size was recorded has none).
+    draws
+        The parameter draws it ran.
+    """
+    if uncertainty.get("mode") != "posterior" or uncertainty.get("posterior_effective_size") is None:
+        return ""
+    words = small_posterior_words(str(uncertainty["posterior"]), float(uncertainty["posterior_effective_size"]), int(uncertainty["posterior_rows"]), draws)
+    return "" if words is None else f"<p class=note>Note: {_e(words)}.</p>"
+
+
 def _provenance(summary: dict[str, Any], of: str = "") -> str:
     """The provenance table: versions, command, seed, the posterior sample drawn from (its file, digest and effective sample size), packages, machine."""
     prov = summary.get("provenance", {})
@@ -434,7 +451,8 @@ def _run_report(folder: Path) -> Report:
     if summary.get("attribution"):
         report.sections.append(_attribution(summary["attribution"]))
     report.sections.append("<h2>Money</h2>" + _money(summary))
-    report.sections.append(f"<h2>Uncertainty</h2><pre>{_e(render_run_uncertainty(summary))}</pre>")
+    drawn = summary.get("uncertainty") or {}
+    report.sections.append(f"<h2>Uncertainty</h2>{_small_posterior(drawn, drawn.get('draws'))}<pre>{_e(render_run_uncertainty(summary))}</pre>")
     _other_files(folder, report)
     report.sections.append(
         "<h2>Statistical detail</h2><details><summary>How the intervals are computed</summary><ul>"
@@ -528,7 +546,9 @@ def _comparison_report(folder: Path) -> Report:
     report.sections.append("<h2>Money</h2>" + _table(["policy", "lever cost (GBP m)", "net savings (GBP m, 95% interval)", paired], money))
     uncertainty = summary.get("uncertainty") or {}
     rankings = {measure: _ranking(r) for measure, r in (uncertainty.get("ranking") or {}).items()}
-    report.sections.append(f"<h2>Uncertainty</h2><pre>{_e(render_uncertainty(comparison, rankings, str(uncertainty.get('mode', 'none'))))}</pre>")
+    draws = int(comparison["draws"].iloc[0]) if "draws" in comparison else None
+    text = render_uncertainty(comparison, rankings, str(uncertainty.get("mode", "none")))
+    report.sections.append(f"<h2>Uncertainty</h2>{_small_posterior(uncertainty, draws)}<pre>{_e(text)}</pre>")
     for name, s in per_policy.items():
         if s.get("attribution"):
             report.sections.append(f"<h3>Policy: {_e(policy_words(name))}</h3>" + _attribution(s["attribution"]))

@@ -178,6 +178,12 @@ def test_a_posterior_worth_few_points_is_noted_recorded_and_shown_while_the_ship
     compared = run("sim-compare", tmp_path / "compared", "policies=[none,continuity_plan]", "uncertainty=posterior", f"posterior={sample}", *short)
     assert compared.returncode == 0, compared.stderr
     assert [x for x in compared.stderr.splitlines() if x.startswith("note:")] == notes
+    # the page's totals carry the note as the printout's did (it showed only the size, in the provenance at its foot)
+    reported = subprocess.run([str(BIN / "sim-report"), str(tmp_path / "compared")], capture_output=True, text=True, timeout=900, check=False)
+    assert reported.returncode == 0, reported.stderr
+    for folder in ("small", "compared"):
+        page = html.unescape((tmp_path / folder / "report.html").read_text())
+        assert f"<h2>Uncertainty</h2><p class=note>Note: {notes[0].removeprefix('note: ')}.</p>" in page, folder
     shipped = run("sim-run", tmp_path / "shipped", "uncertainty=posterior", *short)
     assert shipped.returncode == 0, shipped.stderr
     assert "note:" not in shipped.stderr and json.loads((tmp_path / "shipped" / "summary.json").read_text())["uncertainty"]["posterior_effective_size"] > 1000

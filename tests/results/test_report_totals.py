@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.results.report import _comparison_rows, _money, _provenance, _share_rows
+from sim.results.report import _comparison_rows, _money, _provenance, _share_rows, _small_posterior
 
 
 def _figure(share: float) -> dict[str, float | dict[str, float]]:
@@ -90,3 +90,14 @@ def test_the_provenance_gives_the_posterior_samples_effective_size_beside_its_di
     u = {"mode": "posterior", "posterior": "/p/small.csv", "posterior_sha256": "ab" * 32, "posterior_rows": 6, "posterior_effective_size": 1.51}
     expected = f"<td>posterior sample</td><td>/p/small.csv (SHA-256 {'ab' * 32}; effective sample size 2 of 6 rows)</td>"
     assert expected in _provenance({"run": {"seed": 0}, "uncertainty": u})
+
+
+def test_the_uncertainty_section_notes_a_posterior_worth_few_points_as_the_run_printed_it():
+    """A page from a run drawing 16 draws from a posterior worth 2 points gave its total intervals with no word that they are understated."""
+    u = {"mode": "posterior", "posterior": "/p/small.csv", "posterior_rows": 6, "posterior_effective_size": 1.51}
+    note = _small_posterior(u, 16)
+    assert note.startswith("<p class=note>Note: posterior = &#x27;/p/small.csv&#x27; is worth about 2 equally weighted points")
+    assert "its 16 parameter draws repeat those few points, so this run&#x27;s total intervals understate the spread" in note
+    assert _small_posterior(u | {"posterior_effective_size": 40.0, "posterior_rows": 40}, 16) == ""
+    assert _small_posterior({"mode": "prior", "posterior": None}, 16) == ""
+    assert _small_posterior({"mode": "posterior", "posterior": "/p/old.csv", "posterior_sha256": "ab" * 32}, 16) == ""  # written before the size was
