@@ -48,7 +48,10 @@ class Entry:
     launch), ``case`` the case or source it comes from, ``size`` the main effect size
     (value, trust or goodwill lost, a share, or 0), ``partner`` the name of the one partner
     the event concerns (empty if none in particular), ``trigger`` the label of the event
-    that opened the decision (a council's notice, exit, or the end), empty otherwise.
+    that opened the decision (a council's notice, exit, or the end), empty otherwise, and
+    ``noticed``, for an exit, the month of the notice it left on (:meth:`EventLog.notice`;
+    -1: none, or not an exit): where it is before the exit's month, the trigger is the
+    notice's, and the timeline says so.
     """
 
     month: int
@@ -59,6 +62,7 @@ class Entry:
     size: float = 0.0
     partner: str = ""
     trigger: str = ""
+    noticed: int = -1
 
     @property
     def text(self) -> str:
@@ -134,8 +138,10 @@ class Decided:
 
     ``what`` is what was decided (``left the partnership``, ``gave notice in month 54``, ``The proposal was shelved in
     month 10``; empty to say only why), ``after`` what opened the decision (``a budget shock``), ``why`` what had taken
-    most of the value the council saw (``misaligned aspirations (case 03)``) and ``then`` what followed the decision
-    (``left in month 68``, after its notice), each empty where there is none. The timeline's lines (:class:`Told`), the
+    most of the value the council saw (``misaligned aspirations (case 03)``), ``then`` what followed the decision
+    (``left in month 68``, after its notice) and ``on`` the notice it was carried out on, given in an earlier month
+    (``the notice it gave in month 42``: what opened that notice, not the decision's month), each empty where there is
+    none. The timeline's lines (:class:`Told`), the
     model's councils (:meth:`sim.frontends.agents.Council.explain_exit`), the trainer's "Why did it end?" and its handout
     all say a decision with these properties.
     """
@@ -144,12 +150,17 @@ class Decided:
     after: str = ""
     why: str = ""
     then: str = ""
+    on: str = ""
 
     @property
     def headline(self) -> str:
         """What was decided and what opened it, then what followed: "left the partnership, after a budget shock", "gave
-        notice in month 54, after a partner leaving, and left in month 68" (what opened the notice, not the leaving)."""
+        notice in month 54, after a partner leaving, and left in month 68" (what opened the notice, not the leaving);
+        carried out on an earlier notice, what opened that notice said with it: "left the partnership, on the notice it
+        gave in month 42 (after a budget shock)"."""
         after = f"after {self.after}" if self.after else ""
+        if self.on:
+            after = f"on {self.on}" + (f" ({after})" if after else "")
         said = ", ".join(part for part in (self.what, after) if part)
         if not self.then:
             return said
@@ -201,8 +212,10 @@ class Told:
     ``when`` is ``Month 14`` or ``Months 14-15``, ``councils`` the councils concerned (empty for the partnership as a
     whole), ``what`` what happened (with its case or source in brackets where the line carries it), ``after`` what
     opened a decision (``an election that changed political control``) and ``why`` its main cause
-    (``misaligned aspirations (case 03)``), both empty for any other event (:attr:`decided`: these three as a
-    :class:`Decided`), and ``size`` the effect in words (``the value it sees is 0.30 of the promise``; empty if none).
+    (``misaligned aspirations (case 03)``), both empty for any other event, ``size`` the effect in words (``the value it
+    sees is 0.30 of the promise``; empty if none) and ``on``, for an exit, the notice it left on where it was given in an
+    earlier month (``the notice it gave in month 42``; ``after`` then opened that notice) (:attr:`decided`: ``what``,
+    ``after``, ``why`` and ``on`` as a :class:`Decided`).
     """
 
     when: str
@@ -211,6 +224,7 @@ class Told:
     after: str = ""
     why: str = ""
     size: str = ""
+    on: str = ""
 
     @property
     def who(self) -> str:
@@ -220,7 +234,7 @@ class Told:
     @property
     def decided(self) -> Decided:
         """What happened, what opened it and its main cause, as a decision is said everywhere."""
-        return Decided(self.what, self.after, self.why)
+        return Decided(self.what, self.after, self.why, on=self.on)
 
     @property
     def headline(self) -> str:
@@ -258,6 +272,9 @@ def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
     A decision (a notice, an exit, the end) says what opened it and what had taken most of
     the value the council saw: "weighed the partnership and gave notice to leave, after an
     election that changed political control; mostly misaligned aspirations (case 03)".
+    An exit on a notice given in an earlier month (:attr:`Entry.noticed`) says what opened
+    that notice with it: "left the partnership, on the notice it gave in month 42 (after a
+    budget shock); mostly ..." (:attr:`Decided.on`).
     ``tagged=False`` leaves out the case or source (``(case 03)``), for a page that shows it
     beside the line.
     """
@@ -270,12 +287,14 @@ def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
         how = how.of_several()
     if entry.trigger and (entry.what in DECISIONS or not entry.council):
         what = decided(said, entry.trigger, entry.cause, tagged)
+        if entry.what == LEFT and 0 <= entry.noticed < entry.month:
+            what = replace(what, on=f"{'the notices they' if len(concerned) > 1 else 'the notice it'} gave in month {entry.noticed}")
     else:
         what = Decided(" ".join(part for part in (said, source(entry.case) if tagged else "") if part))
     text = how.text(size, entry.partner)
     repeated = "" if first == last else " in all" if how.adds_up else " throughout"
     shown = "" if text is None or size == 0 else text + repeated
-    return Told(when, concerned, what.what, what.after, what.why, shown)
+    return Told(when, concerned, what.what, what.after, what.why, shown, what.on)
 
 
 def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> str:
@@ -308,8 +327,10 @@ class EventLog:
         return iter(self.entries)
 
     def add(self, month: int, council: str, what: str, cause: str = "", size: float = 0.0, partner: str = "", trigger: str = "") -> None:
-        """Log an event; its case is looked up from its cause."""
-        self.entries.append(Entry(month, council, cause, case_of(cause), what, size, partner, trigger))
+        """Log an event; its case is looked up from its cause, and for a council's exit the month of the notice it left on (:meth:`notice`)."""
+        notice = self.notice(council, month) if what == LEFT else None
+        noticed = -1 if notice is None else notice.month
+        self.entries.append(Entry(month, council, cause, case_of(cause), what, size, partner, trigger, noticed))
 
     def notice(self, council: str, exit_month: int) -> Entry | None:
         """The notice ``council`` left on in ``exit_month``: its last notice by then (``None``: it is still in, or left
@@ -330,12 +351,12 @@ class EventLog:
 
     def stretches(self) -> list[Stretch]:
         """The timeline as :class:`Stretch` es, in order (what :meth:`lines` words): councils hit alike in one month together, monthly repeats merged."""
-        groups: dict[tuple[int, str, str, float, str, str], list[Entry]] = {}
+        groups: dict[tuple[int, str, str, float, str, str, int], list[Entry]] = {}
         for e in sorted(self.entries, key=lambda e: e.month):
-            groups.setdefault((e.month, e.cause, e.what, e.size, e.partner, e.trigger), []).append(e)
+            groups.setdefault((e.month, e.cause, e.what, e.size, e.partner, e.trigger, e.noticed), []).append(e)
         runs: list[Stretch] = []
         open_runs: dict[tuple[str, str, str, tuple[str, ...]], Stretch] = {}
-        for (month, cause, what, size, partner, _), entries in groups.items():
+        for (month, cause, what, size, partner, _, _), entries in groups.items():
             councils = tuple(e.council for e in entries)
             run = open_runs.get((cause, what, partner, councils))
             if run is not None and run.last == month - 1 and _continues(run, size):

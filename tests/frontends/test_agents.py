@@ -17,7 +17,7 @@ from sim.core.params import TIERS
 from sim.frontends.agents import DRAWN, LIVE, Council, most_taken, taken_words
 from sim.frontends.ensemble import run_ensemble
 from sim.frontends.model import PartnershipModel
-from sim.frontends.narrative import tell
+from sim.frontends.narrative import GAVE_NOTICE, decided, tell
 
 SEED = 0
 
@@ -158,6 +158,21 @@ def test_a_council_that_left_says_why_as_the_timeline_says_its_notice_and_its_ex
     assert noticed < left == month and notice.after and exit_line.why
     expected = f"{leaver.name} gave notice in month {noticed}, after {notice.after}, and left in month {month}; mostly {exit_line.why}."
     assert leaver.explain_exit() == expected
+
+
+def test_the_timeline_says_a_council_left_on_the_notice_it_gave_earlier_not_after_its_trigger_as_it_left() -> None:
+    """Seed 0's first such replication: "Month 54 - Northdale DC - left the partnership, after a budget shock", below the
+    month 42 notice the budget shock had opened, read alone as if the shock had come as it left."""
+    replication, k, month = with_an_exit()
+    gone = PartnershipModel(seed=SEED, replication=replication)
+    run_to(gone, month)
+    leaver = gone.councils[k]
+    notice = gone.events.notice(leaver.name, month)
+    assert notice is not None and notice.month < month and notice.trigger
+    after = decided(GAVE_NOTICE, notice.trigger, notice.cause).after
+    said = f"Month {month} - {leaver.name} - left the partnership, on the notice it gave in month {notice.month} (after {after}); mostly "
+    (exit_line,) = (text for text in gone.events.lines() if text.startswith(f"Month {month} - {leaver.name} - left"))
+    assert exit_line.startswith(said)
 
 
 def test_what_has_taken_the_value_a_council_sees_reads_on_the_promises_scale() -> None:

@@ -233,6 +233,31 @@ def test_a_council_that_left_on_its_notice_is_said_to_have_given_it_after_its_tr
         assert left_words(noticed, 68, "partner_left", "none") == Decided("left in month 68", "a partner leaving")
 
 
+def test_an_exit_on_a_notice_given_earlier_says_the_notice_and_what_opened_it_not_as_if_it_came_as_the_council_left() -> None:
+    """Northdale DC gave notice in month 42 after a budget shock and left in month 54: the timeline's exit line said
+    "Month 54 - Northdale DC - left the partnership, after a budget shock", as if the shock had come as it left. It now
+    says the notice it left on; a council that left the month it gave notice (none to serve) still left "after" it."""
+    log = EventLog()
+    log.add(42, "Northdale DC", GAVE_NOTICE, "coordination", 0.6, trigger="budget_shock")
+    log.add(42, "Southby DC", GAVE_NOTICE, "coordination", 0.6, trigger="budget_shock")
+    log.add(45, "Westmere DC", GAVE_NOTICE, "coordination", 0.5, trigger="budget_shock")
+    log.add(54, "Eastshire CC", GAVE_NOTICE, "coordination", 0.38, trigger="budget_shock")
+    for council in ("Northdale DC", "Southby DC", "Westmere DC", "Eastshire CC"):
+        log.add(54, council, LEFT, "coordination", 0.38, trigger="budget_shock")
+    mostly = "; mostly working together: coordination costs, early disruption, imbalance of pace (research) - the value {} saw was 0.38 of the promise"
+    assert log.lines()[3:] == [
+        "Month 54 - Northdale DC, Southby DC - left the partnership, on the notices they gave in month 42 (after a budget shock)" + mostly.format("each"),
+        "Month 54 - Westmere DC - left the partnership, on the notice it gave in month 45 (after a budget shock)" + mostly.format("it"),
+        "Month 54 - Eastshire CC - left the partnership, after a budget shock" + mostly.format("it"),
+    ]
+    told = tell(54, 54, ["Westmere DC"], log.entries[-2], 0.38, tagged=False)
+    assert (told.after, told.on) == ("a budget shock", "the notice it gave in month 45"), "its parts: what opened the notice, and the notice"
+    assert told.headline == "left the partnership, on the notice it gave in month 45 (after a budget shock)"
+    assert Decided("left", on="the notice it gave in month 45").headline == "left, on the notice it gave in month 45"
+    assert told.detail.startswith("mostly working together: coordination costs, early disruption, imbalance of pace - ")
+    assert [e.noticed for e in log.entries] == [-1, -1, -1, -1, 42, 42, 45, 54]
+
+
 def test_a_line_and_a_cause_can_be_worded_without_their_source_for_a_page_that_shows_it_beside() -> None:
     assert explain("case01_key_person", tagged=False) == "Over-dependency on key personnel"
     assert explain("none", tagged=False) == ""
