@@ -194,6 +194,8 @@ def begin_point(
             results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True).write(out)
         print(f"Point {index} ({label}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
         return None
+    if resume and (earlier := results.read_summary(out)) is not None and "key" not in earlier.get("run", {}):
+        guard.notice(f"{out}: its results record no configuration (made without resume=true), so resume=true cannot reuse them: they are made again")
     if multirun or resume:
         results.clear_results(out, files if clear is None else clear)
     record = results.PointRecord(index, "running", point, key, seed, replications, started=began, host=host())

@@ -157,3 +157,16 @@ def test_a_single_calibration_writes_what_it_wrote_before(tmp_path):
         "posterior.parquet",
     ]
     assert not {"run", "posterior", "predictive"} & set(json.loads((out / "posterior.json").read_text()))
+
+
+def test_resume_over_a_single_calibration_says_why_it_is_made_again_then_skips_it(tmp_path):
+    """sim-calibrate out=cal, then the same with resume=true, ran it all again under a notice that said the results were 'kept if made
+    with the same configuration': a single calibration records none (posterior.json without a run), which nothing said."""
+    out = tmp_path / "cal"
+    assert run(SIM_CALIBRATE, *SMALL, f"out={out}").returncode == 0
+    again = run(SIM_CALIBRATE, *SMALL, f"out={out}", "resume=true")
+    assert again.returncode == 0, again.stderr[-3000:]
+    why = f"notice: {out}: its results record no configuration (made without resume=true), so resume=true cannot reuse them: they are made again"
+    assert why in again.stderr.splitlines(), again.stderr
+    skipped = run(SIM_CALIBRATE, *SMALL, f"out={out}", "resume=true")
+    assert "already done with the same configuration (resume=true): skipped" in skipped.stderr and "record no configuration" not in skipped.stderr
