@@ -222,8 +222,21 @@ def parse(overrides: Sequence[str]) -> tuple[list[Any], list[str]]:
         try:
             parsed += parser.parse_overrides([text])
         except HydraException as err:
-            problems.append(f"{text} cannot be read as an override: {_first_line(err)} (quote a value with spaces, commas or brackets: see {HYDRA_GRAMMAR})")
+            problems.append(f"{text} cannot be read as an override: {_first_line(err)} ({_quoting_hint(text)}: see {HYDRA_GRAMMAR})")
     return parsed, problems
+
+
+#: Characters Hydra's grammar reads in a value only inside quotes (``~`` of a home folder, ``#``, ``&``...), besides its brackets.
+_QUOTED_ONLY = "~!#&<>;^`="
+
+
+def _quoting_hint(text: str) -> str:
+    """How to write an override Hydra cannot read: quoted, where its value holds characters Hydra reads only inside quotes."""
+    typed, _, value = text.partition("=")
+    special = list(dict.fromkeys(c for c in value if c in _QUOTED_ONLY))
+    if not special or "'" in value:
+        return "quote a value with spaces, commas or brackets"
+    return f"Hydra reads {' '.join(special)} in a value only inside quotes: {typed}='{value}'"
 
 
 #: A list item named by its index in brackets, as the checks print a path (``councils[0]``).

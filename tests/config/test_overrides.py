@@ -67,3 +67,15 @@ def test_overrides_are_split_in_one_place():
         if re.search(r"""lstrip\(["'][+~]""", text)
     ]
     assert not copies, f"override keys stripped of '+'/'~' outside split_override: {copies}"
+
+
+def test_a_value_hydra_reads_only_in_quotes_is_shown_quoted_in_the_line_refusing_it():
+    """posterior=~/cal/posterior.parquet (a ~ the shell left, as in quotes or zsh) was told to 'quote a value with spaces, commas or
+    brackets', which it has none of: the line now names the ~ and gives the override quoted, as Hydra reads it."""
+    from sim.config.overrides import parse
+
+    _, problems = parse(["posterior=~/cal one/posterior.parquet"])
+    assert len(problems) == 1 and "(Hydra reads ~ in a value only inside quotes: posterior='~/cal one/posterior.parquet': see " in problems[0]
+    parsed, fine = parse(["posterior='~/cal one/posterior.parquet'"])
+    assert fine == [] and parsed[0].value() == "~/cal one/posterior.parquet"
+    assert "(quote a value with spaces, commas or brackets: see " in parse(["seed=[1,2"])[1][0]
