@@ -24,6 +24,7 @@ targets are out of reach fails alone, exit 3), skips the points done with ``resu
 from __future__ import annotations
 
 import dataclasses
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -50,10 +51,11 @@ from sim.cli.common import (
 from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings
+from sim.config.uncertainty import SMALL_POSTERIOR, small_posterior
 from sim.results import provenance
 from sim.results import sweep as sweep_results
 from sim.results.calibration import FILES, write_all
-from sim.results.files import when_committed
+from sim.results.files import POSTERIOR_SAMPLE, when_committed
 
 SCHEMA_NAME = "calibrate_schema"
 
@@ -155,6 +157,13 @@ def app(cfg: DictConfig) -> None:
     )
     if warning := too_few_points(result):
         print(f"warning: {warning}")
+    if small_posterior(size := info["effective_sample_size"]):
+        print(
+            f"note: the posterior is worth about {size:.0f} equally weighted points, fewer than the {SMALL_POSTERIOR} a 95% total interval"
+            f" needs for one beyond each end: a run drawing from it (uncertainty=posterior {shlex.quote(f'posterior={out / POSTERIOR_SAMPLE}')}) notes"
+            " that its total intervals are understated; more points (and waves) make it worth more",
+            file=sys.stderr,
+        )
     print(f"Posterior predictive check: {predictive_verdict(result)}")
     print(f"Seed {settings.seed}; {versions_line(provenance.collect())}")
     when_committed(lambda: print(f"Results in {out}: {', '.join(files)}"))  # once they are in place

@@ -347,6 +347,11 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
     return drawn, problems, None if problems else small_posterior_note(drawn, draws)
 
 
+def small_posterior(size: float) -> bool:
+    """Whether a posterior sample worth ``size`` equally weighted points is worth fewer than :data:`SMALL_POSTERIOR`."""
+    return round(size, 9) < SMALL_POSTERIOR  # rounded: 40 rows weighted alike are worth 40, not 39.99...
+
+
 def small_posterior_note(drawn: Uncertainty | None, draws: int | None) -> str | None:
     """The ``note:`` line of a run drawing from a posterior sample worth fewer than :data:`SMALL_POSTERIOR` points (None otherwise).
 
@@ -380,7 +385,7 @@ def small_posterior_words(source: str, size: float, rows: int, draws: int | None
     draws
         The parameter draws the run asks for (None: as many as its ``precision`` needs).
     """
-    if round(size, 9) >= SMALL_POSTERIOR:  # rounded: 40 rows weighted alike are worth 40, not 39.99...
+    if not small_posterior(size):
         return None
     asked = "its parameter draws (as many as precision= needs) repeat"
     if draws is not None:

@@ -252,3 +252,22 @@ def test_a_calibration_into_a_results_folder_says_it_replaces_them_and_a_run_lea
     )
     assert run.returncode == 0 and "they are replaced" in run.stderr, run.stderr
     assert sorted(p.name for p in out.iterdir()) == [".hydra", "point.json", "replications.parquet", "summary.json"]
+
+
+def test_a_calibration_worth_fewer_than_40_points_says_runs_drawing_from_it_note_their_totals_understated(tmp_path):
+    """sim-calibrate points=40 waves=2 replications=50 printed 'effective sample size 23' and a warning about telling which parameters
+    the targets inform, but not that every run drawing from its posterior would say its total intervals are understated (below 40)."""
+    out = tmp_path / "cal one"
+    small = run(out, "points=10", "waves=1", "replications=20", "parameters=[decisions.memory]", "workers=1", f"out={out}")
+    assert small.returncode == 0, small.stderr
+    size = json.loads((out / "posterior.json").read_text())["effective_sample_size"]
+    assert size < 40
+    notes = [line for line in small.stderr.splitlines() if line.startswith("note: the posterior is worth")]
+    assert notes == [
+        f"note: the posterior is worth about {size:.0f} equally weighted points, fewer than the 40 a 95% total interval needs for one beyond"
+        f" each end: a run drawing from it (uncertainty=posterior 'posterior={out}/posterior.parquet') notes that its total intervals are"
+        " understated; more points (and waves) make it worth more"
+    ], small.stderr
+    enough = run(tmp_path / "enough", "points=200", "waves=1", "replications=20", "parameters=[decisions.memory]", "workers=1", f"out={tmp_path / 'enough'}")
+    assert enough.returncode == 0 and json.loads((tmp_path / "enough" / "posterior.json").read_text())["effective_sample_size"] >= 40
+    assert "note: the posterior is worth" not in enough.stderr
