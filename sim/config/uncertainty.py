@@ -103,9 +103,12 @@ def read_posterior(path: str | Path) -> Posterior:
     import pandas as pd
 
     where = f"posterior = {str(path)!r}"  # as given: an empty posterior= is '', not the '.' Path('') makes of it
-    path = Path(path).expanduser().absolute()  # ~ and a relative path read as targets= and out= are; the run records where the file is
+    given, path = str(path), Path(path).expanduser().absolute()  # ~ and a relative path read as targets= and out= are; the run records where the file is
     if not path.is_file():
-        raise ConfigError([f"{where} is not a file (a Parquet or CSV table, one column per parameter path plus optional {WEIGHT})"])
+        what = f"a Parquet or CSV table, one column per parameter path plus optional {WEIGHT}"
+        if given and path.is_dir():  # a sim-calibrate folder, given for the sample it holds
+            raise ConfigError([f"{where} is a folder, not a file ({what}; sim-calibrate writes it as posterior.parquet in its folder)"])
+        raise ConfigError([f"{where} is not a file ({what})"])
     try:
         data = path.read_bytes()  # read once: the digest recorded is that of the sample drawn from, even if the file is rewritten meanwhile
         table = pd.read_csv(io.BytesIO(data)) if path.suffix.lower() == ".csv" else pd.read_parquet(io.BytesIO(data))

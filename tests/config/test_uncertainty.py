@@ -182,6 +182,18 @@ def test_a_posterior_under_home_or_relative_is_read_and_recorded_by_its_absolute
     assert err.value.problems[0].startswith("posterior = '~/cal two/posterior.parquet' is not a file")
 
 
+def test_a_calibration_folder_given_as_the_posterior_is_named_a_folder_with_the_file_it_holds(tmp_path, monkeypatch):
+    """posterior='cal one' (the folder sim-calibrate wrote, given for its sample) said only 'is not a file'."""
+    (tmp_path / "cal one").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as err:
+        read_posterior("cal one")
+    assert err.value.problems == [
+        "posterior = 'cal one' is a folder, not a file (a Parquet or CSV table, one column per parameter path plus optional weight;"
+        " sim-calibrate writes it as posterior.parquet in its folder)"
+    ]
+
+
 def test_a_posterior_prints_its_source_and_size_not_its_samples() -> None:
     """Printing model.uncertainty (a PartnershipModel's) printed every sampled value of every posterior parameter."""
     posterior = read_posterior(shipped_path())
