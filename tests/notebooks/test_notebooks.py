@@ -373,6 +373,34 @@ def test_notebook_02_says_so_when_the_draws_cannot_tell_the_levers_apart() -> No
     assert "lowers collapse the most" in text or "which lever lowers collapse the most is unclear" in text
 
 
+def test_notebook_02_says_there_is_no_ranking_to_test_when_one_lever_is_compared(capsys) -> None:
+    """POLICIES = ["none", "continuity_plan"] (the cell above invites taking levers out) stopped the ranking cell with
+    TypeError: 'NoneType' object is not subscriptable: sim.compare gives no ranking for a single lever. It now says so in one line."""
+    from types import SimpleNamespace
+
+    from sim.analysis.comparison import policy_words
+
+    (cell,) = [cell for cell in code_cells(read("02_our_partnership_what_if.ipynb")) if 'comparison.attrs["ranking"]' in cell.source]
+    comparison = SimpleNamespace(attrs={"ranking": {"shelved": None, "collapse": None, "failure": None}})
+    names = {"comparison": comparison, "pd": pd, "policy_words": policy_words}
+    _last_value(cell.source, names).to_html()
+    assert "Only one lever is compared, so there is no ranking of levers to test" in capsys.readouterr().out
+    assert names["ranking"].empty and "same ranking in % of draws" in names["ranking"].columns
+
+
+@pytest.mark.notebook
+def test_notebook_02_runs_to_its_interpretation_with_one_lever() -> None:
+    """With one lever the interpretation read ``ranking.loc["collapse"]`` of an empty table: it now leaves out which lever does most."""
+    notebook = read("02_our_partnership_what_if.ipynb")
+    (levers,) = [cell for cell in code_cells(notebook) if cell.source.startswith("POLICIES = [")]
+    levers.source = 'POLICIES = ["none", "continuity_plan"]\n' + levers.source.split("]\n", 1)[1]
+    notebook, _ = execute(notebook, "02-one-lever")
+    errors = [f"{output.ename}: {output.evalue}" for cell in code_cells(notebook) for output in cell.outputs if output.output_type == "error"]
+    assert not errors, errors
+    text = text_output(_interpretation(notebook)[1])
+    assert "Continuity plan" in text and "lowers collapse the most" not in text and "order by effect" not in text, text
+
+
 @pytest.mark.parametrize("name", ["02_our_partnership_what_if.ipynb", "03_seven_failure_modes.ipynb"])
 def test_the_notebooks_name_the_effect_across_draws_as_sim_compare_does_from_the_analysis_layer(name: str) -> None:
     """Notebook 02 headed sim-compare's 'helps in', 'ranked first' and 'from parameters' "lowers collapse in % of draws", "best in %
