@@ -401,6 +401,23 @@ def test_notebook_02_runs_to_its_interpretation_with_one_lever() -> None:
     assert "Continuity plan" in text and "lowers collapse the most" not in text and "order by effect" not in text, text
 
 
+def test_notebook_02_refuses_uncertainty_none_in_one_line_naming_what_it_needs(tmp_path, monkeypatch) -> None:
+    """UNCERTAINTY = "none", which the setup cell's comment offered ("holds them at their stated values"), ran the comparison and then
+    stopped the table cell with KeyError: 'collapse_difference_total_low' (no total interval without draws of the assumptions)."""
+    from sim.config.checks import ConfigError
+
+    setup = code_cells(read("02_our_partnership_what_if.ipynb"))[0].source
+    line = 'UNCERTAINTY = "posterior" if shipped_path().is_file() else "prior"\n'
+    assert line in setup
+    monkeypatch.chdir(tmp_path)  # the cell makes its output folder here
+    source = "\n".join(row for row in setup.replace(line, 'UNCERTAINTY = "none"\n').splitlines() if not row.startswith("%"))
+    with pytest.raises(ConfigError) as refused:
+        exec(source, {})
+    (problem,) = refused.value.problems
+    assert problem.startswith("UNCERTAINTY = 'none': this notebook needs 'posterior' or 'prior'") and "sim-compare" in problem, problem
+    assert not (tmp_path / "our_partnership").exists(), "refused before it writes anything"
+
+
 @pytest.mark.parametrize("name", ["02_our_partnership_what_if.ipynb", "03_seven_failure_modes.ipynb"])
 def test_the_notebooks_name_the_effect_across_draws_as_sim_compare_does_from_the_analysis_layer(name: str) -> None:
     """Notebook 02 headed sim-compare's 'helps in', 'ranked first' and 'from parameters' "lowers collapse in % of draws", "best in %
