@@ -752,7 +752,9 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         legend names the whisker the Monte Carlo interval and the pale bar the total one. Right, on the same rows:
         each lever's cost (GBP m per partnership over the horizon), with the cost per
         percentage point of collapse avoided written in its row where the lever measurably
-        lowers collapse ("measurably raises collapse" where its interval lies above zero, "no
+        lowers collapse, with "if the drop holds" where its total interval reaches zero or the draws
+        could not measure the assumptions' part (``collapse_difference_parameter_share`` 0)
+        ("measurably raises collapse" where its interval lies above zero, "no
         measurable effect on collapse" where it holds zero). One row per policy, so no two labels overlap however many there are.
     """
     measures = [m for m in measures if f"{m}_difference" in comparison.columns]
@@ -798,11 +800,17 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         raises = rows["collapse_difference_low"].to_numpy(float) > 0
         total = _total(rows, "collapse")
         unsure = rows[total[1]].to_numpy(float) >= 0 if total else np.zeros(len(rows), bool)  # the assumptions' doubt allows no drop
+        # with draws, a share from the assumptions of 0 is "not detected": the total interval is then only the Monte Carlo one
+        share = "collapse_difference_parameter_share"
+        unmeasured = rows[share].to_numpy(float) == 0 if total and share in rows.columns else np.zeros(len(rows), bool)
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
-        for row, s, points, measured, worse, doubt in zip(y, spend, avoided, lowers, raises, unsure, strict=True):
+        for row, s, points, measured, worse, doubt, unknown in zip(y, spend, avoided, lowers, raises, unsure, unmeasured, strict=True):
             if measured:
                 words = f"GBP {s / points:.3f} m per point of collapse avoided" if s > 0 else ""
-                words += "\n(if the drop holds: its total interval includes no drop)" if words and doubt else ""
+                if words and doubt:
+                    words += "\n(if the drop holds: its total interval includes no drop)"
+                elif words and unknown:
+                    words += "\n(if the drop holds: the draws could not measure its doubt)"
             else:
                 words = "measurably raises collapse" if worse else "no measurable effect on collapse"
             if words:

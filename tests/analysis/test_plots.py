@@ -460,6 +460,23 @@ def test_forest_plot_cost_per_point_avoided_says_when_the_total_interval_allows_
     ]
 
 
+def test_forest_plot_cost_per_point_avoided_says_when_the_draws_could_not_measure_the_assumptions_doubt():
+    """Notebook 02's interpretation said of Open motivations "whether it still lowers collapse once the doubt about the assumptions
+    is counted is not known" (its share from the assumptions not detected, so its total interval is only the Monte Carlo one), while
+    the forest plot beside it priced its points of collapse avoided with no caveat."""
+    rows = [{"policy": "none", "lever_cost": 0.0}, {"policy": "continuity_plan", "lever_cost": 0.2}, {"policy": "open_motivations", "lever_cost": 0.1}]
+    for row, (effect, low, high, share) in zip(rows, [(0.0, 0.0, 0.0, 0.0), (-0.04, -0.05, -0.03, 0.6), (-0.02, -0.03, -0.01, 0.0)], strict=True):
+        for m in ("shelved", "collapse", "failure"):
+            row |= {f"{m}_difference": effect, f"{m}_difference_low": low, f"{m}_difference_high": high}
+        total_low = low - 0.02 if share else low  # not detected: the total interval is the Monte Carlo one
+        row |= {"collapse_difference_total_low": total_low, "collapse_difference_total_high": high, "collapse_difference_parameter_share": share}
+    cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
+    assert [t.get_text() for t in cost.texts] == [
+        "GBP 0.050 m per point of collapse avoided",
+        "GBP 0.050 m per point of collapse avoided\n(if the drop holds: the draws could not measure its doubt)",
+    ]
+
+
 def test_timing_figure_counts_collapses_in_whole_numbers():
     """With a few collapses per bin the count axis read 2.5, 7.5, 12.5, 17.5 collapses."""
     months = [18, 24, 30, 36, 36, 42, 42, 48, 48, 48, 54, 60, 60, 66, 72, 78, 84, 90, 90, 96, 102, 108]
