@@ -418,6 +418,27 @@ def test_notebook_02_refuses_uncertainty_none_in_one_line_naming_what_it_needs(t
     assert not (tmp_path / "our_partnership").exists(), "refused before it writes anything"
 
 
+@pytest.mark.notebook
+def test_notebook_02_says_why_a_lever_that_lowers_shelving_may_raise_collapse() -> None:
+    """Two councils of our own (the county taken out, a risk-averse neighbour): the interpretation said "Measurably raising the
+    chance of collapse: Agreed decision process (+1.8 points, ...)" and no more, though that lever lowered the chance of being
+    shelved by 13 points and of failure by 8: more proposals go ahead, and only a launched partnership can collapse, as the
+    lever's own sentence above said."""
+    notebook = read("02_our_partnership_what_if.ipynb")
+    (describe,) = [cell for cell in code_cells(notebook) if cell.source.startswith("ours = sim.partnership(")]
+    county = '        sim.council("The County", tier="county", size=4.0, it_maturity=0.6),\n'
+    assert county in describe.source and "it_maturity=0.35," in describe.source
+    describe.source = describe.source.replace(county, "").replace("it_maturity=0.35,", "it_maturity=0.35, risk_appetite=0.2,")
+    notebook, folder = execute(notebook, "02-two-councils")
+    text = text_output(_interpretation(notebook)[1])
+    assert "Measurably raising the chance of collapse: Agreed decision process" in text, text
+    assert "Agreed decision process also measurably lowers the chance that the proposal is shelved: more proposals go ahead" in text, text
+    effects = pd.read_csv(folder / "our_partnership" / "lever_effects.csv").set_index("lever")
+    harms = effects[effects["collapse difference low"] > 0]
+    uncertain = list(harms.index[harms["collapse difference total low"] <= 0])
+    assert ("the rise in collapse could be zero for" in text) == bool(uncertain), text
+
+
 @pytest.mark.parametrize("name", ["02_our_partnership_what_if.ipynb", "03_seven_failure_modes.ipynb"])
 def test_the_notebooks_name_the_effect_across_draws_as_sim_compare_does_from_the_analysis_layer(name: str) -> None:
     """Notebook 02 headed sim-compare's 'helps in', 'ranked first' and 'from parameters' "lowers collapse in % of draws", "best in %
