@@ -211,7 +211,7 @@ class PartnershipModel(mesa.Model):
         self.P = population.build(config, self.seed, reps, plan=self.plan)
         self.names = [c.name for c in config.councils]
         self.state = kernel.init_state(self.P, reps, self.plan)
-        self.events = EventLog()
+        self.events = EventLog(councils=self.names)
         self.councils = [Council(self, k) for k in range(config.n_councils)]
         agent_series: dict[str, object] = {name: name for name in ("index", "name", "value_seen", "notice", "it_maturity", "key_person_present")}
         agent_series |= {f"trust_c{j}": functools.partial(Council.trust_in, other=j) for j in range(config.n_councils)}

@@ -24,7 +24,7 @@ from sim.core import decisions, triggers
 from sim.core.causes import source_words
 from sim.core.contract import Reading
 from sim.core.layout import layout
-from sim.frontends.words import lower_first
+from sim.frontends.words import lower_first, number_word
 
 UNKNOWN = Reading(None, adds_up=False)
 PARTNERSHIP = "the partnership"
@@ -72,13 +72,15 @@ class Entry:
 
 @dataclass
 class Stretch:
-    """Consecutive months of one event for the same councils: one line of the timeline (``total`` the summed effect size)."""
+    """Consecutive months of one event for the same councils: one line of the timeline (``total`` the summed effect size;
+    ``whole``: the councils are every council of the partnership, :attr:`EventLog.councils`)."""
 
     first: int
     last: int
     councils: tuple[str, ...]
     entry: Entry
     total: float
+    whole: bool = False
 
 
 def reading(what: str) -> Reading:
@@ -215,7 +217,8 @@ class Told:
     (``misaligned aspirations (case 03)``), both empty for any other event, ``size`` the effect in words (``the value it
     sees is 0.30 of the promise``; empty if none) and ``on``, for an exit, the notice it left on where it was given in an
     earlier month (``the notice it gave in month 42``; ``after`` then opened that notice) (:attr:`decided`: ``what``,
-    ``after``, ``why`` and ``on`` as a :class:`Decided`).
+    ``after``, ``why`` and ``on`` as a :class:`Decided`), and ``whole`` whether ``councils`` are every council of the
+    partnership (:attr:`who` then counts them).
     """
 
     when: str
@@ -225,10 +228,14 @@ class Told:
     why: str = ""
     size: str = ""
     on: str = ""
+    whole: bool = False
 
     @property
     def who(self) -> str:
-        """The councils concerned, in one phrase (empty for the partnership as a whole)."""
+        """The councils concerned, in one phrase (empty for the partnership as a whole): their names, or "all four councils"
+        where they are every council of a partnership of three or more (a list of them all filled a line on a projector)."""
+        if self.whole and len(self.councils) > 2:
+            return f"all {number_word(len(self.councils))} councils"
         return ", ".join(self.councils)
 
     @property
@@ -266,7 +273,7 @@ class Told:
         return " - ".join(part for part in (self.when, self.subject, self.text) if part)
 
 
-def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> Told:
+def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True, whole: bool = False) -> Told:
     """One line of the timeline in its parts: ``entry`` over months ``first`` to ``last`` for ``councils``, with effect ``size``.
 
     A decision (a notice, an exit, the end) says what opened it and what had taken most of
@@ -276,7 +283,7 @@ def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
     that notice with it: "left the partnership, on the notice it gave in month 42 (after a
     budget shock); mostly ..." (:attr:`Decided.on`).
     ``tagged=False`` leaves out the case or source (``(case 03)``), for a page that shows it
-    beside the line.
+    beside the line. ``whole``: ``councils`` are every council of the partnership (:attr:`Told.who` counts them).
     """
     when = f"Month {first}" if first == last else f"Months {first}-{last}"
     concerned = tuple(c for c in councils if c)
@@ -294,12 +301,12 @@ def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
     text = how.text(size, entry.partner)
     repeated = "" if first == last else " in all" if how.adds_up else " throughout"
     shown = "" if text is None or size == 0 else text + repeated
-    return Told(when, concerned, what.what, what.after, what.why, shown, what.on)
+    return Told(when, concerned, what.what, what.after, what.why, shown, what.on, whole)
 
 
-def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True) -> str:
+def line(first: int, last: int, councils: Sequence[str], entry: Entry, size: float, tagged: bool = True, whole: bool = False) -> str:
     """One line of the timeline as text (:func:`tell`'s parts joined): ``Month 14 - Northdale DC - ...``."""
-    return tell(first, last, councils, entry, size, tagged).line
+    return tell(first, last, councils, entry, size, tagged, whole).line
 
 
 def _continues(run: Stretch, size: float) -> bool:
@@ -315,10 +322,12 @@ def _continues(run: Stretch, size: float) -> bool:
 
 
 class EventLog:
-    """The events of one run, in the order they happened."""
+    """The events of one run, in the order they happened; ``councils``: the partnership's councils (a line naming them all
+    counts them: :attr:`Stretch.whole`)."""
 
-    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+    def __init__(self, entries: Iterable[Entry] = (), councils: Sequence[str] = ()) -> None:
         self.entries: list[Entry] = list(entries)
+        self.councils: tuple[str, ...] = tuple(councils)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -347,7 +356,7 @@ class EventLog:
 
     def lines(self) -> list[str]:
         """The timeline, one line per event, councils hit alike in one month together, monthly repeats merged."""
-        return [line(r.first, r.last, r.councils, r.entry, r.total) for r in self.stretches()]
+        return [line(r.first, r.last, r.councils, r.entry, r.total, whole=r.whole) for r in self.stretches()]
 
     def stretches(self) -> list[Stretch]:
         """The timeline as :class:`Stretch` es, in order (what :meth:`lines` words): councils hit alike in one month together, monthly repeats merged."""
@@ -362,7 +371,7 @@ class EventLog:
             if run is not None and run.last == month - 1 and _continues(run, size):
                 run.last, run.total = month, run.total + size if reading(what).adds_up else run.total
                 continue
-            run = Stretch(month, month, councils, entries[0], size)
+            run = Stretch(month, month, councils, entries[0], size, bool(self.councils) and set(councils) == set(self.councils))
             runs.append(run)
             open_runs[(cause, what, partner, councils)] = run
         return runs

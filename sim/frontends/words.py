@@ -44,6 +44,26 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Numbers as a sentence says them, from zero to twelve (:func:`number_word`).
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def number_word(count: int) -> str:
+    """A count as a sentence says it: in words up to twelve, in figures beyond.
+
+    Parameters
+    ----------
+    count
+        A count, 0 or more.
+
+    Returns
+    -------
+    str
+        4 as "four", 13 as "13".
+    """
+    return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+
+
 def scenario_words(scenario: str, noun: bool = True) -> str:
     """A scenario as figures, reports and the trainer's app name it.
 

@@ -411,7 +411,7 @@ def lever_overrides(levers: Sequence[str]) -> tuple[str, ...]:
 def item_of(stretch: Stretch) -> Item:
     """A stretch of the narrated log as an :class:`Item`: the narrative's own parts (its source shown beside them as the tag), and its trigger."""
     entry = stretch.entry
-    told = tell(stretch.first, stretch.last, stretch.councils, entry, stretch.total, tagged=False)  # the tag is shown beside the text
+    told = tell(stretch.first, stretch.last, stretch.councils, entry, stretch.total, tagged=False, whole=stretch.whole)  # the tag is shown beside the text
     return Item(stretch.first, told, source_words(entry.case), entry.case if entry.case.isdigit() else "", entry.trigger)
 
 

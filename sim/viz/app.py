@@ -37,6 +37,11 @@ EVERY_LEVER_ON = "Every lever is already on in this run: a replay would be the s
 #: (its smallest text, 16 units, keeps 14 px in a narrow drawing at least 402 px wide, in a wide one (5 councils or more) at least
 #: 543 px: see ``.sim-pair`` and ``.sim-pair-wide`` in :data:`CSS`).
 PAIR = ["sim-pair"]
+#: The councils' drawing and the timeline: side by side only where the pair is 1480 px wide or more (1920x1080), one above
+#: the other below that (1024x768 to 1366x768), so that the timeline's column is wide enough for each line's headline to
+#: keep to two lines of text (half of 1366x768's main area, 505 px, wrapped a council's exit "on the notice it gave in
+#: month 41 (after a partner leaving)" to three): see ``.sim-pair-told`` in :data:`CSS`.
+TOLD = ["sim-pair-told"]
 #: The two runs of a replay of four councils or fewer, side by side down to 1024x768 with the side bar open (their drawings
 #: :data:`sim.viz.svg.COMPACT` units wide keep 14 px text in the 330 px each gets there), one above the other below that.
 #: The pair is one grid whose rows each run shares (``.sim-run``: a subgrid of :data:`RUN_ROWS` rows), so that the two
@@ -509,6 +514,7 @@ CSS = (
 .row.sim-pair { flex-wrap: wrap !important; container-type: inline-size; }
 @container (max-width: 859px) { .sim-pair > .col { flex: 0 0 100% !important; } }
 @container (max-width: 1199px) { .sim-pair-wide > .col { flex: 0 0 100% !important; } }
+@container (max-width: 1479px) { .sim-pair-told > .col { flex: 0 0 100% !important; } }
 .sim-runs { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px 8px; container-type: inline-size; }
 @container (max-width: 669px) { .sim-runs > .sim-run { grid-column: 1 / -1; } }
 .sim-runs .sim-figure svg { max-width: 576px; margin: 0 auto; }
@@ -676,7 +682,7 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=value_svg(view, charts, scale=value_scale(together)))
             return
-        with solara.Columns([1, 1], gutters_dense=True, classes=pair(len(view.councils))):
+        with solara.Columns([1, 1], gutters_dense=True, classes=[*pair(len(view.councils)), *TOLD]):
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
                 solara.HTML(tag="div", unsafe_innerHTML=now_html(view, said), classes=["sim-now"])

@@ -122,8 +122,8 @@ LEAST_PX = 14
 #: The room kept below the councils' drawing for what happened last or the notice (two lines of 17 px), in CSS pixels.
 NOW_LINE = 60
 #: What the page shows around the councils' drawing, in CSS pixels: above it the app bar, the run's month and its card's
-#: margin (153); below it :data:`NOW_LINE` and 6 px each side of it, and 3 to spare.
-AROUND = 153 + 6 + NOW_LINE + 6 + 3
+#: margin (165, as measured: the drawing starts 165 px down); below it :data:`NOW_LINE` and 6 px each side of it, and 3 to spare.
+AROUND = 165 + 6 + NOW_LINE + 6 + 3
 #: The same in a run of a replay, whose title sits over its month (60 CSS pixels more above the drawing).
 REPLAY_AROUND = AROUND + 60
 

@@ -366,3 +366,24 @@ def test_readings_come_from_the_contracts_of_the_registry() -> None:
         assert reading(event.what) == event.reading
     assert sorted(layout().by_sentence) == sorted(event.what for event in declared)
     assert reading("a milestone the front-end logs") == UNKNOWN
+
+
+def test_a_line_naming_every_council_of_the_partnership_counts_them_not_lists_them() -> None:
+    """Case 07's story said "Month 30 - Northdale DC, Westmere DC, Southby DC, Eastshire - the service was rebranded; ...":
+    three lines of text on a 1024x768 projector. A line naming every council of a partnership of three or more says "all
+    four councils"; fewer of them, or both of two, are named."""
+    four = ("Northdale DC", "Westmere DC", "Southby DC", "Eastshire")
+    log = EventLog(councils=four)
+    for council in four:
+        log.add(30, council, "its champion left", "case01_key_person", 0.2)
+    for council in four[:3]:
+        log.add(31, council, "its champion left", "case01_key_person", 0.1)
+    whole, three = log.stretches()
+    assert whole.whole and not three.whole
+    assert log.lines()[0].startswith("Month 30 - all four councils - their champions left")
+    assert log.lines()[1].startswith("Month 31 - Northdale DC, Westmere DC, Southby DC - their champions left")
+    two = EventLog(councils=four[:2])
+    for council in four[:2]:
+        two.add(30, council, "its champion left", "case01_key_person", 0.2)
+    assert two.lines()[0].startswith("Month 30 - Northdale DC, Westmere DC - their champions left")
+    assert tell(30, 30, four, champion_left(30), 0.2, whole=True).councils == four  # the names stay for the page's drawing

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sim
 from sim.frontends.agents import taken_words
-from sim.frontends.words import lower_first, scenario_words, upper_first, wrap
+from sim.frontends.words import lower_first, number_word, scenario_words, upper_first, wrap
 from sim.viz import adapter
 
 PACKAGE = Path(sim.__file__).resolve().parent
@@ -57,3 +57,7 @@ def test_the_figures_and_the_trainer_name_a_scenario_by_one_function():
 
 def test_wrap_breaks_between_words_only():
     assert wrap("the Kaplan-Meier estimate of survival", 12) == "the\nKaplan-Meier\nestimate of\nsurvival"
+
+
+def test_a_count_reads_in_words_up_to_twelve_and_in_figures_beyond() -> None:
+    assert [number_word(n) for n in (0, 1, 4, 8, 12, 13)] == ["no", "one", "four", "eight", "twelve", "13"]

@@ -386,26 +386,39 @@ def test_a_replay_of_two_councils_shows_both_runs_side_by_side_at_1024_with_the_
         assert not small, f"text below 14 px: {small[:10]}"
 
 
-@pytest.mark.parametrize("screen", [(1024, 768), (1366, 768), (1920, 1080)])
-def test_each_timeline_line_takes_two_lines_of_text_at_most(server, screen):
+#: The screens a trainer's room shows the app on (projectors of 1024x768 and 1280x720 among them), narrowest first.
+SCREENS = ((1024, 768), (1280, 720), (1366, 768), (1920, 1080))
+
+
+def test_each_timeline_line_of_every_story_takes_two_lines_of_text_at_most(server):
     """Case 02's story told to its end: at 1366x768 its timeline's lines took up to 6 lines of text (153 px), at 1024x768 up
     to 3 (84 px), what fired and why hard to read from the back of a room. Each is now a short headline, its detail under it
-    at a click; opened, the detail is there."""
+    at a click; opened, the detail is there. Case 07's story, checked too now: at 1024x768 its line "Month 30 - case 07 -
+    Northdale DC, Westmere DC, Southby DC, Eastshire - the service was rebranded; ..." took three. Every story, told to its
+    end on one page, is measured at each of :data:`SCREENS` with the side bar open."""
     from playwright.sync_api import expect
 
-    with app_page(server, *screen) as page:
-        page.get_by_role("button", name=f"Case {CASE_ID}", exact=True).click()
-        expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
-        page.get_by_role("button", name="To the end", exact=True).click()
-        expect(page.get_by_text("Why did it end?")).to_be_visible()
-        lines = page.evaluate(MEASURED)["lines"]
-        assert len(lines) >= 5
-        tall = [(round(e["height"]), e["text"]) for e in lines if e["height"] > 2 * e["line"] + e["padding"] + 3]
-        assert not tall, f"timeline lines of more than two lines of text at {screen}: {tall}"
-        first = page.locator(".sim-timeline .sim-event").first
-        first.locator("summary").click()
-        expect(first.locator(".sim-detail")).to_be_visible()
-        expect(first.locator(".sim-detail")).to_contain_text("trigger: ")
+    with app_page(server, *SCREENS[0]) as page:
+        tall: list[tuple[str, tuple[int, int], int, str]] = []
+        for case in stories.stored()[1]:
+            page.get_by_role("button", name=f"Case {case}", exact=True).click()
+            expect(page.get_by_text(f"Case {case}'s story")).to_be_visible()
+            page.get_by_role("button", name="To the end", exact=True).click()
+            expect(page.get_by_text("Why did it end?")).to_be_visible()
+            for screen in SCREENS:
+                page.set_viewport_size({"width": screen[0], "height": screen[1]})
+                page.wait_for_timeout(300)
+                expect(page.locator(".v-navigation-drawer--open")).to_have_count(1)
+                lines = page.evaluate(MEASURED)["lines"]
+                assert len(lines) >= 5, (case, screen)
+                tall += [(case, screen, round(e["height"]), e["text"]) for e in lines if e["height"] > 2 * e["line"] + e["padding"] + 3]
+            page.set_viewport_size({"width": SCREENS[0][0], "height": SCREENS[0][1]})
+            if case == CASE_ID:
+                first = page.locator(".sim-timeline .sim-event").first
+                first.locator("summary").click()
+                expect(first.locator(".sim-detail")).to_be_visible()
+                expect(first.locator(".sim-detail")).to_contain_text("trigger: ")
+        assert not tall, f"timeline lines of more than two lines of text (case, screen, px, line): {tall}"
 
 
 def replay_of_the_story(page: Any) -> dict:
