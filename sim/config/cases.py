@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.config.checks import ConfigError
 from sim.core.mechanisms import by_name
 
 
@@ -121,3 +122,28 @@ CASES: tuple[Case, ...] = (
 )
 
 BY_ID: dict[str, Case] = {case.id: case for case in CASES}
+
+
+def case(case_id: str | int) -> Case:
+    """The case numbered ``case_id``: ``"01"`` .. ``"07"``, also given as ``1`` or ``"1"``.
+
+    Parameters
+    ----------
+    case_id
+        The case's number, as Guide 08 and the table of cases give it.
+
+    Returns
+    -------
+    Case
+        The case.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the value and the cases there are, for a number that is none of them.
+    """
+    key = str(case_id).strip()
+    key = key.zfill(2) if key.isdigit() else key
+    if key not in BY_ID:
+        raise ConfigError([f"case = {case_id!r} is not one of Guide 08's cases (available: {', '.join(BY_ID)})"])
+    return BY_ID[key]

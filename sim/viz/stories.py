@@ -104,7 +104,7 @@ def find_story(
     """
     from sim.frontends.ensemble import run_ensemble
 
-    case = cases.BY_ID[case_id]
+    case = cases.case(case_id)
     base = run_ensemble(scenarios.load(case.scenario, NO_POLICY, tuple(overrides), config_dir), replications, seed, first_rep=first_rep)
     failed = base[[fails_for(case, o, c) for o, c in zip(base.outcome.astype(str), base.cause.astype(str), strict=True)]]
     if failed.empty:
@@ -150,8 +150,9 @@ def stored() -> tuple[str, dict[str, Story]]:
 
 
 @functools.cache
-def story_for(case_id: str) -> Story | None:
+def story_for(case_id: str | int) -> Story | None:
     """The case's story: the stored one while it belongs to this model version, else one found anew (slower; ``None`` if none)."""
+    case_id = cases.case(case_id).id  # "1" is case 01; a number that is no case is told in one line
     version, stories = stored()
     if version == __version__ and case_id in stories:
         return stories[case_id]

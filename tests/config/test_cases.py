@@ -95,3 +95,14 @@ def test_every_mechanism_is_active_in_every_scenario(scenario: str) -> None:
     config = load(scenario)
     assert all(params.enabled for params in config.mechanisms.values())
     assert set(config.mechanisms) == set(BY_NAME)
+
+
+def test_a_case_is_found_by_its_number_however_written_and_an_unknown_one_is_told_in_one_line() -> None:
+    """Notebook 03 invites ``show_scenario("01", exact=True)``: ``show_scenario("1")`` or ``show_lever("8")`` stopped with a bare KeyError."""
+    from sim.config.cases import case
+    from sim.config.checks import ConfigError
+
+    assert case("01") is case("1") is case(1) is BY_ID["01"]
+    with pytest.raises(ConfigError) as unknown:
+        case("8")
+    assert unknown.value.problems == ["case = '8' is not one of Guide 08's cases (available: 01, 02, 03, 04, 05, 06, 07)"]

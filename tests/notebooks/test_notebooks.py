@@ -644,6 +644,22 @@ def test_notebook_03_says_what_each_scenario_sets_by_its_meaning_and_unit(capsys
     assert f"  Northdale DC: {champion} [0 .. 1]: beta(a=4, b=2), mean 0.67\n" in capsys.readouterr().out
 
 
+def test_notebook_03_takes_a_case_number_as_written_and_refuses_an_unknown_one_in_one_line(capsys) -> None:
+    """``show_scenario("1")`` (the opening shows ``show_scenario("01", exact=True)``) and ``show_lever("8")`` stopped with KeyError: '1'."""
+    from sim.config.checks import ConfigError
+
+    setup = code_cells(read("03_seven_failure_modes.ipynb"))[0].source
+    names: dict[str, Any] = {}
+    exec("\n".join(line for line in setup.splitlines() if not line.startswith("%")), names)
+    capsys.readouterr()
+    names["show_scenario"]("1")
+    assert capsys.readouterr().out.startswith("Scenario case01_key_person: 4 councils")
+    for show in ("show_scenario", "show_timeline", "show_lever"):
+        with pytest.raises(ConfigError) as unknown:
+            names[show]("8")
+        assert unknown.value.problems == ["case = '8' is not one of Guide 08's cases (available: 01, 02, 03, 04, 05, 06, 07)"], show
+
+
 def test_notebook_02_describes_our_partnership_in_plain_words() -> None:
     """Its description of our partnership read "councils[0].risk_appetite ~ beta(a=2, b=2), mean 0.5", which a committee member
     cannot read: a drawn value now reads as the values it usually takes and their average."""
