@@ -977,7 +977,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
         if ranking is not None:
             halves = ranking["halves_same_ranking"]
             lines.append(
-                f"  Ranking of the {len(ranking['order'])} levers by effect on {measure} (best first: {_order_words(ranking)}):"
+                f"  Ranking of the {len(ranking['order'])} levers by effect on {measure} (best first: {order_words(ranking)}):"
                 + (
                     f" the same in {ranking['same_ranking']:.0%} of draws, corrected for Monte Carlo noise ({ranking['raw_same_ranking']:.0%} uncorrected);"
                     if np.isfinite(ranking["same_ranking"])
@@ -1056,8 +1056,19 @@ def _first_place_words(ranking: Mapping[str, Any]) -> str:
     return ""
 
 
-def _order_words(ranking: Mapping[str, Any]) -> str:
-    """The levers best first, tied levers joined by ``=`` (``a = b, c``)."""
+def order_words(ranking: Mapping[str, Any]) -> str:
+    """The levers best first, tied levers joined by ``=`` (``a = b, c``).
+
+    Parameters
+    ----------
+    ranking
+        One measure's ranking (:meth:`PairedTally.ranking`, as ``frame.attrs["ranking"]`` holds it): its ``order`` and ``tied``.
+
+    Returns
+    -------
+    str
+        The levers' titles in that order, ``", "`` between levers the run orders and ``" = "`` between levers of exactly the same effect.
+    """
     words = [policy_words(lever) for lever in ranking["order"][:1]]
     tied = ranking.get("tied", {})
     for previous, lever in itertools.pairwise(ranking["order"]):

@@ -388,6 +388,23 @@ def test_notebook_02_says_there_is_no_ranking_to_test_when_one_lever_is_compared
     assert names["ranking"].empty and "same ranking in % of draws" in names["ranking"].columns
 
 
+def test_notebook_02_joins_levers_of_the_same_effect_in_its_ranking_as_sim_compare_does() -> None:
+    """The shelved row read "Agreed decision process, Open motivations, Continuity plan, IT harmonisation first, ..." though every lever
+    but the first changed no partnership (tied at 0): listed as if ordered. sim-compare writes "Open motivations = Continuity plan"."""
+    from types import SimpleNamespace
+
+    from sim.analysis.comparison import order_words, policy_words
+
+    (cell,) = [cell for cell in code_cells(read("02_our_partnership_what_if.ipynb")) if 'comparison.attrs["ranking"]' in cell.source]
+    levers = ["agreed_decision_process", "open_motivations", "continuity_plan"]
+    tied = {"agreed_decision_process": [], "open_motivations": ["continuity_plan"], "continuity_plan": ["open_motivations"]}
+    shelved = {"order": levers, "tied": tied, "draws": 24, "same_ranking": 0.96, "raw_same_ranking": 0.92, "halves_same_ranking": 0.83}
+    comparison = SimpleNamespace(attrs={"ranking": {"shelved": shelved}})
+    names = {"comparison": comparison, "pd": pd, "policy_words": policy_words, "order_words": order_words}
+    _last_value(cell.source, names)
+    assert names["ranking"].loc["shelved", "levers, best first"] == "Agreed decision process, Open motivations = Continuity plan"
+
+
 @pytest.mark.notebook
 def test_notebook_02_runs_to_its_interpretation_with_one_lever() -> None:
     """With one lever the interpretation read ``ranking.loc["collapse"]`` of an empty table: it now leaves out which lever does most."""
