@@ -538,13 +538,19 @@ CSS = (
 
 class Timeline(ipyvue.VueTemplate):
     """A timeline's HTML (``html``: :func:`timeline_html`) that tells the page which of its events the trainer opens or
-    closes (:data:`opened`), so that the next month's timeline draws them as they were."""
+    closes (:data:`opened`), so that the next month's timeline draws them as they were.
+
+    It is told at the click on an event's summary (a key press on it clicks too), with the state the click gives, not at
+    the ``toggle`` event that follows: that one comes a moment later, and where the month's redraw has replaced the
+    timeline meanwhile (a busy machine, playing) it fires on an element no longer on the page and the opening was lost.
+    """
 
     html = traitlets.Unicode("").tag(sync=True)
     template = traitlets.Unicode(
         '<template><div v-html="html"></div></template><script>module.exports = { mounted() {'
-        " this.$el.addEventListener('toggle', e => { const key = e.target.dataset && e.target.dataset.key;"
-        " if (key) { this.toggled({key: key, open: e.target.open}); } }, true); } };</script>"
+        " this.$el.addEventListener('click', e => { const summary = e.target.closest && e.target.closest('summary');"
+        " const event = summary && summary.parentElement; const key = event && event.tagName === 'DETAILS' && event.dataset.key;"
+        " if (key) { this.toggled({key: key, open: !event.open}); } }, true); } };</script>"
     ).tag(sync=True)
 
     def vue_toggled(self, data: dict) -> None:

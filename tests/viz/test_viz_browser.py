@@ -539,6 +539,30 @@ def test_an_opened_event_stays_open_through_play_pause_and_step(server):
         expect(opened).not_to_have_attribute("open", "")
 
 
+def test_an_event_opened_just_before_the_timeline_is_redrawn_is_drawn_open(server):
+    """CI on a busy machine: an event clicked open as the month's redraw replaced the timeline stayed closed. The page
+    learnt of the opening from the ``toggle`` event, which comes a moment after the click and then fired on an element no
+    longer on the page. Here the redraw is made to land in that moment (the timeline's HTML replaced in the click's own
+    task); the event is drawn open once the page has heard of the click."""
+    from playwright.sync_api import expect
+
+    with app_page(server) as page:
+        page.get_by_role("button", name=f"Case {CASE_ID}", exact=True).click()
+        expect(page.get_by_text(f"Case {CASE_ID}'s story")).to_be_visible()
+        page.get_by_role("button", name="To the end", exact=True).click()
+        expect(page.get_by_text("Why did it end?")).to_be_visible()
+        first = page.locator('.sim-timeline details:not([data-key^="now-"])').first  # the timeline's, not the line under the councils
+        key = first.get_attribute("data-key")
+        assert key and first.get_attribute("open") is None
+        page.evaluate(
+            """(key) => { const event = document.querySelector(`.sim-timeline details[data-key="${key}"]`);
+            event.querySelector('summary').click();
+            const drawn = event.parentElement; drawn.innerHTML = drawn.innerHTML.replace(/ open=""/g, ''); }""",
+            key,
+        )
+        expect(page.locator(f'.sim-timeline details[data-key="{key}"]').first).to_have_attribute("open", "", timeout=10_000)
+
+
 def test_a_tab_that_closes_after_its_page_was_disconnected_twice_leaves_no_traceback_in_the_terminal(server, tmp_path):
     """Solara's race as a tab closes (its page reported disconnected twice, as when a reconnecting websocket overlaps the
     old one) printed 60 lines of "Exception in ASGI application ... AssertionError: cannot disconnect a page that is in
