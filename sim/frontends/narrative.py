@@ -321,6 +321,13 @@ def _continues(run: Stretch, size: float) -> bool:
     return size != 0 and text is not None and text == how.text(run.total, run.entry.partner)
 
 
+def _stage(entry: Entry) -> int:
+    """Where ``entry`` comes in its month: 0 an event, 1 a council's decision (notice, withdrawal, exit), 2 the end."""
+    if not entry.council and entry.trigger:
+        return 2
+    return 1 if entry.what in DECISIONS else 0
+
+
 class EventLog:
     """The events of one run, in the order they happened; ``councils``: the partnership's councils (a line naming them all
     counts them: :attr:`Stretch.whole`)."""
@@ -359,9 +366,15 @@ class EventLog:
         return [line(r.first, r.last, r.councils, r.entry, r.total, whole=r.whole) for r in self.stretches()]
 
     def stretches(self) -> list[Stretch]:
-        """The timeline as :class:`Stretch` es, in order (what :meth:`lines` words): councils hit alike in one month together, monthly repeats merged."""
+        """The timeline as :class:`Stretch` es, in order (what :meth:`lines` words): councils hit alike in one month together, monthly repeats merged.
+
+        Within a month, in the order of the month itself (:mod:`sim.core.kernel`): what happened to the councils first,
+        then their notices and exits (weighed after the month's events, which may have opened them), then the end of the
+        partnership. The model logs a month's events in the order they are declared, which put a notice "after a rebrand"
+        above the rebrand that opened it.
+        """
         groups: dict[tuple[int, str, str, float, str, str, int], list[Entry]] = {}
-        for e in sorted(self.entries, key=lambda e: e.month):
+        for e in sorted(self.entries, key=lambda e: (e.month, _stage(e))):
             groups.setdefault((e.month, e.cause, e.what, e.size, e.partner, e.trigger, e.noticed), []).append(e)
         runs: list[Stretch] = []
         open_runs: dict[tuple[str, str, str, tuple[str, ...]], Stretch] = {}

@@ -387,3 +387,26 @@ def test_a_line_naming_every_council_of_the_partnership_counts_them_not_lists_th
         two.add(30, council, "its champion left", "case01_key_person", 0.2)
     assert two.lines()[0].startswith("Month 30 - Northdale DC, Westmere DC - their champions left")
     assert tell(30, 30, four, champion_left(30), 0.2, whole=True).councils == four  # the names stay for the page's drawing
+
+
+def test_a_months_decisions_come_after_its_events_and_the_end_last_as_in_the_month_itself() -> None:
+    """Case 07's story read "Month 30 - Southby DC - weighed the partnership and gave notice to leave, after a rebrand of the
+    shared service" above "Month 30 - ... - the service was rebranded": the model logs a month's events in the order they
+    are declared, the notice (a decision, weighed after the month's events) before the rebrand that opened it."""
+    rebrand = "the service was rebranded; internal customers began to treat it as an outside supplier"
+    log = EventLog()
+    log.add(29, "Southby DC", "felt held back by a slower partner", "pace", 0.4)
+    log.add(30, "Southby DC", GAVE_NOTICE, "case03_misaligned_aspirations", 0.46, trigger="rebrand")
+    log.add(30, "Westmere DC", LEFT, "coordination", 0.3, trigger="budget")
+    log.add(30, "Southby DC", rebrand, "case07_premature_rebrand", 0.59)
+    log.add(30, "", "the partnership collapsed: too few councils remained", "coordination", trigger="partner_left")
+    log.add(30, "Eastshire", "felt held back by a slower partner", "pace", 0.43)
+    told = [(s.first, s.entry.what) for s in log.stretches()]
+    assert told == [
+        (29, "felt held back by a slower partner"),
+        (30, rebrand),
+        (30, "felt held back by a slower partner"),
+        (30, GAVE_NOTICE),
+        (30, LEFT),
+        (30, "the partnership collapsed: too few councils remained"),
+    ], told
