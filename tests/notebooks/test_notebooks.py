@@ -838,3 +838,16 @@ def test_notebook_02_says_the_horizon_of_our_partnership_and_whether_anything_of
     text = text_output(_interpretation(notebook)[1])
     assert "collapse within 12.5 years (95% interval" in text, text
     assert "drawn in both" not in text and "no attribute of our partnership is drawn (each is stated or fixed)" in text, text
+
+
+def test_notebook_04_keeps_its_sensitivity_noise_table_when_the_calibration_cells_run() -> None:
+    """The calibration's sentence cell set ``noise = change_noise(...)`` (a number), rebinding the sensitivity cells' noise
+    table: run again after it, the Morris figure cell (``morris_figure(morris, noise)``) failed. No later cell rebinds a
+    name an earlier cell's table holds."""
+    cells = code_cells(read("04_sweeps_sensitivity_calibration.ipynb"))
+    tables = {"noise", "morris", "sobol"}
+    for cell in cells:
+        if "change_noise(" not in cell.source:
+            continue
+        bound = {t.id for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
+        assert not bound & tables, (bound & tables, cell.source[:200])
