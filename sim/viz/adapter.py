@@ -629,7 +629,7 @@ class Run:
                 if decision is not None:  # the value it saw as it decided (the timeline's), not the month's end's
                     month, seen = decision.month, decision.size
                     at = self.months.index(month)
-                said = left_words(-1 if notice is None else notice.month, c.exit_month, c.exit_trigger, c.exit_cause)
+                said = left_words(c.noticed, c.exit_month, c.exit_trigger, c.exit_cause)
                 decided, then, trig, cause = said.what, said.then, c.exit_trigger, c.exit_cause
             else:
                 continue

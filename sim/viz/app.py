@@ -34,13 +34,13 @@ SPEEDS = (1, 2, 4, 8, 16)  # months per second
 #: What the side bar says in place of the replay's choices where the run has every lever on (the policy "All levers").
 EVERY_LEVER_ON = "Every lever is already on in this run: a replay would be the same run."
 #: Two panels side by side, one above the other where the pair is too narrow for a drawing's text to stay at 14 px or more
-#: (its smallest text, 16 units, keeps 14 px in a narrow drawing at least 402 px wide, in a wide one (5 councils or more) at least
-#: 543 px: see ``.sim-pair`` and ``.sim-pair-wide`` in :data:`CSS`).
+#: (its smallest text, 16 units, keeps 14 px in a narrow drawing at least 402 px wide: see ``.sim-pair`` in :data:`CSS`).
 PAIR = ["sim-pair"]
 #: The councils' drawing and the timeline: side by side only where the pair is 1480 px wide or more (1920x1080), one above
 #: the other below that (1024x768 to 1366x768), so that the timeline's column is wide enough for each line's headline to
 #: keep to two lines of text (half of 1366x768's main area, 505 px, wrapped a council's exit "on the notice it gave in
-#: month 41 (after a partner leaving)" to three): see ``.sim-pair-told`` in :data:`CSS`.
+#: month 41 (after a partner leaving)" to three): see ``.sim-pair-told`` in :data:`CSS`. That also keeps a wide drawing (5
+#: councils or more, whose 14 px text needs 543 px) whole.
 TOLD = ["sim-pair-told"]
 #: The two runs of a replay of four councils or fewer, side by side down to 1024x768 with the side bar open (their drawings
 #: :data:`sim.viz.svg.COMPACT` units wide keep 14 px text in the 330 px each gets there), one above the other below that.
@@ -54,11 +54,6 @@ RUN_LEAST = math.ceil(svg.COMPACT_WIDE * svg.LEAST_PX / svg.SMALLEST_TEXT) + 12
 #: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row while it runs), the councils, the
 #: timeline and the two charts.
 RUN_ROWS = 7
-
-
-def pair(count: int) -> list[str]:
-    """The classes of a pair of panels showing a drawing of ``count`` councils (:data:`PAIR`; wider where the drawing is wide)."""
-    return PAIR if svg.drawing_width(count) == svg.NARROW else [*PAIR, "sim-pair-wide"]
 
 
 def runs(count: int) -> list[str]:
@@ -513,7 +508,6 @@ CSS = (
 .sim-card-title { font-size: 1.25em; font-weight: 700; margin-bottom: 6px; }
 .row.sim-pair { flex-wrap: wrap !important; container-type: inline-size; }
 @container (max-width: 859px) { .sim-pair > .col { flex: 0 0 100% !important; } }
-@container (max-width: 1199px) { .sim-pair-wide > .col { flex: 0 0 100% !important; } }
 @container (max-width: 1479px) { .sim-pair-told > .col { flex: 0 0 100% !important; } }
 .sim-runs { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px 8px; container-type: inline-size; }
 @container (max-width: 669px) { .sim-runs > .sim-run { grid-column: 1 / -1; } }
@@ -688,7 +682,7 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=value_svg(view, charts, scale=value_scale(together)))
             return
-        with solara.Columns([1, 1], gutters_dense=True, classes=[*pair(len(view.councils)), *TOLD]):
+        with solara.Columns([1, 1], gutters_dense=True, classes=[*PAIR, *TOLD]):
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view))
                 solara.HTML(tag="div", unsafe_innerHTML=now_html(view, said), classes=["sim-now"])
