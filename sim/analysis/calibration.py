@@ -774,13 +774,13 @@ def too_few_points(result: Calibration) -> str | None:
     parameter changed by :data:`INFORMED` or more yet no more than twice what noise alone gives:
     the report cannot then say whether the targets inform it.
     """
-    _, noise, threshold, _, unplaced, _ = change_groups(result)
-    if threshold <= 1 and not len(unplaced):
+    groups = change_groups(result)
+    if groups.threshold <= 1 and groups.unplaced.empty:
         return None
-    which = "which parameters the targets inform" if threshold > 1 else f"whether the targets inform {_count(len(unplaced), 'parameter')}"
+    which = "which parameters the targets inform" if groups.threshold > 1 else f"whether the targets inform {_count(len(groups.unplaced), 'parameter')}"
     return (
         f"effective sample size {result.info['effective_sample_size']:.0f} is too small to tell {which}: sampling noise alone gives a "
-        f"change of about {noise:.2f}; run more points (and waves)"
+        f"change of about {groups.noise:.2f}; run more points (and waves)"
     )
 
 

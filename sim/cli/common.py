@@ -22,7 +22,7 @@ from tqdm import tqdm
 from sim.cli import guard
 from sim.config.checks import EXIT_BAD_INPUT, ConfigError
 from sim.config.model import ModelConfig
-from sim.config.overrides import compose_checked, interpolated, split_override, unknown_name, unknown_path, without
+from sim.config.overrides import compose_checked, each_value, interpolated, parse, split_override, unknown_name, unknown_path, without
 from sim.config.scenarios import available, model_sections
 from sim.config.settings import NO_POLICY, CompareSettings, RunSettings, available_cores, compare_settings, run_settings
 from sim.config.uncertainty import uncertainty_problems
@@ -60,8 +60,6 @@ def name_problems(argv: Sequence[str], groups: Sequence[str], lists: Sequence[tu
         (:func:`unknown_policies`): the whole multirun is refused before it starts rather than each point failing as it runs.
         A single run has them checked with its other settings (:func:`compare_check`).
     """
-    from sim.config.overrides import each_value, parse
-
     if any("searchpath" in arg or arg.startswith(("-cd", "--config-path", "-cp")) for arg in argv):
         return []
     config_dir, refused = config_dir_of(argv)

@@ -378,13 +378,14 @@ class EventLog:
             groups.setdefault((e.month, e.cause, e.what, e.size, e.partner, e.trigger, e.noticed), []).append(e)
         runs: list[Stretch] = []
         open_runs: dict[tuple[str, str, str, tuple[str, ...]], Stretch] = {}
+        everyone = frozenset(self.councils)  # once, not per line: the app redraws the timeline every month it plays
         for (month, cause, what, size, partner, _, _), entries in groups.items():
             councils = tuple(e.council for e in entries)
             run = open_runs.get((cause, what, partner, councils))
             if run is not None and run.last == month - 1 and _continues(run, size):
                 run.last, run.total = month, run.total + size if reading(what).adds_up else run.total
                 continue
-            run = Stretch(month, month, councils, entries[0], size, bool(self.councils) and set(councils) == set(self.councils))
+            run = Stretch(month, month, councils, entries[0], size, bool(everyone) and set(councils) == everyone)
             runs.append(run)
             open_runs[(cause, what, partner, councils)] = run
         return runs
