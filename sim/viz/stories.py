@@ -149,10 +149,14 @@ def stored() -> tuple[str, dict[str, Story]]:
     return data["model_version"], {s["case"]: Story(**{**s, "levers": tuple(s["levers"])}) for s in data["stories"]}
 
 
-@functools.cache
 def story_for(case_id: str | int) -> Story | None:
     """The case's story: the stored one while it belongs to this model version, else one found anew (slower; ``None`` if none)."""
-    case_id = cases.case(case_id).id  # "1" is case 01; a number that is no case is told in one line
+    return _story_of(cases.case(case_id).id)  # "1" is case 01; a number that is no case is told in one line
+
+
+@functools.cache
+def _story_of(case_id: str) -> Story | None:
+    """:func:`story_for` of a case's own number ("01"), kept once per case however the number was written."""
     version, stories = stored()
     if version == __version__ and case_id in stories:
         return stories[case_id]
@@ -259,7 +263,7 @@ def regenerate(seed: int = SEED, replications: int = REPLICATIONS, readme: Path 
         if start >= 0 and end > start:
             with atomic_path(readme) as tmp:
                 tmp.write_text(text[:start] + readme_example(found[README_CASE]) + text[end + len(README_END) :], encoding="utf-8")
-    story_for.cache_clear()
+    _story_of.cache_clear()
     return found
 
 

@@ -114,3 +114,13 @@ def test_the_command_refuses_bad_settings_with_one_line_each(capsys):
     assert stories.main(["--seed", "-1", "--replications", "0"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == ["error: --seed = -1 is outside [0, 2**63)", "error: --replications = 0 is outside [1, 100000]"]
+
+
+def test_a_cases_story_is_kept_once_however_its_number_is_written() -> None:
+    """story_for was cached on the number as written, then normalised it: 1, "1" and "01" were kept (and, for a model
+    version without stored stories, searched for) three times over."""
+    from sim.viz import stories as module
+
+    module._story_of.cache_clear()
+    found = {module.story_for(written) for written in (1, "1", "01")}
+    assert len(found) == 1 and module._story_of.cache_info().currsize == 1
