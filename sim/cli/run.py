@@ -172,7 +172,7 @@ def app(cfg: DictConfig) -> None:
     summary = tally.summary()
     summary["uncertainty"] = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(config), **summary["uncertainty"]}
     if drawn is not None:
-        draws = np.arange(-(-run.replications // drawn.replications_per_draw))
+        draws = np.arange(drawn.draws_for(run.replications))
         write_table(out / DRAWS, Table(drawn.columns(config, seed, draws)), stamp)
     if attribution is not None:
         summary["attribution"] = attribution.report()

@@ -162,6 +162,11 @@ class Uncertainty:
         """The parameter draw of each replication: ``r // M``."""
         return np.asarray(reps, np.int64) // self.replications_per_draw
 
+    def draws_for(self, replications: int, first_rep: int = 0) -> int:
+        """How many parameter draws replications ``first_rep`` .. ``first_rep + replications - 1`` run (at least one)."""
+        first, last = self.draw_of(np.array([first_rep, first_rep + max(int(replications), 1) - 1]))
+        return int(last - first) + 1
+
     def free(self, cfg: ModelConfig) -> tuple[catalogue.Assumption, ...]:
         """The assumptions drawn for ``cfg``: those it leaves at their default and the user did not fix, of levers and mechanisms it uses."""
         return catalogue.acting(cfg, catalogue.free(cfg, self.fixed))
@@ -346,7 +351,7 @@ def uncertainty_problems(settings: Any, fixed: Sequence[str], chosen: bool = Tru
         note = giving_way_note(settings.uncertainty, problems[0])
         settings.uncertainty = "none"
         return None, [], note
-    draws = None if getattr(settings, "precision", None) is not None else -(-settings.replications // m)
+    draws = None if drawn is None or getattr(settings, "precision", None) is not None else drawn.draws_for(settings.replications)
     return drawn, problems, None if problems else small_posterior_note(drawn, draws)
 
 

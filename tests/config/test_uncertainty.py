@@ -233,3 +233,12 @@ def test_the_note_starts_below_a_sample_worth_one_point_beyond_each_end_of_a_95_
         path = _posterior(tmp_path, shipped.head(rows), f"equal{rows}.csv")
         settings = run_settings({"uncertainty": "posterior", "posterior": str(path), "replications": 400})
         assert (uncertainty_problems(settings, [])[2] is not None) == noted, rows
+
+
+def test_the_draws_a_span_of_replications_runs_are_counted_in_one_place() -> None:
+    """sim-run, the posterior note and run_ensemble each counted a run's parameter draws their own way (a ceiling
+    division that ignored first_rep, and np.ptp of two draws); Uncertainty.draws_for serves all three."""
+    u = uncertainty("prior", 25)
+    assert [u.draws_for(n) for n in (1, 10, 25, 26, 400)] == [1, 1, 1, 2, 16]
+    assert u.draws_for(50, first_rep=20) == 3, "replications 20-69 run draws 0, 1 and 2"
+    assert u.draws_for(25, first_rep=25) == 1
