@@ -371,3 +371,25 @@ def stop_after(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> None:
         time.sleep(5)
 
     monkeypatch.setattr(owner, name, then_stopped)
+
+
+@pytest.fixture
+def slow_first_compile(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The month not yet compiled in this process, its compiling made to take 1.5 s: the module
+    :mod:`sim.frontends.compiling`, to check a timed analysis starts its clock after compiling."""
+    import contextlib
+
+    from sim.frontends import compiling
+
+    class SlowCompile(contextlib.AbstractContextManager):
+        def __enter__(self) -> SlowCompile:
+            time.sleep(1.5)
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr(compiling, "_ready", set())
+    monkeypatch.setattr(compiling, "compiled_code_cached", lambda: False)
+    monkeypatch.setattr(compiling, "CompileNotice", SlowCompile)
+    return compiling

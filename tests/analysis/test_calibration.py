@@ -7,7 +7,6 @@ import itertools
 import math
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -174,22 +173,11 @@ def test_the_report_of_a_small_calibration_says_its_runtime_in_seconds_and_that_
     assert "runtime 5.4 minutes." in C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
 
 
-def test_a_first_runs_compiling_is_not_counted_in_the_runtime_nor_in_wave_1s_simulation(monkeypatch):
+def test_a_first_runs_compiling_is_not_counted_in_the_runtime_nor_in_wave_1s_simulation(slow_first_compile):
     """A first sim-calibrate printed 'Compiled in 39 s', then 'wave 1: ... simulated in 39 s' and wave 2 'in 0 s' for as many points."""
     from sim.config.calibration import load_targets
-    from sim.frontends import compiling
 
-    class SlowCompile(contextlib.AbstractContextManager):
-        def __enter__(self) -> SlowCompile:
-            time.sleep(1.5)
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            return None
-
-    monkeypatch.setattr(compiling, "_ready", set())
-    monkeypatch.setattr(compiling, "compiled_code_cached", lambda: False)
-    monkeypatch.setattr(compiling, "CompileNotice", SlowCompile)
+    compiling = slow_first_compile
     cfg = load("baseline", "none")
     t = load_targets("uk_breakups")
     items = C.calibrated_items(cfg, ["decisions.memory", "decisions.outside_option"], t)

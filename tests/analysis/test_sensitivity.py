@@ -393,25 +393,10 @@ def test_the_morris_figure_marks_the_numbered_factors_within_the_noise():
     assert min(t.get_window_extent(renderer).y0 for t in keys) >= 0, "every key fits in the figure"
 
 
-def test_a_first_runs_compiling_is_not_counted_in_the_morris_stages_time(monkeypatch):
+def test_a_first_runs_compiling_is_not_counted_in_the_morris_stages_time(slow_first_compile):
     """As sim-calibrate's wave 1 did (f41cf6c), a first sensitivity analysis counted the month's compiling in the Morris
     stage's seconds, which the printout and docs/sensitivity.md report."""
-    import contextlib
-    import time
-
-    from sim.frontends import compiling
-
-    class SlowCompile(contextlib.AbstractContextManager):
-        def __enter__(self) -> SlowCompile:
-            time.sleep(1.5)
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            return None
-
-    monkeypatch.setattr(compiling, "_ready", set())
-    monkeypatch.setattr(compiling, "compiled_code_cached", lambda: False)
-    monkeypatch.setattr(compiling, "CompileNotice", SlowCompile)
+    compiling = slow_first_compile
     result = analyse(load(), replications=10, trajectories=2, top=2, sobol_n=8, noise_points=4)
     assert compiling._ready, "the month was compiled"
     assert result.seconds["morris"] < 1.5, result.seconds
