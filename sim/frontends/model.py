@@ -233,10 +233,10 @@ class PartnershipModel(mesa.Model):
         if not self.running:
             return
         s = self.state
-        phase, scope = int(s.partnership["phase"][0]), int(s.partnership["scope"][0])
+        phase = int(s.partnership["phase"][0])
         log: list[kernel.Event] = []
         kernel.step(s, self.P, self.seed, log, self.plan)
-        self._log_milestones(phase, scope)
+        self._log_milestones(phase)
         for e in log:
             self.events.add(e.month, self.names[e.council], e.what, e.cause, e.size, self.names[e.partner] if e.partner >= 0 else "", e.trigger)
         self._log_end()
@@ -245,16 +245,15 @@ class PartnershipModel(mesa.Model):
         for k in np.flatnonzero(s.council["exit_month"][0] == s.month):
             self.councils[k].remove()
 
-    def _log_milestones(self, phase: int, scope: int) -> None:
-        """Log the launch, full operation and deeper sharing (before the month's other events)."""
+    def _log_milestones(self, phase: int) -> None:
+        """Log the launch and full operation (before the month's other events). Deeper sharing is case 06's own event,
+        logged for every council by the kernel: a milestone of it said the month's line twice."""
         p, month = self.state.partnership[0], self.state.month
         now = int(p["phase"])
         if phase == PROPOSAL and p["launch_month"] == month:
             self.events.add(month, "", "the business case was approved; integration begins")
         if phase == INTEGRATION and now in (OPERATING, EXPANSION):
             self.events.add(month, "", "integration is complete; the shared service is fully operating")
-        if scope == 0 and p["scope"] == 1:
-            self.events.add(month, "", "sharing deepened beyond IT into other services")
 
     def _log_end(self) -> None:
         """Log the end of the partnership, with its cause and trigger (councils' exits come from the kernel's log)."""

@@ -326,3 +326,18 @@ def test_handout_tells_the_outcome() -> None:
     assert "## Timeline" in text
     if model.outcome in ("shelved", "collapsed"):
         assert model.trigger != "none"
+
+
+def test_deeper_sharing_is_said_once_in_the_month_it_happens() -> None:
+    """Case 06's story (seed 0, replication 250): its timeline said "sharing deepened beyond IT into other services" twice
+    in month 46, for the partnership (a milestone the model logged) and for both councils (case 06's own event). Case 06's
+    mechanism says it for every council, tagged with the case: one line, in each run where the sharing deepens."""
+    deepened = 0
+    for replication in (250, 251, 252):
+        model = PartnershipModel(scenario_name="case06_district_county", seed=0, replication=replication)
+        model.run_model()
+        said = [line for line in model.events.lines() if "sharing deepened beyond IT" in line]
+        assert len(said) == bool(model.state.partnership["deepened"][0]), said
+        assert all(line.endswith("sharing deepened beyond IT into other services (case 06)") for line in said), said
+        deepened += len(said)
+    assert deepened, "the sharing deepens in case 06's story"
