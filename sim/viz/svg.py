@@ -119,13 +119,19 @@ class Node:
 #: The smallest text of a drawing, in its units, and the least it may show at on the page, in CSS pixels.
 SMALLEST_TEXT = 16
 LEAST_PX = 14
-#: The room kept below the councils' drawing for what happened last or the notice (two lines of 17 px), in CSS pixels.
+#: The room kept below the councils' drawing for what happened last, in CSS pixels: two lines of 17 px text (a timeline's
+#: line keeps to two) and its padding.
 NOW_LINE = 60
+#: The room kept there on a single run's page, where a notice takes that line's place (a story's as it loads, a pause's):
+#: three lines of 17 px text (line height 1.35) and the notice's 12 px of padding. At 1024x768 a story's notice takes
+#: three lines; with two kept, case 01's ended 12 px below the screen.
+NOTICE = 81
 #: What the page shows around the councils' drawing, in CSS pixels: above it the app bar, the run's month and its card's
-#: margin (165, as measured: the drawing starts 165 px down); below it :data:`NOW_LINE` and 6 px each side of it, and 3 to spare.
-AROUND = 165 + 6 + NOW_LINE + 6 + 3
-#: The same in a run of a replay, whose title sits over its month (60 CSS pixels more above the drawing).
-REPLAY_AROUND = AROUND + 60
+#: margin (165, as measured: the drawing starts 165 px down); below it :data:`NOTICE` and 6 px each side of it, and 3 to spare.
+AROUND = 165 + 6 + NOTICE + 6 + 3
+#: The same in a run of a replay, whose title sits over its month (60 CSS pixels more above the drawing) and whose notice
+#: is above both runs: below the drawing, :data:`NOW_LINE`.
+REPLAY_AROUND = AROUND - NOTICE + NOW_LINE + 60
 
 
 def _svg(width: int, height: int, body: list[str], label: str, fit: bool = False, around: int = AROUND) -> str:

@@ -245,7 +245,9 @@ PROJECTOR = (1024, 768)  # the screen; the councils' card there is 688 px wide w
 @pytest.mark.parametrize("count", range(2, 9))
 def test_the_councils_drawing_fits_a_1024x768_projector_under_the_month_and_over_what_happened_last(count):
     """With 8 councils the drawing was 993 units tall at 460 wide: 869 px at 14 px text, taller than a 768 px screen, so the
-    trainer scrolled between the councils and the mechanism firing. Councils with a name, a notice badge or "champion left"."""
+    trainer scrolled between the councils and the mechanism firing. Councils with a name, a notice badge or "champion left".
+    Below the drawing, what happened last (two lines: :data:`sim.viz.svg.NOW_LINE`); eight councils' drawing at 14 px text
+    leaves no room for a three-line notice there (:data:`sim.viz.svg.NOTICE`)."""
     nodes = [
         svg.Node(name, 1.0 + 0.1 * k, 0.5, 0.35, 14 if k == 1 else 0, k != 3, True, -1)
         for k, name in enumerate(
@@ -256,7 +258,7 @@ def test_the_councils_drawing_fits_a_1024x768_projector_under_the_month_and_over
     ]
     width, height = viewbox(svg.network(nodes, all_joined(count)))
     assert width == svg.drawing_width(count) and width * svg.LEAST_PX / svg.SMALLEST_TEXT <= 588, "14 px text in the card's width"
-    assert svg.least_height(height) <= PROJECTOR[1] - svg.AROUND, (count, height)
+    assert svg.least_height(height) <= PROJECTOR[1] - (svg.AROUND - svg.NOTICE + svg.NOW_LINE), (count, height)
 
 
 def test_two_councils_sit_near_the_top_of_their_drawing_not_in_the_middle_of_an_empty_one():
