@@ -51,6 +51,21 @@ def test_item_splits_the_narrated_line_into_when_who_what_tag_and_trigger():
     assert len(log.lines()) == len(log.stretches())
 
 
+def test_a_chief_executives_change_and_a_budget_shock_are_tagged_outside_change_not_milestone():
+    """Every story's timeline chipped "Westmere DC - a budget shock hit" and "its chief executive announced their departure"
+    as a "milestone", like the business case's approval: change from outside that the model books to no cause (an
+    election, booked to one, was "outside change"; the page chips an item without a tag "milestone"). A milestone is the
+    partnership's own (no council)."""
+    log = EventLog()
+    log.add(2, "Westmere DC", "its chief executive announced their departure", trigger="chief_executive_leaving")
+    log.add(5, "Westmere DC", "a new chief executive took up post", trigger="new_chief_executive")
+    log.add(9, "Northdale DC", "a budget shock hit", size=0.9, trigger="budget_shock")
+    log.add(12, "", "the business case was approved; integration begins")
+    leaving, arrived, shock, milestone = (adapter.item_of(s) for s in log.stretches())
+    assert [i.tag for i in (leaving, arrived, shock)] == ["outside change"] * 3 and milestone.tag == ""
+    assert shock.line.endswith("[outside change, trigger: a budget shock]")
+
+
 def test_an_items_headline_says_what_fired_and_what_opened_it_and_its_detail_the_rest():
     def item(who: str, what: str, after: str = "", why: str = "", size: str = "") -> adapter.Item:
         return adapter.Item(10, Told("Month 10", (who,) if who else (), what, after, why, size), "case 02", "02", "")
