@@ -48,7 +48,6 @@ from sim.frontends.ensemble import simulate
 from sim.frontends.table import Table
 from sim.frontends.words import upper_first, wrap
 
-METHOD = "history matching with quadratic regression emulators, then importance weighting of the plausible simulated points"
 #: Years after launch for the break-up probability reported (not a target: the UK record cannot identify it).
 BREAKUP_YEARS = 10.0
 #: Most candidate points tried when sampling a wave from the plausible region, per point wanted.
@@ -183,6 +182,19 @@ EMULATOR_FORMS = {
     "linear": "every parameter alone",
 }
 _QUADRATIC, _SQUARES, _LINEAR = EMULATOR_FORMS
+#: How the method's words (:func:`method_of`) name each emulator form.
+_FORM_WORDS = {_QUADRATIC: "quadratic", _SQUARES: "quadratic-without-products", _LINEAR: "linear"}
+
+
+def method_of(waves: Sequence[dict[str, Any]]) -> str:
+    """The method as it ran: history matching with the regression emulators its ``waves`` fitted (each form used, the fullest first), then importance weighting.
+
+    ``posterior.json``'s ``method`` and the bold first words of the report's method section: "quadratic" only
+    where a wave's emulator was (:data:`EMULATOR_FORMS`; too few points give a wave the linear form).
+    """
+    forms = [_FORM_WORDS[form] for form in EMULATOR_FORMS if any(w.get("emulator") == form for w in waves)]
+    fitted = f" with {' and '.join(forms)} regression emulators" if forms else ""
+    return f"history matching{fitted}, then importance weighting of the plausible simulated points"
 
 
 class Emulator:
@@ -454,7 +466,7 @@ def calibrate(
         "targets_path": targets.path,
         "event": targets.event,
         "horizon_months": targets.horizon_months,
-        "method": METHOD,
+        "method": method_of(wave_rows),
         "seed": seed,
         "replications_per_point": replications,
         "points_per_wave": points,
@@ -1085,7 +1097,7 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         "",
         "## Method, and why",
         "",
-        f"**{upper_first(METHOD)}.** History matching (Craig et al. 1997; Vernon, Goldstein and Bower 2010; Andrianakis et al. 2015) "
+        f"**{upper_first(info['method'])}.** History matching (Craig et al. 1997; Vernon, Goldstein and Bower 2010; Andrianakis et al. 2015) "
         "rules out the parameter points whose simulated statistics cannot match the targets, given every known uncertainty "
         "(the observed values', a model discrepancy and the emulator's), wave by wave. It suits this model for three reasons:",
         "",

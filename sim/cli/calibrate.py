@@ -51,7 +51,7 @@ from sim.cli.common import (
 from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings
-from sim.config.uncertainty import SMALL_POSTERIOR, small_posterior
+from sim.config.uncertainty import small_posterior_reason
 from sim.results import provenance
 from sim.results import sweep as sweep_results
 from sim.results.calibration import FILES, write_all
@@ -96,10 +96,10 @@ def calibrate_check(cfg: DictConfig, args: Any) -> list[str]:
 def app(cfg: DictConfig) -> None:
     """Check the settings and the targets, calibrate, and write the results.
 
-    In a multirun the job is a point of the sweep (:mod:`sim.cli.sweep`): its ``point.json`` records
-    it, its ``posterior.json`` also holds its ``run`` and the figures the sweep's table compares
-    (:func:`~sim.analysis.calibration.point_figures`), and a point refused (targets out of the
-    model's reach there) is recorded as failed while the sweep goes on.
+    Its ``posterior.json`` also holds its ``run`` (with the ``key`` that ``resume=true`` matches) and the
+    figures a sweep's table compares (:func:`~sim.analysis.calibration.point_figures`). In a multirun the
+    job is a point of the sweep (:mod:`sim.cli.sweep`): its ``point.json`` records it, and a point
+    refused (targets out of the model's reach there) is recorded as failed while the sweep goes on.
     """
     began = time.time()
     hc = HydraConfig.get()
@@ -145,8 +145,7 @@ def app(cfg: DictConfig) -> None:
         return
     result.info["scenario"] = scenario
     run = {"key": key, "replications": settings.replications, "overrides": point, "wall_time_s": time.time() - began}
-    # a single run's posterior.json stays as it was; a sweep's point (or a run that may be resumed) also records its run and figures
-    files = write_all(result, out, extra={"run": run, **point_figures(result)} if multirun or settings.resume else None)
+    files = write_all(result, out, extra={"run": run, **point_figures(result)})
     info = result.info
     stats, waves = len(targets.statistics), len(result.waves)
     calibrated = f"{len(items)} parameter{'s' if len(items) != 1 else ''}"
@@ -157,10 +156,9 @@ def app(cfg: DictConfig) -> None:
     )
     if warning := too_few_points(result):
         print(f"warning: {warning}")
-    if small_posterior(size := info["effective_sample_size"]):
+    if (reason := small_posterior_reason(info["effective_sample_size"], len(result.posterior))) is not None:
         print(
-            f"note: the posterior is worth about {size:.0f} equally weighted points, fewer than the {SMALL_POSTERIOR} a 95% total interval"
-            f" needs for one beyond each end: a run drawing from it (uncertainty=posterior {shlex.quote(f'posterior={out / POSTERIOR_SAMPLE}')}) notes"
+            f"note: the posterior is {reason}: a run drawing from it (uncertainty=posterior {shlex.quote(f'posterior={out / POSTERIOR_SAMPLE}')}) notes"
             " that its total intervals are understated; more points (and waves) make it worth more",
             file=sys.stderr,
         )

@@ -206,7 +206,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
             continue
         seed = results.point_seed(seed_given, config, settings.crn)
         key = results.point_key(config, settings, seed)
-        if settings.resume and results.complete(folder, key, (REPLICATIONS,)):
+        if settings.resume and results.complete(folder, key, (REPLICATIONS,)) is not None:
             results.PointRecord(index, "ok", point, key, seed, settings.replications, finished=time.time(), host=host(), resumed=True).write(folder)
             skipped += 1
             continue

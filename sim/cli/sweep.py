@@ -188,14 +188,12 @@ def begin_point(
     index = int(HydraConfig.get().job.num) if multirun else 0
     write = multirun or record_single
     seed, replications, resume = settings.seed if seed is None else seed, settings.replications, settings.resume
-    if resume and results.complete(out, key, files):
-        done = (results.read_summary(out) or {}).get("run", {}).get("replications", replications)
+    if resume and (summary := results.complete(out, key, files)) is not None:
+        done = summary["run"].get("replications", replications)
         if write:
             results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True).write(out)
         print(f"Point {index} ({label}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
         return None
-    if resume and (earlier := results.read_summary(out)) is not None and "key" not in earlier.get("run", {}):
-        guard.notice(f"{out}: its results record no configuration (made without resume=true), so resume=true cannot reuse them: they are made again")
     if multirun or resume:
         results.clear_results(out, files if clear is None else clear)
     record = results.PointRecord(index, "running", point, key, seed, replications, started=began, host=host())

@@ -632,8 +632,7 @@ class CalibrateSettings:
     out: Any = out_setting()  # as sim-run's: a run's folder, or with -m the sweep's
     resume: Any = flag(
         False,
-        "reuse results already in the run or sweep folder: skip each point whose calibration is complete and made with the same configuration"
-        " (recorded by a run with resume=true or -m; a single calibration made without resume=true is made again)",
+        "reuse results already in the run or sweep folder: skip each point whose calibration is complete and made with the same configuration",
         value=SETTING,
     )
 

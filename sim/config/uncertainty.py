@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -393,18 +394,42 @@ def small_posterior_words(source: str, size: float, rows: int, draws: int | None
     draws
         The parameter draws the run asks for (None: as many as its ``precision`` needs).
     """
-    if not small_posterior(size):
+    reason = small_posterior_reason(size, rows)
+    if reason is None:
         return None
     asked = "its parameter draws (as many as precision= needs) repeat"
     if draws is not None:
         asked = f"its {draws} parameter draw{'s repeat' if draws != 1 else ' repeats'}"
-    worth = f"{size:.0f}"
     return (
-        f"posterior = {source!r} is worth about {worth} equally weighted point{'s' if worth != '1' else ''}"
-        f" (effective sample size {worth} of its {rows} row{'s' if rows != 1 else ''};"
-        f" a 95% total interval needs {SMALL_POSTERIOR} for one beyond each end): {asked} those few points, so this run's total"
+        f"posterior = {source!r} is {reason}: {asked} those few points, so this run's total"
         " intervals understate the spread across the assumptions and the precision of their ends is overstated;"
         " a posterior from sim-calibrate with more points (and waves) is worth more"
+    )
+
+
+def small_posterior_reason(size: float, rows: int) -> str | None:
+    """Why a posterior sample worth ``size`` points, of ``rows`` rows, understates total intervals (None unless worth fewer than :data:`SMALL_POSTERIOR`).
+
+    The words ``sim-calibrate`` prints of the posterior it made and a run drawing from it prints
+    (:func:`small_posterior_words`). The size is given whole, or to one decimal rounded down where
+    the whole number would read as :data:`SMALL_POSTERIOR` though it is fewer (39.6 is "39.6", not "40").
+
+    Parameters
+    ----------
+    size
+        The sample's effective sample size (:meth:`Posterior.effective_size`).
+    rows
+        Its rows.
+    """
+    if not small_posterior(size):
+        return None
+    worth = f"{size:.0f}"
+    if int(worth) >= SMALL_POSTERIOR:
+        worth = f"{math.floor(size * 10) / 10:.1f}"
+    return (
+        f"worth about {worth} equally weighted point{'s' if worth != '1' else ''}"
+        f" (effective sample size {worth} of its {rows} row{'s' if rows != 1 else ''};"
+        f" a 95% total interval needs {SMALL_POSTERIOR} for one beyond each end)"
     )
 
 

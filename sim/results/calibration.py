@@ -60,7 +60,7 @@ FILES = (
 def write_all(result: Calibration, folder: str | Path, *, command: str = "sim-calibrate", extra: dict[str, Any] | None = None) -> list[str]:
     """Every results file of a calibration into ``folder`` (:data:`FILES`); returns their names.
 
-    ``extra`` is added to ``posterior.json`` (a sweep's point: its ``run``, and the figures its table compares).
+    ``extra`` is added to ``posterior.json`` (``sim-calibrate``'s: its ``run``, and the figures a sweep's table compares).
     """
     folder = Path(folder)
     write_table(folder / CALIBRATION_DESIGN, result.design, result.info)

@@ -228,12 +228,15 @@ def read_summary(folder: Path) -> dict[str, Any] | None:
     return None
 
 
-def complete(folder: Path, key: str, files: Iterable[str] = ()) -> bool:
-    """Whether ``folder`` holds the complete results of the point with ``key`` (its summary carries the key, every file is there)."""
+def complete(folder: Path, key: str, files: Iterable[str] = ()) -> dict[str, Any] | None:
+    """The summary of the point with ``key`` where ``folder`` holds its complete results (its summary carries the key, every file is there), else None.
+
+    The summary is read once (:func:`read_summary`).
+    """
     summary = read_summary(folder)
     if summary is None or summary.get("run", {}).get("key") != key:
-        return False
-    return all((Path(folder) / name).exists() for name in files)
+        return None
+    return summary if all((Path(folder) / name).exists() for name in files) else None
 
 
 def clear_results(folder: Path, names: Iterable[str]) -> None:

@@ -622,3 +622,22 @@ def test_one_split_of_the_parameters_serves_the_report_and_the_warning_of_too_fe
     rng = np.random.default_rng(0)
     assert list(C.EMULATOR_FORMS) == ["quadratic", "squares", "linear"]
     assert C.Emulator(rng.random((6, 3)), rng.random((6, 1))).form == "linear" and C.Emulator(rng.random((60, 3)), rng.random((60, 1))).form == "quadratic"
+
+
+def test_the_method_names_the_emulators_the_waves_fitted():
+    """posterior.json's method and the report's method heading said 'quadratic regression emulators' where every wave had
+    fallen back to linear (too few points; the runs table said linear). They name the forms fitted."""
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    t = load_targets("uk_breakups")
+    items = C.calibrated_items(cfg, None, t)[:4]  # a quadratic of 4 needs 30 points, its squares 18
+    result = C.calibrate(cfg, t, items, seed=1, replications=20, points=12, waves=1)
+    assert [w["emulator"] for w in result.waves] == ["linear"]
+    assert result.info["method"] == "history matching with linear regression emulators, then importance weighting of the plausible simulated points"
+    report = C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
+    assert "**History matching with linear regression emulators, then" in report and "quadratic regression emulators" not in report
+    both = C.method_of([{"emulator": "quadratic"}, {"emulator": "squares"}, {"emulator": "linear"}])
+    assert both.startswith("history matching with quadratic and quadratic-without-products and linear regression emulators, then")
+    shipped = C.method_of([{"emulator": "quadratic"}] * 3)  # the shipped study's three waves: docs/calibration.md's words as generated
+    assert f"**{shipped[0].upper()}{shipped[1:]}.**" in (Path(__file__).resolve().parents[2] / "docs" / "calibration.md").read_text(encoding="utf-8")

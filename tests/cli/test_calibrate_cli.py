@@ -260,13 +260,14 @@ def test_a_calibration_worth_fewer_than_40_points_says_runs_drawing_from_it_note
     out = tmp_path / "cal one"
     small = run(out, "points=10", "waves=1", "replications=20", "parameters=[decisions.memory]", "workers=1", f"out={out}")
     assert small.returncode == 0, small.stderr
-    size = json.loads((out / "posterior.json").read_text())["effective_sample_size"]
+    recorded = json.loads((out / "posterior.json").read_text())
+    size, rows = recorded["effective_sample_size"], recorded["rows"]
     assert size < 40
     notes = [line for line in small.stderr.splitlines() if line.startswith("note: the posterior is worth")]
-    assert notes == [
-        f"note: the posterior is worth about {size:.0f} equally weighted points, fewer than the 40 a 95% total interval needs for one beyond"
-        f" each end: a run drawing from it (uncertainty=posterior 'posterior={out}/posterior.parquet') notes that its total intervals are"
-        " understated; more points (and waves) make it worth more"
+    assert notes == [  # in the words of a run drawing from it (small_posterior_words), not a wording of its own
+        f"note: the posterior is worth about {size:.0f} equally weighted points (effective sample size {size:.0f} of its {rows} rows; a 95% total"
+        f" interval needs 40 for one beyond each end): a run drawing from it (uncertainty=posterior 'posterior={out}/posterior.parquet') notes"
+        " that its total intervals are understated; more points (and waves) make it worth more"
     ], small.stderr
     enough = run(tmp_path / "enough", "points=200", "waves=1", "replications=20", "parameters=[decisions.memory]", "workers=1", f"out={tmp_path / 'enough'}")
     assert enough.returncode == 0 and json.loads((tmp_path / "enough" / "posterior.json").read_text())["effective_sample_size"] >= 40

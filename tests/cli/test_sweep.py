@@ -313,6 +313,26 @@ def test_a_job_refused_because_its_folder_is_in_use_leaves_that_folders_record_a
         HydraConfig.instance().cfg = None
 
 
+@pytest.mark.parametrize("key", ["k0", "other"])
+def test_a_point_resumed_reads_its_summary_once(tmp_path, monkeypatch, capsys, key):
+    """begin_point read a folder's summary.json up to three times to skip a point done or begin it (complete, then its
+    replications, then whether it recorded a configuration): once."""
+    import types
+
+    from sim.cli.sweep import begin_point
+    from sim.results import sweep as results
+
+    (tmp_path / "summary.json").write_text(json.dumps({"run": {"key": "k0", "replications": 7}}), encoding="utf-8")
+    (tmp_path / "done.parquet").write_bytes(b"")
+    reads = []
+    read = results.read_summary
+    monkeypatch.setattr(results, "read_summary", lambda folder: reads.append(folder) or read(folder))
+    settings = types.SimpleNamespace(seed=1, replications=5, resume=True)
+    record = begin_point(tmp_path, key, ["done.parquet"], settings, point={}, began=0.0, label="baseline", multirun=False)
+    assert reads == [tmp_path]
+    assert (record is None) == (key == "k0") and ("skipped" in capsys.readouterr().err) == (key == "k0")
+
+
 def test_joblib_workers_start_with_ctrl_c_left_to_sim_run():
     """Ctrl-C in a joblib worker's first second (loky's start-up and imports, before it ignores SIGINT) printed its
     ``KeyboardInterrupt`` traceback under sim-run's one line (1 in 4 Ctrl-C at random moments). A worker now starts with

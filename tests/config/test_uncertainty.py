@@ -11,7 +11,7 @@ from sim.config.checks import ConfigError
 from sim.config.posterior import shipped_path
 from sim.config.scenarios import load
 from sim.config.settings import DEFAULT_UNCERTAINTY, run_settings
-from sim.config.uncertainty import SMALL_POSTERIOR, read_posterior, uncertainty, uncertainty_problems
+from sim.config.uncertainty import SMALL_POSTERIOR, read_posterior, small_posterior_reason, small_posterior_words, uncertainty, uncertainty_problems
 from sim.core.version import __version__
 
 
@@ -233,6 +233,17 @@ def test_the_note_starts_below_a_sample_worth_one_point_beyond_each_end_of_a_95_
         path = _posterior(tmp_path, shipped.head(rows), f"equal{rows}.csv")
         settings = run_settings({"uncertainty": "posterior", "posterior": str(path), "replications": 400})
         assert (uncertainty_problems(settings, [])[2] is not None) == noted, rows
+
+
+def test_a_posterior_worth_just_under_40_points_is_not_said_to_be_worth_40() -> None:
+    """A posterior worth 39.6 points was noted as 'worth about 40 ... needs 40': the check rounds to 9 places, the words
+    rounded to 0. The words give it as 39.6; a whole number where that reads below 40; none from 40 on."""
+    assert "worth about 39.6 equally weighted points (effective sample size 39.6 of its 50 rows;" in small_posterior_words("p.parquet", 39.6, 50, 16)
+    assert small_posterior_reason(39.96, 50).startswith("worth about 39.9 equally weighted points")
+    assert small_posterior_reason(39.4, 50).startswith("worth about 39 equally weighted points (effective sample size 39 of its 50 rows;")
+    one = "worth about 1 equally weighted point (effective sample size 1 of its 1 row; a 95% total interval needs 40 for one beyond each end)"
+    assert small_posterior_reason(1.2, 1) == one
+    assert small_posterior_reason(40.0, 40) is None and small_posterior_words("p.parquet", 40.0 - 1e-12, 40, 16) is None
 
 
 def test_the_draws_a_span_of_replications_runs_are_counted_in_one_place() -> None:
