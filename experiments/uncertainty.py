@@ -25,7 +25,7 @@ from sim.analysis.stats import between_draws
 from sim.analysis.summary import FAILURES, Tally
 from sim.config.scenarios import load
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, available_cores
-from sim.config.uncertainty import uncertainty
+from sim.config.uncertainty import SMALL_POSTERIOR, uncertainty
 from sim.core.version import __version__
 from sim.frontends.ensemble import run_ensemble, simulate
 
@@ -182,7 +182,12 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
 How well the draws pin the total interval down is reported too (`collapse_ends_error`: 1.96 times the larger
 bootstrap standard error of the collapse interval's two ends, over draws). `precision=` with `prior` or
 `posterior` adds whole draws until it is at most the target (the total interval does not shrink with more
-replications: it converges to the spread across parameter values).
+replications: it converges to the spread across parameter values). With `posterior`, a sample worth fewer than
+{small} equally weighted points (its effective sample size, which `sim-calibrate` prints and `summary.json` records as
+`uncertainty.posterior_effective_size`) puts not one point's weight beyond either end of a 95% total interval: the
+ends sit on the few most extreme points it holds, however many draws resample them, so `sim-run` and `sim-compare`
+print a `note:` line that the run's total intervals are understated, and `sim-report` opens its Uncertainty
+section with it.
 """
 
 
@@ -329,7 +334,7 @@ def main(argv: list[str]) -> int:
         *detection_check(args.seed, per_draw=DEFAULT_REPLICATIONS_PER_DRAW),
         "",
     ]
-    text = METHOD.format(per_draw=DEFAULT_REPLICATIONS_PER_DRAW, default=DEFAULT_UNCERTAINTY) + "\n" + "\n".join(check + detection)
+    text = METHOD.format(per_draw=DEFAULT_REPLICATIONS_PER_DRAW, default=DEFAULT_UNCERTAINTY, small=SMALL_POSTERIOR) + "\n" + "\n".join(check + detection)
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out} in {seconds / 60:.1f} minutes")
     return 0

@@ -246,6 +246,16 @@ def test_a_posterior_worth_just_under_40_points_is_not_said_to_be_worth_40() -> 
     assert small_posterior_reason(40.0, 40) is None and small_posterior_words("p.parquet", 40.0 - 1e-12, 40, 16) is None
 
 
+def test_the_uncertainty_page_says_what_a_run_from_a_posterior_worth_few_points_notes() -> None:
+    """docs/uncertainty.md (experiments/uncertainty.py's) described posterior= without the note a run drawing from a sample
+    worth fewer than 40 points prints."""
+    from pathlib import Path
+
+    page = " ".join((Path(__file__).resolve().parents[2] / "docs" / "uncertainty.md").read_text(encoding="utf-8").split())
+    assert f"a sample worth fewer than {SMALL_POSTERIOR} equally weighted points" in page
+    assert "print a `note:` line that the run's total intervals are understated" in page
+
+
 def test_the_draws_a_span_of_replications_runs_are_counted_in_one_place() -> None:
     """sim-run, the posterior note and run_ensemble each counted a run's parameter draws their own way (a ceiling
     division that ignored first_rep, and np.ptp of two draws); Uncertainty.draws_for serves all three."""
