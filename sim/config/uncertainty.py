@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import shlex
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from sim.config import assumptions as catalogue
 from sim.config.checks import ConfigError, check_number
 from sim.config.model import ModelConfig
 from sim.config.overrides import did_you_mean
-from sim.config.posterior import WEIGHT, effective_size, shipped_path
+from sim.config.posterior import WEIGHT, effective_size, provenance_path, shipped_path
 from sim.config.settings import DEFAULT_REPLICATIONS_PER_DRAW, DEFAULT_UNCERTAINTY, UNCERTAINTY_MODES
 from sim.core import rng
 from sim.core.version import __version__
@@ -110,6 +111,8 @@ def read_posterior(path: str | Path) -> Posterior:
         if given and path.is_dir():  # a sim-calibrate folder, given for the sample it holds
             raise ConfigError([f"{where} is a folder, not a file ({what}; sim-calibrate writes it as posterior.parquet in its folder)"])
         raise ConfigError([f"{where} is not a file ({what})"])
+    if path.suffix.lower() == ".json" and (sample := path.with_suffix(".parquet")).is_file() and provenance_path(sample) == path:
+        raise ConfigError([f"{where} is the provenance of the posterior sample beside it, not the sample: give {shlex.quote(f'posterior={sample}')}"])
     try:
         data = path.read_bytes()  # read once: the digest recorded is that of the sample drawn from, even if the file is rewritten meanwhile
         table = pd.read_csv(io.BytesIO(data)) if path.suffix.lower() == ".csv" else pd.read_parquet(io.BytesIO(data))

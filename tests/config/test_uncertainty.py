@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -254,6 +256,17 @@ def test_the_uncertainty_page_says_what_a_run_from_a_posterior_worth_few_points_
     page = " ".join((Path(__file__).resolve().parents[2] / "docs" / "uncertainty.md").read_text(encoding="utf-8").split())
     assert f"a sample worth fewer than {SMALL_POSTERIOR} equally weighted points" in page
     assert "print a `note:` line that the run's total intervals are understated" in page
+
+
+def test_a_posteriors_provenance_given_for_it_names_the_sample_beside_it(tmp_path) -> None:
+    """sim-calibrate writes posterior.parquet and posterior.json side by side; posterior=.../posterior.json was refused with
+    pyarrow's "Parquet magic bytes not found in footer" line, which did not say which file to give."""
+    sample = _posterior(tmp_path, pd.read_parquet(shipped_path()).head(50), "posterior.parquet")
+    (tmp_path / "posterior.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        read_posterior(tmp_path / "posterior.json")
+    given = f"posterior = '{tmp_path / 'posterior.json'}'"
+    assert err.value.problems == [f"{given} is the provenance of the posterior sample beside it, not the sample: give {shlex.quote(f'posterior={sample}')}"]
 
 
 def test_the_draws_a_span_of_replications_runs_are_counted_in_one_place() -> None:
