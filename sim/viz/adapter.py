@@ -29,6 +29,7 @@ from sim.frontends.narrative import (
     EARLY_ENDINGS,
     LEFT,
     Decided,
+    EventLog,
     Stretch,
     Told,
     case_of,
@@ -486,7 +487,8 @@ class Run:
         self.lost.append(m.state.value_lost[:, 0, :].copy())
 
     def step(self) -> list[Item]:
-        """Advance one month (nothing once ended); returns what fired anew: a mechanism's events and the councils' decisions.
+        """Advance one month (nothing once ended); returns what fired anew: a mechanism's events and the councils' decisions,
+        one item a line as the timeline says them (councils hit alike together: "all four councils").
 
         "Anew": not the same event for the same council as the month before, so a loss
         that repeats every month fires once.
@@ -501,7 +503,7 @@ class Run:
         previous = {(e.what, e.council) for e in entries[:before] if e.month == m.month - 1}
         mechanisms = {mech.cause for mech in m.plan.mechanisms}
         fresh = [e for e in entries[before:] if (e.cause in mechanisms or e.what in DECISIONS) and (e.what, e.council) not in previous]
-        return [item_of(Stretch(e.month, e.month, (e.council,), e, e.size)) for e in fresh]
+        return [item_of(stretch) for stretch in EventLog(fresh, m.events.councils).stretches()]
 
     def run_to_end(self) -> None:
         """Step until the partnership ends."""

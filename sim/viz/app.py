@@ -207,7 +207,8 @@ def step_once() -> list[Item]:
 def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     """The note of an automatic pause on what ``fired`` (each event with the run it fired in: :meth:`Stage.step`): the
     first of the case's own mechanism's events among them (``case_id``; else the first to fire), and how many more
-    fired, as the timeline lists them (the same event for several councils one).
+    fired, as the timeline lists them (the same event for several councils one; in a replay, the same line in both runs
+    one, said "(both runs)": the runs meet the same shocks).
 
     The event is said short (:attr:`Item.headline`: what happened and, for a decision, what opened it), its main cause
     and the size of its effect left to its line in the timeline, where they open at a click: said whole (up to 304
@@ -217,9 +218,11 @@ def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     political control (case 04) - and 1 more this month: see the timeline"
     """
     side, shown = next(((side, item) for side, item in fired if case_id and item.case_id == case_id), fired[0])
-    where = f" ({side})" if side else ""
+    lines = {(item.tag, item.who, item.headline) for _, item in fired}
+    both = len({s for s, item in fired if (item.tag, item.who, item.headline) == (shown.tag, shown.who, shown.headline)}) > 1
+    where = " (both runs)" if both else f" ({side})" if side else ""
     tag = f" ({shown.tag})" if shown.tag else ""
-    more = len({(side, item.tag, item.headline) for side, item in fired}) - 1
+    more = len(lines) - 1
     also = [f"and {more} more this month: see the timeline"] if more else []
     return PAUSED + " - ".join(part for part in (shown.when + where, shown.told.subject, shown.headline + tag, *also) if part)
 

@@ -489,6 +489,9 @@ def test_a_seed_or_replication_the_model_refuses_is_one_line_and_the_run_stays(p
 
 
 def test_a_pause_in_a_replay_says_which_run_it_fired_in(page):
+    """Or both: case 01's replay paused in month 9 on "Paused: Month 9 (as it happened) - Southby DC - its champion left
+    (case 01) - and 1 more this month: see the timeline", the one more being the same line in the replay (the runs meet
+    the same shocks). Now "Paused: Month 9 (both runs) - Southby DC - its champion left (case 01)"."""
     button(page, "To the end").click()
     button(page, "Replay with continuity plan").click()
     app.auto_pause.set(True)
@@ -503,8 +506,10 @@ def test_a_pause_in_a_replay_says_which_run_it_fired_in(page):
             break
         said.append(app.notice.value)
     assert said and all(n.startswith("Paused: Month ") for n in said)
-    assert all(" (as it happened) - " in n or " (with continuity plan) - " in n for n in said), said
+    assert all(" (as it happened) - " in n or " (with continuity plan) - " in n or " (both runs) - " in n for n in said), said
     assert not any(n.endswith("()") for n in said)
+    assert said[0] == "Paused: Month 9 (both runs) - Southby DC - its champion left (case 01)", said[0]
+    assert any(" (as it happened) - " in n for n in said) and any(" (with continuity plan) - " in n for n in said), said
 
 
 def test_a_pause_names_the_cases_own_mechanism_and_how_many_more_fired(page):
@@ -512,7 +517,8 @@ def test_a_pause_names_the_cases_own_mechanism_and_how_many_more_fired(page):
     Southby DC gave notice and felt held back, but the pause said only the first to fire, Southby DC's notice (case 03):
     the case's mechanism was not in the note, nor that more had fired (the timeline's three lines). Case 05's guarantee ending (months 38 and 60)
     was hidden the same way behind a champion's arrival and a case 03 event. (The timeline now lists a month's decisions
-    after its events, so the notice comes after the rebrand that opened it.)"""
+    after its events, so the notice comes after the rebrand that opened it.) The note then named Northdale DC alone for
+    the rebrand of the four councils' service: it names the councils as the timeline's line does."""
     button(page, "Case 07").click()
     app.auto_pause.set(True)
     while app.views.value[0].month < 30:
@@ -522,7 +528,7 @@ def test_a_pause_names_the_cases_own_mechanism_and_how_many_more_fired(page):
     fired = [item for item in view.timeline if item.month == 30]
     assert view.month == 30 and len(fired) == 3 and len(fired[0].councils) == 4 and fired[-1].case_id == "03", "the timeline's lines of month 30"
     said = app.notice.value
-    assert said.startswith("Paused: Month 30 - Northdale DC - the service was rebranded; internal customers began to treat it as an outside supplier")
+    assert said.startswith("Paused: Month 30 - all four councils - the service was rebranded; internal customers began to treat it as an outside supplier")
     assert said.endswith("(case 07) - and 2 more this month: see the timeline")
 
 
