@@ -236,9 +236,9 @@ class PartnershipModel(mesa.Model):
         phase = int(s.partnership["phase"][0])
         log: list[kernel.Event] = []
         kernel.step(s, self.P, self.seed, log, self.plan)
-        self._log_milestones(phase)
         for e in log:
             self.events.add(e.month, self.names[e.council], e.what, e.cause, e.size, self.names[e.partner] if e.partner >= 0 else "", e.trigger)
+        self._log_milestones(phase)
         self._log_end()
         self.running = bool(s.running[0])
         self.datacollector.collect(self)
@@ -246,8 +246,9 @@ class PartnershipModel(mesa.Model):
             self.councils[k].remove()
 
     def _log_milestones(self, phase: int) -> None:
-        """Log the launch and full operation (before the month's other events). Deeper sharing is case 06's own event,
-        logged for every council by the kernel: a milestone of it said the month's line twice."""
+        """Log the launch and full operation, after the month's events (the launch follows the approvals that made it).
+        Deeper sharing is case 06's own event, logged for every council by the kernel: a milestone of it said the month's
+        line twice."""
         p, month = self.state.partnership[0], self.state.month
         now = int(p["phase"])
         if phase == PROPOSAL and p["launch_month"] == month:

@@ -341,3 +341,16 @@ def test_deeper_sharing_is_said_once_in_the_month_it_happens() -> None:
         assert all(line.endswith("sharing deepened beyond IT into other services (case 06)") for line in said), said
         deepened += len(said)
     assert deepened, "the sharing deepens in case 06's story"
+
+
+def test_the_business_case_is_approved_after_the_councils_approvals_that_month() -> None:
+    """Case 05's story (seed 0, replication 303): "Month 21 - the partnership - the business case was approved; integration
+    begins" came before "Month 21 - Westmere DC - approved the proposal", the last approval, which made it: the model
+    logged its milestones before the month's events."""
+    model = PartnershipModel(scenario_name="case05_commercial_venture", seed=0, replication=303)
+    model.run_model()
+    lines = model.events.lines()
+    launch = next(k for k, line in enumerate(lines) if "the business case was approved" in line)
+    month = lines[launch].split(" - ")[0]
+    approvals = [k for k, line in enumerate(lines) if line.startswith(f"{month} - ") and "approved the proposal" in line]
+    assert approvals and max(approvals) < launch, lines[min(approvals) : launch + 2]
