@@ -41,6 +41,7 @@ from sim.config.calibration import CalibrateSettings, Targets, load_targets, par
 from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
 from sim.config.posterior import effective_size
+from sim.config.uncertainty import small_posterior_reason
 from sim.core.declare import spec_of
 from sim.core.version import __version__
 from sim.frontends.compiling import ensure_compiled
@@ -779,6 +780,22 @@ def emulator_notes(waves: Sequence[dict[str, Any]]) -> str:
     return " ".join(notes)
 
 
+def understated_totals(result: Calibration, drawing: str) -> str | None:
+    """Where the posterior is worth fewer than :data:`~sim.config.uncertainty.SMALL_POSTERIOR` points, what a run drawing from it notes (None otherwise).
+
+    ``sim-calibrate``'s ``note:`` line and the report's "What the data cannot pin down" say it in these words;
+    ``drawing`` names how a run draws from it (the ``uncertainty=posterior posterior=...`` to type, or the mode).
+    The reason is a run's own (:func:`~sim.config.uncertainty.small_posterior_reason`).
+    """
+    reason = small_posterior_reason(result.info["effective_sample_size"], len(result.posterior))
+    if reason is None:
+        return None
+    return (
+        f"the posterior is {reason}: a run drawing from it ({drawing}) notes that its total intervals are understated;"
+        " more points (and waves) make it worth more"
+    )
+
+
 def too_few_points(result: Calibration) -> str | None:
     """A warning where the posterior's effective sample size is too small to tell which parameters the targets inform (None otherwise).
 
@@ -1262,6 +1279,7 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
             if timing and len(t.statistics) > 1
             else []
         ),
+        *([f"- **Runs drawing from it.** {upper_first(understated)}."] if (understated := understated_totals(result, "`uncertainty=posterior`")) else []),
         "- Parameters not calibrated keep their priors in `uncertainty=posterior` runs.",
         "",
         *(["## Your own targets", "", OWN_TARGETS, ""] if t.shipped else []),

@@ -35,7 +35,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.analysis.calibration import Refused, calibrate_checked, point_figures, predictive_verdict, prepare, too_few_points
+from sim.analysis.calibration import Refused, calibrate_checked, point_figures, predictive_verdict, prepare, too_few_points, understated_totals
 from sim.cli import guard
 from sim.cli.common import (
     fail,
@@ -51,7 +51,6 @@ from sim.cli.common import (
 from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings
-from sim.config.uncertainty import small_posterior_reason
 from sim.results import provenance
 from sim.results import sweep as sweep_results
 from sim.results.calibration import FILES, write_all
@@ -156,12 +155,8 @@ def app(cfg: DictConfig) -> None:
     )
     if warning := too_few_points(result):
         print(f"warning: {warning}")
-    if (reason := small_posterior_reason(info["effective_sample_size"], len(result.posterior))) is not None:
-        print(
-            f"note: the posterior is {reason}: a run drawing from it (uncertainty=posterior {shlex.quote(f'posterior={out / POSTERIOR_SAMPLE}')}) notes"
-            " that its total intervals are understated; more points (and waves) make it worth more",
-            file=sys.stderr,
-        )
+    if understated := understated_totals(result, f"uncertainty=posterior {shlex.quote(f'posterior={out / POSTERIOR_SAMPLE}')}"):
+        print(f"note: {understated}", file=sys.stderr)
     print(f"Posterior predictive check: {predictive_verdict(result)}")
     print(f"Seed {settings.seed}; {versions_line(provenance.collect())}")
     when_committed(lambda: print(f"Results in {out}: {', '.join(files)}"))  # once they are in place

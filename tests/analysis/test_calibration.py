@@ -641,3 +641,21 @@ def test_the_method_names_the_emulators_the_waves_fitted():
     assert both.startswith("history matching with quadratic and quadratic-without-products and linear regression emulators, then")
     shipped = C.method_of([{"emulator": "quadratic"}] * 3)  # the shipped study's three waves: docs/calibration.md's words as generated
     assert f"**{shipped[0].upper()}{shipped[1:]}.**" in (Path(__file__).resolve().parents[2] / "docs" / "calibration.md").read_text(encoding="utf-8")
+
+
+def test_the_report_of_a_posterior_worth_few_points_says_that_runs_drawing_from_it_note_their_totals_understated():
+    """sim-calibrate said so in a note on stderr only, gone with the terminal; calibration.md, read later, did not."""
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    t = load_targets("uk_breakups")
+    result = C.calibrate(cfg, t, C.calibrated_items(cfg, ["decisions.memory"], t), seed=1, replications=20, points=10, waves=1)
+    size, rows = result.info["effective_sample_size"], len(result.posterior)
+    assert size < 40
+    report = C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
+    assert (
+        f"- **Runs drawing from it.** The posterior is worth about {size:.0f} equally weighted points (effective sample size {size:.0f} of its"
+        f" {rows} rows; a 95% total interval needs 40 for one beyond each end): a run drawing from it (`uncertainty=posterior`) notes that its"
+        " total intervals are understated; more points (and waves) make it worth more." in report
+    ), report
+    assert "Runs drawing from it" not in (Path(__file__).resolve().parents[2] / "docs" / "calibration.md").read_text(encoding="utf-8")
