@@ -115,7 +115,7 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
     ]
     for name, meaning in OUTPUTS.items():
-        m, _ = ranked(result, name)
+        m = ranked(result.morris, name)
         floor = noise.loc[name, "mu_star_noise"]
         above = int(m["above_noise"].sum())
         lines += [
@@ -146,7 +146,7 @@ def page(result, settings: dict, seconds: float, figures: Path) -> str:
         "",
     ]
     for name, meaning in OUTPUTS.items():
-        _, s = ranked(result, name)
+        s = ranked(result.sobol, name)
         lines += [
             f"### {meaning}",
             "",

@@ -40,6 +40,7 @@ from sim.analysis.stats import (
     mcnemar_p,
     paired_counts,
     total_interval,
+    undetected,
     unpaired_counts,
     wilson,
     z_value,
@@ -776,7 +777,7 @@ def _share(r: Mapping[str, Any], measure: str) -> str:
 def _total_share(r: Mapping[str, Any], measure: str) -> str:
     """A policy's chance with its total interval, or ``not detected`` beside it where the draws showed no spread from the assumptions."""
     total = f"[{r[measure + '_total_low']:6.1%}, {r[measure + '_total_high']:6.1%}]"
-    return f"{r[measure]:6.1%} " + (total if r[measure + "_parameter_share"] != 0 else "not detected")
+    return f"{r[measure]:6.1%} " + ("not detected" if undetected(r[measure + "_parameter_share"]) else total)
 
 
 #: What a parameter draw is, in the words of the uncertainty section.

@@ -29,7 +29,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
 from sim.analysis.comparison import policy_phrase, policy_words
-from sim.analysis.stats import wilson
+from sim.analysis.stats import undetected, wilson
 from sim.analysis.summary import YEARS, listed
 from sim.config.settings import NO_POLICY
 from sim.frontends.table import input_path, input_title
@@ -802,7 +802,7 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         unsure = rows[total[1]].to_numpy(float) >= 0 if total else np.zeros(len(rows), bool)  # the assumptions' doubt allows no drop
         # with draws, a share from the assumptions of 0 is "not detected": the total interval is then only the Monte Carlo one
         share = "collapse_difference_parameter_share"
-        unmeasured = rows[share].to_numpy(float) == 0 if total and share in rows.columns else np.zeros(len(rows), bool)
+        unmeasured = undetected(rows[share].to_numpy(float)) if total and share in rows.columns else np.zeros(len(rows), bool)
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
         for row, s, points, measured, worse, doubt, unknown in zip(y, spend, avoided, lowers, raises, unsure, unmeasured, strict=True):
             if measured:

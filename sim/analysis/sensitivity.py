@@ -73,7 +73,7 @@ VARIED = (
     " The command sim-analyse sensitivity has no setting for the posterior; an assumption set on its command line"
     " (decisions.memory=0.2) is held there, not varied."
 )
-#: How the Morris figure draws a factor's number, by whether its mu* is above the noise (:func:`above_noise`): bold, or grey.
+#: How the Morris figure draws a factor's number, by whether its mu* is above the noise (the table's ``above_noise``): bold, or grey.
 NUMBERS = {True: {"fontweight": "bold"}, False: {"color": "dimgrey", "fontweight": "normal"}}
 #: Characters per line of a factor's words in the Morris figure's key, and inches per line of it.
 KEY_WIDTH = 44
@@ -507,26 +507,29 @@ def factor_key(factors: Sequence[str]) -> list[tuple[str, str]]:
     ]
 
 
-def ranked(result: Sensitivity, output: str) -> tuple[Any, Any]:
-    """One output's Morris and Sobol rows, most influential first, each with its table's ``above_noise`` column.
+def ranked(table: Any, output: str) -> Any:
+    """One output's rows of a Morris or a Sobol table, most influential first.
+
+    The printout, docs/sensitivity.md, the Morris figure and notebook 04 all rank from here,
+    whether they hold the analysis (:attr:`Sensitivity.morris`, :attr:`Sensitivity.sobol`) or
+    the tables read back from the files ``sim-analyse sensitivity`` writes.
 
     Parameters
     ----------
-    result
-        The analysis.
+    table
+        A Morris table (with ``mu_star``) or a Sobol table (with ``ST``), one row per factor and output.
     output
         An output's name (a key of :data:`OUTPUTS`).
 
     Returns
     -------
-    tuple of DataFrame
-        The Morris rows by ``mu_star`` descending; the Sobol rows by ``ST`` descending. ``above_noise``
-        is as :func:`analyse` wrote it (:func:`above_noise`, :func:`sobol_above_noise`), the column
-        of the files ``sim-analyse sensitivity`` writes.
+    DataFrame
+        The output's rows, a Morris table's by ``mu_star`` descending, a Sobol table's by ``ST``
+        descending, with every column of the table (``above_noise`` as :func:`analyse` wrote it:
+        :func:`above_noise`, :func:`sobol_above_noise`).
     """
-    morris = result.morris[result.morris["output"] == output]
-    sobol = result.sobol[result.sobol["output"] == output]
-    return morris.sort_values("mu_star", ascending=False), sobol.sort_values("ST", ascending=False)
+    index = "mu_star" if "mu_star" in table.columns else "ST"
+    return table[table["output"] == output].sort_values(index, ascending=False)
 
 
 def _marked(clear: bool) -> str:
@@ -557,7 +560,7 @@ def render(result: Sensitivity, shown: int = 8) -> str:
             stages = result.points["stage"].value_counts()
             said = " and ".join(f"{count} of {stages.get(stage, 0)} {stage.title()}" for stage, count in gaps if count)
             lines.append(f"  {said} design points had no value (no partnership launched there): each was given the mean of the others")
-        every, s = ranked(result, name)
+        every, s = ranked(result.morris, name), ranked(result.sobol, name)
         m, clear = every.head(shown), int(every["above_noise"].sum())
         lines.append(
             f"  Morris: {clear} of {len(every)} factors have mu* above the noise floor ({n['mu_star_noise']:.3g}, what noise alone reads)"
@@ -598,12 +601,21 @@ def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Figure:
 
     The ``labelled`` most influential factors are numbered by their points, and a key under the
     panel says each number's assumption in words (its declared meaning, then its name as in the
-    tables). A factor whose ``mu*`` is not above the noise floor by more than its interval
-    (:func:`above_noise`, the rule of the printout and of the tables' ``above_noise`` column) keeps
+    tables). A factor whose ``mu*`` is not above the noise floor by more than its interval (the
+    table's ``above_noise`` column, :func:`above_noise`, which the printout reads too) keeps
     its number, drawn in grey and not bold, and its key entry begins :data:`WITHIN_NOISE`, as the
     printout marks it: a reader does not take it for an effect. The axes say what ``mu*`` and
     ``sigma`` measure, in the output's unit; the figure is as tall as the longest key's lines
     (:data:`KEY_LINE` each, :data:`KEY_WIDTH` characters wide).
+
+    Parameters
+    ----------
+    morris
+        The Morris table as :func:`analyse` writes it (with ``above_noise``), one row per factor and output.
+    noise
+        The noise table (``mu_star_noise``, the floor drawn dashed, per output).
+    labelled
+        How many of each output's most influential factors are numbered.
     """
     import matplotlib.pyplot as plt
 
@@ -612,10 +624,8 @@ def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Figure:
     floor = noise.set_index("output")["mu_star_noise"]
     tops, keys = {}, {}
     for name in OUTPUTS:
-        m = morris[morris["output"] == name]
-        top = m.assign(mu_star_noise=floor[name]).sort_values("mu_star", ascending=False).head(labelled)
-        tops[name] = list(top.assign(clear=above_noise(top)).itertuples())
-        words = [factor_words(r.factor) if r.clear else f"{WITHIN_NOISE}: {factor_words(r.factor)}" for r in tops[name]]
+        tops[name] = list(ranked(morris, name).head(labelled).itertuples())
+        words = [factor_words(r.factor) if r.above_noise else f"{WITHIN_NOISE}: {factor_words(r.factor)}" for r in tops[name]]
         keys[name] = "\n".join(wrap(said, KEY_WIDTH).replace("\n", "\n    ").join((f"{rank:<2} ", "")) for rank, said in enumerate(words, 1))
     lines = max(key.count("\n") + 1 for key in keys.values())
     fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(5.5 * len(OUTPUTS), 5.2 + KEY_LINE * lines), layout="constrained")
@@ -624,7 +634,7 @@ def morris_figure(morris: Any, noise: Any, labelled: int = 6) -> Figure:
         m = morris[morris["output"] == name]
         ax.scatter(m["mu_star"], m["sigma"], s=18, color=OKABE_ITO[0], alpha=0.7)
         labels = [
-            ax.annotate(str(rank), (r.mu_star, r.sigma), xytext=(3, 3), textcoords="offset points", **NUMBERS[bool(r.clear)])
+            ax.annotate(str(rank), (r.mu_star, r.sigma), xytext=(3, 3), textcoords="offset points", **NUMBERS[bool(r.above_noise)])
             for rank, r in enumerate(tops[name], 1)
         ]
         ax.axvline(floor[name], color=OKABE_ITO[3], linestyle="--", label="noise floor")

@@ -569,6 +569,27 @@ class TotalInterval:
 DETECTION_LEVEL = 0.05
 
 
+def undetected(share: Any) -> Any:
+    """Whether a figure's spread across parameter draws was not detected: its ``parameter_share`` is exactly 0.
+
+    :func:`between_draws` sets the between-draw variance to 0 where the draws could not tell it
+    from Monte Carlo noise, so a share of 0 means "not detected" (not "no doubt"), and the total
+    interval is then the Monte Carlo one. Every table, sentence and figure that says so asks here.
+
+    Parameters
+    ----------
+    share
+        A ``parameter_share``: a number (None or NaN where the figure has none), or an array or
+        Series of them.
+
+    Returns
+    -------
+    bool, or an array or Series of bool
+        True where the share is 0; False for a share above 0, None or NaN.
+    """
+    return share == 0
+
+
 def between_draws(estimates: ArrayLike, noise: ArrayLike, weights: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The variance of a figure across parameter draws corrected for the noise within draws, and the draws shrunk to it.
 

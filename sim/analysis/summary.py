@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.analysis.stats import CoMoments, DrawMoments, Estimate, Moments, TotalInterval, ends_error, equal_counts_p, total_interval, wilson
+from sim.analysis.stats import CoMoments, DrawMoments, Estimate, Moments, TotalInterval, ends_error, equal_counts_p, total_interval, undetected, wilson
 from sim.analysis.survival import SurvivalCurve, collapse_times, kaplan_meier_counts
 from sim.config.checks import arguments_checked
 from sim.config.model import SECTIONS
@@ -520,9 +520,18 @@ def mode_words(mode: str | None) -> str:
     return f"uncertainty: {mode}{noise}"
 
 
+def meanings(definitions: dict[str, str] | None = None, drawn: bool = False) -> dict[str, str]:
+    """The words a printout or a page defines, by word: ``definitions`` (by default the outcomes, :data:`DEFINITIONS`), then the
+    other terms (:func:`terms`: with :data:`DRAWN_TERMS` for a run with parameter draws, ``drawn``).
+
+    The one place the two are put together: :func:`words` prints them, ``sim-report`` lists them.
+    """
+    return {**(definitions or DEFINITIONS), **terms(drawn)}
+
+
 def words(definitions: dict[str, str] | None = None, drawn: bool = False) -> list[str]:
-    """The outcome words and the other terms (:func:`terms`: with :data:`DRAWN_TERMS` for a run with parameter draws, ``drawn``), defined in a line each."""
-    return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in {**(definitions or DEFINITIONS), **terms(drawn)}.items()]
+    """The outcome words and the other terms (:func:`meanings`), defined in a line each."""
+    return ["What the words mean:"] + [f"  {name:<16}{meaning}" for name, meaning in meanings(definitions, drawn).items()]
 
 
 #: Where each uncertainty mode draws the assumptions from, as the summaries say it.
@@ -553,7 +562,7 @@ def plain_lines(summary: dict[str, Any]) -> list[str]:
     interval = f"{level} interval {c['low']:.1%} to {c['high']:.1%}"
     if "total" in c:  # parameter draws: the noise of the replications alone, then the spread across the assumptions
         source = SOURCES.get(summary.get("uncertainty", {}).get("mode"), "the parameter draws")
-        if c.get("parameter_share") == 0:
+        if undetected(c.get("parameter_share")):
             draws = summary.get("uncertainty", {}).get("draws", 0)
             interval += f" from simulation noise alone; its {draws:,} draws of the assumptions from {source} could not tell their effect from that noise"
         else:
@@ -684,7 +693,7 @@ def headline(summary: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] |
 
 def parameter_part(share: float) -> str:
     """The share of a figure's variance from the parameters, in words: ``not detected`` where the draws could not tell it from noise."""
-    return "not detected" if share == 0 else f"{share:.0%}"
+    return "not detected" if undetected(share) else f"{share:.0%}"
 
 
 def _pair(low: float, high: float, share: bool) -> str:
@@ -713,7 +722,7 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         f"Uncertainty: {mode}. {u['draws']:,} parameter draws of up to {u['replications_per_draw']:,} replications; {len(drawn)} assumptions drawn{source}.",
         f"  {'':<46}{'estimate':>9}  {'Monte Carlo ' + level:<18}  {'total ' + level + ' (parameters + MC)':<28}from parameters",
     ]
-    undetected = False
+    unseen = False
     for path, label in HEADLINES:
         entry = headline(summary, path)
         if entry is None or "total" not in entry:
@@ -722,7 +731,7 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         value = f"{entry['value']:.1%}" if share else f"{entry['value']:.2f}"
         mc = _pair(entry["monte_carlo"]["low"], entry["monte_carlo"]["high"], share)
         total = _pair(entry["total"]["low"], entry["total"]["high"], share)
-        undetected |= entry["parameter_share"] == 0
+        unseen |= undetected(entry["parameter_share"])
         lines.append(f"  {label:<46}{value:>9}  {mc:<18}  {total:<28}{parameter_part(entry['parameter_share'])}")
     m = summary["median_months_to_collapse"]
     if "total" in m:
@@ -740,7 +749,7 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
         "  total: Monte Carlo (MC) noise and the doubt about the assumptions together; from parameters: the share of a figure's spread"
         " across the draws that comes from that doubt (the rest is Monte Carlo noise)."
     )
-    if undetected:
+    if unseen:
         lines.append(
             f"  not detected: across {u['draws']:,} draws, no spread from the assumptions could be told from Monte Carlo noise;"
             " the total interval is then the Monte Carlo one, and more draws may show a spread."

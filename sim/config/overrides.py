@@ -188,6 +188,66 @@ def spec_at(path: str) -> Spec | None:
     return found.metadata.get("spec") if found is not None else None
 
 
+def _dotted(path: str) -> str:
+    """A configuration's path as an override names it: ``councils[0].size`` is ``councils.0.size``."""
+    return re.sub(r"\[(\d+)\]", r".\1", path)
+
+
+def path_title(path: str, councils: Sequence[str] = ()) -> str | None:
+    """A parameter as a reader knows it, by its path: its declared meaning, after its council's name for a council's attribute.
+
+    Parameters
+    ----------
+    path
+        Its path as an override (``councils.1.size``, ``decisions.memory``) or a configuration (``councils[1].size``) names it.
+    councils
+        The councils' names by index; one beyond them is "council k+1" (counting from 1).
+
+    Returns
+    -------
+    str or None
+        "Westmere DC: relative size (1 = a typical district)" for ``councils.1.size``; None where the path names no parameter.
+    """
+    dotted = _dotted(path)
+    spec = spec_at(dotted)
+    if spec is None:
+        return None
+    parts = dotted.split(".")
+    if parts[0] != "councils":
+        return spec.doc
+    k = int(parts[1])
+    return f"{councils[k] if k < len(councils) else f'council {k + 1}'}: {spec.doc}"
+
+
+def setting_words(path: str, value: Any, councils: Sequence[str] = (), exact: bool = False) -> str:
+    """A setting of a scenario or a partnership in one line, as a reader reads it: what it is (:func:`path_title`), its unit, its value.
+
+    "Northdale DC: how much the council's part in the partnership rests on one champion [0 .. 1]: varies between simulated
+    partnerships: usually 0.34 to 0.92 (the middle 90%), on average 0.67"; a name or a category has no unit. The value is
+    in plain words (:func:`~sim.config.distributions.plain_words`), or with ``exact`` as a scenario file writes it
+    (:func:`~sim.config.distributions.describe`: ``beta(a=4, b=2), mean 0.67``).
+
+    Parameters
+    ----------
+    path
+        The setting's path (``councils[0].key_person_dependency``, ``councils.0.key_person_dependency``, ``partnership.governance``).
+    value
+        Its value: a fixed value or a distribution node.
+    councils
+        The councils' names by index.
+    exact
+        Give the value as a scenario file writes it.
+    """
+    from sim.config.distributions import describe, plain_words
+
+    spec = spec_at(_dotted(path))
+    if spec is None:
+        raise ValueError(f"{path} is not a parameter of the model")
+    shown = describe(value).strip("`") if exact else plain_words(value, spec)
+    unit = "" if spec.unit in ("text", "category") else f" [{spec.unit}]"
+    return f"{path_title(path, councils)}{unit}: {shown}"
+
+
 def split_override(line: str) -> tuple[str, str]:
     """The key and the value of a command-line override ``key=value``, without parsing it as Hydra does.
 

@@ -38,7 +38,7 @@ import yaml
 from sim.config.checks import ConfigError, arguments_checked
 from sim.config.distributions import describe, is_dist, plain_words, render_range, sample
 from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
-from sim.config.overrides import did_you_mean, literal
+from sim.config.overrides import did_you_mean, literal, setting_words
 from sim.config.scenarios import load
 from sim.core.declare import Spec, specs
 from sim.core.params import CouncilParams, PartnershipParams
@@ -164,15 +164,18 @@ class Partnership(ModelConfig):
         Parameters
         ----------
         exact
-            Give each value as a scenario file writes it (``beta(a=2, b=5), mean 0.29``), for a
-            researcher who reproduces it; by default in plain words (:func:`~sim.config.distributions.plain_words`:
-            "varies between simulated partnerships: usually 0.06 to 0.58 (the middle 90%), on average 0.29").
+            Give each setting by its path and each value as a scenario file writes it
+            (``councils[1].it_maturity ~ beta(a=2, b=5), mean 0.29``), for a researcher who reproduces it; by
+            default each setting by its council's name and its meaning, the value in plain words, as notebook 03 says a
+            case's scenario (:func:`~sim.config.overrides.setting_words`: "Neighbour District: appetite for risk [0 averse
+            .. 1 seeking]: varies between simulated partnerships: usually 0.14 to 0.86 (the middle 90%), on average 0.50").
         """
+        names = [c.name for c in self.councils]
 
         def shown(path: str, value: Any) -> str:
-            if not is_dist(value):
-                return f"{path} = {describe(value).strip('`') if exact else plain_words(value, _spec(path))}{_unit(path)}"
-            return f"{path} ~ {describe(value)}{_unit(path)}" if exact else f"{path}: {plain_words(value, _spec(path))}{_unit(path)}"
+            if not exact:
+                return setting_words(path, value, names)
+            return f"{path} = {describe(value).strip('`')}{_unit(path)}" if not is_dist(value) else f"{path} ~ {describe(value)}{_unit(path)}"
 
         lines = [f"A partnership of {self.n_councils} councils ({', '.join(c.name for c in self.councils)}); unstated values from scenario {self.scenario!r}."]
         lines.append("Fixed because you stated them:")

@@ -197,12 +197,20 @@ def decided(what: str, trigger: str, cause: str, tagged: bool = True) -> Decided
     return Decided(what, trigger_words(trigger), lower_first(explain(cause, tagged)))
 
 
+def on_notice(noticed: int, exit_month: int) -> bool:
+    """Whether a council that left in ``exit_month`` left on a notice it gave in an earlier month, ``noticed``.
+
+    ``noticed`` is -1 where it gave none, and the exit month itself where it left with no notice to
+    serve: neither is a notice to speak of. :func:`left_words` and :func:`tell` both ask here.
+    """
+    return 0 <= noticed < exit_month
+
+
 def left_words(noticed: int, exit_month: int, trigger: str, cause: str) -> Decided:
     """How a council left in ``exit_month``, with the label of the ``trigger`` that opened its decision and of its main
-    ``cause``: "left in month 47, after a budget shock"; where it gave notice first (in month ``noticed``, before
-    ``exit_month``; -1: it gave none, the exit month: it left with no notice to serve), the trigger is the notice's: "gave
-    notice in month 54, after a partner leaving, and left in month 68" (:meth:`EventLog.notice`)."""
-    if not 0 <= noticed < exit_month:
+    ``cause``: "left in month 47, after a budget shock"; where it gave notice first (:func:`on_notice`), the trigger is
+    the notice's: "gave notice in month 54, after a partner leaving, and left in month 68" (:meth:`EventLog.notice`)."""
+    if not on_notice(noticed, exit_month):
         return decided(f"left in month {exit_month}", trigger, cause)
     return replace(decided(f"gave notice in month {noticed}", trigger, cause), then=f"left in month {exit_month}")
 
@@ -294,7 +302,7 @@ def tell(first: int, last: int, councils: Sequence[str], entry: Entry, size: flo
         how = how.of_several()
     if entry.trigger and (entry.what in DECISIONS or not entry.council):
         what = decided(said, entry.trigger, entry.cause, tagged)
-        if entry.what == LEFT and 0 <= entry.noticed < entry.month:
+        if entry.what == LEFT and on_notice(entry.noticed, entry.month):
             what = replace(what, on=f"{'the notices they' if len(concerned) > 1 else 'the notice it'} gave in month {entry.noticed}")
     else:
         what = Decided(" ".join(part for part in (said, source(entry.case) if tagged else "") if part))

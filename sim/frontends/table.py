@@ -175,14 +175,7 @@ def input_title(column: str, councils: Sequence[str] = ()) -> str:
         "Westmere DC: relative size (1 = a typical district)" for ``c1_size``; the column as it
         is when it names no parameter (``scenario``, ``seed``).
     """
-    from sim.config.overrides import spec_at
+    from sim.config.overrides import path_title
 
-    path = input_path(column)
-    spec = spec_at(path)
-    if spec is None:
-        return column
-    parts = path.split(".")
-    if parts[0] != "councils":
-        return spec.doc
-    k = int(parts[1])
-    return f"{councils[k] if k < len(councils) else f'council {k + 1}'}: {spec.doc}"
+    title = path_title(input_path(column), councils)
+    return column if title is None else title

@@ -34,6 +34,8 @@ _TMP = re.compile(r"^\..+\.(\d+)\.[0-9a-f]+\.tmp$")
 _held: dict[Path, RunLock] = {}
 #: ``flock`` errors meaning the file system has no such locks: fall back to the PID in the file.
 _NO_FLOCK = (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL)
+#: ``flock`` errors meaning another process holds the lock.
+_HELD = (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
 
 
 class FolderBusy(RuntimeError):
@@ -88,7 +90,10 @@ class RunLock:
         where that process is alive; None where the holder is another host's (a cluster's login
         node), which this machine cannot tell, or the file says nothing yet.
         """
-        who = self.owner()
+        return self._alive(self.owner())
+
+    def _alive(self, who: dict) -> bool | None:
+        """:meth:`holder_alive` from what the lock file says (``who``, :meth:`owner`)."""
         if not who:
             return None if self.path.exists() else False
         pid = who.get("pid")
@@ -96,12 +101,12 @@ class RunLock:
             return None
         return pid_alive(pid)
 
-    def _held_by_live_process(self) -> bool:
-        """Without ``flock`` (some network file systems): whether another process of this host, alive, is named in the lock file."""
-        return self.owner().get("pid") != os.getpid() and self.holder_alive() is True
+    def _held_by_live_process(self, who: dict) -> bool:
+        """Without ``flock`` (some network file systems): whether another process of this host, alive, is named in the lock file (``who``)."""
+        return who.get("pid") != os.getpid() and self._alive(who) is True
 
-    def _busy(self) -> FolderBusy:
-        who = self.owner()
+    def _busy(self, who: dict) -> FolderBusy:
+        """The refusal, naming the holder the lock file names (``who``)."""
         since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(who["started"])) if isinstance(who.get("started"), (int, float)) else "at an unknown time"
         return FolderBusy(
             f"{self.folder} is in use by another run (PID {who.get('pid', '?')} on {who.get('host', '?')}, started {since}): "
@@ -125,12 +130,13 @@ class RunLock:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as err:
-                if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES) or (err.errno in _NO_FLOCK and self._held_by_live_process()):
-                    os.close(fd)
-                    raise self._busy() from None
-                if err.errno not in _NO_FLOCK:
+                if err.errno not in (*_HELD, *_NO_FLOCK):
                     os.close(fd)
                     raise
+                who = self.owner()  # read once: whether, without flock, its holder is alive, and the refusal's words
+                if err.errno in _HELD or self._held_by_live_process(who):
+                    os.close(fd)
+                    raise self._busy(who) from None
             if self._same_file(fd):
                 break
             os.close(fd)  # locked a file its holder had just removed on release: take the new one

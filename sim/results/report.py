@@ -38,6 +38,7 @@ their total interval, as ``sim-compare`` prints them, its uncertainty section fo
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import json
@@ -51,7 +52,8 @@ from typing import Any
 
 from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
-from sim.analysis.summary import DEFINITIONS, METHODS, MONEY, TERMS, cause_tables, mode_words, parameter_part, plain_lines, terms, what_was_run
+from sim.analysis.stats import undetected
+from sim.analysis.summary import METHODS, MONEY, cause_tables, meanings, mode_words, parameter_part, plain_lines, what_was_run
 from sim.analysis.summary import render_uncertainty as render_run_uncertainty
 from sim.config.uncertainty import small_posterior_words
 from sim.frontends.words import scenario_words
@@ -191,7 +193,7 @@ def total_cell(low: float, high: float, share: Any, text: Callable[[float, float
     The total interval is then the Monte Carlo one, which says nothing about the doubt the draws
     could not measure (:func:`sim.analysis.summary.parameter_part`).
     """
-    return parameter_part(share) if share == 0 else text(low, high)
+    return parameter_part(share) if undetected(share) else text(low, high)
 
 
 def _table(headings: list[str], rows: list[list[Any]], numeric: set[int] | None = None) -> str:
@@ -217,8 +219,8 @@ def _share_rows(items: dict[str, Any] | list[dict[str, Any]], label: str = "titl
     return headings, rows
 
 
-def _words(definitions: dict[str, str] | None = None, defined: dict[str, str] = TERMS) -> str:
-    items = {**(definitions or DEFINITIONS), **defined}
+def _words(items: dict[str, str]) -> str:
+    """The words a page defines, each with its meaning (a run's and a comparison's: :func:`sim.analysis.summary.meanings`)."""
     return '<dl class="words">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items.items()) + "</dl>"
 
 
@@ -372,13 +374,22 @@ def _outcomes(summary: dict[str, Any]) -> str:
     )
 
 
-def _in_point(folder: Path, relative: Path) -> bool:
-    """Whether ``relative`` (a path under ``folder``) lies in a sweep's point: a subfolder holding a ``point.json``.
+def _in_point(folder: Path) -> Callable[[Path], bool]:
+    """Whether a path under ``folder`` (given relative to it) lies in a sweep's point: a subfolder holding a ``point.json``.
 
     A point's own figures and tables (its survival and causes, a search's candidates, a calibration's
     figures) are its results, which the sweep's page reads or draws itself, whether the point ran or failed.
+    Each subfolder is looked at once, however many files lie below it (a large sweep has thousands).
     """
-    return any((folder / parent / POINT).is_file() for parent in list(relative.parents)[:-1])
+
+    @functools.cache
+    def point(parent: Path) -> bool:
+        return (folder / parent / POINT).is_file()
+
+    def inside(relative: Path) -> bool:
+        return any(point(parent) for parent in list(relative.parents)[:-1])
+
+    return inside
 
 
 def _other_files(folder: Path, report: Report) -> None:
@@ -386,11 +397,12 @@ def _other_files(folder: Path, report: Report) -> None:
     import pandas as pd
 
     skipped = {FIGURES, ".hydra"}
+    in_point = _in_point(folder)
     seen: set[str] = set()
     figures = []
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if relative.parts[0] in skipped or path.suffix.lower() not in (".png", ".svg") or _in_point(folder, relative):
+        if relative.parts[0] in skipped or path.suffix.lower() not in (".png", ".svg") or in_point(relative):
             continue
         if len(relative.parts) == 1 and path.stem in REDRAWN:
             continue
@@ -404,7 +416,7 @@ def _other_files(folder: Path, report: Report) -> None:
     tables = []
     for path in sorted([*folder.glob("*.parquet"), *folder.glob("*.csv"), *folder.glob("*/*.parquet"), *folder.glob("*/*.csv")]):
         relative = path.relative_to(folder)
-        if path.name in KNOWN_TABLES or relative.parts[0] == ".hydra" or _in_point(folder, relative):
+        if path.name in KNOWN_TABLES or relative.parts[0] == ".hydra" or in_point(relative):
             continue
         try:
             frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
@@ -429,7 +441,7 @@ def _run_report(folder: Path) -> Report:
     report = Report(f"Scenario {run.get('scenario', '?')}, policy {run.get('policy', '?')}")
     report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>" if {"scenario", "policy", "replications", "seed"} <= set(run) else "")
     report.sections.append("".join(f"<p class=lead>{_e(line)}</p>" for line in plain_lines(summary)))
-    report.sections.append("<h2>What the words mean</h2>" + _words(summary.get("definitions"), terms("total" in summary["outcomes"]["collapsed"])))
+    report.sections.append("<h2>What the words mean</h2>" + _words(meanings(summary.get("definitions"), "total" in summary["outcomes"]["collapsed"])))
     report.sections.append(_outcomes(summary))
     report.sections.append("<h2>Figures</h2>")
     total = " and, paler, its total band (the assumptions' doubt added)" if "total_low" in summary.get("survival_curve", {}) else ""
@@ -515,7 +527,7 @@ def _comparison_report(folder: Path) -> Report:
     sentences = summary.get("sentences") or {}
     if sentences:
         report.sections.append("<h2>What each policy changed</h2>" + "".join(f"<p class=lead>{_e(s)}</p>" for s in sentences.values()))
-    report.sections.append("<h2>What the words mean</h2>" + _words(COMPARISON_WORDS, terms("collapse_total_low" in comparison)))
+    report.sections.append("<h2>What the words mean</h2>" + _words(meanings(COMPARISON_WORDS, "collapse_total_low" in comparison)))
     headings, rows = _comparison_rows(comparison)
     report.sections.append(
         "<h2>Chances and paired differences</h2><p class=note>Every policy ran on the same simulated partnerships (same seed), so differences"
@@ -776,7 +788,7 @@ def _sweep_report(folder: Path) -> Report:
     for c in swept:
         table[c] = _numeric(table[c])
     collapse_total, failure_total = (_total_column(table, figure) for figure in (estimate.rpartition(".")[0], "failure"))
-    report.sections.append("<h2>What the words mean</h2>" + _words(defined=terms(collapse_total is not None)))
+    report.sections.append("<h2>What the words mean</h2>" + _words(meanings(drawn=collapse_total is not None)))
     report.sections.append("<h2>Figures</h2>")
     _estimate_figures(report, table, swept, plots.SWEEP_ESTIMATE, "probability of collapse", "sweep", _sweep_title)
     key = ""
@@ -870,7 +882,7 @@ def _searches_report(folder: Path, everything: Any, table: Any, swept: list[str]
     for c in swept:
         table[c] = _numeric(table[c])
     words = {"risk": per_risk(RISKS), **SEARCH_WORDS, "difference": per_risk(DIFFERENCES)}
-    report.sections.append("<h2>What the words mean</h2>" + _words(words, {}))
+    report.sections.append("<h2>What the words mean</h2>" + _words(words))
     report.sections.append("<h2>Figures</h2>")
 
     def title(part: Any) -> str:
@@ -961,7 +973,7 @@ def _calibrations_report(folder: Path, everything: Any, table: Any, swept: list[
     )
     for c in swept:
         table[c] = _numeric(table[c])
-    report.sections.append("<h2>What the words mean</h2>" + _words(CALIBRATION_WORDS, {}))
+    report.sections.append("<h2>What the words mean</h2>" + _words(CALIBRATION_WORDS))
     report.sections.append("<h2>Figures</h2>")
     if swept:
         shown = swept[:MAX_SCATTER]
@@ -1031,7 +1043,7 @@ def _comparisons_report(folder: Path) -> Report:
     comparisons = pd.read_parquet(folder / COMPARISONS)
     swept = [c for c in swept_columns(everything) if c in comparisons.columns and c != "policy"]
     report = _sweep_start(folder, everything, done, "comparisons", [f"each comparing {', '.join(dict.fromkeys(map(str, comparisons['policy'])))}"])
-    report.sections.append("<h2>What the words mean</h2>" + _words(COMPARISON_WORDS, terms("collapse_total_low" in comparisons)))
+    report.sections.append("<h2>What the words mean</h2>" + _words(meanings(COMPARISON_WORDS, "collapse_total_low" in comparisons)))
     headings: list[str] = []
     rows = []
     for _, part in comparisons.groupby("point", sort=True):

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from sim.analysis.sensitivity import OUTPUTS, above_noise, analyse, outputs_of, render, run_points, sobol_above_noise
+from sim.analysis.sensitivity import OUTPUTS, above_noise, analyse, outputs_of, ranked, render, run_points, sobol_above_noise
 from sim.config import assumptions as A
 from sim.config.scenarios import load
 from sim.frontends.table import Table
@@ -73,7 +73,7 @@ def test_a_small_analysis_screens_every_free_assumption_and_reports_the_noise(sm
 
 @needs_salib
 def test_the_business_case_delivery_leads_realised_savings_over_plan(small):
-    m = small.morris[small.morris["output"] == "realised_over_plan"].sort_values("mu_star", ascending=False)
+    m = ranked(small.morris, "realised_over_plan")
     assert m["factor"].iloc[0] == "partnership.delivery"
 
 
@@ -134,9 +134,10 @@ def test_morris_figure_labels_overlap_neither_each_other_nor_the_legend():
     for output in OUTPUTS:
         points = [(0.2, 0.105), (0.21, 0.106), (0.3, 0.05), (0.31, 0.052), (0.02, 0.26), (0.2, 0.3), (0.05, 0.0)]
         for i, (mu, sigma) in enumerate(points):
-            rows.append({"output": output, "factor": f"decisions.factor_{i}", "mu_star": mu, "sigma": sigma, "mu_star_conf": 0.01})
+            rows.append({"output": output, "factor": f"decisions.factor_{i}", "mu_star": mu, "sigma": sigma, "mu_star_conf": 0.01, "mu_star_noise": 0.03})
     noise = pd.DataFrame({"output": list(OUTPUTS), "mu_star_noise": [0.03] * len(OUTPUTS)})
-    fig = morris_figure(pd.DataFrame(rows), noise)
+    morris = pd.DataFrame(rows)
+    fig = morris_figure(morris.assign(above_noise=above_noise(morris)), noise)  # as analyse() writes it
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     for axes in fig.axes:
@@ -161,7 +162,11 @@ def test_sensitivity_figures_say_the_assumptions_and_axes_in_words():
 
     factors = ["decisions.outside_option", "partnership.delivery"]
     morris = pd.DataFrame(
-        [{"output": o, "factor": f, "mu_star": 0.1 * (i + 1), "sigma": 0.05, "mu_star_conf": 0.01} for o in OUTPUTS for i, f in enumerate(factors)]
+        [
+            {"output": o, "factor": f, "mu_star": 0.1 * (i + 1), "sigma": 0.05, "mu_star_conf": 0.01, "above_noise": True}
+            for o in OUTPUTS
+            for i, f in enumerate(factors)
+        ]
     )
     noise = pd.DataFrame({"output": list(OUTPUTS), "mu_star_noise": [0.01] * len(OUTPUTS)})
     sobol = pd.DataFrame(
@@ -317,10 +322,10 @@ def test_one_ranking_serves_the_printout_and_the_page():
     """The printout and docs/sensitivity.md each sorted an output's Morris and Sobol rows and marked the noise their own way
     (near-copies); each factor's key line was joined as "path: words" and the page split it back. Both now read
     :func:`sim.analysis.sensitivity.ranked` and :func:`sim.analysis.sensitivity.factor_key`'s (factor, words) pairs."""
-    from sim.analysis.sensitivity import factor_key, ranked
+    from sim.analysis.sensitivity import factor_key
 
     result = _two_factors(mu_star_conf=0.05, st_conf=0.02)
-    morris, sobol = ranked(result, next(iter(OUTPUTS)))
+    morris, sobol = (ranked(table, next(iter(OUTPUTS))) for table in (result.morris, result.sobol))
     assert list(morris["factor"]) == list(sobol["factor"]) == ["partnership.delivery", "decisions.noise"]
     assert list(morris["above_noise"]) == [True, False] and list(sobol["above_noise"]) == [True, True]
     [(factor, words)] = factor_key(["partnership.delivery"])
@@ -353,11 +358,12 @@ def _morris_with_noise():
     values = [(0.4, 0.01), (0.3, 0.28), (0.25, 0.02), (0.03, 0.001), (0.02, 0.001), (0.01, 0.001)]
     morris = pd.DataFrame(
         [
-            {"output": o, "factor": f, "mu_star": mu + 0.01 * k, "mu_star_conf": conf, "sigma": 0.02 * (i + 1)}
+            {"output": o, "factor": f, "mu_star": mu + 0.01 * k, "mu_star_conf": conf, "sigma": 0.02 * (i + 1), "mu_star_noise": 0.06}
             for k, o in enumerate(OUTPUTS)
             for i, (f, (mu, conf)) in enumerate(zip(factors, values, strict=True))
         ]
     )
+    morris["above_noise"] = above_noise(morris)  # as analyse() writes it
     return morris, pd.DataFrame({"output": list(OUTPUTS), "mu_star_noise": [0.06] * len(OUTPUTS)})
 
 
@@ -373,8 +379,7 @@ def test_the_morris_figure_marks_the_numbered_factors_within_the_noise():
     morris, noise = _morris_with_noise()
     fig = morris_figure(morris, noise, labelled=4)
     for axes, name in zip(fig.axes, OUTPUTS, strict=True):
-        rows = morris[morris["output"] == name].assign(mu_star_noise=0.06).sort_values("mu_star", ascending=False).head(4)
-        clear = above_noise(rows).tolist()
+        clear = ranked(morris, name).head(4)["above_noise"].tolist()
         assert clear == [True, False, True, False]
         numbers = sorted((t for t in axes.texts if t.get_gid() != "key"), key=lambda t: int(t.get_text()))
         assert [t.get_text() for t in numbers] == ["1", "2", "3", "4"]
@@ -400,3 +405,38 @@ def test_a_first_runs_compiling_is_not_counted_in_the_morris_stages_time(slow_fi
     result = analyse(load(), replications=10, trajectories=2, top=2, sobol_n=8, noise_points=4)
     assert compiling._ready, "the month was compiled"
     assert result.seconds["morris"] < 1.5, result.seconds
+
+
+def test_the_morris_figure_reads_the_tables_above_noise_column_rather_than_working_it_out_again():
+    """morris_figure computed ``above_noise`` again from ``mu_star``, ``mu_star_conf`` and the noise table, beside the column
+    analyse() writes and the printout and docs/sensitivity.md read: the figure now reads that column."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+    from sim.analysis.sensitivity import WITHIN_NOISE, morris_figure
+
+    morris, noise = _morris_with_noise()
+    morris["above_noise"] = ~morris["above_noise"]  # a table that says the opposite of the rule: the figure follows the table
+    fig = morris_figure(morris, noise, labelled=4)
+    for axes, name in zip(fig.axes, OUTPUTS, strict=True):
+        clear = morris[morris["output"] == name]["above_noise"].head(4).tolist()  # the rows are in order of mu*
+        assert clear == [False, True, False, True]
+        numbers = sorted((t for t in axes.texts if t.get_gid() != "key"), key=lambda t: int(t.get_text()))
+        assert [t.get_fontweight() == "bold" for t in numbers] == clear
+        (key,) = [t.get_text() for t in axes.texts if t.get_gid() == "key"]
+        assert [WITHIN_NOISE not in entry for entry in key.replace("\n    ", " ").splitlines()] == clear
+
+
+def test_one_ranking_serves_a_morris_or_a_sobol_table_whoever_holds_it():
+    """sensitivity.ranked took a whole analysis, so the Morris figure and notebook 04, which hold the tables, filtered and sorted
+    them again themselves: it now takes one table (an analysis's, or one read back from its files) and ranks it by its own index."""
+    import pandas as pd
+
+    result = _two_factors(mu_star_conf=0.05, st_conf=0.02)
+    output = next(iter(OUTPUTS))
+    morris = ranked(result.morris.iloc[::-1], output)
+    assert list(morris["factor"]) == ["partnership.delivery", "decisions.noise"] and set(morris["output"]) == {output}
+    sobol = pd.DataFrame({"output": [output, output, "other"], "factor": ["a", "b", "c"], "ST": [0.1, 0.5, 0.9], "S1": [0.9, 0.1, 0.0]})
+    assert list(ranked(sobol, output)["factor"]) == ["b", "a"], "a Sobol table is ranked by ST"
+    assert list(ranked(sobol, output).columns) == list(sobol.columns)

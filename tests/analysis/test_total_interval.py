@@ -322,3 +322,25 @@ def test_the_uncertainty_table_says_what_its_total_and_from_parameters_columns_a
     """The run summary's table was headed "total 95% (parameters + MC)" and "from parameters" without a word on either."""
     text = render_uncertainty(_drawn_summary())
     assert "  total: Monte Carlo (MC) noise and the doubt about the assumptions together; from parameters: the share of a figure's spread" in text
+
+
+def test_one_rule_says_a_figures_spread_from_the_assumptions_was_not_detected():
+    """The rule "a parameter share of 0 means not detected" was decided in five places (the forest plot, sim-compare's chances, the
+    run summary's sentence, its table and its 'from parameters' words, notebook 02): stats.undetected decides it for all."""
+    import re
+
+    import pandas as pd
+
+    from sim.analysis.stats import undetected
+    from sim.analysis.summary import parameter_part
+    from sim.results.report import total_cell
+
+    assert undetected(0.0) and undetected(0) and not undetected(0.25) and not undetected(None) and not undetected(float("nan"))
+    assert undetected(np.array([0.0, 0.2, np.nan])).tolist() == [True, False, False]
+    assert undetected(pd.Series([0.0, 0.5])).tolist() == [True, False]
+    assert parameter_part(0.0) == total_cell(0.1, 0.2, 0.0, lambda lo, hi: "shown") == "not detected"
+    assert (parameter_part(0.4), total_cell(0.1, 0.2, 0.4, lambda lo, hi: "shown")) == ("40%", "shown")
+    root = Path(__file__).resolve().parents[2]
+    again = re.compile(r"(parameter_share|FROM_PARAMETERS)[\\\"'\])]{0,4}\s*[!=]=\s*0(?![.\d])")
+    for path in [*root.glob("sim/**/*.py"), *root.glob("notebooks/*.ipynb")]:
+        assert not again.search(path.read_text(encoding="utf-8")), f"{path.relative_to(root)} decides 'not detected' itself"

@@ -10,6 +10,7 @@ import pytest
 import sim
 from sim.config.checks import ConfigError
 from sim.config.distributions import is_dist
+from sim.config.overrides import path_title, spec_at
 from sim.config.partnership import VENTURE_ONLY, Partnership, central
 from sim.config.scenarios import load, with_policy
 from sim.core.declare import spec_of
@@ -43,14 +44,20 @@ def test_stated_values_are_fixed_and_the_rest_come_from_the_scenario() -> None:
     )
 
 
+def _title(path: str) -> str:
+    """A setting of :func:`ours` as its description names it: its council's name and its meaning, then its unit (if any)."""
+    spec = spec_at(path.replace("[", ".").replace("]", ""))
+    return path_title(path, ["Our District", "Their County"]) + ("" if spec.unit in ("text", "category") else f" [{spec.unit}]")
+
+
 def test_the_description_lists_what_is_fixed_and_every_value_still_drawn_with_its_distribution() -> None:
     p = ours()
     text = p.describe()
-    assert "councils[0].it_maturity = 0.8" in text
+    assert "  Our District: maturity of the council's IT estate and practices [0 .. 1]: 0.8\n" in text
     drawn = p.drawn()
     assert "councils[1].it_maturity" in drawn and "councils[0].it_maturity" not in drawn
     for path in drawn:
-        assert (f"  {path}: varies between simulated partnerships: " in text) is (path.rpartition(".")[2] not in VENTURE_ONLY)  # a joint committee
+        assert (f"  {_title(path)}: varies between simulated partnerships: " in text) is (path.rpartition(".")[2] not in VENTURE_ONLY)  # a joint committee
         assert (f"  {path} ~ " in p.describe(exact=True)) is (path.rpartition(".")[2] not in VENTURE_ONLY)
 
 
@@ -59,9 +66,11 @@ def test_the_description_gives_each_drawn_value_in_plain_words_and_the_exact_dis
     p = ours()
     text = p.describe()
     assert not re.search(r"beta\(|randint|uniform on|triangular|choice of|with probability| ~ |, mean \d", text), text
-    assert "  councils[1].it_maturity: varies between simulated partnerships: usually 0.19 to 0.81 (the middle 90%), on average 0.50  [0 .. 1]" in text
-    assert "  partnership.review_months: varies between simulated partnerships: a whole number from 36 to 60, each equally likely  [months]" in text
-    assert "  partnership.governance = joint committee" in text
+    it = "Their County: maturity of the council's IT estate and practices [0 .. 1]"
+    assert f"  {it}: varies between simulated partnerships: usually 0.19 to 0.81 (the middle 90%), on average 0.50\n" in text
+    review = "months between formal reviews of the agreement (each a decision point) [months]"
+    assert f"  {review}: varies between simulated partnerships: a whole number from 36 to 60, each equally likely\n" in text
+    assert "  legal form of the partnership: joint committee\n" in text
     assert str(p) == text and p._repr_markdown_() == f"```\n{text}\n```"
     exact = p.describe(exact=True)
     assert "  councils[1].it_maturity ~ beta(a=3, b=3), mean 0.5  [0 .. 1]" in exact
@@ -74,21 +83,22 @@ def test_the_guarantees_and_outside_business_are_listed_only_where_the_partnersh
     """A joint committee's description listed each council's guarantee to buy from a commercial venture, and the
     venture's outside business, which only a commercial venture uses."""
     committee = ours(fixed=fixed).describe()
-    assert not any(re.search(rf"\.{name}[ :]", committee) for name in VENTURE_ONLY)
+    venture_only = {path: _title(path) for path in ("councils[1].guarantee", "councils[1].guarantee_months", "partnership.market_volume")}
+    assert not any(title.split(": ", 1)[-1] in committee for title in venture_only.values())
     assert committee.endswith(
         "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint committee)."
     )
     venture = ours(fixed=fixed, governance="commercial_venture").describe()
-    assert all(re.search(rf"councils\[1\]\.{name}[ :]", venture) for name in ("guarantee", "guarantee_months"))
-    assert re.search(r"partnership\.market_volume[ :]", venture)
+    assert all(f"  {title}: " in venture for title in venture_only.values())
     assert "Not listed" not in venture
     drawn_governance = sim.partnership([sim.council("A"), sim.council("B")]).describe()  # the baseline's governance: a venture in 5%
-    assert "councils[0].guarantee: varies" in drawn_governance and "Not listed" not in drawn_governance
+    guarantee = _title("councils[0].guarantee").replace("Our District", "A")
+    assert f"  {guarantee}: varies" in drawn_governance and "Not listed" not in drawn_governance
 
 
 def test_a_guarantee_stated_for_a_partnership_that_is_not_a_venture_is_still_listed_as_stated() -> None:
     text = sim.partnership([sim.council("A", guarantee=0.5), sim.council("B")], governance="mou").describe()
-    assert "councils[0].guarantee = 0.5" in text
+    assert f"  {_title('councils[0].guarantee').replace('Our District', 'A')}: 0.5\n" in text
     assert "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is MOU)." in text
 
 
@@ -260,11 +270,11 @@ def test_describe_gives_each_numbers_unit() -> None:
     """The line "partnership.promised_savings = 1.5" left a reader to guess GBP m a year or in all, "councils[0].size = 1.2" what 1 is."""
     text = sim.partnership([sim.council("A", tier="district", size=1.2), sim.council("B")], promised_savings=1.5).describe()
     lines = text.splitlines()
-    assert "  partnership.promised_savings = 1.5  [GBP m per year]" in lines
-    assert "  councils[0].size = 1.2  [relative size (1 = a typical district)]" in lines
-    assert "  councils[0].tier = district" in lines
-    size = "anywhere from 0.6 to 1.4, all equally likely (on average 1.0)  [relative size (1 = a typical district)]"
-    assert f"  councils[1].size: varies between simulated partnerships: {size}" in lines
+    assert "  annual savings the business case promises at full scope [GBP m per year]: 1.5" in lines
+    size = "share of the partnership's volume and costs [relative size (1 = a typical district)]"
+    assert f"  A: {size}: 1.2" in lines
+    assert "  A: tier of local government: district" in lines
+    assert f"  B: {size}: varies between simulated partnerships: anywhere from 0.6 to 1.4, all equally likely (on average 1.0)" in lines
 
 
 @pytest.mark.parametrize(

@@ -258,6 +258,23 @@ def test_an_exit_on_a_notice_given_earlier_says_the_notice_and_what_opened_it_no
     assert [e.noticed for e in log.entries] == [-1, -1, -1, -1, 42, 42, 45, 54]
 
 
+def test_one_rule_says_whether_a_council_left_on_a_notice_given_earlier() -> None:
+    """The "no notice to serve" rule (``0 <= noticed < exit month``) was checked in both left_words (the trainer's 'Why did it end?')
+    and tell (the timeline's exit line): both now ask on_notice, so the two cannot come to say it differently."""
+    from sim.frontends import narrative
+
+    assert narrative.on_notice(42, 54) and not narrative.on_notice(-1, 54) and not narrative.on_notice(54, 54)
+    log = EventLog()
+    log.add(42, "Northdale DC", GAVE_NOTICE, "coordination", 0.6, trigger="budget_shock")
+    log.add(54, "Northdale DC", LEFT, "coordination", 0.38, trigger="budget_shock")
+    exit_entry = log.entries[-1]
+    assert left_words(42, 54, "budget_shock", "none").then and tell(54, 54, ["Northdale DC"], exit_entry, 0.38).on
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(narrative, "on_notice", lambda noticed, exit_month: False)
+        assert left_words(42, 54, "budget_shock", "none") == Decided("left in month 54", "a budget shock")
+        assert tell(54, 54, ["Northdale DC"], exit_entry, 0.38).on == ""
+
+
 def test_a_line_and_a_cause_can_be_worded_without_their_source_for_a_page_that_shows_it_beside() -> None:
     assert explain("case01_key_person", tagged=False) == "Over-dependency on key personnel"
     assert explain("none", tagged=False) == ""

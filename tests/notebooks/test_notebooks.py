@@ -24,8 +24,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sim.analysis.comparison import EFFECT_COLUMNS, effect_column
-from sim.analysis.sensitivity import above_noise, factor_words
+from sim.analysis.comparison import EFFECT_COLUMNS, effect_column, policy_words
+from sim.analysis.sensitivity import above_noise, factor_words, ranked
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "notebooks"
@@ -181,7 +181,7 @@ def test_notebook_04_gives_a_sobol_indexs_uncertainty_in_percentage_points(capsy
     morris = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "mu_star": [0.3, 0.1], "mu_star_conf": [0.05, 0.05], "mu_star_noise": 0.06})
     sobol = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "ST": [0.84, 0.2], "ST_conf": [0.38, 0.1], "S1": [0.56, 0.1], "S1_conf": [0.27, 0.1]})
     noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.063], "noise_share_of_sobol_variance": [0.05]})
-    exec(cell.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "above_noise": above_noise})
+    exec(cell.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "above_noise": above_noise, "ranked": ranked})
     text = capsys.readouterr().out
     assert "84% of the variance (plus or minus 38 percentage points, 95% interval), 56% alone (plus or minus 27 points)" in text, text
 
@@ -194,7 +194,7 @@ def test_notebook_04_screens_with_the_packages_noise_rule_not_a_copy_of_it(capsy
     morris = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "mu_star": [0.3, 0.1], "mu_star_conf": [0.05, 0.05], "mu_star_noise": 0.06})
     sobol = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "ST": [0.84, 0.2], "ST_conf": [0.38, 0.1], "S1": [0.56, 0.1], "S1_conf": [0.27, 0.1]})
     noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.063], "noise_share_of_sobol_variance": [0.05]})
-    names = {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "above_noise": above_noise}
+    names = {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "above_noise": above_noise, "ranked": ranked}
     exec(cell.source, names)
     assert list(names["above"]["factor"]) == ["a"], "b's mu* (0.1) less its interval (0.05) does not clear the floor (0.06)"
 
@@ -225,7 +225,7 @@ def test_notebook_04_gives_the_sobol_indices_and_the_lead_assumption_in_words(tm
     sobol = pd.DataFrame({"factor": ["decisions.outside_option"], "output": "collapse", "ST": [0.84], "ST_conf": [0.38], "S1": [0.56], "S1_conf": [0.27]})
     morris = pd.DataFrame({"factor": ["partnership.delivery"], "output": "collapse", "mu_star": [0.3], "mu_star_conf": [0.05], "mu_star_noise": 0.06})
     noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.063], "noise_share_of_sobol_variance": [0.05]})
-    exec(sentences.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "above_noise": above_noise})
+    exec(sentences.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "above_noise": above_noise, "ranked": ranked})
     text = capsys.readouterr().out
     assert "decisions.outside_option" not in text and "partnership.delivery" not in text, text
     assert f"{factor_words('decisions.outside_option')} matters most" in text and f"is that of {factor_words('partnership.delivery')}." in text
@@ -378,8 +378,6 @@ def test_notebook_02_says_there_is_no_ranking_to_test_when_one_lever_is_compared
     TypeError: 'NoneType' object is not subscriptable: sim.compare gives no ranking for a single lever. It now says so in one line."""
     from types import SimpleNamespace
 
-    from sim.analysis.comparison import policy_words
-
     (cell,) = [cell for cell in code_cells(read("02_our_partnership_what_if.ipynb")) if 'comparison.attrs["ranking"]' in cell.source]
     comparison = SimpleNamespace(attrs={"ranking": {"shelved": None, "collapse": None, "failure": None}})
     names = {"comparison": comparison, "pd": pd, "policy_words": policy_words}
@@ -393,7 +391,7 @@ def test_notebook_02_joins_levers_of_the_same_effect_in_its_ranking_as_sim_compa
     but the first changed no partnership (tied at 0): listed as if ordered. sim-compare writes "Open motivations = Continuity plan"."""
     from types import SimpleNamespace
 
-    from sim.analysis.comparison import order_words, policy_words
+    from sim.analysis.comparison import order_words
 
     (cell,) = [cell for cell in code_cells(read("02_our_partnership_what_if.ipynb")) if 'comparison.attrs["ranking"]' in cell.source]
     levers = ["agreed_decision_process", "open_motivations", "continuity_plan"]
@@ -407,7 +405,8 @@ def test_notebook_02_joins_levers_of_the_same_effect_in_its_ranking_as_sim_compa
 
 @pytest.mark.notebook
 def test_notebook_02_runs_to_its_interpretation_with_one_lever() -> None:
-    """With one lever the interpretation read ``ranking.loc["collapse"]`` of an empty table: it now leaves out which lever does most."""
+    """With one lever the interpretation read ``ranking.loc["collapse"]`` of an empty table: it now leaves out which lever does most.
+    It then counted the one lever as "1 of 1 levers measurably lowers" (or "None of the 1 levers"): now "The one lever compared"."""
     notebook = read("02_our_partnership_what_if.ipynb")
     (levers,) = [cell for cell in code_cells(notebook) if cell.source.startswith("POLICIES = [")]
     levers.source = 'POLICIES = ["none", "continuity_plan"]\n' + levers.source.split("]\n", 1)[1]
@@ -416,6 +415,7 @@ def test_notebook_02_runs_to_its_interpretation_with_one_lever() -> None:
     assert not errors, errors
     text = text_output(_interpretation(notebook)[1])
     assert "Continuity plan" in text and "lowers collapse the most" not in text and "order by effect" not in text, text
+    assert "The one lever compared " in text and not re.search(r"\b1 of 1 levers|None of the 1 levers|of the 1 whose|with \d of the levers", text), text
 
 
 def test_notebook_02_refuses_uncertainty_none_in_one_line_naming_what_it_needs(tmp_path, monkeypatch) -> None:
@@ -439,7 +439,9 @@ def test_notebook_02_refuses_uncertainty_none_in_one_line_naming_what_it_needs(t
 def test_notebook_02_says_when_a_lever_that_lowers_collapse_raises_failure() -> None:
     """Our councils drawn from scenario case06_district_county (as the notebook suggests): the interpretation called Staged scope
     "the largest effect on collapse" and "the best value" and said nothing of its raising the chance of failure of any kind
-    (+2.3 points, 95% interval +0.6 to +4.0, in its sentence above): fewer collapse, more end shelved or underperforming."""
+    (+2.3 points, 95% interval +0.6 to +4.0, in its sentence above): fewer collapse, more end shelved or underperforming.
+    It then said "measurably raises" from the Monte Carlo interval alone, though the notebook runs with draws of the assumptions:
+    the claim now follows the total interval too, as the sentences on collapse do (the rise could be zero, or is not known)."""
     notebook = read("02_our_partnership_what_if.ipynb")
     (describe,) = [cell for cell in code_cells(notebook) if cell.source.startswith("ours = sim.partnership(")]
     describe.source = describe.source.replace("    promised_savings=1.5,\n", '    promised_savings=1.5,\n    scenario="case06_district_county",\n')
@@ -449,7 +451,20 @@ def test_notebook_02_says_when_a_lever_that_lowers_collapse_raises_failure() -> 
     failing = effects[(effects["collapse difference high"] < 0) & (effects["failure difference low"] > 0)]
     assert "Staged scope" in failing.index, effects
     assert f"Yet {_listed(list(failing.index))} measurably raise" in text, text
-    assert "fewer partnerships collapse but more end shelved or underperforming." in text, text
+    full = pd.read_csv(folder / "our_partnership" / "comparison_full.csv")
+    share = full.set_index(full["policy"].map(policy_words))["failure_difference_parameter_share"]
+    claim = text.split(f"Yet {_listed(list(failing.index))} measurably raise", 1)[1].split("\n")[0]
+    rises = claim.split("underperforming (", 1)[1].rsplit("): with", 1)[0].split("; ")  # one a lever, in the table's order
+    assert len(rises) == len(failing) and all(said.startswith(f"{lever} ") for said, lever in zip(rises, failing.index, strict=True)), claim
+    for said, (lever, row) in zip(rises, failing.iterrows(), strict=True):
+        if row["failure difference total low"] <= 0:
+            assert ", though counting the doubt about the assumptions the rise could be zero: total interval " in said, said
+        elif share[lever] == 0:
+            assert ", so whether the rise holds once that doubt is counted is not known" in said, said
+        else:
+            assert ", total interval " in said and "though" not in said, said
+    holds = ((failing["failure difference total low"] > 0) & (share[failing.index] > 0)).all()
+    assert f"fewer partnerships collapse but more {'end' if holds else 'may end'} shelved or underperforming." in text, text
 
 
 @pytest.mark.notebook
@@ -697,13 +712,17 @@ def test_notebook_03_takes_a_case_number_as_written_and_refuses_an_unknown_one_i
 
 def test_notebook_02_describes_our_partnership_in_plain_words() -> None:
     """Its description of our partnership read "councils[0].risk_appetite ~ beta(a=2, b=2), mean 0.5", which a committee member
-    cannot read: a drawn value now reads as the values it usually takes and their average."""
+    cannot read: a drawn value now reads as the values it usually takes and their average. It then still named each setting
+    "councils[0].risk_appetite" where notebook 03 says a case's scenario by the council's name and the setting's meaning: now
+    as notebook 03 does (one wording, sim.config.overrides.setting_words)."""
     notebook, _ = executed("02_our_partnership_what_if.ipynb")
     (cell,) = [cell for cell in code_cells(notebook) if "print(ours.describe())" in cell.source]
     text = text_output(cell)
     drawn = "varies between simulated partnerships: usually 0.14 to 0.86 (the middle 90%), on average 0.50"
-    assert f"  councils[0].risk_appetite: {drawn}  [0 averse .. 1 seeking]" in text, text
+    assert f"  Our District: appetite for risk [0 averse .. 1 seeking]: {drawn}\n" in text, text
+    assert "  Neighbour District: maturity of the council's IT estate and practices [0 .. 1]: 0.35\n" in text, text
     assert not re.search(DISTRIBUTION_JARGON, text), text
+    assert "councils[" not in text and "partnership." not in text, text
 
 
 def test_notebook_04_gives_morris_effects_in_percentage_points_and_no_share_of_variance_below_zero(tmp_path, capsys) -> None:
@@ -726,7 +745,14 @@ def test_notebook_04_gives_morris_effects_in_percentage_points_and_no_share_of_v
     noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.056], "noise_share_of_sobol_variance": [0.027]})
     exec(
         sentences.source,
-        {"morris": morris, "sobol": pd.read_parquet(tmp_path / "sobol.parquet"), "noise": noise, "factor_words": factor_words, "above_noise": above_noise},
+        {
+            "morris": morris,
+            "sobol": pd.read_parquet(tmp_path / "sobol.parquet"),
+            "noise": noise,
+            "factor_words": factor_words,
+            "above_noise": above_noise,
+            "ranked": ranked,
+        },
     )
     text = capsys.readouterr().out
     assert "than the 5.6 percentage points noise alone can show" in text and "The largest change, 18.3 points, is that of" in text, text

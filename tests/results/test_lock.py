@@ -53,3 +53,25 @@ def test_without_flock_a_live_process_named_in_the_lock_file_keeps_the_folder(tm
         alive.wait()
     with RunLock(tmp_path):
         assert still_held(tmp_path) is True, "its process ended: taken, now this process's"
+
+
+def test_without_flock_a_refused_run_reads_the_lock_file_once(tmp_path, monkeypatch):
+    """Without flock, acquire() read the lock file to find its PID, again to tell whether that process was alive, and a
+    third time for the refusal's words: one read now serves all three (and the refusal names that same holder)."""
+
+    def no_flock(fd, operation):
+        raise OSError(errno.ENOLCK, "no locks")
+
+    monkeypatch.setattr(fcntl, "flock", no_flock)
+    reads = []
+    owner = RunLock.owner
+    monkeypatch.setattr(RunLock, "owner", lambda self: reads.append(self.path) or owner(self))
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": alive.pid, "host": socket.gethostname(), "started": 0.0}))
+        with pytest.raises(FolderBusy, match=f"PID {alive.pid} on {socket.gethostname()}"):
+            RunLock(tmp_path).acquire()
+    finally:
+        alive.kill()
+        alive.wait()
+    assert len(reads) == 1, reads

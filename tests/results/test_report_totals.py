@@ -101,3 +101,45 @@ def test_the_uncertainty_section_notes_a_posterior_worth_few_points_as_the_run_p
     assert _small_posterior(u | {"posterior_effective_size": 40.0, "posterior_rows": 40}, 16) == ""
     assert _small_posterior({"mode": "prior", "posterior": None}, 16) == ""
     assert _small_posterior({"mode": "posterior", "posterior": "/p/old.csv", "posterior_sha256": "ab" * 32}, 16) == ""  # written before the size was
+
+
+def test_a_page_defines_the_words_a_printout_defines_from_one_merge():
+    """sim-report's word list put the outcome words and the terms together itself (``_words(definitions, defined)``) where
+    summary.words takes a flag for the terms of a run with draws: both now list sim.analysis.summary.meanings."""
+    import html
+    import re
+
+    from sim.analysis.comparison import COMPARISON_WORDS
+    from sim.analysis.summary import DRAWN_TERMS, meanings, words
+    from sim.results.report import _words
+
+    for definitions, drawn in ((None, False), (COMPARISON_WORDS, True)):
+        items = meanings(definitions, drawn)
+        assert (set(DRAWN_TERMS) <= set(items)) is drawn
+        assert words(definitions, drawn)[1:] == [f"  {name:<16}{meaning}" for name, meaning in items.items()]
+        assert re.findall("<dt>(.*?)</dt>", _words(items)) == [html.escape(name) for name in items]
+
+
+def test_a_sweeps_page_looks_for_a_points_file_once_per_folder_however_many_files_lie_below_it(tmp_path, monkeypatch):
+    """_in_point asked every parent of every file whether it held a point.json (files x depth on a big sweep): each folder is asked once now."""
+    from pathlib import Path
+
+    from sim.results.files import POINT
+    from sim.results.report import Report, _other_files
+
+    for k in range(3):
+        (tmp_path / f"p{k}").mkdir()
+        (tmp_path / f"p{k}" / POINT).write_text("{}")
+        (tmp_path / f"p{k}" / "a" / "b").mkdir(parents=True)
+        for name in ("one", "two", "three"):
+            (tmp_path / f"p{k}" / "a" / "b" / f"{name}.png").write_bytes(b"")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "figure.svg").write_text("<svg/>")
+    asked = []
+    is_file = Path.is_file
+    monkeypatch.setattr(Path, "is_file", lambda self: (asked.append(self) if self.name == POINT else None) or is_file(self))
+    report = Report("sweep")
+    _other_files(tmp_path, report)
+    assert len(asked) == len(set(asked)), sorted(map(str, asked))
+    shown = "".join(report.sections)
+    assert "other/figure" in shown and "p0/a/b" not in shown, "a point's own figures are left out, as before"
