@@ -330,8 +330,9 @@ def _continues(run: Stretch, size: float) -> bool:
 
 
 def _stage(entry: Entry) -> int:
-    """Where ``entry`` comes in its month: 0 an event, 1 a council's decision (notice, withdrawal, exit), 2 the end."""
-    if not entry.council and entry.trigger:
+    """Where ``entry`` comes in its month: 0 an event, 1 a council's decision (notice, withdrawal, exit), 2 the end (with a
+    trigger or, at the horizon, without: a council's decision in the horizon's month came after it)."""
+    if not entry.council and (entry.trigger or entry.what in ENDINGS.values()):
         return 2
     return 1 if entry.what in DECISIONS else 0
 
