@@ -280,7 +280,7 @@ def plausible(u: np.ndarray, emulators: Sequence[Emulator], targets: Targets, cu
 
 def sample_plausible(
     emulators: Sequence[Emulator], targets: Targets, cutoff: float, n: int, dims: int, rng: np.random.Generator, chunk: int = 20_000
-) -> tuple[np.ndarray, int]:
+) -> tuple[np.ndarray, int, float]:
     """Up to ``n`` points of the prior (uniform on the unit cube) that no emulator rules out, the candidates tried and the share of them plausible."""
     found: list[np.ndarray] = []
     tried = have = 0
