@@ -114,11 +114,30 @@ def test_a_continuity_plan_keeps_trust_and_brings_a_successor_sooner(operating, 
     b = operating()
     e = evaluate(M, b.s, b.P, month(b, signals=[[Signal.CHIEF_EXECUTIVE_LEFT, 0]], lever={"continuity_plan": 0.6}))
     assert e.trust[0, 0, 1] == pytest.approx(0.15 * (1 - 0.5 * 0.6))
+    # the plan's own event says the trust it kept, where the story said only a smaller fall
+    np.testing.assert_array_equal(e.events[Ev.TRUST_KEPT].mask, [[True, False]])
+    assert e.events[Ev.TRUST_KEPT].size[0, 0] == pytest.approx(0.15 * 0.5 * 0.6)
+    unplanned = evaluate(M, b.s, b.P, month(b, signals=[[Signal.CHIEF_EXECUTIVE_LEFT, 0]]))
+    assert unplanned.events[Ev.CHAMPION_LEFT].mask[0, 0] and not unplanned.events[Ev.TRUST_KEPT].mask.any()
     absent(b, 0.2)
     # the monthly chance of a successor, 1/24, becomes 1/24 * (1 + 2 * 1.0) = 1/8 under a full plan
     draws = {"case01.succeed": [[0.1, 0.2]]}
     np.testing.assert_array_equal(evaluate(M, b.s, b.P, month(b, draws=draws)).own["present"], [[False, False]])
-    np.testing.assert_array_equal(evaluate(M, b.s, b.P, month(b, draws=draws, lever={"continuity_plan": 1.0})).own["present"], [[True, False]])
+    planned = evaluate(M, b.s, b.P, month(b, draws=draws, lever={"continuity_plan": 1.0}))
+    np.testing.assert_array_equal(planned.own["present"], [[True, False]])
+    # nobody would have come without the plan: the plan handed the role over
+    np.testing.assert_array_equal(planned.events[Ev.HANDED_OVER].mask, [[True, False]])
+    assert not planned.events[Ev.SUCCESSOR_ARRIVED].mask.any()
+
+
+def test_a_successor_who_would_have_come_anyway_is_not_the_plans(operating, month):
+    """Under a plan, a successor whose draw is below the chance without it (1/24) took up the role by themselves."""
+    b = operating()
+    absent(b, 0.2)
+    e = evaluate(M, b.s, b.P, month(b, draws={"case01.succeed": [[0.01, 0.1]]}, lever={"continuity_plan": 1.0}))
+    np.testing.assert_array_equal(e.own["present"], [[True, True]])
+    np.testing.assert_array_equal(e.events[Ev.SUCCESSOR_ARRIVED].mask, [[True, False]])
+    np.testing.assert_array_equal(e.events[Ev.HANDED_OVER].mask, [[False, True]])
 
 
 def test_erosion_grows_while_nobody_champions_the_council_and_the_value_taken_follows(operating, month):

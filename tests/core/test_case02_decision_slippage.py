@@ -89,10 +89,15 @@ def test_one_council_short_and_the_decision_slips_to_a_later_meeting(due, month)
 def test_an_agreed_decision_process_brings_the_next_meeting_sooner(due, month):
     b = due(partnership={"decision_clarity": 0.0})
     e = evaluate(M, b.s, b.P, month(b))
-    assert e.shared["approval_due"][0] == DUE + 3
+    assert e.shared["approval_due"][0] == DUE + 3 and e.events[Ev.SLIPPED].mask.any() and not e.events[Ev.SOONER].mask.any()
     e = evaluate(M, b.s, b.P, month(b, lever={"agreed_decision_process": 1.0}, draws={"case02.voice": 0.999}))
-    # clarity lifted to 1: rint(3 * 0.5) = 2
+    # clarity lifted to 1: rint(3 * 0.5) = 2, said beside each council's slip
     assert e.shared["approval_due"][0] == DUE + 2
+    np.testing.assert_array_equal(e.events[Ev.SOONER].mask, e.events[Ev.SLIPPED].mask)
+    assert e.events[Ev.SOONER].mask.any() and (e.events[Ev.SOONER].size[e.events[Ev.SOONER].mask] == 2).all()
+    # clear already: the lever brings nothing forward, and nothing says it did
+    clear = due(partnership={"decision_clarity": 1.0})
+    assert not evaluate(M, clear.s, clear.P, month(clear, lever={"agreed_decision_process": 1.0})).events[Ev.SOONER].mask.any()
 
 
 def test_a_council_whose_chief_executive_is_leaving_defers(due, month):
@@ -113,11 +118,13 @@ def test_a_watched_process_involves_the_successor_or_waits_for_them(due, month):
     # involving the successor (watch draw below 0.8 x strength): the council decides
     e = evaluate(M, b.s, b.P, month(b, draws={"case02.approve": 0.0, "case02.watch": 0.7}, lever={"agreed_decision_process": 1.0}))
     assert e.launch[0] and not e.events[Ev.DEFERRED].mask.any()
+    np.testing.assert_array_equal(e.events[Ev.INVOLVED].mask, [[True, False]])
+    assert e.events[Ev.INVOLVED].size[0, 0] == 4
     # otherwise the decision is re-timed to the successor's arrival, without a slip
     e = evaluate(M, b.s, b.P, month(b, draws={"case02.approve": 0.0, "case02.watch": 0.9}, lever={"agreed_decision_process": 1.0}))
     assert not e.launch[0] and e.shared["slips"][0] == 0 and e.shared["approval_due"][0] == DUE + 4 + 1
     np.testing.assert_array_equal(e.events[Ev.RETIMED].mask, [[True, False]])
-    assert not e.events[Ev.DEFERRED].mask.any() and not e.events[Ev.SLIPPED].mask.any()
+    assert not e.events[Ev.DEFERRED].mask.any() and not e.events[Ev.SLIPPED].mask.any() and not e.events[Ev.INVOLVED].mask.any()
 
 
 def test_a_concern_that_surfaces_lowers_the_chance_of_approval(due, month):
@@ -159,6 +166,11 @@ def test_concerns_voiced_at_the_start_of_an_agreed_process_are_settled_openly(du
     draw = (chance(0.5 * 0.4) + chance(0.5)) / 2
     e = evaluate(M, b.s, b.P, month(b, draws={"case02.approve": draw, "case02.voice": 0.5, "case02.surface": 0.0}, lever=lever))
     assert e.launch[0] and e.own["voiced"].all() and not e.shared["surfaced"].any()
+    # without the agreed process (clarity 0.5) a draw of 0.5 voices nothing: the process brought them out, and says so
+    np.testing.assert_array_equal(e.events[Ev.VOICED].mask, [[True, True]])
+    assert e.events[Ev.VOICED].size[0, 0] == 0.5
+    anyway = evaluate(M, b.s, b.P, month(b, draws={"case02.approve": draw, "case02.voice": 0.4, "case02.surface": 0.0}, lever=lever))
+    assert anyway.own["voiced"].all() and not anyway.events[Ev.VOICED].mask.any()
 
 
 def test_after_repeated_slippage_a_watched_process_escalates_and_settles_surfaced_concerns(due, month):
@@ -167,8 +179,14 @@ def test_after_repeated_slippage_a_watched_process_escalates_and_settles_surface
     draw = (chance(0.5 * 0.4, 2) + chance(0.5, 2)) / 2
     unwatched = evaluate(M, b.s, b.P, month(b, draws={"case02.approve": draw, "case02.give_up": 0.999}))
     assert not unwatched.launch[0]
+    assert not unwatched.events[Ev.ESCALATED].mask.any()
     watched = evaluate(M, b.s, b.P, month(b, draws={"case02.approve": draw}, lever={"agreed_decision_process": 1.0}))
     assert watched.launch[0]
+    np.testing.assert_array_equal(watched.events[Ev.ESCALATED].mask, [[True, True]])
+    # said once: a concern settled at one meeting is not settled again at the next
+    b.s.mech("case02")["escalated"][:] = True
+    again = evaluate(M, b.s, b.P, month(b, draws={"case02.approve": 0.999, "case02.give_up": 0.999}, lever={"agreed_decision_process": 1.0}))
+    assert not again.launch[0] and not again.events[Ev.ESCALATED].mask.any()
 
 
 def test_repeated_slippage_can_shelve_the_proposal_with_its_trigger(due, month):

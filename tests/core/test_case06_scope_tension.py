@@ -123,10 +123,14 @@ def test_staged_scope_settles_concerns_before_the_stage_begins(pair, month):
     b = pair()
     settled = tuple(w * (1 - 0.7) for w in WORRY)
     draws = {"case06.accept": [[logistic(1.5 - 4.0 * settled[0]) - 1e-9, 0.0]]}
-    assert evaluate(M, b.s, b.P, month(b, draws=draws)).shared["scope"][0] == 0
+    unstaged = evaluate(M, b.s, b.P, month(b, draws=draws))
+    assert unstaged.shared["scope"][0] == 0 and not unstaged.events[Ev.SETTLED].mask.any()
     e = evaluate(M, b.s, b.P, month(b, draws=draws, lever={"staged_scope": 1.0}))
     assert e.shared["scope"][0] == 1
     np.testing.assert_allclose(e.events[Ev.PROPOSED].size, [settled])
+    # what was settled in advance is said, council by council
+    assert e.events[Ev.SETTLED].mask.all()
+    np.testing.assert_allclose(e.events[Ev.SETTLED].size, [[w * 0.7 for w in WORRY]])
 
 
 def test_during_the_deeper_stage_tension_takes_fit_service_and_trust(pair, month):

@@ -124,3 +124,30 @@ def test_a_cases_story_is_kept_once_however_its_number_is_written() -> None:
     module._story_of.cache_clear()
     found = {module.story_for(written) for written in (1, "1", "01")}
     assert len(found) == 1 and module._story_of.cache_info().currsize == 1
+
+
+#: What the trainer sees the case's lever do in its story's replay: a sentence of the lever's own event (case 03's, 04's,
+#: 05's and 07's replays had one; 01's, 02's and 06's showed the lever only in smaller numbers).
+LEVER_ACTS = {
+    "01": (
+        "its continuity plan kept part of the trust between its people and its partners'",
+        "its continuity plan handed the departed champion's role to a successor",
+    ),
+    "02": ("its chief executive is about to leave: the agreed decision process involved the successor instead of deferring",),
+    "06": ("agreed target service priorities before the deeper stage began, settling part of its concern",),
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(LEVER_ACTS))
+def test_the_storys_replay_says_where_the_lever_acted_and_the_story_does_not(case_id: str) -> None:
+    """Case 01's replay read "Month 54 - Eastshire - a new champion took up the role" with nothing saying the continuity plan
+    brought them in (the story, without it, waited to month 68 and collapsed): the lever's own lines now say it, in the
+    replay only."""
+    story = STORED[case_id]
+    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+    run.run_to_end()
+    replay = adapter.replay_of(run, story.levers)
+    replay.run_to_end()
+    for sentence in LEVER_ACTS[case_id]:
+        assert [line for line in replay.model.events.lines() if sentence in line], f"case {case_id}'s replay never says {sentence!r}"
+        assert not [line for line in run.model.events.lines() if sentence in line], f"case {case_id}'s story, without the lever, says {sentence!r}"

@@ -14,7 +14,8 @@ executive's departure leading to a gradual erosion and finally a collapse is one
 path (through the councils' decisions); a mature, bedded-in arrangement is usually
 resilient, so exposure shrinks as the partnership matures. A new champion emerges in time.
 Key learning: a champion is valuable, but assess the risk and keep a continuity plan for
-the loss of key people (lever ``continuity_plan``: less trust lost, a successor sooner).
+the loss of key people (lever ``continuity_plan``: less trust lost, a successor sooner; each
+is an event where the plan made the difference).
 """
 
 from __future__ import annotations
@@ -129,11 +130,21 @@ class Stream(IntEnum):
     SUCCEED = 1
 
 
+#: How far a council's part had eroded while its champion's role was empty, where a successor took it up.
+ERODED = Reading(
+    "while the role was empty its part in the partnership had eroded; the erosion was {size:level}",
+    adds_up=False,
+    several="while the roles were empty their part in the partnership had eroded; the erosion was {size:level}",
+)
+
+
 class Ev(IntEnum):
     """Kinds of event."""
 
     CHAMPION_LEFT = 0
-    SUCCESSOR_ARRIVED = 1
+    TRUST_KEPT = 1
+    SUCCESSOR_ARRIVED = 2
+    HANDED_OVER = 3
 
 
 @compiled
@@ -188,17 +199,24 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         exposed = exposure(s, P, q, i, k)
         if mine.present and champion_goes(P, m, q, k):
             mine.present = False
-            drop = 0.0
+            drop, kept = 0.0, 0.0
             if launched(s, i):
-                drop = q.trust_drop * exposed * (1.0 - q.continuity_trust_kept * plan)
+                full = q.trust_drop * exposed
+                drop = full * (1.0 - q.continuity_trust_kept * plan)
+                kept = full - drop
                 for j in range(n):
                     if s.pairs[i, k, j]:  # trust between individuals breaks down both ways
                         fx.trust[k, j] += drop
                         fx.trust[j, k] += drop
             note(fx, Ev.CHAMPION_LEFT, k, drop)
+            if kept > 0.0:  # the plan kept part of the trust the departure would have taken
+                note(fx, Ev.TRUST_KEPT, k, kept)
         elif not mine.present and m.draws[Stream.SUCCEED, k] < q.succession * (1.0 + q.continuity_succession * plan):
             mine.present = True
-            note(fx, Ev.SUCCESSOR_ARRIVED, k, mine.erosion)
+            if m.draws[Stream.SUCCEED, k] < q.succession:
+                note(fx, Ev.SUCCESSOR_ARRIVED, k, mine.erosion)
+            else:  # without the plan nobody would have taken up the role this month
+                note(fx, Ev.HANDED_OVER, k, mine.erosion)
         if mine.present:
             mine.erosion -= mine.erosion / q.erosion_months
         else:
@@ -235,14 +253,20 @@ MECHANISM = Mechanism(
             ),
             several="their champions left",
         ),
+        Ev.TRUST_KEPT: Event(
+            "its continuity plan kept part of the trust between its people and its partners'",
+            Reading("on a 0-1 scale, trust fell by {size:.2f} less than without the plan"),
+            several="their continuity plans kept part of the trust between their people and their partners'",
+        ),
         Ev.SUCCESSOR_ARRIVED: Event(
             "a new champion took up the role",
-            Reading(
-                "while the role was empty its part in the partnership had eroded; the erosion was {size:level}",
-                adds_up=False,
-                several="while the roles were empty their part in the partnership had eroded; the erosion was {size:level}",
-            ),
+            ERODED,
             several="new champions took up the role",
+        ),
+        Ev.HANDED_OVER: Event(
+            "its continuity plan handed the departed champion's role to a successor",
+            ERODED,
+            several="their continuity plans handed the departed champions' roles to successors",
         ),
     },
     reads=("key_person_dependency", "champion", "size", "active", "maturity"),

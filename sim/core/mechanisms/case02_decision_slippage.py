@@ -14,7 +14,8 @@ advance, and watch for warning signals (lever ``agreed_decision_process``): conc
 voiced early and meetings come sooner; a council whose chief executive is leaving involves
 the successor instead of deferring, or the decision is re-timed to the successor's
 arrival rather than slipping; after repeated slippage the process escalates and the
-concerns are settled openly.
+concerns are settled openly. Each of these is an event where the agreed process made the
+difference.
 """
 
 from __future__ import annotations
@@ -120,14 +121,28 @@ class Stream(IntEnum):
     VOICE = 4
 
 
+#: How a council's concern reads, where it surfaced, was voiced at the start or was settled openly.
+CONCERN = Reading(
+    "its concern (about sovereignty, or whether the in-house team can lead the change) is {size:level}",
+    adds_up=False,
+    several="the concern each has (about sovereignty, or whether the in-house team can lead the change) is {size:level}",
+)
+#: How long until a departing chief executive's successor arrives, where a council deferred or involved the successor.
+SUCCESSOR = Reading("{size:months} before the successor arrives", adds_up=False, several="{size:months} before the successors arrive")
+
+
 class Ev(IntEnum):
     """Kinds of event."""
 
     SLIPPED = 0
-    DEFERRED = 1
-    SURFACED = 2
-    RETIMED = 3
-    APPROVED = 4
+    SOONER = 1
+    DEFERRED = 2
+    SURFACED = 3
+    RETIMED = 4
+    INVOLVED = 5
+    VOICED = 6
+    ESCALATED = 7
+    APPROVED = 8
 
 
 @compiled
@@ -172,12 +187,19 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
             else:
                 note(fx, Ev.DEFERRED, k, float(c.ceo_notice))
             continue
+        if c.ceo_notice > 0:  # a watched process involved the successor: the council decides now
+            note(fx, Ev.INVOLVED, k, float(c.ceo_notice))
         if p.slips == 0 and mine.trigger < 0 and not mine.voiced and m.draws[Stream.VOICE, k] < clarity:
             mine.voiced = True  # an agreed process brings concerns out at the start, where they are settled openly
+            if not m.draws[Stream.VOICE, k] < P.partnership[i].decision_clarity:  # only the agreed process brought them out
+                note(fx, Ev.VOICED, k, concern(s, P, i, k))
         elif not c.surfaced and not mine.voiced and m.draws[Stream.SURFACE, k] < q.surfacing:
             c.surfaced = True
             mine.trigger = Trigger.CONCERN_SURFACED
             note(fx, Ev.SURFACED, k, concern(s, P, i, k))
+        if escalated and c.surfaced and not mine.voiced and not mine.escalated and q.settled > 0:
+            mine.escalated = True  # the surfaced concern now weighs less: it was settled openly
+            note(fx, Ev.ESCALATED, k, concern(s, P, i, k))
         weight = (1.0 - q.settled) if mine.voiced or (c.surfaced and escalated) else (1.0 if c.surfaced else 0.0)
         chance = approval_probability(P, i, P.partnership[i].business_case_clarity, concern(s, P, i, k) * weight, q.fatigue * p.slips)
         if m.draws[Stream.APPROVE, k] < chance:
@@ -196,12 +218,16 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         p.approval_due = t + ceo_wait + 1
         return
     p.slips += 1
-    p.approval_due = t + max(1, np.int64(np.rint(q.iteration_months * (1.0 - q.clarity_speedup * clarity))))
+    wait = max(1, np.int64(np.rint(q.iteration_months * (1.0 - q.clarity_speedup * clarity))))
+    usual = max(1, np.int64(np.rint(q.iteration_months * (1.0 - q.clarity_speedup * P.partnership[i].decision_clarity))))
+    p.approval_due = t + wait
     least, decisive = 2.0, -1
     for k in range(n):
         c = s.council[i, k]
         if c.active and not c.approved:
             note(fx, Ev.SLIPPED, k, float(p.slips))
+            if wait < usual:  # the agreed timescale brought the next meeting forward
+                note(fx, Ev.SOONER, k, float(wait))
             chance = approval_probability(P, i, P.partnership[i].business_case_clarity, concern(s, P, i, k), 0.0)
             if chance < least:
                 least, decisive = chance, k
@@ -222,21 +248,30 @@ MECHANISM = Mechanism(
     streams=Stream,
     events={
         Ev.SLIPPED: Event("the decision slipped to a later meeting", Reading("the decision has now slipped {size:times}", adds_up=False)),
+        Ev.SOONER: Event("the agreed timescale brought the next decision meeting forward", Reading("the next meeting is in {size:months}", adds_up=False)),
         Ev.DEFERRED: Event(
             "deferred its decision: its chief executive is about to leave",
-            Reading("{size:months} before the successor arrives", adds_up=False, several="{size:months} before the successors arrive"),
+            SUCCESSOR,
             several="deferred their decisions: their chief executives are about to leave",
         ),
-        Ev.SURFACED: Event(
-            "a political concern not voiced early surfaced",
-            Reading(
-                "its concern (about sovereignty, or whether the in-house team can lead the change) is {size:level}",
-                adds_up=False,
-                several="the concern each has (about sovereignty, or whether the in-house team can lead the change) is {size:level}",
-            ),
-        ),
+        Ev.SURFACED: Event("a political concern not voiced early surfaced", CONCERN),
         Ev.RETIMED: Event(
             "the decision was re-timed to the new chief executive's arrival", Reading("the new chief executive arrives in {size:months}", adds_up=False)
+        ),
+        Ev.INVOLVED: Event(
+            "its chief executive is about to leave: the agreed decision process involved the successor instead of deferring",
+            SUCCESSOR,
+            several="their chief executives are about to leave: the agreed decision process involved the successors instead of deferring",
+        ),
+        Ev.VOICED: Event(
+            "voiced its concerns at the start, as the agreed decision process asks, where they can be settled openly",
+            CONCERN,
+            several="voiced their concerns at the start, as the agreed decision process asks, where they can be settled openly",
+        ),
+        Ev.ESCALATED: Event(
+            "the decision process escalated after repeated slippage, and its concern was settled openly",
+            CONCERN,
+            several="the decision process escalated after repeated slippage, and their concerns were settled openly",
         ),
         Ev.APPROVED: Event(
             "approved the proposal",
@@ -257,5 +292,5 @@ MECHANISM = Mechanism(
         "approval_due",
     ),
     shares=("approval_due", "slips", "approved", "surfaced"),
-    own=OwnState(council={"trigger": (np.int64, -1), "voiced": (np.bool_, False)}),
+    own=OwnState(council={"trigger": (np.int64, -1), "voiced": (np.bool_, False), "escalated": (np.bool_, False)}),
 )

@@ -14,7 +14,8 @@ such an arrangement can work well when these issues are settled openly and in ad
 Key learning: agree target service priorities in advance, and make each stage sustainable
 on its own, so the journey can halt without breaking what works (lever ``staged_scope``:
 concerns are settled before the stage begins; a council that comes to see the deeper
-stage as not worth it halts it instead of leaving).
+stage as not worth it halts it instead of leaving; each is an event where staged scope made
+the difference).
 """
 
 from __future__ import annotations
@@ -99,10 +100,11 @@ class Ev(IntEnum):
     """Kinds of event."""
 
     PROPOSED = 0
-    REJECTED = 1
-    DEEPENED = 2
-    FEARED = 3
-    HALTED = 4
+    SETTLED = 1
+    REJECTED = 2
+    DEEPENED = 3
+    FEARED = 4
+    HALTED = 5
 
 
 @compiled
@@ -161,6 +163,9 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
                 continue
             worry, partner = unsettled(s, P, q, i, k, staged)
             note(fx, Ev.PROPOSED, k, worry, partner)
+            settled = concern(s, P, q, i, k)[0] - worry
+            if settled > 0.0:  # staged scope settled part of the concern before the stage began
+                note(fx, Ev.SETTLED, k, settled)
             open_decision(fx, k, Trigger.DEEPENING_PROPOSAL)
             if not m.draws[Stream.ACCEPT, k] < logistic(q.acceptance - q.reluctance * worry):
                 accepted = False
@@ -218,6 +223,15 @@ MECHANISM = Mechanism(
                 several="the concern each has about sovereignty and service priorities is {size:level}",
                 several_naming="the concern each has about sovereignty and service priorities, most about {partner}, is {size:level}",
             ),
+        ),
+        Ev.SETTLED: Event(
+            "agreed target service priorities before the deeper stage began, settling part of its concern",
+            Reading(
+                "on a 0-1 scale, this took {size:.2f} off its concern",
+                adds_up=False,
+                several="on a 0-1 scale, this took {size:.2f} off the concern each has",
+            ),
+            several="agreed target service priorities before the deeper stage began, settling part of their concerns",
         ),
         Ev.REJECTED: Event(
             "rejected the deeper sharing; the IT sharing carries on",
