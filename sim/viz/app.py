@@ -51,6 +51,11 @@ RUNS = ["sim-runs"]
 #: (:data:`sim.viz.svg.COMPACT_WIDE` units) with 14 px text, and its card's padding. The two runs stay side by side; where
 #: the page is narrower than both (1024x768 with the side bar open), it scrolls sideways (``.sim-runs-wide``).
 RUN_LEAST = math.ceil(svg.COMPACT_WIDE * svg.LEAST_PX / svg.SMALLEST_TEXT) + 12
+#: A replay's note (its "Replay: ... Press play." and a pause's) takes the place of the app bar's title (the app's name and
+#: each run's month and how it stands, which each run says under its own title too), up to three lines of 17 px text in
+#: the bar's 64 px: above both runs it pushed them down as it came and went, and while paused at 1024x768 and 1280x720
+#: each run's line of what fired, under its councils, below the screen (see ``.sim-bar-note`` in :data:`CSS`).
+BAR_NOTE = ["sim-notice", "sim-bar-note"]
 #: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row while it runs), the councils, the
 #: timeline and the two charts.
 RUN_ROWS = 7
@@ -505,6 +510,8 @@ CSS = (
 .sim-learning { background: #E8F3FA; border-left: 8px solid #0072B2; padding: 10px 14px; margin: 10px 0; font-size: 1.05em; }
 .sim-small { font-size: 0.9em; color: #333; }
 .sim-notice { background: #FFF7D6; border-left: 8px solid #E69F00; padding: 8px 14px; font-size: 1.05em; }
+.v-toolbar__title:has(.sim-bar-note) { white-space: normal; }
+.sim-notice.sim-bar-note { font-size: 17px; line-height: 1.2; padding: 1px 12px; color: #1A1A1A; }
 .sim-decisions { margin: 4px 0 8px 0; }
 .sim-decisions li { margin-bottom: 6px; }
 .sim-section { font-weight: 700; font-size: 1.05em; margin-top: 10px; }
@@ -717,16 +724,17 @@ def Page() -> None:
 
     solara.Title("Why shared services fail")
     with solara.AppBarTitle():
-        first = shown[0] if shown else None
-        month = f" - month {first.month}: {first.outcome_words}" if first else ""
-        if len(shown) > 1:
-            month += f" | {adapter.lower_first(adapter.run_name(shown[1].levers))}: {shown[1].outcome_words}"
-        solara.Text(f"Why shared services fail{month}")
+        if notice.value and len(shown) != 1:  # a replay's note in the title's place (BAR_NOTE)
+            solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=BAR_NOTE)
+        else:
+            first = shown[0] if shown else None
+            month = f" - month {first.month}: {first.outcome_words}" if first else ""
+            if len(shown) > 1:
+                month += f" | {adapter.lower_first(adapter.run_name(shown[1].levers))}: {shown[1].outcome_words}"
+            solara.Text(f"Why shared services fail{month}")
     with solara.Sidebar():
         Controls()
     ToTop.element().key(f"to-top-{current().number}")  # a new stage (a replay, a reset, a case) shows from its month, not where its button was
-    if notice.value and len(shown) != 1:
-        solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=["sim-notice"])
     if len(shown) == 1:
         RunPanel(shown[0], said=notice.value)
     elif len(shown) > 1:

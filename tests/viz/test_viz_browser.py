@@ -219,7 +219,7 @@ RENDERED_TEXT = """() => {
     const svg = e.ownerSVGElement, box = svg.getBoundingClientRect(), vb = svg.viewBox.baseVal;
     sizes.push([e.textContent, parseFloat(e.getAttribute('font-size')) * Math.min(box.width / vb.width, box.height / vb.height)]);
   }
-  for (const e of document.querySelectorAll('main *')) {
+  for (const e of document.querySelectorAll('main *, header *')) {
     if ([...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) sizes.push([e.textContent, parseFloat(getComputedStyle(e).fontSize)]);
   }
   return sizes;
@@ -281,20 +281,42 @@ def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without
         assert not small, f"text below 14 px: {small[:10]}"
 
 
-def longest_pause_notes() -> dict[str, str]:
-    """Each story's longest note of an automatic pause (by case id), as the page says it while the run plays on."""
+def longest_pause_note(case_id: str, replayed: bool = False) -> str:
+    """Case ``case_id``'s story's longest note of an automatic pause (``replayed``: in its replay with the case's lever,
+    the two runs side by side), as the page says it while every run on show plays on; empty where none pauses."""
     from sim.viz import adapter, app
 
-    notes: dict[str, str] = {}
-    for case in adapter.case_list():
-        story = stories.story_for(case.id)
-        assert story is not None
-        stage = app.Stage([adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)])
-        while stage.running:
-            fired = stage.step()
-            if fired and stage.running:
-                notes[case.id] = max(notes.get(case.id, ""), app.paused_note(fired, case.id), key=len)
-    return notes
+    story = stories.story_for(case_id)
+    assert story is not None
+    run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
+    stage = app.Stage([run, adapter.replay_of(run, adapter.matching_levers(story.scenario))] if replayed else [run])
+    note = ""
+    while stage.running:
+        fired = stage.step()
+        if fired and all(r.running for r in stage.runs):
+            note = max(note, app.paused_note(fired, case_id), key=len)
+    return note
+
+
+def longest_pause_notes() -> dict[str, str]:
+    """Each story's longest note of an automatic pause (by case id), as the page says it while the run plays on."""
+    from sim.viz import adapter
+
+    notes = {case.id: longest_pause_note(case.id) for case in adapter.case_list()}
+    return {case_id: note for case_id, note in notes.items() if note}
+
+
+def play_to_pause(page: Any, note: str, selector: str) -> None:
+    """Play on, pause after pause (automatic pauses on), until the note under ``selector`` says ``note``."""
+    said = ""
+    while said != note:
+        page.get_by_role("button", name="Play", exact=True).click()
+        page.wait_for_function(
+            "([sel, said]) => { const n = document.querySelector(sel); return n && n.innerText.startsWith('Paused: ') && n.innerText !== said; }",
+            arg=[selector, said],
+        )
+        said = page.locator(selector).inner_text()
+        assert int(said.split()[2]) <= int(note.split()[2]), (said, note)
 
 
 #: The box of the note under the councils and the top of the run's month, as the screen shows them.
@@ -330,17 +352,8 @@ def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, t
         for case_id, note in notes.items():
             page.get_by_role("button", name=f"Case {case_id}", exact=True).click()
             expect(notice).to_contain_text(f"Case {case_id}'s story")
-            said = ""
-            while said != note:
-                page.get_by_role("button", name="Play", exact=True).click()
-                page.wait_for_function(
-                    "(said) => { const n = document.querySelector('.sim-now .sim-notice');"
-                    " return n && n.innerText.startsWith('Paused: ') && n.innerText !== said; }",
-                    arg=said,
-                )
-                said = notice.inner_text()
-                assert int(said.split()[2]) <= int(note.split()[2]), (said, note)
-            on_screen(said)
+            play_to_pause(page, note, ".sim-now .sim-notice")
+            on_screen(note)
         page.screenshot(path=str(tmp_path / f"sim-demo-note-{screen[0]}x{screen[1]}.png"))
 
 
@@ -582,12 +595,17 @@ def test_a_tab_that_closes_after_its_page_was_disconnected_twice_leaves_no_trace
     assert "cannot disconnect a page" not in log and "Traceback" not in log, log[-3000:]
 
 
-@pytest.mark.parametrize("screen", [(1366, 768), (1920, 1080)])
-def test_a_replay_playing_shows_what_fired_under_each_runs_councils_on_the_screen(server, tmp_path, screen):
+@pytest.mark.parametrize("screen", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on_the_screen(server, tmp_path, screen):
     """Case 01's replay played at 1366x768 and 1920x1080: what had just fired was written nowhere on the screen (each
-    run's timeline started at 1000 px and below), so a room watching without pauses saw the councils change and not why."""
+    run's timeline started at 1000 px and below), so a room watching without pauses saw the councils change and not why.
+    Paused, at 1024x768 and 1280x720 the pause's note above both runs pushed each run's line of what fired below the
+    screen (at 1024x768 the drawings' legend too: 'Paused: Month 9 (both runs) - Southby DC - its champion left (case
+    01)', the lines at 756-816 px of 768). The note now takes the app bar's title's place: played to the replay's longest
+    note while both runs go on, the note, both drawings whole and both lines of what fired are on the screen."""
     from playwright.sync_api import expect
 
+    note = longest_pause_note("01", replayed=True)
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     with app_page(server, *screen) as page:
@@ -606,5 +624,19 @@ def test_a_replay_playing_shows_what_fired_under_each_runs_councils_on_the_scree
         for k in range(2):
             expect(now.nth(k)).to_be_in_viewport(ratio=1)
             expect(now.nth(k)).to_contain_text("Month ")
+        page.locator(".v-input--switch").filter(has_text="Pause when").locator("input").check(force=True)
+        page.get_by_role("button", name="16", exact=True).click()
+        play_to_pause(page, note, ".sim-notice")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / f"sim-demo-replay-paused-{screen[0]}x{screen[1]}.png"))
+        paused = page.locator(".sim-notice")
+        expect(paused).to_have_count(1)
+        expect(paused).to_be_in_viewport(ratio=1)
+        assert page.evaluate("() => { const n = document.querySelector('.sim-notice'); return n.scrollHeight <= n.clientHeight + 1; }"), "the note whole"
+        drawings = page.locator("svg[aria-label^='Councils']")
+        for k in range(2):
+            expect(drawings.nth(k)).to_be_in_viewport(ratio=1)  # its legend at its foot
+            expect(now.nth(k)).to_be_in_viewport(ratio=1)
+        assert note.split()[1:3] in [line.split()[:2] for line in now.all_inner_texts()], (note, now.all_inner_texts())
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"
