@@ -114,7 +114,7 @@ def app(cfg: DictConfig) -> None:
     out = guard.output_dir()  # out=D is this run's folder, or with -m the sweep's, its job here in D/0, D/1... (out_as_folder)
     # the targets' content too: a targets file edited between two runs is another calibration
     key = sweep_results.digest({"point": sweep_results.point_key(config, settings, settings.seed), "targets": dataclasses.asdict(targets)}, 24)
-    record = begin_point(out, key, FILES, settings, point=point, began=began, label=scenario, multirun=multirun)
+    record = begin_point(out, key, FILES, settings, point=point, began=began, multirun=multirun)
     if record is None:
         return
     total = settings.points * settings.waves * settings.replications

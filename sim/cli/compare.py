@@ -189,7 +189,7 @@ def app(cfg: DictConfig) -> None:
     out = guard.output_dir()
     key = sweep_results.point_key(configs[settings.policies[0]], settings, settings.seed, drawn)
     files = [COMPARISON, COMPARISON_FIGURE, *([EVENTS] if settings.save_events else []), SUMMARY]
-    record = begin_point(out, key, files, settings, point=point, began=began, label=scenario, multirun=multirun)
+    record = begin_point(out, key, files, settings, point=point, began=began, multirun=multirun)
     if record is None:
         return
     prov = provenance.collect()

@@ -139,9 +139,7 @@ def app(cfg: DictConfig) -> None:
     seed = sweep_results.point_seed(settings.seed, config, settings.crn)
     key = sweep_results.point_key(config, settings, seed, drawn)
     wanted = [name for name, want in FILES.items() if want(settings)]
-    record = begin_point(
-        out, key, wanted, settings, point=point, began=began, label=f"{scenario}/{policy}", multirun=multirun, seed=seed, record_single=True, clear=list(FILES)
-    )
+    record = begin_point(out, key, wanted, settings, point=point, began=began, multirun=multirun, seed=seed, record_single=True, clear=list(FILES))
     if record is None:
         return
     prov = provenance.collect()

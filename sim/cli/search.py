@@ -317,7 +317,7 @@ def app(cfg: DictConfig) -> None:
     out = guard.output_dir()
     key = sweep_results.point_key(config, settings, settings.seed)
     files = [CANDIDATES, SEARCH]
-    record = begin_point(out, key, files, settings, point=point, began=began, label=scenario, multirun=multirun)
+    record = begin_point(out, key, files, settings, point=point, began=began, multirun=multirun)
     if record is None:
         return
     workers = threads(settings.workers)

@@ -126,6 +126,22 @@ def host() -> str:
     return socket.gethostname()
 
 
+def point_text(point: dict[str, Any]) -> str:
+    """How a line names a point: its values as ``key=value``, space-separated (``scenario=baseline policy=none councils.0.it_maturity=0.2``).
+
+    Parameters
+    ----------
+    point
+        The point's values (:func:`job_point`).
+
+    Returns
+    -------
+    str
+        The values, in the point's order.
+    """
+    return " ".join(f"{key}={value}" for key, value in point.items())
+
+
 def fail_point(problems: list[str], point: dict[str, Any], began: float) -> None:
     """Refuse this multirun job's point without ending the sweep: one ``error:`` line per problem, naming the point, and its record as failed.
 
@@ -135,7 +151,7 @@ def fail_point(problems: list[str], point: dict[str, Any], began: float) -> None
     hc = HydraConfig.get()
     index = int(hc.job.num)
     for problem in problems:
-        guard.error(f"point {index} ({' '.join(f'{k}={v}' for k, v in point.items())}): {problem}")
+        guard.error(f"point {index} ({point_text(point)}): {problem}")
     record = results.PointRecord(index, "failed", point, error="; ".join(problems), started=began, finished=time.time(), host=host())
     record.write(Path(hc.runtime.output_dir))
 
@@ -148,7 +164,6 @@ def begin_point(
     *,
     point: dict[str, Any],
     began: float,
-    label: str,
     multirun: bool,
     seed: int | None = None,
     record_single: bool = False,
@@ -173,9 +188,7 @@ def begin_point(
     settings
         The command's settings: their ``seed``, ``replications`` (asked for) and ``resume``.
     point, began
-        The point's swept values and when it began.
-    label
-        How the skip line names the point (``baseline/none``).
+        The point's values (the skip line names it by them) and when it began.
     multirun
         This is a job of a multirun.
     seed
@@ -192,7 +205,7 @@ def begin_point(
         done = summary["run"].get("replications", replications)
         if write:
             results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True).write(out)
-        print(f"Point {index} ({label}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+        print(f"Point {index} ({point_text(point)}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
         return None
     if multirun or resume:
         results.clear_results(out, files if clear is None else clear)

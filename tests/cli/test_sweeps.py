@@ -113,6 +113,11 @@ def test_a_folder_with_results_is_refused_unless_resumed_and_then_every_point_is
     resumed = sweep(basic, "resume=true")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert resumed.stderr.count("already done with the same configuration (resume=true): skipped") == 4
+    for point, (scenario, policy) in enumerate([(s, p) for s in ("case01_key_person", "case04_trading_company") for p in ("none", "all_levers")]):
+        values = f"scenario={scenario} policy={policy} replications=150 partnership.horizon_months=48"
+        assert f"Point {point} ({values}) already done" in resumed.stderr, (
+            "a skipped point was named by its scenario and policy alone, as 'case04_trading_company/none' for every value of a swept parameter"
+        )
     assert "notice:" not in resumed.stderr, "each skipped point also printed 'holds an earlier run's results: they are kept if...'"
     assert same_figures(before, table(basic))
 
