@@ -113,7 +113,9 @@ def unknown_name(key: str, name: str, known: Sequence[str]) -> str:
 
     A title typed for a name (``Continuity plan``, ``continuity plan``, ``IT harmonisation first``,
     ``No lever``) is read in lower case with its spaces as underscores before the closest is sought,
-    so it is offered the name it stands for; the name itself is not taken in its place.
+    so it is offered the name it stands for; the name itself is not taken in its place. A name's
+    beginning (``case04``, ``Case 04``: how the documents call a case) is offered the one name that
+    begins so, when none is close as a whole.
 
     Parameters
     ----------
@@ -131,6 +133,9 @@ def unknown_name(key: str, name: str, known: Sequence[str]) -> str:
     """
     plain = "_".join(name.replace("-", " ").lower().split())
     hint = did_you_mean("none" if plain in NO_LEVER and "none" in known else plain, known)
+    starting = [known_name for known_name in known if plain and known_name.replace("_", "").startswith(plain.replace("_", ""))]
+    if not hint and len(starting) == 1:
+        hint = f" (did you mean {starting[0]}?)"
     return f"{key} = {name!r} is not known{hint} (available: {', '.join(known)})"
 
 

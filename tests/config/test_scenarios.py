@@ -95,6 +95,8 @@ def test_an_unknown_scenario_or_policy_names_those_available(args, message):
         (("baseline", "No lever"), "none"),
         (("baseline", "reputation_frist"), "reputation_first"),
         (("Well run", "none"), "well_run"),
+        (("case04", "none"), "case04_trading_company"),
+        (("Case 01", "none"), "case01_key_person"),
     ],
 )
 def test_a_title_typed_for_a_name_is_offered_the_name_not_taken_for_it(args, name):
