@@ -294,6 +294,8 @@ class RunView:
     outside: tuple[float, ...]
     timeline: tuple[Item, ...]
     why: Why | None
+    #: The line under the councils (:meth:`Run.latest`; ``None`` before anything has happened).
+    latest: Item | None = None
 
 
 @dataclass(frozen=True)
@@ -414,6 +416,14 @@ def lever_overrides(levers: Sequence[str]) -> tuple[str, ...]:
     return tuple(f"levers.{name}.enabled=true" for name in levers)
 
 
+def headline(items: Sequence[Item], case_id: str = "") -> Item:
+    """What a month leads with of ``items``, what fired anew in it (:meth:`Run.step`): the first of case ``case_id``'s own
+    mechanism's events, else the first to fire. A pause's note and the line under the councils both say it: the line
+    said the month's newest line of the timeline, after the events the business case's approval, which the note did not.
+    """
+    return next((item for item in items if case_id and item.case_id == case_id), items[0])
+
+
 def item_of(stretch: Stretch) -> Item:
     """A stretch of the narrated log as an :class:`Item`: the narrative's own parts (its source shown beside them as the tag,
     :data:`OUTSIDE_TAG` for change from outside booked to no cause), and its trigger."""
@@ -468,6 +478,10 @@ class Run:
         self.value: list[list[float]] = [[] for _ in self.model.councils]
         self.outsides: list[list[float]] = []
         self.lost: list[np.ndarray] = []
+        case = case_of_scenario(scenario)
+        self.case_id = case.id if case else ""
+        #: What fired anew in the last month anything did (:meth:`step`).
+        self.fired: tuple[Item, ...] = ()
         self._record()
 
     @property
@@ -503,7 +517,18 @@ class Run:
         previous = {(e.what, e.council) for e in entries[:before] if e.month == m.month - 1}
         mechanisms = {mech.cause for mech in m.plan.mechanisms}
         fresh = [e for e in entries[before:] if (e.cause in mechanisms or e.what in DECISIONS) and (e.what, e.council) not in previous]
-        return [item_of(stretch) for stretch in EventLog(fresh, m.events.councils).stretches()]
+        fired = [item_of(stretch) for stretch in EventLog(fresh, m.events.councils).stretches()]
+        if fired:
+            self.fired = tuple(fired)
+        return fired
+
+    def latest(self, timeline: Sequence[Item]) -> Item | None:
+        """The line under the councils, of the run's ``timeline`` (:meth:`timeline`): the :func:`headline` of what fired
+        anew last; a milestone (or the horizon) only where it came in a later month, as the newest line where nothing has
+        fired yet (``None`` before anything has happened)."""
+        if self.fired and (not timeline or timeline[-1].month <= self.fired[0].month):
+            return headline(self.fired, self.case_id)
+        return timeline[-1] if timeline else None
 
     def run_to_end(self) -> None:
         """Step until the partnership ends."""
@@ -574,6 +599,7 @@ class Run:
 
     def view(self) -> RunView:
         """A frozen snapshot of the run for the page."""
+        timeline = tuple(self.timeline())
         return RunView(
             label=self.label,
             scenario=self.scenario,
@@ -597,8 +623,9 @@ class Run:
             planned=tuple(self.planned),
             value=tuple(tuple(v) for v in self.value),
             outside=tuple(row[0] for row in self.outsides),
-            timeline=tuple(self.timeline()),
+            timeline=timeline,
             why=self.why(),
+            latest=self.latest(timeline),
         )
 
     def handout(self) -> str:

@@ -56,8 +56,8 @@ RUN_LEAST = math.ceil(svg.COMPACT_WIDE * svg.LEAST_PX / svg.SMALLEST_TEXT) + 12
 #: the bar's 64 px: above both runs it pushed them down as it came and went, and while paused at 1024x768 and 1280x720
 #: each run's line of what fired, under its councils, below the screen (see ``.sim-bar-note`` in :data:`CSS`).
 BAR_NOTE = ["sim-notice", "sim-bar-note"]
-#: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row while it runs), the councils, the
-#: timeline and the two charts.
+#: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row until both runs have ended: see
+#: :func:`ended_html`), the councils, the timeline and the two charts.
 RUN_ROWS = 7
 
 
@@ -211,7 +211,7 @@ def step_once() -> list[Item]:
 
 def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     """The note of an automatic pause on what ``fired`` (each event with the run it fired in: :meth:`Stage.step`): the
-    first of the case's own mechanism's events among them (``case_id``; else the first to fire), and how many more
+    month's headline (:func:`adapter.headline` of ``case_id``, as the line under each run's councils), and how many more
     fired, as the timeline lists them (the same event for several councils one; in a replay, the same line in both runs
     one, said "(both runs)": the runs meet the same shocks).
 
@@ -222,7 +222,8 @@ def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     "Paused: Month 58 - Northdale DC - weighed the partnership and gave notice to leave, after an election that changed
     political control (case 04) - and 1 more this month: see the timeline"
     """
-    side, shown = next(((side, item) for side, item in fired if case_id and item.case_id == case_id), fired[0])
+    shown = adapter.headline([item for _, item in fired], case_id)
+    side = next(side for side, item in fired if item is shown)
     lines = {(item.tag, item.who, item.headline) for _, item in fired}
     both = len({s for s, item in fired if (item.tag, item.who, item.headline) == (shown.tag, shown.who, shown.headline)}) > 1
     where = " (both runs)" if both else f" ({side})" if side else ""
@@ -421,11 +422,23 @@ def network_svg(view: RunView, width: int | None = None, around: int = svg.AROUN
 
 
 def now_html(view: RunView, said: str = "", place: int = 0, clamped: bool = False) -> str:
-    """What happened last, under the councils' drawing (the notice ``said`` instead, where there is one); ``place``: which
-    run on show it is, ``clamped``: kept to two lines of text (a run of a replay: :func:`timeline_html`)."""
+    """What happened last (:attr:`RunView.latest`), under the councils' drawing (the notice ``said`` instead, where there
+    is one); ``place``: which run on show it is, ``clamped``: kept to two lines of text (a run of a replay: :func:`timeline_html`)."""
     if said:
         return f'<div class="sim-notice">{escape(said)}</div>'
-    return timeline_html(view.timeline[-1:], clamped=clamped, run=f"now-{place}-{len(view.timeline)}", shown=opened.value)
+    latest = (view.latest,) if view.latest else ()
+    return timeline_html(latest, clamped=clamped, run=f"now-{place}-{len(view.timeline)}", shown=opened.value)
+
+
+def ended_html(why: Why) -> str:
+    """Under the councils of a run of a replay that has ended while the other plays on: its "Why did it end?" folded to
+    two lines, opening at a click (:func:`why_html`, short). In full, in its row above both runs' councils, it pushed both
+    drawings and their lines of what fired below a 1024x768 or 1280x720 screen; it opens there once both have ended."""
+    summary = f"<b>Why did it end?</b> {escape(why.headline)}"
+    return (
+        f'<ol class="sim-timeline sim-clamped"><li class="sim-event sim-latest"><div class="sim-when">Month {why.month}</div>'
+        f'<div class="sim-what"><details><summary>{summary}</summary><div class="sim-detail">{why_html(why, compact=True)}</div></details></div></li></ol>'
+    )
 
 
 def savings_top(shown: Sequence[RunView]) -> float:
@@ -664,7 +677,8 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
     """One run: its month and ending, why it ended, the councils, the timeline, savings and the value each council sees.
 
     ``beside``: the runs shown next to it, whose charts share its axes. Not ``compact``: what happened last (or the notice
-    ``said``) is written under the councils, both on the screen with the month (:data:`sim.viz.svg.AROUND`). ``place``:
+    ``said``) is written under the councils, both on the screen with the month (:data:`sim.viz.svg.AROUND`); ``compact``
+    and ended while a run ``beside`` it plays on, its "Why did it end?" there instead (:func:`ended_html`). ``place``:
     which run on show it is (its timeline's events are keyed by it: :func:`event_key`).
     """
     together = [view, *beside]
@@ -674,7 +688,8 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
         if title:
             solara.HTML(tag="div", unsafe_innerHTML=f'<div class="sim-card-title">{escape(title)}</div>')
         solara.HTML(tag="div", unsafe_innerHTML=status_html(view, compact), classes=["sim-status-box"])
-        if view.why is not None:
+        folded = compact and view.why is not None and any(v.running for v in beside)  # the other plays on: ended_html
+        if view.why is not None and not folded:
             WhyPanel(view, offer_replay=not compact)
         elif compact:  # its row of the pair kept (RUN_ROWS): the other run's "Why did it end?" may be there
             solara.HTML(tag="div", unsafe_innerHTML="")
@@ -683,7 +698,8 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             charts = min(width, svg.NARROW)
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view, width, svg.REPLAY_AROUND))
-                solara.HTML(tag="div", unsafe_innerHTML=now_html(view, place=place, clamped=True), classes=["sim-now"])
+                now = ended_html(view.why) if folded and view.why is not None else now_html(view, place=place, clamped=True)
+                solara.HTML(tag="div", unsafe_innerHTML=now, classes=["sim-now"])
             with solara.Card("Timeline", margin=0):
                 with solara.Div(classes=["sim-scroll-short"]):
                     Timeline.element(html=timeline_html(view.timeline, clamped=True, run=run, shown=opened.value))

@@ -174,7 +174,7 @@ def test_under_the_councils_the_page_writes_what_happened_last_or_its_notice(pag
     app.step_once()
     view = app.views.value[0]
     _box, rc = solara.render(app.RunPanel(view), handle_error=False)
-    latest = app.timeline_html(view.timeline[-1:])
+    latest = app.timeline_html([view.latest] if view.latest else [])
     assert app.notice.value == "" and app.now_html(view) == latest and latest in html(rc)
     assert 'class="sim-event sim-latest"' in latest
     rc.close()
@@ -674,7 +674,7 @@ def test_in_a_replay_what_happened_last_is_written_under_each_runs_councils(page
     assert len(now) == 2, "one line under each run's councils"
     for k, (view, line) in enumerate(zip(runs, now, strict=True)):
         assert line == app.now_html(view, place=k, clamped=True)
-        assert escape(view.timeline[-1].headline) in line and "sim-clamped" in line
+        assert view.latest is not None and escape(view.latest.headline) in line and "sim-clamped" in line
     drawings = [w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets if 'aria-label="Councils' in str(w.unsafe_innerHTML)]
     assert len(drawings) == 2 and all(f"calc(100vh - {app.svg.REPLAY_AROUND}px)" in d for d in drawings), "room kept under it for the line"
 
@@ -712,3 +712,33 @@ def test_a_play_loop_left_over_from_an_earlier_play_steps_no_more(monkeypatch):
     app.playing.set(True)
     app.play_on(lambda: False)
     assert not stepped and app.views.value[0].month == 0
+
+
+def test_the_line_under_each_runs_councils_says_what_fired_as_the_pauses_note_does():
+    """Case 01's replay paused in month 15 on 'a political concern not voiced early surfaced (case 02)' while the line
+    under each run's councils said the month's newest line of the timeline, 'the business case was approved; integration
+    begins' (a milestone, logged after the month's events). The line says what fired, as the note does (the month's
+    headline: adapter.headline); a milestone only where nothing fired."""
+    story = stories.story_for("01")
+    assert story is not None
+    run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
+    stage = app.Stage([run, adapter.replay_of(run, adapter.matching_levers(story.scenario))])
+    named, milestones = 0, 0
+    while stage.running:
+        fired = stage.step()
+        note = app.paused_note(fired, "01") if fired else ""
+        said = {item.headline for _, item in fired if f" - {item.headline} (" in note}
+        lines = []
+        for k, view in enumerate(stage.views()):
+            own = [item for side, item in fired if side == stage.side(k)]
+            line = app.now_html(view)
+            if own:
+                assert ">milestone<" not in line, (view.month, line)
+            else:
+                milestones += ">milestone<" in line and view.timeline[-1].month == view.month
+            if own and ("(both runs)" in note or f"({stage.side(k)})" in note):
+                lines.append(line)
+        if lines:
+            named += 1
+            assert any(escape(headline) in line for headline in said for line in lines), (note, lines)
+    assert named > 10 and milestones > 0

@@ -281,21 +281,40 @@ def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without
         assert not small, f"text below 14 px: {small[:10]}"
 
 
-def longest_pause_note(case_id: str, replayed: bool = False) -> str:
-    """Case ``case_id``'s story's longest note of an automatic pause (``replayed``: in its replay with the case's lever,
-    the two runs side by side), as the page says it while every run on show plays on; empty where none pauses."""
+def story_stage(case_id: str, replayed: bool = False) -> Any:
+    """Case ``case_id``'s story at month 0 (``replayed``: in its replay with the case's lever, the two runs side by side)."""
     from sim.viz import adapter, app
 
     story = stories.story_for(case_id)
     assert story is not None
     run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
-    stage = app.Stage([run, adapter.replay_of(run, adapter.matching_levers(story.scenario))] if replayed else [run])
+    return app.Stage([run, adapter.replay_of(run, adapter.matching_levers(story.scenario))] if replayed else [run])
+
+
+def longest_pause_note(case_id: str, replayed: bool = False) -> str:
+    """Case ``case_id``'s story's longest note of an automatic pause (``replayed``: in its replay with the case's lever,
+    the two runs side by side), as the page says it while every run on show plays on; empty where none pauses."""
+    from sim.viz import app
+
+    stage = story_stage(case_id, replayed)
     note = ""
     while stage.running:
         fired = stage.step()
         if fired and all(r.running for r in stage.runs):
             note = max(note, app.paused_note(fired, case_id), key=len)
     return note
+
+
+def pause_note_after_an_end(case_id: str) -> str:
+    """The first note of an automatic pause in case ``case_id``'s story's replay after one run has ended, the other playing on."""
+    from sim.viz import app
+
+    stage = story_stage(case_id, replayed=True)
+    while stage.running:
+        fired = stage.step()
+        if fired and any(r.running for r in stage.runs) and not all(r.running for r in stage.runs):
+            return app.paused_note(fired, case_id)
+    raise AssertionError(f"case {case_id}'s replay: no pause after one run ended")
 
 
 def longest_pause_notes() -> dict[str, str]:
@@ -307,8 +326,9 @@ def longest_pause_notes() -> dict[str, str]:
 
 
 def play_to_pause(page: Any, note: str, selector: str) -> None:
-    """Play on, pause after pause (automatic pauses on), until the note under ``selector`` says ``note``."""
-    said = ""
+    """Play on, pause after pause (automatic pauses on), until the note under ``selector`` says ``note`` (a note already
+    there, from a pause before, is not taken for the next)."""
+    said = page.locator(selector).first.inner_text() if page.locator(selector).count() else ""
     while said != note:
         page.get_by_role("button", name="Play", exact=True).click()
         page.wait_for_function(
@@ -602,7 +622,9 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
     Paused, at 1024x768 and 1280x720 the pause's note above both runs pushed each run's line of what fired below the
     screen (at 1024x768 the drawings' legend too: 'Paused: Month 9 (both runs) - Southby DC - its champion left (case
     01)', the lines at 756-816 px of 768). The note now takes the app bar's title's place: played to the replay's longest
-    note while both runs go on, the note, both drawings whole and both lines of what fired are on the screen."""
+    note while both runs go on, the note, both drawings whole and both lines of what fired are on the screen. Paused as the
+    first run ended (month 68), its "Why did it end?" filled the row above both drawings and pushed them and both lines
+    below the screen (at 1024x768 a quarter of each drawing left on it); it is folded under its own councils now."""
     from playwright.sync_api import expect
 
     note = longest_pause_note("01", replayed=True)
@@ -638,5 +660,12 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
             expect(drawings.nth(k)).to_be_in_viewport(ratio=1)  # its legend at its foot
             expect(now.nth(k)).to_be_in_viewport(ratio=1)
         assert note.split()[1:3] in [line.split()[:2] for line in now.all_inner_texts()], (note, now.all_inner_texts())
+        play_to_pause(page, pause_note_after_an_end("01"), ".sim-notice")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / f"sim-demo-replay-one-ended-{screen[0]}x{screen[1]}.png"))
+        for k in range(2):
+            expect(drawings.nth(k)).to_be_in_viewport(ratio=1)
+            expect(now.nth(k)).to_be_in_viewport(ratio=1)
+        expect(now.first).to_contain_text("Why did it end?")
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"
