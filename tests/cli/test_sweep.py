@@ -328,9 +328,11 @@ def test_a_point_resumed_reads_its_summary_once(tmp_path, monkeypatch, capsys, k
     read = results.read_summary
     monkeypatch.setattr(results, "read_summary", lambda folder: reads.append(folder) or read(folder))
     settings = types.SimpleNamespace(seed=1, replications=5, resume=True)
-    record = begin_point(tmp_path, key, ["done.parquet"], settings, point={}, began=0.0, label="baseline", multirun=False)
+    record = begin_point(tmp_path, key, ["done.parquet"], settings, point={"scenario": "baseline", "decisions.memory": 0.3}, began=0.0, multirun=False)
     assert reads == [tmp_path]
-    assert (record is None) == (key == "k0") and ("skipped" in capsys.readouterr().err) == (key == "k0")
+    err = capsys.readouterr().err
+    assert (record is None) == (key == "k0") and ("skipped" in err) == (key == "k0")
+    assert ("Point 0 (scenario=baseline decisions.memory=0.3) already done" in err) == (key == "k0"), "the skip line names the point by its values"
 
 
 def test_joblib_workers_start_with_ctrl_c_left_to_sim_run():
