@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, fields
 from importlib import resources
@@ -351,8 +352,15 @@ def model_command(
     )
 
 
+#: The lock tqdm's bars take to write. tqdm's own default also makes a multiprocessing lock, a named semaphore: a
+#: joblib worker that ``sim-run`` ended on Ctrl-C left it behind, and the resource tracker printed "There appear to be
+#: 2 leaked semaphore objects" under the stop's one line. Bars are drawn by one process's threads only.
+BAR_LOCK = threading.RLock()
+
+
 def progress_bar(total: int | None, what: str) -> tqdm:
     """A progress bar in replications on stderr, shown after two seconds and only on a terminal (``total`` None: not known yet)."""
+    tqdm.set_lock(BAR_LOCK)
     return tqdm(total=total, desc=what, unit="rep", unit_scale=True, delay=2, disable=None, file=sys.stderr, leave=False, dynamic_ncols=True)
 
 

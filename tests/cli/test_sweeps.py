@@ -438,6 +438,7 @@ def test_ctrl_c_on_a_joblib_sweep_gives_the_sweeps_line_only(tmp_path):
     assert proc.returncode == 128 + signal.SIGINT
     errors = [line for line in stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and errors[0].startswith("error: stopped by SIGINT (Ctrl-C) before the run finished: no sweep table was written"), stderr[-3000:]
+    assert "leaked semaphore" not in stderr, "each worker's progress bar took a multiprocessing lock, left behind when sim-run ended the worker"
 
 
 def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(tmp_path):
