@@ -217,3 +217,12 @@ def test_a_calibration_sweeps_columns_are_the_documented_ones(tmp_path):
     names = {re.sub(r"^posterior\.decisions\.memory\.", "posterior.<path>.", c) for c in names}
     assert [c for c in sorted(names) if f"`{c}`" not in text] == []
     assert df.loc[0, "posterior.decisions.memory.mean"] == figures["posterior"]["decisions.memory"]["mean"]
+
+
+def test_the_timing_figures_say_from_when_they_count():
+    """``median_months_to_collapse`` had no unit and ``collapse_within`` no origin: a reader of a sweep's
+    ``median_months_to_collapse.value`` could take it for months from launch (as ``sim-analyse sensitivity``'s
+    ``months_to_collapse`` is), where the curve counts from the start of the run (``end_month``)."""
+    rows = {line.split("|")[1].strip(): line for line in _section("summary.json").splitlines() if line.startswith("| `")}
+    for figure in ("`collapse_within`", "`median_months_to_collapse`"):
+        assert "from the start of the run" in rows[figure] and "not from launch" in rows[figure], rows[figure]
