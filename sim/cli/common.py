@@ -59,7 +59,8 @@ def name_problems(argv: Sequence[str], groups: Sequence[str], lists: Sequence[tu
         ``(setting, group)``: settings that take a list of a group's names (``policies``), as :func:`help_text` names them.
         Each list a multirun's ``setting=`` gives (each of a sweep's, ``[none,a],[none,b]``) is checked as a single run's
         (:func:`unknown_policies`): the whole multirun is refused before it starts rather than each point failing as it runs.
-        A single run has them checked with its other settings (:func:`compare_check`).
+        Names alone separated by commas (``policies=none,all_levers``: a sweep of single names, which no point takes) are one
+        line saying how to write the list. A single run has them checked with its other settings (:func:`compare_check`).
     """
     if any("searchpath" in arg or arg.startswith(("-cd", "--config-path", "-cp")) for arg in argv):
         return []
@@ -75,10 +76,18 @@ def name_problems(argv: Sequence[str], groups: Sequence[str], lists: Sequence[tu
     settings = dict(lists) if guard.multirun_asked(argv) else {}
     parsed = parse([arg for arg in argv if split_override(arg)[0] in settings])[0]  # a line Hydra cannot read has its own problem line
     for override in parsed:
-        known = available(settings[override.key_or_group], config_dir)
-        for one in each_value(override):
-            listed = one.value()
-            problems += [line for line in unknown_policies(listed if isinstance(listed, list) else [], known, override.key_or_group) if line not in problems]
+        key, group = override.key_or_group, settings[override.key_or_group]
+        values = [one.value() for one in each_value(override)]
+        if override.is_sweep_override() and not any(isinstance(value, list) for value in values):
+            names = ",".join(str(value) for value in values)
+            problems.append(
+                f"{key} = {names}: values separated by commas are a sweep, one {group} per point, and each point takes a list:"
+                f" write it in brackets, {key}=[{names}] (to sweep lists: {key}=[none,a],[none,b])"
+            )
+            continue
+        known = available(group, config_dir)
+        for listed in values:
+            problems += [line for line in unknown_policies(listed if isinstance(listed, list) else [], known, key) if line not in problems]
     return problems
 
 

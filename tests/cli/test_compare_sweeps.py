@@ -154,3 +154,17 @@ def test_an_unknown_policy_in_a_swept_list_refuses_the_whole_multirun(tmp_path):
             " reputation_first, staged_scope)"
         ]
         assert not folder.exists()
+
+
+def test_a_list_written_without_brackets_in_a_multirun_is_one_line_saying_how_to_write_it(tmp_path):
+    """``sim-compare -m "councils.0.it_maturity=0.2,0.5" policies=none,all_levers`` (the list without its brackets, which
+    Hydra reads as a sweep of single names) gave a line per name, "policies = 'none' must be a list of at least two policy
+    names", without saying that the commas made a sweep; without -m the same words said it in one line."""
+    folder = tmp_path / "sweep"
+    done = run(SIM_COMPARE, "-m", "councils.0.it_maturity=0.2,0.5", "policies=none,all_levers", *SMALL[1:], f"hydra.sweep.dir={folder}")
+    assert done.returncode == 2, done.stderr[-3000:]
+    assert done.stderr.strip().splitlines() == [
+        "error: policies = none,all_levers: values separated by commas are a sweep, one policy per point, and each point takes a list:"
+        " write it in brackets, policies=[none,all_levers] (to sweep lists: policies=[none,a],[none,b])"
+    ]
+    assert not folder.exists()
