@@ -205,7 +205,8 @@ def begin_point(
         done = summary["run"].get("replications", replications)
         if write:
             results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True).write(out)
-        print(f"Point {index} ({point_text(point)}) already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+        named = f"Point {index} ({point_text(point)})" if multirun else f"This run ({point_text(point)}) was"
+        print(f"{named} already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
         return None
     if multirun or resume:
         results.clear_results(out, files if clear is None else clear)

@@ -316,7 +316,7 @@ def test_a_job_refused_because_its_folder_is_in_use_leaves_that_folders_record_a
 @pytest.mark.parametrize("key", ["k0", "other"])
 def test_a_point_resumed_reads_its_summary_once(tmp_path, monkeypatch, capsys, key):
     """begin_point read a folder's summary.json up to three times to skip a point done or begin it (complete, then its
-    replications, then whether it recorded a configuration): once."""
+    replications, then whether it recorded a configuration): once. A single run resumed was named 'Point 0', as if a sweep's."""
     import types
 
     from sim.cli.sweep import begin_point
@@ -332,7 +332,8 @@ def test_a_point_resumed_reads_its_summary_once(tmp_path, monkeypatch, capsys, k
     assert reads == [tmp_path]
     err = capsys.readouterr().err
     assert (record is None) == (key == "k0") and ("skipped" in err) == (key == "k0")
-    assert ("Point 0 (scenario=baseline decisions.memory=0.3) already done" in err) == (key == "k0"), "the skip line names the point by its values"
+    assert ("This run (scenario=baseline decisions.memory=0.3) was already done" in err) == (key == "k0"), "the skip line names the run by its values"
+    assert "Point 0" not in err, "a single run is no point of a sweep"
 
 
 def test_joblib_workers_start_with_ctrl_c_left_to_sim_run():
