@@ -455,6 +455,26 @@ def test_notebook_02_runs_to_its_interpretation_with_one_lever() -> None:
     assert "The one lever compared " in text and not re.search(r"\b1 of 1 levers|None of the 1 levers|of the 1 whose|with \d of the levers", text), text
 
 
+@pytest.mark.notebook
+def test_notebook_02_says_all_levers_and_a_single_claim_once_with_three_levers_and_a_council_of_low_it_maturity() -> None:
+    """The what-if a policy officer makes (h125): Neighbour District's IT maturity 0.15, three levers. The interpretation read
+    "3 of 3 levers measurably lower the chance of collapse", and, the one lever whose doubt the draws measured losing its effect,
+    "Counting the doubt about the model's assumptions as well (the total interval), Staged scope no longer measurably lowers it
+    once that doubt is counted": the doubt counted twice in one sentence. Now "All 3 levers" and the sentence says it once."""
+    notebook = read("02_our_partnership_what_if.ipynb")
+    (describe,) = [cell for cell in code_cells(notebook) if cell.source.startswith("ours = sim.partnership(")]
+    describe.source = describe.source.replace("it_maturity=0.35", "it_maturity=0.15")
+    (levers,) = [cell for cell in code_cells(notebook) if cell.source.startswith("POLICIES = [")]
+    levers.source = 'POLICIES = ["none", "it_harmonisation_first", "staged_scope", "open_motivations"]\n' + levers.source.split("]\n", 1)[1]
+    notebook, folder = execute(notebook, "02-three-levers")
+    text = text_output(_interpretation(notebook)[1])
+    effects = pd.read_csv(folder / "our_partnership" / "lever_effects.csv").set_index("lever")
+    assert (effects["collapse difference high"] < 0).all(), effects  # the run this test describes: each lever lowers collapse
+    assert "All 3 levers measurably lower the chance of collapse: " in text and "3 of 3" not in text, text
+    (claim,) = [line for line in text.split("\n") if line.startswith("Counting the doubt about the model's assumptions as well")]
+    assert claim.count("doubt") == 1, claim
+
+
 def test_notebook_02_refuses_uncertainty_none_in_one_line_naming_what_it_needs(tmp_path, monkeypatch) -> None:
     """UNCERTAINTY = "none", which the setup cell's comment offered ("holds them at their stated values"), ran the comparison and then
     stopped the table cell with KeyError: 'collapse_difference_total_low' (no total interval without draws of the assumptions)."""
