@@ -26,6 +26,7 @@ figures; the most likely of a category), to describe one partnership. What each 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -38,7 +39,7 @@ import yaml
 from sim.config.checks import ConfigError, arguments_checked
 from sim.config.distributions import describe, is_dist, plain_words, render_range, sample
 from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
-from sim.config.overrides import did_you_mean, literal, setting_words
+from sim.config.overrides import did_you_mean, literal, setting_words, unit_words
 from sim.config.scenarios import load
 from sim.core.declare import Spec, specs
 from sim.core.params import CouncilParams, PartnershipParams
@@ -175,7 +176,8 @@ class Partnership(ModelConfig):
         def shown(path: str, value: Any) -> str:
             if not exact:
                 return setting_words(path, value, names)
-            return f"{path} = {describe(value).strip('`')}{_unit(path)}" if not is_dist(value) else f"{path} ~ {describe(value)}{_unit(path)}"
+            unit = unit_words(_spec(path), gap="  ")
+            return f"{path} = {describe(value).strip('`')}{unit}" if not is_dist(value) else f"{path} ~ {describe(value)}{unit}"
 
         lines = [f"A partnership of {self.n_councils} councils ({', '.join(c.name for c in self.councils)}); unstated values from scenario {self.scenario!r}."]
         lines.append("Fixed because you stated them:")
@@ -199,12 +201,17 @@ class Partnership(ModelConfig):
                 "No attribute of the councils or the partnership is drawn: every replication is this one partnership (events from outside"
                 " and chance differ, and, with uncertainty prior or posterior, the default, so do the model's assumptions)."
             )
-        hidden = {path.rpartition(".")[2] for path in [*self.fixed_from_scenario, *every_drawn] if not applies(path)}
-        left_out = [name for name in VENTURE_ONLY if name in hidden]
+        hidden = {path.rpartition(".")[2]: path for path in [*self.fixed_from_scenario, *every_drawn] if not applies(path)}
+        left_out = [hidden[name] for name in VENTURE_ONLY if name in hidden]
         if left_out:
             form = self.partnership.governance
-            governance = describe(form).strip("`") if exact else plain_words(form, _spec("partnership.governance"))
-            lines.append(f"Not listed: {', '.join(left_out)}, which only a commercial venture uses (the governance is {governance}).")
+            if exact:
+                keys = ", ".join(path.rpartition(".")[2] for path in left_out)
+                lines.append(f"Not listed: {keys}, which only a commercial venture uses (the governance is {describe(form).strip('`')}).")
+            else:
+                governance = plain_words(form, _spec("partnership.governance"))
+                meanings = "; ".join(_spec(path).doc for path in left_out)
+                lines.append(f"Not listed, as only a commercial venture uses them (the governance is {governance}): {meanings}.")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -272,15 +279,32 @@ def _names(councils: Sequence[Council]) -> list[str]:
     return problems
 
 
+#: A problem's opening path to a council's attribute (not its name, whose problems need the index) or the partnership's.
+_GIVEN_PATH = re.compile(r"^councils\[(\d+)\]\.(?!name\b)|^partnership\.")
+
+
+def _as_given(line: str, councils: Sequence[Council]) -> str:
+    """``line`` naming the setting as it was given to :func:`council` or :func:`partnership`.
+
+    Parameters
+    ----------
+    line
+        A problem of the configuration, opening with its path (``councils[1].it_maturity = 1.5 ...``).
+    councils
+        The councils given, in order.
+
+    Returns
+    -------
+    str
+        ``council 'Neighbour District': it_maturity = 1.5 ...`` (as a problem with an unknown attribute opens), or
+        ``promised_savings = -1 ...`` for the partnership's own; any other line unchanged.
+    """
+    return _GIVEN_PATH.sub(lambda m: f"council {councils[int(m[1])].name!r}: " if m[1] is not None else "", line, count=1)
+
+
 def _spec(path: str) -> Spec:
     """What the attribute at ``path`` (``councils[1].it_maturity``, ``partnership.governance``) admits."""
     return (_COUNCIL if path.startswith("councils") else _PARTNERSHIP)[path.rpartition(".")[2]]
-
-
-def _unit(path: str) -> str:
-    """The unit of the attribute at ``path`` as a describe line ends with it (``  [GBP m per year]``); none for a name or a category."""
-    spec = _spec(path)
-    return "" if spec.unit in ("text", "category") else f"  [{spec.unit}]"
 
 
 def _at(cfg: ModelConfig, path: str) -> Any:
@@ -354,7 +378,7 @@ def partnership(
     try:
         cfg = model_config(raw)
     except ConfigError as err:
-        problems += err.problems
+        problems += [_as_given(line, councils) for line in err.problems]
     if problems:
         raise ConfigError(problems)
     out = Partnership(**{f.name: getattr(cfg, f.name) for f in fields(ModelConfig)})

@@ -10,11 +10,10 @@ import pytest
 import sim
 from sim.config.checks import ConfigError
 from sim.config.distributions import is_dist
-from sim.config.overrides import path_title, spec_at
 from sim.config.partnership import VENTURE_ONLY, Partnership, central
 from sim.config.scenarios import load, with_policy
 from sim.core.declare import spec_of
-from sim.core.params import CouncilParams
+from sim.core.params import CouncilParams, PartnershipParams
 
 
 def ours(governance: str = "joint_committee", **kwargs) -> Partnership:
@@ -44,10 +43,24 @@ def test_stated_values_are_fixed_and_the_rest_come_from_the_scenario() -> None:
     )
 
 
-def _title(path: str) -> str:
-    """A setting of :func:`ours` as its description names it: its council's name and its meaning, then its unit (if any)."""
-    spec = spec_at(path.replace("[", ".").replace("]", ""))
-    return path_title(path, ["Our District", "Their County"]) + ("" if spec.unit in ("text", "category") else f" [{spec.unit}]")
+#: The settings only a commercial venture uses, as the description of :func:`ours` names them.
+GUARANTEE = "business the council guarantees to buy from a commercial venture (the guarantee is the council's own) [share of its own volume]"
+VENTURE_TITLES = {
+    "councils[1].guarantee": f"Their County: {GUARANTEE}",
+    "councils[1].guarantee_months": "Their County: how long the council's guarantee lasts [months after launch]",
+    "partnership.market_volume": "outside business a commercial venture wins at launch [share of break-even revenue]",
+}
+
+#: The plain description's last line for a partnership that is not a commercial venture, before its governance.
+NOT_LISTED = "Not listed, as only a commercial venture uses them (the governance is {}): business the council guarantees to buy from a commercial venture (the guarantee is the council's own); how long the council's guarantee lasts; outside business a commercial venture wins at launch."
+
+
+def _meaning(path: str) -> str:
+    """The declared meaning of the attribute at ``path`` (``councils[1].pace``, ``partnership.delivery``), after its council's name."""
+    head, _, name = path.rpartition(".")
+    if head == "partnership":
+        return spec_of(PartnershipParams, name).doc
+    return f"{['Our District', 'Their County'][int(head[len('councils[') : -1])]}: {spec_of(CouncilParams, name).doc}"
 
 
 def test_the_description_lists_what_is_fixed_and_every_value_still_drawn_with_its_distribution() -> None:
@@ -57,7 +70,8 @@ def test_the_description_lists_what_is_fixed_and_every_value_still_drawn_with_it
     drawn = p.drawn()
     assert "councils[1].it_maturity" in drawn and "councils[0].it_maturity" not in drawn
     for path in drawn:
-        assert (f"  {_title(path)}: varies between simulated partnerships: " in text) is (path.rpartition(".")[2] not in VENTURE_ONLY)  # a joint committee
+        listed = re.search(rf"^  {re.escape(_meaning(path))}( \[[^\]]+\])?: varies between simulated partnerships: ", text, re.M) is not None
+        assert listed is (path.rpartition(".")[2] not in VENTURE_ONLY)  # a joint committee
         assert (f"  {path} ~ " in p.describe(exact=True)) is (path.rpartition(".")[2] not in VENTURE_ONLY)
 
 
@@ -83,23 +97,22 @@ def test_the_guarantees_and_outside_business_are_listed_only_where_the_partnersh
     """A joint committee's description listed each council's guarantee to buy from a commercial venture, and the
     venture's outside business, which only a commercial venture uses."""
     committee = ours(fixed=fixed).describe()
-    venture_only = {path: _title(path) for path in ("councils[1].guarantee", "councils[1].guarantee_months", "partnership.market_volume")}
-    assert not any(title.split(": ", 1)[-1] in committee for title in venture_only.values())
-    assert committee.endswith(
-        "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint committee)."
+    assert not any(title.split(": ", 1)[-1] in committee for title in VENTURE_TITLES.values())
+    assert committee.endswith(NOT_LISTED.format("joint committee"))
+    assert ours(fixed=fixed).describe(exact=True).endswith(
+        "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint_committee)."
     )
     venture = ours(fixed=fixed, governance="commercial_venture").describe()
-    assert all(f"  {title}: " in venture for title in venture_only.values())
+    assert all(f"  {title}: " in venture for title in VENTURE_TITLES.values())
     assert "Not listed" not in venture
     drawn_governance = sim.partnership([sim.council("A"), sim.council("B")]).describe()  # the baseline's governance: a venture in 5%
-    guarantee = _title("councils[0].guarantee").replace("Our District", "A")
-    assert f"  {guarantee}: varies" in drawn_governance and "Not listed" not in drawn_governance
+    assert f"  A: {GUARANTEE}: varies" in drawn_governance and "Not listed" not in drawn_governance
 
 
 def test_a_guarantee_stated_for_a_partnership_that_is_not_a_venture_is_still_listed_as_stated() -> None:
     text = sim.partnership([sim.council("A", guarantee=0.5), sim.council("B")], governance="mou").describe()
-    assert f"  {_title('councils[0].guarantee').replace('Our District', 'A')}: 0.5\n" in text
-    assert "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is MOU)." in text
+    assert f"  A: {GUARANTEE}: 0.5\n" in text
+    assert NOT_LISTED.format("MOU") in text
 
 
 def test_fixed_pins_every_unstated_value_at_the_scenarios_central_value() -> None:
@@ -130,7 +143,7 @@ def test_unknown_names_and_bad_values_are_all_reported() -> None:
     assert any("governence is not a partnership attribute" in p for p in raised.value.problems)
     with pytest.raises(ConfigError, match="council 'A': maturity is not a council attribute"):
         sim.partnership([sim.council("A", maturity=0.3), sim.council("B")])
-    with pytest.raises(ConfigError, match=r"councils\[0\].it_maturity = 1.7 is outside \[0, 1\]"):
+    with pytest.raises(ConfigError, match=r"council 'A': it_maturity = 1.7 is outside \[0, 1\]"):
         sim.partnership([sim.council("A", it_maturity=1.7), sim.council("B")])
 
 
@@ -174,10 +187,28 @@ def test_every_problem_of_the_councils_and_the_partnership_is_reported_at_once()
     problems = raised.value.problems
     assert problems[0].startswith("promised_saving is not a partnership attribute (did you mean promised_savings?) (known: ")
     assert problems[1].startswith("council 'A': maturty is not a council attribute (did you mean it_maturity?) (known: ")
-    assert "councils[0].it_maturity = 1.7 is outside [0, 1]" in problems
-    assert any(p.startswith("councils[0].pace = -1") for p in problems)
-    assert any(p.startswith("councils[1].sovereignty_concern = 30") for p in problems)
+    assert "council 'A': it_maturity = 1.7 is outside [0, 1]" in problems
+    assert any(p.startswith("council 'A': pace = -1") for p in problems)
+    assert any(p.startswith("council 'B': sovereignty_concern = 30") for p in problems)
     assert len(problems) == 5
+
+
+def test_a_value_out_of_range_is_named_as_it_was_given_not_by_its_path() -> None:
+    """Notebook 02 changed as a policy officer would (h125): a third council's IT maturity typed 1.5, a tier misspelt and a
+    negative promise read "councils[2].it_maturity = 1.5 is outside [0, 1]", "councils[1].tier = 'distrct' ...",
+    "partnership.promised_savings = -1 ...": a path counted from 0 that the officer never typed, where the description of
+    the same partnership names each council and an unknown attribute reads "council 'A': ...". Each now names the council
+    and the keyword given."""
+    with pytest.raises(ConfigError) as raised:
+        sim.partnership(
+            [sim.council("Our District"), sim.council("Neighbour District", tier="distrct"), sim.council("The County", it_maturity=1.5)],
+            promised_savings=-1,
+        )
+    assert sorted(raised.value.problems) == [
+        "council 'Neighbour District': tier = 'distrct' is not one of district, county, unitary, metropolitan, london_borough, other_public_body",
+        "council 'The County': it_maturity = 1.5 is outside [0, 1]",
+        "promised_savings = -1 is outside [0, 100]",
+    ], raised.value.problems
 
 
 def test_it_runs_like_any_configuration_and_saves_as_a_scenario_a_colleague_can_run(tmp_path) -> None:
