@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from sim.analysis.summary import listed
 from sim.config import assumptions as A
 from sim.config.assumptions import Assumption
 from sim.config.calibration import CalibrateSettings, Targets, load_targets, parameter_problems
@@ -194,7 +195,7 @@ def method_of(waves: Sequence[dict[str, Any]]) -> str:
     where a wave's emulator was (:data:`EMULATOR_FORMS`; too few points give a wave the linear form).
     """
     forms = [_FORM_WORDS[form] for form in EMULATOR_FORMS if any(w.get("emulator") == form for w in waves)]
-    fitted = f" with {' and '.join(forms)} regression emulators" if forms else ""
+    fitted = f" with {listed(forms)} regression emulators" if forms else ""
     return f"history matching{fitted}, then importance weighting of the plausible simulated points"
 
 

@@ -638,7 +638,7 @@ def test_the_method_names_the_emulators_the_waves_fitted():
     report = C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
     assert "**History matching with linear regression emulators, then" in report and "quadratic regression emulators" not in report
     both = C.method_of([{"emulator": "quadratic"}, {"emulator": "squares"}, {"emulator": "linear"}])
-    assert both.startswith("history matching with quadratic and quadratic-without-products and linear regression emulators, then")
+    assert both.startswith("history matching with quadratic, quadratic-without-products and linear regression emulators, then")
     shipped = C.method_of([{"emulator": "quadratic"}] * 3)  # the shipped study's three waves: docs/calibration.md's words as generated
     assert f"**{shipped[0].upper()}{shipped[1:]}.**" in (Path(__file__).resolve().parents[2] / "docs" / "calibration.md").read_text(encoding="utf-8")
 
