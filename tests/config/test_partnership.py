@@ -52,7 +52,10 @@ VENTURE_TITLES = {
 }
 
 #: The plain description's last line for a partnership that is not a commercial venture, before its governance.
-NOT_LISTED = "Not listed, as only a commercial venture uses them (the governance is {}): business the council guarantees to buy from a commercial venture (the guarantee is the council's own); how long the council's guarantee lasts; outside business a commercial venture wins at launch."
+NOT_LISTED = (
+    "Not listed, as only a commercial venture uses them (the governance is {}): business the council guarantees to buy from a commercial venture"
+    " (the guarantee is the council's own); how long the council's guarantee lasts; outside business a commercial venture wins at launch."
+)
 
 
 def _meaning(path: str) -> str:
@@ -99,9 +102,8 @@ def test_the_guarantees_and_outside_business_are_listed_only_where_the_partnersh
     committee = ours(fixed=fixed).describe()
     assert not any(title.split(": ", 1)[-1] in committee for title in VENTURE_TITLES.values())
     assert committee.endswith(NOT_LISTED.format("joint committee"))
-    assert ours(fixed=fixed).describe(exact=True).endswith(
-        "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint_committee)."
-    )
+    exact = ours(fixed=fixed).describe(exact=True)
+    assert exact.endswith("Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint_committee).")
     venture = ours(fixed=fixed, governance="commercial_venture").describe()
     assert all(f"  {title}: " in venture for title in VENTURE_TITLES.values())
     assert "Not listed" not in venture
