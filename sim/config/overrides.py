@@ -193,9 +193,18 @@ def spec_at(path: str) -> Spec | None:
     return found.metadata.get("spec") if found is not None else None
 
 
+#: A list item named by its index in brackets, as the checks print a path (``councils[0]``).
+_INDEXED = re.compile(r"\[(\d+)\]")
+
+
 def _dotted(path: str) -> str:
     """A configuration's path as an override names it: ``councils[0].size`` is ``councils.0.size``."""
-    return re.sub(r"\[(\d+)\]", r".\1", path)
+    return _INDEXED.sub(r".\1", path)
+
+
+def unit_words(spec: Spec, gap: str = " ") -> str:
+    """A parameter's unit as a line about its setting ends with it (`` [GBP m per year]``, after ``gap``); none for a name or a category."""
+    return "" if spec.unit in ("text", "category") else f"{gap}[{spec.unit}]"
 
 
 def path_title(path: str, councils: Sequence[str] = ()) -> str | None:
@@ -249,8 +258,7 @@ def setting_words(path: str, value: Any, councils: Sequence[str] = (), exact: bo
     if spec is None:
         raise ValueError(f"{path} is not a parameter of the model")
     shown = describe(value).strip("`") if exact else plain_words(value, spec)
-    unit = "" if spec.unit in ("text", "category") else f" [{spec.unit}]"
-    return f"{path_title(path, councils)}{unit}: {shown}"
+    return f"{path_title(path, councils)}{unit_words(spec)}: {shown}"
 
 
 def split_override(line: str) -> tuple[str, str]:
@@ -281,8 +289,7 @@ def parse(overrides: Sequence[str]) -> tuple[list[Any], list[str]]:
     for text in overrides:
         key, value = split_override(text)
         if _INDEXED.search(key):  # the path as error lines and describe() print it: councils[0].it_maturity
-            dotted = _INDEXED.sub(r".\1", key)
-            problems.append(f"{key} cannot be set as written: a council (or other list item) is named by its position after a dot, {dotted}={value}")
+            problems.append(f"{key} cannot be set as written: a council (or other list item) is named by its position after a dot, {_dotted(key)}={value}")
             continue
         try:
             parsed += parser.parse_overrides([text])
@@ -302,10 +309,6 @@ def _quoting_hint(text: str) -> str:
     if not special or "'" in value:
         return "quote a value with spaces, commas or brackets"
     return f"Hydra reads {' '.join(special)} in a value only inside quotes: {typed}='{value}'"
-
-
-#: A list item named by its index in brackets, as the checks print a path (``councils[0]``).
-_INDEXED = re.compile(r"\[(\d+)\]")
 
 
 def _null_or_empty(override: Any) -> str | None:

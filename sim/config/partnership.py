@@ -39,7 +39,7 @@ import yaml
 from sim.config.checks import ConfigError, arguments_checked
 from sim.config.distributions import describe, is_dist, plain_words, render_range, sample
 from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
-from sim.config.overrides import did_you_mean, literal, setting_words
+from sim.config.overrides import did_you_mean, literal, setting_words, unit_words
 from sim.config.scenarios import load
 from sim.core.declare import Spec, specs
 from sim.core.params import CouncilParams, PartnershipParams
@@ -176,7 +176,8 @@ class Partnership(ModelConfig):
         def shown(path: str, value: Any) -> str:
             if not exact:
                 return setting_words(path, value, names)
-            return f"{path} = {describe(value).strip('`')}{_unit(path)}" if not is_dist(value) else f"{path} ~ {describe(value)}{_unit(path)}"
+            unit = unit_words(_spec(path), gap="  ")
+            return f"{path} = {describe(value).strip('`')}{unit}" if not is_dist(value) else f"{path} ~ {describe(value)}{unit}"
 
         lines = [f"A partnership of {self.n_councils} councils ({', '.join(c.name for c in self.councils)}); unstated values from scenario {self.scenario!r}."]
         lines.append("Fixed because you stated them:")
@@ -200,12 +201,17 @@ class Partnership(ModelConfig):
                 "No attribute of the councils or the partnership is drawn: every replication is this one partnership (events from outside"
                 " and chance differ, and, with uncertainty prior or posterior, the default, so do the model's assumptions)."
             )
-        hidden = {path.rpartition(".")[2] for path in [*self.fixed_from_scenario, *every_drawn] if not applies(path)}
-        left_out = [name for name in VENTURE_ONLY if name in hidden]
+        hidden = {path.rpartition(".")[2]: path for path in [*self.fixed_from_scenario, *every_drawn] if not applies(path)}
+        left_out = [hidden[name] for name in VENTURE_ONLY if name in hidden]
         if left_out:
             form = self.partnership.governance
-            governance = describe(form).strip("`") if exact else plain_words(form, _spec("partnership.governance"))
-            lines.append(f"Not listed: {', '.join(left_out)}, which only a commercial venture uses (the governance is {governance}).")
+            if exact:
+                keys = ", ".join(path.rpartition(".")[2] for path in left_out)
+                lines.append(f"Not listed: {keys}, which only a commercial venture uses (the governance is {describe(form).strip('`')}).")
+            else:
+                governance = plain_words(form, _spec("partnership.governance"))
+                meanings = "; ".join(_spec(path).doc for path in left_out)
+                lines.append(f"Not listed, as only a commercial venture uses them (the governance is {governance}): {meanings}.")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -299,12 +305,6 @@ def _as_given(line: str, councils: Sequence[Council]) -> str:
 def _spec(path: str) -> Spec:
     """What the attribute at ``path`` (``councils[1].it_maturity``, ``partnership.governance``) admits."""
     return (_COUNCIL if path.startswith("councils") else _PARTNERSHIP)[path.rpartition(".")[2]]
-
-
-def _unit(path: str) -> str:
-    """The unit of the attribute at ``path`` as a describe line ends with it (``  [GBP m per year]``); none for a name or a category."""
-    spec = _spec(path)
-    return "" if spec.unit in ("text", "category") else f"  [{spec.unit}]"
 
 
 def _at(cfg: ModelConfig, path: str) -> Any:

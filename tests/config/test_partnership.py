@@ -10,11 +10,10 @@ import pytest
 import sim
 from sim.config.checks import ConfigError
 from sim.config.distributions import is_dist
-from sim.config.overrides import path_title, spec_at
 from sim.config.partnership import VENTURE_ONLY, Partnership, central
 from sim.config.scenarios import load, with_policy
 from sim.core.declare import spec_of
-from sim.core.params import CouncilParams
+from sim.core.params import CouncilParams, PartnershipParams
 
 
 def ours(governance: str = "joint_committee", **kwargs) -> Partnership:
@@ -44,10 +43,27 @@ def test_stated_values_are_fixed_and_the_rest_come_from_the_scenario() -> None:
     )
 
 
-def _title(path: str) -> str:
-    """A setting of :func:`ours` as its description names it: its council's name and its meaning, then its unit (if any)."""
-    spec = spec_at(path.replace("[", ".").replace("]", ""))
-    return path_title(path, ["Our District", "Their County"]) + ("" if spec.unit in ("text", "category") else f" [{spec.unit}]")
+#: The settings only a commercial venture uses, as the description of :func:`ours` names them.
+GUARANTEE = "business the council guarantees to buy from a commercial venture (the guarantee is the council's own) [share of its own volume]"
+VENTURE_TITLES = {
+    "councils[1].guarantee": f"Their County: {GUARANTEE}",
+    "councils[1].guarantee_months": "Their County: how long the council's guarantee lasts [months after launch]",
+    "partnership.market_volume": "outside business a commercial venture wins at launch [share of break-even revenue]",
+}
+
+#: The plain description's last line for a partnership that is not a commercial venture, before its governance.
+NOT_LISTED = (
+    "Not listed, as only a commercial venture uses them (the governance is {}): business the council guarantees to buy from a commercial venture"
+    " (the guarantee is the council's own); how long the council's guarantee lasts; outside business a commercial venture wins at launch."
+)
+
+
+def _meaning(path: str) -> str:
+    """The declared meaning of the attribute at ``path`` (``councils[1].pace``, ``partnership.delivery``), after its council's name."""
+    head, _, name = path.rpartition(".")
+    if head == "partnership":
+        return spec_of(PartnershipParams, name).doc
+    return f"{['Our District', 'Their County'][int(head[len('councils[') : -1])]}: {spec_of(CouncilParams, name).doc}"
 
 
 def test_the_description_lists_what_is_fixed_and_every_value_still_drawn_with_its_distribution() -> None:
@@ -57,7 +73,8 @@ def test_the_description_lists_what_is_fixed_and_every_value_still_drawn_with_it
     drawn = p.drawn()
     assert "councils[1].it_maturity" in drawn and "councils[0].it_maturity" not in drawn
     for path in drawn:
-        assert (f"  {_title(path)}: varies between simulated partnerships: " in text) is (path.rpartition(".")[2] not in VENTURE_ONLY)  # a joint committee
+        listed = re.search(rf"^  {re.escape(_meaning(path))}( \[[^\]]+\])?: varies between simulated partnerships: ", text, re.M) is not None
+        assert listed is (path.rpartition(".")[2] not in VENTURE_ONLY)  # a joint committee
         assert (f"  {path} ~ " in p.describe(exact=True)) is (path.rpartition(".")[2] not in VENTURE_ONLY)
 
 
@@ -83,23 +100,21 @@ def test_the_guarantees_and_outside_business_are_listed_only_where_the_partnersh
     """A joint committee's description listed each council's guarantee to buy from a commercial venture, and the
     venture's outside business, which only a commercial venture uses."""
     committee = ours(fixed=fixed).describe()
-    venture_only = {path: _title(path) for path in ("councils[1].guarantee", "councils[1].guarantee_months", "partnership.market_volume")}
-    assert not any(title.split(": ", 1)[-1] in committee for title in venture_only.values())
-    assert committee.endswith(
-        "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint committee)."
-    )
+    assert not any(title.split(": ", 1)[-1] in committee for title in VENTURE_TITLES.values())
+    assert committee.endswith(NOT_LISTED.format("joint committee"))
+    exact = ours(fixed=fixed).describe(exact=True)
+    assert exact.endswith("Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is joint_committee).")
     venture = ours(fixed=fixed, governance="commercial_venture").describe()
-    assert all(f"  {title}: " in venture for title in venture_only.values())
+    assert all(f"  {title}: " in venture for title in VENTURE_TITLES.values())
     assert "Not listed" not in venture
     drawn_governance = sim.partnership([sim.council("A"), sim.council("B")]).describe()  # the baseline's governance: a venture in 5%
-    guarantee = _title("councils[0].guarantee").replace("Our District", "A")
-    assert f"  {guarantee}: varies" in drawn_governance and "Not listed" not in drawn_governance
+    assert f"  A: {GUARANTEE}: varies" in drawn_governance and "Not listed" not in drawn_governance
 
 
 def test_a_guarantee_stated_for_a_partnership_that_is_not_a_venture_is_still_listed_as_stated() -> None:
     text = sim.partnership([sim.council("A", guarantee=0.5), sim.council("B")], governance="mou").describe()
-    assert f"  {_title('councils[0].guarantee').replace('Our District', 'A')}: 0.5\n" in text
-    assert "Not listed: guarantee, guarantee_months, market_volume, which only a commercial venture uses (the governance is MOU)." in text
+    assert f"  A: {GUARANTEE}: 0.5\n" in text
+    assert NOT_LISTED.format("MOU") in text
 
 
 def test_fixed_pins_every_unstated_value_at_the_scenarios_central_value() -> None:
