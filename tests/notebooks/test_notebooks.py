@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.comparison import EFFECT_COLUMNS, effect_column, policy_words
-from sim.analysis.sensitivity import above_noise, factor_words, ranked
+from sim.analysis.sensitivity import factor_words, ranked
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "notebooks"
@@ -178,10 +178,12 @@ def test_notebook_01_draws_one_run_month_by_month_on_axes_from_zero_with_its_lin
 def test_notebook_04_gives_a_sobol_indexs_uncertainty_in_percentage_points(capsys) -> None:
     """The text "accounts for 84% of the variance (plus or minus 38%)" read as 38% of the 84%; the half-width is in points of the index."""
     (cell,) = [cell for cell in code_cells(read("04_sweeps_sensitivity_calibration.ipynb")) if "Sobol indices" in cell.source and "lead = " in cell.source]
-    morris = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "mu_star": [0.3, 0.1], "mu_star_conf": [0.05, 0.05], "mu_star_noise": 0.06})
+    morris = pd.DataFrame(
+        {"factor": ["a", "b"], "output": "collapse", "mu_star": [0.3, 0.1], "mu_star_conf": [0.05, 0.05], "mu_star_noise": 0.06, "above_noise": [True, False]}
+    )
     sobol = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "ST": [0.84, 0.2], "ST_conf": [0.38, 0.1], "S1": [0.56, 0.1], "S1_conf": [0.27, 0.1]})
     noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.063], "noise_share_of_sobol_variance": [0.05]})
-    exec(cell.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "above_noise": above_noise, "ranked": ranked})
+    exec(cell.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "ranked": ranked})
     text = capsys.readouterr().out
     assert "84% of the variance (plus or minus 38 percentage points, 95% interval), 56% alone (plus or minus 27 points)" in text, text
 
@@ -190,11 +192,13 @@ def test_notebook_04_screens_with_the_packages_noise_rule_not_a_copy_of_it(capsy
     """The screening cell wrote the Morris rule again (``mu_star - mu_star_conf > mu_star_noise``) beside
     :func:`sim.analysis.sensitivity.above_noise`, which the printout, the page and the tables' ``above_noise`` column use."""
     (cell,) = [cell for cell in code_cells(read("04_sweeps_sensitivity_calibration.ipynb")) if "Sobol indices" in cell.source and "lead = " in cell.source]
-    assert "above_noise(screened)" in cell.source and "mu_star_conf" not in cell.source, cell.source
-    morris = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "mu_star": [0.3, 0.1], "mu_star_conf": [0.05, 0.05], "mu_star_noise": 0.06})
+    assert 'screened["above_noise"]' in cell.source and "above_noise(" not in cell.source and "mu_star_conf" not in cell.source, cell.source
+    morris = pd.DataFrame(
+        {"factor": ["a", "b"], "output": "collapse", "mu_star": [0.3, 0.1], "mu_star_conf": [0.05, 0.05], "mu_star_noise": 0.06, "above_noise": [True, False]}
+    )
     sobol = pd.DataFrame({"factor": ["a", "b"], "output": "collapse", "ST": [0.84, 0.2], "ST_conf": [0.38, 0.1], "S1": [0.56, 0.1], "S1_conf": [0.27, 0.1]})
     noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.063], "noise_share_of_sobol_variance": [0.05]})
-    names = {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "above_noise": above_noise, "ranked": ranked}
+    names = {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "ranked": ranked}
     exec(cell.source, names)
     assert list(names["above"]["factor"]) == ["a"], "b's mu* (0.1) less its interval (0.05) does not clear the floor (0.06)"
 
@@ -223,9 +227,11 @@ def test_notebook_04_gives_the_sobol_indices_and_the_lead_assumption_in_words(tm
     assert "56%" in shown and ">27<" in shown and "plus or minus (percentage points)" in shown
     (sentences,) = [cell for cell in code_cells(notebook) if "Sobol indices" in cell.source and "lead = " in cell.source]
     sobol = pd.DataFrame({"factor": ["decisions.outside_option"], "output": "collapse", "ST": [0.84], "ST_conf": [0.38], "S1": [0.56], "S1_conf": [0.27]})
-    morris = pd.DataFrame({"factor": ["partnership.delivery"], "output": "collapse", "mu_star": [0.3], "mu_star_conf": [0.05], "mu_star_noise": 0.06})
+    morris = pd.DataFrame(
+        {"factor": ["partnership.delivery"], "output": "collapse", "mu_star": [0.3], "mu_star_conf": [0.05], "mu_star_noise": 0.06, "above_noise": True}
+    )
     noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.063], "noise_share_of_sobol_variance": [0.05]})
-    exec(sentences.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "above_noise": above_noise, "ranked": ranked})
+    exec(sentences.source, {"morris": morris, "sobol": sobol, "noise": noise, "factor_words": factor_words, "ranked": ranked})
     text = capsys.readouterr().out
     assert "decisions.outside_option" not in text and "partnership.delivery" not in text, text
     assert f"{factor_words('decisions.outside_option')} matters most" in text and f"is that of {factor_words('partnership.delivery')}." in text
@@ -798,7 +804,9 @@ def test_notebook_04_gives_morris_effects_in_percentage_points_and_no_share_of_v
     shown = _last_value(table.source, names).to_html()
     assert "-2%" not in shown and "-0%" not in shown and ">0%<" in shown and "an estimate below zero shows as 0%" in shown, shown
     (sentences,) = [cell for cell in code_cells(notebook) if "Sobol indices" in cell.source and "lead = " in cell.source]
-    morris = pd.DataFrame({"factor": ["decisions.outside_option"], "output": "collapse", "mu_star": [0.183], "mu_star_conf": [0.02], "mu_star_noise": 0.056})
+    morris = pd.DataFrame(
+        {"factor": ["decisions.outside_option"], "output": "collapse", "mu_star": [0.183], "mu_star_conf": [0.02], "mu_star_noise": 0.056, "above_noise": True}
+    )
     noise = pd.DataFrame({"output": ["collapse"], "mu_star_noise": [0.056], "noise_share_of_sobol_variance": [0.027]})
     exec(
         sentences.source,
@@ -807,7 +815,6 @@ def test_notebook_04_gives_morris_effects_in_percentage_points_and_no_share_of_v
             "sobol": pd.read_parquet(tmp_path / "sobol.parquet"),
             "noise": noise,
             "factor_words": factor_words,
-            "above_noise": above_noise,
             "ranked": ranked,
         },
     )
