@@ -38,13 +38,12 @@ their total interval, as ``sim-compare`` prints them, its uncertainty section fo
 from __future__ import annotations
 
 import base64
-import functools
 import html
 import io
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -374,20 +373,17 @@ def _outcomes(summary: dict[str, Any]) -> str:
     )
 
 
-def _in_point(folder: Path) -> Callable[[Path], bool]:
+def _in_point(folder: Path, listing: Sequence[Path]) -> Callable[[Path], bool]:
     """Whether a path under ``folder`` (given relative to it) lies in a sweep's point: a subfolder holding a ``point.json``.
 
     A point's own figures and tables (its survival and causes, a search's candidates, a calibration's
     figures) are its results, which the sweep's page reads or draws itself, whether the point ran or failed.
-    Each subfolder is looked at once, however many files lie below it (a large sweep has thousands).
+    The points are read off ``listing``, the folder's walk already made (a large sweep has thousands of files), not asked of the disk.
     """
-
-    @functools.cache
-    def point(parent: Path) -> bool:
-        return (folder / parent / POINT).is_file()
+    points = {path.parent.relative_to(folder) for path in listing if path.name == POINT}
 
     def inside(relative: Path) -> bool:
-        return any(point(parent) for parent in list(relative.parents)[:-1])
+        return any(parent in points for parent in list(relative.parents)[:-1])
 
     return inside
 
@@ -397,10 +393,11 @@ def _other_files(folder: Path, report: Report) -> None:
     import pandas as pd
 
     skipped = {FIGURES, ".hydra"}
-    in_point = _in_point(folder)
+    listing = sorted(folder.rglob("*"))
+    in_point = _in_point(folder, listing)
     seen: set[str] = set()
     figures = []
-    for path in sorted(folder.rglob("*")):
+    for path in listing:
         relative = path.relative_to(folder)
         if relative.parts[0] in skipped or path.suffix.lower() not in (".png", ".svg") or in_point(relative):
             continue

@@ -121,7 +121,8 @@ def test_a_page_defines_the_words_a_printout_defines_from_one_merge():
 
 
 def test_a_sweeps_page_looks_for_a_points_file_once_per_folder_however_many_files_lie_below_it(tmp_path, monkeypatch):
-    """_in_point asked every parent of every file whether it held a point.json (files x depth on a big sweep): each folder is asked once now."""
+    """_in_point asked every parent of every file whether it held a point.json (files x depth on a big sweep): each folder was then
+    asked once, and now none is: the points are read off the folder's walk that _other_files makes anyway."""
     from pathlib import Path
 
     from sim.results.files import POINT
@@ -141,5 +142,6 @@ def test_a_sweeps_page_looks_for_a_points_file_once_per_folder_however_many_file
     report = Report("sweep")
     _other_files(tmp_path, report)
     assert len(asked) == len(set(asked)), sorted(map(str, asked))
+    assert asked == [], "the points are read off the walk, not asked of the disk again"
     shown = "".join(report.sections)
     assert "other/figure" in shown and "p0/a/b" not in shown, "a point's own figures are left out, as before"
