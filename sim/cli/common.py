@@ -81,7 +81,7 @@ def name_problems(argv: Sequence[str], groups: Sequence[str], lists: Sequence[tu
         if override.is_sweep_override() and not any(isinstance(value, list) for value in values):
             names = ",".join(str(value) for value in values)
             problems.append(
-                f"{key} = {names}: values separated by commas are a sweep, one {group} per point, and each point takes a list:"
+                f"{key} = {names}: a sweep of single names, one {group} per point, and each point takes a list:"
                 f" write it in brackets, {key}=[{names}] (to sweep lists: {key}=[none,a],[none,b])"
             )
             continue

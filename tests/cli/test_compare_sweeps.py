@@ -164,7 +164,7 @@ def test_a_list_written_without_brackets_in_a_multirun_is_one_line_saying_how_to
     done = run(SIM_COMPARE, "-m", "councils.0.it_maturity=0.2,0.5", "policies=none,all_levers", *SMALL[1:], f"hydra.sweep.dir={folder}")
     assert done.returncode == 2, done.stderr[-3000:]
     assert done.stderr.strip().splitlines() == [
-        "error: policies = none,all_levers: values separated by commas are a sweep, one policy per point, and each point takes a list:"
+        "error: policies = none,all_levers: a sweep of single names, one policy per point, and each point takes a list:"
         " write it in brackets, policies=[none,all_levers] (to sweep lists: policies=[none,a],[none,b])"
     ]
     assert not folder.exists()

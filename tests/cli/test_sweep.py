@@ -537,3 +537,16 @@ def test_names_are_checked_against_a_folder_of_ones_own_and_a_multiruns_lists_ea
     ]
     assert name_problems([*own, "policies=[none,nope]"], (), lists) == []
     assert name_problems(["--config-dir", str(tmp_path / "nowhere"), "-m", "scenario=nope", swept], ("scenario",), lists) == []
+
+
+def test_a_list_swept_as_single_names_by_choice_is_not_said_to_be_separated_by_commas():
+    """``-m policies=choice(none,all_levers)`` (a sweep of single names, as ``policies=none,all_levers`` is) was told
+    "values separated by commas are a sweep", though no commas separate its values: the line says what it is."""
+    from sim.cli.common import name_problems
+
+    lists = (("policies", "policy"),)
+    for written in ("policies=choice(none,all_levers)", "policies=none,all_levers"):
+        assert name_problems(["-m", written], (), lists) == [
+            "policies = none,all_levers: a sweep of single names, one policy per point, and each point takes a list:"
+            " write it in brackets, policies=[none,all_levers] (to sweep lists: policies=[none,a],[none,b])"
+        ]
