@@ -365,11 +365,11 @@ def model_command(
 #: joblib worker that ``sim-run`` ended on Ctrl-C left it behind, and the resource tracker printed "There appear to be
 #: 2 leaked semaphore objects" under the stop's one line. Bars are drawn by one process's threads only.
 BAR_LOCK = threading.RLock()
+tqdm.set_lock(BAR_LOCK)
 
 
 def progress_bar(total: int | None, what: str) -> tqdm:
     """A progress bar in replications on stderr, shown after two seconds and only on a terminal (``total`` None: not known yet)."""
-    tqdm.set_lock(BAR_LOCK)
     return tqdm(total=total, desc=what, unit="rep", unit_scale=True, delay=2, disable=None, file=sys.stderr, leave=False, dynamic_ncols=True)
 
 

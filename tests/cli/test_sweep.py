@@ -550,3 +550,11 @@ def test_a_list_swept_as_single_names_by_choice_is_not_said_to_be_separated_by_c
             "policies = none,all_levers: a sweep of single names, one policy per point, and each point takes a list:"
             " write it in brackets, policies=[none,all_levers] (to sweep lists: policies=[none,a],[none,b])"
         ]
+
+
+def test_the_progress_bars_lock_is_set_once_when_the_commands_load():
+    """progress_bar set tqdm's lock to BAR_LOCK on every bar it made; the module sets it once as it loads (in every worker
+    too), so a process takes the thread lock before any bar, and no bar sets it again."""
+    check = "import tqdm; from sim.cli import common; assert tqdm.tqdm.get_lock() is common.BAR_LOCK, tqdm.tqdm.get_lock()"
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
