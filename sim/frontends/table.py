@@ -159,22 +159,9 @@ def input_path(column: str) -> str:
 
 
 def input_title(column: str, councils: Sequence[str] = ()) -> str:
-    """An input as a reader knows it: the parameter's declared meaning, after its council's name for a council's attribute.
+    """An input as a reader knows it: :func:`~sim.config.overrides.path_title` of its :func:`input_path` (``councils`` as
+    there), or the column as it is where it names no parameter (``scenario``, ``seed``)."""
 
-    Parameters
-    ----------
-    column
-        A replication table's column (``governance``, ``c1_size``) or a sweep's override path
-        (``councils.1.size``, ``decisions.memory``).
-    councils
-        The councils' names by index; one beyond them is "council k+1" (counting from 1).
-
-    Returns
-    -------
-    str
-        "Westmere DC: relative size (1 = a typical district)" for ``c1_size``; the column as it
-        is when it names no parameter (``scenario``, ``seed``).
-    """
     from sim.config.overrides import path_title
 
     title = path_title(input_path(column), councils)
