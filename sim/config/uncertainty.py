@@ -111,7 +111,7 @@ def read_posterior(path: str | Path) -> Posterior:
         if given and path.is_dir():  # a sim-calibrate folder, given for the sample it holds
             raise ConfigError([f"{where} is a folder, not a file ({what}; sim-calibrate writes it as posterior.parquet in its folder)"])
         raise ConfigError([f"{where} is not a file ({what})"])
-    if path.suffix.lower() == ".json" and (sample := path.with_suffix(".parquet")).is_file() and provenance_path(sample) == path:
+    if path == provenance_path(sample := path.with_suffix(".parquet")) and sample.is_file():
         raise ConfigError([f"{where} is the provenance of the posterior sample beside it, not the sample: give {shlex.quote(f'posterior={sample}')}"])
     try:
         data = path.read_bytes()  # read once: the digest recorded is that of the sample drawn from, even if the file is rewritten meanwhile
