@@ -133,9 +133,9 @@ def unknown_name(key: str, name: str, known: Sequence[str]) -> str:
     """
     plain = "_".join(name.replace("-", " ").lower().split())
     hint = did_you_mean("none" if plain in NO_LEVER and "none" in known else plain, known)
-    starting = [known_name for known_name in known if plain and known_name.replace("_", "").startswith(plain.replace("_", ""))]
-    if not hint and len(starting) == 1:
-        hint = f" (did you mean {starting[0]}?)"
+    if not hint:
+        starting = [known_name for known_name in known if plain and known_name.replace("_", "").startswith(plain.replace("_", ""))]
+        hint = did_you_mean(starting[0], starting) if len(starting) == 1 else ""  # the one name beginning so, worded as any hint
     return f"{key} = {name!r} is not known{hint} (available: {', '.join(known)})"
 
 
