@@ -126,16 +126,21 @@ NOW_LINE = 60
 #: three lines of 17 px text (line height 1.35) and the notice's 12 px of padding. At 1024x768 a story's notice takes
 #: three lines; with two kept, case 01's ended 12 px below the screen.
 NOTICE = 81
-#: What the page shows around the councils' drawing, in CSS pixels: above it the app bar, the run's month and its card's
-#: margin (165, as measured: the drawing starts 165 px down); below it :data:`NOTICE` and 6 px each side of it, and 3 to spare.
-AROUND = 165 + 6 + NOTICE + 6 + 3
+#: What the page shows around the councils' drawing but the line below it, in CSS pixels: above it the app bar, the run's
+#: month and its card's margin (165, as measured: the drawing starts 165 px down); below it 6 px each side of that line, and
+#: 3 to spare.
+FRAME = 165 + 6 + 6 + 3
+#: What the page shows around the councils' drawing, in CSS pixels: :data:`FRAME`, and below the drawing :data:`NOTICE`.
+AROUND = FRAME + NOTICE
+#: The same where the line below the drawing is what happened last (:data:`NOW_LINE`).
+AROUND_NOW = FRAME + NOW_LINE
 #: The same in a run of a replay, whose title sits over its month (95 CSS pixels more above the drawing, as measured at
 #: 1024x768 with the side bar open, where the run's 330 px put how it stands on a row under its month: 48 at 1280x720; with
 #: 60, case 01's replay paused in month 54, its drawing 456 px tall with a notice badge and "champion left", ended its line
 #: of what fired at 797 px) and whose notice takes the app bar's title's place (``sim.viz.app.BAR_NOTE``; above both runs
 #: it pushed each run's line of what fired below a paused replay's 1024x768 and 1280x720 screens): below the drawing,
-#: :data:`NOW_LINE`.
-REPLAY_AROUND = AROUND - NOTICE + NOW_LINE + 95
+#: :data:`NOW_LINE` (:data:`AROUND_NOW`).
+REPLAY_AROUND = AROUND_NOW + 95
 
 
 def _svg(width: int, height: int, body: list[str], label: str, fit: bool = False, around: int = AROUND) -> str:
