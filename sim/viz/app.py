@@ -200,8 +200,7 @@ def step_once() -> list[Item]:
     views.set(s.views())
     if fired and auto_pause.value and playing.value:
         playing.set(False)
-        case = adapter.case_of_scenario(s.runs[0].scenario)
-        notice.set(paused_note(fired, case.id if case else ""))
+        notice.set(paused_note(fired, s.runs[0].case_id))
     if not s.running:
         playing.set(False)
         if notice.value.startswith(PAUSED):  # nothing is left to play on to: "Why did it end?" says what happened
@@ -223,10 +222,13 @@ def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     political control (case 04) - and 1 more this month: see the timeline"
     """
     shown = adapter.headline([item for _, item in fired], case_id)
-    side = next(side for side, item in fired if item is shown)
-    lines = {(item.tag, item.who, item.headline) for _, item in fired}
-    both = len({s for s, item in fired if (item.tag, item.who, item.headline) == (shown.tag, shown.who, shown.headline)}) > 1
-    where = " (both runs)" if both else f" ({side})" if side else ""
+
+    def key(item: Item) -> tuple[str, str, str]:
+        return item.tag, item.who, item.headline
+
+    lines = {key(item) for _, item in fired}
+    sides = [side for side, item in fired if key(item) == key(shown)]
+    where = " (both runs)" if len(set(sides)) > 1 else f" ({sides[0]})" if sides[0] else ""
     tag = f" ({shown.tag})" if shown.tag else ""
     more = len(lines) - 1
     also = [f"and {more} more this month: see the timeline"] if more else []
@@ -365,15 +367,22 @@ def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: boo
         key = event_key(run, len(items) - 1 - k if newest_first else k)
         tag = chip(item.tag, svg.tag_colours(item.tag)) if item.tag else chip("milestone", ("#FFFFFF", "#333333"), "border:2px solid #999")
         trigger = trigger_chip(item.trigger_words) + " " if item.trigger_tag else ""
-        latest = " sim-latest" if k == 0 and newest_first else ""
         who = f"<b>{escape(item.who)}</b> " if item.who else ""
-        headline = f"{tag} {who}{escape(item.headline)}"
-        more = f'<div class="sim-detail">{trigger}{escape(item.detail)}</div>' if trigger or item.detail else ""
-        if more or clamped:
-            headline = f'<details data-key="{key}"{" open" if key in shown else ""}><summary>{headline}</summary>{more}</details>'
-        when = f'<div class="sim-when">{escape(item.when)}</div>'
-        rows.append(f'<li class="sim-event{latest}" title="{escape(item.line)}">{when}<div class="sim-what">{headline}</div></li>')
+        more = trigger + escape(item.detail) if trigger or item.detail else ""
+        fold = f'data-key="{key}"{" open" if key in shown else ""}' if more or clamped else None
+        rows.append(timeline_row(item.when, f"{tag} {who}{escape(item.headline)}", more, fold, k == 0 and newest_first, escape(item.line)))
     return f'<ol class="sim-timeline{" sim-clamped" if clamped else ""}">' + "".join(rows) + "</ol>"
+
+
+def timeline_row(when: str, what: str, more: str = "", fold: str | None = None, latest: bool = False, title: str | None = None) -> str:
+    """One line of a timeline (:func:`timeline_html`, :func:`ended_html`): ``when`` (text), ``what`` (HTML) and, where
+    ``fold`` is not None, ``more`` (HTML) opening under it at a click (``fold``: the attributes of its ``details``);
+    ``latest``: marked as the newest line; ``title`` (escaped), where given: what shows on hover."""
+    if fold is not None:
+        detail = f'<div class="sim-detail">{more}</div>' if more else ""
+        what = f"<details{' ' + fold if fold else ''}><summary>{what}</summary>{detail}</details>"
+    hover = f' title="{title}"' if title is not None else ""
+    return f'<li class="sim-event{" sim-latest" if latest else ""}"{hover}><div class="sim-when">{escape(when)}</div><div class="sim-what">{what}</div></li>'
 
 
 def comparison_html(original: RunView, treated: RunView) -> str:
@@ -434,11 +443,8 @@ def ended_html(why: Why) -> str:
     """Under the councils of a run of a replay that has ended while the other plays on: its "Why did it end?" folded to
     two lines, opening at a click (:func:`why_html`, short). In full, in its row above both runs' councils, it pushed both
     drawings and their lines of what fired below a 1024x768 or 1280x720 screen; it opens there once both have ended."""
-    summary = f"<b>Why did it end?</b> {escape(why.headline)}"
-    return (
-        f'<ol class="sim-timeline sim-clamped"><li class="sim-event sim-latest"><div class="sim-when">Month {why.month}</div>'
-        f'<div class="sim-what"><details><summary>{summary}</summary><div class="sim-detail">{why_html(why, compact=True)}</div></details></div></li></ol>'
-    )
+    row = timeline_row(f"Month {why.month}", f"<b>Why did it end?</b> {escape(why.headline)}", why_html(why, compact=True), "", latest=True)
+    return f'<ol class="sim-timeline sim-clamped">{row}</ol>'
 
 
 def savings_top(shown: Sequence[RunView]) -> float:
@@ -688,8 +694,8 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
         if title:
             solara.HTML(tag="div", unsafe_innerHTML=f'<div class="sim-card-title">{escape(title)}</div>')
         solara.HTML(tag="div", unsafe_innerHTML=status_html(view, compact), classes=["sim-status-box"])
-        folded = compact and view.why is not None and any(v.running for v in beside)  # the other plays on: ended_html
-        if view.why is not None and not folded:
+        folded = view.why if compact and any(v.running for v in beside) else None  # the other plays on: ended_html
+        if view.why is not None and folded is None:
             WhyPanel(view, offer_replay=not compact)
         elif compact:  # its row of the pair kept (RUN_ROWS): the other run's "Why did it end?" may be there
             solara.HTML(tag="div", unsafe_innerHTML="")
@@ -698,7 +704,7 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             charts = min(width, svg.NARROW)
             with solara.Card(**figure):
                 solara.HTML(tag="div", unsafe_innerHTML=network_svg(view, width, svg.REPLAY_AROUND))
-                now = ended_html(view.why) if folded and view.why is not None else now_html(view, place=place, clamped=True)
+                now = ended_html(folded) if folded is not None else now_html(view, place=place, clamped=True)
                 solara.HTML(tag="div", unsafe_innerHTML=now, classes=["sim-now"])
             with solara.Card("Timeline", margin=0):
                 with solara.Div(classes=["sim-scroll-short"]):
