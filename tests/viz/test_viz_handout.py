@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import re
 
-from viz_support import need_solara
+from viz_support import ended_story_and_replay, need_solara
 
-from sim.viz import adapter, handout, stories
+from sim.viz import handout
 
 need_solara()
 
 
-def ended_story_and_replay() -> tuple[adapter.Run, adapter.Run]:
-    story = stories.story_for("07")
-    assert story is not None
-    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
-    run.run_to_end()
-    replay = adapter.replay_of(run, story.levers)
-    replay.run_to_end()
-    return run, replay
-
-
 def test_markdown_handout_tells_both_runs():
-    run, replay = ended_story_and_replay()
+    run, replay = ended_story_and_replay("07")
     text = handout.markdown([run.handout(), replay.handout()])
     assert text.count("## Timeline") == 2 and text.count("\n---\n") == 1
     assert "# Case 07: A marketing mistake, no levers (seed " in text and "# Case 07: A marketing mistake, with reputation first (seed " in text
@@ -31,7 +21,7 @@ def test_markdown_handout_tells_both_runs():
 
 
 def test_pdf_handout_is_a_pdf_with_a_page_per_run():
-    run, replay = ended_story_and_replay()
+    run, replay = ended_story_and_replay("07")
     data = handout.pdf(handout.markdown([run.handout(), replay.handout()]))
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) >= 2, "each run starts a page"

@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from viz_support import ended_story_and_replay
 
 from sim.config import cases
 from sim.core.version import __version__
@@ -143,11 +144,7 @@ def test_the_storys_replay_says_where_the_lever_acted_and_the_story_does_not(cas
     """Case 01's replay read "Month 54 - Eastshire - a new champion took up the role" with nothing saying the continuity plan
     brought them in (the story, without it, waited to month 68 and collapsed): the lever's own lines now say it, in the
     replay only."""
-    story = STORED[case_id]
-    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
-    run.run_to_end()
-    replay = adapter.replay_of(run, story.levers)
-    replay.run_to_end()
+    run, replay = ended_story_and_replay(case_id)
     for sentence in LEVER_ACTS[case_id]:
         assert [line for line in replay.model.events.lines() if sentence in line], f"case {case_id}'s replay never says {sentence!r}"
         assert not [line for line in run.model.events.lines() if sentence in line], f"case {case_id}'s story, without the lever, says {sentence!r}"

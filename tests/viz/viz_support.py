@@ -13,6 +13,8 @@ import shutil
 
 import pytest
 
+from sim.viz import adapter, stories
+
 #: Flags for the system's Chromium (never a downloaded browser): headless, and no calls home.
 CHROMIUM_FLAGS = (
     "--headless",
@@ -55,3 +57,14 @@ def need_chromium() -> str:
     need(path is not None, "no system chromium: run .ci/support/install-browser.sh (as root)")
     assert path is not None
     return path
+
+
+def ended_story_and_replay(case_id: str) -> tuple[adapter.Run, adapter.Run]:
+    """Case ``case_id``'s story (:func:`sim.viz.stories.story_for`) and its replay with the story's levers, both run to their end."""
+    story = stories.story_for(case_id)
+    assert story is not None, f"case {case_id} has no story"
+    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+    run.run_to_end()
+    replay = adapter.replay_of(run, story.levers)
+    replay.run_to_end()
+    return run, replay
