@@ -100,6 +100,15 @@ def test_an_agreed_decision_process_brings_the_next_meeting_sooner(due, month):
     assert not evaluate(M, clear.s, clear.P, month(clear, lever={"agreed_decision_process": 1.0})).events[Ev.SOONER].mask.any()
 
 
+def test_the_next_meeting_after_a_slip_is_worked_out_in_one_place():
+    """The months to the next meeting, with and without the lever's lift, were two copies of one expression in step; one
+    helper says it: 3 months shortened by half the clarity, at least 1."""
+    meeting = case02.next_meeting.py_func  # the helper as Python, with the parameters as the user gives them
+    q = case02.Params()
+    assert [meeting(q, c) for c in (0.0, 0.5, 1.0)] == [3, 2, 2]
+    assert meeting(case02.Params(iteration_months=1.0, clarity_speedup=1.0), 1.0) == 1
+
+
 def test_a_council_whose_chief_executive_is_leaving_defers(due, month):
     b = due()
     b.s.council["ceo_notice"][0] = [4, 0]

@@ -152,6 +152,12 @@ def concern(s: StateArrays, P: Any, i: int, k: int) -> float:
 
 
 @compiled
+def next_meeting(q: Any, clarity: float) -> int:
+    """Months from a slipped decision meeting to the next: the iteration, shortened by the decision process's clarity (at least 1)."""
+    return max(1, np.int64(np.rint(q.iteration_months * (1.0 - q.clarity_speedup * clarity))))
+
+
+@compiled
 def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None:
     """Hold a decision meeting when one is due: each council approves, defers or lets the decision slip; after repeated slippage a council may withdraw.
 
@@ -168,7 +174,8 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         approve(fx)  # with the process switched off, approval comes on the planned date
         return
     watched = m.levers[AGREED_DECISION_PROCESS]
-    clarity = lifted(P.partnership[i].decision_clarity, watched)
+    raw = P.partnership[i].decision_clarity
+    clarity = lifted(raw, watched)
     escalated = watched > 0 and p.slips >= q.escalate_after
     everyone = True
     retimed = False
@@ -191,7 +198,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
             note(fx, Ev.INVOLVED, k, float(c.ceo_notice))
         if p.slips == 0 and mine.trigger < 0 and not mine.voiced and m.draws[Stream.VOICE, k] < clarity:
             mine.voiced = True  # an agreed process brings concerns out at the start, where they are settled openly
-            if not m.draws[Stream.VOICE, k] < P.partnership[i].decision_clarity:  # only the agreed process brought them out
+            if not m.draws[Stream.VOICE, k] < raw:  # only the agreed process brought them out
                 note(fx, Ev.VOICED, k, concern(s, P, i, k))
         elif not c.surfaced and not mine.voiced and m.draws[Stream.SURFACE, k] < q.surfacing:
             c.surfaced = True
@@ -218,15 +225,15 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         p.approval_due = t + ceo_wait + 1
         return
     p.slips += 1
-    wait = max(1, np.int64(np.rint(q.iteration_months * (1.0 - q.clarity_speedup * clarity))))
-    usual = max(1, np.int64(np.rint(q.iteration_months * (1.0 - q.clarity_speedup * P.partnership[i].decision_clarity))))
+    wait = next_meeting(q, clarity)
+    sooner = watched > 0 and wait < next_meeting(q, raw)  # the agreed timescale brought the next meeting forward
     p.approval_due = t + wait
     least, decisive = 2.0, -1
     for k in range(n):
         c = s.council[i, k]
         if c.active and not c.approved:
             note(fx, Ev.SLIPPED, k, float(p.slips))
-            if wait < usual:  # the agreed timescale brought the next meeting forward
+            if sooner:
                 note(fx, Ev.SOONER, k, float(wait))
             chance = approval_probability(P, i, P.partnership[i].business_case_clarity, concern(s, P, i, k), 0.0)
             if chance < least:
