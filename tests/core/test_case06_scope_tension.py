@@ -133,6 +133,15 @@ def test_staged_scope_settles_concerns_before_the_stage_begins(pair, month):
     np.testing.assert_allclose(e.events[Ev.SETTLED].size, [[w * 0.7 for w in WORRY]])
 
 
+def test_a_concern_splits_into_what_staged_scope_settled_and_what_is_left_from_one_reading(pair):
+    """The proposal's month read each council's concern twice, once to take the settled share off and once to say that
+    share; one reading now gives both, with the partner the concern is about."""
+    b = pair()
+    q = b.P.mech[position(M)][0]
+    assert case06.unsettled(b.s.arrays, b.P, q, 0, 0, 1.0) == (pytest.approx(0.6 * 0.3), pytest.approx(0.6 * 0.7), 1)
+    assert case06.unsettled(b.s.arrays, b.P, q, 0, 1, 0.0) == (pytest.approx(0.3), 0.0, 0)
+
+
 def test_during_the_deeper_stage_tension_takes_fit_service_and_trust(pair, month):
     b = pair(since=40, deeper=True)
     e = evaluate(M, b.s, b.P, month(b))

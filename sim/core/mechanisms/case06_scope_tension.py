@@ -134,10 +134,12 @@ def concern(s: StateArrays, P: Any, q: Any, i: int, k: int) -> tuple[float, int]
 
 
 @compiled
-def unsettled(s: StateArrays, P: Any, q: Any, i: int, k: int, staged: float) -> tuple[float, int]:
-    """Council k's :func:`concern` less the share settled openly in advance (``settled`` at the staged-scope lever's strength ``staged``)."""
-    worry, partner = concern(s, P, q, i, k)
-    return worry * (1.0 - q.settled * staged), partner
+def unsettled(s: StateArrays, P: Any, q: Any, i: int, k: int, staged: float) -> tuple[float, float, int]:
+    """Council k's :func:`concern` less the share settled openly in advance (``settled`` at the staged-scope lever's strength
+    ``staged``), that share, and the partner the concern is about."""
+    whole, partner = concern(s, P, q, i, k)
+    worry = whole * (1.0 - q.settled * staged)
+    return worry, whole - worry, partner
 
 
 @compiled
@@ -161,9 +163,8 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
         for k in range(n):
             if not s.council[i, k].active:
                 continue
-            worry, partner = unsettled(s, P, q, i, k, staged)
+            worry, settled, partner = unsettled(s, P, q, i, k, staged)
             note(fx, Ev.PROPOSED, k, worry, partner)
-            settled = concern(s, P, q, i, k)[0] - worry
             if settled > 0.0:  # staged scope settled part of the concern before the stage began
                 note(fx, Ev.SETTLED, k, settled)
             open_decision(fx, k, Trigger.DEEPENING_PROPOSAL)
@@ -186,7 +187,7 @@ def step(s: StateArrays, P: Any, m: Month, q: Any, own: Own, fx: Effect) -> None
     for k in range(n):
         if not s.council[i, k].active:
             continue
-        worry, partner = unsettled(s, P, q, i, k, staged)
+        worry, _, partner = unsettled(s, P, q, i, k, staged)
         fx.value[k] = spoilt * min(q.tension * worry, 1.0)
         for j in range(n):
             if s.pairs[i, k, j]:
