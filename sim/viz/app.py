@@ -30,6 +30,7 @@ from sim.viz.cli import CONFIG_DIR_ENV
 DEFAULT_SCENARIO = "case01_key_person"
 AUTO_PAUSE = "Pause when a mechanism fires or a council decides"
 PAUSED = "Paused: "  # how the notice of an automatic pause begins
+REPLAY = "Replay: "  # how the notice of a replay begins
 SPEEDS = (1, 2, 4, 8, 16)  # months per second
 #: What the side bar says in place of the replay's choices where the run has every lever on (the policy "All levers").
 EVERY_LEVER_ON = "Every lever is already on in this run: a replay would be the same run."
@@ -54,7 +55,8 @@ RUN_LEAST = math.ceil(svg.COMPACT_WIDE * svg.LEAST_PX / svg.SMALLEST_TEXT) + 12
 #: A replay's note (its "Replay: ... Press play." and a pause's) takes the place of the app bar's title (the app's name and
 #: each run's month and how it stands, which each run says under its own title too), up to three lines of 17 px text in
 #: the bar's 64 px: above both runs it pushed them down as it came and went, and while paused at 1024x768 and 1280x720
-#: each run's line of what fired, under its councils, below the screen (see ``.sim-bar-note`` in :data:`CSS`).
+#: each run's line of what fired, under its councils, below the screen (see ``.sim-bar-note`` in :data:`CSS`). Any other
+#: notice (a refusal, which lists every problem, runs longer than the bar holds) stays above both runs (:func:`bar_note`).
 BAR_NOTE = ["sim-notice", "sim-bar-note"]
 #: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row until both runs have ended: see
 #: :func:`ended_html`), the councils, the timeline and the two charts.
@@ -284,7 +286,7 @@ def replay(levers: Sequence[str]) -> None:
     right = adapter.lower_first(adapter.run_name(levers))
     wide = "sim-runs-wide" in runs(len(original.councils()))  # a narrow pair stacks, a wide one scrolls: see RUNS, RUN_LEAST
     where = "beside it (on a narrow screen, scroll sideways or hide the side bar)" if wide else "beside it (below it on a narrow screen)"
-    notice.set(f"Replay: the same partnership (seed {original.seed}, replication {original.replication}), and {where} {right}. Press play.")
+    notice.set(f"{REPLAY}the same partnership (seed {original.seed}, replication {original.replication}), and {where} {right}. Press play.")
 
 
 def tell_story(case_id: str) -> None:
@@ -728,6 +730,12 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
                 solara.HTML(tag="div", unsafe_innerHTML=value_svg(view))
 
 
+def bar_note(said: str, shown: int) -> str:
+    """What of the notice ``said`` the app bar shows with ``shown`` runs on show (:data:`BAR_NOTE`): a replay's note or a
+    pause's, on a page of other than one run; nothing otherwise (the page shows the notice under the councils or above the runs)."""
+    return said if shown != 1 and said.startswith((REPLAY, PAUSED)) else ""
+
+
 @solara.component
 def Page() -> None:
     """The whole page of ``sim-demo``: the side bar's controls and the run (or a run and its replay side by side), playing while asked."""
@@ -745,9 +753,10 @@ def Page() -> None:
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
     solara.Title("Why shared services fail")
+    bar = bar_note(notice.value, len(shown))
     with solara.AppBarTitle():
-        if notice.value and len(shown) != 1:  # a replay's note in the title's place (BAR_NOTE)
-            solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=BAR_NOTE)
+        if bar:  # a replay's note in the title's place
+            solara.HTML(tag="div", unsafe_innerHTML=escape(bar), classes=BAR_NOTE)
         else:
             first = shown[0] if shown else None
             month = f" - month {first.month}: {first.outcome_words}" if first else ""
@@ -757,6 +766,8 @@ def Page() -> None:
     with solara.Sidebar():
         Controls()
     ToTop.element().key(f"to-top-{current().number}")  # a new stage (a replay, a reset, a case) shows from its month, not where its button was
+    if notice.value and len(shown) != 1 and not bar:
+        solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=["sim-notice"])
     if len(shown) == 1:
         RunPanel(shown[0], said=notice.value)
     elif len(shown) > 1:

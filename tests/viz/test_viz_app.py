@@ -402,6 +402,22 @@ def test_the_replays_notice_says_where_the_replay_is_on_a_narrow_screen_too(page
     assert "and beside it (below it on a narrow screen) with continuity plan. Press play." in app.notice.value
 
 
+def test_only_a_replays_or_a_pauses_note_takes_the_app_bars_place_a_refusal_stays_above_the_runs(page):
+    """A refusal, which lists every problem and can run past the three lines the app bar holds, went into the bar too on a
+    page of two runs (BAR_NOTE). Now the bar has the replay's note, and the refusal is above both runs."""
+
+    def notes(classes: str) -> list[str]:
+        return [str(w.unsafe_innerHTML) for w in page.find(solara.widgets.HTML).widgets if w.attributes.get("class") == classes]
+
+    button(page, "To the end").click()
+    button(page, "Replay with continuity plan").click()
+    assert app.notice.value.startswith(app.REPLAY) and notes("sim-notice sim-bar-note") == [escape(app.notice.value)]
+    app.set_and_load(app.seed, -5)
+    refusal = "seed = -5 is outside [0, 9223372036854775807]. The run on show is unchanged."
+    assert app.notice.value == refusal and len(app.views.value) == 2
+    assert notes("sim-notice sim-bar-note") == [] and notes("sim-notice") == [escape(refusal)]
+
+
 def test_the_replays_notice_of_five_councils_or_more_says_to_scroll_sideways_on_a_narrow_screen(page, tmp_path, monkeypatch):
     """Their two runs stay side by side however narrow the page (:data:`sim.viz.app.RUN_LEAST`): not below each other."""
     (tmp_path / "scenario").mkdir()
