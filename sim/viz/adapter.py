@@ -525,8 +525,9 @@ class Run:
     def latest(self, timeline: Sequence[Item]) -> Item | None:
         """The line under the councils, of the run's ``timeline`` (:meth:`timeline`): the :func:`headline` of what fired
         anew last; the timeline's newest line (a milestone, the horizon, an outside change: :meth:`step` leaves these out of
-        what fired) only where it came in a later month, as where nothing has fired yet (``None`` before anything has happened)."""
-        if self.fired and (not timeline or timeline[-1].month <= self.fired[0].month):
+        what fired) only where it came in a later month, as where nothing has fired yet (``None`` before anything has happened);
+        once the run has ended, its ending (the newest line, last in its month), with the trigger that opened it."""
+        if self.fired and self.model.running and (not timeline or timeline[-1].month <= self.fired[0].month):
             return headline(self.fired, self.case_id)
         return timeline[-1] if timeline else None
 

@@ -740,7 +740,8 @@ def test_the_line_under_each_runs_councils_says_what_fired_as_the_pauses_note_do
     """Case 01's replay paused in month 15 on 'a political concern not voiced early surfaced (case 02)' while the line
     under each run's councils said the month's newest line of the timeline, 'the business case was approved; integration
     begins' (a milestone, logged after the month's events). The line says what fired, as the note does (the month's
-    headline: adapter.headline); a milestone only where nothing fired."""
+    headline: adapter.headline); a milestone only where nothing fired. While a run plays: once ended, the page shows its
+    "Why did it end?" there (ended_html), and its line is its ending."""
     story = stories.story_for("01")
     assert story is not None
     run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
@@ -758,9 +759,23 @@ def test_the_line_under_each_runs_councils_says_what_fired_as_the_pauses_note_do
                 assert ">milestone<" not in line, (view.month, line)
             else:
                 milestones += ">milestone<" in line and view.timeline[-1].month == view.month
-            if own and ("(both runs)" in note or f"({stage.side(k)})" in note):
-                lines.append(line)
+            if own and view.running and ("(both runs)" in note or f"({stage.side(k)})" in note):
+                lines.append(line)  # an ended run's line is its ending (test_a_story_told_to_its_end_...), folded Why while the other plays
         if lines:
             named += 1
             assert any(escape(headline) in line for headline in said for line in lines), (note, lines)
     assert named > 10 and milestones > 0
+
+
+def test_a_story_told_to_its_end_says_its_ending_under_the_councils():
+    """Case 02's story told to its end: the line under the councils said the last thing that fired in the ending's month,
+    'the decision slipped to a later meeting' (24ac6c4: what fired before a later milestone), not the ending and the
+    trigger that opened it, which the browser test of its opened line asks for. Once a run has ended, the line is its
+    ending, the timeline's newest line."""
+    story = stories.story_for("02")
+    assert story is not None
+    run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
+    run.run_to_end()
+    view = run.view()
+    assert run.fired and run.fired[0].month == view.month, "something fired in the ending's month (the case this is about)"
+    assert view.latest == view.timeline[-1] and view.latest.trigger, (view.latest, view.timeline[-1])
