@@ -75,7 +75,7 @@ def test_jupyter_shows_a_bad_input_as_its_problems_without_a_traceback(capsys):
     shell = pytest.importorskip("IPython.core.interactiveshell").InteractiveShell.instance()
     shell.run_cell("import sim\nsim.partnership([sim.council('A', it_maturity=1.7), sim.council('B', pace=-1)])")
     shown = capsys.readouterr().out.strip().splitlines()
-    assert shown == ["ConfigError: councils[0].it_maturity = 1.7 is outside [0, 1]", "ConfigError: councils[1].pace = -1 is outside [0, 1]"], shown
+    assert shown == ["ConfigError: council 'A': it_maturity = 1.7 is outside [0, 1]", "ConfigError: council 'B': pace = -1 is outside [0, 1]"], shown
 
 
 def _parser():
