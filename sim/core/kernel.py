@@ -463,7 +463,7 @@ def _log(log: list[Event], s: State, plan: Layout, events: tuple[np.ndarray, ...
     for e, r, k in zip(*np.nonzero(mask), strict=True):
         kind = plan.events[e]
         label = plan.label(int(cause[e, r, k])) if cause[e, r, k] >= 0 else kind.cause
-        case = plan.causes[plan.cause_index[label]].case if label in plan.cause_index else ""
+        case = plan.case(label, kind.event.what)
         why = triggers.label(int(trigger[e, r, k])) if trigger[e, r, k] >= 0 else kind.trigger
         log.append(
             Event(int(s.reps[r]), s.month, int(k), label if label != "none" else "", case, kind.event.what, float(size[e, r, k]), int(partner[e, r, k]), why)

@@ -18,6 +18,10 @@ from sim.core import causes, decisions, exogenous, rng, triggers
 from sim.core.contract import Event, Mechanism
 from sim.core.mechanisms import mechanisms as registry
 
+#: The sentences of change from outside the partnership (:mod:`sim.core.exogenous`): where one comes from is ``exogenous``
+#: ("outside change"), for those booked to no cause (a chief executive's departure or arrival, a budget shock) as for an election.
+OUTSIDE_CHANGE = frozenset(event.what for event, _, _ in exogenous.EVENTS.values())
+
 
 @dataclass(frozen=True)
 class EventKind:
@@ -73,6 +77,18 @@ class Layout:
     def cause(self, index: int) -> causes.Cause | None:
         """The cause of an index (None for :data:`sim.core.causes.NONE`)."""
         return self.causes[index] if index >= 0 else None
+
+    def case(self, cause: str, what: str = "") -> str:
+        """Where an event comes from: the case or source of its ``cause`` label, else ``exogenous`` for change from outside
+        the partnership booked to no cause (its sentence ``what`` in :data:`OUTSIDE_CHANGE`), else empty (a milestone, a
+        council's decision).
+
+        The event file of each engine and the narrated log of the Mesa model (its tags and lines) all ask here.
+        """
+        index = self.cause_index
+        if cause in index:
+            return self.causes[index[cause]].case
+        return "exogenous" if what in OUTSIDE_CHANGE else ""
 
     def label(self, index: int) -> str:
         """The cause label of an index (``"none"`` for :data:`sim.core.causes.NONE`)."""

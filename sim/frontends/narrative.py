@@ -35,6 +35,8 @@ ENDINGS = {
     "underperforming": "the horizon is reached: the partnership survives but underperforms",
     "sustained": "the horizon is reached: the partnership is sustained",
 }
+#: The lines of the endings (:data:`ENDINGS`): the one line of the partnership as a whole that comes last in its month.
+ENDING_LINES = frozenset(ENDINGS.values())
 #: The endings that come before the horizon, leaving no partnership for a council still in it to weigh.
 EARLY_ENDINGS = ("shelved", "collapsed")
 COLUMNS = ("month", "council", "cause", "case", "what", "size", "partner", "trigger", "text")
@@ -89,10 +91,10 @@ def reading(what: str) -> Reading:
     return UNKNOWN if event is None else event.reading
 
 
-def case_of(cause: str) -> str:
-    """The case or source a cause label comes from (empty for no cause)."""
-    plan = layout()
-    return plan.causes[plan.cause_index[cause]].case if cause in plan.cause_index else ""
+def case_of(cause: str, what: str = "") -> str:
+    """The case or source an event comes from, by its ``cause`` label and its sentence ``what``: ``exogenous`` for change
+    from outside booked to no cause, empty for no cause otherwise (:meth:`~sim.core.layout.Layout.case`)."""
+    return layout().case(cause, what)
 
 
 def explain(cause: str, tagged: bool = True) -> str:
@@ -330,9 +332,10 @@ def _continues(run: Stretch, size: float) -> bool:
 
 
 def _stage(entry: Entry) -> int:
-    """Where ``entry`` comes in its month: 0 an event, 1 a council's decision (notice, withdrawal, exit), 2 the end (with a
-    trigger or, at the horizon, without: a council's decision in the horizon's month came after it)."""
-    if not entry.council and (entry.trigger or entry.what in ENDINGS.values()):
+    """Where ``entry`` comes in its month: 0 an event (a milestone of the partnership too), 1 a council's decision (notice,
+    withdrawal, exit), 2 the end (:data:`ENDING_LINES`: with its trigger or, at the horizon, without one), after the
+    councils' decisions of its month."""
+    if not entry.council and entry.what in ENDING_LINES:
         return 2
     return 1 if entry.what in DECISIONS else 0
 
@@ -352,10 +355,11 @@ class EventLog:
         return iter(self.entries)
 
     def add(self, month: int, council: str, what: str, cause: str = "", size: float = 0.0, partner: str = "", trigger: str = "") -> None:
-        """Log an event; its case is looked up from its cause, and for a council's exit the month of the notice it left on (:meth:`notice`)."""
+        """Log an event; its case is looked up from its cause (:func:`case_of`: ``exogenous`` for change from outside booked
+        to none), and for a council's exit the month of the notice it left on (:meth:`notice`)."""
         notice = self.notice(council, month) if what == LEFT else None
         noticed = -1 if notice is None else notice.month
-        self.entries.append(Entry(month, council, cause, case_of(cause), what, size, partner, trigger, noticed))
+        self.entries.append(Entry(month, council, cause, case_of(cause, what), what, size, partner, trigger, noticed))
 
     def notice(self, council: str, exit_month: int) -> Entry | None:
         """The notice ``council`` left on in ``exit_month``: its last notice by then (``None``: it is still in, or left

@@ -19,7 +19,6 @@ import numpy as np
 from sim.analysis.comparison import policy_phrase, policy_words
 from sim.config import cases, scenarios
 from sim.config.settings import NO_POLICY
-from sim.core import exogenous
 from sim.core import levers as lever_table
 from sim.core.causes import source_words
 from sim.frontends.agents import most_taken, taken_words
@@ -40,10 +39,6 @@ from sim.frontends.narrative import (
 )
 from sim.frontends.words import lower_first, scenario_words, upper_first
 
-#: The sentences of change from outside the partnership (:mod:`sim.core.exogenous`), and the tag the timeline gives them:
-#: those booked to no cause (a chief executive's departure or arrival, a budget shock) too, not only an election's.
-OUTSIDE_CHANGE = frozenset(event.what for event, _, _ in exogenous.EVENTS.values())
-OUTSIDE_TAG = source_words("exogenous")
 #: What a council that had not approved a shelved proposal decided, as "Why did it end?" says it (every other deciding council left).
 NOT_APPROVED = "had not approved the proposal"
 #: How a run stands or ended, in words, by outcome label.
@@ -425,12 +420,11 @@ def headline(items: Sequence[Item], case_id: str = "") -> Item:
 
 
 def item_of(stretch: Stretch) -> Item:
-    """A stretch of the narrated log as an :class:`Item`: the narrative's own parts (its source shown beside them as the tag,
-    :data:`OUTSIDE_TAG` for change from outside booked to no cause), and its trigger."""
+    """A stretch of the narrated log as an :class:`Item`: the narrative's own parts (its source shown beside them as the tag)
+    and its trigger."""
     entry = stretch.entry
     told = tell(stretch.first, stretch.last, stretch.councils, entry, stretch.total, tagged=False, whole=stretch.whole)  # the tag is shown beside the text
-    tag = source_words(entry.case) if entry.case else OUTSIDE_TAG if entry.what in OUTSIDE_CHANGE else ""
-    return Item(stretch.first, told, tag, entry.case if entry.case.isdigit() else "", entry.trigger)
+    return Item(stretch.first, told, source_words(entry.case), entry.case if entry.case.isdigit() else "", entry.trigger)
 
 
 class Run:

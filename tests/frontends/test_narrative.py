@@ -15,6 +15,7 @@ from sim.core.layout import EventKind, layout
 from sim.core.mechanisms import mechanisms
 from sim.frontends.narrative import (
     COLUMNS,
+    ENDINGS,
     GAVE_NOTICE,
     LEFT,
     UNKNOWN,
@@ -70,8 +71,8 @@ def test_councils_hit_alike_in_one_month_read_each_not_it() -> None:
         log.add(16, council, "market testing sized the venture to its guaranteed base", "case05_commercial_venture", 0.8)
     log.add(18, "Southby DC", "approved the proposal", "case02_decision_slippage", 0.7)
     assert log.lines() == [
-        "Month 12 - Northdale DC, Eastshire - a budget shock hit - savings now count for 94% more when each weighs the partnership"
-        " (easing over about two years)",
+        "Month 12 - Northdale DC, Eastshire - a budget shock hit (outside change) - savings now count for 94% more when each weighs"
+        " the partnership (easing over about two years)",
         "Month 15 - Northdale DC, Eastshire - approved the proposal (case 02) - the chance each would approve was 93%",
         "Month 16 - Northdale DC, Eastshire - market testing sized the venture to its guaranteed base (case 05) - its costs were set at 80% of the plan",
         "Month 18 - Southby DC - approved the proposal (case 02) - the chance it would approve was 70%",
@@ -159,7 +160,8 @@ def test_sources_and_sizes() -> None:
     log.add(22, "Southby DC", "something new", "legacy_it", 0.5)
     log.add(23, "Westmere DC", "an election changed political control", "political_control", -0.06)
     assert log.lines() == [
-        "Month 3 - Westmere DC - a budget shock hit - savings now count for 50% more when it weighs the partnership (easing over about two years)",
+        "Month 3 - Westmere DC - a budget shock hit (outside change) - savings now count for 50% more when it weighs the partnership"
+        " (easing over about two years)",
         "Month 9 - the partnership - the business case was approved; integration begins",
         "Month 20 - Eastshire - the venture's reserves ran out: it is unsustainable (case 05) - the venture's revenue is 25% short of break-even",
         "Month 21 - Southby DC - a new champion took up the role (case 01)",
@@ -168,6 +170,9 @@ def test_sources_and_sizes() -> None:
         " - its new administration's doctrine on sharing adds 0.06 of the promise to the value it sees",
     ]
     assert case_of("political_control") == "exogenous" and case_of("budget_shock") == "" and case_of("") == ""
+    # change from outside booked to no cause is outside change in the log itself (its case column and every line), not only on the app's chip
+    assert case_of("", "a budget shock hit") == "exogenous" and case_of("", "the business case was approved; integration begins") == ""
+    assert list(log.to_frame()["case"])[:2] == ["exogenous", ""] and "(outside change)" in log.entries[0].text
     assert source("01") == "(case 01)" and source("") == ""
     assert source("Elston et al. 2024") == "(research)" and source("Guide 08 problem 01") == "(Guide 08 problem 01)"
     assert explain("coordination") == "Working together: coordination costs, early disruption, imbalance of pace (research)"
@@ -324,7 +329,7 @@ def test_monthly_repeats_merge_with_their_total() -> None:
     log.add(51, "B", "a budget shock hit", "", 0.5)
     assert log.lines() == [
         f"Months 50-52 - A - {what} (case 03) - a poorer fit with its aims took 1.53 of the promise from the value it sees in all",
-        "Month 51 - B - a budget shock hit - savings now count for 50% more when it weighs the partnership (easing over about two years)",
+        "Month 51 - B - a budget shock hit (outside change) - savings now count for 50% more when it weighs the partnership (easing over about two years)",
         f"Month 60 - A - {what} (case 03) - a poorer fit with its aims took 0.60 of the promise from the value it sees",
     ]
 
@@ -416,7 +421,7 @@ def test_a_months_decisions_come_after_its_events_and_the_end_last_as_in_the_mon
     log.add(30, "Southby DC", GAVE_NOTICE, "case03_misaligned_aspirations", 0.46, trigger="rebrand")
     log.add(30, "Westmere DC", LEFT, "coordination", 0.3, trigger="budget")
     log.add(30, "Southby DC", rebrand, "case07_premature_rebrand", 0.59)
-    log.add(30, "", "the partnership collapsed: too few councils remained", "coordination", trigger="partner_left")
+    log.add(30, "", ENDINGS["collapsed"], "coordination", trigger="partner_left")
     log.add(30, "Eastshire", "felt held back by a slower partner", "pace", 0.43)
     told = [(s.first, s.entry.what) for s in log.stretches()]
     assert told == [
@@ -425,5 +430,17 @@ def test_a_months_decisions_come_after_its_events_and_the_end_last_as_in_the_mon
         (30, "felt held back by a slower partner"),
         (30, GAVE_NOTICE),
         (30, LEFT),
-        (30, "the partnership collapsed: too few councils remained"),
+        (30, ENDINGS["collapsed"]),
     ], told
+
+
+def test_a_line_of_the_whole_partnership_comes_last_in_its_month_only_as_its_ending() -> None:
+    """The month's order put any line of the partnership as a whole that carried a trigger last, as if it were the end (a
+    special case on top of the rule): a milestone said with what opened it came after the councils' decisions that it
+    preceded. Only an ending (the model logs each as one of :data:`ENDINGS`) comes last."""
+    log = EventLog()
+    log.add(12, "Southby DC", GAVE_NOTICE, "case03_misaligned_aspirations", 0.46, trigger="budget_shock")
+    log.add(12, "", "the business case was approved; integration begins", trigger="budget_shock")
+    log.add(12, "", ENDINGS["shelved"], "case02_decision_slippage", trigger="budget_shock")
+    told = [s.entry.what for s in log.stretches()]
+    assert told == ["the business case was approved; integration begins", GAVE_NOTICE, ENDINGS["shelved"]], told

@@ -136,4 +136,5 @@ def test_the_mesa_event_file_is_the_ensembles_and_the_milestones():
         files.append(events.table.to_pandas())
     ensemble, mesa = files
     assert "left the partnership" in set(ensemble["what"]) and (ensemble["council"] >= 0).all()
+    assert set(ensemble.loc[ensemble["what"] == "a budget shock hit", "case"]) == {"exogenous"}  # outside change, booked to no cause
     pd.testing.assert_frame_equal(mesa[mesa["council"] >= 0].reset_index(drop=True), ensemble, check_exact=True)
