@@ -214,7 +214,9 @@ def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     """The note of an automatic pause on what ``fired`` (each event with the run it fired in: :meth:`Stage.step`): the
     month's headline (:func:`adapter.headline` of ``case_id``, as the line under each run's councils), and how many more
     fired, as the timeline lists them (the same event for several councils one; in a replay, the same line in both runs
-    one, said "(both runs)": the runs meet the same shocks).
+    one). In a replay it names the run whose line under its councils says it (the :func:`adapter.headline` of that run's
+    own events), "(both runs)" where both runs' lines do: the runs meet the same shocks. Said "(both runs)" whenever
+    both had fired it, it named a line the replay's own did not lead with (case 01's, month 54: its continuity plan's).
 
     The event is said short (:attr:`Item.headline`: what happened and, for a decision, what opened it), its main cause
     and the size of its effect left to its line in the timeline, where they open at a click: said whole (up to 304
@@ -229,7 +231,8 @@ def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
         return item.tag, item.who, item.headline
 
     lines = {key(item) for _, item in fired}
-    sides = [side for side, item in fired if key(item) == key(shown)]
+    runs = dict.fromkeys(side for side, _ in fired)
+    sides = [side for side in runs if key(adapter.headline([item for s, item in fired if s == side], case_id)) == key(shown)]
     where = " (both runs)" if len(set(sides)) > 1 else f" ({sides[0]})" if sides[0] else ""
     tag = f" ({shown.tag})" if shown.tag else ""
     more = len(lines) - 1

@@ -741,7 +741,9 @@ def test_the_line_under_each_runs_councils_says_what_fired_as_the_pauses_note_do
     under each run's councils said the month's newest line of the timeline, 'the business case was approved; integration
     begins' (a milestone, logged after the month's events). The line says what fired, as the note does (the month's
     headline: adapter.headline); a milestone only where nothing fired. While a run plays: once ended, the page shows its
-    "Why did it end?" there (ended_html), and its line is its ending."""
+    "Why did it end?" there (ended_html), and its line is its ending. Each run the note names says it: in month 54 the
+    note said "(both runs) - Eastshire - weighed the partnership and gave notice to leave, ..." while the replay's line led
+    with its own first event, "its continuity plan handed the departed champion's role to a successor"."""
     story = stories.story_for("01")
     assert story is not None
     run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
@@ -763,7 +765,7 @@ def test_the_line_under_each_runs_councils_says_what_fired_as_the_pauses_note_do
                 lines.append(line)  # an ended run's line is its ending (test_a_story_told_to_its_end_...), folded Why while the other plays
         if lines:
             named += 1
-            assert any(escape(headline) in line for headline in said for line in lines), (note, lines)
+            assert all(any(escape(headline) in line for headline in said) for line in lines), (view.month, note, lines)
     assert named > 10 and milestones > 0
 
 
