@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
 
@@ -828,7 +829,7 @@ def effect_words(several: bool = True) -> dict[str, str]:
         " a draw in which levers tie for first counts an equal part for each (half each for two), so the levers' shares add up to 100%;"
         " levers that both left a draw unchanged tie there",
         EFFECT_COLUMNS["middle"]: "the effect in the middle half of the draws (a quarter lie below, a quarter above), from the same normal"
-        " spread as 'helps in' ('no spread seen' where the draws show none beyond Monte Carlo noise)",
+        " spread as 'helps in' ('-' where the draws show none beyond Monte Carlo noise, which 'helps in' then says)",
         EFFECT_COLUMNS["parameter_share"]: "the share of the effect's spread across draws that comes from the doubt about the assumptions"
         " rather than Monte Carlo noise ('not detected' where these draws could not tell any spread from that noise: not zero doubt, but"
         " too little to measure)",
@@ -925,6 +926,10 @@ def pairing_effect(narrower: float) -> str:
     return f"{share} {'narrower' if narrower > 0 else 'wider'}"
 
 
+#: The note under a table of effects across draws where some lever's draws show no spread: its middle half is a dash.
+NO_SPREAD_NOTE = f"  '-' under '{EFFECT_COLUMNS['middle']}': no spread seen, as '{EFFECT_COLUMNS['helps']}' says, so no middle half to give."
+
+
 def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | None], mode: str, confidence: float = 0.95) -> str:
     """Which uncertainty the comparison carries; with parameter draws, the total intervals of the chances and the effects, and how stable the ranking is."""
     if mode == "none" or "draws" not in comparison:
@@ -962,7 +967,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             r = row._asdict()
             total = f"[{signed(100 * r[name + '_total_low'], width=5)}, {signed(100 * r[name + '_total_high'], width=5)}]"
             spread = r[name + "_parameter_share"] > 0  # as 'from parameters' says: most draws may still share one effect (q25 = q75)
-            middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if spread else "no spread seen"
+            middle = f"[{100 * r[name + '_q25']:+5.1f}, {100 * r[name + '_q75']:+5.1f}]" if spread else "-"  # 'helps in' says why
             best = "" if not several else f"{r[measure + '_best_share']:.0%}" if np.isfinite(r[measure + "_best_share"]) else "unclear"
             best = f"({best})" if unsettled and best != "unclear" else best
             helps = f"{r[name + '_helps']:.0%}" if spread and np.isfinite(r[name + "_helps"]) else "no spread seen"
@@ -972,6 +977,8 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
             lines.append(
                 f"  {policy_words(r['policy']):<{width - 2}}{100 * r[name]:+7.1f} pts  {total:<18}{middle:<22}{helps:>15}{idle:>14}{best:>{rank}}{part:>17}"
             )
+        if not (comparison[name + "_parameter_share"].iloc[1:] > 0).all():
+            lines.append(NO_SPREAD_NOTE)
         chance = _chance_unchanged(comparison, measure)
         if chance:
             lines.append(chance)
@@ -1075,3 +1082,100 @@ def order_words(ranking: Mapping[str, Any]) -> str:
     for previous, lever in itertools.pairwise(ranking["order"]):
         words.append(f"{' = ' if lever in tied.get(previous, []) else ', '}{policy_words(lever)}")
     return "".join(words)
+
+
+@dataclass(frozen=True)
+class LeverValue:
+    """What a lever that measurably lowers a chance costs per percentage point of it avoided, and whether it pays for itself.
+
+    Attributes
+    ----------
+    lever
+        The lever as the sentence names it (:func:`policy_words`).
+    per_point
+        Its cost per percentage point avoided, GBP m per partnership.
+    low, high
+        That cost at the high and at the low end of the interval of the points avoided: the interval of the cost per point.
+    pays
+        Whether, net of its own cost, savings measurably rise with it: it pays for itself.
+    caveat
+        Words put after its name, such as ``" (though ...)"``, where the total interval does not back what is said of it.
+    """
+
+    lever: str
+    per_point: float
+    low: float
+    high: float
+    pays: bool
+    caveat: str = ""
+
+
+def per_point_interval(cost: Any, difference_low: Any, difference_high: Any) -> tuple[Any, Any]:
+    """The interval of a lever's cost per percentage point avoided, from the interval of its difference in points (below zero at both ends).
+
+    Parameters
+    ----------
+    cost
+        The lever's cost, GBP m per partnership: a number, or an array or Series of them (one a lever).
+    difference_low, difference_high
+        The interval of its paired difference in the chance, in percentage points, below zero (``difference_high < 0``);
+        alike in shape.
+
+    Returns
+    -------
+    tuple
+        ``cost / -difference_low`` (most points avoided: the cheapest end) and ``cost / -difference_high`` (fewest: the dearest end).
+    """
+    return cost / -difference_low, cost / -difference_high
+
+
+def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confidence: float = 0.95) -> str:
+    """Which of the levers that measurably lower ``measure`` are the better buy, in a sentence that claims no more than the numbers show.
+
+    A lever that pays for itself (net of its cost, savings measurably rise) is the better buy
+    whatever it costs per point. The others are ranked by their cost per point only where the
+    difference is measurable: the cheapest is named alone where its interval lies below every
+    other's; otherwise the levers whose intervals overlap the cheapest's are named together, as
+    not to be told apart at these replications.
+
+    Parameters
+    ----------
+    levers
+        The levers that measurably lower ``measure``, in the order a table lists them; at least one.
+    measure
+        The chance avoided, as the sentence names it.
+    confidence
+        The level of the intervals.
+
+    Returns
+    -------
+    str
+        One or two sentences starting ``"The best value: "``.
+    """
+    level = f"{confidence:.0%}"
+    lead = "The best value: "
+    said = []
+    pays = [f"{v.lever}{v.caveat}" for v in levers if v.pays]
+    if pays:
+        one = len(pays) == 1
+        said.append(
+            f"{lead}{listed(pays)} {'pays for itself' if one else 'pay for themselves'}: {'it lowers' if one else 'they lower'} {measure} and,"
+            f" net of {'its' if one else 'their'} cost, savings measurably rise."
+        )
+        lead = "Of the others, the best value: "
+    rest = sorted((v for v in levers if not v.pays), key=lambda v: v.per_point)
+    if rest:
+        cheapest = rest[0]
+        close = [v for v in rest if v.low <= cheapest.high]  # the cheapest and every lever whose interval overlaps its
+        per_point = f"per percentage point of {measure} avoided"
+        if len(close) == 1:
+            apart = ", measurably less than any of the others" if len(rest) > 1 else ""
+            interval = f"{level} interval {cheapest.low:.3f} to {cheapest.high:.3f}"
+            said.append(f"{lead}{cheapest.lever}{cheapest.caveat}, at GBP {cheapest.per_point:.3f} m {per_point} ({interval}){apart}.")
+        else:
+            costs = "; ".join(f"{v.lever} GBP {v.per_point:.3f} m, {level} interval {v.low:.3f} to {v.high:.3f}" for v in close)
+            said.append(
+                f"{lead}{listed([f'{v.lever}{v.caveat}' for v in close])} cost the least {per_point} ({costs}), but cannot be told apart"
+                f" at these replications: the {level} intervals of their costs per point overlap."
+            )
+    return " ".join(said)

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from sim.analysis.comparison import (
+    EFFECT_COLUMNS,
     EFFECT_QUANTILES,
     MEASURES,
+    NO_SPREAD_NOTE,
     PairedTally,
     _supported,
     _supported_shares,
@@ -84,7 +86,7 @@ def test_an_effect_of_unknown_sign_with_no_spread_across_draws_is_not_said_to_he
     assert np.isnan(row["collapse_difference_helps"]) and frame.loc["a", "collapse_difference_helps"] == 1.0
     effects = render_uncertainty(tally.frame(), {}, "prior").split("Effect on collapse")[1]
     b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
-    assert b_line.count("no spread seen") == 2, "middle half of draws and helps in"
+    assert b_line.count("no spread seen") == 1, "said once, under helps in (the middle half shows a dash)"
 
 
 def test_levers_the_run_cannot_tell_apart_with_no_spread_across_draws_have_no_ranking_share():
@@ -268,6 +270,25 @@ def test_a_middle_half_of_draws_with_no_spread_seen_is_said_so_not_printed_as_on
     assert "no spread seen" not in b_line and b_line.count("[") == 2
 
 
+def test_no_spread_seen_is_said_once_in_a_row_and_its_dash_under_the_middle_half_is_explained_under_the_table():
+    """sim-report's uncertainty table (sim-compare's too) filled 'middle half of draws' and 'helps in' with the same words,
+    'no spread seen', twice in a row. The middle half now shows a dash, which a note under the table explains."""
+    tally = _tally([0.5] * DRAWS, [0.6 if d % 2 else 0.1 for d in range(DRAWS)])
+    effects = "Effect on collapse" + render_uncertainty(tally.frame(), {}, "prior").split("Effect on collapse")[1].split("Effect on")[0]
+    lines = effects.splitlines()
+    header = lines[0]
+    a_line = next(line for line in lines if line.strip().startswith("A "))
+    b_line = next(line for line in lines if line.strip().startswith("B "))
+    middle = slice(header.index(EFFECT_COLUMNS["middle"]), header.index(EFFECT_COLUMNS["middle"]) + len(EFFECT_COLUMNS["middle"]))
+    assert a_line[middle].strip() == "-" and a_line.count("no spread seen") == 1, a_line
+    assert "[" in b_line[middle], "a measured spread keeps its middle half"
+    assert NO_SPREAD_NOTE in lines and lines.index(NO_SPREAD_NOTE) > lines.index(b_line), "explained under the table"
+    measured = render_uncertainty(
+        _tally([0.6 if d % 2 else 0.1 for d in range(DRAWS)], [0.5 if d % 5 == 0 else 0.0 for d in range(DRAWS)]).frame(), {}, "prior"
+    )
+    assert NO_SPREAD_NOTE not in measured.split("Effect on collapse")[1].split("Effect on")[0], "no note where every row has its middle half"
+
+
 def test_an_effect_whose_spread_across_draws_is_measured_is_never_said_to_show_none():
     """sim-compare case03, 20 replications a draw: agreed decision process's effect on failure read 'no spread seen' under 'middle
     half of draws' and 'helps in' beside 'from parameters 98%': most draws had the same effect (none), so the middle half was one
@@ -292,7 +313,7 @@ def test_helps_in_with_no_spread_seen_is_not_a_share_of_draws():
     effects = text.split("Effect on collapse")[1].split("Effect on")[0]
     a_line = next(line for line in effects.splitlines() if line.strip().startswith("A "))
     b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
-    assert a_line.count("no spread seen") == 2 and "100%" not in a_line
+    assert a_line.count("no spread seen") == 1 and "100%" not in a_line
     assert "%" in b_line.split("]")[-1], "a lever whose effect spreads across draws keeps its share"
     assert "'no spread seen' where the draws show none beyond Monte Carlo noise, so the share cannot be measured" in text.splitlines()[0]
 

@@ -226,3 +226,11 @@ def test_the_timing_figures_say_from_when_they_count():
     rows = {line.split("|")[1].strip(): line for line in _section("summary.json").splitlines() if line.startswith("| `")}
     for figure in ("`collapse_within`", "`median_months_to_collapse`"):
         assert "from the start of the run" in rows[figure] and "not from launch" in rows[figure], rows[figure]
+
+
+def test_the_comparison_says_what_a_blank_cell_of_its_csv_copies_means():
+    """Where sim-compare and notebook 02 write "no spread seen" or "unclear", the CSV copies of the comparison hold a blank cell
+    (nan), and docs/results.md explained only "not detected" (a parameter share of 0). It says what a blank cell is."""
+    section = _section("sim-compare")
+    assert "a nan is a blank cell" in section and "`comparisons.csv`" in section and "`comparison_full.csv`" in section
+    assert all(f"`{words}`" in section for words in ("no spread seen", "unclear", "-", "not detected")), section
