@@ -157,7 +157,7 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
    of none of the draw's partnerships, is kept as a check on M: under each table of effects `sim-compare` says what
    chance alone gives, (1 - q)^M for a lever that changed a share q of all the partnerships. Where the draws show
    no spread beyond noise (tau^2 = 0), `_helps` is only the sign of the mean (nan where the interval holds zero)
-   and `sim-compare` prints `no spread seen` for it and for the middle half. The tables also say
+   and `sim-compare` prints `no spread seen` for it and `-` for the middle half. The tables also say
    how often the ranking of the levers
    changes: `same_ranking` (share of draws ranking the levers as the whole run does, each lever's per-draw effect
    shrunk as above, levers that both left a draw unchanged tied there rather than ranked by how far each one's
