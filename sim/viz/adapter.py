@@ -225,7 +225,10 @@ class Decision:
 class Why:
     """Why a run ended, in words, and the key learning that addresses it.
 
-    ``cause_words`` names the cause with its source (``Over-dependency on key personnel (case 01)``),
+    ``ending`` says what ended, when and what opened it ("The partnership collapsed in month 69, after the end of a
+    council's guarantee of business."), ``that_month`` what its cause did in that month where no council's decision ended
+    it (case 05's "That month the venture's reserves ran out: it is unsustainable."; empty otherwise): :attr:`headline`
+    says both. ``cause_words`` names the cause with its source (``Over-dependency on key personnel (case 01)``),
     ``cause_title`` without it (for a page that shows the source beside it). ``decisions`` are the councils whose
     decision ended it (each said by :meth:`said`), ``earlier_exits`` the councils that had left before, each with how
     it left (:attr:`CouncilView.exit`).
@@ -233,7 +236,7 @@ class Why:
 
     outcome: str
     month: int
-    headline: str
+    ending: str
     trigger: str
     trigger_words: str
     cause: str
@@ -243,6 +246,12 @@ class Why:
     decisions: tuple[Decision, ...]
     earlier_exits: tuple[tuple[str, Decided], ...]
     levers: tuple[LeverInfo, ...] = field(default=())
+    that_month: str = ""
+
+    @property
+    def headline(self) -> str:
+        """How it ended, in one or two sentences: :attr:`ending`, then :attr:`that_month` (where there is one)."""
+        return " ".join(part for part in (self.ending, self.that_month) if part)
 
     @property
     def cause_words(self) -> str:
@@ -695,26 +704,26 @@ class Run:
         deciding = self._decisions
         gone = sorted((c for c in self.councils() if not c.active and c.exit_month != m.month), key=lambda c: c.exit_month)
         earlier = tuple((c.name, c.exit) for c in gone)
+        that = ""
         if m.outcome == "collapsed":
             collapsed = f"The partnership collapsed in month {m.month}"
             ended = f"{collapsed}: too few partners were left." if deciding else f"{Decided(collapsed, after).headline}."
             # with no council leaving, what its cause did in the last month (case 05: the venture's reserves ran out)
             last = dict.fromkeys(e.what for e in m.events.entries if e.month == m.month and e.council and e.cause == cause and e.what not in DECISIONS)
-            that = f" That month {'; '.join(last)}." if last and not deciding else ""
-            headline = f"{ended}{that}"
+            that = f"That month {'; '.join(last)}." if last and not deciding else ""
         elif m.outcome == "shelved":
-            headline = f"{Decided(f'The proposal was shelved in month {m.month}', after).headline}."
+            ended = f"{Decided(f'The proposal was shelved in month {m.month}', after).headline}."
         elif m.outcome == "underperforming":
             saved, planned = m.realised_savings, m.business_case
-            headline = f"The partnership reached month {m.month} but delivered well below its business case: {savings_words(saved, planned)}" + (
+            ended = f"The partnership reached month {m.month} but delivered well below its business case: {savings_words(saved, planned)}" + (
                 f" ({saved / planned:.0%})." if planned > 0 else "."
             )
         else:
-            headline = f"The partnership was sustained to month {m.month}: nothing ended it."
+            ended = f"The partnership was sustained to month {m.month}: nothing ended it."
         return Why(
             outcome=m.outcome,
             month=m.month,
-            headline=headline,
+            ending=ended,
             trigger="" if trigger == "none" else trigger,
             trigger_words=after,
             cause="" if cause == "none" else cause,
@@ -724,6 +733,7 @@ class Run:
             decisions=deciding,
             earlier_exits=earlier,
             levers=tuple(lever_info(name) for name in (learning.levers if learning else ())),
+            that_month=that,
         )
 
 

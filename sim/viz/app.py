@@ -58,6 +58,12 @@ RUN_LEAST = math.ceil(svg.COMPACT_WIDE * svg.LEAST_PX / svg.SMALLEST_TEXT) + 12
 #: each run's line of what fired, under its councils, below the screen (see ``.sim-bar-note`` in :data:`CSS`). Any other
 #: notice (a refusal, which lists every problem, runs longer than the bar holds) stays above both runs (:func:`bar_note`).
 BAR_NOTE = ["sim-notice", "sim-bar-note"]
+#: The title of the panel that says why a run ended, and of its line under a run's councils (:func:`ended_html`).
+WHY = "Why did it end?"
+#: The most characters a line of :func:`ended_html` holds in a run of a replay at 1024x768 with the side bar open (its 334
+#: px, 17 px text), as measured on the seven stories' endings: 82 characters took two lines, 93 three. Fewer
+#: counted than fit (a word that does not fit goes to the next line): :func:`replay_around` keeps at least the room needed.
+ENDED_LINE_CHARS = 41
 #: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row until both runs have ended: see
 #: :func:`ended_html`), the councils, the timeline and the two charts.
 RUN_ROWS = 7
@@ -380,14 +386,15 @@ def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: boo
 
 
 def timeline_row(when: str, what: str, more: str = "", fold: str | None = None, latest: bool = False, title: str | None = None) -> str:
-    """One line of a timeline (:func:`timeline_html`, :func:`ended_html`): ``when`` (text), ``what`` (HTML) and, where
-    ``fold`` is not None, ``more`` (HTML) opening under it at a click (``fold``: the attributes of its ``details``);
-    ``latest``: marked as the newest line; ``title`` (escaped), where given: what shows on hover."""
+    """One line of a timeline (:func:`timeline_html`, :func:`ended_html`): ``when`` (text; empty: no column for it),
+    ``what`` (HTML) and, where ``fold`` is not None, ``more`` (HTML) opening under it at a click (``fold``: the attributes
+    of its ``details``); ``latest``: marked as the newest line; ``title`` (escaped), where given: what shows on hover."""
     if fold is not None:
         detail = f'<div class="sim-detail">{more}</div>' if more else ""
         what = f"<details{' ' + fold if fold else ''}><summary>{what}</summary>{detail}</details>"
     hover = f' title="{title}"' if title is not None else ""
-    return f'<li class="sim-event{" sim-latest" if latest else ""}"{hover}><div class="sim-when">{escape(when)}</div><div class="sim-what">{what}</div></li>'
+    column = f'<div class="sim-when">{escape(when)}</div>' if when else ""
+    return f'<li class="sim-event{" sim-latest" if latest else ""}"{hover}>{column}<div class="sim-what">{what}</div></li>'
 
 
 def comparison_html(original: RunView, treated: RunView) -> str:
@@ -399,9 +406,12 @@ def comparison_html(original: RunView, treated: RunView) -> str:
     return ended + "".join(f'<div class="sim-replay-learning">{escape(words)}</div>' for words in said if words)
 
 
-def why_html(why: Why, compact: bool = False) -> str:
-    """The "Why did it end?" panel: the trigger and causes for the councils whose decision ended it, and the key learning."""
-    parts = [f'<p class="sim-headline">{escape(why.headline)}</p>']
+def why_html(why: Why, compact: bool = False, headline: bool = True) -> str:
+    """The "Why did it end?" panel: the trigger and causes for the councils whose decision ended it, and the key learning
+    (``compact``: not the learning, nor each decision's detail; ``headline``: how it ended, where the line it opens under
+    says only what ended, when and what opened it, :attr:`Why.ending` (:func:`ended_html`), the rest of it)."""
+    said = why.headline if headline else why.that_month
+    parts = [f'<p class="sim-headline">{escape(said)}</p>'] if said else []
     if why.cause_words:
         tag = f"case {why.case_id}" if why.case_id else ""
         words = why.cause_title if tag else why.cause_words  # the chip says the case
@@ -445,11 +455,36 @@ def now_html(view: RunView, said: str = "", place: int = 0, clamped: bool = Fals
 
 
 def ended_html(why: Why) -> str:
-    """Under the councils of a run of a replay that has ended while the other plays on: its "Why did it end?" folded to
-    two lines, opening at a click (:func:`why_html`, short). In full, in its row above both runs' councils, it pushed both
-    drawings and their lines of what fired below a 1024x768 or 1280x720 screen; it opens there once both have ended."""
-    row = timeline_row(f"Month {why.month}", f"<b>Why did it end?</b> {escape(why.headline)}", why_html(why, compact=True), "", latest=True)
-    return f'<ol class="sim-timeline sim-clamped">{row}</ol>'
+    """Under the councils of a run of a replay that has ended while the other plays on: its "Why did it end?" with what
+    ended, when and what opened it whole (:attr:`Why.ending`), the rest opening at a click (:func:`why_html`, short). In
+    full, in its row above both runs' councils, it pushed both drawings and their lines of what fired below a 1024x768 or
+    1280x720 screen; it opens there once both have ended. Its words say the month: no column of its own for it (cut at
+    two lines beside one, case 01's read "Why did it end? The partnership collapsed in..." at 1024x768); the drawings
+    keep room for its lines (:func:`replay_around`)."""
+    row = timeline_row("", f"<b>{WHY}</b> {escape(why.ending)}", why_html(why, compact=True, headline=False), "", latest=True)
+    return f'<ol class="sim-timeline">{row}</ol>'
+
+
+def folded_why(view: RunView, beside: Sequence[RunView]) -> Why | None:
+    """The "Why did it end?" of a run of a replay that has ended while a run ``beside`` it plays on, said under its
+    councils (:func:`ended_html`); ``None`` where there is none to fold (it runs, or both have ended)."""
+    return view.why if any(v.running for v in beside) else None
+
+
+def ended_lines(why: Why) -> int:
+    """How many lines of text :func:`ended_html` takes at the narrowest a run of a replay is (1024x768 with the side bar
+    open), counted by :data:`ENDED_LINE_CHARS` (a word carried to the next line counted in)."""
+    return math.ceil(len(f"{WHY} {why.ending}") / ENDED_LINE_CHARS)
+
+
+def replay_around(shown: Sequence[RunView]) -> int:
+    """What the page shows around each councils' drawing of a replay of the runs ``shown``, in CSS pixels: at least
+    :data:`sim.viz.svg.REPLAY_AROUND`, and more where a run has ended while the other plays on and its line under its
+    councils (:func:`ended_html`) takes more than the two lines kept there, so that both drawings and both lines stay on
+    the screen (both drawings alike: they start at the same height and compare by eye)."""
+    folded = [why for k, view in enumerate(shown) if (why := folded_why(view, [*shown[:k], *shown[k + 1 :]])) is not None]
+    extra = max([0, *(ended_lines(why) - 2 for why in folded)])
+    return svg.REPLAY_AROUND + extra * svg.NOW_TEXT_LINE
 
 
 def savings_top(shown: Sequence[RunView]) -> float:
@@ -675,7 +710,7 @@ def WhyPanel(view: RunView, offer_replay: bool) -> None:
     why = view.why
     assert why is not None
     levers, already_on = adapter.replay_offer(view)
-    with solara.Card("Why did it end?", classes=["sim-why"], margin=0, style={"border": "3px solid #0072B2"}):
+    with solara.Card(WHY, classes=["sim-why"], margin=0, style={"border": "3px solid #0072B2"}):
         solara.HTML(tag="div", unsafe_innerHTML=why_html(why, compact=not offer_replay))
         if offer_replay and levers:
             solara.Button(adapter.replay_title(levers), icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary", classes=["sim-replay"])
@@ -699,7 +734,7 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
         if title:
             solara.HTML(tag="div", unsafe_innerHTML=f'<div class="sim-card-title">{escape(title)}</div>')
         solara.HTML(tag="div", unsafe_innerHTML=status_html(view, compact), classes=["sim-status-box"])
-        folded = view.why if compact and any(v.running for v in beside) else None  # the other plays on: ended_html
+        folded = folded_why(view, beside) if compact else None  # the other plays on: ended_html
         if view.why is not None and folded is None:
             WhyPanel(view, offer_replay=not compact)
         elif compact:  # its row of the pair kept (RUN_ROWS): the other run's "Why did it end?" may be there
@@ -708,7 +743,7 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
             width = svg.drawing_width(len(view.councils), compact=True)
             charts = min(width, svg.NARROW)
             with solara.Card(**figure):
-                solara.HTML(tag="div", unsafe_innerHTML=network_svg(view, width, svg.REPLAY_AROUND))
+                solara.HTML(tag="div", unsafe_innerHTML=network_svg(view, width, replay_around(together)))
                 now = ended_html(folded) if folded is not None else now_html(view, place=place, clamped=True)
                 solara.HTML(tag="div", unsafe_innerHTML=now, classes=["sim-now"])
             with solara.Card("Timeline", margin=0):

@@ -120,8 +120,10 @@ class Node:
 SMALLEST_TEXT = 16
 LEAST_PX = 14
 #: The room kept below the councils' drawing for what happened last, in CSS pixels: two lines of 17 px text (a timeline's
-#: line keeps to two) and its padding.
+#: line keeps to two) and its padding; a longer line there (``sim.viz.app.ended_html``) takes :data:`NOW_TEXT_LINE` more a line.
 NOW_LINE = 60
+#: One line of that text: 17 px at a line height of 1.35, in CSS pixels.
+NOW_TEXT_LINE = 23
 #: The room kept there on a single run's page, where a notice takes that line's place (a story's as it loads, a pause's):
 #: three lines of 17 px text (line height 1.35) and the notice's 12 px of padding. At 1024x768 a story's notice takes
 #: three lines; with two kept, case 01's ended 12 px below the screen.

@@ -701,6 +701,25 @@ def test_in_a_replay_what_happened_last_is_written_under_each_runs_councils(page
     assert len(drawings) == 2 and all(f"calc(100vh - {app.svg.REPLAY_AROUND}px)" in d for d in drawings), "room kept under it for the line"
 
 
+def test_a_replays_drawings_keep_room_for_the_whole_line_of_a_run_that_ended_while_the_other_plays_on():
+    """Case 05's replay: the original collapsed in month 69, its replay playing on. Its line under its councils says what
+    ended, when and what opened it whole (ended_html: three lines at 1024x768 with the side bar open), where two are kept
+    below each drawing: both drawings keep room for the third, alike, and only while that line is there."""
+    story = stories.story_for("05")
+    assert story is not None
+    run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
+    stage = app.Stage([run, adapter.replay_of(run, adapter.matching_levers(story.scenario))])
+    while all(r.running for r in stage.runs):
+        assert app.replay_around(stage.views()) == app.svg.REPLAY_AROUND
+        stage.step()
+    original, treated = stage.views()
+    assert original.why is not None and treated.running and app.ended_lines(original.why) == 3
+    assert app.folded_why(original, [treated]) == original.why and app.folded_why(treated, [original]) is None
+    assert app.replay_around([original, treated]) == app.replay_around([treated, original]) == app.svg.REPLAY_AROUND + app.svg.NOW_TEXT_LINE
+    stage.to_end()
+    assert app.replay_around(stage.views()) == app.svg.REPLAY_AROUND  # both ended: "Why did it end?" opens above both
+
+
 def test_play_steps_the_first_month_at_once_and_then_at_the_speed_it_says(monkeypatch):
     """Measured in the browser: at 16 months a second the page played 8.6 (the time a month took to step and draw was
     added to each 1/16 s), and at 1 month a second the first month came 1.4 s after Play. Now month 1 at once, then by

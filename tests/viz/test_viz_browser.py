@@ -624,7 +624,8 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
     01)', the lines at 756-816 px of 768). The note now takes the app bar's title's place: played to the replay's longest
     note while both runs go on, the note, both drawings whole and both lines of what fired are on the screen. Paused as the
     first run ended (month 68), its "Why did it end?" filled the row above both drawings and pushed them and both lines
-    below the screen (at 1024x768 a quarter of each drawing left on it); it is folded under its own councils now."""
+    below the screen (at 1024x768 a quarter of each drawing left on it); it is folded under its own councils now, what
+    ended, when and what opened it whole (cut at two lines, at 1024x768 it read "The partnership collapsed in...")."""
     from playwright.sync_api import expect
 
     note = longest_pause_note("01", replayed=True)
@@ -667,5 +668,7 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
             expect(drawings.nth(k)).to_be_in_viewport(ratio=1)
             expect(now.nth(k)).to_be_in_viewport(ratio=1)
         expect(now.first).to_contain_text("Why did it end?")
+        ending = now.first.locator("summary")
+        assert ending.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), f"how it ended, cut short: {ending.inner_text()}"
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"

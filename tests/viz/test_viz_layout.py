@@ -99,6 +99,39 @@ def test_a_replays_timeline_keeps_each_line_to_two_lines_of_text_with_the_whole_
         page.close()
 
 
+@pytest.fixture(scope="module")
+def stories_endings() -> list[adapter.Why]:
+    """Why each case's story ended (told to its end), as its replay says it under its councils while the replay plays on."""
+    whys = []
+    for case in adapter.case_list():
+        story = stories.story_for(case.id)
+        assert story is not None
+        run = adapter.Run(case.scenario, adapter.NO_POLICY, story.seed, story.replication)
+        run.run_to_end()
+        assert run.view().why is not None
+        whys.append(run.view().why)
+    return whys
+
+
+@pytest.mark.parametrize("box", [334, 462])
+def test_the_line_under_an_ended_runs_councils_says_how_it_ended_whole(browser, stories_endings, box):
+    """A run of a replay that ended while the other plays on (its line under its councils 334 px wide at 1024x768 with the
+    side bar open, 462 at 1280x720): its folded "Why did it end?" was cut at two lines, case 01's "Why did it end? The
+    partnership collapsed in..." at 1024x768; the room read neither the month nor what ended it without a click. Now what
+    ended, when and what opened it show whole, in no more lines than the drawings keep room for (app.ended_lines)."""
+    for why in stories_endings:
+        page = laid_out(browser, app.ended_html(why), box)
+        try:
+            shown = page.evaluate(
+                """() => { const s = document.querySelector('summary'), e = getComputedStyle(s);
+                return {text: s.innerText, cut: s.scrollHeight > s.clientHeight + 1, lines: s.getBoundingClientRect().height / parseFloat(e.lineHeight)}; }"""
+            )
+            assert not shown["cut"] and why.ending in shown["text"], (box, shown)
+            assert round(shown["lines"]) <= app.ended_lines(why), (box, shown, app.ended_lines(why))
+        finally:
+            page.close()
+
+
 def labels_and_legend(page) -> dict:
     """Every text and badge of the councils' drawing as boxes in the drawing's units, and the legend's top."""
     return page.evaluate(
