@@ -59,6 +59,8 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_NO_POINTS
     stopped = still_held(args.folder) is False
     print(f"{args.folder}: {collected.report(ended=stopped)}")
+    for line in collected.posterior_notes():
+        print(line)
     if stopped and collected.expected and collected.done < collected.expected:
         left = collected.expected - collected.done
         print(f"The sweep is not running: {left} of its points {'is' if left == 1 else 'are'} not done (its command again with resume=true runs them)")

@@ -28,11 +28,13 @@ from __future__ import annotations
 import functools
 import importlib
 import math
+import multiprocessing
 import os
 import shutil
 import signal
 import socket
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -173,9 +175,12 @@ def begin_point(
 
     A point whose folder already holds ``files`` made with the same ``key`` is skipped (its record
     ``ok``, ``resumed``, with the replications its summary says it ran); otherwise the results a
-    previous attempt left (``clear``, default ``files``) are removed first, so that a folder never
-    mixes two runs' files. Records (``point.json``) are written in a multirun, and by a single run
-    too where ``record_single`` (``sim-run``'s).
+    previous attempt left (``clear``, default ``files``) are removed first in a multirun, so that a
+    folder never mixes two runs' files (a single run's are replaced when it has finished, its
+    results staged: a stop leaves the earlier ones whole); where ``resume`` found a summary it could
+    not reuse, a line says the point is run again and why (:func:`sim.results.sweep.earlier`).
+    Records (``point.json``) are written in a multirun, and by a single run too where
+    ``record_single`` (``sim-run``'s).
 
     Parameters
     ----------
@@ -201,14 +206,18 @@ def begin_point(
     index = int(HydraConfig.get().job.num) if multirun else 0
     write = multirun or record_single
     seed, replications, resume = settings.seed if seed is None else seed, settings.replications, settings.resume
-    if resume and (summary := results.complete(out, key, files)) is not None:
+    summary, stale = results.earlier(out, key, files) if resume else (None, None)
+    named = f"Point {index} ({point_text(point)})" if multirun else f"This run ({point_text(point)})"
+    if summary is not None:
         done = summary["run"].get("replications", replications)
         if write:
             results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True).write(out)
-        named = f"Point {index} ({point_text(point)})" if multirun else f"This run ({point_text(point)}) was"
-        print(f"{named} already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
+        print(f"{named}{'' if multirun else ' was'} already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
         return None
-    if multirun or resume:
+    if stale is not None:
+        fate = "removed first" if multirun else "kept until it has finished, then replaced"
+        print(f"{named} is run again (resume=true): {stale}; its earlier results in {out} are {fate}, not mixed with the new", file=sys.stderr)
+    if multirun:  # (a single run's results are staged: the earlier ones stay until they are replaced, as without resume=true)
         results.clear_results(out, files if clear is None else clear)
     record = results.PointRecord(index, "running", point, key, seed, replications, started=began, host=host())
     if write:
@@ -375,6 +384,91 @@ def workers_born_deaf_to_ctrl_c() -> None:
 
     fork_exec.blocks_sigint = True  # type: ignore[attr-defined]
     module.fork_exec = fork_exec
+
+
+#: How often a joblib worker looks whether ``sim-run``, which started it, is still there (seconds).
+PARENT_POLL_S = 1.0
+
+
+def _end_worker() -> None:
+    """End this joblib worker at once (its parent, which would end it, has gone)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+class ParentWatch:
+    """A joblib worker's watch on ``sim-run``, which started it: once it has gone, the worker ends between points, never within one.
+
+    SIGKILL of ``sim-run -m ... hydra/launcher=joblib`` alone (or the OOM killer's) left its
+    loky workers running: they finished their points, then one blocked for ever sending its
+    result to no one and the other waited on the queue, both still there minutes past loky's
+    ``idle_worker_timeout`` (300 s), which hydra-joblib-launcher's settings cannot shorten
+    anyway (its schema has no such key). Once the parent has gone (``os.getppid()`` is no
+    longer ``parent``: the orphan was adopted), a worker between points ends within
+    :data:`PARENT_POLL_S`, and one within a point ends as it finishes (its results written,
+    its record done: ``resume=true`` skips it), before it sends its result or starts another.
+    Its stop signals are left to ``sim-run`` as before (:func:`workers_born_deaf_to_ctrl_c`).
+
+    Parameters
+    ----------
+    parent
+        The process id of the worker's parent (``sim-run``).
+    end
+        Ends the worker (:func:`_end_worker`; a test passes its own).
+    poll
+        Seconds between looks at the parent.
+    """
+
+    def __init__(self, parent: int, end: Callable[[], None] = _end_worker, poll: float = PARENT_POLL_S) -> None:
+        self.parent, self.end, self.poll = parent, end, poll
+        self.lock = threading.Lock()
+        self.busy = False
+        threading.Thread(target=self._watch, name="sim-parent-watch", daemon=True).start()
+
+    def gone(self) -> bool:
+        """Whether the parent has gone (the worker is another process's child now)."""
+        return os.getppid() != self.parent
+
+    def point_starts(self) -> None:
+        """A point is about to run: end the worker instead where the parent has gone."""
+        with self.lock:
+            if self.gone():
+                self.end()
+            self.busy = True
+
+    def point_ends(self) -> None:
+        """A point has ended (its files and record written): end the worker where the parent has gone meanwhile."""
+        with self.lock:
+            self.busy = False
+            if self.gone():
+                self.end()
+
+    def _watch(self) -> None:
+        while not self.gone():
+            time.sleep(self.poll)
+        with self.lock:
+            if not self.busy:
+                self.end()
+
+
+#: This process's watch on its parent where it is a joblib worker of a sweep (:func:`parent_watch`).
+_WATCH: list[ParentWatch] = []
+
+
+def parent_watch(config: DictConfig) -> ParentWatch | None:
+    """This process's :class:`ParentWatch`, started by its first job, where it is a joblib worker of a sweep (else None).
+
+    A joblib worker is a loky process ``sim-run`` started (:func:`multiprocessing.parent_process`
+    names it); a sweep's jobs run by the basic launcher, or by joblib with one job (in ``sim-run``
+    itself), Ray or SLURM have no such parent.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.pid is None or launcher_class(config) != "JoblibLauncher":
+        return None
+    if not _WATCH:
+        _WATCH.append(ParentWatch(parent.pid))
+    return _WATCH[0]
 
 
 #: How long a stopped Ray sweep waits for its cancelled tasks to end before it counts the points kept.
@@ -709,17 +803,27 @@ class SweepCallback(Callback):
             slurm_states_without_accounting()
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """In a multirun job, record the sweep's own command line as the point's command."""
+        """In a multirun job, record the sweep's own command line as the point's command; a joblib worker watches ``sim-run`` (:class:`ParentWatch`)."""
         if config.hydra.get("mode") != RunMode.MULTIRUN:
             return
+        if (watch := parent_watch(config)) is not None:
+            watch.point_starts()
         command = _sweep_info(Path(str(config.hydra.sweep.dir)).absolute()).get("command")
         if command:  # a Ray or SLURM worker's own command line is not the sweep's
             provenance.COMMAND.set([str(word) for word in command])
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
-        """Record a crashed point as failed (not one stopped or busy elsewhere) and print the sweep's progress."""
+        """Record a crashed point as failed (not one stopped or busy elsewhere) and print the sweep's progress; a joblib worker whose
+        ``sim-run`` has gone then ends (:class:`ParentWatch`)."""
         if not guard.is_multirun():
             return
+        try:
+            self._record_end(config, job_return)
+        finally:
+            if (watch := parent_watch(config)) is not None:
+                watch.point_ends()
+
+    def _record_end(self, config: DictConfig, job_return: JobReturn) -> None:
         hc = HydraConfig.get()
         out = Path(hc.runtime.output_dir)
         record = results.read_record(out)
@@ -774,6 +878,8 @@ def finish(sweep_dir: Path) -> results.Collected:
     collected = collect_table(sweep_dir)
     STATE.sweep_dir, STATE.collected = sweep_dir, collected
     print(f"Sweep: {collected.report(ended=True)}", file=sys.stderr)
+    for line in collected.posterior_notes():
+        print(line, file=sys.stderr)
     if collected.rows:
         print(f"Sweep table: {sweep_dir / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})", file=sys.stderr)
     if (sweep_dir / results.COMPARISONS).is_file():

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.config.uncertainty import small_posterior_reason
 from sim.core.version import __version__
 from sim.frontends.table import Table
 from sim.results.files import (
@@ -233,10 +234,42 @@ def complete(folder: Path, key: str, files: Iterable[str] = ()) -> dict[str, Any
 
     The summary is read once (:func:`read_summary`).
     """
+    return earlier(folder, key, files)[0]
+
+
+def earlier(folder: Path, key: str, files: Iterable[str] = ()) -> tuple[dict[str, Any] | None, str | None]:
+    """What ``folder`` holds of an earlier run of the point with ``key``: the summary, where ``resume=true`` may reuse it, else why not.
+
+    The summary is read once (:func:`read_summary`).
+
+    Parameters
+    ----------
+    folder
+        The point's folder.
+    key
+        The point's key (:func:`point_key`).
+    files
+        The files that make the point complete.
+
+    Returns
+    -------
+    tuple[dict[str, Any] | None, str | None]
+        The summary, where the results are complete and carry ``key`` (the reason is then None);
+        else None and why they cannot be reused: they record no key (made before results recorded
+        one), another key, or a file is missing. None and None where no summary is there.
+    """
     summary = read_summary(folder)
-    if summary is None or summary.get("run", {}).get("key") != key:
-        return None
-    return summary if all((Path(folder) / name).exists() for name in files) else None
+    if summary is None:
+        return None, None
+    made = summary.get("run", {}).get("key")
+    if made is None:
+        return None, "its results record no configuration key (made before results recorded one), so nothing shows they match this run"
+    if made != key:
+        return None, "its results were made with another configuration (another value, model version or posterior sample gives another key)"
+    missing = [name for name in files if not (Path(folder) / name).exists()]
+    if missing:
+        return None, f"its results are incomplete ({', '.join(missing)} missing)"
+    return summary, None
 
 
 def clear_results(folder: Path, names: Iterable[str]) -> None:
@@ -328,6 +361,10 @@ class Collected:
         """One line per failed point: its number, its folder (a path, not the bare job number) and its one-line reason."""
         return [f"  point {r['point']} failed (folder {self.root / r['job_dir']}): {r['error']}" for r in self.failed]
 
+    def posterior_notes(self) -> list[str]:
+        """One ``note:`` line per posterior sample worth few points that the sweep's completed points drew from (:func:`small_posterior_notes`)."""
+        return small_posterior_notes([(r["point"], r["drawn_from"]) for r in self.rows if r.get("drawn_from")], len(self.rows))
+
     def report(self, ended: bool = False) -> str:
         """A line on where the sweep stands: points done out of those expected, failures, speed and time left.
 
@@ -350,6 +387,59 @@ class Collected:
             if self.expected and self.expected > self.done and ran and not ended:
                 line += f", about {duration((self.expected - self.done) * elapsed / ran)} left"
         return line
+
+
+def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total: int) -> list[str]:
+    """The ``note:`` line a run drawing from a posterior sample worth few points prints, said once per sample for a sweep's points.
+
+    A sample worth fewer than :data:`~sim.config.uncertainty.SMALL_POSTERIOR` equally weighted
+    points understates every total interval drawn from it (:func:`~sim.config.uncertainty.small_posterior_reason`);
+    each point printed it as it ran, and the sweep says it again where its results are read,
+    naming the points that drew from each such sample (a sweep over ``posterior=`` may draw from several).
+
+    Parameters
+    ----------
+    points
+        Each completed point's number and the ``uncertainty`` of its ``summary.json`` (a summary
+        written before the sample's size was recorded, or drawing from no posterior, gives no line).
+    total
+        How many points the sweep has recorded (all of them drawing from one sample are "every point").
+
+    Returns
+    -------
+    list[str]
+        One line per small sample, in the order the points first drew from it.
+    """
+    samples: dict[tuple[str, Any], list[tuple[int, Mapping[str, Any]]]] = {}
+    for point, drawn in points:
+        if drawn.get("mode") == "posterior" and drawn.get("posterior_effective_size") is not None:
+            samples.setdefault((str(drawn["posterior"]), drawn.get("posterior_sha256")), []).append((point, drawn))
+    lines = []
+    for (source, _), drew in samples.items():
+        first = drew[0][1]
+        reason = small_posterior_reason(float(first["posterior_effective_size"]), int(first["posterior_rows"]))
+        if reason is None:
+            continue
+        numbers = sorted(point for point, _ in drew)
+        who = "every point" if len(numbers) == total > 1 else _points_named(numbers)
+        counts = sorted({int(d["draws"]) for _, d in drew if d.get("draws") is not None})
+        draws = "parameter draws" if not counts else f"{counts[0]} to {counts[-1]} parameter draws" if len(counts) > 1 else f"{counts[0]} parameter draws"
+        whose = "its" if len(numbers) == 1 else "their"
+        lines.append(
+            f"note: {who} drew from posterior = {source!r}, {reason}: {whose} {draws} repeat those few points, so {whose} total intervals"
+            " understate the spread across the assumptions and the precision of their ends is overstated;"
+            " a posterior from sim-calibrate with more points (and waves) is worth more"
+        )
+    return lines
+
+
+def _points_named(numbers: list[int], most: int = 6) -> str:
+    """``point 3``, ``points 0 and 1``, ``points 0, 1 and 5``; past ``most``, the first of them and how many more."""
+    if len(numbers) == 1:
+        return f"point {numbers[0]}"
+    if len(numbers) > most:
+        return f"points {', '.join(map(str, numbers[:most]))} and {len(numbers) - most} more"
+    return f"points {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
 
 
 def duration(seconds: float) -> str:
@@ -404,6 +494,8 @@ def gather(root: Path) -> Collected:
             "resumed": record.resumed,
             "ran": record.replications_ran,
         }
+        if status == "ok" and isinstance(drawn := (summary or {}).get("uncertainty"), Mapping):
+            row["drawn_from"] = drawn
         rows.append(row)
     rows.sort(key=lambda r: (r["point"], r["job_dir"]))
     sweep = _read_json(root / SWEEP) or _read_json(root / POINTS / SWEEP) or {}

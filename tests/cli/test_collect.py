@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from support.sweeps import drew_from
+
 from sim.cli import collect
 from sim.results import sweep
 from sim.results.lock import RunLock
@@ -41,3 +43,13 @@ def test_a_sweep_still_running_gets_its_time_left(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 of 3 points done (1 ok, 0 failed, 1 running or interrupted); 10 replications/s, about 20 s left" in out
     assert "not running" not in out
+
+
+def test_the_small_posterior_a_sweeps_points_drew_from_is_said_where_its_table_is_collected(tmp_path, capsys):
+    """sim-collect read a sweep drawing from a posterior worth under 40 points without the note each point printed as it ran."""
+    drew_from(tmp_path, 0, "cal/posterior.parquet", 22.4, 30)
+    drew_from(tmp_path, 1, "cal/posterior.parquet", 22.4, 30)
+    for argv in ([str(tmp_path), "--report"], [str(tmp_path)]):
+        assert collect.main(argv) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[1].startswith("note: every point drew from posterior = 'cal/posterior.parquet', worth about 22 equally weighted points"), lines

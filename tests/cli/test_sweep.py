@@ -17,6 +17,7 @@ import pytest
 from hydra.types import RunMode
 from omegaconf import OmegaConf
 from support.clusters import CONFIGS, require_module
+from support.sweeps import drew_from
 
 from sim.cli.sweep import (
     LAUNCHER_SETTINGS,
@@ -334,6 +335,111 @@ def test_a_point_resumed_reads_its_summary_once(tmp_path, monkeypatch, capsys, k
     assert (record is None) == (key == "k0") and ("skipped" in err) == (key == "k0")
     assert ("This run (scenario=baseline decisions.memory=0.3) was already done" in err) == (key == "k0"), "the skip line names the run by its values"
     assert "Point 0" not in err, "a single run is no point of a sweep"
+
+
+UNMATCHED, ANOTHER_KEY = "so nothing shows they match this run", "(another value, model version or posterior sample gives another key)"
+
+
+@pytest.mark.parametrize(
+    ("summary", "files", "why"),
+    [
+        ({"run": {"replications": 7}}, ["done.parquet"], f"its results record no configuration key (made before results recorded one), {UNMATCHED}"),
+        ({"run": {"key": "other", "replications": 7}}, ["done.parquet"], f"its results were made with another configuration {ANOTHER_KEY}"),
+        ({"run": {"key": "k0", "replications": 7}}, ["done.parquet", "draws.parquet"], "its results are incomplete (draws.parquet missing)"),
+    ],
+)
+@pytest.mark.parametrize("multirun", [True, False])
+def test_a_point_resume_cannot_reuse_is_said_to_run_again_and_why(tmp_path, monkeypatch, capsys, summary, files, why, multirun):
+    """A folder whose results recorded no key (a calibration made before 6c71b11, whose notice went with it) was made
+    again under resume=true without a word; so was one made with another configuration. One line says the point runs
+    again, why, and what becomes of its earlier files: a sweep's point removes them before it runs; a single run keeps
+    them until its own are committed (it removed them at its start, so a run stopped midway lost them, though the
+    notice above it said 'kept if made with the same configuration, else replaced when this run has finished')."""
+    import types
+
+    from sim.cli.sweep import begin_point
+    from sim.results import sweep as results
+
+    (tmp_path / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    (tmp_path / "done.parquet").write_bytes(b"")
+    settings = types.SimpleNamespace(seed=1, replications=5, resume=True)
+    monkeypatch.setattr("sim.cli.sweep.HydraConfig", types.SimpleNamespace(get=lambda: types.SimpleNamespace(job=types.SimpleNamespace(num=3))))
+    record = begin_point(tmp_path, "k0", files, settings, point={"decisions.memory": 0.3}, began=0.0, multirun=multirun)
+    named, fate = (
+        ("Point 3 (decisions.memory=0.3)", "removed first") if multirun else ("This run (decisions.memory=0.3)", "kept until it has finished, then replaced")
+    )
+    assert capsys.readouterr().err == f"{named} is run again (resume=true): {why}; its earlier results in {tmp_path} are {fate}, not mixed with the new\n"
+    assert record is not None and (results.read_summary(tmp_path) is None) == multirun and (tmp_path / "done.parquet").exists() != multirun
+    (tmp_path / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    begin_point(tmp_path, "k0", files, types.SimpleNamespace(seed=1, replications=5, resume=False), point={}, began=0.0, multirun=False)
+    assert capsys.readouterr().err == "", "without resume=true nothing was to be reused"
+
+
+def test_a_sweeps_end_says_the_small_posterior_its_points_drew_from(tmp_path, capsys):
+    """Each point of a sweep drawing from a posterior worth under 40 points printed its note as it ran; the sweep's end,
+    where its results are read, said nothing of it."""
+    from sim.cli.sweep import STATE, finish
+
+    drew_from(tmp_path, 0, "cal/posterior.parquet", 22.4, 30)
+    drew_from(tmp_path, 1, "cal/posterior.parquet", 22.4, 30)
+    STATE.sweep_dir, STATE.collected = None, None
+    finish(tmp_path)
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("Sweep: 2 points done (2 ok, 0 failed)")
+    assert err[1].startswith("note: every point drew from posterior = 'cal/posterior.parquet', worth about 22 equally weighted points")
+
+
+def test_a_joblib_worker_whose_sim_run_has_gone_ends_between_points_never_within_one(monkeypatch):
+    """After SIGKILL of sim-run, its joblib workers finished their points, then blocked for ever sending the result to no
+    one, took a point still queued, or idled 300 s (loky's idle_worker_timeout). The watch ends a worker as soon as its
+    parent has gone: at once between points, at the end of a point within one, and before a point it would start."""
+    import threading
+
+    from sim.cli.sweep import ParentWatch
+
+    ended = threading.Event()
+    parent = {"pid": 4242}  # (each watch's thread ends once the test gives os.getppid back: 4242 is no longer the parent)
+    monkeypatch.setattr(os, "getppid", lambda: parent["pid"])
+    watch = ParentWatch(4242, end=ended.set, poll=0.01)
+    watch.point_starts()
+    parent["pid"] = 1  # adopted: sim-run has gone while a point runs
+    assert not ended.wait(0.2), "a point in progress is finished, its results written"
+    watch.point_ends()
+    assert ended.is_set(), "then the worker ends, before it sends the result or takes another point"
+    for busy in (False, True):
+        ended.clear()
+        parent["pid"] = 4242
+        watch = ParentWatch(4242, end=ended.set, poll=0.01)
+        if busy:
+            watch.point_starts()
+        parent["pid"] = 1
+        assert ended.wait(2) != busy, "a worker between points ends within the poll"
+    ended.clear()
+    watch.point_starts()
+    assert ended.is_set(), "a point taken after sim-run has gone does not start"
+    ended.clear()
+    parent["pid"] = 4242
+    alive = ParentWatch(4242, end=ended.set, poll=0.01)
+    alive.point_starts()
+    alive.point_ends()
+    assert not ended.wait(0.1), "while sim-run runs, the worker goes on"
+
+
+def test_only_a_joblib_workers_jobs_watch_their_parent(monkeypatch):
+    import multiprocessing
+    import types
+
+    from sim.cli import sweep
+
+    joblib = OmegaConf.create({"hydra": {"launcher": {"_target_": "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher"}}})
+    basic = OmegaConf.create({"hydra": {"launcher": {"_target_": "hydra._internal.core_plugins.basic_launcher.BasicLauncher"}}})
+    monkeypatch.setattr(sweep, "_WATCH", [])
+    assert multiprocessing.parent_process() is None and sweep.parent_watch(joblib) is None, "sim-run itself (joblib with one job runs it here)"
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: types.SimpleNamespace(pid=4242))
+    monkeypatch.setattr(sweep, "ParentWatch", lambda pid: types.SimpleNamespace(parent=pid))
+    assert sweep.parent_watch(basic) is None
+    watch = sweep.parent_watch(joblib)
+    assert watch is not None and watch.parent == 4242 and sweep.parent_watch(joblib) is watch, "one watch per worker, started by its first job"
 
 
 def test_joblib_workers_start_with_ctrl_c_left_to_sim_run():

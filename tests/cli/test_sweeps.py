@@ -441,6 +441,48 @@ def test_ctrl_c_on_a_joblib_sweep_gives_the_sweeps_line_only(tmp_path):
     assert "leaked semaphore" not in stderr, "each worker's progress bar took a multiprocessing lock, left behind when sim-run ended the worker"
 
 
+def live_in_group(group: int) -> list[int]:
+    """The processes of process group ``group`` that are still running (zombies left to an init that does not reap them aside)."""
+    live = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[2]) == group and fields[0] != "Z":
+                live.append(int(stat.parent.name))
+    return live
+
+
+def test_a_joblib_sweeps_workers_end_soon_after_sim_run_is_killed(tmp_path):
+    """SIGKILL of sim-run alone (kill -9 PID, the OOM killer; not its process group) left its loky workers behind: one
+    blocked for ever sending its finished point's result to no one, one with no point idled loky's 300 s. Each now ends
+    once sim-run has gone, as soon as its point is done (its results kept for resume=true), and starts no other."""
+    require_module("hydra_plugins.hydra_joblib_launcher", "joblib")
+    folder = tmp_path / "sweep"
+    args = ["-m", "councils.0.it_maturity=0.1,0.3,0.5,0.7,0.9", "replications=3000", "uncertainty=none", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
+    proc = subprocess.Popen([SIM_RUN, *args, f"hydra.sweep.dir={folder}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not list(folder.glob("*/summary.json")):
+            assert proc.poll() is None and time.monotonic() < deadline, "the sweep ended before it could be killed"
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait(timeout=30)
+        begun = len(list(folder.glob("*/point.json")))
+        deadline = time.monotonic() + 120
+        while live_in_group(proc.pid):
+            assert time.monotonic() < deadline, f"sim-run's workers still run 120 s after it was killed: {live_in_group(proc.pid)}"
+            time.sleep(0.2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert begun < 5 and len(list(folder.glob("*/point.json"))) <= begun + 1, "no point still queued was taken once sim-run had gone"
+    kept = [path.parent for path in folder.glob("*/summary.json")]
+    assert all(json.loads((point / "point.json").read_text())["status"] == "ok" for point in kept), "a point ended is recorded before its worker ends"
+    resumed = sim_run(*args, f"hydra.sweep.dir={folder}", "resume=true")
+    assert resumed.returncode == 0 and resumed.stderr.count("skipped") == len(kept), resumed.stderr[-3000:]
+    assert list(table(folder)["status"].astype(str)) == ["ok"] * 5
+
+
 def test_a_design_stopped_by_a_signal_keeps_its_points_for_the_same_design_only(tmp_path):
     rows = "\n".join(f"{m / 10}" for m in range(1, 10))
     (tmp_path / "first.csv").write_text(f"councils.0.it_maturity\n{rows}\n")

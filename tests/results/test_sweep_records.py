@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from support.sweeps import drew_from
 
 from sim.config.scenarios import load
 from sim.config.settings import RunSettings
@@ -204,3 +205,40 @@ def test_a_table_with_new_figures_takes_away_the_report_made_from_the_earlier_on
     (tmp_path / "1" / "summary.json").write_text('{"run": {"key": "k1", "replications": 10}, "outcomes": {"collapsed": {"value": 0.2}}}')
     sweep.collect(tmp_path)
     assert not (tmp_path / "report.html").exists() and not (tmp_path / "figures").exists()
+
+
+def test_a_sweep_says_once_for_each_small_posterior_which_points_drew_from_it():
+    """A single run drawing from a posterior worth under 40 points printed the note that its total intervals are understated;
+    the sweep's own lines (sim-run's end, sim-collect) said nothing of it, though each point's lines scrolled past."""
+    from sim.config.uncertainty import small_posterior_reason
+
+    small = {"mode": "posterior", "posterior": "cal/posterior.parquet", "posterior_sha256": "ab", "posterior_rows": 30, "posterior_effective_size": 22.4}
+    big = small | {"posterior": "big.parquet", "posterior_sha256": "cd", "posterior_rows": 2000, "posterior_effective_size": 1100.0}
+    notes = sweep.small_posterior_notes([(0, small | {"draws": 10}), (1, big | {"draws": 10}), (2, small | {"draws": 10})], 3)
+    assert notes == [
+        f"note: points 0 and 2 drew from posterior = 'cal/posterior.parquet', {small_posterior_reason(22.4, 30)}: their 10 parameter draws repeat"
+        " those few points, so their total intervals understate the spread across the assumptions and the precision of their ends is overstated;"
+        " a posterior from sim-calibrate with more points (and waves) is worth more"
+    ]
+    every = sweep.small_posterior_notes([(0, small | {"draws": 10}), (1, small | {"draws": 40})], 2)
+    assert len(every) == 1 and every[0].startswith("note: every point drew from") and "their 10 to 40 parameter draws repeat" in every[0]
+    alone = sweep.small_posterior_notes([(4, small)], 1)
+    assert alone[0].startswith("note: point 4 drew from") and ": its parameter draws repeat those few points, so its total intervals" in alone[0]
+    other = small | {"posterior": "cal2/posterior.parquet", "posterior_sha256": "ef"}
+    assert len(sweep.small_posterior_notes([(0, small), (1, other)], 2)) == 2, "a sweep over posterior= names each small sample"
+    older = {"mode": "posterior", "posterior": "old.csv", "posterior_sha256": "ab"}  # written before the sample's size was recorded
+    assert sweep.small_posterior_notes([(0, older), (1, {"mode": "prior"}), (2, big)], 3) == []
+    many = sweep.small_posterior_notes([(i, small) for i in range(9)], 12)
+    assert many[0].startswith("note: points 0, 1, 2, 3, 4, 5 and 3 more drew from")
+
+
+def test_the_points_collected_say_the_small_posterior_they_drew_from(tmp_path):
+    drew_from(tmp_path, 0, "cal/posterior.parquet", 22.4, 30)
+    drew_from(tmp_path, 1, "cal/posterior.parquet", 22.4, 30)
+    sweep.PointRecord(2, "failed", {"posterior": "cal/posterior.parquet", "seed": 2}, error="bad").write(tmp_path / "2")
+    notes = sweep.gather(tmp_path).posterior_notes()
+    assert len(notes) == 1 and notes[0].startswith("note: points 0 and 1 drew from posterior = 'cal/posterior.parquet', worth about 22 ")
+    (tmp_path / "2" / "point.json").unlink()
+    assert sweep.gather(tmp_path).posterior_notes()[0].startswith("note: every point drew from posterior = 'cal/posterior.parquet'")
+    drew_from(tmp_path / "large", 0, "big.parquet", 1100.0, 2000)
+    assert sweep.gather(tmp_path / "large").posterior_notes() == []
