@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.uncertainty import small_posterior_reason
+from sim.config.uncertainty import SMALL_POSTERIOR, small_posterior, small_posterior_reason
 from sim.core.version import __version__
 from sim.frontends.table import Table
 from sim.results.files import (
@@ -362,8 +362,11 @@ class Collected:
         return [f"  point {r['point']} failed (folder {self.root / r['job_dir']}): {r['error']}" for r in self.failed]
 
     def posterior_notes(self) -> list[str]:
-        """One ``note:`` line per posterior sample worth few points that the sweep's completed points drew from (:func:`small_posterior_notes`)."""
-        return small_posterior_notes([(r["point"], r["drawn_from"]) for r in self.rows if r.get("drawn_from")], len(self.rows))
+        """One ``note:`` line per posterior sample worth few points that the sweep's completed points drew from (:func:`small_posterior_notes`),
+        or, for a sweep of ``sim-calibrate``, one for the posteriors its points made that are worth few points (:func:`small_calibrations_note`)."""
+        notes = small_posterior_notes([(r["point"], r["drawn_from"]) for r in self.rows if r.get("drawn_from")], len(self.rows))
+        made = {r["point"]: r["made"] for r in self.rows if r.get("made") is not None}
+        return notes + ([note] if (note := small_calibrations_note(made, len(self.rows))) else [])
 
     def report(self, ended: bool = False) -> str:
         """A line on where the sweep stands: points done out of those expected, failures, speed and time left.
@@ -433,6 +436,38 @@ def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total
     return lines
 
 
+def small_calibrations_note(made: Mapping[int, float], total: int) -> str | None:
+    """The ``note:`` line of a sweep of ``sim-calibrate`` whose points made posteriors worth few points (None if none did).
+
+    Few is fewer than :data:`~sim.config.uncertainty.SMALL_POSTERIOR` equally weighted points.
+
+    Each point printed its own (:func:`sim.analysis.calibration.understated_totals`) as it ran; the
+    sweep says it once for all of them where its results are read.
+
+    Parameters
+    ----------
+    made
+        Each completed calibration's point and its posterior's effective sample size.
+    total
+        How many points the sweep has recorded (all of them are "every calibration").
+    """
+    small = sorted(point for point, size in made.items() if small_posterior(size))
+    if not small:
+        return None
+    sizes = [f"{math.floor(made[point] * 10) / 10:.1f}" for point in small]
+    one = len(small) == 1
+    if one:
+        whose, worth = f"the posterior of {_points_named(small)} is", f"effective sample size {sizes[0]}"
+    else:
+        whose = "every calibration's posterior is" if len(small) == total else f"the posteriors of {_points_named(small)} are each"
+        worth = f"effective sample sizes {', '.join(sizes[:-1])} and {sizes[-1]}"
+    return (
+        f"note: {whose} worth fewer than {SMALL_POSTERIOR} equally weighted points ({worth}; a 95% total interval needs {SMALL_POSTERIOR}"
+        f" for one beyond each end): a run drawing from {'it' if one else 'one'} notes that its total intervals are understated;"
+        f" more points (and waves) make {'it' if one else 'them'} worth more"
+    )
+
+
 def _points_named(numbers: list[int], most: int = 6) -> str:
     """``point 3``, ``points 0 and 1``, ``points 0, 1 and 5``; past ``most``, the first of them and how many more."""
     if len(numbers) == 1:
@@ -496,6 +531,8 @@ def gather(root: Path) -> Collected:
         }
         if status == "ok" and isinstance(drawn := (summary or {}).get("uncertainty"), Mapping):
             row["drawn_from"] = drawn
+        if status == "ok" and isinstance(size := (summary or {}).get("effective_sample_size"), (int, float)):  # a calibration's posterior.json
+            row["made"] = float(size)
         rows.append(row)
     rows.sort(key=lambda r: (r["point"], r["job_dir"]))
     sweep = _read_json(root / SWEEP) or _read_json(root / POINTS / SWEEP) or {}

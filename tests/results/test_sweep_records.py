@@ -242,3 +242,20 @@ def test_the_points_collected_say_the_small_posterior_they_drew_from(tmp_path):
     assert sweep.gather(tmp_path).posterior_notes()[0].startswith("note: every point drew from posterior = 'cal/posterior.parquet'")
     drew_from(tmp_path / "large", 0, "big.parquet", 1100.0, 2000)
     assert sweep.gather(tmp_path / "large").posterior_notes() == []
+
+
+def test_a_calibration_sweep_says_which_of_its_posteriors_are_worth_few_points(tmp_path):
+    """Each calibration of a sim-calibrate sweep printed 'note: the posterior is worth about 26 equally weighted points ...' as it
+    ran; the sweep's end and sim-collect said nothing of the posteriors it had made."""
+    for point, size in enumerate((25.94, 120.0, 39.96)):
+        sweep.PointRecord(point, "ok", {"seed": point}, f"k{point}", point, 20).write(tmp_path / str(point))
+        posterior = {"run": {"key": f"k{point}", "replications": 20}, "effective_sample_size": size, "rows": 30}
+        (tmp_path / str(point) / "posterior.json").write_text(json.dumps(posterior), encoding="utf-8")
+    assert sweep.gather(tmp_path).posterior_notes() == [
+        "note: the posteriors of points 0 and 2 are each worth fewer than 40 equally weighted points (effective sample sizes 25.9 and 39.9;"
+        " a 95% total interval needs 40 for one beyond each end): a run drawing from one notes that its total intervals are understated;"
+        " more points (and waves) make them worth more"
+    ]
+    assert sweep.small_calibrations_note({0: 25.94, 1: 16.0}, 2).startswith("note: every calibration's posterior is worth fewer than 40")
+    assert sweep.small_calibrations_note({4: 12.0}, 3).startswith("note: the posterior of point 4 is worth fewer than 40 equally weighted points (")
+    assert sweep.small_calibrations_note({0: 40.0}, 1) is None
