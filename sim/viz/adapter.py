@@ -26,6 +26,7 @@ from sim.frontends.model import PartnershipModel
 from sim.frontends.narrative import (
     DECISIONS,
     EARLY_ENDINGS,
+    ENDING_LINES,
     LEFT,
     Decided,
     EventLog,
@@ -174,6 +175,11 @@ class Item:
     def headline(self) -> str:
         """What happened, short, and for a decision what opened it: "left the partnership, after a budget shock"."""
         return self.told.headline
+
+    @property
+    def ends(self) -> bool:
+        """Whether it is the partnership's ending (:data:`~sim.frontends.narrative.ENDING_LINES`)."""
+        return not self.told.councils and self.told.what in ENDING_LINES
 
     @property
     def detail(self) -> str:
@@ -421,11 +427,14 @@ def lever_overrides(levers: Sequence[str]) -> tuple[str, ...]:
 
 
 def headline(items: Sequence[Item], case_id: str = "") -> Item:
-    """What a month leads with of ``items``, what fired anew in it (:meth:`Run.step`): the first of case ``case_id``'s own
-    mechanism's events, else the first to fire. A pause's note and the line under the councils both say it: the line
-    said the month's newest line of the timeline, after the events the business case's approval, which the note did not.
+    """What a month leads with of ``items``, what fired anew in it (:meth:`Run.step`): the partnership's ending, where it
+    ended (:attr:`Item.ends`), else the first of case ``case_id``'s own mechanism's events, else the first to fire. A
+    pause's note and the line under the councils both say it: the line said the month's newest line of the timeline,
+    after the events the business case's approval, which the note did not; and an ended run's line says its ending
+    (:meth:`Run.latest`), where the note of its last month said an event before it (case 02's replay, month 10: "the
+    decision slipped to a later meeting (as it happened)" over "The proposal was shelved in month 10, ...").
     """
-    return next((item for item in items if case_id and item.case_id == case_id), items[0])
+    return next((item for item in items if item.ends), None) or next((item for item in items if case_id and item.case_id == case_id), items[0])
 
 
 def item_of(stretch: Stretch) -> Item:

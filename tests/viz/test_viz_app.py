@@ -16,7 +16,7 @@ import ipyvuetify as v  # noqa: E402
 import solara  # noqa: E402
 
 from sim.config import cases  # noqa: E402
-from sim.frontends.narrative import Decided, Told, explain, tell  # noqa: E402
+from sim.frontends.narrative import ENDING_LINES, Decided, Told, explain, tell  # noqa: E402
 from sim.frontends.words import lower_first  # noqa: E402
 from sim.viz import adapter, app, handout, stories  # noqa: E402
 
@@ -762,12 +762,13 @@ def test_the_line_under_each_runs_councils_says_what_fired_as_the_pauses_note_do
     headline: adapter.headline); a milestone only where nothing fired. While a run plays: once ended, the page shows its
     "Why did it end?" there (ended_html), and its line is its ending. Each run the note names says it: in month 54 the
     note said "(both runs) - Eastshire - weighed the partnership and gave notice to leave, ..." while the replay's line led
-    with its own first event, "its continuity plan handed the departed champion's role to a successor"."""
+    with its own first event, "its continuity plan handed the departed champion's role to a successor". And the note of
+    the month the original collapsed (68) said an exit before the collapse, its line under its councils the ending."""
     story = stories.story_for("01")
     assert story is not None
     run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
     stage = app.Stage([run, adapter.replay_of(run, adapter.matching_levers(story.scenario))])
-    named, milestones = 0, 0
+    named, milestones, endings = 0, 0, 0
     while stage.running:
         fired = stage.step()
         note = app.paused_note(fired, "01") if fired else ""
@@ -782,10 +783,14 @@ def test_the_line_under_each_runs_councils_says_what_fired_as_the_pauses_note_do
                 milestones += ">milestone<" in line and view.timeline[-1].month == view.month
             if own and view.running and ("(both runs)" in note or f"({stage.side(k)})" in note):
                 lines.append(line)  # an ended run's line is its ending (test_a_story_told_to_its_end_...), folded Why while the other plays
+            ending = next((item for item in own if not item.councils and item.told.what in ENDING_LINES), None)
+            if ending is not None:  # its line says its ending from now on: the note of its last month says it too
+                endings += 1
+                assert f"({stage.side(k)}) - " in note and f" - {ending.headline} (" in note, (view.month, note, ending.headline)
         if lines:
             named += 1
             assert all(any(escape(headline) in line for headline in said) for line in lines), (view.month, note, lines)
-    assert named > 10 and milestones > 0
+    assert named > 10 and milestones > 0 and endings == 2  # the original's collapse, the replay's horizon
 
 
 def test_a_story_told_to_its_end_says_its_ending_under_the_councils():
