@@ -749,8 +749,9 @@ class Run:
 def why_markdown(why: Why) -> list[str]:
     """The handout's "Why did it end?": its headline, each deciding council's decision (as the page says it,
     :meth:`Why.said`) with what had taken the value it saw, the key learning and the levers that carry it (as the page lists them)."""
-    parts = ["## Why did it end?", "", why.headline, ""]
-    parts += [f"- **{d.council}** {why.said(d).text}. {decision_words(d)}".rstrip() for d in why.decisions]
+    parts = ["## Why did it end?", "", why.headline]
+    if why.decisions:
+        parts += ["", *(f"- **{d.council}** {why.said(d).text}. {decision_words(d)}".rstrip() for d in why.decisions)]
     if why.learning:
         parts += ["", f"**Key learning** ({why.learning_source}): {why.learning}."]
     if why.levers:

@@ -6,7 +6,7 @@ import re
 
 from viz_support import ended_story_and_replay, need_solara
 
-from sim.viz import handout
+from sim.viz import adapter, handout
 
 need_solara()
 
@@ -30,3 +30,12 @@ def test_pdf_handout_is_a_pdf_with_a_page_per_run():
 def test_pdf_survives_characters_outside_latin1():
     data = handout.pdf("# A title \u2013 with a dash\n\nWho \u2019s there \u2192 here\n\n- a line\n")
     assert data.startswith(b"%PDF-")
+
+
+def test_no_handout_of_a_story_or_its_replay_has_two_blank_lines_in_a_row():
+    """A run whose ending no council decided (a replay that survived, a shelved proposal all had approved) gave its "Why did
+    it end?" two blank lines under the headline: the headline's own and the key learning's."""
+    for case in adapter.case_list():
+        for run in ended_story_and_replay(case.id):
+            text = run.handout()
+            assert "\n\n\n" not in text, (case.id, run.label, text[:600])
