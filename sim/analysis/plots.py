@@ -752,8 +752,12 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         legend names the whisker the Monte Carlo interval and the pale bar the total one. Right, on the same rows:
         each lever's cost (GBP m per partnership over the horizon), with the cost per
         percentage point of collapse avoided written in its row where the lever measurably
-        lowers collapse, with "if the drop holds" where its total interval reaches zero or the draws
-        could not measure the assumptions' part (``collapse_difference_parameter_share`` 0)
+        lowers collapse, or, where net of its cost it also measurably raises savings
+        (``net_savings_difference_low`` above zero), that it pays for itself, as
+        :func:`sim.analysis.comparison.best_value` says (the better buy whatever it costs per
+        point); with "if the drop holds" where its total interval reaches zero or the draws
+        could not measure the assumptions' part (``collapse_difference_parameter_share`` 0),
+        and "if the rise holds" alike for the rise in net savings of a lever that pays for itself
         ("measurably raises collapse" where its interval lies above zero, "no
         measurable effect on collapse" where it holds zero). One row per policy, so no two labels overlap however many there are.
     """
@@ -803,16 +807,36 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         # with draws, a share from the assumptions of 0 is "not detected": the total interval is then only the Monte Carlo one
         share = "collapse_difference_parameter_share"
         unmeasured = undetected(rows[share].to_numpy(float)) if total and share in rows.columns else np.zeros(len(rows), bool)
+        # as notebook 02's best value (sim.analysis.comparison.best_value) has it: a lever that lowers collapse and, net of its
+        # cost, measurably raises savings pays for itself, the better buy whatever it costs per point
+        money = "net_savings_difference"
+        pays = rows[f"{money}_low"].to_numpy(float) > 0 if f"{money}_low" in rows.columns else np.zeros(len(rows), bool)
+        money_total = _total(rows, "net_savings")
+        rise_unsure = rows[money_total[0]].to_numpy(float) <= 0 if money_total else np.zeros(len(rows), bool)  # the assumptions' doubt allows no rise
+        money_share = f"{money}_parameter_share"
+        rise_unmeasured = undetected(rows[money_share].to_numpy(float)) if money_total and money_share in rows.columns else np.zeros(len(rows), bool)
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
-        for row, s, points, measured, worse, doubt, unknown in zip(y, spend, avoided, lowers, raises, unsure, unmeasured, strict=True):
-            if measured:
+        for i, (row, s, points) in enumerate(zip(y, spend, avoided, strict=True)):
+            if lowers[i] and pays[i]:
+                words = "pays for itself: net of its cost, savings rise"
+            elif lowers[i]:
                 words = f"GBP {s / points:.3f} m per point of collapse avoided" if s > 0 else ""
-                if words and doubt:
-                    words += "\n(if the drop holds: its total interval includes no drop)"
-                elif words and unknown:
-                    words += "\n(if the drop holds: the draws could not measure its doubt)"
             else:
-                words = "measurably raises collapse" if worse else "no measurable effect on collapse"
+                words = "measurably raises collapse" if raises[i] else "no measurable effect on collapse"
+            held = [what for what, doubted in (("drop", unsure[i] or unmeasured[i]), ("rise", pays[i] and (rise_unsure[i] or rise_unmeasured[i]))) if doubted]
+            if words and lowers[i] and held:
+                unknown = "the draws could not measure " + ("the drop's doubt" if pays[i] else "its doubt")
+                why = [
+                    said
+                    for said, doubted in (
+                        ("its total interval includes no drop", unsure[i]),
+                        (unknown, unmeasured[i] and not unsure[i]),
+                        ("its net savings' total interval includes no rise", pays[i] and rise_unsure[i]),
+                        ("the draws could not measure the rise's doubt", pays[i] and rise_unmeasured[i] and not rise_unsure[i]),
+                    )
+                    if doubted
+                ]
+                words += f"\n(if the {' and the '.join(held)} {'holds' if len(held) == 1 else 'hold'}: {'; '.join(why)})"
             if words:
                 cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
     cost.set_xlim(0, max(float(spend.max()) * 1.15, 0.01))

@@ -174,13 +174,11 @@ def app(cfg: DictConfig) -> None:
     point = job_point("scenario")
     settings, _, problems = problems_of(cfg, compare_settings)
     configs: dict = {}
-    drawn = None
+    drawn, note = None, None
     if not problems:
         configs, problems = _policy_configs(scenario, settings.policies)
     if not problems:
         drawn, problems, note = uncertainty_problems(settings, fixed_paths(), chose_uncertainty())
-        if note:
-            print(note, file=sys.stderr)
     if problems:
         if not multirun:
             fail(problems)
@@ -192,6 +190,8 @@ def app(cfg: DictConfig) -> None:
     record = begin_point(out, key, files, settings, point=point, began=began, multirun=multirun)
     if record is None:
         return
+    if note:  # (said of a point that runs: one skipped as done with resume=true draws nothing)
+        print(note, file=sys.stderr)
     prov = provenance.collect()
     stamp: dict[str, Any] = {"scenario": scenario, "policies": settings.policies, "seed": settings.seed}
     stamp |= {key: prov[key] for key in ("model_version", "code_version")}

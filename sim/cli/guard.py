@@ -58,7 +58,7 @@ from sim.results.files import (
     temporary_name,
 )
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
-from sim.results.sweep import POINT, POINTS, SUMMARY
+from sim.results.sweep import POINT, POINTS, finished_points
 
 EXIT_FAULT = 3
 #: Signals that stop a run cleanly, and their names in messages.
@@ -468,7 +468,9 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
     """The line of a run stopped by signal ``signum``: no results in ``folder``, or, where points had finished (a design's, a multirun's), which are kept.
 
     ``points`` holds the points' folders (a design's ``points/``, a multirun's sweep folder); a
-    point is complete on its own once its ``summary.json`` is there, and ``resume=true`` skips it.
+    point is complete on its own once its command's summary is there (``summary.json``, a search's
+    ``search.json``, a calibration's ``posterior.json``: :func:`sim.results.sweep.finished_points`),
+    and ``resume=true`` skips it.
     A multirun's folder with its points' records and none complete is refused to a new sweep
     without ``resume=true``: the line says so.
     ``elsewhere``: the points ran in other processes (a joblib, Ray or SLURM worker), whose
@@ -477,7 +479,7 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
     """
     name = STOP_SIGNALS.get(signum, signum)
     where = f" in {folder}" if folder is not None else ""
-    kept = len(list(points.glob(f"*/{SUMMARY}"))) if points is not None and points.is_dir() else 0
+    kept = finished_points(points) if points is not None else 0
     jobs = ""
     if cancelled:  # a sweep's points are the tasks of one SLURM job array: usually one job
         jobs = f"; its SLURM job {cancelled[0]} was cancelled" if len(cancelled) == 1 else f"; its SLURM jobs {', '.join(cancelled)} were cancelled"

@@ -122,11 +122,9 @@ def app(cfg: DictConfig) -> None:
         run_design(cfg, multirun)
         return
     settings, config, problems = problems_of(cfg, run_settings)
-    drawn = None
+    drawn, note = None, None
     if not problems:
         drawn, problems, note = uncertainty_problems(settings, fixed_paths(), chose_uncertainty())
-        if note:
-            print(note, file=sys.stderr)
     choices = hc.runtime.choices
     scenario, policy = choices["scenario"], choices["policy"]
     out = guard.output_dir()
@@ -142,6 +140,8 @@ def app(cfg: DictConfig) -> None:
     record = begin_point(out, key, wanted, settings, point=point, began=began, multirun=multirun, seed=seed, record_single=True, clear=list(FILES))
     if record is None:
         return
+    if note:  # (said of a point that runs: one skipped as done with resume=true draws nothing)
+        print(note, file=sys.stderr)
     prov = provenance.collect()
     stamp = {"scenario": scenario, "policy": policy, "seed": seed, "model_version": prov["model_version"], "code_version": prov["code_version"]}
     horizon = int(config.partnership.horizon_months)

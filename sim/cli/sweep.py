@@ -158,6 +158,26 @@ def fail_point(problems: list[str], point: dict[str, Any], began: float) -> None
     record.write(Path(hc.runtime.output_dir))
 
 
+def run_again_line(named: str, stale: str, out: Path, staged: bool) -> str:
+    """The line of a point that ``resume=true`` runs again: why its earlier results cannot be reused, and what becomes of them.
+
+    Said by a sweep's point (:func:`begin_point`) and by a design's (``sim-run design=...``) alike.
+
+    Parameters
+    ----------
+    named
+        The point as the line names it (``Point 3 (seed=3)``, ``This run (...)``).
+    stale
+        Why its earlier results cannot be reused (:func:`sim.results.sweep.earlier`).
+    out
+        The point's folder.
+    staged
+        Its results are staged (a single run's): the earlier ones stay until the new replace them, else they are removed first.
+    """
+    fate = "kept until it has finished, then replaced" if staged else "removed first"
+    return f"{named} is run again (resume=true): {stale}; its earlier results in {out} are {fate}, not mixed with the new"
+
+
 def begin_point(
     out: Path,
     key: str,
@@ -215,8 +235,7 @@ def begin_point(
         print(f"{named}{'' if multirun else ' was'} already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
         return None
     if stale is not None:
-        fate = "removed first" if multirun else "kept until it has finished, then replaced"
-        print(f"{named} is run again (resume=true): {stale}; its earlier results in {out} are {fate}, not mixed with the new", file=sys.stderr)
+        print(run_again_line(named, stale, out, staged=not multirun), file=sys.stderr)
     if multirun:  # (a single run's results are staged: the earlier ones stay until they are replaced, as without resume=true)
         results.clear_results(out, files if clear is None else clear)
     record = results.PointRecord(index, "running", point, key, seed, replications, started=began, host=host())

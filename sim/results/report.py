@@ -84,7 +84,7 @@ from sim.results.files import (
     atomic_path,
     save_figure,
 )
-from sim.results.sweep import COMPARISONS, COMPARISONS_CSV, SWEEP
+from sim.results.sweep import COMPARISONS, COMPARISONS_CSV, SWEEP, gather
 
 #: Result files of each kind, the first one telling the kind.
 KINDS = {
@@ -282,7 +282,12 @@ def _small_posterior(uncertainty: dict[str, Any], draws: int | None) -> str:
     if uncertainty.get("mode") != "posterior" or uncertainty.get("posterior_effective_size") is None:
         return ""
     words = small_posterior_words(str(uncertainty["posterior"]), float(uncertainty["posterior_effective_size"]), int(uncertainty["posterior_rows"]), draws)
-    return "" if words is None else f"<p class=note>Note: {_e(words)}.</p>"
+    return "" if words is None else _note(words)
+
+
+def _note(line: str) -> str:
+    """A note a command printed (``note: ...``, or its words alone), as a note of the page."""
+    return f"<p class=note>Note: {_e(line.removeprefix('note: '))}.</p>"
 
 
 def _provenance(summary: dict[str, Any], of: str = "") -> str:
@@ -692,7 +697,10 @@ def _unfinished(everything: Any, unfinished: Any, done: int) -> str:
 
 
 def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list[str]) -> Report:
-    """A sweep's report as far as every kind of sweep has it: its title, what was run and its points that did not complete.
+    """A sweep's report as far as every kind of sweep has it: its title, what was run, its notes and its points that did not complete.
+
+    The notes are those ``sim-run``'s end and ``sim-collect`` print (:meth:`sim.results.sweep.Collected.posterior_notes`):
+    the posterior samples worth few points that its points drew from, or, of a sweep of ``sim-calibrate``, made.
 
     ``noun`` names its points (``points``, ``searches``, ``calibrations``); ``run`` are the parts of
     the "What was run" line after the points and what they sweep (the command is added last).
@@ -703,6 +711,7 @@ def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list
     parts = [f"{len(everything)} {noun} sweeping {over}" if over else f"{len(everything)} {noun}", *run]
     command = [f"command: {' '.join(meta['command'])}"] if meta.get("command") else []
     report.sections.append(f"<p class=what>What was run: {_e('; '.join([*parts, *command]))}</p>")
+    report.sections += [_note(line) for line in gather(folder).posterior_notes()]
     if len(table) < len(everything):
         report.sections.append(_unfinished(everything, everything.drop(index=table.index), len(table)))
     return report

@@ -229,12 +229,17 @@ def read_summary(folder: Path) -> dict[str, Any] | None:
     return None
 
 
-def complete(folder: Path, key: str, files: Iterable[str] = ()) -> dict[str, Any] | None:
-    """The summary of the point with ``key`` where ``folder`` holds its complete results (its summary carries the key, every file is there), else None.
+def finished_points(folder: Path) -> int:
+    """How many point folders just under ``folder`` hold their command's summary (any of :data:`SUMMARIES`): the points ``resume=true`` may skip.
 
-    The summary is read once (:func:`read_summary`).
+    A ``sim-calibrate`` point is complete with its ``posterior.json``, a ``sim-search`` point with
+    its ``search.json``, as ``sim-run``'s and ``sim-compare``'s with their ``summary.json``; 0
+    where ``folder`` is not there.
     """
-    return earlier(folder, key, files)[0]
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    return sum(path.is_dir() and any((path / name).is_file() for name in SUMMARIES) for path in folder.iterdir())
 
 
 def earlier(folder: Path, key: str, files: Iterable[str] = ()) -> tuple[dict[str, Any] | None, str | None]:

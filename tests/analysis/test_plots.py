@@ -477,6 +477,35 @@ def test_forest_plot_cost_per_point_avoided_says_when_the_draws_could_not_measur
     ]
 
 
+def test_forest_plot_says_which_levers_pay_for_themselves_as_notebook_02s_best_value_does():
+    """The cost panel priced Open motivations' points of collapse avoided (GBP 0.020 m) beside Staged scope's (0.017) as if the
+    cheaper per point were the better buy, while notebook 02's best value (sim.analysis.comparison.best_value) says Open motivations
+    pays for itself: it lowers collapse and, net of its cost, savings measurably rise."""
+    rows = [{"policy": "none", "lever_cost": 0.0}, {"policy": "staged_scope", "lever_cost": 0.034}, {"policy": "open_motivations", "lever_cost": 0.04}]
+    money = [(0.0, 0.0, 0.0, 0.0), (-0.01, -0.03, 0.01, -0.04), (0.03, 0.004, 0.05, -0.01)]
+    for row, (effect, low, high), (saved, saved_low, saved_high, _) in zip(
+        rows, [(0.0, 0.0, 0.0), (-0.02, -0.03, -0.01), (-0.02, -0.03, -0.01)], money, strict=True
+    ):
+        for m in ("shelved", "collapse", "failure"):
+            row |= {f"{m}_difference": effect, f"{m}_difference_low": low, f"{m}_difference_high": high}
+        row |= {"net_savings_difference": saved, "net_savings_difference_low": saved_low, "net_savings_difference_high": saved_high}
+    cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
+    assert [t.get_text() for t in cost.texts] == ["GBP 0.017 m per point of collapse avoided", "pays for itself: net of its cost, savings rise"]
+    for row, (_, _, high, total_low) in zip(rows, money, strict=True):
+        row |= {"net_savings_difference_total_low": total_low, "net_savings_difference_total_high": high + 0.01}
+        row |= {"collapse_difference_total_low": row["collapse_difference_low"] - 0.01}
+        row |= {"collapse_difference_total_high": row["collapse_difference_high"] - 0.001}
+    rows[2]["net_savings_difference_parameter_share"] = 0.4
+    cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
+    assert cost.texts[1].get_text() == "pays for itself: net of its cost, savings rise\n(if the rise holds: its net savings' total interval includes no rise)"
+    rows[2] |= {"collapse_difference_total_high": 0.01}
+    cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
+    assert cost.texts[1].get_text() == (
+        "pays for itself: net of its cost, savings rise\n(if the drop and the rise hold: its total interval includes no drop;"
+        " its net savings' total interval includes no rise)"
+    )
+
+
 def test_timing_figure_counts_collapses_in_whole_numbers():
     """With a few collapses per bin the count axis read 2.5, 7.5, 12.5, 17.5 collapses."""
     months = [18, 24, 30, 36, 36, 42, 42, 48, 48, 48, 54, 60, 60, 66, 72, 78, 84, 90, 90, 96, 102, 108]

@@ -62,3 +62,27 @@ def test_a_design_chunk_without_a_design_is_refused_in_one_line(tmp_path, capsys
         "error: design_chunk = 0/2 runs a chunk of a design's points, and no design= is given: add design=FILE or leave design_chunk out"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_design_point_resume_cannot_reuse_is_said_to_run_again_and_why(tmp_path):
+    """sim-run design=... resume=true ran a point whose results recorded no key (or another one) again without a word,
+    where a sweep's point says 'Point N (...) is run again (resume=true): WHY; ...' (sim.cli.sweep.begin_point)."""
+    import json
+
+    from sim.cli.sweep import point_text, run_again_line
+    from sim.results.sweep import earlier, read_record
+
+    (tmp_path / "points.csv").write_text("decisions.memory\n0.2\n0.4\n", encoding="utf-8")
+    args = [SIM_RUN, "design=points.csv", "replications=20", "workers=1", "uncertainty=none", f"hydra.run.dir={tmp_path / 'out'}"]
+    assert subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=600).returncode == 0
+    folder = tmp_path / "out" / "points" / "1"
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    key = summary["run"].pop("key")
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    why, point = earlier(folder, key)[1], read_record(folder).overrides
+    resumed = subprocess.run([*args, "resume=true"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    line = run_again_line(f"Point 1 ({point_text(point)})", str(why), folder, staged=False)
+    assert "decisions.memory=0.4" in line and resumed.stderr.splitlines().count(line) == 1, resumed.stderr
+    assert "design: 1 points already done" in resumed.stderr and resumed.stderr.count(" is run again ") == 1
+    assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["run"]["key"] == key

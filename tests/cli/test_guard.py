@@ -85,6 +85,20 @@ def test_a_sweep_stopped_before_any_point_finished_says_to_resume(tmp_path):
     assert "resume=true" not in guard.stopped_line(2, tmp_path, tmp_path / "points"), "a single run or a design is not refused again"
 
 
+def test_a_stopped_calibration_or_search_sweep_counts_the_points_it_finished(tmp_path):
+    """A stopped sim-calibrate -m (or sim-search -m) counted summary.json alone: with a calibration's posterior.json kept (and
+    skipped by resume=true) it said 'no results were written ... it holds the sweep's records'."""
+    for point, made in enumerate(("posterior.json", "search.json")):
+        (tmp_path / str(point)).mkdir()
+        (tmp_path / str(point) / "point.json").write_text(f'{{"point": {point}, "status": "ok"}}')
+        (tmp_path / str(point) / made).write_text("{}")
+        kept = "the point finished is" if point == 0 else "the 2 points finished are"
+        assert f"no sweep table was written in {tmp_path}; {kept} kept in {tmp_path} (resume=true skips" in guard.stopped_line(2, tmp_path, tmp_path)
+    (tmp_path / "2").mkdir()
+    (tmp_path / "2" / "point.json").write_text('{"point": 2, "status": "running"}')
+    assert "the 2 points finished are kept" in guard.stopped_line(2, tmp_path, tmp_path), "a point still running is not counted"
+
+
 def test_a_stop_cancels_the_sweeps_own_slurm_jobs_only(tmp_path, monkeypatch):
     """Hydra's submitit launcher left them running: they went on writing into the sweep folder after sim-run had stopped."""
     import os

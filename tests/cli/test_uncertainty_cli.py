@@ -156,15 +156,24 @@ def test_a_posterior_given_by_path_is_used(tmp_path):
     assert "Uncertainty: posterior" in done.stdout
 
 
+#: A short run drawing from a posterior: 2 draws of 20 replications, 24 months.
+SHORT = ("replications=40", "replications_per_draw=20", "partnership.horizon_months=24")
+
+
+def small_sample(folder: Path) -> Path:
+    """A posterior sample worth about 1.5 points: 6 rows of the shipped sample, one weighted 0.8 (written in ``folder``)."""
+    from sim.config.posterior import shipped_path
+
+    sample = folder / "small.parquet"
+    pd.read_parquet(shipped_path()).head(6).assign(weight=[0.8, 0.15, 0.02, 0.01, 0.01, 0.01]).to_parquet(sample)
+    return sample
+
+
 def test_a_posterior_worth_few_points_is_noted_recorded_and_shown_while_the_shipped_one_is_not(tmp_path):
     """sim-run posterior=small.parquet (6 rows of the shipped sample, one weighted 0.8: worth about 1.5 points) replications=400
     printed a total interval from 16 draws repeating a point or two, and nothing said so: one note now does, with its size and draws."""
-    from sim.config.posterior import shipped_path
-
-    sample = tmp_path / "small.parquet"
-    pd.read_parquet(shipped_path()).head(6).assign(weight=[0.8, 0.15, 0.02, 0.01, 0.01, 0.01]).to_parquet(sample)
-    short = ("replications=40", "replications_per_draw=20", "partnership.horizon_months=24")
-    done = run("sim-run", tmp_path / "small", "uncertainty=posterior", f"posterior={sample}", *short)
+    sample = small_sample(tmp_path)
+    done = run("sim-run", tmp_path / "small", "uncertainty=posterior", f"posterior={sample}", *SHORT)
     assert done.returncode == 0, done.stderr
     notes = [x for x in done.stderr.splitlines() if x.startswith("note:")]
     assert len(notes) == 1 and f"posterior = '{sample}' is worth about 2 equally weighted points (effective sample size 2 of its 6 rows;" in notes[0]
@@ -175,7 +184,7 @@ def test_a_posterior_worth_few_points_is_noted_recorded_and_shown_while_the_ship
     assert reported.returncode == 0, reported.stderr
     page = html.unescape((tmp_path / "small" / "report.html").read_text())
     assert f"{sample} (SHA-256 {recorded['posterior_sha256']}; effective sample size 2 of 6 rows)" in page
-    compared = run("sim-compare", tmp_path / "compared", "policies=[none,continuity_plan]", "uncertainty=posterior", f"posterior={sample}", *short)
+    compared = run("sim-compare", tmp_path / "compared", "policies=[none,continuity_plan]", "uncertainty=posterior", f"posterior={sample}", *SHORT)
     assert compared.returncode == 0, compared.stderr
     assert [x for x in compared.stderr.splitlines() if x.startswith("note:")] == notes
     # the page's totals carry the note as the printout's did (it showed only the size, in the provenance at its foot)
@@ -184,7 +193,7 @@ def test_a_posterior_worth_few_points_is_noted_recorded_and_shown_while_the_ship
     for folder in ("small", "compared"):
         page = html.unescape((tmp_path / folder / "report.html").read_text())
         assert f"<h2>Uncertainty</h2><p class=note>Note: {notes[0].removeprefix('note: ')}.</p>" in page, folder
-    shipped = run("sim-run", tmp_path / "shipped", "uncertainty=posterior", *short)
+    shipped = run("sim-run", tmp_path / "shipped", "uncertainty=posterior", *SHORT)
     assert shipped.returncode == 0, shipped.stderr
     assert "note:" not in shipped.stderr and json.loads((tmp_path / "shipped" / "summary.json").read_text())["uncertainty"]["posterior_effective_size"] > 1000
 
@@ -242,3 +251,16 @@ def test_sim_compare_over_draws_reports_each_levers_effect_and_the_ranking(tmp_p
     assert "<dt>points</dt>" in page and "<dt>paired</dt>" in page
     # the forest plot's caption said "its 95% interval" over a Monte Carlo bar and a paler total one
     assert "paired difference from the reference with its 95% Monte Carlo interval and, paler, its total interval" in page
+
+
+@pytest.mark.parametrize("command", ["sim-run", "sim-compare"])
+def test_a_run_skipped_as_done_says_nothing_of_the_small_posterior_it_would_draw_from(tmp_path, command):
+    """sim-run (and sim-compare) posterior=small.parquet resume=true, already done: 'note: ... worth about 2 equally weighted
+    points ... its 2 parameter draws repeat those few points' printed above 'This run (...) was already done ...: skipped'."""
+    sample = small_sample(tmp_path)
+    args = ("uncertainty=posterior", f"posterior={sample}", *SHORT, *(["policies=[none,continuity_plan]"] if command == "sim-compare" else []))
+    done = run(command, tmp_path / "out", *args)
+    assert done.returncode == 0 and done.stderr.count("note: ") == 1, done.stderr
+    skipped = run(command, tmp_path / "out", *args, "resume=true")
+    assert skipped.returncode == 0 and "was already done with the same configuration (resume=true): skipped" in skipped.stderr, skipped.stderr
+    assert "note: " not in skipped.stderr

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+import json
 import warnings
 
 import numpy as np
 import pandas as pd
+from support.sweeps import drew_from
 
 from sim.analysis.plots import SWEEP_ESTIMATE
-from sim.results import report
+from sim.results import report, sweep
 
 
 def sweep_folder(folder, values: dict[str, list[float]], modes: list[str] | None) -> None:
@@ -264,3 +266,29 @@ def test_a_sweeps_page_says_its_intervals_are_monte_carlo_only_where_it_shows_to
     pd.DataFrame(rows).to_parquet(compared / "comparisons.parquet")
     page = report.page(report.build(compared))
     assert "(95% interval; total)" in page and drawn in page and plain not in page
+
+
+def test_a_sweeps_page_says_the_small_posterior_its_points_drew_from_as_sim_collect_does(tmp_path):
+    """sim-run's end and sim-collect said 'note: every point drew from posterior = ..., worth about 22 equally weighted points';
+    sim-report's page of the same sweep said nothing of it."""
+    sweep_folder(tmp_path, {"posterior": ["cal/posterior.parquet"] * 2, "partnership.decision_clarity": [0.2, 0.8]}, ["posterior"] * 2)
+    for point in (0, 1):
+        drew_from(tmp_path, point, "cal/posterior.parquet", 22.4, 30)
+    (note,) = sweep.gather(tmp_path).posterior_notes()
+    page = report.page(report.build(tmp_path))
+    assert f"<p class=note>Note: {html.escape(note.removeprefix('note: '))}.</p>" in page
+    assert "Note: every point drew from posterior" in html.unescape(page)
+    drew_from(tmp_path / "large", 0, "big.parquet", 1100.0, 2000)
+    sweep_folder(tmp_path / "large", {"partnership.decision_clarity": [0.2]}, ["posterior"])
+    assert "Note:" not in report.page(report.build(tmp_path / "large"))
+
+
+def test_a_calibration_sweeps_page_says_which_of_its_posteriors_are_worth_few_points(tmp_path):
+    """sim-collect of a sim-calibrate sweep said 'note: the posterior of point 0 is worth fewer than 40 ...'; its page did not."""
+    for point, size in enumerate((25.94, 120.0)):
+        sweep.PointRecord(point, "ok", {"seed": point}, f"k{point}", point, 20).write(tmp_path / str(point))
+        posterior = {"run": {"key": f"k{point}", "replications": 20}, "effective_sample_size": size, "rows": 30}
+        (tmp_path / str(point) / "posterior.json").write_text(json.dumps(posterior), encoding="utf-8")
+    everything = pd.DataFrame({"point": [0, 1], "seed": [0, 1], "status": "ok"})
+    page = report.page(report._sweep_start(tmp_path, everything, everything, "calibrations", []))
+    assert "Note: the posterior of point 0 is worth fewer than 40 equally weighted points (effective sample size 25.9;" in html.unescape(page)
