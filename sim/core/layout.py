@@ -53,9 +53,9 @@ class Layout:
     events: tuple[EventKind, ...]
     causes: tuple[causes.Cause, ...]
 
-    @property
+    @functools.cached_property
     def cause_index(self) -> dict[str, int]:
-        """Index of each cause label."""
+        """Index of each cause label (worked out once: :meth:`case` asks for each event logged)."""
         return {c.label: i for i, c in enumerate(self.causes)}
 
     @property

@@ -42,6 +42,12 @@ EARLY_ENDINGS = ("shelved", "collapsed")
 COLUMNS = ("month", "council", "cause", "case", "what", "size", "partner", "trigger", "text")
 
 
+def is_ending(who: str | Sequence[str], what: str) -> bool:
+    """Whether a line naming ``who`` (a council, councils, or none: the partnership as a whole) and saying ``what`` is the
+    partnership's ending (:data:`ENDING_LINES`): the one line that comes last in its month and closes the timeline."""
+    return not who and what in ENDING_LINES
+
+
 @dataclass(frozen=True)
 class Entry:
     """One event: ``council`` is a council's name, or empty for the partnership as a whole.
@@ -335,7 +341,7 @@ def _stage(entry: Entry) -> int:
     """Where ``entry`` comes in its month: 0 an event (a milestone of the partnership too), 1 a council's decision (notice,
     withdrawal, exit), 2 the end (:data:`ENDING_LINES`: with its trigger or, at the horizon, without one), after the
     councils' decisions of its month."""
-    if not entry.council and entry.what in ENDING_LINES:
+    if is_ending(entry.council, entry.what):
         return 2
     return 1 if entry.what in DECISIONS else 0
 

@@ -26,7 +26,6 @@ from sim.frontends.model import PartnershipModel
 from sim.frontends.narrative import (
     DECISIONS,
     EARLY_ENDINGS,
-    ENDING_LINES,
     LEFT,
     Decided,
     EventLog,
@@ -34,6 +33,7 @@ from sim.frontends.narrative import (
     Told,
     case_of,
     explain,
+    is_ending,
     left_words,
     tell,
     trigger_words,
@@ -178,8 +178,8 @@ class Item:
 
     @property
     def ends(self) -> bool:
-        """Whether it is the partnership's ending (:data:`~sim.frontends.narrative.ENDING_LINES`)."""
-        return not self.told.councils and self.told.what in ENDING_LINES
+        """Whether it is the partnership's ending (:func:`~sim.frontends.narrative.is_ending`)."""
+        return is_ending(self.told.councils, self.told.what)
 
     @property
     def detail(self) -> str:

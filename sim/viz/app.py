@@ -239,7 +239,7 @@ def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     lines = {key(item) for _, item in fired}
     runs = dict.fromkeys(side for side, _ in fired)
     sides = [side for side in runs if key(adapter.headline([item for s, item in fired if s == side], case_id)) == key(shown)]
-    where = " (both runs)" if len(set(sides)) > 1 else f" ({sides[0]})" if sides[0] else ""
+    where = " (both runs)" if len(sides) > 1 else f" ({sides[0]})" if sides[0] else ""
     tag = f" ({shown.tag})" if shown.tag else ""
     more = len(lines) - 1
     also = [f"and {more} more this month: see the timeline"] if more else []

@@ -16,7 +16,7 @@ import ipyvuetify as v  # noqa: E402
 import solara  # noqa: E402
 
 from sim.config import cases  # noqa: E402
-from sim.frontends.narrative import ENDING_LINES, Decided, Told, explain, tell  # noqa: E402
+from sim.frontends.narrative import Decided, Told, explain, tell  # noqa: E402
 from sim.frontends.words import lower_first  # noqa: E402
 from sim.viz import adapter, app, handout, stories  # noqa: E402
 
@@ -783,7 +783,7 @@ def test_the_line_under_each_runs_councils_says_what_fired_as_the_pauses_note_do
                 milestones += ">milestone<" in line and view.timeline[-1].month == view.month
             if own and view.running and ("(both runs)" in note or f"({stage.side(k)})" in note):
                 lines.append(line)  # an ended run's line is its ending (test_a_story_told_to_its_end_...), folded Why while the other plays
-            ending = next((item for item in own if not item.councils and item.told.what in ENDING_LINES), None)
+            ending = next((item for item in own if item.ends), None)
             if ending is not None:  # its line says its ending from now on: the note of its last month says it too
                 endings += 1
                 assert f"({stage.side(k)}) - " in note and f" - {ending.headline} (" in note, (view.month, note, ending.headline)
