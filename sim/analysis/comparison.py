@@ -1007,7 +1007,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     lines.append(
         f"  Every other interval is Monte Carlo only, but those marked 'total' and those the sentences quote 'counting the doubt about"
         f" the model's assumptions'; this section gives the totals ('total {level}') of the chances, the effects and net savings' paired"
-        " differences. The money has none per policy."
+        " differences. Each policy's own net savings (the GBP m table above) have no total interval: only their paired differences do."
     )
     return "\n".join(lines)
 

@@ -257,6 +257,8 @@ def test_each_policys_chances_are_printed_with_their_total_interval_and_the_mont
     assert f"{row['collapse']:6.1%} [{row['collapse_total_low']:6.1%}, {row['collapse_total_high']:6.1%}]" in a_line
     assert "not detected" in next(line for line in block.splitlines() if line.strip().startswith("No lever"))  # it never collapses
     assert "Every other interval is Monte Carlo only, but those marked 'total' and those the sentences quote" in text
+    # the note ended 'The money has none per policy.', words a committee could not read: it names the table it means
+    assert "Each policy's own net savings (the GBP m table above) have no total interval: only their paired differences do." in text
 
 
 def test_a_middle_half_of_draws_with_no_spread_seen_is_said_so_not_printed_as_one_point():
