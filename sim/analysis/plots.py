@@ -823,20 +823,12 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
                 words = f"GBP {s / points:.3f} m per point of collapse avoided" if s > 0 else ""
             else:
                 words = "measurably raises collapse" if raises[i] else "no measurable effect on collapse"
-            held = [what for what, doubted in (("drop", unsure[i] or unmeasured[i]), ("rise", pays[i] and (rise_unsure[i] or rise_unmeasured[i]))) if doubted]
-            if words and lowers[i] and held:
-                unknown = "the draws could not measure " + ("the drop's doubt" if pays[i] else "its doubt")
-                why = [
-                    said
-                    for said, doubted in (
-                        ("its total interval includes no drop", unsure[i]),
-                        (unknown, unmeasured[i] and not unsure[i]),
-                        ("its net savings' total interval includes no rise", pays[i] and rise_unsure[i]),
-                        ("the draws could not measure the rise's doubt", pays[i] and rise_unmeasured[i] and not rise_unsure[i]),
-                    )
-                    if doubted
-                ]
-                words += f"\n(if the {' and the '.join(held)} {'holds' if len(held) == 1 else 'hold'}: {'; '.join(why)})"
+            unknown = "the draws could not measure its doubt"
+            drop = "its total interval includes no drop" if unsure[i] else unknown if unmeasured[i] else ""
+            rise = "" if not pays[i] else "its net savings' total interval includes no rise" if rise_unsure[i] else unknown if rise_unmeasured[i] else ""
+            if words and lowers[i] and (drop or rise):  # both: one line still, as a lever's row keeps to two
+                why = "the assumptions' doubt could undo either" if drop and rise else drop or rise
+                words += f"\n(if the {'drop and the rise hold' if drop and rise else 'drop holds' if drop else 'rise holds'}: {why})"
             if words:
                 cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
     cost.set_xlim(0, max(float(spend.max()) * 1.15, 0.01))

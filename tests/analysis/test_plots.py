@@ -500,10 +500,11 @@ def test_forest_plot_says_which_levers_pay_for_themselves_as_notebook_02s_best_v
     assert cost.texts[1].get_text() == "pays for itself: net of its cost, savings rise\n(if the rise holds: its net savings' total interval includes no rise)"
     rows[2] |= {"collapse_difference_total_high": 0.01}
     cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
-    assert cost.texts[1].get_text() == (
-        "pays for itself: net of its cost, savings rise\n(if the drop and the rise hold: its total interval includes no drop;"
-        " its net savings' total interval includes no rise)"
-    )
+    both = "(if the drop and the rise hold: the assumptions' doubt could undo either)"
+    assert cost.texts[1].get_text() == f"pays for itself: net of its cost, savings rise\n{both}", "one line: a row's label keeps to two"
+    rows[2] |= {"collapse_difference_total_high": -0.011, "net_savings_difference_total_low": 0.004, "net_savings_difference_parameter_share": 0.0}
+    cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
+    assert cost.texts[1].get_text() == "pays for itself: net of its cost, savings rise\n(if the rise holds: the draws could not measure its doubt)"
 
 
 def test_timing_figure_counts_collapses_in_whole_numbers():
