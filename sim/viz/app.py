@@ -34,6 +34,8 @@ REPLAY = "Replay: "  # how the notice of a replay begins
 SPEEDS = (1, 2, 4, 8, 16)  # months per second
 #: What the side bar says in place of the replay's choices where the run has every lever on (the policy "All levers").
 EVERY_LEVER_ON = "Every lever is already on in this run: a replay would be the same run."
+#: The side bar's replay button where the replay it would start is the one on show (Reset plays it again from month 0).
+REPLAY_ON_SHOW = "This replay is on show"
 #: Two panels side by side, one above the other where the pair is too narrow for a drawing's text to stay at 14 px or more
 #: (its smallest text, 16 units, keeps 14 px in a narrow drawing at least 402 px wide: see ``.sim-pair`` in :data:`CSS`).
 PAIR = ["sim-pair"]
@@ -285,6 +287,12 @@ def to_end() -> None:
     s = current()
     s.to_end()
     views.set(s.views())
+
+
+def replay_on_show(shown: Sequence[RunView], levers: Sequence[str]) -> bool:
+    """Whether a replay with ``levers`` of the run on show would give the runs ``shown`` again: an original and its replay
+    with those levers on already on show (pressed, the button gave the same two runs from month 0)."""
+    return len(shown) == 2 and set(shown[1].enabled) == set(shown[0].enabled) | set(levers)
 
 
 def replay(levers: Sequence[str]) -> None:
@@ -692,8 +700,13 @@ def Controls() -> None:
             levers = adapter.replay_levers(chosen)
             several = len(levers) > 1
             _select("Levers for the replay" if several else "Lever for the replay", chosen, choices, replay_lever.set)
+            on_show = replay_on_show(views.value, levers)
             solara.Button(
-                "Replay with these levers" if several else "Replay with this lever", icon_name="mdi-replay", on_click=lambda: replay(levers), color="primary"
+                REPLAY_ON_SHOW if on_show else "Replay with these levers" if several else "Replay with this lever",
+                icon_name="mdi-replay",
+                on_click=lambda: replay(levers),
+                disabled=on_show,
+                color="primary",
             )
         else:
             solara.HTML(tag="div", unsafe_innerHTML=EVERY_LEVER_ON, classes=["sim-small"])

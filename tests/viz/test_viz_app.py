@@ -120,6 +120,25 @@ def test_replay_with_the_lever_side_by_side(page):
     assert compared and f"With continuity plan:</b> {words}" in compared[0].unsafe_innerHTML
 
 
+def test_the_replay_on_show_is_not_offered_again_another_lever_is(page):
+    """Case 01's replay on show, the side bar still offered "Replay with this lever" (continuity plan): pressed, it gave the
+    same two runs again from month 0. It now says the replay is on show and cannot be pressed, at month 0 and at the end
+    alike (Reset plays it again); "Why did it end?" in a replay offers no replay; another lever's replay is offered."""
+    button(page, "To the end").click()
+    button(page, "Replay with continuity plan").click()
+    for _ in range(2):
+        assert not [b for b in page.find(v.Btn) if "Replay with this lever" in b.widget.children]
+        assert button(page, app.REPLAY_ON_SHOW).disabled
+        button(page, "To the end").click()
+    assert not [b for b in page.find(v.Btn) if "Replay with continuity plan" in b.widget.children]
+    select = next(w for w in page.find(v.Select).widgets if "for the replay" in w.label)
+    other = next(i["value"] for i in select.items if i["value"] != "continuity_plan")
+    select.v_model = other
+    assert not button(page, "Replay with this lever").disabled
+    button(page, "Replay with this lever").click()
+    assert app.views.value[1].levers == (other,) and button(page, app.REPLAY_ON_SHOW).disabled
+
+
 def test_a_story_says_as_it_loads_that_it_was_chosen_as_one_its_lever_helps_most(page):
     """As a story loaded the notice said only where it was and how it ends ("Case 04's story: seed 0, replication 371 ends
     collapsed for the case's reason. Press play."), and the first page's story nothing: that the replication was chosen
