@@ -42,7 +42,7 @@ from sim.config.calibration import CalibrateSettings, Targets, load_targets, par
 from sim.config.checks import ConfigError
 from sim.config.model import ModelConfig
 from sim.config.posterior import effective_size
-from sim.config.uncertainty import small_posterior_reason
+from sim.config.uncertainty import small_posterior_reason, understated_words
 from sim.core.declare import spec_of
 from sim.core.version import __version__
 from sim.frontends.compiling import ensure_compiled
@@ -791,10 +791,7 @@ def understated_totals(result: Calibration, drawing: str) -> str | None:
     reason = small_posterior_reason(result.info["effective_sample_size"], len(result.posterior))
     if reason is None:
         return None
-    return (
-        f"the posterior is {reason}: a run drawing from it ({drawing}) notes that its total intervals are understated;"
-        " more points (and waves) make it worth more"
-    )
+    return f"the posterior is {reason}: {understated_words(drawing=drawing)}"
 
 
 def too_few_points(result: Calibration) -> str | None:

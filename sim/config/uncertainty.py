@@ -381,10 +381,13 @@ def small_posterior_note(drawn: Uncertainty | None, draws: int | None) -> str | 
     return None if words is None else f"note: {words}"
 
 
-def small_posterior_words(source: str, size: float, rows: int, draws: int | None) -> str | None:
+def small_posterior_words(
+    source: str, size: float, rows: int, draws: int | tuple[int, int] | None, who: str | None = None, several: bool = False
+) -> str | None:
     """What a run's total intervals lack when its posterior sample is worth fewer than :data:`SMALL_POSTERIOR` points (None otherwise).
 
-    The words of :func:`small_posterior_note`, also shown by ``sim-report`` from what ``summary.json`` records.
+    The words of :func:`small_posterior_note`, also shown by ``sim-report`` from what ``summary.json`` records,
+    and, naming ``who`` drew from the sample, by a sweep (:func:`sim.results.sweep.small_posterior_notes`).
 
     Parameters
     ----------
@@ -395,19 +398,47 @@ def small_posterior_words(source: str, size: float, rows: int, draws: int | None
     rows
         Its rows.
     draws
-        The parameter draws the run asks for (None: as many as its ``precision`` needs).
+        The parameter draws the run asks for (None: as many as its ``precision`` needs); with ``who``, the fewest
+        and the most its runs drew (None: not recorded).
+    who
+        The runs that drew from it, as a sweep names them (``points 0 and 2``, ``every point``): the words open
+        "points 0 and 2 drew from posterior = ..., worth about ...". None: the run itself ("posterior = ... is worth about ...").
+    several
+        Whether ``who`` names more than one run ("their" draws and intervals, not "its").
     """
     reason = small_posterior_reason(size, rows)
     if reason is None:
         return None
-    asked = "its parameter draws (as many as precision= needs) repeat"
-    if draws is not None:
-        asked = f"its {draws} parameter draw{'s repeat' if draws != 1 else ' repeats'}"
+    whose = "their" if several else "its"
+    fewest, most = draws if isinstance(draws, tuple) else (draws, draws)
+    if fewest is None:
+        asked = f"{whose} parameter draws{' (as many as precision= needs)' if who is None else ''} repeat"
+    else:
+        counted = str(fewest) if fewest == most else f"{fewest} to {most}"
+        asked = f"{whose} {counted} parameter draw{'s repeat' if most != 1 else ' repeats'}"
+    opening, totals = (f"posterior = {source!r} is {reason}", "this run's") if who is None else (f"{who} drew from posterior = {source!r}, {reason}", whose)
     return (
-        f"posterior = {source!r} is {reason}: {asked} those few points, so this run's total"
+        f"{opening}: {asked} those few points, so {totals} total"
         " intervals understate the spread across the assumptions and the precision of their ends is overstated;"
         " a posterior from sim-calibrate with more points (and waves) is worth more"
     )
+
+
+def understated_words(several: bool = False, drawing: str = "") -> str:
+    """What a run drawing from a posterior worth few points notes, and what makes the posterior worth more.
+
+    The close of ``sim-calibrate``'s note on the posterior it made (:func:`sim.analysis.calibration.understated_totals`)
+    and of a calibration sweep's on those its points made (:func:`sim.results.sweep.small_calibrations_note`).
+
+    Parameters
+    ----------
+    several
+        Whether the words speak of several posteriors ("a run drawing from one", "make them worth more").
+    drawing
+        How a run draws from it, said in brackets after "a run drawing from it" ('' for none).
+    """
+    drawn = "one" if several else "it" + (f" ({drawing})" if drawing else "")
+    return f"a run drawing from {drawn} notes that its total intervals are understated; more points (and waves) make {'them' if several else 'it'} worth more"
 
 
 def small_posterior_reason(size: float, rows: int) -> str | None:

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.uncertainty import SMALL_POSTERIOR, small_posterior, small_posterior_reason
+from sim.config.uncertainty import SMALL_POSTERIOR, small_posterior, small_posterior_words, understated_words
 from sim.core.version import __version__
 from sim.frontends.table import Table
 from sim.results.files import (
@@ -358,9 +358,14 @@ class Collected:
         """How many points have finished, well or not."""
         return self.count("ok") + self.count("failed")
 
+    @property
+    def total(self) -> int:
+        """How many points the sweep has: those expected, when more than are recorded yet (points never started have no record)."""
+        return max(self.expected or 0, len(self.rows))
+
     def failed_line(self) -> str:
-        """How many points failed, out of the sweep's (those expected, when more than are recorded yet): ``2 of 12 points failed``."""
-        return f"{len(self.failed)} of {max(self.expected or 0, len(self.rows))} points failed"
+        """How many points failed, out of the sweep's (:attr:`total`): ``2 of 12 points failed``."""
+        return f"{len(self.failed)} of {self.total} points failed"
 
     def failure_lines(self) -> list[str]:
         """One line per failed point: its number, its folder (a path, not the bare job number) and its one-line reason."""
@@ -369,9 +374,9 @@ class Collected:
     def posterior_notes(self) -> list[str]:
         """One ``note:`` line per posterior sample worth few points that the sweep's completed points drew from (:func:`small_posterior_notes`),
         or, for a sweep of ``sim-calibrate``, one for the posteriors its points made that are worth few points (:func:`small_calibrations_note`)."""
-        notes = small_posterior_notes([(r["point"], r["drawn_from"]) for r in self.rows if r.get("drawn_from")], len(self.rows))
+        notes = small_posterior_notes([(r["point"], r["drawn_from"]) for r in self.rows if r.get("drawn_from")], self.total)
         made = {r["point"]: r["made"] for r in self.rows if r.get("made") is not None}
-        return notes + ([note] if (note := small_calibrations_note(made, len(self.rows))) else [])
+        return notes + ([note] if (note := small_calibrations_note(made, self.total)) else [])
 
     def report(self, ended: bool = False) -> str:
         """A line on where the sweep stands: points done out of those expected, failures, speed and time left.
@@ -401,7 +406,7 @@ def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total
     """The ``note:`` line a run drawing from a posterior sample worth few points prints, said once per sample for a sweep's points.
 
     A sample worth fewer than :data:`~sim.config.uncertainty.SMALL_POSTERIOR` equally weighted
-    points understates every total interval drawn from it (:func:`~sim.config.uncertainty.small_posterior_reason`);
+    points understates every total interval drawn from it (:func:`~sim.config.uncertainty.small_posterior_words`, in whose words);
     each point printed it as it ran, and the sweep says it again where its results are read,
     naming the points that drew from each such sample (a sweep over ``posterior=`` may draw from several).
 
@@ -411,7 +416,7 @@ def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total
         Each completed point's number and the ``uncertainty`` of its ``summary.json`` (a summary
         written before the sample's size was recorded, or drawing from no posterior, gives no line).
     total
-        How many points the sweep has recorded (all of them drawing from one sample are "every point").
+        How many points the sweep has (:attr:`Collected.total`; all of them drawing from one sample are "every point").
 
     Returns
     -------
@@ -425,19 +430,13 @@ def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total
     lines = []
     for (source, _), drew in samples.items():
         first = drew[0][1]
-        reason = small_posterior_reason(float(first["posterior_effective_size"]), int(first["posterior_rows"]))
-        if reason is None:
-            continue
         numbers = sorted(point for point, _ in drew)
-        who = "every point" if len(numbers) == total > 1 else _points_named(numbers)
         counts = sorted({int(d["draws"]) for _, d in drew if d.get("draws") is not None})
-        draws = "parameter draws" if not counts else f"{counts[0]} to {counts[-1]} parameter draws" if len(counts) > 1 else f"{counts[0]} parameter draws"
-        whose = "its" if len(numbers) == 1 else "their"
-        lines.append(
-            f"note: {who} drew from posterior = {source!r}, {reason}: {whose} {draws} repeat those few points, so {whose} total intervals"
-            " understate the spread across the assumptions and the precision of their ends is overstated;"
-            " a posterior from sim-calibrate with more points (and waves) is worth more"
-        )
+        who = "every point" if len(numbers) == total > 1 else _points_named(numbers)
+        size, rows = float(first["posterior_effective_size"]), int(first["posterior_rows"])
+        words = small_posterior_words(source, size, rows, (counts[0], counts[-1]) if counts else None, who, several=len(numbers) > 1)
+        if words is not None:
+            lines.append(f"note: {words}")
     return lines
 
 
@@ -454,7 +453,7 @@ def small_calibrations_note(made: Mapping[int, float], total: int) -> str | None
     made
         Each completed calibration's point and its posterior's effective sample size.
     total
-        How many points the sweep has recorded (all of them are "every calibration").
+        How many points the sweep has (:attr:`Collected.total`; all of them are "every calibration").
     """
     small = sorted(point for point, size in made.items() if small_posterior(size))
     if not small:
@@ -468,8 +467,7 @@ def small_calibrations_note(made: Mapping[int, float], total: int) -> str | None
         worth = f"effective sample sizes {', '.join(sizes[:-1])} and {sizes[-1]}"
     return (
         f"note: {whose} worth fewer than {SMALL_POSTERIOR} equally weighted points ({worth}; a 95% total interval needs {SMALL_POSTERIOR}"
-        f" for one beyond each end): a run drawing from {'it' if one else 'one'} notes that its total intervals are understated;"
-        f" more points (and waves) make {'it' if one else 'them'} worth more"
+        f" for one beyond each end): {understated_words(several=not one)}"
     )
 
 

@@ -232,6 +232,20 @@ def test_a_sweep_says_once_for_each_small_posterior_which_points_drew_from_it():
     assert many[0].startswith("note: points 0, 1, 2, 3, 4, 5 and 3 more drew from")
 
 
+def test_a_sweeps_small_posterior_note_is_a_runs_own_words_with_one_draw_said_as_one():
+    """The sweep re-typed the close of a run's note (small_posterior_words) and said 'its 1 parameter draws repeat' of a point
+    that ran one draw, where the point itself had printed 'its 1 parameter draw repeats'."""
+    from sim.config.uncertainty import small_posterior_words
+
+    small = {"mode": "posterior", "posterior": "a.parquet", "posterior_sha256": "ab", "posterior_rows": 30, "posterior_effective_size": 22.4}
+    (one,) = sweep.small_posterior_notes([(3, small | {"draws": 1})], 5)
+    run = small_posterior_words("a.parquet", 22.4, 30, 1)
+    assert ": its 1 parameter draw repeats those few points, so its total intervals understate" in one
+    assert one.endswith(run[run.index(" those few points") :].replace("this run's", "its"))
+    (both,) = sweep.small_posterior_notes([(0, small | {"draws": 1}), (1, small | {"draws": 1})], 5)
+    assert ": their 1 parameter draw repeats those few points, so their total intervals" in both
+
+
 def test_the_points_collected_say_the_small_posterior_they_drew_from(tmp_path):
     drew_from(tmp_path, 0, "cal/posterior.parquet", 22.4, 30)
     drew_from(tmp_path, 1, "cal/posterior.parquet", 22.4, 30)
@@ -242,6 +256,25 @@ def test_the_points_collected_say_the_small_posterior_they_drew_from(tmp_path):
     assert sweep.gather(tmp_path).posterior_notes()[0].startswith("note: every point drew from posterior = 'cal/posterior.parquet'")
     drew_from(tmp_path / "large", 0, "big.parquet", 1100.0, 2000)
     assert sweep.gather(tmp_path / "large").posterior_notes() == []
+
+
+def test_a_sweep_with_points_not_yet_started_never_says_every_point_drew_from_a_sample(tmp_path):
+    """sim-collect of a sweep of 10 points with 2 done printed '2 of 10 points done' and then 'note: every point drew from
+    posterior = ...': the note counted only the points that had started."""
+    (tmp_path / "sweep.json").write_text(json.dumps({"points": 10}), encoding="utf-8")
+    for point in (0, 1):
+        drew_from(tmp_path, point, "a.parquet", 22.4, 30)
+    collected = sweep.gather(tmp_path)
+    assert collected.report().startswith("2 of 10 points done")
+    assert [note[: note.index(" drew")] for note in collected.posterior_notes()] == ["note: points 0 and 1"]
+    for point, size in enumerate((25.94, 16.0)):
+        (tmp_path / "cal" / str(point)).mkdir(parents=True)
+        sweep.PointRecord(point, "ok", {"seed": point}, f"k{point}", point, 20).write(tmp_path / "cal" / str(point))
+        posterior = {"run": {"key": f"k{point}", "replications": 20}, "effective_sample_size": size, "rows": 30}
+        (tmp_path / "cal" / str(point) / "posterior.json").write_text(json.dumps(posterior), encoding="utf-8")
+    (tmp_path / "cal" / "sweep.json").write_text(json.dumps({"points": 5}), encoding="utf-8")
+    (note,) = sweep.gather(tmp_path / "cal").posterior_notes()
+    assert note.startswith("note: the posteriors of points 0 and 1 are each worth fewer than 40"), note
 
 
 def test_a_calibration_sweep_says_which_of_its_posteriors_are_worth_few_points(tmp_path):
