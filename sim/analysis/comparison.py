@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -1084,6 +1084,12 @@ def order_words(ranking: Mapping[str, Any]) -> str:
     return "".join(words)
 
 
+#: Whether a claim the Monte Carlo interval makes of a lever holds once the doubt about the model's assumptions is counted:
+#: ``""`` it holds (or the run drew no assumptions), ``"lost"`` its total interval reaches zero, ``"untested"`` the draws could
+#: not measure that doubt (``parameter_share`` 0: the total interval is only the Monte Carlo one).
+Doubt = Literal["", "lost", "untested"]
+
+
 @dataclass(frozen=True)
 class LeverValue:
     """What a lever that measurably lowers a chance costs per percentage point of it avoided, and whether it pays for itself.
@@ -1100,6 +1106,9 @@ class LeverValue:
         Whether, net of its own cost, savings measurably rise with it: it pays for itself.
     caveat
         Words put after its name, such as ``" (though ...)"``, where the total interval does not back what is said of it.
+    drop, rise
+        Whether its drop in the chance, and (where it pays for itself) its rise in net savings, hold once the doubt about
+        the assumptions is counted (:data:`Doubt`); ``rise`` is ``""`` for a lever that does not pay for itself.
     """
 
     lever: str
@@ -1108,6 +1117,51 @@ class LeverValue:
     high: float
     pays: bool
     caveat: str = ""
+    drop: Doubt = ""
+    rise: Doubt = ""
+
+
+def _holds(row: Any, name: str, below: bool) -> Doubt:
+    """Whether a difference the Monte Carlo interval puts below (or above) zero stays there once the doubt about the assumptions is counted."""
+    if f"{name}_total_low" not in row or f"{name}_total_high" not in row:
+        return ""
+    if row[f"{name}_total_high"] >= 0 if below else row[f"{name}_total_low"] <= 0:
+        return "lost"
+    return "untested" if undetected(row.get(f"{name}_parameter_share", np.nan)) else ""
+
+
+def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]:
+    """The levers of a comparison that measurably lower ``measure``: each one's cost per point avoided, whether it pays for itself, and its doubts.
+
+    The one rule notebook 02's best value (:func:`best_value`) and the forest plot's cost panel
+    (:func:`sim.analysis.plots.forest_figure`) read: a lever lowers ``measure`` where its paired
+    difference's interval lies below zero; it pays for itself where, net of its cost, savings
+    measurably rise (``net_savings_difference_low`` above zero); each claim's :data:`Doubt` is
+    ``"lost"`` where its total interval reaches zero and ``"untested"`` where the draws could not
+    measure the doubt about the assumptions (``parameter_share`` 0).
+
+    Parameters
+    ----------
+    comparison
+        ``comparison.parquet`` as a DataFrame (:func:`compare_policies`), or some of its rows;
+        the reference's row, whose differences are NaN, is never one of the levers.
+    measure
+        The chance avoided.
+
+    Returns
+    -------
+    list of LeverValue
+        In the comparison's order, each named as :func:`policy_words` names it, without a caveat.
+    """
+    name = f"{measure}_difference"
+    values = []
+    for _, row in comparison[comparison[f"{name}_high"] < 0].iterrows():
+        cost = row["lever_cost"]
+        low, high = per_point_interval(cost, 100 * row[f"{name}_low"], 100 * row[f"{name}_high"])
+        pays = bool(row.get("net_savings_difference_low", np.nan) > 0)
+        rise = _holds(row, "net_savings_difference", below=False) if pays else ""
+        values.append(LeverValue(policy_words(str(row["policy"])), cost / -(100 * row[name]), low, high, pays, drop=_holds(row, name, below=True), rise=rise))
+    return values
 
 
 def per_point_interval(cost: Any, difference_low: Any, difference_high: Any) -> tuple[Any, Any]:

@@ -28,8 +28,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
-from sim.analysis.comparison import policy_phrase, policy_words
-from sim.analysis.stats import undetected, wilson
+from sim.analysis.comparison import lever_values, policy_phrase, policy_words
+from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS, listed
 from sim.config.settings import NO_POLICY
 from sim.frontends.table import input_path, input_title
@@ -754,7 +754,7 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         percentage point of collapse avoided written in its row where the lever measurably
         lowers collapse, or, where net of its cost it also measurably raises savings
         (``net_savings_difference_low`` above zero), that it pays for itself, as
-        :func:`sim.analysis.comparison.best_value` says (the better buy whatever it costs per
+        :func:`sim.analysis.comparison.lever_values` tells :func:`~sim.analysis.comparison.best_value` (the better buy whatever it costs per
         point); with "if the drop holds" where its total interval reaches zero or the draws
         could not measure the assumptions' part (``collapse_difference_parameter_share`` 0),
         and "if the rise holds" alike for the rise in net savings of a lever that pays for itself
@@ -799,36 +799,31 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     cost.plot(spend, y, "o", color=NEUTRAL)
     cost.hlines(y, 0, spend, color=NEUTRAL, linewidth=2)
     if "collapse" in measures:
-        avoided = -100 * rows["collapse_difference"].to_numpy(float)
-        lowers = rows["collapse_difference_high"].to_numpy(float) < 0
         raises = rows["collapse_difference_low"].to_numpy(float) > 0
-        total = _total(rows, "collapse")
-        unsure = rows[total[1]].to_numpy(float) >= 0 if total else np.zeros(len(rows), bool)  # the assumptions' doubt allows no drop
-        # with draws, a share from the assumptions of 0 is "not detected": the total interval is then only the Monte Carlo one
-        share = "collapse_difference_parameter_share"
-        unmeasured = undetected(rows[share].to_numpy(float)) if total and share in rows.columns else np.zeros(len(rows), bool)
-        # as notebook 02's best value (sim.analysis.comparison.best_value) has it: a lever that lowers collapse and, net of its
-        # cost, measurably raises savings pays for itself, the better buy whatever it costs per point
-        money = "net_savings_difference"
-        pays = rows[f"{money}_low"].to_numpy(float) > 0 if f"{money}_low" in rows.columns else np.zeros(len(rows), bool)
-        money_total = _total(rows, "net_savings")
-        rise_unsure = rows[money_total[0]].to_numpy(float) <= 0 if money_total else np.zeros(len(rows), bool)  # the assumptions' doubt allows no rise
-        money_share = f"{money}_parameter_share"
-        rise_unmeasured = undetected(rows[money_share].to_numpy(float)) if money_total and money_share in rows.columns else np.zeros(len(rows), bool)
+        # the rule notebook 02's best value has (sim.analysis.comparison.lever_values): a lever that lowers collapse and, net of
+        # its cost, measurably raises savings pays for itself, the better buy whatever it costs per point
+        values = {v.lever: v for v in lever_values(rows)}
+        lost = {"drop": "its total interval includes no drop", "rise": "its net savings' total interval includes no rise"}
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
-        for i, (row, s, points) in enumerate(zip(y, spend, avoided, strict=True)):
-            if lowers[i] and pays[i]:
-                words = "pays for itself: net of its cost, savings rise"
-            elif lowers[i]:
-                words = f"GBP {s / points:.3f} m per point of collapse avoided" if s > 0 else ""
+        for row, s, policy, raised in zip(y, spend, rows["policy"], raises, strict=True):
+            v = values.get(policy_words(str(policy)))
+            if v is None:
+                words = "measurably raises collapse" if raised else "no measurable effect on collapse"
+                doubted: list[tuple[str, str]] = []
             else:
-                words = "measurably raises collapse" if raises[i] else "no measurable effect on collapse"
-            unknown = "the draws could not measure its doubt"
-            drop = "its total interval includes no drop" if unsure[i] else unknown if unmeasured[i] else ""
-            rise = "" if not pays[i] else "its net savings' total interval includes no rise" if rise_unsure[i] else unknown if rise_unmeasured[i] else ""
-            if words and lowers[i] and (drop or rise):  # both: one line still, as a lever's row keeps to two
-                why = "the assumptions' doubt could undo either" if drop and rise else drop or rise
-                words += f"\n(if the {'drop and the rise hold' if drop and rise else 'drop holds' if drop else 'rise holds'}: {why})"
+                words = (
+                    "pays for itself: net of its cost, savings rise" if v.pays else f"GBP {v.per_point:.3f} m per point of collapse avoided" if s > 0 else ""
+                )
+                # one (what, why) per claim its total interval does not back; both on one line still, as a lever's row keeps to two
+                doubted = [
+                    (what, lost[what] if doubt == "lost" else "the draws could not measure its doubt")
+                    for what, doubt in (("drop", v.drop), ("rise", v.rise))
+                    if doubt
+                ]
+            if words and doubted:
+                whats, whys = zip(*doubted, strict=True)
+                why = whys[0] if len(whys) == 1 else "the assumptions' doubt could undo either"
+                words += f"\n(if the {' and the '.join(whats)} {'holds' if len(whats) == 1 else 'hold'}: {why})"
             if words:
                 cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
     cost.set_xlim(0, max(float(spend.max()) * 1.15, 0.01))

@@ -13,6 +13,7 @@ from sim.analysis.comparison import (
     PairedTally,
     best_value,
     compare_policies,
+    lever_values,
     next_paired_block,
     pairing_effect,
     per_point_interval,
@@ -289,6 +290,36 @@ def test_best_value_names_a_lever_that_pays_for_itself_before_ranking_the_others
     assert "measurably less" not in text, "with one lever left there is nothing to rank it against"
     both = best_value([_value("A", 0.1, -2.0, -1.0, pays=True), _value("B", 0.0, -2.0, -1.0, pays=True)])
     assert both == "The best value: A and B pay for themselves: they lower collapse and, net of their cost, savings measurably rise.", both
+
+
+def test_lever_values_says_once_which_levers_pay_for_themselves_and_which_of_their_claims_the_doubt_about_the_assumptions_undoes():
+    """The forest plot and notebook 02 each worked out which levers pay for themselves (net savings' low end above zero) and
+    whether the total interval backs each one's drop in collapse and rise in net savings, by two copies of the rule. One
+    function says it: levers that measurably lower collapse only, in the comparison's order, named in words, at their cost per
+    point; a claim is "lost" where its total interval reaches zero, "untested" where the draws could not measure the doubt."""
+    columns = ["policy", "lever_cost", "collapse_difference", "collapse_difference_low", "collapse_difference_high"]
+    columns += ["collapse_difference_total_low", "collapse_difference_total_high", "collapse_difference_parameter_share"]
+    columns += ["net_savings_difference_low", "net_savings_difference_total_low", "net_savings_difference_total_high", "net_savings_difference_parameter_share"]
+    comparison = pd.DataFrame(
+        [
+            ("none", 0.0, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan),
+            ("staged_scope", 0.04, -0.02, -0.03, -0.01, -0.04, 0.005, 0.3, -0.02, -0.05, 0.01, 0.2),  # drop lost, does not pay
+            ("open_motivations", 0.03, -0.02, -0.03, -0.01, -0.03, -0.01, 0.0, 0.004, 0.004, 0.05, 0.0),  # pays; neither claim tested
+            ("continuity_plan", 0.02, 0.01, -0.01, 0.03, -0.02, 0.04, 0.3, 0.01, 0.01, 0.03, 0.0),  # no measurable drop: no value
+            ("communications_plan", 0.01, -0.02, -0.03, -0.01, -0.04, -0.005, 0.3, 0.01, -0.01, 0.03, 0.3),  # drop holds, rise lost
+        ],
+        columns=columns,
+    )
+    values = lever_values(comparison)
+    assert [(v.lever, v.pays, v.drop, v.rise) for v in values] == [
+        ("Staged scope", False, "lost", ""),
+        ("Open motivations", True, "untested", "untested"),
+        ("Communications plan", True, "", "lost"),
+    ]
+    assert values[0].per_point == pytest.approx(0.02) and (values[0].low, values[0].high) == pytest.approx((0.04 / 3, 0.04))
+    assert all(v.caveat == "" for v in values)
+    without_draws = comparison[[*columns[:5], "net_savings_difference_low"]]
+    assert [(v.drop, v.rise) for v in lever_values(without_draws)] == [("", "")] * 3, "no draws: no total interval to doubt a claim"
 
 
 def test_best_value_ranks_costs_per_point_only_where_their_intervals_tell_them_apart():
