@@ -542,7 +542,7 @@ def _comparison_report(folder: Path) -> Report:
         plots.forest_figure(comparison, title=plots.comparison_title(str(run["scenario"]), policies[0]) if scenario else ""),
         "Each policy's paired difference from the reference with its 95% Monte Carlo interval"
         + (" and, paler, its total interval (the doubt about the assumptions added)" if "collapse_difference_total_low" in comparison else "")
-        + ", and its cost (per point of collapse avoided where it lowers collapse).",
+        + ", and its cost (per point of collapse avoided where it lowers collapse, or that it pays for itself where, net of its cost, it also raises savings).",
     )
     per_policy = summary.get("policies") or {}
     if per_policy:

@@ -151,6 +151,16 @@ def test_report_of_a_sim_compare_folder(compare_dir):
     assert "<td>All levers</td>" in page and "<td>all_levers</td>" not in page, "a committee reads the levers' titles, not their ids"
 
 
+def test_the_forest_plots_caption_says_a_lever_may_show_that_it_pays_for_itself(compare_dir):
+    """Since the forest plot showed 'pays for itself' where a lever, net of its cost, measurably raises savings, its caption still
+    said the cost panel showed the cost per point of collapse avoided, and nothing else."""
+    page = html.unescape(report(compare_dir))
+    assert (
+        ", and its cost (per point of collapse avoided where it lowers collapse, or that it pays for itself where, net of its cost,"
+        " it also raises savings)." in page
+    )
+
+
 def test_report_of_a_sweep_folder(sweep_dir):
     page = report(sweep_dir)
     self_contained(page)
