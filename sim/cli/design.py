@@ -26,7 +26,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.summary import Tally
 from sim.cli import guard
 from sim.cli.common import design_refusals, fail, problems_of, progress_bar, threads
-from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, fail_point, host, job_overrides, point_text, run_again_line
+from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, fail_point, host, job_overrides, point_named, run_again_line
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS
 from sim.config.overrides import composition_problems, split_override
@@ -212,7 +212,7 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
             skipped += 1
             continue
         if stale is not None:
-            print(run_again_line(f"Point {index} ({point_text(point)})", stale, folder, staged=False), file=sys.stderr)
+            print(run_again_line(point_named(index, point), stale, folder, staged=False), file=sys.stderr)
         results.clear_results(folder, (REPLICATIONS,))
         points[index] = {"config": config, "seed": seed, "key": key, "point": point, "folder": folder}
     total = len(indices)

@@ -144,6 +144,21 @@ def point_text(point: dict[str, Any]) -> str:
     return " ".join(f"{key}={value}" for key, value in point.items())
 
 
+def point_named(index: int | None, point: dict[str, Any]) -> str:
+    """How a line that opens with a point names it: ``Point 3 (seed=3)``, or ``This run (seed=3)`` for a single run (``index`` None).
+
+    Said by a sweep's point (:func:`begin_point`) and by a design's (``sim-run design=...``) alike.
+
+    Parameters
+    ----------
+    index
+        The point's number in its sweep or design (None: a single run).
+    point
+        The point's values (:func:`point_text`).
+    """
+    return f"This run ({point_text(point)})" if index is None else f"Point {index} ({point_text(point)})"
+
+
 def fail_point(problems: list[str], point: dict[str, Any], began: float) -> None:
     """Refuse this multirun job's point without ending the sweep: one ``error:`` line per problem, naming the point, and its record as failed.
 
@@ -166,7 +181,7 @@ def run_again_line(named: str, stale: str, out: Path, staged: bool) -> str:
     Parameters
     ----------
     named
-        The point as the line names it (``Point 3 (seed=3)``, ``This run (...)``).
+        The point as the line names it (:func:`point_named`: ``Point 3 (seed=3)``, ``This run (...)``).
     stale
         Why its earlier results cannot be reused (:func:`sim.results.sweep.earlier`).
     out
@@ -227,7 +242,7 @@ def begin_point(
     write = multirun or record_single
     seed, replications, resume = settings.seed if seed is None else seed, settings.replications, settings.resume
     summary, stale = results.earlier(out, key, files) if resume else (None, None)
-    named = f"Point {index} ({point_text(point)})" if multirun else f"This run ({point_text(point)})"
+    named = point_named(index if multirun else None, point)
     if summary is not None:
         done = summary["run"].get("replications", replications)
         if write:

@@ -85,4 +85,9 @@ def test_a_design_point_resume_cannot_reuse_is_said_to_run_again_and_why(tmp_pat
     line = run_again_line(f"Point 1 ({point_text(point)})", str(why), folder, staged=False)
     assert "decisions.memory=0.4" in line and resumed.stderr.splitlines().count(line) == 1, resumed.stderr
     assert "design: 1 points already done" in resumed.stderr and resumed.stderr.count(" is run again ") == 1
+    assert (  # the words themselves (the line above is built by run_again_line, the function under test)
+        "Point 1 (scenario=baseline policy=none replications=20 uncertainty=none decisions.memory=0.4) is run again (resume=true): its"
+        " results record no configuration key (made before results recorded one), so nothing shows they match this run; its earlier results in"
+        f" {folder} are removed first, not mixed with the new"
+    ) in resumed.stderr.splitlines(), resumed.stderr
     assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["run"]["key"] == key
