@@ -392,27 +392,98 @@ def test_notebook_02_qualifies_its_best_lever_and_best_value_where_the_total_int
             assert ("its rise in net savings could be zero" in caveat) == doubtful, (lever, caveat)
 
 
+def _lever_row(policy: str, **figures: float) -> dict[str, Any]:
+    """A row of ``sim.compare``'s comparison for ``policy``: by default a lever that measurably lowers collapse (-2 points, -3 to
+    -1, the total interval -3.5 to -1.2), with no measurable effect on failure, shelving or net savings, each spread measured."""
+    row: dict[str, Any] = {"policy": policy, "lever_cost": 0.04, "draws": 24, "collapse_best_share": 0.5, "net_savings": 1.0}
+    for measure, (value, low, high) in {"collapse": (0.10, 0.09, 0.11), "failure": (0.30, 0.28, 0.32), "shelved": (0.2, 0.18, 0.22)}.items():
+        row |= {measure: value, f"{measure}_low": low, f"{measure}_high": high, f"{measure}_total_low": low - 0.01, f"{measure}_total_high": high + 0.01}
+        row[f"{measure}_parameter_share"] = 0.3
+    changes = {"collapse": (-0.02, -0.03, -0.01, -0.035, -0.012), "failure": (-0.01, -0.02, 0.005, -0.025, 0.01), "shelved": (0.0, -0.01, 0.01, -0.015, 0.015)}
+    changes |= {"net_savings": (-0.01, -0.03, 0.01, -0.04, 0.02)}
+    for measure, (value, low, high, total_low, total_high) in changes.items():
+        name = f"{measure}_difference"
+        row |= {name: value, f"{name}_low": low, f"{name}_high": high, f"{name}_total_low": total_low, f"{name}_total_high": total_high}
+        row |= {f"{name}_parameter_share": 0.2, f"{name}_helps": 0.9, f"{name}_unchanged": 0.0}
+    return row | figures
+
+
+def _interpret(levers: dict[str, dict[str, float]], edit: Any = None) -> str:
+    """Notebook 02's interpretation of a comparison of ``levers`` (each a :func:`_lever_row`'s changed figures) with doing nothing:
+    its imports, table of effects, ranking and interpretation cells run as they stand, without a kernel or a simulation, and
+    ``edit`` (if given) applied to the cells' names after the table is made."""
+    from types import SimpleNamespace
+
+    cells = code_cells(read("02_our_partnership_what_if.ipynb"))
+    setup = ast.parse("\n".join(line for line in cells[0].source.splitlines() if not line.startswith("%")))
+    names: dict[str, Any] = {}
+    exec(compile(ast.Module(body=[node for node in setup.body if isinstance(node, ast.Import | ast.ImportFrom)], type_ignores=[]), "<imports>", "exec"), names)
+    reference = {name: (float("nan") if "_difference" in name or name == "collapse_best_share" else value) for name, value in _lever_row("none").items()}
+    comparison = pd.DataFrame([reference | {"lever_cost": 0.0}] + [_lever_row(policy, **figures) for policy, figures in levers.items()])
+    order = {"order": list(levers), "tied": {}, "draws": 24, "same_ranking": 0.8, "raw_same_ranking": 0.7, "halves_same_ranking": 0.6}
+    comparison.attrs["ranking"] = {"collapse": order if len(levers) > 1 else None}
+    ours = SimpleNamespace(partnership=SimpleNamespace(horizon_months=120), councils=[SimpleNamespace(name="Our District")], drawn=lambda: True)
+    names |= {"comparison": comparison, "ours": ours, "REPLICATIONS": 600, "UNCERTAINTY": "posterior", "display": lambda *args, **kwargs: None}
+    table, ranking, interpretation = (
+        next(cell for cell in cells if key in cell.source) for key in ("HELPS, FIRST", 'comparison.attrs["ranking"]', "interpretation = ")
+    )
+    for cell in (table, ranking):
+        exec(cell.source, names)
+    if edit is not None:
+        edit(names)
+    exec(interpretation.source, names)
+    return names["interpretation"]
+
+
+#: A lever the doubt about the assumptions leaves measurably lowering collapse, one it does not, one whose doubt the draws could not measure.
+ROBUST, FRAGILE = {}, {"collapse_difference_total_high": 0.004}
+UNMEASURED = {"collapse_difference_parameter_share": 0.0, "collapse_difference_total_low": -0.03, "collapse_difference_total_high": -0.01}
+
+
 def test_notebook_02_reads_its_interpretation_from_its_own_table_not_a_second_frame_of_the_comparison() -> None:
     """The interpretation built ``by_lever = comparison.set_index(...)``, a second frame of the comparison, only to fetch the failure
     and net savings 'from parameters' shares and the shelved difference's high end that the table of effects left out. The table
-    has them, and the interpretation reads them there (``comparison`` gives only the number of draws, the same for every row)."""
-    notebook = read("02_our_partnership_what_if.ipynb")
-    source = _interpretation(notebook)[1].source
-    assert "set_index" not in source and not re.search(r"_difference_parameter_share|shelved_difference", source), source
-    assert re.findall(r"comparison\[[^]]*\]", source) == ['comparison["draws"]']
-    (table,) = [cell for cell in code_cells(notebook) if "lever_effects" not in cell.source and "HELPS, FIRST" in cell.source]
-    for column in ("failure_difference_parameter_share", "net_savings_difference_parameter_share", "shelved_difference_high"):
-        assert f'rows["{column}"]' in table.source, column
+    has them, and the interpretation reads them there: change them in the table alone and its sentences follow."""
+    raises_failure = {"failure_difference": 0.02, "failure_difference_low": 0.01, "failure_difference_high": 0.03}
+    raises_failure |= {"failure_difference_total_low": 0.005, "failure_difference_total_high": 0.035}
+    raises_collapse = {"collapse_difference": 0.02, "collapse_difference_low": 0.01, "collapse_difference_high": 0.03, "shelved_difference_high": -0.005}
+    raises_collapse |= {"net_savings_difference": 0.03, "net_savings_difference_low": 0.004, "net_savings_difference_high": 0.05}
+    raises_collapse |= {"net_savings_difference_total_low": 0.004, "net_savings_difference_total_high": 0.05, "net_savings_difference_parameter_share": 0.0}
+    levers = {"staged_scope": raises_failure, "reputation_first": raises_collapse}
+    failure = "Staged scope +2.0 points, 95% interval +1.0 to +3.0"
+    launched = "Reputation first also measurably lowers the chance that the proposal is shelved"
+    money = "For Reputation first, the doubt about the assumptions could not be measured with 24 draws, so whether the change in net savings holds"
+    text = _interpret(levers)
+    assert f"({failure}, total interval +0.5 to +3.5)" in text and launched in text and money in text, text
+
+    def table(names: dict[str, Any]) -> None:
+        effects = names["effects"]
+        assert (effects.loc["Staged scope", names["FAILURE_FROM_PARAMETERS"]], effects.loc["Reputation first", "shelved difference high"]) == (20.0, -0.5)
+        effects.loc["Staged scope", names["FAILURE_FROM_PARAMETERS"]] = 0.0
+        effects.loc["Reputation first", [names["MONEY_FROM_PARAMETERS"], "shelved difference high"]] = [30.0, 0.5]
+
+    text = _interpret(levers, table)
+    unmeasured = "though the doubt about the assumptions could not be measured with 24 draws, so whether the rise holds once that doubt is counted is not known"
+    assert f"({failure}, {unmeasured})" in text and launched not in text and money not in text, text
 
 
 def test_notebook_02_words_the_one_lever_case_one_way_and_the_doubt_about_collapse_in_clauses() -> None:
     """The sentence on collapse counting the doubt about the assumptions was a three-level conditional testing len(measured) > 1
-    twice, and the one-lever case was worded in three places (of_levers, ``none = ...``, ``moves = ...``). The sentence now joins
-    its clauses with "; " (its "of the N whose..." only for N > 1), and "the one lever compared" is written once, in of_levers."""
-    source = _interpretation(read("02_our_partnership_what_if.ipynb"))[1].source
-    assert source.count("len(measured) > 1") == 1, source
-    assert source.lower().count("one lever compared") == 1 and "none = " not in source and "moves = f" not in source, source
-    assert "def listed(" not in source, "summary.listed says a list in words"
+    twice, and the one-lever case was worded in three places (of_levers, ``none = ...``, ``moves = ...``). The sentence joins its
+    clauses with "; ", its "of the N whose..." only for N > 1, and one lever is "the one lever compared" in every sentence."""
+    rises = {"net_savings_difference": 0.03, "net_savings_difference_low": 0.004, "net_savings_difference_high": 0.05}
+    one = _interpret({"continuity_plan": rises}).split("\n\n")
+    lowers = "The one lever compared measurably lowers the chance of collapse: Continuity plan (-2.0 points, 95% interval -3.0 to -1.0, at GBP 0.04 m"
+    assert f"{lowers} a partnership)." in one, one
+    assert "Counting the doubt about the model's assumptions as well (the total interval), Continuity plan still measurably lowers it." in one, one
+    assert any(line.startswith("Once a lever's own cost is paid, savings measurably rise with the one lever compared: Continuity plan (") for line in one), one
+    assert not re.search(r"\b1 of 1 levers|of the 1 whose", "\n".join(one)), one
+    several = _interpret({"staged_scope": ROBUST, "communications_plan": ROBUST, "open_motivations": FRAGILE, "continuity_plan": UNMEASURED})
+    clauses = "Staged scope and Communications plan still measurably lower it; Open motivations no longer measurably lowers it."
+    assert f"(the total interval), of the 3 whose spread across the draws could be measured, {clauses}" in several, several
+    assert "Staged scope, Communications plan, Open motivations and Continuity plan tie" in several, "listed as a sentence lists them"
+    alone = _interpret({"staged_scope": FRAGILE, "continuity_plan": UNMEASURED})
+    assert "Counting the doubt about the model's assumptions as well (the total interval), Staged scope no longer measurably lowers it." in alone, alone
 
 
 def test_notebook_02_says_what_a_blank_cell_of_its_csv_files_means() -> None:
