@@ -84,7 +84,7 @@ from sim.results.files import (
     atomic_path,
     save_figure,
 )
-from sim.results.sweep import COMPARISONS, COMPARISONS_CSV, SWEEP, gather
+from sim.results.sweep import CALIBRATION_MARK, COMPARISONS, COMPARISONS_CSV, SWEEP, expected_points, posterior_notes
 
 #: Result files of each kind, the first one telling the kind.
 KINDS = {
@@ -699,8 +699,8 @@ def _unfinished(everything: Any, unfinished: Any, done: int) -> str:
 def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list[str]) -> Report:
     """A sweep's report as far as every kind of sweep has it: its title, what was run, its notes and its points that did not complete.
 
-    The notes are those ``sim-run``'s end and ``sim-collect`` print (:meth:`sim.results.sweep.Collected.posterior_notes`):
-    the posterior samples worth few points that its points drew from, or, of a sweep of ``sim-calibrate``, made.
+    The notes are those ``sim-run``'s end and ``sim-collect`` print (:func:`sim.results.sweep.posterior_notes`, from the
+    table ``everything``): the posterior samples worth few points that its points drew from, or, of a sweep of ``sim-calibrate``, made.
 
     ``noun`` names its points (``points``, ``searches``, ``calibrations``); ``run`` are the parts of
     the "What was run" line after the points and what they sweep (the command is added last).
@@ -711,7 +711,8 @@ def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list
     parts = [f"{len(everything)} {noun} sweeping {over}" if over else f"{len(everything)} {noun}", *run]
     command = [f"command: {' '.join(meta['command'])}"] if meta.get("command") else []
     report.sections.append(f"<p class=what>What was run: {_e('; '.join([*parts, *command]))}</p>")
-    report.sections += [_note(line) for line in gather(folder).posterior_notes()]
+    total = max(expected_points(folder)[0] or 0, len(everything))  # as Collected.total: points not started have no row
+    report.sections += [_note(line) for line in posterior_notes(everything, total)]
     if len(table) < len(everything):
         report.sections.append(_unfinished(everything, everything.drop(index=table.index), len(table)))
     return report
@@ -758,8 +759,8 @@ def _estimate_figures(report: Report, table: Any, swept: list[str], columns: tup
         )
 
 
-#: Columns of a sweep table that tell what its points are, by kind: a search's answer, a calibration's effective sample size.
-SEARCH_MARK, CALIBRATION_MARK = "reference.risk", "effective_sample_size"
+#: The column of a sweep table that tells its points are searches: a search's answer (a calibration's: :data:`~sim.results.sweep.CALIBRATION_MARK`).
+SEARCH_MARK = "reference.risk"
 
 
 def _sweep_report(folder: Path) -> Report:

@@ -82,6 +82,10 @@ LABELS = frozenset({"status", "uncertainty"})
 RUN_DEPENDENT = ("wall_time_s", "host", "job_dir", "code_version")
 #: Each point's provenance in the table (from its ``summary.json``): what made its numbers.
 PROVENANCE = ("model_version", "code_version")
+#: A calibration's figure (its ``posterior.json``'s) that the sweep table of no other command has: its posterior's effective sample size.
+CALIBRATION_MARK = "effective_sample_size"
+#: The sweep table's one text figure: the posterior sample a point drew its assumptions from (its ``summary.json``'s ``uncertainty.posterior``).
+POSTERIOR = "uncertainty.posterior"
 #: Keys of summary.json that are not figures of the point (or not one number each).
 _NOT_FIGURES = frozenset({"definitions", "survival_curve", "run", "provenance", "confidence", "horizon_months", "replications"})
 #: Label of each entry of a list of figures (causes, triggers, attribution switches).
@@ -374,9 +378,7 @@ class Collected:
     def posterior_notes(self) -> list[str]:
         """One ``note:`` line per posterior sample worth few points that the sweep's completed points drew from (:func:`small_posterior_notes`),
         or, for a sweep of ``sim-calibrate``, one for the posteriors its points made that are worth few points (:func:`small_calibrations_note`)."""
-        notes = small_posterior_notes([(r["point"], r["drawn_from"]) for r in self.rows if r.get("drawn_from")], self.total)
-        made = {r["point"]: r["made"] for r in self.rows if r.get("made") is not None}
-        return notes + ([note] if (note := small_calibrations_note(made, self.total)) else [])
+        return posterior_notes(frame(self), self.total)
 
     def report(self, ended: bool = False) -> str:
         """A line on where the sweep stands: points done out of those expected, failures, speed and time left.
@@ -400,6 +402,28 @@ class Collected:
             if self.expected and self.expected > self.done and ran and not ended:
                 line += f", about {duration((self.expected - self.done) * elapsed / ran)} left"
         return line
+
+
+def posterior_notes(table: Any, total: int) -> list[str]:
+    """A sweep's ``note:`` lines from its table (:func:`frame`): of the small posteriors its completed points drew from
+    (:func:`small_posterior_notes`) and, of a sweep of ``sim-calibrate``, of those its points made (:func:`small_calibrations_note`).
+
+    ``sim-run``'s end and ``sim-collect`` (:meth:`Collected.posterior_notes`) print them; ``sim-report`` shows them from ``sweep.parquet``.
+
+    Parameters
+    ----------
+    table
+        The sweep table (a table without the posterior's columns gives no line).
+    total
+        How many points the sweep has (:attr:`Collected.total`).
+    """
+    done = table[table["status"].astype(str) == "ok"] if "status" in table.columns else table
+    rows = done.astype(object).where(done.notna(), None).to_dict(orient="records")
+    # each point's summary.json "uncertainty", as far as the table has it (its mode is posterior where it names a sample)
+    drawn = {"posterior": POSTERIOR, **{name: f"uncertainty.{name}" for name in ("posterior_effective_size", "posterior_rows", "draws")}}
+    drew = [(int(r["point"]), {"mode": "posterior", **{k: r.get(c) for k, c in drawn.items()}}) for r in rows if r.get(POSTERIOR) is not None]
+    made = {int(r["point"]): float(r[CALIBRATION_MARK]) for r in rows if r.get(CALIBRATION_MARK) is not None}
+    return small_posterior_notes(drew, total) + ([note] if (note := small_calibrations_note(made, total)) else [])
 
 
 def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total: int) -> list[str]:
@@ -532,18 +556,26 @@ def gather(root: Path) -> Collected:
             "resumed": record.resumed,
             "ran": record.replications_ran,
         }
-        if status == "ok" and isinstance(drawn := (summary or {}).get("uncertainty"), Mapping):
-            row["drawn_from"] = drawn
-        if status == "ok" and isinstance(size := (summary or {}).get("effective_sample_size"), (int, float)):  # a calibration's posterior.json
-            row["made"] = float(size)
+        if status == "ok" and isinstance(drawn := (summary or {}).get("uncertainty"), Mapping) and drawn.get("posterior") is not None:
+            figures[POSTERIOR] = str(drawn["posterior"])
         rows.append(row)
     rows.sort(key=lambda r: (r["point"], r["job_dir"]))
+    expected, started = expected_points(root)
+    return Collected(root, rows, expected, started)
+
+
+def expected_points(root: Path) -> tuple[int | None, float | None]:
+    """How many points the sweep under ``root`` has (None: not known yet) and when it started (None: not recorded), from its ``sweep.json``.
+
+    A multirun of design chunks has its chunks as jobs and their rows as points: known once every chunk has started.
+    """
+    root = Path(root)
     sweep = _read_json(root / SWEEP) or _read_json(root / POINTS / SWEEP) or {}
     expected, started = sweep.get("points"), sweep.get("started")
     chunks = [info for path in sorted(root.glob(f"*/{POINTS}/{SWEEP}")) if (info := _read_json(path)) is not None]
-    if chunks:  # a multirun of design chunks: its jobs are chunks, its points their rows (known once every chunk has started)
+    if chunks:
         expected = sum(int(c.get("points") or 0) for c in chunks) if len(chunks) == expected else None
-    return Collected(root, rows, expected, started)
+    return expected, started
 
 
 def _read_json(path: Path) -> Any:
@@ -586,7 +618,7 @@ def frame(collected: Collected) -> Any:
                 df[name] = df[name].astype("float64")
             else:
                 df[name] = pd.Categorical([None if (v := row.get(name)) is None else value_label(v) for row in data])
-        elif name in ("error", "job_dir", "key", "host", *PROVENANCE):
+        elif name in ("error", "job_dir", "key", "host", POSTERIOR, *PROVENANCE):
             df[name] = df[name].astype("string")
         elif values and all(isinstance(v, bool) for v in values):
             df[name] = df[name].astype("boolean")

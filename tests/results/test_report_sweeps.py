@@ -26,6 +26,30 @@ def sweep_folder(folder, values: dict[str, list[float]], modes: list[str] | None
     table.to_parquet(folder / "sweep.parquet")
 
 
+def with_drawn(folder) -> None:
+    """Add to the sweep table ``sweep_folder`` wrote the columns of the posterior its points drew from (``drew_from``), as sim-collect writes them."""
+    table = pd.read_parquet(folder / "sweep.parquet")
+    drawn = sweep.frame(sweep.gather(folder)).filter(like="uncertainty.")
+    pd.concat([table, drawn], axis=1).to_parquet(folder / "sweep.parquet")
+
+
+def test_a_sweeps_page_reads_its_notes_from_its_table_not_every_points_files_again(tmp_path, monkeypatch):
+    """sim-report read every point.json and summary.json again (sweep.gather) to say the small-posterior notes, though
+    sweep.parquet holds the posterior each point drew from: it now says them from the table, as sim-collect printed them."""
+    for point in (0, 1):
+        drew_from(tmp_path, point, "cal/posterior.parquet", 22.4, 30)
+    sweep.collect(tmp_path)
+    (note,) = sweep.gather(tmp_path).posterior_notes()
+    assert str(pd.read_parquet(tmp_path / "sweep.parquet")[sweep.POSTERIOR].dtype) == "string"
+
+    def again(root):
+        raise AssertionError(f"the points' records under {root} read again")
+
+    monkeypatch.setattr(sweep, "records", again)
+    page = report.page(report._sweep_start(tmp_path, table := pd.read_parquet(tmp_path / "sweep.parquet"), table, "points", []))
+    assert f"<p class=note>Note: {html.escape(note.removeprefix('note: '))}.</p>" in page
+
+
 def test_a_design_gets_a_scatter_of_its_points_not_one_cell_heat_maps(tmp_path):
     """A Sobol design (every point at its own values) drew 8 heat maps of one cell each, with layout warnings."""
     x = np.random.default_rng(2).uniform(size=(64, 3))
@@ -274,12 +298,14 @@ def test_a_sweeps_page_says_the_small_posterior_its_points_drew_from_as_sim_coll
     sweep_folder(tmp_path, {"posterior": ["cal/posterior.parquet"] * 2, "partnership.decision_clarity": [0.2, 0.8]}, ["posterior"] * 2)
     for point in (0, 1):
         drew_from(tmp_path, point, "cal/posterior.parquet", 22.4, 30)
+    with_drawn(tmp_path)
     (note,) = sweep.gather(tmp_path).posterior_notes()
     page = report.page(report.build(tmp_path))
     assert f"<p class=note>Note: {html.escape(note.removeprefix('note: '))}.</p>" in page
     assert "Note: every point drew from posterior" in html.unescape(page)
     drew_from(tmp_path / "large", 0, "big.parquet", 1100.0, 2000)
     sweep_folder(tmp_path / "large", {"partnership.decision_clarity": [0.2]}, ["posterior"])
+    with_drawn(tmp_path / "large")
     assert "Note:" not in report.page(report.build(tmp_path / "large"))
 
 
@@ -289,6 +315,6 @@ def test_a_calibration_sweeps_page_says_which_of_its_posteriors_are_worth_few_po
         sweep.PointRecord(point, "ok", {"seed": point}, f"k{point}", point, 20).write(tmp_path / str(point))
         posterior = {"run": {"key": f"k{point}", "replications": 20}, "effective_sample_size": size, "rows": 30}
         (tmp_path / str(point) / "posterior.json").write_text(json.dumps(posterior), encoding="utf-8")
-    everything = pd.DataFrame({"point": [0, 1], "seed": [0, 1], "status": "ok"})
+    everything = sweep.frame(sweep.gather(tmp_path))  # the table sim-collect writes: its effective_sample_size column
     page = report.page(report._sweep_start(tmp_path, everything, everything, "calibrations", []))
     assert "Note: the posterior of point 0 is worth fewer than 40 equally weighted points (effective sample size 25.9;" in html.unescape(page)
