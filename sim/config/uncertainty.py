@@ -441,6 +441,15 @@ def understated_words(several: bool = False, drawing: str = "") -> str:
     return f"a run drawing from {drawn} notes that its total intervals are understated; more points (and waves) make {'them' if several else 'it'} worth more"
 
 
+def worth_words(size: float) -> str:
+    """A posterior's effective sample ``size`` as the notes give it: whole, or to one decimal rounded down where the whole
+    number would read as :data:`SMALL_POSTERIOR` though it is fewer (39.6 is "39.6", not "40"; 25.94 is "26")."""
+    worth = f"{size:.0f}"
+    if int(worth) >= SMALL_POSTERIOR > size:
+        worth = f"{math.floor(size * 10) / 10:.1f}"
+    return worth
+
+
 def small_posterior_reason(size: float, rows: int) -> str | None:
     """Why a posterior sample worth ``size`` points, of ``rows`` rows, understates total intervals (None unless worth fewer than :data:`SMALL_POSTERIOR`).
 
@@ -457,9 +466,7 @@ def small_posterior_reason(size: float, rows: int) -> str | None:
     """
     if not small_posterior(size):
         return None
-    worth = f"{size:.0f}"
-    if int(worth) >= SMALL_POSTERIOR:
-        worth = f"{math.floor(size * 10) / 10:.1f}"
+    worth = worth_words(size)
     return (
         f"worth about {worth} equally weighted point{'s' if worth != '1' else ''}"
         f" (effective sample size {worth} of its {rows} row{'s' if rows != 1 else ''};"

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.uncertainty import SMALL_POSTERIOR, small_posterior, small_posterior_words, understated_words
+from sim.config.uncertainty import SMALL_POSTERIOR, small_posterior, small_posterior_words, understated_words, worth_words
 from sim.core.version import __version__
 from sim.frontends.table import Table
 from sim.results.files import (
@@ -482,7 +482,7 @@ def small_calibrations_note(made: Mapping[int, float], total: int) -> str | None
     small = sorted(point for point, size in made.items() if small_posterior(size))
     if not small:
         return None
-    sizes = [f"{math.floor(made[point] * 10) / 10:.1f}" for point in small]
+    sizes = [worth_words(made[point]) for point in small]
     one = len(small) == 1
     if one:
         whose, worth = f"the posterior of {_points_named(small)} is", f"effective sample size {sizes[0]}"

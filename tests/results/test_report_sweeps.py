@@ -317,4 +317,4 @@ def test_a_calibration_sweeps_page_says_which_of_its_posteriors_are_worth_few_po
         (tmp_path / str(point) / "posterior.json").write_text(json.dumps(posterior), encoding="utf-8")
     everything = sweep.frame(sweep.gather(tmp_path))  # the table sim-collect writes: its effective_sample_size column
     page = report.page(report._sweep_start(tmp_path, everything, everything, "calibrations", []))
-    assert "Note: the posterior of point 0 is worth fewer than 40 equally weighted points (effective sample size 25.9;" in html.unescape(page)
+    assert "Note: the posterior of point 0 is worth fewer than 40 equally weighted points (effective sample size 26;" in html.unescape(page)

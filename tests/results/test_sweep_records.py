@@ -285,7 +285,7 @@ def test_a_calibration_sweep_says_which_of_its_posteriors_are_worth_few_points(t
         posterior = {"run": {"key": f"k{point}", "replications": 20}, "effective_sample_size": size, "rows": 30}
         (tmp_path / str(point) / "posterior.json").write_text(json.dumps(posterior), encoding="utf-8")
     assert sweep.gather(tmp_path).posterior_notes() == [
-        "note: the posteriors of points 0 and 2 are each worth fewer than 40 equally weighted points (effective sample sizes 25.9 and 39.9;"
+        "note: the posteriors of points 0 and 2 are each worth fewer than 40 equally weighted points (effective sample sizes 26 and 39.9;"
         " a 95% total interval needs 40 for one beyond each end): a run drawing from one notes that its total intervals are understated;"
         " more points (and waves) make them worth more"
     ]
