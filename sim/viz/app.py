@@ -50,6 +50,10 @@ TOLD = ["sim-pair-told"]
 #: The pair is one grid whose rows each run shares (``.sim-run``: a subgrid of :data:`RUN_ROWS` rows), so that the two
 #: runs' titles, months, "Why did it end?", drawings, timelines and charts each start at the same height.
 RUNS = ["sim-runs"]
+#: The gap between the rows of a run of a replay (its title, month, "Why did it end?", councils, timeline, charts), in CSS
+#: pixels. Eight councils' drawing at 14 px text is 525 px tall: at 10 (with the title's 6 px margin and the 12 px the page
+#: kept above an empty element) the line under each run's councils ended at 804 px of a 1366x768 screen.
+RUN_GAP = 4
 #: The least width of a run of a replay of five councils or more, in CSS pixels: its drawing
 #: (:data:`sim.viz.svg.COMPACT_WIDE` units) with 14 px text, and its card's padding. The two runs stay side by side; where
 #: the page is narrower than both (1024x768 with the side bar open), it scrolls sideways (``.sim-runs-wide``).
@@ -566,7 +570,7 @@ CSS = (
 .sim-scroll-short { max-height: 320px; overflow-y: auto; }
 .sim-now .sim-event { border-bottom: none; }
 .sim-now .sim-notice { font-size: 17px; line-height: 1.35; padding: 6px 12px; }
-.solara-autorouter-content > .v-sheet > div:empty { display: none; }
+.solara-autorouter-content > .v-sheet > div:empty, .solara-autorouter-content > .v-sheet > span:empty { display: none; }
 .v-application .v-card__title { font-size: 1.25em; font-weight: 700; padding-bottom: 6px; }
 .v-application .v-card__text { font-size: 18px; line-height: 1.4; color: #1A1A1A !important; }
 .sim-figure .v-card__text { padding: 6px; }
@@ -582,7 +586,7 @@ CSS = (
 .sim-decisions { margin: 4px 0 8px 0; }
 .sim-decisions li { margin-bottom: 6px; }
 .sim-section { font-weight: 700; font-size: 1.05em; margin-top: 10px; }
-.sim-card-title { font-size: 1.25em; font-weight: 700; margin-bottom: 6px; }
+.sim-card-title { font-size: 1.25em; font-weight: 700; line-height: 1.2; }
 .row.sim-pair { flex-wrap: wrap !important; container-type: inline-size; }
 @container (max-width: 859px) { .sim-pair > .col { flex: 0 0 100% !important; } }
 @container (max-width: 1479px) { .sim-pair-told > .col { flex: 0 0 100% !important; } }
@@ -743,7 +747,7 @@ def RunPanel(view: RunView, compact: bool = False, title: str = "", beside: Sequ
     together = [view, *beside]
     run = str(place)
     figure = {"margin": 0, "classes": ["sim-figure"]}
-    with solara.Column(gap="10px", style={"min-width": "0"}, classes=["sim-run"] if compact else []):
+    with solara.Column(gap=f"{RUN_GAP if compact else 10}px", style={"min-width": "0"}, classes=["sim-run"] if compact else []):
         if title:
             solara.HTML(tag="div", unsafe_innerHTML=f'<div class="sim-card-title">{escape(title)}</div>')
         solara.HTML(tag="div", unsafe_innerHTML=status_html(view, compact), classes=["sim-status-box"])

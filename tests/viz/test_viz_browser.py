@@ -82,6 +82,15 @@ def server_of_eight(tmp_path):
     yield from serve(tmp_path, "--config-dir", str(tmp_path / "configs"))
 
 
+def choose_eight(page: Any) -> None:
+    """Put the scenario of eight councils (``Eight``, from :func:`server_of_eight`) on show."""
+    from playwright.sync_api import expect
+
+    page.locator(".v-select").filter(has_text="Case or scenario").click()
+    page.get_by_role("option", name="Eight", exact=True).click()
+    expect(page.locator("svg[aria-label^='Councils']")).to_contain_text("Oakbridge DC")
+
+
 def serve(tmp_path, *options: str):
     """``sim-demo`` with ``options`` on a free port; yields its URL; stopped by PID afterwards."""
     need_chromium()  # before starting a server the test could not drive
@@ -263,9 +272,7 @@ def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without
         page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
 
     with app_page(server_of_eight, *screen, before=local_only) as page:
-        page.locator(".v-select").filter(has_text="Case or scenario").click()
-        page.get_by_role("option", name="Eight", exact=True).click()
-        expect(page.locator("svg[aria-label^='Councils']")).to_contain_text("Oakbridge DC")
+        choose_eight(page)
         for month in range(1, 13):
             page.get_by_role("button", name="Step", exact=True).click()
             expect(page.locator(".sim-month")).to_have_text(f"Month {month}")
@@ -513,9 +520,7 @@ def test_a_replay_of_eight_councils_shows_both_runs_side_by_side(server_of_eight
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     with app_page(server_of_eight, *screen) as page:
-        page.locator(".v-select").filter(has_text="Case or scenario").click()
-        page.get_by_role("option", name="Eight", exact=True).click()
-        expect(page.locator("svg[aria-label^='Councils']")).to_contain_text("Oakbridge DC")
+        choose_eight(page)
         page.get_by_role("button", name="To the end", exact=True).click()
         page.get_by_role("button", name="Replay with this lever", exact=True).click()
         expect(page.get_by_text("As it happened")).to_be_visible()
@@ -672,3 +677,46 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
         assert ending.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), f"how it ended, cut short: {ending.inner_text()}"
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"
+
+
+@pytest.mark.parametrize(
+    ("screen", "side_bar"), [((1024, 768), False), ((1366, 768), True), ((1920, 1080), True)], ids=["1024x768-no-side-bar", "1366x768", "1920x1080"]
+)
+def test_a_replay_of_eight_councils_one_run_ended_shows_both_drawings_and_both_lines(server_of_eight, tmp_path, screen, side_bar):
+    """Eight councils, seed 2, replication 0, replayed with the agreed decision process: the original is shelved in month 19, the replay
+    plays on to month 82. A month after the original ended, each run's line under its councils ended at 804 px of a
+    1366x768 screen (and of 1024x768 with the side bar closed): the drawing, at 14 px text 525 px tall, keeps that height,
+    and the room above it was 38 px too much. Both drawings, the original's "Why did it end?" (whole) and the replay's
+    line of what fired are now on the screen, as case 01's four councils' are."""
+    from playwright.sync_api import expect
+
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with app_page(server_of_eight, *screen) as page:
+        choose_eight(page)
+        for label, value in (("Seed", "2"), ("Replication", "0")):
+            field = page.get_by_label(label, exact=True)
+            field.fill(value)
+            field.press("Enter")
+            page.wait_for_timeout(1500)  # the run loads before the next field is filled (its reload put the field back)
+        expect(page.get_by_label("Replication", exact=True)).to_have_value("0")
+        page.locator(".v-select").filter(has_text="Lever for the replay").click()
+        page.get_by_role("option", name="Agreed decision process", exact=True).click()
+        page.get_by_role("button", name="Replay with this lever", exact=True).click()
+        expect(page.get_by_text("As it happened")).to_be_visible()
+        for month in range(1, 21):
+            page.get_by_role("button", name="Step", exact=True).click()
+            expect(page.locator(".sim-month").last).to_have_text(f"Month {month}")
+        if not side_bar:
+            page.locator(".v-app-bar__nav-icon").click()
+            expect(page.locator(".v-navigation-drawer--open")).to_have_count(0)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / f"sim-demo-replay-eight-one-ended-{screen[0]}x{screen[1]}.png"))
+        now = page.locator(".sim-run .sim-now .sim-event")
+        drawings = page.locator("svg[aria-label^='Councils']")
+        expect(now.first).to_contain_text("Why did it end?")
+        for k in range(2):
+            expect(drawings.nth(k)).to_be_in_viewport(ratio=1)
+            expect(now.nth(k)).to_be_in_viewport(ratio=1)
+        ending = now.first.locator("summary")
+        assert ending.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), f"how it ended, cut short: {ending.inner_text()}"
