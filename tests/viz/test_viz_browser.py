@@ -34,6 +34,10 @@ STORY = stories.story_for(CASE_ID)
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
+#: The screens a trainer's room shows the app on (projectors of 1024x768 and 1280x720 among them), narrowest first.
+SCREENS = ((1024, 768), (1280, 720), (1366, 768), (1920, 1080))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -351,7 +355,7 @@ NOTE_BOX = """() => { const box = s => document.querySelector(s).getBoundingClie
     return {month: box('.sim-month').top, top: box('.sim-now .sim-notice').top, bottom: box('.sim-now .sim-notice').bottom}; }"""
 
 
-@pytest.mark.parametrize("screen", [(1024, 768), (1280, 720)], ids=["1024x768", "1280x720"])
+@pytest.mark.parametrize("screen", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
 def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, tmp_path, screen):
     """At 1280x720 a long automatic pause's note ran below the screen under the councils, its start visible: case 01's
     story paused on "Paused: Month 48 - Southby DC - weighed the partnership and gave notice to leave, after a partner
@@ -427,10 +431,6 @@ def test_a_replay_of_two_councils_shows_both_runs_side_by_side_at_1024_with_the_
         assert len(drawings) == 2 and drawings[0]["right"] <= drawings[1]["left"] and drawings[1]["right"] <= shown["width"], drawings
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"
-
-
-#: The screens a trainer's room shows the app on (projectors of 1024x768 and 1280x720 among them), narrowest first.
-SCREENS = ((1024, 768), (1280, 720), (1366, 768), (1920, 1080))
 
 
 def test_each_timeline_line_of_every_story_takes_two_lines_of_text_at_most(server):
