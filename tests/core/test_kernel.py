@@ -8,7 +8,7 @@ from conftest import OFF, assert_same_state
 
 from sim import population
 from sim.config.scenarios import load
-from sim.core import causes, decisions, jit, kernel, triggers
+from sim.core import causes, decisions, exogenous, jit, kernel, triggers
 from sim.core.layout import layout
 from sim.core.state import COLLAPSED, ENDED, EXPANSION, INTEGRATION, OPERATING, OUTCOMES, PROPOSAL, RUNNING, SHELVED, SUSTAINED, UNDERPERFORMING
 from sim.core.triggers import Trigger
@@ -262,9 +262,11 @@ def test_events_are_logged_with_their_cause_case_trigger_and_council(baseline_ru
     cfg, _, s, log = baseline_run
     assert log
     case_of = {c.label: c.case for c in layout().causes}
+    outside = {event.what for event, _, _ in exogenous.EVENTS.values()}  # change from outside the partnership
     for ev in log:
         assert ev.cause in LABELS or ev.cause == ""
-        assert ev.case == case_of.get(ev.cause, "")
+        # a cause's case; booked to no cause, change from outside is 'exogenous' (as an election is), the rest has none
+        assert ev.case == (case_of.get(ev.cause) or ("exogenous" if ev.what in outside else "")), ev
         assert ev.trigger in triggers.LABELS or ev.trigger == ""
         assert 1 <= ev.month <= 60 and 0 <= ev.council < cfg.n_councils and 0 <= ev.rep < 200
         assert ev.month <= s.partnership["end_month"][ev.rep]
@@ -273,6 +275,7 @@ def test_events_are_logged_with_their_cause_case_trigger_and_council(baseline_ru
     assert {ev.cause for ev in log} >= {"case01_key_person", "political_control"}
     notices = [ev for ev in log if ev.what == decisions.EVENTS[decisions.Ev.GAVE_NOTICE].what]
     assert all(ev.trigger for ev in notices)
+    assert any(ev.case == "exogenous" and not ev.cause for ev in log), "a budget shock or a chief executive's change is seen"
 
 
 def test_the_months_events_follow_the_logged_and_the_whole_runs_alike(baseline_run):
