@@ -419,9 +419,9 @@ def posterior_notes(table: Any, total: int) -> list[str]:
     """
     done = table[table["status"].astype(str) == "ok"] if "status" in table.columns else table
     rows = done.astype(object).where(done.notna(), None).to_dict(orient="records")
-    # each point's summary.json "uncertainty", as far as the table has it (its mode is posterior where it names a sample)
+    # each point's summary.json "uncertainty", as far as the table has it (a point naming a sample drew from a posterior)
     drawn = {"posterior": POSTERIOR, **{name: f"uncertainty.{name}" for name in ("posterior_effective_size", "posterior_rows", "draws")}}
-    drew = [(int(r["point"]), {"mode": "posterior", **{k: r.get(c) for k, c in drawn.items()}}) for r in rows if r.get(POSTERIOR) is not None]
+    drew = [(int(r["point"]), {k: r.get(c) for k, c in drawn.items()}) for r in rows if r.get(POSTERIOR) is not None]
     made = {int(r["point"]): float(r[CALIBRATION_MARK]) for r in rows if r.get(CALIBRATION_MARK) is not None}
     return small_posterior_notes(drew, total) + ([note] if (note := small_calibrations_note(made, total)) else [])
 
@@ -437,8 +437,9 @@ def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total
     Parameters
     ----------
     points
-        Each completed point's number and the ``uncertainty`` of its ``summary.json`` (a summary
-        written before the sample's size was recorded, or drawing from no posterior, gives no line).
+        Each completed point that drew from a posterior sample, its number and what the sweep table holds of its
+        ``summary.json``'s ``uncertainty`` (a summary written before the sample's size was recorded gives no line).
+        Samples are told apart by their file (the table holds no digest).
     total
         How many points the sweep has (:attr:`Collected.total`; all of them drawing from one sample are "every point").
 
@@ -447,12 +448,12 @@ def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total
     list[str]
         One line per small sample, in the order the points first drew from it.
     """
-    samples: dict[tuple[str, Any], list[tuple[int, Mapping[str, Any]]]] = {}
+    samples: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
     for point, drawn in points:
-        if drawn.get("mode") == "posterior" and drawn.get("posterior_effective_size") is not None:
-            samples.setdefault((str(drawn["posterior"]), drawn.get("posterior_sha256")), []).append((point, drawn))
+        if drawn.get("posterior_effective_size") is not None:
+            samples.setdefault(str(drawn["posterior"]), []).append((point, drawn))
     lines = []
-    for (source, _), drew in samples.items():
+    for source, drew in samples.items():
         first = drew[0][1]
         numbers = sorted(point for point, _ in drew)
         counts = sorted({int(d["draws"]) for _, d in drew if d.get("draws") is not None})
