@@ -52,6 +52,8 @@ DRAW_KEYS = ("draw", "posterior_row")
 #: beyond either: the ends sit on the few most extreme points the sample holds, however many draws resample them, and
 #: the spread the assumptions' doubt gives is understated. The shipped posterior is worth about 1,100 points.
 SMALL_POSTERIOR = 40
+#: How many characters of a posterior sample's SHA-256 digest a sweep's note names it by (the table and ``summary.json`` hold it whole).
+DIGEST_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -382,7 +384,14 @@ def small_posterior_note(drawn: Uncertainty | None, draws: int | None) -> str | 
 
 
 def small_posterior_words(
-    source: str, size: float, rows: int, draws: int | tuple[int, int] | None, who: str | None = None, several: bool = False
+    source: str,
+    size: float,
+    rows: int,
+    draws: int | tuple[int, int] | None,
+    who: str | None = None,
+    several: bool = False,
+    sha256: str | None = None,
+    also: Sequence[str] = (),
 ) -> str | None:
     """What a run's total intervals lack when its posterior sample is worth fewer than :data:`SMALL_POSTERIOR` points (None otherwise).
 
@@ -405,6 +414,11 @@ def small_posterior_words(
         "points 0 and 2 drew from posterior = ..., worth about ...". None: the run itself ("posterior = ... is worth about ...").
     several
         Whether ``who`` names more than one run ("their" draws and intervals, not "its").
+    sha256
+        With ``who``: the sample's SHA-256 digest, named by its first :data:`DIGEST_SHOWN` characters after its file
+        ("posterior = 'cal/posterior.parquet' (SHA-256 3f2a9c01b7e4)"): a file written anew at one path is another sample.
+    also
+        With ``who``: the other files the same sample (same digest) was read from, named after it (a copy, a moved file).
     """
     reason = small_posterior_reason(size, rows)
     if reason is None:
@@ -416,7 +430,9 @@ def small_posterior_words(
     else:
         counted = str(fewest) if fewest == most else f"{fewest} to {most}"
         asked = f"{whose} {counted} parameter draw{'s repeat' if most != 1 else ' repeats'}"
-    opening, totals = (f"posterior = {source!r} is {reason}", "this run's") if who is None else (f"{who} drew from posterior = {source!r}, {reason}", whose)
+    known = [*([f"SHA-256 {sha256[:DIGEST_SHOWN]}"] if sha256 else []), *([f"the same sample as {' and '.join(map(repr, also))}"] if also else [])]
+    named = f"{source!r} ({'; '.join(known)})" if known else repr(source)
+    opening, totals = (f"posterior = {source!r} is {reason}", "this run's") if who is None else (f"{who} drew from posterior = {named}, {reason}", whose)
     return (
         f"{opening}: {asked} those few points, so {totals} total"
         " intervals understate the spread across the assumptions and the precision of their ends is overstated;"

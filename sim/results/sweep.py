@@ -84,8 +84,10 @@ RUN_DEPENDENT = ("wall_time_s", "host", "job_dir", "code_version")
 PROVENANCE = ("model_version", "code_version")
 #: A calibration's figure (its ``posterior.json``'s) that the sweep table of no other command has: its posterior's effective sample size.
 CALIBRATION_MARK = "effective_sample_size"
-#: The sweep table's one text figure: the posterior sample a point drew its assumptions from (its ``summary.json``'s ``uncertainty.posterior``).
+#: The sweep table's text figures: the posterior sample a point drew its assumptions from (its ``summary.json``'s ``uncertainty.posterior``),
 POSTERIOR = "uncertainty.posterior"
+#: and the SHA-256 digest of that file as the point read it (``uncertainty.posterior_sha256``): what tells two samples apart, not their paths.
+POSTERIOR_SHA256 = "uncertainty.posterior_sha256"
 #: Keys of summary.json that are not figures of the point (or not one number each).
 _NOT_FIGURES = frozenset({"definitions", "survival_curve", "run", "provenance", "confidence", "horizon_months", "replications"})
 #: Label of each entry of a list of figures (causes, triggers, attribution switches).
@@ -420,7 +422,7 @@ def posterior_notes(table: Any, total: int) -> list[str]:
     done = table[table["status"].astype(str) == "ok"] if "status" in table.columns else table
     rows = done.astype(object).where(done.notna(), None).to_dict(orient="records")
     # each point's summary.json "uncertainty", as far as the table has it (a point naming a sample drew from a posterior)
-    drawn = {"posterior": POSTERIOR, **{name: f"uncertainty.{name}" for name in ("posterior_effective_size", "posterior_rows", "draws")}}
+    drawn = {"posterior": POSTERIOR, **{name: f"uncertainty.{name}" for name in ("posterior_sha256", "posterior_effective_size", "posterior_rows", "draws")}}
     drew = [(int(r["point"]), {k: r.get(c) for k, c in drawn.items()}) for r in rows if r.get(POSTERIOR) is not None]
     made = {int(r["point"]): float(r[CALIBRATION_MARK]) for r in rows if r.get(CALIBRATION_MARK) is not None}
     return small_posterior_notes(drew, total) + ([note] if (note := small_calibrations_note(made, total)) else [])
@@ -439,7 +441,9 @@ def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total
     points
         Each completed point that drew from a posterior sample, its number and what the sweep table holds of its
         ``summary.json``'s ``uncertainty`` (a summary written before the sample's size was recorded gives no line).
-        Samples are told apart by their file (the table holds no digest).
+        Samples are told apart by their digest (``posterior_sha256``), not their file: a sample written anew at
+        one path is another sample, and one read from two paths (copied, moved) is one; a table made before the
+        digest was collected tells them apart by file.
     total
         How many points the sweep has (:attr:`Collected.total`; all of them drawing from one sample are "every point").
 
@@ -448,18 +452,29 @@ def small_posterior_notes(points: Iterable[tuple[int, Mapping[str, Any]]], total
     list[str]
         One line per small sample, in the order the points first drew from it.
     """
-    samples: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
+    samples: dict[tuple[str, str], list[tuple[int, Mapping[str, Any]]]] = {}
     for point, drawn in points:
         if drawn.get("posterior_effective_size") is not None:
-            samples.setdefault(str(drawn["posterior"]), []).append((point, drawn))
+            sample = ("sha256", str(drawn["posterior_sha256"])) if drawn.get("posterior_sha256") is not None else ("file", str(drawn["posterior"]))
+            samples.setdefault(sample, []).append((point, drawn))
     lines = []
-    for source, drew in samples.items():
+    for (told_by, told), drew in samples.items():
         first = drew[0][1]
         numbers = sorted(point for point, _ in drew)
         counts = sorted({int(d["draws"]) for _, d in drew if d.get("draws") is not None})
         who = "every point" if len(numbers) == total > 1 else _points_named(numbers)
         size, rows = float(first["posterior_effective_size"]), int(first["posterior_rows"])
-        words = small_posterior_words(source, size, rows, (counts[0], counts[-1]) if counts else None, who, several=len(numbers) > 1)
+        source, *also = dict.fromkeys(str(d["posterior"]) for _, d in drew)
+        words = small_posterior_words(
+            source,
+            size,
+            rows,
+            (counts[0], counts[-1]) if counts else None,
+            who,
+            several=len(numbers) > 1,
+            sha256=told if told_by == "sha256" else None,
+            also=also,
+        )
         if words is not None:
             lines.append(f"note: {words}")
     return lines
@@ -559,6 +574,8 @@ def gather(root: Path) -> Collected:
         }
         if status == "ok" and isinstance(drawn := (summary or {}).get("uncertainty"), Mapping) and drawn.get("posterior") is not None:
             figures[POSTERIOR] = str(drawn["posterior"])
+            if drawn.get("posterior_sha256") is not None:
+                figures[POSTERIOR_SHA256] = str(drawn["posterior_sha256"])
         rows.append(row)
     rows.sort(key=lambda r: (r["point"], r["job_dir"]))
     expected, started = expected_points(root)
@@ -619,7 +636,7 @@ def frame(collected: Collected) -> Any:
                 df[name] = df[name].astype("float64")
             else:
                 df[name] = pd.Categorical([None if (v := row.get(name)) is None else value_label(v) for row in data])
-        elif name in ("error", "job_dir", "key", "host", POSTERIOR, *PROVENANCE):
+        elif name in ("error", "job_dir", "key", "host", POSTERIOR, POSTERIOR_SHA256, *PROVENANCE):
             df[name] = df[name].astype("string")
         elif values and all(isinstance(v, bool) for v in values):
             df[name] = df[name].astype("boolean")

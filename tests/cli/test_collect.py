@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from support.sweeps import drew_from
+from support.sweeps import drew_from, named
 
 from sim.cli import collect
 from sim.results import sweep
@@ -52,4 +52,4 @@ def test_the_small_posterior_a_sweeps_points_drew_from_is_said_where_its_table_i
     for argv in ([str(tmp_path), "--report"], [str(tmp_path)]):
         assert collect.main(argv) == 0
         lines = capsys.readouterr().out.splitlines()
-        assert lines[1].startswith("note: every point drew from posterior = 'cal/posterior.parquet', worth about 22 equally weighted points"), lines
+        assert lines[1].startswith(f"note: every point drew from posterior = {named('cal/posterior.parquet')}, worth about 22 equally weighted"), lines

@@ -17,7 +17,7 @@ import pytest
 from hydra.types import RunMode
 from omegaconf import OmegaConf
 from support.clusters import CONFIGS, require_module
-from support.sweeps import drew_from
+from support.sweeps import drew_from, named
 
 from sim.cli.sweep import (
     LAUNCHER_SETTINGS,
@@ -386,7 +386,7 @@ def test_a_sweeps_end_says_the_small_posterior_its_points_drew_from(tmp_path, ca
     finish(tmp_path)
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("Sweep: 2 points done (2 ok, 0 failed)")
-    assert err[1].startswith("note: every point drew from posterior = 'cal/posterior.parquet', worth about 22 equally weighted points")
+    assert err[1].startswith(f"note: every point drew from posterior = {named('cal/posterior.parquet')}, worth about 22 equally weighted points")
 
 
 def test_a_joblib_worker_whose_sim_run_has_gone_ends_between_points_never_within_one(monkeypatch):

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from support.sweeps import drew_from
+from support.sweeps import drew_from, named
 
 from sim.config.scenarios import load
 from sim.config.settings import RunSettings
@@ -216,7 +216,7 @@ def test_a_sweep_says_once_for_each_small_posterior_which_points_drew_from_it():
     big = small | {"posterior": "big.parquet", "posterior_sha256": "cd", "posterior_rows": 2000, "posterior_effective_size": 1100.0}
     notes = sweep.small_posterior_notes([(0, small | {"draws": 10}), (1, big | {"draws": 10}), (2, small | {"draws": 10})], 3)
     assert notes == [
-        f"note: points 0 and 2 drew from posterior = 'cal/posterior.parquet', {small_posterior_reason(22.4, 30)}: their 10 parameter draws repeat"
+        f"note: points 0 and 2 drew from posterior = 'cal/posterior.parquet' (SHA-256 ab), {small_posterior_reason(22.4, 30)}: their 10 parameter draws repeat"
         " those few points, so their total intervals understate the spread across the assumptions and the precision of their ends is overstated;"
         " a posterior from sim-calibrate with more points (and waves) is worth more"
     ]
@@ -251,11 +251,32 @@ def test_the_points_collected_say_the_small_posterior_they_drew_from(tmp_path):
     drew_from(tmp_path, 1, "cal/posterior.parquet", 22.4, 30)
     sweep.PointRecord(2, "failed", {"posterior": "cal/posterior.parquet", "seed": 2}, error="bad").write(tmp_path / "2")
     notes = sweep.gather(tmp_path).posterior_notes()
-    assert len(notes) == 1 and notes[0].startswith("note: points 0 and 1 drew from posterior = 'cal/posterior.parquet', worth about 22 ")
+    assert len(notes) == 1 and notes[0].startswith(f"note: points 0 and 1 drew from posterior = {named('cal/posterior.parquet')}, worth about 22 ")
     (tmp_path / "2" / "point.json").unlink()
     assert sweep.gather(tmp_path).posterior_notes()[0].startswith("note: every point drew from posterior = 'cal/posterior.parquet'")
     drew_from(tmp_path / "large", 0, "big.parquet", 1100.0, 2000)
     assert sweep.gather(tmp_path / "large").posterior_notes() == []
+
+
+def test_a_sweep_tells_posterior_samples_apart_by_their_digest_not_their_file(tmp_path):
+    """sweep.parquet recorded only the file each point drew from, and the notes grouped the points by it: a sample written anew
+    at one path (a calibration run again into its folder) and the sample before it were one, and a copy of one sample two.
+    The table now holds each point's digest, and the notes group by it and name it."""
+    first, anew = "3f2a9c01b7e4" + "0" * 52, "9d81e5aa07c2" + "1" * 52
+    drew_from(tmp_path, 0, "cal/posterior.parquet", 22.4, 30, sha256=first)
+    drew_from(tmp_path, 1, "cal/posterior.parquet", 12.0, 30, sha256=anew)
+    drew_from(tmp_path, 2, "moved/posterior.parquet", 22.4, 30, sha256=first)
+    sweep.collect(tmp_path)
+    table = pd.read_parquet(tmp_path / "sweep.parquet")
+    assert table[sweep.POSTERIOR_SHA256].tolist() == [first, anew, first] and str(table[sweep.POSTERIOR_SHA256].dtype) == "string"
+    notes = sweep.gather(tmp_path).posterior_notes()
+    assert [note.split(", worth about")[0] for note in notes] == [
+        "note: points 0 and 2 drew from posterior = 'cal/posterior.parquet' (SHA-256 3f2a9c01b7e4; the same sample as 'moved/posterior.parquet')",
+        "note: point 1 drew from posterior = 'cal/posterior.parquet' (SHA-256 9d81e5aa07c2)",
+    ]
+    assert "worth about 22 " in notes[0] and "worth about 12 " in notes[1]
+    older = table.drop(columns=sweep.POSTERIOR_SHA256)  # a table collected before the digest was: told apart by file
+    assert len(sweep.posterior_notes(older, 3)) == 2
 
 
 def test_a_sweep_with_points_not_yet_started_never_says_every_point_drew_from_a_sample(tmp_path):
