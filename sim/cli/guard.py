@@ -979,18 +979,31 @@ def end_with(status: int) -> None:
     _ASKED.status = status
 
 
+def typed_command(prog: str, argv: Sequence[str], setting: str | None) -> list[str]:
+    """The command line as the user typed it (:data:`sim.results.provenance.COMMAND`): ``prog`` and ``argv``, without the
+    Hydra folder (``hydra.run.dir``, a multirun's ``hydra.sweep.dir``) where ``setting`` is ``out``: ``out=D`` runs as that
+    folder too (:func:`sim.cli.common.out_as_folder`, which adds it), and names it once."""
+    from sim.config.overrides import split_override
+
+    if setting != "out":
+        return [prog, *argv]
+    added = folder_option(multirun_asked(argv))
+    return [prog, *(word for word in argv if split_override(word)[0] != added)]
+
+
 def run_command(command: Command, argv: Sequence[str] | None = None, setting: str | None = None) -> int:
     """Run a Hydra command on ``argv`` (default ``sys.argv[1:]``) and return its exit status; see the module's documentation.
 
     ``setting``: the setting the user chose the results folder with, which a fault's line names as where to write
     instead (``out`` for ``sim-calibrate out=D``, which runs as ``hydra.run.dir=D``); default :func:`folder_option`'s.
+    The command is recorded as typed (:func:`typed_command`).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = command.name
     setting = setting or folder_option(multirun_asked(argv))
     option = f"{setting}=..."  # where to write instead
     _ASKED.status = 0
-    typed = provenance.COMMAND.set([prog, *argv])  # for this command only: a later call in this process records its own
+    typed = provenance.COMMAND.set(typed_command(prog, argv, setting))  # for this command only: a later call in this process records its own
     with signals():
         job: Job | None = None
         try:

@@ -818,7 +818,8 @@ class SweepCallback(Callback):
                         ]
                     )
             (sweep_dir / PROGRESS).unlink(missing_ok=True)
-            write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": sys.argv})
+            command, cwd = sweep_command(sweep_dir), str(config.hydra.runtime.cwd)
+            write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": command, "cwd": cwd})
         except BaseException:
             lock.release()
             raise
@@ -930,6 +931,19 @@ def exit_status(collected: results.Collected | None) -> int:
     failures = collected.root / results.FAILURES
     print(f"error: {collected.failed_line()} (reasons in {failures})", file=sys.stderr)
     return EXIT_POINTS_FAILED
+
+
+def sweep_command(folder: Path) -> list[str]:
+    """The command that runs this sweep again into ``folder``: as typed (:data:`sim.results.provenance.COMMAND`, ``out=D``
+    named once), with ``out=`` the folder where it names none (Hydra's default ``multirun/DATE/TIME`` would be another).
+
+    ``sweep.json`` records it with the folder it ran in (``cwd``: relative paths are read from there) and every point's
+    provenance names it; ``sim-report`` shows it as one line to paste (:func:`sim.results.sweep.command_line`).
+    """
+    command = [str(word) for word in provenance.COMMAND.get() or sys.argv]
+    if not {"out", "hydra.sweep.dir"} & {split_override(word)[0] for word in command[1:] if "=" in word}:
+        command.append(f"out={folder}")
+    return command
 
 
 def run_sweepable(command: guard.Command, argv: list[str], setting: str | None = None) -> int:

@@ -84,7 +84,7 @@ from sim.results.files import (
     atomic_path,
     save_figure,
 )
-from sim.results.sweep import CALIBRATION_MARK, COMPARISONS, COMPARISONS_CSV, SWEEP, expected_points, posterior_notes
+from sim.results.sweep import CALIBRATION_MARK, COMPARISONS, COMPARISONS_CSV, SWEEP, command_line, expected_points, posterior_notes
 
 #: Result files of each kind, the first one telling the kind.
 KINDS = {
@@ -709,7 +709,7 @@ def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list
     report = Report(f"Sweep of {len(everything)} {noun} over {over or 'nothing'}")
     meta = json.loads((folder / SWEEP).read_text(encoding="utf-8")) if (folder / SWEEP).is_file() else {}
     parts = [f"{len(everything)} {noun} sweeping {over}" if over else f"{len(everything)} {noun}", *run]
-    command = [f"command: {' '.join(meta['command'])}"] if meta.get("command") else []
+    command = [f"command: {line}"] if (line := command_line(meta)) else []
     report.sections.append(f"<p class=what>What was run: {_e('; '.join([*parts, *command]))}</p>")
     total = max(expected_points(folder)[0] or 0, len(everything))  # as Collected.total: points not started have no row
     report.sections += [_note(line) for line in posterior_notes(everything, total)]

@@ -25,6 +25,7 @@ import io
 import json
 import math
 import os
+import shlex
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -580,6 +581,18 @@ def gather(root: Path) -> Collected:
     rows.sort(key=lambda r: (r["point"], r["job_dir"]))
     expected, started = expected_points(root)
     return Collected(root, rows, expected, started)
+
+
+def command_line(info: Mapping[str, Any]) -> str | None:
+    """The one line that runs a sweep again into its folder, from its ``sweep.json`` (``info``; None where it records no command).
+
+    Its command (:func:`sim.cli.sweep.sweep_command`) quoted for a POSIX shell, after ``cd`` to the folder it ran in
+    (``cwd``, where its relative paths are read from) where that is recorded.
+    """
+    if not info.get("command"):
+        return None
+    line = shlex.join(str(word) for word in info["command"])
+    return f"cd {shlex.quote(str(info['cwd']))} && {line}" if info.get("cwd") else line
 
 
 def expected_points(root: Path) -> tuple[int | None, float | None]:

@@ -19,6 +19,7 @@ from omegaconf import OmegaConf
 from support.clusters import CONFIGS, require_module
 from support.sweeps import drew_from, named
 
+from sim.cli import guard
 from sim.cli.sweep import (
     LAUNCHER_SETTINGS,
     UNLISTED,
@@ -29,6 +30,7 @@ from sim.cli.sweep import (
     missing_launcher,
     slurm_jobs_folder,
     slurm_states_without_accounting,
+    sweep_command,
 )
 from sim.results import provenance
 from sim.results.sweep import PointRecord
@@ -50,6 +52,23 @@ def test_a_point_run_by_a_ray_or_slurm_worker_records_the_sweeps_command(tmp_pat
 
     assert contextvars.copy_context().run(start_job, RunMode.MULTIRUN) == command
     assert contextvars.copy_context().run(start_job, RunMode.RUN) == sys.argv
+
+
+def test_a_sweeps_recorded_command_names_its_folder_once_and_always(tmp_path):
+    """sweep.json recorded sys.argv: 'out=D hydra.sweep.dir=D' (sim-run adds the second for the first), and a sweep in
+    Hydra's default folder recorded no folder, so pasting its command ran it into a new multirun/DATE/TIME."""
+
+    def recorded(argv: list[str], setting: str | None) -> list[str]:
+        def record() -> list[str]:
+            provenance.COMMAND.set(guard.typed_command("sim-run", argv, setting))
+            return sweep_command(tmp_path)
+
+        return contextvars.copy_context().run(record)
+
+    assert recorded(["-m", "seed=1,2", "out=sw", "hydra.sweep.dir=sw"], "out") == ["sim-run", "-m", "seed=1,2", "out=sw"]
+    assert recorded(["-m", "seed=1,2"], None) == ["sim-run", "-m", "seed=1,2", f"out={tmp_path}"]
+    assert recorded(["-m", "seed=1,2", "hydra.sweep.dir=there"], None) == ["sim-run", "-m", "seed=1,2", "hydra.sweep.dir=there"]
+    assert guard.typed_command("sim-run", ["seed=1", "out=a", "hydra.run.dir=a"], "out") == ["sim-run", "seed=1", "out=a"], "a single run's too"
 
 
 def test_a_sweep_that_ended_before_its_first_point_leaves_nothing(tmp_path):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -102,6 +104,28 @@ def test_joblib_gives_the_same_figures(basic, tmp_path):
     done = sweep(tmp_path / "sweep", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2")
     assert done.returncode == 0, done.stderr[-3000:]
     assert same_figures(table(basic), table(tmp_path / "sweep"))
+
+
+def test_the_command_a_sweeps_report_gives_runs_it_again_into_its_folder_from_anywhere(tmp_path):
+    """sim-report's "What was run" gave 'sim-run -m ... out=sw hydra.sweep.dir=sw': the folder twice (sim-run adds
+    hydra.sweep.dir for out=), and a relative one read from wherever it was pasted. It now gives the command as typed
+    after cd to the folder it ran in: pasted anywhere, it makes the same table in the same folder."""
+    (tmp_path / "here").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    args = [SIM_RUN, "-m", "partnership.decision_clarity=0.2,0.8", "uncertainty=none", "replications=20", "out=sw"]
+    env = {**os.environ, "HYDRA_FULL_ERROR": "", "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(args, cwd=tmp_path / "here", capture_output=True, text=True, timeout=600, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    folder = tmp_path / "here" / "sw"
+    made = subprocess.run([str(BIN / "sim-report"), str(folder)], capture_output=True, text=True, timeout=600, env=env, check=False)
+    assert made.returncode == 0, made.stderr
+    what = html.unescape((folder / "report.html").read_text(encoding="utf-8").split("<p class=what>", 1)[1].split("</p>", 1)[0])
+    line = what.split("command: ", 1)[1]
+    assert line == f"cd {shlex.quote(str(tmp_path / 'here'))} && sim-run -m partnership.decision_clarity=0.2,0.8 uncertainty=none replications=20 out=sw"
+    folder.rename(tmp_path / "here" / "first")
+    again = subprocess.run(["bash", "-c", line], cwd=tmp_path / "elsewhere", capture_output=True, text=True, timeout=600, env=env, check=False)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert same_figures(table(tmp_path / "here" / "first"), table(folder))
 
 
 def test_a_folder_with_results_is_refused_unless_resumed_and_then_every_point_is_skipped(basic, tmp_path):
