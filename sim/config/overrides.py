@@ -613,10 +613,10 @@ def composition_problems(
         missing = str(getattr(err, "missing_cfg_file", "") or "")
         group, _, name = missing.rpartition("/")
         options = list(getattr(err, "options", None) or [])
-        if group in ("scenario", "policy") and f"{group}={name}" in overrides:
-            return [unknown_name(group, name, options)]
         if missing.startswith("hydra/launcher/submitit_"):  # hydra/launcher=slurm (or submitit_local) without the plugin
             return [f"{_first_line(err).rstrip('.')}: the SLURM launcher needs the [slurm] extra, which is not installed: pip install 'partnership-sim[slurm]'"]
+        if f"{group}={name}" in overrides:  # a choice the user typed: scenario=basline, hydra/launcher=joblb
+            return [unknown_name(group, name, options)]
         if missing:
             return [f"{_first_line(err)}{' (available in ' + group + ': ' + ', '.join(options) + ')' if options else ''}"]
         return [_first_line(err)]

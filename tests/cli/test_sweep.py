@@ -143,6 +143,20 @@ def test_a_launcher_whose_extra_is_not_installed_is_one_line_naming_the_extra(tm
     ]
 
 
+def test_a_misspelt_launcher_is_one_line_naming_it_the_closest_and_every_launcher():
+    """sim-run -m seed=1,2 hydra/launcher=joblb said Hydra's "In 'hydra/config': Could not find 'hydra/launcher/joblb'
+    (available in hydra/launcher: ...)", where a misspelt scenario has the project's line with the closest name."""
+    from hydra.errors import MissingConfigException
+
+    from sim.config.overrides import composition_problems
+
+    options = ["basic", "joblib", "ray", "slurm"]
+    typo = MissingConfigException("In 'hydra/config': Could not find 'hydra/launcher/joblb'", "hydra/launcher/joblb", options)
+    assert composition_problems(typo, ["-m", "seed=1,2", "hydra/launcher=joblb"], [CONFIGS]) == [
+        "hydra/launcher = 'joblb' is not known (did you mean joblib?) (available: basic, joblib, ray, slurm)"
+    ]
+
+
 def ray_config(address: str) -> object:
     return OmegaConf.create(
         {"hydra": {"launcher": {"_target_": "hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher", "ray": {"init": {"address": address}}}}}
