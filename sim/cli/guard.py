@@ -52,6 +52,7 @@ from sim.results.files import (
     RECORD_FILES,
     RESULT_FILES,
     SEARCH_POLICIES,
+    TABLE,
     Staging,
     atomic_path,
     staging,
@@ -493,10 +494,23 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
             line += "; it holds the sweep's records: run the same command with resume=true to run its points (or choose another hydra.sweep.dir)"
         return line
     finished = "the point finished is" if kept == 1 else f"the {kept} points finished are"
-    return (
+    line = (
         f"stopped by {name} before the run finished: no sweep table was written{where}{jobs}; {finished} kept in {points}"
         f" (resume=true skips {'it' if kept == 1 else 'them'}; {cleaned})"
     )
+    if points is not None and (rows := _table_rows(points / TABLE)) is not None:  # sim-collect run while the sweep ran, or an earlier attempt's
+        line += f"; the {TABLE} there was collected before, with {rows} point{'s' if rows != 1 else ''}: sim-collect {points} brings it up to date"
+    return line
+
+
+def _table_rows(path: Path) -> int | None:
+    """How many rows the Parquet table at ``path`` holds (None: none there, or unreadable), from its footer alone."""
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.read_metadata(path).num_rows)
+    except (OSError, ValueError):
+        return None
 
 
 #: How long a stopped SLURM sweep waits for its cancelled jobs to end before it counts the points kept.

@@ -85,6 +85,20 @@ def test_a_sweep_stopped_before_any_point_finished_says_to_resume(tmp_path):
     assert "resume=true" not in guard.stopped_line(2, tmp_path, tmp_path / "points"), "a single run or a design is not refused again"
 
 
+def test_a_stopped_sweep_says_the_table_sim_collect_wrote_while_it_ran_is_behind(tmp_path):
+    """sim-collect run while a joblib sweep of 3 points ran wrote sweep.parquet of 2 points; Ctrl-C after the third then said
+    'no sweep table was written in D; the 3 points finished are kept', and D/sweep.parquet, of 2 points, was left unsaid."""
+    import pandas as pd
+
+    for point in range(3):
+        (tmp_path / str(point)).mkdir()
+        (tmp_path / str(point) / "summary.json").write_text("{}")
+    assert "collected before" not in guard.stopped_line(2, tmp_path, tmp_path)
+    pd.DataFrame({"point": [0, 1]}).to_parquet(tmp_path / "sweep.parquet")
+    line = guard.stopped_line(2, tmp_path, tmp_path)
+    assert line.endswith(f"; the sweep.parquet there was collected before, with 2 points: sim-collect {tmp_path} brings it up to date"), line
+
+
 def test_a_stopped_calibration_or_search_sweep_counts_the_points_it_finished(tmp_path):
     """A stopped sim-calibrate -m (or sim-search -m) counted summary.json alone: with a calibration's posterior.json kept (and
     skipped by resume=true) it said 'no results were written ... it holds the sweep's records'."""
