@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from statistics import NormalDist
 from typing import Any, Literal
 
@@ -110,6 +110,8 @@ class PairedTally:
         self.difference = {p: Moments() for p in self.policies}
         # per half-draw 2 d + (rep % 2), with parameter draws
         self.by_draw: dict[str, DrawMoments] | None = None
+        # per parameter draw (one group without draws): each lever's cost and paired difference on each measure, jointly
+        self.joint = JointMoments(len(self.policies[1:]) * (1 + len(MEASURES)))
 
     def add(self, tables: Mapping[str, Any]) -> None:
         """Add one block: each policy's table of the same replications."""
@@ -132,6 +134,11 @@ class PairedTally:
             self._add_draws(np.asarray(draw, np.int64), ref_reps, ref_outcome, ref_money["net_savings"], tables)
         elif self.by_draw is not None:
             raise ValueError("a block without parameter draws after blocks with them")
+        levers = [_columns(tables[p]) for p in self.policies[1:]]
+        joint = [money["lever_cost"] for _, _, money in levers]
+        joint += [event(outcome).astype(float) - event(ref_outcome) for event in MEASURES.values() for _, outcome, _ in levers]
+        if joint:
+            self.joint.add(np.zeros(len(ref_reps), np.int64) if draw is None else np.asarray(draw, np.int64), np.column_stack(joint))
         self.n += len(ref_reps)
 
     def _add_draws(self, draw: np.ndarray, reps: np.ndarray, ref_outcome: np.ndarray, ref_net: np.ndarray, tables: Mapping[str, Any]) -> None:
@@ -254,6 +261,61 @@ class PairedTally:
             "unclear": unclear,
         }
 
+    def cheaper(self, measure: str, confidence: float = 0.95) -> dict[str, dict[str, Doubt]]:
+        """For each lever that measurably lowers ``measure``, the levers whose cost per point avoided is measurably above its own (paired).
+
+        Levers ``A`` and ``B`` costing ``cA`` and ``cB`` (mean lever cost per partnership) that
+        avoid ``pA`` and ``pB`` of the chance (both above zero) cost the same per point where
+        ``X = cA pB - cB pA`` is zero, and ``A`` less where it is below zero. Every policy ran the
+        same replications, so ``X``'s interval comes from the replications' paired outcomes
+        (none, ``A``, ``B``) and costs: with constant costs ``X`` is the mean of ``cB dA - cA dB``
+        per replication (``d`` a lever's paired difference in the event), whose variance the
+        paired data give directly; with costs that vary by replication, the delta method
+        (:func:`cost_contrast`). This is far tighter than asking whether the two levers' own
+        intervals of cost per point overlap, as the noise the levers share (the same
+        partnerships saved by both) cancels. ``A`` is measurably cheaper where ``X``'s Monte
+        Carlo interval lies below zero. With parameter draws its total interval (the same
+        construction as the paired differences', :func:`sim.analysis.stats.total_interval`) says
+        whether that holds once the doubt about the assumptions is counted: the :data:`Doubt`
+        ``"lost"`` where it reaches zero, ``"untested"`` where the draws could not measure that doubt.
+
+        Parameters
+        ----------
+        measure
+            One of :data:`MEASURES`.
+        confidence
+            Level of the intervals.
+
+        Returns
+        -------
+        dict
+            By lever that measurably lowers ``measure`` (its paired interval below zero), in the
+            policies' order: the levers it is measurably cheaper than per point, each with its :data:`Doubt`.
+        """
+        levers = self.policies[1:]
+        lowers = [i for i, p in enumerate(levers) if self.comparison(p, measure, confidence).paired.high < 0]
+        said: dict[str, dict[str, Doubt]] = {levers[i]: {} for i in lowers}
+        if len(lowers) < 2:
+            return said
+        offset = len(levers) * (1 + list(MEASURES).index(measure))
+        n, mean, covariance = self.joint.pooled()
+        draws = self.joint.groups() if self.by_draw is not None else None
+        for a, b in itertools.permutations(lowers, 2):
+            index = [a, b, offset + a, offset + b]
+            mc = cost_contrast(n, mean[index], covariance[np.ix_(index, index)], confidence)
+            if not mc.high < 0:
+                continue
+            doubt: Doubt = ""
+            if draws is not None:
+                sizes, means, covariances = draws
+                per_draw = [cost_contrast(k, m[index], c[np.ix_(index, index)], confidence) for k, m, c in zip(sizes, means, covariances, strict=True)]
+                z = z_value(confidence)
+                noise = np.array([((e.high - e.low) / (2 * z)) ** 2 for e in per_draw])
+                t = total_interval(np.array([e.value for e in per_draw]), noise, mc, confidence, weights=sizes, normal=True)
+                doubt = "lost" if t.high >= 0 else "untested" if undetected(t.parameter_share) else ""
+            said[levers[a]][levers[b]] = doubt
+        return said
+
     def comparison(self, policy: str, measure: str, confidence: float = 0.95) -> PairedComparison:
         """The paired comparison of ``policy`` with the reference on ``measure``."""
         n, only_a, only_b = self.n, self.only_reference[policy][measure], self.only_policy[policy][measure]
@@ -299,6 +361,12 @@ class PairedTally:
                 self._totals(row, policy, i == 0, confidence)
             rows.append(row)
         frame = pd.DataFrame(rows)
+        for measure in MEASURES:
+            cheaper = self.cheaper(measure, confidence)
+            frame[f"{measure}_cheaper_than"] = [" ".join(cheaper.get(p, {})) for p in self.policies]
+            if self.by_draw is not None:
+                for doubt in ("lost", "untested"):
+                    frame[f"{measure}_cheaper_than_{doubt}"] = [" ".join(b for b, d in cheaper.get(p, {}).items() if d == doubt) for p in self.policies]
         if self.by_draw is not None:
             for measure in MEASURES:
                 ranking = self.ranking(measure)
@@ -338,6 +406,77 @@ class PairedTally:
             d = "net_savings_difference"
             total(d, Estimate(row[d], row[f"{d}_low"], row[f"{d}_high"]))
         row["draws"] = len(means)
+
+
+class JointMoments:
+    """Sums of a vector of figures per replication and of their products, by group (a parameter draw; one group without draws).
+
+    Enough for the covariance of any figures' means, in a group or over all of them: memory does
+    not depend on the number of replications.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.n = np.zeros(0, np.int64)
+        self.sum = np.zeros((0, size))
+        self.products = np.zeros((0, size, size))
+
+    def add(self, group: np.ndarray, values: np.ndarray) -> None:
+        """Add replications: ``group`` ``(R,)`` non-negative integers, ``values`` ``(R, size)``."""
+        keys, inverse = np.unique(group, return_inverse=True)
+        if keys.size and keys[-1] >= len(self.n):
+            grow = int(keys[-1]) + 1 - len(self.n)
+            self.n = np.concatenate([self.n, np.zeros(grow, np.int64)])
+            self.sum = np.concatenate([self.sum, np.zeros((grow, self.sum.shape[1]))])
+            self.products = np.concatenate([self.products, np.zeros((grow, *self.products.shape[1:]))])
+        for j, key in enumerate(keys):
+            v = values[inverse.ravel() == j]
+            self.n[key] += len(v)
+            self.sum[key] += v.sum(axis=0)
+            self.products[key] += v.T @ v
+
+    @staticmethod
+    def _moments(n: Any, total: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mean = total / n
+        return mean, (products - n * np.multiply.outer(mean, mean)) / (n - 1)
+
+    def pooled(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """Replications, the figures' means and their covariance (``ddof`` 1) over every group."""
+        n = int(self.n.sum())
+        return (n, *self._moments(n, self.sum.sum(axis=0), self.products.sum(axis=0)))
+
+    def groups(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """Per group of two replications or more: its replications, the figures' means and their covariance."""
+        used = np.flatnonzero(self.n >= 2)
+        moments = [self._moments(self.n[g], self.sum[g], self.products[g]) for g in used]
+        return self.n[used], [m for m, _ in moments], [c for _, c in moments]
+
+
+def cost_contrast(n: int, mean: np.ndarray, covariance: np.ndarray, confidence: float = 0.95) -> Estimate:
+    """``X = cA pB - cB pA`` with its paired interval: below zero where lever ``A`` costs less than ``B`` per point avoided.
+
+    ``pA = -mean(dA)``, ``dA`` lever ``A``'s paired difference in the event per replication (the
+    event under ``A`` minus under the reference), and ``cA`` its mean cost; so ``X = cB mean(dA) -
+    cA mean(dB)``. Its variance is ``g' C g / n``, ``C`` the covariance of ``(cA, cB, dA, dB)``
+    per replication and ``g = (-mean(dB), mean(dA), cB, -cA)`` ``X``'s gradient: exact where the
+    costs do not vary by replication (``X`` is then the mean of ``cB dA - cA dB``), the delta
+    method where they do. Wald interval.
+
+    Parameters
+    ----------
+    n
+        Replications (paired: every policy ran them).
+    mean
+        ``(4,)``: the means of ``cA``, ``cB``, ``dA``, ``dB``.
+    covariance
+        ``(4, 4)``: their covariance per replication.
+    confidence
+        Level of the interval.
+    """
+    c_a, c_b, d_a, d_b = mean
+    value = float(c_b * d_a - c_a * d_b)
+    gradient = np.array([-d_b, d_a, c_b, -c_a])
+    half = z_value(confidence) * math.sqrt(max(float(gradient @ covariance @ gradient), 0.0) / n)
+    return Estimate(value, value - half, value + half)
 
 
 def draw_effects(estimates: np.ndarray, noise: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
@@ -1109,6 +1248,13 @@ class LeverValue:
     drop, rise
         Whether its drop in the chance, and (where it pays for itself) its rise in net savings, hold once the doubt about
         the assumptions is counted (:data:`Doubt`); ``rise`` is ``""`` for a lever that does not pay for itself.
+    cheaper_than
+        The levers (named as ``lever`` is) whose cost per point is measurably above this one's, each with whether that
+        holds once the doubt about the assumptions is counted (:data:`Doubt`): from the paired comparison of the two
+        (:meth:`PairedTally.cheaper`), or, for a ``comparison.parquet`` written before it was, where the two
+        levers' own intervals of cost per point do not overlap (``paired`` false).
+    paired
+        Whether ``cheaper_than`` comes from the paired comparison.
     """
 
     lever: str
@@ -1119,6 +1265,8 @@ class LeverValue:
     caveat: str = ""
     drop: Doubt = ""
     rise: Doubt = ""
+    cheaper_than: Mapping[str, Doubt] = field(default_factory=dict)
+    paired: bool = True
 
 
 def _holds(row: Any, name: str, below: bool) -> Doubt:
@@ -1134,11 +1282,15 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
     """The levers of a comparison that measurably lower ``measure``: each one's cost per point avoided, whether it pays for itself, and its doubts.
 
     The one rule notebook 02's best value (:func:`best_value`) and the forest plot's cost panel
-    (:func:`sim.analysis.plots.forest_figure`) read: a lever lowers ``measure`` where its paired
+    (:func:`sim.analysis.plots.forest_figure`, in ``sim-report`` too) read: a lever lowers ``measure`` where its paired
     difference's interval lies below zero; it pays for itself where, net of its cost, savings
     measurably rise (``net_savings_difference_low`` above zero); each claim's :data:`Doubt` is
     ``"lost"`` where its total interval reaches zero and ``"untested"`` where the draws could not
-    measure the doubt about the assumptions (``parameter_share`` 0).
+    measure the doubt about the assumptions (``parameter_share`` 0). Which levers it costs
+    measurably less than per point comes from ``<measure>_cheaper_than`` (the paired comparison,
+    :meth:`PairedTally.cheaper`) with its ``_lost`` and ``_untested``; a frame without that column
+    (a ``comparison.parquet`` written before it) gives the levers whose intervals of cost per
+    point lie wholly above this one's, a weaker test.
 
     Parameters
     ----------
@@ -1155,12 +1307,33 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
     """
     name = f"{measure}_difference"
     values = []
-    for _, row in comparison[comparison[f"{name}_high"] < 0].iterrows():
+    rows = comparison[comparison[f"{name}_high"] < 0]
+    paired = f"{measure}_cheaper_than" in rows
+    for _, row in rows.iterrows():
         cost = row["lever_cost"]
         low, high = per_point_interval(cost, 100 * row[f"{name}_low"], 100 * row[f"{name}_high"])
         pays = bool(row.get("net_savings_difference_low", np.nan) > 0)
         rise = _holds(row, "net_savings_difference", below=False) if pays else ""
-        values.append(LeverValue(policy_words(str(row["policy"])), cost / -(100 * row[name]), low, high, pays, drop=_holds(row, name, below=True), rise=rise))
+        cheaper: dict[str, Doubt] = {}
+        if paired:
+            doubts = {d: str(row.get(f"{measure}_cheaper_than_{d}", "") or "").split() for d in ("lost", "untested")}
+            for other in str(row[f"{measure}_cheaper_than"] or "").split():
+                cheaper[policy_words(other)] = "lost" if other in doubts["lost"] else "untested" if other in doubts["untested"] else ""
+        values.append(
+            LeverValue(
+                policy_words(str(row["policy"])),
+                cost / -(100 * row[name]),
+                low,
+                high,
+                pays,
+                drop=_holds(row, name, below=True),
+                rise=rise,
+                cheaper_than=cheaper,
+                paired=paired,
+            )
+        )
+    if not paired:
+        values = [replace(v, cheaper_than={w.lever: "" for w in values if w.low > v.high}) for v in values]
     return values
 
 
@@ -1183,14 +1356,34 @@ def per_point_interval(cost: Any, difference_low: Any, difference_high: Any) -> 
     return cost / -difference_low, cost / -difference_high
 
 
+def least_per_point(levers: Sequence[LeverValue]) -> list[LeverValue]:
+    """Of the levers that do not pay for themselves, the one that costs the least per point and those that cannot be told from it.
+
+    The cheapest by its cost per point first, then, in order of cost per point, every other
+    lever it is not measurably cheaper than (:attr:`LeverValue.cheaper_than`): the levers
+    :func:`best_value` names and the forest plot's cost panel marks. Empty where every lever pays for itself.
+
+    Parameters
+    ----------
+    levers
+        The levers that measurably lower the chance (:func:`lever_values`).
+    """
+    rest = sorted((v for v in levers if not v.pays), key=lambda v: v.per_point)
+    if not rest:
+        return []
+    return [rest[0], *(v for v in rest[1:] if v.lever not in rest[0].cheaper_than)]
+
+
 def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confidence: float = 0.95) -> str:
     """Which of the levers that measurably lower ``measure`` are the better buy, in a sentence that claims no more than the numbers show.
 
     A lever that pays for itself (net of its cost, savings measurably rise) is the better buy
     whatever it costs per point. The others are ranked by their cost per point only where the
-    difference is measurable: the cheapest is named alone where its interval lies below every
-    other's; otherwise the levers whose intervals overlap the cheapest's are named together, as
-    not to be told apart at these replications.
+    difference is measurable (:func:`least_per_point`): the cheapest is named alone where it is
+    measurably cheaper than every other, on the paired replications (:meth:`PairedTally.cheaper`);
+    otherwise the levers that cannot be told from it are named with it. Where the run tells the
+    cheapest apart but, counting the doubt about the assumptions, it could not be told from some
+    lever (or the draws could not measure that doubt), the sentence says so.
 
     Parameters
     ----------
@@ -1217,19 +1410,217 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
             f" net of {'its' if one else 'their'} cost, savings measurably rise."
         )
         lead = "Of the others, the best value: "
-    rest = sorted((v for v in levers if not v.pays), key=lambda v: v.per_point)
-    if rest:
-        cheapest = rest[0]
-        close = [v for v in rest if v.low <= cheapest.high]  # the cheapest and every lever whose interval overlaps its
+    close = least_per_point(levers)
+    if close:
+        cheapest = close[0]
+        others = sum(not v.pays for v in levers) - 1
         per_point = f"per percentage point of {measure} avoided"
         if len(close) == 1:
-            apart = ", measurably less than any of the others" if len(rest) > 1 else ""
+            apart = ""
+            if others:
+                against = "their paired" if cheapest.paired else "the"
+                apart = f", measurably less than any of the others ({against} {level} intervals of the difference lie above zero)"
+                lost = [lever for lever, doubt in cheapest.cheaper_than.items() if doubt == "lost"]
+                untested = [lever for lever, doubt in cheapest.cheaper_than.items() if doubt == "untested"]
+                if lost:
+                    apart += f", though counting the doubt about the assumptions it cannot be told from {listed(lost)}"
+                if untested:
+                    unknown = "once the doubt about the assumptions is counted is not known"
+                    apart += f"{'; and' if lost else ', though'} whether it stays below {listed(untested)} {unknown}"
             interval = f"{level} interval {cheapest.low:.3f} to {cheapest.high:.3f}"
             said.append(f"{lead}{cheapest.lever}{cheapest.caveat}, at GBP {cheapest.per_point:.3f} m {per_point} ({interval}){apart}.")
         else:
             costs = "; ".join(f"{v.lever} GBP {v.per_point:.3f} m, {level} interval {v.low:.3f} to {v.high:.3f}" for v in close)
+            between = "their costs per point" if len(close) == 2 else f"each one's cost per point and {cheapest.lever}'s"
+            why = (
+                f"on the same simulated partnerships, the {level} interval of the difference between {between} holds zero"
+                if cheapest.paired
+                else f"the {level} intervals of their costs per point overlap"
+            )
             said.append(
                 f"{lead}{listed([f'{v.lever}{v.caveat}' for v in close])} cost the least {per_point} ({costs}), but cannot be told apart"
-                f" at these replications: the {level} intervals of their costs per point overlap."
+                f" at these replications: {why}."
             )
     return " ".join(said)
+
+
+def unmeasured_words(draws: int) -> str:
+    """Why a claim's total interval backs nothing, as the interpretation says it: the draws could not measure the doubt about the assumptions."""
+    return f"the doubt about the assumptions could not be measured with {draws} draws"
+
+
+def of_levers(count: int, compared: int) -> str:
+    """How many of the levers compared, as every sentence that counts them says it: ``all M levers``, ``N of M levers``, or the one alone.
+
+    Parameters
+    ----------
+    count
+        The levers the sentence speaks of.
+    compared
+        The levers compared (the reference not counted).
+    """
+    if compared == 1:
+        return "the one lever compared"
+    return f"all {count} levers" if count == compared else f"{count} of {compared} levers"
+
+
+def lowers(count: int) -> str:
+    """The verb for ``count`` levers: ``lowers`` for one, ``lower`` for several."""
+    return "lowers" if count == 1 else "lower"
+
+
+def lever_caveat(value: LeverValue, measure: str = "collapse", money: bool = False) -> str:
+    """Words after a lever's name where the total interval does not back what is said of it, or the draws could not test it.
+
+    Its drop in ``measure`` and, with ``money``, its rise in net savings (where it pays for itself):
+    each claim whose :data:`Doubt` is ``"lost"`` is said to be undone by the doubt about the
+    assumptions, each ``"untested"`` one not known once that doubt is counted.
+
+    Parameters
+    ----------
+    value
+        The lever (:func:`lever_values`).
+    measure
+        The chance it lowers, as the sentence names it.
+    money
+        Whether its rise in net savings is spoken of too.
+
+    Returns
+    -------
+    str
+        ``" (though ...)"``, or ``""`` where every claim holds.
+    """
+    claims = ((f"it no longer measurably lowers {measure}", f"it still lowers {measure}", value.drop),)
+    claims += (("its rise in net savings could be zero", "its net savings still rise", value.rise),) if money else ()
+    lost = [said for said, _, doubt in claims if doubt == "lost"]
+    untested = [said for _, said, doubt in claims if doubt == "untested"]
+    doubts = [f"counting the doubt about the assumptions, {' and '.join(lost)}"] if lost else []
+    doubts += [f"whether {' and '.join(untested)} once the doubt about the assumptions is counted is not known"] if untested else []
+    return f" (though {'; and '.join(doubts)})" if doubts else ""
+
+
+def drop_doubt_words(levers: Sequence[LeverValue], draws: int, measure: str = "collapse") -> list[str]:
+    """What the doubt about the assumptions does to each lever's measurable drop in ``measure``, in one or two sentences.
+
+    One rule, :attr:`LeverValue.drop`: a lever whose drop holds once that doubt is counted
+    "still" lowers it, one whose total interval reaches zero "no longer" does, and for one whose
+    draws could not measure that doubt whether it still does "is not known".
+
+    Parameters
+    ----------
+    levers
+        The levers that measurably lower ``measure`` (:func:`lever_values`), in the order the sentences name them.
+    draws
+        The parameter draws run; 0 without them (no total interval: nothing to say).
+    measure
+        The chance, as the sentences name it.
+
+    Returns
+    -------
+    list of str
+        The sentence on the levers whose doubt was measured, then the one on those whose doubt was not (each where it has levers).
+    """
+    if not draws:
+        return []
+    robust = [v.lever for v in levers if v.drop == ""]
+    fragile = [v.lever for v in levers if v.drop == "lost"]
+    unmeasured = [v.lever for v in levers if v.drop == "untested"]
+    said = []
+    if robust or fragile:
+        clauses = [f"{listed(group)} {still} measurably {lowers(len(group))} it" for group, still in ((robust, "still"), (fragile, "no longer")) if group]
+        measured = len(robust) + len(fragile)
+        of_measured = f"of the {measured} whose spread across the draws could be measured, " if measured > 1 else ""
+        said.append(f"Counting the doubt about the model's assumptions as well (the total interval), {of_measured}" + "; ".join(clauses) + ".")
+    if unmeasured:
+        still = "it still lowers" if len(unmeasured) == 1 else "they still lower"
+        said.append(f"For {listed(unmeasured)}, {unmeasured_words(draws)}, so whether {still} {measure} once that doubt is counted is not known.")
+    return said
+
+
+@dataclass(frozen=True)
+class MoneyChange:
+    """A lever whose net savings, net of its own cost, measurably change.
+
+    Attributes
+    ----------
+    lever
+        The lever as the sentence names it (:func:`policy_words`).
+    difference, low, high
+        Its paired difference in net savings from the reference, GBP m per partnership, with its Monte Carlo interval.
+    doubt
+        Whether the change holds once the doubt about the assumptions is counted (:data:`Doubt`).
+    """
+
+    lever: str
+    difference: float
+    low: float
+    high: float
+    doubt: Doubt = ""
+
+    @property
+    def rises(self) -> bool:
+        """Whether savings rise with it."""
+        return self.difference > 0
+
+
+def money_changes(comparison: Any) -> list[MoneyChange]:
+    """The levers whose net savings measurably change once their own cost is paid: those whose savings rise first, then those whose fall.
+
+    One rule, as :func:`lever_values` has it for a lever that pays for itself: savings measurably
+    rise where ``net_savings_difference_low`` is above zero and fall where its ``_high`` is below;
+    the change's :data:`Doubt` is ``"lost"`` where its total interval reaches zero and ``"untested"``
+    where the draws could not measure the doubt about the assumptions.
+
+    Parameters
+    ----------
+    comparison
+        ``comparison.parquet`` as a DataFrame (:func:`compare_policies`), or some of its rows, in the order the sentences name them.
+    """
+    d = "net_savings_difference"
+    changes = []
+    for rises in (True, False):
+        moved = comparison[comparison[f"{d}_low"] > 0] if rises else comparison[comparison[f"{d}_high"] < 0]
+        for _, row in moved.iterrows():
+            changes.append(MoneyChange(policy_words(str(row["policy"])), row[d], row[f"{d}_low"], row[f"{d}_high"], _holds(row, d, below=not rises)))
+    return changes
+
+
+def money_words(changes: Sequence[MoneyChange], compared: int, draws: int, confidence: float = 0.95) -> list[str]:
+    """What the levers do to net savings once their own cost is paid, and what the doubt about the assumptions does to it, in sentences.
+
+    Parameters
+    ----------
+    changes
+        The levers whose net savings measurably change (:func:`money_changes`).
+    compared
+        The levers compared (the reference not counted).
+    draws
+        The parameter draws run; 0 without them.
+    confidence
+        The level of the intervals.
+
+    Returns
+    -------
+    list of str
+        Which levers raise and which lower net savings, with each change and its interval; then, where they have levers, those
+        whose change the total interval does not back and those whose doubt could not be measured. One sentence where none changes.
+    """
+    if not changes:
+        return ["No lever measurably changes net savings once its own cost is paid."]
+    rise = [c for c in changes if c.rises]
+    fall = [c for c in changes if not c.rises]
+    moves = [f"{verb} with {of_levers(len(group), compared)}" for group, verb in ((rise, "rise"), (fall, "fall")) if group]
+    quoted = [
+        f"{c.lever} (GBP {signed(c.difference, 2)} m a partnership, {confidence:.0%} interval {signed(c.low, 2)} to {signed(c.high, 2)})"
+        for c in [*rise, *fall]
+    ]
+    said = [f"Once a lever's own cost is paid, savings measurably {' and '.join(moves)}: " + "; ".join(quoted) + "."]
+    doubtful = [c.lever for c in [*rise, *fall] if c.doubt == "lost"]
+    unmeasured = [c.lever for c in [*rise, *fall] if c.doubt == "untested"]
+    if draws and doubtful:
+        said.append(
+            f"Counting the doubt about the assumptions as well (the total interval), the change in net savings is no longer measurable for {listed(doubtful)}."
+        )
+    if draws and unmeasured:
+        said.append(f"For {listed(unmeasured)}, {unmeasured_words(draws)}, so whether the change in net savings holds once that doubt is counted is not known.")
+    return said

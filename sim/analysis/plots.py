@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
-from sim.analysis.comparison import lever_values, policy_phrase, policy_words
+from sim.analysis.comparison import Doubt, LeverValue, least_per_point, lever_values, policy_phrase, policy_words
 from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS, listed
 from sim.config.settings import NO_POLICY
@@ -728,6 +728,23 @@ def _total(comparison: Any, measure: str) -> tuple[str, str] | None:
     return names if all(n in comparison.columns for n in names) else None
 
 
+def _least_words(values: Sequence[LeverValue]) -> dict[str, tuple[str, Doubt]]:
+    """Words after the cost per point of the levers that cost the least per point (:func:`sim.analysis.comparison.least_per_point`), by lever.
+
+    As notebook 02's best value says it: with two levers or more that do not pay for themselves, the cheapest is
+    "measurably the least" where the paired comparison tells it from every other, with the :data:`~sim.analysis.comparison.Doubt`
+    of that ranking (``"lost"`` where, counting the doubt about the assumptions, it cannot be told from some lever;
+    ``"untested"`` where that doubt could not be measured). Nothing with one such lever, nor where the cheapest cannot be
+    told from another (the costs per point written beside each other say how close they are).
+    """
+    close = least_per_point(values)
+    if sum(not v.pays for v in values) < 2 or len(close) > 1:
+        return {}
+    doubts = set(close[0].cheaper_than.values())
+    doubt: Doubt = "lost" if "lost" in doubts else "untested" if "untested" in doubts else ""
+    return {close[0].lever: (": measurably the least", doubt)}
+
+
 @styled
 def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collapse", "failure"), title: str = "") -> Figure:
     """Each policy's paired difference from the reference with its interval, and its cost (per point of collapse avoided where it lowers collapse).
@@ -757,8 +774,10 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         :func:`sim.analysis.comparison.lever_values` tells :func:`~sim.analysis.comparison.best_value` (the better buy whatever it costs per
         point); with "if the drop holds" where its total interval reaches zero or the draws
         could not measure the assumptions' part (``collapse_difference_parameter_share`` 0),
-        and "if the rise holds" alike for the rise in net savings of a lever that pays for itself
-        ("measurably raises collapse" where its interval lies above zero, "no
+        and "if the rise holds" alike for the rise in net savings of a lever that pays for itself; "measurably the least" after
+        the cost per point of the lever that, of those not paying for themselves, the paired comparison tells cheapest per point
+        (:func:`sim.analysis.comparison.least_per_point`, as the best value says it), with "if the rank holds" where the doubt
+        about the assumptions could undo that ("measurably raises collapse" where its interval lies above zero, "no
         measurable effect on collapse" where it holds zero). One row per policy, so no two labels overlap however many there are.
     """
     measures = [m for m in measures if f"{m}_difference" in comparison.columns]
@@ -803,7 +822,12 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         # the rule notebook 02's best value has (sim.analysis.comparison.lever_values): a lever that lowers collapse and, net of
         # its cost, measurably raises savings pays for itself, the better buy whatever it costs per point
         values = {v.lever: v for v in lever_values(rows)}
-        lost = {"drop": "its total interval includes no drop", "rise": "its net savings' total interval includes no rise"}
+        least = _least_words(list(values.values()))
+        lost = {
+            "drop": "its total interval includes no drop",
+            "rise": "its net savings' total interval includes no rise",
+            "rank": "the assumptions' doubt could tie it",
+        }
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
         for row, s, policy, raised in zip(y, spend, rows["policy"], raises, strict=True):
             v = values.get(policy_words(str(policy)))
@@ -812,18 +836,22 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
                 doubted: list[tuple[str, str]] = []
             else:
                 words = (
-                    "pays for itself: net of its cost, savings rise" if v.pays else f"GBP {v.per_point:.3f} m per point of collapse avoided" if s > 0 else ""
+                    "pays for itself: net of its cost, savings rise"
+                    if v.pays
+                    else f"GBP {v.per_point:.3f} m per point of collapse avoided{least.get(v.lever, ('', ''))[0]}"
+                    if s > 0
+                    else ""
                 )
                 # one (what, why) per claim its total interval does not back; both on one line still, as a lever's row keeps to two
                 doubted = [
                     (what, lost[what] if doubt == "lost" else "the draws could not measure its doubt")
-                    for what, doubt in (("drop", v.drop), ("rise", v.rise))
+                    for what, doubt in (("drop", v.drop), ("rise", v.rise), ("rank", least.get(v.lever, ("", ""))[1]))
                     if doubt
                 ]
             if words and doubted:
                 whats, whys = zip(*doubted, strict=True)
-                why = whys[0] if len(whys) == 1 else "the assumptions' doubt could undo either"
-                words += f"\n(if the {' and the '.join(whats)} {'holds' if len(whats) == 1 else 'hold'}: {why})"
+                why = whys[0] if len(whys) == 1 else f"the assumptions' doubt could undo {'either' if len(whys) == 2 else 'any'}"
+                words += f"\n(if the {' and '.join(whats)} {'holds' if len(whats) == 1 else 'hold'}: {why})"
             if words:
                 cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
     cost.set_xlim(0, max(float(spend.max()) * 1.15, 0.01))

@@ -13,7 +13,12 @@ from sim.analysis.comparison import (
     PairedTally,
     best_value,
     compare_policies,
+    cost_contrast,
+    drop_doubt_words,
+    lever_caveat,
     lever_values,
+    money_changes,
+    money_words,
     next_paired_block,
     pairing_effect,
     per_point_interval,
@@ -265,10 +270,11 @@ def test_an_interval_pairing_made_wider_reads_wider_not_a_negative_narrower():
     assert [pairing_effect(x) for x in (0.93, -0.236, 0.002, np.nan)] == ["93% narrower", "24% wider", "about as wide", "-"]
 
 
-def _value(lever: str, cost: float, low: float, high: float, pays: bool = False, caveat: str = "") -> LeverValue:
-    """A lever costing ``cost`` (GBP m) that lowers collapse by ``low`` to ``high`` points (below zero), at its cost per point."""
+def _value(lever: str, cost: float, low: float, high: float, pays: bool = False, caveat: str = "", cheaper_than: tuple[str, ...] = ()) -> LeverValue:
+    """A lever costing ``cost`` (GBP m) that lowers collapse by ``low`` to ``high`` points (below zero), at its cost per point, and
+    measurably cheaper per point than the levers ``cheaper_than`` on the paired replications."""
     cheap, dear = per_point_interval(cost, low, high)
-    return LeverValue(lever, cost / -((low + high) / 2), cheap, dear, pays, caveat)
+    return LeverValue(lever, cost / -((low + high) / 2), cheap, dear, pays, caveat, cheaper_than=dict.fromkeys(cheaper_than, ""))
 
 
 def test_the_cost_per_point_interval_comes_from_the_interval_of_the_points_avoided():
@@ -322,17 +328,213 @@ def test_lever_values_says_once_which_levers_pay_for_themselves_and_which_of_the
     assert [(v.drop, v.rise) for v in lever_values(without_draws)] == [("", "")] * 3, "no draws: no total interval to doubt a claim"
 
 
-def test_best_value_ranks_costs_per_point_only_where_their_intervals_tell_them_apart():
+def test_best_value_ranks_costs_per_point_only_where_the_paired_comparison_tells_them_apart():
     """Two levers whose cost per point is 0.016 and 0.018 were ranked as if the difference were known, though the noise in the
-    points each avoids made them indistinguishable: they are now named together, as not to be told apart at these replications."""
-    close = [_value("Staged scope", 0.04, -3.9, -1.1), _value("Open motivations", 0.0333, -2.7, -0.6), _value("IT harmonisation first", 0.85, -4.4, -1.6)]
+    points each avoids made them indistinguishable: they are named together, as not to be told apart at these replications,
+    and a lever the cheapest is measurably cheaper than is not named with it."""
+    close = [
+        _value("Staged scope", 0.04, -3.9, -1.1, cheaper_than=("IT harmonisation first",)),
+        _value("Open motivations", 0.0333, -2.7, -0.6, cheaper_than=("IT harmonisation first",)),
+        _value("IT harmonisation first", 0.85, -4.4, -1.6),
+    ]
     text = best_value(close)
     assert text.startswith("The best value: Staged scope and Open motivations cost the least per percentage point of collapse avoided ("), text
     assert "Staged scope GBP 0.016 m, 95% interval 0.010 to 0.036; Open motivations GBP 0.020 m, 95% interval 0.012 to 0.056" in text, text
-    assert text.endswith("but cannot be told apart at these replications: the 95% intervals of their costs per point overlap."), text
-    assert "IT harmonisation first" not in text, "its interval lies above the cheapest's"
-    apart = best_value([_value("Staged scope", 0.04, -3.9, -1.1, caveat=" (though Y)"), _value("IT harmonisation first", 0.85, -4.4, -1.6)], confidence=0.9)
+    assert text.endswith(
+        "but cannot be told apart at these replications: on the same simulated partnerships, the 95% interval of the difference between"
+        " their costs per point holds zero."
+    ), text
+    assert "IT harmonisation first" not in text, "the cheapest is measurably cheaper than it"
+    apart = best_value(
+        [
+            _value("Staged scope", 0.04, -3.9, -1.1, caveat=" (though Y)", cheaper_than=("IT harmonisation first",)),
+            _value("IT harmonisation first", 0.85, -4.4, -1.6),
+        ],
+        confidence=0.9,
+    )
     assert apart == (
         "The best value: Staged scope (though Y), at GBP 0.016 m per percentage point of collapse avoided (90% interval 0.010 to 0.036),"
-        " measurably less than any of the others."
+        " measurably less than any of the others (their paired 90% intervals of the difference lie above zero)."
     ), apart
+
+
+def test_a_comparison_written_before_the_paired_ranking_tells_levers_apart_only_where_their_intervals_do_not_overlap():
+    """A comparison.parquet without ``collapse_cheaper_than`` (written before it was) is still read, by the weaker test it had, and says which."""
+    older = _costs_per_point(np.arange(200), np.arange(170)).drop(columns=["collapse_cheaper_than", "shelved_cheaper_than", "failure_cheaper_than"])
+    values = lever_values(older)
+    assert [(v.paired, dict(v.cheaper_than)) for v in values] == [(False, {}), (False, {})]
+    assert best_value(values).endswith("cannot be told apart at these replications: the 95% intervals of their costs per point overlap.")
+    apart = lever_values(_costs_per_point(np.arange(400), np.arange(100)).drop(columns=["collapse_cheaper_than"]))
+    assert dict(apart[0].cheaper_than) == {"Open motivations": ""} and best_value(apart).endswith(
+        "measurably less than any of the others (the 95% intervals of the difference lie above zero)."
+    )
+
+
+def _saved(n: int, saved: np.ndarray, draws: int = 0) -> pd.DataFrame:
+    """``n`` partnerships that all collapse but for the replications ``saved``, at a lever cost of 1 (GBP m); ``draws`` equal parameter draws."""
+    outcome = np.full(n, "collapsed", dtype=object)
+    outcome[saved] = "sustained"
+    table = _table(list(outcome), 1.0, [0.0] * n)
+    if draws:
+        table["draw"] = np.arange(n) // (n // draws)
+    return table
+
+
+def _costs_per_point(saved_a: np.ndarray, saved_b: np.ndarray, n: int = 1000, draws: int = 0) -> pd.DataFrame:
+    """Two levers of the same cost run on ``n`` paired partnerships that all collapse without a lever: each saves the replications given."""
+    tables = {"none": _saved(n, np.array([], int), draws), "staged_scope": _saved(n, saved_a, draws), "open_motivations": _saved(n, saved_b, draws)}
+    return compare_policies(tables)
+
+
+def test_best_value_tells_costs_per_point_apart_on_the_paired_replications_where_their_intervals_overlap():
+    """Two levers were told apart only where their own intervals of cost per point did not overlap, though every lever runs the same
+    replications: Staged scope saving 200 of 1,000 partnerships and Open motivations 170 of those same 200, at the same cost, have
+    overlapping intervals (0.045 to 0.057 and 0.052 to 0.068 GBP m a point), yet Open motivations never saves a partnership Staged
+    scope does not, so the paired difference (30 partnerships in 1,000) is measurable. Saving 190 others instead, neither can tell them apart."""
+    nested = _costs_per_point(np.arange(200), np.arange(170))
+    values = lever_values(nested)
+    staged, motivations = values
+    assert staged.low <= motivations.high and motivations.low <= staged.high, "the intervals overlap: the old rule could not tell them apart"
+    assert nested.set_index("policy")["collapse_cheaper_than"].to_dict() == {"none": "", "staged_scope": "open_motivations", "open_motivations": ""}
+    assert staged.cheaper_than == {"Open motivations": ""} and motivations.cheaper_than == {}
+    text = best_value(values)
+    assert text == (
+        "The best value: Staged scope, at GBP 0.050 m per percentage point of collapse avoided (95% interval 0.045 to 0.057), measurably less"
+        " than any of the others (their paired 95% intervals of the difference lie above zero)."
+    ), text
+    crossed = _costs_per_point(np.arange(200), np.arange(200, 390))
+    assert (crossed["collapse_cheaper_than"] == "").all()
+    text = best_value(lever_values(crossed))
+    assert text.startswith("The best value: Staged scope and Open motivations cost the least per percentage point of collapse avoided"), text
+    assert text.endswith(
+        "but cannot be told apart at these replications: on the same simulated partnerships, the 95% interval of the difference between"
+        " their costs per point holds zero."
+    ), text
+
+
+def test_the_paired_contrast_of_costs_per_point_is_the_mean_of_each_replications_linear_combination():
+    """With costs that do not vary, ``cA pB - cB pA`` is the mean of ``cB dA - cA dB`` per replication, its interval that mean's."""
+    rng = np.random.default_rng(5)
+    d = -(rng.random((500, 2)) < [0.3, 0.2]).astype(float)  # each lever's paired difference in the event per replication
+    mean = np.array([2.0, 1.0, *d.mean(axis=0)])
+    columns = np.column_stack([np.full(500, 2.0), np.full(500, 1.0), d])
+    e = cost_contrast(500, mean, np.cov(columns, rowvar=False))
+    x = 1.0 * d[:, 0] - 2.0 * d[:, 1]
+    assert e.value == pytest.approx(x.mean())
+    assert (e.high - e.value) == pytest.approx(1.959964 * x.std(ddof=1) / np.sqrt(500), rel=1e-5)
+
+
+def test_a_cheaper_lever_keeps_a_caveat_where_the_doubt_about_the_assumptions_could_undo_it():
+    """The run tells Staged scope cheaper per point (it saves 60% of partnerships, Open motivations 35%), but in half the draws of
+    the assumptions Open motivations saves more: counting that doubt the two cannot be told apart, and the sentence says so. Where
+    every draw is alike the draws cannot measure that doubt, and the sentence says that is not known."""
+    saved_a, saved_b = [], []
+    for draw in range(40):
+        start = 50 * draw
+        a, b = (40, 10) if draw % 2 == 0 else (20, 25)
+        saved_a += range(start, start + a)
+        saved_b += range(start, start + b)
+    frame = _costs_per_point(np.array(saved_a), np.array(saved_b), n=2000, draws=40)
+    row = frame.set_index("policy").loc["staged_scope"]
+    assert (row["collapse_cheaper_than"], row["collapse_cheaper_than_lost"], row["collapse_cheaper_than_untested"]) == ("open_motivations",) * 2 + ("",)
+    text = best_value(lever_values(frame))
+    assert text.endswith("lie above zero), though counting the doubt about the assumptions it cannot be told from Open motivations."), text
+    alike = _costs_per_point(
+        np.concatenate([np.arange(50 * d, 50 * d + 10) for d in range(40)]), np.concatenate([np.arange(50 * d, 50 * d + 8) for d in range(40)]), 2000, 40
+    )
+    assert alike.set_index("policy").loc["staged_scope", "collapse_cheaper_than_untested"] == "open_motivations"
+    text = best_value(lever_values(alike))
+    assert text.endswith("lie above zero), though whether it stays below Open motivations once the doubt about the assumptions is counted is not known."), text
+
+
+def _levers(*rows: tuple[str, float, float, float, float, float, float]) -> pd.DataFrame:
+    """Rows of a comparison over 24 parameter draws: each lever's name, its collapse difference's Monte Carlo high end, total high end
+    and share from the assumptions, then its net savings' difference, Monte Carlo low end and total low end (high ends 0.1 above)."""
+    frame = []
+    for policy, high, total_high, share, saved, low, total_low in rows:
+        frame.append(
+            {
+                "policy": policy,
+                "lever_cost": 0.05,
+                "collapse_difference": high - 0.01,
+                "collapse_difference_low": high - 0.02,
+                "collapse_difference_high": high,
+                "collapse_difference_total_low": high - 0.04,
+                "collapse_difference_total_high": total_high,
+                "collapse_difference_parameter_share": share,
+                "net_savings_difference": saved,
+                "net_savings_difference_low": low,
+                "net_savings_difference_high": low + 0.1,
+                "net_savings_difference_total_low": total_low,
+                "net_savings_difference_total_high": low + 0.2,
+                "net_savings_difference_parameter_share": share,
+            }
+        )
+    return pd.DataFrame(frame)
+
+
+def test_what_the_doubt_about_the_assumptions_does_to_the_drop_in_collapse_is_said_for_one_two_and_four_levers():
+    """Notebook 02 worked out in its own cell which levers' drop in collapse the total interval backs ("robust"), undoes
+    ("fragile") or could not test ("unmeasured"), beside lever_values' own rule (LeverValue.drop): now one function says it."""
+    one = lever_values(_levers(("staged_scope", -0.01, -0.005, 0.3, 0.0, -0.05, -0.1)))
+    assert drop_doubt_words(one, 24) == [
+        "Counting the doubt about the model's assumptions as well (the total interval), Staged scope still measurably lowers it."
+    ]
+    two = lever_values(_levers(("staged_scope", -0.01, 0.005, 0.3, 0.0, -0.05, -0.1), ("open_motivations", -0.01, -0.01, 0.0, 0.0, -0.05, -0.1)))
+    assert drop_doubt_words(two, 24) == [
+        "Counting the doubt about the model's assumptions as well (the total interval), Staged scope no longer measurably lowers it.",
+        "For Open motivations, the doubt about the assumptions could not be measured with 24 draws, so whether it still lowers collapse once"
+        " that doubt is counted is not known.",
+    ]
+    four = lever_values(
+        _levers(
+            ("staged_scope", -0.01, 0.005, 0.3, 0.0, -0.05, -0.1),
+            ("open_motivations", -0.01, -0.01, 0.0, 0.0, -0.05, -0.1),
+            ("continuity_plan", -0.01, -0.002, 0.4, 0.0, -0.05, -0.1),
+            ("it_harmonisation_first", -0.02, -0.02, 0.0, 0.0, -0.05, -0.1),
+        )
+    )
+    assert drop_doubt_words(four, 24) == [
+        "Counting the doubt about the model's assumptions as well (the total interval), of the 2 whose spread across the draws could be"
+        " measured, Continuity plan still measurably lowers it; Staged scope no longer measurably lowers it.",
+        "For Open motivations and IT harmonisation first, the doubt about the assumptions could not be measured with 24 draws, so whether"
+        " they still lower collapse once that doubt is counted is not known.",
+    ]
+    assert drop_doubt_words(four, 0) == [], "without parameter draws there is no total interval to speak of"
+    assert lever_caveat(four[0]) == " (though counting the doubt about the assumptions, it no longer measurably lowers collapse)"
+
+
+def test_what_the_levers_do_to_net_savings_is_said_for_one_two_and_four_levers():
+    """Notebook 02 worked out in its own cell which levers' net savings rise ("richer") or fall, which of those changes the total
+    interval undoes ("doubtful") and which it could not test ("unmeasured"): now money_changes says which, money_words says it."""
+    one = _levers(("staged_scope", -0.01, -0.005, 0.3, 0.1, 0.02, 0.01))
+    assert money_words(money_changes(one), 1, 24) == [
+        "Once a lever's own cost is paid, savings measurably rise with the one lever compared: Staged scope (GBP +0.10 m a partnership,"
+        " 95% interval +0.02 to +0.12)."
+    ]
+    two = _levers(("staged_scope", -0.01, -0.005, 0.3, 0.1, 0.02, -0.01), ("open_motivations", -0.01, -0.01, 0.0, 0.0, -0.05, -0.05))
+    assert [(c.lever, c.rises, c.doubt) for c in money_changes(two)] == [("Staged scope", True, "lost")]
+    assert money_words(money_changes(two), 2, 24) == [
+        "Once a lever's own cost is paid, savings measurably rise with 1 of 2 levers: Staged scope (GBP +0.10 m a partnership, 95% interval +0.02 to +0.12).",
+        "Counting the doubt about the assumptions as well (the total interval), the change in net savings is no longer measurable for Staged scope.",
+    ]
+    four = _levers(
+        ("staged_scope", -0.01, -0.005, 0.3, -0.3, -0.35, -0.4),
+        ("open_motivations", -0.01, -0.01, 0.0, 0.03, 0.004, 0.004),
+        ("continuity_plan", -0.01, -0.002, 0.4, -0.2, -0.25, -0.3),
+        ("it_harmonisation_first", -0.02, -0.02, 0.0, -0.3, -0.35, -0.35),
+    )
+    assert [(c.lever, c.rises, c.doubt) for c in money_changes(four)] == [
+        ("Open motivations", True, "untested"),
+        ("Staged scope", False, ""),
+        ("Continuity plan", False, ""),
+        ("IT harmonisation first", False, "untested"),
+    ]
+    assert money_words(money_changes(four), 4, 24) == [
+        "Once a lever's own cost is paid, savings measurably rise with 1 of 4 levers and fall with 3 of 4 levers: Open motivations (GBP +0.03 m"
+        " a partnership, 95% interval +0.004 to +0.10); Staged scope (GBP -0.30 m a partnership, 95% interval -0.35 to -0.25); Continuity plan"
+        " (GBP -0.20 m a partnership, 95% interval -0.25 to -0.15); IT harmonisation first (GBP -0.30 m a partnership, 95% interval -0.35 to -0.25).",
+        "For Open motivations and IT harmonisation first, the doubt about the assumptions could not be measured with 24 draws, so whether the"
+        " change in net savings holds once that doubt is counted is not known.",
+    ]
+    assert money_words([], 4, 24) == ["No lever measurably changes net savings once its own cost is paid."]

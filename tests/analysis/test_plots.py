@@ -500,7 +500,7 @@ def test_forest_plot_says_which_levers_pay_for_themselves_as_notebook_02s_best_v
     assert cost.texts[1].get_text() == "pays for itself: net of its cost, savings rise\n(if the rise holds: its net savings' total interval includes no rise)"
     rows[2] |= {"collapse_difference_total_high": 0.01}
     cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
-    both = "(if the drop and the rise hold: the assumptions' doubt could undo either)"
+    both = "(if the drop and rise hold: the assumptions' doubt could undo either)"
     assert cost.texts[1].get_text() == f"pays for itself: net of its cost, savings rise\n{both}", "one line: a row's label keeps to two"
     rows[2] |= {"collapse_difference_total_high": -0.011, "net_savings_difference_total_low": 0.004, "net_savings_difference_parameter_share": 0.0}
     cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
@@ -689,3 +689,27 @@ def test_the_policy_with_no_lever_is_named_in_one_place():
     named = sorted(str(p.relative_to(root)) for p in root.rglob("*.py") if re.search(r'^\w+ = "none"$', p.read_text(encoding="utf-8"), re.M))
     assert named == ["config/settings.py"] and adapter.NO_POLICY is NO_POLICY == "none"
     assert plots._levels(["open_motivations", "all_levers", NO_POLICY], "policy")[0] == NO_POLICY
+
+
+def test_forest_plot_marks_the_lever_measurably_cheapest_per_point_as_notebook_02s_best_value_says_it():
+    """The cost panel wrote each lever's cost per point of collapse avoided without saying which the run tells cheapest, while notebook
+    02's best value ranks them on the paired replications (sim.analysis.comparison.least_per_point): Staged scope saves 200 of 1,000
+    partnerships, Open motivations 170 of those same 200, at the same cost, so Staged scope is measurably the cheaper per point."""
+    n = 1000
+
+    def saved(count: int, first: int = 0) -> pd.DataFrame:
+        outcome = np.where((np.arange(n) >= first) & (np.arange(n) < first + count), "sustained", "collapsed")
+        return pd.DataFrame({"rep": np.arange(n), "outcome": outcome, "lever_cost": np.ones(n), "net_savings": np.zeros(n)})
+
+    comparison = compare_policies({"none": saved(0), "staged_scope": saved(200), "open_motivations": saved(170)})
+    cost = plots.forest_figure(comparison).axes[1]
+    assert [t.get_text() for t in cost.texts] == [
+        "GBP 0.050 m per point of collapse avoided: measurably the least",
+        "GBP 0.059 m per point of collapse avoided",
+    ]
+    # saving 190 others instead, the paired comparison cannot tell them apart: neither is marked
+    close = compare_policies({"none": saved(0), "staged_scope": saved(200), "open_motivations": saved(190, first=200)})
+    assert [t.get_text() for t in plots.forest_figure(close).axes[1].texts] == [
+        "GBP 0.050 m per point of collapse avoided",
+        "GBP 0.053 m per point of collapse avoided",
+    ]
