@@ -684,15 +684,25 @@ def _sweep_title(table: Any, size: str = "replications", of: str = "simulated pa
     return f"{run}, {int(sizes[0]):,} {of}" if len(sizes) == 1 else run
 
 
-def _unfinished(everything: Any, unfinished: Any, done: int) -> str:
-    """What the report of a sweep says of its points that did not complete: how many, and a table of them with their values and reasons."""
+def _unfinished(everything: Any, unfinished: Any, done: int, total: int) -> str:
+    """What the report of a sweep says of its points that did not complete: how many, and a table of them with their values and reasons.
+
+    ``total``: the sweep's points (those recorded in ``everything`` and those never started, which have no row).
+    """
     status = unfinished["status"].astype(str)
-    failed, running = int((status == "failed").sum()), int((status != "failed").sum())
-    parts = [f"{failed} failed" if failed else "", f"{running} did not finish (stopped, or still running)" if running else ""]
+    failed, running, unstarted = int((status == "failed").sum()), int((status != "failed").sum()), total - len(everything)
+    parts = [
+        f"{failed} failed" if failed else "",
+        f"{running} did not finish (stopped, or still running)" if running else "",
+        f"{unstarted} {'was' if unstarted == 1 else 'were'} never started" if unstarted > 0 else "",
+    ]
+    said = [p for p in parts if p]
     values = swept_columns(everything)
     frame = unfinished[["point", *values, "status", *(["error"] if "error" in unfinished.columns else [])]].astype(object)
     shown = f"the figures and the table of points show the {done} that completed" if done else "none completed, so there is no figure or table of points"
-    note = f"<p class=note>Of the {len(everything)} points, {' and '.join(p for p in parts if p)}: {shown}.</p>"
+    note = f"<p class=note>Of the {total} points, {', '.join(said[:-1]) + ' and ' if len(said) > 1 else ''}{said[-1]}: {shown}.</p>"
+    if unfinished.empty:
+        return note
     return note + "<h2>Points that did not complete</h2>" + _table(["point", *values, "status", "reason"], frame.where(frame.notna(), "").values.tolist())
 
 
@@ -706,15 +716,15 @@ def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list
     the "What was run" line after the points and what they sweep (the command is added last).
     """
     over = ", ".join(swept_columns(everything))
-    report = Report(f"Sweep of {len(everything)} {noun} over {over or 'nothing'}")
+    total = max(expected_points(folder)[0] or 0, len(everything))  # as Collected.total: points not started have no row
+    report = Report(f"Sweep of {total} {noun} over {over or 'nothing'}")
     meta = json.loads((folder / SWEEP).read_text(encoding="utf-8")) if (folder / SWEEP).is_file() else {}
-    parts = [f"{len(everything)} {noun} sweeping {over}" if over else f"{len(everything)} {noun}", *run]
+    parts = [f"{total} {noun} sweeping {over}" if over else f"{total} {noun}", *run]
     command = [f"command: {line}"] if (line := command_line(meta)) else []
     report.sections.append(f"<p class=what>What was run: {_e('; '.join([*parts, *command]))}</p>")
-    total = max(expected_points(folder)[0] or 0, len(everything))  # as Collected.total: points not started have no row
     report.sections += [_note(line) for line in posterior_notes(everything, total)]
-    if len(table) < len(everything):
-        report.sections.append(_unfinished(everything, everything.drop(index=table.index), len(table)))
+    if len(table) < total:
+        report.sections.append(_unfinished(everything, everything.drop(index=table.index), len(table), total))
     return report
 
 
@@ -768,7 +778,7 @@ def _sweep_report(folder: Path) -> Report:
 
     everything = pd.read_parquet(folder / TABLE)
     table = everything[everything["status"].astype(str) == "ok"] if "status" in everything.columns else everything
-    swept = swept_columns(table)
+    swept = swept_columns(everything)  # a value swept is named at each point that completed, though one alone completed
     estimate, low, high = plots.SWEEP_ESTIMATE
     if len(table) and SEARCH_MARK in table.columns:
         return _searches_report(folder, everything, table.copy(), swept)

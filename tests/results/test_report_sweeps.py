@@ -133,6 +133,26 @@ def test_a_sweep_with_failed_points_says_so_and_lists_them(tmp_path):
     assert "Other results in this folder" not in page, "failures.csv is the sweep's own file"
 
 
+def test_a_sweep_stopped_with_one_point_done_names_its_value_and_counts_every_point(tmp_path):
+    """A joblib sweep of 3 points stopped after its first (point 1 interrupted, point 2 never started): the page said 'Sweep of
+    2 points' and 'Of the 2 points, 1 did not finish', and its table of points had no column of the swept value, the one point
+    left alone with the value it shares with nothing."""
+    sweep_folder(tmp_path, {"partnership.decision_clarity": [0.2, 0.5]}, ["none", None])
+    table = pd.read_parquet(tmp_path / "sweep.parquet")
+    table["status"] = pd.Categorical(["ok", "running"])
+    table.loc[[1], list(SWEEP_ESTIMATE)] = np.nan
+    table.to_parquet(tmp_path / "sweep.parquet")
+    (tmp_path / "sweep.json").write_text(json.dumps({"points": 3}), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        page = report.page(report.build(tmp_path))
+    assert "<title>Sweep of 3 points over partnership.decision_clarity</title>" in page
+    assert "What was run: 3 points sweeping partnership.decision_clarity;" in page
+    assert "Of the 3 points, 1 did not finish (stopped, or still running) and 1 was never started: the figures and the table of points show the 1" in page
+    points = page.split("<h2>Points</h2>", 1)[1]
+    assert points.index("partnership.decision_clarity") < points.index("P(collapse)") and "<td>0.2</td>" in points
+
+
 def test_a_sweep_whose_points_all_failed_has_no_empty_figures_or_table(tmp_path):
     """It said 'the figures and the table of points show the 0 that completed' above an empty Figures heading and an empty table."""
     sweep_folder(tmp_path, {"partnership.min_partners": [5, 6]}, [None, None])
