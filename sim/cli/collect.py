@@ -63,7 +63,9 @@ def _main(argv: list[str] | None) -> int:
         print(line)
     if stopped and collected.expected and collected.done < collected.expected:
         left = collected.expected - collected.done
-        print(f"The sweep is not running: {left} of its points {'is' if left == 1 else 'are'} not done (its command again with resume=true runs them)")
+        again = results.command_line(results.sweep_info(args.folder), resume=True)
+        runs = f"; to run {'it' if left == 1 else 'them'}: {again}" if again else " (its command again with resume=true runs them)"
+        print(f"The sweep is not running: {left} of its points {'is' if left == 1 else 'are'} not done{runs}")
     if not args.report:
         print(f"Sweep table: {args.folder / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})")
         if (args.folder / results.COMPARISONS).is_file():

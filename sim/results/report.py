@@ -84,7 +84,7 @@ from sim.results.files import (
     atomic_path,
     save_figure,
 )
-from sim.results.sweep import CALIBRATION_MARK, COMPARISONS, COMPARISONS_CSV, SWEEP, command_line, expected_points, posterior_notes
+from sim.results.sweep import CALIBRATION_MARK, COMPARISONS, COMPARISONS_CSV, command_line, expected_points, posterior_notes, sweep_info
 
 #: Result files of each kind, the first one telling the kind.
 KINDS = {
@@ -718,7 +718,7 @@ def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list
     over = ", ".join(swept_columns(everything))
     total = max(expected_points(folder)[0] or 0, len(everything))  # as Collected.total: points not started have no row
     report = Report(f"Sweep of {total} {noun} over {over or 'nothing'}")
-    meta = json.loads((folder / SWEEP).read_text(encoding="utf-8")) if (folder / SWEEP).is_file() else {}
+    meta = sweep_info(folder)
     parts = [f"{total} {noun} sweeping {over}" if over else f"{total} {noun}", *run]
     command = [f"command: {line}"] if (line := command_line(meta)) else []
     report.sections.append(f"<p class=what>What was run: {_e('; '.join([*parts, *command]))}</p>")

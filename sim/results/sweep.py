@@ -583,16 +583,26 @@ def gather(root: Path) -> Collected:
     return Collected(root, rows, expected, started)
 
 
-def command_line(info: Mapping[str, Any]) -> str | None:
+def command_line(info: Mapping[str, Any], resume: bool = False) -> str | None:
     """The one line that runs a sweep again into its folder, from its ``sweep.json`` (``info``; None where it records no command).
 
     Its command (:func:`sim.cli.sweep.sweep_command`) quoted for a POSIX shell, after ``cd`` to the folder it ran in
-    (``cwd``, where its relative paths are read from) where that is recorded.
+    (``cwd``, where its relative paths are read from) where that is recorded; with ``resume``, with ``resume=true``
+    in place of any ``resume=`` it has (the line that runs the points not done and skips the others).
     """
     if not info.get("command"):
         return None
-    line = shlex.join(str(word) for word in info["command"])
+    words = [str(word) for word in info["command"]]
+    if resume:
+        words = [*(word for word in words if not word.startswith("resume=")), "resume=true"]
+    line = shlex.join(words)
     return f"cd {shlex.quote(str(info['cwd']))} && {line}" if info.get("cwd") else line
+
+
+def sweep_info(root: Path) -> dict[str, Any]:
+    """What the sweep under ``root`` recorded as it started: its ``sweep.json`` (a design's in ``points/``; empty where there is none)."""
+    root = Path(root)
+    return _read_json(root / SWEEP) or _read_json(root / POINTS / SWEEP) or {}
 
 
 def expected_points(root: Path) -> tuple[int | None, float | None]:
@@ -601,7 +611,7 @@ def expected_points(root: Path) -> tuple[int | None, float | None]:
     A multirun of design chunks has its chunks as jobs and their rows as points: known once every chunk has started.
     """
     root = Path(root)
-    sweep = _read_json(root / SWEEP) or _read_json(root / POINTS / SWEEP) or {}
+    sweep = sweep_info(root)
     expected, started = sweep.get("points"), sweep.get("started")
     chunks = [info for path in sorted(root.glob(f"*/{POINTS}/{SWEEP}")) if (info := _read_json(path)) is not None]
     if chunks:

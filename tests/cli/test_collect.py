@@ -28,6 +28,17 @@ def test_a_sweep_no_longer_running_gets_no_time_left(tmp_path, capsys):
     assert "The sweep is not running: 2 of its points are not done (its command again with resume=true runs them)" in out
 
 
+def test_a_stopped_sweep_gives_the_line_that_runs_its_points_not_done(tmp_path, capsys):
+    """sim-collect of a joblib sweep stopped by Ctrl-C said 'its command again with resume=true runs them', though its
+    sweep.json holds the command: it now gives the line to paste, resume=true in place of any resume= it had."""
+    half_done_sweep(tmp_path)
+    command = ["sim-run", "-m", "seed=1,2,3", "resume=false", "out=my sweep"]
+    (tmp_path / sweep.SWEEP).write_text(json.dumps({"points": 3, "started": 100.0, "command": command, "cwd": "/home/me"}))
+    assert collect.main([str(tmp_path), "--report"]) == 0
+    line = "The sweep is not running: 2 of its points are not done; to run them: cd /home/me && sim-run -m seed=1,2,3 'out=my sweep' resume=true"
+    assert line in capsys.readouterr().out.splitlines()
+
+
 def test_one_point_not_done_is_said_in_the_singular(tmp_path, capsys):
     """A SLURM sweep stopped with one point not done read 'The sweep is not running: 1 of its points are not done'."""
     half_done_sweep(tmp_path)
