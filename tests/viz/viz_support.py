@@ -59,12 +59,20 @@ def need_chromium() -> str:
     return path
 
 
-def ended_story_and_replay(case_id: str) -> tuple[adapter.Run, adapter.Run]:
-    """Case ``case_id``'s story (:func:`sim.viz.stories.story_for`) and its replay with the story's levers, both run to their end."""
+def ended_story(case_id: str) -> adapter.Run:
+    """Case ``case_id``'s story (:func:`sim.viz.stories.story_for`) run to its end."""
     story = stories.story_for(case_id)
     assert story is not None, f"case {case_id} has no story"
     run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
     run.run_to_end()
+    return run
+
+
+def ended_story_and_replay(case_id: str) -> tuple[adapter.Run, adapter.Run]:
+    """Case ``case_id``'s story (:func:`ended_story`) and its replay with the story's levers, both run to their end."""
+    story = stories.story_for(case_id)
+    assert story is not None, f"case {case_id} has no story"
+    run = ended_story(case_id)
     replay = adapter.replay_of(run, story.levers)
     replay.run_to_end()
     return run, replay
