@@ -302,16 +302,15 @@ class PairedTally:
         draws = self.joint.groups() if self.by_draw is not None else None
         for a, b in itertools.permutations(lowers, 2):
             index = [a, b, offset + a, offset + b]
-            mc = cost_contrast(n, mean[index], covariance[np.ix_(index, index)], confidence)
+            mc, _ = cost_contrast(n, mean[index], covariance[np.ix_(index, index)], confidence)
             if not mc.high < 0:
                 continue
             doubt: Doubt = ""
             if draws is not None:
                 sizes, means, covariances = draws
                 per_draw = [cost_contrast(k, m[index], c[np.ix_(index, index)], confidence) for k, m, c in zip(sizes, means, covariances, strict=True)]
-                z = z_value(confidence)
-                noise = np.array([((e.high - e.low) / (2 * z)) ** 2 for e in per_draw])
-                t = total_interval(np.array([e.value for e in per_draw]), noise, mc, confidence, weights=sizes, normal=True)
+                noise = np.array([variance for _, variance in per_draw])
+                t = total_interval(np.array([e.value for e, _ in per_draw]), noise, mc, confidence, weights=sizes, normal=True)
                 doubt = "lost" if t.high >= 0 else "untested" if undetected(t.parameter_share) else ""
             said[levers[a]][levers[b]] = doubt
         return said
@@ -451,7 +450,7 @@ class JointMoments:
         return self.n[used], [m for m, _ in moments], [c for _, c in moments]
 
 
-def cost_contrast(n: int, mean: np.ndarray, covariance: np.ndarray, confidence: float = 0.95) -> Estimate:
+def cost_contrast(n: int, mean: np.ndarray, covariance: np.ndarray, confidence: float = 0.95) -> tuple[Estimate, float]:
     """``X = cA pB - cB pA`` with its paired interval: below zero where lever ``A`` costs less than ``B`` per point avoided.
 
     ``pA = -mean(dA)``, ``dA`` lever ``A``'s paired difference in the event per replication (the
@@ -459,7 +458,16 @@ def cost_contrast(n: int, mean: np.ndarray, covariance: np.ndarray, confidence: 
     cA mean(dB)``. Its variance is ``g' C g / n``, ``C`` the covariance of ``(cA, cB, dA, dB)``
     per replication and ``g = (-mean(dB), mean(dA), cB, -cA)`` ``X``'s gradient: exact where the
     costs do not vary by replication (``X`` is then the mean of ``cB dA - cA dB``), the delta
-    method where they do. Wald interval.
+    method where they do.
+
+    The interval takes the Agresti-Min adjustment of :func:`sim.analysis.stats.paired_counts`, so that
+    a few discordant replications do not make it collapse to a point: half a replication in which
+    only ``A`` avoids the event (``dA = -1``, ``dB = 0``), half a one in which only ``B`` does, and one
+    in which neither does, each at the levers' mean costs (``n + 2`` replications); the Wald interval
+    of the adjusted ``X`` is then widened, where needed, to hold the observed one. With costs that
+    do not vary it is :func:`~sim.analysis.stats.paired_counts`'s interval of ``A``'s event rate minus
+    ``B``'s, times the cost: ``A`` saving 4 partnerships ``B`` does not (and ``B`` none that ``A``
+    does not) is not measurably cheaper (the exact McNemar p is 0.125), 5 is.
 
     Parameters
     ----------
@@ -468,15 +476,34 @@ def cost_contrast(n: int, mean: np.ndarray, covariance: np.ndarray, confidence: 
     mean
         ``(4,)``: the means of ``cA``, ``cB``, ``dA``, ``dB``.
     covariance
-        ``(4, 4)``: their covariance per replication.
+        ``(4, 4)``: their covariance per replication (``ddof`` 1).
     confidence
         Level of the interval.
+
+    Returns
+    -------
+    estimate, variance
+        ``X`` (the observed value) with its adjusted interval, and the Monte Carlo variance of the observed ``X``
+        (``g' C g / n``, unadjusted, as :meth:`sim.analysis.stats.DrawMoments.estimates` gives a paired difference's).
     """
+    mean = np.asarray(mean, float)
+    covariance = np.asarray(covariance, float)
+
+    def gradient(m: np.ndarray) -> np.ndarray:
+        return np.array([-m[3], m[2], m[1], -m[0]])
+
     c_a, c_b, d_a, d_b = mean
     value = float(c_b * d_a - c_a * d_b)
-    gradient = np.array([-d_b, d_a, c_b, -c_a])
-    half = z_value(confidence) * math.sqrt(max(float(gradient @ covariance @ gradient), 0.0) / n)
-    return Estimate(value, value - half, value + half)
+    variance = max(float(gradient(mean) @ covariance @ gradient(mean)), 0.0) / n
+    pseudo = np.array([[c_a, c_b, -1.0, 0.0], [c_a, c_b, 0.0, -1.0], [c_a, c_b, 0.0, 0.0]])
+    weight = np.array([0.5, 0.5, 1.0])
+    size = n + 2
+    moments = (n - 1) * covariance + n * np.multiply.outer(mean, mean) + (pseudo.T * weight) @ pseudo
+    adjusted = (n * mean + weight @ pseudo) / size
+    spread = moments / size - np.multiply.outer(adjusted, adjusted)
+    centre = float(adjusted[1] * adjusted[2] - adjusted[0] * adjusted[3])
+    half = z_value(confidence) * math.sqrt(max(float(gradient(adjusted) @ spread @ gradient(adjusted)), 0.0) / size)
+    return Estimate(value, min(centre - half, value), max(centre + half, value)), variance
 
 
 def draw_effects(estimates: np.ndarray, noise: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
