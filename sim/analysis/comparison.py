@@ -1315,9 +1315,9 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
     ``"lost"`` where its total interval reaches zero and ``"untested"`` where the draws could not
     measure the doubt about the assumptions (``parameter_share`` 0). Which levers it costs
     measurably less than per point comes from ``<measure>_cheaper_than`` (the paired comparison,
-    :meth:`PairedTally.cheaper`) with its ``_lost`` and ``_untested``; a frame without that column
-    (a ``comparison.parquet`` written before it) gives the levers whose intervals of cost per
-    point lie wholly above this one's, a weaker test.
+    :meth:`PairedTally.cheaper`) with its ``_lost`` and ``_untested``; a row without it (a
+    ``comparison.parquet`` written before it, or its older rows in a sweep's table: the column missing
+    or NaN) gives the levers whose intervals of cost per point lie wholly above this one's, a weaker test.
 
     Parameters
     ----------
@@ -1335,16 +1335,17 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
     name = f"{measure}_difference"
     values = []
     rows = comparison[comparison[f"{name}_high"] < 0]
-    paired = f"{measure}_cheaper_than" in rows
     for _, row in rows.iterrows():
         cost = row["lever_cost"]
         low, high = per_point_interval(cost, 100 * row[f"{name}_low"], 100 * row[f"{name}_high"])
         pays = bool(row.get("net_savings_difference_low", np.nan) > 0)
         rise = _holds(row, "net_savings_difference", below=False) if pays else ""
         cheaper: dict[str, Doubt] = {}
+        others = _named(row, f"{measure}_cheaper_than")
+        paired = others is not None
         if paired:
-            doubts = {d: str(row.get(f"{measure}_cheaper_than_{d}", "") or "").split() for d in ("lost", "untested")}
-            for other in str(row[f"{measure}_cheaper_than"] or "").split():
+            doubts = {d: _named(row, f"{measure}_cheaper_than_{d}") or [] for d in ("lost", "untested")}
+            for other in others or []:
                 cheaper[policy_words(other)] = "lost" if other in doubts["lost"] else "untested" if other in doubts["untested"] else ""
         values.append(
             LeverValue(
@@ -1359,9 +1360,17 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
                 paired=paired,
             )
         )
-    if not paired:
-        values = [replace(v, cheaper_than={w.lever: "" for w in values if w.low > v.high}) for v in values]
-    return values
+    return [v if v.paired else replace(v, cheaper_than={w.lever: "" for w in values if w.low > v.high}) for v in values]
+
+
+def _named(row: Any, column: str) -> list[str] | None:
+    """The policy names a row's ``column`` holds (space-separated), or None where the row has no value there.
+
+    A table of rows written before and after the column was (a sweep resumed across versions) holds NaN (or ``pd.NA``)
+    in the older rows: absent, not a name.
+    """
+    value = row.get(column)
+    return value.split() if isinstance(value, str) else None
 
 
 def per_point_interval(cost: Any, difference_low: Any, difference_high: Any) -> tuple[Any, Any]:

@@ -370,6 +370,23 @@ def test_a_comparison_written_before_the_paired_ranking_tells_levers_apart_only_
     )
 
 
+def test_the_older_points_of_a_sweep_resumed_across_versions_keep_the_overlap_test_and_the_newer_the_paired_one():
+    """A sim-compare sweep resumed across two versions concatenates comparisons written before ``collapse_cheaper_than`` was and
+    after: the older points hold NaN there, and every lever was said cheaper than a lever 'Nan' (lost), so the forest plot marked
+    nothing and best value gave the paired reason. Each row is now read for what it holds: NaN is no column."""
+    newer = _costs_per_point(np.arange(400), np.arange(100), draws=20)
+    older = _costs_per_point(np.arange(400), np.arange(100))
+    older = older.drop(columns=[c for c in older.columns if "cheaper_than" in c])
+    table = pd.concat([older.assign(point=0), newer.assign(point=1)], ignore_index=True)
+    for name in table.columns:
+        if table[name].dtype == object:
+            table[name] = table[name].astype("string")  # as a sweep's table holds text
+    before, after = (lever_values(table[table["point"] == point]) for point in (0, 1))
+    assert [(v.paired, dict(v.cheaper_than)) for v in before] == [(False, {"Open motivations": ""}), (False, {})]
+    assert best_value(before).endswith("measurably less than any of the others (the 95% intervals of the difference lie above zero).")
+    assert [v.paired for v in after] == [True, True] and dict(after[0].cheaper_than) == {"Open motivations": "lost"}
+
+
 def _saved(n: int, saved: np.ndarray, draws: int = 0) -> pd.DataFrame:
     """``n`` partnerships that all collapse but for the replications ``saved``, at a lever cost of 1 (GBP m); ``draws`` equal parameter draws."""
     outcome = np.full(n, "collapsed", dtype=object)
