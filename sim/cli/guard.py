@@ -498,8 +498,9 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
         f"stopped by {name} before the run finished: no sweep table was written{where}{jobs}; {finished} kept in {points}"
         f" (resume=true skips {'it' if kept == 1 else 'them'}; {cleaned})"
     )
-    if points is not None and (rows := _table_rows(points / TABLE)) is not None:  # sim-collect run while the sweep ran, or an earlier attempt's
-        line += f"; the {TABLE} there was collected before, with {rows} point{'s' if rows != 1 else ''}: sim-collect {points} brings it up to date"
+    root = folder if folder is not None else points  # a design's table is in its folder, its points' folders in points/
+    if (rows := _table_rows(root / TABLE)) is not None:  # sim-collect run while the sweep ran, or an earlier attempt's
+        line += f"; the {TABLE} there was collected before, with {rows} point{'s' if rows != 1 else ''}: sim-collect {root} brings it up to date"
     return line
 
 

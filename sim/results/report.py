@@ -52,7 +52,7 @@ from typing import Any
 from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
 from sim.analysis.stats import undetected
-from sim.analysis.summary import METHODS, MONEY, cause_tables, meanings, mode_words, parameter_part, plain_lines, what_was_run
+from sim.analysis.summary import METHODS, MONEY, cause_tables, listed, meanings, mode_words, parameter_part, plain_lines, what_was_run
 from sim.analysis.summary import render_uncertainty as render_run_uncertainty
 from sim.config.uncertainty import small_posterior_words
 from sim.frontends.words import scenario_words
@@ -630,6 +630,14 @@ def _point_summaries(folder: Path, table: Any, swept: list[str]) -> dict[str, An
     return out
 
 
+def _points_shown(shown: int, completed: int) -> str:
+    """Which of a sweep's ``completed`` points its survival and causes figures show (``shown``, at most :data:`MAX_POINTS`)."""
+    if shown == completed:
+        return "at its one point" if shown == 1 else f"at each of its {shown} points"
+    why = f"the figures show the first {MAX_POINTS} at most" if completed > MAX_POINTS else "the others' summary.json is missing"
+    return f"at {shown} of its {completed} points ({why})"
+
+
 def _modes(table: Any, points: dict[str, Any]) -> str | None:
     """The uncertainty modes the sweep's points ran with (its ``uncertainty`` column, else the points' summaries), joined by commas."""
     if "uncertainty" in table.columns:
@@ -700,7 +708,7 @@ def _unfinished(everything: Any, unfinished: Any, done: int, total: int) -> str:
     values = swept_columns(everything)
     frame = unfinished[["point", *values, "status", *(["error"] if "error" in unfinished.columns else [])]].astype(object)
     shown = f"the figures and the table of points show the {done} that completed" if done else "none completed, so there is no figure or table of points"
-    note = f"<p class=note>Of the {total} points, {', '.join(said[:-1]) + ' and ' if len(said) > 1 else ''}{said[-1]}: {shown}.</p>"
+    note = f"<p class=note>Of the {total} points, {listed(said)}: {shown}.</p>"
     if unfinished.empty:
         return note
     return note + "<h2>Points that did not complete</h2>" + _table(["point", *values, "status", "reason"], frame.where(frame.notna(), "").values.tolist())
@@ -812,12 +820,9 @@ def _sweep_report(folder: Path) -> Report:
     if points:
         key = f"Each point: {'; '.join(plots.swept_words(c) for c in swept)}" if _named_by_values(table, swept) else ""
         title = f"{key} ({_sweep_title(table)})" if key else _sweep_title(table)
-        report.figure(
-            "survival", plots.survival_figure(points, title=title), f"Partnerships not collapsed over time at the first {len(points)} points (0-100% scale)."
-        )
-        report.figure(
-            "causes", plots.causes_figure(points, title=title, counts="collapse"), f"Causes and triggers of the collapses at the first {len(points)} points."
-        )
+        at = _points_shown(len(points), len(table))
+        report.figure("survival", plots.survival_figure(points, title=title), f"Partnerships not collapsed over time {at} (0-100% scale).")
+        report.figure("causes", plots.causes_figure(points, title=title, counts="collapse"), f"Causes and triggers of the collapses {at}.")
     failure = [f"failure.{part}" for part in ("value", "low", "high")]
     rows = [
         [

@@ -97,6 +97,13 @@ def test_a_stopped_sweep_says_the_table_sim_collect_wrote_while_it_ran_is_behind
     pd.DataFrame({"point": [0, 1]}).to_parquet(tmp_path / "sweep.parquet")
     line = guard.stopped_line(2, tmp_path, tmp_path)
     assert line.endswith(f"; the sweep.parquet there was collected before, with 2 points: sim-collect {tmp_path} brings it up to date"), line
+    design = tmp_path / "design"  # a design's points are in D/points, its table in D
+    for point in range(2):
+        (design / "points" / str(point)).mkdir(parents=True)
+        (design / "points" / str(point) / "summary.json").write_text("{}")
+    pd.DataFrame({"point": [0]}).to_parquet(design / "sweep.parquet")
+    line = guard.stopped_line(2, design, design / "points")
+    assert line.endswith(f"; the sweep.parquet there was collected before, with 1 point: sim-collect {design} brings it up to date"), line
 
 
 def test_a_stopped_calibration_or_search_sweep_counts_the_points_it_finished(tmp_path):

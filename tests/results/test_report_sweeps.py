@@ -227,6 +227,37 @@ def test_the_survival_and_causes_figures_of_a_sweep_of_one_or_two_columns_have_a
         assert all("Baseline scenario, 100 simulated partnerships per point" in t.replace("\n", " ") for t in titles), (swept, titles)
 
 
+def test_the_survival_and_causes_captions_say_which_of_the_points_they_show(tmp_path):
+    """Their captions said "at the first 3 points" of a sweep of 3 points, and "at the first 1 points" of one."""
+    from sim.analysis.summary import Tally
+    from sim.config.scenarios import load
+    from sim.frontends.runner import Sinks, fixed, run_blocks
+    from sim.results.files import write_json
+
+    tally = Tally(120)
+    run_blocks(load("baseline", "none"), 1, fixed(60, 60), Sinks(tables=(tally,)))
+    summary = tally.summary()
+    said = {}
+    for n, written in ((1, 1), (3, 3), (3, 2), (10, 10)):
+        folder = tmp_path / f"{n}-{written}"
+        sweep_folder(folder, {"partnership.decision_clarity": list(np.linspace(0.1, 0.9, n))}, ["none"] * n)
+        table = pd.read_parquet(folder / "sweep.parquet").assign(scenario="baseline", job_dir=lambda t: t["point"].astype(str))
+        table.to_parquet(folder / "sweep.parquet")
+        for point in table["point"][:written]:
+            write_json(folder / str(point) / "summary.json", summary)
+        page = html.unescape("".join(report.build(folder).sections))
+        said[n, written] = [line for line in ("over time", "of the collapses") if f"{line} at" in page], page
+    for (n, written), expected in {
+        (1, 1): "at its one point",
+        (3, 3): "at each of its 3 points",
+        (3, 2): "at 2 of its 3 points (the others' summary.json is missing)",
+        (10, 10): f"at 8 of its 10 points (the figures show the first {report.MAX_POINTS} at most)",
+    }.items():
+        found, page = said[n, written]
+        assert found == ["over time", "of the collapses"] and page.count(expected) == 2, (n, written, expected)
+        assert "at the first" not in page
+
+
 def test_a_search_sweep_says_each_risk_it_asked_about_and_each_point_without_an_answer(tmp_path):
     """A sweep over risk= said the first point's risk for all; a point whose search found no package is said so, its cells left empty."""
     import json
