@@ -1410,6 +1410,68 @@ def least_per_point(levers: Sequence[LeverValue]) -> list[LeverValue]:
     return [rest[0], *(v for v in rest[1:] if v.lever not in rest[0].cheaper_than)]
 
 
+@dataclass(frozen=True)
+class Least:
+    """The lever that, of two or more that do not pay for themselves, is measurably the least per point, and the doubt about that rank.
+
+    Attributes
+    ----------
+    value
+        The lever (:func:`lever_values`).
+    lost, untested
+        The levers (named as :attr:`LeverValue.lever`, in the order the levers were given) from which, counting the doubt about
+        the assumptions, it cannot be told (``"lost"``), and those for which the draws could not measure that doubt
+        (``"untested"``). Both empty where its own drop does not hold once that doubt is counted (:attr:`LeverValue.drop`
+        ``"lost"``): its caveat already says the doubt undoes it, and so any rank by cost per point.
+    """
+
+    value: LeverValue
+    lost: list[str]
+    untested: list[str]
+
+    @property
+    def doubt(self) -> Doubt:
+        """The rank's :data:`Doubt`: ``"lost"`` where some lever could undo it, else ``"untested"`` where some could not be tested."""
+        return "lost" if self.lost else "untested" if self.untested else ""
+
+
+def measurably_least(levers: Sequence[LeverValue]) -> Least | None:
+    """The lever measurably the least per point of those that do not pay for themselves (two or more), with the doubt about that rank.
+
+    The one rule :func:`best_value` and the forest plot's cost panel (:func:`sim.analysis.plots.forest_figure`) say:
+    :func:`least_per_point` names it alone. None where fewer than two levers do not pay for themselves or the cheapest
+    cannot be told from another.
+
+    Parameters
+    ----------
+    levers
+        The levers that measurably lower the chance (:func:`lever_values`), in the order a table lists them.
+    """
+    close = least_per_point(levers)
+    if len(close) != 1 or sum(not v.pays for v in levers) < 2:
+        return None
+    cheapest = close[0]
+    if cheapest.drop == "lost":
+        return Least(cheapest, [], [])
+    doubts = {v.lever: cheapest.cheaper_than.get(v.lever, "") for v in levers}
+    return Least(cheapest, [lever for lever, d in doubts.items() if d == "lost"], [lever for lever, d in doubts.items() if d == "untested"])
+
+
+def paired_cost_words(between: str, verdict: str, confidence: float = 0.95) -> str:
+    """How the paired comparison of costs per point is said, in every sentence that gives it.
+
+    Parameters
+    ----------
+    between
+        What is compared, e.g. ``"their costs per point"``.
+    verdict
+        What its interval does, e.g. ``"holds zero"``.
+    confidence
+        The level of the interval.
+    """
+    return f"on the same simulated partnerships, the {confidence:.0%} interval of the difference between {between} {verdict}"
+
+
 def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confidence: float = 0.95) -> str:
     """Which of the levers that measurably lower ``measure`` are the better buy, in a sentence that claims no more than the numbers show.
 
@@ -1419,7 +1481,8 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
     measurably cheaper than every other, on the paired replications (:meth:`PairedTally.cheaper`);
     otherwise the levers that cannot be told from it are named with it. Where the run tells the
     cheapest apart but, counting the doubt about the assumptions, it could not be told from some
-    lever (or the draws could not measure that doubt), the sentence says so.
+    lever (or the draws could not measure that doubt), the sentence says so (:func:`measurably_least`),
+    naming those levers in the order given; not where its own drop is undone by that doubt (its caveat says so).
 
     Parameters
     ----------
@@ -1449,30 +1512,28 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
     close = least_per_point(levers)
     if close:
         cheapest = close[0]
-        others = sum(not v.pays for v in levers) - 1
         per_point = f"per percentage point of {measure} avoided"
         if len(close) == 1:
             apart = ""
-            if others:
-                against = "their paired" if cheapest.paired else "the"
-                apart = f", measurably less than any of the others ({against} {level} intervals of the difference lie above zero)"
-                lost = [lever for lever, doubt in cheapest.cheaper_than.items() if doubt == "lost"]
-                untested = [lever for lever, doubt in cheapest.cheaper_than.items() if doubt == "untested"]
-                if lost:
-                    apart += f", though counting the doubt about the assumptions it cannot be told from {listed(lost)}"
-                if untested:
+            least = measurably_least(levers)
+            if least is not None:
+                why = (
+                    paired_cost_words("its cost per point and each other one's", "lies below zero", confidence)
+                    if cheapest.paired
+                    else f"its {level} interval of cost per point lies below each of theirs"
+                )
+                apart = f", measurably less than any of the others ({why})"
+                if least.lost:
+                    apart += f", though counting the doubt about the assumptions it cannot be told from {listed(least.lost)}"
+                if least.untested:
                     unknown = "once the doubt about the assumptions is counted is not known"
-                    apart += f"{'; and' if lost else ', though'} whether it stays below {listed(untested)} {unknown}"
+                    apart += f"{'; and' if least.lost else ', though'} whether it stays cheaper per point than {listed(least.untested)} {unknown}"
             interval = f"{level} interval {cheapest.low:.3f} to {cheapest.high:.3f}"
             said.append(f"{lead}{cheapest.lever}{cheapest.caveat}, at GBP {cheapest.per_point:.3f} m {per_point} ({interval}){apart}.")
         else:
             costs = "; ".join(f"{v.lever} GBP {v.per_point:.3f} m, {level} interval {v.low:.3f} to {v.high:.3f}" for v in close)
             between = "their costs per point" if len(close) == 2 else f"each one's cost per point and {cheapest.lever}'s"
-            why = (
-                f"on the same simulated partnerships, the {level} interval of the difference between {between} holds zero"
-                if cheapest.paired
-                else f"the {level} intervals of their costs per point overlap"
-            )
+            why = paired_cost_words(between, "holds zero", confidence) if cheapest.paired else f"the {level} intervals of their costs per point overlap"
             said.append(
                 f"{lead}{listed([f'{v.lever}{v.caveat}' for v in close])} cost the least {per_point} ({costs}), but cannot be told apart"
                 f" at these replications: {why}."

@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
-from sim.analysis.comparison import Doubt, LeverValue, least_per_point, lever_values, policy_phrase, policy_words
+from sim.analysis.comparison import Doubt, LeverValue, lever_values, measurably_least, policy_phrase, policy_words
 from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS, listed
 from sim.config.settings import NO_POLICY
@@ -729,20 +729,13 @@ def _total(comparison: Any, measure: str) -> tuple[str, str] | None:
 
 
 def _least_words(values: Sequence[LeverValue]) -> dict[str, tuple[str, Doubt]]:
-    """Words after the cost per point of the levers that cost the least per point (:func:`sim.analysis.comparison.least_per_point`), by lever.
+    """Words after the cost per point of the lever measurably the least per point (:func:`sim.analysis.comparison.measurably_least`), by lever.
 
-    As notebook 02's best value says it: with two levers or more that do not pay for themselves, the cheapest is
-    "measurably the least" where the paired comparison tells it from every other, with the :data:`~sim.analysis.comparison.Doubt`
-    of that ranking (``"lost"`` where, counting the doubt about the assumptions, it cannot be told from some lever;
-    ``"untested"`` where that doubt could not be measured). Nothing with one such lever, nor where the cheapest cannot be
-    told from another (the costs per point written beside each other say how close they are).
+    As notebook 02's best value says it: ": measurably the least", with the :data:`~sim.analysis.comparison.Doubt` of that rank.
+    Nothing where no lever is (the costs per point written beside each other say how close they are).
     """
-    close = least_per_point(values)
-    if sum(not v.pays for v in values) < 2 or len(close) > 1:
-        return {}
-    doubts = set(close[0].cheaper_than.values())
-    doubt: Doubt = "lost" if "lost" in doubts else "untested" if "untested" in doubts else ""
-    return {close[0].lever: (": measurably the least", doubt)}
+    least = measurably_least(values)
+    return {} if least is None else {least.value.lever: (": measurably the least", least.doubt)}
 
 
 @styled
@@ -776,7 +769,7 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         could not measure the assumptions' part (``collapse_difference_parameter_share`` 0),
         and "if the rise holds" alike for the rise in net savings of a lever that pays for itself; "measurably the least" after
         the cost per point of the lever that, of those not paying for themselves, the paired comparison tells cheapest per point
-        (:func:`sim.analysis.comparison.least_per_point`, as the best value says it), with "if the rank holds" where the doubt
+        (:func:`sim.analysis.comparison.measurably_least`, as the best value says it), with "if the rank holds" where the doubt
         about the assumptions could undo that ("measurably raises collapse" where its interval lies above zero, "no
         measurable effect on collapse" where it holds zero). One row per policy, so no two labels overlap however many there are.
     """
@@ -826,7 +819,7 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         lost = {
             "drop": "its total interval includes no drop",
             "rise": "its net savings' total interval includes no rise",
-            "rank": "the assumptions' doubt could tie it",
+            "rank": "the assumptions' doubt could undo the rank",
         }
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
         for row, s, policy, raised in zip(y, spend, rows["policy"], raises, strict=True):

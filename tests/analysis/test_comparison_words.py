@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from sim.analysis.comparison import (
+    Doubt,
     LeverValue,
     PairedTally,
     best_value,
@@ -17,6 +19,7 @@ from sim.analysis.comparison import (
     drop_doubt_words,
     lever_caveat,
     lever_values,
+    measurably_least,
     money_changes,
     money_words,
     next_paired_block,
@@ -354,7 +357,8 @@ def test_best_value_ranks_costs_per_point_only_where_the_paired_comparison_tells
     )
     assert apart == (
         "The best value: Staged scope (though Y), at GBP 0.016 m per percentage point of collapse avoided (90% interval 0.010 to 0.036),"
-        " measurably less than any of the others (their paired 90% intervals of the difference lie above zero)."
+        " measurably less than any of the others (on the same simulated partnerships, the 90% interval of the difference between its cost"
+        " per point and each other one's lies below zero)."
     ), apart
 
 
@@ -366,7 +370,7 @@ def test_a_comparison_written_before_the_paired_ranking_tells_levers_apart_only_
     assert best_value(values).endswith("cannot be told apart at these replications: the 95% intervals of their costs per point overlap.")
     apart = lever_values(_costs_per_point(np.arange(400), np.arange(100)).drop(columns=["collapse_cheaper_than"]))
     assert dict(apart[0].cheaper_than) == {"Open motivations": ""} and best_value(apart).endswith(
-        "measurably less than any of the others (the 95% intervals of the difference lie above zero)."
+        "measurably less than any of the others (its 95% interval of cost per point lies below each of theirs)."
     )
 
 
@@ -383,7 +387,7 @@ def test_the_older_points_of_a_sweep_resumed_across_versions_keep_the_overlap_te
             table[name] = table[name].astype("string")  # as a sweep's table holds text
     before, after = (lever_values(table[table["point"] == point]) for point in (0, 1))
     assert [(v.paired, dict(v.cheaper_than)) for v in before] == [(False, {"Open motivations": ""}), (False, {})]
-    assert best_value(before).endswith("measurably less than any of the others (the 95% intervals of the difference lie above zero).")
+    assert best_value(before).endswith("measurably less than any of the others (its 95% interval of cost per point lies below each of theirs).")
     assert [v.paired for v in after] == [True, True] and dict(after[0].cheaper_than) == {"Open motivations": "lost"}
 
 
@@ -417,7 +421,8 @@ def test_best_value_tells_costs_per_point_apart_on_the_paired_replications_where
     text = best_value(values)
     assert text == (
         "The best value: Staged scope, at GBP 0.050 m per percentage point of collapse avoided (95% interval 0.045 to 0.057), measurably less"
-        " than any of the others (their paired 95% intervals of the difference lie above zero)."
+        " than any of the others (on the same simulated partnerships, the 95% interval of the difference between its cost per point and each"
+        " other one's lies below zero)."
     ), text
     crossed = _costs_per_point(np.arange(200), np.arange(200, 390))
     assert (crossed["collapse_cheaper_than"] == "").all()
@@ -501,13 +506,41 @@ def test_a_cheaper_lever_keeps_a_caveat_where_the_doubt_about_the_assumptions_co
     row = frame.set_index("policy").loc["staged_scope"]
     assert (row["collapse_cheaper_than"], row["collapse_cheaper_than_lost"], row["collapse_cheaper_than_untested"]) == ("open_motivations",) * 2 + ("",)
     text = best_value(lever_values(frame))
-    assert text.endswith("lie above zero), though counting the doubt about the assumptions it cannot be told from Open motivations."), text
+    assert text.endswith("lies below zero), though counting the doubt about the assumptions it cannot be told from Open motivations."), text
     alike = _costs_per_point(
         np.concatenate([np.arange(50 * d, 50 * d + 10) for d in range(40)]), np.concatenate([np.arange(50 * d, 50 * d + 8) for d in range(40)]), 2000, 40
     )
     assert alike.set_index("policy").loc["staged_scope", "collapse_cheaper_than_untested"] == "open_motivations"
     text = best_value(lever_values(alike))
-    assert text.endswith("lie above zero), though whether it stays below Open motivations once the doubt about the assumptions is counted is not known."), text
+    assert text.endswith(
+        "lies below zero), though whether it stays cheaper per point than Open motivations once the doubt about the assumptions is counted is not known."
+    ), text
+
+
+def test_the_rank_of_the_cheapest_lever_names_its_doubts_in_the_tables_order_and_none_where_its_own_drop_is_undone():
+    """Notebook 02 (FAST) said Staged scope "(though ... it no longer measurably lowers collapse) ... measurably less than any of the
+    others ..., though counting the doubt about the assumptions it cannot be told from Continuity plan, IT harmonisation first and Neutral
+    cloud platform": the rank's caveat repeats the drop's (with its drop undone, its cost per point under that doubt has no bound) and
+    reads as a tie with levers far dearer. It is left out there. Elsewhere the levers it names follow the order the levers were given
+    (the table's), not the policies' order the comparison kept; and the sentence words the paired test as the tie does."""
+
+    def lever(name: str, cost: float, drop: Doubt = "", **cheaper: Doubt) -> LeverValue:
+        value = _value(name, cost, -4.0, -2.0)
+        return replace(value, drop=drop, cheaper_than={other.replace("_", " "): d for other, d in cheaper.items()})
+
+    listed_after = [lever("A", 0.03, A_lever="lost", Z_lever="lost", M_lever="untested"), lever("Z lever", 0.2), lever("M lever", 0.3), lever("A lever", 0.4)]
+    text = best_value(listed_after)
+    assert text.endswith(
+        "(on the same simulated partnerships, the 95% interval of the difference between its cost per point and each other one's lies below zero),"
+        " though counting the doubt about the assumptions it cannot be told from Z lever and A lever; and whether it stays cheaper per point"
+        " than M lever once the doubt about the assumptions is counted is not known."
+    ), text
+    undone = [replace(listed_after[0], drop="lost", caveat=" (though Y)"), *listed_after[1:]]
+    text = best_value(undone)
+    assert text.endswith("(though Y), at GBP 0.010 m per percentage point of collapse avoided (95% interval 0.007 to 0.015), measurably less than any"
+                         " of the others (on the same simulated partnerships, the 95% interval of the difference between its cost per point and each"
+                         " other one's lies below zero)."), text  # fmt: skip
+    assert measurably_least(undone).doubt == "" and measurably_least(listed_after).doubt == "lost"
 
 
 def _levers(*rows: tuple[str, float, float, float, float, float, float]) -> pd.DataFrame:

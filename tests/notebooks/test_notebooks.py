@@ -364,7 +364,10 @@ def test_notebook_02_says_which_levers_pay_for_themselves_and_ranks_cost_per_poi
     cheaper = {policy_words(p): {policy_words(other) for other in str(c).split()} for p, c in zip(full["policy"], full["collapse_cheaper_than"], strict=True)}
     close = [rest.index[0], *(lever for lever in rest.index[1:] if lever not in cheaper[rest.index[0]])]
     if len(close) == 1:
-        assert f"Of the others, the best value: {close[0]}" in text and "measurably less than any of the others (their paired 95% intervals" in text, text
+        assert (
+            f"Of the others, the best value: {close[0]}" in text
+            and "measurably less than any of the others (on the same simulated partnerships, the 95% interval" in text
+        ), text
     else:
         assert "cannot be told apart at these replications" in text and all(lever in text.split("Of the others")[1] for lever in close), text
 
@@ -444,12 +447,13 @@ ROBUST, FRAGILE = {}, {"collapse_difference_total_high": 0.004}
 UNMEASURED = {"collapse_difference_parameter_share": 0.0, "collapse_difference_total_low": -0.03, "collapse_difference_total_high": -0.01}
 
 
-def test_notebook_02_reads_its_interpretation_from_its_own_table_not_a_second_frame_of_the_comparison() -> None:
+def test_notebook_02_reads_failure_and_shelving_from_its_own_table_and_net_savings_from_the_comparisons_rows() -> None:
     """The interpretation built ``by_lever = comparison.set_index(...)``, a second frame of the comparison, only to fetch the failure
     and net savings 'from parameters' shares and the shelved difference's high end that the table of effects left out. The table
-    has them, and the interpretation reads them there: change them in the table alone and its sentences follow. (What the levers do
-    to net savings is said by sim.analysis.comparison's money_changes and money_words, from the comparison's rows, as lever_values
-    says each lever's value: one rule, not a second copy in the notebook.)"""
+    has the failure and shelving figures, and the interpretation reads them there: change them in the table alone and its sentences
+    follow. Net savings are not read from the table: what the levers do to them is said by sim.analysis.comparison's money_changes
+    and money_words from the comparison's rows (as lever_values says each lever's value: one rule, not a second copy in the
+    notebook), so changing the table's money share leaves that sentence as it was."""
     raises_failure = {"failure_difference": 0.02, "failure_difference_low": 0.01, "failure_difference_high": 0.03}
     raises_failure |= {"failure_difference_total_low": 0.005, "failure_difference_total_high": 0.035}
     raises_collapse = {"collapse_difference": 0.02, "collapse_difference_low": 0.01, "collapse_difference_high": 0.03, "shelved_difference_high": -0.005}
@@ -472,6 +476,24 @@ def test_notebook_02_reads_its_interpretation_from_its_own_table_not_a_second_fr
     unmeasured = "though the doubt about the assumptions could not be measured with 24 draws, so whether the rise holds once that doubt is counted is not known"
     assert f"({failure}, {unmeasured})" in text and launched not in text, text
     assert money in text, "what the levers do to net savings is said by sim.analysis.comparison.money_words from the comparison's rows"
+
+
+def test_notebook_02_explains_an_unmeasured_doubt_where_only_the_rank_of_the_cheapest_lever_is_not_known() -> None:
+    """The paragraph on doubt the draws could not measure ('no spread beyond Monte Carlo noise was detected ...') was written only
+    for the no-lever chances, the drops in collapse and the changes in net savings: where only the cheapest lever's rank was
+    "untested", the best value said "is not known" with nothing to explain it. It now counts that rank too, as the best value says it."""
+    cheaper = {"collapse_cheaper_than": "open_motivations", "collapse_cheaper_than_lost": ""}
+    levers = {
+        "staged_scope": cheaper | {"collapse_cheaper_than_untested": "open_motivations"},
+        "open_motivations": {"lever_cost": 0.08, "collapse_cheaper_than": ""},
+    }
+    paragraph = "Where the doubt about the assumptions could not be measured with 24 draws, no spread beyond Monte Carlo noise was detected"
+    text = _interpret(levers)
+    assert "whether it stays cheaper per point than Open motivations once the doubt about the assumptions is counted is not known" in text, text
+    assert paragraph in text, text
+    lost = {"staged_scope": cheaper | {"collapse_cheaper_than_lost": "open_motivations", "collapse_cheaper_than_untested": ""}}
+    text = _interpret(lost | {"open_motivations": levers["open_motivations"]})
+    assert "it cannot be told from Open motivations" in text and paragraph not in text, text
 
 
 def test_notebook_02_words_the_one_lever_case_one_way_and_the_doubt_about_collapse_in_clauses() -> None:
