@@ -59,7 +59,7 @@ from sim.results.files import (
     temporary_name,
 )
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
-from sim.results.sweep import POINT, POINTS, finished_points
+from sim.results.sweep import POINT, POINTS, SUMMARIES, finished_points, read_record
 
 EXIT_FAULT = 3
 #: Signals that stop a run cleanly, and their names in messages.
@@ -484,24 +484,37 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
     jobs = ""
     if cancelled:  # a sweep's points are the tasks of one SLURM job array: usually one job
         jobs = f"; its SLURM job {cancelled[0]} was cancelled" if len(cancelled) == 1 else f"; its SLURM jobs {', '.join(cancelled)} were cancelled"
-    if elsewhere:
-        cleaned = "the temporary files of the points that were running are removed when they run again with resume=true"
-    else:
+    if not elsewhere:
         cleaned = "temporary files removed"
+    elif points is not None and _any_running(points):
+        cleaned = "the temporary files of the points that were running are removed when they run again with resume=true"
+    else:  # every point had ended: no worker left a point's temporary files
+        cleaned = ""
     if not kept:
-        line = f"stopped by {name} before the run finished: no results were written{where}{jobs} ({cleaned})"
+        line = f"stopped by {name} before the run finished: no results were written{where}{jobs}" + (f" ({cleaned})" if cleaned else "")
         if points is not None and points == folder and any(points.glob(f"*/{POINT}")):  # a multirun's folder with its points' records
             line += "; it holds the sweep's records: run the same command with resume=true to run its points (or choose another hydra.sweep.dir)"
         return line
     finished = "the point finished is" if kept == 1 else f"the {kept} points finished are"
     line = (
         f"stopped by {name} before the run finished: no sweep table was written{where}{jobs}; {finished} kept in {points}"
-        f" (resume=true skips {'it' if kept == 1 else 'them'}; {cleaned})"
+        f" (resume=true skips {'it' if kept == 1 else 'them'}{'; ' + cleaned if cleaned else ''})"
     )
     root = folder if folder is not None else points  # a design's table is in its folder, its points' folders in points/
     if (rows := _table_rows(root / TABLE)) is not None:  # sim-collect run while the sweep ran, or an earlier attempt's
         line += f"; the {TABLE} there was collected before, with {rows} point{'s' if rows != 1 else ''}: sim-collect {root} brings it up to date"
     return line
+
+
+def _any_running(points: Path) -> bool:
+    """Whether a point of the sweep in ``points`` was running: its folder there holds no summary and no record of its end
+    (its ``point.json`` missing or ``running``), so its worker may have left temporary files."""
+
+    def running(folder: Path) -> bool:
+        record = read_record(folder)
+        return not any((folder / name).is_file() for name in SUMMARIES) and (record is None or record.status == "running")
+
+    return any(path.is_dir() and path.name.isdigit() and running(path) for path in points.iterdir()) if points.is_dir() else False
 
 
 def _table_rows(path: Path) -> int | None:

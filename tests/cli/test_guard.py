@@ -73,6 +73,21 @@ def test_a_stopped_sweep_says_what_became_of_its_jobs(tmp_path):
     assert "; its SLURM job 20 was cancelled; the point finished is kept in" in guard.stopped_line(15, tmp_path, tmp_path, True, ["20"])
 
 
+def test_a_stopped_sweep_whose_points_had_all_ended_says_nothing_of_running_points(tmp_path):
+    """A joblib sweep stopped after its points had all ended said 'the temporary files of the points that were running are
+    removed when they run again with resume=true': no point was running, and resume=true skips the finished ones."""
+    for point, status in enumerate(("ok", "failed")):
+        (tmp_path / str(point)).mkdir()
+        (tmp_path / str(point) / "point.json").write_text(f'{{"point": {point}, "status": "{status}"}}')
+    (tmp_path / "0" / "summary.json").write_text("{}")
+    line = guard.stopped_line(2, tmp_path, tmp_path, elsewhere=True)
+    assert line.endswith(f"the point finished is kept in {tmp_path} (resume=true skips it)"), line
+    (tmp_path / "2").mkdir()
+    (tmp_path / "2" / "point.json").write_text('{"point": 2, "status": "running"}')
+    line = guard.stopped_line(2, tmp_path, tmp_path, elsewhere=True)
+    assert line.endswith("(resume=true skips it; the temporary files of the points that were running are removed when they run again with resume=true)")
+
+
 def test_a_sweep_stopped_before_any_point_finished_says_to_resume(tmp_path):
     """It said 'no results were written in SWEEP', and the same command then refused that folder: 'already holds results: add resume=true'."""
     (tmp_path / "0").mkdir()
