@@ -32,6 +32,7 @@ import numpy as np
 from sim.analysis.stats import (
     PILOT,
     STEP,
+    CrossMoments,
     DrawMoments,
     Estimate,
     Moments,
@@ -97,7 +98,10 @@ class PairedTally:
 
     Keeps per policy the count of each measure, the discordant counts against the
     reference, and the moments of the money figures and of the paired difference in net
-    savings: memory does not depend on the number of replications.
+    savings; for each measure, each lever's cost and paired difference jointly
+    (:class:`sim.analysis.stats.CrossMoments`, for :meth:`cheaper`). Without parameter draws memory
+    does not depend on the number of replications; with them it grows with the draws (per-draw moments), never with the
+    replications of a draw.
     """
 
     def __init__(self, policies: list[str]) -> None:
@@ -110,13 +114,16 @@ class PairedTally:
         self.difference = {p: Moments() for p in self.policies}
         # per half-draw 2 d + (rep % 2), with parameter draws
         self.by_draw: dict[str, DrawMoments] | None = None
-        # per parameter draw (one group without draws): each lever's cost and paired difference on each measure, jointly
-        self.joint = JointMoments(len(self.policies[1:]) * (1 + len(MEASURES)))
+        # by measure, per parameter draw (one group without draws): each lever's cost and paired difference in the measure, jointly
+        levers = len(self.policies) - 1
+        self.joint = {measure: CrossMoments(2 * levers) for measure in MEASURES} if levers else {}
 
     def add(self, tables: Mapping[str, Any]) -> None:
         """Add one block: each policy's table of the same replications."""
         reference = self.policies[0]
         ref_reps, ref_outcome, ref_money = _columns(tables[reference])
+        costs: list[np.ndarray] = []  # each lever's cost, then its paired difference in each measure: the joint columns
+        differences: dict[str, list[np.ndarray]] = {measure: [] for measure in MEASURES}
         for policy in self.policies:
             reps, outcome, money = _columns(tables[policy])
             if not np.array_equal(reps, ref_reps):
@@ -126,6 +133,10 @@ class PairedTally:
                 self.count[policy][measure] += int(b.sum())
                 self.only_reference[policy][measure] += int((a & ~b).sum())
                 self.only_policy[policy][measure] += int((~a & b).sum())
+                if policy != reference:
+                    differences[measure].append(b.astype(float) - a)
+            if policy != reference:
+                costs.append(money["lever_cost"])
             for m in MONEY:
                 self.money[policy][m] += Moments.of(money[m])
             self.difference[policy] += Moments.of(money["net_savings"] - ref_money["net_savings"])
@@ -134,11 +145,9 @@ class PairedTally:
             self._add_draws(np.asarray(draw, np.int64), ref_reps, ref_outcome, ref_money["net_savings"], tables)
         elif self.by_draw is not None:
             raise ValueError("a block without parameter draws after blocks with them")
-        levers = [_columns(tables[p]) for p in self.policies[1:]]
-        joint = [money["lever_cost"] for _, _, money in levers]
-        joint += [event(outcome).astype(float) - event(ref_outcome) for event in MEASURES.values() for _, outcome, _ in levers]
-        if joint:
-            self.joint.add(np.zeros(len(ref_reps), np.int64) if draw is None else np.asarray(draw, np.int64), np.column_stack(joint))
+        group = np.zeros(len(ref_reps), np.int64) if draw is None else np.asarray(draw, np.int64)
+        for measure, joint in self.joint.items():
+            joint.add(group, np.column_stack([*costs, *differences[measure]]))
         self.n += len(ref_reps)
 
     def _add_draws(self, draw: np.ndarray, reps: np.ndarray, ref_outcome: np.ndarray, ref_net: np.ndarray, tables: Mapping[str, Any]) -> None:
@@ -292,16 +301,20 @@ class PairedTally:
             By lever that measurably lowers ``measure`` (its paired interval below zero), in the
             policies' order: the levers it is measurably cheaper than per point, each with its :data:`Doubt`.
         """
+        lowering = [p for p in self.policies[1:] if self.comparison(p, measure, confidence).paired.high < 0]
+        return self._cheaper(measure, lowering, confidence)
+
+    def _cheaper(self, measure: str, lowering: Sequence[str], confidence: float) -> dict[str, dict[str, Doubt]]:
+        """:meth:`cheaper`, given the levers that measurably lower ``measure`` (in the policies' order)."""
         levers = self.policies[1:]
-        lowers = [i for i, p in enumerate(levers) if self.comparison(p, measure, confidence).paired.high < 0]
-        said: dict[str, dict[str, Doubt]] = {levers[i]: {} for i in lowers}
-        if len(lowers) < 2:
+        said: dict[str, dict[str, Doubt]] = {lever: {} for lever in lowering}
+        if len(lowering) < 2:
             return said
-        offset = len(levers) * (1 + list(MEASURES).index(measure))
-        n, mean, covariance = self.joint.pooled()
-        draws = self.joint.groups() if self.by_draw is not None else None
-        for a, b in itertools.permutations(lowers, 2):
-            index = [a, b, offset + a, offset + b]
+        joint = self.joint[measure]
+        n, mean, covariance = joint.pooled()
+        draws = joint.groups() if self.by_draw is not None else None
+        for a, b in itertools.permutations([levers.index(lever) for lever in lowering], 2):
+            index = [a, b, len(levers) + a, len(levers) + b]
             mc, _ = cost_contrast(n, mean[index], covariance[np.ix_(index, index)], confidence)
             if not mc.high < 0:
                 continue
@@ -341,11 +354,12 @@ class PairedTally:
         import pandas as pd
 
         rows = []
+        compared = {(policy, measure): self.comparison(policy, measure, confidence) for policy in self.policies[1:] for measure in MEASURES}
         for i, policy in enumerate(self.policies):
             row: dict[str, Any] = {"policy": policy, "replications": self.n}
             for measure in MEASURES:
                 _put(row, measure, wilson(self.count[policy][measure], self.n, confidence))
-                c = None if i == 0 else self.comparison(policy, measure, confidence)
+                c = None if i == 0 else compared[policy, measure]
                 _put(row, f"{measure}_difference", None if c is None else c.paired)
                 row[f"{measure}_unpaired_low"], row[f"{measure}_unpaired_high"] = (np.nan, np.nan) if c is None else (c.unpaired.low, c.unpaired.high)
                 row[f"{measure}_narrower"] = np.nan if c is None else 1.0 - c.width_ratio
@@ -361,7 +375,7 @@ class PairedTally:
             rows.append(row)
         frame = pd.DataFrame(rows)
         for measure in MEASURES:
-            cheaper = self.cheaper(measure, confidence)
+            cheaper = self._cheaper(measure, [p for p in self.policies[1:] if compared[p, measure].paired.high < 0], confidence)
             frame[f"{measure}_cheaper_than"] = [" ".join(cheaper.get(p, {})) for p in self.policies]
             if self.by_draw is not None:
                 for doubt in ("lost", "untested"):
@@ -405,49 +419,6 @@ class PairedTally:
             d = "net_savings_difference"
             total(d, Estimate(row[d], row[f"{d}_low"], row[f"{d}_high"]))
         row["draws"] = len(means)
-
-
-class JointMoments:
-    """Sums of a vector of figures per replication and of their products, by group (a parameter draw; one group without draws).
-
-    Enough for the covariance of any figures' means, in a group or over all of them: memory does
-    not depend on the number of replications.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.n = np.zeros(0, np.int64)
-        self.sum = np.zeros((0, size))
-        self.products = np.zeros((0, size, size))
-
-    def add(self, group: np.ndarray, values: np.ndarray) -> None:
-        """Add replications: ``group`` ``(R,)`` non-negative integers, ``values`` ``(R, size)``."""
-        keys, inverse = np.unique(group, return_inverse=True)
-        if keys.size and keys[-1] >= len(self.n):
-            grow = int(keys[-1]) + 1 - len(self.n)
-            self.n = np.concatenate([self.n, np.zeros(grow, np.int64)])
-            self.sum = np.concatenate([self.sum, np.zeros((grow, self.sum.shape[1]))])
-            self.products = np.concatenate([self.products, np.zeros((grow, *self.products.shape[1:]))])
-        for j, key in enumerate(keys):
-            v = values[inverse.ravel() == j]
-            self.n[key] += len(v)
-            self.sum[key] += v.sum(axis=0)
-            self.products[key] += v.T @ v
-
-    @staticmethod
-    def _moments(n: Any, total: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        mean = total / n
-        return mean, (products - n * np.multiply.outer(mean, mean)) / (n - 1)
-
-    def pooled(self) -> tuple[int, np.ndarray, np.ndarray]:
-        """Replications, the figures' means and their covariance (``ddof`` 1) over every group."""
-        n = int(self.n.sum())
-        return (n, *self._moments(n, self.sum.sum(axis=0), self.products.sum(axis=0)))
-
-    def groups(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-        """Per group of two replications or more: its replications, the figures' means and their covariance."""
-        used = np.flatnonzero(self.n >= 2)
-        moments = [self._moments(self.n[g], self.sum[g], self.products[g]) for g in used]
-        return self.n[used], [m for m, _ in moments], [c for _, c in moments]
 
 
 def cost_contrast(n: int, mean: np.ndarray, covariance: np.ndarray, confidence: float = 0.95) -> tuple[Estimate, float]:

@@ -434,6 +434,15 @@ class CoMoments:
         return Estimate(r, r - half, r + half)
 
 
+def _by_group(group: ArrayLike, values: ArrayLike, columns: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Replications' group indices ``(R,)`` and values ``(R, columns)`` as arrays, and the number of groups they reach (0 for none)."""
+    group = np.asarray(group, np.int64)
+    values = np.asarray(values, float).reshape(len(group), columns)
+    if group.size and group.min() < 0:
+        raise ValueError("draw indices must be >= 0")
+    return group, values, int(group.max()) + 1 if group.size else 0
+
+
 class DrawMoments:
     """Count, means and sums of squared deviations of several per-replication quantities, kept separately for each parameter draw.
 
@@ -485,13 +494,9 @@ class DrawMoments:
 
     def add(self, draw: ArrayLike, values: ArrayLike) -> None:
         """Add replications: ``draw`` ``(R,)`` non-negative draw indices, ``values`` ``(R, K)``."""
-        draw = np.asarray(draw, np.int64)
-        values = np.asarray(values, float).reshape(len(draw), self.columns)
-        if draw.size == 0:
+        draw, values, size = _by_group(draw, values, self.columns)
+        if not size:
             return
-        if draw.min() < 0:
-            raise ValueError("draw indices must be >= 0")
-        size = int(draw.max()) + 1
         self._grow(size)
         cells = (draw[:, None] * self.columns + np.arange(self.columns)).ravel()
         rounded, error = _products(values, values)
@@ -539,6 +544,69 @@ class DrawMoments:
         mx, my = self.mean[used, x], self.mean[used, y]
         r = mx / my
         return r, np.maximum(var[:, x] + r * r * var[:, y] - 2 * r * cov, 0.0) / (n * my * my), n
+
+
+class CrossMoments:
+    """Count, sums and sums of products of several per-replication quantities, kept separately for each group (a parameter draw).
+
+    What :class:`DrawMoments` keeps, with the sums of the products of every pair of quantities too: enough
+    for the covariance of their means, in a group or over all of them (as the paired contrast of two levers' costs per
+    point needs, :func:`sim.analysis.comparison.cost_contrast`). Sums and sums of products are kept exactly
+    (:func:`exact_sums`), so the means and covariances are the same bits however the replications were split into blocks.
+    Memory grows with the groups and with ``K (K + 1) / 2`` products of pairs, never with the replications.
+
+    Parameters
+    ----------
+    columns
+        Number of quantities ``K``.
+    """
+
+    def __init__(self, columns: int) -> None:
+        self._pairs = np.triu_indices(columns)
+        self.n = np.zeros(0, np.int64)
+        self.total = np.zeros((0, columns), object)
+        self.products = np.zeros((0, len(self._pairs[0])), object)
+
+    @property
+    def columns(self) -> int:
+        """Number of quantities kept."""
+        return self.total.shape[1]
+
+    def add(self, group: ArrayLike, values: ArrayLike) -> None:
+        """Add replications: ``group`` ``(R,)`` non-negative group indices, ``values`` ``(R, K)``."""
+        group, values, size = _by_group(group, values, self.columns)
+        if size > len(self.n):
+            extra = size - len(self.n)
+            self.n = np.concatenate([self.n, np.zeros(extra, np.int64)])
+            self.total = np.concatenate([self.total, np.zeros((extra, self.columns), object)])
+            self.products = np.concatenate([self.products, np.zeros((extra, self.products.shape[1]), object)])
+        first, second = self._pairs
+        pairs = len(first)
+        cells = (group[:, None] * self.columns + np.arange(self.columns)).ravel()
+        pair_cells = (group[:, None] * pairs + np.arange(pairs)).ravel()
+        rounded, error = _products(values[:, first], values[:, second])
+        self.n[:size] += np.bincount(group, minlength=size)
+        self.total[:size] += exact_sums(values, cells, size * self.columns).reshape(size, self.columns)
+        self.products[:size] += exact_sums(np.concatenate([rounded, error]), np.concatenate([pair_cells, pair_cells]), size * pairs).reshape(size, pairs)
+
+    def _moments(self, n: int, total: np.ndarray, products: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Means and covariance (``ddof`` 1) from exact sums, each rounded once."""
+        first, second = self._pairs
+        comoments = _rounded_comoment(products, total[first], total[second], n).astype(float) / (n - 1)
+        covariance = np.zeros((self.columns, self.columns))
+        covariance[first, second] = covariance[second, first] = comoments
+        return _rounded_mean(total, n).astype(float), covariance
+
+    def pooled(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """Replications, the quantities' means and their covariance (``ddof`` 1) over every group (at least two replications)."""
+        n = int(self.n.sum())
+        return (n, *self._moments(n, self.total.sum(axis=0), self.products.sum(axis=0)))
+
+    def groups(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """Per group of two replications or more: its replications, the quantities' means and their covariance."""
+        used = np.flatnonzero(self.n >= 2)
+        moments = [self._moments(int(self.n[g]), self.total[g], self.products[g]) for g in used]
+        return self.n[used], [m for m, _ in moments], [c for _, c in moments]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from support.reference import compare_paired, kaplan_meier, unpaired_difference
 
 from sim.analysis.stats import (
     CoMoments,
+    CrossMoments,
     Moments,
     mcnemar_p,
     mean_interval,
@@ -205,6 +206,33 @@ def test_moments_merged_over_random_splits_equal_the_whole_sample(seed):
         assert merged.interval() == whole.interval() and co_merged.ratio() == co_whole.ratio()
         assert merged.variance == pytest.approx(np.var(x, ddof=1), rel=1e-10)
         assert co_merged.cxy == pytest.approx(((x - x.mean()) * (y - y.mean())).sum(), rel=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cross_moments_merged_over_random_splits_are_the_same_bits_and_the_sample_covariance(seed):
+    """The joint moments behind the paired contrast of costs per point kept floating sums of products (a second accumulator
+    beside DrawMoments, in comparison.py), whose bits depended on how the replications were split into blocks, unlike every other
+    figure of the comparison. CrossMoments keeps them exactly: any split gives the same bits, per group and pooled."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(50, 2000))
+    values = np.column_stack(
+        [rng.lognormal(0.0, 1.0, n) + 1e3 * seed, -(rng.random(n) < 0.3).astype(float), -(rng.random(n) < 0.2).astype(float), rng.normal(0.0, 1.0, n)]
+    )
+    group = np.sort(rng.integers(0, 7, n))
+    whole = CrossMoments(4)
+    whole.add(group, values)
+    for parts in (2, 5, 40):
+        merged = CrossMoments(4)
+        for piece in random_splits(rng, n, parts):
+            merged.add(group[piece], values[piece])
+        pooled, again = whole.pooled(), merged.pooled()
+        assert pooled[0] == again[0] == n and np.array_equal(pooled[1], again[1]) and np.array_equal(pooled[2], again[2])
+        sizes, means, covariances = whole.groups()
+        assert np.array_equal(sizes, merged.groups()[0])
+        assert all(np.array_equal(a, b) for a, b in zip(covariances + means, merged.groups()[2] + merged.groups()[1], strict=True))
+    assert whole.pooled()[2] == pytest.approx(np.cov(values, rowvar=False), rel=1e-10)
+    first = group == group[0]
+    assert whole.groups()[2][0] == pytest.approx(np.cov(values[first], rowvar=False), rel=1e-10)
 
 
 @pytest.mark.parametrize("seed", range(4))
