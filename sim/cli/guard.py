@@ -889,6 +889,23 @@ def _sweep_problems(command: Command, args: Any) -> list[str]:
     return problems
 
 
+def _launcher_of_one_run(name: str, overrides: Sequence[str]) -> list[str]:
+    """One line for each launcher setting given to a single run (``hydra/launcher=joblib``, ``hydra.launcher.n_jobs=2``).
+
+    A launcher runs a multirun's points; a single run (a design too) runs in this process, so the setting would be ignored:
+    it is refused, as a sweep preset without ``-m`` is.
+    """
+    from sim.config.overrides import split_override
+
+    keys = [split_override(o) for o in overrides if "=" in o]
+    return [
+        f"{key} = {value} chooses how a multirun's points are launched, and this is a single run, which would ignore it:"
+        f" {name} -m ... {key}={value} for a multirun, or leave it out"
+        for key, value in keys
+        if key == "hydra/launcher" or key.startswith("hydra.launcher.")
+    ]
+
+
 def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -> Job | None:
     """Check everything before Hydra starts; return the prepared :class:`Job` (None: Hydra runs as it is, e.g. ``--help`` or ``-m``).
 
@@ -924,7 +941,7 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
             raise ConfigError(problems)
         return None
     cfg, problems = _composed(command, args, args.overrides)
-    problems = first + [line for line in problems if line not in first]
+    problems = first + [line for line in problems if line not in first] + _launcher_of_one_run(command.name, args.overrides)
     if cfg is not None:
         problems += [line for line in command.check(cfg, args) if line not in problems]
     if problems:

@@ -896,6 +896,18 @@ def test_a_bad_multirun_point_fails_alone_with_one_line_and_no_results(warm, tmp
     assert json.loads((sweep / "1" / "point.json").read_text())["status"] == "failed"
 
 
+def test_a_launcher_given_to_a_single_run_is_refused_as_a_setting_it_would_ignore(tmp_path):
+    """sim-run hydra/launcher=joblib seed=1 (no -m) ran as a single run and ignored the launcher, saying nothing; a sweep
+    preset without -m, which it would ignore too, is refused."""
+    launcher = "joblib" if importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is not None else "basic"
+    done = sim(SIM_RUN, f"hydra/launcher={launcher}", "seed=1", *QUICK, out=tmp_path / "run")
+    assert errors(done.stderr) == [
+        f"error: hydra/launcher = {launcher} chooses how a multirun's points are launched, and this is a single run, which would ignore it:"
+        f" sim-run -m ... hydra/launcher={launcher} for a multirun, or leave it out"
+    ]
+    assert done.returncode == 2 and not (tmp_path / "run").exists()
+
+
 def test_a_multirun_over_a_key_that_names_nothing_is_refused_before_any_folder_is_made(tmp_path):
     sweep = tmp_path / "sweep"
     done = sim(SIM_RUN, "-m", "councils.0.it_maturty=0.2,0.5", *QUICK, f"hydra.sweep.dir={sweep}")
