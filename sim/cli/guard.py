@@ -59,7 +59,7 @@ from sim.results.files import (
     temporary_name,
 )
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
-from sim.results.sweep import POINT, POINTS, SUMMARIES, finished_points, read_record
+from sim.results.sweep import NOT_POINT, POINT, POINTS, SUMMARIES, finished_points, read_record
 
 EXIT_FAULT = 3
 #: Signals that stop a run cleanly, and their names in messages.
@@ -878,15 +878,90 @@ def _composed(command: Command, args: Any, overrides: Sequence[str]) -> tuple[An
     return cfg, problems
 
 
+def _job_problems(command: Command, args: Any, job: Sequence[str]) -> tuple[Any, list[str]]:
+    """The config a job of a multirun composes from its overrides ``job`` (None where it cannot) and its problems, checked as a
+    single run's are (``command.check``), but for the sweep preset it was given (``sweep=NAME``), which a job takes."""
+    from sim.config.overrides import split_override
+
+    cfg, lines = _composed(command, args, job)
+    if cfg is not None:
+        own = [o for o in job if split_override(o)[0] != "sweep"]
+        lines += [line for line in command.check(cfg, argparse.Namespace(**{**vars(args), "overrides": own})) if line not in lines]
+    return cfg, lines
+
+
 def _sweep_problems(command: Command, args: Any) -> list[str]:
     """The problems of every job of a multirun (:func:`_sweep_jobs`), each composed and checked as a single run is; each line once."""
     problems: list[str] = []
     for job in _sweep_jobs(command, args):
-        cfg, lines = _composed(command, args, job)
-        if cfg is not None:
-            lines = [*lines, *command.check(cfg, argparse.Namespace(**{**vars(args), "overrides": job}))]
-        problems += [line for line in lines if line not in problems]
+        problems += [line for line in _job_problems(command, args, job)[1] if line not in problems]
     return problems
+
+
+#: Settings the checks read for their own value only, which :func:`prepare` has checked for each value of a multirun: its
+#: points that differ only in these have the same problems, so one of them is checked for all (:func:`_doomed_sweep`).
+READ_ALONE = frozenset({"seed", "workers", "block_size", "detail", "resume"})
+
+
+def _doomed_sweep(command: Command, args: Any) -> list[str]:
+    """The problems of a multirun whose every point would fail when its job checks it (:func:`_job_problems`); none where one would run.
+
+    The points are checked in order until one passes, one for each set of values other than :data:`READ_ALONE`'s. A line
+    every point checked gives is said once, as a single run says it; another names the first point that gives it, as the
+    job's own line would (``point 1 (scenario=baseline policy=none ...): ...``).
+    """
+    from sim.config.overrides import split_override
+
+    checked: set[tuple[str, ...]] = set()
+    failed: list[tuple[str, list[str]]] = []
+    for index, job in enumerate(_sweep_jobs(command, args)):
+        values = tuple(o for o in job if split_override(o)[0] not in READ_ALONE)
+        if values in checked:
+            continue
+        checked.add(values)
+        cfg, lines = _job_problems(command, args, job)
+        if not lines:
+            return []
+        choices = cfg.hydra.runtime.choices if cfg is not None else {}
+        leading = {group: choices[group] for group in command.groups if choices.get(group) is not None and group != "sweep"}
+        point = {**leading, **{k: v for k, v in point_values(job).items() if k not in leading}}
+        failed.append((f"point {index} ({point_text(point)})", lines))
+    common = [line for line in failed[0][1] if all(line in lines for _, lines in failed)]
+    named: list[str] = []
+    for point, lines in failed:
+        named += [f"{point}: {line}" for line in lines if line not in common and not any(n.endswith(f": {line}") for n in named)]
+    return common + named
+
+
+def point_values(lines: Sequence[str]) -> dict[str, Any]:
+    """A point's values from its job's overrides ``lines``: ``{key: value}`` of the parameters and swept settings, without
+    Hydra's own, deletions and the settings that do not make a point (:data:`sim.results.sweep.NOT_POINT`)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf import OmegaConf
+
+    out = {}
+    for o in OverridesParser.create().parse_overrides(list(lines)):
+        key = o.key_or_group
+        if key.startswith("hydra.") or key.startswith("hydra/") or key.split(".")[0] in NOT_POINT or o.is_delete():
+            continue
+        out[key] = OmegaConf.to_container(o.value()) if OmegaConf.is_config(o.value()) else o.value()
+    return out
+
+
+def point_text(point: dict[str, Any]) -> str:
+    """How a line names a point: its values as ``key=value``, space-separated (``scenario=baseline policy=none councils.0.it_maturity=0.2``).
+
+    Parameters
+    ----------
+    point
+        The point's values (:func:`sim.cli.sweep.job_point`).
+
+    Returns
+    -------
+    str
+        The values, in the point's order.
+    """
+    return " ".join(f"{key}={value}" for key, value in point.items())
 
 
 def _launcher_of_one_run(name: str, overrides: Sequence[str]) -> list[str]:
@@ -935,8 +1010,9 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
         problems = first + problems + override_problems(parsed, command.schema, command.name, command.groups, command.settings)
         if not problems:
             problems = _preset_problems(command, args)
-        if not problems and command.check_sweep:
-            problems = _sweep_problems(command, args)
+        if not problems:
+            # each job's own check, before launch: every problem refuses (check_sweep), else only a sweep no point of which would run
+            problems = _sweep_problems(command, args) if command.check_sweep else _doomed_sweep(command, args)
         if problems:
             raise ConfigError(problems)
         return None

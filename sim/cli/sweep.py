@@ -50,6 +50,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from sim.cli import guard
 from sim.cli.collect import collect_table
+from sim.cli.guard import point_text
 from sim.config.overrides import split_override
 from sim.results import provenance
 from sim.results import sweep as results
@@ -108,13 +109,7 @@ def job_overrides() -> dict[str, Any]:
         lines = list(HydraConfig.get().overrides.task)
     except ValueError:
         return {}
-    out = {}
-    for o in parsed_overrides(lines):
-        key = o.key_or_group
-        if key.startswith("hydra.") or key.split(".")[0] in results.NOT_POINT or o.is_delete():
-            continue
-        out[key] = OmegaConf.to_container(o.value()) if OmegaConf.is_config(o.value()) else o.value()
-    return out
+    return guard.point_values(lines)
 
 
 def job_point(*leading: str) -> dict[str, Any]:
@@ -126,22 +121,6 @@ def job_point(*leading: str) -> dict[str, Any]:
 def host() -> str:
     """The name of the machine this runs on, recorded with each point."""
     return socket.gethostname()
-
-
-def point_text(point: dict[str, Any]) -> str:
-    """How a line names a point: its values as ``key=value``, space-separated (``scenario=baseline policy=none councils.0.it_maturity=0.2``).
-
-    Parameters
-    ----------
-    point
-        The point's values (:func:`job_point`).
-
-    Returns
-    -------
-    str
-        The values, in the point's order.
-    """
-    return " ".join(f"{key}={value}" for key, value in point.items())
 
 
 def point_named(index: int | None, point: dict[str, Any]) -> str:

@@ -916,6 +916,29 @@ def test_a_multirun_over_a_key_that_names_nothing_is_refused_before_any_folder_i
     assert not sweep.exists()
 
 
+def test_a_multirun_whose_every_point_would_fail_is_refused_whole_before_any_folder_is_made(tmp_path):
+    """sim-run -m seed=1,2 uncertainty=posterior replications=20 launched both points; each failed for a reason known before
+    launch (the values not swept, together), and the sweep wrote a folder of failures and exited 3 (on SLURM: a job per point)."""
+    sweep = tmp_path / "sweep"
+    line = "replications = 20 gives fewer than two parameter draws of replications_per_draw = 25: uncertainty=posterior needs replications >= 50"
+    single = sim(SIM_RUN, "seed=1", "uncertainty=posterior", "replications=20", out=tmp_path / "single")
+    assert single.returncode == 2 and errors(single.stderr) == [f"error: {line}"], single.stderr
+    for seeds in ("1,2", "range(1,1001)"):  # 1,000 points that differ in their seeds alone: one of them is checked for all
+        done = sim(SIM_RUN, "-m", f"seed={seeds}", "uncertainty=posterior", "replications=20", f"hydra.sweep.dir={sweep}")
+        assert done.returncode == 2, done.stderr
+        assert errors(done.stderr) == errors(single.stderr), "the line a single run with those values gives, once"
+        assert not sweep.exists()
+    # a problem that depends on the swept value names the point, as its job's line would
+    done = sim(SIM_RUN, "-m", "partnership.min_partners=5,6", *QUICK, f"hydra.sweep.dir={sweep}")
+    assert done.returncode == 2, done.stderr
+    assert errors(done.stderr) == [
+        f"error: point {i} (scenario=baseline policy=none partnership.min_partners={n} replications=40 partnership.horizon_months=24 uncertainty=none):"
+        f" partnership.min_partners = {n} is outside [1, 4] (the number of councils)"
+        for i, n in enumerate((5, 6))
+    ]
+    assert not sweep.exists()
+
+
 def test_a_multirun_with_a_value_a_single_run_refuses_is_refused_whole_with_that_runs_line(tmp_path):
     """sim-run -m councils.0.it_maturity=0.2,1.5 ran point 0, failed point 1 and exited 3: 1.5 is known to be bad before launch."""
     sweep = tmp_path / "sweep"
