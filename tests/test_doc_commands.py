@@ -43,6 +43,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.clusters import require_module
 
 from sim.cli.analyse import SUBCOMMANDS
 
@@ -304,10 +305,23 @@ def _tunes_without_optuna(text: str) -> bool:
     return bool(words) and words[0] == "sim-search" and "tune=0" not in words and importlib.util.find_spec("optuna") is None
 
 
+#: The Hydra plugin a page's ``hydra/launcher=NAME`` needs (the extra of the same name): without it the line is refused,
+#: as a user without the extra is told (a multirun's jobs are composed, with their launcher, before it starts).
+LAUNCHER_PLUGINS = {name: f"hydra_plugins.hydra_{plugin}_launcher" for name, plugin in (("joblib", "joblib"), ("ray", "ray"), ("slurm", "submitit"))}
+
+
+def _launcher_plugin(text: str) -> tuple[str, str] | None:
+    """The plugin module and extra a line's ``hydra/launcher=NAME`` needs (None: it names no launcher that needs one)."""
+    named = [word.split("=", 1)[1] for word in text.split() if word.startswith("hydra/launcher=")]
+    return (LAUNCHER_PLUGINS[named[-1]], named[-1]) if named and named[-1] in LAUNCHER_PLUGINS else None
+
+
 @pytest.mark.parametrize("line", CHECKED, ids=[f"{line.page}: {line.text}" for line in CHECKED])
 def test_every_command_line_on_the_pages_is_accepted(line, checked, capsys):
     if _tunes_without_optuna(line.text):
         pytest.skip("Optuna is not installed (pip install -e '.[search]'): sim-search tunes with it, and refuses tune > 0 without it")
+    if not line.refused and (plugin := _launcher_plugin(line.text)) is not None:
+        require_module(*plugin)  # skips on a user's machine without the extra, fails under CI=true
     assert _line_problem(line, checked, capsys) is None
 
 

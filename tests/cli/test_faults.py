@@ -899,7 +899,11 @@ def test_a_bad_multirun_point_fails_alone_with_one_line_and_no_results(warm, tmp
 def test_a_launcher_given_to_a_single_run_is_refused_as_a_setting_it_would_ignore(tmp_path):
     """sim-run hydra/launcher=joblib seed=1 (no -m) ran as a single run and ignored the launcher, saying nothing; a sweep
     preset without -m, which it would ignore too, is refused."""
-    launcher = "joblib" if importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is not None else "basic"
+    try:  # without the [joblib] extra its parent package, hydra_plugins, is missing too
+        joblib = importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is not None
+    except ModuleNotFoundError:
+        joblib = False
+    launcher = "joblib" if joblib else "basic"
     done = sim(SIM_RUN, f"hydra/launcher={launcher}", "seed=1", *QUICK, out=tmp_path / "run")
     assert errors(done.stderr) == [
         f"error: hydra/launcher = {launcher} chooses how a multirun's points are launched, and this is a single run, which would ignore it:"
