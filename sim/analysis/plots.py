@@ -738,6 +738,33 @@ def _least_words(values: Sequence[LeverValue]) -> dict[str, tuple[str, Doubt]]:
     return {} if least is None else {least.value.lever: (": measurably the least", least.doubt)}
 
 
+#: Why a claim of the cost panel may not hold where its total interval does not back it (its :data:`Doubt` ``"lost"``), by claim.
+LOST_WORDS = {
+    "drop": "its total interval includes no drop",
+    "rise": "its net savings' total interval includes no rise",
+    "rank": "the assumptions' doubt could undo the rank",
+}
+
+
+def _doubt_words(doubted: Sequence[tuple[str, Doubt]]) -> str:
+    """Why a lever's claims (``drop``, ``rise``, ``rank``) may not hold, each with its :data:`Doubt`, in one line of the cost panel.
+
+    One claim says its own reason; several say that the assumptions' doubt could undo either (any) where every one's total
+    interval reaches zero, that the draws could not measure their doubt where none could be tested, and which is which otherwise
+    (``the rise may not; the drop is untested``: short, as the line keeps to the figure).
+    """
+    if len(doubted) == 1:
+        what, doubt = doubted[0]
+        return LOST_WORDS[what] if doubt == "lost" else "the draws could not measure its doubt"
+    lost = [what for what, doubt in doubted if doubt == "lost"]
+    untested = [what for what, doubt in doubted if doubt == "untested"]
+    if not untested:
+        return f"the assumptions' doubt could undo {'either' if len(lost) == 2 else 'any'}"
+    if not lost:
+        return "the draws could not measure their doubt"
+    return f"the {' and '.join(lost)} may not; the {' and '.join(untested)} is untested"  # short: it keeps to the figure
+
+
 @styled
 def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collapse", "failure"), title: str = "") -> Figure:
     """Each policy's paired difference from the reference with its interval, and its cost (per point of collapse avoided where it lowers collapse).
@@ -816,17 +843,12 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         # its cost, measurably raises savings pays for itself, the better buy whatever it costs per point
         values = {v.lever: v for v in lever_values(rows)}
         least = _least_words(list(values.values()))
-        lost = {
-            "drop": "its total interval includes no drop",
-            "rise": "its net savings' total interval includes no rise",
-            "rank": "the assumptions' doubt could undo the rank",
-        }
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
         for row, s, policy, raised in zip(y, spend, rows["policy"], raises, strict=True):
             v = values.get(policy_words(str(policy)))
             if v is None:
                 words = "measurably raises collapse" if raised else "no measurable effect on collapse"
-                doubted: list[tuple[str, str]] = []
+                doubted: list[tuple[str, Doubt]] = []
             else:
                 words = (
                     "pays for itself: net of its cost, savings rise"
@@ -835,16 +857,11 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
                     if s > 0
                     else ""
                 )
-                # one (what, why) per claim its total interval does not back; both on one line still, as a lever's row keeps to two
-                doubted = [
-                    (what, lost[what] if doubt == "lost" else "the draws could not measure its doubt")
-                    for what, doubt in (("drop", v.drop), ("rise", v.rise), ("rank", least.get(v.lever, ("", ""))[1]))
-                    if doubt
-                ]
+                # one (what, doubt) per claim its total interval does not back or the draws could not test
+                doubted = [(what, doubt) for what, doubt in (("drop", v.drop), ("rise", v.rise), ("rank", least.get(v.lever, ("", ""))[1])) if doubt]
             if words and doubted:
-                whats, whys = zip(*doubted, strict=True)
-                why = whys[0] if len(whys) == 1 else f"the assumptions' doubt could undo {'either' if len(whys) == 2 else 'any'}"
-                words += f"\n(if the {' and '.join(whats)} {'holds' if len(whats) == 1 else 'hold'}: {why})"
+                whats = [what for what, _ in doubted]
+                words += f"\n(if the {' and '.join(whats)} {'holds' if len(whats) == 1 else 'hold'}: {_doubt_words(doubted)})"
             if words:
                 cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
     cost.set_xlim(0, max(float(spend.max()) * 1.15, 0.01))

@@ -507,6 +507,31 @@ def test_forest_plot_says_which_levers_pay_for_themselves_as_notebook_02s_best_v
     assert cost.texts[1].get_text() == "pays for itself: net of its cost, savings rise\n(if the rise holds: the draws could not measure its doubt)"
 
 
+def test_forest_plot_says_the_draws_could_not_measure_a_doubt_they_could_not_measure_where_a_lever_has_two():
+    """Notebook 02 (FAST, the councils as stored) labelled Open motivations "pays for itself ... (if the drop and rise hold: the
+    assumptions' doubt could undo either)" while its drop and its rise both had 'from parameters' not detected and the text beside
+    it said "whether it still lowers collapse and its net savings still rise ... is not known": the draws could not measure that
+    doubt, not a total interval reaching zero. A row with one claim of each kind says which is which."""
+    rows = [{"policy": "none", "lever_cost": 0.0}, {"policy": "open_motivations", "lever_cost": 0.03}]
+    for row, (effect, low, high) in zip(rows, [(0.0, 0.0, 0.0), (-0.017, -0.027, -0.006)], strict=True):
+        for m in ("shelved", "collapse", "failure"):
+            row |= {f"{m}_difference": effect, f"{m}_difference_low": low, f"{m}_difference_high": high}
+            row |= {f"{m}_difference_total_low": low, f"{m}_difference_total_high": high, f"{m}_difference_parameter_share": 0.0}
+        row |= {"net_savings_difference": -effect, "net_savings_difference_low": -high, "net_savings_difference_high": -low}
+        row |= {"net_savings_difference_total_low": -high, "net_savings_difference_total_high": -low, "net_savings_difference_parameter_share": 0.0}
+
+    def label() -> str:
+        figure = plots.forest_figure(pd.DataFrame(rows))
+        FigureCanvasAgg(figure).draw()
+        (text,) = figure.axes[1].texts
+        assert text.get_window_extent().x1 <= figure.bbox.x1, "the label runs off the figure"
+        return text.get_text()
+
+    assert label() == "pays for itself: net of its cost, savings rise\n(if the drop and rise hold: the draws could not measure their doubt)"
+    rows[1] |= {"net_savings_difference_total_low": -0.01, "net_savings_difference_parameter_share": 0.5}
+    assert label() == "pays for itself: net of its cost, savings rise\n(if the drop and rise hold: the rise may not; the drop is untested)"
+
+
 def test_timing_figure_counts_collapses_in_whole_numbers():
     """With a few collapses per bin the count axis read 2.5, 7.5, 12.5, 17.5 collapses."""
     months = [18, 24, 30, 36, 36, 42, 42, 48, 48, 48, 54, 60, 60, 66, 72, 78, 84, 90, 90, 96, 102, 108]
