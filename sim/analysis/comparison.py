@@ -1452,8 +1452,9 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
     measurably cheaper than every other, on the paired replications (:meth:`PairedTally.cheaper`);
     otherwise the levers that cannot be told from it are named with it. Where the run tells the
     cheapest apart but, counting the doubt about the assumptions, it could not be told from some
-    lever (or the draws could not measure that doubt), the sentence says so (:func:`measurably_least`),
-    naming those levers in the order given; not where its own drop is undone by that doubt (its caveat says so).
+    lever (or the draws could not measure that doubt), a sentence of its own says so (:func:`measurably_least`),
+    naming those levers in the order given ("any of them" where that is every other); not where its own drop is
+    undone by that doubt (its caveat says so).
 
     Parameters
     ----------
@@ -1467,7 +1468,7 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
     Returns
     -------
     str
-        One or two sentences starting ``"The best value: "``.
+        One to three sentences, the first starting ``"The best value: "``.
     """
     level = f"{confidence:.0%}"
     lead = "The best value: "
@@ -1494,13 +1495,10 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
                     else f"its {level} interval of cost per point lies below each of theirs"
                 )
                 apart = f", measurably less than any of the others ({why})"
-                if least.lost:
-                    apart += f", though counting the doubt about the assumptions it cannot be told from {listed(least.lost)}"
-                if least.untested:
-                    unknown = "once the doubt about the assumptions is counted is not known"
-                    apart += f"{'; and' if least.lost else ', though'} whether it stays cheaper per point than {listed(least.untested)} {unknown}"
             interval = f"{level} interval {cheapest.low:.3f} to {cheapest.high:.3f}"
             said.append(f"{lead}{cheapest.lever}{cheapest.caveat}, at GBP {cheapest.per_point:.3f} m {per_point} ({interval}){apart}.")
+            if least is not None and least.doubt:
+                said.append(_rank_doubt_words(least, [v.lever for v in levers if not v.pays and v is not cheapest]))
         else:
             costs = "; ".join(f"{v.lever} GBP {v.per_point:.3f} m, {level} interval {v.low:.3f} to {v.high:.3f}" for v in close)
             between = "their costs per point" if len(close) == 2 else f"each one's cost per point and {cheapest.lever}'s"
@@ -1510,6 +1508,26 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
                 f" at these replications: {why}."
             )
     return " ".join(said)
+
+
+def _rank_doubt_words(least: Least, others: Sequence[str]) -> str:
+    """What the doubt about the assumptions does to the cheapest lever's rank per point, in a sentence of its own after the best value's.
+
+    The levers it cannot be told from once that doubt is counted (:attr:`Least.lost`), then those against which the draws could not
+    measure it (:attr:`Least.untested`), each group named, or said to be "any of them" where it holds every one of ``others``, the
+    levers that do not pay for themselves but the cheapest.
+    """
+
+    def named(group: Sequence[str]) -> str:
+        return "any of them" if len(others) > 1 and set(group) >= set(others) else listed(list(group))
+
+    counted = "Counting the doubt about the assumptions"
+    if not least.untested:
+        return f"{counted}, it cannot be told from {named(least.lost)}."
+    unknown = f"whether it stays cheaper than {named(least.untested)}"
+    if not least.lost:
+        return f"{upper_first(unknown)} once the doubt about the assumptions is counted is not known."
+    return f"{counted}, it cannot be told from {named(least.lost)}, and {unknown} is not known."
 
 
 def unmeasured_words(draws: int) -> str:
@@ -1562,9 +1580,11 @@ def lever_caveat(value: LeverValue, measure: str = "collapse", money: bool = Fal
     claims += (("its rise in net savings could be zero", "its net savings still rise", value.rise),) if money else ()
     lost = [said for said, _, doubt in claims if doubt == "lost"]
     untested = [said for _, said, doubt in claims if doubt == "untested"]
-    doubts = [f"counting the doubt about the assumptions, {' and '.join(lost)}"] if lost else []
-    doubts += [f"whether {' and '.join(untested)} once the doubt about the assumptions is counted is not known"] if untested else []
-    return f" (though {'; and '.join(doubts)})" if doubts else ""
+    if lost and untested:  # the doubt named once
+        return f" (though counting the doubt about the assumptions, {' and '.join(lost)}, and whether {' and '.join(untested)} is not known)"
+    if lost:
+        return f" (though counting the doubt about the assumptions, {' and '.join(lost)})"
+    return f" (though whether {' and '.join(untested)} once the doubt about the assumptions is counted is not known)" if untested else ""
 
 
 def drop_doubt_words(levers: Sequence[LeverValue], draws: int, measure: str = "collapse") -> list[str]:

@@ -506,15 +506,13 @@ def test_a_cheaper_lever_keeps_a_caveat_where_the_doubt_about_the_assumptions_co
     row = frame.set_index("policy").loc["staged_scope"]
     assert (row["collapse_cheaper_than"], row["collapse_cheaper_than_lost"], row["collapse_cheaper_than_untested"]) == ("open_motivations",) * 2 + ("",)
     text = best_value(lever_values(frame))
-    assert text.endswith("lies below zero), though counting the doubt about the assumptions it cannot be told from Open motivations."), text
+    assert text.endswith("lies below zero). Counting the doubt about the assumptions, it cannot be told from Open motivations."), text
     alike = _costs_per_point(
         np.concatenate([np.arange(50 * d, 50 * d + 10) for d in range(40)]), np.concatenate([np.arange(50 * d, 50 * d + 8) for d in range(40)]), 2000, 40
     )
     assert alike.set_index("policy").loc["staged_scope", "collapse_cheaper_than_untested"] == "open_motivations"
     text = best_value(lever_values(alike))
-    assert text.endswith(
-        "lies below zero), though whether it stays cheaper per point than Open motivations once the doubt about the assumptions is counted is not known."
-    ), text
+    assert text.endswith("lies below zero). Whether it stays cheaper than Open motivations once the doubt about the assumptions is counted is not known."), text
 
 
 def test_the_rank_of_the_cheapest_lever_names_its_doubts_in_the_tables_order_and_none_where_its_own_drop_is_undone():
@@ -531,9 +529,9 @@ def test_the_rank_of_the_cheapest_lever_names_its_doubts_in_the_tables_order_and
     listed_after = [lever("A", 0.03, A_lever="lost", Z_lever="lost", M_lever="untested"), lever("Z lever", 0.2), lever("M lever", 0.3), lever("A lever", 0.4)]
     text = best_value(listed_after)
     assert text.endswith(
-        "(on the same simulated partnerships, the 95% interval of the difference between its cost per point and each other one's lies below zero),"
-        " though counting the doubt about the assumptions it cannot be told from Z lever and A lever; and whether it stays cheaper per point"
-        " than M lever once the doubt about the assumptions is counted is not known."
+        "(on the same simulated partnerships, the 95% interval of the difference between its cost per point and each other one's lies below zero)."
+        " Counting the doubt about the assumptions, it cannot be told from Z lever and A lever, and whether it stays cheaper than M lever is"
+        " not known."
     ), text
     undone = [replace(listed_after[0], drop="lost", caveat=" (though Y)"), *listed_after[1:]]
     text = best_value(undone)
@@ -541,6 +539,30 @@ def test_the_rank_of_the_cheapest_lever_names_its_doubts_in_the_tables_order_and
                          " of the others (on the same simulated partnerships, the 95% interval of the difference between its cost per point and each"
                          " other one's lies below zero)."), text  # fmt: skip
     assert measurably_least(undone).doubt == "" and measurably_least(listed_after).doubt == "lost"
+
+
+def test_the_best_value_says_the_doubt_about_the_cheapest_levers_rank_in_a_sentence_of_its_own_and_names_each_doubt_once():
+    """Read as a committee paper, notebook 02's best value ran to 470 characters in one sentence where the run told the cheapest lever
+    apart but the doubt about the assumptions did not ("..., measurably less than any of the others (...), though counting the doubt
+    about the assumptions it cannot be told from Continuity plan, IT harmonisation first and Neutral cloud platform."), and a caveat
+    with both kinds of doubt said "the doubt about the assumptions" twice. The rank's doubt is now a sentence of its own, "any of
+    them" where it holds every other lever, and a caveat names the doubt once."""
+
+    def lever(name: str, cost: float, **cheaper: Doubt) -> LeverValue:
+        return replace(_value(name, cost, -4.0, -2.0), cheaper_than={other.replace("_", " "): d for other, d in cheaper.items()})
+
+    others = [lever("Continuity plan", 0.2), lever("IT harmonisation first", 0.3), lever("Neutral cloud platform", 0.4)]
+    lost = dict.fromkeys(("Continuity_plan", "IT_harmonisation_first", "Neutral_cloud_platform"), "lost")
+    sentences = best_value([lever("Staged scope", 0.03, **lost), *others]).split(". ")
+    assert sentences[-1] == "Counting the doubt about the assumptions, it cannot be told from any of them.", sentences
+    assert sentences[0].endswith("each other one's lies below zero)"), sentences
+    untested = dict.fromkeys(lost, "untested")
+    text = best_value([lever("Staged scope", 0.03, **untested), *others])
+    assert text.endswith(" Whether it stays cheaper than any of them once the doubt about the assumptions is counted is not known."), text
+    both = replace(_value("Open motivations", 0.03, -4.0, -2.0, pays=True), drop="untested", rise="lost")
+    caveat = lever_caveat(both, money=True)
+    said = "counting the doubt about the assumptions, its rise in net savings could be zero, and whether it still lowers collapse is not known"
+    assert caveat == f" (though {said})", caveat
 
 
 def _levers(*rows: tuple[str, float, float, float, float, float, float]) -> pd.DataFrame:

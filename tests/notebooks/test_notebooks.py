@@ -489,7 +489,7 @@ def test_notebook_02_explains_an_unmeasured_doubt_where_only_the_rank_of_the_che
     }
     paragraph = "Where the doubt about the assumptions could not be measured with 24 draws, no spread beyond Monte Carlo noise was detected"
     text = _interpret(levers)
-    assert "whether it stays cheaper per point than Open motivations once the doubt about the assumptions is counted is not known" in text, text
+    assert "Whether it stays cheaper than Open motivations once the doubt about the assumptions is counted is not known." in text, text
     assert paragraph in text, text
     lost = {"staged_scope": cheaper | {"collapse_cheaper_than_lost": "open_motivations", "collapse_cheaper_than_untested": ""}}
     text = _interpret(lost | {"open_motivations": levers["open_motivations"]})
