@@ -141,7 +141,8 @@ def problems_of(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -
 
 
 def run_check(cfg: DictConfig, args: Any) -> list[str]:
-    """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design)."""
+    """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design: its file,
+    and its rows where none of them would run, :func:`sim.cli.design.doomed_rows`)."""
     settings, _, problems = problems_of(cfg, run_settings)
     presets = [value for key, value in map(split_override, args.overrides) if key == "sweep"]
     problems += [f"sweep = {name} is a preset of swept values, which only a multirun sweeps: sim-run -m sweep={name}" for name in presets[-1:]]
@@ -153,7 +154,12 @@ def run_check(cfg: DictConfig, args: Any) -> list[str]:
         problems.append(f"design_chunk = {chunk} runs a chunk of a design's points, and no design= is given: add design=FILE or leave design_chunk out")
     if problems or settings is None:
         return problems
-    return uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
+    problems = uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
+    if not problems and isinstance(design, str):
+        from sim.cli.design import doomed_rows  # (sim.cli.design imports this module)
+
+        problems = doomed_rows(cfg, settings, args.config_dir)
+    return problems
 
 
 #: Settings a design does not take (each point would need its own run): the message says what to do instead.

@@ -2,9 +2,11 @@
 
 Writes into the run folder ``points/<row>/`` (``replications.parquet`` with the point's columns,
 ``summary.json``, ``point.json``) for each row of the design, then ``sweep.parquet``,
-``sweep.csv`` and, if any point failed, ``failures.csv``: the same table as a multirun's. A row
-with bad values fails before anything runs for it and the others go on; the command then
-exits with status 3. ``resume=true`` skips the points already complete (same key);
+``sweep.csv`` and, if any point failed, ``failures.csv``: the same table as a multirun's. Where
+every row to run (of the chunk, with ``design_chunk``) has bad values, the design is refused before
+its folder is made (:func:`doomed_rows`, the command's own check): exit status 2, one line per
+distinct problem. Otherwise a row with bad values fails before anything runs for it and the others
+go on; the command then exits with status 3. ``resume=true`` skips the points already complete (same key);
 ``design_chunk=i/n`` runs only chunk ``i`` of ``n`` (a multirun over the chunks shares the
 work out: ``sim-run -m design=points.csv design_chunk=0/4,1/4,2/4,3/4``; the multirun's table
 gathers every chunk's points).
@@ -14,12 +16,13 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from hydra import compose
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
@@ -28,7 +31,7 @@ from sim.cli import guard
 from sim.cli.common import design_refusals, fail, problems_of, progress_bar, threads
 from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, fail_point, host, job_overrides, point_named, run_again_line
 from sim.config.checks import ConfigError
-from sim.config.model import SECTIONS
+from sim.config.model import SECTIONS, ModelConfig
 from sim.config.overrides import composition_problems, split_override
 from sim.config.scenarios import available, config_root
 from sim.config.settings import MAX_SEED, parse_chunk, run_settings
@@ -40,6 +43,9 @@ from sim.results.files import REPLICATIONS, SUMMARY, ParquetStream, current_run_
 from sim.results.sweep import POINTS
 
 DESIGN = "design.json"
+#: How a design's rows compose the model sections of a scenario and policy: from overrides (``scenario=...``, ``policy=...``, the
+#: command line's), raising where Hydra cannot.
+Composer = Callable[[list[str]], dict[str, Any]]
 
 
 def _sections(cfg: DictConfig) -> dict[str, Any]:
@@ -100,10 +106,7 @@ def run_design(cfg: DictConfig, multirun: bool) -> None:
         _stop(err.problems, multirun, began)
         return
     df = read.frame
-    indices = list(range(len(df)))
-    if settings.design_chunk is not None:
-        i, n = parse_chunk(settings.design_chunk)
-        indices = design.chunk(indices, i, n)
+    indices = _chunk_of(settings, len(df))
     mark = _fingerprint(read.sha256, settings.design_chunk)
     points_dir = out / POINTS
     if results.holds_results(out):
@@ -140,26 +143,140 @@ def _point(scenario: str, policy: str, shared: dict[str, Any], row: dict[str, An
     return {"scenario": scenario, "policy": policy, **shared, **{k: v for k, v in row.items() if k not in ("scenario", "policy")}}
 
 
-def _base(scenario: str, policy: str, task: list[str], choices: Any, row: dict[str, Any], names: list[str]) -> Any:
-    """The model sections of a row's scenario and policy, or :class:`ConfigError` naming each unknown one and the row's other bad cells.
+def _reasons(err: Exception) -> list[str]:
+    """The lines of a row's failed check: a :class:`ConfigError`'s problems, or another error's message as one line."""
+    return err.problems if isinstance(err, ConfigError) else [" ".join(str(err).split())]
 
-    Hydra's own message ("In 'config': Could not find 'policy/all_lever' ...") becomes the line a
-    single run gives; the row's cells are then checked against the base of the names that are
-    known (the command line's where not), so that a row with several problems reports them all.
+
+class _Rows:
+    """A design's rows made into checked point configurations, each scenario and policy a row names composed once.
+
+    Parameters
+    ----------
+    sections
+        The model sections of the command's own scenario and policy (with the command line's overrides).
+    choices
+        The command's scenario and policy (Hydra's runtime choices).
+    task
+        The command line's overrides other than the scenario, the policy and Hydra's own, given to each row's composition.
+    names
+        The design's columns.
+    seed
+        The command's seed, a row's where it has none.
+    compose
+        The model sections the config composes from a list of overrides (raises where it cannot).
     """
-    overrides = [f"scenario={scenario}", f"policy={policy}", *task]
+
+    def __init__(self, sections: dict[str, Any], choices: Any, task: list[str], names: list[str], seed: int, compose: Composer) -> None:
+        self.choices = (str(choices["scenario"]), str(choices["policy"]))
+        self.task, self.names, self.seed, self.compose = task, names, seed, compose
+        self.bases: dict[tuple[str, str], tuple[dict[str, Any] | None, list[str]]] = {self.choices: (sections, [])}
+
+    def names_of(self, row: dict[str, Any]) -> tuple[str, str]:
+        """The scenario and policy a row starts from: its own, else the command's."""
+        return str(row.get("scenario", self.choices[0])), str(row.get("policy", self.choices[1]))
+
+    def _base(self, scenario: str, policy: str) -> tuple[dict[str, Any] | None, list[str]]:
+        """The model sections of ``scenario`` and ``policy`` (None where they cannot be composed) and the lines saying why not.
+
+        Hydra's own message ("In 'config': Could not find 'policy/all_lever' ...") becomes the line a single run gives.
+        """
+        if (scenario, policy) not in self.bases:
+            overrides = [f"scenario={scenario}", f"policy={policy}", *self.task]
+            try:
+                self.bases[scenario, policy] = (self.compose(overrides), [])
+            except Exception as err:
+                self.bases[scenario, policy] = (None, composition_problems(err, overrides, [config_root()]))
+        return self.bases[scenario, policy]
+
+    def check(self, row: dict[str, Any]) -> tuple[dict[str, Any], ModelConfig]:
+        """A row with its empty cells filled from its base, and its point's checked configuration.
+
+        Raises :class:`ConfigError` (or ``ValueError``, a path that does not exist). Where the row's scenario or policy is
+        unknown, its cells are checked against the base of the names that are known (the command's where not), so that a
+        row with several problems reports them all.
+        """
+        scenario, policy = self.names_of(row)
+        base, problems = self._base(scenario, policy)
+        if base is None:
+            known = tuple(name if name in available(group) else self.choices[i] for i, (group, name) in enumerate((("scenario", scenario), ("policy", policy))))
+            other = self._base(*known)[0] if known != (scenario, policy) else None
+            if other is not None:
+                try:
+                    design.point_config(other, design.filled(other, row, self.names))
+                except ConfigError as err:
+                    problems = problems + err.problems
+            raise ConfigError(problems)
+        row = design.filled(base, row, self.names)  # an empty cell: the table records the base value the point keeps
+        config = design.point_config(base, row)
+        if len(row) < len(self.names):  # a base value the scenario leaves to the model (min_partners): as resolved
+            row = design.filled(config.to_dict(), row, self.names)
+        return row, config
+
+    def seed_of(self, row: dict[str, Any]) -> int:
+        """The seed a checked row runs with: its own, else the command's; raises :class:`ConfigError` for one out of range."""
+        seed = row.get("seed", self.seed)
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+            raise ConfigError([f"seed = {seed!r} must be a whole number in [0, 2**63)"])
+        return seed
+
+
+def _rows_of(cfg: DictConfig, hydra: Any, settings: Any, df: Any, compose: Composer) -> _Rows:
+    """The :class:`_Rows` of design ``df`` run by a command of config ``cfg``, Hydra's settings ``hydra`` (its choices and
+    the command line's overrides) and settings ``settings``."""
+    task = [line for line in hydra.overrides.task if split_override(line)[0].split(".")[0] not in ("scenario", "policy", "hydra")]
+    return _Rows(_sections(cfg), hydra.runtime.choices, task, [str(c) for c in df.columns], settings.seed, compose)
+
+
+def _chunk_of(settings: Any, count: int) -> list[int]:
+    """The indices of the rows of a design of ``count`` rows that the command runs: all, or chunk ``design_chunk``'s."""
+    indices = list(range(count))
+    if settings.design_chunk is not None:
+        i, n = parse_chunk(settings.design_chunk)
+        indices = design.chunk(indices, i, n)
+    return indices
+
+
+def doomed_rows(cfg: DictConfig, settings: Any, config_dir: str | None = None) -> list[str]:
+    """The lines refusing a design every row of which (of its chunk) would fail its check; none where a row passes.
+
+    ``sim-run``'s check, before anything is made: the rows are checked in order (as their run checks them) until one passes,
+    so that a design that runs has at most the rows before its first good one checked twice. A line every row gives is said
+    once (``all 3 points: ...``), another after the first row that gives it (``point 1: ...``), as the run's lines name them.
+
+    Parameters
+    ----------
+    cfg
+        The command's composed config, with Hydra's section (its runtime choices and the command line's overrides).
+    settings
+        The command's checked settings (``design``, ``design_chunk``, ``seed``); the design file is readable.
+    config_dir
+        A config folder of one's own (``--config-dir``), searched for a row's scenario and policy.
+
+    Returns
+    -------
+    list of str
+        One line per distinct problem, or none.
+    """
+    df = design.read_design(Path(str(settings.design))).frame
+    extra = [f"hydra.searchpath=[file://{Path(config_dir).resolve()}]"] if config_dir else []
+    rows = _rows_of(cfg, cfg.hydra, settings, df, lambda overrides: _sections(compose("config", overrides=[*overrides, *extra])))
+    table = design.rows(df)
+    failed: list[tuple[str, list[str]]] = []
+    GlobalHydra.instance().clear()
     try:
-        return _sections(compose("config", overrides=overrides))
-    except Exception as err:
-        problems = composition_problems(err, overrides, [config_root()])
-    known = tuple(name if name in available(group) else choices[group] for group, name in (("scenario", scenario), ("policy", policy)))
-    if known != (scenario, policy):
-        base = _sections(compose("config", overrides=[f"scenario={known[0]}", f"policy={known[1]}", *task]))
-        try:
-            design.point_config(base, design.filled(base, row, names))
-        except ConfigError as err:
-            problems += err.problems
-    raise ConfigError(problems)
+        with initialize_config_dir(config_dir=str(config_root()), version_base="1.3"):
+            for index in _chunk_of(settings, len(df)):
+                try:
+                    rows.seed_of(rows.check(table[index])[0])
+                    return []
+                except Exception as err:
+                    failed.append((f"point {index}", _reasons(err)))
+    finally:
+        GlobalHydra.instance().clear()
+    if not failed:
+        return []
+    return guard.distinct_lines(failed, failed[0][0] if len(failed) == 1 else f"all {len(failed)} points")
 
 
 def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int], out: Path, multirun: bool) -> None:
@@ -167,38 +284,26 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
     began = time.perf_counter()
     standing = {"points": len(indices), "started": time.time(), "design": str(settings.design), "chunk": settings.design_chunk}
     write_json(out / POINTS / results.SWEEP, standing)  # written at once (not held back with the results): sim-collect --report reads it
-    choices = HydraConfig.get().runtime.choices
     shared = {k: v for k, v in job_overrides().items() if k not in ("scenario", "policy")}
-    task = [line for line in HydraConfig.get().overrides.task if split_override(line)[0].split(".")[0] not in ("scenario", "policy", "hydra")]
-    rows, names = design.rows(df), [str(c) for c in df.columns]
-    bases: dict[tuple[str, str], Any] = {}
+    checker = _rows_of(cfg, HydraConfig.get(), settings, df, lambda overrides: _sections(compose("config", overrides=overrides)))
+    rows = design.rows(df)
     prov = provenance.collect()
     points: dict[int, dict[str, Any]] = {}
     failed = skipped = 0
     for index in indices:
         row = rows[index]
-        scenario, policy = str(row.get("scenario", choices["scenario"])), str(row.get("policy", choices["policy"]))
+        scenario, policy = checker.names_of(row)
         point = _point(scenario, policy, shared, row)
         folder = out / POINTS / str(index)
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            if (scenario, policy) not in bases:
-                if (scenario, policy) == (choices["scenario"], choices["policy"]):
-                    bases[scenario, policy] = _sections(cfg)
-                else:
-                    bases[scenario, policy] = _base(scenario, policy, task, choices, row, names)
-            row = design.filled(bases[scenario, policy], row, names)  # an empty cell: the table records the base value the point keeps
-            config = design.point_config(bases[scenario, policy], row)
-            if len(row) < len(names):  # a base value the scenario leaves to the model (min_partners): as resolved
-                row = design.filled(config.to_dict(), row, names)
+            row, config = checker.check(row)
             point = _point(scenario, policy, shared, row)
-            seed_given = row.get("seed", settings.seed)
-            if isinstance(seed_given, bool) or not isinstance(seed_given, int) or not 0 <= seed_given <= MAX_SEED:
-                raise ConfigError([f"seed = {seed_given!r} must be a whole number in [0, 2**63)"])
-        except (ConfigError, ValueError, Exception) as err:
+            seed_given = checker.seed_of(row)
+        except Exception as err:
             if guard.stop_received() is not None:  # the stop's interrupt come out of a library as another error
                 raise
-            reason = "; ".join(err.problems) if isinstance(err, ConfigError) else " ".join(str(err).split())
+            reason = "; ".join(_reasons(err))
             print(f"error: point {index}: {reason}", file=sys.stderr)
             results.clear_results(folder, (REPLICATIONS,))
             results.PointRecord(index, "failed", point, error=reason, finished=time.time(), host=host()).write(folder)

@@ -926,11 +926,37 @@ def _doomed_sweep(command: Command, args: Any) -> list[str]:
         leading = {group: choices[group] for group in command.groups if choices.get(group) is not None and group != "sweep"}
         point = {**leading, **{k: v for k, v in point_values(job).items() if k not in leading}}
         failed.append((f"point {index} ({point_text(point)})", lines))
+    return distinct_lines(failed)
+
+
+def distinct_lines(failed: Sequence[tuple[str, Sequence[str]]], every: str | None = None) -> list[str]:
+    """One line per distinct problem of points every one of which fails, each given in ``failed`` as ``(how a line names it, its lines)``.
+
+    A line every point gives is said once: as it is (``every`` None: as a single run with those values says it, a multirun's
+    :func:`_doomed_sweep`) or after ``every`` (``all 3 points: ...``, a design's); another once, after the first point that gives it
+    (``point 1 (...): ...``).
+
+    Parameters
+    ----------
+    failed
+        Each point's name and problem lines, in order (at least one point).
+    every
+        How a line common to every point names them, or None.
+
+    Returns
+    -------
+    list of str
+        The lines common to every point, then the others.
+    """
     common = [line for line in failed[0][1] if all(line in lines for _, lines in failed)]
+    said = set(common)
     named: list[str] = []
     for point, lines in failed:
-        named += [f"{point}: {line}" for line in lines if line not in common and not any(n.endswith(f": {line}") for n in named)]
-    return common + named
+        for line in lines:
+            if line not in said:
+                said.add(line)
+                named.append(f"{point}: {line}")
+    return [line if every is None else f"{every}: {line}" for line in common] + named
 
 
 def point_values(lines: Sequence[str]) -> dict[str, Any]:

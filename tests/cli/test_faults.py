@@ -1032,6 +1032,40 @@ def test_a_design_column_that_names_nothing_is_refused_before_any_folder_is_made
     assert not out.exists()
 
 
+def test_a_design_every_row_of_which_would_fail_is_refused_before_any_folder_is_made(tmp_path):
+    """sim-run design=bad.csv whose rows were all out of range (councils.0.it_maturity -5 and 7) made its folder, failed each
+    point, wrote a sweep table of failures only and exited 3: every row was bad input known before anything ran."""
+    bad, out, sweep = tmp_path / "bad.csv", tmp_path / "out", tmp_path / "sweep"
+    bad.write_text("councils.0.it_maturity\n-5\n7\n")
+    rows = [f"point {i}: councils[0].it_maturity = {value} is outside [0, 1]" for i, value in enumerate((-5, 7))]
+    done = sim(SIM_RUN, f"design={bad}", *QUICK, out=out)
+    assert done.returncode == 2, done.stderr
+    assert errors(done.stderr) == [f"error: {line}" for line in rows]
+    assert not out.exists()
+    # the rows a chunk runs (here row 1 alone); resume=true: the folder is left as it was
+    out.mkdir()
+    (out / "mine.txt").write_text("kept")
+    done = sim(SIM_RUN, f"design={bad}", "design_chunk=1/2", "resume=true", *QUICK, out=out)
+    assert done.returncode == 2 and errors(done.stderr) == [f"error: {rows[1]}"], done.stderr
+    assert [p.name for p in out.iterdir()] == ["mine.txt"]
+    # a problem every row has is said once
+    bad.write_text("councils.0.it_maturity,councils.1.it_maturity\n-5,0.3\n-5,1.5\n")
+    done = sim(SIM_RUN, f"design={bad}", *QUICK, out=tmp_path / "out2")
+    assert done.returncode == 2, done.stderr
+    assert errors(done.stderr) == [
+        "error: all 2 points: councils[0].it_maturity = -5 is outside [0, 1]",
+        "error: point 1: councils[1].it_maturity = 1.5 is outside [0, 1]",
+    ]
+    assert not (tmp_path / "out2").exists()
+    # a multirun whose every chunk would fail is refused before launch, as any multirun every point of which would fail
+    bad.write_text("councils.0.it_maturity\n-5\n7\n")
+    done = sim(SIM_RUN, "-m", f"design={bad}", "design_chunk=0/2,1/2", *QUICK, f"hydra.sweep.dir={sweep}")
+    assert done.returncode == 2, done.stderr
+    lines = errors(done.stderr)
+    assert len(lines) == 2 and all(line.startswith(f"error: point {i} (") and line.endswith(f"): {rows[i]}") for i, line in enumerate(lines)), lines
+    assert not sweep.exists()
+
+
 # ---------------------------------------------------------------------------------------
 # the Python API
 
