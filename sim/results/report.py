@@ -43,7 +43,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -84,7 +84,7 @@ from sim.results.files import (
     atomic_path,
     save_figure,
 )
-from sim.results.sweep import CALIBRATION_MARK, COMPARISONS, COMPARISONS_CSV, command_line, expected_points, posterior_notes, sweep_info
+from sim.results.sweep import CALIBRATION_MARK, COMPARISONS, COMPARISONS_CSV, command_line, expected_points, posterior_notes, sweep_info, swept_keys
 
 #: Result files of each kind, the first one telling the kind.
 KINDS = {
@@ -572,13 +572,22 @@ def _comparison_report(folder: Path) -> Report:
     return report
 
 
-def swept_columns(table: Any) -> list[str]:
-    """The swept columns of a sweep table: those between ``point`` and ``status`` (``sim-collect``'s layout) that take more than one value."""
+def swept_columns(table: Any, named: Collection[str] = ()) -> list[str]:
+    """The swept columns of a sweep table: those between ``point`` and ``status`` (``sim-collect``'s layout) that take more than one value.
+
+    ``named``: the keys the sweep's command swept (:func:`sim.results.sweep.swept_keys`), swept columns
+    too where the points that ran share one value (a sweep stopped after its first point).
+    """
     columns = list(table.columns)
     if SWEPT_AFTER not in columns or SWEPT_BEFORE not in columns:
         raise ReportError(f"the sweep table needs the columns {SWEPT_AFTER!r} and {SWEPT_BEFORE!r} around the swept values (found {', '.join(columns[:12])})")
     between = columns[columns.index(SWEPT_AFTER) + 1 : columns.index(SWEPT_BEFORE)]
-    return [c for c in between if table[c].astype(str).nunique() > 1]
+    return [c for c in between if c in named or table[c].astype(str).nunique() > 1]
+
+
+def _varied(table: Any, swept: list[str]) -> list[str]:
+    """The swept columns whose values differ between the points of ``table`` (those that completed): the axes of a figure of them."""
+    return [c for c in swept if table[c].astype(str).nunique() > 1]
 
 
 def _numeric(values: Any) -> Any:
@@ -692,10 +701,10 @@ def _sweep_title(table: Any, size: str = "replications", of: str = "simulated pa
     return f"{run}, {int(sizes[0]):,} {of}" if len(sizes) == 1 else run
 
 
-def _unfinished(everything: Any, unfinished: Any, done: int, total: int) -> str:
+def _unfinished(everything: Any, unfinished: Any, done: int, total: int, values: list[str]) -> str:
     """What the report of a sweep says of its points that did not complete: how many, and a table of them with their values and reasons.
 
-    ``total``: the sweep's points (those recorded in ``everything`` and those never started, which have no row).
+    ``total``: the sweep's points (those recorded in ``everything`` and those never started, which have no row); ``values``: its swept columns.
     """
     status = unfinished["status"].astype(str)
     failed, running, unstarted = int((status == "failed").sum()), int((status != "failed").sum()), total - len(everything)
@@ -705,7 +714,6 @@ def _unfinished(everything: Any, unfinished: Any, done: int, total: int) -> str:
         f"{unstarted} {'was' if unstarted == 1 else 'were'} never started" if unstarted > 0 else "",
     ]
     said = [p for p in parts if p]
-    values = swept_columns(everything)
     frame = unfinished[["point", *values, "status", *(["error"] if "error" in unfinished.columns else [])]].astype(object)
     shown = f"the figures and the table of points show the {done} that completed" if done else "none completed, so there is no figure or table of points"
     note = f"<p class=note>Of the {total} points, {listed(said)}: {shown}.</p>"
@@ -723,7 +731,8 @@ def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list
     ``noun`` names its points (``points``, ``searches``, ``calibrations``); ``run`` are the parts of
     the "What was run" line after the points and what they sweep (the command is added last).
     """
-    over = ", ".join(swept_columns(everything))
+    swept = swept_columns(everything, swept_keys(folder))
+    over = ", ".join(swept)
     total = max(expected_points(folder)[0] or 0, len(everything))  # as Collected.total: points not started have no row
     report = Report(f"Sweep of {total} {noun} over {over or 'nothing'}")
     meta = sweep_info(folder)
@@ -732,7 +741,7 @@ def _sweep_start(folder: Path, everything: Any, table: Any, noun: str, run: list
     report.sections.append(f"<p class=what>What was run: {_e('; '.join([*parts, *command]))}</p>")
     report.sections += [_note(line) for line in posterior_notes(everything, total)]
     if len(table) < total:
-        report.sections.append(_unfinished(everything, everything.drop(index=table.index), len(table), total))
+        report.sections.append(_unfinished(everything, everything.drop(index=table.index), len(table), total, swept))
     return report
 
 
@@ -786,7 +795,7 @@ def _sweep_report(folder: Path) -> Report:
 
     everything = pd.read_parquet(folder / TABLE)
     table = everything[everything["status"].astype(str) == "ok"] if "status" in everything.columns else everything
-    swept = swept_columns(everything)  # a value swept is named at each point that completed, though one alone completed
+    swept = swept_columns(everything, swept_keys(folder))  # a value swept is named at each point that completed, though one alone completed
     estimate, low, high = plots.SWEEP_ESTIMATE
     if len(table) and SEARCH_MARK in table.columns:
         return _searches_report(folder, everything, table.copy(), swept)
@@ -815,7 +824,7 @@ def _sweep_report(folder: Path) -> Report:
     collapse_total, failure_total = (_total_column(table, figure) for figure in (estimate.rpartition(".")[0], "failure"))
     report.sections.append("<h2>What the words mean</h2>" + _words(meanings(drawn=collapse_total is not None)))
     report.sections.append("<h2>Figures</h2>")
-    _estimate_figures(report, table, swept, plots.SWEEP_ESTIMATE, "probability of collapse", "sweep", _sweep_title)
+    _estimate_figures(report, table, _varied(table, swept), plots.SWEEP_ESTIMATE, "probability of collapse", "sweep", _sweep_title)
     key = ""
     if points:
         key = f"Each point: {'; '.join(plots.swept_words(c) for c in swept)}" if _named_by_values(table, swept) else ""
@@ -911,9 +920,8 @@ def _searches_report(folder: Path, everything: Any, table: Any, swept: list[str]
         return _sweep_title(part, "answer.replications", "fresh simulated partnerships confirming each answer")
 
     columns = ("answer.risk", "answer.risk_low", "answer.risk_high")
-    _estimate_figures(report, table, swept, columns, "risk of the answer", "risk", title)
-    if swept:
-        shown = swept[:MAX_SCATTER]
+    _estimate_figures(report, table, _varied(table, swept), columns, "risk of the answer", "risk", title)
+    if shown := _varied(table, swept)[:MAX_SCATTER]:
         cost = ("answer.cost", "answer.cost_low", "answer.cost_high")
         report.figure(
             "cost_scatter",
@@ -997,8 +1005,7 @@ def _calibrations_report(folder: Path, everything: Any, table: Any, swept: list[
         table[c] = _numeric(table[c])
     report.sections.append("<h2>What the words mean</h2>" + _words(CALIBRATION_WORDS))
     report.sections.append("<h2>Figures</h2>")
-    if swept:
-        shown = swept[:MAX_SCATTER]
+    if shown := _varied(table, swept)[:MAX_SCATTER]:
         for parameter in parameters[:MAX_POINTS]:
             columns = tuple(f"posterior.{parameter}.{end}" for end in ("mean", "low", "high"))
             report.figure(
@@ -1063,7 +1070,7 @@ def _comparisons_report(folder: Path) -> Report:
     everything = pd.read_parquet(folder / TABLE)
     done = everything[everything["status"].astype(str) == "ok"]
     comparisons = pd.read_parquet(folder / COMPARISONS)
-    swept = [c for c in swept_columns(everything) if c in comparisons.columns and c != "policy"]
+    swept = [c for c in swept_columns(everything, swept_keys(folder)) if c in comparisons.columns and c != "policy"]
     report = _sweep_start(folder, everything, done, "comparisons", [f"each comparing {', '.join(dict.fromkeys(map(str, comparisons['policy'])))}"])
     report.sections.append("<h2>What the words mean</h2>" + _words(meanings(COMPARISON_WORDS, "collapse_total_low" in comparisons)))
     headings: list[str] = []

@@ -605,6 +605,28 @@ def sweep_info(root: Path) -> dict[str, Any]:
     return _read_json(root / SWEEP) or _read_json(root / POINTS / SWEEP) or {}
 
 
+def swept_keys(root: Path) -> list[str]:
+    """The keys the sweep under ``root`` sweeps (``policy`` of ``policy=none,all_levers``, a sweep preset's), from its ``sweep.json``.
+
+    A key is named whatever its points ran: a sweep stopped after one point swept it all the same. None
+    where the sweep recorded no overrides (a design's ``points/sweep.json``, a folder made before ``sweep.json`` held them).
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import OverrideParseException
+
+    recorded = sweep_info(root).get("fingerprint") or {}
+    lines = [*recorded.get("overrides", []), *(f"{k}={v}" for k, v in (recorded.get("sweeper_params") or {}).items())]
+    parser, keys = OverridesParser.create(), []
+    for line in lines:
+        try:
+            (override,) = parser.parse_overrides([str(line)])
+        except OverrideParseException:  # a line Hydra cannot parse sweeps nothing it can tell
+            continue
+        if override.is_sweep_override():
+            keys.append(override.key_or_group)
+    return list(dict.fromkeys(keys))
+
+
 def expected_points(root: Path) -> tuple[int | None, float | None]:
     """How many points the sweep under ``root`` has (None: not known yet) and when it started (None: not recorded), from its ``sweep.json``.
 

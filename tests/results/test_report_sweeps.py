@@ -153,6 +153,21 @@ def test_a_sweep_stopped_with_one_point_done_names_its_value_and_counts_every_po
     assert points.index("partnership.decision_clarity") < points.index("P(collapse)") and "<td>0.2</td>" in points
 
 
+def test_a_sweep_stopped_after_its_first_point_names_what_its_command_swept(tmp_path):
+    """sim-run -m policy=none,continuity_plan,all_levers seed=1,2 stopped by Ctrl-C after its first point (the others never
+    started): the page read 'Sweep of 6 points over nothing' and its table of points had no policy or seed column, the
+    swept columns being taken only from values that differ between the points recorded. The sweep's command names them."""
+    sweep_folder(tmp_path, {"scenario": ["baseline"], "policy": ["none"], "seed": [1]}, ["none"])
+    fingerprint = {"overrides": ["policy=none,continuity_plan,all_levers", "replications=2000", "seed=1,2"], "sweeper_params": {}}
+    (tmp_path / "sweep.json").write_text(json.dumps({"points": 6, "fingerprint": fingerprint}), encoding="utf-8")
+    page = report.page(report.build(tmp_path))
+    assert "<title>Sweep of 6 points over policy, seed</title>" in page
+    assert "What was run: 6 points sweeping policy, seed;" in page
+    points = page.split("<h2>Points</h2>", 1)[1]
+    assert points.index("<th>policy</th><th>seed</th>") < points.index("P(collapse)") and "<td>none</td><td>1</td>" in points
+    assert "do not fill a grid" not in page and "sweep_scatter" not in page  # no figure over one point's values
+
+
 def test_a_sweep_whose_points_all_failed_has_no_empty_figures_or_table(tmp_path):
     """It said 'the figures and the table of points show the 0 that completed' above an empty Figures heading and an empty table."""
     sweep_folder(tmp_path, {"partnership.min_partners": [5, 6]}, [None, None])
