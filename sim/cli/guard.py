@@ -908,7 +908,8 @@ def _doomed_sweep(command: Command, args: Any) -> list[str]:
 
     The points are checked in order until one passes, one for each set of values other than :data:`READ_ALONE`'s. A line
     every point checked gives is said once, as a single run says it; another names the first point that gives it, as the
-    job's own line would (``point 1 (scenario=baseline policy=none ...): ...``).
+    job's own line would (``point 1 (scenario=baseline policy=none ...): ...``; a design's job by its chunk, whose lines
+    name its rows: ``chunk 0/2 (...): point 0: ...``).
     """
     from sim.config.overrides import split_override
 
@@ -925,7 +926,8 @@ def _doomed_sweep(command: Command, args: Any) -> list[str]:
         choices = cfg.hydra.runtime.choices if cfg is not None else {}
         leading = {group: choices[group] for group in command.groups if choices.get(group) is not None and group != "sweep"}
         point = {**leading, **{k: v for k, v in point_values(job).items() if k not in leading}}
-        failed.append((f"point {index} ({point_text(point)})", lines))
+        chunk = next((split_override(o)[1] for o in job if split_override(o)[0] == "design_chunk"), None)
+        failed.append((f"{f'chunk {chunk}' if chunk is not None else f'point {index}'} ({point_text(point)})", lines))
     return distinct_lines(failed)
 
 

@@ -1062,7 +1062,7 @@ def test_a_design_every_row_of_which_would_fail_is_refused_before_any_folder_is_
     done = sim(SIM_RUN, "-m", f"design={bad}", "design_chunk=0/2,1/2", *QUICK, f"hydra.sweep.dir={sweep}")
     assert done.returncode == 2, done.stderr
     lines = errors(done.stderr)
-    assert len(lines) == 2 and all(line.startswith(f"error: point {i} (") and line.endswith(f"): {rows[i]}") for i, line in enumerate(lines)), lines
+    assert len(lines) == 2 and all(line.startswith(f"error: chunk {i}/2 (") and line.endswith(f"): {rows[i]}") for i, line in enumerate(lines)), lines
     assert not sweep.exists()
 
 
