@@ -496,6 +496,19 @@ def test_notebook_02_explains_an_unmeasured_doubt_where_only_the_rank_of_the_che
     assert "it cannot be told from Open motivations" in text and paragraph not in text, text
 
 
+def test_notebook_02_names_no_largest_effect_where_it_says_which_lever_lowers_collapse_most_is_unclear() -> None:
+    """Read as a committee paper (FAST run, the councils as stored): "The largest effect on collapse: IT harmonisation first" stood
+    two paragraphs above "which lever lowers collapse the most is unclear: the run cannot tell the best lever from the next" (IT
+    harmonisation first -3.0 points, 95% interval -4.4 to -1.6; Staged scope -2.5, -3.9 to -1.1; every share ranked first
+    unclear). The largest effect is named only where the run settles which lever is first; the list of levers gives them largest first."""
+    levers = {"it_harmonisation_first": {"collapse_difference": -0.03}, "staged_scope": {"collapse_difference": -0.025}}
+    unclear = {lever: figures | {"collapse_best_share": float("nan")} for lever, figures in levers.items()}
+    text = _interpret(unclear)
+    assert "which lever lowers collapse the most is unclear" in text and "The largest effect on collapse" not in text, text
+    assert "\nThe best value: " in text, text
+    assert "The largest effect on collapse: IT harmonisation first. The best value: " in _interpret(levers)
+
+
 def test_notebook_02_words_the_one_lever_case_one_way_and_the_doubt_about_collapse_in_clauses() -> None:
     """The sentence on collapse counting the doubt about the assumptions was a three-level conditional testing len(measured) > 1
     twice, and the one-lever case was worded in three places (of_levers, ``none = ...``, ``moves = ...``). The sentence joins its
