@@ -47,7 +47,7 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import DEFINITIONS, FAILURES, listed, parameter_part, percent, words
+from sim.analysis.summary import DEFINITIONS, FAILURES, amount, listed, parameter_part, percent, words
 from sim.config.model import ModelConfig
 from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import Uncertainty
@@ -776,9 +776,7 @@ def signed(value: float, digits: int = 1, width: int = 0) -> str:
     width
         Minimum width of the text, padded on the left.
     """
-    while value != 0 and math.isfinite(value) and round(value, digits) == 0:
-        digits += 1
-    return f"{value:+{width}.{digits}f}"
+    return amount(value, digits, width, sign="+")
 
 
 def signed_interval(value: float, low: float, high: float, digits: int = 1, width: int = 0) -> str:
@@ -1003,7 +1001,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     heading = f"{'GBP m per partnership':<{width}}{'lever cost':<12}{'net savings  ' + level + ' interval':<30}"
     lines.append(f"{heading}net savings compared with {policy_phrase(reference)}, paired {level} interval")
     for r in comparison.to_dict(orient="records"):
-        net = f"{r['net_savings']:6.2f} [{r['net_savings_low']:6.2f}, {r['net_savings_high']:6.2f}]"
+        net = f"{amount(r['net_savings'], width=6)} [{amount(r['net_savings_low'], width=6)}, {amount(r['net_savings_high'], width=6)}]"
         d = (r["net_savings_difference"], r["net_savings_difference_low"], r["net_savings_difference_high"])
         diff = "(reference)" if r["policy"] == reference else signed_interval(*d, digits=2, width=6)
         lines.append(f"  {policy_words(r['policy']):<{width - 2}}{r['lever_cost']:<12.2f}{net:<30}{diff}")

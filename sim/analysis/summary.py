@@ -428,10 +428,31 @@ def _columns(interval: str, counted: bool = True, width: int = LABEL) -> str:
     return f"  {'':<{width}}{interval:<{FIGURES}}{'count' if counted else '':>6}".rstrip()
 
 
+def amount(value: float, digits: int = 2, width: int = 0, sign: str = "") -> str:
+    """``value`` with ``digits`` decimals, or as many more as keep a value that is not zero from reading as zero.
+
+    A mean net saving of GBP -0.0008 m prints ``-0.001``, not ``-0.00``.
+
+    Parameters
+    ----------
+    value
+        The number (nan and infinities print as Python formats them).
+    digits
+        Decimals to show at least.
+    width
+        Minimum width of the text, padded on the left.
+    sign
+        ``"+"`` to sign every value (a change), ``""`` for a negative one alone (a level).
+    """
+    while value != 0 and np.isfinite(value) and round(value, digits) == 0:
+        digits += 1
+    return f"{value:{sign}{width}.{digits}f}"
+
+
 def _money(d: dict[str, float]) -> str:
     if np.isnan(d["low"]):
-        return f"{d['value']:6.2f}"
-    return f"{d['value']:6.2f}  [{d['low']:6.2f}, {d['high']:6.2f}]"
+        return amount(d["value"], width=6)
+    return f"{amount(d['value'], width=6)}  [{amount(d['low'], width=6)}, {amount(d['high'], width=6)}]"
 
 
 def short_title(text: str, width: int) -> str:

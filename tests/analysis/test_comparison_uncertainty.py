@@ -557,3 +557,13 @@ def test_ranked_first_shares_beside_a_ranking_unclear_after_a_settled_first_plac
     assert ranking["unclear"] == "no spread" and ranking["best"]["a"] == 1.0
     text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
     assert "First place is settled (the run tells the first lever from the next)" in text and "(100%)" not in text
+
+
+def test_a_policys_own_net_savings_near_zero_do_not_read_as_minus_zero():
+    """sim-compare scenario=case06_district_county policies=[none,staged_scope,agreed_decision_process,open_motivations]
+    replications=300 seed=3 printed the no-lever row of its money table "-0.00 [ -0.21,   0.21]" (net savings GBP -0.0008 m):
+    a committee reads minus zero. A level keeps the digits a change has (:func:`signed`) where two would read as zero."""
+    frame = _tally([0.5] * DRAWS, [0.2] * DRAWS).frame()
+    frame.loc[0, ["net_savings", "net_savings_low", "net_savings_high"]] = [-0.000811, -0.213615, 0.004]
+    money = render(frame).split("GBP m per partnership")[1].splitlines()[1]
+    assert "-0.001 [ -0.21,  0.004]" in money and "-0.00 " not in money, money
