@@ -134,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         if "status" in table.columns:
             table = table[table["status"].astype(str) == "ok"]
         inputs = swept_columns(table)
+        problem = _sweep_problem(args.folder, table, inputs, sweep_estimate(outcome)[0])
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         estimate = table[sweep_estimate(outcome)[0]].to_numpy(float)
         chances = d.Chances("point", table[inputs].reset_index(drop=True), estimate, table["replications"].to_numpy(float))
         councils, chosen = _sweep_councils(table), {"table": TABLE}
@@ -168,6 +172,22 @@ def main(argv: list[str] | None = None) -> int:
             save_figure(args.folder / name, figure)
     print(f"Results in {args.folder}: {', '.join(DISCOVERY)}")
     return 0
+
+
+def _sweep_problem(folder: Path, table: Any, inputs: list[str], estimate: str) -> str | None:
+    """Why the completed points ``table`` of the sweep in ``folder`` give PRIM no cases to search (None: they do).
+
+    Its points must be ``sim-run``'s (their probability in the column ``estimate``; a sweep of ``sim-compare``,
+    ``sim-search`` or ``sim-calibrate`` has none), two or more, and differ in some swept value (``inputs``).
+    """
+    named = f"folder = {str(folder)!r}"
+    if len(table) and estimate not in table.columns:
+        sweeps = "a sweep of sim-compare, sim-search or sim-calibrate"
+        return f"{named} holds a sweep whose points have no {estimate} ({sweeps}): discover reads a sim-run sweep or run"
+    if len(table) < 2 or not inputs:
+        found = f"{len(table)} completed point{'' if len(table) == 1 else 's'}" + (" sharing every swept value" if len(table) > 1 else "")
+        return f"{named}: its {TABLE} holds {found}: PRIM needs two or more whose swept values differ (sim-collect {folder} brings the table up to date)"
+    return None
 
 
 def _run_councils(folder: Path) -> list[str]:
