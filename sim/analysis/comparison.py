@@ -918,13 +918,11 @@ def _total_share(r: Mapping[str, Any], measure: str) -> str:
 
 #: What a parameter draw is, in the words of the uncertainty section.
 DRAW_WORDS = (
-    "A parameter draw: one set of values of the model's assumptions, taken from their plausible ranges (prior) or the calibrated"
-    " sample (posterior), each run on its own share of the simulated partnerships."
+    "one set of values of the model's assumptions, taken from their plausible ranges (prior) or the calibrated"
+    " sample (posterior), each run on its own share of the simulated partnerships"
 )
 #: What Monte Carlo noise is, in the words of the uncertainty section.
-NOISE_WORDS = (
-    "Monte Carlo noise: simulation noise, how much a figure moves by chance because only so many partnerships were simulated (more replications shrink it)."
-)
+NOISE_WORDS = "simulation noise, how much a figure moves by chance because only so many partnerships were simulated (more replications shrink it)"
 #: What "paired" means, as the comparison's words say it.
 PAIRED = "every policy meets the same simulated partnerships and shocks: a difference comes from the policy, not from other luck"
 #: The words a comparison defines before its tables (the outcomes, points and paired; :func:`sim.analysis.summary.words` adds the rest).
@@ -1070,7 +1068,7 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     if mode == "none" or "draws" not in comparison:
         return (
             "Uncertainty: none. The assumptions are held at their stated values, so every interval above is Monte Carlo noise only;"
-            f" uncertainty=prior shows how the effects and their ranking move across the assumptions' plausible ranges. {NOISE_WORDS}"
+            f" uncertainty=prior shows how the effects and their ranking move across the assumptions' plausible ranges. Monte Carlo noise: {NOISE_WORDS}."
         )
     level = f"{confidence:.0%}"
     reference = comparison["policy"].iloc[0]
@@ -1078,12 +1076,17 @@ def render_uncertainty(comparison: Any, rankings: Mapping[str, dict[str, Any] | 
     draws = int(comparison["draws"].iloc[0])
     several = len(comparison) > 2  # a share of draws in which a lever is ranked first needs two levers or more
     rank = 14 if several else 0
+    # the words of the section a line each, as the words above the tables are (one paragraph of them ran to 2,000 characters)
+    meanings = {
+        "parameter draw": DRAW_WORDS,
+        "Monte Carlo noise": NOISE_WORDS,
+        f"total {level}": "the interval counting both Monte Carlo noise and the doubt about the model's assumptions",
+        **effect_words(several),
+    }
     lines = [
-        f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences, compared with {policy_phrase(reference)}."
-        f" {DRAW_WORDS} {NOISE_WORDS}"
-        f" 'total {level}': the interval counting both Monte Carlo noise and the doubt about the model's assumptions; "
-        + "; ".join(f"'{name}': {meaning}" for name, meaning in effect_words(several).items())
-        + "."
+        f"Uncertainty: {mode}. Every policy ran the same {draws:,} parameter draws; effects are paired differences, compared with"
+        f" {policy_phrase(reference)}. The words of this section:",
+        *(f"  {name}: {meaning}" for name, meaning in meanings.items()),
     ]
     lines.append(f"{'Chance of each outcome':<{width}}" + "".join(f"{m + ' total ' + level:<31}" for m in MEASURES).rstrip())
     for r in comparison.to_dict(orient="records"):

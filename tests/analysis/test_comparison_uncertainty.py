@@ -223,7 +223,7 @@ def test_ranked_first_is_said_of_the_lowest_chance_not_of_lowering_it_most():
     ranking = tally.ranking("collapse")
     assert ranking["best"]["a"] == 1.0
     text = render_uncertainty(tally.frame(), {"collapse": ranking}, "prior")
-    assert "'ranked first': the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least)" in text
+    assert "  ranked first: the share in which the chance with it is the lowest of the levers' (it lowers it most, or raises it least)" in text
     assert "the share in which it lowers it most," not in text
 
 
@@ -231,9 +231,9 @@ def test_every_column_of_the_uncertainty_table_is_said_in_words():
     """'total 95%', 'middle half of draws' and 'from parameters' (with its 'not detected') were printed without a word on what they are."""
     tally = _tally([0.5] * DRAWS, [0.2] * DRAWS)
     text = render_uncertainty(tally.frame(), {"collapse": tally.ranking("collapse")}, "prior")
-    header = text.split("\n")[0]
-    for words in ("'total 95%': the interval counting both Monte Carlo noise and the doubt", "'middle half of draws': the effect in the middle half",
-                  "'from parameters': the share of the effect's spread across draws", "'not detected' where these draws could not tell"):  # fmt: skip
+    header = text.split("Chance of each outcome")[0]
+    for words in ("  total 95%: the interval counting both Monte Carlo noise and the doubt", "  middle half of draws: the effect in the middle half",
+                  "  from parameters: the share of the effect's spread across draws", "'not detected' where these draws could not tell"):  # fmt: skip
         assert words in header, words
 
 
@@ -317,7 +317,7 @@ def test_helps_in_with_no_spread_seen_is_not_a_share_of_draws():
     b_line = next(line for line in effects.splitlines() if line.strip().startswith("B "))
     assert a_line.count("no spread seen") == 1 and "100%" not in a_line
     assert "%" in b_line.split("]")[-1], "a lever whose effect spreads across draws keeps its share"
-    assert "'no spread seen' where the draws show none beyond Monte Carlo noise, so the share cannot be measured" in text.splitlines()[0]
+    assert "'no spread seen' where the draws show none beyond Monte Carlo noise, so the share cannot be measured" in text.split("Chance of each")[0]
 
 
 def test_one_lever_has_no_ranked_first_column():
@@ -365,9 +365,9 @@ def test_an_unclear_ranking_says_what_its_uncorrected_share_is_and_the_words_are
     line = next(line for line in text.splitlines() if line.strip().startswith("Ranking of the 2 levers by effect on collapse"))
     assert "uncorrected)" not in line
     assert f"uncorrected for Monte Carlo noise, {ranking['raw_same_ranking']:.0%} of draws rank them this way;" in line
-    header = text.splitlines()[0]
-    assert "A parameter draw: one set of values of the model's assumptions" in header
-    assert "Monte Carlo noise: simulation noise, how much a figure moves by chance" in header
+    header = text.split("Chance of each outcome")[0]
+    assert "  parameter draw: one set of values of the model's assumptions" in header
+    assert "  Monte Carlo noise: simulation noise, how much a figure moves by chance" in header
 
 
 def test_the_tables_above_the_uncertainty_section_say_their_intervals_are_monte_carlo_only():
@@ -410,7 +410,7 @@ def test_helps_in_is_the_share_of_the_normal_spread_below_zero_beside_the_draws_
     assert "helps in  unchanged in" in effects_table.splitlines()[0]
     b_line = next(line for line in effects_table.splitlines() if line.strip().startswith("B "))
     assert f"{spread.cdf(0.0):.0%}           80%" in b_line
-    assert "'unchanged in': the share of draws in which the lever changed the outcome of none of the draw's simulated partnerships" in text
+    assert "  unchanged in: the share of draws in which the lever changed the outcome of none of the draw's simulated partnerships" in text
 
 
 def test_a_draw_whose_changes_cancel_out_is_changed_not_unchanged():
@@ -567,3 +567,17 @@ def test_a_policys_own_net_savings_near_zero_do_not_read_as_minus_zero():
     frame.loc[0, ["net_savings", "net_savings_low", "net_savings_high"]] = [-0.000811, -0.213615, 0.004]
     money = render(frame).split("GBP m per partnership")[1].splitlines()[1]
     assert "-0.001 [ -0.21,  0.004]" in money and "-0.00 " not in money, money
+
+
+def test_the_uncertainty_sections_words_are_a_line_each_not_one_paragraph():
+    """sim-compare scenario=case06_district_county 'policies=[none,staged_scope,agreed_decision_process,open_motivations]'
+    replications=300 seed=3 opened its uncertainty section with one line of about 2,000 characters (what a parameter draw,
+    Monte Carlo noise, 'total 95%' and each column are), which sim-report showed as a wall of text. Each word is now a line of
+    its own under the section's first line, as the words above the tables are."""
+    tally = _tally([0.5] * DRAWS, [0.2] * DRAWS)
+    text = render_uncertainty(tally.frame(), {"collapse": tally.ranking("collapse")}, "prior")
+    head = text.split("Chance of each outcome")[0].splitlines()
+    assert head[0].endswith("compared with no lever. The words of this section:"), head[0]
+    named = [line.split(": ", 1)[0].strip() for line in head[1:]]
+    assert named == ["parameter draw", "Monte Carlo noise", "total 95%", "helps in", "unchanged in", "ranked first", "middle half of draws", "from parameters"]
+    assert max(map(len, head)) < 600, max(map(len, head))
