@@ -795,10 +795,37 @@ def test_notebook_03_says_how_many_levers_still_lower_failure_once_the_doubt_abo
     measured = helped[helped[EFFECT_COLUMNS["parameter_share"]] > 0]
     if len(measured):
         robust = measured[measured["total high"] < 0]
-        assert f"it still measurably lowered it in {len(robust)} of the {len(measured)} whose spread across the draws could be measured" in text, text
+        still = f"it still measurably lowered it in {len(robust) or 'none'} of the {len(measured)} whose spread across the draws could be measured"
+        assert still in text, text
     unmeasured = helped[helped[EFFECT_COLUMNS["parameter_share"]] == 0]
     if len(unmeasured):
         assert f"{', '.join(unmeasured.index)} these draws could not measure that doubt" in text, text
+
+
+def test_notebook_03_closes_without_parentheses_inside_parentheses_or_a_count_of_zero(capsys) -> None:
+    """Read as a committee paper (FAST): "With 300 simulated partnerships per scenario (the model's assumptions drawn from the
+    calibrated posterior (those calibrated) and their plausible ranges (the rest)), ... it still measurably lowered it in 0 of the
+    3 whose spread across the draws could be measured". It reads "drawn from the calibrated posterior where calibrated, their
+    plausible ranges elsewhere" and "in none of the 3"."""
+    from sim.analysis.stats import undetected
+
+    notebook = read("03_seven_failure_modes.ipynb")
+    (drawn,) = [line for line in code_cells(notebook)[0].source.splitlines() if line.startswith("DRAWN_FROM = ")]
+    (closing,) = [cell.source for cell in code_cells(notebook) if cell.source.startswith("helped = overview")]
+    overview = pd.DataFrame(
+        {"difference (points)": [-29.0, -13.7, -3.3], "low": [-34.0, -17.5, -5.4], "high": [-23.7, -9.7, -1.2]},
+        index=pd.Index(["04", "05", "07"], name="case"),
+    )
+    overview["total high"], overview[EFFECT_COLUMNS["parameter_share"]] = [13.3, 6.6, 4.9], [0.99, 0.96, 0.93]
+    names = {"overview": overview, "REPLICATIONS": 300, "UNCERTAINTY": "posterior", "FROM_PARAMETERS": EFFECT_COLUMNS["parameter_share"]}
+    exec(drawn, names)
+    exec(closing, names | {"undetected": undetected})
+    text = capsys.readouterr().out.splitlines()[0]
+    depth = 0
+    for character in text:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        assert depth <= 1, text
+    assert "it still measurably lowered it in none of the 3 whose spread" in text, text
 
 
 @pytest.mark.notebook
