@@ -784,6 +784,9 @@ class SweepCallback(Callback):
         try:
             resume = bool(config.get("resume", False))
             mark = fingerprint(config)
+            if one := next((name for name in results.SUMMARIES if (sweep_dir / name).is_file()), None):  # resume=true or not: no point of it
+                mixed = "a sweep does not mix with them"
+                refuse([f"{sweep_dir} holds a single run's results ({one}), not a sweep's: {mixed}; choose another folder with {option}=..."])
             if results.holds_results(sweep_dir):
                 if resume is not True:
                     refuse([f"{sweep_dir} already holds results: add resume=true to skip the points already done, or choose another folder with {option}=..."])

@@ -146,6 +146,20 @@ def test_a_folder_with_results_is_refused_unless_resumed_and_then_every_point_is
     assert same_figures(before, table(basic))
 
 
+def test_a_sweep_into_a_single_runs_folder_is_refused_resumed_or_not_and_leaves_it_as_it_was(tmp_path):
+    """sim-run -m seed=1,2 out=D where D held a single run's results ran both points beside them and said 'Sweep: 3 of 2
+    points done (3 ok, 0 failed)': the single run was collected as a point of the table; sim-collect D then refused D
+    as one run's folder."""
+    folder = tmp_path / "run"
+    assert sim_run(*SMALL, "uncertainty=none", f"out={folder}").returncode == 0
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    for extra in ([], ["resume=true"]):
+        refused = sim_run("-m", "seed=1,2", *SMALL, "uncertainty=none", f"out={folder}", *extra)
+        assert refused.returncode == 2 and refused.stderr.count("error:") == 1, refused.stderr[-3000:]
+        assert f"error: {folder} holds a single run's results (summary.json), not a sweep's" in refused.stderr
+        assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
 def test_killed_with_sigkill_and_resumed_gives_the_same_table(basic, tmp_path):
     folder = tmp_path / "sweep"
     env = {**os.environ, "HYDRA_FULL_ERROR": ""}
