@@ -59,7 +59,7 @@ from sim.results.files import (
     temporary_name,
 )
 from sim.results.lock import FolderBusy, RunLock, clean_leftovers
-from sim.results.sweep import NOT_POINT, POINT, POINTS, SUMMARIES, finished_points, read_record
+from sim.results.sweep import NOT_POINT, POINT, POINTS, SUMMARIES, SWEEP, finished_points, read_record
 
 EXIT_FAULT = 3
 #: Signals that stop a run cleanly, and their names in messages.
@@ -1059,6 +1059,8 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
         raise ConfigError(["hydra.run.dir = '' is empty: give a folder for the results (or leave hydra.run.dir out for outputs/DATE/TIME)"])
     chosen = Path(os.path.abspath(os.path.expanduser(folder)))
     given = any(split_override(o)[0] == "hydra.run.dir" for o in args.overrides)
+    if given and (chosen / SWEEP).is_file():  # a multirun's folder: its points' folders would stay beside this run's results
+        raise ConfigError([f"{setting} = {folder} holds a sweep ({SWEEP} and its points' folders): a single run does not replace it; choose another folder"])
     need = command.need(cfg)
     for folder_path in [chosen] if given else later_names(chosen):
         # the default outputs/DATE/TIME of another run in the same second (running or done) is left to it: the next name is taken

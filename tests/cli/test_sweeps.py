@@ -7,6 +7,7 @@ import html
 import json
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -157,6 +158,20 @@ def test_a_sweep_into_a_single_runs_folder_is_refused_resumed_or_not_and_leaves_
         refused = sim_run("-m", "seed=1,2", *SMALL, "uncertainty=none", f"out={folder}", *extra)
         assert refused.returncode == 2 and refused.stderr.count("error:") == 1, refused.stderr[-3000:]
         assert f"error: {folder} holds a single run's results (summary.json), not a sweep's" in refused.stderr
+        assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+
+
+def test_a_single_run_into_a_sweeps_folder_is_refused_and_leaves_the_sweep_as_it_was(basic, tmp_path):
+    """sim-run out=D where D held a multirun's sweep said 'D holds an earlier run's results: they are replaced', removed
+    the sweep's sweep.parquet and sweep.csv and left its points' folders 0/ .. 3/ beside the single run's results."""
+    folder = tmp_path / "sweep"
+    shutil.copytree(basic, folder)
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    for where in (f"out={folder}", f"hydra.run.dir={folder}"):
+        refused = sim_run(*SMALL, "uncertainty=none", where)
+        assert refused.returncode == 2 and refused.stderr.count("error:") == 1, refused.stderr[-3000:]
+        setting = where.partition("=")[0]
+        assert f"error: {setting} = {folder} holds a sweep (sweep.json and its points' folders): a single run does not replace it" in refused.stderr
         assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
 
 
