@@ -513,6 +513,33 @@ def test_notebook_02_names_no_largest_effect_where_it_says_which_lever_lowers_co
     assert "The largest effect on collapse: IT harmonisation first. The best value: " in _interpret(levers)
 
 
+def test_notebook_02_prints_the_colleagues_command_quoted_as_a_shell_reads_it(tmp_path, capsys) -> None:
+    """Notebook 02 printed "A colleague runs: sim-compare ... policies=[none,it_harmonisation_first] ..." unquoted: a shell reads
+    [...] as a file pattern, so zsh (macOS's shell) refuses the line ("no matches found"), bash -O failglob too ("no match"), and
+    plain bash turns it into a file's name where one matches (a file policies=n made it "policies=n"). It is printed quoted."""
+    import shlex
+    from types import SimpleNamespace
+
+    (cell,) = [cell.source for cell in code_cells(read("02_our_partnership_what_if.ipynb")) if "A colleague runs" in cell.source]
+    saved = tmp_path / "ours.yaml"
+    saved.write_text("councils: []\n")
+    names = {
+        "ours": SimpleNamespace(save=lambda path: saved),
+        "OUT": Path("our partnership"),
+        "helps": pd.DataFrame(index=["IT harmonisation first"]),
+        "effects": pd.DataFrame(index=["IT harmonisation first"]),
+        "POLICIES": ["none", "it_harmonisation_first"],
+        "policy_words": policy_words,
+        "REPLICATIONS": 600,
+        "SEED": 1,
+        "UNCERTAINTY": "posterior",
+    }
+    exec("import shlex\n" + cell, names)
+    printed = capsys.readouterr().out.split("A colleague runs:\n")[1].splitlines()
+    assert shlex.split(printed[0]) == names["command"], printed[0]
+    assert "'policies=[none,it_harmonisation_first]'" in printed[0] and shlex.split(printed[1]) == ["sim-report", "our partnership/colleague"], printed
+
+
 def test_notebook_02_words_the_one_lever_case_one_way_and_the_doubt_about_collapse_in_clauses() -> None:
     """The sentence on collapse counting the doubt about the assumptions was a three-level conditional testing len(measured) > 1
     twice, and the one-lever case was worded in three places (of_levers, ``none = ...``, ``moves = ...``). The sentence joins its
