@@ -7,7 +7,8 @@
     # every free assumption varies over its prior (its plausible range), not the calibrated posterior sim-run uses by default
 
 Writes into ``out`` (default ``outputs/sensitivity/DATE_TIME``), the files renamed into place together
-once all are written (an earlier analysis's files there are replaced, none left beside them):
+once all are written (an earlier analysis's files there are replaced, none left beside them; a folder holding another
+command's results is refused):
 ``morris.csv``/``.parquet`` (``mu``, ``mu_star`` with its interval, ``sigma``, the noise floor
 ``mu_star_noise`` and ``above_noise`` per factor and output: true where ``mu_star - mu_star_conf``
 exceeds ``mu_star_noise``), ``sobol.csv``/``.parquet`` (``S1``, ``ST`` with intervals, the output's
@@ -39,6 +40,7 @@ from sim.cli.guard import Commit
 from sim.config.checks import ConfigError
 from sim.config.settings import SensitivitySettings, available_cores, sensitivity_settings
 from sim.results.files import MORRIS_FIGURE, SENSITIVITY, SENSITIVITY_POINTS, SENSITIVITY_TABLES, SOBOL_FIGURE
+from sim.results.sweep import SUMMARIES, SWEEP, TABLE
 
 #: Every file an analysis may write into its folder: an earlier analysis's files that this one does not write are removed.
 RESULTS = (
@@ -74,6 +76,15 @@ def _write(out: Path, result: object, record: dict, figures: bool) -> list[str]:
     return [*written, SENSITIVITY]
 
 
+def _other_results(out: object) -> list[str]:
+    """Another command's results in the folder ``out`` (of ``sim-run``, ``sim-compare``, ``sim-search``, ``sim-calibrate``, a sweep),
+    which the analysis's files would sit beside: one line, or none."""
+    if not isinstance(out, str) or not out:
+        return []
+    found = [name for name in (*SUMMARIES, SWEEP, TABLE) if (Path(out).expanduser() / name).is_file()]
+    return [f"out = {out} holds another command's results ({', '.join(found)}): an analysis does not mix with them; choose another folder"] if found else []
+
+
 def main(argv: Sequence[str]) -> int:
     """Run the analysis and write its results folder; exit status 2 with one line per bad argument."""
     if any(a in ("-h", "--help") for a in argv):
@@ -88,6 +99,7 @@ def main(argv: Sequence[str]) -> int:
     except ConfigError as err:
         problems += err.problems
     problems += out_problems(argv)  # a file on its path, or a folder no file can be made in: before the analysis runs, not after
+    problems += _other_results(raw.get("out"))
     if importlib.util.find_spec("SALib") is None:
         problems.append("sim-analyse sensitivity needs SALib, which is not installed: pip install 'partnership-sim[analysis]'")
     config = compose_model(scenario, policy, overrides, "sim-analyse sensitivity", problems, config_dir)

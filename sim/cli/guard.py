@@ -52,6 +52,7 @@ from sim.results.files import (
     RECORD_FILES,
     RESULT_FILES,
     SEARCH_POLICIES,
+    SENSITIVITY,
     TABLE,
     Staging,
     atomic_path,
@@ -1059,8 +1060,10 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
         raise ConfigError(["hydra.run.dir = '' is empty: give a folder for the results (or leave hydra.run.dir out for outputs/DATE/TIME)"])
     chosen = Path(os.path.abspath(os.path.expanduser(folder)))
     given = any(split_override(o)[0] == "hydra.run.dir" for o in args.overrides)
-    if given and (chosen / SWEEP).is_file():  # a multirun's folder: its points' folders would stay beside this run's results
-        raise ConfigError([f"{setting} = {folder} holds a sweep ({SWEEP} and its points' folders): a single run does not replace it; choose another folder"])
+    # a multirun's folder (its points' folders would stay beside this run's results) or an analysis's (its tables would)
+    held = {SWEEP: f"a sweep ({SWEEP} and its points' folders)", SENSITIVITY: f"a sensitivity analysis ({SENSITIVITY} and its tables)"}
+    if given and (found := next((what for name, what in held.items() if (chosen / name).is_file()), None)):
+        raise ConfigError([f"{setting} = {folder} holds {found}: a single run does not replace it; choose another folder"])
     need = command.need(cfg)
     for folder_path in [chosen] if given else later_names(chosen):
         # the default outputs/DATE/TIME of another run in the same second (running or done) is left to it: the next name is taken
