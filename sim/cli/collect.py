@@ -53,6 +53,11 @@ def _main(argv: list[str] | None) -> int:
     if (args.folder / results.POINT).is_file():
         print(f"error: {named} is one run's folder, not a sweep's: {reads}", file=sys.stderr)
         return EXIT_NO_POINTS
+    if results.sweep_info(args.folder) == {} and results.records(args.folder):
+        # every sweep writes its sweep.json (a design its points/sweep.json) as it starts: these records are of runs of their own
+        unmarked = f"holds runs' records but no {results.SWEEP}, which every sweep writes as it starts"
+        print(f"error: {named} {unmarked}: they are not one sweep's; {reads}", file=sys.stderr)
+        return EXIT_NO_POINTS
     collected = results.gather(args.folder) if args.report else collect_table(args.folder)
     if not collected.rows:
         print(f"error: {named} holds no point records (point.json): {reads}", file=sys.stderr)

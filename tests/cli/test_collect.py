@@ -58,9 +58,25 @@ def test_a_sweep_still_running_gets_its_time_left(tmp_path, capsys):
 
 def test_the_small_posterior_a_sweeps_points_drew_from_is_said_where_its_table_is_collected(tmp_path, capsys):
     """sim-collect read a sweep drawing from a posterior worth under 40 points without the note each point printed as it ran."""
+    (tmp_path / sweep.SWEEP).write_text(json.dumps({"points": 2, "started": 100.0}))
     drew_from(tmp_path, 0, "cal/posterior.parquet", 22.4, 30)
     drew_from(tmp_path, 1, "cal/posterior.parquet", 22.4, 30)
     for argv in ([str(tmp_path), "--report"], [str(tmp_path)]):
         assert collect.main(argv) == 0
         lines = capsys.readouterr().out.splitlines()
         assert lines[1].startswith(f"note: every point drew from posterior = {named('cal/posterior.parquet')}, worth about 22 equally weighted"), lines
+
+
+def test_a_folder_of_runs_is_not_collected_as_a_sweep(tmp_path, capsys):
+    """sim-collect outputs/DATE (single runs, each with its point.json, all point 0) wrote a sweep.parquet of them there and
+    said '2 points done (2 ok, 0 failed)'; sim-report then made a sweep's page of unrelated runs."""
+    for name in ("10-00-00", "11-00-00"):
+        sweep.PointRecord(0, "ok", {"seed": 0}, "k0", 0, 100, started=100.0, finished=110.0).write(tmp_path / name)
+        (tmp_path / name / "summary.json").write_text(json.dumps({"run": {"key": "k0", "replications": 100}}))
+    for argv in ([str(tmp_path)], [str(tmp_path), "--report"]):
+        assert collect.main(argv) == 2
+        assert capsys.readouterr().err == (
+            f"error: folder = {str(tmp_path)!r} holds runs' records but no sweep.json, which every sweep writes as it starts: they are not one"
+            " sweep's; sim-collect reads a multirun's folder or a design's run folder\n"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["10-00-00", "11-00-00"]
