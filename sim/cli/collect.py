@@ -72,7 +72,7 @@ def _main(argv: list[str] | None) -> int:
         runs = f"; to run {'it' if left == 1 else 'them'}: {again}" if again else " (its command again with resume=true runs them)"
         print(f"The sweep is not running: {left} of its points {'is' if left == 1 else 'are'} not done{runs}")
     if not args.report:
-        print(f"Sweep table: {args.folder / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})")
+        print(f"Sweep table: {args.folder / results.TABLE} ({results.rows_words(len(collected.rows))}; also {results.TABLE_CSV})")
         if (args.folder / results.COMPARISONS).is_file():
             print(f"Comparisons: {args.folder / results.COMPARISONS} (one row per point and policy; also {results.COMPARISONS_CSV})")
     for line in collected.failure_lines():

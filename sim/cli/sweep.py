@@ -898,7 +898,7 @@ def finish(sweep_dir: Path) -> results.Collected:
     for line in collected.posterior_notes():
         print(line, file=sys.stderr)
     if collected.rows:
-        print(f"Sweep table: {sweep_dir / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV})", file=sys.stderr)
+        print(f"Sweep table: {sweep_dir / results.TABLE} ({results.rows_words(len(collected.rows))}; also {results.TABLE_CSV})", file=sys.stderr)
     if (sweep_dir / results.COMPARISONS).is_file():
         print(f"Comparisons: {sweep_dir / results.COMPARISONS} (one row per point and policy; also {results.COMPARISONS_CSV})", file=sys.stderr)
     for line in collected.failure_lines():

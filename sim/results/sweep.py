@@ -605,6 +605,11 @@ def sweep_info(root: Path) -> dict[str, Any]:
     return _read_json(root / SWEEP) or _read_json(root / POINTS / SWEEP) or {}
 
 
+def rows_words(rows: int) -> str:
+    """A sweep table's rows in words, as its line says them: ``1 row``, ``4 rows``."""
+    return f"{rows:,} row{'' if rows == 1 else 's'}"
+
+
 def swept_keys(root: Path) -> list[str]:
     """The keys the sweep under ``root`` sweeps (``policy`` of ``policy=none,all_levers``, a sweep preset's), from its ``sweep.json``.
 

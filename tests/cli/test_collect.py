@@ -80,3 +80,11 @@ def test_a_folder_of_runs_is_not_collected_as_a_sweep(tmp_path, capsys):
             " sweep's; sim-collect reads a multirun's folder or a design's run folder\n"
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["10-00-00", "11-00-00"]
+
+
+def test_a_table_of_one_row_is_said_in_the_singular(tmp_path, capsys):
+    """sim-collect of a sweep stopped after its first point said 'Sweep table: D/sweep.parquet (1 rows; also sweep.csv)'."""
+    half_done_sweep(tmp_path)
+    (tmp_path / "1" / "point.json").unlink()
+    assert collect.main([str(tmp_path)]) == 0
+    assert f"Sweep table: {tmp_path / 'sweep.parquet'} (1 row; also sweep.csv)" in capsys.readouterr().out.splitlines()
