@@ -3,7 +3,7 @@
     sim-calibrate                                                   # the shipped UK break-up record (uk_breakups)
     sim-calibrate targets=my_region.yaml out=calibration/           # your own targets, in the same YAML format
     sim-calibrate targets=my_record.csv out=calibration/            # your own record of endings, as data/uk_breakups.csv
-    sim-calibrate points=300 waves=2 replications=200 parameters=[decisions.memory,decisions.outside_option]
+    sim-calibrate points=300 waves=2 replications=200 'parameters=[decisions.memory,decisions.outside_option]'
     sim-calibrate -m seed=1,2,3 points=300 waves=2 replications=200 out=seeds/   # a sweep: one row per calibration in seeds/sweep.parquet
 
 Writes into ``out`` (default: the Hydra run folder, ``outputs/DATE/TIME``; with ``-m`` the sweep's one

@@ -1,9 +1,9 @@
 """sim-compare: one scenario under several policies on common random numbers, compared pairwise.
 
-sim-compare scenario=case01_key_person policies=[none,continuity_plan,all_levers] replications=20000 seed=7
-sim-compare policies=[none,agreed_decision_process] precision=0.005     # replications until each paired half-width <= 0.005
-python -m sim.cli.compare policies=[none,agreed_decision_process] partnership.horizon_months=60 save_events=true
-sim-compare policies=[none,continuity_plan,open_motivations] uncertainty=prior replications_per_draw=200 replications=20000
+sim-compare scenario=case01_key_person 'policies=[none,continuity_plan,all_levers]' replications=20000 seed=7
+sim-compare 'policies=[none,agreed_decision_process]' precision=0.005     # replications until each paired half-width <= 0.005
+python -m sim.cli.compare 'policies=[none,agreed_decision_process]' partnership.horizon_months=60 save_events=true
+sim-compare 'policies=[none,continuity_plan,open_motivations]' uncertainty=prior replications_per_draw=200 replications=20000
 sim-compare -m scenario=baseline,case01_key_person out=sweeps/compared   # a sweep of 2 points into one folder: sweeps/compared/0, 1
 
 Every policy runs the same replications with the same seed; each is compared with the

@@ -2,7 +2,7 @@
 or the package of lowest risk within a budget.
 
     sim-search scenario=case04_trading_company target=0.2
-    sim-search scenario=case01_key_person risk=collapse target=0.1 pool=[continuity_plan,open_motivations,staged_scope] max_levers=2
+    sim-search scenario=case01_key_person risk=collapse target=0.1 'pool=[continuity_plan,open_motivations,staged_scope]' max_levers=2
     sim-search scenario=case04_trading_company target=0.2 councils.1.it_maturity=0.3   # model overrides as in sim-run
     sim-search scenario=case04_trading_company budget=1.5   # the lowest risk costing at most GBP 1.5 m per partnership
     sim-search scenario=case04_trading_company target=0.2 out=searches/case04   # the results into searches/case04
