@@ -1,6 +1,6 @@
 """What the commands share: bad input as one line per problem, the run folder, provenance lines and a progress bar.
 
-The checks each command runs before Hydra starts (:func:`run_check`, :func:`compare_check`,
+The checks each command runs before Hydra starts (:func:`compare_check`; ``sim-run``'s :func:`sim.cli.run.run_check`,
 with the raw arguments' :func:`argv_problems`) and the space its results need
 (:func:`run_need`) are here too; :mod:`sim.cli.guard` calls them.
 """
@@ -138,28 +138,6 @@ def problems_of(cfg: DictConfig, settings_of: Callable[[dict[str, Any]], Any]) -
     except Exception as err:
         problems.append(f"{type(err).__name__}: {' '.join(str(err).split())}")
     return settings, config, problems
-
-
-def run_check(cfg: DictConfig, args: Any) -> list[str]:
-    """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design: its file,
-    and its rows where none of them would run, :func:`sim.cli.design.doomed_rows`)."""
-    settings, _, problems = problems_of(cfg, run_settings)
-    presets = [value for key, value in map(split_override, args.overrides) if key == "sweep"]
-    problems += [f"sweep = {name} is a preset of swept values, which only a multirun sweeps: sim-run -m sweep={name}" for name in presets[-1:]]
-    design = settings.design if settings is not None else cfg.get("design")
-    if isinstance(design, str):
-        problems += design_file_problems(design) + (design_refusals(settings) if settings is not None else [])
-    elif settings is not None and settings.design_chunk is not None:
-        chunk = settings.design_chunk
-        problems.append(f"design_chunk = {chunk} runs a chunk of a design's points, and no design= is given: add design=FILE or leave design_chunk out")
-    if problems or settings is None:
-        return problems
-    problems = uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
-    if not problems and isinstance(design, str):
-        from sim.cli.design import doomed_rows  # (sim.cli.design imports this module)
-
-        problems = doomed_rows(cfg, settings, args.config_dir)
-    return problems
 
 
 #: Settings a design does not take (each point would need its own run): the message says what to do instead.

@@ -41,6 +41,8 @@ from sim.cli import guard
 from sim.cli.common import (
     advance,
     chose_uncertainty,
+    design_file_problems,
+    design_refusals,
     fail,
     fixed_paths,
     maybe_help,
@@ -48,13 +50,13 @@ from sim.cli.common import (
     out_as_folder,
     problems_of,
     progress_bar,
-    run_check,
     run_need,
     threads,
     versions_line,
 )
 from sim.cli.sweep import begin_point, fail_point, job_point, launchers_help, run_sweepable
 from sim.config import schema
+from sim.config.overrides import split_override
 from sim.config.settings import RunSettings, run_settings
 from sim.config.uncertainty import design_uncertainty_problem, uncertainty_problems
 from sim.frontends.runner import Sinks, fixed, run_blocks
@@ -91,6 +93,28 @@ FILES = {
     DRAWS: lambda s: s.uncertainty != "none",
     SUMMARY: lambda s: True,
 }
+
+
+def run_check(cfg: DictConfig, args: Any) -> list[str]:
+    """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design: its file,
+    and its rows where none of them would run, :func:`sim.cli.design.doomed_rows`)."""
+    settings, _, problems = problems_of(cfg, run_settings)
+    presets = [value for key, value in map(split_override, args.overrides) if key == "sweep"]
+    problems += [f"sweep = {name} is a preset of swept values, which only a multirun sweeps: sim-run -m sweep={name}" for name in presets[-1:]]
+    design = settings.design if settings is not None else cfg.get("design")
+    if isinstance(design, str):
+        problems += design_file_problems(design) + (design_refusals(settings) if settings is not None else [])
+    elif settings is not None and settings.design_chunk is not None:
+        chunk = settings.design_chunk
+        problems.append(f"design_chunk = {chunk} runs a chunk of a design's points, and no design= is given: add design=FILE or leave design_chunk out")
+    if problems or settings is None:
+        return problems
+    problems = uncertainty_problems(settings, fixed_paths(args.overrides), chose_uncertainty(args.overrides))[1]
+    if not problems and isinstance(design, str):
+        from sim.cli.design import doomed_rows  # imported when a design is given: most runs do not need it
+
+        problems = doomed_rows(cfg, settings, args.config_dir)
+    return problems
 
 
 def _run_line(settings: RunSettings, run: dict[str, Any]) -> str:
