@@ -426,7 +426,7 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
             cancelled = cancel_slurm_jobs(_SWEEP.submitit, _SWEEP.started) if _SWEEP.submitit is not None else []
             if _SWEEP.end_jobs is not None:
                 _SWEEP.end_jobs()
-            error(stopped_line(signum, _SWEEP.folder, _SWEEP.folder, _SWEEP.elsewhere, cancelled))
+            error(stopped_line(signum, _SWEEP.folder, _SWEEP.folder, _SWEEP.elsewhere, cancelled, option))
         else:
             error(stopped_line(signum, folder, folder / POINTS if folder is not None else None))
         return 128 + int(signum)
@@ -466,7 +466,9 @@ def report(err: BaseException, folder: Path | None = None, option: str = "hydra.
     return 1
 
 
-def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewhere: bool = False, cancelled: Sequence[str] = ()) -> str:
+def stopped_line(
+    signum: int, folder: Path | None, points: Path | None, elsewhere: bool = False, cancelled: Sequence[str] = (), option: str = "hydra.sweep.dir=..."
+) -> str:
     """The line of a run stopped by signal ``signum``: no results in ``folder``, or, where points had finished (a design's, a multirun's), which are kept.
 
     ``points`` holds the points' folders (a design's ``points/``, a multirun's sweep folder); a
@@ -477,7 +479,8 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
     without ``resume=true``: the line says so.
     ``elsewhere``: the points ran in other processes (a joblib, Ray or SLURM worker), whose
     temporary files are left to the next run in their folders (``resume=true``) rather than
-    removed here; ``cancelled``: the SLURM jobs of the sweep cancelled by the stop.
+    removed here; ``cancelled``: the SLURM jobs of the sweep cancelled by the stop; ``option``: the setting the user chose
+    the sweep's folder with (``out=...`` or ``hydra.sweep.dir=...``), which the line names to choose another.
     """
     name = STOP_SIGNALS.get(signum, signum)
     where = f" in {folder}" if folder is not None else ""
@@ -494,7 +497,7 @@ def stopped_line(signum: int, folder: Path | None, points: Path | None, elsewher
     if not kept:
         line = f"stopped by {name} before the run finished: no results were written{where}{jobs}" + (f" ({cleaned})" if cleaned else "")
         if points is not None and points == folder and any(points.glob(f"*/{POINT}")):  # a multirun's folder with its points' records
-            line += "; it holds the sweep's records: run the same command with resume=true to run its points (or choose another hydra.sweep.dir)"
+            line += f"; it holds the sweep's records: run the same command with resume=true to run its points (or choose another folder with {option})"
         return line
     finished = "the point finished is" if kept == 1 else f"the {kept} points finished are"
     line = (

@@ -95,9 +95,23 @@ def test_a_sweep_stopped_before_any_point_finished_says_to_resume(tmp_path):
     line = guard.stopped_line(2, tmp_path, tmp_path)
     assert line == (
         f"stopped by SIGINT (Ctrl-C) before the run finished: no results were written in {tmp_path} (temporary files removed);"
-        " it holds the sweep's records: run the same command with resume=true to run its points (or choose another hydra.sweep.dir)"
+        " it holds the sweep's records: run the same command with resume=true to run its points (or choose another folder with hydra.sweep.dir=...)"
     )
     assert "resume=true" not in guard.stopped_line(2, tmp_path, tmp_path / "points"), "a single run or a design is not refused again"
+
+
+def test_a_stopped_sweep_names_the_folder_setting_the_user_typed(tmp_path, capsys):
+    """``sim-run -m ... out=D`` stopped before a point finished said '(or choose another hydra.sweep.dir)', a setting the user never typed."""
+    (tmp_path / "0").mkdir()
+    (tmp_path / "0" / "point.json").write_text('{"point": 0, "status": "running"}')
+    guard.sweep_started(tmp_path)
+    try:
+        assert guard.report(KeyboardInterrupt(), option="out=...") == 130
+    finally:
+        guard._SWEEP.forget()
+    line = capsys.readouterr().err
+    assert line.rstrip().endswith("(or choose another folder with out=...)")
+    assert "hydra.sweep.dir" not in line
 
 
 def test_a_stopped_sweep_says_the_table_sim_collect_wrote_while_it_ran_is_behind(tmp_path):
