@@ -629,7 +629,7 @@ def composition_problems(
         return [f"{sweep}; this setting takes a list, written in brackets: {key}=[{value}]" if _takes_list(schema, key) else sweep]
     match = re.match(r"Could not override '([^']+)'", text) or re.match(r"Could not append to config\. An item is already at '([^']+)'", text)
     if match and "not in" in str(cause or ""):
-        return [unknown_key(match.group(1), schema, command, groups)]
+        return [_unknown_hydra_key(match.group(1), cause) or unknown_key(match.group(1), schema, command, groups)]
     if match:
         return [f"{match.group(1)}: {_first_line(cause) or text}"]
     merging = re.match(r"Error merging override (.+)", text)
@@ -640,6 +640,22 @@ def composition_problems(
             return [f"{merging.group(1)}: the scenario has fewer than {int(index.group(1)) + 1} councils (councils are numbered from 0)"]
         return [f"{merging.group(1)}: {_first_line(cause) or text}"]
     return [f"{text}{': ' + _first_line(cause) if cause is not None and _first_line(cause) else ''}"]
+
+
+def _unknown_hydra_key(path: str, cause: BaseException | None) -> str | None:
+    """The line for a ``hydra.`` key its section has not (``hydra.launcher.njobs``), with the closest key and every key of the section.
+
+    Hydra's sections (a launcher's, a sweeper's) are no part of the model's schema: their keys are those of the section
+    the key was refused by (``cause.parent_node``, OmegaConf's). None for any other key, or without the section.
+    """
+    section = getattr(cause, "parent_node", None)
+    if not path.startswith("hydra.") or not isinstance(section, DictConfig):
+        return None
+    known = [str(key) for key in section.keys() if not str(key).startswith("_")]
+    within, _, key = path.rpartition(".")
+    if not known:  # Hydra's basic launcher
+        return f"{path} is not a setting of {within}, which has none"
+    return f"{path} is not a setting of {within}{did_you_mean(key, known)} (known: {', '.join(known)})"
 
 
 def compose_problems(

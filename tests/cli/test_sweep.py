@@ -157,6 +157,21 @@ def test_a_misspelt_launcher_is_one_line_naming_it_the_closest_and_every_launche
     ]
 
 
+def test_a_misspelt_launcher_setting_is_offered_the_closest_and_every_setting_of_the_launcher():
+    """sim-run -m seed=1,2 hydra/launcher=joblib hydra.launcher.njobs=2 said only 'hydra.launcher.njobs is not a parameter',
+    where a misspelt parameter is offered the closest name."""
+    from sim.config.overrides import compose_problems
+
+    require_module("hydra_plugins.hydra_joblib_launcher", "joblib")
+    _, problems, failed = compose_problems("config", ["hydra/launcher=joblib", "hydra.launcher.njobs=2"], return_hydra_config=True)
+    assert failed and problems == [
+        "hydra.launcher.njobs is not a setting of hydra.launcher (did you mean n_jobs?) (known: n_jobs, backend, prefer, require, verbose,"
+        " timeout, pre_dispatch, batch_size, temp_folder, max_nbytes, mmap_mode)"
+    ]
+    _, problems, _ = compose_problems("config", ["hydra.launcher.n_jobs=2"], return_hydra_config=True)
+    assert problems == ["hydra.launcher.n_jobs is not a setting of hydra.launcher, which has none"], "Hydra's basic launcher has no settings"
+
+
 def ray_config(address: str) -> object:
     return OmegaConf.create(
         {"hydra": {"launcher": {"_target_": "hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher", "ray": {"init": {"address": address}}}}}
