@@ -52,7 +52,7 @@ from typing import Any
 from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
 from sim.analysis.stats import undetected
-from sim.analysis.summary import METHODS, MONEY, cause_tables, listed, meanings, mode_words, parameter_part, plain_lines, what_was_run
+from sim.analysis.summary import METHODS, MONEY, amount, cause_tables, listed, meanings, mode_words, parameter_part, plain_lines, what_was_run
 from sim.analysis.summary import render_uncertainty as render_run_uncertainty
 from sim.config.uncertainty import small_posterior_words
 from sim.frontends.words import scenario_words
@@ -327,10 +327,10 @@ def _money(summary: dict[str, Any]) -> str:
     with_total = any(total_interval(d) for d in figures.values())
     rows = []
     for label, d in figures.items():
-        interval = "" if d["low"] is None else f"{d['low']:.2f} to {d['high']:.2f}"
+        interval = "" if d["low"] is None else f"{amount(d['low'])} to {amount(d['high'])}"
         total = total_interval(d)
-        extra = [total_cell(*total, d.get("parameter_share"), lambda lo, hi: f"{lo:.2f} to {hi:.2f}") if total else ""] if with_total else []
-        rows.append([label, f"{d['value']:.2f}", interval, *extra])
+        extra = [total_cell(*total, d.get("parameter_share"), lambda lo, hi: f"{amount(lo)} to {amount(hi)}") if total else ""] if with_total else []
+        rows.append([label, amount(d["value"]), interval, *extra])
     horizon = summary.get("horizon_months", "")
     headings = ["", "mean", "95% interval (simulation noise)", *(["total interval (with parameter uncertainty)"] if with_total else [])]
     return f"<h3>Money per partnership over {horizon} months (GBP m, mean)</h3>" + _table(headings, rows, {1})
@@ -507,6 +507,17 @@ def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
     return headings, rows
 
 
+def _comparison_money(comparison: Any) -> tuple[list[str], list[list[str]]]:
+    """The headings and rows of a comparison's money table, its amounts as ``sim-compare`` prints them (never a value that is not zero as zero)."""
+    rows = [
+        [policy_words(r["policy"]), amount(r["lever_cost"]), f"{amount(r['net_savings'])} [{amount(r['net_savings_low'])}, {amount(r['net_savings_high'])}]"]
+        + ([""] if i == 0 else [signed_interval(*(r[f"net_savings_difference{end}"] for end in ("", "_low", "_high")), digits=2)])
+        for i, r in enumerate(comparison.to_dict(orient="records"))
+    ]
+    paired = f"net savings compared with {policy_phrase(str(comparison['policy'].iloc[0]))} (paired 95% interval)"
+    return ["policy", "lever cost (GBP m)", "net savings (GBP m, 95% interval)", paired], rows
+
+
 def _ranking(ranking: dict[str, Any] | None) -> dict[str, Any] | None:
     """A ranking read back from ``summary.json``, its shares null there (nan in :meth:`sim.analysis.comparison.PairedTally.ranking`) nan again."""
     if ranking is None:
@@ -551,13 +562,7 @@ def _comparison_report(folder: Path) -> Report:
         report.figure("causes", plots.causes_figure(titled, scenario, counts="collapse"), "Causes and triggers of the collapses under each policy.")
         failures = plots.causes_figure(titled, scenario, counts="failure")
         report.figure("causes_failures", failures, "Causes and triggers of all failures under each policy.")
-    money = [
-        [policy_words(r["policy"]), f"{r['lever_cost']:.2f}", f"{r['net_savings']:.2f} [{r['net_savings_low']:.2f}, {r['net_savings_high']:.2f}]"]
-        + ([""] if i == 0 else [signed_interval(*(r[f"net_savings_difference{end}"] for end in ("", "_low", "_high")), digits=2)])
-        for i, r in enumerate(comparison.to_dict(orient="records"))
-    ]
-    paired = f"net savings compared with {policy_phrase(policies[0])} (paired 95% interval)"
-    report.sections.append("<h2>Money</h2>" + _table(["policy", "lever cost (GBP m)", "net savings (GBP m, 95% interval)", paired], money))
+    report.sections.append("<h2>Money</h2>" + _table(*_comparison_money(comparison)))
     uncertainty = summary.get("uncertainty") or {}
     rankings = {measure: _ranking(r) for measure, r in (uncertainty.get("ranking") or {}).items()}
     draws = int(comparison["draws"].iloc[0]) if "draws" in comparison else None

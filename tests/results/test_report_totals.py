@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.results.report import _comparison_rows, _money, _provenance, _share_rows, _small_posterior
+from sim.results.report import _comparison_money, _comparison_rows, _money, _provenance, _share_rows, _small_posterior
 
 
 def _figure(share: float) -> dict[str, float | dict[str, float]]:
@@ -145,3 +145,17 @@ def test_a_sweeps_page_looks_for_a_points_file_once_per_folder_however_many_file
     assert asked == [], "the points are read off the walk, not asked of the disk again"
     shown = "".join(report.sections)
     assert "other/figure" in shown and "p0/a/b" not in shown, "a point's own figures are left out, as before"
+
+
+def test_no_money_figure_that_is_not_zero_reads_as_minus_zero():
+    """sim-report of sim-compare scenario=case06_district_county (replications=300, seed=3) gave the no-lever row's net savings of
+    GBP -0.0008 m as '-0.00 [-0.21, 0.21]', where sim-compare itself prints '-0.001' (summary.amount): the page now does too."""
+    row = {"policy": "none", "lever_cost": 0.0, "net_savings": -0.0008, "net_savings_low": -0.21, "net_savings_high": 0.21}
+    lever = dict(row, policy="staged_scope", lever_cost=0.0004, net_savings=0.012)
+    lever |= {"net_savings_difference": 0.0128, "net_savings_difference_low": -0.06, "net_savings_difference_high": 0.09}
+    headings, rows = _comparison_money(pd.DataFrame([row, lever]))
+    assert headings[3] == "net savings compared with no lever (paired 95% interval)"
+    assert rows[0] == ["No lever", "0.00", "-0.001 [-0.21, 0.21]", ""]
+    assert rows[1][1:3] == ["0.0004", "0.01 [-0.21, 0.21]"]
+    page = _money({"horizon_months": 120, "savings": {"net_savings": {"value": -0.0008, "low": -0.003, "high": 0.0014}}})
+    assert "<td class=n>-0.001</td><td>-0.003 to 0.001</td>" in page
