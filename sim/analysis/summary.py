@@ -640,6 +640,35 @@ def cause_tables(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def left_out(key: str, items: Sequence[Mapping[str, Any]], top: int) -> dict[str, Any] | None:
+    """What a table of causes or triggers shown by its first ``top`` rows leaves out, as one more row (None: nothing).
+
+    Parameters
+    ----------
+    key
+        The table's key (:func:`cause_tables`: ``causes_of_collapse``...).
+    items
+        The table's rows, most frequent first (those of no collapse or failure are not counted).
+    top
+        How many rows are shown.
+
+    Returns
+    -------
+    dict or None
+        ``title`` (``7 other causes``), ``count`` (the collapses or failures they account for) and
+        ``value`` (their share), or None when every row with a count is shown.
+    """
+    rest = [item for item in items[top:] if item["count"] > 0]
+    if not rest:
+        return None
+    kind = key.split("_of_")[0].removesuffix("s")
+    return {
+        "title": f"{len(rest)} other {kind}{'s' if len(rest) > 1 else ''}",
+        "count": sum(item["count"] for item in rest),
+        "value": sum(item["value"] for item in rest),
+    }
+
+
 @arguments_checked("sim.render")
 def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
     """The summary as plain text for a terminal.
@@ -674,6 +703,8 @@ def render(summary: dict[str, Any], top: int = 5, detail: bool = False) -> str:
         lines += [heading, _columns(f"share  {level} interval", width=wide)]
         shown = summary.get(key, []) if detail else summary.get(key, [])[:top]
         lines += [_row(short_title(item["title"], wide - 1), item, item["count"], width=wide) for item in shown]
+        if not detail and (rest := left_out(key, summary.get(key, []), top)) is not None:  # the counts add up to the heading's
+            lines.append(f"  {rest['title']:<{wide}}{rest['value']:6.1%}{'':<{FIGURES - 6}}{rest['count']:>6}")
     lines.append(f"Money per partnership over {horizon} months (GBP m, mean and {level} interval){drawn}")
     money = {**MONEY, "realised_over_business_case": "realised / business case"}
     lines += [f"  {label:<{LABEL}}{_money(summary['savings'][name])}" for name, label in money.items() if name in summary["savings"]]

@@ -165,3 +165,22 @@ def test_the_words_say_the_drawn_terms_of_a_run_with_draws_only():
     assert plain == words(DEFINITIONS) and len(drawn) > len(plain)
     for name, meaning in DRAWN_TERMS.items():
         assert f"  {name:<16}{meaning}" in drawn and (f"  {name:<16}{meaning}" in plain) == (TERMS.get(name) == meaning), name
+
+
+def test_the_tables_of_causes_and_triggers_add_up_to_their_heading(summary):
+    """'Cause of the 281 collapses' listed the leading five, 207 collapses, and nothing said the rest were left out."""
+    text = render(summary)
+    assert sum(item["count"] > 0 for item in summary["causes_of_collapse"]) > 5, "the run has causes beyond the five shown"
+    for heading in text.split("\n"):
+        if not heading.startswith(("Cause of", "Trigger of")):
+            continue
+        total = int(heading.split()[3].replace(",", ""))  # Cause of the 281 collapses, Cause of all 1,107 failures
+        rows = text.split(heading + "\n", 1)[1].split("\n")[1:]
+        table = rows[: next(i for i, row in enumerate(rows) if not row.startswith("  "))]
+        assert sum(int(row.split()[-1]) for row in table) == total, heading
+    rest = sum(item["count"] for item in summary["causes_of_collapse"][5:])
+    others = sum(item["count"] > 0 for item in summary["causes_of_collapse"][5:])
+    assert f"  {others} other causes " in text and text.split(f"  {others} other causes ", 1)[1].split("\n")[0].endswith(f" {rest}")
+    one = {**summary, "causes_of_collapse": summary["causes_of_collapse"][:6]}
+    assert "  1 other cause " in render(one)
+    assert "\n  1 other cause " not in render(one, detail=True), "the detail lists every cause"
