@@ -435,12 +435,17 @@ def _other_files(folder: Path, report: Report) -> None:
         report.sections += figures + tables
 
 
+def _scenario_heading(run: dict[str, Any]) -> str:
+    """The scenario a page's heading names, as its figures name it (``Case 06: A district and a county council``), ``Scenario ?`` where unrecorded."""
+    return scenario_words(str(run["scenario"])) if "scenario" in run else "Scenario ?"
+
+
 def _run_report(folder: Path) -> Report:
     import pandas as pd
 
     summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
     run = summary.get("run", {})
-    report = Report(f"Scenario {run.get('scenario', '?')}, policy {run.get('policy', '?')}")
+    report = Report(f"{_scenario_heading(run)}, policy {run.get('policy', '?')}")
     report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>" if {"scenario", "policy", "replications", "seed"} <= set(run) else "")
     report.sections.append("".join(f"<p class=lead>{_e(line)}</p>" for line in plain_lines(summary)))
     report.sections.append("<h2>What the words mean</h2>" + _words(meanings(summary.get("definitions"), "total" in summary["outcomes"]["collapsed"])))
@@ -534,7 +539,8 @@ def _comparison_report(folder: Path) -> Report:
     run = summary.get("run", {})
     policies = [str(p) for p in comparison["policy"]]
     others = len(policies) - 1
-    report = Report(f"Scenario {run.get('scenario', '?')}: {others} {'policy' if others == 1 else 'policies'} compared with {policy_phrase(policies[0])}")
+    compared = f"{others} {'policy' if others == 1 else 'policies'} compared with {policy_phrase(policies[0])}"
+    report = Report(f"{compared} ({_scenario_heading(run)})")
     if {"scenario", "policies", "replications", "seed"} <= set(run):
         report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>")
     sentences = summary.get("sentences") or {}

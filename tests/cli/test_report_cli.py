@@ -98,6 +98,7 @@ def test_report_of_a_sim_run_folder(run_dir):
         assert "<svg" in (run_dir / "figures" / f"{stem}.svg").read_text()[:1000]
     summary = json.loads((run_dir / "summary.json").read_text())
     assert "What was run: scenario baseline, policy none; 2,000 simulated partnerships, seed 8; uncertainty: posterior" in page
+    assert "<h1>Baseline scenario, policy none</h1>" in page, "the scenario as the figures name it, not its code name"
     assert "total interval (with parameter uncertainty)" in page, "the default mode's second interval reaches the report"
     # the money table gave Monte Carlo intervals alone under '95% interval', and the page left out the uncertainty section
     # sim-run prints (the draws, 'not detected' explained, how well the total interval's ends are known)
@@ -146,7 +147,8 @@ def test_report_of_a_sim_compare_folder(compare_dir):
     assert {"forest", "survival", "causes"} <= {p.stem for p in (compare_dir / "figures").glob("*.png")}
     assert "p (McNemar)" in page  # behind the fold
     # the title and the money table named the reference by its code name ("compared with none", "net savings vs none")
-    assert "Scenario baseline: 2 policies compared with no lever" in page
+    # the heading named the scenario by its code name ("Scenario baseline: ...") where its figures say "Baseline scenario"
+    assert "<h1>2 policies compared with no lever (Baseline scenario)</h1>" in page
     assert "net savings compared with no lever (paired 95% interval)" in page and "vs none" not in page
     assert "<td>All levers</td>" in page and "<td>all_levers</td>" not in page, "a committee reads the levers' titles, not their ids"
 
