@@ -29,7 +29,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.summary import Tally
 from sim.cli import guard
 from sim.cli.common import design_refusals, fail, problems_of, progress_bar, threads
-from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, fail_point, host, job_overrides, point_named, run_again_line
+from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, fail_point, host, job_overrides, point_named, run_again_line, sweep_command
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS, ModelConfig
 from sim.config.overrides import composition_problems, split_override
@@ -283,6 +283,8 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
     """Build, check, run and record the points ``indices`` of design ``df``, then write the table."""
     began = time.perf_counter()
     standing = {"points": len(indices), "started": time.time(), "design": str(settings.design), "chunk": settings.design_chunk}
+    if not multirun:  # a chunk of a multirun is run again by the multirun's command (its own sweep.json)
+        standing |= {"command": sweep_command(out, "hydra.run.dir"), "cwd": str(HydraConfig.get().runtime.cwd)}
     write_json(out / POINTS / results.SWEEP, standing)  # written at once (not held back with the results): sim-collect --report reads it
     shared = {k: v for k, v in job_overrides().items() if k not in ("scenario", "policy")}
     checker = _rows_of(cfg, HydraConfig.get(), settings, df, lambda overrides: _sections(compose("config", overrides=overrides)))

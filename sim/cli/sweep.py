@@ -915,15 +915,16 @@ def exit_status(collected: results.Collected | None) -> int:
     return EXIT_POINTS_FAILED
 
 
-def sweep_command(folder: Path) -> list[str]:
+def sweep_command(folder: Path, setting: str = "hydra.sweep.dir") -> list[str]:
     """The command that runs this sweep again into ``folder``: as typed (:data:`sim.results.provenance.COMMAND`, ``out=D``
     named once), with ``out=`` the folder where it names none (Hydra's default ``multirun/DATE/TIME`` would be another).
 
     ``sweep.json`` records it with the folder it ran in (``cwd``: relative paths are read from there) and every point's
-    provenance names it; ``sim-report`` shows it as one line to paste (:func:`sim.results.sweep.command_line`).
+    provenance names it; ``sim-report`` shows it as one line to paste (:func:`sim.results.sweep.command_line`). A design's
+    ``points/sweep.json`` records its own, a single run naming its folder with ``out=`` or ``setting`` ``hydra.run.dir``.
     """
     command = [str(word) for word in provenance.COMMAND.get() or sys.argv]
-    if not {"out", "hydra.sweep.dir"} & {split_override(word)[0] for word in command[1:] if "=" in word}:
+    if not {"out", setting} & {split_override(word)[0] for word in command[1:] if "=" in word}:
         command.append(f"out={folder}")
     return command
 

@@ -91,3 +91,18 @@ def test_a_design_point_resume_cannot_reuse_is_said_to_run_again_and_why(tmp_pat
         f" {folder} are removed first, not mixed with the new"
     ) in resumed.stderr.splitlines(), resumed.stderr
     assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["run"]["key"] == key
+
+
+def test_a_stopped_design_gives_the_line_that_runs_its_points_not_done(tmp_path):
+    """sim-collect of a design stopped with a point not done said 'its command again with resume=true runs them' where a
+    sweep's gives the line to paste: a design's points/sweep.json recorded no command. It records it now (the folder named
+    with out= where the command named none), and the line runs the point not done."""
+    import shutil
+
+    (tmp_path / "points.csv").write_text("decisions.memory\n0.2\n0.4\n", encoding="utf-8")
+    run = [SIM_RUN, "design=points.csv", "replications=20", "workers=1", "hydra.run.dir=out"]
+    assert subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=600).returncode == 0
+    shutil.rmtree(tmp_path / "out" / "points" / "1")  # as a design stopped before its last point
+    collect = subprocess.run([str(Path(SIM_RUN).parent / "sim-collect"), "out"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    line = f"The sweep is not running: 1 of its points is not done; to run it: cd {tmp_path} && sim-run {' '.join(run[1:])} resume=true"
+    assert line in collect.stdout.splitlines(), collect.stdout
