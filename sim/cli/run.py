@@ -118,10 +118,10 @@ def run_check(cfg: DictConfig, args: Any) -> list[str]:
 
 
 def _run_line(settings: RunSettings, run: dict[str, Any]) -> str:
-    line = f"Seed {run['seed']}, {run['replications']} replications"
+    line = f"Seed {run['seed']}, {run['replications']:,} replications"
     if settings.precision is not None:
         reached = "total interval's ends known to" if settings.uncertainty != "none" else "collapse CI half-width"
-        line += f" (precision {settings.precision}: {reached} {run['precision_reached']:.4f} after {run['blocks']} blocks)"
+        line += f" (precision {settings.precision}: {reached} {run['precision_reached']:.4f} after {run['blocks']:,} blocks)"
     return line + f", engine {settings.engine}"
 
 

@@ -224,3 +224,11 @@ def test_two_of_hydras_modes_at_once_are_refused_in_one_line(tmp_path):
             f"error: {said} cannot be given together: give one of --run, --multirun, --cfg, --info, --shell-completion (see sim-run --help)"
         ], done.stderr
     assert not any(tmp_path.iterdir()), "no folder made"
+
+
+def test_the_footer_counts_replications_as_what_was_run_does():
+    """sim-run's footer said 'Seed 0, 1420 replications' under a 'What was run' line saying '1,420 simulated partnerships'."""
+    from sim.cli.run import _run_line
+    from sim.config.settings import RunSettings
+
+    assert _run_line(RunSettings(), {"seed": 0, "replications": 1420}) == f"Seed 0, 1,420 replications, engine {RunSettings().engine}"
