@@ -816,7 +816,7 @@ def _sweep_report(folder: Path) -> Report:
         raise ReportError(f"{folder} holds a sweep whose points have no {estimate}, {SEARCH_MARK} or {CALIBRATION_MARK}: its table is {TABLE} ({TABLE_CSV})")
     replications = sorted({int(r) for r in table["replications"]}) if "replications" in table.columns else []
     points = _point_summaries(folder, table, swept)
-    modes = _modes(table, points)
+    modes = _modes(table if len(table) else everything, points)  # with no point completed, the mode each point was started with
     report = _sweep_start(
         folder,
         everything,

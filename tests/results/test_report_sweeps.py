@@ -384,3 +384,15 @@ def test_a_calibration_sweeps_page_says_which_of_its_posteriors_are_worth_few_po
     everything = sweep.frame(sweep.gather(tmp_path))  # the table sim-collect writes: its effective_sample_size column
     page = report.page(report._sweep_start(tmp_path, everything, everything, "calibrations", []))
     assert "Note: the posterior of point 0 is worth fewer than 40 equally weighted points (effective sample size 26;" in html.unescape(page)
+
+
+def test_a_sweep_with_no_completed_point_says_the_mode_its_points_were_started_with(tmp_path):
+    """sim-run -m uncertainty=none replications=5000000 seed=1,2 stopped during its first point: the page said 'uncertainty: not
+    recorded', though the sweep's table records the mode each point was started with."""
+    sweep_folder(tmp_path, {"seed": [1, 2]}, ["none", "none"])
+    table = pd.read_parquet(tmp_path / "sweep.parquet")
+    table["status"] = pd.Categorical(["running", "failed"])
+    table.loc[:, list(SWEEP_ESTIMATE)] = np.nan
+    table.to_parquet(tmp_path / "sweep.parquet")
+    page = report.page(report.build(tmp_path))
+    assert "uncertainty: none (intervals show simulation noise only" in page and "not recorded" not in page
