@@ -52,7 +52,7 @@ from typing import Any
 from sim.analysis import plots
 from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
 from sim.analysis.stats import undetected
-from sim.analysis.summary import METHODS, MONEY, amount, cause_tables, listed, meanings, mode_words, parameter_part, plain_lines, what_was_run
+from sim.analysis.summary import METHODS, MONEY, amount, cause_tables, left_out, listed, meanings, mode_words, parameter_part, plain_lines, what_was_run
 from sim.analysis.summary import render_uncertainty as render_run_uncertainty
 from sim.config.uncertainty import small_posterior_words
 from sim.frontends.words import scenario_words
@@ -342,6 +342,8 @@ def _causes_tables(summary: dict[str, Any], top: int = 8) -> str:
         items = summary.get(key) or []
         if items:
             headings, rows = _share_rows(items[:top])
+            if (rest := left_out(key, items, top)) is not None:  # the counts add up to the heading's, as sim-run's table
+                rows.append([rest["title"], _pct(rest["value"]), *[""] * (len(headings) - 3), rest["count"]])
             parts.append(f"<h3>{_e(heading)}</h3>" + _table(headings, rows, {1, 2, len(headings) - 1}))
     return "".join(parts)
 

@@ -159,3 +159,24 @@ def test_no_money_figure_that_is_not_zero_reads_as_minus_zero():
     assert rows[1][1:3] == ["0.0004", "0.01 [-0.21, 0.21]"]
     page = _money({"horizon_months": 120, "savings": {"net_savings": {"value": -0.0008, "low": -0.003, "high": 0.0014}}})
     assert "<td class=n>-0.001</td><td>-0.003 to 0.001</td>" in page
+
+
+def test_the_reports_tables_of_causes_and_triggers_add_up_to_their_heading():
+    """sim-report showed the leading eight causes and triggers of a table, so its counts fell short of its heading and
+    nothing said so, where sim-run's printed table ends with a row for the rest (sim.analysis.summary.left_out)."""
+    import re
+
+    from sim.analysis.summary import Tally
+    from sim.config.scenarios import load
+    from sim.frontends.runner import Sinks, fixed, run_blocks
+    from sim.results.report import _causes_tables
+
+    tally = Tally(120)
+    run_blocks(load("baseline", "none"), 8, fixed(800, 400), Sinks(tables=(tally,)))
+    summary = tally.summary()
+    assert sum(item["count"] > 0 for item in summary["causes_of_failure"]) > 8, "the run has causes beyond the eight shown"
+    for table in _causes_tables(summary).split("<h3>")[1:]:
+        total = int(table.split()[3].replace(",", ""))  # Cause of the 129 collapses, Cause of all 530 failures
+        counts = [int(cells[-1]) for cells in (re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in table.split("<tr>")[2:]) if cells]
+        assert sum(counts) == total, table
+    assert re.search(r"\d+ other causes?<", _causes_tables(summary))
