@@ -424,6 +424,8 @@ UNCHECKED: dict[tuple[str, str], str] = {
     ("docs/faults.md", "sim-run design=..."): "a design's bad cell fails its point only when run (exit 3): tests/cli/test_sweeps.py",
     ("docs/faults.md", "sim-calibrate out=D"): "a disk that fills during the run: tests/cli/test_calibrate_cli.py",
     ("docs/faults.md", "sim-report D"): "a read-only file system: tests/cli/test_faults.py (remounts a tmpfs read-only)",
+    ("docs/faults.md", "sim-collect D"): "a folder of several runs' records and no sweep.json: tests/cli/test_collect.py -k folder_of_runs",
+    ("docs/faults.md", "sim-analyse sensitivity out=D"): "a folder of another command's results: tests/cli/test_analyse_sensitivity.py",
 }
 
 

@@ -78,10 +78,10 @@ def test_the_command_prints_the_answer_with_its_interval_and_cost(tmp_path):
 @pytest.mark.skipif(importlib.util.find_spec("optuna") is None, reason="Optuna is not installed (pip install -e '.[search]')")
 def test_the_documented_example_with_a_pool_finds_an_answer():
     """The example in docs/sweeps.md and sim-search --help asked case 01 for a failure risk no package of its pool met (exit 1)."""
-    example = "sim-search scenario=case01_key_person risk=collapse target=0.1 pool=[continuity_plan,open_motivations,staged_scope] max_levers=2"
+    example = "sim-search scenario=case01_key_person risk=collapse target=0.1 'pool=[continuity_plan,open_motivations,staged_scope]' max_levers=2"
     root = Path(__file__).resolve().parents[2]
     for path in ("docs/sweeps.md", "sim/cli/search.py", "configs/search.yaml"):
-        assert example in (root / path).read_text(encoding="utf-8"), path
+        assert example in (root / path).read_text(encoding="utf-8"), path  # quoted as a shell needs it (zsh refuses [...] unquoted)
     result = search(load("case01_key_person", "none"), pool=["continuity_plan", "open_motivations", "staged_scope"], risk="collapse", target=0.1, max_levers=2)
     assert result.winner is not None and result.winner.risk.value <= 0.1
 
