@@ -361,7 +361,8 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                 progress.update(done, ran)
     collected = results.collect(out)
     print(f"Design {settings.design}: {collected.report(ended=True)}", file=sys.stderr)
-    print(f"Sweep table: {out / results.TABLE} ({len(collected.rows)} rows; also {results.TABLE_CSV}); wall time {time.perf_counter() - began:.1f} s")
+    table = f"{out / results.TABLE} ({results.rows_words(len(collected.rows))}; also {results.TABLE_CSV})"
+    print(f"Sweep table: {table}; wall time {time.perf_counter() - began:.1f} s")
     for line in collected.failure_lines():
         print(line, file=sys.stderr)
     if not multirun and exit_status(collected):
