@@ -229,6 +229,10 @@ def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     one). In a replay it names the run whose line under its councils says it (the :func:`adapter.headline` of that run's
     own events), "(both runs)" where both runs' lines do: the runs meet the same shocks. Said "(both runs)" whenever
     both had fired it, it named a line the replay's own did not lead with (case 01's, month 54: its continuity plan's).
+    Where both runs fired and their lines differ, it says the other run's too, after a semicolon (its councils where they
+    are others): it said only the original's, what the lever did one of its "and 1 more" (case 05's replay, month 22:
+    "the venture began to run below break-even (case 05)", not "market testing showed the guaranteed base could not
+    carry a venture: it did not go commercial").
 
     The event is said short (:attr:`Item.headline`: what happened and, for a decision, what opened it), its main cause
     and the size of its effect left to its line in the timeline, where they open at a click: said whole (up to 304
@@ -242,14 +246,19 @@ def paused_note(fired: Sequence[tuple[str, Item]], case_id: str = "") -> str:
     def key(item: Item) -> tuple[str, str, str]:
         return item.tag, item.who, item.headline
 
+    def told(item: Item, subject: str = "") -> list[str]:
+        """Who (unless ``subject``, said already) and what happened, tagged."""
+        return ["" if item.told.subject == subject else item.told.subject, item.headline + (f" ({item.tag})" if item.tag else "")]
+
     lines = {key(item) for _, item in fired}
-    runs = dict.fromkeys(side for side, _ in fired)
-    sides = [side for side in runs if key(adapter.headline([item for s, item in fired if s == side], case_id)) == key(shown)]
+    own = {side: adapter.headline([item for s, item in fired if s == side], case_id) for side in dict.fromkeys(side for side, _ in fired)}
+    sides = [side for side, item in own.items() if key(item) == key(shown)]
     where = " (both runs)" if len(sides) > 1 else f" ({sides[0]})" if sides[0] else ""
-    tag = f" ({shown.tag})" if shown.tag else ""
-    more = len(lines) - 1
-    also = [f"and {more} more this month: see the timeline"] if more else []
-    return PAUSED + " - ".join(part for part in (shown.when + where, shown.told.subject, shown.headline + tag, *also) if part)
+    said = " - ".join(part for part in (shown.when + where, *told(shown)) if part)
+    other = [(side, item) for side, item in own.items() if side not in sides]  # the other run's own line, where it differs
+    said += "".join("; " + " - ".join(part for part in (f"({side})", *told(item, shown.told.subject)) if part) for side, item in other)
+    more = len(lines) - 1 - len(other)
+    return PAUSED + said + (f" - and {more} more this month: see the timeline" if more else "")
 
 
 def play_on(latest: Callable[[], bool] = lambda: True) -> None:

@@ -573,6 +573,30 @@ def test_a_pause_names_the_cases_own_mechanism_and_how_many_more_fired(page):
     assert said.endswith("(case 07) - and 2 more this month: see the timeline")
 
 
+@pytest.mark.parametrize(
+    ("case_id", "month", "lever_did"),
+    [
+        ("05", 22, "(with market testing) - market testing showed the guaranteed base could not carry a venture: it did not go commercial (case 05)"),
+        ("01", 54, "(with continuity plan) - its continuity plan handed the departed champion's role to a successor (case 01)"),
+    ],
+)
+def test_a_pause_in_a_replay_says_what_the_lever_did_that_month_beside_what_happened(case_id, month, lever_did):
+    """Case 05's replay paused in month 22 on "Paused: Month 22 (as it happened) - all four councils - the venture began
+    to run below break-even (case 05) - and 1 more this month: see the timeline": the one more was the month the lever
+    acted, "market testing showed the guaranteed base could not carry a venture", the moment a trainer wants the room to
+    see (case 01's, month 54: the continuity plan handing the champion's role on, behind Eastshire's notice). Where both
+    runs fired and their lines differ, the note says both."""
+    story = stories.story_for(case_id)
+    run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
+    stage = app.Stage([run, adapter.replay_of(run, story.levers)])
+    fired = []
+    while stage.runs[0].view().month < month:
+        fired = stage.step()
+    said = app.paused_note(fired, case_id)
+    assert said.startswith(f"Paused: Month {month} (as it happened) - "), said
+    assert said.endswith("; " + lever_did), said
+
+
 def test_a_pause_says_the_event_short_leaving_its_cause_and_size_to_the_timeline():
     """Said whole, a pause's note ran up to 304 characters in the seven stories, below a 1280x720 screen under the
     councils (tests/viz/test_viz_browser.py measures it there): its main cause and the size of its effect open at a

@@ -750,6 +750,43 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
         assert not small, f"text below 14 px: {small[:10]}"
 
 
+@pytest.mark.parametrize("screen", SCREENS[:2], ids=[f"{w}x{h}" for w, h in SCREENS[:2]])
+def test_a_replays_pause_on_what_each_run_did_that_month_is_whole_in_the_app_bar(server, tmp_path, screen):
+    """A replay's pause now says each run's line where they differ (what the lever did beside what happened): the longest
+    of the seven stories, case 02's month 8 (295 characters), is whole in the app bar at 1024x768 and 1280x720, both
+    drawings and both lines of what fired still on the screen."""
+    from playwright.sync_api import expect
+
+    from sim.viz import app
+
+    stage = story_stage("02", replayed=True)
+    fired = stage.step()
+    while not any("the agreed decision process involved the successor" in item.headline for _, item in fired):
+        fired = stage.step()
+    note = app.paused_note(fired, "02")
+    assert "; (with agreed decision process) - " in note, note
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with app_page(server, *screen) as page:
+        page.get_by_role("button", name="Case 02", exact=True).click()
+        expect(page.get_by_text("Case 02's story")).to_be_visible()
+        page.get_by_role("button", name="To the end", exact=True).click()
+        page.locator(".sim-why").get_by_role("button", name="Replay with agreed decision process").click()
+        expect(page.get_by_text("As it happened")).to_be_visible()
+        page.locator(".v-input--switch").filter(has_text="Pause when").locator("input").check(force=True)
+        play_to_pause(page, note, ".sim-notice")
+        settled(page)
+        page.screenshot(path=str(shots / f"sim-demo-replay-both-lines-{screen[0]}x{screen[1]}.png"))
+        paused = page.locator(".sim-notice")
+        expect(paused).to_have_count(1)
+        expect(paused).to_be_in_viewport(ratio=1)
+        assert paused.evaluate("n => n.scrollHeight <= n.clientHeight + 1"), "the note whole"
+        now = page.locator(".sim-run .sim-now .sim-event")
+        for k in range(2):
+            expect(page.locator("svg[aria-label^='Councils']").nth(k)).to_be_in_viewport(ratio=1)
+            expect(now.nth(k)).to_be_in_viewport(ratio=1)
+
+
 @pytest.mark.parametrize(
     ("screen", "side_bar"), [((1024, 768), False), ((1366, 768), True), ((1920, 1080), True)], ids=["1024x768-no-side-bar", "1366x768", "1920x1080"]
 )
