@@ -21,6 +21,8 @@ from sim.config import cases, scenarios
 from sim.config.settings import NO_POLICY
 from sim.core import levers as lever_table
 from sim.core.causes import source_words
+from sim.core.declare import spec_of
+from sim.core.params import CouncilParams
 from sim.frontends.agents import most_taken, taken_words
 from sim.frontends.model import PartnershipModel
 from sim.frontends.narrative import (
@@ -59,6 +61,14 @@ class Learning:
     text: str
     source: str
     levers: tuple[str, ...] = ()
+
+
+#: The handout's line under its table of councils, saying what each number column is and its scale, as the parameter
+#: declares it: the table read "size 1.00, IT maturity 0.29, pace 0.18" and nowhere on what scale.
+COUNCIL_COLUMNS = "; ".join(
+    f"**{column}**: {spec_of(CouncilParams, name).doc}, {spec_of(CouncilParams, name).unit}"
+    for column, name in (("size", "size"), ("IT maturity", "it_maturity"), ("pace", "pace"))
+)
 
 
 #: Causes that are not one of the seven cases, with what addresses them (the levers' own learnings where a lever exists).
@@ -644,7 +654,7 @@ class Run:
     def handout(self) -> str:
         """The run as a Markdown handout: the model's summary (outcome, councils) with why it ended and the tagged timeline."""
         title = f"{self.label} (seed {self.seed}, replication {self.replication})"
-        parts = [f"# {title}", "", *self.model.handout_summary(), ""]
+        parts = [f"# {title}", "", *self.model.handout_summary(), "", COUNCIL_COLUMNS, ""]
         why = self.why()
         if why is not None:
             parts += [*why_markdown(why), ""]

@@ -143,7 +143,7 @@ class Stage:
         )
         learned = [adapter.replay_learning(*shown), stories.chosen_for(*shown)]
         ended_as = "".join(f"**{label}:** {words}.\n\n" for label, words in said) + "".join(f"{words}\n\n" for words in learned if words)
-        return title + "## How both ended\n\n" + ended_as + handout.markdown(texts)
+        return handout.markdown(texts, title + "## How both ended\n\n" + ended_as)
 
 
 # Per-session state (solara keeps module-level reactive variables per browser session).

@@ -1,23 +1,66 @@
 """The trainer's handout: the runs on show as Markdown, and the same as a PDF (fpdf2, part of the ``viz`` extra).
 
 The Markdown is :meth:`sim.viz.adapter.Run.handout` (outcome, councils, why it ended, the
-tagged timeline), one run after another for a replay. The PDF sets that Markdown out as
+tagged timeline), one run after another for a replay, then the sources it cites in full
+(:func:`sources`). The PDF sets that Markdown out as
 it reads: headings, bold runs, the councils' table and the timeline's bullets, in a core
 font (Helvetica), so it needs no font file; characters outside Latin-1 are replaced.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+
+from sim.core.causes import CITED, RESEARCH
+from sim.core.declare import G08, GIR
+from sim.core.mechanisms import mechanisms
+from sim.core.params import ELSTON
 
 #: Characters the core fonts lack, and what stands in for them.
 PLAIN = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u2212": "-"})
 SEPARATOR = "\n---\n\n"
+#: Each source a handout names in short (a key learning's "Guide 08, case 03", a timeline's tag), cited in full (as
+#: docs/ODD.md's sources). A publication's mechanism is tagged "research" on the page, without its citation: the handout,
+#: which the room takes away, gives it.
+SOURCES: dict[str, str] = {
+    G08: "Socitm, ICT shared services: learning from success and failure. Guide 08: reasons why shared services fail",
+    GIR: "Eduserv, Shared services: getting IT right",
+    "Elston et al. 2024": ELSTON,
+}
+#: How a handout names Guide 08 without saying "Guide 08": a case's tag or cause ("case 03").
+A_CASE = re.compile(r"\bcase 0\d\b")
+#: A timeline's tag of a mechanism taken from a publication: "[research]" or "[research, trigger: ...]".
+A_RESEARCH_TAG = re.compile(rf"\[{RESEARCH}[],]")
 
 
-def markdown(parts: Sequence[str]) -> str:
-    """Several runs' handouts as one Markdown document."""
-    return SEPARATOR.join(part.rstrip() + "\n" for part in parts)
+def research() -> tuple[str, ...]:
+    """The publications the model's mechanisms come from (their sources, "Elston et al. 2024"), which the page tags "research"."""
+    return tuple(dict.fromkeys(m.case for m in mechanisms() if CITED.search(m.case)))
+
+
+def sources(text: str) -> list[str]:
+    """The Markdown lines of a "Sources" section citing in full each source the handout ``text`` names in short (none: no lines).
+
+    Its key learning said "(Guide 08, case 03)" and its timeline "[research]" or "[Getting IT right]", and nowhere what
+    Guide 08 is, nor which research: a room could not look them up.
+    """
+    named = [name for name in (G08, GIR) if name in text]
+    if G08 not in named and A_CASE.search(text):
+        named.insert(0, G08)
+    named += [name for name in research() if name in text or A_RESEARCH_TAG.search(text)]
+    if not named:
+        return []
+    said = {G08: f"{G08} (its cases and problems)", **{name: f"{RESEARCH} ({name})" for name in research()}}
+    return ["## Sources", "", *(f"- **{said.get(name, name)}**: {SOURCES[name]}." for name in dict.fromkeys(named))]
+
+
+def markdown(parts: Sequence[str], opening: str = "") -> str:
+    """Several runs' handouts as one Markdown document after its ``opening`` (Markdown; a replay's: how both ended), the
+    sources either cites at its end (:func:`sources`)."""
+    text = opening + SEPARATOR.join(part.rstrip() + "\n" for part in parts)
+    cited = sources(text)
+    return text + ("\n" + "\n".join(cited) + "\n" if cited else "")
 
 
 def _latin1(text: str) -> str:

@@ -39,3 +39,35 @@ def test_no_handout_of_a_story_or_its_replay_has_two_blank_lines_in_a_row():
         for run in ended_story_and_replay(case.id):
             text = run.handout()
             assert "\n\n\n" not in text, (case.id, run.label, text[:600])
+
+
+def test_the_handout_cites_in_full_each_source_it_names_in_short():
+    """Case 05's story and its replay handed out "Key learning (Guide 08, case 05)" and timeline lines tagged "[research]",
+    and nowhere what Guide 08 is nor which research: a room could not look either up. The handout now ends with its sources."""
+    run, replay = ended_story_and_replay("05")
+    text = handout.markdown([run.handout(), replay.handout()])
+    assert "(Guide 08, case 05)" in text and "[research]" in text
+    assert text.count("\n## Sources\n") == 1 and text.index("\n## Sources\n") > text.rindex("## Timeline")
+    cited = text[text.index("\n## Sources\n") :]
+    assert "Socitm, ICT shared services: learning from success and failure. Guide 08: reasons why shared services fail" in cited
+    assert "Elston, Rackwitz and Bel (2024), Going separate ways" in cited
+    assert "Eduserv" not in cited, "a source the handout does not name is not cited"
+    data = handout.pdf(text)
+    assert data.startswith(b"%PDF-")
+
+
+def test_every_mechanism_from_a_publication_has_its_full_citation_for_the_handout():
+    """A new mechanism from a publication (tagged "research" on the page) without its citation in handout.SOURCES fails here."""
+    assert handout.research() and all(name in handout.SOURCES for name in handout.research()), handout.research()
+
+
+def test_the_handout_says_the_scale_of_each_number_in_its_table_of_councils():
+    """The table of councils read "| Northdale DC | district | 1.00 | 0.29 | 0.18 |" under "size | IT maturity | pace", and
+    nowhere on what scale (0.18 of what pace?). A line under it now says each, as the parameters declare them."""
+    run, _ = ended_story_and_replay("03")
+    text = run.handout()
+    header = next(line for line in text.splitlines() if line.startswith("| council |"))
+    said = text[text.index(header) :].split("\n\n")[1]
+    for column in ("size", "IT maturity", "pace"):
+        assert f" {column} |" in header and f"**{column}**: " in said, (column, said)
+    assert "relative size (1 = a typical district)" in said and "0 slow .. 1 fast" in said
