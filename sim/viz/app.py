@@ -21,7 +21,10 @@ import ipyvue
 import solara
 import traitlets
 
+from sim.config import cases
 from sim.config.checks import ConfigError
+from sim.core.causes import RESEARCH
+from sim.core.declare import G08
 from sim.frontends.words import scenario_words
 from sim.viz import adapter, handout, stories, svg
 from sim.viz.adapter import Item, RunView, Why, policy_label
@@ -354,10 +357,30 @@ def set_and_load(var: solara.Reactive, value: object) -> None:
 # ---------------------------------------------------------------- HTML pieces (pure functions, tested directly)
 
 
-def chip(text: str, colours: tuple[str, str], extra: str = "") -> str:
-    """A small coloured label (its text always written: colour is never the only cue)."""
+def chip(text: str, colours: tuple[str, str], extra: str = "", title: str = "") -> str:
+    """A small coloured label (its text always written: colour is never the only cue); ``title``, where given, shows on hover."""
     bg, fg = colours
-    return f'<span class="sim-chip" style="background:{bg};color:{fg};{extra}">{escape(text)}</span>'
+    hover = f' title="{escape(title)}"' if title else ""
+    return f'<span class="sim-chip" style="background:{bg};color:{fg};{extra}"{hover}>{escape(text)}</span>'
+
+
+def tag_title(tag: str) -> str:
+    """What a case or source tag stands for, in full, for its chip's hover (empty for another tag: "outside change").
+
+    The chips said "case 01", "research" or "Getting IT right", and nothing on the page said what case 01 is (in a session
+    on case 03) nor which research: "Case 01 of Guide 08: Over-dependency on key personnel (Socitm, ...)".
+    """
+    if tag.startswith("case ") and tag[5:] in cases.BY_ID:
+        case = cases.BY_ID[tag[5:]]
+        return f"Case {case.id} of {G08}: {case.title} ({handout.SOURCES[G08]})"
+    if tag == RESEARCH:
+        return "; ".join(handout.SOURCES[name] for name in handout.research())
+    return handout.SOURCES.get(tag, "")
+
+
+def tag_chip(tag: str) -> str:
+    """The chip of a case or source tag ("case 01"), in its colours, what it stands for on hover (:func:`tag_title`)."""
+    return chip(tag, svg.tag_colours(tag), title=tag_title(tag))
 
 
 def trigger_chip(words: str) -> str:
@@ -397,7 +420,7 @@ def timeline_html(items: Sequence[Item], newest_first: bool = True, clamped: boo
     ordered = list(reversed(items)) if newest_first else list(items)
     for k, item in enumerate(ordered):
         key = event_key(run, len(items) - 1 - k if newest_first else k)
-        tag = chip(item.tag, svg.tag_colours(item.tag)) if item.tag else chip("milestone", ("#FFFFFF", "#333333"), "border:2px solid #999")
+        tag = tag_chip(item.tag) if item.tag else chip("milestone", ("#FFFFFF", "#333333"), "border:2px solid #999")
         trigger = trigger_chip(item.trigger_words) + " " if item.trigger_tag else ""
         who = f"<b>{escape(item.who)}</b> " if item.who else ""
         more = trigger + escape(item.detail) if trigger or item.detail else ""
@@ -436,7 +459,7 @@ def why_html(why: Why, compact: bool = False, headline: bool = True) -> str:
     if why.cause_words:
         tag = f"case {why.case_id}" if why.case_id else ""
         words = why.cause_title if tag else why.cause_words  # the chip says the case
-        parts.append(f"<p><b>Main cause:</b> {chip(tag, svg.tag_colours(tag)) + ' ' if tag else ''}{escape(words)}</p>")
+        parts.append(f"<p><b>Main cause:</b> {tag_chip(tag) + ' ' if tag else ''}{escape(words)}</p>")
     if why.trigger_words:
         parts.append(f"<p><b>What opened the decision:</b> {trigger_chip(why.trigger_words)}</p>")
     if why.decisions:

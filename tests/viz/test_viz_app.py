@@ -283,6 +283,23 @@ def test_timeline_html_tags_each_event_with_its_case_and_trigger():
     assert "case 01" in out and "trigger: the annual budget setting" in out and "<b>Westmere DC</b>" in out and "sim-latest" in out
 
 
+def test_a_case_or_source_chip_says_on_hover_what_it_stands_for_in_full(page):
+    """In a session on case 03 the timeline's chips said "case 01", "case 04", "research" and "Getting IT right", and
+    nothing on the page said what case 01 is or which research (the handout did not either). Each chip now says it on
+    hover, the Main cause's chip of "Why did it end?" too; "outside change" and a milestone cite nothing."""
+    told = Told("Month 12", ("Westmere DC",), "its champion left")
+    tags = {"case 01": "Case 01 of Guide 08: Over-dependency on key personnel (Socitm, ICT shared services", "research": "Elston, Rackwitz and Bel (2024)"}
+    tags["Getting IT right"] = "Eduserv, Shared services: getting IT right"
+    for tag, said in tags.items():
+        out = app.timeline_html([adapter.Item(12, told, tag, tag[5:] if tag.startswith("case ") else "", "")])
+        chip = re.search(r'<span class="sim-chip"[^>]*>', out).group(0)
+        assert f'title="{escape(said)}' in chip, (tag, chip)
+    out = app.timeline_html([adapter.Item(12, told, "outside change", "", "")])
+    assert "title=" not in re.search(r'<span class="sim-chip"[^>]*>', out).group(0)
+    button(page, "To the end").click()
+    assert 'title="Case 01 of Guide 08: Over-dependency on key personnel' in html(page).split("Main cause:")[1].split("</p>")[0]
+
+
 def test_a_timeline_line_is_its_headline_with_its_trigger_and_detail_a_click_away_and_the_whole_line_on_hover():
     items = [
         adapter.Item(
