@@ -803,6 +803,11 @@ def policy_words(policy: str) -> str:
     return upper_first(policy_phrase(policy))
 
 
+def policy_with(policy: str) -> str:
+    """A run's policy as a title names it after its scenario: ``no lever`` for ``none``, ``with continuity plan`` for ``continuity_plan``."""
+    return "no lever" if policy == NO_POLICY else f"with {policy_phrase(policy)}"
+
+
 def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHANCE_OF), confidence: float = 0.95) -> str:
     """What a policy changed compared with the reference, in one sentence made from the comparison's numbers.
 
@@ -857,7 +862,7 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
                 level = f"{before} with {policy_phrase(reference)}, {after} with it"
             clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({level}; difference {_pts(low)} to {_pts(high)} points)")
     cost = row["lever_cost"]
-    clauses.append("costs nothing" if cost == 0 else f"costs GBP {cost:.2f} m per partnership")
+    clauses.append("costs nothing" if cost == 0 else f"costs GBP {amount(cost)} m per partnership")
     low, high, d = row["net_savings_difference_low"], row["net_savings_difference_high"], row["net_savings_difference"]
     if low > 0 or high < 0:
         near, far = sorted((abs(low), abs(high)))
@@ -1002,7 +1007,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
         net = f"{amount(r['net_savings'], width=6)} [{amount(r['net_savings_low'], width=6)}, {amount(r['net_savings_high'], width=6)}]"
         d = (r["net_savings_difference"], r["net_savings_difference_low"], r["net_savings_difference_high"])
         diff = "(reference)" if r["policy"] == reference else signed_interval(*d, digits=2, width=6)
-        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{r['lever_cost']:<12.2f}{net:<30}{diff}")
+        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{amount(r['lever_cost']):<12}{net:<30}{diff}")
     if detail:
         lines += render_tests(comparison, confidence).splitlines()
     return "\n".join(lines)

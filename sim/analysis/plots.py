@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
-from sim.analysis.comparison import Doubt, LeverValue, lever_values, measurably_least, policy_phrase, policy_words
+from sim.analysis.comparison import Doubt, LeverValue, lever_values, measurably_least, policy_phrase, policy_with, policy_words
 from sim.analysis.stats import wilson
 from sim.analysis.summary import YEARS, listed
 from sim.config.settings import NO_POLICY
@@ -117,8 +117,7 @@ MEASURE_WORDS = {"shelved": "shelved", "collapse": "collapse", "failure": "failu
 
 def run_title(scenario: str, policy: str, replications: int, seed: int) -> str:
     """The title of ``sim-run``'s figures: ``Baseline scenario, no lever (2,000 simulated partnerships, seed 0)``, ``..., with continuity plan (...)``."""
-    levers = "no lever" if policy == NO_POLICY else f"with {policy_phrase(policy)}"
-    return f"{scenario_words(scenario)}, {levers} ({replications:,} simulated partnerships, seed {seed})"
+    return f"{scenario_words(scenario)}, {policy_with(policy)} ({replications:,} simulated partnerships, seed {seed})"
 
 
 def comparison_title(scenario: str, reference: str) -> str:

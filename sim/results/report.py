@@ -50,7 +50,17 @@ from pathlib import Path
 from typing import Any
 
 from sim.analysis import plots
-from sim.analysis.comparison import COMPARISON_WORDS, MEASURES, policy_phrase, policy_words, render_tests, render_uncertainty, signed, signed_interval
+from sim.analysis.comparison import (
+    COMPARISON_WORDS,
+    MEASURES,
+    policy_phrase,
+    policy_with,
+    policy_words,
+    render_tests,
+    render_uncertainty,
+    signed,
+    signed_interval,
+)
 from sim.analysis.stats import undetected
 from sim.analysis.summary import METHODS, MONEY, amount, cause_tables, left_out, listed, meanings, mode_words, parameter_part, plain_lines, what_was_run
 from sim.analysis.summary import render_uncertainty as render_run_uncertainty
@@ -447,7 +457,7 @@ def _run_report(folder: Path) -> Report:
 
     summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
     run = summary.get("run", {})
-    report = Report(f"{_scenario_heading(run)}, policy {run.get('policy', '?')}")
+    report = Report(f"{_scenario_heading(run)}, {policy_with(str(run['policy'])) if 'policy' in run else 'policy ?'}")
     report.sections.append(f"<p class=what>{_e(what_was_run(run))}</p>" if {"scenario", "policy", "replications", "seed"} <= set(run) else "")
     report.sections.append("".join(f"<p class=lead>{_e(line)}</p>" for line in plain_lines(summary)))
     report.sections.append("<h2>What the words mean</h2>" + _words(meanings(summary.get("definitions"), "total" in summary["outcomes"]["collapsed"])))
@@ -510,7 +520,7 @@ def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
                 if low is not None and high is not None:
                     cell += f"; total [{signed(100 * low)}, {signed(100 * high)}]"
                 diffs.append(cell)
-        rows.append([policy_words(r["policy"]), *shares, *diffs, f"{r['lever_cost']:.2f}"])
+        rows.append([policy_words(r["policy"]), *shares, *diffs, amount(r["lever_cost"])])
     return headings, rows
 
 
@@ -595,11 +605,15 @@ def swept_columns(table: Any, named: Collection[str] = ()) -> list[str]:
     if SWEPT_AFTER not in columns or SWEPT_BEFORE not in columns:
         raise ReportError(f"the sweep table needs the columns {SWEPT_AFTER!r} and {SWEPT_BEFORE!r} around the swept values (found {', '.join(columns[:12])})")
     between = columns[columns.index(SWEPT_AFTER) + 1 : columns.index(SWEPT_BEFORE)]
-    return [c for c in between if c in named or table[c].astype(str).nunique() > 1]
+    varied = _varied(table, between)
+    return [c for c in between if c in named or c in varied]
 
 
 def _varied(table: Any, swept: list[str]) -> list[str]:
-    """The swept columns whose values differ between the points of ``table`` (those that completed): the axes of a figure of them."""
+    """The columns of ``swept`` whose values differ between the points of ``table`` (compared as text).
+
+    With the completed points, the axes of a figure of them; with every point recorded, the columns a sweep varied (:func:`swept_columns`).
+    """
     return [c for c in swept if table[c].astype(str).nunique() > 1]
 
 
@@ -816,9 +830,10 @@ def _sweep_report(folder: Path) -> Report:
         return _calibrations_report(folder, everything, table.copy(), swept)
     if len(table) and estimate not in table.columns:  # a table of points that answer another question
         raise ReportError(f"{folder} holds a sweep whose points have no {estimate}, {SEARCH_MARK} or {CALIBRATION_MARK}: its table is {TABLE} ({TABLE_CSV})")
-    replications = sorted({int(r) for r in table["replications"]}) if "replications" in table.columns else []
+    asked = table if len(table) else everything  # with no point completed, the size and mode each point was started with
+    replications = sorted({int(r) for r in asked["replications"].dropna()}) if "replications" in asked.columns else []
     points = _point_summaries(folder, table, swept)
-    modes = _modes(table if len(table) else everything, points)  # with no point completed, the mode each point was started with
+    modes = _modes(asked, points)
     report = _sweep_start(
         folder,
         everything,

@@ -258,6 +258,17 @@ def test_a_bound_that_excludes_zero_never_prints_as_zero_and_the_detail_says_whi
     assert signed(0.0004) == "+0.0004" and signed(-0.04, 2) == "-0.04" and signed(0.0) == "+0.0" and signed(1.25, 1, 6) == "  +1.2"
 
 
+def test_a_lever_cost_that_is_not_zero_never_reads_as_zero():
+    """sim-compare levers.continuity_plan.cost_upfront=0.001 levers.continuity_plan.cost_per_year=0 printed "costs GBP 0.00 m per
+    partnership" and 0.00 under 'lever cost', where sim-report's money table read 0.001: both now print it as the report does."""
+    frame = compare_policies({"none": _table(["sustained"] * 10, 0.0, [0.0] * 10), "continuity_plan": _table(["sustained"] * 10, 0.001, [0.0] * 10)})
+    text = render(frame)
+    assert "costs GBP 0.001 m per partnership" in text and "costs GBP 0.00 m" not in text
+    lines = text.splitlines()
+    heading = next(k for k, line in enumerate(lines) if line.startswith("GBP m per partnership"))
+    assert lines[heading + 1].split()[2] == "0.00" and lines[heading + 2].split()[2] == "0.001", "No lever costs 0.00; Continuity plan 0.001"
+
+
 def test_an_interval_pairing_made_wider_reads_wider_not_a_negative_narrower():
     """Outcomes the two policies move in opposite directions (every pair discordant) make the paired interval wider than the
     unpaired one: the detail printed 'narrower -24%'. It now says '24% wider', and the column's value stays 1 - paired / unpaired width."""

@@ -98,7 +98,7 @@ def test_report_of_a_sim_run_folder(run_dir):
         assert "<svg" in (run_dir / "figures" / f"{stem}.svg").read_text()[:1000]
     summary = json.loads((run_dir / "summary.json").read_text())
     assert "What was run: scenario baseline, policy none; 2,000 simulated partnerships, seed 8; uncertainty: posterior" in page
-    assert "<h1>Baseline scenario, policy none</h1>" in page, "the scenario as the figures name it, not its code name"
+    assert "<h1>Baseline scenario, no lever</h1>" in page, "the scenario and the policy as the figures name them, not by their code names"
     assert "total interval (with parameter uncertainty)" in page, "the default mode's second interval reaches the report"
     # the money table gave Monte Carlo intervals alone under '95% interval', and the page left out the uncertainty section
     # sim-run prints (the draws, 'not detected' explained, how well the total interval's ends are known)

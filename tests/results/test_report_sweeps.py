@@ -386,9 +386,10 @@ def test_a_calibration_sweeps_page_says_which_of_its_posteriors_are_worth_few_po
     assert "Note: the posterior of point 0 is worth fewer than 40 equally weighted points (effective sample size 26;" in html.unescape(page)
 
 
-def test_a_sweep_with_no_completed_point_says_the_mode_its_points_were_started_with(tmp_path):
+def test_a_sweep_with_no_completed_point_says_the_size_and_mode_its_points_were_started_with(tmp_path):
     """sim-run -m uncertainty=none replications=5000000 seed=1,2 stopped during its first point: the page said 'uncertainty: not
-    recorded', though the sweep's table records the mode each point was started with."""
+    recorded', though the sweep's table records the mode each point was started with; and its 'What was run' line left out
+    the simulated partnerships per point (sim-run -m uncertainty=none replications=3000000 seed=1,2, Ctrl-C, sim-collect)."""
     sweep_folder(tmp_path, {"seed": [1, 2]}, ["none", "none"])
     table = pd.read_parquet(tmp_path / "sweep.parquet")
     table["status"] = pd.Categorical(["running", "failed"])
@@ -396,3 +397,4 @@ def test_a_sweep_with_no_completed_point_says_the_mode_its_points_were_started_w
     table.to_parquet(tmp_path / "sweep.parquet")
     page = report.page(report.build(tmp_path))
     assert "uncertainty: none (intervals show simulation noise only" in page and "not recorded" not in page
+    assert "What was run: 2 points sweeping seed; 100 simulated partnerships per point; uncertainty: none" in page, "the size each point was started with"

@@ -65,6 +65,19 @@ def test_a_difference_whose_interval_excludes_zero_never_reads_as_holding_it():
     assert rows[1][5] == "+0.5 [+0.03, +1.0]"
 
 
+def test_a_lever_cost_that_is_not_zero_reads_the_same_in_both_tables():
+    """The page's table of chances gave a lever costing GBP 0.001 m as 0.00, its money table as 0.001 (sim-compare with
+    levers.continuity_plan.cost_upfront=0.001 levers.continuity_plan.cost_per_year=0): both now read 0.001."""
+    row = {"policy": "none", "lever_cost": 0.0, "net_savings": 2.0, "net_savings_low": 1.5, "net_savings_high": 2.5}
+    for m in ("shelved", "collapse", "failure"):
+        row |= {m: 0.1, f"{m}_low": 0.08, f"{m}_high": 0.12}
+    lever = dict(row, policy="continuity_plan", lever_cost=0.001, net_savings_difference=0.06, net_savings_difference_low=0.03)
+    lever |= {"net_savings_difference_high": 0.09} | {f"{m}_difference{end}": 0.0 for m in ("shelved", "collapse", "failure") for end in ("", "_low", "_high")}
+    frame = pd.DataFrame([row, lever])
+    assert [r[-1] for r in _comparison_rows(frame)[1]] == ["0.00", "0.001"]
+    assert [r[1] for r in _comparison_money(frame)[1]] == ["0.00", "0.001"]
+
+
 def test_the_money_table_carries_each_figures_total_interval_and_says_which_is_which():
     """With parameter draws the page's money table gave net savings 0.77 to 1.25 under '95% interval' alone, where the run's
     total interval was -0.03 to 2.50 (sim-run replications=400, the default posterior): now beside it, as the outcomes' are."""
