@@ -986,6 +986,20 @@ def _fmt(x: Any, digits: int = 3) -> str:
     return f"{x:.{digits}g}" if abs(x) < 1e-2 and x != 0 else f"{x:.{digits}f}".rstrip("0").rstrip(".") if abs(x) < 1000 else f"{x:.0f}"
 
 
+def _hundredths(x: float, sign: str = "") -> str:
+    """``x`` with two decimals, a value that rounds to zero reading ``0.00`` (a narrowing of -0.004 is not ``-0.00``).
+
+    Parameters
+    ----------
+    x
+        The number.
+    sign
+        ``"+"`` to sign a value that does not round to zero (a shift), ``""`` for a negative one alone.
+    """
+    rounded = round(float(x), 2)
+    return "0.00" if rounded == 0 else f"{rounded:{sign}.2f}"
+
+
 def _verdict(pred: pd.DataFrame, design: pd.DataFrame) -> str:
     """A line on how the observed statistics sit in their posterior predictive intervals.
 
@@ -1173,7 +1187,7 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
         *[
             f"| {w['wave']} | {w['points']} | {w['candidates']} | {w['plausible_share']:.3f} | {w.get('emulator', '')} | "
-            f"{', '.join(f'{v:.2f}' for v in w.get('emulator_r2', {}).values())} | {w.get('simulation_s', 0):.0f} | {w.get('emulation_s', 0):.0f} |"
+            f"{', '.join(_hundredths(v) for v in w.get('emulator_r2', {}).values())} | {w.get('simulation_s', 0):.0f} | {w.get('emulation_s', 0):.0f} |"
             for w in result.waves
         ],
         "",
@@ -1191,7 +1205,8 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
         "| --- | --- | --- | --- | --- | --- | --- |",
         *[
             f"| `{r.parameter}` | {_fmt(r.default)} | {_fmt(r.prior_mean)} [{_fmt(r.prior_low)}, {_fmt(r.prior_high)}] | "
-            f"{_fmt(r.posterior_mean)} [{_fmt(r.posterior_low)}, {_fmt(r.posterior_high)}] | {r.narrowing:.2f} | {r.shift:+.2f} | {r.change:.2f} |"
+            f"{_fmt(r.posterior_mean)} [{_fmt(r.posterior_low)}, {_fmt(r.posterior_high)}] | "
+            f"{_hundredths(r.narrowing)} | {_hundredths(r.shift, '+')} | {r.change:.2f} |"
             for r in params.itertuples()
         ],
         "",
@@ -1253,7 +1268,7 @@ def render(result: Calibration, figures: dict[str, str], *, command: str = "sim-
                     else []
                 ),
                 f"- **Parameters it does inform** (change {threshold:.2f} or more; shift in prior standard deviations): "
-                + (", ".join(f"`{r.parameter}` ({r.change:.2f}, shift {r.shift:+.2f})" for r in pinned.itertuples()) if len(pinned) else "none")
+                + (", ".join(f"`{r.parameter}` ({r.change:.2f}, shift {_hundredths(r.shift, '+')})" for r in pinned.itertuples()) if len(pinned) else "none")
                 + (
                     f". Even these keep most of their prior range: {'the record moves' if t.records else 'the targets move'} them, it does not pin them down."
                     if len(pinned)

@@ -173,6 +173,31 @@ def test_the_report_of_a_small_calibration_says_its_runtime_in_seconds_and_that_
     assert "runtime 5.4 minutes." in C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
 
 
+def test_a_figure_of_the_report_that_rounds_to_zero_reads_0_00_not_minus_0_00(monkeypatch):
+    """docs/calibration.md gave dynamics.maturity_months a narrowing of -0.00 (a posterior a hair wider than its prior): a
+    narrowing, a shift or an emulator's R² that rounds to zero now reads 0.00; one that does not keeps its sign."""
+    from sim.config.calibration import load_targets
+
+    cfg = load("baseline", "none")
+    t = load_targets("uk_breakups")
+    items = C.calibrated_items(cfg, ["decisions.memory", "decisions.outside_option"], t)
+    result = C.calibrate(cfg, t, items, seed=4, replications=20, points=30, waves=1)
+    result.info["wave_table"][0]["emulator_r2"] = dict.fromkeys(result.info["wave_table"][0]["emulator_r2"], -0.004)
+    table = C.parameter_table
+
+    def near_zero(calibration: C.Calibration):
+        params = table(calibration)
+        params[["narrowing", "shift"]] = [[-0.004, -0.003], [-0.05, 0.004]]
+        return params
+
+    monkeypatch.setattr(C, "parameter_table", near_zero)
+    report = C.render(result, {"prior_posterior": "p.png", "predictive": "q.png"})
+    memory = next(line for line in report.splitlines() if line.startswith("| `decisions.memory` |"))
+    outside = next(line for line in report.splitlines() if line.startswith("| `decisions.outside_option` |"))
+    assert memory.split(" | ")[-3:-1] == ["0.00", "0.00"] and outside.split(" | ")[-3:-1] == ["-0.05", "0.00"]
+    assert "-0.00" not in report and "+0.00" not in report
+
+
 def test_a_first_runs_compiling_is_not_counted_in_the_runtime_nor_in_wave_1s_simulation(slow_first_compile):
     """A first sim-calibrate printed 'Compiled in 39 s', then 'wave 1: ... simulated in 39 s' and wave 2 'in 0 s' for as many points."""
     from sim.config.calibration import load_targets
