@@ -645,6 +645,9 @@ def composition_problems(
 def _unknown_hydra_key(path: str, cause: BaseException | None) -> str | None:
     """The line for a ``hydra.`` key its section has not (``hydra.launcher.njobs``), with the closest key and every key of the section.
 
+    Where a section on the way is misspelt (``hydra.runn.dir``), the line names that section (``hydra.runn is not a section of hydra``)
+    and the keys of the one it is not in (OmegaConf's ``cause.full_key``).
+
     Hydra's sections (a launcher's, a sweeper's) are no part of the model's schema: their keys are those of the section
     the key was refused by (``cause.parent_node``, OmegaConf's). None for any other key, or without the section.
     """
@@ -652,10 +655,14 @@ def _unknown_hydra_key(path: str, cause: BaseException | None) -> str | None:
     if not path.startswith("hydra.") or not isinstance(section, DictConfig):
         return None
     known = [str(key) for key in section.keys() if not str(key).startswith("_")]
-    within, _, key = path.rpartition(".")
+    missing = str(getattr(cause, "full_key", "") or path)  # hydra.runn of hydra.runn.dir: the first part the section has not
+    if not path.startswith(f"{missing}."):
+        missing = path
+    within, _, key = missing.rpartition(".")
+    what = f"{path} is not a setting of {within}" if missing == path else f"{path}: {missing} is not a section of {within}"
     if not known:  # Hydra's basic launcher
-        return f"{path} is not a setting of {within}, which has none"
-    return f"{path} is not a setting of {within}{did_you_mean(key, known)} (known: {', '.join(known)})"
+        return f"{what}, which has none"
+    return f"{what}{did_you_mean(key, known)} (known: {', '.join(known)})"
 
 
 def compose_problems(

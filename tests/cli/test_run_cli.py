@@ -135,6 +135,8 @@ def test_precision_reports_how_many_replications_it_took(tmp_path):
         ("councils.0.size=beta(2,5)", "councils.0.size = beta(2,5) must be quoted for Hydra: \"councils.0.size='beta(2,5)'\""),
         ("replications=100,200", "replications = 100,200: values separated by commas are a sweep, which needs -m (a multirun)"),
         ("sweep=keyperson_by_maturity_gap", "sweep = keyperson_by_maturity_gap is a preset of swept values, which only a multirun sweeps: sim-run -m"),
+        # said 'hydra.runn.dir is not a setting of hydra.runn' and listed the keys of hydra
+        ("hydra.runn.dir=x", "hydra.runn.dir: hydra.runn is not a section of hydra (did you mean run?) (known: run, sweep, launcher,"),
     ],
 )
 def test_bad_input_exits_with_one_line_naming_the_range_and_no_results(tmp_path, arg, message):

@@ -172,6 +172,21 @@ def test_a_misspelt_launcher_setting_is_offered_the_closest_and_every_setting_of
     assert problems == ["hydra.launcher.n_jobs is not a setting of hydra.launcher, which has none"], "Hydra's basic launcher has no settings"
 
 
+def test_a_misspelt_section_of_hydra_is_named_with_the_keys_of_the_section_it_is_not_in():
+    """sim-run hydra.runn.dir=x said 'hydra.runn.dir is not a setting of hydra.runn (known: run, sweep, ...)': hydra.runn is
+    what does not exist, and the keys listed are hydra's. The line names the misspelt section and offers the closest key."""
+    from sim.config.overrides import compose_problems
+
+    _, problems, failed = compose_problems("config", ["hydra.runn.dir=x"], return_hydra_config=True)
+    assert failed and len(problems) == 1
+    assert problems[0].startswith("hydra.runn.dir: hydra.runn is not a section of hydra (did you mean run?) (known: run, sweep, launcher,")
+    _, problems, _ = compose_problems("config", ["hydra.job_logging.handlers.filee.delay=true"], return_hydra_config=True)
+    assert problems == [
+        "hydra.job_logging.handlers.filee.delay: hydra.job_logging.handlers.filee is not a section of hydra.job_logging.handlers"
+        " (did you mean file?) (known: console, file)"
+    ]
+
+
 def ray_config(address: str) -> object:
     return OmegaConf.create(
         {"hydra": {"launcher": {"_target_": "hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher", "ray": {"init": {"address": address}}}}}
