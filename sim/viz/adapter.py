@@ -851,6 +851,24 @@ def still_words(original: RunView, treated: RunView, lever: str = "lever") -> st
     )
 
 
+def replay_only(original: RunView, treated: RunView) -> str:
+    """What the replay's timeline says and the original's never does, up to the month the first of them ended: where the
+    lever acted (and what followed from it), as a sentence (empty where there is nothing).
+
+    Once both had ended, the page said the difference was the lever's, but not where it showed: case 05's replay never
+    said that market testing, in month 22, kept the venture from going commercial, unless the trainer found that line
+    in its timeline. Its lines are the timeline's (their month, councils and what happened, tagged), in order.
+
+    ``"Only with market testing, up to month 69: Month 22 - all four councils - market testing showed the guaranteed base
+    could not carry a venture: it did not go commercial (case 05)."``
+    """
+    said = {item.told.what for item in original.timeline}
+    until = min(original.month, treated.month)
+    only = [item for item in treated.timeline if item.tag and item.month <= until and item.told.what not in said]
+    lines = dict.fromkeys(" - ".join(part for part in (item.when, item.told.subject, f"{item.headline} ({item.tag})") if part) for item in only)
+    return f"Only {lower_first(run_name(treated.levers))}, up to month {until}: {'; '.join(lines)}." if lines else ""
+
+
 def replay_of(run: Run, levers: Sequence[str]) -> Run:
     """The same scenario, policy, seed and replication as ``run`` with ``levers`` switched on as well (common random numbers;
     those ``run`` has on already are not named again: the replay's name says what it adds)."""

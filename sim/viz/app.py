@@ -127,7 +127,8 @@ class Stage:
 
     def handout(self) -> str:
         """The runs' handout (Markdown), one after another; a replay's, once both have ended, opens with a title naming the
-        partnership and both runs, then how each ended, the key learning and (a case's story) how the story was chosen.
+        partnership and both runs, then how each ended, the key learning, what only the replay had and (a case's story)
+        how the story was chosen.
 
         The texts are read under the lock (the play loop may be stepping the runs); runs that
         have ended no longer change, so their views are built after it is released.
@@ -144,7 +145,7 @@ class Stage:
             f"# {scenario_words(first.scenario, noun=False)}: as it happened and {adapter.lower_first(adapter.run_name(replay.levers))}"
             f" (seed {first.seed}, replication {first.replication})\n\n"
         )
-        learned = [adapter.replay_learning(*shown), stories.chosen_for(*shown)]
+        learned = [adapter.replay_learning(*shown), adapter.replay_only(*shown), stories.chosen_for(*shown)]
         ended_as = "".join(f"**{label}:** {words}.\n\n" for label, words in said) + "".join(f"{words}\n\n" for words in learned if words)
         return handout.markdown(texts, title + "## How both ended\n\n" + ended_as)
 
@@ -443,10 +444,11 @@ def timeline_row(when: str, what: str, more: str = "", fold: str | None = None, 
 
 def comparison_html(original: RunView, treated: RunView) -> str:
     """How the replay and the original ended, once both have, and the key learning their difference shows
-    (:func:`adapter.replay_learning`: the runs' own "Why did it end?" are too narrow to say it); for a case's story
+    (:func:`adapter.replay_learning`: the runs' own "Why did it end?" are too narrow to say it), where it showed
+    (:func:`adapter.replay_only`: what only the replay's timeline says); for a case's story
     replayed with its lever(s), how the story was chosen (:func:`stories.chosen_for`: the choice favours the lever)."""
     ended = "<br>".join(f"<b>{escape(label)}:</b> {escape(words)}." for label, words in adapter.replay_summary(original, treated))
-    said = [adapter.replay_learning(original, treated), stories.chosen_for(original, treated)]
+    said = [adapter.replay_learning(original, treated), adapter.replay_only(original, treated), stories.chosen_for(original, treated)]
     return ended + "".join(f'<div class="sim-replay-learning">{escape(words)}</div>' for words in said if words)
 
 

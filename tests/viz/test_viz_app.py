@@ -665,6 +665,24 @@ def test_a_replays_difference_is_said_as_the_cases_key_learning_on_the_page_and_
     assert f"\n\n{said}\n\n" in app.current().handout().split("# Case 01: Over-dependency on key personnel, no levers")[0]
 
 
+def test_once_both_have_ended_the_page_and_the_handout_say_what_only_the_replay_had(page):
+    """Case 05's story and its replay ended: the page said "the difference is the lever's" and the key learning, but not
+    where it showed: that market testing, in month 22, kept the venture from going commercial was one line of many in the
+    replay's timeline. The comparison and the handout's "How both ended" now say what only the replay's timeline
+    says, up to the month the original ended; a line both runs have (the champion who left in month 17) is not said."""
+    button(page, "Case 05").click()
+    button(page, "To the end").click()
+    button(page, "Replay with market testing").click()
+    button(page, "To the end").click()
+    said = (
+        "Only with market testing, up to month 69: Month 22 - all four councils - market testing showed the guaranteed base could"
+        " not carry a venture: it did not go commercial (case 05)."
+    )
+    compared = next(w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets if "sim-compare" in str(w.attributes))
+    assert escape(said) in compared and "champion left" not in compared
+    assert f"\n\n{said}\n\n" in app.current().handout().split("# Case 05: A commercial experiment, no levers")[0]
+
+
 @pytest.mark.parametrize("case_id", [c.id for c in cases.CASES[1:]])
 def test_a_replay_the_lever_sustains_says_the_difference_is_the_levers_and_nothing_of_a_cause_left(case_id):
     story = stories.story_for(case_id)
