@@ -851,9 +851,15 @@ def still_words(original: RunView, treated: RunView, lever: str = "lever") -> st
     )
 
 
+#: The most lines :func:`replay_only` says (the seven stories' replays have three at most; the baseline's with the
+#: continuity plan, seed 0, had six, the plan keeping trust for one council after another: 615 characters).
+ONLY_LINES = 3
+
+
 def replay_only(original: RunView, treated: RunView) -> str:
     """What the replay's timeline says and the original's never does, up to the month the first of them ended: where the
-    lever acted (and what followed from it), as a sentence (empty where there is nothing).
+    lever acted (and what followed from it), as a sentence (empty where there is nothing); its first :data:`ONLY_LINES`
+    lines, and how many more the timeline has.
 
     Once both had ended, the page said the difference was the lever's, but not where it showed: case 05's replay never
     said that market testing, in month 22, kept the venture from going commercial, unless the trainer found that line
@@ -865,8 +871,11 @@ def replay_only(original: RunView, treated: RunView) -> str:
     said = {item.told.what for item in original.timeline}
     until = min(original.month, treated.month)
     only = [item for item in treated.timeline if item.tag and item.month <= until and item.told.what not in said]
-    lines = dict.fromkeys(" - ".join(part for part in (item.when, item.told.subject, f"{item.headline} ({item.tag})") if part) for item in only)
-    return f"Only {lower_first(run_name(treated.levers))}, up to month {until}: {'; '.join(lines)}." if lines else ""
+    lines = list(dict.fromkeys(" - ".join(part for part in (item.when, item.told.subject, f"{item.headline} ({item.tag})") if part) for item in only))
+    if not lines:
+        return ""
+    more = f"; and {len(lines) - ONLY_LINES} more in its timeline" if len(lines) > ONLY_LINES else ""
+    return f"Only {lower_first(run_name(treated.levers))}, up to month {until}: {'; '.join(lines[:ONLY_LINES])}{more}."
 
 
 def replay_of(run: Run, levers: Sequence[str]) -> Run:

@@ -683,6 +683,18 @@ def test_once_both_have_ended_the_page_and_the_handout_say_what_only_the_replay_
     assert f"\n\n{said}\n\n" in app.current().handout().split("# Case 05: A commercial experiment, no levers")[0]
 
 
+def test_what_only_the_replay_had_keeps_to_three_lines_and_says_how_many_more():
+    """The baseline (seed 0, replication 0) replayed with the continuity plan: the plan kept trust for one council after
+    another, six lines of 615 characters in all, more than the room reads off the comparison."""
+    run = adapter.Run("baseline", adapter.NO_POLICY, 0, 0)
+    run.run_to_end()
+    replay = adapter.replay_of(run, ("continuity_plan",))
+    replay.run_to_end()
+    said = adapter.replay_only(run.view(), replay.view())
+    assert said.startswith("Only with continuity plan, up to month 120: Month ") and said.count(" (case 01)") == adapter.ONLY_LINES, said
+    assert re.search(r"; and \d+ more in its timeline\.$", said), said
+
+
 @pytest.mark.parametrize("case_id", [c.id for c in cases.CASES[1:]])
 def test_a_replay_the_lever_sustains_says_the_difference_is_the_levers_and_nothing_of_a_cause_left(case_id):
     story = stories.story_for(case_id)
