@@ -1013,6 +1013,55 @@ def _launcher_of_one_run(name: str, overrides: Sequence[str]) -> list[str]:
     ]
 
 
+#: What ``--shell-completion`` is asked to do, each as ``WHAT=SHELL`` (Hydra's subcommands): one of them, once.
+COMPLETION = ("install", "uninstall", "query")
+
+
+def completion_problems(prog: str, overrides: Sequence[str]) -> list[str]:
+    """The line for ``prog --shell-completion`` without one of ``install=SHELL``, ``uninstall=SHELL``, ``query=SHELL``, or for a shell Hydra has none for.
+
+    Hydra refused them with a ValueError (or a KeyError, ``query=`` outside the shell), read as a fault of ours. ``query=SHELL``
+    is what an installed completion runs as a word is typed: it reads the line from the shell's ``COMP_LINE``.
+
+    Parameters
+    ----------
+    prog
+        The command (``sim-run``), as the line's example of installing completion names it.
+    overrides
+        The words after ``--shell-completion`` (Hydra's overrides).
+
+    Returns
+    -------
+    list of str
+        One line, or none when Hydra can do what was asked.
+    """
+    from hydra.core.plugins import Plugins
+    from hydra.plugins.completion_plugin import CompletionPlugin
+
+    from sim.config.overrides import split_override
+
+    shells = sorted(plugin.provides() for plugin in Plugins.instance().discover(CompletionPlugin))
+    forms = f"install=SHELL, uninstall=SHELL or query=SHELL (SHELL: {', '.join(shells)})"
+    example = f'eval "$({prog} --shell-completion install=bash)"'
+    asked = {key: value for key, value in map(split_override, overrides) if key in COMPLETION}
+    if not asked:
+        return [f"--shell-completion needs what to do: {forms}; to install completion in bash: {example} (see {prog} --hydra-help)"]
+    if len(asked) > 1:
+        given = " and ".join(f"{key}={value}" for key, value in asked.items())
+        return [f"--shell-completion was given {given}: give one of {forms}"]
+    (what, shell), *_ = asked.items()
+    if not shell:
+        return [f"--shell-completion {what} names no shell: {what}=SHELL (allowed: {', '.join(shells)})"]
+    if shell not in shells:
+        return [f"--shell-completion {what} = {shell!r} is not a shell completion is made for (allowed: {', '.join(shells)})"]
+    if what == "query" and "COMP_LINE" not in os.environ:
+        return [
+            f"--shell-completion query={shell} is what installed completion runs as a word is typed (it reads the line from"
+            f" COMP_LINE, which the shell sets): to install completion in bash: {example}"
+        ]
+    return []
+
+
 def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -> Job | None:
     """Check everything before Hydra starts; return the prepared :class:`Job` (None: Hydra runs as it is, e.g. ``--help`` or ``-m``).
 
@@ -1032,6 +1081,8 @@ def prepare(command: Command, argv: list[str], setting: str = "hydra.run.dir") -
     modes = {"--run": args.run, "--multirun": args.multirun, "--cfg": args.cfg, "--info": args.info is not None, "--shell-completion": args.shell_completion}
     if len(given := [flag for flag, on in modes.items() if on]) > 1:  # Hydra's own refusal is a ValueError, read as a fault of ours
         one_line(f"{' and '.join(given)} cannot be given together: give one of {', '.join(modes)}")
+    if args.shell_completion and (problems := completion_problems(command.name, args.overrides)):
+        raise ConfigError(problems)
     if args.help or args.hydra_help or args.cfg or args.info or args.shell_completion or args.config_path:
         return None
     first = command.argv_check(argv)

@@ -21,7 +21,7 @@ from dataclasses import MISSING, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, ListConfig
+from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from sim.config.checks import ConfigError, allowed, check_fixed, did_you_mean
 from sim.config.model import SECTIONS
@@ -630,6 +630,10 @@ def composition_problems(
     match = re.match(r"Could not override '([^']+)'", text) or re.match(r"Could not append to config\. An item is already at '([^']+)'", text)
     if match and "not in" in str(cause or ""):
         return [_unknown_hydra_key(match.group(1), cause) or unknown_key(match.group(1), schema, command, groups)]
+    if match and cause is None and text.startswith("Could not append"):  # +key=value for a key the config has
+        key = match.group(1)
+        typed = next((o for o in overrides if o.startswith("+") and not o.startswith("++") and split_override(o)[0] == key), f"+{key}=...")
+        return [f"{typed}: {key} is set already, and + adds only a key that is not there: write {typed[1:]} to change it"]
     if match:
         return [f"{match.group(1)}: {_first_line(cause) or text}"]
     merging = re.match(r"Error merging override (.+)", text)
@@ -656,13 +660,57 @@ def _unknown_hydra_key(path: str, cause: BaseException | None) -> str | None:
         return None
     known = [str(key) for key in section.keys() if not str(key).startswith("_")]
     missing = str(getattr(cause, "full_key", "") or path)  # hydra.runn of hydra.runn.dir: the first part the section has not
-    if not path.startswith(f"{missing}."):
-        missing = path
+    return _not_in(path, missing if path.startswith(f"{missing}.") else path, known)
+
+
+def _not_in(path: str, missing: str, known: Sequence[str]) -> str:
+    """The line for a dotted ``path`` whose part ``missing`` (the path itself, or a section on its way) is not among the ``known`` keys of its section.
+
+    ``hydra.runn is not a setting of hydra (did you mean run?) (known: run, sweep, ...)``; ``hydra.runn.dir: hydra.runn is not a
+    section of hydra (...)``; a section without keys (Hydra's basic launcher) ``..., which has none``.
+    """
     within, _, key = missing.rpartition(".")
+    within = within or "the config"
     what = f"{path} is not a setting of {within}" if missing == path else f"{path}: {missing} is not a section of {within}"
-    if not known:  # Hydra's basic launcher
+    if not known:
         return f"{what}, which has none"
     return f"{what}{did_you_mean(key, known)} (known: {', '.join(known)})"
+
+
+def _missing_in(cfg: DictConfig | None, path: str, added: bool = False) -> str | None:
+    """The line for a dotted ``path`` the composed ``cfg`` has not, naming its first missing part and the keys beside it (None: it has it).
+
+    ``added``: the path is to be added (``+hydra.foo=1``), so only a part missing from a declared section is a problem: a
+    section that takes any key (``hydra.job.env_set``, ``hydra.job_logging``: a dict, not a dataclass) takes a new one, as
+    does a section not set yet (``hydra.sweeper.params``). Without ``cfg`` (it could not be composed) None.
+    """
+    parts = path.split(".")
+    node: Any = cfg
+    for depth, part in enumerate(parts):
+        here = ".".join(parts[:depth])
+        if not isinstance(node, DictConfig) or node._is_none() or node._is_missing():
+            return None if added or node is None else f"{path}: {here} is {'not set (null)' if node._is_none() else 'a value'}, not a section"
+        if part not in node:
+            if added and not is_dataclass(OmegaConf.get_type(node)):
+                return None
+            return _not_in(path, ".".join(parts[: depth + 1]), [str(key) for key in node.keys() if not str(key).startswith("_")])
+        node = node._get_node(part)
+    return None
+
+
+def _nothing_to_delete(path: str, cfg: DictConfig | None, schema: Any, command: str, groups: Sequence[str]) -> str:
+    """The line for ``~path`` when Hydra found nothing to delete there: a key that names no setting (with the known ones), or one that is not set.
+
+    ``cfg``: the config composed without the deletion (Hydra's settings in it), None where it could not be composed.
+    """
+    if cfg is None:
+        return f"~{path} deletes nothing: there is no {path}"
+    missing = _missing_in(cfg, path)
+    if missing is None:
+        return f"~{path} deletes nothing: {path} is not set (null), and only a setting that has a value can be deleted"
+    if not path.startswith("hydra.") and schema is not None:  # the line a misspelt model key has when it is set
+        missing = unknown_path(path, schema, command, groups) or unknown_key(path, schema, command, groups)
+    return f"~{path} deletes nothing: {missing}"
 
 
 def compose_problems(
@@ -714,10 +762,24 @@ def compose_problems(
         with initialize_config_dir(config_dir=str(config_root()), version_base="1.3"):
             cfg = compose(config_name, overrides=[*lines, *extra], return_hydra_config=return_hydra_config)
     except (HydraException, OmegaConfBaseException, RecursionError, ImportError, ValueError, OSError, __import__("yaml").YAMLError) as err:
-        return None, problems + composition_problems(err, lines, folders, schema, command, groups), True
+        deleted = re.match(r"Could not delete from config\. '([^']+)' does not exist\.", _first_line(err))
+        path = deleted.group(1) if deleted else ""
+        rest = [o for o in overrides if not (o.startswith("~") and split_override(o)[0] == path)]
+        if deleted is None or rest == overrides:
+            return None, problems + composition_problems(err, lines, folders, schema, command, groups), True
+        # ~KEY with nothing at KEY: the rest is composed without it (its own problems said), and the line names the keys there are
+        cfg, others, _ = compose_problems(config_name, rest, config_dir, return_hydra_config=True, schema=schema, command=command, groups=groups)
+        if cfg is None:  # the rest cannot be composed (its lines say why): the keys named are those of the config as it ships
+            cfg = compose_problems(config_name, [], config_dir, return_hydra_config=True)[0]
+        return None, [*others, _nothing_to_delete(path, cfg, schema, command, groups)], True
     finally:
         GlobalHydra.instance().clear()
     extra_problems = extra_keys(cfg, schema, command, groups) if schema is not None else []
+    added = [o for o in usable if (o.is_add() or o.is_force_add()) and o.key_or_group.startswith("hydra.")]
+    if added and return_hydra_config:  # +hydra.foo=1: Hydra takes a key its section does not declare, and nothing reads it
+        typed = {o.input_line for o in added}
+        base = compose_problems(config_name, [o for o in overrides if o not in typed], config_dir, return_hydra_config=True)[0]
+        extra_problems += [line for o in added if (line := _missing_in(base, o.key_or_group, added=True))]
     return cfg, problems + extra_problems + interpolation_problems(cfg), keys_failed or bool(extra_problems)
 
 

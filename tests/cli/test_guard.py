@@ -308,3 +308,33 @@ def test_a_file_to_write_given_with_a_tilde_is_refused_as_the_folder_it_names(tm
     (tmp_path / "points").mkdir()
     given = guard.Path("~/points")
     assert guard.out_file_problems(given, "the CSV file") == ["--out = ~/points is a folder: give the CSV file to write"]
+
+
+def test_shell_completion_without_one_thing_to_do_is_one_line_with_exit_2_and_install_still_works(capsys, monkeypatch, tmp_path):
+    """sim-run --shell-completion (nothing to do), two things, a shell Hydra has none for, or query= typed outside the shell
+    printed Hydra's traceback and 'an unexpected error: please report it' (its ValueError, or KeyError: 'COMP_LINE'), exit 1."""
+    from sim.cli.run import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMP_LINE", raising=False)
+    forms = "install=SHELL, uninstall=SHELL or query=SHELL (SHELL: bash, fish, zsh)"
+    install = 'eval "$(sim-run --shell-completion install=bash)"'
+    refused = {
+        ("--shell-completion",): f"--shell-completion needs what to do: {forms}; to install completion in bash: {install} (see sim-run --hydra-help)",
+        ("-sc", "install=bash", "query=bash"): f"--shell-completion was given install=bash and query=bash: give one of {forms}",
+        ("-sc", "install=tcsh"): "--shell-completion install = 'tcsh' is not a shell completion is made for (allowed: bash, fish, zsh)",
+        ("-sc", "uninstall"): "--shell-completion uninstall names no shell: uninstall=SHELL (allowed: bash, fish, zsh)",
+        ("-sc", "query=bash"): (
+            "--shell-completion query=bash is what installed completion runs as a word is typed (it reads the line from COMP_LINE,"
+            f" which the shell sets): to install completion in bash: {install}"
+        ),
+    }
+    for argv, line in refused.items():
+        assert main(list(argv)) == 2, argv
+        assert capsys.readouterr().err.splitlines() == [f"error: {line}"]
+    assert main(["--shell-completion", "install=bash"]) == 0, "as Hydra documents it"
+    assert "complete -o nospace -o default -F hydra_bash_completion sim-run" in capsys.readouterr().out
+    monkeypatch.setenv("COMP_LINE", "sim-run replicat")
+    assert main(["-sc", "query=bash"]) == 0
+    assert capsys.readouterr().out.split() == ["replications=", "replications_per_draw="]
+    assert not any(tmp_path.iterdir()), "nothing written"

@@ -228,6 +228,24 @@ def test_two_of_hydras_modes_at_once_are_refused_in_one_line(tmp_path):
     assert not any(tmp_path.iterdir()), "no folder made"
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        # taken, and the run went on in full, nothing reading hydra.foo
+        (["+hydra.foo=1"], "error: hydra.foo is not a setting of hydra (known: run, sweep, launcher, "),
+        # 'error: Could not delete from config. 'hydra.runn' does not exist.', with no word of what there is
+        (["~hydra.runn"], "error: ~hydra.runn deletes nothing: hydra.runn is not a setting of hydra (did you mean run?) (known: run, sweep, "),
+        # Hydra's traceback, then 'an unexpected error: please report it', exit 1
+        (["--shell-completion"], "error: --shell-completion needs what to do: install=SHELL, uninstall=SHELL or query=SHELL (SHELL: bash, fish, zsh); "),
+    ],
+)
+def test_hydras_own_forms_refused_are_one_line_with_exit_2_and_no_folder(tmp_path, args, line):
+    done = subprocess.run([SIM_RUN, *args, "replications=20"], capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith(line), done.stderr
+    assert done.stdout == "" and not any(tmp_path.iterdir()), "no outputs/ folder made"
+
+
 def test_the_footer_counts_replications_as_what_was_run_does():
     """sim-run's footer said 'Seed 0, 1420 replications' under a 'What was run' line saying '1,420 simulated partnerships'."""
     from sim.cli.run import _run_line

@@ -79,3 +79,62 @@ def test_a_value_hydra_reads_only_in_quotes_is_shown_quoted_in_the_line_refusing
     parsed, fine = parse(["posterior='~/cal one/posterior.parquet'"])
     assert fine == [] and parsed[0].value() == "~/cal one/posterior.parquet"
     assert "(quote a value with spaces, commas or brackets: see " in parse(["seed=[1,2"])[1][0]
+
+
+HYDRA_KEYS = "(known: run, sweep, launcher, sweeper, help, hydra_help, hydra_logging, job_logging, env, mode, searchpath, callbacks,"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "line"),
+    [
+        (["+hydra.foo=1"], f"hydra.foo is not a setting of hydra {HYDRA_KEYS}"),
+        (["++hydra.foo=1"], f"hydra.foo is not a setting of hydra {HYDRA_KEYS}"),
+        (["+hydra.run.x=1"], "hydra.run.x is not a setting of hydra.run (known: dir)"),
+        (["+hydra.runn.dir=x"], f"hydra.runn.dir: hydra.runn is not a section of hydra (did you mean run?) {HYDRA_KEYS}"),
+    ],
+)
+def test_a_key_added_to_a_section_of_hydra_that_does_not_declare_it_is_refused_as_a_misspelt_one_is(run_schema, overrides, line):
+    """sim-run +hydra.foo=1 was taken and the run went on in full, nothing reading hydra.foo, where hydra.fooo=1 is refused.
+    A key added where Hydra takes any key (an environment variable, a logger) is still taken, with the refused one's line."""
+    from sim.config.overrides import compose_problems
+
+    taken = ["+hydra.job.env_set.SIM_X=1", "+hydra.job_logging.loggers.numba.level=WARNING", "+hydra.env.x=1"]
+    cfg, problems, failed = compose_problems("config", [*taken, *overrides], return_hydra_config=True, schema=run_schema, command="sim-run")
+    assert len(problems) == 1 and problems[0].startswith(line), problems
+    assert failed and cfg.hydra.job.env_set.SIM_X == "1"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "lines"),
+    [
+        (["~hydra.runn"], [f"~hydra.runn deletes nothing: hydra.runn is not a setting of hydra (did you mean run?) {HYDRA_KEYS}"]),
+        (["~replicationz"], ["~replicationz deletes nothing: replicationz is not a setting or a section of sim-run (did you mean replications?)"]),
+        (["~design"], ["~design deletes nothing: design is not set (null), and only a setting that has a value can be deleted"]),
+        (
+            ["~hydra.runn", "~partnership.horizn_months", "+foo=1"],
+            [
+                "foo is not a setting or a section of sim-run (see sim-run --help)",
+                "~partnership.horizn_months deletes nothing: partnership.horizn_months is not a parameter (did you mean horizon_months?)",
+                f"~hydra.runn deletes nothing: hydra.runn is not a setting of hydra (did you mean run?) {HYDRA_KEYS}",
+            ],
+        ),
+    ],
+)
+def test_deleting_what_is_not_there_names_the_keys_there_are(run_schema, overrides, lines):
+    """sim-run ~hydra.runn said "Could not delete from config. 'hydra.runn' does not exist." and nothing of what there is;
+    each deletion with nothing to delete now has its line, with the other problems."""
+    from sim.config.overrides import compose_problems
+
+    _, problems, failed = compose_problems("config", overrides, return_hydra_config=True, schema=run_schema, command="sim-run")
+    assert len(problems) == len(lines) and all(p.startswith(line) for p, line in zip(problems, lines, strict=True)), problems
+    assert failed
+
+
+@pytest.mark.parametrize("typed", ["+replications=10", "+hydra.verbose=true"])
+def test_adding_a_key_that_is_there_says_how_to_change_it(run_schema, typed):
+    """sim-run +replications=10 said 'error: replications: None'."""
+    from sim.config.overrides import compose_problems
+
+    key, value = split_override(typed)
+    _, problems, _ = compose_problems("config", [typed], return_hydra_config=True, schema=run_schema, command="sim-run")
+    assert problems == [f"{typed}: {key} is set already, and + adds only a key that is not there: write {key}={value} to change it"]
