@@ -698,6 +698,20 @@ def _missing_in(cfg: DictConfig | None, path: str, added: bool = False) -> str |
     return None
 
 
+def _deleted_group(override: Any, command: str, groups: Sequence[str]) -> str | None:
+    """The line for ``~GROUP``, a config group deleted (``~policy``, ``~hydra/job_logging``): None for any other override.
+
+    Deleting the model's scenario or policy, or one of Hydra's groups, left a config the run failed on later: a
+    misleading line (``~scenario``: the scenario has 0 councils), two lines from the job (``~policy``) or a traceback
+    (``~hydra/job_logging``). A group is chosen: its line says how.
+    """
+    key = override.key_or_group
+    if not override.is_delete() or not (key in (groups or ("scenario", "policy", "sweep")) or "/" in key):
+        return None
+    listed = "--hydra-help" if key.startswith("hydra/") else "--help"
+    return f"~{key}: a config group is chosen, not deleted: {key}=NAME chooses another (see {command} {listed}); leave ~{key} out for the default"
+
+
 def _nothing_to_delete(path: str, cfg: DictConfig | None, schema: Any, command: str, groups: Sequence[str]) -> str:
     """The line for ``~path`` when Hydra found nothing to delete there: a key that names no setting (with the known ones), or one that is not set.
 
@@ -744,7 +758,7 @@ def compose_problems(
     keys_failed = bool(problems)
     usable = []
     for override in parsed:
-        unknown = _unknown(override, schema, command, groups)
+        unknown = _unknown(override, schema, command, groups) or _deleted_group(override, command, groups)
         refused = unknown or _null_or_empty(override)
         keys_failed |= unknown is not None
         if refused:

@@ -235,6 +235,10 @@ def test_two_of_hydras_modes_at_once_are_refused_in_one_line(tmp_path):
         (["+hydra.foo=1"], "error: hydra.foo is not a setting of hydra (known: run, sweep, launcher, "),
         # 'error: Could not delete from config. 'hydra.runn' does not exist.', with no word of what there is
         (["~hydra.runn"], "error: ~hydra.runn deletes nothing: hydra.runn is not a setting of hydra (did you mean run?) (known: run, sweep, "),
+        # 'Error executing job with overrides: [...]' and 'error: Key 'policy' is not in struct', from the job
+        (["~policy"], "error: ~policy: a config group is chosen, not deleted: policy=NAME chooses another (see sim-run --help); "),
+        # a second line read ~sweep as 'sweep = ' given to a single run
+        (["~sweep"], "error: ~sweep: a config group is chosen, not deleted: sweep=NAME chooses another (see sim-run --help); "),
         # Hydra's traceback, then 'an unexpected error: please report it', exit 1
         (["--shell-completion"], "error: --shell-completion needs what to do: install=SHELL, uninstall=SHELL or query=SHELL (SHELL: bash, fish, zsh); "),
     ],

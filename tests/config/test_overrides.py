@@ -138,3 +138,28 @@ def test_adding_a_key_that_is_there_says_how_to_change_it(run_schema, typed):
     key, value = split_override(typed)
     _, problems, _ = compose_problems("config", [typed], return_hydra_config=True, schema=run_schema, command="sim-run")
     assert problems == [f"{typed}: {key} is set already, and + adds only a key that is not there: write {key}={value} to change it"]
+
+
+@pytest.mark.parametrize(
+    ("deleted", "line"),
+    [
+        (
+            "~scenario",
+            "~scenario: a config group is chosen, not deleted: scenario=NAME chooses another (see sim-run --help); leave ~scenario out for the default",
+        ),
+        ("~policy", "~policy: a config group is chosen, not deleted: policy=NAME chooses another (see sim-run --help); leave ~policy out for the default"),
+        (
+            "~hydra/job_logging",
+            "~hydra/job_logging: a config group is chosen, not deleted: hydra/job_logging=NAME chooses another (see sim-run --hydra-help);"
+            " leave ~hydra/job_logging out for the default",
+        ),
+    ],
+)
+def test_deleting_a_config_group_says_it_is_chosen(run_schema, deleted, line):
+    """sim-run ~scenario said 'councils has 0 councils; allowed: 2 to 8', ~policy failed in the job with two lines ('Error executing
+    job with overrides', 'Key 'policy' is not in struct') and ~hydra/job_logging with a traceback (KeyError: 'root')."""
+    from sim.config.overrides import compose_problems
+
+    groups = ("scenario", "policy", "sweep")
+    _, problems, failed = compose_problems("config", [deleted], return_hydra_config=True, schema=run_schema, command="sim-run", groups=groups)
+    assert problems == [line] and failed
