@@ -32,8 +32,8 @@ PARTNERSHIP = "the partnership"
 ENDINGS = {
     "shelved": "the proposal was shelved",
     "collapsed": "the partnership collapsed",
-    "underperforming": "the horizon is reached: the partnership survives but underperforms",
-    "sustained": "the horizon is reached: the partnership is sustained",
+    "underperforming": "the simulated years are over: the partnership is still going, but its savings fall short of its business case",
+    "sustained": "the simulated years are over: the partnership is still going",
 }
 #: The lines of the endings (:data:`ENDINGS`): the one line of the partnership as a whole that comes last in its month.
 ENDING_LINES = frozenset(ENDINGS.values())

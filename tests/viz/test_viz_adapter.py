@@ -68,15 +68,15 @@ def test_a_chief_executives_change_and_a_budget_shock_are_tagged_outside_change_
 
 def test_a_run_that_reaches_the_horizon_ends_its_timeline_with_the_horizon():
     """Case 07's story replayed with its lever: a council withdrew its notice in month 120, the horizon's month, and the
-    timeline put "withdrew its notice" after "the horizon is reached: the partnership is sustained" (the page's newest line,
+    timeline put "withdrew its notice" after "the simulated years are over: the partnership is still going" (the page's newest line,
     under the councils too, was the withdrawal). An ending without a trigger (the horizon) came first in its month, as an
     event does; every ending now comes last, as one with a trigger (shelved, collapsed) did."""
     log = EventLog()
     log.add(120, "Westmere DC", "withdrew its notice", "reorganisation", 0.4, trigger="budget_setting")
-    log.add(120, "", "the horizon is reached: the partnership is sustained")
+    log.add(120, "", "the simulated years are over: the partnership is still going")
     withdrew, ended = (adapter.item_of(s) for s in log.stretches())
-    assert (withdrew.who, ended.headline) == ("Westmere DC", "the horizon is reached: the partnership is sustained")
-    assert log.lines()[-1] == "Month 120 - the partnership - the horizon is reached: the partnership is sustained"
+    assert (withdrew.who, ended.headline) == ("Westmere DC", "the simulated years are over: the partnership is still going")
+    assert log.lines()[-1] == "Month 120 - the partnership - the simulated years are over: the partnership is still going"
 
 
 def test_an_items_headline_says_what_fired_and_what_opened_it_and_its_detail_the_rest():
