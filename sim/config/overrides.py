@@ -448,12 +448,32 @@ def unknown_path(key: str, schema: Any, command: str = "the command", groups: Se
     if key == "sweep":
         return f"sweep is not a setting of {command}: a sweep preset (configs/sweep/) is run by sim-run, e.g. sim-run -m sweep=cases_by_policy"
     parts = key.split(".")
+    if len(parts) > 1 and parts[0] in (groups or ("scenario", "policy", "sweep")) and parts[0] not in _fields_of(schema):
+        return _through_group(key, schema, command, groups)
     known = known_keys(schema, parts[:-1]) if len(parts) > 1 else list(_fields_of(schema))
     if known is None:
         return _unknown_section(key, schema)
     if parts[-1] in known:
         return None
     return unknown_key(key, schema, command, groups)
+
+
+def _through_group(path: str, schema: Any, command: str, groups: Sequence[str]) -> str:
+    """The line for a dotted ``path`` through a config group (``scenario.foo``): a group is chosen by name, and what it sets has its own path.
+
+    The closest setting or parameter path is offered (``scenario.councils.0.size``: ``councils.0.size``), then the schema's model sections.
+    """
+    group, _, rest = path.partition(".")
+    top = list(_fields_of(schema))
+    sections = [name for name in SECTIONS if name in top]
+    paths = [*top, *(f"{section}.{key}" for section in sections for key in known_keys(schema, [section]) or [])]
+    paths += [f"councils.0.{key}" for key in known_keys(schema, ["councils", "0"]) or []] if "councils" in top else []
+    known = rest.split(".")[0] in top and unknown_path(rest, schema, command, groups) is None
+    hint = f" (did you mean {rest}?)" if known else did_you_mean(rest, paths)
+    return (
+        f"{path} is not a parameter: {group} is a config group, chosen by name ({group}=NAME), and what it sets has its own path"
+        f"{hint} (known sections: {', '.join(sections)}; settings: see {command} --help)"
+    )
 
 
 def _walk(node: Any, path: str) -> typing.Iterator[tuple[str, Any]]:

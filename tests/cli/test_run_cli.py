@@ -137,6 +137,8 @@ def test_precision_reports_how_many_replications_it_took(tmp_path):
         ("sweep=keyperson_by_maturity_gap", "sweep = keyperson_by_maturity_gap is a preset of swept values, which only a multirun sweeps: sim-run -m"),
         # said 'hydra.runn.dir is not a setting of hydra.runn' and listed the keys of hydra
         ("hydra.runn.dir=x", "hydra.runn.dir: hydra.runn is not a section of hydra (did you mean run?) (known: run, sweep, launcher,"),
+        # said 'scenario.foo is not a parameter', naming nothing allowed
+        ("scenario.foo=1", "scenario.foo is not a parameter: scenario is a config group, chosen by name (scenario=NAME), and what it sets has its own path"),
     ],
 )
 def test_bad_input_exits_with_one_line_naming_the_range_and_no_results(tmp_path, arg, message):

@@ -36,6 +36,25 @@ def test_a_path_through_a_section_that_names_nothing_is_refused_with_that_sectio
     assert found is not None and found.startswith(line)
 
 
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("scenario.foo", ""),
+        ("scenario.councils.0.size", " (did you mean councils.0.size?)"),
+        ("scenario.governance", " (did you mean partnership.governance?)"),
+        ("sweep.seed", " (did you mean seed?)"),
+    ],
+)
+def test_a_path_through_a_config_group_names_the_closest_path_and_the_sections(run_schema, key, hint):
+    """sim-run scenario.foo=1 said 'scenario.foo is not a parameter', naming nothing allowed: a config group is chosen by name,
+    and what it sets has its own path."""
+    group = key.split(".")[0]
+    assert unknown_path(key, run_schema, "sim-run", ("scenario", "policy", "sweep")) == (
+        f"{key} is not a parameter: {group} is a config group, chosen by name ({group}=NAME), and what it sets has its own path{hint}"
+        " (known sections: councils, partnership, dynamics, decisions, exogenous, mechanisms, levers; settings: see sim-run --help)"
+    )
+
+
 @pytest.mark.parametrize("key", ["councils.0.pace", "mechanisms.case04.enabled", "partnership.horizon_months", "replications"])
 def test_a_known_path_is_not_refused(run_schema, key):
     assert unknown_path(key, run_schema, "sim-run") is None
