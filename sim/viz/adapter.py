@@ -52,6 +52,17 @@ OUTCOME_WORDS = {
     "underperforming": "survives, underperforming",
     "sustained": "sustained",
 }
+#: The phase (:data:`sim.core.state.PHASES`) as the page's status line says it: the model's names read wrong in a
+#: room ("expansion" as new partners joining, where it is the sharing going beyond IT; docs/ODD.md, case 06). None is
+#: longer than the model's longest, "integration": a replay's status line at 1280x720 (474 px a run) keeps month, phase
+#: and how it stands on one row ("sharing beyond IT" took a second, pushing each run's line of what fired off the screen).
+PHASE_WORDS = {
+    "proposal": "deciding",
+    "integration": "setting up",
+    "operating": "sharing IT",
+    "expansion": "IT and more",
+    "ended": "ended",
+}
 
 
 @dataclass(frozen=True)
@@ -299,7 +310,7 @@ class RunView:
     replication: int
     month: int
     horizon: int
-    phase: str
+    phase_words: str
     outcome: str
     outcome_words: str
     running: bool
@@ -633,7 +644,7 @@ class Run:
             replication=self.replication,
             month=self.month,
             horizon=self.horizon,
-            phase=self.model.phase,
+            phase_words=PHASE_WORDS[self.model.phase],
             outcome=self.outcome,
             outcome_words=OUTCOME_WORDS[self.outcome],
             running=self.running,

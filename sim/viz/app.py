@@ -390,11 +390,13 @@ def trigger_chip(words: str) -> str:
 
 
 def status_html(view: RunView, compact: bool = False) -> str:
-    """Month, phase and how it ended (or "still running")."""
+    """Month, phase (in the room's words, :data:`adapter.PHASE_WORDS`) and how it ended (or "still running")."""
     return (
         f'<div class="sim-status{" sim-compact" if compact else ""}"><span class="sim-month">Month {view.month}</span>'
         f'<span class="sim-of">of {view.horizon}</span>'
-        f'<span class="sim-phase">{escape(view.phase)}</span>' + chip(view.outcome_words, svg.OUTCOME_COLOURS[view.outcome], "font-size:1.05em") + "</div>"
+        f'<span class="sim-phase">{escape(view.phase_words)}</span>'
+        + chip(view.outcome_words, svg.OUTCOME_COLOURS[view.outcome], "font-size:1.05em")
+        + "</div>"
     )
 
 

@@ -16,6 +16,7 @@ import ipyvuetify as v  # noqa: E402
 import solara  # noqa: E402
 
 from sim.config import cases  # noqa: E402
+from sim.core.state import PHASES  # noqa: E402
 from sim.frontends.narrative import Decided, Told, explain, tell  # noqa: E402
 from sim.frontends.words import lower_first  # noqa: E402
 from sim.viz import adapter, app, handout, stories  # noqa: E402
@@ -102,6 +103,30 @@ def test_step_then_to_the_end_shows_why_it_ended(page):
     assert "What opened the decision" in shown and "trigger: " in shown
     assert "sim-event" in shown and "sim-decisions" in shown
     assert button(page, "Play").disabled and button(page, "Step").disabled
+
+
+def test_the_status_line_says_each_phase_in_the_rooms_words_not_the_models():
+    """A trainer's walkthrough: the status line said the model's phase names ("proposal", "integration", "operating",
+    "expansion"), and "expansion" read as new partners joining where it is the sharing going beyond IT. Case 06's
+    story passes through every phase; each month its status line says the phase in words a room reads
+    (:data:`adapter.PHASE_WORDS`, one for each of the model's phases, none longer than the longest of the model's names,
+    for a replay's status line) and none of the model's names."""
+    assert set(adapter.PHASE_WORDS) == set(PHASES)
+    story = stories.story_for("06")
+    assert story is not None
+    run = adapter.Run(story.scenario, seed=story.seed, replication=story.replication)
+    said = []
+    while True:
+        status = re.sub(r"<[^>]+>", " ", app.status_html(run.view(), compact=True))
+        assert not set(re.findall(r"[a-z]+", status)) & {"proposal", "integration", "operating", "expansion"}, status
+        said.append(status)
+        if not run.running:
+            break
+        run.step()
+    for words in adapter.PHASE_WORDS.values():
+        assert any(f" {words} " in status for status in said), words
+        assert len(words) <= len("integration"), f"{words!r} is longer than the status line had room for"
+    assert any(" IT and more " in status for status in said)
 
 
 def test_replay_with_the_lever_side_by_side(page):
