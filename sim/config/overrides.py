@@ -347,6 +347,17 @@ def _exclusive(parsed: Sequence[Any]) -> list[str]:
     return problems
 
 
+def _set_and_deleted(parsed: Sequence[Any]) -> dict[str, str]:
+    """Key -> its line, for each key both set and deleted (``replications=10 ~replications``): Hydra took both, and the deletion dropped the value given."""
+    deleted = {o.key_or_group: o.input_line for o in parsed if o.is_delete()}
+    return {
+        o.key_or_group: f"{o.input_line} and {deleted[o.key_or_group]} both given: one sets {o.key_or_group}, the other deletes it;"
+        f" give {o.input_line} for that value, or {deleted[o.key_or_group]} alone for the default"
+        for o in parsed
+        if not o.is_delete() and o.key_or_group in deleted
+    }
+
+
 def override_problems(
     parsed: Sequence[Any], schema: Any = None, command: str = "the command", groups: Sequence[str] = (), settings: type | None = None
 ) -> list[str]:
@@ -370,7 +381,7 @@ def override_problems(
             )
         else:
             problems += [line for one in each_value(override) for line in _one_value(one, settings)]
-    return list(dict.fromkeys(problems + _exclusive(parsed)))
+    return list(dict.fromkeys(problems + _exclusive(parsed) + list(_set_and_deleted(parsed).values())))
 
 
 def each_value(override: Any) -> list[Any]:
@@ -785,7 +796,9 @@ def compose_problems(
             problems.append(refused)
         else:
             usable.append(override)
-    problems += _exclusive(usable)
+    both = _set_and_deleted(usable)  # the rest is composed without the deletion: its line is the one problem of that key
+    usable = [o for o in usable if not (o.is_delete() and o.key_or_group in both)]
+    problems += _exclusive(usable) + list(both.values())
     folders = [Path(config_dir)] if config_dir else []
     folders.append(config_root())
     extra = [f"hydra.searchpath=[file://{Path(config_dir).resolve()}]"] if config_dir else []

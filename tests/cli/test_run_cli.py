@@ -241,6 +241,9 @@ def test_two_of_hydras_modes_at_once_are_refused_in_one_line(tmp_path):
         (["~policy"], "error: ~policy: a config group is chosen, not deleted: policy=NAME chooses another (see sim-run --help); "),
         # a second line read ~sweep as 'sweep = ' given to a single run
         (["~sweep"], "error: ~sweep: a config group is chosen, not deleted: sweep=NAME chooses another (see sim-run --help); "),
+        # the run went on with the default seed, the value given dropped (replications=10 ~replications: 4,000 replications)
+        (["seed=3", "~seed"], "error: seed=3 and ~seed both given: one sets seed, the other deletes it; give seed=3 for that value, or ~seed alone "),
+        (["-m", "seed=1,2", "~seed"], "error: seed=1,2 and ~seed both given: one sets seed, the other deletes it; "),
         # Hydra's traceback, then 'an unexpected error: please report it', exit 1
         (["--shell-completion"], "error: --shell-completion needs what to do: install=SHELL, uninstall=SHELL or query=SHELL (SHELL: bash, fish, zsh); "),
     ],

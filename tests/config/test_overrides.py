@@ -182,3 +182,15 @@ def test_deleting_a_config_group_says_it_is_chosen(run_schema, deleted, line):
     groups = ("scenario", "policy", "sweep")
     _, problems, failed = compose_problems("config", [deleted], return_hydra_config=True, schema=run_schema, command="sim-run", groups=groups)
     assert problems == [line] and failed
+
+
+@pytest.mark.parametrize("overrides", [["replications=10", "~replications"], ["~replications", "replications=10"]])
+def test_a_key_both_set_and_deleted_is_refused_in_one_line(run_schema, overrides):
+    """sim-run replications=10 ~replications ran the default 4,000 replications: the deletion dropped the value given, silently."""
+    from sim.config.overrides import compose_problems
+
+    _, problems, _ = compose_problems("config", overrides, return_hydra_config=True, schema=run_schema, command="sim-run")
+    assert problems == [
+        "replications=10 and ~replications both given: one sets replications, the other deletes it; give replications=10 for that value,"
+        " or ~replications alone for the default"
+    ]
