@@ -446,7 +446,29 @@ def value_problems(key: str, value: Any, settings: type | None = None) -> list[s
 
 def _unknown(override: Any, schema: Any, command: str, groups: Sequence[str] = ()) -> str | None:
     """The line for an override of a key the schema does not have (None if known, or not known to be unknown)."""
-    return None if override.is_delete() else unknown_path(override.key_or_group, schema, command, groups)
+    if override.is_delete():
+        return None
+    return _swept_param(override, command) or unknown_path(override.key_or_group, schema, command, groups)
+
+
+#: Where a multirun's swept values live in a config (a sweep preset's ``hydra.sweeper.params``); none of its keys is set on the command line.
+SWEEPER_PARAMS = "hydra.sweeper.params"
+
+
+def _swept_param(override: Any, command: str) -> str | None:
+    """The line for ``hydra.sweeper.params.KEY=...`` or ``hydra.sweeper.params={...}`` (``+`` or ``++`` too): Hydra failed on it
+    with a traceback (``AssertionError: Unexpected type for root: NoneType``, its params being null) or refused sweeping over its own config."""
+    key, value = override.key_or_group, override.value()
+    if key == SWEEPER_PARAMS:
+        typed = " ".join(f"{name}={values}" for name, values in value.items()) if isinstance(value, dict) and value else "KEY=VALUES"
+    elif key.startswith(f"{SWEEPER_PARAMS}."):
+        typed = f"{key.removeprefix(f'{SWEEPER_PARAMS}.')}={split_override(override.input_line)[1]}"
+    else:
+        return None
+    return (
+        f"{override.input_line}: {SWEEPER_PARAMS} is not set on the command line; a multirun's values are given as"
+        f" {typed} ({command} -m {typed}), or under {SWEEPER_PARAMS} in a config (a sweep preset, configs/sweep/)"
+    )
 
 
 def unknown_path(key: str, schema: Any, command: str = "the command", groups: Sequence[str] = ()) -> str | None:

@@ -244,6 +244,8 @@ def test_two_of_hydras_modes_at_once_are_refused_in_one_line(tmp_path):
         # the run went on with the default seed, the value given dropped (replications=10 ~replications: 4,000 replications)
         (["seed=3", "~seed"], "error: seed=3 and ~seed both given: one sets seed, the other deletes it; give seed=3 for that value, or ~seed alone "),
         (["-m", "seed=1,2", "~seed"], "error: seed=1,2 and ~seed both given: one sets seed, the other deletes it; "),
+        # Hydra's traceback ('AssertionError: Unexpected type for root: NoneType'), then 'please report it', exit 1
+        (["-m", "+hydra.sweeper.params.seed=1,2"], "error: +hydra.sweeper.params.seed=1,2: hydra.sweeper.params is not set on the command line; "),
         # Hydra's traceback, then 'an unexpected error: please report it', exit 1
         (["--shell-completion"], "error: --shell-completion needs what to do: install=SHELL, uninstall=SHELL or query=SHELL (SHELL: bash, fish, zsh); "),
     ],

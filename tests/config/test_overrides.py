@@ -194,3 +194,20 @@ def test_a_key_both_set_and_deleted_is_refused_in_one_line(run_schema, overrides
         "replications=10 and ~replications both given: one sets replications, the other deletes it; give replications=10 for that value,"
         " or ~replications alone for the default"
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "given"),
+    [("+hydra.sweeper.params.seed=1,2", "seed=1,2"), ("hydra.sweeper.params.seed=1", "seed=1"), ("hydra.sweeper.params={seed:'1,2'}", "seed=1,2")],
+)
+def test_a_sweepers_params_on_the_command_line_say_how_a_sweep_is_given(run_schema, typed, given):
+    """sim-run -m +hydra.sweeper.params.seed=1,2 ended in Hydra's traceback ('AssertionError: Unexpected type for root: NoneType', exit 1):
+    the sweeper's params are null unless a sweep preset sets them."""
+    from sim.config.overrides import compose_problems
+
+    _, problems, failed = compose_problems("config", [typed], return_hydra_config=True, schema=run_schema, command="sim-run")
+    assert problems == [
+        f"{typed}: hydra.sweeper.params is not set on the command line; a multirun's values are given as {given} (sim-run -m {given}),"
+        " or under hydra.sweeper.params in a config (a sweep preset, configs/sweep/)"
+    ]
+    assert failed
