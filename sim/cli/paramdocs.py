@@ -19,7 +19,7 @@ from sim.config.checks import ArgumentParser
 from sim.config.distributions import describe, is_dist, number_words, render_range
 from sim.config.settings import CompareSettings, RunSettings
 from sim.core import levers as lever_table
-from sim.core.declare import DISTRIBUTIONS, Spec, specs
+from sim.core.declare import CITATIONS, DISTRIBUTIONS, Spec, specs
 from sim.core.mechanisms import mechanisms
 from sim.core.params import CouncilParams, DecisionParams, DynamicsParams, ExogenousParams, LeverParams, PartnershipParams
 
@@ -149,8 +149,7 @@ declaration and regenerate (`make docs`); `tests/cli/test_paramdocs.py` keeps th
 
 Every parameter of the model, with its meaning, unit, allowed range and default, and two
 kinds of provenance kept apart: the **concept** (what it stands for and the passage of the two
-source documents it represents: *Guide 08*: Socitm, *ICT shared services: reasons why shared
-services fail*; *Getting IT right*: Eduserv, *Shared services: getting IT right*) and the
+source documents it represents: {sources}) and the
 **value** (a published figure with its citation, or "assumption"). For an assumption, the
 **plausible range** is the range of values the evidence cannot rule out. How each parameter
 is used is described in [ODD.md](ODD.md).
@@ -200,7 +199,8 @@ def render() -> str:
     count = (
         f"Of the {len(assumptions)} numeric and categorical model parameters, {sum(s.is_assumption for s in assumptions)} take their value from an assumption."
     )
-    lines = [HEADER, count, "", *_dist_table(), "", OVERRIDES]
+    sources = "; ".join(f"*{name}*: {citation}" for name, citation in CITATIONS.items())
+    lines = [HEADER.format(sources=sources), count, "", *_dist_table(), "", OVERRIDES]
     for section in sections():
         lines += [f"## {section.title}", "", section.intro, "", *_table(section), ""]
         if section.cls is LeverParams:

@@ -52,6 +52,11 @@ def uniform(low: float, high: float) -> dict[str, Any]:
 ASSUMPTION = "assumption"
 G08 = "Guide 08"
 GIR = "Getting IT right"
+#: The two source documents, cited in full under the short names a declaration's ``concept`` uses (docs/ODD.md's sources).
+CITATIONS = {
+    G08: "Socitm, ICT shared services: learning from success and failure. Guide 08: reasons why shared services fail",
+    GIR: "Eduserv, Shared services: getting IT right",
+}
 SETTING = "run setting"
 
 

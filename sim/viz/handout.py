@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from sim.core.causes import CITED, RESEARCH
-from sim.core.declare import G08, GIR
+from sim.core.declare import CITATIONS, G08, GIR
 from sim.core.mechanisms import mechanisms
 from sim.core.params import ELSTON
 
@@ -23,11 +23,7 @@ SEPARATOR = "\n---\n\n"
 #: Each source a handout names in short (a key learning's "Guide 08, case 03", a timeline's tag), cited in full (as
 #: docs/ODD.md's sources). A publication's mechanism is tagged "research" on the page, without its citation: the handout,
 #: which the room takes away, gives it.
-SOURCES: dict[str, str] = {
-    G08: "Socitm, ICT shared services: learning from success and failure. Guide 08: reasons why shared services fail",
-    GIR: "Eduserv, Shared services: getting IT right",
-    "Elston et al. 2024": ELSTON,
-}
+SOURCES: dict[str, str] = {**CITATIONS, "Elston et al. 2024": ELSTON}
 #: How a handout names Guide 08 without saying "Guide 08": a case's tag or cause ("case 03").
 A_CASE = re.compile(r"\bcase 0\d\b")
 #: A timeline's tag of a mechanism taken from a publication: "[research]" or "[research, trigger: ...]".
