@@ -99,7 +99,8 @@ def run_check(cfg: DictConfig, args: Any) -> list[str]:
     """Every problem with a ``sim-run`` config: its settings, model values and parameter uncertainty (or design: its file,
     and its rows where none of them would run, :func:`sim.cli.design.doomed_rows`)."""
     settings, _, problems = problems_of(cfg, run_settings)
-    presets = [split_override(o)[1] for o in args.overrides if split_override(o)[0] == "sweep" and not o.startswith("~")]  # ~sweep: its own line
+    chosen = (o for o in args.overrides if not o.startswith("~"))  # ~sweep: its own line
+    presets = [value for key, value in map(split_override, chosen) if key == "sweep"]
     problems += [f"sweep = {name} is a preset of swept values, which only a multirun sweeps: sim-run -m sweep={name}" for name in presets[-1:]]
     design = settings.design if settings is not None else cfg.get("design")
     if isinstance(design, str):

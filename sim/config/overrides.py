@@ -444,6 +444,15 @@ def value_problems(key: str, value: Any, settings: type | None = None) -> list[s
     return []
 
 
+#: The config groups of the model commands (chosen by name, ``scenario=NAME``), where a caller names none.
+GROUPS = ("scenario", "policy", "sweep")
+
+
+def _groups(groups: Sequence[str]) -> Sequence[str]:
+    """The config groups a command has: ``groups``, or :data:`GROUPS` where it names none."""
+    return groups or GROUPS
+
+
 def _unknown(override: Any, schema: Any, command: str, groups: Sequence[str] = ()) -> str | None:
     """The line for an override of a key the schema does not have (None if known, or not known to be unknown)."""
     if override.is_delete():
@@ -476,12 +485,12 @@ def unknown_path(key: str, schema: Any, command: str = "the command", groups: Se
 
     The command line's overrides and a design file's columns are checked by it.
     """
-    if schema is None or key.startswith("hydra.") or key in ("hydra", *(groups or ("scenario", "policy", "sweep"))) or "@" in key or "/" in key:
+    if schema is None or key.startswith("hydra.") or key in ("hydra", *_groups(groups)) or "@" in key or "/" in key:
         return None  # a config group the command has is chosen, not set (without ``groups``: any of the model's)
     if key == "sweep":
         return f"sweep is not a setting of {command}: a sweep preset (configs/sweep/) is run by sim-run, e.g. sim-run -m sweep=cases_by_policy"
     parts = key.split(".")
-    if len(parts) > 1 and parts[0] in (groups or ("scenario", "policy", "sweep")) and parts[0] not in _fields_of(schema):
+    if len(parts) > 1 and parts[0] in _groups(groups) and parts[0] not in _fields_of(schema):
         return _through_group(key, schema, command, groups)
     known = known_keys(schema, parts[:-1]) if len(parts) > 1 else list(_fields_of(schema))
     if known is None:
@@ -759,7 +768,7 @@ def _deleted_group(override: Any, command: str, groups: Sequence[str]) -> str | 
     (``~hydra/job_logging``). A group is chosen: its line says how.
     """
     key = override.key_or_group
-    if not override.is_delete() or not (key in (groups or ("scenario", "policy", "sweep")) or "/" in key):
+    if not override.is_delete() or not (key in _groups(groups) or "/" in key):
         return None
     listed = "--hydra-help" if key.startswith("hydra/") else "--help"
     return f"~{key}: a config group is chosen, not deleted: {key}=NAME chooses another (see {command} {listed}); leave ~{key} out for the default"
