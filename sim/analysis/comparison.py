@@ -822,7 +822,8 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     savings (GBP m per partnership over the horizon), with its interval where it is measurable. A
     change measurable by its Monte Carlo interval whose total interval (with parameter draws)
     holds zero says that, counting the doubt about the assumptions, it could be zero, quoting
-    the total interval.
+    the total interval; one whose draws could not measure that doubt (its total interval only the
+    Monte Carlo one) says that whether it holds once the doubt is counted is not known.
 
     Parameters
     ----------
@@ -895,11 +896,18 @@ def _interval_words(row: Any, name: str, confidence: float) -> str:
 
 
 def _doubt(row: Any, name: str, span: Callable[[float, float], str]) -> list[str]:
-    """Where a difference's Monte Carlo interval excludes zero but its total interval holds zero: that it could be zero, and that interval."""
+    """What the doubt about the assumptions does to a difference whose Monte Carlo interval excludes zero, where there are parameter draws.
+
+    Where its total interval holds zero: that it could be zero, and that interval. Where the draws could not
+    measure that doubt (``parameter_share`` 0, the total interval only the Monte Carlo one): that whether the
+    difference holds once it is counted is not known, as notebook 02's interpretation says it (:func:`unmeasured_words`).
+    """
     low, high = row.get(f"{name}_total_low", np.nan), row.get(f"{name}_total_high", np.nan)
-    if not low <= 0 <= high:
-        return []
-    return [f"though counting the doubt about the model's assumptions too, the difference could be zero: {span(low, high)}"]
+    if low <= 0 <= high:
+        return [f"though counting the doubt about the model's assumptions too, the difference could be zero: {span(low, high)}"]
+    if undetected(row.get(f"{name}_parameter_share", np.nan)):
+        return [f"though {unmeasured_words(int(row['draws']))}, so whether the difference holds once that doubt is counted is not known"]
+    return []
 
 
 def _width(comparison: Any) -> int:

@@ -215,6 +215,33 @@ def test_a_change_the_total_interval_cannot_tell_from_none_says_so_quoting_it(co
     assert doubt not in sentence(measured, "agreed_decision_process")
 
 
+def test_a_change_whose_doubt_about_the_assumptions_the_draws_could_not_measure_says_so(comparison):
+    """A comparison with 20 parameter draws (uncertainty=prior) said of a lever 'lowers the chance that the partnership collapses
+    from 39% to 30% (by 9.2 points, 95% Monte Carlo interval 6.2 to 12.2)' and no more, where its draws showed no spread beyond
+    Monte Carlo noise ('not detected': the total interval is only the Monte Carlo one): read alone (sim-compare's first lines,
+    summary.json's sentences), the change held whatever the assumptions, while notebook 02's interpretation of the same numbers said
+    whether it holds once that doubt is counted is not known. The sentence says so too, for a chance and for net savings."""
+    row = comparison.set_index("policy").loc["agreed_decision_process"]
+    unmeasured = comparison.assign(
+        draws=20,
+        shelved_difference_total_low=comparison["shelved_difference_low"],
+        shelved_difference_total_high=comparison["shelved_difference_high"],
+        shelved_difference_parameter_share=0.0,
+        net_savings_difference_total_low=comparison["net_savings_difference_low"],
+        net_savings_difference_total_high=comparison["net_savings_difference_high"],
+        net_savings_difference_parameter_share=0.0,
+    )
+    text = sentence(unmeasured, "agreed_decision_process")
+    unmeasured_words = "though the doubt about the assumptions could not be measured with 20 draws"
+    unknown = f"{unmeasured_words}, so whether the difference holds once that doubt is counted is not known"
+    interval = f"{100 * -row['shelved_difference_high']:.1f} to {100 * -row['shelved_difference_low']:.1f}"
+    said = f"(by {100 * -row['shelved_difference']:.1f} points, 95% Monte Carlo interval {interval}; {unknown})"
+    assert "lowers the chance that the proposal is shelved from " in text and said in text, text
+    assert f"raises net savings by GBP {row['net_savings_difference']:.2f} m (95% Monte Carlo interval GBP " in text and text.count(unknown) == 2, text
+    measured = unmeasured.assign(shelved_difference_parameter_share=0.4, net_savings_difference_parameter_share=0.4)
+    assert unknown not in sentence(measured, "agreed_decision_process")
+
+
 def test_a_measurable_change_carries_its_interval_with_the_numbers_of_the_table_of_differences(comparison):
     """'lowers the chance that the proposal is shelved from 16% to 1.0%' gave no interval, while the notebook's interpretation did:
     pasted alone into a committee paper, it claimed more certainty than the run supports. It now says by how much and the paired
