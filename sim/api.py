@@ -169,10 +169,11 @@ def compare(
     :func:`sim.partnership`'s, to which each policy's lever settings are applied. ``overrides``
     (``key=value``, as :func:`sim.load` takes them) set model parameters after the policy, e.g.
     ``levers.continuity_plan.strength=0.5`` for a lever at half strength; on a configuration made
-    in Python a council's attributes are stated with :func:`sim.council` instead. A policy list of fewer than two names, or naming one twice, is
-    refused (:class:`~sim.config.checks.ConfigError`), as is every setting ``sim-compare`` refuses
-    (``replications`` below 2, a bad seed or worker count), with the same line per problem, and a
-    name in ``fixed`` that is not the path of an assumption (:func:`sim.config.assumptions.by_path`).
+    in Python a council's attributes are stated with :func:`sim.council` instead. A policy list of fewer than two names, or naming one twice,
+    or policies given in something without an order (a set: which would be the reference?) is refused
+    (:class:`~sim.config.checks.ConfigError`), as is every setting ``sim-compare`` refuses (``replications``
+    below 2, a bad seed or worker count), with the same line per problem, a name in ``fixed`` that is not
+    the path of an assumption (:func:`sim.config.assumptions.by_path`), and a ``config_dir`` that is not a folder.
 
     With ``uncertainty="prior"`` (or ``"posterior"``) every policy runs the same parameter
     draws (the parameters named in ``overrides`` or ``fixed`` are never drawn): the frame gains
@@ -185,7 +186,8 @@ def compare(
     """
     settings = compare_settings(
         {
-            "policies": list(policies) if not isinstance(policies, str) else policies,
+            # a list or tuple, kept in its order (the first is the reference); a set, which has no order, is refused as the command refuses it
+            "policies": list(policies) if isinstance(policies, Sequence) and not isinstance(policies, str) else policies,
             "replications": replications,
             "seed": seed,
             "workers": workers,

@@ -146,6 +146,29 @@ def test_a_scenarios_name_given_for_a_configuration_is_one_line(call):
     assert refused.value.problems == ["config = 'baseline' is not a model configuration: make one with sim.load('baseline') or sim.partnership(...)"]
 
 
+def test_policies_given_as_a_set_are_refused_naming_them():
+    """``sim.compare(ours, {"none", "continuity_plan"})`` ran: a set has no order, so which policy was the reference every other was
+    compared with depended on Python's string hashing, one process to the next. It is refused as sim-compare refuses a policies value
+    that is not a list; a tuple is a list in its order."""
+    ours = sim.partnership([sim.council("Our District"), sim.council("Neighbour District")])
+    policies = {"none", "continuity_plan"}
+    with pytest.raises(ConfigError) as refused:
+        sim.compare(ours, policies, replications=40, seed=2, uncertainty="none")
+    assert refused.value.problems == [f"policies = {policies!r} must be a list of at least two policy names, e.g. [none,continuity_plan]"]
+    frame = sim.compare(ours, ("none", "continuity_plan"), replications=40, seed=2, uncertainty="none")
+    assert list(frame["policy"]) == ["none", "continuity_plan"]
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "ours"])
+def test_a_config_dir_that_is_not_a_path_is_one_line(scenario):
+    """``sim.compare(..., config_dir=3)`` (``sim.load`` alike) ended in pathlib's TypeError 'argument should be a str or an
+    os.PathLike object ..., not 'int'' from deep inside, naming no argument of the call."""
+    ours = sim.partnership([sim.council("Our District"), sim.council("Neighbour District")])
+    with pytest.raises(ConfigError) as refused:
+        sim.compare(ours if scenario == "ours" else scenario, ["none", "continuity_plan"], replications=40, seed=2, config_dir=3, uncertainty="none")
+    assert refused.value.problems == ["config_dir = 3 is not a folder's path: give the folder that holds your scenario/ and policy/ folders"]
+
+
 def test_one_override_given_to_compare_as_text_is_one_override():
     """``sim.compare(..., overrides="levers.continuity_plan.strength=0.5")`` (README's example without its brackets) gave a line
     per letter ("l cannot be read as an override", ...; on a partnership made in Python "overrides: 'l' is not a model parameter")."""

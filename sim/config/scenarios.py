@@ -11,6 +11,7 @@ as ``config_dir``; their files are found before the package's.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,8 @@ def compose_run(
         from the environment, a YAML file that cannot be read (its file and line), a scenario
         whose defaults lead back to itself.
     """
+    if config_dir is not None and not isinstance(config_dir, (str, os.PathLike)):
+        raise ConfigError([f"config_dir = {shown(config_dir)} is not a folder's path: give the folder that holds your scenario/ and policy/ folders"])
     if config_dir is not None and not Path(config_dir).is_dir():
         raise ConfigError([f"config_dir = {str(config_dir)!r} is not a folder: give the folder that holds your scenario/ and policy/ folders"])
     if problems := name_problems(scenario, policy):
