@@ -503,7 +503,9 @@ def unknown_path(key: str, schema: Any, command: str = "the command", groups: Se
 def _through_group(path: str, schema: Any, command: str, groups: Sequence[str]) -> str:
     """The line for a dotted ``path`` through a config group (``scenario.foo``): a group is chosen by name, and what it sets has its own path.
 
-    The closest setting or parameter path is offered (``scenario.councils.0.size``: ``councils.0.size``), then the schema's model sections.
+    The path itself is offered where it is one (``scenario.councils.0.size``: ``councils.0.size``), else the one
+    model section that has it (``policy.continuity_plan.enabled``: ``levers.continuity_plan.enabled``), else the
+    closest setting or parameter path; then the schema's model sections.
     """
     group, _, rest = path.partition(".")
     top = list(_fields_of(schema))
@@ -511,7 +513,14 @@ def _through_group(path: str, schema: Any, command: str, groups: Sequence[str]) 
     paths = [*top, *(f"{section}.{key}" for section in sections for key in known_keys(schema, [section]) or [])]
     paths += [f"councils.0.{key}" for key in known_keys(schema, ["councils", "0"]) or []] if "councils" in top else []
     known = rest.split(".")[0] in top and unknown_path(rest, schema, command, groups) is None
-    hint = f" (did you mean {rest}?)" if known else did_you_mean(rest, paths)
+    parts = rest.split(".")
+    within = [f"{section}.{rest}" for section in sections if parts[-1] in (known_keys(schema, [section, *parts[:-1]]) or [])]
+    if known:
+        hint = f" (did you mean {rest}?)"
+    elif len(within) == 1:  # policy.continuity_plan.enabled: the lever's own path is levers.continuity_plan.enabled
+        hint = f" (did you mean {within[0]}?)"
+    else:
+        hint = did_you_mean(rest, paths)
     return (
         f"{path} is not a parameter: {group} is a config group, chosen by name ({group}=NAME), and what it sets has its own path"
         f"{hint} (known sections: {', '.join(sections)}; settings: see {command} --help)"
@@ -699,6 +708,8 @@ def composition_problems(
     if match:
         return [f"{match.group(1)}: {_first_line(cause) or text}"]
     merging = re.match(r"Error merging override (.+)", text)
+    if merging and merging.group(1).startswith("~") and "does not support deletion" in str(cause or ""):
+        return [_undeletable(merging.group(1), command)]
     if merging:
         key = split_override(merging.group(1))[0]
         index = re.match(r"councils\.(\d+)\.", key)
@@ -706,6 +717,29 @@ def composition_problems(
             return [f"{merging.group(1)}: the scenario has fewer than {int(index.group(1)) + 1} councils (councils are numbered from 0)"]
         return [f"{merging.group(1)}: {_first_line(cause) or text}"]
     return [f"{text}{': ' + _first_line(cause) if cause is not None and _first_line(cause) else ''}"]
+
+
+def _undeletable(line: str, command: str) -> str:
+    """The line for ``~hydra.KEY``, one of Hydra's own settings deleted (``~hydra.run.dir``), where Hydra's said only that it cannot be.
+
+    Hydra's settings are declared with their defaults and can be changed, not removed: a section of them that
+    is a config group (``hydra.launcher``, ``hydra.job_logging``) is chosen by name (``hydra/launcher=NAME``),
+    another section (``hydra.run``) has its keys changed one at a time, and a key is given a value.
+    """
+    key = split_override(line)[0]
+    base = compose_problems("config", [], return_hydra_config=True)[0]
+    group = key.replace(".", "/", 1)
+    node = OmegaConf.select(base, key) if base is not None else None
+    if base is not None and group in base.hydra.runtime.choices:
+        change = f"{group}=NAME chooses another"
+    elif isinstance(node, DictConfig):
+        change = f"{key}.KEY=VALUE changes one of its settings (known: {', '.join(str(k) for k in node.keys())})"
+    else:
+        change = f"{key}=VALUE changes it"
+    return (
+        f"{line}: {key} is one of Hydra's own settings, which can be changed but not deleted: {change} "
+        f"(see {command} --hydra-help); leave {line} out for its default"
+    )
 
 
 def _unknown_hydra_key(path: str, cause: BaseException | None) -> str | None:

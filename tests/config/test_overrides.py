@@ -43,6 +43,8 @@ def test_a_path_through_a_section_that_names_nothing_is_refused_with_that_sectio
         ("scenario.councils.0.size", " (did you mean councils.0.size?)"),
         ("scenario.governance", " (did you mean partnership.governance?)"),
         ("sweep.seed", " (did you mean seed?)"),
+        ("policy.continuity_plan.enabled", " (did you mean levers.continuity_plan.enabled?)"),
+        ("scenario.case05.enabled", " (did you mean mechanisms.case05.enabled?)"),
     ],
 )
 def test_a_path_through_a_config_group_names_the_closest_path_and_the_sections(run_schema, key, hint):
@@ -146,6 +148,29 @@ def test_deleting_what_is_not_there_names_the_keys_there_are(run_schema, overrid
 
     _, problems, failed = compose_problems("config", overrides, return_hydra_config=True, schema=run_schema, command="sim-run")
     assert len(problems) == len(lines) and all(p.startswith(line) for p, line in zip(problems, lines, strict=True)), problems
+    assert failed
+
+
+@pytest.mark.parametrize(
+    ("typed", "change"),
+    [
+        ("~hydra.run.dir", "hydra.run.dir=VALUE changes it"),
+        ("~hydra.run", "hydra.run.KEY=VALUE changes one of its settings (known: dir)"),
+        ("~hydra.verbose", "hydra.verbose=VALUE changes it"),
+        ("~hydra.launcher", "hydra/launcher=NAME chooses another"),
+        ("~hydra.job_logging", "hydra/job_logging=NAME chooses another"),
+    ],
+)
+def test_deleting_one_of_hydras_own_settings_says_how_to_change_it(run_schema, typed, change):
+    """sim-run ~hydra.run said "~hydra.run: HydraConf (DictConfig) does not support deletion", not what to do instead."""
+    from sim.config.overrides import compose_problems
+
+    key = typed[1:]
+    _, problems, failed = compose_problems("config", [typed], return_hydra_config=True, schema=run_schema, command="sim-run")
+    assert problems == [
+        f"{typed}: {key} is one of Hydra's own settings, which can be changed but not deleted: {change} "
+        f"(see sim-run --hydra-help); leave {typed} out for its default"
+    ]
     assert failed
 
 
