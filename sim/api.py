@@ -14,7 +14,7 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from sim.analysis.comparison import MEASURES, run_comparison
+from sim.analysis.comparison import MEASURES, lever_lines, run_comparison
 from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Summary, Tally
 from sim.config import assumptions as catalogue
@@ -214,6 +214,7 @@ def compare(
 
     tally = run_comparison(configs, seed, replications, workers=available_cores() if workers is None else workers, uncertainty=drawn)
     frame = Comparison(tally.frame())
+    frame.attrs["levers"] = lever_lines(configs, drawn)  # what each lever is and is assumed to do: printed after the sentences
     frame.attrs["uncertainty"] = "none" if drawn is None else drawn.mode
     if drawn is not None:
         frame.attrs["ranking"] = {measure: tally.ranking(measure) for measure in MEASURES}

@@ -169,6 +169,17 @@ def test_a_config_dir_that_is_not_a_path_is_one_line(scenario):
     assert refused.value.problems == ["config_dir = 3 is not a folder's path: give the folder that holds your scenario/ and policy/ folders"]
 
 
+def test_a_comparison_says_what_each_lever_is_and_is_assumed_to_do():
+    """print(sim.compare(ours, ["none", "staged_scope"])) said Staged scope 'costs GBP 0.03 m per partnership' and what it changed,
+    not what it is nor what the model assumes it does: the line sim-compare prints now follows the sentences."""
+    ours = sim.partnership([sim.council("Our District"), sim.council("Neighbour District")])
+    frame = sim.compare(ours, ["none", "staged_scope"], replications=40, seed=2, uncertainty="none")
+    text = str(frame)
+    assert "\n  Staged scope, from Guide 08 case 06: agree target service priorities in advance" in text, text
+    assert "What the model assumes it does: case 06: concerns about deeper sharing are settled before the stage begins" in text, text
+    assert frame.attrs["levers"][1] in text and len(frame.attrs["levers"]) == 2
+
+
 def test_one_override_given_to_compare_as_text_is_one_override():
     """``sim.compare(..., overrides="levers.continuity_plan.strength=0.5")`` (README's example without its brackets) gave a line
     per letter ("l cannot be read as an override", ...; on a partnership made in Python "overrides: 'l' is not a model parameter")."""

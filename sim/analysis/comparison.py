@@ -48,10 +48,13 @@ from sim.analysis.stats import (
     z_value,
 )
 from sim.analysis.summary import DEFINITIONS, FAILURES, amount, listed, parameter_part, percent, words
+from sim.config.distributions import plain_words, sample
 from sim.config.model import ModelConfig
 from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import Uncertainty
-from sim.core.declare import label_words
+from sim.core.declare import label_words, spec_of
+from sim.core.levers import LEVERS
+from sim.core.params import LeverParams
 from sim.frontends.ensemble import simulate
 from sim.frontends.runner import Sinks
 from sim.frontends.table import Table
@@ -990,6 +993,73 @@ def effect_column(key: str, measure: str) -> str:
     return f"{measure}: {EFFECT_COLUMNS[key]} %"
 
 
+#: A lever's settings a run may draw, each with how the line on the lever names it and whether it is money (GBP m).
+LEVER_DRAWN = (("strength", "strength", False), ("cost_upfront", "the cost at the start", True), ("cost_per_year", "the cost a year", True))
+
+
+def _drawn_range(assumption: Any, money: bool, posterior: Mapping[str, np.ndarray]) -> str:
+    """The ends of the values an assumption is drawn from: ``0.3 to 0.9``, ``GBP 0.02 to 0.06 m``.
+
+    The lowest and highest value of the posterior sample the run draws from where it has the assumption's column
+    (``posterior``: the ``values`` of :class:`sim.config.uncertainty.Posterior`), else its plausible range (its prior) as the model draws it.
+    """
+    if assumption.path in posterior:
+        low, high = float(np.min(posterior[assumption.path])), float(np.max(posterior[assumption.path]))
+    else:
+        low, high = (float(x) for x in sample(assumption.prior, np.array([0.0, 1.0 - 1e-12]), assumption.spec))
+    return f"GBP {low:.2g} to {high:.2g} m" if money else f"{low:g} to {high:g}"
+
+
+def _lever_cost(value: Any) -> str:
+    """A lever's cost as its line says it: ``GBP 0.02 m``, ``nothing``, or a distribution a scenario gives it in plain words."""
+    if not isinstance(value, int | float):
+        return plain_words(value, spec_of(LeverParams, "cost_upfront"))
+    return f"GBP {amount(value)} m" if value else "nothing"
+
+
+def lever_lines(configs: Mapping[str, ModelConfig], uncertainty: Uncertainty | None = None) -> list[str]:
+    """What each lever the policies switch on is, what the model assumes it does, how fully it is carried out and what it costs.
+
+    A line per lever (each once, in the policies' order, then :data:`sim.core.levers.LEVERS`' order): its key learning and
+    source, what it acts on in the model, its strength, start month and costs as the configuration sets them; with parameter
+    draws, what each of those the run draws is drawn from (its plausible range, or a posterior sample's values; a value the
+    user set is held, not drawn). Empty where no policy switches a lever on.
+
+    Parameters
+    ----------
+    configs
+        The model configuration of each policy compared, the reference first.
+    uncertainty
+        The run's parameter draws, or None where the assumptions are held at their stated values.
+    """
+    lines: list[str] = []
+    said_of: set[str] = set()
+    with_posterior = uncertainty is not None and uncertainty.mode == "posterior" and uncertainty.posterior is not None
+    posterior = uncertainty.posterior.values if with_posterior else {}
+    for config in configs.values():
+        drawn = {a.path: a for a in uncertainty.free(config)} if uncertainty is not None else {}
+        for lever in LEVERS:
+            p = config.levers[lever.name]
+            if not p.enabled or lever.name in said_of:
+                continue
+            said_of.add(lever.name)
+            strength, start = (plain_words(getattr(p, name), spec_of(LeverParams, name)) for name in ("strength", "start_month"))
+            said = (
+                f"  {policy_words(lever.name)}, from {lever.source}: {lever.learning}. What the model assumes it does: {lever.targets}."
+                f" Carried out at strength {strength} (0 .. 1: how fully) from month {start}; costs {_lever_cost(p.cost_upfront)} at the start"
+                f" and {_lever_cost(p.cost_per_year)} a year"
+            )
+            ranges = [
+                f"{named} from {_drawn_range(drawn[path], money, posterior)}"
+                for name, named, money in LEVER_DRAWN
+                if (path := f"levers.{lever.name}.{name}") in drawn
+            ]
+            lines.append(said + (f"; in each draw of the assumptions, {listed(ranges)}." if ranges else "."))
+    if not lines:
+        return []
+    return ["The levers compared: what each is, what the model assumes it does, how fully it is carried out and what it costs:", *lines]
+
+
 def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> str:
     """The comparison as plain text: a sentence per policy, the chances and their paired differences, money; with ``detail`` the tests too."""
     level = f"{confidence:.0%}"
@@ -997,6 +1067,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     width = _width(comparison)
     lines = [f"What each policy changed, compared with {policy_phrase(reference)} on the same simulated partnerships:"]
     lines += [f"  {sentence(comparison, p, confidence=confidence)}" for p in comparison["policy"].iloc[1:]]
+    lines += comparison.attrs.get("levers", [])
     with_draws = "collapse_total_low" in comparison
     lines += words(COMPARISON_WORDS, drawn=with_draws)
     drawn = ": Monte Carlo intervals, the totals are under Uncertainty, below" if with_draws else ""

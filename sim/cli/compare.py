@@ -43,7 +43,7 @@ from omegaconf import DictConfig
 
 from sim.analysis.attribution import Attribution
 from sim.analysis.attribution import render as render_attribution
-from sim.analysis.comparison import MEASURES, render, render_uncertainty, run_comparison, sentence
+from sim.analysis.comparison import MEASURES, lever_lines, render, render_uncertainty, run_comparison, sentence
 from sim.analysis.summary import Tally, what_was_run
 from sim.cli import guard
 from sim.cli.common import (
@@ -230,6 +230,8 @@ def app(cfg: DictConfig) -> None:
             for policy_events in kept.values():
                 policy_events.pass_on(events)
     comparison = tally.frame()
+    levers = lever_lines(configs, drawn)
+    comparison.attrs["levers"] = levers  # render prints them after the sentences
     rankings = {measure: tally.ranking(measure) for measure in MEASURES} if drawn is not None else {}
     uncertainty = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(configs[settings.policies[0]]), "ranking": rankings}
     write_table(out / COMPARISON, comparison, stamp)
@@ -263,6 +265,7 @@ def app(cfg: DictConfig) -> None:
             "run": run,
             "comparison": comparison.to_dict(orient="records"),
             "sentences": sentences,
+            "levers": levers,
             "policies": policies,
             "uncertainty": uncertainty,
             "provenance": {**prov, "config": provenance.run_config(cfg, uncertainty=settings.uncertainty)},

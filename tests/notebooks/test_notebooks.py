@@ -606,6 +606,20 @@ def test_notebook_02_gives_no_share_of_draws_lowering_collapse_where_the_draws_s
 
 
 @pytest.mark.notebook
+def test_notebook_02_says_what_each_lever_compared_is_and_is_assumed_to_do() -> None:
+    """The cell comparing the levers said what each changed and cost, and pointed to configs/policy/ for what it does: a committee
+    reading 'Staged scope' learnt neither what it is, what the model assumes it does, nor how fully it is taken to be carried out.
+    A line per lever follows the sentences, with the strength and costs its draws of the assumptions take."""
+    notebook, _ = executed("02_our_partnership_what_if.ipynb")
+    (cell,) = [cell for cell in code_cells(notebook) if cell.source.startswith("POLICIES = [")]
+    text = text_output(cell)
+    for lever in ("Agreed decision process", "Staged scope", "IT harmonisation first", "Reputation first"):
+        (line,) = [line for line in text.splitlines() if line.startswith(f"  {lever}, from ")]
+        assert "What the model assumes it does: " in line and "Carried out at strength 0.6 (0 .. 1: how fully) from month 0; costs GBP " in line, line
+        assert "in each draw of the assumptions, strength from 0.3 to 0.9" in line, line
+
+
+@pytest.mark.notebook
 def test_notebook_02_shows_no_money_that_is_not_zero_as_zero() -> None:
     """A measurable rise in net savings read "95% interval +0.00 to +0.05" (the low end was GBP 0.004 m)."""
     notebook, _ = executed("02_our_partnership_what_if.ipynb")
@@ -907,7 +921,8 @@ def test_notebook_02_refuses_in_one_line_a_list_of_levers_that_does_not_start_wi
 
     (cell,) = [cell for cell in code_cells(read("02_our_partnership_what_if.ipynb")) if cell.source.startswith("POLICIES = [")]
     lists = cell.source.split("]\n", 1)[1]
-    names = {"sim": SimpleNamespace(compare=lambda *args, **kwargs: None), "sentence": lambda *args, **kwargs: "", "ours": None}
+    compared = SimpleNamespace(attrs={"levers": []})  # what sim.compare's frame carries that the cell reads
+    names = {"sim": SimpleNamespace(compare=lambda *args, **kwargs: compared), "sentence": lambda *args, **kwargs: "", "ours": None}
     names |= {"ConfigError": ConfigError, "NO_POLICY": NO_POLICY, "REPLICATIONS": 2, "SEED": 1, "UNCERTAINTY": "none", "REPLICATIONS_PER_DRAW": 1}
     with pytest.raises(ConfigError) as refused:
         exec('POLICIES = ["continuity_plan", "staged_scope"]\n' + lists, dict(names))
