@@ -821,7 +821,8 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     A measure no replication changed is "unchanged"; otherwise the policy "does not measurably
     change" it, and the chance with the reference and with the policy and the interval of the
     difference are quoted. A rise in collapse that comes with fewer proposals shelved says why
-    it may: only a launched partnership can collapse. Then the lever cost and the change in net
+    it may: only a launched partnership can collapse. Then the lever cost (and, where the reference
+    is a lever that costs something too, how much more or less than it) and the change in net
     savings (GBP m per partnership over the horizon), with its interval where it is measurable. A
     change measurable by its Monte Carlo interval whose total interval (with parameter draws)
     holds zero says that, counting the doubt about the assumptions, it could be zero, quoting
@@ -865,8 +866,15 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
                 before, after = percents_apart(ref[m], row[m])
                 level = f"{before} with {policy_phrase(reference)}, {after} with it"
             clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({level}; difference {_pts(low)} to {_pts(high)} points)")
-    cost = row["lever_cost"]
-    clauses.append("costs nothing" if cost == 0 else f"costs GBP {amount(cost)} m per partnership")
+    cost, gap = row["lever_cost"], row["lever_cost"] - ref["lever_cost"]
+    spent = "costs nothing" if cost == 0 else f"costs GBP {amount(cost)} m per partnership"
+    if ref["lever_cost"] != 0:  # the reference is a lever too: what choosing this one instead adds to the bill
+        spent += (
+            f", as much as {policy_phrase(reference)}"
+            if gap == 0
+            else f", GBP {amount(abs(gap))} m {'more' if gap > 0 else 'less'} than {policy_phrase(reference)}"
+        )
+    clauses.append(spent)
     low, high, d = row["net_savings_difference_low"], row["net_savings_difference_high"], row["net_savings_difference"]
     if low > 0 or high < 0:
         near, far = sorted((abs(low), abs(high)))

@@ -725,3 +725,25 @@ def test_the_levers_compared_are_said_with_what_the_model_assumes_they_do_how_fu
     assert held_all[1] not in render(frame)
     frame.attrs["levers"] = held_all
     assert "\n".join(held_all) + "\nWhat the words mean:" in render(frame)
+
+
+def test_a_lever_compared_with_another_lever_says_how_much_more_or_less_it_costs():
+    """sim-compare 'policies=[continuity_plan,it_harmonisation_first,staged_scope]' said 'IT harmonisation first, compared with
+    continuity plan, ... costs GBP 0.60 m per partnership': read as what choosing it instead adds to the bill, it left out the
+    GBP 0.11 m continuity plan costs too. With a reference that costs something, the sentence says how much more or less."""
+    outcomes = ["sustained"] * 6
+    frame = compare_policies(
+        {
+            "continuity_plan": _table(outcomes, 0.11, [1.0] * 6),
+            "it_harmonisation_first": _table(outcomes, 0.6, [0.5] * 6),
+            "staged_scope": _table(outcomes, 0.03, [1.1] * 6),
+            "open_motivations": _table(outcomes, 0.11, [1.0] * 6),
+            "nothing_new": _table(outcomes, 0.0, [1.1] * 6),
+        }
+    )
+    assert "costs GBP 0.60 m per partnership, GBP 0.49 m more than continuity plan and " in sentence(frame, "it_harmonisation_first")
+    assert "costs GBP 0.03 m per partnership, GBP 0.08 m less than continuity plan and " in sentence(frame, "staged_scope")
+    assert "costs GBP 0.11 m per partnership, as much as continuity plan and " in sentence(frame, "open_motivations")
+    assert "costs nothing, GBP 0.11 m less than continuity plan and " in sentence(frame, "nothing_new")
+    against_none = compare_policies({"none": _table(outcomes, 0.0, [1.0] * 6), "staged_scope": _table(outcomes, 0.03, [1.1] * 6)})
+    assert "costs GBP 0.03 m per partnership and " in sentence(against_none, "staged_scope")
