@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from sim.config import cases, scenarios
 from sim.config.settings import NO_POLICY
 from sim.core import levers as lever_table
 from sim.core.causes import source_words
+from sim.core.contract import Size
 from sim.core.declare import spec_of
 from sim.core.params import CouncilParams
 from sim.frontends.agents import most_taken, taken_words
@@ -458,10 +459,22 @@ def headline(items: Sequence[Item], case_id: str = "") -> Item:
     return next((item for item in items if item.ends), None) or next((item for item in items if case_id and item.case_id == case_id), items[0])
 
 
+#: The partnership's milestones (:meth:`PartnershipModel._log_milestones <sim.frontends.model.PartnershipModel>`) as the
+#: page and its handout say them, in the words of its status line (:data:`PHASE_WORDS`: setting up, then sharing IT): the
+#: model's "integration" read to a room as a modeller's word (the status line had said "setting up" while the timeline
+#: said "integration begins"). The model's event log and events.parquet keep its own words.
+MILESTONE_WORDS = {
+    "the business case was approved; integration begins": "the business case was approved; setting up the shared IT begins",
+    "integration is complete; the shared service is fully operating": "the shared IT is set up; the shared service now runs in full",
+}
+
+
 def item_of(stretch: Stretch) -> Item:
-    """A stretch of the narrated log as an :class:`Item`: the narrative's own parts (its source shown beside them as the tag)
-    and its trigger."""
+    """A stretch of the narrated log as an :class:`Item`: the narrative's own parts (its source shown beside them as the tag,
+    a milestone in the room's words: :data:`MILESTONE_WORDS`) and its trigger."""
     entry = stretch.entry
+    if not entry.council and entry.what in MILESTONE_WORDS:
+        entry = replace(entry, what=MILESTONE_WORDS[entry.what])
     told = tell(stretch.first, stretch.last, stretch.councils, entry, stretch.total, tagged=False, whole=stretch.whole)  # the tag is shown beside the text
     return Item(stretch.first, told, source_words(entry.case), entry.case if entry.case.isdigit() else "", entry.trigger)
 
@@ -842,7 +855,37 @@ def replay_learning(original: RunView, treated: RunView) -> str:
     before, after = original.why, treated.why
     if before is not None and after is not None and (original.outcome, original.month, before.cause) == (treated.outcome, treated.month, after.cause):
         return f"Both runs met the same shocks and ended alike: here the {lever} made no difference to how it ended. {upper_first(learning)}."
-    return f"Both runs met the same shocks, so the difference is the {levers}.{still_words(original, treated, lever)} {upper_first(learning)}."
+    said = still_words(original, treated, lever) + outlasted_words(original, treated, lever)
+    return f"Both runs met the same shocks, so the difference is the {levers}.{said} {upper_first(learning)}."
+
+
+#: The fewest months by which a replay that reached the end of the simulated years outlasted an original that ended early,
+#: for the page to leave unsaid that one run cannot tell a delay from a prevention: a year, a council's budget round.
+SHORT_LEAD = 12
+#: An early ending as :func:`outlasted_words` names what the lever put off.
+ENDING_NOUNS = {"collapsed": "the collapse", "shelved": "the shelving"}
+
+
+def outlasted_words(original: RunView, treated: RunView, lever: str = "lever") -> str:
+    """Where the original ended early and the replay outlasted it by less than :data:`SHORT_LEAD` months only because the
+    simulated years ran out, a sentence saying so (with a leading space; empty otherwise): the lever put the ending off in
+    this run, and one run (one draw of the shocks) cannot say whether it would have prevented it. ``lever``: how the
+    sentence names what the replay switched on.
+
+    Case 06's story collapsed in month 116 and its replay was "sustained to month 120", the page saying the difference
+    was the lever's and nothing of the four months: a room took it that staged scope saves such a partnership.
+
+    ``" But the replay outlasted the original by only 4 months, to the end of the simulated years (month 120): in this run the lever
+    put off the collapse; whether it would have prevented it, one run (one draw of the shocks) cannot say."``
+    """
+    lead = treated.month - original.month
+    if original.outcome not in EARLY_ENDINGS or treated.outcome in (*EARLY_ENDINGS, "running") or lead >= SHORT_LEAD:
+        return ""
+    months = f"{Size(lead):months}"
+    return (
+        f" But the replay outlasted the original by only {months}, to the end of the simulated years (month {treated.month}): in this run"
+        f" the {lever} put off {ENDING_NOUNS[original.outcome]}; whether it would have prevented it, one run (one draw of the shocks) cannot say."
+    )
 
 
 def still_words(original: RunView, treated: RunView, lever: str = "lever") -> str:

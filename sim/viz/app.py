@@ -73,6 +73,15 @@ WHY = "Why did it end?"
 #: px, 17 px text), as measured on the seven stories' endings: 82 characters took two lines, 93 three. Fewer
 #: counted than fit (a word that does not fit goes to the next line): :func:`replay_around` keeps at least the room needed.
 ENDED_LINE_CHARS = 41
+#: What a line's height means in the savings chart and in the value chart, under their legends (:func:`sim.viz.svg.line_chart`):
+#: the legends named the lines, and nothing said whether savings were a month's or all so far, nor what a value of 0 was.
+SAVINGS_SCALE = "height: GBP m saved so far (a running total)"
+VALUE_SCALE = "height: 1 = what was promised, 0 = nothing"
+#: The most of the screen's height, in percent, that how both runs of a replay ended (:func:`comparison_html`, above both
+#: runs) takes: longer, it scrolls within its box. Whole, at 1024x768 case 01's ran from the app bar to 772 px (how both
+#: ended, the key learning, what only the replay had, how the story was chosen): the room saw it or the runs, not both.
+#: A third of the screen keeps how both ended and the start of the learning in it, the runs' titles and months below.
+COMPARE_HEIGHT = 34
 #: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row until both runs have ended: see
 #: :func:`ended_html`), the councils, the timeline and the two charts.
 RUN_ROWS = 7
@@ -553,7 +562,7 @@ def savings_svg(view: RunView, width: int = 460, height: int = 300, top: float |
         svg.Series("realised", view.months, view.realised, svg.OI["blue"], width=5),
     ]
     top = savings_top([view]) if top is None else top
-    return svg.line_chart(series, view.horizon, 0, top, "Savings against the plan (GBP m)", width=width, height=height, now=view.month)
+    return svg.line_chart(series, view.horizon, 0, top, "Savings against the plan (GBP m)", width=width, height=height, now=view.month, scale=SAVINGS_SCALE)
 
 
 def value_svg(view: RunView, width: int = 460, height: int = 300, scale: tuple[float, float] | None = None) -> str:
@@ -570,6 +579,7 @@ def value_svg(view: RunView, width: int = 460, height: int = 300, scale: tuple[f
         width=width,
         height=height,
         now=view.month,
+        scale=VALUE_SCALE,
     )
 
 
@@ -583,7 +593,7 @@ CSS = (
 .sim-status { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; }
 .sim-month { font-size: 1.9em; font-weight: 700; }
 .sim-compact .sim-month { font-size: 1.5em; }
-.sim-compare { background: #E8F3FA; border-left: 8px solid #0072B2; padding: 8px 14px; font-size: 1.05em; }
+.sim-compare { background: #E8F3FA; border-left: 8px solid #0072B2; padding: 8px 14px; font-size: 18px; line-height: 1.35; overflow-y: auto; }
 .sim-of { font-size: 1.05em; color: #555; }
 .sim-phase { font-size: 1.05em; color: #333; font-style: italic; }
 .sim-label { font-size: 0.95em; color: #333; }
@@ -639,6 +649,7 @@ CSS = (
 }
 """
     + f".sim-now {{ min-height: {svg.NOW_LINE}px; margin-top: 6px; }}\n"
+    + f".sim-compare {{ max-height: {COMPARE_HEIGHT}vh; }}\n"
     + f".sim-runs > .sim-run {{ display: grid !important; grid-row: span {RUN_ROWS}; grid-template-rows: subgrid; }}\n"
     + f".sim-runs.sim-runs-wide {{ grid-template-columns: repeat(2, minmax({RUN_LEAST}px, 1fr)); }}\n"
 )

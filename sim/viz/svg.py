@@ -169,8 +169,8 @@ def _ring(n: int, cx: float, cy: float, rx: float, ry: float) -> list[tuple[floa
     return [(cx + rx * math.cos(start + 2 * math.pi * k / n), cy + ry * math.sin(start + 2 * math.pi * k / n)) for k in range(n)]
 
 
-#: Room the councils' drawing keeps, in its units: at the foot for the legend (one row; a narrow drawing's takes two:
-#: :func:`legend_room`), above an upper council's centre and below a lower one's for the largest circle with its
+#: Room the councils' drawing keeps, in its units: at the foot for the legend (one row; a drawing narrower than
+#: :data:`COMPACT_WIDE` takes two: :func:`legend_room`), above an upper council's centre and below a lower one's for the largest circle with its
 #: champion ring, its name, a notice badge and "champion left"; above and below the centres of a pair of councils (side
 #: by side, their labels below) for the largest circle with its champion ring, and below them also its name, a notice
 #: badge and "champion left" (so that neither moves the page when it appears) and the gap above the legend.
@@ -181,6 +181,12 @@ PAIR_ABOVE = 56
 PAIR_BELOW = 136
 #: A legend row's pitch, in the drawing's units.
 LEGEND_ROW = 24
+#: What the councils' drawing's numbers and lines are, and on what scale: it said "number: value seen; lines: trust", and
+#: nothing said what 1.10 in a circle or 0.45 on a line was. 308 units wide in Arial's metrics (Liberation Sans): beside
+#: the colour scale in :data:`COMPACT_WIDE` units, on a row of its own in a narrower drawing (:func:`legend_room`).
+KEY = "number: value, 1 = promise; lines: trust, 0-1"
+#: The colour scale's width, in the drawing's units.
+GRADIENT = 96
 
 
 @dataclass(frozen=True)
@@ -292,8 +298,9 @@ def drawing_width(n: int, compact: bool = False) -> int:
 
 
 def legend_room(width: int) -> int:
-    """The room at the foot of a drawing ``width`` units wide for its legend: one row, or two below :data:`NARROW`."""
-    return LEGEND_ROOM + (LEGEND_ROW if width < NARROW else 0)
+    """The room at the foot of a drawing ``width`` units wide for its legend: one row, or two below :data:`COMPACT_WIDE`
+    (its :data:`KEY` under the colour scale)."""
+    return LEGEND_ROOM + (LEGEND_ROW if width < COMPACT_WIDE else 0)
 
 
 def room(n: int, width: int = NARROW) -> int:
@@ -864,17 +871,17 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
 
 
 def _legend(width: int, height: int) -> str:
-    """The colour scale and what the numbers and lines mean, at the drawing's foot: in one row, or in two where it is narrow (:func:`legend_room`)."""
+    """The colour scale and what the numbers and lines mean, on what scale (:data:`KEY`), at the drawing's foot: in one
+    row, or in two where it is narrow (:func:`legend_room`)."""
     y = height - 16 - (legend_room(width) - LEGEND_ROOM)
     parts = [_text(8, y + 5, "leave", 16, anchor="start", fill="#444444")]
-    x0, w = 54, 110
+    x0, w = 54, GRADIENT
     for s in range(24):
         net = NET_RANGE * (2 * s / 23 - 1)
         parts.append(f'<rect x="{x0 + s * w / 24:.1f}" y="{y - 8}" width="{w / 24 + 0.6:.1f}" height="16" fill="{value_colour(net)}"/>')
     parts.append(_text(x0 + w + 6, y + 5, "stay", 16, anchor="start", fill="#444444"))
-    key = "number: value seen; lines: trust"
-    one_row = width >= NARROW
-    parts.append(_text(width - 8 if one_row else 8, height - 11, key, 16, anchor="end" if one_row else "start", fill="#444444"))
+    one_row = legend_room(width) == LEGEND_ROOM
+    parts.append(_text(width - 8 if one_row else 8, height - 11, KEY, 16, anchor="end" if one_row else "start", fill="#444444"))
     return "".join(parts)
 
 
@@ -919,15 +926,20 @@ def line_chart(
     width: int = 460,
     height: int = 300,
     now: float | None = None,
+    scale: str = "",
 ) -> str:
-    """A line chart with axes, gridlines and a legend; ``now`` marks the current month.
+    """A line chart with axes, gridlines and a legend; ``now`` marks the current month; ``scale``, where given, says under
+    the legend what a line's height means (its units, what 0 and 1 are), on one line or two (the chart taller by as much,
+    its plot as tall as without it).
 
     Narrower than :data:`NARROW` (a replay's run), a title too long for one line takes two (the app's titles fit one at :data:`NARROW`).
     """
     titles = _two_lines(title, 21, width - 16) if width < NARROW else [title]
     below = 24 * (len(titles) - 1)
     legend, rows = _chart_legend(series, 8, width, below)
-    left, right, top, bottom = 58, 14, 46 + below + 24 * rows, 52
+    scales = _two_lines(scale, 16, width - 16) if scale else []
+    height += LEGEND_ROW * len(scales)
+    left, right, top, bottom = 58, 14, 46 + below + 24 * rows + LEGEND_ROW * len(scales), 52
     pw, ph = width - left - right, height - top - bottom
     y_max = y_max if y_max > y_min else y_min + 1
     x_max = max(x_max, 1)
@@ -939,6 +951,7 @@ def line_chart(
         return top + ph * (1 - (y - y_min) / (y_max - y_min))
 
     body = [_text(8, 26 + 24 * k, line, 21, anchor="start", weight="bold") for k, line in enumerate(titles)]
+    body += [_text(8, 50 + below + 24 * rows + LEGEND_ROW * k, line, 16, anchor="start", fill="#444444") for k, line in enumerate(scales)]
     for y in _ticks(y_min, y_max, 4):
         body.append(f'<line x1="{left}" x2="{left + pw}" y1="{py(y):.1f}" y2="{py(y):.1f}" stroke="#E3E3E3" stroke-width="1.5"/>')
         body.append(_text(left - 8, py(y) + 6, _fmt(y), 16, anchor="end", fill="#444444"))

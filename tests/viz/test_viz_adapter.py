@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from viz_support import ended_story_and_replay
+
 from sim.config import cases
 from sim.config.scenarios import config_root
 from sim.core.contract import Mechanism, MechanismParams
@@ -101,7 +103,8 @@ def test_a_partnership_wide_line_names_the_partnership_as_the_models_handout_doe
     log.add(22, "", "the business case was approved; integration begins")
     log.add(30, "", "the partnership collapsed", "case01_key_person", trigger="partner_left")
     milestone, collapsed = (adapter.item_of(s) for s in log.stretches())
-    assert milestone.line == log.lines()[0] == "Month 22 - the partnership - the business case was approved; integration begins"
+    assert log.lines()[0] == "Month 22 - the partnership - the business case was approved; integration begins"
+    assert milestone.line == "Month 22 - the partnership - the business case was approved; setting up the shared IT begins"
     assert collapsed.line.startswith("Month 30 - the partnership collapsed, after ")
     assert collapsed.line.endswith("[case 01, trigger: a partner leaving]")
 
@@ -437,3 +440,34 @@ def test_an_ended_runs_deciding_councils_are_worked_out_once(monkeypatch):
     monkeypatch.setattr(adapter, "item_of", lambda stretch: built.append(stretch) or item_of(stretch))
     assert run.why() == first and run.view().why == first
     assert len(built) == len(run.model.events.stretches()), "only the view's own timeline is built again"
+
+
+def test_the_milestones_say_the_status_lines_words_where_the_model_keeps_its_own():
+    """Case 06's story goes through every phase; its timeline said "the business case was approved; integration begins"
+    and "integration is complete; the shared service is fully operating" while the status line said "setting up" and
+    "sharing IT": "integration" a modeller's word in a room. The page's timeline and handout say the status line's words;
+    the model's own event log (and so events.parquet) keeps its own."""
+    run = story_run("06")
+    run.run_to_end()
+    lines = [item.line for item in run.timeline()]
+    for model_words, room_words in adapter.MILESTONE_WORDS.items():
+        assert any(model_words in line for line in run.model.events.lines()), f"the model no longer says {model_words!r}: say its new words in the room's"
+        assert sum(room_words in line for line in lines) == 1, room_words
+    assert not [line for line in lines if "integration" in line]
+    assert "integration" not in run.handout()
+
+
+def test_a_replay_that_outlasted_the_original_only_as_the_years_ran_out_says_one_run_cannot_tell_delayed_from_prevented():
+    """Case 06's story collapsed in month 116; its replay with staged scope was "sustained to month 120" and the page said
+    the difference was the lever's, nothing of the four months between: a room took it that the lever saves such a
+    partnership. It now says the lever put the collapse off in this run, and that one run cannot say whether it would have
+    prevented it; a replay that outlasted the original by years (case 02's, case 07's) is not said to."""
+    original, treated = (run.view() for run in ended_story_and_replay("06"))
+    assert (original.outcome, original.month, treated.outcome, treated.month) == ("collapsed", 116, "sustained", 120)
+    said = adapter.replay_learning(original, treated)
+    assert (
+        "But the replay outlasted the original by only 4 months, to the end of the simulated years (month 120): in this run the lever put off"
+        " the collapse; whether it would have prevented it, one run (one draw of the shocks) cannot say." in said
+    ), said
+    for case in ("02", "07"):
+        assert "outlasted" not in adapter.replay_learning(*(run.view() for run in ended_story_and_replay(case))), case

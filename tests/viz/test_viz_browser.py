@@ -484,6 +484,39 @@ def test_a_replay_of_two_councils_shows_both_runs_side_by_side_at_1024_with_the_
         assert not small, f"text below 14 px: {small[:10]}"
 
 
+@pytest.mark.parametrize("screen", [(1024, 768), (1280, 800)], ids=["1024x768", "1280x800"])
+def test_how_both_runs_ended_leaves_both_runs_months_on_the_screen_for_every_story(server, tmp_path, screen):
+    """Case 01's story and its replay ended at 1024x768: how both ended (both endings, the key learning, what only the
+    replay had, how the story was chosen) ran from the app bar to 772 px, the runs below the screen: the room saw it or
+    the runs, never both. It keeps to a third of the screen (:data:`sim.viz.app.COMPARE_HEIGHT`), the rest scrolling
+    within it, how both ended on show; both runs' titles and months under it, for every story."""
+    from playwright.sync_api import expect
+
+    from sim.viz import app
+
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with app_page(server, *screen) as page:
+        for case in stories.stored()[1]:
+            page.get_by_role("button", name=f"Case {case}", exact=True).click()
+            expect(page.get_by_text(f"Case {case}'s story")).to_be_visible()
+            page.get_by_role("button", name="To the end", exact=True).click()
+            page.locator(".sim-why").get_by_role("button").first.click()
+            expect(page.get_by_text("As it happened")).to_be_visible()
+            page.get_by_role("button", name="To the end", exact=True).click()
+            expect(page.locator(".sim-run .sim-why")).to_have_count(2)
+            compared = page.locator(".sim-compare")
+            expect(compared).to_contain_text("Both runs met the same shocks")
+            settled(page)
+            page.screenshot(path=str(shots / f"sim-demo-both-ended-{case}-{screen[0]}x{screen[1]}.png"))
+            box = compared.bounding_box()
+            assert box is not None and box["y"] >= 64 and box["height"] <= screen[1] * app.COMPARE_HEIGHT / 100 + 1, (case, box)
+            expect(compared.locator("b").first).to_be_in_viewport(ratio=1)  # "As it happened: ..."
+            for k in range(2):
+                expect(page.locator(".sim-card-title").nth(k)).to_be_in_viewport(ratio=1)
+                expect(page.locator(".sim-month").nth(k)).to_be_in_viewport(ratio=1)
+
+
 def test_each_timeline_line_of_every_story_takes_two_lines_of_text_at_most(server):
     """Case 02's story told to its end: at 1366x768 its timeline's lines took up to 6 lines of text (153 px), at 1024x768 up
     to 3 (84 px), what fired and why hard to read from the back of a room. Each is now a short headline, its detail under it
@@ -690,6 +723,21 @@ def test_a_tab_that_closes_after_its_page_was_disconnected_twice_leaves_no_trace
     assert "cannot disconnect a page" not in log and "Traceback" not in log, log[-3000:]
 
 
+def paused_on_screen(page: Any) -> None:
+    """A replay paused: its note once on the page, whole and on the screen, and each run's councils' drawing (its legend at
+    its foot) and line of what fired under it on the screen."""
+    from playwright.sync_api import expect
+
+    paused = page.locator(".sim-notice")
+    expect(paused).to_have_count(1)
+    expect(paused).to_be_in_viewport(ratio=1)
+    assert paused.evaluate("n => n.scrollHeight <= n.clientHeight + 1"), "the note whole"
+    drawings, now = page.locator("svg[aria-label^='Councils']"), page.locator(".sim-run .sim-now .sim-event")
+    for k in range(2):
+        expect(drawings.nth(k)).to_be_in_viewport(ratio=1)
+        expect(now.nth(k)).to_be_in_viewport(ratio=1)
+
+
 @pytest.mark.parametrize("screen", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
 def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on_the_screen(server, tmp_path, screen):
     """Case 01's replay played at 1366x768 and 1920x1080: what had just fired was written nowhere on the screen (each
@@ -727,14 +775,8 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
         play_to_pause(page, note, ".sim-notice")
         settled(page)
         page.screenshot(path=str(shots / f"sim-demo-replay-paused-{screen[0]}x{screen[1]}.png"))
-        paused = page.locator(".sim-notice")
-        expect(paused).to_have_count(1)
-        expect(paused).to_be_in_viewport(ratio=1)
-        assert page.evaluate("() => { const n = document.querySelector('.sim-notice'); return n.scrollHeight <= n.clientHeight + 1; }"), "the note whole"
+        paused_on_screen(page)
         drawings = page.locator("svg[aria-label^='Councils']")
-        for k in range(2):
-            expect(drawings.nth(k)).to_be_in_viewport(ratio=1)  # its legend at its foot
-            expect(now.nth(k)).to_be_in_viewport(ratio=1)
         # a line under the councils is of the note's month ("Paused: Month 9 ..."; the lines' updates come after the note's)
         expect(now.filter(has_text=re.compile(rf"^\s*{' '.join(note.split()[1:3])}(?!\d)"))).not_to_have_count(0)
         play_to_pause(page, pause_note_after_an_end("01"), ".sim-notice")
@@ -777,14 +819,7 @@ def test_a_replays_pause_on_what_each_run_did_that_month_is_whole_in_the_app_bar
         play_to_pause(page, note, ".sim-notice")
         settled(page)
         page.screenshot(path=str(shots / f"sim-demo-replay-both-lines-{screen[0]}x{screen[1]}.png"))
-        paused = page.locator(".sim-notice")
-        expect(paused).to_have_count(1)
-        expect(paused).to_be_in_viewport(ratio=1)
-        assert paused.evaluate("n => n.scrollHeight <= n.clientHeight + 1"), "the note whole"
-        now = page.locator(".sim-run .sim-now .sim-event")
-        for k in range(2):
-            expect(page.locator("svg[aria-label^='Councils']").nth(k)).to_be_in_viewport(ratio=1)
-            expect(now.nth(k)).to_be_in_viewport(ratio=1)
+        paused_on_screen(page)
 
 
 @pytest.mark.parametrize(

@@ -219,3 +219,23 @@ def test_the_councils_drawing_keeps_to_the_screen_where_its_text_keeps_14_px(bro
         assert shown["height"] <= screen[1] - svg.AROUND + 0.5 or shown["scale"] * svg.SMALLEST_TEXT <= svg.LEAST_PX + 0.05, shown
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(("count", "compact"), [(3, False), (3, True), (6, False), (6, True)])
+def test_the_legend_says_the_numbers_and_lines_scales_inside_the_drawing_clear_of_the_colour_scale(browser, count, compact):
+    """The legend said "number: value seen; lines: trust", on no scale. Its key (:data:`sim.viz.svg.KEY`) says them, in
+    each width of drawing (a replay's and the main view's, of four councils or fewer and of more), inside the drawing and
+    clear of the colour scale's words: beside them in a wide drawing, under them in a narrow one."""
+    names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield DC", "Highmoor DC"][:count]
+    councils = tuple(adapter.CouncilView(k, name, 1.0, "district", 0.8, 0.35, 0, True, True, -1, "none", "none") for k, name in enumerate(names))
+    view = type("View", (), {"councils": councils, "trust": {}})()
+    page = laid_out(browser, app.network_svg(view, svg.drawing_width(count, compact)), 330 if compact else 430)
+    try:
+        drawn = labels_and_legend(page)
+        key = [s for s in drawn["shapes"] if s["text"] == svg.KEY]
+        stay = next(s for s in drawn["shapes"] if s["text"] == "stay")
+        assert len(key) == 1, "the key with its scales"
+        assert key[0]["x"] >= 0 and key[0]["right"] <= drawn["width"] and key[0]["bottom"] <= drawn["height"], key
+        assert key[0]["x"] >= stay["right"] + 4 or key[0]["y"] >= stay["bottom"], (key, stay)
+    finally:
+        page.close()

@@ -93,7 +93,7 @@ def test_the_drawing_alone_decides_its_size_and_the_app_asks_it_for_no_height():
         )
         view = type("View", (), {"councils": views, "trust": all_joined(count, 2)})()
         assert app.network_svg(view) == svg.network(nodes, all_joined(count, 2)), count
-        assert viewbox(svg.network(nodes, {}))[1] >= svg.room(count), "at least the room its councils need"
+        assert viewbox(svg.network(nodes, {}))[1] >= svg.room(count, svg.drawing_width(count)), "at least the room its councils need"
 
 
 def test_a_month_that_changes_only_the_numbers_reuses_the_placement():
@@ -279,8 +279,8 @@ def test_a_replays_drawing_is_compact_with_its_legend_in_two_rows(count):
     width = viewbox(svg.network(councils(count), all_joined(count)))[0]
     compact = svg.network(councils(count), all_joined(count), svg.drawing_width(count, compact=True))
     assert viewbox(compact)[0] == svg.COMPACT < width and svg.COMPACT * svg.LEAST_PX / svg.SMALLEST_TEXT <= 330, "14 px text in 330 px"
-    texts = {t.text: float(t.get("y")) for t in ET.fromstring(compact).iter(f"{SVG}text") if t.text in ("leave", "number: value seen; lines: trust")}
-    assert texts["number: value seen; lines: trust"] - texts["leave"] == svg.LEGEND_ROW
+    texts = {t.text: float(t.get("y")) for t in ET.fromstring(compact).iter(f"{SVG}text") if t.text in ("leave", svg.KEY)}
+    assert texts[svg.KEY] - texts["leave"] == svg.LEGEND_ROW
 
 
 @pytest.mark.parametrize("count", range(5, 9))
@@ -386,3 +386,22 @@ def test_label_orders_stop_once_no_better_than_the_best_so_far(monkeypatch):
     svg._place.cache_clear()
     assert svg.network(nodes, trust, width) == stopped
     assert len(whole) == 9
+
+
+@pytest.mark.parametrize("width", [svg.COMPACT, svg.NARROW])
+def test_a_charts_scale_sits_under_its_legend_and_leaves_its_plot_as_tall(width):
+    """What a line's height means (:data:`sim.viz.app.SAVINGS_SCALE`) is written under the legend, on one line or two in
+    a replay's narrow chart; the chart grows by as much, its plot as tall as without it."""
+    from sim.viz import app
+
+    series = [svg.Series("realised", [0, 1], [0.0, 1.0], svg.INK)]
+    plain = ET.fromstring(svg.line_chart(series, 120, 0, 1, "Savings", width=width))
+    scaled = ET.fromstring(svg.line_chart(series, 120, 0, 1, "Savings", width=width, scale=app.SAVINGS_SCALE))
+    before = [t.text for t in plain.iter(f"{SVG}text")]
+    said = [t.text for t in scaled.iter(f"{SVG}text") if t.text not in before]
+    assert " ".join(said) == app.SAVINGS_SCALE
+
+    def y_axis(chart: ET.Element) -> float:
+        return next(float(a.get("y2")) - float(a.get("y1")) for a in chart.iter(f"{SVG}line") if a.get("x1") == a.get("x2") == "58")
+
+    assert y_axis(scaled) == y_axis(plain) and viewbox(ET.tostring(scaled, encoding="unicode"))[1] == 300 + svg.LEGEND_ROW * len(said)
