@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from omegaconf import OmegaConf
 
 from sim.analysis.comparison import MEASURES, lever_lines, run_comparison
@@ -28,6 +29,15 @@ from sim.config.uncertainty import setting_problems, uncertainty_problems
 from sim.frontends.ensemble import check_run
 from sim.frontends.runner import Sinks, run_blocks
 from sim.frontends.runner import fixed as fixed_plan
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy number as the Python number it holds (``np.int64(40)`` as ``40``), anything else as it is.
+
+    A count computed with NumPy or pandas (``df["n"].sum()``) is a NumPy integer, which the settings' checks took for
+    "not a number"; a NumPy float already passes as a Python float.
+    """
+    return value.item() if isinstance(value, np.number) else value
 
 
 def _fixed_problems(fixed: Any) -> list[str]:
@@ -99,7 +109,8 @@ def run(
     reached; giving both is refused (:class:`~sim.config.checks.ConfigError`), as is a count,
     ``precision``, seed, block size or worker count ``sim-run`` refuses (``replications=0``,
     ``precision=5``, ``seed=-1``, text for a number), with the same line, and a name in ``fixed``
-    that is not the path of an assumption (:func:`sim.config.assumptions.by_path`).
+    that is not the path of an assumption (:func:`sim.config.assumptions.by_path`). A NumPy number is taken as the Python
+    number it holds (``np.int64(4000)``, a count read from a DataFrame).
 
     With ``uncertainty="prior"`` (or ``"posterior"``), replication ``r`` runs parameter draw
     ``r // replications_per_draw``: the assumptions not set by ``config`` nor named in ``fixed``
@@ -111,6 +122,8 @@ def run(
     rule (:func:`sim.config.uncertainty.uncertainty_problems`); the summary's
     ``uncertainty.mode`` says which ran.
     """
+    replications, precision, seed, block_size, workers = map(_plain, (replications, precision, seed, block_size, workers))
+    replications_per_draw = _plain(replications_per_draw)
     given = {"replications": replications, "precision": precision, "seed": seed, "block_size": block_size, "workers": workers}
     problems = (
         both_problems(replications, precision)
@@ -174,6 +187,7 @@ def compare(
     (:class:`~sim.config.checks.ConfigError`), as is every setting ``sim-compare`` refuses (``replications``
     below 2, a bad seed or worker count), with the same line per problem, a name in ``fixed`` that is not
     the path of an assumption (:func:`sim.config.assumptions.by_path`), and a ``config_dir`` that is not a folder.
+    A NumPy number is taken as the Python number it holds.
 
     With ``uncertainty="prior"`` (or ``"posterior"``) every policy runs the same parameter
     draws (the parameters named in ``overrides`` or ``fixed`` are never drawn): the frame gains
@@ -184,6 +198,7 @@ def compare(
     draws is refused for a mode given here, and makes the default mode give way to ``none`` with
     a warning saying why; ``frame.attrs["uncertainty"]`` says which mode ran.
     """
+    replications, seed, workers, replications_per_draw = map(_plain, (replications, seed, workers, replications_per_draw))
     settings = compare_settings(
         {
             # a list or tuple, kept in its order (the first is the reference); a set, which has no order, is refused as the command refuses it

@@ -180,6 +180,22 @@ def test_a_comparison_says_what_each_lever_is_and_is_assumed_to_do():
     assert frame.attrs["levers"][1] in text and len(frame.attrs["levers"]) == 2
 
 
+def test_numpy_numbers_are_taken_as_the_numbers_they_hold():
+    """``sim.compare(ours, ..., replications=np.int64(40), seed=np.int64(1))`` (a count read from a DataFrame) said
+    'replications = np.int64(40) is not a number (allowed: [2, 100000000])', and sim.run alike: it is a number."""
+    import numpy as np
+
+    ours = sim.partnership([sim.council("Our District"), sim.council("Neighbour District")])
+    policies = ["none", "continuity_plan"]
+    numpy = sim.compare(ours, policies, replications=np.int64(40), seed=np.int64(2), workers=np.int64(1), uncertainty="none")
+    pd.testing.assert_frame_equal(numpy, sim.compare(ours, policies, replications=40, seed=2, workers=1, uncertainty="none"))
+    summary = sim.run(ours, seed=np.int64(2), replications=np.int64(40), block_size=np.int32(20), uncertainty="none")
+    assert summary["outcomes"] == sim.run(ours, seed=2, replications=40, block_size=20, uncertainty="none")["outcomes"]
+    with pytest.raises(ConfigError) as refused:
+        sim.compare(ours, policies, replications=np.int64(1), seed=2, uncertainty="none")
+    assert refused.value.problems == ["replications = 1 is outside [2, 100000000]"]
+
+
 def test_one_override_given_to_compare_as_text_is_one_override():
     """``sim.compare(..., overrides="levers.continuity_plan.strength=0.5")`` (README's example without its brackets) gave a line
     per letter ("l cannot be read as an override", ...; on a partnership made in Python "overrides: 'l' is not a model parameter")."""
