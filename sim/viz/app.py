@@ -80,7 +80,8 @@ VALUE_SCALE = "height: 1 = what was promised, 0 = nothing"
 #: The most of the screen's height, in percent, that how both runs of a replay ended (:func:`comparison_html`, above both
 #: runs) takes: longer, it scrolls within its box. Whole, at 1024x768 case 01's ran from the app bar to 772 px (how both
 #: ended, the key learning, what only the replay had, how the story was chosen): the room saw it or the runs, not both.
-#: A third of the screen keeps how both ended and the start of the learning in it, the runs' titles and months below.
+#: A third of the screen keeps how both ended and the start of the learning in it, the runs' titles and months below. A
+#: shadow at its foot (and at its top, scrolled) says there is more, where the screen shows no scroll bar (a Mac's).
 COMPARE_HEIGHT = 34
 #: The rows of a run in a replay: its title, its month, "Why did it end?" (an empty row until both runs have ended: see
 #: :func:`ended_html`), the councils, the timeline and the two charts.
@@ -593,7 +594,11 @@ CSS = (
 .sim-status { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; }
 .sim-month { font-size: 1.9em; font-weight: 700; }
 .sim-compact .sim-month { font-size: 1.5em; }
-.sim-compare { background: #E8F3FA; border-left: 8px solid #0072B2; padding: 8px 14px; font-size: 18px; line-height: 1.35; overflow-y: auto; }
+.sim-compare { border-left: 8px solid #0072B2; padding: 8px 14px; font-size: 18px; line-height: 1.35; overflow-y: auto; }
+.sim-compare { background: linear-gradient(#E8F3FA 30%, rgba(232, 243, 250, 0)) top / 100% 40px no-repeat local,
+  linear-gradient(rgba(232, 243, 250, 0), #E8F3FA 70%) bottom / 100% 40px no-repeat local,
+  radial-gradient(farthest-side at 50% 0, rgba(0, 0, 0, 0.3), transparent) top / 100% 16px no-repeat scroll,
+  radial-gradient(farthest-side at 50% 100%, rgba(0, 0, 0, 0.3), transparent) bottom / 100% 16px no-repeat scroll, #E8F3FA; }
 .sim-of { font-size: 1.05em; color: #555; }
 .sim-phase { font-size: 1.05em; color: #333; font-style: italic; }
 .sim-label { font-size: 0.95em; color: #333; }
