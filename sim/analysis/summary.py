@@ -390,7 +390,8 @@ TERMS = {
     "failure": "shelved, collapsed or underperforming",
     "cause": "what most lowered the value the councils saw (the mechanism that took most)",
     "trigger": "the event that opened the decision that ended it (a budget, an election, a partner leaving...)",
-    "interval": "the range the true share is in, given the replications run, 95 times out of 100",
+    "interval": "the range the model's share is in, given the replications run, 95 times out of 100, with the assumptions at their"
+    " stated values: simulation noise only, not the doubt about those values nor a forecast for a real partnership",
 }
 #: The terms that change meaning with parameter draws: the tables' intervals are then Monte Carlo only (:func:`terms`).
 DRAWN_TERMS = {

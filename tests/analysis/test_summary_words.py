@@ -184,3 +184,15 @@ def test_the_tables_of_causes_and_triggers_add_up_to_their_heading(summary):
     one = {**summary, "causes_of_collapse": summary["causes_of_collapse"][:6]}
     assert "  1 other cause " in render(one)
     assert "\n  1 other cause " not in render(one, detail=True), "the detail lists every cause"
+
+
+def test_an_interval_at_the_stated_assumptions_is_not_called_the_range_of_the_true_share(summary):
+    """A run with the assumptions held (uncertainty=none) defined 'interval' as 'the range the true share is in, given the
+    replications run, 95 times out of 100': read by a committee, the true chance of their partnership, where it is the model's
+    share at the assumptions' stated values, simulation noise alone."""
+    text = render(summary)
+    assert "true share" not in text
+    meaning = [line for line in text.splitlines() if line.startswith("  interval ")]
+    assert meaning == [f"  {'interval':<16}{TERMS['interval']}"], meaning
+    for said in ("the model's share", "95 times out of 100", "assumptions at their stated values", "simulation noise only", "forecast for a real partnership"):
+        assert said in TERMS["interval"], said
