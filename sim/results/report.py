@@ -913,7 +913,7 @@ SEARCH_WORDS = {
     "no lever": "the partnerships with no lever switched on, run on the same fresh replications as the answer (the reference)",
     "cost": "the levers' mean cost per partnership over the horizon",
     "points": "percentage points: a change from 12% to 10% is -2 points",
-    "interval": "the range the true value is in, given the replications run, 95 times out of 100 (simulation noise only: a search holds the"
+    "interval": "the range the model's value is in, given the replications run, 95 times out of 100 (simulation noise only: a search holds the"
     " model's assumptions at their stated values)",
 }
 

@@ -304,6 +304,8 @@ def test_a_search_sweep_says_each_risk_it_asked_about_and_each_point_without_an_
     assert "<td>failure</td><td>continuity_plan (month 0, strength 0.60)</td><td>15.0%</td><td>10.0% to 20.0%</td><td>0.300</td>" in page
     assert "<td>collapse</td><td>No package met the target</td><td></td><td></td><td></td><td></td><td>40.0%</td><td></td>" in page
     assert list(built.figures) == ["risk_scatter", "cost_scatter"]
+    assert "true value" not in page, "a search holds the assumptions at their stated values: its interval is the model's value's"
+    assert "the range the model&#x27;s value is in, given the replications run" in page
 
 
 def test_a_sweeps_page_leaves_out_its_points_own_figures_and_tables(tmp_path):
