@@ -252,9 +252,9 @@ class PartnershipModel(mesa.Model):
         p, month = self.state.partnership[0], self.state.month
         now = int(p["phase"])
         if phase == PROPOSAL and p["launch_month"] == month:
-            self.events.add(month, "", "the business case was approved; integration begins")
+            self.events.add(month, "", "the business case was approved; setting up the shared IT begins")
         if phase == INTEGRATION and now in (OPERATING, EXPANSION):
-            self.events.add(month, "", "integration is complete; the shared service is fully operating")
+            self.events.add(month, "", "the shared IT is set up; the shared service now runs in full")
 
     def _log_end(self) -> None:
         """Log the end of the partnership, with its cause and trigger (councils' exits come from the kernel's log)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -459,22 +459,10 @@ def headline(items: Sequence[Item], case_id: str = "") -> Item:
     return next((item for item in items if item.ends), None) or next((item for item in items if case_id and item.case_id == case_id), items[0])
 
 
-#: The partnership's milestones (:meth:`PartnershipModel._log_milestones <sim.frontends.model.PartnershipModel>`) as the
-#: page and its handout say them, in the words of its status line (:data:`PHASE_WORDS`: setting up, then sharing IT): the
-#: model's "integration" read to a room as a modeller's word (the status line had said "setting up" while the timeline
-#: said "integration begins"). The model's event log and events.parquet keep its own words.
-MILESTONE_WORDS = {
-    "the business case was approved; integration begins": "the business case was approved; setting up the shared IT begins",
-    "integration is complete; the shared service is fully operating": "the shared IT is set up; the shared service now runs in full",
-}
-
-
 def item_of(stretch: Stretch) -> Item:
-    """A stretch of the narrated log as an :class:`Item`: the narrative's own parts (its source shown beside them as the tag,
-    a milestone in the room's words: :data:`MILESTONE_WORDS`) and its trigger."""
+    """A stretch of the narrated log as an :class:`Item`: the narrative's own parts (its source shown beside them as the tag)
+    and its trigger."""
     entry = stretch.entry
-    if not entry.council and entry.what in MILESTONE_WORDS:
-        entry = replace(entry, what=MILESTONE_WORDS[entry.what])
     told = tell(stretch.first, stretch.last, stretch.councils, entry, stretch.total, tagged=False, whole=stretch.whole)  # the tag is shown beside the text
     return Item(stretch.first, told, source_words(entry.case), entry.case if entry.case.isdigit() else "", entry.trigger)
 

@@ -154,7 +154,7 @@ def test_an_event_two_councils_share_in_one_month_reads_for_both() -> None:
 def test_sources_and_sizes() -> None:
     log = EventLog()
     log.add(3, "Westmere DC", "a budget shock hit", "", 0.5)
-    log.add(9, "", "the business case was approved; integration begins")
+    log.add(9, "", "the business case was approved; setting up the shared IT begins")
     log.add(20, "Eastshire", "the venture's reserves ran out: it is unsustainable", "case05_commercial_venture", 0.25)
     log.add(21, "Southby DC", "a new champion took up the role", "case01_key_person")
     log.add(22, "Southby DC", "something new", "legacy_it", 0.5)
@@ -162,7 +162,7 @@ def test_sources_and_sizes() -> None:
     assert log.lines() == [
         "Month 3 - Westmere DC - a budget shock hit (outside change) - savings now count for 50% more when it weighs the partnership"
         " (easing over about two years)",
-        "Month 9 - the partnership - the business case was approved; integration begins",
+        "Month 9 - the partnership - the business case was approved; setting up the shared IT begins",
         "Month 20 - Eastshire - the venture's reserves ran out: it is unsustainable (case 05) - the venture's revenue is 25% short of break-even",
         "Month 21 - Southby DC - a new champion took up the role (case 01)",
         "Month 22 - Southby DC - something new (Getting IT right)",
@@ -171,7 +171,7 @@ def test_sources_and_sizes() -> None:
     ]
     assert case_of("political_control") == "exogenous" and case_of("budget_shock") == "" and case_of("") == ""
     # change from outside booked to no cause is outside change in the log itself (its case column and every line), not only on the app's chip
-    assert case_of("", "a budget shock hit") == "exogenous" and case_of("", "the business case was approved; integration begins") == ""
+    assert case_of("", "a budget shock hit") == "exogenous" and case_of("", "the business case was approved; setting up the shared IT begins") == ""
     assert list(log.to_frame()["case"])[:2] == ["exogenous", ""] and "(outside change)" in log.entries[0].text
     assert source("01") == "(case 01)" and source("") == ""
     assert source("Elston et al. 2024") == "(research)" and source("Guide 08 problem 01") == "(Guide 08 problem 01)"
@@ -440,7 +440,7 @@ def test_a_line_of_the_whole_partnership_comes_last_in_its_month_only_as_its_end
     preceded. Only an ending (the model logs each as one of :data:`ENDINGS`) comes last."""
     log = EventLog()
     log.add(12, "Southby DC", GAVE_NOTICE, "case03_misaligned_aspirations", 0.46, trigger="budget_shock")
-    log.add(12, "", "the business case was approved; integration begins", trigger="budget_shock")
+    log.add(12, "", "the business case was approved; setting up the shared IT begins", trigger="budget_shock")
     log.add(12, "", ENDINGS["shelved"], "case02_decision_slippage", trigger="budget_shock")
     told = [s.entry.what for s in log.stretches()]
-    assert told == ["the business case was approved; integration begins", GAVE_NOTICE, ENDINGS["shelved"]], told
+    assert told == ["the business case was approved; setting up the shared IT begins", GAVE_NOTICE, ENDINGS["shelved"]], told

@@ -38,7 +38,7 @@ def test_item_splits_the_narrated_line_into_when_who_what_tag_and_trigger():
     log.add(14, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.18, "Eastshire")
     log.add(15, "Northdale DC", "felt held back by a less mature partner", "case04_maturity_gap", 0.05, "Eastshire")
     log.add(20, "Westmere DC", "an election changed political control", "political_control", 0.1, trigger="election")
-    log.add(22, "", "the business case was approved; integration begins")
+    log.add(22, "", "the business case was approved; setting up the shared IT begins")
     held, election, milestone = (adapter.item_of(s) for s in log.stretches())
     assert (held.month, held.when, held.who, held.tag, held.case_id, held.trigger) == (14, "Months 14-15", "Northdale DC", "case 04", "04", "")
     assert held.text == "felt held back by a less mature partner - most by Eastshire: on a 0-1 scale, its trust in its partners fell by 0.23 in all"
@@ -62,7 +62,7 @@ def test_a_chief_executives_change_and_a_budget_shock_are_tagged_outside_change_
     log.add(2, "Westmere DC", "its chief executive announced their departure", trigger="chief_executive_leaving")
     log.add(5, "Westmere DC", "a new chief executive took up post", trigger="new_chief_executive")
     log.add(9, "Northdale DC", "a budget shock hit", size=0.9, trigger="budget_shock")
-    log.add(12, "", "the business case was approved; integration begins")
+    log.add(12, "", "the business case was approved; setting up the shared IT begins")
     leaving, arrived, shock, milestone = (adapter.item_of(s) for s in log.stretches())
     assert [i.tag for i in (leaving, arrived, shock)] == ["outside change"] * 3 and milestone.tag == ""
     assert shock.line.endswith("[outside change, trigger: a budget shock]")
@@ -93,17 +93,17 @@ def test_an_items_headline_says_what_fired_and_what_opened_it_and_its_detail_the
     deferred = item("Westmere DC", "deferred its decision: its chief executive is about to leave", size="4 months before the successor arrives")
     assert (deferred.headline, deferred.detail) == ("deferred its decision: its chief executive is about to leave", "4 months before the successor arrives")
     assert deferred.line == f"Month 10 - Westmere DC - {deferred.headline} - {deferred.detail} [case 02]"
-    milestone = item("", "the business case was approved; integration begins")
+    milestone = item("", "the business case was approved; setting up the shared IT begins")
     assert (milestone.headline, milestone.detail, milestone.who) == (milestone.text, "", "")
 
 
 def test_a_partnership_wide_line_names_the_partnership_as_the_models_handout_does():
     """The app's handout said 'Month 22 - the business case was approved', the model's 'Month 22 - the partnership - ...'."""
     log = EventLog()
-    log.add(22, "", "the business case was approved; integration begins")
+    log.add(22, "", "the business case was approved; setting up the shared IT begins")
     log.add(30, "", "the partnership collapsed", "case01_key_person", trigger="partner_left")
     milestone, collapsed = (adapter.item_of(s) for s in log.stretches())
-    assert log.lines()[0] == "Month 22 - the partnership - the business case was approved; integration begins"
+    assert log.lines()[0] == "Month 22 - the partnership - the business case was approved; setting up the shared IT begins"
     assert milestone.line == "Month 22 - the partnership - the business case was approved; setting up the shared IT begins"
     assert collapsed.line.startswith("Month 30 - the partnership collapsed, after ")
     assert collapsed.line.endswith("[case 01, trigger: a partner leaving]")
@@ -442,18 +442,18 @@ def test_an_ended_runs_deciding_councils_are_worked_out_once(monkeypatch):
     assert len(built) == len(run.model.events.stretches()), "only the view's own timeline is built again"
 
 
-def test_the_milestones_say_the_status_lines_words_where_the_model_keeps_its_own():
+def test_the_milestones_say_the_status_lines_words_in_the_timeline_and_the_models_log_alike():
     """Case 06's story goes through every phase; its timeline said "the business case was approved; integration begins"
     and "integration is complete; the shared service is fully operating" while the status line said "setting up" and
-    "sharing IT": "integration" a modeller's word in a room. The page's timeline and handout say the status line's words;
-    the model's own event log (and so events.parquet) keeps its own."""
+    "sharing IT": "integration" a modeller's word in a room. The model says the status line's words, so the page, its
+    handout and the event log (and so events.parquet) say the same."""
     run = story_run("06")
     run.run_to_end()
     lines = [item.line for item in run.timeline()]
-    for model_words, room_words in adapter.MILESTONE_WORDS.items():
-        assert any(model_words in line for line in run.model.events.lines()), f"the model no longer says {model_words!r}: say its new words in the room's"
-        assert sum(room_words in line for line in lines) == 1, room_words
-    assert not [line for line in lines if "integration" in line]
+    for words in ("the business case was approved; setting up the shared IT begins", "the shared IT is set up; the shared service now runs in full"):
+        assert sum(words in line for line in run.model.events.lines()) == 1, words
+        assert sum(words in line for line in lines) == 1, words
+    assert not [line for line in [*lines, *run.model.events.lines()] if "integration" in line]
     assert "integration" not in run.handout()
 
 

@@ -334,21 +334,21 @@ def test_a_timeline_line_is_its_headline_with_its_trigger_and_detail_a_click_awa
             "",
             "budget_setting",
         ),
-        adapter.Item(22, Told("Month 22", (), "the business case was approved; integration begins"), "", "", ""),
+        adapter.Item(22, Told("Month 22", (), "the business case was approved; setting up the shared IT begins"), "", "", ""),
     ]
     left, approved = app.timeline_html(items, newest_first=False).split("</li>")[:2]
     headline, _, more = left.partition("<summary>")[2].partition("</summary>")
     assert "left the partnership, after the annual budget setting" in headline and "mostly" not in headline and "trigger" not in headline
     assert "trigger: the annual budget setting" in more and "mostly working together" in more and "sim-detail" in more
     assert f'title="{escape(items[0].line)}"' in left
-    assert "<details" not in approved and "the business case was approved; integration begins" in approved
+    assert "<details" not in approved and "the business case was approved; setting up the shared IT begins" in approved
 
 
 def test_an_opened_event_is_drawn_open_as_its_timeline_grows_until_a_new_run_is_shown():
     """An event opened at its triangle closed at the next month: the page redrew the timeline with every event closed."""
     items = [
         adapter.Item(12, Told("Month 12", ("Westmere DC",), "left the partnership", "the annual budget setting"), "research", "", "budget_setting"),
-        adapter.Item(22, Told("Month 22", (), "the business case was approved; integration begins"), "", "", ""),
+        adapter.Item(22, Told("Month 22", (), "the business case was approved; setting up the shared IT begins"), "", "", ""),
     ]
     key = app.event_key("1", 0)
     assert key != app.event_key("0", 0) and key != app.event_key("1", 1)
