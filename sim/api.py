@@ -12,14 +12,13 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from omegaconf import OmegaConf
 
 from sim.analysis.comparison import MEASURES, lever_lines, run_comparison
 from sim.analysis.stats import draw_precision_plan, precision_plan
 from sim.analysis.summary import Summary, Tally
 from sim.config import assumptions as catalogue
-from sim.config.checks import ConfigError, arguments_checked
+from sim.config.checks import ConfigError, arguments_checked, plain
 from sim.config.model import SECTIONS, ModelConfig, config_problems
 from sim.config.overrides import did_you_mean, split_override
 from sim.config.scenarios import changed, compose_run, load, override_lines, with_policy
@@ -29,15 +28,6 @@ from sim.config.uncertainty import setting_problems, uncertainty_problems
 from sim.frontends.ensemble import check_run
 from sim.frontends.runner import Sinks, run_blocks
 from sim.frontends.runner import fixed as fixed_plan
-
-
-def _plain(value: Any) -> Any:
-    """A NumPy number as the Python number it holds (``np.int64(40)`` as ``40``), anything else as it is.
-
-    A count computed with NumPy or pandas (``df["n"].sum()``) is a NumPy integer, which the settings' checks took for
-    "not a number"; a NumPy float already passes as a Python float.
-    """
-    return value.item() if isinstance(value, np.number) else value
 
 
 def _fixed_problems(fixed: Any) -> list[str]:
@@ -122,8 +112,8 @@ def run(
     rule (:func:`sim.config.uncertainty.uncertainty_problems`); the summary's
     ``uncertainty.mode`` says which ran.
     """
-    replications, precision, seed, block_size, workers = map(_plain, (replications, precision, seed, block_size, workers))
-    replications_per_draw = _plain(replications_per_draw)
+    replications, precision, seed, block_size, workers = map(plain, (replications, precision, seed, block_size, workers))
+    replications_per_draw = plain(replications_per_draw)
     given = {"replications": replications, "precision": precision, "seed": seed, "block_size": block_size, "workers": workers}
     problems = (
         both_problems(replications, precision)
@@ -198,7 +188,7 @@ def compare(
     draws is refused for a mode given here, and makes the default mode give way to ``none`` with
     a warning saying why; ``frame.attrs["uncertainty"]`` says which mode ran.
     """
-    replications, seed, workers, replications_per_draw = map(_plain, (replications, seed, workers, replications_per_draw))
+    replications, seed, workers, replications_per_draw = map(plain, (replications, seed, workers, replications_per_draw))
     settings = compare_settings(
         {
             # a list or tuple, kept in its order (the first is the reference); a set, which has no order, is refused as the command refuses it

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
+import numpy as np
+
 from sim.core.declare import Spec
 
 #: The exit status of every command refusing bad input (one line per problem, nothing written).
@@ -271,6 +273,15 @@ _POUNDS = 10_000
 def _share_hint(percent: str, share: float) -> str:
     """The hint for a share typed as a percentage: `` (a share from 0 to 1: 80% is 0.8)``."""
     return f" (a share from 0 to 1: {percent} is {fmt(share)})"
+
+
+def plain(value: Any) -> Any:
+    """A NumPy number as the Python number it holds (``np.int64(40)`` as ``40``), anything else as it is.
+
+    A value computed with NumPy or pandas (``df["n"].sum()``, ``np.int64(2)``) is a NumPy number, which the checks
+    took for "not a number" and a config cannot hold; a NumPy truth value (``np.True_``) is not a number and stays one.
+    """
+    return value.item() if isinstance(value, np.number) else value
 
 
 def check_number(path: str, value: Any, spec: Spec) -> list[str]:

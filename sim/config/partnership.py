@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim.config.checks import ConfigError, arguments_checked
+from sim.config.checks import ConfigError, arguments_checked, plain
 from sim.config.distributions import describe, is_dist, plain_words, render_range, sample
 from sim.config.model import MAX_COUNCILS, MIN_COUNCILS, ModelConfig, model_config
 from sim.config.overrides import did_you_mean, literal, setting_words, unit_words
@@ -74,9 +74,10 @@ def council(name: str, **values: Any) -> Council:
 
     An unknown attribute or a value outside its range is reported by :func:`partnership`, with
     every other problem of the partnership, one line each. An attribute given as ``None`` is not
-    stated: it comes from the scenario, as if left out.
+    stated: it comes from the scenario, as if left out. A NumPy number is taken as the Python
+    number it holds (:func:`~sim.config.checks.plain`).
     """
-    return Council(name, {key: value for key, value in values.items() if value is not None})
+    return Council(name, {key: plain(value) for key, value in values.items() if value is not None})
 
 
 def _known(c: Council) -> dict[str, Any]:
@@ -346,7 +347,7 @@ def partnership(
         Listing every unknown attribute, every value outside its range, a council without a name
         or with another's, and a ``fixed`` that is not True or False, one line each.
     """
-    values = {key: value for key, value in values.items() if value is not None}
+    values = {key: plain(value) for key, value in values.items() if value is not None}
     problems = [
         f"{key} is not a partnership attribute{_hint(key, list(_PARTNERSHIP), _COUNCIL, _TO_COUNCIL)} (known: {', '.join(_PARTNERSHIP)})"
         for key in values

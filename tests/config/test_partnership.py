@@ -333,3 +333,14 @@ def test_a_council_name_with_a_dollar_and_braces_saves_and_loads_as_itself(tmp_p
     again = sim.load("ours", config_dir=tmp_path)
     assert [c.name for c in again.councils] == names
     assert again.councils == p.councils and again.partnership == p.partnership
+
+
+def test_a_councils_and_a_partnerships_numpy_numbers_are_the_numbers_they_hold() -> None:
+    """sim.partnership([sim.council("A", size=np.int64(2)), ...]) (a size read from a DataFrame) said
+    "council 'A': size = np.int64(2) is not a number (allowed: [0.1, 20])"; a NumPy truth value is still not a number."""
+    given = sim.partnership([sim.council("A", size=np.int64(2), it_maturity=np.float32(0.25)), sim.council("B")], promised_savings=np.float64(0.5))
+    plain = sim.partnership([sim.council("A", size=2, it_maturity=0.25), sim.council("B")], promised_savings=0.5)
+    assert given == plain and type(given.councils[0].size) is type(plain.councils[0].size)
+    with pytest.raises(ConfigError) as refused:
+        sim.partnership([sim.council("A", size=np.True_), sim.council("B")])
+    assert refused.value.problems == ["council 'A': size = np.True_ is not a number (allowed: [0.1, 20])"]
