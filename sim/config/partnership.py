@@ -171,7 +171,14 @@ class Partnership(ModelConfig):
             default each setting by its council's name and its meaning, the value in plain words, as notebook 03 says a
             case's scenario (:func:`~sim.config.overrides.setting_words`: "Neighbour District: appetite for risk [0 averse
             .. 1 seeking]: varies between simulated partnerships: usually 0.14 to 0.86 (the middle 90%), on average 0.50").
+
+        Raises
+        ------
+        ConfigError
+            When ``exact`` is not True or False (``exact="no"`` read as true gave the researcher's form).
         """
+        if not isinstance(exact, bool):
+            raise ConfigError([f"exact = {exact!r} must be True or False"])
         names = [c.name for c in self.councils]
 
         def shown(path: str, value: Any) -> str:

@@ -344,3 +344,13 @@ def test_a_councils_and_a_partnerships_numpy_numbers_are_the_numbers_they_hold()
     with pytest.raises(ConfigError) as refused:
         sim.partnership([sim.council("A", size=np.True_), sim.council("B")])
     assert refused.value.problems == ["council 'A': size = np.True_ is not a number (allowed: [0.1, 20])"]
+
+
+@pytest.mark.parametrize("exact", ["no", 1, None])
+def test_describe_takes_only_true_or_false_for_exact(exact) -> None:
+    """ours.describe(exact="no") gave the exact form ("no" is true): it is refused, naming the value."""
+    ours = sim.partnership([sim.council("A"), sim.council("B")])
+    with pytest.raises(ConfigError) as refused:
+        ours.describe(exact=exact)
+    assert refused.value.problems == [f"exact = {exact!r} must be True or False"]
+    assert ours.describe(exact=True) != ours.describe(exact=False)
