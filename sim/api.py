@@ -135,7 +135,7 @@ def run(
     if problems:
         raise ConfigError(problems)
     if note:
-        warnings.warn(note, stacklevel=2)
+        warnings.warn(note, stacklevel=3)
     tally = Tally(int(config.partnership.horizon_months))
     if precision is None:
         plan = fixed_plan(int(replications), block_size)
@@ -209,7 +209,7 @@ def compare(
     if problems:
         raise ConfigError(problems)
     if note:
-        warnings.warn(note, stacklevel=2)
+        warnings.warn(note, stacklevel=3)
     if isinstance(scenario, ModelConfig):
         change = _override_change(overrides, config_dir)
         configs = {policy: changed(with_policy(scenario, policy, config_dir), change) for policy in policies}

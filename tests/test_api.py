@@ -223,3 +223,17 @@ def test_run_and_compare_drawing_from_a_posterior_worth_few_points_warn_and_reco
         warnings.simplefilter("error")  # the shipped posterior is worth over a thousand points: no warning
         shipped = sim.run(scenario, seed=3, replications=40, uncertainty="posterior", replications_per_draw=10)
     assert shipped["uncertainty"]["posterior_effective_size"] > 1000
+
+
+def test_a_warning_points_at_the_line_of_the_caller_not_at_the_argument_check(tmp_path):
+    """sim.run(config, replications=40) warned from sim/config/checks.py:103 ('return function(*args, **kwargs)'), the wrapper
+    that checks the arguments, so a notebook showed a line of the package, not the call to change; sim.compare and
+    sim.run_ensemble alike."""
+    small = tmp_path / "small.csv"
+    pd.read_parquet(shipped_path()).head(6).assign(weight=[0.8, 0.15, 0.02, 0.01, 0.01, 0.01]).to_csv(small, index=False)
+    scenario = load("baseline", overrides=["partnership.horizon_months=24"])
+    with pytest.warns(UserWarning) as caught:
+        sim.run(scenario, seed=3, replications=20)
+        sim.compare(scenario, ["none", "continuity_plan"], replications=20, seed=1)
+        sim.run_ensemble(scenario, replications=40, seed=3, uncertainty="posterior", posterior=small, replications_per_draw=10)
+    assert [warning.filename for warning in caught] == [__file__] * 3

@@ -151,7 +151,7 @@ def run_ensemble(
     check_run(replications, seed, block_size, first_rep, workers)
     drawn = make_uncertainty(uncertainty, replications_per_draw, fixed, posterior)
     if drawn is not None and (note := small_posterior_note(drawn, drawn.draws_for(replications, first_rep))):
-        warnings.warn(note, stacklevel=2)
+        warnings.warn(note, stacklevel=3)
     threads = available_cores() if workers is None else int(workers)
     parts = [simulate(config, reps, int(seed), workers=threads, uncertainty=drawn) for reps in blocks(int(replications), int(block_size), int(first_rep))]
     frame = Table.concat(parts).to_pandas()
