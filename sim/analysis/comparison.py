@@ -100,8 +100,8 @@ class PairedTally:
     """Policies run on the same replications, compared with the first, accumulated block by block.
 
     Keeps per policy the count of each measure, the discordant counts against the
-    reference, and the moments of the money figures and of the paired difference in net
-    savings; for each measure, each lever's cost and paired difference jointly
+    reference, and the moments of the money figures and of the paired differences in lever
+    cost and net savings; for each measure, each lever's extra cost over the reference and its paired difference jointly
     (:class:`sim.analysis.stats.CrossMoments`, for :meth:`cheaper`). Without parameter draws memory
     does not depend on the number of replications; with them it grows with the draws (per-draw moments), never with the
     replications of a draw.
@@ -115,9 +115,10 @@ class PairedTally:
         self.only_policy = {p: dict.fromkeys(MEASURES, 0) for p in self.policies}
         self.money = {p: {m: Moments() for m in MONEY} for p in self.policies}
         self.difference = {p: Moments() for p in self.policies}
+        self.cost_difference = {p: Moments() for p in self.policies}
         # per half-draw 2 d + (rep % 2), with parameter draws
         self.by_draw: dict[str, DrawMoments] | None = None
-        # by measure, per parameter draw (one group without draws): each lever's cost and paired difference in the measure, jointly
+        # by measure, per parameter draw (one group without draws): each lever's extra cost and paired difference in the measure, jointly
         levers = len(self.policies) - 1
         self.joint = {measure: CrossMoments(2 * levers) for measure in MEASURES} if levers else {}
 
@@ -125,7 +126,7 @@ class PairedTally:
         """Add one block: each policy's table of the same replications."""
         reference = self.policies[0]
         ref_reps, ref_outcome, ref_money = _columns(tables[reference])
-        costs: list[np.ndarray] = []  # each lever's cost, then its paired difference in each measure: the joint columns
+        costs: list[np.ndarray] = []  # each lever's extra cost over the reference, then its paired difference in each measure: the joint columns
         differences: dict[str, list[np.ndarray]] = {measure: [] for measure in MEASURES}
         for policy in self.policies:
             reps, outcome, money = _columns(tables[policy])
@@ -138,11 +139,13 @@ class PairedTally:
                 self.only_policy[policy][measure] += int((~a & b).sum())
                 if policy != reference:
                     differences[measure].append(b.astype(float) - a)
+            extra = money["lever_cost"] - ref_money["lever_cost"]
             if policy != reference:
-                costs.append(money["lever_cost"])
+                costs.append(extra)
             for m in MONEY:
                 self.money[policy][m] += Moments.of(money[m])
             self.difference[policy] += Moments.of(money["net_savings"] - ref_money["net_savings"])
+            self.cost_difference[policy] += Moments.of(extra)
         draw = _draws(tables[reference])
         if draw is not None:
             self._add_draws(np.asarray(draw, np.int64), ref_reps, ref_outcome, ref_money["net_savings"], tables)
@@ -276,7 +279,9 @@ class PairedTally:
     def cheaper(self, measure: str, confidence: float = 0.95) -> dict[str, dict[str, Doubt]]:
         """For each lever that measurably lowers ``measure``, the levers whose cost per point avoided is measurably above its own (paired).
 
-        Levers ``A`` and ``B`` costing ``cA`` and ``cB`` (mean lever cost per partnership) that
+        A point avoided is bought by what a lever costs more than the reference (its paired
+        difference in lever cost; its whole cost where the reference is no lever): levers ``A``
+        and ``B`` costing ``cA`` and ``cB`` more (mean per partnership) that
         avoid ``pA`` and ``pB`` of the chance (both above zero) cost the same per point where
         ``X = cA pB - cB pA`` is zero, and ``A`` less where it is below zero. Every policy ran the
         same replications, so ``X``'s interval comes from the replications' paired outcomes
@@ -373,6 +378,7 @@ class PairedTally:
             for m in MONEY:
                 _put(row, m, self.money[policy][m].interval(confidence))
             _put(row, "net_savings_difference", None if i == 0 else self.difference[policy].interval(confidence))
+            _put(row, "lever_cost_difference", None if i == 0 else self.cost_difference[policy].interval(confidence))
             if self.by_draw is not None:
                 self._totals(row, policy, i == 0, confidence)
             rows.append(row)
@@ -866,14 +872,10 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
                 before, after = percents_apart(ref[m], row[m])
                 level = f"{before} with {policy_phrase(reference)}, {after} with it"
             clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({level}; difference {_pts(low)} to {_pts(high)} points)")
-    cost, gap = row["lever_cost"], row["lever_cost"] - ref["lever_cost"]
+    cost, gap = row["lever_cost"], row.get("lever_cost_difference", row["lever_cost"] - ref["lever_cost"])
     spent = "costs nothing" if cost == 0 else f"costs GBP {amount(cost)} m per partnership"
     if ref["lever_cost"] != 0:  # the reference is a lever too: what choosing this one instead adds to the bill
-        spent += (
-            f", as much as {policy_phrase(reference)}"
-            if gap == 0
-            else f", GBP {amount(abs(gap))} m {'more' if gap > 0 else 'less'} than {policy_phrase(reference)}"
-        )
+        spent += f", {cost_gap_words(gap, reference)}"
     clauses.append(spent)
     low, high, d = row["net_savings_difference_low"], row["net_savings_difference_high"], row["net_savings_difference"]
     if low > 0 or high < 0:
@@ -884,6 +886,23 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     else:
         clauses.append(f"does not measurably change net savings (difference {_money_span(low, high)})")
     return f"{policy_words(policy)}, compared with {policy_phrase(reference)}, {listed(clauses)}."
+
+
+def cost_gap_words(gap: float, reference: str) -> str:
+    """How much more or less a policy costs than a reference that is a lever, as the sentences and the forest plot say it.
+
+    ``GBP 0.49 m more than continuity plan``, ``GBP 0.08 m less than ...``, ``as much as ...``.
+
+    Parameters
+    ----------
+    gap
+        Its lever cost less the reference's, GBP m per partnership.
+    reference
+        The reference policy's name.
+    """
+    if gap == 0:
+        return f"as much as {policy_phrase(reference)}"
+    return f"GBP {amount(abs(gap))} m {'more' if gap > 0 else 'less'} than {policy_phrase(reference)}"
 
 
 def _points_span(low: float, high: float) -> str:
@@ -1329,7 +1348,8 @@ class LeverValue:
     lever
         The lever as the sentence names it (:func:`policy_words`).
     per_point
-        Its cost per percentage point avoided, GBP m per partnership.
+        What it costs more than the reference (its whole cost where the reference is no lever) per percentage point avoided,
+        GBP m per partnership; zero or below where it costs no more than the reference (:attr:`dominates`).
     low, high
         That cost at the high and at the low end of the interval of the points avoided: the interval of the cost per point.
     pays
@@ -1359,6 +1379,11 @@ class LeverValue:
     cheaper_than: Mapping[str, Doubt] = field(default_factory=dict)
     paired: bool = True
 
+    @property
+    def dominates(self) -> bool:
+        """Whether it lowers the chance at no more cost than the reference (a lever cheaper than a lever compared with): no cost per point to pay."""
+        return self.per_point <= 0
+
 
 def _holds(row: Any, name: str, below: bool) -> Doubt:
     """Whether a difference the Monte Carlo interval puts below (or above) zero stays there once the doubt about the assumptions is counted."""
@@ -1377,7 +1402,8 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
     difference's interval lies below zero; it pays for itself where, net of its cost, savings
     measurably rise (``net_savings_difference_low`` above zero); each claim's :data:`Doubt` is
     ``"lost"`` where its total interval reaches zero and ``"untested"`` where the draws could not
-    measure the doubt about the assumptions (``parameter_share`` 0). Which levers it costs
+    measure the doubt about the assumptions (``parameter_share`` 0). Its cost per point is what it costs more than the
+    reference (:func:`extra_costs`), so a lever cheaper than a lever compared with dominates it (:attr:`LeverValue.dominates`). Which levers it costs
     measurably less than per point comes from ``<measure>_cheaper_than`` (the paired comparison,
     :meth:`PairedTally.cheaper`) with its ``_lost`` and ``_untested``; a row without it (a
     ``comparison.parquet`` written before it, or its older rows in a sweep's table: the column missing
@@ -1398,10 +1424,10 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
     """
     name = f"{measure}_difference"
     values = []
-    rows = comparison[comparison[f"{name}_high"] < 0]
-    for _, row in rows.iterrows():
-        cost = row["lever_cost"]
-        low, high = per_point_interval(cost, 100 * row[f"{name}_low"], 100 * row[f"{name}_high"])
+    lowering = comparison[f"{name}_high"] < 0
+    rows, extra = comparison[lowering], extra_costs(comparison)[lowering.to_numpy()]
+    for (_, row), cost in zip(rows.iterrows(), extra, strict=True):
+        low, high = sorted(per_point_interval(cost, 100 * row[f"{name}_low"], 100 * row[f"{name}_high"]))
         pays = bool(row.get("net_savings_difference_low", np.nan) > 0)
         rise = _holds(row, "net_savings_difference", below=False) if pays else ""
         cheaper: dict[str, Doubt] = {}
@@ -1425,6 +1451,27 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
             )
         )
     return [v if v.paired else replace(v, cheaper_than={w.lever: "" for w in values if w.low > v.high}) for v in values]
+
+
+def extra_costs(comparison: Any) -> np.ndarray:
+    """What each policy of a comparison costs more than the reference, GBP m per partnership: the cost that buys its difference.
+
+    ``lever_cost_difference`` (the paired difference, :meth:`PairedTally.frame`); for a ``comparison.parquet`` written before it
+    was, each row's ``lever_cost`` less the reference's where the rows given hold it (the first, its differences nan), else
+    ``lever_cost`` (the reference then taken to be no lever). Nan on the reference's row.
+
+    Parameters
+    ----------
+    comparison
+        ``comparison.parquet`` as a DataFrame (:func:`compare_policies`), or some of its rows.
+    """
+    if "lever_cost_difference" in comparison:
+        return comparison["lever_cost_difference"].to_numpy(float)
+    cost = comparison["lever_cost"].to_numpy(float)
+    first = comparison.iloc[0] if len(comparison) else None
+    if first is not None and np.isnan(first["collapse_difference"]):
+        return np.where(comparison["collapse_difference"].isna(), np.nan, cost - first["lever_cost"])
+    return cost
 
 
 def _named(row: Any, column: str) -> list[str] | None:
@@ -1456,19 +1503,24 @@ def per_point_interval(cost: Any, difference_low: Any, difference_high: Any) -> 
     return cost / -difference_low, cost / -difference_high
 
 
+def priced(levers: Sequence[LeverValue]) -> list[LeverValue]:
+    """The levers whose points avoided have a price: neither paying for themselves nor costing no more than the reference (dominating it)."""
+    return [v for v in levers if not v.pays and not v.dominates]
+
+
 def least_per_point(levers: Sequence[LeverValue]) -> list[LeverValue]:
-    """Of the levers that do not pay for themselves, the one that costs the least per point and those that cannot be told from it.
+    """Of the levers whose points have a price (:func:`priced`), the one that costs the least per point and those that cannot be told from it.
 
     The cheapest by its cost per point first, then, in order of cost per point, every other
     lever it is not measurably cheaper than (:attr:`LeverValue.cheaper_than`): the levers
-    :func:`best_value` names and the forest plot's cost panel marks. Empty where every lever pays for itself.
+    :func:`best_value` names and the forest plot's cost panel marks. Empty where none has a price.
 
     Parameters
     ----------
     levers
         The levers that measurably lower the chance (:func:`lever_values`).
     """
-    rest = sorted((v for v in levers if not v.pays), key=lambda v: v.per_point)
+    rest = sorted(priced(levers), key=lambda v: v.per_point)
     if not rest:
         return []
     return [rest[0], *(v for v in rest[1:] if v.lever not in rest[0].cheaper_than)]
@@ -1512,7 +1564,7 @@ def measurably_least(levers: Sequence[LeverValue]) -> Least | None:
         The levers that measurably lower the chance (:func:`lever_values`), in the order a table lists them.
     """
     close = least_per_point(levers)
-    if len(close) != 1 or sum(not v.pays for v in levers) < 2:
+    if len(close) != 1 or len(priced(levers)) < 2:
         return None
     cheapest = close[0]
     if cheapest.drop == "lost":
@@ -1540,7 +1592,8 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
     """Which of the levers that measurably lower ``measure`` are the better buy, in a sentence that claims no more than the numbers show.
 
     A lever that pays for itself (net of its cost, savings measurably rise) is the better buy
-    whatever it costs per point. The others are ranked by their cost per point only where the
+    whatever it costs per point, and so is one that costs no more than the reference (a lever
+    compared with a dearer lever: :attr:`LeverValue.dominates`). The others are ranked by their cost per point only where the
     difference is measurable (:func:`least_per_point`): the cheapest is named alone where it is
     measurably cheaper than every other, on the paired replications (:meth:`PairedTally.cheaper`);
     otherwise the levers that cannot be told from it are named with it. Where the run tells the
@@ -1572,6 +1625,14 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
         said.append(
             f"{lead}{listed(pays)} {'pays for itself' if one else 'pay for themselves'}: {'it lowers' if one else 'they lower'} {measure} and,"
             f" net of {'its' if one else 'their'} cost, savings measurably rise."
+        )
+        lead = "Of the others, the best value: "
+    dominating = [f"{v.lever}{v.caveat}" for v in levers if v.dominates and not v.pays]
+    if dominating:
+        one = len(dominating) == 1
+        said.append(
+            f"{lead}{listed(dominating)} {'lowers' if one else 'lower'} {measure} at no more cost than the policy compared with:"
+            f" {'it dominates' if one else 'they dominate'} it, with no cost per point to pay."
         )
         lead = "Of the others, the best value: "
     close = least_per_point(levers)

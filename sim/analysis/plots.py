@@ -28,9 +28,20 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
-from sim.analysis.comparison import Doubt, LeverValue, lever_values, measurably_least, policy_phrase, policy_with, policy_words
+from sim.analysis.comparison import (
+    Doubt,
+    LeverValue,
+    MoneyChange,
+    extra_costs,
+    lever_values,
+    measurably_least,
+    money_changes,
+    policy_phrase,
+    policy_with,
+    policy_words,
+)
 from sim.analysis.stats import wilson
-from sim.analysis.summary import YEARS, listed
+from sim.analysis.summary import YEARS, amount, listed
 from sim.config.settings import NO_POLICY
 from sim.frontends.table import input_path, input_title
 from sim.frontends.trajectories import VARIABLES
@@ -745,6 +756,19 @@ LOST_WORDS = {
 }
 
 
+def _savings_words(change: MoneyChange | None) -> str:
+    """A second line for a lever that does not lower collapse, where net of its cost its savings measurably change ('' where they do not).
+
+    As :func:`sim.analysis.comparison.money_words` says it in the sentences (a panel saying only "no measurable effect on collapse"
+    hid a measurable rise), with "if it holds" where its total interval does not back it or the draws could not measure its doubt
+    (the sentences say which).
+    """
+    if change is None:
+        return ""
+    doubt = " (if it holds)" if change.doubt else ""
+    return f"\nnet of its cost, savings {'rise' if change.rises else 'fall'} by GBP {amount(abs(change.difference), 2)} m{doubt}"
+
+
 def _doubt_words(doubted: Sequence[tuple[str, Doubt]]) -> str:
     """Why a lever's claims (``drop``, ``rise``, ``rank``) may not hold, each with its :data:`Doubt`, in one line of the cost panel.
 
@@ -797,7 +821,11 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         the cost per point of the lever that, of those not paying for themselves, the paired comparison tells cheapest per point
         (:func:`sim.analysis.comparison.measurably_least`, as the best value says it), with "if the rank holds" where the doubt
         about the assumptions could undo that ("measurably raises collapse" where its interval lies above zero, "no
-        measurable effect on collapse" where it holds zero). One row per policy, so no two labels overlap however many there are.
+        measurable effect on collapse" where it holds zero, each with a second line where net of its cost its savings measurably
+        rise or fall). Where the reference is a lever (it costs something: a dashed line at its cost), a point avoided is priced
+        at what the lever costs beyond it (:func:`sim.analysis.comparison.extra_costs`), a lever lowering collapse at no more cost
+        "dominates" it, and one raising collapse at more cost is "worse and dearer". One row per policy, so no two labels overlap
+        however many there are.
     """
     measures = [m for m in measures if f"{m}_difference" in comparison.columns]
     reference = str(comparison["policy"].iloc[0])
@@ -836,37 +864,48 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     spend = rows["lever_cost"].to_numpy(float)
     cost.plot(spend, y, "o", color=NEUTRAL)
     cost.hlines(y, 0, spend, color=NEUTRAL, linewidth=2)
+    reference_cost = float(comparison["lever_cost"].iloc[0])
+    if reference_cost:  # a lever's points are bought by the part of its bar beyond this line
+        cost.axvline(reference_cost, color=NEUTRAL, linestyle="dashed", linewidth=1)
     if "collapse" in measures:
         raises = rows["collapse_difference_low"].to_numpy(float) > 0
         # the rule notebook 02's best value has (sim.analysis.comparison.lever_values): a lever that lowers collapse and, net of
-        # its cost, measurably raises savings pays for itself, the better buy whatever it costs per point
-        values = {v.lever: v for v in lever_values(rows)}
+        # its cost, measurably raises savings pays for itself, the better buy whatever it costs per point; one that costs no more
+        # than the reference (a lever) dominates it; the others' points are priced at what they cost more than the reference
+        values = {v.lever: v for v in lever_values(comparison)}
         least = _least_words(list(values.values()))
+        savings = {c.lever: c for c in money_changes(rows)} if "net_savings_difference_low" in rows else {}
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
-        for row, s, policy, raised in zip(y, spend, rows["policy"], raises, strict=True):
+        for row, extra, policy, raised in zip(y, extra_costs(comparison)[1:], rows["policy"], raises, strict=True):
             v = values.get(policy_words(str(policy)))
             if v is None:
                 words = "measurably raises collapse" if raised else "no measurable effect on collapse"
+                if raised and reference_cost and extra > 0:  # against a lever
+                    words = "worse and dearer: raises collapse, costs more"
+                words += _savings_words(savings.get(policy_words(str(policy))))
                 doubted: list[tuple[str, Doubt]] = []
             else:
                 words = (
                     "pays for itself: net of its cost, savings rise"
                     if v.pays
+                    else f"dominates {policy_phrase(reference)}: lowers collapse, {'costs less' if extra < 0 else 'costs the same'}"
+                    if v.dominates and reference_cost
+                    else "lowers collapse at no cost"
+                    if v.dominates
                     else f"GBP {v.per_point:.3f} m per point of collapse avoided{least.get(v.lever, ('', ''))[0]}"
-                    if s > 0
-                    else ""
                 )
                 # one (what, doubt) per claim its total interval does not back or the draws could not test
                 doubted = [(what, doubt) for what, doubt in (("drop", v.drop), ("rise", v.rise), ("rank", least.get(v.lever, ("", ""))[1])) if doubt]
-            if words and doubted:
+            if doubted:
                 whats = [what for what, _ in doubted]
                 words += f"\n(if the {' and '.join(whats)} {'holds' if len(whats) == 1 else 'hold'}: {_doubt_words(doubted)})"
-            if words:
-                cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
-    cost.set_xlim(0, max(float(spend.max()) * 1.15, 0.01))
+            cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
+    cost.set_xlim(0, max(float(spend.max()) * 1.15, reference_cost * 1.15, 0.01))
     cost.tick_params(axis="y", left=False, labelleft=False)
-    cost.set_xlabel("lever cost (GBP m per partnership)")
-    cost.set_title("Lever cost (and per point of collapse avoided)", loc="left")
+    beyond = policy_phrase(reference)
+    cost.set_xlabel("lever cost (GBP m per partnership" + (f"; dashed: {beyond}'s)" if reference_cost else ")"))
+    per_point = f"(and, of the cost beyond {beyond}'s,\nper point of collapse avoided)" if reference_cost else "(and per point of collapse avoided)"
+    cost.set_title(f"Lever cost {per_point}", loc="left")
     cost.grid(axis="x", alpha=0.3)
     if title:
         fig.suptitle(_title(fig, title))

@@ -431,11 +431,11 @@ def test_the_older_points_of_a_sweep_resumed_across_versions_keep_the_overlap_te
     assert [v.paired for v in after] == [True, True] and dict(after[0].cheaper_than) == {"Open motivations": "lost"}
 
 
-def _saved(n: int, saved: np.ndarray, draws: int = 0) -> pd.DataFrame:
-    """``n`` partnerships that all collapse but for the replications ``saved``, at a lever cost of 1 (GBP m); ``draws`` equal parameter draws."""
+def _saved(n: int, saved: np.ndarray, draws: int = 0, cost: float = 1.0) -> pd.DataFrame:
+    """``n`` partnerships that all collapse but for the replications ``saved``, at a lever cost of ``cost`` (GBP m); ``draws`` equal parameter draws."""
     outcome = np.full(n, "collapsed", dtype=object)
     outcome[saved] = "sustained"
-    table = _table(list(outcome), 1.0, [0.0] * n)
+    table = _table(list(outcome), cost, [0.0] * n)
     if draws:
         table["draw"] = np.arange(n) // (n // draws)
     return table
@@ -443,7 +443,7 @@ def _saved(n: int, saved: np.ndarray, draws: int = 0) -> pd.DataFrame:
 
 def _costs_per_point(saved_a: np.ndarray, saved_b: np.ndarray, n: int = 1000, draws: int = 0) -> pd.DataFrame:
     """Two levers of the same cost run on ``n`` paired partnerships that all collapse without a lever: each saves the replications given."""
-    tables = {"none": _saved(n, np.array([], int), draws), "staged_scope": _saved(n, saved_a, draws), "open_motivations": _saved(n, saved_b, draws)}
+    tables = {"none": _saved(n, np.array([], int), draws, cost=0.0), "staged_scope": _saved(n, saved_a, draws), "open_motivations": _saved(n, saved_b, draws)}
     return compare_policies(tables)
 
 
@@ -500,15 +500,15 @@ def test_a_lever_saving_four_partnerships_the_other_does_not_is_not_measurably_c
     reference = np.full(n, "completed", dtype=object)
     reference[:40] = "collapsed"
 
-    def table(outcome: np.ndarray) -> pd.DataFrame:
-        return _table(list(outcome), 0.1, [0.0] * n)
+    def table(outcome: np.ndarray, cost: float = 0.1) -> pd.DataFrame:
+        return _table(list(outcome), cost, [0.0] * n)
 
     said = {}
     for extra in (4, 5):
         a, b = reference.copy(), reference.copy()
         a[:24], b[: 24 - extra] = "completed", "completed"
         tally = PairedTally(["none", "staged_scope", "open_motivations"])
-        tally.add({"none": table(reference), "staged_scope": table(a), "open_motivations": table(b)})
+        tally.add({"none": table(reference, 0.0), "staged_scope": table(a), "open_motivations": table(b)})
         said[extra] = tally.cheaper("collapse")
         assert (paired_counts(n, extra, 0).high >= 0) == (extra == 4)
     assert said == {4: {"staged_scope": {}, "open_motivations": {}}, 5: {"staged_scope": {"open_motivations": ""}, "open_motivations": {}}}
@@ -747,3 +747,37 @@ def test_a_lever_compared_with_another_lever_says_how_much_more_or_less_it_costs
     assert "costs nothing, GBP 0.11 m less than continuity plan and " in sentence(frame, "nothing_new")
     against_none = compare_policies({"none": _table(outcomes, 0.0, [1.0] * 6), "staged_scope": _table(outcomes, 0.03, [1.1] * 6)})
     assert "costs GBP 0.03 m per partnership and " in sentence(against_none, "staged_scope")
+
+
+def test_a_lever_compared_with_a_lever_prices_its_points_at_what_it_costs_more_and_one_cheaper_and_better_dominates():
+    """With a lever as the reference (sim-compare 'policies=[continuity_plan,it_harmonisation_first,staged_scope]'), the cost per
+    point and the paired 'cheaper than' test divided each lever's whole cost by the points it avoids compared with the reference,
+    though the reference's own cost buys none of them: what buys them is what the lever costs more. Here Staged scope costs 0.2 more
+    than the reference and avoids 10 points, IT harmonisation first 2.0 more for 30 (whole costs 1.2 and 3.0 ranked them the other
+    way), and Open motivations avoids 5 points for 0.5 less than the reference: it dominates it, no price per point to pay."""
+    n = 1000
+
+    def lever(saved: int, cost: float) -> pd.DataFrame:
+        return _table(["sustained"] * saved + ["collapsed"] * (n - saved), cost, [0.0] * n)
+
+    frame = compare_policies(
+        {"continuity_plan": lever(0, 1.0), "staged_scope": lever(100, 1.2), "it_harmonisation_first": lever(300, 3.0), "open_motivations": lever(50, 0.5)}
+    )
+    by_policy = frame.set_index("policy")
+    assert by_policy.loc["staged_scope", ["lever_cost_difference", "lever_cost_difference_low", "lever_cost_difference_high"]].tolist() == pytest.approx(
+        [0.2] * 3
+    )
+    assert np.isnan(by_policy.loc["continuity_plan", "lever_cost_difference"])
+    assert by_policy.loc["staged_scope", "collapse_cheaper_than"] == "it_harmonisation_first"
+    assert by_policy.loc["it_harmonisation_first", "collapse_cheaper_than"] == ""
+    staged, harmonisation, motivations = lever_values(frame)
+    assert (staged.per_point, harmonisation.per_point) == pytest.approx((0.02, 2.0 / 30))
+    assert motivations.dominates and not staged.dominates and motivations.per_point < 0
+    assert best_value([staged, harmonisation, motivations]) == (
+        "The best value: Open motivations lowers collapse at no more cost than the policy compared with: it dominates it, with no cost per"
+        " point to pay. Of the others, the best value: Staged scope, at GBP 0.020 m per percentage point of collapse avoided (95% interval"
+        f" {staged.low:.3f} to {staged.high:.3f}), measurably less than any of the others (on the same simulated partnerships, the 95%"
+        " interval of the difference between its cost per point and each other one's lies below zero)."
+    )
+    older = frame.drop(columns=[c for c in frame if c.startswith("lever_cost_difference")])  # a comparison.parquet written before the column
+    assert [v.per_point for v in lever_values(older)] == pytest.approx([v.per_point for v in (staged, harmonisation, motivations)])

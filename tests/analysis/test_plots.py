@@ -445,6 +445,49 @@ def test_forest_plot_says_a_lever_that_measurably_raises_collapse_raises_it():
     assert [t.get_text() for t in cost.texts] == ["measurably raises collapse", "no measurable effect on collapse"]
 
 
+def test_forest_plot_against_a_lever_prices_a_point_at_the_cost_beyond_it_and_says_which_levers_dominate_or_are_dominated():
+    """Against continuity plan (GBP 0.11 m), IT harmonisation first (GBP 0.60 m, 3.5 points of collapse avoided) read "GBP 0.171 m per
+    point", its whole cost over the points it avoids compared with a lever whose own cost buys none of them: the GBP 0.49 m more
+    gives 0.140. Staged scope, cheaper than continuity plan and lowering collapse, was priced at GBP 0.030 m a point where it
+    dominates it; Agreed decision process, dearer and raising collapse, read only "measurably raises collapse"."""
+    rows = [
+        {"policy": "continuity_plan", "lever_cost": 0.11},
+        {"policy": "it_harmonisation_first", "lever_cost": 0.6},
+        {"policy": "staged_scope", "lever_cost": 0.03},
+        {"policy": "agreed_decision_process", "lever_cost": 0.2},
+    ]
+    effects = [(np.nan, np.nan, np.nan), (-0.035, -0.05, -0.02), (-0.01, -0.02, -0.001), (0.02, 0.006, 0.034)]
+    for row, (effect, low, high) in zip(rows, effects, strict=True):
+        for m in ("shelved", "collapse", "failure"):
+            row |= {f"{m}_difference": effect, f"{m}_difference_low": low, f"{m}_difference_high": high}
+        row |= {"lever_cost_difference": row["lever_cost"] - 0.11 if low == low else np.nan}
+    fig = drawn(plots.forest_figure(pd.DataFrame(rows)))
+    cost = fig.axes[1]
+    assert [t.get_text() for t in cost.texts] == [
+        "GBP 0.140 m per point of collapse avoided",
+        "dominates continuity plan: lowers collapse, costs less",
+        "worse and dearer: raises collapse, costs more",
+    ]
+    assert [line.get_xdata()[0] for line in cost.get_lines() if line.get_linestyle() == "--"] == [0.11]  # the reference's cost
+    assert "beyond continuity plan's" in cost.get_title(loc="left") and "dashed: continuity plan's" in cost.get_xlabel()
+    assert not small_texts(fig)
+
+
+def test_forest_plot_says_a_measurable_change_in_savings_of_a_lever_with_no_measurable_effect_on_collapse():
+    """Agreed decision process, which measurably raises net savings (GBP 0.33 m), read only "no measurable effect on collapse"."""
+    rows = [{"policy": "none", "lever_cost": 0.0}, {"policy": "agreed_decision_process", "lever_cost": 0.03}, {"policy": "staged_scope", "lever_cost": 0.05}]
+    money = [(np.nan, np.nan, np.nan), (0.33, 0.1, 0.5), (-0.2, -0.3, -0.1)]
+    for row, (saved, low, high) in zip(rows, money, strict=True):
+        for m in ("shelved", "collapse", "failure"):
+            row |= {f"{m}_difference": 0.001, f"{m}_difference_low": -0.01, f"{m}_difference_high": 0.012}
+        row |= {"net_savings_difference": saved, "net_savings_difference_low": low, "net_savings_difference_high": high}
+    cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
+    assert [t.get_text() for t in cost.texts] == [
+        "no measurable effect on collapse\nnet of its cost, savings rise by GBP 0.33 m",
+        "no measurable effect on collapse\nnet of its cost, savings fall by GBP 0.20 m",
+    ]
+
+
 def test_forest_plot_cost_per_point_avoided_says_when_the_total_interval_allows_no_drop():
     """The cost panel priced every point of collapse a lever avoids by its Monte Carlo interval, though its total interval ran above zero.
     Its caveat then read "its total interval includes none" (none: the policy with no lever, or no drop?): now "includes no drop"."""
@@ -722,18 +765,18 @@ def test_forest_plot_marks_the_lever_measurably_cheapest_per_point_as_notebook_0
     partnerships, Open motivations 170 of those same 200, at the same cost, so Staged scope is measurably the cheaper per point."""
     n = 1000
 
-    def saved(count: int, first: int = 0) -> pd.DataFrame:
+    def saved(count: int, first: int = 0, cost: float = 1.0) -> pd.DataFrame:
         outcome = np.where((np.arange(n) >= first) & (np.arange(n) < first + count), "sustained", "collapsed")
-        return pd.DataFrame({"rep": np.arange(n), "outcome": outcome, "lever_cost": np.ones(n), "net_savings": np.zeros(n)})
+        return pd.DataFrame({"rep": np.arange(n), "outcome": outcome, "lever_cost": np.full(n, cost), "net_savings": np.zeros(n)})
 
-    comparison = compare_policies({"none": saved(0), "staged_scope": saved(200), "open_motivations": saved(170)})
+    comparison = compare_policies({"none": saved(0, cost=0.0), "staged_scope": saved(200), "open_motivations": saved(170)})
     cost = plots.forest_figure(comparison).axes[1]
     assert [t.get_text() for t in cost.texts] == [
         "GBP 0.050 m per point of collapse avoided: measurably the least",
         "GBP 0.059 m per point of collapse avoided",
     ]
     # saving 190 others instead, the paired comparison cannot tell them apart: neither is marked
-    close = compare_policies({"none": saved(0), "staged_scope": saved(200), "open_motivations": saved(190, first=200)})
+    close = compare_policies({"none": saved(0, cost=0.0), "staged_scope": saved(200), "open_motivations": saved(190, first=200)})
     assert [t.get_text() for t in plots.forest_figure(close).axes[1].texts] == [
         "GBP 0.050 m per point of collapse avoided",
         "GBP 0.053 m per point of collapse avoided",
@@ -750,10 +793,10 @@ def test_forest_plot_says_the_assumptions_doubt_could_undo_the_rank_not_tie_it()
         saved_a += range(50 * draw, 50 * draw + a)
         saved_b += range(50 * draw, 50 * draw + b)
 
-    def saved(reps: list[int]) -> pd.DataFrame:
+    def saved(reps: list[int], cost: float = 1.0) -> pd.DataFrame:
         outcome = np.where(np.isin(np.arange(n), reps), "sustained", "collapsed")
-        return pd.DataFrame({"rep": np.arange(n), "outcome": outcome, "lever_cost": np.ones(n), "net_savings": np.zeros(n), "draw": np.arange(n) // 50})
+        return pd.DataFrame({"rep": np.arange(n), "outcome": outcome, "lever_cost": np.full(n, cost), "net_savings": np.zeros(n), "draw": np.arange(n) // 50})
 
-    comparison = compare_policies({"none": saved([]), "staged_scope": saved(saved_a), "open_motivations": saved(saved_b)})
+    comparison = compare_policies({"none": saved([], cost=0.0), "staged_scope": saved(saved_a), "open_motivations": saved(saved_b)})
     texts = [t.get_text() for t in plots.forest_figure(comparison).axes[1].texts]
     assert texts[0].endswith(": measurably the least\n(if the rank holds: the assumptions' doubt could undo the rank)"), texts
