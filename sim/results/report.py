@@ -558,6 +558,9 @@ def _comparison_report(folder: Path) -> Report:
     sentences = summary.get("sentences") or {}
     if sentences:
         report.sections.append("<h2>What each policy changed</h2>" + "".join(f"<p class=lead>{_e(s)}</p>" for s in sentences.values()))
+    if levers := summary.get("levers") or []:  # lever_lines' words, as sim-compare printed them after the sentences
+        heading, *lines = levers
+        report.sections.append(f"<h2>What each lever is</h2><p>{_e(heading)}</p><ul>" + "".join(f"<li>{_e(line.strip())}</li>" for line in lines) + "</ul>")
     report.sections.append("<h2>What the words mean</h2>" + _words(meanings(COMPARISON_WORDS, "collapse_total_low" in comparison)))
     headings, rows = _comparison_rows(comparison)
     report.sections.append(

@@ -153,6 +153,16 @@ def test_report_of_a_sim_compare_folder(compare_dir):
     assert "<td>All levers</td>" in page and "<td>all_levers</td>" not in page, "a committee reads the levers' titles, not their ids"
 
 
+def test_the_report_of_a_comparison_says_what_each_lever_is_as_sim_compare_printed_it(compare_dir):
+    """sim-compare printed, and wrote to summary.json ('levers'), what each lever is, what the model assumes it does, its strength and
+    costs; sim-report on the folder re-renders from the parquet files and its page had none of it."""
+    page = html.unescape(report(compare_dir))
+    levers = json.loads((compare_dir / "summary.json").read_text())["levers"]
+    assert len(levers) > 2 and "<h2>What each lever is</h2>" in page
+    for line in levers:
+        assert line.strip() in page
+
+
 def test_the_forest_plots_caption_says_a_lever_may_show_that_it_pays_for_itself(compare_dir):
     """Since the forest plot showed 'pays for itself' where a lever, net of its cost, measurably raises savings, its caption still
     said the cost panel showed the cost per point of collapse avoided, and nothing else."""
