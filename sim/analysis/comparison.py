@@ -1456,22 +1456,24 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
 def extra_costs(comparison: Any) -> np.ndarray:
     """What each policy of a comparison costs more than the reference, GBP m per partnership: the cost that buys its difference.
 
-    ``lever_cost_difference`` (the paired difference, :meth:`PairedTally.frame`); for a ``comparison.parquet`` written before it
-    was, each row's ``lever_cost`` less the reference's where the rows given hold it (the first, its differences nan), else
-    ``lever_cost`` (the reference then taken to be no lever). Nan on the reference's row.
+    ``lever_cost_difference`` (the paired difference, :meth:`PairedTally.frame`); for a row without it (a ``comparison.parquet``
+    written before it was, or its older rows in a sweep's table: the column missing or nan), the row's ``lever_cost`` less the
+    reference's where the rows given hold it (the first, its differences nan), else ``lever_cost`` (the reference then taken to be
+    no lever). Nan on the reference's row.
 
     Parameters
     ----------
     comparison
         ``comparison.parquet`` as a DataFrame (:func:`compare_policies`), or some of its rows.
     """
-    if "lever_cost_difference" in comparison:
-        return comparison["lever_cost_difference"].to_numpy(float)
     cost = comparison["lever_cost"].to_numpy(float)
-    first = comparison.iloc[0] if len(comparison) else None
-    if first is not None and np.isnan(first["collapse_difference"]):
-        return np.where(comparison["collapse_difference"].isna(), np.nan, cost - first["lever_cost"])
-    return cost
+    reference = comparison["collapse_difference"].isna().to_numpy()
+    if len(comparison) and reference[0]:
+        cost = np.where(reference, np.nan, cost - cost[0])
+    if "lever_cost_difference" not in comparison:
+        return cost
+    paired = comparison["lever_cost_difference"].to_numpy(float)
+    return np.where(np.isnan(paired), cost, paired)
 
 
 def _named(row: Any, column: str) -> list[str] | None:

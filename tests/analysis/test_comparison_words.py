@@ -781,3 +781,5 @@ def test_a_lever_compared_with_a_lever_prices_its_points_at_what_it_costs_more_a
     )
     older = frame.drop(columns=[c for c in frame if c.startswith("lever_cost_difference")])  # a comparison.parquet written before the column
     assert [v.per_point for v in lever_values(older)] == pytest.approx([v.per_point for v in (staged, harmonisation, motivations)])
+    resumed = frame.assign(lever_cost_difference=[np.nan, np.nan, 2.0, np.nan])  # a sweep's table holding rows written before the column
+    assert [v.per_point for v in lever_values(resumed)] == pytest.approx([v.per_point for v in (staged, harmonisation, motivations)])
