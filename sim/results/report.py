@@ -64,6 +64,7 @@ from sim.analysis.comparison import (
 from sim.analysis.stats import undetected
 from sim.analysis.summary import METHODS, MONEY, amount, cause_tables, left_out, listed, meanings, mode_words, parameter_part, plain_lines, what_was_run
 from sim.analysis.summary import render_uncertainty as render_run_uncertainty
+from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import small_posterior_words
 from sim.frontends.words import scenario_words
 from sim.results.files import (
@@ -543,6 +544,24 @@ def _ranking(ranking: dict[str, Any] | None) -> dict[str, Any] | None:
     return {key: math.nan if key in shares and value is None else value for key, value in ranking.items()}
 
 
+def forest_caption(reference: str, *, total: bool) -> str:
+    """The caption of a comparison's forest plot (:func:`~sim.analysis.plots.forest_figure`) with ``reference`` as the reference policy.
+
+    ``total``: the comparison has total intervals (parameter draws), drawn paler. Against a lever, a lever's cost is
+    priced beyond the reference's (:func:`~sim.analysis.comparison.extra_costs`), and one that lowers collapse at no
+    more cost dominates it: the caption says both, as the plot does.
+    """
+    lever = reference != NO_POLICY
+    beyond = f" beyond {policy_phrase(reference)}'s" if lever else ""
+    dominates = f"; that it dominates {policy_phrase(reference)} where it lowers collapse at no more cost" if lever else ""
+    return (
+        "Each policy's paired difference from the reference with its 95% Monte Carlo interval"
+        + (" and, paler, its total interval (the doubt about the assumptions added)" if total else "")
+        + f", and its cost{beyond} (per point of collapse avoided where it lowers collapse, or that it pays for itself where,"
+        f" net of its cost, it also raises savings{dominates})."
+    )
+
+
 def _comparison_report(folder: Path) -> Report:
     import pandas as pd
 
@@ -572,9 +591,7 @@ def _comparison_report(folder: Path) -> Report:
     report.figure(
         "forest",
         plots.forest_figure(comparison, title=plots.comparison_title(str(run["scenario"]), policies[0]) if scenario else ""),
-        "Each policy's paired difference from the reference with its 95% Monte Carlo interval"
-        + (" and, paler, its total interval (the doubt about the assumptions added)" if "collapse_difference_total_low" in comparison else "")
-        + ", and its cost (per point of collapse avoided where it lowers collapse, or that it pays for itself where, net of its cost, it also raises savings).",
+        forest_caption(policies[0], total="collapse_difference_total_low" in comparison),
     )
     per_policy = summary.get("policies") or {}
     if per_policy:

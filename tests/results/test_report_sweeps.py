@@ -400,3 +400,18 @@ def test_a_sweep_with_no_completed_point_says_the_size_and_mode_its_points_were_
     page = report.page(report.build(tmp_path))
     assert "uncertainty: none (intervals show simulation noise only" in page and "not recorded" not in page
     assert "What was run: 2 points sweeping seed; 100 simulated partnerships per point; uncertainty: none" in page, "the size each point was started with"
+
+
+def test_the_forest_plots_caption_against_a_lever_says_a_cost_is_priced_beyond_the_references_and_what_dominates():
+    """Against a lever (sim-compare 'policies=[continuity_plan,...]'), the forest plot prices a point at the cost beyond the
+    reference's and says a lever that lowers collapse at no more cost dominates it (a4b69d5); its caption still said 'its cost
+    (per point of collapse avoided ...)', the whole cost, and nothing of dominating."""
+    against_lever = report.forest_caption("continuity_plan", total=True)
+    assert ", and its cost beyond continuity plan's (per point of collapse avoided" in against_lever
+    assert "; that it dominates continuity plan where it lowers collapse at no more cost)." in against_lever
+    assert "paler, its total interval" in against_lever
+    against_none = report.forest_caption("none", total=False)
+    assert against_none == (
+        "Each policy's paired difference from the reference with its 95% Monte Carlo interval, and its cost (per point of collapse"
+        " avoided where it lowers collapse, or that it pays for itself where, net of its cost, it also raises savings)."
+    )
