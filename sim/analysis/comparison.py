@@ -47,7 +47,8 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import DEFINITIONS, FAILURES, amount, listed, parameter_part, percent, words
+from sim.analysis.summary import DEFINITIONS, FAILURES, amount, listed, parameter_part, words
+from sim.analysis.summary import percent as percent  # notebook 03 and the tests take it from here with sentence
 from sim.config.distributions import plain_words, sample
 from sim.config.model import ModelConfig
 from sim.config.settings import NO_POLICY
@@ -752,14 +753,21 @@ def run_comparison(
     return tally
 
 
-def percents_apart(a: float, b: float) -> tuple[str, str]:
+def percents_apart(a: float, b: float, digits: int = 0) -> tuple[str, str]:
     """Two probabilities as percentages with the same decimals, as few as tell them apart (``70%`` and ``66%``, ``70.4%`` and ``69.8%``)
     and keep their difference, as a reader subtracts them, within half a point of the change the sentence quotes.
 
     ``from 62% to 51% (by 11.7 points)`` (62.5% and 50.8% shown whole) read as a fall of 11 points beside 11.7: it is
-    ``from 62.5% to 50.8%``.
+    ``from 62.5% to 50.8%``. ``digits`` is the fewest decimals to show (:func:`reference_digits`: one
+    comparison's sentences give the reference's chance alike).
     """
-    digits = 0 if min(abs(a), abs(b)) >= 0.1 else 1
+    shown = _apart_digits(a, b, digits)
+    return f"{a:.{shown}%}", f"{b:.{shown}%}"
+
+
+def _apart_digits(a: float, b: float, digits: int = 0) -> int:
+    """The decimals :func:`percents_apart` shows ``a`` and ``b`` with, at least ``digits`` (at most 3 unless ``digits`` asks more)."""
+    digits = max(digits, 0 if min(abs(a), abs(b)) >= 0.1 else 1)
 
     def apart() -> bool:
         shown_a, shown_b = (float(f"{x:.{digits}%}"[:-1]) for x in (a, b))
@@ -767,7 +775,28 @@ def percents_apart(a: float, b: float) -> tuple[str, str]:
 
     while not apart() and digits < 3:
         digits += 1
-    return f"{a:.{digits}%}", f"{b:.{digits}%}"
+    return digits
+
+
+def reference_digits(comparison: Any, measure: str) -> int:
+    """The decimals every sentence of one comparison gives the reference's chance of ``measure`` with: the most any lever's pair needs.
+
+    Each lever's sentence told its two chances apart on its own, so one comparison read the no-lever
+    baseline "from 59% to 54%" beside "from 58.8% to 29.4%". Every sentence now shows the reference's
+    chance with the decimals of the pair that needs the most (:func:`percents_apart`), a small
+    difference with as many as tell it apart, and a lever that leaves the chance as it is quotes it so too.
+
+    Parameters
+    ----------
+    comparison
+        The comparison frame (:meth:`PairedTally.frame`), the reference first.
+    measure
+        The chance's column (:data:`CHANCE_OF`).
+    """
+    chances = comparison[measure].to_numpy(float)
+    reference = float(chances[0])
+    least = 0 if abs(reference) >= 0.1 else 1
+    return max([least, *(_apart_digits(reference, float(c)) for c in chances[1:] if c != reference)])
 
 
 def signed(value: float, digits: int = 1, width: int = 0) -> str:
@@ -821,7 +850,8 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     """What a policy changed compared with the reference, in one sentence made from the comparison's numbers.
 
     A measure whose paired interval excludes zero "lowers" or "raises" the chance, from the
-    reference's share to the policy's, by how many points, with that paired interval ("by 1.7
+    reference's share to the policy's (the reference's with the same decimals in every sentence of
+    the comparison, :func:`reference_digits`), by how many points, with that paired interval ("by 1.7
     points, 95% interval 1.1 to 2.3", the numbers of the table of differences without their
     signs); with parameter draws it is the "Monte Carlo interval", the one the tables lead with.
     A measure no replication changed is "unchanged"; otherwise the policy "does not measurably
@@ -850,14 +880,15 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     reference = str(comparison["policy"].iloc[0])
     row, ref = table.loc[policy], table.loc[reference]
     clauses = []
+    digits = {m: reference_digits(comparison, m) for m in measures}
     fewer_shelved = row["shelved_difference_high"] < 0
     for m in measures:
         low, high = row[f"{m}_difference_low"], row[f"{m}_difference_high"]
         if row[f"{m}_only_reference"] == row[f"{m}_only_policy"] == 0:
-            clauses.append(f"leaves the chance {CHANCE_OF[m]} unchanged in every simulated partnership ({percent(row[m])})")
+            clauses.append(f"leaves the chance {CHANCE_OF[m]} unchanged in every simulated partnership ({row[m]:.{digits[m]}%})")
         elif low > 0 or high < 0:
             verb = "lowers" if high < 0 else "raises"
-            before, after = percents_apart(ref[m], row[m])
+            before, after = percents_apart(ref[m], row[m], digits[m])
             near, far = sorted((abs(low), abs(high)))
             interval = _interval_words(row, f"{m}_difference", confidence)
             notes = [f"by {_size(100 * row[f'{m}_difference'])} points, {interval} {_size(100 * near)} to {_size(100 * far)}"]
@@ -867,9 +898,9 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
             clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after} ({'; '.join(notes)})")
         else:
             if ref[m] == row[m]:
-                level = f"{percent(row[m])} with it as with {policy_phrase(reference)}"
+                level = f"{row[m]:.{digits[m]}%} with it as with {policy_phrase(reference)}"
             else:
-                before, after = percents_apart(ref[m], row[m])
+                before, after = percents_apart(ref[m], row[m], digits[m])
                 level = f"{before} with {policy_phrase(reference)}, {after} with it"
             clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({level}; difference {_pts(low)} to {_pts(high)} points)")
     cost, gap = row["lever_cost"], row.get("lever_cost_difference", row["lever_cost"] - ref["lever_cost"])

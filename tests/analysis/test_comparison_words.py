@@ -152,6 +152,28 @@ def test_a_change_is_said_between_chances_whose_difference_is_the_change_quoted(
         assert abs(shown[0] - shown[1] - 100 * (a - b)) < 0.5, (a, b, shown)
 
 
+def test_one_comparison_s_sentences_give_the_reference_s_chance_alike():
+    """sim-compare with several levers said the no-lever baseline "from 59% to 54%" in one sentence and "from 58.8% to 29.4%" in
+    the next: each sentence chose its decimals for its own pair. The reference's chance now reads the same in every sentence, with
+    the decimals the pair that needs most has, and a lever a few tenths of a point from it is still told apart."""
+    reference = ["collapsed"] * 588 + ["sustained"] * 412
+    net = [1.0] * 1000
+
+    def lever(collapsed: int) -> list[str]:
+        return ["collapsed"] * collapsed + ["sustained"] * (1000 - collapsed)
+
+    tables = {"none": _table(reference, 0.0, net)}
+    for name, collapsed in (("agreed_decision_process", 540), ("continuity_plan", 294), ("staged_scope", 585), ("nothing_new", 588)):
+        tables[name] = _table(lever(collapsed), 0.1, net)
+    comparison = compare_policies(tables)
+    texts = {name: sentence(comparison, name, ("collapse",)) for name in list(tables)[1:]}
+    assert "from 58.8% to 54.0%" in texts["agreed_decision_process"]
+    assert "from 58.8% to 29.4%" in texts["continuity_plan"]
+    assert "(58.8% with no lever, 58.5% with it;" in texts["staged_scope"]
+    assert "unchanged in every simulated partnership (58.8%)" in texts["nothing_new"]
+    assert not any("59%" in text for text in texts.values())
+
+
 def test_the_first_screen_has_sentences_and_differences_and_the_tests_only_in_detail(comparison):
     plain = render(comparison)
     assert sentence(comparison, "agreed_decision_process") in plain
