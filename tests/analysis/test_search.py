@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +85,25 @@ def test_the_documented_example_with_a_pool_finds_an_answer():
         assert example in (root / path).read_text(encoding="utf-8"), path  # quoted as a shell needs it (zsh refuses [...] unquoted)
     result = search(load("case01_key_person", "none"), pool=["continuity_plan", "open_motivations", "staged_scope"], risk="collapse", target=0.1, max_levers=2)
     assert result.winner is not None and result.winner.risk.value <= 0.1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("optuna") is None, reason="Optuna is not installed (pip install -e '.[search]')")
+def test_the_first_documented_example_finds_an_answer(tmp_path):
+    """The first example of docs/sweeps.md, README, sim-search --help and configs/search.yaml, case 04 at target=0.2, found a package
+    at model 0.2.0 and none at 0.2.3 (exit 1): a newcomer's first search failed. The page's line, run as it stands, exits 0."""
+    root = Path(__file__).resolve().parents[2]
+    page = (root / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    block = page[page.index("## The cheapest lever package") :]
+    example = block[block.index("```\n") + 4 :].splitlines()[0]
+    for path in ("README.md", "sim/cli/search.py", "configs/search.yaml"):
+        text = " ".join((root / path).read_text(encoding="utf-8").split())
+        assert re.search(re.escape(" ".join(example.split()[1:])) + r"(?![\w.])", text), path
+    words = example.split()
+    cmd = [str(Path(sys.executable).with_name(words[0])), *words[1:], f"hydra.run.dir={tmp_path}"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "\nAnswer: " in done.stdout
 
 
 def test_the_answer_says_what_its_risk_is_among_and_at_which_values_and_how_sim_compare_differs():
