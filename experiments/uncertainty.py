@@ -8,7 +8,8 @@ replications, so D = replications / M draws; the brute-force run takes every one
 draws' parameter points and runs it on its own with many more replications (on independent
 random numbers). The page sets the total interval of each headline figure against the central
 95% of the brute-force values over the same draws, and against the uncorrected quantiles of the
-run's own draws. The page's prose describes the method; every number comes from this run.
+run's own draws. Step 6's example, a lever's effect across draws at several M, comes from sim-compare's
+comparison run here too (:func:`lever_spread`). The page's prose describes the method; every number comes from this run.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from __future__ import annotations
 import argparse
 import platform
 import sys
+import textwrap
 import time
 from pathlib import Path
 
 import numpy as np
 
+from sim.analysis.comparison import DRAW_COLUMNS, draw_effects, run_comparison
 from sim.analysis.stats import between_draws
 from sim.analysis.summary import FAILURES, Tally
 from sim.config.scenarios import load
@@ -149,11 +152,7 @@ The estimator (`sim/analysis/stats.py`: `between_draws`, `total_interval`), per 
    replications (on common random numbers such a draw shows no effect, though more replications per draw would show
    one: a lever that changes one partnership in fifty leaves (49/50)^20 = 67% of draws of M = 20 unchanged by chance
    alone), and every such draw shrinks to one value; counting shrunk draws below zero, or taking quantiles of them,
-   measured mostly M: for the continuity plan on collapse in the baseline (seed 0) 'helps in' read 36% at M = 20,
-   88% at M = 200 and 96% at M = 1,000, where Phi(-c / tau) reads 93%, 91% and 90%, and the middle half
-   [-3.3, -1.2], [-3.5, -1.1] and [-3.1, -1.0] points. The normal shape is an assumption: where the effect is
-   skewed or nil in some draws the share below zero is some points off the share of draws (90% against the 96%
-   that draws of 1,000 replications show). `_unchanged`, the share of draws in which the lever changed the outcome
+   {lever_spread} `_unchanged`, the share of draws in which the lever changed the outcome
    of none of the draw's partnerships, is kept as a check on M: under each table of effects `sim-compare` says what
    chance alone gives, (1 - q)^M for a lever that changed a share q of all the partnerships. Where the draws show
    no spread beyond noise (tau^2 = 0), `_helps` is only the sign of the mean (nan where the interval holds zero)
@@ -189,6 +188,53 @@ ends sit on the few most extreme points it holds, however many draws resample th
 print a `note:` line that the run's total intervals are understated, and `sim-report` opens its Uncertainty
 section with it.
 """
+
+
+#: The lever whose effect across draws step 6 of the method quotes, and the run it comes from (as ``sim-compare`` runs it).
+LEVER = "continuity_plan"
+LEVER_REPLICATIONS = 40_000
+LEVER_SEED = 0
+LEVER_PER_DRAW = (20, 200, 1000)
+#: Stands for a space the page's lines are not broken at (inside an interval or a command), until they are wrapped.
+KEEP = "\x00"
+
+
+def lever_spread(workers: int) -> str:
+    """Step 6's example, from this run: the continuity plan's effect on collapse across draws at each of :data:`LEVER_PER_DRAW`.
+
+    For each M, ``sim-compare`` on the baseline (no lever against the continuity plan, ``uncertainty=prior``,
+    :data:`LEVER_REPLICATIONS` replications, seed :data:`LEVER_SEED`): the share of all draws that the lever
+    changed and whose shrunk effect is below zero (what ``helps in`` counted before it came from the normal
+    spread), against ``helps in`` and the middle half of draws as ``sim-compare`` gives them now.
+    """
+    configs = {policy: load("baseline", policy) for policy in ("none", LEVER)}
+    column = DRAW_COLUMNS.index("collapse_difference")
+    counted, helps, middle, draws = [], [], [], []
+    for m in LEVER_PER_DRAW:
+        tally = run_comparison(configs, LEVER_SEED, LEVER_REPLICATIONS, workers=workers, uncertainty=uncertainty("prior", m))
+        moments = tally.draws(LEVER)
+        means, noise = moments.estimates()
+        _, shrunk, changed = draw_effects(means[:, column], noise[:, column], moments.replications())
+        row = tally.frame().set_index("policy").loc[LEVER]
+        counted.append(float((changed & (shrunk < 0)).mean()))
+        helps.append(float(row["collapse_difference_helps"]))
+        middle.append(f"[{100 * row['collapse_difference_q25']:.1f},{KEEP}{100 * row['collapse_difference_q75']:.1f}]")
+        draws.append(len(shrunk))
+    at = [f"{m:,}" for m in LEVER_PER_DRAW]
+    run = f"uncertainty=prior replications={LEVER_REPLICATIONS} replications_per_draw={LEVER_PER_DRAW[0]} seed={LEVER_SEED}"
+    command = f"`sim-compare 'policies=[none,{LEVER}]' {run}`"
+    text = (
+        f"measured mostly M. For the continuity plan on collapse in the baseline ({command.replace(' ', KEEP)}, then"
+        f" `replications_per_draw={LEVER_PER_DRAW[1]}` and `{LEVER_PER_DRAW[2]}`; model {__version__}, this page's run:"
+        f" {draws[0]:,}, {draws[1]:,} and {draws[2]:,} draws), the draws the lever changed whose shrunk effect is below zero"
+        f" (what `helps in` counted before it came from the normal spread) are {counted[0]:.0%} of all draws at M{KEEP}={KEEP}{at[0]},"
+        f" {counted[1]:.0%} at M{KEEP}={KEEP}{at[1]} and {counted[2]:.0%} at M{KEEP}={KEEP}{at[2]}, where Phi(-c / tau) (`helps in` now) reads"
+        f" {helps[0]:.0%}, {helps[1]:.0%} and {helps[2]:.0%}, and the middle half {middle[0]}, {middle[1]} and {middle[2]} points."
+        " The normal shape is an assumption: where the effect is skewed or nil in some draws the share below zero is some points"
+        f" off the share of draws ({helps[-1]:.0%} against the {counted[-1]:.0%} that draws of {at[-1]} replications show)."
+    )
+    wrapped = textwrap.fill(text, width=115, subsequent_indent="   ", break_long_words=False, break_on_hyphens=False)
+    return wrapped.replace(KEEP, " ")
 
 
 def brute_force(config, m_max_draws: int, n: int, seed: int, run_seed: int, workers: int) -> dict[str, np.ndarray]:
@@ -297,6 +343,7 @@ def main(argv: list[str]) -> int:
             f"| {m} | {d} | collapse, uncorrected quantiles of the run's draws | | | [{raw[0]:.3f}, {raw[1]:.3f}] | |"
             f" {(abs(raw[0] - lo) + abs(raw[1] - hi)) / (hi - lo):.0%} | |"
         )
+    spread = lever_spread(workers)
     mean_error = {m: float(np.nanmean(e)) for m, e in errors.items()}
     best = min(mean_error, key=mean_error.get)
     seconds = time.perf_counter() - started
@@ -334,7 +381,11 @@ def main(argv: list[str]) -> int:
         *detection_check(args.seed, per_draw=DEFAULT_REPLICATIONS_PER_DRAW),
         "",
     ]
-    text = METHOD.format(per_draw=DEFAULT_REPLICATIONS_PER_DRAW, default=DEFAULT_UNCERTAINTY, small=SMALL_POSTERIOR) + "\n" + "\n".join(check + detection)
+    text = (
+        METHOD.format(per_draw=DEFAULT_REPLICATIONS_PER_DRAW, default=DEFAULT_UNCERTAINTY, small=SMALL_POSTERIOR, lever_spread=spread)
+        + "\n"
+        + "\n".join(check + detection)
+    )
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out} in {seconds / 60:.1f} minutes")
     return 0

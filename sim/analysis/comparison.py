@@ -537,14 +537,16 @@ def effect_spread(
     their precision depends on them. Counting draws instead (those whose shrunk effect is
     below zero, or the quantiles of the shrunk effects) measured mostly how many draws the
     lever left unchanged by chance, which more replications per draw lower: for the
-    continuity plan on collapse (baseline, prior) 'helps in' read 36% at 20 replications a
-    draw, 88% at 200 and 96% at 1,000, where this reads 93%, 91% and 90%; the quartiles of
-    the shrunk effects had an end on the one value every unchanged draw shrinks to.
+    continuity plan on collapse in the baseline the count rose from about a third of the
+    draws at 20 replications a draw to nearly all at 1,000, where this stays near 90%; the
+    quartiles of the shrunk effects had an end on the one value every unchanged draw shrinks
+    to. ``docs/uncertainty.md`` (step 6 of the method) gives the figures, with the run and
+    command that give them, as ``experiments/uncertainty.py`` last measured them.
 
     The normal shape is an assumption: where the lever does nothing at all in some draws, or
     its effect is skewed (most draws lower the chance a little, a few a lot), the share below
-    zero can be some points off the share of draws (90% above, where the draws at 1,000
-    replications each show 96%).
+    zero can be some points off the share of draws (the same page quotes it against the draws
+    at 1,000 replications each).
 
     Without a spread detected (``tau2`` 0) every draw is the centre: ``helps in`` is then the
     mean's sign as the total interval ``interval`` says it (1 below zero, 0 above, nan where it
