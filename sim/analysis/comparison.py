@@ -48,7 +48,6 @@ from sim.analysis.stats import (
     z_value,
 )
 from sim.analysis.summary import DEFINITIONS, FAILURES, amount, listed, parameter_part, words
-from sim.analysis.summary import percent as percent  # notebook 03 and the tests take it from here with sentence
 from sim.config.distributions import plain_words, sample
 from sim.config.model import ModelConfig
 from sim.config.settings import NO_POLICY
