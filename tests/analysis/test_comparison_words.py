@@ -26,7 +26,6 @@ from sim.analysis.comparison import (
     next_paired_block,
     pairing_effect,
     per_point_interval,
-    percent,
     percents_apart,
     policy_phrase,
     policy_words,
@@ -37,7 +36,7 @@ from sim.analysis.comparison import (
     signed,
 )
 from sim.analysis.stats import PILOT, paired_counts
-from sim.analysis.summary import Tally
+from sim.analysis.summary import Tally, percent
 from sim.config.scenarios import load
 from sim.config.uncertainty import uncertainty
 from sim.frontends.runner import Sinks
