@@ -904,7 +904,7 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
                 before, after = percents_apart(ref[m], row[m], digits[m])
                 level = f"{before} with {policy_phrase(reference)}, {after} with it"
             clauses.append(f"does not measurably change the chance {CHANCE_OF[m]} ({level}; difference {_pts(low)} to {_pts(high)} points)")
-    cost, gap = row["lever_cost"], row.get("lever_cost_difference", row["lever_cost"] - ref["lever_cost"])
+    cost, gap = row["lever_cost"], float(extra_costs(comparison)[list(comparison["policy"]).index(policy)])
     spent = "costs nothing" if cost == 0 else f"costs GBP {amount(cost)} m per partnership"
     if ref["lever_cost"] != 0:  # the reference is a lever too: what choosing this one instead adds to the bill
         spent += f", {cost_gap_words(gap, reference)}"

@@ -64,7 +64,6 @@ from sim.analysis.comparison import (
 from sim.analysis.stats import undetected
 from sim.analysis.summary import METHODS, MONEY, amount, cause_tables, left_out, listed, meanings, mode_words, parameter_part, plain_lines, what_was_run
 from sim.analysis.summary import render_uncertainty as render_run_uncertainty
-from sim.config.settings import NO_POLICY
 from sim.config.uncertainty import small_posterior_words
 from sim.frontends.words import scenario_words
 from sim.results.files import (
@@ -544,14 +543,15 @@ def _ranking(ranking: dict[str, Any] | None) -> dict[str, Any] | None:
     return {key: math.nan if key in shares and value is None else value for key, value in ranking.items()}
 
 
-def forest_caption(reference: str, *, total: bool) -> str:
+def forest_caption(reference: str, reference_cost: float, *, total: bool) -> str:
     """The caption of a comparison's forest plot (:func:`~sim.analysis.plots.forest_figure`) with ``reference`` as the reference policy.
 
-    ``total``: the comparison has total intervals (parameter draws), drawn paler. Against a lever, a lever's cost is
+    ``reference_cost``: its lever cost (GBP m per partnership). ``total``: the comparison has total intervals (parameter
+    draws), drawn paler. Against a reference that costs something (a lever), as the plot decides it, a lever's cost is
     priced beyond the reference's (:func:`~sim.analysis.comparison.extra_costs`), and one that lowers collapse at no
     more cost dominates it: the caption says both, as the plot does.
     """
-    lever = reference != NO_POLICY
+    lever = reference_cost != 0
     beyond = f" beyond {policy_phrase(reference)}'s" if lever else ""
     dominates = f"; that it dominates {policy_phrase(reference)} where it lowers collapse at no more cost" if lever else ""
     return (
@@ -591,7 +591,7 @@ def _comparison_report(folder: Path) -> Report:
     report.figure(
         "forest",
         plots.forest_figure(comparison, title=plots.comparison_title(str(run["scenario"]), policies[0]) if scenario else ""),
-        forest_caption(policies[0], total="collapse_difference_total_low" in comparison),
+        forest_caption(policies[0], float(comparison["lever_cost"].iloc[0]), total="collapse_difference_total_low" in comparison),
     )
     per_policy = summary.get("policies") or {}
     if per_policy:

@@ -406,11 +406,11 @@ def test_the_forest_plots_caption_against_a_lever_says_a_cost_is_priced_beyond_t
     """Against a lever (sim-compare 'policies=[continuity_plan,...]'), the forest plot prices a point at the cost beyond the
     reference's and says a lever that lowers collapse at no more cost dominates it (a4b69d5); its caption still said 'its cost
     (per point of collapse avoided ...)', the whole cost, and nothing of dominating."""
-    against_lever = report.forest_caption("continuity_plan", total=True)
+    against_lever = report.forest_caption("continuity_plan", 0.11, total=True)
     assert ", and its cost beyond continuity plan's (per point of collapse avoided" in against_lever
     assert "; that it dominates continuity plan where it lowers collapse at no more cost)." in against_lever
     assert "paler, its total interval" in against_lever
-    against_none = report.forest_caption("none", total=False)
+    against_none = report.forest_caption("none", 0.0, total=False)
     assert against_none == (
         "Each policy's paired difference from the reference with its 95% Monte Carlo interval, and its cost (per point of collapse"
         " avoided where it lowers collapse, or that it pays for itself where, net of its cost, it also raises savings)."
