@@ -708,8 +708,6 @@ def composition_problems(
     if match:
         return [f"{match.group(1)}: {_first_line(cause) or text}"]
     merging = re.match(r"Error merging override (.+)", text)
-    if merging and merging.group(1).startswith("~") and "does not support deletion" in str(cause or ""):
-        return [_undeletable(merging.group(1), command)]
     if merging:
         key = split_override(merging.group(1))[0]
         index = re.match(r"councils\.(\d+)\.", key)
@@ -808,6 +806,15 @@ def _deleted_group(override: Any, command: str, groups: Sequence[str]) -> str | 
     return f"~{key}: a config group is chosen, not deleted: {key}=NAME chooses another (see {command} {listed}); leave ~{key} out for the default"
 
 
+def _refused_deletion(err: BaseException) -> str | None:
+    """The key of the deletion ``~KEY`` Hydra refused composing (nothing at ``KEY``, or one of its own settings), None for another error."""
+    missing = re.match(r"Could not delete from config\. '([^']+)' does not exist\.", _first_line(err))
+    if missing:
+        return missing.group(1)
+    merging = re.match(r"Error merging override ~(\S+)$", _first_line(err))
+    return merging.group(1) if merging and "does not support deletion" in str(err.__cause__ or "") else None
+
+
 def _nothing_to_delete(path: str, cfg: DictConfig | None, schema: Any, command: str, groups: Sequence[str]) -> str:
     """The line for ``~path`` when Hydra found nothing to delete there: a key that names no setting (with the known ones), or one that is not set.
 
@@ -874,16 +881,16 @@ def compose_problems(
         with initialize_config_dir(config_dir=str(config_root()), version_base="1.3"):
             cfg = compose(config_name, overrides=[*lines, *extra], return_hydra_config=return_hydra_config)
     except (HydraException, OmegaConfBaseException, RecursionError, ImportError, ValueError, OSError, __import__("yaml").YAMLError) as err:
-        deleted = re.match(r"Could not delete from config\. '([^']+)' does not exist\.", _first_line(err))
-        path = deleted.group(1) if deleted else ""
+        path = _refused_deletion(err)
         rest = [o for o in overrides if not (o.startswith("~") and split_override(o)[0] == path)]
-        if deleted is None or rest == overrides:
+        if path is None or rest == overrides:
             return None, problems + composition_problems(err, lines, folders, schema, command, groups), True
-        # ~KEY with nothing at KEY: the rest is composed without it (its own problems said), and the line names the keys there are
+        # ~KEY with nothing at KEY, or one of Hydra's own settings: the rest is composed without it, so that its own problems
+        # (those of its values too: the config is returned) are said with the deletion's line
         cfg, others, _ = compose_problems(config_name, rest, config_dir, return_hydra_config=True, schema=schema, command=command, groups=groups)
-        if cfg is None:  # the rest cannot be composed (its lines say why): the keys named are those of the config as it ships
-            cfg = compose_problems(config_name, [], config_dir, return_hydra_config=True)[0]
-        return None, [*others, _nothing_to_delete(path, cfg, schema, command, groups)], True
+        shipped = cfg if cfg is not None else compose_problems(config_name, [], config_dir, return_hydra_config=True)[0]
+        line = _nothing_to_delete(path, shipped, schema, command, groups) if "does not exist" in _first_line(err) else _undeletable(f"~{path}", command)
+        return (cfg if return_hydra_config else None), [*others, line], True
     finally:
         GlobalHydra.instance().clear()
     extra_problems = extra_keys(cfg, schema, command, groups) if schema is not None else []

@@ -257,6 +257,18 @@ def test_hydras_own_forms_refused_are_one_line_with_exit_2_and_no_folder(tmp_pat
     assert done.stdout == "" and not any(tmp_path.iterdir()), "no outputs/ folder made"
 
 
+@pytest.mark.parametrize("deleted", ["~hydra.run.dir", "~hydra.runn"])
+def test_a_refused_deletion_of_hydras_settings_is_said_with_the_other_problems_of_the_line(tmp_path, deleted):
+    """sim-run replications=0 ~hydra.run.dir said only the deletion's line: the run's config was not composed, so its
+    values went unchecked and their problems came one at a time, a command line later. Now every problem at once."""
+    done = subprocess.run([SIM_RUN, deleted, "replications=0"], capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"error: {deleted}"), done.stderr
+    assert lines[1] == "error: replications = 0 is outside [1, 100000000]", done.stderr
+    assert done.stdout == "" and not any(tmp_path.iterdir()), "no outputs/ folder made"
+
+
 def test_the_footer_counts_replications_as_what_was_run_does():
     """sim-run's footer said 'Seed 0, 1420 replications' under a 'What was run' line saying '1,420 simulated partnerships'."""
     from sim.cli.run import _run_line

@@ -174,6 +174,16 @@ def test_deleting_one_of_hydras_own_settings_says_how_to_change_it(run_schema, t
     assert failed
 
 
+@pytest.mark.parametrize("deleted", ["~hydra.run.dir", "~hydra.runn", "~replicationz"])
+def test_a_refused_deletion_leaves_the_rest_composed_so_its_values_are_checked(run_schema, deleted):
+    """With ~hydra.run.dir refused the config was None: a command could not check the rest of the line's values."""
+    from sim.config.overrides import compose_problems
+
+    cfg, problems, failed = compose_problems("config", [deleted, "replications=7"], return_hydra_config=True, schema=run_schema, command="sim-run")
+    assert failed and len(problems) == 1 and problems[0].startswith(deleted), problems
+    assert cfg is not None and cfg.replications == 7
+
+
 @pytest.mark.parametrize("typed", ["+replications=10", "+hydra.verbose=true"])
 def test_adding_a_key_that_is_there_says_how_to_change_it(run_schema, typed):
     """sim-run +replications=10 said 'error: replications: None'."""
