@@ -23,8 +23,10 @@ and strengths of the cheapest packages that met the target; every candidate so f
 seed and replications (paired: differences between candidates are not noise of the draws). The
 cheapest candidates are then run again on a fresh seed and more replications, and the winner
 is the cheapest whose confirmed risk is at most the target. The shortlist holds the cheapest
-that met the target on the screening seed and the cheapest whose whole interval did: the
-cheapest of many candidates is often one that was lucky on those replications.
+that met the target on the screening seed, the cheapest that met it by at least one standard
+error and the cheapest whose whole interval did: the cheapest of many candidates is often one
+that was lucky on those replications (the winner's curse), and a margin is what keeps a
+shortlist from holding only lucky ones.
 
 With a budget instead of a target (:class:`Goal`) the same steps answer the other question: the
 screen keeps the packages costing at most the budget, Optuna minimises the risk with ``cost -
@@ -45,7 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.analysis.stats import Estimate, Moments, paired_share_difference, wilson
+from sim.analysis.stats import Estimate, Moments, paired_share_difference, wilson, z_value
 from sim.analysis.summary import FAILURES
 from sim.config.model import ModelConfig
 from sim.config.settings import DEFAULT_TARGET
@@ -162,6 +164,21 @@ class Goal:
     def surely_fits(self, e: Evaluation) -> bool:
         """Whether ``e``'s whole 95% interval is within the limit (a margin against the winner's curse)."""
         return e.risk.high <= self.target if self.target is not None else e.cost.high <= self.budget
+
+    def clears(self, e: Evaluation) -> bool:
+        """Whether ``e``'s estimate is within the limit by at least one standard error (a quarter of its 95% interval's width, 1.96 a
+        side, taken as about 2): a margin between fitting on the estimate and fitting on the whole interval."""
+        estimate = e.risk if self.target is not None else e.cost
+        return self.excess(e) + (estimate.high - estimate.low) / (2 * z_value(0.95)) <= 0
+
+    @property
+    def margins(self) -> tuple[Callable[[Evaluation], bool], ...]:
+        """The tests a shortlist's groups pass, from the least margin to the most (see :func:`search`): under a target, the
+        estimate fits, fits by one standard error, the whole interval fits; within a budget the first and the last (a cost's
+        interval is narrow, so a margin in it is no margin against a lucky risk, and the winner is the lowest confirmed risk)."""
+        if self.target is not None:
+            return (self.fits, self.clears, self.surely_fits)
+        return (self.fits, self.surely_fits)
 
     def undecided(self, e: Evaluation) -> bool:
         """Whether ``e``'s 95% interval holds the limit (reaches from within it to beyond it): on its replications it cannot be told
@@ -342,6 +359,36 @@ def confirming_line(candidates: int, met: bool, replications: int, seed: int, go
     return f"No package met the target on screening, and none with levers had a lower risk than no lever: confirming no lever alone {fresh}"
 
 
+def shortlisted(evaluations: Sequence[Evaluation], goal: Goal, runners_up: int) -> list[Package]:
+    """The packages with levers a search confirms: in each of the goal's margins (:attr:`Goal.margins`), the best that passes it.
+
+    The best that met the goal on the screening seed, then the best that met it by a margin: the best of many is often
+    lucky, and under a target the cheapest that met it on 1,000 replications can all miss it on fresh ones (the winner's
+    curse). Where nothing met the goal, those nearest to it. No lever is left out: it is confirmed once, as the reference.
+
+    Parameters
+    ----------
+    evaluations
+        Every package screened and tuned, on the same replications.
+    goal
+        The search's question.
+    runners_up
+        Packages besides the best in each group.
+
+    Returns
+    -------
+    list of Package
+        Each package once, the groups in the order of their margins and each group best first.
+    """
+    answering = [e for e in sorted(evaluations, key=goal.rank) if goal.answers(e)]
+    shortlist: list[Package] = []
+    for margin in goal.margins:
+        shortlist += [p for p in dict.fromkeys(e.package for e in answering if margin(e)) if p not in shortlist][: 1 + runners_up]
+    if not shortlist:
+        shortlist = list(dict.fromkeys(e.package for e in sorted(evaluations, key=goal.excess)))[: 1 + runners_up]
+    return [p for p in shortlist if p.levers]
+
+
 def tune(
     base: ModelConfig,
     names: tuple[str, ...],
@@ -451,7 +498,7 @@ def search(
     latest_start
         Latest start month Optuna may choose.
     runners_up
-        Packages shortlisted besides the cheapest, in each of the two shortlists.
+        Packages shortlisted besides the cheapest, in each of the shortlist's groups (:attr:`Goal.margins`).
     scale_cost
         Scale a lever's costs with its strength.
     block_size, workers
@@ -488,14 +535,7 @@ def search(
     for names in to_tune:
         say(f"Tuning start months and strengths of {', '.join(names)} with Optuna ({trials} trials)")
         tuned += tune(base, names, goal=goal, seed=seed, replications=replications, trials=trials, latest_start=latest_start, **common)
-    ranked = sorted([*screened, *tuned], key=goal.rank)
-    # The best that met the goal on the screening seed, and the best whose whole interval did
-    # (a margin against the winner's curse: the best of many is often lucky).
-    shortlist = list(dict.fromkeys(e.package for e in ranked if goal.answers(e)))[: 1 + runners_up]
-    shortlist += [p for p in dict.fromkeys(e.package for e in ranked if goal.surely_fits(e) and goal.answers(e)) if p not in shortlist][: 1 + runners_up]
-    if not shortlist:
-        shortlist = list(dict.fromkeys(e.package for e in sorted([*screened, *tuned], key=goal.excess)))[: 1 + runners_up]
-    shortlist = [p for p in shortlist if p.levers]  # no lever is confirmed once, as the reference
+    shortlist = shortlisted([*screened, *tuned], goal, runners_up)
     fresh = fresh_seed if fresh_seed is not None else (seed + 1_000_003) % (2**63 - 1)
     say(confirming_line(len(shortlist), any(goal.answers(e) for e in [*screened, *tuned]), confirm_replications, fresh, goal))
     confirmed = evaluate(base, [Package(), *shortlist], seed=fresh, replications=confirm_replications, stage="confirmed", **common)

@@ -284,7 +284,14 @@ class SearchSettings(SharedSettings):
     )
     trials: Any = setting(32, 1, 10_000, "trials", "Optuna trials per tuned package", integer=True)
     latest_start: Any = setting(36, 0, 600, "month", "latest start month Optuna may choose", integer=True)
-    runners_up: Any = setting(2, 0, 20, "packages", "runners-up confirmed and shown beside the winner", integer=True)
+    runners_up: Any = setting(
+        2,
+        0,
+        20,
+        "packages",
+        "runners-up confirmed beside the best of each shortlist group (met the target; by one standard error; on its whole interval)",
+        integer=True,
+    )
     cost_scales_with_strength: Any = flag(
         True, "a lever's costs scale with its strength (relative to the policy's strength); false: strength is free", value=SETTING
     )

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.analysis.search import Package, combinations, configure, evaluate, search
+from sim.analysis.search import Evaluation, Package, combinations, configure, evaluate, search
+from sim.analysis.stats import Estimate
 from sim.config.scenarios import load
 
 BASE = load("case04_trading_company", "none", ["partnership.horizon_months=48"])
@@ -204,3 +205,30 @@ def test_a_search_that_met_nothing_confirms_each_package_once():
                     max_levers=2, tune_packages=1, trials=2, runners_up=2)  # fmt: skip
     packages = [e.package for e in result.confirmed]
     assert result.winner is None and len(packages) == len(set(packages)) == 3, packages
+
+
+def _evaluation(name: str, risk: float, half: float, cost: float) -> Evaluation:
+    """A screened package with the risk ``risk`` +- ``half`` and a cost known to within 0.01."""
+    return Evaluation(Package(((name, 0, 1.0),)), Estimate(risk, risk - half, risk + half), Estimate(cost, cost - 0.01, cost + 0.01), 1000, 1000, "screened", 0)
+
+
+def test_a_target_shortlist_holds_a_package_that_met_it_by_a_margin_when_none_did_on_its_whole_interval():
+    """sim-search scenario=case04_trading_company target=0.2 confirmed only the three cheapest that met 20% on screening (19.4%
+    to 20.0%, each lucky: 20.9% to 21.5% fresh) and found nothing, where a package at 18.2% there confirms at 19.9%."""
+    from sim.analysis.search import Goal, shortlisted
+
+    lucky = [_evaluation(f"lucky_{i}", 0.2 - i / 1000, 0.025, 2.4 + i / 10) for i in range(3)]
+    margin = _evaluation("margin", 0.182, 0.025, 2.7)
+    short = shortlisted([margin, *lucky, _evaluation("over", 0.25, 0.025, 1.0)], Goal(target=0.2), runners_up=2)
+    assert [p.names[0] for p in short] == ["lucky_0", "lucky_1", "lucky_2", "margin"]
+    assert Goal(target=0.2).clears(margin) and not Goal(target=0.2).surely_fits(margin)
+    assert not any(Goal(target=0.2).clears(e) for e in lucky)
+
+
+def test_a_budget_shortlist_is_the_lowest_risks_within_it_and_those_whose_whole_cost_interval_is():
+    from sim.analysis.search import Goal, shortlisted
+
+    packages = [_evaluation(f"p{i}", 0.3 + i / 100, 0.025, 1.0 + i / 10) for i in range(5)]
+    edge = _evaluation("edge", 0.2, 0.025, 1.495)  # lowest risk, its cost interval over the budget of 1.5
+    short = shortlisted([*packages, edge, _evaluation("dear", 0.1, 0.025, 2.0)], Goal(budget=1.5), runners_up=1)
+    assert [p.names[0] for p in short] == ["edge", "p0", "p1", "p2"]
