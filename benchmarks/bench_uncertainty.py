@@ -49,7 +49,7 @@ def main() -> None:
     r, m = args.replications, args.per_draw
     d = -(-r // m)
     print(f"machine: {platform.machine()}, {workers} cores; Python {platform.python_version()}, numpy {np.__version__}; partnership-sim {sim.__version__}")
-    sim.run(config, args.seed, replications=2 * m, uncertainty="prior", replications_per_draw=m)  # compile and warm up
+    sim.run(config, seed=args.seed, replications=2 * m, uncertainty="prior", replications_per_draw=m)  # compile and warm up
 
     u = uncertainty("prior", m)
     draw_s, _ = timed(lambda: u.values(config, args.seed, np.arange(d)))
@@ -65,8 +65,8 @@ def main() -> None:
     many_s, _ = timed(lambda: population.build(points[:blocks_points], args.seed, reps, reps // m, trusted=True))
     print(f"population: {block:,} replications, 1 point {one_s:.2f} s, {blocks_points:,} points {many_s:.2f} s: ratio {many_s / one_s:.1f}")
 
-    plain_s, _ = timed(lambda: sim.run(config, args.seed, replications=r, workers=workers))
-    drawn_s, summary = timed(lambda: sim.run(config, args.seed, replications=r, uncertainty="prior", replications_per_draw=m, workers=workers))
+    plain_s, _ = timed(lambda: sim.run(config, seed=args.seed, replications=r, workers=workers))
+    drawn_s, summary = timed(lambda: sim.run(config, seed=args.seed, replications=r, uncertainty="prior", replications_per_draw=m, workers=workers))
     collapsed = summary["outcomes"]["collapsed"]
     print(
         f"run: {r:,} replications on {workers} threads: plain {plain_s:.1f} s, prior ({d:,} draws x {m}) {drawn_s:.1f} s: ratio {drawn_s / plain_s:.2f}"

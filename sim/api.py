@@ -81,8 +81,8 @@ def _override_change(overrides: Sequence[str], config_dir: str | Path | None) ->
 @arguments_checked("sim.run")
 def run(
     config: ModelConfig,
-    seed: int = 0,
     *,
+    seed: int = 0,
     replications: int | None = None,
     precision: float | None = None,
     block_size: int = 10_000,
@@ -93,6 +93,9 @@ def run(
     posterior: str | Path | None = None,
 ) -> Summary:
     """Run ``config`` and return its summary (:func:`sim.analysis.summary.summarise`; ``print`` it to read it).
+
+    Every argument but ``config`` is given by name: ``sim.run(config, 4000)`` is refused, where it would
+    have read 4000 as the seed (:func:`sim.run_ensemble` takes ``replications`` before ``seed``).
 
     ``replications`` defaults to 4,000. Give ``precision`` (a target half-width of the
     collapse probability's 95% interval) instead of a count to add replications until it is

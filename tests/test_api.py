@@ -118,6 +118,8 @@ def test_run_and_compare_refuse_a_fixed_name_that_is_no_assumption_one_line_each
         (lambda ours: sim.compare(ours, policy=["none", "staged_scope"]), "sim.compare: policy= is not one of its arguments (did you mean policies?)"),
         (lambda ours: sim.run_ensemble(ours, replications=50), "sim.run_ensemble: seed is missing (it has no default)"),
         (lambda ours: sim.run(ours, replicatons=50), "sim.run: replicatons= is not one of its arguments (did you mean replications?)"),
+        # read 4000 as the seed and ran the default 4,000 replications of seed 4000 (sim.run_ensemble takes replications first)
+        (lambda ours: sim.run(ours, 40), "sim.run: 2 arguments given by position, where it takes only config so: give the others by name"),
         (lambda ours: sim.PartnershipModel(scenario="baseline"), "sim.PartnershipModel: scenario= is not one of its arguments (did you mean scenario_name?)"),
         (lambda ours: sim.load("baseline", polcy="none"), "sim.load: polcy= is not one of its arguments (did you mean policy?)"),
         (
