@@ -181,12 +181,24 @@ PAIR_ABOVE = 56
 PAIR_BELOW = 136
 #: A legend row's pitch, in the drawing's units.
 LEGEND_ROW = 24
-#: What the councils' drawing's numbers and lines are, and on what scale: it said "number: value seen; lines: trust", and
-#: nothing said what 1.10 in a circle or 0.45 on a line was. 308 units wide in Arial's metrics (Liberation Sans): beside
-#: the colour scale in :data:`COMPACT_WIDE` units, on a row of its own in a narrower drawing (:func:`legend_room`).
-KEY = "number: value, 1 = promise; lines: trust, 0-1"
-#: The colour scale's width, in the drawing's units.
-GRADIENT = 96
+#: What the councils' drawing's numbers and lines are, and on what scale, in its two parts: it said "number: value seen;
+#: lines: trust", and nothing said what 1.10 in a circle or 0.45 on a line was.
+KEY_PARTS = ("number: value, 1 = promise", "lines: trust, 0-1")
+#: The key whole (:data:`KEY_PARTS`): beside the colour scale in :data:`COMPACT_WIDE` units, on a row of its own in a
+#: narrower drawing (:func:`legend_room`), in its two parts where that row is too narrow for it (:func:`_legend`).
+KEY = "; ".join(KEY_PARTS)
+#: The widths of the legend's words at its 16 units in DejaVu Sans, the widest face of :data:`FONT` and a bare Debian
+#: machine's only one (Arial's metrics, Liberation Sans, are 12% narrower), in the drawing's units: "leave", "stay" and
+#: :data:`KEY`. Placed by Arial's, with only DejaVu Sans the key ran over "stay" in a replay of five councils or more
+#: (:data:`COMPACT_WIDE`) and past the right edge of a replay's drawing of four or fewer (:data:`COMPACT`: "trust, 0-").
+LEAVE_WIDTH, STAY_WIDTH, KEY_WIDTH = 44, 34, 357
+#: The least gap between two words of the legend, and between a word and the colour scale, in the drawing's units.
+LEGEND_GAP = 6
+#: The colour scale's width, in the drawing's units: 96 left the key 10 units over "stay" in DejaVu Sans at :data:`COMPACT_WIDE`.
+GRADIENT = 64
+#: Where the colour scale starts, and "stay" after it, in the drawing's units (:data:`LEAVE_WIDTH`).
+GRADIENT_AT = 8 + LEAVE_WIDTH + LEGEND_GAP
+STAY_AT = GRADIENT_AT + GRADIENT + LEGEND_GAP
 
 
 @dataclass(frozen=True)
@@ -872,16 +884,21 @@ def network(nodes: Sequence[Node], trust: dict[tuple[int, int], float], width: i
 
 def _legend(width: int, height: int) -> str:
     """The colour scale and what the numbers and lines mean, on what scale (:data:`KEY`), at the drawing's foot: in one
-    row, or in two where it is narrow (:func:`legend_room`)."""
+    row, or in two where it is narrow (:func:`legend_room`), the key under the colour scale; where that row is too narrow
+    for the key in the widest face (:data:`KEY_WIDTH`), its second part (:data:`KEY_PARTS`) beside the colour scale instead."""
     y = height - 16 - (legend_room(width) - LEGEND_ROOM)
     parts = [_text(8, y + 5, "leave", 16, anchor="start", fill="#444444")]
-    x0, w = 54, GRADIENT
     for s in range(24):
         net = NET_RANGE * (2 * s / 23 - 1)
-        parts.append(f'<rect x="{x0 + s * w / 24:.1f}" y="{y - 8}" width="{w / 24 + 0.6:.1f}" height="16" fill="{value_colour(net)}"/>')
-    parts.append(_text(x0 + w + 6, y + 5, "stay", 16, anchor="start", fill="#444444"))
-    one_row = legend_room(width) == LEGEND_ROOM
-    parts.append(_text(width - 8 if one_row else 8, height - 11, KEY, 16, anchor="end" if one_row else "start", fill="#444444"))
+        parts.append(f'<rect x="{GRADIENT_AT + s * GRADIENT / 24:.1f}" y="{y - 8}" width="{GRADIENT / 24 + 0.6:.1f}" height="16" fill="{value_colour(net)}"/>')
+    parts.append(_text(STAY_AT, y + 5, "stay", 16, anchor="start", fill="#444444"))
+    if legend_room(width) == LEGEND_ROOM:
+        keys = [(width - 8, y + 5, KEY, "end")]
+    elif 8 + KEY_WIDTH + 8 <= width:
+        keys = [(8, height - 11, KEY, "start")]
+    else:
+        keys = [(width - 8, y + 5, KEY_PARTS[1], "end"), (8, height - 11, KEY_PARTS[0], "start")]
+    parts += [_text(x, base, words, 16, anchor=anchor, fill="#444444") for x, base, words, anchor in keys]
     return "".join(parts)
 
 

@@ -7,7 +7,7 @@ page of the width a 1280x800 screen gives it, and measured.
 from __future__ import annotations
 
 import pytest
-from viz_support import CHROMIUM_FLAGS, need_chromium
+from viz_support import CHROMIUM_FLAGS, need, need_chromium
 
 need_chromium()
 
@@ -221,21 +221,47 @@ def test_the_councils_drawing_keeps_to_the_screen_where_its_text_keeps_14_px(bro
         page.close()
 
 
+#: The faces of :data:`sim.viz.svg.FONT` a Debian machine may have, each with the width of :data:`sim.viz.svg.KEY` in it at
+#: 16 units: DejaVu Sans (a bare machine's only one) and Arial's metrics (Liberation Sans, which Chromium's package brings).
+FACES = {"DejaVu Sans": 357, "Liberation Sans": 308}
+
+
+def boxes_apart(a: dict, b: dict, gap: float) -> bool:
+    """Whether the boxes ``a`` and ``b`` are ``gap`` or more apart side by side, or do not share a row."""
+    return a["x"] >= b["right"] + gap or b["x"] >= a["right"] + gap or a["y"] >= b["bottom"] or b["y"] >= a["bottom"]
+
+
+@pytest.mark.parametrize("face", FACES)
 @pytest.mark.parametrize(("count", "compact"), [(3, False), (3, True), (6, False), (6, True)])
-def test_the_legend_says_the_numbers_and_lines_scales_inside_the_drawing_clear_of_the_colour_scale(browser, count, compact):
+def test_the_legend_says_the_numbers_and_lines_scales_inside_the_drawing_clear_of_the_colour_scale(browser, count, compact, face):
     """The legend said "number: value seen; lines: trust", on no scale. Its key (:data:`sim.viz.svg.KEY`) says them, in
     each width of drawing (a replay's and the main view's, of four councils or fewer and of more), inside the drawing and
-    clear of the colour scale's words: beside them in a wide drawing, under them in a narrow one."""
+    clear of the colour scale and its words: beside them in a wide drawing, under them in a narrow one. Placed by Arial's
+    metrics, with only DejaVu Sans (a bare Debian machine) the key ran 17 units over "stay" in a replay of five councils or
+    more and 10 past the right edge of a replay's drawing of four or fewer ("lines: trust, 0-"): each face is tried."""
     names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield DC", "Highmoor DC"][:count]
     councils = tuple(adapter.CouncilView(k, name, 1.0, "district", 0.8, 0.35, 0, True, True, -1, "none", "none") for k, name in enumerate(names))
     view = type("View", (), {"councils": councils, "trust": {}})()
-    page = laid_out(browser, app.network_svg(view, svg.drawing_width(count, compact)), 330 if compact else 430)
+    drawing = app.network_svg(view, svg.drawing_width(count, compact)).replace(svg.FONT, f"font-family:'{face}'")
+    page = laid_out(browser, drawing, 330 if compact else 430)
     try:
+        key = page.evaluate(
+            "text => { const e = document.createElementNS('http://www.w3.org/2000/svg', 'text'); e.textContent = text;"
+            " e.setAttribute('font-size', '16'); document.querySelector('svg').appendChild(e); const w = e.getBBox().width; e.remove(); return w; }",
+            svg.KEY,
+        )
+        need(abs(key - FACES[face]) < 4, f"{face} is not installed (the key is {key:.0f} units wide, not {FACES[face]})")
         drawn = labels_and_legend(page)
-        key = [s for s in drawn["shapes"] if s["text"] == svg.KEY]
-        stay = next(s for s in drawn["shapes"] if s["text"] == "stay")
-        assert len(key) == 1, "the key with its scales"
-        assert key[0]["x"] >= 0 and key[0]["right"] <= drawn["width"] and key[0]["bottom"] <= drawn["height"], key
-        assert key[0]["x"] >= stay["right"] + 4 or key[0]["y"] >= stay["bottom"], (key, stay)
+        words = [s for s in drawn["shapes"] if s["text"] in ("leave", "stay", svg.KEY, *svg.KEY_PARTS)]
+        leave = next(s for s in words if s["text"] == "leave")
+        scale = [s for s in drawn["shapes"] if s["text"] == "rect" and s["y"] < leave["bottom"] and s["bottom"] > leave["y"]]
+        assert len(scale) == 24, "the colour scale's steps"
+        scale_box = {"x": scale[0]["x"], "right": scale[-1]["right"], "y": scale[0]["y"], "bottom": scale[0]["bottom"]}
+        said = [s["text"] for s in words if s["text"] not in ("leave", "stay")]
+        assert "; ".join(sorted(said)) in (svg.KEY, "; ".join(sorted(svg.KEY_PARTS))), said
+        for k, s in enumerate(words):
+            assert s["x"] >= 0 and s["right"] <= drawn["width"] and s["bottom"] <= drawn["height"], s
+            assert boxes_apart(s, scale_box, 4), (s, scale_box)
+            assert all(boxes_apart(s, other, 8) for other in words[k + 1 :]), (s, words)
     finally:
         page.close()

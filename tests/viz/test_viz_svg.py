@@ -279,8 +279,10 @@ def test_a_replays_drawing_is_compact_with_its_legend_in_two_rows(count):
     width = viewbox(svg.network(councils(count), all_joined(count)))[0]
     compact = svg.network(councils(count), all_joined(count), svg.drawing_width(count, compact=True))
     assert viewbox(compact)[0] == svg.COMPACT < width and svg.COMPACT * svg.LEAST_PX / svg.SMALLEST_TEXT <= 330, "14 px text in 330 px"
-    texts = {t.text: float(t.get("y")) for t in ET.fromstring(compact).iter(f"{SVG}text") if t.text in ("leave", svg.KEY)}
-    assert texts[svg.KEY] - texts["leave"] == svg.LEGEND_ROW
+    texts = {t.text: float(t.get("y")) for t in ET.fromstring(compact).iter(f"{SVG}text") if t.text in ("leave", *svg.KEY_PARTS)}
+    assert texts[svg.KEY_PARTS[0]] - texts["leave"] == svg.LEGEND_ROW and texts[svg.KEY_PARTS[1]] == texts["leave"], (
+        "the key's parts under and beside the colour scale"
+    )
 
 
 @pytest.mark.parametrize("count", range(5, 9))
