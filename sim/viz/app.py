@@ -632,12 +632,12 @@ CSS = (
 .sim-learning { background: #E8F3FA; border-left: 8px solid #0072B2; padding: 10px 14px; margin: 10px 0; font-size: 1.05em; }
 .sim-small { font-size: 0.9em; color: #333; }
 .sim-notice { background: #FFF7D6; border-left: 8px solid #E69F00; padding: 8px 14px; font-size: 1.05em; }
-.v-toolbar__title:has(.sim-bar-note) { white-space: normal; }
+.v-toolbar__title { white-space: normal; line-height: 1.2; }
 .sim-notice.sim-bar-note { font-size: 17px; line-height: 1.2; padding: 1px 12px; color: #1A1A1A; }
 .sim-decisions { margin: 4px 0 8px 0; }
 .sim-decisions li { margin-bottom: 6px; }
 .sim-section { font-weight: 700; font-size: 1.05em; margin-top: 10px; }
-.sim-card-title { font-size: 1.25em; font-weight: 700; line-height: 1.2; }
+.sim-card-title { font-size: 20px; font-weight: 700; line-height: 1.2; }
 .row.sim-pair { flex-wrap: wrap !important; container-type: inline-size; }
 @container (max-width: 859px) { .sim-pair > .col { flex: 0 0 100% !important; } }
 @container (max-width: 1479px) { .sim-pair-told > .col { flex: 0 0 100% !important; } }

@@ -868,3 +868,40 @@ def test_a_replay_of_eight_councils_one_run_ended_shows_both_drawings_and_both_l
             expect(now.nth(k)).to_be_in_viewport(ratio=1)
         ending = now.first.locator("summary")
         assert ending.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), f"how it ended, cut short: {ending.inner_text()}"
+
+
+#: The height of an element in lines of its text, and whether its text is cut short (wider or taller than its box).
+TEXT_LINES = """e => [e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight),
+  e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1]"""
+
+
+def test_every_levers_replay_title_keeps_to_one_line_at_1024_and_the_app_bar_says_both_runs_whole(server, tmp_path):
+    """At 1024x768 with the side bar open a replay's title took two lines for most levers ("Replay with neutral cloud
+    platform", "... agreed decision process", "... IT harmonisation first") and three for case 04's own pair ("Replay with
+    commercial capability and IT harmonisation first", 90 px), pushing both runs' months and councils down; the app bar
+    cut that replay's outcome short ("...harmonisation first: s..."). Every single lever's title now keeps to one line,
+    case 04's pair to two, and the app bar says both runs whole, its title wrapping inside the bar."""
+    from playwright.sync_api import expect
+
+    from sim.viz import adapter
+
+    shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with app_page(server, 1024, 768) as page:
+        expect(page.locator(".v-navigation-drawer").first).to_be_visible()
+        title, bar = page.locator(".sim-card-title").nth(1), page.locator(".v-toolbar__title").first
+        page.get_by_role("button", name="Case 04", exact=True).click()
+        expect(page.get_by_text("Case 04's story")).to_be_visible()
+        for levers, words in adapter.replay_choices("case04_trading_company"):
+            page.locator(".v-select").filter(has_text="for the replay").click()
+            page.get_by_role("option", name=words, exact=True).click()
+            page.get_by_role("button", name=re.compile("^Replay with th")).click()
+            expect(title).to_have_text(adapter.replay_title(adapter.replay_levers(levers)))
+            page.get_by_role("button", name="Step", exact=True).click()
+            expect(bar).to_contain_text(f"| {adapter.lower_first(adapter.run_name(adapter.replay_levers(levers)))}: ")
+            settled(page)
+            lines, cut = title.evaluate(TEXT_LINES)
+            assert round(lines) <= (2 if "+" in levers else 1) and not cut, (words, lines)
+            lines, cut = bar.evaluate(TEXT_LINES)
+            assert not cut and bar.bounding_box()["height"] <= 64, (bar.inner_text(), lines)
+        page.screenshot(path=str(shots / "sim-demo-replay-titles-1024.png"))
