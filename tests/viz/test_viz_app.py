@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from html import escape
+from html import escape, unescape
 
 import pytest
 from viz_support import need_solara
@@ -323,6 +323,23 @@ def test_a_case_or_source_chip_says_on_hover_what_it_stands_for_in_full(page):
     assert "title=" not in re.search(r'<span class="sim-chip"[^>]*>', out).group(0)
     button(page, "To the end").click()
     assert 'title="Case 01 of Guide 08: Over-dependency on key personnel' in html(page).split("Main cause:")[1].split("</p>")[0]
+
+
+def test_a_case_02_chip_in_another_cases_story_says_it_is_the_decision_every_partnership_goes_through():
+    """Every case's story has its councils' approvals tagged "case 02" (the decision on the business case is case 02's
+    mechanism, which every partnership goes through): in case 01's story "approved the proposal [case 02]" read to a room
+    as case 02 firing in case 01, and the chip's hover named case 02 and nothing else. It now says what such a line is, and
+    that only a shelved proposal is case 02's failure; another case's chip says nothing of it."""
+    story = stories.story_for("01")
+    assert story is not None
+    run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
+    run.run_to_end()
+    approved = [item for item in run.view().timeline if item.told.what == "approved the proposal"]
+    assert approved and {item.tag for item in approved} == {f"case {app.DECISION_CASE}"}, "the approvals in case 01's story are tagged case 02"
+    hover = unescape(re.search(r'<span class="sim-chip"[^>]*title="([^"]*)"', app.timeline_html(approved[:1])).group(1))
+    assert "every partnership goes through" in hover and "only a shelved proposal is case 02's failure" in hover, hover
+    assert cases.BY_ID[app.DECISION_CASE].failure == ("shelved",), "what the hover calls its failure"
+    assert "every partnership" not in app.tag_title("case 01")
 
 
 def test_a_timeline_line_is_its_headline_with_its_trigger_and_detail_a_click_away_and_the_whole_line_on_hover():
