@@ -602,6 +602,7 @@ CSS = (
 .v-application { font-size: 20px; }
 .v-application .v-label, .v-application .v-select__selection, .v-application input { font-size: 19px !important; }
 .v-application .v-btn { font-size: 17px; text-transform: none; letter-spacing: 0; }
+.v-application .v-btn:focus-visible, .v-application summary:focus-visible { outline: 3px solid #1A1A1A; outline-offset: 2px; }
 .sim-select .v-select__selection { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
 .sim-chip { display: inline-block; max-width: 100%; padding: 1px 10px; border-radius: 14px; font-weight: 600; font-size: max(14px, 0.82em); }
 .sim-status { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; }
