@@ -859,7 +859,8 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     change" it, and the chance with the reference and with the policy and the interval of the
     difference are quoted. A rise in collapse that comes with fewer proposals shelved says why
     it may: only a launched partnership can collapse. Then the lever cost (and, where the reference
-    is a lever that costs something too, how much more or less than it) and the change in net
+    is a lever that costs something too, how much more or less than it, or, where the paired interval of
+    that difference holds zero, that it cannot be told from nothing) and the change in net
     savings (GBP m per partnership over the horizon), with its interval where it is measurable. A
     change measurable by its Monte Carlo interval whose total interval (with parameter draws)
     holds zero says that, counting the doubt about the assumptions, it could be zero, quoting
@@ -907,7 +908,9 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     cost, gap = row["lever_cost"], float(extra_costs(comparison)[list(comparison["policy"]).index(policy)])
     spent = "costs nothing" if cost == 0 else f"costs GBP {amount(cost)} m per partnership"
     if ref["lever_cost"] != 0:  # the reference is a lever too: what choosing this one instead adds to the bill
-        spent += f", {cost_gap_words(gap, reference)}"
+        low, high = (float(row.get(f"lever_cost_difference_{end}", np.nan)) for end in ("low", "high"))
+        told = not low < 0 < high  # a paired interval holding zero: neither more nor less can be said
+        spent += f", {cost_gap_words(gap, reference)}" if told else f", though {untold_cost_words(low, high, policy_phrase(reference), confidence)}"
     clauses.append(spent)
     low, high, d = row["net_savings_difference_low"], row["net_savings_difference_high"], row["net_savings_difference"]
     if low > 0 or high < 0:
@@ -1139,13 +1142,21 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     for r in comparison.iloc[1:].to_dict(orient="records"):
         cells = "".join(f"{_points(r[f'{m}_difference'], r[f'{m}_difference_low'], r[f'{m}_difference_high']):<32}" for m in MEASURES)
         lines.append(f"  {policy_words(r['policy']):<{width - 2}}{cells}".rstrip())
-    heading = f"{'GBP m per partnership':<{width}}{'lever cost':<12}{'net savings  ' + level + ' interval':<30}"
-    lines.append(f"{heading}net savings compared with {policy_phrase(reference)}, paired {level} interval")
-    for r in comparison.to_dict(orient="records"):
+    # against a lever, what each costs beyond it (what buys its points); then each lever's cost per point of collapse avoided
+    lever_reference = bool(comparison["lever_cost"].iloc[0])
+    beyond = [f"beyond {policy_phrase(reference)}, paired {level}", *cost_beyond_cells(comparison, "(reference)", 5)] if lever_reference else []
+    per_point = ["per point of collapse avoided", *per_point_cells(comparison, "(reference)")]
+    extra = [column for column in (beyond, per_point) if column]
+    extra_width = [max(map(len, column)) + 2 for column in extra]
+    heading = f"{'GBP m per partnership':<{width}}{'lever cost':<12}" + "".join(f"{c[0]:<{w}}" for c, w in zip(extra, extra_width, strict=True))
+    lines.append(f"{heading}{'net savings  ' + level + ' interval':<30}net savings compared with {policy_phrase(reference)}, paired {level} interval")
+    for i, r in enumerate(comparison.to_dict(orient="records")):
         net = f"{amount(r['net_savings'], width=6)} [{amount(r['net_savings_low'], width=6)}, {amount(r['net_savings_high'], width=6)}]"
         d = (r["net_savings_difference"], r["net_savings_difference_low"], r["net_savings_difference_high"])
         diff = "(reference)" if r["policy"] == reference else signed_interval(*d, digits=2, width=6)
-        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{amount(r['lever_cost']):<12}{net:<30}{diff}")
+        cells = "".join(f"{c[i + 1]:<{w}}" for c, w in zip(extra, extra_width, strict=True))
+        lines.append(f"  {policy_words(r['policy']):<{width - 2}}{amount(r['lever_cost']):<12}{cells}{net:<30}{diff}")
+    lines.append(f"  {per_point_words(per_point, reference, lever_reference)}")
     if detail:
         lines += render_tests(comparison, confidence).splitlines()
     return "\n".join(lines)
@@ -1383,7 +1394,8 @@ class LeverValue:
         What it costs more than the reference (its whole cost where the reference is no lever) per percentage point avoided,
         GBP m per partnership; zero or below where it costs no more than the reference (:attr:`dominates`).
     low, high
-        That cost at the high and at the low end of the interval of the points avoided: the interval of the cost per point.
+        That cost at the high and at the low end of the interval of the points avoided: the interval of the cost per point
+        (:func:`per_point_interval`: the doubt about the points avoided, not the cost's own noise).
     pays
         Whether, net of its own cost, savings measurably rise with it: it pays for itself.
     caveat
@@ -1398,6 +1410,9 @@ class LeverValue:
         levers' own intervals of cost per point do not overlap (``paired`` false).
     paired
         Whether ``cheaper_than`` comes from the paired comparison.
+    extra_low, extra_high
+        The paired interval of what it costs more than the reference (``lever_cost_difference_low`` and ``_high``), GBP m per
+        partnership; nan where the comparison has none (a ``comparison.parquet`` written before it), its cost then taken as known.
     """
 
     lever: str
@@ -1410,11 +1425,27 @@ class LeverValue:
     rise: Doubt = ""
     cheaper_than: Mapping[str, Doubt] = field(default_factory=dict)
     paired: bool = True
+    extra_low: float = np.nan
+    extra_high: float = np.nan
+
+    @property
+    def cost_told(self) -> bool:
+        """Whether what it costs more than the reference is told from nothing: its paired interval lies on one side of zero, or is zero at both ends.
+
+        A lever's cost is random per simulated partnership (its running cost is paid only while the partnership lasts; with
+        parameter draws its costs are drawn), so two levers of alike costs have a cost difference whose interval can hold zero
+        (GBP 0.001 m more, interval 0.001 less to 0.003 more): such a lever neither dominates the reference nor has a price per point.
+        """
+        return not self.extra_low < 0 < self.extra_high
 
     @property
     def dominates(self) -> bool:
-        """Whether it lowers the chance at no more cost than the reference (a lever cheaper than a lever compared with): no cost per point to pay."""
-        return self.per_point <= 0
+        """Whether it lowers the chance at measurably no more cost than the reference (a lever cheaper than a lever compared with): no cost per point to pay.
+
+        Its drop in the chance is measurable (:func:`lever_values` gives no other lever) and its cost beyond the reference's is
+        zero or below, told from more (:attr:`cost_told`): a point value below zero whose interval reaches above it does not dominate.
+        """
+        return self.cost_told and self.per_point <= 0
 
 
 def _holds(row: Any, name: str, below: bool) -> Doubt:
@@ -1459,6 +1490,7 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
     lowering = comparison[f"{name}_high"] < 0
     rows, extra = comparison[lowering], extra_costs(comparison)[lowering.to_numpy()]
     for (_, row), cost in zip(rows.iterrows(), extra, strict=True):
+        extra_low, extra_high = (float(row.get(f"lever_cost_difference_{end}", np.nan)) for end in ("low", "high"))
         low, high = sorted(per_point_interval(cost, 100 * row[f"{name}_low"], 100 * row[f"{name}_high"]))
         pays = bool(row.get("net_savings_difference_low", np.nan) > 0)
         rise = _holds(row, "net_savings_difference", below=False) if pays else ""
@@ -1480,6 +1512,8 @@ def lever_values(comparison: Any, measure: str = "collapse") -> list[LeverValue]
                 rise=rise,
                 cheaper_than=cheaper,
                 paired=paired,
+                extra_low=extra_low,
+                extra_high=extra_high,
             )
         )
     return [v if v.paired else replace(v, cheaper_than={w.lever: "" for w in values if w.low > v.high}) for v in values]
@@ -1508,6 +1542,109 @@ def extra_costs(comparison: Any) -> np.ndarray:
     return np.where(np.isnan(paired), cost, paired)
 
 
+#: What the money tables say under "per point of collapse avoided" for a lever with no price per point, by why it has none.
+NO_PRICE = {
+    "none": "-",
+    "pays": "pays for itself",
+    "dominates": "dominates",
+    "free": "no cost",
+    "untold": "cost not told apart",
+}
+
+
+def per_point_words(cells: Sequence[str], reference: str, lever_reference: bool) -> str:
+    """What the money tables' column of cost per point of collapse avoided holds, for the line under ``sim-compare``'s table.
+
+    Each word of :data:`NO_PRICE` the column uses (``cells``, from :func:`per_point_cells`) is said; the others are not.
+
+    Parameters
+    ----------
+    cells
+        The column's cells.
+    reference
+        The reference policy's name.
+    lever_reference
+        Whether the reference is a lever that costs something (a point is then priced at the cost beyond it).
+    """
+    ref = policy_phrase(reference)
+    meaning = {
+        "none": "it does not measurably lower collapse",
+        "pays": "net of its cost, savings measurably rise too",
+        "dominates": f"it costs measurably no more than {ref}",
+        "free": "it costs nothing",
+        "untold": f"what it costs beyond {ref} cannot be told from nothing, its paired interval holding zero",
+    }
+    said = [f"'{words}': {meaning[why]}" for why, words in NO_PRICE.items() if any(cell.split(" (if")[0] == words for cell in cells)]
+    if any("(if the" in cell for cell in cells):
+        said.append(
+            "'(if the ... holds)': counting the doubt about the assumptions, the drop in collapse or the rise in net savings it names"
+            " could be zero, or that doubt could not be measured"
+        )
+    return (
+        f"per point of collapse avoided: what a lever costs{f' beyond {ref}' if lever_reference else ''} for each percentage point of"
+        " collapse it measurably avoids, with the interval the points avoided give it" + (f" ({'; '.join(said)})" if said else "")
+    )
+
+
+def per_point_cells(comparison: Any, reference_cell: str = "") -> list[str]:
+    """Each policy's cell in the money tables' column of cost per point of collapse avoided, by the rule of :func:`lever_values`.
+
+    ``0.108 [0.084, 0.153]`` (GBP m per partnership per point, its interval from the points avoided), or why it has no price:
+    :data:`NO_PRICE` (a lever that costs nothing, against no lever: ``no cost``); followed, as the forest plot's panel says it, by
+    ``(if the drop holds)`` where the doubt about the assumptions could undo the drop or could not be measured
+    (:attr:`LeverValue.drop`), and ``(if the rise holds)`` alike for the rise in net savings of a lever that pays for itself.
+
+    Parameters
+    ----------
+    comparison
+        ``comparison.parquet`` as a DataFrame (:func:`compare_policies`), the reference first.
+    reference_cell
+        The reference's cell.
+    """
+    values = {v.lever: v for v in lever_values(comparison)}
+    lever_reference = float(comparison["lever_cost"].iloc[0]) != 0
+    cells = [reference_cell]
+    for policy in comparison["policy"].iloc[1:]:
+        v = values.get(policy_words(str(policy)))
+        if v is None:
+            why = "none"
+        elif v.pays:
+            why = "pays"
+        elif v.dominates:
+            why = "dominates" if lever_reference else "free"
+        elif not v.cost_told:
+            why = "untold"
+        else:
+            why = ""
+        cell = f"{v.per_point:.3f} [{v.low:.3f}, {v.high:.3f}]" if v is not None and not why else NO_PRICE[why]
+        doubted = [] if v is None else [what for what, doubt in (("drop", v.drop), ("rise", v.rise)) if doubt]
+        cells.append(cell + (f" (if the {' and '.join(doubted)} {'holds' if len(doubted) == 1 else 'hold'})" if doubted else ""))
+    return cells
+
+
+def cost_beyond_cells(comparison: Any, reference_cell: str = "", width: int = 0) -> list[str]:
+    """Each policy's cell in the money tables' column of what it costs beyond the reference: :func:`extra_costs` with its paired interval.
+
+    ``+0.70 [+0.68, +0.72]`` (GBP m per partnership); the point value alone for a row without the interval (written before it was).
+
+    Parameters
+    ----------
+    comparison
+        ``comparison.parquet`` as a DataFrame (:func:`compare_policies`), the reference first.
+    reference_cell
+        The reference's cell.
+    width
+        Minimum width of each number, padded on the left.
+    """
+    extra = extra_costs(comparison)
+    columns = [f"lever_cost_difference_{end}" for end in ("low", "high")]
+    ends = [comparison[c].to_numpy(float) if c in comparison else np.full(len(comparison), np.nan) for c in columns]
+    cells = [reference_cell]
+    for value, low, high in zip(extra[1:], ends[0][1:], ends[1][1:], strict=True):
+        cells.append(signed(value, 2, width) if np.isnan(low) or np.isnan(high) else signed_interval(value, low, high, digits=2, width=width))
+    return cells
+
+
 def _named(row: Any, column: str) -> list[str] | None:
     """The policy names a row's ``column`` holds (space-separated), or None where the row has no value there.
 
@@ -1520,6 +1657,15 @@ def _named(row: Any, column: str) -> list[str] | None:
 
 def per_point_interval(cost: Any, difference_low: Any, difference_high: Any) -> tuple[Any, Any]:
     """The interval of a lever's cost per percentage point avoided, from the interval of its difference in points (below zero at both ends).
+
+    The cost is random per simulated partnership (a lever's running cost is paid only while the partnership lasts, and with
+    parameter draws its costs are drawn), and this interval leaves that noise out: it is the doubt about the points avoided alone.
+    Against no lever that noise is far the smaller: its share of the ratio's variance is at most ``v^2 |d| / (1 - |d|)``, ``v`` the
+    cost's coefficient of variation across partnerships and ``d`` the difference as a share, and the interval with it (Fieller's,
+    from the paired costs and outcomes) moved no end by more than 0.0005 for any lever of the baseline, case 01 and case 04 tried
+    (model 0.2.3, 4,000 replications, the cost and the drop nearly uncorrelated). Against a lever the cost difference can be
+    nearly nothing and as noisy as the drop: a lever whose cost difference's interval holds zero gets no price per point
+    (:attr:`LeverValue.cost_told`).
 
     Parameters
     ----------
@@ -1538,8 +1684,33 @@ def per_point_interval(cost: Any, difference_low: Any, difference_high: Any) -> 
 
 
 def priced(levers: Sequence[LeverValue]) -> list[LeverValue]:
-    """The levers whose points avoided have a price: neither paying for themselves nor costing no more than the reference (dominating it)."""
-    return [v for v in levers if not v.pays and not v.dominates]
+    """The levers whose points avoided have a price: neither paying for themselves nor costing no more than the reference (dominating it),
+    their cost beyond the reference's told from nothing (:attr:`LeverValue.cost_told`)."""
+    return [v for v in levers if not v.pays and not v.dominates and v.cost_told]
+
+
+def untold_cost(levers: Sequence[LeverValue]) -> list[LeverValue]:
+    """The levers, neither paying for themselves nor dominating, whose cost beyond the reference's cannot be told from nothing (no price per point)."""
+    return [v for v in levers if not v.pays and not v.cost_told]
+
+
+def untold_cost_words(low: float, high: float, beyond: str, confidence: float = 0.95) -> str:
+    """What is known of what a policy costs beyond a reference where that cannot be told from nothing (its interval holds zero).
+
+    ``what it costs beyond agreed decision process cannot be told from nothing (GBP 0.0012 m less to 0.0033 m more per partnership,
+    paired 95% interval)``: the sentences and :func:`best_value` say it so.
+
+    Parameters
+    ----------
+    low, high
+        The paired interval of its cost less the reference's, GBP m per partnership (``low`` below zero, ``high`` above).
+    beyond
+        The reference in words (``agreed decision process``, ``the policy compared with``).
+    confidence
+        The level of the interval.
+    """
+    span = f"GBP {_size(low, 2)} m less to {_size(high, 2)} m more per partnership"
+    return f"what it costs beyond {beyond} cannot be told from nothing ({span}, paired {confidence:.0%} interval)"
 
 
 def least_per_point(levers: Sequence[LeverValue]) -> list[LeverValue]:
@@ -1626,8 +1797,10 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
     """Which of the levers that measurably lower ``measure`` are the better buy, in a sentence that claims no more than the numbers show.
 
     A lever that pays for itself (net of its cost, savings measurably rise) is the better buy
-    whatever it costs per point, and so is one that costs no more than the reference (a lever
-    compared with a dearer lever: :attr:`LeverValue.dominates`). The others are ranked by their cost per point only where the
+    whatever it costs per point, and so is one that measurably costs no more than the reference (a lever
+    compared with a dearer lever: :attr:`LeverValue.dominates`). One whose cost beyond the reference's cannot
+    be told from nothing (:attr:`LeverValue.cost_told`) is said, after the others, to lower the chance at a cost that cannot be
+    told from the reference's, with neither a price per point nor dominance. The others are ranked by their cost per point only where the
     difference is measurable (:func:`least_per_point`): the cheapest is named alone where it is
     measurably cheaper than every other, on the paired replications (:meth:`PairedTally.cheaper`);
     otherwise the levers that cannot be told from it are named with it. Where the run tells the
@@ -1648,7 +1821,8 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
     Returns
     -------
     str
-        One to three sentences, the first starting ``"The best value: "``.
+        One sentence or more, the first starting ``"The best value: "`` (``"The best value cannot be named: "`` where every lever's
+        cost beyond the reference's cannot be told from nothing).
     """
     level = f"{confidence:.0%}"
     lead = "The best value: "
@@ -1695,6 +1869,12 @@ def best_value(levers: Sequence[LeverValue], measure: str = "collapse", confiden
                 f"{lead}{listed([f'{v.lever}{v.caveat}' for v in close])} cost the least {per_point} ({costs}), but cannot be told apart"
                 f" at these replications: {why}."
             )
+    for v in untold_cost(levers):  # neither priced nor dominating: after the others, and none of them the best value
+        cost = untold_cost_words(v.extra_low, v.extra_high, "the policy compared with", confidence)
+        said.append(
+            f"{'' if said else 'The best value cannot be named: '}{v.lever}{v.caveat} lowers {measure}{' too' if said else ''}, but {cost}:"
+            " neither a price per point nor that it costs no more can be said."
+        )
     return " ".join(said)
 
 

@@ -823,8 +823,9 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         about the assumptions could undo that ("measurably raises collapse" where its interval lies above zero, "no
         measurable effect on collapse" where it holds zero, each with a second line where net of its cost its savings measurably
         rise or fall). Where the reference is a lever (it costs something: a dashed line at its cost), a point avoided is priced
-        at what the lever costs beyond it (:func:`sim.analysis.comparison.extra_costs`), a lever lowering collapse at no more cost
-        "dominates" it, and one raising collapse at more cost is "worse and dearer". One row per policy, so no two labels overlap
+        at what the lever costs beyond it (:func:`sim.analysis.comparison.extra_costs`), a lever lowering collapse at measurably no more cost
+        "dominates" it, one whose cost beyond it cannot be told from nothing (its paired interval holds zero) has no price per point,
+        and one raising collapse at more cost is "worse and dearer". One row per policy, so no two labels overlap
         however many there are.
     """
     measures = [m for m in measures if f"{m}_difference" in comparison.columns]
@@ -876,11 +877,13 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         least = _least_words(list(values.values()))
         savings = {c.lever: c for c in money_changes(rows)} if "net_savings_difference_low" in rows else {}
         row_text = cost.get_yaxis_transform()  # x in axes fraction, y in rows
-        for row, extra, policy, raised in zip(y, extra_costs(comparison)[1:], rows["policy"], raises, strict=True):
+        # the low end of each lever's paired cost beyond the reference's: "dearer" only where it is above zero (nan in an older file)
+        extra_low = rows["lever_cost_difference_low"].to_numpy(float) if "lever_cost_difference_low" in rows else np.full(len(rows), np.nan)
+        for row, extra, low, policy, raised in zip(y, extra_costs(comparison)[1:], extra_low, rows["policy"], raises, strict=True):
             v = values.get(policy_words(str(policy)))
             if v is None:
                 words = "measurably raises collapse" if raised else "no measurable effect on collapse"
-                if raised and reference_cost and extra > 0:  # against a lever
+                if raised and reference_cost and extra > 0 and not low <= 0:  # against a lever
                     words = "worse and dearer: raises collapse, costs more"
                 words += _savings_words(savings.get(policy_words(str(policy))))
                 doubted: list[tuple[str, Doubt]] = []
@@ -892,6 +895,8 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
                     if v.dominates and reference_cost
                     else "lowers collapse at no cost"
                     if v.dominates
+                    else f"lowers collapse, at a cost not told from {policy_phrase(reference)}'s"
+                    if not v.cost_told
                     else f"GBP {v.per_point:.3f} m per point of collapse avoided{least.get(v.lever, ('', ''))[0]}"
                 )
                 # one (what, doubt) per claim its total interval does not back or the draws could not test

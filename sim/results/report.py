@@ -53,6 +53,9 @@ from sim.analysis import plots
 from sim.analysis.comparison import (
     COMPARISON_WORDS,
     MEASURES,
+    cost_beyond_cells,
+    per_point_cells,
+    per_point_words,
     policy_phrase,
     policy_with,
     policy_words,
@@ -525,14 +528,26 @@ def _comparison_rows(comparison: Any) -> tuple[list[str], list[list[Any]]]:
 
 
 def _comparison_money(comparison: Any) -> tuple[list[str], list[list[str]]]:
-    """The headings and rows of a comparison's money table, its amounts as ``sim-compare`` prints them (never a value that is not zero as zero)."""
+    """The headings and rows of a comparison's money table, its amounts as ``sim-compare`` prints them (never a value that is not zero as zero).
+
+    As ``sim-compare``'s table: after the lever cost, against a lever, what each costs beyond it
+    (:func:`~sim.analysis.comparison.cost_beyond_cells`), and, where the comparison has the differences in collapse, each
+    lever's cost per point of collapse avoided (:func:`~sim.analysis.comparison.per_point_cells`).
+    """
+    reference = policy_phrase(str(comparison["policy"].iloc[0]))
+    columns: list[tuple[str, list[str]]] = []
+    if comparison["lever_cost"].iloc[0]:
+        columns.append((f"cost beyond {reference} (GBP m, paired 95% interval)", cost_beyond_cells(comparison)))
+    if "collapse_difference_high" in comparison:
+        columns.append(("per point of collapse avoided (GBP m, 95% interval)", per_point_cells(comparison)))
     rows = [
-        [policy_words(r["policy"]), amount(r["lever_cost"]), f"{amount(r['net_savings'])} [{amount(r['net_savings_low'])}, {amount(r['net_savings_high'])}]"]
+        [policy_words(r["policy"]), amount(r["lever_cost"]), *(cells[i] for _, cells in columns)]
+        + [f"{amount(r['net_savings'])} [{amount(r['net_savings_low'])}, {amount(r['net_savings_high'])}]"]
         + ([""] if i == 0 else [signed_interval(*(r[f"net_savings_difference{end}"] for end in ("", "_low", "_high")), digits=2)])
         for i, r in enumerate(comparison.to_dict(orient="records"))
     ]
-    paired = f"net savings compared with {policy_phrase(str(comparison['policy'].iloc[0]))} (paired 95% interval)"
-    return ["policy", "lever cost (GBP m)", "net savings (GBP m, 95% interval)", paired], rows
+    paired = f"net savings compared with {reference} (paired 95% interval)"
+    return ["policy", "lever cost (GBP m)", *(heading for heading, _ in columns), "net savings (GBP m, 95% interval)", paired], rows
 
 
 def _ranking(ranking: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -548,12 +563,12 @@ def forest_caption(reference: str, reference_cost: float, *, total: bool) -> str
 
     ``reference_cost``: its lever cost (GBP m per partnership). ``total``: the comparison has total intervals (parameter
     draws), drawn paler. Against a reference that costs something (a lever), as the plot decides it, a lever's cost is
-    priced beyond the reference's (:func:`~sim.analysis.comparison.extra_costs`), and one that lowers collapse at no
-    more cost dominates it: the caption says both, as the plot does.
+    priced beyond the reference's (:func:`~sim.analysis.comparison.extra_costs`), and one that lowers collapse at measurably no
+    more cost (:attr:`~sim.analysis.comparison.LeverValue.dominates`) dominates it: the caption says both, as the plot does.
     """
     lever = reference_cost != 0
     beyond = f" beyond {policy_phrase(reference)}'s" if lever else ""
-    dominates = f"; that it dominates {policy_phrase(reference)} where it lowers collapse at no more cost" if lever else ""
+    dominates = f"; that it dominates {policy_phrase(reference)} where it lowers collapse at measurably no more cost" if lever else ""
     return (
         "Each policy's paired difference from the reference with its 95% Monte Carlo interval"
         + (" and, paler, its total interval (the doubt about the assumptions added)" if total else "")
@@ -600,7 +615,11 @@ def _comparison_report(folder: Path) -> Report:
         report.figure("causes", plots.causes_figure(titled, scenario, counts="collapse"), "Causes and triggers of the collapses under each policy.")
         failures = plots.causes_figure(titled, scenario, counts="failure")
         report.figure("causes_failures", failures, "Causes and triggers of all failures under each policy.")
-    report.sections.append("<h2>Money</h2>" + _table(*_comparison_money(comparison)))
+    money = _comparison_money(comparison)
+    per_point = money[0].index("per point of collapse avoided (GBP m, 95% interval)") if "collapse_difference_high" in comparison else None
+    said = None if per_point is None else per_point_words([r[per_point] for r in money[1]], policies[0], bool(comparison["lever_cost"].iloc[0]))
+    note = "" if said is None else f"<p class=note>{_e(said)}</p>"
+    report.sections.append("<h2>Money</h2>" + _table(*money) + note)
     uncertainty = summary.get("uncertainty") or {}
     rankings = {measure: _ranking(r) for measure, r in (uncertainty.get("ranking") or {}).items()}
     draws = int(comparison["draws"].iloc[0]) if "draws" in comparison else None

@@ -804,3 +804,75 @@ def test_a_lever_compared_with_a_lever_prices_its_points_at_what_it_costs_more_a
     assert [v.per_point for v in lever_values(older)] == pytest.approx([v.per_point for v in (staged, harmonisation, motivations)])
     resumed = frame.assign(lever_cost_difference=[np.nan, np.nan, 2.0, np.nan])  # a sweep's table holding rows written before the column
     assert [v.per_point for v in lever_values(resumed)] == pytest.approx([v.per_point for v in (staged, harmonisation, motivations)])
+
+
+def _alike_costs() -> pd.DataFrame:
+    """Against continuity plan (GBP 0.05 m every partnership), Staged scope and IT harmonisation first avoid 10 points of collapse at
+    a cost that varies by partnership about the same mean: GBP 0.0005 m less and more on average, each paired interval holding zero."""
+    n = 1000
+
+    def lever(saved: int, cost: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame({"rep": np.arange(n), "outcome": ["sustained"] * saved + ["collapsed"] * (n - saved), "lever_cost": cost, "net_savings": 0.0})
+
+    swing = np.resize([0.01, -0.011], n)  # mean -0.0005, sd about 0.0105
+    return compare_policies(
+        {"continuity_plan": lever(0, np.full(n, 0.05)), "staged_scope": lever(100, 0.05 + swing), "it_harmonisation_first": lever(100, 0.05 - swing)}
+    )
+
+
+def test_a_lever_whose_cost_beyond_a_lever_cannot_be_told_from_nothing_neither_dominates_it_nor_has_a_price_per_point():
+    """sim-compare scenario=case06_district_county 'policies=[agreed_decision_process,staged_scope]' seed=1 replications=400 gave Staged
+    scope's cost beyond agreed decision process as -0.0012 m, paired interval -0.0033 to +0.0009 (each lever's costs drawn per draw of
+    the assumptions, its running cost paid while the partnership lasts): the best value said 'it dominates it', the plot 'dominates
+    agreed decision process: lowers collapse, costs less', the sentence 'GBP 0.001 m less than'; at 200 replications (+0.0010, interval
+    -0.0012 to +0.0033) 'at GBP 0.000 m per percentage point ... (95% interval 0.000 to 0.000)'. The point value was read as known."""
+    frame = _alike_costs()
+    by_policy = frame.set_index("policy")
+    assert by_policy.loc["staged_scope", "lever_cost_difference_low"] < 0 < by_policy.loc["staged_scope", "lever_cost_difference_high"]
+    assert by_policy.loc["staged_scope", "lever_cost_difference"] < 0 < by_policy.loc["it_harmonisation_first", "lever_cost_difference"]
+    staged, harmonisation = lever_values(frame)
+    assert not staged.dominates and not staged.cost_told and not harmonisation.dominates and not harmonisation.cost_told
+    said = best_value([staged, harmonisation])
+    assert "dominate" not in said and "per percentage point" not in said, said
+    assert said == (
+        "The best value cannot be named: Staged scope lowers collapse, but what it costs beyond the policy compared with cannot be told from"
+        " nothing (GBP 0.001 m less to 0.0002 m more per partnership, paired 95% interval): neither a price per point nor that it costs no"
+        " more can be said. IT harmonisation first lowers collapse too, but what it costs beyond the policy compared with cannot be told"
+        " from nothing (GBP 0.0002 m less to 0.001 m more per partnership, paired 95% interval): neither a price per point nor that it"
+        " costs no more can be said."
+    ), said
+    words = sentence(frame, "staged_scope")
+    assert "though what it costs beyond continuity plan cannot be told from nothing (GBP 0.001 m less to" in words and "less than continuity" not in words
+    money = render(frame).split("GBP m per partnership")[1].splitlines()
+    assert "cost not told apart" in money[2] and "cost not told apart" in money[3] and "-0.0005 [-0.001, +0.0002]" in money[2], money
+
+
+def test_the_money_table_gives_what_a_lever_costs_beyond_a_lever_and_each_levers_cost_per_point_of_collapse_avoided():
+    """sim-compare's money table gave each lever's whole cost and its net savings only: against continuity plan, what a lever costs
+    beyond it (lever_cost_difference, what buys its points) and its cost per point of collapse avoided were in the sentence and the
+    forest plot but in no table. Both now stand beside the lever cost, from comparison.extra_costs and lever_values."""
+    n = 1000
+
+    def lever(saved: int, cost: float) -> pd.DataFrame:
+        return _table(["sustained"] * saved + ["collapsed"] * (n - saved), cost, [0.0] * n)
+
+    against_lever = compare_policies({"continuity_plan": lever(0, 1.0), "staged_scope": lever(100, 1.2), "open_motivations": lever(50, 0.5)})
+    staged = lever_values(against_lever)[0]
+    lines = render(against_lever).split("GBP m per partnership")[1].splitlines()
+    assert "beyond continuity plan, paired 95%" in lines[0] and "per point of collapse avoided" in lines[0]
+    assert re.search(rf"1\.20 +\+0\.20 \[\+0\.20, \+0\.20\] +0\.020 \[{staged.low:.3f}, {staged.high:.3f}\] ", lines[2]), lines
+    assert re.search(r"0\.50 +-0\.50 \[-0\.50, -0\.50\] +dominates ", lines[3]), lines
+    assert lines[4].startswith("  per point of collapse avoided: what a lever costs beyond continuity plan for each percentage point")
+    against_none = compare_policies({"none": lever(0, 0.0), "staged_scope": lever(100, 0.2), "open_motivations": lever(0, 0.5)})
+    lines = render(against_none).split("GBP m per partnership")[1].splitlines()
+    assert "beyond" not in lines[0] and "per point of collapse avoided" in lines[0]
+    assert re.search(r"0\.20 +0\.020 \[", lines[2]) and re.search(r"0\.50 +- +0\.00", lines[3]), lines
+    assert lines[4] == (
+        "  per point of collapse avoided: what a lever costs for each percentage point of collapse it measurably avoids, with the interval"
+        " the points avoided give it ('-': it does not measurably lower collapse)"
+    )
+    # with parameter draws whose total interval holds no drop, the price is said as the forest plot's panel says it: if the drop holds
+    doubted = against_none.assign(collapse_difference_total_low=[np.nan, -0.2, -0.1], collapse_difference_total_high=[np.nan, 0.01, 0.1])
+    lines = render(doubted).split("GBP m per partnership")[1].splitlines()
+    assert re.search(r"0\.20 +0\.020 \[\d\.\d{3}, \d\.\d{3}\] \(if the drop holds\) ", lines[2]), lines
+    assert "'(if the ... holds)': counting the doubt about the assumptions, the drop in collapse or the rise in net savings it names" in lines[4]

@@ -800,3 +800,28 @@ def test_forest_plot_says_the_assumptions_doubt_could_undo_the_rank_not_tie_it()
     comparison = compare_policies({"none": saved([], cost=0.0), "staged_scope": saved(saved_a), "open_motivations": saved(saved_b)})
     texts = [t.get_text() for t in plots.forest_figure(comparison).axes[1].texts]
     assert texts[0].endswith(": measurably the least\n(if the rank holds: the assumptions' doubt could undo the rank)"), texts
+
+
+def test_forest_plot_against_a_lever_neither_prices_nor_calls_dominant_a_lever_whose_cost_beyond_it_cannot_be_told_from_nothing():
+    """sim-compare scenario=case06_district_county 'policies=[agreed_decision_process,staged_scope]' seed=1 replications=400: Staged
+    scope's cost beyond agreed decision process, -0.0012 m with a paired interval of -0.0033 to +0.0009, read "dominates agreed decision
+    process: lowers collapse, costs less"; at 200 replications (+0.0010, -0.0012 to +0.0033) "GBP 0.000 m per point of collapse avoided".
+    Agreed decision process, raising collapse at a cost beyond continuity plan's holding zero, read "worse and dearer"."""
+    rows = [
+        {"policy": "continuity_plan", "lever_cost": 0.05},
+        {"policy": "staged_scope", "lever_cost": 0.0488},
+        {"policy": "it_harmonisation_first", "lever_cost": 0.051},
+        {"policy": "agreed_decision_process", "lever_cost": 0.051},
+    ]
+    effects = [(np.nan, np.nan, np.nan), (-0.09, -0.12, -0.05), (-0.1, -0.15, -0.045), (0.02, 0.006, 0.034)]
+    for row, (effect, low, high) in zip(rows, effects, strict=True):
+        for m in ("shelved", "collapse", "failure"):
+            row |= {f"{m}_difference": effect, f"{m}_difference_low": low, f"{m}_difference_high": high}
+        gap = row["lever_cost"] - 0.05
+        row |= {"lever_cost_difference": gap, "lever_cost_difference_low": gap - 0.0021, "lever_cost_difference_high": gap + 0.0021} if low == low else {}
+    cost = plots.forest_figure(pd.DataFrame(rows)).axes[1]
+    assert [t.get_text() for t in cost.texts] == [
+        "lowers collapse, at a cost not told from continuity plan's",
+        "lowers collapse, at a cost not told from continuity plan's",
+        "measurably raises collapse",
+    ]

@@ -408,7 +408,7 @@ def test_the_forest_plots_caption_against_a_lever_says_a_cost_is_priced_beyond_t
     (per point of collapse avoided ...)', the whole cost, and nothing of dominating."""
     against_lever = report.forest_caption("continuity_plan", 0.11, total=True)
     assert ", and its cost beyond continuity plan's (per point of collapse avoided" in against_lever
-    assert "; that it dominates continuity plan where it lowers collapse at no more cost)." in against_lever
+    assert "; that it dominates continuity plan where it lowers collapse at measurably no more cost)." in against_lever
     assert "paler, its total interval" in against_lever
     against_none = report.forest_caption("none", 0.0, total=False)
     assert against_none == (

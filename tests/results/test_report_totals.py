@@ -193,3 +193,36 @@ def test_the_reports_tables_of_causes_and_triggers_add_up_to_their_heading():
         counts = [int(cells[-1]) for cells in (re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in table.split("<tr>")[2:]) if cells]
         assert sum(counts) == total, table
     assert re.search(r"\d+ other causes?<", _causes_tables(summary))
+
+
+def test_the_pages_money_table_gives_what_a_lever_costs_beyond_a_lever_and_its_cost_per_point_as_sim_compare_does():
+    """report.html's money table (sim-report on a sim-compare folder against continuity plan) gave each lever's whole cost and its net
+    savings only: what it costs beyond continuity plan (lever_cost_difference, what buys its points) and its cost per point of collapse
+    avoided were in the sentence and the forest plot's panel, not in the table beside the cost."""
+    from sim.analysis.comparison import compare_policies, lever_values
+
+    n = 1000
+
+    def lever(saved: int, cost: float) -> pd.DataFrame:
+        outcomes = ["sustained"] * saved + ["collapsed"] * (n - saved)
+        return pd.DataFrame({"rep": range(n), "outcome": outcomes, "lever_cost": cost, "net_savings": 0.0})
+
+    frame = compare_policies(
+        {"continuity_plan": lever(0, 1.0), "staged_scope": lever(100, 1.2), "open_motivations": lever(50, 0.5), "market_testing": lever(0, 1.1)}
+    )
+    headings, rows = _comparison_money(frame)
+    assert headings[1:4] == [
+        "lever cost (GBP m)",
+        "cost beyond continuity plan (GBP m, paired 95% interval)",
+        "per point of collapse avoided (GBP m, 95% interval)",
+    ]
+    staged = lever_values(frame)[0]
+    assert [r[2:4] for r in rows] == [
+        ["", ""],
+        ["+0.20 [+0.20, +0.20]", f"0.020 [{staged.low:.3f}, {staged.high:.3f}]"],
+        ["-0.50 [-0.50, -0.50]", "dominates"],
+        ["+0.10 [+0.10, +0.10]", "-"],
+    ]
+    against_none = compare_policies({"none": lever(0, 0.0), "staged_scope": lever(100, 0.2)})
+    headings, rows = _comparison_money(against_none)
+    assert headings[1:3] == ["lever cost (GBP m)", "per point of collapse avoided (GBP m, 95% interval)"] and rows[1][2].startswith("0.020 [")
