@@ -375,27 +375,17 @@ def chip(text: str, colours: tuple[str, str], extra: str = "", title: str = "") 
     return f'<span class="sim-chip" style="background:{bg};color:{fg};{extra}"{hover}>{escape(text)}</span>'
 
 
-#: The case whose mechanism is the councils' decision on the business case, and what its chip's hover says of that
-#: (:func:`tag_title`): every partnership goes through the decision, so every case's story has lines tagged with it (each
-#: council's "approved the proposal" among them), which read to a room as that case's failure firing in every case.
-DECISION_CASE = "02"
-DECISION_STEP = (
-    "Its mechanism is the councils' decision on the business case, which every partnership goes through: in another case's"
-    " story a line tagged case 02 is that decision going on (a council approving, a concern surfacing, a decision slipping);"
-    " only a shelved proposal is case 02's failure."
-)
-
-
 def tag_title(tag: str) -> str:
     """What a case or source tag stands for, in full, for its chip's hover (empty for another tag: "outside change"); the
-    decision's case (:data:`DECISION_CASE`) with what its lines are in another case's story (:data:`DECISION_STEP`).
+    decision's case (:data:`sim.viz.handout.DECISION_CASE`) with what its lines are in another case's story
+    (:data:`sim.viz.handout.DECISION_STEP`).
 
     The chips said "case 01", "research" or "Getting IT right", and nothing on the page said what case 01 is (in a session
     on case 03) nor which research: "Case 01 of Guide 08: Over-dependency on key personnel (Socitm, ...)".
     """
     if tag.startswith("case ") and tag[5:] in cases.BY_ID:
         case = cases.BY_ID[tag[5:]]
-        step = f" {DECISION_STEP}" if case.id == DECISION_CASE else ""
+        step = f" {handout.DECISION_STEP}" if case.id == handout.DECISION_CASE else ""
         return f"Case {case.id} of {G08}: {case.title} ({handout.SOURCES[G08]}).{step}"
     if tag == RESEARCH:
         return "; ".join(handout.SOURCES[name] for name in handout.research())

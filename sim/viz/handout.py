@@ -28,6 +28,18 @@ SOURCES: dict[str, str] = {**CITATIONS, "Elston et al. 2024": ELSTON}
 A_CASE = re.compile(r"\bcase 0\d\b")
 #: A timeline's tag of a mechanism taken from a publication: "[research]" or "[research, trigger: ...]".
 A_RESEARCH_TAG = re.compile(rf"\[{RESEARCH}[],]")
+#: The case whose mechanism is the councils' decision on the business case, and what a page's chip of it (on hover) and
+#: a handout's sources say of that: every partnership goes through the decision, so every case's story has lines tagged
+#: with it (each council's "approved the proposal" among them), which read to a room as that case's failure firing in
+#: every case.
+DECISION_CASE = "02"
+DECISION_STEP = (
+    "Its mechanism is the councils' decision on the business case, which every partnership goes through: in another case's"
+    " story a line tagged case 02 is that decision going on (a council approving, a concern surfacing, a decision slipping);"
+    " only a shelved proposal is case 02's failure."
+)
+#: A timeline's tag of that case: "[case 02]" or "[case 02, trigger: ...]".
+A_DECISION_TAG = re.compile(rf"\[case {DECISION_CASE}[],]")
 
 
 def research() -> tuple[str, ...]:
@@ -39,7 +51,8 @@ def sources(text: str) -> list[str]:
     """The Markdown lines of a "Sources" section citing in full each source the handout ``text`` names in short (none: no lines).
 
     Its key learning said "(Guide 08, case 03)" and its timeline "[research]" or "[Getting IT right]", and nowhere what
-    Guide 08 is, nor which research: a room could not look them up.
+    Guide 08 is, nor which research: a room could not look them up. Where its timeline has lines tagged case 02 (every
+    case's story does: its councils' approvals), it says after Guide 08 what they are (:data:`DECISION_STEP`).
     """
     named = [name for name in (G08, GIR) if name in text]
     if G08 not in named and A_CASE.search(text):
@@ -48,7 +61,10 @@ def sources(text: str) -> list[str]:
     if not named:
         return []
     said = {G08: f"{G08} (its cases and problems)", **{name: f"{RESEARCH} ({name})" for name in research()}}
-    return ["## Sources", "", *(f"- **{said.get(name, name)}**: {SOURCES[name]}." for name in dict.fromkeys(named))]
+    cited = [f"- **{said.get(name, name)}**: {SOURCES[name]}." for name in dict.fromkeys(named)]
+    if A_DECISION_TAG.search(text):
+        cited.insert(1, f"- **case {DECISION_CASE}** (in the timeline): {DECISION_STEP}")
+    return ["## Sources", "", *cited]
 
 
 def markdown(parts: Sequence[str], opening: str = "") -> str:

@@ -335,10 +335,10 @@ def test_a_case_02_chip_in_another_cases_story_says_it_is_the_decision_every_par
     run = adapter.Run(story.scenario, adapter.NO_POLICY, story.seed, story.replication)
     run.run_to_end()
     approved = [item for item in run.view().timeline if item.told.what == "approved the proposal"]
-    assert approved and {item.tag for item in approved} == {f"case {app.DECISION_CASE}"}, "the approvals in case 01's story are tagged case 02"
+    assert approved and {item.tag for item in approved} == {f"case {handout.DECISION_CASE}"}, "the approvals in case 01's story are tagged case 02"
     hover = unescape(re.search(r'<span class="sim-chip"[^>]*title="([^"]*)"', app.timeline_html(approved[:1])).group(1))
     assert "every partnership goes through" in hover and "only a shelved proposal is case 02's failure" in hover, hover
-    assert cases.BY_ID[app.DECISION_CASE].failure == ("shelved",), "what the hover calls its failure"
+    assert cases.BY_ID[handout.DECISION_CASE].failure == ("shelved",), "what the hover calls its failure"
     assert "every partnership" not in app.tag_title("case 01")
 
 

@@ -71,3 +71,16 @@ def test_the_handout_says_the_scale_of_each_number_in_its_table_of_councils():
     for column in ("size", "IT maturity", "pace"):
         assert f" {column} |" in header and f"**{column}**: " in said, (column, said)
     assert "relative size (1 = a typical district)" in said and "0 slow .. 1 fast" in said
+
+
+def test_a_handout_whose_timeline_has_case_02_lines_says_what_they_are_in_its_sources():
+    """Case 01's handout listed "Month 15 - Northdale DC, Eastshire - approved the proposal ... [case 02]": the room took
+    home case 02 tagged in case 01's story, and nothing said why (the page's chip says it on hover). Its sources now say,
+    after Guide 08, that case 02's mechanism is the decision every partnership goes through."""
+    run, _ = ended_story_and_replay("01")
+    text = handout.markdown([run.handout()])
+    assert "approved the proposal" in text and "[case 02]" in text
+    cited = text[text.index("\n## Sources\n") :].splitlines()
+    line = f"- **case {handout.DECISION_CASE}** (in the timeline): {handout.DECISION_STEP}"
+    assert cited[3].startswith("- **Guide 08") and cited[4] == line, cited
+    assert "every partnership goes through" in handout.DECISION_STEP and line not in handout.markdown(["# A run\n\n- Month 3 - a line [case 01]\n"])
