@@ -847,6 +847,17 @@ def bar_note(said: str, shown: int) -> str:
     return said if shown != 1 and said.startswith((REPLAY, PAUSED)) else ""
 
 
+def notice_above(said: str, shown: Sequence[RunView], bar: str) -> bool:
+    """Whether the notice ``said`` stands above the runs ``shown`` (not in the app bar, where ``bar`` is it: :func:`bar_note`):
+    on a page of two runs, and over a run that has ended, whose "Why did it end?" fills the screen above its councils.
+
+    A single run's notice sits under its councils, with what it says of them (a pause, a story loaded); once the run had
+    ended, a refusal there (a seed of -5 typed into the side bar) was below a 1024x768 screen, and the run seemed to take
+    no notice of the value.
+    """
+    return bool(said) and not bar and (len(shown) != 1 or not shown[0].running)
+
+
 @solara.component
 def Page() -> None:
     """The whole page of ``sim-demo``: the side bar's controls and the run (or a run and its replay side by side), playing while asked."""
@@ -877,10 +888,11 @@ def Page() -> None:
     with solara.Sidebar():
         Controls()
     ToTop.element().key(f"to-top-{current().number}")  # a new stage (a replay, a reset, a case) shows from its month, not where its button was
-    if notice.value and len(shown) != 1 and not bar:
+    above = notice_above(notice.value, shown, bar)
+    if above:
         solara.HTML(tag="div", unsafe_innerHTML=escape(notice.value), classes=["sim-notice"])
     if len(shown) == 1:
-        RunPanel(shown[0], said=notice.value)
+        RunPanel(shown[0], said="" if above else notice.value)
     elif len(shown) > 1:
         original, treated = shown[0], shown[1]
         if not original.running and not treated.running:

@@ -502,6 +502,23 @@ def test_only_a_replays_or_a_pauses_note_takes_the_app_bars_place_a_refusal_stay
     assert notes("sim-notice sim-bar-note") == [] and notes("sim-notice") == [escape(refusal)]
 
 
+def test_a_refusal_over_a_run_that_has_ended_stands_above_it_not_under_its_councils(page):
+    """Case 01's story told to its end, a seed of -5 typed in: the refusal went under the councils, below "Why did it end?"
+    and off a 1024x768 screen (seen in headless Chromium), so the run seemed to ignore the value. It stands above the run
+    now; a notice over a run still going stays under its councils."""
+
+    def notes(classes: str) -> list[str]:
+        return [str(w.unsafe_innerHTML) for w in page.find(solara.widgets.HTML).widgets if w.attributes.get("class") == classes]
+
+    app.set_and_load(app.seed, -5)
+    refusal = "seed = -5 is outside [0, 9223372036854775807]. The run on show is unchanged."
+    assert app.notice.value == refusal and notes("sim-notice") == [] and escape(refusal) in notes("sim-now")[0], "under the councils while it runs"
+    button(page, "To the end").click()
+    app.set_and_load(app.seed, -5)
+    assert app.notice.value == refusal and not app.views.value[0].running
+    assert notes("sim-notice") == [escape(refusal)] and escape(refusal) not in notes("sim-now")[0]
+
+
 def test_the_replays_notice_of_five_councils_or_more_says_to_scroll_sideways_on_a_narrow_screen(page, tmp_path, monkeypatch):
     """Their two runs stay side by side however narrow the page (:data:`sim.viz.app.RUN_LEAST`): not below each other."""
     (tmp_path / "scenario").mkdir()
