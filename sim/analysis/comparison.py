@@ -47,7 +47,7 @@ from sim.analysis.stats import (
     wilson,
     z_value,
 )
-from sim.analysis.summary import DEFINITIONS, FAILURES, amount, listed, parameter_part, words
+from sim.analysis.summary import DEFINITIONS, FAILURES, amount, horizon_words, listed, parameter_part, words
 from sim.config.distributions import plain_words, sample
 from sim.config.model import ModelConfig
 from sim.config.settings import NO_POLICY
@@ -1122,8 +1122,16 @@ def lever_lines(configs: Mapping[str, ModelConfig], uncertainty: Uncertainty | N
     return ["The levers compared: what each is, what the model assumes it does, how fully it is carried out and what it costs:", *lines]
 
 
+def money_period(months: Any) -> str:
+    """The period a comparison's money is counted over, as its tables say it: ``10 years (the horizon)``, or ``the horizon`` where not known."""
+    return "the horizon" if months is None else f"{horizon_words(months)} (the horizon)"
+
+
 def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> str:
-    """The comparison as plain text: a sentence per policy, the chances and their paired differences, money; with ``detail`` the tests too."""
+    """The comparison as plain text: a sentence per policy, the chances and their paired differences, money; with ``detail`` the tests too.
+
+    The money's period is ``comparison.attrs["horizon_months"]`` where ``sim-compare`` sets it (:func:`money_period`).
+    """
     level = f"{confidence:.0%}"
     reference = comparison["policy"].iloc[0]
     width = _width(comparison)
@@ -1144,7 +1152,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
         lines.append(f"  {policy_words(r['policy']):<{width - 2}}{cells}".rstrip())
     # against a lever, what each costs beyond it (what buys its points); then each lever's cost per point of collapse avoided
     lever_reference = bool(comparison["lever_cost"].iloc[0])
-    beyond = [f"beyond {policy_phrase(reference)}, paired {level}", *cost_beyond_cells(comparison, "(reference)", 5)] if lever_reference else []
+    beyond = [f"cost beyond {policy_phrase(reference)}, paired {level}", *cost_beyond_cells(comparison, "(reference)", 5)] if lever_reference else []
     per_point = ["per point of collapse avoided", *per_point_cells(comparison, "(reference)")]
     extra = [column for column in (beyond, per_point) if column]
     extra_width = [max(map(len, column)) + 2 for column in extra]
@@ -1156,6 +1164,8 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
         diff = "(reference)" if r["policy"] == reference else signed_interval(*d, digits=2, width=6)
         cells = "".join(f"{c[i + 1]:<{w}}" for c, w in zip(extra, extra_width, strict=True))
         lines.append(f"  {policy_words(r['policy']):<{width - 2}}{amount(r['lever_cost']):<12}{cells}{net:<30}{diff}")
+    period = money_period(comparison.attrs.get("horizon_months"))
+    lines.append(f"  money over {period}: the lever cost is what a lever costs in all, its running cost paid while the partnership lasts")
     lines.append(f"  {per_point_words(per_point, reference, lever_reference)}")
     if detail:
         lines += render_tests(comparison, confidence).splitlines()

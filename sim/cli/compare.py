@@ -232,6 +232,7 @@ def app(cfg: DictConfig) -> None:
     comparison = tally.frame()
     levers = lever_lines(configs, drawn)
     comparison.attrs["levers"] = levers  # render prints them after the sentences
+    comparison.attrs["horizon_months"] = horizon[settings.policies[0]]  # the period its money table counts over
     rankings = {measure: tally.ranking(measure) for measure in MEASURES} if drawn is not None else {}
     uncertainty = {"mode": settings.uncertainty} if drawn is None else {**drawn.describe(configs[settings.policies[0]]), "ranking": rankings}
     write_table(out / COMPARISON, comparison, stamp)

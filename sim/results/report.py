@@ -54,6 +54,7 @@ from sim.analysis.comparison import (
     COMPARISON_WORDS,
     MEASURES,
     cost_beyond_cells,
+    money_period,
     per_point_cells,
     per_point_words,
     policy_phrase,
@@ -619,7 +620,9 @@ def _comparison_report(folder: Path) -> Report:
     per_point = money[0].index("per point of collapse avoided (GBP m, 95% interval)") if "collapse_difference_high" in comparison else None
     said = None if per_point is None else per_point_words([r[per_point] for r in money[1]], policies[0], bool(comparison["lever_cost"].iloc[0]))
     note = "" if said is None else f"<p class=note>{_e(said)}</p>"
-    report.sections.append("<h2>Money</h2>" + _table(*money) + note)
+    period = f"GBP m per partnership over {money_period(run.get('horizon_months'))}"
+    paid = f"<p class=note>{_e(period)}: the lever cost is what a lever costs in all, its running cost paid while the partnership lasts.</p>"
+    report.sections.append("<h2>Money</h2>" + paid + _table(*money) + note)
     uncertainty = summary.get("uncertainty") or {}
     rankings = {measure: _ranking(r) for measure, r in (uncertainty.get("ranking") or {}).items()}
     draws = int(comparison["draws"].iloc[0]) if "draws" in comparison else None

@@ -862,12 +862,13 @@ def test_the_money_table_gives_what_a_lever_costs_beyond_a_lever_and_each_levers
     assert "beyond continuity plan, paired 95%" in lines[0] and "per point of collapse avoided" in lines[0]
     assert re.search(rf"1\.20 +\+0\.20 \[\+0\.20, \+0\.20\] +0\.020 \[{staged.low:.3f}, {staged.high:.3f}\] ", lines[2]), lines
     assert re.search(r"0\.50 +-0\.50 \[-0\.50, -0\.50\] +dominates ", lines[3]), lines
-    assert lines[4].startswith("  per point of collapse avoided: what a lever costs beyond continuity plan for each percentage point")
+    assert lines[4] == "  money over the horizon: the lever cost is what a lever costs in all, its running cost paid while the partnership lasts"
+    assert lines[5].startswith("  per point of collapse avoided: what a lever costs beyond continuity plan for each percentage point")
     against_none = compare_policies({"none": lever(0, 0.0), "staged_scope": lever(100, 0.2), "open_motivations": lever(0, 0.5)})
     lines = render(against_none).split("GBP m per partnership")[1].splitlines()
     assert "beyond" not in lines[0] and "per point of collapse avoided" in lines[0]
     assert re.search(r"0\.20 +0\.020 \[", lines[2]) and re.search(r"0\.50 +- +0\.00", lines[3]), lines
-    assert lines[4] == (
+    assert lines[5] == (
         "  per point of collapse avoided: what a lever costs for each percentage point of collapse it measurably avoids, with the interval"
         " the points avoided give it ('-': it does not measurably lower collapse)"
     )
@@ -875,4 +876,15 @@ def test_the_money_table_gives_what_a_lever_costs_beyond_a_lever_and_each_levers
     doubted = against_none.assign(collapse_difference_total_low=[np.nan, -0.2, -0.1], collapse_difference_total_high=[np.nan, 0.01, 0.1])
     lines = render(doubted).split("GBP m per partnership")[1].splitlines()
     assert re.search(r"0\.20 +0\.020 \[\d\.\d{3}, \d\.\d{3}\] \(if the drop holds\) ", lines[2]), lines
-    assert "'(if the ... holds)': counting the doubt about the assumptions, the drop in collapse or the rise in net savings it names" in lines[4]
+    assert "'(if the ... holds)': counting the doubt about the assumptions, the drop in collapse or the rise in net savings it names" in lines[5]
+
+
+def test_the_money_table_says_the_period_its_money_is_counted_over():
+    """sim-compare's money table said 'GBP m per partnership' and a lever cost of 0.14 beside a lever line saying 'GBP 0.02 m at the
+    start and GBP 0.01 m a year': the period (the horizon) was not said. sim-compare sets it (attrs), a frame without it says 'the horizon'."""
+    frame = compare_policies({"none": _table(["sustained"] * 10, 0.0, [0.0] * 10), "continuity_plan": _table(["sustained"] * 10, 0.12, [0.0] * 10)})
+    frame.attrs["horizon_months"] = 150
+    money = "  money over 12.5 years (the horizon): the lever cost is what a lever costs in all, its running cost paid while the partnership lasts"
+    assert money in render(frame).splitlines()
+    frame.attrs.clear()
+    assert "  money over the horizon: the lever cost" in render(frame)

@@ -57,6 +57,13 @@ def test_prints_and_writes_the_paired_comparison(first):
     assert [row["policy"] for row in summary["comparison"]] == table["policy"].tolist()
 
 
+def test_the_money_table_says_its_period_and_each_levers_cost_per_point(first):
+    """The money table said 'GBP m per partnership' without the period (here 48 months, 4 years) and no cost per point of collapse avoided."""
+    done, _ = first
+    assert "\n  money over 4 years (the horizon): the lever cost is what a lever costs in all" in done.stdout, done.stdout
+    assert "per point of collapse avoided" in done.stdout.split("GBP m per partnership")[1].splitlines()[0]
+
+
 def test_common_seeds_make_the_paired_interval_narrower(first):
     _, out = first
     table = pd.read_parquet(out / "comparison.parquet").set_index("policy")

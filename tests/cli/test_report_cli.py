@@ -411,3 +411,12 @@ def test_each_figure_taken_out_of_the_report_says_what_was_run(run_dir, compare_
     assert "Each lever against no lever (Baseline scenario)" in titles(compared["forest"])
     for stem in ("survival", "causes", "causes_failures"):
         assert "Baseline scenario" in titles(compared[stem]), stem
+
+
+def test_the_money_of_a_comparison_says_its_period_and_gives_each_levers_cost_per_point(compare_dir):
+    """sim-compare's money table and the page's said 'GBP m per partnership' and a lever cost of 0.14 beside a lever line saying
+    'GBP 0.02 m at the start and GBP 0.01 m a year': over what period, and what a point of collapse avoided costs, they did not say."""
+    page = html.unescape(report(compare_dir))
+    horizon = json.loads((compare_dir / "summary.json").read_text())["run"]["horizon_months"]
+    assert f"GBP m per partnership over {horizon // 12} years (the horizon): the lever cost is what a lever costs in all" in page
+    assert "per point of collapse avoided (GBP m, 95% interval)" in page and "per point of collapse avoided: what a lever costs for each" in page
