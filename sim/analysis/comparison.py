@@ -858,7 +858,8 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     A measure no replication changed is "unchanged"; otherwise the policy "does not measurably
     change" it, and the chance with the reference and with the policy and the interval of the
     difference are quoted. A rise in collapse that comes with fewer proposals shelved says why
-    it may: only a launched partnership can collapse. Then the lever cost (and, where the reference
+    it may: only a launched partnership can collapse; a drop in collapse that comes with more proposals shelved says
+    so alike (part of the drop may be partnerships never launched). Then the lever cost (and, where the reference
     is a lever that costs something too, how much more or less than it, or, where the paired interval of
     that difference holds zero, that it cannot be told from nothing) and the change in net
     savings (GBP m per partnership over the horizon), with its interval where it is measurable. A
@@ -883,7 +884,7 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
     row, ref = table.loc[policy], table.loc[reference]
     clauses = []
     digits = {m: reference_digits(comparison, m) for m in measures}
-    fewer_shelved = row["shelved_difference_high"] < 0
+    fewer_shelved, more_shelved = row["shelved_difference_high"] < 0, row["shelved_difference_low"] > 0
     for m in measures:
         low, high = row[f"{m}_difference_low"], row[f"{m}_difference_high"]
         if row[f"{m}_only_reference"] == row[f"{m}_only_policy"] == 0:
@@ -896,6 +897,8 @@ def sentence(comparison: Any, policy: str, measures: tuple[str, ...] = tuple(CHA
             notes = [f"by {_size(100 * row[f'{m}_difference'])} points, {interval} {_size(100 * near)} to {_size(100 * far)}"]
             if m == "collapse" and low > 0 and fewer_shelved:
                 notes.append("more proposals go ahead, and only a launched partnership can collapse")
+            if m == "collapse" and high < 0 and more_shelved:  # part of the drop may be partnerships never launched
+                notes.append("fewer proposals go ahead, and only a launched partnership can collapse")
             notes += _doubt(row, f"{m}_difference", _points_span)
             clauses.append(f"{verb} the chance {CHANCE_OF[m]} from {before} to {after} ({'; '.join(notes)})")
         else:
