@@ -307,17 +307,49 @@ def _incidental(line: str) -> bool:
     return key in ("resume", "out") or (key == "workers" and not parsed_overrides([line])[0].is_sweep_override())
 
 
+def swept_order(params: dict[str, Any], task: list[str]) -> list[str]:
+    """The swept keys in the order Hydra's basic sweeper numbers the points by: a sweep preset's ``params`` first, then the
+    command line's, each where it first appears (the last key's values change from one point to the next). The same
+    overrides in another order number the same points otherwise, so each point's folder would hold another point's results."""
+    swept: dict[str, bool] = {}
+    for override in parsed_overrides([*(f"{k}={v}" for k, v in params.items()), *task]):
+        swept[override.get_key_element()] = override.is_sweep_override()
+    return [key for key, is_swept in swept.items() if is_swept]
+
+
 def fingerprint(cfg: DictConfig) -> dict[str, Any]:
-    """What makes a sweep the same sweep: its overrides (those that leave it what it was aside, :func:`_incidental`) and its sweeper's parameters."""
+    """What makes a sweep the same sweep: its overrides (those that leave it what it was aside, :func:`_incidental`), its sweeper's
+    parameters and the order its swept keys number its points by (:func:`swept_order`)."""
     task = [line for line in OmegaConf.to_container(cfg.hydra.overrides.task, resolve=False) if not _incidental(line)]
-    return {"overrides": sorted(task), "sweeper_params": sweeper_params(cfg)}
+    params = sweeper_params(cfg)
+    return {"overrides": sorted(task), "sweeper_params": params, "order": swept_order(params, task)}
+
+
+def _as_recorded_now(before: dict[str, Any], mark: dict[str, Any]) -> dict[str, Any]:
+    """A recorded fingerprint ``before`` as :func:`fingerprint` makes one now: without the overrides :func:`_incidental` leaves
+    out (``out`` and ``workers``, once recorded), and taking ``mark``'s ``order`` where it was recorded before ``order`` was."""
+    overrides = sorted(line for line in before.get("overrides", []) if not _incidental(line))
+    return {**before, "overrides": overrides, "order": before.get("order", mark["order"])}
 
 
 def same_sweep(before: dict[str, Any], mark: dict[str, Any]) -> bool:
-    """Whether a sweep folder's recorded fingerprint ``before`` is the sweep ``mark`` (:func:`fingerprint`); one recorded before
-    :func:`_incidental` left ``out`` and ``workers`` out is read the same way."""
-    overrides = sorted(line for line in before.get("overrides", []) if not _incidental(line))
-    return {**before, "overrides": overrides} == mark
+    """Whether a sweep folder's recorded fingerprint ``before`` is the sweep ``mark`` (:func:`fingerprint`, read as :func:`_as_recorded_now`)."""
+    return _as_recorded_now(before, mark) == mark
+
+
+def resume_refusal(sweep_dir: Path, before: dict[str, Any], mark: dict[str, Any]) -> list[str]:
+    """The lines refusing ``resume=true`` of the sweep ``mark`` in ``sweep_dir``, whose recorded sweep ``before`` is another (:func:`same_sweep`)."""
+    recorded = _as_recorded_now(before, mark)
+    if {**recorded, "order": mark["order"]} == mark:
+        return [
+            f"resume=true must repeat the same sweep in the same order: {sweep_dir} numbers its points by"
+            f" {', '.join(recorded['order'])} (the order its swept values were given); this sweep gives them as"
+            f" {', '.join(mark['order'])}, which numbers the same points otherwise: give them in the sweep's order"
+        ]
+    return [
+        f"resume=true must repeat the same sweep: {sweep_dir} holds {' '.join(recorded['overrides'])} {recorded.get('sweeper_params') or ''}".rstrip(),
+        f"this sweep is {' '.join(mark['overrides'])} {mark.get('sweeper_params') or ''}".rstrip(),
+    ]
 
 
 def _whole(value: Any) -> bool:
@@ -792,13 +824,7 @@ class SweepCallback(Callback):
                     refuse([f"{sweep_dir} already holds results: add resume=true to skip the points already done, or choose another folder with {option}=..."])
                 before = _sweep_info(sweep_dir).get("fingerprint")
                 if before is not None and not same_sweep(before, mark):
-                    refuse(
-                        [
-                            f"resume=true must repeat the same sweep: {sweep_dir} holds"
-                            f" {' '.join(before['overrides'])} {before.get('sweeper_params') or ''}".rstrip(),
-                            f"this sweep is {' '.join(mark['overrides'])} {mark.get('sweeper_params') or ''}".rstrip(),
-                        ]
-                    )
+                    refuse(resume_refusal(sweep_dir, before, mark))
             (sweep_dir / PROGRESS).unlink(missing_ok=True)
             command, cwd = sweep_command(sweep_dir), str(config.hydra.runtime.cwd)
             write_json(sweep_dir / results.SWEEP, {"fingerprint": mark, "points": sweep_size(config), "started": time.time(), "command": command, "cwd": cwd})

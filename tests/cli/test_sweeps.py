@@ -147,6 +147,20 @@ def test_a_folder_with_results_is_refused_unless_resumed_and_then_every_point_is
     assert same_figures(before, table(basic))
 
 
+def test_resume_with_the_swept_values_given_in_another_order_is_refused_not_run_again_point_by_point(basic):
+    """Hydra's sweeper numbers the points by the swept keys in the order given: 'policy=... scenario=... resume=true' was taken
+    for the same sweep (its fingerprint held the overrides sorted), and points 1 and 2, each now the other's values, were
+    said to be 'made with another configuration', removed and run again: work thrown away, and a line blaming a value."""
+    before = table(basic)
+    reordered = sim_run("-m", *reversed(POINTS), *SMALL, f"hydra.sweep.dir={basic}", "resume=true")
+    assert reordered.returncode == 2, reordered.stderr[-3000:]
+    assert "resume=true must repeat the same sweep in the same order" in reordered.stderr
+    assert "numbers its points by scenario, policy" in reordered.stderr and "gives them as policy, scenario" in reordered.stderr
+    assert "is run again" not in reordered.stderr
+    after = table(basic)
+    assert same_figures(before, after) and after["wall_time_s"].tolist() == before["wall_time_s"].tolist()
+
+
 def test_a_sweep_into_a_single_runs_folder_is_refused_resumed_or_not_and_leaves_it_as_it_was(tmp_path):
     """sim-run -m seed=1,2 out=D where D held a single run's results ran both points beside them and said 'Sweep: 3 of 2
     points done (3 ok, 0 failed)': the single run was collected as a point of the table; sim-collect D then refused D
