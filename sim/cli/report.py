@@ -6,11 +6,13 @@
 The report holds the plain-language summary, the figures (embedded, so the page needs no
 network and no other file), tables, any other figures and small tables the folder holds,
 the statistical detail, provenance from ``summary.json`` and the model's limitations
-(see :mod:`sim.results.report`). A folder that is not a results folder exits with status 2.
+(see :mod:`sim.results.report`). A folder that is not a results folder exits with status 2, as does a sweep's
+whose table is not written yet (stopped, or still running: ``sim-collect`` writes it).
 """
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from sim.cli import guard
 from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
 from sim.results.files import FIGURES
 from sim.results.report import REPORT, ReportError, write
+from sim.results.sweep import TABLE, sweep_info
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +36,11 @@ def _main(argv: list[str] | None) -> int:
     if args.output is not None and (problems := guard.out_file_problems(args.output, "the HTML file", f" (e.g. {args.output / REPORT})", "--output")):
         for line in problems:
             print(f"error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not (args.folder / TABLE).is_file() and sweep_info(args.folder):
+        # a sweep stopped, still running or whose jobs crashed: its table is not written yet
+        again = f"sim-collect {shlex.quote(str(args.folder))} builds it from the points finished, then sim-report reads it"
+        print(f"error: folder = {str(args.folder)!r} is a sweep's folder without its table ({TABLE}) yet: {again}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         with guard.Commit.only(args.folder, subfolders=(FIGURES,)):  # the page and its figures together

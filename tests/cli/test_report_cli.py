@@ -217,6 +217,18 @@ def test_a_folder_that_is_not_results_exits_2_and_writes_nothing(tmp_path):
     assert command("sim-report", "--help").stdout.count("FOLDER") >= 1
 
 
+def test_a_sweep_stopped_before_its_table_is_named_a_sweep_and_sent_to_sim_collect(tmp_path):
+    """A multirun killed after two of its six points (sweep.json and the points' folders, no sweep.parquet) was 'not a results
+    folder: it needs summary.json ... or sweep.parquet (a sweep)', though a sweep's; sim-collect builds its table."""
+    folder = tmp_path / "sweep"
+    (folder / "0").mkdir(parents=True)
+    (folder / "sweep.json").write_text(json.dumps({"points": 6, "command": ["sim-run", "-m", "seed=1,2,3,4,5,6"]}), encoding="utf-8")
+    done = command("sim-report", str(folder))
+    assert done.returncode == 2 and done.stderr.count("error:") == 1, done.stderr
+    assert f"is a sweep's folder without its table (sweep.parquet) yet: sim-collect {folder} builds it" in done.stderr, done.stderr
+    assert not (folder / "report.html").exists() and not (folder / "figures").exists()
+
+
 def test_an_output_that_cannot_be_written_is_refused_naming_the_option(tmp_path):
     """--output naming a folder, a path through a file or a folder no file can be made in drew every figure, then stopped as a
     fault of the environment (exit 3) naming a temporary file ('cannot write .p1.17578.92a8049a.tmp: a folder of that name is in
