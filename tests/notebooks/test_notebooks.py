@@ -958,7 +958,7 @@ def test_notebook_01_shows_the_ensembles_first_rows_in_words() -> None:
     names |= {"config": None, "REPLICATIONS": 2, "SEED": 1, "UNCERTAINTY": "none"}
     shown = _last_value(cell.source, names).to_html()
     assert not re.search(r"case\d\d_|_leaving|end_month|business_case|c0_it_maturity", shown), shown
-    assert "Decision slippage: two neighbouring district councils (case 02)" in shown and "a chief executive about to leave" in shown
+    assert "Decision slippage (case 02)" in shown and "a chief executive about to leave" in shown
     assert "6.80" in shown and "6.798933" not in shown and "business case (GBP m)" in shown
     assert "one simulated partnership" in notebook.cells[notebook.cells.index(cell) - 1].source
 
