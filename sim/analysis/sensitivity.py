@@ -179,6 +179,27 @@ def outputs_of(table: Any, points: int, horizon: int) -> dict[str, np.ndarray]:
     }
 
 
+def _half_width(conf: float, mu_star: float) -> float:
+    """A bootstrap half-width of ``mu*`` as SALib gives it, 0 where it is below a billionth of ``mu*``.
+
+    Where a factor's absolute elementary effects are all equal, the resampled means differ only by rounding and SALib's
+    half-width reads 4e-16 or 5e-17 rather than 0, which the printout showed as such.
+
+    Parameters
+    ----------
+    conf : float
+        The half-width SALib computed.
+    mu_star : float
+        The factor's ``mu*`` for that output.
+
+    Returns
+    -------
+    float
+        ``conf``, or 0.0 where it is rounding.
+    """
+    return 0.0 if conf <= 1e-9 * abs(mu_star) else conf
+
+
 def run_points(
     points: Sequence[ModelConfig],
     replications: int,
@@ -403,7 +424,7 @@ def analyse(
                     "output": name,
                     "mu": float(result["mu"][i]),
                     "mu_star": float(result["mu_star"][i]),
-                    "mu_star_conf": float(result["mu_star_conf"][i]),
+                    "mu_star_conf": _half_width(float(result["mu_star_conf"][i]), float(result["mu_star"][i])),
                     "sigma": float(result["sigma"][i]),
                 }
             )

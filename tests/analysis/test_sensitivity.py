@@ -211,6 +211,19 @@ def test_points_given_the_mean_of_the_others_are_counted_and_said(monkeypatch):
     assert said in render(result) and render(result).count("had no value") == 1
 
 
+def test_equal_elementary_effects_give_mu_star_an_interval_of_no_width_not_rounding(monkeypatch):
+    """sim-analyse sensitivity scenario=case01_key_person replications=10 trajectories=2 top=2 sobol_n=8 noise_points=2 printed
+    'dynamics.maturity_months  0.15  5.44e-17  0.212': SALib's bootstrap half-width of effects equal in size, rounding shown as a figure."""
+    import sim.analysis.sensitivity as sensitivity
+
+    monkeypatch.setattr(sensitivity, "run_points", _outputs_missing_at(10**9))  # every output follows partnership.delivery alone
+    result = analyse(load(), replications=10, trajectories=2, top=2, sobol_n=8, noise_points=4)
+    delivery = result.morris[result.morris["factor"] == "partnership.delivery"]
+    assert (delivery["sigma"] == 0).all() and (delivery["mu_star"] > 0).all()
+    assert (delivery["mu_star_conf"] == 0).all(), delivery
+    assert "e-1" not in render(result).split("The factors named above")[0]
+
+
 def test_too_many_missing_points_refuse_the_analysis_in_one_line(monkeypatch):
     import sim.analysis.sensitivity as sensitivity
 
