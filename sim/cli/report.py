@@ -20,7 +20,7 @@ from sim.cli import guard
 from sim.config.checks import EXIT_BAD_INPUT, ArgumentParser
 from sim.results.files import FIGURES
 from sim.results.report import REPORT, ReportError, write
-from sim.results.sweep import TABLE, sweep_info
+from sim.results.sweep import TABLE, records, sweep_info
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +40,8 @@ def _main(argv: list[str] | None) -> int:
     if not (args.folder / TABLE).is_file() and sweep_info(args.folder):
         # a sweep stopped, still running or whose jobs crashed: its table is not written yet
         again = f"sim-collect {shlex.quote(str(args.folder))} builds it from the points finished, then sim-report reads it"
+        if not records(args.folder):
+            again = "none of its points has started, so there is nothing to report yet"
         print(f"error: folder = {str(args.folder)!r} is a sweep's folder without its table ({TABLE}) yet: {again}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:

@@ -221,8 +221,13 @@ def test_a_sweep_stopped_before_its_table_is_named_a_sweep_and_sent_to_sim_colle
     """A multirun killed after two of its six points (sweep.json and the points' folders, no sweep.parquet) was 'not a results
     folder: it needs summary.json ... or sweep.parquet (a sweep)', though a sweep's; sim-collect builds its table."""
     folder = tmp_path / "sweep"
-    (folder / "0").mkdir(parents=True)
+    folder.mkdir()
     (folder / "sweep.json").write_text(json.dumps({"points": 6, "command": ["sim-run", "-m", "seed=1,2,3,4,5,6"]}), encoding="utf-8")
+    unstarted = command("sim-report", str(folder))
+    assert unstarted.returncode == 2 and "without its table (sweep.parquet) yet: none of its points has started" in unstarted.stderr
+    (folder / "0").mkdir()
+    record = {"point": 0, "status": "ok", "overrides": {"seed": 1}, "key": "k", "seed": 1, "replications": 20}
+    (folder / "0" / "point.json").write_text(json.dumps(record), encoding="utf-8")
     done = command("sim-report", str(folder))
     assert done.returncode == 2 and done.stderr.count("error:") == 1, done.stderr
     assert f"is a sweep's folder without its table (sweep.parquet) yet: sim-collect {folder} builds it" in done.stderr, done.stderr
