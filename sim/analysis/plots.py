@@ -26,6 +26,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
 from sim.analysis.comparison import (
@@ -910,8 +911,41 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     beyond = policy_phrase(reference)
     cost.set_xlabel("lever cost (GBP m per partnership" + (f"; dashed: {beyond}'s)" if reference_cost else ")"))
     per_point = f"(and, of the cost beyond {beyond}'s,\nper point of collapse avoided)" if reference_cost else "(and per point of collapse avoided)"
-    cost.set_title(f"Lever cost {per_point}", loc="left")
+    heading = cost.set_title(f"Lever cost {per_point}", loc="left")
     cost.grid(axis="x", alpha=0.3)
     if title:
         fig.suptitle(_title(fig, title))
+    # a reference's name is in both axis labels, the cost panel's title and its rows' words: a long one ran from one panel into the
+    # other and off the figure, so each axis label is wrapped to its panel's width as laid out, and each text starting at the cost
+    # panel's left to the figure's right edge (the layout narrows a panel for a text too wide, and widens it again once that is
+    # wrapped: a few rounds settle it)
+    centred, left = {forest.xaxis.label: forest, cost.xaxis.label: cost}, [heading, *cost.texts]
+    said = {text: text.get_text() for text in (*centred, *left)}
+    widths: list[float] = []
+    for _ in range(4):
+        fig.draw_without_rendering()
+        laid = [forest.get_window_extent().width, cost.get_window_extent().width, fig.bbox.x1 - cost.get_window_extent().x0]
+        if laid == widths:
+            break
+        widths = laid
+        for text in said:
+            text.set_text(said[text])
+        for text, panel in centred.items():
+            _fit(text, panel.get_window_extent().width)
+        for text in left:
+            _fit(text, fig.bbox.x1 - text.get_window_extent().x0)
     return fig
+
+
+def _fit(text: Text, width: float) -> None:
+    """Wrap each of ``text``'s lines, between words, into as few as keep it within ``width`` display pixels (as laid out).
+
+    Nothing changes where it fits already; a word longer than ``width`` stays whole on a line of its own.
+    """
+    if text.get_window_extent().width <= width:
+        return
+    lines = text.get_text().split("\n")
+    for chars in range(max(map(len, lines)) - 1, 0, -1):
+        text.set_text("\n".join(wrap(line, chars) for line in lines))
+        if text.get_window_extent().width <= width:
+            return

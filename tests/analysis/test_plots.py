@@ -463,13 +463,14 @@ def test_forest_plot_against_a_lever_prices_a_point_at_the_cost_beyond_it_and_sa
         row |= {"lever_cost_difference": row["lever_cost"] - 0.11 if low == low else np.nan}
     fig = drawn(plots.forest_figure(pd.DataFrame(rows)))
     cost = fig.axes[1]
-    assert [t.get_text() for t in cost.texts] == [
+    assert [" ".join(t.get_text().split()) for t in cost.texts] == [  # wrapped to the figure's width
         "GBP 0.140 m per point of collapse avoided",
         "dominates continuity plan: lowers collapse, costs less",
         "worse and dearer: raises collapse, costs more",
     ]
     assert [line.get_xdata()[0] for line in cost.get_lines() if line.get_linestyle() == "--"] == [0.11]  # the reference's cost
-    assert "beyond continuity plan's" in cost.get_title(loc="left") and "dashed: continuity plan's" in cost.get_xlabel()
+    title, label = (" ".join(text.split()) for text in (cost.get_title(loc="left"), cost.get_xlabel()))
+    assert "beyond continuity plan's" in title and "dashed: continuity plan's" in label
     assert not small_texts(fig)
 
 
@@ -825,3 +826,49 @@ def test_forest_plot_against_a_lever_neither_prices_nor_calls_dominant_a_lever_w
         "lowers collapse, at a cost not told from continuity plan's",
         "measurably raises collapse",
     ]
+
+
+def _shown_texts(fig) -> list:
+    """Every text the figure shows: titles, axis labels, tick labels inside their axis's span, written texts, the legend's, the title."""
+    from matplotlib.text import Text
+
+    drawn(fig)
+    ticks = set()
+    for ax in fig.axes:
+        lo, hi = sorted(ax.get_xlim())
+        for at, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True):  # labels of ticks beyond the limits are kept, not drawn
+            ticks |= {id(label)} if not lo <= at <= hi else set()
+    return [t for t in {id(t): t for t in fig.findobj(Text)}.values() if t.get_visible() and t.get_text().strip() and id(t) not in ticks]
+
+
+@pytest.mark.parametrize(
+    ("reference", "lever", "effect", "extra"),
+    [
+        ("it_harmonisation_first", "neutral_cloud_platform", (-0.035, -0.05, -0.02), (-0.011, -0.009)),  # dominates the reference
+        ("shared_service_board_with_an_independent_chair", "continuity_plan", (-0.035, -0.05, -0.02), (0.02, 0.03)),  # priced per point
+        ("shared_service_board_with_an_independent_chair", "staged_scope", (-0.035, -0.05, -0.02), (-0.001, 0.001)),  # cost not told apart
+    ],
+)
+def test_a_one_lever_forest_plots_long_reference_wraps_inside_its_panel_and_overlaps_no_other_text(reference, lever, effect, extra):
+    """sim-compare 'policies=[it_harmonisation_first,neutral_cloud_platform]': the forest panel's axis label ("difference from IT
+    harmonisation first (percentage points)") ran into the cost panel's ("lever cost (GBP m per partnership; dashed: IT harmonisation
+    first's)"), which with the cost panel's title ran off the figure's right edge; a reference of the user's own with a longer name
+    (a --config-dir policy) overlapped more. Measured on the drawn texts, not by eye."""
+    rows = [{"policy": reference, "lever_cost": 0.11}, {"policy": lever, "lever_cost": 0.11 + sum(extra) / 2}]
+    for row, (value, low, high) in zip(rows, [(np.nan, np.nan, np.nan), effect], strict=True):
+        for m in ("shelved", "collapse", "failure"):
+            row |= {f"{m}_difference": value, f"{m}_difference_low": low, f"{m}_difference_high": high}
+    rows[1] |= {"lever_cost_difference": sum(extra) / 2, "lever_cost_difference_low": extra[0], "lever_cost_difference_high": extra[1]}
+    fig = plots.forest_figure(pd.DataFrame(rows), title=plots.comparison_title("baseline", reference))
+    texts = _shown_texts(fig)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    width = fig.bbox.width
+    for text, box in zip(texts, boxes, strict=True):
+        assert box.x0 >= 0 and box.x1 <= width, f"{text.get_text()!r} runs off the figure ({box.x0:.0f} to {box.x1:.0f} of {width:.0f})"
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            assert not boxes[a].overlaps(boxes[b]), f"{texts[a].get_text()!r} overlaps {texts[b].get_text()!r}"
+    said = " ".join(" ".join(t.get_text().split()) for t in texts)
+    assert f"difference from {policy_words(reference).lower()[:8]}" in said.lower() and "per point of collapse avoided" in said
+    assert not small_texts(fig)
