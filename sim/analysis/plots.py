@@ -42,7 +42,7 @@ from sim.analysis.comparison import (
     policy_words,
 )
 from sim.analysis.stats import wilson
-from sim.analysis.summary import YEARS, amount, listed
+from sim.analysis.summary import YEARS, amount, listed, percent
 from sim.config.settings import NO_POLICY
 from sim.frontends.table import input_path, input_title
 from sim.frontends.trajectories import VARIABLES
@@ -622,7 +622,7 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
         grid[i, j] = values[estimate]
         half[i, j] = (values[high] - values[low]) / 2
         if total_low and np.isfinite(values[total_low]) and np.isfinite(values[total_high]):
-            totals[i, j] = f"\ntotal {values[total_low]:.0%} to {values[total_high]:.0%}"
+            totals[i, j] = f"\ntotal {percent(values[total_low])} to {percent(values[total_high])}"  # 0.2% never reads 0%
     fig = Figure(figsize=(max(6.5, 1.15 * len(xs) + 3), max(4.5, 0.75 * len(ys) + 2.2)), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(grid, origin="lower", cmap="cividis", vmin=0, vmax=1, aspect="auto")

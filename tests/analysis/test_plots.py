@@ -306,7 +306,7 @@ def test_sweep_figures_show_a_points_total_interval_where_it_has_one(sweep_table
     table = sweep_table.assign(**{"outcomes.collapsed.total.low": [0.01, 0.02, np.nan, 0.03], "outcomes.collapsed.total.high": [0.4, 0.5, np.nan, 0.6]})
     heat = drawn(plots.sweep_heatmap_figure(table, "partnership.market_volume", "partnership.decision_clarity"))
     cells = [t.get_text() for t in heat.axes[0].texts]
-    assert sum("\ntotal " in cell for cell in cells) == 3 and any(cell.endswith("\ntotal 1% to 40%") for cell in cells)
+    assert sum("\ntotal " in cell for cell in cells) == 3 and any(cell.endswith("\ntotal 1.0% to 40%") for cell in cells)
     assert "its total 95% interval" in heat.texts[-1].get_text()
     assert not small_texts(heat)
     scatter = drawn(plots.sweep_scatter_figure(table, ["partnership.market_volume"]))
@@ -872,3 +872,14 @@ def test_a_one_lever_forest_plots_long_reference_wraps_inside_its_panel_and_over
     said = " ".join(" ".join(t.get_text().split()) for t in texts)
     assert f"difference from {policy_words(reference).lower()[:8]}" in said.lower() and "per point of collapse avoided" in said
     assert not small_texts(fig)
+
+
+def test_the_heatmaps_total_interval_tells_a_small_share_from_zero(sweep_table):
+    """sim-report's heat map gave each point's total interval in whole percent: a total low of 0.2% read "total 0% to 3%", as a true
+    0 does. It now says shares below 10% to one decimal, as the printed summaries do (sim.analysis.summary.percent)."""
+    table = sweep_table.assign(**{"outcomes.collapsed.total.low": [0.002, 0.0, 0.004, 0.12], "outcomes.collapsed.total.high": [0.03, 0.01, 0.2, 0.456]})
+    cells = [
+        t.get_text().rpartition("\ntotal ")[2]
+        for t in drawn(plots.sweep_heatmap_figure(table, "partnership.market_volume", "partnership.decision_clarity")).axes[0].texts
+    ]
+    assert cells == ["0.2% to 3.0%", "0.0% to 1.0%", "0.4% to 20%", "12% to 46%"]
