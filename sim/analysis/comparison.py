@@ -1588,10 +1588,13 @@ def per_point_words(cells: Sequence[str], reference: str, lever_reference: bool)
         "untold": f"what it costs beyond {ref} cannot be told from nothing, its paired interval holding zero",
     }
     said = [f"'{words}': {meaning[why]}" for why, words in NO_PRICE.items() if any(cell.split(" (if")[0] == words for cell in cells)]
+    if any(LEAST in cell for cell in cells):
+        said.append(f"'{LEAST}': on the same simulated partnerships, its cost per point is measurably below every other lever's")
     if any("(if the" in cell for cell in cells):
+        rank = ", or the rank it names undone" if any("rank" in cell.partition("(if the")[2] for cell in cells) else ""
         said.append(
             "'(if the ... holds)': counting the doubt about the assumptions, the drop in collapse or the rise in net savings it names"
-            " could be zero, or that doubt could not be measured"
+            f" could be zero{rank}, or that doubt could not be measured"
         )
     return (
         f"per point of collapse avoided: what a lever costs{f' beyond {ref}' if lever_reference else ''} for each percentage point of"
@@ -1615,10 +1618,12 @@ def per_point_cells(comparison: Any, reference_cell: str = "") -> list[str]:
         The reference's cell.
     """
     values = {v.lever: v for v in lever_values(comparison)}
+    least = least_marks(list(values.values()))
     lever_reference = float(comparison["lever_cost"].iloc[0]) != 0
     cells = [reference_cell]
     for policy in comparison["policy"].iloc[1:]:
-        v = values.get(policy_words(str(policy)))
+        name = policy_words(str(policy))
+        v = values.get(name)
         if v is None:
             why = "none"
         elif v.pays:
@@ -1629,8 +1634,8 @@ def per_point_cells(comparison: Any, reference_cell: str = "") -> list[str]:
             why = "untold"
         else:
             why = ""
-        cell = f"{v.per_point:.3f} [{v.low:.3f}, {v.high:.3f}]" if v is not None and not why else NO_PRICE[why]
-        doubted = [] if v is None else [what for what, doubt in (("drop", v.drop), ("rise", v.rise)) if doubt]
+        cell = f"{v.per_point:.3f} [{v.low:.3f}, {v.high:.3f}]" + (f" {LEAST}" if name in least else "") if v is not None and not why else NO_PRICE[why]
+        doubted = [] if v is None else [what for what, doubt in (("drop", v.drop), ("rise", v.rise), ("rank", least.get(name, ""))) if doubt]
         cells.append(cell + (f" (if the {' and '.join(doubted)} {'holds' if len(doubted) == 1 else 'hold'})" if doubted else ""))
     return cells
 
@@ -1791,6 +1796,31 @@ def measurably_least(levers: Sequence[LeverValue]) -> Least | None:
         return Least(cheapest, [], [])
     doubts = {v.lever: cheapest.cheaper_than.get(v.lever, "") for v in levers}
     return Least(cheapest, [lever for lever, d in doubts.items() if d == "lost"], [lever for lever, d in doubts.items() if d == "untested"])
+
+
+#: What follows the cost per point of the lever measurably the least per point (:func:`least_marks`), in the forest plot's cost panel and
+#: the money tables alike.
+LEAST = "measurably the least"
+
+
+def least_marks(levers: Sequence[LeverValue]) -> dict[str, Doubt]:
+    """The lever measurably the least per point (:func:`measurably_least`), by its name, with the :data:`Doubt` of that rank.
+
+    The one mark the forest plot's cost panel (:func:`sim.analysis.plots.forest_figure`) and the money tables of ``sim-compare`` and
+    ``sim-report`` (:func:`per_point_cells`) put after its cost per point, as :data:`LEAST`; nothing where no lever is.
+
+    Parameters
+    ----------
+    levers
+        The levers that measurably lower the chance (:func:`lever_values`), in the order a table lists them.
+
+    Returns
+    -------
+    dict
+        ``{lever: doubt}`` for that one lever, or empty.
+    """
+    least = measurably_least(levers)
+    return {} if least is None else {least.value.lever: least.doubt}
 
 
 def paired_cost_words(between: str, verdict: str, confidence: float = 0.95) -> str:

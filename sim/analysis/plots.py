@@ -30,12 +30,13 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
 from sim.analysis.comparison import (
+    LEAST,
     Doubt,
     LeverValue,
     MoneyChange,
     extra_costs,
+    least_marks,
     lever_values,
-    measurably_least,
     money_changes,
     policy_phrase,
     policy_with,
@@ -740,13 +741,12 @@ def _total(comparison: Any, measure: str) -> tuple[str, str] | None:
 
 
 def _least_words(values: Sequence[LeverValue]) -> dict[str, tuple[str, Doubt]]:
-    """Words after the cost per point of the lever measurably the least per point (:func:`sim.analysis.comparison.measurably_least`), by lever.
+    """Words after the cost per point of the lever measurably the least per point (:func:`sim.analysis.comparison.least_marks`), by lever.
 
     As notebook 02's best value says it: ": measurably the least", with the :data:`~sim.analysis.comparison.Doubt` of that rank.
     Nothing where no lever is (the costs per point written beside each other say how close they are).
     """
-    least = measurably_least(values)
-    return {} if least is None else {least.value.lever: (": measurably the least", least.doubt)}
+    return {lever: (f": {LEAST}", doubt) for lever, doubt in least_marks(values).items()}
 
 
 #: Why a claim of the cost panel may not hold where its total interval does not back it (its :data:`Doubt` ``"lost"``), by claim.

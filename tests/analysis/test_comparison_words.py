@@ -903,3 +903,53 @@ def test_the_money_table_says_the_period_its_money_is_counted_over():
     assert money in render(frame).splitlines()
     frame.attrs.clear()
     assert "  money over the horizon: the lever cost" in render(frame)
+
+
+def test_the_money_table_says_which_lever_is_measurably_the_least_per_point_as_the_forest_plot_does():
+    """The forest plot wrote "measurably the least" after Staged scope's cost per point (it saves 200 of 1,000 partnerships, Open
+    motivations 170 of those same 200, at the same cost), while sim-compare's printed money table and sim-report's (both from
+    per_point_cells) gave the two costs per point side by side with nothing to say the run tells them apart. Both now say it, from
+    the one rule (measurably_least), and the line under the table says what it means; where the run cannot tell them apart neither
+    the table nor the plot marks either."""
+    from sim.analysis.comparison import per_point_cells
+    from sim.analysis.plots import forest_figure
+
+    n = 1000
+
+    def saved(count: int, first: int = 0, cost: float = 1.0) -> pd.DataFrame:
+        outcome = np.where((np.arange(n) >= first) & (np.arange(n) < first + count), "sustained", "collapsed")
+        return _table(list(outcome), cost, [0.0] * n)
+
+    apart = compare_policies({"none": saved(0, cost=0.0), "staged_scope": saved(200), "open_motivations": saved(170)})
+    cells = per_point_cells(apart, "(reference)")
+    assert cells[1].endswith("] measurably the least") and "measurably" not in cells[2], cells
+    marked = ["measurably the least" in t.get_text() for t in forest_figure(apart).axes[1].texts]
+    assert marked == ["measurably the least" in cell for cell in cells[1:]] == [True, False]
+    lines = render(apart).split("GBP m per partnership")[1].splitlines()
+    assert "measurably the least" in lines[2] and "measurably" not in lines[3], lines
+    assert "'measurably the least': on the same simulated partnerships, its cost per point is measurably below every other lever's" in lines[5]
+    close = compare_policies({"none": saved(0, cost=0.0), "staged_scope": saved(200), "open_motivations": saved(190, first=200)})
+    assert not any("measurably" in cell for cell in per_point_cells(close)) and "measurably the least" not in render(close)
+
+
+def test_the_money_table_says_when_the_assumptions_doubt_could_undo_the_rank_as_the_forest_plot_does():
+    """Staged scope saves 40 and Open motivations 10 of 50 partnerships in half the draws of the assumptions, 20 and 25 in the other
+    half: the run tells Staged scope cheaper per point, but counting the doubt about the assumptions it cannot be told from Open
+    motivations. The plot said "(if the rank holds: ...)"; the table now says "(if the rank holds)" too."""
+    from sim.analysis.comparison import per_point_cells
+
+    n, saved_a, saved_b = 2000, [], []
+    for draw in range(40):
+        a, b = (40, 10) if draw % 2 == 0 else (20, 25)
+        saved_a += range(50 * draw, 50 * draw + a)
+        saved_b += range(50 * draw, 50 * draw + b)
+
+    def saved(reps: list[int], cost: float = 1.0) -> pd.DataFrame:
+        outcome = np.where(np.isin(np.arange(n), reps), "sustained", "collapsed")
+        return _table(list(outcome), cost, [0.0] * n).assign(draw=np.arange(n) // 50)
+
+    comparison = compare_policies({"none": saved([], cost=0.0), "staged_scope": saved(saved_a), "open_motivations": saved(saved_b)})
+    cells = per_point_cells(comparison)
+    assert cells[1].endswith("] measurably the least (if the rank holds)"), cells
+    lines = render(comparison).split("GBP m per partnership")[1].splitlines()
+    assert "or the rank it names undone" in lines[5], lines[5]
