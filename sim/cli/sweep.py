@@ -10,8 +10,11 @@
   another sweep holds is refused) and gives it to every job (:func:`pin`); refuses a folder that
   already holds results unless ``resume=true``, and a resume that is not the same sweep; writes
   ``sweep.json`` (what is swept, how many points, when it started);
-- ``on_job_start`` (wherever the job runs): the point's provenance names the sweep's command
-  (``sweep.json``), not the command line of the Ray or SLURM worker that runs it;
+- ``on_job_start`` (wherever the job runs): compiles the model (or loads it from the cache) before
+  the point's clock starts, and keeps the seconds for its record's ``compile_time_s`` (:data:`COMPILE_TIME`):
+  a point's ``wall_time_s`` and the sweep's speed and time left are the simulation's alone; the
+  point's provenance names the sweep's command (``sweep.json``), not the command line of the Ray or
+  SLURM worker that runs it;
 - ``on_job_end`` (wherever the job ran: a joblib, Ray or SLURM worker too): records a job that
   crashed (its ``point.json``, status ``failed``) and prints where the whole sweep stands;
 - ``on_multirun_end`` (submitting process): collects ``sweep.parquet``. Hydra does not call it
@@ -38,6 +41,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -52,6 +56,7 @@ from sim.cli import guard
 from sim.cli.collect import collect_table
 from sim.cli.guard import point_text
 from sim.config.overrides import split_override
+from sim.frontends.compiling import ensure_compiled
 from sim.results import provenance
 from sim.results import sweep as results
 from sim.results.files import write_json
@@ -67,9 +72,13 @@ EXIT_POINTS_FAILED = 3
 # are complete (docs/clusters.md, Gotchas). This module is imported by sim-run and by every worker
 # (its callback travels with each job).
 warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/(joblib|ray)' is validated against ConfigStore schema with the same name", category=UserWarning)
-#: Appended by each finished job (fixed-length lines: their count is the file's size over the length).
+#: Appended by each finished job, one fixed-length line each: its status, replications, when it ended, its simulation's
+#: seconds (``wall_time_s``) and the seconds its process spent compiling the model first (``compile_time_s``).
 PROGRESS = ".progress"
-_RECORD = 32
+_RECORD = 64
+#: The seconds this job spent compiling the model (or loading it from the cache) before its point began (:meth:`SweepCallback.on_job_start`;
+#: None where it did not: a single run compiles in its first block); its record's ``compile_time_s``.
+COMPILE_TIME: ContextVar[float | None] = ContextVar("compile_time", default=None)
 #: What a multirun writes in its folder before its first point: ``sweep.json``, the progress log, Hydra's
 #: ``multirun.yaml`` and the submitit launcher's folder (the ``slurm`` preset's ``submitit_folder``).
 UNSTARTED = (results.SWEEP, PROGRESS, "multirun.yaml", ".submitit")
@@ -148,7 +157,9 @@ def fail_point(problems: list[str], point: dict[str, Any], began: float) -> None
     index = int(hc.job.num)
     for problem in problems:
         guard.error(f"point {index} ({point_text(point)}): {problem}")
-    record = results.PointRecord(index, "failed", point, error="; ".join(problems), started=began, finished=time.time(), host=host())
+    record = results.PointRecord(
+        index, "failed", point, error="; ".join(problems), started=began, finished=time.time(), host=host(), compile_time_s=COMPILE_TIME.get()
+    )
     record.write(Path(hc.runtime.output_dir))
 
 
@@ -225,14 +236,16 @@ def begin_point(
     if summary is not None:
         done = summary["run"].get("replications", replications)
         if write:
-            results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True).write(out)
+            skipped = results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True)
+            skipped.compile_time_s = COMPILE_TIME.get()
+            skipped.write(out)
         print(f"{named}{'' if multirun else ' was'} already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
         return None
     if stale is not None:
         print(run_again_line(named, stale, out, staged=not multirun), file=sys.stderr)
     if multirun:  # (a single run's results are staged: the earlier ones stay until they are replaced, as without resume=true)
         results.clear_results(out, files if clear is None else clear)
-    record = results.PointRecord(index, "running", point, key, seed, replications, started=began, host=host())
+    record = results.PointRecord(index, "running", point, key, seed, replications, started=began, host=host(), compile_time_s=COMPILE_TIME.get())
     if write:
         record.write(out)
     return record
@@ -250,12 +263,27 @@ def _sweep_info(sweep_dir: Path) -> dict[str, Any]:
         return {}
 
 
-def note_done(sweep_dir: Path, status: str, replications: int | None) -> str:
+def note_done(sweep_dir: Path, status: str, replications: int | None, seconds: float | None = None, compile_seconds: float | None = None) -> str:
     """Append this job to the sweep's progress log and say where the sweep stands (points done, speed, time left).
 
-    ``status`` ``ok``, ``failed`` or ``skipped`` (done before a resume: counted as done, not in the speed).
+    The speed and the time left count the sweep's time but what its jobs spent compiling the model
+    (:func:`sim.results.sweep.simulated_share`): a first compile of a minute or more is done once, not at every point.
+
+    Parameters
+    ----------
+    sweep_dir
+        The sweep's folder.
+    status
+        ``ok``, ``failed`` or ``skipped`` (done before a resume: counted as done, not in the speed).
+    replications
+        The replications the point ran.
+    seconds
+        The seconds its run took (its ``wall_time_s``; None: not known).
+    compile_seconds
+        The seconds its job spent compiling the model first (its ``compile_time_s``; None: none).
     """
-    line = f"{status[:1]} {int(replications or 0)} {time.time():.3f}".ljust(_RECORD - 1)[: _RECORD - 1] + "\n"
+    line = f"{status[:1]} {int(replications or 0)} {time.time():.3f} {seconds or 0:.3f} {compile_seconds or 0:.3f}"
+    line = line.ljust(_RECORD - 1)[: _RECORD - 1] + "\n"
     path = sweep_dir / PROGRESS
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     try:
@@ -272,10 +300,11 @@ def note_done(sweep_dir: Path, status: str, replications: int | None) -> str:
     if failed:
         text += f" ({failed} failed)"
     if started and ran:
-        elapsed = max(time.time() - started, 1e-9)
-        text += f", {sum(int(x[1]) for x in ran if len(x) > 1) / elapsed:,.0f} replications/s"
-        if total and total > done:
-            text += f", about {results.duration((total - done) * elapsed / len(ran))} left"
+        elapsed = (time.time() - started) * results.simulated_share((float(x[3]), float(x[4])) for x in ran if len(x) > 4)
+        if elapsed > 0:
+            text += f", {sum(int(x[1]) for x in ran if len(x) > 1) / elapsed:,.0f} replications/s"
+            if total and total > done:
+                text += f", about {results.duration((total - done) * elapsed / len(ran))} left"
     return text
 
 
@@ -846,8 +875,11 @@ class SweepCallback(Callback):
             slurm_states_without_accounting()
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """In a multirun job, record the sweep's own command line as the point's command; a joblib worker watches ``sim-run`` (:class:`ParentWatch`)."""
-        if config.hydra.get("mode") != RunMode.MULTIRUN:
+        """In a multirun job (and a design's run), compile the model before the point's clock starts (:data:`COMPILE_TIME`); in a
+        multirun job, record the sweep's own command line as the point's command; a joblib worker watches ``sim-run`` (:class:`ParentWatch`)."""
+        multirun = config.hydra.get("mode") == RunMode.MULTIRUN
+        COMPILE_TIME.set(ensure_compiled(load=True) if multirun or config.get("design") is not None else None)
+        if not multirun:
             return
         if (watch := parent_watch(config)) is not None:
             watch.point_starts()
@@ -878,14 +910,22 @@ class SweepCallback(Callback):
                 return
             reason = " ".join(f"{type(error).__name__}: {error}".split())
             record = results.PointRecord(
-                int(hc.job.num), "failed", job_overrides(), record.key if record else None, record.seed if record else None, error=reason, host=host()
+                int(hc.job.num),
+                "failed",
+                job_overrides(),
+                record.key if record else None,
+                record.seed if record else None,
+                error=reason,
+                host=host(),
+                compile_time_s=COMPILE_TIME.get(),
             )
             record.finished = time.time()
             record.write(out)
         if record is not None and record.status != "running":
             try:
                 status = "skipped" if record.resumed else record.status
-                guard.say(note_done(Path(str(config.hydra.sweep.dir)).absolute(), status, record.replications_ran))
+                sweep_dir = Path(str(config.hydra.sweep.dir)).absolute()
+                guard.say(note_done(sweep_dir, status, record.replications_ran, record.seconds, record.compile_time_s))
             except OSError:
                 pass
 

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.config.overrides import split_override
 from sim.config.uncertainty import SMALL_POSTERIOR, small_posterior, small_posterior_words, understated_words, worth_words
 from sim.core.version import __version__
 from sim.frontends.table import Table
@@ -80,7 +81,7 @@ META = ("point", "status", "error", "seed", "replications", "uncertainty", "job_
 #: The table's own columns of labels (categorical, as the swept values that are not numbers).
 LABELS = frozenset({"status", "uncertainty"})
 #: Columns that differ between two runs of the same sweep (when, where and from which commit it ran; the model version is in the key).
-RUN_DEPENDENT = ("wall_time_s", "host", "job_dir", "code_version")
+RUN_DEPENDENT = ("wall_time_s", "compile_time_s", "host", "job_dir", "code_version")
 #: Each point's provenance in the table (from its ``summary.json``): what made its numbers.
 PROVENANCE = ("model_version", "code_version")
 #: A calibration's figure (its ``posterior.json``'s) that the sweep table of no other command has: its posterior's effective sample size.
@@ -188,7 +189,9 @@ class PointRecord:
     ``replications`` are those the point was asked for (a run's, each policy's of a comparison, each
     parameter point's of a calibration, each screened package's of a search); ``ran`` those it ran in
     all, where that is more (every policy, every parameter point, every package screened, tuned and
-    confirmed): the sweep's speed counts these.
+    confirmed): the sweep's speed counts these. ``wall_time_s`` is the seconds the point's run took,
+    ``compile_time_s`` those its job spent compiling the model (or loading it from the cache) before
+    it (0 where its process had already; None where not done apart: a single run's first block compiles).
     """
 
     point: int
@@ -204,6 +207,16 @@ class PointRecord:
     host: str | None = None
     resumed: bool = False
     ran: int | None = None
+    compile_time_s: float | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        """The seconds the point's run took: ``wall_time_s``, else from when it started to when it finished (a failure), else None."""
+        if self.wall_time_s is not None:
+            return float(self.wall_time_s)
+        if self.started is not None and self.finished is not None:
+            return max(float(self.finished) - float(self.started), 0.0)
+        return None
 
     @property
     def replications_ran(self) -> int:
@@ -398,8 +411,9 @@ class Collected:
         # again: SLURM refused the jobs) ended before it started and are not part of its speed.
         this = [r for r in self.rows if r.get("finished") and not r.get("resumed") and (not self.started or r["finished"] >= self.started)]
         reps = sum(int(r.get("ran") or 0) for r in this if r["status"] == "ok")
-        if self.started and this and reps:
-            elapsed = max(max(r["finished"] for r in this) - self.started, 1e-9)
+        share = simulated_share((r.get("seconds"), r.get("compile_time_s")) for r in this)
+        if self.started and this and reps and share > 0:
+            elapsed = max(max(r["finished"] for r in this) - self.started, 1e-9) * share
             line += f"; {reps / elapsed:,.0f} replications/s"
             ran = len(this)
             if self.expected and self.expected > self.done and ran and not ended:
@@ -521,6 +535,29 @@ def _points_named(numbers: list[int], most: int = 6) -> str:
     return f"points {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
 
 
+def simulated_share(times: Iterable[tuple[float | None, float | None]]) -> float:
+    """The share of points' time that was their run's rather than compiling the model: what a sweep's speed and time left count.
+
+    The first job of a sweep on a version of the code compiles the model (a minute or more) before its
+    point begins, once per process; counted in, it made the first point read ten times slower than the
+    others and the time left after it several minutes where a few seconds were. The sweep's elapsed time
+    times this share is the time it spent simulating; with jobs in parallel, each job's share is its own.
+
+    Parameters
+    ----------
+    times
+        Each point's seconds (its ``wall_time_s``) and its job's compiling seconds (``compile_time_s``); None: not known (0).
+
+    Returns
+    -------
+    float
+        Their seconds over their seconds and compiling seconds together (1 where none are known).
+    """
+    pairs = [(float(a or 0), float(b or 0)) for a, b in times]
+    ran, both = sum(a for a, _ in pairs), sum(a + b for a, b in pairs)
+    return ran / both if both > 0 else 1.0
+
+
 def duration(seconds: float) -> str:
     """Seconds as ``42 s``, ``7 min`` or ``3.5 h``."""
     if seconds < 90:
@@ -566,6 +603,8 @@ def gather(root: Path) -> Collected:
             "overrides": record.overrides,
             "figures": figures,
             "wall_time_s": run.get("wall_time_s", record.wall_time_s),
+            "compile_time_s": record.compile_time_s,
+            "seconds": record.seconds,
             "host": record.host,
             # (a calibration's posterior.json holds them at its top)
             **{name: ((summary or {}).get("provenance") or summary or {}).get(name) if status == "ok" else None for name in PROVENANCE},
@@ -654,27 +693,78 @@ def _read_json(path: Path) -> Any:
         return None
 
 
+def _swept_in_order(root: Path) -> list[str] | None:
+    """The keys the multirun under ``root`` sweeps, in the order given (its ``sweep.json``'s ``order``: a preset's, then the
+    command line's); None where it records no fingerprint (a design, a folder made before ``sweep.json`` held one)."""
+    recorded = sweep_info(root).get("fingerprint")
+    if not isinstance(recorded, Mapping):
+        return None
+    order = recorded.get("order")
+    return [str(key) for key in order] if isinstance(order, list) else swept_keys(root)
+
+
+def _given_once(root: Path) -> set[str]:
+    """The keys the command of the sweep under ``root`` sets on its command line (its ``sweep.json``'s ``command``)."""
+    words = [str(word) for word in (sweep_info(root).get("command") or [])[1:]]
+    return {split_override(word)[0].lstrip("+~") for word in words if "=" in word and not word.startswith("-")}
+
+
+def point_columns(collected: Collected) -> tuple[list[str], list[str]]:
+    """The point's values the table has as columns: those swept (after ``point``, in the order given) and those set once for every point.
+
+    A multirun's swept keys are those its ``sweep.json`` records (:func:`_swept_in_order`); a design's, its cells: every value of
+    a point but those its command line sets and its scenario and policy, where they are the same at every point. A value set once
+    is not swept: its column comes after the table's own (``status``, ``seed``, ``replications``...), and where it is one of them
+    (``replications``, ``seed``, ``uncertainty``) the table's own, what the point ran, is the column.
+
+    Parameters
+    ----------
+    collected
+        The points of the sweep (:func:`gather`).
+
+    Returns
+    -------
+    tuple[list[str], list[str]]
+        The swept keys, then the keys set once.
+    """
+    given = list(dict.fromkeys(k for r in collected.rows for k in r["overrides"]))
+    named = None if any(POINTS in Path(r["job_dir"]).parts for r in collected.rows) else _swept_in_order(collected.root)
+    if named is not None:
+        swept = [k for k in named if k in given]
+    else:
+        # every design point names its scenario and policy: swept where its rows differ in them, as other values its command line does not set
+        once = _given_once(collected.root) | {"scenario", "policy"}
+        values = {k: {value_label(r["overrides"].get(k)) for r in collected.rows} for k in given}
+        swept = [k for k in given if k not in once or len(values[k]) > 1]
+    return swept, [k for k in given if k not in swept and k not in META]
+
+
 def frame(collected: Collected) -> Any:
-    """The sweep table as a pandas DataFrame (swept text values categorical, counts as nullable integers)."""
+    """The sweep table as a pandas DataFrame (swept text values categorical, counts as nullable integers).
+
+    Its columns: ``point``, the swept values (:func:`point_columns`), the table's own (:data:`META`), the values set once, the
+    times, the host, the provenance (:data:`PROVENANCE`) and the figures.
+    """
     import pandas as pd
 
-    swept = list(dict.fromkeys(k for r in collected.rows for k in r["overrides"]))
+    swept, once = point_columns(collected)
     meta = [c for c in META if c not in swept]
-    own = {*swept, *meta, "wall_time_s", "host", *PROVENANCE}
+    times = ["wall_time_s", "compile_time_s", "host"]
+    own = {*swept, *once, *meta, *times, *PROVENANCE}
     # a figure named as a swept value (sim-search's target, budget) is that value: one column
     figures = list(dict.fromkeys(k for r in collected.rows for k in r["figures"] if k not in own))
     data = []
     for r in collected.rows:
         row = {c: r[c] for c in meta}
-        row |= {k: r["overrides"].get(k) for k in swept}
-        row |= {"wall_time_s": r["wall_time_s"], "host": r["host"], **{name: r.get(name) for name in PROVENANCE}}
+        row |= {k: r["overrides"].get(k) for k in [*swept, *once]}
+        row |= {**{name: r[name] for name in times}, **{name: r.get(name) for name in PROVENANCE}}
         row |= {k: r["figures"].get(k) for k in figures}
         data.append(row)
-    columns = ["point", *[c for c in swept], *[c for c in meta if c != "point"], "wall_time_s", "host", *PROVENANCE, *figures]
+    columns = ["point", *swept, *[c for c in meta if c != "point"], *once, *times, *PROVENANCE, *figures]
     df = pd.DataFrame(data, columns=columns)
     for name in df.columns:
         values = [v for row in data if (v := row.get(name)) is not None and not (isinstance(v, float) and math.isnan(v))]
-        if name in swept or name in LABELS:
+        if name in swept or name in once or name in LABELS:
             if values and all(isinstance(v, bool) for v in values):
                 df[name] = df[name].astype("boolean")
             elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):

@@ -313,3 +313,59 @@ def test_a_calibration_sweep_says_which_of_its_posteriors_are_worth_few_points(t
     assert sweep.small_calibrations_note({0: 25.94, 1: 16.0}, 2).startswith("note: every calibration's posterior is worth fewer than 40")
     assert sweep.small_calibrations_note({4: 12.0}, 3).startswith("note: the posterior of point 4 is worth fewer than 40 equally weighted points (")
     assert sweep.small_calibrations_note({0: 40.0}, 1) is None
+
+
+def test_the_tables_columns_are_the_point_the_swept_values_in_the_order_given_then_its_own(tmp_path):
+    """sim-run -m policy=none,all_levers councils.0.it_maturity=0.2,0.8 scenario=case04_trading_company replications=200
+    gave 'point, scenario, policy, councils.0.it_maturity, replications, status, ...': every value on the command line was
+    read as swept, replications (given once) among them ahead of status, as text. The swept values come first, in the
+    order given; what was set once follows the table's own columns, and replications is the table's own (what ran)."""
+    command = ["sim-run", "-m", "policy=none,all_levers", "councils.0.it_maturity=0.2,0.8", "scenario=case04_trading_company", "replications=200"]
+    recorded = sorted(command[2:])
+    fingerprint = {"overrides": recorded, "sweeper_params": {}, "order": ["policy", "councils.0.it_maturity"]}
+    (tmp_path / "sweep.json").write_text(json.dumps({"fingerprint": fingerprint, "points": 4, "command": command, "cwd": str(tmp_path)}))
+    for i, (policy, maturity) in enumerate((p, m) for p in ("none", "all_levers") for m in (0.2, 0.8)):
+        values = {"scenario": "case04_trading_company", "policy": policy, "councils.0.it_maturity": maturity, "replications": 200}
+        record = sweep.PointRecord(i, "ok", values, f"k{i}", 0, 200, wall_time_s=0.5)
+        record.compile_time_s = 70.0 if i == 0 else 0.0  # the first job compiled the model
+        record.write(tmp_path / str(i))
+        run = {"key": f"k{i}", "replications": 200, "uncertainty": "posterior"}
+        (tmp_path / str(i) / "summary.json").write_text(json.dumps({"run": run, "outcomes": {"collapsed": {"count": 19, "value": 0.095}}}))
+    sweep.collect(tmp_path)
+    df = pd.read_parquet(tmp_path / "sweep.parquet")
+    own = ["status", "error", "seed", "replications", "uncertainty", "job_dir", "key"]
+    after = ["scenario", "wall_time_s", "compile_time_s", "host", "model_version", "code_version", "outcomes.collapsed.count", "outcomes.collapsed.value"]
+    assert list(df.columns) == ["point", "policy", "councils.0.it_maturity", *own, *after]
+    assert df["replications"].dtype == "Int64" and df["compile_time_s"].tolist() == [70.0, 0.0, 0.0, 0.0]
+    assert list(pd.read_csv(tmp_path / "sweep.csv").columns) == list(df.columns)
+
+
+def test_a_designs_swept_values_are_its_cells_not_its_command_lines_settings(tmp_path):
+    """sim-run design=points.csv scenario=case04_trading_company replications=50: the design's cells are its swept values; the
+    scenario and replications, set once on the command line for every row, follow the table's own columns."""
+    points = tmp_path / sweep.POINTS
+    points.mkdir()
+    command = ["sim-run", "design=points.csv", "scenario=case04_trading_company", "replications=50", "hydra.run.dir=d"]
+    (points / sweep.SWEEP).write_text(json.dumps({"points": 2, "design": "points.csv", "command": command, "cwd": str(tmp_path)}))
+    for i, maturity in enumerate((0.3, 0.6)):
+        values = {"scenario": "case04_trading_company", "policy": "none", "replications": 50, "councils.0.it_maturity": maturity, "seed": 0}
+        sweep.PointRecord(i, "ok", values, f"k{i}", 0, 50).write(points / str(i))
+        (points / str(i) / "summary.json").write_text(json.dumps({"run": {"key": f"k{i}", "replications": 50, "uncertainty": "none"}}))
+    df = sweep.frame(sweep.gather(tmp_path))
+    assert list(df.columns[:4]) == ["point", "councils.0.it_maturity", "seed", "status"], "a design's cells are its swept values"
+    columns = list(df.columns)
+    assert columns[columns.index("key") + 1 : columns.index("wall_time_s")] == ["scenario", "policy"] and columns.count("replications") == 1
+
+
+def test_where_the_sweep_stands_leaves_out_the_first_compile(tmp_path):
+    """sim-collect --report on a sweep whose first job compiled the model for 70 s said '5 replications/s, about 74 s left'
+    after 2 of 4 points of 2 s each; its speed and time left are now the simulation's: 100 replications/s, about 4 s."""
+    began = 1_000_000.0
+    (tmp_path / "sweep.json").write_text(json.dumps({"points": 4, "started": began}))
+    for i, (ended, compiled) in enumerate(((72.0, 70.0), (74.0, 0.0))):
+        record = sweep.PointRecord(i, "ok", {"seed": i}, f"k{i}", i, 200, started=began + ended - 2, finished=began + ended, wall_time_s=2.0)
+        record.compile_time_s = compiled
+        record.write(tmp_path / str(i))
+        (tmp_path / str(i) / "summary.json").write_text(json.dumps({"run": {"key": f"k{i}", "replications": 200}}))
+    assert sweep.gather(tmp_path).report() == "2 of 4 points done (2 ok, 0 failed); 100 replications/s, about 4 s left"
+    assert sweep.simulated_share([(2.0, 70.0), (2.0, 0.0)]) == 4 / 74 and sweep.simulated_share([]) == sweep.simulated_share([(None, None)]) == 1
