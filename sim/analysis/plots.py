@@ -910,7 +910,9 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     cost.tick_params(axis="y", left=False, labelleft=False)
     beyond = policy_phrase(reference)
     cost.set_xlabel("lever cost (GBP m per partnership" + (f"; dashed: {beyond}'s)" if reference_cost else ")"))
-    per_point = f"(and, of the cost beyond {beyond}'s,\nper point of collapse avoided)" if reference_cost else "(and per point of collapse avoided)"
+    per_point = (
+        f"(and, of the cost beyond {beyond}'s, per point of collapse avoided)" if reference_cost else "(and per point of collapse avoided)"
+    )  # wrapped below
     heading = cost.set_title(f"Lever cost {per_point}", loc="left")
     cost.grid(axis="x", alpha=0.3)
     if title:
@@ -918,9 +920,10 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     # a reference's name is in both axis labels, the cost panel's title and its rows' words: a long one ran from one panel into the
     # other and off the figure, so each axis label is wrapped to its panel's width as laid out, and each text starting at the cost
     # panel's left to the figure's right edge (the layout narrows a panel for a text too wide, and widens it again once that is
-    # wrapped: a few rounds settle it)
+    # wrapped: a few rounds settle it); the figure grows by a line's height for each line that adds, so the panels keep theirs
     centred, left = {forest.xaxis.label: forest, cost.xaxis.label: cost}, [heading, *cost.texts]
     said = {text: text.get_text() for text in (*centred, *left)}
+    height = fig.get_figheight()
     widths: list[float] = []
     for _ in range(4):
         fig.draw_without_rendering()
@@ -934,6 +937,9 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
             _fit(text, panel.get_window_extent().width)
         for text in left:
             _fit(text, fig.bbox.x1 - text.get_window_extent().x0)
+        added = {text: text.get_text().count("\n") - said[text].count("\n") for text in said}
+        lines = max(added[text] for text in centred) + added[heading] + max((added[text] for text in cost.texts), default=0)
+        fig.set_figheight(height + LEGEND_LINE * lines)
     return fig
 
 

@@ -847,6 +847,9 @@ def _shown_texts(fig) -> list:
         ("it_harmonisation_first", "neutral_cloud_platform", (-0.035, -0.05, -0.02), (-0.011, -0.009)),  # dominates the reference
         ("shared_service_board_with_an_independent_chair", "continuity_plan", (-0.035, -0.05, -0.02), (0.02, 0.03)),  # priced per point
         ("shared_service_board_with_an_independent_chair", "staged_scope", (-0.035, -0.05, -0.02), (-0.001, 0.001)),  # cost not told apart
+        # sim-compare 'policies=[it_harmonisation_first,neutral_cloud_platform]' replications=2000 (posterior draws: total intervals,
+        # a legend of two rows): worse and dearer, its savings falling, on two lines that sat on its bar
+        ("it_harmonisation_first", "neutral_cloud_platform", (0.04, 0.03, 0.05), (0.37, 0.4)),
     ],
 )
 def test_a_one_lever_forest_plots_long_reference_wraps_inside_its_panel_and_overlaps_no_other_text(reference, lever, effect, extra):
@@ -859,6 +862,11 @@ def test_a_one_lever_forest_plots_long_reference_wraps_inside_its_panel_and_over
         for m in ("shelved", "collapse", "failure"):
             row |= {f"{m}_difference": value, f"{m}_difference_low": low, f"{m}_difference_high": high}
     rows[1] |= {"lever_cost_difference": sum(extra) / 2, "lever_cost_difference_low": extra[0], "lever_cost_difference_high": extra[1]}
+    if effect[0] > 0:  # with its total intervals, and net savings falling by GBP 0.85 m
+        for m in ("shelved", "collapse", "failure"):
+            rows[1] |= {f"{m}_difference_total_low": effect[1] - 0.06, f"{m}_difference_total_high": effect[2] + 0.06, f"{m}_difference_parameter_share": 0.9}
+        rows[1] |= {f"net_savings_difference{end}": value for end, value in (("", -0.85), ("_low", -0.89), ("_high", -0.81))}
+        rows[1] |= {"net_savings_difference_total_low": -1.2, "net_savings_difference_total_high": -0.5, "net_savings_difference_parameter_share": 0.9}
     fig = plots.forest_figure(pd.DataFrame(rows), title=plots.comparison_title("baseline", reference))
     texts = _shown_texts(fig)
     renderer = fig.canvas.get_renderer()
@@ -869,6 +877,13 @@ def test_a_one_lever_forest_plots_long_reference_wraps_inside_its_panel_and_over
     for a in range(len(boxes)):
         for b in range(a + 1, len(boxes)):
             assert not boxes[a].overlaps(boxes[b]), f"{texts[a].get_text()!r} overlaps {texts[b].get_text()!r}"
+    cost = fig.axes[1]
+    panel, bar = cost.get_window_extent(renderer), cost.transData.transform((0, 0))[1]  # the lever's row
+    for text in cost.texts:  # its words above its bar, inside the panel, however many lines they wrapped to
+        box = text.get_window_extent(renderer)
+        assert bar < box.y0 and box.y1 <= panel.y1, (
+            f"{text.get_text()!r} ({box.y0:.0f} to {box.y1:.0f}) crosses its bar ({bar:.0f}) or the panel's top ({panel.y1:.0f})"
+        )
     said = " ".join(" ".join(t.get_text().split()) for t in texts)
     assert f"difference from {policy_words(reference).lower()[:8]}" in said.lower() and "per point of collapse avoided" in said
     assert not small_texts(fig)
