@@ -905,7 +905,7 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
             if doubted:
                 whats = [what for what, _ in doubted]
                 words += f"\n(if the {' and '.join(whats)} {'holds' if len(whats) == 1 else 'hold'}: {_doubt_words(doubted)})"
-            cost.text(0.01, row + 0.3, words, transform=row_text, va="center", fontsize=MIN_POINTS)
+            cost.text(0.01, row + 0.12, words, transform=row_text, va="bottom", fontsize=MIN_POINTS)  # above its bar, however many lines
     cost.set_xlim(0, max(float(spend.max()) * 1.15, reference_cost * 1.15, 0.01))
     cost.tick_params(axis="y", left=False, labelleft=False)
     beyond = policy_phrase(reference)
@@ -944,14 +944,25 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
 
 
 def _fit(text: Text, width: float) -> None:
-    """Wrap each of ``text``'s lines, between words, into as few as keep it within ``width`` display pixels (as laid out).
+    """Wrap each of ``text``'s lines, between words, into as few as keep it within ``width`` display pixels (as laid out), of even length.
 
-    Nothing changes where it fits already; a word longer than ``width`` stays whole on a line of its own.
+    Nothing changes where it fits already; a word longer than ``width`` stays whole on a line of its own. Of the wrappings into
+    that many lines the narrowest is kept (no "either)" alone on the last line).
     """
     if text.get_window_extent().width <= width:
         return
     lines = text.get_text().split("\n")
-    for chars in range(max(map(len, lines)) - 1, 0, -1):
-        text.set_text("\n".join(wrap(line, chars) for line in lines))
+
+    def wrapped(chars: int) -> str:
+        return "\n".join(wrap(line, chars) for line in lines)
+
+    chars = max(map(len, lines)) - 1
+    while chars > 1:
+        text.set_text(wrapped(chars))
         if text.get_window_extent().width <= width:
-            return
+            break
+        chars -= 1
+    count = wrapped(chars).count("\n")
+    while chars > 1 and wrapped(chars - 1).count("\n") == count:
+        chars -= 1
+    text.set_text(wrapped(chars))

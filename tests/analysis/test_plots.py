@@ -433,6 +433,25 @@ def test_forest_plot_labels_never_overlap_however_many_levers_and_however_close_
     assert labels == [policy_words(p) for p in policies[1:]]
     assert len(fig.axes[1].texts) == len(policies) - 1
     assert not small_texts(fig)
+    # against a lever of a long name (a --config-dir policy) each cheaper lever "dominates" it, its words wrapped to three lines and
+    # a fourth where the total interval holds no drop: each row's words lie between its bar and the next row's (centred on the row
+    # as they were, they sat on the bar)
+    doubted = pd.DataFrame(rows).assign(
+        policy=["shared_service_board_with_an_independent_chair", *policies[1:]],
+        lever_cost=[0.11] + [0.05] * (len(policies) - 1),
+        lever_cost_difference=[np.nan] + [-0.06] * (len(policies) - 1),
+        lever_cost_difference_low=[np.nan] + [-0.07] * (len(policies) - 1),
+        lever_cost_difference_high=[np.nan] + [-0.05] * (len(policies) - 1),
+        collapse_difference_total_low=-0.05,
+        collapse_difference_total_high=0.01,
+    )
+    fig = drawn(plots.forest_figure(doubted, title="many levers"))
+    cost = fig.axes[1]
+    bars = [cost.transData.transform((0, y))[1] for y in range(len(policies) - 1)][::-1]  # the first lever's row on top
+    for text, bar in zip(cost.texts, bars, strict=True):
+        box = text.get_window_extent(fig.canvas.get_renderer())
+        assert text.get_text().startswith("dominates") and "(if the drop holds" in text.get_text(), text.get_text()
+        assert bar < box.y0 and box.y1 < bar + (bars[0] - bars[1]), text.get_text()
 
 
 def test_forest_plot_says_a_lever_that_measurably_raises_collapse_raises_it():
