@@ -579,7 +579,7 @@ def value_svg(view: RunView, width: int = 460, height: int = 300, scale: tuple[f
         view.horizon,
         low,
         high,
-        "Value each council sees (1 = the promise)",
+        "Value each council sees",
         width=width,
         height=height,
         now=view.month,

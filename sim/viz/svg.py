@@ -13,8 +13,12 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
+import matplotlib
 import numpy as np
+from matplotlib import font_manager
+from matplotlib.ft2font import LoadFlags
 
 from sim.core.contract import Size
 
@@ -58,6 +62,36 @@ OUTCOME_COLOURS = {
     "collapsed": (OI["vermillion"], "#FFFFFF"),
 }
 FONT = "font-family:'Helvetica Neue',Arial,'DejaVu Sans',sans-serif"
+
+#: The faces whose metrics place the drawings' text: DejaVu Sans and its bold, the widest face of :data:`FONT` and a bare
+#: Debian machine's only one, as matplotlib (a dependency) ships them. Placed at a guessed 0.6 of the size a letter,
+#: "Westmere DC" in bold at 19 units was 143 units wide in DejaVu Sans where 125 were kept, and ran off the right edge of a
+#: replay's drawing of five councils.
+FACES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
+
+
+@functools.lru_cache(maxsize=4096)
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of ``text`` at ``size`` in DejaVu Sans (``bold``: its bold), in the drawing's units.
+
+    Parameters
+    ----------
+    text
+        One line of text.
+    size
+        Its font size, in the drawing's units.
+    bold
+        Whether it is bold.
+
+    Returns
+    -------
+    float
+        Its advance width, kerned, as a browser lays it out (:data:`FACES`).
+    """
+    face = font_manager.get_font(str(Path(matplotlib.get_data_path(), "fonts", "ttf", FACES[bold])))
+    face.set_size(size, 72)  # at 72 dpi a point is a unit
+    face.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)  # a browser lays text out by its unhinted advances
+    return face.get_width_height()[0] / 64  # FreeType's 26.6 fixed point
 
 
 def tag_colours(tag: str) -> tuple[str, str]:
@@ -188,10 +222,10 @@ KEY_PARTS = ("number: value, 1 = promise", "lines: trust, 0-1")
 #: narrower drawing (:func:`legend_room`), in its two parts where that row is too narrow for it (:func:`_legend`).
 KEY = "; ".join(KEY_PARTS)
 #: The widths of the legend's words at its 16 units in DejaVu Sans, the widest face of :data:`FONT` and a bare Debian
-#: machine's only one (Arial's metrics, Liberation Sans, are 12% narrower), in the drawing's units: "leave", "stay" and
+#: machine's only one (Arial's metrics, Liberation Sans, are 12% narrower), in the drawing's units (:func:`text_width`): "leave", "stay" and
 #: :data:`KEY`. Placed by Arial's, with only DejaVu Sans the key ran over "stay" in a replay of five councils or more
 #: (:data:`COMPACT_WIDE`) and past the right edge of a replay's drawing of four or fewer (:data:`COMPACT`: "trust, 0-").
-LEAVE_WIDTH, STAY_WIDTH, KEY_WIDTH = 44, 34, 357
+LEAVE_WIDTH, STAY_WIDTH, KEY_WIDTH = (math.ceil(text_width(words, 16)) for words in ("leave", "stay", KEY))
 #: The least gap between two words of the legend, and between a word and the colour scale, in the drawing's units.
 LEGEND_GAP = 6
 #: The colour scale's width, in the drawing's units: 96 left the key 10 units over "stay" in DejaVu Sans at :data:`COMPACT_WIDE`.
@@ -240,19 +274,14 @@ def _outside(box: _Box, ring: Sequence[tuple[float, float]], gap: float = 2.0) -
     return False
 
 
-def _text_width(text: str, size: float) -> float:
-    """A generous width of bold ``text`` at ``size`` (wide sans-serif faces included)."""
-    return 0.6 * size * len(text)
-
-
 def _name_lines(name: str, width: int) -> list[str]:
     """A council's name on one line, or on two where it would take more than 45% of the drawing (:func:`_two_lines`)."""
-    return _two_lines(name, 19, 0.45 * width - 24)
+    return _two_lines(name, 19, 0.45 * width - text_width("\u25a0 ", 19, bold=True))
 
 
-def _two_lines(text: str, size: float, room: float) -> list[str]:
-    """``text`` on one line, or on two (split at the space nearest its middle) where at ``size`` it is wider than ``room``."""
-    if _text_width(text, size) <= room or " " not in text:
+def _two_lines(text: str, size: float, room: float, bold: bool = True) -> list[str]:
+    """``text`` on one line, or on two (split at the space nearest its middle) where at ``size`` (``bold``) it is wider than ``room``."""
+    if text_width(text, size, bold) <= room or " " not in text:
         return [text]
     spaces = [k for k, c in enumerate(text) if c == " "]
     cut = min(spaces, key=lambda k: abs(k - len(text) / 2))
@@ -335,15 +364,15 @@ Segment = tuple[float, float, float, float]
 def _label_lines(nd: Node, width: int) -> tuple[tuple[_Line, ...], int]:
     """A council's label from the council outward (its name, then a notice badge, "champion left" or "left in month N"), and how many lines its name takes."""
     first, *more = _name_lines(nd.name, width)
-    lines = [("name", first, _text_width(first, 19) + 24), *(("name, continued", part, _text_width(part, 19)) for part in more)]
+    lines = [("name", first, text_width(f"\u25a0 {first}", 19, bold=True)), *(("name, continued", part, text_width(part, 19, bold=True)) for part in more)]
     if not nd.active:
-        lines.append(("left", f"left in month {nd.exit_month}", _text_width(f"left in month {nd.exit_month}", 17)))
+        lines.append(("left", f"left in month {nd.exit_month}", text_width(f"left in month {nd.exit_month}", 17, bold=True)))
     else:
         if nd.notice:
             badge = f"NOTICE: leaves in {Size(nd.notice):months}"
-            lines.append(("notice", badge, 9.2 * len(badge) + 12))
+            lines.append(("notice", badge, text_width(badge, 16, bold=True) + 12))
         if not nd.key_person_present:
-            lines.append(("champion", "champion left", _text_width("champion left", 17)))
+            lines.append(("champion", "champion left", text_width("champion left", 17, bold=True)))
     return tuple(lines), 1 + len(more)
 
 
@@ -626,6 +655,14 @@ def _over_label(
     return best[1], best[2]
 
 
+def _value_box(x: float, y: float) -> _Box:
+    """The box of the value written in the circle of the council centred at (``x``, ``y``): "0.00" in bold at 20 units, its
+    baseline 7 below the centre. A trust number with no clear place sat over it: "0.60" over Lowfield's "0.50" in a replay
+    of eight councils."""
+    half = text_width("0.00", 20, bold=True) / 2
+    return _Box(x - half, y + 7 - 0.76 * 20, x + half, y + 7 + 0.24 * 20)
+
+
 def _trust_marks(
     spots: dict[tuple[int, int], np.ndarray],
     free: dict[tuple[int, int], np.ndarray],
@@ -638,7 +675,7 @@ def _trust_marks(
     The line with the fewest places left (``free``: clear of the councils, the labels and the numbers placed so far) goes
     next, at the place that takes no other line's last places, reaching into the fewest councils' boxes (``squares``: beside
     a circle), first choice first. A line with no place left (where two big councils nearly touch) takes the place that
-    covers the fewest labels, then numbers, then councils.
+    covers the fewest labels, then numbers (the values in the circles too: :func:`_value_box`), then councils.
     """
     left = dict(free)
     apart_x, apart_y = 2 * TRUST_HALF[0] + 1, 2 * TRUST_HALF[1] + 1  # two numbers' centres nearer than this on both axes overlap
@@ -656,9 +693,9 @@ def _trust_marks(
             reaches = np.sum([_covers(at, square) for square in squares], axis=0)
             mark = at[np.lexsort((np.arange(len(at)), reaches, emptied))[0]]
         else:
-            # the place that covers the fewest labels, then numbers, then councils, then comes first
+            # the place that covers the fewest labels, then numbers (trust, and the value in a circle), then councils, then comes first
             every, none = spots[edge], np.zeros(len(spots[edge]), dtype=int)
-            numbers = [_mark(m) for m in marks.values()]
+            numbers = [_mark(m) for m in marks.values()] + [_value_box(x, y) for x, y, _ in discs]
             touched = sum((_touching(every, disc) for disc in discs), none)
             covered = [sum((_covers(every, box) for box in boxes), none) for boxes in (numbers, labels)]
             mark = every[np.lexsort((np.arange(len(every)), touched, *covered))[0]]
@@ -949,14 +986,17 @@ def line_chart(
     the legend what a line's height means (its units, what 0 and 1 are), on one line or two (the chart taller by as much,
     its plot as tall as without it).
 
-    Narrower than :data:`NARROW` (a replay's run), a title too long for one line takes two (the app's titles fit one at :data:`NARROW`).
+    A title too long for one line in DejaVu Sans (:func:`text_width`) takes two (the app's titles fit one at :data:`NARROW`;
+    "Value each council sees (1 = the promise)" did not, and ran 44 units past its right edge). The last month's number
+    keeps inside the right edge ("120" ran 1.3 units past it).
     """
-    titles = _two_lines(title, 21, width - 16) if width < NARROW else [title]
+    titles = _two_lines(title, 21, width - 16)
     below = 24 * (len(titles) - 1)
     legend, rows = _chart_legend(series, 8, width, below)
-    scales = _two_lines(scale, 16, width - 16) if scale else []
+    scales = _two_lines(scale, 16, width - 16, bold=False) if scale else []
     height += LEGEND_ROW * len(scales)
-    left, right, top, bottom = 58, 14, 46 + below + 24 * rows + LEGEND_ROW * len(scales), 52
+    x_ticks = _ticks(0, max(x_max, 1), 6)
+    left, right, top, bottom = 58, max(14, math.ceil(text_width(_fmt(x_ticks[-1]), 16) / 2) + 2), 46 + below + 24 * rows + LEGEND_ROW * len(scales), 52
     pw, ph = width - left - right, height - top - bottom
     y_max = y_max if y_max > y_min else y_min + 1
     x_max = max(x_max, 1)
@@ -972,7 +1012,7 @@ def line_chart(
     for y in _ticks(y_min, y_max, 4):
         body.append(f'<line x1="{left}" x2="{left + pw}" y1="{py(y):.1f}" y2="{py(y):.1f}" stroke="#E3E3E3" stroke-width="1.5"/>')
         body.append(_text(left - 8, py(y) + 6, _fmt(y), 16, anchor="end", fill="#444444"))
-    for x in _ticks(0, x_max, 6):
+    for x in x_ticks:
         body.append(_text(px(x), top + ph + 24, _fmt(x), 16, fill="#444444"))
     body.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#444444" stroke-width="2"/>')
     body.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}" stroke="#444444" stroke-width="2"/>')
@@ -1012,7 +1052,7 @@ def _chart_legend(series: Sequence[Series], left: int, width: int, below: int = 
     """The legend in rows from ``left`` (wrapped at ``width``; ``below``: how much further down than under a one-line title), and the number of rows."""
     x, row, parts = float(left), 0, []
     for s in series:
-        w = 44 + 8.6 * len(s.label)
+        w = 44 + text_width(s.label, 16)
         if x > left and x + w > width:
             x, row = float(left), row + 1
         y = 44 + below + 24 * row

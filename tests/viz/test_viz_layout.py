@@ -167,7 +167,9 @@ def boxes(page) -> dict:
         const of = (sel) => [...svg.querySelectorAll(sel)].map(e => ({text: e.textContent, ...box(e.getBBox())}));
         const circles = [...svg.querySelectorAll('circle')].map(c => { const r = c.r.baseVal.value + c.getAttribute('stroke-width') / 2;
           return {text: 'circle', x: c.cx.baseVal.value - r, y: c.cy.baseVal.value - r, right: c.cx.baseVal.value + r, bottom: c.cy.baseVal.value + r}; });
-        return {width: vb.width, height: vb.height, labels: of('.sim-council-label'), trust: of('.sim-trust'), circles: circles}; }"""
+        const values = [...svg.querySelectorAll(':scope > text:not(.sim-council-label)')].filter(e => /^-?[0-9]+[.][0-9][0-9]$/.test(e.textContent))
+          .map(e => ({text: 'value ' + e.textContent, ...box(e.getBBox())}));
+        return {width: vb.width, height: vb.height, labels: of('.sim-council-label'), trust: of('.sim-trust'), circles: circles, values: values}; }"""
     )
 
 
@@ -178,7 +180,9 @@ def overlaps(a: dict, b: dict) -> bool:
 @pytest.mark.parametrize(("count", "compact"), [*((n, False) for n in range(4, 9)), *((n, True) for n in range(2, 9))])
 def test_with_many_councils_labels_keep_off_each_other_and_the_councils(browser, count, compact):
     """Also in a replay's compact drawing (:data:`sim.viz.svg.COMPACT` units wide, its legend in two rows; of five councils
-    or more :data:`sim.viz.svg.COMPACT_WIDE`)."""
+    or more :data:`sim.viz.svg.COMPACT_WIDE`). Placed by names as wide as DejaVu Sans sets them, a replay's drawing of eight
+    has a trust number with no clear place, which sits over a council's rim (docs/trainer.md), never over the value in
+    its circle ("0.60" sat over Lowfield's "0.50")."""
     names = ["Northdale DC", "Westmere DC", "Southby DC", "Eastshire", "Lowfield Borough Council", "Highmoor DC", "Rivermouth City Council", "Oakbridge DC"]
     names = names[:count]
     councils = tuple(
@@ -196,8 +200,9 @@ def test_with_many_councils_labels_keep_off_each_other_and_the_councils(browser,
             assert a["x"] >= 0 and a["right"] <= drawn["width"] and a["y"] >= 0 and a["bottom"] <= drawn["height"], a
         for k, a in enumerate(labels):
             assert not [b["text"] for b in labels[k + 1 :] + marks + drawn["circles"] if overlaps(a, b)], a["text"]
+        rims = [] if compact and count == 8 else drawn["circles"]
         for k, a in enumerate(marks):
-            assert not [b["text"] for b in marks[k + 1 :] + drawn["circles"] if overlaps(a, b)], a["text"]
+            assert not [b["text"] for b in marks[k + 1 :] + rims + drawn["values"] if overlaps(a, b)], a["text"]
     finally:
         page.close()
 
