@@ -1145,14 +1145,27 @@ def _comparisons_report(folder: Path) -> Report:
     report.sections.append("<h2>What the words mean</h2>" + _words(meanings(COMPARISON_WORDS, "collapse_total_low" in comparisons)))
     headings: list[str] = []
     rows = []
+    # each point's cost per point of collapse avoided, as sim-compare's money table and the point's forest plot say it
+    priced = "collapse_difference_high" in comparisons
+    per_point: list[str] = []
     for _, part in comparisons.groupby("point", sort=True):
         headings, part_rows = _comparison_rows(part.reset_index(drop=True))
+        cells = per_point_cells(part.reset_index(drop=True), "(reference)") if priced else []
+        per_point += cells[1:]
         first = part.iloc[0]
-        rows += [[int(first["point"]), *(first[c] for c in swept), *row] for row in part_rows]
+        rows += [[int(first["point"]), *(first[c] for c in swept), *row, *cells[i : i + 1]] for i, row in enumerate(part_rows)]
+    if priced:
+        headings.append("per point of collapse avoided (GBP m, 95% interval)")
+    # what its cells mean, said once where every point has the same reference (the policies are not swept)
+    references = comparisons.groupby("point", sort=True).first()
+    reference, lever_reference = str(references["policy"].iloc[0]), bool(references["lever_cost"].iloc[0])
+    same = (references["policy"] == reference).all() and (references["lever_cost"].astype(bool) == lever_reference).all()
+    said = f"<p class=note>{_e(per_point_words(per_point, reference, lever_reference))}</p>" if priced and same else ""
     report.sections.append(
         "<h2>Chances and paired differences, point by point</h2><p class=note>Within a point every policy ran on the same simulated partnerships,"
         " so its differences are paired with its first policy; the whole table is comparisons.parquet (comparisons.csv).</p>"
         + _table(["point", *swept, *headings], rows)
+        + said
     )
     report.sections.append("<h2>Figures</h2>")
     for i, (point, part) in enumerate(comparisons.groupby("point", sort=True)):

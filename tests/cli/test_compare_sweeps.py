@@ -83,6 +83,12 @@ def test_sim_collect_and_sim_report_read_a_compare_sweep(swept):
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert "Sweep of 3 comparisons over partnership.min_partners" in page and "Chances and paired differences, point by point" in page
     assert (folder / "figures" / "forest_0.png").is_file()
+    # each point's forest plot gave its levers' costs per point of collapse avoided (and which is measurably the least), the page's
+    # table none: it now has sim-compare's column (per_point_cells), and the line saying what it holds
+    table = page.split("Chances and paired differences, point by point")[1].split("<h2>")[0]
+    assert "<th>per point of collapse avoided (GBP m, 95% interval)</th>" in table, table[:2000]
+    assert table.count("<td>(reference)</td>") == 2 * 4  # each point's reference row: its three differences and its cost per point
+    assert "per point of collapse avoided: what a lever costs for each percentage point of collapse it measurably avoids" in table
 
 
 def test_a_compare_sweeps_folder_with_results_is_refused_then_resumed_and_a_stop_keeps_the_points_done(tmp_path):
