@@ -11,7 +11,7 @@
   already holds results unless ``resume=true``, and a resume that is not the same sweep; writes
   ``sweep.json`` (what is swept, how many points, when it started);
 - ``on_job_start`` (wherever the job runs): compiles the model (or loads it from the cache) before
-  the point's clock starts, and keeps the seconds for its record's ``compile_time_s`` (:data:`COMPILE_TIME`):
+  the point's clock starts (:func:`prepare_process`), and keeps the seconds for its record's ``compile_time_s`` (:data:`COMPILE_TIME`):
   a point's ``wall_time_s`` and the sweep's speed and time left are the simulation's alone; the
   point's provenance names the sweep's command (``sweep.json``), not the command line of the Ray or
   SLURM worker that runs it;
@@ -76,7 +76,7 @@ warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/(joblib|ray)' is 
 #: seconds (``wall_time_s``) and the seconds its process spent compiling the model first (``compile_time_s``).
 PROGRESS = ".progress"
 _RECORD = 64
-#: The seconds this job spent compiling the model (or loading it from the cache) before its point began (:meth:`SweepCallback.on_job_start`;
+#: The seconds this job spent compiling the model (or loading it from the cache) before its point began (:func:`prepare_process`;
 #: None where it did not: a single run compiles in its first block); its record's ``compile_time_s``.
 COMPILE_TIME: ContextVar[float | None] = ContextVar("compile_time", default=None)
 #: What a multirun writes in its folder before its first point: ``sweep.json``, the progress log, Hydra's
@@ -130,6 +130,22 @@ def job_point(*leading: str) -> dict[str, Any]:
 def host() -> str:
     """The name of the machine this runs on, recorded with each point."""
     return socket.gethostname()
+
+
+def prepare_process() -> float:
+    """Make this process ready to run a point, before the point's clock starts; return the seconds it took (0 where it was ready).
+
+    Compiles the model, or loads it from the cache (:func:`sim.frontends.compiling.ensure_compiled`), and imports SciPy's
+    statistics, which every point's figures use: each a cost of the process's first point alone (about a minute to compile,
+    a few seconds to load and import), which counted in that point made it read up to ten times slower than the others and
+    the sweep's time left minutes too long.
+    """
+    seconds = ensure_compiled(load=True)
+    if "scipy.stats" not in sys.modules:
+        started = time.perf_counter()
+        importlib.import_module("scipy.stats")
+        seconds += time.perf_counter() - started
+    return seconds
 
 
 def point_named(index: int | None, point: dict[str, Any]) -> str:
@@ -878,7 +894,7 @@ class SweepCallback(Callback):
         """In a multirun job (and a design's run), compile the model before the point's clock starts (:data:`COMPILE_TIME`); in a
         multirun job, record the sweep's own command line as the point's command; a joblib worker watches ``sim-run`` (:class:`ParentWatch`)."""
         multirun = config.hydra.get("mode") == RunMode.MULTIRUN
-        COMPILE_TIME.set(ensure_compiled(load=True) if multirun or config.get("design") is not None else None)
+        COMPILE_TIME.set(prepare_process() if multirun or config.get("design") is not None else None)
         if not multirun:
             return
         if (watch := parent_watch(config)) is not None:
