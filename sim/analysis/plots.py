@@ -827,7 +827,9 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
         at what the lever costs beyond it (:func:`sim.analysis.comparison.extra_costs`), a lever lowering collapse at measurably no more cost
         "dominates" it, one whose cost beyond it cannot be told from nothing (its paired interval holds zero) has no price per point,
         and one raising collapse at more cost is "worse and dearer". One row per policy, so no two labels overlap
-        however many there are.
+        however many there are; each row's words start just above its bar. The axis labels wrap to their panel's width and the
+        cost panel's title and words to the figure's edge, however long the reference's name (:func:`_fit`), the figure
+        growing by the lines that adds.
     """
     measures = [m for m in measures if f"{m}_difference" in comparison.columns]
     reference = str(comparison["policy"].iloc[0])
