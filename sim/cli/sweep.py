@@ -253,7 +253,8 @@ def begin_point(
         done = summary["run"].get("replications", replications)
         if write:
             skipped = results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True)
-            skipped.compile_time_s = COMPILE_TIME.get()
+            made = results.read_record(out)  # the compiling of the job that made the results, as their wall time is theirs
+            skipped.compile_time_s = made.compile_time_s if made is not None else None
             skipped.write(out)
         print(f"{named}{'' if multirun else ' was'} already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
         return None

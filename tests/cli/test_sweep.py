@@ -759,6 +759,9 @@ def test_a_sweeps_first_compile_is_its_own_field_not_its_first_points_time_nor_t
     assert len(lines) == 1 and lines[0].endswith(" s left"), lines
     assert float(lines[0].rsplit("about ", 1)[1].split()[0]) < 4, lines[0]
     assert df["compile_time_s"].tolist()[0] >= 4 and df["compile_time_s"].tolist()[1:] == [0, 0], "compiled once, by the first job"
+    assert contextvars.copy_context().run(main, [*argv, "resume=true"]) == 0
+    again = pd.read_parquet(folder / "sweep.parquet")
+    assert again["compile_time_s"].tolist() == df["compile_time_s"].tolist(), "a point skipped keeps the compiling of the job that made it"
 
 
 def test_a_jobs_process_is_made_ready_before_its_point_begins_and_once():
