@@ -23,6 +23,7 @@ import traitlets
 
 from sim.config import cases
 from sim.config.checks import ConfigError
+from sim.config.settings import MAX_SEED
 from sim.core.causes import RESEARCH
 from sim.core.declare import G08
 from sim.frontends.words import scenario_words
@@ -170,6 +171,11 @@ auto_pause = solara.reactive(False)
 playing = solara.reactive(False)
 replay_lever = solara.reactive("")
 notice = solara.reactive("")
+#: What the side bar's Seed and Replication boxes show: the seed and replication in use (:func:`show_numbers`), or what is
+#: being typed. Given the seed itself, a box kept its own text: a seed of -5 refused stayed in the box while the run kept
+#: the seed before it.
+seed_box = solara.reactive(0)
+replication_box = solara.reactive(0)
 stage: solara.Reactive[Stage | None] = solara.reactive(None)
 views: solara.Reactive[tuple[RunView, ...]] = solara.reactive(())
 #: The timeline events the trainer has opened on the stage on show (their keys: :func:`event_key`), kept open as it plays.
@@ -186,11 +192,18 @@ def show(new: Stage) -> None:
     opened.set(frozenset())
 
 
+def show_numbers() -> None:
+    """The side bar's Seed and Replication boxes show the seed and replication in use (:data:`seed_box`)."""
+    seed_box.set(seed.value)
+    replication_box.set(replication.value)
+
+
 def load() -> None:
     """(Re)build the run from the controls, at month 0."""
     playing.set(False)
     run = adapter.Run(scenario.value, policy.value, seed.value, replication.value, config_dir=config_dir())
     show(Stage([run]))
+    show_numbers()
     choices = adapter.replay_choices(scenario.value, run.enabled)
     replay_lever.set(choices[0][0] if choices else "")
 
@@ -350,10 +363,34 @@ def tell_story(case_id: str) -> None:
     notice.set(stories.loaded_words(story))
 
 
+#: What a seed or a replication may be, in the room's words: the model's refusal said "is outside [0, 9223372036854775807]".
+WHOLE_WORDS = "a whole number from 0 up to about 9.2 billion billion (2**63 - 1)"
+
+
+def number_refused(name: str, value: object, in_use: int) -> str:
+    """The refusal of ``value`` typed as the ``name`` ("seed", "replication"), which is not :data:`WHOLE_WORDS`; empty
+    where it is one. It says the value the run on show keeps, ``in_use``, which its box shows again.
+
+    "Seed -5 cannot be used: a seed is a whole number from 0 up to about 9.2 billion billion (2**63 - 1). The run on show
+    keeps seed 3."
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_SEED:
+        return ""
+    return f"{name.capitalize()} {value} cannot be used: a {name} is {WHOLE_WORDS}. The run on show keeps {name} {in_use}."
+
+
 def set_and_load(var: solara.Reactive, value: object) -> None:
-    """Set a control and load the run it now describes; a value that cannot be run (a scenario of one's own with a value
-    out of range, a seed below 0) puts the control back and says why in one line."""
+    """Set a control and load the run it now describes (nothing to do where it is the value in use already); a value that
+    cannot be run (a scenario of one's own with a value out of range, a seed below 0: :func:`number_refused`) puts the
+    control back, its box showing the value in use again (:func:`show_numbers`), and says why in one line."""
     before = var.value
+    if value == before:
+        return
+    said = number_refused("seed" if var is seed else "replication", value, before) if var in (seed, replication) else ""
+    if said:
+        notice.set(said)
+        show_numbers()
+        return
     var.set(value)
     notice.set("")
     try:
@@ -727,8 +764,8 @@ def Controls() -> None:
         )
         _select("Levers on", policy.value, [(n, policy_label(n)) for n in adapter.policy_names(config)], lambda v: set_and_load(policy, v))
         with solara.Row():
-            solara.InputInt("Seed", value=seed.value, on_value=lambda v: set_and_load(seed, v))
-            solara.InputInt("Replication", value=replication.value, on_value=lambda v: set_and_load(replication, v))
+            solara.InputInt("Seed", value=seed_box, on_value=lambda v: set_and_load(seed, v))
+            solara.InputInt("Replication", value=replication_box, on_value=lambda v: set_and_load(replication, v))
         solara.HTML(tag="div", unsafe_innerHTML="Play", classes=["sim-section"])
         running = any(v.running for v in views.value)
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):

@@ -36,6 +36,8 @@ def fresh_session() -> None:
         app.notice: "",
         app.stage: None,
         app.views: (),
+        app.seed_box: 0,
+        app.replication_box: 0,
     }
     for var, value in defaults.items():
         var.set(value)
@@ -497,7 +499,7 @@ def test_only_a_replays_or_a_pauses_note_takes_the_app_bars_place_a_refusal_stay
     button(page, "Replay with continuity plan").click()
     assert app.notice.value.startswith(app.REPLAY) and notes("sim-notice sim-bar-note") == [escape(app.notice.value)]
     app.set_and_load(app.seed, -5)
-    refusal = "seed = -5 is outside [0, 9223372036854775807]. The run on show is unchanged."
+    refusal = app.number_refused("seed", -5, app.seed.value)
     assert app.notice.value == refusal and len(app.views.value) == 2
     assert notes("sim-notice sim-bar-note") == [] and notes("sim-notice") == [escape(refusal)]
 
@@ -511,7 +513,7 @@ def test_a_refusal_over_a_run_that_has_ended_stands_above_it_not_under_its_counc
         return [str(w.unsafe_innerHTML) for w in page.find(solara.widgets.HTML).widgets if w.attributes.get("class") == classes]
 
     app.set_and_load(app.seed, -5)
-    refusal = "seed = -5 is outside [0, 9223372036854775807]. The run on show is unchanged."
+    refusal = app.number_refused("seed", -5, app.seed.value)
     assert app.notice.value == refusal and notes("sim-notice") == [] and escape(refusal) in notes("sim-now")[0], "under the councils while it runs"
     button(page, "To the end").click()
     app.set_and_load(app.seed, -5)
@@ -590,19 +592,32 @@ def test_a_replays_handout_builds_its_views_after_releasing_the_lock(page, monke
     assert locked and not any(locked), "a view of an ended run needs no lock: the play loop waits for none"
 
 
-def test_a_seed_or_replication_the_model_refuses_is_one_line_and_the_run_stays(page):
+def side_bar_numbers(rc) -> dict[str, str]:
+    """What the side bar's Seed and Replication boxes show, by their labels (a label says a problem with the text after it)."""
+    return {str(f.label).split(" (")[0]: str(f.v_model) for f in rc.find(v.TextField).widgets if str(f.label).startswith(("Seed", "Replication"))}
+
+
+def test_a_seed_or_replication_that_cannot_be_used_is_one_line_in_words_and_its_box_shows_the_one_in_use(page):
+    """A seed of -5 typed into the side bar read "seed = -5 is outside [0, 9223372036854775807]. The run on show is
+    unchanged.", a number no room can read, and the Seed box went on showing -5 while the run kept the seed before it. Now
+    the refusal says the range in words and the seed the run keeps, and the box shows that seed again."""
     story = stories.story_for("01")
-    for var, value, line in (
-        (app.seed, -5, "seed = -5 is outside [0, 9223372036854775807]"),
-        (app.seed, 10**20, f"seed = {10**20} is outside [0, 9223372036854775807]"),
-        (app.replication, -2, "replication = -2 is outside [0, 9223372036854775807]"),
-    ):
-        app.set_and_load(var, value)
-        assert app.notice.value == f"{line}. The run on show is unchanged."
+    assert side_bar_numbers(page) == {"Seed": str(story.seed), "Replication": str(story.replication)}
+    for var, label, value in ((app.seed, "Seed", "-5"), (app.seed, "Seed", str(10**20)), (app.replication, "Replication", "-2")):
+        box = next(f for f in page.find(v.TextField).widgets if str(f.label) == label)
+        box.v_model = value  # typed, then Enter
+        box.fire_event("keyup.enter", {})
+        name = label.lower()
+        kept = story.seed if var is app.seed else story.replication
+        said = f"{label} {value} cannot be used: a {name} is a whole number from 0 up to about 9.2 billion billion (2**63 - 1)."
+        said += f" The run on show keeps {name} {kept}."
+        assert app.notice.value == said and "9223372036854775807" not in said
         assert (app.seed.value, app.replication.value) == (story.seed, story.replication)
         assert (app.views.value[0].seed, app.views.value[0].replication) == (story.seed, story.replication)
+        assert side_bar_numbers(page) == {"Seed": str(story.seed), "Replication": str(story.replication)}, "the box shows the value in use"
     app.set_and_load(app.replication, 3)
     assert app.views.value[0].replication == 3 and app.notice.value == ""
+    assert side_bar_numbers(page)["Replication"] == "3"
 
 
 def test_a_pause_in_a_replay_says_which_run_it_fired_in(page):
