@@ -739,6 +739,15 @@ def point_columns(collected: Collected) -> tuple[list[str], list[str]]:
     return swept, [k for k in given if k not in swept and k not in META]
 
 
+def _in_order_given(values: list[Any]) -> Any:
+    """A categorical column of ``values`` (as text, :func:`value_label`) whose categories come in the order the points first have
+    them: a sweep's, ``policy=none,all_levers`` giving ``none`` then ``all_levers`` in a pivot or a groupby, not the alphabet's."""
+    import pandas as pd
+
+    labels = [None if v is None else value_label(v) for v in values]
+    return pd.Categorical(labels, categories=list(dict.fromkeys(label for label in labels if label is not None)))
+
+
 def frame(collected: Collected) -> Any:
     """The sweep table as a pandas DataFrame (swept text values categorical, counts as nullable integers).
 
@@ -771,11 +780,11 @@ def frame(collected: Collected) -> Any:
                 if all(_INT64[0] <= v <= _INT64[1] for v in values):
                     df[name] = pd.array([row.get(name) for row in data], dtype="Int64")
                 else:  # a failed point's whole number beyond 64 bits (seed 2**63), recorded as typed: a float would round it
-                    df[name] = pd.Categorical([None if (v := row.get(name)) is None else value_label(v) for row in data])
+                    df[name] = _in_order_given([row.get(name) for row in data])
             elif values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
                 df[name] = df[name].astype("float64")
             else:
-                df[name] = pd.Categorical([None if (v := row.get(name)) is None else value_label(v) for row in data])
+                df[name] = _in_order_given([row.get(name) for row in data])
         elif name in ("error", "job_dir", "key", "host", POSTERIOR, POSTERIOR_SHA256, *PROVENANCE):
             df[name] = df[name].astype("string")
         elif values and all(isinstance(v, bool) for v in values):

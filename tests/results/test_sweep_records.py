@@ -337,6 +337,9 @@ def test_the_tables_columns_are_the_point_the_swept_values_in_the_order_given_th
     after = ["scenario", "wall_time_s", "compile_time_s", "host", "model_version", "code_version", "outcomes.collapsed.count", "outcomes.collapsed.value"]
     assert list(df.columns) == ["point", "policy", "councils.0.it_maturity", *own, *after]
     assert df["replications"].dtype == "Int64" and df["compile_time_s"].tolist() == [70.0, 0.0, 0.0, 0.0]
+    # a pivot or a groupby over the policies gave all_levers before none, the alphabet's order: now the sweep's
+    assert list(df["policy"].cat.categories) == ["none", "all_levers"]
+    assert df.pivot_table(index="policy", columns="councils.0.it_maturity", values="outcomes.collapsed.value").index.tolist() == ["none", "all_levers"]
     assert list(pd.read_csv(tmp_path / "sweep.csv").columns) == list(df.columns)
 
 
