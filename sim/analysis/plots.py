@@ -42,7 +42,7 @@ from sim.analysis.comparison import (
     policy_with,
     policy_words,
 )
-from sim.analysis.stats import wilson
+from sim.analysis.stats import undetected, wilson
 from sim.analysis.summary import YEARS, amount, listed, percent
 from sim.config.settings import NO_POLICY
 from sim.frontends.table import input_path, input_title
@@ -618,12 +618,14 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
     grid = np.full((len(ys), len(xs)), np.nan)
     half = np.full_like(grid, np.nan)
     totals = np.full((len(ys), len(xs)), "", dtype=object)
-    for values in table.to_dict(orient="records"):
+    unseen = _undetected(table, estimate)
+    for values, hidden in zip(table.to_dict(orient="records"), unseen, strict=True):
         i, j = ys.index(values[y]), xs.index(values[x])
         grid[i, j] = values[estimate]
         half[i, j] = (values[high] - values[low]) / 2
         if total_low and np.isfinite(values[total_low]) and np.isfinite(values[total_high]):
-            totals[i, j] = f"\ntotal {percent(values[total_low])} to {percent(values[total_high])}"  # 0.2% never reads 0%
+            # 0.2% never reads 0%; a total the draws could not tell from the Monte Carlo interval is not given as one
+            totals[i, j] = "\ntotal not detected" if hidden else f"\ntotal {percent(values[total_low])} to {percent(values[total_high])}"
     fig = Figure(figsize=(max(6.5, 1.15 * len(xs) + 3), max(4.5, 0.75 * len(ys) + 2.2)), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(grid, origin="lower", cmap="cividis", vmin=0, vmax=1, aspect="auto")
@@ -644,9 +646,26 @@ def sweep_heatmap_figure(table: Any, x: str, y: str, columns: Sequence[str] = SW
     total = (
         "; under it, its total 95% interval, which counts the doubt about the model's assumptions too" if total_low and table[total_low].notna().any() else ""
     )
+    total += f" ({NOT_DETECTED})" if total and unseen.any() else ""
     swept = f" Swept: {x} across, {y} up." if (swept_words(x), swept_words(y)) != (x, y) else ""
     _caption(fig, f"Each cell: estimate, then ± the half-width of its 95% interval (Monte Carlo, from the point's replications){total}.{swept}", 90)
     return fig
+
+
+#: What a sweep figure says of a point whose total interval is marked "not detected" (:func:`sim.analysis.stats.undetected`).
+NOT_DETECTED = "'not detected': its draws showed no spread beyond the simulation noise, not zero doubt but too little to measure"
+
+
+def _undetected(table: Any, estimate: str) -> np.ndarray:
+    """By row of a sweep table, whether the draws could not tell the estimate's total interval from its Monte Carlo one.
+
+    ``<figure>.parameter_share`` 0 (:func:`sim.analysis.stats.undetected`): that total interval is then the Monte Carlo one, which
+    the report's table calls ``not detected``. All False where the table has no such column (a point run without draws).
+    """
+    column = f"{estimate.rpartition('.')[0]}.parameter_share"
+    if column not in table.columns:
+        return np.zeros(len(table), dtype=bool)
+    return np.asarray(undetected(table[column].to_numpy(float)), dtype=bool)
 
 
 def _sweep_total(table: Any, estimate: str) -> tuple[str, str] | tuple[None, None]:
@@ -709,8 +728,9 @@ def sweep_scatter_figure(
             levels = _levels(values, name)
             position = np.asarray([levels.index(v) for v in values], dtype=float)
             ax.set_xticks(range(len(levels)), [wrap(_value_words(name, v), 14) for v in levels])
-        if total_low:
-            ax.vlines(position, table[total_low], table[total_high], color=OKABE_ITO[0], alpha=0.2, linewidth=6)
+        if total_low:  # none where the draws could not tell it from the Monte Carlo interval
+            shown = ~_undetected(table, estimate)
+            ax.vlines(position[shown], table[total_low][shown], table[total_high][shown], color=OKABE_ITO[0], alpha=0.2, linewidth=6)
         ax.errorbar(position, value, yerr=[value - lo, hi - value], fmt="o", markersize=4, color=OKABE_ITO[0], ecolor=OTHER, capsize=0)
         ax.set_xlabel(wrap(swept_words(name), 40))
         ax.grid(alpha=0.3)
@@ -728,6 +748,8 @@ def sweep_scatter_figure(
         if total_low and table[total_low].notna().any()
         else ""
     )
+    if total and _undetected(table, estimate).any():
+        total += f" A point without one: its total is not detected ({NOT_DETECTED.partition(': ')[2]})."
     swept = f" Swept: {', '.join(names)}." if [swept_words(name) for name in names] != names else ""
     _caption(fig, f"Each dot is a point, with {interval}." + total + " Every parameter may vary "
              "from point to point at once, so a panel shows one parameter's pattern with the others' effects as scatter around it." + swept, 110)  # fmt: skip

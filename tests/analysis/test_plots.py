@@ -917,3 +917,26 @@ def test_the_heatmaps_total_interval_tells_a_small_share_from_zero(sweep_table):
         for t in drawn(plots.sweep_heatmap_figure(table, "partnership.market_volume", "partnership.decision_clarity")).axes[0].texts
     ]
     assert cells == ["0.2% to 3.0%", "0.0% to 1.0%", "0.4% to 20%", "12% to 46%"]
+
+
+def test_the_sweep_figures_do_not_give_a_total_the_draws_could_not_detect_as_one(sweep_table):
+    """sim-run -m partnership.decision_clarity=0.2,0.8 partnership.market_volume=0.1,0.4 replications=200: sim-report's table of points
+    said the total interval of collapse at clarity 0.8 was "not detected" (its parameter_share 0: the total is the Monte Carlo
+    interval), while its heat map beside it read "total 6.6% to 15%", a total interval as narrow as the simulation noise, and the
+    scatter drew it as a pale bar."""
+    table = sweep_table.assign(
+        **{
+            "outcomes.collapsed.total.low": [0.02, 0.07, 0.01, 0.05],
+            "outcomes.collapsed.total.high": [0.26, 0.15, 0.27, 0.3],
+            "outcomes.collapsed.parameter_share": [0.6, 0.0, 0.5, np.nan],
+        }
+    )
+    heat = drawn(plots.sweep_heatmap_figure(table, "partnership.market_volume", "partnership.decision_clarity"))
+    cells = [t.get_text().rpartition("\n")[2] for t in heat.axes[0].texts]
+    assert cells == ["total 2.0% to 26%", "total not detected", "total 1.0% to 27%", "total 5.0% to 30%"]
+    assert "'not detected': its draws showed no spread beyond the simulation noise" in " ".join(heat.texts[-1].get_text().split())
+    scatter = drawn(plots.sweep_scatter_figure(table, ["partnership.market_volume"]))
+    (bars,) = [c for c in scatter.axes[0].collections if isinstance(c, LineCollection) and c.get_linewidth()[0] >= 6]
+    assert sorted(seg[1, 1] for seg in bars.get_segments()) == [0.26, 0.27, 0.3]
+    assert "A point without one: its total is not detected" in " ".join(scatter.texts[-1].get_text().split())
+    assert not small_texts(heat) and not small_texts(scatter)
