@@ -704,8 +704,12 @@ def _swept_in_order(root: Path) -> list[str] | None:
 
 
 def _given_once(root: Path) -> set[str]:
-    """The keys the command of the sweep under ``root`` sets on its command line (its ``sweep.json``'s ``command``)."""
-    words = [str(word) for word in (sweep_info(root).get("command") or [])[1:]]
+    """The keys the command of the sweep under ``root`` sets on its command line (its ``sweep.json``'s ``command``; a design
+    chunk's, run as a job of a multirun, records none: its multirun's, in the folder above)."""
+    info = sweep_info(root)
+    if not info.get("command") and info.get("chunk") is not None:
+        info = sweep_info(Path(root).parent)
+    words = [str(word) for word in (info.get("command") or [])[1:]]
     return {split_override(word)[0].lstrip("+~") for word in words if "=" in word and not word.startswith("-")}
 
 

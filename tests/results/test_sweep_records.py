@@ -358,6 +358,14 @@ def test_a_designs_swept_values_are_its_cells_not_its_command_lines_settings(tmp
     assert list(df.columns[:4]) == ["point", "councils.0.it_maturity", "seed", "status"], "a design's cells are its swept values"
     columns = list(df.columns)
     assert columns[columns.index("key") + 1 : columns.index("wall_time_s")] == ["scenario", "policy"] and columns.count("replications") == 1
+    # a chunk of it run as a multirun's job (sim-run -m design=points.csv design_chunk=0/2,1/2 ...): its own table reads the multirun's command
+    multirun = {"command": ["sim-run", "-m", "design=points.csv", "design_chunk=0/2,1/2", "scenario=case04_trading_company", "replications=50"]}
+    chunk = tmp_path / "chunks"
+    (chunk / "1").mkdir(parents=True)
+    (chunk / "sweep.json").write_text(json.dumps(multirun))
+    (points / sweep.SWEEP).write_text(json.dumps({"points": 2, "design": "points.csv", "chunk": "1/2"}))
+    points.rename(chunk / "1" / sweep.POINTS)
+    assert list(sweep.frame(sweep.gather(chunk / "1")).columns[:4]) == ["point", "councils.0.it_maturity", "seed", "status"]
 
 
 def test_where_the_sweep_stands_leaves_out_the_first_compile(tmp_path):
