@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from support.comparisons import rank_in_doubt
 
 from sim.analysis.comparison import (
     Doubt,
@@ -938,17 +939,7 @@ def test_the_money_table_says_when_the_assumptions_doubt_could_undo_the_rank_as_
     motivations. The plot said "(if the rank holds: ...)"; the table now says "(if the rank holds)" too."""
     from sim.analysis.comparison import per_point_cells
 
-    n, saved_a, saved_b = 2000, [], []
-    for draw in range(40):
-        a, b = (40, 10) if draw % 2 == 0 else (20, 25)
-        saved_a += range(50 * draw, 50 * draw + a)
-        saved_b += range(50 * draw, 50 * draw + b)
-
-    def saved(reps: list[int], cost: float = 1.0) -> pd.DataFrame:
-        outcome = np.where(np.isin(np.arange(n), reps), "sustained", "collapsed")
-        return _table(list(outcome), cost, [0.0] * n).assign(draw=np.arange(n) // 50)
-
-    comparison = compare_policies({"none": saved([], cost=0.0), "staged_scope": saved(saved_a), "open_motivations": saved(saved_b)})
+    comparison = rank_in_doubt()
     cells = per_point_cells(comparison)
     assert cells[1].endswith("] measurably the least (if the rank holds)"), cells
     lines = render(comparison).split("GBP m per partnership")[1].splitlines()

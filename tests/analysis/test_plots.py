@@ -12,6 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.patches import Rectangle
+from support.comparisons import rank_in_doubt
 
 from sim.analysis import plots
 from sim.analysis.comparison import compare_policies, policy_words
@@ -807,17 +808,7 @@ def test_forest_plot_says_the_assumptions_doubt_could_undo_the_rank_not_tie_it()
     """The cost panel said "(if the rank holds: the assumptions' doubt could tie it)" where, counting that doubt, the cheapest lever
     cannot be told from another; the doubt may undo the rank, not only tie the two. Staged scope saves 40 and Open motivations 10 of
     50 partnerships in half the draws of the assumptions, 20 and 25 in the other half, at the same cost."""
-    n, saved_a, saved_b = 2000, [], []
-    for draw in range(40):
-        a, b = (40, 10) if draw % 2 == 0 else (20, 25)
-        saved_a += range(50 * draw, 50 * draw + a)
-        saved_b += range(50 * draw, 50 * draw + b)
-
-    def saved(reps: list[int], cost: float = 1.0) -> pd.DataFrame:
-        outcome = np.where(np.isin(np.arange(n), reps), "sustained", "collapsed")
-        return pd.DataFrame({"rep": np.arange(n), "outcome": outcome, "lever_cost": np.full(n, cost), "net_savings": np.zeros(n), "draw": np.arange(n) // 50})
-
-    comparison = compare_policies({"none": saved([], cost=0.0), "staged_scope": saved(saved_a), "open_motivations": saved(saved_b)})
+    comparison = rank_in_doubt()
     texts = [t.get_text() for t in plots.forest_figure(comparison).axes[1].texts]
     assert texts[0].endswith(": measurably the least\n(if the rank holds: the assumptions' doubt could undo the rank)"), texts
 
