@@ -948,19 +948,17 @@ def forest_figure(comparison: Any, measures: Sequence[str] = ("shelved", "collap
     centred, left = {forest.xaxis.label: forest, cost.xaxis.label: cost}, [heading, *cost.texts]
     said = {text: text.get_text() for text in (*centred, *left)}
     height = fig.get_figheight()
-    widths: list[float] = []
     for _ in range(4):
         fig.draw_without_rendering()
-        laid = [forest.get_window_extent().width, cost.get_window_extent().width, fig.bbox.x1 - cost.get_window_extent().x0]
-        if laid == widths:
-            break
-        widths = laid
+        drawn = {text: text.get_text() for text in said}
         for text in said:
             text.set_text(said[text])
         for text, panel in centred.items():
             _fit(text, panel.get_window_extent().width)
         for text in left:
             _fit(text, fig.bbox.x1 - text.get_window_extent().x0)
+        if all(text.get_text() == drawn[text] for text in said):
+            break  # the layout drawn is the one these words need: drawing it again would change nothing
         added = {text: text.get_text().count("\n") - said[text].count("\n") for text in said}
         lines = max(added[text] for text in centred) + added[heading] + max((added[text] for text in cost.texts), default=0)
         fig.set_figheight(height + LEGEND_LINE * lines)
@@ -980,12 +978,20 @@ def _fit(text: Text, width: float) -> None:
     def wrapped(chars: int) -> str:
         return "\n".join(wrap(line, chars) for line in lines)
 
-    chars = max(map(len, lines)) - 1
-    while chars > 1:
+    def fits(chars: int) -> bool:
         text.set_text(wrapped(chars))
-        if text.get_window_extent().width <= width:
-            break
-        chars -= 1
+        return text.get_window_extent().width <= width
+
+    # the most characters a line may hold that fit: from the share of the width the text has to lose, then a step at a time
+    longest = max(map(len, lines))
+    chars = min(longest - 1, max(int(longest * width / text.get_window_extent().width), 2))
+    if fits(chars):
+        while chars < longest - 1 and fits(chars + 1):
+            chars += 1
+    else:
+        while chars > 2 and not fits(chars - 1):
+            chars -= 1
+        chars = max(chars - 1, 1)
     count = wrapped(chars).count("\n")
     while chars > 1 and wrapped(chars - 1).count("\n") == count:
         chars -= 1
