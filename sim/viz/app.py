@@ -22,10 +22,10 @@ import solara
 import traitlets
 
 from sim.config import cases
-from sim.config.checks import ConfigError
-from sim.config.settings import MAX_SEED
+from sim.config.checks import ConfigError, check_number
 from sim.core.causes import RESEARCH
 from sim.core.declare import G08
+from sim.frontends.model import WHOLE
 from sim.frontends.words import scenario_words
 from sim.viz import adapter, handout, stories, svg
 from sim.viz.adapter import Item, RunView, Why, policy_label
@@ -374,7 +374,7 @@ def number_refused(name: str, value: object, in_use: int) -> str:
     "Seed -5 cannot be used: a seed is a whole number from 0 up to about 9.2 billion billion (2**63 - 1). The run on show
     keeps seed 3."
     """
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_SEED:
+    if not check_number(name, value, WHOLE):  # the model's own check of a seed (sim-run's), said here in words
         return ""
     return f"{name.capitalize()} {value} cannot be used: a {name} is {WHOLE_WORDS}. The run on show keeps {name} {in_use}."
 
