@@ -29,7 +29,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.summary import Tally
 from sim.cli import guard
 from sim.cli.common import design_refusals, fail, problems_of, progress_bar, threads
-from sim.cli.sweep import EXIT_POINTS_FAILED, exit_status, fail_point, host, job_overrides, point_named, run_again_line, sweep_command
+from sim.cli.sweep import COMPILE_TIME, EXIT_POINTS_FAILED, exit_status, fail_point, host, job_overrides, point_named, run_again_line, sweep_command
 from sim.config.checks import ConfigError
 from sim.config.model import SECTIONS, ModelConfig
 from sim.config.overrides import composition_problems, split_override
@@ -315,7 +315,11 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
         key = results.point_key(config, settings, seed)
         summary, stale = results.earlier(folder, key, (REPLICATIONS,)) if settings.resume else (None, None)
         if summary is not None:
-            results.PointRecord(index, "ok", point, key, seed, settings.replications, finished=time.time(), host=host(), resumed=True).write(folder)
+            made = results.read_record(folder)  # the compiling of the job that made the results, as their wall time is theirs
+            compiled_then = made.compile_time_s if made is not None else None
+            results.PointRecord(
+                index, "ok", point, key, seed, settings.replications, finished=time.time(), host=host(), resumed=True, compile_time_s=compiled_then
+            ).write(folder)
             skipped += 1
             continue
         if stale is not None:
@@ -332,6 +336,8 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
     for index, p in points.items():
         groups.setdefault((p["seed"], p["config"].n_councils), []).append(index)
     ran = 0
+    # the seconds this process spent compiling the model before the design's points began: the first point run records them, as a sweep's job does
+    compiled = COMPILE_TIME.get()
     with _no_point_left_without_summary(points), progress_bar(len(points) * settings.replications, f"design: {len(points)} points") as bar:
         for (seed, _), members in groups.items():
             for group, rep_blocks in design.batches(members, settings.replications, settings.block_size):
@@ -341,7 +347,10 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
                     for index in group:
                         p = points[index]
                         stamp = {**p["point"], "seed": p["seed"], "model_version": prov["model_version"], "code_version": prov["code_version"]}
-                        record = results.PointRecord(index, "running", p["point"], p["key"], p["seed"], settings.replications, started=time.time(), host=host())
+                        record = results.PointRecord(
+                            index, "running", p["point"], p["key"], p["seed"], settings.replications, started=time.time(), host=host(), compile_time_s=compiled
+                        )
+                        compiled = None if compiled is None else 0.0
                         record.write(p["folder"])
                         p["record"] = record
                         stream = stack.enter_context(ParquetStream(p["folder"] / REPLICATIONS, metadata={"point": p["point"], **stamp}))

@@ -1148,18 +1148,18 @@ def _comparisons_report(folder: Path) -> Report:
     # each point's cost per point of collapse avoided, as sim-compare's money table and the point's forest plot say it
     priced = "collapse_difference_high" in comparisons
     per_point: list[str] = []
-    for _, part in comparisons.groupby("point", sort=True):
-        headings, part_rows = _comparison_rows(part.reset_index(drop=True))
-        cells = per_point_cells(part.reset_index(drop=True), "(reference)") if priced else []
+    parts = [part.reset_index(drop=True) for _, part in comparisons.groupby("point", sort=True)]
+    for part in parts:
+        headings, part_rows = _comparison_rows(part)
+        cells = per_point_cells(part, "(reference)") if priced else []
         per_point += cells[1:]
         first = part.iloc[0]
         rows += [[int(first["point"]), *(first[c] for c in swept), *row, *cells[i : i + 1]] for i, row in enumerate(part_rows)]
     if priced:
         headings.append("per point of collapse avoided (GBP m, 95% interval)")
     # what its cells mean, said once where every point has the same reference (the policies are not swept)
-    references = comparisons.groupby("point", sort=True).first()
-    reference, lever_reference = str(references["policy"].iloc[0]), bool(references["lever_cost"].iloc[0])
-    same = (references["policy"] == reference).all() and (references["lever_cost"].astype(bool) == lever_reference).all()
+    reference, lever_reference = str(parts[0]["policy"].iloc[0]), bool(parts[0]["lever_cost"].iloc[0])
+    same = all(str(part["policy"].iloc[0]) == reference and bool(part["lever_cost"].iloc[0]) == lever_reference for part in parts)
     said = f"<p class=note>{_e(per_point_words(per_point, reference, lever_reference))}</p>" if priced and same else ""
     report.sections.append(
         "<h2>Chances and paired differences, point by point</h2><p class=note>Within a point every policy ran on the same simulated partnerships,"
@@ -1168,13 +1168,10 @@ def _comparisons_report(folder: Path) -> Report:
         + said
     )
     report.sections.append("<h2>Figures</h2>")
-    for i, (point, part) in enumerate(comparisons.groupby("point", sort=True)):
-        if i >= MAX_POINTS:
-            break
+    for part in parts[:MAX_POINTS]:
+        point = int(part["point"].iloc[0])
         label = plots.point_words({c: part.iloc[0][c] for c in swept}, 1000).replace("\n", " ") or f"point {point}"
-        report.figure(
-            f"forest_{point}", plots.forest_figure(part.reset_index(drop=True), title=label), f"Point {point} ({label}): each policy's paired difference."
-        )
+        report.figure(f"forest_{point}", plots.forest_figure(part, title=label), f"Point {point} ({label}): each policy's paired difference.")
     return report
 
 

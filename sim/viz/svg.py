@@ -995,11 +995,11 @@ def line_chart(
     legend, rows = _chart_legend(series, 8, width, below)
     scales = _two_lines(scale, 16, width - 16, bold=False) if scale else []
     height += LEGEND_ROW * len(scales)
-    x_ticks = _ticks(0, max(x_max, 1), 6)
+    x_max = max(x_max, 1)
+    x_ticks = _ticks(0, x_max, 6)
     left, right, top, bottom = 58, max(14, math.ceil(text_width(_fmt(x_ticks[-1]), 16) / 2) + 2), 46 + below + 24 * rows + LEGEND_ROW * len(scales), 52
     pw, ph = width - left - right, height - top - bottom
     y_max = y_max if y_max > y_min else y_min + 1
-    x_max = max(x_max, 1)
 
     def px(x: float) -> float:
         return left + pw * x / x_max

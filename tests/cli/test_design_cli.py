@@ -106,3 +106,20 @@ def test_a_stopped_design_gives_the_line_that_runs_its_points_not_done(tmp_path)
     collect = subprocess.run([str(Path(SIM_RUN).parent / "sim-collect"), "out"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
     line = f"The sweep is not running: 1 of its points is not done; to run it: cd {tmp_path} && sim-run {' '.join(run[1:])} resume=true"
     assert line in collect.stdout.splitlines(), collect.stdout
+
+
+def test_a_designs_compile_is_recorded_by_its_first_point_and_kept_by_a_resume(tmp_path):
+    """A design's process compiled the model (or loaded it) before its points began, as a sweep's job does, but every point's
+    compile_time_s was null: the seconds were nowhere. The first point run records them, the others 0, and resume=true keeps them."""
+    import pandas as pd
+
+    (tmp_path / "points.csv").write_text("decisions.memory\n0.2\n0.4\n", encoding="utf-8")
+    args = [SIM_RUN, "design=points.csv", "replications=20", "workers=1", "uncertainty=none", f"out={tmp_path / 'out'}"]
+    done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    first = pd.read_parquet(tmp_path / "out" / "sweep.parquet")["compile_time_s"].tolist()
+    assert first[0] > 0 and first[1:] == [0.0], first
+    again = subprocess.run([*args, "resume=true"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    kept = pd.read_parquet(tmp_path / "out" / "sweep.parquet")["compile_time_s"].tolist()
+    assert kept == first, "a point skipped keeps the compiling of the job that made it"
