@@ -48,7 +48,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_point, point_clock, run_sweepable
 from sim.config import schema
 from sim.config.calibration import CalibrateSettings, calibrate_settings
 from sim.results import provenance
@@ -117,6 +117,7 @@ def app(cfg: DictConfig) -> None:
     record = begin_point(out, key, FILES, settings, point=point, began=began, multirun=multirun)
     if record is None:
         return
+    started = point_clock(record)
     total = settings.points * settings.waves * settings.replications
     refused: list[str] = []
     with progress_bar(total, f"calibrating {len(items)} parameters") as bar:
@@ -143,7 +144,7 @@ def app(cfg: DictConfig) -> None:
         fail_point(refused, point, began)
         return
     result.info["scenario"] = scenario
-    run = {"key": key, "replications": settings.replications, "overrides": point, "wall_time_s": time.time() - began}
+    run = {"key": key, "replications": settings.replications, "overrides": point, "wall_time_s": time.perf_counter() - started}
     files = write_all(result, out, extra={"run": run, **point_figures(result)})
     info = result.info
     stats, waves = len(targets.statistics), len(result.waves)
@@ -161,7 +162,7 @@ def app(cfg: DictConfig) -> None:
     print(f"Seed {settings.seed}; {versions_line(provenance.collect())}")
     when_committed(lambda: print(f"Results in {out}: {', '.join(files)}"))  # once they are in place
     if multirun:  # "ok" once the results are in place: a stop before then leaves the point "running"
-        record.status, record.finished, record.wall_time_s = "ok", time.time(), time.time() - began
+        record.status, record.finished, record.wall_time_s = "ok", time.time(), time.perf_counter() - started
         record.ran = int(info["replications_simulated"])  # every parameter point of every wave
         when_committed(lambda: record.write(out))
 

@@ -62,7 +62,7 @@ from sim.cli.common import (
     unknown_policies,
     versions_line,
 )
-from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_point, point_clock, run_sweepable
 from sim.config import schema
 from sim.config.checks import ConfigError
 from sim.config.scenarios import model_sections
@@ -166,7 +166,6 @@ def app(cfg: DictConfig) -> None:
     In a multirun the job is a point of the sweep (:mod:`sim.cli.sweep`): its ``point.json``
     records it, and a point with bad input is recorded as failed while the sweep goes on.
     """
-    started = time.perf_counter()
     began = time.time()
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN
@@ -190,6 +189,7 @@ def app(cfg: DictConfig) -> None:
     record = begin_point(out, key, files, settings, point=point, began=began, multirun=multirun)
     if record is None:
         return
+    started = point_clock(record)
     if note:  # (said of a point that runs: one skipped as done with resume=true draws nothing)
         print(note, file=sys.stderr)
     prov = provenance.collect()

@@ -54,7 +54,7 @@ from sim.cli.common import (
     threads,
     versions_line,
 )
-from sim.cli.sweep import begin_point, fail_point, job_point, launchers_help, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_point, launchers_help, point_clock, run_sweepable
 from sim.config import schema
 from sim.config.overrides import split_override
 from sim.config.settings import RunSettings, run_settings
@@ -135,7 +135,6 @@ def app(cfg: DictConfig) -> None:
     on); alone, it exits with status 2. With ``resume=true`` a point whose results are complete
     and made with the same configuration is skipped. ``design=FILE`` runs a design's points instead.
     """
-    started = time.perf_counter()
     began = time.time()
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN
@@ -165,6 +164,7 @@ def app(cfg: DictConfig) -> None:
     record = begin_point(out, key, wanted, settings, point=point, began=began, multirun=multirun, seed=seed, record_single=True, clear=list(FILES))
     if record is None:
         return
+    started = point_clock(record)
     if note:  # (said of a point that runs: one skipped as done with resume=true draws nothing)
         print(note, file=sys.stderr)
     prov = provenance.collect()

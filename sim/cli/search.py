@@ -44,7 +44,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim.analysis.search import DIFFERENCES, RISKS, Evaluation, Package, Result, configure, measurably_lower, risk_difference, search
 from sim.cli import guard
 from sim.cli.common import fail, fixed_paths, maybe_help, model_command, out_as_folder, problems_of, progress_bar, threads, versions_line
-from sim.cli.sweep import begin_point, fail_point, job_point, run_sweepable
+from sim.cli.sweep import begin_point, fail_point, job_point, point_clock, run_sweepable
 from sim.config import schema
 from sim.config.model import ModelConfig
 from sim.config.overrides import split_override
@@ -320,6 +320,7 @@ def app(cfg: DictConfig) -> None:
     record = begin_point(out, key, files, settings, point=point, began=began, multirun=multirun)
     if record is None:
         return
+    started = point_clock(record)
     workers = threads(settings.workers)
     with progress_bar(None, f"search {scenario}") as bar:
         result = search(
@@ -372,14 +373,14 @@ def app(cfg: DictConfig) -> None:
             "compare": compare or None,
             "reference": {**_row(result.reference), **differences(result.reference, result)},
             "seconds": result.seconds,
-            "run": {"key": key, "replications": settings.replications, "overrides": point, "wall_time_s": time.time() - began},
+            "run": {"key": key, "replications": settings.replications, "overrides": point, "wall_time_s": time.perf_counter() - started},
             "provenance": {**prov, "config": OmegaConf.to_container(cfg, resolve=True)},
         },
     )
     print(render(result, scenario, names, compare))
     print(f"{versions_line(prov)}; results in {out}")
     if multirun:  # "ok" once the results are in place: a stop before then leaves the point "running"
-        record.status, record.finished, record.wall_time_s = "ok", time.time(), time.time() - began
+        record.status, record.finished, record.wall_time_s = "ok", time.time(), time.perf_counter() - started
         record.ran = result.replications_ran
         when_committed(lambda: record.write(out))
     if not result.found:

@@ -77,7 +77,7 @@ warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/(joblib|ray)' is 
 PROGRESS = ".progress"
 _RECORD = 64
 #: The seconds this job spent compiling the model (or loading it from the cache) before its point began (:func:`prepare_process`;
-#: None where it did not: a single run compiles in its first block); its record's ``compile_time_s``.
+#: None where it did not: a single run compiles once its input is checked, :func:`point_clock`); its record's ``compile_time_s``.
 COMPILE_TIME: ContextVar[float | None] = ContextVar("compile_time", default=None)
 #: What a multirun writes in its folder before its first point: ``sweep.json``, the progress log, Hydra's
 #: ``multirun.yaml`` and the submitit launcher's folder (the ``slurm`` preset's ``submitit_folder``).
@@ -146,6 +146,18 @@ def prepare_process() -> float:
         importlib.import_module("scipy.stats")
         seconds += time.perf_counter() - started
     return seconds
+
+
+def point_clock(record: results.PointRecord) -> float:
+    """Start the clock of a point that runs (:func:`begin_point`'s record): ``time.perf_counter()``, its ``wall_time_s``'s start.
+
+    A single run's job did not compile the model before its point began, as a multirun's does
+    (:meth:`SweepCallback.on_job_start`): it compiles now, once its input is known good (a refusal comes at once), and
+    records the seconds as its ``compile_time_s``, so that its wall time is its simulation's alone, as a sweep's point's is.
+    """
+    if record.compile_time_s is None:
+        record.compile_time_s = prepare_process()
+    return time.perf_counter()
 
 
 def point_named(index: int | None, point: dict[str, Any]) -> str:

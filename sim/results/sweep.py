@@ -191,7 +191,8 @@ class PointRecord:
     all, where that is more (every policy, every parameter point, every package screened, tuned and
     confirmed): the sweep's speed counts these. ``wall_time_s`` is the seconds the point's run took,
     ``compile_time_s`` those its job spent compiling the model (or loading it from the cache) before
-    it (0 where its process had already; None where not done apart: a single run's first block compiles).
+    it (0 where its process had already; a single run compiles once its input is checked, :func:`sim.cli.sweep.point_clock`; None
+    where it did not begin).
     """
 
     point: int

@@ -729,7 +729,28 @@ def test_the_progress_bars_lock_is_set_once_when_the_commands_load():
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def test_a_sweeps_first_compile_is_its_own_field_not_its_first_points_time_nor_the_time_left(tmp_path, monkeypatch, capsys):
+class SlowCompile:
+    """A numba compile made to take 4 s (:class:`sim.core.jit.CompileNotice`'s place)."""
+
+    def __enter__(self) -> SlowCompile:
+        time.sleep(4)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_compile(monkeypatch):
+    """The model not compiled in this process nor cached: its compile takes 4 s."""
+    from sim.frontends import compiling
+
+    monkeypatch.setattr(compiling, "_ready", set())
+    monkeypatch.setattr(compiling, "compiled_code_cached", lambda: False)
+    monkeypatch.setattr(compiling, "CompileNotice", SlowCompile)
+
+
+def test_a_sweeps_first_compile_is_its_own_field_not_its_first_points_time_nor_the_time_left(tmp_path, slow_compile, capsys):
     """The first numba compile (about 75 s on a cold cache) ran inside point 0's run: its wall_time_s read 91.6 s against
     0.5-0.7 s for the others, and after 1 of 4 points the sweep said 'about 5 min left' 3 s before its end. A job now
     compiles before its point's clock starts and records the seconds as the point's compile_time_s, which the speed
@@ -737,19 +758,7 @@ def test_a_sweeps_first_compile_is_its_own_field_not_its_first_points_time_nor_t
     import pandas as pd
 
     from sim.cli.run import main
-    from sim.frontends import compiling
 
-    class SlowCompile:
-        def __enter__(self) -> SlowCompile:
-            time.sleep(4)
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            pass
-
-    monkeypatch.setattr(compiling, "_ready", set())
-    monkeypatch.setattr(compiling, "compiled_code_cached", lambda: False)
-    monkeypatch.setattr(compiling, "CompileNotice", SlowCompile)
     folder = tmp_path / "sw"
     argv = ["-m", "seed=1,2,3", "uncertainty=none", "replications=20", "partnership.horizon_months=24", f"out={folder}"]
     assert contextvars.copy_context().run(main, argv) == 0
@@ -762,6 +771,36 @@ def test_a_sweeps_first_compile_is_its_own_field_not_its_first_points_time_nor_t
     assert contextvars.copy_context().run(main, [*argv, "resume=true"]) == 0
     again = pd.read_parquet(folder / "sweep.parquet")
     assert again["compile_time_s"].tolist() == df["compile_time_s"].tolist(), "a point skipped keeps the compiling of the job that made it"
+
+
+def test_a_single_runs_compile_is_its_own_field_not_its_wall_time(tmp_path, slow_compile):
+    """A single sim-run compiled in its first block: its summary's wall_time_s counted the compile (65 s of a 70 s main job on
+    a fresh machine) and its point.json's compile_time_s was null. It now compiles once its input is checked, before its clock
+    starts, as a sweep's job does before its point. Here the compile is made to take 4 s."""
+    from sim.cli.run import main
+
+    folder = tmp_path / "one"
+    argv = ["uncertainty=none", "replications=20", "partnership.horizon_months=24", f"out={folder}"]
+    assert contextvars.copy_context().run(main, argv) == 0
+    record = json.loads((folder / "point.json").read_text(encoding="utf-8"))
+    wall = json.loads((folder / "summary.json").read_text(encoding="utf-8"))["run"]["wall_time_s"]
+    assert record["compile_time_s"] >= 4 and wall < 4 and record["wall_time_s"] == wall, (record, wall)
+
+
+def test_a_single_run_refused_is_refused_before_compiling(tmp_path, monkeypatch, capsys):
+    """A single run compiles once its input is checked: bad input is refused at once, not after a minute of compiling."""
+    from sim.cli.run import main
+    from sim.frontends import compiling
+
+    def no_compile() -> None:
+        raise AssertionError("compiled before the input was checked")
+
+    monkeypatch.setattr(compiling, "_ready", set())
+    monkeypatch.setattr(compiling, "compiled_code_cached", lambda: False)
+    monkeypatch.setattr(compiling, "CompileNotice", no_compile)
+    assert contextvars.copy_context().run(main, ["replications=-1", f"out={tmp_path / 'bad'}"]) == 2
+    assert "replications = -1" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
 
 
 def test_a_jobs_process_is_made_ready_before_its_point_begins_and_once():
