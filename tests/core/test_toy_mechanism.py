@@ -10,6 +10,7 @@ configuration, and nothing in ``sim/`` knows about it.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -30,7 +31,7 @@ from sim.cli import paramdocs
 from sim.config.checks import ConfigError
 from sim.config.model import model_config
 from sim.config.scenarios import load
-from sim.core import kernel
+from sim.core import jit, kernel
 from sim.core.contract import LOST_VALUE, Effect, Event, Mechanism, MechanismParams, Month, Own, OwnState, note
 from sim.core.declare import param
 from sim.core.jit import compiled
@@ -285,8 +286,15 @@ kernel.step(kernel.init_state(P, reps), P, 0)
 
 @pytest.mark.slow
 def test_a_registry_with_a_mechanism_from_elsewhere_leaves_the_shared_cache_usable(tmp_path):
+    """A study's mechanism registered in one process wrote signatures naming its module into the shared cache's index:
+    every later process failed to read it ('No module named ...'). The cache here starts as a user's does, holding the
+    package's machine code (a copy of this session's, where it has one), so the later process reads the index the study
+    added to and loads the package's code from it rather than compiling it all again (some 50 s)."""
     (tmp_path / "study").mkdir()
     (tmp_path / "study" / "study_mechanism.py").write_text(STUDY, encoding="utf-8")
+    shared = jit.cache_root() / jit.source_hash()
+    if shared.is_dir():
+        shutil.copytree(shared, tmp_path / "cache" / shared.name)
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     study = f"import sys\nsys.path.insert(0, {str(tmp_path / 'study')!r})\nimport study_mechanism\nfrom sim.core.mechanisms import registered\n"
     study += "with registered(study_mechanism.MECHANISM):\n" + textwrap.indent(MONTH, "    ")
