@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,54 @@ def settled(page: Any, quiet_ms: int = 500, most_ms: int = 60_000) -> None:
     """Wait until what the server last drew has all reached the page (its DOM unchanged for ``quiet_ms``) before measuring
     it: Solara sends each widget's update on its own, so on a busy machine a month or a replay arrives in pieces."""
     assert page.evaluate(QUIET, [quiet_ms, most_ms]), f"the page still changed after {most_ms} ms"
+
+
+#: Notes which boxes of the page (the page's own among them) are scrolled away from their start, and how far; returns them.
+SCROLLED = """() => {
+  window.simScrolled = new Map([...document.querySelectorAll('*')].filter(e => e.scrollTop || e.scrollLeft).map(e => [e, [e.scrollTop, e.scrollLeft]]));
+  return [...window.simScrolled].map(([e, at]) => [e.tagName + '.' + [...e.classList].join('.'), at]);
+}"""
+
+#: Scrolls every box of the page back to where :data:`SCROLLED` noted it (its start where it noted nothing).
+SCROLL_BACK = """() => {
+  for (const e of document.querySelectorAll('*')) {
+    const [top, left] = window.simScrolled.get(e) || [0, 0];
+    if (e.scrollTop !== top) e.scrollTop = top;
+    if (e.scrollLeft !== left) e.scrollLeft = left;
+  }
+}"""
+
+
+def at_each_screen(page: Any, screens: Iterable[tuple[int, int]], measure: Callable[[tuple[int, int]], None]) -> None:
+    """Call ``measure`` with the page as it is now shown at each of ``screens`` in turn, then put it back at its size.
+
+    The app draws nothing by the window's size (its layout at a size is CSS alone), so a story loaded and played once can
+    be measured at every screen: each is set, every box scrolled back as it was before the first (as a page loaded at
+    that size would have it: at its start unless the story's playing scrolled it) and what it redraws settled. A failure
+    in ``measure`` names the screen it was at.
+
+    Parameters
+    ----------
+    page : playwright.sync_api.Page
+        The app's page, what it shows settled.
+    screens : iterable of (int, int)
+        Widths and heights of the screens, in CSS pixels.
+    measure : callable
+        Takes the screen (width, height) the page is now at; asserts what it must show there.
+    """
+    size = page.viewport_size
+    page.evaluate(SCROLLED)
+    for width, height in screens:
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate(SCROLL_BACK)
+        settled(page)
+        try:
+            measure((width, height))
+        except AssertionError as failure:
+            raise AssertionError(f"at {width}x{height}: {failure}") from failure
+    page.set_viewport_size(size)
+    page.evaluate(SCROLL_BACK)
+    settled(page)
 
 
 def held_back(update: str) -> Callable[[Any], None]:
@@ -314,10 +362,10 @@ def test_the_replays_text_stays_at_14_px_or_more_at_1024_with_the_side_bar_open(
         assert not small, f"text below 14 px at 1024x768 with the side bar open: {small[:10]}"
 
 
-@pytest.mark.parametrize("screen", [(1024, 768), (1366, 768), (1920, 1080)])
-def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without_scrolling(server_of_eight, tmp_path, screen):
+def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without_scrolling(server_of_eight, tmp_path):
     """At 1024x768 eight councils' drawing ran 805 px tall below the month, the timeline under it: the trainer scrolled
-    between the councils and the mechanism firing. Nothing is fetched from beyond 127.0.0.1 (such requests are refused)."""
+    between the councils and the mechanism firing. Nothing is fetched from beyond 127.0.0.1 (such requests are refused).
+    Stepped once, measured at 1024x768, 1366x768 and 1920x1080."""
     from playwright.sync_api import expect
 
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
@@ -326,21 +374,25 @@ def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without
     def local_only(page: Any) -> None:
         page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
 
-    with app_page(server_of_eight, *screen, before=local_only) as page:
+    with app_page(server_of_eight, 1024, 768, before=local_only) as page:
         choose_eight(page)
         for month in range(1, 13):
             page.get_by_role("button", name="Step", exact=True).click()
             expect(page.locator(".sim-month")).to_have_text(f"Month {month}")
         expect(page.locator(".sim-now .sim-event")).to_be_visible()  # measured below: its update may come after the month's
         settled(page)
-        page.screenshot(path=str(shots / f"sim-demo-eight-{screen[0]}x{screen[1]}.png"))
-        shown = page.evaluate(
-            """() => { const box = s => document.querySelector(s).getBoundingClientRect();
-            return {month: box('.sim-month').top, drawing: box("svg[aria-label^='Councils']").bottom, now: box('.sim-now .sim-what').top + 24}; }"""
-        )
-        assert shown["month"] >= 64 and shown["drawing"] <= screen[1] and shown["now"] <= screen[1], shown
-        small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
-        assert not small, f"text below 14 px: {small[:10]}"
+
+        def measure(screen: tuple[int, int]) -> None:
+            page.screenshot(path=str(shots / f"sim-demo-eight-{screen[0]}x{screen[1]}.png"))
+            shown = page.evaluate(
+                """() => { const box = s => document.querySelector(s).getBoundingClientRect();
+                return {month: box('.sim-month').top, drawing: box("svg[aria-label^='Councils']").bottom, now: box('.sim-now .sim-what').top + 24}; }"""
+            )
+            assert shown["month"] >= 64 and shown["drawing"] <= screen[1] and shown["now"] <= screen[1], shown
+            small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
+            assert not small, f"text below 14 px: {small[:10]}"
+
+        at_each_screen(page, [(1024, 768), (1366, 768), (1920, 1080)], measure)
 
 
 def story_stage(case_id: str, replayed: bool = False) -> Any:
@@ -406,24 +458,28 @@ NOTE_BOX = """() => { const box = s => document.querySelector(s).getBoundingClie
     return {month: box('.sim-month').top, top: box('.sim-now .sim-notice').top, bottom: box('.sim-now .sim-notice').bottom}; }"""
 
 
-@pytest.mark.parametrize("screen", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
-def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, tmp_path, screen):
+def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, tmp_path):
     """At 1280x720 a long automatic pause's note ran below the screen under the councils, its start visible: case 01's
     story paused on "Paused: Month 48 - Southby DC - weighed the partnership and gave notice to leave, after a partner
     leaving; mostly over-dependency on key personnel: ... - the value it sees is ... (case 01) - and 1 more this month:
     see the timeline". At 1024x768 (old projectors) the notice of case 01's, 05's and 07's stories as they load took three
     lines where the page kept two under their four councils, and ended at 780 px. Each story's notice as it loads and its
-    longest note of a pause now show whole, the month above."""
+    longest note of a pause now show whole, the month above. Each is loaded (played to its pause) once and measured at
+    each of :data:`SCREENS`."""
     from playwright.sync_api import expect
 
     notes = longest_pause_notes()
-    with app_page(server, *screen) as page:
+    with app_page(server, *SCREENS[0]) as page:
         notice = page.locator(".sim-now .sim-notice")
 
         def on_screen(said: str) -> None:
             settled(page)
-            shown = page.evaluate(NOTE_BOX)
-            assert shown["month"] >= 64 and shown["top"] >= 0 and shown["bottom"] <= screen[1], (said, shown)
+
+            def measure(screen: tuple[int, int]) -> None:
+                shown = page.evaluate(NOTE_BOX)
+                assert shown["month"] >= 64 and shown["top"] >= 0 and shown["bottom"] <= screen[1], (said, shown)
+
+            at_each_screen(page, SCREENS, measure)
 
         for case_id in notes:
             page.get_by_role("button", name=f"Case {case_id}", exact=True).click()
@@ -436,7 +492,7 @@ def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, t
             expect(notice).to_contain_text(f"Case {case_id}'s story")
             play_to_pause(page, note, ".sim-now .sim-notice")
             on_screen(note)
-        page.screenshot(path=str(tmp_path / f"sim-demo-note-{screen[0]}x{screen[1]}.png"))
+        at_each_screen(page, SCREENS, lambda screen: page.screenshot(path=str(tmp_path / f"sim-demo-note-{screen[0]}x{screen[1]}.png")))
 
 
 def test_a_replay_shows_from_the_top_of_the_page_not_where_its_button_was(server, tmp_path):
@@ -484,19 +540,19 @@ def test_a_replay_of_two_councils_shows_both_runs_side_by_side_at_1024_with_the_
         assert not small, f"text below 14 px: {small[:10]}"
 
 
-@pytest.mark.parametrize("screen", [(1024, 768), (1280, 800)], ids=["1024x768", "1280x800"])
-def test_how_both_runs_ended_leaves_both_runs_months_on_the_screen_for_every_story(server, tmp_path, screen):
+def test_how_both_runs_ended_leaves_both_runs_months_on_the_screen_for_every_story(server, tmp_path):
     """Case 01's story and its replay ended at 1024x768: how both ended (both endings, the key learning, what only the
     replay had, how the story was chosen) ran from the app bar to 772 px, the runs below the screen: the room saw it or
     the runs, never both. It keeps to a third of the screen (:data:`sim.viz.app.COMPARE_HEIGHT`), the rest scrolling
-    within it, how both ended on show; both runs' titles and months under it, for every story."""
+    within it, how both ended on show; both runs' titles and months under it, for every story, each told once and
+    measured at 1024x768 and 1280x800."""
     from playwright.sync_api import expect
 
     from sim.viz import app
 
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with app_page(server, *screen) as page:
+    with app_page(server, 1024, 768) as page:
         for case in stories.stored()[1]:
             page.get_by_role("button", name=f"Case {case}", exact=True).click()
             expect(page.get_by_text(f"Case {case}'s story")).to_be_visible()
@@ -508,13 +564,18 @@ def test_how_both_runs_ended_leaves_both_runs_months_on_the_screen_for_every_sto
             compared = page.locator(".sim-compare")
             expect(compared).to_contain_text("Both runs met the same shocks")
             settled(page)
-            page.screenshot(path=str(shots / f"sim-demo-both-ended-{case}-{screen[0]}x{screen[1]}.png"))
-            box = compared.bounding_box()
-            assert box is not None and box["y"] >= 64 and box["height"] <= screen[1] * app.COMPARE_HEIGHT / 100 + 1, (case, box)
-            expect(compared.locator("b").first).to_be_in_viewport(ratio=1)  # "As it happened: ..."
-            for k in range(2):
-                expect(page.locator(".sim-card-title").nth(k)).to_be_in_viewport(ratio=1)
-                expect(page.locator(".sim-month").nth(k)).to_be_in_viewport(ratio=1)
+
+            def measure(screen: tuple[int, int], case: str = case) -> None:
+                page.screenshot(path=str(shots / f"sim-demo-both-ended-{case}-{screen[0]}x{screen[1]}.png"))
+                compared = page.locator(".sim-compare")
+                box = compared.bounding_box()
+                assert box is not None and box["y"] >= 64 and box["height"] <= screen[1] * app.COMPARE_HEIGHT / 100 + 1, (case, box)
+                expect(compared.locator("b").first).to_be_in_viewport(ratio=1)  # "As it happened: ..."
+                for k in range(2):
+                    expect(page.locator(".sim-card-title").nth(k)).to_be_in_viewport(ratio=1)
+                    expect(page.locator(".sim-month").nth(k)).to_be_in_viewport(ratio=1)
+
+            at_each_screen(page, [(1024, 768), (1280, 800)], measure)
 
 
 def test_each_timeline_line_of_every_story_takes_two_lines_of_text_at_most(server):
@@ -569,58 +630,63 @@ def replay_of_the_story(page: Any) -> dict:
     return page.evaluate(MEASURED)
 
 
-@pytest.mark.parametrize("screen", [(1024, 768), (1366, 768), (1920, 1080)])
-def test_the_replays_two_drawings_start_at_the_same_height(server, screen):
+def test_the_replays_two_drawings_start_at_the_same_height(server):
     """Case 02's replay: the original's "Why did it end?" (shelved: its cause, trigger and decisions) is taller than the
     replay's (sustained: one line), and its councils' drawing started 211 px lower at 1024x768 (169 at 1366x768, 148 at
-    1920x1080): the room could not compare the two partnerships across."""
-    with app_page(server, *screen) as page:
-        drawings = replay_of_the_story(page)["drawings"]
+    1920x1080): the room could not compare the two partnerships across. Told once, measured at each of the three."""
+
+    def measure(screen: tuple[int, int]) -> None:
+        drawings = page.evaluate(MEASURED)["drawings"]
         assert len(drawings) == 2 and drawings[0]["right"] <= drawings[1]["left"], drawings
         assert abs(drawings[0]["top"] - drawings[1]["top"]) < 1, drawings
 
+    with app_page(server, 1024, 768) as page:
+        replay_of_the_story(page)
+        at_each_screen(page, [(1024, 768), (1366, 768), (1920, 1080)], measure)
 
-@pytest.mark.parametrize("screen", [(1024, 768), (1366, 768), (1920, 1080)])
-def test_each_line_of_a_replays_timelines_takes_two_lines_of_text_at_most(server, screen):
+
+def test_each_line_of_a_replays_timelines_takes_two_lines_of_text_at_most(server):
     """Case 02's replay: at 1024x768 its runs' timeline lines took three to six lines of text (82 to 151 px: four to the
-    timeline's box), at 1366x768 up to four. Each is cut short at two lines; a click opens it whole, with its trigger."""
+    timeline's box), at 1366x768 up to four. Each is cut short at two lines; a click opens it whole, with its trigger.
+    Told once, measured at 1024x768, 1366x768 and 1920x1080, closed and then opened."""
     from playwright.sync_api import expect
 
-    with app_page(server, *screen) as page:
-        lines = replay_of_the_story(page)["lines"]
+    screens = [(1024, 768), (1366, 768), (1920, 1080)]
+
+    def closed(screen: tuple[int, int]) -> None:
+        lines = page.evaluate(MEASURED)["lines"]
         assert len(lines) >= 20
         tall = [(round(e["height"]), e["text"]) for e in lines if e["height"] > 2 * e["line"] + e["padding"] + 3]
         assert not tall, f"timeline lines of more than two lines of text at {screen}: {tall}"
-        first = page.locator(".sim-run .sim-timeline .sim-event").first
-        first.locator("summary").click()
-        expect(first.locator(".sim-detail")).to_be_visible()
-        expect(first.locator(".sim-detail")).to_contain_text("trigger: ")
+
+    def opened(screen: tuple[int, int]) -> None:
         assert first.locator("summary").evaluate("e => e.scrollHeight <= e.clientHeight + 1"), "opened, the line shows whole"
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"
 
+    with app_page(server, *screens[0]) as page:
+        replay_of_the_story(page)
+        at_each_screen(page, screens, closed)
+        first = page.locator(".sim-run .sim-timeline .sim-event").first
+        first.locator("summary").click()
+        expect(first.locator(".sim-detail")).to_be_visible()
+        expect(first.locator(".sim-detail")).to_contain_text("trigger: ")
+        settled(page)
+        at_each_screen(page, screens, opened)
 
-@pytest.mark.parametrize(("screen", "side_bar"), [((1024, 768), True), ((1024, 768), False), ((1366, 768), True), ((1920, 1080), True)])
-def test_a_replay_of_eight_councils_shows_both_runs_side_by_side(server_of_eight, tmp_path, screen, side_bar):
+
+def test_a_replay_of_eight_councils_shows_both_runs_side_by_side(server_of_eight, tmp_path):
     """Below about 1600 px wide with the side bar open the replay of five councils or more put one run under the other (at
     1366x768 the replay's drawing over 2,000 px below the original's). Now side by side, text at 14 px or more: whole at
-    1366x768, and at 1024x768 with the side bar closed; with it open there, the pair scrolls sideways."""
+    1366x768, and at 1024x768 with the side bar closed; with it open there, the pair scrolls sideways. Told once, measured
+    with the side bar open at 1024x768, 1366x768 and 1920x1080, then with it closed at 1024x768."""
     from playwright.sync_api import expect
 
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with app_page(server_of_eight, *screen) as page:
-        choose_eight(page)
-        page.get_by_role("button", name="To the end", exact=True).click()
-        page.get_by_role("button", name="Replay with this lever", exact=True).click()
-        expect(page.get_by_text("As it happened")).to_be_visible()
-        page.get_by_role("button", name="To the end", exact=True).click()
-        expect(page.locator(".sim-compare")).to_be_visible()
-        expect(page.locator(".sim-run .sim-why")).to_have_count(2)  # the drawings' tops depend on both
-        if not side_bar:
-            page.locator(".v-app-bar__nav-icon").click()
-            expect(page.locator(".v-navigation-drawer--open")).to_have_count(0)
-        settled(page)
+
+    def measure(screen: tuple[int, int], side_bar: bool) -> None:
+        expect(page.locator(".v-navigation-drawer--open")).to_have_count(1 if side_bar else 0)
         page.screenshot(path=str(shots / f"sim-demo-replay-eight-{screen[0]}x{screen[1]}{'' if side_bar else '-no-side-bar'}.png"))
         shown = page.evaluate(MEASURED)
         drawings = shown["drawings"]
@@ -629,6 +695,21 @@ def test_a_replay_of_eight_councils_shows_both_runs_side_by_side(server_of_eight
             assert drawings[1]["right"] <= shown["width"], drawings
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"
+
+    with app_page(server_of_eight, 1024, 768) as page:
+        choose_eight(page)
+        page.get_by_role("button", name="To the end", exact=True).click()
+        page.get_by_role("button", name="Replay with this lever", exact=True).click()
+        expect(page.get_by_text("As it happened")).to_be_visible()
+        page.get_by_role("button", name="To the end", exact=True).click()
+        expect(page.locator(".sim-compare")).to_be_visible()
+        expect(page.locator(".sim-run .sim-why")).to_have_count(2)  # the drawings' tops depend on both
+        settled(page)
+        at_each_screen(page, [(1024, 768), (1366, 768), (1920, 1080)], lambda screen: measure(screen, side_bar=True))
+        page.locator(".v-app-bar__nav-icon").click()
+        expect(page.locator(".v-navigation-drawer--open")).to_have_count(0)
+        settled(page)
+        at_each_screen(page, [(1024, 768)], lambda screen: measure(screen, side_bar=False))
 
 
 @pytest.mark.parametrize("late", [False, True], ids=["as-sent", "replays-timeline-a-step-late"])
@@ -738,8 +819,7 @@ def paused_on_screen(page: Any) -> None:
         expect(now.nth(k)).to_be_in_viewport(ratio=1)
 
 
-@pytest.mark.parametrize("screen", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
-def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on_the_screen(server, tmp_path, screen):
+def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on_the_screen(server, tmp_path):
     """Case 01's replay played at 1366x768 and 1920x1080: what had just fired was written nowhere on the screen (each
     run's timeline started at 1000 px and below), so a room watching without pauses saw the councils change and not why.
     Paused, at 1024x768 and 1280x720 the pause's note above both runs pushed each run's line of what fired below the
@@ -748,13 +828,14 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
     note while both runs go on, the note, both drawings whole and both lines of what fired are on the screen. Paused as the
     first run ended (month 68), its "Why did it end?" filled the row above both drawings and pushed them and both lines
     below the screen (at 1024x768 a quarter of each drawing left on it); it is folded under its own councils now, what
-    ended, when and what opened it whole (cut at two lines, at 1024x768 it read "The partnership collapsed in...")."""
+    ended, when and what opened it whole (cut at two lines, at 1024x768 it read "The partnership collapsed in...").
+    Played once, each of the three is measured at each of :data:`SCREENS`."""
     from playwright.sync_api import expect
 
     note = longest_pause_note("01", replayed=True)
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with app_page(server, *screen) as page:
+    with app_page(server, *SCREENS[0]) as page:
         page.get_by_role("button", name="Case 01", exact=True).click()
         expect(page.get_by_text("Case 01's story")).to_be_visible()
         page.get_by_role("button", name="To the end", exact=True).click()
@@ -764,32 +845,44 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
             page.get_by_role("button", name="Step", exact=True).click()
             expect(page.locator(".sim-month").first).to_have_text(f"Month {month}")
         settled(page)
-        page.screenshot(path=str(shots / f"sim-demo-replay-playing-{screen[0]}x{screen[1]}.png"))
         now = page.locator(".sim-run .sim-now .sim-event")
-        expect(now).to_have_count(2)
-        for k in range(2):
-            expect(now.nth(k)).to_be_in_viewport(ratio=1)
-            expect(now.nth(k)).to_contain_text("Month ")
+
+        def playing(screen: tuple[int, int]) -> None:
+            page.screenshot(path=str(shots / f"sim-demo-replay-playing-{screen[0]}x{screen[1]}.png"))
+            expect(now).to_have_count(2)
+            for k in range(2):
+                expect(now.nth(k)).to_be_in_viewport(ratio=1)
+                expect(now.nth(k)).to_contain_text("Month ")
+
+        at_each_screen(page, SCREENS, playing)
         page.locator(".v-input--switch").filter(has_text="Pause when").locator("input").check(force=True)
         page.get_by_role("button", name="16", exact=True).click()
         play_to_pause(page, note, ".sim-notice")
         settled(page)
-        page.screenshot(path=str(shots / f"sim-demo-replay-paused-{screen[0]}x{screen[1]}.png"))
-        paused_on_screen(page)
         drawings = page.locator("svg[aria-label^='Councils']")
-        # a line under the councils is of the note's month ("Paused: Month 9 ..."; the lines' updates come after the note's)
-        expect(now.filter(has_text=re.compile(rf"^\s*{' '.join(note.split()[1:3])}(?!\d)"))).not_to_have_count(0)
+
+        def paused(screen: tuple[int, int]) -> None:
+            page.screenshot(path=str(shots / f"sim-demo-replay-paused-{screen[0]}x{screen[1]}.png"))
+            paused_on_screen(page)
+            # a line under the councils is of the note's month ("Paused: Month 9 ..."; the lines' updates come after the note's)
+            expect(now.filter(has_text=re.compile(rf"^\s*{' '.join(note.split()[1:3])}(?!\d)"))).not_to_have_count(0)
+
+        at_each_screen(page, SCREENS, paused)
         play_to_pause(page, pause_note_after_an_end("01"), ".sim-notice")
         settled(page)
-        page.screenshot(path=str(shots / f"sim-demo-replay-one-ended-{screen[0]}x{screen[1]}.png"))
-        for k in range(2):
-            expect(drawings.nth(k)).to_be_in_viewport(ratio=1)
-            expect(now.nth(k)).to_be_in_viewport(ratio=1)
-        expect(now.first).to_contain_text("Why did it end?")
-        ending = now.first.locator("summary")
-        assert ending.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), f"how it ended, cut short: {ending.inner_text()}"
-        small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
-        assert not small, f"text below 14 px: {small[:10]}"
+
+        def one_ended(screen: tuple[int, int]) -> None:
+            page.screenshot(path=str(shots / f"sim-demo-replay-one-ended-{screen[0]}x{screen[1]}.png"))
+            for k in range(2):
+                expect(drawings.nth(k)).to_be_in_viewport(ratio=1)
+                expect(now.nth(k)).to_be_in_viewport(ratio=1)
+            expect(now.first).to_contain_text("Why did it end?")
+            ending = now.first.locator("summary")
+            assert ending.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), f"how it ended, cut short: {ending.inner_text()}"
+            small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
+            assert not small, f"text below 14 px: {small[:10]}"
+
+        at_each_screen(page, SCREENS, one_ended)
 
 
 @pytest.mark.parametrize("screen", SCREENS[:2], ids=[f"{w}x{h}" for w, h in SCREENS[:2]])
@@ -822,20 +915,31 @@ def test_a_replays_pause_on_what_each_run_did_that_month_is_whole_in_the_app_bar
         paused_on_screen(page)
 
 
-@pytest.mark.parametrize(
-    ("screen", "side_bar"), [((1024, 768), False), ((1366, 768), True), ((1920, 1080), True)], ids=["1024x768-no-side-bar", "1366x768", "1920x1080"]
-)
-def test_a_replay_of_eight_councils_one_run_ended_shows_both_drawings_and_both_lines(server_of_eight, tmp_path, screen, side_bar):
+def test_a_replay_of_eight_councils_one_run_ended_shows_both_drawings_and_both_lines(server_of_eight, tmp_path):
     """Eight councils, seed 2, replication 0, replayed with the agreed decision process: the original is shelved in month 19, the replay
     plays on to month 82. A month after the original ended, each run's line under its councils ended at 804 px of a
     1366x768 screen (and of 1024x768 with the side bar closed): the drawing, at 14 px text 525 px tall, keeps that height,
     and the room above it was 38 px too much. Both drawings, the original's "Why did it end?" (whole) and the replay's
-    line of what fired are now on the screen, as case 01's four councils' are."""
+    line of what fired are now on the screen, as case 01's four councils' are. Played once, measured with the side bar
+    open at 1366x768 and 1920x1080, then with it closed at 1024x768."""
     from playwright.sync_api import expect
 
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with app_page(server_of_eight, *screen) as page:
+
+    def measure(screen: tuple[int, int], side_bar: bool) -> None:
+        expect(page.locator(".v-navigation-drawer--open")).to_have_count(1 if side_bar else 0)
+        page.screenshot(path=str(shots / f"sim-demo-replay-eight-one-ended-{screen[0]}x{screen[1]}.png"))
+        now = page.locator(".sim-run .sim-now .sim-event")
+        drawings = page.locator("svg[aria-label^='Councils']")
+        expect(now.first).to_contain_text("Why did it end?")
+        for k in range(2):
+            expect(drawings.nth(k)).to_be_in_viewport(ratio=1)
+            expect(now.nth(k)).to_be_in_viewport(ratio=1)
+        ending = now.first.locator("summary")
+        assert ending.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), f"how it ended, cut short: {ending.inner_text()}"
+
+    with app_page(server_of_eight, 1366, 768) as page:
         choose_eight(page)
         drawing = "svg[aria-label^='Councils']"
         for label, value in (("Seed", "2"), ("Replication", "0")):
@@ -855,19 +959,12 @@ def test_a_replay_of_eight_councils_one_run_ended_shows_both_drawings_and_both_l
         for month in range(1, 21):
             page.get_by_role("button", name="Step", exact=True).click()
             expect(page.locator(".sim-month").last).to_have_text(f"Month {month}")
-        if not side_bar:
-            page.locator(".v-app-bar__nav-icon").click()
-            expect(page.locator(".v-navigation-drawer--open")).to_have_count(0)
         settled(page)
-        page.screenshot(path=str(shots / f"sim-demo-replay-eight-one-ended-{screen[0]}x{screen[1]}.png"))
-        now = page.locator(".sim-run .sim-now .sim-event")
-        drawings = page.locator("svg[aria-label^='Councils']")
-        expect(now.first).to_contain_text("Why did it end?")
-        for k in range(2):
-            expect(drawings.nth(k)).to_be_in_viewport(ratio=1)
-            expect(now.nth(k)).to_be_in_viewport(ratio=1)
-        ending = now.first.locator("summary")
-        assert ending.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), f"how it ended, cut short: {ending.inner_text()}"
+        at_each_screen(page, [(1366, 768), (1920, 1080)], lambda screen: measure(screen, side_bar=True))
+        page.locator(".v-app-bar__nav-icon").click()
+        expect(page.locator(".v-navigation-drawer--open")).to_have_count(0)
+        settled(page)
+        at_each_screen(page, [(1024, 768)], lambda screen: measure(screen, side_bar=False))
 
 
 #: The height of an element in lines of its text, and whether its text is cut short (wider or taller than its box).
