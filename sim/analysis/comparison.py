@@ -1170,6 +1170,10 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     period = money_period(comparison.attrs.get("horizon_months"))
     lines.append(f"  money over {period}: the lever cost is what a lever costs in all, its running cost paid while the partnership lasts")
     lines.append(f"  {per_point_words(per_point, reference, lever_reference)}")
+    # which lever is the better buy, with what the doubt about the assumptions leaves of each claim: notebook 02's sentence
+    levers = [replace(v, caveat=lever_caveat(v, money=True)) for v in lever_values(comparison)]
+    if levers:
+        lines.append(f"  {best_value(levers, confidence=confidence)}")
     if detail:
         lines += render_tests(comparison, confidence).splitlines()
     return "\n".join(lines)
