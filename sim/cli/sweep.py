@@ -10,11 +10,11 @@
   another sweep holds is refused) and gives it to every job (:func:`pin`); refuses a folder that
   already holds results unless ``resume=true``, and a resume that is not the same sweep; writes
   ``sweep.json`` (what is swept, how many points, when it started);
-- ``on_job_start`` (wherever the job runs): compiles the model (or loads it from the cache) before
-  the point's clock starts (:func:`prepare_process`), and keeps the seconds for its record's ``compile_time_s`` (:data:`COMPILE_TIME`):
-  a point's ``wall_time_s`` and the sweep's speed and time left are the simulation's alone; the
-  point's provenance names the sweep's command (``sweep.json``), not the command line of the Ray or
-  SLURM worker that runs it;
+- ``on_job_start`` (wherever the job runs): the point's provenance names the sweep's command
+  (``sweep.json``), not the command line of the Ray or SLURM worker that runs it. The job compiles
+  the model (or loads it from the cache) once its point is checked and not skipped, before the
+  point's clock starts (:func:`point_clock`), and keeps the seconds for its record's ``compile_time_s``:
+  a point's ``wall_time_s`` and the sweep's speed and time left are the simulation's alone;
 - ``on_job_end`` (wherever the job ran: a joblib, Ray or SLURM worker too): records a job that
   crashed (its ``point.json``, status ``failed``) and prints where the whole sweep stands;
 - ``on_multirun_end`` (submitting process): collects ``sweep.parquet``. Hydra does not call it
@@ -77,7 +77,7 @@ warnings.filterwarnings("ignore", message=r"\s*'hydra/launcher/(joblib|ray)' is 
 PROGRESS = ".progress"
 _RECORD = 64
 #: The seconds this job spent compiling the model (or loading it from the cache) before its point began (:func:`prepare_process`;
-#: None where it did not: a single run compiles once its input is checked, :func:`point_clock`); its record's ``compile_time_s``.
+#: set by :func:`point_clock`, or before a design's points begin; None until then); its record's ``compile_time_s``.
 COMPILE_TIME: ContextVar[float | None] = ContextVar("compile_time", default=None)
 #: What a multirun writes in its folder before its first point: ``sweep.json``, the progress log, Hydra's
 #: ``multirun.yaml`` and the submitit launcher's folder (the ``slurm`` preset's ``submitit_folder``).
@@ -151,12 +151,13 @@ def prepare_process() -> float:
 def point_clock(record: results.PointRecord) -> float:
     """Start the clock of a point that runs (:func:`begin_point`'s record): ``time.perf_counter()``, its ``wall_time_s``'s start.
 
-    A single run's job did not compile the model before its point began, as a multirun's does
-    (:meth:`SweepCallback.on_job_start`): it compiles now, once its input is known good (a refusal comes at once), and
-    records the seconds as its ``compile_time_s``, so that its wall time is its simulation's alone, as a sweep's point's is.
+    The job compiles the model first (or loads it: :func:`prepare_process`), once its input is known good and ``resume``
+    has not found the point done (a refusal and a skip come at once), and records the seconds as its ``compile_time_s``
+    (:data:`COMPILE_TIME`), so that its wall time is its simulation's alone: 0 where its process had done it already.
     """
     if record.compile_time_s is None:
         record.compile_time_s = prepare_process()
+        COMPILE_TIME.set(record.compile_time_s)
     return time.perf_counter()
 
 
@@ -904,10 +905,11 @@ class SweepCallback(Callback):
             slurm_states_without_accounting()
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """In a multirun job (and a design's run), compile the model before the point's clock starts (:data:`COMPILE_TIME`); in a
-        multirun job, record the sweep's own command line as the point's command; a joblib worker watches ``sim-run`` (:class:`ParentWatch`)."""
+        """A design's run compiles the model before its points begin (:data:`COMPILE_TIME`; a point's job does at its
+        :func:`point_clock`); in a multirun job, record the sweep's own command line as the point's command; a joblib worker
+        watches ``sim-run`` (:class:`ParentWatch`)."""
         multirun = config.hydra.get("mode") == RunMode.MULTIRUN
-        COMPILE_TIME.set(prepare_process() if multirun or config.get("design") is not None else None)
+        COMPILE_TIME.set(prepare_process() if config.get("design") is not None else None)  # a point's job compiles at its point_clock
         if not multirun:
             return
         if (watch := parent_watch(config)) is not None:

@@ -740,6 +740,16 @@ class SlowCompile:
         pass
 
 
+class NoCompile:
+    """A compile that must not happen (:class:`sim.core.jit.CompileNotice`'s place)."""
+
+    def __enter__(self) -> NoCompile:
+        raise AssertionError("the model was compiled where no point runs")
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
 @pytest.fixture
 def slow_compile(monkeypatch):
     """The model not compiled in this process nor cached: its compile takes 4 s."""
@@ -750,13 +760,14 @@ def slow_compile(monkeypatch):
     monkeypatch.setattr(compiling, "CompileNotice", SlowCompile)
 
 
-def test_a_sweeps_first_compile_is_its_own_field_not_its_first_points_time_nor_the_time_left(tmp_path, slow_compile, capsys):
+def test_a_sweeps_first_compile_is_its_own_field_not_its_first_points_time_nor_the_time_left(tmp_path, slow_compile, monkeypatch, capsys):
     """The first numba compile (about 75 s on a cold cache) ran inside point 0's run: its wall_time_s read 91.6 s against
     0.5-0.7 s for the others, and after 1 of 4 points the sweep said 'about 5 min left' 3 s before its end. A job now
     compiles before its point's clock starts and records the seconds as the point's compile_time_s, which the speed
     and the time left leave out. Here the compile is made to take 4 s."""
     import pandas as pd
 
+    from sim.cli import sweep as sweep_module
     from sim.cli.run import main
 
     folder = tmp_path / "sw"
@@ -768,7 +779,11 @@ def test_a_sweeps_first_compile_is_its_own_field_not_its_first_points_time_nor_t
     assert len(lines) == 1 and lines[0].endswith(" s left"), lines
     assert float(lines[0].rsplit("about ", 1)[1].split()[0]) < 4, lines[0]
     assert df["compile_time_s"].tolist()[0] >= 4 and df["compile_time_s"].tolist()[1:] == [0, 0], "compiled once, by the first job"
+    # a job whose point resume=true skips made its process ready all the same (some 3 s with the cache warm): it no longer does
+    ready: list[float] = []
+    monkeypatch.setattr(sweep_module, "prepare_process", lambda: ready.append(1.0) or 1.0)
     assert contextvars.copy_context().run(main, [*argv, "resume=true"]) == 0
+    assert ready == [], "a skipped point's job compiled the model"
     again = pd.read_parquet(folder / "sweep.parquet")
     assert again["compile_time_s"].tolist() == df["compile_time_s"].tolist(), "a point skipped keeps the compiling of the job that made it"
 
@@ -792,12 +807,9 @@ def test_a_single_run_refused_is_refused_before_compiling(tmp_path, monkeypatch,
     from sim.cli.run import main
     from sim.frontends import compiling
 
-    def no_compile() -> None:
-        raise AssertionError("compiled before the input was checked")
-
     monkeypatch.setattr(compiling, "_ready", set())
     monkeypatch.setattr(compiling, "compiled_code_cached", lambda: False)
-    monkeypatch.setattr(compiling, "CompileNotice", no_compile)
+    monkeypatch.setattr(compiling, "CompileNotice", NoCompile)
     assert contextvars.copy_context().run(main, ["replications=-1", f"out={tmp_path / 'bad'}"]) == 2
     assert "replications = -1" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
