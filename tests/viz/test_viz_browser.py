@@ -103,9 +103,12 @@ def at_each_screen(page: Any, screens: Iterable[tuple[int, int]], measure: Calla
     """Call ``measure`` with the page as it is now shown at each of ``screens`` in turn, then put it back at its size.
 
     The app draws nothing by the window's size (its layout at a size is CSS alone), so a story loaded and played once can
-    be measured at every screen: each is set, every box scrolled back as it was before the first (as a page loaded at
-    that size would have it: at its start unless the story's playing scrolled it) and what it redraws settled. A failure
-    in ``measure`` names the screen it was at.
+    be measured at every screen: each is set, every box scrolled back as it was at the page's own size (the main area at
+    its start, as a page loaded at that size has it, unless a click scrolled it there) and what it redraws settled. Every
+    screen is measured; the failures, if any, are raised together once the page is back at its size, each naming its screen.
+    No screen may be wider than the page's own size: a page loaded below 1440 px wide and widened to 1920 keeps its main
+    area 300 px from the left (Vuetify's padding for the side bar, set as it loaded) under a 400 px side bar, where a page
+    loaded at 1920 has it 400 px; narrowed, a page loaded at 1920 lays out as one loaded at each narrower screen does.
 
     Parameters
     ----------
@@ -117,7 +120,10 @@ def at_each_screen(page: Any, screens: Iterable[tuple[int, int]], measure: Calla
         Takes the screen (width, height) the page is now at; asserts what it must show there.
     """
     size = page.viewport_size
+    screens = list(screens)
+    assert all(width <= size["width"] for width, _ in screens), f"screens {screens} wider than the page's own {size}: load it at the widest"
     page.evaluate(SCROLLED)
+    failures = []
     for width, height in screens:
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate(SCROLL_BACK)
@@ -125,10 +131,11 @@ def at_each_screen(page: Any, screens: Iterable[tuple[int, int]], measure: Calla
         try:
             measure((width, height))
         except AssertionError as failure:
-            raise AssertionError(f"at {width}x{height}: {failure}") from failure
+            failures.append(f"at {width}x{height}: {failure}")
     page.set_viewport_size(size)
     page.evaluate(SCROLL_BACK)
     settled(page)
+    assert not failures, "\n".join(failures)
 
 
 def held_back(update: str) -> Callable[[Any], None]:
@@ -374,7 +381,7 @@ def test_eight_councils_the_month_and_what_happened_last_fit_a_projector_without
     def local_only(page: Any) -> None:
         page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
 
-    with app_page(server_of_eight, 1024, 768, before=local_only) as page:
+    with app_page(server_of_eight, 1920, 1080, before=local_only) as page:
         choose_eight(page)
         for month in range(1, 13):
             page.get_by_role("button", name="Step", exact=True).click()
@@ -469,7 +476,7 @@ def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, t
     from playwright.sync_api import expect
 
     notes = longest_pause_notes()
-    with app_page(server, *SCREENS[0]) as page:
+    with app_page(server, *SCREENS[-1]) as page:
         notice = page.locator(".sim-now .sim-notice")
 
         def on_screen(said: str) -> None:
@@ -552,7 +559,7 @@ def test_how_both_runs_ended_leaves_both_runs_months_on_the_screen_for_every_sto
 
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with app_page(server, 1024, 768) as page:
+    with app_page(server, 1280, 800) as page:
         for case in stories.stored()[1]:
             page.get_by_role("button", name=f"Case {case}", exact=True).click()
             expect(page.get_by_text(f"Case {case}'s story")).to_be_visible()
@@ -586,7 +593,7 @@ def test_each_timeline_line_of_every_story_takes_two_lines_of_text_at_most(serve
     end on one page, is measured at each of :data:`SCREENS` with the side bar open."""
     from playwright.sync_api import expect
 
-    with app_page(server, *SCREENS[0]) as page:
+    with app_page(server, *SCREENS[-1]) as page:  # the widest: see at_each_screen
         tall: list[tuple[str, tuple[int, int], int, str]] = []
         for case in stories.stored()[1]:
             page.get_by_role("button", name=f"Case {case}", exact=True).click()
@@ -640,7 +647,7 @@ def test_the_replays_two_drawings_start_at_the_same_height(server):
         assert len(drawings) == 2 and drawings[0]["right"] <= drawings[1]["left"], drawings
         assert abs(drawings[0]["top"] - drawings[1]["top"]) < 1, drawings
 
-    with app_page(server, 1024, 768) as page:
+    with app_page(server, 1920, 1080) as page:
         replay_of_the_story(page)
         at_each_screen(page, [(1024, 768), (1366, 768), (1920, 1080)], measure)
 
@@ -664,7 +671,7 @@ def test_each_line_of_a_replays_timelines_takes_two_lines_of_text_at_most(server
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"
 
-    with app_page(server, *screens[0]) as page:
+    with app_page(server, *screens[-1]) as page:
         replay_of_the_story(page)
         at_each_screen(page, screens, closed)
         first = page.locator(".sim-run .sim-timeline .sim-event").first
@@ -696,7 +703,7 @@ def test_a_replay_of_eight_councils_shows_both_runs_side_by_side(server_of_eight
         small = sorted({(round(px, 1), text[:40]) for text, px in page.evaluate(RENDERED_TEXT) if px < 14})
         assert not small, f"text below 14 px: {small[:10]}"
 
-    with app_page(server_of_eight, 1024, 768) as page:
+    with app_page(server_of_eight, 1920, 1080) as page:
         choose_eight(page)
         page.get_by_role("button", name="To the end", exact=True).click()
         page.get_by_role("button", name="Replay with this lever", exact=True).click()
@@ -835,7 +842,7 @@ def test_a_replay_playing_or_paused_shows_what_fired_under_each_runs_councils_on
     note = longest_pause_note("01", replayed=True)
     shots = Path(os.environ.get("SIM_DEMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    with app_page(server, *SCREENS[0]) as page:
+    with app_page(server, *SCREENS[-1]) as page:
         page.get_by_role("button", name="Case 01", exact=True).click()
         expect(page.get_by_text("Case 01's story")).to_be_visible()
         page.get_by_role("button", name="To the end", exact=True).click()
@@ -939,7 +946,7 @@ def test_a_replay_of_eight_councils_one_run_ended_shows_both_drawings_and_both_l
         ending = now.first.locator("summary")
         assert ending.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), f"how it ended, cut short: {ending.inner_text()}"
 
-    with app_page(server_of_eight, 1366, 768) as page:
+    with app_page(server_of_eight, 1920, 1080) as page:
         choose_eight(page)
         drawing = "svg[aria-label^='Councils']"
         for label, value in (("Seed", "2"), ("Replication", "0")):
