@@ -472,12 +472,13 @@ def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, t
     see the timeline". At 1024x768 (old projectors) the notice of case 01's, 05's and 07's stories as they load took three
     lines where the page kept two under their four councils, and ended at 780 px. Each story's notice as it loads and its
     longest note of a pause now show whole, the month above. Each is loaded (played to its pause) once and measured at
-    each of :data:`SCREENS`."""
+    each of :data:`SCREENS`; every story is measured, the failures reported together."""
     from playwright.sync_api import expect
 
     notes = longest_pause_notes()
     with app_page(server, *SCREENS[-1]) as page:
         notice = page.locator(".sim-now .sim-notice")
+        failed: list[str] = []
 
         def on_screen(said: str) -> None:
             settled(page)
@@ -486,7 +487,10 @@ def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, t
                 shown = page.evaluate(NOTE_BOX)
                 assert shown["month"] >= 64 and shown["top"] >= 0 and shown["bottom"] <= screen[1], (said, shown)
 
-            at_each_screen(page, SCREENS, measure)
+            try:
+                at_each_screen(page, SCREENS, measure)
+            except AssertionError as failure:
+                failed.append(str(failure))
 
         for case_id in notes:
             page.get_by_role("button", name=f"Case {case_id}", exact=True).click()
@@ -500,6 +504,7 @@ def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, t
             play_to_pause(page, note, ".sim-now .sim-notice")
             on_screen(note)
         at_each_screen(page, SCREENS, lambda screen: page.screenshot(path=str(tmp_path / f"sim-demo-note-{screen[0]}x{screen[1]}.png")))
+        assert not failed, "\n".join(failed)
 
 
 def test_a_replay_shows_from_the_top_of_the_page_not_where_its_button_was(server, tmp_path):
