@@ -693,6 +693,10 @@ CSS = (
   .v-navigation-drawer .v-btn__content { flex: 1 1 auto; white-space: normal; }
   .v-navigation-drawer .v-btn.sim-story { padding: 0 8px !important; }
 }
+@media (min-width: 1440px) {
+  .v-navigation-drawer { width: 400px !important; min-width: 400px !important; }
+  .v-application--wrap:has(.v-navigation-drawer--open) main.v-content { padding-left: 400px !important; }
+}
 """
     + f".sim-now {{ min-height: {svg.NOW_LINE}px; margin-top: 6px; }}\n"
     + f".sim-compare {{ max-height: {COMPARE_HEIGHT}vh; }}\n"

@@ -106,9 +106,10 @@ def at_each_screen(page: Any, screens: Iterable[tuple[int, int]], measure: Calla
     be measured at every screen: each is set, every box scrolled back as it was at the page's own size (the main area at
     its start, as a page loaded at that size has it, unless a click scrolled it there) and what it redraws settled. Every
     screen is measured; the failures, if any, are raised together once the page is back at its size, each naming its screen.
-    No screen may be wider than the page's own size: a page loaded below 1440 px wide and widened to 1920 keeps its main
-    area 300 px from the left (Vuetify's padding for the side bar, set as it loaded) under a 400 px side bar, where a page
-    loaded at 1920 has it 400 px; narrowed, a page loaded at 1920 lays out as one loaded at each narrower screen does.
+    No screen may be wider than the page's own size: Vuetify sets some of a page's layout as it loads (a page loaded below
+    1440 px wide and widened to 1920 kept its main area 300 px from the left under the 400 px side bar, until the app's CSS
+    set it at every width: test_a_window_widened_past_1440_px_keeps_the_main_area_beside_the_side_bar); narrowed, a page
+    loaded at 1920 lays out as one loaded at each narrower screen does (checked at every pair of SCREENS).
 
     Parameters
     ----------
@@ -505,6 +506,24 @@ def test_every_storys_notes_under_the_councils_fit_a_projectors_screen(server, t
             on_screen(note)
         at_each_screen(page, SCREENS, lambda screen: page.screenshot(path=str(tmp_path / f"sim-demo-note-{screen[0]}x{screen[1]}.png")))
         assert not failed, "\n".join(failed)
+
+
+#: The side bar's right edge and the main area's left edge, as the screen shows them.
+SIDE_AND_MAIN = """() => ({side: document.querySelector('.v-navigation-drawer').getBoundingClientRect().right,
+    main: document.querySelector('main.v-content .v-content__wrap').getBoundingClientRect().left})"""
+
+
+def test_a_window_widened_past_1440_px_keeps_the_main_area_beside_the_side_bar(server):
+    """Opened on a narrow window (1024 px) and widened to 1920, as a trainer does on reaching the projector, the page kept its
+    main area 300 px from the left (the narrow layout's) under the 400 px side bar: 100 px of every card were hidden under it.
+    A page loaded at 1920 has it at 400 px; widened, it now has it there too."""
+    with app_page(server, 1024, 768) as page:
+        narrow = page.evaluate(SIDE_AND_MAIN)
+        assert narrow["main"] >= narrow["side"] - 1, narrow
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        settled(page)
+        wide = page.evaluate(SIDE_AND_MAIN)
+        assert wide["side"] > narrow["side"] and wide["main"] >= wide["side"] - 1, f"the side bar covers the main area: {wide}"
 
 
 def test_a_replay_shows_from_the_top_of_the_page_not_where_its_button_was(server, tmp_path):
