@@ -315,10 +315,17 @@ def run_design_points(cfg: DictConfig, settings: Any, df: Any, indices: list[int
         key = results.point_key(config, settings, seed)
         summary, stale = results.earlier(folder, key, (REPLICATIONS,)) if settings.resume else (None, None)
         if summary is not None:
-            made = results.read_record(folder)  # the compiling of the job that made the results, as their wall time is theirs
-            compiled_then = made.compile_time_s if made is not None else None
             results.PointRecord(
-                index, "ok", point, key, seed, settings.replications, finished=time.time(), host=host(), resumed=True, compile_time_s=compiled_then
+                index,
+                "ok",
+                point,
+                key,
+                seed,
+                settings.replications,
+                finished=time.time(),
+                host=host(),
+                resumed=True,
+                compile_time_s=results.compiled_before(folder),
             ).write(folder)
             skipped += 1
             continue

@@ -155,9 +155,8 @@ def point_clock(record: results.PointRecord) -> float:
     has not found the point done (a refusal and a skip come at once), and records the seconds as its ``compile_time_s``
     (:data:`COMPILE_TIME`), so that its wall time is its simulation's alone: 0 where its process had done it already.
     """
-    if record.compile_time_s is None:
-        record.compile_time_s = prepare_process()
-        COMPILE_TIME.set(record.compile_time_s)
+    record.compile_time_s = prepare_process()
+    COMPILE_TIME.set(record.compile_time_s)
     return time.perf_counter()
 
 
@@ -265,17 +264,16 @@ def begin_point(
     if summary is not None:
         done = summary["run"].get("replications", replications)
         if write:
-            skipped = results.PointRecord(index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True)
-            made = results.read_record(out)  # the compiling of the job that made the results, as their wall time is theirs
-            skipped.compile_time_s = made.compile_time_s if made is not None else None
-            skipped.write(out)
+            results.PointRecord(
+                index, "ok", point, key, seed, done, started=began, finished=time.time(), host=host(), resumed=True, compile_time_s=results.compiled_before(out)
+            ).write(out)
         print(f"{named}{'' if multirun else ' was'} already done with the same configuration (resume=true): skipped; results in {out}", file=sys.stderr)
         return None
     if stale is not None:
         print(run_again_line(named, stale, out, staged=not multirun), file=sys.stderr)
     if multirun:  # (a single run's results are staged: the earlier ones stay until they are replaced, as without resume=true)
         results.clear_results(out, files if clear is None else clear)
-    record = results.PointRecord(index, "running", point, key, seed, replications, started=began, host=host(), compile_time_s=COMPILE_TIME.get())
+    record = results.PointRecord(index, "running", point, key, seed, replications, started=began, host=host())
     if write:
         record.write(out)
     return record

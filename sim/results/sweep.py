@@ -238,6 +238,13 @@ def read_record(folder: Path) -> PointRecord | None:
         return None
 
 
+def compiled_before(folder: Path) -> float | None:
+    """The ``compile_time_s`` of the record in ``folder`` (None where there is none): a point ``resume=true`` skips keeps the
+    compiling of the job that made its results, as their wall time is theirs."""
+    made = read_record(folder)
+    return made.compile_time_s if made is not None else None
+
+
 def read_summary(folder: Path) -> dict[str, Any] | None:
     """A point's ``summary.json`` (a ``sim-search`` point's ``search.json``, a ``sim-calibrate`` point's ``posterior.json``; None if absent or unreadable)."""
     for name in SUMMARIES:
