@@ -1171,7 +1171,7 @@ def render(comparison: Any, confidence: float = 0.95, detail: bool = False) -> s
     lines.append(f"  money over {period}: the lever cost is what a lever costs in all, its running cost paid while the partnership lasts")
     lines.append(f"  {per_point_words(per_point, reference, lever_reference)}")
     # which lever is the better buy, with what the doubt about the assumptions leaves of each claim: notebook 02's sentence
-    levers = [replace(v, caveat=lever_caveat(v, money=True)) for v in lever_values(comparison)]
+    levers = caveated(lever_values(comparison))
     if levers:
         lines.append(f"  {best_value(levers, confidence=confidence)}")
     if detail:
@@ -1970,6 +1970,13 @@ def of_levers(count: int, compared: int) -> str:
 def lowers(count: int) -> str:
     """The verb for ``count`` levers: ``lowers`` for one, ``lower`` for several."""
     return "lowers" if count == 1 else "lower"
+
+
+def caveated(levers: Sequence[LeverValue]) -> list[LeverValue]:
+    """The levers with what the doubt about the assumptions leaves of their drop in collapse and rise in net savings said
+    after each name (:func:`lever_caveat`): what :func:`best_value` is given, in ``sim-compare``'s money table and notebook 02.
+    """
+    return [replace(v, caveat=lever_caveat(v, money=True)) for v in levers]
 
 
 def lever_caveat(value: LeverValue, measure: str = "collapse", money: bool = False) -> str:
